@@ -1,0 +1,85 @@
+/**
+ * The one error class the gateway raises for failures a caller acts on.
+ *
+ * @module
+ */
+
+/**
+ * What went wrong, as a string a caller can `switch` on.
+ *
+ * - `authentication_failed`, `invalid_shard`, `sharding_required`,
+ *   `invalid_api_version`, `invalid_intents`, `disallowed_intents`: Discord
+ *   closed with a fatal code (4004, 4010-4014); the shard stopped and will
+ *   not reconnect.
+ * - `payload_too_large`: a command encodes to more than 4096 bytes; nothing
+ *   was sent.
+ * - `invalid_payload`: a command cannot be encoded as JSON.
+ * - `shard_closed`: the shard was closed before the command could be sent.
+ * - `decode`: a frame could not be decoded; the shard resumes to get it again.
+ * - `timeout`: connecting, HELLO or READY/RESUMED took too long; the shard
+ *   reconnects.
+ * - `connection_lost`: the connection closed; the shard reconnects.
+ */
+export type GatewayErrorKind =
+  | "authentication_failed"
+  | "invalid_shard"
+  | "sharding_required"
+  | "invalid_api_version"
+  | "invalid_intents"
+  | "disallowed_intents"
+  | "payload_too_large"
+  | "invalid_payload"
+  | "shard_closed"
+  | "decode"
+  | "timeout"
+  | "connection_lost";
+
+/** Options for {@linkcode GatewayError}. */
+export interface GatewayErrorOptions {
+  /** The underlying error. */
+  cause?: unknown;
+  /** The close code Discord sent, when the error comes from a close. */
+  closeCode?: number;
+  /** The shard the error happened on. */
+  shardId?: number;
+}
+
+/**
+ * A gateway failure with a machine-readable {@linkcode GatewayErrorKind}.
+ *
+ * @example Tell a bad token from the rest
+ * ```ts
+ * import { GatewayError } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new GatewayError("authentication_failed", "bad token", { closeCode: 4004 });
+ * assert.equal(error.kind, "authentication_failed");
+ * assert.equal(error.closeCode, 4004);
+ * assert.ok(error instanceof Error);
+ * ```
+ */
+export class GatewayError extends Error {
+  /** What went wrong. */
+  readonly kind: GatewayErrorKind;
+  /** The close code Discord sent, if any. */
+  readonly closeCode: number | undefined;
+  /** The shard the error happened on, if known. */
+  readonly shardId: number | undefined;
+
+  /**
+   * @param kind What went wrong.
+   * @param message A sentence saying what to fix.
+   * @param options Cause, close code and shard.
+   */
+  constructor(
+    kind: GatewayErrorKind,
+    message: string,
+    options: GatewayErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
+    this.name = "GatewayError";
+    this.kind = kind;
+    this.closeCode = options.closeCode;
+    this.shardId = options.shardId;
+  }
+}

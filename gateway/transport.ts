@@ -1,0 +1,106 @@
+/**
+ * The socket seam: the shard talks to a {@linkcode GatewaySocket} made by a
+ * {@linkcode Transport}, never to the runtime's `WebSocket` directly. The
+ * default, {@linkcode webSocketTransport}, wraps `globalThis.WebSocket`;
+ * tests use `FakeTransport` from `@disruption/disruption/testing`.
+ *
+ * @module
+ */
+
+/** What a socket reports back to its owner. */
+export interface SocketListener {
+  /** The connection is open and frames may be sent. */
+  onOpen(): void;
+  /** A frame arrived: text frames as `string`, binary ones as bytes. */
+  onMessage(data: string | Uint8Array): void;
+  /**
+   * The connection is gone. `code` is 1005 when the peer sent no code and
+   * 1006 when the connection dropped without a close frame.
+   */
+  onClose(code: number, reason: string): void;
+  /** A transport-level error; `onClose` follows. */
+  onError(error: unknown): void;
+}
+
+/** One WebSocket connection, as the shard sees it. */
+export interface GatewaySocket {
+  /**
+   * Send a text frame. Never throws: sending on a socket that is not open is
+   * ignored (the shard only sends while open).
+   */
+  send(data: string): void;
+  /** Close with a code and reason. Closing twice is harmless. */
+  close(code: number, reason?: string): void;
+}
+
+/** Opens a connection to `url` that reports to `listener`. */
+export type Transport = (
+  url: string,
+  listener: SocketListener,
+) => GatewaySocket;
+
+/** `WebSocket.OPEN`, spelled out so the module loads where `WebSocket` is absent. */
+const OPEN = 1;
+
+/**
+ * The default transport: the runtime's native `WebSocket` (Deno, Bun, Node
+ * 22+ and browsers all have one). Binary frames arrive as `Uint8Array`.
+ *
+ * @param url The `wss://` URL to open.
+ * @param listener Receives the socket's events.
+ * @returns The connection.
+ *
+ * @example Usage
+ * ```ts
+ * import { webSocketTransport, type Transport } from "@disruption/disruption/gateway";
+ *
+ * // The default; pass another Transport to run over anything else.
+ * const transport: Transport = webSocketTransport;
+ * ```
+ */
+export function webSocketTransport(
+  url: string,
+  listener: SocketListener,
+): GatewaySocket {
+  let closed = false;
+  let ws: WebSocket;
+  try {
+    ws = new WebSocket(url);
+  } catch (error) {
+    // A malformed URL throws synchronously; report it the way a failed
+    // connection is reported so the shard's reconnect path handles it.
+    queueMicrotask(() => {
+      listener.onError(error);
+      listener.onClose(1006, "could not open socket");
+    });
+    return { send: () => {}, close: () => {} };
+  }
+  ws.binaryType = "arraybuffer";
+  ws.onopen = () => listener.onOpen();
+  ws.onmessage = (event: MessageEvent) => {
+    const data = event.data;
+    listener.onMessage(
+      typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer),
+    );
+  };
+  ws.onerror = (event: Event) => {
+    listener.onError((event as ErrorEvent).error ?? event);
+  };
+  ws.onclose = (event: CloseEvent) => {
+    if (closed) return;
+    closed = true;
+    listener.onClose(event.code, event.reason);
+  };
+  return {
+    send(data: string): void {
+      if (ws.readyState === OPEN) ws.send(data);
+    },
+    close(code: number, reason?: string): void {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Already closing, or a code the runtime refuses: nothing to do.
+      }
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * Handlers and the client that runs them.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * The REST client.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,182 @@
+/**
+ * A {@linkcode Scheduler} whose clock moves only when a test says so.
+ *
+ * @module
+ */
+import type { Scheduler, TimerId } from "../gateway/scheduler.ts";
+
+interface PendingTimer {
+  id: TimerId;
+  due: number;
+  order: number;
+  callback: () => void;
+}
+
+/** Options for {@linkcode VirtualScheduler}. */
+export interface VirtualSchedulerOptions {
+  /**
+   * The clock's starting value in milliseconds.
+   *
+   * @default {0}
+   */
+  start?: number;
+  /**
+   * How many microtask turns {@linkcode VirtualScheduler.flushMicrotasks}
+   * yields for, so promise chains started by a timer settle before the next
+   * timer runs.
+   *
+   * @default {64}
+   */
+  microtaskTurns?: number;
+}
+
+/**
+ * A virtual clock with a queue of timers ordered by due time (insertion
+ * order breaks ties). Nothing runs until {@linkcode VirtualScheduler.advance},
+ * {@linkcode VirtualScheduler.runNext} or {@linkcode VirtualScheduler.runAll}
+ * is called, so tests drive heartbeats, timeouts and backoff in microseconds
+ * of real time and assert exact times.
+ *
+ * @example Drive a timer
+ * ```ts
+ * import { VirtualScheduler } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const clock = new VirtualScheduler();
+ * const fired: number[] = [];
+ * clock.setTimeout(() => fired.push(clock.now()), 1500);
+ * await clock.advance(1000);
+ * assert.deepEqual(fired, []);
+ * await clock.advance(500);
+ * assert.deepEqual(fired, [1500]);
+ * assert.equal(clock.pending, 0);
+ * ```
+ */
+export class VirtualScheduler implements Scheduler {
+  #now: number;
+  #nextId = 1;
+  #order = 0;
+  #timers = new Map<TimerId, PendingTimer>();
+  #microtaskTurns: number;
+
+  /** @param options Start time and microtask flushing. */
+  constructor(options: VirtualSchedulerOptions = {}) {
+    this.#now = options.start ?? 0;
+    this.#microtaskTurns = options.microtaskTurns ?? 64;
+  }
+
+  /** The virtual time in milliseconds. */
+  now(): number {
+    return this.#now;
+  }
+
+  /**
+   * Queue `callback` for `now() + delay`.
+   *
+   * @param callback What to run.
+   * @param delay Milliseconds; negative counts as 0.
+   * @returns The timer's handle.
+   */
+  setTimeout(callback: () => void, delay: number): TimerId {
+    const id = this.#nextId++;
+    this.#timers.set(id, {
+      id,
+      due: this.#now + Math.max(0, delay),
+      order: this.#order++,
+      callback,
+    });
+    return id;
+  }
+
+  /**
+   * Cancel a pending timer.
+   *
+   * @param id The handle from {@linkcode VirtualScheduler.setTimeout}.
+   */
+  clearTimeout(id: TimerId): void {
+    this.#timers.delete(id);
+  }
+
+  /** How many timers are pending. */
+  get pending(): number {
+    return this.#timers.size;
+  }
+
+  /** The due time of the earliest pending timer, or `undefined`. */
+  get nextDue(): number | undefined {
+    return this.#earliest()?.due;
+  }
+
+  /**
+   * Let pending promise callbacks run, without moving the clock.
+   *
+   * @returns A promise that resolves after the configured microtask turns.
+   */
+  async flushMicrotasks(): Promise<void> {
+    for (let i = 0; i < this.#microtaskTurns; i++) await Promise.resolve();
+  }
+
+  /**
+   * Move the clock forward by `ms`, running every timer that falls due on the
+   * way, in order, with microtasks flushed before and after each.
+   *
+   * @param ms Milliseconds to move forward.
+   * @returns A promise that resolves when the clock reached its target.
+   */
+  async advance(ms: number): Promise<void> {
+    const target = this.#now + Math.max(0, ms);
+    await this.flushMicrotasks();
+    for (;;) {
+      const next = this.#earliest();
+      if (!next || next.due > target) break;
+      this.#fire(next);
+      await this.flushMicrotasks();
+    }
+    this.#now = target;
+    await this.flushMicrotasks();
+  }
+
+  /**
+   * Jump to the earliest pending timer and run it.
+   *
+   * @returns `false` when no timer was pending.
+   */
+  async runNext(): Promise<boolean> {
+    await this.flushMicrotasks();
+    const next = this.#earliest();
+    if (!next) return false;
+    this.#fire(next);
+    await this.flushMicrotasks();
+    return true;
+  }
+
+  /**
+   * Run timers until none is pending.
+   *
+   * @param limit How many timers to run at the most, since a periodic timer
+   * (a heartbeat) never lets the queue empty.
+   * @returns How many timers ran.
+   */
+  async runAll(limit = 10_000): Promise<number> {
+    let ran = 0;
+    while (ran < limit && await this.runNext()) ran++;
+    return ran;
+  }
+
+  #earliest(): PendingTimer | undefined {
+    let best: PendingTimer | undefined;
+    for (const timer of this.#timers.values()) {
+      if (
+        !best || timer.due < best.due ||
+        (timer.due === best.due && timer.order < best.order)
+      ) best = timer;
+    }
+    return best;
+  }
+
+  #fire(timer: PendingTimer): void {
+    this.#timers.delete(timer.id);
+    if (timer.due > this.#now) this.#now = timer.due;
+    timer.callback();
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Discord's gateway wire types, written from Discord's documentation:
+ * opcodes, close codes, intents, payload shapes and the typed event map.
+ * Everything here is a type or a constant; nothing transforms data at
+ * runtime.
+ *
+ * ```ts
+ * import { GatewayIntent, GatewayOpcode } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(GatewayOpcode.Identify, 2);
+ * assert.equal(GatewayIntent.GuildMessages | GatewayIntent.MessageContent, 33280);
+ * ```
+ *
+ * @module
+ */
+export * from "./opcodes.ts";
+export * from "./close_codes.ts";
+export * from "./intents.ts";
+export * from "./gateway_payloads.ts";
