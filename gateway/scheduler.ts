@@ -45,8 +45,9 @@ export interface Scheduler {
  */
 export const realScheduler: Scheduler = {
   now: (): number => Date.now(),
+  // Number(): Deno returns a number already; Node's Timeout converts to its id.
   setTimeout: (callback: () => void, delay: number): TimerId =>
-    setTimeout(callback, Math.max(0, delay)),
+    Number(setTimeout(callback, Math.max(0, delay))),
   clearTimeout: (id: TimerId): void => clearTimeout(id),
 };
 
