@@ -33,7 +33,10 @@ export interface GatewaySocket {
   close(code: number, reason?: string): void;
 }
 
-/** Opens a connection to `url` that reports to `listener`. */
+/**
+ * Opens a connection to `url` that reports to `listener`. The listener is
+ * never called before the transport has returned the socket.
+ */
 export type Transport = (
   url: string,
   listener: SocketListener,

@@ -1,0 +1,1008 @@
+/**
+ * One Discord gateway session over one WebSocket at a time: the
+ * {@linkcode Shard} state machine.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { backoffDelay } from "./backoff.ts";
+import { GatewayError } from "./errors.ts";
+import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
+import { createInflater, type Inflater } from "./inflater.ts";
+import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
+import { SendRateLimiter } from "./send_rate_limiter.ts";
+import {
+  DEFAULT_GATEWAY_URL,
+  DEFAULT_LARGE_THRESHOLD,
+  DEFAULT_TIMEOUTS,
+  GATEWAY_VERSION,
+  MAX_PAYLOAD_BYTES,
+  MAX_RESUME_ATTEMPTS,
+  type ResumableSession,
+  type ShardOptions,
+  type ShardTimeouts,
+} from "./shard_options.ts";
+import {
+  type CloseAction,
+  closeAction,
+  FATAL_CLOSES,
+  type ShardStatus,
+} from "./shard_state.ts";
+import {
+  type GatewaySocket,
+  type Transport,
+  webSocketTransport,
+} from "./transport.ts";
+import { isValidIntents } from "../types/intents.ts";
+import { GatewayOpcode } from "../types/opcodes.ts";
+import type {
+  GatewayCommand,
+  GatewayPayload,
+  HelloData,
+  IdentifyData,
+  IdentifyProperties,
+  ReadySessionData,
+  UpdatePresenceData,
+} from "../types/gateway_payloads.ts";
+import type { TransportCompression } from "./inflater.ts";
+
+const logger = getLogger(["disruption", "gateway", "shard"]);
+
+/** Client close code that keeps the session resumable on Discord's side. */
+const RESUMABLE_CLOSE_CODE = 4000;
+/** Client close code that ends the session (the bot goes offline). */
+const NORMAL_CLOSE_CODE = 1000;
+/** Opcodes a user may send through {@linkcode Shard.send}. */
+const COMMAND_OPCODES: ReadonlySet<number> = new Set([
+  GatewayOpcode.PresenceUpdate,
+  GatewayOpcode.VoiceStateUpdate,
+  GatewayOpcode.RequestGuildMembers,
+  GatewayOpcode.RequestSoundboardSounds,
+  GatewayOpcode.RequestChannelInfo,
+]);
+
+/** One dispatch (op 0) as the shard delivers it. */
+export interface ShardDispatch {
+  /** The shard that received it. */
+  shardId: number;
+  /** The event name (`t`), e.g. `MESSAGE_CREATE`; unknown names included. */
+  name: string;
+  /** The sequence number (`s`). */
+  sequence: number;
+  /** The event payload (`d`), as Discord sent it. */
+  data: unknown;
+}
+
+/** A change of {@linkcode Shard.status}. */
+export interface ShardStateChange {
+  /** The shard that changed. */
+  shardId: number;
+  /** The status before. */
+  previous: ShardStatus;
+  /** The status now. */
+  current: ShardStatus;
+}
+
+/** The events a {@linkcode Shard} emits, by name. */
+export interface ShardEventMap {
+  /** Every dispatch, exactly once and in order. */
+  dispatch: ShardDispatch;
+  /** Every status change. */
+  state: ShardStateChange;
+  /**
+   * Problems worth knowing about: fatal closes (the shard then stops),
+   * undecodable frames and timeouts (the shard recovers by itself).
+   */
+  error: GatewayError;
+}
+
+/** Options for {@linkcode Shard.close}. */
+export interface ShardCloseOptions {
+  /**
+   * Close with 4000 and keep the session (ID, sequence, resume URL) so it can
+   * be resumed later, instead of 1000, which makes Discord end the session.
+   *
+   * @default {false}
+   */
+  resumable?: boolean;
+}
+
+type Listener<T> = (event: T) => void;
+
+interface QueuedCommand {
+  frame: string;
+  resolve: () => void;
+  reject: (error: GatewayError) => void;
+}
+
+/** Per-connection state; replaced wholesale on every new connection. */
+interface Connection {
+  socket: GatewaySocket;
+  /** Whether this connection sends RESUME (rather than IDENTIFY). */
+  resuming: boolean;
+  url: string;
+  opened: boolean;
+  inflater: Inflater | undefined;
+  /** Aborts waits that belong to this connection (the identify queue). */
+  abort: AbortController;
+  heartbeatInterval: number;
+  heartbeatTimer: TimerId | undefined;
+  heartbeatsSent: number;
+  lastHeartbeatAt: number;
+  /** Any frame arrived since the last heartbeat went out. */
+  heardSinceHeartbeat: boolean;
+  /** The connect, HELLO or READY timeout, whichever applies now. */
+  phaseTimer: TimerId | undefined;
+}
+
+/**
+ * One gateway session. The shard connects, identifies (through the identify
+ * queue) or resumes, heartbeats, and on every documented failure decides by
+ * one table whether to resume, start a new session or stop. Dispatches reach
+ * listeners and streams exactly once, in order.
+ *
+ * All timers go through the injected {@linkcode Scheduler} and the socket
+ * through the injected {@linkcode Transport}, so the whole lifecycle can be
+ * driven offline on a virtual clock.
+ *
+ * @example Run a shard against the fake gateway
+ * ```ts
+ * import { Shard } from "@disruption/disruption/gateway";
+ * import { FakeGateway, VirtualScheduler } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const scheduler = new VirtualScheduler();
+ * const discord = new FakeGateway({ scheduler });
+ * const shard = new Shard({
+ *   token: "fake-token",
+ *   intents: 513,
+ *   transport: discord.transport,
+ *   scheduler,
+ * });
+ * const names: string[] = [];
+ * shard.on("dispatch", (event) => names.push(event.name));
+ * const ready = shard.connect();
+ * await scheduler.advance(0);
+ * await ready;
+ * assert.equal(shard.status, "ready");
+ * assert.equal(names[0], "READY");
+ * await shard.close();
+ * discord.close();
+ * ```
+ */
+export class Shard {
+  readonly #token: string;
+  readonly #shardId: number;
+  readonly #shardCount: number;
+  readonly #intents: number;
+  readonly #gatewayUrl: string;
+  readonly #compress: TransportCompression;
+  readonly #largeThreshold: number;
+  readonly #properties: IdentifyProperties;
+  readonly #transport: Transport;
+  readonly #scheduler: Scheduler;
+  readonly #random: () => number;
+  readonly #identifyQueue: IdentifyQueue;
+  readonly #timeouts: Readonly<Required<ShardTimeouts>>;
+  readonly #limiter: SendRateLimiter;
+  #presence: UpdatePresenceData | undefined;
+
+  #status: ShardStatus = "idle";
+  #sessionId: string | undefined;
+  #sequence: number | null = null;
+  #resumeUrl: string | undefined;
+  #latency: number | undefined;
+
+  #connection: Connection | undefined;
+  #reconnectTimer: TimerId | undefined;
+  /** Consecutive connection attempts that did not reach READY/RESUMED. */
+  #failedAttempts = 0;
+  /** Consecutive RESUME attempts that did not reach RESUMED. */
+  #failedResumes = 0;
+
+  #queue: QueuedCommand[] = [];
+  #pumpTimer: TimerId | undefined;
+
+  #listeners: { [K in keyof ShardEventMap]: Set<Listener<ShardEventMap[K]>> } =
+    { dispatch: new Set(), state: new Set(), error: new Set() };
+  #readyWaiters: {
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  /**
+   * @param options Token, intents, shard and the injected seams.
+   * @throws {TypeError} When the token is missing.
+   * @throws {RangeError} When a number is out of range.
+   */
+  constructor(options: ShardOptions) {
+    validateOptions(options);
+    this.#token = options.token;
+    this.#shardId = options.shardId ?? 0;
+    this.#shardCount = options.shardCount ?? 1;
+    this.#intents = options.intents;
+    this.#gatewayUrl = options.gatewayUrl ?? DEFAULT_GATEWAY_URL;
+    this.#compress = options.compress ?? "none";
+    this.#largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
+    this.#properties = options.properties ?? defaultProperties();
+    this.#presence = options.presence;
+    this.#transport = options.transport ?? webSocketTransport;
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#random = options.random ?? Math.random;
+    this.#identifyQueue = options.identifyQueue ??
+      new MemoryIdentifyQueue({ scheduler: this.#scheduler });
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.#limiter = new SendRateLimiter({ scheduler: this.#scheduler });
+    if (options.session) this.#restoreSession(options.session);
+  }
+
+  /** This shard's ID. */
+  get id(): number {
+    return this.#shardId;
+  }
+
+  /** How many shards the bot runs. */
+  get shardCount(): number {
+    return this.#shardCount;
+  }
+
+  /** Where the shard is in its life. */
+  get status(): ShardStatus {
+    return this.#status;
+  }
+
+  /** The current session's ID, if a session exists. */
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  /** The last sequence number received, or `null` before any dispatch. */
+  get sequence(): number | null {
+    return this.#sequence;
+  }
+
+  /** READY's `resume_gateway_url`, if a session exists and it is usable. */
+  get resumeUrl(): string | undefined {
+    return this.#resumeUrl;
+  }
+
+  /** Milliseconds between the last heartbeat and its ACK, once measured. */
+  get latency(): number | undefined {
+    return this.#latency;
+  }
+
+  /**
+   * The session as it stands, for saving and resuming after a restart, or
+   * `undefined` when there is nothing to resume.
+   */
+  get session(): ResumableSession | undefined {
+    if (this.#sessionId === undefined || this.#sequence === null) {
+      return undefined;
+    }
+    return {
+      sessionId: this.#sessionId,
+      sequence: this.#sequence,
+      resumeUrl: this.#resumeUrl,
+    };
+  }
+
+  /**
+   * Listen to one kind of event.
+   *
+   * @typeParam K The event name.
+   * @param event `"dispatch"`, `"state"` or `"error"`.
+   * @param listener Called synchronously, in order; a throwing listener is
+   * logged and does not affect the shard.
+   * @returns A function that removes the listener.
+   */
+  on<K extends keyof ShardEventMap>(
+    event: K,
+    listener: Listener<ShardEventMap[K]>,
+  ): () => void {
+    const set = this.#listeners[event] as Set<Listener<ShardEventMap[K]>>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /**
+   * Every dispatch from now on as a stream, which is also `for await`-able.
+   * The stream buffers without limit (no event is dropped) and ends when the
+   * shard closes; cancelling it stops the buffering.
+   *
+   * @returns A stream of dispatches.
+   */
+  dispatches(): ReadableStream<ShardDispatch> {
+    let unsubscribe: (() => void) | undefined;
+    let unsubscribeState: (() => void) | undefined;
+    return new ReadableStream<ShardDispatch>({
+      start: (controller) => {
+        unsubscribe = this.on("dispatch", (event) => controller.enqueue(event));
+        unsubscribeState = this.on("state", ({ current }) => {
+          if (current !== "closed") return;
+          unsubscribe?.();
+          unsubscribeState?.();
+          controller.close();
+        });
+      },
+      cancel: () => {
+        unsubscribe?.();
+        unsubscribeState?.();
+      },
+    }, { highWaterMark: Number.POSITIVE_INFINITY });
+  }
+
+  /**
+   * Connect, and keep the session alive until {@linkcode Shard.close}.
+   *
+   * @returns A promise that resolves at the first READY or RESUMED, and
+   * rejects with a {@linkcode GatewayError} if the shard stops first.
+   */
+  connect(): Promise<void> {
+    const ready = new Promise<void>((resolve, reject) => {
+      this.#readyWaiters.push({ resolve, reject });
+    });
+    if (this.#status === "ready") this.#settleReady();
+    else if (this.#status === "idle" || this.#status === "closed") {
+      this.#failedAttempts = 0;
+      this.#open();
+    }
+    return ready;
+  }
+
+  /**
+   * Send a gateway command once the session is ready. Commands queue in
+   * order while the shard is not ready and are paced so that, heartbeats
+   * included, no more than 120 frames leave per 60 s.
+   *
+   * @param command The command, e.g. `{ op: 3, d: presence }`.
+   * @returns A promise that resolves when the frame is written.
+   * @throws {GatewayError} `payload_too_large` over 4096 bytes,
+   * `invalid_payload` when it cannot be encoded, `shard_closed` when the
+   * shard closes first.
+   * @throws {TypeError} For an opcode that is not a user command.
+   */
+  send(command: GatewayCommand): Promise<void> {
+    if (!COMMAND_OPCODES.has(command?.op)) {
+      return Promise.reject(
+        new TypeError(
+          `Cannot send command as 'op' must be one of 3, 4, 8, 31, 43: current value 'op=${command?.op}'`,
+        ),
+      );
+    }
+    if (this.#status === "closed") {
+      return Promise.reject(this.#closedError());
+    }
+    let frame: string;
+    try {
+      frame = JSON.stringify({ op: command.op, d: command.d });
+    } catch (cause) {
+      return Promise.reject(
+        new GatewayError("invalid_payload", "Cannot encode command as JSON", {
+          cause,
+          shardId: this.#shardId,
+        }),
+      );
+    }
+    const bytes = utf8Length(frame);
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      return Promise.reject(
+        new GatewayError(
+          "payload_too_large",
+          `Cannot send command as it encodes to more than ${MAX_PAYLOAD_BYTES} bytes: current size ${bytes} bytes`,
+          { shardId: this.#shardId },
+        ),
+      );
+    }
+    if (command.op === GatewayOpcode.PresenceUpdate) {
+      // Reconnects identify with the presence the bot set last.
+      this.#presence = command.d;
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ frame, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  /**
+   * Stop the shard: cancel every timer, close the socket and reject queued
+   * commands with `shard_closed`.
+   *
+   * @param options Whether to keep the session resumable.
+   * @returns A promise that resolves once the shard is closed.
+   */
+  close(options: ShardCloseOptions = {}): Promise<void> {
+    if (this.#status === "closed" && !this.#connection) {
+      return Promise.resolve();
+    }
+    const resumable = options.resumable ?? false;
+    this.#dropConnection(resumable ? RESUMABLE_CLOSE_CODE : NORMAL_CLOSE_CODE);
+    if (!resumable) this.#forgetSession();
+    this.#stop(this.#closedError());
+    return Promise.resolve();
+  }
+
+  /** Same as {@linkcode Shard.close} with default options, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Shows the shard's ID and status, never the token. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `Shard { id: ${this.#shardId}, status: ${
+      JSON.stringify(this.#status)
+    } }`;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  #setStatus(next: ShardStatus): void {
+    const previous = this.#status;
+    if (previous === next) return;
+    this.#status = next;
+    logger.debug("Shard {shardId} {previous} -> {current}", {
+      shardId: this.#shardId,
+      previous,
+      current: next,
+    });
+    this.#emit("state", { shardId: this.#shardId, previous, current: next });
+  }
+
+  #open(): void {
+    this.#reconnectTimer = undefined;
+    if (
+      this.#sessionId !== undefined &&
+      this.#failedResumes >= MAX_RESUME_ATTEMPTS
+    ) {
+      logger.info(
+        "Shard {shardId}: {attempts} RESUME attempts failed in a row, starting a new session",
+        { shardId: this.#shardId, attempts: this.#failedResumes },
+      );
+      this.#forgetSession();
+    }
+    const resuming = this.#sessionId !== undefined && this.#sequence !== null;
+    const url = gatewayQuery(
+      resuming && this.#resumeUrl ? this.#resumeUrl : this.#gatewayUrl,
+      this.#compress,
+    );
+    const abort = new AbortController();
+    this.#limiter.reset();
+    this.#setStatus("connecting");
+    const connection: Connection = {
+      socket: { send: () => {}, close: () => {} },
+      resuming,
+      url,
+      opened: false,
+      inflater: undefined,
+      abort,
+      heartbeatInterval: 0,
+      heartbeatTimer: undefined,
+      heartbeatsSent: 0,
+      lastHeartbeatAt: 0,
+      heardSinceHeartbeat: true,
+      phaseTimer: undefined,
+    };
+    this.#connection = connection;
+    this.#setPhaseTimer(connection, this.#timeouts.connect, "connect");
+    try {
+      if (this.#compress !== "none") {
+        connection.inflater = createInflater(this.#compress);
+      }
+      connection.socket = this.#transport(url, {
+        onOpen: () => this.#current(connection) && this.#onOpen(connection),
+        onMessage: (data) =>
+          this.#current(connection) && this.#onMessage(connection, data),
+        onClose: (code, reason) =>
+          this.#current(connection) && this.#onClose(connection, code, reason),
+        onError: (error) => {
+          if (this.#current(connection)) {
+            logger.debug("Shard {shardId} socket error: {error}", {
+              shardId: this.#shardId,
+              error,
+            });
+          }
+        },
+      });
+    } catch (error) {
+      logger.warn("Shard {shardId} could not open a socket: {error}", {
+        shardId: this.#shardId,
+        error,
+      });
+      this.#connectionLost(connection, "resume", true);
+    }
+  }
+
+  #current(connection: Connection): boolean {
+    return this.#connection === connection;
+  }
+
+  #onOpen(connection: Connection): void {
+    connection.opened = true;
+    this.#setStatus("waiting_for_hello");
+    this.#setPhaseTimer(connection, this.#timeouts.hello, "HELLO");
+  }
+
+  #onClose(connection: Connection, code: number, reason: string): void {
+    logger.info("Shard {shardId} connection closed with {code} {reason}", {
+      shardId: this.#shardId,
+      code,
+      reason,
+    });
+    const action = closeAction(code);
+    if (action === "fatal") {
+      const fatal = FATAL_CLOSES[code]!;
+      this.#dropConnection(undefined);
+      this.#forgetSession();
+      const error = new GatewayError(fatal.kind, fatal.message, {
+        closeCode: code,
+        shardId: this.#shardId,
+      });
+      logger.error("Shard {shardId} stopped: {message}", {
+        shardId: this.#shardId,
+        message: fatal.message,
+      });
+      this.#emit("error", error);
+      this.#stop(error);
+      return;
+    }
+    this.#connectionLost(connection, action, this.#status !== "ready");
+  }
+
+  /**
+   * The one path every lost connection takes (closes, timeouts, zombies,
+   * op 7, op 9, undecodable frames): detach the socket, decide what the next
+   * connection does, and schedule it.
+   */
+  #connectionLost(
+    connection: Connection,
+    action: CloseAction,
+    failedAttempt: boolean,
+    delayOverride?: number,
+  ): void {
+    if (!this.#current(connection)) return;
+    this.#dropConnection(RESUMABLE_CLOSE_CODE);
+    if (failedAttempt) this.#failedAttempts++;
+    if (connection.resuming && this.#status !== "ready") {
+      this.#failedResumes++;
+      if (!connection.opened && this.#resumeUrl !== undefined) {
+        // The resume URL could not be reached: resume on the main URL.
+        this.#resumeUrl = undefined;
+      }
+    }
+    if (action === "new_session") this.#forgetSession();
+    const delay = delayOverride ??
+      backoffDelay(this.#failedAttempts, { random: this.#random });
+    this.#setStatus("reconnecting");
+    logger.debug("Shard {shardId} reconnects in {delay} ms", {
+      shardId: this.#shardId,
+      delay,
+    });
+    this.#reconnectTimer = this.#scheduler.setTimeout(
+      () => this.#open(),
+      delay,
+    );
+  }
+
+  /** Detach and close the current socket and cancel its timers. */
+  #dropConnection(code: number | undefined): void {
+    const connection = this.#connection;
+    if (!connection) return;
+    this.#connection = undefined;
+    connection.abort.abort(
+      new GatewayError("shard_closed", "The connection ended", {
+        shardId: this.#shardId,
+      }),
+    );
+    if (connection.heartbeatTimer !== undefined) {
+      this.#scheduler.clearTimeout(connection.heartbeatTimer);
+    }
+    if (connection.phaseTimer !== undefined) {
+      this.#scheduler.clearTimeout(connection.phaseTimer);
+    }
+    connection.inflater?.close();
+    if (code !== undefined) connection.socket.close(code, "");
+  }
+
+  /** Enter `closed` for good: no timers, no queue, waiters rejected. */
+  #stop(reason: GatewayError): void {
+    if (this.#reconnectTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#reconnectTimer);
+      this.#reconnectTimer = undefined;
+    }
+    if (this.#pumpTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#pumpTimer);
+      this.#pumpTimer = undefined;
+    }
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const command of queue) command.reject(reason);
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of waiters) waiter.reject(reason);
+    this.#setStatus("closed");
+  }
+
+  #setPhaseTimer(connection: Connection, ms: number, step: string): void {
+    if (connection.phaseTimer !== undefined) {
+      this.#scheduler.clearTimeout(connection.phaseTimer);
+    }
+    connection.phaseTimer = this.#scheduler.setTimeout(() => {
+      connection.phaseTimer = undefined;
+      const error = new GatewayError(
+        "timeout",
+        `Shard ${this.#shardId} timed out waiting for ${step} after ${ms} ms; reconnecting`,
+        { shardId: this.#shardId },
+      );
+      logger.warn(error.message);
+      this.#emit("error", error);
+      this.#connectionLost(connection, "resume", true);
+    }, ms);
+  }
+
+  #clearPhaseTimer(connection: Connection): void {
+    if (connection.phaseTimer === undefined) return;
+    this.#scheduler.clearTimeout(connection.phaseTimer);
+    connection.phaseTimer = undefined;
+  }
+
+  #forgetSession(): void {
+    this.#sessionId = undefined;
+    this.#sequence = null;
+    this.#resumeUrl = undefined;
+    this.#failedResumes = 0;
+  }
+
+  #restoreSession(session: ResumableSession): void {
+    this.#sessionId = session.sessionId;
+    this.#sequence = session.sequence;
+    this.#resumeUrl = session.resumeUrl;
+  }
+
+  #closedError(): GatewayError {
+    return new GatewayError(
+      "shard_closed",
+      `Shard ${this.#shardId} is closed`,
+      { shardId: this.#shardId },
+    );
+  }
+
+  #settleReady(): void {
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  #onMessage(connection: Connection, data: string | Uint8Array): void {
+    connection.heardSinceHeartbeat = true;
+    let text: string | null;
+    let payload: GatewayPayload;
+    try {
+      if (typeof data === "string") text = data;
+      else if (connection.inflater) text = connection.inflater.push(data);
+      else text = new TextDecoder().decode(data);
+      if (text === null) return;
+      payload = JSON.parse(text);
+      if (
+        typeof payload !== "object" || payload === null ||
+        Array.isArray(payload)
+      ) {
+        throw new TypeError("the frame is not a JSON object");
+      }
+    } catch (cause) {
+      this.#undecodable(connection, cause);
+      return;
+    }
+    switch (payload.op) {
+      case GatewayOpcode.Dispatch:
+        this.#onDispatch(connection, payload);
+        break;
+      case GatewayOpcode.Heartbeat:
+        this.#sendHeartbeat(connection);
+        break;
+      case GatewayOpcode.HeartbeatAck:
+        this.#latency = this.#scheduler.now() - connection.lastHeartbeatAt;
+        break;
+      case GatewayOpcode.Hello:
+        this.#onHello(connection, payload.d as HelloData);
+        break;
+      case GatewayOpcode.Reconnect:
+        logger.info("Shard {shardId}: Discord asked to reconnect (op 7)", {
+          shardId: this.#shardId,
+        });
+        this.#connectionLost(connection, "resume", this.#status !== "ready");
+        break;
+      case GatewayOpcode.InvalidSession:
+        this.#onInvalidSession(connection, payload.d === true);
+        break;
+      default:
+        logger.warn("Shard {shardId} skipped a frame with unknown op {op}", {
+          shardId: this.#shardId,
+          op: payload.op,
+        });
+    }
+  }
+
+  /**
+   * A frame that cannot be decoded may have been a dispatch: resume from the
+   * last good sequence so Discord sends it again.
+   */
+  #undecodable(connection: Connection, cause: unknown): void {
+    const error = new GatewayError(
+      "decode",
+      `Shard ${this.#shardId} received a frame it could not decode; resuming from sequence ${this.#sequence}`,
+      { cause, shardId: this.#shardId },
+    );
+    logger.warn(error.message);
+    this.#emit("error", error);
+    this.#connectionLost(connection, "resume", this.#status !== "ready");
+  }
+
+  #onHello(connection: Connection, hello: HelloData): void {
+    const interval = hello?.heartbeat_interval;
+    if (typeof interval !== "number" || !(interval > 0)) {
+      this.#undecodable(connection, new TypeError("HELLO without an interval"));
+      return;
+    }
+    if (connection.heartbeatInterval !== 0) return; // a second HELLO changes nothing
+    connection.heartbeatInterval = interval;
+    this.#limiter.setHeartbeatInterval(interval);
+    this.#clearPhaseTimer(connection);
+    connection.heartbeatTimer = this.#scheduler.setTimeout(
+      () => this.#heartbeatTick(connection),
+      Math.floor(interval * this.#random()),
+    );
+    if (connection.resuming) this.#resume(connection);
+    else this.#identify(connection);
+  }
+
+  #resume(connection: Connection): void {
+    this.#setStatus("resuming");
+    this.#sendPriority(connection, {
+      op: GatewayOpcode.Resume,
+      d: {
+        token: this.#token,
+        session_id: this.#sessionId!,
+        seq: this.#sequence!,
+      },
+    });
+    this.#setPhaseTimer(connection, this.#timeouts.ready, "RESUMED");
+  }
+
+  async #identify(connection: Connection): Promise<void> {
+    this.#setStatus("identifying");
+    this.#forgetSession();
+    try {
+      await this.#identifyQueue.acquire(this.#shardId, connection.abort.signal);
+    } catch {
+      return; // The connection ended while waiting; its loss is handled.
+    }
+    if (!this.#current(connection)) return;
+    const identify: IdentifyData = {
+      token: this.#token,
+      properties: this.#properties,
+      large_threshold: this.#largeThreshold,
+      shard: [this.#shardId, this.#shardCount],
+      intents: this.#intents,
+    };
+    if (this.#presence) identify.presence = this.#presence;
+    this.#sendPriority(connection, { op: GatewayOpcode.Identify, d: identify });
+    this.#setPhaseTimer(connection, this.#timeouts.ready, "READY");
+  }
+
+  #onInvalidSession(connection: Connection, resumable: boolean): void {
+    logger.info(
+      "Shard {shardId}: invalid session (op 9, resumable: {resumable})",
+      {
+        shardId: this.#shardId,
+        resumable,
+      },
+    );
+    if (resumable && this.#sessionId !== undefined) {
+      this.#connectionLost(connection, "resume", this.#status !== "ready");
+      return;
+    }
+    // Wait 1-5 s before identifying again, as Discord's docs long advised.
+    this.#connectionLost(
+      connection,
+      "new_session",
+      false,
+      1000 + Math.floor(this.#random() * 4000),
+    );
+  }
+
+  #onDispatch(connection: Connection, payload: GatewayPayload): void {
+    const sequence = payload.s;
+    const name = payload.t;
+    if (typeof sequence !== "number" || typeof name !== "string") {
+      logger.warn("Shard {shardId} skipped a dispatch without s or t", {
+        shardId: this.#shardId,
+      });
+      return;
+    }
+    if (this.#sequence !== null && sequence <= this.#sequence) {
+      logger.debug("Shard {shardId} dropped duplicate sequence {sequence}", {
+        shardId: this.#shardId,
+        sequence,
+      });
+      return;
+    }
+    this.#sequence = sequence;
+    if (name === "READY") {
+      const ready = payload.d as ReadySessionData;
+      this.#sessionId = ready.session_id;
+      this.#resumeUrl = ready.resume_gateway_url;
+      this.#becomeReady(connection);
+    } else if (name === "RESUMED") {
+      this.#becomeReady(connection);
+    }
+    this.#emit("dispatch", {
+      shardId: this.#shardId,
+      name,
+      sequence,
+      data: payload.d,
+    });
+  }
+
+  #becomeReady(connection: Connection): void {
+    this.#clearPhaseTimer(connection);
+    this.#failedAttempts = 0;
+    this.#failedResumes = 0;
+    this.#setStatus("ready");
+    this.#settleReady();
+    if (this.#pumpTimer !== undefined) {
+      // The wait was computed for the previous connection's window.
+      this.#scheduler.clearTimeout(this.#pumpTimer);
+      this.#pumpTimer = undefined;
+    }
+    this.#pump();
+  }
+
+  // ----------------------------------------------------------------- outbound
+
+  #heartbeatTick(connection: Connection): void {
+    connection.heartbeatTimer = undefined;
+    if (!this.#current(connection)) return;
+    if (connection.heartbeatsSent > 0 && !connection.heardSinceHeartbeat) {
+      logger.warn(
+        "Shard {shardId}: nothing received since the last heartbeat, the connection is a zombie; resuming",
+        { shardId: this.#shardId },
+      );
+      this.#connectionLost(connection, "resume", this.#status !== "ready");
+      return;
+    }
+    this.#sendHeartbeat(connection);
+    connection.heartbeatTimer = this.#scheduler.setTimeout(
+      () => this.#heartbeatTick(connection),
+      connection.heartbeatInterval,
+    );
+  }
+
+  #sendHeartbeat(connection: Connection): void {
+    connection.heartbeatsSent++;
+    connection.heardSinceHeartbeat = false;
+    connection.lastHeartbeatAt = this.#scheduler.now();
+    this.#sendPriority(connection, {
+      op: GatewayOpcode.Heartbeat,
+      d: this.#sequence,
+    });
+  }
+
+  /** Heartbeat, IDENTIFY and RESUME: never delayed, always counted. */
+  #sendPriority(connection: Connection, payload: GatewayPayload): void {
+    this.#limiter.record();
+    connection.socket.send(JSON.stringify(payload));
+  }
+
+  /** Write queued commands while ready and the limiter allows. */
+  #pump(): void {
+    if (this.#pumpTimer !== undefined) return;
+    while (this.#queue.length > 0) {
+      const connection = this.#connection;
+      if (this.#status !== "ready" || !connection) return;
+      const wait = this.#limiter.delayForCommand();
+      if (wait > 0) {
+        this.#pumpTimer = this.#scheduler.setTimeout(() => {
+          this.#pumpTimer = undefined;
+          this.#pump();
+        }, wait);
+        return;
+      }
+      const command = this.#queue.shift()!;
+      this.#limiter.record();
+      connection.socket.send(command.frame);
+      command.resolve();
+    }
+  }
+
+  #emit<K extends keyof ShardEventMap>(
+    event: K,
+    value: ShardEventMap[K],
+  ): void {
+    for (const listener of this.#listeners[event]) {
+      try {
+        (listener as Listener<ShardEventMap[K]>)(value);
+      } catch (error) {
+        logger.error("A shard {event} listener threw: {error}", {
+          event,
+          error,
+        });
+      }
+    }
+  }
+}
+
+/** Add the version, encoding and compression to a gateway URL. */
+function gatewayQuery(base: string, compress: TransportCompression): string {
+  const url = new URL(base);
+  url.searchParams.set("v", String(GATEWAY_VERSION));
+  url.searchParams.set("encoding", "json");
+  if (compress === "none") url.searchParams.delete("compress");
+  else url.searchParams.set("compress", compress);
+  return url.href;
+}
+
+function defaultProperties(): IdentifyProperties {
+  const os = (globalThis as { Deno?: { build?: { os?: string } } }).Deno?.build
+    ?.os ??
+    (globalThis as { process?: { platform?: string } }).process?.platform ??
+    "unknown";
+  return { os, browser: "disruption", device: "disruption" };
+}
+
+const encoder = new TextEncoder();
+
+function utf8Length(text: string): number {
+  // Every UTF-16 unit encodes to at most 3 bytes: skip encoding short frames.
+  return text.length * 3 <= MAX_PAYLOAD_BYTES
+    ? text.length
+    : encoder.encode(text).length;
+}
+
+function validateOptions(options: ShardOptions): void {
+  if (typeof options?.token !== "string" || options.token.length === 0) {
+    throw new TypeError(
+      "Cannot create shard as 'token' must be a non-empty string",
+    );
+  }
+  if (!isValidIntents(options.intents)) {
+    throw new RangeError(
+      `Cannot create shard as 'intents' must be an integer made of documented intent bits: current value 'intents=${options.intents}'`,
+    );
+  }
+  const shardId = options.shardId ?? 0;
+  const shardCount = options.shardCount ?? 1;
+  if (!Number.isInteger(shardCount) || shardCount < 1) {
+    throw new RangeError(
+      `Cannot create shard as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
+    );
+  }
+  if (!Number.isInteger(shardId) || shardId < 0 || shardId >= shardCount) {
+    throw new RangeError(
+      `Cannot create shard as 'shardId' must be an integer from 0 to 'shardCount' - 1: current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
+    );
+  }
+  const largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
+  if (
+    !Number.isInteger(largeThreshold) || largeThreshold < 50 ||
+    largeThreshold > 250
+  ) {
+    throw new RangeError(
+      `Cannot create shard as 'largeThreshold' must be an integer from 50 to 250: current value 'largeThreshold=${largeThreshold}'`,
+    );
+  }
+  const compress = options.compress ?? "none";
+  if (!["none", "zlib-stream", "zstd-stream"].includes(compress)) {
+    throw new RangeError(
+      `Cannot create shard as 'compress' must be "none", "zlib-stream" or "zstd-stream": current value 'compress=${compress}'`,
+    );
+  }
+  try {
+    const url = new URL(options.gatewayUrl ?? DEFAULT_GATEWAY_URL);
+    if (!["ws:", "wss:"].includes(url.protocol)) throw new Error(url.protocol);
+  } catch {
+    throw new TypeError(
+      `Cannot create shard as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${options.gatewayUrl}'`,
+    );
+  }
+}

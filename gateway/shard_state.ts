@@ -1,0 +1,120 @@
+/**
+ * The shard's public state value and the close-code policy: what a shard
+ * does after each way a connection can end, written as data.
+ *
+ * @module
+ */
+import type { GatewayErrorKind } from "./errors.ts";
+
+/**
+ * Where a shard is in its life.
+ *
+ * - `idle`: created, {@linkcode Shard.connect} not called yet.
+ * - `connecting`: the socket is opening.
+ * - `waiting_for_hello`: the socket is open; HELLO has not arrived.
+ * - `identifying`: waiting for the identify queue, or IDENTIFY sent and READY
+ *   not yet received.
+ * - `resuming`: RESUME sent; the server is replaying missed events.
+ * - `ready`: READY or RESUMED received; dispatches flow and commands go out.
+ * - `reconnecting`: the connection ended; waiting out the backoff.
+ * - `closed`: stopped, by {@linkcode Shard.close} or a fatal close code.
+ */
+export type ShardStatus =
+  | "idle"
+  | "connecting"
+  | "waiting_for_hello"
+  | "identifying"
+  | "resuming"
+  | "ready"
+  | "reconnecting"
+  | "closed";
+
+/**
+ * What to do after a connection ends.
+ *
+ * - `resume`: reconnect and RESUME if a session exists (otherwise IDENTIFY).
+ * - `new_session`: forget the session, reconnect and IDENTIFY.
+ * - `fatal`: stop; reconnecting would fail the same way.
+ */
+export type CloseAction = "resume" | "new_session" | "fatal";
+
+/** A fatal close code's error kind and the sentence telling what to fix. */
+export interface FatalClose {
+  /** The error kind the shard stops with. */
+  kind: GatewayErrorKind;
+  /** What went wrong and what to change. */
+  message: string;
+}
+
+/**
+ * Close codes whose action is not `resume`. Every code not listed here,
+ * including 1000/1001 sent by the server, 1005 (no code) and 1006 (dropped
+ * connection), resumes: a RESUME Discord no longer accepts comes back as op 9
+ * `d:false`, which costs nothing, while an IDENTIFY spends the daily budget.
+ */
+export const CLOSE_CODE_ACTIONS: Readonly<Record<number, CloseAction>> = {
+  4003: "new_session",
+  4004: "fatal",
+  4007: "new_session",
+  4009: "new_session",
+  4010: "fatal",
+  4011: "fatal",
+  4012: "fatal",
+  4013: "fatal",
+  4014: "fatal",
+};
+
+/** The error each fatal close code stops the shard with. */
+export const FATAL_CLOSES: Readonly<Record<number, FatalClose>> = {
+  4004: {
+    kind: "authentication_failed",
+    message:
+      "Discord rejected the token (close code 4004): check the bot token, it may have been reset",
+  },
+  4010: {
+    kind: "invalid_shard",
+    message:
+      "Discord rejected the shard (close code 4010): 'shardId' must be below 'shardCount', and large bots must use a multiple of their assigned shard count",
+  },
+  4011: {
+    kind: "sharding_required",
+    message:
+      "Discord requires sharding (close code 4011): this session would hold too many guilds, start more shards (GET /gateway/bot gives the recommended count)",
+  },
+  4012: {
+    kind: "invalid_api_version",
+    message:
+      "Discord rejected the gateway version (close code 4012): use API version 10",
+  },
+  4013: {
+    kind: "invalid_intents",
+    message:
+      "Discord rejected the intents (close code 4013): the intents value has undocumented bits, build it from GatewayIntent",
+  },
+  4014: {
+    kind: "disallowed_intents",
+    message:
+      "Discord refused a privileged intent (close code 4014): enable GUILD_MEMBERS, GUILD_PRESENCES or MESSAGE_CONTENT for the app in the Developer Portal (Bot > Privileged Gateway Intents), or stop requesting it",
+  },
+};
+
+/**
+ * The action for a close code.
+ *
+ * @param code The close code the connection ended with.
+ * @returns What the shard does next.
+ *
+ * @example Usage
+ * ```ts
+ * import { closeAction } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(closeAction(4000), "resume");
+ * assert.equal(closeAction(4007), "new_session");
+ * assert.equal(closeAction(4004), "fatal");
+ * assert.equal(closeAction(1006), "resume");
+ * ```
+ */
+export function closeAction(code: number): CloseAction {
+  return CLOSE_CODE_ACTIONS[code] ?? "resume";
+}

@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import {
+  createHarness,
+  dispatch,
+  GATEWAY_URL,
+  hello,
+  ready,
+  readyHarness,
+  RESUME_URL,
+  sentOps,
+} from "../_fakes/shard_harness.ts";
+
+Deno.test("Shard backs off 1 s doubling to 60 s while connections keep failing", async () => {
+  const h = createHarness({ autoOpen: false });
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  const attemptTimes: number[] = [h.scheduler.now()];
+  for (let attempt = 1; attempt <= 9; attempt++) {
+    const count = h.transport.sockets.length;
+    h.socket().refuse();
+    while (h.transport.sockets.length === count) await h.scheduler.runNext();
+    attemptTimes.push(h.scheduler.now());
+  }
+  const gaps = attemptTimes.slice(1).map((t, i) => t - attemptTimes[i]!);
+  assert.deepEqual(gaps, [
+    1000,
+    2000,
+    4000,
+    8000,
+    16000,
+    32000,
+    60000,
+    60000,
+    60000,
+  ]);
+  await h.shard.close();
+  assert.equal(h.scheduler.pending, 0);
+});
+
+Deno.test("Shard resets the backoff after READY", async () => {
+  const h = createHarness({ autoOpen: false });
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  h.socket().refuse();
+  await h.scheduler.advance(1000);
+  h.socket().refuse();
+  await h.scheduler.advance(2000);
+  assert.equal(h.transport.sockets.length, 3);
+  h.socket().open();
+  hello(h.socket());
+  await h.settle();
+  ready(h.socket());
+  h.socket().serverClose(4000);
+  await h.scheduler.advance(0);
+  assert.equal(
+    h.transport.sockets.length,
+    4,
+    "first reconnect after READY is immediate",
+  );
+  h.socket().refuse();
+  await h.scheduler.advance(999);
+  assert.equal(h.transport.sockets.length, 4);
+  await h.scheduler.advance(1);
+  assert.equal(h.transport.sockets.length, 5);
+  await h.shard.close();
+});
+
+Deno.test("Shard times out connecting after 10 s", async () => {
+  const h = createHarness({ autoOpen: false });
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  await h.scheduler.advance(9_999);
+  assert.equal(h.errors.length, 0);
+  await h.scheduler.advance(1);
+  assert.equal(h.errors[0]?.kind, "timeout");
+  assert.match(h.errors[0]!.message, /connect/);
+  assert.equal(h.transport.sockets[0]!.clientCloseCode, 4000);
+  await h.scheduler.advance(1000);
+  assert.equal(h.transport.sockets.length, 2);
+  await h.shard.close();
+});
+
+Deno.test("Shard times out waiting for HELLO after 30 s", async () => {
+  const h = createHarness();
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  await h.scheduler.advance(29_999);
+  assert.equal(h.errors.length, 0);
+  await h.scheduler.advance(1);
+  assert.match(h.errors[0]!.message, /HELLO/);
+  await h.scheduler.advance(1000);
+  assert.equal(h.transport.sockets.length, 2);
+  await h.shard.close();
+});
+
+Deno.test("Shard times out waiting for READY 30 s after IDENTIFY", async () => {
+  const h = createHarness();
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  hello(h.socket(), 100_000);
+  await h.settle();
+  await h.scheduler.advance(29_999);
+  assert.equal(h.errors.length, 0);
+  await h.scheduler.advance(1);
+  assert.match(h.errors[0]!.message, /READY/);
+  await h.shard.close();
+});
+
+Deno.test("Shard times out waiting for RESUMED and tries again", async () => {
+  const h = await readyHarness();
+  h.socket().serverClose(4000);
+  await h.scheduler.advance(0);
+  hello(h.socket(), 100_000);
+  await h.settle();
+  await h.scheduler.advance(30_000);
+  assert.match(h.errors[0]!.message, /RESUMED/);
+  await h.scheduler.advance(1000);
+  assert.equal(h.transport.sockets.length, 3);
+  assert.equal(h.socket().url, `${RESUME_URL}/?v=10&encoding=json`);
+  await h.shard.close();
+});
+
+Deno.test("Shard starts a new session after 3 failed RESUME attempts in a row", async () => {
+  const h = await readyHarness();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const count = h.transport.sockets.length;
+    h.socket().serverClose(4000);
+    while (h.transport.sockets.length === count) await h.scheduler.runNext();
+    hello(h.socket(), 100_000);
+    await h.settle();
+    assert.deepEqual(sentOps(h.socket()), [6], `attempt ${attempt} resumes`);
+  }
+  const count = h.transport.sockets.length;
+  h.socket().serverClose(4000);
+  while (h.transport.sockets.length === count) await h.scheduler.runNext();
+  assert.equal(h.socket().url, `${GATEWAY_URL}/?v=10&encoding=json`);
+  hello(h.socket(), 100_000);
+  await h.scheduler.advance(5000);
+  assert.deepEqual(sentOps(h.socket()), [2]);
+  await h.shard.close();
+});
+
+Deno.test("Shard forgets the resume URL when it cannot connect to it", async () => {
+  const h = createHarness({ autoOpen: false });
+  const connected = h.shard.connect();
+  await h.settle();
+  h.socket().open();
+  hello(h.socket());
+  await h.settle();
+  ready(h.socket());
+  await connected;
+  h.socket().serverClose(4000);
+  await h.scheduler.advance(0);
+  assert.equal(h.socket().url, `${RESUME_URL}/?v=10&encoding=json`);
+  h.socket().refuse();
+  await h.scheduler.runNext();
+  assert.equal(h.socket().url, `${GATEWAY_URL}/?v=10&encoding=json`);
+  h.socket().open();
+  hello(h.socket());
+  await h.settle();
+  assert.deepEqual(sentOps(h.socket()), [6], "still resumes, on the main URL");
+  await h.shard.close();
+});
+
+Deno.test("Shard keeps the sequence across a resume and delivers the replay once", async () => {
+  const h = await readyHarness();
+  for (let s = 2; s <= 5; s++) dispatch(h.socket(), s);
+  h.socket().drop();
+  await h.scheduler.advance(0);
+  hello(h.socket());
+  await h.settle();
+  assert.equal((h.socket().sentPayloads()[0]!.d as { seq: number }).seq, 5);
+  for (let s = 4; s <= 7; s++) dispatch(h.socket(), s); // overlap is dropped
+  h.socket().receive({ op: 0, s: 8, t: "RESUMED", d: null });
+  assert.deepEqual(h.dispatches.map((d) => d.sequence), [
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+  ]);
+  await h.shard.close();
+});

@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { GatewayError } from "../../gateway/errors.ts";
+import {
+  createHarness,
+  hello,
+  ready,
+  readyHarness,
+} from "../_fakes/shard_harness.ts";
+
+const presence = {
+  op: 3 as const,
+  d: { since: null, activities: [], status: "online" as const, afk: false },
+};
+
+Deno.test("Shard queues commands until READY and sends them in order", async () => {
+  const h = createHarness();
+  const connected = h.shard.connect();
+  const sent: Promise<void>[] = [];
+  for (let i = 0; i < 3; i++) {
+    sent.push(
+      h.shard.send({ op: 8, d: { guild_id: String(i), query: "", limit: 0 } }),
+    );
+  }
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  assert.deepEqual(h.socket().sentPayloads().map((p) => p.op), [2]);
+  ready(h.socket());
+  await connected;
+  await Promise.all(sent);
+  const guilds = h.socket().sentPayloads().filter((p) => p.op === 8).map((p) =>
+    (p.d as { guild_id: string }).guild_id
+  );
+  assert.deepEqual(guilds, ["0", "1", "2"]);
+  await h.shard.close();
+});
+
+Deno.test("Shard refuses a command over 4096 bytes and sends nothing", async () => {
+  const h = await readyHarness();
+  const before = h.socket().sent.length;
+  const padding = "x".repeat(4096);
+  await assert.rejects(
+    h.shard.send({ op: 8, d: { guild_id: "1", query: padding, limit: 1 } }),
+    (error: unknown) =>
+      error instanceof GatewayError && error.kind === "payload_too_large" &&
+      /4096 bytes/.test(error.message),
+  );
+  // Exactly 4096 bytes is allowed; multi-byte characters count as bytes.
+  const frame = (q: string) =>
+    JSON.stringify({ op: 8, d: { guild_id: "1", query: q, limit: 1 } });
+  const fill = "y".repeat(4096 - frame("").length);
+  await h.shard.send({ op: 8, d: { guild_id: "1", query: fill, limit: 1 } });
+  await assert.rejects(
+    h.shard.send({
+      op: 8,
+      d: { guild_id: "1", query: "é".repeat(2100), limit: 1 },
+    }),
+    (error: unknown) =>
+      error instanceof GatewayError && error.kind === "payload_too_large",
+  );
+  assert.equal(h.socket().sent.length, before + 1);
+  await h.shard.close();
+});
+
+Deno.test("Shard refuses opcodes that are not user commands", async () => {
+  const h = await readyHarness();
+  await assert.rejects(h.shard.send({ op: 2, d: {} } as never), TypeError);
+  await h.shard.close();
+});
+
+Deno.test("Shard never sends more than 120 frames per 60 s, heartbeats included", async () => {
+  const h = await readyHarness();
+  const socket = h.socket();
+  const times: number[] = [];
+  const frames: number[] = [];
+  const origSend = socket.send.bind(socket);
+  socket.send = (data: string) => {
+    frames.push(h.scheduler.now());
+    origSend(data);
+  };
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < 300; i++) {
+    sends.push(
+      h.shard.send(presence).then(() => void times.push(h.scheduler.now())),
+    );
+  }
+  // Keep the connection alive with ACKs while five minutes pass.
+  const acker = h.shard.on("state", () => {});
+  for (let elapsed = 0; elapsed < 300_000; elapsed += 1000) {
+    await h.scheduler.advance(1000);
+    socket.receive({ op: 11, d: null });
+  }
+  acker();
+  await Promise.all(sends);
+  // IDENTIFY went out at t=0 before this socket wrapper, count it too.
+  const all = [0, ...frames].sort((a, b) => a - b);
+  for (let i = 0; i + 120 < all.length; i++) {
+    assert.ok(
+      all[i + 120]! - all[i]! >= 60_000,
+      `frame ${i + 120} at ${all[i + 120]} breaks the window from ${all[i]}`,
+    );
+  }
+  // interval 41250: reserve 2 heartbeats + 1 requested + 1 identify -> 116.
+  assert.equal(
+    times.filter((t) => t === 0).length,
+    115,
+    "115 commands go at once after IDENTIFY",
+  );
+  assert.equal(times[115], 60_000);
+  await h.shard.close();
+});
+
+Deno.test("Shard rejects queued commands when it closes", async () => {
+  const h = createHarness();
+  h.shard.connect().catch(() => {});
+  const pending = h.shard.send(presence);
+  await h.shard.close();
+  await assert.rejects(
+    pending,
+    (error: unknown) =>
+      error instanceof GatewayError && error.kind === "shard_closed",
+  );
+  await assert.rejects(
+    h.shard.send(presence),
+    (error: unknown) =>
+      error instanceof GatewayError && error.kind === "shard_closed",
+  );
+});
+
+Deno.test("Shard identifies with the presence set last after a new session", async () => {
+  const h = await readyHarness();
+  const idle = {
+    op: 3 as const,
+    d: { ...presence.d, status: "idle" as const },
+  };
+  await h.shard.send(idle);
+  h.socket().serverClose(4007);
+  await h.scheduler.advance(0);
+  hello(h.socket());
+  await h.scheduler.advance(5000);
+  const identify = h.socket().sentPayloads()[0]!;
+  assert.equal(identify.op, 2);
+  assert.deepEqual((identify.d as { presence: unknown }).presence, idle.d);
+  await h.shard.close();
+});
