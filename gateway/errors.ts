@@ -67,6 +67,8 @@ export class GatewayError extends Error {
   readonly shardId: number | undefined;
 
   /**
+   * Create a gateway error.
+   *
    * @param kind What went wrong.
    * @param message A sentence saying what to fix.
    * @param options Cause, close code and shard.

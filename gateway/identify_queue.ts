@@ -1,0 +1,408 @@
+/**
+ * Pacing of IDENTIFY: Discord accepts `max_concurrency` IDENTIFYs per 5 s,
+ * one per bucket `shard_id % max_concurrency`, and only as many new sessions
+ * a day as `session_start_limit` allows. Shards ask an
+ * {@linkcode IdentifyQueue} before they identify; {@linkcode MemoryIdentifyQueue}
+ * is the in-process implementation.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
+
+const logger = getLogger(["disruption", "gateway", "identify_queue"]);
+
+/**
+ * Discord's session start window. After a reset the budget is `total` again
+ * and the next reset is assumed this long after the refill, until
+ * {@linkcode MemoryIdentifyQueue.updateSessionStartLimit} says otherwise.
+ */
+const SESSION_START_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The `session_start_limit` object of `GET /gateway/bot`. */
+export interface SessionStartLimit {
+  /** Session starts (IDENTIFYs) allowed in the current window. */
+  total: number;
+  /** Session starts left in the current window. */
+  remaining: number;
+  /** Milliseconds until the window resets. */
+  reset_after: number;
+  /** IDENTIFYs allowed per 5 s (one per bucket). */
+  max_concurrency: number;
+}
+
+/**
+ * Decides when a shard may send IDENTIFY. Implement it to share the budget
+ * between processes (a Redis lock, a broker); the shard only calls
+ * {@linkcode IdentifyQueue.acquire}.
+ */
+export interface IdentifyQueue {
+  /**
+   * Wait until shard `shardId` may send IDENTIFY; each resolved call uses up
+   * one IDENTIFY.
+   *
+   * @param shardId The shard that wants to identify.
+   * @param signal Gives up waiting; the promise rejects with its reason.
+   * @returns A promise that resolves when the shard may identify.
+   */
+  acquire(shardId: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Options for {@linkcode MemoryIdentifyQueue}. */
+export interface MemoryIdentifyQueueOptions {
+  /**
+   * IDENTIFYs allowed per interval, one per bucket
+   * `shardId % maxConcurrency`. `sessionStartLimit.max_concurrency` takes
+   * precedence when given.
+   *
+   * @default {1}
+   */
+  maxConcurrency?: number;
+  /**
+   * Milliseconds between two IDENTIFYs of the same bucket.
+   *
+   * @default {5000}
+   */
+  intervalMs?: number;
+  /**
+   * The clock for the waits.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /**
+   * The daily budget, e.g. from `GET /gateway/bot`. Without it the queue
+   * only paces buckets and never runs out.
+   */
+  sessionStartLimit?: SessionStartLimit;
+}
+
+interface Waiter {
+  readonly shardId: number;
+  readonly seq: number;
+  readonly resolve: () => void;
+  readonly reject: (reason: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+  bucket: Bucket;
+}
+
+interface Bucket {
+  readonly queue: Waiter[];
+  /** The earliest time this bucket may grant again. */
+  nextAllowed: number;
+  timer: TimerId | undefined;
+}
+
+interface Budget {
+  total: number;
+  remaining: number;
+  resetAt: number;
+}
+
+/**
+ * An in-memory {@linkcode IdentifyQueue} for the shards of one process.
+ *
+ * Each bucket (`shardId % maxConcurrency`) grants in request order, the
+ * first grant at once and then at most one per `intervalMs`; buckets do not
+ * wait for each other. When a session start limit is known, each grant uses
+ * one of `remaining`; at `0` the queue waits until `reset_after` has passed
+ * (logging a warning on `["disruption", "gateway", "identify_queue"]`) and
+ * never grants without budget.
+ *
+ * @example Pace four shards with max_concurrency 1
+ * ```ts
+ * import { MemoryIdentifyQueue } from "@disruption/disruption/gateway";
+ * import { VirtualScheduler } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const scheduler = new VirtualScheduler();
+ * const queue = new MemoryIdentifyQueue({ scheduler });
+ * const grants: number[] = [];
+ * const all = [0, 1, 2, 3].map((shard) =>
+ *   queue.acquire(shard).then(() => grants.push(scheduler.now()))
+ * );
+ * await scheduler.runAll();
+ * await Promise.all(all);
+ * assert.deepEqual(grants, [0, 5000, 10000, 15000]);
+ * ```
+ *
+ * @example Respect the session start limit
+ * ```ts
+ * import { MemoryIdentifyQueue } from "@disruption/disruption/gateway";
+ * import { VirtualScheduler } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const scheduler = new VirtualScheduler();
+ * const queue = new MemoryIdentifyQueue({
+ *   scheduler,
+ *   sessionStartLimit: { total: 1000, remaining: 0, reset_after: 60_000, max_concurrency: 1 },
+ * });
+ * let grantedAt = -1;
+ * const granted = queue.acquire(0).then(() => grantedAt = scheduler.now());
+ * await scheduler.runAll();
+ * await granted;
+ * assert.equal(grantedAt, 60_000);
+ * assert.equal(queue.remaining, 999);
+ * ```
+ */
+export class MemoryIdentifyQueue implements IdentifyQueue {
+  #scheduler: Scheduler;
+  #intervalMs: number;
+  #maxConcurrency: number;
+  #buckets = new Map<number, Bucket>();
+  /** `nextAllowed` of buckets created from now on (raised by re-bucketing). */
+  #floor = -Infinity;
+  #budget: Budget | undefined;
+  #resetTimer: TimerId | undefined;
+  #seq = 0;
+  #pending = 0;
+
+  /**
+   * Create an empty queue.
+   *
+   * @param options Concurrency, interval, clock and session start limit.
+   * @throws {RangeError} When `maxConcurrency` is not a positive integer,
+   * `intervalMs` is not a non-negative finite number, or the session start
+   * limit is malformed.
+   */
+  constructor(options: MemoryIdentifyQueueOptions = {}) {
+    const {
+      maxConcurrency = 1,
+      intervalMs = 5000,
+      scheduler = realScheduler,
+      sessionStartLimit,
+    } = options;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+      throw new RangeError(
+        `Cannot create identify queue as 'maxConcurrency' must be a positive integer: current value 'maxConcurrency=${maxConcurrency}'`,
+      );
+    }
+    if (!Number.isFinite(intervalMs) || intervalMs < 0) {
+      throw new RangeError(
+        `Cannot create identify queue as 'intervalMs' must be a non-negative finite number: current value 'intervalMs=${intervalMs}'`,
+      );
+    }
+    this.#scheduler = scheduler;
+    this.#intervalMs = intervalMs;
+    this.#maxConcurrency = maxConcurrency;
+    if (sessionStartLimit) this.updateSessionStartLimit(sessionStartLimit);
+  }
+
+  /** IDENTIFYs allowed per interval, i.e. the number of buckets. */
+  get maxConcurrency(): number {
+    return this.#maxConcurrency;
+  }
+
+  /**
+   * Session starts left, or `undefined` when no session start limit is
+   * known.
+   */
+  get remaining(): number | undefined {
+    if (!this.#budget) return undefined;
+    this.#refill(this.#scheduler.now());
+    return this.#budget.remaining;
+  }
+
+  /** How many {@linkcode MemoryIdentifyQueue.acquire} calls are waiting. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /**
+   * Replace the session start limit with fresh numbers from Discord, and
+   * take over its `max_concurrency`. Waiting shards are re-examined at once.
+   *
+   * @param limit The `session_start_limit` of `GET /gateway/bot`.
+   * @throws {RangeError} When a field is not a non-negative integer (or
+   * `max_concurrency` not a positive one).
+   */
+  updateSessionStartLimit(limit: SessionStartLimit): void {
+    const { total, remaining, reset_after, max_concurrency } = limit;
+    for (
+      const [name, value] of [["total", total], [
+        "remaining",
+        remaining,
+      ]] as const
+    ) {
+      if (!Number.isInteger(value) || value < 0) {
+        throw new RangeError(
+          `Cannot update session start limit as '${name}' must be a non-negative integer: current value '${name}=${value}'`,
+        );
+      }
+    }
+    if (!Number.isFinite(reset_after) || reset_after < 0) {
+      throw new RangeError(
+        `Cannot update session start limit as 'reset_after' must be a non-negative finite number: current value 'reset_after=${reset_after}'`,
+      );
+    }
+    if (!Number.isInteger(max_concurrency) || max_concurrency < 1) {
+      throw new RangeError(
+        `Cannot update session start limit as 'max_concurrency' must be a positive integer: current value 'max_concurrency=${max_concurrency}'`,
+      );
+    }
+    const now = this.#scheduler.now();
+    this.#budget = { total, remaining, resetAt: now + reset_after };
+    if (max_concurrency !== this.#maxConcurrency) {
+      this.#rebucket(max_concurrency);
+    }
+    this.#clearResetTimer();
+    this.#drainAll();
+  }
+
+  /**
+   * Wait until shard `shardId` may send IDENTIFY.
+   *
+   * @param shardId The shard, a non-negative integer.
+   * @param signal Gives up waiting: the promise rejects with the signal's
+   * reason, nothing is used up and no timer is left behind.
+   * @returns A promise that resolves when the shard may identify.
+   * @throws {RangeError} (as a rejection) When `shardId` is not a
+   * non-negative integer.
+   */
+  acquire(shardId: number, signal?: AbortSignal): Promise<void> {
+    if (!Number.isInteger(shardId) || shardId < 0) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot acquire identify slot as 'shardId' must be a non-negative integer: current value 'shardId=${shardId}'`,
+        ),
+      );
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const bucket = this.#bucket(shardId % this.#maxConcurrency);
+      const waiter: Waiter = {
+        shardId,
+        seq: this.#seq++,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => this.#abort(waiter),
+        bucket,
+      };
+      bucket.queue.push(waiter);
+      this.#pending++;
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#drain(bucket);
+    });
+  }
+
+  #bucket(key: number): Bucket {
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = { queue: [], nextAllowed: this.#floor, timer: undefined };
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  /** Grant as many of `bucket`'s waiters as the interval and budget allow. */
+  #drain(bucket: Bucket): void {
+    while (bucket.queue.length > 0) {
+      if (bucket.timer !== undefined) return; // waiting for the interval
+      const now = this.#scheduler.now();
+      if (now < bucket.nextAllowed) {
+        bucket.timer = this.#scheduler.setTimeout(() => {
+          bucket.timer = undefined;
+          this.#drain(bucket);
+        }, bucket.nextAllowed - now);
+        return;
+      }
+      if (!this.#take(now)) {
+        this.#waitForReset(now, bucket.queue[0]!.shardId);
+        return;
+      }
+      const waiter = bucket.queue.shift()!;
+      this.#pending--;
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      bucket.nextAllowed = now + this.#intervalMs;
+      waiter.resolve();
+    }
+  }
+
+  /** Drain every bucket, oldest request first. */
+  #drainAll(): void {
+    const waiting = [...this.#buckets.values()]
+      .filter((bucket) => bucket.queue.length > 0)
+      .sort((a, b) => a.queue[0]!.seq - b.queue[0]!.seq);
+    for (const bucket of waiting) this.#drain(bucket);
+  }
+
+  /** Use one session start if there is one; `false` when out of budget. */
+  #take(now: number): boolean {
+    const budget = this.#budget;
+    if (!budget) return true;
+    this.#refill(now);
+    if (budget.remaining <= 0) return false;
+    budget.remaining--;
+    return true;
+  }
+
+  #refill(now: number): void {
+    const budget = this.#budget;
+    if (budget && now >= budget.resetAt) {
+      budget.remaining = budget.total;
+      budget.resetAt = now + SESSION_START_WINDOW_MS;
+    }
+  }
+
+  #waitForReset(now: number, shardId: number): void {
+    if (this.#resetTimer !== undefined) return;
+    const budget = this.#budget!;
+    const waitMs = budget.resetAt - now;
+    logger.warn(
+      "Session start limit exhausted ({total} per window): waiting {waitMs} ms for it to reset before shard {shardId} may identify",
+      { waitMs, total: budget.total, shardId },
+    );
+    this.#resetTimer = this.#scheduler.setTimeout(() => {
+      this.#resetTimer = undefined;
+      this.#drainAll();
+    }, waitMs);
+  }
+
+  #clearResetTimer(): void {
+    if (this.#resetTimer === undefined) return;
+    this.#scheduler.clearTimeout(this.#resetTimer);
+    this.#resetTimer = undefined;
+  }
+
+  #abort(waiter: Waiter): void {
+    const bucket = waiter.bucket;
+    const index = bucket.queue.indexOf(waiter);
+    if (index === -1) return;
+    bucket.queue.splice(index, 1);
+    this.#pending--;
+    if (bucket.queue.length === 0 && bucket.timer !== undefined) {
+      this.#scheduler.clearTimeout(bucket.timer);
+      bucket.timer = undefined;
+    }
+    if (this.#pending === 0) this.#clearResetTimer();
+    waiter.reject(waiter.signal?.reason);
+  }
+
+  /**
+   * Move every waiter to the buckets of a new `maxConcurrency`, keeping
+   * request order. New buckets may not grant before the latest pacing of any
+   * old bucket, so a change never lets an IDENTIFY out early.
+   */
+  #rebucket(maxConcurrency: number): void {
+    const waiters: Waiter[] = [];
+    let floor = this.#floor;
+    for (const bucket of this.#buckets.values()) {
+      if (bucket.timer !== undefined) {
+        this.#scheduler.clearTimeout(bucket.timer);
+      }
+      floor = Math.max(floor, bucket.nextAllowed);
+      waiters.push(...bucket.queue);
+    }
+    waiters.sort((a, b) => a.seq - b.seq);
+    this.#floor = floor;
+    this.#maxConcurrency = maxConcurrency;
+    this.#buckets.clear();
+    for (const waiter of waiters) {
+      const bucket = this.#bucket(waiter.shardId % maxConcurrency);
+      waiter.bucket = bucket;
+      bucket.queue.push(waiter);
+    }
+  }
+}

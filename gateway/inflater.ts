@@ -1,0 +1,299 @@
+/**
+ * Transport compression (`compress=zlib-stream` or `compress=zstd-stream`):
+ * one decompression context per connection, fed every binary WebSocket
+ * message in order, synchronously.
+ *
+ * @module
+ */
+import * as zlib from "node:zlib";
+import { GatewayError } from "./errors.ts";
+
+/** How the gateway compresses what it sends on a connection. */
+export type TransportCompression = "none" | "zlib-stream" | "zstd-stream";
+
+/** A per-connection decompressor for gateway messages. */
+export interface Inflater {
+  /**
+   * Feed one WebSocket binary message.
+   *
+   * @param chunk The message's bytes.
+   * @returns The decoded UTF-8 text of a complete payload, or `null` while
+   * more bytes are needed (zlib: until a message ends with `00 00 ff ff`).
+   * @throws {GatewayError} Of kind `decode` on corrupt input, after a
+   * previous failure (the stream cannot recover) and after
+   * {@linkcode Inflater.close}.
+   */
+  push(chunk: Uint8Array): string | null;
+  /** Free the native context. Idempotent. */
+  close(): void;
+}
+
+/** The `Z_SYNC_FLUSH` marker every complete zlib-stream message ends with. */
+const ZLIB_SUFFIX = [0x00, 0x00, 0xff, 0xff] as const;
+/** Output buffer size to start with; most payloads are far smaller. */
+const INITIAL_OUTPUT = 64 * 1024;
+/** Buffers grown past this are dropped after use instead of kept. */
+const RETAINED_MAX = 1024 * 1024;
+
+const decoder = new TextDecoder();
+
+/**
+ * The part of a `node:zlib` stream this module relies on. These are
+ * internals (identical in Node.js and Deno 2.9's port of it): the public
+ * synchronous API (`inflateSync`, `_processChunk` without a callback) closes
+ * the context after one call, and the streaming API is asynchronous, while a
+ * gateway connection needs one context for its whole life, fed
+ * synchronously so frames keep their order without a promise per frame.
+ * `_handle.writeSync(flush, input, inOffset, inLength, output, outOffset,
+ * outLength)` runs the codec once and stores the bytes of output space and
+ * input left unused in `_writeState` as `[availOut, availIn]`; zlib reports
+ * errors through `_handle.onerror(message, errno)`, zstd by throwing.
+ */
+interface NativeHandle {
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOffset: number,
+    inLength: number,
+    output: Uint8Array,
+    outOffset: number,
+    outLength: number,
+  ): void;
+  onerror: ((message: string, errno: number) => void) | undefined;
+}
+
+interface NodeCodecStream {
+  readonly _handle: NativeHandle | null | undefined;
+  readonly _writeState: Uint32Array | undefined;
+  close(): void;
+}
+
+/** Open the native stream and check it has the internals we rely on. */
+function openNative(
+  compression: "zlib-stream" | "zstd-stream",
+): { stream: NodeCodecStream; handle: NativeHandle; state: Uint32Array } {
+  const create = compression === "zlib-stream"
+    ? zlib.createInflate
+    : (zlib as { createZstdDecompress?: () => unknown }).createZstdDecompress;
+  if (typeof create !== "function") {
+    throw new Error(
+      `Cannot create ${compression} inflater as this runtime's node:zlib has no ${
+        compression === "zlib-stream" ? "createInflate" : "createZstdDecompress"
+      }`,
+    );
+  }
+  const stream = create() as unknown as NodeCodecStream;
+  const handle = stream._handle;
+  const state = stream._writeState;
+  if (
+    !handle || typeof handle.writeSync !== "function" ||
+    !(state instanceof Uint32Array) || state.length < 2
+  ) {
+    stream.close();
+    throw new Error(
+      `Cannot create ${compression} inflater as this runtime's node:zlib lacks the internal synchronous handle (_handle.writeSync and _writeState) it relies on`,
+    );
+  }
+  return { stream, handle, state };
+}
+
+class NativeInflater implements Inflater {
+  readonly #compression: "zlib-stream" | "zstd-stream";
+  readonly #flush: number;
+  #stream: NodeCodecStream | undefined;
+  #handle: NativeHandle | undefined;
+  #state: Uint32Array;
+  #error: Error | undefined;
+  #failed = false;
+  /** Reused output buffer. */
+  #output = new Uint8Array(INITIAL_OUTPUT);
+  /** zlib only: message bytes waiting for the sync-flush suffix. */
+  #pending: Uint8Array | undefined;
+  #pendingLength = 0;
+
+  constructor(compression: "zlib-stream" | "zstd-stream") {
+    const { stream, handle, state } = openNative(compression);
+    this.#compression = compression;
+    // zstd decompression has no end directive: every flag decodes all it
+    // can. ZSTD_e_flush says what we mean.
+    this.#flush = compression === "zlib-stream"
+      ? zlib.constants.Z_SYNC_FLUSH
+      : zlib.constants.ZSTD_e_flush;
+    this.#stream = stream;
+    this.#handle = handle;
+    this.#state = state;
+    // Replace the stream's handler, which would destroy the stream and emit
+    // an asynchronous "error" event; we throw synchronously instead.
+    handle.onerror = (message, errno) => {
+      this.#error = new Error(`${message} (errno ${errno})`);
+    };
+  }
+
+  push(chunk: Uint8Array): string | null {
+    if (this.#handle === undefined) {
+      throw new GatewayError(
+        "decode",
+        `Cannot decompress a ${this.#compression} message as the inflater is closed`,
+      );
+    }
+    if (this.#failed) {
+      throw new GatewayError(
+        "decode",
+        `Cannot decompress a ${this.#compression} message as an earlier message was corrupt; reconnect with a new inflater`,
+      );
+    }
+    if (chunk.length === 0) return null;
+    // zstd: each message is exactly one payload.
+    if (this.#compression === "zstd-stream") return this.#decode(chunk);
+    // The common case: a whole payload in one message, inflated in place.
+    if (this.#pendingLength === 0 && endsWithSuffix(chunk, chunk.length)) {
+      return this.#decode(chunk);
+    }
+    this.#append(chunk);
+    // Checked on the buffered bytes, so a suffix split across messages counts.
+    if (!endsWithSuffix(this.#pending!, this.#pendingLength)) return null;
+    const input = this.#pending!.subarray(0, this.#pendingLength);
+    this.#pendingLength = 0;
+    const text = this.#decode(input);
+    if (this.#pending!.length > RETAINED_MAX) this.#pending = undefined;
+    return text;
+  }
+
+  close(): void {
+    const stream = this.#stream;
+    if (stream === undefined) return;
+    this.#stream = undefined;
+    this.#handle = undefined;
+    this.#pending = undefined;
+    this.#pendingLength = 0;
+    this.#output = new Uint8Array(0);
+    stream.close();
+  }
+
+  #append(chunk: Uint8Array): void {
+    const needed = this.#pendingLength + chunk.length;
+    let pending = this.#pending;
+    if (pending === undefined || pending.length < needed) {
+      const grown = new Uint8Array(
+        Math.max(needed, (pending?.length ?? 0) * 2, INITIAL_OUTPUT),
+      );
+      if (pending !== undefined && this.#pendingLength > 0) {
+        grown.set(pending.subarray(0, this.#pendingLength));
+      }
+      pending = this.#pending = grown;
+    }
+    pending.set(chunk, this.#pendingLength);
+    this.#pendingLength = needed;
+  }
+
+  /** Run `input` through the context and decode all output as UTF-8. */
+  #decode(input: Uint8Array): string | null {
+    const handle = this.#handle!;
+    const state = this.#state;
+    let output = this.#output;
+    let produced = 0;
+    let inOffset = 0;
+    let inLength = input.length;
+    for (;;) {
+      const outLength = output.length - produced;
+      try {
+        handle.writeSync(
+          this.#flush,
+          input,
+          inOffset,
+          inLength,
+          output,
+          produced,
+          outLength,
+        );
+      } catch (error) {
+        this.#error = error instanceof Error ? error : new Error(String(error));
+      }
+      if (this.#error !== undefined) throw this.#fail();
+      const availOut = state[0]!;
+      const availIn = state[1]!;
+      produced += outLength - availOut;
+      inOffset += inLength - availIn;
+      inLength = availIn;
+      // Output space left over means the codec has nothing more to give.
+      if (availOut !== 0) break;
+      const grown = new Uint8Array(output.length * 2);
+      grown.set(output.subarray(0, produced));
+      output = grown;
+    }
+    // Decoding copies, so the buffer can be reused for the next message.
+    const text = produced === 0
+      ? null
+      : decoder.decode(output.subarray(0, produced));
+    // Keep a grown buffer for the next large payload, unless it is huge (then
+    // the previous, smaller one stays).
+    if (output.length <= RETAINED_MAX) this.#output = output;
+    return text;
+  }
+
+  #fail(): GatewayError {
+    const cause = this.#error;
+    this.#error = undefined;
+    this.#failed = true;
+    this.#pendingLength = 0;
+    return new GatewayError(
+      "decode",
+      `Cannot decompress a ${this.#compression} message as the data is corrupt`,
+      { cause },
+    );
+  }
+}
+
+/** Whether the first `length` bytes of `bytes` end with `00 00 ff ff`. */
+function endsWithSuffix(bytes: Uint8Array, length: number): boolean {
+  return length >= 4 &&
+    bytes[length - 4] === ZLIB_SUFFIX[0] &&
+    bytes[length - 3] === ZLIB_SUFFIX[1] &&
+    bytes[length - 2] === ZLIB_SUFFIX[2] &&
+    bytes[length - 1] === ZLIB_SUFFIX[3];
+}
+
+/**
+ * Create the decompressor for one connection. Make a new one for every
+ * connection (the context must start fresh) and
+ * {@linkcode Inflater.close} it when the connection ends.
+ *
+ * - `zlib-stream`: messages are buffered until one ends with the
+ *   `Z_SYNC_FLUSH` suffix `00 00 ff ff`, then inflated together through the
+ *   connection's zlib context.
+ * - `zstd-stream`: every message is one payload, decompressed through the
+ *   connection's zstd context (the whole connection is one zstd frame).
+ *
+ * @param compression The `compress` query parameter of the connection.
+ * @returns A fresh inflater.
+ * @throws {TypeError} When `compression` is not `zlib-stream` or
+ * `zstd-stream`.
+ * @throws {Error} When the runtime's `node:zlib` lacks what the inflater
+ * needs (a synchronous native handle; zstd support).
+ *
+ * @example Inflate zlib-stream messages
+ * ```ts
+ * import { createInflater } from "@disruption/disruption/gateway";
+ * import { deflateSync, constants } from "node:zlib";
+ * import assert from "node:assert/strict";
+ *
+ * const inflater = createInflater("zlib-stream");
+ * // A server sends one deflate stream, sync-flushed after every payload.
+ * const message = deflateSync('{"op":11}', { finishFlush: constants.Z_SYNC_FLUSH });
+ * assert.equal(inflater.push(message.subarray(0, 5)), null); // no suffix yet
+ * assert.equal(inflater.push(message.subarray(5)), '{"op":11}');
+ * inflater.close();
+ * ```
+ */
+export function createInflater(
+  compression: "zlib-stream" | "zstd-stream",
+): Inflater {
+  if (compression !== "zlib-stream" && compression !== "zstd-stream") {
+    throw new TypeError(
+      `Cannot create inflater as 'compression' must be "zlib-stream" or "zstd-stream": current value 'compression=${
+        String(compression)
+      }'`,
+    );
+  }
+  return new NativeInflater(compression);
+}

@@ -1,0 +1,543 @@
+import assert from "node:assert/strict";
+import * as zlib from "node:zlib";
+import { Buffer } from "node:buffer";
+import { createInflater, type Inflater } from "../../gateway/inflater.ts";
+import { GatewayError } from "../../gateway/errors.ts";
+
+type Codec = "zlib-stream" | "zstd-stream";
+const CODECS: readonly Codec[] = ["zlib-stream", "zstd-stream"];
+const HEADERS: Record<Codec, number[]> = {
+  "zlib-stream": [0x78, 0x9c],
+  "zstd-stream": [0x28, 0xb5, 0x2f, 0xfd],
+};
+const encoder = new TextEncoder();
+
+/**
+ * The server side of one connection: a single compression stream that is
+ * flushed (never ended) after every payload, through node:zlib's public
+ * asynchronous API.
+ */
+class ServerCompressor {
+  #stream: zlib.Deflate | zlib.ZstdCompress;
+  #flush: number;
+  #chunks: Buffer[] = [];
+
+  constructor(codec: Codec) {
+    if (codec === "zlib-stream") {
+      this.#stream = zlib.createDeflate();
+      this.#flush = zlib.constants.Z_SYNC_FLUSH;
+    } else {
+      this.#stream = zlib.createZstdCompress();
+      this.#flush = zlib.constants.ZSTD_e_flush;
+    }
+    this.#stream.on("data", (chunk: Buffer) => this.#chunks.push(chunk));
+  }
+
+  /** Compress one payload and flush it: the bytes of one gateway message. */
+  async payload(text: string): Promise<Uint8Array> {
+    this.#stream.write(encoder.encode(text));
+    await new Promise<void>((resolve) =>
+      this.#stream.flush(this.#flush, () => resolve())
+    );
+    const bytes = new Uint8Array(Buffer.concat(this.#chunks));
+    this.#chunks = [];
+    return bytes;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) =>
+      this.#stream.once("close", () => resolve())
+    );
+    this.#stream.close();
+    await closed;
+  }
+}
+
+/** A seeded PRNG (mulberry32). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ0123456789éß中文😀🎉ñ";
+
+/** Gateway-like JSON of about `bytes` UTF-8 bytes, the same for the same seed. */
+function randomJson(seed: number, bytes: number): string {
+  const random = mulberry32(seed);
+  const chars = [...ALPHABET];
+  const word = (length: number): string => {
+    let s = "";
+    for (let i = 0; i < length; i++) {
+      s += chars[Math.floor(random() * chars.length)];
+    }
+    return s;
+  };
+  const members: unknown[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const member = {
+      user: {
+        id: String(100000000000000000n + BigInt(Math.floor(random() * 1e15))),
+        username: word(3 + Math.floor(random() * 20)),
+        global_name: random() < 0.5 ? null : word(8),
+        avatar: random() < 0.3 ? null : word(32),
+      },
+      roles: Array.from({ length: Math.floor(random() * 5) }, () => word(18)),
+      joined_at: new Date(1_600_000_000_000 + Math.floor(random() * 1e11))
+        .toISOString(),
+      deaf: random() < 0.1,
+      mute: random() < 0.1,
+    };
+    members.push(member);
+    size += encoder.encode(JSON.stringify(member)).length + 1;
+  }
+  return JSON.stringify({
+    op: 0,
+    s: 7,
+    t: "GUILD_MEMBERS_CHUNK",
+    d: { members },
+  });
+}
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return prefix.every((byte, i) => bytes[i] === byte);
+}
+
+function assertDecodeError(run: () => unknown, pattern: RegExp): GatewayError {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(
+    caught instanceof GatewayError,
+    `expected a GatewayError, got ${caught}`,
+  );
+  assert.equal(caught.kind, "decode");
+  assert.match(caught.message, pattern);
+  return caught;
+}
+
+Deno.test("createInflater rejects unknown compressions with TypeError", async (t) => {
+  for (const value of ["none", "gzip", "", undefined]) {
+    await t.step(String(value), () => {
+      assert.throws(
+        () => createInflater(value as unknown as Codec),
+        {
+          name: "TypeError",
+          message:
+            `Cannot create inflater as 'compression' must be "zlib-stream" or "zstd-stream": current value 'compression=${value}'`,
+        },
+      );
+    });
+  }
+});
+
+for (const codec of CODECS) {
+  Deno.test(`Inflater (${codec}) decodes a single payload`, async () => {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    try {
+      const text = '{"op":10,"d":{"heartbeat_interval":41250}}';
+      const message = await server.payload(text);
+      assert.ok(startsWith(message, HEADERS[codec]));
+      assert.equal(inflater.push(message), text);
+    } finally {
+      inflater.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`Inflater (${codec}) decodes many payloads through one context`, async () => {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    try {
+      const random = mulberry32(42);
+      for (let i = 0; i < 300; i++) {
+        const text = i % 50 === 0 ? randomJson(i, 20_000) : JSON.stringify({
+          op: 0,
+          s: i,
+          t: "MESSAGE_CREATE",
+          d: { n: random(), content: "héllo 😀" },
+        });
+        const message = await server.payload(text);
+        // Only the first message carries the stream header.
+        assert.equal(
+          startsWith(message, HEADERS[codec]),
+          i === 0,
+          `message ${i}`,
+        );
+        if (codec === "zlib-stream") {
+          assert.deepEqual([...message.subarray(-4)], [0, 0, 0xff, 0xff]);
+        }
+        assert.equal(inflater.push(message), text, `payload ${i}`);
+      }
+    } finally {
+      inflater.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`Inflater (${codec}) round-trips a 4 MiB payload`, async () => {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    try {
+      const big = randomJson(7, 4 * 1024 * 1024);
+      assert.ok(encoder.encode(big).length >= 4 * 1024 * 1024);
+      const before = await server.payload('{"op":11}');
+      const message = await server.payload(big);
+      const after = await server.payload('{"op":1,"d":5}');
+      assert.equal(inflater.push(before), '{"op":11}');
+      const text = inflater.push(message);
+      assert.equal(text?.length, big.length);
+      assert.equal(text, big);
+      // The context and its buffers keep working after a large payload.
+      assert.equal(inflater.push(after), '{"op":1,"d":5}');
+      const again = randomJson(8, 2 * 1024 * 1024);
+      assert.equal(inflater.push(await server.payload(again)), again);
+    } finally {
+      inflater.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`Inflater (${codec}) handles payloads around the buffer sizes`, async () => {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    try {
+      const sizes = [
+        0,
+        1,
+        65_535,
+        65_536,
+        65_537,
+        131_072,
+        1024 * 1024,
+        1024 * 1024 + 1,
+        2 * 1024 * 1024,
+        10,
+      ];
+      for (const size of sizes) {
+        const text = "x".repeat(size);
+        const result = inflater.push(await server.payload(text));
+        // An empty payload decodes to nothing; that is not a payload.
+        assert.equal(result, size === 0 ? null : text, `size ${size}`);
+      }
+    } finally {
+      inflater.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`Inflater (${codec}) keeps multi-byte characters whole`, async () => {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    try {
+      // 4-byte characters across the 64 KiB output boundary.
+      const text = JSON.stringify({ d: "a" + "😀".repeat(40_000) + "中" });
+      assert.equal(inflater.push(await server.payload(text)), text);
+    } finally {
+      inflater.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`Inflater (${codec}) ignores empty messages`, async () => {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    try {
+      assert.equal(inflater.push(new Uint8Array(0)), null);
+      assert.equal(inflater.push(await server.payload('{"a":1}')), '{"a":1}');
+      assert.equal(inflater.push(new Uint8Array(0)), null);
+      assert.equal(inflater.push(await server.payload('{"a":2}')), '{"a":2}');
+    } finally {
+      inflater.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`Inflater (${codec}) accepts views into larger buffers`, async () => {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    try {
+      const message = await server.payload('{"op":11}');
+      const backing = new Uint8Array(message.length + 20).fill(0xaa);
+      backing.set(message, 7);
+      const view = backing.subarray(7, 7 + message.length);
+      assert.equal(inflater.push(view), '{"op":11}');
+    } finally {
+      inflater.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`Inflater (${codec}) contexts of two connections are independent`, async () => {
+    const serverA = new ServerCompressor(codec);
+    const serverB = new ServerCompressor(codec);
+    const a = createInflater(codec);
+    const b = createInflater(codec);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const textA = JSON.stringify({
+          conn: "a",
+          i,
+          pad: "p".repeat(i * 100),
+        });
+        const textB = JSON.stringify({
+          conn: "b",
+          i,
+          pad: "p".repeat(i * 100),
+        });
+        const messageA = await serverA.payload(textA);
+        const messageB = await serverB.payload(textB);
+        assert.equal(b.push(messageB), textB);
+        assert.equal(a.push(messageA), textA);
+      }
+    } finally {
+      a.close();
+      b.close();
+      await serverA.close();
+      await serverB.close();
+    }
+  });
+
+  Deno.test(`Inflater (${codec}) throws GatewayError "decode" on garbage`, async (t) => {
+    await t.step("garbage in the first message", async () => {
+      const inflater = createInflater(codec);
+      try {
+        const garbage = new Uint8Array([
+          1,
+          2,
+          3,
+          4,
+          5,
+          6,
+          7,
+          8,
+          0,
+          0,
+          0xff,
+          0xff,
+        ]);
+        const error = assertDecodeError(
+          () => inflater.push(garbage),
+          new RegExp(
+            `^Cannot decompress a ${codec} message as the data is corrupt$`,
+          ),
+        );
+        assert.ok(error.cause instanceof Error);
+        // The stream cannot recover: later messages fail the same way.
+        assertDecodeError(
+          () => inflater.push(garbage),
+          /as an earlier message was corrupt; reconnect with a new inflater$/,
+        );
+        // Let the event loop run: no asynchronous "error" event escapes.
+        const server = new ServerCompressor(codec);
+        await server.payload("{}");
+        await server.close();
+      } finally {
+        inflater.close();
+      }
+    });
+    await t.step("a valid header then a corrupt body", () => {
+      const inflater = createInflater(codec);
+      try {
+        const corrupt = codec === "zlib-stream"
+          ? new Uint8Array([
+            0x78,
+            0x9c,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0,
+            0,
+            0xff,
+            0xff,
+          ])
+          : new Uint8Array([
+            0x28,
+            0xb5,
+            0x2f,
+            0xfd,
+            0x04,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+          ]);
+        assertDecodeError(() => inflater.push(corrupt), /the data is corrupt$/);
+      } finally {
+        inflater.close();
+      }
+    });
+    await t.step("a corrupted message in the middle of a stream", async () => {
+      const server = new ServerCompressor(codec);
+      const inflater = createInflater(codec);
+      try {
+        for (let i = 0; i < 5; i++) {
+          const text = JSON.stringify({ i });
+          assert.equal(inflater.push(await server.payload(text)), text);
+        }
+        const message = await server.payload(randomJson(3, 10_000));
+        // Flip bits in the body, keep the zlib suffix intact.
+        for (let i = 2; i < message.length - 4; i += 3) message[i]! ^= 0x5a;
+        assertDecodeError(() => inflater.push(message), /the data is corrupt$/);
+      } finally {
+        inflater.close();
+        await server.close();
+      }
+    });
+    await t.step("a replayed stream header mid-stream", async () => {
+      const server = new ServerCompressor(codec);
+      const inflater = createInflater(codec);
+      try {
+        const first = await server.payload('{"op":10}');
+        assert.equal(inflater.push(first), '{"op":10}');
+        if (codec === "zlib-stream") {
+          assertDecodeError(() => inflater.push(first), /the data is corrupt$/);
+        } else {
+          // A zstd frame header where a block is expected is not valid either
+          // way; the only acceptable outcomes are a decode error or no payload.
+          try {
+            assert.notEqual(inflater.push(first), '{"op":10}');
+          } catch (error) {
+            assert.ok(error instanceof GatewayError && error.kind === "decode");
+          }
+        }
+      } finally {
+        inflater.close();
+        await server.close();
+      }
+    });
+  });
+
+  Deno.test(`Inflater (${codec}) close is idempotent and push after close throws`, async () => {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    const message = await server.payload('{"op":11}');
+    await server.close();
+    assert.equal(inflater.push(message), '{"op":11}');
+    inflater.close();
+    inflater.close();
+    assertDecodeError(
+      () => inflater.push(message),
+      new RegExp(
+        `^Cannot decompress a ${codec} message as the inflater is closed$`,
+      ),
+    );
+    inflater.close();
+  });
+
+  Deno.test(`Inflater (${codec}) leaks nothing over many connections`, async () => {
+    const server = new ServerCompressor(codec);
+    const message = await server.payload(
+      '{"op":10,"d":{"heartbeat_interval":41250}}',
+    );
+    await server.close();
+    const inflaters: Inflater[] = [];
+    for (let i = 0; i < 200; i++) {
+      const inflater = createInflater(codec);
+      assert.ok(inflater.push(message));
+      inflaters.push(inflater);
+    }
+    for (const inflater of inflaters) inflater.close();
+    // Closed without ever being used.
+    createInflater(codec).close();
+  });
+}
+
+Deno.test("Inflater (zlib-stream) buffers a payload split across messages", async (t) => {
+  const server = new ServerCompressor("zlib-stream");
+  const inflater = createInflater("zlib-stream");
+  try {
+    const splits: Array<[string, (length: number) => number[]]> = [
+      ["two halves", (n) => [Math.floor(n / 2)]],
+      [
+        "many 1 KiB messages",
+        (n) =>
+          Array.from(
+            { length: Math.floor((n - 1) / 1024) },
+            (_, i) => (i + 1) * 1024,
+          ),
+      ],
+      ["one-byte first message", () => [1]],
+      ["suffix split over the last two messages", (n) => [n - 2]],
+      ["last message is only the final byte", (n) => [n - 1]],
+      ["last message is only the suffix", (n) => [n - 4]],
+      ["single bytes", (n) => Array.from({ length: n - 1 }, (_, i) => i + 1)],
+    ];
+    for (const [name, cuts] of splits) {
+      await t.step(name, async () => {
+        const text = name === "single bytes"
+          ? '{"op":0,"d":"small"}'
+          : randomJson(name.length, 30_000);
+        const message = await server.payload(text);
+        const points = [0, ...cuts(message.length), message.length];
+        for (let i = 0; i + 1 < points.length; i++) {
+          const part = message.slice(points[i], points[i + 1]);
+          const result = inflater.push(part);
+          if (i + 2 < points.length) {
+            assert.equal(result, null, `part ${i} of ${points.length - 1}`);
+          } else {
+            assert.equal(result, text);
+          }
+        }
+        // The next payload, whole, still decodes.
+        assert.equal(
+          inflater.push(await server.payload('{"op":11}')),
+          '{"op":11}',
+        );
+      });
+    }
+    await t.step("a 4 MiB payload in 64 KiB messages", async () => {
+      const text = randomJson(99, 4 * 1024 * 1024);
+      const message = await server.payload(text);
+      let result: string | null = null;
+      for (let offset = 0; offset < message.length; offset += 65_536) {
+        assert.equal(result, null);
+        result = inflater.push(message.subarray(offset, offset + 65_536));
+      }
+      assert.equal(result, text);
+      assert.equal(inflater.push(await server.payload("{}")), "{}");
+    });
+  } finally {
+    inflater.close();
+    await server.close();
+  }
+});
+
+Deno.test("Inflater (zlib-stream) decodes a Z_SYNC_FLUSH from deflateSync", () => {
+  const inflater = createInflater("zlib-stream");
+  try {
+    const message = zlib.deflateSync('{"op":11}', {
+      finishFlush: zlib.constants.Z_SYNC_FLUSH,
+    });
+    assert.deepEqual([...message.subarray(0, 2)], [0x78, 0x9c]);
+    assert.equal(inflater.push(message), '{"op":11}');
+  } finally {
+    inflater.close();
+  }
+});
+
+Deno.test("Inflater (zlib-stream) close drops a half-buffered payload", async () => {
+  const server = new ServerCompressor("zlib-stream");
+  const inflater = createInflater("zlib-stream");
+  const message = await server.payload(randomJson(1, 5000));
+  await server.close();
+  assert.equal(inflater.push(message.subarray(0, 100)), null);
+  inflater.close();
+  assertDecodeError(
+    () => inflater.push(message.subarray(100)),
+    /the inflater is closed$/,
+  );
+});
