@@ -18,3 +18,7 @@ export * from "./opcodes.ts";
 export * from "./close_codes.ts";
 export * from "./intents.ts";
 export * from "./gateway_payloads.ts";
+export * from "./objects/mod.ts";
+export * from "./dispatch_payloads.ts";
+export * from "./events.ts";
+export * from "./event_intents.ts";

@@ -1,0 +1,343 @@
+/**
+ * Interactions (slash commands, context menus, components, modals,
+ * autocomplete) and the bodies used to respond to them.
+ *
+ * @module
+ */
+import type { Snowflake } from "../gateway_payloads.ts";
+import type {
+  ApplicationCommandOptionChoice,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+} from "./application_command.ts";
+import type { Channel, ChannelType, ThreadMetadata } from "./channel.ts";
+import type { Entitlement } from "./entitlement.ts";
+import type { GuildMember } from "./member.ts";
+import type {
+  AllowedMentions,
+  Attachment,
+  Component,
+  Embed,
+  Message,
+} from "./message.ts";
+import type { PollCreateRequest } from "./poll.ts";
+import type { Role } from "./role.ts";
+import type { User } from "./user.ts";
+
+/**
+ * Interaction types.
+ *
+ * @example Usage
+ * ```ts
+ * import { InteractionType } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(InteractionType.ApplicationCommand, 2);
+ * ```
+ */
+export const InteractionType = {
+  /** A ping (HTTP interactions only). */
+  Ping: 1,
+  /** A slash or context-menu command. */
+  ApplicationCommand: 2,
+  /** A button or select menu was used. */
+  MessageComponent: 3,
+  /** An autocomplete request for a command option. */
+  ApplicationCommandAutocomplete: 4,
+  /** A modal was submitted. */
+  ModalSubmit: 5,
+} as const;
+
+/** An interaction type value. */
+export type InteractionType =
+  typeof InteractionType[keyof typeof InteractionType];
+
+/**
+ * Interaction callback (response) types.
+ *
+ * @example Usage
+ * ```ts
+ * import { InteractionCallbackType } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(InteractionCallbackType.ChannelMessageWithSource, 4);
+ * ```
+ */
+export const InteractionCallbackType = {
+  /** ACK a ping. */
+  Pong: 1,
+  /** Respond with a message. */
+  ChannelMessageWithSource: 4,
+  /** ACK now, edit a response in later; the user sees a loading state. */
+  DeferredChannelMessageWithSource: 5,
+  /** For components: ACK now, edit the original message later. */
+  DeferredUpdateMessage: 6,
+  /** For components: edit the message the component is on. */
+  UpdateMessage: 7,
+  /** Respond to an autocomplete request with choices. */
+  ApplicationCommandAutocompleteResult: 8,
+  /** Respond with a popup modal. */
+  Modal: 9,
+  /** Deprecated: ask the user to upgrade (use a premium button instead). */
+  PremiumRequired: 10,
+  /** Launch the app's activity (apps with activities only). */
+  LaunchActivity: 12,
+} as const;
+
+/** An interaction callback type value. */
+export type InteractionCallbackType =
+  typeof InteractionCallbackType[keyof typeof InteractionCallbackType];
+
+/** Where an interaction can be used: 0 guild, 1 bot DM, 2 private channel. */
+export type InteractionContextType = 0 | 1 | 2;
+
+/** How an app is installed: 0 guild install, 1 user install. */
+export type ApplicationIntegrationType = 0 | 1;
+
+/**
+ * IDs of the installations that authorized the interaction: key `"0"` holds
+ * the guild ID (or `"0"` in a bot DM), key `"1"` the installing user's ID.
+ */
+export interface AuthorizingIntegrationOwners {
+  /** Guild installation owner (guild ID). */
+  "0"?: Snowflake;
+  /** User installation owner (user ID). */
+  "1"?: Snowflake;
+}
+
+/** A member as resolved in interaction data: no `user`, `deaf` or `mute`. */
+export interface ResolvedMember
+  extends Omit<GuildMember, "user" | "deaf" | "mute" | "permissions"> {
+  /** Total permissions of the member in the channel. */
+  permissions: string;
+}
+
+/** A channel as resolved in interaction data. */
+export interface ResolvedChannel {
+  /** Channel ID. */
+  id: Snowflake;
+  /** Channel name. */
+  name: string | null;
+  /** Channel type. */
+  type: ChannelType;
+  /** Permissions of the invoking user in the channel. */
+  permissions: string;
+  /** Thread-specific fields, for threads. */
+  thread_metadata?: ThreadMetadata;
+  /** Parent channel, for threads. */
+  parent_id?: Snowflake | null;
+}
+
+/** Objects referenced by IDs in interaction data, keyed by ID. */
+export interface ResolvedData {
+  /** Users. */
+  users?: Record<Snowflake, User>;
+  /** Partial members (their users are in `users`). */
+  members?: Record<Snowflake, ResolvedMember>;
+  /** Roles. */
+  roles?: Record<Snowflake, Role>;
+  /** Partial channels. */
+  channels?: Record<Snowflake, ResolvedChannel>;
+  /** Partial messages (message context-menu target). */
+  messages?: Record<Snowflake, Partial<Message>>;
+  /** Attachments (attachment options). */
+  attachments?: Record<Snowflake, Attachment>;
+}
+
+/** An option (or subcommand) the user filled in. */
+export interface InteractionDataOption {
+  /** Option name. */
+  name: string;
+  /** Option type. */
+  type: ApplicationCommandOptionType;
+  /** Value; for user/channel/role/mentionable/attachment options, an ID. */
+  value?: string | number | boolean;
+  /** Nested options, for subcommands and groups. */
+  options?: InteractionDataOption[];
+  /** Whether this option has focus (autocomplete). */
+  focused?: boolean;
+}
+
+/** `data` of an application command or autocomplete interaction. */
+export interface ApplicationCommandInteractionData {
+  /** ID of the invoked command. */
+  id: Snowflake;
+  /** Name of the invoked command. */
+  name: string;
+  /** Command type. */
+  type: ApplicationCommandType;
+  /** Users, members, roles, channels, messages and attachments referenced. */
+  resolved?: ResolvedData;
+  /** Options and values the user gave. */
+  options?: InteractionDataOption[];
+  /** ID of the guild the command is registered to. */
+  guild_id?: Snowflake;
+  /** ID of the targeted user or message, for context-menu commands. */
+  target_id?: Snowflake;
+}
+
+/** `data` of a message component interaction. */
+export interface MessageComponentInteractionData {
+  /** Developer-defined identifier of the component. */
+  custom_id: string;
+  /** Component type. */
+  component_type: number;
+  /** Selected values, for select menus. */
+  values?: string[];
+  /** Resolved users, members, roles and channels, for auto-populated selects. */
+  resolved?: ResolvedData;
+}
+
+/** `data` of a modal submit interaction. */
+export interface ModalSubmitInteractionData {
+  /** Developer-defined identifier of the modal. */
+  custom_id: string;
+  /** The submitted components with their values. */
+  components: Component[];
+  /** Resolved users, members, roles, channels and attachments. */
+  resolved?: ResolvedData;
+}
+
+/** The `data` of an interaction; which one depends on the interaction `type`. */
+export type InteractionData =
+  | ApplicationCommandInteractionData
+  | MessageComponentInteractionData
+  | ModalSubmitInteractionData;
+
+/** The guild an interaction was sent from. */
+export interface InteractionGuild {
+  /** Guild ID. */
+  id: Snowflake;
+  /** Guild locale. */
+  locale: string;
+  /** Enabled guild features. */
+  features: string[];
+}
+
+/** The invoking member of a guild interaction. */
+export interface InteractionMember extends GuildMember {
+  /** The member's user. */
+  user: User;
+  /** Total permissions of the member in the channel, including overwrites. */
+  permissions: string;
+}
+
+/** The channel an interaction was sent from (partial). */
+export interface InteractionChannel extends Partial<Channel> {
+  /** Channel ID. */
+  id: Snowflake;
+  /** Channel type. */
+  type: ChannelType;
+}
+
+/** An interaction: a user invoked a command, used a component or submitted a modal. */
+export interface Interaction {
+  /** Interaction ID. */
+  id: Snowflake;
+  /** ID of the application the interaction is for. */
+  application_id: Snowflake;
+  /** Interaction type. */
+  type: InteractionType;
+  /** Interaction data; every type except PING has it. */
+  data?: InteractionData;
+  /** The guild it was sent from. */
+  guild?: InteractionGuild;
+  /** ID of the guild it was sent from. */
+  guild_id?: Snowflake;
+  /** The channel it was sent from. */
+  channel?: InteractionChannel;
+  /** ID of the channel it was sent from. */
+  channel_id?: Snowflake;
+  /** The invoking member, in guilds. */
+  member?: InteractionMember;
+  /** The invoking user, in DMs. */
+  user?: User;
+  /** Continuation token for responding (valid 15 minutes). */
+  token: string;
+  /** Always 1. */
+  version: number;
+  /** The message a component is attached to. */
+  message?: Message;
+  /** The app's permissions in the channel, as a bitfield string. */
+  app_permissions: string;
+  /** The invoking user's locale; every type except PING has it. */
+  locale?: string;
+  /** The guild's preferred locale, in guilds. */
+  guild_locale?: string;
+  /** Entitlements of the invoking user and guild. */
+  entitlements: Entitlement[];
+  /** The installations that authorized the interaction. */
+  authorizing_integration_owners: AuthorizingIntegrationOwners;
+  /** The context the interaction was triggered from. */
+  context?: InteractionContextType;
+  /** Maximum attachment size in bytes for responses. */
+  attachment_size_limit: number;
+}
+
+/** The callback data for message responses (types 4 and 7). */
+export interface InteractionCallbackMessageData {
+  /** Whether the message is text-to-speech. */
+  tts?: boolean;
+  /** Message content. */
+  content?: string;
+  /** Up to 10 embeds. */
+  embeds?: Embed[];
+  /** Which mentions may ping. */
+  allowed_mentions?: AllowedMentions;
+  /** Message flags; only SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS and IS_COMPONENTS_V2 may be set. */
+  flags?: number;
+  /** Message components. */
+  components?: Component[];
+  /** Attachment objects with filename and description. */
+  attachments?: Partial<Attachment>[];
+  /** A poll. */
+  poll?: PollCreateRequest;
+}
+
+/** The callback data for an autocomplete result (type 8). */
+export interface InteractionCallbackAutocompleteData {
+  /** Up to 25 choices. */
+  choices: ApplicationCommandOptionChoice[];
+}
+
+/** The callback data for a modal (type 9). */
+export interface InteractionCallbackModalData {
+  /** Developer-defined identifier of the modal (up to 100 characters). */
+  custom_id: string;
+  /** Modal title (up to 45 characters). */
+  title: string;
+  /** 1 to 5 components. */
+  components: Component[];
+}
+
+/** The callback data of an interaction response; which one depends on `type`. */
+export type InteractionCallbackData =
+  | InteractionCallbackMessageData
+  | InteractionCallbackAutocompleteData
+  | InteractionCallbackModalData;
+
+/**
+ * The body of `POST /interactions/{id}/{token}/callback`.
+ *
+ * @example Reply ephemerally
+ * ```ts
+ * import {
+ *   InteractionCallbackType,
+ *   type InteractionResponse,
+ *   MessageFlags,
+ * } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * const body: InteractionResponse = {
+ *   type: InteractionCallbackType.ChannelMessageWithSource,
+ *   data: { content: "pong", flags: MessageFlags.Ephemeral },
+ * };
+ * assert.equal(JSON.stringify(body), '{"type":4,"data":{"content":"pong","flags":64}}');
+ * ```
+ */
+export interface InteractionResponse {
+  /** Callback type. */
+  type: InteractionCallbackType;
+  /** Callback data. */
+  data?: InteractionCallbackData;
+}

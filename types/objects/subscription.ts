@@ -1,0 +1,33 @@
+/**
+ * Subscriptions (recurring payments for SKUs).
+ *
+ * @module
+ */
+import type { Snowflake } from "../gateway_payloads.ts";
+
+/** Subscription status: 0 active, 1 ending (will not renew), 2 inactive. */
+export type SubscriptionStatus = 0 | 1 | 2;
+
+/** A user's subscription to one or more SKUs. */
+export interface Subscription {
+  /** Subscription ID. */
+  id: Snowflake;
+  /** ID of the subscribing user. */
+  user_id: Snowflake;
+  /** SKUs subscribed to. */
+  sku_ids: Snowflake[];
+  /** Entitlements granted by the subscription. */
+  entitlement_ids: Snowflake[];
+  /** SKUs the subscription renews into at the end of the period. */
+  renewal_sku_ids: Snowflake[] | null;
+  /** Start of the current period. */
+  current_period_start: string;
+  /** End of the current period. */
+  current_period_end: string;
+  /** Current status. */
+  status: SubscriptionStatus;
+  /** When the subscription was canceled. */
+  canceled_at: string | null;
+  /** ISO 3166-1 alpha-2 country code of the payment source (needs the private scope). */
+  country?: string;
+}
