@@ -16,3 +16,4 @@
  */
 export * from "./virtual_scheduler.ts";
 export * from "./fake_socket.ts";
+export * from "./fake_rest.ts";

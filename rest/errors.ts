@@ -1,0 +1,283 @@
+/**
+ * Errors the REST client raises. All extend {@linkcode RestError}, which
+ * carries the method and the path (tokens redacted). No error ever holds the
+ * bot token or an interaction/webhook token: not in its message, its stack,
+ * its `cause` or its JSON.
+ *
+ * @module
+ */
+
+/** Fields every {@linkcode RestError} carries. */
+export interface RestErrorOptions {
+  /** The request's HTTP method. */
+  method: string;
+  /** The request's path below the API base URL, tokens replaced by `:token`. */
+  path: string;
+  /** The underlying error (already redacted). */
+  cause?: unknown;
+}
+
+/**
+ * The base class of every REST failure.
+ *
+ * @example Catch any REST failure
+ * ```ts
+ * import { DiscordApiError, RestError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new DiscordApiError({
+ *   method: "GET",
+ *   path: "/channels/1",
+ *   status: 404,
+ *   body: { code: 10003, message: "Unknown Channel" },
+ * });
+ * assert.ok(error instanceof RestError);
+ * assert.equal(error.path, "/channels/1");
+ * ```
+ */
+export class RestError extends Error {
+  /** The request's HTTP method. */
+  readonly method: string;
+  /** The request's path, tokens replaced by `:token`. */
+  readonly path: string;
+
+  /**
+   * Create a REST error.
+   *
+   * @param message What went wrong.
+   * @param options Method, path and cause.
+   */
+  constructor(message: string, options: RestErrorOptions) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
+    this.name = "RestError";
+    this.method = options.method;
+    this.path = options.path;
+  }
+}
+
+/**
+ * One leaf of Discord's `errors` tree: the field path and what is wrong
+ * with it.
+ */
+export interface DiscordFieldError {
+  /** The field, dotted, with array indexes: `embeds.0.title`. */
+  path: string;
+  /** Discord's error code for the field, e.g. `BASE_TYPE_MAX_LENGTH`. */
+  code: string;
+  /** Discord's message for the field. */
+  message: string;
+}
+
+/** Discord's JSON error body: `{ code, message, errors? }`. */
+export interface DiscordErrorBody {
+  /** Discord's JSON error code (0 for general HTTP errors). */
+  code?: number;
+  /** Discord's message. */
+  message?: string;
+  /** The nested per-field error tree of a 400 "Invalid Form Body". */
+  errors?: unknown;
+}
+
+/** Options for {@linkcode DiscordApiError}. */
+export interface DiscordApiErrorOptions extends RestErrorOptions {
+  /** The HTTP status. */
+  status: number;
+  /** The parsed JSON body, or `undefined` when it was not JSON. */
+  body?: DiscordErrorBody | undefined;
+}
+
+/**
+ * Discord answered with an error status (4xx, or 5xx after the retries).
+ *
+ * `code` and `apiMessage` are Discord's JSON error code and message
+ * (0 and the HTTP status text when the body was not Discord's JSON);
+ * `errors` is the raw per-field tree and {@linkcode DiscordApiError.fieldErrors}
+ * its flattened leaves.
+ *
+ * @example Tell an unknown message apart
+ * ```ts
+ * import { DiscordApiError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new DiscordApiError({
+ *   method: "POST",
+ *   path: "/channels/1/messages",
+ *   status: 400,
+ *   body: {
+ *     code: 50035,
+ *     message: "Invalid Form Body",
+ *     errors: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 2000 or fewer in length." }] } },
+ *   },
+ * });
+ * assert.equal(error.status, 400);
+ * assert.equal(error.code, 50035);
+ * assert.equal(error.apiMessage, "Invalid Form Body");
+ * assert.deepEqual(error.fieldErrors, [
+ *   { path: "content", code: "BASE_TYPE_MAX_LENGTH", message: "Must be 2000 or fewer in length." },
+ * ]);
+ * ```
+ */
+export class DiscordApiError extends RestError {
+  /** The HTTP status. */
+  readonly status: number;
+  /** Discord's JSON error code (0 when none was given). */
+  readonly code: number;
+  /** Discord's message, without the request context {@linkcode Error.message} adds. */
+  readonly apiMessage: string;
+  /** Discord's raw per-field error tree, if any. */
+  readonly errors: unknown;
+
+  /**
+   * Create an error from Discord's answer.
+   *
+   * @param options Status, parsed body, method and path.
+   */
+  constructor(options: DiscordApiErrorOptions) {
+    const code = typeof options.body?.code === "number" ? options.body.code : 0;
+    const apiMessage = typeof options.body?.message === "string"
+      ? options.body.message
+      : `HTTP ${options.status}`;
+    const fields = flattenErrors(options.body?.errors);
+    const details = fields.map((field) =>
+      `\n  ${field.path || "(body)"}: ${field.code} ${field.message}`
+    ).join("");
+    super(
+      `${options.method} ${options.path} failed with ${options.status}: ${apiMessage} (code ${code})${details}`,
+      options,
+    );
+    this.name = "DiscordApiError";
+    this.status = options.status;
+    this.code = code;
+    this.apiMessage = apiMessage;
+    this.errors = options.body?.errors;
+  }
+
+  /** The leaves of {@linkcode DiscordApiError.errors}, flattened. */
+  get fieldErrors(): DiscordFieldError[] {
+    return flattenErrors(this.errors);
+  }
+}
+
+/** What kind of limit a {@linkcode RateLimitError} ran into. */
+export type RateLimitScope = "user" | "global" | "shared";
+
+/** Options for {@linkcode RateLimitError}. */
+export interface RateLimitErrorOptions extends RestErrorOptions {
+  /** How long Discord asked to wait, in milliseconds. */
+  retryAfter: number;
+  /** The limit's scope (`X-RateLimit-Scope`). */
+  scope: RateLimitScope;
+  /** The bucket hash, when Discord sent one. */
+  bucket?: string | undefined;
+}
+
+/**
+ * A request was still answered with 429 after the client's `maxRetries`
+ * retries.
+ *
+ * @example Usage
+ * ```ts
+ * import { RateLimitError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new RateLimitError({
+ *   method: "POST",
+ *   path: "/channels/1/messages",
+ *   retryAfter: 1500,
+ *   scope: "user",
+ * });
+ * assert.equal(error.retryAfter, 1500);
+ * assert.equal(error.global, false);
+ * ```
+ */
+export class RateLimitError extends RestError {
+  /** How long Discord asked to wait, in milliseconds. */
+  readonly retryAfter: number;
+  /** The limit's scope. */
+  readonly scope: RateLimitScope;
+  /** Whether it was the global limit. */
+  readonly global: boolean;
+  /** The bucket hash, when Discord sent one. */
+  readonly bucket: string | undefined;
+
+  /**
+   * Create an error for a request that stayed rate limited.
+   *
+   * @param options The 429's details, method and path.
+   */
+  constructor(options: RateLimitErrorOptions) {
+    super(
+      `${options.method} ${options.path} is still rate limited (${options.scope} scope) after retrying: retry after ${options.retryAfter} ms`,
+      options,
+    );
+    this.name = "RateLimitError";
+    this.retryAfter = options.retryAfter;
+    this.scope = options.scope;
+    this.global = options.scope === "global";
+    this.bucket = options.bucket;
+  }
+}
+
+/**
+ * The request never got an HTTP answer: DNS, TLS, connection reset, or a
+ * body that could not be read. `cause` holds a redacted copy of the runtime's
+ * error.
+ *
+ * @example Usage
+ * ```ts
+ * import { NetworkError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new NetworkError({
+ *   method: "GET",
+ *   path: "/gateway",
+ *   cause: new TypeError("connection reset"),
+ * });
+ * assert.match(error.message, /connection reset/);
+ * assert.ok(error.cause instanceof TypeError);
+ * ```
+ */
+export class NetworkError extends RestError {
+  /**
+   * Create an error for a request that got no answer.
+   *
+   * @param options Method, path and the (redacted) underlying error.
+   */
+  constructor(options: RestErrorOptions) {
+    const reason = options.cause instanceof Error
+      ? options.cause.message
+      : String(options.cause);
+    super(`${options.method} ${options.path} failed: ${reason}`, options);
+    this.name = "NetworkError";
+  }
+}
+
+/**
+ * Flatten Discord's nested `errors` tree
+ * (`{ embeds: { "0": { title: { _errors: [...] } } } }`) into leaves.
+ *
+ * @param errors The `errors` member of Discord's error body.
+ * @returns One entry per leaf error, in tree order.
+ */
+export function flattenErrors(errors: unknown): DiscordFieldError[] {
+  const out: DiscordFieldError[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (node === null || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "_errors" && Array.isArray(value)) {
+        for (const item of value) {
+          const leaf = item as { code?: unknown; message?: unknown };
+          out.push({
+            path,
+            code: String(leaf?.code ?? ""),
+            message: String(leaf?.message ?? ""),
+          });
+        }
+      } else {
+        walk(value, path === "" ? key : `${path}.${key}`);
+      }
+    }
+  };
+  walk(errors, "");
+  return out;
+}

@@ -1,0 +1,313 @@
+/**
+ * Request bodies and the small response shapes the REST client sends and
+ * reads, with Discord's snake_case wire names.
+ *
+ * Only the fields the client's methods need are spelled out; response types
+ * keep an index signature so every other field Discord sends stays
+ * reachable.
+ *
+ * @module
+ */
+import type { Snowflake } from "../types/gateway_payloads.ts";
+
+/** Who a message may ping (`allowed_mentions`). */
+export interface AllowedMentionsPayload {
+  /** Mention kinds parsed from the content. */
+  parse?: ("roles" | "users" | "everyone")[];
+  /** Roles that may be pinged (at most 100). */
+  roles?: Snowflake[];
+  /** Users that may be pinged (at most 100). */
+  users?: Snowflake[];
+  /** Whether a reply pings the replied-to author. */
+  replied_user?: boolean;
+}
+
+/** A reply or forward target (`message_reference`). */
+export interface MessageReferencePayload {
+  /** 0 = reply (default), 1 = forward. */
+  type?: 0 | 1;
+  /** The referenced message. */
+  message_id?: Snowflake;
+  /** The referenced message's channel. */
+  channel_id?: Snowflake;
+  /** The referenced message's guild. */
+  guild_id?: Snowflake;
+  /** Whether to fail when the referenced message does not exist (default true). */
+  fail_if_not_exists?: boolean;
+}
+
+/** An embed, as sent. */
+export interface EmbedPayload {
+  /** Title (256 characters at most). */
+  title?: string;
+  /** Description (4096 characters at most). */
+  description?: string;
+  /** URL of the title. */
+  url?: string;
+  /** ISO 8601 timestamp shown in the footer. */
+  timestamp?: string;
+  /** Colour as an integer RGB value. */
+  color?: number;
+  /** Footer. */
+  footer?: { text: string; icon_url?: string };
+  /** Large image. */
+  image?: { url: string };
+  /** Thumbnail. */
+  thumbnail?: { url: string };
+  /** Author line. */
+  author?: { name: string; url?: string; icon_url?: string };
+  /** Fields (25 at most). */
+  fields?: { name: string; value: string; inline?: boolean }[];
+}
+
+/** A message component (action row, button, select ...), loosely typed. */
+export interface ComponentPayload {
+  /** The component type (1 = action row, 2 = button, ...). */
+  type: number;
+  /** The rest of the component's fields. */
+  [field: string]: unknown;
+}
+
+/** Body of POST `/channels/{channel.id}/messages`. */
+export interface CreateMessageBody {
+  /** Text (2000 characters at most). */
+  content?: string;
+  /** Deduplication value, echoed in MESSAGE_CREATE. */
+  nonce?: string | number;
+  /** Whether it is a text-to-speech message. */
+  tts?: boolean;
+  /** Embeds (10 at most). */
+  embeds?: EmbedPayload[];
+  /** Who may be pinged. */
+  allowed_mentions?: AllowedMentionsPayload;
+  /** Reply or forward target. */
+  message_reference?: MessageReferencePayload;
+  /** Components. */
+  components?: ComponentPayload[];
+  /** Stickers to send (3 at most). */
+  sticker_ids?: Snowflake[];
+  /** Message flags (e.g. 4 = SUPPRESS_EMBEDS, 4096 = SUPPRESS_NOTIFICATIONS). */
+  flags?: number;
+  /** With `nonce`: return the existing message if one with that nonce was sent recently. */
+  enforce_nonce?: boolean;
+}
+
+/** Body of PATCH `/channels/{channel.id}/messages/{message.id}`. */
+export interface EditMessageBody {
+  /** New text; `null` removes it. */
+  content?: string | null;
+  /** New embeds; `null` removes them. */
+  embeds?: EmbedPayload[] | null;
+  /** New flags (only SUPPRESS_EMBEDS may change). */
+  flags?: number | null;
+  /** Who may be pinged. */
+  allowed_mentions?: AllowedMentionsPayload | null;
+  /** New components; `null` removes them. */
+  components?: ComponentPayload[] | null;
+}
+
+/** Body of a follow-up message: POST `/webhooks/{application.id}/{interaction.token}`. */
+export interface FollowupMessageBody {
+  /** Text (2000 characters at most). */
+  content?: string;
+  /** Whether it is a text-to-speech message. */
+  tts?: boolean;
+  /** Embeds (10 at most). */
+  embeds?: EmbedPayload[];
+  /** Who may be pinged. */
+  allowed_mentions?: AllowedMentionsPayload;
+  /** Components. */
+  components?: ComponentPayload[];
+  /** Message flags (64 = EPHEMERAL). */
+  flags?: number;
+}
+
+/** Body of PATCH on an interaction's original response or a follow-up. */
+export interface EditWebhookMessageBody {
+  /** New text; `null` removes it. */
+  content?: string | null;
+  /** New embeds; `null` removes them. */
+  embeds?: EmbedPayload[] | null;
+  /** Who may be pinged. */
+  allowed_mentions?: AllowedMentionsPayload | null;
+  /** New components; `null` removes them. */
+  components?: ComponentPayload[] | null;
+}
+
+/** An autocomplete choice. */
+export interface CommandOptionChoicePayload {
+  /** Shown name (1-100 characters). */
+  name: string;
+  /** Value sent back in the interaction. */
+  value: string | number;
+  /** Localized names. */
+  name_localizations?: Record<string, string> | null;
+}
+
+/** `data` of an interaction response. */
+export interface InteractionResponseData {
+  /** Text (types 4 and 7). */
+  content?: string;
+  /** Whether it is a text-to-speech message. */
+  tts?: boolean;
+  /** Embeds. */
+  embeds?: EmbedPayload[];
+  /** Who may be pinged. */
+  allowed_mentions?: AllowedMentionsPayload;
+  /** Message flags (64 = EPHEMERAL). */
+  flags?: number;
+  /** Components (also the modal's rows for type 9). */
+  components?: ComponentPayload[];
+  /** Autocomplete choices (type 8). */
+  choices?: CommandOptionChoicePayload[];
+  /** Modal id (type 9). */
+  custom_id?: string;
+  /** Modal title (type 9). */
+  title?: string;
+}
+
+/**
+ * Interaction callback types: 1 PONG, 4 CHANNEL_MESSAGE_WITH_SOURCE,
+ * 5 DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, 6 DEFERRED_UPDATE_MESSAGE,
+ * 7 UPDATE_MESSAGE, 8 APPLICATION_COMMAND_AUTOCOMPLETE_RESULT, 9 MODAL,
+ * 10 PREMIUM_REQUIRED (deprecated), 12 LAUNCH_ACTIVITY.
+ */
+export type InteractionCallbackTypeValue = 1 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 12;
+
+/** Body of POST `/interactions/{interaction.id}/{interaction.token}/callback`. */
+export interface InteractionResponseBody {
+  /** The callback type. */
+  type: InteractionCallbackTypeValue;
+  /** The message, choices or modal. */
+  data?: InteractionResponseData;
+}
+
+/** An application command option, as sent (loosely typed below the top level). */
+export interface ApplicationCommandOptionPayload {
+  /** Option type (1 = SUB_COMMAND ... 11 = ATTACHMENT). */
+  type: number;
+  /** Name (1-32 characters). */
+  name: string;
+  /** Description (1-100 characters). */
+  description: string;
+  /** Whether the option is required. */
+  required?: boolean;
+  /** Fixed choices. */
+  choices?: CommandOptionChoicePayload[];
+  /** Nested options of a sub-command or group. */
+  options?: ApplicationCommandOptionPayload[];
+  /** Whether choices come from autocomplete. */
+  autocomplete?: boolean;
+  /** Every other field (min/max values, channel types, localizations ...). */
+  [field: string]: unknown;
+}
+
+/** An application command, as sent to a bulk overwrite. */
+export interface ApplicationCommandBody {
+  /** Keep the command with this id (and its permissions). */
+  id?: Snowflake;
+  /** Name (1-32 characters). */
+  name: string;
+  /** Localized names. */
+  name_localizations?: Record<string, string> | null;
+  /** Description (1-100 characters; empty for user and message commands). */
+  description?: string;
+  /** Localized descriptions. */
+  description_localizations?: Record<string, string> | null;
+  /** Options (25 at most). */
+  options?: ApplicationCommandOptionPayload[];
+  /** Permission bit set a member needs, as a string. */
+  default_member_permissions?: string | null;
+  /** Whether the command is age-restricted. */
+  nsfw?: boolean;
+  /** 1 = CHAT_INPUT (default), 2 = USER, 3 = MESSAGE, 4 = PRIMARY_ENTRY_POINT. */
+  type?: 1 | 2 | 3 | 4;
+  /** Installation contexts (0 = guild install, 1 = user install). */
+  integration_types?: number[];
+  /** Interaction contexts (0 = guild, 1 = bot DM, 2 = private channel). */
+  contexts?: number[] | null;
+}
+
+/** A user, as the REST API returns it (core fields). */
+export interface RestUser {
+  /** The user's id. */
+  id: Snowflake;
+  /** Username. */
+  username: string;
+  /** `"0"` for users on the new username system. */
+  discriminator: string;
+  /** Display name. */
+  global_name: string | null;
+  /** Avatar hash. */
+  avatar: string | null;
+  /** Whether the user is a bot. */
+  bot?: boolean;
+  /** Every other field. */
+  [field: string]: unknown;
+}
+
+/** A message, as the REST API returns it (core fields). */
+export interface RestMessage {
+  /** The message id. */
+  id: Snowflake;
+  /** The channel it is in. */
+  channel_id: Snowflake;
+  /** Who sent it. */
+  author: RestUser;
+  /** Text. */
+  content: string;
+  /** ISO 8601 creation time. */
+  timestamp: string;
+  /** ISO 8601 time of the last edit, or `null`. */
+  edited_timestamp: string | null;
+  /** Whether it is a text-to-speech message. */
+  tts: boolean;
+  /** Embeds. */
+  embeds: EmbedPayload[];
+  /** Message type (0 = DEFAULT, 19 = REPLY, 20 = CHAT_INPUT_COMMAND ...). */
+  type: number;
+  /** Message flags. */
+  flags?: number;
+  /** Every other field. */
+  [field: string]: unknown;
+}
+
+/** An application command, as Discord returns it (core fields). */
+export interface RestApplicationCommand extends ApplicationCommandBody {
+  /** The command id. */
+  id: Snowflake;
+  /** The owning application. */
+  application_id: Snowflake;
+  /** The guild, for guild commands. */
+  guild_id?: Snowflake;
+  /** Auto-incrementing version, changed on every update. */
+  version: Snowflake;
+}
+
+/** Response of GET `/gateway`. */
+export interface GatewayResponse {
+  /** The WSS URL to connect to. */
+  url: string;
+}
+
+/** The IDENTIFY budget in GET `/gateway/bot`. */
+export interface SessionStartLimitInfo {
+  /** Session starts allowed per window. */
+  total: number;
+  /** Session starts left. */
+  remaining: number;
+  /** Milliseconds until `remaining` resets. */
+  reset_after: number;
+  /** IDENTIFY requests allowed per 5 seconds. */
+  max_concurrency: number;
+}
+
+/** Response of GET `/gateway/bot`. */
+export interface GatewayBotResponse {
+  /** The WSS URL to connect to. */
+  url: string;
+  /** Recommended shard count. */
+  shards: number;
+  /** The IDENTIFY budget. */
+  session_start_limit: SessionStartLimitInfo;
+}

@@ -1,0 +1,556 @@
+/**
+ * Discord's HTTP rate limits: per-route buckets learned from the
+ * `X-RateLimit-*` headers, the bot-wide global limit, and 429 pauses.
+ *
+ * The {@linkcode RateLimiter} knows nothing about HTTP: it queues jobs per
+ * bucket, decides when each may be sent, and reads the {@linkcode RateLimitInfo}
+ * each attempt reports back. All waiting goes through the injected
+ * {@linkcode Scheduler}.
+ *
+ * @module
+ */
+import type { Scheduler, TimerId } from "../gateway/scheduler.ts";
+import type { RouteInfo } from "./routes.ts";
+import type { RateLimitScope } from "./errors.ts";
+
+/** What one response said about rate limits (all times in milliseconds). */
+export interface RateLimitInfo {
+  /** `X-RateLimit-Bucket`: the bucket hash, shared by routes with one limit. */
+  bucket?: string;
+  /** `X-RateLimit-Limit`: requests per window. */
+  limit?: number;
+  /** `X-RateLimit-Remaining`: requests left in the window. */
+  remaining?: number;
+  /** `X-RateLimit-Reset-After`, in milliseconds. */
+  resetAfter?: number;
+  /** For a 429: how long to wait, in milliseconds. */
+  retryAfter?: number;
+  /** For a 429: `X-RateLimit-Scope` (`global` also when `X-RateLimit-Global` is set). */
+  scope?: RateLimitScope;
+}
+
+/**
+ * Read Discord's rate-limit headers. `X-RateLimit-Reset` (an absolute Unix
+ * time) is ignored in favour of `X-RateLimit-Reset-After`, so a skewed local
+ * clock cannot matter. Seconds become milliseconds, rounded up.
+ *
+ * @param headers The response headers.
+ * @returns The parsed values; absent or malformed headers are left out.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseRateLimitHeaders } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const info = parseRateLimitHeaders(new Headers({
+ *   "x-ratelimit-bucket": "abcd1234",
+ *   "x-ratelimit-limit": "5",
+ *   "x-ratelimit-remaining": "4",
+ *   "x-ratelimit-reset-after": "1.25",
+ * }));
+ * assert.deepEqual(info, { bucket: "abcd1234", limit: 5, remaining: 4, resetAfter: 1250 });
+ * ```
+ */
+export function parseRateLimitHeaders(headers: Headers): RateLimitInfo {
+  const info: RateLimitInfo = {};
+  const bucket = headers.get("x-ratelimit-bucket");
+  if (bucket) info.bucket = bucket;
+  const limit = number(headers.get("x-ratelimit-limit"));
+  if (limit !== undefined) info.limit = limit;
+  const remaining = number(headers.get("x-ratelimit-remaining"));
+  if (remaining !== undefined) info.remaining = remaining;
+  const resetAfter = number(headers.get("x-ratelimit-reset-after"));
+  if (resetAfter !== undefined) info.resetAfter = Math.ceil(resetAfter * 1000);
+  const scope = headers.get("x-ratelimit-scope");
+  if (scope === "user" || scope === "global" || scope === "shared") {
+    info.scope = scope;
+  }
+  if (headers.get("x-ratelimit-global")?.toLowerCase() === "true") {
+    info.scope = "global";
+  }
+  return info;
+}
+
+function number(value: string | null): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
+}
+
+/** How one attempt ended, as the {@linkcode RateLimiter} needs to know it. */
+export type AttemptResult<T> =
+  | {
+    /** Done: resolve the job with `value`. */
+    type: "success";
+    /** The job's result. */
+    value: T;
+    /** The response's rate-limit headers. */
+    rateLimit?: RateLimitInfo;
+  }
+  | {
+    /** Done: reject the job with `error`. */
+    type: "failure";
+    /** The job's error. */
+    error: unknown;
+    /** The response's rate-limit headers, when there was a response. */
+    rateLimit?: RateLimitInfo;
+  }
+  | {
+    /**
+     * Send again after `delay` ms, at the head of the bucket's queue. With a
+     * `rateLimit.retryAfter` (a 429) the bucket, or every bucket for the
+     * `global` scope, pauses for that long too.
+     */
+    type: "retry";
+    /** Milliseconds before the retry. */
+    delay: number;
+    /** The response's rate-limit headers, when there was a response. */
+    rateLimit?: RateLimitInfo;
+  };
+
+/** Options for {@linkcode RateLimiter}. */
+export interface RateLimiterOptions {
+  /** The clock every wait goes through. */
+  scheduler: Scheduler;
+  /**
+   * Requests per `globalWindow` across all routes not carrying their own
+   * token (Discord's global limit is 50 per second for most bots).
+   *
+   * @default {50}
+   */
+  globalLimit?: number;
+  /**
+   * The global limit's window in milliseconds.
+   *
+   * @default {1000}
+   */
+  globalWindow?: number;
+  /**
+   * Called with a job's bucket id, hash and state changes, for logging.
+   * Never receives a token.
+   */
+  onEvent?: (event: RateLimiterEvent) => void;
+}
+
+/** What the {@linkcode RateLimiter} reports to `onEvent`. */
+export type RateLimiterEvent =
+  | {
+    /** A route's bucket hash was learned or changed. */
+    type: "bucket_learned";
+    /** The route key. */
+    route: string;
+    /** The bucket hash. */
+    bucket: string;
+  }
+  | {
+    /** Every bucket pauses after a global 429. */
+    type: "global_pause";
+    /** Milliseconds of the pause. */
+    duration: number;
+  };
+
+interface Job {
+  route: RouteInfo;
+  attempt: () => Promise<AttemptResult<unknown>>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** Not sent before this time (retries). */
+  notBefore: number;
+  bucket: Bucket;
+}
+
+interface Bucket {
+  id: string;
+  queue: Job[];
+  inFlight: number;
+  limit: number | undefined;
+  /** `undefined` = unknown: send one at a time until a response tells. */
+  remaining: number | undefined;
+  /** When the current window ends, if known. */
+  resetAt: number | undefined;
+  timer: TimerId | undefined;
+  timerAt: number;
+}
+
+/** A snapshot of one bucket, for tests and diagnostics. */
+export interface BucketState {
+  /** The bucket id: `<hash>:<major parameter>`, or `route:<key>|<major>` before a hash is known. */
+  id: string;
+  /** Requests waiting to be sent. */
+  queued: number;
+  /** Requests sent and not yet answered. */
+  inFlight: number;
+  /** Requests per window, if known. */
+  limit: number | undefined;
+  /** Requests left in the window, if known. */
+  remaining: number | undefined;
+  /** When the window ends on the scheduler's clock, if known. */
+  resetAt: number | undefined;
+}
+
+/**
+ * Queues requests per rate-limit bucket and sends them when Discord's limits
+ * allow.
+ *
+ * - Each route key maps to a bucket hash once a response names one
+ *   (`X-RateLimit-Bucket`); routes with the same hash and major parameter
+ *   share one bucket. Before that, each route key (with its major
+ *   parameter) is its own bucket.
+ * - Within a bucket jobs leave strictly in FIFO order. While `remaining` is
+ *   unknown only one job is in flight; with `remaining` known, up to
+ *   `remaining` jobs go out at once; at 0 the bucket waits for the reset.
+ * - The global limit (default 50 per second) and a global 429 hold back every
+ *   bucket except token routes (interaction callbacks, webhooks with token).
+ * - A retry goes back to the head of its bucket, so order is kept.
+ *
+ * @example Two jobs on one route, the first teaching the bucket
+ * ```ts
+ * import { parseRoute, RateLimiter } from "@disruption/disruption/rest";
+ * import { VirtualScheduler } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const clock = new VirtualScheduler();
+ * const limiter = new RateLimiter({ scheduler: clock });
+ * const route = parseRoute("POST", "/channels/1/messages");
+ * const sent: number[] = [];
+ * const send = () => {
+ *   sent.push(clock.now());
+ *   // One request per 2 s window, and this one used it up.
+ *   return Promise.resolve({
+ *     type: "success" as const,
+ *     value: "ok",
+ *     rateLimit: { bucket: "h", limit: 1, remaining: 0, resetAfter: 2000 },
+ *   });
+ * };
+ * const results = Promise.all([limiter.schedule(route, send), limiter.schedule(route, send)]);
+ * await clock.advance(2000);
+ * assert.deepEqual(await results, ["ok", "ok"]);
+ * assert.deepEqual(sent, [0, 2000]);
+ * ```
+ */
+export class RateLimiter {
+  #scheduler: Scheduler;
+  #globalLimit: number;
+  #globalWindow: number;
+  #onEvent: ((event: RateLimiterEvent) => void) | undefined;
+  #hashes = new Map<string, string>();
+  #buckets = new Map<string, Bucket>();
+  #globalWindowStart = -Infinity;
+  #globalCount = 0;
+  #globalPausedUntil = -Infinity;
+
+  /**
+   * Create a rate limiter with no buckets learned yet.
+   *
+   * @param options The scheduler and the global limit.
+   */
+  constructor(options: RateLimiterOptions) {
+    const globalLimit = options.globalLimit ?? 50;
+    const globalWindow = options.globalWindow ?? 1000;
+    if (!Number.isInteger(globalLimit) || globalLimit < 1) {
+      throw new RangeError(
+        `Cannot create rate limiter as 'globalLimit' must be a positive integer: current value 'globalLimit=${globalLimit}'`,
+      );
+    }
+    if (!(globalWindow > 0)) {
+      throw new RangeError(
+        `Cannot create rate limiter as 'globalWindow' must be > 0: current value 'globalWindow=${globalWindow}'`,
+      );
+    }
+    this.#scheduler = options.scheduler;
+    this.#globalLimit = globalLimit;
+    this.#globalWindow = globalWindow;
+    this.#onEvent = options.onEvent;
+  }
+
+  /**
+   * Queue `attempt` on the bucket of `route` and run it (again, for retries)
+   * when the limits allow.
+   *
+   * @typeParam T The job's result.
+   * @param route The parsed route ({@linkcode parseRoute}).
+   * @param attempt Sends the request once and says how it went.
+   * @param signal Removes the job from its queue when aborted (the promise
+   * rejects with the signal's reason); an attempt in flight sees the signal
+   * itself.
+   * @returns The `value` of the first `success`, or the `error` of a `failure`.
+   */
+  schedule<T>(
+    route: RouteInfo,
+    attempt: () => Promise<AttemptResult<T>>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const bucket = this.#bucketFor(route);
+      const job: Job = {
+        route,
+        attempt: attempt as () => Promise<AttemptResult<unknown>>,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        signal,
+        onAbort: undefined,
+        notBefore: -Infinity,
+        bucket,
+      };
+      if (signal) {
+        job.onAbort = () => this.#abort(job);
+        signal.addEventListener("abort", job.onAbort, { once: true });
+      }
+      bucket.queue.push(job);
+      this.#pump(bucket);
+    });
+  }
+
+  /**
+   * The bucket hash learned for a route key, if any.
+   *
+   * @param routeKey A {@linkcode RouteInfo.key}.
+   * @returns The hash from `X-RateLimit-Bucket`, or `undefined`.
+   */
+  bucketHash(routeKey: string): string | undefined {
+    return this.#hashes.get(routeKey);
+  }
+
+  /**
+   * The state of the bucket a route currently uses, if it has one.
+   *
+   * @param route The parsed route.
+   * @returns A snapshot, or `undefined` when no bucket is kept for it.
+   */
+  bucketState(route: RouteInfo): BucketState | undefined {
+    const bucket = this.#buckets.get(this.#bucketId(route));
+    if (!bucket) return undefined;
+    return {
+      id: bucket.id,
+      queued: bucket.queue.length,
+      inFlight: bucket.inFlight,
+      limit: bucket.limit,
+      remaining: bucket.remaining,
+      resetAt: bucket.resetAt,
+    };
+  }
+
+  /** Until when (scheduler time) a global 429 pauses every bucket; `-Infinity` when not paused. */
+  get globalPausedUntil(): number {
+    return this.#globalPausedUntil;
+  }
+
+  #bucketId(route: RouteInfo): string {
+    const hash = this.#hashes.get(route.key);
+    return hash === undefined
+      ? `route:${route.key}|${route.majorParameter}`
+      : `${hash}:${route.majorParameter}`;
+  }
+
+  #bucketFor(route: RouteInfo): Bucket {
+    const id = this.#bucketId(route);
+    let bucket = this.#buckets.get(id);
+    if (!bucket) {
+      bucket = {
+        id,
+        queue: [],
+        inFlight: 0,
+        limit: undefined,
+        remaining: undefined,
+        resetAt: undefined,
+        timer: undefined,
+        timerAt: Infinity,
+      };
+      this.#buckets.set(id, bucket);
+    }
+    return bucket;
+  }
+
+  #abort(job: Job): void {
+    const index = job.bucket.queue.indexOf(job);
+    if (index === -1) return; // in flight: the attempt sees the signal
+    job.bucket.queue.splice(index, 1);
+    job.reject(job.signal?.reason);
+    this.#pump(job.bucket);
+  }
+
+  #settle(job: Job): void {
+    if (job.signal && job.onAbort) {
+      job.signal.removeEventListener("abort", job.onAbort);
+    }
+  }
+
+  /** Send whatever may be sent now; otherwise arm one timer for when it may. */
+  #pump(bucket: Bucket): void {
+    const now = this.#scheduler.now();
+    let wakeAt = Infinity;
+    while (bucket.queue.length > 0) {
+      if (bucket.resetAt !== undefined && now >= bucket.resetAt) {
+        // The window is over: a full one starts (its end is learned anew).
+        bucket.remaining = bucket.limit;
+        bucket.resetAt = undefined;
+      }
+      if (bucket.remaining === undefined && bucket.inFlight > 0) break;
+      if (bucket.remaining !== undefined && bucket.remaining <= 0) {
+        if (bucket.resetAt !== undefined) {
+          wakeAt = bucket.resetAt;
+          break;
+        }
+        if (bucket.inFlight > 0) break; // a response will tell the reset
+        bucket.remaining = undefined; // no reset known: ask once
+      }
+      const job = bucket.queue[0]!;
+      if (job.notBefore > now) {
+        wakeAt = job.notBefore;
+        break;
+      }
+      if (!job.route.tokenRoute) {
+        const globalAt = this.#globalAvailableAt(now);
+        if (globalAt > now) {
+          wakeAt = globalAt;
+          break;
+        }
+        this.#globalCount++;
+      }
+      bucket.queue.shift();
+      if (bucket.remaining !== undefined) bucket.remaining--;
+      bucket.inFlight++;
+      this.#send(bucket, job);
+    }
+    this.#arm(bucket, wakeAt);
+    if (
+      bucket.queue.length === 0 && bucket.inFlight === 0 &&
+      (bucket.resetAt === undefined || now >= bucket.resetAt) &&
+      this.#buckets.get(bucket.id) === bucket
+    ) {
+      // Idle and its window is over: nothing worth remembering but the hash.
+      this.#buckets.delete(bucket.id);
+    }
+  }
+
+  #arm(bucket: Bucket, at: number): void {
+    if (bucket.timer !== undefined && bucket.timerAt === at) return;
+    if (bucket.timer !== undefined) {
+      this.#scheduler.clearTimeout(bucket.timer);
+      bucket.timer = undefined;
+      bucket.timerAt = Infinity;
+    }
+    if (at === Infinity) return;
+    bucket.timerAt = at;
+    bucket.timer = this.#scheduler.setTimeout(() => {
+      bucket.timer = undefined;
+      bucket.timerAt = Infinity;
+      this.#pump(bucket);
+    }, at - this.#scheduler.now());
+  }
+
+  #globalAvailableAt(now: number): number {
+    if (this.#globalPausedUntil > now) return this.#globalPausedUntil;
+    if (now >= this.#globalWindowStart + this.#globalWindow) {
+      this.#globalWindowStart = now;
+      this.#globalCount = 0;
+    }
+    if (this.#globalCount < this.#globalLimit) return now;
+    return this.#globalWindowStart + this.#globalWindow;
+  }
+
+  #send(bucket: Bucket, job: Job): void {
+    let outcome: Promise<AttemptResult<unknown>>;
+    try {
+      outcome = job.attempt();
+    } catch (error) {
+      outcome = Promise.resolve({ type: "failure", error });
+    }
+    outcome.then(
+      (result) => this.#finish(bucket, job, result),
+      (error) => this.#finish(bucket, job, { type: "failure", error }),
+    );
+  }
+
+  #finish(sentFrom: Bucket, job: Job, result: AttemptResult<unknown>): void {
+    sentFrom.inFlight--;
+    const now = this.#scheduler.now();
+    const info = result.rateLimit;
+    let bucket = sentFrom;
+    if (info?.scope === "global" && info.retryAfter !== undefined) {
+      this.#globalPausedUntil = Math.max(
+        this.#globalPausedUntil,
+        now + info.retryAfter,
+      );
+      this.#onEvent?.({ type: "global_pause", duration: info.retryAfter });
+    } else if (info) {
+      bucket = this.#learn(job.route, sentFrom, info);
+      this.#apply(bucket, info, now, result.type === "success");
+    }
+
+    if (result.type === "retry") {
+      job.notBefore = now + Math.max(0, result.delay);
+      job.bucket = bucket;
+      bucket.queue.unshift(job);
+    } else {
+      this.#settle(job);
+      if (result.type === "success") job.resolve(result.value);
+      else job.reject(result.error);
+    }
+    if (bucket !== sentFrom) this.#pump(sentFrom);
+    this.#pump(bucket);
+    if (info?.scope === "global") {
+      // Everyone waits for the pause now; re-arm their timers.
+      for (const other of [...this.#buckets.values()]) {
+        if (other !== bucket && other.queue.length > 0) this.#pump(other);
+      }
+    }
+  }
+
+  /** Record the route's bucket hash; move queued jobs to the hashed bucket. */
+  #learn(route: RouteInfo, current: Bucket, info: RateLimitInfo): Bucket {
+    if (info.bucket === undefined) return current;
+    if (this.#hashes.get(route.key) !== info.bucket) {
+      this.#hashes.set(route.key, info.bucket);
+      this.#onEvent?.({
+        type: "bucket_learned",
+        route: route.key,
+        bucket: info.bucket,
+      });
+    }
+    const target = this.#bucketFor(route);
+    if (target === current) return current;
+    // Jobs of this route still waiting in the old bucket follow, in order.
+    const moving = current.queue.filter((job) => job.route.key === route.key);
+    current.queue = current.queue.filter((job) => job.route.key !== route.key);
+    for (const job of moving) job.bucket = target;
+    target.queue.push(...moving);
+    return target;
+  }
+
+  #apply(
+    bucket: Bucket,
+    info: RateLimitInfo,
+    now: number,
+    success: boolean,
+  ): void {
+    if (info.limit !== undefined) bucket.limit = info.limit;
+    if (info.remaining !== undefined) {
+      // In-flight requests may already have used some of what the header
+      // reports, so never trust a higher count than the local one.
+      bucket.remaining = bucket.remaining === undefined
+        ? info.remaining
+        : Math.min(bucket.remaining, info.remaining);
+    }
+    if (info.resetAfter !== undefined) bucket.resetAt = now + info.resetAfter;
+    if (
+      success && info.limit === undefined && info.remaining === undefined &&
+      info.bucket === undefined
+    ) {
+      // A success without rate-limit headers: the route has no per-route
+      // limit (the global one still applies).
+      bucket.remaining = Infinity;
+      bucket.limit = Infinity;
+    }
+    if (info.retryAfter !== undefined) {
+      bucket.remaining = 0;
+      bucket.resetAt = Math.max(bucket.resetAt ?? now, now + info.retryAfter);
+    }
+  }
+}

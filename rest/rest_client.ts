@@ -1,0 +1,864 @@
+/**
+ * {@linkcode RestClient}: Discord's HTTP API with its rate limits handled.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import {
+  DiscordApiError,
+  type DiscordErrorBody,
+  NetworkError,
+  RateLimitError,
+  RestError,
+} from "./errors.ts";
+import {
+  type AttemptResult,
+  parseRateLimitHeaders,
+  RateLimiter,
+  type RateLimitInfo,
+} from "./rate_limiter.ts";
+import { type HttpMethod, parseRoute, pathToken } from "./routes.ts";
+import type {
+  ApplicationCommandBody,
+  CreateMessageBody,
+  EditMessageBody,
+  EditWebhookMessageBody,
+  FollowupMessageBody,
+  GatewayBotResponse,
+  GatewayResponse,
+  InteractionResponseBody,
+  RestApplicationCommand,
+  RestMessage,
+} from "./payloads.ts";
+
+const logger = getLogger(["disruption", "rest"]);
+
+/** The API base URL the client talks to unless told otherwise. */
+export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
+
+/** The `User-Agent` Discord requires from bots, in its documented form. */
+export const DEFAULT_USER_AGENT =
+  "DiscordBot (https://jsr.io/@disruption/disruption, 0.1.0)";
+
+/**
+ * Which failed requests are sent again after a 5xx answer or a network
+ * error (429s are always retried, up to `maxRetries`):
+ * - `idempotent`: GET, PUT, PATCH and DELETE, which Discord applies the same
+ *   way twice; a POST (a new message, an interaction callback) is not
+ *   repeated, since the first one may have been applied before the error.
+ * - `all`: every method, POST too.
+ * - `never`: none.
+ */
+export type ServerErrorRetry = "idempotent" | "all" | "never";
+
+/** Options for {@linkcode RestClient}. */
+export interface RestClientOptions {
+  /** The bot token (a leading `Bot ` is accepted and dropped). */
+  token: string;
+  /**
+   * The API base URL, without a trailing slash.
+   *
+   * @default {"https://discord.com/api/v10"}
+   */
+  baseUrl?: string;
+  /**
+   * The `fetch` to send requests with (e.g. `FakeRest.fetch` in tests).
+   *
+   * @default {globalThis.fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * The clock every wait (rate limits, retries) goes through.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /**
+   * The `User-Agent` header.
+   *
+   * @default {"DiscordBot (https://jsr.io/@disruption/disruption, 0.1.0)"}
+   */
+  userAgent?: string;
+  /**
+   * How many times one request is retried after a 429, a 5xx or a network
+   * error before its error is thrown.
+   *
+   * @default {3}
+   */
+  maxRetries?: number;
+  /**
+   * Requests per second under the bot's global rate limit.
+   *
+   * @default {50}
+   */
+  globalLimit?: number;
+  /**
+   * Which methods are retried after a 5xx or a network error.
+   *
+   * @default {"idempotent"}
+   */
+  retryServerErrors?: ServerErrorRetry;
+  /**
+   * The first retry delay after a 5xx or a network error, in milliseconds;
+   * it doubles for each further retry (at most 30 s). A `Retry-After` header
+   * on the answer wins.
+   *
+   * @default {1000}
+   */
+  serverErrorBackoff?: number;
+}
+
+/** Options for one {@linkcode RestClient.request}. */
+export interface RequestOptions {
+  /** A JSON body (sent with `Content-Type: application/json`). */
+  body?: unknown;
+  /** Query parameters; `undefined` values are left out. */
+  query?:
+    | URLSearchParams
+    | Record<string, string | number | boolean | undefined>;
+  /** An audit-log reason (`X-Audit-Log-Reason`, URL-encoded). */
+  reason?: string;
+  /** Cancels the request, waiting or in flight; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Whether to send `Authorization: Bot <token>`. By default it is sent
+   * except on routes that carry their own token (interaction callbacks,
+   * webhooks with token) and on GET `/gateway`.
+   */
+  auth?: boolean;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+}
+
+/** Options for the typed {@linkcode RestClient} methods. */
+export interface CallOptions {
+  /** Cancels the request; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** An audit-log reason, where Discord records one (deletes). */
+  reason?: string;
+}
+
+/**
+ * A client for Discord's HTTP API.
+ *
+ * Every request goes through one {@linkcode RateLimiter}: per-route buckets
+ * learned from the `X-RateLimit-*` headers (same-bucket requests leave in
+ * order), the global limit, and 429s (waiting `retry_after`, then retrying
+ * up to `maxRetries` times). 5xx answers and network errors are retried with
+ * backoff for idempotent methods (see {@linkcode ServerErrorRetry}). All
+ * waiting goes through the `scheduler`.
+ *
+ * Failures throw a {@linkcode DiscordApiError} (Discord answered with an
+ * error), a {@linkcode RateLimitError} (still 429 after the retries) or a
+ * {@linkcode NetworkError} (no answer). None of them, and no log line, holds
+ * the bot token or an interaction token.
+ *
+ * @example Send a message to a fake Discord
+ * ```ts
+ * import { RestClient } from "@disruption/disruption/rest";
+ * import { FakeRest } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const discord = new FakeRest({ token: "my-token" });
+ * const rest = new RestClient({ token: "my-token", fetch: discord.fetch });
+ *
+ * const message = await rest.createMessage("1", { content: "hello" });
+ * assert.equal(message.content, "hello");
+ * assert.equal(message.author.id, discord.botUser.id);
+ * assert.equal(discord.requests[0]!.headers["authorization"], "Bot my-token");
+ * ```
+ */
+export class RestClient {
+  #token: string;
+  #baseUrl: string;
+  #fetch: typeof fetch;
+  #scheduler: Scheduler;
+  #userAgent: string;
+  #maxRetries: number;
+  #retryServerErrors: ServerErrorRetry;
+  #serverErrorBackoff: number;
+  #limiter: RateLimiter;
+
+  /**
+   * Create a client; nothing is sent until a method is called.
+   *
+   * @param options The token and optional overrides.
+   */
+  constructor(options: RestClientOptions) {
+    const token = options?.token;
+    if (typeof token !== "string" || token.trim() === "") {
+      throw new TypeError(
+        `Cannot create REST client as 'token' must be a non-empty string: current type '${typeof token}'`,
+      );
+    }
+    const maxRetries = options.maxRetries ?? 3;
+    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+      throw new RangeError(
+        `Cannot create REST client as 'maxRetries' must be a non-negative integer: current value 'maxRetries=${maxRetries}'`,
+      );
+    }
+    const backoff = options.serverErrorBackoff ?? 1000;
+    if (!(backoff >= 0)) {
+      throw new RangeError(
+        `Cannot create REST client as 'serverErrorBackoff' must be >= 0: current value 'serverErrorBackoff=${backoff}'`,
+      );
+    }
+    this.#token = token.trim().replace(/^Bot\s+/i, "");
+    this.#baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    this.#fetch = options.fetch ??
+      ((input, init) => globalThis.fetch(input, init));
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#maxRetries = maxRetries;
+    this.#retryServerErrors = options.retryServerErrors ?? "idempotent";
+    this.#serverErrorBackoff = backoff;
+    this.#limiter = new RateLimiter({
+      scheduler: this.#scheduler,
+      ...(options.globalLimit === undefined
+        ? {}
+        : { globalLimit: options.globalLimit }),
+      onEvent: (event) => {
+        if (event.type === "global_pause") {
+          logger.warn("Global rate limit hit: every request waits {ms} ms", {
+            ms: event.duration,
+          });
+        } else {
+          logger.debug("Route {route} uses bucket {bucket}", {
+            route: event.route,
+            bucket: event.bucket,
+          });
+        }
+      },
+    });
+  }
+
+  /**
+   * The client's rate limiter (learned bucket hashes and bucket states, for
+   * diagnostics and tests).
+   */
+  get rateLimiter(): RateLimiter {
+    return this.#limiter;
+  }
+
+  /**
+   * Send one request through the rate limiter and return the parsed JSON
+   * answer (`undefined` for 204 No Content).
+   *
+   * @typeParam T The expected JSON shape.
+   * @param method The HTTP method.
+   * @param path The path below the base URL, e.g. `/channels/1/messages`.
+   * @param options Body, query, audit-log reason, signal, auth, headers.
+   * @returns The parsed answer.
+   * @throws {DiscordApiError} Discord answered with an error status.
+   * @throws {RateLimitError} Still rate limited after `maxRetries` retries.
+   * @throws {NetworkError} No answer, after any retries.
+   *
+   * @example A route without a typed method
+   * ```ts
+   * import { RestClient } from "@disruption/disruption/rest";
+   * import { FakeRest } from "@disruption/disruption/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const discord = new FakeRest({ token: "t" });
+   * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+   * const gateway = await rest.request<{ url: string }>("GET", "/gateway");
+   * assert.equal(gateway.url, "wss://gateway.discord.gg");
+   * ```
+   */
+  request<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const route = parseRoute(method, path, { now: this.#scheduler.now() });
+    const secrets = secretsOf(this.#token, pathToken(path));
+    const redact = (text: string): string => redactText(text, secrets);
+    const logPath = route.redactedPath;
+
+    let url = this.#baseUrl + path;
+    const query = queryString(options.query);
+    if (query) url += (path.includes("?") ? "&" : "?") + query;
+
+    const headers: Record<string, string> = {
+      ...options.headers,
+      "User-Agent": this.#userAgent,
+    };
+    const auth = options.auth ??
+      !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
+    if (auth) headers["Authorization"] = `Bot ${this.#token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["Content-Type"] = "application/json";
+    }
+    if (options.reason !== undefined) {
+      headers["X-Audit-Log-Reason"] = encodeURIComponent(options.reason);
+    }
+    const signal = options.signal;
+    const init: RequestInit = {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(signal === undefined ? {} : { signal }),
+    };
+    const mayRetryServerError = this.#retryServerErrors === "all" ||
+      (this.#retryServerErrors === "idempotent" && method !== "POST");
+
+    let retries = 0;
+    const networkFailure = (error: unknown): AttemptResult<T> => {
+      if (signal?.aborted) return { type: "failure", error: signal.reason };
+      const failure = new NetworkError({
+        method,
+        path: logPath,
+        cause: redactError(error, redact),
+      });
+      if (mayRetryServerError && retries < this.#maxRetries) {
+        retries++;
+        const delay = this.#backoff(retries);
+        logger.warn(
+          "{method} {path} got no answer ({error}); retry {retry} in {delay} ms",
+          {
+            method,
+            path: logPath,
+            error: failure.message,
+            retry: retries,
+            delay,
+          },
+        );
+        return { type: "retry", delay };
+      }
+      return { type: "failure", error: failure };
+    };
+
+    const attempt = async (): Promise<AttemptResult<T>> => {
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.#fetch(url, init);
+        text = await response.text();
+      } catch (error) {
+        return networkFailure(error);
+      }
+      const status = response.status;
+      const info = parseRateLimitHeaders(response.headers);
+      logger.debug("{method} {path} -> {status}", {
+        method,
+        path: logPath,
+        status,
+      });
+
+      if (status === 429) {
+        const parsed = parseJson(text) as
+          | { retry_after?: unknown; global?: unknown }
+          | undefined;
+        const retryAfter = retryAfterMs(parsed?.retry_after, response, info);
+        const scope = parsed?.global === true ? "global" : info.scope ?? "user";
+        const rateLimit: RateLimitInfo = { ...info, retryAfter, scope };
+        if (retries >= this.#maxRetries) {
+          return {
+            type: "failure",
+            rateLimit,
+            error: new RateLimitError({
+              method,
+              path: logPath,
+              retryAfter,
+              scope,
+              bucket: info.bucket,
+            }),
+          };
+        }
+        retries++;
+        logger.warn(
+          "{method} {path} rate limited ({scope}); retry {retry} in {delay} ms",
+          { method, path: logPath, scope, retry: retries, delay: retryAfter },
+        );
+        return { type: "retry", delay: retryAfter, rateLimit };
+      }
+
+      if (status >= 500 && mayRetryServerError && retries < this.#maxRetries) {
+        retries++;
+        const header = seconds(response.headers.get("retry-after"));
+        const delay = header ?? this.#backoff(retries);
+        logger.warn(
+          "{method} {path} -> {status}; retry {retry} in {delay} ms",
+          { method, path: logPath, status, retry: retries, delay },
+        );
+        return { type: "retry", delay, rateLimit: info };
+      }
+
+      if (status < 200 || status >= 300) {
+        const parsed = parseJson(redact(text));
+        return {
+          type: "failure",
+          rateLimit: info,
+          error: new DiscordApiError({
+            method,
+            path: logPath,
+            status,
+            body: isObject(parsed) ? parsed as DiscordErrorBody : undefined,
+          }),
+        };
+      }
+
+      if (text === "") {
+        return { type: "success", value: undefined as T, rateLimit: info };
+      }
+      try {
+        return { type: "success", value: JSON.parse(text), rateLimit: info };
+      } catch (error) {
+        return {
+          type: "failure",
+          rateLimit: info,
+          error: new RestError(
+            `${method} ${logPath} answered ${status} with a body that is not JSON`,
+            { method, path: logPath, cause: redactError(error, redact) },
+          ),
+        };
+      }
+    };
+
+    return this.#limiter.schedule(route, attempt, signal);
+  }
+
+  /**
+   * Post a message in a channel.
+   *
+   * @typeParam T The message type to return.
+   * @param channelId The channel.
+   * @param body The message.
+   * @param options Signal.
+   * @returns The created message.
+   */
+  createMessage<T = RestMessage>(
+    channelId: string,
+    body: CreateMessageBody,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return this.request<T>(
+      "POST",
+      `/channels/${id("channelId", channelId)}/messages`,
+      { ...call(options), body },
+    );
+  }
+
+  /**
+   * Edit a message the bot sent.
+   *
+   * @typeParam T The message type to return.
+   * @param channelId The channel.
+   * @param messageId The message.
+   * @param body The fields to change.
+   * @param options Signal.
+   * @returns The edited message.
+   */
+  editMessage<T = RestMessage>(
+    channelId: string,
+    messageId: string,
+    body: EditMessageBody,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return this.request<T>(
+      "PATCH",
+      `/channels/${id("channelId", channelId)}/messages/${
+        id("messageId", messageId)
+      }`,
+      { ...call(options), body },
+    );
+  }
+
+  /**
+   * Delete a message.
+   *
+   * @param channelId The channel.
+   * @param messageId The message.
+   * @param options Signal and audit-log reason.
+   * @returns A promise that resolves once Discord deleted it.
+   */
+  async deleteMessage(
+    channelId: string,
+    messageId: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.request(
+      "DELETE",
+      `/channels/${id("channelId", channelId)}/messages/${
+        id("messageId", messageId)
+      }`,
+      call(options),
+    );
+  }
+
+  /**
+   * Answer an interaction (within 3 s of receiving it). Sent without the
+   * bot token and outside the global rate limit.
+   *
+   * @param interactionId The interaction.
+   * @param interactionToken The interaction's token.
+   * @param body The callback type and data.
+   * @param options Signal.
+   * @returns A promise that resolves once Discord accepted it.
+   *
+   * @example Answer with a message
+   * ```ts
+   * import { RestClient } from "@disruption/disruption/rest";
+   * import { FakeRest } from "@disruption/disruption/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const discord = new FakeRest({ token: "t" });
+   * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+   * await rest.createInteractionResponse("5", "interaction-token", {
+   *   type: 4,
+   *   data: { content: "pong" },
+   * });
+   * assert.deepEqual(discord.interactionResponses[0]!.body, { type: 4, data: { content: "pong" } });
+   * assert.equal(discord.requests[0]!.headers["authorization"], undefined);
+   * ```
+   */
+  async createInteractionResponse(
+    interactionId: string,
+    interactionToken: string,
+    body: InteractionResponseBody,
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.request(
+      "POST",
+      `/interactions/${id("interactionId", interactionId)}/${
+        token("interactionToken", interactionToken)
+      }/callback`,
+      { ...call(options), body },
+    );
+  }
+
+  /**
+   * Get the message an interaction was answered with.
+   *
+   * @typeParam T The message type to return.
+   * @param applicationId The application.
+   * @param interactionToken The interaction's token.
+   * @param options Signal.
+   * @returns The original response message.
+   */
+  getOriginalInteractionResponse<T = RestMessage>(
+    applicationId: string,
+    interactionToken: string,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return this.request<T>(
+      "GET",
+      `${webhook(applicationId, interactionToken)}/messages/@original`,
+      call(options),
+    );
+  }
+
+  /**
+   * Edit the message an interaction was answered with (also how a deferred
+   * answer gets its content).
+   *
+   * @typeParam T The message type to return.
+   * @param applicationId The application.
+   * @param interactionToken The interaction's token.
+   * @param body The fields to change.
+   * @param options Signal.
+   * @returns The edited message.
+   */
+  editOriginalInteractionResponse<T = RestMessage>(
+    applicationId: string,
+    interactionToken: string,
+    body: EditWebhookMessageBody,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return this.request<T>(
+      "PATCH",
+      `${webhook(applicationId, interactionToken)}/messages/@original`,
+      { ...call(options), body },
+    );
+  }
+
+  /**
+   * Delete the message an interaction was answered with.
+   *
+   * @param applicationId The application.
+   * @param interactionToken The interaction's token.
+   * @param options Signal.
+   * @returns A promise that resolves once Discord deleted it.
+   */
+  async deleteOriginalInteractionResponse(
+    applicationId: string,
+    interactionToken: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.request(
+      "DELETE",
+      `${webhook(applicationId, interactionToken)}/messages/@original`,
+      call(options),
+    );
+  }
+
+  /**
+   * Send a follow-up message to an interaction (up to 15 minutes after it).
+   *
+   * @typeParam T The message type to return.
+   * @param applicationId The application.
+   * @param interactionToken The interaction's token.
+   * @param body The message.
+   * @param options Signal.
+   * @returns The created message.
+   */
+  createFollowupMessage<T = RestMessage>(
+    applicationId: string,
+    interactionToken: string,
+    body: FollowupMessageBody,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return this.request<T>(
+      "POST",
+      webhook(applicationId, interactionToken),
+      { ...call(options), body },
+    );
+  }
+
+  /**
+   * Edit a follow-up message.
+   *
+   * @typeParam T The message type to return.
+   * @param applicationId The application.
+   * @param interactionToken The interaction's token.
+   * @param messageId The follow-up message.
+   * @param body The fields to change.
+   * @param options Signal.
+   * @returns The edited message.
+   */
+  editFollowupMessage<T = RestMessage>(
+    applicationId: string,
+    interactionToken: string,
+    messageId: string,
+    body: EditWebhookMessageBody,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return this.request<T>(
+      "PATCH",
+      `${webhook(applicationId, interactionToken)}/messages/${
+        id("messageId", messageId)
+      }`,
+      { ...call(options), body },
+    );
+  }
+
+  /**
+   * Delete a follow-up message.
+   *
+   * @param applicationId The application.
+   * @param interactionToken The interaction's token.
+   * @param messageId The follow-up message.
+   * @param options Signal.
+   * @returns A promise that resolves once Discord deleted it.
+   */
+  async deleteFollowupMessage(
+    applicationId: string,
+    interactionToken: string,
+    messageId: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.request(
+      "DELETE",
+      `${webhook(applicationId, interactionToken)}/messages/${
+        id("messageId", messageId)
+      }`,
+      call(options),
+    );
+  }
+
+  /**
+   * Replace every global application command with `commands` (commands not
+   * listed are deleted).
+   *
+   * @typeParam T The command type to return.
+   * @param applicationId The application.
+   * @param commands The full list of commands.
+   * @param options Signal.
+   * @returns The commands as Discord stored them.
+   */
+  bulkOverwriteGlobalApplicationCommands<T = RestApplicationCommand>(
+    applicationId: string,
+    commands: ApplicationCommandBody[],
+    options: CallOptions = {},
+  ): Promise<T[]> {
+    return this.request<T[]>(
+      "PUT",
+      `/applications/${id("applicationId", applicationId)}/commands`,
+      { ...call(options), body: commands },
+    );
+  }
+
+  /**
+   * Replace every application command of one guild with `commands`.
+   *
+   * @typeParam T The command type to return.
+   * @param applicationId The application.
+   * @param guildId The guild.
+   * @param commands The full list of commands.
+   * @param options Signal.
+   * @returns The commands as Discord stored them.
+   */
+  bulkOverwriteGuildApplicationCommands<T = RestApplicationCommand>(
+    applicationId: string,
+    guildId: string,
+    commands: ApplicationCommandBody[],
+    options: CallOptions = {},
+  ): Promise<T[]> {
+    return this.request<T[]>(
+      "PUT",
+      `/applications/${id("applicationId", applicationId)}/guilds/${
+        id("guildId", guildId)
+      }/commands`,
+      { ...call(options), body: commands },
+    );
+  }
+
+  /**
+   * GET `/gateway/bot`: the gateway URL, the recommended shard count and the
+   * session start budget.
+   *
+   * @param options Signal.
+   * @returns Discord's answer.
+   */
+  getGatewayBot(options: CallOptions = {}): Promise<GatewayBotResponse> {
+    return this.request<GatewayBotResponse>(
+      "GET",
+      "/gateway/bot",
+      call(options),
+    );
+  }
+
+  /**
+   * GET `/gateway`: the gateway URL (no authentication needed).
+   *
+   * @param options Signal.
+   * @returns Discord's answer.
+   */
+  getGateway(options: CallOptions = {}): Promise<GatewayResponse> {
+    return this.request<GatewayResponse>("GET", "/gateway", call(options));
+  }
+
+  #backoff(retry: number): number {
+    return Math.min(30_000, this.#serverErrorBackoff * 2 ** (retry - 1));
+  }
+}
+
+function call(options: CallOptions): RequestOptions {
+  const out: RequestOptions = {};
+  if (options.signal !== undefined) out.signal = options.signal;
+  if (options.reason !== undefined) out.reason = options.reason;
+  return out;
+}
+
+function id(name: string, value: string): string {
+  if (typeof value !== "string" || !/^\d+$/.test(value)) {
+    throw new TypeError(
+      `Cannot build route as '${name}' must be a snowflake string: current value '${name}=${
+        typeof value === "string" ? value : typeof value
+      }'`,
+    );
+  }
+  return value;
+}
+
+function token(name: string, value: string): string {
+  if (typeof value !== "string" || value === "" || /[/?#\s]/.test(value)) {
+    // Never echo a token, even a malformed one.
+    throw new TypeError(
+      `Cannot build route as '${name}' must be a non-empty string without '/', '?', '#' or spaces`,
+    );
+  }
+  return encodeURIComponent(value);
+}
+
+function webhook(applicationId: string, interactionToken: string): string {
+  return `/webhooks/${id("applicationId", applicationId)}/${
+    token("interactionToken", interactionToken)
+  }`;
+}
+
+function queryString(query: RequestOptions["query"]): string {
+  if (query === undefined) return "";
+  if (query instanceof URLSearchParams) return query.toString();
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  return params.toString();
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function seconds(value: string | null): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) && parsed >= 0
+    ? Math.ceil(parsed * 1000)
+    : undefined;
+}
+
+/** `retry_after` (body, seconds) over `Retry-After` over `X-RateLimit-Reset-After`; 1 s if none. */
+function retryAfterMs(
+  bodyValue: unknown,
+  response: Response,
+  info: RateLimitInfo,
+): number {
+  if (typeof bodyValue === "number" && Number.isFinite(bodyValue)) {
+    return Math.max(0, Math.ceil(bodyValue * 1000));
+  }
+  return seconds(response.headers.get("retry-after")) ?? info.resetAfter ??
+    1000;
+}
+
+function secretsOf(botToken: string, routeToken: string | undefined): string[] {
+  const secrets = new Set<string>();
+  for (const secret of [botToken, routeToken]) {
+    if (!secret) continue;
+    secrets.add(secret);
+    secrets.add(encodeURIComponent(secret));
+  }
+  // Longest first, so a token containing another is replaced whole.
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+function redactText(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.replaceAll(secret, "[REDACTED]");
+  return out;
+}
+
+/**
+ * A copy of `error` with every secret removed from its message, stack and
+ * causes; the original (which may name a URL with a token) is dropped.
+ */
+function redactError(
+  error: unknown,
+  redact: (text: string) => string,
+  depth = 0,
+): unknown {
+  if (!(error instanceof Error)) {
+    return typeof error === "string" ? redact(error) : redact(String(error));
+  }
+  const cause = error.cause !== undefined && depth < 4
+    ? { cause: redactError(error.cause, redact, depth + 1) }
+    : {};
+  const copy = error instanceof TypeError
+    ? new TypeError(redact(error.message), cause)
+    : new Error(redact(error.message), cause);
+  copy.name = redact(error.name);
+  copy.stack = redact(error.stack ?? `${copy.name}: ${copy.message}`);
+  return copy;
+}

@@ -1,0 +1,252 @@
+/**
+ * Route -> rate-limit bucket key mapping, and token redaction for paths.
+ *
+ * Discord's rate limits are per route *and* per "major parameter": the
+ * `channel_id`, `guild_id` or `webhook_id` + `webhook_token` at the start of a
+ * path. {@linkcode parseRoute} keeps those and replaces every other id, so
+ * `GET /channels/1/messages/2` and `GET /channels/1/messages/3` share the key
+ * `GET /channels/1/messages/:id` while another channel gets its own.
+ *
+ * @module
+ */
+
+/** The HTTP methods Discord's API uses. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+const METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+]);
+
+/** Milliseconds since the Unix epoch at the first second of 2015 (Discord's epoch). */
+const DISCORD_EPOCH = 1_420_070_400_000;
+/** Messages older than this are deleted under a separate, stricter sub-limit. */
+const OLD_MESSAGE_AGE = 14 * 24 * 60 * 60 * 1000;
+
+/** What {@linkcode parseRoute} learns about one request path. */
+export interface RouteInfo {
+  /** The method, upper case. */
+  method: HttpMethod;
+  /**
+   * The rate-limit route key: method and path, major parameters kept, other
+   * ids replaced by `:id`, webhook and interaction tokens by `:token`,
+   * reactions by `:reaction`, query string dropped; e.g.
+   * `DELETE /channels/1/messages/:id`. The client maps this key to the bucket
+   * hash Discord returns.
+   */
+  key: string;
+  /**
+   * The route with every id replaced, the major parameter too: e.g.
+   * `POST /channels/:channel_id/messages`. The same for every channel.
+   */
+  template: string;
+  /**
+   * Which bucket of a shared hash this request uses: `channels/1`,
+   * `guilds/1`, `webhooks/1/<token fingerprint>`, `interactions/1`, or
+   * `global` for routes without a major parameter. Deleting a message older
+   * than 14 days adds `:old_message_delete` (Discord counts those under a
+   * separate, stricter sub-limit).
+   */
+  majorParameter: string;
+  /** The path with any token replaced by `:token`, query kept: safe for logs and errors. */
+  redactedPath: string;
+  /**
+   * Whether the path itself carries a token (an interaction callback or a
+   * webhook with its token). Such requests are not authenticated with the bot
+   * token and do not count against the bot's global rate limit.
+   */
+  tokenRoute: boolean;
+}
+
+/** Options for {@linkcode parseRoute}. */
+export interface ParseRouteOptions {
+  /**
+   * The current time in Unix milliseconds, used to tell whether a message
+   * being deleted is older than 14 days. Without it no delete counts as old.
+   */
+  now?: number;
+}
+
+/**
+ * Map a request to its rate-limit route key and major parameter.
+ *
+ * @param method The HTTP method.
+ * @param path The path below the API base URL, starting with `/`; a query
+ * string is allowed and ignored.
+ * @param options The current time, for the old-message delete sub-limit.
+ * @returns The route key, template, major parameter and redacted path.
+ * @throws {TypeError} When the method is unknown or the path does not start
+ * with `/`.
+ *
+ * @example Ids other than the major parameter collapse
+ * ```ts
+ * import { parseRoute } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const route = parseRoute("PATCH", "/channels/1/messages/2");
+ * assert.equal(route.key, "PATCH /channels/1/messages/:id");
+ * assert.equal(route.template, "PATCH /channels/:channel_id/messages/:id");
+ * assert.equal(route.majorParameter, "channels/1");
+ *
+ * const callback = parseRoute("POST", "/interactions/5/secret/callback");
+ * assert.equal(callback.key, "POST /interactions/5/:token/callback");
+ * assert.equal(callback.tokenRoute, true);
+ * ```
+ */
+export function parseRoute(
+  method: string,
+  path: string,
+  options: ParseRouteOptions = {},
+): RouteInfo {
+  if (!METHODS.has(method)) {
+    throw new TypeError(
+      `Cannot parse route as 'method' must be one of GET, POST, PUT, PATCH, DELETE: current value 'method=${method}'`,
+    );
+  }
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    throw new TypeError(
+      `Cannot parse route as 'path' must start with '/': current value 'path=${
+        typeof path === "string" ? redactPath(`/${path}`).slice(1) : typeof path
+      }'`,
+    );
+  }
+  const httpMethod = method as HttpMethod;
+  const bare = path.split("?", 1)[0]!.split("#", 1)[0]!;
+  const segments = bare.split("/").slice(1);
+  const keyParts: string[] = [];
+  const templateParts: string[] = [];
+  let majorParameter = "global";
+  let tokenRoute = false;
+
+  const first = segments[0];
+  const second = segments[1];
+  const isId = (segment: string | undefined): boolean =>
+    segment !== undefined && /^\d+$/.test(segment);
+
+  if (
+    first === "interactions" && isId(second) && segments.length >= 4 &&
+    segments[3] === "callback"
+  ) {
+    // POST /interactions/{interaction.id}/{interaction.token}/callback
+    majorParameter = `interactions/${second}`;
+    tokenRoute = true;
+    keyParts.push("interactions", second!, ":token");
+    templateParts.push("interactions", ":interaction_id", ":token");
+    rest(segments.slice(3));
+  } else if (
+    (first === "channels" || first === "guilds" || first === "webhooks") &&
+    isId(second)
+  ) {
+    const name = first === "channels"
+      ? ":channel_id"
+      : first === "guilds"
+      ? ":guild_id"
+      : ":webhook_id";
+    keyParts.push(first, second!);
+    templateParts.push(first, name);
+    majorParameter = `${first}/${second}`;
+    const third = segments[2];
+    if (first === "webhooks" && third !== undefined && third !== "") {
+      majorParameter += `/${fingerprint(third)}`;
+      tokenRoute = true;
+      keyParts.push(":token");
+      templateParts.push(":token");
+      rest(segments.slice(3));
+    } else {
+      rest(segments.slice(2));
+    }
+  } else {
+    rest(segments);
+  }
+
+  function rest(tail: string[]): void {
+    for (let i = 0; i < tail.length; i++) {
+      const segment = tail[i]!;
+      if (segment === "reactions" && i + 1 < tail.length) {
+        // Every reaction route of a message shares one bucket.
+        keyParts.push("reactions", ":reaction");
+        templateParts.push("reactions", ":reaction");
+        return;
+      }
+      const part = isId(segment) ? ":id" : segment;
+      keyParts.push(part);
+      templateParts.push(part);
+    }
+  }
+
+  if (
+    httpMethod === "DELETE" && first === "channels" &&
+    segments.length === 4 && segments[2] === "messages" && isId(segments[3]) &&
+    options.now !== undefined
+  ) {
+    const created = Number(BigInt(segments[3]!) >> 22n) + DISCORD_EPOCH;
+    if (options.now - created > OLD_MESSAGE_AGE) {
+      majorParameter += ":old_message_delete";
+    }
+  }
+
+  return {
+    method: httpMethod,
+    key: `${httpMethod} /${keyParts.join("/")}`,
+    template: `${httpMethod} /${templateParts.join("/")}`,
+    majorParameter,
+    redactedPath: redactPath(path),
+    tokenRoute,
+  };
+}
+
+/**
+ * Replace webhook and interaction tokens in a path by `:token`.
+ *
+ * @param path A request path, with or without a query string.
+ * @returns The path, safe to log.
+ *
+ * @example Usage
+ * ```ts
+ * import { redactPath } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   redactPath("/webhooks/1/aW50ZXJhY3Rpb24/messages/@original"),
+ *   "/webhooks/1/:token/messages/@original",
+ * );
+ * ```
+ */
+export function redactPath(path: string): string {
+  return path
+    .replace(/^\/webhooks\/(\d+)\/[^/?#]+/, "/webhooks/$1/:token")
+    .replace(
+      /^\/interactions\/(\d+)\/[^/?#]+\/callback/,
+      "/interactions/$1/:token/callback",
+    );
+}
+
+/**
+ * The token a path carries (a webhook or interaction token), if any.
+ *
+ * @param path A request path.
+ * @returns The token, URL-decoded, or `undefined`.
+ */
+export function pathToken(path: string): string | undefined {
+  const match = /^\/webhooks\/\d+\/([^/?#]+)/.exec(path) ??
+    /^\/interactions\/\d+\/([^/?#]+)\/callback/.exec(path);
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1];
+  }
+}
+
+/** A short, non-reversible FNV-1a fingerprint, to tell tokens apart in bucket keys. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}

@@ -1,0 +1,1317 @@
+/**
+ * {@linkcode FakeRest}: an in-memory Discord HTTP API, usable as a `fetch`
+ * function or served on loopback.
+ *
+ * @module
+ */
+import { delay, realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { parseRoute, type RouteInfo } from "../rest/routes.ts";
+import type {
+  RestApplicationCommand,
+  RestMessage,
+  RestUser,
+  SessionStartLimitInfo,
+} from "../rest/payloads.ts";
+
+const DISCORD_EPOCH = 1_420_070_400_000;
+/** Wall-clock time a virtual clock's 0 stands for (2025-01-01T00:00:00Z). */
+const VIRTUAL_EPOCH = 1_735_689_600_000;
+const EPHEMERAL = 1 << 6;
+const LOADING = 1 << 7;
+const CALLBACK_TYPES: ReadonlySet<number> = new Set([
+  1,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  12,
+]);
+
+/** Options for {@linkcode FakeRest}. */
+export interface FakeRestOptions {
+  /**
+   * The bot token requests must carry (`Authorization: Bot <token>`).
+   *
+   * @default {"fake-bot-token"}
+   */
+  token?: string;
+  /**
+   * The clock for rate-limit windows, latency, timestamps and snowflakes. A
+   * clock below the year 2001 (a virtual one starting at 0) counts from
+   * 2025-01-01 for timestamps and ids.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /** The bot user that authors created messages. */
+  botUser?: Partial<RestUser>;
+  /**
+   * The application id follow-up webhooks must use.
+   *
+   * @default {the bot user's id}
+   */
+  applicationId?: string;
+  /**
+   * Requests per window of every bucket that was not scripted.
+   *
+   * @default {50}
+   */
+  limit?: number;
+  /**
+   * Length of a bucket window in seconds.
+   *
+   * @default {1}
+   */
+  resetAfter?: number;
+  /**
+   * Requests per second under the global limit (not counting interaction
+   * callbacks and webhooks with token); `Infinity` turns it off.
+   *
+   * @default {50}
+   */
+  globalLimit?: number;
+  /**
+   * Milliseconds each request takes (on the scheduler) before it is
+   * handled.
+   *
+   * @default {0}
+   */
+  latency?: number;
+  /**
+   * The URL GET `/gateway` and `/gateway/bot` return.
+   *
+   * @default {"wss://gateway.discord.gg"}
+   */
+  gatewayUrl?: string;
+  /**
+   * The shard count GET `/gateway/bot` recommends.
+   *
+   * @default {1}
+   */
+  shards?: number;
+  /**
+   * The session start budget GET `/gateway/bot` reports.
+   *
+   * @default {{ total: 1000, remaining: 1000, reset_after: 86400000, max_concurrency: 1 }}
+   */
+  sessionStartLimit?: SessionStartLimitInfo;
+}
+
+/** One request {@linkcode FakeRest} received. */
+export interface RecordedRequest {
+  /** The HTTP method. */
+  method: string;
+  /** The path below `/api/v10`, query included (tokens not redacted). */
+  path: string;
+  /** The rate-limit route key ({@linkcode parseRoute}). */
+  route: string;
+  /** The parsed JSON body, the raw text if not JSON, or `undefined`. */
+  body: unknown;
+  /** The request headers, names lower case. */
+  headers: Record<string, string>;
+  /** When it arrived, on the fake's scheduler. */
+  at: number;
+}
+
+/** One interaction callback {@linkcode FakeRest} accepted. */
+export interface RecordedInteractionResponse {
+  /** The interaction id. */
+  interactionId: string;
+  /** The interaction token. */
+  token: string;
+  /** The callback body (`{ type, data? }`). */
+  body: { type: number; data?: Record<string, unknown> };
+  /** When it arrived, on the fake's scheduler. */
+  at: number;
+}
+
+/** What {@linkcode FakeRest.addInteraction} registers. */
+export interface FakeInteraction {
+  /** The interaction id. */
+  id: string;
+  /** The interaction token. */
+  token: string;
+  /**
+   * The channel the interaction happened in (where its response messages
+   * go).
+   *
+   * @default {"0"}
+   */
+  channelId?: string;
+  /** For component interactions: the message an UPDATE_MESSAGE (type 7) edits. */
+  messageId?: string;
+}
+
+/** Options for {@linkcode FakeRest.scriptRateLimit}. */
+export interface ScriptRateLimitOptions {
+  /**
+   * `"METHOD /path"`, matched by route key (so other ids than the channel,
+   * guild or webhook do not matter). Without it, the state applies to the
+   * bucket of the next request.
+   */
+  route?: string;
+  /** Requests left in the current window. */
+  remaining: number;
+  /** Seconds until the window resets; also the window length from then on. */
+  resetAfter: number;
+  /** The bucket hash to report; routes given the same hash share one bucket. */
+  bucket?: string;
+  /**
+   * Requests per window from then on.
+   *
+   * @default {Math.max(remaining, 1)}
+   */
+  limit?: number;
+}
+
+/** Options for {@linkcode FakeRest.script429}. */
+export interface Script429Options {
+  /** `"METHOD /path"` to match by route key; without it, the next request. */
+  route?: string;
+  /** Seconds to wait (`retry_after`). */
+  retryAfter: number;
+  /** Whether it is the global limit (pauses every bucket in the model too). */
+  global?: boolean;
+  /**
+   * `X-RateLimit-Scope`.
+   *
+   * @default {"global" when global, otherwise "user"}
+   */
+  scope?: "user" | "global" | "shared";
+  /**
+   * How many matching requests get it.
+   *
+   * @default {1}
+   */
+  times?: number;
+}
+
+/** Options for {@linkcode FakeRest.scriptError}. */
+export interface ScriptErrorOptions {
+  /** `"METHOD /path"` to match by route key; without it, the next request. */
+  route?: string;
+  /** Discord's per-field `errors` tree. */
+  errors?: unknown;
+  /**
+   * How many matching requests get it.
+   *
+   * @default {1}
+   */
+  times?: number;
+}
+
+/** Options for {@linkcode FakeRest.scriptNetworkError}. */
+export interface ScriptNetworkErrorOptions {
+  /** `"METHOD /path"` to match by route key; without it, the next request. */
+  route?: string;
+  /**
+   * How many matching requests fail.
+   *
+   * @default {1}
+   */
+  times?: number;
+}
+
+/** What {@linkcode FakeRest.serve} returns. */
+export interface FakeRestServer {
+  /** The base URL to give `RestClient` (`http://127.0.0.1:<port>/api/v10`). */
+  url: string;
+  /** Stop the server. */
+  close(): Promise<void>;
+  /** Same as {@linkcode FakeRestServer.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+interface Script {
+  key: string | undefined;
+  times: number;
+}
+
+interface Script429 extends Script {
+  retryAfter: number;
+  scope: "user" | "global" | "shared";
+}
+
+interface ScriptError extends Script {
+  status: number;
+  code: number;
+  message: string;
+  errors: unknown;
+}
+
+interface RateLimitScript {
+  remaining: number;
+  resetAfter: number;
+  bucket: string | undefined;
+  limit: number | undefined;
+}
+
+interface ModelBucket {
+  hash: string;
+  remaining: number;
+  resetAt: number;
+}
+
+interface InteractionState {
+  id: string;
+  token: string;
+  channelId: string;
+  messageId: string | undefined;
+  acknowledged: boolean;
+  original: string | undefined;
+  followups: Set<string>;
+}
+
+interface Context {
+  method: string;
+  path: string;
+  match: RegExpExecArray;
+  body: unknown;
+  bodyError: boolean;
+}
+
+type Reply = { status: number; body?: unknown };
+type Handler = (context: Context) => Reply;
+
+function errorBody(code: number, message: string, errors?: unknown): unknown {
+  return errors === undefined ? { code, message } : { code, message, errors };
+}
+
+const invalidForm = (errors: unknown): Reply => ({
+  status: 400,
+  body: errorBody(50035, "Invalid Form Body", errors),
+});
+
+const fieldError = (code: string, message: string): unknown => ({
+  _errors: [{ code, message }],
+});
+
+/**
+ * An in-memory Discord HTTP API for tests: pass {@linkcode FakeRest.fetch}
+ * to `RestClient` (or {@linkcode FakeRest.serve} it on loopback).
+ *
+ * It implements messages (create, get, edit, delete), interaction callbacks,
+ * original responses and follow-ups, bulk command overwrites and the gateway
+ * routes; checks the bot token (401 with Discord's JSON otherwise); records
+ * every request and interaction response; answers with `X-RateLimit-*`
+ * headers from a per-bucket model (and 429s when a client overruns it); and
+ * lets a test script rate limits, 429s, errors and network failures.
+ *
+ * @example A rate-limited channel
+ * ```ts
+ * import { RestClient } from "@disruption/disruption/rest";
+ * import { FakeRest, VirtualScheduler } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const clock = new VirtualScheduler();
+ * const discord = new FakeRest({ scheduler: clock });
+ * const rest = new RestClient({ token: "fake-bot-token", fetch: discord.fetch, scheduler: clock });
+ * discord.scriptRateLimit({ route: "POST /channels/1/messages", remaining: 1, resetAfter: 2 });
+ *
+ * const sent = Promise.all([
+ *   rest.createMessage("1", { content: "one" }),
+ *   rest.createMessage("1", { content: "two" }),
+ * ]);
+ * await clock.advance(2000);
+ * await sent;
+ * assert.deepEqual(discord.requests.map((r) => r.at), [0, 2000]);
+ * assert.deepEqual(discord.messages("1").map((m) => m.content), ["one", "two"]);
+ * ```
+ */
+export class FakeRest {
+  /** The bot user that authors created messages. */
+  readonly botUser: RestUser;
+  /** The application id follow-up webhooks must use. */
+  readonly applicationId: string;
+  /** Every request received, in arrival order. */
+  readonly requests: RecordedRequest[] = [];
+  /** Every interaction callback accepted, in order. */
+  readonly interactionResponses: RecordedInteractionResponse[] = [];
+  /**
+   * Called with each message created over REST (channel messages,
+   * interaction responses and follow-ups that are not ephemeral): join it
+   * to a fake gateway to emit MESSAGE_CREATE. A hook that throws makes the
+   * request fail.
+   */
+  onMessageCreate: ((message: RestMessage) => void) | undefined;
+  /** Called with each message edited over REST (for MESSAGE_UPDATE). */
+  onMessageUpdate: ((message: RestMessage) => void) | undefined;
+  /** Called with each message deleted over REST (for MESSAGE_DELETE). */
+  onMessageDelete:
+    | ((message: { id: string; channel_id: string }) => void)
+    | undefined;
+
+  /**
+   * The fake as a `fetch` function (bound; pass it as is). Accepts any URL
+   * whose path starts with `/api/v<n>`.
+   */
+  readonly fetch: typeof fetch = (input, init) => this.#fetch(input, init);
+
+  #token: string;
+  #scheduler: Scheduler;
+  #limit: number;
+  #resetAfter: number;
+  #globalLimit: number;
+  #latency: number;
+  #gatewayUrl: string;
+  #shards: number;
+  #sessionStartLimit: SessionStartLimitInfo;
+  #increment = 0;
+  #messages = new Map<string, RestMessage>();
+  #interactions = new Map<string, InteractionState>();
+  #interactionsByToken = new Map<string, InteractionState>();
+  #commands = new Map<string, RestApplicationCommand[]>();
+  #routeHashes = new Map<string, string>();
+  #routeLimits = new Map<string, { limit: number; resetAfter: number }>();
+  #buckets = new Map<string, ModelBucket>();
+  #nextBucketState: RateLimitScript | undefined;
+  #bucketScripts: (RateLimitScript & { key: string })[] = [];
+  #scripted429: Script429[] = [];
+  #scriptedErrors: ScriptError[] = [];
+  #scriptedNetwork: Script[] = [];
+  #globalWindowStart = -Infinity;
+  #globalCount = 0;
+  #globalPausedUntil = -Infinity;
+  #handlers: [string, RegExp, Handler][];
+
+  /**
+   * Create an empty fake Discord.
+   *
+   * @param options Token, clock, bot user and model settings.
+   */
+  constructor(options: FakeRestOptions = {}) {
+    this.#token = options.token ?? "fake-bot-token";
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#limit = options.limit ?? 50;
+    this.#resetAfter = options.resetAfter ?? 1;
+    this.#globalLimit = options.globalLimit ?? 50;
+    this.#latency = options.latency ?? 0;
+    this.#gatewayUrl = options.gatewayUrl ?? "wss://gateway.discord.gg";
+    this.#shards = options.shards ?? 1;
+    this.#sessionStartLimit = options.sessionStartLimit ??
+      {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 86_400_000,
+        max_concurrency: 1,
+      };
+    this.botUser = {
+      id: "1000000000000000001",
+      username: "FakeBot",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+      bot: true,
+      ...options.botUser,
+    };
+    this.applicationId = options.applicationId ?? this.botUser.id;
+    this.onMessageCreate = undefined;
+    this.onMessageUpdate = undefined;
+    this.onMessageDelete = undefined;
+    this.#handlers = this.#routes();
+  }
+
+  /**
+   * The stored messages, oldest first.
+   *
+   * @param channelId Only this channel's.
+   * @returns Copies of the messages.
+   */
+  messages(channelId?: string): RestMessage[] {
+    return [...this.#messages.values()]
+      .filter((m) => channelId === undefined || m.channel_id === channelId)
+      .map((m) => structuredClone(m));
+  }
+
+  /**
+   * The application commands stored by the last bulk overwrite.
+   *
+   * @param guildId A guild's commands instead of the global ones.
+   * @returns Copies of the commands.
+   */
+  commands(guildId?: string): RestApplicationCommand[] {
+    return structuredClone(this.#commands.get(guildId ?? "global") ?? []);
+  }
+
+  /**
+   * Register an interaction so its responses go to its channel and a wrong
+   * token is refused. Unregistered interactions are accepted with any token,
+   * their messages going to channel `"0"`.
+   *
+   * @param interaction Id, token, channel and (for components) message.
+   */
+  addInteraction(interaction: FakeInteraction): void {
+    const state: InteractionState = {
+      id: interaction.id,
+      token: interaction.token,
+      channelId: interaction.channelId ?? "0",
+      messageId: interaction.messageId,
+      acknowledged: false,
+      original: undefined,
+      followups: new Set(),
+    };
+    this.#interactions.set(state.id, state);
+    this.#interactionsByToken.set(state.token, state);
+  }
+
+  /**
+   * Set a bucket's state: `remaining` requests left, resetting in
+   * `resetAfter` seconds. With `route`, the route's window size and length
+   * (and hash, with `bucket`) change from then on; without it, the state is
+   * applied to the bucket of the next request.
+   *
+   * @param options Route, remaining, reset, hash and limit.
+   */
+  scriptRateLimit(options: ScriptRateLimitOptions): void {
+    const script: RateLimitScript = {
+      remaining: options.remaining,
+      resetAfter: options.resetAfter,
+      bucket: options.bucket,
+      limit: options.limit,
+    };
+    if (options.route === undefined) {
+      this.#nextBucketState = script;
+      return;
+    }
+    const route = routeOf(options.route);
+    this.#setBucket(route, script);
+  }
+
+  /**
+   * Answer the next matching request(s) with a 429.
+   *
+   * @param options Route, retry-after seconds, global, scope and count.
+   */
+  script429(options: Script429Options): void {
+    this.#scripted429.push({
+      key: options.route === undefined ? undefined : routeOf(options.route).key,
+      times: options.times ?? 1,
+      retryAfter: options.retryAfter,
+      scope: options.scope ?? (options.global ? "global" : "user"),
+    });
+  }
+
+  /**
+   * Answer the next matching request(s) with an error in Discord's JSON
+   * format (`{ code, message, errors? }`).
+   *
+   * @param status The HTTP status (e.g. 403, or 502 for a retryable one).
+   * @param code Discord's JSON error code (e.g. 50013 Missing Permissions).
+   * @param message Discord's message.
+   * @param options Route, `errors` tree and count.
+   */
+  scriptError(
+    status: number,
+    code: number,
+    message: string,
+    options: ScriptErrorOptions = {},
+  ): void {
+    this.#scriptedErrors.push({
+      key: options.route === undefined ? undefined : routeOf(options.route).key,
+      times: options.times ?? 1,
+      status,
+      code,
+      message,
+      errors: options.errors,
+    });
+  }
+
+  /**
+   * Make the next matching request(s) fail like an unreachable server: the
+   * fetch rejects with a `TypeError` naming the full URL, as runtimes do.
+   *
+   * @param options Route and count.
+   */
+  scriptNetworkError(options: ScriptNetworkErrorOptions = {}): void {
+    this.#scriptedNetwork.push({
+      key: options.route === undefined ? undefined : routeOf(options.route).key,
+      times: options.times ?? 1,
+    });
+  }
+
+  /**
+   * Serve the fake over HTTP on loopback (Deno only).
+   *
+   * @param options The port (default: any free one).
+   * @returns The base URL and a `close` function.
+   *
+   * @example Talk to it with the real fetch
+   * ```ts
+   * import { RestClient } from "@disruption/disruption/rest";
+   * import { FakeRest } from "@disruption/disruption/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const discord = new FakeRest();
+   * await using server = discord.serve();
+   * const rest = new RestClient({ token: "fake-bot-token", baseUrl: server.url });
+   * const gateway = await rest.getGatewayBot();
+   * assert.equal(gateway.shards, 1);
+   * ```
+   */
+  serve(options: { port?: number } = {}): FakeRestServer {
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: options.port ?? 0,
+      onListen: () => {},
+      onError: (error) =>
+        json(500, { code: 0, message: `FakeRest failed: ${error}` }, {}),
+    }, (request) => this.#handle(request, undefined));
+    const url = `http://127.0.0.1:${server.addr.port}/api/v10`;
+    let closed: Promise<void> | undefined;
+    const close = (): Promise<void> => closed ??= server.shutdown();
+    return { url, close, [Symbol.asyncDispose]: close };
+  }
+
+  async #fetch(
+    input: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> {
+    const request = new Request(input, init);
+    return await this.#handle(request, request.signal);
+  }
+
+  async #handle(
+    request: Request,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    if (signal?.aborted) throw signal.reason;
+    const url = new URL(request.url);
+    const path = url.pathname.replace(/^\/api\/v\d+/, "") + url.search;
+    const pathname = url.pathname.replace(/^\/api\/v\d+/, "");
+    const method = request.method.toUpperCase();
+    const text = await request.text();
+    let body: unknown = undefined;
+    let bodyError = false;
+    if (text !== "") {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+        bodyError = true;
+      }
+    }
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => headers[name] = value);
+
+    let route: RouteInfo;
+    try {
+      route = parseRoute(method, pathname, {
+        now: this.#wallClock(),
+      });
+    } catch {
+      return json(405, errorBody(0, "405: Method Not Allowed"), {});
+    }
+    this.requests.push({
+      method,
+      path,
+      route: route.key,
+      body,
+      headers,
+      at: this.#scheduler.now(),
+    });
+
+    if (take(this.#scriptedNetwork, route.key)) {
+      throw new TypeError(
+        `error sending request for url (${request.url}): connection closed before message completed`,
+      );
+    }
+    if (this.#latency > 0) await delay(this.#scheduler, this.#latency, signal);
+    return this.#respond(route, method, pathname, body, bodyError, headers);
+  }
+
+  #respond(
+    route: RouteInfo,
+    method: string,
+    path: string,
+    body: unknown,
+    bodyError: boolean,
+    headers: Record<string, string>,
+  ): Response {
+    const now = this.#scheduler.now();
+    const needsAuth = !route.tokenRoute && route.key !== "GET /gateway";
+    if (needsAuth && headers["authorization"] !== `Bot ${this.#token}`) {
+      return json(401, errorBody(0, "401: Unauthorized"), {});
+    }
+
+    const scripted = take(this.#scripted429, route.key);
+    if (scripted) {
+      if (scripted.scope === "global") {
+        this.#globalPausedUntil = Math.max(
+          this.#globalPausedUntil,
+          now + scripted.retryAfter * 1000,
+        );
+        return tooManyRequests(scripted.retryAfter, "global", undefined);
+      }
+      const bucket = this.#bucket(route, now);
+      bucket.remaining = 0;
+      bucket.resetAt = Math.max(
+        bucket.resetAt,
+        now + scripted.retryAfter * 1000,
+      );
+      return tooManyRequests(scripted.retryAfter, scripted.scope, {
+        hash: bucket.hash,
+        limit: this.#limitOf(route).limit,
+        resetAt: bucket.resetAt,
+        now,
+      });
+    }
+
+    if (!route.tokenRoute) {
+      if (now < this.#globalPausedUntil) {
+        return tooManyRequests(
+          (this.#globalPausedUntil - now) / 1000,
+          "global",
+          undefined,
+        );
+      }
+      if (now >= this.#globalWindowStart + 1000) {
+        this.#globalWindowStart = now;
+        this.#globalCount = 0;
+      }
+      if (this.#globalCount >= this.#globalLimit) {
+        return tooManyRequests(
+          (this.#globalWindowStart + 1000 - now) / 1000,
+          "global",
+          undefined,
+        );
+      }
+      this.#globalCount++;
+    }
+
+    if (this.#nextBucketState) {
+      this.#setBucket(route, this.#nextBucketState);
+      this.#nextBucketState = undefined;
+    }
+    const bucket = this.#bucket(route, now);
+    const { limit } = this.#limitOf(route);
+    if (bucket.remaining <= 0) {
+      return tooManyRequests((bucket.resetAt - now) / 1000, "user", {
+        hash: bucket.hash,
+        limit,
+        resetAt: bucket.resetAt,
+        now,
+      });
+    }
+    bucket.remaining--;
+    const rateHeaders = this.#rateHeaders(bucket, limit, now);
+
+    const error = take(this.#scriptedErrors, route.key);
+    if (error) {
+      return json(
+        error.status,
+        errorBody(error.code, error.message, error.errors),
+        rateHeaders,
+      );
+    }
+
+    let reply: Reply | undefined;
+    let methodMismatch = false;
+    for (const [handlerMethod, pattern, handler] of this.#handlers) {
+      const match = pattern.exec(path);
+      if (!match) continue;
+      if (handlerMethod !== method) {
+        methodMismatch = true;
+        continue;
+      }
+      if (bodyError) {
+        reply = {
+          status: 400,
+          body: errorBody(50109, "The request body contains invalid JSON."),
+        };
+      } else {
+        reply = handler({ method, path, match, body, bodyError });
+      }
+      break;
+    }
+    reply ??= methodMismatch
+      ? { status: 405, body: errorBody(0, "405: Method Not Allowed") }
+      : { status: 404, body: errorBody(0, "404: Not Found") };
+    return json(reply.status, reply.body, rateHeaders);
+  }
+
+  #limitOf(route: RouteInfo): { limit: number; resetAfter: number } {
+    return this.#routeLimits.get(route.template) ??
+      { limit: this.#limit, resetAfter: this.#resetAfter };
+  }
+
+  #hashOf(route: RouteInfo): string {
+    return this.#routeHashes.get(route.template) ?? fnv(route.template);
+  }
+
+  #bucket(route: RouteInfo, now: number): ModelBucket {
+    const hash = this.#hashOf(route);
+    const id = `${hash}:${route.majorParameter}`;
+    let bucket = this.#buckets.get(id);
+    const { limit, resetAfter } = this.#limitOf(route);
+    if (!bucket) {
+      bucket = { hash, remaining: limit, resetAt: now + resetAfter * 1000 };
+      this.#buckets.set(id, bucket);
+    } else if (now >= bucket.resetAt) {
+      bucket.remaining = limit;
+      bucket.resetAt = now + resetAfter * 1000;
+    }
+    return bucket;
+  }
+
+  #setBucket(route: RouteInfo, script: RateLimitScript): void {
+    if (script.bucket !== undefined) {
+      this.#routeHashes.set(route.template, script.bucket);
+    }
+    this.#routeLimits.set(route.template, {
+      limit: script.limit ?? Math.max(script.remaining, 1),
+      resetAfter: script.resetAfter,
+    });
+    const hash = this.#hashOf(route);
+    this.#buckets.set(`${hash}:${route.majorParameter}`, {
+      hash,
+      remaining: script.remaining,
+      resetAt: this.#scheduler.now() + script.resetAfter * 1000,
+    });
+  }
+
+  #rateHeaders(
+    bucket: ModelBucket,
+    limit: number,
+    now: number,
+  ): Record<string, string> {
+    return {
+      "x-ratelimit-bucket": bucket.hash,
+      "x-ratelimit-limit": String(limit),
+      "x-ratelimit-remaining": String(Math.max(0, bucket.remaining)),
+      "x-ratelimit-reset": ((this.#wall(bucket.resetAt)) / 1000).toFixed(3),
+      "x-ratelimit-reset-after": ((bucket.resetAt - now) / 1000).toFixed(3),
+    };
+  }
+
+  #wall(time: number): number {
+    return time < 1e12 ? VIRTUAL_EPOCH + time : time;
+  }
+
+  #wallClock(): number {
+    return this.#wall(this.#scheduler.now());
+  }
+
+  #snowflake(): string {
+    const time = BigInt(Math.max(0, this.#wallClock() - DISCORD_EPOCH));
+    const increment = BigInt(this.#increment++ & 0xfff);
+    return String((time << 22n) | (1n << 17n) | increment);
+  }
+
+  #timestamp(): string {
+    return new Date(this.#wallClock()).toISOString();
+  }
+
+  #newMessage(
+    channelId: string,
+    body: Record<string, unknown>,
+    extra: Partial<RestMessage>,
+  ): RestMessage {
+    const message: RestMessage = {
+      id: this.#snowflake(),
+      channel_id: channelId,
+      author: structuredClone(this.botUser),
+      content: typeof body.content === "string" ? body.content : "",
+      timestamp: this.#timestamp(),
+      edited_timestamp: null,
+      tts: body.tts === true,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: Array.isArray(body.embeds) ? structuredClone(body.embeds) : [],
+      pinned: false,
+      type: 0,
+      flags: typeof body.flags === "number" ? body.flags : 0,
+      components: Array.isArray(body.components)
+        ? structuredClone(body.components)
+        : [],
+      ...extra,
+    };
+    if (body.nonce !== undefined) message.nonce = body.nonce;
+    this.#messages.set(message.id, message);
+    if (((message.flags ?? 0) & EPHEMERAL) === 0) {
+      this.onMessageCreate?.(structuredClone(message));
+    }
+    return message;
+  }
+
+  #editMessage(message: RestMessage, body: Record<string, unknown>): void {
+    if ("content" in body) {
+      message.content = typeof body.content === "string" ? body.content : "";
+    }
+    if ("embeds" in body) {
+      message.embeds = Array.isArray(body.embeds)
+        ? structuredClone(body.embeds)
+        : [];
+    }
+    if ("components" in body) {
+      message.components = Array.isArray(body.components)
+        ? structuredClone(body.components)
+        : [];
+    }
+    if (typeof body.flags === "number") message.flags = body.flags;
+    message.flags = (message.flags ?? 0) & ~LOADING;
+    message.edited_timestamp = this.#timestamp();
+    if ((message.flags & EPHEMERAL) === 0) {
+      this.onMessageUpdate?.(structuredClone(message));
+    }
+  }
+
+  #deleteMessage(message: RestMessage): void {
+    this.#messages.delete(message.id);
+    if (((message.flags ?? 0) & EPHEMERAL) === 0) {
+      this.onMessageDelete?.({
+        id: message.id,
+        channel_id: message.channel_id,
+      });
+    }
+  }
+
+  #routes(): [string, RegExp, Handler][] {
+    const channelMessage = /^\/channels\/(\d+)\/messages\/(\d+)$/;
+    const webhookMessage =
+      /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/;
+    const globalCommands = /^\/applications\/(\d+)\/commands$/;
+    const guildCommands = /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/;
+    const found = (
+      channelId: string,
+      messageId: string,
+    ): RestMessage | undefined => {
+      const message = this.#messages.get(messageId);
+      return message?.channel_id === channelId ? message : undefined;
+    };
+    const unknownMessage: Reply = {
+      status: 404,
+      body: errorBody(10008, "Unknown Message"),
+    };
+    return [
+      ["POST", /^\/channels\/(\d+)\/messages$/, ({ match, body }) => {
+        const fields = asObject(body);
+        const invalid = validateMessage(fields);
+        if (invalid) return invalid;
+        const extra: Partial<RestMessage> = {};
+        const reference = asObject(fields.message_reference);
+        if (fields.message_reference !== undefined && reference.type !== 1) {
+          const target = typeof reference.message_id === "string"
+            ? this.#messages.get(reference.message_id)
+            : undefined;
+          if (!target && reference.fail_if_not_exists !== false) {
+            return invalidForm({
+              message_reference: fieldError(
+                "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
+                "Unknown message",
+              ),
+            });
+          }
+          extra.type = 19;
+          extra.message_reference = {
+            type: 0,
+            message_id: reference.message_id,
+            channel_id: target?.channel_id ?? match[1],
+          };
+          extra.referenced_message = target ? structuredClone(target) : null;
+        }
+        return {
+          status: 200,
+          body: this.#newMessage(match[1]!, fields, extra),
+        };
+      }],
+      ["GET", channelMessage, ({ match }) => {
+        const message = found(match[1]!, match[2]!);
+        return message ? { status: 200, body: message } : unknownMessage;
+      }],
+      ["PATCH", channelMessage, ({ match, body }) => {
+        const message = found(match[1]!, match[2]!);
+        if (!message) return unknownMessage;
+        const fields = asObject(body);
+        const invalid = validateContent(fields);
+        if (invalid) return invalid;
+        this.#editMessage(message, fields);
+        return { status: 200, body: message };
+      }],
+      ["DELETE", channelMessage, ({ match }) => {
+        const message = found(match[1]!, match[2]!);
+        if (!message) return unknownMessage;
+        this.#deleteMessage(message);
+        return { status: 204 };
+      }],
+      [
+        "POST",
+        /^\/interactions\/(\d+)\/([^/]+)\/callback$/,
+        ({ match, body }) => this.#callback(match[1]!, match[2]!, body),
+      ],
+      ["POST", /^\/webhooks\/(\d+)\/([^/]+)$/, ({ match, body }) => {
+        const interaction = this.#webhook(match[1]!, match[2]!);
+        if (!interaction) return unknownWebhook();
+        const fields = asObject(body);
+        const invalid = validateMessage(fields);
+        if (invalid) return invalid;
+        const message = this.#newMessage(interaction.channelId, fields, {
+          webhook_id: this.applicationId,
+          application_id: this.applicationId,
+        });
+        interaction.followups.add(message.id);
+        return { status: 200, body: message };
+      }],
+      ["GET", webhookMessage, ({ match }) => {
+        const message = this.#webhookMessage(match);
+        if (message === undefined) return unknownWebhook();
+        return message ? { status: 200, body: message } : unknownMessage;
+      }],
+      ["PATCH", webhookMessage, ({ match, body }) => {
+        const message = this.#webhookMessage(match);
+        if (message === undefined) return unknownWebhook();
+        if (!message) return unknownMessage;
+        const fields = asObject(body);
+        const invalid = validateContent(fields);
+        if (invalid) return invalid;
+        this.#editMessage(message, fields);
+        return { status: 200, body: message };
+      }],
+      ["DELETE", webhookMessage, ({ match }) => {
+        const message = this.#webhookMessage(match);
+        if (message === undefined) return unknownWebhook();
+        if (!message) return unknownMessage;
+        this.#deleteMessage(message);
+        return { status: 204 };
+      }],
+      ["GET", globalCommands, ({ match }) => this.#listCommands(match[1]!)],
+      [
+        "PUT",
+        globalCommands,
+        ({ match, body }) => this.#overwrite(match[1]!, undefined, body),
+      ],
+      [
+        "GET",
+        guildCommands,
+        ({ match }) => this.#listCommands(match[1]!, match[2]!),
+      ],
+      [
+        "PUT",
+        guildCommands,
+        ({ match, body }) => this.#overwrite(match[1]!, match[2]!, body),
+      ],
+      ["GET", /^\/gateway$/, () => ({
+        status: 200,
+        body: { url: this.#gatewayUrl },
+      })],
+      ["GET", /^\/gateway\/bot$/, () => ({
+        status: 200,
+        body: {
+          url: this.#gatewayUrl,
+          shards: this.#shards,
+          session_start_limit: { ...this.#sessionStartLimit },
+        },
+      })],
+    ];
+  }
+
+  #callback(interactionId: string, token: string, body: unknown): Reply {
+    let interaction = this.#interactions.get(interactionId);
+    if (interaction && interaction.token !== token) {
+      return {
+        status: 404,
+        body: errorBody(10062, "Unknown interaction"),
+      };
+    }
+    if (!interaction) {
+      this.addInteraction({ id: interactionId, token });
+      interaction = this.#interactions.get(interactionId)!;
+    }
+    if (interaction.acknowledged) {
+      return {
+        status: 400,
+        body: errorBody(40060, "Interaction has already been acknowledged."),
+      };
+    }
+    const fields = asObject(body);
+    if (typeof fields.type !== "number" || !CALLBACK_TYPES.has(fields.type)) {
+      return invalidForm({
+        type: fieldError(
+          "BASE_TYPE_CHOICES",
+          "Value must be one of {1, 4, 5, 6, 7, 8, 9, 10, 12}.",
+        ),
+      });
+    }
+    const data = asObject(fields.data);
+    if (fields.type === 4) {
+      const invalid = validateMessage(data, "data.");
+      if (invalid) return invalid;
+    }
+    interaction.acknowledged = true;
+    this.interactionResponses.push({
+      interactionId,
+      token,
+      body: structuredClone(fields) as RecordedInteractionResponse["body"],
+      at: this.#scheduler.now(),
+    });
+    const extra: Partial<RestMessage> = {
+      type: 20,
+      webhook_id: this.applicationId,
+      application_id: this.applicationId,
+      interaction_metadata: { id: interactionId, type: 2 },
+    };
+    if (fields.type === 4) {
+      interaction.original = this.#newMessage(
+        interaction.channelId,
+        data,
+        extra,
+      ).id;
+    } else if (fields.type === 5) {
+      const flags = (typeof data.flags === "number" ? data.flags : 0) |
+        LOADING;
+      interaction.original = this.#newMessage(
+        interaction.channelId,
+        { flags },
+        extra,
+      ).id;
+    } else if (fields.type === 7 || fields.type === 6) {
+      interaction.original = interaction.messageId;
+      const message = interaction.messageId === undefined
+        ? undefined
+        : this.#messages.get(interaction.messageId);
+      if (message && fields.type === 7) this.#editMessage(message, data);
+    }
+    return { status: 204 };
+  }
+
+  /** The acknowledged interaction a webhook (application id + token) stands for. */
+  #webhook(applicationId: string, token: string): InteractionState | undefined {
+    if (applicationId !== this.applicationId) return undefined;
+    const interaction = this.#interactionsByToken.get(decode(token));
+    return interaction?.acknowledged ? interaction : undefined;
+  }
+
+  /** `undefined`: unknown webhook; `null`: unknown message. */
+  #webhookMessage(match: RegExpExecArray): RestMessage | null | undefined {
+    const interaction = this.#webhook(match[1]!, match[2]!);
+    if (!interaction) return undefined;
+    const id = match[3] === "@original" ? interaction.original : match[3]!;
+    if (
+      id === undefined ||
+      (id !== interaction.original && !interaction.followups.has(id))
+    ) return null;
+    return this.#messages.get(id) ?? null;
+  }
+
+  #listCommands(applicationId: string, guildId?: string): Reply {
+    if (applicationId !== this.applicationId) {
+      return { status: 404, body: errorBody(10002, "Unknown Application") };
+    }
+    return { status: 200, body: this.#commands.get(guildId ?? "global") ?? [] };
+  }
+
+  #overwrite(
+    applicationId: string,
+    guildId: string | undefined,
+    body: unknown,
+  ): Reply {
+    if (applicationId !== this.applicationId) {
+      return {
+        status: 403,
+        body: errorBody(
+          20012,
+          "You are not authorized to perform this action on this application",
+        ),
+      };
+    }
+    if (!Array.isArray(body)) {
+      return invalidForm({
+        _errors: [{
+          code: "LIST_TYPE_CONVERT",
+          message: "Only iterables may be used in a ListType",
+        }],
+      });
+    }
+    const errors: Record<string, unknown> = {};
+    body.forEach((item, index) => {
+      const command = asObject(item);
+      const itemErrors: Record<string, unknown> = {};
+      const type = command.type ?? 1;
+      if (
+        typeof command.name !== "string" || command.name.length < 1 ||
+        command.name.length > 32
+      ) {
+        itemErrors.name = fieldError(
+          "BASE_TYPE_BAD_LENGTH",
+          "Must be between 1 and 32 in length.",
+        );
+      }
+      if (
+        type === 1 &&
+        (typeof command.description !== "string" ||
+          command.description.length < 1 || command.description.length > 100)
+      ) {
+        itemErrors.description = fieldError(
+          "BASE_TYPE_BAD_LENGTH",
+          "Must be between 1 and 100 in length.",
+        );
+      }
+      if (Object.keys(itemErrors).length > 0) {
+        errors[String(index)] = itemErrors;
+      }
+    });
+    if (Object.keys(errors).length > 0) return invalidForm(errors);
+    const scope = guildId ?? "global";
+    const previous = this.#commands.get(scope) ?? [];
+    const stored = body.map((item) => {
+      const command = asObject(item) as unknown as RestApplicationCommand;
+      const type = command.type ?? 1;
+      const kept = previous.find((old) =>
+        old.name === command.name && (old.type ?? 1) === type
+      );
+      const out: RestApplicationCommand = {
+        ...structuredClone(command),
+        id: kept?.id ?? this.#snowflake(),
+        application_id: this.applicationId,
+        type,
+        description: command.description ?? "",
+        default_member_permissions: command.default_member_permissions ?? null,
+        version: this.#snowflake(),
+      };
+      if (guildId !== undefined) out.guild_id = guildId;
+      return out;
+    });
+    this.#commands.set(scope, stored);
+    return { status: 200, body: structuredClone(stored) };
+  }
+}
+
+function routeOf(route: string): RouteInfo {
+  const space = route.indexOf(" ");
+  if (space === -1) {
+    throw new TypeError(
+      `Cannot script a route as 'route' must be "METHOD /path": current value 'route=${route}'`,
+    );
+  }
+  return parseRoute(
+    route.slice(0, space).toUpperCase(),
+    route.slice(space + 1),
+  );
+}
+
+function take<T extends Script>(scripts: T[], key: string): T | undefined {
+  const index = scripts.findIndex((s) => s.key === undefined || s.key === key);
+  if (index === -1) return undefined;
+  const script = scripts[index]!;
+  if (--script.times <= 0) scripts.splice(index, 1);
+  return script;
+}
+
+function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): Response {
+  if (status === 204 || body === undefined) {
+    return new Response(null, { status, headers });
+  }
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...headers, "content-type": "application/json" },
+  });
+}
+
+function tooManyRequests(
+  retryAfter: number,
+  scope: "user" | "global" | "shared",
+  bucket:
+    | { hash: string; limit: number; resetAt: number; now: number }
+    | undefined,
+): Response {
+  const seconds = Math.max(0, Math.round(retryAfter * 1000) / 1000);
+  const headers: Record<string, string> = {
+    "retry-after": String(Math.ceil(seconds)),
+    "x-ratelimit-scope": scope,
+  };
+  if (scope === "global") headers["x-ratelimit-global"] = "true";
+  if (bucket) {
+    headers["x-ratelimit-bucket"] = bucket.hash;
+    headers["x-ratelimit-limit"] = String(bucket.limit);
+    headers["x-ratelimit-remaining"] = "0";
+    headers["x-ratelimit-reset-after"] = ((bucket.resetAt - bucket.now) / 1000)
+      .toFixed(3);
+  }
+  return json(429, {
+    message: "You are being rate limited.",
+    retry_after: seconds,
+    global: scope === "global",
+  }, headers);
+}
+
+function unknownWebhook(): Reply {
+  return { status: 404, body: errorBody(10015, "Unknown Webhook") };
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : {};
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function validateContent(
+  fields: Record<string, unknown>,
+  prefix = "",
+): Reply | undefined {
+  if (typeof fields.content === "string" && fields.content.length > 2000) {
+    return invalidForm(nest(prefix, {
+      content: fieldError(
+        "BASE_TYPE_MAX_LENGTH",
+        "Must be 2000 or fewer in length.",
+      ),
+    }));
+  }
+  if (Array.isArray(fields.embeds) && fields.embeds.length > 10) {
+    return invalidForm(nest(prefix, {
+      embeds: fieldError(
+        "BASE_TYPE_MAX_LENGTH",
+        "Must be 10 or fewer in length.",
+      ),
+    }));
+  }
+  return undefined;
+}
+
+function validateMessage(
+  fields: Record<string, unknown>,
+  prefix = "",
+): Reply | undefined {
+  const nonEmpty = (value: unknown): boolean =>
+    (typeof value === "string" && value.length > 0) ||
+    (Array.isArray(value) && value.length > 0);
+  if (
+    !nonEmpty(fields.content) && !nonEmpty(fields.embeds) &&
+    !nonEmpty(fields.components) && !nonEmpty(fields.sticker_ids) &&
+    fields.poll === undefined
+  ) {
+    return {
+      status: 400,
+      body: errorBody(50006, "Cannot send an empty message"),
+    };
+  }
+  return validateContent(fields, prefix);
+}
+
+function nest(prefix: string, errors: Record<string, unknown>): unknown {
+  return prefix === "" ? errors : { [prefix.replace(/\.$/, "")]: errors };
+}
+
+function fnv(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}

@@ -1,0 +1,321 @@
+import assert from "node:assert/strict";
+import { delay } from "../../gateway/scheduler.ts";
+import {
+  type AttemptResult,
+  parseRateLimitHeaders,
+  RateLimiter,
+  type RateLimitInfo,
+} from "../../rest/rate_limiter.ts";
+import { parseRoute } from "../../rest/routes.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+Deno.test("parseRateLimitHeaders reads Discord's headers", async (t) => {
+  const rows: [string, Record<string, string>, RateLimitInfo][] = [
+    ["none", {}, {}],
+    ["all bucket headers", {
+      "X-RateLimit-Bucket": "abcd1234",
+      "X-RateLimit-Limit": "5",
+      "X-RateLimit-Remaining": "0",
+      "X-RateLimit-Reset": "1470173023.123",
+      "X-RateLimit-Reset-After": "64.57",
+    }, { bucket: "abcd1234", limit: 5, remaining: 0, resetAfter: 64_570 }],
+    ["reset-after rounds up to whole ms", {
+      "x-ratelimit-reset-after": "0.0001",
+    }, {
+      resetAfter: 1,
+    }],
+    ["user scope", { "x-ratelimit-scope": "user" }, { scope: "user" }],
+    ["shared scope", { "x-ratelimit-scope": "shared" }, { scope: "shared" }],
+    ["global flag", { "x-ratelimit-global": "true" }, { scope: "global" }],
+    ["malformed numbers are dropped", {
+      "x-ratelimit-limit": "lots",
+      "x-ratelimit-remaining": "-1",
+      "x-ratelimit-scope": "planet",
+    }, {}],
+  ];
+  for (const [name, headers, expected] of rows) {
+    await t.step(name, () => {
+      assert.deepEqual(parseRateLimitHeaders(new Headers(headers)), expected);
+    });
+  }
+});
+
+/**
+ * A server model for one bucket hash: `limit` requests per window that
+ * starts at the first request, answering after `latency` ms.
+ */
+interface BucketModel {
+  sent: { at: number; name: string }[];
+  attempt: (name: string) => () => Promise<AttemptResult<string>>;
+}
+
+function bucketModel(
+  clock: VirtualScheduler,
+  options: { hash: string; limit: number; window: number; latency: number },
+): BucketModel {
+  let windowEnd = -Infinity;
+  let used = 0;
+  const sent: { at: number; name: string }[] = [];
+  const attempt =
+    (name: string) => async (): Promise<AttemptResult<string>> => {
+      sent.push({ at: clock.now(), name });
+      const now = clock.now();
+      if (now >= windowEnd) {
+        windowEnd = now + options.window;
+        used = 0;
+      }
+      used++;
+      const over = used > options.limit;
+      const remaining = Math.max(0, options.limit - used);
+      const end = windowEnd;
+      await delay(clock, options.latency);
+      // The server counts at arrival; the answer's reset-after is exact
+      // when it is read.
+      const rateLimit: RateLimitInfo = {
+        bucket: options.hash,
+        limit: options.limit,
+        remaining,
+        resetAfter: end - clock.now(),
+      };
+      if (over) return { type: "failure", error: new Error(`${name} overran`) };
+      return { type: "success", value: name, rateLimit };
+    };
+  return { sent, attempt };
+}
+
+Deno.test("RateLimiter sends one at a time while remaining is unknown, then up to remaining, then waits for the reset", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const model = bucketModel(clock, {
+    hash: "h",
+    limit: 3,
+    window: 1000,
+    latency: 100,
+  });
+  const route = parseRoute("POST", "/channels/1/messages");
+  const names = ["a", "b", "c", "d", "e"];
+  const done = Promise.all(
+    names.map((name) => limiter.schedule(route, model.attempt(name))),
+  );
+  await clock.advance(2000);
+  assert.deepEqual(await done, names);
+  assert.deepEqual(model.sent, [
+    { at: 0, name: "a" }, // remaining unknown: alone
+    { at: 100, name: "b" }, // a's answer said 2 left: both go at once
+    { at: 100, name: "c" },
+    { at: 1000, name: "d" }, // 0 left: wait for the reset
+    { at: 1000, name: "e" },
+  ]);
+  assert.equal(limiter.bucketHash(route.key), "h");
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter lets routes that share a bucket hash share its limit", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const model = bucketModel(clock, {
+    hash: "shared",
+    limit: 2,
+    window: 1000,
+    latency: 10,
+  });
+  const post = parseRoute("POST", "/channels/1/messages");
+  const patch = parseRoute("PATCH", "/channels/1/messages/5");
+  // Learn both routes' hash first.
+  await Promise.all([
+    limiter.schedule(post, model.attempt("p1")),
+    clock.advance(10),
+  ]);
+  await Promise.all([
+    limiter.schedule(patch, model.attempt("q1")),
+    clock.advance(10),
+  ]);
+  assert.equal(limiter.bucketHash(post.key), "shared");
+  assert.equal(limiter.bucketHash(patch.key), "shared");
+  assert.equal(
+    limiter.bucketState(post)?.id,
+    limiter.bucketState(patch)?.id,
+  );
+  // The window (2 per 1000 ms from t=0) is used up by p1 and q1.
+  const done = Promise.all([
+    limiter.schedule(post, model.attempt("p2")),
+    limiter.schedule(patch, model.attempt("q2")),
+    limiter.schedule(post, model.attempt("p3")),
+  ]);
+  await clock.advance(3000);
+  assert.deepEqual(await done, ["p2", "q2", "p3"]);
+  assert.deepEqual(model.sent.map((s) => [s.at, s.name]), [
+    [0, "p1"],
+    [10, "q1"],
+    [1000, "p2"],
+    [1000, "q2"],
+    [2000, "p3"],
+  ]);
+});
+
+Deno.test("RateLimiter keeps other major parameters apart under one hash", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const sent: [number, string][] = [];
+  const attempt = (name: string) => (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), name]);
+    return Promise.resolve({
+      type: "success",
+      value: name,
+      rateLimit: { bucket: "h", limit: 1, remaining: 0, resetAfter: 1000 },
+    });
+  };
+  const one = parseRoute("POST", "/channels/1/messages");
+  const two = parseRoute("POST", "/channels/2/messages");
+  const done = Promise.all([
+    limiter.schedule(one, attempt("1a")),
+    limiter.schedule(one, attempt("1b")),
+    limiter.schedule(two, attempt("2a")),
+  ]);
+  await clock.advance(1000);
+  await done;
+  assert.deepEqual(sent, [[0, "1a"], [0, "2a"], [1000, "1b"]]);
+});
+
+Deno.test("RateLimiter holds to the global limit, except for token routes", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 2 });
+  const sent: [number, string][] = [];
+  const attempt = (name: string) => (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), name]);
+    return Promise.resolve({ type: "success", value: name, rateLimit: {} });
+  };
+  const done = Promise.all([
+    limiter.schedule(parseRoute("GET", "/channels/1"), attempt("a")),
+    limiter.schedule(parseRoute("GET", "/channels/2"), attempt("b")),
+    limiter.schedule(parseRoute("GET", "/channels/3"), attempt("c")),
+    limiter.schedule(
+      parseRoute("POST", "/interactions/4/tok/callback"),
+      attempt("callback"),
+    ),
+  ]);
+  await clock.advance(1000);
+  await done;
+  assert.deepEqual(sent, [[0, "a"], [0, "b"], [0, "callback"], [1000, "c"]]);
+});
+
+Deno.test("RateLimiter pauses every bucket after a global 429", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const sent: [number, string][] = [];
+  let first = true;
+  const limited = (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), "limited"]);
+    if (first) {
+      first = false;
+      return Promise.resolve({
+        type: "retry",
+        delay: 3000,
+        rateLimit: { retryAfter: 3000, scope: "global" },
+      });
+    }
+    return Promise.resolve({ type: "success", value: "limited" });
+  };
+  const other = (name: string) => (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), name]);
+    return Promise.resolve({ type: "success", value: name });
+  };
+  const a = limiter.schedule(parseRoute("GET", "/channels/1"), limited);
+  await clock.advance(500);
+  assert.equal(limiter.globalPausedUntil, 3000);
+  const b = limiter.schedule(parseRoute("GET", "/guilds/2"), other("b"));
+  const callback = limiter.schedule(
+    parseRoute("POST", "/interactions/9/tok/callback"),
+    other("callback"),
+  );
+  await clock.advance(3000);
+  assert.deepEqual(await Promise.all([a, b, callback]), [
+    "limited",
+    "b",
+    "callback",
+  ]);
+  assert.deepEqual(sent, [
+    [0, "limited"],
+    [500, "callback"], // not under the bot's global limit
+    [3000, "limited"],
+    [3000, "b"],
+  ]);
+});
+
+Deno.test("RateLimiter retries at the head of the bucket, so order holds", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const route = parseRoute("POST", "/channels/1/messages");
+  const sent: [number, string][] = [];
+  let retried = false;
+  const a = (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), "a"]);
+    if (!retried) {
+      retried = true;
+      return Promise.resolve({
+        type: "retry",
+        delay: 700,
+        rateLimit: { bucket: "h", retryAfter: 700, scope: "user" },
+      });
+    }
+    return Promise.resolve({
+      type: "success",
+      value: "a",
+      rateLimit: { bucket: "h", limit: 5, remaining: 4, resetAfter: 1000 },
+    });
+  };
+  const b = (): Promise<AttemptResult<string>> => {
+    sent.push([clock.now(), "b"]);
+    return Promise.resolve({
+      type: "success",
+      value: "b",
+      rateLimit: { bucket: "h", limit: 5, remaining: 3, resetAfter: 1000 },
+    });
+  };
+  const done = Promise.all([
+    limiter.schedule(route, a),
+    limiter.schedule(route, b),
+  ]);
+  await clock.advance(700);
+  assert.deepEqual(await done, ["a", "b"]);
+  assert.deepEqual(sent, [[0, "a"], [700, "a"], [700, "b"]]);
+});
+
+Deno.test("RateLimiter drops an aborted job from its queue", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const route = parseRoute("POST", "/channels/1/messages");
+  const sent: string[] = [];
+  const attempt = (name: string) => (): Promise<AttemptResult<string>> => {
+    sent.push(name);
+    return Promise.resolve({
+      type: "success",
+      value: name,
+      rateLimit: { bucket: "h", limit: 1, remaining: 0, resetAfter: 1000 },
+    });
+  };
+  const controller = new AbortController();
+  const a = limiter.schedule(route, attempt("a"));
+  const b = limiter.schedule(route, attempt("b"), controller.signal);
+  const c = limiter.schedule(route, attempt("c"));
+  await clock.advance(100);
+  controller.abort(new Error("not needed"));
+  await assert.rejects(b, { message: "not needed" });
+  await clock.advance(900);
+  assert.deepEqual(await Promise.all([a, c]), ["a", "c"]);
+  assert.deepEqual(sent, ["a", "c"]);
+  await assert.rejects(
+    limiter.schedule(route, attempt("d"), controller.signal),
+    { message: "not needed" },
+  );
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RateLimiter rejects bad global limits", () => {
+  const clock = new VirtualScheduler();
+  assert.throws(() => new RateLimiter({ scheduler: clock, globalLimit: 0 }), {
+    name: "RangeError",
+    message:
+      "Cannot create rate limiter as 'globalLimit' must be a positive integer: current value 'globalLimit=0'",
+  });
+});
