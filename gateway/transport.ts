@@ -92,7 +92,9 @@ export function webSocketTransport(
   ws.onclose = (event: CloseEvent) => {
     if (closed) return;
     closed = true;
-    listener.onClose(event.code, event.reason);
+    // Deno reports 0 for a connection dropped without a close frame; the
+    // WebSocket spec's name for that is 1006.
+    listener.onClose(event.code === 0 ? 1006 : event.code, event.reason);
   };
   return {
     send(data: string): void {

@@ -58,6 +58,8 @@ export class FakeSocket implements GatewaySocket {
   #listener: SocketListener;
 
   /**
+   * Create a socket in the `connecting` state.
+   *
    * @param url The URL the client asked for.
    * @param listener The client's listener.
    */
@@ -174,7 +176,11 @@ export class FakeTransport {
   /** The {@linkcode Transport} function to hand to a shard. */
   readonly connect: Transport;
 
-  /** @param options Opening behaviour and a connect hook. */
+  /**
+   * Create a transport.
+   *
+   * @param options Opening behaviour and a connect hook.
+   */
   constructor(options: FakeTransportOptions = {}) {
     const autoOpen = options.autoOpen ?? true;
     this.connect = (url, listener) => {

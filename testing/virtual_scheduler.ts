@@ -59,7 +59,11 @@ export class VirtualScheduler implements Scheduler {
   #timers = new Map<TimerId, PendingTimer>();
   #microtaskTurns: number;
 
-  /** @param options Start time and microtask flushing. */
+  /**
+   * Create a clock at `options.start`.
+   *
+   * @param options Start time and microtask flushing.
+   */
   constructor(options: VirtualSchedulerOptions = {}) {
     this.#now = options.start ?? 0;
     this.#microtaskTurns = options.microtaskTurns ?? 64;
