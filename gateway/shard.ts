@@ -11,6 +11,7 @@ import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
 import { createInflater, type Inflater } from "./inflater.ts";
 import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
 import { SendRateLimiter } from "./send_rate_limiter.ts";
+import { peekFrame } from "./frame_peek.ts";
 import {
   DEFAULT_GATEWAY_URL,
   DEFAULT_LARGE_THRESHOLD,
@@ -42,9 +43,25 @@ import type {
   IdentifyData,
   IdentifyProperties,
   ReadySessionData,
+  RequestChannelInfoData,
+  RequestGuildMembersData,
+  RequestSoundboardSoundsData,
   UpdatePresenceData,
+  UpdateVoiceStateData,
 } from "../types/gateway_payloads.ts";
 import type { TransportCompression } from "./inflater.ts";
+import {
+  type MemberRequestOptions,
+  requestGuildMemberChunks,
+} from "./member_request.ts";
+import {
+  requestChannelInfoCommand,
+  requestGuildMembersCommand,
+  requestSoundboardSoundsCommand,
+  updatePresenceCommand,
+  updateVoiceStateCommand,
+} from "./gateway_commands.ts";
+import type { GuildMembersChunkDispatch } from "../types/dispatch_payloads.ts";
 
 const logger = getLogger(["disruption", "gateway", "shard"]);
 
@@ -73,6 +90,21 @@ export interface ShardDispatch {
   data: unknown;
 }
 
+/**
+ * One dispatch as raw JSON text, delivered without parsing: for forwarding
+ * events elsewhere (a message broker) without re-serialising them.
+ */
+export interface RawShardDispatch {
+  /** The shard that received it. */
+  shardId: number;
+  /** The event name (`t`). */
+  name: string;
+  /** The sequence number (`s`). */
+  sequence: number;
+  /** The whole frame as received (after decompression). */
+  text: string;
+}
+
 /** A change of {@linkcode Shard.status}. */
 export interface ShardStateChange {
   /** The shard that changed. */
@@ -87,6 +119,8 @@ export interface ShardStateChange {
 export interface ShardEventMap {
   /** Every dispatch, exactly once and in order. */
   dispatch: ShardDispatch;
+  /** Every dispatch as raw text, exactly once and in order, never parsed. */
+  raw: RawShardDispatch;
   /** Every status change. */
   state: ShardStateChange;
   /**
@@ -94,6 +128,18 @@ export interface ShardEventMap {
    * undecodable frames and timeouts (the shard recovers by itself).
    */
   error: GatewayError;
+}
+
+/** Options for {@linkcode Shard.on}. */
+export interface ShardListenOptions {
+  /**
+   * For `"dispatch"` listeners: the event names this listener wants. The
+   * shard parses a dispatch only when some listener wants it, so a bot that
+   * names its events never pays for parsing the others.
+   *
+   * @default {every event}
+   */
+  events?: Iterable<string>;
 }
 
 /** Options for {@linkcode Shard.close}. */
@@ -107,7 +153,8 @@ export interface ShardCloseOptions {
   resumable?: boolean;
 }
 
-type Listener<T> = (event: T) => void;
+/** A listener for one {@linkcode ShardEventMap} event. */
+export type ShardListener<T> = (event: T) => void;
 
 interface QueuedCommand {
   frame: string;
@@ -203,14 +250,31 @@ export class Shard {
   #queue: QueuedCommand[] = [];
   #pumpTimer: TimerId | undefined;
 
-  #listeners: { [K in keyof ShardEventMap]: Set<Listener<ShardEventMap[K]>> } =
-    { dispatch: new Set(), state: new Set(), error: new Set() };
+  #listeners: {
+    [K in keyof ShardEventMap]: Set<ShardListener<ShardEventMap[K]>>;
+  } = {
+    dispatch: new Set(),
+    raw: new Set(),
+    state: new Set(),
+    error: new Set(),
+  };
+  /** Which events each filtered dispatch listener wants. */
+  #dispatchFilters = new Map<
+    ShardListener<ShardDispatch>,
+    ReadonlySet<string>
+  >();
+  /** Dispatch listeners that want every event. */
+  #wantsAll = 0;
+  /** How many filtered dispatch listeners want each event. */
+  #wanted = new Map<string, number>();
   #readyWaiters: {
     resolve: () => void;
     reject: (error: unknown) => void;
   }[] = [];
 
   /**
+   * Create a shard; nothing happens until {@linkcode Shard.connect}.
+   *
    * @param options Token, intents, shard and the injected seams.
    * @throws {TypeError} When the token is missing.
    * @throws {RangeError} When a number is out of range.
@@ -256,6 +320,11 @@ export class Shard {
     return this.#sessionId;
   }
 
+  /** The clock the shard's timers run on. */
+  get scheduler(): Scheduler {
+    return this.#scheduler;
+  }
+
   /** The last sequence number received, or `null` before any dispatch. */
   get sequence(): number | null {
     return this.#sequence;
@@ -290,18 +359,63 @@ export class Shard {
    * Listen to one kind of event.
    *
    * @typeParam K The event name.
-   * @param event `"dispatch"`, `"state"` or `"error"`.
+   * @param event `"dispatch"`, `"raw"`, `"state"` or `"error"`.
    * @param listener Called synchronously, in order; a throwing listener is
    * logged and does not affect the shard.
+   * @param options For dispatch listeners, the events wanted.
    * @returns A function that removes the listener.
    */
   on<K extends keyof ShardEventMap>(
     event: K,
-    listener: Listener<ShardEventMap[K]>,
+    listener: ShardListener<ShardEventMap[K]>,
+    options: ShardListenOptions = {},
   ): () => void {
-    const set = this.#listeners[event] as Set<Listener<ShardEventMap[K]>>;
+    const set = this.#listeners[event] as Set<ShardListener<ShardEventMap[K]>>;
+    if (set.has(listener)) return () => this.#off(event, listener);
     set.add(listener);
-    return () => set.delete(listener);
+    if (event === "dispatch") {
+      const dispatchListener = listener as ShardListener<ShardDispatch>;
+      if (options.events === undefined) this.#wantsAll++;
+      else {
+        const names = new Set(options.events);
+        this.#dispatchFilters.set(dispatchListener, names);
+        for (const name of names) {
+          this.#wanted.set(name, (this.#wanted.get(name) ?? 0) + 1);
+        }
+      }
+    }
+    return () => this.#off(event, listener);
+  }
+
+  #off<K extends keyof ShardEventMap>(
+    event: K,
+    listener: ShardListener<ShardEventMap[K]>,
+  ): void {
+    const set = this.#listeners[event] as Set<ShardListener<ShardEventMap[K]>>;
+    if (!set.delete(listener) || event !== "dispatch") return;
+    const dispatchListener = listener as ShardListener<ShardDispatch>;
+    const names = this.#dispatchFilters.get(dispatchListener);
+    if (names === undefined) {
+      this.#wantsAll--;
+      return;
+    }
+    this.#dispatchFilters.delete(dispatchListener);
+    for (const name of names) {
+      const count = this.#wanted.get(name)! - 1;
+      if (count === 0) this.#wanted.delete(name);
+      else this.#wanted.set(name, count);
+    }
+  }
+
+  /**
+   * Whether some dispatch listener wants event `name`; dispatches nobody
+   * wants are not parsed.
+   *
+   * @param name The event name.
+   * @returns `true` when the event will be parsed and delivered.
+   */
+  wants(name: string): boolean {
+    return this.#wantsAll > 0 || this.#wanted.has(name);
   }
 
   /**
@@ -401,6 +515,97 @@ export class Shard {
       this.#queue.push({ frame, resolve, reject });
       this.#pump();
     });
+  }
+
+  /**
+   * Update the bot's presence (op 3), validated first. Reconnects identify
+   * with the presence set last.
+   *
+   * @param data The presence.
+   * @returns A promise that resolves when the frame is written.
+   * @throws {TypeError} For a malformed presence.
+   */
+  updatePresence(data: UpdatePresenceData): Promise<void> {
+    return this.#sendValidated(() => updatePresenceCommand(data));
+  }
+
+  /**
+   * Join, move between or leave voice channels (op 4), validated first.
+   *
+   * @param data The voice state; `channel_id: null` leaves.
+   * @returns A promise that resolves when the frame is written.
+   * @throws {TypeError} For malformed arguments.
+   */
+  updateVoiceState(data: UpdateVoiceStateData): Promise<void> {
+    return this.#sendValidated(() => updateVoiceStateCommand(data));
+  }
+
+  /**
+   * Request guild members (op 8) and iterate over the reply's chunks,
+   * matched by nonce. A RATE_LIMITED answer makes the request wait
+   * `retry_after` and ask again. The guild must be on this shard.
+   *
+   * @param data The request; a nonce is added when missing.
+   * @param options Timeout (30 s without a chunk by default) and signal.
+   * @returns The chunks, in order, ending after the last one.
+   * @throws {TypeError} For malformed arguments.
+   * @throws {GatewayError} `timeout` when the reply stops coming.
+   */
+  requestGuildMembers(
+    data: RequestGuildMembersData,
+    options: MemberRequestOptions = {},
+  ): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
+    const command = requestGuildMembersCommand(data);
+    return requestGuildMemberChunks(this, command.d, options);
+  }
+
+  /**
+   * Request soundboard sounds (op 31), answered by SOUNDBOARD_SOUNDS
+   * dispatches, one per guild.
+   *
+   * @param data The guilds.
+   * @returns A promise that resolves when the frame is written.
+   * @throws {TypeError} For malformed arguments.
+   */
+  requestSoundboardSounds(data: RequestSoundboardSoundsData): Promise<void> {
+    return this.#sendValidated(() => requestSoundboardSoundsCommand(data));
+  }
+
+  /**
+   * Request ephemeral channel info (op 43), answered by CHANNEL_INFO.
+   *
+   * @param data The guild and fields.
+   * @returns A promise that resolves when the frame is written.
+   * @throws {TypeError} For malformed arguments.
+   */
+  requestChannelInfo(data: RequestChannelInfoData): Promise<void> {
+    return this.#sendValidated(() => requestChannelInfoCommand(data));
+  }
+
+  #sendValidated(build: () => GatewayCommand): Promise<void> {
+    let command: GatewayCommand;
+    try {
+      command = build();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.send(command);
+  }
+
+  /**
+   * Take a saved session to resume on the next {@linkcode Shard.connect}
+   * instead of identifying. Only while the shard is idle or closed.
+   *
+   * @param session The session, e.g. from a `SessionStore`.
+   * @throws {Error} When the shard is running.
+   */
+  restore(session: ResumableSession): void {
+    if (this.#status !== "idle" && this.#status !== "closed") {
+      throw new Error(
+        `Cannot restore a session as shard ${this.#shardId} is running: current status '${this.#status}'`,
+      );
+    }
+    this.#restoreSession(session);
   }
 
   /**
@@ -676,12 +881,32 @@ export class Shard {
   #onMessage(connection: Connection, data: string | Uint8Array): void {
     connection.heardSinceHeartbeat = true;
     let text: string | null;
+    try {
+      text = typeof data === "string"
+        ? data
+        : connection.inflater
+        ? connection.inflater.push(data)
+        : decoder.decode(data);
+    } catch (cause) {
+      this.#undecodable(connection, cause);
+      return;
+    }
+    if (text === null) return;
+    if (this.#wantsAll === 0) {
+      // Filtered listeners only: read op, s and t without parsing the frame,
+      // and parse a dispatch only if someone wants it.
+      const peek = peekFrame(text);
+      if (
+        peek !== undefined && peek.op === GatewayOpcode.Dispatch &&
+        peek.t !== null && peek.s !== null && peek.t !== "READY" &&
+        peek.t !== "RESUMED"
+      ) {
+        this.#onPeekedDispatch(connection, text, peek.t, peek.s);
+        return;
+      }
+    }
     let payload: GatewayPayload;
     try {
-      if (typeof data === "string") text = data;
-      else if (connection.inflater) text = connection.inflater.push(data);
-      else text = new TextDecoder().decode(data);
-      if (text === null) return;
       payload = JSON.parse(text);
       if (
         typeof payload !== "object" || payload === null ||
@@ -695,7 +920,7 @@ export class Shard {
     }
     switch (payload.op) {
       case GatewayOpcode.Dispatch:
-        this.#onDispatch(connection, payload);
+        this.#onDispatch(connection, payload, text);
         break;
       case GatewayOpcode.Heartbeat:
         this.#sendHeartbeat(connection);
@@ -811,7 +1036,11 @@ export class Shard {
     );
   }
 
-  #onDispatch(connection: Connection, payload: GatewayPayload): void {
+  #onDispatch(
+    connection: Connection,
+    payload: GatewayPayload,
+    text: string,
+  ): void {
     const sequence = payload.s;
     const name = payload.t;
     if (typeof sequence !== "number" || typeof name !== "string") {
@@ -820,13 +1049,7 @@ export class Shard {
       });
       return;
     }
-    if (this.#sequence !== null && sequence <= this.#sequence) {
-      logger.debug("Shard {shardId} dropped duplicate sequence {sequence}", {
-        shardId: this.#shardId,
-        sequence,
-      });
-      return;
-    }
+    if (this.#isDuplicate(sequence)) return;
     this.#sequence = sequence;
     if (name === "READY") {
       const ready = payload.d as ReadySessionData;
@@ -836,12 +1059,67 @@ export class Shard {
     } else if (name === "RESUMED") {
       this.#becomeReady(connection);
     }
-    this.#emit("dispatch", {
+    this.#deliver(name, sequence, text, payload.d, true);
+  }
+
+  /** A dispatch read by {@linkcode peekFrame}: parsed only if wanted. */
+  #onPeekedDispatch(
+    connection: Connection,
+    text: string,
+    name: string,
+    sequence: number,
+  ): void {
+    if (this.#isDuplicate(sequence)) return;
+    const wanted = this.#wanted.has(name);
+    let data: unknown;
+    if (wanted) {
+      try {
+        data = (JSON.parse(text) as GatewayPayload).d;
+      } catch (cause) {
+        this.#undecodable(connection, cause);
+        return;
+      }
+    }
+    this.#sequence = sequence;
+    this.#deliver(name, sequence, text, data, wanted);
+  }
+
+  /** Within a session, a sequence not above the last one was seen already. */
+  #isDuplicate(sequence: number): boolean {
+    if (this.#sequence === null || sequence > this.#sequence) return false;
+    logger.debug("Shard {shardId} dropped duplicate sequence {sequence}", {
+      shardId: this.#shardId,
+      sequence,
+    });
+    return true;
+  }
+
+  #deliver(
+    name: string,
+    sequence: number,
+    text: string,
+    data: unknown,
+    parsed: boolean,
+  ): void {
+    if (this.#listeners.raw.size > 0) {
+      this.#emit("raw", { shardId: this.#shardId, name, sequence, text });
+    }
+    if (!parsed) return;
+    const event: ShardDispatch = {
       shardId: this.#shardId,
       name,
       sequence,
-      data: payload.d,
-    });
+      data,
+    };
+    for (const listener of this.#listeners.dispatch) {
+      const filter = this.#dispatchFilters.get(listener);
+      if (filter !== undefined && !filter.has(name)) continue;
+      try {
+        listener(event);
+      } catch (error) {
+        logger.error("A shard dispatch listener threw: {error}", { error });
+      }
+    }
   }
 
   #becomeReady(connection: Connection): void {
@@ -921,7 +1199,7 @@ export class Shard {
   ): void {
     for (const listener of this.#listeners[event]) {
       try {
-        (listener as Listener<ShardEventMap[K]>)(value);
+        (listener as ShardListener<ShardEventMap[K]>)(value);
       } catch (error) {
         logger.error("A shard {event} listener threw: {error}", {
           event,
@@ -951,6 +1229,7 @@ function defaultProperties(): IdentifyProperties {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 function utf8Length(text: string): number {
   // Every UTF-16 unit encodes to at most 3 bytes: skip encoding short frames.

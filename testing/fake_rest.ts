@@ -343,6 +343,10 @@ export class FakeRest {
   onMessageDelete:
     | ((message: { id: string; channel_id: string }) => void)
     | undefined;
+  /** Called with each interaction callback accepted. */
+  onInteractionResponse:
+    | ((response: RecordedInteractionResponse) => void)
+    | undefined;
 
   /**
    * The fake as a `fetch` function (bound; pass it as is). Accepts any URL
@@ -411,6 +415,7 @@ export class FakeRest {
     this.onMessageCreate = undefined;
     this.onMessageUpdate = undefined;
     this.onMessageDelete = undefined;
+    this.onInteractionResponse = undefined;
     this.#handlers = this.#routes();
   }
 
@@ -424,6 +429,16 @@ export class FakeRest {
     return [...this.#messages.values()]
       .filter((m) => channelId === undefined || m.channel_id === channelId)
       .map((m) => structuredClone(m));
+  }
+
+  /**
+   * Store a message that did not come through REST (a simulated user's), so
+   * replies to it, edits and deletes find it. No hook is called.
+   *
+   * @param message The message.
+   */
+  addMessage(message: RestMessage): void {
+    this.#messages.set(message.id, structuredClone(message));
   }
 
   /**
@@ -1042,12 +1057,14 @@ export class FakeRest {
       if (invalid) return invalid;
     }
     interaction.acknowledged = true;
-    this.interactionResponses.push({
+    const recorded: RecordedInteractionResponse = {
       interactionId,
       token,
       body: structuredClone(fields) as RecordedInteractionResponse["body"],
       at: this.#scheduler.now(),
-    });
+    };
+    this.interactionResponses.push(recorded);
+    this.onInteractionResponse?.(structuredClone(recorded));
     const extra: Partial<RestMessage> = {
       type: 20,
       webhook_id: this.applicationId,

@@ -17,3 +17,6 @@
 export * from "./virtual_scheduler.ts";
 export * from "./fake_socket.ts";
 export * from "./fake_rest.ts";
+export * from "./fake_gateway.ts";
+export * from "./fake_gateway_server.ts";
+export * from "./fake_discord.ts";

@@ -1,0 +1,501 @@
+/**
+ * The {@linkcode Client}: gateway shards, REST and a {@linkcode Handler}
+ * wired together.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { ShardContext } from "./context.ts";
+import type { Context } from "./context.ts";
+import { Handler } from "./handler.ts";
+import { HandlerError } from "./handler_error.ts";
+import { OrderedRunner, type Task } from "./ordered_runner.ts";
+import type {
+  IdentifyQueue,
+  SessionStartLimit,
+} from "../gateway/identify_queue.ts";
+import type { TransportCompression } from "../gateway/inflater.ts";
+import type { Scheduler } from "../gateway/scheduler.ts";
+import type { SessionStore } from "../gateway/session_store.ts";
+import type { ShardDispatch } from "../gateway/shard.ts";
+import {
+  ShardManager,
+  type ShardManagerCloseOptions,
+  type ShardManagerOptions,
+  type SharedShardOptions,
+} from "../gateway/shard_manager.ts";
+import type { ShardTimeouts } from "../gateway/shard_options.ts";
+import type { Transport } from "../gateway/transport.ts";
+import { RestClient } from "../rest/rest_client.ts";
+import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
+import {
+  GATEWAY_EVENT_NAMES,
+  type GatewayEventMap,
+  type GatewayEventName,
+  HANDLER_METHOD_NAMES,
+} from "../types/events.ts";
+import type { UpdatePresenceData } from "../types/gateway_payloads.ts";
+import { GatewayIntent } from "../types/intents.ts";
+
+const logger = getLogger(["disruption", "handler"]);
+
+/** A typed listener for one dispatch event. */
+export type EventListener<K extends GatewayEventName> = (
+  data: GatewayEventMap[K],
+  ctx: Context,
+) => void | Promise<void>;
+
+/** Options for {@linkcode Client}. */
+export interface ClientOptions {
+  /** The bot token (without `Bot `). Never logged or shown. */
+  token: string;
+  /** The gateway intents; build them from `GatewayIntent`. */
+  intents: number;
+  /**
+   * How many shards to run in total: a number, or `"recommended"` for GET
+   * /gateway/bot's count.
+   *
+   * @default {"recommended", or 1 when gatewayUrl is given}
+   */
+  shards?: number | "recommended";
+  /**
+   * The shards this process runs (see `shardsForProcess`).
+   *
+   * @default {all of them}
+   */
+  shardIds?: readonly number[];
+  /**
+   * The gateway URL. When given, GET /gateway/bot is not called (so the
+   * identify budget it reports is not known).
+   */
+  gatewayUrl?: string;
+  /** The REST client to use; built from the token when absent. */
+  rest?: RestClient;
+  /**
+   * The REST API base URL, for a REST client built here.
+   *
+   * @default {"https://discord.com/api/v10"}
+   */
+  restBaseUrl?: string;
+  /**
+   * The `fetch` for a REST client built here.
+   *
+   * @default {globalThis.fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * Which dispatch events to parse: `"auto"` derives them from the
+   * overridden Handler methods and the `on` listeners, so events the bot
+   * does not handle are never parsed; `"all"` parses everything.
+   *
+   * @default {"auto"}
+   */
+  events?: "auto" | "all" | readonly GatewayEventName[];
+  /**
+   * Transport compression.
+   *
+   * @default {"none"}
+   */
+  compress?: TransportCompression;
+  /** The presence to start with. */
+  presence?: UpdatePresenceData;
+  /**
+   * Member count above which offline members are not sent (50 to 250).
+   *
+   * @default {50}
+   */
+  largeThreshold?: number;
+  /** Options for one shard, merged over the shared ones. */
+  shardOptions?: (shardId: number) => Partial<SharedShardOptions>;
+  /** Paces IDENTIFY; pass a shared one when processes share a bot. */
+  identifyQueue?: IdentifyQueue;
+  /** Where sessions are saved so a restart resumes them. */
+  sessionStore?: SessionStore;
+  /**
+   * How often sessions are saved, in milliseconds.
+   *
+   * @default {10000}
+   */
+  sessionSaveInterval?: number;
+  /**
+   * Makes the sockets.
+   *
+   * @default {webSocketTransport}
+   */
+  transport?: Transport;
+  /**
+   * The source of time.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /**
+   * Randomness for jitter.
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
+  /** Handshake timeouts. */
+  timeouts?: ShardTimeouts;
+}
+
+/** The Handler every client falls back to: it handles nothing. */
+class NoHandler extends Handler {}
+
+/**
+ * A bot: runs a {@linkcode Handler} (and typed `on` listeners) on the
+ * gateway, with a REST client for answering. Each shard's events are handled
+ * one at a time in order, async handlers included; a throwing handler
+ * reaches {@linkcode Handler.onError} and the shard carries on.
+ *
+ * @example A ping bot against the fake Discord
+ * ```ts
+ * import { Client, type Context, Handler } from "@disruption/disruption/handler";
+ * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import { FakeDiscord } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * class PingBot extends Handler {
+ *   override async onMessageCreate(
+ *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     ctx: Context,
+ *   ): Promise<void> {
+ *     if (message.content === "!ping") await ctx.reply(message, "pong");
+ *   }
+ * }
+ *
+ * await using discord = await FakeDiscord.start();
+ * await using client = new Client({ token: discord.token, intents: 33281, ...discord.clientOptions });
+ * await client.start(new PingBot());
+ * const reply = await discord.say("!ping");
+ * assert.equal(reply.content, "pong");
+ * ```
+ */
+export class Client {
+  /** The REST client. */
+  readonly rest: RestClient;
+  readonly #options: ClientOptions;
+  #manager: ShardManager | undefined;
+  #handler: Handler = new NoHandler();
+  /** Overridden Handler methods by event name. */
+  #methods = new Map<string, string>();
+  #rawOverridden = false;
+  #errorOverridden = false;
+  #listeners = new Map<string, Set<EventListener<GatewayEventName>>>();
+  #contexts = new Map<number, Context>();
+  #runners = new Map<number, OrderedRunner>();
+  #offDispatch: (() => void) | undefined;
+  #offOthers: (() => void)[] = [];
+
+  /**
+   * Create a client; nothing connects until {@linkcode Client.start}.
+   *
+   * @param options Token, intents and the optional seams.
+   * @throws {TypeError} When the token is missing.
+   */
+  constructor(options: ClientOptions) {
+    if (typeof options?.token !== "string" || options.token.length === 0) {
+      throw new TypeError(
+        "Cannot create client as 'token' must be a non-empty string",
+      );
+    }
+    this.#options = options;
+    this.rest = options.rest ?? new RestClient({
+      token: options.token,
+      ...(options.restBaseUrl ? { baseUrl: options.restBaseUrl } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    });
+  }
+
+  /** The shard manager, once {@linkcode Client.start} created it. */
+  get shards(): ShardManager | undefined {
+    return this.#manager;
+  }
+
+  /**
+   * Listen to one dispatch event, typed from the event map.
+   *
+   * @typeParam K The event name.
+   * @param event E.g. `"MESSAGE_CREATE"`.
+   * @param listener Receives the payload and the shard's context.
+   * @returns A function that removes the listener.
+   */
+  on<K extends GatewayEventName>(
+    event: K,
+    listener: EventListener<K>,
+  ): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, set = new Set());
+    set.add(listener as EventListener<GatewayEventName>);
+    if (this.#manager) {
+      this.#warnUndeliverable(event, `listener for ${event}`);
+      this.#subscribe();
+    }
+    return () => {
+      set.delete(listener as EventListener<GatewayEventName>);
+      if (set.size === 0) this.#listeners.delete(event);
+      if (this.#manager) this.#subscribe();
+    };
+  }
+
+  /**
+   * Connect and run `handler` until {@linkcode Client.stop}.
+   *
+   * @param handler The bot's handler; `on` listeners work without one.
+   * @returns A promise that resolves when every shard is ready.
+   * @throws {GatewayError} When a shard stops for good before that.
+   */
+  async start(handler: Handler = new NoHandler()): Promise<void> {
+    if (this.#manager) {
+      throw new Error("Cannot start client as it is already started");
+    }
+    this.#handler = handler;
+    this.#inspectHandler(handler);
+    const manager = await this.#createManager();
+    this.#manager = manager;
+    for (const shard of manager.shards.values()) {
+      this.#contexts.set(shard.id, new ShardContext(shard, this.rest));
+      this.#runners.set(
+        shard.id,
+        new OrderedRunner((error) =>
+          logger.error("Handler error sink failed: {error}", { error })
+        ),
+      );
+    }
+    for (const [event, method] of this.#methods) {
+      this.#warnUndeliverable(event as GatewayEventName, `${method}()`);
+    }
+    for (const event of this.#listeners.keys()) {
+      this.#warnUndeliverable(
+        event as GatewayEventName,
+        `listener for ${event}`,
+      );
+    }
+    this.#offOthers.push(
+      manager.on("state", (change) => {
+        this.#runners.get(change.shardId)?.push(() =>
+          this.#guardLifecycle(() => this.#handler.onShardStateChange(change))
+        );
+      }),
+      manager.on("error", (error) => {
+        this.#runners.get(error.shardId ?? 0)?.push(() =>
+          this.#guardLifecycle(() => this.#handler.onGatewayError(error))
+        );
+      }),
+    );
+    this.#subscribe();
+    await manager.start();
+  }
+
+  /**
+   * Wait until every handler call queued so far has finished.
+   *
+   * @returns A promise that resolves when all shards' handlers are idle.
+   */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#runners.values()].map((r) => r.idle()));
+  }
+
+  /**
+   * Disconnect every shard and wait for running handlers to finish.
+   *
+   * @param options `resumable: true` keeps the sessions for a restart.
+   * @returns A promise that resolves once everything is closed.
+   */
+  async stop(options: ShardManagerCloseOptions = {}): Promise<void> {
+    const manager = this.#manager;
+    if (!manager) return;
+    await manager.close(options);
+    await this.idle();
+    this.#offDispatch?.();
+    this.#offDispatch = undefined;
+    for (const off of this.#offOthers) off();
+    this.#offOthers = [];
+    this.#manager = undefined;
+    this.#contexts.clear();
+    this.#runners.clear();
+  }
+
+  /** Same as {@linkcode Client.stop}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  /** Shows the client's state, never the token. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `Client { shards: ${this.#manager?.shards.size ?? 0} }`;
+  }
+
+  async #createManager(): Promise<ShardManager> {
+    const options = this.#options;
+    let gatewayUrl = options.gatewayUrl;
+    let shardCount = typeof options.shards === "number" ? options.shards : 1;
+    let sessionStartLimit: SessionStartLimit | undefined;
+    if (gatewayUrl === undefined) {
+      const bot = await this.rest.getGatewayBot();
+      gatewayUrl = bot.url;
+      if (options.shards === undefined || options.shards === "recommended") {
+        shardCount = bot.shards;
+      }
+      sessionStartLimit = bot.session_start_limit;
+      logger.info(
+        "GET /gateway/bot: {shards} shards recommended, {remaining} of {total} session starts left",
+        {
+          shards: bot.shards,
+          remaining: bot.session_start_limit.remaining,
+          total: bot.session_start_limit.total,
+        },
+      );
+    }
+    const managerOptions: ShardManagerOptions = {
+      token: options.token,
+      intents: options.intents,
+      gatewayUrl,
+      shardCount,
+    };
+    const optional = [
+      "shardIds",
+      "compress",
+      "presence",
+      "largeThreshold",
+      "shardOptions",
+      "identifyQueue",
+      "sessionStore",
+      "sessionSaveInterval",
+      "transport",
+      "scheduler",
+      "random",
+      "timeouts",
+    ] as const;
+    for (const key of optional) {
+      if (options[key] !== undefined) {
+        (managerOptions as unknown as Record<string, unknown>)[key] =
+          options[key];
+      }
+    }
+    if (sessionStartLimit) {
+      managerOptions.sessionStartLimit = sessionStartLimit;
+      managerOptions.maxConcurrency = sessionStartLimit.max_concurrency;
+    }
+    return new ShardManager(managerOptions);
+  }
+
+  #inspectHandler(handler: Handler): void {
+    this.#methods.clear();
+    const methods = handler as unknown as Record<string, unknown>;
+    const defaults = Handler.prototype as unknown as Record<string, unknown>;
+    for (const event of GATEWAY_EVENT_NAMES) {
+      const name = HANDLER_METHOD_NAMES[event];
+      if (methods[name] !== defaults[name]) this.#methods.set(event, name);
+    }
+    this.#rawOverridden = handler.onRaw !== Handler.prototype.onRaw;
+    this.#errorOverridden = handler.onError !== Handler.prototype.onError;
+  }
+
+  /** The events to parse; `undefined` means every event. */
+  #wantedEvents(): Set<string> | undefined {
+    const events = this.#options.events ?? "auto";
+    if (events === "all" || this.#rawOverridden) return undefined;
+    if (events !== "auto") return new Set(events);
+    return new Set([...this.#methods.keys(), ...this.#listeners.keys()]);
+  }
+
+  /** (Re-)register the one dispatch listener with the current event set. */
+  #subscribe(): void {
+    this.#offDispatch?.();
+    const wanted = this.#wantedEvents();
+    this.#offDispatch = this.#manager!.on(
+      "dispatch",
+      this.#onDispatch,
+      wanted ? { events: wanted } : {},
+    );
+  }
+
+  #onDispatch = (event: ShardDispatch): void => {
+    const runner = this.#runners.get(event.shardId);
+    const ctx = this.#contexts.get(event.shardId);
+    if (!runner || !ctx) return;
+    const handler = this.#handler as unknown as Record<
+      string,
+      (data: unknown, ctx: Context) => void | Promise<void>
+    >;
+    if (this.#rawOverridden) {
+      runner.push(this.#task(event, () => this.#handler.onRaw(event, ctx)));
+    }
+    const method = this.#methods.get(event.name);
+    if (method !== undefined) {
+      runner.push(this.#task(event, () => handler[method]!(event.data, ctx)));
+    }
+    const listeners = this.#listeners.get(event.name);
+    if (listeners) {
+      for (const listener of listeners) {
+        runner.push(
+          this.#task(event, () => listener(event.data as never, ctx)),
+        );
+      }
+    }
+  };
+
+  /** Wrap one handler call so whatever it throws reaches onError. */
+  #task(event: ShardDispatch, call: () => void | Promise<void>): Task {
+    return () => {
+      try {
+        const result = call();
+        if (result !== undefined && typeof result.then === "function") {
+          return result.then(undefined, (cause) => this.#failed(event, cause));
+        }
+      } catch (cause) {
+        return this.#failed(event, cause);
+      }
+    };
+  }
+
+  #failed(event: ShardDispatch, cause: unknown): void | Promise<void> {
+    const error = new HandlerError({
+      cause,
+      event: event.name,
+      shardId: event.shardId,
+      sequence: event.sequence,
+    });
+    if (!this.#errorOverridden) {
+      logger.error("{message}", { message: error.message, error: cause });
+      return;
+    }
+    return this.#guardLifecycle(() => this.#handler.onError(error));
+  }
+
+  #guardLifecycle(call: () => void | Promise<void>): void | Promise<void> {
+    try {
+      const result = call();
+      if (result !== undefined && typeof result.then === "function") {
+        return result.then(
+          undefined,
+          (error) =>
+            logger.error("A lifecycle handler threw: {error}", { error }),
+        );
+      }
+    } catch (error) {
+      logger.error("A lifecycle handler threw: {error}", { error });
+    }
+  }
+
+  #warnUndeliverable(event: GatewayEventName, what: string): void {
+    const intents = this.#options.intents;
+    if (!eventDeliverable(event, intents)) {
+      const needed = EVENT_INTENTS[event].join(" or ");
+      logger.warn(
+        "{what} will never be called: {event} needs the {needed} intent, which is not requested",
+        { what, event, needed },
+      );
+    } else if (
+      (event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE") &&
+      (intents & GatewayIntent.MessageContent) === 0
+    ) {
+      logger.warn(
+        "{what}: without the MESSAGE_CONTENT intent, message content is empty except in DMs and messages that mention the bot",
+        { what },
+      );
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * What every handler call gets besides the payload: the shard the event came
+ * from, the REST client, and shortcuts for answering.
+ *
+ * @module
+ */
+import type { Shard } from "../gateway/shard.ts";
+import type { RestClient } from "../rest/rest_client.ts";
+import type {
+  CreateMessageBody,
+  InteractionResponseBody,
+  InteractionResponseData,
+} from "../rest/payloads.ts";
+import type { Message } from "../types/objects/message.ts";
+
+/** A message to reply to: what a `MESSAGE_CREATE` payload carries. */
+export interface ReplyTarget {
+  /** The message ID. */
+  id: string;
+  /** The channel the message is in. */
+  channel_id: string;
+  /** The guild, for guild messages. */
+  guild_id?: string | undefined;
+}
+
+/** An interaction to answer: what an `INTERACTION_CREATE` payload carries. */
+export interface RespondTarget {
+  /** The interaction ID. */
+  id: string;
+  /** The interaction token (valid for 15 minutes). */
+  token: string;
+}
+
+/**
+ * The context handed to every handler method and listener, one per shard.
+ */
+export interface Context {
+  /** The shard the event came from. */
+  readonly shardId: number;
+  /** The shard itself, e.g. to send a presence update. */
+  readonly shard: Shard;
+  /** The REST client. */
+  readonly rest: RestClient;
+  /**
+   * Reply to a message in its channel.
+   *
+   * @param message The message to reply to.
+   * @param content Text, or a full message body.
+   * @returns The created message.
+   */
+  reply(
+    message: ReplyTarget,
+    content: string | CreateMessageBody,
+  ): Promise<Message>;
+  /**
+   * Answer an interaction: a string or message data sends a message
+   * (callback type 4); a body with `type` is sent as it is.
+   *
+   * @param interaction The interaction to answer.
+   * @param response Text, message data, or a full callback body.
+   * @returns A promise that resolves once Discord accepted the answer.
+   */
+  respond(
+    interaction: RespondTarget,
+    response: string | InteractionResponseData | InteractionResponseBody,
+  ): Promise<void>;
+}
+
+/**
+ * The {@linkcode Context} of one shard.
+ *
+ * @example Reply through a fake REST API
+ * ```ts
+ * import { ShardContext } from "@disruption/disruption/handler";
+ * import { Shard } from "@disruption/disruption/gateway";
+ * import { RestClient } from "@disruption/disruption/rest";
+ * import { FakeRest } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const discord = new FakeRest({ token: "t" });
+ * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+ * const ctx = new ShardContext(new Shard({ token: "t", intents: 0 }), rest);
+ * const sent = await ctx.reply({ id: "10", channel_id: "20" }, "pong");
+ * assert.equal(sent.content, "pong");
+ * assert.deepEqual(discord.requests[0]!.body, {
+ *   content: "pong",
+ *   message_reference: { message_id: "10", channel_id: "20" },
+ * });
+ * ```
+ */
+export class ShardContext implements Context {
+  /** The shard the event came from. */
+  readonly shard: Shard;
+  /** The REST client. */
+  readonly rest: RestClient;
+
+  /**
+   * Create the context of one shard.
+   *
+   * @param shard The shard.
+   * @param rest The REST client.
+   */
+  constructor(shard: Shard, rest: RestClient) {
+    this.shard = shard;
+    this.rest = rest;
+  }
+
+  /** The shard's ID. */
+  get shardId(): number {
+    return this.shard.id;
+  }
+
+  /**
+   * Reply to a message in its channel.
+   *
+   * @param message The message to reply to.
+   * @param content Text, or a full message body.
+   * @returns The created message.
+   */
+  reply(
+    message: ReplyTarget,
+    content: string | CreateMessageBody,
+  ): Promise<Message> {
+    const body: CreateMessageBody = typeof content === "string"
+      ? { content }
+      : { ...content };
+    const reference: CreateMessageBody["message_reference"] = {
+      message_id: message.id,
+      channel_id: message.channel_id,
+    };
+    if (message.guild_id !== undefined) reference.guild_id = message.guild_id;
+    body.message_reference ??= reference;
+    return this.rest.createMessage<Message>(message.channel_id, body);
+  }
+
+  /**
+   * Answer an interaction.
+   *
+   * @param interaction The interaction to answer.
+   * @param response Text, message data, or a full callback body.
+   * @returns A promise that resolves once Discord accepted the answer.
+   */
+  respond(
+    interaction: RespondTarget,
+    response: string | InteractionResponseData | InteractionResponseBody,
+  ): Promise<void> {
+    const body: InteractionResponseBody = typeof response === "string"
+      ? { type: 4, data: { content: response } }
+      : "type" in response
+      ? response as InteractionResponseBody
+      : { type: 4, data: response };
+    return this.rest.createInteractionResponse(
+      interaction.id,
+      interaction.token,
+      body,
+    );
+  }
+}

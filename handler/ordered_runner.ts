@@ -1,0 +1,132 @@
+/**
+ * Runs callbacks one after another, awaiting the ones that return promises,
+ * without paying for a promise when a callback is synchronous.
+ *
+ * @module
+ */
+
+/** A unit of work; may be async. */
+export type Task = () => void | Promise<void>;
+
+/**
+ * A FIFO of tasks that never runs two at once. Synchronous tasks run
+ * immediately (the hot path of a bot whose handlers do not await); when a
+ * task returns a promise, later tasks wait for it, so events keep their
+ * order even across `await`s inside handlers.
+ *
+ * @example Async tasks keep their order
+ * ```ts
+ * import { OrderedRunner } from "@disruption/disruption/handler";
+ * import assert from "node:assert/strict";
+ *
+ * const runner = new OrderedRunner((error) => { throw error; });
+ * const seen: number[] = [];
+ * runner.push(async () => { await Promise.resolve(); seen.push(1); });
+ * runner.push(() => { seen.push(2); });
+ * await runner.idle();
+ * assert.deepEqual(seen, [1, 2]);
+ * ```
+ */
+export class OrderedRunner {
+  #queue: Task[] = [];
+  #head = 0;
+  #busy = false;
+  #onError: (error: unknown) => void;
+  #idleWaiters: (() => void)[] = [];
+
+  /** @param onError Receives whatever a task throws or rejects with. */
+  constructor(onError: (error: unknown) => void) {
+    this.#onError = onError;
+  }
+
+  /** How many tasks wait behind a running async task. */
+  get pending(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /**
+   * Run `task` now if nothing is running, otherwise after the tasks before it.
+   *
+   * @param task The work.
+   */
+  push(task: Task): void {
+    if (this.#busy) {
+      // Also covers a synchronous task that pushes: it runs after this one.
+      this.#queue.push(task);
+      return;
+    }
+    this.#busy = true;
+    this.#run(task);
+  }
+
+  /**
+   * Wait until every queued task has finished.
+   *
+   * @returns A promise that resolves when the runner is idle.
+   */
+  idle(): Promise<void> {
+    if (!this.#busy) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #run(task: Task): void {
+    for (let next: Task | undefined = task; next; next = this.#shift()) {
+      let result: void | Promise<void>;
+      try {
+        result = next();
+      } catch (error) {
+        this.#report(error);
+        continue;
+      }
+      if (result !== undefined && typeof result.then === "function") {
+        result.then(
+          () => this.#resume(),
+          (error) => {
+            this.#report(error);
+            this.#resume();
+          },
+        );
+        return;
+      }
+    }
+    this.#settle();
+  }
+
+  #resume(): void {
+    const next = this.#shift();
+    if (next) this.#run(next);
+    else this.#settle();
+  }
+
+  #settle(): void {
+    this.#busy = false;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #shift(): Task | undefined {
+    if (this.#head >= this.#queue.length) {
+      if (this.#head > 0) {
+        this.#queue = [];
+        this.#head = 0;
+      }
+      return undefined;
+    }
+    const task = this.#queue[this.#head]!;
+    this.#queue[this.#head++] = undefined as unknown as Task;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return task;
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.#onError(error);
+    } catch {
+      // The error sink itself failed; nothing sensible is left to do.
+    }
+  }
+}

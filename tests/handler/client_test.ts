@@ -1,0 +1,232 @@
+import assert from "node:assert/strict";
+import { configure, type LogRecord, reset } from "@logtape/logtape";
+import { Client } from "../../handler/client.ts";
+import type { Context } from "../../handler/context.ts";
+import { Handler } from "../../handler/handler.ts";
+import type { HandlerError } from "../../handler/handler_error.ts";
+import type { ShardDispatch } from "../../gateway/shard.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import type { GatewayEventMap } from "../../types/events.ts";
+
+const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+  GatewayIntent.MessageContent;
+
+Deno.test("Client runs a Handler end to end: a reply comes back through the gateway", async () => {
+  await using discord = await FakeDiscord.start();
+  const seen: string[] = [];
+  class Bot extends Handler {
+    override async onMessageCreate(
+      message: GatewayEventMap["MESSAGE_CREATE"],
+      ctx: Context,
+    ): Promise<void> {
+      seen.push(`${message.author.username}: ${message.content}`);
+      if (message.content === "!ping") await ctx.reply(message, "pong");
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await client.start(new Bot());
+  const answered = discord.nextBotMessage(discord.channelId);
+  const posted = discord.postMessage("!ping");
+  const answer = await answered;
+  assert.equal(answer.content, "pong");
+  const request = discord.rest.requests.find((r) => r.method === "POST")!;
+  assert.deepEqual(
+    (request.body as { message_reference: unknown }).message_reference,
+    {
+      message_id: posted.id,
+      channel_id: discord.channelId,
+      guild_id: discord.guildId,
+    },
+  );
+  await client.idle();
+  assert.equal(seen[0], "tester: !ping");
+});
+
+Deno.test("Client keeps each shard's events in order across awaits", async () => {
+  await using discord = await FakeDiscord.start();
+  const order: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  class Bot extends Handler {
+    override async onMessageCreate(
+      message: GatewayEventMap["MESSAGE_CREATE"],
+    ): Promise<void> {
+      order.push(`start ${message.content}`);
+      if (message.content === "1") await gate;
+      order.push(`end ${message.content}`);
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await client.start(new Bot());
+  const received = new Promise<void>((resolve) => {
+    const off = client.on("MESSAGE_CREATE", (m) => {
+      if (m.content === "2") {
+        off();
+        resolve();
+      }
+    });
+  });
+  discord.postMessage("1");
+  discord.postMessage("2");
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(order, ["start 1"]);
+  release();
+  await received;
+  await client.idle();
+  assert.deepEqual(order, ["start 1", "end 1", "start 2", "end 2"]);
+});
+
+Deno.test("A throwing handler reaches onError with the event and shard, and the next event is handled", async () => {
+  await using discord = await FakeDiscord.start();
+  const errors: HandlerError[] = [];
+  const handled: string[] = [];
+  class Bot extends Handler {
+    override onMessageCreate(message: GatewayEventMap["MESSAGE_CREATE"]): void {
+      if (message.content === "boom") throw new Error("handler bug");
+      handled.push(message.content);
+    }
+    override onError(error: HandlerError): void {
+      errors.push(error);
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await client.start(new Bot());
+  const done = new Promise<void>((resolve) =>
+    client.on("MESSAGE_CREATE", (m) => {
+      if (m.content === "after") resolve();
+    })
+  );
+  discord.postMessage("boom");
+  discord.postMessage("after");
+  await done;
+  await client.idle();
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.event, "MESSAGE_CREATE");
+  assert.equal(errors[0]!.shardId, 0);
+  assert.equal((errors[0]!.cause as Error).message, "handler bug");
+  assert.deepEqual(handled, ["after"]);
+  assert.equal(client.shards!.shard(0)!.status, "ready");
+});
+
+Deno.test("Client answers a slash command through ctx.respond", async () => {
+  await using discord = await FakeDiscord.start();
+  class Bot extends Handler {
+    override async onInteractionCreate(
+      interaction: GatewayEventMap["INTERACTION_CREATE"],
+      ctx: Context,
+    ): Promise<void> {
+      if (
+        interaction.type === 2 && interaction.data && "name" in interaction.data
+      ) {
+        await ctx.respond(interaction, `hello from /${interaction.data.name}`);
+      }
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds,
+    ...discord.clientOptions,
+  });
+  await client.start(new Bot());
+  const response = await discord.runCommand({ name: "hello" });
+  assert.deepEqual(response.body, {
+    type: 4,
+    data: { content: "hello from /hello" },
+  });
+});
+
+Deno.test("Client parses only the events the bot handles", async () => {
+  await using discord = await FakeDiscord.start();
+  class Bot extends Handler {
+    override onMessageCreate(): void {}
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await client.start(new Bot());
+  const shard = client.shards!.shard(0)!;
+  assert.equal(shard.wants("MESSAGE_CREATE"), true);
+  assert.equal(shard.wants("TYPING_START"), false);
+  const off = client.on("TYPING_START", () => {});
+  assert.equal(shard.wants("TYPING_START"), true);
+  off();
+  assert.equal(shard.wants("TYPING_START"), false);
+});
+
+Deno.test("onRaw sees every dispatch, unknown names included", async () => {
+  await using discord = await FakeDiscord.start();
+  const raw: ShardDispatch[] = [];
+  class Bot extends Handler {
+    override onRaw(dispatch: ShardDispatch): void {
+      raw.push(dispatch);
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await client.start(new Bot());
+  const seen = new Promise<void>((resolve) => {
+    const shard = client.shards!.shard(0)!;
+    shard.on("dispatch", (d) => d.name === "BRAND_NEW_EVENT" && resolve());
+  });
+  discord.gateway.dispatch("BRAND_NEW_EVENT", { x: 1 }, { shardId: 0 });
+  await seen;
+  await client.idle();
+  assert.equal(raw[0]!.name, "READY");
+  assert.deepEqual(raw.at(-1)!.data, { x: 1 });
+  const sequences = raw.map((d) => d.sequence);
+  assert.deepEqual(sequences, [...sequences].sort((a, b) => a - b));
+});
+
+Deno.test("Client warns about handlers the intents can never trigger", async () => {
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { test: (record) => records.push(record) },
+    loggers: [
+      { category: ["disruption"], sinks: ["test"], lowestLevel: "warning" },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
+    ],
+  });
+  try {
+    await using discord = await FakeDiscord.start();
+    class Bot extends Handler {
+      override onPresenceUpdate(): void {}
+      override onMessageCreate(): void {}
+    }
+    await using client = new Client({
+      token: discord.token,
+      intents: GatewayIntent.GuildMessages,
+      ...discord.clientOptions,
+    });
+    await client.start(new Bot());
+    const text = records.map((r) => r.message.join("")).join("\n");
+    assert.match(
+      text,
+      /onPresenceUpdate\(\) will never be called: PRESENCE_UPDATE needs the GuildPresences intent/,
+    );
+    assert.match(
+      text,
+      /onMessageCreate\(\): without the MESSAGE_CONTENT intent/,
+    );
+    assert.ok(!text.includes(discord.token));
+  } finally {
+    await reset();
+  }
+});
