@@ -125,9 +125,9 @@ export interface FakeGatewayOptions {
   heartbeatTolerance?: number;
   /**
    * The close code for a missed heartbeat. Discord does not document it;
-   * 4009 ("Session timed out") is what it is seen to use. The session stays
-   * resumable either way, so clients that resume and clients that follow the
-   * docs' "start a new session" both recover.
+   * 4009 ("Session timed out") is what it is seen to use, and the close-code
+   * table says a 4009 session is gone, so it ends the session; any code not
+   * in that table's "start a new session" rows keeps it resumable.
    *
    * @default {4009}
    */
@@ -621,6 +621,8 @@ const SESSION_ENDING_CLOSES = new Set<number>([
   GatewayCloseCode.NotAuthenticated,
   GatewayCloseCode.AuthenticationFailed,
   GatewayCloseCode.InvalidSeq,
+  // "Session timed out: reconnect and start a new one" (the close-code table).
+  GatewayCloseCode.SessionTimedOut,
   GatewayCloseCode.InvalidShard,
   GatewayCloseCode.ShardingRequired,
   GatewayCloseCode.InvalidApiVersion,
@@ -726,12 +728,12 @@ class CloseSignal {
  *   client never sends (0, 7, 9, 10, 11) close with 4001, like unknown ones;
  * - IDENTIFY without an integer `intents` gets 4013; optional IDENTIFY fields
  *   sent as `null` count as absent;
- * - a missed heartbeat closes with 4009 (`heartbeatTimeoutCode`) and keeps
- *   the session resumable;
+ * - a missed heartbeat closes with 4009 (`heartbeatTimeoutCode`), which ends
+ *   the session like every 4009 close (the close-code table);
  * - RESUME with the wrong token gets op 9 `d:false`; RESUME of a session
  *   that is still on another socket moves it and closes the old socket with
  *   4000; RESUMED carries `d: {}`;
- * - server-side closes keep the session except 4003, 4004, 4007 and
+ * - server-side closes keep the session except 4003, 4004, 4007, 4009 and
  *   4010-4014; the close after op 7 uses 4000;
  * - an IDENTIFY when the session-start budget is used up does what Discord
  *   describes (the token is reset): every connection of that token closes
@@ -2350,12 +2352,7 @@ export class FakeGateway {
     }
     conn.heartbeatTimer = this.#scheduler.setTimeout(() => {
       conn.heartbeatTimer = undefined;
-      this.#serverClose(
-        conn,
-        this.#heartbeatTimeoutCode,
-        "Heartbeat timed out",
-        true,
-      );
+      this.#serverClose(conn, this.#heartbeatTimeoutCode, "Heartbeat timed out");
     }, this.#heartbeatInterval + this.#heartbeatTolerance);
   }
 

@@ -982,7 +982,7 @@ Deno.test("FakeGateway sends op 1 when asked for a heartbeat", async () => {
   s.gateway.close();
 });
 
-Deno.test("FakeGateway closes a silent client after interval + tolerance and keeps the session", async () => {
+Deno.test("FakeGateway closes a silent client with 4009 after interval + tolerance and ends the session", async () => {
   const s = setup({ heartbeatInterval: 1_000, heartbeatTolerance: 500 });
   const { client, sessionId } = await ready(s);
   await s.scheduler.advance(1_000);
@@ -992,6 +992,19 @@ Deno.test("FakeGateway closes a silent client after interval + tolerance and kee
   await s.scheduler.advance(1);
   assert.equal(client.closeCode, GatewayCloseCodes.SessionTimedOut);
   assert.equal(s.scheduler.now(), 2_500);
+  assert.equal(s.gateway.session(sessionId)?.state, "invalidated");
+  s.gateway.close();
+});
+
+Deno.test("FakeGateway keeps the session after a heartbeat timeout with a resumable code", async () => {
+  const s = setup({
+    heartbeatInterval: 1_000,
+    heartbeatTolerance: 500,
+    heartbeatTimeoutCode: 4000,
+  });
+  const { client, sessionId } = await ready(s);
+  await s.scheduler.advance(1_500);
+  assert.equal(client.closeCode, 4000);
   assert.equal(s.gateway.session(sessionId)?.state, "resumable");
   const again = await s.connect(undefined, "resume");
   again.resume(sessionId, 1);
@@ -1329,7 +1342,8 @@ Deno.test("FakeGateway's op 9 d:false kills the session, d:true keeps it", async
 Deno.test("FakeGateway's closeWith keeps or ends the session by code", async (t) => {
   const rows: [number, boolean | undefined, string][] = [
     [4000, undefined, "resumable"],
-    [4009, undefined, "resumable"],
+    [4009, undefined, "invalidated"],
+    [4009, true, "resumable"],
     [4003, undefined, "invalidated"],
     [4014, undefined, "invalidated"],
     [1000, undefined, "resumable"],
