@@ -167,6 +167,8 @@ interface Connection {
   socket: GatewaySocket;
   /** Whether this connection sends RESUME (rather than IDENTIFY). */
   resuming: boolean;
+  /** Whether RESUME went out on this connection. */
+  resumeSent: boolean;
   url: string;
   opened: boolean;
   inflater: Inflater | undefined;
@@ -675,6 +677,7 @@ export class Shard {
     const connection: Connection = {
       socket: { send: () => {}, close: () => {} },
       resuming,
+      resumeSent: false,
       url,
       opened: false,
       inflater: undefined,
@@ -767,7 +770,9 @@ export class Shard {
     this.#dropConnection(RESUMABLE_CLOSE_CODE);
     if (failedAttempt) this.#failedAttempts++;
     if (connection.resuming && this.#status !== "ready") {
-      this.#failedResumes++;
+      // Only a RESUME that was sent and not answered counts against the
+      // session: a network outage says nothing about whether it still lives.
+      if (connection.resumeSent) this.#failedResumes++;
       if (!connection.opened && this.#resumeUrl !== undefined) {
         // The resume URL could not be reached: resume on the main URL.
         this.#resumeUrl = undefined;
@@ -982,6 +987,7 @@ export class Shard {
   }
 
   #resume(connection: Connection): void {
+    connection.resumeSent = true;
     this.#setStatus("resuming");
     this.#sendPriority(connection, {
       op: GatewayOpcode.Resume,

@@ -1,0 +1,489 @@
+/**
+ * Reading a gateway frame's envelope (`op`, `s`, `t`) straight from the JSON
+ * text, so a shard can drop the dispatches nobody listens to without paying
+ * for `JSON.parse` (the JavaScript counterpart of twilight's
+ * `EventTypeFlags`).
+ *
+ * @module
+ */
+
+/** The top-level envelope fields of a gateway frame, as `JSON.parse` gives them. */
+export interface FramePeek {
+  /** The opcode (`op`), an integer. */
+  op: number;
+  /** The sequence number (`s`), or `null` when it is `null` or absent. */
+  s: number | null;
+  /** The dispatch name (`t`), or `null` when it is `null` or absent. */
+  t: string | null;
+}
+
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const QUOTE = 0x22;
+const PLUS = 0x2b;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const COLON = 0x3a;
+const LBRACKET = 0x5b;
+const BACKSLASH = 0x5c;
+const RBRACKET = 0x5d;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+
+/** Top-level key kinds. */
+const OTHER = 0;
+const OP = 1;
+const S = 2;
+const T = 3;
+const BAD = -1;
+
+/**
+ * A literal top-level key `op`, `s` or `t`: the key, its closing quote, then
+ * whitespace or the colon.
+ */
+const MAYBE_ENVELOPE_KEY = /"(?:op"|[st]")[\t\n\r :]/g;
+
+/**
+ * Below this many characters left, walking a value costs less than the fixed
+ * price of reading the frame from the end and searching the middle.
+ */
+const SMALL_REST = 64;
+
+/** Scratch results, so the hot path allocates nothing but its answer. */
+let valueEnd = 0;
+let valueOp = 0;
+let valueS: number | null = null;
+let valueT: string | null = null;
+let tailSeen = 0;
+let tailOp = 0;
+let tailS: number | null = null;
+let tailT: string | null = null;
+let tailBad = false;
+
+/**
+ * Reads `op`, `s` and `t` from the top level of a JSON gateway frame without
+ * parsing the whole frame.
+ *
+ * Whenever it returns a value, that value is what `JSON.parse(text)` would
+ * give for those three fields (the last one wins when a key is repeated), so
+ * a caller can decide from it whether the frame is worth parsing. It returns
+ * `undefined` when it cannot be sure: the text is not a JSON object, `op` is
+ * absent or not an integer, `s` is neither a number nor `null`, `t` is
+ * neither a string nor `null`, or the frame is malformed where it looked.
+ * It never throws.
+ *
+ * It does not validate the whole frame: for text that is not valid JSON
+ * (a truncated frame that still ends in `}`, say) it may return a value.
+ *
+ * How: the keys before the first object or array value (Discord sends `t`,
+ * `s` and `op` before `d`) are read from the front, the keys after the last
+ * one from the back, and one native search of the text in between makes sure
+ * no key there is `op`, `s` or `t`; so `d` is never walked. Only when that
+ * search finds a candidate (a nested key `"t"`, say) are the values in
+ * between walked, brackets counted and strings skipped.
+ *
+ * @example Usage
+ * ```ts
+ * import { peekFrame } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * const frame = '{"t":"MESSAGE_CREATE","s":42,"op":0,"d":{"content":"\\"op\\":1"}}';
+ * assert.deepEqual(peekFrame(frame), { op: 0, s: 42, t: "MESSAGE_CREATE" });
+ * assert.deepEqual(peekFrame('{"d":{"t":"X"},"op":11}'), { op: 11, s: null, t: null });
+ * assert.equal(peekFrame('{"t":null,"s":null}'), undefined); // no op
+ * assert.equal(peekFrame("[0]"), undefined);
+ * ```
+ *
+ * @param text One gateway frame as JSON text.
+ * @returns The frame's `op`, `s` and `t`, or `undefined` when not sure.
+ */
+export function peekFrame(text: string): FramePeek | undefined {
+  let i = skipWhitespace(text, 0);
+  if (text.charCodeAt(i) !== LBRACE) return undefined;
+  i = skipWhitespace(text, i + 1);
+  if (text.charCodeAt(i) === RBRACE) return undefined; // {}: no op
+  let op: number | undefined;
+  let s: number | null = null;
+  let t: string | null = null;
+  // Where the frame's tail ends (-2: not read yet, -1: not readable), and
+  // from where trying the tail again can succeed.
+  let tailStart = -2;
+  let tryTailFrom = 0;
+  for (;;) {
+    // A key.
+    if (text.charCodeAt(i) !== QUOTE) return undefined;
+    const keyEnd = shortStringEnd(text, i);
+    if (keyEnd < 0) return undefined;
+    const kind = keyKind(text, i, keyEnd);
+    if (kind === BAD) return undefined;
+    i = skipWhitespace(text, keyEnd + 1);
+    if (text.charCodeAt(i) !== COLON) return undefined;
+    i = skipWhitespace(text, i + 1);
+    // Its value.
+    if (kind !== OTHER) {
+      if (!readEnvelopeValue(text, i, kind)) return undefined;
+      if (kind === OP) op = valueOp;
+      else if (kind === S) s = valueS;
+      else t = valueT;
+      i = valueEnd;
+    } else {
+      const first = text.charCodeAt(i);
+      if (
+        (first === LBRACE || first === LBRACKET) && i >= tryTailFrom &&
+        text.length - i > SMALL_REST
+      ) {
+        if (tailStart === -2) tailStart = readTail(text);
+        if (tailStart > i) {
+          const hit = middleHit(text, i, tailStart);
+          if (hit < 0) {
+            // No key between here and the tail can be op, s or t.
+            if (tailBad) return undefined;
+            if ((tailSeen & 1) !== 0) op = tailOp;
+            if (op === undefined) return undefined;
+            return {
+              op,
+              s: (tailSeen & 2) !== 0 ? tailS : s,
+              t: (tailSeen & 4) !== 0 ? tailT : t,
+            };
+          }
+          tryTailFrom = hit;
+        } else {
+          tryTailFrom = Infinity;
+        }
+      }
+      i = skipValue(text, i);
+      if (i < 0) return undefined;
+    }
+    // A comma and the next key, or the end of the object.
+    i = skipWhitespace(text, i);
+    const c = text.charCodeAt(i);
+    if (c === COMMA) {
+      i = skipWhitespace(text, i + 1);
+    } else if (c === RBRACE) {
+      if (op === undefined) return undefined;
+      if (skipWhitespace(text, i + 1) !== text.length) return undefined;
+      return { op, s, t };
+    } else {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Reads the value of an `op` (an integer), `s` (a number or null) or `t` (a
+ * string or null) at `i` into the scratch results and its end into
+ * {@link valueEnd}. False when the value is not of that type.
+ */
+function readEnvelopeValue(text: string, i: number, kind: number): boolean {
+  if (kind === OP) {
+    const value = readNumber(text, i);
+    if (!Number.isInteger(value)) return false;
+    valueOp = value;
+    return true;
+  }
+  if (isNull(text, i)) {
+    if (kind === S) valueS = null;
+    else valueT = null;
+    valueEnd = i + 4;
+    return true;
+  }
+  if (kind === S) {
+    const value = readNumber(text, i);
+    if (value !== value) return false; // NaN: not a number
+    valueS = value;
+    return true;
+  }
+  if (text.charCodeAt(i) !== QUOTE) return false;
+  const end = shortStringEnd(text, i);
+  if (end < 0) return false;
+  const value = stringValue(text, i, end);
+  if (value === undefined) return false;
+  valueT = value;
+  valueEnd = end + 1;
+  return true;
+}
+
+/**
+ * Reads the frame backwards from its closing brace, through the key/value
+ * pairs whose values are not objects or arrays, and stores the last `op`,
+ * `s` and `t` among them in the tail scratch results. Returns the index just
+ * after the last object or array value, or -1 when the tail is not of that
+ * shape (the frame then gets walked from the front).
+ */
+function readTail(text: string): number {
+  tailSeen = 0;
+  tailBad = false;
+  let k = skipWhitespaceBack(text, text.length - 1);
+  if (text.charCodeAt(k) !== RBRACE) return -1;
+  k = skipWhitespaceBack(text, k - 1);
+  for (;;) {
+    // k is on the last character of a value.
+    const c = text.charCodeAt(k);
+    if (c === RBRACE || c === RBRACKET) return k + 1;
+    let valueStart: number;
+    if (c === QUOTE) {
+      valueStart = stringStartBack(text, k);
+      if (valueStart < 0) return -1;
+    } else {
+      valueStart = k;
+      while (isScalarChar(text.charCodeAt(valueStart - 1))) valueStart--;
+      if (!isScalarChar(c)) return -1;
+    }
+    let j = skipWhitespaceBack(text, valueStart - 1);
+    if (text.charCodeAt(j) !== COLON) return -1;
+    j = skipWhitespaceBack(text, j - 1);
+    if (text.charCodeAt(j) !== QUOTE) return -1;
+    const keyStart = stringStartBack(text, j);
+    if (keyStart < 0 || shortStringEnd(text, keyStart) !== j) return -1;
+    const kind = keyKind(text, keyStart, j);
+    if (kind === BAD) return -1;
+    // Read from the back, the first of each key is the one JSON.parse keeps.
+    if (kind !== OTHER && (tailSeen & (1 << (kind - 1))) === 0) {
+      tailSeen |= 1 << (kind - 1);
+      if (!readEnvelopeValue(text, valueStart, kind) || valueEnd !== k + 1) {
+        tailBad = true;
+      } else if (kind === OP) {
+        tailOp = valueOp;
+      } else if (kind === S) {
+        tailS = valueS;
+      } else {
+        tailT = valueT;
+      }
+    }
+    k = skipWhitespaceBack(text, keyStart - 1);
+    if (text.charCodeAt(k) !== COMMA) return -1;
+    k = skipWhitespaceBack(text, k - 1);
+  }
+}
+
+/**
+ * Whether `text` from `start` to `end` may hold a key `op`, `s` or `t`,
+ * literal or with `\u` escapes (`o` is U+006F, `p` U+0070, `s` U+0073, `t`
+ * U+0074). Returns -1 when it cannot, else an index from which a later
+ * search can give another answer.
+ */
+function middleHit(text: string, start: number, end: number): number {
+  let k = text.indexOf("\\u00", start);
+  while (k >= 0 && k < end) {
+    const digit = text.charCodeAt(k + 4);
+    if (digit === 0x36 || digit === 0x37) return k + 6;
+    k = text.indexOf("\\u00", k + 4);
+  }
+  MAYBE_ENVELOPE_KEY.lastIndex = start;
+  if (MAYBE_ENVELOPE_KEY.test(text)) {
+    // A match is 4 or 5 characters long; none can straddle `end`, which
+    // follows a closing bracket.
+    const matchEnd = MAYBE_ENVELOPE_KEY.lastIndex;
+    if (matchEnd - 5 < end) return matchEnd;
+  }
+  return -1;
+}
+
+function isScalarChar(c: number): boolean {
+  return (c >= ZERO && c <= NINE) || (c >= 0x61 && c <= 0x7a) ||
+    c === MINUS || c === PLUS || c === DOT || c === UPPER_E;
+}
+
+function skipWhitespace(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  while (c === SPACE || c === LF || c === CR || c === TAB) {
+    c = text.charCodeAt(++i);
+  }
+  return i;
+}
+
+function skipWhitespaceBack(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  while (c === SPACE || c === LF || c === CR || c === TAB) {
+    c = text.charCodeAt(--i);
+  }
+  return i;
+}
+
+/**
+ * The index of the quote that opens the string whose closing quote is at
+ * `end`, or -1: the nearest quote before it not escaped by an odd run of
+ * backslashes.
+ */
+function stringStartBack(text: string, end: number): number {
+  for (let j = end - 1; j >= 0; j--) {
+    if (text.charCodeAt(j) === QUOTE) {
+      let b = j - 1;
+      while (text.charCodeAt(b) === BACKSLASH) b--;
+      if (((j - 1 - b) & 1) === 0) return j;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The index of the quote that closes the string whose opening quote is at
+ * `start`, or -1. Walks the characters: cheaper than `indexOf` for the short
+ * strings of keys and dispatch names.
+ */
+function shortStringEnd(text: string, start: number): number {
+  const length = text.length;
+  for (let j = start + 1; j < length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === QUOTE) return j;
+    if (c === BACKSLASH) j++;
+  }
+  return -1;
+}
+
+/**
+ * The index of the quote that closes the string whose opening quote is at
+ * `start`, or -1. Jumps from quote to quote: a quote is escaped when an odd
+ * run of backslashes precedes it.
+ */
+function stringEnd(text: string, start: number): number {
+  let end = start;
+  for (;;) {
+    end = text.indexOf('"', end + 1);
+    if (end < 0) return -1;
+    if (text.charCodeAt(end - 1) !== BACKSLASH) return end;
+    let b = end - 2;
+    while (text.charCodeAt(b) === BACKSLASH) b--;
+    if (((end - 1 - b) & 1) === 0) return end;
+  }
+}
+
+/**
+ * The value of the string literal from the quote at `start` to the quote at
+ * `end`, or `undefined` when it is not a valid JSON string.
+ */
+function stringValue(
+  text: string,
+  start: number,
+  end: number,
+): string | undefined {
+  for (let j = start + 1; j < end; j++) {
+    const c = text.charCodeAt(j);
+    if (c === BACKSLASH) {
+      try {
+        return JSON.parse(text.slice(start, end + 1)) as string;
+      } catch {
+        return undefined;
+      }
+    }
+    if (c < SPACE) return undefined;
+  }
+  return text.slice(start + 1, end);
+}
+
+/** Which envelope key the key literal from `start` to `end` (quotes) is. */
+function keyKind(text: string, start: number, end: number): number {
+  const length = end - start - 1;
+  if (length === 1) {
+    const c = text.charCodeAt(start + 1);
+    return c === 0x74 ? T : c === 0x73 ? S : OTHER;
+  }
+  if (length === 2) {
+    const c = text.charCodeAt(start + 1);
+    const d = text.charCodeAt(start + 2);
+    if (c === 0x6f && d === 0x70) return OP;
+  }
+  // Any other key is "op", "s" or "t" only if written with escapes.
+  for (let j = start + 1; j < end; j++) {
+    if (text.charCodeAt(j) === BACKSLASH) {
+      const key = stringValue(text, start, end);
+      if (key === undefined) return BAD;
+      return key === "op" ? OP : key === "s" ? S : key === "t" ? T : OTHER;
+    }
+  }
+  return OTHER;
+}
+
+function isNull(text: string, i: number): boolean {
+  return text.charCodeAt(i) === 0x6e && text.charCodeAt(i + 1) === 0x75 &&
+    text.charCodeAt(i + 2) === 0x6c && text.charCodeAt(i + 3) === 0x6c;
+}
+
+/**
+ * Reads the JSON number at `i` and leaves its end in {@link valueEnd}.
+ * Returns NaN when there is no well-formed JSON number there.
+ */
+function readNumber(text: string, i: number): number {
+  const start = i;
+  let c = text.charCodeAt(i);
+  const negative = c === MINUS;
+  if (negative) c = text.charCodeAt(++i);
+  if (c === ZERO) {
+    c = text.charCodeAt(++i);
+  } else if (c > ZERO && c <= NINE) {
+    do c = text.charCodeAt(++i); while (c >= ZERO && c <= NINE);
+  } else {
+    return NaN;
+  }
+  const integerEnd = i;
+  if (c === DOT) {
+    c = text.charCodeAt(++i);
+    if (!(c >= ZERO && c <= NINE)) return NaN;
+    do c = text.charCodeAt(++i); while (c >= ZERO && c <= NINE);
+  }
+  if (c === LOWER_E || c === UPPER_E) {
+    c = text.charCodeAt(++i);
+    if (c === PLUS || c === MINUS) c = text.charCodeAt(++i);
+    if (!(c >= ZERO && c <= NINE)) return NaN;
+    do c = text.charCodeAt(++i); while (c >= ZERO && c <= NINE);
+  }
+  valueEnd = i;
+  const digitsStart = negative ? start + 1 : start;
+  if (i === integerEnd && i - digitsStart <= 15) {
+    // A plain integer below 2^53: add the digits up exactly.
+    let value = 0;
+    for (let j = digitsStart; j < i; j++) {
+      value = value * 10 + (text.charCodeAt(j) - ZERO);
+    }
+    return negative ? -value : value;
+  }
+  // Number() rounds a JSON number literal exactly as JSON.parse does.
+  return Number(text.slice(start, i));
+}
+
+/**
+ * The index just after the JSON value at `i`, or -1. Assumes valid JSON
+ * inside the value: strings are skipped with their escapes and brackets are
+ * counted, nothing else is checked.
+ */
+function skipValue(text: string, i: number): number {
+  const first = text.charCodeAt(i);
+  if (first === QUOTE) {
+    const end = stringEnd(text, i);
+    return end < 0 ? -1 : end + 1;
+  }
+  if (first === LBRACE || first === LBRACKET) {
+    const length = text.length;
+    let depth = 0;
+    for (let j = i; j < length; j++) {
+      const c = text.charCodeAt(j);
+      if (c === QUOTE) {
+        j = stringEnd(text, j);
+        if (j < 0) return -1;
+      } else if (c === LBRACE || c === LBRACKET) {
+        depth++;
+      } else if (c === RBRACE || c === RBRACKET) {
+        if (--depth === 0) return j + 1;
+      }
+    }
+    return -1;
+  }
+  // A number, true, false or null: runs to the next delimiter.
+  let j = i;
+  let c = first;
+  while (
+    c === c && c !== COMMA && c !== RBRACE && c !== RBRACKET &&
+    c !== SPACE && c !== LF && c !== CR && c !== TAB && c !== QUOTE &&
+    c !== LBRACE && c !== LBRACKET && c !== COLON
+  ) {
+    c = text.charCodeAt(++j);
+  }
+  return j === i ? -1 : j;
+}

@@ -1,0 +1,386 @@
+/**
+ * {@linkcode KvSessionStore}: saved sessions in Deno KV, the embedded durable
+ * default for a bot that restarts on one machine.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import {
+  assertSavedSession,
+  isSavedSession,
+  type SavedSession,
+  type SessionStore,
+} from "./session_store.ts";
+
+const logger = getLogger(["disruption", "gateway", "session_store"]);
+
+/**
+ * Deno KV's limits for one atomic commit (checked against Deno 2.9): 1000
+ * mutations, 81 920 bytes of encoded keys, 819 200 bytes of keys plus
+ * serialized values. Key sizes are computed exactly; value sizes are an upper
+ * bound, and the total keeps a 5 % margin on top.
+ */
+const MAX_MUTATIONS = 1000;
+const MAX_KEY_BYTES = 81_920;
+const MAX_TOTAL_BYTES = 819_200 * 0.95;
+
+const encoder = new TextEncoder();
+
+/** Options for {@linkcode KvSessionStore.open}. */
+export interface KvSessionStoreOpenOptions {
+  /**
+   * The database file. Without it Deno picks its default database for the
+   * script; `":memory:"` keeps the data in memory only.
+   *
+   * @default {undefined}
+   */
+  path?: string;
+  /**
+   * The key prefix; sessions live under `[...prefix, "session", shardId]`.
+   * Give each bot sharing a database its own prefix.
+   *
+   * @default {["disruption"]}
+   */
+  prefix?: readonly string[];
+}
+
+/** Options for the {@linkcode KvSessionStore} constructor. */
+export interface KvSessionStoreOptions {
+  /**
+   * The key prefix; sessions live under `[...prefix, "session", shardId]`.
+   *
+   * @default {["disruption"]}
+   */
+  prefix?: readonly string[];
+  /**
+   * Whether {@linkcode KvSessionStore.close} closes the database too.
+   *
+   * @default {false}
+   */
+  closeKv?: boolean;
+}
+
+/**
+ * A {@linkcode SessionStore} on Deno KV. Sessions survive a process restart
+ * when the database is a file.
+ *
+ * Deno KV is unstable: run with `--unstable-kv` (or `"unstable": ["kv"]` in
+ * `deno.json`), and with `--allow-read --allow-write` for the database path.
+ *
+ * {@linkcode KvSessionStore.save} writes with atomic commits; a batch larger
+ * than one commit allows (1000 mutations, and byte limits) is split into
+ * several commits, each atomic. A crash between two commits leaves some
+ * shards with the newer sessions and some with the older ones, each entry
+ * whole.
+ *
+ * Stored values that are not well-formed sessions (written by something else
+ * under the same prefix) are skipped when loading.
+ *
+ * @example Save and load in an in-memory database
+ * ```ts
+ * import { KvSessionStore } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * const store = await KvSessionStore.open({ path: ":memory:" });
+ * try {
+ *   await store.save([
+ *     { shardId: 0, shardCount: 1, sessionId: "abc", sequence: 12, savedAt: 0 },
+ *   ]);
+ *   assert.equal((await store.load(0))?.sessionId, "abc");
+ * } finally {
+ *   store.close();
+ * }
+ * ```
+ */
+export class KvSessionStore implements SessionStore {
+  readonly #kv: Deno.Kv;
+  readonly #prefix: readonly string[];
+  readonly #closeKv: boolean;
+  #closed = false;
+
+  /**
+   * Open (or create) a database and a store on it; closing the store closes
+   * the database.
+   *
+   * @param options The database path and the key prefix.
+   * @returns The store.
+   * @throws {TypeError} When `prefix` is not an array of strings.
+   */
+  static async open(
+    options: KvSessionStoreOpenOptions = {},
+  ): Promise<KvSessionStore> {
+    const prefix = checkPrefix(options.prefix);
+    const kv = await Deno.openKv(options.path);
+    return new KvSessionStore(kv, { prefix, closeKv: true });
+  }
+
+  /**
+   * Make a store on a database the application already has open. By default
+   * closing the store leaves the database open.
+   *
+   * @param kv The database.
+   * @param options The key prefix, and whether to close `kv` with the store.
+   * @throws {TypeError} When `prefix` is not an array of strings.
+   */
+  constructor(kv: Deno.Kv, options: KvSessionStoreOptions = {}) {
+    this.#kv = kv;
+    this.#prefix = checkPrefix(options.prefix);
+    this.#closeKv = options.closeKv ?? false;
+  }
+
+  /** The key prefix. */
+  get prefix(): readonly string[] {
+    return this.#prefix;
+  }
+
+  /**
+   * The saved session of one shard.
+   *
+   * @param shardId The shard.
+   * @returns The session, or `undefined` when none (or no well-formed one) is
+   * saved.
+   * @throws {RangeError} When `shardId` is not a non-negative integer.
+   * @throws {Error} When the store is closed.
+   */
+  async load(shardId: number): Promise<SavedSession | undefined> {
+    this.#assertOpen("load session");
+    assertShardId(shardId, "load session");
+    const entry = await this.#kv.get(this.#key(shardId));
+    if (entry.value === null) return undefined;
+    return this.#fromStored(shardId, entry.value);
+  }
+
+  /**
+   * Every saved session.
+   *
+   * @returns The well-formed sessions, ordered by shard ID.
+   * @throws {Error} When the store is closed.
+   */
+  async loadAll(): Promise<SavedSession[]> {
+    this.#assertOpen("load sessions");
+    const sessions: SavedSession[] = [];
+    for await (
+      const entry of this.#kv.list({ prefix: [...this.#prefix, "session"] })
+    ) {
+      const shardId = entry.key[this.#prefix.length + 1];
+      if (
+        entry.key.length !== this.#prefix.length + 2 ||
+        typeof shardId !== "number"
+      ) continue;
+      const session = this.#fromStored(shardId, entry.value);
+      if (session) sessions.push(session);
+    }
+    // KV orders number key parts numerically already; sort anyway so the
+    // order does not depend on the key encoding.
+    return sessions.sort((a, b) => a.shardId - b.shardId);
+  }
+
+  /**
+   * Save a batch of sessions in as few atomic commits as Deno KV allows.
+   * Nothing is written when one of them is malformed; when a shard appears
+   * twice the last one wins.
+   *
+   * @param sessions The sessions to save.
+   * @returns A promise that resolves when every commit is done.
+   * @throws {TypeError} When a session has a field of the wrong type.
+   * @throws {RangeError} When a session has a number out of range.
+   * @throws {Error} When the store is closed.
+   */
+  async save(sessions: SavedSession[]): Promise<void> {
+    this.#assertOpen("save sessions");
+    if (!Array.isArray(sessions)) {
+      throw new TypeError(
+        `Cannot save sessions as 'sessions' must be an array: current value '${typeof sessions}'`,
+      );
+    }
+    const latest = new Map<number, SavedSession>();
+    for (const session of sessions) {
+      assertSavedSession(session);
+      latest.set(session.shardId, toStored(session));
+    }
+    let atomic = this.#kv.atomic();
+    let mutations = 0;
+    let keyBytes = 0;
+    let totalBytes = 0;
+    for (const session of latest.values()) {
+      const key = this.#key(session.shardId);
+      const keySize = encodedKeyBytes(key);
+      const size = keySize + valueBytesBound(session);
+      if (
+        mutations > 0 &&
+        (mutations + 1 > MAX_MUTATIONS || keyBytes + keySize > MAX_KEY_BYTES ||
+          totalBytes + size > MAX_TOTAL_BYTES)
+      ) {
+        await commit(atomic);
+        atomic = this.#kv.atomic();
+        mutations = keyBytes = totalBytes = 0;
+      }
+      atomic.set(key, session);
+      mutations++;
+      keyBytes += keySize;
+      totalBytes += size;
+    }
+    if (mutations > 0) await commit(atomic);
+  }
+
+  /**
+   * Forget one shard's session; nothing happens when none is saved.
+   *
+   * @param shardId The shard.
+   * @returns A promise that resolves when it is gone.
+   * @throws {RangeError} When `shardId` is not a non-negative integer.
+   * @throws {Error} When the store is closed.
+   */
+  async delete(shardId: number): Promise<void> {
+    this.#assertOpen("delete session");
+    assertShardId(shardId, "delete session");
+    await this.#kv.delete(this.#key(shardId));
+  }
+
+  /**
+   * Close the store, and the database when the store opened it (or was told
+   * to close it). Calling it again does nothing.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#closeKv) this.#kv.close();
+  }
+
+  /** Close the store, for `using store = await KvSessionStore.open()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #key(shardId: number): Deno.KvKey {
+    return [...this.#prefix, "session", shardId];
+  }
+
+  #assertOpen(action: string): void {
+    if (this.#closed) {
+      throw new Error(`Cannot ${action} as the store is closed`);
+    }
+  }
+
+  #fromStored(shardId: number, value: unknown): SavedSession | undefined {
+    if (!isSavedSession(value) || value.shardId !== shardId) {
+      logger.warn(
+        "Skipping a stored value that is not a session for shard {shardId}",
+        { shardId },
+      );
+      return undefined;
+    }
+    return toStored(value);
+  }
+}
+
+/**
+ * Check the prefix option.
+ *
+ * @param prefix The option.
+ * @returns The prefix to use.
+ */
+function checkPrefix(prefix: readonly string[] | undefined): readonly string[] {
+  if (prefix === undefined) return ["disruption"];
+  if (
+    !Array.isArray(prefix) || !prefix.every((part) => typeof part === "string")
+  ) {
+    throw new TypeError(
+      `Cannot create session store as 'prefix' must be an array of strings: current value 'prefix=${
+        String(prefix)
+      }'`,
+    );
+  }
+  return Object.freeze([...prefix]);
+}
+
+/**
+ * Check a shard ID argument.
+ *
+ * @param shardId The value.
+ * @param action What the caller wanted to do, for the message.
+ */
+function assertShardId(shardId: number, action: string): void {
+  if (!Number.isSafeInteger(shardId) || shardId < 0) {
+    throw new RangeError(
+      `Cannot ${action} as 'shardId' must be a non-negative integer: current value 'shardId=${
+        String(shardId)
+      }'`,
+    );
+  }
+}
+
+/**
+ * The value written to KV: the documented fields only, no `resumeUrl` key
+ * when it is undefined.
+ *
+ * @param session A well-formed session.
+ * @returns A copy.
+ */
+function toStored(session: SavedSession): SavedSession {
+  const stored: SavedSession = {
+    shardId: session.shardId,
+    shardCount: session.shardCount,
+    sessionId: session.sessionId,
+    sequence: session.sequence,
+    savedAt: session.savedAt,
+  };
+  if (session.resumeUrl !== undefined) stored.resumeUrl = session.resumeUrl;
+  return stored;
+}
+
+/**
+ * A key's encoded size: a string is a tag byte, its UTF-8 bytes (each zero
+ * byte escaped with one more) and a terminator; a number is a tag and eight
+ * bytes.
+ *
+ * @param key The key.
+ * @returns Bytes.
+ */
+function encodedKeyBytes(key: Deno.KvKey): number {
+  let bytes = 0;
+  for (const part of key) {
+    if (typeof part === "string") {
+      const utf8 = encoder.encode(part);
+      bytes += 2 + utf8.length + utf8.filter((byte) => byte === 0).length;
+    } else {
+      bytes += 9;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * An upper bound of a session's serialized size (V8 serialization as Deno KV
+ * stores it): a fixed overhead, then per field its name, and either a number
+ * (at most nine bytes) or a string (a tag, its length and one byte per UTF-16
+ * unit, two when any unit is above U+00FF).
+ *
+ * @param session The stored session.
+ * @returns Bytes.
+ */
+function valueBytesBound(session: SavedSession): number {
+  let bytes = 32;
+  for (const [name, value] of Object.entries(session)) {
+    bytes += 4 + name.length;
+    if (typeof value === "string") {
+      // deno-lint-ignore no-control-regex
+      const oneByte = /^[\u0000-\u00ff]*$/.test(value);
+      bytes += 6 + value.length * (oneByte ? 1 : 2);
+    } else {
+      bytes += 9;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Commit an atomic operation that has no checks.
+ *
+ * @param atomic The operation.
+ */
+async function commit(atomic: Deno.AtomicOperation): Promise<void> {
+  const result = await atomic.commit();
+  // Without checks a commit either succeeds or throws; keep the guard in case.
+  if (!result.ok) throw new Error("Cannot save sessions as the commit failed");
+}

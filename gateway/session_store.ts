@@ -1,0 +1,453 @@
+/**
+ * Saved sessions, so a restarted bot can RESUME instead of identifying again:
+ * the {@linkcode SessionStore} interface, the in-process
+ * {@linkcode MemorySessionStore}, and {@linkcode isSessionUsable}, which says
+ * whether a saved session is worth a RESUME attempt.
+ *
+ * A RESUME that fails costs little (Discord answers op 9 `d:false` and the
+ * shard identifies); an IDENTIFY that could have been a RESUME costs one of
+ * the day's session starts and every event missed while the bot was down.
+ *
+ * @module
+ */
+
+/** One shard's session as saved for a later RESUME. */
+export interface SavedSession {
+  /** The shard the session belongs to (zero-based, below `shardCount`). */
+  shardId: number;
+  /** The shard count the session was identified with. */
+  shardCount: number;
+  /** The session ID from READY. */
+  sessionId: string;
+  /** The last sequence number received. */
+  sequence: number;
+  /** READY's `resume_gateway_url`, if known. */
+  resumeUrl?: string | undefined;
+  /** When the session was saved, in milliseconds since the Unix epoch. */
+  savedAt: number;
+}
+
+/**
+ * Where a bot keeps its shards' sessions between runs. Implement it on any
+ * storage (a file, Redis, a database); `KvSessionStore` is the Deno KV
+ * implementation and {@linkcode MemorySessionStore} the in-process one.
+ *
+ * Implementations should reject malformed sessions in
+ * {@linkcode SessionStore.save} (see {@linkcode assertSavedSession}) and skip
+ * stored values that are not sessions when loading (see
+ * {@linkcode isSavedSession}).
+ */
+export interface SessionStore {
+  /**
+   * The saved session of one shard.
+   *
+   * @param shardId The shard.
+   * @returns The session, or `undefined` when none is saved.
+   */
+  load(shardId: number): Promise<SavedSession | undefined>;
+  /**
+   * Every saved session.
+   *
+   * @returns The sessions, ordered by shard ID.
+   */
+  loadAll(): Promise<SavedSession[]>;
+  /**
+   * Save a batch of sessions, replacing what is saved for those shards and
+   * leaving the others alone.
+   *
+   * @param sessions The sessions to save.
+   * @returns A promise that resolves when they are stored.
+   */
+  save(sessions: SavedSession[]): Promise<void>;
+  /**
+   * Forget one shard's session.
+   *
+   * @param shardId The shard.
+   * @returns A promise that resolves when it is gone.
+   */
+  delete(shardId: number): Promise<void>;
+  /**
+   * Release the storage.
+   *
+   * @returns Nothing, or a promise that resolves when the storage is closed.
+   */
+  close?(): void | Promise<void>;
+}
+
+/**
+ * How long after it was saved a session is still worth a RESUME, in
+ * milliseconds: 2 minutes.
+ *
+ * Discord does not document how long a dropped session stays resumable.
+ * Reports put it at about 90 seconds after the disconnect
+ * (discord/discord-api-docs#1619). A session saved on a timer may have been
+ * saved some time before the disconnect, so the age since `savedAt`
+ * overstates the time since the disconnect; the extra 30 seconds cover that.
+ * Erring long is cheap: a RESUME of an expired session gets op 9 `d:false`
+ * and the shard identifies, while refusing a live session wastes a session
+ * start and loses the missed events.
+ */
+export const DEFAULT_SESSION_MAX_AGE = 120_000;
+
+/** Options for {@linkcode isSessionUsable}. */
+export interface SessionUsableOptions {
+  /** The shard count the bot runs with now. */
+  shardCount: number;
+  /** The current time in milliseconds since the Unix epoch. */
+  now: number;
+  /**
+   * The oldest session to resume, in milliseconds since `savedAt`.
+   *
+   * @default {DEFAULT_SESSION_MAX_AGE}
+   */
+  maxAge?: number;
+}
+
+/**
+ * Whether a saved session is worth a RESUME: it is well formed, was
+ * identified with the same shard count as now, and is at most `maxAge`
+ * milliseconds old. A `savedAt` in the future (two machines' clocks
+ * disagreeing) counts as usable as long as it is at most `maxAge` ahead.
+ *
+ * A `false` means "identify"; a `true` is only a good guess: Discord may still
+ * answer the RESUME with op 9, and the shard then identifies.
+ *
+ * @param saved The session, as loaded from a {@linkcode SessionStore}.
+ * @param options The current shard count and time, and the age limit.
+ * @returns `true` when the session should be resumed.
+ * @throws {RangeError} When `shardCount` is not a positive integer, `now` is
+ * not a finite number or `maxAge` is not a non-negative finite number.
+ *
+ * @example Resume only recent sessions of the same shard layout
+ * ```ts
+ * import { isSessionUsable } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * const saved = {
+ *   shardId: 1,
+ *   shardCount: 4,
+ *   sessionId: "f00dfeed",
+ *   sequence: 42,
+ *   savedAt: 1_000_000,
+ * };
+ * assert.ok(isSessionUsable(saved, { shardCount: 4, now: 1_060_000 }));
+ * // Two minutes and a bit later: too old.
+ * assert.ok(!isSessionUsable(saved, { shardCount: 4, now: 1_120_001 }));
+ * // The bot was resharded: the session routes the wrong guilds.
+ * assert.ok(!isSessionUsable(saved, { shardCount: 8, now: 1_060_000 }));
+ * ```
+ */
+export function isSessionUsable(
+  saved: SavedSession,
+  options: SessionUsableOptions,
+): boolean {
+  const { shardCount, now, maxAge = DEFAULT_SESSION_MAX_AGE } = options;
+  if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
+    throw new RangeError(
+      `Cannot check session as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
+    );
+  }
+  if (typeof now !== "number" || !Number.isFinite(now)) {
+    throw new RangeError(
+      `Cannot check session as 'now' must be a finite number: current value 'now=${now}'`,
+    );
+  }
+  if (typeof maxAge !== "number" || !Number.isFinite(maxAge) || maxAge < 0) {
+    throw new RangeError(
+      `Cannot check session as 'maxAge' must be a non-negative finite number: current value 'maxAge=${maxAge}'`,
+    );
+  }
+  if (!isSavedSession(saved)) return false;
+  if (saved.shardCount !== shardCount) return false;
+  return Math.abs(now - saved.savedAt) <= maxAge;
+}
+
+/**
+ * Check that a value is a well-formed {@linkcode SavedSession}: `shardCount`
+ * a positive integer, `shardId` an integer in `[0, shardCount)`, `sessionId`
+ * a non-empty string, `sequence` a non-negative integer, `resumeUrl` a string
+ * or absent, `savedAt` a finite number. Other fields are allowed and ignored.
+ *
+ * @param value The value to check.
+ * @throws {TypeError} When the value or a field has the wrong type.
+ * @throws {RangeError} When a number is out of range.
+ *
+ * @example Refuse a bad session before saving it
+ * ```ts
+ * import { assertSavedSession } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(
+ *   () => assertSavedSession({ shardId: 2, shardCount: 2, sessionId: "a", sequence: 1, savedAt: 0 }),
+ *   RangeError,
+ * );
+ * ```
+ */
+export function assertSavedSession(
+  value: unknown,
+): asserts value is SavedSession {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `Cannot use session as it must be an object: current value '${
+        describe(value)
+      }'`,
+    );
+  }
+  const session = value as Record<string, unknown>;
+  const { shardId, shardCount, sessionId, sequence, resumeUrl, savedAt } =
+    session;
+  if (typeof shardCount !== "number") {
+    throw new TypeError(
+      `Cannot use session as 'shardCount' must be a number: current value 'shardCount=${
+        describe(shardCount)
+      }'`,
+    );
+  }
+  if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
+    throw new RangeError(
+      `Cannot use session as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
+    );
+  }
+  if (typeof shardId !== "number") {
+    throw new TypeError(
+      `Cannot use session as 'shardId' must be a number: current value 'shardId=${
+        describe(shardId)
+      }'`,
+    );
+  }
+  if (!Number.isSafeInteger(shardId) || shardId < 0 || shardId >= shardCount) {
+    throw new RangeError(
+      `Cannot use session as 'shardId' must be an integer in [0, shardCount): current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
+    );
+  }
+  if (typeof sessionId !== "string" || sessionId === "") {
+    throw new TypeError(
+      `Cannot use session as 'sessionId' must be a non-empty string: current value 'sessionId=${
+        describe(sessionId)
+      }'`,
+    );
+  }
+  if (typeof sequence !== "number") {
+    throw new TypeError(
+      `Cannot use session as 'sequence' must be a number: current value 'sequence=${
+        describe(sequence)
+      }'`,
+    );
+  }
+  if (!Number.isSafeInteger(sequence) || sequence < 0) {
+    throw new RangeError(
+      `Cannot use session as 'sequence' must be a non-negative integer: current value 'sequence=${sequence}'`,
+    );
+  }
+  if (resumeUrl !== undefined && typeof resumeUrl !== "string") {
+    throw new TypeError(
+      `Cannot use session as 'resumeUrl' must be a string or undefined: current value 'resumeUrl=${
+        describe(resumeUrl)
+      }'`,
+    );
+  }
+  if (typeof savedAt !== "number") {
+    throw new TypeError(
+      `Cannot use session as 'savedAt' must be a number: current value 'savedAt=${
+        describe(savedAt)
+      }'`,
+    );
+  }
+  if (!Number.isFinite(savedAt)) {
+    throw new RangeError(
+      `Cannot use session as 'savedAt' must be a finite number: current value 'savedAt=${savedAt}'`,
+    );
+  }
+}
+
+/**
+ * Whether a value is a well-formed {@linkcode SavedSession} (the rules of
+ * {@linkcode assertSavedSession}). Use it on what a store reads back.
+ *
+ * @param value The value to check.
+ * @returns `true` for a well-formed session.
+ *
+ * @example Skip what is not a session
+ * ```ts
+ * import { isSavedSession } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * const good = { shardId: 0, shardCount: 1, sessionId: "a", sequence: 3, savedAt: 0 };
+ * assert.ok(isSavedSession(good));
+ * assert.ok(!isSavedSession({ ...good, sequence: -1 }));
+ * assert.ok(!isSavedSession("a"));
+ * ```
+ */
+export function isSavedSession(value: unknown): value is SavedSession {
+  try {
+    assertSavedSession(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A copy of a session with only the documented fields (and no `resumeUrl`
+ * key when it is undefined).
+ *
+ * @param session A well-formed session.
+ * @returns The copy.
+ */
+function copySession(session: SavedSession): SavedSession {
+  const copy: SavedSession = {
+    shardId: session.shardId,
+    shardCount: session.shardCount,
+    sessionId: session.sessionId,
+    sequence: session.sequence,
+    savedAt: session.savedAt,
+  };
+  if (session.resumeUrl !== undefined) copy.resumeUrl = session.resumeUrl;
+  return copy;
+}
+
+/**
+ * Check a shard ID argument.
+ *
+ * @param shardId The value.
+ * @param action What the caller wanted to do, for the message.
+ */
+function assertShardId(shardId: number, action: string): void {
+  if (!Number.isSafeInteger(shardId) || shardId < 0) {
+    throw new RangeError(
+      `Cannot ${action} as 'shardId' must be a non-negative integer: current value 'shardId=${
+        describe(shardId)
+      }'`,
+    );
+  }
+}
+
+/**
+ * A short rendering of a value for an error message.
+ *
+ * @param value The value.
+ * @returns Its rendering.
+ */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "object";
+  if (typeof value === "function") return "function";
+  return String(value);
+}
+
+/**
+ * A {@linkcode SessionStore} in this process's memory: sessions survive a
+ * shard restart or a manager restart in the same process, not a process
+ * restart. Sessions are copied in and out, so later changes to saved or
+ * loaded objects do not reach the store.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemorySessionStore } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * const store = new MemorySessionStore();
+ * await store.save([
+ *   { shardId: 1, shardCount: 2, sessionId: "b", sequence: 7, savedAt: 0 },
+ *   { shardId: 0, shardCount: 2, sessionId: "a", sequence: 9, savedAt: 0 },
+ * ]);
+ * assert.equal((await store.load(1))?.sequence, 7);
+ * assert.deepEqual((await store.loadAll()).map((s) => s.shardId), [0, 1]);
+ * await store.delete(1);
+ * assert.equal(await store.load(1), undefined);
+ * ```
+ */
+export class MemorySessionStore implements SessionStore {
+  #sessions = new Map<number, SavedSession>();
+
+  /**
+   * Create a store, optionally holding some sessions already.
+   *
+   * @param sessions Sessions to start with.
+   * @throws {TypeError} When a session has a field of the wrong type.
+   * @throws {RangeError} When a session has a number out of range.
+   */
+  constructor(sessions: Iterable<SavedSession> = []) {
+    const list = [...sessions];
+    for (const session of list) assertSavedSession(session);
+    for (const session of list) {
+      this.#sessions.set(session.shardId, copySession(session));
+    }
+  }
+
+  /**
+   * The saved session of one shard.
+   *
+   * @param shardId The shard.
+   * @returns A copy of the session, or `undefined` when none is saved.
+   * @throws {RangeError} When `shardId` is not a non-negative integer.
+   */
+  load(shardId: number): Promise<SavedSession | undefined> {
+    try {
+      assertShardId(shardId, "load session");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const session = this.#sessions.get(shardId);
+    return Promise.resolve(session && copySession(session));
+  }
+
+  /**
+   * Every saved session.
+   *
+   * @returns Copies of the sessions, ordered by shard ID.
+   */
+  loadAll(): Promise<SavedSession[]> {
+    return Promise.resolve(
+      [...this.#sessions.values()]
+        .sort((a, b) => a.shardId - b.shardId)
+        .map(copySession),
+    );
+  }
+
+  /**
+   * Save a batch of sessions. Nothing is saved when one of them is malformed;
+   * when a shard appears twice the last one wins.
+   *
+   * @param sessions The sessions to save.
+   * @returns A promise that resolves when they are stored.
+   * @throws {TypeError} When a session has a field of the wrong type.
+   * @throws {RangeError} When a session has a number out of range.
+   */
+  save(sessions: SavedSession[]): Promise<void> {
+    try {
+      if (!Array.isArray(sessions)) {
+        throw new TypeError(
+          `Cannot save sessions as 'sessions' must be an array: current value '${
+            describe(sessions)
+          }'`,
+        );
+      }
+      for (const session of sessions) assertSavedSession(session);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    for (const session of sessions) {
+      this.#sessions.set(session.shardId, copySession(session));
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Forget one shard's session; nothing happens when none is saved.
+   *
+   * @param shardId The shard.
+   * @returns A promise that resolves when it is gone.
+   * @throws {RangeError} When `shardId` is not a non-negative integer.
+   */
+  delete(shardId: number): Promise<void> {
+    try {
+      assertShardId(shardId, "delete session");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#sessions.delete(shardId);
+    return Promise.resolve();
+  }
+}
