@@ -45,10 +45,10 @@ const T = 3;
 const BAD = -1;
 
 /**
- * A literal top-level key `op`, `s` or `t`: the key, its closing quote, then
- * whitespace or the colon.
+ * A later top-level key `op`, `s` or `t` written without escapes: a comma or
+ * whitespace, the quoted key, then whitespace or the colon.
  */
-const MAYBE_ENVELOPE_KEY = /"(?:op"|[st]")[\t\n\r :]/g;
+const MAYBE_ENVELOPE_KEY = /[,\t\n\r ]"(?:op"|[st]")[\t\n\r :]/g;
 
 /**
  * Below this many characters left, walking a value costs less than the fixed
@@ -121,7 +121,7 @@ export function peekFrame(text: string): FramePeek | undefined {
     if (text.charCodeAt(i) !== QUOTE) return undefined;
     const keyEnd = shortStringEnd(text, i);
     if (keyEnd < 0) return undefined;
-    const kind = keyKind(text, i, keyEnd);
+    const kind = keyKind(text, i, keyEnd, plain);
     if (kind === BAD) return undefined;
     i = skipWhitespace(text, keyEnd + 1);
     if (text.charCodeAt(i) !== COLON) return undefined;
@@ -203,7 +203,7 @@ function readEnvelopeValue(text: string, i: number, kind: number): boolean {
   if (text.charCodeAt(i) !== QUOTE) return false;
   const end = shortStringEnd(text, i);
   if (end < 0) return false;
-  const value = stringValue(text, i, end);
+  const value = stringValue(text, i, end, plain);
   if (value === undefined) return false;
   valueT = value;
   valueEnd = end + 1;
@@ -242,7 +242,7 @@ function readTail(text: string): number {
     if (text.charCodeAt(j) !== QUOTE) return -1;
     const keyStart = stringStartBack(text, j);
     if (keyStart < 0 || shortStringEnd(text, keyStart) !== j) return -1;
-    const kind = keyKind(text, keyStart, j);
+    const kind = keyKind(text, keyStart, j, plain);
     if (kind === BAD) return -1;
     // Read from the back, the first of each key is the one JSON.parse keeps.
     if (kind !== OTHER && (tailSeen & (1 << (kind - 1))) === 0) {
@@ -278,10 +278,10 @@ function middleHit(text: string, start: number, end: number): number {
   }
   MAYBE_ENVELOPE_KEY.lastIndex = start;
   if (MAYBE_ENVELOPE_KEY.test(text)) {
-    // A match is 4 or 5 characters long; none can straddle `end`, which
-    // follows a closing bracket.
+    // The match is 6 characters long for "op", else 5.
     const matchEnd = MAYBE_ENVELOPE_KEY.lastIndex;
-    if (matchEnd - 5 < end) return matchEnd;
+    const length = text.charCodeAt(matchEnd - 3) === 0x70 ? 6 : 5;
+    if (matchEnd - length < end) return matchEnd;
   }
   return -1;
 }
@@ -324,18 +324,29 @@ function stringStartBack(text: string, end: number): number {
 }
 
 /**
+ * Whether the string last read by {@link shortStringEnd} holds neither
+ * escapes nor control characters, so its value is its text.
+ */
+let plain = true;
+
+/**
  * The index of the quote that closes the string whose opening quote is at
- * `start`, or -1. Walks the characters: cheaper than `indexOf` for the short
- * strings of keys and dispatch names.
+ * `start`, or -1; sets {@link plain}. Walks the characters: cheaper than
+ * `indexOf` for the short strings of keys and dispatch names.
  */
 function shortStringEnd(text: string, start: number): number {
-  const length = text.length;
-  for (let j = start + 1; j < length; j++) {
+  plain = true;
+  for (let j = start + 1;; j++) {
     const c = text.charCodeAt(j);
     if (c === QUOTE) return j;
-    if (c === BACKSLASH) j++;
+    if (c === BACKSLASH) {
+      plain = false;
+      j++;
+    } else if (!(c >= SPACE)) {
+      if (c !== c) return -1; // NaN: past the end
+      plain = false;
+    }
   }
-  return -1;
 }
 
 /**
@@ -357,48 +368,50 @@ function stringEnd(text: string, start: number): number {
 
 /**
  * The value of the string literal from the quote at `start` to the quote at
- * `end`, or `undefined` when it is not a valid JSON string.
+ * `end` ({@link plain} when read), or `undefined` when it is not a valid
+ * JSON string.
  */
 function stringValue(
   text: string,
   start: number,
   end: number,
+  plain: boolean,
 ): string | undefined {
-  for (let j = start + 1; j < end; j++) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) {
-      try {
-        return JSON.parse(text.slice(start, end + 1)) as string;
-      } catch {
-        return undefined;
-      }
-    }
-    if (c < SPACE) return undefined;
+  if (plain) return text.slice(start + 1, end);
+  try {
+    return JSON.parse(text.slice(start, end + 1)) as string;
+  } catch {
+    return undefined;
   }
-  return text.slice(start + 1, end);
 }
 
-/** Which envelope key the key literal from `start` to `end` (quotes) is. */
-function keyKind(text: string, start: number, end: number): number {
-  const length = end - start - 1;
-  if (length === 1) {
-    const c = text.charCodeAt(start + 1);
-    return c === 0x74 ? T : c === 0x73 ? S : OTHER;
-  }
-  if (length === 2) {
-    const c = text.charCodeAt(start + 1);
-    const d = text.charCodeAt(start + 2);
-    if (c === 0x6f && d === 0x70) return OP;
-  }
-  // Any other key is "op", "s" or "t" only if written with escapes.
-  for (let j = start + 1; j < end; j++) {
-    if (text.charCodeAt(j) === BACKSLASH) {
-      const key = stringValue(text, start, end);
-      if (key === undefined) return BAD;
-      return key === "op" ? OP : key === "s" ? S : key === "t" ? T : OTHER;
+/**
+ * Which envelope key the key literal from `start` to `end` (quotes) is,
+ * {@link plain} when read.
+ */
+function keyKind(
+  text: string,
+  start: number,
+  end: number,
+  plain: boolean,
+): number {
+  if (plain) {
+    const length = end - start - 1;
+    if (length === 1) {
+      const c = text.charCodeAt(start + 1);
+      return c === 0x74 ? T : c === 0x73 ? S : OTHER;
     }
+    if (length === 2) {
+      return text.charCodeAt(start + 1) === 0x6f &&
+          text.charCodeAt(start + 2) === 0x70
+        ? OP
+        : OTHER;
+    }
+    return OTHER;
   }
-  return OTHER;
+  const key = stringValue(text, start, end, false);
+  if (key === undefined) return BAD;
+  return key === "op" ? OP : key === "s" ? S : key === "t" ? T : OTHER;
 }
 
 function isNull(text: string, i: number): boolean {

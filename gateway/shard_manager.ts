@@ -4,7 +4,6 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import type { GatewayError } from "./errors.ts";
 import {
   type IdentifyQueue,
   MemoryIdentifyQueue,
@@ -27,7 +26,7 @@ import {
 import type { ShardOptions } from "./shard_options.ts";
 import type { ShardStatus } from "./shard_state.ts";
 import { shardForGuild } from "./shard_routing.ts";
-import { type MemberRequestOptions } from "./member_request.ts";
+import type { MemberRequestOptions } from "./member_request.ts";
 import type {
   GatewayCommand,
   RequestChannelInfoData,
@@ -133,7 +132,7 @@ export const DEFAULT_SESSION_SAVE_INTERVAL = 10_000;
  * await scheduler.advance(0);
  * await started;
  * assert.deepEqual(manager.info().map((shard) => shard.status), ["ready", "ready", "ready", "ready"]);
- * assert.equal(manager.shardIdForGuild("197038439483310086"), 1);
+ * assert.equal(manager.shardIdForGuild("197038439483310086"), 2);
  * await manager.close();
  * discord.close();
  * ```

@@ -80,11 +80,12 @@ export interface Context {
  * const discord = new FakeRest({ token: "t" });
  * const rest = new RestClient({ token: "t", fetch: discord.fetch });
  * const ctx = new ShardContext(new Shard({ token: "t", intents: 0 }), rest);
- * const sent = await ctx.reply({ id: "10", channel_id: "20" }, "pong");
- * assert.equal(sent.content, "pong");
- * assert.deepEqual(discord.requests[0]!.body, {
+ * const ping = await rest.createMessage("20", { content: "!ping" });
+ * const pong = await ctx.reply(ping, "pong");
+ * assert.equal(pong.content, "pong");
+ * assert.deepEqual(discord.requests[1]!.body, {
  *   content: "pong",
- *   message_reference: { message_id: "10", channel_id: "20" },
+ *   message_reference: { message_id: ping.id, channel_id: "20" },
  * });
  * ```
  */

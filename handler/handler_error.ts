@@ -38,7 +38,11 @@ export class HandlerError extends Error {
   /** The event's sequence number. */
   readonly sequence: number;
 
-  /** @param options What was thrown, and where. */
+  /**
+   * Wrap what a handler threw.
+   *
+   * @param options What was thrown, and where.
+   */
   constructor(options: HandlerErrorOptions) {
     const reason = options.cause instanceof Error
       ? options.cause.message

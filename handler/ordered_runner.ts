@@ -34,7 +34,11 @@ export class OrderedRunner {
   #onError: (error: unknown) => void;
   #idleWaiters: (() => void)[] = [];
 
-  /** @param onError Receives whatever a task throws or rejects with. */
+  /**
+   * Create an idle runner.
+   *
+   * @param onError Receives whatever a task throws or rejects with.
+   */
   constructor(onError: (error: unknown) => void) {
     this.#onError = onError;
   }

@@ -2352,7 +2352,11 @@ export class FakeGateway {
     }
     conn.heartbeatTimer = this.#scheduler.setTimeout(() => {
       conn.heartbeatTimer = undefined;
-      this.#serverClose(conn, this.#heartbeatTimeoutCode, "Heartbeat timed out");
+      this.#serverClose(
+        conn,
+        this.#heartbeatTimeoutCode,
+        "Heartbeat timed out",
+      );
     }, this.#heartbeatInterval + this.#heartbeatTolerance);
   }
 

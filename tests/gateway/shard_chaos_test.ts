@@ -231,6 +231,7 @@ Deno.test("Shard survives random faults without losing or duplicating an event",
   for (const fault of FAULTS) {
     assert.ok(total[fault] > 0, `fault ${fault} never ran`);
   }
+  // deno-lint-ignore no-console
   console.log(
     `chaos: ${faults} faults, ${stats.events} events, ${stats.resumed} resumes, ${stats.sessionStarts} sessions`,
   );
