@@ -931,7 +931,9 @@ export class Shard {
         this.#sendHeartbeat(connection);
         break;
       case GatewayOpcode.HeartbeatAck:
-        this.#latency = this.#scheduler.now() - connection.lastHeartbeatAt;
+        if (connection.heartbeatsSent > 0) {
+          this.#latency = this.#scheduler.now() - connection.lastHeartbeatAt;
+        }
         break;
       case GatewayOpcode.Hello:
         this.#onHello(connection, payload.d as HelloData);

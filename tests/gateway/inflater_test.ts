@@ -3,6 +3,7 @@ import * as zlib from "node:zlib";
 import { Buffer } from "node:buffer";
 import { createInflater, type Inflater } from "../../gateway/inflater.ts";
 import { GatewayError } from "../../gateway/errors.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
 
 type Codec = "zlib-stream" | "zstd-stream";
 const CODECS: readonly Codec[] = ["zlib-stream", "zstd-stream"];
@@ -51,18 +52,6 @@ class ServerCompressor {
     this.#stream.close();
     await closed;
   }
-}
-
-/** A seeded PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ0123456789éß中文😀🎉ñ";

@@ -2,18 +2,7 @@ import assert from "node:assert/strict";
 import { SendRateLimiter } from "../../gateway/send_rate_limiter.ts";
 import type { Scheduler } from "../../gateway/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-
-/** A small seeded PRNG (mulberry32), so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../_fakes/prng.ts";
 
 /** A clock a test sets by hand, including backwards. */
 class ManualClock implements Scheduler {

@@ -7,22 +7,12 @@ import assert from "node:assert/strict";
 import { Shard } from "../../gateway/shard.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
 
 /** Seeds CI runs; each runs FAULTS_PER_SEED faults (1,000+ in all). */
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const FAULTS_PER_SEED = 220;
 const INTERVAL = 1_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Fault =
   | "drop"

@@ -15,6 +15,7 @@ import type {
   UnavailableGuild,
   User,
 } from "../../types/objects/mod.ts";
+import { readDispatchEventsReference } from "../_fakes/dispatch_events_reference.ts";
 
 // --- Local type-test helpers (std `@std/testing/types` style) --------------
 
@@ -181,30 +182,8 @@ const ready: GatewayEventMap["READY"] = {
 
 // --- Runtime tests ----------------------------------------------------------
 
-interface DispatchEventRow {
-  name: string;
-  category: string;
-  intents: string[];
-}
-
-const REFERENCE = new URL(
-  "../../../shared/reference/dispatch-events.json",
-  import.meta.url,
-);
-
-async function readReference(): Promise<DispatchEventRow[]> {
-  try {
-    return JSON.parse(await Deno.readTextFile(REFERENCE));
-  } catch (error) {
-    throw new Error(
-      `Cannot read ${REFERENCE.pathname} (run the test with --allow-read)`,
-      { cause: error },
-    );
-  }
-}
-
 Deno.test("GATEWAY_EVENT_NAMES equals dispatch-events.json, in order", async () => {
-  const reference = await readReference();
+  const reference = await readDispatchEventsReference();
   assert.equal(reference.length, 79);
   assert.deepEqual(
     [...GATEWAY_EVENT_NAMES],
