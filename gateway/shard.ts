@@ -69,6 +69,14 @@ const logger = getLogger(["disruption", "gateway", "shard"]);
 const RESUMABLE_CLOSE_CODE = 4000;
 /** Client close code that ends the session (the bot goes offline). */
 const NORMAL_CLOSE_CODE = 1000;
+/** Dispatches per sample of how many go unwanted. */
+const PEEK_SAMPLE_SIZE = 256;
+/**
+ * Peek before parsing while at least this share of dispatches is unwanted: a
+ * peek costs a small fraction of a parse, so below this share it costs more
+ * than the parses it saves (measured by bench/gateway_bench.ts).
+ */
+const PEEK_MIN_UNWANTED_SHARE = 0.2;
 /** Opcodes a user may send through {@linkcode Shard.send}. */
 const COMMAND_OPCODES: ReadonlySet<number> = new Set([
   GatewayOpcode.PresenceUpdate,
@@ -269,6 +277,14 @@ export class Shard {
   #wantsAll = 0;
   /** How many filtered dispatch listeners want each event. */
   #wanted = new Map<string, number>();
+  /**
+   * Whether to peek at a frame before parsing it. Peeking pays only when
+   * enough dispatches are unwanted, so the shard samples the stream and
+   * parses directly while nearly everything is wanted.
+   */
+  #peekFirst = true;
+  #sampled = 0;
+  #sampledUnwanted = 0;
   #readyWaiters: {
     resolve: () => void;
     reject: (error: unknown) => void;
@@ -897,7 +913,7 @@ export class Shard {
       return;
     }
     if (text === null) return;
-    if (this.#wantsAll === 0) {
+    if (this.#wantsAll === 0 && this.#peekFirst) {
       // Filtered listeners only: read op, s and t without parsing the frame,
       // and parse a dispatch only if someone wants it.
       const peek = peekFrame(text);
@@ -1058,6 +1074,7 @@ export class Shard {
       return;
     }
     if (this.#isDuplicate(sequence)) return;
+    this.#sample(this.wants(name));
     this.#sequence = sequence;
     if (name === "READY") {
       const ready = payload.d as ReadySessionData;
@@ -1079,6 +1096,7 @@ export class Shard {
   ): void {
     if (this.#isDuplicate(sequence)) return;
     const wanted = this.#wanted.has(name);
+    this.#sample(wanted);
     let data: unknown;
     if (wanted) {
       try {
@@ -1090,6 +1108,16 @@ export class Shard {
     }
     this.#sequence = sequence;
     this.#deliver(name, sequence, text, data, wanted);
+  }
+
+  /** Count wanted dispatches; every sample decides whether peeking pays. */
+  #sample(wanted: boolean): void {
+    if (!wanted) this.#sampledUnwanted++;
+    if (++this.#sampled < PEEK_SAMPLE_SIZE) return;
+    this.#peekFirst =
+      this.#sampledUnwanted >= this.#sampled * PEEK_MIN_UNWANTED_SHARE;
+    this.#sampled = 0;
+    this.#sampledUnwanted = 0;
   }
 
   /** Within a session, a sequence not above the last one was seen already. */

@@ -388,3 +388,37 @@ Deno.test("Shard rejects bad options with clear errors", async (t) => {
     });
   }
 });
+
+Deno.test("Shard logs through LogTape and never logs the token", async () => {
+  const { configure, reset } = await import("@logtape/logtape");
+  const lines: string[] = [];
+  await configure({
+    sinks: {
+      capture: (record) =>
+        lines.push(
+          `${record.category.join(".")} ${record.level} ${
+            record.message.map((part) =>
+              typeof part === "string" ? part : Deno.inspect(part)
+            ).join("")
+          } ${Deno.inspect(record.properties)}`,
+        ),
+    },
+    loggers: [
+      { category: ["disruption"], sinks: ["capture"], lowestLevel: "debug" },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
+    ],
+  });
+  try {
+    const h = await readyHarness();
+    h.socket().receive({ op: 7, d: null });
+    await h.scheduler.advance(0);
+    hello(h.socket());
+    await h.settle();
+    h.socket().serverClose(4004);
+    assert.ok(lines.some((line) => line.includes("disruption.gateway.shard")));
+    assert.ok(lines.some((line) => /4004/.test(line)));
+    for (const line of lines) assert.ok(!line.includes(TOKEN), line);
+  } finally {
+    await reset();
+  }
+});
