@@ -76,8 +76,9 @@ let tailBad = false;
  * a caller can decide from it whether the frame is worth parsing. It returns
  * `undefined` when it cannot be sure: the text is not a JSON object, `op` is
  * absent or not an integer, `s` is neither a number nor `null`, `t` is
- * neither a string nor `null`, or the frame is malformed where it looked.
- * It never throws.
+ * neither a string nor `null`, one of these keys is written with escapes
+ * (`"\u0074"`; Discord never does that), or the frame is malformed where it
+ * looked. Every other JSON object gets an answer. It never throws.
  *
  * It does not validate the whole frame: for text that is not valid JSON
  * (a truncated frame that still ends in `}`, say) it may return a value.
@@ -105,6 +106,14 @@ let tailBad = false;
  * @returns The frame's `op`, `s` and `t`, or `undefined` when not sure.
  */
 export function peekFrame(text: string): FramePeek | undefined {
+  if (
+    text.charCodeAt(0) === LBRACE && text.charCodeAt(1) === QUOTE &&
+    text.charCodeAt(2) === 0x74 && text.charCodeAt(3) === QUOTE &&
+    text.charCodeAt(4) === COLON
+  ) {
+    const answer = peekDiscordLayout(text);
+    if (answer !== null) return answer;
+  }
   let i = skipWhitespace(text, 0);
   if (text.charCodeAt(i) !== LBRACE) return undefined;
   i = skipWhitespace(text, i + 1);
@@ -112,6 +121,9 @@ export function peekFrame(text: string): FramePeek | undefined {
   let op: number | undefined;
   let s: number | null = null;
   let t: string | null = null;
+  // One bit per key (op 1, s 2, t 4) whose last value so far cannot be
+  // represented.
+  let bad = 0;
   // Where the frame's tail ends (-2: not read yet, -1: not readable), and
   // from where trying the tail again can succeed.
   let tailStart = -2;
@@ -128,11 +140,19 @@ export function peekFrame(text: string): FramePeek | undefined {
     i = skipWhitespace(text, i + 1);
     // Its value.
     if (kind !== OTHER) {
-      if (!readEnvelopeValue(text, i, kind)) return undefined;
-      if (kind === OP) op = valueOp;
-      else if (kind === S) s = valueS;
-      else t = valueT;
-      i = valueEnd;
+      const bit = 1 << (kind - 1);
+      if (readEnvelopeValue(text, i, kind)) {
+        if (kind === OP) op = valueOp;
+        else if (kind === S) s = valueS;
+        else t = valueT;
+        bad &= ~bit;
+        i = valueEnd;
+      } else {
+        // Unless a later key of the same name replaces it.
+        bad |= bit;
+        i = skipValue(text, i);
+        if (i < 0) return undefined;
+      }
     } else {
       const first = text.charCodeAt(i);
       if (
@@ -141,19 +161,9 @@ export function peekFrame(text: string): FramePeek | undefined {
       ) {
         if (tailStart === -2) tailStart = readTail(text);
         if (tailStart > i) {
-          const hit = middleHit(text, i, tailStart);
-          if (hit < 0) {
-            // No key between here and the tail can be op, s or t.
-            if (tailBad) return undefined;
-            if ((tailSeen & 1) !== 0) op = tailOp;
-            if (op === undefined) return undefined;
-            return {
-              op,
-              s: (tailSeen & 2) !== 0 ? tailS : s,
-              t: (tailSeen & 4) !== 0 ? tailT : t,
-            };
-          }
-          tryTailFrom = hit;
+          const answer = answerWithTail(text, i, tailStart, op, s, t, bad);
+          if (answer !== null) return answer;
+          tryTailFrom = middleHitEnd;
         } else {
           tryTailFrom = Infinity;
         }
@@ -167,13 +177,143 @@ export function peekFrame(text: string): FramePeek | undefined {
     if (c === COMMA) {
       i = skipWhitespace(text, i + 1);
     } else if (c === RBRACE) {
-      if (op === undefined) return undefined;
+      if (op === undefined || bad !== 0) return undefined;
       if (skipWhitespace(text, i + 1) !== text.length) return undefined;
       return { op, s, t };
     } else {
       return undefined;
     }
   }
+}
+
+/**
+ * The fast path for the compact layout Discord sends,
+ * `{"t":…,"s":…,"op":…,"d":…}`, with `t` a plain string or null, `s` a
+ * non-negative integer or null and `op` a non-negative integer: straight-line
+ * code without calls. `null` when the frame is not of that layout (or the
+ * text after `d` may repeat a key): the general path decides then.
+ */
+function peekDiscordLayout(text: string): FramePeek | undefined | null {
+  // {"t": was matched by the caller.
+  let i = 5;
+  let c = text.charCodeAt(i);
+  let t: string | null;
+  if (c === QUOTE) {
+    const start = i;
+    for (;;) {
+      c = text.charCodeAt(++i);
+      if (c === QUOTE) break;
+      if (c === BACKSLASH || !(c >= SPACE)) return null;
+    }
+    t = text.slice(start + 1, i++);
+  } else if (isNull(text, i)) {
+    t = null;
+    i += 4;
+  } else {
+    return null;
+  }
+  if (
+    text.charCodeAt(i) !== COMMA || text.charCodeAt(i + 1) !== QUOTE ||
+    text.charCodeAt(i + 2) !== 0x73 || text.charCodeAt(i + 3) !== QUOTE ||
+    text.charCodeAt(i + 4) !== COLON
+  ) {
+    return null;
+  }
+  i += 5;
+  c = text.charCodeAt(i);
+  let s: number | null;
+  if (c === ZERO) {
+    s = 0;
+    i++;
+  } else if (c > ZERO && c <= NINE) {
+    const start = i;
+    let value = c - ZERO;
+    c = text.charCodeAt(++i);
+    while (c >= ZERO && c <= NINE) {
+      value = value * 10 + (c - ZERO);
+      c = text.charCodeAt(++i);
+    }
+    if (i - start > 15) return null; // beyond exact integer arithmetic
+    s = value;
+  } else if (isNull(text, i)) {
+    s = null;
+    i += 4;
+  } else {
+    return null;
+  }
+  if (
+    text.charCodeAt(i) !== COMMA || text.charCodeAt(i + 1) !== QUOTE ||
+    text.charCodeAt(i + 2) !== 0x6f || text.charCodeAt(i + 3) !== 0x70 ||
+    text.charCodeAt(i + 4) !== QUOTE || text.charCodeAt(i + 5) !== COLON
+  ) {
+    return null;
+  }
+  i += 6;
+  c = text.charCodeAt(i);
+  let op: number;
+  if (c === ZERO) {
+    op = 0;
+    i++;
+  } else if (c > ZERO && c <= NINE) {
+    op = c - ZERO;
+    c = text.charCodeAt(++i);
+    while (c >= ZERO && c <= NINE) {
+      op = op * 10 + (c - ZERO);
+      c = text.charCodeAt(++i);
+    }
+    if (op > Number.MAX_SAFE_INTEGER) return null;
+  } else {
+    return null;
+  }
+  if (
+    text.charCodeAt(i) !== COMMA || text.charCodeAt(i + 1) !== QUOTE ||
+    text.charCodeAt(i + 2) !== 0x64 || text.charCodeAt(i + 3) !== QUOTE ||
+    text.charCodeAt(i + 4) !== COLON
+  ) {
+    return null;
+  }
+  i += 5;
+  c = text.charCodeAt(i);
+  if (c === LBRACE || c === LBRACKET) {
+    const tailStart = readTail(text);
+    return tailStart > i
+      ? answerWithTail(text, i, tailStart, op, s, t, 0)
+      : null;
+  }
+  if (
+    isNull(text, i) && text.charCodeAt(i + 4) === RBRACE &&
+    skipWhitespace(text, i + 5) === text.length
+  ) {
+    return { op, s, t };
+  }
+  return null;
+}
+
+/**
+ * The answer once the keys before `start` (the first object or array value)
+ * gave `op`, `s`, `t` and `bad` (see {@link peekFrame}) and
+ * {@link readTail} returned `tailStart`: `null` when the text in between may
+ * hold a key `op`, `s` or `t` (see {@link middleHitEnd}).
+ */
+function answerWithTail(
+  text: string,
+  start: number,
+  tailStart: number,
+  op: number | undefined,
+  s: number | null,
+  t: string | null,
+  bad: number,
+): FramePeek | undefined | null {
+  if (middleHit(text, start, tailStart)) return null;
+  // No key between start and the tail is op, s or t.
+  if (tailBad || (bad & ~tailSeen) !== 0) return undefined;
+  if ((tailSeen & 1) !== 0) op = tailOp;
+  if (op === undefined) return undefined;
+  return {
+    op,
+    s: (tailSeen & 2) !== 0 ? tailS : s,
+    t: (tailSeen & 4) !== 0 ? tailT : t,
+  };
 }
 
 /**
@@ -263,17 +403,23 @@ function readTail(text: string): number {
   }
 }
 
+/** Where the last hit of {@link middleHit} ends: search again after it. */
+let middleHitEnd = 0;
+
 /**
  * Whether `text` from `start` to `end` may hold a key `op`, `s` or `t`,
- * literal or with `\u` escapes (`o` is U+006F, `p` U+0070, `s` U+0073, `t`
- * U+0074). Returns -1 when it cannot, else an index from which a later
- * search can give another answer.
+ * literal or with `\\u` escapes (`o` is U+006F, `p` U+0070, `s` U+0073, `t`
+ * U+0074). When it may, {@link middleHitEnd} tells from where a later search
+ * can give another answer.
  */
-function middleHit(text: string, start: number, end: number): number {
+function middleHit(text: string, start: number, end: number): boolean {
   let k = text.indexOf("\\u00", start);
   while (k >= 0 && k < end) {
     const digit = text.charCodeAt(k + 4);
-    if (digit === 0x36 || digit === 0x37) return k + 6;
+    if (digit === 0x36 || digit === 0x37) {
+      middleHitEnd = k + 6;
+      return true;
+    }
     k = text.indexOf("\\u00", k + 4);
   }
   MAYBE_ENVELOPE_KEY.lastIndex = start;
@@ -281,9 +427,12 @@ function middleHit(text: string, start: number, end: number): number {
     // The match is 6 characters long for "op", else 5.
     const matchEnd = MAYBE_ENVELOPE_KEY.lastIndex;
     const length = text.charCodeAt(matchEnd - 3) === 0x70 ? 6 : 5;
-    if (matchEnd - length < end) return matchEnd;
+    if (matchEnd - length < end) {
+      middleHitEnd = matchEnd;
+      return true;
+    }
   }
-  return -1;
+  return false;
 }
 
 function isScalarChar(c: number): boolean {
@@ -368,16 +517,16 @@ function stringEnd(text: string, start: number): number {
 
 /**
  * The value of the string literal from the quote at `start` to the quote at
- * `end` ({@link plain} when read), or `undefined` when it is not a valid
- * JSON string.
+ * `end` (`isPlain` as {@link plain} said when it was read), or `undefined`
+ * when it is not a valid JSON string.
  */
 function stringValue(
   text: string,
   start: number,
   end: number,
-  plain: boolean,
+  isPlain: boolean,
 ): string | undefined {
-  if (plain) return text.slice(start + 1, end);
+  if (isPlain) return text.slice(start + 1, end);
   try {
     return JSON.parse(text.slice(start, end + 1)) as string;
   } catch {
@@ -386,16 +535,18 @@ function stringValue(
 }
 
 /**
- * Which envelope key the key literal from `start` to `end` (quotes) is,
- * {@link plain} when read.
+ * Which envelope key the key literal from `start` to `end` (quotes) is
+ * (`isPlain` as {@link plain} said when it was read). `op`, `s` or `t` written with escapes is BAD:
+ * V8's `JSON.parse` (in Deno 2.9.6) can misread escaped keys, so only the
+ * caller's own parse can say what it makes of them.
  */
 function keyKind(
   text: string,
   start: number,
   end: number,
-  plain: boolean,
+  isPlain: boolean,
 ): number {
-  if (plain) {
+  if (isPlain) {
     const length = end - start - 1;
     if (length === 1) {
       const c = text.charCodeAt(start + 1);
@@ -410,8 +561,9 @@ function keyKind(
     return OTHER;
   }
   const key = stringValue(text, start, end, false);
-  if (key === undefined) return BAD;
-  return key === "op" ? OP : key === "s" ? S : key === "t" ? T : OTHER;
+  return key === undefined || key === "op" || key === "s" || key === "t"
+    ? BAD
+    : OTHER;
 }
 
 function isNull(text: string, i: number): boolean {
