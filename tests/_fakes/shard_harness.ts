@@ -28,10 +28,14 @@ export interface Harness {
 }
 
 export function createHarness(
-  options: Partial<ShardOptions> & { autoOpen?: boolean } = {},
+  options: Partial<ShardOptions> & {
+    autoOpen?: boolean;
+    /** Record every dispatch (a listener that wants all events). */
+    recordDispatches?: boolean;
+  } = {},
 ): Harness {
   const scheduler = new VirtualScheduler();
-  const { autoOpen, ...shardOptions } = options;
+  const { autoOpen, recordDispatches, ...shardOptions } = options;
   const transport = new FakeTransport({ autoOpen: autoOpen ?? true });
   const shard = new Shard({
     token: TOKEN,
@@ -45,7 +49,9 @@ export function createHarness(
   const dispatches: ShardDispatch[] = [];
   const errors: GatewayError[] = [];
   const states: ShardStatus[] = [];
-  shard.on("dispatch", (event) => dispatches.push(event));
+  if (recordDispatches ?? true) {
+    shard.on("dispatch", (event) => dispatches.push(event));
+  }
   shard.on("error", (error) => errors.push(error));
   shard.on("state", (change) => states.push(change.current));
   return {

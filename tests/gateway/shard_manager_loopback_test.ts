@@ -1,0 +1,207 @@
+// ShardManager end to end over real WebSockets on 127.0.0.1: the default
+// WebSocket transport, the real scheduler, the fake gateway behind a TCP
+// relay. Nothing sleeps: every step awaits an event, with a guard that fails
+// the test instead of hanging when the event never comes.
+import assert from "node:assert/strict";
+import { ShardManager } from "../../gateway/shard_manager.ts";
+import { shardForGuild } from "../../gateway/shard_routing.ts";
+import {
+  FakeGateway,
+  type FakeGatewayEvent,
+} from "../../testing/fake_gateway.ts";
+import type { FakeGatewayServer } from "../../testing/fake_gateway_server.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+
+const TOKEN = "fake-token";
+const AUTHOR = { id: "1300000000000000001", username: "someone" };
+
+/** Fail with `what` if `promise` takes longer than `ms` (a guard, not a wait). */
+async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${ms} ms: ${what}`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Messages seen per shard, with a promise for "this many in total". */
+class Inbox {
+  readonly byShard = new Map<number, number[]>();
+  #total = 0;
+  #waiters: { count: number; resolve: () => void }[] = [];
+
+  add(shardId: number, n: number): void {
+    this.byShard.set(shardId, [...this.byShard.get(shardId) ?? [], n]);
+    this.#total++;
+    this.#waiters = this.#waiters.filter((w) => {
+      if (this.#total < w.count) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  reached(count: number): Promise<void> {
+    if (this.#total >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
+  }
+}
+
+/** Dispatch messages `from` to `to - 1`, message `n` in guild `n % guilds`. */
+function stream(gateway: FakeGateway, from: number, to: number): void {
+  const guilds = gateway.guildIds;
+  for (let n = from; n < to; n++) {
+    gateway.dispatch("MESSAGE_CREATE", {
+      id: String(10_000 + n),
+      channel_id: "1",
+      guild_id: guilds[n % guilds.length]!,
+      author: AUTHOR,
+      content: "",
+    });
+  }
+}
+
+/** Close the manager, then wait until the fake saw every socket go. */
+async function shutdown(
+  manager: ShardManager,
+  gateway: FakeGateway,
+  server: FakeGatewayServer,
+): Promise<void> {
+  await manager.close();
+  while (gateway.connections.length > 0) {
+    await within(
+      gateway.nextEvent((e) => e.type === "close"),
+      5_000,
+      "the client's close frames",
+    );
+  }
+  gateway.close();
+  await server.close();
+}
+
+Deno.test("ShardManager runs 4 shards over loopback WebSockets; a dropped shard resumes without losing events", async () => {
+  const shardCount = 4;
+  const gateway = new FakeGateway({ guilds: 8, maxConcurrency: shardCount });
+  const server = await gateway.serve();
+  const manager = new ShardManager({
+    token: TOKEN,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
+    shardCount,
+    maxConcurrency: shardCount,
+    gatewayUrl: server.url,
+  });
+  const inbox = new Inbox();
+  manager.on("dispatch", (event) => {
+    inbox.add(event.shardId, Number((event.data as { id: string }).id) - 1e4);
+  }, { events: ["MESSAGE_CREATE"] });
+  try {
+    await within(manager.start(), 10_000, "all shards ready");
+    assert.deepEqual(
+      manager.info().map((i) => i.status),
+      Array(shardCount).fill("ready"),
+    );
+    assert.equal(gateway.counters.sessionStarts, shardCount);
+    assert.ok(gateway.allConnections.every((c) => c.kind === "main"));
+
+    stream(gateway, 0, 40);
+    await within(inbox.reached(40), 10_000, "40 messages");
+
+    // Drop shard 1's TCP connection (no close frame) and keep streaming.
+    const resumed = gateway.nextEvent((e) => e.type === "resume");
+    const dropped = manager.shard(1)!.sessionId;
+    assert.equal(gateway.dropConnection({ shardId: 1 }), 1);
+    stream(gateway, 40, 80);
+    const resume = await within(resumed, 10_000, "shard 1's RESUME") as Extract<
+      FakeGatewayEvent,
+      { type: "resume" }
+    >;
+    assert.equal(resume.kind, "resume", "RESUME on the resume URL");
+    assert.equal(resume.outcome, "resumed");
+    assert.equal(resume.sessionId, dropped);
+    // Shard 1 has 2 of the 8 guilds: its 10 of messages 40-79 were held
+    // while it was away and replayed.
+    assert.ok(resume.replayed >= 10, `replayed ${resume.replayed}`);
+    await within(inbox.reached(80), 10_000, "80 messages");
+    stream(gateway, 80, 100);
+    await within(inbox.reached(100), 10_000, "100 messages");
+
+    const guilds = gateway.guildIds;
+    for (let shardId = 0; shardId < shardCount; shardId++) {
+      const want = Array.from({ length: 100 }, (_, n) => n).filter((n) =>
+        shardForGuild(guilds[n % guilds.length]!, shardCount) === shardId
+      );
+      assert.deepEqual(
+        inbox.byShard.get(shardId),
+        want,
+        `shard ${shardId}: every event once, in order`,
+      );
+    }
+    assert.equal(gateway.counters.identifies, shardCount, "no new IDENTIFY");
+    assert.equal(gateway.counters.resumed, 1);
+    assert.ok(manager.info().every((i) => i.status === "ready"));
+  } finally {
+    await shutdown(manager, gateway, server);
+  }
+  assert.ok(manager.info().every((i) => i.status === "closed"));
+  const closes = gateway.log.filter((e) => e.type === "close");
+  assert.deepEqual(
+    closes.filter((e) => e.initiator === "client").map((e) => e.code),
+    Array(shardCount).fill(1000),
+  );
+});
+
+async function readyOverLoopback(
+  shardCount: number,
+  maxConcurrency: number,
+): Promise<number> {
+  const gateway = new FakeGateway({ maxConcurrency });
+  const server = await gateway.serve();
+  const manager = new ShardManager({
+    token: TOKEN,
+    intents: GatewayIntent.Guilds,
+    shardCount,
+    maxConcurrency,
+    gatewayUrl: server.url,
+  });
+  try {
+    const started = performance.now();
+    const guard = 5_000 * Math.ceil(shardCount / maxConcurrency) + 10_000;
+    await within(manager.start(), guard, `${shardCount} shards ready`);
+    const elapsed = performance.now() - started;
+    assert.equal(
+      gateway.log.filter((e) => e.type === "invalid-session").length,
+      0,
+    );
+    assert.equal(gateway.counters.sessionStarts, shardCount);
+    return elapsed;
+  } finally {
+    await shutdown(manager, gateway, server);
+  }
+}
+
+Deno.test("ShardManager: wall-clock time for 16 shards to become ready over loopback", async () => {
+  const mc16 = await readyOverLoopback(16, 16);
+  let line = `16 shards ready over loopback: mc=16 ${mc16.toFixed(1)} ms`;
+  // max_concurrency 1 takes 75 s of real time: opt in with
+  // DISRUPTION_LOOPBACK_MC1=1.
+  if (Deno.env.get("DISRUPTION_LOOPBACK_MC1") === "1") {
+    const mc1 = await readyOverLoopback(16, 1);
+    assert.ok(mc1 >= 75_000);
+    line += `, mc=1 ${mc1.toFixed(1)} ms`;
+  }
+  // deno-lint-ignore no-console
+  console.log(`${line} (wall clock)`);
+  assert.ok(mc16 < 5_000, "no shard waited for a second identify window");
+});
