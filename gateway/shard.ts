@@ -258,6 +258,8 @@ export class Shard {
   #failedResumes = 0;
 
   #queue: QueuedCommand[] = [];
+  /** Aborted when the shard stops; ends what runs on top of it. */
+  #lifetime = new AbortController();
   #pumpTimer: TimerId | undefined;
 
   #listeners: {
@@ -475,6 +477,7 @@ export class Shard {
     });
     if (this.#status === "ready") this.#settleReady();
     else if (this.#status === "idle" || this.#status === "closed") {
+      if (this.#lifetime.signal.aborted) this.#lifetime = new AbortController();
       this.#failedAttempts = 0;
       this.#open();
     }
@@ -574,7 +577,11 @@ export class Shard {
     options: MemberRequestOptions = {},
   ): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
     const command = requestGuildMembersCommand(data);
-    return requestGuildMemberChunks(this, command.d, options);
+    // The request ends with the shard, not with its 30 s timeout.
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, this.#lifetime.signal])
+      : this.#lifetime.signal;
+    return requestGuildMemberChunks(this, command.d, { ...options, signal });
   }
 
   /**
@@ -830,6 +837,7 @@ export class Shard {
 
   /** Enter `closed` for good: no timers, no queue, waiters rejected. */
   #stop(reason: GatewayError): void {
+    this.#lifetime.abort(reason);
     if (this.#reconnectTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#reconnectTimer);
       this.#reconnectTimer = undefined;

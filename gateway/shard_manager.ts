@@ -9,6 +9,7 @@ import {
   MemoryIdentifyQueue,
   type SessionStartLimit,
 } from "./identify_queue.ts";
+import { GatewayError } from "./errors.ts";
 import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
 import {
   isSessionUsable,
@@ -27,6 +28,7 @@ import type { ShardOptions } from "./shard_options.ts";
 import type { ShardStatus } from "./shard_state.ts";
 import { shardForGuild } from "./shard_routing.ts";
 import type { MemberRequestOptions } from "./member_request.ts";
+import { requestSoundboardSoundsCommand } from "./gateway_commands.ts";
 import type {
   GatewayCommand,
   RequestChannelInfoData,
@@ -146,6 +148,8 @@ export class ShardManager {
   #saveTimer: TimerId | undefined;
   #saving: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Bumped by start() and close(), so a start() overtaken by close() stops. */
+  #generation = 0;
 
   /**
    * Create the shards; nothing connects until {@linkcode ShardManager.start}.
@@ -282,6 +286,10 @@ export class ShardManager {
     let offState: (() => void) | undefined;
     return new ReadableStream<ShardDispatch>({
       start: (controller) => {
+        if (this.#closed && this.#allClosed()) {
+          controller.close(); // Nothing will ever come.
+          return;
+        }
         off = this.on("dispatch", (event) => controller.enqueue(event));
         offState = this.on("state", () => {
           if (!this.#allClosed()) return;
@@ -303,16 +311,29 @@ export class ShardManager {
    * saving sessions on a timer.
    *
    * @returns A promise that resolves when every shard is ready, and rejects
-   * with the first shard's {@linkcode GatewayError} if one stops for good.
+   * with the first shard's {@linkcode GatewayError} if one stops for good
+   * (`shard_closed` when {@linkcode ShardManager.close} is called first).
    */
   async start(): Promise<void> {
     this.#closed = false;
+    const generation = ++this.#generation;
     if (this.#store) {
-      const now = this.#scheduler.now();
       const saved = await this.#store.loadAll();
+      if (generation !== this.#generation) {
+        // close() ran while the sessions were loading: connecting now would
+        // leave shards running after the caller closed the manager.
+        throw new GatewayError(
+          "shard_closed",
+          "The shard manager was closed before it started",
+        );
+      }
+      const now = this.#scheduler.now();
       for (const session of saved) {
         const shard = this.#shards.get(session.shardId);
-        if (!shard) continue;
+        // A running shard (start() called again) keeps its live session.
+        if (!shard || (shard.status !== "idle" && shard.status !== "closed")) {
+          continue;
+        }
         if (isSessionUsable(session, { shardCount: this.#shardCount, now })) {
           shard.restore({
             sessionId: session.sessionId,
@@ -326,7 +347,8 @@ export class ShardManager {
           );
         }
       }
-      this.#scheduleSave();
+      // One timer however often start() is called.
+      if (this.#saveTimer === undefined) this.#scheduleSave();
     }
     await Promise.all(
       [...this.#shards.values()].map((shard) => shard.connect()),
@@ -339,10 +361,12 @@ export class ShardManager {
    * @param shardId The shard.
    * @param command The command.
    * @returns A promise that resolves when the frame is written.
-   * @throws {RangeError} When this manager does not run the shard.
+   * @throws {RangeError} (as a rejection) When this manager does not run the
+   * shard; the shard's own errors otherwise (see `Shard.send`).
    */
-  send(shardId: number, command: GatewayCommand): Promise<void> {
-    return this.#require(shardId).send(command);
+  async send(shardId: number, command: GatewayCommand): Promise<void> {
+    // async: a bad shard ID rejects like every other failure of a send.
+    await this.#require(shardId).send(command);
   }
 
   /**
@@ -351,9 +375,12 @@ export class ShardManager {
    * @param guildId The guild.
    * @param command The command.
    * @returns A promise that resolves when the frame is written.
+   * @throws {TypeError} (as a rejection) When `guildId` is not a snowflake.
+   * @throws {RangeError} (as a rejection) When this manager does not run the
+   * guild's shard.
    */
-  sendToGuild(guildId: string, command: GatewayCommand): Promise<void> {
-    return this.send(this.shardIdForGuild(guildId), command);
+  async sendToGuild(guildId: string, command: GatewayCommand): Promise<void> {
+    await this.send(this.shardIdForGuild(guildId), command);
   }
 
   /**
@@ -373,9 +400,12 @@ export class ShardManager {
    *
    * @param data The voice state.
    * @returns A promise that resolves when the frame is written.
+   * @throws {TypeError} (as a rejection) For malformed arguments.
+   * @throws {RangeError} (as a rejection) When this manager does not run the
+   * guild's shard.
    */
-  updateVoiceState(data: UpdateVoiceStateData): Promise<void> {
-    return this.#forGuild(data.guild_id).updateVoiceState(data);
+  async updateVoiceState(data: UpdateVoiceStateData): Promise<void> {
+    await this.#forGuild(data?.guild_id).updateVoiceState(data);
   }
 
   /**
@@ -383,13 +413,26 @@ export class ShardManager {
    *
    * @param data The request.
    * @param options Timeout and cancellation.
-   * @returns The reply's chunks, in order.
+   * @returns The reply's chunks, in order; iterating fails with a
+   * {@linkcode GatewayError}: `timeout` when the reply stops coming,
+   * `shard_closed` when the shard closes first.
+   * @throws {TypeError} For malformed arguments.
+   * @throws {RangeError} When this manager does not run the guild's shard.
    */
   requestGuildMembers(
     data: RequestGuildMembersData,
     options: MemberRequestOptions = {},
   ): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
-    return this.#forGuild(data.guild_id).requestGuildMembers(data, options);
+    const shard = this.#forGuild(data?.guild_id);
+    // When the shard closes the reply can no longer come: end the request
+    // then, instead of leaving it (and its timer) to run into the timeout.
+    const closed = new AbortController();
+    const signal = options.signal === undefined
+      ? closed.signal
+      : AbortSignal.any([options.signal, closed.signal]);
+    // Validates the request now, like Shard.requestGuildMembers.
+    const chunks = shard.requestGuildMembers(data, { ...options, signal });
+    return untilShardCloses(shard, chunks, closed);
   }
 
   /**
@@ -397,18 +440,24 @@ export class ShardManager {
    *
    * @param data The guilds.
    * @returns A promise that resolves when every frame is written.
+   * @throws {TypeError} (as a rejection) For malformed arguments.
+   * @throws {RangeError} (as a rejection) When `guild_ids` is empty or this
+   * manager does not run the shard of one of them; nothing is sent then.
    */
   async requestSoundboardSounds(
     data: RequestSoundboardSoundsData,
   ): Promise<void> {
-    const byShard = new Map<number, string[]>();
-    for (const guildId of data.guild_ids) {
-      const id = this.shardIdForGuild(guildId);
-      byShard.set(id, [...byShard.get(id) ?? [], guildId]);
+    // Validate the whole request first: an empty or malformed list must fail
+    // here, not turn into zero frames that resolve quietly.
+    const { d } = requestSoundboardSoundsCommand(data);
+    const byShard = new Map<Shard, string[]>();
+    for (const guildId of d.guild_ids) {
+      const shard = this.#forGuild(guildId);
+      byShard.set(shard, [...byShard.get(shard) ?? [], guildId]);
     }
     await Promise.all(
-      [...byShard].map(([id, guildIds]) =>
-        this.#require(id).requestSoundboardSounds({ guild_ids: guildIds })
+      [...byShard].map(([shard, guildIds]) =>
+        shard.requestSoundboardSounds({ guild_ids: guildIds })
       ),
     );
   }
@@ -418,9 +467,12 @@ export class ShardManager {
    *
    * @param data The guild and fields.
    * @returns A promise that resolves when the frame is written.
+   * @throws {TypeError} (as a rejection) For malformed arguments.
+   * @throws {RangeError} (as a rejection) When `fields` is empty or this
+   * manager does not run the guild's shard.
    */
-  requestChannelInfo(data: RequestChannelInfoData): Promise<void> {
-    return this.#forGuild(data.guild_id).requestChannelInfo(data);
+  async requestChannelInfo(data: RequestChannelInfoData): Promise<void> {
+    await this.#forGuild(data?.guild_id).requestChannelInfo(data);
   }
 
   /**
@@ -462,6 +514,7 @@ export class ShardManager {
    */
   async close(options: ShardManagerCloseOptions = {}): Promise<void> {
     this.#closed = true;
+    this.#generation++;
     if (this.#saveTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#saveTimer);
       this.#saveTimer = undefined;
@@ -513,5 +566,28 @@ export class ShardManager {
       );
     }
     return shard;
+  }
+}
+
+/** Yield `chunks`, aborting `closed` if the shard closes meanwhile. */
+async function* untilShardCloses(
+  shard: Shard,
+  chunks: AsyncGenerator<GuildMembersChunkDispatch, void, undefined>,
+  closed: AbortController,
+): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
+  const off = shard.on("state", ({ current }) => {
+    if (current !== "closed") return;
+    closed.abort(
+      new GatewayError(
+        "shard_closed",
+        `Shard ${shard.id} closed before the members request was answered`,
+        { shardId: shard.id },
+      ),
+    );
+  });
+  try {
+    yield* chunks;
+  } finally {
+    off();
   }
 }

@@ -500,3 +500,36 @@ Deno.test("requestGuildMemberChunks works with any shard-like object", async () 
   assert.equal(listener, undefined, "unsubscribed at the end");
   assert.equal(scheduler.pending, 0);
 });
+
+Deno.test("A members request on a shard ends when the shard closes", async () => {
+  const { VirtualScheduler } = await import(
+    "../../testing/virtual_scheduler.ts"
+  );
+  const { FakeGateway } = await import("../../testing/fake_gateway.ts");
+  const { Shard } = await import("../../gateway/shard.ts");
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, guilds: 1 });
+  const shard = new Shard({
+    token: "fake-token",
+    intents: 1,
+    transport: gateway.transport,
+    scheduler,
+  });
+  const ready = shard.connect();
+  await scheduler.advance(0);
+  await ready;
+  gateway.close(); // nobody will answer
+  await scheduler.advance(0);
+  const chunks = shard.requestGuildMembers({
+    guild_id: gateway.guildIds[0]!,
+    query: "",
+    limit: 0,
+  });
+  const next = chunks.next();
+  await shard.close();
+  await assert.rejects(
+    next,
+    (error: Error & { kind?: string }) => error.kind === "shard_closed",
+  );
+  assert.equal(scheduler.pending, 0);
+});

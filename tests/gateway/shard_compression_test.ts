@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { GatewayError } from "../../gateway/errors.ts";
 import type { TransportCompression } from "../../gateway/inflater.ts";
 import { Shard, type ShardDispatch } from "../../gateway/shard.ts";
-import type { Transport } from "../../gateway/transport.ts";
+import { type Transport, webSocketTransport } from "../../gateway/transport.ts";
 import {
   FakeGateway,
   type FakeGatewayOptions,
@@ -28,7 +28,16 @@ const FOUR_MIB = 4 * 1024 * 1024;
  * has the reserved type 3 too.
  */
 const GARBAGE: Record<Codec, Uint8Array> = {
-  "zlib-stream": new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0xff, 0xff]),
+  "zlib-stream": new Uint8Array([
+    0xde,
+    0xad,
+    0xbe,
+    0xef,
+    0x00,
+    0x00,
+    0xff,
+    0xff,
+  ]),
   "zstd-stream": new Uint8Array([0x06, 0x00, 0x00, 0xde, 0xad, 0xbe, 0xef]),
 };
 
@@ -46,7 +55,10 @@ function bigPayload(bytes: number): { members: unknown[] } {
   let size = 0;
   while (size < bytes) {
     const member = {
-      user: { id: String(10n ** 17n + BigInt(members.length)), username: word(24) },
+      user: {
+        id: String(10n ** 17n + BigInt(members.length)),
+        username: word(24),
+      },
       nick: word(16),
       roles: [word(18), word(18)],
     };
@@ -123,7 +135,7 @@ function inProcess(
     counts,
     dispatches,
     errors,
-    post(from, to) {
+    post(from, to): void {
       for (let n = from; n <= to; n++) {
         gateway.dispatch("MESSAGE_CREATE", {
           id: String(1_000 + n),
@@ -134,11 +146,11 @@ function inProcess(
       }
     },
     contents: () => contentsOf(dispatches),
-    async until(done, what) {
+    async until(done, what): Promise<void> {
       for (let i = 0; i < 100 && !done(); i++) await scheduler.advance(0);
       assert.ok(done(), `expected ${what}`);
     },
-    async teardown() {
+    async teardown(): Promise<void> {
       await shard.close();
       gateway.close();
       await scheduler.flushMicrotasks();
@@ -331,9 +343,7 @@ for (const codec of CODECS) {
       zlibFrameParts: codec === "zlib-stream" ? 3 : 1,
     });
     const server = await serveFakeGateway(gateway);
-    const counts = countingTransport(
-      (await import("../../gateway/transport.ts")).webSocketTransport,
-    );
+    const counts = countingTransport(webSocketTransport);
     const shard = new Shard({
       token: TOKEN,
       intents: INTENTS,

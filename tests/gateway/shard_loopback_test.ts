@@ -114,7 +114,7 @@ async function setup(): Promise<Setup> {
     server,
     shard,
     recorder,
-    post(from, to) {
+    post(from, to): void {
       for (let n = from; n <= to; n++) {
         gateway.dispatch("MESSAGE_CREATE", {
           id: String(1_000 + n),
@@ -124,7 +124,7 @@ async function setup(): Promise<Setup> {
         });
       }
     },
-    received(n) {
+    received(n): Promise<void> {
       return recorder.waitFor(
         (event) =>
           event.name === "MESSAGE_CREATE" &&
@@ -133,7 +133,7 @@ async function setup(): Promise<Setup> {
         0,
       );
     },
-    async teardown() {
+    async teardown(): Promise<void> {
       await shard.close();
       gateway.close();
       await server.close();
@@ -160,51 +160,61 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
   const s = await setup();
   const { gateway, server, shard, recorder } = s;
   try {
-    await t.step("READY over a real socket, then a numbered stream", async () => {
-      await within(shard.connect(), "READY");
-      assert.equal(shard.status, "ready");
-      assert.equal(recorder.dispatches[0]!.name, "READY");
-      assert.equal(shard.resumeUrl, server.resumeUrl);
-      await recorder.waitFor((e) => e.name === "GUILD_CREATE", "GUILD_CREATE", 0);
-      s.post(1, 20);
-      await s.received(20);
-      assert.deepEqual(recorder.contents(), range(1, 20));
-      assert.equal(typeof shard.latency, "number", "the heartbeat was ACKed");
-      assert.equal(entries(gateway, "identify").length, 1);
-      assert.equal(gateway.allConnections[0]!.kind, "main");
-    });
+    await t.step(
+      "READY over a real socket, then a numbered stream",
+      async () => {
+        await within(shard.connect(), "READY");
+        assert.equal(shard.status, "ready");
+        assert.equal(recorder.dispatches[0]!.name, "READY");
+        assert.equal(shard.resumeUrl, server.resumeUrl);
+        await recorder.waitFor(
+          (e) => e.name === "GUILD_CREATE",
+          "GUILD_CREATE",
+          0,
+        );
+        s.post(1, 20);
+        await s.received(20);
+        assert.deepEqual(recorder.contents(), range(1, 20));
+        assert.equal(typeof shard.latency, "number", "the heartbeat was ACKed");
+        assert.equal(entries(gateway, "identify").length, 1);
+        assert.equal(gateway.allConnections[0]!.kind, "main");
+      },
+    );
 
-    await t.step("a TCP drop without a close frame: events sent while down are replayed on the resume URL", async () => {
-      const before = gateway.counters.connections;
-      assert.equal(gateway.dropConnection(), 1);
-      // The session is resumable on the server; these are held for replay.
-      s.post(21, 30);
-      await recorder.waitFor((e) => e.name === "RESUMED", "RESUMED");
-      await s.received(30);
-      assert.equal(gateway.counters.connections, before + 1);
-      const dropped = gateway.allConnections[before - 1]!;
-      assert.equal(dropped.closeCode, 1006);
-      assert.equal(dropped.closedBy, "server");
-      const resumes = entries(gateway, "resume");
-      assert.equal(resumes.length, 1);
-      assert.equal(resumes[0]!.kind, "resume");
-      assert.equal(resumes[0]!.outcome, "resumed");
-      assert.equal(resumes[0]!.replayed, 10);
-      assert.equal(gateway.connections[0]!.kind, "resume");
-      assert.ok(
-        gateway.connections[0]!.url.startsWith(server.resumeUrl),
-        gateway.connections[0]!.url,
-      );
-      assert.deepEqual(recorder.contents(), range(1, 30));
-      assert.deepEqual(recorder.states.slice(-5), [
-        "reconnecting",
-        "connecting",
-        "waiting_for_hello",
-        "resuming",
-        "ready",
-      ]);
-      assert.equal(shard.status, "ready");
-    });
+    await t.step(
+      "a TCP drop without a close frame: events sent while down are replayed on the resume URL",
+      async () => {
+        const before = gateway.counters.connections;
+        assert.equal(gateway.dropConnection(), 1);
+        // The session is resumable on the server; these are held for replay.
+        s.post(21, 30);
+        await recorder.waitFor((e) => e.name === "RESUMED", "RESUMED");
+        await s.received(30);
+        assert.equal(gateway.counters.connections, before + 1);
+        const dropped = gateway.allConnections[before - 1]!;
+        assert.equal(dropped.closeCode, 1006);
+        assert.equal(dropped.closedBy, "server");
+        const resumes = entries(gateway, "resume");
+        assert.equal(resumes.length, 1);
+        assert.equal(resumes[0]!.kind, "resume");
+        assert.equal(resumes[0]!.outcome, "resumed");
+        assert.equal(resumes[0]!.replayed, 10);
+        assert.equal(gateway.connections[0]!.kind, "resume");
+        assert.ok(
+          gateway.connections[0]!.url.startsWith(server.resumeUrl),
+          gateway.connections[0]!.url,
+        );
+        assert.deepEqual(recorder.contents(), range(1, 30));
+        assert.deepEqual(recorder.states.slice(-5), [
+          "reconnecting",
+          "connecting",
+          "waiting_for_hello",
+          "resuming",
+          "ready",
+        ]);
+        assert.equal(shard.status, "ready");
+      },
+    );
 
     await t.step("a server close 4000 resumes", async () => {
       const resumed = recorder.resumedCount();
@@ -220,20 +230,23 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
       assert.deepEqual(recorder.contents(), range(1, 35));
     });
 
-    await t.step("op 7 with the client closing first: events after op 7 on the old socket come back by replay", async () => {
-      const closes = entries(gateway, "close").length;
-      assert.equal(gateway.reconnect(), 1);
-      // Sent on the old socket after op 7; the shard has stopped reading it.
-      s.post(36, 40);
-      await recorder.waitFor((e) => e.name === "RESUMED", "RESUMED");
-      await s.received(40);
-      const close = entries(gateway, "close")[closes]!;
-      assert.equal(close.initiator, "client");
-      assert.equal(close.code, 4000, "a resumable client close");
-      assert.equal(close.sessionResumable, true);
-      assert.equal(entries(gateway, "resume").at(-1)!.kind, "resume");
-      assert.deepEqual(recorder.contents(), range(1, 40));
-    });
+    await t.step(
+      "op 7 with the client closing first: events after op 7 on the old socket come back by replay",
+      async () => {
+        const closes = entries(gateway, "close").length;
+        assert.equal(gateway.reconnect(), 1);
+        // Sent on the old socket after op 7; the shard has stopped reading it.
+        s.post(36, 40);
+        await recorder.waitFor((e) => e.name === "RESUMED", "RESUMED");
+        await s.received(40);
+        const close = entries(gateway, "close")[closes]!;
+        assert.equal(close.initiator, "client");
+        assert.equal(close.code, 4000, "a resumable client close");
+        assert.equal(close.sessionResumable, true);
+        assert.equal(entries(gateway, "resume").at(-1)!.kind, "resume");
+        assert.deepEqual(recorder.contents(), range(1, 40));
+      },
+    );
 
     await t.step("op 7 followed at once by the server's close", async () => {
       assert.equal(gateway.reconnect({ closeAfter: 0 }), 1);
@@ -252,39 +265,45 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
       assert.deepEqual(recorder.contents(), range(1, 50));
     });
 
-    await t.step("exactly once, in order, with one IDENTIFY for the whole run", () => {
-      const sequences = recorder.dispatches.map((e) => e.sequence);
-      assert.deepEqual(
-        sequences,
-        [...sequences].sort((a, b) => a - b),
-        "sequences ascend",
-      );
-      assert.equal(new Set(sequences).size, sequences.length, "no repeats");
-      assert.equal(
-        sequences.at(-1)! - sequences[0]! + 1,
-        sequences.length,
-        "no gaps",
-      );
-      assert.equal(gateway.counters.identifies, 1);
-      assert.equal(gateway.counters.resumed, 5);
-      assert.equal(recorder.resumedCount(), 5);
-      assert.equal(
-        entries(gateway, "resume").every((r) => r.kind === "resume"),
-        true,
-      );
-      assert.deepEqual(recorder.errors, []);
-    });
+    await t.step(
+      "exactly once, in order, with one IDENTIFY for the whole run",
+      () => {
+        const sequences = recorder.dispatches.map((e) => e.sequence);
+        assert.deepEqual(
+          sequences,
+          [...sequences].sort((a, b) => a - b),
+          "sequences ascend",
+        );
+        assert.equal(new Set(sequences).size, sequences.length, "no repeats");
+        assert.equal(
+          sequences.at(-1)! - sequences[0]! + 1,
+          sequences.length,
+          "no gaps",
+        );
+        assert.equal(gateway.counters.identifies, 1);
+        assert.equal(gateway.counters.resumed, 5);
+        assert.equal(recorder.resumedCount(), 5);
+        assert.equal(
+          entries(gateway, "resume").every((r) => r.kind === "resume"),
+          true,
+        );
+        assert.deepEqual(recorder.errors, []);
+      },
+    );
 
-    await t.step("close() ends the session with 1000 and leaves no socket", async () => {
-      const closed = gateway.nextEvent((e) => e.type === "close");
-      await shard.close();
-      assert.equal(shard.status, "closed");
-      const event = await within(closed, "the server to see the close");
-      assert.equal(event.type === "close" && event.code, 1000);
-      assert.equal(event.type === "close" && event.initiator, "client");
-      assert.equal(gateway.connections.length, 0);
-      assert.equal(gateway.sessions[0]!.state, "invalidated");
-    });
+    await t.step(
+      "close() ends the session with 1000 and leaves no socket",
+      async () => {
+        const closed = gateway.nextEvent((e) => e.type === "close");
+        await shard.close();
+        assert.equal(shard.status, "closed");
+        const event = await within(closed, "the server to see the close");
+        assert.equal(event.type === "close" && event.code, 1000);
+        assert.equal(event.type === "close" && event.initiator, "client");
+        assert.equal(gateway.connections.length, 0);
+        assert.equal(gateway.sessions[0]!.state, "invalidated");
+      },
+    );
   } finally {
     await s.teardown();
   }
