@@ -229,7 +229,7 @@ export class FakeDiscord {
   /** What a `Client` needs to reach this fake; spread it into the options. */
   get clientOptions(): FakeDiscordClientOptions {
     const options: FakeDiscordClientOptions = this.#restServer
-      ? { restBaseUrl: `${this.#restServer.url}/api/v10` }
+      ? { restBaseUrl: this.#restServer.url }
       : { transport: this.gateway.transport, fetch: this.rest.fetch };
     if (this.#scheduler !== realScheduler) options.scheduler = this.#scheduler;
     return options;
