@@ -3,11 +3,14 @@ import { demoAgainstFake } from "../../examples/demo.ts";
 
 Deno.test("The demo shows a pong and a resume with every event exactly once", async () => {
   const lines: string[] = [];
+  // deno-lint-ignore no-console
   const log = console.log;
+  // deno-lint-ignore no-console
   console.log = (...parts: unknown[]) => void lines.push(parts.join(" "));
   try {
     await demoAgainstFake();
   } finally {
+    // deno-lint-ignore no-console
     console.log = log;
   }
   const text = lines.join("\n");

@@ -3,6 +3,7 @@ import type { RawShardDispatch } from "../../gateway/shard.ts";
 import {
   createHarness,
   dispatch,
+  type Harness,
   hello,
   ready,
 } from "../_fakes/shard_harness.ts";
@@ -12,7 +13,9 @@ function badData(s: number, t: string): string {
   return `{"t":"${t}","s":${s},"op":0,"d":{"id":}}`;
 }
 
-async function filteredHarness(events: string[]) {
+async function filteredHarness(
+  events: string[],
+): Promise<Harness & { delivered: string[] }> {
   const h = createHarness({ recordDispatches: false });
   const delivered: string[] = [];
   h.shard.on(
