@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- the demo prints what happens.
 /**
  * The demo: `deno task demo`.
  *

@@ -46,10 +46,7 @@ import {
   type ShardManagerCloseOptions,
   shardsForProcess,
 } from "@disruption/disruption/gateway";
-import {
-  RestClient,
-  type RestClientOptions,
-} from "@disruption/disruption/rest";
+import {} from "@disruption/disruption/rest";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import {
   type GatewayEventMap,
@@ -192,7 +189,7 @@ export async function runShardedBot(
       "Cannot run the sharded bot as 'token' is missing: pass it or set DISCORD_TOKEN",
     );
   }
-  const client = await createClient(token, clientOptions, {
+  const client = createClient(token, clientOptions, {
     processIndex,
     processCount,
     log,
@@ -224,50 +221,39 @@ export async function runShardedBot(
 
 /**
  * The client: all recommended shards, or, when several processes share the
- * bot, this process's share of them (which needs the count first).
+ * bot, this process's share of them.
  */
-async function createClient(
+function createClient(
   token: string,
   options: Omit<ClientOptions, "intents" | "token" | "shards" | "shardIds">,
   split: { processIndex: number; processCount: number; log: Log },
-): Promise<Client> {
-  if (split.processCount === 1 && split.processIndex === 0) {
-    return new Client({
-      ...options,
-      token,
-      intents: SHARDED_BOT_INTENTS,
-      shards: "recommended",
-    });
-  }
-  const restOptions: RestClientOptions = { token };
-  if (options.restBaseUrl) restOptions.baseUrl = options.restBaseUrl;
-  if (options.fetch) restOptions.fetch = options.fetch;
-  if (options.scheduler) restOptions.scheduler = options.scheduler;
-  const rest = options.rest ?? new RestClient(restOptions);
-  const gateway = await rest.getGatewayBot();
-  const shardIds = shardsForProcess(
-    gateway.shards,
-    split.processIndex,
-    split.processCount,
-    { maxConcurrency: gateway.session_start_limit.max_concurrency },
-  );
-  if (shardIds.length === 0) {
-    throw new RangeError(
-      `Cannot run the sharded bot as process ${split.processIndex} of ${split.processCount} gets no shard of ${gateway.shards}`,
-    );
-  }
-  split.log(
-    `process ${split.processIndex} of ${split.processCount} runs shards ${
-      shardIds.join(", ")
-    } of ${gateway.shards}`,
-  );
+): Client {
   return new Client({
     ...options,
-    rest,
     token,
     intents: SHARDED_BOT_INTENTS,
-    shards: gateway.shards,
-    shardIds,
+    shards: "recommended",
+    // Which shards are ours depends on the recommended count, known only
+    // once the client asked GET /gateway/bot.
+    shardIds: (shardCount, maxConcurrency) => {
+      const ids = shardsForProcess(
+        shardCount,
+        split.processIndex,
+        split.processCount,
+        { maxConcurrency },
+      );
+      if (ids.length === 0) {
+        throw new RangeError(
+          `Cannot run the sharded bot as process ${split.processIndex} of ${split.processCount} gets no shard of ${shardCount}`,
+        );
+      }
+      split.log(
+        `process ${split.processIndex} of ${split.processCount} runs shards ${
+          ids.join(", ")
+        } of ${shardCount}`,
+      );
+      return ids;
+    },
   });
 }
 

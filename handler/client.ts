@@ -59,11 +59,15 @@ export interface ClientOptions {
    */
   shards?: number | "recommended";
   /**
-   * The shards this process runs (see `shardsForProcess`).
+   * The shards this process runs: a list, or a function of the total shard
+   * count and `max_concurrency` (known only after GET /gateway/bot), e.g.
+   * `(count, maxConcurrency) => shardsForProcess(count, 0, 2, { maxConcurrency })`.
    *
    * @default {all of them}
    */
-  shardIds?: readonly number[];
+  shardIds?:
+    | readonly number[]
+    | ((shardCount: number, maxConcurrency: number) => readonly number[]);
   /**
    * The gateway URL. When given, GET /gateway/bot is not called (so the
    * identify budget it reports is not known).
@@ -354,8 +358,15 @@ export class Client {
       gatewayUrl,
       shardCount,
     };
+    if (typeof options.shardIds === "function") {
+      managerOptions.shardIds = options.shardIds(
+        shardCount,
+        sessionStartLimit?.max_concurrency ?? 1,
+      );
+    } else if (options.shardIds !== undefined) {
+      managerOptions.shardIds = options.shardIds;
+    }
     const optional = [
-      "shardIds",
       "compress",
       "presence",
       "largeThreshold",
