@@ -638,7 +638,9 @@ export class Shard {
    * commands with `shard_closed`.
    *
    * @param options Whether to keep the session resumable.
-   * @returns A promise that resolves once the shard is closed.
+   * @returns A promise that resolves once the shard has stopped: no timer is
+   * left and no event will be delivered. The socket's close handshake
+   * finishes in the background.
    */
   close(options: ShardCloseOptions = {}): Promise<void> {
     if (this.#status === "closed" && !this.#connection) {
