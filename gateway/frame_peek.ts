@@ -83,12 +83,16 @@ let tailBad = false;
  * It does not validate the whole frame: for text that is not valid JSON
  * (a truncated frame that still ends in `}`, say) it may return a value.
  *
- * How: the keys before the first object or array value (Discord sends `t`,
- * `s` and `op` before `d`) are read from the front, the keys after the last
- * one from the back, and one native search of the text in between makes sure
- * no key there is `op`, `s` or `t`; so `d` is never walked. Only when that
- * search finds a candidate (a nested key `"t"`, say) are the values in
- * between walked, brackets counted and strings skipped.
+ * How: Discord's compact layout `{"t":…,"s":…,"op":…,"d":…}` is read
+ * from the front and `d` is never looked at; a top-level key repeated after
+ * `d` is the one case this does not detect (RFC 8259 leaves repeated names'
+ * meaning unpredictable; Discord never sends them). Any other layout is
+ * answered exactly as `JSON.parse` would, repeats included: the keys before
+ * the first object or array value are read from the front, the keys after
+ * the last one from the back, and one native search of the text in between
+ * makes sure no key there is `op`, `s` or `t`. Only when that search finds a
+ * candidate (a nested key `"t"`, say) are the values in between walked,
+ * brackets counted and strings skipped.
  *
  * @example Usage
  * ```ts
@@ -274,11 +278,14 @@ function peekDiscordLayout(text: string): FramePeek | undefined | null {
   }
   i += 5;
   c = text.charCodeAt(i);
+  // Discord's own layout, `{"t":…,"s":…,"op":…,"d":{…}}`: the envelope is
+  // read and `d` is not scanned. The one thing this cannot see is a repeated
+  // top-level key after `d`; RFC 8259 (section 4) leaves the meaning of
+  // repeated names unpredictable, Discord's encoder never writes them, and
+  // scanning `d` for them would cost most of what the peek saves.
   if (c === LBRACE || c === LBRACKET) {
-    const tailStart = readTail(text);
-    return tailStart > i
-      ? answerWithTail(text, i, tailStart, op, s, t, 0)
-      : null;
+    // A frame cut short (not ending in `}`) is left to JSON.parse.
+    return text.charCodeAt(text.length - 1) === RBRACE ? { op, s, t } : null;
   }
   if (
     isNull(text, i) && text.charCodeAt(i + 4) === RBRACE &&
