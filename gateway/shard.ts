@@ -71,6 +71,8 @@ const RESUMABLE_CLOSE_CODE = 4000;
 const NORMAL_CLOSE_CODE = 1000;
 /** Dispatches per sample of how many go unwanted. */
 const PEEK_SAMPLE_SIZE = 256;
+/** While parsing first, one sample is taken per this many dispatches. */
+const PEEK_SAMPLE_PERIOD = 4096;
 /**
  * Peek before parsing while at least this share of dispatches is unwanted: a
  * peek costs a small fraction of a parse, so below this share it costs more
@@ -287,6 +289,7 @@ export class Shard {
   #peekFirst = true;
   #sampled = 0;
   #sampledUnwanted = 0;
+  #parsedSinceSample = 0;
   #readyWaiters: {
     resolve: () => void;
     reject: (error: unknown) => void;
@@ -1084,7 +1087,14 @@ export class Shard {
       return;
     }
     if (this.#isDuplicate(sequence)) return;
-    this.#sample(this.wants(name));
+    // While parsing first, check whether peeking would pay again on a sample
+    // of the stream only: the check costs a lookup per dispatch.
+    if (
+      this.#wantsAll === 0 &&
+      (this.#parsedSinceSample++ & (PEEK_SAMPLE_PERIOD - 1)) < PEEK_SAMPLE_SIZE
+    ) {
+      this.#sample(this.#wanted.has(name));
+    }
     this.#sequence = sequence;
     if (name === "READY") {
       const ready = payload.d as ReadySessionData;

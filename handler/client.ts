@@ -9,7 +9,7 @@ import { ShardContext } from "./context.ts";
 import type { Context } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
-import { OrderedRunner, type Task } from "./ordered_runner.ts";
+import { OrderedRunner } from "./ordered_runner.ts";
 import type {
   IdentifyQueue,
   SessionStartLimit,
@@ -143,6 +143,15 @@ export interface ClientOptions {
   timeouts?: ShardTimeouts;
 }
 
+/** A Handler method or listener, as the client calls it. */
+type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
+
+/** One shard's context and the runner that keeps its events in order. */
+interface ShardSlot {
+  ctx: Context;
+  runner: OrderedRunner;
+}
+
 /** The Handler every client falls back to: it handles nothing. */
 class NoHandler extends Handler {}
 
@@ -183,11 +192,13 @@ export class Client {
   #handler: Handler = new NoHandler();
   /** Overridden Handler methods by event name. */
   #methods = new Map<string, string>();
+  /** The same methods, bound to the handler, by event name. */
+  #routes = new Map<string, HandlerCall>();
   #rawOverridden = false;
   #errorOverridden = false;
   #listeners = new Map<string, Set<EventListener<GatewayEventName>>>();
-  #contexts = new Map<number, Context>();
-  #runners = new Map<number, OrderedRunner>();
+  /** Each shard's context and runner, indexed by shard ID. */
+  #slots: (ShardSlot | undefined)[] = [];
   #offDispatch: (() => void) | undefined;
   #offOthers: (() => void)[] = [];
 
@@ -259,13 +270,12 @@ export class Client {
     const manager = await this.#createManager();
     this.#manager = manager;
     for (const shard of manager.shards.values()) {
-      this.#contexts.set(shard.id, new ShardContext(shard, this.rest));
-      this.#runners.set(
-        shard.id,
-        new OrderedRunner((error) =>
+      this.#slots[shard.id] = {
+        ctx: new ShardContext(shard, this.rest),
+        runner: new OrderedRunner((error) =>
           logger.error("Handler error sink failed: {error}", { error })
         ),
-      );
+      };
     }
     for (const [event, method] of this.#methods) {
       this.#warnUndeliverable(event as GatewayEventName, `${method}()`);
@@ -278,12 +288,12 @@ export class Client {
     }
     this.#offOthers.push(
       manager.on("state", (change) => {
-        this.#runners.get(change.shardId)?.push(() =>
+        this.#slots[change.shardId]?.runner.push(() =>
           this.#guardLifecycle(() => this.#handler.onShardStateChange(change))
         );
       }),
       manager.on("error", (error) => {
-        this.#runners.get(error.shardId ?? 0)?.push(() =>
+        this.#slots[error.shardId ?? 0]?.runner.push(() =>
           this.#guardLifecycle(() => this.#handler.onGatewayError(error))
         );
       }),
@@ -298,7 +308,9 @@ export class Client {
    * @returns A promise that resolves when all shards' handlers are idle.
    */
   async idle(): Promise<void> {
-    await Promise.all([...this.#runners.values()].map((r) => r.idle()));
+    await Promise.all(
+      this.#slots.map((slot) => slot?.runner.idle()),
+    );
   }
 
   /**
@@ -317,8 +329,7 @@ export class Client {
     for (const off of this.#offOthers) off();
     this.#offOthers = [];
     this.#manager = undefined;
-    this.#contexts.clear();
-    this.#runners.clear();
+    this.#slots = [];
   }
 
   /** Same as {@linkcode Client.stop}, for `await using`. */
@@ -394,11 +405,14 @@ export class Client {
 
   #inspectHandler(handler: Handler): void {
     this.#methods.clear();
+    this.#routes.clear();
     const methods = handler as unknown as Record<string, unknown>;
     const defaults = Handler.prototype as unknown as Record<string, unknown>;
     for (const event of GATEWAY_EVENT_NAMES) {
       const name = HANDLER_METHOD_NAMES[event];
-      if (methods[name] !== defaults[name]) this.#methods.set(event, name);
+      if (methods[name] === defaults[name]) continue;
+      this.#methods.set(event, name);
+      this.#routes.set(event, (methods[name] as HandlerCall).bind(handler));
     }
     this.#rawOverridden = handler.onRaw !== Handler.prototype.onRaw;
     this.#errorOverridden = handler.onError !== Handler.prototype.onError;
@@ -424,42 +438,55 @@ export class Client {
   }
 
   #onDispatch = (event: ShardDispatch): void => {
-    const runner = this.#runners.get(event.shardId);
-    const ctx = this.#contexts.get(event.shardId);
-    if (!runner || !ctx) return;
-    const handler = this.#handler as unknown as Record<
-      string,
-      (data: unknown, ctx: Context) => void | Promise<void>
-    >;
-    if (this.#rawOverridden) {
-      runner.push(this.#task(event, () => this.#handler.onRaw(event, ctx)));
-    }
-    const method = this.#methods.get(event.name);
-    if (method !== undefined) {
-      runner.push(this.#task(event, () => handler[method]!(event.data, ctx)));
-    }
+    const slot = this.#slots[event.shardId];
+    if (slot === undefined) return;
+    const { runner, ctx } = slot;
+    // Stable functions go through the runner without a closure per event.
+    if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
+    if (this.#routes.size > 0) runner.call(this.#invokeMethod, event, ctx);
+    if (this.#listeners.size === 0) return;
     const listeners = this.#listeners.get(event.name);
-    if (listeners) {
-      for (const listener of listeners) {
-        runner.push(
-          this.#task(event, () => listener(event.data as never, ctx)),
-        );
-      }
+    if (listeners === undefined) return;
+    for (const listener of listeners) {
+      runner.push(() =>
+        this.#guard(event, listener as HandlerCall, event.data, ctx)
+      );
     }
   };
 
-  /** Wrap one handler call so whatever it throws reaches onError. */
-  #task(event: ShardDispatch, call: () => void | Promise<void>): Task {
-    return () => {
-      try {
-        const result = call();
-        if (result !== undefined && typeof result.then === "function") {
-          return result.then(undefined, (cause) => this.#failed(event, cause));
-        }
-      } catch (cause) {
-        return this.#failed(event, cause);
+  #invokeRaw = (event: ShardDispatch, ctx: Context): void | Promise<void> =>
+    this.#guard(
+      event,
+      (dispatch: ShardDispatch, context: Context) =>
+        this.#handler.onRaw(dispatch, context),
+      event,
+      ctx,
+    );
+
+  #invokeMethod = (
+    event: ShardDispatch,
+    ctx: Context,
+  ): void | Promise<void> => {
+    const call = this.#routes.get(event.name);
+    if (call === undefined) return;
+    return this.#guard(event, call, event.data, ctx);
+  };
+
+  /** Call a handler so that whatever it throws or rejects reaches onError. */
+  #guard<A>(
+    event: ShardDispatch,
+    call: (a: A, ctx: Context) => void | Promise<void>,
+    a: A,
+    ctx: Context,
+  ): void | Promise<void> {
+    try {
+      const result = call(a, ctx);
+      if (result !== undefined && typeof result.then === "function") {
+        return result.then(undefined, (cause) => this.#failed(event, cause));
       }
-    };
+    } catch (cause) {
+      return this.#failed(event, cause);
+    }
   }
 
   #failed(event: ShardDispatch, cause: unknown): void | Promise<void> {

@@ -54,3 +54,52 @@ Deno.test("OrderedRunner runs a task pushed by a running task after it", () => {
   });
   assert.deepEqual(seen, ["outer", "inner"]);
 });
+
+Deno.test("OrderedRunner.call keeps the order of push, sync and async alike", async () => {
+  const errors: unknown[] = [];
+  const runner = new OrderedRunner((error) => errors.push(error));
+  const seen: string[] = [];
+  const record = (label: string, wait: boolean): void | Promise<void> => {
+    seen.push(`${label}:start`);
+    if (!wait) return;
+    return Promise.resolve().then(() => void seen.push(`${label}:end`));
+  };
+  runner.call(record, "a", false);
+  assert.equal(runner.busy, false, "a synchronous call leaves it idle");
+  runner.call(record, "b", true);
+  assert.equal(runner.busy, true);
+  runner.call(record, "c", false);
+  runner.push(() => void seen.push("d"));
+  runner.call(
+    () => {
+      throw new Error("boom");
+    },
+    null,
+    null,
+  );
+  runner.call(record, "e", false);
+  await runner.idle();
+  assert.deepEqual(seen, [
+    "a:start",
+    "b:start",
+    "b:end",
+    "c:start",
+    "d",
+    "e:start",
+  ]);
+  assert.deepEqual(errors.map((e) => (e as Error).message), ["boom"]);
+});
+
+Deno.test("OrderedRunner.call runs what a synchronous call pushed after it", () => {
+  const runner = new OrderedRunner(() => {});
+  const seen: string[] = [];
+  runner.call(
+    (a: string, b: string) => {
+      runner.call((x: string) => void seen.push(x), "inner", "");
+      seen.push(a + b);
+    },
+    "out",
+    "er",
+  );
+  assert.deepEqual(seen, ["outer", "inner"]);
+});
