@@ -36,6 +36,11 @@ const INITIAL_OUTPUT = 64 * 1024;
 const RETAINED_MAX = 1024 * 1024;
 
 const decoder = new TextDecoder();
+/**
+ * Output space shared by every inflater: decoding is synchronous and the
+ * text is copied out, so one buffer serves all connections.
+ */
+let sharedOutput = new Uint8Array(INITIAL_OUTPUT);
 
 /**
  * The part of a `node:zlib` stream this module relies on. These are
@@ -82,7 +87,10 @@ function openNative(
       }`,
     );
   }
-  const stream = create() as unknown as NodeCodecStream;
+  // chunkSize: the stream's own 16 KiB output buffer is never used here.
+  const stream = (create as (options: { chunkSize: number }) => unknown)({
+    chunkSize: 64,
+  }) as unknown as NodeCodecStream;
   const handle = stream._handle;
   const state = stream._writeState;
   if (
@@ -105,8 +113,7 @@ class NativeInflater implements Inflater {
   #state: Uint32Array;
   #error: Error | undefined;
   #failed = false;
-  /** Reused output buffer. */
-  #output = new Uint8Array(INITIAL_OUTPUT);
+
   /** zlib only: message bytes waiting for the sync-flush suffix. */
   #pending: Uint8Array | undefined;
   #pendingLength = 0;
@@ -166,7 +173,6 @@ class NativeInflater implements Inflater {
     this.#handle = undefined;
     this.#pending = undefined;
     this.#pendingLength = 0;
-    this.#output = new Uint8Array(0);
     stream.close();
   }
 
@@ -190,7 +196,7 @@ class NativeInflater implements Inflater {
   #decode(input: Uint8Array): string | null {
     const handle = this.#handle!;
     const state = this.#state;
-    let output = this.#output;
+    let output = sharedOutput;
     let produced = 0;
     let inOffset = 0;
     let inLength = input.length;
@@ -227,7 +233,7 @@ class NativeInflater implements Inflater {
       : decoder.decode(output.subarray(0, produced));
     // Keep a grown buffer for the next large payload, unless it is huge (then
     // the previous, smaller one stays).
-    if (output.length <= RETAINED_MAX) this.#output = output;
+    if (output.length <= RETAINED_MAX) sharedOutput = output;
     return text;
   }
 
