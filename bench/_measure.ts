@@ -1,0 +1,112 @@
+/**
+ * What a benchmark client measures about itself, and how it reports it.
+ *
+ * @module
+ */
+import process from "node:process";
+
+/** The result of one client run over one stream. */
+export interface CaseResult {
+  /** Which client ran. */
+  client: "floor" | "all" | "one";
+  /** Transport compression. */
+  compress: string;
+  /** Events the stream had (after READY). */
+  events: number;
+  /** Events the client was meant to see (all, or the wanted type). */
+  expected: number;
+  /** Events the client saw and accepted (in order, right payload). */
+  delivered: number;
+  /** Events that arrived out of order, twice, with the wrong type or payload. */
+  errors: number;
+  /** The first problem, if any. */
+  firstError?: string;
+  /** Whether the client saw the last sequence number. */
+  complete: boolean;
+  /** Process CPU time (user + system, every thread) from READY to the last event, µs. */
+  cpuUs: number;
+  /** Wall time from READY to the last event, ms. */
+  wallMs: number;
+  /** Peak RSS of the whole process life (getrusage), bytes. */
+  peakRss: number;
+  /** Largest sampled `heapUsed` between READY and the last event, bytes. */
+  peakHeap: number;
+}
+
+/** CPU time and memory of one measurement window. */
+export class Meter {
+  #cpu = 0;
+  #wall = 0;
+  #running = false;
+  /** CPU time of the window, µs. */
+  cpuUs = 0;
+  /** Wall time of the window, ms. */
+  wallMs = 0;
+  /** Largest `heapUsed` sampled, bytes. */
+  peakHeap = 0;
+
+  /** Start the window. */
+  start(): void {
+    this.sample();
+    this.#running = true;
+    this.#wall = performance.now();
+    const cpu = process.cpuUsage();
+    this.#cpu = cpu.user + cpu.system;
+  }
+
+  /** Whether the window is open. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Record the heap now. */
+  sample(): void {
+    const heap = Deno.memoryUsage().heapUsed;
+    if (heap > this.peakHeap) this.peakHeap = heap;
+  }
+
+  /** End the window. */
+  stop(): void {
+    const cpu = process.cpuUsage();
+    this.cpuUs = cpu.user + cpu.system - this.#cpu;
+    this.wallMs = performance.now() - this.#wall;
+    this.#running = false;
+    this.sample();
+  }
+}
+
+/** Heap samples are taken every this many events (same in every client). */
+export const SAMPLE_MASK = 4095;
+
+/**
+ * Peak resident set size of this process so far, in bytes.
+ *
+ * @returns `ru_maxrss` in bytes.
+ */
+export function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Run the collector if the process was started with `--expose-gc`. */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === "function") {
+    gc();
+    gc();
+  }
+}
+
+/**
+ * Read `--name=value` flags.
+ *
+ * @param args The command-line arguments.
+ * @returns Flag values by name (`"true"` for a bare flag).
+ */
+export function parseFlags(args: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const arg of args) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (match) out.set(match[1]!, match[2] ?? "true");
+  }
+  return out;
+}

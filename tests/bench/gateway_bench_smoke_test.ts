@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import {
+  allDelivered,
+  type BenchOptions,
+  formatReport,
+  optionsFromArgs,
+  runBench,
+  summarize,
+} from "../../bench/gateway_bench.ts";
+import { startBenchServer } from "../../bench/_server.ts";
+import { runFloor } from "../../bench/_client_floor.ts";
+import { runShard } from "../../bench/_client_shard.ts";
+import {
+  EVENT_NAMES,
+  lastSequence,
+  schedule,
+  type StreamSpec,
+} from "../../bench/_stream.ts";
+
+const EVENTS = 3000;
+
+function smokeOptions(): BenchOptions {
+  return {
+    ...optionsFromArgs(["--quick"], () => {}),
+    events: EVENTS,
+    idleShards: 20,
+    idleSettleMs: 0,
+    inProcess: true,
+  };
+}
+
+Deno.test("gateway bench --quick runs 20,000 events once with 100 idle shards", () => {
+  const options = optionsFromArgs(["--quick"], () => {});
+  assert.equal(options.events, 20_000);
+  assert.equal(options.reps, 1);
+  assert.equal(options.idleShards, 100);
+  assert.equal(options.want, "INTERACTION_CREATE");
+  assert.deepEqual([...options.only].sort(), ["a", "b", "c", "d", "idle"]);
+  const full = optionsFromArgs([], () => {});
+  assert.equal(full.events, 500_000);
+  assert.equal(full.reps, 5);
+  assert.equal(full.idleShards, 1000);
+  assert.throws(
+    () => optionsFromArgs(["--want=READY"], () => {}),
+    RangeError,
+  );
+});
+
+Deno.test("gateway bench stream mixes ten event types and ends with the wanted one", () => {
+  const spec: StreamSpec = { events: EVENTS, seed: 7, last: "GUILD_CREATE" };
+  const types = schedule(spec);
+  assert.equal(types.length, lastSequence(spec) + 1);
+  const seen = new Set<number>();
+  for (let s = 2; s < types.length - 1; s++) seen.add(types[s]!);
+  // GUILD_CREATE is rare (0.05 %); the other nine appear in 3,000 events.
+  assert.ok(seen.size >= 9, `only ${seen.size} types`);
+  assert.equal(EVENT_NAMES[types.at(-1)!], "GUILD_CREATE");
+  assert.deepEqual(schedule(spec), types, "the schedule is deterministic");
+});
+
+Deno.test("gateway bench delivers every event in order in every case and prints the table", async () => {
+  const report = await runBench(smokeOptions());
+  assert.deepEqual(report.failures, []);
+  assert.equal(report.runs.length, 7);
+  for (const run of report.runs) {
+    assert.equal(
+      run.errors,
+      0,
+      `${run.client} ${run.compress}: ${run.firstError}`,
+    );
+    assert.ok(run.complete, `${run.client} ${run.compress} did not finish`);
+    assert.equal(run.delivered, run.expected);
+    assert.ok(run.cpuUs > 0 && run.wallMs > 0);
+  }
+  const wanted = report.stream.countByType["INTERACTION_CREATE"]!;
+  const one = report.runs.find((run) => run.client === "one")!;
+  assert.equal(one.expected, wanted);
+  assert.ok(wanted > 0 && wanted < EVENTS / 10);
+  assert.equal(
+    Object.values(report.stream.countByType).reduce((a, b) => a + b, 0),
+    EVENTS,
+  );
+  assert.equal(report.idle.length, 4);
+  for (const idle of report.idle) {
+    assert.equal(idle.ready, 20, `${idle.mode} ${idle.compress}`);
+    assert.ok(idle.rss > 0 && idle.heapUsed > 0);
+  }
+  assert.ok(allDelivered(report));
+
+  const rows = summarize(report);
+  assert.deepEqual(
+    rows.map((row) => `${row.client} ${row.compress}`),
+    [
+      "floor none",
+      "all none",
+      "one none",
+      "floor zlib-stream",
+      "all zlib-stream",
+      "floor zstd-stream",
+      "all zstd-stream",
+    ],
+  );
+  for (const row of rows) {
+    if (row.client === "floor") assert.equal(row.ratio, undefined);
+    else assert.ok(row.ratio! > 0, `${row.name} has no ratio`);
+  }
+  assert.deepEqual(rows.map((row) => row.target), [
+    undefined,
+    1.05,
+    0.5,
+    undefined,
+    1.1,
+    undefined,
+    1.1,
+  ]);
+
+  const table = formatReport(report);
+  for (
+    const text of [
+      "CPU µs/event",
+      "(a) floor",
+      "(b) Client, all",
+      "(c) Client, one",
+      "(d) Client, all",
+      "zstd-stream",
+      "20 × Client shard",
+      "20 × bare WebSocket",
+      "≤ 1.05",
+      "≤ 0.50",
+      "≤ 1.10",
+      "Every event delivered once and in order",
+    ]
+  ) {
+    assert.ok(table.includes(text), `the table lacks ${JSON.stringify(text)}`);
+  }
+  assert.match(table, /\(b\) Client, all\s+none\s+[\d,]+\s+\d+\.\d\d/);
+});
+
+Deno.test("gateway bench clients report a stream that is not the expected one", async (t) => {
+  const served: StreamSpec = {
+    events: 500,
+    seed: 1,
+    last: "INTERACTION_CREATE",
+  };
+  const expected: StreamSpec = { ...served, seed: 2 };
+  await using server = startBenchServer({
+    spec: served,
+    compressions: ["none"],
+  });
+  await t.step("floor", async () => {
+    const result = await runFloor({
+      url: server.url,
+      compress: "none",
+      spec: expected,
+    });
+    assert.ok(result.errors > 0);
+    assert.match(result.firstError!, /expected|wrong payload/);
+  });
+  await t.step("Client", async () => {
+    const result = await runShard({
+      url: server.url,
+      compress: "none",
+      spec: expected,
+      mode: "all",
+    });
+    assert.ok(result.errors > 0);
+    assert.match(result.firstError!, /expected|wrong payload/);
+  });
+  await t.step("a report with a loss fails", async () => {
+    const report = await runBench({
+      ...smokeOptions(),
+      events: 200,
+      only: new Set(["a"]),
+    });
+    assert.ok(allDelivered(report));
+    report.runs[0]!.delivered--;
+    assert.equal(allDelivered(report), false);
+    assert.match(formatReport(report), /EVENTS WERE LOST/);
+  });
+});
