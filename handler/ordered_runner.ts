@@ -85,26 +85,8 @@ export class OrderedRunner {
       return;
     }
     this.#busy = true;
-    let result: void | Promise<void>;
-    try {
-      result = fn(a, b);
-    } catch (error) {
-      this.#report(error);
-      this.#resume();
-      return;
-    }
-    if (result !== undefined && typeof result.then === "function") {
-      result.then(
-        () => this.#resume(),
-        (error) => {
-          this.#report(error);
-          this.#resume();
-        },
-      );
-      return;
-    }
-    // Tasks a synchronous call pushed run now, in order.
-    this.#resume();
+    // Tasks a synchronous call pushed run right after it, in order.
+    if (!this.#runOne(fn, a, b)) this.#resume();
   }
 
   /**
@@ -119,25 +101,36 @@ export class OrderedRunner {
 
   #run(task: Task): void {
     for (let next: Task | undefined = task; next; next = this.#shift()) {
-      let result: void | Promise<void>;
-      try {
-        result = next();
-      } catch (error) {
-        this.#report(error);
-        continue;
-      }
-      if (result !== undefined && typeof result.then === "function") {
-        result.then(
-          () => this.#resume(),
-          (error) => {
-            this.#report(error);
-            this.#resume();
-          },
-        );
-        return;
-      }
+      if (this.#runOne(next, undefined, undefined)) return;
     }
     this.#settle();
+  }
+
+  /**
+   * Run one task; `true` when it returned a promise, after which the runner
+   * resumes by itself once the promise settles.
+   */
+  #runOne<A, B>(
+    fn: (a: A, b: B) => void | Promise<void>,
+    a: A,
+    b: B,
+  ): boolean {
+    let result: void | Promise<void>;
+    try {
+      result = fn(a, b);
+    } catch (error) {
+      this.#report(error);
+      return false;
+    }
+    if (result === undefined || typeof result.then !== "function") return false;
+    result.then(
+      () => this.#resume(),
+      (error) => {
+        this.#report(error);
+        this.#resume();
+      },
+    );
+    return true;
   }
 
   #resume(): void {
