@@ -14,6 +14,7 @@ import {
   type Transport,
   webSocketTransport,
 } from "../gateway/transport.ts";
+import { tcpWebSocketTransport } from "../gateway/tcp_transport.ts";
 import type { GatewayEventMap } from "../types/mod.ts";
 import { collectGarbage, parseFlags } from "./_measure.ts";
 import { BENCH_INTENTS } from "./_stream.ts";
@@ -35,6 +36,13 @@ export interface IdleOptions {
    */
   mode?: "library" | "floor";
   /**
+   * The library's socket: the runtime's `WebSocket` or
+   * `tcpWebSocketTransport` (library mode only).
+   *
+   * @default {"websocket"}
+   */
+  transport?: "websocket" | "tcp";
+  /**
    * How long to wait after every shard is ready before reading memory.
    *
    * @default {2000}
@@ -48,6 +56,8 @@ export interface IdleResult {
   mode: "library" | "floor";
   /** Transport compression. */
   compress: string;
+  /** The library's socket, when not the runtime's `WebSocket`. */
+  transport?: "tcp";
   /** Shards started. */
   shards: number;
   /** Shards that reached `ready`. */
@@ -107,7 +117,10 @@ export async function runIdle(options: IdleOptions): Promise<IdleResult> {
     let closed!: () => void;
     const done = new Promise<void>((resolve) => closed = resolve);
     open.add(done);
-    return webSocketTransport(url, {
+    const base = options.transport === "tcp"
+      ? tcpWebSocketTransport
+      : webSocketTransport;
+    return base(url, {
       ...listener,
       onClose: (code, reason) => {
         closed();
@@ -139,6 +152,7 @@ export async function runIdle(options: IdleOptions): Promise<IdleResult> {
     return {
       mode: "library",
       compress,
+      ...(options.transport === "tcp" ? { transport: "tcp" as const } : {}),
       shards,
       ready,
       readyMs,
@@ -164,6 +178,7 @@ if (import.meta.main) {
     shards: Number(flags.get("shards") ?? 1000),
     settleMs: Number(flags.get("settle") ?? 2000),
     mode: (flags.get("mode") ?? "library") as "library" | "floor",
+    transport: (flags.get("transport") ?? "websocket") as "websocket" | "tcp",
   });
   // deno-lint-ignore no-console
   console.log(JSON.stringify(result));

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import process from "node:process";
 
 /** The result of one client run over one stream. */
 export interface CaseResult {
@@ -50,7 +49,7 @@ export class Meter {
     this.sample();
     this.#running = true;
     this.#wall = performance.now();
-    const cpu = process.cpuUsage();
+    const cpu = cpuUsage();
     this.#cpu = cpu.user + cpu.system;
   }
 
@@ -67,12 +66,23 @@ export class Meter {
 
   /** End the window. */
   stop(): void {
-    const cpu = process.cpuUsage();
+    const cpu = cpuUsage();
     this.cpuUs = cpu.user + cpu.system - this.#cpu;
     this.wallMs = performance.now() - this.#wall;
     this.#running = false;
     this.sample();
   }
+}
+
+/**
+ * Process CPU time. Through the `process` global rather than an import of
+ * `node:process`, so a client that never measures CPU (the idle-shard cases)
+ * does not load Deno's Node compatibility layer and skew its RSS.
+ */
+function cpuUsage(): { user: number; system: number } {
+  return (globalThis as unknown as {
+    process: { cpuUsage(): { user: number; system: number } };
+  }).process.cpuUsage();
 }
 
 /** Heap samples are taken every this many events (same in every client). */

@@ -17,7 +17,8 @@
  * `--events=N`, `--reps=N`, `--idle-shards=N`, `--want=EVENT_NAME` (the one
  * type of case (c)), `--seed=N`, `--floor-inflater=own|library`,
  * `--client-events=auto|all` (the Client `events` option of case (b)),
- * `--only=a,b,c,d,idle` (a subset of the cases), `--profile=DIR` (write a
+ * `--only=a,b,c,d,idle` (a subset of the cases), `--no-idle-tcp` (leave
+ * out the idle Client shards on `tcpWebSocketTransport`), `--profile=DIR` (write a
  * `--cpu-prof` profile of every client process to DIR), `--json=FILE`
  * (write the raw results; needs `--allow-write`), `--in-process` (server
  * and clients in this process: for debugging, not for measuring).
@@ -67,6 +68,11 @@ export interface BenchOptions {
   only: ReadonlySet<string>;
   /** Milliseconds idle shards sit before memory is read. */
   idleSettleMs: number;
+  /**
+   * Also measure idle Client shards on `tcpWebSocketTransport` (an extra
+   * row per compression; on unless `--no-idle-tcp`).
+   */
+  idleTcp?: boolean;
   /** Directory for CPU profiles of the client processes. */
   profileDir?: string;
   /** Progress output. */
@@ -349,14 +355,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     );
     try {
       for (const compress of ["none", "zlib-stream"] as const) {
-        for (const mode of ["floor", "library"] as const) {
-          const label = `idle-${mode}-${compress}`;
+        const rows: {
+          mode: "floor" | "library";
+          transport: "websocket" | "tcp";
+        }[] = [
+          { mode: "floor", transport: "websocket" },
+          { mode: "library", transport: "websocket" },
+        ];
+        if (options.idleTcp) rows.push({ mode: "library", transport: "tcp" });
+        for (const { mode, transport } of rows) {
+          const label = `idle-${mode}-${compress}${
+            transport === "tcp" ? "-tcp" : ""
+          }`;
           try {
             const result = options.inProcess
               ? await runIdle({
                 url: idleServer.url,
                 compress,
                 mode,
+                transport,
                 shards: options.idleShards,
                 settleMs: options.idleSettleMs,
               })
@@ -366,6 +383,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
                   `--url=${idleServer.url}`,
                   `--compress=${compress}`,
                   `--mode=${mode}`,
+                  `--transport=${transport}`,
                   `--shards=${options.idleShards}`,
                   `--settle=${options.idleSettleMs}`,
                 ],
@@ -374,9 +392,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
               ) as IdleResult;
             report.idle.push(result);
             options.log(
-              `${options.idleShards} idle shards (${mode}), ${compress}: ${
-                mb(result.rss)
-              } MB RSS, ${mb(result.heapUsed)} MB heap, ${result.ready} ready`,
+              `${options.idleShards} idle shards (${mode}${
+                transport === "tcp" ? ", tcp transport" : ""
+              }), ${compress}: ${mb(result.rss)} MB RSS, ${
+                mb(result.heapUsed)
+              } MB heap, ${result.ready} ready`,
             );
           } catch (error) {
             report.failures.push(`${label}: ${(error as Error).message}`);
@@ -623,8 +643,20 @@ export function formatReport(report: BenchReport): string {
   }
   if (report.idle.length > 0) {
     lines.push("");
+    const idleLabel = (idle: IdleResult): string =>
+      `${idle.shards.toLocaleString("en-US")} × ${
+        idle.mode === "floor"
+          ? "bare WebSocket"
+          : idle.transport === "tcp"
+          ? "Client shard (tcp transport)"
+          : "Client shard"
+      }`;
+    const labelWidth = Math.max(
+      22,
+      ...report.idle.map((i) => idleLabel(i).length),
+    );
     const idleHeader = [
-      pad("idle shards", 22),
+      pad("idle shards", labelWidth),
       pad("compress", 12),
       pad("ready", 6, true),
       pad("ready in s", 11, true),
@@ -644,12 +676,7 @@ export function formatReport(report: BenchReport): string {
         : undefined;
       lines.push(
         [
-          pad(
-            `${idle.shards.toLocaleString("en-US")} × ${
-              idle.mode === "floor" ? "bare WebSocket" : "Client shard"
-            }`,
-            22,
-          ),
+          pad(idleLabel(idle), labelWidth),
           pad(idle.compress, 12),
           pad(String(idle.ready), 6, true),
           pad((idle.readyMs / 1000).toFixed(2), 11, true),
@@ -739,6 +766,9 @@ export function optionsFromArgs(
     idleSettleMs: Number(flags.get("idle-settle") ?? (quick ? 500 : 2000)),
     log,
   };
+  // The low-memory transport's rows are part of every run; `--no-idle-tcp`
+  // leaves them out.
+  options.idleTcp = !flags.has("no-idle-tcp");
   const profile = flags.get("profile");
   if (profile) options.profileDir = profile;
   if (!(EVENT_NAMES as readonly string[]).includes(options.want)) {

@@ -5,8 +5,29 @@
  *
  * @module
  */
-import * as zlib from "node:zlib";
+import type * as NodeZlib from "node:zlib";
 import { GatewayError } from "./errors.ts";
+
+let zlibModule: typeof NodeZlib | undefined;
+
+/**
+ * `node:zlib`, loaded on first use: a bot without transport compression
+ * never pays for it (about 5 MB of resident memory on Deno 2.9).
+ * `process.getBuiltinModule` loads it synchronously (Deno 2, Node 22.3+, Bun).
+ */
+function zlib(): typeof NodeZlib {
+  if (zlibModule) return zlibModule;
+  const process = (globalThis as {
+    process?: { getBuiltinModule?: (id: string) => unknown };
+  }).process;
+  const loaded = process?.getBuiltinModule?.("node:zlib");
+  if (loaded === undefined) {
+    throw new Error(
+      'Cannot decompress the gateway stream as this runtime has no node:zlib (process.getBuiltinModule); use compress: "none"',
+    );
+  }
+  return zlibModule = loaded as typeof NodeZlib;
+}
 
 /** How the gateway compresses what it sends on a connection. */
 export type TransportCompression = "none" | "zlib-stream" | "zstd-stream";
@@ -77,9 +98,10 @@ interface NodeCodecStream {
 function openNative(
   compression: "zlib-stream" | "zstd-stream",
 ): { stream: NodeCodecStream; handle: NativeHandle; state: Uint32Array } {
+  const codecs = zlib();
   const create = compression === "zlib-stream"
-    ? zlib.createInflate
-    : (zlib as { createZstdDecompress?: () => unknown }).createZstdDecompress;
+    ? codecs.createInflate
+    : (codecs as { createZstdDecompress?: () => unknown }).createZstdDecompress;
   if (typeof create !== "function") {
     throw new Error(
       `Cannot create ${compression} inflater as this runtime's node:zlib has no ${
@@ -124,8 +146,8 @@ class NativeInflater implements Inflater {
     // zstd decompression has no end directive: every flag decodes all it
     // can. ZSTD_e_flush says what we mean.
     this.#flush = compression === "zlib-stream"
-      ? zlib.constants.Z_SYNC_FLUSH
-      : zlib.constants.ZSTD_e_flush;
+      ? zlib().constants.Z_SYNC_FLUSH
+      : zlib().constants.ZSTD_e_flush;
     this.#stream = stream;
     this.#handle = handle;
     this.#state = state;

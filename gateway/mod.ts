@@ -22,3 +22,4 @@ export * from "./session_store.ts";
 export * from "./kv_session_store.ts";
 export * from "./shard_routing.ts";
 export * from "./shard_manager.ts";
+export { tcpWebSocketTransport } from "./tcp_transport.ts";

@@ -80,7 +80,8 @@ Deno.test("gateway bench delivers every event in order in every case and prints 
     Object.values(report.stream.countByType).reduce((a, b) => a + b, 0),
     EVENTS,
   );
-  assert.equal(report.idle.length, 4);
+  // Bare WebSocket, Client, and Client on tcpWebSocketTransport, per codec.
+  assert.equal(report.idle.length, 6);
   for (const idle of report.idle) {
     assert.equal(idle.ready, 20, `${idle.mode} ${idle.compress}`);
     assert.ok(idle.rss > 0 && idle.heapUsed > 0);

@@ -1,0 +1,629 @@
+/**
+ * A lighter {@linkcode Transport}: an RFC 6455 WebSocket client written on
+ * `Deno.connect` (`ws://`) and `Deno.connectTls` (`wss://`). Each idle
+ * connection holds one pending read into a small buffer and nothing else,
+ * which makes it several times cheaper in memory than the runtime's
+ * `WebSocket` when a process keeps many shards open.
+ *
+ * Deno only; needs `--allow-net` for the gateway's host.
+ *
+ * @module
+ */
+import type { GatewaySocket, SocketListener } from "./transport.ts";
+
+/** Bytes read at a time; frames that do not fit get a buffer of their own. */
+const READ_SIZE = 2 * 1024;
+/** The largest message accepted; a larger one closes with 1009. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** The largest handshake response accepted. */
+const MAX_HANDSHAKE_BYTES = 16 * 1024;
+/** How long a close handshake may take before the TCP connection is cut. */
+const CLOSE_TIMEOUT_MS = 2_000;
+/** RFC 6455 §1.3. */
+const ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+const OP_CONTINUATION = 0x0;
+const OP_TEXT = 0x1;
+const OP_BINARY = 0x2;
+const OP_CLOSE = 0x8;
+const OP_PING = 0x9;
+const OP_PONG = 0xa;
+
+/** Shared by every connection: one-shot decodes keep no state between calls. */
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+
+/** Random bytes for masks and keys, refilled when used up. */
+const pool = new Uint8Array(1024);
+let poolOffset = pool.length;
+
+function randomBytes(n: number): Uint8Array {
+  if (poolOffset + n > pool.length) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + n);
+  poolOffset += n;
+  return bytes;
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** A frame from the client: masked, FIN set. */
+function encodeFrame(opcode: number, payload: Uint8Array): Uint8Array {
+  const length = payload.length;
+  const lengthBytes = length < 126 ? 0 : length < 65536 ? 2 : 8;
+  const header = 2 + lengthBytes + 4;
+  const frame = new Uint8Array(header + length);
+  frame[0] = 0x80 | opcode;
+  if (lengthBytes === 0) {
+    frame[1] = 0x80 | length;
+  } else if (lengthBytes === 2) {
+    frame[1] = 0x80 | 126;
+    frame[2] = length >>> 8;
+    frame[3] = length & 0xff;
+  } else {
+    frame[1] = 0x80 | 127;
+    const view = new DataView(frame.buffer);
+    view.setUint32(2, Math.floor(length / 2 ** 32));
+    view.setUint32(6, length >>> 0);
+  }
+  const mask = randomBytes(4);
+  const maskAt = header - 4;
+  frame[maskAt] = mask[0]!;
+  frame[maskAt + 1] = mask[1]!;
+  frame[maskAt + 2] = mask[2]!;
+  frame[maskAt + 3] = mask[3]!;
+  for (let i = 0; i < length; i++) {
+    frame[header + i] = payload[i]! ^ mask[i & 3]!;
+  }
+  return frame;
+}
+
+/** A close frame's payload: the code and at most 123 bytes of reason. */
+function closePayload(code: number, reason: string): Uint8Array {
+  if (!sendableCode(code)) return new Uint8Array(0);
+  let text = encoder.encode(reason);
+  if (text.length > 123) {
+    // Cut at a character boundary so the peer can decode it.
+    let end = 123;
+    while (end > 0 && (text[end]! & 0xc0) === 0x80) end--;
+    text = text.subarray(0, end);
+  }
+  const payload = new Uint8Array(2 + text.length);
+  payload[0] = code >>> 8;
+  payload[1] = code & 0xff;
+  payload.set(text, 2);
+  return payload;
+}
+
+/** Codes that may appear in a close frame (RFC 6455 §7.4). */
+function sendableCode(code: number): boolean {
+  return Number.isInteger(code) && code >= 1000 && code <= 4999 &&
+    code !== 1004 && code !== 1005 && code !== 1006 && code !== 1015 &&
+    (code >= 3000 || code <= 1014);
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await conn.write(bytes.subarray(offset));
+  }
+}
+
+/** Why the connection was failed: the code sent and reported. */
+class ProtocolError extends Error {
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.name = "ProtocolError";
+    this.code = code;
+  }
+}
+
+type State = "connecting" | "open" | "closing" | "closed";
+
+class TcpWebSocket implements GatewaySocket {
+  readonly #url: string;
+  readonly #listener: SocketListener;
+  #state: State = "connecting";
+  #conn: Deno.Conn | undefined;
+  #buffer = new Uint8Array(READ_SIZE);
+  #start = 0;
+  #end = 0;
+  /** Opcode of the fragmented message in progress, 0 when none. */
+  #fragmentOpcode = 0;
+  #fragments: Uint8Array[] = [];
+  #fragmentBytes = 0;
+  #writing: Promise<void> = Promise.resolve();
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+  /** The code (and reason) of the server's close frame, once received. */
+  #received: { code: number; reason: string } | undefined;
+  /** Set when the connection was failed: reported instead of 1006. */
+  #failure: ProtocolError | undefined;
+
+  constructor(url: string, listener: SocketListener) {
+    this.#url = url;
+    this.#listener = listener;
+    // Start on a later turn: the listener is never called before return.
+    queueMicrotask(() => void this.#run());
+  }
+
+  send(data: string): void {
+    if (this.#state !== "open") return;
+    this.#write(encodeFrame(OP_TEXT, encoder.encode(data)));
+  }
+
+  close(code: number, reason = ""): void {
+    if (this.#state === "closing" || this.#state === "closed") return;
+    if (this.#state === "connecting") {
+      // Nothing to shake hands with: cut it; the run loop reports 1006.
+      this.#state = "closed";
+      this.#closeConn();
+      return;
+    }
+    this.#state = "closing";
+    this.#write(encodeFrame(OP_CLOSE, closePayload(code, reason)));
+    this.#startDeadline();
+  }
+
+  async #run(): Promise<void> {
+    let error: unknown;
+    try {
+      await this.#connect();
+      await this.#readFrames();
+    } catch (caught) {
+      error = caught;
+    }
+    this.#state = "closed";
+    // A failed connection sends its close frame first (bounded by the
+    // deadline, which cuts the connection if the write hangs).
+    if (this.#failure) await this.#writing;
+    if (this.#deadline !== undefined) {
+      clearTimeout(this.#deadline);
+      this.#deadline = undefined;
+    }
+    this.#closeConn();
+    await this.#writing;
+    this.#buffer = new Uint8Array(0);
+    this.#fragments = [];
+    const failure = this.#failure;
+    const received = this.#received;
+    if (failure) {
+      this.#call(() => this.#listener.onError(error ?? failure));
+      this.#call(() => this.#listener.onClose(failure.code, failure.message));
+    } else if (received) {
+      this.#call(() => this.#listener.onClose(received.code, received.reason));
+    } else {
+      if (error !== undefined) this.#call(() => this.#listener.onError(error));
+      this.#call(() => this.#listener.onClose(1006, ""));
+    }
+  }
+
+  async #connect(): Promise<void> {
+    const url = new URL(this.#url);
+    const secure = url.protocol === "wss:" || url.protocol === "https:";
+    if (!secure && url.protocol !== "ws:" && url.protocol !== "http:") {
+      throw new TypeError(
+        `Cannot open a WebSocket as the URL's scheme must be 'ws:' or 'wss:': current value '${url.protocol}'`,
+      );
+    }
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const port = url.port ? Number(url.port) : secure ? 443 : 80;
+    const key = base64(randomBytes(16));
+    const accept = crypto.subtle.digest(
+      "SHA-1",
+      encoder.encode(key + ACCEPT_GUID),
+    );
+    const conn = secure
+      ? await Deno.connectTls({ hostname, port })
+      : await Deno.connect({ hostname, port });
+    if (this.#state !== "connecting") {
+      conn.close();
+      throw new Error("The socket was closed while connecting");
+    }
+    this.#conn = conn;
+    const request = `GET ${url.pathname || "/"}${url.search} HTTP/1.1\r\n` +
+      `Host: ${url.host}\r\n` +
+      "Upgrade: websocket\r\n" +
+      "Connection: Upgrade\r\n" +
+      `Sec-WebSocket-Key: ${key}\r\n` +
+      "Sec-WebSocket-Version: 13\r\n\r\n";
+    await writeAll(conn, encoder.encode(request));
+    const head = await this.#readHead();
+    const expected = base64(new Uint8Array(await accept));
+    checkHandshake(head, expected);
+    if (this.#state !== "connecting") {
+      throw new Error("The socket was closed while connecting");
+    }
+    this.#state = "open";
+    this.#call(() => this.#listener.onOpen());
+  }
+
+  /** Read up to the blank line that ends the response head; keep the rest. */
+  async #readHead(): Promise<string> {
+    let scanned = 0;
+    for (;;) {
+      const buffer = this.#buffer;
+      for (let i = Math.max(scanned, 3); i < this.#end; i++) {
+        if (
+          buffer[i] === 10 && buffer[i - 1] === 13 && buffer[i - 2] === 10 &&
+          buffer[i - 3] === 13
+        ) {
+          this.#start = i + 1;
+          return new TextDecoder().decode(buffer.subarray(0, i - 3));
+        }
+      }
+      scanned = this.#end;
+      if (this.#end === buffer.length) {
+        if (buffer.length >= MAX_HANDSHAKE_BYTES) {
+          throw new Error("The handshake response is too large");
+        }
+        const grown = new Uint8Array(buffer.length * 2);
+        grown.set(buffer);
+        this.#buffer = grown;
+      }
+      const n = await this.#read(this.#buffer.subarray(this.#end));
+      if (n === null) {
+        throw new Error("The connection closed during the handshake");
+      }
+      this.#end += n;
+    }
+  }
+
+  async #readFrames(): Promise<void> {
+    if (this.#buffer.length > READ_SIZE) {
+      // A large handshake response grew the buffer: shrink it back.
+      const small = new Uint8Array(READ_SIZE);
+      small.set(this.#buffer.subarray(this.#start, this.#end));
+      this.#end -= this.#start;
+      this.#start = 0;
+      this.#buffer = small;
+    }
+    for (;;) {
+      while (await this.#nextFrame()) {
+        if (this.#state === "closed") return;
+      }
+      if (!await this.#fill()) return;
+    }
+  }
+
+  /** Read from the connection; `null` on EOF or once it was closed. */
+  #read(into: Uint8Array): Promise<number | null> {
+    const conn = this.#conn;
+    return conn ? conn.read(into) : Promise.resolve(null);
+  }
+
+  /** Read more bytes into the buffer; `false` on EOF. */
+  async #fill(): Promise<boolean> {
+    const buffer = this.#buffer;
+    if (this.#start === this.#end) {
+      this.#start = this.#end = 0;
+    } else if (this.#start > 0) {
+      buffer.copyWithin(0, this.#start, this.#end);
+      this.#end -= this.#start;
+      this.#start = 0;
+    }
+    const n = await this.#read(buffer.subarray(this.#end));
+    if (n === null) return false;
+    this.#end += n;
+    return true;
+  }
+
+  /**
+   * Handle the next complete frame in the buffer (reading a large one to
+   * its end). `false` when more bytes are needed first.
+   */
+  async #nextFrame(): Promise<boolean> {
+    const buffer = this.#buffer;
+    const available = this.#end - this.#start;
+    if (available < 2) return false;
+    const at = this.#start;
+    const b0 = buffer[at]!;
+    const b1 = buffer[at + 1]!;
+    const fin = (b0 & 0x80) !== 0;
+    const opcode = b0 & 0x0f;
+    let length = b1 & 0x7f;
+    let header = 2;
+    if (length === 126) {
+      header = 4;
+      if (available < header) return false;
+      length = (buffer[at + 2]! << 8) | buffer[at + 3]!;
+    } else if (length === 127) {
+      header = 10;
+      if (available < header) return false;
+      const view = new DataView(buffer.buffer, buffer.byteOffset + at + 2, 8);
+      const high = view.getUint32(0);
+      if (high >= 0x80000000) {
+        this.#fail(1002, "Frame length has the most significant bit set");
+        return true;
+      }
+      length = high * 2 ** 32 + view.getUint32(4);
+    }
+    if ((b0 & 0x70) !== 0) {
+      this.#fail(1002, "Reserved bits set without an extension");
+      return true;
+    }
+    if ((b1 & 0x80) !== 0) {
+      this.#fail(1002, "The server masked a frame");
+      return true;
+    }
+    const control = opcode >= 0x8;
+    if (
+      control
+        ? opcode > OP_PONG
+        : opcode !== OP_CONTINUATION && opcode !== OP_TEXT &&
+          opcode !== OP_BINARY
+    ) {
+      this.#fail(1002, `Unknown opcode ${opcode}`);
+      return true;
+    }
+    if (control && (!fin || length > 125)) {
+      this.#fail(1002, "A control frame is fragmented or too long");
+      return true;
+    }
+    if (!control && this.#fragmentBytes + length > MAX_MESSAGE_BYTES) {
+      this.#fail(1009, "Message too big");
+      return true;
+    }
+    if (header + length <= available) {
+      this.#start = at + header + length;
+      this.#frame(
+        opcode,
+        fin,
+        buffer.subarray(at + header, at + header + length),
+        false,
+      );
+      return true;
+    }
+    if (header + length <= buffer.length) return false;
+    // Larger than the read buffer: give it a buffer of its own, read straight
+    // into it, and drop it once handled.
+    const payload = new Uint8Array(length);
+    const have = available - header;
+    payload.set(buffer.subarray(at + header, this.#end));
+    this.#start = this.#end = 0;
+    let filled = have;
+    while (filled < length) {
+      const n = await this.#read(payload.subarray(filled));
+      if (n === null) throw new Error("The connection closed inside a frame");
+      filled += n;
+    }
+    this.#frame(opcode, fin, payload, true);
+    return true;
+  }
+
+  /** One frame; `owned` when `payload` is not a view of the read buffer. */
+  #frame(
+    opcode: number,
+    fin: boolean,
+    payload: Uint8Array,
+    owned: boolean,
+  ): void {
+    switch (opcode) {
+      case OP_TEXT:
+      case OP_BINARY:
+        if (this.#fragmentOpcode !== 0) {
+          this.#fail(1002, "A new message started inside a fragmented one");
+          return;
+        }
+        if (fin) {
+          this.#deliver(opcode, payload, owned);
+        } else {
+          this.#fragmentOpcode = opcode;
+          this.#fragments.push(owned ? payload : payload.slice());
+          this.#fragmentBytes = payload.length;
+        }
+        return;
+      case OP_CONTINUATION: {
+        if (this.#fragmentOpcode === 0) {
+          this.#fail(1002, "A continuation frame without a message");
+          return;
+        }
+        this.#fragments.push(owned ? payload : payload.slice());
+        this.#fragmentBytes += payload.length;
+        if (!fin) return;
+        const whole = new Uint8Array(this.#fragmentBytes);
+        let offset = 0;
+        for (const fragment of this.#fragments) {
+          whole.set(fragment, offset);
+          offset += fragment.length;
+        }
+        const messageOpcode = this.#fragmentOpcode;
+        this.#fragmentOpcode = 0;
+        this.#fragments = [];
+        this.#fragmentBytes = 0;
+        this.#deliver(messageOpcode, whole, true);
+        return;
+      }
+      case OP_PING:
+        if (this.#state === "open") this.#write(encodeFrame(OP_PONG, payload));
+        return;
+      case OP_PONG:
+        return;
+      case OP_CLOSE:
+        this.#onCloseFrame(payload);
+        return;
+    }
+  }
+
+  #deliver(opcode: number, payload: Uint8Array, owned: boolean): void {
+    // As with the WHATWG WebSocket, nothing is delivered once closing.
+    if (this.#state !== "open") return;
+    if (opcode === OP_BINARY) {
+      const data = owned ? payload : payload.slice();
+      this.#call(() => this.#listener.onMessage(data));
+      return;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(payload);
+    } catch {
+      this.#fail(1007, "A text message is not valid UTF-8");
+      return;
+    }
+    this.#call(() => this.#listener.onMessage(text));
+  }
+
+  #onCloseFrame(payload: Uint8Array): void {
+    if (this.#received || this.#failure) return;
+    let code = 1005;
+    let reason = "";
+    if (payload.length === 1) {
+      this.#fail(1002, "A close frame with a one-byte payload");
+      return;
+    }
+    if (payload.length >= 2) {
+      code = (payload[0]! << 8) | payload[1]!;
+      if (!sendableCode(code)) {
+        this.#fail(1002, `Close code ${code} may not be sent`);
+        return;
+      }
+      try {
+        reason = decoder.decode(payload.subarray(2));
+      } catch {
+        this.#fail(1007, "A close reason is not valid UTF-8");
+        return;
+      }
+    }
+    this.#received = { code, reason };
+    if (this.#state === "open") {
+      // Echo the code; the server then ends the TCP connection.
+      this.#state = "closing";
+      this.#write(
+        encodeFrame(
+          OP_CLOSE,
+          code === 1005 ? new Uint8Array(0) : closePayload(code, ""),
+        ),
+      );
+      this.#startDeadline();
+    }
+  }
+
+  /** Fail the connection: send a close frame with `code` and drop the TCP. */
+  #fail(code: number, reason: string): void {
+    if (this.#failure) return;
+    this.#failure = new ProtocolError(code, reason);
+    if (this.#state === "open") {
+      this.#write(encodeFrame(OP_CLOSE, closePayload(code, reason)));
+    }
+    // The run loop sends the close frame out, then drops the connection.
+    this.#state = "closed";
+    this.#startDeadline();
+  }
+
+  #write(frame: Uint8Array): void {
+    const conn = this.#conn;
+    if (!conn) return;
+    this.#writing = this.#writing.then(() => writeAll(conn, frame)).catch(
+      () => {
+        // A broken connection: the read loop sees it and reports the close.
+        this.#closeConn();
+      },
+    );
+  }
+
+  #startDeadline(): void {
+    if (this.#deadline !== undefined) return;
+    this.#deadline = setTimeout(() => {
+      this.#deadline = undefined;
+      this.#closeConn();
+    }, CLOSE_TIMEOUT_MS);
+  }
+
+  #closeConn(): void {
+    const conn = this.#conn;
+    if (!conn) return;
+    this.#conn = undefined;
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Call the listener; what it throws is reported, never kills the loop. */
+  #call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      reportError(error);
+    }
+  }
+}
+
+/** Check a handshake response head against the expected accept value. */
+function checkHandshake(head: string, accept: string): void {
+  const lines = head.split("\r\n");
+  const status = /^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "");
+  if (!status || status[1] !== "101") {
+    throw new Error(
+      `Cannot open a WebSocket as the server answered '${lines[0] ?? ""}'`,
+    );
+  }
+  const headers = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    headers.set(
+      line.slice(0, colon).trim().toLowerCase(),
+      line.slice(colon + 1).trim(),
+    );
+  }
+  if (headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    throw new Error(
+      "Cannot open a WebSocket as the response lacks 'Upgrade: websocket'",
+    );
+  }
+  if (
+    !(headers.get("connection") ?? "").toLowerCase().split(/\s*,\s*/)
+      .includes("upgrade")
+  ) {
+    throw new Error(
+      "Cannot open a WebSocket as the response lacks 'Connection: Upgrade'",
+    );
+  }
+  if (headers.get("sec-websocket-accept") !== accept) {
+    throw new Error(
+      "Cannot open a WebSocket as 'Sec-WebSocket-Accept' does not match the key",
+    );
+  }
+  if (headers.has("sec-websocket-extensions")) {
+    throw new Error(
+      "Cannot open a WebSocket as the server chose an extension that was not offered",
+    );
+  }
+}
+
+/**
+ * A {@linkcode Transport} that speaks WebSocket itself over a TCP (`ws://`)
+ * or TLS (`wss://`) connection from `Deno.connect` / `Deno.connectTls`,
+ * instead of the runtime's `WebSocket`. An idle connection costs a pending
+ * read into a 2 KiB buffer; larger frames get a buffer of their own for as
+ * long as they take to arrive. Messages up to 64 MiB are accepted (larger
+ * ones close with 1009); binary frames arrive as `Uint8Array`.
+ *
+ * Deno only: it needs `--allow-net` for the gateway's host.
+ *
+ * @param url The `wss://` (or `ws://`) URL to open.
+ * @param listener Receives the socket's events.
+ * @returns The connection.
+ *
+ * @example Usage
+ * ```ts
+ * import { tcpWebSocketTransport, type Transport } from "@disruption/disruption/gateway";
+ *
+ * // Pass it as a Shard's or Client's `transport` option.
+ * const transport: Transport = tcpWebSocketTransport;
+ * ```
+ */
+export function tcpWebSocketTransport(
+  url: string,
+  listener: SocketListener,
+): GatewaySocket {
+  return new TcpWebSocket(url, listener);
+}

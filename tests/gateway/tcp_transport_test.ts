@@ -1,0 +1,665 @@
+// tcpWebSocketTransport over real loopback sockets: a Shard against the fake
+// gateway server (READY, dispatches, a TCP drop and RESUME, zlib-stream,
+// 4 MiB), and a hand-written server for the protocol's edge cases. No
+// sleeps: every wait is on an event, with a watchdog.
+import assert from "node:assert/strict";
+import { Shard, type ShardDispatch } from "../../gateway/shard.ts";
+import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
+import type {
+  GatewaySocket,
+  SocketListener,
+  Transport,
+} from "../../gateway/transport.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import {
+  type FakeGatewayServer,
+  serveFakeGateway,
+} from "../../testing/fake_gateway_server.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+
+const TOKEN = "tcp-transport-token";
+const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+  GatewayIntent.MessageContent;
+const WATCHDOG_MS = 10_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watchdog = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Timed out waiting for ${what}`)),
+      WATCHDOG_MS,
+    );
+  });
+  try {
+    return await Promise.race([promise, watchdog]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** tcpWebSocketTransport, counting sockets opened and closed. */
+function trackedTransport(): {
+  transport: Transport;
+  opened: () => number;
+  binary: () => number;
+  allClosed: () => Promise<void>;
+} {
+  let opened = 0;
+  let binary = 0;
+  const open = new Set<Promise<void>>();
+  const transport: Transport = (url, listener): GatewaySocket => {
+    opened++;
+    let closed!: () => void;
+    const done = new Promise<void>((resolve) => closed = resolve);
+    open.add(done);
+    return tcpWebSocketTransport(url, {
+      ...listener,
+      onMessage: (data) => {
+        if (typeof data !== "string") binary++;
+        listener.onMessage(data);
+      },
+      onClose: (code, reason) => {
+        closed();
+        open.delete(done);
+        listener.onClose(code, reason);
+      },
+    });
+  };
+  return {
+    transport,
+    opened: () => opened,
+    binary: () => binary,
+    allClosed: async () => {
+      while (open.size > 0) await within(Promise.all(open), "sockets closed");
+    },
+  };
+}
+
+function contentsOf(dispatches: ShardDispatch[]): string[] {
+  return dispatches
+    .filter((event) => event.name === "MESSAGE_CREATE")
+    .map((event) => (event.data as { content: string }).content);
+}
+
+function range(from: number, to: number): string[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
+}
+
+interface ShardSetup {
+  gateway: FakeGateway;
+  server: FakeGatewayServer;
+  shard: Shard;
+  tracked: ReturnType<typeof trackedTransport>;
+  dispatches: ShardDispatch[];
+  errors: unknown[];
+  until(match: () => boolean, what: string): Promise<void>;
+  post(from: number, to: number): void;
+  teardown(): Promise<void>;
+}
+
+/** A Shard on the TCP transport against the fake gateway on loopback. */
+async function shardSetup(
+  compress: "none" | "zlib-stream",
+): Promise<ShardSetup> {
+  const gateway = new FakeGateway({ tokens: [TOKEN], guilds: 1 });
+  const server = await serveFakeGateway(gateway);
+  const tracked = trackedTransport();
+  const shard = new Shard({
+    token: TOKEN,
+    intents: INTENTS,
+    gatewayUrl: server.url,
+    compress,
+    transport: tracked.transport,
+    random: () => 0,
+  });
+  const dispatches: ShardDispatch[] = [];
+  const errors: unknown[] = [];
+  const waiters: { match: () => boolean; done: () => void }[] = [];
+  shard.on("dispatch", (event) => {
+    dispatches.push(event);
+    for (const waiter of waiters.splice(0)) {
+      if (waiter.match()) waiter.done();
+      else waiters.push(waiter);
+    }
+  });
+  shard.on("error", (error) => errors.push(error));
+  const guildId = gateway.guildIds[0]!;
+  return {
+    gateway,
+    server,
+    shard,
+    tracked,
+    dispatches,
+    errors,
+    until(match: () => boolean, what: string): Promise<void> {
+      return match()
+        ? Promise.resolve()
+        : within(new Promise((done) => waiters.push({ match, done })), what);
+    },
+    post(from: number, to: number): void {
+      for (let n = from; n <= to; n++) {
+        gateway.dispatch("MESSAGE_CREATE", {
+          id: String(1_000 + n),
+          channel_id: "2000",
+          guild_id: guildId,
+          content: `m${n}`,
+        });
+      }
+    },
+    async teardown(): Promise<void> {
+      await shard.close();
+      await tracked.allClosed();
+      gateway.close();
+      await server.close();
+    },
+  };
+}
+
+/** JSON of at least `bytes` bytes that compresses poorly. */
+function bigPayload(bytes: number): { members: string[] } {
+  let state = 7;
+  const members: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    let s = "";
+    for (let i = 0; i < 64; i++) {
+      state = (state * 1103515245 + 12345) & 0x7fffffff;
+      s += String.fromCharCode(0x41 + (state % 26));
+    }
+    members.push(s);
+    size += s.length + 3;
+  }
+  return { members };
+}
+
+for (const compress of ["none", "zlib-stream"] as const) {
+  Deno.test(`tcpWebSocketTransport carries a Shard (${compress}): READY, dispatches, a TCP drop and RESUME, 4 MiB, close`, async () => {
+    const s = await shardSetup(compress);
+    try {
+      await within(s.shard.connect(), "READY");
+      assert.equal(s.shard.status, "ready");
+      assert.equal(s.dispatches[0]!.name, "READY");
+      s.post(1, 20);
+      await s.until(() => contentsOf(s.dispatches).length === 20, "m1-m20");
+      assert.deepEqual(contentsOf(s.dispatches), range(1, 20));
+      if (compress === "zlib-stream") {
+        assert.ok(s.tracked.binary() >= 20, `binary: ${s.tracked.binary()}`);
+      } else {
+        assert.equal(s.tracked.binary(), 0);
+      }
+
+      // A drop without a close frame: the transport reports 1006, the shard
+      // resumes on a second socket and the events sent meanwhile replay.
+      assert.equal(s.gateway.dropConnection(), 1);
+      s.post(21, 30);
+      await s.until(
+        () => s.dispatches.some((e) => e.name === "RESUMED"),
+        "RESUMED",
+      );
+      await s.until(() => contentsOf(s.dispatches).length === 30, "m21-m30");
+      assert.deepEqual(contentsOf(s.dispatches), range(1, 30));
+      assert.equal(s.tracked.opened(), 2);
+      assert.equal(s.gateway.counters.identifies, 1);
+      const resumes = s.gateway.log.filter((e) => e.type === "resume");
+      assert.deepEqual(
+        resumes.map((e) => e.type === "resume" && e.outcome),
+        ["resumed"],
+      );
+
+      const big = bigPayload(4 * 1024 * 1024);
+      s.gateway.dispatch("DISRUPTION_BIG_EVENT", big, { shardId: 0 });
+      s.post(31, 31);
+      await s.until(() => contentsOf(s.dispatches).length === 31, "m31");
+      const received = s.dispatches.find((e) =>
+        e.name === "DISRUPTION_BIG_EVENT"
+      );
+      assert.ok(received, "the 4 MiB dispatch arrived");
+      assert.equal(JSON.stringify(received.data), JSON.stringify(big));
+      assert.deepEqual(s.errors, []);
+
+      const closed = s.gateway.nextEvent((e) => e.type === "close");
+      await s.shard.close();
+      const event = await within(closed, "the server to see the close");
+      assert.equal(event.type === "close" && event.code, 1000);
+      await s.tracked.allClosed();
+      assert.equal(s.gateway.connections.length, 0);
+    } finally {
+      await s.teardown();
+    }
+  });
+}
+
+// ---------------------------------------------------------- a raw server
+
+type Event =
+  | { type: "open" }
+  | { type: "message"; data: string | Uint8Array }
+  | { type: "close"; code: number; reason: string }
+  | { type: "error"; error: unknown };
+
+/** A listener that records events and lets a test await the next one. */
+class Recorder implements SocketListener {
+  readonly events: Event[] = [];
+  #waiters: (() => void)[] = [];
+  onOpen(): void {
+    this.#push({ type: "open" });
+  }
+  onMessage(data: string | Uint8Array): void {
+    this.#push({ type: "message", data });
+  }
+  onClose(code: number, reason: string): void {
+    this.#push({ type: "close", code, reason });
+  }
+  onError(error: unknown): void {
+    this.#push({ type: "error", error });
+  }
+  #push(event: Event): void {
+    this.events.push(event);
+    for (const waiter of this.#waiters.splice(0)) waiter();
+  }
+  /** Resolve with the first recorded event of `type`. */
+  async next<T extends Event["type"]>(
+    type: T,
+  ): Promise<Extract<Event, { type: T }>> {
+    for (;;) {
+      const found = this.events.find((e) => e.type === type);
+      if (found) return found as Extract<Event, { type: T }>;
+      await within(
+        new Promise<void>((resolve) => this.#waiters.push(resolve)),
+        type,
+      );
+    }
+  }
+  /** Resolve once `n` events of `type` were recorded. */
+  async count(type: Event["type"], n: number): Promise<void> {
+    while (this.events.filter((e) => e.type === type).length < n) {
+      await within(
+        new Promise<void>((resolve) => this.#waiters.push(resolve)),
+        `${n} ${type} events`,
+      );
+    }
+  }
+  types(): string[] {
+    return this.events.map((e) => e.type);
+  }
+}
+
+interface ClientFrame {
+  fin: boolean;
+  opcode: number;
+  masked: boolean;
+  payload: Uint8Array;
+}
+
+/** The server end of one connection, speaking WebSocket by hand. */
+class RawPeer {
+  readonly conn: Deno.Conn;
+  #buffer = new Uint8Array(0);
+  request = "";
+  constructor(conn: Deno.Conn) {
+    this.conn = conn;
+  }
+
+  async #more(): Promise<boolean> {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = await this.conn.read(chunk);
+    if (n === null) return false;
+    const joined = new Uint8Array(this.#buffer.length + n);
+    joined.set(this.#buffer);
+    joined.set(chunk.subarray(0, n), this.#buffer.length);
+    this.#buffer = joined;
+    return true;
+  }
+
+  async #take(n: number): Promise<Uint8Array> {
+    while (this.#buffer.length < n) {
+      if (!await this.#more()) throw new Error("EOF");
+    }
+    const out = this.#buffer.slice(0, n);
+    this.#buffer = this.#buffer.slice(n);
+    return out;
+  }
+
+  /** Read the request and answer 101 (with a wrong accept if asked). */
+  async handshake(options: { badAccept?: boolean } = {}): Promise<void> {
+    for (;;) {
+      const text = decoder.decode(this.#buffer);
+      const end = text.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        this.request = text.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 4);
+        break;
+      }
+      if (!await this.#more()) throw new Error("EOF in handshake");
+    }
+    const key = /sec-websocket-key: *(\S+)/i.exec(this.request)![1]!;
+    const digest = await crypto.subtle.digest(
+      "SHA-1",
+      encoder.encode(
+        (options.badAccept ? "x" : "") + key +
+          "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+      ),
+    );
+    const accept = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    await this.write(encoder.encode(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" +
+        `Connection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    ));
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) {
+      offset += await this.conn.write(bytes.subarray(offset));
+    }
+  }
+
+  /** The client's next frame, unmasked (fails after the watchdog). */
+  readFrame(): Promise<ClientFrame> {
+    return within(this.#readFrame(), "a frame from the client");
+  }
+
+  async #readFrame(): Promise<ClientFrame> {
+    const [b0, b1] = await this.#take(2);
+    let length = b1! & 0x7f;
+    if (length === 126) {
+      const ext = await this.#take(2);
+      length = (ext[0]! << 8) | ext[1]!;
+    } else if (length === 127) {
+      const ext = await this.#take(8);
+      length = new DataView(ext.buffer).getUint32(4);
+    }
+    const masked = (b1! & 0x80) !== 0;
+    const mask = masked ? await this.#take(4) : new Uint8Array(4);
+    const payload = await this.#take(length);
+    for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i & 3]!;
+    return { fin: (b0! & 0x80) !== 0, opcode: b0! & 0x0f, masked, payload };
+  }
+
+  /** Resolve once the client has closed the TCP connection. */
+  eof(): Promise<void> {
+    return within(this.#eof(), "the client to end the connection");
+  }
+
+  async #eof(): Promise<void> {
+    try {
+      while (await this.#more()) {
+        // Discard.
+      }
+    } catch {
+      // Reset: also the end.
+    }
+  }
+
+  close(): void {
+    try {
+      this.conn.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+/** A server frame (unmasked unless asked), with any length encoding. */
+function frame(
+  opcode: number,
+  payload: Uint8Array | string,
+  options: { fin?: boolean; mask?: boolean; rsv?: number; length?: number } =
+    {},
+): Uint8Array {
+  const bytes = typeof payload === "string" ? encoder.encode(payload) : payload;
+  const length = options.length ?? bytes.length;
+  const ext = length < 126 ? 0 : length < 65536 ? 2 : 8;
+  const maskBytes = options.mask ? 4 : 0;
+  const out = new Uint8Array(2 + ext + maskBytes + bytes.length);
+  out[0] = (options.fin === false ? 0 : 0x80) | ((options.rsv ?? 0) << 4) |
+    opcode;
+  const maskBit = options.mask ? 0x80 : 0;
+  if (ext === 0) out[1] = maskBit | length;
+  else if (ext === 2) {
+    out[1] = maskBit | 126;
+    out[2] = length >>> 8;
+    out[3] = length & 0xff;
+  } else {
+    out[1] = maskBit | 127;
+    new DataView(out.buffer).setUint32(2, Math.floor(length / 2 ** 32));
+    new DataView(out.buffer).setUint32(6, length >>> 0);
+  }
+  // A zero mask leaves the payload as it is.
+  out.set(bytes, 2 + ext + maskBytes);
+  return out;
+}
+
+function closeCode(payload: Uint8Array): number {
+  return (payload[0]! << 8) | payload[1]!;
+}
+
+/** Run `body` with a client connected to a hand-written server. */
+async function withRawServer(
+  body: (
+    peer: RawPeer,
+    recorder: Recorder,
+    socket: GatewaySocket,
+  ) => Promise<void>,
+  options: { badAccept?: boolean; path?: string } = {},
+): Promise<void> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const recorder = new Recorder();
+  const socket = tcpWebSocketTransport(
+    `ws://127.0.0.1:${port}${options.path ?? "/?v=10&encoding=json"}`,
+    recorder,
+  );
+  assert.deepEqual(recorder.events, [], "nothing reported before return");
+  const peer = new RawPeer(await within(listener.accept(), "accept"));
+  try {
+    await peer.handshake(options);
+    await body(peer, recorder, socket);
+  } finally {
+    socket.close(1000);
+    peer.close();
+    listener.close();
+    await recorder.next("close");
+  }
+}
+
+Deno.test("tcpWebSocketTransport sends an RFC 6455 handshake and masked text frames", async () => {
+  await withRawServer(async (peer, recorder, socket) => {
+    await recorder.next("open");
+    assert.match(peer.request, /^GET \/gw\?v=10&encoding=json HTTP\/1\.1\r\n/);
+    assert.match(peer.request, /\r\nHost: 127\.0\.0\.1:\d+\r\n/);
+    assert.match(peer.request, /\r\nUpgrade: websocket\r\n/i);
+    assert.match(peer.request, /\r\nSec-WebSocket-Version: 13/);
+    const key = /Sec-WebSocket-Key: (\S+)/.exec(peer.request)![1]!;
+    assert.equal(atob(key).length, 16);
+    const text = "héllo ".repeat(30);
+    socket.send(text);
+    const sent = await peer.readFrame();
+    assert.equal(sent.masked, true);
+    assert.equal(sent.fin, true);
+    assert.equal(sent.opcode, 1);
+    assert.equal(decoder.decode(sent.payload), text);
+  }, { path: "/gw?v=10&encoding=json" });
+});
+
+Deno.test("tcpWebSocketTransport reassembles a fragmented text message around a ping", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    const bytes = encoder.encode("hello wörld");
+    // "ö" is split between the second and third fragment.
+    const cut = bytes.indexOf(0xc3) + 1;
+    await peer.write(frame(1, bytes.subarray(0, 3), { fin: false }));
+    await peer.write(frame(0, bytes.subarray(3, cut), { fin: false }));
+    await peer.write(frame(9, "mid"));
+    await peer.write(frame(0, bytes.subarray(cut)));
+    const pong = await peer.readFrame();
+    assert.equal(pong.opcode, 0xa);
+    assert.equal(decoder.decode(pong.payload), "mid");
+    const message = await recorder.next("message");
+    assert.equal(message.data, "hello wörld");
+    assert.equal(
+      recorder.events.filter((e) => e.type === "message").length,
+      1,
+    );
+  });
+});
+
+Deno.test("tcpWebSocketTransport answers a ping with a pong carrying the same payload", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    const payload = new Uint8Array([1, 2, 3, 250, 0, 7]);
+    await peer.write(frame(9, payload));
+    await peer.write(frame(0xa, "unsolicited pong"));
+    const pong = await peer.readFrame();
+    assert.equal(pong.opcode, 0xa);
+    assert.equal(pong.masked, true);
+    assert.deepEqual(pong.payload, payload);
+    assert.deepEqual(recorder.types(), ["open"], "pongs are not messages");
+  });
+});
+
+Deno.test("tcpWebSocketTransport delivers binary frames, 16- and 64-bit lengths, as bytes", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    const big = new Uint8Array(200_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+    const mid = big.subarray(0, 1000);
+    await peer.write(frame(2, mid));
+    await peer.write(frame(2, big));
+    await peer.write(frame(1, "after"));
+    await recorder.count("message", 3);
+    const messages = recorder.events.filter((e) => e.type === "message")
+      .map((e) => e.type === "message" && e.data);
+    assert.ok(messages[0] instanceof Uint8Array);
+    assert.deepEqual(messages[0], mid);
+    assert.deepEqual(messages[1], big);
+    assert.equal(messages[2], "after");
+  });
+});
+
+Deno.test("tcpWebSocketTransport echoes a server close frame and reports its code", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    const payload = new Uint8Array([0x0f, 0xa1, ...encoder.encode("bye")]);
+    await peer.write(frame(8, payload));
+    const echo = await peer.readFrame();
+    assert.equal(echo.opcode, 8);
+    assert.equal(echo.masked, true);
+    assert.equal(closeCode(echo.payload), 4001);
+    // The server ends the TCP connection once the handshake is done.
+    peer.close();
+    const closed = await recorder.next("close");
+    assert.deepEqual([closed.code, closed.reason], [4001, "bye"]);
+    assert.deepEqual(recorder.types(), ["open", "close"]);
+  });
+});
+
+Deno.test("tcpWebSocketTransport reports 1005 for a close frame without a code", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    await peer.write(frame(8, new Uint8Array(0)));
+    const echo = await peer.readFrame();
+    assert.equal(echo.opcode, 8);
+    assert.equal(echo.payload.length, 0);
+    peer.close();
+    const closed = await recorder.next("close");
+    assert.equal(closed.code, 1005);
+  });
+});
+
+Deno.test("tcpWebSocketTransport close() sends a close frame and reports the server's answer", async () => {
+  await withRawServer(async (peer, recorder, socket) => {
+    await recorder.next("open");
+    socket.close(4000, "resuming");
+    socket.close(1000, "twice is harmless");
+    socket.send("ignored once closing");
+    const sent = await peer.readFrame();
+    assert.equal(sent.opcode, 8);
+    assert.equal(closeCode(sent.payload), 4000);
+    assert.equal(decoder.decode(sent.payload.subarray(2)), "resuming");
+    // Data after the client's close is not delivered.
+    await peer.write(frame(1, "late"));
+    await peer.write(frame(8, sent.payload));
+    peer.close();
+    const closed = await recorder.next("close");
+    assert.equal(closed.code, 4000);
+    assert.deepEqual(recorder.types(), ["open", "close"]);
+  });
+});
+
+Deno.test("tcpWebSocketTransport reports 1006 when TCP ends without a close frame", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    await peer.write(frame(1, "one"));
+    await recorder.next("message");
+    peer.close();
+    const closed = await recorder.next("close");
+    assert.equal(closed.code, 1006);
+  });
+});
+
+Deno.test("tcpWebSocketTransport refuses a bad Sec-WebSocket-Accept: no open, 1006", async () => {
+  await withRawServer(async (peer, recorder) => {
+    const closed = await recorder.next("close");
+    assert.equal(closed.code, 1006);
+    assert.deepEqual(recorder.types(), ["error", "close"]);
+    const error = (recorder.events[0] as { error: Error }).error;
+    assert.match(error.message, /Sec-WebSocket-Accept/);
+    await peer.eof();
+  }, { badAccept: true });
+});
+
+for (
+  const [name, bytes, code] of [
+    ["a masked server frame", frame(1, "hi", { mask: true }), 1002],
+    ["a frame with RSV1 set", frame(1, "hi", { rsv: 4 }), 1002],
+    ["an unknown opcode", frame(3, "hi"), 1002],
+    ["a continuation without a message", frame(0, "hi"), 1002],
+    ["a fragmented ping", frame(9, "hi", { fin: false }), 1002],
+    ["invalid UTF-8 in a text frame", frame(1, new Uint8Array([0xff])), 1007],
+    [
+      "a message over 64 MiB",
+      frame(2, new Uint8Array(0), { length: 65 * 1024 * 1024 }),
+      1009,
+    ],
+  ] as const
+) {
+  Deno.test(`tcpWebSocketTransport fails the connection on ${name} with ${code}`, async () => {
+    await withRawServer(async (peer, recorder) => {
+      await recorder.next("open");
+      await peer.write(bytes);
+      const sent = await peer.readFrame();
+      assert.equal(sent.opcode, 8);
+      assert.equal(closeCode(sent.payload), code);
+      const closed = await recorder.next("close");
+      assert.equal(closed.code, code);
+      assert.deepEqual(recorder.types(), ["open", "error", "close"]);
+      await peer.eof();
+    });
+  });
+}
+
+Deno.test("tcpWebSocketTransport close() while connecting reports 1006 and leaves nothing open", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const recorder = new Recorder();
+  const socket = tcpWebSocketTransport(`ws://127.0.0.1:${port}/`, recorder);
+  socket.close(1000);
+  const closed = await recorder.next("close");
+  assert.equal(closed.code, 1006);
+  assert.equal(recorder.types().includes("open"), false);
+  listener.close();
+});
+
+Deno.test("tcpWebSocketTransport reports a refused connection as 1006", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const recorder = new Recorder();
+  tcpWebSocketTransport(`ws://127.0.0.1:${port}/`, recorder);
+  const closed = await recorder.next("close");
+  assert.equal(closed.code, 1006);
+  assert.deepEqual(recorder.types(), ["error", "close"]);
+});
