@@ -14,6 +14,7 @@ import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 type Codec = Exclude<TransportCompression, "none">;
 const CODECS: readonly Codec[] = ["zlib-stream", "zstd-stream"];
@@ -318,22 +319,6 @@ Deno.test("Shard with zlib-stream reassembles payloads split across several WebS
     await s.teardown();
   }
 });
-
-/** Reject with `what` if `promise` has not settled in 10 s (a watchdog). */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const watchdog = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Timed out waiting for ${what}`)),
-      10_000,
-    );
-  });
-  try {
-    return await Promise.race([promise, watchdog]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 for (const codec of CODECS) {
   Deno.test(`Shard with ${codec} over loopback: real binary frames, 4 MiB, a drop and a corrupted frame`, async () => {

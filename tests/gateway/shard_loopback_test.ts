@@ -14,28 +14,11 @@ import {
   serveFakeGateway,
 } from "../../testing/fake_gateway_server.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 const TOKEN = "loopback-token";
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
-/** How long any one awaited event may take before the test fails. */
-const WATCHDOG_MS = 10_000;
-
-/** Reject with `what` if `promise` has not settled in WATCHDOG_MS. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const watchdog = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Timed out waiting for ${what}`)),
-      WATCHDOG_MS,
-    );
-  });
-  try {
-    return await Promise.race([promise, watchdog]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Records a shard's dispatches, states and errors; awaits the next match. */
 class Recorder {

@@ -11,31 +11,10 @@ import {
 } from "../../testing/fake_gateway.ts";
 import type { FakeGatewayServer } from "../../testing/fake_gateway_server.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 const TOKEN = "fake-token";
 const AUTHOR = { id: "1300000000000000001", username: "someone" };
-
-/** Fail with `what` if `promise` takes longer than `ms` (a guard, not a wait). */
-async function within<T>(
-  promise: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`timed out after ${ms} ms: ${what}`)),
-          ms,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Messages seen per shard, with a promise for "this many in total". */
 class Inbox {
@@ -83,8 +62,8 @@ async function shutdown(
   while (gateway.connections.length > 0) {
     await within(
       gateway.nextEvent((e) => e.type === "close"),
-      5_000,
       "the client's close frames",
+      5_000,
     );
   }
   gateway.close();
@@ -107,7 +86,7 @@ Deno.test("ShardManager runs 4 shards over loopback WebSockets; a dropped shard 
     inbox.add(event.shardId, Number((event.data as { id: string }).id) - 1e4);
   }, { events: ["MESSAGE_CREATE"] });
   try {
-    await within(manager.start(), 10_000, "all shards ready");
+    await within(manager.start(), "all shards ready", 10_000);
     assert.deepEqual(
       manager.info().map((i) => i.status),
       Array(shardCount).fill("ready"),
@@ -116,14 +95,14 @@ Deno.test("ShardManager runs 4 shards over loopback WebSockets; a dropped shard 
     assert.ok(gateway.allConnections.every((c) => c.kind === "main"));
 
     stream(gateway, 0, 40);
-    await within(inbox.reached(40), 10_000, "40 messages");
+    await within(inbox.reached(40), "40 messages", 10_000);
 
     // Drop shard 1's TCP connection (no close frame) and keep streaming.
     const resumed = gateway.nextEvent((e) => e.type === "resume");
     const dropped = manager.shard(1)!.sessionId;
     assert.equal(gateway.dropConnection({ shardId: 1 }), 1);
     stream(gateway, 40, 80);
-    const resume = await within(resumed, 10_000, "shard 1's RESUME") as Extract<
+    const resume = await within(resumed, "shard 1's RESUME", 10_000) as Extract<
       FakeGatewayEvent,
       { type: "resume" }
     >;
@@ -133,9 +112,9 @@ Deno.test("ShardManager runs 4 shards over loopback WebSockets; a dropped shard 
     // Shard 1 has 2 of the 8 guilds: its 10 of messages 40-79 were held
     // while it was away and replayed.
     assert.ok(resume.replayed >= 10, `replayed ${resume.replayed}`);
-    await within(inbox.reached(80), 10_000, "80 messages");
+    await within(inbox.reached(80), "80 messages", 10_000);
     stream(gateway, 80, 100);
-    await within(inbox.reached(100), 10_000, "100 messages");
+    await within(inbox.reached(100), "100 messages", 10_000);
 
     const guilds = gateway.guildIds;
     for (let shardId = 0; shardId < shardCount; shardId++) {
@@ -178,7 +157,7 @@ async function readyOverLoopback(
   try {
     const started = performance.now();
     const guard = 5_000 * Math.ceil(shardCount / maxConcurrency) + 10_000;
-    await within(manager.start(), guard, `${shardCount} shards ready`);
+    await within(manager.start(), `${shardCount} shards ready`, guard);
     const elapsed = performance.now() - started;
     assert.equal(
       gateway.log.filter((e) => e.type === "invalid-session").length,

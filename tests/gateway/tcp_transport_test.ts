@@ -16,28 +16,13 @@ import {
   serveFakeGateway,
 } from "../../testing/fake_gateway_server.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 const TOKEN = "tcp-transport-token";
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
-const WATCHDOG_MS = 10_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const watchdog = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Timed out waiting for ${what}`)),
-      WATCHDOG_MS,
-    );
-  });
-  try {
-    return await Promise.race([promise, watchdog]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** tcpWebSocketTransport, counting sockets opened and closed. */
 function trackedTransport(): {
