@@ -15,6 +15,11 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { within } from "../_fakes/watchdog.ts";
+import {
+  contentsOf,
+  numberedContents,
+  postNumberedMessages,
+} from "../_fakes/numbered_messages.ts";
 
 type Codec = Exclude<TransportCompression, "none">;
 const CODECS: readonly Codec[] = ["zlib-stream", "zstd-stream"];
@@ -128,7 +133,6 @@ function inProcess(
   const errors: GatewayError[] = [];
   shard.on("dispatch", (event) => dispatches.push(event));
   shard.on("error", (error) => errors.push(error));
-  const guildId = gateway.guildIds[0]!;
   return {
     scheduler,
     gateway,
@@ -136,16 +140,8 @@ function inProcess(
     counts,
     dispatches,
     errors,
-    post(from, to): void {
-      for (let n = from; n <= to; n++) {
-        gateway.dispatch("MESSAGE_CREATE", {
-          id: String(1_000 + n),
-          channel_id: "2000",
-          guild_id: guildId,
-          content: `m${n}`,
-        });
-      }
-    },
+    post: (from: number, to: number): void =>
+      postNumberedMessages(gateway, from, to),
     contents: () => contentsOf(dispatches),
     async until(done, what): Promise<void> {
       for (let i = 0; i < 100 && !done(); i++) await scheduler.advance(0);
@@ -158,16 +154,6 @@ function inProcess(
       assert.equal(scheduler.pending, 0, "no timer left behind");
     },
   };
-}
-
-function contentsOf(dispatches: ShardDispatch[]): string[] {
-  return dispatches
-    .filter((event) => event.name === "MESSAGE_CREATE")
-    .map((event) => (event.data as { content: string }).content);
-}
-
-function range(from: number, to: number): string[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
 }
 
 function count(dispatches: ShardDispatch[], name: string): number {
@@ -190,7 +176,7 @@ for (const codec of CODECS) {
         s.dispatches.map((e) => e.name),
         ["READY", "GUILD_CREATE", ...Array(5).fill("MESSAGE_CREATE")],
       );
-      assert.deepEqual(s.contents(), range(1, 5));
+      assert.deepEqual(s.contents(), numberedContents(1, 5));
       // HELLO, READY, GUILD_CREATE and five dispatches: one binary message each.
       assert.equal(s.counts.binary, 8);
       assert.equal(s.counts.text, 0);
@@ -245,7 +231,7 @@ for (const codec of CODECS) {
       }
       // A reused context would fail on the new stream's header.
       assert.deepEqual(s.errors, []);
-      assert.deepEqual(s.contents(), range(1, 12));
+      assert.deepEqual(s.contents(), numberedContents(1, 12));
       assert.equal(s.gateway.counters.resumed, 3);
       assert.equal(s.gateway.counters.identifies, 1);
       assert.ok(
@@ -273,7 +259,7 @@ for (const codec of CODECS) {
       await s.until(() => s.contents().length === 10, "the replay");
       assert.equal(s.errors.length, 1);
       assert.equal(s.errors[0]!.kind, "decode");
-      assert.deepEqual(s.contents(), range(1, 10));
+      assert.deepEqual(s.contents(), numberedContents(1, 10));
       const resume = s.gateway.log.find((e) => e.type === "resume");
       assert.ok(resume?.type === "resume");
       assert.equal(resume.outcome, "resumed");
@@ -297,7 +283,7 @@ Deno.test("Shard with zlib-stream reassembles payloads split across several WebS
     await s.until(() => s.contents().length === 4, "four messages");
     // HELLO, READY, GUILD_CREATE and four dispatches, three messages each.
     assert.equal(s.counts.binary, 7 * 3);
-    assert.deepEqual(s.contents(), range(1, 4));
+    assert.deepEqual(s.contents(), numberedContents(1, 4));
     const big = bigPayload(FOUR_MIB);
     s.gateway.dispatch("DISRUPTION_BIG_EVENT", big, { shardId: 0 });
     s.post(5, 5);
@@ -313,7 +299,7 @@ Deno.test("Shard with zlib-stream reassembles payloads split across several WebS
     s.post(6, 8);
     await s.until(() => count(s.dispatches, "RESUMED") === 1, "RESUMED");
     await s.until(() => s.contents().length === 8, "the replay");
-    assert.deepEqual(s.contents(), range(1, 8));
+    assert.deepEqual(s.contents(), numberedContents(1, 8));
     assert.deepEqual(s.errors, []);
   } finally {
     await s.teardown();
@@ -352,17 +338,8 @@ for (const codec of CODECS) {
       match()
         ? Promise.resolve()
         : within(new Promise((done) => waiters.push({ match, done })), what);
-    const guildId = gateway.guildIds[0]!;
-    const post = (from: number, to: number): void => {
-      for (let n = from; n <= to; n++) {
-        gateway.dispatch("MESSAGE_CREATE", {
-          id: String(1_000 + n),
-          channel_id: "2000",
-          guild_id: guildId,
-          content: `m${n}`,
-        });
-      }
-    };
+    const post = (from: number, to: number): void =>
+      postNumberedMessages(gateway, from, to);
     try {
       await within(shard.connect(), "READY");
       post(1, 3);
@@ -391,7 +368,7 @@ for (const codec of CODECS) {
       await until(() => count(dispatches, "RESUMED") === 2, "RESUMED #2");
       await until(() => contentsOf(dispatches).length === 10, "m8-m10");
 
-      assert.deepEqual(contentsOf(dispatches), range(1, 10));
+      assert.deepEqual(contentsOf(dispatches), numberedContents(1, 10));
       assert.deepEqual(errors.map((error) => error.kind), ["decode"]);
       const resumes = gateway.log.filter((e) => e.type === "resume");
       assert.deepEqual(

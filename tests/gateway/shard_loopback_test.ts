@@ -15,6 +15,11 @@ import {
 } from "../../testing/fake_gateway_server.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { within } from "../_fakes/watchdog.ts";
+import {
+  contentsOf,
+  numberedContents,
+  postNumberedMessages,
+} from "../_fakes/numbered_messages.ts";
 
 const TOKEN = "loopback-token";
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
@@ -56,9 +61,7 @@ class Recorder {
 
   /** The contents of the MESSAGE_CREATEs received, in order. */
   contents(): string[] {
-    return this.dispatches
-      .filter((event) => event.name === "MESSAGE_CREATE")
-      .map((event) => (event.data as { content: string }).content);
+    return contentsOf(this.dispatches);
   }
 
   /** How many RESUMED dispatches arrived. */
@@ -91,22 +94,13 @@ async function setup(): Promise<Setup> {
     random: () => 0,
   });
   const recorder = new Recorder(shard);
-  const guildId = gateway.guildIds[0]!;
   return {
     gateway,
     server,
     shard,
     recorder,
-    post(from, to): void {
-      for (let n = from; n <= to; n++) {
-        gateway.dispatch("MESSAGE_CREATE", {
-          id: String(1_000 + n),
-          channel_id: "2000",
-          guild_id: guildId,
-          content: `m${n}`,
-        });
-      }
-    },
+    post: (from: number, to: number): void =>
+      postNumberedMessages(gateway, from, to),
     received(n): Promise<void> {
       return recorder.waitFor(
         (event) =>
@@ -135,10 +129,6 @@ function entries<T extends FakeGatewayEvent["type"]>(
   >[];
 }
 
-function range(from: number, to: number): string[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
-}
-
 Deno.test("Shard on the default WebSocket transport identifies, resumes after a TCP drop, a 4000 close and op 7, and loses nothing", async (t) => {
   const s = await setup();
   const { gateway, server, shard, recorder } = s;
@@ -157,7 +147,7 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
         );
         s.post(1, 20);
         await s.received(20);
-        assert.deepEqual(recorder.contents(), range(1, 20));
+        assert.deepEqual(recorder.contents(), numberedContents(1, 20));
         assert.equal(typeof shard.latency, "number", "the heartbeat was ACKed");
         assert.equal(entries(gateway, "identify").length, 1);
         assert.equal(gateway.allConnections[0]!.kind, "main");
@@ -187,7 +177,7 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
           gateway.connections[0]!.url.startsWith(server.resumeUrl),
           gateway.connections[0]!.url,
         );
-        assert.deepEqual(recorder.contents(), range(1, 30));
+        assert.deepEqual(recorder.contents(), numberedContents(1, 30));
         assert.deepEqual(recorder.states.slice(-5), [
           "reconnecting",
           "connecting",
@@ -210,7 +200,7 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
       assert.equal(last.kind, "resume");
       assert.equal(last.outcome, "resumed");
       assert.equal(last.replayed, 5);
-      assert.deepEqual(recorder.contents(), range(1, 35));
+      assert.deepEqual(recorder.contents(), numberedContents(1, 35));
     });
 
     await t.step(
@@ -227,7 +217,7 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
         assert.equal(close.code, 4000, "a resumable client close");
         assert.equal(close.sessionResumable, true);
         assert.equal(entries(gateway, "resume").at(-1)!.kind, "resume");
-        assert.deepEqual(recorder.contents(), range(1, 40));
+        assert.deepEqual(recorder.contents(), numberedContents(1, 40));
       },
     );
 
@@ -237,7 +227,7 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
       await recorder.waitFor((e) => e.name === "RESUMED", "RESUMED");
       await s.received(45);
       assert.equal(entries(gateway, "resume").at(-1)!.outcome, "resumed");
-      assert.deepEqual(recorder.contents(), range(1, 45));
+      assert.deepEqual(recorder.contents(), numberedContents(1, 45));
     });
 
     await t.step("op 7 where the server never closes", async () => {
@@ -245,7 +235,7 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
       s.post(46, 50);
       await recorder.waitFor((e) => e.name === "RESUMED", "RESUMED");
       await s.received(50);
-      assert.deepEqual(recorder.contents(), range(1, 50));
+      assert.deepEqual(recorder.contents(), numberedContents(1, 50));
     });
 
     await t.step(

@@ -17,6 +17,11 @@ import {
 } from "../../testing/fake_gateway_server.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { within } from "../_fakes/watchdog.ts";
+import {
+  contentsOf,
+  numberedContents,
+  postNumberedMessages,
+} from "../_fakes/numbered_messages.ts";
 
 const TOKEN = "tcp-transport-token";
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
@@ -62,16 +67,6 @@ function trackedTransport(): {
   };
 }
 
-function contentsOf(dispatches: ShardDispatch[]): string[] {
-  return dispatches
-    .filter((event) => event.name === "MESSAGE_CREATE")
-    .map((event) => (event.data as { content: string }).content);
-}
-
-function range(from: number, to: number): string[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
-}
-
 interface ShardSetup {
   gateway: FakeGateway;
   server: FakeGatewayServer;
@@ -110,7 +105,6 @@ async function shardSetup(
     }
   });
   shard.on("error", (error) => errors.push(error));
-  const guildId = gateway.guildIds[0]!;
   return {
     gateway,
     server,
@@ -123,16 +117,8 @@ async function shardSetup(
         ? Promise.resolve()
         : within(new Promise((done) => waiters.push({ match, done })), what);
     },
-    post(from: number, to: number): void {
-      for (let n = from; n <= to; n++) {
-        gateway.dispatch("MESSAGE_CREATE", {
-          id: String(1_000 + n),
-          channel_id: "2000",
-          guild_id: guildId,
-          content: `m${n}`,
-        });
-      }
-    },
+    post: (from: number, to: number): void =>
+      postNumberedMessages(gateway, from, to),
     async teardown(): Promise<void> {
       await shard.close();
       await tracked.allClosed();
@@ -168,7 +154,7 @@ for (const compress of ["none", "zlib-stream"] as const) {
       assert.equal(s.dispatches[0]!.name, "READY");
       s.post(1, 20);
       await s.until(() => contentsOf(s.dispatches).length === 20, "m1-m20");
-      assert.deepEqual(contentsOf(s.dispatches), range(1, 20));
+      assert.deepEqual(contentsOf(s.dispatches), numberedContents(1, 20));
       if (compress === "zlib-stream") {
         assert.ok(s.tracked.binary() >= 20, `binary: ${s.tracked.binary()}`);
       } else {
@@ -184,7 +170,7 @@ for (const compress of ["none", "zlib-stream"] as const) {
         "RESUMED",
       );
       await s.until(() => contentsOf(s.dispatches).length === 30, "m21-m30");
-      assert.deepEqual(contentsOf(s.dispatches), range(1, 30));
+      assert.deepEqual(contentsOf(s.dispatches), numberedContents(1, 30));
       assert.equal(s.tracked.opened(), 2);
       assert.equal(s.gateway.counters.identifies, 1);
       const resumes = s.gateway.log.filter((e) => e.type === "resume");
