@@ -18,7 +18,6 @@
  * - `decode`: a frame could not be decoded; the shard resumes to get it again.
  * - `timeout`: connecting, HELLO or READY/RESUMED took too long; the shard
  *   reconnects.
- * - `connection_lost`: the connection closed; the shard reconnects.
  */
 export type GatewayErrorKind =
   | "authentication_failed"
@@ -31,8 +30,7 @@ export type GatewayErrorKind =
   | "invalid_payload"
   | "shard_closed"
   | "decode"
-  | "timeout"
-  | "connection_lost";
+  | "timeout";
 
 /** Options for {@linkcode GatewayError}. */
 export interface GatewayErrorOptions {
