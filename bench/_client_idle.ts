@@ -2,21 +2,24 @@
  * Many idle shards in one process: a real {@linkcode Client} running
  * `shards` shards against the server's `/idle` endpoint (HELLO 41.25 s,
  * READY, heartbeat ACKs), all identifying at once through an identify queue
- * with `max_concurrency` = `shards`. Memory is read once every shard is
- * ready and has sat idle for `settleMs`.
+ * with `max_concurrency` = `shards`. Memory is read twice: `settleMs` after
+ * every shard is ready (the connect burst just over), and `idleMs` after it
+ * (every shard has heartbeated and the runtime has settled: what a bot's
+ * shards cost for the rest of their lives).
  *
  * @module
  */
 import { Client, type Context, Handler } from "../handler/mod.ts";
 import { MemoryIdentifyQueue } from "../gateway/identify_queue.ts";
-import {
-  type GatewaySocket,
-  type Transport,
-  webSocketTransport,
-} from "../gateway/transport.ts";
-import { tcpWebSocketTransport } from "../gateway/tcp_transport.ts";
+import type { GatewaySocket, Transport } from "../gateway/transport.ts";
+import { BENCH_TRANSPORTS, type BenchTransport } from "./_client_shard.ts";
 import type { GatewayEventMap } from "../types/mod.ts";
-import { collectGarbage, parseFlags } from "./_measure.ts";
+import {
+  collectGarbage,
+  type MemoryReading,
+  parseFlags,
+  readMemoryAt,
+} from "./_measure.ts";
 import { BENCH_INTENTS } from "./_stream.ts";
 
 /** Options for {@linkcode runIdle}. */
@@ -36,18 +39,24 @@ export interface IdleOptions {
    */
   mode?: "library" | "floor";
   /**
-   * The library's socket: the runtime's `WebSocket` or
-   * `tcpWebSocketTransport` (library mode only).
+   * The library's socket (library mode only).
    *
-   * @default {"websocket"}
+   * @default {"default"}
    */
-  transport?: "websocket" | "tcp";
+  transport?: BenchTransport;
   /**
-   * How long to wait after every shard is ready before reading memory.
+   * When to take the first reading, in ms after every shard is ready.
    *
    * @default {2000}
    */
   settleMs?: number;
+  /**
+   * When to take the idle reading, in ms after every shard is ready (at
+   * least `settleMs`).
+   *
+   * @default {45000}
+   */
+  idleMs?: number;
 }
 
 /** Memory of the idle shards. */
@@ -56,8 +65,8 @@ export interface IdleResult {
   mode: "library" | "floor";
   /** Transport compression. */
   compress: string;
-  /** The library's socket, when not the runtime's `WebSocket`. */
-  transport?: "tcp";
+  /** The library's socket (library mode). */
+  transport?: BenchTransport;
   /** Shards started. */
   shards: number;
   /** Shards that reached `ready`. */
@@ -70,14 +79,10 @@ export interface IdleResult {
   baselineRss: number;
   /** Heap used before the client was created, bytes. */
   baselineHeap: number;
-  /** RSS with every shard ready and idle, bytes. */
-  rss: number;
-  /** `heapUsed` then, bytes. */
-  heapUsed: number;
-  /** `heapTotal` then, bytes. */
-  heapTotal: number;
-  /** `external` then (ArrayBuffers and native objects V8 knows of), bytes. */
-  external: number;
+  /** `settleMs` after every shard was ready. */
+  connected: MemoryReading;
+  /** `idleMs` after every shard was ready: the judged reading. */
+  idle: MemoryReading;
 }
 
 /** A bot that handles messages and interactions, sitting idle. */
@@ -117,10 +122,7 @@ export async function runIdle(options: IdleOptions): Promise<IdleResult> {
     let closed!: () => void;
     const done = new Promise<void>((resolve) => closed = resolve);
     open.add(done);
-    const base = options.transport === "tcp"
-      ? tcpWebSocketTransport
-      : webSocketTransport;
-    return base(url, {
+    return BENCH_TRANSPORTS[options.transport ?? "default"](url, {
       ...listener,
       onClose: (code, reason) => {
         closed();
@@ -141,28 +143,28 @@ export async function runIdle(options: IdleOptions): Promise<IdleResult> {
   const started = performance.now();
   try {
     await client.start(new IdleBot());
-    const readyMs = performance.now() - started;
-    const settle = options.settleMs ?? 2000;
-    if (settle > 0) await new Promise((resolve) => setTimeout(resolve, settle));
-    collectGarbage();
-    const memory = Deno.memoryUsage();
+    const readyAt = performance.now();
+    const settleMs = options.settleMs ?? 2000;
+    const connected = await readMemoryAt(readyAt, settleMs);
+    const idle = await readMemoryAt(
+      readyAt,
+      Math.max(settleMs, options.idleMs ?? 45_000),
+    );
     const ready = client.shards!.info().filter((shard) =>
       shard.status === "ready"
     ).length;
     return {
       mode: "library",
       compress,
-      ...(options.transport === "tcp" ? { transport: "tcp" as const } : {}),
+      transport: options.transport ?? "default",
       shards,
       ready,
-      readyMs,
+      readyMs: readyAt - started,
       collected: typeof (globalThis as { gc?: unknown }).gc === "function",
       baselineRss: baseline.rss,
       baselineHeap: baseline.heapUsed,
-      rss: memory.rss,
-      heapUsed: memory.heapUsed,
-      heapTotal: memory.heapTotal,
-      external: memory.external,
+      connected,
+      idle,
     };
   } finally {
     await client.stop();
@@ -177,8 +179,9 @@ if (import.meta.main) {
     compress: (flags.get("compress") ?? "none") as IdleOptions["compress"],
     shards: Number(flags.get("shards") ?? 1000),
     settleMs: Number(flags.get("settle") ?? 2000),
+    idleMs: Number(flags.get("idle") ?? 45_000),
     mode: (flags.get("mode") ?? "library") as "library" | "floor",
-    transport: (flags.get("transport") ?? "websocket") as "websocket" | "tcp",
+    transport: (flags.get("transport") ?? "default") as BenchTransport,
   });
   // deno-lint-ignore no-console
   console.log(JSON.stringify(result));

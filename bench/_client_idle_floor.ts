@@ -9,14 +9,7 @@
  */
 import type { IdleOptions, IdleResult } from "./_client_idle.ts";
 import { BENCH_INTENTS } from "./_stream.ts";
-
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc === "function") {
-    gc();
-    gc();
-  }
-}
+import { collectGarbage, readMemoryAt } from "./_measure.ts";
 
 /**
  * Open `shards` bare sockets, wait until each has READY and has idled,
@@ -86,24 +79,24 @@ export async function runIdleFloor(options: IdleOptions): Promise<IdleResult> {
   }
   try {
     await readyPromise;
-    const readyMs = performance.now() - started;
-    const settle = options.settleMs ?? 2000;
-    if (settle > 0) await new Promise((resolve) => setTimeout(resolve, settle));
-    collectGarbage();
-    const memory = Deno.memoryUsage();
+    const readyAt = performance.now();
+    const settleMs = options.settleMs ?? 2000;
+    const connected = await readMemoryAt(readyAt, settleMs);
+    const idle = await readMemoryAt(
+      readyAt,
+      Math.max(settleMs, options.idleMs ?? 45_000),
+    );
     return {
       mode: "floor",
       compress,
       shards,
       ready,
-      readyMs,
+      readyMs: readyAt - started,
       collected: typeof (globalThis as { gc?: unknown }).gc === "function",
       baselineRss: baseline.rss,
       baselineHeap: baseline.heapUsed,
-      rss: memory.rss,
-      heapUsed: memory.heapUsed,
-      heapTotal: memory.heapTotal,
-      external: memory.external,
+      connected,
+      idle,
     };
   } finally {
     for (const ws of sockets) ws.close(1000);
@@ -122,6 +115,7 @@ if (import.meta.main) {
     compress: (flags.get("compress") ?? "none") as IdleOptions["compress"],
     shards: Number(flags.get("shards") ?? 1000),
     settleMs: Number(flags.get("settle") ?? 2000),
+    idleMs: Number(flags.get("idle") ?? 45_000),
   });
   // deno-lint-ignore no-console
   console.log(JSON.stringify(result));

@@ -27,6 +27,8 @@ import {
   type Transport,
   webSocketTransport,
 } from "../gateway/transport.ts";
+import { defaultTransport } from "../gateway/default_transport.ts";
+import { tcpWebSocketTransport } from "../gateway/tcp_transport.ts";
 import { GatewayIntent } from "../types/intents.ts";
 import { HANDLER_METHOD_NAMES } from "../types/events.ts";
 import type { GatewayEventMap } from "../types/mod.ts";
@@ -74,7 +76,24 @@ export interface ShardClientOptions {
    * @default {"auto"}
    */
   events?: "auto" | "all";
+  /**
+   * The socket: what a Client uses by default, the runtime's `WebSocket`,
+   * or `tcpWebSocketTransport`.
+   *
+   * @default {"default"}
+   */
+  transport?: BenchTransport;
 }
+
+/** Which socket a library client runs on. */
+export type BenchTransport = "default" | "websocket" | "tcp";
+
+/** The transport behind each {@linkcode BenchTransport} name. */
+export const BENCH_TRANSPORTS: Readonly<Record<BenchTransport, Transport>> = {
+  default: defaultTransport,
+  websocket: webSocketTransport,
+  tcp: tcpWebSocketTransport,
+};
 
 if (
   BENCH_INTENTS !== (GatewayIntent.Guilds | GatewayIntent.GuildMembers |
@@ -254,12 +273,13 @@ export async function runShard(
     (n, type, s) => s > READY_SEQUENCE && type === typeIndex(want) ? n + 1 : n,
     0,
   );
-  // The default transport, told when its socket is really gone (so the
+  // The chosen transport, told when its socket is really gone (so the
   // caller can wait for it); nothing is wrapped on the message path.
   let socketClosed!: () => void;
   const closed = new Promise<void>((resolve) => socketClosed = resolve);
+  const base = BENCH_TRANSPORTS[options.transport ?? "default"];
   const transport: Transport = (url, listener): GatewaySocket =>
-    webSocketTransport(url, {
+    base(url, {
       ...listener,
       onClose: (code, reason) => {
         socketClosed();
@@ -333,6 +353,7 @@ if (import.meta.main) {
     mode: (flags.get("mode") ?? "all") as "all" | "one",
     want: (flags.get("want") ?? "INTERACTION_CREATE") as EventName,
     events: (flags.get("client-events") ?? "auto") as "auto" | "all",
+    transport: (flags.get("transport") ?? "default") as BenchTransport,
   });
   // deno-lint-ignore no-console
   console.log(JSON.stringify(result));

@@ -120,3 +120,41 @@ export function parseFlags(args: readonly string[]): Map<string, string> {
   }
   return out;
 }
+
+/** One memory reading. */
+export interface MemoryReading {
+  /** Milliseconds after every shard was ready. */
+  atMs: number;
+  /** Resident set size, bytes. */
+  rss: number;
+  /** `heapUsed`, bytes. */
+  heapUsed: number;
+  /** `heapTotal`, bytes. */
+  heapTotal: number;
+  /** `external` (ArrayBuffers and native objects V8 knows of), bytes. */
+  external: number;
+}
+
+/**
+ * Wait until `atMs` after `readyAt`, collect garbage and read memory.
+ *
+ * @param readyAt `performance.now()` when every shard was ready.
+ * @param atMs How long after that.
+ * @returns The reading.
+ */
+export async function readMemoryAt(
+  readyAt: number,
+  atMs: number,
+): Promise<MemoryReading> {
+  const wait = readyAt + atMs - performance.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  collectGarbage();
+  const memory = Deno.memoryUsage();
+  return {
+    atMs: Math.round(performance.now() - readyAt),
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
+    external: memory.external,
+  };
+}

@@ -22,4 +22,9 @@ export * from "./session_store.ts";
 export * from "./kv_session_store.ts";
 export * from "./shard_routing.ts";
 export * from "./shard_manager.ts";
-export { tcpWebSocketTransport } from "./tcp_transport.ts";
+export {
+  createTcpWebSocketTransport,
+  tcpWebSocketTransport,
+  type TcpWebSocketTransportOptions,
+} from "./tcp_transport.ts";
+export { defaultTransport } from "./default_transport.ts";

@@ -29,11 +29,8 @@ import {
   FATAL_CLOSES,
   type ShardStatus,
 } from "./shard_state.ts";
-import {
-  type GatewaySocket,
-  type Transport,
-  webSocketTransport,
-} from "./transport.ts";
+import type { GatewaySocket, Transport } from "./transport.ts";
+import { defaultTransport } from "./default_transport.ts";
 import { isValidIntents } from "../types/intents.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
 import type {
@@ -294,6 +291,13 @@ export class Shard {
     resolve: () => void;
     reject: (error: unknown) => void;
   }[] = [];
+  /**
+   * Connections whose socket has not reported its close yet (one, or two
+   * while an old socket finishes its close handshake after a reconnect).
+   */
+  #socketsOpen = new Set<Connection>();
+  /** Called once `#socketsOpen` is empty (what `close()` waits for). */
+  #socketsClosedWaiters: (() => void)[] = [];
 
   /**
    * Create a shard; nothing happens until {@linkcode Shard.connect}.
@@ -313,7 +317,7 @@ export class Shard {
     this.#largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
     this.#properties = options.properties ?? defaultProperties();
     this.#presence = options.presence;
-    this.#transport = options.transport ?? webSocketTransport;
+    this.#transport = options.transport ?? defaultTransport;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#random = options.random ?? Math.random;
     this.#identifyQueue = options.identifyQueue ??
@@ -641,19 +645,61 @@ export class Shard {
    * commands with `shard_closed`.
    *
    * @param options Whether to keep the session resumable.
-   * @returns A promise that resolves once the shard has stopped: no timer is
-   * left and no event will be delivered. The socket's close handshake
-   * finishes in the background.
+   * @returns A promise that resolves once the shard has stopped and its
+   * sockets have finished closing: no event will be delivered, and no timer
+   * or connection is left (so a test's resource sanitizer stays quiet). A
+   * peer that never completes the close handshake is waited for at most
+   * `timeouts.close`.
    */
   close(options: ShardCloseOptions = {}): Promise<void> {
-    if (this.#status === "closed" && !this.#connection) {
-      return Promise.resolve();
+    if (this.#status !== "closed" || this.#connection) {
+      const resumable = options.resumable ?? false;
+      this.#dropConnection(
+        resumable ? RESUMABLE_CLOSE_CODE : NORMAL_CLOSE_CODE,
+      );
+      if (!resumable) this.#forgetSession();
+      this.#stop(this.#closedError());
     }
-    const resumable = options.resumable ?? false;
-    this.#dropConnection(resumable ? RESUMABLE_CLOSE_CODE : NORMAL_CLOSE_CODE);
-    if (!resumable) this.#forgetSession();
-    this.#stop(this.#closedError());
-    return Promise.resolve();
+    return this.#socketsClosed();
+  }
+
+  /**
+   * Resolves once every socket has reported its close, or after
+   * `timeouts.close`; sockets still open then are given up on (a later
+   * `close()` does not wait for them again).
+   */
+  #socketsClosed(): Promise<void> {
+    if (this.#socketsOpen.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = this.#scheduler.setTimeout(() => {
+        logger.debug(
+          "Shard {shardId}: {count} socket(s) did not finish closing within {ms} ms",
+          {
+            shardId: this.#shardId,
+            count: this.#socketsOpen.size,
+            ms: this.#timeouts.close,
+          },
+        );
+        this.#socketsOpen.clear();
+        this.#releaseCloseWaiters();
+      }, this.#timeouts.close);
+      this.#socketsClosedWaiters.push(() => {
+        this.#scheduler.clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** A socket reported its close; the last one releases `close()`. */
+  #socketEnded(connection: Connection): void {
+    if (!this.#socketsOpen.delete(connection)) return;
+    if (this.#socketsOpen.size === 0) this.#releaseCloseWaiters();
+  }
+
+  #releaseCloseWaiters(): void {
+    const waiters = this.#socketsClosedWaiters;
+    this.#socketsClosedWaiters = [];
+    for (const done of waiters) done();
   }
 
   /** Same as {@linkcode Shard.close} with default options, for `await using`. */
@@ -727,8 +773,12 @@ export class Shard {
         onOpen: () => this.#current(connection) && this.#onOpen(connection),
         onMessage: (data) =>
           this.#current(connection) && this.#onMessage(connection, data),
-        onClose: (code, reason) =>
-          this.#current(connection) && this.#onClose(connection, code, reason),
+        onClose: (code, reason) => {
+          this.#socketEnded(connection);
+          if (this.#current(connection)) {
+            this.#onClose(connection, code, reason);
+          }
+        },
         onError: (error) => {
           if (this.#current(connection)) {
             logger.debug("Shard {shardId} socket error: {error}", {
@@ -738,6 +788,7 @@ export class Shard {
           }
         },
       });
+      this.#socketsOpen.add(connection);
     } catch (error) {
       logger.warn("Shard {shardId} could not open a socket: {error}", {
         shardId: this.#shardId,

@@ -22,7 +22,10 @@ export interface ResumableSession {
   resumeUrl?: string | undefined;
 }
 
-/** Timeouts, in milliseconds. Each expiry counts as a failed attempt. */
+/**
+ * Timeouts, in milliseconds. Each expiry of a handshake step (`connect`,
+ * `hello`, `ready`) counts as a failed attempt.
+ */
 export interface ShardTimeouts {
   /**
    * From opening the socket to the socket being open.
@@ -42,6 +45,13 @@ export interface ShardTimeouts {
    * @default {30000}
    */
   ready?: number;
+  /**
+   * How long `close()` waits for a socket's close handshake before it
+   * resolves anyway.
+   *
+   * @default {5000}
+   */
+  close?: number;
 }
 
 /** Options for {@linkcode Shard}. */
@@ -93,7 +103,7 @@ export interface ShardOptions {
   /**
    * Makes the sockets.
    *
-   * @default {webSocketTransport}
+   * @default {defaultTransport (tcpWebSocketTransport on Deno, webSocketTransport elsewhere)}
    */
   transport?: Transport;
   /**
@@ -114,7 +124,7 @@ export interface ShardOptions {
    * @default {a MemoryIdentifyQueue with max_concurrency 1}
    */
   identifyQueue?: IdentifyQueue;
-  /** Timeouts for the handshake steps. */
+  /** Timeouts for the handshake steps and for closing. */
   timeouts?: ShardTimeouts;
 }
 
@@ -129,6 +139,7 @@ export const DEFAULT_TIMEOUTS: Readonly<Required<ShardTimeouts>> = {
   connect: 10_000,
   hello: 30_000,
   ready: 30_000,
+  close: 5_000,
 };
 /** Failed RESUME attempts in a row after which a shard starts a new session. */
 export const MAX_RESUME_ATTEMPTS = 3;

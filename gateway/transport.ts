@@ -1,7 +1,8 @@
 /**
  * The socket seam: the shard talks to a {@linkcode GatewaySocket} made by a
- * {@linkcode Transport}, never to the runtime's `WebSocket` directly. The
- * default, {@linkcode webSocketTransport}, wraps `globalThis.WebSocket`;
+ * {@linkcode Transport}, never to the runtime's `WebSocket` directly.
+ * {@linkcode webSocketTransport} wraps `globalThis.WebSocket` (the default
+ * outside Deno; on Deno the default is the leaner `tcpWebSocketTransport`);
  * tests use `FakeTransport` from `@disruption/disruption/testing`.
  *
  * @module
@@ -46,8 +47,9 @@ export type Transport = (
 const OPEN = 1;
 
 /**
- * The default transport: the runtime's native `WebSocket` (Deno, Bun, Node
- * 22+ and browsers all have one). Binary frames arrive as `Uint8Array`.
+ * The runtime's native `WebSocket` as a transport (Deno, Bun, Node 22+ and
+ * browsers all have one): the default outside Deno. Binary frames arrive as
+ * `Uint8Array`.
  *
  * @param url The `wss://` URL to open.
  * @param listener Receives the socket's events.
@@ -57,7 +59,7 @@ const OPEN = 1;
  * ```ts
  * import { webSocketTransport, type Transport } from "@disruption/disruption/gateway";
  *
- * // The default; pass another Transport to run over anything else.
+ * // The runtime's own socket; pass any Transport to run over anything else.
  * const transport: Transport = webSocketTransport;
  * ```
  */

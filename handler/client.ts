@@ -124,7 +124,7 @@ export interface ClientOptions {
   /**
    * Makes the sockets.
    *
-   * @default {webSocketTransport}
+   * @default {defaultTransport (tcpWebSocketTransport on Deno, webSocketTransport elsewhere)}
    */
   transport?: Transport;
   /**

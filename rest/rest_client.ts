@@ -32,14 +32,14 @@ import type {
   RestMessage,
 } from "./payloads.ts";
 
+import { DEFAULT_USER_AGENT } from "./user_agent.ts";
+
 const logger = getLogger(["disruption", "rest"]);
 
 /** The API base URL the client talks to unless told otherwise. */
 export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
 
-/** The `User-Agent` Discord requires from bots, in its documented form. */
-export const DEFAULT_USER_AGENT =
-  "DiscordBot (https://jsr.io/@disruption/disruption, 0.1.0)";
+export { DEFAULT_USER_AGENT } from "./user_agent.ts";
 
 /**
  * Which failed requests are sent again after a 5xx answer or a network

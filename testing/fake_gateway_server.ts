@@ -3,7 +3,8 @@
  * clients that bring their own socket (or to test a transport end to end).
  *
  * Deno only: it uses `Deno.serve`, `Deno.upgradeWebSocket`, `Deno.listen`
- * and `Deno.connect`, and needs `--allow-net=127.0.0.1`.
+ * (`Deno.listenTls` for `wss://`) and `Deno.connect`, and needs
+ * `--allow-net=127.0.0.1`.
  *
  * @module
  */
@@ -21,14 +22,23 @@ export interface FakeGatewayServerOptions {
    * @default {0}
    */
   port?: number;
+  /**
+   * Serve `wss://` instead of `ws://`: a PEM certificate chain and its
+   * private key. The URLs then read `wss://127.0.0.1:<port>/`, so the
+   * certificate must name the IP address 127.0.0.1, and clients must trust
+   * its issuer (`createTcpWebSocketTransport({ caCerts })`, or Deno's
+   * `--cert`).
+   */
+  tls?: { cert: string; key: string };
 }
 
 /** A running loopback server; close it when done. */
 export interface FakeGatewayServer extends AsyncDisposable {
-  /** The main URL, `ws://127.0.0.1:<port>/`. */
+  /** The main URL, `ws://127.0.0.1:<port>/` (`wss://` with `tls`). */
   readonly url: string;
   /**
-   * The resume URL, `ws://127.0.0.1:<port>/resume`: what READY advertises as
+   * The resume URL, `ws://127.0.0.1:<port>/resume` (`wss://` with `tls`):
+   * what READY advertises as
    * `resume_gateway_url` on connections made through this server.
    */
   readonly resumeUrl: string;
@@ -61,7 +71,7 @@ interface Pair {
  * @param gateway The fake to serve. It keeps its clock, options and state,
  * and its {@linkcode FakeGateway.url} / {@linkcode FakeGateway.resumeUrl}
  * become this server's (its in-process transport answers on those too).
- * @param options The port.
+ * @param options The port, and TLS for `wss://`.
  * @returns The running server.
  *
  * @example Connect a real WebSocket
@@ -108,10 +118,19 @@ function startServer(
       `Cannot serve the fake gateway as 'port' must be an integer from 0 to 65535: current value 'port=${requested}'`,
     );
   }
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: requested });
+  // TLS, when asked for, ends at the relay: the inner server stays plain.
+  const listener: Deno.Listener = options.tls
+    ? Deno.listenTls({
+      hostname: "127.0.0.1",
+      port: requested,
+      cert: options.tls.cert,
+      key: options.tls.key,
+    })
+    : Deno.listen({ hostname: "127.0.0.1", port: requested });
   const port = (listener.addr as Deno.NetAddr).port;
-  const url = `ws://127.0.0.1:${port}/`;
-  const resumeUrl = `ws://127.0.0.1:${port}/resume`;
+  const scheme = options.tls ? "wss" : "ws";
+  const url = `${scheme}://127.0.0.1:${port}/`;
+  const resumeUrl = `${scheme}://127.0.0.1:${port}/resume`;
   gateway.setUrls(url, resumeUrl);
 
   /** Relay pairs by the relay's local port (the inner server's remote port). */
@@ -184,7 +203,7 @@ function startServer(
         },
       };
       const publicUrl =
-        `ws://127.0.0.1:${port}${target.pathname}${target.search}`;
+        `${scheme}://127.0.0.1:${port}${target.pathname}${target.search}`;
       const handle = gateway.acceptConnection(publicUrl, peer, {
         kind,
         resumeUrl,

@@ -25,6 +25,7 @@ function smokeOptions(): BenchOptions {
     events: EVENTS,
     idleShards: 20,
     idleSettleMs: 0,
+    idleWaitMs: 0,
     inProcess: true,
   };
 }
@@ -40,6 +41,13 @@ Deno.test("gateway bench --quick runs 20,000 events once with 100 idle shards", 
   assert.equal(full.events, 500_000);
   assert.equal(full.reps, 5);
   assert.equal(full.idleShards, 1000);
+  assert.equal(full.idleSettleMs, 2000);
+  assert.equal(full.idleWaitMs, 45_000);
+  assert.equal(full.transport, "default");
+  assert.throws(
+    () => optionsFromArgs(["--transport=carrier-pigeon"], () => {}),
+    RangeError,
+  );
   assert.throws(
     () => optionsFromArgs(["--want=READY"], () => {}),
     RangeError,
@@ -80,11 +88,26 @@ Deno.test("gateway bench delivers every event in order in every case and prints 
     Object.values(report.stream.countByType).reduce((a, b) => a + b, 0),
     EVENTS,
   );
-  // Bare WebSocket, Client, and Client on tcpWebSocketTransport, per codec.
+  // Bare WebSocket, Client (default transport), Client on the runtime's
+  // WebSocket, per codec; each read twice.
   assert.equal(report.idle.length, 6);
+  assert.deepEqual(
+    report.idle.map((idle) => `${idle.mode} ${idle.transport ?? "-"}`).sort(),
+    [
+      "floor -",
+      "floor -",
+      "library default",
+      "library default",
+      "library websocket",
+      "library websocket",
+    ],
+  );
   for (const idle of report.idle) {
     assert.equal(idle.ready, 20, `${idle.mode} ${idle.compress}`);
-    assert.ok(idle.rss > 0 && idle.heapUsed > 0);
+    for (const reading of [idle.connected, idle.idle]) {
+      assert.ok(reading.rss > 0 && reading.heapUsed > 0);
+    }
+    assert.ok(idle.idle.atMs >= idle.connected.atMs);
   }
   assert.ok(allDelivered(report));
 
@@ -124,7 +147,8 @@ Deno.test("gateway bench delivers every event in order in every case and prints 
       "(c) Client, one",
       "(d) Client, all",
       "zstd-stream",
-      "20 × Client shard",
+      "20 × Client shard (default transport)",
+      "20 × Client shard (runtime WebSocket)",
       "20 × bare WebSocket",
       "≤ 1.05",
       "≤ 0.50",

@@ -293,6 +293,36 @@ Deno.test("Shard.close() sends 1000, forgets the session and leaves no timer", a
   assert.equal(h.transport.openCount, 0);
 });
 
+Deno.test("Shard.close() resolves only once the socket has reported its close", async () => {
+  const h = await readyHarness();
+  const socket = h.socket();
+  let resolved = false;
+  const closing = h.shard.close().then(() => resolved = true);
+  // The fake socket reports its close on a later microtask, like a real one
+  // after the close handshake: close() must not resolve before that.
+  assert.equal(socket.state, "closed");
+  assert.equal(resolved, false);
+  await closing;
+  assert.equal(h.scheduler.pending, 0);
+});
+
+Deno.test("Shard.close() waits at most timeouts.close for a socket that never finishes closing", async () => {
+  const h = await readyHarness({ timeouts: { close: 3_000 } });
+  // A peer that never answers: the socket never reports its close.
+  h.socket().close = () => {};
+  let resolved = false;
+  const closing = h.shard.close().then(() => resolved = true);
+  await h.scheduler.advance(2_999);
+  assert.equal(resolved, false);
+  await h.scheduler.advance(1);
+  await closing;
+  assert.equal(resolved, true);
+  assert.equal(h.shard.status, "closed");
+  assert.equal(h.scheduler.pending, 0);
+  // Closing again does not wait for it a second time.
+  await h.shard.close();
+});
+
 Deno.test("Shard.close({ resumable: true }) sends 4000 and keeps the session", async () => {
   const h = await readyHarness();
   dispatch(h.socket(), 2);

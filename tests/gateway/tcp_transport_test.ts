@@ -1,10 +1,14 @@
 // tcpWebSocketTransport over real loopback sockets: a Shard against the fake
 // gateway server (READY, dispatches, a TCP drop and RESUME, zlib-stream,
-// 4 MiB), and a hand-written server for the protocol's edge cases. No
-// sleeps: every wait is on an event, with a watchdog.
+// 4 MiB; over ws:// and over wss:// with a test CA),
+// and a hand-written server for the protocol's edge cases. No sleeps: every
+// wait is on an event, with a watchdog.
 import assert from "node:assert/strict";
 import { Shard, type ShardDispatch } from "../../gateway/shard.ts";
-import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
+import {
+  createTcpWebSocketTransport,
+  tcpWebSocketTransport,
+} from "../../gateway/tcp_transport.ts";
 import type {
   GatewaySocket,
   SocketListener,
@@ -17,6 +21,7 @@ import {
 } from "../../testing/fake_gateway_server.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { TEST_CA, TEST_TLS } from "../_fakes/test_tls.ts";
 import {
   contentsOf,
   numberedContents,
@@ -29,8 +34,8 @@ const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** tcpWebSocketTransport, counting sockets opened and closed. */
-function trackedTransport(): {
+/** A TCP transport (plain by default), counting sockets opened and closed. */
+function trackedTransport(base: Transport = tcpWebSocketTransport): {
   transport: Transport;
   opened: () => number;
   binary: () => number;
@@ -44,7 +49,7 @@ function trackedTransport(): {
     let closed!: () => void;
     const done = new Promise<void>((resolve) => closed = resolve);
     open.add(done);
-    return tcpWebSocketTransport(url, {
+    return base(url, {
       ...listener,
       onMessage: (data) => {
         if (typeof data !== "string") binary++;
@@ -79,13 +84,21 @@ interface ShardSetup {
   teardown(): Promise<void>;
 }
 
-/** A Shard on the TCP transport against the fake gateway on loopback. */
+/**
+ * A Shard on the TCP transport against the fake gateway on loopback; with
+ * `tls`, over wss:// (main and resume URL alike), trusting the test CA.
+ */
 async function shardSetup(
   compress: "none" | "zlib-stream",
+  tls = false,
 ): Promise<ShardSetup> {
   const gateway = new FakeGateway({ tokens: [TOKEN], guilds: 1 });
-  const server = await serveFakeGateway(gateway);
-  const tracked = trackedTransport();
+  const server = await serveFakeGateway(gateway, tls ? { tls: TEST_TLS } : {});
+  const tracked = trackedTransport(
+    tls
+      ? createTcpWebSocketTransport({ caCerts: [TEST_CA] })
+      : tcpWebSocketTransport,
+  );
   const shard = new Shard({
     token: TOKEN,
     intents: INTENTS,
@@ -145,61 +158,73 @@ function bigPayload(bytes: number): { members: string[] } {
   return { members };
 }
 
-for (const compress of ["none", "zlib-stream"] as const) {
-  Deno.test(`tcpWebSocketTransport carries a Shard (${compress}): READY, dispatches, a TCP drop and RESUME, 4 MiB, close`, async () => {
-    const s = await shardSetup(compress);
-    try {
-      await within(s.shard.connect(), "READY");
-      assert.equal(s.shard.status, "ready");
-      assert.equal(s.dispatches[0]!.name, "READY");
-      s.post(1, 20);
-      await s.until(() => contentsOf(s.dispatches).length === 20, "m1-m20");
-      assert.deepEqual(contentsOf(s.dispatches), numberedContents(1, 20));
-      if (compress === "zlib-stream") {
-        assert.ok(s.tracked.binary() >= 20, `binary: ${s.tracked.binary()}`);
-      } else {
-        assert.equal(s.tracked.binary(), 0);
+for (
+  const [compress, tls] of [
+    ["none", false],
+    ["zlib-stream", false],
+    ["zlib-stream", true],
+  ] as const
+) {
+  Deno.test(
+    `tcpWebSocketTransport carries a Shard (${compress}${
+      tls ? ", wss://" : ""
+    }): READY, dispatches, a TCP drop and RESUME, 4 MiB, close`,
+    async () => {
+      const s = await shardSetup(compress, tls);
+      try {
+        await within(s.shard.connect(), "READY");
+        assert.equal(s.shard.status, "ready");
+        assert.equal(s.dispatches[0]!.name, "READY");
+        s.post(1, 20);
+        await s.until(() => contentsOf(s.dispatches).length === 20, "m1-m20");
+        assert.deepEqual(contentsOf(s.dispatches), numberedContents(1, 20));
+        if (compress === "zlib-stream") {
+          assert.ok(s.tracked.binary() >= 20, `binary: ${s.tracked.binary()}`);
+        } else {
+          assert.equal(s.tracked.binary(), 0);
+        }
+
+        // A drop without a close frame: the transport reports 1006, the shard
+        // resumes on a second socket and the events sent meanwhile replay.
+        assert.equal(s.gateway.dropConnection(), 1);
+        s.post(21, 30);
+        await s.until(
+          () => s.dispatches.some((e) => e.name === "RESUMED"),
+          "RESUMED",
+        );
+        await s.until(() => contentsOf(s.dispatches).length === 30, "m21-m30");
+        assert.deepEqual(contentsOf(s.dispatches), numberedContents(1, 30));
+        assert.equal(s.tracked.opened(), 2);
+        assert.equal(s.gateway.counters.identifies, 1);
+        assert.match(s.shard.resumeUrl ?? "", tls ? /^wss:\/\// : /^ws:\/\//);
+        const resumes = s.gateway.log.filter((e) => e.type === "resume");
+        assert.deepEqual(
+          resumes.map((e) => e.type === "resume" && e.outcome),
+          ["resumed"],
+        );
+
+        const big = bigPayload(4 * 1024 * 1024);
+        s.gateway.dispatch("DISRUPTION_BIG_EVENT", big, { shardId: 0 });
+        s.post(31, 31);
+        await s.until(() => contentsOf(s.dispatches).length === 31, "m31");
+        const received = s.dispatches.find((e) =>
+          e.name === "DISRUPTION_BIG_EVENT"
+        );
+        assert.ok(received, "the 4 MiB dispatch arrived");
+        assert.equal(JSON.stringify(received.data), JSON.stringify(big));
+        assert.deepEqual(s.errors, []);
+
+        const closed = s.gateway.nextEvent((e) => e.type === "close");
+        await s.shard.close();
+        const event = await within(closed, "the server to see the close");
+        assert.equal(event.type === "close" && event.code, 1000);
+        await s.tracked.allClosed();
+        assert.equal(s.gateway.connections.length, 0);
+      } finally {
+        await s.teardown();
       }
-
-      // A drop without a close frame: the transport reports 1006, the shard
-      // resumes on a second socket and the events sent meanwhile replay.
-      assert.equal(s.gateway.dropConnection(), 1);
-      s.post(21, 30);
-      await s.until(
-        () => s.dispatches.some((e) => e.name === "RESUMED"),
-        "RESUMED",
-      );
-      await s.until(() => contentsOf(s.dispatches).length === 30, "m21-m30");
-      assert.deepEqual(contentsOf(s.dispatches), numberedContents(1, 30));
-      assert.equal(s.tracked.opened(), 2);
-      assert.equal(s.gateway.counters.identifies, 1);
-      const resumes = s.gateway.log.filter((e) => e.type === "resume");
-      assert.deepEqual(
-        resumes.map((e) => e.type === "resume" && e.outcome),
-        ["resumed"],
-      );
-
-      const big = bigPayload(4 * 1024 * 1024);
-      s.gateway.dispatch("DISRUPTION_BIG_EVENT", big, { shardId: 0 });
-      s.post(31, 31);
-      await s.until(() => contentsOf(s.dispatches).length === 31, "m31");
-      const received = s.dispatches.find((e) =>
-        e.name === "DISRUPTION_BIG_EVENT"
-      );
-      assert.ok(received, "the 4 MiB dispatch arrived");
-      assert.equal(JSON.stringify(received.data), JSON.stringify(big));
-      assert.deepEqual(s.errors, []);
-
-      const closed = s.gateway.nextEvent((e) => e.type === "close");
-      await s.shard.close();
-      const event = await within(closed, "the server to see the close");
-      assert.equal(event.type === "close" && event.code, 1000);
-      await s.tracked.allClosed();
-      assert.equal(s.gateway.connections.length, 0);
-    } finally {
-      await s.teardown();
-    }
-  });
+    },
+  );
 }
 
 // ---------------------------------------------------------- a raw server
@@ -443,6 +468,11 @@ Deno.test("tcpWebSocketTransport sends an RFC 6455 handshake and masked text fra
     assert.match(peer.request, /\r\nHost: 127\.0\.0\.1:\d+\r\n/);
     assert.match(peer.request, /\r\nUpgrade: websocket\r\n/i);
     assert.match(peer.request, /\r\nSec-WebSocket-Version: 13/);
+    assert.match(
+      peer.request,
+      /\r\nUser-Agent: DiscordBot \(https:\/\/jsr\.io\/@disruption\/disruption, [\d.]+\)(\r\n|$)/,
+    );
+    assert.doesNotMatch(peer.request, /Sec-WebSocket-Extensions/i);
     const key = /Sec-WebSocket-Key: (\S+)/.exec(peer.request)![1]!;
     assert.equal(atob(key).length, 16);
     const text = "héllo ".repeat(30);
@@ -633,4 +663,23 @@ Deno.test("tcpWebSocketTransport reports a refused connection as 1006", async ()
   const closed = await recorder.next("close");
   assert.equal(closed.code, 1006);
   assert.deepEqual(recorder.types(), ["error", "close"]);
+});
+
+Deno.test("tcpWebSocketTransport refuses a wss:// server whose certificate it does not trust", async () => {
+  const gateway = new FakeGateway({ tokens: [TOKEN] });
+  const server = await serveFakeGateway(gateway, { tls: TEST_TLS });
+  try {
+    assert.match(server.url, /^wss:\/\/127\.0\.0\.1:\d+\/$/);
+    const recorder = new Recorder();
+    tcpWebSocketTransport(server.url, recorder);
+    const closed = await recorder.next("close");
+    assert.equal(closed.code, 1006);
+    assert.deepEqual(recorder.types(), ["error", "close"]);
+    const error = (await recorder.next("error")).error;
+    assert.match(String(error), /certificate|issuer/i);
+    assert.equal(gateway.counters.identifies, 0);
+  } finally {
+    gateway.close();
+    await server.close();
+  }
 });

@@ -1,0 +1,63 @@
+// Which socket a shard gets by default: the TCP transport on Deno, the
+// runtime's WebSocket where Deno's socket API is missing. Both carry a real
+// Shard to READY on loopback; which one ran shows in the ports Deno.connect
+// dialled (the fake server's relay dials only its inner port).
+import assert from "node:assert/strict";
+import { Shard } from "../../gateway/shard.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { within } from "../_fakes/watchdog.ts";
+
+const TOKEN = "default-transport-token";
+
+type Mutable = {
+  connect: typeof Deno.connect;
+  connectTls: typeof Deno.connectTls | undefined;
+};
+
+/**
+ * Run a Shard without a `transport` option to READY and close it, with
+ * `Deno.connectTls` removed when asked.
+ *
+ * @returns Whether the shard dialled the server with `Deno.connect`.
+ */
+async function shardDialledWithDenoConnect(
+  withoutConnectTls: boolean,
+): Promise<boolean> {
+  const deno = Deno as unknown as Mutable;
+  const { connect, connectTls } = deno;
+  const gateway = new FakeGateway({ tokens: [TOKEN] });
+  const server = await serveFakeGateway(gateway);
+  const ports: number[] = [];
+  deno.connect = ((options: Deno.ConnectOptions) => {
+    ports.push(options.port);
+    return connect(options);
+  }) as typeof Deno.connect;
+  if (withoutConnectTls) deno.connectTls = undefined;
+  const shard = new Shard({
+    token: TOKEN,
+    intents: GatewayIntent.Guilds,
+    gatewayUrl: server.url,
+  });
+  try {
+    await within(shard.connect(), "READY");
+    assert.equal(shard.status, "ready");
+    assert.equal(gateway.counters.identifies, 1);
+  } finally {
+    await shard.close();
+    deno.connect = connect;
+    deno.connectTls = connectTls;
+    gateway.close();
+    await server.close();
+  }
+  return ports.includes(server.port);
+}
+
+Deno.test("The default transport on Deno is the TCP one (Deno.connect)", async () => {
+  assert.equal(await shardDialledWithDenoConnect(false), true);
+});
+
+Deno.test("The default transport falls back to the runtime's WebSocket without Deno's socket API", async () => {
+  assert.equal(await shardDialledWithDenoConnect(true), false);
+});
