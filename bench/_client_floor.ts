@@ -175,7 +175,7 @@ export function runFloor(options: FloorOptions): Promise<CaseResult> {
   const types = schedule(spec);
   const keys = snowflakes(spec);
   const last = lastSequence(spec);
-  const meter = new Meter();
+  const meter = new Meter(options.spec.events);
   const inflater = compress === "none"
     ? undefined
     : options.inflater === "library"
@@ -190,6 +190,7 @@ export function runFloor(options: FloorOptions): Promise<CaseResult> {
     errors: 0,
     complete: false,
     cpuUs: 0,
+    windowCpuUs: [],
     wallMs: 0,
     peakRss: 0,
     peakHeap: 0,
@@ -218,7 +219,7 @@ export function runFloor(options: FloorOptions): Promise<CaseResult> {
       }
       const s = frame.s;
       if (s === READY_SEQUENCE) {
-        meter.start();
+        meter.start(s);
         return;
       }
       const type = types[s]!;
@@ -233,6 +234,7 @@ export function runFloor(options: FloorOptions): Promise<CaseResult> {
       } else result.delivered++;
       previous = s;
       if ((s & SAMPLE_MASK) === 0) meter.sample();
+      if (s >= meter.nextLap) meter.lap(s);
       if (s === last) {
         meter.stop();
         result.complete = true;
@@ -247,6 +249,7 @@ export function runFloor(options: FloorOptions): Promise<CaseResult> {
       }
       inflater?.close();
       result.cpuUs = meter.cpuUs;
+      result.windowCpuUs = meter.windows;
       result.wallMs = meter.wallMs;
       result.peakHeap = meter.peakHeap;
       result.peakRss = peakRss();

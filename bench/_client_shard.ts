@@ -106,7 +106,7 @@ if (
 
 /** Checks each event the way the floor does and ends the window. */
 class Checker {
-  readonly meter = new Meter();
+  readonly meter: Meter;
   readonly types: Uint8Array;
   readonly keys: string[];
   readonly last: number;
@@ -119,6 +119,7 @@ class Checker {
   readonly finished = new Promise<void>((resolve) => this.done = resolve);
 
   constructor(spec: StreamSpec) {
+    this.meter = new Meter(spec.events);
     this.types = schedule(spec);
     this.keys = snowflakes(spec);
     this.last = lastSequence(spec);
@@ -141,6 +142,7 @@ class Checker {
     } else this.delivered++;
     this.previous = s;
     if ((s & SAMPLE_MASK) === 0) this.meter.sample();
+    if (s >= this.meter.nextLap) this.meter.lap(s);
     if (s === this.last) {
       this.meter.stop();
       this.complete = true;
@@ -164,7 +166,7 @@ class AllEvents extends Handler {
   }
 
   override onReady(_data: GatewayEventMap["READY"], _ctx: Context): void {
-    this.#c.meter.start();
+    this.#c.meter.start(READY_SEQUENCE);
   }
   override onMessageCreate(
     data: GatewayEventMap["MESSAGE_CREATE"],
@@ -238,7 +240,7 @@ class OneEvent extends Handler {
   }
 
   override onReady(_data: GatewayEventMap["READY"], _ctx: Context): void {
-    this.c.meter.start();
+    this.c.meter.start(READY_SEQUENCE);
   }
 }
 
@@ -332,6 +334,7 @@ export async function runShard(
       : {}),
     complete: checker.complete,
     cpuUs: checker.meter.cpuUs,
+    windowCpuUs: checker.meter.windows,
     wallMs: checker.meter.wallMs,
     peakRss: peakRss(),
     peakHeap: checker.meter.peakHeap,

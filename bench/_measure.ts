@@ -24,6 +24,11 @@ export interface CaseResult {
   complete: boolean;
   /** Process CPU time (user + system, every thread) from READY to the last event, µs. */
   cpuUs: number;
+  /**
+   * CPU µs per event in each of the run's windows of
+   * {@linkcode Meter.windowEvents} events (the last, partial one left out).
+   */
+  windowCpuUs: number[];
   /** Wall time from READY to the last event, ms. */
   wallMs: number;
   /** Peak RSS of the whole process life (getrusage), bytes. */
@@ -32,11 +37,28 @@ export interface CaseResult {
   peakHeap: number;
 }
 
-/** CPU time and memory of one measurement window. */
+/** Windows a run's CPU time is split into. */
+export const CPU_WINDOWS = 10;
+
+/**
+ * CPU time and memory of one measurement window (READY to the last event),
+ * with the CPU time also taken per {@linkcode CPU_WINDOWS}th of the stream:
+ * the median window is what the benchmark compares, so that a second of
+ * interference from another tenant of a shared machine moves one window of
+ * one run rather than the whole run.
+ */
 export class Meter {
   #cpu = 0;
   #wall = 0;
   #running = false;
+  #lapCpu = 0;
+  #lapSequence = 0;
+  /** Events per window. */
+  readonly windowEvents: number;
+  /** The sequence at which the current window ends. */
+  nextLap = Number.POSITIVE_INFINITY;
+  /** CPU µs per event of each finished window. */
+  readonly windows: number[] = [];
   /** CPU time of the window, µs. */
   cpuUs = 0;
   /** Wall time of the window, ms. */
@@ -44,13 +66,41 @@ export class Meter {
   /** Largest `heapUsed` sampled, bytes. */
   peakHeap = 0;
 
-  /** Start the window. */
-  start(): void {
+  /**
+   * @param events Events in the stream after READY.
+   */
+  constructor(events: number) {
+    this.windowEvents = Math.max(1, Math.floor(events / CPU_WINDOWS));
+  }
+
+  /**
+   * Start the window.
+   *
+   * @param sequence READY's sequence number.
+   */
+  start(sequence: number): void {
     this.sample();
     this.#running = true;
     this.#wall = performance.now();
     const cpu = cpuUsage();
-    this.#cpu = cpu.user + cpu.system;
+    this.#cpu = this.#lapCpu = cpu.user + cpu.system;
+    this.#lapSequence = sequence;
+    this.nextLap = sequence + this.windowEvents;
+  }
+
+  /**
+   * Close the current CPU window at `sequence` (call when an event at or
+   * past {@linkcode Meter.nextLap} arrives).
+   *
+   * @param sequence The event's sequence number.
+   */
+  lap(sequence: number): void {
+    const cpu = cpuUsage();
+    const now = cpu.user + cpu.system;
+    this.windows.push((now - this.#lapCpu) / (sequence - this.#lapSequence));
+    this.#lapCpu = now;
+    this.#lapSequence = sequence;
+    this.nextLap = sequence + this.windowEvents;
   }
 
   /** Whether the window is open. */

@@ -7,8 +7,10 @@
  * realistic stream of ten dispatch types. Every client case runs in a fresh
  * process of its own (`_client_floor.ts`, `_client_shard.ts`,
  * `_client_idle.ts`) and measures itself: process CPU time (user + system,
- * all threads) from READY to the last event, wall time, peak RSS and peak
- * heap. Cases alternate floor and library (in swapped order every other
+ * all threads) from READY to the last event and in each tenth of the stream
+ * (a run's CPU per event is the median of its ten windows, so a burst of
+ * interference from another tenant of a shared machine moves one window,
+ * not the run), wall time, peak RSS and peak heap. Cases alternate floor and library (in swapped order every other
  * repetition) so drift affects both alike; ratios are taken within a
  * repetition and the median over the repetitions is reported.
  *
@@ -20,10 +22,10 @@
  * processes run side by side (started a few seconds apart), as they only
  * wait.
  *
- * With `--pin` (Linux with `taskset` and at least two CPUs), the server runs
- * on CPU 0 and each streaming client on CPU 1, so they never take turns on
- * one core; the client's own threads then share one core too, which raises
- * every case's CPU time, so it is off by default.
+ * Where `taskset` works and there are at least two CPUs, the server runs on
+ * CPU 0 and each streaming client on CPU 1 (`--no-pin` turns it off):
+ * unpinned, where the scheduler happens to place a client next to the
+ * server changes its CPU per event by tens of percent from run to run.
  *
  * Flags: `--quick` (20,000 events, 1 repetition, 100 idle shards read at
  * 0.5 s and 1 s; the default is 500,000 events, 5 repetitions, 1,000 idle
@@ -34,7 +36,7 @@
  * `events` option of case (b)), `--transport=default|websocket|tcp` (the
  * library's socket in the streaming cases), `--only=a,b,c,d,idle` (a subset
  * of the cases), `--no-idle-websocket` (leave out the idle Client on the
- * runtime's `WebSocket`), `--pin` (CPU pinning), `--profile=DIR`
+ * runtime's `WebSocket`), `--no-pin` (no CPU pinning), `--profile=DIR`
  * (write a `--cpu-prof` profile of every client process to DIR),
  * `--json=FILE` (write the raw results; needs `--allow-write`),
  * `--in-process` (server and clients in this process: for debugging, not
@@ -52,7 +54,7 @@ import {
   type StreamInfo,
 } from "./_server.ts";
 import type { CaseResult } from "./_measure.ts";
-import { parseFlags } from "./_measure.ts";
+import { CPU_WINDOWS, parseFlags } from "./_measure.ts";
 import { runFloor } from "./_client_floor.ts";
 import { type BenchTransport, runShard } from "./_client_shard.ts";
 import { type IdleResult, runIdle } from "./_client_idle.ts";
@@ -501,8 +503,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
               `rep ${rep + 1}/${options.reps} ${
                 caseName(key)
               } ${key.compress}: ${
+                cpuPerEvent(result).toFixed(2)
+              } µs/event (whole run ${
                 (result.cpuUs / Math.max(1, result.events)).toFixed(2)
-              } µs/event, ${result.delivered}/${result.expected} delivered${
+              }), ${result.delivered}/${result.expected} delivered${
                 result.errors
                   ? `, ${result.errors} errors (${result.firstError})`
                   : ""
@@ -535,6 +539,19 @@ function caseName(key: CaseKey): string {
     : "(c) Client, one";
 }
 
+/**
+ * A run's CPU µs per event: the median of its windows (a tenth of the
+ * stream each), or the whole run's average when it has fewer than three.
+ *
+ * @param run One client run.
+ * @returns µs per event.
+ */
+export function cpuPerEvent(run: CaseResult): number {
+  return run.windowCpuUs.length >= 3
+    ? median(run.windowCpuUs)
+    : run.cpuUs / Math.max(1, run.events);
+}
+
 function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
 }
@@ -556,7 +573,7 @@ export interface CaseSummary extends CaseKey {
   reps: number;
   /** Median events per second (stream events / wall time). */
   eventsPerSecond: number;
-  /** Median CPU time per stream event, µs. */
+  /** Median over the repetitions of each run's median-window CPU µs per event. */
   cpuPerEventUs: number;
   /** Median peak RSS, bytes. */
   peakRss: number;
@@ -593,7 +610,7 @@ export function summarize(report: BenchReport): CaseSummary[] {
     COMPRESSIONS.indexOf(key.compress) * 3 +
     ["floor", "all", "one"].indexOf(key.client);
   keys.sort((a, b) => order(a) - order(b));
-  const perEvent = (run: CaseResult): number => run.cpuUs / run.events;
+  const perEvent = cpuPerEvent;
   return keys.map((key) => {
     const runs = report.runs.filter((run) =>
       run.client === key.client && run.compress === key.compress
@@ -719,7 +736,7 @@ export function formatReport(report: BenchReport): string {
     ).join(", "),
   );
   lines.push(
-    `Repetitions: ${o.reps} (medians; ratio = median of per-repetition ratios to the floor of the same compression). ` +
+    `Repetitions: ${o.reps} (medians; CPU µs/event of a run = its median over ${CPU_WINDOWS} windows of a tenth of the stream; ratio = median of per-repetition ratios to the floor of the same compression). ` +
       `(c) wants ${o.want} only. Floor inflater: ${o.floorInflater}. (b)/(d) Client events: ${o.clientEvents}. ` +
       `Library socket: ${o.transport}${
         o.transport === "default" ? " (tcpWebSocketTransport on Deno)" : ""
@@ -908,7 +925,7 @@ export function optionsFromArgs(
     idleWaitMs: Number(flags.get("idle-wait") ?? (quick ? 1000 : 45_000)),
     idleWebSocket: !flags.has("no-idle-websocket"),
     transport: (flags.get("transport") ?? "default") as BenchTransport,
-    pin: flags.has("pin"),
+    pin: !flags.has("no-pin"),
     log,
   };
   if (!["default", "websocket", "tcp"].includes(options.transport)) {

@@ -1,14 +1,16 @@
 /**
  * Which socket a shard uses when none is given: {@linkcode tcpWebSocketTransport}
  * on Deno, the runtime's `WebSocket` ({@linkcode webSocketTransport})
- * everywhere else.
+ * everywhere else, and also on Deno when an HTTP proxy is configured.
  *
  * Why not the runtime's `WebSocket` on Deno: each idle one holds about
  * 60 KB of native buffers, and a process with 1,000 shards spends more on
  * them than on everything else together. The TCP transport's idle
- * connection is a pending read into a 2 KiB buffer. Pass
- * `transport: webSocketTransport` to use the runtime's socket anyway (for
- * example when it has to go through an HTTP proxy).
+ * connection is a pending read into a 2 KiB buffer. Why the runtime's
+ * socket behind a proxy: Deno's `WebSocket` goes through `HTTP_PROXY` /
+ * `HTTPS_PROXY` (and honours `NO_PROXY`) like `fetch`; a raw TCP
+ * connection would bypass them. Pass `transport: webSocketTransport` to use
+ * the runtime's socket in any case.
  *
  * @module
  */
@@ -28,9 +30,46 @@ function denoSocketsAvailable(): boolean {
     typeof deno.connectTls === "function";
 }
 
+/** The variables that make Deno's `fetch` and `WebSocket` use a proxy. */
+const PROXY_VARIABLES = [
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "ALL_PROXY",
+  "all_proxy",
+] as const;
+
+/**
+ * Whether a proxy variable is set, read through `readEnv`.
+ *
+ * @param readEnv Reads one variable; `undefined` when unset or unreadable.
+ * @returns `true` when any of the proxy variables has a value.
+ */
+export function proxyConfigured(
+  readEnv: (name: string) => string | undefined,
+): boolean {
+  return PROXY_VARIABLES.some((name) => (readEnv(name) ?? "") !== "");
+}
+
+/**
+ * One environment variable, if this process may read it: the permission is
+ * queried first, so a program without `--allow-env` is never prompted.
+ */
+function readEnvIfAllowed(name: string): string | undefined {
+  try {
+    const status = Deno.permissions.querySync({ name: "env", variable: name });
+    return status.state === "granted" ? Deno.env.get(name) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The default {@linkcode Transport}: {@linkcode tcpWebSocketTransport} on
- * Deno, {@linkcode webSocketTransport} elsewhere (Node, Bun, browsers).
+ * Deno, {@linkcode webSocketTransport} elsewhere (Node, Bun, browsers) and
+ * on Deno when `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` is set (and
+ * readable), since the runtime's socket goes through the proxy.
  *
  * @param url The `wss://` (or `ws://`) URL to open.
  * @param listener Receives the socket's events.
@@ -54,7 +93,7 @@ export function defaultTransport(
   url: string,
   listener: SocketListener,
 ): GatewaySocket {
-  return denoSocketsAvailable()
+  return denoSocketsAvailable() && !proxyConfigured(readEnvIfAllowed)
     ? tcpWebSocketTransport(url, listener)
     : webSocketTransport(url, listener);
 }

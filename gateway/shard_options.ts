@@ -103,7 +103,7 @@ export interface ShardOptions {
   /**
    * Makes the sockets.
    *
-   * @default {defaultTransport (tcpWebSocketTransport on Deno, webSocketTransport elsewhere)}
+   * @default {defaultTransport (tcpWebSocketTransport on Deno; webSocketTransport elsewhere or when a proxy is set)}
    */
   transport?: Transport;
   /**

@@ -142,6 +142,17 @@ class ProtocolError extends Error {
 
 type State = "connecting" | "open" | "closing" | "closed";
 
+/** What {@linkcode TcpWebSocket.#nextFrame} did. */
+const FrameStep = {
+  /** The buffer holds no complete frame yet. */
+  NeedMore: 0,
+  /** A frame was handled (or the connection failed). */
+  Handled: 1,
+  /** The next frame is larger than the buffer. */
+  Large: 2,
+} as const;
+type FrameStep = typeof FrameStep[keyof typeof FrameStep];
+
 class TcpWebSocket implements GatewaySocket {
   readonly #url: string;
   readonly #listener: SocketListener;
@@ -151,6 +162,10 @@ class TcpWebSocket implements GatewaySocket {
   #buffer = new Uint8Array(READ_SIZE);
   #start = 0;
   #end = 0;
+  /** The header of a frame too large for the buffer, until it is read. */
+  #large:
+    | { opcode: number; fin: boolean; header: number; length: number }
+    | undefined;
   /** The last read filled all the space it was given: more is waiting. */
   #lastReadFull = false;
   /** The last read got less than the idle read size: the stream is quiet. */
@@ -312,10 +327,15 @@ class TcpWebSocket implements GatewaySocket {
       this.#buffer = small;
     }
     for (;;) {
-      while (await this.#nextFrame()) {
+      // Frames already in the buffer are handled without an await each.
+      let step: FrameStep;
+      while ((step = this.#nextFrame()) === FrameStep.Handled) {
         if (this.#state === "closed") return;
       }
-      if (!await this.#fill()) return;
+      if (step === FrameStep.Large) {
+        await this.#readLargeFrame();
+        if (this.#state === "closed") return;
+      } else if (!await this.#fill()) return;
     }
   }
 
@@ -369,13 +389,14 @@ class TcpWebSocket implements GatewaySocket {
   }
 
   /**
-   * Handle the next complete frame in the buffer (reading a large one to
-   * its end). `false` when more bytes are needed first.
+   * Handle the next complete frame in the buffer. Says when more bytes are
+   * needed first, or when the frame is larger than the buffer (its header
+   * is then in {@linkcode TcpWebSocket.#large}).
    */
-  async #nextFrame(): Promise<boolean> {
+  #nextFrame(): FrameStep {
     const buffer = this.#buffer;
     const available = this.#end - this.#start;
-    if (available < 2) return false;
+    if (available < 2) return FrameStep.NeedMore;
     const at = this.#start;
     const b0 = buffer[at]!;
     const b1 = buffer[at + 1]!;
@@ -385,26 +406,26 @@ class TcpWebSocket implements GatewaySocket {
     let header = 2;
     if (length === 126) {
       header = 4;
-      if (available < header) return false;
+      if (available < header) return FrameStep.NeedMore;
       length = (buffer[at + 2]! << 8) | buffer[at + 3]!;
     } else if (length === 127) {
       header = 10;
-      if (available < header) return false;
+      if (available < header) return FrameStep.NeedMore;
       const view = new DataView(buffer.buffer, buffer.byteOffset + at + 2, 8);
       const high = view.getUint32(0);
       if (high >= 0x80000000) {
         this.#fail(1002, "Frame length has the most significant bit set");
-        return true;
+        return FrameStep.Handled;
       }
       length = high * 2 ** 32 + view.getUint32(4);
     }
     if ((b0 & 0x70) !== 0) {
       this.#fail(1002, "Reserved bits set without an extension");
-      return true;
+      return FrameStep.Handled;
     }
     if ((b1 & 0x80) !== 0) {
       this.#fail(1002, "The server masked a frame");
-      return true;
+      return FrameStep.Handled;
     }
     const control = opcode >= 0x8;
     if (
@@ -414,15 +435,15 @@ class TcpWebSocket implements GatewaySocket {
           opcode !== OP_BINARY
     ) {
       this.#fail(1002, `Unknown opcode ${opcode}`);
-      return true;
+      return FrameStep.Handled;
     }
     if (control && (!fin || length > 125)) {
       this.#fail(1002, "A control frame is fragmented or too long");
-      return true;
+      return FrameStep.Handled;
     }
     if (!control && this.#fragmentBytes + length > MAX_MESSAGE_BYTES) {
       this.#fail(1009, "Message too big");
-      return true;
+      return FrameStep.Handled;
     }
     if (header + length <= available) {
       this.#start = at + header + length;
@@ -432,23 +453,32 @@ class TcpWebSocket implements GatewaySocket {
         buffer.subarray(at + header, at + header + length),
         false,
       );
-      return true;
+      return FrameStep.Handled;
     }
-    if (header + length <= buffer.length) return false;
-    // Larger than the read buffer: give it a buffer of its own, read straight
-    // into it, and drop it once handled.
+    if (header + length <= buffer.length) return FrameStep.NeedMore;
+    // Larger than the read buffer: read it into a buffer of its own.
+    this.#large = { opcode, fin, header, length };
+    return FrameStep.Large;
+  }
+
+  /**
+   * Read the frame {@linkcode TcpWebSocket.#nextFrame} found too large for
+   * the buffer straight into a buffer of its own, handle it, and drop it.
+   */
+  async #readLargeFrame(): Promise<void> {
+    const { opcode, fin, header, length } = this.#large!;
+    this.#large = undefined;
     const payload = new Uint8Array(length);
-    const have = available - header;
-    payload.set(buffer.subarray(at + header, this.#end));
+    const from = this.#start + header;
+    payload.set(this.#buffer.subarray(from, this.#end));
+    let filled = this.#end - from;
     this.#start = this.#end = 0;
-    let filled = have;
     while (filled < length) {
       const n = await this.#read(payload.subarray(filled));
       if (n === null) throw new Error("The connection closed inside a frame");
       filled += n;
     }
     this.#frame(opcode, fin, payload, true);
-    return true;
   }
 
   /** One frame; `owned` when `payload` is not a view of the read buffer. */

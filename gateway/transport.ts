@@ -2,8 +2,9 @@
  * The socket seam: the shard talks to a {@linkcode GatewaySocket} made by a
  * {@linkcode Transport}, never to the runtime's `WebSocket` directly.
  * {@linkcode webSocketTransport} wraps `globalThis.WebSocket` (the default
- * outside Deno; on Deno the default is the leaner `tcpWebSocketTransport`);
- * tests use `FakeTransport` from `@disruption/disruption/testing`.
+ * outside Deno and behind a proxy; otherwise on Deno the default is the
+ * leaner `tcpWebSocketTransport`, see `defaultTransport`); tests use
+ * `FakeTransport` from `@disruption/disruption/testing`.
  *
  * @module
  */

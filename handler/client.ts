@@ -124,7 +124,7 @@ export interface ClientOptions {
   /**
    * Makes the sockets.
    *
-   * @default {defaultTransport (tcpWebSocketTransport on Deno, webSocketTransport elsewhere)}
+   * @default {defaultTransport (tcpWebSocketTransport on Deno; webSocketTransport elsewhere or when a proxy is set)}
    */
   transport?: Transport;
   /**

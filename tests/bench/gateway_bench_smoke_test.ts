@@ -79,6 +79,13 @@ Deno.test("gateway bench delivers every event in order in every case and prints 
     assert.ok(run.complete, `${run.client} ${run.compress} did not finish`);
     assert.equal(run.delivered, run.expected);
     assert.ok(run.cpuUs > 0 && run.wallMs > 0);
+    // Ten windows of 300 events; the last one ends exactly at the last event
+    // only in the floor and "all" clients, which see every sequence.
+    assert.ok(
+      run.windowCpuUs.length >= 9 && run.windowCpuUs.length <= 10,
+      `${run.client} ${run.compress}: ${run.windowCpuUs.length} windows`,
+    );
+    assert.ok(run.windowCpuUs.every((us) => us >= 0));
   }
   const wanted = report.stream.countByType["INTERACTION_CREATE"]!;
   const one = report.runs.find((run) => run.client === "one")!;

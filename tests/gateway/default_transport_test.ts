@@ -1,8 +1,9 @@
 // Which socket a shard gets by default: the TCP transport on Deno, the
-// runtime's WebSocket where Deno's socket API is missing. Both carry a real
+// runtime's WebSocket where Deno's socket API is missing or a proxy is set. Both carry a real
 // Shard to READY on loopback; which one ran shows in the ports Deno.connect
 // dialled (the fake server's relay dials only its inner port).
 import assert from "node:assert/strict";
+import { proxyConfigured } from "../../gateway/default_transport.ts";
 import { Shard } from "../../gateway/shard.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
@@ -60,4 +61,28 @@ Deno.test("The default transport on Deno is the TCP one (Deno.connect)", async (
 
 Deno.test("The default transport falls back to the runtime's WebSocket without Deno's socket API", async () => {
   assert.equal(await shardDialledWithDenoConnect(true), false);
+});
+
+Deno.test("A proxy variable makes the default transport the runtime's WebSocket", () => {
+  const env = (values: Record<string, string>) => (name: string) =>
+    values[name];
+  assert.equal(proxyConfigured(env({})), false);
+  assert.equal(proxyConfigured(env({ NO_PROXY: "localhost" })), false);
+  assert.equal(proxyConfigured(env({ HTTPS_PROXY: "" })), false);
+  for (
+    const name of [
+      "HTTPS_PROXY",
+      "https_proxy",
+      "HTTP_PROXY",
+      "http_proxy",
+      "ALL_PROXY",
+      "all_proxy",
+    ]
+  ) {
+    assert.equal(
+      proxyConfigured(env({ [name]: "http://proxy.test:3128" })),
+      true,
+      name,
+    );
+  }
 });
