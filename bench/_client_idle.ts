@@ -18,7 +18,7 @@ import {
   collectGarbage,
   type MemoryReading,
   parseFlags,
-  readMemoryAt,
+  readIdleMemory,
 } from "./_measure.ts";
 import { BENCH_INTENTS } from "./_stream.ts";
 
@@ -144,12 +144,7 @@ export async function runIdle(options: IdleOptions): Promise<IdleResult> {
   try {
     await client.start(new IdleBot());
     const readyAt = performance.now();
-    const settleMs = options.settleMs ?? 2000;
-    const connected = await readMemoryAt(readyAt, settleMs);
-    const idle = await readMemoryAt(
-      readyAt,
-      Math.max(settleMs, options.idleMs ?? 45_000),
-    );
+    const { connected, idle } = await readIdleMemory(readyAt, options);
     const ready = client.shards!.info().filter((shard) =>
       shard.status === "ready"
     ).length;

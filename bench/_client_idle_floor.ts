@@ -9,7 +9,7 @@
  */
 import type { IdleOptions, IdleResult } from "./_client_idle.ts";
 import { BENCH_INTENTS } from "./_stream.ts";
-import { collectGarbage, readMemoryAt } from "./_measure.ts";
+import { collectGarbage, readIdleMemory } from "./_measure.ts";
 
 /**
  * Open `shards` bare sockets, wait until each has READY and has idled,
@@ -80,12 +80,7 @@ export async function runIdleFloor(options: IdleOptions): Promise<IdleResult> {
   try {
     await readyPromise;
     const readyAt = performance.now();
-    const settleMs = options.settleMs ?? 2000;
-    const connected = await readMemoryAt(readyAt, settleMs);
-    const idle = await readMemoryAt(
-      readyAt,
-      Math.max(settleMs, options.idleMs ?? 45_000),
-    );
+    const { connected, idle } = await readIdleMemory(readyAt, options);
     return {
       mode: "floor",
       compress,

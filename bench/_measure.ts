@@ -208,3 +208,24 @@ export async function readMemoryAt(
     external: memory.external,
   };
 }
+
+/**
+ * The two idle readings: `settleMs` (default 2 s) and `idleMs` (default
+ * 45 s, at least `settleMs`) after `readyAt`.
+ *
+ * @param readyAt `performance.now()` when every shard was ready.
+ * @param options When to read.
+ * @returns Both readings.
+ */
+export async function readIdleMemory(
+  readyAt: number,
+  options: { settleMs?: number; idleMs?: number },
+): Promise<{ connected: MemoryReading; idle: MemoryReading }> {
+  const settleMs = options.settleMs ?? 2000;
+  const connected = await readMemoryAt(readyAt, settleMs);
+  const idle = await readMemoryAt(
+    readyAt,
+    Math.max(settleMs, options.idleMs ?? 45_000),
+  );
+  return { connected, idle };
+}
