@@ -1,5 +1,8 @@
-// The project's reference list of the 79 dispatch events
-// (../shared/reference/dispatch-events.json beside the checkout).
+// The project's reference list of the 79 dispatch events: a copy of
+// ../shared/reference/dispatch-events.json (beside the checkout) kept in the
+// repository, so the tests run in a clone that has no shared folder. Where
+// the shared folder is there, the copy must equal it (so a new edition of
+// the reference is noticed).
 
 /** One row of dispatch-events.json. */
 export interface DispatchEventRow {
@@ -8,7 +11,8 @@ export interface DispatchEventRow {
   intents: string[];
 }
 
-const REFERENCE = new URL(
+const COPY = new URL("./dispatch-events.json", import.meta.url);
+const SHARED = new URL(
   "../../../shared/reference/dispatch-events.json",
   import.meta.url,
 );
@@ -17,12 +21,20 @@ const REFERENCE = new URL(
 export async function readDispatchEventsReference(): Promise<
   DispatchEventRow[]
 > {
+  return JSON.parse(await Deno.readTextFile(COPY));
+}
+
+/**
+ * The shared folder's edition of the list, or `undefined` where this clone
+ * has no shared folder beside it.
+ */
+export async function readSharedDispatchEvents(): Promise<
+  DispatchEventRow[] | undefined
+> {
   try {
-    return JSON.parse(await Deno.readTextFile(REFERENCE));
+    return JSON.parse(await Deno.readTextFile(SHARED));
   } catch (error) {
-    throw new Error(
-      `Cannot read ${REFERENCE.pathname} (run the test with --allow-read)`,
-      { cause: error },
-    );
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
   }
 }

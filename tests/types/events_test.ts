@@ -15,7 +15,10 @@ import type {
   UnavailableGuild,
   User,
 } from "../../types/objects/mod.ts";
-import { readDispatchEventsReference } from "../_fakes/dispatch_events_reference.ts";
+import {
+  readDispatchEventsReference,
+  readSharedDispatchEvents,
+} from "../_fakes/dispatch_events_reference.ts";
 
 // --- Local type-test helpers (std `@std/testing/types` style) --------------
 
@@ -282,4 +285,12 @@ Deno.test("typed fixtures keep their values", () => {
   assert.equal(messageCreate.member?.roles.length, 0);
   assert.equal(ready.guilds[0]?.id, "3000");
   assert.deepEqual(ready.shard, [0, 1]);
+});
+
+Deno.test("The tests' copy of dispatch-events.json equals the shared reference, where there is one", async () => {
+  const copy = await readDispatchEventsReference();
+  assert.equal(copy.length, 79);
+  const shared = await readSharedDispatchEvents();
+  // A clone without ../shared (CI) has only the copy; beside it, they match.
+  if (shared !== undefined) assert.deepEqual(copy, shared);
 });
