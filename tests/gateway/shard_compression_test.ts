@@ -15,6 +15,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { recordDispatches } from "../_fakes/dispatch_recorder.ts";
 import {
   contentsOf,
   numberedContents,
@@ -323,21 +324,7 @@ for (const codec of CODECS) {
       transport: counts.transport,
       random: () => 0.5,
     });
-    const dispatches: ShardDispatch[] = [];
-    const errors: GatewayError[] = [];
-    const waiters: { match: () => boolean; done: () => void }[] = [];
-    shard.on("dispatch", (event) => {
-      dispatches.push(event);
-      for (const waiter of waiters.splice(0)) {
-        if (waiter.match()) waiter.done();
-        else waiters.push(waiter);
-      }
-    });
-    shard.on("error", (error) => errors.push(error));
-    const until = (match: () => boolean, what: string): Promise<void> =>
-      match()
-        ? Promise.resolve()
-        : within(new Promise((done) => waiters.push({ match, done })), what);
+    const { dispatches, errors, until } = recordDispatches(shard);
     const post = (from: number, to: number): void =>
       postNumberedMessages(gateway, from, to);
     try {

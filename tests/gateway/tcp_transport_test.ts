@@ -21,6 +21,7 @@ import {
 } from "../../testing/fake_gateway_server.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { recordDispatches } from "../_fakes/dispatch_recorder.ts";
 import { TEST_CA, TEST_TLS } from "../_fakes/test_tls.ts";
 import {
   contentsOf,
@@ -107,17 +108,7 @@ async function shardSetup(
     transport: tracked.transport,
     random: () => 0,
   });
-  const dispatches: ShardDispatch[] = [];
-  const errors: unknown[] = [];
-  const waiters: { match: () => boolean; done: () => void }[] = [];
-  shard.on("dispatch", (event) => {
-    dispatches.push(event);
-    for (const waiter of waiters.splice(0)) {
-      if (waiter.match()) waiter.done();
-      else waiters.push(waiter);
-    }
-  });
-  shard.on("error", (error) => errors.push(error));
+  const { dispatches, errors, until } = recordDispatches(shard);
   return {
     gateway,
     server,
@@ -125,11 +116,7 @@ async function shardSetup(
     tracked,
     dispatches,
     errors,
-    until(match: () => boolean, what: string): Promise<void> {
-      return match()
-        ? Promise.resolve()
-        : within(new Promise((done) => waiters.push({ match, done })), what);
-    },
+    until,
     post: (from: number, to: number): void =>
       postNumberedMessages(gateway, from, to),
     async teardown(): Promise<void> {
