@@ -1,0 +1,526 @@
+/**
+ * {@linkcode MemoryCache}: the pure core's changes kept in this process, in
+ * a compact form, with typed getters.
+ *
+ * @module
+ */
+import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { Channel } from "../types/objects/channel.ts";
+import type { Emoji } from "../types/objects/emoji.ts";
+import type { Guild } from "../types/objects/guild.ts";
+import type { GuildMember } from "../types/objects/member.ts";
+import type { Message } from "../types/objects/message.ts";
+import type { PresenceUpdate } from "../types/objects/presence.ts";
+import type { Role } from "../types/objects/role.ts";
+import type { GuildScheduledEvent } from "../types/objects/scheduled_event.ts";
+import type { SoundboardSound } from "../types/objects/soundboard.ts";
+import type { StageInstance } from "../types/objects/stage_instance.ts";
+import type { Sticker } from "../types/objects/sticker.ts";
+import type { User } from "../types/objects/user.ts";
+import type { VoiceState } from "../types/objects/voice.ts";
+import type {
+  CacheChange,
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+  CacheUpdate,
+} from "./changes.ts";
+import {
+  decodeMember,
+  decodeMessage,
+  encodeMember,
+  encodeMessage,
+  Interner,
+  type UserEntry,
+} from "./compact.ts";
+import {
+  type CacheOptions,
+  compareSnowflakes,
+  resolveCacheOptions,
+  type ResolvedCacheOptions,
+} from "./options.ts";
+import { reduceDispatch } from "./reduce.ts";
+
+/** A cached member: Discord's member object with its `user` and `guild_id`. */
+export interface CachedMember extends GuildMember {
+  /** The member's user. */
+  user: User;
+  /** The member's guild. */
+  guild_id: Snowflake;
+}
+
+/** A cached message: Discord's message object, with `guild_id` in guilds. */
+export interface CachedMessage extends Message {
+  /** The guild, for a message in a guild. */
+  guild_id?: Snowflake;
+}
+
+/** Entities per kind, as reported by {@linkcode MemoryCache.sizes}. */
+export type CacheSizes = Record<CacheKind, number>;
+
+const GUILD_SCOPED: readonly CacheKind[] = [
+  "role",
+  "emoji",
+  "sticker",
+  "member",
+  "presence",
+  "voice",
+  "stage_instance",
+  "scheduled_event",
+  "soundboard_sound",
+];
+
+type Scopes = Map<string, Map<string, CachedValue>>;
+
+/**
+ * The in-memory store: apply dispatches with {@linkcode MemoryCache.apply}
+ * (the Client does it for you with `cache` in its options) and read with the
+ * typed getters. Values come back as Discord's JSON objects; every getter
+ * builds a fresh object, so changing one does not change the cache.
+ *
+ * Kept compact: each user once (members and messages in every guild point
+ * at it), recurring snowflakes interned, timestamps as numbers, and only
+ * the fields Discord's object tables define.
+ *
+ * @example Apply dispatches, read the state
+ * ```ts
+ * import { MemoryCache } from "@disruption/disruption/cache";
+ * import assert from "node:assert/strict";
+ *
+ * const cache = new MemoryCache({ resources: ["guilds", "channels", "messages"] });
+ * cache.apply("GUILD_CREATE", {
+ *   id: "1", name: "Home", channels: [{ id: "2", type: 0, name: "general" }],
+ *   roles: [], emojis: [], members: [], threads: [],
+ * });
+ * cache.apply("MESSAGE_CREATE", {
+ *   id: "3", channel_id: "2", guild_id: "1", content: "hi",
+ *   author: { id: "4", username: "ada", discriminator: "0", global_name: null, avatar: null },
+ *   timestamp: "2024-01-01T00:00:00.000000+00:00", edited_timestamp: null,
+ * });
+ * const { old } = cache.apply("MESSAGE_DELETE", { id: "3", channel_id: "2", guild_id: "1" });
+ * assert.equal((old as { content: string }).content, "hi");
+ * assert.equal(cache.channel("2")?.name, "general");
+ * assert.equal(cache.channelMessages("2").length, 0);
+ * ```
+ */
+export class MemoryCache implements CacheLookup {
+  readonly #options: ResolvedCacheOptions;
+  readonly #interner = new Interner();
+  readonly #kinds = new Map<CacheKind, Scopes>();
+  /** channel id -> its scope (guild id or ""). */
+  readonly #channelScope = new Map<string, string>();
+  readonly #users = new Map<string, UserEntry>();
+  /** Channels whose messages arrived out of id order (eviction scans). */
+  readonly #unordered = new Set<string>();
+  /** channel id -> the largest message id stored in it. */
+  readonly #newest = new Map<string, string>();
+
+  /**
+   * Create an empty cache.
+   *
+   * @param options What to keep.
+   * @throws {TypeError} An unknown resource.
+   * @throws {RangeError} A bad message bound.
+   */
+  constructor(options: CacheOptions = {}) {
+    this.#options = resolveCacheOptions(options);
+  }
+
+  /** The options in force (resources as a set). */
+  get options(): ResolvedCacheOptions {
+    return this.#options;
+  }
+
+  /**
+   * Apply one dispatch.
+   *
+   * @param event The dispatch's `t`.
+   * @param data The dispatch's `d`.
+   * @returns The changes made and the previous state.
+   */
+  apply(event: string, data: unknown): CacheUpdate {
+    const update = reduceDispatch(this, event, data, this.#options);
+    for (const change of update.changes) this.#apply(change);
+    return update;
+  }
+
+  // ---------------------------------------------------------------------
+  // CacheLookup: the core's view (Discord JSON)
+
+  /**
+   * One entity as Discord JSON (the core's lookup).
+   *
+   * @param kind The kind.
+   * @param scope The scope (see {@linkcode CacheKind}'s module).
+   * @param id The id.
+   * @returns The value, or `undefined`.
+   */
+  get(kind: CacheKind, scope: string, id: string): CachedValue | undefined {
+    if (kind === "user") return this.#users.get(id)?.value;
+    if (kind === "channel") {
+      const channelScope = this.#channelScope.get(id);
+      if (channelScope === undefined) return undefined;
+      scope = channelScope;
+    }
+    const stored = this.#kinds.get(kind)?.get(scope)?.get(id);
+    return stored === undefined ? undefined : decode(kind, stored);
+  }
+
+  /**
+   * The ids of every entity of a kind in a scope (the core's lookup).
+   *
+   * @param kind The kind.
+   * @param scope The scope.
+   * @returns The ids.
+   */
+  ids(kind: CacheKind, scope: string): Iterable<string> {
+    if (kind === "user") return this.#users.keys();
+    return this.#kinds.get(kind)?.get(scope)?.keys() ?? [];
+  }
+
+  // ---------------------------------------------------------------------
+  // Typed getters
+
+  /** The bot's user, from READY and USER_UPDATE. */
+  botUser(): User | undefined {
+    return this.get("bot_user", "", "@me") as User | undefined;
+  }
+
+  /**
+   * A guild, without its collections (read those with their own getters);
+   * `{ id, unavailable: true }` for a guild in an outage not yet seen.
+   */
+  guild(id: Snowflake): Guild | undefined {
+    return this.get("guild", "", id) as Guild | undefined;
+  }
+
+  /** Every cached guild. */
+  *guilds(): IterableIterator<Guild> {
+    yield* this.#values("guild", "") as unknown as Iterable<Guild>;
+  }
+
+  /** A channel or thread by id (DM channels too). */
+  channel(id: Snowflake): Channel | undefined {
+    return this.get("channel", "", id) as Channel | undefined;
+  }
+
+  /** A guild's channels and threads. */
+  channels(guildId: Snowflake): Channel[] {
+    return this.#list<Channel>("channel", guildId);
+  }
+
+  /** A role. */
+  role(guildId: Snowflake, roleId: Snowflake): Role | undefined {
+    return this.get("role", guildId, roleId) as Role | undefined;
+  }
+
+  /** A guild's roles. */
+  roles(guildId: Snowflake): Role[] {
+    return this.#list<Role>("role", guildId);
+  }
+
+  /** A custom emoji. */
+  emoji(guildId: Snowflake, emojiId: Snowflake): Emoji | undefined {
+    return this.get("emoji", guildId, emojiId) as Emoji | undefined;
+  }
+
+  /** A guild's custom emojis. */
+  emojis(guildId: Snowflake): Emoji[] {
+    return this.#list<Emoji>("emoji", guildId);
+  }
+
+  /** A guild's stickers. */
+  stickers(guildId: Snowflake): Sticker[] {
+    return this.#list<Sticker>("sticker", guildId);
+  }
+
+  /** A member, with its user. */
+  member(guildId: Snowflake, userId: Snowflake): CachedMember | undefined {
+    return this.get("member", guildId, userId) as CachedMember | undefined;
+  }
+
+  /** A guild's cached members. */
+  *members(guildId: Snowflake): IterableIterator<CachedMember> {
+    yield* this.#values("member", guildId) as unknown as Iterable<
+      CachedMember
+    >;
+  }
+
+  /** A user (shared by all its members and messages). */
+  user(id: Snowflake): User | undefined {
+    return this.#users.get(id)?.value as User | undefined;
+  }
+
+  /** A member's presence (`user` holds the id only). */
+  presence(guildId: Snowflake, userId: Snowflake): PresenceUpdate | undefined {
+    return this.get("presence", guildId, userId) as PresenceUpdate | undefined;
+  }
+
+  /** A user's voice state in a guild (absent when not in a voice channel). */
+  voiceState(guildId: Snowflake, userId: Snowflake): VoiceState | undefined {
+    return this.get("voice", guildId, userId) as VoiceState | undefined;
+  }
+
+  /** The voice states of a guild. */
+  voiceStates(guildId: Snowflake): VoiceState[] {
+    return this.#list<VoiceState>("voice", guildId);
+  }
+
+  /** A message. */
+  message(
+    channelId: Snowflake,
+    messageId: Snowflake,
+  ): CachedMessage | undefined {
+    return this.get("message", channelId, messageId) as
+      | CachedMessage
+      | undefined;
+  }
+
+  /** A channel's cached messages, oldest first. */
+  channelMessages(channelId: Snowflake): CachedMessage[] {
+    const messages = this.#list<CachedMessage>("message", channelId);
+    if (this.#unordered.has(channelId)) {
+      messages.sort((a, b) => compareSnowflakes(a.id, b.id));
+    }
+    return messages;
+  }
+
+  /** A guild's stage instances. */
+  stageInstances(guildId: Snowflake): StageInstance[] {
+    return this.#list<StageInstance>("stage_instance", guildId);
+  }
+
+  /** A guild's scheduled events. */
+  scheduledEvents(guildId: Snowflake): GuildScheduledEvent[] {
+    return this.#list<GuildScheduledEvent>("scheduled_event", guildId);
+  }
+
+  /** A guild's soundboard sounds. */
+  soundboardSounds(guildId: Snowflake): SoundboardSound[] {
+    return this.#list<SoundboardSound>("soundboard_sound", guildId);
+  }
+
+  /**
+   * How many entities of each kind are cached.
+   *
+   * @returns A count per kind.
+   */
+  sizes(): CacheSizes {
+    const sizes = {} as CacheSizes;
+    for (
+      const kind of [
+        "bot_user",
+        "guild",
+        "channel",
+        "message",
+        ...GUILD_SCOPED,
+      ] as CacheKind[]
+    ) {
+      let count = 0;
+      for (const scope of this.#kinds.get(kind)?.values() ?? []) {
+        count += scope.size;
+      }
+      sizes[kind] = count;
+    }
+    sizes.user = this.#users.size;
+    return sizes;
+  }
+
+  /** Forget everything. */
+  clear(): void {
+    this.#kinds.clear();
+    this.#channelScope.clear();
+    this.#users.clear();
+    this.#unordered.clear();
+    this.#newest.clear();
+    this.#interner.clear();
+  }
+
+  // ---------------------------------------------------------------------
+
+  #list<T>(kind: CacheKind, scope: string): T[] {
+    return [...this.#values(kind, scope)] as unknown as T[];
+  }
+
+  *#values(kind: CacheKind, scope: string): IterableIterator<CachedValue> {
+    const entries = this.#kinds.get(kind)?.get(scope);
+    if (entries === undefined) return;
+    for (const stored of entries.values()) yield decode(kind, stored);
+  }
+
+  #scope(kind: CacheKind, scope: string): Map<string, CachedValue> {
+    let scopes = this.#kinds.get(kind);
+    if (scopes === undefined) this.#kinds.set(kind, scopes = new Map());
+    let entries = scopes.get(scope);
+    if (entries === undefined) {
+      scopes.set(this.#interner.intern(scope), entries = new Map());
+    }
+    return entries;
+  }
+
+  #apply(change: CacheChange): void {
+    switch (change.op) {
+      case "set":
+        return this.#set(change.kind, change.scope, change.id, change.value);
+      case "delete":
+        return this.#delete(change.kind, change.scope, change.id);
+      case "remove_channel":
+        return this.#removeChannel(change.id);
+      case "remove_guild":
+        return this.#removeGuild(change.id);
+    }
+  }
+
+  #set(kind: CacheKind, scope: string, id: string, value: CachedValue): void {
+    switch (kind) {
+      case "user":
+        return void this.#userEntry(value, 0);
+      case "member": {
+        const entries = this.#scope(kind, scope);
+        const old = entries.get(id);
+        const user = this.#userEntry(value.user as CachedValue, 1);
+        if (old !== undefined) this.#release(old.user as UserEntry);
+        entries.set(id, encodeMember(value, user, this.#interner));
+        return;
+      }
+      case "message":
+        return this.#setMessage(scope, id, value);
+      case "bot_user": {
+        const entries = this.#scope(kind, scope);
+        entries.set(id, value);
+        return;
+      }
+      case "channel": {
+        const previous = this.#channelScope.get(id);
+        if (previous !== undefined && previous !== scope) {
+          this.#kinds.get("channel")?.get(previous)?.delete(id);
+        }
+        this.#channelScope.set(id, this.#interner.intern(scope));
+        this.#scope(kind, scope).set(id, value);
+        return;
+      }
+      default:
+        this.#scope(kind, scope).set(id, value);
+    }
+  }
+
+  #setMessage(channelId: string, id: string, value: CachedValue): void {
+    const entries = this.#scope("message", channelId);
+    const old = entries.get(id);
+    const author = value.author as CachedValue | undefined;
+    const entry = author === undefined ? undefined : this.#userEntry(author, 1);
+    if (old !== undefined) {
+      this.#releaseMessage(old);
+    } else {
+      // Map keeps insertion order: the first key is the oldest while
+      // messages arrive in id order; otherwise eviction scans.
+      const newest = this.#newest.get(channelId);
+      if (newest === undefined || compareSnowflakes(id, newest) > 0) {
+        this.#newest.set(channelId, id);
+      } else this.#unordered.add(channelId);
+    }
+    entries.set(id, encodeMessage(value, entry, this.#interner));
+    while (entries.size > this.#options.perChannel) {
+      const oldest = this.#oldest(channelId, entries);
+      this.#releaseMessage(entries.get(oldest)!);
+      entries.delete(oldest);
+    }
+  }
+
+  #oldest(channelId: string, entries: Map<string, CachedValue>): string {
+    let oldest: string | undefined;
+    if (!this.#unordered.has(channelId)) {
+      for (oldest of entries.keys()) break;
+      return oldest!;
+    }
+    for (const id of entries.keys()) {
+      if (oldest === undefined || compareSnowflakes(id, oldest) < 0) {
+        oldest = id;
+      }
+    }
+    return oldest!;
+  }
+
+  #delete(kind: CacheKind, scope: string, id: string): void {
+    if (kind === "user") {
+      const entry = this.#users.get(id);
+      if (entry !== undefined && entry.refs === 0) this.#users.delete(id);
+      return;
+    }
+    if (kind === "channel") return this.#removeChannel(id);
+    const entries = this.#kinds.get(kind)?.get(scope);
+    const old = entries?.get(id);
+    if (old === undefined) return;
+    entries!.delete(id);
+    if (kind === "member") this.#release(old.user as UserEntry);
+    if (kind === "message") this.#releaseMessage(old);
+    if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
+  }
+
+  #removeChannel(id: string): void {
+    const scope = this.#channelScope.get(id);
+    if (scope !== undefined) {
+      this.#channelScope.delete(id);
+      const channels = this.#kinds.get("channel")?.get(scope);
+      channels?.delete(id);
+      if (channels?.size === 0) this.#kinds.get("channel")!.delete(scope);
+    }
+    const messages = this.#kinds.get("message")?.get(id);
+    if (messages !== undefined) {
+      for (const message of messages.values()) this.#releaseMessage(message);
+      this.#kinds.get("message")!.delete(id);
+    }
+    this.#unordered.delete(id);
+    this.#newest.delete(id);
+  }
+
+  #removeGuild(id: string): void {
+    for (const channelId of [...this.ids("channel", id)]) {
+      this.#removeChannel(channelId);
+    }
+    for (const kind of GUILD_SCOPED) {
+      const scopes = this.#kinds.get(kind);
+      const entries = scopes?.get(id);
+      if (entries === undefined) continue;
+      if (kind === "member") {
+        for (const member of entries.values()) {
+          this.#release(member.user as UserEntry);
+        }
+      }
+      scopes!.delete(id);
+    }
+    this.#kinds.get("guild")?.get("")?.delete(id);
+  }
+
+  /** The shared entry for a user, updated to `value`, with `refs` added. */
+  #userEntry(value: CachedValue, refs: number): UserEntry {
+    const id = value.id as string;
+    let entry = this.#users.get(id);
+    if (entry === undefined) {
+      entry = { value, refs };
+      this.#users.set(id, entry);
+    } else {
+      entry.value = value;
+      entry.refs += refs;
+    }
+    return entry;
+  }
+
+  #release(entry: UserEntry): void {
+    entry.refs--;
+    if (entry.refs <= 0 && !this.#options.resources.has("users")) {
+      this.#users.delete(entry.value.id as string);
+    }
+  }
+
+  #releaseMessage(message: CachedValue): void {
+    const author = message.author as UserEntry | undefined;
+    if (author !== undefined && "refs" in author) this.#release(author);
+  }
+}
+
+function decode(kind: CacheKind, stored: CachedValue): CachedValue {
+  if (kind === "member") return decodeMember(stored);
+  if (kind === "message") return decodeMessage(stored);
+  return stored;
+}
