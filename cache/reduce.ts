@@ -71,7 +71,7 @@ export function reduceDispatch(
   data: unknown,
   config: CacheConfig,
 ): CacheUpdate {
-  if (data === null || typeof data !== "object") return NOTHING;
+  if (!isObject(data)) return NOTHING;
   const reducer = REDUCERS[event];
   if (reducer === undefined) return NOTHING;
   const context = new Context(lookup, config);
@@ -737,6 +737,7 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   USER_UPDATE(c, d): unknown {
+    if (typeof d.id !== "string") return undefined;
     const old = c.get("bot_user", "", BOT);
     c.set("bot_user", "", BOT, projectUser(d));
     c.user(d);

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { Client } from "../../handler/client.ts";
+import type { Context } from "../../handler/context.ts";
+import { Handler } from "../../handler/handler.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import type { GatewayEventMap } from "../../types/events.ts";
+
+const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+  GatewayIntent.MessageContent;
+
+Deno.test("Client cache: handlers and listeners of a delete get ctx.old; the cache follows the gateway", async () => {
+  await using discord = await FakeDiscord.start();
+  const fromMethod: unknown[] = [];
+  const fromListener: unknown[] = [];
+  class Bot extends Handler {
+    override onMessageDelete(
+      _data: GatewayEventMap["MESSAGE_DELETE"],
+      ctx: Context,
+    ): void {
+      fromMethod.push(ctx.old);
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+    cache: {
+      resources: ["guilds", "channels", "messages"],
+      messages: { perChannel: 2 },
+    },
+  });
+  client.on("MESSAGE_DELETE", (_data, ctx) => {
+    fromListener.push(ctx.old);
+  });
+  await client.start(new Bot());
+  const first = discord.postMessage("first");
+  discord.postMessage("second");
+  discord.postMessage("third");
+  await client.idle();
+  // Bounded per channel: the oldest went first.
+  assert.deepEqual(
+    client.cache.channelMessages(discord.channelId).map((m) => m.content),
+    ["second", "third"],
+  );
+  const third = client.cache.channelMessages(discord.channelId)[1]!;
+  discord.gateway.dispatch("MESSAGE_DELETE", {
+    id: third.id,
+    channel_id: discord.channelId,
+    guild_id: discord.guildId,
+  }, { guildId: discord.guildId });
+  discord.gateway.dispatch("MESSAGE_DELETE", {
+    id: first.id,
+    channel_id: discord.channelId,
+    guild_id: discord.guildId,
+  }, { guildId: discord.guildId });
+  await client.idle();
+  assert.equal((fromMethod[0] as { content: string }).content, "third");
+  assert.deepEqual(fromListener, fromMethod);
+  assert.equal(fromMethod[1], undefined); // evicted before its delete
+  assert.deepEqual(
+    client.cache.channelMessages(discord.channelId).map((m) => m.content),
+    ["second"],
+  );
+  assert.equal(client.cache.sizes().message, 1);
+});
+
+Deno.test("Client without cache: the cache stays empty and ctx.old is undefined", async () => {
+  await using discord = await FakeDiscord.start();
+  const olds: unknown[] = [];
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  client.on("MESSAGE_CREATE", (_data, ctx) => {
+    olds.push(ctx.old);
+  });
+  await client.start();
+  discord.postMessage("hello");
+  await client.idle();
+  assert.deepEqual(olds, [undefined]);
+  assert.equal(client.cache.sizes().message, 0);
+  assert.equal(client.cache.sizes().guild, 0);
+});
