@@ -215,6 +215,12 @@ export class RedisCache {
    * @returns The changes and the previous state (nothing when Redis failed).
    */
   async apply(event: string, data: unknown): Promise<CacheUpdate> {
+    if (this.#redis.status !== "ready") {
+      // Down or reconnecting: fail fast rather than hold the gateway's
+      // events behind a queue that may never drain.
+      this.#failed(new Error(`the connection is ${this.#redis.status}`));
+      return { changes: [], old: undefined };
+    }
     const reads = cacheReads(event, data, this.#options);
     let lookup: CacheLookup = EMPTY_LOOKUP;
     if (reads.length > 0) {
