@@ -5,6 +5,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "./backoff.ts";
 import { GatewayError } from "./errors.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
@@ -61,6 +62,8 @@ import {
 import type { GuildMembersChunkDispatch } from "../types/dispatch_payloads.ts";
 
 const logger = getLogger(["disruption", "gateway", "shard"]);
+/** Fatal closes and throwing listeners: on stderr unless LogTape takes them. */
+const visible = getVisibleLogger(["disruption", "gateway", "shard"]);
 
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
@@ -823,7 +826,7 @@ export class Shard {
         closeCode: code,
         shardId: this.#shardId,
       });
-      logger.error("Shard {shardId} stopped: {message}", {
+      visible.error("Shard {shardId} stopped: {message}", {
         shardId: this.#shardId,
         message: fatal.message,
       });
@@ -1224,7 +1227,7 @@ export class Shard {
       try {
         listener(event);
       } catch (error) {
-        logger.error("A shard dispatch listener threw: {error}", { error });
+        visible.error("A shard dispatch listener threw: {error}", { error });
       }
     }
   }
@@ -1308,7 +1311,7 @@ export class Shard {
       try {
         (listener as ShardListener<ShardEventMap[K]>)(value);
       } catch (error) {
-        logger.error("A shard {event} listener threw: {error}", {
+        visible.error("A shard {event} listener threw: {error}", {
           event,
           error,
         });

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { getLogger } from "@logtape/logtape";
 import { ShardContext } from "./context.ts";
 import type { Context } from "./context.ts";
@@ -38,6 +39,8 @@ import type { UpdatePresenceData } from "../types/gateway_payloads.ts";
 import { GatewayIntent } from "../types/intents.ts";
 
 const logger = getLogger(["disruption", "handler"]);
+/** Handler errors and start-up mistakes: on stderr unless LogTape takes them. */
+const visible = getVisibleLogger(["disruption", "handler"]);
 
 /** A typed listener for one dispatch event. */
 export type EventListener<K extends GatewayEventName> = (
@@ -273,7 +276,7 @@ export class Client {
       this.#slots[shard.id] = {
         ctx: new ShardContext(shard, this.rest),
         runner: new OrderedRunner((error) =>
-          logger.error("Handler error sink failed: {error}", { error })
+          visible.error("Handler error sink failed: {error}", { error })
         ),
       };
     }
@@ -497,7 +500,7 @@ export class Client {
       sequence: event.sequence,
     });
     if (!this.#errorOverridden) {
-      logger.error("{message}", { message: error.message, error: cause });
+      visible.error("{error}", { error });
       return;
     }
     return this.#guardLifecycle(() => this.#handler.onError(error));
@@ -510,11 +513,11 @@ export class Client {
         return result.then(
           undefined,
           (error) =>
-            logger.error("A lifecycle handler threw: {error}", { error }),
+            visible.error("A lifecycle handler threw: {error}", { error }),
         );
       }
     } catch (error) {
-      logger.error("A lifecycle handler threw: {error}", { error });
+      visible.error("A lifecycle handler threw: {error}", { error });
     }
   }
 
@@ -522,7 +525,7 @@ export class Client {
     const intents = this.#options.intents;
     if (!eventDeliverable(event, intents)) {
       const needed = EVENT_INTENTS[event].join(" or ");
-      logger.warn(
+      visible.warn(
         "{what} will never be called: {event} needs the {needed} intent, which is not requested",
         { what, event, needed },
       );
@@ -530,7 +533,7 @@ export class Client {
       (event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE") &&
       (intents & GatewayIntent.MessageContent) === 0
     ) {
-      logger.warn(
+      visible.warn(
         "{what}: without the MESSAGE_CONTENT intent, message content is empty except in DMs and messages that mention the bot",
         { what },
       );

@@ -52,7 +52,8 @@ export abstract class Handler {
   /**
    * Called when a handler method or listener throws or rejects. When this
    * method is not overridden the client logs the error through LogTape
-   * (category `disruption.handler`).
+   * (category `disruption.handler`), and prints it with its stack to stderr
+   * when the application configured no LogTape sink for that category.
    *
    * @param _error The error, with the event and shard it happened on.
    */
