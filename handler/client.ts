@@ -4,12 +4,15 @@
  *
  * @module
  */
-import { getVisibleLogger } from "../base/visible_logger.ts";
 import { getLogger } from "@logtape/logtape";
+import { closestName } from "../base/closest_name.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { ClientStoppedError } from "./client_stopped_error.ts";
 import { ShardContext } from "./context.ts";
 import type { Context } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
+import { GatewayError } from "../gateway/errors.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
 import type {
   IdentifyQueue,
@@ -27,6 +30,8 @@ import {
 } from "../gateway/shard_manager.ts";
 import type { ShardTimeouts } from "../gateway/shard_options.ts";
 import type { Transport } from "../gateway/transport.ts";
+import { DiscordApiError } from "../rest/errors.ts";
+import type { GatewayBotResponse } from "../rest/payloads.ts";
 import { RestClient } from "../rest/rest_client.ts";
 import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
 import {
@@ -34,6 +39,7 @@ import {
   type GatewayEventMap,
   type GatewayEventName,
   HANDLER_METHOD_NAMES,
+  isGatewayEventName,
 } from "../types/events.ts";
 import type { UpdatePresenceData } from "../types/gateway_payloads.ts";
 import { GatewayIntent } from "../types/intents.ts";
@@ -144,6 +150,13 @@ export interface ClientOptions {
   random?: () => number;
   /** Handshake timeouts. */
   timeouts?: ShardTimeouts;
+  /**
+   * Stops the client when it aborts, like {@linkcode Client.stop}: a
+   * {@linkcode Client.start} in progress rejects with
+   * {@linkcode ClientStoppedError}, a running client disconnects. Made for
+   * Ctrl+C: abort it from a `SIGINT` listener.
+   */
+  signal?: AbortSignal;
 }
 
 /** A Handler method or listener, as the client calls it. */
@@ -157,6 +170,27 @@ interface ShardSlot {
 
 /** The Handler every client falls back to: it handles nothing. */
 class NoHandler extends Handler {}
+
+/** One run, from {@linkcode Client.start} to the end of {@linkcode Client.stop}. */
+interface Run {
+  /** Aborted by stop() (or the client's signal): cancels the start. */
+  readonly abort: AbortController;
+  /** The manager, once the start created it. */
+  manager: ShardManager | undefined;
+  /** Settles when start() has returned or thrown. */
+  started: Promise<void>;
+  /** The teardown in progress, shared by every stop() call. */
+  stopping: Promise<void> | undefined;
+}
+
+/** Handler methods that are not events: never "misspelt". */
+const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
+  Object.getOwnPropertyNames(Handler.prototype),
+);
+
+/** Where to get a bot token, for messages about a rejected one. */
+const TOKEN_HELP =
+  "copy the bot token from the Discord Developer Portal (https://discord.com/developers/applications → your application → Bot → Reset Token) and pass it without the 'Bot ' prefix";
 
 /**
  * A bot: runs a {@linkcode Handler} (and typed `on` listeners) on the
@@ -204,6 +238,8 @@ export class Client {
   #slots: (ShardSlot | undefined)[] = [];
   #offDispatch: (() => void) | undefined;
   #offOthers: (() => void)[] = [];
+  /** The current run; `undefined` before start() and after stop(). */
+  #run: Run | undefined;
 
   /**
    * Create a client; nothing connects until {@linkcode Client.start}.
@@ -238,11 +274,26 @@ export class Client {
    * @param event E.g. `"MESSAGE_CREATE"`.
    * @param listener Receives the payload and the shard's context.
    * @returns A function that removes the listener.
+   * @throws {TypeError} When `event` is not a gateway event name (the
+   * message names the nearest one) or `listener` is not a function.
    */
   on<K extends GatewayEventName>(
     event: K,
     listener: EventListener<K>,
   ): () => void {
+    if (!isGatewayEventName(event)) {
+      const nearest = closestName(String(event), GATEWAY_EVENT_NAMES);
+      throw new TypeError(
+        `Cannot listen to '${String(event)}' as it is not a gateway event${
+          nearest ? `; did you mean '${nearest}'?` : ""
+        } (the names are GATEWAY_EVENT_NAMES; onRaw sees events not in the list)`,
+      );
+    }
+    if (typeof listener !== "function") {
+      throw new TypeError(
+        `Cannot listen to '${event}' as the listener must be a function: current type '${typeof listener}'`,
+      );
+    }
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, set = new Set());
     set.add(listener as EventListener<GatewayEventName>);
@@ -260,18 +311,73 @@ export class Client {
   /**
    * Connect and run `handler` until {@linkcode Client.stop}.
    *
+   * A start that rejects leaves nothing running: shards already connected
+   * are closed before the promise rejects.
+   *
    * @param handler The bot's handler; `on` listeners work without one.
    * @returns A promise that resolves when every shard is ready.
-   * @throws {GatewayError} When a shard stops for good before that.
+   * @throws {ClientStoppedError} When {@linkcode Client.stop} is called (or
+   * the `signal` option aborts) before that.
+   * @throws {GatewayError} When a shard stops for good before that
+   * (`authentication_failed` for a token Discord rejects).
+   * @throws {Error} When the client is already started or starting.
    */
-  async start(handler: Handler = new NoHandler()): Promise<void> {
-    if (this.#manager) {
-      throw new Error("Cannot start client as it is already started");
+  start(handler: Handler = new NoHandler()): Promise<void> {
+    if (this.#run) {
+      return Promise.reject(
+        new Error(
+          `Cannot start client as it is already ${
+            this.#run.stopping ? "stopping" : "started"
+          }: call stop() and await it first`,
+        ),
+      );
     }
-    this.#handler = handler;
-    this.#inspectHandler(handler);
-    const manager = await this.#createManager();
-    this.#manager = manager;
+    const signal = this.#options.signal;
+    if (signal?.aborted) {
+      return Promise.reject(new ClientStoppedError({ cause: signal.reason }));
+    }
+    const run: Run = {
+      abort: new AbortController(),
+      manager: undefined,
+      started: Promise.resolve(),
+      stopping: undefined,
+    };
+    this.#run = run;
+    const onAbort = (): void => void this.stop();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const started = this.#start(run, handler).finally(() =>
+      signal?.removeEventListener("abort", onAbort)
+    );
+    run.started = started.then(() => {}, () => {});
+    return started;
+  }
+
+  async #start(run: Run, handler: Handler): Promise<void> {
+    try {
+      this.#handler = handler;
+      this.#inspectHandler(handler);
+      const manager = await this.#createManager(run.abort.signal);
+      run.abort.signal.throwIfAborted();
+      run.manager = manager;
+      this.#manager = manager;
+      this.#wire(manager);
+      await manager.start();
+      run.abort.signal.throwIfAborted();
+    } catch (error) {
+      if (run.abort.signal.aborted) {
+        const signal = this.#options.signal;
+        throw new ClientStoppedError(
+          signal?.aborted ? { cause: signal.reason } : {},
+        );
+      }
+      // Nothing may keep running after a failed start.
+      await this.#teardown(run, {});
+      throw error;
+    }
+  }
+
+  /** Shard contexts, start-up warnings and the manager's listeners. */
+  #wire(manager: ShardManager): void {
     for (const shard of manager.shards.values()) {
       this.#slots[shard.id] = {
         ctx: new ShardContext(shard, this.rest),
@@ -280,6 +386,7 @@ export class Client {
         ),
       };
     }
+    this.#warnMisspelt();
     for (const [event, method] of this.#methods) {
       this.#warnUndeliverable(event as GatewayEventName, `${method}()`);
     }
@@ -302,7 +409,6 @@ export class Client {
       }),
     );
     this.#subscribe();
-    await manager.start();
   }
 
   /**
@@ -317,15 +423,34 @@ export class Client {
   }
 
   /**
-   * Disconnect every shard and wait for running handlers to finish.
+   * Disconnect every shard and wait for running handlers to finish. Called
+   * while {@linkcode Client.start} is still running, it cancels the start
+   * (which rejects with {@linkcode ClientStoppedError}) and leaves no timer
+   * or socket behind. Calling it again while it runs waits for the same
+   * stop.
    *
    * @param options `resumable: true` keeps the sessions for a restart.
    * @returns A promise that resolves once everything is closed.
    */
-  async stop(options: ShardManagerCloseOptions = {}): Promise<void> {
-    const manager = this.#manager;
-    if (!manager) return;
-    await manager.close(options);
+  stop(options: ShardManagerCloseOptions = {}): Promise<void> {
+    const run = this.#run;
+    if (!run) return Promise.resolve();
+    if (run.stopping) return run.stopping;
+    run.abort.abort();
+    run.stopping = (async () => {
+      await this.#teardown(run, options);
+      // start() has given up (or finished) by now.
+      await run.started;
+    })();
+    return run.stopping;
+  }
+
+  /** Close the run's manager, drain the handlers and forget the run. */
+  async #teardown(
+    run: Run,
+    options: ShardManagerCloseOptions,
+  ): Promise<void> {
+    await run.manager?.close(options);
     await this.idle();
     this.#offDispatch?.();
     this.#offDispatch = undefined;
@@ -333,6 +458,7 @@ export class Client {
     this.#offOthers = [];
     this.#manager = undefined;
     this.#slots = [];
+    if (this.#run === run) this.#run = undefined;
   }
 
   /** Same as {@linkcode Client.stop}, for `await using`. */
@@ -345,13 +471,13 @@ export class Client {
     return `Client { shards: ${this.#manager?.shards.size ?? 0} }`;
   }
 
-  async #createManager(): Promise<ShardManager> {
+  async #createManager(signal: AbortSignal): Promise<ShardManager> {
     const options = this.#options;
     let gatewayUrl = options.gatewayUrl;
     let shardCount = typeof options.shards === "number" ? options.shards : 1;
     let sessionStartLimit: SessionStartLimit | undefined;
     if (gatewayUrl === undefined) {
-      const bot = await this.rest.getGatewayBot();
+      const bot = await this.#getGatewayBot(signal);
       gatewayUrl = bot.url;
       if (options.shards === undefined || options.shards === "recommended") {
         shardCount = bot.shards;
@@ -404,6 +530,24 @@ export class Client {
       managerOptions.maxConcurrency = sessionStartLimit.max_concurrency;
     }
     return new ShardManager(managerOptions);
+  }
+
+  /** GET /gateway/bot, with a rejected token said as such. */
+  async #getGatewayBot(
+    signal: AbortSignal,
+  ): Promise<GatewayBotResponse> {
+    try {
+      return await this.rest.getGatewayBot({ signal });
+    } catch (error) {
+      if (error instanceof DiscordApiError && error.status === 401) {
+        throw new GatewayError(
+          "authentication_failed",
+          `Discord rejected the token (HTTP 401 on GET /gateway/bot): ${TOKEN_HELP}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   #inspectHandler(handler: Handler): void {
@@ -521,6 +665,24 @@ export class Client {
     }
   }
 
+  /** Warn about `on*` methods that match no event (e.g. `onMesageCreate`). */
+  #warnMisspelt(): void {
+    const known = new Set<string>(Object.values(HANDLER_METHOD_NAMES));
+    for (const name of handlerMethodNames(this.#handler)) {
+      if (known.has(name) || LIFECYCLE_METHODS.has(name)) continue;
+      const nearest = closestName(name, [...known, ...LIFECYCLE_METHODS]);
+      visible.warn(
+        "{name}() matches no gateway event and will never be called{hint}",
+        {
+          name,
+          hint: nearest === undefined
+            ? ""
+            : `; did you mean ${nearest}()? (add 'override' to have TypeScript check the name)`,
+        },
+      );
+    }
+  }
+
   #warnUndeliverable(event: GatewayEventName, what: string): void {
     const intents = this.#options.intents;
     if (!eventDeliverable(event, intents)) {
@@ -539,4 +701,28 @@ export class Client {
       );
     }
   }
+}
+
+/**
+ * The `onX` functions a handler defines below {@linkcode Handler} itself:
+ * its class's methods and its own function-valued fields.
+ */
+function handlerMethodNames(handler: Handler): Set<string> {
+  const names = new Set<string>();
+  const collect = (target: object): void => {
+    for (const name of Object.getOwnPropertyNames(target)) {
+      if (!/^on[A-Z]/.test(name)) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(target, name);
+      if (typeof descriptor?.value === "function") names.add(name);
+    }
+  };
+  collect(handler);
+  for (
+    let proto = Object.getPrototypeOf(handler);
+    proto !== null && proto !== Handler.prototype && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    collect(proto);
+  }
+  return names;
 }

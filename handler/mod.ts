@@ -28,4 +28,5 @@ export * from "./handler.ts";
 export * from "./handler_error.ts";
 export * from "./context.ts";
 export * from "./client.ts";
+export * from "./client_stopped_error.ts";
 export * from "./ordered_runner.ts";
