@@ -64,12 +64,15 @@ export const CLOSE_CODE_ACTIONS: Readonly<Record<number, CloseAction>> = {
   4014: "fatal",
 };
 
+/** Where to get a bot token, for every message about a rejected one. */
+export const TOKEN_HELP: string =
+  "copy the bot token from the Discord Developer Portal (https://discord.com/developers/applications → your application → Bot → Reset Token) and pass it without the 'Bot ' prefix";
+
 /** The error each fatal close code stops the shard with. */
 export const FATAL_CLOSES: Readonly<Record<number, FatalClose>> = {
   4004: {
     kind: "authentication_failed",
-    message:
-      "Discord rejected the token (close code 4004): check the bot token, it may have been reset",
+    message: `Discord rejected the token (close code 4004): ${TOKEN_HELP}`,
   },
   4010: {
     kind: "invalid_shard",

@@ -29,6 +29,7 @@ import {
   type SharedShardOptions,
 } from "../gateway/shard_manager.ts";
 import type { ShardTimeouts } from "../gateway/shard_options.ts";
+import { TOKEN_HELP } from "../gateway/shard_state.ts";
 import type { Transport } from "../gateway/transport.ts";
 import { DiscordApiError } from "../rest/errors.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
@@ -187,10 +188,6 @@ interface Run {
 const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
   Object.getOwnPropertyNames(Handler.prototype),
 );
-
-/** Where to get a bot token, for messages about a rejected one. */
-const TOKEN_HELP =
-  "copy the bot token from the Discord Developer Portal (https://discord.com/developers/applications → your application → Bot → Reset Token) and pass it without the 'Bot ' prefix";
 
 /**
  * A bot: runs a {@linkcode Handler} (and typed `on` listeners) on the

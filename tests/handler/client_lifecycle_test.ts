@@ -234,3 +234,29 @@ Deno.test("A rejected token says so and where to get one", async () => {
   assert.equal(client.shards, undefined);
   await client.stop();
 });
+
+Deno.test("A token the gateway rejects (4004) says where to get one", async () => {
+  await using discord = await FakeDiscord.start({ token: "the-right-token" });
+  const client = new Client({
+    ...discord.clientOptions,
+    gatewayUrl: discord.gateway.url,
+    token: "a-wrong-token",
+    intents: INTENTS,
+  });
+  const lines = await captureStderr(() =>
+    assert.rejects(client.start(), (error) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.kind, "authentication_failed");
+      assert.match(
+        error.message,
+        /^Discord rejected the token \(close code 4004\): copy the bot token from the Discord Developer Portal/,
+      );
+      return true;
+    })
+  );
+  assert.match(
+    lines.join("\n"),
+    /\[ERR\] .*Shard 0 stopped: Discord rejected the token/,
+  );
+  assert.equal(client.shards, undefined);
+});
