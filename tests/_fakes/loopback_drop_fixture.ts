@@ -36,4 +36,5 @@ import { GatewayIntent } from "../../types/intents.ts";
   discord.postMessage("after the drop");
   await seen;
 }
+// deno-lint-ignore no-console -- the parent test waits for this line
 console.log("closed");

@@ -36,6 +36,7 @@ Deno.test("A loopback bot test with a TCP drop exits as soon as it is done", asy
   assert.equal(await stderr, "");
   const linger = exitedAt - closedAt;
   const wall = exitedAt - started;
+  // deno-lint-ignore no-console -- the measured figure, for the report
   console.log(
     `loopback fixture: ${wall.toFixed(0)} ms wall, exit ${
       linger.toFixed(0)
