@@ -68,7 +68,7 @@ export class PingBot extends Handler {
   ): Promise<void> {
     if (message.author.bot || message.author.id === this.#userId) return;
     if (message.content.trim() !== "!ping") return;
-    this.#log(`${message.author.username}: ${message.content}`);
+    this.#log(`!ping from ${message.author.username}`);
     const pong = await ctx.reply(message, "pong");
     this.#log(`replied ${JSON.stringify(pong.content)} (message ${pong.id})`);
   }

@@ -211,7 +211,8 @@ export class FakeDiscord {
     const rest = new FakeRest({
       token,
       scheduler,
-      botUser: { id: gateway.botUserId, username: "disruption-bot" },
+      // The same name as in READY, so the bot's messages show who it is.
+      botUser: gateway.botUser,
       gatewayUrl: gatewayServer?.url ?? gateway.url,
       shards: options.shards ?? bot.shards,
       sessionStartLimit: bot.session_start_limit,

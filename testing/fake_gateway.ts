@@ -996,6 +996,11 @@ export class FakeGateway {
     return this.#botUser.id;
   }
 
+  /** The bot's user as READY shows it (ID and username). */
+  get botUser(): { id: string; username: string } {
+    return { ...this.#botUser };
+  }
+
   /** Live connections, oldest first (snapshots). */
   get connections(): FakeGatewayConnection[] {
     return this.#connections.filter((conn) => conn.state !== "closed").map(
