@@ -208,13 +208,14 @@ interface Connection {
  * ```ts
  * import { Shard } from "@disruption/disruption/gateway";
  * import { FakeGateway, VirtualScheduler } from "@disruption/disruption/testing";
+ * import { GatewayIntent } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * const scheduler = new VirtualScheduler();
  * const discord = new FakeGateway({ scheduler });
  * const shard = new Shard({
  *   token: "fake-token",
- *   intents: 513,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
  *   transport: discord.transport,
  *   scheduler,
  * });

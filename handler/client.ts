@@ -198,13 +198,13 @@ const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
  * @example A ping bot against the fake Discord
  * ```ts
  * import { Client, type Context, Handler } from "@disruption/disruption/handler";
- * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import { GatewayIntent, type MessageCreateDispatch } from "@disruption/disruption/types";
  * import { FakeDiscord } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
  *   override async onMessageCreate(
- *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     message: MessageCreateDispatch,
  *     ctx: Context,
  *   ): Promise<void> {
  *     if (message.content === "!ping") await ctx.reply(message, "pong");
@@ -212,7 +212,11 @@ const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
  * }
  *
  * await using discord = await FakeDiscord.start();
- * await using client = new Client({ token: discord.token, intents: 33281, ...discord.clientOptions });
+ * await using client = new Client({
+ *   token: discord.token,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+ *   ...discord.clientOptions,
+ * });
  * await client.start(new PingBot());
  * const reply = await discord.say("!ping");
  * assert.equal(reply.content, "pong");

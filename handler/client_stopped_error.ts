@@ -14,10 +14,15 @@
  * ```ts
  * import { Client, ClientStoppedError } from "@disruption/disruption/handler";
  * import { FakeDiscord } from "@disruption/disruption/testing";
+ * import { GatewayIntent } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * await using discord = await FakeDiscord.start();
- * const client = new Client({ token: discord.token, intents: 1, ...discord.clientOptions });
+ * const client = new Client({
+ *   token: discord.token,
+ *   intents: GatewayIntent.Guilds,
+ *   ...discord.clientOptions,
+ * });
  * const starting = client.start();
  * await client.stop();
  * await assert.rejects(starting, ClientStoppedError);

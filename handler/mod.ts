@@ -4,12 +4,12 @@
  *
  * ```ts
  * import { Client, type Context, Handler } from "@disruption/disruption/handler";
- * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import { GatewayIntent, type MessageCreateDispatch } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
  *   override async onMessageCreate(
- *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     message: MessageCreateDispatch,
  *     ctx: Context,
  *   ): Promise<void> {
  *     if (message.content === "!ping") await ctx.reply(message, "pong");
@@ -17,7 +17,10 @@
  * }
  *
  * // Built, not started: start() connects to Discord.
- * const client = new Client({ token: "your-token", intents: 33281 });
+ * const client = new Client({
+ *   token: "your-token",
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+ * });
  * assert.ok(client.rest);
  * assert.ok(new PingBot());
  * ```

@@ -114,10 +114,15 @@ const ID_BASE = 1_300_000_000_000_000_000n;
  * ```ts
  * import { FakeDiscord } from "@disruption/disruption/testing";
  * import { Client } from "@disruption/disruption/handler";
+ * import { GatewayIntent } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * await using discord = await FakeDiscord.start();
- * await using client = new Client({ token: discord.token, intents: 33281, ...discord.clientOptions });
+ * await using client = new Client({
+ *   token: discord.token,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+ *   ...discord.clientOptions,
+ * });
  * client.on("MESSAGE_CREATE", async (message, ctx) => {
  *   if (message.content === "!ping") await ctx.reply(message, "pong");
  * });
