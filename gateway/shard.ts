@@ -5,11 +5,15 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { backoffDelay } from "./backoff.ts";
+import { backoffDelay } from "../base/backoff.ts";
 import { GatewayError } from "./errors.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
 import { createInflater, type Inflater } from "./inflater.ts";
-import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import { SendRateLimiter } from "./send_rate_limiter.ts";
 import { peekFrame } from "./frame_peek.ts";
 import {

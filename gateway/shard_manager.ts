@@ -10,7 +10,11 @@ import {
   type SessionStartLimit,
 } from "./identify_queue.ts";
 import { GatewayError } from "./errors.ts";
-import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import {
   isSessionUsable,
   type SavedSession,

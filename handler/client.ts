@@ -15,7 +15,7 @@ import type {
   SessionStartLimit,
 } from "../gateway/identify_queue.ts";
 import type { TransportCompression } from "../gateway/inflater.ts";
-import type { Scheduler } from "../gateway/scheduler.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import type { SessionStore } from "../gateway/session_store.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {

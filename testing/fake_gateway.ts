@@ -17,7 +17,7 @@ import {
   realScheduler,
   type Scheduler,
   type TimerId,
-} from "../gateway/scheduler.ts";
+} from "../base/scheduler.ts";
 import { GatewayCloseCode } from "../types/close_codes.ts";
 import {
   ALL_INTENTS,
@@ -31,6 +31,19 @@ import type {
   FakeGatewayServer,
   FakeGatewayServerOptions,
 } from "./fake_gateway_server.ts";
+import type {
+  FakeAcceptOptions,
+  FakeGatewayPeer,
+  FakeGatewayPeerHandle,
+  FakeGatewayUrlKind,
+} from "./fake_gateway_peer.ts";
+export type {
+  FakeAcceptOptions,
+  FakeGatewayCarrier,
+  FakeGatewayPeer,
+  FakeGatewayPeerHandle,
+  FakeGatewayUrlKind,
+} from "./fake_gateway_peer.ts";
 import {
   compressPayload,
   createStreamCompressor,
@@ -236,9 +249,6 @@ export interface FakeGatewayOptions {
   /** Called when a RESUME has been handled (the `"resume"` log entry). */
   onResume?: (event: FakeResumeEvent) => void;
 }
-
-/** Which of the gateway's URLs a connection came in on. */
-export type FakeGatewayUrlKind = "main" | "resume";
 
 /**
  * Where a connection is: waiting for IDENTIFY/RESUME (`"handshaking"`, also
@@ -568,40 +578,6 @@ export interface FakeGatewayBotInfo {
   shards: number;
   /** The session-start budget. */
   session_start_limit: FakeSessionStartLimit;
-}
-
-/**
- * The server's end of one connection, supplied by whoever carries the bytes
- * (the in-process transport, the loopback server, or your own).
- */
-export interface FakeGatewayPeer {
-  /** Send a frame: strings as text frames, bytes as binary frames. */
-  send(frame: string | Uint8Array): void;
-  /** Close with a close frame. */
-  close(code: number, reason: string): void;
-  /** Drop the connection without a close frame. */
-  drop(): void;
-}
-
-/** What {@linkcode FakeGateway.acceptConnection} hands back to the carrier. */
-export interface FakeGatewayPeerHandle {
-  /** The new connection's ID. */
-  readonly connectionId: number;
-  /** Report a frame from the client. */
-  receive(frame: string | Uint8Array): void;
-  /**
-   * Report that the client closed (its code; 1005 when it sent none) or that
-   * the connection dropped (1006).
-   */
-  clientClose(code: number, reason: string): void;
-}
-
-/** Options for {@linkcode FakeGateway.acceptConnection}. */
-export interface FakeAcceptOptions {
-  /** Whether the carrier received it on its main or resume URL. */
-  kind: FakeGatewayUrlKind;
-  /** The URL to put in READY's `resume_gateway_url`. */
-  resumeUrl: string;
 }
 
 // --- internals --------------------------------------------------------------
