@@ -56,6 +56,20 @@ export function sessionId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The bot's user object, as members and READY carry it. */
+function botUser(
+  config: Pick<GatewayConfig, "botUser">,
+): Record<string, unknown> {
+  return {
+    id: config.botUser.id,
+    username: config.botUser.username,
+    discriminator: "0",
+    global_name: null,
+    avatar: null,
+    bot: true,
+  };
+}
+
 /**
  * A guild's members: the bot first, then `member1`, `member2`, ...
  *
@@ -69,22 +83,13 @@ export function members(
 ): Record<string, unknown>[] {
   const members: Record<string, unknown>[] = [];
   for (let i = 0; i < config.membersPerGuild; i++) {
-    const user = i === 0
-      ? {
-        id: config.botUser.id,
-        username: config.botUser.username,
-        discriminator: "0",
-        global_name: null,
-        avatar: null,
-        bot: true,
-      }
-      : {
-        id: String(guild.big + 1000n + BigInt(i)),
-        username: `member${i}`,
-        discriminator: "0",
-        global_name: null,
-        avatar: null,
-      };
+    const user = i === 0 ? botUser(config) : {
+      id: String(guild.big + 1000n + BigInt(i)),
+      username: `member${i}`,
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    };
     members.push({
       user,
       nick: null,
@@ -220,12 +225,7 @@ export function readyPayload(
     v: conn.version,
     user_settings: {},
     user: {
-      id: config.botUser.id,
-      username: config.botUser.username,
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-      bot: true,
+      ...botUser(config),
       verified: true,
       mfa_enabled: true,
       email: null,
