@@ -821,7 +821,7 @@ Deno.test("RestClient stops reading a response body past maxResponseBytes", asyn
     const fetch = (): Promise<Response> => {
       // An endless body: reading it all would never finish.
       const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
+        pull(controller): void {
           produced += chunk.length;
           controller.enqueue(chunk);
         },
@@ -849,7 +849,7 @@ Deno.test("RestClient stops reading a response body past maxResponseBytes", asyn
     let pulled = 0;
     const fetch = (): Promise<Response> => {
       const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
+        pull(controller): void {
           pulled++;
           controller.enqueue(new Uint8Array(16));
         },
