@@ -131,7 +131,7 @@ Deno.test("FakeRest stores messages with snowflake ids, authored by the bot", as
   assert.equal(first.nonce, "n1");
   assert.equal(first.type, 0);
   assert.equal(reply.type, 19);
-  assert.equal((reply.referenced_message as RestMessage).id, first.id);
+  assert.equal(reply.referenced_message?.id, first.id);
   assert.deepEqual(reply.embeds, [{ title: "t" }]);
   assert.deepEqual(fake.messages("5").map((m) => m.id), [first.id, reply.id]);
   assert.deepEqual(fake.messages("6"), []);

@@ -183,6 +183,12 @@ export interface Channel {
   default_auto_archive_duration?: ThreadAutoArchiveDuration;
   /** Computed permissions of the invoking user (interaction channels only). */
   permissions?: string;
+  /**
+   * Computed permissions of the bot in the channel, with overwrites
+   * (channels in an interaction's resolved data only; see
+   * {@linkcode hasPermission}).
+   */
+  app_permissions?: string;
   /** Channel flags bitfield. */
   flags?: number;
   /** Number of messages ever sent in a thread. */
