@@ -126,6 +126,32 @@ type Misfit<E, T> = Unknown<E, T> extends infer U extends string
   ? [U] extends [never] ? Mismatch<E, T> : `unknown field ${U}`
   : never;
 
+// The checker itself: it must catch each kind of misfit.
+type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends
+  (<T>() => T extends B ? 1 : 2) ? true : false;
+type Fixture = { id: string; name: string | null; tags?: { x: number }[] };
+const checkerCatches: [
+  IsExact<Misfit<{ id: string; name: null }, Fixture>, never>,
+  IsExact<Misfit<{ id: string; name: string; tags: [] }, Fixture>, never>,
+  IsExact<Misfit<{ id: string }, Fixture>, ".name is missing">,
+  IsExact<Misfit<{ id: null; name: null }, Fixture>, ".id has the wrong type">,
+  IsExact<
+    Misfit<{ id: string; name: null; extra: number }, Fixture>,
+    "unknown field .extra"
+  >,
+  IsExact<
+    Misfit<
+      { id: string; name: null; tags: { x: number; y: number }[] },
+      Fixture
+    >,
+    "unknown field .tags[].y"
+  >,
+  IsExact<
+    Misfit<{ id: string; name: null; tags: { x: string }[] }, Fixture>,
+    ".tags[].x has the wrong type"
+  >,
+] = [true, true, true, true, true, true, true];
+
 // Where an example disagrees with its own field table, the table wins: the
 // expected type is patched for that field only (so the rest of the example
 // is still checked), and the reason is given here.
@@ -245,6 +271,10 @@ const everyTypeHasExample: Record<
   Exclude<keyof Expected, keyof Examples>,
   never
 > = {};
+
+Deno.test("The example checker catches unknown, missing and mistyped fields", () => {
+  assert.ok(checkerCatches.every((caught) => caught));
+});
 
 Deno.test("Discord's documented JSON examples fit our types", () => {
   assert.deepEqual(Object.keys(noMisfits), []);
