@@ -60,9 +60,9 @@ export interface Overwrite {
   id: Snowflake;
   /** 0 role, 1 member. */
   type: 0 | 1;
-  /** Allowed permission bitfield, as a string. */
+  /** Allowed permission bitfield, as a decimal string (see {@linkcode hasPermission}). */
   allow: string;
-  /** Denied permission bitfield, as a string. */
+  /** Denied permission bitfield, as a decimal string (see {@linkcode hasPermission}). */
   deny: string;
 }
 
