@@ -545,6 +545,53 @@ Deno.test("FakeRest handles an interaction's callback, original response and fol
   assert.equal(created[0]!.interaction_metadata !== undefined, true);
 });
 
+Deno.test("FakeRest's interaction responses carry full interaction metadata", async () => {
+  const { call, fake } = setup();
+  const created: RestMessage[] = [];
+  fake.onMessageCreate = (message) => created.push(message);
+  const user = {
+    id: "42",
+    username: "ada",
+    discriminator: "0",
+    global_name: "Ada",
+    avatar: null,
+  };
+  fake.addInteraction({ id: "200", token: "cmd", channelId: "7", user });
+  fake.addInteraction({
+    id: "201",
+    token: "button",
+    channelId: "7",
+    messageId: "900",
+  });
+  for (const [id, token] of [["200", "cmd"], ["201", "button"]]) {
+    const response = await call(
+      "POST",
+      `/interactions/${id}/${token}/callback`,
+      {
+        body: { type: 4, data: { content: `re ${id}` } },
+        auth: null,
+      },
+    );
+    assert.equal(response.status, 204);
+  }
+  const [command, component] = created.map((m) => m.interaction_metadata);
+  // A command response: type 2, the registered user.
+  assert.deepEqual(command, {
+    id: "200",
+    type: 2,
+    user,
+    authorizing_integration_owners: {},
+  });
+  // A component response (the interaction has a message): type 3, the
+  // message it came from, and a default user.
+  assert.equal(component?.type, 3);
+  assert.equal(
+    component?.type === 3 ? component.interacted_message_id : undefined,
+    "900",
+  );
+  assert.equal(component?.user.id, "0");
+});
+
 Deno.test("FakeRest updates the component's message for an UPDATE_MESSAGE callback", async () => {
   const { call, fake } = setup();
   const { json: message } = await call("POST", "/channels/7/messages", {
