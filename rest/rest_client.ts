@@ -4,7 +4,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import {
   DiscordApiError,
   type DiscordErrorBody,
@@ -32,14 +32,14 @@ import type {
   RestMessage,
 } from "./payloads.ts";
 
-import { DEFAULT_USER_AGENT } from "./user_agent.ts";
+import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
 /** The API base URL the client talks to unless told otherwise. */
 export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
 
-export { DEFAULT_USER_AGENT } from "./user_agent.ts";
+export { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 /**
  * Which failed requests are sent again after a 5xx answer or a network

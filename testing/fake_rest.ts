@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { delay, realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import type {
   RestApplicationCommand,
