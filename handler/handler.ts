@@ -7,7 +7,87 @@ import type { Context } from "./context.ts";
 import type { HandlerError } from "./handler_error.ts";
 import type { ShardDispatch, ShardStateChange } from "../gateway/shard.ts";
 import type { GatewayError } from "../gateway/errors.ts";
-import type { GatewayEventMap } from "../types/events.ts";
+import type {
+  ApplicationCommandPermissionsUpdateDispatch,
+  AutoModerationActionExecutionDispatch,
+  AutoModerationRuleCreateDispatch,
+  AutoModerationRuleDeleteDispatch,
+  AutoModerationRuleUpdateDispatch,
+  ChannelCreateDispatch,
+  ChannelDeleteDispatch,
+  ChannelInfoDispatch,
+  ChannelPinsUpdateDispatch,
+  ChannelUpdateDispatch,
+  EntitlementCreateDispatch,
+  EntitlementDeleteDispatch,
+  EntitlementUpdateDispatch,
+  GuildAuditLogEntryCreateDispatch,
+  GuildBanAddDispatch,
+  GuildBanRemoveDispatch,
+  GuildCreateDispatch,
+  GuildDeleteDispatch,
+  GuildEmojisUpdateDispatch,
+  GuildIntegrationsUpdateDispatch,
+  GuildMemberAddDispatch,
+  GuildMemberRemoveDispatch,
+  GuildMembersChunkDispatch,
+  GuildMemberUpdateDispatch,
+  GuildRoleCreateDispatch,
+  GuildRoleDeleteDispatch,
+  GuildRoleUpdateDispatch,
+  GuildScheduledEventCreateDispatch,
+  GuildScheduledEventDeleteDispatch,
+  GuildScheduledEventUpdateDispatch,
+  GuildScheduledEventUserAddDispatch,
+  GuildScheduledEventUserRemoveDispatch,
+  GuildSoundboardSoundCreateDispatch,
+  GuildSoundboardSoundDeleteDispatch,
+  GuildSoundboardSoundsUpdateDispatch,
+  GuildSoundboardSoundUpdateDispatch,
+  GuildStickersUpdateDispatch,
+  GuildUpdateDispatch,
+  IntegrationCreateDispatch,
+  IntegrationDeleteDispatch,
+  IntegrationUpdateDispatch,
+  InteractionCreateDispatch,
+  InviteCreateDispatch,
+  InviteDeleteDispatch,
+  MessageCreateDispatch,
+  MessageDeleteBulkDispatch,
+  MessageDeleteDispatch,
+  MessagePollVoteAddDispatch,
+  MessagePollVoteRemoveDispatch,
+  MessageReactionAddDispatch,
+  MessageReactionRemoveAllDispatch,
+  MessageReactionRemoveDispatch,
+  MessageReactionRemoveEmojiDispatch,
+  MessageUpdateDispatch,
+  PresenceUpdateDispatch,
+  RateLimitedDispatch,
+  ReadyDispatch,
+  ResumedDispatch,
+  SoundboardSoundsDispatch,
+  StageInstanceCreateDispatch,
+  StageInstanceDeleteDispatch,
+  StageInstanceUpdateDispatch,
+  SubscriptionCreateDispatch,
+  SubscriptionDeleteDispatch,
+  SubscriptionUpdateDispatch,
+  ThreadCreateDispatch,
+  ThreadDeleteDispatch,
+  ThreadListSyncDispatch,
+  ThreadMembersUpdateDispatch,
+  ThreadMemberUpdateDispatch,
+  ThreadUpdateDispatch,
+  TypingStartDispatch,
+  UserUpdateDispatch,
+  VoiceChannelEffectSendDispatch,
+  VoiceChannelStartTimeUpdateDispatch,
+  VoiceChannelStatusUpdateDispatch,
+  VoiceServerUpdateDispatch,
+  VoiceStateUpdateDispatch,
+  WebhooksUpdateDispatch,
+} from "../types/dispatch_payloads.ts";
 
 /**
  * A bot's event handlers. Extend it and override only the methods for the
@@ -23,12 +103,12 @@ import type { GatewayEventMap } from "../types/events.ts";
  * @example A ping bot
  * ```ts
  * import { type Context, Handler } from "@disruption/disruption/handler";
- * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import type { MessageCreateDispatch } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
  *   override async onMessageCreate(
- *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     message: MessageCreateDispatch,
  *     ctx: Context,
  *   ): Promise<void> {
  *     if (message.content === "!ping") await ctx.reply(message, "pong");
@@ -82,7 +162,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onReady(
-    _data: GatewayEventMap["READY"],
+    _data: ReadyDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -93,7 +173,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onResumed(
-    _data: GatewayEventMap["RESUMED"],
+    _data: ResumedDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -104,7 +184,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onApplicationCommandPermissionsUpdate(
-    _data: GatewayEventMap["APPLICATION_COMMAND_PERMISSIONS_UPDATE"],
+    _data: ApplicationCommandPermissionsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -115,7 +195,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleCreate(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_CREATE"],
+    _data: AutoModerationRuleCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -126,7 +206,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleUpdate(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_UPDATE"],
+    _data: AutoModerationRuleUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -137,7 +217,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleDelete(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_DELETE"],
+    _data: AutoModerationRuleDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -148,7 +228,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationActionExecution(
-    _data: GatewayEventMap["AUTO_MODERATION_ACTION_EXECUTION"],
+    _data: AutoModerationActionExecutionDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -159,7 +239,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelCreate(
-    _data: GatewayEventMap["CHANNEL_CREATE"],
+    _data: ChannelCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -170,7 +250,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelUpdate(
-    _data: GatewayEventMap["CHANNEL_UPDATE"],
+    _data: ChannelUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -181,7 +261,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelDelete(
-    _data: GatewayEventMap["CHANNEL_DELETE"],
+    _data: ChannelDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -192,7 +272,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelInfo(
-    _data: GatewayEventMap["CHANNEL_INFO"],
+    _data: ChannelInfoDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -203,7 +283,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelStatusUpdate(
-    _data: GatewayEventMap["VOICE_CHANNEL_STATUS_UPDATE"],
+    _data: VoiceChannelStatusUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -214,7 +294,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelStartTimeUpdate(
-    _data: GatewayEventMap["VOICE_CHANNEL_START_TIME_UPDATE"],
+    _data: VoiceChannelStartTimeUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -225,7 +305,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadCreate(
-    _data: GatewayEventMap["THREAD_CREATE"],
+    _data: ThreadCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -236,7 +316,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadUpdate(
-    _data: GatewayEventMap["THREAD_UPDATE"],
+    _data: ThreadUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -247,7 +327,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadDelete(
-    _data: GatewayEventMap["THREAD_DELETE"],
+    _data: ThreadDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -258,7 +338,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadListSync(
-    _data: GatewayEventMap["THREAD_LIST_SYNC"],
+    _data: ThreadListSyncDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -269,7 +349,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadMemberUpdate(
-    _data: GatewayEventMap["THREAD_MEMBER_UPDATE"],
+    _data: ThreadMemberUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -280,7 +360,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadMembersUpdate(
-    _data: GatewayEventMap["THREAD_MEMBERS_UPDATE"],
+    _data: ThreadMembersUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -291,7 +371,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelPinsUpdate(
-    _data: GatewayEventMap["CHANNEL_PINS_UPDATE"],
+    _data: ChannelPinsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -302,7 +382,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementCreate(
-    _data: GatewayEventMap["ENTITLEMENT_CREATE"],
+    _data: EntitlementCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -313,7 +393,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementUpdate(
-    _data: GatewayEventMap["ENTITLEMENT_UPDATE"],
+    _data: EntitlementUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -324,7 +404,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementDelete(
-    _data: GatewayEventMap["ENTITLEMENT_DELETE"],
+    _data: EntitlementDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -335,7 +415,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildCreate(
-    _data: GatewayEventMap["GUILD_CREATE"],
+    _data: GuildCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -346,7 +426,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildUpdate(
-    _data: GatewayEventMap["GUILD_UPDATE"],
+    _data: GuildUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -357,7 +437,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildDelete(
-    _data: GatewayEventMap["GUILD_DELETE"],
+    _data: GuildDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -368,7 +448,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildAuditLogEntryCreate(
-    _data: GatewayEventMap["GUILD_AUDIT_LOG_ENTRY_CREATE"],
+    _data: GuildAuditLogEntryCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -379,7 +459,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildBanAdd(
-    _data: GatewayEventMap["GUILD_BAN_ADD"],
+    _data: GuildBanAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -390,7 +470,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildBanRemove(
-    _data: GatewayEventMap["GUILD_BAN_REMOVE"],
+    _data: GuildBanRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -401,7 +481,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildEmojisUpdate(
-    _data: GatewayEventMap["GUILD_EMOJIS_UPDATE"],
+    _data: GuildEmojisUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -412,7 +492,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildStickersUpdate(
-    _data: GatewayEventMap["GUILD_STICKERS_UPDATE"],
+    _data: GuildStickersUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -423,7 +503,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildIntegrationsUpdate(
-    _data: GatewayEventMap["GUILD_INTEGRATIONS_UPDATE"],
+    _data: GuildIntegrationsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -434,7 +514,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberAdd(
-    _data: GatewayEventMap["GUILD_MEMBER_ADD"],
+    _data: GuildMemberAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -445,7 +525,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberRemove(
-    _data: GatewayEventMap["GUILD_MEMBER_REMOVE"],
+    _data: GuildMemberRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -456,7 +536,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberUpdate(
-    _data: GatewayEventMap["GUILD_MEMBER_UPDATE"],
+    _data: GuildMemberUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -467,7 +547,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMembersChunk(
-    _data: GatewayEventMap["GUILD_MEMBERS_CHUNK"],
+    _data: GuildMembersChunkDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -478,7 +558,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleCreate(
-    _data: GatewayEventMap["GUILD_ROLE_CREATE"],
+    _data: GuildRoleCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -489,7 +569,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleUpdate(
-    _data: GatewayEventMap["GUILD_ROLE_UPDATE"],
+    _data: GuildRoleUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -500,7 +580,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleDelete(
-    _data: GatewayEventMap["GUILD_ROLE_DELETE"],
+    _data: GuildRoleDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -511,7 +591,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventCreate(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_CREATE"],
+    _data: GuildScheduledEventCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -522,7 +602,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUpdate(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_UPDATE"],
+    _data: GuildScheduledEventUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -533,7 +613,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventDelete(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_DELETE"],
+    _data: GuildScheduledEventDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -544,7 +624,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUserAdd(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_USER_ADD"],
+    _data: GuildScheduledEventUserAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -555,7 +635,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUserRemove(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_USER_REMOVE"],
+    _data: GuildScheduledEventUserRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -566,7 +646,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundCreate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_CREATE"],
+    _data: GuildSoundboardSoundCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -577,7 +657,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundUpdate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_UPDATE"],
+    _data: GuildSoundboardSoundUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -588,7 +668,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundDelete(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_DELETE"],
+    _data: GuildSoundboardSoundDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -599,7 +679,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundsUpdate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUNDS_UPDATE"],
+    _data: GuildSoundboardSoundsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -610,7 +690,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSoundboardSounds(
-    _data: GatewayEventMap["SOUNDBOARD_SOUNDS"],
+    _data: SoundboardSoundsDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -621,7 +701,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationCreate(
-    _data: GatewayEventMap["INTEGRATION_CREATE"],
+    _data: IntegrationCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -632,7 +712,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationUpdate(
-    _data: GatewayEventMap["INTEGRATION_UPDATE"],
+    _data: IntegrationUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -643,7 +723,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationDelete(
-    _data: GatewayEventMap["INTEGRATION_DELETE"],
+    _data: IntegrationDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -654,7 +734,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInviteCreate(
-    _data: GatewayEventMap["INVITE_CREATE"],
+    _data: InviteCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -665,7 +745,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInviteDelete(
-    _data: GatewayEventMap["INVITE_DELETE"],
+    _data: InviteDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -676,7 +756,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageCreate(
-    _data: GatewayEventMap["MESSAGE_CREATE"],
+    _data: MessageCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -687,7 +767,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageUpdate(
-    _data: GatewayEventMap["MESSAGE_UPDATE"],
+    _data: MessageUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -698,7 +778,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageDelete(
-    _data: GatewayEventMap["MESSAGE_DELETE"],
+    _data: MessageDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -709,7 +789,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageDeleteBulk(
-    _data: GatewayEventMap["MESSAGE_DELETE_BULK"],
+    _data: MessageDeleteBulkDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -720,7 +800,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionAdd(
-    _data: GatewayEventMap["MESSAGE_REACTION_ADD"],
+    _data: MessageReactionAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -731,7 +811,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemove(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE"],
+    _data: MessageReactionRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -742,7 +822,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemoveAll(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE_ALL"],
+    _data: MessageReactionRemoveAllDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -753,7 +833,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemoveEmoji(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE_EMOJI"],
+    _data: MessageReactionRemoveEmojiDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -764,7 +844,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onPresenceUpdate(
-    _data: GatewayEventMap["PRESENCE_UPDATE"],
+    _data: PresenceUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -775,7 +855,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onTypingStart(
-    _data: GatewayEventMap["TYPING_START"],
+    _data: TypingStartDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -786,7 +866,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onUserUpdate(
-    _data: GatewayEventMap["USER_UPDATE"],
+    _data: UserUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -797,7 +877,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelEffectSend(
-    _data: GatewayEventMap["VOICE_CHANNEL_EFFECT_SEND"],
+    _data: VoiceChannelEffectSendDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -808,7 +888,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceStateUpdate(
-    _data: GatewayEventMap["VOICE_STATE_UPDATE"],
+    _data: VoiceStateUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -819,7 +899,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceServerUpdate(
-    _data: GatewayEventMap["VOICE_SERVER_UPDATE"],
+    _data: VoiceServerUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -830,7 +910,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onWebhooksUpdate(
-    _data: GatewayEventMap["WEBHOOKS_UPDATE"],
+    _data: WebhooksUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -841,7 +921,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInteractionCreate(
-    _data: GatewayEventMap["INTERACTION_CREATE"],
+    _data: InteractionCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -852,7 +932,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceCreate(
-    _data: GatewayEventMap["STAGE_INSTANCE_CREATE"],
+    _data: StageInstanceCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -863,7 +943,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceUpdate(
-    _data: GatewayEventMap["STAGE_INSTANCE_UPDATE"],
+    _data: StageInstanceUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -874,7 +954,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceDelete(
-    _data: GatewayEventMap["STAGE_INSTANCE_DELETE"],
+    _data: StageInstanceDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -885,7 +965,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionCreate(
-    _data: GatewayEventMap["SUBSCRIPTION_CREATE"],
+    _data: SubscriptionCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -896,7 +976,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionUpdate(
-    _data: GatewayEventMap["SUBSCRIPTION_UPDATE"],
+    _data: SubscriptionUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -907,7 +987,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionDelete(
-    _data: GatewayEventMap["SUBSCRIPTION_DELETE"],
+    _data: SubscriptionDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -918,7 +998,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessagePollVoteAdd(
-    _data: GatewayEventMap["MESSAGE_POLL_VOTE_ADD"],
+    _data: MessagePollVoteAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -929,7 +1009,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessagePollVoteRemove(
-    _data: GatewayEventMap["MESSAGE_POLL_VOTE_REMOVE"],
+    _data: MessagePollVoteRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -940,7 +1020,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onRateLimited(
-    _data: GatewayEventMap["RATE_LIMITED"],
+    _data: RateLimitedDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 }

@@ -9,10 +9,10 @@
  * @module
  */
 import type {
-  FakeGateway,
+  FakeGatewayCarrier,
   FakeGatewayPeer,
   FakeGatewayUrlKind,
-} from "./fake_gateway.ts";
+} from "./fake_gateway_peer.ts";
 import { ClientFrameBoundary } from "./_client_frame_boundary.ts";
 
 /** Options for {@linkcode serveFakeGateway}. */
@@ -123,7 +123,7 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
  * ```
  */
 export function serveFakeGateway(
-  gateway: FakeGateway,
+  gateway: FakeGatewayCarrier,
   options: FakeGatewayServerOptions = {},
 ): Promise<FakeGatewayServer> {
   try {
@@ -134,7 +134,7 @@ export function serveFakeGateway(
 }
 
 function startServer(
-  gateway: FakeGateway,
+  gateway: FakeGatewayCarrier,
   options: FakeGatewayServerOptions,
 ): FakeGatewayServer {
   const requested = options.port ?? 0;
