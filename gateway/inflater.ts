@@ -364,7 +364,7 @@ function endsWithSuffix(bytes: Uint8Array, length: number): boolean {
  *
  * @example Inflate zlib-stream messages
  * ```ts
- * import { createInflater } from "@disruption/disruption/gateway";
+ * import { createInflater } from "./inflater.ts";
  * import { deflateSync, constants } from "node:zlib";
  * import assert from "node:assert/strict";
  *

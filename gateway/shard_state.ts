@@ -117,7 +117,7 @@ const RESUME: ClosePolicy = { action: "resume" };
  *
  * @example Usage
  * ```ts
- * import { closePolicy } from "@disruption/disruption/gateway";
+ * import { closePolicy } from "./shard_state.ts";
  * import assert from "node:assert/strict";
  *
  * const policy = closePolicy(4014);
@@ -138,7 +138,7 @@ export function closePolicy(code: number): ClosePolicy {
  *
  * @example Usage
  * ```ts
- * import { closeAction } from "@disruption/disruption/gateway";
+ * import { closeAction } from "./shard_state.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(closeAction(4000), "resume");

@@ -16,7 +16,7 @@ export type Task = () => void | Promise<void>;
  *
  * @example Async tasks keep their order
  * ```ts
- * import { OrderedRunner } from "@disruption/disruption/handler";
+ * import { OrderedRunner } from "./ordered_runner.ts";
  * import assert from "node:assert/strict";
  *
  * const runner = new OrderedRunner((error) => { throw error; });

@@ -148,7 +148,7 @@ export function rateLimitWait(facts: AnswerFacts): number {
  *
  * @example A 429 asking for longer than the client waits fails at once
  * ```ts
- * import { decideAnswer } from "@disruption/disruption/rest";
+ * import { decideAnswer } from "./request_policy.ts";
  * import assert from "node:assert/strict";
  *
  * const policy = {

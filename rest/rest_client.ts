@@ -30,6 +30,7 @@ import {
   parseRateLimitHeaders,
   RateLimiter,
   type RateLimitInfo,
+  type RateLimitView,
 } from "./rate_limiter.ts";
 import {
   type HttpMethod,
@@ -285,7 +286,7 @@ export class RestClient {
    * The client's rate limiter (learned bucket hashes and bucket states, for
    * diagnostics and tests).
    */
-  get rateLimiter(): RateLimiter {
+  get rateLimiter(): RateLimitView {
     return this.#limiter;
   }
 
