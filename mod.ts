@@ -173,6 +173,7 @@ export {
   type ApplicationIntegrationTypeConfiguration,
   type ApplicationIntegrationTypesConfig,
   type Attachment,
+  type AuditLog,
   type AuditLogChange,
   type AuditLogChangeRole,
   type AuditLogChangeValue,
@@ -422,7 +423,9 @@ export {
   type VoiceServerUpdateDispatch,
   type VoiceState,
   type VoiceStateUpdateDispatch,
+  type Webhook,
   type WebhooksUpdateDispatch,
+  type WebhookType,
   type WelcomeScreen,
   type WelcomeScreenChannel,
 } from "./types/mod.ts";

@@ -25,9 +25,12 @@ const INTERNALS = [
   "TOKEN_HELP",
 ];
 
-async function exportedNames(entry: string): Promise<Set<string>> {
+/** The names `deno doc` lists for the given modules, by module URL. */
+async function docNodes(
+  ...modules: string[]
+): Promise<Record<string, { symbols: { name: string }[] }>> {
   const { code, stdout, stderr } = await new Deno.Command("deno", {
-    args: ["doc", "--json", entry],
+    args: ["doc", "--json", ...modules],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
@@ -36,8 +39,12 @@ async function exportedNames(entry: string): Promise<Set<string>> {
   const doc = JSON.parse(new TextDecoder().decode(stdout)) as {
     nodes: Record<string, { symbols: { name: string }[] }>;
   };
+  return doc.nodes;
+}
+
+async function exportedNames(entry: string): Promise<Set<string>> {
   return new Set(
-    Object.values(doc.nodes).flatMap((node) =>
+    Object.values(await docNodes(entry)).flatMap((node) =>
       node.symbols.map((symbol) => symbol.name)
     ),
   );
@@ -91,4 +98,53 @@ Deno.test("Each entry point passes deno doc --lint on its own", async () => {
     }).output();
     assert.equal(code, 0, `${entry}:\n${new TextDecoder().decode(stderr)}`);
   }
+});
+
+Deno.test("The root entry exports everything the gateway, types, rest and handler entries export", async () => {
+  const root = await exportedNames("mod.ts");
+  for (
+    const entry of [
+      "gateway/mod.ts",
+      "types/mod.ts",
+      "rest/mod.ts",
+      "handler/mod.ts",
+    ]
+  ) {
+    const missing = [...await exportedNames(entry)].filter((name) =>
+      !root.has(name)
+    );
+    assert.deepEqual(missing, [], `mod.ts lacks what ${entry} exports`);
+  }
+});
+
+Deno.test("The types entry exports every wire type declared under types/", async () => {
+  /** Helpers of the event registry, for the library's own use. */
+  const internal = new Set([
+    "SnakeToPascalCase",
+    "HandlerMethodName",
+    "HandlerMethodNames",
+    "handlerMethodName",
+    "HANDLER_METHOD_NAMES",
+    "EVENT_INTENTS",
+    "eventDeliverable",
+  ]);
+  const exported = await exportedNames("types/mod.ts");
+  const files: string[] = [];
+  for (const folder of ["types", "types/objects"]) {
+    for await (const item of Deno.readDir(new URL(folder, ROOT))) {
+      if (item.isFile && item.name.endsWith(".ts") && item.name !== "mod.ts") {
+        files.push(`${folder}/${item.name}`);
+      }
+    }
+  }
+  const missing: string[] = [];
+  const nodes = await docNodes(...files.sort());
+  for (const [url, node] of Object.entries(nodes)) {
+    for (const { name } of node.symbols) {
+      if (!internal.has(name) && !exported.has(name)) {
+        missing.push(`${name} (${url.slice(ROOT.href.length)})`);
+      }
+    }
+  }
+  assert.deepEqual(missing, [], "add them to types/mod.ts");
 });

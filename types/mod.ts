@@ -78,6 +78,7 @@ export {
   type LocalizationMap,
 } from "./objects/application_command.ts";
 export type {
+  AuditLog,
   AuditLogChange,
   AuditLogChangeRole,
   AuditLogChangeValue,
@@ -248,6 +249,7 @@ export type {
   UserPrimaryGuild,
 } from "./objects/user.ts";
 export type { VoiceState } from "./objects/voice.ts";
+export type { Webhook, WebhookType } from "./objects/webhook.ts";
 export type {
   ApplicationCommandPermissionsUpdateDispatch,
   AutoModerationActionExecutionDispatch,
