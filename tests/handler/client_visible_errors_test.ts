@@ -52,6 +52,36 @@ Deno.test("A throwing handler is printed to stderr with its stack when nothing i
   );
 });
 
+Deno.test("A throwing on() listener is printed to stderr too", async () => {
+  const lines = await captureStderr(async () => {
+    await using discord = await FakeDiscord.start();
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    client.on("MESSAGE_CREATE", (message) => {
+      if (message.content === "boom") throw new TypeError("listener bug");
+    });
+    await client.start();
+    const after = new Promise<void>((resolve) =>
+      client.on("MESSAGE_CREATE", (m) => {
+        if (m.content === "after") resolve();
+      })
+    );
+    discord.postMessage("boom");
+    discord.postMessage("after");
+    await after;
+    await client.idle();
+  });
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0]!,
+    /^\[ERR\] disruption·handler: HandlerError: Handler for MESSAGE_CREATE .* threw: listener bug/,
+  );
+  assert.match(lines[0]!, /TypeError: listener bug\n +at /);
+});
+
 Deno.test("An overridden onError replaces the stderr line", async () => {
   const errors: HandlerError[] = [];
   class Bot extends ThrowingBot {
