@@ -292,7 +292,7 @@ export class Client {
       return Promise.reject(
         new Error(
           `Cannot start client as it is already ${
-            this.#run.stopping ? "stopping" : "started"
+            this.#run.stopping ? "stopping" : "started or starting"
           }: call stop() and await it first`,
         ),
       );
