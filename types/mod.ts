@@ -1,8 +1,11 @@
 /**
  * Discord's gateway wire types, written from Discord's documentation:
  * opcodes, close codes, intents, payload shapes and the typed event map.
- * Everything here is a type or a constant; nothing transforms data at
- * runtime.
+ * Most of it is types, which vanish at run time. What runs is small and
+ * pure: the constant tables (opcodes, close codes, intents, the event names
+ * and each event's intents) and a few checks over them
+ * (`isValidIntents`, `isGatewayEventName`, `handlerMethodName`,
+ * `eventDeliverable`). Nothing here does I/O or keeps state.
  *
  * ```ts
  * import { GatewayIntent, GatewayOpcode } from "@disruption/disruption/types";
