@@ -30,7 +30,7 @@
  * assert.equal(reply.content, "pong");
  * assert.equal(reply.author.id, discord.gateway.botUserId);
  * ```
-*
+ *
  * @module
  */
 export * from "./handler.ts";

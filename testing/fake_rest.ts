@@ -2,6 +2,14 @@
  * {@linkcode FakeRest}: an in-memory Discord HTTP API, usable as a `fetch`
  * function or served on loopback.
  *
+ * Why one file of over 800 lines, for now: the route table, the handlers
+ * and the rate-limit model share the class's private state (messages,
+ * commands, interactions, buckets), and the interactions work is adding
+ * routes to it right now. Once that lands it splits like the fake gateway:
+ * public types, the route table with its handlers, the rate-limit model
+ * and the payload checks (`validateMessage` and friends) in their own
+ * modules.
+ *
  * @module
  */
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
