@@ -9,6 +9,7 @@
  * @module
  */
 import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { User } from "../types/objects/user.ts";
 
 /** Who a message may ping (`allowed_mentions`). */
 export interface AllowedMentionsPayload {
@@ -228,20 +229,12 @@ export interface ApplicationCommandBody {
   contexts?: number[] | null;
 }
 
-/** A user, as the REST API returns it (core fields). */
-export interface RestUser {
-  /** The user's id. */
-  id: Snowflake;
-  /** Username. */
-  username: string;
-  /** `"0"` for users on the new username system. */
-  discriminator: string;
-  /** Display name. */
-  global_name: string | null;
-  /** Avatar hash. */
-  avatar: string | null;
-  /** Whether the user is a bot. */
-  bot?: boolean;
+/** A user, as the REST API returns it: the core fields of `User`, and every other field Discord sends. */
+export interface RestUser extends
+  Pick<
+    User,
+    "id" | "username" | "discriminator" | "global_name" | "avatar" | "bot"
+  > {
   /** Every other field. */
   [field: string]: unknown;
 }

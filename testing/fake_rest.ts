@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { fnv1a } from "../base/fnv1a.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import type {
@@ -761,7 +762,7 @@ export class FakeRest {
   }
 
   #hashOf(route: RouteInfo): string {
-    return this.#routeHashes.get(route.template) ?? fnv(route.template);
+    return this.#routeHashes.get(route.template) ?? fnv1a(route.template);
   }
 
   #bucket(route: RouteInfo, now: number): ModelBucket {
@@ -1330,13 +1331,4 @@ function validateMessage(
 
 function nest(prefix: string, errors: Record<string, unknown>): unknown {
   return prefix === "" ? errors : { [prefix.replace(/\.$/, "")]: errors };
-}
-
-function fnv(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }
