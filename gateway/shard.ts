@@ -18,7 +18,7 @@ import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
 import { GatewayError } from "./errors.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
-import { createInflater, type Inflater } from "./inflater.ts";
+import { createInflater, inflateLimit, type Inflater } from "./inflater.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -248,6 +248,7 @@ export class Shard {
   readonly #intents: number;
   readonly #gatewayUrl: string;
   readonly #compress: TransportCompression;
+  readonly #maxInflatedBytes: number;
   readonly #largeThreshold: number;
   readonly #properties: IdentifyProperties;
   readonly #transport: Transport;
@@ -329,6 +330,10 @@ export class Shard {
     this.#intents = options.intents;
     this.#gatewayUrl = options.gatewayUrl ?? DEFAULT_GATEWAY_URL;
     this.#compress = options.compress ?? "none";
+    this.#maxInflatedBytes = inflateLimit(
+      options.maxInflatedBytes,
+      "maxInflatedBytes",
+    );
     this.#largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
     this.#properties = options.properties ?? defaultProperties();
     this.#presence = options.presence;
@@ -772,7 +777,9 @@ export class Shard {
     this.#setPhaseTimer(connection, this.#timeouts.connect, "connect");
     try {
       if (this.#compress !== "none") {
-        connection.inflater = createInflater(this.#compress);
+        connection.inflater = createInflater(this.#compress, {
+          maxMessageBytes: this.#maxInflatedBytes,
+        });
       }
       connection.socket = this.#transport(url, {
         onOpen: () => this.#current(connection) && this.#onOpen(connection),

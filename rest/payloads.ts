@@ -2,13 +2,13 @@
  * Request bodies and the small response shapes the REST client sends and
  * reads, with Discord's snake_case wire names.
  *
- * Only the fields the client's methods need are spelled out; response types
- * keep an index signature so every other field Discord sends stays
- * reachable.
+ * Request bodies spell out the fields the client's methods need; messages
+ * and users come back as Discord's full objects from the types entry.
  *
  * @module
  */
 import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { Message } from "../types/objects/message.ts";
 import type { User } from "../types/objects/user.ts";
 
 /** Who a message may ping (`allowed_mentions`). */
@@ -229,41 +229,18 @@ export interface ApplicationCommandBody {
   contexts?: number[] | null;
 }
 
-/** A user, as the REST API returns it: the core fields of `User`, and every other field Discord sends. */
-export interface RestUser extends
-  Pick<
-    User,
-    "id" | "username" | "discriminator" | "global_name" | "avatar" | "bot"
-  > {
-  /** Every other field. */
-  [field: string]: unknown;
-}
+/**
+ * A user, as the REST API returns it: Discord's full user object
+ * ({@linkcode User}).
+ */
+export type RestUser = User;
 
-/** A message, as the REST API returns it (core fields). */
-export interface RestMessage {
-  /** The message id. */
-  id: Snowflake;
-  /** The channel it is in. */
-  channel_id: Snowflake;
-  /** Who sent it. */
-  author: RestUser;
-  /** Text. */
-  content: string;
-  /** ISO 8601 creation time. */
-  timestamp: string;
-  /** ISO 8601 time of the last edit, or `null`. */
-  edited_timestamp: string | null;
-  /** Whether it is a text-to-speech message. */
-  tts: boolean;
-  /** Embeds. */
-  embeds: EmbedPayload[];
-  /** Message type (0 = DEFAULT, 19 = REPLY, 20 = CHAT_INPUT_COMMAND ...). */
-  type: number;
-  /** Message flags. */
-  flags?: number;
-  /** Every other field. */
-  [field: string]: unknown;
-}
+/**
+ * A message, as the REST API returns it: Discord's full message object
+ * ({@linkcode Message}), so `message_reference`, `referenced_message` and
+ * the rest are typed.
+ */
+export type RestMessage = Message;
 
 /** An application command, as Discord returns it (core fields). */
 export interface RestApplicationCommand extends ApplicationCommandBody {
