@@ -1,8 +1,11 @@
 // ShardManager end to end over real WebSockets on 127.0.0.1: the default
-// WebSocket transport, the real scheduler (a virtual one that never moves in
-// the identify-window test), the fake gateway behind a TCP relay. Nothing sleeps: every step awaits an event, with a guard that fails
-// the test instead of hanging when the event never comes.
+// transport (as chosen without proxy variables), the real scheduler (a
+// virtual one that never moves in the identify-window test), the fake
+// gateway behind a TCP relay. Nothing sleeps: every step awaits an event,
+// with a guard that fails the test instead of hanging when the event never
+// comes.
 import assert from "node:assert/strict";
+import { createDefaultTransport } from "../../gateway/default_transport.ts";
 import { ShardManager } from "../../gateway/shard_manager.ts";
 import { shardForGuild } from "../../gateway/shard_routing.ts";
 import {
@@ -15,6 +18,8 @@ import { GatewayIntent } from "../../types/intents.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 const TOKEN = "fake-token";
+/** The default transport's choice without proxy variables, whatever the caller's environment. */
+const DEFAULT_WITHOUT_PROXY = createDefaultTransport(() => undefined);
 const AUTHOR = { id: "1300000000000000001", username: "someone" };
 
 /** Messages seen per shard, with a promise for "this many in total". */
@@ -81,6 +86,7 @@ Deno.test("ShardManager runs 4 shards over loopback WebSockets; a dropped shard 
     shardCount,
     maxConcurrency: shardCount,
     gatewayUrl: server.url,
+    transport: DEFAULT_WITHOUT_PROXY,
   });
   const inbox = new Inbox();
   manager.on("dispatch", (event) => {
@@ -160,6 +166,7 @@ async function readyOverLoopback(
     shardCount,
     maxConcurrency,
     gatewayUrl: server.url,
+    transport: DEFAULT_WITHOUT_PROXY,
     scheduler,
   });
   try {
