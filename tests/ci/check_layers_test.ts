@@ -105,3 +105,30 @@ Deno.test("timer check: the runtime's timers and clock only in the allowed files
   assert.match(problems[1]!, /^rest\/b\.ts:1 calls Date\.now/);
   assert.match(problems[2]!, /^cache\/c\.ts:1 calls setInterval/);
 });
+
+Deno.test("ARCHITECTURE.md's layer table says what the check enforces", async () => {
+  const text = await Deno.readTextFile(
+    new URL("../../ARCHITECTURE.md", import.meta.url),
+  );
+  const rows = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    const cells = line.split("|").map((cell) => cell.trim());
+    const folder = /^`([a-z]+)\/`$|^`(mod)\.ts`$/.exec(cells[1] ?? "");
+    if (!folder || cells[2] === "anything") continue;
+    const imports = [...(cells[2] ?? "").matchAll(/`([a-z]+)\/`/g)].map((
+      m,
+    ) => m[1]!);
+    rows.set(folder[1] ?? ".", imports);
+  }
+  assert.deepEqual(
+    [...rows.keys()].sort(),
+    Object.keys(ALLOWED_IMPORTS).sort(),
+  );
+  for (const [folder, imports] of rows) {
+    assert.deepEqual(
+      [...imports].sort(),
+      [...ALLOWED_IMPORTS[folder]!].sort(),
+      folder,
+    );
+  }
+});
