@@ -103,7 +103,10 @@ import type {
  * carries on.
  *
  * Each method's documentation names the intent it needs; the client warns at
- * start-up about overridden methods the requested intents can never trigger.
+ * start-up about overridden methods the requested intents can never trigger,
+ * and about `on…` methods that match no event (a misspelt name without
+ * `override`), naming the nearest event method. Warnings and handler errors
+ * reach stderr unless LogTape is configured for `disruption`.
  *
  * @example A ping bot
  * ```ts
