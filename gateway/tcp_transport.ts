@@ -11,7 +11,12 @@
  *
  * @module
  */
-import type { GatewaySocket, SocketListener, Transport } from "./transport.ts";
+import {
+  type GatewaySocket,
+  MAX_SEND_QUEUE_BYTES,
+  type SocketListener,
+  type Transport,
+} from "./transport.ts";
 import { sha1 } from "./sha1.ts";
 import { DEFAULT_USER_AGENT } from "../rest/user_agent.ts";
 
@@ -174,7 +179,17 @@ class TcpWebSocket implements GatewaySocket {
   #fragmentOpcode = 0;
   #fragments: Uint8Array[] = [];
   #fragmentBytes = 0;
-  #writing: Promise<void> = Promise.resolve();
+  /** Frames waiting to be written, in order, and their total size. */
+  #queue: Uint8Array[] = [];
+  #queuedBytes = 0;
+  /**
+   * The payload of the latest ping not answered yet: a pong answers only
+   * the most recent ping (RFC 6455 §5.5.3), so a ping flood costs one pong
+   * in the queue, not one per ping.
+   */
+  #pongPayload: Uint8Array | undefined;
+  /** The write loop, while it runs. */
+  #writing: Promise<void> | undefined;
   #deadline: ReturnType<typeof setTimeout> | undefined;
   /** The code (and reason) of the server's close frame, once received. */
   #received: { code: number; reason: string } | undefined;
@@ -234,7 +249,8 @@ class TcpWebSocket implements GatewaySocket {
     const failure = this.#failure;
     const received = this.#received;
     if (failure) {
-      this.#call(() => this.#listener.onError(error ?? failure));
+      // What the read loop threw after the failure is its consequence.
+      this.#call(() => this.#listener.onError(failure));
       this.#call(() => this.#listener.onClose(failure.code, failure.message));
     } else if (received) {
       this.#call(() => this.#listener.onClose(received.code, received.reason));
@@ -525,7 +541,10 @@ class TcpWebSocket implements GatewaySocket {
         return;
       }
       case OP_PING:
-        if (this.#state === "open") this.#write(encodeFrame(OP_PONG, payload));
+        if (this.#state === "open" && this.#conn) {
+          this.#pongPayload = payload.slice();
+          this.#flush();
+        }
         return;
       case OP_PONG:
         return;
@@ -605,15 +624,53 @@ class TcpWebSocket implements GatewaySocket {
     this.#startDeadline();
   }
 
+  /** Queue a frame; a peer that lets the queue pass its bound is cut off. */
   #write(frame: Uint8Array): void {
-    const conn = this.#conn;
-    if (!conn) return;
-    this.#writing = this.#writing.then(() => writeAll(conn, frame)).catch(
-      () => {
-        // A broken connection: the read loop sees it and reports the close.
-        this.#closeConn();
-      },
-    );
+    if (!this.#conn) return; // dead: nothing is queued any more
+    this.#queuedBytes += frame.length;
+    if (this.#queuedBytes > MAX_SEND_QUEUE_BYTES) {
+      // No close frame can get through a queue the peer does not read.
+      this.#failure ??= new ProtocolError(
+        1006,
+        `More than ${MAX_SEND_QUEUE_BYTES} bytes wait to be written: the peer stopped reading`,
+      );
+      this.#state = "closed";
+      this.#closeConn();
+      return;
+    }
+    this.#queue.push(frame);
+    this.#flush();
+  }
+
+  /** Start the write loop unless it runs. */
+  #flush(): void {
+    if (this.#writing === undefined) this.#writing = this.#writeLoop();
+  }
+
+  /** Write queued frames one at a time, a pending pong first. */
+  async #writeLoop(): Promise<void> {
+    try {
+      for (;;) {
+        const conn = this.#conn;
+        if (!conn) return;
+        let frame: Uint8Array;
+        if (this.#pongPayload !== undefined) {
+          frame = encodeFrame(OP_PONG, this.#pongPayload);
+          this.#pongPayload = undefined;
+        } else {
+          const next = this.#queue.shift();
+          if (next === undefined) return;
+          this.#queuedBytes -= next.length;
+          frame = next;
+        }
+        await writeAll(conn, frame);
+      }
+    } catch {
+      // A broken connection: the read loop sees it and reports the close.
+      this.#closeConn();
+    } finally {
+      this.#writing = undefined;
+    }
   }
 
   #startDeadline(): void {
@@ -624,7 +681,11 @@ class TcpWebSocket implements GatewaySocket {
     }, CLOSE_TIMEOUT_MS);
   }
 
+  /** Drop the TCP connection and everything still waiting to be written. */
   #closeConn(): void {
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#pongPayload = undefined;
     const conn = this.#conn;
     if (!conn) return;
     this.#conn = undefined;
