@@ -8,6 +8,7 @@
 export * from "./scheduler.ts";
 export * from "./transport.ts";
 export * from "./errors.ts";
+export * from "./connect_failure.ts";
 export * from "./backoff.ts";
 export * from "./send_rate_limiter.ts";
 export * from "./inflater.ts";

@@ -18,6 +18,7 @@ import {
   type Transport,
 } from "./transport.ts";
 import { sha1 } from "./sha1.ts";
+import { HandshakeError, parseRetryAfter } from "./connect_failure.ts";
 import { DEFAULT_USER_AGENT } from "../rest/user_agent.ts";
 
 /**
@@ -706,15 +707,14 @@ class TcpWebSocket implements GatewaySocket {
   }
 }
 
-/** Check a handshake response head against the expected accept value. */
+/**
+ * Check a handshake response head against the expected accept value.
+ *
+ * @throws {HandshakeError} With the status (and `Retry-After`) when the
+ * server answered anything but a valid 101.
+ */
 function checkHandshake(head: string, accept: string): void {
   const lines = head.split("\r\n");
-  const status = /^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "");
-  if (!status || status[1] !== "101") {
-    throw new Error(
-      `Cannot open a WebSocket as the server answered '${lines[0] ?? ""}'`,
-    );
-  }
   const headers = new Map<string, string>();
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(":");
@@ -724,8 +724,23 @@ function checkHandshake(head: string, accept: string): void {
       line.slice(colon + 1).trim(),
     );
   }
+  const status = /^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "");
+  if (!status || status[1] !== "101") {
+    const location = headers.get("location");
+    throw new HandshakeError(
+      `Cannot open a WebSocket as the server answered '${
+        (lines[0] ?? "").slice(0, 200)
+      }'${
+        location === undefined ? "" : ` (Location: ${location.slice(0, 200)})`
+      }`,
+      {
+        status: status ? Number(status[1]) : undefined,
+        retryAfter: parseRetryAfter(headers.get("retry-after"), Date.now()),
+      },
+    );
+  }
   if (headers.get("upgrade")?.toLowerCase() !== "websocket") {
-    throw new Error(
+    throw new HandshakeError(
       "Cannot open a WebSocket as the response lacks 'Upgrade: websocket'",
     );
   }
@@ -733,17 +748,17 @@ function checkHandshake(head: string, accept: string): void {
     !(headers.get("connection") ?? "").toLowerCase().split(/\s*,\s*/)
       .includes("upgrade")
   ) {
-    throw new Error(
+    throw new HandshakeError(
       "Cannot open a WebSocket as the response lacks 'Connection: Upgrade'",
     );
   }
   if (headers.get("sec-websocket-accept") !== accept) {
-    throw new Error(
+    throw new HandshakeError(
       "Cannot open a WebSocket as 'Sec-WebSocket-Accept' does not match the key",
     );
   }
   if (headers.has("sec-websocket-extensions")) {
-    throw new Error(
+    throw new HandshakeError(
       "Cannot open a WebSocket as the server chose an extension that was not offered",
     );
   }
