@@ -15,7 +15,7 @@ import type {
   SessionStartLimit,
 } from "../gateway/identify_queue.ts";
 import type { TransportCompression } from "../gateway/inflater.ts";
-import type { Scheduler } from "../gateway/scheduler.ts";
+import { delay, realScheduler, type Scheduler } from "../gateway/scheduler.ts";
 import type { SessionStore } from "../gateway/session_store.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
@@ -142,6 +142,22 @@ export interface ClientOptions {
   /** Handshake timeouts. */
   timeouts?: ShardTimeouts;
 }
+
+/** Options for {@linkcode Client.stop}. */
+export interface ClientStopOptions extends ShardManagerCloseOptions {
+  /**
+   * How long to wait, once the shards are closed, for handler calls still
+   * running or queued. Calls not started by then are dropped and their
+   * number is logged (a warning per shard on `["disruption", "handler"]`);
+   * a handler that never settles cannot hold `stop()` longer than this.
+   *
+   * @default {10000}
+   */
+  drainTimeout?: number;
+}
+
+/** Default {@linkcode ClientStopOptions.drainTimeout}. */
+export const DEFAULT_DRAIN_TIMEOUT = 10_000;
 
 /** A Handler method or listener, as the client calls it. */
 type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
@@ -272,8 +288,16 @@ export class Client {
     for (const shard of manager.shards.values()) {
       this.#slots[shard.id] = {
         ctx: new ShardContext(shard, this.rest),
-        runner: new OrderedRunner((error) =>
-          logger.error("Handler error sink failed: {error}", { error })
+        runner: new OrderedRunner(
+          (error) =>
+            logger.error("Handler error sink failed: {error}", { error }),
+          {
+            onBacklog: (pending) =>
+              logger.warn(
+                "Shard {shardId} has {pending} handler calls waiting behind one that has not finished (an await that never settles?); its events are held in memory until it does",
+                { shardId: shard.id, pending },
+              ),
+          },
         ),
       };
     }
@@ -314,22 +338,67 @@ export class Client {
   }
 
   /**
-   * Disconnect every shard and wait for running handlers to finish.
+   * How many handler calls wait behind a running one: on one shard, or on
+   * all shards together. A warning is logged when a shard's count reaches
+   * 1,000 and again each time it doubles.
    *
-   * @param options `resumable: true` keeps the sessions for a restart.
-   * @returns A promise that resolves once everything is closed.
+   * @param shardId One shard; all shards when left out.
+   * @returns The number of queued handler calls.
    */
-  async stop(options: ShardManagerCloseOptions = {}): Promise<void> {
+  pendingHandlerCalls(shardId?: number): number {
+    if (shardId !== undefined) return this.#slots[shardId]?.runner.pending ?? 0;
+    let total = 0;
+    for (const slot of this.#slots) total += slot?.runner.pending ?? 0;
+    return total;
+  }
+
+  /**
+   * Disconnect every shard and wait for running handlers to finish, at most
+   * `drainTimeout` (10 s by default); handler calls still queued then are
+   * dropped and reported in a warning.
+   *
+   * @param options `resumable: true` keeps the sessions for a restart;
+   * `drainTimeout` bounds the wait for handlers.
+   * @returns A promise that resolves once everything is closed.
+   * @throws {RangeError} When `drainTimeout` is negative or not a number.
+   */
+  async stop(options: ClientStopOptions = {}): Promise<void> {
     const manager = this.#manager;
     if (!manager) return;
-    await manager.close(options);
-    await this.idle();
+    const { drainTimeout = DEFAULT_DRAIN_TIMEOUT, ...closeOptions } = options;
+    if (!(drainTimeout >= 0)) {
+      throw new RangeError(
+        `Cannot stop client as 'drainTimeout' must be >= 0: current value 'drainTimeout=${drainTimeout}'`,
+      );
+    }
+    await manager.close(closeOptions);
+    await this.#drain(drainTimeout);
     this.#offDispatch?.();
     this.#offDispatch = undefined;
     for (const off of this.#offOthers) off();
     this.#offOthers = [];
     this.#manager = undefined;
     this.#slots = [];
+  }
+
+  /** Wait for the handlers up to `timeout` ms; report what is left. */
+  async #drain(timeout: number): Promise<void> {
+    const scheduler = this.#options.scheduler ?? realScheduler;
+    const timer = new AbortController();
+    const drained = await Promise.race([
+      this.idle().then(() => true),
+      delay(scheduler, timeout, timer.signal).then(() => false, () => true),
+    ]);
+    timer.abort();
+    if (drained) return;
+    for (const [shardId, slot] of this.#slots.entries()) {
+      if (!slot?.runner.busy) continue;
+      const dropped = slot.runner.abandon();
+      logger.warn(
+        "Shard {shardId}: a handler was still running {timeout} ms after stop(); {dropped} queued handler calls were dropped without running",
+        { shardId, timeout, dropped },
+      );
+    }
   }
 
   /** Same as {@linkcode Client.stop}, for `await using`. */
