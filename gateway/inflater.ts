@@ -7,6 +7,7 @@
  */
 import type * as NodeZlib from "node:zlib";
 import { GatewayError } from "./errors.ts";
+import { nodeBuiltin } from "../base/runtime.ts";
 
 let zlibModule: typeof NodeZlib | undefined;
 
@@ -17,10 +18,7 @@ let zlibModule: typeof NodeZlib | undefined;
  */
 function zlib(): typeof NodeZlib {
   if (zlibModule) return zlibModule;
-  const process = (globalThis as {
-    process?: { getBuiltinModule?: (id: string) => unknown };
-  }).process;
-  const loaded = process?.getBuiltinModule?.("node:zlib");
+  const loaded = nodeBuiltin("node:zlib");
   if (loaded === undefined) {
     throw new Error(
       'Cannot decompress the gateway stream as this runtime has no node:zlib (process.getBuiltinModule); use compress: "none"',

@@ -5,11 +5,11 @@
  *
  * @module
  */
-export * from "./scheduler.ts";
+export * from "../base/scheduler.ts";
 export * from "./transport.ts";
 export * from "./errors.ts";
 export * from "./connect_failure.ts";
-export * from "./backoff.ts";
+export * from "../base/backoff.ts";
 export * from "./send_rate_limiter.ts";
 export * from "./inflater.ts";
 export * from "./identify_queue.ts";

@@ -5,7 +5,7 @@
  */
 import type { IdentifyQueue } from "./identify_queue.ts";
 import type { TransportCompression } from "./inflater.ts";
-import type { Scheduler } from "./scheduler.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import type { Transport } from "./transport.ts";
 import type {
   IdentifyProperties,

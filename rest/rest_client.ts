@@ -8,7 +8,7 @@ import {
   MAX_TIMER_DELAY,
   realScheduler,
   type Scheduler,
-} from "../gateway/scheduler.ts";
+} from "../base/scheduler.ts";
 import {
   DiscordApiError,
   type DiscordErrorBody,
@@ -50,14 +50,14 @@ import type {
   RestMessage,
 } from "./payloads.ts";
 
-import { DEFAULT_USER_AGENT } from "./user_agent.ts";
+import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
 /** The API base URL the client talks to unless told otherwise. */
 export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
 
-export { DEFAULT_USER_AGENT } from "./user_agent.ts";
+export { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 export type { ServerErrorRetry };
 

@@ -1,6 +1,6 @@
 /**
- * The only source of time in the gateway. Every timer the shard, the send
- * limiter, the identify queue and the backoff use goes through a
+ * The only source of time in the library. Every timer the shard, the send
+ * limiter, the identify queue, the REST client and the backoff use goes through a
  * {@linkcode Scheduler}, so tests can swap in a virtual clock
  * (`VirtualScheduler` from `@disruption/disruption/testing`).
  *

@@ -3,7 +3,7 @@ import {
   clampTimerDelay,
   MAX_TIMER_DELAY,
   realScheduler,
-} from "../../gateway/scheduler.ts";
+} from "../../base/scheduler.ts";
 
 /** Run `body` with the runtime's setTimeout recording the delays it gets. */
 function recordingDelays(body: () => void): number[] {
