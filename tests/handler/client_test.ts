@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { Client } from "../../handler/client.ts";
 import type { Context } from "../../handler/context.ts";
 import { Handler } from "../../handler/handler.ts";
@@ -8,6 +7,7 @@ import type { ShardDispatch } from "../../gateway/shard.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
@@ -197,15 +197,7 @@ Deno.test("onRaw sees every dispatch, unknown names included", async () => {
 });
 
 Deno.test("Client warns about handlers the intents can never trigger", async () => {
-  const records: LogRecord[] = [];
-  await configure({
-    sinks: { test: (record) => records.push(record) },
-    loggers: [
-      { category: ["disruption"], sinks: ["test"], lowestLevel: "warning" },
-      { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
-    ],
-  });
-  try {
+  await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start();
     class Bot extends Handler {
       override onPresenceUpdate(): void {}
@@ -227,22 +219,12 @@ Deno.test("Client warns about handlers the intents can never trigger", async () 
       /onMessageCreate\(\): without the MESSAGE_CONTENT intent/,
     );
     assert.ok(!text.includes(discord.token));
-  } finally {
-    await reset();
-  }
+  });
 });
 
 Deno.test("A handler that never settles: the backlog is warned about, exposed, and stop() drains for a bounded time", async () => {
-  const records: LogRecord[] = [];
-  await configure({
-    sinks: { test: (record) => records.push(record) },
-    loggers: [
-      { category: ["disruption"], sinks: ["test"], lowestLevel: "warning" },
-      { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
-    ],
-  });
   const scheduler = new VirtualScheduler();
-  try {
+  await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
     let calls = 0;
     class Stuck extends Handler {
@@ -292,9 +274,7 @@ Deno.test("A handler that never settles: the backlog is warned about, exposed, a
     assert.equal(dropped.level, "warning");
     // The 2,099 messages and the shard's state changes while closing.
     assert.ok((dropped.properties.dropped as number) >= 2099);
-  } finally {
-    await reset();
-  }
+  });
 });
 
 Deno.test("Client.stop refuses a negative drainTimeout", async () => {
