@@ -41,7 +41,7 @@ export type EventListener<K extends GatewayEventName> = (
  * `ShardManager` options it passes on unchanged (documented there):
  * `compress`, `presence`, `largeThreshold`, `shardOptions`, `identifyQueue`,
  * `sessionStore`, `sessionSaveInterval`, `transport`, `scheduler` (also the
- * REST client's clock), `random` and `timeouts`.
+ * REST client's clock), `random`, `timeouts` and `maxInflatedBytes`.
  */
 export interface ClientOptions extends
   Pick<
@@ -57,6 +57,7 @@ export interface ClientOptions extends
     | "scheduler"
     | "random"
     | "timeouts"
+    | "maxInflatedBytes"
   > {
   /** The bot token (without `Bot `). Never logged or shown. */
   token: string;
