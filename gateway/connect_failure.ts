@@ -98,16 +98,6 @@ const NATIVE_STATUS = /Invalid status code:? (\d{3})\b/;
  * @param url Where it tried to connect (logged without the query).
  * @returns `permission_denied` (the shard must stop: retrying cannot help)
  * or `connect_failed` (with `status` and `retryAfter` when known).
- *
- * @example A denied permission names the flag
- * ```ts
- * import { connectFailure } from "@disruption/disruption/gateway";
- * import assert from "node:assert/strict";
- *
- * const error = connectFailure(new Deno.errors.NotCapable("no"), 0, "wss://gateway.discord.gg/?v=10");
- * assert.equal(error.kind, "permission_denied");
- * assert.match(error.message, /--allow-net/);
- * ```
  */
 export function connectFailure(
   cause: unknown,

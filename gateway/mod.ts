@@ -8,10 +8,19 @@
 export * from "../base/scheduler.ts";
 export * from "./transport.ts";
 export * from "./errors.ts";
-export * from "./connect_failure.ts";
+export {
+  HandshakeError,
+  type HandshakeErrorOptions,
+} from "./connect_failure.ts";
 export * from "../base/backoff.ts";
 export * from "./send_rate_limiter.ts";
-export * from "./inflater.ts";
+export {
+  createInflater,
+  DEFAULT_MAX_INFLATED_BYTES,
+  type Inflater,
+  type InflaterOptions,
+  type TransportCompression,
+} from "./inflater.ts";
 export * from "./identify_queue.ts";
 export * from "./shard.ts";
 export * from "./shard_state.ts";

@@ -1,6 +1,6 @@
 /**
  * The I/O around one REST request, apart from the retry policy
- * (`request_policy.ts`) and the rate limiter: {@linkcode prepareRequest}
+ * (`_request_policy.ts`) and the rate limiter: {@linkcode prepareRequest}
  * is the one place a request's URL, headers and body are built, and
  * {@linkcode sendRequest} the one place an answer is taken in (status,
  * rate-limit headers, a size-capped body). Private to the package.
@@ -9,7 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { parseRateLimitHeaders, type RateLimitInfo } from "./rate_limiter.ts";
-import type { AnswerFacts } from "./request_policy.ts";
+import type { AnswerFacts } from "./_request_policy.ts";
 import {
   type HttpMethod,
   parseRoute,

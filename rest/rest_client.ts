@@ -34,7 +34,7 @@ import {
   type RequestDecision,
   type RetryPolicy,
   type ServerErrorRetry,
-} from "./request_policy.ts";
+} from "./_request_policy.ts";
 import { type AttemptResult, RateLimiter } from "./rate_limiter.ts";
 import type { HttpMethod } from "./routes.ts";
 import type {
