@@ -122,7 +122,8 @@ export interface RestClientOptions {
    * asking for more fails at once with a {@linkcode RateLimitError} that
    * says how long Discord asked for, instead of holding the request (and
    * its bucket) that long; a longer reset-after on a success holds the
-   * bucket only this long.
+   * bucket only this long, and a 5xx whose `Retry-After` is longer is not
+   * retried.
    *
    * @default {60000}
    */
@@ -161,8 +162,10 @@ export interface CallOptions {
  * waiting goes through the `scheduler`.
  *
  * Failures throw a {@linkcode DiscordApiError} (Discord answered with an
- * error), a {@linkcode RateLimitError} (still 429 after the retries) or a
- * {@linkcode NetworkError} (no answer). None of them, and no log line, holds
+ * error), a {@linkcode RateLimitError} (still 429 after the retries, or a
+ * wait longer than `maxRateLimitWait`), a {@linkcode ResponseTooLargeError}
+ * (a body over `maxResponseBytes`) or a {@linkcode NetworkError} (no
+ * answer). None of them, and no log line, holds
  * the bot token or an interaction token.
  *
  * @example Send a message to a fake Discord
