@@ -45,6 +45,7 @@
 export {
   Client,
   type ClientOptions,
+  type ClientStopOptions,
   ClientStoppedError,
   type Context,
   type EventListener,
@@ -104,6 +105,8 @@ export {
   type GatewayErrorKind,
   type GatewayErrorOptions,
   type GatewaySocket,
+  HandshakeError,
+  type HandshakeErrorOptions,
   type IdentifyQueue,
   KvSessionStore,
   type KvSessionStoreOpenOptions,

@@ -40,6 +40,10 @@ export {
   type GatewayErrorKind,
   type GatewayErrorOptions,
 } from "./errors.ts";
+export {
+  HandshakeError,
+  type HandshakeErrorOptions,
+} from "./connect_failure.ts";
 
 // Seams: identify pacing, saved sessions, sockets, time.
 export {

@@ -15,6 +15,7 @@ import { HandlerError } from "./handler_error.ts";
 import { GatewayError } from "../gateway/errors.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
+import { delay, realScheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
   ShardManager,
@@ -50,7 +51,7 @@ export type EventListener<K extends GatewayEventName> = (
  * `ShardManager` options it passes on unchanged (documented there):
  * `compress`, `presence`, `largeThreshold`, `shardOptions`, `identifyQueue`,
  * `sessionStore`, `sessionSaveInterval`, `transport`, `scheduler` (also the
- * REST client's clock), `random` and `timeouts`.
+ * REST client's clock), `random`, `timeouts` and `maxInflatedBytes`.
  */
 export interface ClientOptions extends
   Pick<
@@ -66,6 +67,7 @@ export interface ClientOptions extends
     | "scheduler"
     | "random"
     | "timeouts"
+    | "maxInflatedBytes"
   > {
   /** The bot token (without `Bot `). Never logged or shown. */
   token: string;
@@ -123,6 +125,22 @@ export interface ClientOptions extends
    */
   signal?: AbortSignal;
 }
+
+/** Options for {@linkcode Client.stop}. */
+export interface ClientStopOptions extends ShardManagerCloseOptions {
+  /**
+   * How long to wait, once the shards are closed, for handler calls still
+   * running or queued. Calls not started by then are dropped and their
+   * number is logged (a warning per shard on `["disruption", "handler"]`);
+   * a handler that never settles cannot hold `stop()` longer than this.
+   *
+   * @default {10000}
+   */
+  drainTimeout?: number;
+}
+
+/** Default {@linkcode ClientStopOptions.drainTimeout}. */
+export const DEFAULT_DRAIN_TIMEOUT = 10_000;
 
 /** A Handler method or listener, as the client calls it. */
 type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
@@ -336,7 +354,7 @@ export class Client {
         );
       }
       // Nothing may keep running after a failed start.
-      await this.#teardown(run, {});
+      await this.#teardown(run, {}, DEFAULT_DRAIN_TIMEOUT);
       throw error;
     }
   }
@@ -346,8 +364,16 @@ export class Client {
     for (const shard of manager.shards.values()) {
       this.#slots[shard.id] = {
         ctx: new ShardContext(shard, this.rest),
-        runner: new OrderedRunner((error) =>
-          visible.error("Handler error sink failed: {error}", { error })
+        runner: new OrderedRunner(
+          (error) =>
+            visible.error("Handler error sink failed: {error}", { error }),
+          {
+            onBacklog: (pending) =>
+              visible.warn(
+                "Shard {shardId} has {pending} handler calls waiting behind one that has not finished (an await that never settles?); its events are held in memory until it does",
+                { shardId: shard.id, pending },
+              ),
+          },
         ),
       };
     }
@@ -388,22 +414,48 @@ export class Client {
   }
 
   /**
-   * Disconnect every shard and wait for running handlers to finish. Called
-   * while {@linkcode Client.start} is still running, it cancels the start
-   * (which rejects with {@linkcode ClientStoppedError}) and leaves no timer
-   * or socket behind. Calling it again while it runs waits for the same
-   * stop.
+   * How many handler calls wait behind a running one: on one shard, or on
+   * all shards together. A warning is logged when a shard's count reaches
+   * 1,000 and again each time it doubles.
    *
-   * @param options `resumable: true` keeps the sessions for a restart.
-   * @returns A promise that resolves once everything is closed.
+   * @param shardId One shard; all shards when left out.
+   * @returns The number of queued handler calls.
    */
-  stop(options: ShardManagerCloseOptions = {}): Promise<void> {
+  pendingHandlerCalls(shardId?: number): number {
+    if (shardId !== undefined) return this.#slots[shardId]?.runner.pending ?? 0;
+    let total = 0;
+    for (const slot of this.#slots) total += slot?.runner.pending ?? 0;
+    return total;
+  }
+
+  /**
+   * Disconnect every shard and wait for running handlers to finish, at most
+   * `drainTimeout` (10 s by default); handler calls still queued then are
+   * dropped and reported in a warning. Called while {@linkcode Client.start}
+   * is still running, it cancels the start (which rejects with
+   * {@linkcode ClientStoppedError}) and leaves no timer or socket behind.
+   * Calling it again while it runs waits for the same stop.
+   *
+   * @param options `resumable: true` keeps the sessions for a restart;
+   * `drainTimeout` bounds the wait for handlers.
+   * @returns A promise that resolves once everything is closed.
+   * @throws {RangeError} When `drainTimeout` is negative or not a number.
+   */
+  stop(options: ClientStopOptions = {}): Promise<void> {
+    const { drainTimeout = DEFAULT_DRAIN_TIMEOUT, ...closeOptions } = options;
+    if (!(drainTimeout >= 0)) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot stop client as 'drainTimeout' must be >= 0: current value 'drainTimeout=${drainTimeout}'`,
+        ),
+      );
+    }
     const run = this.#run;
     if (!run) return Promise.resolve();
     if (run.stopping) return run.stopping;
     run.abort.abort();
     run.stopping = (async () => {
-      await this.#teardown(run, options);
+      await this.#teardown(run, closeOptions, drainTimeout);
       // start() has given up (or finished) by now.
       await run.started;
     })();
@@ -414,9 +466,10 @@ export class Client {
   async #teardown(
     run: Run,
     options: ShardManagerCloseOptions,
+    drainTimeout: number,
   ): Promise<void> {
     await run.manager?.close(options);
-    await this.idle();
+    await this.#drain(drainTimeout);
     this.#offDispatch?.();
     this.#offDispatch = undefined;
     for (const off of this.#offOthers) off();
@@ -424,6 +477,26 @@ export class Client {
     this.#manager = undefined;
     this.#slots = [];
     if (this.#run === run) this.#run = undefined;
+  }
+
+  /** Wait for the handlers up to `timeout` ms; report what is left. */
+  async #drain(timeout: number): Promise<void> {
+    const scheduler = this.#options.scheduler ?? realScheduler;
+    const timer = new AbortController();
+    const drained = await Promise.race([
+      this.idle().then(() => true),
+      delay(scheduler, timeout, timer.signal).then(() => false, () => true),
+    ]);
+    timer.abort();
+    if (drained) return;
+    for (const [shardId, slot] of this.#slots.entries()) {
+      if (!slot?.runner.busy) continue;
+      const dropped = slot.runner.abandon();
+      visible.warn(
+        "Shard {shardId}: a handler was still running {timeout} ms after stop(); {dropped} queued handler calls were dropped without running",
+        { shardId, timeout, dropped },
+      );
+    }
   }
 
   /** Same as {@linkcode Client.stop}, for `await using`. */

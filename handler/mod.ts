@@ -40,7 +40,12 @@ export {
   type ReplyTarget,
   type RespondTarget,
 } from "./context.ts";
-export { Client, type ClientOptions, type EventListener } from "./client.ts";
+export {
+  Client,
+  type ClientOptions,
+  type ClientStopOptions,
+  type EventListener,
+} from "./client.ts";
 export { ClientStoppedError } from "./client_stopped_error.ts";
 
 // Types its public signatures use, so this entry documents itself on its own.
