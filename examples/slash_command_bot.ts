@@ -19,6 +19,7 @@
 import {
   Client,
   type ClientOptions,
+  ClientStoppedError,
   type Context,
   Handler,
 } from "@disruption/disruption/handler";
@@ -28,9 +29,10 @@ import type {
 } from "@disruption/disruption/rest";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import {
-  type GatewayEventMap,
   GatewayIntent,
+  type InteractionCreateDispatch,
   InteractionType,
+  type ReadyDispatch,
 } from "@disruption/disruption/types";
 
 /** Interactions need no intent; GUILDS keeps the guild list up to date. */
@@ -81,7 +83,7 @@ export class SlashCommandBot extends Handler {
 
   /** Register the commands, the first time only. */
   override async onReady(
-    ready: GatewayEventMap["READY"],
+    ready: ReadyDispatch,
     ctx: Context,
   ): Promise<void> {
     this.#log(
@@ -102,7 +104,7 @@ export class SlashCommandBot extends Handler {
 
   /** Answer the commands. */
   override async onInteractionCreate(
-    interaction: GatewayEventMap["INTERACTION_CREATE"],
+    interaction: InteractionCreateDispatch,
     ctx: Context,
   ): Promise<void> {
     if (
@@ -187,15 +189,26 @@ export async function runSlashCommandBot(
   return { client, bot };
 }
 
-/** Resolve when the process receives SIGINT (Ctrl+C). */
-function sigint(): Promise<void> {
-  return new Promise((resolve) => {
-    const listener = (): void => {
-      Deno.removeSignalListener("SIGINT", listener);
-      resolve();
-    };
-    Deno.addSignalListener("SIGINT", listener);
-  });
+/**
+ * An abort signal for Ctrl+C (SIGINT): pass it as the client's `signal` so
+ * Ctrl+C stops the bot, also while it is still connecting. Dispose the
+ * result to stop listening.
+ */
+function ctrlC(): { signal: AbortSignal } & Disposable {
+  const controller = new AbortController();
+  const listener = (): void => controller.abort("SIGINT");
+  Deno.addSignalListener("SIGINT", listener);
+  return {
+    signal: controller.signal,
+    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
+  };
+}
+
+/** Resolve when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true })
+  );
 }
 
 /** Run against the embedded fake Discord, run both commands, and stop. */
@@ -234,12 +247,21 @@ async function demo(): Promise<void> {
 if (import.meta.main) {
   const token = Deno.env.get("DISCORD_TOKEN");
   if (token) {
-    const { client } = await runSlashCommandBot({ token });
-    console.log("Running; press Ctrl+C to stop.");
-    await sigint();
-    console.log("Stopping...");
-    await client.stop();
-    console.log("Stopped.");
+    using interrupt = ctrlC();
+    try {
+      const { client } = await runSlashCommandBot({
+        token,
+        signal: interrupt.signal,
+      });
+      console.log("Running; press Ctrl+C to stop.");
+      await aborted(interrupt.signal);
+      console.log("Stopping...");
+      await client.stop();
+      console.log("Stopped.");
+    } catch (error) {
+      if (!(error instanceof ClientStoppedError)) throw error;
+      console.log("Stopped before it finished connecting.");
+    }
   } else {
     await demo();
   }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 const server = testRedis();
 const user = {
@@ -21,10 +22,10 @@ Deno.test({
     url.pathname = "/11";
     const redis = await connectRedis({ url: url.href });
     await redis.flushdb();
-    let now = 1_000_000;
+    const clock = new VirtualScheduler();
     const cache = new RedisCache(redis, {
       ttl: { members: 60, messages: 30 },
-      now: () => now,
+      scheduler: clock,
     });
     try {
       await cache.apply("GUILD_CREATE", {
@@ -54,15 +55,15 @@ Deno.test({
         (await redis.hkeys("expiry_keys")).sort(),
         ["member:1:5", "message:2:3"],
       );
-      now += 29_000;
+      await clock.advance(29_000);
       assert.equal(await cache.sweepExpired(), 0);
-      now += 2_000;
+      await clock.advance(2_000);
       assert.equal(await cache.sweepExpired(), 1);
       assert.equal(await redis.get("message:2:3"), null);
       assert.deepEqual(await redis.smembers("channel_keys:2"), []);
       assert.deepEqual(await redis.smembers("message_keys"), []);
       assert.ok(await redis.get("member:1:5"));
-      now += 30_000;
+      await clock.advance(30_000);
       assert.equal(await cache.sweepExpired(), 1);
       assert.equal(await redis.get("member:1:5"), null);
       assert.deepEqual(await redis.smembers("member_keys"), []);
