@@ -26,6 +26,7 @@ import {
   resolveCacheOptions,
   type ResolvedCacheOptions,
 } from "./options.ts";
+import { BatchOverlay } from "./batch_overlay.ts";
 import { cacheReads, reduceDispatch } from "./reduce.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
@@ -220,38 +221,67 @@ export class RedisCache {
    * @returns The changes and the previous state (nothing when Redis failed).
    */
   async apply(event: string, data: unknown): Promise<CacheUpdate> {
+    return (await this.applyBatch([{ event, data }]))[0]!;
+  }
+
+  /**
+   * Apply several dispatches, in order, with one round trip of reads for
+   * the whole batch (two when some event needs a whole list, e.g. a guild's
+   * emojis) and one pipeline of writes: the way a busy shard's cache keeps
+   * up. Each dispatch sees the state its predecessors in the batch left, as
+   * with {@linkcode RedisCache.apply} one by one.
+   *
+   * @param dispatches The dispatches (`t` and `d`), in gateway order.
+   * @returns One update per dispatch (nothing for any when Redis failed).
+   */
+  async applyBatch(
+    dispatches: readonly { event: string; data: unknown }[],
+  ): Promise<CacheUpdate[]> {
+    const failed = (): CacheUpdate[] =>
+      dispatches.map(() => ({ changes: [], old: undefined }));
     if (this.#redis.status !== "ready") {
       // Down or reconnecting: fail fast rather than hold the gateway's
       // events behind a queue that may never drain.
       this.#failed(new Error(`the connection is ${this.#redis.status}`));
-      return { changes: [], old: undefined };
+      return failed();
     }
-    const reads = cacheReads(event, data, this.#options);
-    let lookup: CacheLookup = EMPTY_LOOKUP;
+    const reads = dispatches.flatMap(({ event, data }) =>
+      cacheReads(event, data, this.#options)
+    );
+    let snapshot: CacheLookup = EMPTY_LOOKUP;
     if (reads.length > 0) {
       try {
-        lookup = await this.#fetch(reads);
+        snapshot = await this.#fetch(reads);
       } catch (error) {
         this.#failed(error);
-        return { changes: [], old: undefined };
+        return failed();
       }
     }
-    const update = reduceDispatch(lookup, event, data, this.#options);
-    if (update.changes.length > 0) {
-      const pipeline = this.#redis.pipeline();
+    const single = dispatches.length === 1;
+    const state = single ? snapshot : new BatchOverlay(snapshot, redisKey);
+    const updates: CacheUpdate[] = [];
+    const pipeline = this.#redis.pipeline();
+    let writes = 0;
+    for (const { event, data } of dispatches) {
+      const update = reduceDispatch(state, event, data, this.#options);
+      if (!single) (state as BatchOverlay).apply(update.changes);
       for (const change of update.changes) this.#write(pipeline, change);
+      writes += update.changes.length;
+      updates.push(update);
+      if (event === "READY" && this.#stale) {
+        this.#stale = false;
+        logger.info(
+          "Redis cache: a new session; guilds are rebuilt as they arrive",
+        );
+      }
+    }
+    if (writes > 0) {
       pipeline.exec().then((results) => {
-        const failed = results?.find(([error]) => error !== null);
-        if (failed) this.#failed(failed[0]);
+        const error = results?.find(([error]) => error !== null);
+        if (error) this.#failed(error[0]);
       }, (error) => this.#failed(error));
     }
-    if (event === "READY" && this.#stale) {
-      this.#stale = false;
-      logger.info(
-        "Redis cache: a new session; guilds are rebuilt as they arrive",
-      );
-    }
-    return update;
+    return updates;
   }
 
   /** Wait until every write sent so far has been answered. */
