@@ -6,6 +6,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type { Channel } from "../types/objects/channel.ts";
@@ -30,6 +31,8 @@ import { BatchOverlay } from "./batch_overlay.ts";
 import { cacheReads, reduceDispatch } from "./reduce.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
+/** Lost writes are an outage to show without setup. */
+const visible = getVisibleLogger(["disruption", "cache", "redis"]);
 
 /** Options for {@linkcode RedisCache}. */
 export interface RedisCacheOptions extends CacheOptions {
@@ -528,14 +531,14 @@ export class RedisCache {
   #failed(error: unknown): void {
     if (this.#stale) return;
     this.#stale = true;
-    logger.error(
+    visible.error(
       "Redis cache: a Redis failure lost writes ({message}); the cache is stale until guilds are sent again (GUILD_CREATE)",
       { message: error instanceof Error ? error.message : String(error) },
     );
     try {
       this.#onStale?.(error);
     } catch (callbackError) {
-      logger.error("Redis cache: onStale threw: {callbackError}", {
+      visible.error("Redis cache: onStale threw: {callbackError}", {
         callbackError,
       });
     }
