@@ -5,6 +5,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { backoffDelay } from "../gateway/backoff.ts";
 import {
   DiscordApiError,
   type DiscordErrorBody,
@@ -199,9 +200,9 @@ export class RestClient {
       );
     }
     const backoff = options.serverErrorBackoff ?? 1000;
-    if (!(backoff >= 0)) {
+    if (!(backoff >= 0) || !Number.isFinite(backoff)) {
       throw new RangeError(
-        `Cannot create REST client as 'serverErrorBackoff' must be >= 0: current value 'serverErrorBackoff=${backoff}'`,
+        `Cannot create REST client as 'serverErrorBackoff' must be a finite number >= 0: current value 'serverErrorBackoff=${backoff}'`,
       );
     }
     this.#token = token.trim().replace(/^Bot\s+/i, "");
@@ -742,7 +743,13 @@ export class RestClient {
   }
 
   #backoff(retry: number): number {
-    return Math.min(30_000, this.#serverErrorBackoff * 2 ** (retry - 1));
+    // serverErrorBackoff doubling per retry, capped at 30 s, no jitter.
+    return backoffDelay(retry, {
+      initial: this.#serverErrorBackoff,
+      min: 1,
+      max: 30_000,
+      jitter: 0,
+    });
   }
 }
 

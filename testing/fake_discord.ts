@@ -84,8 +84,17 @@ export interface FakeUserActionOptions {
   author?: RestUser;
 }
 
-/** What a client needs to talk to the fake (spread it into `ClientOptions`). */
+/**
+ * What a client needs to talk to the fake (spread it into `ClientOptions`,
+ * or into `ShardOptions` for a bare shard): every URL in it points at the
+ * fake, so nothing built from it can reach the real Discord.
+ */
 export interface FakeDiscordClientOptions {
+  /**
+   * The fake gateway's URL: the loopback server's `ws://127.0.0.1:…` URL, or
+   * in-process the URL the fake's transport answers.
+   */
+  gatewayUrl: string;
   /** In-process: the gateway transport. */
   transport?: Transport;
   /** In-process: the REST `fetch`. */
@@ -228,9 +237,14 @@ export class FakeDiscord {
 
   /** What a `Client` needs to reach this fake; spread it into the options. */
   get clientOptions(): FakeDiscordClientOptions {
+    const gatewayUrl = this.#gatewayServer?.url ?? this.gateway.url;
     const options: FakeDiscordClientOptions = this.#restServer
-      ? { restBaseUrl: this.#restServer.url }
-      : { transport: this.gateway.transport, fetch: this.rest.fetch };
+      ? { gatewayUrl, restBaseUrl: this.#restServer.url }
+      : {
+        gatewayUrl,
+        transport: this.gateway.transport,
+        fetch: this.rest.fetch,
+      };
     if (this.#scheduler !== realScheduler) options.scheduler = this.#scheduler;
     return options;
   }
