@@ -102,7 +102,7 @@ export function dispatch(
 
 /** Connect and play HELLO + READY; returns once the shard is ready. */
 export async function readyHarness(
-  options: Partial<ShardOptions> = {},
+  options: Parameters<typeof createHarness>[0] = {},
 ): Promise<Harness> {
   const harness = createHarness(options);
   const connected = harness.shard.connect();
