@@ -17,18 +17,11 @@
 import {
   type GatewaySocket,
   type SocketListener,
+  type Transport,
   webSocketTransport,
 } from "./transport.ts";
 import { tcpWebSocketTransport } from "./tcp_transport.ts";
-
-/** Whether `Deno.connect` and `Deno.connectTls` exist here. */
-function denoSocketsAvailable(): boolean {
-  const deno = (globalThis as {
-    Deno?: { connect?: unknown; connectTls?: unknown };
-  }).Deno;
-  return typeof deno?.connect === "function" &&
-    typeof deno.connectTls === "function";
-}
+import { denoSocketsAvailable, readEnvIfAllowed } from "../base/runtime.ts";
 
 /** The variables that make Deno's `fetch` and `WebSocket` use a proxy. */
 const PROXY_VARIABLES = [
@@ -53,16 +46,22 @@ export function proxyConfigured(
 }
 
 /**
- * One environment variable, if this process may read it: the permission is
- * queried first, so a program without `--allow-env` is never prompted.
+ * The choice {@linkcode defaultTransport} makes, with the environment given:
+ * the TCP transport when Deno's socket API is here and `readEnv` shows no
+ * proxy, the runtime's `WebSocket` otherwise. Decided per connection.
+ * Internal (tests pass their own `readEnv`, so the caller's proxy settings
+ * do not change what they test); not exported from the entry point.
+ *
+ * @param readEnv Reads one environment variable.
+ * @returns The transport.
  */
-function readEnvIfAllowed(name: string): string | undefined {
-  try {
-    const status = Deno.permissions.querySync({ name: "env", variable: name });
-    return status.state === "granted" ? Deno.env.get(name) : undefined;
-  } catch {
-    return undefined;
-  }
+export function createDefaultTransport(
+  readEnv: (name: string) => string | undefined,
+): Transport {
+  return (url, listener) =>
+    denoSocketsAvailable() && !proxyConfigured(readEnv)
+      ? tcpWebSocketTransport(url, listener)
+      : webSocketTransport(url, listener);
 }
 
 /**
@@ -93,7 +92,5 @@ export function defaultTransport(
   url: string,
   listener: SocketListener,
 ): GatewaySocket {
-  return denoSocketsAvailable() && !proxyConfigured(readEnvIfAllowed)
-    ? tcpWebSocketTransport(url, listener)
-    : webSocketTransport(url, listener);
+  return createDefaultTransport(readEnvIfAllowed)(url, listener);
 }

@@ -1,13 +1,98 @@
 /**
  * The abstract {@linkcode Handler}: one no-op method per dispatch event.
  *
+ * Why one file of over 800 lines: it is one method with its documentation
+ * for each of the 79 documented dispatch events, in the order of
+ * `GatewayEventMap`; the length is the event list, and splitting it would
+ * split one class.
+ *
  * @module
  */
 import type { Context } from "./context.ts";
 import type { HandlerError } from "./handler_error.ts";
 import type { ShardDispatch, ShardStateChange } from "../gateway/shard.ts";
 import type { GatewayError } from "../gateway/errors.ts";
-import type { GatewayEventMap } from "../types/events.ts";
+import type {
+  ApplicationCommandPermissionsUpdateDispatch,
+  AutoModerationActionExecutionDispatch,
+  AutoModerationRuleCreateDispatch,
+  AutoModerationRuleDeleteDispatch,
+  AutoModerationRuleUpdateDispatch,
+  ChannelCreateDispatch,
+  ChannelDeleteDispatch,
+  ChannelInfoDispatch,
+  ChannelPinsUpdateDispatch,
+  ChannelUpdateDispatch,
+  EntitlementCreateDispatch,
+  EntitlementDeleteDispatch,
+  EntitlementUpdateDispatch,
+  GuildAuditLogEntryCreateDispatch,
+  GuildBanAddDispatch,
+  GuildBanRemoveDispatch,
+  GuildCreateDispatch,
+  GuildDeleteDispatch,
+  GuildEmojisUpdateDispatch,
+  GuildIntegrationsUpdateDispatch,
+  GuildMemberAddDispatch,
+  GuildMemberRemoveDispatch,
+  GuildMembersChunkDispatch,
+  GuildMemberUpdateDispatch,
+  GuildRoleCreateDispatch,
+  GuildRoleDeleteDispatch,
+  GuildRoleUpdateDispatch,
+  GuildScheduledEventCreateDispatch,
+  GuildScheduledEventDeleteDispatch,
+  GuildScheduledEventUpdateDispatch,
+  GuildScheduledEventUserAddDispatch,
+  GuildScheduledEventUserRemoveDispatch,
+  GuildSoundboardSoundCreateDispatch,
+  GuildSoundboardSoundDeleteDispatch,
+  GuildSoundboardSoundsUpdateDispatch,
+  GuildSoundboardSoundUpdateDispatch,
+  GuildStickersUpdateDispatch,
+  GuildUpdateDispatch,
+  IntegrationCreateDispatch,
+  IntegrationDeleteDispatch,
+  IntegrationUpdateDispatch,
+  InteractionCreateDispatch,
+  InviteCreateDispatch,
+  InviteDeleteDispatch,
+  MessageCreateDispatch,
+  MessageDeleteBulkDispatch,
+  MessageDeleteDispatch,
+  MessagePollVoteAddDispatch,
+  MessagePollVoteRemoveDispatch,
+  MessageReactionAddDispatch,
+  MessageReactionRemoveAllDispatch,
+  MessageReactionRemoveDispatch,
+  MessageReactionRemoveEmojiDispatch,
+  MessageUpdateDispatch,
+  PresenceUpdateDispatch,
+  RateLimitedDispatch,
+  ReadyDispatch,
+  ResumedDispatch,
+  SoundboardSoundsDispatch,
+  StageInstanceCreateDispatch,
+  StageInstanceDeleteDispatch,
+  StageInstanceUpdateDispatch,
+  SubscriptionCreateDispatch,
+  SubscriptionDeleteDispatch,
+  SubscriptionUpdateDispatch,
+  ThreadCreateDispatch,
+  ThreadDeleteDispatch,
+  ThreadListSyncDispatch,
+  ThreadMembersUpdateDispatch,
+  ThreadMemberUpdateDispatch,
+  ThreadUpdateDispatch,
+  TypingStartDispatch,
+  UserUpdateDispatch,
+  VoiceChannelEffectSendDispatch,
+  VoiceChannelStartTimeUpdateDispatch,
+  VoiceChannelStatusUpdateDispatch,
+  VoiceServerUpdateDispatch,
+  VoiceStateUpdateDispatch,
+  WebhooksUpdateDispatch,
+} from "../types/dispatch_payloads.ts";
 
 /**
  * A bot's event handlers. Extend it and override only the methods for the
@@ -23,12 +108,12 @@ import type { GatewayEventMap } from "../types/events.ts";
  * @example A ping bot
  * ```ts
  * import { type Context, Handler } from "@disruption/disruption/handler";
- * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import type { MessageCreateDispatch } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
  *   override async onMessageCreate(
- *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     message: MessageCreateDispatch,
  *     ctx: Context,
  *   ): Promise<void> {
  *     if (message.content === "!ping") await ctx.reply(message, "pong");
@@ -81,7 +166,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onReady(
-    _data: GatewayEventMap["READY"],
+    _data: ReadyDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -92,7 +177,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onResumed(
-    _data: GatewayEventMap["RESUMED"],
+    _data: ResumedDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -103,7 +188,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onApplicationCommandPermissionsUpdate(
-    _data: GatewayEventMap["APPLICATION_COMMAND_PERMISSIONS_UPDATE"],
+    _data: ApplicationCommandPermissionsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -114,7 +199,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleCreate(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_CREATE"],
+    _data: AutoModerationRuleCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -125,7 +210,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleUpdate(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_UPDATE"],
+    _data: AutoModerationRuleUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -136,7 +221,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleDelete(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_DELETE"],
+    _data: AutoModerationRuleDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -147,7 +232,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationActionExecution(
-    _data: GatewayEventMap["AUTO_MODERATION_ACTION_EXECUTION"],
+    _data: AutoModerationActionExecutionDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -158,7 +243,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelCreate(
-    _data: GatewayEventMap["CHANNEL_CREATE"],
+    _data: ChannelCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -169,7 +254,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelUpdate(
-    _data: GatewayEventMap["CHANNEL_UPDATE"],
+    _data: ChannelUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -180,7 +265,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelDelete(
-    _data: GatewayEventMap["CHANNEL_DELETE"],
+    _data: ChannelDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -191,7 +276,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelInfo(
-    _data: GatewayEventMap["CHANNEL_INFO"],
+    _data: ChannelInfoDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -202,7 +287,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelStatusUpdate(
-    _data: GatewayEventMap["VOICE_CHANNEL_STATUS_UPDATE"],
+    _data: VoiceChannelStatusUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -213,7 +298,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelStartTimeUpdate(
-    _data: GatewayEventMap["VOICE_CHANNEL_START_TIME_UPDATE"],
+    _data: VoiceChannelStartTimeUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -224,7 +309,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadCreate(
-    _data: GatewayEventMap["THREAD_CREATE"],
+    _data: ThreadCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -235,7 +320,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadUpdate(
-    _data: GatewayEventMap["THREAD_UPDATE"],
+    _data: ThreadUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -246,7 +331,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadDelete(
-    _data: GatewayEventMap["THREAD_DELETE"],
+    _data: ThreadDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -257,7 +342,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadListSync(
-    _data: GatewayEventMap["THREAD_LIST_SYNC"],
+    _data: ThreadListSyncDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -268,7 +353,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadMemberUpdate(
-    _data: GatewayEventMap["THREAD_MEMBER_UPDATE"],
+    _data: ThreadMemberUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -279,7 +364,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadMembersUpdate(
-    _data: GatewayEventMap["THREAD_MEMBERS_UPDATE"],
+    _data: ThreadMembersUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -290,7 +375,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelPinsUpdate(
-    _data: GatewayEventMap["CHANNEL_PINS_UPDATE"],
+    _data: ChannelPinsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -301,7 +386,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementCreate(
-    _data: GatewayEventMap["ENTITLEMENT_CREATE"],
+    _data: EntitlementCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -312,7 +397,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementUpdate(
-    _data: GatewayEventMap["ENTITLEMENT_UPDATE"],
+    _data: EntitlementUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -323,7 +408,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementDelete(
-    _data: GatewayEventMap["ENTITLEMENT_DELETE"],
+    _data: EntitlementDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -334,7 +419,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildCreate(
-    _data: GatewayEventMap["GUILD_CREATE"],
+    _data: GuildCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -345,7 +430,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildUpdate(
-    _data: GatewayEventMap["GUILD_UPDATE"],
+    _data: GuildUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -356,7 +441,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildDelete(
-    _data: GatewayEventMap["GUILD_DELETE"],
+    _data: GuildDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -367,7 +452,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildAuditLogEntryCreate(
-    _data: GatewayEventMap["GUILD_AUDIT_LOG_ENTRY_CREATE"],
+    _data: GuildAuditLogEntryCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -378,7 +463,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildBanAdd(
-    _data: GatewayEventMap["GUILD_BAN_ADD"],
+    _data: GuildBanAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -389,7 +474,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildBanRemove(
-    _data: GatewayEventMap["GUILD_BAN_REMOVE"],
+    _data: GuildBanRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -400,7 +485,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildEmojisUpdate(
-    _data: GatewayEventMap["GUILD_EMOJIS_UPDATE"],
+    _data: GuildEmojisUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -411,7 +496,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildStickersUpdate(
-    _data: GatewayEventMap["GUILD_STICKERS_UPDATE"],
+    _data: GuildStickersUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -422,7 +507,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildIntegrationsUpdate(
-    _data: GatewayEventMap["GUILD_INTEGRATIONS_UPDATE"],
+    _data: GuildIntegrationsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -433,7 +518,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberAdd(
-    _data: GatewayEventMap["GUILD_MEMBER_ADD"],
+    _data: GuildMemberAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -444,7 +529,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberRemove(
-    _data: GatewayEventMap["GUILD_MEMBER_REMOVE"],
+    _data: GuildMemberRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -455,7 +540,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberUpdate(
-    _data: GatewayEventMap["GUILD_MEMBER_UPDATE"],
+    _data: GuildMemberUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -466,7 +551,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMembersChunk(
-    _data: GatewayEventMap["GUILD_MEMBERS_CHUNK"],
+    _data: GuildMembersChunkDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -477,7 +562,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleCreate(
-    _data: GatewayEventMap["GUILD_ROLE_CREATE"],
+    _data: GuildRoleCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -488,7 +573,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleUpdate(
-    _data: GatewayEventMap["GUILD_ROLE_UPDATE"],
+    _data: GuildRoleUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -499,7 +584,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleDelete(
-    _data: GatewayEventMap["GUILD_ROLE_DELETE"],
+    _data: GuildRoleDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -510,7 +595,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventCreate(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_CREATE"],
+    _data: GuildScheduledEventCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -521,7 +606,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUpdate(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_UPDATE"],
+    _data: GuildScheduledEventUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -532,7 +617,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventDelete(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_DELETE"],
+    _data: GuildScheduledEventDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -543,7 +628,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUserAdd(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_USER_ADD"],
+    _data: GuildScheduledEventUserAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -554,7 +639,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUserRemove(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_USER_REMOVE"],
+    _data: GuildScheduledEventUserRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -565,7 +650,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundCreate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_CREATE"],
+    _data: GuildSoundboardSoundCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -576,7 +661,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundUpdate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_UPDATE"],
+    _data: GuildSoundboardSoundUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -587,7 +672,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundDelete(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_DELETE"],
+    _data: GuildSoundboardSoundDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -598,7 +683,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundsUpdate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUNDS_UPDATE"],
+    _data: GuildSoundboardSoundsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -609,7 +694,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSoundboardSounds(
-    _data: GatewayEventMap["SOUNDBOARD_SOUNDS"],
+    _data: SoundboardSoundsDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -620,7 +705,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationCreate(
-    _data: GatewayEventMap["INTEGRATION_CREATE"],
+    _data: IntegrationCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -631,7 +716,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationUpdate(
-    _data: GatewayEventMap["INTEGRATION_UPDATE"],
+    _data: IntegrationUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -642,7 +727,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationDelete(
-    _data: GatewayEventMap["INTEGRATION_DELETE"],
+    _data: IntegrationDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -653,7 +738,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInviteCreate(
-    _data: GatewayEventMap["INVITE_CREATE"],
+    _data: InviteCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -664,7 +749,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInviteDelete(
-    _data: GatewayEventMap["INVITE_DELETE"],
+    _data: InviteDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -675,7 +760,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageCreate(
-    _data: GatewayEventMap["MESSAGE_CREATE"],
+    _data: MessageCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -686,7 +771,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageUpdate(
-    _data: GatewayEventMap["MESSAGE_UPDATE"],
+    _data: MessageUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -697,7 +782,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageDelete(
-    _data: GatewayEventMap["MESSAGE_DELETE"],
+    _data: MessageDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -708,7 +793,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageDeleteBulk(
-    _data: GatewayEventMap["MESSAGE_DELETE_BULK"],
+    _data: MessageDeleteBulkDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -719,7 +804,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionAdd(
-    _data: GatewayEventMap["MESSAGE_REACTION_ADD"],
+    _data: MessageReactionAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -730,7 +815,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemove(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE"],
+    _data: MessageReactionRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -741,7 +826,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemoveAll(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE_ALL"],
+    _data: MessageReactionRemoveAllDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -752,7 +837,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemoveEmoji(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE_EMOJI"],
+    _data: MessageReactionRemoveEmojiDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -763,7 +848,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onPresenceUpdate(
-    _data: GatewayEventMap["PRESENCE_UPDATE"],
+    _data: PresenceUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -774,7 +859,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onTypingStart(
-    _data: GatewayEventMap["TYPING_START"],
+    _data: TypingStartDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -785,7 +870,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onUserUpdate(
-    _data: GatewayEventMap["USER_UPDATE"],
+    _data: UserUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -796,7 +881,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelEffectSend(
-    _data: GatewayEventMap["VOICE_CHANNEL_EFFECT_SEND"],
+    _data: VoiceChannelEffectSendDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -807,7 +892,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceStateUpdate(
-    _data: GatewayEventMap["VOICE_STATE_UPDATE"],
+    _data: VoiceStateUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -818,7 +903,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceServerUpdate(
-    _data: GatewayEventMap["VOICE_SERVER_UPDATE"],
+    _data: VoiceServerUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -829,7 +914,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onWebhooksUpdate(
-    _data: GatewayEventMap["WEBHOOKS_UPDATE"],
+    _data: WebhooksUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -840,7 +925,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInteractionCreate(
-    _data: GatewayEventMap["INTERACTION_CREATE"],
+    _data: InteractionCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -851,7 +936,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceCreate(
-    _data: GatewayEventMap["STAGE_INSTANCE_CREATE"],
+    _data: StageInstanceCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -862,7 +947,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceUpdate(
-    _data: GatewayEventMap["STAGE_INSTANCE_UPDATE"],
+    _data: StageInstanceUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -873,7 +958,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceDelete(
-    _data: GatewayEventMap["STAGE_INSTANCE_DELETE"],
+    _data: StageInstanceDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -884,7 +969,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionCreate(
-    _data: GatewayEventMap["SUBSCRIPTION_CREATE"],
+    _data: SubscriptionCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -895,7 +980,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionUpdate(
-    _data: GatewayEventMap["SUBSCRIPTION_UPDATE"],
+    _data: SubscriptionUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -906,7 +991,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionDelete(
-    _data: GatewayEventMap["SUBSCRIPTION_DELETE"],
+    _data: SubscriptionDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -917,7 +1002,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessagePollVoteAdd(
-    _data: GatewayEventMap["MESSAGE_POLL_VOTE_ADD"],
+    _data: MessagePollVoteAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -928,7 +1013,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessagePollVoteRemove(
-    _data: GatewayEventMap["MESSAGE_POLL_VOTE_REMOVE"],
+    _data: MessagePollVoteRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -939,7 +1024,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onRateLimited(
-    _data: GatewayEventMap["RATE_LIMITED"],
+    _data: RateLimitedDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 }

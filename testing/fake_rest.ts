@@ -2,9 +2,18 @@
  * {@linkcode FakeRest}: an in-memory Discord HTTP API, usable as a `fetch`
  * function or served on loopback.
  *
+ * Why one file of over 800 lines, for now: the route table, the handlers
+ * and the rate-limit model share the class's private state (messages,
+ * commands, interactions, buckets), and the interactions work is adding
+ * routes to it right now. Once that lands it splits like the fake gateway:
+ * public types, the route table with its handlers, the rate-limit model
+ * and the payload checks (`validateMessage` and friends) in their own
+ * modules.
+ *
  * @module
  */
-import { delay, realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { fnv1a } from "../base/fnv1a.ts";
+import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import type {
   RestApplicationCommand,
@@ -143,6 +152,13 @@ export interface FakeInteraction {
   channelId?: string;
   /** For component interactions: the message an UPDATE_MESSAGE (type 7) edits. */
   messageId?: string;
+  /**
+   * The user who triggered the interaction, shown in the responses'
+   * `interaction_metadata`.
+   *
+   * @default {A user with id "0" named "user"}
+   */
+  user?: RestUser;
 }
 
 /** Options for {@linkcode FakeRest.scriptRateLimit}. */
@@ -260,6 +276,7 @@ interface InteractionState {
   token: string;
   channelId: string;
   messageId: string | undefined;
+  user: RestUser;
   acknowledged: boolean;
   original: string | undefined;
   followups: Set<string>;
@@ -464,6 +481,13 @@ export class FakeRest {
       token: interaction.token,
       channelId: interaction.channelId ?? "0",
       messageId: interaction.messageId,
+      user: interaction.user ?? {
+        id: "0",
+        username: "user",
+        discriminator: "0",
+        global_name: null,
+        avatar: null,
+      },
       acknowledged: false,
       original: undefined,
       followups: new Set(),
@@ -753,7 +777,7 @@ export class FakeRest {
   }
 
   #hashOf(route: RouteInfo): string {
-    return this.#routeHashes.get(route.template) ?? fnv(route.template);
+    return this.#routeHashes.get(route.template) ?? fnv1a(route.template);
   }
 
   #bucket(route: RouteInfo, now: number): ModelBucket {
@@ -845,7 +869,9 @@ export class FakeRest {
         : [],
       ...extra,
     };
-    if (body.nonce !== undefined) message.nonce = body.nonce;
+    if (typeof body.nonce === "string" || typeof body.nonce === "number") {
+      message.nonce = body.nonce;
+    }
     this.#messages.set(message.id, message);
     if (((message.flags ?? 0) & EPHEMERAL) === 0) {
       this.onMessageCreate?.(structuredClone(message));
@@ -922,11 +948,14 @@ export class FakeRest {
             });
           }
           extra.type = 19;
-          extra.message_reference = {
+          const replyTo: NonNullable<RestMessage["message_reference"]> = {
             type: 0,
-            message_id: reference.message_id,
-            channel_id: target?.channel_id ?? match[1],
+            channel_id: target?.channel_id ?? match[1]!,
           };
+          if (typeof reference.message_id === "string") {
+            replyTo.message_id = reference.message_id;
+          }
+          extra.message_reference = replyTo;
           extra.referenced_message = target ? structuredClone(target) : null;
         }
         return {
@@ -1069,7 +1098,21 @@ export class FakeRest {
       type: 20,
       webhook_id: this.applicationId,
       application_id: this.applicationId,
-      interaction_metadata: { id: interactionId, type: 2 },
+      // A component interaction (one with a message) responds as type 3.
+      interaction_metadata: interaction.messageId === undefined
+        ? {
+          id: interactionId,
+          type: 2,
+          user: structuredClone(interaction.user),
+          authorizing_integration_owners: {},
+        }
+        : {
+          id: interactionId,
+          type: 3,
+          user: structuredClone(interaction.user),
+          authorizing_integration_owners: {},
+          interacted_message_id: interaction.messageId,
+        },
     };
     if (fields.type === 4) {
       interaction.original = this.#newMessage(
@@ -1322,13 +1365,4 @@ function validateMessage(
 
 function nest(prefix: string, errors: Record<string, unknown>): unknown {
   return prefix === "" ? errors : { [prefix.replace(/\.$/, "")]: errors };
-}
-
-function fnv(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }

@@ -22,7 +22,7 @@ import { Shard } from "../../gateway/shard.ts";
 import type { GatewayError } from "../../gateway/errors.ts";
 import type { TransportCompression } from "../../gateway/inflater.ts";
 import { sha1 } from "../../gateway/sha1.ts";
-import { FATAL_CLOSES } from "../../gateway/shard_state.ts";
+import { CLOSE_CODE_POLICY } from "../../gateway/shard_state.ts";
 import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
 import { type Transport, webSocketTransport } from "../../gateway/transport.ts";
 import type { FakeSocket } from "../../testing/fake_socket.ts";
@@ -53,7 +53,9 @@ const HEAP_LIMIT = 128 * 1024 * 1024;
 const TOKEN = "fuzz-token";
 const GATEWAY_URL = "wss://gateway.fuzz.test";
 const FATAL_KINDS = new Set(
-  Object.values(FATAL_CLOSES).map((fatal) => fatal.kind),
+  Object.values(CLOSE_CODE_POLICY).flatMap((policy) =>
+    policy.action === "fatal" ? [policy.kind] : []
+  ),
 );
 
 /** Errors that escaped to the runtime while a case ran. */
