@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type FramePeek, peekFrame } from "../../gateway/frame_peek.ts";
+import { Gen } from "../_fakes/prng.ts";
 
 /**
  * A strict JSON reader (RFC 8259), used as the oracle instead of
@@ -527,40 +528,6 @@ Deno.test("peekFrame never throws on any prefix or one-character edit of a frame
 
 // ---------------------------------------------------------------------------
 // Seeded property test.
-
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), a | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Gen {
-  readonly random: () => number;
-  constructor(seed: number) {
-    this.random = prng(seed);
-  }
-  int(below: number): number {
-    return Math.floor(this.random() * below);
-  }
-  chance(p: number): boolean {
-    return this.random() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      [items[i], items[j]] = [items[j]!, items[i]!];
-    }
-    return items;
-  }
-}
 
 const FRAGMENTS = [
   '"t":"FAKE"',

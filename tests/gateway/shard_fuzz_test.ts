@@ -32,7 +32,7 @@ import {
   createStreamCompressor,
   type StreamCompressor,
 } from "../../testing/_compressor.ts";
-import { mulberry32 } from "../_fakes/prng.ts";
+import { Gen, mulberry32 } from "../_fakes/prng.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 function envNumber(name: string): number | undefined {
@@ -70,22 +70,6 @@ function onRejection(event: PromiseRejectionEvent): void {
 }
 
 // ---------------------------------------------------------------- generators
-
-class Gen {
-  readonly random: () => number;
-  constructor(seed: number) {
-    this.random = mulberry32(seed);
-  }
-  int(n: number): number {
-    return Math.floor(this.random() * n);
-  }
-  chance(p: number): boolean {
-    return this.random() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-}
 
 /** Numbers as JSON text, at the edges of what a parser or a timer handles. */
 const EDGE_NUMBERS = [

@@ -304,26 +304,19 @@ async function reconnectTimes(
   return times.slice(1).map((time, i) => time - times[i]!);
 }
 
-Deno.test("Shard backs off with growing delay when every RESUMED is followed by op 7", async () => {
-  assert.deepEqual(await reconnectTimes({ op: 7, d: null }), [
-    1000,
-    2000,
-    4000,
-    8000,
-    16000,
-    32000,
-  ]);
-});
-
-Deno.test("Shard backs off with growing delay when every RESUMED is followed by op 9 d:true", async () => {
-  assert.deepEqual(await reconnectTimes({ op: 9, d: true }), [
-    1000,
-    2000,
-    4000,
-    8000,
-    16000,
-    32000,
-  ]);
+Deno.test("Shard backs off with growing delay when every RESUMED is followed by op 7 or op 9 d:true", async (t) => {
+  for (const frame of [{ op: 7, d: null }, { op: 9, d: true }]) {
+    await t.step(`op ${frame.op}`, async () => {
+      assert.deepEqual(await reconnectTimes(frame), [
+        1000,
+        2000,
+        4000,
+        8000,
+        16000,
+        32000,
+      ]);
+    });
+  }
 });
 
 Deno.test("Shard reconnects at once after op 7 on a session that stayed up one heartbeat", async () => {
