@@ -566,6 +566,14 @@ async function handshake(conn: Deno.Conn): Promise<boolean> {
   return true;
 }
 
+/** What the loopback server does with its next connection. */
+interface LoopbackMode {
+  /** Write hostile bytes and close (reset after one connection). */
+  hostile: boolean;
+  /** The hostile bytes; random framing when absent. */
+  script?: Uint8Array;
+}
+
 /**
  * Serve connections: hostile while `mode.hostile` is set (the first
  * connection of each case), a correct handshake otherwise.
@@ -574,7 +582,7 @@ async function serveLoopback(
   listener: Deno.Listener,
   g: Gen,
   conns: Set<Deno.Conn>,
-  mode: { hostile: boolean },
+  mode: LoopbackMode,
 ): Promise<void> {
   for await (const conn of listener) {
     conns.add(conn);
@@ -584,7 +592,7 @@ async function serveLoopback(
       try {
         if (!await handshake(conn)) return;
         if (hostile) {
-          await conn.write(hostileFraming(g));
+          await conn.write(mode.script ?? hostileFraming(g));
           conn.close();
           conns.delete(conn);
           return;
@@ -634,80 +642,22 @@ async function serveLoopback(
   }
 }
 
-for (
-  const [name, transport] of [
-    ["tcpWebSocketTransport", tcpWebSocketTransport],
-    ["webSocketTransport", webSocketTransport],
-  ] as [string, Transport][]
-) {
-  Deno.test(`Shard fuzz on loopback over ${name}: hostile WebSocket framing`, async () => {
-    globalThis.addEventListener("error", onError);
-    globalThis.addEventListener("unhandledrejection", onRejection);
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const conns = new Set<Deno.Conn>();
-    const seed = SEEDS[0]!;
-    const g = new Gen(seed ^ 0x10ba);
-    const mode = { hostile: true };
-    const serving = serveLoopback(listener, g, conns, mode).catch(() => {});
-    try {
-      for (let n = 0; n < LOOPBACK_CASES; n++) {
-        const context = `seed ${seed}, ${name} case ${n}`;
-        const scheduler = new VirtualScheduler();
-        const shard = new Shard({
-          token: TOKEN,
-          intents: 1,
-          gatewayUrl: `ws://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
-          transport,
-          scheduler,
-          random: () => 0.5,
-          // Identify pacing runs on the virtual clock, which only moves for
-          // the reconnect timer here: let every IDENTIFY go at once.
-          identifyQueue: { acquire: () => Promise.resolve() },
-        });
-        const errors: GatewayError[] = [];
-        shard.on("error", (error) => errors.push(error));
-        const settled = new Promise<void>((resolve) => {
-          shard.on("state", ({ current }) => {
-            if (current === "reconnecting" || current === "closed") resolve();
-          });
-        });
-        mode.hostile = true;
-        const ready = shard.connect();
-        ready.catch(() => {});
-        await within(settled, `${context}: the hostile connection to end`);
-        if (shard.status !== "closed") {
-          // Run the backoff; the next connection is served correctly.
-          for (let attempt = 0; shard.status !== "ready"; attempt++) {
-            assert.ok(attempt < 12, `${context}: not ready after 12 attempts`);
-            const next = new Promise<void>((resolve) => {
-              const off = shard.on("state", ({ current }) => {
-                if (current !== "ready" && current !== "reconnecting") return;
-                off();
-                resolve();
-              });
-            });
-            // Only the reconnect timer: the clock must not run past the
-            // connect timeout while real sockets take real time.
-            await scheduler.runNext();
-            await within(
-              next,
-              `${context}: READY after the hostile connection`,
-            );
-          }
-          assert.equal(shard.status, "ready", context);
-        } else {
-          assert.ok(
-            FATAL_KINDS.has(errors.at(-1)?.kind ?? "shard_closed"),
-            `${context}: closed with ${errors.map((e) => e.kind)}`,
-          );
-        }
-        // close() waits for the close handshake on the shard's clock.
-        const closing = shard.close();
-        await scheduler.advance(5_000);
-        await within(closing, `${context}: close()`);
-        assert.deepEqual(escaped, [], `${context}: errors escaped`);
-      }
-    } finally {
+/** A loopback server the cases of one test share. */
+interface Loopback {
+  url: string;
+  mode: LoopbackMode;
+  close(): Promise<void>;
+}
+
+function startLoopback(g: Gen): Loopback {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  const mode: LoopbackMode = { hostile: true };
+  const serving = serveLoopback(listener, g, conns, mode).catch(() => {});
+  return {
+    url: `ws://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    mode,
+    async close(): Promise<void> {
       listener.close();
       for (const conn of conns) {
         try {
@@ -717,6 +667,139 @@ for (
         }
       }
       await serving;
+    },
+  };
+}
+
+/**
+ * One case: a hostile first connection, then correct ones until the shard
+ * is ready (or closed by a fatal close code). Returns the errors emitted.
+ */
+async function loopbackCase(
+  loopback: Loopback,
+  transport: Transport,
+  context: string,
+): Promise<GatewayError[]> {
+  const scheduler = new VirtualScheduler();
+  const shard = new Shard({
+    token: TOKEN,
+    intents: 1,
+    gatewayUrl: loopback.url,
+    transport,
+    scheduler,
+    random: () => 0.5,
+    // Identify pacing runs on the virtual clock, which only moves for the
+    // reconnect timer here: let every IDENTIFY go at once.
+    identifyQueue: { acquire: () => Promise.resolve() },
+  });
+  const errors: GatewayError[] = [];
+  shard.on("error", (error) => errors.push(error));
+  const settled = new Promise<void>((resolve) => {
+    shard.on("state", ({ current }) => {
+      if (current === "reconnecting" || current === "closed") resolve();
+    });
+  });
+  loopback.mode.hostile = true;
+  shard.connect().catch(() => {});
+  await within(settled, `${context}: the hostile connection to end`);
+  if (shard.status !== "closed") {
+    for (let attempt = 0; shard.status !== "ready"; attempt++) {
+      assert.ok(attempt < 12, `${context}: not ready after 12 attempts`);
+      const next = new Promise<void>((resolve) => {
+        const off = shard.on("state", ({ current }) => {
+          if (current !== "ready" && current !== "reconnecting") return;
+          off();
+          resolve();
+        });
+      });
+      // Only the reconnect timer: the clock must not run past the connect
+      // timeout while real sockets take real time.
+      await scheduler.runNext();
+      await within(next, `${context}: READY after the hostile connection`);
+    }
+    assert.equal(shard.status, "ready", context);
+  } else {
+    assert.ok(
+      FATAL_KINDS.has(errors.at(-1)?.kind ?? "shard_closed"),
+      `${context}: closed with ${errors.map((e) => e.kind)}`,
+    );
+  }
+  // close() waits for the close handshake on the shard's clock.
+  const closing = shard.close();
+  await scheduler.advance(5_000);
+  await within(closing, `${context}: close()`);
+  assert.deepEqual(escaped, [], `${context}: errors escaped`);
+  return errors;
+}
+
+const TRANSPORTS: [string, Transport][] = [
+  ["tcpWebSocketTransport", tcpWebSocketTransport],
+  ["webSocketTransport", webSocketTransport],
+];
+
+for (const [name, transport] of TRANSPORTS) {
+  Deno.test(`Shard fuzz on loopback over ${name}: hostile WebSocket framing`, async () => {
+    globalThis.addEventListener("error", onError);
+    globalThis.addEventListener("unhandledrejection", onRejection);
+    const seed = SEEDS[0]!;
+    const loopback = startLoopback(new Gen(seed ^ 0x10ba));
+    try {
+      for (let n = 0; n < LOOPBACK_CASES; n++) {
+        await loopbackCase(
+          loopback,
+          transport,
+          `seed ${seed}, ${name} case ${n}`,
+        );
+      }
+    } finally {
+      await loopback.close();
+      globalThis.removeEventListener("error", onError);
+      globalThis.removeEventListener("unhandledrejection", onRejection);
+    }
+  });
+
+  Deno.test(`Shard over ${name}: one malformed frame is a decode error, never a crash`, async (t) => {
+    globalThis.addEventListener("error", onError);
+    globalThis.addEventListener("unhandledrejection", onRejection);
+    const loopback = startLoopback(new Gen(1));
+    const hello = wsFrame(
+      1,
+      encoder.encode('{"op":10,"d":{"heartbeat_interval":41250}}'),
+    );
+    const text = (json: string): Uint8Array => wsFrame(1, encoder.encode(json));
+    const rows: [string, Uint8Array][] = [
+      ["READY with d null", text('{"op":0,"s":1,"t":"READY","d":null}')],
+      ["READY without d", text('{"op":0,"s":1,"t":"READY"}')],
+      [
+        "READY with a non-URL resume_gateway_url",
+        text(
+          '{"op":0,"s":1,"t":"READY","d":{"session_id":"a","resume_gateway_url":"not a url"}}',
+        ),
+      ],
+    ];
+    try {
+      await t.step("HELLO with heartbeat_interval 1e999", async () => {
+        loopback.mode.script = text(
+          '{"op":10,"d":{"heartbeat_interval":1e999}}',
+        );
+        const errors = await loopbackCase(loopback, transport, "HELLO");
+        assert.equal(errors[0]?.kind, "decode");
+      });
+      for (const [what, frame] of rows) {
+        await t.step(what, async () => {
+          loopback.mode.script = new Uint8Array([...hello, ...frame]);
+          const errors = await loopbackCase(loopback, transport, what);
+          if (what.includes("resume_gateway_url")) {
+            // Not a decode error: the URL is ignored, the session kept.
+            assert.deepEqual(errors.map((e) => e.kind), [], what);
+          } else {
+            assert.equal(errors[0]?.kind, "decode", what);
+          }
+        });
+      }
+    } finally {
+      delete loopback.mode.script;
+      await loopback.close();
       globalThis.removeEventListener("error", onError);
       globalThis.removeEventListener("unhandledrejection", onRejection);
     }
