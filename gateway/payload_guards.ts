@@ -159,3 +159,60 @@ export function resumeUrlProblem(
     describeValue(resumeUrl)
   }'`;
 }
+
+/** The longest RATE_LIMITED `retry_after` the shard waits, in seconds. */
+export const MAX_RETRY_AFTER_SECONDS = 3600;
+
+/**
+ * The `nonce` of a GUILD_MEMBERS_CHUNK or RATE_LIMITED `meta`, or
+ * `undefined` when `d` has none (or is not an object).
+ *
+ * @param d The dispatch's `d` (or RATE_LIMITED's `meta`).
+ * @returns The nonce.
+ */
+export function nonceOf(d: unknown): string | undefined {
+  return isRecord(d) && typeof d.nonce === "string" ? d.nonce : undefined;
+}
+
+/**
+ * GUILD_MEMBERS_CHUNK's `chunk_count`.
+ *
+ * @param d The chunk.
+ * @returns A positive integer.
+ * @throws {RangeError} When `chunk_count` is not a positive safe integer.
+ */
+export function chunkCount(d: unknown): number {
+  const count = isRecord(d) ? d.chunk_count : undefined;
+  if (!Number.isSafeInteger(count) || (count as number) < 1) {
+    throw new RangeError(
+      `GUILD_MEMBERS_CHUNK's 'chunk_count' must be a positive integer: current value '${
+        describeValue(count)
+      }'`,
+    );
+  }
+  return count as number;
+}
+
+/**
+ * RATE_LIMITED's `retry_after`, in milliseconds.
+ *
+ * @param d The dispatch's `d`.
+ * @returns Whole milliseconds, from 0 to {@linkcode MAX_RETRY_AFTER_SECONDS}
+ * seconds.
+ * @throws {RangeError} When `retry_after` is not a number of seconds in
+ * that range.
+ */
+export function retryAfterMs(d: unknown): number {
+  const seconds = isRecord(d) ? d.retry_after : undefined;
+  if (
+    typeof seconds !== "number" ||
+    !(seconds >= 0 && seconds <= MAX_RETRY_AFTER_SECONDS)
+  ) {
+    throw new RangeError(
+      `RATE_LIMITED's 'retry_after' must be from 0 to ${MAX_RETRY_AFTER_SECONDS} seconds: current value '${
+        describeValue(seconds)
+      }'`,
+    );
+  }
+  return Math.ceil(seconds * 1000);
+}

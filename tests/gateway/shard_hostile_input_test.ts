@@ -460,3 +460,76 @@ Deno.test("ShardManager options: every numeric option is validated with its name
     });
   }
 });
+
+Deno.test("Shard fails a members request on a malformed chunk or RATE_LIMITED instead of looping", async (t) => {
+  const guild = "81384788765712384";
+  const rows: [string, string][] = [
+    [
+      "chunk_count not a number",
+      `{"op":0,"s":2,"t":"GUILD_MEMBERS_CHUNK","d":{"guild_id":"${guild}","members":[],"chunk_index":0,"chunk_count":"many","nonce":"n1"}}`,
+    ],
+    [
+      "chunk_count 1e999",
+      `{"op":0,"s":2,"t":"GUILD_MEMBERS_CHUNK","d":{"guild_id":"${guild}","members":[],"chunk_index":0,"chunk_count":1e999,"nonce":"n1"}}`,
+    ],
+    [
+      "retry_after missing",
+      `{"op":0,"s":2,"t":"RATE_LIMITED","d":{"opcode":8,"meta":{"guild_id":"${guild}","nonce":"n1"}}}`,
+    ],
+    [
+      "retry_after 1e999",
+      `{"op":0,"s":2,"t":"RATE_LIMITED","d":{"opcode":8,"retry_after":1e999,"meta":{"guild_id":"${guild}","nonce":"n1"}}}`,
+    ],
+  ];
+  for (const [name, frame] of rows) {
+    await t.step(name, async () => {
+      const h = await readyHarness();
+      const chunks = h.shard.requestGuildMembers({
+        guild_id: guild,
+        query: "",
+        limit: 0,
+        nonce: "n1",
+      });
+      const next = chunks.next();
+      await h.settle();
+      // Payloads that are not for this request, or not objects, are ignored.
+      h.socket().receive(
+        '{"op":0,"s":2,"t":"GUILD_MEMBERS_CHUNK","d":null}',
+      );
+      h.socket().receive(frame.replace('"s":2', '"s":3'));
+      await assert.rejects(next, { name: "GatewayError", kind: "decode" });
+      const sent = sentOps(h.socket()).filter((op) => op === 8).length;
+      await h.scheduler.advance(60_000);
+      assert.equal(
+        sentOps(h.socket()).filter((op) => op === 8).length,
+        sent,
+        "not sent again",
+      );
+      assert.equal(h.shard.status, "ready");
+      await h.shard.close();
+    });
+  }
+});
+
+Deno.test("Shard keeps retrying with backoff when the transport throws, never throwing out of a timer", async () => {
+  const scheduler = new VirtualScheduler();
+  let calls = 0;
+  const shard = new Shard({
+    token: TOKEN,
+    intents: 1,
+    gatewayUrl: GATEWAY_URL,
+    scheduler,
+    random: () => 0.5,
+    transport: () => {
+      calls++;
+      throw new Error("the runtime refused to open a socket");
+    },
+  });
+  shard.connect().catch(() => {});
+  // A throw out of a timer would reject advance().
+  await scheduler.advance(200_000);
+  assert.ok(calls >= 9, `${calls} attempts`);
+  assert.equal(shard.status, "reconnecting");
+  await shard.close();
+  assert.equal(scheduler.pending, 0);
+});
