@@ -15,8 +15,10 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { GatewayError } from "./errors.ts";
+import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
 import { createInflater, inflateLimit, type Inflater } from "./inflater.ts";
 import {
@@ -86,6 +88,8 @@ import {
 import type { GuildMembersChunkDispatch } from "../types/dispatch_payloads.ts";
 
 const logger = getLogger(["disruption", "gateway", "shard"]);
+/** Fatal closes and throwing listeners: on stderr unless LogTape takes them. */
+const visible = getVisibleLogger(["disruption", "gateway", "shard"]);
 
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
@@ -211,6 +215,8 @@ interface Connection {
   resumeSent: boolean;
   url: string;
   opened: boolean;
+  /** What the transport reported before the socket opened, if anything. */
+  connectError: unknown;
   inflater: Inflater | undefined;
   /** Aborts waits that belong to this connection (the identify queue). */
   abort: AbortController;
@@ -242,13 +248,14 @@ interface Connection {
  * ```ts
  * import { Shard } from "@disruption/disruption/gateway";
  * import { FakeGateway, VirtualScheduler } from "@disruption/disruption/testing";
+ * import { GatewayIntent } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * const scheduler = new VirtualScheduler();
  * const discord = new FakeGateway({ scheduler });
  * const shard = new Shard({
  *   token: "fake-token",
- *   intents: 513,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
  *   transport: discord.transport,
  *   scheduler,
  * });
@@ -829,6 +836,7 @@ export class Shard {
       resumeSent: false,
       url,
       opened: false,
+      connectError: undefined,
       inflater: undefined,
       abort,
       heartbeatInterval: 0,
@@ -863,12 +871,19 @@ export class Shard {
         onClose: (code, reason) =>
           this.#guard(connection, () => {
             this.#socketEnded(connection);
-            if (this.#current(connection)) {
-              this.#onClose(connection, code, reason);
+            if (!this.#current(connection)) return;
+            if (connection.opened) this.#onClose(connection, code, reason);
+            else {
+              this.#connectFailed(
+                connection,
+                connection.connectError ??
+                  new Error(`The socket closed with ${code} ${reason}`),
+              );
             }
           }),
         onError: (error) => {
           if (this.#current(connection)) {
+            if (!connection.opened) connection.connectError ??= error;
             logger.debug("Shard {shardId} socket error: {error}", {
               shardId: this.#shardId,
               error,
@@ -878,12 +893,31 @@ export class Shard {
       });
       this.#socketsOpen.add(connection);
     } catch (error) {
-      logger.warn("Shard {shardId} could not open a socket: {error}", {
-        shardId: this.#shardId,
-        error,
-      });
-      this.#connectionLost(connection, "resume");
+      this.#connectFailed(connection, error);
     }
+  }
+
+  /**
+   * An attempt to connect failed before the socket opened: report why as a
+   * typed error, stop for good when retrying cannot help (no permission),
+   * and otherwise try again, not before the server's `Retry-After`.
+   */
+  #connectFailed(connection: Connection, cause: unknown): void {
+    const error = connectFailure(cause, this.#shardId, connection.url);
+    this.#emit("error", error);
+    if (error.kind === "permission_denied") {
+      logger.error("Shard {shardId} stopped: {message}", {
+        shardId: this.#shardId,
+        message: error.message,
+      });
+      this.#dropConnection(undefined);
+      this.#stop(error);
+      return;
+    }
+    logger.warn("{message}", { message: error.message });
+    this.#connectionLost(connection, "resume", {
+      minDelay: Math.min(error.retryAfter ?? 0, MAX_CONNECT_RETRY_AFTER),
+    });
   }
 
   #current(connection: Connection): boolean {
@@ -947,7 +981,7 @@ export class Shard {
         closeCode: code,
         shardId: this.#shardId,
       });
-      logger.error("Shard {shardId} stopped: {message}", {
+      visible.error("Shard {shardId} stopped: {message}", {
         shardId: this.#shardId,
         message: policy.message,
       });
@@ -975,7 +1009,14 @@ export class Shard {
   #connectionLost(
     connection: Connection,
     action: CloseAction,
-    options: { invalidSession?: boolean; probeOpened?: boolean } = {},
+    options: {
+      /** Op 9 without a resumable session: the invalid-session backoff. */
+      invalidSession?: boolean;
+      /** A probe of the main URL opened: straight back to the resume URL. */
+      probeOpened?: boolean;
+      /** Wait at least this long (a server's `Retry-After`), in ms. */
+      minDelay?: number;
+    } = {},
   ): void {
     if (!this.#current(connection)) return;
     this.#dropConnection(RESUMABLE_CLOSE_CODE);
@@ -997,7 +1038,7 @@ export class Shard {
     }
     if (!connection.opened) this.#unreachable(connection.target);
     if (action === "new_session") this.#forgetSession();
-    const delay = options.probeOpened
+    const backoff = options.probeOpened
       ? 0
       : options.invalidSession
       ? backoffDelay(Math.max(1, attempt), {
@@ -1008,6 +1049,7 @@ export class Shard {
         ...RECONNECT_BACKOFF,
         random: this.#random,
       });
+    const delay = Math.max(backoff, options.minDelay ?? 0);
     this.#setStatus("reconnecting");
     logger.debug("Shard {shardId} reconnects in {delay} ms", {
       shardId: this.#shardId,
@@ -1489,7 +1531,7 @@ export class Shard {
       try {
         listener(event);
       } catch (error) {
-        logger.error("A shard dispatch listener threw: {error}", { error });
+        visible.error("A shard dispatch listener threw: {error}", { error });
       }
     }
   }
@@ -1576,7 +1618,7 @@ export class Shard {
       try {
         (listener as ShardListener<ShardEventMap[K]>)(value);
       } catch (error) {
-        logger.error("A shard {event} listener threw: {error}", {
+        visible.error("A shard {event} listener threw: {error}", {
           event,
           error,
         });
@@ -1601,6 +1643,8 @@ function defaultProperties(): IdentifyProperties {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** The longest `Retry-After` on a refused upgrade the shard waits (10 min). */
+const MAX_CONNECT_RETRY_AFTER = 600_000;
 
 function utf8Length(text: string): number {
   // Every UTF-16 unit encodes to at most 3 bytes: skip encoding short frames.

@@ -86,15 +86,18 @@ export interface FakeUserActionOptions {
 
 /**
  * What a client needs to talk to the fake (spread it into `ClientOptions`,
- * or into `ShardOptions` for a bare shard): every URL in it points at the
- * fake, so nothing built from it can reach the real Discord.
+ * or into `ShardOptions` for a bare shard): nothing built from it can reach
+ * the real Discord. On loopback it carries the fake servers' URLs (the
+ * gateway's too, so a bare shard never falls back to Discord's). In-process
+ * it carries the fake's own transport and `fetch` instead, which no URL can
+ * lead past; there the gateway URL is left out so that a client still asks
+ * the fake's GET /gateway/bot for the shard count, as it asks Discord's (a
+ * bare shard then uses the default gateway URL, which is also the fake's
+ * unless `gateway.url` was set: pass `gatewayUrl: discord.gateway.url` then).
  */
 export interface FakeDiscordClientOptions {
-  /**
-   * The fake gateway's URL: the loopback server's `ws://127.0.0.1:…` URL, or
-   * in-process the URL the fake's transport answers.
-   */
-  gatewayUrl: string;
+  /** Loopback: the fake gateway server's `ws://127.0.0.1:…` URL. */
+  gatewayUrl?: string;
   /** In-process: the gateway transport. */
   transport?: Transport;
   /** In-process: the REST `fetch`. */
@@ -123,10 +126,15 @@ const ID_BASE = 1_300_000_000_000_000_000n;
  * ```ts
  * import { FakeDiscord } from "@disruption/disruption/testing";
  * import { Client } from "@disruption/disruption/handler";
+ * import { GatewayIntent } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * await using discord = await FakeDiscord.start();
- * await using client = new Client({ token: discord.token, intents: 33281, ...discord.clientOptions });
+ * await using client = new Client({
+ *   token: discord.token,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+ *   ...discord.clientOptions,
+ * });
  * client.on("MESSAGE_CREATE", async (message, ctx) => {
  *   if (message.content === "!ping") await ctx.reply(message, "pong");
  * });
@@ -220,7 +228,8 @@ export class FakeDiscord {
     const rest = new FakeRest({
       token,
       scheduler,
-      botUser: { id: gateway.botUserId, username: "disruption-bot" },
+      // The same name as in READY, so the bot's messages show who it is.
+      botUser: gateway.botUser,
       gatewayUrl: gatewayServer?.url ?? gateway.url,
       shards: options.shards ?? bot.shards,
       sessionStartLimit: bot.session_start_limit,
@@ -237,14 +246,13 @@ export class FakeDiscord {
 
   /** What a `Client` needs to reach this fake; spread it into the options. */
   get clientOptions(): FakeDiscordClientOptions {
-    const gatewayUrl = this.#gatewayServer?.url ?? this.gateway.url;
-    const options: FakeDiscordClientOptions = this.#restServer
-      ? { gatewayUrl, restBaseUrl: this.#restServer.url }
-      : {
-        gatewayUrl,
-        transport: this.gateway.transport,
-        fetch: this.rest.fetch,
-      };
+    const options: FakeDiscordClientOptions =
+      this.#restServer && this.#gatewayServer
+        ? {
+          gatewayUrl: this.#gatewayServer.url,
+          restBaseUrl: this.#restServer.url,
+        }
+        : { transport: this.gateway.transport, fetch: this.rest.fetch };
     if (this.#scheduler !== realScheduler) options.scheduler = this.#scheduler;
     return options;
   }
