@@ -118,3 +118,21 @@ export async function readyHarness(
 export function sentOps(socket: FakeSocket): number[] {
   return socket.sentPayloads().map((payload) => payload.op);
 }
+
+/**
+ * Like {@linkcode readyHarness}, but sockets open only when the test says so
+ * (`socket().open()` or `refuse()`): for tests of failed connects.
+ */
+export async function readyManualHarness(
+  options: Parameters<typeof createHarness>[0] = {},
+): Promise<Harness> {
+  const harness = createHarness({ ...options, autoOpen: false });
+  const connected = harness.shard.connect();
+  await harness.settle();
+  harness.socket().open();
+  hello(harness.socket());
+  await harness.settle();
+  ready(harness.socket());
+  await connected;
+  return harness;
+}

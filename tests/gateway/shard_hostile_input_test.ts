@@ -16,10 +16,12 @@ import {
   INTERVAL,
   ready,
   readyHarness,
+  readyManualHarness,
   RESUME_URL,
   sentOps,
   TOKEN,
 } from "../_fakes/shard_harness.ts";
+import { runUntil } from "../_fakes/run_until.ts";
 
 const MAIN_AT = `${GATEWAY_URL}/?v=10&encoding=json`;
 const RESUME_AT = `${RESUME_URL}/?v=10&encoding=json`;
@@ -28,7 +30,7 @@ const RESUME_AT = `${RESUME_URL}/?v=10&encoding=json`;
 async function reconnect(h: Harness): Promise<void> {
   const count = h.transport.sockets.length;
   h.socket().serverClose(4000);
-  while (h.transport.sockets.length === count) await h.scheduler.runNext();
+  await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
 }
 
 Deno.test("Shard ignores a READY resume_gateway_url that is not usable and resumes on the main URL", async (t) => {
@@ -293,7 +295,7 @@ async function reconnectTimes(
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
     const count = h.transport.sockets.length;
-    while (h.transport.sockets.length === count) await h.scheduler.runNext();
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
     times.push(h.scheduler.now());
     hello(h.socket(), INTERVAL);
     await h.settle();
@@ -327,7 +329,7 @@ Deno.test("Shard reconnects at once after op 7 on a session that stayed up one h
     const count = h.transport.sockets.length;
     const at = h.scheduler.now();
     h.socket().receive({ op: 7, d: null });
-    while (h.transport.sockets.length === count) await h.scheduler.runNext();
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
     assert.equal(h.scheduler.now(), at);
     hello(h.socket());
     await h.settle();
@@ -353,9 +355,7 @@ Deno.test("Shard waits 1 to 5 s after op 9 d:false, longer while it repeats", as
       const count = h.transport.sockets.length;
       const at = h.scheduler.now();
       h.socket().receive({ op: 9, d: false });
-      while (h.transport.sockets.length === count) {
-        await h.scheduler.runNext();
-      }
+      await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
       waits.push(h.scheduler.now() - at);
     }
     assert.equal(waits[0], first, `random ${random}`);
@@ -366,27 +366,20 @@ Deno.test("Shard waits 1 to 5 s after op 9 d:false, longer while it repeats", as
 });
 
 Deno.test("Shard keeps the resume URL through a 10 s outage of refused connects", async () => {
-  const h = createHarness({ autoOpen: false });
-  const connected = h.shard.connect();
-  await h.settle();
-  h.socket().open();
-  hello(h.socket());
-  await h.settle();
-  ready(h.socket());
-  await connected;
+  const h = await readyManualHarness();
   await h.scheduler.advance(INTERVAL);
   h.socket().receive({ op: 11, d: null });
   const outageStart = h.scheduler.now();
   h.socket().drop();
   // Every connect during the outage is refused, whichever URL it tries.
-  while (h.scheduler.now() - outageStart < 10_000) {
+  await runUntil(h.scheduler, () => {
     if (h.socket().state === "connecting") h.socket().refuse();
-    await h.scheduler.runNext();
-  }
+    return h.scheduler.now() - outageStart >= 10_000;
+  });
   assert.ok(h.transport.sockets.length >= 5, "several attempts were made");
   const count = h.transport.sockets.length;
   if (h.socket().state === "closed") {
-    while (h.transport.sockets.length === count) await h.scheduler.runNext();
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
   }
   // The outage is over: the next connect opens, on the resume URL.
   assert.equal(h.socket().url, RESUME_AT);

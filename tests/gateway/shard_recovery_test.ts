@@ -7,6 +7,7 @@ import {
   hello,
   ready,
   readyHarness,
+  readyManualHarness,
   RESUME_URL,
   sentOps,
 } from "../_fakes/shard_harness.ts";
@@ -142,14 +143,7 @@ Deno.test("Shard starts a new session after 3 failed RESUME attempts in a row", 
 });
 
 Deno.test("Shard forgets the resume URL only when it fails while the main URL answers", async () => {
-  const h = createHarness({ autoOpen: false });
-  const connected = h.shard.connect();
-  await h.settle();
-  h.socket().open();
-  hello(h.socket());
-  await h.settle();
-  ready(h.socket());
-  await connected;
+  const h = await readyManualHarness();
   h.socket().serverClose(4000);
   await h.scheduler.advance(0);
   const resumeAt = `${RESUME_URL}/?v=10&encoding=json`;
