@@ -899,12 +899,23 @@ export class Shard {
 
   /**
    * An attempt to connect failed before the socket opened: report why as a
-   * typed error, stop for good when retrying cannot help (no permission),
-   * and otherwise try again, not before the server's `Retry-After`.
+   * typed error, stop for good when retrying cannot help (no permission for
+   * the main URL), and otherwise try again, not before the server's
+   * `Retry-After`. No permission for the resume URL (a host `--allow-net`
+   * does not list) forgets it: the session resumes on the main URL.
    */
   #connectFailed(connection: Connection, cause: unknown): void {
     const error = connectFailure(cause, this.#shardId, connection.url);
     this.#emit("error", error);
+    if (error.kind === "permission_denied" && connection.target === "resume") {
+      logger.warn(
+        "{message}; resuming on the main gateway URL instead",
+        { message: error.message },
+      );
+      this.#resumeUrl = undefined;
+      this.#connectionLost(connection, "resume");
+      return;
+    }
     if (error.kind === "permission_denied") {
       logger.error("Shard {shardId} stopped: {message}", {
         shardId: this.#shardId,

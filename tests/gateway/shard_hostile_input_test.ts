@@ -526,3 +526,40 @@ Deno.test("Shard keeps retrying with backoff when the transport throws, never th
   await shard.close();
   assert.equal(scheduler.pending, 0);
 });
+
+Deno.test("Shard resumes on the main URL when the runtime may not reach the resume URL's host", async () => {
+  const scheduler = new VirtualScheduler();
+  const fake = new FakeTransport();
+  const errors: string[] = [];
+  const shard = new Shard({
+    token: TOKEN,
+    intents: 1,
+    gatewayUrl: GATEWAY_URL,
+    scheduler,
+    random: () => 0.5,
+    // As `--allow-net=<main host>` would: the resume host is denied.
+    transport: (url, listener) => {
+      if (url.startsWith(RESUME_URL)) {
+        throw new Deno.errors.NotCapable("Requires net access");
+      }
+      return fake.connect(url, listener);
+    },
+  });
+  shard.on("error", (error) => errors.push(error.kind));
+  const connected = shard.connect();
+  await scheduler.flushMicrotasks();
+  hello(fake.last!);
+  await scheduler.flushMicrotasks();
+  ready(fake.last!);
+  await connected;
+  fake.last!.serverClose(4000);
+  await runUntil(scheduler, () => fake.sockets.length === 2);
+  assert.deepEqual(errors, ["permission_denied"]);
+  assert.notEqual(shard.status, "closed", "not stopped");
+  assert.equal(fake.last!.url, MAIN_AT);
+  assert.equal(shard.resumeUrl, undefined);
+  hello(fake.last!);
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(sentOps(fake.last!), [6], "resumes, on the main URL");
+  await shard.close();
+});
