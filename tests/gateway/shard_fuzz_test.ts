@@ -22,6 +22,7 @@
 //   FUZZ_SEED=1234 deno task test tests/gateway/shard_fuzz_test.ts
 import assert from "node:assert/strict";
 import { Shard } from "../../gateway/shard.ts";
+import type { ShardOptions } from "../../gateway/shard_options.ts";
 import type { GatewayError } from "../../gateway/errors.ts";
 import type { TransportCompression } from "../../gateway/inflater.ts";
 import { sha1 } from "../../gateway/sha1.ts";
@@ -106,6 +107,8 @@ const EDGE_NUMBERS = [
   "00",
   "1E3",
 ];
+/** Edge sequences that are valid JSON (for saved sessions). */
+const SEQUENCE_EDGES = ["0", "-1", "1.5", "1e308", "9007199254740993", '"5"'];
 const EDGE_STRINGS = [
   '""',
   '"READY"',
@@ -363,7 +366,7 @@ async function runInProcess(seed: number): Promise<number> {
     const compress = g.pick(["none", "none", "zlib-stream", "zstd-stream"]) as
       | TransportCompression
       | "none";
-    const shard = new Shard({
+    const options: ShardOptions = {
       token: TOKEN,
       intents: 513,
       gatewayUrl: GATEWAY_URL,
@@ -371,7 +374,29 @@ async function runInProcess(seed: number): Promise<number> {
       transport: transport.connect,
       scheduler,
       random: mulberry32(seed * 1000 + n),
-    });
+    };
+    if (g.chance(0.25)) {
+      // A saved session as a store might hand back: any shape.
+      options.session = JSON.parse(
+        `{"sessionId":${
+          g.pick(['"saved"', '"saved"', '""', "5", "null", "{}"])
+        },"sequence":${
+          g.chance(0.6) ? "5" : g.pick(SEQUENCE_EDGES)
+        },"resumeUrl":${g.pick(EDGE_STRINGS)}}`,
+      );
+    }
+    let shard: Shard;
+    try {
+      shard = new Shard(options);
+    } catch (error) {
+      // Refused at once, with a built-in error naming the field.
+      assert.ok(
+        error instanceof TypeError || error instanceof RangeError,
+        `${context}: ${error}`,
+      );
+      assert.match(String(error), /'(sessionId|sequence)'/, context);
+      continue;
+    }
     const c: Case = {
       scheduler,
       transport,
