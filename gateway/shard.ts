@@ -7,8 +7,9 @@
  * session, the timers); cutting it would mean handing that state to other
  * modules. What is not the state machine already lives beside it: options
  * (`shard_options.ts`), states and the close-code policy (`shard_state.ts`),
- * commands (`gateway_commands.ts`), members requests, decompression, frame
- * peeking, the send limiter and the backoff. Candidates for a later cut,
+ * commands (`gateway_commands.ts`), the shape checks of what a peer sends
+ * (`payload_guards.ts`), members requests, decompression, frame peeking, the
+ * send limiter and the backoff. Candidates for a later cut,
  * once the changes being made to it in parallel have landed: the heartbeat
  * and zombie check, and the peek-or-parse sampling.
  *
