@@ -114,25 +114,36 @@ redis.call('DEL', KEYS[2], KEYS[1])
 redis.call('SREM', 'guild_keys', KEYS[1])
 return #items`;
 
-// Keeps the newest ARGV[1] messages of a channel: KEYS = channel_keys:C.
+// Keeps the newest ARGV[1] messages of a channel, and with ARGV[2] >= 0
+// none older than ARGV[2] ms before the newest (times from the snowflakes,
+// as snowflakeTime computes them): KEYS = channel_keys:C.
 const TRIM_MESSAGES = `
 local count = redis.call('SCARD', KEYS[1])
 local limit = tonumber(ARGV[1])
-if count <= limit then return 0 end
+local maxAge = tonumber(ARGV[2])
+if count <= limit and maxAge < 0 then return 0 end
 local keys = redis.call('SMEMBERS', KEYS[1])
 local function id(key) return string.match(key, '(%d+)$') end
+local function time(key)
+  return math.floor(tonumber(id(key)) / 4194304) + 1420070400000
+end
 table.sort(keys, function(a, b)
   local x, y = id(a), id(b)
   if #x ~= #y then return #x < #y end
   return x < y
 end)
-for i = 1, count - limit do
+local drop = math.max(0, count - limit)
+if maxAge >= 0 and count > 0 then
+  local cutoff = time(keys[count]) - maxAge
+  while drop < count and time(keys[drop + 1]) < cutoff do drop = drop + 1 end
+end
+for i = 1, drop do
   redis.call('DEL', keys[i])
   redis.call('SREM', 'message_keys', keys[i])
   redis.call('SREM', KEYS[1], keys[i])
   redis.call('HDEL', 'expiry_keys', keys[i])
 end
-return count - limit`;
+return drop`;
 
 // Removes expired members and messages: ARGV[1] = now (ms).
 const SWEEP = `
@@ -476,6 +487,7 @@ export class RedisCache {
             1,
             `channel_keys:${scope}`,
             this.#options.perChannel,
+            this.#options.maxAge ?? -1,
           );
         } else if (kind !== "guild" && scope !== "") {
           pipeline.sadd(`guild_keys:${scope}`, key);
