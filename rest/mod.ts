@@ -27,3 +27,21 @@ export {
   type RouteInfo,
 } from "./routes.ts";
 export type * from "./payloads.ts";
+export {
+  DEFAULT_UPLOAD_LIMIT,
+  type FileUpload,
+  MAX_FILES,
+  multipartBody,
+  type PreparedUpload,
+  prepareUploads,
+  type UploadData,
+  UploadError,
+  type UploadLimits,
+} from "./uploads.ts";
+export {
+  INVALID_REQUEST_LIMIT,
+  INVALID_REQUEST_WINDOW,
+  InvalidRequestGuard,
+  type InvalidRequestGuardOptions,
+  InvalidRequestLimitError,
+} from "./invalid_requests.ts";

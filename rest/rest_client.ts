@@ -33,6 +33,8 @@ import type {
 } from "./payloads.ts";
 
 import { DEFAULT_USER_AGENT } from "./user_agent.ts";
+import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
+import { InvalidRequestGuard } from "./invalid_requests.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -107,6 +109,14 @@ export interface RestClientOptions {
    * @default {1000}
    */
   serverErrorBackoff?: number;
+  /**
+   * Refuse requests (with an `InvalidRequestLimitError`) once this many
+   * responses with status 401, 403 or 429 came back within 10 minutes;
+   * Discord bans the IP at 10,000.
+   *
+   * @default {9000}
+   */
+  invalidRequestLimit?: number;
 }
 
 /** Options for one {@linkcode RestClient.request}. */
@@ -129,6 +139,17 @@ export interface RequestOptions {
   auth?: boolean;
   /** Extra headers. */
   headers?: Record<string, string>;
+  /**
+   * Files to attach: the request is sent as `multipart/form-data` with the
+   * body as `payload_json` (see `multipartBody`).
+   */
+  files?: readonly FileUpload[];
+  /**
+   * Largest size of all `files` together, in bytes.
+   *
+   * @default {10485760}
+   */
+  uploadLimit?: number;
 }
 
 /** Options for the typed {@linkcode RestClient} methods. */
@@ -137,6 +158,14 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** An audit-log reason, where Discord records one (deletes). */
   reason?: string;
+  /** Files to attach (routes that create or edit messages). */
+  files?: readonly FileUpload[];
+  /**
+   * Largest size of all `files` together, in bytes.
+   *
+   * @default {10485760}
+   */
+  uploadLimit?: number;
 }
 
 /**
@@ -179,6 +208,7 @@ export class RestClient {
   #retryServerErrors: ServerErrorRetry;
   #serverErrorBackoff: number;
   #limiter: RateLimiter;
+  #invalidRequests: InvalidRequestGuard;
 
   /**
    * Create a client; nothing is sent until a method is called.
@@ -213,6 +243,17 @@ export class RestClient {
     this.#maxRetries = maxRetries;
     this.#retryServerErrors = options.retryServerErrors ?? "idempotent";
     this.#serverErrorBackoff = backoff;
+    this.#invalidRequests = new InvalidRequestGuard({
+      scheduler: this.#scheduler,
+      ...(options.invalidRequestLimit === undefined
+        ? {}
+        : { limit: options.invalidRequestLimit }),
+      onLimit: (count, retryAfter) =>
+        logger.error(
+          "{count} responses with status 401/403/429 in 10 minutes: refusing requests for {ms} ms (Discord bans the IP at 10,000)",
+          { count, ms: retryAfter },
+        ),
+    });
     this.#limiter = new RateLimiter({
       scheduler: this.#scheduler,
       ...(options.globalLimit === undefined
@@ -271,6 +312,19 @@ export class RestClient {
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
+    if (options.files !== undefined && options.files.length > 0) {
+      // Streams are read once here, so a retry re-sends the same blobs.
+      const { files, uploadLimit, ...rest } = options;
+      return prepareUploads(
+        files,
+        uploadLimit === undefined ? {} : { maxSize: uploadLimit },
+      ).then((prepared) =>
+        this.request<T>(method, path, {
+          ...rest,
+          body: multipartBody(rest.body, prepared),
+        })
+      );
+    }
     const route = parseRoute(method, path, { now: this.#scheduler.now() });
     const secrets = secretsOf(this.#token, pathToken(path));
     const redact = (text: string): string => redactText(text, secrets);
@@ -287,8 +341,10 @@ export class RestClient {
     const auth = options.auth ??
       !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
     if (auth) headers["Authorization"] = `Bot ${this.#token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | FormData | undefined;
+    if (options.body instanceof FormData) {
+      body = options.body;
+    } else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers["Content-Type"] = "application/json";
     }
@@ -332,6 +388,8 @@ export class RestClient {
     };
 
     const attempt = async (): Promise<AttemptResult<T>> => {
+      const refused = this.#invalidRequests.check(method, logPath);
+      if (refused) return { type: "failure", error: refused };
       let response: Response;
       let text: string;
       try {
@@ -342,6 +400,7 @@ export class RestClient {
       }
       const status = response.status;
       const info = parseRateLimitHeaders(response.headers);
+      this.#invalidRequests.record(status, info.scope);
       logger.debug("{method} {path} -> {status}", {
         method,
         path: logPath,
@@ -750,6 +809,8 @@ function call(options: CallOptions): RequestOptions {
   const out: RequestOptions = {};
   if (options.signal !== undefined) out.signal = options.signal;
   if (options.reason !== undefined) out.reason = options.reason;
+  if (options.files !== undefined) out.files = options.files;
+  if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
   return out;
 }
 
