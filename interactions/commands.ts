@@ -97,15 +97,16 @@ export interface OptionDefinition<
 export type OptionMap = Readonly<Record<string, OptionDefinition>>;
 
 /** What a handler receives for one option definition. */
-export type OptionValue<O> = O extends OptionDefinition<number, infer V>
-  ? V
+export type OptionValue<O> = O extends OptionDefinition<number, infer V> ? V
   : never;
 
-type RequiredKeys<O extends OptionMap> = {
+/** The names of the required options. */
+export type RequiredKeys<O extends OptionMap> = {
   [K in keyof O]: O[K]["required"] extends true ? K : never;
 }[keyof O];
 
-type Simplify<T> = { [K in keyof T]: T[K] } & unknown;
+/** Flattens an intersection for readable hover types. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & unknown;
 
 /**
  * The option values of a command (or subcommand): required options are
@@ -248,7 +249,9 @@ function checkDescription(what: string, description: string): void {
   ) {
     throw new RangeError(
       `Cannot define ${what} as 'description' must be 1-100 characters: current length '${
-        typeof description === "string" ? description.length : typeof description
+        typeof description === "string"
+          ? description.length
+          : typeof description
       }'`,
     );
   }
@@ -289,10 +292,9 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
     out.name_localizations = options.nameLocalizations;
   }
   if (options.defaultMemberPermissions !== undefined) {
-    out.default_member_permissions =
-      options.defaultMemberPermissions === null
-        ? null
-        : String(options.defaultMemberPermissions);
+    out.default_member_permissions = options.defaultMemberPermissions === null
+      ? null
+      : String(options.defaultMemberPermissions);
   }
   if (options.contexts) out.contexts = options.contexts;
   if (options.integrationTypes) {
@@ -436,8 +438,9 @@ export interface ChannelOptionOptions<R extends boolean>
   channelTypes?: readonly ChannelType[];
 }
 
-type ChoiceValue<C extends readonly Choice[], Fallback> = [C[number]] extends
-  [never] ? Fallback : C[number]["value"];
+/** The union of the choices' values, or `Fallback` without choices. */
+export type ChoiceValue<C extends readonly Choice[], Fallback> =
+  [C[number]] extends [never] ? Fallback : C[number]["value"];
 
 function option<T extends number, V, R extends boolean>(
   type: T,

@@ -8,7 +8,8 @@
 
 /** The parameter names of a pattern, as an object type of strings. */
 export type PatternParams<P extends string> = P extends
-  `${string}{${infer K}}${infer Rest}` ? { [N in K]: string } & PatternParams<Rest>
+  `${string}{${infer K}}${infer Rest}`
+  ? { [N in K]: string } & PatternParams<Rest>
   : Record<never, never>;
 
 /** A compiled custom id pattern. */

@@ -111,7 +111,9 @@ export class InvalidRequestGuard {
    */
   constructor(options: InvalidRequestGuardOptions) {
     const limit = options.limit ?? 9000;
-    if (!Number.isInteger(limit) || limit < 1 || limit > INVALID_REQUEST_LIMIT) {
+    if (
+      !Number.isInteger(limit) || limit < 1 || limit > INVALID_REQUEST_LIMIT
+    ) {
       throw new RangeError(
         `Cannot create invalid-request guard as 'limit' must be an integer in 1..10000: current value 'limit=${limit}'`,
       );

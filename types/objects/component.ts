@@ -220,7 +220,7 @@ export interface SelectDefaultValue {
 }
 
 /** Fields every select menu has. */
-interface SelectBase extends BaseComponent {
+export interface SelectBase extends BaseComponent {
   /** Developer-defined identifier (1-100 characters). */
   custom_id: string;
   /** Text shown while nothing is selected (150 characters at most). */
