@@ -25,11 +25,17 @@ export interface InteractionsEndpointOptions {
   /** The REST client for follow-ups, edits and file uploads. */
   rest: RestClient;
   /**
-   * The clock for the timestamp check and the answer deadline.
+   * The clock for the answer deadline.
    *
    * @default {realScheduler}
    */
   scheduler?: Scheduler;
+  /**
+   * The wall clock the signed timestamp is checked against, in ms.
+   *
+   * @default {Date.now}
+   */
+  clock?: () => number;
   /**
    * Oldest (or furthest in the future) signed timestamp accepted, in
    * seconds; older requests are replays and get 401.
@@ -116,6 +122,7 @@ export function interactionsEndpoint(
   }
   const scheduler = options.scheduler ?? realScheduler;
   const maxAge = options.maxAge ?? 300;
+  const clock = options.clock ?? Date.now;
   const deadline = options.answerDeadline ?? 3000;
   const maxBody = options.maxBodySize ?? 1024 * 1024;
   const key = crypto.subtle.importKey(
@@ -153,7 +160,7 @@ export function interactionsEndpoint(
       return text(401, "invalid request signature");
     }
     const seconds = Number(timestamp);
-    const now = scheduler.now() / 1000;
+    const now = clock() / 1000;
     if (!Number.isFinite(seconds) || Math.abs(now - seconds) > maxAge) {
       logger.warn("Interaction request with a stale timestamp refused");
       return text(401, "stale request timestamp");

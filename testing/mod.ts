@@ -20,3 +20,4 @@ export * from "./fake_rest.ts";
 export * from "./fake_gateway.ts";
 export * from "./fake_gateway_server.ts";
 export * from "./fake_discord.ts";
+export * from "./interaction_signer.ts";
