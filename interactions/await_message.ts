@@ -15,7 +15,7 @@ export interface MessageSource {
   /** Subscribe; returns an unsubscribe function. */
   on(
     event: "MESSAGE_CREATE",
-    listener: (message: CreatedMessage, ctx: never) => unknown,
+    listener: (message: CreatedMessage) => void,
   ): () => void;
 }
 

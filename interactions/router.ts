@@ -534,8 +534,12 @@ export class InteractionRouter {
       await run();
     } catch (error) {
       await this.#report(
-        error instanceof InteractionError && error.interaction !== undefined
-          ? error
+        error instanceof InteractionError
+          ? error.interaction !== undefined ? error : new InteractionError(
+            error.kind,
+            `${label}: ${error.message}`,
+            { interaction: label, cause: error },
+          )
           : new InteractionError(
             "handler_failed",
             `The handler of ${label} threw: ${

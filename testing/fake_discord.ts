@@ -29,6 +29,8 @@ import type {
   MessageCommand,
   OptionDefinition,
   OptionMap,
+  SubcommandDefinition,
+  SubcommandGroupDefinition,
   UserCommand,
 } from "../interactions/commands.ts";
 import type { HasSubcommands } from "../interactions/router.ts";
@@ -172,18 +174,17 @@ export type FakeOptionInput<O extends OptionMap> =
 
 /** Which subcommand a simulated user runs, with its options. */
 export type FakeSubcommandInput<O extends OptionMap> = {
-  [K in keyof O & string]: O[K]["type"] extends 1 ? {
+  [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO> ? {
+      /** The subcommand. */
       subcommand: K;
-      options?: FakeOptionInput<NonNullable<O[K]["options"]>>;
+      /** Its options. */
+      options: FakeOptionInput<SO>;
     }
-    : O[K]["type"] extends 2 ? {
-        [G in keyof NonNullable<O[K]["options"]> & string]: {
-          subcommand: `${K} ${G}`;
-          options?: FakeOptionInput<
-            NonNullable<NonNullable<O[K]["options"]>[G]["options"]>
-          >;
-        };
-      }[keyof NonNullable<O[K]["options"]> & string]
+    : O[K] extends SubcommandGroupDefinition<infer S> ? {
+        [G in keyof S & string]: S[G] extends SubcommandDefinition<infer GO>
+          ? { subcommand: `${K} ${G}`; options: FakeOptionInput<GO> }
+          : never;
+      }[keyof S & string]
     : never;
 }[keyof O & string];
 
