@@ -36,6 +36,27 @@ const tags = command({
   },
 });
 
+/** Collects reported errors; `count(n)` resolves once n arrived. */
+function errorSink(): {
+  errors: InteractionError[];
+  onError: (error: InteractionError) => void;
+  count: (n: number) => Promise<void>;
+} {
+  const errors: InteractionError[] = [];
+  const waiters: [number, () => void][] = [];
+  return {
+    errors,
+    onError: (error) => {
+      errors.push(error);
+      for (const [n, resolve] of waiters) if (errors.length >= n) resolve();
+    },
+    count: (n) =>
+      errors.length >= n
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push([n, resolve])),
+  };
+}
+
 async function start(router: InteractionRouter, scheduler?: VirtualScheduler) {
   const discord = await FakeDiscord.start(scheduler ? { scheduler } : {});
   const client = new Client({
@@ -153,14 +174,10 @@ Deno.test("router: a handler that does not answer in 3 s is reported with the co
 });
 
 Deno.test("router: a throwing handler, a second answer and unknown interactions are reported", async () => {
-  const errors: InteractionError[] = [];
+  const { errors, onError, count } = errorSink();
   const boom = command({ name: "boom", description: "Boom" });
   const twice = command({ name: "twice", description: "Twice" });
-  const router = new InteractionRouter({
-    onError: (error) => {
-      errors.push(error);
-    },
-  })
+  const router = new InteractionRouter({ onError })
     .command(boom, () => {
       throw new Error("kaput");
     })
@@ -173,7 +190,7 @@ Deno.test("router: a throwing handler, a second answer and unknown interactions 
     await discord.runCommand(twice, {});
     // boom never answers; the fake's wait times out, but the error is reported first.
     const pending = discord.runCommand(boom, {}).catch(() => {});
-    while (errors.length < 2) await new Promise((r) => setTimeout(r, 1));
+    await count(2);
     assert.deepEqual(errors.map((e) => e.kind).sort(), [
       "already_answered",
       "handler_failed",
@@ -308,13 +325,13 @@ Deno.test("router: selects get values; awaitMessage resolves on the next matchin
 });
 
 Deno.test("router: options that do not fit the definition are reported as options_mismatch", async () => {
-  const errors: InteractionError[] = [];
+  const { errors, onError, count } = errorSink();
   const roll = command({
     name: "roll",
     description: "Roll",
     options: { sides: integer({ description: "s", required: true }) },
   });
-  const router = new InteractionRouter({ onError: (e) => void errors.push(e) })
+  const router = new InteractionRouter({ onError })
     .command(roll, (i, ctx) => ctx.respond(String(i.options.sides)));
   const { discord, client } = await start(router);
   try {
@@ -323,7 +340,7 @@ Deno.test("router: options that do not fit the definition are reported as option
       options: [{ name: "sides", type: 3, value: "six" }],
     })
       .catch(() => {});
-    while (errors.length < 1) await new Promise((r) => setTimeout(r, 1));
+    await count(1);
     assert.equal(errors[0]!.kind, "options_mismatch");
     assert.match(errors[0]!.message, /sync the commands/);
   } finally {
