@@ -115,9 +115,10 @@ export async function prepareUploads(
         "Cannot upload a file as its 'name' must be a non-empty string",
       );
     }
-    const blob = await toBlob(file, maxSize - total);
+    const room = maxSize - total;
+    const blob = await toBlob(file, room);
+    if (blob.size > room) throw tooLarge(file.name, room);
     total += blob.size;
-    if (total > maxSize) throw tooLarge(file.name, maxSize);
     out.push({ name: file.name, blob, description: file.description });
   }
   return out;
