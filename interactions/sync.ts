@@ -182,7 +182,7 @@ const SERVER_FIELDS = new Set([
 
 function isDefault(field: string, want: unknown, have: unknown): boolean {
   const empty = (v: unknown): boolean =>
-    v === undefined || v === null || v === false ||
+    v === undefined || v === null || v === false || v === "" ||
     (Array.isArray(v) && v.length === 0);
   if (field === "type" && (want ?? 1) === (have ?? 1)) return true;
   return empty(want) && empty(have);
