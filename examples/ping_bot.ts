@@ -23,8 +23,9 @@ import {
 } from "@disruption/disruption/handler";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import {
-  type GatewayEventMap,
   GatewayIntent,
+  type MessageCreateDispatch,
+  type ReadyDispatch,
 } from "@disruption/disruption/types";
 
 /** What the bot needs: guild and DM messages, with their content. */
@@ -53,7 +54,7 @@ export class PingBot extends Handler {
   }
 
   /** Remember who the bot is, and say so. */
-  override onReady(ready: GatewayEventMap["READY"], ctx: Context): void {
+  override onReady(ready: ReadyDispatch, ctx: Context): void {
     this.#userId = ready.user.id;
     this.#log(
       `READY: shard ${ctx.shardId} logged in as ${ready.user.username} (${ready.guilds.length} guilds)`,
@@ -62,7 +63,7 @@ export class PingBot extends Handler {
 
   /** Answer `!ping` with `pong`, as a reply. */
   override async onMessageCreate(
-    message: GatewayEventMap["MESSAGE_CREATE"],
+    message: MessageCreateDispatch,
     ctx: Context,
   ): Promise<void> {
     if (message.author.bot || message.author.id === this.#userId) return;

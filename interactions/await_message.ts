@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { GatewayEventMap } from "../types/events.ts";
 
 /** A `MESSAGE_CREATE` payload. */

@@ -8,7 +8,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Scheduler } from "../gateway/scheduler.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import { RestError } from "./errors.ts";
 
 /** Discord's window for invalid requests (10 minutes). */

@@ -31,7 +31,17 @@ function interaction(name = "ping"): Record<string, unknown> {
   };
 }
 
-async function setup(options: { scheduler?: VirtualScheduler } = {}) {
+interface Setup {
+  signer: InteractionSigner;
+  handler: (request: Request) => Promise<Response>;
+  fake: FakeRest;
+  router: InteractionRouter;
+  errors: string[];
+}
+
+async function setup(
+  options: { scheduler?: VirtualScheduler } = {},
+): Promise<Setup> {
   const signer = await InteractionSigner.create();
   const fake = new FakeRest({ token: "t" });
   const rest = new RestClient({ token: "t", fetch: fake.fetch });

@@ -57,7 +57,10 @@ function errorSink(): {
   };
 }
 
-async function start(router: InteractionRouter, scheduler?: VirtualScheduler) {
+async function start(
+  router: InteractionRouter,
+  scheduler?: VirtualScheduler,
+): Promise<{ discord: FakeDiscord; client: Client }> {
   const discord = await FakeDiscord.start(scheduler ? { scheduler } : {});
   const client = new Client({
     token: discord.token,
@@ -156,8 +159,9 @@ Deno.test("router: a handler that does not answer in 3 s is reported with the co
   const responses: unknown[] = [];
   const handled = router.handle(interaction, {
     rest: undefined as never,
-    respond: async (body) => {
+    respond: (body) => {
       responses.push(body);
+      return Promise.resolve();
     },
   });
   await clock.advance(2999);

@@ -17,11 +17,11 @@ function streamOf(...chunks: string[]): {
   let cancelled = false;
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
+    pull(controller): void {
       if (i < chunks.length) controller.enqueue(encoder.encode(chunks[i++]));
       else controller.close();
     },
-    cancel() {
+    cancel(): void {
       cancelled = true;
     },
   });

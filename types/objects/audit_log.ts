@@ -6,15 +6,59 @@
 import type { Snowflake } from "../gateway_payloads.ts";
 
 /**
- * A changed field in an audit-log entry. Values are typed loosely: their type
- * depends on `key` (and a missing value means the field was unset).
+ * A value in an audit-log change: whatever type the changed field has on
+ * its object (string, number, boolean, array, object, or null inside
+ * those). For `$add` and `$remove` it is an array of
+ * {@linkcode AuditLogChangeRole}.
+ */
+export type AuditLogChangeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AuditLogChangeRole[]
+  | AuditLogChangeValue[]
+  | { [field: string]: AuditLogChangeValue };
+
+/** A role added or removed (the value of a `$add` or `$remove` change). */
+export interface AuditLogChangeRole {
+  /** Role ID. */
+  id: Snowflake;
+  /** Role name. */
+  name: string;
+}
+
+/**
+ * A changed field in an audit-log entry. The value's type is the changed
+ * field's type on its object (Discord documents it as "mixed"); a missing
+ * `new_value` means the field was reset or set to null, a missing
+ * `old_value` that it was null before.
+ *
+ * @example Read the roles added to a member
+ * ```ts
+ * import type { AuditLogChange, AuditLogChangeRole } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * const change: AuditLogChange = {
+ *   key: "$add",
+ *   new_value: [{ id: "5", name: "Moderator" }],
+ * };
+ * const added = change.key === "$add"
+ *   ? change.new_value as AuditLogChangeRole[]
+ *   : [];
+ * assert.deepEqual(added.map((role) => role.name), ["Moderator"]);
+ * ```
  */
 export interface AuditLogChange {
   /** New value of the field. */
-  new_value?: unknown;
+  new_value?: AuditLogChangeValue;
   /** Old value of the field. */
-  old_value?: unknown;
-  /** Name of the changed field, or `$add`/`$remove` for role changes. */
+  old_value?: AuditLogChangeValue;
+  /**
+   * Name of the changed field, with Discord's exceptions: `$add`/`$remove`
+   * for member roles, `avatar_hash` for webhooks, `channel_id` for invites,
+   * and a role, channel or user ID for command permissions.
+   */
   key: string;
 }
 
