@@ -29,6 +29,7 @@ import type {
   MessageCommand,
   OptionDefinition,
   OptionMap,
+  RequiredKeys,
   SubcommandDefinition,
   SubcommandGroupDefinition,
   UserCommand,
@@ -163,14 +164,10 @@ export type FakeOptionInputFor<D> = D extends OptionDefinition<infer T, infer V>
   : never
   : never;
 
-type RequiredOf<O extends OptionMap> = {
-  [K in keyof O]: O[K]["required"] extends true ? K : never;
-}[keyof O];
-
 /** What a simulated user fills in for a command's (or subcommand's) options. */
 export type FakeOptionInput<O extends OptionMap> =
-  & { [K in RequiredOf<O> & keyof O]: FakeOptionInputFor<O[K]> }
-  & { [K in Exclude<keyof O, RequiredOf<O>>]?: FakeOptionInputFor<O[K]> };
+  & { [K in RequiredKeys<O> & keyof O]: FakeOptionInputFor<O[K]> }
+  & { [K in Exclude<keyof O, RequiredKeys<O>>]?: FakeOptionInputFor<O[K]> };
 
 /** Which subcommand a simulated user runs, with its options. */
 export type FakeSubcommandInput<O extends OptionMap> = {
