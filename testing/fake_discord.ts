@@ -278,6 +278,18 @@ export class FakeDiscord {
       global_name: "Tester",
       avatar: null,
     };
+    for (const guildId of gateway.guildIds) {
+      rest.resources.addGuild({ id: guildId });
+    }
+    rest.resources.addChannel({
+      id: this.channelId,
+      type: 0,
+      guild_id: this.guildId,
+      name: "general",
+      position: 0,
+      permission_overwrites: [],
+    });
+    rest.resources.addMember(this.guildId, this.user);
     rest.onMessageCreate = (message) => this.#botMessage(message);
     rest.onInteractionResponse = (response) => {
       for (const waiter of this.#responseWaiters) {

@@ -7,6 +7,7 @@
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { componentErrors, modalErrors } from "./_component_checks.ts";
+import { FakeResources } from "./fake_resources.ts";
 import type {
   RestApplicationCommand,
   RestMessage,
@@ -298,10 +299,13 @@ interface Context {
   body: unknown;
   bodyError: boolean;
   files: RecordedFile[];
+  query: URLSearchParams;
+  authorized: boolean;
 }
 
 type Reply = { status: number; body?: unknown };
-type Handler = (context: Context) => Reply;
+/** `undefined`: not this route after all; the next matching one answers. */
+type Handler = (context: Context) => Reply | undefined;
 
 function errorBody(code: number, message: string, errors?: unknown): unknown {
   return errors === undefined ? { code, message } : { code, message, errors };
@@ -407,6 +411,11 @@ export class FakeRest {
   #globalCount = 0;
   #globalPausedUntil = -Infinity;
   #handlers: [string, RegExp, Handler][];
+  /**
+   * Guilds, channels, threads, members, roles, bans, pins, reactions,
+   * webhooks and DMs behind the resource routes; seed and inspect them here.
+   */
+  readonly resources: FakeResources;
 
   /**
    * Create an empty fake Discord.
@@ -443,7 +452,23 @@ export class FakeRest {
     this.onMessageUpdate = undefined;
     this.onMessageDelete = undefined;
     this.onInteractionResponse = undefined;
-    this.#handlers = this.#routes();
+    this.resources = new FakeResources({
+      botUser: this.botUser,
+      applicationId: this.applicationId,
+      snowflake: () => this.#snowflake(),
+      timestamp: () => this.#timestamp(),
+      wallClock: () => this.#wallClock(),
+      message: (id) => this.#messages.get(id),
+      messagesIn: (channelId) =>
+        [...this.#messages.values()].filter((m) => m.channel_id === channelId),
+      createMessage: (channelId, body, extra, files) =>
+        this.#newMessage(channelId, body, extra, files),
+      editMessage: (message, body, files) =>
+        this.#editMessage(message, body, files),
+      deleteMessage: (message) => this.#deleteMessage(message),
+      validateMessage: (body, hasFiles) => validateMessage(body, "", hasFiles),
+    });
+    this.#handlers = [...this.resources.routes(), ...this.#routes()];
   }
 
   /**
@@ -701,6 +726,7 @@ export class FakeRest {
       bodyError,
       headers,
       files,
+      url.searchParams,
     );
   }
 
@@ -712,6 +738,7 @@ export class FakeRest {
     bodyError: boolean,
     headers: Record<string, string>,
     files: RecordedFile[] = [],
+    query: URLSearchParams = new URLSearchParams(),
   ): Response {
     const now = this.#scheduler.now();
     const needsAuth = !route.tokenRoute && route.key !== "GET /gateway";
@@ -804,10 +831,19 @@ export class FakeRest {
           status: 400,
           body: errorBody(50109, "The request body contains invalid JSON."),
         };
-      } else {
-        reply = handler({ method, path, match, body, bodyError, files });
+        break;
       }
-      break;
+      reply = handler({
+        method,
+        path,
+        match,
+        body,
+        bodyError,
+        files,
+        query,
+        authorized: headers["authorization"] === `Bot ${this.#token}`,
+      });
+      if (reply !== undefined) break;
     }
     reply ??= methodMismatch
       ? { status: 405, body: errorBody(0, "405: Method Not Allowed") }

@@ -21,3 +21,4 @@ export * from "./fake_gateway.ts";
 export * from "./fake_gateway_server.ts";
 export * from "./fake_discord.ts";
 export * from "./interaction_signer.ts";
+export * from "./fake_resources.ts";

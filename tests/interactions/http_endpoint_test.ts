@@ -6,6 +6,7 @@ import { RestClient } from "../../rest/rest_client.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import { InteractionSigner } from "../../testing/interaction_signer.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { drive } from "../_fakes/drive.ts";
 
 const ping = command({ name: "ping", description: "Ping" });
 
@@ -155,9 +156,10 @@ Deno.test("endpoint: 404 for an interaction without a route, 500 after the deadl
   router.command(command({ name: "slow", description: "Slow" }), async () => {
     await new Promise(() => {}); // never answers
   });
-  const pending = handler(await signer.request(interaction("slow")));
-  await clock.advance(3000);
-  const late = await pending;
+  const late = await drive(
+    clock,
+    handler(await signer.request(interaction("slow"))),
+  );
   assert.equal(late.status, 500);
   await late.body?.cancel();
   assert.deepEqual(errors, ["not_answered"]);

@@ -7,6 +7,7 @@ import {
 } from "../../rest/uploads.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { drive } from "../_fakes/drive.ts";
 
 function streamOf(...chunks: string[]): {
   stream: ReadableStream<Uint8Array>;
@@ -93,23 +94,6 @@ Deno.test("uploads from bytes, Blob, File, string and stream become files[n] wit
   ]);
   assert.equal(attachments[2]!.description, "alt");
 });
-
-/**
- * Drive the virtual clock until `promise` settles: multipart bodies are
- * parsed with real I/O, so each step also yields one real macrotask turn.
- */
-async function drive<T>(
-  clock: VirtualScheduler,
-  promise: Promise<T>,
-): Promise<T> {
-  let settled = false;
-  promise.then(() => settled = true, () => settled = true);
-  for (let i = 0; i < 200 && !settled; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    await clock.advance(100);
-  }
-  return await promise;
-}
 
 Deno.test("a 429 retry re-sends the same multipart body, a stream included", async () => {
   const clock = new VirtualScheduler();
