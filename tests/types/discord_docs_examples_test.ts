@@ -17,8 +17,8 @@
  *   examples belong with that work.
  * - Objects we have no type for (REST-only resources the library does not
  *   model): guild preview, guild widget and widget settings, ban, guild
- *   onboarding, guild template, webhooks (incoming, channel follower,
- *   application), sticker pack, SKU, lobby and activity instance.
+ *   onboarding, guild template, sticker pack, SKU, lobby and activity
+ *   instance.
  * - Invite stage instance: deprecated by Discord, not modelled.
  * - Request bodies, "Example Response" and error-response blocks: REST
  *   request/response shapes, not objects.
@@ -158,7 +158,8 @@ const checkerCatches: [
 // - Users in the examples predate display names: none has `global_name`,
 //   which the user table lists as always present (`?string`). Patched in the
 //   user objects of application.owner, emoji.user, invite.inviter,
-//   invite.target_user, message.author and the DM channels' recipients.
+//   invite.target_user, message.author, the DM channels' recipients and the
+//   webhooks' user.
 // - Activities (both examples) lack `created_at`, which the activity table
 //   lists as always present.
 // - Application: its team member has `permissions: ["*"]` and no `role`; the
@@ -237,6 +238,9 @@ interface Expected {
   };
   voiceState: Omit<O.VoiceState, "self_video">;
   role: O.Role;
+  incomingWebhook: Omit<O.Webhook, "user"> & { user?: DocUser };
+  channelFollowerWebhook: Omit<O.Webhook, "user"> & { user?: DocUser };
+  applicationWebhook: O.Webhook;
   gatewayEventPayload: G.GatewayPayload;
   identify: G.GatewayPayload<G.IdentifyData>;
   resume: G.GatewayPayload<G.ResumeData>;
@@ -285,5 +289,5 @@ Deno.test("Discord's documented JSON examples fit our types", () => {
   assert.deepEqual(Object.keys(noMisfits), []);
   assert.deepEqual(Object.keys(everyExampleTyped), []);
   assert.deepEqual(Object.keys(everyTypeHasExample), []);
-  assert.equal(Object.keys(docs.examples).length, 47);
+  assert.equal(Object.keys(docs.examples).length, 50);
 });

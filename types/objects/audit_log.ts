@@ -4,6 +4,13 @@
  * @module
  */
 import type { Snowflake } from "../gateway_payloads.ts";
+import type { ApplicationCommand } from "./application_command.ts";
+import type { AutoModerationRule } from "./auto_moderation.ts";
+import type { Channel } from "./channel.ts";
+import type { Integration } from "./integration.ts";
+import type { GuildScheduledEvent } from "./scheduled_event.ts";
+import type { User } from "./user.ts";
+import type { Webhook } from "./webhook.ts";
 
 /**
  * A value in an audit-log change: whatever type the changed field has on
@@ -108,4 +115,27 @@ export interface AuditLogEntry {
   options?: AuditLogEntryInfo;
   /** Reason given for the change (1-512 characters). */
   reason?: string;
+}
+
+/**
+ * A guild's audit log (GET /guilds/{guild.id}/audit-logs): the entries and
+ * the objects they refer to.
+ */
+export interface AuditLog {
+  /** Application commands referenced in the log. */
+  application_commands: ApplicationCommand[];
+  /** Entries, most recent first. */
+  audit_log_entries: AuditLogEntry[];
+  /** Auto-moderation rules referenced in the log. */
+  auto_moderation_rules: AutoModerationRule[];
+  /** Scheduled events referenced in the log. */
+  guild_scheduled_events: GuildScheduledEvent[];
+  /** Integrations (partial) referenced in the log. */
+  integrations: Partial<Integration>[];
+  /** Threads referenced in the log (archived ones included). */
+  threads: Channel[];
+  /** Users referenced in the log. */
+  users: User[];
+  /** Webhooks referenced in the log. */
+  webhooks: Webhook[];
 }
