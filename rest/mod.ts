@@ -70,7 +70,6 @@ export {
   getGuildApplicationCommands,
 } from "./api/application_commands.ts";
 export {
-  type AuditLog,
   getGuildAuditLog,
   type GetGuildAuditLogQuery,
 } from "./api/audit_log.ts";
@@ -227,5 +226,4 @@ export {
   modifyWebhook,
   type ModifyWebhookBody,
   modifyWebhookWithToken,
-  type Webhook,
 } from "./api/webhooks.ts";

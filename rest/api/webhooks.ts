@@ -14,7 +14,7 @@ import {
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Message } from "../../types/objects/message.ts";
-import type { User } from "../../types/objects/user.ts";
+import type { Webhook } from "../../types/objects/webhook.ts";
 import type { FileUpload } from "../uploads.ts";
 import type {
   AllowedMentionsPayload,
@@ -22,30 +22,6 @@ import type {
   EditWebhookMessageBody,
   EmbedPayload,
 } from "../payloads.ts";
-
-/** A webhook. */
-export interface Webhook {
-  /** Webhook ID. */
-  id: Snowflake;
-  /** 1 incoming, 2 channel follower, 3 application. */
-  type: 1 | 2 | 3;
-  /** The guild. */
-  guild_id?: Snowflake | null;
-  /** The channel. */
-  channel_id: Snowflake | null;
-  /** Who created it. */
-  user?: User;
-  /** Default name. */
-  name: string | null;
-  /** Default avatar hash. */
-  avatar: string | null;
-  /** The token (incoming webhooks). */
-  token?: string;
-  /** The application that created it. */
-  application_id: Snowflake | null;
-  /** Execute URL (incoming webhooks). */
-  url?: string;
-}
 
 /** Body of {@linkcode modifyWebhook}. */
 export interface ModifyWebhookBody {
