@@ -533,6 +533,8 @@ export class InteractionRouter {
     try {
       await run();
     } catch (error) {
+      // Reported here; a "not answered" report on top would say nothing new.
+      this.#scheduler.clearTimeout(timer);
       await this.#report(
         error instanceof InteractionError
           ? error.interaction !== undefined ? error : new InteractionError(
