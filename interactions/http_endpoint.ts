@@ -78,6 +78,38 @@ function hexBytes(hex: string | null): Uint8Array | undefined {
   return out;
 }
 
+/**
+ * Read a request body, stopping (and cancelling the stream) as soon as it
+ * passes `max` bytes: a body without Content-Length cannot make us buffer
+ * more than that.
+ */
+async function readBounded(
+  request: Request,
+  max: number,
+): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
 const text = (status: number, body: string): Response =>
   new Response(body, {
     status,
@@ -144,8 +176,8 @@ export function interactionsEndpoint(
     }
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > maxBody) return text(413, "Payload Too Large");
-    const body = new Uint8Array(await request.arrayBuffer());
-    if (body.length > maxBody) return text(413, "Payload Too Large");
+    const body = await readBounded(request, maxBody);
+    if (!body) return text(413, "Payload Too Large");
     const signed = new Uint8Array(timestamp.length * 3 + body.length);
     const stamp = encoder.encodeInto(timestamp, signed);
     signed.set(body, stamp.written);

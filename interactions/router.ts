@@ -216,6 +216,8 @@ export interface InteractionSource {
 }
 
 interface PatternRoute {
+  /** Buttons (component type 2), selects (3, 5-8) or modals. */
+  kind: "button" | "select" | "modal";
   pattern: ReturnType<typeof compileCustomId>;
   // deno-lint-ignore no-explicit-any
   handler: RouteHandler<any>;
@@ -369,7 +371,11 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#components.push({ pattern: compileCustomId(pattern), handler });
+    this.#components.push({
+      kind: "button",
+      pattern: compileCustomId(pattern),
+      handler,
+    });
     return this;
   }
 
@@ -385,7 +391,12 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    return this.button(pattern, handler);
+    this.#components.push({
+      kind: "select",
+      pattern: compileCustomId(pattern),
+      handler,
+    });
+    return this;
   }
 
   /**
@@ -400,7 +411,11 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ModalInteraction<P>>,
   ): this {
-    this.#modals.push({ pattern: compileCustomId(pattern), handler });
+    this.#modals.push({
+      kind: "modal",
+      pattern: compileCustomId(pattern),
+      handler,
+    });
     return this;
   }
 
@@ -620,7 +635,13 @@ export class InteractionRouter {
         for (const collector of this.#collectors) {
           if (collector.accept(routed, ctx)) return "collected";
         }
-        return this.#byPattern(this.#components, customId, routed, ctx);
+        const kind = data.component_type === 2 ? "button" : "select";
+        return this.#byPattern(
+          this.#components.filter((route) => route.kind === kind),
+          customId,
+          routed,
+          ctx,
+        );
       }
       case 5: {
         const data = interaction.data as ModalSubmitInteractionData;

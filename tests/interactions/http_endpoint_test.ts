@@ -173,3 +173,26 @@ Deno.test("interactionsEndpoint rejects a public key that is not 32 bytes of hex
     /'publicKey' must be 64 hex characters/,
   );
 });
+
+Deno.test("endpoint stops reading a streamed body without Content-Length at the limit", async () => {
+  const { signer, handler } = await setup();
+  let pulled = 0;
+  let cancelled = false;
+  const chunk = new Uint8Array(64 * 1024);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller): void {
+      pulled++;
+      controller.enqueue(chunk); // endless
+    },
+    cancel(): void {
+      cancelled = true;
+    },
+  });
+  const headers = await signer.sign("", Date.now() / 1000);
+  const response = await handler(
+    new Request("http://x/", { method: "POST", headers, body }),
+  );
+  assert.equal(response.status, 413);
+  assert.equal(cancelled, true);
+  assert.ok(pulled <= 18, `read ${pulled} chunks of 64 KiB for a 1 MiB limit`);
+});

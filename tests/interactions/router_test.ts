@@ -352,3 +352,46 @@ Deno.test("router: options that do not fit the definition are reported as option
     await discord.close();
   }
 });
+
+Deno.test("router: a button pattern does not take a select with the same custom id, and back", async () => {
+  const seen: string[] = [];
+  const router = new InteractionRouter()
+    .button("pick:{n}", (i, ctx) => {
+      seen.push(`button ${i.params.n}`);
+      return ctx.deferUpdate();
+    })
+    .select("pick:{n}", (i, ctx) => {
+      seen.push(`select ${i.values}`);
+      return ctx.deferUpdate();
+    });
+  const base = {
+    id: "1",
+    application_id: "1",
+    token: "t",
+    version: 1,
+    user: {
+      id: "2",
+      username: "u",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    },
+    message: { id: "3" },
+    app_permissions: "0",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    attachment_size_limit: 0,
+  };
+  const respond = (): Promise<void> => Promise.resolve();
+  await router.handle({
+    ...base,
+    type: 3,
+    data: { custom_id: "pick:1", component_type: 2 },
+  } as never, { rest: undefined as never, respond });
+  await router.handle({
+    ...base,
+    type: 3,
+    data: { custom_id: "pick:2", component_type: 3, values: ["a"] },
+  } as never, { rest: undefined as never, respond });
+  assert.deepEqual(seen, ["button 1", "select a"]);
+});
