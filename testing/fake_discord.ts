@@ -959,7 +959,7 @@ export class FakeDiscord {
       token,
       channelId,
       ...(message ? { messageId: message.id } : {}),
-      ...(type === 5 ? { modalSubmit: true } : {}),
+      type,
     });
     if (message && type === 3) this.#interactionMessages.set(id, message.id);
     const answer = this.#wait(

@@ -29,6 +29,13 @@ const DISCORD_EPOCH = 1_420_070_400_000;
 const VIRTUAL_EPOCH = 1_735_689_600_000;
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
+/** Which callback types answer which interaction types on Discord. */
+const CALLBACKS_BY_INTERACTION: Record<number, number[]> = {
+  2: [4, 5, 9, 10, 12],
+  3: [4, 5, 6, 7, 9, 10, 12],
+  4: [8],
+  5: [4, 5, 6, 7, 10],
+};
 const CALLBACK_TYPES: ReadonlySet<number> = new Set([
   1,
   4,
@@ -171,6 +178,11 @@ export interface FakeInteraction {
   /** Whether it is a modal submit (which cannot answer with a modal). */
   modalSubmit?: boolean;
   /**
+   * The interaction type (2 command, 3 component, 4 autocomplete, 5 modal
+   * submit); when given, the callback type must suit it as on Discord.
+   */
+  type?: number;
+  /**
    * The user who triggered the interaction, shown in the responses'
    * `interaction_metadata`.
    *
@@ -299,6 +311,7 @@ interface InteractionState {
   original: string | undefined;
   followups: Set<string>;
   modalSubmit: boolean;
+  type: number | undefined;
 }
 
 interface Context {
@@ -535,7 +548,8 @@ export class FakeRest {
       acknowledged: false,
       original: undefined,
       followups: new Set(),
-      modalSubmit: interaction.modalSubmit ?? false,
+      modalSubmit: interaction.modalSubmit ?? interaction.type === 5,
+      type: interaction.type,
     };
     this.#interactions.set(state.id, state);
     this.#interactionsByToken.set(state.token, state);
@@ -1294,6 +1308,17 @@ export class FakeRest {
           },
         });
       }
+    }
+    const allowed = interaction.type === undefined
+      ? undefined
+      : CALLBACKS_BY_INTERACTION[interaction.type];
+    if (allowed && !allowed.includes(fields.type)) {
+      return invalidForm({
+        type: fieldError(
+          "INTERACTION_RESPONSE_TYPE_INVALID",
+          `Callback type ${fields.type} cannot answer an interaction of type ${interaction.type}`,
+        ),
+      });
     }
     if ((fields.type === 6 || fields.type === 7) && !interaction.messageId) {
       return invalidForm({
