@@ -674,17 +674,55 @@ export class FakeDiscord {
         throw new Error(`'${customId}' has no option '${bad}'`);
       }
     }
+    const resolved = type === 3
+      ? undefined
+      : this.#resolveSelected(type, values);
     return this.#interact(
       3,
       {
         custom_id: customId,
         component_type: type,
         values,
+        ...(resolved ? { resolved } : {}),
       },
       { channelId: stored.channel_id, ...options },
       `'${customId}'`,
       stored,
     );
+  }
+
+  /** Resolved data for the IDs picked in a user, role, mentionable or channel select. */
+  #resolveSelected(
+    type: number,
+    ids: string[],
+  ): Record<string, Record<string, unknown>> {
+    const resolved: Record<string, Record<string, unknown>> = {};
+    const add = (kind: string, id: string, value: unknown): void => {
+      (resolved[kind] ??= {})[id] = value;
+    };
+    const roles = this.rest.resources.roles(this.guildId);
+    for (const id of ids) {
+      const user = this.rest.resources.user(id);
+      const role = roles.find((r) => r.id === id);
+      const channel = this.rest.resources.channel(id);
+      if ((type === 5 || type === 7) && user) {
+        add("users", id, user);
+        const member = this.rest.resources.members(this.guildId)
+          .find((m) => m.user.id === id);
+        if (member) {
+          const { user: _user, ...fields } = member;
+          add("members", id, { ...fields, permissions: "0" });
+        }
+      } else if ((type === 6 || type === 7) && role) add("roles", id, role);
+      else if (type === 8 && channel) {
+        add("channels", id, { ...channel, permissions: "0" });
+      } else {
+        throw new Error(
+          `A select of type ${type} cannot pick unknown ID ${id}`,
+        );
+      }
+    }
+    return resolved;
   }
 
   /**

@@ -313,6 +313,17 @@ export class FakeResources {
   }
 
   /**
+   * A known user (a member of a fake guild, or the bot).
+   *
+   * @param id The user ID.
+   * @returns A copy, or `undefined`.
+   */
+  user(id: string): RestUser | undefined {
+    const user = this.#users.get(id);
+    return user && structuredClone(user);
+  }
+
+  /**
    * A stored channel.
    *
    * @param id The channel ID.

@@ -10,7 +10,13 @@ import {
 } from "../../interactions/commands.ts";
 import { InteractionRouter } from "../../interactions/router.ts";
 import type { InteractionError } from "../../interactions/errors.ts";
-import { button, row, stringSelect } from "../../interactions/components.ts";
+import {
+  button,
+  channelSelect,
+  row,
+  stringSelect,
+  userSelect,
+} from "../../interactions/components.ts";
 import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -394,4 +400,43 @@ Deno.test("router: a button pattern does not take a select with the same custom 
     data: { custom_id: "pick:2", component_type: 3, values: ["a"] },
   } as never, { rest: undefined as never, respond });
   assert.deepEqual(seen, ["button 1", "select a"]);
+});
+
+Deno.test("router: user and channel selects get Discord's resolved data from the fake", async () => {
+  const who = command({ name: "who", description: "Who" });
+  const router = new InteractionRouter()
+    .command(who, (_, ctx) =>
+      ctx.respond({
+        components: [
+          row(userSelect({ id: "user" })),
+          row(channelSelect({ id: "where" })),
+        ],
+      }))
+    .select(
+      "user",
+      (i, ctx) =>
+        ctx.update(`user ${i.resolved?.users?.[i.values[0]!]?.username}`),
+    )
+    .select(
+      "where",
+      (i, ctx) =>
+        ctx.update(`channel ${i.resolved?.channels?.[i.values[0]!]?.name}`),
+    );
+  const { discord, client } = await start(router);
+  try {
+    await discord.runCommand(who, {});
+    const [message] = discord.rest.messages(discord.channelId);
+    const picked = await discord.select(message!, "user", [discord.user.id]);
+    assert.equal(picked.body.data?.content, "user tester");
+    const [updated] = discord.rest.messages(discord.channelId);
+    assert.throws(
+      () => discord.select(updated!, "user", ["1"]),
+      /cannot pick unknown ID 1/,
+    );
+    const where = await discord.select(updated!, "where", [discord.channelId]);
+    assert.equal(where.body.data?.content, "channel general");
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
 });
