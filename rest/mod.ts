@@ -16,18 +16,27 @@
  *
  * @module
  */
-export * from "./rest_client.ts";
-export * from "./errors.ts";
-export * from "./rate_limiter.ts";
-export * from "./request_policy.ts";
 export {
-  type HttpMethod,
-  parseRoute,
-  type ParseRouteOptions,
-  redactPath,
-  type RouteInfo,
-} from "./routes.ts";
-export type * from "./payloads.ts";
+  type CallOptions,
+  type RequestOptions,
+  RestClient,
+  type RestClientOptions,
+  type ServerErrorRetry,
+} from "./rest_client.ts";
+export {
+  DiscordApiError,
+  type DiscordApiErrorOptions,
+  type DiscordErrorBody,
+  type DiscordFieldError,
+  NetworkError,
+  RateLimitError,
+  type RateLimitErrorOptions,
+  type RateLimitScope,
+  ResponseTooLargeError,
+  type ResponseTooLargeErrorOptions,
+  RestError,
+  type RestErrorOptions,
+} from "./errors.ts";
 export {
   DEFAULT_UPLOAD_LIMIT,
   type FileUpload,
@@ -46,15 +55,6 @@ export {
   type InvalidRequestGuardOptions,
   InvalidRequestLimitError,
 } from "./invalid_requests.ts";
-export {
-  type AuditedRouteOptions,
-  type Query,
-  type RouteOptions,
-  routeOptions,
-  segment,
-  snowflake,
-  type UploadRouteOptions,
-} from "./api/_route.ts";
 export {
   createGlobalApplicationCommand,
   createGuildApplicationCommand,
@@ -227,3 +227,175 @@ export {
   type ModifyWebhookBody,
   modifyWebhookWithToken,
 } from "./api/webhooks.ts";
+
+// Types the public signatures use, so this entry documents itself on its own.
+export type { BucketState, RateLimitView } from "./rate_limiter.ts";
+export type { HttpMethod, RouteInfo } from "./routes.ts";
+export type { Snowflake } from "../types/gateway_payloads.ts";
+export type { Scheduler, TimerId } from "../base/scheduler.ts";
+export type {
+  AllowedMentionsPayload,
+  ApplicationCommandBody,
+  ApplicationCommandOptionPayload,
+  CommandOptionChoicePayload,
+  ComponentPayload,
+  CreateMessageBody,
+  EditMessageBody,
+  EditWebhookMessageBody,
+  EmbedPayload,
+  FollowupMessageBody,
+  GatewayBotResponse,
+  GatewayResponse,
+  InteractionCallbackTypeValue,
+  InteractionResponseBody,
+  InteractionResponseData,
+  MessageReferencePayload,
+  RestApplicationCommand,
+  RestMessage,
+  RestUser,
+  SessionStartLimitInfo,
+} from "./payloads.ts";
+export type {
+  AuditedRouteOptions,
+  Query,
+  RouteOptions,
+  UploadRouteOptions,
+} from "./api/_route.ts";
+export type {
+  ApplicationCommand,
+  ApplicationCommandOption,
+  ApplicationCommandOptionChoice,
+  ApplicationCommandOptionType,
+  ApplicationCommandPermission,
+  ApplicationCommandPermissionType,
+  ApplicationCommandType,
+  GuildApplicationCommandPermissions,
+  LocalizationMap,
+} from "../types/objects/application_command.ts";
+export type {
+  AuditLog,
+  AuditLogChange,
+  AuditLogChangeRole,
+  AuditLogChangeValue,
+  AuditLogEntry,
+  AuditLogEntryInfo,
+} from "../types/objects/audit_log.ts";
+export type {
+  Channel,
+  ChannelMention,
+  ChannelType,
+  DefaultReaction,
+  ForumTag,
+  Overwrite,
+  ThreadAutoArchiveDuration,
+  ThreadMember,
+  ThreadMetadata,
+} from "../types/objects/channel.ts";
+export type { Emoji, PartialEmoji } from "../types/objects/emoji.ts";
+export type {
+  Guild,
+  GuildFeature,
+  IncidentsData,
+  PremiumTier,
+  VerificationLevel,
+  WelcomeScreen,
+  WelcomeScreenChannel,
+} from "../types/objects/guild.ts";
+export type {
+  Invite,
+  InviteChannel,
+  InviteTargetType,
+  InviteType,
+  InviteWithMetadata,
+} from "../types/objects/invite.ts";
+export type { GuildMember } from "../types/objects/member.ts";
+export type {
+  ApplicationCommandInteractionMetadata,
+  Attachment,
+  BaseMessageInteractionMetadata,
+  BaseTheme,
+  Component,
+  Embed,
+  EmbedAuthor,
+  EmbedField,
+  EmbedFooter,
+  EmbedImage,
+  EmbedProvider,
+  EmbedVideo,
+  Message,
+  MessageActivity,
+  MessageCall,
+  MessageComponentInteractionMetadata,
+  MessageInteraction,
+  MessageInteractionMetadata,
+  MessageReference,
+  MessageSnapshot,
+  MessageSnapshotMessage,
+  ModalSubmitInteractionMetadata,
+  Reaction,
+  ReactionCountDetails,
+  RoleSubscriptionData,
+  SharedClientTheme,
+} from "../types/objects/message.ts";
+export type { Role, RoleColors, RoleTags } from "../types/objects/role.ts";
+export type {
+  GuildScheduledEvent,
+  RecurrenceRule,
+  RecurrenceRuleNWeekday,
+  ScheduledEventEntityMetadata,
+  ScheduledEventEntityType,
+  ScheduledEventStatus,
+} from "../types/objects/scheduled_event.ts";
+export type {
+  Sticker,
+  StickerFormatType,
+  StickerItem,
+  StickerType,
+} from "../types/objects/sticker.ts";
+export type {
+  AvatarDecorationData,
+  Collectibles,
+  NameplateData,
+  PremiumType,
+  User,
+  UserPrimaryGuild,
+} from "../types/objects/user.ts";
+export type { Webhook, WebhookType } from "../types/objects/webhook.ts";
+export type {
+  Application,
+  ApplicationIntegrationTypeConfiguration,
+  ApplicationIntegrationTypesConfig,
+  InstallParams,
+  Team,
+  TeamMember,
+} from "../types/objects/application.ts";
+export type {
+  AutoModerationAction,
+  AutoModerationActionMetadata,
+  AutoModerationActionType,
+  AutoModerationEventType,
+  AutoModerationRule,
+  AutoModerationTriggerMetadata,
+  AutoModerationTriggerType,
+} from "../types/objects/auto_moderation.ts";
+export type {
+  Integration,
+  IntegrationAccount,
+  IntegrationApplication,
+  IntegrationType,
+} from "../types/objects/integration.ts";
+export type {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  InteractionType,
+  ResolvedChannel,
+  ResolvedData,
+  ResolvedMember,
+} from "../types/objects/interaction.ts";
+export type {
+  Poll,
+  PollAnswer,
+  PollAnswerCount,
+  PollMedia,
+  PollResults,
+} from "../types/objects/poll.ts";
