@@ -891,10 +891,42 @@ export class FakeDiscord {
       (resolved[kind] ??= {})[id] = value;
     };
     const out: unknown[] = [];
+    // What Discord's client enforces before a user can send the command.
+    for (const [name, definition] of Object.entries(definitions)) {
+      if (definition.required && values[name] === undefined) {
+        throw new TypeError(`Option '${name}' is required`);
+      }
+    }
     for (const [name, value] of Object.entries(values)) {
       const definition = definitions[name];
       if (!definition) throw new TypeError(`Unknown option '${name}'`);
       const type = definition.type;
+      if (
+        definition.choices &&
+        !definition.choices.some((choice) => choice.value === value)
+      ) {
+        throw new TypeError(`Option '${name}' must be one of its choices`);
+      }
+      if (
+        typeof value === "number" &&
+        ((definition.min_value !== undefined && value < definition.min_value) ||
+          (definition.max_value !== undefined &&
+            value > definition.max_value) ||
+          (type === 4 && !Number.isInteger(value)))
+      ) {
+        throw new RangeError(`Option '${name}' is out of range: ${value}`);
+      }
+      if (
+        typeof value === "string" &&
+        ((definition.min_length !== undefined &&
+          value.length < definition.min_length) ||
+          (definition.max_length !== undefined &&
+            value.length > definition.max_length))
+      ) {
+        throw new RangeError(
+          `Option '${name}' has a bad length: ${value.length}`,
+        );
+      }
       let wire: unknown = value;
       if (type === 6 || (type === 9 && "username" in (value as object))) {
         const user = value as RestUser;

@@ -104,6 +104,15 @@ Deno.test("dice bot: a modal without the required note cannot be submitted", asy
       /Modal input 'note' is required/,
     );
     assert.throws(
+      () => discord.runCommand(roll, { sides: 101 }),
+      /Option 'sides' is out of range: 101/,
+    );
+    assert.throws(
+      // @ts-expect-error: sides is required
+      () => discord.runCommand(roll, { count: 2 }),
+      /Option 'sides' is required/,
+    );
+    assert.throws(
       () => discord.click(message!, "reroll:99:1"),
       /has no component with custom id 'reroll:99:1'/,
     );
