@@ -6,6 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
@@ -36,6 +37,8 @@ import { ModalFields } from "./modal_fields.ts";
 import { readAutocomplete, readOptions } from "./option_values.ts";
 
 const logger = getLogger(["disruption", "interactions"]);
+/** Lines a bot author must act on: on stderr when LogTape is not configured. */
+const visible = getVisibleLogger(["disruption", "interactions"]);
 
 /** Discord's deadline for the initial response, in milliseconds. */
 export const ANSWER_DEADLINE = 3000;
@@ -155,8 +158,9 @@ export interface InteractionRouterOptions {
   scheduler?: Scheduler;
   /**
    * Called with every {@linkcode InteractionError}: a handler threw, an
-   * interaction was not answered within 3 s, options did not fit. Every
-   * such error is also logged (category `disruption.interactions`).
+   * interaction was not answered within 3 s, options did not fit. Each is
+   * also logged (category `disruption.interactions`); without this hook the
+   * line reaches stderr when LogTape is not configured.
    */
   onError?: (
     error: InteractionError,
@@ -516,7 +520,7 @@ export class InteractionRouter {
         label = found.label;
         run = found.run;
       } else {
-        logger.warn(
+        visible.warn(
           "No route for {what} (interaction type {type}); it stays unanswered",
           { what: describe(interaction), type: interaction.type },
         );
@@ -683,7 +687,12 @@ export class InteractionRouter {
     error: InteractionError,
     interaction: Interaction,
   ): Promise<void> {
-    logger.error("{message}", { message: error.message, kind: error.kind });
+    if (this.#onError) {
+      logger.error("{message}", { message: error.message, kind: error.kind });
+    } else {
+      // Nobody handles it: make sure the author sees it.
+      visible.error("{message}", { message: error.message, error });
+    }
     try {
       await this.#onError?.(error, interaction);
     } catch (hookError) {

@@ -55,6 +55,7 @@ import type {
 } from "./payloads.ts";
 
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
 import { InvalidRequestGuard } from "./invalid_requests.ts";
 
@@ -271,7 +272,7 @@ export class RestClient {
         ? {}
         : { limit: options.invalidRequestLimit }),
       onLimit: (count, retryAfter) =>
-        logger.error(
+        getVisibleLogger(["disruption", "rest"]).error(
           "{count} responses with status 401/403/429 in 10 minutes: refusing requests for {ms} ms (Discord bans the IP at 10,000)",
           { count, ms: retryAfter },
         ),
