@@ -191,7 +191,10 @@ export type FakeCommandInput<C extends ChatInputCommand> =
     : FakeOptionInput<C["options"]>;
 
 /** A submitted modal's values by custom id. */
-export type FakeModalValues = Record<string, string | string[] | boolean>;
+export type FakeModalValues = Record<
+  string,
+  string | string[] | boolean | FakeAttachmentInput[]
+>;
 
 /** The simulated user's snowflakes start here. */
 const ID_BASE = 1_300_000_000_000_000_000n;
@@ -757,6 +760,7 @@ export class FakeDiscord {
       components: Record<string, unknown>[];
     };
     let nextId = 1;
+    const attachments: Record<string, Record<string, unknown>> = {};
     const submitted = (
       input: Record<string, unknown>,
     ): Record<string, unknown> => {
@@ -774,7 +778,25 @@ export class FakeDiscord {
       } else if (type === 23) out.value = given === true;
       else if (type === 21) {
         out.value = typeof given === "string" ? given : null;
-      } else out.values = Array.isArray(given) ? given : [];
+      } else if (type === 19) {
+        const files = Array.isArray(given)
+          ? given as FakeAttachmentInput[]
+          : [];
+        out.values = files.map((file) => {
+          const id = this.#snowflake();
+          attachments[id] = {
+            id,
+            filename: file.filename,
+            size: file.size ?? 0,
+            url:
+              `https://cdn.discordapp.com/attachments/0/${id}/${file.filename}`,
+            proxy_url:
+              `https://media.discordapp.net/attachments/0/${id}/${file.filename}`,
+            ...(file.content_type ? { content_type: file.content_type } : {}),
+          };
+          return id;
+        });
+      } else out.values = Array.isArray(given) ? given as string[] : [];
       return out;
     };
     const components = data.components.map((top) => {
@@ -803,7 +825,13 @@ export class FakeDiscord {
       : this.rest.messages().find((m) => m.id === messageId);
     return this.#interact(
       5,
-      { custom_id: data.custom_id, components },
+      {
+        custom_id: data.custom_id,
+        components,
+        ...(Object.keys(attachments).length
+          ? { resolved: { attachments } }
+          : {}),
+      },
       { ...(message ? { channelId: message.channel_id } : {}), ...options },
       `modal '${data.custom_id}'`,
       message,

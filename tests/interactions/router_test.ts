@@ -13,6 +13,9 @@ import type { InteractionError } from "../../interactions/errors.ts";
 import {
   button,
   channelSelect,
+  fileUpload,
+  label,
+  modal,
   row,
   stringSelect,
   userSelect,
@@ -489,4 +492,32 @@ Deno.test("router: without onError, a failing handler and an unrouted interactio
     lines.at(-1)!,
     /^\[WRN\] disruption·interactions: No route for component 'nowhere'/,
   );
+});
+
+Deno.test("router: a modal with a file upload gets the uploaded attachments resolved", async () => {
+  const report = command({ name: "report", description: "Report" });
+  const router = new InteractionRouter()
+    .command(report, (_, ctx) =>
+      ctx.showModal(modal({
+        id: "report",
+        title: "Report",
+        components: [
+          label("Screenshot", fileUpload({ id: "shot", fileTypes: ["image"] })),
+        ],
+      })))
+    .modal("report", (i, ctx) => {
+      const [id] = i.fields.values("shot");
+      return ctx.respond(`got ${i.resolved?.attachments?.[id!]?.filename}`);
+    });
+  const { discord, client } = await start(router);
+  try {
+    const shown = await discord.runCommand(report, {});
+    const answer = await discord.submitModal(shown, {
+      shot: [{ filename: "bug.png", size: 10, content_type: "image/png" }],
+    });
+    assert.equal(answer.body.data?.content, "got bug.png");
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
 });
