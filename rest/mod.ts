@@ -55,6 +55,8 @@ export {
   type InvalidRequestGuardOptions,
   InvalidRequestLimitError,
 } from "./invalid_requests.ts";
+
+// Types the public signatures use, so this entry documents itself on its own.
 export {
   createGlobalApplicationCommand,
   createGuildApplicationCommand,
@@ -70,9 +72,27 @@ export {
   getGuildApplicationCommands,
 } from "./api/application_commands.ts";
 export {
+  createApplicationEmoji,
+  deleteApplicationEmoji,
+  editCurrentApplication,
+  type EditCurrentApplicationBody,
+  getApplicationEmoji,
+  getCurrentApplication,
+  listApplicationEmojis,
+  modifyApplicationEmoji,
+} from "./api/applications.ts";
+export {
   getGuildAuditLog,
   type GetGuildAuditLogQuery,
 } from "./api/audit_log.ts";
+export {
+  type AutoModerationRuleBody,
+  createAutoModerationRule,
+  deleteAutoModerationRule,
+  getAutoModerationRule,
+  listAutoModerationRules,
+  modifyAutoModerationRule,
+} from "./api/auto_moderation.ts";
 export {
   type ChannelPins,
   createChannelInvite,
@@ -90,21 +110,45 @@ export {
   modifyChannel,
   type ModifyChannelBody,
   pinMessage,
+  setVoiceChannelStatus,
   triggerTypingIndicator,
   unpinMessage,
 } from "./api/channels.ts";
 export {
   createGuildEmoji,
+  createGuildSticker,
   deleteGuildEmoji,
   deleteGuildSticker,
   getGuildEmoji,
   getGuildSticker,
   getSticker,
+  getStickerPack,
   listGuildEmojis,
   listGuildStickers,
+  listStickerPacks,
   modifyGuildEmoji,
   modifyGuildSticker,
+  type StickerPack,
 } from "./api/emojis.ts";
+export {
+  beginGuildPrune,
+  type BeginGuildPruneBody,
+  deleteGuildIntegration,
+  getGuildIntegrations,
+  getGuildOnboarding,
+  getGuildPruneCount,
+  getGuildVanityUrl,
+  getGuildVoiceRegions,
+  getGuildWelcomeScreen,
+  getGuildWidget,
+  getGuildWidgetSettings,
+  type GuildOnboarding,
+  type GuildWidget,
+  type GuildWidgetSettings,
+  modifyGuildOnboarding,
+  modifyGuildWelcomeScreen,
+  modifyGuildWidget,
+} from "./api/guild_settings.ts";
 export {
   type ChannelPosition,
   createGuildChannel,
@@ -150,6 +194,20 @@ export {
   type GetChannelMessagesQuery,
 } from "./api/messages.ts";
 export {
+  consumeEntitlement,
+  createTestEntitlement,
+  deleteTestEntitlement,
+  getEntitlement,
+  getSkuSubscription,
+  listEntitlements,
+  type ListEntitlementsQuery,
+  listSkus,
+  listSkuSubscriptions,
+  type ListSkuSubscriptionsQuery,
+  type Sku,
+} from "./api/monetization.ts";
+export { endPoll, getAnswerVoters } from "./api/polls.ts";
+export {
   createReaction,
   deleteAllReactions,
   deleteAllReactionsForEmoji,
@@ -162,6 +220,7 @@ export {
   createGuildRole,
   deleteGuildRole,
   getGuildRole,
+  getGuildRoleMemberCounts,
   getGuildRoles,
   modifyGuildRole,
   modifyGuildRolePositions,
@@ -177,6 +236,23 @@ export {
   modifyScheduledEvent,
   type ScheduledEventBody,
 } from "./api/scheduled_events.ts";
+export {
+  createGuildSoundboardSound,
+  type CreateSoundboardSoundBody,
+  deleteGuildSoundboardSound,
+  getGuildSoundboardSound,
+  listDefaultSoundboardSounds,
+  listGuildSoundboardSounds,
+  modifyGuildSoundboardSound,
+  sendSoundboardSound,
+} from "./api/soundboard.ts";
+export {
+  createStageInstance,
+  type CreateStageInstanceBody,
+  deleteStageInstance,
+  getStageInstance,
+  modifyStageInstance,
+} from "./api/stage_instances.ts";
 export {
   addThreadMember,
   type ArchivedThreads,
@@ -210,6 +286,14 @@ export {
   type PartialGuild,
 } from "./api/users.ts";
 export {
+  getCurrentUserVoiceState,
+  getUserVoiceState,
+  listVoiceRegions,
+  modifyCurrentUserVoiceState,
+  modifyUserVoiceState,
+  type VoiceRegion,
+} from "./api/voice.ts";
+export {
   createWebhook,
   deleteWebhook,
   deleteWebhookMessage,
@@ -228,7 +312,6 @@ export {
   modifyWebhookWithToken,
 } from "./api/webhooks.ts";
 
-// Types the public signatures use, so this entry documents itself on its own.
 export type { BucketState, RateLimitView } from "./rate_limiter.ts";
 export type { HttpMethod, RouteInfo } from "./routes.ts";
 export type { Snowflake } from "../types/gateway_payloads.ts";
@@ -399,3 +482,17 @@ export type {
   PollMedia,
   PollResults,
 } from "../types/objects/poll.ts";
+export type {
+  Entitlement,
+  EntitlementType,
+} from "../types/objects/entitlement.ts";
+export type { SoundboardSound } from "../types/objects/soundboard.ts";
+export type {
+  StageInstance,
+  StagePrivacyLevel,
+} from "../types/objects/stage_instance.ts";
+export type {
+  Subscription,
+  SubscriptionStatus,
+} from "../types/objects/subscription.ts";
+export type { VoiceState } from "../types/objects/voice.ts";

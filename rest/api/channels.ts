@@ -349,6 +349,28 @@ export async function pinMessage(
 }
 
 /**
+ * Set a voice channel's status text (`PUT /channels/{channelId}/voice-status`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function setVoiceChannelStatus(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: { status: string | null },
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "PUT",
+    `/channels/${snowflake("channelId", channelId)}/voice-status`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
  * Unpin a message (`DELETE /channels/{channelId}/messages/pins/{messageId}`).
  *
  * @param rest The REST client.

@@ -13,6 +13,66 @@ import {
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Emoji } from "../../types/objects/emoji.ts";
 import type { Sticker } from "../../types/objects/sticker.ts";
+import { prepareUploads } from "../uploads.ts";
+
+/** A pack of Nitro stickers. */
+export interface StickerPack {
+  /** Pack ID. */
+  id: Snowflake;
+  /** The stickers. */
+  stickers: Sticker[];
+  /** Name. */
+  name: string;
+  /** The pack's SKU. */
+  sku_id: Snowflake;
+  /** The sticker shown as the pack's icon. */
+  cover_sticker_id?: Snowflake;
+  /** Description. */
+  description: string;
+  /** Banner asset ID. */
+  banner_asset_id?: Snowflake;
+}
+
+/**
+ * Upload a guild sticker (`POST /guilds/{guildId}/stickers`): a
+ * `multipart/form-data` form of plain fields (`name`, `description`, `tags`)
+ * and `file`, not `payload_json`.
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param sticker Name (2-30 characters), description, tags and the PNG, APNG, GIF or Lottie JSON file (512 KiB at most).
+ * @param options Signal, audit-log reason.
+ * @returns The sticker.
+ */
+export async function createGuildSticker(
+  rest: RestClient,
+  guildId: Snowflake,
+  sticker: {
+    name: string;
+    description: string;
+    tags: string;
+    file: { name: string; data: Blob | Uint8Array; contentType?: string };
+  },
+  options: AuditedRouteOptions = {},
+): Promise<Sticker> {
+  const [prepared] = await prepareUploads([{
+    name: sticker.file.name,
+    data: sticker.file.data,
+    ...(sticker.file.contentType
+      ? { contentType: sticker.file.contentType }
+      : {}),
+  }], { maxSize: 512 * 1024 });
+  const form = new FormData();
+  form.append("name", sticker.name);
+  form.append("description", sticker.description);
+  form.append("tags", sticker.tags);
+  form.append("file", prepared!.blob, prepared!.name);
+  return await rest.request<Sticker>(
+    "POST",
+    `/guilds/${snowflake("guildId", guildId)}/stickers`,
+    routeOptions(options, { body: form }),
+  );
+}
 
 /**
  * List a guild's emojis (`GET /guilds/{guildId}/emojis`).
@@ -146,6 +206,44 @@ export function getSticker(
   return rest.request<Sticker>(
     "GET",
     `/stickers/${snowflake("stickerId", stickerId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * List Nitro sticker packs (`GET /sticker-packs`).
+ *
+ * @param rest The REST client.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listStickerPacks(
+  rest: RestClient,
+  options: RouteOptions = {},
+): Promise<{ sticker_packs: StickerPack[] }> {
+  return rest.request<{ sticker_packs: StickerPack[] }>(
+    "GET",
+    `/sticker-packs`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get a sticker pack (`GET /sticker-packs/{packId}`).
+ *
+ * @param rest The REST client.
+ * @param packId The sticker pack.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getStickerPack(
+  rest: RestClient,
+  packId: Snowflake,
+  options: RouteOptions = {},
+): Promise<StickerPack> {
+  return rest.request<StickerPack>(
+    "GET",
+    `/sticker-packs/${snowflake("packId", packId)}`,
     routeOptions(options),
   );
 }

@@ -145,6 +145,26 @@ export function modifyGuildRole(
 }
 
 /**
+ * Count the members of each role (`GET /guilds/{guildId}/roles/member-counts`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getGuildRoleMemberCounts(
+  rest: RestClient,
+  guildId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Record<Snowflake, number>> {
+  return rest.request<Record<Snowflake, number>>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/roles/member-counts`,
+    routeOptions(options),
+  );
+}
+
+/**
  * Delete a role (`DELETE /guilds/{guildId}/roles/{roleId}`).
  *
  * @param rest The REST client.

@@ -554,6 +554,59 @@ Deno.test("routes without fake state still build Discord's requests", async () =
     ],
     [
       () =>
+        api.createAutoModerationRule(rest, GUILD, {
+          name: "no spam",
+          event_type: 1,
+          trigger_type: 3,
+          actions: [{ type: 1 }],
+        }),
+      "POST",
+      `/guilds/${GUILD}/auto-moderation/rules`,
+    ],
+    [
+      () => api.getStageInstance(rest, CHANNEL),
+      "GET",
+      `/stage-instances/${CHANNEL}`,
+    ],
+    [
+      () => api.listGuildSoundboardSounds(rest, GUILD),
+      "GET",
+      `/guilds/${GUILD}/soundboard-sounds`,
+    ],
+    [
+      () =>
+        api.listEntitlements(rest, fake.applicationId, { exclude_ended: true }),
+      "GET",
+      `/applications/${fake.applicationId}/entitlements?exclude_ended=true`,
+    ],
+    [
+      () => api.getAnswerVoters(rest, CHANNEL, "123", "1", { limit: 10 }),
+      "GET",
+      `/channels/${CHANNEL}/polls/123/answers/1?limit=10`,
+    ],
+    [() => api.listVoiceRegions(rest), "GET", "/voice/regions"],
+    [
+      () => api.getGuildPruneCount(rest, GUILD, { days: 7 }),
+      "GET",
+      `/guilds/${GUILD}/prune?days=7`,
+    ],
+    [
+      () => api.getGuildRoleMemberCounts(rest, GUILD),
+      "GET",
+      `/guilds/${GUILD}/roles/member-counts`,
+    ],
+    [
+      () => api.setVoiceChannelStatus(rest, CHANNEL, { status: "live" }),
+      "PUT",
+      `/channels/${CHANNEL}/voice-status`,
+    ],
+    [
+      () => api.listApplicationEmojis(rest, fake.applicationId),
+      "GET",
+      `/applications/${fake.applicationId}/emojis`,
+    ],
+    [
+      () =>
         api.followAnnouncementChannel(rest, ANNOUNCE, {
           webhook_channel_id: CHANNEL,
         }),
@@ -566,4 +619,37 @@ Deno.test("routes without fake state still build Discord's requests", async () =
     const request = fake.requests.at(-1)!;
     assert.deepEqual([request.method, request.path], [method, path]);
   }
+});
+
+Deno.test("createGuildSticker sends plain form fields and the file, not payload_json", async () => {
+  const { fake, rest } = setup();
+  await api.createGuildSticker(rest, GUILD, {
+    name: "dice",
+    description: "A die",
+    tags: "🎲",
+    file: {
+      name: "dice.png",
+      data: new Uint8Array([137, 80]),
+      contentType: "image/png",
+    },
+  }, { reason: "fun" }).catch(() => {});
+  const request = fake.requests.at(-1)!;
+  assert.equal(request.path, `/guilds/${GUILD}/stickers`);
+  assert.match(request.headers["content-type"]!, /^multipart\/form-data/);
+  assert.equal(request.headers["x-audit-log-reason"], "fun");
+  assert.deepEqual(
+    request.files!.map((f) => [f.field, f.name, f.contentType]),
+    [
+      ["file", "dice.png", "image/png"],
+    ],
+  );
+  await assert.rejects(
+    api.createGuildSticker(rest, GUILD, {
+      name: "big",
+      description: "d",
+      tags: "t",
+      file: { name: "big.png", data: new Uint8Array(512 * 1024 + 1) },
+    }),
+    /exceed the upload limit/,
+  );
 });
