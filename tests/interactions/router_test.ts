@@ -24,6 +24,7 @@ import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { awaitMessage } from "../../interactions/await_message.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 
 const tags = command({
   name: "tags",
@@ -445,31 +446,28 @@ Deno.test("router: user and channel selects get Discord's resolved data from the
 });
 
 Deno.test("router: without onError, a failing handler and an unrouted interaction reach stderr", async () => {
-  const lines: string[] = [];
-  const original = console.error;
-  console.error = (line: string) => void lines.push(line);
-  try {
-    const boom = command({ name: "boom", description: "Boom" });
-    const router = new InteractionRouter().command(boom, () => {
-      throw new Error("kaput");
-    });
-    const base = {
-      id: "1",
-      application_id: "1",
-      token: "t",
-      version: 1,
-      user: {
-        id: "2",
-        username: "u",
-        discriminator: "0",
-        global_name: null,
-        avatar: null,
-      },
-      app_permissions: "0",
-      entitlements: [],
-      authorizing_integration_owners: {},
-      attachment_size_limit: 0,
-    };
+  const boom = command({ name: "boom", description: "Boom" });
+  const router = new InteractionRouter().command(boom, () => {
+    throw new Error("kaput");
+  });
+  const base = {
+    id: "1",
+    application_id: "1",
+    token: "t",
+    version: 1,
+    user: {
+      id: "2",
+      username: "u",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    },
+    app_permissions: "0",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    attachment_size_limit: 0,
+  };
+  const lines = await captureStderr(async () => {
     await router.handle({
       ...base,
       type: 2,
@@ -481,9 +479,7 @@ Deno.test("router: without onError, a failing handler and an unrouted interactio
       data: { custom_id: "nowhere", component_type: 2 },
       message: { id: "3" },
     } as never, { rest: undefined as never });
-  } finally {
-    console.error = original;
-  }
+  });
   assert.match(
     lines[0]!,
     /^\[ERR\] disruption·interactions: The handler of \/boom threw: kaput/,
