@@ -26,6 +26,23 @@ import { InteractionError } from "./errors.ts";
 
 const EPHEMERAL = 1 << 6;
 
+/** The callback types Discord accepts for each interaction type. */
+const ALLOWED_CALLBACKS: Readonly<Record<number, readonly number[]>> = {
+  2: [4, 5, 9, 10, 12],
+  3: [4, 5, 6, 7, 9, 10, 12],
+  4: [8],
+  5: [4, 5, 6, 7, 10],
+};
+
+const CALLBACK_NAMES: Readonly<Record<number, string>> = {
+  4: "respond()",
+  5: "defer()",
+  6: "deferUpdate()",
+  7: "update()",
+  8: "autocomplete()",
+  9: "showModal()",
+};
+
 /** A message to send or edit in answer to an interaction. */
 export interface MessageResponse {
   /** Text (2000 characters at most; not with Components v2). */
@@ -314,6 +331,30 @@ export class InteractionContext {
     files?: readonly FileUpload[],
     next: InteractionState = "answered",
   ): Promise<void> {
+    const allowed = ALLOWED_CALLBACKS[this.interaction.type];
+    if (allowed && !allowed.includes(body.type)) {
+      throw new InteractionError(
+        "invalid_response",
+        `${
+          CALLBACK_NAMES[body.type] ?? `Callback type ${body.type}`
+        } cannot answer an interaction of type ${this.interaction.type} (${
+          this.interaction.type === 4
+            ? "autocomplete takes only autocomplete()"
+            : this.interaction.type === 5
+            ? "a modal submit cannot open a modal"
+            : "update() and deferUpdate() need a component's message"
+        })`,
+      );
+    }
+    if (
+      (body.type === 6 || body.type === 7) && this.interaction.type === 5 &&
+      !this.interaction.message
+    ) {
+      throw new InteractionError(
+        "invalid_response",
+        "update() and deferUpdate() need a component's message; this modal was not opened from one",
+      );
+    }
     if (this.#state !== "pending") {
       throw new InteractionError(
         "already_answered",

@@ -253,3 +253,51 @@ Deno.test("the fake refuses invalid components with Discord's error body", async
     /COMPONENT_CUSTOM_ID_DUPLICATED/,
   );
 });
+
+Deno.test("the context refuses callbacks Discord would refuse for the interaction type, before sending", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const of = (type: number, extra: object = {}): InteractionContext =>
+    new InteractionContext(
+      {
+        id: "5",
+        token: "tok",
+        application_id: fake.applicationId,
+        type,
+        ...extra,
+      } as never,
+      { rest },
+    );
+  const refused = async (
+    run: Promise<unknown>,
+    pattern: RegExp,
+  ): Promise<void> => {
+    await assert.rejects(
+      run,
+      (error: unknown) =>
+        error instanceof InteractionError &&
+        error.kind === "invalid_response" &&
+        pattern.test(error.message),
+    );
+  };
+  await refused(
+    of(4).respond("hi"),
+    /respond\(\) cannot answer an interaction of type 4/,
+  );
+  await refused(of(2).update("hi"), /need a component's message/);
+  await refused(
+    of(5).showModal(
+      modal({ id: "m", title: "t", components: [textDisplay("x")] }),
+    ),
+    /a modal submit cannot open a modal/,
+  );
+  await refused(of(5).update("hi"), /this modal was not opened from one/);
+  await refused(of(2).autocomplete([]), /autocomplete\(\) cannot answer/);
+  assert.equal(fake.requests.length, 0);
+  await of(5, { message: { id: "1" } }).deferUpdate().catch(() => {});
+  assert.equal(
+    fake.requests.length,
+    1,
+    "a modal from a component may update its message",
+  );
+});
