@@ -384,8 +384,14 @@ export class MemoryCache implements CacheLookup {
 
   #set(kind: CacheKind, scope: string, id: string, value: CachedValue): void {
     switch (kind) {
-      case "user":
-        return void this.#userEntry(value, 0);
+      case "user": {
+        // Users are held by the members and messages that refer to them;
+        // a user change updates a held one (presences, USER_UPDATE) and
+        // never adds one nothing holds, so the map stays bounded.
+        const user = this.#users.get(id);
+        if (user !== undefined && !user.same(value)) user.update(value);
+        return;
+      }
       case "member": {
         const entries = this.#scope(kind, scope);
         const old = entries.get(id) as CompactMember | undefined;
@@ -525,7 +531,7 @@ export class MemoryCache implements CacheLookup {
 
   #release(user: CompactUser, id: string): void {
     user.refs--;
-    if (user.refs <= 0 && !this.#options.resources.has("users")) {
+    if (user.refs <= 0) {
       this.#users.delete(id);
     }
   }

@@ -8,7 +8,9 @@ import { GatewayIntent } from "../types/intents.ts";
 
 /**
  * A kind of state the cache can keep (twilight's resource flags). Users are
- * kept once each, shared by every member and message that refers to them.
+ * kept once each, shared by every member and message that refers to them,
+ * and dropped with the last of those; `"users"` also updates them from
+ * events that carry only a user (presences, USER_UPDATE).
  */
 export type CacheResource =
   | "guilds"

@@ -101,3 +101,46 @@ Deno.test("Client cache: a resource the intents make impossible is warned about 
   assert.match(warnings[0]!, /"presences".*GuildPresences/);
   assert.match(warnings[1]!, /"voiceStates".*GuildVoiceStates/);
 });
+
+Deno.test("MemoryCache: users live as long as a member or message holds them (bounded)", async () => {
+  const { MemoryCache } = await import("../../cache/mod.ts");
+  const cache = new MemoryCache({ messages: { perChannel: 2 } });
+  const user = (id: string): Record<string, unknown> => ({
+    id,
+    username: `u${id}`,
+    discriminator: "0",
+    global_name: null,
+    avatar: null,
+  });
+  for (let i = 0; i < 50; i++) {
+    cache.apply("MESSAGE_CREATE", {
+      id: String(1000 + i),
+      channel_id: "2",
+      author: user(String(i)),
+      content: "x",
+      timestamp: "2024-01-01T00:00:00.000000+00:00",
+    });
+  }
+  // Two messages kept, so two authors; the other 48 users went with them.
+  assert.equal(cache.sizes().user, 2);
+  assert.equal(cache.user("0"), undefined);
+  assert.equal(cache.user("49")?.username, "u49");
+  // A presence of a held user updates it; of an unknown user adds nothing.
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "49", username: "renamed" },
+    guild_id: "1",
+    status: "online",
+    activities: [],
+    client_status: {},
+  });
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "777", username: "stranger" },
+    guild_id: "1",
+    status: "online",
+    activities: [],
+    client_status: {},
+  });
+  assert.equal(cache.user("49")?.username, "renamed");
+  assert.equal(cache.user("777"), undefined);
+  assert.equal(cache.sizes().user, 2);
+});
