@@ -14,6 +14,15 @@
  * repetition) so drift affects both alike; ratios are taken within a
  * repetition and the median over the repetitions is reported.
  *
+ * Case (e), only when asked (`--only=e`, as `deno task bench:cache` does):
+ * the cost of a full cache in the real Client. The same Client and
+ * handler as (b) (all ten types handled, so both parse every event; the
+ * Client's filter-before-parse skips nothing in either), once without a
+ * cache and once with `cache: {}` (every resource, 100 messages per
+ * channel, the stream's 40 guilds with their channels and roles applied
+ * before the stream), alternating within a repetition; its ratio is to the
+ * cacheless Client of the same repetition, not to the floor.
+ *
  * The idle cases connect 1,000 shards per process (a Client on the default
  * transport, the same Client on the runtime's `WebSocket`, and bare
  * WebSockets for reference) and read memory twice: 2 s after the last
@@ -34,8 +43,8 @@
  * `--want=EVENT_NAME` (the one type of case (c)), `--seed=N`,
  * `--floor-inflater=own|library`, `--client-events=auto|all` (the Client
  * `events` option of case (b)), `--transport=default|websocket|tcp` (the
- * library's socket in the streaming cases), `--only=a,b,c,d,idle` (a subset
- * of the cases), `--no-idle-websocket` (leave out the idle Client on the
+ * library's socket in the streaming cases), `--only=a,b,c,d,e,idle` (a subset
+ * of the cases; the default leaves out e), `--no-idle-websocket` (leave out the idle Client on the
  * runtime's `WebSocket`), `--no-pin` (no CPU pinning), `--profile=DIR`
  * (write a `--cpu-prof` profile of every client process to DIR),
  * `--json=FILE` (write the raw results; needs `--allow-write`),
@@ -83,7 +92,7 @@ export interface BenchOptions {
   floorInflater: "own" | "library";
   /** The Client `events` option of case (b). */
   clientEvents: "auto" | "all";
-  /** Which cases: `a`, `b`, `c`, `d`, `idle`. */
+  /** Which cases: `a`, `b`, `c`, `d`, `e`, `idle`. */
   only: ReadonlySet<string>;
   /** Milliseconds after the last READY of the first idle reading. */
   idleSettleMs: number;
@@ -106,7 +115,7 @@ export interface BenchOptions {
 
 /** One streaming case: a client kind over one compression. */
 export interface CaseKey {
-  /** `floor`, `all` (b, d) or `one` (c). */
+  /** `floor`, `all` (b, d, e), `one` (c) or `cached` (e). */
   client: CaseResult["client"];
   /** Transport compression. */
   compress: Compression;
@@ -305,7 +314,9 @@ async function runCase(
         spec,
         mode: key.client,
         want: options.want,
-        events: key.client === "all" ? options.clientEvents : "auto",
+        events: key.client === "all" || key.client === "cached"
+          ? options.clientEvents
+          : "auto",
         transport: options.transport,
       });
   }
@@ -331,7 +342,7 @@ async function runCase(
     `--want=${options.want}`,
     `--transport=${options.transport}`,
   );
-  if (key.client === "all") {
+  if (key.client === "all" || key.client === "cached") {
     args.push(`--client-events=${options.clientEvents}`);
   }
   return await runProcess(
@@ -350,6 +361,11 @@ function casePairs(options: BenchOptions): CaseKey[][] {
   if (options.only.has("a")) none.push({ client: "floor", compress: "none" });
   if (options.only.has("b")) none.push({ client: "all", compress: "none" });
   if (options.only.has("c")) none.push({ client: "one", compress: "none" });
+  if (options.only.has("e")) {
+    // The cacheless Client of (b) is (e)'s baseline: run it once.
+    if (!options.only.has("b")) none.push({ client: "all", compress: "none" });
+    none.push({ client: "cached", compress: "none" });
+  }
   if (none.length > 0) pairs.push(none);
   if (options.only.has("d")) {
     for (const compress of COMPRESSIONS.slice(1)) {
@@ -536,6 +552,8 @@ function caseName(key: CaseKey): string {
     ? "(a) floor"
     : key.client === "all"
     ? key.compress === "none" ? "(b) Client, all" : "(d) Client, all"
+    : key.client === "cached"
+    ? "(e) Client+full cache"
     : "(c) Client, one";
 }
 
@@ -607,8 +625,8 @@ export function summarize(report: BenchReport): CaseSummary[] {
     ) keys.push({ client: run.client, compress: run.compress as Compression });
   }
   const order = (key: CaseKey): number =>
-    COMPRESSIONS.indexOf(key.compress) * 3 +
-    ["floor", "all", "one"].indexOf(key.client);
+    COMPRESSIONS.indexOf(key.compress) * 4 +
+    ["floor", "all", "one", "cached"].indexOf(key.client);
   keys.sort((a, b) => order(a) - order(b));
   const perEvent = cpuPerEvent;
   return keys.map((key) => {
@@ -616,19 +634,23 @@ export function summarize(report: BenchReport): CaseSummary[] {
       run.client === key.client && run.compress === key.compress
     );
     const ratios: number[] = [];
+    // (e) against the cacheless Client, the others against the floor.
+    const baseline = key.client === "cached" ? "all" : "floor";
     if (key.client !== "floor") {
       for (const run of runs) {
-        const floor = report.runs.find((other) =>
-          other.client === "floor" && other.compress === key.compress &&
+        const base = report.runs.find((other) =>
+          other.client === baseline && other.compress === key.compress &&
           other.rep === run.rep
         );
-        if (floor && floor.cpuUs > 0) {
-          ratios.push(perEvent(run) / perEvent(floor));
+        if (base && base.cpuUs > 0) {
+          ratios.push(perEvent(run) / perEvent(base));
         }
       }
     }
     const target = key.client === "floor"
       ? undefined
+      : key.client === "cached"
+      ? 1.5
       : key.client === "one"
       ? 0.5
       : key.compress === "none"
@@ -736,7 +758,7 @@ export function formatReport(report: BenchReport): string {
     ).join(", "),
   );
   lines.push(
-    `Repetitions: ${o.reps} (medians; CPU µs/event of a run = its median over ${CPU_WINDOWS} windows of a tenth of the stream; ratio = median of per-repetition ratios to the floor of the same compression). ` +
+    `Repetitions: ${o.reps} (medians; CPU µs/event of a run = its median over ${CPU_WINDOWS} windows of a tenth of the stream; ratio = median of per-repetition ratios to the floor of the same compression; (e)'s to (b), the same Client without a cache). ` +
       `(c) wants ${o.want} only. Floor inflater: ${o.floorInflater}. (b)/(d) Client events: ${o.clientEvents}. ` +
       `Library socket: ${o.transport}${
         o.transport === "default" ? " (tcpWebSocketTransport on Deno)" : ""
