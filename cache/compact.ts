@@ -481,16 +481,26 @@ export class CompactMessage {
   message_reference: unknown;
   extra: CachedValue | undefined;
 
+  /**
+   * @param channelId The channel id, interned, when the caller has it.
+   * @param guildId The guild id, interned, when the caller has it.
+   */
   constructor(
     value: CachedValue,
     author: CompactUser | undefined,
     interner: Interner,
+    channelId?: string,
+    guildId?: unknown,
   ) {
     this.id = value.id;
-    this.channel_id = typeof value.channel_id === "string"
+    this.channel_id = channelId !== undefined && value.channel_id === channelId
+      ? channelId
+      : typeof value.channel_id === "string"
       ? interner.intern(value.channel_id)
       : value.channel_id;
-    this.guild_id = typeof value.guild_id === "string"
+    this.guild_id = guildId !== undefined && value.guild_id === guildId
+      ? guildId
+      : typeof value.guild_id === "string"
       ? interner.intern(value.guild_id)
       : value.guild_id;
     this.author = author ?? (value.author as CachedValue | undefined);

@@ -111,13 +111,6 @@ export class MemoryCache implements CacheLookup {
   /** channel id -> its scope (guild id or ""). */
   readonly #channelScope = new Map<string, string>();
   readonly #users = new Map<string, CompactUser>();
-  /**
-   * channel id -> its message ids, ascending (deleted ones are skipped
-   * lazily): eviction takes the oldest without scanning. (A Map's first key
-   * is not it: deleting from a Map's front leaves holes that every later
-   * iteration walks over.)
-   */
-  readonly #order = new Map<string, IdQueue>();
 
   /**
    * Create an empty cache.
@@ -282,13 +275,14 @@ export class MemoryCache implements CacheLookup {
 
   /** A channel's cached messages, oldest first. */
   channelMessages(channelId: Snowflake): CachedMessage[] {
-    const entries = this.#kinds.get("message")?.get(channelId);
-    const queue = this.#order.get(channelId);
-    if (entries === undefined || queue === undefined) return [];
+    const entries = this.#kinds.get("message")?.get(channelId) as
+      | ChannelMessages
+      | undefined;
+    if (entries === undefined) return [];
     const messages: CachedMessage[] = [];
     let previous: string | undefined;
-    for (let i = queue.head; i < queue.ids.length; i++) {
-      const id = queue.ids[i]!;
+    for (let i = entries.head; i < entries.ids.length; i++) {
+      const id = entries.ids[i]!;
       const stored = entries.get(id);
       if (stored === undefined || id === previous) continue;
       previous = id;
@@ -343,7 +337,6 @@ export class MemoryCache implements CacheLookup {
     this.#kinds.clear();
     this.#channelScope.clear();
     this.#users.clear();
-    this.#order.clear();
     this.#interner.clear();
   }
 
@@ -365,6 +358,18 @@ export class MemoryCache implements CacheLookup {
     let entries = scopes.get(scope);
     if (entries === undefined) {
       scopes.set(this.#interner.intern(scope), entries = new Map());
+    }
+    return entries;
+  }
+
+  /** A channel's messages (one lookup gives the map and its order). */
+  #messages(channelId: string): ChannelMessages {
+    let scopes = this.#kinds.get("message");
+    if (scopes === undefined) this.#kinds.set("message", scopes = new Map());
+    let entries = scopes.get(channelId) as ChannelMessages | undefined;
+    if (entries === undefined) {
+      entries = new ChannelMessages(this.#interner.intern(channelId));
+      scopes.set(entries.channelId, entries);
     }
     return entries;
   }
@@ -422,22 +427,39 @@ export class MemoryCache implements CacheLookup {
   }
 
   #setMessage(channelId: string, id: string, value: CachedValue): void {
-    const entries = this.#scope("message", channelId);
-    const old = entries.get(id) as CompactMessage | undefined;
+    const entries = this.#messages(channelId);
+    const queue = entries;
+    // A new message is newer than every one queued (the usual case): it
+    // cannot be cached yet, so no lookup.
+    const newest = queue.ids.length === queue.head ||
+      compareSnowflakes(id, queue.ids[queue.ids.length - 1]!) > 0;
+    const old = newest
+      ? undefined
+      : entries.get(id) as CompactMessage | undefined;
     const author = value.author as CachedValue | undefined;
     const entry = author === undefined || typeof author.id !== "string"
       ? undefined
       : this.#userEntry(author, 1);
     if (old !== undefined) this.#releaseMessage(old);
-    else {
-      let queue = this.#order.get(channelId);
-      if (queue === undefined) {
-        this.#order.set(channelId, queue = { ids: [], head: 0 });
+    else if (newest) appendId(queue, id, entries);
+    else enqueue(queue, id, entries);
+    let guildId = value.guild_id;
+    if (typeof guildId === "string") {
+      if (guildId !== entries.guildId) {
+        entries.guildId = this.#interner.intern(guildId);
       }
-      enqueue(queue, id, entries);
+      guildId = entries.guildId;
     }
-    entries.set(id, new CompactMessage(value, entry, this.#interner));
-    const queue = this.#order.get(channelId)!;
+    entries.set(
+      id,
+      new CompactMessage(
+        value,
+        entry,
+        this.#interner,
+        entries.channelId,
+        guildId,
+      ),
+    );
     while (entries.size > this.#options.perChannel) {
       const oldest = queue.ids[queue.head++]!;
       const stored = entries.get(oldest);
@@ -494,7 +516,6 @@ export class MemoryCache implements CacheLookup {
       }
       this.#kinds.get("message")!.delete(id);
     }
-    this.#order.delete(id);
   }
 
   #removeGuild(id: string): void {
@@ -542,10 +563,35 @@ export class MemoryCache implements CacheLookup {
   }
 }
 
+/**
+ * A channel's messages by id, with their ids in ascending order from `head`
+ * on (deleted ones are skipped lazily): eviction takes the oldest without
+ * scanning. (A Map's first key is not it: deleting from a Map's front
+ * leaves holes that every later iteration walks over.) Kept on the map
+ * itself, so one lookup finds both.
+ */
+class ChannelMessages extends Map<string, Stored> {
+  ids: string[] = [];
+  head = 0;
+  /** The guild id its messages carry last, interned. */
+  guildId: string | undefined;
+
+  /** @param channelId The channel's id, interned (its messages share it). */
+  constructor(readonly channelId: string) {
+    super();
+  }
+}
+
 /** A channel's message ids in ascending order, from `head` on. */
 interface IdQueue {
   ids: string[];
   head: number;
+}
+
+/** Add an id newer than every queued one. */
+function appendId(queue: IdQueue, id: string, live: Map<string, Stored>): void {
+  queue.ids.push(id);
+  compactQueue(queue, id, live);
 }
 
 /** Add a new id in order, and drop ids no longer cached once they pile up. */
@@ -564,6 +610,16 @@ function enqueue(queue: IdQueue, id: string, live: Map<string, Stored>): void {
     }
     ids.splice(low, 0, id);
   }
+  compactQueue(queue, id, live);
+}
+
+/** Drop the queue's consumed front and its dead ids once they pile up. */
+function compactQueue(
+  queue: IdQueue,
+  id: string,
+  live: Map<string, Stored>,
+): void {
+  const ids = queue.ids;
   if (queue.head > 64 && queue.head * 2 > ids.length) {
     queue.ids = ids.slice(queue.head);
     queue.head = 0;
