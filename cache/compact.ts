@@ -16,22 +16,6 @@ function arrayOut(value: unknown): unknown {
   return value === EMPTY ? [] : value;
 }
 
-/**
- * The rarely present fields of `from`, or `undefined` when none is (the
- * common case: no object is made).
- */
-function rare(
-  from: CachedValue,
-  fields: readonly string[],
-): CachedValue | undefined {
-  let extra: CachedValue | undefined;
-  for (const key of fields) {
-    const value = from[key];
-    if (value !== undefined) (extra ??= {})[key] = value;
-  }
-  return extra;
-}
-
 function put(into: CachedValue, key: string, value: unknown): void {
   if (value !== undefined) into[key] = value;
 }
@@ -159,24 +143,22 @@ const extras = new WeakMap<object, CachedValue>();
 /** The side object {@linkcode pack} filled last (undefined: none needed). */
 let packedExtra: CachedValue | undefined;
 
-function pack(
-  from: CachedValue,
-  fields: readonly string[],
-  usual: readonly unknown[],
+/**
+ * The two-bit code of one optional field at `shift`; an unusual value goes
+ * to {@linkcode packedExtra}. (Each caller reads its fields by name, not in
+ * a loop over names: a property read by a fixed name is a cached inline
+ * lookup, one by a changing key is a generic one, several times slower.)
+ */
+function code(
+  key: string,
+  value: unknown,
+  usual: unknown,
+  shift: number,
 ): number {
-  let bits = 0;
-  let extra: CachedValue | undefined;
-  for (let i = 0; i < fields.length; i++) {
-    const value = from[fields[i]!];
-    if (value === undefined) continue;
-    if (value === usual[i]) bits |= 1 << (2 * i);
-    else {
-      bits |= 2 << (2 * i);
-      (extra ??= {})[fields[i]!] = value;
-    }
-  }
-  packedExtra = extra;
-  return bits;
+  if (value === undefined) return 0;
+  if (value === usual) return 1 << shift;
+  (packedExtra ??= {})[key] = value;
+  return 2 << shift;
 }
 
 function unpack(
@@ -256,6 +238,26 @@ const USER_USUAL = [
   0,
 ] as const;
 
+/** The optional fields of a user in two bits each (as USER_OPTIONAL). */
+function packUser(u: CachedValue): number {
+  packedExtra = undefined;
+  return code("discriminator", u.discriminator, "0", 0) |
+    code("public_flags", u.public_flags, 0, 2) |
+    code("avatar_decoration_data", u.avatar_decoration_data, null, 4) |
+    code("bot", u.bot, true, 6) |
+    code("system", u.system, false, 8) |
+    code("banner", u.banner, null, 10) |
+    code("accent_color", u.accent_color, null, 12) |
+    code("flags", u.flags, 0, 14) |
+    code("collectibles", u.collectibles, null, 16) |
+    code("primary_guild", u.primary_guild, null, 18) |
+    code("mfa_enabled", u.mfa_enabled, false, 20) |
+    code("locale", u.locale, "en-US", 22) |
+    code("verified", u.verified, true, 24) |
+    code("email", u.email, null, 26) |
+    code("premium_type", u.premium_type, 0, 28);
+}
+
 /** A user, kept once and shared by every member and message of it. */
 export class CompactUser {
   /** How many cached members and messages refer to it. */
@@ -271,7 +273,7 @@ export class CompactUser {
     this.username = value.username;
     this.global_name = value.global_name;
     this.avatar = encodeHash(value.avatar);
-    this.bits = pack(value, USER_OPTIONAL, USER_USUAL);
+    this.bits = packUser(value);
     if (packedExtra !== undefined) extras.set(this, packedExtra);
   }
 
@@ -282,7 +284,7 @@ export class CompactUser {
       this.global_name !== value.global_name ||
       this.avatar !== encodeHash(value.avatar)
     ) return false;
-    return pack(value, USER_OPTIONAL, USER_USUAL) === this.bits &&
+    return packUser(value) === this.bits &&
       same(extras.get(this), packedExtra);
   }
 
@@ -291,7 +293,7 @@ export class CompactUser {
     this.username = value.username;
     this.global_name = value.global_name;
     this.avatar = encodeHash(value.avatar);
-    this.bits = pack(value, USER_OPTIONAL, USER_USUAL);
+    this.bits = packUser(value);
     if (packedExtra !== undefined) extras.set(this, packedExtra);
     else extras.delete(this);
   }
@@ -327,6 +329,24 @@ const MEMBER_OPTIONAL = [
   "flags",
 ] as const;
 const MEMBER_USUAL = [null, null, null, null, false, false, false, 0] as const;
+/** The optional fields of a member in two bits each (as MEMBER_OPTIONAL). */
+function packMember(m: CachedValue): number {
+  packedExtra = undefined;
+  return code("avatar", m.avatar, null, 0) |
+    code("banner", m.banner, null, 2) |
+    code("premium_since", m.premium_since, null, 4) |
+    code(
+      "communication_disabled_until",
+      m.communication_disabled_until,
+      null,
+      6,
+    ) |
+    code("deaf", m.deaf, false, 8) |
+    code("mute", m.mute, false, 10) |
+    code("pending", m.pending, false, 12) |
+    code("flags", m.flags, 0, 14);
+}
+
 const FLAGS_CODE_SHIFT = 14;
 const MS_SHIFT = 16;
 const DECORATION_NULL = 1 << 26;
@@ -351,7 +371,7 @@ export class CompactMember {
     this.user = user;
     this.roles = interner.internList(value.roles);
     this.nick = value.nick;
-    let bits = pack(value, MEMBER_OPTIONAL, MEMBER_USUAL);
+    let bits = packMember(value);
     let extra = packedExtra;
     const flags = value.flags;
     if (
@@ -435,24 +455,38 @@ export class CompactMember {
   }
 }
 
-/** Message fields kept outside the fixed shape. */
-const MESSAGE_RARE = [
-  "mention_channels",
-  "activity",
-  "application",
-  "application_id",
-  "message_snapshots",
-  "interaction_metadata",
-  "interaction",
-  "thread",
-  "sticker_items",
-  "stickers",
-  "position",
-  "role_subscription_data",
-  "resolved",
-  "poll",
-  "call",
-] as const;
+/** Message fields kept outside the fixed shape, when any is present. */
+function rareMessage(m: CachedValue): CachedValue | undefined {
+  let extra: CachedValue | undefined;
+  if (m.mention_channels !== undefined) {
+    (extra ??= {}).mention_channels = m.mention_channels;
+  }
+  if (m.activity !== undefined) (extra ??= {}).activity = m.activity;
+  if (m.application !== undefined) (extra ??= {}).application = m.application;
+  if (m.application_id !== undefined) {
+    (extra ??= {}).application_id = m.application_id;
+  }
+  if (m.message_snapshots !== undefined) {
+    (extra ??= {}).message_snapshots = m.message_snapshots;
+  }
+  if (m.interaction_metadata !== undefined) {
+    (extra ??= {}).interaction_metadata = m.interaction_metadata;
+  }
+  if (m.interaction !== undefined) (extra ??= {}).interaction = m.interaction;
+  if (m.thread !== undefined) (extra ??= {}).thread = m.thread;
+  if (m.sticker_items !== undefined) {
+    (extra ??= {}).sticker_items = m.sticker_items;
+  }
+  if (m.stickers !== undefined) (extra ??= {}).stickers = m.stickers;
+  if (m.position !== undefined) (extra ??= {}).position = m.position;
+  if (m.role_subscription_data !== undefined) {
+    (extra ??= {}).role_subscription_data = m.role_subscription_data;
+  }
+  if (m.resolved !== undefined) (extra ??= {}).resolved = m.resolved;
+  if (m.poll !== undefined) (extra ??= {}).poll = m.poll;
+  if (m.call !== undefined) (extra ??= {}).call = m.call;
+  return extra;
+}
 
 /** A message: its author is the shared {@linkcode CompactUser}. */
 export class CompactMessage {
@@ -524,7 +558,7 @@ export class CompactMessage {
     this.flags = value.flags;
     this.components = emptyIn(value.components);
     this.message_reference = value.message_reference;
-    this.extra = rare(value, MESSAGE_RARE);
+    this.extra = rareMessage(value);
   }
 
   /** The author shared with other members and messages, if any. */
