@@ -208,7 +208,11 @@ function memberValue(m: D, guildId: string): [string, D] | undefined {
 function presenceValue(p: D, guildId: string): [string, D] | undefined {
   const user = p.user;
   if (!isObject(user) || typeof user.id !== "string") return undefined;
-  const value: D = { user: { id: user.id }, guild_id: guildId };
+  // A presence's user is usually just its id: kept as sent, not copied.
+  const value: D = {
+    user: hasMoreThanId(user) ? { id: user.id } : user,
+    guild_id: guildId,
+  };
   if (p.status !== undefined) value.status = p.status;
   if (p.activities !== undefined) value.activities = p.activities;
   if (p.client_status !== undefined) value.client_status = p.client_status;
