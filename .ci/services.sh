@@ -9,6 +9,8 @@
 SERVICES_DIR=""
 SERVICES_APT_UPDATED=0
 REDIS_PORT=${REDIS_PORT:-6391}
+RABBITMQ_PORT=${RABBITMQ_PORT:-5673}
+RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-25673}
 
 services_dir() {
   if [ -z "$SERVICES_DIR" ]; then
@@ -90,16 +92,72 @@ redis_stop() {
   stop_pidfile "$SERVICES_DIR/redis/redis.pid" redis-server
 }
 
+rabbitmq_install() {
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && return 0
+  echo "== installing rabbitmq-server from Debian's packages"
+  apt_install rabbitmq-server
+}
+
+# As root, without the /usr/sbin wrappers (they switch to the rabbitmq user
+# and its Erlang cookie): the server script itself, with every path in a
+# directory of ours, epmd kept on loopback, no plugins and an empty config.
+rabbitmq_start() {
+  rabbitmq_install || return 1
+  services_dir
+  local dir="$SERVICES_DIR/rabbitmq"
+  mkdir -p "$dir/mnesia" "$dir/log"
+  echo "[]." >"$dir/plugins"
+  : >"$dir/rabbitmq.conf"
+  HOME="$dir" RABBITMQ_NODENAME=rabbit@localhost \
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RABBITMQ_PORT" \
+    RABBITMQ_DIST_PORT="$RABBITMQ_DIST_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" \
+    RABBITMQ_PID_FILE="$dir/pid" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/plugins" \
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq" \
+    setsid nohup /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/stdout.log" 2>&1 &
+  if ! wait_for_port "$RABBITMQ_PORT" 60; then
+    tail -n 40 "$dir/stdout.log" >&2
+    return 1
+  fi
+  export DISRUPTION_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT"
+  echo "== rabbitmq-server on 127.0.0.1:$RABBITMQ_PORT"
+}
+
+rabbitmq_stop() {
+  [ -n "$SERVICES_DIR" ] || return 0
+  local dir="$SERVICES_DIR/rabbitmq" pid
+  [ -f "$dir/pid" ] || return 0
+  # Read the pid first: the broker deletes its pid file while it stops.
+  pid=$(cat "$dir/pid")
+  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+    for _ in $(seq 1 300); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "!! rabbitmq-server (pid $pid) did not stop; killing it" >&2
+      kill -9 "$pid" 2>/dev/null
+    fi
+  fi
+  # epmd daemonizes and outlives the broker.
+  for epmd in /usr/lib/erlang/erts-*/bin/epmd; do
+    [ -x "$epmd" ] && ERL_EPMD_ADDRESS=127.0.0.1 "$epmd" -kill >/dev/null 2>&1
+  done
+  return 0
+}
+
 # Start every service; returns non-zero when one failed (the others still start).
 services_start() {
   local status=0
   redis_start || status=1
+  rabbitmq_start || status=1
   return $status
 }
 
 # Stop every service and remove their directory; safe to call twice.
 services_stop() {
   redis_stop
+  rabbitmq_stop
   if [ -n "$SERVICES_DIR" ]; then
     rm -rf "$SERVICES_DIR"
     SERVICES_DIR=""

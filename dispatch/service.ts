@@ -1,0 +1,779 @@
+/**
+ * {@linkcode DispatchService}: the standalone gateway process. It runs this
+ * process's shards, publishes every dispatch to RabbitMQ (exchange
+ * `gateway`, routing key = event name) with confirms and in order, takes
+ * gateway commands from `gateway.send`, keeps sessions, statuses and the
+ * state cache in Redis with twilight-dispatch's keys, serves Prometheus
+ * metrics, and resumes its sessions after a restart.
+ *
+ * Nothing is lost to a broker outage: events wait in a bounded buffer; when
+ * it is full the shards close resumably (Discord keeps their events) and
+ * RESUME once it has room. A session's sequence is saved only once every
+ * event up to it was confirmed, so a crash resumes from an event the broker
+ * has.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import type { AMQPClient, AMQPMessage } from "@cloudamqp/amqp-client";
+import { RestClient } from "../rest/rest_client.ts";
+import { ShardManager } from "../gateway/shard_manager.ts";
+import type { Shard, ShardStateChange } from "../gateway/shard.ts";
+import type { ShardStatus } from "../gateway/shard_state.ts";
+import { GatewayError } from "../gateway/errors.ts";
+import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
+import type { GatewayCommand } from "../types/gateway_payloads.ts";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+} from "../redis/connection.ts";
+import { RedisCache } from "../cache/redis_store.ts";
+import type { CacheResource } from "../cache/resources.ts";
+import { ConfigError, type DispatchConfig } from "./config.ts";
+import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
+import { DispatchMetrics } from "./metrics.ts";
+import { StatusLog } from "./status_log.ts";
+
+const logger = getLogger(["disruption", "dispatch"]);
+
+/** The exchange every event is published to. */
+export const EXCHANGE = "gateway";
+/** The queue bound to every event with `DEFAULT_QUEUE`. */
+export const RECV_QUEUE = "gateway.recv";
+/** The queue commands are read from. */
+export const SEND_QUEUE = "gateway.send";
+/** Redis keys, as twilight-dispatch names them. */
+export const REDIS_KEYS = {
+  sessions: "gateway_sessions",
+  statuses: "gateway_statuses",
+  started: "gateway_started",
+  shards: "gateway_shards",
+} as const;
+
+/** One shard's entry in `gateway_sessions`. */
+export interface StoredSession {
+  /** The session ID. */
+  session_id: string;
+  /** The last sequence every event up to which RabbitMQ confirmed. */
+  sequence: number;
+  /** READY's `resume_gateway_url` (an addition). */
+  resume_url?: string | undefined;
+  /** When it was saved, in ms since the epoch (an addition). */
+  saved_at?: number;
+}
+
+/** One entry of `gateway_statuses`. */
+export interface StoredStatus {
+  /** The shard. */
+  shard: number;
+  /** Its status (`ready`, `resuming`, `closed`, ...). */
+  status: string;
+  /** Heartbeat round trip in ms (0 before the first ACK). */
+  latency: number;
+  /** When the last ACK's round trip was measured, ms since the epoch. */
+  last_ack: number;
+}
+
+/** How long the cache may take to give `old` before the event goes without. */
+const OLD_TIMEOUT = 1_000;
+/** How often sessions and statuses are saved. */
+const SAVE_INTERVAL = 1_000;
+/** How long a shutdown waits for the broker to confirm what is buffered. */
+const DRAIN_TIMEOUT = 10_000;
+
+interface Confirmed {
+  sessionId: string | undefined;
+  sequence: number;
+}
+
+/** Seams for tests and embedding. */
+export interface DispatchServiceOptions {
+  /** The `fetch` REST requests go through. */
+  fetch?: typeof fetch;
+}
+
+/** The dispatch service: start it, and close it on a signal. */
+export class DispatchService {
+  readonly config: DispatchConfig;
+  readonly metrics: DispatchMetrics = new DispatchMetrics();
+  readonly #rest: RestClient;
+  #manager: ShardManager | undefined;
+  #publisher: ConfirmedPublisher | undefined;
+  #redis: RedisConnection | undefined;
+  #cache: RedisCache | undefined;
+  #statusLog: StatusLog | undefined;
+  #guildLog: StatusLog | undefined;
+  #server: Deno.HttpServer | undefined;
+  #saveTimer: ReturnType<typeof setInterval> | undefined;
+  #redisRetry: ReturnType<typeof setTimeout> | undefined;
+  #shardCount = 0;
+  #shardIds: number[] = [];
+  readonly #confirmed = new Map<number, Confirmed>();
+  /** Shards closed because the buffer was full, with their close. */
+  readonly #paused = new Map<number, Promise<void>>();
+  /** The pending event of the dispatch being delivered, per shard. */
+  readonly #current = new Map<number, PendingEvent>();
+  readonly #lastAck = new Map<number, number>();
+  /** Guilds each shard had at READY, to tell joins from reconnects. */
+  readonly #knownGuilds = new Map<number, Set<string>>();
+  #closing = false;
+  #saving: Promise<void> = Promise.resolve();
+
+  /**
+   * @param config The checked configuration.
+   * @param options Seams.
+   */
+  constructor(config: DispatchConfig, options: DispatchServiceOptions = {}) {
+    this.config = config;
+    const restOptions: ConstructorParameters<typeof RestClient>[0] = {
+      token: config.token,
+      baseUrl: config.discordApiUrl,
+    };
+    if (options.fetch) restOptions.fetch = options.fetch;
+    this.#rest = new RestClient(restOptions);
+  }
+
+  /** The address metrics are served on, once started. */
+  get metricsAddress(): Deno.NetAddr | undefined {
+    return this.#server?.addr as Deno.NetAddr | undefined;
+  }
+
+  /**
+   * Start: ask Discord for the gateway, connect Redis and RabbitMQ, restore
+   * saved sessions and connect every shard.
+   *
+   * @returns When the shards are connecting (not when they are ready).
+   * @throws {ConfigError} A shard range that does not fit the shard count.
+   */
+  async start(): Promise<void> {
+    const config = this.config;
+    const bot = await this.#rest.getGatewayBot();
+    const total = config.shardsTotal ?? bot.shards;
+    const first = config.shardsStart ?? 0;
+    const last = config.shardsEnd ?? total - 1;
+    if (last >= total) {
+      throw new ConfigError(
+        "SHARDS_END",
+        `below the shard count ${total} (SHARDS_TOTAL or Discord's recommendation); it is inclusive`,
+        String(last),
+      );
+    }
+    if (first > last) {
+      throw new ConfigError(
+        "SHARDS_START",
+        `at most the last shard ${last}`,
+        String(first),
+      );
+    }
+    this.#shardCount = total;
+    this.#shardIds = [];
+    for (let id = first; id <= last; id++) this.#shardIds.push(id);
+    this.metrics.shards.set(this.#shardIds.length);
+    if (config.logChannel) {
+      this.#statusLog = new StatusLog(this.#rest, config.logChannel);
+    }
+    if (config.logGuildChannel) {
+      this.#guildLog = new StatusLog(this.#rest, config.logGuildChannel);
+    }
+
+    this.#server = this.#serveMetrics();
+    await this.#connectRedis();
+    const saved = config.resume ? await this.#loadSessions() : new Map();
+
+    this.#publisher = new ConfirmedPublisher({
+      url: amqpUrl(config),
+      exchange: EXCHANGE,
+      capacity: config.publishBuffer,
+      onConnect: (client) => this.#setUpBroker(client),
+      onConfirmed: (event) => this.#onConfirmed(event),
+      onRoom: () => this.#resumePaused(),
+      onConnection: (up) => this.metrics.brokerConnected.set(up ? 1 : 0),
+    });
+    await this.#publisher.start();
+
+    const presence = {
+      since: null,
+      activities: config.activityName === ""
+        ? []
+        : [{ name: config.activityName, type: config.activityType }],
+      status: config.status,
+      afk: false,
+    };
+    const manager = new ShardManager({
+      token: config.token,
+      intents: config.intents,
+      shardCount: total,
+      shardIds: this.#shardIds,
+      gatewayUrl: bot.url,
+      compress: config.compress,
+      largeThreshold: config.largeThreshold,
+      presence,
+      maxConcurrency: config.shardsConcurrency ??
+        bot.session_start_limit.max_concurrency,
+      sessionStartLimit: bot.session_start_limit,
+    });
+    this.#manager = manager;
+    for (const [id, session] of saved) {
+      manager.shard(id)?.restore({
+        sessionId: session.session_id,
+        sequence: session.sequence,
+        resumeUrl: session.resume_url,
+      });
+    }
+    logger.info(
+      "Starting shards {first}-{last} of {total}: {resumed} to resume, {identify} to identify",
+      {
+        first,
+        last,
+        total,
+        resumed: saved.size,
+        identify: this.#shardIds.length - saved.size,
+      },
+    );
+    manager.on("raw", (event) => this.#onRaw(event));
+    if (this.#cache) {
+      manager.on("dispatch", (event) => this.#onParsed(event));
+    }
+    manager.on("state", (change) => this.#onState(change));
+    manager.on("error", (error) => {
+      logger.warn("Shard {shardId}: {message}", {
+        shardId: error.shardId,
+        message: error.message,
+      });
+    });
+    await this.#redis?.set(REDIS_KEYS.started, String(Date.now())).catch(
+      () => {},
+    );
+    this.#saveTimer = setInterval(() => this.#save(), SAVE_INTERVAL);
+    manager.start().catch((error) => {
+      if (this.#closing) return;
+      logger.error("A shard stopped for good: {message}", {
+        message: error instanceof Error ? error.message : String(error),
+      });
+    });
+  }
+
+  /**
+   * Stop: close every shard resumably, wait (bounded) for the broker to
+   * confirm what is buffered, save the sessions and statuses, and close the
+   * connections. The next process resumes every shard.
+   *
+   * @returns When everything is closed.
+   */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    if (this.#saveTimer !== undefined) clearInterval(this.#saveTimer);
+    if (this.#redisRetry !== undefined) clearTimeout(this.#redisRetry);
+    await this.#manager?.close({ resumable: true });
+    if (this.#publisher) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const drained = await Promise.race([
+        this.#publisher.drained().then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), DRAIN_TIMEOUT);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!drained) {
+        logger.warn(
+          "RabbitMQ did not confirm {count} event(s) in time; the saved sessions resume before them",
+          { count: this.#publisher.size },
+        );
+      }
+    }
+    this.#save();
+    await this.#saving;
+    await Promise.all([this.#statusLog?.flush(), this.#guildLog?.flush()]);
+    await this.#publisher?.close();
+    if (this.#redis) await closeRedis(this.#redis);
+    await this.#server?.shutdown();
+    logger.info("Dispatch service stopped; sessions saved for resuming");
+  }
+
+  // ------------------------------------------------------------------ events
+
+  #onRaw(
+    event: { shardId: number; name: string; sequence: number; text: string },
+  ): void {
+    const { shardId, name, sequence, text } = event;
+    const shard = this.#manager!.shard(shardId)!;
+    this.metrics.events.inc({ type: name, shard: String(shardId) });
+    const end = text.lastIndexOf("}");
+    const pending: PendingEvent = {
+      shardId,
+      sessionId: shard.sessionId,
+      sequence,
+      routingKey: name,
+      body: this.config.stateOld && this.#cache
+        ? undefined
+        : `${text.slice(0, end)},"shard":${shardId}}`,
+      queuedAt: performance.now(),
+    };
+    if (pending.body === undefined) {
+      // Filled in by #onParsed, delivered right after this for the same event.
+      this.#current.set(shardId, pending);
+      (pending as { frame?: string }).frame = text.slice(0, end);
+    }
+    const publisher = this.#publisher!;
+    if (!publisher.push(pending) && !this.#paused.has(shardId)) {
+      this.#pause(shard);
+    }
+    this.metrics.buffered.set(publisher.size);
+  }
+
+  #onParsed(event: { shardId: number; name: string; data: unknown }): void {
+    const cache = this.#cache!;
+    const pending = this.#current.get(event.shardId);
+    this.#current.delete(event.shardId);
+    const applied = cache.apply(event.name, event.data);
+    this.#trackGuild(event.shardId, event.name, event.data);
+    if (!pending) return;
+    const frame = (pending as { frame?: string }).frame!;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    Promise.race([
+      applied.then((update) => update.old, () => undefined),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), OLD_TIMEOUT);
+      }),
+    ]).then((old) => {
+      clearTimeout(timer);
+      let body = `${frame},"shard":${event.shardId}`;
+      if (old !== undefined) {
+        try {
+          body += `,"old":${JSON.stringify(old)}`;
+        } catch {
+          // An old state that does not serialise is left out.
+        }
+      }
+      pending.body = `${body}}`;
+      this.#publisher!.bodyReady();
+    });
+  }
+
+  #trackGuild(shardId: number, name: string, data: unknown): void {
+    if (!this.#guildLog && name !== "READY") return;
+    const d = data as Record<string, unknown> | null;
+    if (name === "READY") {
+      const guilds = Array.isArray(d?.guilds) ? d.guilds : [];
+      this.#knownGuilds.set(
+        shardId,
+        new Set(guilds.map((g) => String((g as { id?: unknown })?.id))),
+      );
+      return;
+    }
+    const id = typeof d?.id === "string" ? d.id : undefined;
+    if (id === undefined) return;
+    const known = this.#knownGuilds.get(shardId) ?? new Set();
+    this.#knownGuilds.set(shardId, known);
+    if (name === "GUILD_CREATE" && !known.has(id)) {
+      known.add(id);
+      this.metrics.guildEvents.inc({ type: "join" });
+      this.#guildLog?.add(`Joined guild ${d?.name ?? ""} (${id})`);
+    } else if (name === "GUILD_DELETE" && d?.unavailable !== true) {
+      known.delete(id);
+      this.metrics.guildEvents.inc({ type: "leave" });
+      this.#guildLog?.add(`Left guild ${id}`);
+    }
+  }
+
+  #onConfirmed(event: PendingEvent): void {
+    this.#confirmed.set(event.shardId, {
+      sessionId: event.sessionId,
+      sequence: event.sequence,
+    });
+    this.metrics.published.inc();
+    this.metrics.publishLatency.observe(this.#publisher!.lastLatency / 1000);
+    this.metrics.buffered.set(this.#publisher!.size);
+  }
+
+  /** The buffer is full: close resumably; Discord keeps what follows. */
+  #pause(shard: Shard): void {
+    let closed!: () => void;
+    this.#paused.set(shard.id, new Promise((resolve) => closed = resolve));
+    this.metrics.pausedShards.set(this.#paused.size);
+    logger.warn(
+      "Shard {shardId}: publish buffer full ({count} events); closing resumably until RabbitMQ catches up",
+      { shardId: shard.id, count: this.#publisher!.size },
+    );
+    // Not from inside the shard's own delivery.
+    queueMicrotask(() => {
+      shard.close({ resumable: true }).catch(() => {}).finally(closed);
+    });
+  }
+
+  #resumePaused(): void {
+    if (this.#closing) return;
+    for (const [id, closed] of this.#paused) {
+      const shard = this.#manager?.shard(id);
+      if (!shard) continue;
+      logger.info("Shard {shardId}: the buffer has room; resuming", {
+        shardId: id,
+      });
+      closed.then(() => {
+        if (this.#closing) return;
+        shard.connect().catch((error) =>
+          logger.warn("Shard {shardId} did not resume: {message}", {
+            shardId: id,
+            message: error instanceof Error ? error.message : String(error),
+          })
+        );
+      });
+    }
+    this.#paused.clear();
+    this.metrics.pausedShards.set(0);
+  }
+
+  #onState(change: ShardStateChange): void {
+    const { shardId, previous, current } = change;
+    this.#refreshStatuses();
+    let line: string | undefined;
+    if (current === "ready") {
+      const resumed = previous === "resuming";
+      if (resumed) this.metrics.resumes.inc();
+      else this.metrics.identifies.inc();
+      this.metrics.shardEvents.inc({ type: resumed ? "resumed" : "ready" });
+      line = `Shard ${shardId} ${resumed ? "resumed" : "ready"}`;
+    } else if (current === "reconnecting" && previous === "ready") {
+      this.metrics.shardEvents.inc({ type: "disconnected" });
+      line = `Shard ${shardId} disconnected`;
+    } else if (current === "closed") {
+      this.metrics.shardEvents.inc({ type: "closed" });
+      line = `Shard ${shardId} closed`;
+    }
+    if (line) this.#statusLog?.add(line);
+  }
+
+  #refreshStatuses(): void {
+    const counts = new Map<ShardStatus, number>();
+    for (const shard of this.#manager?.shards.values() ?? []) {
+      counts.set(shard.status, (counts.get(shard.status) ?? 0) + 1);
+      if (shard.latency !== undefined) {
+        this.metrics.latencies.set({ shard: String(shard.id) }, shard.latency);
+      }
+    }
+    this.metrics.statuses.reset();
+    for (const [status, count] of counts) {
+      this.metrics.statuses.set({ type: status }, count);
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  async #setUpBroker(client: AMQPClient): Promise<void> {
+    const channel = await client.channel();
+    await channel.exchangeDeclare(EXCHANGE, "topic", { durable: true });
+    if (this.config.defaultQueue) {
+      await channel.queueDeclare(RECV_QUEUE, { durable: true });
+      await channel.queueBind(RECV_QUEUE, EXCHANGE, "#");
+    }
+    await channel.queueDeclare(SEND_QUEUE, { durable: true });
+    await channel.basicQos(100);
+    await channel.basicConsume(
+      SEND_QUEUE,
+      { noAck: false },
+      (message) => this.#onCommand(message),
+    );
+  }
+
+  async #onCommand(message: AMQPMessage): Promise<void> {
+    let command: { op: number; shard: number; data?: GatewayCommand };
+    try {
+      command = parseCommand(message.bodyToString() ?? "");
+    } catch (error) {
+      this.metrics.commands.inc({ result: "malformed" });
+      logger.warn("Rejected a command from {queue}: {reason}", {
+        queue: SEND_QUEUE,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      await message.reject(false).catch(() => {});
+      return;
+    }
+    const shard = this.#manager?.shard(command.shard);
+    if (!shard) {
+      this.metrics.commands.inc({ result: "malformed" });
+      logger.warn(
+        "Rejected a command from {queue}: shard {shard} is not run by this process",
+        { queue: SEND_QUEUE, shard: command.shard },
+      );
+      await message.reject(false).catch(() => {});
+      return;
+    }
+    try {
+      if (command.op === 0) await shard.send(command.data!);
+      else if (command.op === 1) {
+        await shard.close({ resumable: true });
+        shard.connect().catch(() => {});
+      } else {
+        await shard.close();
+        shard.connect().catch(() => {});
+      }
+      this.metrics.commands.inc({ result: "done" });
+      await message.ack().catch(() => {});
+    } catch (error) {
+      if (error instanceof GatewayError && error.kind === "shard_closed") {
+        // The shard is paused or restarting: try again a little later.
+        this.metrics.commands.inc({ result: "retried" });
+        setTimeout(() => message.nack(true).catch(() => {}), 1_000);
+        return;
+      }
+      this.metrics.commands.inc({ result: "failed" });
+      logger.warn("Rejected a command from {queue}: {reason}", {
+        queue: SEND_QUEUE,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      await message.reject(false).catch(() => {});
+    }
+  }
+
+  // ------------------------------------------------------------------- redis
+
+  async #connectRedis(): Promise<void> {
+    const config = this.config;
+    const auth = config.redisPassword === undefined
+      ? ""
+      : `:${encodeURIComponent(config.redisPassword)}@`;
+    try {
+      this.#redis = await connectRedis({
+        url:
+          `redis://${auth}${config.redisHost}:${config.redisPort}/${config.redisDb}`,
+      });
+      this.#redis.on("ready", () => this.metrics.redisConnected.set(1));
+      this.#redis.on("error", () => this.metrics.redisConnected.set(0));
+      this.metrics.redisConnected.set(1);
+    } catch (error) {
+      this.metrics.redisConnected.set(0);
+      logger.error(
+        "{message}; running without saved sessions and cache, retrying in 5 s",
+        { message: error instanceof Error ? error.message : String(error) },
+      );
+      this.#redisRetry = setTimeout(() => {
+        this.#redisRetry = undefined;
+        if (!this.#closing) this.#connectRedis();
+      }, 5_000);
+      return;
+    }
+    if (config.stateEnabled && !this.#cache) {
+      const resources: CacheResource[] = ["guilds", "channels", "roles"];
+      if (config.stateMember) resources.push("members", "users");
+      if (config.stateMessage) resources.push("messages");
+      if (config.statePresence) resources.push("presences");
+      if (config.stateEmoji) resources.push("emojis");
+      if (config.stateVoice) resources.push("voiceStates");
+      const ttl: { members?: number; messages?: number } = {};
+      if (config.stateMemberTtl > 0) ttl.members = config.stateMemberTtl;
+      if (config.stateMessageTtl > 0) ttl.messages = config.stateMessageTtl;
+      this.#cache = new RedisCache(this.#redis, {
+        resources,
+        ttl,
+        onStale: () => this.metrics.cacheStale.set(1),
+      });
+    }
+  }
+
+  async #loadSessions(): Promise<Map<number, StoredSession>> {
+    const usable = new Map<number, StoredSession>();
+    const redis = this.#redis;
+    if (!redis) return usable;
+    try {
+      const [sessionsText, shardsText] = await Promise.all([
+        redis.get(REDIS_KEYS.sessions),
+        redis.get(REDIS_KEYS.shards),
+      ]);
+      if (sessionsText === null) return usable;
+      if (Number(shardsText) !== this.#shardCount) {
+        logger.info(
+          "Saved sessions are for {saved} shards, not {total}; identifying",
+          { saved: shardsText, total: this.#shardCount },
+        );
+        return usable;
+      }
+      const sessions = JSON.parse(sessionsText) as Record<string, unknown>;
+      const now = Date.now();
+      for (const id of this.#shardIds) {
+        const session = sessions?.[String(id)] as StoredSession | undefined;
+        if (
+          typeof session?.session_id !== "string" ||
+          !Number.isSafeInteger(session.sequence) || session.sequence < 0
+        ) continue;
+        if (
+          typeof session.saved_at === "number" &&
+          Math.abs(now - session.saved_at) > DEFAULT_SESSION_MAX_AGE
+        ) continue;
+        usable.set(id, session);
+      }
+    } catch (error) {
+      logger.warn("Reading saved sessions failed; identifying: {error}", {
+        error,
+      });
+    }
+    return usable;
+  }
+
+  /** Save sessions (confirmed sequences only) and statuses; never overlapping. */
+  #save(): void {
+    const redis = this.#redis;
+    const manager = this.#manager;
+    if (!redis || !manager) return;
+    this.#refreshStatuses();
+    const now = Date.now();
+    const sessions: Record<string, StoredSession> = {};
+    const statuses: StoredStatus[] = [];
+    for (const shard of manager.shards.values()) {
+      const confirmed = this.#confirmed.get(shard.id);
+      if (
+        shard.sessionId !== undefined && confirmed !== undefined &&
+        confirmed.sessionId === shard.sessionId
+      ) {
+        sessions[String(shard.id)] = {
+          session_id: shard.sessionId,
+          sequence: confirmed.sequence,
+          resume_url: shard.resumeUrl,
+          saved_at: now,
+        };
+      }
+      if (shard.latency !== undefined) this.#lastAck.set(shard.id, now);
+      statuses.push({
+        shard: shard.id,
+        status: shard.status,
+        latency: shard.latency ?? 0,
+        last_ack: this.#lastAck.get(shard.id) ?? 0,
+      });
+    }
+    this.#saving = this.#saving.then(async () => {
+      try {
+        // Merge: other processes own the other shards' entries.
+        const existing = JSON.parse(
+          await redis.get(REDIS_KEYS.sessions) ?? "{}",
+        ) as Record<string, StoredSession>;
+        await redis.multi()
+          .set(
+            REDIS_KEYS.sessions,
+            JSON.stringify({ ...existing, ...sessions }),
+          )
+          .set(REDIS_KEYS.statuses, JSON.stringify(statuses))
+          .set(REDIS_KEYS.shards, String(this.#shardCount))
+          .exec();
+      } catch (error) {
+        logger.warn(
+          "Saving sessions to Redis failed (retried in 1 s): {message}",
+          {
+            message: error instanceof Error ? error.message : String(error),
+          },
+        );
+      }
+      if (this.#cache) this.metrics.cacheStale.set(this.#cache.stale ? 1 : 0);
+    });
+  }
+
+  // ----------------------------------------------------------------- metrics
+
+  #serveMetrics(): Deno.HttpServer {
+    return Deno.serve({
+      hostname: this.config.prometheusHost,
+      port: this.config.prometheusPort,
+      onListen: () => {},
+    }, async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/metrics") {
+        this.#refreshStatuses();
+        await this.#refreshStateCounts();
+        return new Response(await this.metrics.registry.metrics(), {
+          headers: { "content-type": this.metrics.registry.contentType },
+        });
+      }
+      if (path === "/healthcheck") {
+        const healthy = this.healthy();
+        return Response.json({ status: healthy ? "OK" : "UNAVAILABLE" }, {
+          status: healthy ? 200 : 503,
+        });
+      }
+      return new Response("Not found", { status: 404 });
+    });
+  }
+
+  /**
+   * Whether the broker is connected and every shard is ready or resuming.
+   *
+   * @returns `true` when healthy.
+   */
+  healthy(): boolean {
+    if (!this.#publisher?.connected || !this.#manager) return false;
+    for (const shard of this.#manager.shards.values()) {
+      if (shard.status !== "ready" && shard.status !== "resuming") return false;
+    }
+    return true;
+  }
+
+  async #refreshStateCounts(): Promise<void> {
+    const redis = this.#redis;
+    if (!this.#cache || !redis || redis.status !== "ready") return;
+    const sets: [string, string][] = [
+      ["guilds", "guild_keys"],
+      ["channels", "channel_keys"],
+      ["messages", "message_keys"],
+      ["members", "member_keys"],
+      ["presences", "presence_keys"],
+      ["roles", "role_keys"],
+      ["emojis", "emoji_keys"],
+      ["voices", "voice_keys"],
+    ];
+    try {
+      const pipeline = redis.pipeline();
+      for (const [, key] of sets) pipeline.scard(key);
+      const results = await pipeline.exec();
+      sets.forEach(([name], i) => {
+        const count = Number(results?.[i]?.[1] ?? 0);
+        this.metrics.state[name]?.set(count);
+      });
+    } catch {
+      // Redis is down: the gauges keep their last values.
+    }
+  }
+}
+
+/**
+ * Check a command from `gateway.send`.
+ *
+ * @param text The message body.
+ * @returns The command.
+ * @throws {TypeError} With the reason it is malformed.
+ */
+export function parseCommand(
+  text: string,
+): { op: number; shard: number; data?: GatewayCommand } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TypeError("the body is not JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError("the body is not a JSON object");
+  }
+  const { op, shard, data } = value as Record<string, unknown>;
+  if (op !== 0 && op !== 1 && op !== 2) {
+    throw new TypeError(`'op' must be 0, 1 or 2: current value '${op}'`);
+  }
+  if (typeof shard !== "number" || !Number.isSafeInteger(shard) || shard < 0) {
+    throw new TypeError(
+      `'shard' must be a non-negative integer: current value '${shard}'`,
+    );
+  }
+  if (op !== 0) return { op, shard };
+  if (
+    typeof data !== "object" || data === null || Array.isArray(data) ||
+    typeof (data as { op?: unknown }).op !== "number"
+  ) {
+    throw new TypeError("'data' must be an object with a numeric 'op'");
+  }
+  return { op, shard, data: data as GatewayCommand };
+}
+
+/** The AMQP URL of the configuration. */
+function amqpUrl(config: DispatchConfig): string {
+  const user = encodeURIComponent(config.rabbitUsername);
+  const password = encodeURIComponent(config.rabbitPassword);
+  return `amqp://${user}:${password}@${config.rabbitHost}:${config.rabbitPort}?heartbeat=10`;
+}

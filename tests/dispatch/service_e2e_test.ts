@@ -1,0 +1,404 @@
+// The dispatch service end to end: a subprocess against the loopback fake
+// Discord, a real RabbitMQ and a real Redis. The tests of this file share the
+// broker's gateway/gateway.recv/gateway.send names, so they live in one file
+// (Deno runs a file's tests one after another).
+import assert from "node:assert/strict";
+import { Redis } from "ioredis";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { testAmqp, testRedis } from "../_fakes/servers.ts";
+import {
+  checkStream,
+  CuttableProxy,
+  inOrder,
+  RecvConsumer,
+  REDIS_DB,
+  serviceEnv,
+  ServiceProcess,
+} from "./_service_harness.ts";
+
+const amqp = testAmqp();
+const redisServer = testRedis();
+const ignore = amqp.ignore || redisServer.ignore;
+const SHARDS = 2;
+
+function brokerAddress(): { hostname: string; port: number } {
+  const url = new URL(amqp.url);
+  return { hostname: url.hostname, port: Number(url.port || 5672) };
+}
+
+async function freshRedis(): Promise<Redis> {
+  const url = new URL(redisServer.url);
+  url.pathname = `/${REDIS_DB}`;
+  const redis = new Redis(url.toString(), { lazyConnect: true });
+  await redis.connect();
+  await redis.flushdb();
+  return redis;
+}
+
+/** Post `count` messages per shard, numbered, one guild per shard. */
+function postMessages(
+  discord: FakeDiscord,
+  count: number,
+  tag: string,
+): void {
+  for (let i = 0; i < count; i++) {
+    for (let shard = 0; shard < SHARDS; shard++) {
+      discord.gateway.dispatch("MESSAGE_CREATE", {
+        id: String(1_000_000 + i),
+        channel_id: "42",
+        content: `${tag}-${shard}-${i}`,
+      }, { shardId: shard, ignoreIntents: true });
+    }
+  }
+}
+
+function contents(
+  messages: RecvConsumer["messages"],
+  tag: string,
+): Set<string> {
+  const set = new Set<string>();
+  for (const { body } of messages) {
+    const content = body.d?.content;
+    if (typeof content === "string" && content.startsWith(`${tag}-`)) {
+      set.add(content);
+    }
+  }
+  return set;
+}
+
+async function setUp(extra: Record<string, string> = {}, proxy = false) {
+  const discord = await FakeDiscord.start({
+    loopback: true,
+    shards: SHARDS,
+    gateway: { guilds: SHARDS, maxConcurrency: SHARDS },
+  });
+  const redis = await freshRedis();
+  const consumer = new RecvConsumer(amqp.url);
+  await consumer.start();
+  const cut = proxy ? new CuttableProxy(brokerAddress()) : undefined;
+  const target = cut
+    ? { hostname: "127.0.0.1", port: cut.port }
+    : brokerAddress();
+  const env = serviceEnv(discord, target, redisServer.url, extra);
+  return {
+    discord,
+    redis,
+    consumer,
+    proxy: cut,
+    env,
+    async [Symbol.asyncDispose]() {
+      await consumer.close();
+      await cut?.close();
+      redis.disconnect();
+      await discord.close();
+    },
+  };
+}
+
+function readyCount(messages: RecvConsumer["messages"]): number {
+  return messages.filter((m) => m.body.t === "READY").length;
+}
+
+Deno.test({
+  name:
+    "dispatch service: every event reaches gateway.recv once, in order, with routing key, s and shard; commands, Redis keys and metrics",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp({ LOG_CHANNEL: "777" });
+  const service = new ServiceProcess(t.env);
+  try {
+    // READY + one GUILD_CREATE per shard.
+    await t.consumer.until(
+      () =>
+        t.consumer.messages.filter((m) => m.body.t === "GUILD_CREATE")
+          .length === SHARDS,
+      "READY and GUILD_CREATE on every shard",
+    );
+    postMessages(t.discord, 200, "a");
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "a").size === 200 * SHARDS,
+      "400 MESSAGE_CREATEs",
+    );
+    const { duplicates, gaps, misrouted, perShard } = checkStream(
+      t.consumer.messages,
+    );
+    assert.equal(duplicates, 0);
+    assert.deepEqual(gaps, []);
+    assert.equal(misrouted, 0);
+    assert.ok(inOrder(t.consumer.messages), "in order per shard");
+    assert.deepEqual([...perShard.entries()].sort(), [[0, 202], [1, 202]]);
+    const sample = t.consumer.messages.find((m) =>
+      m.body.t === "MESSAGE_CREATE"
+    )!;
+    assert.equal(sample.routingKey, "MESSAGE_CREATE");
+    assert.equal(typeof sample.body.s, "number");
+    assert.ok(sample.body.shard === 0 || sample.body.shard === 1);
+
+    // A command reaches the fake gateway on the right shard.
+    const presence = new Promise<number>((resolve) => {
+      const poll = setInterval(() => {
+        for (const connection of t.discord.gateway.connections) {
+          if (connection.received.some((f) => f.op === 3)) {
+            clearInterval(poll);
+            resolve(connection.shard?.[0] ?? -1);
+          }
+        }
+      }, 20);
+    });
+    await t.consumer.command("not json");
+    await t.consumer.command(
+      JSON.stringify({
+        op: 0,
+        shard: 1,
+        data: {
+          op: 3,
+          d: { since: null, activities: [], status: "idle", afk: false },
+        },
+      }),
+    );
+    assert.equal(await presence, 1);
+    await service.waitFor(
+      "/metrics",
+      (text) =>
+        /dispatch_commands\{result="malformed"\} 1/.test(text) &&
+        /dispatch_commands\{result="done"\} 1/.test(text),
+      "the command counters",
+    );
+
+    // Redis keys.
+    await service.waitFor(
+      "/metrics",
+      () => true,
+      "metrics",
+    );
+    const redisDeadline = Date.now() + 5_000;
+    let sessions: Record<
+      string,
+      { session_id: string; sequence: number; resume_url: string }
+    > = {};
+    while (Date.now() < redisDeadline) {
+      sessions = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+      if (sessions["0"]?.sequence === 202 && sessions["1"]?.sequence === 202) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(sessions["0"]?.sequence, 202);
+    assert.equal(sessions["1"]?.sequence, 202);
+    assert.equal(sessions["0"]?.resume_url, t.discord.gateway.resumeUrl);
+    assert.equal(await t.redis.get("gateway_shards"), "2");
+    assert.ok(Number(await t.redis.get("gateway_started")) > 0);
+    const statuses = JSON.parse(await t.redis.get("gateway_statuses") ?? "[]");
+    assert.deepEqual(
+      statuses.map((
+        s: { shard: number; status: string },
+      ) => [s.shard, s.status]),
+      [[0, "ready"], [1, "ready"]],
+    );
+
+    // Metrics and health.
+    const metrics = await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_published 404/.test(text),
+      "404 confirmed publishes",
+    );
+    assert.match(
+      metrics,
+      /gateway_events\{type="MESSAGE_CREATE",shard="0"\} 200/,
+    );
+    assert.match(
+      metrics,
+      /gateway_events\{type="MESSAGE_CREATE",shard="1"\} 200/,
+    );
+    assert.match(metrics, /gateway_shards 2/);
+    assert.match(metrics, /gateway_statuses\{type="ready"\} 2/);
+    assert.match(metrics, /dispatch_broker_connected 1/);
+    assert.match(metrics, /dispatch_identifies 2/);
+    const health = await service.get("/healthcheck");
+    assert.equal(health.status, 200);
+    assert.deepEqual(JSON.parse(health.text), { status: "OK" });
+
+    // The status log is posted to LOG_CHANNEL, batched.
+    service.signal("SIGTERM");
+    assert.equal(await service.exit(), 0);
+    const posted = t.discord.rest.messages("777").map((m) => m.content).join(
+      "\n",
+    );
+    assert.match(posted, /Shard 0 ready/);
+    assert.match(posted, /Shard 1 ready/);
+  } catch (error) {
+    console.error(service.output.join(""));
+    const types: Record<string, number> = {};
+    for (const m of t.consumer.messages) {
+      types[m.body.t] = (types[m.body.t] ?? 0) + 1;
+    }
+    console.error(types, t.consumer.messages.slice(-2));
+    throw error;
+  } finally {
+    await service.stop();
+  }
+});
+
+Deno.test({
+  name:
+    "dispatch service: SIGTERM then a new process resumes every shard (0 IDENTIFY) with no event lost",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp();
+  const first = new ServiceProcess(t.env);
+  let second: ServiceProcess | undefined;
+  try {
+    await t.consumer.until(
+      () => readyCount(t.consumer.messages) === SHARDS,
+      "READY",
+    );
+    postMessages(t.discord, 100, "before");
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "before").size === 100 * SHARDS,
+      "the events before the restart",
+    );
+    const identifies = t.discord.gateway.counters.sessionStarts;
+    first.signal("SIGTERM");
+    assert.equal(await first.exit(), 0);
+    const sessions = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+    assert.equal(Object.keys(sessions).length, SHARDS);
+    // Events while no process runs: Discord keeps them for the RESUME.
+    postMessages(t.discord, 50, "during");
+    second = new ServiceProcess(t.env);
+    postMessages(t.discord, 50, "after");
+    await t.consumer.until(
+      () =>
+        contents(t.consumer.messages, "during").size === 50 * SHARDS &&
+        contents(t.consumer.messages, "after").size === 50 * SHARDS,
+      "the events during and after the restart",
+    );
+    assert.equal(
+      t.discord.gateway.counters.sessionStarts,
+      identifies,
+      "no IDENTIFY",
+    );
+    assert.equal(t.discord.gateway.counters.resumed, SHARDS);
+    const { duplicates, gaps } = checkStream(t.consumer.messages);
+    assert.deepEqual(gaps, []);
+    assert.equal(duplicates, 0);
+    assert.ok(inOrder(t.consumer.messages));
+    second.signal("SIGTERM");
+    assert.equal(await second.exit(), 0);
+  } finally {
+    await first.stop();
+    await second?.stop();
+  }
+});
+
+Deno.test({
+  name:
+    "dispatch service: SIGKILL then a new process resumes from the last confirmed sequence with no event lost",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp();
+  const first = new ServiceProcess(t.env);
+  let second: ServiceProcess | undefined;
+  try {
+    await t.consumer.until(
+      () => readyCount(t.consumer.messages) === SHARDS,
+      "READY",
+    );
+    postMessages(t.discord, 100, "before");
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "before").size >= 50 * SHARDS,
+      "some events",
+    );
+    // Wait for one session save, then kill mid-stream.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    postMessages(t.discord, 100, "mid");
+    first.signal("SIGKILL");
+    await first.exit();
+    postMessages(t.discord, 50, "down");
+    second = new ServiceProcess(t.env);
+    await t.consumer.until(
+      () =>
+        contents(t.consumer.messages, "before").size === 100 * SHARDS &&
+        contents(t.consumer.messages, "mid").size === 100 * SHARDS &&
+        contents(t.consumer.messages, "down").size === 50 * SHARDS,
+      "every event after the crash",
+    );
+    const { duplicates, gaps } = checkStream(t.consumer.messages);
+    assert.deepEqual(gaps, []);
+    assert.equal(
+      t.discord.gateway.counters.resumed,
+      SHARDS,
+      "resumed, not identified",
+    );
+    console.log(
+      `SIGKILL: ${t.consumer.messages.length} received, 0 lost, ${duplicates} duplicate(s)`,
+    );
+    second.signal("SIGTERM");
+    assert.equal(await second.exit(), 0);
+  } finally {
+    await first.stop();
+    await second?.stop();
+  }
+});
+
+Deno.test({
+  name:
+    "dispatch service: RabbitMQ unreachable longer than the buffer holds loses no event (shards pause and RESUME)",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp({ PUBLISH_BUFFER: "20" }, true);
+  const service = new ServiceProcess(t.env);
+  try {
+    await t.consumer.until(
+      () => readyCount(t.consumer.messages) === SHARDS,
+      "READY",
+    );
+    await service.waitFor(
+      "/healthcheck",
+      (_, status) => status === 200,
+      "healthy",
+    );
+    await t.proxy!.cut();
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_broker_connected 0/.test(text),
+      "the broker seen as down",
+    );
+    postMessages(t.discord, 150, "outage");
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_paused_shards 2/.test(text),
+      "both shards paused",
+    );
+    const health = await service.get("/healthcheck");
+    assert.equal(health.status, 503);
+    t.proxy!.restore();
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "outage").size === 150 * SHARDS,
+      "every event after the outage",
+      30_000,
+    );
+    const { duplicates, gaps } = checkStream(t.consumer.messages);
+    assert.deepEqual(gaps, []);
+    assert.ok(
+      t.discord.gateway.counters.resumed >= SHARDS,
+      "the shards resumed",
+    );
+    console.log(
+      `outage: 300 published while down, ${
+        contents(t.consumer.messages, "outage").size
+      } received, 0 lost, ${duplicates} duplicate(s), ${t.discord.gateway.counters.resumed} resume(s)`,
+    );
+    service.signal("SIGTERM");
+    assert.equal(await service.exit(), 0);
+  } finally {
+    await service.stop();
+  }
+});
