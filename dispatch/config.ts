@@ -6,7 +6,6 @@
  *
  * @module
  */
-import type { PresenceStatus } from "../types/gateway_payloads.ts";
 
 /** The checked configuration of the dispatch service. */
 export interface DispatchConfig {
@@ -33,7 +32,7 @@ export interface DispatchConfig {
   /** `LARGE_THRESHOLD`: 50 to 250. */
   largeThreshold: number;
   /** `STATUS`: the presence status. */
-  status: PresenceStatus;
+  status: "online" | "dnd" | "idle" | "invisible" | "offline";
   /** `ACTIVITY_TYPE`: 0 to 5. */
   activityType: 0 | 1 | 2 | 3 | 4 | 5;
   /** `ACTIVITY_NAME`: the activity's name; no activity when empty. */
@@ -97,6 +96,8 @@ export class ConfigError extends Error {
   readonly variable: string;
 
   /**
+   * Build the one-line message.
+   *
    * @param variable The variable at fault.
    * @param expected What it should hold.
    * @param value What it holds (never shown for secrets).
@@ -112,7 +113,7 @@ export class ConfigError extends Error {
   }
 }
 
-const STATUSES: readonly PresenceStatus[] = [
+const STATUSES: readonly DispatchConfig["status"][] = [
   "online",
   "dnd",
   "idle",

@@ -26,13 +26,6 @@ export {
   parseEnvFile,
 } from "./config.ts";
 export {
-  ConfirmedPublisher,
-  type ConfirmedPublisherOptions,
-  type PendingEvent,
-} from "./publisher.ts";
-export { DispatchMetrics } from "./metrics.ts";
-export { StatusLog } from "./status_log.ts";
-export {
   DispatchService,
   type DispatchServiceOptions,
   EXCHANGE,
@@ -40,6 +33,7 @@ export {
   RECV_QUEUE,
   REDIS_KEYS,
   SEND_QUEUE,
+  type ServiceCommand,
   type StoredSession,
   type StoredStatus,
 } from "./service.ts";

@@ -87,6 +87,16 @@ interface Confirmed {
   sequence: number;
 }
 
+/** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
+export interface ServiceCommand {
+  /** 0 sends `data` on the shard, 1 restarts it resumably, 2 starts a new session. */
+  op: 0 | 1 | 2;
+  /** The shard. */
+  shard: number;
+  /** For op 0: the gateway payload to send, e.g. `{ op: 3, d: presence }`. */
+  data?: { op: number; d?: unknown };
+}
+
 /** Seams for tests and embedding. */
 export interface DispatchServiceOptions {
   /** The `fetch` REST requests go through. */
@@ -95,8 +105,10 @@ export interface DispatchServiceOptions {
 
 /** The dispatch service: start it, and close it on a signal. */
 export class DispatchService {
+  /** The configuration it runs with. */
   readonly config: DispatchConfig;
-  readonly metrics: DispatchMetrics = new DispatchMetrics();
+  /** Its metrics, served on `GET /metrics`. */
+  readonly #metrics: DispatchMetrics = new DispatchMetrics();
   readonly #rest: RestClient;
   #manager: ShardManager | undefined;
   #publisher: ConfirmedPublisher | undefined;
@@ -121,6 +133,8 @@ export class DispatchService {
   #saving: Promise<void> = Promise.resolve();
 
   /**
+   * Create the service; nothing connects until {@linkcode DispatchService.start}.
+   *
    * @param config The checked configuration.
    * @param options Seams.
    */
@@ -169,7 +183,7 @@ export class DispatchService {
     this.#shardCount = total;
     this.#shardIds = [];
     for (let id = first; id <= last; id++) this.#shardIds.push(id);
-    this.metrics.shards.set(this.#shardIds.length);
+    this.#metrics.shards.set(this.#shardIds.length);
     if (config.logChannel) {
       this.#statusLog = new StatusLog(this.#rest, config.logChannel);
     }
@@ -188,7 +202,7 @@ export class DispatchService {
       onConnect: (client) => this.#setUpBroker(client),
       onConfirmed: (event) => this.#onConfirmed(event),
       onRoom: () => this.#resumePaused(),
-      onConnection: (up) => this.metrics.brokerConnected.set(up ? 1 : 0),
+      onConnection: (up) => this.#metrics.brokerConnected.set(up ? 1 : 0),
     });
     await this.#publisher.start();
 
@@ -299,7 +313,7 @@ export class DispatchService {
   ): void {
     const { shardId, name, sequence, text } = event;
     const shard = this.#manager!.shard(shardId)!;
-    this.metrics.events.inc({ type: name, shard: String(shardId) });
+    this.#metrics.events.inc({ type: name, shard: String(shardId) });
     const end = text.lastIndexOf("}");
     const pending: PendingEvent = {
       shardId,
@@ -320,7 +334,7 @@ export class DispatchService {
     if (!publisher.push(pending) && !this.#paused.has(shardId)) {
       this.#pause(shard);
     }
-    this.metrics.buffered.set(publisher.size);
+    this.#metrics.buffered.set(publisher.size);
   }
 
   #onParsed(event: { shardId: number; name: string; data: unknown }): void {
@@ -369,11 +383,11 @@ export class DispatchService {
     this.#knownGuilds.set(shardId, known);
     if (name === "GUILD_CREATE" && !known.has(id)) {
       known.add(id);
-      this.metrics.guildEvents.inc({ type: "join" });
+      this.#metrics.guildEvents.inc({ type: "join" });
       this.#guildLog?.add(`Joined guild ${d?.name ?? ""} (${id})`);
     } else if (name === "GUILD_DELETE" && d?.unavailable !== true) {
       known.delete(id);
-      this.metrics.guildEvents.inc({ type: "leave" });
+      this.#metrics.guildEvents.inc({ type: "leave" });
       this.#guildLog?.add(`Left guild ${id}`);
     }
   }
@@ -383,16 +397,16 @@ export class DispatchService {
       sessionId: event.sessionId,
       sequence: event.sequence,
     });
-    this.metrics.published.inc();
-    this.metrics.publishLatency.observe(this.#publisher!.lastLatency / 1000);
-    this.metrics.buffered.set(this.#publisher!.size);
+    this.#metrics.published.inc();
+    this.#metrics.publishLatency.observe(this.#publisher!.lastLatency / 1000);
+    this.#metrics.buffered.set(this.#publisher!.size);
   }
 
   /** The buffer is full: close resumably; Discord keeps what follows. */
   #pause(shard: Shard): void {
     let closed!: () => void;
     this.#paused.set(shard.id, new Promise((resolve) => closed = resolve));
-    this.metrics.pausedShards.set(this.#paused.size);
+    this.#metrics.pausedShards.set(this.#paused.size);
     logger.warn(
       "Shard {shardId}: publish buffer full ({count} events); closing resumably until RabbitMQ catches up",
       { shardId: shard.id, count: this.#publisher!.size },
@@ -422,7 +436,7 @@ export class DispatchService {
       });
     }
     this.#paused.clear();
-    this.metrics.pausedShards.set(0);
+    this.#metrics.pausedShards.set(0);
   }
 
   #onState(change: ShardStateChange): void {
@@ -431,15 +445,15 @@ export class DispatchService {
     let line: string | undefined;
     if (current === "ready") {
       const resumed = previous === "resuming";
-      if (resumed) this.metrics.resumes.inc();
-      else this.metrics.identifies.inc();
-      this.metrics.shardEvents.inc({ type: resumed ? "resumed" : "ready" });
+      if (resumed) this.#metrics.resumes.inc();
+      else this.#metrics.identifies.inc();
+      this.#metrics.shardEvents.inc({ type: resumed ? "resumed" : "ready" });
       line = `Shard ${shardId} ${resumed ? "resumed" : "ready"}`;
     } else if (current === "reconnecting" && previous === "ready") {
-      this.metrics.shardEvents.inc({ type: "disconnected" });
+      this.#metrics.shardEvents.inc({ type: "disconnected" });
       line = `Shard ${shardId} disconnected`;
     } else if (current === "closed") {
-      this.metrics.shardEvents.inc({ type: "closed" });
+      this.#metrics.shardEvents.inc({ type: "closed" });
       line = `Shard ${shardId} closed`;
     }
     if (line) this.#statusLog?.add(line);
@@ -450,12 +464,12 @@ export class DispatchService {
     for (const shard of this.#manager?.shards.values() ?? []) {
       counts.set(shard.status, (counts.get(shard.status) ?? 0) + 1);
       if (shard.latency !== undefined) {
-        this.metrics.latencies.set({ shard: String(shard.id) }, shard.latency);
+        this.#metrics.latencies.set({ shard: String(shard.id) }, shard.latency);
       }
     }
-    this.metrics.statuses.reset();
+    this.#metrics.statuses.reset();
     for (const [status, count] of counts) {
-      this.metrics.statuses.set({ type: status }, count);
+      this.#metrics.statuses.set({ type: status }, count);
     }
   }
 
@@ -478,11 +492,11 @@ export class DispatchService {
   }
 
   async #onCommand(message: AMQPMessage): Promise<void> {
-    let command: { op: number; shard: number; data?: GatewayCommand };
+    let command: ServiceCommand;
     try {
       command = parseCommand(message.bodyToString() ?? "");
     } catch (error) {
-      this.metrics.commands.inc({ result: "malformed" });
+      this.#metrics.commands.inc({ result: "malformed" });
       logger.warn("Rejected a command from {queue}: {reason}", {
         queue: SEND_QUEUE,
         reason: error instanceof Error ? error.message : String(error),
@@ -492,7 +506,7 @@ export class DispatchService {
     }
     const shard = this.#manager?.shard(command.shard);
     if (!shard) {
-      this.metrics.commands.inc({ result: "malformed" });
+      this.#metrics.commands.inc({ result: "malformed" });
       logger.warn(
         "Rejected a command from {queue}: shard {shard} is not run by this process",
         { queue: SEND_QUEUE, shard: command.shard },
@@ -501,7 +515,7 @@ export class DispatchService {
       return;
     }
     try {
-      if (command.op === 0) await shard.send(command.data!);
+      if (command.op === 0) await shard.send(command.data as GatewayCommand);
       else if (command.op === 1) {
         await shard.close({ resumable: true });
         shard.connect().catch(() => {});
@@ -509,16 +523,16 @@ export class DispatchService {
         await shard.close();
         shard.connect().catch(() => {});
       }
-      this.metrics.commands.inc({ result: "done" });
+      this.#metrics.commands.inc({ result: "done" });
       await message.ack().catch(() => {});
     } catch (error) {
       if (error instanceof GatewayError && error.kind === "shard_closed") {
         // The shard is paused or restarting: try again a little later.
-        this.metrics.commands.inc({ result: "retried" });
+        this.#metrics.commands.inc({ result: "retried" });
         setTimeout(() => message.nack(true).catch(() => {}), 1_000);
         return;
       }
-      this.metrics.commands.inc({ result: "failed" });
+      this.#metrics.commands.inc({ result: "failed" });
       logger.warn("Rejected a command from {queue}: {reason}", {
         queue: SEND_QUEUE,
         reason: error instanceof Error ? error.message : String(error),
@@ -539,11 +553,11 @@ export class DispatchService {
         url:
           `redis://${auth}${config.redisHost}:${config.redisPort}/${config.redisDb}`,
       });
-      this.#redis.on("ready", () => this.metrics.redisConnected.set(1));
-      this.#redis.on("error", () => this.metrics.redisConnected.set(0));
-      this.metrics.redisConnected.set(1);
+      this.#redis.on("ready", () => this.#metrics.redisConnected.set(1));
+      this.#redis.on("error", () => this.#metrics.redisConnected.set(0));
+      this.#metrics.redisConnected.set(1);
     } catch (error) {
-      this.metrics.redisConnected.set(0);
+      this.#metrics.redisConnected.set(0);
       logger.error(
         "{message}; running without saved sessions and cache, retrying in 5 s",
         { message: error instanceof Error ? error.message : String(error) },
@@ -567,7 +581,7 @@ export class DispatchService {
       this.#cache = new RedisCache(this.#redis, {
         resources,
         ttl,
-        onStale: () => this.metrics.cacheStale.set(1),
+        onStale: () => this.#metrics.cacheStale.set(1),
       });
     }
   }
@@ -663,7 +677,7 @@ export class DispatchService {
           },
         );
       }
-      if (this.#cache) this.metrics.cacheStale.set(this.#cache.stale ? 1 : 0);
+      if (this.#cache) this.#metrics.cacheStale.set(this.#cache.stale ? 1 : 0);
     });
   }
 
@@ -679,8 +693,8 @@ export class DispatchService {
       if (path === "/metrics") {
         this.#refreshStatuses();
         await this.#refreshStateCounts();
-        return new Response(await this.metrics.registry.metrics(), {
-          headers: { "content-type": this.metrics.registry.contentType },
+        return new Response(await this.#metrics.registry.metrics(), {
+          headers: { "content-type": this.#metrics.registry.contentType },
         });
       }
       if (path === "/healthcheck") {
@@ -725,7 +739,7 @@ export class DispatchService {
       const results = await pipeline.exec();
       sets.forEach(([name], i) => {
         const count = Number(results?.[i]?.[1] ?? 0);
-        this.metrics.state[name]?.set(count);
+        this.#metrics.state[name]?.set(count);
       });
     } catch {
       // Redis is down: the gauges keep their last values.
@@ -740,9 +754,7 @@ export class DispatchService {
  * @returns The command.
  * @throws {TypeError} With the reason it is malformed.
  */
-export function parseCommand(
-  text: string,
-): { op: number; shard: number; data?: GatewayCommand } {
+export function parseCommand(text: string): ServiceCommand {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -768,7 +780,7 @@ export function parseCommand(
   ) {
     throw new TypeError("'data' must be an object with a numeric 'op'");
   }
-  return { op, shard, data: data as GatewayCommand };
+  return { op, shard, data: data as ServiceCommand["data"] & object };
 }
 
 /** The AMQP URL of the configuration. */

@@ -24,6 +24,8 @@ export class StatusLog {
   #posting: Promise<void> = Promise.resolve();
 
   /**
+   * Create a log; nothing is posted until a line is added.
+   *
    * @param rest The REST client that posts.
    * @param channelId The channel.
    * @param interval Milliseconds lines are gathered before a post.

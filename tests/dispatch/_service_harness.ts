@@ -6,7 +6,7 @@
 // to make the broker unreachable without stopping it.
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
-import { FakeDiscord } from "../../testing/fake_discord.ts";
+import type { FakeDiscord } from "../../testing/fake_discord.ts";
 
 export const REDIS_DB = 11;
 

@@ -66,6 +66,7 @@ function contents(
   return set;
 }
 
+// deno-lint-ignore explicit-function-return-type
 async function setUp(extra: Record<string, string> = {}, proxy = false) {
   const discord = await FakeDiscord.start({
     loopback: true,
@@ -86,7 +87,7 @@ async function setUp(extra: Record<string, string> = {}, proxy = false) {
     consumer,
     proxy: cut,
     env,
-    async [Symbol.asyncDispose]() {
+    async [Symbol.asyncDispose](): Promise<void> {
       await consumer.close();
       await cut?.close();
       redis.disconnect();
@@ -229,11 +230,13 @@ Deno.test({
     assert.match(posted, /Shard 0 ready/);
     assert.match(posted, /Shard 1 ready/);
   } catch (error) {
+    // deno-lint-ignore no-console
     console.error(service.output.join(""));
     const types: Record<string, number> = {};
     for (const m of t.consumer.messages) {
       types[m.body.t] = (types[m.body.t] ?? 0) + 1;
     }
+    // deno-lint-ignore no-console
     console.error(types, t.consumer.messages.slice(-2));
     throw error;
   } finally {
@@ -335,6 +338,7 @@ Deno.test({
       SHARDS,
       "resumed, not identified",
     );
+    // deno-lint-ignore no-console
     console.log(
       `SIGKILL: ${t.consumer.messages.length} received, 0 lost, ${duplicates} duplicate(s)`,
     );
@@ -391,6 +395,7 @@ Deno.test({
       t.discord.gateway.counters.resumed >= SHARDS,
       "the shards resumed",
     );
+    // deno-lint-ignore no-console
     console.log(
       `outage: 300 published while down, ${
         contents(t.consumer.messages, "outage").size
