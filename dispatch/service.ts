@@ -81,6 +81,8 @@ const OLD_TIMEOUT = 1_000;
 const SAVE_INTERVAL = 1_000;
 /** How long a shutdown waits for the broker to confirm what is buffered. */
 const DRAIN_TIMEOUT = 10_000;
+/** How long a shutdown waits for the last session save. */
+const SHUTDOWN_SAVE_TIMEOUT = 5_000;
 
 interface Confirmed {
   sessionId: string | undefined;
@@ -130,7 +132,10 @@ export class DispatchService {
   /** Guilds each shard had at READY, to tell joins from reconnects. */
   readonly #knownGuilds = new Map<number, Set<string>>();
   #closing = false;
-  #saving: Promise<void> = Promise.resolve();
+  /** The save in flight, if any; a tick while one is pending is skipped. */
+  #saving: Promise<void> | undefined;
+  /** A save was asked for while one was in flight. */
+  #saveAgain = false;
 
   /**
    * Create the service; nothing connects until {@linkcode DispatchService.start}.
@@ -282,14 +287,7 @@ export class DispatchService {
     if (this.#redisRetry !== undefined) clearTimeout(this.#redisRetry);
     await this.#manager?.close({ resumable: true });
     if (this.#publisher) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const drained = await Promise.race([
-        this.#publisher.drained().then(() => true),
-        new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), DRAIN_TIMEOUT);
-        }),
-      ]);
-      clearTimeout(timer);
+      const drained = await within(this.#publisher.drained(), DRAIN_TIMEOUT);
       if (!drained) {
         logger.warn(
           "RabbitMQ did not confirm {count} event(s) in time; the saved sessions resume before them",
@@ -297,8 +295,10 @@ export class DispatchService {
         );
       }
     }
+    // The last save, after any in flight; bounded, as Redis may be down.
+    await within(this.#saving, SHUTDOWN_SAVE_TIMEOUT);
     this.#save();
-    await this.#saving;
+    await within(this.#saving, SHUTDOWN_SAVE_TIMEOUT);
     await Promise.all([this.#statusLog?.flush(), this.#guildLog?.flush()]);
     await this.#publisher?.close();
     if (this.#redis) await closeRedis(this.#redis);
@@ -393,6 +393,7 @@ export class DispatchService {
   }
 
   #onConfirmed(event: PendingEvent): void {
+    const previous = this.#confirmed.get(event.shardId);
     this.#confirmed.set(event.shardId, {
       sessionId: event.sessionId,
       sequence: event.sequence,
@@ -400,6 +401,10 @@ export class DispatchService {
     this.#metrics.published.inc();
     this.#metrics.publishLatency.observe(this.#publisher!.lastLatency / 1000);
     this.#metrics.buffered.set(this.#publisher!.size);
+    // A new session is saved at once, not at the next tick: a crash before
+    // the first save would otherwise identify and lose the old session's
+    // unpublished events.
+    if (previous?.sessionId !== event.sessionId) this.#save(true);
   }
 
   /** The buffer is full: close resumably; Discord keeps what follows. */
@@ -625,11 +630,22 @@ export class DispatchService {
     return usable;
   }
 
-  /** Save sessions (confirmed sequences only) and statuses; never overlapping. */
-  #save(): void {
+  /**
+   * Save sessions (confirmed sequences only) and statuses. Saves never
+   * overlap, and while Redis is down at most one waits (ioredis queues it
+   * and retries); the others are skipped, so nothing piles up.
+   *
+   * @param soon Run again right after a save in flight, instead of skipping.
+   */
+  #save(soon = false): void {
     const redis = this.#redis;
     const manager = this.#manager;
     if (!redis || !manager) return;
+    if (this.#saving) {
+      if (soon) this.#saveAgain = true;
+      return;
+    }
+    this.#saveAgain = false;
     this.#refreshStatuses();
     const now = Date.now();
     const sessions: Record<string, StoredSession> = {};
@@ -655,7 +671,7 @@ export class DispatchService {
         last_ack: this.#lastAck.get(shard.id) ?? 0,
       });
     }
-    this.#saving = this.#saving.then(async () => {
+    this.#saving = (async () => {
       try {
         // Merge: other processes own the other shards' entries.
         const existing = JSON.parse(
@@ -678,6 +694,9 @@ export class DispatchService {
         );
       }
       if (this.#cache) this.#metrics.cacheStale.set(this.#cache.stale ? 1 : 0);
+    })().finally(() => {
+      this.#saving = undefined;
+      if (this.#saveAgain && !this.#closing) this.#save();
     });
   }
 
@@ -781,6 +800,27 @@ export function parseCommand(text: string): ServiceCommand {
     throw new TypeError("'data' must be an object with a numeric 'op'");
   }
   return { op, shard, data: data as ServiceCommand["data"] & object };
+}
+
+/**
+ * Wait for a promise, at most `ms` milliseconds.
+ *
+ * @returns Whether it settled in time.
+ */
+async function within(
+  promise: Promise<unknown> | undefined,
+  ms: number,
+): Promise<boolean> {
+  if (!promise) return true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise.then(() => true, () => true),
+      new Promise<false>((resolve) => timer = setTimeout(resolve, ms, false)),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The AMQP URL of the configuration. */

@@ -172,8 +172,11 @@ export class ServiceProcess {
   #status: Promise<Deno.CommandStatus>;
   #drained: Promise<void>;
 
-  constructor(env: Record<string, string>) {
+  /** Start it with `env`, and `dotenv` as `.env` in its working directory. */
+  constructor(env: Record<string, string>, dotenv?: string) {
     this.metricsPort = freePort();
+    const cwd = Deno.makeTempDirSync();
+    if (dotenv !== undefined) Deno.writeTextFileSync(`${cwd}/.env`, dotenv);
     const main = new URL("../../dispatch/main.ts", import.meta.url);
     const config = new URL("../../deno.json", import.meta.url);
     this.#child = new Deno.Command(Deno.execPath(), {
@@ -194,7 +197,7 @@ export class ServiceProcess {
         NO_COLOR: "1",
         ...env,
       },
-      cwd: Deno.makeTempDirSync(),
+      cwd,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

@@ -9,6 +9,7 @@ import { testAmqp, testRedis } from "../_fakes/servers.ts";
 import {
   checkStream,
   CuttableProxy,
+  freePort,
   inOrder,
   RecvConsumer,
   REDIS_DB,
@@ -317,11 +318,17 @@ Deno.test({
       () => contents(t.consumer.messages, "before").size >= 50 * SHARDS,
       "some events",
     );
-    // Wait for one session save, then kill mid-stream.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Kill mid-stream, after the consumer has seen some of the events.
     postMessages(t.discord, 100, "mid");
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "mid").size >= 20,
+      "some mid-stream events",
+    );
     first.signal("SIGKILL");
     await first.exit();
+    // What the dead process saved last: only confirmed sequences.
+    const saved = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+    const receivedBefore = t.consumer.messages.length;
     postMessages(t.discord, 50, "down");
     second = new ServiceProcess(t.env);
     await t.consumer.until(
@@ -330,7 +337,11 @@ Deno.test({
         contents(t.consumer.messages, "mid").size === 100 * SHARDS &&
         contents(t.consumer.messages, "down").size === 50 * SHARDS,
       "every event after the crash",
-    );
+    ).catch((error) => {
+      // deno-lint-ignore no-console
+      console.error(saved, t.discord.gateway.counters, second!.output.join(""));
+      throw error;
+    });
     const { duplicates, gaps } = checkStream(t.consumer.messages);
     assert.deepEqual(gaps, []);
     assert.equal(
@@ -338,9 +349,31 @@ Deno.test({
       SHARDS,
       "resumed, not identified",
     );
+    // Each shard resumed from its saved sequence, and that sequence had
+    // reached the consumer before the crash (saved only once confirmed).
+    const resumes = t.discord.gateway.log.filter((e) => e.type === "resume");
+    for (const resume of resumes) {
+      if (resume.type !== "resume") continue;
+      const shard = Object.entries(saved).find(([, s]) =>
+        (s as { session_id: string }).session_id === resume.sessionId
+      );
+      assert.ok(shard, "the resumed session is the saved one");
+      const sequence = (shard[1] as { sequence: number }).sequence;
+      assert.equal(resume.seq, sequence);
+      assert.ok(
+        t.consumer.messages.slice(0, receivedBefore).some((m) =>
+          m.body.shard === Number(shard[0]) && m.body.s === sequence
+        ),
+        "the saved sequence was confirmed before the crash",
+      );
+    }
     // deno-lint-ignore no-console
     console.log(
-      `SIGKILL: ${t.consumer.messages.length} received, 0 lost, ${duplicates} duplicate(s)`,
+      `SIGKILL: ${250 * SHARDS} events posted, ${
+        contents(t.consumer.messages, "before").size +
+        contents(t.consumer.messages, "mid").size +
+        contents(t.consumer.messages, "down").size
+      } distinct received, 0 lost, ${duplicates} duplicate(s) (replayed after the last save)`,
     );
     second.signal("SIGTERM");
     assert.equal(await second.exit(), 0);
@@ -401,6 +434,107 @@ Deno.test({
         contents(t.consumer.messages, "outage").size
       } received, 0 lost, ${duplicates} duplicate(s), ${t.discord.gateway.counters.resumed} resume(s)`,
     );
+    service.signal("SIGTERM");
+    assert.equal(await service.exit(), 0);
+  } finally {
+    await service.stop();
+  }
+});
+
+Deno.test({
+  name:
+    "dispatch service: Redis unreachable does not stop the gateway (.env read, metrics say so)",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp();
+  const { REDIS_PORT: _, ...env } = t.env;
+  // Nothing listens on this port: Redis is down from the start.
+  const closedPort = freePort();
+  const service = new ServiceProcess(
+    env,
+    `# from .env\nREDIS_PORT=${closedPort}\n`,
+  );
+  try {
+    await t.consumer.until(
+      () => readyCount(t.consumer.messages) === SHARDS,
+      "READY",
+    );
+    postMessages(t.discord, 50, "noredis");
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "noredis").size === 50 * SHARDS,
+      "events without Redis",
+    );
+    const metrics = await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_published 104/.test(text),
+      "104 confirmed publishes",
+    );
+    assert.match(metrics, /dispatch_redis_connected 0/);
+    assert.match(
+      service.output.join(""),
+      new RegExp(`Cannot connect to Redis at redis://127.0.0.1:${closedPort}`),
+    );
+    service.signal("SIGTERM");
+    assert.equal(await service.exit(), 0);
+  } finally {
+    await service.stop();
+  }
+});
+
+Deno.test({
+  name:
+    "dispatch service: STATE_OLD adds the cached previous state as old; the cache is in Redis with twilight-dispatch's keys",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp({
+    STATE_ENABLED: "true",
+    STATE_MESSAGE: "true",
+    STATE_OLD: "true",
+  });
+  const service = new ServiceProcess(t.env);
+  try {
+    await t.consumer.until(
+      () => readyCount(t.consumer.messages) === SHARDS,
+      "READY",
+    );
+    const posted = t.discord.postMessage("first words");
+    await t.consumer.until(
+      () => t.consumer.messages.some((m) => m.body.t === "MESSAGE_CREATE"),
+      "MESSAGE_CREATE",
+    );
+    t.discord.gateway.dispatch("MESSAGE_UPDATE", {
+      id: posted.id,
+      channel_id: posted.channel_id,
+      guild_id: t.discord.guildId,
+      content: "second words",
+    });
+    await t.consumer.until(
+      () => t.consumer.messages.some((m) => m.body.t === "MESSAGE_UPDATE"),
+      "MESSAGE_UPDATE",
+    );
+    const update = t.consumer.messages.find((m) =>
+      m.body.t === "MESSAGE_UPDATE"
+    )!;
+    const old = (update.body as unknown as { old?: { content?: string } }).old;
+    assert.equal(old?.content, "first words");
+    const create = t.consumer.messages.find((m) =>
+      m.body.t === "MESSAGE_CREATE"
+    )!;
+    assert.equal("old" in create.body, false, "no old state, no old field");
+    const cached = JSON.parse(
+      await t.redis.get(`message:${posted.channel_id}:${posted.id}`) ?? "null",
+    );
+    assert.equal(cached?.content, "second words");
+    assert.ok(
+      await t.redis.sismember("guild_keys", `guild:${t.discord.guildId}`),
+    );
+    assert.ok(inOrder(t.consumer.messages));
+    const metrics = await service.get("/metrics");
+    assert.match(metrics.text, /state_guilds [12]/);
     service.signal("SIGTERM");
     assert.equal(await service.exit(), 0);
   } finally {
