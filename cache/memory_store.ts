@@ -26,12 +26,10 @@ import type {
   CacheUpdate,
 } from "./changes.ts";
 import {
-  decodeMember,
-  decodeMessage,
-  encodeMember,
-  encodeMessage,
+  CompactMember,
+  CompactMessage,
+  CompactUser,
   Interner,
-  type UserEntry,
 } from "./compact.ts";
 import {
   type CacheOptions,
@@ -70,13 +68,15 @@ const GUILD_SCOPED: readonly CacheKind[] = [
   "soundboard_sound",
 ];
 
-type Scopes = Map<string, Map<string, CachedValue>>;
+/** A stored entity: Discord JSON, or the compact form of a member or message. */
+type Stored = CachedValue | CompactMember | CompactMessage;
+type Scopes = Map<string, Map<string, Stored>>;
 
 /**
  * The in-memory store: apply dispatches with {@linkcode MemoryCache.apply}
  * (the Client does it for you with `cache` in its options) and read with the
- * typed getters. Values come back as Discord's JSON objects; every getter
- * builds a fresh object, so changing one does not change the cache.
+ * typed getters. Values come back as Discord's JSON objects; treat them as
+ * read-only (nested objects are shared with the cache).
  *
  * Kept compact: each user once (members and messages in every guild point
  * at it), recurring snowflakes interned, timestamps as numbers, and only
@@ -109,11 +109,14 @@ export class MemoryCache implements CacheLookup {
   readonly #kinds = new Map<CacheKind, Scopes>();
   /** channel id -> its scope (guild id or ""). */
   readonly #channelScope = new Map<string, string>();
-  readonly #users = new Map<string, UserEntry>();
-  /** Channels whose messages arrived out of id order (eviction scans). */
-  readonly #unordered = new Set<string>();
-  /** channel id -> the largest message id stored in it. */
-  readonly #newest = new Map<string, string>();
+  readonly #users = new Map<string, CompactUser>();
+  /**
+   * channel id -> its message ids, ascending (deleted ones are skipped
+   * lazily): eviction takes the oldest without scanning. (A Map's first key
+   * is not it: deleting from a Map's front leaves holes that every later
+   * iteration walks over.)
+   */
+  readonly #order = new Map<string, IdQueue>();
 
   /**
    * Create an empty cache.
@@ -156,14 +159,14 @@ export class MemoryCache implements CacheLookup {
    * @returns The value, or `undefined`.
    */
   get(kind: CacheKind, scope: string, id: string): CachedValue | undefined {
-    if (kind === "user") return this.#users.get(id)?.value;
+    if (kind === "user") return this.#users.get(id)?.toJSON();
     if (kind === "channel") {
       const channelScope = this.#channelScope.get(id);
       if (channelScope === undefined) return undefined;
       scope = channelScope;
     }
     const stored = this.#kinds.get(kind)?.get(scope)?.get(id);
-    return stored === undefined ? undefined : decode(kind, stored);
+    return stored === undefined ? undefined : decode(stored);
   }
 
   /**
@@ -248,7 +251,7 @@ export class MemoryCache implements CacheLookup {
 
   /** A user (shared by all its members and messages). */
   user(id: Snowflake): User | undefined {
-    return this.#users.get(id)?.value as User | undefined;
+    return this.#users.get(id)?.toJSON() as User | undefined;
   }
 
   /** A member's presence (`user` holds the id only). */
@@ -278,9 +281,17 @@ export class MemoryCache implements CacheLookup {
 
   /** A channel's cached messages, oldest first. */
   channelMessages(channelId: Snowflake): CachedMessage[] {
-    const messages = this.#list<CachedMessage>("message", channelId);
-    if (this.#unordered.has(channelId)) {
-      messages.sort((a, b) => compareSnowflakes(a.id, b.id));
+    const entries = this.#kinds.get("message")?.get(channelId);
+    const queue = this.#order.get(channelId);
+    if (entries === undefined || queue === undefined) return [];
+    const messages: CachedMessage[] = [];
+    let previous: string | undefined;
+    for (let i = queue.head; i < queue.ids.length; i++) {
+      const id = queue.ids[i]!;
+      const stored = entries.get(id);
+      if (stored === undefined || id === previous) continue;
+      previous = id;
+      messages.push(decode(stored) as unknown as CachedMessage);
     }
     return messages;
   }
@@ -331,8 +342,7 @@ export class MemoryCache implements CacheLookup {
     this.#kinds.clear();
     this.#channelScope.clear();
     this.#users.clear();
-    this.#unordered.clear();
-    this.#newest.clear();
+    this.#order.clear();
     this.#interner.clear();
   }
 
@@ -345,10 +355,10 @@ export class MemoryCache implements CacheLookup {
   *#values(kind: CacheKind, scope: string): IterableIterator<CachedValue> {
     const entries = this.#kinds.get(kind)?.get(scope);
     if (entries === undefined) return;
-    for (const stored of entries.values()) yield decode(kind, stored);
+    for (const stored of entries.values()) yield decode(stored);
   }
 
-  #scope(kind: CacheKind, scope: string): Map<string, CachedValue> {
+  #scope(kind: CacheKind, scope: string): Map<string, Stored> {
     let scopes = this.#kinds.get(kind);
     if (scopes === undefined) this.#kinds.set(kind, scopes = new Map());
     let entries = scopes.get(scope);
@@ -377,10 +387,10 @@ export class MemoryCache implements CacheLookup {
         return void this.#userEntry(value, 0);
       case "member": {
         const entries = this.#scope(kind, scope);
-        const old = entries.get(id);
+        const old = entries.get(id) as CompactMember | undefined;
         const user = this.#userEntry(value.user as CachedValue, 1);
-        if (old !== undefined) this.#release(old.user as UserEntry);
-        entries.set(id, encodeMember(value, user, this.#interner));
+        if (old !== undefined) this.#release(old.user);
+        entries.set(id, new CompactMember(value, user, this.#interner));
         return;
       }
       case "message":
@@ -406,39 +416,30 @@ export class MemoryCache implements CacheLookup {
 
   #setMessage(channelId: string, id: string, value: CachedValue): void {
     const entries = this.#scope("message", channelId);
-    const old = entries.get(id);
+    const old = entries.get(id) as CompactMessage | undefined;
     const author = value.author as CachedValue | undefined;
-    const entry = author === undefined ? undefined : this.#userEntry(author, 1);
-    if (old !== undefined) {
-      this.#releaseMessage(old);
-    } else {
-      // Map keeps insertion order: the first key is the oldest while
-      // messages arrive in id order; otherwise eviction scans.
-      const newest = this.#newest.get(channelId);
-      if (newest === undefined || compareSnowflakes(id, newest) > 0) {
-        this.#newest.set(channelId, id);
-      } else this.#unordered.add(channelId);
+    const entry = author === undefined || typeof author.id !== "string"
+      ? undefined
+      : this.#userEntry(author, 1);
+    if (old !== undefined) this.#releaseMessage(old);
+    else {
+      let queue = this.#order.get(channelId);
+      if (queue === undefined) {
+        this.#order.set(channelId, queue = { ids: [], head: 0 });
+      }
+      enqueue(queue, id, entries);
     }
-    entries.set(id, encodeMessage(value, entry, this.#interner));
-    while (entries.size > this.#options.perChannel) {
-      const oldest = this.#oldest(channelId, entries);
-      this.#releaseMessage(entries.get(oldest)!);
-      entries.delete(oldest);
-    }
-  }
-
-  #oldest(channelId: string, entries: Map<string, CachedValue>): string {
-    let oldest: string | undefined;
-    if (!this.#unordered.has(channelId)) {
-      for (oldest of entries.keys()) break;
-      return oldest!;
-    }
-    for (const id of entries.keys()) {
-      if (oldest === undefined || compareSnowflakes(id, oldest) < 0) {
-        oldest = id;
+    entries.set(id, new CompactMessage(value, entry, this.#interner));
+    if (entries.size > this.#options.perChannel) {
+      const queue = this.#order.get(channelId)!;
+      while (entries.size > this.#options.perChannel) {
+        const oldest = queue.ids[queue.head++]!;
+        const stored = entries.get(oldest);
+        if (stored === undefined) continue; // deleted earlier
+        this.#releaseMessage(stored as CompactMessage);
+        entries.delete(oldest);
       }
     }
-    return oldest!;
   }
 
   #delete(kind: CacheKind, scope: string, id: string): void {
@@ -452,8 +453,8 @@ export class MemoryCache implements CacheLookup {
     const old = entries?.get(id);
     if (old === undefined) return;
     entries!.delete(id);
-    if (kind === "member") this.#release(old.user as UserEntry);
-    if (kind === "message") this.#releaseMessage(old);
+    if (old instanceof CompactMember) this.#release(old.user);
+    if (old instanceof CompactMessage) this.#releaseMessage(old);
     if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
   }
 
@@ -467,11 +468,12 @@ export class MemoryCache implements CacheLookup {
     }
     const messages = this.#kinds.get("message")?.get(id);
     if (messages !== undefined) {
-      for (const message of messages.values()) this.#releaseMessage(message);
+      for (const message of messages.values()) {
+        this.#releaseMessage(message as CompactMessage);
+      }
       this.#kinds.get("message")!.delete(id);
     }
-    this.#unordered.delete(id);
-    this.#newest.delete(id);
+    this.#order.delete(id);
   }
 
   #removeGuild(id: string): void {
@@ -484,7 +486,7 @@ export class MemoryCache implements CacheLookup {
       if (entries === undefined) continue;
       if (kind === "member") {
         for (const member of entries.values()) {
-          this.#release(member.user as UserEntry);
+          this.#release((member as CompactMember).user);
         }
       }
       scopes!.delete(id);
@@ -492,35 +494,69 @@ export class MemoryCache implements CacheLookup {
     this.#kinds.get("guild")?.get("")?.delete(id);
   }
 
-  /** The shared entry for a user, updated to `value`, with `refs` added. */
-  #userEntry(value: CachedValue, refs: number): UserEntry {
+  /** The shared copy of a user, updated to `value`, with `refs` added. */
+  #userEntry(value: CachedValue, refs: number): CompactUser {
     const id = value.id as string;
-    let entry = this.#users.get(id);
-    if (entry === undefined) {
-      entry = { value, refs };
-      this.#users.set(id, entry);
-    } else {
-      entry.value = value;
-      entry.refs += refs;
+    let user = this.#users.get(id);
+    if (user === undefined) {
+      user = new CompactUser(value);
+      this.#users.set(id, user);
+    } else if (!user.same(value)) {
+      user.update(value);
     }
-    return entry;
+    user.refs += refs;
+    return user;
   }
 
-  #release(entry: UserEntry): void {
-    entry.refs--;
-    if (entry.refs <= 0 && !this.#options.resources.has("users")) {
-      this.#users.delete(entry.value.id as string);
+  #release(user: CompactUser): void {
+    user.refs--;
+    if (user.refs <= 0 && !this.#options.resources.has("users")) {
+      this.#users.delete(user.id as string);
     }
   }
 
-  #releaseMessage(message: CachedValue): void {
-    const author = message.author as UserEntry | undefined;
-    if (author !== undefined && "refs" in author) this.#release(author);
+  #releaseMessage(message: CompactMessage): void {
+    const author = message.sharedAuthor;
+    if (author !== undefined) this.#release(author);
   }
 }
 
-function decode(kind: CacheKind, stored: CachedValue): CachedValue {
-  if (kind === "member") return decodeMember(stored);
-  if (kind === "message") return decodeMessage(stored);
-  return stored;
+/** A channel's message ids in ascending order, from `head` on. */
+interface IdQueue {
+  ids: string[];
+  head: number;
+}
+
+/** Add a new id in order, and drop ids no longer cached once they pile up. */
+function enqueue(queue: IdQueue, id: string, live: Map<string, Stored>): void {
+  const { ids } = queue;
+  if (ids.length === queue.head || compareSnowflakes(id, ids.at(-1)!) > 0) {
+    ids.push(id);
+  } else {
+    // Out of order (rare): insert at its place.
+    let low = queue.head;
+    let high = ids.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareSnowflakes(ids[mid]!, id) < 0) low = mid + 1;
+      else high = mid;
+    }
+    ids.splice(low, 0, id);
+  }
+  if (queue.head > 64 && queue.head * 2 > ids.length) {
+    queue.ids = ids.slice(queue.head);
+    queue.head = 0;
+  }
+  if (queue.ids.length - queue.head > 2 * live.size + 64) {
+    queue.ids = queue.ids.slice(queue.head).filter((x) =>
+      live.has(x) || x === id
+    );
+    queue.head = 0;
+  }
+}
+
+function decode(stored: Stored): CachedValue {
+  return stored instanceof CompactMember || stored instanceof CompactMessage
+    ? stored.toJSON()
+    : stored;
 }

@@ -32,9 +32,9 @@ const BOT = "@me";
 /**
  * Compute what `event` with payload `data` does to the cache.
  *
- * Every read of `lookup` happens before any decision that depends on a
- * read, so {@linkcode cacheReads} can list them by running this function
- * against an empty state.
+ * Which reads of `lookup` happen depends on the payload only, never on
+ * what an earlier read returned, so {@linkcode cacheReads} can list them by
+ * running this function against an empty state.
  *
  * @example A member update merges into the cached member
  * ```ts
@@ -174,6 +174,11 @@ type Reducer = (context: Context, d: D) => unknown;
 
 function isObject(value: unknown): value is D {
   return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function hasMoreThanId(user: D): boolean {
+  for (const key in user) if (key !== "id") return true;
+  return false;
 }
 
 function str(value: unknown): string | undefined {
@@ -728,11 +733,15 @@ const REDUCERS: Record<string, Reducer> = {
     const userId = str(user?.id);
     if (guildId === undefined || userId === undefined) return undefined;
     const old = c.get("presence", guildId, userId);
-    const oldUser = c.get("user", "", userId);
     c.set("presence", guildId, userId, presenceValue(d, guildId)![1]);
     // The user in a presence is partial: only changed fields beside the id.
-    if (Object.keys(user!).length > 1 && oldUser !== undefined) {
-      c.set("user", "", userId, merge(oldUser, projectUser(user!)));
+    // (Whether to read the user depends on the payload only, as cacheReads
+    // requires.)
+    if (hasMoreThanId(user!)) {
+      const oldUser = c.get("user", "", userId);
+      if (oldUser !== undefined) {
+        c.set("user", "", userId, merge(oldUser, projectUser(user!)));
+      }
     }
     return old;
   },
