@@ -2,7 +2,8 @@
  * Disruption: a featherweight, type-safe Discord API wrapper for Deno.
  *
  * - `Client` + `Handler`: override one method per event you care about; every
- *   payload is typed from the 79-event `GatewayEventMap`.
+ *   payload is typed from the 79-event `GatewayEventMap` and has its own name
+ *   (`MESSAGE_CREATE` → `MessageCreateDispatch`).
  * - `Shard` / `ShardManager`: the gateway, one explicit state machine per
  *   WebSocket session, resuming through every documented failure without
  *   losing or duplicating an event.
@@ -12,13 +13,13 @@
  *
  * ```ts
  * import { Client, type Context, GatewayIntent, Handler } from "@disruption/disruption";
- * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import type { MessageCreateDispatch } from "@disruption/disruption/types";
  * import { FakeDiscord } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
  *   override async onMessageCreate(
- *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     message: MessageCreateDispatch,
  *     ctx: Context,
  *   ): Promise<void> {
  *     if (message.content === "!ping") await ctx.reply(message, "pong");

@@ -23,8 +23,10 @@ import {
 } from "@disruption/disruption/handler";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import {
-  type GatewayEventMap,
   GatewayIntent,
+  type MessageCreateDispatch,
+  type MessageDeleteDispatch,
+  type ReadyDispatch,
 } from "@disruption/disruption/types";
 
 /** What the bot needs: guild and DM messages, with their content. */
@@ -53,7 +55,7 @@ export class PingBot extends Handler {
   }
 
   /** Remember who the bot is, and say so. */
-  override onReady(ready: GatewayEventMap["READY"], ctx: Context): void {
+  override onReady(ready: ReadyDispatch, ctx: Context): void {
     this.#userId = ready.user.id;
     this.#log(
       `READY: shard ${ctx.shardId} logged in as ${ready.user.username} (${ready.guilds.length} guilds)`,
@@ -62,7 +64,7 @@ export class PingBot extends Handler {
 
   /** Answer `!ping` with `pong`, as a reply. */
   override async onMessageCreate(
-    message: GatewayEventMap["MESSAGE_CREATE"],
+    message: MessageCreateDispatch,
     ctx: Context,
   ): Promise<void> {
     if (message.author.bot || message.author.id === this.#userId) return;
@@ -74,10 +76,10 @@ export class PingBot extends Handler {
 
   /** Say what a deleted message said, from the cache's previous state. */
   override onMessageDelete(
-    deleted: GatewayEventMap["MESSAGE_DELETE"],
+    deleted: MessageDeleteDispatch,
     ctx: Context,
   ): void {
-    const old = ctx.old as GatewayEventMap["MESSAGE_CREATE"] | undefined;
+    const old = ctx.old as MessageCreateDispatch | undefined;
     this.#log(
       old === undefined
         ? `message ${deleted.id} was deleted (not cached)`

@@ -49,8 +49,10 @@ import {
 import {} from "@disruption/disruption/rest";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import {
-  type GatewayEventMap,
   GatewayIntent,
+  type MessageCreateDispatch,
+  type ReadyDispatch,
+  type ResumedDispatch,
 } from "@disruption/disruption/types";
 
 /** Guild messages with their content. */
@@ -83,14 +85,14 @@ export class ShardedBot extends Handler {
   }
 
   /** A shard started a new session. */
-  override onReady(ready: GatewayEventMap["READY"], ctx: Context): void {
+  override onReady(ready: ReadyDispatch, ctx: Context): void {
     this.#log(
       `shard ${ctx.shardId}: READY, new session ${ready.session_id} with ${ready.guilds.length} guilds`,
     );
   }
 
   /** A shard resumed its session; the missed events came before this. */
-  override onResumed(_data: GatewayEventMap["RESUMED"], ctx: Context): void {
+  override onResumed(_data: ResumedDispatch, ctx: Context): void {
     this.#log(
       `shard ${ctx.shardId}: RESUMED session ${ctx.shard.sessionId} at sequence ${ctx.shard.sequence}`,
     );
@@ -98,7 +100,7 @@ export class ShardedBot extends Handler {
 
   /** Answer `!shard` with the guild's shard. */
   override async onMessageCreate(
-    message: GatewayEventMap["MESSAGE_CREATE"],
+    message: MessageCreateDispatch,
     ctx: Context,
   ): Promise<void> {
     if (message.author.bot || message.content.trim() !== "!shard") return;

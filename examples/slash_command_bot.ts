@@ -28,9 +28,10 @@ import type {
 } from "@disruption/disruption/rest";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import {
-  type GatewayEventMap,
   GatewayIntent,
+  type InteractionCreateDispatch,
   InteractionType,
+  type ReadyDispatch,
 } from "@disruption/disruption/types";
 
 /** Interactions need no intent; GUILDS keeps the guild list up to date. */
@@ -81,7 +82,7 @@ export class SlashCommandBot extends Handler {
 
   /** Register the commands, the first time only. */
   override async onReady(
-    ready: GatewayEventMap["READY"],
+    ready: ReadyDispatch,
     ctx: Context,
   ): Promise<void> {
     this.#log(
@@ -102,7 +103,7 @@ export class SlashCommandBot extends Handler {
 
   /** Answer the commands. */
   override async onInteractionCreate(
-    interaction: GatewayEventMap["INTERACTION_CREATE"],
+    interaction: InteractionCreateDispatch,
     ctx: Context,
   ): Promise<void> {
     if (

@@ -20,15 +20,7 @@ import {
   webSocketTransport,
 } from "./transport.ts";
 import { tcpWebSocketTransport } from "./tcp_transport.ts";
-
-/** Whether `Deno.connect` and `Deno.connectTls` exist here. */
-function denoSocketsAvailable(): boolean {
-  const deno = (globalThis as {
-    Deno?: { connect?: unknown; connectTls?: unknown };
-  }).Deno;
-  return typeof deno?.connect === "function" &&
-    typeof deno.connectTls === "function";
-}
+import { denoSocketsAvailable, readEnvIfAllowed } from "../base/runtime.ts";
 
 /** The variables that make Deno's `fetch` and `WebSocket` use a proxy. */
 const PROXY_VARIABLES = [
@@ -50,19 +42,6 @@ export function proxyConfigured(
   readEnv: (name: string) => string | undefined,
 ): boolean {
   return PROXY_VARIABLES.some((name) => (readEnv(name) ?? "") !== "");
-}
-
-/**
- * One environment variable, if this process may read it: the permission is
- * queried first, so a program without `--allow-env` is never prompted.
- */
-function readEnvIfAllowed(name: string): string | undefined {
-  try {
-    const status = Deno.permissions.querySync({ name: "env", variable: name });
-    return status.state === "granted" ? Deno.env.get(name) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -8,7 +8,11 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "gateway", "identify_queue"]);
 

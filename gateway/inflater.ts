@@ -7,6 +7,7 @@
  */
 import type * as NodeZlib from "node:zlib";
 import { GatewayError } from "./errors.ts";
+import { nodeBuiltin } from "../base/runtime.ts";
 
 let zlibModule: typeof NodeZlib | undefined;
 
@@ -17,10 +18,7 @@ let zlibModule: typeof NodeZlib | undefined;
  */
 function zlib(): typeof NodeZlib {
   if (zlibModule) return zlibModule;
-  const process = (globalThis as {
-    process?: { getBuiltinModule?: (id: string) => unknown };
-  }).process;
-  const loaded = process?.getBuiltinModule?.("node:zlib");
+  const loaded = nodeBuiltin("node:zlib");
   if (loaded === undefined) {
     throw new Error(
       'Cannot decompress the gateway stream as this runtime has no node:zlib (process.getBuiltinModule); use compress: "none"',
@@ -47,6 +45,47 @@ export interface Inflater {
   push(chunk: Uint8Array): string | null;
   /** Free the native context. Idempotent. */
   close(): void;
+}
+
+/**
+ * Default {@linkcode InflaterOptions.maxMessageBytes}: 64 MiB, the same cap
+ * the TCP transport puts on a raw WebSocket message.
+ */
+export const DEFAULT_MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+/** Limits for {@linkcode createInflater}. */
+export interface InflaterOptions {
+  /**
+   * The most bytes one payload may inflate to, and the most compressed
+   * bytes a zlib-stream connection may buffer while waiting for a message's
+   * `00 00 ff ff` suffix. Past either, {@linkcode Inflater.push} throws a
+   * `decode` {@linkcode GatewayError} (a decompression bomb, or a stream
+   * that never flushes) having produced at most this much.
+   *
+   * @default {67108864 (64 MiB)}
+   */
+  maxMessageBytes?: number;
+}
+
+/**
+ * Check a {@linkcode InflaterOptions.maxMessageBytes} value.
+ *
+ * @param value The value given, or `undefined` for the default.
+ * @param name The option's name, for the message.
+ * @returns The limit to use.
+ * @throws {RangeError} Unless a positive safe integer.
+ */
+export function inflateLimit(
+  value: number | undefined,
+  name = "maxMessageBytes",
+): number {
+  if (value === undefined) return DEFAULT_MAX_INFLATED_BYTES;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(
+      `Cannot use '${name}' as it must be a positive integer number of bytes: current value '${name}=${value}'`,
+    );
+  }
+  return value;
 }
 
 /** The `Z_SYNC_FLUSH` marker every complete zlib-stream message ends with. */
@@ -135,14 +174,16 @@ class NativeInflater implements Inflater {
   #state: Uint32Array;
   #error: Error | undefined;
   #failed = false;
+  readonly #limit: number;
 
   /** zlib only: message bytes waiting for the sync-flush suffix. */
   #pending: Uint8Array | undefined;
   #pendingLength = 0;
 
-  constructor(compression: "zlib-stream" | "zstd-stream") {
+  constructor(compression: "zlib-stream" | "zstd-stream", limit: number) {
     const { stream, handle, state } = openNative(compression);
     this.#compression = compression;
+    this.#limit = limit;
     // zstd decompression has no end directive: every flag decodes all it
     // can. ZSTD_e_flush says what we mean.
     this.#flush = compression === "zlib-stream"
@@ -200,6 +241,11 @@ class NativeInflater implements Inflater {
 
   #append(chunk: Uint8Array): void {
     const needed = this.#pendingLength + chunk.length;
+    if (needed > this.#limit) {
+      throw this.#fail(
+        `Cannot decompress a ${this.#compression} message as ${needed} bytes arrived without the end-of-message suffix, more than the ${this.#limit} bytes allowed`,
+      );
+    }
     let pending = this.#pending;
     if (pending === undefined || pending.length < needed) {
       const grown = new Uint8Array(
@@ -245,7 +291,15 @@ class NativeInflater implements Inflater {
       inLength = availIn;
       // Output space left over means the codec has nothing more to give.
       if (availOut !== 0) break;
-      const grown = new Uint8Array(output.length * 2);
+      if (produced > this.#limit) {
+        // The buffer is at most one byte past the limit: a bomb stops here.
+        throw this.#fail(
+          `Cannot decompress a ${this.#compression} message as it inflates to more than ${this.#limit} bytes`,
+        );
+      }
+      const grown = new Uint8Array(
+        Math.min(output.length * 2, this.#limit + 1),
+      );
       grown.set(output.subarray(0, produced));
       output = grown;
     }
@@ -259,15 +313,18 @@ class NativeInflater implements Inflater {
     return text;
   }
 
-  #fail(): GatewayError {
+  /** Mark the stream failed (it cannot recover) and drop what it holds. */
+  #fail(message?: string): GatewayError {
     const cause = this.#error;
     this.#error = undefined;
     this.#failed = true;
     this.#pendingLength = 0;
+    this.#pending = undefined;
     return new GatewayError(
       "decode",
-      `Cannot decompress a ${this.#compression} message as the data is corrupt`,
-      { cause },
+      message ??
+        `Cannot decompress a ${this.#compression} message as the data is corrupt`,
+      cause === undefined ? {} : { cause },
     );
   }
 }
@@ -292,10 +349,16 @@ function endsWithSuffix(bytes: Uint8Array, length: number): boolean {
  * - `zstd-stream`: every message is one payload, decompressed through the
  *   connection's zstd context (the whole connection is one zstd frame).
  *
+ * Each payload may inflate to at most `options.maxMessageBytes` (64 MiB by
+ * default), and zlib-stream buffers at most as many compressed bytes while
+ * waiting for a suffix; past either, `push` throws a `decode` error.
+ *
  * @param compression The `compress` query parameter of the connection.
+ * @param options Size limits.
  * @returns A fresh inflater.
  * @throws {TypeError} When `compression` is not `zlib-stream` or
  * `zstd-stream`.
+ * @throws {RangeError} When `maxMessageBytes` is not a positive integer.
  * @throws {Error} When the runtime's `node:zlib` lacks what the inflater
  * needs (a synchronous native handle; zstd support).
  *
@@ -315,6 +378,7 @@ function endsWithSuffix(bytes: Uint8Array, length: number): boolean {
  */
 export function createInflater(
   compression: "zlib-stream" | "zstd-stream",
+  options: InflaterOptions = {},
 ): Inflater {
   if (compression !== "zlib-stream" && compression !== "zstd-stream") {
     throw new TypeError(
@@ -323,5 +387,8 @@ export function createInflater(
       }'`,
     );
   }
-  return new NativeInflater(compression);
+  return new NativeInflater(
+    compression,
+    inflateLimit(options.maxMessageBytes),
+  );
 }

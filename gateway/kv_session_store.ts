@@ -7,10 +7,12 @@
 import { getLogger } from "@logtape/logtape";
 import {
   assertSavedSession,
+  assertShardId,
+  copySession,
   isSavedSession,
   type SavedSession,
-  type SessionStore,
-} from "./session_store.ts";
+} from "./saved_session.ts";
+import type { SessionStore } from "./session_store.ts";
 
 const logger = getLogger(["disruption", "gateway", "session_store"]);
 
@@ -196,7 +198,7 @@ export class KvSessionStore implements SessionStore {
     const latest = new Map<number, SavedSession>();
     for (const session of sessions) {
       assertSavedSession(session);
-      latest.set(session.shardId, toStored(session));
+      latest.set(session.shardId, copySession(session));
     }
     let atomic = this.#kv.atomic();
     let mutations = 0;
@@ -270,7 +272,7 @@ export class KvSessionStore implements SessionStore {
       );
       return undefined;
     }
-    return toStored(value);
+    return copySession(value);
   }
 }
 
@@ -292,41 +294,6 @@ function checkPrefix(prefix: readonly string[] | undefined): readonly string[] {
     );
   }
   return Object.freeze([...prefix]);
-}
-
-/**
- * Check a shard ID argument.
- *
- * @param shardId The value.
- * @param action What the caller wanted to do, for the message.
- */
-function assertShardId(shardId: number, action: string): void {
-  if (!Number.isSafeInteger(shardId) || shardId < 0) {
-    throw new RangeError(
-      `Cannot ${action} as 'shardId' must be a non-negative integer: current value 'shardId=${
-        String(shardId)
-      }'`,
-    );
-  }
-}
-
-/**
- * The value written to KV: the documented fields only, no `resumeUrl` key
- * when it is undefined.
- *
- * @param session A well-formed session.
- * @returns A copy.
- */
-function toStored(session: SavedSession): SavedSession {
-  const stored: SavedSession = {
-    shardId: session.shardId,
-    shardCount: session.shardCount,
-    sessionId: session.sessionId,
-    sequence: session.sequence,
-    savedAt: session.savedAt,
-  };
-  if (session.resumeUrl !== undefined) stored.resumeUrl = session.resumeUrl;
-  return stored;
 }
 
 /**

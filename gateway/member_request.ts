@@ -7,12 +7,7 @@
 import { getLogger } from "@logtape/logtape";
 import { GatewayError } from "./errors.ts";
 import { createNonce } from "./gateway_commands.ts";
-import type { Scheduler, TimerId } from "./scheduler.ts";
-import type {
-  ShardDispatch,
-  ShardListener,
-  ShardListenOptions,
-} from "./shard.ts";
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
 import type {
   GatewayCommand,
   RequestGuildMembersData,
@@ -38,17 +33,26 @@ export interface MemberRequestOptions {
   signal?: AbortSignal;
 }
 
-/** What a members request needs from the shard that runs it. */
+/**
+ * What a members request needs from the shard that runs it. Spelled out
+ * here rather than taken from `shard.ts`, which imports this module: the
+ * shard satisfies it structurally, and the import graph stays a tree.
+ */
 export interface MemberRequestShard {
   /** The shard's ID, for errors. */
   readonly id: number;
   /** The shard's clock. */
   readonly scheduler: Scheduler;
-  /** Listen to dispatches. */
+  /**
+   * Listen to dispatches (the shard's `ShardDispatch` has these fields and
+   * more).
+   */
   on(
     event: "dispatch",
-    listener: ShardListener<ShardDispatch>,
-    options?: ShardListenOptions,
+    listener: (
+      event: { readonly name: string; readonly data: unknown },
+    ) => void,
+    options?: { events?: Iterable<string> },
   ): () => void;
   /** Send a gateway command. */
   send(command: GatewayCommand): Promise<void>;

@@ -5,10 +5,10 @@
  *
  * @module
  */
-export * from "./scheduler.ts";
+export * from "../base/scheduler.ts";
 export * from "./transport.ts";
 export * from "./errors.ts";
-export * from "./backoff.ts";
+export * from "../base/backoff.ts";
 export * from "./send_rate_limiter.ts";
 export * from "./inflater.ts";
 export * from "./identify_queue.ts";

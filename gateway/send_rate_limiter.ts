@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Scheduler } from "./scheduler.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 
 /** Options for {@linkcode SendRateLimiter}. */
 export interface SendRateLimiterOptions {

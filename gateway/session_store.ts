@@ -10,22 +10,20 @@
  *
  * @module
  */
+import {
+  assertSavedSession,
+  assertShardId,
+  copySession,
+  describe,
+  isSavedSession,
+  type SavedSession,
+} from "./saved_session.ts";
 
-/** One shard's session as saved for a later RESUME. */
-export interface SavedSession {
-  /** The shard the session belongs to (zero-based, below `shardCount`). */
-  shardId: number;
-  /** The shard count the session was identified with. */
-  shardCount: number;
-  /** The session ID from READY. */
-  sessionId: string;
-  /** The last sequence number received. */
-  sequence: number;
-  /** READY's `resume_gateway_url`, if known. */
-  resumeUrl?: string | undefined;
-  /** When the session was saved, in milliseconds since the Unix epoch. */
-  savedAt: number;
-}
+export {
+  assertSavedSession,
+  isSavedSession,
+  type SavedSession,
+} from "./saved_session.ts";
 
 /**
  * Where a bot keeps its shards' sessions between runs. Implement it on any
@@ -160,180 +158,6 @@ export function isSessionUsable(
   if (!isSavedSession(saved)) return false;
   if (saved.shardCount !== shardCount) return false;
   return Math.abs(now - saved.savedAt) <= maxAge;
-}
-
-/**
- * Check that a value is a well-formed {@linkcode SavedSession}: `shardCount`
- * a positive integer, `shardId` an integer in `[0, shardCount)`, `sessionId`
- * a non-empty string, `sequence` a non-negative integer, `resumeUrl` a string
- * or absent, `savedAt` a finite number. Other fields are allowed and ignored.
- *
- * @param value The value to check.
- * @throws {TypeError} When the value or a field has the wrong type.
- * @throws {RangeError} When a number is out of range.
- *
- * @example Refuse a bad session before saving it
- * ```ts
- * import { assertSavedSession } from "@disruption/disruption/gateway";
- * import assert from "node:assert/strict";
- *
- * assert.throws(
- *   () => assertSavedSession({ shardId: 2, shardCount: 2, sessionId: "a", sequence: 1, savedAt: 0 }),
- *   RangeError,
- * );
- * ```
- */
-export function assertSavedSession(
-  value: unknown,
-): asserts value is SavedSession {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(
-      `Cannot use session as it must be an object: current value '${
-        describe(value)
-      }'`,
-    );
-  }
-  const session = value as Record<string, unknown>;
-  const { shardId, shardCount, sessionId, sequence, resumeUrl, savedAt } =
-    session;
-  if (typeof shardCount !== "number") {
-    throw new TypeError(
-      `Cannot use session as 'shardCount' must be a number: current value 'shardCount=${
-        describe(shardCount)
-      }'`,
-    );
-  }
-  if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
-    throw new RangeError(
-      `Cannot use session as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
-    );
-  }
-  if (typeof shardId !== "number") {
-    throw new TypeError(
-      `Cannot use session as 'shardId' must be a number: current value 'shardId=${
-        describe(shardId)
-      }'`,
-    );
-  }
-  if (!Number.isSafeInteger(shardId) || shardId < 0 || shardId >= shardCount) {
-    throw new RangeError(
-      `Cannot use session as 'shardId' must be an integer in [0, shardCount): current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
-    );
-  }
-  if (typeof sessionId !== "string" || sessionId === "") {
-    throw new TypeError(
-      `Cannot use session as 'sessionId' must be a non-empty string: current value 'sessionId=${
-        describe(sessionId)
-      }'`,
-    );
-  }
-  if (typeof sequence !== "number") {
-    throw new TypeError(
-      `Cannot use session as 'sequence' must be a number: current value 'sequence=${
-        describe(sequence)
-      }'`,
-    );
-  }
-  if (!Number.isSafeInteger(sequence) || sequence < 0) {
-    throw new RangeError(
-      `Cannot use session as 'sequence' must be a non-negative integer: current value 'sequence=${sequence}'`,
-    );
-  }
-  if (resumeUrl !== undefined && typeof resumeUrl !== "string") {
-    throw new TypeError(
-      `Cannot use session as 'resumeUrl' must be a string or undefined: current value 'resumeUrl=${
-        describe(resumeUrl)
-      }'`,
-    );
-  }
-  if (typeof savedAt !== "number") {
-    throw new TypeError(
-      `Cannot use session as 'savedAt' must be a number: current value 'savedAt=${
-        describe(savedAt)
-      }'`,
-    );
-  }
-  if (!Number.isFinite(savedAt)) {
-    throw new RangeError(
-      `Cannot use session as 'savedAt' must be a finite number: current value 'savedAt=${savedAt}'`,
-    );
-  }
-}
-
-/**
- * Whether a value is a well-formed {@linkcode SavedSession} (the rules of
- * {@linkcode assertSavedSession}). Use it on what a store reads back.
- *
- * @param value The value to check.
- * @returns `true` for a well-formed session.
- *
- * @example Skip what is not a session
- * ```ts
- * import { isSavedSession } from "@disruption/disruption/gateway";
- * import assert from "node:assert/strict";
- *
- * const good = { shardId: 0, shardCount: 1, sessionId: "a", sequence: 3, savedAt: 0 };
- * assert.ok(isSavedSession(good));
- * assert.ok(!isSavedSession({ ...good, sequence: -1 }));
- * assert.ok(!isSavedSession("a"));
- * ```
- */
-export function isSavedSession(value: unknown): value is SavedSession {
-  try {
-    assertSavedSession(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * A copy of a session with only the documented fields (and no `resumeUrl`
- * key when it is undefined).
- *
- * @param session A well-formed session.
- * @returns The copy.
- */
-function copySession(session: SavedSession): SavedSession {
-  const copy: SavedSession = {
-    shardId: session.shardId,
-    shardCount: session.shardCount,
-    sessionId: session.sessionId,
-    sequence: session.sequence,
-    savedAt: session.savedAt,
-  };
-  if (session.resumeUrl !== undefined) copy.resumeUrl = session.resumeUrl;
-  return copy;
-}
-
-/**
- * Check a shard ID argument.
- *
- * @param shardId The value.
- * @param action What the caller wanted to do, for the message.
- */
-function assertShardId(shardId: number, action: string): void {
-  if (!Number.isSafeInteger(shardId) || shardId < 0) {
-    throw new RangeError(
-      `Cannot ${action} as 'shardId' must be a non-negative integer: current value 'shardId=${
-        describe(shardId)
-      }'`,
-    );
-  }
-}
-
-/**
- * A short rendering of a value for an error message.
- *
- * @param value The value.
- * @returns Its rendering.
- */
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return "array";
-  if (value === null) return "null";
-  if (typeof value === "object") return "object";
-  if (typeof value === "function") return "function";
-  return String(value);
 }
 
 /**

@@ -5,11 +5,15 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { backoffDelay } from "./backoff.ts";
+import { backoffDelay } from "../base/backoff.ts";
 import { GatewayError } from "./errors.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
-import { createInflater, type Inflater } from "./inflater.ts";
-import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
+import { createInflater, inflateLimit, type Inflater } from "./inflater.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import { SendRateLimiter } from "./send_rate_limiter.ts";
 import { peekFrame } from "./frame_peek.ts";
 import {
@@ -25,12 +29,13 @@ import {
 } from "./shard_options.ts";
 import {
   type CloseAction,
-  closeAction,
-  FATAL_CLOSES,
+  closePolicy,
   type ShardStatus,
 } from "./shard_state.ts";
 import type { GatewaySocket, Transport } from "./transport.ts";
 import { defaultTransport } from "./default_transport.ts";
+import { runtimeOs } from "../base/runtime.ts";
+import { listenerStream } from "../base/listener_stream.ts";
 import { isValidIntents } from "../types/intents.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
 import type {
@@ -233,6 +238,7 @@ export class Shard {
   readonly #intents: number;
   readonly #gatewayUrl: string;
   readonly #compress: TransportCompression;
+  readonly #maxInflatedBytes: number;
   readonly #largeThreshold: number;
   readonly #properties: IdentifyProperties;
   readonly #transport: Transport;
@@ -314,6 +320,10 @@ export class Shard {
     this.#intents = options.intents;
     this.#gatewayUrl = options.gatewayUrl ?? DEFAULT_GATEWAY_URL;
     this.#compress = options.compress ?? "none";
+    this.#maxInflatedBytes = inflateLimit(
+      options.maxInflatedBytes,
+      "maxInflatedBytes",
+    );
     this.#largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
     this.#properties = options.properties ?? defaultProperties();
     this.#presence = options.presence;
@@ -453,23 +463,13 @@ export class Shard {
    * @returns A stream of dispatches.
    */
   dispatches(): ReadableStream<ShardDispatch> {
-    let unsubscribe: (() => void) | undefined;
-    let unsubscribeState: (() => void) | undefined;
-    return new ReadableStream<ShardDispatch>({
-      start: (controller) => {
-        unsubscribe = this.on("dispatch", (event) => controller.enqueue(event));
-        unsubscribeState = this.on("state", ({ current }) => {
-          if (current !== "closed") return;
-          unsubscribe?.();
-          unsubscribeState?.();
-          controller.close();
-        });
-      },
-      cancel: () => {
-        unsubscribe?.();
-        unsubscribeState?.();
-      },
-    }, { highWaterMark: Number.POSITIVE_INFINITY });
+    return listenerStream({
+      listen: (push) => this.on("dispatch", push),
+      watchEnd: (end) =>
+        this.on("state", ({ current }) => {
+          if (current === "closed") end();
+        }),
+    });
   }
 
   /**
@@ -767,7 +767,9 @@ export class Shard {
     this.#setPhaseTimer(connection, this.#timeouts.connect, "connect");
     try {
       if (this.#compress !== "none") {
-        connection.inflater = createInflater(this.#compress);
+        connection.inflater = createInflater(this.#compress, {
+          maxMessageBytes: this.#maxInflatedBytes,
+        });
       }
       connection.socket = this.#transport(url, {
         onOpen: () => this.#current(connection) && this.#onOpen(connection),
@@ -814,24 +816,23 @@ export class Shard {
       code,
       reason,
     });
-    const action = closeAction(code);
-    if (action === "fatal") {
-      const fatal = FATAL_CLOSES[code]!;
+    const policy = closePolicy(code);
+    if (policy.action === "fatal") {
       this.#dropConnection(undefined);
       this.#forgetSession();
-      const error = new GatewayError(fatal.kind, fatal.message, {
+      const error = new GatewayError(policy.kind, policy.message, {
         closeCode: code,
         shardId: this.#shardId,
       });
       logger.error("Shard {shardId} stopped: {message}", {
         shardId: this.#shardId,
-        message: fatal.message,
+        message: policy.message,
       });
       this.#emit("error", error);
       this.#stop(error);
       return;
     }
-    this.#connectionLost(connection, action, this.#status !== "ready");
+    this.#connectionLost(connection, policy.action, this.#status !== "ready");
   }
 
   /**
@@ -1328,11 +1329,7 @@ function gatewayQuery(base: string, compress: TransportCompression): string {
 }
 
 function defaultProperties(): IdentifyProperties {
-  const os = (globalThis as { Deno?: { build?: { os?: string } } }).Deno?.build
-    ?.os ??
-    (globalThis as { process?: { platform?: string } }).process?.platform ??
-    "unknown";
-  return { os, browser: "disruption", device: "disruption" };
+  return { os: runtimeOs(), browser: "disruption", device: "disruption" };
 }
 
 const encoder = new TextEncoder();

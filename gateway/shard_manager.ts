@@ -4,13 +4,18 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { listenerStream } from "../base/listener_stream.ts";
 import {
   type IdentifyQueue,
   MemoryIdentifyQueue,
   type SessionStartLimit,
 } from "./identify_queue.ts";
 import { GatewayError } from "./errors.ts";
-import { realScheduler, type Scheduler, type TimerId } from "./scheduler.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import {
   isSessionUsable,
   type SavedSession,
@@ -282,27 +287,14 @@ export class ShardManager {
    * @returns The merged stream.
    */
   dispatches(): ReadableStream<ShardDispatch> {
-    let off: (() => void) | undefined;
-    let offState: (() => void) | undefined;
-    return new ReadableStream<ShardDispatch>({
-      start: (controller) => {
-        if (this.#closed && this.#allClosed()) {
-          controller.close(); // Nothing will ever come.
-          return;
-        }
-        off = this.on("dispatch", (event) => controller.enqueue(event));
-        offState = this.on("state", () => {
-          if (!this.#allClosed()) return;
-          off?.();
-          offState?.();
-          controller.close();
-        });
-      },
-      cancel: () => {
-        off?.();
-        offState?.();
-      },
-    }, { highWaterMark: Number.POSITIVE_INFINITY });
+    return listenerStream({
+      ended: () => this.#closed && this.#allClosed(),
+      listen: (push) => this.on("dispatch", push),
+      watchEnd: (end) =>
+        this.on("state", () => {
+          if (this.#allClosed()) end();
+        }),
+    });
   }
 
   /**
@@ -423,16 +415,9 @@ export class ShardManager {
     data: RequestGuildMembersData,
     options: MemberRequestOptions = {},
   ): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
-    const shard = this.#forGuild(data?.guild_id);
-    // When the shard closes the reply can no longer come: end the request
-    // then, instead of leaving it (and its timer) to run into the timeout.
-    const closed = new AbortController();
-    const signal = options.signal === undefined
-      ? closed.signal
-      : AbortSignal.any([options.signal, closed.signal]);
-    // Validates the request now, like Shard.requestGuildMembers.
-    const chunks = shard.requestGuildMembers(data, { ...options, signal });
-    return untilShardCloses(shard, chunks, closed);
+    // The shard ends the request when it closes (shard_closed), so a reply
+    // that can no longer come does not run into the timeout.
+    return this.#forGuild(data?.guild_id).requestGuildMembers(data, options);
   }
 
   /**
@@ -566,28 +551,5 @@ export class ShardManager {
       );
     }
     return shard;
-  }
-}
-
-/** Yield `chunks`, aborting `closed` if the shard closes meanwhile. */
-async function* untilShardCloses(
-  shard: Shard,
-  chunks: AsyncGenerator<GuildMembersChunkDispatch, void, undefined>,
-  closed: AbortController,
-): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
-  const off = shard.on("state", ({ current }) => {
-    if (current !== "closed") return;
-    closed.abort(
-      new GatewayError(
-        "shard_closed",
-        `Shard ${shard.id} closed before the members request was answered`,
-        { shardId: shard.id },
-      ),
-    );
-  });
-  try {
-    yield* chunks;
-  } finally {
-    off();
   }
 }

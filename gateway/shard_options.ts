@@ -5,7 +5,7 @@
  */
 import type { IdentifyQueue } from "./identify_queue.ts";
 import type { TransportCompression } from "./inflater.ts";
-import type { Scheduler } from "./scheduler.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import type { Transport } from "./transport.ts";
 import type {
   IdentifyProperties,
@@ -126,6 +126,16 @@ export interface ShardOptions {
   identifyQueue?: IdentifyQueue;
   /** Timeouts for the handshake steps and for closing. */
   timeouts?: ShardTimeouts;
+  /**
+   * With `compress`, the most bytes one payload may inflate to, and the
+   * most compressed bytes buffered while a zlib-stream message waits for
+   * its end. Past either, the frame is a `decode` error and the shard
+   * resumes on a new connection: a decompression bomb costs at most this
+   * much memory.
+   *
+   * @default {67108864 (64 MiB)}
+   */
+  maxInflatedBytes?: number;
 }
 
 /** The default gateway URL. */

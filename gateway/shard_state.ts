@@ -47,56 +47,85 @@ export interface FatalClose {
 }
 
 /**
- * Close codes whose action is not `resume`. Every code not listed here,
- * including 1000/1001 sent by the server, 1005 (no code) and 1006 (dropped
- * connection), resumes: a RESUME Discord no longer accepts comes back as op 9
- * `d:false`, which costs nothing, while an IDENTIFY spends the daily budget.
+ * What a shard does after one close code: an action, and for a fatal one
+ * the error it stops with.
  */
-export const CLOSE_CODE_ACTIONS: Readonly<Record<number, CloseAction>> = {
-  4003: "new_session",
-  4004: "fatal",
-  4007: "new_session",
-  4009: "new_session",
-  4010: "fatal",
-  4011: "fatal",
-  4012: "fatal",
-  4013: "fatal",
-  4014: "fatal",
-};
+export type ClosePolicy =
+  | { action: "resume" | "new_session" }
+  | ({ action: "fatal" } & FatalClose);
 
-/** The error each fatal close code stops the shard with. */
-export const FATAL_CLOSES: Readonly<Record<number, FatalClose>> = {
+/**
+ * Close codes whose action is not `resume`, with the error of each fatal
+ * one. Every code not listed here, including 1000/1001 sent by the server,
+ * 1005 (no code) and 1006 (dropped connection), resumes: a RESUME Discord no
+ * longer accepts comes back as op 9 `d:false`, which costs nothing, while an
+ * IDENTIFY spends the daily budget.
+ */
+export const CLOSE_CODE_POLICY: Readonly<Record<number, ClosePolicy>> = {
+  4003: { action: "new_session" },
   4004: {
+    action: "fatal",
     kind: "authentication_failed",
     message:
       "Discord rejected the token (close code 4004): check the bot token, it may have been reset",
   },
+  4007: { action: "new_session" },
+  4009: { action: "new_session" },
   4010: {
+    action: "fatal",
     kind: "invalid_shard",
     message:
       "Discord rejected the shard (close code 4010): 'shardId' must be below 'shardCount', and large bots must use a multiple of their assigned shard count",
   },
   4011: {
+    action: "fatal",
     kind: "sharding_required",
     message:
       "Discord requires sharding (close code 4011): this session would hold too many guilds, start more shards (GET /gateway/bot gives the recommended count)",
   },
   4012: {
+    action: "fatal",
     kind: "invalid_api_version",
     message:
       "Discord rejected the gateway version (close code 4012): use API version 10",
   },
   4013: {
+    action: "fatal",
     kind: "invalid_intents",
     message:
       "Discord rejected the intents (close code 4013): the intents value has undocumented bits, build it from GatewayIntent",
   },
   4014: {
+    action: "fatal",
     kind: "disallowed_intents",
     message:
       "Discord refused a privileged intent (close code 4014): enable GUILD_MEMBERS, GUILD_PRESENCES or MESSAGE_CONTENT for the app in the Developer Portal (Bot > Privileged Gateway Intents), or stop requesting it",
   },
 };
+
+const RESUME: ClosePolicy = { action: "resume" };
+
+/**
+ * The policy for a close code: what the shard does next and, when that is
+ * to stop, why.
+ *
+ * @param code The close code the connection ended with.
+ * @returns The row of {@linkcode CLOSE_CODE_POLICY}, or `resume`.
+ *
+ * @example Usage
+ * ```ts
+ * import { closePolicy } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * const policy = closePolicy(4014);
+ * assert.equal(policy.action, "fatal");
+ * if (policy.action === "fatal") assert.equal(policy.kind, "disallowed_intents");
+ * assert.deepEqual(closePolicy(1006), { action: "resume" });
+ * ```
+ */
+export function closePolicy(code: number): ClosePolicy {
+  return CLOSE_CODE_POLICY[code] ?? RESUME;
+}
 
 /**
  * The action for a close code.
@@ -116,5 +145,5 @@ export const FATAL_CLOSES: Readonly<Record<number, FatalClose>> = {
  * ```
  */
 export function closeAction(code: number): CloseAction {
-  return CLOSE_CODE_ACTIONS[code] ?? "resume";
+  return closePolicy(code).action;
 }

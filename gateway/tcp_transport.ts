@@ -13,7 +13,7 @@
  */
 import type { GatewaySocket, SocketListener, Transport } from "./transport.ts";
 import { sha1 } from "./sha1.ts";
-import { DEFAULT_USER_AGENT } from "../rest/user_agent.ts";
+import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 /**
  * Bytes an idle connection reads at a time (what its pending read holds);

@@ -10,22 +10,13 @@ import type { Context } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
-import type {
-  IdentifyQueue,
-  SessionStartLimit,
-} from "../gateway/identify_queue.ts";
-import type { TransportCompression } from "../gateway/inflater.ts";
-import type { Scheduler } from "../gateway/scheduler.ts";
-import type { SessionStore } from "../gateway/session_store.ts";
+import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
   ShardManager,
   type ShardManagerCloseOptions,
   type ShardManagerOptions,
-  type SharedShardOptions,
 } from "../gateway/shard_manager.ts";
-import type { ShardTimeouts } from "../gateway/shard_options.ts";
-import type { Transport } from "../gateway/transport.ts";
 import { RestClient } from "../rest/rest_client.ts";
 import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
 import { createClientCache, warnCacheIntents } from "../cache/client_cache.ts";
@@ -37,7 +28,6 @@ import {
   type GatewayEventName,
   HANDLER_METHOD_NAMES,
 } from "../types/events.ts";
-import type { UpdatePresenceData } from "../types/gateway_payloads.ts";
 import { GatewayIntent } from "../types/intents.ts";
 
 const logger = getLogger(["disruption", "handler"]);
@@ -48,8 +38,28 @@ export type EventListener<K extends GatewayEventName> = (
   ctx: Context,
 ) => void | Promise<void>;
 
-/** Options for {@linkcode Client}. */
-export interface ClientOptions {
+/**
+ * Options for {@linkcode Client}. Besides its own, it takes the
+ * `ShardManager` options it passes on unchanged (documented there):
+ * `compress`, `presence`, `largeThreshold`, `shardOptions`, `identifyQueue`,
+ * `sessionStore`, `sessionSaveInterval`, `transport`, `scheduler` (also the
+ * REST client's clock), `random` and `timeouts`.
+ */
+export interface ClientOptions extends
+  Pick<
+    ShardManagerOptions,
+    | "compress"
+    | "presence"
+    | "largeThreshold"
+    | "shardOptions"
+    | "identifyQueue"
+    | "sessionStore"
+    | "sessionSaveInterval"
+    | "transport"
+    | "scheduler"
+    | "random"
+    | "timeouts"
+  > {
   /** The bot token (without `Bot `). Never logged or shown. */
   token: string;
   /** The gateway intents; build them from `GatewayIntent`. */
@@ -99,52 +109,6 @@ export interface ClientOptions {
    */
   events?: "auto" | "all" | readonly GatewayEventName[];
   /**
-   * Transport compression.
-   *
-   * @default {"none"}
-   */
-  compress?: TransportCompression;
-  /** The presence to start with. */
-  presence?: UpdatePresenceData;
-  /**
-   * Member count above which offline members are not sent (50 to 250).
-   *
-   * @default {50}
-   */
-  largeThreshold?: number;
-  /** Options for one shard, merged over the shared ones. */
-  shardOptions?: (shardId: number) => Partial<SharedShardOptions>;
-  /** Paces IDENTIFY; pass a shared one when processes share a bot. */
-  identifyQueue?: IdentifyQueue;
-  /** Where sessions are saved so a restart resumes them. */
-  sessionStore?: SessionStore;
-  /**
-   * How often sessions are saved, in milliseconds.
-   *
-   * @default {10000}
-   */
-  sessionSaveInterval?: number;
-  /**
-   * Makes the sockets.
-   *
-   * @default {defaultTransport (tcpWebSocketTransport on Deno; webSocketTransport elsewhere or when a proxy is set)}
-   */
-  transport?: Transport;
-  /**
-   * The source of time.
-   *
-   * @default {realScheduler}
-   */
-  scheduler?: Scheduler;
-  /**
-   * Randomness for jitter.
-   *
-   * @default {Math.random}
-   */
-  random?: () => number;
-  /** Handshake timeouts. */
-  timeouts?: ShardTimeouts;
-  /**
    * Keep gateway state in memory ({@linkcode Client.cache}) and hand
    * handlers the state before each update or delete (`ctx.old`).
    *
@@ -179,13 +143,13 @@ class NoHandler extends Handler {}
  * @example A ping bot against the fake Discord
  * ```ts
  * import { Client, type Context, Handler } from "@disruption/disruption/handler";
- * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import type { MessageCreateDispatch } from "@disruption/disruption/types";
  * import { FakeDiscord } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
  *   override async onMessageCreate(
- *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     message: MessageCreateDispatch,
  *     ctx: Context,
  *   ): Promise<void> {
  *     if (message.content === "!ping") await ctx.reply(message, "pong");
@@ -369,14 +333,24 @@ export class Client {
   }
 
   async #createManager(): Promise<ShardManager> {
-    const options = this.#options;
-    let gatewayUrl = options.gatewayUrl;
-    let shardCount = typeof options.shards === "number" ? options.shards : 1;
+    // The client's own options stay here; the rest pass to the manager.
+    const {
+      shards,
+      shardIds,
+      gatewayUrl: givenUrl,
+      rest: _rest,
+      restBaseUrl: _restBaseUrl,
+      fetch: _fetch,
+      events: _events,
+      ...passed
+    } = this.#options;
+    let gatewayUrl = givenUrl;
+    let shardCount = typeof shards === "number" ? shards : 1;
     let sessionStartLimit: SessionStartLimit | undefined;
     if (gatewayUrl === undefined) {
       const bot = await this.rest.getGatewayBot();
       gatewayUrl = bot.url;
-      if (options.shards === undefined || options.shards === "recommended") {
+      if (shards === undefined || shards === "recommended") {
         shardCount = bot.shards;
       }
       sessionStartLimit = bot.session_start_limit;
@@ -390,37 +364,17 @@ export class Client {
       );
     }
     const managerOptions: ShardManagerOptions = {
-      token: options.token,
-      intents: options.intents,
+      ...passed,
       gatewayUrl,
       shardCount,
     };
-    if (typeof options.shardIds === "function") {
-      managerOptions.shardIds = options.shardIds(
+    if (typeof shardIds === "function") {
+      managerOptions.shardIds = shardIds(
         shardCount,
         sessionStartLimit?.max_concurrency ?? 1,
       );
-    } else if (options.shardIds !== undefined) {
-      managerOptions.shardIds = options.shardIds;
-    }
-    const optional = [
-      "compress",
-      "presence",
-      "largeThreshold",
-      "shardOptions",
-      "identifyQueue",
-      "sessionStore",
-      "sessionSaveInterval",
-      "transport",
-      "scheduler",
-      "random",
-      "timeouts",
-    ] as const;
-    for (const key of optional) {
-      if (options[key] !== undefined) {
-        (managerOptions as unknown as Record<string, unknown>)[key] =
-          options[key];
-      }
+    } else if (shardIds !== undefined) {
+      managerOptions.shardIds = shardIds;
     }
     if (sessionStartLimit) {
       managerOptions.sessionStartLimit = sessionStartLimit;

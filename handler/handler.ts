@@ -7,7 +7,87 @@ import type { Context } from "./context.ts";
 import type { HandlerError } from "./handler_error.ts";
 import type { ShardDispatch, ShardStateChange } from "../gateway/shard.ts";
 import type { GatewayError } from "../gateway/errors.ts";
-import type { GatewayEventMap } from "../types/events.ts";
+import type {
+  ApplicationCommandPermissionsUpdateDispatch,
+  AutoModerationActionExecutionDispatch,
+  AutoModerationRuleCreateDispatch,
+  AutoModerationRuleDeleteDispatch,
+  AutoModerationRuleUpdateDispatch,
+  ChannelCreateDispatch,
+  ChannelDeleteDispatch,
+  ChannelInfoDispatch,
+  ChannelPinsUpdateDispatch,
+  ChannelUpdateDispatch,
+  EntitlementCreateDispatch,
+  EntitlementDeleteDispatch,
+  EntitlementUpdateDispatch,
+  GuildAuditLogEntryCreateDispatch,
+  GuildBanAddDispatch,
+  GuildBanRemoveDispatch,
+  GuildCreateDispatch,
+  GuildDeleteDispatch,
+  GuildEmojisUpdateDispatch,
+  GuildIntegrationsUpdateDispatch,
+  GuildMemberAddDispatch,
+  GuildMemberRemoveDispatch,
+  GuildMembersChunkDispatch,
+  GuildMemberUpdateDispatch,
+  GuildRoleCreateDispatch,
+  GuildRoleDeleteDispatch,
+  GuildRoleUpdateDispatch,
+  GuildScheduledEventCreateDispatch,
+  GuildScheduledEventDeleteDispatch,
+  GuildScheduledEventUpdateDispatch,
+  GuildScheduledEventUserAddDispatch,
+  GuildScheduledEventUserRemoveDispatch,
+  GuildSoundboardSoundCreateDispatch,
+  GuildSoundboardSoundDeleteDispatch,
+  GuildSoundboardSoundsUpdateDispatch,
+  GuildSoundboardSoundUpdateDispatch,
+  GuildStickersUpdateDispatch,
+  GuildUpdateDispatch,
+  IntegrationCreateDispatch,
+  IntegrationDeleteDispatch,
+  IntegrationUpdateDispatch,
+  InteractionCreateDispatch,
+  InviteCreateDispatch,
+  InviteDeleteDispatch,
+  MessageCreateDispatch,
+  MessageDeleteBulkDispatch,
+  MessageDeleteDispatch,
+  MessagePollVoteAddDispatch,
+  MessagePollVoteRemoveDispatch,
+  MessageReactionAddDispatch,
+  MessageReactionRemoveAllDispatch,
+  MessageReactionRemoveDispatch,
+  MessageReactionRemoveEmojiDispatch,
+  MessageUpdateDispatch,
+  PresenceUpdateDispatch,
+  RateLimitedDispatch,
+  ReadyDispatch,
+  ResumedDispatch,
+  SoundboardSoundsDispatch,
+  StageInstanceCreateDispatch,
+  StageInstanceDeleteDispatch,
+  StageInstanceUpdateDispatch,
+  SubscriptionCreateDispatch,
+  SubscriptionDeleteDispatch,
+  SubscriptionUpdateDispatch,
+  ThreadCreateDispatch,
+  ThreadDeleteDispatch,
+  ThreadListSyncDispatch,
+  ThreadMembersUpdateDispatch,
+  ThreadMemberUpdateDispatch,
+  ThreadUpdateDispatch,
+  TypingStartDispatch,
+  UserUpdateDispatch,
+  VoiceChannelEffectSendDispatch,
+  VoiceChannelStartTimeUpdateDispatch,
+  VoiceChannelStatusUpdateDispatch,
+  VoiceServerUpdateDispatch,
+  VoiceStateUpdateDispatch,
+  WebhooksUpdateDispatch,
+} from "../types/dispatch_payloads.ts";
 
 /**
  * A bot's event handlers. Extend it and override only the methods for the
@@ -23,12 +103,12 @@ import type { GatewayEventMap } from "../types/events.ts";
  * @example A ping bot
  * ```ts
  * import { type Context, Handler } from "@disruption/disruption/handler";
- * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import type { MessageCreateDispatch } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
  *   override async onMessageCreate(
- *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     message: MessageCreateDispatch,
  *     ctx: Context,
  *   ): Promise<void> {
  *     if (message.content === "!ping") await ctx.reply(message, "pong");
@@ -81,7 +161,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onReady(
-    _data: GatewayEventMap["READY"],
+    _data: ReadyDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -92,7 +172,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onResumed(
-    _data: GatewayEventMap["RESUMED"],
+    _data: ResumedDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -103,7 +183,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onApplicationCommandPermissionsUpdate(
-    _data: GatewayEventMap["APPLICATION_COMMAND_PERMISSIONS_UPDATE"],
+    _data: ApplicationCommandPermissionsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -114,7 +194,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleCreate(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_CREATE"],
+    _data: AutoModerationRuleCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -125,7 +205,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleUpdate(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_UPDATE"],
+    _data: AutoModerationRuleUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -136,7 +216,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationRuleDelete(
-    _data: GatewayEventMap["AUTO_MODERATION_RULE_DELETE"],
+    _data: AutoModerationRuleDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -147,7 +227,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onAutoModerationActionExecution(
-    _data: GatewayEventMap["AUTO_MODERATION_ACTION_EXECUTION"],
+    _data: AutoModerationActionExecutionDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -158,7 +238,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelCreate(
-    _data: GatewayEventMap["CHANNEL_CREATE"],
+    _data: ChannelCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -169,7 +249,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelUpdate(
-    _data: GatewayEventMap["CHANNEL_UPDATE"],
+    _data: ChannelUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -180,7 +260,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelDelete(
-    _data: GatewayEventMap["CHANNEL_DELETE"],
+    _data: ChannelDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -191,7 +271,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelInfo(
-    _data: GatewayEventMap["CHANNEL_INFO"],
+    _data: ChannelInfoDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -202,7 +282,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelStatusUpdate(
-    _data: GatewayEventMap["VOICE_CHANNEL_STATUS_UPDATE"],
+    _data: VoiceChannelStatusUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -213,7 +293,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelStartTimeUpdate(
-    _data: GatewayEventMap["VOICE_CHANNEL_START_TIME_UPDATE"],
+    _data: VoiceChannelStartTimeUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -224,7 +304,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadCreate(
-    _data: GatewayEventMap["THREAD_CREATE"],
+    _data: ThreadCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -235,7 +315,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadUpdate(
-    _data: GatewayEventMap["THREAD_UPDATE"],
+    _data: ThreadUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -246,7 +326,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadDelete(
-    _data: GatewayEventMap["THREAD_DELETE"],
+    _data: ThreadDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -257,7 +337,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadListSync(
-    _data: GatewayEventMap["THREAD_LIST_SYNC"],
+    _data: ThreadListSyncDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -268,7 +348,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadMemberUpdate(
-    _data: GatewayEventMap["THREAD_MEMBER_UPDATE"],
+    _data: ThreadMemberUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -279,7 +359,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onThreadMembersUpdate(
-    _data: GatewayEventMap["THREAD_MEMBERS_UPDATE"],
+    _data: ThreadMembersUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -290,7 +370,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onChannelPinsUpdate(
-    _data: GatewayEventMap["CHANNEL_PINS_UPDATE"],
+    _data: ChannelPinsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -301,7 +381,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementCreate(
-    _data: GatewayEventMap["ENTITLEMENT_CREATE"],
+    _data: EntitlementCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -312,7 +392,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementUpdate(
-    _data: GatewayEventMap["ENTITLEMENT_UPDATE"],
+    _data: EntitlementUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -323,7 +403,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onEntitlementDelete(
-    _data: GatewayEventMap["ENTITLEMENT_DELETE"],
+    _data: EntitlementDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -334,7 +414,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildCreate(
-    _data: GatewayEventMap["GUILD_CREATE"],
+    _data: GuildCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -345,7 +425,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildUpdate(
-    _data: GatewayEventMap["GUILD_UPDATE"],
+    _data: GuildUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -356,7 +436,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildDelete(
-    _data: GatewayEventMap["GUILD_DELETE"],
+    _data: GuildDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -367,7 +447,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildAuditLogEntryCreate(
-    _data: GatewayEventMap["GUILD_AUDIT_LOG_ENTRY_CREATE"],
+    _data: GuildAuditLogEntryCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -378,7 +458,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildBanAdd(
-    _data: GatewayEventMap["GUILD_BAN_ADD"],
+    _data: GuildBanAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -389,7 +469,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildBanRemove(
-    _data: GatewayEventMap["GUILD_BAN_REMOVE"],
+    _data: GuildBanRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -400,7 +480,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildEmojisUpdate(
-    _data: GatewayEventMap["GUILD_EMOJIS_UPDATE"],
+    _data: GuildEmojisUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -411,7 +491,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildStickersUpdate(
-    _data: GatewayEventMap["GUILD_STICKERS_UPDATE"],
+    _data: GuildStickersUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -422,7 +502,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildIntegrationsUpdate(
-    _data: GatewayEventMap["GUILD_INTEGRATIONS_UPDATE"],
+    _data: GuildIntegrationsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -433,7 +513,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberAdd(
-    _data: GatewayEventMap["GUILD_MEMBER_ADD"],
+    _data: GuildMemberAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -444,7 +524,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberRemove(
-    _data: GatewayEventMap["GUILD_MEMBER_REMOVE"],
+    _data: GuildMemberRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -455,7 +535,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMemberUpdate(
-    _data: GatewayEventMap["GUILD_MEMBER_UPDATE"],
+    _data: GuildMemberUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -466,7 +546,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildMembersChunk(
-    _data: GatewayEventMap["GUILD_MEMBERS_CHUNK"],
+    _data: GuildMembersChunkDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -477,7 +557,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleCreate(
-    _data: GatewayEventMap["GUILD_ROLE_CREATE"],
+    _data: GuildRoleCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -488,7 +568,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleUpdate(
-    _data: GatewayEventMap["GUILD_ROLE_UPDATE"],
+    _data: GuildRoleUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -499,7 +579,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildRoleDelete(
-    _data: GatewayEventMap["GUILD_ROLE_DELETE"],
+    _data: GuildRoleDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -510,7 +590,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventCreate(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_CREATE"],
+    _data: GuildScheduledEventCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -521,7 +601,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUpdate(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_UPDATE"],
+    _data: GuildScheduledEventUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -532,7 +612,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventDelete(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_DELETE"],
+    _data: GuildScheduledEventDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -543,7 +623,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUserAdd(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_USER_ADD"],
+    _data: GuildScheduledEventUserAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -554,7 +634,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildScheduledEventUserRemove(
-    _data: GatewayEventMap["GUILD_SCHEDULED_EVENT_USER_REMOVE"],
+    _data: GuildScheduledEventUserRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -565,7 +645,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundCreate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_CREATE"],
+    _data: GuildSoundboardSoundCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -576,7 +656,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundUpdate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_UPDATE"],
+    _data: GuildSoundboardSoundUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -587,7 +667,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundDelete(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUND_DELETE"],
+    _data: GuildSoundboardSoundDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -598,7 +678,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onGuildSoundboardSoundsUpdate(
-    _data: GatewayEventMap["GUILD_SOUNDBOARD_SOUNDS_UPDATE"],
+    _data: GuildSoundboardSoundsUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -609,7 +689,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSoundboardSounds(
-    _data: GatewayEventMap["SOUNDBOARD_SOUNDS"],
+    _data: SoundboardSoundsDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -620,7 +700,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationCreate(
-    _data: GatewayEventMap["INTEGRATION_CREATE"],
+    _data: IntegrationCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -631,7 +711,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationUpdate(
-    _data: GatewayEventMap["INTEGRATION_UPDATE"],
+    _data: IntegrationUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -642,7 +722,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onIntegrationDelete(
-    _data: GatewayEventMap["INTEGRATION_DELETE"],
+    _data: IntegrationDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -653,7 +733,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInviteCreate(
-    _data: GatewayEventMap["INVITE_CREATE"],
+    _data: InviteCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -664,7 +744,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInviteDelete(
-    _data: GatewayEventMap["INVITE_DELETE"],
+    _data: InviteDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -675,7 +755,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageCreate(
-    _data: GatewayEventMap["MESSAGE_CREATE"],
+    _data: MessageCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -686,7 +766,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageUpdate(
-    _data: GatewayEventMap["MESSAGE_UPDATE"],
+    _data: MessageUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -697,7 +777,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageDelete(
-    _data: GatewayEventMap["MESSAGE_DELETE"],
+    _data: MessageDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -708,7 +788,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageDeleteBulk(
-    _data: GatewayEventMap["MESSAGE_DELETE_BULK"],
+    _data: MessageDeleteBulkDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -719,7 +799,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionAdd(
-    _data: GatewayEventMap["MESSAGE_REACTION_ADD"],
+    _data: MessageReactionAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -730,7 +810,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemove(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE"],
+    _data: MessageReactionRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -741,7 +821,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemoveAll(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE_ALL"],
+    _data: MessageReactionRemoveAllDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -752,7 +832,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessageReactionRemoveEmoji(
-    _data: GatewayEventMap["MESSAGE_REACTION_REMOVE_EMOJI"],
+    _data: MessageReactionRemoveEmojiDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -763,7 +843,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onPresenceUpdate(
-    _data: GatewayEventMap["PRESENCE_UPDATE"],
+    _data: PresenceUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -774,7 +854,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onTypingStart(
-    _data: GatewayEventMap["TYPING_START"],
+    _data: TypingStartDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -785,7 +865,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onUserUpdate(
-    _data: GatewayEventMap["USER_UPDATE"],
+    _data: UserUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -796,7 +876,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceChannelEffectSend(
-    _data: GatewayEventMap["VOICE_CHANNEL_EFFECT_SEND"],
+    _data: VoiceChannelEffectSendDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -807,7 +887,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceStateUpdate(
-    _data: GatewayEventMap["VOICE_STATE_UPDATE"],
+    _data: VoiceStateUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -818,7 +898,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onVoiceServerUpdate(
-    _data: GatewayEventMap["VOICE_SERVER_UPDATE"],
+    _data: VoiceServerUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -829,7 +909,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onWebhooksUpdate(
-    _data: GatewayEventMap["WEBHOOKS_UPDATE"],
+    _data: WebhooksUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -840,7 +920,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onInteractionCreate(
-    _data: GatewayEventMap["INTERACTION_CREATE"],
+    _data: InteractionCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -851,7 +931,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceCreate(
-    _data: GatewayEventMap["STAGE_INSTANCE_CREATE"],
+    _data: StageInstanceCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -862,7 +942,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceUpdate(
-    _data: GatewayEventMap["STAGE_INSTANCE_UPDATE"],
+    _data: StageInstanceUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -873,7 +953,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onStageInstanceDelete(
-    _data: GatewayEventMap["STAGE_INSTANCE_DELETE"],
+    _data: StageInstanceDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -884,7 +964,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionCreate(
-    _data: GatewayEventMap["SUBSCRIPTION_CREATE"],
+    _data: SubscriptionCreateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -895,7 +975,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionUpdate(
-    _data: GatewayEventMap["SUBSCRIPTION_UPDATE"],
+    _data: SubscriptionUpdateDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -906,7 +986,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onSubscriptionDelete(
-    _data: GatewayEventMap["SUBSCRIPTION_DELETE"],
+    _data: SubscriptionDeleteDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -917,7 +997,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessagePollVoteAdd(
-    _data: GatewayEventMap["MESSAGE_POLL_VOTE_ADD"],
+    _data: MessagePollVoteAddDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -928,7 +1008,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onMessagePollVoteRemove(
-    _data: GatewayEventMap["MESSAGE_POLL_VOTE_REMOVE"],
+    _data: MessagePollVoteRemoveDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 
@@ -939,7 +1019,7 @@ export abstract class Handler {
    * @param _ctx The shard's context: REST, replies, the shard.
    */
   onRateLimited(
-    _data: GatewayEventMap["RATE_LIMITED"],
+    _data: RateLimitedDispatch,
     _ctx: Context,
   ): void | Promise<void> {}
 }

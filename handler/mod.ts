@@ -4,12 +4,12 @@
  *
  * ```ts
  * import { Client, type Context, Handler } from "@disruption/disruption/handler";
- * import type { GatewayEventMap } from "@disruption/disruption/types";
+ * import type { MessageCreateDispatch } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
  *   override async onMessageCreate(
- *     message: GatewayEventMap["MESSAGE_CREATE"],
+ *     message: MessageCreateDispatch,
  *     ctx: Context,
  *   ): Promise<void> {
  *     if (message.content === "!ping") await ctx.reply(message, "pong");

@@ -169,11 +169,18 @@ export interface RateLimitErrorOptions extends RestErrorOptions {
   scope: RateLimitScope;
   /** The bucket hash, when Discord sent one. */
   bucket?: string | undefined;
+  /**
+   * Set when the request failed because Discord asked to wait longer than
+   * this (the client's `maxRateLimitWait`, in ms) rather than after the
+   * retries.
+   */
+  maxWait?: number | undefined;
 }
 
 /**
  * A request was still answered with 429 after the client's `maxRetries`
- * retries.
+ * retries, or Discord asked it to wait longer than the client's
+ * `maxRateLimitWait` (then {@linkcode RateLimitError.maxWait} is set).
  *
  * @example Usage
  * ```ts
@@ -199,6 +206,8 @@ export class RateLimitError extends RestError {
   readonly global: boolean;
   /** The bucket hash, when Discord sent one. */
   readonly bucket: string | undefined;
+  /** The longest wait the client accepted, when that is why it failed. */
+  readonly maxWait: number | undefined;
 
   /**
    * Create an error for a request that stayed rate limited.
@@ -207,14 +216,71 @@ export class RateLimitError extends RestError {
    */
   constructor(options: RateLimitErrorOptions) {
     super(
-      `${options.method} ${options.path} is still rate limited (${options.scope} scope) after retrying: retry after ${options.retryAfter} ms`,
+      options.maxWait === undefined
+        ? `${options.method} ${options.path} is still rate limited (${options.scope} scope) after retrying: retry after ${options.retryAfter} ms`
+        : `${options.method} ${options.path} is rate limited (${options.scope} scope) and Discord asked to wait ${options.retryAfter} ms, longer than the ${options.maxWait} ms the client waits (maxRateLimitWait)`,
       options,
     );
+    this.maxWait = options.maxWait;
     this.name = "RateLimitError";
     this.retryAfter = options.retryAfter;
     this.scope = options.scope;
     this.global = options.scope === "global";
     this.bucket = options.bucket;
+  }
+}
+
+/** Options for {@linkcode ResponseTooLargeError}. */
+export interface ResponseTooLargeErrorOptions extends RestErrorOptions {
+  /** The HTTP status of the answer. */
+  status: number;
+  /** The client's `maxResponseBytes`. */
+  limit: number;
+  /** Bytes read (or declared by `Content-Length`) when the client stopped. */
+  bytes: number;
+}
+
+/**
+ * An answer's body was larger than the client's `maxResponseBytes`; the
+ * client stopped reading it there. Not retried.
+ *
+ * @example Usage
+ * ```ts
+ * import { ResponseTooLargeError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new ResponseTooLargeError({
+ *   method: "GET",
+ *   path: "/guilds/1/members",
+ *   status: 200,
+ *   limit: 1024,
+ *   bytes: 2048,
+ * });
+ * assert.match(error.message, /maxResponseBytes/);
+ * ```
+ */
+export class ResponseTooLargeError extends RestError {
+  /** The HTTP status of the answer. */
+  readonly status: number;
+  /** The client's `maxResponseBytes`. */
+  readonly limit: number;
+  /** Bytes read (or declared) when the client stopped. */
+  readonly bytes: number;
+
+  /**
+   * Create an error for an oversized body.
+   *
+   * @param options Status, limit, bytes, method and path.
+   */
+  constructor(options: ResponseTooLargeErrorOptions) {
+    super(
+      `${options.method} ${options.path} answered ${options.status} with a body of more than ${options.limit} bytes (at least ${options.bytes}); raise the client's maxResponseBytes if this answer is expected`,
+      options,
+    );
+    this.name = "ResponseTooLargeError";
+    this.status = options.status;
+    this.limit = options.limit;
+    this.bytes = options.bytes;
   }
 }
 

@@ -19,6 +19,7 @@
 export * from "./rest_client.ts";
 export * from "./errors.ts";
 export * from "./rate_limiter.ts";
+export * from "./request_policy.ts";
 export {
   type HttpMethod,
   parseRoute,

@@ -2,13 +2,14 @@
  * Request bodies and the small response shapes the REST client sends and
  * reads, with Discord's snake_case wire names.
  *
- * Only the fields the client's methods need are spelled out; response types
- * keep an index signature so every other field Discord sends stays
- * reachable.
+ * Request bodies spell out the fields the client's methods need; messages
+ * and users come back as Discord's full objects from the types entry.
  *
  * @module
  */
 import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { Message } from "../types/objects/message.ts";
+import type { User } from "../types/objects/user.ts";
 
 /** Who a message may ping (`allowed_mentions`). */
 export interface AllowedMentionsPayload {
@@ -228,49 +229,18 @@ export interface ApplicationCommandBody {
   contexts?: number[] | null;
 }
 
-/** A user, as the REST API returns it (core fields). */
-export interface RestUser {
-  /** The user's id. */
-  id: Snowflake;
-  /** Username. */
-  username: string;
-  /** `"0"` for users on the new username system. */
-  discriminator: string;
-  /** Display name. */
-  global_name: string | null;
-  /** Avatar hash. */
-  avatar: string | null;
-  /** Whether the user is a bot. */
-  bot?: boolean;
-  /** Every other field. */
-  [field: string]: unknown;
-}
+/**
+ * A user, as the REST API returns it: Discord's full user object
+ * ({@linkcode User}).
+ */
+export type RestUser = User;
 
-/** A message, as the REST API returns it (core fields). */
-export interface RestMessage {
-  /** The message id. */
-  id: Snowflake;
-  /** The channel it is in. */
-  channel_id: Snowflake;
-  /** Who sent it. */
-  author: RestUser;
-  /** Text. */
-  content: string;
-  /** ISO 8601 creation time. */
-  timestamp: string;
-  /** ISO 8601 time of the last edit, or `null`. */
-  edited_timestamp: string | null;
-  /** Whether it is a text-to-speech message. */
-  tts: boolean;
-  /** Embeds. */
-  embeds: EmbedPayload[];
-  /** Message type (0 = DEFAULT, 19 = REPLY, 20 = CHAT_INPUT_COMMAND ...). */
-  type: number;
-  /** Message flags. */
-  flags?: number;
-  /** Every other field. */
-  [field: string]: unknown;
-}
+/**
+ * A message, as the REST API returns it: Discord's full message object
+ * ({@linkcode Message}), so `message_reference`, `referenced_message` and
+ * the rest are typed.
+ */
+export type RestMessage = Message;
 
 /** An application command, as Discord returns it (core fields). */
 export interface RestApplicationCommand extends ApplicationCommandBody {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Scheduler, TimerId } from "../gateway/scheduler.ts";
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
 import type { RouteInfo } from "./routes.ts";
 import type { RateLimitScope } from "./errors.ts";
 

@@ -4,21 +4,39 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import {
+  MAX_TIMER_DELAY,
+  realScheduler,
+  type Scheduler,
+} from "../base/scheduler.ts";
 import {
   DiscordApiError,
   type DiscordErrorBody,
   NetworkError,
   RateLimitError,
+  ResponseTooLargeError,
   RestError,
 } from "./errors.ts";
+import {
+  type AnswerFacts,
+  decideAnswer,
+  decideNoAnswer,
+  type RequestDecision,
+  type RetryPolicy,
+  type ServerErrorRetry,
+} from "./request_policy.ts";
 import {
   type AttemptResult,
   parseRateLimitHeaders,
   RateLimiter,
   type RateLimitInfo,
 } from "./rate_limiter.ts";
-import { type HttpMethod, parseRoute, pathToken } from "./routes.ts";
+import {
+  type HttpMethod,
+  parseRoute,
+  pathToken,
+  type RouteInfo,
+} from "./routes.ts";
 import type {
   ApplicationCommandBody,
   CreateMessageBody,
@@ -32,25 +50,16 @@ import type {
   RestMessage,
 } from "./payloads.ts";
 
-import { DEFAULT_USER_AGENT } from "./user_agent.ts";
+import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
 /** The API base URL the client talks to unless told otherwise. */
 export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
 
-export { DEFAULT_USER_AGENT } from "./user_agent.ts";
+export { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
-/**
- * Which failed requests are sent again after a 5xx answer or a network
- * error (429s are always retried, up to `maxRetries`):
- * - `idempotent`: GET, PUT, PATCH and DELETE, which Discord applies the same
- *   way twice; a POST (a new message, an interaction callback) is not
- *   repeated, since the first one may have been applied before the error.
- * - `all`: every method, POST too.
- * - `never`: none.
- */
-export type ServerErrorRetry = "idempotent" | "all" | "never";
+export type { ServerErrorRetry };
 
 /** Options for {@linkcode RestClient}. */
 export interface RestClientOptions {
@@ -107,7 +116,31 @@ export interface RestClientOptions {
    * @default {1000}
    */
   serverErrorBackoff?: number;
+  /**
+   * The longest single wait, in milliseconds, the client accepts from
+   * Discord (`retry_after`, `Retry-After`, `X-RateLimit-Reset-After`). A 429
+   * asking for more fails at once with a {@linkcode RateLimitError} that
+   * says how long Discord asked for, instead of holding the request (and
+   * its bucket) that long; a longer reset-after on a success holds the
+   * bucket only this long.
+   *
+   * @default {60000}
+   */
+  maxRateLimitWait?: number;
+  /**
+   * The largest response body read, in bytes; a larger one fails the
+   * request with a {@linkcode ResponseTooLargeError} (and is not read
+   * further).
+   *
+   * @default {33554432 (32 MiB)}
+   */
+  maxResponseBytes?: number;
 }
+
+/** Default {@linkcode RestClientOptions.maxRateLimitWait}: one minute. */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT = 60_000;
+/** Default {@linkcode RestClientOptions.maxResponseBytes}: 32 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** Options for one {@linkcode RestClient.request}. */
 export interface RequestOptions {
@@ -175,9 +208,8 @@ export class RestClient {
   #fetch: typeof fetch;
   #scheduler: Scheduler;
   #userAgent: string;
-  #maxRetries: number;
-  #retryServerErrors: ServerErrorRetry;
-  #serverErrorBackoff: number;
+  #policy: RetryPolicy;
+  #maxResponseBytes: number;
   #limiter: RateLimiter;
 
   /**
@@ -204,15 +236,31 @@ export class RestClient {
         `Cannot create REST client as 'serverErrorBackoff' must be >= 0: current value 'serverErrorBackoff=${backoff}'`,
       );
     }
+    const maxWait = options.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT;
+    if (!(maxWait >= 0 && maxWait <= MAX_TIMER_DELAY)) {
+      throw new RangeError(
+        `Cannot create REST client as 'maxRateLimitWait' must be between 0 and ${MAX_TIMER_DELAY} ms: current value 'maxRateLimitWait=${maxWait}'`,
+      );
+    }
+    const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+      throw new RangeError(
+        `Cannot create REST client as 'maxResponseBytes' must be a positive integer: current value 'maxResponseBytes=${maxBytes}'`,
+      );
+    }
     this.#token = token.trim().replace(/^Bot\s+/i, "");
     this.#baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     this.#fetch = options.fetch ??
       ((input, init) => globalThis.fetch(input, init));
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.#maxRetries = maxRetries;
-    this.#retryServerErrors = options.retryServerErrors ?? "idempotent";
-    this.#serverErrorBackoff = backoff;
+    this.#policy = {
+      maxRetries,
+      retryServerErrors: options.retryServerErrors ?? "idempotent",
+      serverErrorBackoff: backoff,
+      maxRateLimitWait: maxWait,
+    };
+    this.#maxResponseBytes = maxBytes;
     this.#limiter = new RateLimiter({
       scheduler: this.#scheduler,
       ...(options.globalLimit === undefined
@@ -271,154 +319,19 @@ export class RestClient {
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
-    const route = parseRoute(method, path, { now: this.#scheduler.now() });
-    const secrets = secretsOf(this.#token, pathToken(path));
-    const redact = (text: string): string => redactText(text, secrets);
-    const logPath = route.redactedPath;
-
-    let url = this.#baseUrl + path;
-    const query = queryString(options.query);
-    if (query) url += (path.includes("?") ? "&" : "?") + query;
-
-    const headers: Record<string, string> = {
-      ...options.headers,
-      "User-Agent": this.#userAgent,
-    };
-    const auth = options.auth ??
-      !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
-    if (auth) headers["Authorization"] = `Bot ${this.#token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers["Content-Type"] = "application/json";
-    }
-    if (options.reason !== undefined) {
-      headers["X-Audit-Log-Reason"] = encodeURIComponent(options.reason);
-    }
-    const signal = options.signal;
-    const init: RequestInit = {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      ...(signal === undefined ? {} : { signal }),
-    };
-    const mayRetryServerError = this.#retryServerErrors === "all" ||
-      (this.#retryServerErrors === "idempotent" && method !== "POST");
-
+    const prepared = this.#prepare(method, path, options);
     let retries = 0;
-    const networkFailure = (error: unknown): AttemptResult<T> => {
-      if (signal?.aborted) return { type: "failure", error: signal.reason };
-      const failure = new NetworkError({
-        method,
-        path: logPath,
-        cause: redactError(error, redact),
-      });
-      if (mayRetryServerError && retries < this.#maxRetries) {
-        retries++;
-        const delay = this.#backoff(retries);
-        logger.warn(
-          "{method} {path} got no answer ({error}); retry {retry} in {delay} ms",
-          {
-            method,
-            path: logPath,
-            error: failure.message,
-            retry: retries,
-            delay,
-          },
-        );
-        return { type: "retry", delay };
-      }
-      return { type: "failure", error: failure };
-    };
-
     const attempt = async (): Promise<AttemptResult<T>> => {
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.#fetch(url, init);
-        text = await response.text();
-      } catch (error) {
-        return networkFailure(error);
-      }
-      const status = response.status;
-      const info = parseRateLimitHeaders(response.headers);
-      logger.debug("{method} {path} -> {status}", {
-        method,
-        path: logPath,
-        status,
-      });
-
-      if (status === 429) {
-        const parsed = parseJson(text) as
-          | { retry_after?: unknown; global?: unknown }
-          | undefined;
-        const retryAfter = retryAfterMs(parsed?.retry_after, response, info);
-        const scope = parsed?.global === true ? "global" : info.scope ?? "user";
-        const rateLimit: RateLimitInfo = { ...info, retryAfter, scope };
-        if (retries >= this.#maxRetries) {
-          return {
-            type: "failure",
-            rateLimit,
-            error: new RateLimitError({
-              method,
-              path: logPath,
-              retryAfter,
-              scope,
-              bucket: info.bucket,
-            }),
-          };
-        }
-        retries++;
-        logger.warn(
-          "{method} {path} rate limited ({scope}); retry {retry} in {delay} ms",
-          { method, path: logPath, scope, retry: retries, delay: retryAfter },
-        );
-        return { type: "retry", delay: retryAfter, rateLimit };
-      }
-
-      if (status >= 500 && mayRetryServerError && retries < this.#maxRetries) {
-        retries++;
-        const header = seconds(response.headers.get("retry-after"));
-        const delay = header ?? this.#backoff(retries);
-        logger.warn(
-          "{method} {path} -> {status}; retry {retry} in {delay} ms",
-          { method, path: logPath, status, retry: retries, delay },
-        );
-        return { type: "retry", delay, rateLimit: info };
-      }
-
-      if (status < 200 || status >= 300) {
-        const parsed = parseJson(redact(text));
-        return {
-          type: "failure",
-          rateLimit: info,
-          error: new DiscordApiError({
-            method,
-            path: logPath,
-            status,
-            body: isObject(parsed) ? parsed as DiscordErrorBody : undefined,
-          }),
-        };
-      }
-
-      if (text === "") {
-        return { type: "success", value: undefined as T, rateLimit: info };
-      }
-      try {
-        return { type: "success", value: JSON.parse(text), rateLimit: info };
-      } catch (error) {
-        return {
-          type: "failure",
-          rateLimit: info,
-          error: new RestError(
-            `${method} ${logPath} answered ${status} with a body that is not JSON`,
-            { method, path: logPath, cause: redactError(error, redact) },
-          ),
-        };
-      }
+      const answer = await this.#send(prepared);
+      const decision = answer.type === "answer"
+        ? decideAnswer(this.#policy, method, answer.facts, retries)
+        : answer.type === "no_answer"
+        ? decideNoAnswer(this.#policy, method, retries)
+        : undefined;
+      if (decision?.type === "retry") retries = decision.retry;
+      return this.#outcome<T>(prepared, answer, decision);
     };
-
-    return this.#limiter.schedule(route, attempt, signal);
+    return this.#limiter.schedule(prepared.route, attempt, options.signal);
   }
 
   /**
@@ -741,8 +654,216 @@ export class RestClient {
     return this.request<GatewayResponse>("GET", "/gateway", call(options));
   }
 
-  #backoff(retry: number): number {
-    return Math.min(30_000, this.#serverErrorBackoff * 2 ** (retry - 1));
+  /**
+   * Build everything a request sends (URL, headers, body): the one place a
+   * request's body and headers are made, reused by every attempt.
+   */
+  #prepare(
+    method: HttpMethod,
+    path: string,
+    options: RequestOptions,
+  ): PreparedRequest {
+    const route = parseRoute(method, path, { now: this.#scheduler.now() });
+    const secrets = secretsOf(this.#token, pathToken(path));
+    let url = this.#baseUrl + path;
+    const query = queryString(options.query);
+    if (query) url += (path.includes("?") ? "&" : "?") + query;
+
+    const headers: Record<string, string> = {
+      ...options.headers,
+      "User-Agent": this.#userAgent,
+    };
+    const auth = options.auth ??
+      !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
+    if (auth) headers["Authorization"] = `Bot ${this.#token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["Content-Type"] = "application/json";
+    }
+    if (options.reason !== undefined) {
+      headers["X-Audit-Log-Reason"] = encodeURIComponent(options.reason);
+    }
+    const signal = options.signal;
+    return {
+      method,
+      route,
+      url,
+      init: {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(signal === undefined ? {} : { signal }),
+      },
+      logPath: route.redactedPath,
+      redact: (text) => redactText(text, secrets),
+      signal,
+    };
+  }
+
+  /**
+   * Send one attempt and read its answer (at most `maxResponseBytes` of
+   * body): the one place a response is taken in and accounted for.
+   */
+  async #send(request: PreparedRequest): Promise<Attempted> {
+    let response: Response;
+    try {
+      response = await this.#fetch(request.url, request.init);
+    } catch (error) {
+      return request.signal?.aborted
+        ? { type: "aborted", reason: request.signal.reason }
+        : { type: "no_answer", error };
+    }
+    const status = response.status;
+    const headerInfo = parseRateLimitHeaders(response.headers);
+    logger.debug("{method} {path} -> {status}", {
+      method: request.method,
+      path: request.logPath,
+      status,
+    });
+    let body: string | BodyTooLarge;
+    try {
+      body = await readBody(response, this.#maxResponseBytes);
+    } catch (error) {
+      return request.signal?.aborted
+        ? { type: "aborted", reason: request.signal.reason }
+        : { type: "no_answer", error };
+    }
+    const rateLimit = clampWaits(headerInfo, this.#policy.maxRateLimitWait);
+    if (typeof body !== "string") {
+      return { type: "too_large", status, rateLimit, bytes: body.bytes };
+    }
+    return {
+      type: "answer",
+      status,
+      text: body,
+      rateLimit,
+      facts: answerFacts(status, response.headers, headerInfo, body),
+    };
+  }
+
+  /** Turn an attempt and the policy's decision into the limiter's result. */
+  #outcome<T>(
+    request: PreparedRequest,
+    attempted: Attempted,
+    decision: RequestDecision | undefined,
+  ): AttemptResult<T> {
+    const { method, logPath: path, redact } = request;
+    if (attempted.type === "aborted") {
+      return { type: "failure", error: attempted.reason };
+    }
+    if (attempted.type === "too_large") {
+      return {
+        type: "failure",
+        rateLimit: attempted.rateLimit,
+        error: new ResponseTooLargeError({
+          method,
+          path,
+          status: attempted.status,
+          limit: this.#maxResponseBytes,
+          bytes: attempted.bytes,
+        }),
+      };
+    }
+    if (attempted.type === "no_answer") {
+      const failure = new NetworkError({
+        method,
+        path,
+        cause: redactError(attempted.error, redact),
+      });
+      if (decision?.type !== "retry") {
+        return { type: "failure", error: failure };
+      }
+      logger.warn(
+        "{method} {path} got no answer ({error}); retry {retry} in {delay} ms",
+        {
+          method,
+          path,
+          error: failure.message,
+          retry: decision.retry,
+          delay: decision.delay,
+        },
+      );
+      return { type: "retry", delay: decision.delay };
+    }
+    const { status, text, rateLimit: info } = attempted;
+    const maxWait = this.#policy.maxRateLimitWait;
+    switch (decision?.type) {
+      case "retry": {
+        const { retry, delay } = decision;
+        if (decision.reason === "rate_limited") {
+          const scope = decision.scope ?? "user";
+          logger.warn(
+            "{method} {path} rate limited ({scope}); retry {retry} in {delay} ms",
+            { method, path, scope, retry, delay },
+          );
+          return {
+            type: "retry",
+            delay,
+            rateLimit: { ...info, retryAfter: delay, scope },
+          };
+        }
+        logger.warn(
+          "{method} {path} -> {status}; retry {retry} in {delay} ms",
+          { method, path, status, retry, delay },
+        );
+        return { type: "retry", delay, rateLimit: info };
+      }
+      case "rate_limited": {
+        const { retryAfter, scope } = decision;
+        const error = new RateLimitError({
+          method,
+          path,
+          retryAfter,
+          scope,
+          bucket: info.bucket,
+          ...(decision.exceeded === "wait" ? { maxWait } : {}),
+        });
+        if (decision.exceeded === "wait") {
+          logger.warn("{message}", { message: error.message });
+        }
+        return {
+          type: "failure",
+          // The bucket still pauses, but never longer than the cap.
+          rateLimit: {
+            ...info,
+            retryAfter: Math.min(retryAfter, maxWait),
+            scope,
+          },
+          error,
+        };
+      }
+      case "success": {
+        if (text === "") {
+          return { type: "success", value: undefined as T, rateLimit: info };
+        }
+        try {
+          return { type: "success", value: JSON.parse(text), rateLimit: info };
+        } catch (error) {
+          return {
+            type: "failure",
+            rateLimit: info,
+            error: new RestError(
+              `${method} ${path} answered ${status} with a body that is not JSON`,
+              { method, path, cause: redactError(error, redact) },
+            ),
+          };
+        }
+      }
+      default: {
+        const parsed = parseJson(redact(text));
+        return {
+          type: "failure",
+          rateLimit: info,
+          error: new DiscordApiError({
+            method,
+            path,
+            status,
+            body: isObject(parsed) ? parsed as DiscordErrorBody : undefined,
+          }),
+        };
+      }
+    }
   }
 }
 
@@ -802,25 +923,124 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** One request as built by `#prepare`. */
+interface PreparedRequest {
+  method: HttpMethod;
+  route: RouteInfo;
+  url: string;
+  init: RequestInit;
+  /** The path with tokens replaced, for logs and errors. */
+  logPath: string;
+  /** Removes the bot token and the route's token from a text. */
+  redact: (text: string) => string;
+  signal: AbortSignal | undefined;
+}
+
+/** How one attempt went, before the policy judged it. */
+type Attempted =
+  | {
+    type: "answer";
+    status: number;
+    text: string;
+    /** Rate-limit headers, waits clamped to `maxRateLimitWait`. */
+    rateLimit: RateLimitInfo;
+    /** What the policy reads (waits as Discord sent them). */
+    facts: AnswerFacts;
+  }
+  | {
+    type: "too_large";
+    status: number;
+    rateLimit: RateLimitInfo;
+    bytes: number;
+  }
+  | { type: "no_answer"; error: unknown }
+  | { type: "aborted"; reason: unknown };
+
+/** A body that passed the size cap after `bytes` bytes. */
+interface BodyTooLarge {
+  bytes: number;
+}
+
+/**
+ * Read a response body as UTF-8, stopping (and cancelling the rest) as soon
+ * as it passes `limit` bytes; a `Content-Length` above it is refused
+ * without reading.
+ */
+async function readBody(
+  response: Response,
+  limit: number,
+): Promise<string | BodyTooLarge> {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => {});
+    return { bytes: declared };
+  }
+  const body = response.body;
+  if (body === null) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return { bytes: total };
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return utf8.decode(chunks[0]);
+  const whole = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return utf8.decode(whole);
+}
+
+const utf8 = new TextDecoder();
+
+/** A copy of `info` whose waits are at most `max` ms. */
+function clampWaits(info: RateLimitInfo, max: number): RateLimitInfo {
+  if (info.resetAfter === undefined || info.resetAfter <= max) return info;
+  return { ...info, resetAfter: max };
+}
+
+/** What the policy needs from an answer (a 429's body is parsed for it). */
+function answerFacts(
+  status: number,
+  headers: Headers,
+  info: RateLimitInfo,
+  text: string,
+): AnswerFacts {
+  const facts: AnswerFacts = {
+    status,
+    retryAfterHeader: seconds(headers.get("retry-after")),
+    resetAfter: info.resetAfter,
+    scope: info.scope,
+  };
+  if (status === 429) {
+    const parsed = parseJson(text) as
+      | { retry_after?: unknown; global?: unknown }
+      | undefined;
+    const retryAfter = parsed?.retry_after;
+    if (typeof retryAfter === "number" && Number.isFinite(retryAfter)) {
+      facts.bodyRetryAfter = Math.max(0, Math.ceil(retryAfter * 1000));
+    }
+    facts.bodyGlobal = parsed?.global === true;
+  }
+  return facts;
+}
+
+/** A header in seconds, as milliseconds; `undefined` unless a number >= 0. */
 function seconds(value: string | null): number | undefined {
   if (value === null || value.trim() === "") return undefined;
   const parsed = Number(value);
   return Number.isFinite(parsed) && parsed >= 0
     ? Math.ceil(parsed * 1000)
     : undefined;
-}
-
-/** `retry_after` (body, seconds) over `Retry-After` over `X-RateLimit-Reset-After`; 1 s if none. */
-function retryAfterMs(
-  bodyValue: unknown,
-  response: Response,
-  info: RateLimitInfo,
-): number {
-  if (typeof bodyValue === "number" && Number.isFinite(bodyValue)) {
-    return Math.max(0, Math.ceil(bodyValue * 1000));
-  }
-  return seconds(response.headers.get("retry-after")) ?? info.resetAfter ??
-    1000;
 }
 
 function secretsOf(botToken: string, routeToken: string | undefined): string[] {

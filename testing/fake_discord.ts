@@ -10,7 +10,7 @@ import {
   realScheduler,
   type Scheduler,
   type TimerId,
-} from "../gateway/scheduler.ts";
+} from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import { FakeGateway, type FakeGatewayOptions } from "./fake_gateway.ts";

@@ -9,10 +9,10 @@
  * @module
  */
 import type {
-  FakeGateway,
+  FakeGatewayCarrier,
   FakeGatewayPeer,
   FakeGatewayUrlKind,
-} from "./fake_gateway.ts";
+} from "./fake_gateway_peer.ts";
 
 /** Options for {@linkcode serveFakeGateway}. */
 export interface FakeGatewayServerOptions {
@@ -98,7 +98,7 @@ interface Pair {
  * ```
  */
 export function serveFakeGateway(
-  gateway: FakeGateway,
+  gateway: FakeGatewayCarrier,
   options: FakeGatewayServerOptions = {},
 ): Promise<FakeGatewayServer> {
   try {
@@ -109,7 +109,7 @@ export function serveFakeGateway(
 }
 
 function startServer(
-  gateway: FakeGateway,
+  gateway: FakeGatewayCarrier,
   options: FakeGatewayServerOptions,
 ): FakeGatewayServer {
   const requested = options.port ?? 0;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { delay, realScheduler, type Scheduler } from "../gateway/scheduler.ts";
+import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import type {
   RestApplicationCommand,
@@ -143,6 +143,13 @@ export interface FakeInteraction {
   channelId?: string;
   /** For component interactions: the message an UPDATE_MESSAGE (type 7) edits. */
   messageId?: string;
+  /**
+   * The user who triggered the interaction, shown in the responses'
+   * `interaction_metadata`.
+   *
+   * @default {A user with id "0" named "user"}
+   */
+  user?: RestUser;
 }
 
 /** Options for {@linkcode FakeRest.scriptRateLimit}. */
@@ -260,6 +267,7 @@ interface InteractionState {
   token: string;
   channelId: string;
   messageId: string | undefined;
+  user: RestUser;
   acknowledged: boolean;
   original: string | undefined;
   followups: Set<string>;
@@ -464,6 +472,13 @@ export class FakeRest {
       token: interaction.token,
       channelId: interaction.channelId ?? "0",
       messageId: interaction.messageId,
+      user: interaction.user ?? {
+        id: "0",
+        username: "user",
+        discriminator: "0",
+        global_name: null,
+        avatar: null,
+      },
       acknowledged: false,
       original: undefined,
       followups: new Set(),
@@ -845,7 +860,9 @@ export class FakeRest {
         : [],
       ...extra,
     };
-    if (body.nonce !== undefined) message.nonce = body.nonce;
+    if (typeof body.nonce === "string" || typeof body.nonce === "number") {
+      message.nonce = body.nonce;
+    }
     this.#messages.set(message.id, message);
     if (((message.flags ?? 0) & EPHEMERAL) === 0) {
       this.onMessageCreate?.(structuredClone(message));
@@ -922,11 +939,14 @@ export class FakeRest {
             });
           }
           extra.type = 19;
-          extra.message_reference = {
+          const replyTo: NonNullable<RestMessage["message_reference"]> = {
             type: 0,
-            message_id: reference.message_id,
-            channel_id: target?.channel_id ?? match[1],
+            channel_id: target?.channel_id ?? match[1]!,
           };
+          if (typeof reference.message_id === "string") {
+            replyTo.message_id = reference.message_id;
+          }
+          extra.message_reference = replyTo;
           extra.referenced_message = target ? structuredClone(target) : null;
         }
         return {
@@ -1069,7 +1089,21 @@ export class FakeRest {
       type: 20,
       webhook_id: this.applicationId,
       application_id: this.applicationId,
-      interaction_metadata: { id: interactionId, type: 2 },
+      // A component interaction (one with a message) responds as type 3.
+      interaction_metadata: interaction.messageId === undefined
+        ? {
+          id: interactionId,
+          type: 2,
+          user: structuredClone(interaction.user),
+          authorizing_integration_owners: {},
+        }
+        : {
+          id: interactionId,
+          type: 3,
+          user: structuredClone(interaction.user),
+          authorizing_integration_owners: {},
+          interacted_message_id: interaction.messageId,
+        },
     };
     if (fields.type === 4) {
       interaction.original = this.#newMessage(

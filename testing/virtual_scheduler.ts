@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Scheduler, TimerId } from "../gateway/scheduler.ts";
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
 
 interface PendingTimer {
   id: TimerId;

@@ -290,8 +290,12 @@ export interface AvailableGuildCreate extends Guild {
   joined_at: string;
   /** Whether the guild is large (over `large_threshold` members). */
   large: boolean;
-  /** Whether the guild is unavailable due to an outage. */
-  unavailable?: boolean;
+  /**
+   * Never true here: an unavailable guild arrives as
+   * {@linkcode UnavailableGuildCreate}, so `if (!d.unavailable)` narrows
+   * {@linkcode GuildCreateDispatch} to this type.
+   */
+  unavailable?: false;
   /** Total number of members. */
   member_count: number;
   /** Voice states of members in voice (without `guild_id`). */
@@ -312,12 +316,30 @@ export interface AvailableGuildCreate extends Guild {
   soundboard_sounds: SoundboardSound[];
 }
 
+/** An unavailable guild in GUILD_CREATE (an outage): only the ID. */
+export interface UnavailableGuildCreate extends UnavailableGuild {
+  /** Always true: the guild is unavailable due to an outage. */
+  unavailable: true;
+}
+
 /**
  * `d` of GUILD_CREATE: a guild became available (lazy load, outage over, or
- * the bot joined), or an unavailable guild during an outage. Narrow with
- * `"name" in d` (or `"joined_at" in d`).
+ * the bot joined), or an unavailable guild during an outage. `unavailable`
+ * tells them apart.
+ *
+ * @example Narrow on `unavailable`
+ * ```ts
+ * import type { GuildCreateDispatch } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * function describe(guild: GuildCreateDispatch): string {
+ *   if (!guild.unavailable) return `${guild.name} (${guild.member_count} members)`;
+ *   return `guild ${guild.id} is unavailable`;
+ * }
+ * assert.equal(describe({ id: "1", unavailable: true }), "guild 1 is unavailable");
+ * ```
  */
-export type GuildCreateDispatch = AvailableGuildCreate | UnavailableGuild;
+export type GuildCreateDispatch = AvailableGuildCreate | UnavailableGuildCreate;
 
 /** `d` of GUILD_UPDATE. */
 export type GuildUpdateDispatch = Guild;

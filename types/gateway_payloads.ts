@@ -115,7 +115,12 @@ export interface RequestGuildMembersData {
   guild_id: Snowflake;
   /** Username prefix, or `""` for all members (with `limit: 0`). */
   query?: string;
-  /** Maximum number of members; 0 with `query: ""` means all. */
+  /**
+   * Maximum number of members; 0 with `query: ""` means all. Discord's
+   * table lists it as required, but only a `query` request needs it (the
+   * gateway's command builder enforces that); with `user_ids` it may be left
+   * out.
+   */
   limit?: number;
   /** Whether to include presences. */
   presences?: boolean;

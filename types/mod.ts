@@ -1,8 +1,9 @@
 /**
  * Discord's gateway wire types, written from Discord's documentation:
- * opcodes, close codes, intents, payload shapes and the typed event map.
- * Everything here is a type or a constant; nothing transforms data at
- * runtime.
+ * opcodes, close codes, intents, permissions, payload shapes and the typed
+ * event map. Everything here is a type or a constant, except the small pure
+ * permission helpers (`parsePermissions`, `hasPermission`,
+ * `combinePermissions`, `permissionNames`).
  *
  * ```ts
  * import { GatewayIntent, GatewayOpcode } from "@disruption/disruption/types";
@@ -17,6 +18,7 @@
 export * from "./opcodes.ts";
 export * from "./close_codes.ts";
 export * from "./intents.ts";
+export * from "./permissions.ts";
 export * from "./gateway_payloads.ts";
 export * from "./objects/mod.ts";
 export * from "./dispatch_payloads.ts";

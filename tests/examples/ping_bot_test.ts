@@ -14,8 +14,7 @@ type Message = GatewayEventMap["MESSAGE_CREATE"];
 
 /** The ID of the message `message` replies to. */
 function referenced(message: RestMessage): string | undefined {
-  return (message.message_reference as { message_id?: string } | undefined)
-    ?.message_id;
+  return message.message_reference?.message_id;
 }
 
 /** The next MESSAGE_CREATE the bot receives that matches. */

@@ -22,8 +22,7 @@ function startDiscord(loopback = false): Promise<FakeDiscord> {
 }
 
 function referenced(message: RestMessage): string | undefined {
-  return (message.message_reference as { message_id?: string } | undefined)
-    ?.message_id;
+  return message.message_reference?.message_id;
 }
 
 /** A channel of its own in each guild, so answers can be told apart. */

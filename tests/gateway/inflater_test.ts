@@ -4,6 +4,7 @@ import { Buffer } from "node:buffer";
 import { createInflater, type Inflater } from "../../gateway/inflater.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
+import { deflateBlocks, zlibBomb, zstdBomb } from "../_fakes/bombs.ts";
 
 type Codec = "zlib-stream" | "zstd-stream";
 const CODECS: readonly Codec[] = ["zlib-stream", "zstd-stream"];
@@ -529,4 +530,93 @@ Deno.test("Inflater (zlib-stream) close drops a half-buffered payload", async ()
     () => inflater.push(message.subarray(100)),
     /the inflater is closed$/,
   );
+});
+
+Deno.test("Inflater stops a zstd bomb (128 KB -> 4 GiB) at maxMessageBytes", () => {
+  const bomb = zstdBomb(4 * 1024 ** 3);
+  assert.ok(bomb.length < 130 * 1024);
+  const inflater = createInflater("zstd-stream");
+  const before = Deno.memoryUsage().rss;
+  try {
+    assert.throws(
+      () => inflater.push(bomb),
+      (error: unknown) =>
+        error instanceof GatewayError && error.kind === "decode" &&
+        /inflates to more than 67108864 bytes/.test(error.message),
+    );
+    // At most the 64 MiB buffer (and the smaller ones grown through) was
+    // ever produced; 4 GiB would not fit in this bound.
+    const grown = Deno.memoryUsage().rss - before;
+    assert.ok(grown < 1024 ** 3, `RSS grew ${grown} bytes`);
+    // The stream cannot recover: further messages are refused.
+    assert.throws(() => inflater.push(new Uint8Array([1])), /earlier message/);
+  } finally {
+    inflater.close();
+  }
+});
+
+Deno.test("Inflater stops a zlib bomb (256 KB -> 256 MiB) at maxMessageBytes", async (t) => {
+  const bomb = zlibBomb(256);
+  assert.ok(bomb.length < 300 * 1024);
+  await t.step("default limit", () => {
+    const inflater = createInflater("zlib-stream");
+    try {
+      assert.throws(
+        () => inflater.push(bomb),
+        (error: unknown) =>
+          error instanceof GatewayError && error.kind === "decode" &&
+          /zlib-stream message as it inflates to more than 67108864 bytes/
+            .test(error.message),
+      );
+    } finally {
+      inflater.close();
+    }
+  });
+  await t.step("a configured limit, and a payload right at it", () => {
+    const inflater = createInflater("zlib-stream", {
+      maxMessageBytes: 4 * 1024 * 1024,
+    });
+    try {
+      const four = zlibBomb(4);
+      assert.equal(inflater.push(four)?.length, 4 * 1024 * 1024);
+      assert.throws(() => inflater.push(deflateBlocks(5)), /more than 4194304/);
+    } finally {
+      inflater.close();
+    }
+  });
+});
+
+Deno.test("Inflater refuses zlib data that never ends a message past the limit", () => {
+  const limit = 8 * 1024 * 1024;
+  const inflater = createInflater("zlib-stream", { maxMessageBytes: limit });
+  const chunk = new Uint8Array(1024 * 1024).fill(0x41); // no 00 00 ff ff
+  let accepted = 0;
+  try {
+    assert.throws(
+      () => {
+        for (let i = 0; i < 1000; i++) {
+          assert.equal(inflater.push(chunk), null);
+          accepted += chunk.length;
+        }
+      },
+      (error: unknown) =>
+        error instanceof GatewayError && error.kind === "decode" &&
+        /without the end-of-message suffix, more than the 8388608 bytes allowed/
+          .test(
+            error.message,
+          ),
+    );
+    assert.equal(accepted, limit);
+  } finally {
+    inflater.close();
+  }
+});
+
+Deno.test("createInflater refuses a limit that is not a positive integer", () => {
+  for (const value of [0, -1, 1.5, NaN, Infinity]) {
+    assert.throws(
+      () => createInflater("zstd-stream", { maxMessageBytes: value }),
+      /'maxMessageBytes' as it must be a positive integer number of bytes/,
+    );
+  }
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SendRateLimiter } from "../../gateway/send_rate_limiter.ts";
-import type { Scheduler } from "../../gateway/scheduler.ts";
+import type { Scheduler } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 

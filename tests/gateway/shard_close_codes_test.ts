@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { closeAction } from "../../gateway/shard_state.ts";
+import { closeAction, closePolicy } from "../../gateway/shard_state.ts";
 import {
   GATEWAY_URL,
   hello,
@@ -46,6 +46,17 @@ Deno.test("closeAction follows the policy table", async (t) => {
     await t.step(`${code} -> ${expected.action}`, () => {
       assert.equal(closeAction(code), expected.action);
     });
+  }
+});
+
+Deno.test("closePolicy gives every fatal code its error in the same row", () => {
+  for (const [code, expected] of ROWS) {
+    const policy = closePolicy(code);
+    assert.equal(policy.action, expected.action, `${code}`);
+    if (policy.action === "fatal" && expected.action === "fatal") {
+      assert.equal(policy.kind, expected.kind);
+      assert.match(policy.message, expected.hint);
+    }
   }
 });
 

@@ -15,6 +15,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { deflateBlocks, zstdBlocks } from "../_fakes/bombs.ts";
 import { recordDispatches } from "../_fakes/dispatch_recorder.ts";
 import {
   contentsOf,
@@ -112,6 +113,7 @@ interface InProcess {
 function inProcess(
   codec: Codec,
   options: Omit<FakeGatewayOptions, "scheduler" | "tokens"> = {},
+  maxInflatedBytes?: number,
 ): InProcess {
   const scheduler = new VirtualScheduler();
   const gateway = new FakeGateway({
@@ -129,6 +131,7 @@ function inProcess(
     transport: counts.transport,
     scheduler,
     random: () => 0.5,
+    ...(maxInflatedBytes === undefined ? {} : { maxInflatedBytes }),
   });
   const dispatches: ShardDispatch[] = [];
   const errors: GatewayError[] = [];
@@ -273,6 +276,55 @@ for (const codec of CODECS) {
     }
   });
 }
+
+/** One message continuing the connection's stream that inflates to 1 GiB. */
+const BOMB: Record<Codec, () => Uint8Array> = {
+  "zlib-stream": () => deflateBlocks(1024),
+  "zstd-stream": () => zstdBlocks(1024 ** 3),
+};
+
+for (const codec of CODECS) {
+  Deno.test(`Shard with ${codec} treats a decompression bomb as a decode error and resumes`, async () => {
+    const s = inProcess(codec, {}, 16 * 1024 * 1024);
+    try {
+      const ready = s.shard.connect();
+      await s.scheduler.advance(0);
+      await ready;
+      s.post(1, 3);
+      await s.until(() => s.contents().length === 3, "three messages");
+      const before = Deno.memoryUsage().rss;
+      assert.equal(s.gateway.sendRaw(BOMB[codec]()), 1);
+      s.post(4, 6);
+      await s.until(() => count(s.dispatches, "RESUMED") === 1, "RESUMED");
+      await s.until(() => s.contents().length === 6, "the replay");
+      const grown = Deno.memoryUsage().rss - before;
+      assert.ok(grown < 512 * 1024 * 1024, `RSS grew ${grown} bytes`);
+      assert.equal(s.errors.length, 1);
+      assert.equal(s.errors[0]!.kind, "decode");
+      assert.match(
+        String((s.errors[0]!.cause as Error).message),
+        /inflates to more than 16777216 bytes/,
+      );
+      assert.deepEqual(s.contents(), numberedContents(1, 6));
+      assert.equal(s.shard.status, "ready");
+    } finally {
+      await s.teardown();
+    }
+  });
+}
+
+Deno.test("Shard refuses a maxInflatedBytes that is not a positive integer", () => {
+  assert.throws(
+    () =>
+      new Shard({
+        token: TOKEN,
+        intents: INTENTS,
+        gatewayUrl: "ws://127.0.0.1:1",
+        maxInflatedBytes: -5,
+      }),
+    /'maxInflatedBytes' as it must be a positive integer/,
+  );
+});
 
 Deno.test("Shard with zlib-stream reassembles payloads split across several WebSocket messages", async () => {
   const s = inProcess("zlib-stream", { zlibFrameParts: 3 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { delay } from "../../gateway/scheduler.ts";
+import { delay } from "../../base/scheduler.ts";
 import {
   type AttemptResult,
   parseRateLimitHeaders,

@@ -4,6 +4,7 @@ import {
   DiscordApiError,
   NetworkError,
   RateLimitError,
+  ResponseTooLargeError,
   RestError,
 } from "../../rest/errors.ts";
 import {
@@ -738,4 +739,157 @@ Deno.test("RestClient passes query parameters and returns undefined for 204", as
     fake.requests[0]!.path,
     "/interactions/1/t/callback?with_response=false",
   );
+});
+
+Deno.test("RestClient fails at once, saying how long, when a 429 asks for more than maxRateLimitWait", async (t) => {
+  const huge = 2 ** 32; // seconds: far past what a runtime timer holds
+  const rows: [string, BodyInit, Record<string, string>][] = [
+    ["retry_after", JSON.stringify({ retry_after: huge }), {}],
+    ["Retry-After", "not json", { "retry-after": String(huge) }],
+    ["X-RateLimit-Reset-After", "not json", {
+      "x-ratelimit-reset-after": String(huge),
+    }],
+  ];
+  for (const [name, body, headers] of rows) {
+    await t.step(name, async () => {
+      const clock = new VirtualScheduler();
+      let calls = 0;
+      const fetch = (): Promise<Response> => {
+        calls++;
+        return Promise.resolve(new Response(body, { status: 429, headers }));
+      };
+      const rest = new RestClient({
+        token: TOKEN,
+        fetch,
+        scheduler: clock,
+        maxRateLimitWait: 120_000,
+      });
+      let settled: unknown;
+      rest.getGateway().then(
+        () => settled = "resolved",
+        (error) => settled = error,
+      );
+      await clock.flushMicrotasks();
+      // Settled without the clock moving: no waiting, no re-arming loop.
+      assert.ok(settled instanceof RateLimitError, String(settled));
+      assert.equal(settled.retryAfter, huge * 1000);
+      assert.equal(settled.maxWait, 120_000);
+      assert.match(
+        settled.message,
+        /asked to wait 4294967296000 ms, longer than the 120000 ms the client waits \(maxRateLimitWait\)/,
+      );
+      assert.equal(calls, 1);
+      // The route's bucket pauses for the cap, not for Discord's number.
+      const next = rest.getGateway().catch((error) => error);
+      await clock.advance(119_999);
+      assert.equal(calls, 1);
+      await clock.advance(1);
+      assert.ok(await next instanceof RateLimitError);
+      assert.equal(calls, 2);
+    });
+  }
+});
+
+Deno.test("RestClient holds a bucket at most maxRateLimitWait after a huge reset-after on a success", async () => {
+  const clock = new VirtualScheduler();
+  const at: number[] = [];
+  const fetch = (): Promise<Response> => {
+    at.push(clock.now());
+    return Promise.resolve(
+      Response.json({ url: "wss://x" }, {
+        headers: {
+          "x-ratelimit-bucket": "b",
+          "x-ratelimit-limit": "1",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset-after": "1e12",
+        },
+      }),
+    );
+  };
+  const rest = new RestClient({ token: TOKEN, fetch, scheduler: clock });
+  await rest.getGateway();
+  const second = rest.getGateway();
+  await clock.advance(60_000);
+  await second;
+  assert.deepEqual(at, [0, 60_000]);
+});
+
+Deno.test("RestClient stops reading a response body past maxResponseBytes", async (t) => {
+  await t.step("a streamed body without a length", async () => {
+    let produced = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const fetch = (): Promise<Response> => {
+      // An endless body: reading it all would never finish.
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller): void {
+          produced += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      return Promise.resolve(new Response(body, { status: 200 }));
+    };
+    const rest = new RestClient({
+      token: TOKEN,
+      fetch,
+      maxResponseBytes: 1024 * 1024,
+      maxRetries: 0,
+    });
+    const error = await rest.getGateway().catch((error) => error);
+    assert.ok(error instanceof ResponseTooLargeError, String(error));
+    assert.equal(error.limit, 1024 * 1024);
+    assert.equal(error.status, 200);
+    assert.match(
+      error.message,
+      /GET \/gateway answered 200 with a body of more than 1048576 bytes.*maxResponseBytes/,
+    );
+    // Read up to the cap plus what the stream had queued, then stopped.
+    assert.ok(produced <= 1024 * 1024 + 3 * chunk.length, `${produced}`);
+  });
+  await t.step("a declared Content-Length above the cap", async () => {
+    let pulled = 0;
+    const fetch = (): Promise<Response> => {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller): void {
+          pulled++;
+          controller.enqueue(new Uint8Array(16));
+        },
+      }, { highWaterMark: 0 });
+      return Promise.resolve(
+        new Response(body, {
+          status: 200,
+          headers: { "content-length": String(100 * 1024 * 1024) },
+        }),
+      );
+    };
+    const rest = new RestClient({ token: TOKEN, fetch });
+    const error = await rest.getGateway().catch((error) => error);
+    assert.ok(error instanceof ResponseTooLargeError, String(error));
+    assert.equal(error.limit, 32 * 1024 * 1024);
+    assert.equal(error.bytes, 100 * 1024 * 1024);
+    assert.equal(pulled, 0);
+  });
+  await t.step("a body at the cap is read", async () => {
+    const text = JSON.stringify({ url: "wss://x" });
+    const rest = new RestClient({
+      token: TOKEN,
+      fetch: () => Promise.resolve(new Response(text)),
+      maxResponseBytes: text.length,
+    });
+    assert.deepEqual(await rest.getGateway(), { url: "wss://x" });
+  });
+});
+
+Deno.test("RestClient refuses limits that cannot work", () => {
+  for (const value of [NaN, -1, 2 ** 31]) {
+    assert.throws(
+      () => new RestClient({ token: TOKEN, maxRateLimitWait: value }),
+      /'maxRateLimitWait' must be between 0 and 2147483647 ms/,
+    );
+  }
+  for (const value of [0, 1.5, NaN]) {
+    assert.throws(
+      () => new RestClient({ token: TOKEN, maxResponseBytes: value }),
+      /'maxResponseBytes' must be a positive integer/,
+    );
+  }
 });

@@ -131,7 +131,7 @@ Deno.test("FakeRest stores messages with snowflake ids, authored by the bot", as
   assert.equal(first.nonce, "n1");
   assert.equal(first.type, 0);
   assert.equal(reply.type, 19);
-  assert.equal((reply.referenced_message as RestMessage).id, first.id);
+  assert.equal(reply.referenced_message?.id, first.id);
   assert.deepEqual(reply.embeds, [{ title: "t" }]);
   assert.deepEqual(fake.messages("5").map((m) => m.id), [first.id, reply.id]);
   assert.deepEqual(fake.messages("6"), []);
@@ -543,6 +543,53 @@ Deno.test("FakeRest handles an interaction's callback, original response and fol
   // Ephemeral messages are not dispatched.
   assert.deepEqual(created.map((m) => m.content), ["", "more", "plain"]);
   assert.equal(created[0]!.interaction_metadata !== undefined, true);
+});
+
+Deno.test("FakeRest's interaction responses carry full interaction metadata", async () => {
+  const { call, fake } = setup();
+  const created: RestMessage[] = [];
+  fake.onMessageCreate = (message) => created.push(message);
+  const user = {
+    id: "42",
+    username: "ada",
+    discriminator: "0",
+    global_name: "Ada",
+    avatar: null,
+  };
+  fake.addInteraction({ id: "200", token: "cmd", channelId: "7", user });
+  fake.addInteraction({
+    id: "201",
+    token: "button",
+    channelId: "7",
+    messageId: "900",
+  });
+  for (const [id, token] of [["200", "cmd"], ["201", "button"]]) {
+    const response = await call(
+      "POST",
+      `/interactions/${id}/${token}/callback`,
+      {
+        body: { type: 4, data: { content: `re ${id}` } },
+        auth: null,
+      },
+    );
+    assert.equal(response.status, 204);
+  }
+  const [command, component] = created.map((m) => m.interaction_metadata);
+  // A command response: type 2, the registered user.
+  assert.deepEqual(command, {
+    id: "200",
+    type: 2,
+    user,
+    authorizing_integration_owners: {},
+  });
+  // A component response (the interaction has a message): type 3, the
+  // message it came from, and a default user.
+  assert.equal(component?.type, 3);
+  assert.equal(
+    component?.type === 3 ? component.interacted_message_id : undefined,
+    "900",
+  );
+  assert.equal(component?.user.id, "0");
 });
 
 Deno.test("FakeRest updates the component's message for an UPDATE_MESSAGE callback", async () => {

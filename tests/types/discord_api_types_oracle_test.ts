@@ -237,6 +237,8 @@ interface ObjectOracle {
   Poll: [D.APIPoll, O.Poll];
   Interaction: [D.APIInteraction, O.Interaction];
   AuditLogEntry: [D.APIAuditLogEntry, O.AuditLogEntry];
+  AuditLog: [D.APIAuditLog, O.AuditLog];
+  Webhook: [D.APIWebhook, O.Webhook];
 }
 type FailingObjects = {
   [K in keyof ObjectOracle]: [Wire<ObjectOracle[K][0]>] extends

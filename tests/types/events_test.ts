@@ -12,7 +12,6 @@ import type * as P from "../../types/dispatch_payloads.ts";
 import type {
   InteractionType,
   PartialGuildMember,
-  UnavailableGuild,
   User,
 } from "../../types/objects/mod.ts";
 import {
@@ -91,7 +90,7 @@ assertType<
 assertType<
   IsExact<
     GatewayEventMap["GUILD_CREATE"],
-    P.AvailableGuildCreate | UnavailableGuild
+    P.AvailableGuildCreate | P.UnavailableGuildCreate
   >
 >(true);
 
@@ -270,14 +269,24 @@ Deno.test("HANDLER_METHOD_NAMES has one distinct method per event", () => {
   assert.equal(HANDLER_METHOD_NAMES.GUILD_CREATE, "onGuildCreate");
 });
 
-Deno.test("GUILD_CREATE narrows to an available guild with the in operator", () => {
+Deno.test("GUILD_CREATE narrows to an available guild on !unavailable", () => {
   const payloads: GatewayEventMap["GUILD_CREATE"][] = [
     { id: "1", unavailable: true },
   ];
-  const names = payloads.map((d) =>
+  const names = payloads.map((d) => {
+    if (!d.unavailable) {
+      // Narrowed: the available guild's fields are there without casts.
+      assertType<IsExact<typeof d, P.AvailableGuildCreate>>(true);
+      return `${d.name} (${d.member_count})`;
+    }
+    assertType<IsExact<typeof d, P.UnavailableGuildCreate>>(true);
+    return `unavailable ${d.id}`;
+  });
+  const withIn = payloads.map((d) =>
     "name" in d ? d.name : `unavailable ${d.id}`
   );
   assert.deepEqual(names, ["unavailable 1"]);
+  assert.deepEqual(withIn, ["unavailable 1"]);
 });
 
 Deno.test("typed fixtures keep their values", () => {

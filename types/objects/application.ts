@@ -93,8 +93,10 @@ export interface Application {
   slug?: string;
   /** Default rich presence invite cover image hash. */
   cover_image?: string;
-  /** Application flags bitfield. */
+  /** Public application flags bitfield (bits 0-30 only; see `flags_new`). */
   flags?: number;
+  /** Every public application flag bit, as a decimal string (bits above 30 appear only here). */
+  flags_new?: string;
   /** Approximate number of guilds the app is in. */
   approximate_guild_count?: number;
   /** Approximate number of users who installed the app. */

@@ -4,17 +4,68 @@
  * @module
  */
 import type { Snowflake } from "../gateway_payloads.ts";
+import type { ApplicationCommand } from "./application_command.ts";
+import type { AutoModerationRule } from "./auto_moderation.ts";
+import type { Channel } from "./channel.ts";
+import type { Integration } from "./integration.ts";
+import type { GuildScheduledEvent } from "./scheduled_event.ts";
+import type { User } from "./user.ts";
+import type { Webhook } from "./webhook.ts";
 
 /**
- * A changed field in an audit-log entry. Values are typed loosely: their type
- * depends on `key` (and a missing value means the field was unset).
+ * A value in an audit-log change: whatever type the changed field has on
+ * its object (string, number, boolean, array, object, or null inside
+ * those). For `$add` and `$remove` it is an array of
+ * {@linkcode AuditLogChangeRole}.
+ */
+export type AuditLogChangeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AuditLogChangeRole[]
+  | AuditLogChangeValue[]
+  | { [field: string]: AuditLogChangeValue };
+
+/** A role added or removed (the value of a `$add` or `$remove` change). */
+export interface AuditLogChangeRole {
+  /** Role ID. */
+  id: Snowflake;
+  /** Role name. */
+  name: string;
+}
+
+/**
+ * A changed field in an audit-log entry. The value's type is the changed
+ * field's type on its object (Discord documents it as "mixed"); a missing
+ * `new_value` means the field was reset or set to null, a missing
+ * `old_value` that it was null before.
+ *
+ * @example Read the roles added to a member
+ * ```ts
+ * import type { AuditLogChange, AuditLogChangeRole } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * const change: AuditLogChange = {
+ *   key: "$add",
+ *   new_value: [{ id: "5", name: "Moderator" }],
+ * };
+ * const added = change.key === "$add"
+ *   ? change.new_value as AuditLogChangeRole[]
+ *   : [];
+ * assert.deepEqual(added.map((role) => role.name), ["Moderator"]);
+ * ```
  */
 export interface AuditLogChange {
   /** New value of the field. */
-  new_value?: unknown;
+  new_value?: AuditLogChangeValue;
   /** Old value of the field. */
-  old_value?: unknown;
-  /** Name of the changed field, or `$add`/`$remove` for role changes. */
+  old_value?: AuditLogChangeValue;
+  /**
+   * Name of the changed field, with Discord's exceptions: `$add`/`$remove`
+   * for member roles, `avatar_hash` for webhooks, `channel_id` for invites,
+   * and a role, channel or user ID for command permissions.
+   */
   key: string;
 }
 
@@ -64,4 +115,27 @@ export interface AuditLogEntry {
   options?: AuditLogEntryInfo;
   /** Reason given for the change (1-512 characters). */
   reason?: string;
+}
+
+/**
+ * A guild's audit log (GET /guilds/{guild.id}/audit-logs): the entries and
+ * the objects they refer to.
+ */
+export interface AuditLog {
+  /** Application commands referenced in the log. */
+  application_commands: ApplicationCommand[];
+  /** Entries, most recent first. */
+  audit_log_entries: AuditLogEntry[];
+  /** Auto-moderation rules referenced in the log. */
+  auto_moderation_rules: AutoModerationRule[];
+  /** Scheduled events referenced in the log. */
+  guild_scheduled_events: GuildScheduledEvent[];
+  /** Integrations (partial) referenced in the log. */
+  integrations: Partial<Integration>[];
+  /** Threads referenced in the log (archived ones included). */
+  threads: Channel[];
+  /** Users referenced in the log. */
+  users: User[];
+  /** Webhooks referenced in the log. */
+  webhooks: Webhook[];
 }

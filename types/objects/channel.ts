@@ -60,9 +60,9 @@ export interface Overwrite {
   id: Snowflake;
   /** 0 role, 1 member. */
   type: 0 | 1;
-  /** Allowed permission bitfield, as a string. */
+  /** Allowed permission bitfield, as a decimal string (see {@linkcode hasPermission}). */
   allow: string;
-  /** Denied permission bitfield, as a string. */
+  /** Denied permission bitfield, as a decimal string (see {@linkcode hasPermission}). */
   deny: string;
 }
 
@@ -183,6 +183,12 @@ export interface Channel {
   default_auto_archive_duration?: ThreadAutoArchiveDuration;
   /** Computed permissions of the invoking user (interaction channels only). */
   permissions?: string;
+  /**
+   * Computed permissions of the bot in the channel, with overwrites
+   * (channels in an interaction's resolved data only; see
+   * {@linkcode hasPermission}).
+   */
+  app_permissions?: string;
   /** Channel flags bitfield. */
   flags?: number;
   /** Number of messages ever sent in a thread. */

@@ -7,6 +7,7 @@ import type { Snowflake } from "../gateway_payloads.ts";
 import type { Application } from "./application.ts";
 import type { ChannelType } from "./channel.ts";
 import type { Guild } from "./guild.ts";
+import type { Role } from "./role.ts";
 import type { GuildScheduledEvent } from "./scheduled_event.ts";
 import type { User } from "./user.ts";
 
@@ -54,6 +55,8 @@ export interface Invite {
   guild_scheduled_event?: GuildScheduledEvent;
   /** Invite flags bitfield (1 guest invite). */
   flags?: number;
+  /** Roles (partial) given to the user who accepts the invite. */
+  roles?: Partial<Role>[];
 }
 
 /** An invite with its usage metadata (from channel/guild invite listings). */

@@ -15,6 +15,99 @@ import type { Sticker, StickerItem } from "./sticker.ts";
 import type { User } from "./user.ts";
 
 /**
+ * Message types (a message's `type`). Discord adds types over time, so
+ * `Message.type` stays a `number`; compare it with these constants.
+ *
+ * @example Tell replies from plain messages
+ * ```ts
+ * import { MessageType } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * const message = { type: 19 };
+ * assert.equal(message.type === MessageType.Reply, true);
+ * ```
+ */
+export const MessageType = {
+  /** Discord's `DEFAULT`. */
+  Default: 0,
+  /** Discord's `RECIPIENT_ADD`. */
+  RecipientAdd: 1,
+  /** Discord's `RECIPIENT_REMOVE`. */
+  RecipientRemove: 2,
+  /** Discord's `CALL`. */
+  Call: 3,
+  /** Discord's `CHANNEL_NAME_CHANGE`. */
+  ChannelNameChange: 4,
+  /** Discord's `CHANNEL_ICON_CHANGE`. */
+  ChannelIconChange: 5,
+  /** Discord's `CHANNEL_PINNED_MESSAGE`. */
+  ChannelPinnedMessage: 6,
+  /** Discord's `USER_JOIN`. */
+  UserJoin: 7,
+  /** Discord's `GUILD_BOOST`. */
+  GuildBoost: 8,
+  /** Discord's `GUILD_BOOST_TIER_1`. */
+  GuildBoostTier1: 9,
+  /** Discord's `GUILD_BOOST_TIER_2`. */
+  GuildBoostTier2: 10,
+  /** Discord's `GUILD_BOOST_TIER_3`. */
+  GuildBoostTier3: 11,
+  /** Discord's `CHANNEL_FOLLOW_ADD`. */
+  ChannelFollowAdd: 12,
+  /** Discord's `GUILD_DISCOVERY_DISQUALIFIED`. */
+  GuildDiscoveryDisqualified: 14,
+  /** Discord's `GUILD_DISCOVERY_REQUALIFIED`. */
+  GuildDiscoveryRequalified: 15,
+  /** Discord's `GUILD_DISCOVERY_GRACE_PERIOD_INITIAL_WARNING`. */
+  GuildDiscoveryGracePeriodInitialWarning: 16,
+  /** Discord's `GUILD_DISCOVERY_GRACE_PERIOD_FINAL_WARNING`. */
+  GuildDiscoveryGracePeriodFinalWarning: 17,
+  /** Discord's `THREAD_CREATED`. */
+  ThreadCreated: 18,
+  /** Discord's `REPLY`. */
+  Reply: 19,
+  /** Discord's `CHAT_INPUT_COMMAND`. */
+  ChatInputCommand: 20,
+  /** Discord's `THREAD_STARTER_MESSAGE`. */
+  ThreadStarterMessage: 21,
+  /** Discord's `GUILD_INVITE_REMINDER`. */
+  GuildInviteReminder: 22,
+  /** Discord's `CONTEXT_MENU_COMMAND`. */
+  ContextMenuCommand: 23,
+  /** Discord's `AUTO_MODERATION_ACTION`. */
+  AutoModerationAction: 24,
+  /** Discord's `ROLE_SUBSCRIPTION_PURCHASE`. */
+  RoleSubscriptionPurchase: 25,
+  /** Discord's `INTERACTION_PREMIUM_UPSELL`. */
+  InteractionPremiumUpsell: 26,
+  /** Discord's `STAGE_START`. */
+  StageStart: 27,
+  /** Discord's `STAGE_END`. */
+  StageEnd: 28,
+  /** Discord's `STAGE_SPEAKER`. */
+  StageSpeaker: 29,
+  /** Discord's `STAGE_TOPIC`. */
+  StageTopic: 31,
+  /** Discord's `GUILD_APPLICATION_PREMIUM_SUBSCRIPTION`. */
+  GuildApplicationPremiumSubscription: 32,
+  /** Discord's `GUILD_INCIDENT_ALERT_MODE_ENABLED`. */
+  GuildIncidentAlertModeEnabled: 36,
+  /** Discord's `GUILD_INCIDENT_ALERT_MODE_DISABLED`. */
+  GuildIncidentAlertModeDisabled: 37,
+  /** Discord's `GUILD_INCIDENT_REPORT_RAID`. */
+  GuildIncidentReportRaid: 38,
+  /** Discord's `GUILD_INCIDENT_REPORT_FALSE_ALARM`. */
+  GuildIncidentReportFalseAlarm: 39,
+  /** Discord's `PURCHASE_NOTIFICATION`. */
+  PurchaseNotification: 44,
+  /** Discord's `POLL_RESULT`. */
+  PollResult: 46,
+} as const;
+
+/** The name of a message type, as a key of {@linkcode MessageType}. */
+export type MessageTypeName = keyof typeof MessageType;
+
+/**
  * Message flags (bits of a message's `flags`).
  *
  * @example Reply ephemerally
@@ -110,6 +203,16 @@ export interface EmbedImage {
   height?: number;
   /** Width in pixels. */
   width?: number;
+  /** Media type. */
+  content_type?: string;
+  /** Thumbhash placeholder. */
+  placeholder?: string;
+  /** Version of the placeholder. */
+  placeholder_version?: number;
+  /** Description (alt text). */
+  description?: string;
+  /** Embed media flags bitfield (bit 2: animated). */
+  flags?: number;
 }
 
 /** A video of an embed. */
@@ -122,6 +225,16 @@ export interface EmbedVideo {
   height?: number;
   /** Width in pixels. */
   width?: number;
+  /** Media type. */
+  content_type?: string;
+  /** Thumbhash placeholder. */
+  placeholder?: string;
+  /** Version of the placeholder. */
+  placeholder_version?: number;
+  /** Description (alt text). */
+  description?: string;
+  /** Embed media flags bitfield (bit 2: animated). */
+  flags?: number;
 }
 
 /** The provider of an embed. */
@@ -182,6 +295,8 @@ export interface Embed {
   author?: EmbedAuthor;
   /** Up to 25 fields. */
   fields?: EmbedField[];
+  /** Embed flags bitfield (bit 5: fallback for a reply to an activity card). */
+  flags?: number;
 }
 
 /** A file attached to a message. */
@@ -206,6 +321,10 @@ export interface Attachment {
   height?: number | null;
   /** Width of an image. */
   width?: number | null;
+  /** Thumbhash placeholder, for images and videos. */
+  placeholder?: string;
+  /** Version of the placeholder, for images and videos. */
+  placeholder_version?: number;
   /** Whether the attachment is ephemeral. */
   ephemeral?: boolean;
   /** Duration of a voice message, in seconds. */
@@ -218,6 +337,8 @@ export interface Attachment {
   clip_participants?: User[];
   /** When a clip was created. */
   clip_created_at?: string;
+  /** For clips: the application in the stream, if recognized. */
+  application?: Application | null;
 }
 
 /** Reaction counts split by kind. */
@@ -298,8 +419,8 @@ export interface MessageCall {
   ended_timestamp?: string | null;
 }
 
-/** Metadata about the interaction a message responds to. */
-export interface MessageInteractionMetadata {
+/** The fields every kind of {@linkcode MessageInteractionMetadata} has. */
+export interface BaseMessageInteractionMetadata {
   /** Interaction ID. */
   id: Snowflake;
   /** Interaction type. */
@@ -310,15 +431,47 @@ export interface MessageInteractionMetadata {
   authorizing_integration_owners: { [context in "0" | "1"]?: Snowflake };
   /** ID of the original response, for follow-up messages. */
   original_response_message_id?: Snowflake;
+}
+
+/** Metadata of the application command (type 2) a message responds to. */
+export interface ApplicationCommandInteractionMetadata
+  extends BaseMessageInteractionMetadata {
+  /** Application command. */
+  type: 2;
   /** The targeted user, for user context-menu commands. */
   target_user?: User;
   /** The targeted message, for message context-menu commands. */
   target_message_id?: Snowflake;
-  /** ID of the message holding the component, for component interactions. */
-  interacted_message_id?: Snowflake;
-  /** Metadata of the interaction that opened the modal, for modal submits. */
-  triggering_interaction_metadata?: MessageInteractionMetadata;
 }
+
+/** Metadata of the component interaction (type 3) a message responds to. */
+export interface MessageComponentInteractionMetadata
+  extends BaseMessageInteractionMetadata {
+  /** Message component. */
+  type: 3;
+  /** ID of the message holding the component. */
+  interacted_message_id: Snowflake;
+}
+
+/** Metadata of the modal submit (type 5) a message responds to. */
+export interface ModalSubmitInteractionMetadata
+  extends BaseMessageInteractionMetadata {
+  /** Modal submit. */
+  type: 5;
+  /** Metadata of the interaction that opened the modal. */
+  triggering_interaction_metadata:
+    | ApplicationCommandInteractionMetadata
+    | MessageComponentInteractionMetadata;
+}
+
+/**
+ * Metadata about the interaction a message responds to; `type` tells the
+ * three kinds apart (2 application command, 3 component, 5 modal submit).
+ */
+export type MessageInteractionMetadata =
+  | ApplicationCommandInteractionMetadata
+  | MessageComponentInteractionMetadata
+  | ModalSubmitInteractionMetadata;
 
 /** The interaction a message responds to (deprecated; use `interaction_metadata`). */
 export interface MessageInteraction {
@@ -351,6 +504,24 @@ export interface MessageSnapshotMessage extends
     | "sticker_items"
     | "components"
   > {}
+
+/**
+ * The theme of Discord's client, as a base theme value (0 unset, which
+ * means dark; 1 dark; 2 light; 3 darker; 4 midnight).
+ */
+export type BaseTheme = 0 | 1 | 2 | 3 | 4;
+
+/** A client theme shared in a message. */
+export interface SharedClientTheme {
+  /** Hexadecimal colours of the theme, without `#` (at most 5). */
+  colors: string[];
+  /** Direction of the colours, in degrees (at most 360). */
+  gradient_angle: number;
+  /** Intensity of the colours (at most 100). */
+  base_mix: number;
+  /** Light or dark mode of the theme. */
+  base_theme?: BaseTheme | null;
+}
 
 /** A snapshot of a forwarded message. */
 export interface MessageSnapshot {
@@ -394,7 +565,7 @@ export interface Message {
   pinned: boolean;
   /** ID of the webhook that sent the message. */
   webhook_id?: Snowflake;
-  /** Message type (0 default, 19 reply, 20 chat input command, ...). */
+  /** Message type (see {@linkcode MessageType}: 0 default, 19 reply, ...). */
   type: number;
   /** Rich presence activity. */
   activity?: MessageActivity;
@@ -432,4 +603,6 @@ export interface Message {
   poll?: Poll;
   /** The call of a call message. */
   call?: MessageCall;
+  /** The client theme shared by the message. */
+  shared_client_theme?: SharedClientTheme;
 }

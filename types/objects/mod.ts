@@ -28,3 +28,4 @@ export * from "./sticker.ts";
 export * from "./subscription.ts";
 export * from "./user.ts";
 export * from "./voice.ts";
+export * from "./webhook.ts";

@@ -49,7 +49,7 @@ export interface Role {
   unicode_emoji?: string | null;
   /** Position in the role list. */
   position: number;
-  /** Permission bitfield, as a string. */
+  /** Permission bitfield, as a decimal string (see {@linkcode hasPermission}). */
   permissions: string;
   /** Whether an integration manages the role. */
   managed: boolean;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffDelay } from "../../gateway/backoff.ts";
+import { backoffDelay } from "../../base/backoff.ts";
 
 const middle = (): number => 0.5;
 

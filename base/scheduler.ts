@@ -1,6 +1,6 @@
 /**
- * The only source of time in the gateway. Every timer the shard, the send
- * limiter, the identify queue and the backoff use goes through a
+ * The only source of time in the library. Every timer the shard, the send
+ * limiter, the identify queue, the REST client and the backoff use goes through a
  * {@linkcode Scheduler}, so tests can swap in a virtual clock
  * (`VirtualScheduler` from `@disruption/disruption/testing`).
  *
@@ -31,7 +31,39 @@ export interface Scheduler {
 }
 
 /**
- * The real scheduler: `Date.now` and the runtime's timers.
+ * The longest delay a runtime timer can hold (2^31 − 1 ms, about 24.8 days):
+ * runtimes store it as a signed 32-bit integer and turn anything larger
+ * into 1 ms, which would make a timer re-armed with a huge delay fire in a
+ * tight loop.
+ */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
+ * A delay the runtime's timers take as meant: negative and `NaN` become 0,
+ * anything above {@linkcode MAX_TIMER_DELAY} (including `Infinity`) becomes
+ * that maximum, so the timer fires late rather than at once.
+ *
+ * @param delay Milliseconds asked for.
+ * @returns Milliseconds to pass to `setTimeout`.
+ *
+ * @example Usage
+ * ```ts
+ * import { clampTimerDelay, MAX_TIMER_DELAY } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(clampTimerDelay(-5), 0);
+ * assert.equal(clampTimerDelay(2 ** 40), MAX_TIMER_DELAY);
+ * ```
+ */
+export function clampTimerDelay(delay: number): number {
+  if (!(delay > 0)) return 0;
+  return delay > MAX_TIMER_DELAY ? MAX_TIMER_DELAY : delay;
+}
+
+/**
+ * The real scheduler: `Date.now` and the runtime's timers. Delays are
+ * clamped with {@linkcode clampTimerDelay}: a callback that checks the
+ * clock and re-arms (as the REST rate limiter does) waits as long as meant.
  *
  * @example Usage
  * ```ts
@@ -47,7 +79,7 @@ export const realScheduler: Scheduler = {
   now: (): number => Date.now(),
   // Number(): Deno returns a number already; Node's Timeout converts to its id.
   setTimeout: (callback: () => void, delay: number): TimerId =>
-    Number(setTimeout(callback, Math.max(0, delay))),
+    Number(setTimeout(callback, clampTimerDelay(delay))),
   clearTimeout: (id: TimerId): void => clearTimeout(id),
 };
 

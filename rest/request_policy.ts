@@ -1,0 +1,236 @@
+/**
+ * What {@linkcode RestClient} does after each attempt of a request, as pure
+ * decisions: given the attempt's outcome (an HTTP status and its rate-limit
+ * details, or no answer) and how many retries were spent, say whether to
+ * succeed, fail (and with what) or retry (and after how long). No I/O, no
+ * clock: the client does the sending, reading and waiting around it.
+ *
+ * @module
+ */
+import type { RateLimitScope } from "./errors.ts";
+import type { HttpMethod } from "./routes.ts";
+
+/**
+ * Which failed requests are sent again after a 5xx answer or a network
+ * error (429s are always retried, up to `maxRetries`):
+ * - `idempotent`: GET, PUT, PATCH and DELETE, which Discord applies the same
+ *   way twice; a POST (a new message, an interaction callback) is not
+ *   repeated, since the first one may have been applied before the error.
+ * - `all`: every method, POST too.
+ * - `never`: none.
+ */
+export type ServerErrorRetry = "idempotent" | "all" | "never";
+
+/** The client's retry settings, as the decisions read them. */
+export interface RetryPolicy {
+  /** Retries allowed per request (429s, 5xx and network errors together). */
+  maxRetries: number;
+  /** Which methods are retried after a 5xx or a network error. */
+  retryServerErrors: ServerErrorRetry;
+  /** First 5xx/network retry delay in ms; doubles per retry, at most 30 s. */
+  serverErrorBackoff: number;
+  /**
+   * The longest single wait Discord may ask for (ms); a 429 asking for more
+   * fails at once instead of waiting.
+   */
+  maxRateLimitWait: number;
+}
+
+/** Longest backoff between two 5xx/network retries, in milliseconds. */
+export const MAX_SERVER_ERROR_BACKOFF = 30_000;
+
+/**
+ * An HTTP answer, reduced to what the retry decision needs. Times are in
+ * milliseconds (the client converts Discord's seconds).
+ */
+export interface AnswerFacts {
+  /** The HTTP status. */
+  status: number;
+  /** The 429 body's `retry_after`, converted to ms, when it was a finite number. */
+  bodyRetryAfter?: number | undefined;
+  /** The 429 body's `global: true`. */
+  bodyGlobal?: boolean | undefined;
+  /** The `Retry-After` header in ms, when it was a non-negative number. */
+  retryAfterHeader?: number | undefined;
+  /** `X-RateLimit-Reset-After` in ms. */
+  resetAfter?: number | undefined;
+  /** `X-RateLimit-Scope`. */
+  scope?: RateLimitScope | undefined;
+}
+
+/** What to do after an attempt. */
+export type RequestDecision =
+  | {
+    /** A 2xx: parse the body and resolve. */
+    type: "success";
+  }
+  | {
+    /** Send the request again after `delay` ms. */
+    type: "retry";
+    /** Why: a 429, a 5xx or no answer. */
+    reason: "rate_limited" | "server_error" | "network_error";
+    /** Milliseconds to wait first. */
+    delay: number;
+    /** The retry's number (1 for the first). */
+    retry: number;
+    /** For a 429: the scope the wait applies to. */
+    scope?: RateLimitScope;
+  }
+  | {
+    /**
+     * Fail with a `RateLimitError`: still 429 after the retries
+     * (`exceeded: "retries"`), or Discord asked for a wait longer than
+     * `maxRateLimitWait` (`exceeded: "wait"`).
+     */
+    type: "rate_limited";
+    /** How long Discord asked to wait, in ms (unclamped). */
+    retryAfter: number;
+    /** The limit's scope. */
+    scope: RateLimitScope;
+    /** Which bound was hit. */
+    exceeded: "retries" | "wait";
+  }
+  | {
+    /** Fail with a `DiscordApiError` (a 4xx, or a 5xx not retried). */
+    type: "api_error";
+  }
+  | {
+    /** Fail with a `NetworkError`. */
+    type: "network_error";
+  };
+
+/**
+ * Whether a 5xx or a network error on `method` may be retried.
+ *
+ * @param method The request's method.
+ * @param mode The client's setting.
+ * @returns `true` when the request may be sent again.
+ */
+export function retriesServerErrors(
+  method: HttpMethod,
+  mode: ServerErrorRetry,
+): boolean {
+  return mode === "all" || (mode === "idempotent" && method !== "POST");
+}
+
+/**
+ * The backoff before the `retry`-th retry after a 5xx or network error.
+ *
+ * @param base The first delay in ms.
+ * @param retry The retry's number, from 1.
+ * @returns `base * 2^(retry-1)`, at most {@linkcode MAX_SERVER_ERROR_BACKOFF}.
+ */
+export function serverErrorDelay(base: number, retry: number): number {
+  return Math.min(MAX_SERVER_ERROR_BACKOFF, base * 2 ** (retry - 1));
+}
+
+/**
+ * How long a 429 asks to wait: the body's `retry_after`, else `Retry-After`,
+ * else `X-RateLimit-Reset-After`, else 1 s.
+ *
+ * @param facts The answer.
+ * @returns Milliseconds, never negative.
+ */
+export function rateLimitWait(facts: AnswerFacts): number {
+  const wait = facts.bodyRetryAfter ?? facts.retryAfterHeader ??
+    facts.resetAfter ?? 1000;
+  return Math.max(0, wait);
+}
+
+/**
+ * Decide what follows an HTTP answer.
+ *
+ * @param policy The client's retry settings.
+ * @param method The request's method.
+ * @param facts The answer.
+ * @param retries Retries already spent on this request.
+ * @returns The decision.
+ *
+ * @example A 429 asking for longer than the client waits fails at once
+ * ```ts
+ * import { decideAnswer } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const policy = {
+ *   maxRetries: 3,
+ *   retryServerErrors: "idempotent" as const,
+ *   serverErrorBackoff: 1000,
+ *   maxRateLimitWait: 60_000,
+ * };
+ * const facts = { status: 429, bodyRetryAfter: 3_600_000 };
+ * assert.deepEqual(decideAnswer(policy, "GET", facts, 0), {
+ *   type: "rate_limited",
+ *   retryAfter: 3_600_000,
+ *   scope: "user",
+ *   exceeded: "wait",
+ * });
+ * ```
+ */
+export function decideAnswer(
+  policy: RetryPolicy,
+  method: HttpMethod,
+  facts: AnswerFacts,
+  retries: number,
+): RequestDecision {
+  const status = facts.status;
+  if (status === 429) {
+    const retryAfter = rateLimitWait(facts);
+    const scope: RateLimitScope = facts.bodyGlobal === true
+      ? "global"
+      : facts.scope ?? "user";
+    if (retryAfter > policy.maxRateLimitWait) {
+      return { type: "rate_limited", retryAfter, scope, exceeded: "wait" };
+    }
+    if (retries >= policy.maxRetries) {
+      return { type: "rate_limited", retryAfter, scope, exceeded: "retries" };
+    }
+    return {
+      type: "retry",
+      reason: "rate_limited",
+      delay: retryAfter,
+      retry: retries + 1,
+      scope,
+    };
+  }
+  if (status >= 200 && status < 300) return { type: "success" };
+  if (
+    status >= 500 && retries < policy.maxRetries &&
+    retriesServerErrors(method, policy.retryServerErrors)
+  ) {
+    const retry = retries + 1;
+    const delay = facts.retryAfterHeader ??
+      serverErrorDelay(policy.serverErrorBackoff, retry);
+    if (delay <= policy.maxRateLimitWait) {
+      return { type: "retry", reason: "server_error", delay, retry };
+    }
+  }
+  return { type: "api_error" };
+}
+
+/**
+ * Decide what follows an attempt that got no answer.
+ *
+ * @param policy The client's retry settings.
+ * @param method The request's method.
+ * @param retries Retries already spent on this request.
+ * @returns A retry with backoff, or a network error.
+ */
+export function decideNoAnswer(
+  policy: RetryPolicy,
+  method: HttpMethod,
+  retries: number,
+): RequestDecision {
+  if (
+    retries < policy.maxRetries &&
+    retriesServerErrors(method, policy.retryServerErrors)
+  ) {
+    const retry = retries + 1;
+    return {
+      type: "retry",
+      reason: "network_error",
+      delay: serverErrorDelay(policy.serverErrorBackoff, retry),
+      retry,
+    };
+  }
+  return { type: "network_error" };
+}

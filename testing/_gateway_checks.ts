@@ -1,0 +1,187 @@
+/**
+ * The fake gateway's checks of what it is given: its options (each number
+ * in range, with the message naming the option) and the shapes of client
+ * payloads (snowflakes, presences, integers), plus the URL keys it matches
+ * connections by. Private to the test kit.
+ *
+ * @module
+ */
+import { GatewayCloseCode } from "../types/close_codes.ts";
+import type { FakeGatewayOptions } from "./fake_gateway_types.ts";
+import {
+  CloseSignal,
+  DEFAULT_BOT_USER,
+  type GatewayConfig,
+} from "./_gateway_model.ts";
+
+/** The statuses a presence update may set. */
+const STATUSES = new Set(["online", "dnd", "idle", "invisible", "offline"]);
+
+/**
+ * Check the numeric and user options and fill in the defaults.
+ *
+ * @param options The fake's options.
+ * @returns The settings.
+ * @throws {TypeError} When `botUser.id` is not a snowflake.
+ * @throws {RangeError} When a number is out of range.
+ */
+export function resolveConfig(options: FakeGatewayOptions): GatewayConfig {
+  const botUser = { ...(options.botUser ?? DEFAULT_BOT_USER) };
+  if (!isSnowflake(botUser.id)) {
+    throw new TypeError(
+      `Cannot create FakeGateway as 'botUser.id' must be a snowflake: current value 'botUser.id=${botUser.id}'`,
+    );
+  }
+  return {
+    heartbeatInterval: positiveInteger(
+      "heartbeatInterval",
+      options.heartbeatInterval ?? 41_250,
+    ),
+    heartbeatTolerance: nonNegativeInteger(
+      "heartbeatTolerance",
+      options.heartbeatTolerance ?? 5_000,
+    ),
+    heartbeatTimeoutCode: closeCode(
+      "heartbeatTimeoutCode",
+      options.heartbeatTimeoutCode ?? GatewayCloseCode.SessionTimedOut,
+    ),
+    maxConcurrency: positiveInteger(
+      "maxConcurrency",
+      options.maxConcurrency ?? 1,
+    ),
+    sessionTtl: nonNegativeInteger("sessionTtl", options.sessionTtl ?? 90_000),
+    replayBufferSize: nonNegativeInteger(
+      "replayBufferSize",
+      options.replayBufferSize ?? 10_000,
+    ),
+    membersPerGuild: positiveInteger(
+      "membersPerGuild",
+      options.membersPerGuild ?? 1,
+    ),
+    maxGuildsPerShard: positiveInteger(
+      "maxGuildsPerShard",
+      options.maxGuildsPerShard ?? 2500,
+    ),
+    shardCountMultiple: positiveInteger(
+      "shardCountMultiple",
+      options.shardCountMultiple ?? 1,
+    ),
+    rateLimit: positiveInteger(
+      "rateLimit.limit",
+      options.rateLimit?.limit ?? 120,
+    ),
+    rateWindow: positiveInteger(
+      "rateLimit.window",
+      options.rateLimit?.window ?? 60_000,
+    ),
+    reconnectCloseDelay: nonNegativeInteger(
+      "reconnectCloseDelay",
+      options.reconnectCloseDelay ?? 5_000,
+    ),
+    zlibFrameParts: positiveInteger(
+      "zlibFrameParts",
+      options.zlibFrameParts ?? 1,
+    ),
+    filterIntents: options.filterIntents ?? true,
+    botUser,
+    applicationId: options.applicationId ?? botUser.id,
+    onEvent: options.onEvent,
+    identifyHook: options.onIdentify,
+    resumeHook: options.onResume,
+    onClientFrame: options.onClientFrame,
+  };
+}
+
+/** The key a URL is matched by: scheme, host and path without trailing slashes. */
+export function endpointKey(url: string, name: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(
+      `Cannot create FakeGateway as '${name}' must be a URL: current value '${name}=${url}'`,
+    );
+  }
+  return keyOf(parsed);
+}
+
+/** See {@linkcode endpointKey}. */
+export function keyOf(url: URL): string {
+  const path = url.pathname.replace(/\/+$/, "") || "/";
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+/** A JSON object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A snowflake: a string of 1 to 20 digits. */
+export function isSnowflake(value: unknown): value is string {
+  return typeof value === "string" && /^\d{1,20}$/.test(value);
+}
+
+/** An integer of at least 0. */
+export function isNonNegativeInteger(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+}
+
+/** A presence as op 2 and op 3 carry it. */
+export function isPresence(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const { since, activities, status, afk } = value;
+  if (since !== undefined && since !== null && typeof since !== "number") {
+    return false;
+  }
+  if (afk !== undefined && typeof afk !== "boolean") return false;
+  if (typeof status !== "string" || !STATUSES.has(status)) return false;
+  return Array.isArray(activities) &&
+    activities.every((activity) =>
+      isObject(activity) && typeof activity.name === "string" &&
+      isNonNegativeInteger(activity.type) && activity.type <= 5 &&
+      (activity.url === undefined || activity.url === null ||
+        typeof activity.url === "string") &&
+      (activity.state === undefined || activity.state === null ||
+        typeof activity.state === "string")
+    );
+}
+
+/** The close for a payload of the wrong shape (4001, like Discord). */
+export function malformed(): CloseSignal {
+  return new CloseSignal(GatewayCloseCode.UnknownOpcode, "Invalid payload");
+}
+
+/** Check a positive-integer option. */
+export function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot create FakeGateway as '${name}' must be a positive integer: current value '${name}=${value}'`,
+    );
+  }
+  return value;
+}
+
+/** Check a non-negative-integer option. */
+export function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(
+      `Cannot create FakeGateway as '${name}' must be a non-negative integer: current value '${name}=${value}'`,
+    );
+  }
+  return value;
+}
+
+/** Check a close code a test asks the fake to send. */
+export function closeCode(name: string, value: number): number {
+  if (
+    !Number.isInteger(value) ||
+    !(value === 1000 || (value >= 3000 && value <= 4999) ||
+      (value >= 1001 && value <= 1014 && value !== 1004 && value !== 1005 &&
+        value !== 1006))
+  ) {
+    throw new RangeError(
+      `Cannot use close code as '${name}' must be 1000-1014 (not 1004-1006) or 3000-4999: current value '${name}=${value}'`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,248 @@
+/**
+ * What the fake gateway sends about its world: generated guilds, their
+ * members, GUILD_CREATE and READY payloads, and session IDs. Private to the
+ * test kit.
+ *
+ * @module
+ */
+import type { FakeGuildSeed } from "./fake_gateway_types.ts";
+import { isSnowflake, nonNegativeInteger } from "./_gateway_checks.ts";
+import {
+  type Conn,
+  type GatewayConfig,
+  type Guild,
+  type Session,
+  voiceChannelId,
+} from "./_gateway_model.ts";
+
+/** Discord's epoch-based IDs for generated guilds: `(BASE + i) << 22`. */
+const GENERATED_GUILD_BASE = 300_000_000_000n;
+const JOINED_AT = "2024-01-01T00:00:00.000000+00:00";
+
+/** The guilds of the `guilds` option: generated, or seeded by ID. */
+export function makeGuilds(
+  guilds: number | readonly (string | FakeGuildSeed)[],
+): Guild[] {
+  if (typeof guilds === "number") {
+    nonNegativeInteger("guilds", guilds);
+    return Array.from({ length: guilds }, (_, index) => {
+      const big = (GENERATED_GUILD_BASE + BigInt(index)) << 22n;
+      return { id: String(big), index, big, extra: {} };
+    });
+  }
+  const seen = new Set<string>();
+  return guilds.map((entry, index) => {
+    const { id, ...extra } = typeof entry === "string" ? { id: entry } : entry;
+    if (!isSnowflake(id)) {
+      throw new TypeError(
+        `Cannot create FakeGateway as guild IDs must be snowflakes: current value 'guilds[${index}]=${
+          String(id)
+        }'`,
+      );
+    }
+    if (seen.has(id)) {
+      throw new RangeError(
+        `Cannot create FakeGateway as guild IDs must be unique: current value 'guilds[${index}]=${id}'`,
+      );
+    }
+    seen.add(id);
+    return { id, index, big: BigInt(id), extra };
+  });
+}
+
+/** A random 32-hex-digit session ID. */
+export function sessionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The bot's user object, as members and READY carry it. */
+function botUser(
+  config: Pick<GatewayConfig, "botUser">,
+): Record<string, unknown> {
+  return {
+    id: config.botUser.id,
+    username: config.botUser.username,
+    discriminator: "0",
+    global_name: null,
+    avatar: null,
+    bot: true,
+  };
+}
+
+/**
+ * A guild's members: the bot first, then `member1`, `member2`, ...
+ *
+ * @param guild The guild.
+ * @param config The bot user and the member count.
+ * @returns The member objects.
+ */
+export function members(
+  guild: Guild,
+  config: Pick<GatewayConfig, "botUser" | "membersPerGuild">,
+): Record<string, unknown>[] {
+  const members: Record<string, unknown>[] = [];
+  for (let i = 0; i < config.membersPerGuild; i++) {
+    const user = i === 0 ? botUser(config) : {
+      id: String(guild.big + 1000n + BigInt(i)),
+      username: `member${i}`,
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    };
+    members.push({
+      user,
+      nick: null,
+      avatar: null,
+      banner: null,
+      roles: [],
+      joined_at: JOINED_AT,
+      premium_since: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+    });
+  }
+  return members;
+}
+
+/**
+ * A guild's GUILD_CREATE, with the bot as its only listed member.
+ *
+ * @param guild The guild.
+ * @param largeThreshold The session's `large_threshold`.
+ * @param config The bot user and the member count.
+ * @returns The payload.
+ */
+export function guildCreate(
+  guild: Guild,
+  largeThreshold: number,
+  config: Pick<GatewayConfig, "botUser" | "membersPerGuild">,
+): Record<string, unknown> {
+  const bot = members(guild, config)[0];
+  const memberCount = config.membersPerGuild;
+  return {
+    id: guild.id,
+    name: `Fake Guild ${guild.index}`,
+    icon: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: config.botUser.id,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    roles: [{
+      id: guild.id,
+      name: "@everyone",
+      color: 0,
+      hoist: false,
+      icon: null,
+      unicode_emoji: null,
+      position: 0,
+      permissions: "0",
+      managed: false,
+      mentionable: false,
+      flags: 0,
+    }],
+    emojis: [],
+    features: [],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: null,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    premium_subscription_count: 0,
+    preferred_locale: "en-US",
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    premium_progress_bar_enabled: false,
+    safety_alerts_channel_id: null,
+    stickers: [],
+    joined_at: JOINED_AT,
+    large: memberCount > largeThreshold,
+    unavailable: false,
+    member_count: memberCount,
+    voice_states: [],
+    members: bot ? [bot] : [],
+    channels: [
+      {
+        id: String(guild.big + 1n),
+        type: 0,
+        name: "general",
+        position: 0,
+        permission_overwrites: [],
+        parent_id: null,
+        nsfw: false,
+        topic: null,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+      },
+      {
+        id: voiceChannelId(guild),
+        type: 2,
+        name: "Voice",
+        position: 1,
+        permission_overwrites: [],
+        parent_id: null,
+        bitrate: 64000,
+        user_limit: 0,
+        rtc_region: null,
+      },
+    ],
+    threads: [],
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+    ...guild.extra,
+  };
+}
+
+/**
+ * READY for a new session: the bot user, the session, the resume URL and
+ * the shard's guilds as unavailable.
+ *
+ * @param conn The connection it goes out on.
+ * @param session The new session.
+ * @param guilds The guilds on the session's shard.
+ * @param config The bot user and application.
+ * @returns The payload.
+ */
+export function readyPayload(
+  conn: Conn,
+  session: Session,
+  guilds: readonly Guild[],
+  config: Pick<GatewayConfig, "botUser" | "applicationId">,
+): Record<string, unknown> {
+  const ready: Record<string, unknown> = {
+    v: conn.version,
+    user_settings: {},
+    user: {
+      ...botUser(config),
+      verified: true,
+      mfa_enabled: true,
+      email: null,
+      flags: 0,
+    },
+    session_type: "normal",
+    session_id: session.id,
+    resume_gateway_url: conn.resumeUrl,
+    relationships: [],
+    private_channels: [],
+    presences: [],
+    guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
+    guild_join_requests: [],
+    geo_ordered_rtc_regions: ["us-east"],
+    auth: {},
+    application: { id: config.applicationId, flags: 0 },
+  };
+  if (session.shard) ready.shard = session.shard;
+  return ready;
+}

@@ -1,0 +1,179 @@
+/**
+ * Intents filtering as Discord does it: which intent gates each event (for
+ * guilds and for DMs), the events the bot gets about itself anyway, and
+ * MESSAGE_CONTENT blanking. Private to the test kit.
+ *
+ * @module
+ */
+import { GatewayIntent } from "../types/intents.ts";
+import { isObject, isSnowflake } from "./_gateway_checks.ts";
+
+/** What {@linkcode applyIntents} returns for an event the session does not get. */
+export const SKIP: unique symbol = Symbol("skip");
+
+const I = GatewayIntent;
+/** Event -> [intent for guild events, intent for DM events]. */
+const INTENT_GATES: Record<string, readonly [number, number?]> = {
+  GUILD_CREATE: [I.Guilds],
+  GUILD_UPDATE: [I.Guilds],
+  GUILD_DELETE: [I.Guilds],
+  GUILD_ROLE_CREATE: [I.Guilds],
+  GUILD_ROLE_UPDATE: [I.Guilds],
+  GUILD_ROLE_DELETE: [I.Guilds],
+  CHANNEL_CREATE: [I.Guilds],
+  CHANNEL_UPDATE: [I.Guilds],
+  CHANNEL_DELETE: [I.Guilds],
+  CHANNEL_PINS_UPDATE: [I.Guilds, I.DirectMessages],
+  THREAD_CREATE: [I.Guilds],
+  THREAD_UPDATE: [I.Guilds],
+  THREAD_DELETE: [I.Guilds],
+  THREAD_LIST_SYNC: [I.Guilds],
+  THREAD_MEMBER_UPDATE: [I.Guilds],
+  THREAD_MEMBERS_UPDATE: [I.Guilds],
+  STAGE_INSTANCE_CREATE: [I.Guilds],
+  STAGE_INSTANCE_UPDATE: [I.Guilds],
+  STAGE_INSTANCE_DELETE: [I.Guilds],
+  VOICE_CHANNEL_STATUS_UPDATE: [I.Guilds],
+  VOICE_CHANNEL_START_TIME_UPDATE: [I.Guilds],
+  GUILD_MEMBER_ADD: [I.GuildMembers],
+  GUILD_MEMBER_UPDATE: [I.GuildMembers],
+  GUILD_MEMBER_REMOVE: [I.GuildMembers],
+  GUILD_AUDIT_LOG_ENTRY_CREATE: [I.GuildModeration],
+  GUILD_BAN_ADD: [I.GuildModeration],
+  GUILD_BAN_REMOVE: [I.GuildModeration],
+  GUILD_EMOJIS_UPDATE: [I.GuildExpressions],
+  GUILD_STICKERS_UPDATE: [I.GuildExpressions],
+  GUILD_SOUNDBOARD_SOUND_CREATE: [I.GuildExpressions],
+  GUILD_SOUNDBOARD_SOUND_UPDATE: [I.GuildExpressions],
+  GUILD_SOUNDBOARD_SOUND_DELETE: [I.GuildExpressions],
+  GUILD_SOUNDBOARD_SOUNDS_UPDATE: [I.GuildExpressions],
+  GUILD_INTEGRATIONS_UPDATE: [I.GuildIntegrations],
+  INTEGRATION_CREATE: [I.GuildIntegrations],
+  INTEGRATION_UPDATE: [I.GuildIntegrations],
+  INTEGRATION_DELETE: [I.GuildIntegrations],
+  WEBHOOKS_UPDATE: [I.GuildWebhooks],
+  INVITE_CREATE: [I.GuildInvites],
+  INVITE_DELETE: [I.GuildInvites],
+  VOICE_CHANNEL_EFFECT_SEND: [I.GuildVoiceStates],
+  VOICE_STATE_UPDATE: [I.GuildVoiceStates],
+  PRESENCE_UPDATE: [I.GuildPresences],
+  MESSAGE_CREATE: [I.GuildMessages, I.DirectMessages],
+  MESSAGE_UPDATE: [I.GuildMessages, I.DirectMessages],
+  MESSAGE_DELETE: [I.GuildMessages, I.DirectMessages],
+  MESSAGE_DELETE_BULK: [I.GuildMessages],
+  MESSAGE_REACTION_ADD: [I.GuildMessageReactions, I.DirectMessageReactions],
+  MESSAGE_REACTION_REMOVE: [I.GuildMessageReactions, I.DirectMessageReactions],
+  MESSAGE_REACTION_REMOVE_ALL: [
+    I.GuildMessageReactions,
+    I.DirectMessageReactions,
+  ],
+  MESSAGE_REACTION_REMOVE_EMOJI: [
+    I.GuildMessageReactions,
+    I.DirectMessageReactions,
+  ],
+  TYPING_START: [I.GuildMessageTyping, I.DirectMessageTyping],
+  GUILD_SCHEDULED_EVENT_CREATE: [I.GuildScheduledEvents],
+  GUILD_SCHEDULED_EVENT_UPDATE: [I.GuildScheduledEvents],
+  GUILD_SCHEDULED_EVENT_DELETE: [I.GuildScheduledEvents],
+  GUILD_SCHEDULED_EVENT_USER_ADD: [I.GuildScheduledEvents],
+  GUILD_SCHEDULED_EVENT_USER_REMOVE: [I.GuildScheduledEvents],
+  AUTO_MODERATION_RULE_CREATE: [I.AutoModerationConfiguration],
+  AUTO_MODERATION_RULE_UPDATE: [I.AutoModerationConfiguration],
+  AUTO_MODERATION_RULE_DELETE: [I.AutoModerationConfiguration],
+  AUTO_MODERATION_ACTION_EXECUTION: [I.AutoModerationExecution],
+  MESSAGE_POLL_VOTE_ADD: [I.GuildMessagePolls, I.DirectMessagePolls],
+  MESSAGE_POLL_VOTE_REMOVE: [I.GuildMessagePolls, I.DirectMessagePolls],
+};
+
+/** Events whose data is the guild itself (its ID is `id`). */
+const GUILD_ITSELF_EVENTS = new Set([
+  "GUILD_CREATE",
+  "GUILD_UPDATE",
+  "GUILD_DELETE",
+]);
+
+/** The guild an event is about: `id` for the guild events, else `guild_id`. */
+export function eventGuildId(event: string, d: unknown): string | null {
+  if (!isObject(d)) return null;
+  if (GUILD_ITSELF_EVENTS.has(event)) {
+    return isSnowflake(d.id) ? d.id : null;
+  }
+  return isSnowflake(d.guild_id) ? d.guild_id : null;
+}
+
+/**
+ * What a session with `intents` gets of one dispatch.
+ *
+ * @param botUserId The bot's user ID (events about the bot pass).
+ * @param intents The session's intents.
+ * @param event The event name.
+ * @param data The event data.
+ * @returns The data (blanked where MESSAGE_CONTENT is missing), or
+ *   {@linkcode SKIP}.
+ */
+export function applyIntents(
+  botUserId: string,
+  intents: number,
+  event: string,
+  data: unknown,
+): unknown {
+  const gate = INTENT_GATES[event];
+  if (!gate) return data;
+  const d = isObject(data) ? data : {};
+  const inGuild = typeof d.guild_id === "string" ||
+    GUILD_ITSELF_EVENTS.has(event);
+  const required = inGuild || gate[1] === undefined ? gate[0] : gate[1];
+  if (event === "GUILD_MEMBER_UPDATE") {
+    const user = d.user;
+    if (isObject(user) && user.id === botUserId) return data;
+  }
+  if (event === "THREAD_MEMBERS_UPDATE") {
+    if ((intents & GatewayIntent.Guilds) === 0) return SKIP;
+    if ((intents & GatewayIntent.GuildMembers) !== 0) return data;
+    return threadMembersTouchBot(botUserId, d) ? data : SKIP;
+  }
+  if ((intents & required) === 0) return SKIP;
+  if ((intents & GatewayIntent.MessageContent) !== 0) return data;
+  if (event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE") {
+    if (!inGuild) return data;
+    const author = d.author;
+    if (isObject(author) && author.id === botUserId) return data;
+    const mentions = d.mentions;
+    if (
+      Array.isArray(mentions) &&
+      mentions.some((m) => isObject(m) && m.id === botUserId)
+    ) return data;
+    const copy: Record<string, unknown> = { ...d };
+    if ("content" in copy) copy.content = "";
+    for (const key of ["embeds", "attachments", "components"]) {
+      if (key in copy) copy[key] = [];
+    }
+    delete copy.poll;
+    return copy;
+  }
+  if (event === "AUTO_MODERATION_ACTION_EXECUTION") {
+    const copy: Record<string, unknown> = { ...d };
+    if ("content" in copy) copy.content = "";
+    if ("matched_content" in copy) copy.matched_content = "";
+    return copy;
+  }
+  return data;
+}
+
+/** Whether a THREAD_MEMBERS_UPDATE adds or removes the bot. */
+function threadMembersTouchBot(
+  bot: string,
+  d: Record<string, unknown>,
+): boolean {
+  const added = Array.isArray(d.added_members) ? d.added_members : [];
+  const removed = Array.isArray(d.removed_member_ids)
+    ? d.removed_member_ids
+    : [];
+  return removed.includes(bot) ||
+    added.some((member) =>
+      isObject(member) &&
+      (member.user_id === bot ||
+        (isObject(member.member) && isObject(member.member.user) &&
+          member.member.user.id === bot))
+    );
+}

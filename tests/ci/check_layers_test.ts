@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import {
+  ALLOWED_IMPORTS,
+  importCycles,
+  layerViolations,
+} from "../../.ci/check_layers.ts";
+
+Deno.test("layer check: imports that point down pass", () => {
+  assert.deepEqual(
+    layerViolations([
+      { from: "gateway/shard.ts", to: "base/scheduler.ts" },
+      { from: "rest/rest_client.ts", to: "base/user_agent.ts" },
+      { from: "handler/client.ts", to: "gateway/shard.ts" },
+      { from: "handler/client.ts", to: "rest/rest_client.ts" },
+      { from: "mod.ts", to: "handler/mod.ts" },
+      { from: "testing/fake_rest.ts", to: "rest/routes.ts" },
+      { from: "gateway/shard.ts", to: "gateway/shard_state.ts" },
+    ]),
+    [],
+  );
+});
+
+Deno.test("layer check: an import that climbs fails, naming both ends", () => {
+  const problems = layerViolations([
+    { from: "gateway/tcp_transport.ts", to: "rest/user_agent.ts" },
+    { from: "base/scheduler.ts", to: "gateway/shard.ts" },
+  ]);
+  assert.equal(problems.length, 2);
+  assert.match(problems[0]!, /^gateway\/tcp_transport\.ts imports rest\//);
+  assert.match(problems[1]!, /^base\/scheduler\.ts imports gateway\//);
+});
+
+Deno.test("layer check: the library never imports the fakes or tests", () => {
+  const problems = layerViolations([
+    { from: "handler/client.ts", to: "testing/virtual_scheduler.ts" },
+    { from: "mod.ts", to: "testing/mod.ts" },
+    { from: "gateway/shard.ts", to: "tests/_fakes/prng.ts" },
+  ]);
+  assert.equal(problems.length, 3);
+  for (const problem of problems) {
+    assert.match(problem, /the library never imports (testing|tests)\//);
+  }
+});
+
+Deno.test("layer check: a folder missing from the table fails until placed", () => {
+  const problems = layerViolations([
+    { from: "voice/connection.ts", to: "gateway/shard.ts" },
+  ]);
+  assert.deepEqual(problems, [
+    "voice/ is not in ALLOWED_IMPORTS (.ci/check_layers.ts): add it with the folders it may import",
+  ]);
+});
+
+Deno.test("layer check: the planned folders sit where LAYOUT.md puts them", () => {
+  const may = (from: string, to: string): boolean =>
+    layerViolations([{ from: `${from}/x.ts`, to: `${to}/y.ts` }]).length ===
+      0;
+  assert.ok(may("cache", "redis"));
+  assert.ok(!may("redis", "cache"));
+  assert.ok(may("interactions", "rest"));
+  assert.ok(!may("handler", "interactions"));
+  assert.ok(may("dispatch", "cache"));
+  assert.ok(!may("gateway", "redis"));
+  assert.ok(!may("cache", "dispatch"));
+  for (const folder of Object.keys(ALLOWED_IMPORTS)) {
+    assert.ok(may("testing", folder), folder);
+  }
+});
+
+Deno.test("layer check: import cycles are found, wire shapes excepted", () => {
+  assert.deepEqual(
+    importCycles([
+      { from: "gateway/shard.ts", to: "gateway/member_request.ts" },
+      { from: "gateway/member_request.ts", to: "gateway/shard.ts" },
+      { from: "gateway/shard.ts", to: "base/scheduler.ts" },
+      { from: "types/objects/message.ts", to: "types/objects/interaction.ts" },
+      { from: "types/objects/interaction.ts", to: "types/objects/message.ts" },
+    ]),
+    [["gateway/member_request.ts", "gateway/shard.ts"]],
+  );
+});
