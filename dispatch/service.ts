@@ -126,8 +126,15 @@ export class DispatchService {
   readonly #confirmed = new Map<number, Confirmed>();
   /** Shards closed because the buffer was full, with their close. */
   readonly #paused = new Map<number, Promise<void>>();
-  /** The pending event of the dispatch being delivered, per shard. */
-  readonly #current = new Map<number, PendingEvent>();
+  /**
+   * Per shard, the event whose body waits for `old`: the raw listener
+   * leaves it here and the dispatch listener, called right after it for the
+   * same dispatch, takes it.
+   */
+  readonly #awaitingOld = new Map<
+    number,
+    { pending: PendingEvent; frame: string }
+  >();
   readonly #lastAck = new Map<number, number>();
   /** Guilds each shard had at READY, to tell joins from reconnects. */
   readonly #knownGuilds = new Map<number, Set<string>>();
@@ -251,8 +258,13 @@ export class DispatchService {
       },
     );
     manager.on("raw", (event) => this.#onRaw(event));
-    if (this.#cache) {
+    if (config.stateEnabled) {
       manager.on("dispatch", (event) => this.#onParsed(event));
+    } else if (config.logGuildChannel) {
+      // Only what the guild log needs is parsed.
+      manager.on("dispatch", (event) => this.#onParsed(event), {
+        events: ["READY", "GUILD_CREATE", "GUILD_DELETE"],
+      });
     }
     manager.on("state", (change) => this.#onState(change));
     manager.on("error", (error) => {
@@ -326,9 +338,7 @@ export class DispatchService {
       queuedAt: performance.now(),
     };
     if (pending.body === undefined) {
-      // Filled in by #onParsed, delivered right after this for the same event.
-      this.#current.set(shardId, pending);
-      (pending as { frame?: string }).frame = text.slice(0, end);
+      this.#awaitingOld.set(shardId, { pending, frame: text.slice(0, end) });
     }
     const publisher = this.#publisher!;
     if (!publisher.push(pending) && !this.#paused.has(shardId)) {
@@ -338,13 +348,14 @@ export class DispatchService {
   }
 
   #onParsed(event: { shardId: number; name: string; data: unknown }): void {
-    const cache = this.#cache!;
-    const pending = this.#current.get(event.shardId);
-    this.#current.delete(event.shardId);
-    const applied = cache.apply(event.name, event.data);
     this.#trackGuild(event.shardId, event.name, event.data);
-    if (!pending) return;
-    const frame = (pending as { frame?: string }).frame!;
+    const cache = this.#cache;
+    if (!cache) return;
+    const applied = cache.apply(event.name, event.data);
+    const awaiting = this.#awaitingOld.get(event.shardId);
+    if (!awaiting) return;
+    this.#awaitingOld.delete(event.shardId);
+    const { pending, frame } = awaiting;
     let timer: ReturnType<typeof setTimeout> | undefined;
     Promise.race([
       applied.then((update) => update.old, () => undefined),
@@ -367,7 +378,7 @@ export class DispatchService {
   }
 
   #trackGuild(shardId: number, name: string, data: unknown): void {
-    if (!this.#guildLog && name !== "READY") return;
+    if (!this.#guildLog) return;
     const d = data as Record<string, unknown> | null;
     if (name === "READY") {
       const guilds = Array.isArray(d?.guilds) ? d.guilds : [];

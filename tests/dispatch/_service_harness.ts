@@ -339,14 +339,18 @@ export function checkStream(messages: readonly Received[]): {
   return { perShard, duplicates, gaps, misrouted };
 }
 
-/** Order check: within each shard, the first sighting of each sequence rises. */
+/**
+ * Order check, per shard: every event is the next sequence, or one already
+ * seen (a redelivered duplicate); never a jump ahead. A new session (READY)
+ * starts again at 1.
+ */
 export function inOrder(messages: readonly Received[]): boolean {
   const last = new Map<number, number>();
   for (const { body } of messages) {
     if (body.t === "READY") last.set(body.shard, 0);
     const previous = last.get(body.shard) ?? 0;
-    if (body.s !== previous + 1) return false;
-    last.set(body.shard, body.s);
+    if (body.s > previous + 1) return false;
+    if (body.s === previous + 1) last.set(body.shard, body.s);
   }
   return true;
 }

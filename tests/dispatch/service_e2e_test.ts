@@ -108,7 +108,10 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  await using t = await setUp({ LOG_CHANNEL: "777" });
+  await using t = await setUp({
+    LOG_CHANNEL: "777",
+    LOG_GUILD_CHANNEL: "778",
+  });
   const service = new ServiceProcess(t.env);
   try {
     // READY + one GUILD_CREATE per shard.
@@ -222,7 +225,27 @@ Deno.test({
     assert.equal(health.status, 200);
     assert.deepEqual(JSON.parse(health.text), { status: "OK" });
 
-    // The status log is posted to LOG_CHANNEL, batched.
+    // A guild joined and one left reach the guild log; a guild the shard
+    // had at READY does not count as joined.
+    t.discord.gateway.dispatch("GUILD_CREATE", {
+      id: "4194304000",
+      name: "Newcomers",
+    }, { shardId: 0, ignoreIntents: true });
+    t.discord.gateway.dispatch("GUILD_DELETE", { id: "4194304000" }, {
+      shardId: 0,
+      ignoreIntents: true,
+    });
+    await t.consumer.until(
+      () => t.consumer.messages.some((m) => m.body.t === "GUILD_DELETE"),
+      "GUILD_DELETE",
+    );
+    await service.waitFor(
+      "/metrics",
+      (text) => /gateway_guild_events\{type="leave"\} 1/.test(text),
+      "the guild leave counted",
+    );
+
+    // The status logs are posted, batched (flushed on SIGTERM at the latest).
     service.signal("SIGTERM");
     assert.equal(await service.exit(), 0);
     const posted = t.discord.rest.messages("777").map((m) => m.content).join(
@@ -230,6 +253,10 @@ Deno.test({
     );
     assert.match(posted, /Shard 0 ready/);
     assert.match(posted, /Shard 1 ready/);
+    const guildLog = t.discord.rest.messages("778").map((m) => m.content);
+    assert.deepEqual(guildLog, [
+      "Joined guild Newcomers (4194304000)\nLeft guild 4194304000",
+    ]);
   } catch (error) {
     // deno-lint-ignore no-console
     console.error(service.output.join(""));
@@ -344,6 +371,7 @@ Deno.test({
     });
     const { duplicates, gaps } = checkStream(t.consumer.messages);
     assert.deepEqual(gaps, []);
+    assert.ok(inOrder(t.consumer.messages));
     assert.equal(
       t.discord.gateway.counters.resumed,
       SHARDS,
@@ -385,7 +413,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "dispatch service: RabbitMQ unreachable longer than the buffer holds loses no event (shards pause and RESUME)",
+    "dispatch service: RabbitMQ unreachable (TCP path cut) longer than the buffer holds loses no event (shards pause and RESUME)",
   ignore,
   sanitizeResources: false,
   sanitizeOps: false,
