@@ -1,0 +1,269 @@
+/**
+ * The dispatch service benchmark (`deno task bench:dispatch`): events/s and
+ * CPU per event from the gateway to a publish RabbitMQ confirmed, with the
+ * broker on this machine, against a floor in the same run: a bare AMQP
+ * publisher of the same bodies (persistent, confirmed, one channel). The
+ * service runs as it ships (`dispatch/main.ts`, a subprocess) against the
+ * bench's loopback gateway server, once with the state cache off and once
+ * with it on (every STATE_* resource in Redis).
+ *
+ * CPU is the measured process's user + system time (all its threads, from
+ * /proc) between the first and the last message reaching a consumer in this
+ * process; events/s is over the same window. RabbitMQ's own CPU is not
+ * counted (it is the bottleneck: ~70–80 µs per persistent message here).
+ *
+ * Needs RabbitMQ and Redis: `DISRUPTION_TEST_AMQP_URL` and
+ * `DISRUPTION_TEST_REDIS_URL` (as `.ci/services.sh` exports them).
+ * Flags: `--events=N` (default 50000).
+ *
+ * @module
+ */
+import { AMQPClient } from "@cloudamqp/amqp-client";
+import { parseFlags } from "./_measure.ts";
+
+const flags = parseFlags(Deno.args);
+const EVENTS = Number(flags.get("events") ?? 50_000);
+const CONFIG = new URL("../deno.json", import.meta.url);
+const QUEUE = "bench.dispatch";
+
+const amqpUrl = Deno.env.get("DISRUPTION_TEST_AMQP_URL");
+const redisUrl = Deno.env.get("DISRUPTION_TEST_REDIS_URL");
+if (!amqpUrl || !redisUrl) {
+  // deno-lint-ignore no-console
+  console.error(
+    "The dispatch bench needs DISRUPTION_TEST_AMQP_URL and DISRUPTION_TEST_REDIS_URL (start them with .ci/services.sh: source it, then services_start)",
+  );
+  Deno.exit(1);
+}
+
+/** CPU seconds (user + system, all threads) of a process, from /proc. */
+function cpuSeconds(pid: number): number {
+  // Deno reads /proc only with --allow-all; `cat` needs only --allow-run.
+  const stat = new TextDecoder().decode(
+    new Deno.Command("cat", { args: [`/proc/${pid}/stat`] }).outputSync()
+      .stdout,
+  );
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 (1-based), in clock ticks (100/s).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function script(name: string): string {
+  return new URL(name, import.meta.url).pathname;
+}
+
+interface Row {
+  name: string;
+  eventsPerSecond: number;
+  cpuUsPerEvent: number;
+}
+
+async function startServer(): Promise<
+  { url: string; stop: () => Promise<void> }
+> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      `--config=${CONFIG.pathname}`,
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      script("_server.ts"),
+      `--events=${EVENTS}`,
+      "--compressions=none",
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("The bench server exited before listening");
+    text += value;
+  }
+  const { port } = JSON.parse(text.split("\n")[0]!) as { port: number };
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    stop: async () => {
+      await child.stdin.close();
+      await reader.cancel();
+      await child.status;
+    },
+  };
+}
+
+/** Count messages on the bench queue; time the window first → last. */
+async function measure(
+  name: string,
+  child: Deno.ChildProcess,
+  channel: Awaited<ReturnType<AMQPClient["channel"]>>,
+  total: number,
+): Promise<Row> {
+  let seen = 0;
+  let startCpu = 0;
+  let startTime = 0;
+  let row: Row | undefined;
+  let consumer: Promise<{ cancel(): Promise<unknown> }> | undefined;
+  await new Promise<void>((resolve, reject) => {
+    const timeout = setTimeout(
+      () => reject(new Error(`${name}: ${seen}/${total} after 300 s`)),
+      300_000,
+    );
+    consumer = channel.basicConsume(QUEUE, { noAck: true }, () => {
+      seen++;
+      if (seen === 1) {
+        startCpu = cpuSeconds(child.pid);
+        startTime = performance.now();
+      } else if (seen === total && row === undefined) {
+        const cpu = cpuSeconds(child.pid) - startCpu;
+        const seconds = (performance.now() - startTime) / 1000;
+        row = {
+          name,
+          eventsPerSecond: (total - 1) / seconds,
+          cpuUsPerEvent: (cpu * 1e6) / (total - 1),
+        };
+        clearTimeout(timeout);
+        resolve();
+      }
+    });
+    consumer.catch(reject);
+  });
+  await (await consumer!).cancel();
+  return row!;
+}
+
+async function freshQueue(channel: Awaited<ReturnType<AMQPClient["channel"]>>) {
+  await channel.exchangeDeclare("gateway", "topic", { durable: true });
+  await channel.queueDeclare(QUEUE, { durable: false, autoDelete: false });
+  await channel.queueBind(QUEUE, "gateway", "#");
+  await channel.queuePurge(QUEUE);
+}
+
+const server = await startServer();
+const rest = Deno.serve(
+  { hostname: "127.0.0.1", port: 0, onListen() {} },
+  () =>
+    Response.json({
+      url: `${server.url}/stream`,
+      shards: 1,
+      session_start_limit: {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 0,
+        max_concurrency: 1,
+      },
+    }),
+);
+const amqp = new AMQPClient(amqpUrl);
+await amqp.connect();
+const channel = await amqp.channel();
+const broker = new URL(amqpUrl);
+const redis = new URL(redisUrl);
+const rows: Row[] = [];
+
+try {
+  // Floor: the same bodies from a bare publisher.
+  await freshQueue(channel);
+  const floor = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      `--config=${CONFIG.pathname}`,
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      "--allow-read",
+      script("_dispatch_floor.ts"),
+      `--url=${server.url}`,
+      `--events=${EVENTS}`,
+      `--amqp=${amqpUrl}`,
+    ],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  rows.push(
+    await measure("bare AMQP publisher (floor)", floor, channel, EVENTS + 1),
+  );
+  await floor.status;
+
+  for (const cache of [false, true]) {
+    await freshQueue(channel);
+    const env: Record<string, string> = {
+      BOT_TOKEN: "bench",
+      INTENTS: "36739",
+      DISCORD_API_URL: `http://127.0.0.1:${rest.addr.port}/api/v10`,
+      RABBIT_HOST: broker.hostname,
+      RABBIT_PORT: broker.port || "5672",
+      REDIS_HOST: redis.hostname,
+      REDIS_PORT: redis.port || "6379",
+      REDIS_DB: "12",
+      DEFAULT_QUEUE: "false",
+      RESUME: "false",
+      PUBLISH_BUFFER: String(EVENTS + 10),
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: "0",
+      LOG_LEVEL: "warning",
+    };
+    if (cache) {
+      for (
+        const name of [
+          "STATE_ENABLED",
+          "STATE_MEMBER",
+          "STATE_MESSAGE",
+          "STATE_PRESENCE",
+          "STATE_EMOJI",
+          "STATE_VOICE",
+        ]
+      ) env[name] = "true";
+    }
+    const service = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        `--config=${CONFIG.pathname}`,
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--allow-sys",
+        script("../dispatch/main.ts"),
+      ],
+      env,
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn();
+    rows.push(
+      await measure(
+        `dispatch service, cache ${cache ? "on (all STATE_*)" : "off"}`,
+        service,
+        channel,
+        EVENTS + 1,
+      ),
+    );
+    service.kill("SIGTERM");
+    await service.status;
+  }
+} finally {
+  await channel.queueDelete(QUEUE).catch(() => {});
+  await amqp.close();
+  await rest.shutdown();
+  await server.stop();
+}
+
+const floorCpu = rows[0]!.cpuUsPerEvent;
+const lines = [
+  `Dispatch service: ${EVENTS} events (the bench stream: 10 event types), gateway → RabbitMQ confirm, broker on this machine`,
+  "",
+  "| case | events/s | CPU µs/event | CPU vs floor |",
+  "| --- | ---: | ---: | ---: |",
+  ...rows.map((row) =>
+    `| ${row.name} | ${
+      Math.round(row.eventsPerSecond).toLocaleString("en")
+    } | ${row.cpuUsPerEvent.toFixed(1)} | ${
+      (row.cpuUsPerEvent / floorCpu).toFixed(2)
+    }× |`
+  ),
+];
+// deno-lint-ignore no-console
+console.log(lines.join("\n"));
