@@ -11,6 +11,7 @@ SERVICES_APT_UPDATED=0
 REDIS_PORT=${REDIS_PORT:-6391}
 RABBITMQ_PORT=${RABBITMQ_PORT:-5673}
 RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-25673}
+RABBITMQ_NODE=${RABBITMQ_NODE:-rabbit@localhost}
 
 services_dir() {
   if [ -z "$SERVICES_DIR" ]; then
@@ -108,7 +109,7 @@ rabbitmq_start() {
   mkdir -p "$dir/mnesia" "$dir/log"
   echo "[]." >"$dir/plugins"
   : >"$dir/rabbitmq.conf"
-  HOME="$dir" RABBITMQ_NODENAME=rabbit@localhost \
+  HOME="$dir" RABBITMQ_NODENAME="$RABBITMQ_NODE" \
     RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RABBITMQ_PORT" \
     RABBITMQ_DIST_PORT="$RABBITMQ_DIST_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
     RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" \
