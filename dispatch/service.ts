@@ -141,6 +141,10 @@ export class DispatchService {
   #closing = false;
   /** The save in flight, if any; a tick while one is pending is skipped. */
   #saving: Promise<void> | undefined;
+  /** Events went past the cache while Redis was down (since the last READY). */
+  #cacheSkipped = false;
+  /** The expiry sweep in flight, if any. */
+  #sweeping: Promise<unknown> | undefined;
   /** A save was asked for while one was in flight. */
   #saveAgain = false;
 
@@ -276,7 +280,10 @@ export class DispatchService {
     await this.#redis?.set(REDIS_KEYS.started, String(Date.now())).catch(
       () => {},
     );
-    this.#saveTimer = setInterval(() => this.#save(), SAVE_INTERVAL);
+    this.#saveTimer = setInterval(() => {
+      this.#save();
+      this.#sweep();
+    }, SAVE_INTERVAL);
     manager.start().catch((error) => {
       if (this.#closing) return;
       logger.error("A shard stopped for good: {message}", {
@@ -351,7 +358,25 @@ export class DispatchService {
     this.#trackGuild(event.shardId, event.name, event.data);
     const cache = this.#cache;
     if (!cache) return;
-    const applied = cache.apply(event.name, event.data);
+    let applied: Promise<{ old: unknown }>;
+    if (this.#redis?.status === "ready") {
+      // A new session sends every guild again: the cache is whole again.
+      if (event.name === "READY") this.#cacheSkipped = false;
+      applied = cache.apply(event.name, event.data);
+    } else {
+      // Redis is down: feeding the cache would queue every event's writes
+      // in the client's offline queue, without bound. The cache is stale
+      // instead (and says so), and is rebuilt by the next session's
+      // GUILD_CREATEs.
+      if (!this.#cacheSkipped) {
+        this.#cacheSkipped = true;
+        logger.warn(
+          "Redis is unreachable: the state cache is not updated and is stale until the next session",
+        );
+      }
+      this.#metrics.cacheStale.set(1);
+      applied = Promise.resolve({ old: undefined });
+    }
     const awaiting = this.#awaitingOld.get(event.shardId);
     if (!awaiting) return;
     this.#awaitingOld.delete(event.shardId);
@@ -704,10 +729,30 @@ export class DispatchService {
           },
         );
       }
-      if (this.#cache) this.#metrics.cacheStale.set(this.#cache.stale ? 1 : 0);
+      if (this.#cache) {
+        this.#metrics.cacheStale.set(
+          this.#cache.stale || this.#cacheSkipped ? 1 : 0,
+        );
+      }
     })().finally(() => {
       this.#saving = undefined;
       if (this.#saveAgain && !this.#closing) this.#save();
+    });
+  }
+
+  /** Remove expired members and messages (STATE_*_TTL), one sweep at a time. */
+  #sweep(): void {
+    const config = this.config;
+    if (
+      !this.#cache || this.#sweeping || this.#redis?.status !== "ready" ||
+      (config.stateMemberTtl === 0 && config.stateMessageTtl === 0)
+    ) return;
+    this.#sweeping = this.#cache.sweepExpired().catch((error) =>
+      logger.warn("Removing expired cache entries failed: {message}", {
+        message: error instanceof Error ? error.message : String(error),
+      })
+    ).finally(() => {
+      this.#sweeping = undefined;
     });
   }
 

@@ -154,6 +154,10 @@ export class CuttableProxy {
   async close(): Promise<void> {
     await this.cut();
   }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }
 
 /** A free port on loopback. */

@@ -569,3 +569,75 @@ Deno.test({
     await service.stop();
   }
 });
+
+Deno.test({
+  name:
+    "dispatch service: Redis cut mid-stream does not stop the gateway; the cache is marked stale and sessions are saved again once it is back",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp({ STATE_ENABLED: "true" });
+  const redisUrl = new URL(redisServer.url);
+  await using redisPath = new CuttableProxy({
+    hostname: redisUrl.hostname,
+    port: Number(redisUrl.port || 6379),
+  });
+  const service = new ServiceProcess({
+    ...t.env,
+    REDIS_HOST: "127.0.0.1",
+    REDIS_PORT: String(redisPath.port),
+  });
+  try {
+    await t.consumer.until(
+      () => readyCount(t.consumer.messages) === SHARDS,
+      "READY",
+    );
+    postMessages(t.discord, 20, "up");
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "up").size === 20 * SHARDS,
+      "events with Redis up",
+    );
+    await redisPath.cut();
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_redis_connected 0/.test(text),
+      "Redis seen as down",
+    );
+    postMessages(t.discord, 100, "down");
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "down").size === 100 * SHARDS,
+      "events with Redis down",
+    );
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_cache_stale 1/.test(text),
+      "the cache marked stale",
+    );
+    redisPath.restore();
+    // READY 1, GUILD_CREATE 2, then 120 messages: the last sequence is 122.
+    const deadline = Date.now() + 15_000;
+    let sessions: Record<string, { sequence: number }> = {};
+    while (Date.now() < deadline) {
+      sessions = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+      if (sessions["0"]?.sequence === 122 && sessions["1"]?.sequence === 122) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(sessions["0"]?.sequence, 122);
+    assert.equal(sessions["1"]?.sequence, 122);
+    const { duplicates, gaps } = checkStream(t.consumer.messages);
+    assert.deepEqual(gaps, []);
+    assert.equal(duplicates, 0);
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_redis_connected 1/.test(text),
+      "Redis seen as back",
+    );
+    service.signal("SIGTERM");
+    assert.equal(await service.exit(), 0);
+  } finally {
+    await service.stop();
+  }
+});
