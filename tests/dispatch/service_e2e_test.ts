@@ -153,6 +153,21 @@ Deno.test({
       }, 20);
     });
     await t.consumer.command("not json");
+    await t.consumer.command(JSON.stringify({ op: 1, shard: 9 }));
+    // Over the gateway's 4096-byte limit: refused by the shard's send path.
+    await t.consumer.command(JSON.stringify({
+      op: 0,
+      shard: 0,
+      data: {
+        op: 3,
+        d: {
+          since: null,
+          activities: [{ name: "x".repeat(5000), type: 0 }],
+          status: "idle",
+          afk: false,
+        },
+      },
+    }));
     await t.consumer.command(
       JSON.stringify({
         op: 0,
@@ -167,7 +182,8 @@ Deno.test({
     await service.waitFor(
       "/metrics",
       (text) =>
-        /dispatch_commands\{result="malformed"\} 1/.test(text) &&
+        /dispatch_commands\{result="malformed"\} 2/.test(text) &&
+        /dispatch_commands\{result="failed"\} 1/.test(text) &&
         /dispatch_commands\{result="done"\} 1/.test(text),
       "the command counters",
     );
@@ -444,6 +460,14 @@ Deno.test({
     );
     const health = await service.get("/healthcheck");
     assert.equal(health.status, 503);
+    // Bounded: the shards stopped taking events soon after the buffer filled
+    // (what one socket read already held is kept, never dropped).
+    const held = Number(
+      /dispatch_buffered_events (\d+)/.exec(
+        (await service.get("/metrics")).text,
+      )?.[1],
+    );
+    assert.ok(held >= 20 && held < 150 * SHARDS, `buffered ${held}`);
     t.proxy!.restore();
     await t.consumer.until(
       () => contents(t.consumer.messages, "outage").size === 150 * SHARDS,
@@ -458,7 +482,7 @@ Deno.test({
     );
     // deno-lint-ignore no-console
     console.log(
-      `outage: 300 published while down, ${
+      `outage: 300 published while down, at most ${held} buffered, ${
         contents(t.consumer.messages, "outage").size
       } received, 0 lost, ${duplicates} duplicate(s), ${t.discord.gateway.counters.resumed} resume(s)`,
     );
