@@ -81,7 +81,10 @@ export class ConfirmedPublisher {
   #head = 0;
   /** The first slot not yet sent on the current connection. */
   #next = 0;
+  /** Bumped whenever what was sent must be sent again; stale answers are ignored. */
   #epoch = 0;
+  /** The broker refuses publishes for now (a resource alarm). */
+  #blocked = false;
   #client: AMQPClient | undefined;
   #channel: AMQPChannel | undefined;
   #connected = false;
@@ -216,9 +219,30 @@ export class ConfirmedPublisher {
       await this.#options.onConnect?.(client);
       this.#client = client;
       this.#channel = channel;
-      const epoch = ++this.#epoch;
-      client.ondisconnect = (error) => this.#lost(epoch, error);
-      channel.onerror = (reason) => this.#lost(epoch, new Error(reason));
+      ++this.#epoch;
+      client.ondisconnect = (error) => this.#lost(client, error);
+      channel.onerror = (reason) => this.#lost(client, new Error(reason));
+      // A resource alarm on the broker (memory, disk): publishes are
+      // refused until it clears; events wait in the buffer meanwhile.
+      client.onblocked = (reason) => {
+        if (client !== this.#client) return;
+        this.#blocked = true;
+        logger.warn(
+          "RabbitMQ blocked publishing ({reason}); {count} event(s) wait in the buffer",
+          { reason, count: this.size },
+        );
+      };
+      client.onunblocked = () => {
+        if (client !== this.#client || !this.#blocked) return;
+        this.#blocked = false;
+        logger.info("RabbitMQ unblocked publishing");
+        // Publishes refused while blocked go again; so may a few that were
+        // already in, which a consumer sees twice.
+        this.#epoch++;
+        this.#next = this.#head;
+        this.#pump();
+      };
+      this.#blocked = false;
       this.#retryDelay = this.#retryBase;
       this.#next = this.#head;
       this.#setConnected(true);
@@ -240,14 +264,14 @@ export class ConfirmedPublisher {
     }
   }
 
-  #lost(epoch: number, error: Error | undefined): void {
-    if (epoch !== this.#epoch || this.#closing) return;
+  #lost(client: AMQPClient, error: Error | undefined): void {
+    if (client !== this.#client || this.#closing) return;
     this.#epoch++;
-    const client = this.#client;
     this.#client = undefined;
     this.#channel = undefined;
+    this.#blocked = false;
     this.#setConnected(false);
-    if (client && !client.closed) client.close().catch(() => {});
+    if (!client.closed) client.close().catch(() => {});
     logger.warn(
       "RabbitMQ connection lost ({message}); {count} unconfirmed event(s) will be sent again",
       { message: error?.message ?? "closed", count: this.size },
@@ -273,7 +297,7 @@ export class ConfirmedPublisher {
 
   #pump(): void {
     const channel = this.#channel;
-    if (!channel || !this.#connected) return;
+    if (!channel || !this.#connected || this.#blocked) return;
     const epoch = this.#epoch;
     const exchange = this.#options.exchange;
     while (this.#next < this.#slots.length) {
@@ -320,14 +344,14 @@ export class ConfirmedPublisher {
   #rejected(epoch: number, error: unknown): void {
     if (epoch !== this.#epoch) return;
     const client = this.#client;
-    if (client && !client.closed) {
-      // A nack on a live connection: reconnect, so the order is kept by
-      // resending everything unconfirmed on a fresh channel.
-      this.#lost(
-        epoch,
-        error instanceof Error ? error : new Error(String(error)),
-      );
-    }
+    // Refused while blocked: sent again when the broker unblocks.
+    if (!client || client.closed || this.#blocked || client.blocked) return;
+    // A nack on a live connection: reconnect, so the order is kept by
+    // resending everything unconfirmed on a fresh channel.
+    this.#lost(
+      client,
+      error instanceof Error ? error : new Error(String(error)),
+    );
   }
 
   #compact(): void {
