@@ -16,17 +16,18 @@ function arrayOut(value: unknown): unknown {
   return value === EMPTY ? [] : value;
 }
 
-/** Copy the defined fields of `from` (keys not in `skip`) into `into`. */
-function rest(
+/**
+ * The rarely present fields of `from`, or `undefined` when none is (the
+ * common case: no object is made).
+ */
+function rare(
   from: CachedValue,
-  skip: ReadonlySet<string>,
+  fields: readonly string[],
 ): CachedValue | undefined {
   let extra: CachedValue | undefined;
-  for (const key in from) {
-    if (skip.has(key)) continue;
+  for (const key of fields) {
     const value = from[key];
-    if (value === undefined) continue;
-    (extra ??= {})[key] = value;
+    if (value !== undefined) (extra ??= {})[key] = value;
   }
   return extra;
 }
@@ -48,17 +49,23 @@ export class Interner {
     return value;
   }
 
-  /** One shared frozen copy per distinct list of snowflakes. */
+  /**
+   * A list of snowflakes with each one interned: the empty list and
+   * one-element lists are shared (the common cases), longer ones are a new
+   * array of shared strings.
+   */
   internList(values: unknown): unknown {
     if (!Array.isArray(values)) return values;
     if (values.length === 0) return EMPTY;
     if (!values.every((v) => typeof v === "string")) return values;
-    const key = values.join(",");
-    const known = this.#lists.get(key);
-    if (known !== undefined) return known;
-    const list = Object.freeze(values.map((v: string) => this.intern(v)));
-    this.#lists.set(key, list);
-    return list;
+    if (values.length === 1) {
+      const known = this.#lists.get(values[0] as string);
+      if (known !== undefined) return known;
+      const list = Object.freeze([this.intern(values[0] as string)]);
+      this.#lists.set(list[0]!, list);
+      return list;
+    }
+    return values.map((v: string) => this.intern(v));
   }
 
   /** Forget everything. */
@@ -88,208 +95,288 @@ export function decodeTime(value: unknown): unknown {
   return typeof value === "number" ? renderTime(value) : value;
 }
 
-const USER_MAIN = new Set([
-  "id",
-  "username",
-  "discriminator",
-  "global_name",
-  "avatar",
-  "bot",
-  "public_flags",
-  "flags",
-  "banner",
-  "accent_color",
-  "avatar_decoration_data",
-  "collectibles",
-  "primary_guild",
-]);
+// Optional fields that nearly always hold one value take two bits each in a
+// small integer: 0 absent, 1 present with the usual value, 2 present with
+// another value (kept in a side object, made only when needed). Deno's V8
+// has no pointer compression: every field costs 8 bytes, so fewer is better.
+
+/**
+ * The side objects of the few users and members that have unusual values
+ * (outside the object: a field of its own would cost every member 8 bytes).
+ */
+const extras = new WeakMap<object, CachedValue>();
+
+/** The side object {@linkcode pack} filled last (undefined: none needed). */
+let packedExtra: CachedValue | undefined;
+
+function pack(
+  from: CachedValue,
+  fields: readonly string[],
+  usual: readonly unknown[],
+): number {
+  let bits = 0;
+  let extra: CachedValue | undefined;
+  for (let i = 0; i < fields.length; i++) {
+    const value = from[fields[i]!];
+    if (value === undefined) continue;
+    if (value === usual[i]) bits |= 1 << (2 * i);
+    else {
+      bits |= 2 << (2 * i);
+      (extra ??= {})[fields[i]!] = value;
+    }
+  }
+  packedExtra = extra;
+  return bits;
+}
+
+function unpack(
+  into: CachedValue,
+  bits: number,
+  extra: CachedValue | undefined,
+  fields: readonly string[],
+  usual: readonly unknown[],
+): void {
+  for (let i = 0; bits !== 0 && i < fields.length; i++) {
+    const code = (bits >>> (2 * i)) & 3;
+    if (code === 1) into[fields[i]!] = usual[i];
+    else if (code === 2) into[fields[i]!] = extra![fields[i]!];
+  }
+}
 
 /** Equal primitives, or objects with the same JSON. */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a === null || b === null || typeof a !== "object") return false;
+  if (a == null || b == null || typeof a !== "object") return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+// Users: two bits for each optional field (15 fields, 30 bits).
+const USER_OPTIONAL = [
+  "discriminator",
+  "public_flags",
+  "avatar_decoration_data",
+  "bot",
+  "system",
+  "banner",
+  "accent_color",
+  "flags",
+  "collectibles",
+  "primary_guild",
+  "mfa_enabled",
+  "locale",
+  "verified",
+  "email",
+  "premium_type",
+] as const;
+const USER_USUAL = [
+  "0",
+  0,
+  null,
+  true,
+  false,
+  null,
+  null,
+  0,
+  null,
+  null,
+  false,
+  "en-US",
+  true,
+  null,
+  0,
+] as const;
 
 /** A user, kept once and shared by every member and message of it. */
 export class CompactUser {
   /** How many cached members and messages refer to it. */
   refs = 0;
   id: unknown;
-  username: unknown = undefined;
-  discriminator: unknown = undefined;
-  global_name: unknown = undefined;
-  avatar: unknown = undefined;
-  bot: unknown = undefined;
-  public_flags: unknown = undefined;
-  flags: unknown = undefined;
-  banner: unknown = undefined;
-  accent_color: unknown = undefined;
-  avatar_decoration_data: unknown = undefined;
-  collectibles: unknown = undefined;
-  primary_guild: unknown = undefined;
-  extra: CachedValue | undefined = undefined;
+  username: unknown;
+  global_name: unknown;
+  avatar: unknown;
+  bits: number;
 
   constructor(value: CachedValue) {
     this.id = value.id;
-    this.update(value);
+    this.username = value.username;
+    this.global_name = value.global_name;
+    this.avatar = value.avatar;
+    this.bits = pack(value, USER_OPTIONAL, USER_USUAL);
+    if (packedExtra !== undefined) extras.set(this, packedExtra);
   }
 
   /** Whether `value` says nothing new (so the shared copy stays as it is). */
   same(value: CachedValue): boolean {
-    return this.username === value.username &&
-      this.global_name === value.global_name &&
-      this.avatar === value.avatar &&
-      this.discriminator === value.discriminator &&
-      this.bot === value.bot &&
-      this.public_flags === value.public_flags &&
-      this.flags === value.flags &&
-      this.banner === value.banner &&
-      this.accent_color === value.accent_color &&
-      same(this.avatar_decoration_data, value.avatar_decoration_data) &&
-      same(this.collectibles, value.collectibles) &&
-      same(this.primary_guild, value.primary_guild) &&
-      same(this.extra, rest(value, USER_MAIN));
+    if (
+      this.username !== value.username ||
+      this.global_name !== value.global_name || this.avatar !== value.avatar
+    ) return false;
+    return pack(value, USER_OPTIONAL, USER_USUAL) === this.bits &&
+      same(extras.get(this), packedExtra);
   }
 
   /** Take the fields of `value` (the id stays). */
   update(value: CachedValue): void {
     this.username = value.username;
-    this.discriminator = value.discriminator;
     this.global_name = value.global_name;
     this.avatar = value.avatar;
-    this.bot = value.bot;
-    this.public_flags = value.public_flags;
-    this.flags = value.flags;
-    this.banner = value.banner;
-    this.accent_color = value.accent_color;
-    this.avatar_decoration_data = value.avatar_decoration_data;
-    this.collectibles = value.collectibles;
-    this.primary_guild = value.primary_guild;
-    this.extra = rest(value, USER_MAIN);
+    this.bits = pack(value, USER_OPTIONAL, USER_USUAL);
+    if (packedExtra !== undefined) extras.set(this, packedExtra);
+    else extras.delete(this);
   }
 
   /** The user's Discord JSON. */
   toJSON(): CachedValue {
     const value: CachedValue = { id: this.id };
-    put(value, "username", this.username);
-    put(value, "discriminator", this.discriminator);
-    put(value, "global_name", this.global_name);
-    put(value, "avatar", this.avatar);
-    put(value, "bot", this.bot);
-    put(value, "public_flags", this.public_flags);
-    put(value, "flags", this.flags);
-    put(value, "banner", this.banner);
-    put(value, "accent_color", this.accent_color);
-    put(value, "avatar_decoration_data", this.avatar_decoration_data);
-    put(value, "collectibles", this.collectibles);
-    put(value, "primary_guild", this.primary_guild);
-    if (this.extra !== undefined) Object.assign(value, this.extra);
+    if (this.username !== undefined) value.username = this.username;
+    if (this.global_name !== undefined) value.global_name = this.global_name;
+    if (this.avatar !== undefined) value.avatar = this.avatar;
+    unpack(value, this.bits, extras.get(this), USER_OPTIONAL, USER_USUAL);
     return value;
   }
 }
 
-const MEMBER_MAIN = new Set([
-  "user",
-  "guild_id",
-  "roles",
-  "nick",
+// Members: two bits for each optional field (8 fields, 16 bits; a `flags`
+// below 16 is kept in 4 bits of its own), the milliseconds of joined_at (10
+// bits), and one bit each for the two fields that are null when present.
+// Anything else goes to the side object. 32 bits: a small integer on V8
+// without pointer compression, as in Deno.
+const MEMBER_OPTIONAL = [
   "avatar",
-  "joined_at",
+  "banner",
   "premium_since",
+  "communication_disabled_until",
   "deaf",
   "mute",
-  "flags",
   "pending",
-  "communication_disabled_until",
-]);
+  "flags",
+] as const;
+const MEMBER_USUAL = [null, null, null, null, false, false, false, 0] as const;
+const FLAGS_CODE_SHIFT = 14;
+const MS_SHIFT = 16;
+const DECORATION_NULL = 1 << 26;
+const COLLECTIBLES_NULL = 1 << 27;
+const FLAGS_SHIFT = 28;
+/** Seconds of the Discord epoch (2015-01-01): joined_at as a small integer. */
+const EPOCH_S = 1_420_070_400;
 
-/** A member: its user is the shared {@linkcode CompactUser}. */
+/**
+ * A member: its user is the shared {@linkcode CompactUser}; `joined_at` as
+ * seconds since 2015 (milliseconds in `bits`); `guild_id` is the scope it
+ * is stored under.
+ */
 export class CompactMember {
   user: CompactUser;
-  guild_id: unknown;
   roles: unknown;
   nick: unknown;
-  avatar: unknown;
-  joined_at: unknown;
-  premium_since: unknown;
-  deaf: unknown;
-  mute: unknown;
-  flags: unknown;
-  pending: unknown;
-  communication_disabled_until: unknown;
-  extra: CachedValue | undefined;
+  joined: unknown;
+  bits: number;
 
   constructor(value: CachedValue, user: CompactUser, interner: Interner) {
     this.user = user;
-    this.guild_id = typeof value.guild_id === "string"
-      ? interner.intern(value.guild_id)
-      : value.guild_id;
     this.roles = interner.internList(value.roles);
     this.nick = value.nick;
-    this.avatar = value.avatar;
-    this.joined_at = encodeTime(value.joined_at);
-    this.premium_since = encodeTime(value.premium_since);
-    this.deaf = value.deaf;
-    this.mute = value.mute;
-    this.flags = value.flags;
-    this.pending = value.pending;
-    this.communication_disabled_until = encodeTime(
-      value.communication_disabled_until,
-    );
-    this.extra = rest(value, MEMBER_MAIN);
+    let bits = pack(value, MEMBER_OPTIONAL, MEMBER_USUAL);
+    let extra = packedExtra;
+    const flags = value.flags;
+    if (
+      typeof flags === "number" && Number.isInteger(flags) && flags > 0 &&
+      flags < 16
+    ) {
+      // Common onboarding flags: inline, not in the side object.
+      bits = (bits & ~(3 << FLAGS_CODE_SHIFT)) | (3 << FLAGS_CODE_SHIFT) |
+        (flags << FLAGS_SHIFT);
+      delete extra!.flags;
+      if (Object.keys(extra!).length === 0) extra = undefined;
+    }
+    const decoration = value.avatar_decoration_data;
+    if (decoration === null) bits |= DECORATION_NULL;
+    else if (decoration !== undefined) {
+      (extra ??= {}).avatar_decoration_data = decoration;
+    }
+    const collectibles = value.collectibles;
+    if (collectibles === null) bits |= COLLECTIBLES_NULL;
+    else if (collectibles !== undefined) {
+      (extra ??= {}).collectibles = collectibles;
+    }
+    if (value.permissions !== undefined) {
+      (extra ??= {}).permissions = value.permissions;
+    }
+    const joined = encodeTime(value.joined_at);
+    const seconds = typeof joined === "number"
+      ? Math.floor(joined / 1000) - EPOCH_S
+      : -1;
+    if (seconds >= 0 && seconds < 2 ** 31) {
+      this.joined = seconds;
+      bits |= ((joined as number) % 1000) << MS_SHIFT;
+    } else this.joined = value.joined_at; // null, absent, or kept as text
+    this.bits = bits;
+    if (extra !== undefined) extras.set(this, extra);
   }
 
-  /** The member's Discord JSON, `user` and `guild_id` included. */
-  toJSON(): CachedValue {
+  /**
+   * The member's Discord JSON, `user` and `guild_id` included.
+   *
+   * @param guildId The guild it is stored under.
+   */
+  toJSON(guildId?: string): CachedValue {
     const value: CachedValue = {};
-    put(value, "nick", this.nick);
-    put(value, "avatar", this.avatar);
+    const bits = this.bits;
+    const extra = extras.get(this);
+    if (this.nick !== undefined) value.nick = this.nick;
     if (this.roles !== undefined) {
       value.roles = Array.isArray(this.roles) ? [...this.roles] : this.roles;
     }
-    put(value, "joined_at", decodeTime(this.joined_at));
-    put(value, "premium_since", decodeTime(this.premium_since));
-    put(value, "deaf", this.deaf);
-    put(value, "mute", this.mute);
-    put(value, "flags", this.flags);
-    put(value, "pending", this.pending);
-    put(
+    const joined = this.joined;
+    if (typeof joined === "number") {
+      value.joined_at = decodeTime(
+        (joined + EPOCH_S) * 1000 + ((bits >>> MS_SHIFT) & 1023),
+      );
+    } else if (joined !== undefined) value.joined_at = joined;
+    unpack(
       value,
-      "communication_disabled_until",
-      decodeTime(this.communication_disabled_until),
+      bits & ((1 << FLAGS_CODE_SHIFT) - 1),
+      extra,
+      MEMBER_OPTIONAL,
+      MEMBER_USUAL,
     );
-    if (this.extra !== undefined) Object.assign(value, this.extra);
+    const flagsCode = (bits >>> FLAGS_CODE_SHIFT) & 3;
+    if (flagsCode === 1) value.flags = 0;
+    else if (flagsCode === 2) value.flags = extra!.flags;
+    else if (flagsCode === 3) value.flags = bits >>> FLAGS_SHIFT;
+    if (bits & DECORATION_NULL) value.avatar_decoration_data = null;
+    if (bits & COLLECTIBLES_NULL) value.collectibles = null;
+    if (extra !== undefined) {
+      for (
+        const key of ["avatar_decoration_data", "collectibles", "permissions"]
+      ) {
+        if (extra[key] !== undefined) value[key] = extra[key];
+      }
+    }
     value.user = this.user.toJSON();
-    put(value, "guild_id", this.guild_id);
+    if (guildId !== undefined) value.guild_id = guildId;
     return value;
   }
 }
 
-const MESSAGE_MAIN = new Set([
-  "id",
-  "channel_id",
-  "guild_id",
-  "author",
-  "content",
-  "timestamp",
-  "edited_timestamp",
-  "tts",
-  "mention_everyone",
-  "mentions",
-  "mention_roles",
-  "attachments",
-  "embeds",
-  "reactions",
-  "nonce",
-  "pinned",
-  "webhook_id",
-  "type",
-  "flags",
-  "components",
-  "message_reference",
-  "referenced_message",
-]);
+/** Message fields kept outside the fixed shape. */
+const MESSAGE_RARE = [
+  "mention_channels",
+  "activity",
+  "application",
+  "application_id",
+  "message_snapshots",
+  "interaction_metadata",
+  "interaction",
+  "thread",
+  "sticker_items",
+  "stickers",
+  "position",
+  "role_subscription_data",
+  "resolved",
+  "poll",
+  "call",
+] as const;
 
 /** A message: its author is the shared {@linkcode CompactUser}. */
 export class CompactMessage {
@@ -314,7 +401,6 @@ export class CompactMessage {
   flags: unknown;
   components: unknown;
   message_reference: unknown;
-  referenced_message: unknown;
   extra: CachedValue | undefined;
 
   constructor(
@@ -349,8 +435,7 @@ export class CompactMessage {
     this.flags = value.flags;
     this.components = emptyIn(value.components);
     this.message_reference = value.message_reference;
-    this.referenced_message = value.referenced_message;
-    this.extra = rest(value, MESSAGE_MAIN);
+    this.extra = rare(value, MESSAGE_RARE);
   }
 
   /** The author shared with other members and messages, if any. */
@@ -361,18 +446,22 @@ export class CompactMessage {
   /** The message's Discord JSON. */
   toJSON(): CachedValue {
     const value: CachedValue = {};
-    put(value, "id", this.id);
-    put(value, "channel_id", this.channel_id);
-    put(value, "guild_id", this.guild_id);
+    if (this.id !== undefined) value.id = this.id;
+    if (this.channel_id !== undefined) value.channel_id = this.channel_id;
+    if (this.guild_id !== undefined) value.guild_id = this.guild_id;
     const author = this.author;
     if (author !== undefined) {
       value.author = author instanceof CompactUser ? author.toJSON() : author;
     }
-    put(value, "content", this.content);
-    put(value, "timestamp", this.timestamp);
-    put(value, "edited_timestamp", this.edited_timestamp);
-    put(value, "tts", this.tts);
-    put(value, "mention_everyone", this.mention_everyone);
+    if (this.content !== undefined) value.content = this.content;
+    if (this.timestamp !== undefined) value.timestamp = this.timestamp;
+    if (this.edited_timestamp !== undefined) {
+      value.edited_timestamp = this.edited_timestamp;
+    }
+    if (this.tts !== undefined) value.tts = this.tts;
+    if (this.mention_everyone !== undefined) {
+      value.mention_everyone = this.mention_everyone;
+    }
     put(value, "mentions", arrayOut(this.mentions));
     if (this.mention_roles !== undefined) {
       value.mention_roles = Array.isArray(this.mention_roles)
@@ -382,14 +471,15 @@ export class CompactMessage {
     put(value, "attachments", arrayOut(this.attachments));
     put(value, "embeds", arrayOut(this.embeds));
     put(value, "reactions", arrayOut(this.reactions));
-    put(value, "nonce", this.nonce);
-    put(value, "pinned", this.pinned);
-    put(value, "webhook_id", this.webhook_id);
-    put(value, "type", this.type);
-    put(value, "flags", this.flags);
+    if (this.nonce !== undefined) value.nonce = this.nonce;
+    if (this.pinned !== undefined) value.pinned = this.pinned;
+    if (this.webhook_id !== undefined) value.webhook_id = this.webhook_id;
+    if (this.type !== undefined) value.type = this.type;
+    if (this.flags !== undefined) value.flags = this.flags;
     put(value, "components", arrayOut(this.components));
-    put(value, "message_reference", this.message_reference);
-    put(value, "referenced_message", this.referenced_message);
+    if (this.message_reference !== undefined) {
+      value.message_reference = this.message_reference;
+    }
     if (this.extra !== undefined) Object.assign(value, this.extra);
     return value;
   }

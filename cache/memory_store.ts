@@ -166,7 +166,7 @@ export class MemoryCache implements CacheLookup {
       scope = channelScope;
     }
     const stored = this.#kinds.get(kind)?.get(scope)?.get(id);
-    return stored === undefined ? undefined : decode(stored);
+    return stored === undefined ? undefined : decode(stored, scope);
   }
 
   /**
@@ -291,7 +291,7 @@ export class MemoryCache implements CacheLookup {
       const stored = entries.get(id);
       if (stored === undefined || id === previous) continue;
       previous = id;
-      messages.push(decode(stored) as unknown as CachedMessage);
+      messages.push(decode(stored, channelId) as unknown as CachedMessage);
     }
     return messages;
   }
@@ -355,7 +355,7 @@ export class MemoryCache implements CacheLookup {
   *#values(kind: CacheKind, scope: string): IterableIterator<CachedValue> {
     const entries = this.#kinds.get(kind)?.get(scope);
     if (entries === undefined) return;
-    for (const stored of entries.values()) yield decode(stored);
+    for (const stored of entries.values()) yield decode(stored, scope);
   }
 
   #scope(kind: CacheKind, scope: string): Map<string, Stored> {
@@ -555,8 +555,8 @@ function enqueue(queue: IdQueue, id: string, live: Map<string, Stored>): void {
   }
 }
 
-function decode(stored: Stored): CachedValue {
-  return stored instanceof CompactMember || stored instanceof CompactMessage
-    ? stored.toJSON()
-    : stored;
+function decode(stored: Stored, scope: string): CachedValue {
+  if (stored instanceof CompactMember) return stored.toJSON(scope);
+  if (stored instanceof CompactMessage) return stored.toJSON();
+  return stored;
 }
