@@ -11,6 +11,11 @@
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch", "publisher"]);
 
@@ -57,6 +62,12 @@ export interface ConfirmedPublisherOptions {
   /** Called when the connection goes up or down. */
   onConnection?: (connected: boolean) => void;
   /**
+   * The clock reconnection waits run on.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /**
    * Milliseconds between reconnection attempts (doubling up to 5 s).
    *
    * @default {250}
@@ -90,7 +101,8 @@ export class ConfirmedPublisher {
   #connected = false;
   #closing = false;
   #retryDelay: number;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #scheduler: Scheduler;
+  #retryTimer: TimerId | undefined;
   #wasFull = false;
   #drainWaiters: (() => void)[] = [];
   #connecting: Promise<void> | undefined;
@@ -111,6 +123,7 @@ export class ConfirmedPublisher {
       );
     }
     this.#options = options;
+    this.#scheduler = options.scheduler ?? realScheduler;
     this.#retryBase = options.retryDelay ?? 250;
     this.#retryDelay = this.#retryBase;
   }
@@ -182,7 +195,9 @@ export class ConfirmedPublisher {
    */
   async close(): Promise<void> {
     this.#closing = true;
-    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    if (this.#retryTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#retryTimer);
+    }
     this.#retryTimer = undefined;
     await this.#connecting;
     const client = this.#client;
@@ -283,7 +298,7 @@ export class ConfirmedPublisher {
     if (this.#closing || this.#retryTimer !== undefined) return;
     const delay = this.#retryDelay;
     this.#retryDelay = Math.min(this.#retryDelay * 2, MAX_RETRY_DELAY);
-    this.#retryTimer = setTimeout(() => {
+    this.#retryTimer = this.#scheduler.setTimeout(() => {
       this.#retryTimer = undefined;
       this.#connect();
     }, delay);

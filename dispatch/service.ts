@@ -17,6 +17,11 @@
 import { getLogger } from "@logtape/logtape";
 import type { AMQPClient, AMQPMessage } from "@cloudamqp/amqp-client";
 import { RestClient } from "../rest/rest_client.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import { ShardManager } from "../gateway/shard_manager.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
@@ -119,8 +124,9 @@ export class DispatchService {
   #statusLog: StatusLog | undefined;
   #guildLog: StatusLog | undefined;
   #server: Deno.HttpServer | undefined;
-  #saveTimer: ReturnType<typeof setInterval> | undefined;
-  #redisRetry: ReturnType<typeof setTimeout> | undefined;
+  readonly #scheduler: Scheduler;
+  #saveTimer: TimerId | undefined;
+  #redisRetry: TimerId | undefined;
   #shardCount = 0;
   #shardIds: number[] = [];
   readonly #confirmed = new Map<number, Confirmed>();
@@ -156,11 +162,15 @@ export class DispatchService {
    */
   constructor(config: DispatchConfig, options: DispatchServiceOptions = {}) {
     this.config = config;
+    // One clock for every wait and timestamp (the real one: the service is
+    // tested end to end as a process).
+    this.#scheduler = realScheduler;
     const restOptions: ConstructorParameters<typeof RestClient>[0] = {
       token: config.token,
       baseUrl: config.discordApiUrl,
     };
     if (options.fetch) restOptions.fetch = options.fetch;
+    restOptions.scheduler = this.#scheduler;
     this.#rest = new RestClient(restOptions);
   }
 
@@ -201,10 +211,18 @@ export class DispatchService {
     for (let id = first; id <= last; id++) this.#shardIds.push(id);
     this.#metrics.shards.set(this.#shardIds.length);
     if (config.logChannel) {
-      this.#statusLog = new StatusLog(this.#rest, config.logChannel);
+      this.#statusLog = new StatusLog(
+        this.#rest,
+        config.logChannel,
+        this.#scheduler,
+      );
     }
     if (config.logGuildChannel) {
-      this.#guildLog = new StatusLog(this.#rest, config.logGuildChannel);
+      this.#guildLog = new StatusLog(
+        this.#rest,
+        config.logGuildChannel,
+        this.#scheduler,
+      );
     }
 
     this.#server = this.#serveMetrics();
@@ -219,6 +237,7 @@ export class DispatchService {
       onConfirmed: (event) => this.#onConfirmed(event),
       onRoom: () => this.#resumePaused(),
       onConnection: (up) => this.#metrics.brokerConnected.set(up ? 1 : 0),
+      scheduler: this.#scheduler,
     });
     await this.#publisher.start();
 
@@ -242,6 +261,7 @@ export class DispatchService {
       maxConcurrency: config.shardsConcurrency ??
         bot.session_start_limit.max_concurrency,
       sessionStartLimit: bot.session_start_limit,
+      scheduler: this.#scheduler,
     });
     this.#manager = manager;
     for (const [id, session] of saved) {
@@ -277,13 +297,11 @@ export class DispatchService {
         message: error.message,
       });
     });
-    await this.#redis?.set(REDIS_KEYS.started, String(Date.now())).catch(
-      () => {},
-    );
-    this.#saveTimer = setInterval(() => {
-      this.#save();
-      this.#sweep();
-    }, SAVE_INTERVAL);
+    await this.#redis?.set(REDIS_KEYS.started, String(this.#scheduler.now()))
+      .catch(
+        () => {},
+      );
+    this.#tick();
     manager.start().catch((error) => {
       if (this.#closing) return;
       logger.error("A shard stopped for good: {message}", {
@@ -302,11 +320,19 @@ export class DispatchService {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    if (this.#saveTimer !== undefined) clearInterval(this.#saveTimer);
-    if (this.#redisRetry !== undefined) clearTimeout(this.#redisRetry);
+    if (this.#saveTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#saveTimer);
+    }
+    if (this.#redisRetry !== undefined) {
+      this.#scheduler.clearTimeout(this.#redisRetry);
+    }
     await this.#manager?.close({ resumable: true });
     if (this.#publisher) {
-      const drained = await within(this.#publisher.drained(), DRAIN_TIMEOUT);
+      const drained = await within(
+        this.#scheduler,
+        this.#publisher.drained(),
+        DRAIN_TIMEOUT,
+      );
       if (!drained) {
         logger.warn(
           "RabbitMQ did not confirm {count} event(s) in time; the saved sessions resume before them",
@@ -315,9 +341,9 @@ export class DispatchService {
       }
     }
     // The last save, after any in flight; bounded, as Redis may be down.
-    await within(this.#saving, SHUTDOWN_SAVE_TIMEOUT);
+    await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
     this.#save();
-    await within(this.#saving, SHUTDOWN_SAVE_TIMEOUT);
+    await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
     await Promise.all([this.#statusLog?.flush(), this.#guildLog?.flush()]);
     await this.#publisher?.close();
     if (this.#redis) await closeRedis(this.#redis);
@@ -381,14 +407,17 @@ export class DispatchService {
     if (!awaiting) return;
     this.#awaitingOld.delete(event.shardId);
     const { pending, frame } = awaiting;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: TimerId | undefined;
     Promise.race([
       applied.then((update) => update.old, () => undefined),
       new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), OLD_TIMEOUT);
+        timer = this.#scheduler.setTimeout(
+          () => resolve(undefined),
+          OLD_TIMEOUT,
+        );
       }),
     ]).then((old) => {
-      clearTimeout(timer);
+      if (timer !== undefined) this.#scheduler.clearTimeout(timer);
       let body = `${frame},"shard":${event.shardId}`;
       if (old !== undefined) {
         try {
@@ -570,7 +599,10 @@ export class DispatchService {
       if (error instanceof GatewayError && error.kind === "shard_closed") {
         // The shard is paused or restarting: try again a little later.
         this.#metrics.commands.inc({ result: "retried" });
-        setTimeout(() => message.nack(true).catch(() => {}), 1_000);
+        this.#scheduler.setTimeout(
+          () => message.nack(true).catch(() => {}),
+          1_000,
+        );
         return;
       }
       this.#metrics.commands.inc({ result: "failed" });
@@ -603,7 +635,7 @@ export class DispatchService {
         "{message}; running without saved sessions and cache, retrying in 5 s",
         { message: error instanceof Error ? error.message : String(error) },
       );
-      this.#redisRetry = setTimeout(() => {
+      this.#redisRetry = this.#scheduler.setTimeout(() => {
         this.#redisRetry = undefined;
         if (!this.#closing) this.#connectRedis();
       }, 5_000);
@@ -645,7 +677,7 @@ export class DispatchService {
         return usable;
       }
       const sessions = JSON.parse(sessionsText) as Record<string, unknown>;
-      const now = Date.now();
+      const now = this.#scheduler.now();
       for (const id of this.#shardIds) {
         const session = sessions?.[String(id)] as StoredSession | undefined;
         if (
@@ -683,7 +715,7 @@ export class DispatchService {
     }
     this.#saveAgain = false;
     this.#refreshStatuses();
-    const now = Date.now();
+    const now = this.#scheduler.now();
     const sessions: Record<string, StoredSession> = {};
     const statuses: StoredStatus[] = [];
     for (const shard of manager.shards.values()) {
@@ -738,6 +770,17 @@ export class DispatchService {
       this.#saving = undefined;
       if (this.#saveAgain && !this.#closing) this.#save();
     });
+  }
+
+  /** Save and sweep every second until the service closes. */
+  #tick(): void {
+    this.#saveTimer = this.#scheduler.setTimeout(() => {
+      this.#saveTimer = undefined;
+      if (this.#closing) return;
+      this.#save();
+      this.#sweep();
+      this.#tick();
+    }, SAVE_INTERVAL);
   }
 
   /** Remove expired members and messages (STATE_*_TTL), one sweep at a time. */
@@ -864,18 +907,21 @@ export function parseCommand(text: string): ServiceCommand {
  * @returns Whether it settled in time.
  */
 async function within(
+  scheduler: Scheduler,
   promise: Promise<unknown> | undefined,
   ms: number,
 ): Promise<boolean> {
   if (!promise) return true;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerId | undefined;
   try {
     return await Promise.race([
       promise.then(() => true, () => true),
-      new Promise<false>((resolve) => timer = setTimeout(resolve, ms, false)),
+      new Promise<false>((resolve) => {
+        timer = scheduler.setTimeout(() => resolve(false), ms);
+      }),
     ]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) scheduler.clearTimeout(timer);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { RestClient } from "../rest/rest_client.ts";
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch", "status"]);
 
@@ -20,7 +21,8 @@ export class StatusLog {
   readonly #channelId: string;
   readonly #interval: number;
   #lines: string[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #scheduler: Scheduler;
+  #timer: TimerId | undefined;
   #posting: Promise<void> = Promise.resolve();
 
   /**
@@ -28,9 +30,16 @@ export class StatusLog {
    *
    * @param rest The REST client that posts.
    * @param channelId The channel.
+   * @param scheduler The clock the batching waits on.
    * @param interval Milliseconds lines are gathered before a post.
    */
-  constructor(rest: RestClient, channelId: string, interval = 5_000) {
+  constructor(
+    rest: RestClient,
+    channelId: string,
+    scheduler: Scheduler,
+    interval = 5_000,
+  ) {
+    this.#scheduler = scheduler;
     this.#rest = rest;
     this.#channelId = channelId;
     this.#interval = interval;
@@ -43,7 +52,7 @@ export class StatusLog {
    */
   add(line: string): void {
     this.#lines.push(line.slice(0, MAX_CONTENT));
-    this.#timer ??= setTimeout(() => {
+    this.#timer ??= this.#scheduler.setTimeout(() => {
       this.#timer = undefined;
       this.flush();
     }, this.#interval);
@@ -55,7 +64,7 @@ export class StatusLog {
    * @returns When it is posted (failures are logged, not thrown).
    */
   flush(): Promise<void> {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#timer = undefined;
     const lines = this.#lines;
     this.#lines = [];

@@ -1,6 +1,11 @@
 /**
  * The abstract {@linkcode Handler}: one no-op method per dispatch event.
  *
+ * Why one file of over 800 lines: it is one method with its documentation
+ * for each of the 79 documented dispatch events, in the order of
+ * `GatewayEventMap`; the length is the event list, and splitting it would
+ * split one class.
+ *
  * @module
  */
 import type { Context } from "./context.ts";
@@ -98,7 +103,10 @@ import type {
  * carries on.
  *
  * Each method's documentation names the intent it needs; the client warns at
- * start-up about overridden methods the requested intents can never trigger.
+ * start-up about overridden methods the requested intents can never trigger,
+ * and about `on…` methods that match no event (a misspelt name without
+ * `override`), naming the nearest event method. Warnings and handler errors
+ * reach stderr unless LogTape is configured for `disruption`.
  *
  * @example A ping bot
  * ```ts
@@ -132,7 +140,8 @@ export abstract class Handler {
   /**
    * Called when a handler method or listener throws or rejects. When this
    * method is not overridden the client logs the error through LogTape
-   * (category `disruption.handler`).
+   * (category `disruption.handler`), and prints it with its stack to stderr
+   * when the application configured no LogTape sink for that category.
    *
    * @param _error The error, with the event and shard it happened on.
    */

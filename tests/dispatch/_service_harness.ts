@@ -183,7 +183,7 @@ export class ServiceProcess {
     if (dotenv !== undefined) Deno.writeTextFileSync(`${cwd}/.env`, dotenv);
     const main = new URL("../../dispatch/main.ts", import.meta.url);
     const config = new URL("../../deno.json", import.meta.url);
-    this.#child = new Deno.Command(Deno.execPath(), {
+    this.#child = new Deno.Command("deno", {
       args: [
         "run",
         "--quiet",

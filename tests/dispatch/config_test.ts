@@ -108,7 +108,7 @@ Deno.test("dispatch commands: malformed commands are refused with the reason", (
 Deno.test("dispatch service: a bad variable stops it at start with one line naming it", async () => {
   const main = new URL("../../dispatch/main.ts", import.meta.url);
   const config = new URL("../../deno.json", import.meta.url);
-  const output = await new Deno.Command(Deno.execPath(), {
+  const output = await new Deno.Command("deno", {
     args: [
       "run",
       "--quiet",
