@@ -261,6 +261,23 @@ Deno.test({
       "the guild leave counted",
     );
 
+    // Op 1 restarts a shard resumably, op 2 starts a new session.
+    const resumedBefore = t.discord.gateway.counters.resumed;
+    const startsBefore = t.discord.gateway.counters.sessionStarts;
+    await t.consumer.command(JSON.stringify({ op: 1, shard: 0 }));
+    await t.consumer.until(
+      () => t.consumer.messages.some((m) => m.body.t === "RESUMED"),
+      "RESUMED after op 1",
+    );
+    assert.equal(t.discord.gateway.counters.resumed, resumedBefore + 1);
+    await t.consumer.command(JSON.stringify({ op: 2, shard: 1 }));
+    await t.consumer.until(
+      () => readyCount(t.consumer.messages) === SHARDS + 1,
+      "a new READY after op 2",
+    );
+    assert.equal(t.discord.gateway.counters.sessionStarts, startsBefore + 1);
+    assert.ok(inOrder(t.consumer.messages));
+
     // The status logs are posted, batched (flushed on SIGTERM at the latest).
     service.signal("SIGTERM");
     assert.equal(await service.exit(), 0);
