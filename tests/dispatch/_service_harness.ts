@@ -160,6 +160,16 @@ export class CuttableProxy {
   }
 }
 
+/** The variables of this process's environment among `names`. */
+export function inherited(names: readonly string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const name of names) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) vars[name] = value;
+  }
+  return vars;
+}
+
 /** A free port on loopback. */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -195,7 +205,12 @@ export class ServiceProcess {
         "--allow-sys",
         main.pathname,
       ],
+      // Only what the test gives (and what runs deno): a variable of the
+      // parent's environment, e.g. REDIS_PORT from .ci/services.sh, must
+      // not configure the service behind the test's back.
+      clearEnv: true,
       env: {
+        ...inherited(["PATH", "HOME", "DENO_DIR", "NO_PROXY", "no_proxy"]),
         PROMETHEUS_HOST: "127.0.0.1",
         PROMETHEUS_PORT: String(this.metricsPort),
         NO_COLOR: "1",

@@ -5,6 +5,7 @@ import {
   parseCommand,
   parseEnvFile,
 } from "../../dispatch/mod.ts";
+import { inherited } from "./_service_harness.ts";
 
 const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
 
@@ -120,7 +121,13 @@ Deno.test("dispatch service: a bad variable stops it at start with one line nami
       "--allow-sys",
       main.pathname,
     ],
-    env: { BOT_TOKEN: "t", INTENTS: "513", RABBIT_PORT: "port" },
+    clearEnv: true,
+    env: {
+      ...inherited(["PATH", "HOME", "DENO_DIR"]),
+      BOT_TOKEN: "t",
+      INTENTS: "513",
+      RABBIT_PORT: "port",
+    },
     cwd: Deno.makeTempDirSync(),
     stdout: "piped",
     stderr: "piped",
