@@ -14,7 +14,9 @@
  *
  * Needs RabbitMQ and Redis: `DISRUPTION_TEST_AMQP_URL` and
  * `DISRUPTION_TEST_REDIS_URL` (as `.ci/services.sh` exports them).
- * Flags: `--events=N` (default 50000).
+ * Flags: `--events=N` (default 50000), `--profile` (sample the service's
+ * CPU with V8's profiler through the inspector and print where its time
+ * goes, by module).
  *
  * @module
  */
@@ -25,6 +27,8 @@ const flags = parseFlags(Deno.args);
 const EVENTS = Number(flags.get("events") ?? 50_000);
 const CONFIG = new URL("../deno.json", import.meta.url);
 const QUEUE = "bench.dispatch";
+/** `--profile`: sample the service's CPU (V8 profiler over the inspector). */
+const PROFILE = flags.has("profile");
 
 const amqpUrl = Deno.env.get("DISRUPTION_TEST_AMQP_URL");
 const redisUrl = Deno.env.get("DISRUPTION_TEST_REDIS_URL");
@@ -95,6 +99,92 @@ async function startServer(): Promise<
   };
 }
 
+const INSPECT_PORT = 9339;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  hitCount?: number;
+}
+
+/**
+ * Attach to the service's inspector (it waits for us), start V8's sampling
+ * profiler and let it run; `stop()` returns the self time by module.
+ */
+async function startProfiler(): Promise<{ stop(): Promise<string[]> }> {
+  let target: string | undefined;
+  for (let i = 0; i < 200 && target === undefined; i++) {
+    try {
+      const list = await (await fetch(
+        `http://127.0.0.1:${INSPECT_PORT}/json/list`,
+      )).json() as { webSocketDebuggerUrl: string }[];
+      target = list[0]?.webSocketDebuggerUrl;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  if (target === undefined) {
+    throw new Error("The service's inspector did not answer");
+  }
+  const socket = new WebSocket(target);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.onmessage = (message) => {
+    const data = JSON.parse(String(message.data));
+    if (data.id !== undefined) pending.get(data.id)?.(data.result);
+  };
+  const send = (method: string, params: unknown = {}): Promise<unknown> =>
+    new Promise((resolve) => {
+      pending.set(++id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  await send("Profiler.enable");
+  await send("Profiler.setSamplingInterval", { interval: 200 });
+  await send("Profiler.start");
+  await send("Runtime.runIfWaitingForDebugger");
+  return {
+    async stop(): Promise<string[]> {
+      const { profile } = await send("Profiler.stop") as {
+        profile: { nodes: ProfileNode[] };
+      };
+      socket.close();
+      return summarize(profile.nodes);
+    },
+  };
+}
+
+/** Self samples by module (or by V8's pseudo-frames), largest first. */
+function summarize(nodes: ProfileNode[]): string[] {
+  const byKey = new Map<string, number>();
+  let total = 0;
+  for (const node of nodes) {
+    const hits = node.hitCount ?? 0;
+    const { functionName, url } = node.callFrame;
+    if (functionName === "(idle)") continue;
+    total += hits;
+    let key: string;
+    if (url === "") {
+      key = functionName === "" ? "(anonymous native)" : functionName;
+    } else if (url.includes("/npm/")) {
+      key = "npm:" + (url.split("/npm/registry.npmjs.org/")[1] ?? url)
+        .split("/").slice(0, url.includes("/@") ? 2 : 1).join("/");
+    } else if (url.startsWith("ext:")) {
+      key = "runtime " + url.split("/").slice(0, 2).join("/");
+    } else {key = url.replace(/^.*\/(h12|disruption[^/]*)\//, "").replace(
+        /^file:\/\/.*?\/((dispatch|gateway|base|rest|cache|redis|handler|types)\/)/,
+        "$1",
+      );}
+    byKey.set(key, (byKey.get(key) ?? 0) + hits);
+  }
+  return [...byKey.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14).map((
+    [key, hits],
+  ) => `  ${(100 * hits / total).toFixed(1).padStart(5)} %  ${key}`);
+}
+
 /** Count messages on the bench queue; time the window first → last. */
 async function measure(
   name: string,
@@ -163,6 +253,7 @@ const channel = await amqp.channel();
 const broker = new URL(amqpUrl);
 const redis = new URL(redisUrl);
 const rows: Row[] = [];
+const profiles: { name: string; lines: string[] }[] = [];
 
 try {
   // Floor: the same bodies from a bare publisher.
@@ -227,20 +318,19 @@ try {
         "--allow-env",
         "--allow-read",
         "--allow-sys",
+        ...(PROFILE ? [`--inspect-wait=127.0.0.1:${INSPECT_PORT}`] : []),
         script("../dispatch/main.ts"),
       ],
       env,
       stdout: "inherit",
       stderr: "inherit",
     }).spawn();
-    rows.push(
-      await measure(
-        `dispatch service, cache ${cache ? "on (all STATE_*)" : "off"}`,
-        service,
-        channel,
-        EVENTS + 1,
-      ),
-    );
+    const profiler = PROFILE ? await startProfiler() : undefined;
+    const name = `dispatch service, cache ${
+      cache ? "on (all STATE_*)" : "off"
+    }`;
+    rows.push(await measure(name, service, channel, EVENTS + 1));
+    if (profiler) profiles.push({ name, lines: await profiler.stop() });
     service.kill("SIGTERM");
     await service.status;
   }
@@ -265,5 +355,18 @@ const lines = [
     }× |`
   ),
 ];
+if (profiles.length > 0) {
+  lines.push(
+    "",
+    "(profiled run: the service's CPU figures above include the profiler's cost)",
+  );
+}
+for (const profile of profiles) {
+  lines.push(
+    "",
+    `Where the service's main thread spends its time (${profile.name}):`,
+  );
+  lines.push(...profile.lines);
+}
 // deno-lint-ignore no-console
 console.log(lines.join("\n"));
