@@ -81,13 +81,63 @@ export class Interner {
  * heap number instead of a 32-character string); any other stays a string.
  */
 export function encodeTime(value: unknown): unknown {
-  if (typeof value !== "string" || value.length !== 32) return value;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) && renderTime(ms) === value ? ms : value;
+  if (typeof value !== "string" || !TIME_SHAPE.test(value)) return value;
+  // Digits by position (the shape is checked): no Date parsing or printing.
+  const year = +value.slice(0, 4);
+  const month = +value.slice(5, 7);
+  const day = +value.slice(8, 10);
+  const hour = +value.slice(11, 13);
+  const minute = +value.slice(14, 16);
+  const second = +value.slice(17, 19);
+  if (
+    year < 1970 || month < 1 || month > 12 || day < 1 ||
+    day > daysIn(year, month) ||
+    hour > 23 || minute > 59 || second > 59
+  ) return value;
+  return Date.UTC(year, month - 1, day, hour, minute, second) +
+    +value.slice(20, 23);
 }
 
+/** `YYYY-MM-DDTHH:MM:SS.mmm000+00:00`, Discord's form with whole milliseconds. */
+const TIME_SHAPE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}000\+00:00$/;
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) {
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Discord's form of a time (1970 to 9999), without a Date object. */
 function renderTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 23) + "000+00:00";
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  // Civil date from days since 1970 (H. Hinnant's algorithm).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) -
+      Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const milli = rest - second * 1000;
+  return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${
+    two(second)
+  }.${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}000+00:00`;
+}
+
+function two(n: number): string {
+  return n < 10 ? "0" + n : "" + n;
 }
 
 /** The string {@linkcode encodeTime} was given. */

@@ -50,7 +50,8 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
 ];
 
 /**
- * The cache effect of every documented dispatch event. The core
+ * The cache effect of every documented dispatch event, by name (the
+ * compiler checks that every name of the event map has a row). The core
  * (`reduceDispatch`) makes only changes this table allows; a test checks
  * that every event of the reference list has a row.
  *
@@ -60,9 +61,7 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
  * other than the bot's own; poll votes (the tallies are final only in the
  * MESSAGE_UPDATE that ends the poll); typing.
  */
-export const EVENT_CACHE_EFFECTS: Readonly<
-  Record<GatewayEventName, CacheEffect>
-> = {
+export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   READY: effect(["bot_user", "user", "guild"], ["bot_user", "user"]),
   RESUMED: none("the replay that follows carries the changes"),
   APPLICATION_COMMAND_PERMISSIONS_UPDATE: none(NOT_STATE),
@@ -165,4 +164,4 @@ export const EVENT_CACHE_EFFECTS: Readonly<
     "poll tallies are final only in the MESSAGE_UPDATE that ends the poll",
   ),
   RATE_LIMITED: none(NOT_STATE),
-};
+} satisfies Record<GatewayEventName, CacheEffect>;

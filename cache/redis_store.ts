@@ -5,6 +5,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type { Channel } from "../types/objects/channel.ts";
@@ -46,8 +47,12 @@ export interface RedisCacheOptions extends CacheOptions {
    * gateway session (re-IDENTIFY) sends them all.
    */
   onStale?: (error: unknown) => void;
-  /** The clock for expiry, in milliseconds. @default {Date.now} */
-  now?: () => number;
+  /**
+   * The clock for expiry.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
 }
 
 const UNKEYED = new Set<CacheKind>(["user"]);
@@ -185,7 +190,7 @@ export class RedisCache {
   readonly #options: ResolvedCacheOptions;
   readonly #ttl: { members?: number; messages?: number };
   readonly #onStale: ((error: unknown) => void) | undefined;
-  readonly #now: () => number;
+  readonly #scheduler: Scheduler;
   #stale = false;
 
   /**
@@ -199,7 +204,7 @@ export class RedisCache {
     this.#options = resolveCacheOptions(options);
     this.#ttl = options.ttl ?? {};
     this.#onStale = options.onStale;
-    this.#now = options.now ?? Date.now;
+    this.#scheduler = options.scheduler ?? realScheduler;
   }
 
   /** Whether writes were lost to a Redis failure since the last rebuild. */
@@ -215,6 +220,12 @@ export class RedisCache {
    * @returns The changes and the previous state (nothing when Redis failed).
    */
   async apply(event: string, data: unknown): Promise<CacheUpdate> {
+    if (this.#redis.status !== "ready") {
+      // Down or reconnecting: fail fast rather than hold the gateway's
+      // events behind a queue that may never drain.
+      this.#failed(new Error(`the connection is ${this.#redis.status}`));
+      return { changes: [], old: undefined };
+    }
     const reads = cacheReads(event, data, this.#options);
     let lookup: CacheLookup = EMPTY_LOOKUP;
     if (reads.length > 0) {
@@ -255,7 +266,9 @@ export class RedisCache {
    * @returns How many entities were removed.
    */
   async sweepExpired(): Promise<number> {
-    return Number(await this.#redis.eval(SWEEP, 0, String(this.#now())));
+    return Number(
+      await this.#redis.eval(SWEEP, 0, String(this.#scheduler.now())),
+    );
   }
 
   // Getters (Discord JSON) ----------------------------------------------
@@ -440,7 +453,11 @@ export class RedisCache {
           ? this.#ttl.messages
           : undefined;
         if (ttl !== undefined) {
-          pipeline.hset("expiry_keys", key, String(this.#now() + ttl * 1000));
+          pipeline.hset(
+            "expiry_keys",
+            key,
+            String(this.#scheduler.now() + ttl * 1000),
+          );
         }
         return;
       }

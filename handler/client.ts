@@ -121,19 +121,19 @@ export interface ClientOptions extends
    */
   events?: "auto" | "all" | readonly GatewayEventName[];
   /**
-   * Keep gateway state in memory ({@linkcode Client.cache}) and hand
-   * handlers the state before each update or delete (`ctx.old`).
-   *
-   * @default {no cache}
-   */
-  cache?: CacheOptions;
-  /**
    * Stops the client when it aborts, like {@linkcode Client.stop}: a
    * {@linkcode Client.start} in progress rejects with
    * {@linkcode ClientStoppedError}, a running client disconnects. Made for
    * Ctrl+C: abort it from a `SIGINT` listener.
    */
   signal?: AbortSignal;
+  /**
+   * Keep gateway state in memory ({@linkcode Client.cache}) and hand
+   * handlers the state before each update or delete (`ctx.old`).
+   *
+   * @default {no cache}
+   */
+  cache?: CacheOptions;
 }
 
 /** Options for {@linkcode Client.stop}. */

@@ -9,7 +9,6 @@ import {
   RedisCache,
 } from "../../cache/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
-import type { GatewayEventName } from "../../types/mod.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import {
   type Dispatch,
@@ -61,7 +60,8 @@ function checkTable(
   ) => infer R ? R
     : never,
 ): void {
-  const row = EVENT_CACHE_EFFECTS[event as GatewayEventName];
+  const row = EVENT_CACHE_EFFECTS[event];
+  assert.ok(row, `${event} has a row`);
   for (const change of changes.changes) {
     if (change.op === "set") {
       assert.ok(

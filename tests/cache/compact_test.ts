@@ -129,10 +129,23 @@ Deno.test("CompactMessage round-trips, and times survive encodeTime/decodeTime",
       "2024-01-01T00:00:00.000000+00:00",
       "2024-01-01T00:00:00.123456+00:00",
       "2024-01-01T00:00:00+00:00",
+      "0099-01-01T00:00:00.000000+00:00",
+      "2023-02-29T00:00:00.000000+00:00",
+      "2024-02-29T23:59:59.999000+00:00",
       "not a time",
     ]
   ) {
     assert.equal(decodeTime(encodeTime(time)), time);
   }
   assert.equal(typeof encodeTime("2024-01-01T00:00:00.123000+00:00"), "number");
+});
+
+Deno.test("Times render as Date would, across the years the cache encodes", () => {
+  const random = mulberry32(7);
+  for (let i = 0; i < 20_000; i++) {
+    const ms = Math.floor(random() * 253_402_300_799_000); // 1970 to 9999
+    const text = new Date(ms).toISOString().slice(0, 23) + "000+00:00";
+    assert.equal(encodeTime(text), ms, text);
+    assert.equal(decodeTime(ms), text);
+  }
 });
