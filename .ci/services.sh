@@ -42,13 +42,15 @@ wait_for_port() {
   return 1
 }
 
-# stop_pidfile FILE NAME: kill the pid in FILE and wait for it to exit.
+# stop_pidfile FILE NAME [TENTHS]: kill the pid in FILE (read before the
+# kill: some servers delete their pidfile while stopping) and wait up to
+# TENTHS tenths of a second (default 100) for it to exit.
 stop_pidfile() {
-  local file=$1 name=$2 pid
+  local file=$1 name=$2 tenths=${3:-100} pid
   [ -f "$file" ] || return 0
   pid=$(cat "$file")
   if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 "$tenths"); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
@@ -125,21 +127,8 @@ rabbitmq_start() {
 }
 
 rabbitmq_stop() {
-  [ -n "$SERVICES_DIR" ] || return 0
-  local dir="$SERVICES_DIR/rabbitmq" pid
-  [ -f "$dir/pid" ] || return 0
-  # Read the pid first: the broker deletes its pid file while it stops.
-  pid=$(cat "$dir/pid")
-  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
-    for _ in $(seq 1 300); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "!! rabbitmq-server (pid $pid) did not stop; killing it" >&2
-      kill -9 "$pid" 2>/dev/null
-    fi
-  fi
+  [ -n "$SERVICES_DIR" ] && [ -d "$SERVICES_DIR/rabbitmq" ] || return 0
+  stop_pidfile "$SERVICES_DIR/rabbitmq/pid" rabbitmq-server 300
   # epmd daemonizes and outlives the broker.
   for epmd in /usr/lib/erlang/erts-*/bin/epmd; do
     [ -x "$epmd" ] && ERL_EPMD_ADDRESS=127.0.0.1 "$epmd" -kill >/dev/null 2>&1
