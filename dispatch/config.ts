@@ -23,7 +23,10 @@ export interface DispatchConfig {
   shardsWait: number;
   /** `CLUSTERS`: how many groups the shards are started in, one after another. */
   clusters: number;
-  /** `DEFAULT_QUEUE`: declare `gateway.recv` bound to every event. */
+  /**
+   * `DEFAULT_QUEUE` (or `DECLARE_QUEUE`, its older name): declare
+   * `gateway.recv` bound to every event.
+   */
   defaultQueue: boolean;
   /** `RESUME`: resume saved sessions at start. */
   resume: boolean;
@@ -287,7 +290,13 @@ export function loadDispatchConfig(
     shardsConcurrency: integer("SHARDS_CONCURRENCY", 1),
     shardsWait: integer("SHARDS_WAIT", 0) ?? 6,
     clusters: integer("CLUSTERS", 1) ?? 1,
-    defaultQueue: flag("DEFAULT_QUEUE", true),
+    // DECLARE_QUEUE is what older twilight-dispatch versions called it.
+    defaultQueue: flag(
+      read("DEFAULT_QUEUE") === undefined && read("DECLARE_QUEUE") !== undefined
+        ? "DECLARE_QUEUE"
+        : "DEFAULT_QUEUE",
+      true,
+    ),
     resume: flag("RESUME", true),
     intents,
     largeThreshold: integer("LARGE_THRESHOLD", 50, 250) ?? 50,

@@ -39,6 +39,20 @@ Deno.test("dispatch config: twilight-dispatch's names with defaults where one ex
   assert.equal(defaults.discordApiUrl, "https://discord.com/api/v10");
   assert.equal(defaults.publishBuffer, 10_000);
   assert.equal(defaults.resume, true);
+  // The older name of DEFAULT_QUEUE is read too; the newer one wins.
+  assert.equal(
+    loadDispatchConfig({ ...BASE, DECLARE_QUEUE: "false" }).defaultQueue,
+    false,
+  );
+  assert.equal(
+    loadDispatchConfig({
+      ...BASE,
+      DECLARE_QUEUE: "false",
+      DEFAULT_QUEUE: "true",
+    })
+      .defaultQueue,
+    true,
+  );
 });
 
 Deno.test("dispatch config: a bad or missing value is one line naming the variable", () => {
