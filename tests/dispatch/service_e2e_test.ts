@@ -363,8 +363,18 @@ serviceTest(
       assert.deepEqual(gaps, []);
       assert.equal(duplicates, 0);
       assert.ok(inOrder(t.consumer.messages));
-      second.signal("SIGTERM");
+      // SIGINT (Ctrl-C) stops it the same way, saving the last sequences.
+      second.signal("SIGINT");
       assert.equal(await second.exit(), 0);
+      const after = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+      for (let shard = 0; shard < SHARDS; shard++) {
+        const last = Math.max(
+          ...t.consumer.messages.filter((m) => m.body.shard === shard).map((
+            m,
+          ) => m.body.s),
+        );
+        assert.equal(after[String(shard)]?.sequence, last);
+      }
     } finally {
       await first.stop();
       await second?.stop();
