@@ -78,6 +78,8 @@ export interface ConfirmedPublisherOptions {
 /** How far below capacity the buffer must fall before shards resume. */
 const ROOM_FRACTION = 0.5;
 const MAX_RETRY_DELAY = 5_000;
+/** How long one connection attempt may take. */
+const CONNECT_TIMEOUT = 10_000;
 
 /**
  * Publishes in order with confirms through a bounded buffer; reconnects by
@@ -220,8 +222,21 @@ export class ConfirmedPublisher {
 
   async #open(): Promise<void> {
     const client = new AMQPClient(this.#options.url);
+    let timer: TimerId | undefined;
     try {
-      await client.connect();
+      // A host that drops packets would keep connect() waiting for the
+      // system's TCP timeout (minutes), and start() and close() with it.
+      await Promise.race([
+        client.connect(),
+        new Promise<never>((_, reject) => {
+          timer = this.#scheduler.setTimeout(() => {
+            (client as { socket?: { destroy(): void } }).socket?.destroy();
+            reject(new Error(`no answer in ${CONNECT_TIMEOUT} ms`));
+          }, CONNECT_TIMEOUT);
+        }),
+      ]).finally(() => {
+        if (timer !== undefined) this.#scheduler.clearTimeout(timer);
+      });
       if (this.#closing) {
         await client.close().catch(() => {});
         return;
