@@ -48,11 +48,11 @@ export interface DispatchConfig {
   stateEnabled: boolean;
   /** `STATE_MEMBER`: cache members. */
   stateMember: boolean;
-  /** `STATE_MEMBER_TTL`: seconds a cached member lives; 0 for ever. */
+  /** `STATE_MEMBER_TTL`: milliseconds a cached member lives; 0 for ever. */
   stateMemberTtl: number;
   /** `STATE_MESSAGE`: cache messages. */
   stateMessage: boolean;
-  /** `STATE_MESSAGE_TTL`: seconds a cached message lives; 0 for ever. */
+  /** `STATE_MESSAGE_TTL`: milliseconds a cached message lives; 0 for ever. */
   stateMessageTtl: number;
   /** `STATE_PRESENCE`: cache presences. */
   statePresence: boolean;

@@ -649,8 +649,11 @@ export class DispatchService {
       if (config.stateEmoji) resources.push("emojis");
       if (config.stateVoice) resources.push("voiceStates");
       const ttl: { members?: number; messages?: number } = {};
-      if (config.stateMemberTtl > 0) ttl.members = config.stateMemberTtl;
-      if (config.stateMessageTtl > 0) ttl.messages = config.stateMessageTtl;
+      // twilight-dispatch's TTLs are in milliseconds; the store's in seconds.
+      if (config.stateMemberTtl > 0) ttl.members = config.stateMemberTtl / 1000;
+      if (config.stateMessageTtl > 0) {
+        ttl.messages = config.stateMessageTtl / 1000;
+      }
       this.#cache = new RedisCache(this.#redis, {
         resources,
         ttl,

@@ -686,3 +686,40 @@ serviceTest(
     }
   },
 );
+
+serviceTest(
+  "STATE_MESSAGE_TTL (milliseconds, as twilight-dispatch) expires cached messages",
+  async () => {
+    await using t = await setUp({
+      STATE_ENABLED: "true",
+      STATE_MESSAGE: "true",
+      STATE_MESSAGE_TTL: "300",
+    });
+    const service = new ServiceProcess(t.env);
+    try {
+      await t.ready();
+      const posted = t.discord.postMessage("short-lived");
+      await t.consumer.until(
+        () => t.consumer.messages.some((m) => m.body.t === "MESSAGE_CREATE"),
+        "MESSAGE_CREATE",
+      );
+      const key = `message:${posted.channel_id}:${posted.id}`;
+      // Written with the event (the publish does not wait for the cache
+      // without STATE_OLD), then removed by the sweep within seconds.
+      const until = async (want: boolean, what: string): Promise<void> => {
+        const deadline = Date.now() + 10_000;
+        while (await t.redis.exists(key) !== (want ? 1 : 0)) {
+          if (Date.now() > deadline) throw new Error(`Timed out: ${what}`);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      };
+      await until(true, "the message cached");
+      await until(false, "the message expired");
+      assert.equal(await t.redis.sismember("message_keys", key), 0);
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+    } finally {
+      await service.stop();
+    }
+  },
+);
