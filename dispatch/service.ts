@@ -80,6 +80,23 @@ export interface StoredStatus {
   last_ack: number;
 }
 
+/**
+ * Every shard status, for `gateway_statuses` (a record, so a status added to
+ * the gateway fails type-checking here until it is listed).
+ */
+const SHARD_STATUSES = Object.keys(
+  {
+    idle: true,
+    connecting: true,
+    waiting_for_hello: true,
+    identifying: true,
+    resuming: true,
+    ready: true,
+    reconnecting: true,
+    closed: true,
+  } satisfies Record<ShardStatus, true>,
+) as ShardStatus[];
+
 /** How long the cache may take to give `old` before the event goes without. */
 const OLD_TIMEOUT = 1_000;
 /** How often sessions and statuses are saved. */
@@ -530,14 +547,17 @@ export class DispatchService {
   }
 
   #refreshStatuses(): void {
-    const counts = new Map<ShardStatus, number>();
+    // Every status has a value (0 included), as twilight-dispatch exposes
+    // its stages, so a dashboard's series do not come and go.
+    const counts = new Map<ShardStatus, number>(
+      SHARD_STATUSES.map((status) => [status, 0]),
+    );
     for (const shard of this.#manager?.shards.values() ?? []) {
       counts.set(shard.status, (counts.get(shard.status) ?? 0) + 1);
       if (shard.latency !== undefined) {
         this.#metrics.latencies.set({ shard: String(shard.id) }, shard.latency);
       }
     }
-    this.#metrics.statuses.reset();
     for (const [status, count] of counts) {
       this.#metrics.statuses.set({ type: status }, count);
     }
