@@ -365,7 +365,9 @@ export class DispatchService {
     await this.#publisher?.close();
     if (this.#redis) await closeRedis(this.#redis);
     await this.#server?.shutdown();
-    logger.info("Dispatch service stopped; sessions saved for resuming");
+    if (this.#manager) {
+      logger.info("Dispatch service stopped; sessions saved for resuming");
+    }
   }
 
   // ------------------------------------------------------------------ events
