@@ -159,6 +159,8 @@ export class DispatchService {
     { pending: PendingEvent; frame: string }
   >();
   readonly #lastAck = new Map<number, number>();
+  /** `gateway_events` per shard and event, looked up once (a hot path). */
+  readonly #eventCounters = new Map<string, { inc(): void }>();
   /** Guilds each shard had at READY, to tell joins from reconnects. */
   readonly #knownGuilds = new Map<number, Set<string>>();
   #closing = false;
@@ -377,7 +379,13 @@ export class DispatchService {
   ): void {
     const { shardId, name, sequence, text } = event;
     const shard = this.#manager!.shard(shardId)!;
-    this.#metrics.events.inc({ type: name, shard: String(shardId) });
+    const counterKey = `${shardId} ${name}`;
+    let counter = this.#eventCounters.get(counterKey);
+    if (counter === undefined) {
+      counter = this.#metrics.events.labels(name, String(shardId));
+      this.#eventCounters.set(counterKey, counter);
+    }
+    counter.inc();
     const end = text.lastIndexOf("}");
     const pending: PendingEvent = {
       shardId,
