@@ -86,6 +86,8 @@ export interface DispatchConfig {
   compress: "none" | "zlib-stream" | "zstd-stream";
   /** `DISCORD_API_URL` (an addition): the REST base URL. */
   discordApiUrl: string;
+  /** `LOG_LEVEL` (an addition): the console log's lowest level. */
+  logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
   /**
    * `PUBLISH_BUFFER` (an addition): events held while RabbitMQ is down or
    * unconfirmed before shards pause (closing resumably).
@@ -124,6 +126,14 @@ const STATUSES: readonly DispatchConfig["status"][] = [
   "offline",
 ];
 const COMPRESSIONS = ["none", "zlib-stream", "zstd-stream"] as const;
+const LOG_LEVELS: readonly DispatchConfig["logLevel"][] = [
+  "trace",
+  "debug",
+  "info",
+  "warning",
+  "error",
+  "fatal",
+];
 
 /**
  * Parse a `.env` file: `NAME=value` lines, `#` comments, optional `export `,
@@ -328,5 +338,6 @@ export function loadDispatchConfig(
     compress: oneOf("COMPRESS", COMPRESSIONS, "none"),
     discordApiUrl: url("DISCORD_API_URL", "https://discord.com/api/v10"),
     publishBuffer: integer("PUBLISH_BUFFER", 1) ?? 10_000,
+    logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }

@@ -7,7 +7,12 @@
  * @module
  */
 import { configure, getConsoleSink } from "@logtape/logtape";
-import { ConfigError, loadDispatchConfig, parseEnvFile } from "./config.ts";
+import {
+  ConfigError,
+  type DispatchConfig,
+  loadDispatchConfig,
+  parseEnvFile,
+} from "./config.ts";
 import { DispatchService } from "./service.ts";
 
 /**
@@ -17,35 +22,33 @@ import { DispatchService } from "./service.ts";
  * @returns When the service has stopped.
  */
 export async function runDispatchService(): Promise<void> {
-  await configure({
-    sinks: { console: getConsoleSink() },
-    loggers: [
-      {
-        category: ["disruption"],
-        lowestLevel: (Deno.env.get("LOG_LEVEL") as "info" | undefined) ??
-          "info",
-        sinks: ["console"],
-      },
-      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: [] },
-    ],
-  });
   let fileVars: Record<string, string> = {};
   try {
     fileVars = parseEnvFile(await Deno.readTextFile(".env"));
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  let service: DispatchService;
+  let config: DispatchConfig;
   try {
-    service = new DispatchService(
-      loadDispatchConfig({ ...fileVars, ...Deno.env.toObject() }),
-    );
+    config = loadDispatchConfig({ ...fileVars, ...Deno.env.toObject() });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // deno-lint-ignore no-console
     console.error(`Configuration error: ${error.message}`);
     Deno.exit(1);
   }
+  await configure({
+    sinks: { console: getConsoleSink() },
+    loggers: [
+      {
+        category: ["disruption"],
+        lowestLevel: config.logLevel,
+        sinks: ["console"],
+      },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: [] },
+    ],
+  });
+  const service = new DispatchService(config);
   let stopping: Promise<void> | undefined;
   const stop = (): void => {
     stopping ??= service.close().then(() => Deno.exit(0));

@@ -78,6 +78,7 @@ Deno.test("dispatch config: a bad or missing value is one line naming the variab
     [{ ...BASE, DISCORD_API_URL: "discord.com" }, "DISCORD_API_URL", /URL/],
     [{ ...BASE, COMPRESS: "gzip" }, "COMPRESS", /zlib-stream/],
     [{ ...BASE, PUBLISH_BUFFER: "0" }, "PUBLISH_BUFFER", /at least 1/],
+    [{ ...BASE, LOG_LEVEL: "loud" }, "LOG_LEVEL", /one of trace/],
   ];
   for (const [env, variable, message] of cases) {
     assert.throws(() => loadDispatchConfig(env), (error: unknown) => {
