@@ -36,6 +36,7 @@ import {
   compareSnowflakes,
   resolveCacheOptions,
   type ResolvedCacheOptions,
+  snowflakeTime,
 } from "./options.ts";
 import { reduceDispatch } from "./reduce.ts";
 
@@ -430,12 +431,26 @@ export class MemoryCache implements CacheLookup {
       enqueue(queue, id, entries);
     }
     entries.set(id, new CompactMessage(value, entry, this.#interner));
-    if (entries.size > this.#options.perChannel) {
-      const queue = this.#order.get(channelId)!;
-      while (entries.size > this.#options.perChannel) {
+    const queue = this.#order.get(channelId)!;
+    while (entries.size > this.#options.perChannel) {
+      const oldest = queue.ids[queue.head++]!;
+      const stored = entries.get(oldest);
+      if (stored === undefined) continue; // deleted earlier
+      this.#releaseMessage(stored as CompactMessage);
+      entries.delete(oldest);
+    }
+    const maxAge = this.#options.maxAge;
+    if (maxAge !== undefined) {
+      let newest = queue.ids.length - 1;
+      while (!entries.has(queue.ids[newest]!)) newest--; // the one set is
+      const cutoff = snowflakeTime(queue.ids[newest]!) - maxAge;
+      while (
+        queue.head < queue.ids.length &&
+        snowflakeTime(queue.ids[queue.head]!) < cutoff
+      ) {
         const oldest = queue.ids[queue.head++]!;
         const stored = entries.get(oldest);
-        if (stored === undefined) continue; // deleted earlier
+        if (stored === undefined) continue;
         this.#releaseMessage(stored as CompactMessage);
         entries.delete(oldest);
       }

@@ -24,6 +24,15 @@ export interface CacheOptions {
      * @default {100}
      */
     perChannel?: number;
+    /**
+     * Milliseconds: messages older than this, measured back from the
+     * newest message of their channel (times read from the snowflakes),
+     * are dropped when a message arrives there. A time-based bound that
+     * needs no clock; for expiry in Redis see its `ttl`.
+     *
+     * @default {undefined} (no age bound)
+     */
+    maxAge?: number;
   };
 }
 
@@ -31,6 +40,8 @@ export interface CacheOptions {
 export interface ResolvedCacheOptions extends CacheConfig {
   /** Messages kept per channel. */
   readonly perChannel: number;
+  /** The age bound of messages in milliseconds, if any. */
+  readonly maxAge: number | undefined;
 }
 
 /**
@@ -61,7 +72,13 @@ export function resolveCacheOptions(
       `Cannot create cache as 'messages.perChannel' must be a positive integer: current value '${perChannel}'`,
     );
   }
-  return { resources, perChannel };
+  const maxAge = options.messages?.maxAge;
+  if (maxAge !== undefined && !(maxAge > 0 && Number.isFinite(maxAge))) {
+    throw new RangeError(
+      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value '${maxAge}'`,
+    );
+  }
+  return { resources, perChannel, maxAge };
 }
 
 /** Compare two snowflakes as numbers (without parsing them). */
@@ -73,4 +90,12 @@ export function compareSnowflakes(a: string, b: string): number {
     : a > b
     ? 1
     : 0;
+}
+
+/**
+ * A snowflake's time in milliseconds since 1970, read from its top bits.
+ * (Through a double: within a millisecond, the same in Redis's Lua.)
+ */
+export function snowflakeTime(id: string): number {
+  return Math.floor(Number(id) / 4_194_304) + 1_420_070_400_000;
 }

@@ -6,6 +6,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type { Channel } from "../types/objects/channel.ts";
@@ -26,9 +27,12 @@ import {
   resolveCacheOptions,
   type ResolvedCacheOptions,
 } from "./options.ts";
+import { BatchOverlay } from "./batch_overlay.ts";
 import { cacheReads, reduceDispatch } from "./reduce.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
+/** Lost writes are an outage to show without setup. */
+const visible = getVisibleLogger(["disruption", "cache", "redis"]);
 
 /** Options for {@linkcode RedisCache}. */
 export interface RedisCacheOptions extends CacheOptions {
@@ -110,25 +114,36 @@ redis.call('DEL', KEYS[2], KEYS[1])
 redis.call('SREM', 'guild_keys', KEYS[1])
 return #items`;
 
-// Keeps the newest ARGV[1] messages of a channel: KEYS = channel_keys:C.
+// Keeps the newest ARGV[1] messages of a channel, and with ARGV[2] >= 0
+// none older than ARGV[2] ms before the newest (times from the snowflakes,
+// as snowflakeTime computes them): KEYS = channel_keys:C.
 const TRIM_MESSAGES = `
 local count = redis.call('SCARD', KEYS[1])
 local limit = tonumber(ARGV[1])
-if count <= limit then return 0 end
+local maxAge = tonumber(ARGV[2])
+if count <= limit and maxAge < 0 then return 0 end
 local keys = redis.call('SMEMBERS', KEYS[1])
 local function id(key) return string.match(key, '(%d+)$') end
+local function time(key)
+  return math.floor(tonumber(id(key)) / 4194304) + 1420070400000
+end
 table.sort(keys, function(a, b)
   local x, y = id(a), id(b)
   if #x ~= #y then return #x < #y end
   return x < y
 end)
-for i = 1, count - limit do
+local drop = math.max(0, count - limit)
+if maxAge >= 0 and count > 0 then
+  local cutoff = time(keys[count]) - maxAge
+  while drop < count and time(keys[drop + 1]) < cutoff do drop = drop + 1 end
+end
+for i = 1, drop do
   redis.call('DEL', keys[i])
   redis.call('SREM', 'message_keys', keys[i])
   redis.call('SREM', KEYS[1], keys[i])
   redis.call('HDEL', 'expiry_keys', keys[i])
 end
-return count - limit`;
+return drop`;
 
 // Removes expired members and messages: ARGV[1] = now (ms).
 const SWEEP = `
@@ -220,38 +235,67 @@ export class RedisCache {
    * @returns The changes and the previous state (nothing when Redis failed).
    */
   async apply(event: string, data: unknown): Promise<CacheUpdate> {
+    return (await this.applyBatch([{ event, data }]))[0]!;
+  }
+
+  /**
+   * Apply several dispatches, in order, with one round trip of reads for
+   * the whole batch (two when some event needs a whole list, e.g. a guild's
+   * emojis) and one pipeline of writes: the way a busy shard's cache keeps
+   * up. Each dispatch sees the state its predecessors in the batch left, as
+   * with {@linkcode RedisCache.apply} one by one.
+   *
+   * @param dispatches The dispatches (`t` and `d`), in gateway order.
+   * @returns One update per dispatch (nothing for any when Redis failed).
+   */
+  async applyBatch(
+    dispatches: readonly { event: string; data: unknown }[],
+  ): Promise<CacheUpdate[]> {
+    const failed = (): CacheUpdate[] =>
+      dispatches.map(() => ({ changes: [], old: undefined }));
     if (this.#redis.status !== "ready") {
       // Down or reconnecting: fail fast rather than hold the gateway's
       // events behind a queue that may never drain.
       this.#failed(new Error(`the connection is ${this.#redis.status}`));
-      return { changes: [], old: undefined };
+      return failed();
     }
-    const reads = cacheReads(event, data, this.#options);
-    let lookup: CacheLookup = EMPTY_LOOKUP;
+    const reads = dispatches.flatMap(({ event, data }) =>
+      cacheReads(event, data, this.#options)
+    );
+    let snapshot: CacheLookup = EMPTY_LOOKUP;
     if (reads.length > 0) {
       try {
-        lookup = await this.#fetch(reads);
+        snapshot = await this.#fetch(reads);
       } catch (error) {
         this.#failed(error);
-        return { changes: [], old: undefined };
+        return failed();
       }
     }
-    const update = reduceDispatch(lookup, event, data, this.#options);
-    if (update.changes.length > 0) {
-      const pipeline = this.#redis.pipeline();
+    const single = dispatches.length === 1;
+    const state = single ? snapshot : new BatchOverlay(snapshot, redisKey);
+    const updates: CacheUpdate[] = [];
+    const pipeline = this.#redis.pipeline();
+    let writes = 0;
+    for (const { event, data } of dispatches) {
+      const update = reduceDispatch(state, event, data, this.#options);
+      if (!single) (state as BatchOverlay).apply(update.changes);
       for (const change of update.changes) this.#write(pipeline, change);
+      writes += update.changes.length;
+      updates.push(update);
+      if (event === "READY" && this.#stale) {
+        this.#stale = false;
+        logger.info(
+          "Redis cache: a new session; guilds are rebuilt as they arrive",
+        );
+      }
+    }
+    if (writes > 0) {
       pipeline.exec().then((results) => {
-        const failed = results?.find(([error]) => error !== null);
-        if (failed) this.#failed(failed[0]);
+        const error = results?.find(([error]) => error !== null);
+        if (error) this.#failed(error[0]);
       }, (error) => this.#failed(error));
     }
-    if (event === "READY" && this.#stale) {
-      this.#stale = false;
-      logger.info(
-        "Redis cache: a new session; guilds are rebuilt as they arrive",
-      );
-    }
-    return update;
+    return updates;
   }
 
   /** Wait until every write sent so far has been answered. */
@@ -443,6 +487,7 @@ export class RedisCache {
             1,
             `channel_keys:${scope}`,
             this.#options.perChannel,
+            this.#options.maxAge ?? -1,
           );
         } else if (kind !== "guild" && scope !== "") {
           pipeline.sadd(`guild_keys:${scope}`, key);
@@ -498,14 +543,14 @@ export class RedisCache {
   #failed(error: unknown): void {
     if (this.#stale) return;
     this.#stale = true;
-    logger.error(
+    visible.error(
       "Redis cache: a Redis failure lost writes ({message}); the cache is stale until guilds are sent again (GUILD_CREATE)",
       { message: error instanceof Error ? error.message : String(error) },
     );
     try {
       this.#onStale?.(error);
     } catch (callbackError) {
-      logger.error("Redis cache: onStale threw: {callbackError}", {
+      visible.error("Redis cache: onStale threw: {callbackError}", {
         callbackError,
       });
     }

@@ -168,6 +168,15 @@ class Context {
     if (!isObject(user) || typeof user.id !== "string") return;
     this.set("user", "", user.id, projectUser(user));
   }
+
+  /**
+   * Store the user of a member or message that is not kept itself. (One
+   * that is kept carries its user: stores keep that, so a second change
+   * would only repeat the work.)
+   */
+  userOf(kind: CacheKind, user: unknown): void {
+    if (!this.keeps(kind)) this.user(user);
+  }
 }
 
 type Reducer = (context: Context, d: D) => unknown;
@@ -465,7 +474,7 @@ const REDUCERS: Record<string, Reducer> = {
       const entry = memberValue(member, id);
       if (entry === undefined) continue;
       c.set("member", id, entry[0], entry[1]);
-      c.user(member.user);
+      c.userOf("member", member.user);
     }
     for (const presence of list(d.presences)) {
       const entry = presenceValue(presence, id);
@@ -518,7 +527,7 @@ const REDUCERS: Record<string, Reducer> = {
     const entry = memberValue(d, guildId);
     if (entry === undefined) return undefined;
     c.set("member", guildId, entry[0], entry[1]);
-    c.user(d.user);
+    c.userOf("member", d.user);
     if (guild !== undefined && typeof guild.member_count === "number") {
       c.set("guild", "", guildId, {
         ...guild,
@@ -551,7 +560,7 @@ const REDUCERS: Record<string, Reducer> = {
     const old = c.get("member", guildId, userId);
     const entry = memberValue(d, guildId)!;
     c.set("member", guildId, userId, merge(old, entry[1]));
-    c.user(d.user);
+    c.userOf("member", d.user);
     return old;
   },
   GUILD_MEMBERS_CHUNK(c, d): unknown {
@@ -561,7 +570,7 @@ const REDUCERS: Record<string, Reducer> = {
       const entry = memberValue(member, guildId);
       if (entry === undefined) continue;
       c.set("member", guildId, entry[0], entry[1]);
-      c.user(member.user);
+      c.userOf("member", member.user);
     }
     for (const presence of list(d.presences)) {
       const entry = presenceValue(presence, guildId);
@@ -635,7 +644,7 @@ const REDUCERS: Record<string, Reducer> = {
     const id = str(d.id);
     if (channelId === undefined || id === undefined) return undefined;
     c.set("message", channelId, id, projectMessage(d));
-    c.user(d.author);
+    c.userOf("message", d.author);
     return undefined;
   },
   MESSAGE_UPDATE(c, d): unknown {

@@ -216,9 +216,9 @@ export class RestClient {
       );
     }
     const backoff = options.serverErrorBackoff ?? 1000;
-    if (!(backoff >= 0)) {
+    if (!(backoff >= 0) || !Number.isFinite(backoff)) {
       throw new RangeError(
-        `Cannot create REST client as 'serverErrorBackoff' must be >= 0: current value 'serverErrorBackoff=${backoff}'`,
+        `Cannot create REST client as 'serverErrorBackoff' must be a finite number >= 0: current value 'serverErrorBackoff=${backoff}'`,
       );
     }
     const maxWait = options.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT;

@@ -84,8 +84,20 @@ export interface FakeUserActionOptions {
   author?: RestUser;
 }
 
-/** What a client needs to talk to the fake (spread it into `ClientOptions`). */
+/**
+ * What a client needs to talk to the fake (spread it into `ClientOptions`,
+ * or into `ShardOptions` for a bare shard): nothing built from it can reach
+ * the real Discord. On loopback it carries the fake servers' URLs (the
+ * gateway's too, so a bare shard never falls back to Discord's). In-process
+ * it carries the fake's own transport and `fetch` instead, which no URL can
+ * lead past; there the gateway URL is left out so that a client still asks
+ * the fake's GET /gateway/bot for the shard count, as it asks Discord's (a
+ * bare shard then uses the default gateway URL, which is also the fake's
+ * unless `gateway.url` was set: pass `gatewayUrl: discord.gateway.url` then).
+ */
 export interface FakeDiscordClientOptions {
+  /** Loopback: the fake gateway server's `ws://127.0.0.1:…` URL. */
+  gatewayUrl?: string;
   /** In-process: the gateway transport. */
   transport?: Transport;
   /** In-process: the REST `fetch`. */
@@ -234,9 +246,13 @@ export class FakeDiscord {
 
   /** What a `Client` needs to reach this fake; spread it into the options. */
   get clientOptions(): FakeDiscordClientOptions {
-    const options: FakeDiscordClientOptions = this.#restServer
-      ? { restBaseUrl: this.#restServer.url }
-      : { transport: this.gateway.transport, fetch: this.rest.fetch };
+    const options: FakeDiscordClientOptions =
+      this.#restServer && this.#gatewayServer
+        ? {
+          gatewayUrl: this.#gatewayServer.url,
+          restBaseUrl: this.#restServer.url,
+        }
+        : { transport: this.gateway.transport, fetch: this.rest.fetch };
     if (this.#scheduler !== realScheduler) options.scheduler = this.#scheduler;
     return options;
   }

@@ -9,6 +9,7 @@ import {
   RedisCache,
 } from "../../cache/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import {
   type Dispatch,
@@ -186,6 +187,67 @@ Deno.test({
         }
         assert.equal(store.stale, false);
         compareMemory(memory, model, `seed ${seed} end`);
+      }
+    } finally {
+      await redis.flushdb();
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "cache property: Redis applyBatch (random batch sizes) gives every event the same old state as the memory store, and ends equal to the model",
+  ignore: server.ignore,
+  fn: async () => {
+    const url = new URL(server.url);
+    url.pathname = "/12";
+    const redis = await connectRedis({ url: url.href });
+    try {
+      for (const seed of [201, 202, 203, 204]) {
+        await redis.flushdb();
+        const options = {
+          resources: [...RESOURCES],
+          messages: { perChannel: PROPERTY_PER_CHANNEL },
+        };
+        const store = new RedisCache(redis, options);
+        const memory = new MemoryCache(options);
+        const model = new Model();
+        const sequence = randomSequence(seed, 400);
+        const random = mulberry32(seed);
+        for (let i = 0; i < sequence.length;) {
+          const batch = sequence.slice(i, i + 1 + Math.floor(random() * 40));
+          const updates = await store.applyBatch(
+            batch.map(([event, data]) => ({
+              event,
+              data: structuredClone(data),
+            })),
+          );
+          batch.forEach((dispatch, j) => {
+            const expected = memory.apply(
+              dispatch[0],
+              structuredClone(dispatch[1]),
+            );
+            assert.deepStrictEqual(
+              updates[j]!.old,
+              expected.old,
+              `seed ${seed} event ${i + j} ${dispatch[0]}: old`,
+            );
+            model.apply(dispatch);
+          });
+          i += batch.length;
+        }
+        await store.flush();
+        const { values, sets } = await redisSnapshot(redis);
+        assert.deepStrictEqual(
+          Object.fromEntries([...values].sort()),
+          Object.fromEntries([...model.entries].sort()),
+        );
+        assert.deepStrictEqual(
+          Object.fromEntries([...sets].sort()),
+          Object.fromEntries([...expectedSets(values.keys(), values)].sort()),
+        );
+        assert.equal(store.stale, false);
       }
     } finally {
       await redis.flushdb();

@@ -4,6 +4,7 @@ import type { Context } from "../../handler/context.ts";
 import { Handler } from "../../handler/handler.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
@@ -82,4 +83,21 @@ Deno.test("Client without cache: the cache stays empty and ctx.old is undefined"
   assert.deepEqual(olds, [undefined]);
   assert.equal(client.cache.sizes().message, 0);
   assert.equal(client.cache.sizes().guild, 0);
+});
+
+Deno.test("Client cache: a resource the intents make impossible is warned about at start, visibly", async () => {
+  const lines = await captureStderr(async () => {
+    await using discord = await FakeDiscord.start();
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+      cache: { resources: ["guilds", "presences", "voiceStates"] },
+    });
+    await client.start();
+  });
+  const warnings = lines.filter((line) => line.includes("disruption·cache"));
+  assert.equal(warnings.length, 2, lines.join("\n"));
+  assert.match(warnings[0]!, /"presences".*GuildPresences/);
+  assert.match(warnings[1]!, /"voiceStates".*GuildVoiceStates/);
 });

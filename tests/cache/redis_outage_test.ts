@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
 
 const server = testRedis();
@@ -86,16 +87,21 @@ Deno.test({
       const down = new Promise((resolve) => redis.once("close", resolve));
       await relay.stop();
       await down;
-      // The gateway goes on: apply returns at once, without throwing.
-      const update = await cache.apply("MESSAGE_CREATE", {
-        id: "3",
-        channel_id: "2",
-        content: "lost",
-        author: { id: "4", username: "u" },
-        timestamp: "2024-01-01T00:00:00.000000+00:00",
+      const lines = await captureStderr(async () => {
+        // The gateway goes on: apply returns at once, without throwing.
+        const update = await cache.apply("MESSAGE_CREATE", {
+          id: "3",
+          channel_id: "2",
+          content: "lost",
+          author: { id: "4", username: "u" },
+          timestamp: "2024-01-01T00:00:00.000000+00:00",
+        });
+        assert.deepEqual(update, { changes: [], old: undefined });
+        await cache.apply("GUILD_UPDATE", { id: "1", name: "renamed" });
       });
-      assert.deepEqual(update, { changes: [], old: undefined });
-      await cache.apply("GUILD_UPDATE", { id: "1", name: "renamed" });
+      // Visible without configuring logging, once per outage.
+      const logged = lines.filter((line) => line.includes("lost writes"));
+      assert.equal(logged.length, 1, lines.join("\n"));
       assert.equal(cache.stale, true);
       assert.equal(staleCalls.length, 1, "onStale is called once per outage");
 
