@@ -273,7 +273,9 @@ export class ConfirmedPublisher {
         this.#pump();
       };
       this.#blocked = false;
-      this.#retryDelay = this.#retryBase;
+      // The backoff starts over once this connection proves itself (a
+      // confirm), so a broker that nacks everything is not hammered.
+      if (this.size === 0) this.#retryDelay = this.#retryBase;
       this.#next = this.#head;
       this.#setConnected(true);
       logger.info("RabbitMQ connected; {count} buffered event(s) to send", {
@@ -350,6 +352,7 @@ export class ConfirmedPublisher {
   #confirmed(slot: Slot, epoch: number): void {
     if (slot.sentOn !== epoch) return;
     slot.confirmed = true;
+    this.#retryDelay = this.#retryBase;
     const onConfirmed = this.#options.onConfirmed;
     const now = performance.now();
     while (this.#head < this.#slots.length) {
