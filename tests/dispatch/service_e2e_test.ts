@@ -4,6 +4,8 @@
 // (Deno runs a file's tests one after another).
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
+import { AMQPClient } from "@cloudamqp/amqp-client";
+import { startPingWorker } from "../../examples/dispatch_worker.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { testAmqp, testRedis } from "../_fakes/servers.ts";
 import {
@@ -720,6 +722,36 @@ serviceTest(
       assert.equal(await service.exit(), 0);
     } finally {
       await service.stop();
+    }
+  },
+);
+
+serviceTest(
+  "a worker on its own queue answers !ping through REST (examples/dispatch_worker.ts)",
+  async () => {
+    await using t = await setUp();
+    const queue = "test.pingbot";
+    const worker = await startPingWorker({
+      amqpUrl: amqp.url,
+      token: t.discord.token,
+      restBaseUrl: t.discord.clientOptions.restBaseUrl!,
+      queue,
+    });
+    const service = new ServiceProcess(t.env);
+    try {
+      await t.ready();
+      const answer = await t.discord.say("!ping");
+      assert.equal(answer.content, "pong");
+      assert.equal(answer.channel_id, t.discord.channelId);
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+    } finally {
+      await service.stop();
+      await worker.close();
+      const cleanup = new AMQPClient(amqp.url);
+      await cleanup.connect();
+      await (await cleanup.channel()).queueDelete(queue).catch(() => {});
+      await cleanup.close();
     }
   },
 );
