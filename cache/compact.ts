@@ -193,6 +193,26 @@ function unpack(
   }
 }
 
+/**
+ * An image hash (32 hex digits) as a 128-bit integer, as twilight keeps it:
+ * 32 bytes instead of a 48-byte string. Animated (`a_…`) and other values
+ * stay as they are.
+ */
+export function encodeHash(value: unknown): unknown {
+  return typeof value === "string" && HASH.test(value)
+    ? BigInt("0x" + value)
+    : value;
+}
+
+/** The text {@linkcode encodeHash} was given. */
+export function decodeHash(value: unknown): unknown {
+  return typeof value === "bigint"
+    ? value.toString(16).padStart(32, "0")
+    : value;
+}
+
+const HASH = /^[0-9a-f]{32}$/;
+
 /** Equal primitives, or objects with the same JSON. */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -240,17 +260,17 @@ const USER_USUAL = [
 export class CompactUser {
   /** How many cached members and messages refer to it. */
   refs = 0;
-  id: unknown;
   username: unknown;
   global_name: unknown;
   avatar: unknown;
   bits: number;
 
+  // No id: every holder knows it (the map key, a message's authorId), and
+  // a field would cost every user 8 bytes.
   constructor(value: CachedValue) {
-    this.id = value.id;
     this.username = value.username;
     this.global_name = value.global_name;
-    this.avatar = value.avatar;
+    this.avatar = encodeHash(value.avatar);
     this.bits = pack(value, USER_OPTIONAL, USER_USUAL);
     if (packedExtra !== undefined) extras.set(this, packedExtra);
   }
@@ -259,7 +279,8 @@ export class CompactUser {
   same(value: CachedValue): boolean {
     if (
       this.username !== value.username ||
-      this.global_name !== value.global_name || this.avatar !== value.avatar
+      this.global_name !== value.global_name ||
+      this.avatar !== encodeHash(value.avatar)
     ) return false;
     return pack(value, USER_OPTIONAL, USER_USUAL) === this.bits &&
       same(extras.get(this), packedExtra);
@@ -269,18 +290,22 @@ export class CompactUser {
   update(value: CachedValue): void {
     this.username = value.username;
     this.global_name = value.global_name;
-    this.avatar = value.avatar;
+    this.avatar = encodeHash(value.avatar);
     this.bits = pack(value, USER_OPTIONAL, USER_USUAL);
     if (packedExtra !== undefined) extras.set(this, packedExtra);
     else extras.delete(this);
   }
 
-  /** The user's Discord JSON. */
-  toJSON(): CachedValue {
-    const value: CachedValue = { id: this.id };
+  /**
+   * The user's Discord JSON.
+   *
+   * @param id The user's id.
+   */
+  toJSON(id: string): CachedValue {
+    const value: CachedValue = { id };
     if (this.username !== undefined) value.username = this.username;
     if (this.global_name !== undefined) value.global_name = this.global_name;
-    if (this.avatar !== undefined) value.avatar = this.avatar;
+    if (this.avatar !== undefined) value.avatar = decodeHash(this.avatar);
     unpack(value, this.bits, extras.get(this), USER_OPTIONAL, USER_USUAL);
     return value;
   }
@@ -368,8 +393,9 @@ export class CompactMember {
    * The member's Discord JSON, `user` and `guild_id` included.
    *
    * @param guildId The guild it is stored under.
+   * @param userId The member's user id.
    */
-  toJSON(guildId?: string): CachedValue {
+  toJSON(guildId: string, userId: string): CachedValue {
     const value: CachedValue = {};
     const bits = this.bits;
     const extra = extras.get(this);
@@ -403,8 +429,8 @@ export class CompactMember {
         if (extra[key] !== undefined) value[key] = extra[key];
       }
     }
-    value.user = this.user.toJSON();
-    if (guildId !== undefined) value.guild_id = guildId;
+    value.user = this.user.toJSON(userId);
+    value.guild_id = guildId;
     return value;
   }
 }
@@ -434,6 +460,8 @@ export class CompactMessage {
   channel_id: unknown;
   guild_id: unknown;
   author: CompactUser | CachedValue | undefined;
+  /** The shared author's id (a shared user does not hold its own). */
+  authorId: unknown;
   content: unknown;
   timestamp: unknown;
   edited_timestamp: unknown;
@@ -466,6 +494,7 @@ export class CompactMessage {
       ? interner.intern(value.guild_id)
       : value.guild_id;
     this.author = author ?? (value.author as CachedValue | undefined);
+    this.authorId = (value.author as CachedValue | undefined)?.id;
     this.content = value.content;
     // Kept as the string: it is read back on every edit and reaction, and
     // a message's other fields outweigh it.
@@ -501,7 +530,9 @@ export class CompactMessage {
     if (this.guild_id !== undefined) value.guild_id = this.guild_id;
     const author = this.author;
     if (author !== undefined) {
-      value.author = author instanceof CompactUser ? author.toJSON() : author;
+      value.author = author instanceof CompactUser
+        ? author.toJSON(this.authorId as string)
+        : author;
     }
     if (this.content !== undefined) value.content = this.content;
     if (this.timestamp !== undefined) value.timestamp = this.timestamp;

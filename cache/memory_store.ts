@@ -160,14 +160,14 @@ export class MemoryCache implements CacheLookup {
    * @returns The value, or `undefined`.
    */
   get(kind: CacheKind, scope: string, id: string): CachedValue | undefined {
-    if (kind === "user") return this.#users.get(id)?.toJSON();
+    if (kind === "user") return this.#users.get(id)?.toJSON(id);
     if (kind === "channel") {
       const channelScope = this.#channelScope.get(id);
       if (channelScope === undefined) return undefined;
       scope = channelScope;
     }
     const stored = this.#kinds.get(kind)?.get(scope)?.get(id);
-    return stored === undefined ? undefined : decode(stored, scope);
+    return stored === undefined ? undefined : decode(stored, scope, id);
   }
 
   /**
@@ -252,7 +252,7 @@ export class MemoryCache implements CacheLookup {
 
   /** A user (shared by all its members and messages). */
   user(id: Snowflake): User | undefined {
-    return this.#users.get(id)?.toJSON() as User | undefined;
+    return this.#users.get(id)?.toJSON(id) as User | undefined;
   }
 
   /** A member's presence (`user` holds the id only). */
@@ -292,7 +292,7 @@ export class MemoryCache implements CacheLookup {
       const stored = entries.get(id);
       if (stored === undefined || id === previous) continue;
       previous = id;
-      messages.push(decode(stored, channelId) as unknown as CachedMessage);
+      messages.push(decode(stored, channelId, id) as unknown as CachedMessage);
     }
     return messages;
   }
@@ -356,7 +356,7 @@ export class MemoryCache implements CacheLookup {
   *#values(kind: CacheKind, scope: string): IterableIterator<CachedValue> {
     const entries = this.#kinds.get(kind)?.get(scope);
     if (entries === undefined) return;
-    for (const stored of entries.values()) yield decode(stored, scope);
+    for (const [id, stored] of entries) yield decode(stored, scope, id);
   }
 
   #scope(kind: CacheKind, scope: string): Map<string, Stored> {
@@ -390,7 +390,7 @@ export class MemoryCache implements CacheLookup {
         const entries = this.#scope(kind, scope);
         const old = entries.get(id) as CompactMember | undefined;
         const user = this.#userEntry(value.user as CachedValue, 1);
-        if (old !== undefined) this.#release(old.user);
+        if (old !== undefined) this.#release(old.user, id);
         entries.set(id, new CompactMember(value, user, this.#interner));
         return;
       }
@@ -468,7 +468,7 @@ export class MemoryCache implements CacheLookup {
     const old = entries?.get(id);
     if (old === undefined) return;
     entries!.delete(id);
-    if (old instanceof CompactMember) this.#release(old.user);
+    if (old instanceof CompactMember) this.#release(old.user, id);
     if (old instanceof CompactMessage) this.#releaseMessage(old);
     if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
   }
@@ -500,8 +500,8 @@ export class MemoryCache implements CacheLookup {
       const entries = scopes?.get(id);
       if (entries === undefined) continue;
       if (kind === "member") {
-        for (const member of entries.values()) {
-          this.#release((member as CompactMember).user);
+        for (const [userId, member] of entries) {
+          this.#release((member as CompactMember).user, userId);
         }
       }
       scopes!.delete(id);
@@ -523,16 +523,16 @@ export class MemoryCache implements CacheLookup {
     return user;
   }
 
-  #release(user: CompactUser): void {
+  #release(user: CompactUser, id: string): void {
     user.refs--;
     if (user.refs <= 0 && !this.#options.resources.has("users")) {
-      this.#users.delete(user.id as string);
+      this.#users.delete(id);
     }
   }
 
   #releaseMessage(message: CompactMessage): void {
     const author = message.sharedAuthor;
-    if (author !== undefined) this.#release(author);
+    if (author !== undefined) this.#release(author, message.authorId as string);
   }
 }
 
@@ -570,8 +570,8 @@ function enqueue(queue: IdQueue, id: string, live: Map<string, Stored>): void {
   }
 }
 
-function decode(stored: Stored, scope: string): CachedValue {
-  if (stored instanceof CompactMember) return stored.toJSON(scope);
+function decode(stored: Stored, scope: string, id: string): CachedValue {
+  if (stored instanceof CompactMember) return stored.toJSON(scope, id);
   if (stored instanceof CompactMessage) return stored.toJSON();
   return stored;
 }
