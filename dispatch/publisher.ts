@@ -379,8 +379,14 @@ export class ConfirmedPublisher {
     const client = this.#client;
     // Refused while blocked: sent again when the broker unblocks.
     if (!client || client.closed || this.#blocked || client.blocked) return;
-    // A nack on a live connection: reconnect, so the order is kept by
-    // resending everything unconfirmed on a fresh channel.
+    // A nack on a live connection (a queue's reject-publish overflow, or a
+    // broker error): reconnect and resend everything unconfirmed, in order,
+    // on a fresh channel. Publishes after the nacked one may have been
+    // taken already, so a consumer can see a later event first (and some
+    // twice); `shard` + `s` tell.
+    logger.warn(
+      "RabbitMQ refused a publish (nack); resending every unconfirmed event — consumers may see some out of order or twice",
+    );
     this.#lost(
       client,
       error instanceof Error ? error : new Error(String(error)),

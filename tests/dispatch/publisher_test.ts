@@ -104,7 +104,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "ConfirmedPublisher: a nack (queue full, reject-publish) is sent again until confirmed, in order, nothing lost",
+    "ConfirmedPublisher: a nack (queue full, reject-publish) is sent again until confirmed, nothing lost",
   ignore: amqp.ignore,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -151,10 +151,10 @@ Deno.test({
     }
     await within(drained, "every event confirmed after the nacks");
     assert.deepEqual(confirmed, [1, 2, 3, 4, 5]);
-    // Every sequence arrived; a resent one may arrive twice, never out of
-    // order for its first sighting.
-    const firsts = received.filter((s, i) => received.indexOf(s) === i);
-    assert.deepEqual(firsts, [1, 2, 3, 4, 5]);
+    // Every sequence arrived. A nack does not stop the broker from taking
+    // the publishes after it (here 4, once the read made room), so after a
+    // nack an event may arrive after a later one, and twice: `s` tells.
+    assert.deepEqual([...new Set(received)].sort(), [1, 2, 3, 4, 5]);
   } finally {
     await publisher.close();
     await channel.exchangeDelete(exchange).catch(() => {});
