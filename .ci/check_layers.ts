@@ -1,8 +1,9 @@
 /**
  * The layer check: fails when a module of the library imports one from a
- * layer above its own, or when library modules import each other in a
- * circle. The rules are {@linkcode ALLOWED_IMPORTS}; ARCHITECTURE.md
- * explains them.
+ * layer above its own, when library modules import each other in a circle,
+ * or when one uses the runtime's clock or timers instead of a `Scheduler`.
+ * The rules are {@linkcode ALLOWED_IMPORTS} and {@linkcode OWN_TIMERS};
+ * ARCHITECTURE.md explains them.
  *
  * Run with `deno task layers` (also a step of `.ci/run` and `deno task ok`).
  * The import graph comes from `deno info --json` over every `.ts` file of the
@@ -67,6 +68,49 @@ export const ABOVE_THE_LIBRARY: readonly string[] = [
  * Those imports are type-only and erased at run time.
  */
 export const CYCLES_ALLOWED_IN: readonly string[] = ["types"];
+
+/**
+ * Library modules allowed to call the runtime's `setTimeout`,
+ * `setInterval` or `Date.now` themselves, each with the reason. Every other
+ * timer goes through a `Scheduler`, so tests drive it with a virtual clock.
+ */
+export const OWN_TIMERS: Readonly<Record<string, string>> = {
+  "base/scheduler.ts": "the real Scheduler itself",
+  "gateway/tcp_transport.ts":
+    "a socket's close deadline inside the transport, like the runtime WebSocket's own",
+};
+
+const RUNTIME_TIMER = /(^|[^.\w#$])(setTimeout|setInterval|Date\.now)\s*\(/;
+
+/**
+ * Calls of the runtime's timers or clock outside {@linkcode OWN_TIMERS}.
+ *
+ * @param files Library modules (path relative to the root, and text).
+ * @returns One message per offending line; comments are not read.
+ */
+export function timerViolations(
+  files: readonly { path: string; text: string }[],
+): string[] {
+  const problems: string[] = [];
+  for (const { path, text } of files) {
+    if (path in OWN_TIMERS || ABOVE_THE_LIBRARY.includes(folderOf(path))) {
+      continue;
+    }
+    text.split("\n").forEach((line, index) => {
+      const code = line.trimStart();
+      if (code.startsWith("*") || code.startsWith("/")) return;
+      const found = RUNTIME_TIMER.exec(code);
+      if (found) {
+        problems.push(
+          `${path}:${index + 1} calls ${
+            found[2]
+          } directly: take a Scheduler (base/scheduler.ts), or add the file to OWN_TIMERS with the reason`,
+        );
+      }
+    });
+  }
+  return problems;
+}
 
 /** One import from a module of the repository to another. */
 export interface ImportEdge {
@@ -185,7 +229,9 @@ interface DenoInfo {
 }
 
 /** The repository's imports between its own modules, via `deno info --json`. */
-async function readImportGraph(root: URL): Promise<ImportEdge[]> {
+async function readImportGraph(
+  root: URL,
+): Promise<{ edges: ImportEdge[]; files: { path: string; text: string }[] }> {
   const files: string[] = [];
   const walk = async (dir: URL, prefix: string): Promise<void> => {
     for await (const entry of Deno.readDir(dir)) {
@@ -242,7 +288,13 @@ async function readImportGraph(root: URL): Promise<ImportEdge[]> {
         }
       }
     }
-    return edges;
+    const texts = await Promise.all(
+      files.map(async (path) => ({
+        path,
+        text: await Deno.readTextFile(new URL(path, root)),
+      })),
+    );
+    return { edges, files: texts };
   } finally {
     await Deno.remove(entry);
   }
@@ -250,8 +302,8 @@ async function readImportGraph(root: URL): Promise<ImportEdge[]> {
 
 if (import.meta.main) {
   const root = new URL("../", import.meta.url);
-  const edges = await readImportGraph(root);
-  const problems = layerViolations(edges);
+  const { edges, files } = await readImportGraph(root);
+  const problems = [...layerViolations(edges), ...timerViolations(files)];
   for (const cycle of importCycles(edges)) {
     problems.push(`import cycle: ${[...cycle, cycle[0]].join(" -> ")}`);
   }
@@ -267,6 +319,6 @@ if (import.meta.main) {
   const modules = new Set(edges.flatMap(({ from, to }) => [from, to])).size;
   // deno-lint-ignore no-console -- a command-line check reports on stdout
   console.log(
-    `Layer check: ${edges.length} imports among ${modules} modules point down, no cycles`,
+    `Layer check: ${edges.length} imports among ${modules} modules point down, no cycles, timers only through a Scheduler`,
   );
 }

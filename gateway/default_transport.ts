@@ -17,6 +17,7 @@
 import {
   type GatewaySocket,
   type SocketListener,
+  type Transport,
   webSocketTransport,
 } from "./transport.ts";
 import { tcpWebSocketTransport } from "./tcp_transport.ts";
@@ -42,6 +43,25 @@ export function proxyConfigured(
   readEnv: (name: string) => string | undefined,
 ): boolean {
   return PROXY_VARIABLES.some((name) => (readEnv(name) ?? "") !== "");
+}
+
+/**
+ * The choice {@linkcode defaultTransport} makes, with the environment given:
+ * the TCP transport when Deno's socket API is here and `readEnv` shows no
+ * proxy, the runtime's `WebSocket` otherwise. Decided per connection.
+ * Internal (tests pass their own `readEnv`, so the caller's proxy settings
+ * do not change what they test); not exported from the entry point.
+ *
+ * @param readEnv Reads one environment variable.
+ * @returns The transport.
+ */
+export function createDefaultTransport(
+  readEnv: (name: string) => string | undefined,
+): Transport {
+  return (url, listener) =>
+    denoSocketsAvailable() && !proxyConfigured(readEnv)
+      ? tcpWebSocketTransport(url, listener)
+      : webSocketTransport(url, listener);
 }
 
 /**
@@ -72,7 +92,5 @@ export function defaultTransport(
   url: string,
   listener: SocketListener,
 ): GatewaySocket {
-  return denoSocketsAvailable() && !proxyConfigured(readEnvIfAllowed)
-    ? tcpWebSocketTransport(url, listener)
-    : webSocketTransport(url, listener);
+  return createDefaultTransport(readEnvIfAllowed)(url, listener);
 }

@@ -2,6 +2,16 @@
  * One Discord gateway session over one WebSocket at a time: the
  * {@linkcode Shard} state machine.
  *
+ * Why one file of over 800 lines: it is one state machine, and its
+ * transitions read and write the same private state (the connection, the
+ * session, the timers); cutting it would mean handing that state to other
+ * modules. What is not the state machine already lives beside it: options
+ * (`shard_options.ts`), states and the close-code policy (`shard_state.ts`),
+ * commands (`gateway_commands.ts`), members requests, decompression, frame
+ * peeking, the send limiter and the backoff. Candidates for a later cut,
+ * once the changes being made to it in parallel have landed: the heartbeat
+ * and zombie check, and the peek-or-parse sampling.
+ *
  * @module
  */
 import { getLogger } from "@logtape/logtape";

@@ -1,6 +1,11 @@
 /**
  * The abstract {@linkcode Handler}: one no-op method per dispatch event.
  *
+ * Why one file of over 800 lines: it is one method with its documentation
+ * for each of the 79 documented dispatch events, in the order of
+ * `GatewayEventMap`; the length is the event list, and splitting it would
+ * split one class.
+ *
  * @module
  */
 import type { Context } from "./context.ts";

@@ -2,9 +2,11 @@
  * Handlers and the client that runs them: extend {@linkcode Handler},
  * override the events you care about, and start a {@linkcode Client}.
  *
+ * @example A ping bot, run against the fake Discord
  * ```ts
  * import { Client, type Context, Handler } from "@disruption/disruption/handler";
  * import type { MessageCreateDispatch } from "@disruption/disruption/types";
+ * import { FakeDiscord } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *
  * class PingBot extends Handler {
@@ -16,10 +18,17 @@
  *   }
  * }
  *
- * // Built, not started: start() connects to Discord.
- * const client = new Client({ token: "your-token", intents: 33281 });
- * assert.ok(client.rest);
- * assert.ok(new PingBot());
+ * // With a real token, pass it and leave out the fake's options.
+ * await using discord = await FakeDiscord.start();
+ * await using client = new Client({
+ *   token: discord.token,
+ *   intents: 33281,
+ *   ...discord.clientOptions,
+ * });
+ * await client.start(new PingBot());
+ * const reply = await discord.say("!ping");
+ * assert.equal(reply.content, "pong");
+ * assert.equal(reply.author.id, discord.gateway.botUserId);
  * ```
  *
  * @module

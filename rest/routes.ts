@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { fnv1a } from "../base/fnv1a.ts";
 
 /** The HTTP methods Discord's API uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -150,7 +151,7 @@ export function parseRoute(
     majorParameter = `${first}/${second}`;
     const third = segments[2];
     if (first === "webhooks" && third !== undefined && third !== "") {
-      majorParameter += `/${fingerprint(third)}`;
+      majorParameter += `/${fnv1a(third)}`;
       tokenRoute = true;
       keyParts.push(":token");
       templateParts.push(":token");
@@ -239,14 +240,4 @@ export function pathToken(path: string): string | undefined {
   } catch {
     return match[1];
   }
-}
-
-/** A short, non-reversible FNV-1a fingerprint, to tell tokens apart in bucket keys. */
-function fingerprint(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }

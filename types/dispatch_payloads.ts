@@ -4,6 +4,10 @@
  * from the field tables of Discord's gateway-events documentation.
  * {@linkcode GatewayEventMap} in events.ts maps each event name to its type.
  *
+ * Why one file of over 800 lines: one declaration per documented event, in
+ * the order of Discord's documentation, so it reads against that page; it
+ * holds no logic.
+ *
  * @module
  */
 import type { ReadySessionData, Snowflake } from "./gateway_payloads.ts";

@@ -1,9 +1,13 @@
 /**
  * Discord's gateway wire types, written from Discord's documentation:
  * opcodes, close codes, intents, permissions, payload shapes and the typed
- * event map. Everything here is a type or a constant, except the small pure
- * permission helpers (`parsePermissions`, `hasPermission`,
- * `combinePermissions`, `permissionNames`).
+ * event map. Most of it is types, which vanish at run time. What runs is
+ * small and pure: the constant tables (opcodes, close codes, intents,
+ * permission bits, the event names and each event's intents) and a few
+ * helpers over them (`isValidIntents`, `isGatewayEventName`,
+ * `handlerMethodName`, `eventDeliverable`, `parsePermissions`,
+ * `hasPermission`, `combinePermissions`, `permissionNames`). Nothing here
+ * does I/O or keeps state.
  *
  * ```ts
  * import { GatewayIntent, GatewayOpcode } from "@disruption/disruption/types";

@@ -3,6 +3,7 @@ import {
   ALLOWED_IMPORTS,
   importCycles,
   layerViolations,
+  timerViolations,
 } from "../../.ci/check_layers.ts";
 
 Deno.test("layer check: imports that point down pass", () => {
@@ -78,4 +79,56 @@ Deno.test("layer check: import cycles are found, wire shapes excepted", () => {
     ]),
     [["gateway/member_request.ts", "gateway/shard.ts"]],
   );
+});
+
+Deno.test("timer check: the runtime's timers and clock only in the allowed files", () => {
+  const problems = timerViolations([
+    { path: "gateway/a.ts", text: "const id = setTimeout(() => {}, 10);" },
+    { path: "rest/b.ts", text: "  const now = Date.now();" },
+    { path: "cache/c.ts", text: "setInterval(sweep, 1000);" },
+    {
+      path: "gateway/fine.ts",
+      text: [
+        "this.#scheduler.setTimeout(tick, 5);",
+        "scheduler.setTimeout(tick, 5);",
+        "let timer: ReturnType<typeof setTimeout>;",
+        " * realScheduler.setTimeout(() => {}, 1000);",
+        "// setTimeout(x) in a comment",
+        " * setTimeout(x) in a doc comment",
+      ].join("\n"),
+    },
+    { path: "base/scheduler.ts", text: "setTimeout(callback, delay)" },
+    { path: "testing/x.ts", text: "setTimeout(callback, 0)" },
+  ]);
+  assert.equal(problems.length, 3, problems.join("\n"));
+  assert.match(problems[0]!, /^gateway\/a\.ts:1 calls setTimeout/);
+  assert.match(problems[1]!, /^rest\/b\.ts:1 calls Date\.now/);
+  assert.match(problems[2]!, /^cache\/c\.ts:1 calls setInterval/);
+});
+
+Deno.test("ARCHITECTURE.md's layer table says what the check enforces", async () => {
+  const text = await Deno.readTextFile(
+    new URL("../../ARCHITECTURE.md", import.meta.url),
+  );
+  const rows = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    const cells = line.split("|").map((cell) => cell.trim());
+    const folder = /^`([a-z]+)\/`$|^`(mod)\.ts`$/.exec(cells[1] ?? "");
+    if (!folder || cells[2] === "anything") continue;
+    const imports = [...(cells[2] ?? "").matchAll(/`([a-z]+)\/`/g)].map((
+      m,
+    ) => m[1]!);
+    rows.set(folder[1] ?? ".", imports);
+  }
+  assert.deepEqual(
+    [...rows.keys()].sort(),
+    Object.keys(ALLOWED_IMPORTS).sort(),
+  );
+  for (const [folder, imports] of rows) {
+    assert.deepEqual(
+      [...imports].sort(),
+      [...ALLOWED_IMPORTS[folder]!].sort(),
+      folder,
+    );
+  }
 });

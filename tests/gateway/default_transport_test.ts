@@ -1,9 +1,14 @@
 // Which socket a shard gets by default: the TCP transport on Deno, the
 // runtime's WebSocket where Deno's socket API is missing or a proxy is set. Both carry a real
 // Shard to READY on loopback; which one ran shows in the ports Deno.connect
-// dialled (the fake server's relay dials only its inner port).
+// dialled (the fake server's relay dials only its inner port). The choice is
+// made with an empty environment (createDefaultTransport(NO_ENV)), so a proxy
+// set where the tests run does not change what they test.
 import assert from "node:assert/strict";
-import { proxyConfigured } from "../../gateway/default_transport.ts";
+import {
+  createDefaultTransport,
+  proxyConfigured,
+} from "../../gateway/default_transport.ts";
 import { Shard } from "../../gateway/shard.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
@@ -11,6 +16,7 @@ import { GatewayIntent } from "../../types/intents.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 const TOKEN = "default-transport-token";
+const NO_ENV = (): undefined => undefined;
 
 type Mutable = {
   connect: typeof Deno.connect;
@@ -18,8 +24,9 @@ type Mutable = {
 };
 
 /**
- * Run a Shard without a `transport` option to READY and close it, with
- * `Deno.connectTls` removed when asked.
+ * Run a Shard on the default transport's choice (made without proxy
+ * variables) to READY and close it, with `Deno.connectTls` removed when
+ * asked.
  *
  * @returns Whether the shard dialled the server with `Deno.connect`.
  */
@@ -40,6 +47,7 @@ async function shardDialledWithDenoConnect(
     token: TOKEN,
     intents: GatewayIntent.Guilds,
     gatewayUrl: server.url,
+    transport: createDefaultTransport(NO_ENV),
   });
   try {
     await within(shard.connect(), "READY");

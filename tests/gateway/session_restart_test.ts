@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { runUntil as runTimersUntil } from "../_fakes/run_until.ts";
+import { within } from "../_fakes/watchdog.ts";
 import { KvSessionStore } from "../../gateway/kv_session_store.ts";
 import {
   MemorySessionStore,
@@ -81,22 +83,22 @@ class TrackedStore implements SessionStore {
 async function settleStores(scheduler: VirtualScheduler): Promise<void> {
   await scheduler.flushMicrotasks();
   while (TrackedStore.pending.size > 0) {
-    await Promise.allSettled([...TrackedStore.pending]);
+    await within(
+      Promise.allSettled([...TrackedStore.pending]),
+      "the session store's operations",
+    );
     await scheduler.flushMicrotasks();
   }
 }
 
-/** Run timers until `done()` holds; fails instead of spinning forever. */
-async function runUntil(
+/** Run timers until `done()` holds, letting store I/O finish between them. */
+function runUntil(
   scheduler: VirtualScheduler,
   done: () => boolean,
 ): Promise<void> {
-  await settleStores(scheduler);
-  for (let i = 0; i < 10_000 && !done(); i++) {
-    if (!await scheduler.runNext()) break;
-    await settleStores(scheduler);
-  }
-  assert.ok(done(), `condition not reached by t=${scheduler.now()}`);
+  return runTimersUntil(scheduler, done, {
+    settle: () => settleStores(scheduler),
+  });
 }
 
 async function start(

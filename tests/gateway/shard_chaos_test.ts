@@ -172,6 +172,12 @@ async function runChaos(seed: number): Promise<Record<Fault, number>> {
     }
     send(Math.floor(random() * 4));
     await scheduler.advance(Math.floor(random() * 3 * INTERVAL));
+    // One connection per session: the shard never keeps an old socket open
+    // beside a new one.
+    assert.ok(
+      gateway.connections.length <= 1,
+      context(`${gateway.connections.length} live connections`),
+    );
   }
   await settle("the last fault");
 

@@ -1,7 +1,9 @@
-// A Shard on its default transport (the runtime's WebSocket) against the fake
-// gateway served on 127.0.0.1: real sockets, real time, no sleeps. Every wait
+// A Shard on its default transport (as chosen without proxy variables: the
+// TCP transport on Deno) against the fake gateway served on 127.0.0.1: real
+// sockets, real time, no sleeps. Every wait
 // is on an event, with a watchdog so a lost event fails instead of hanging.
 import assert from "node:assert/strict";
+import { createDefaultTransport } from "../../gateway/default_transport.ts";
 import { Shard, type ShardDispatch } from "../../gateway/shard.ts";
 import type { GatewayError } from "../../gateway/errors.ts";
 import type { ShardStatus } from "../../gateway/shard_state.ts";
@@ -79,17 +81,32 @@ interface Setup {
   post(from: number, to: number): void;
   /** Resolve when the message `m<n>` has arrived. */
   received(n: number): Promise<void>;
+  /** Resolves when the fake has received (and so ACKed) the first heartbeat. */
+  firstHeartbeat: Promise<void>;
   /** Close shard, fake and server, and wait until every socket is gone. */
   teardown(): Promise<void>;
 }
 
 async function setup(): Promise<Setup> {
-  const gateway = new FakeGateway({ tokens: [TOKEN], guilds: 1 });
+  let heartbeatSeen!: () => void;
+  const firstHeartbeat = new Promise<void>((resolve) =>
+    heartbeatSeen = resolve
+  );
+  const gateway = new FakeGateway({
+    tokens: [TOKEN],
+    guilds: 1,
+    onClientFrame: (_, frame) => {
+      if (frame.op === 1) heartbeatSeen();
+    },
+  });
   const server = await serveFakeGateway(gateway);
   const shard = new Shard({
     token: TOKEN,
     intents: INTENTS,
     gatewayUrl: server.url,
+    // The choice the default transport makes without proxy variables, so
+    // the caller's environment does not pick the socket.
+    transport: createDefaultTransport(() => undefined),
     // The first heartbeat goes out right after HELLO, so latency is measured.
     random: () => 0,
   });
@@ -99,6 +116,7 @@ async function setup(): Promise<Setup> {
     server,
     shard,
     recorder,
+    firstHeartbeat,
     post: (from: number, to: number): void =>
       postNumberedMessages(gateway, from, to),
     received(n): Promise<void> {
@@ -145,6 +163,9 @@ Deno.test("Shard on the default WebSocket transport identifies, resumes after a 
           "GUILD_CREATE",
           0,
         );
+        // The fake ACKs a heartbeat as it reads it, so once it has read the
+        // first one its ACK is ahead of the messages posted next.
+        await within(s.firstHeartbeat, "the first heartbeat");
         s.post(1, 20);
         await s.received(20);
         assert.deepEqual(recorder.contents(), numberedContents(1, 20));

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { runUntil } from "../_fakes/run_until.ts";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import {
   ShardManager,
@@ -40,19 +41,6 @@ function setup(
     ...options,
   });
   return { scheduler, gateway, manager };
-}
-
-/** Run timers until `done()` holds; fails instead of spinning forever. */
-async function runUntil(
-  scheduler: VirtualScheduler,
-  done: () => boolean,
-  limit = 10_000,
-): Promise<void> {
-  await scheduler.flushMicrotasks();
-  for (let i = 0; i < limit && !done(); i++) {
-    if (!await scheduler.runNext()) break;
-  }
-  assert.ok(done(), `condition not reached by t=${scheduler.now()}`);
 }
 
 /** Start the manager on the virtual clock and wait until every shard is ready. */

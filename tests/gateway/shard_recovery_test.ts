@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { runUntil } from "../_fakes/run_until.ts";
 import {
   createHarness,
   dispatch,
@@ -18,7 +19,7 @@ Deno.test("Shard backs off 1 s doubling to 60 s while connections keep failing",
   for (let attempt = 1; attempt <= 9; attempt++) {
     const count = h.transport.sockets.length;
     h.socket().refuse();
-    while (h.transport.sockets.length === count) await h.scheduler.runNext();
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
     attemptTimes.push(h.scheduler.now());
   }
   const gaps = attemptTimes.slice(1).map((t, i) => t - attemptTimes[i]!);
@@ -125,14 +126,14 @@ Deno.test("Shard starts a new session after 3 failed RESUME attempts in a row", 
   for (let attempt = 1; attempt <= 3; attempt++) {
     const count = h.transport.sockets.length;
     h.socket().serverClose(4000);
-    while (h.transport.sockets.length === count) await h.scheduler.runNext();
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
     hello(h.socket(), 100_000);
     await h.settle();
     assert.deepEqual(sentOps(h.socket()), [6], `attempt ${attempt} resumes`);
   }
   const count = h.transport.sockets.length;
   h.socket().serverClose(4000);
-  while (h.transport.sockets.length === count) await h.scheduler.runNext();
+  await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
   assert.equal(h.socket().url, `${GATEWAY_URL}/?v=10&encoding=json`);
   hello(h.socket(), 100_000);
   await h.scheduler.advance(5000);

@@ -438,7 +438,7 @@ async function withRawServer(
   assert.deepEqual(recorder.events, [], "nothing reported before return");
   const peer = new RawPeer(await within(listener.accept(), "accept"));
   try {
-    await peer.handshake(options);
+    await within(peer.handshake(options), "the client's handshake");
     await body(peer, recorder, socket);
   } finally {
     socket.close(1000);

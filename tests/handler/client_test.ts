@@ -6,7 +6,9 @@ import { Handler } from "../../handler/handler.ts";
 import type { HandlerError } from "../../handler/handler_error.ts";
 import type { ShardDispatch } from "../../gateway/shard.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { runUntil } from "../_fakes/run_until.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
@@ -48,7 +50,8 @@ Deno.test("Client runs a Handler end to end: a reply comes back through the gate
 });
 
 Deno.test("Client keeps each shard's events in order across awaits", async () => {
-  await using discord = await FakeDiscord.start();
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler });
   const order: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => release = resolve);
@@ -66,7 +69,10 @@ Deno.test("Client keeps each shard's events in order across awaits", async () =>
     intents: INTENTS,
     ...discord.clientOptions,
   });
-  await client.start(new Bot());
+  let started = false;
+  const starting = client.start(new Bot()).finally(() => started = true);
+  await runUntil(scheduler, () => started);
+  await starting;
   const received = new Promise<void>((resolve) => {
     const off = client.on("MESSAGE_CREATE", (m) => {
       if (m.content === "2") {
@@ -75,9 +81,16 @@ Deno.test("Client keeps each shard's events in order across awaits", async () =>
       }
     });
   });
+  const arrived: unknown[] = [];
+  client.shards!.on("dispatch", (event) => {
+    arrived.push((event.data as { content?: unknown }).content);
+  }, { events: ["MESSAGE_CREATE"] });
   discord.postMessage("1");
   discord.postMessage("2");
-  await new Promise((r) => setTimeout(r, 0));
+  // Both messages reach the shard within a few microtask turns; the second
+  // waits behind the first handler on the virtual clock, not on a timer.
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(arrived, ["1", "2"], "both messages reached the shard");
   assert.deepEqual(order, ["start 1"]);
   release();
   await received;

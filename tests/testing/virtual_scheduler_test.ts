@@ -1,0 +1,146 @@
+// The virtual clock nearly every shard test stands on, tested directly:
+// ordering, ties, cancelling, negative delays, timers queued by timers,
+// microtask flushing, runNext/runAll and their bounds.
+import assert from "node:assert/strict";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+Deno.test("VirtualScheduler starts where told and moves only when driven", async () => {
+  const clock = new VirtualScheduler({ start: 1_000 });
+  assert.equal(clock.now(), 1_000);
+  let fired = false;
+  clock.setTimeout(() => fired = true, 10);
+  await clock.flushMicrotasks();
+  assert.equal(clock.now(), 1_000);
+  assert.equal(fired, false);
+  await clock.advance(9);
+  assert.equal(fired, false);
+  await clock.advance(1);
+  assert.equal(fired, true);
+  assert.equal(clock.now(), 1_010);
+});
+
+Deno.test("VirtualScheduler runs timers by due time, ties in the order set, each at its own time", async () => {
+  const clock = new VirtualScheduler();
+  const log: string[] = [];
+  const at = (name: string) => () => log.push(`${name}@${clock.now()}`);
+  clock.setTimeout(at("c"), 30);
+  clock.setTimeout(at("a1"), 10);
+  clock.setTimeout(at("b"), 20);
+  clock.setTimeout(at("a2"), 10);
+  assert.equal(clock.nextDue, 10);
+  await clock.advance(100);
+  assert.deepEqual(log, ["a1@10", "a2@10", "b@20", "c@30"]);
+  assert.equal(clock.now(), 100, "advance ends at its target");
+  assert.equal(clock.nextDue, undefined);
+});
+
+Deno.test("VirtualScheduler clamps negative delays to now and ignores unknown handles", async () => {
+  const clock = new VirtualScheduler({ start: 50 });
+  const fired: number[] = [];
+  clock.setTimeout(() => fired.push(clock.now()), -20);
+  assert.equal(clock.nextDue, 50);
+  clock.clearTimeout(12_345);
+  await clock.advance(0);
+  assert.deepEqual(fired, [50]);
+  await clock.advance(-10);
+  assert.equal(clock.now(), 50, "a negative advance does not go back");
+});
+
+Deno.test("VirtualScheduler cancels a timer, also from inside another timer due at the same time", async () => {
+  const clock = new VirtualScheduler();
+  const fired: string[] = [];
+  const cancelled = clock.setTimeout(() => fired.push("cancelled"), 5);
+  clock.clearTimeout(cancelled);
+  let second = 0;
+  clock.setTimeout(() => {
+    fired.push("first");
+    clock.clearTimeout(second);
+  }, 10);
+  second = clock.setTimeout(() => fired.push("second"), 10);
+  assert.equal(clock.pending, 2);
+  await clock.advance(10);
+  assert.deepEqual(fired, ["first"]);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("VirtualScheduler runs a timer set by a timer within the same advance when due", async () => {
+  const clock = new VirtualScheduler();
+  const fired: number[] = [];
+  clock.setTimeout(() => {
+    fired.push(clock.now());
+    clock.setTimeout(() => fired.push(clock.now()), 15);
+    clock.setTimeout(() => fired.push(clock.now()), 500);
+  }, 10);
+  await clock.advance(100);
+  assert.deepEqual(fired, [10, 25]);
+  assert.equal(clock.pending, 1);
+  assert.equal(clock.nextDue, 510);
+});
+
+Deno.test("VirtualScheduler flushes promise chains a timer starts before the next timer runs", async () => {
+  const clock = new VirtualScheduler();
+  const log: string[] = [];
+  clock.setTimeout(() => {
+    Promise.resolve().then(() => Promise.resolve()).then(() =>
+      log.push("chain")
+    );
+  }, 10);
+  clock.setTimeout(() => log.push("next"), 10);
+  await clock.advance(10);
+  assert.deepEqual(log, ["chain", "next"]);
+});
+
+Deno.test("VirtualScheduler.flushMicrotasks yields exactly microtaskTurns turns", async () => {
+  const depth = async (clock: VirtualScheduler): Promise<number> => {
+    let turns = 0;
+    let stop = false;
+    const spin = async (): Promise<void> => {
+      while (!stop && turns < 1_000) {
+        turns++;
+        await Promise.resolve();
+      }
+    };
+    const spinning = spin();
+    await clock.flushMicrotasks();
+    stop = true;
+    await spinning;
+    return turns;
+  };
+  const few = await depth(new VirtualScheduler({ microtaskTurns: 3 }));
+  const many = await depth(new VirtualScheduler({ microtaskTurns: 30 }));
+  assert.ok(few <= 5, `3 turns let a chain advance ${few} steps`);
+  assert.ok(many >= 30, `30 turns let a chain advance ${many} steps`);
+});
+
+Deno.test("VirtualScheduler.runNext jumps to the earliest timer and reports when none is left", async () => {
+  const clock = new VirtualScheduler();
+  const fired: number[] = [];
+  clock.setTimeout(() => fired.push(clock.now()), 700);
+  clock.setTimeout(() => fired.push(clock.now()), 300);
+  assert.equal(await clock.runNext(), true);
+  assert.deepEqual(fired, [300]);
+  assert.equal(clock.now(), 300);
+  assert.equal(await clock.runNext(), true);
+  assert.equal(clock.now(), 700);
+  assert.equal(await clock.runNext(), false);
+  assert.equal(clock.now(), 700, "no timer: the clock stays");
+});
+
+Deno.test("VirtualScheduler.runAll stops at its limit for a timer that re-arms forever", async () => {
+  const clock = new VirtualScheduler();
+  let beats = 0;
+  const beat = (): void => {
+    beats++;
+    clock.setTimeout(beat, 1_000);
+  };
+  clock.setTimeout(beat, 1_000);
+  assert.equal(await clock.runAll(25), 25);
+  assert.equal(beats, 25);
+  assert.equal(clock.now(), 25_000);
+  assert.equal(clock.pending, 1);
+  const once = new VirtualScheduler();
+  once.setTimeout(() => {}, 1);
+  once.setTimeout(() => {}, 2);
+  assert.equal(await once.runAll(), 2);
+  assert.equal(once.pending, 0);
+});
