@@ -76,6 +76,8 @@ export const CYCLES_ALLOWED_IN: readonly string[] = ["types"];
  */
 export const OWN_TIMERS: Readonly<Record<string, string>> = {
   "base/scheduler.ts": "the real Scheduler itself",
+  "base/visible_logger.ts":
+    "a log record's wall-clock timestamp, read the way LogTape stamps its own records",
   "gateway/tcp_transport.ts":
     "a socket's close deadline inside the transport, like the runtime WebSocket's own",
 };

@@ -62,7 +62,7 @@ export interface BackoffOptions {
  *
  * @example Usage
  * ```ts
- * import { backoffDelay } from "@disruption/disruption/gateway";
+ * import { backoffDelay } from "./backoff.ts";
  * import assert from "node:assert/strict";
  *
  * const noJitter = { random: () => 0.5 };

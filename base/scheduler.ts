@@ -48,7 +48,7 @@ export const MAX_TIMER_DELAY = 2 ** 31 - 1;
  *
  * @example Usage
  * ```ts
- * import { clampTimerDelay, MAX_TIMER_DELAY } from "@disruption/disruption/gateway";
+ * import { clampTimerDelay, MAX_TIMER_DELAY } from "./scheduler.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(clampTimerDelay(-5), 0);
@@ -94,7 +94,7 @@ export const realScheduler: Scheduler = {
  *
  * @example Usage
  * ```ts
- * import { delay } from "@disruption/disruption/gateway";
+ * import { delay } from "./scheduler.ts";
  * import { VirtualScheduler } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *

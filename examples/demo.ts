@@ -16,22 +16,59 @@
  *
  * @module
  */
-import { Client, type ShardDispatch, type ShardStateChange } from "../mod.ts";
+import {
+  Client,
+  ClientStoppedError,
+  type ShardDispatch,
+  type ShardStateChange,
+} from "../mod.ts";
 import { FakeDiscord } from "../testing/mod.ts";
 import { PING_BOT_INTENTS, PingBot, runPingBot } from "./ping_bot.ts";
 
-const bold = (text: string): string => `\x1b[1m${text}\x1b[0m`;
+/** Who a line of the demo comes from. */
+export type Voice = "demo" | "user" | "gateway" | "shard" | "bot";
+
+/** Where the demo's lines go, one voice per line. */
+export type Say = (voice: Voice, text: string) => void;
+
+/** Options for {@linkcode demoAgainstFake}. */
+export interface DemoOptions {
+  /**
+   * Where each line goes.
+   *
+   * @default {console.log, with the voice as a label}
+   */
+  say?: Say;
+}
+
+/**
+ * Whether stdout takes escape codes: a terminal, and `NO_COLOR` unset
+ * (https://no-color.org).
+ */
+export function colorEnabled(): boolean {
+  return Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+}
+
+/** console.log with a fixed-width label; the demo's headings in bold. */
+export function consoleSay(color: boolean = colorEnabled()): Say {
+  return (voice, text) => {
+    const line = `${voice.padEnd(7)} ${text}`;
+    console.log(color && voice === "demo" ? `\x1b[1m${line}\x1b[0m` : line);
+  };
+}
 
 function describe(event: ShardDispatch): string {
   const data = event.data as Record<string, unknown>;
   switch (event.name) {
     case "READY":
-      return `session ${data.session_id}, resume URL ${data.resume_gateway_url}`;
+      return `: session ${data.session_id}, resume URL ${data.resume_gateway_url}`;
     case "GUILD_CREATE":
-      return `guild ${data.id} (${data.name ?? "unavailable"})`;
+      return `: guild ${data.id} (${data.name ?? "unavailable"})`;
     case "MESSAGE_CREATE": {
       const author = data.author as { username: string; bot?: boolean };
-      return `${author.username}${author.bot ? " [bot]" : ""}: ${data.content}`;
+      return `: ${author.username}${
+        author.bot ? " [bot]" : ""
+      }: ${data.content}`;
     }
     default:
       return "";
@@ -41,94 +78,139 @@ function describe(event: ShardDispatch): string {
 /** The ping bot, printing every dispatch and status change in order. */
 class DemoBot extends PingBot {
   readonly sequences: number[] = [];
+  readonly #say: Say;
   #onReady: (() => void) | undefined;
+  /** IDs of the messages dispatched so far, and who waits for which. */
+  #messages = new Set<string>();
+  #messageWaiters = new Map<string, () => void>();
+
+  constructor(say: Say) {
+    super((line) => say("bot", line));
+    this.#say = say;
+  }
 
   /** Resolves the next time a shard becomes ready. */
   nextReady(): Promise<void> {
     return new Promise((resolve) => this.#onReady = resolve);
   }
 
+  /** Resolves once the MESSAGE_CREATE of message `id` has been handled. */
+  dispatched(id: string): Promise<void> {
+    if (this.#messages.has(id)) return Promise.resolve();
+    return new Promise((resolve) => this.#messageWaiters.set(id, resolve));
+  }
+
   override onShardStateChange(change: ShardStateChange): void {
     if (this.sequences.length === 0) return; // quiet during the first connect
-    console.log(
-      `  shard ${change.shardId}: ${change.previous} -> ${change.current}`,
+    this.#say(
+      "shard",
+      `${change.previous} -> ${change.current} (shard ${change.shardId})`,
     );
     if (change.current === "ready") this.#onReady?.();
   }
 
   override onRaw(event: ShardDispatch): void {
     this.sequences.push(event.sequence);
-    console.log(
-      `  <- shard ${event.shardId} #${event.sequence} ${event.name} ${
+    this.#say(
+      "gateway",
+      `#${event.sequence} ${event.name} to shard ${event.shardId}${
         describe(event)
       }`,
     );
+    if (event.name === "MESSAGE_CREATE") {
+      const id = (event.data as { id: string }).id;
+      this.#messages.add(id);
+      this.#messageWaiters.get(id)?.();
+    }
   }
 }
 
-/** Run the demo against the fake Discord on loopback. */
-export async function demoAgainstFake(): Promise<void> {
-  console.log(bold("Starting the fake Discord on 127.0.0.1..."));
+/**
+ * Run the demo against the fake Discord on loopback.
+ *
+ * @param options Where the lines go.
+ * @returns Whether every event arrived exactly once, in order.
+ */
+export async function demoAgainstFake(
+  options: DemoOptions = {},
+): Promise<boolean> {
+  const say = options.say ?? consoleSay();
+  say("demo", "Starting the fake Discord on 127.0.0.1");
   await using discord = await FakeDiscord.start({ loopback: true });
-  const bot = new DemoBot();
+  const bot = new DemoBot(say);
   await using client = new Client({
     token: discord.token,
     intents: PING_BOT_INTENTS,
     ...discord.clientOptions,
   });
-  console.log(bold("Connecting the ping bot (HELLO, IDENTIFY, READY):"));
+  say("demo", "Connecting the ping bot (HELLO, IDENTIFY, READY)");
   await client.start(bot);
-
-  console.log(bold("\nA user says !ping:"));
-  const pong = await discord.say("!ping");
   await client.idle();
-  console.log(`  the bot answered "${pong.content}" over REST`);
 
-  console.log(bold("\nCutting the TCP connection (no close frame)..."));
+  say("demo", "A user says !ping");
+  say("user", "tester: !ping");
+  const pong = await discord.say("!ping");
+  // The bot's own message comes back through the gateway too.
+  await bot.dispatched(pong.id);
+  say("demo", `The bot answered "${pong.content}" over REST`);
+
+  say("demo", "Cutting the TCP connection (no close frame)");
   const resumed = bot.nextReady();
   const answered = discord.nextBotMessage();
   discord.gateway.dropConnection();
   for (const text of ["are you there?", "hello?", "!ping"]) {
+    say("user", `tester: ${text} (while the bot is away)`);
     discord.postMessage(text);
-    console.log(`  -> while the bot is away, a user says "${text}"`);
   }
   await resumed;
   const answer = await answered;
+  await bot.dispatched(answer.id);
   await client.idle();
   const resumes = discord.gateway.log.filter((entry) =>
     entry.type === "resume"
   );
   const last = resumes.at(-1);
-  console.log(
-    `  RESUME on the ${last?.type === "resume" ? last.kind : "?"} URL, ${
+  say(
+    "demo",
+    `RESUME on the ${last?.type === "resume" ? last.kind : "?"} URL, ${
       last?.type === "resume" ? last.replayed : 0
     } missed events replayed; the bot answered "${answer.content}"`,
   );
 
+  say("demo", "Stopping the bot");
+  await client.stop();
   const expected = bot.sequences.map((_, i) => i + 1);
   const exact = bot.sequences.every((s, i) => s === expected[i]);
-  console.log(
-    bold(
-      `\n${bot.sequences.length} events, sequences 1..${bot.sequences.length}: ${
-        exact
-          ? "every event arrived exactly once, in order"
-          : "EVENTS LOST OR DUPLICATED"
-      }; ${discord.gateway.counters.sessionStarts} IDENTIFY, ${discord.gateway.counters.resumed} RESUME.`,
-    ),
+  say(
+    "demo",
+    `${bot.sequences.length} events, sequences 1..${bot.sequences.length}: ${
+      exact
+        ? "every event arrived exactly once, in order"
+        : "EVENTS LOST OR DUPLICATED"
+    }; ${discord.gateway.counters.sessionStarts} IDENTIFY, ${discord.gateway.counters.resumed} RESUME`,
   );
-  await client.stop();
-  if (!exact) Deno.exitCode = 1;
+  return exact;
 }
 
 if (import.meta.main) {
   if (Deno.env.get("DISCORD_TOKEN")) {
-    const client = await runPingBot();
-    console.log("Connected to Discord; Ctrl+C stops the bot.");
-    await new Promise<void>((resolve) =>
-      Deno.addSignalListener("SIGINT", () => resolve())
-    );
-    await client.stop();
-  } else {
-    await demoAgainstFake();
+    const interrupt = new AbortController();
+    const onSigint = (): void => interrupt.abort("SIGINT");
+    Deno.addSignalListener("SIGINT", onSigint);
+    try {
+      const client = await runPingBot({ signal: interrupt.signal });
+      console.log("Connected to Discord; Ctrl+C stops the bot.");
+      await new Promise((resolve) =>
+        interrupt.signal.addEventListener("abort", resolve, { once: true })
+      );
+      await client.stop();
+    } catch (error) {
+      if (!(error instanceof ClientStoppedError)) throw error;
+      console.log("Stopped before it finished connecting.");
+    } finally {
+      Deno.removeSignalListener("SIGINT", onSigint);
+    }
+  } else if (!await demoAgainstFake()) {
+    Deno.exitCode = 1;
   }
 }

@@ -18,6 +18,7 @@
 import {
   Client,
   type ClientOptions,
+  ClientStoppedError,
   type Context,
   Handler,
 } from "@disruption/disruption/handler";
@@ -69,7 +70,7 @@ export class PingBot extends Handler {
   ): Promise<void> {
     if (message.author.bot || message.author.id === this.#userId) return;
     if (message.content.trim() !== "!ping") return;
-    this.#log(`${message.author.username}: ${message.content}`);
+    this.#log(`!ping from ${message.author.username}`);
     const pong = await ctx.reply(message, "pong");
     this.#log(`replied ${JSON.stringify(pong.content)} (message ${pong.id})`);
   }
@@ -139,15 +140,26 @@ export async function runPingBot(
   return client;
 }
 
-/** Resolve when the process receives SIGINT (Ctrl+C). */
-function sigint(): Promise<void> {
-  return new Promise((resolve) => {
-    const listener = (): void => {
-      Deno.removeSignalListener("SIGINT", listener);
-      resolve();
-    };
-    Deno.addSignalListener("SIGINT", listener);
-  });
+/**
+ * An abort signal for Ctrl+C (SIGINT): pass it as the client's `signal` so
+ * Ctrl+C stops the bot, also while it is still connecting. Dispose the
+ * result to stop listening.
+ */
+function ctrlC(): { signal: AbortSignal } & Disposable {
+  const controller = new AbortController();
+  const listener = (): void => controller.abort("SIGINT");
+  Deno.addSignalListener("SIGINT", listener);
+  return {
+    signal: controller.signal,
+    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
+  };
+}
+
+/** Resolve when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true })
+  );
 }
 
 /** Run against the embedded fake Discord, show one `!ping`, and stop. */
@@ -184,12 +196,18 @@ async function demo(): Promise<void> {
 if (import.meta.main) {
   const token = Deno.env.get("DISCORD_TOKEN");
   if (token) {
-    const client = await runPingBot({ token });
-    console.log("Running; press Ctrl+C to stop.");
-    await sigint();
-    console.log("Stopping...");
-    await client.stop();
-    console.log("Stopped.");
+    using interrupt = ctrlC();
+    try {
+      const client = await runPingBot({ token, signal: interrupt.signal });
+      console.log("Running; press Ctrl+C to stop.");
+      await aborted(interrupt.signal);
+      console.log("Stopping...");
+      await client.stop();
+      console.log("Stopped.");
+    } catch (error) {
+      if (!(error instanceof ClientStoppedError)) throw error;
+      console.log("Stopped before it finished connecting.");
+    }
   } else {
     await demo();
   }

@@ -35,6 +35,7 @@
 import {
   Client,
   type ClientOptions,
+  ClientStoppedError,
   type Context,
   Handler,
 } from "@disruption/disruption/handler";
@@ -146,6 +147,13 @@ export interface ShardedBotOptions
    * @default {console.log}
    */
   log?: Log;
+  /**
+   * Stops the bot resumably when it aborts (sessions saved, close code
+   * 4000), also while it is still starting (the start then rejects with
+   * `ClientStoppedError`). Unlike the client's own `signal`, which stops
+   * with `stop()`'s defaults and ends the sessions.
+   */
+  interrupt?: AbortSignal;
 }
 
 /** A running sharded bot. */
@@ -184,6 +192,7 @@ export async function runShardedBot(
     processIndex = 0,
     processCount = 1,
     statusInterval = 30_000,
+    interrupt,
     ...clientOptions
   } = options;
   if (!token) {
@@ -203,22 +212,22 @@ export async function runShardedBot(
       for (const line of status()) log(line);
     }, statusInterval)
     : undefined;
+  const stop = async (
+    stopOptions: ShardManagerCloseOptions = {},
+  ): Promise<void> => {
+    clearInterval(timer);
+    interrupt?.removeEventListener("abort", onInterrupt);
+    await client.stop(stopOptions);
+  };
+  const onInterrupt = (): void => void stop({ resumable: true });
+  interrupt?.addEventListener("abort", onInterrupt, { once: true });
   try {
     await client.start(bot);
   } catch (error) {
-    clearInterval(timer);
-    await client.stop();
+    await stop();
     throw error;
   }
-  return {
-    client,
-    bot,
-    status,
-    async stop(stopOptions: ShardManagerCloseOptions = {}): Promise<void> {
-      clearInterval(timer);
-      await client.stop(stopOptions);
-    },
-  };
+  return { client, bot, status, stop };
 }
 
 /**
@@ -268,15 +277,25 @@ function describe(info: ShardInfo): string {
   }, sequence ${info.sequence ?? "-"}`;
 }
 
-/** Resolve when the process receives SIGINT (Ctrl+C). */
-function sigint(): Promise<void> {
-  return new Promise((resolve) => {
-    const listener = (): void => {
-      Deno.removeSignalListener("SIGINT", listener);
-      resolve();
-    };
-    Deno.addSignalListener("SIGINT", listener);
-  });
+/**
+ * An abort signal for Ctrl+C (SIGINT). Dispose the result to stop
+ * listening.
+ */
+function ctrlC(): { signal: AbortSignal } & Disposable {
+  const controller = new AbortController();
+  const listener = (): void => controller.abort("SIGINT");
+  Deno.addSignalListener("SIGINT", listener);
+  return {
+    signal: controller.signal,
+    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
+  };
+}
+
+/** Resolve when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true })
+  );
 }
 
 function envInteger(name: string, fallback: number): number {
@@ -295,20 +314,24 @@ function envInteger(name: string, fallback: number): number {
 async function main(token: string): Promise<void> {
   const path = Deno.env.get("SESSION_DB") ?? "sharded_bot.kv";
   const store = await KvSessionStore.open({ path });
+  using interrupt = ctrlC();
   try {
-    const interrupted = sigint();
     const running = await runShardedBot({
       token,
       sessionStore: store,
       processIndex: envInteger("PROCESS_INDEX", 0),
       processCount: envInteger("PROCESS_COUNT", 1),
+      interrupt: interrupt.signal,
     });
     for (const line of running.status()) console.log(line);
     console.log("Running; press Ctrl+C to stop (resumably).");
-    await interrupted;
+    await aborted(interrupt.signal);
     console.log("Stopping; sessions are saved for the next start...");
     await running.stop({ resumable: true });
     console.log("Stopped.");
+  } catch (error) {
+    if (!(error instanceof ClientStoppedError)) throw error;
+    console.log("Stopped before every shard was ready; sessions are saved.");
   } finally {
     store.close();
   }

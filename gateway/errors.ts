@@ -18,6 +18,13 @@
  * - `decode`: a frame could not be decoded; the shard resumes to get it again.
  * - `timeout`: connecting, HELLO or READY/RESUMED took too long; the shard
  *   reconnects.
+ * - `connect_failed`: one attempt to open the connection failed (refused,
+ *   DNS, TLS, an HTTP status instead of the upgrade, a bad
+ *   `Sec-WebSocket-Accept`); `cause` says why, `status` and `retryAfter`
+ *   carry an HTTP refusal. The shard tries again (after `retryAfter` when
+ *   the server sent one).
+ * - `permission_denied`: the runtime refused network access (Deno without
+ *   `--allow-net` for the gateway's host); the shard stopped.
  */
 export type GatewayErrorKind =
   | "authentication_failed"
@@ -30,7 +37,9 @@ export type GatewayErrorKind =
   | "invalid_payload"
   | "shard_closed"
   | "decode"
-  | "timeout";
+  | "timeout"
+  | "connect_failed"
+  | "permission_denied";
 
 /** Options for {@linkcode GatewayError}. */
 export interface GatewayErrorOptions {
@@ -40,6 +49,10 @@ export interface GatewayErrorOptions {
   closeCode?: number;
   /** The shard the error happened on. */
   shardId?: number;
+  /** The HTTP status the server answered the upgrade with, if not 101. */
+  status?: number | undefined;
+  /** How long the server asked to wait before trying again (ms), if it did. */
+  retryAfter?: number | undefined;
 }
 
 /**
@@ -63,6 +76,10 @@ export class GatewayError extends Error {
   readonly closeCode: number | undefined;
   /** The shard the error happened on, if known. */
   readonly shardId: number | undefined;
+  /** The HTTP status of a refused upgrade (`connect_failed`), if any. */
+  readonly status: number | undefined;
+  /** The wait the server asked for before the next attempt (ms), if any. */
+  readonly retryAfter: number | undefined;
 
   /**
    * Create a gateway error.
@@ -81,5 +98,7 @@ export class GatewayError extends Error {
     this.kind = kind;
     this.closeCode = options.closeCode;
     this.shardId = options.shardId;
+    this.status = options.status;
+    this.retryAfter = options.retryAfter;
   }
 }

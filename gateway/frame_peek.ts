@@ -96,7 +96,7 @@ let tailBad = false;
  *
  * @example Usage
  * ```ts
- * import { peekFrame } from "@disruption/disruption/gateway";
+ * import { peekFrame } from "./frame_peek.ts";
  * import assert from "node:assert/strict";
  *
  * const frame = '{"t":"MESSAGE_CREATE","s":42,"op":0,"d":{"content":"\\"op\\":1"}}';

@@ -69,7 +69,7 @@ const encoder = new TextEncoder();
  *
  * @example Usage
  * ```ts
- * import { updatePresenceCommand } from "@disruption/disruption/gateway";
+ * import { updatePresenceCommand } from "./gateway_commands.ts";
  * import assert from "node:assert/strict";
  *
  * const command = updatePresenceCommand({
@@ -184,7 +184,7 @@ function checkActivity(
  *
  * @example Leave voice in a guild
  * ```ts
- * import { updateVoiceStateCommand } from "@disruption/disruption/gateway";
+ * import { updateVoiceStateCommand } from "./gateway_commands.ts";
  * import assert from "node:assert/strict";
  *
  * const command = updateVoiceStateCommand({
@@ -243,7 +243,7 @@ export function updateVoiceStateCommand(
  *
  * @example Fetch two members by ID
  * ```ts
- * import { createNonce, requestGuildMembersCommand } from "@disruption/disruption/gateway";
+ * import { createNonce, requestGuildMembersCommand } from "./gateway_commands.ts";
  * import assert from "node:assert/strict";
  *
  * const nonce = createNonce();
@@ -349,7 +349,7 @@ export function requestGuildMembersCommand(
  *
  * @example Usage
  * ```ts
- * import { requestSoundboardSoundsCommand } from "@disruption/disruption/gateway";
+ * import { requestSoundboardSoundsCommand } from "./gateway_commands.ts";
  * import assert from "node:assert/strict";
  *
  * const command = requestSoundboardSoundsCommand({ guild_ids: ["41771983423143937"] });
@@ -394,7 +394,7 @@ export function requestSoundboardSoundsCommand(
  *
  * @example Usage
  * ```ts
- * import { requestChannelInfoCommand } from "@disruption/disruption/gateway";
+ * import { requestChannelInfoCommand } from "./gateway_commands.ts";
  * import assert from "node:assert/strict";
  *
  * const command = requestChannelInfoCommand({
@@ -447,7 +447,7 @@ export function requestChannelInfoCommand(
  *
  * @example Usage
  * ```ts
- * import { createNonce } from "@disruption/disruption/gateway";
+ * import { createNonce } from "./gateway_commands.ts";
  * import assert from "node:assert/strict";
  *
  * const nonce = createNonce();

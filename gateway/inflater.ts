@@ -68,7 +68,8 @@ export interface InflaterOptions {
 }
 
 /**
- * Check a {@linkcode InflaterOptions.maxMessageBytes} value.
+ * Check a {@linkcode InflaterOptions.maxMessageBytes} value (also used for
+ * the shard's `maxInflatedBytes`; not exported from the package).
  *
  * @param value The value given, or `undefined` for the default.
  * @param name The option's name, for the message.
@@ -364,7 +365,7 @@ function endsWithSuffix(bytes: Uint8Array, length: number): boolean {
  *
  * @example Inflate zlib-stream messages
  * ```ts
- * import { createInflater } from "@disruption/disruption/gateway";
+ * import { createInflater } from "./inflater.ts";
  * import { deflateSync, constants } from "node:zlib";
  * import assert from "node:assert/strict";
  *

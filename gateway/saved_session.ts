@@ -37,7 +37,7 @@ export interface SavedSession {
  *
  * @example Refuse a bad session before saving it
  * ```ts
- * import { assertSavedSession } from "@disruption/disruption/gateway";
+ * import { assertSavedSession } from "./saved_session.ts";
  * import assert from "node:assert/strict";
  *
  * assert.throws(
@@ -132,7 +132,7 @@ export function assertSavedSession(
  *
  * @example Skip what is not a session
  * ```ts
- * import { isSavedSession } from "@disruption/disruption/gateway";
+ * import { isSavedSession } from "./saved_session.ts";
  * import assert from "node:assert/strict";
  *
  * const good = { shardId: 0, shardCount: 1, sessionId: "a", sequence: 3, savedAt: 0 };

@@ -46,7 +46,7 @@ const DEFAULT_RESERVE = 3;
  *
  * @example Queue commands behind the heartbeat reserve
  * ```ts
- * import { SendRateLimiter } from "@disruption/disruption/gateway";
+ * import { SendRateLimiter } from "./send_rate_limiter.ts";
  * import { VirtualScheduler } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *

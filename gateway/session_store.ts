@@ -118,7 +118,7 @@ export interface SessionUsableOptions {
  *
  * @example Resume only recent sessions of the same shard layout
  * ```ts
- * import { isSessionUsable } from "@disruption/disruption/gateway";
+ * import { isSessionUsable } from "./session_store.ts";
  * import assert from "node:assert/strict";
  *
  * const saved = {

@@ -15,8 +15,10 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { GatewayError } from "./errors.ts";
+import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
 import { createInflater, inflateLimit, type Inflater } from "./inflater.ts";
 import {
@@ -76,6 +78,8 @@ import {
 import type { GuildMembersChunkDispatch } from "../types/dispatch_payloads.ts";
 
 const logger = getLogger(["disruption", "gateway", "shard"]);
+/** Fatal closes and throwing listeners: on stderr unless LogTape takes them. */
+const visible = getVisibleLogger(["disruption", "gateway", "shard"]);
 
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
@@ -193,6 +197,8 @@ interface Connection {
   resumeSent: boolean;
   url: string;
   opened: boolean;
+  /** What the transport reported before the socket opened, if anything. */
+  connectError: unknown;
   inflater: Inflater | undefined;
   /** Aborts waits that belong to this connection (the identify queue). */
   abort: AbortController;
@@ -220,13 +226,14 @@ interface Connection {
  * ```ts
  * import { Shard } from "@disruption/disruption/gateway";
  * import { FakeGateway, VirtualScheduler } from "@disruption/disruption/testing";
+ * import { GatewayIntent } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * const scheduler = new VirtualScheduler();
  * const discord = new FakeGateway({ scheduler });
  * const shard = new Shard({
  *   token: "fake-token",
- *   intents: 513,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
  *   transport: discord.transport,
  *   scheduler,
  * });
@@ -764,6 +771,7 @@ export class Shard {
       resumeSent: false,
       url,
       opened: false,
+      connectError: undefined,
       inflater: undefined,
       abort,
       heartbeatInterval: 0,
@@ -787,12 +795,19 @@ export class Shard {
           this.#current(connection) && this.#onMessage(connection, data),
         onClose: (code, reason) => {
           this.#socketEnded(connection);
-          if (this.#current(connection)) {
-            this.#onClose(connection, code, reason);
+          if (!this.#current(connection)) return;
+          if (connection.opened) this.#onClose(connection, code, reason);
+          else {
+            this.#connectFailed(
+              connection,
+              connection.connectError ??
+                new Error(`The socket closed with ${code} ${reason}`),
+            );
           }
         },
         onError: (error) => {
           if (this.#current(connection)) {
+            if (!connection.opened) connection.connectError ??= error;
             logger.debug("Shard {shardId} socket error: {error}", {
               shardId: this.#shardId,
               error,
@@ -802,12 +817,38 @@ export class Shard {
       });
       this.#socketsOpen.add(connection);
     } catch (error) {
-      logger.warn("Shard {shardId} could not open a socket: {error}", {
-        shardId: this.#shardId,
-        error,
-      });
-      this.#connectionLost(connection, "resume", true);
+      this.#connectFailed(connection, error);
     }
+  }
+
+  /**
+   * An attempt to connect failed before the socket opened: report why as a
+   * typed error, stop for good when retrying cannot help (no permission),
+   * and otherwise try again, not before the server's `Retry-After`.
+   */
+  #connectFailed(connection: Connection, cause: unknown): void {
+    const error = connectFailure(cause, this.#shardId, connection.url);
+    this.#emit("error", error);
+    if (error.kind === "permission_denied") {
+      logger.error("Shard {shardId} stopped: {message}", {
+        shardId: this.#shardId,
+        message: error.message,
+      });
+      this.#dropConnection(undefined);
+      this.#stop(error);
+      return;
+    }
+    logger.warn("{message}", { message: error.message });
+    const retryAfter = Math.min(error.retryAfter ?? 0, MAX_CONNECT_RETRY_AFTER);
+    const backoff = backoffDelay(this.#failedAttempts + 1, {
+      random: this.#random,
+    });
+    this.#connectionLost(
+      connection,
+      "resume",
+      true,
+      retryAfter > backoff ? retryAfter : undefined,
+    );
   }
 
   #current(connection: Connection): boolean {
@@ -834,7 +875,7 @@ export class Shard {
         closeCode: code,
         shardId: this.#shardId,
       });
-      logger.error("Shard {shardId} stopped: {message}", {
+      visible.error("Shard {shardId} stopped: {message}", {
         shardId: this.#shardId,
         message: policy.message,
       });
@@ -1235,7 +1276,7 @@ export class Shard {
       try {
         listener(event);
       } catch (error) {
-        logger.error("A shard dispatch listener threw: {error}", { error });
+        visible.error("A shard dispatch listener threw: {error}", { error });
       }
     }
   }
@@ -1319,7 +1360,7 @@ export class Shard {
       try {
         (listener as ShardListener<ShardEventMap[K]>)(value);
       } catch (error) {
-        logger.error("A shard {event} listener threw: {error}", {
+        visible.error("A shard {event} listener threw: {error}", {
           event,
           error,
         });
@@ -1344,6 +1385,8 @@ function defaultProperties(): IdentifyProperties {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** The longest `Retry-After` on a refused upgrade the shard waits (10 min). */
+const MAX_CONNECT_RETRY_AFTER = 600_000;
 
 function utf8Length(text: string): number {
   // Every UTF-16 unit encodes to at most 3 bytes: skip encoding short frames.

@@ -123,13 +123,14 @@ export const DEFAULT_SESSION_SAVE_INTERVAL = 10_000;
  * ```ts
  * import { ShardManager } from "@disruption/disruption/gateway";
  * import { FakeGateway, VirtualScheduler } from "@disruption/disruption/testing";
+ * import { GatewayIntent } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * const scheduler = new VirtualScheduler();
  * const discord = new FakeGateway({ scheduler, maxConcurrency: 4 });
  * const manager = new ShardManager({
  *   token: "fake-token",
- *   intents: 1,
+ *   intents: GatewayIntent.Guilds,
  *   shardCount: 4,
  *   maxConcurrency: 4,
  *   transport: discord.transport,

@@ -185,7 +185,7 @@ export function shardsForProcess(
  *
  * @example Usage
  * ```ts
- * import { shardRange } from "@disruption/disruption/gateway";
+ * import { shardRange } from "./shard_routing.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(shardRange(4, 7), [4, 5, 6, 7]);

@@ -54,6 +54,10 @@ export type ClosePolicy =
   | { action: "resume" | "new_session" }
   | ({ action: "fatal" } & FatalClose);
 
+/** Where to get a bot token, for every message about a rejected one. */
+export const TOKEN_HELP: string =
+  "copy the bot token from the Discord Developer Portal (https://discord.com/developers/applications → your application → Bot → Reset Token) and pass it without the 'Bot ' prefix";
+
 /**
  * Close codes whose action is not `resume`, with the error of each fatal
  * one. Every code not listed here, including 1000/1001 sent by the server,
@@ -66,8 +70,7 @@ export const CLOSE_CODE_POLICY: Readonly<Record<number, ClosePolicy>> = {
   4004: {
     action: "fatal",
     kind: "authentication_failed",
-    message:
-      "Discord rejected the token (close code 4004): check the bot token, it may have been reset",
+    message: `Discord rejected the token (close code 4004): ${TOKEN_HELP}`,
   },
   4007: { action: "new_session" },
   4009: { action: "new_session" },
@@ -114,7 +117,7 @@ const RESUME: ClosePolicy = { action: "resume" };
  *
  * @example Usage
  * ```ts
- * import { closePolicy } from "@disruption/disruption/gateway";
+ * import { closePolicy } from "./shard_state.ts";
  * import assert from "node:assert/strict";
  *
  * const policy = closePolicy(4014);
@@ -135,7 +138,7 @@ export function closePolicy(code: number): ClosePolicy {
  *
  * @example Usage
  * ```ts
- * import { closeAction } from "@disruption/disruption/gateway";
+ * import { closeAction } from "./shard_state.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(closeAction(4000), "resume");

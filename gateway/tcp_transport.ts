@@ -11,8 +11,14 @@
  *
  * @module
  */
-import type { GatewaySocket, SocketListener, Transport } from "./transport.ts";
+import {
+  type GatewaySocket,
+  MAX_SEND_QUEUE_BYTES,
+  type SocketListener,
+  type Transport,
+} from "./transport.ts";
 import { sha1 } from "./sha1.ts";
+import { HandshakeError, parseRetryAfter } from "./connect_failure.ts";
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 /**
@@ -174,7 +180,17 @@ class TcpWebSocket implements GatewaySocket {
   #fragmentOpcode = 0;
   #fragments: Uint8Array[] = [];
   #fragmentBytes = 0;
-  #writing: Promise<void> = Promise.resolve();
+  /** Frames waiting to be written, in order, and their total size. */
+  #queue: Uint8Array[] = [];
+  #queuedBytes = 0;
+  /**
+   * The payload of the latest ping not answered yet: a pong answers only
+   * the most recent ping (RFC 6455 §5.5.3), so a ping flood costs one pong
+   * in the queue, not one per ping.
+   */
+  #pongPayload: Uint8Array | undefined;
+  /** The write loop, while it runs. */
+  #writing: Promise<void> | undefined;
   #deadline: ReturnType<typeof setTimeout> | undefined;
   /** The code (and reason) of the server's close frame, once received. */
   #received: { code: number; reason: string } | undefined;
@@ -234,7 +250,8 @@ class TcpWebSocket implements GatewaySocket {
     const failure = this.#failure;
     const received = this.#received;
     if (failure) {
-      this.#call(() => this.#listener.onError(error ?? failure));
+      // What the read loop threw after the failure is its consequence.
+      this.#call(() => this.#listener.onError(failure));
       this.#call(() => this.#listener.onClose(failure.code, failure.message));
     } else if (received) {
       this.#call(() => this.#listener.onClose(received.code, received.reason));
@@ -525,7 +542,10 @@ class TcpWebSocket implements GatewaySocket {
         return;
       }
       case OP_PING:
-        if (this.#state === "open") this.#write(encodeFrame(OP_PONG, payload));
+        if (this.#state === "open" && this.#conn) {
+          this.#pongPayload = payload.slice();
+          this.#flush();
+        }
         return;
       case OP_PONG:
         return;
@@ -605,15 +625,53 @@ class TcpWebSocket implements GatewaySocket {
     this.#startDeadline();
   }
 
+  /** Queue a frame; a peer that lets the queue pass its bound is cut off. */
   #write(frame: Uint8Array): void {
-    const conn = this.#conn;
-    if (!conn) return;
-    this.#writing = this.#writing.then(() => writeAll(conn, frame)).catch(
-      () => {
-        // A broken connection: the read loop sees it and reports the close.
-        this.#closeConn();
-      },
-    );
+    if (!this.#conn) return; // dead: nothing is queued any more
+    this.#queuedBytes += frame.length;
+    if (this.#queuedBytes > MAX_SEND_QUEUE_BYTES) {
+      // No close frame can get through a queue the peer does not read.
+      this.#failure ??= new ProtocolError(
+        1006,
+        `More than ${MAX_SEND_QUEUE_BYTES} bytes wait to be written: the peer stopped reading`,
+      );
+      this.#state = "closed";
+      this.#closeConn();
+      return;
+    }
+    this.#queue.push(frame);
+    this.#flush();
+  }
+
+  /** Start the write loop unless it runs. */
+  #flush(): void {
+    if (this.#writing === undefined) this.#writing = this.#writeLoop();
+  }
+
+  /** Write queued frames one at a time, a pending pong first. */
+  async #writeLoop(): Promise<void> {
+    try {
+      for (;;) {
+        const conn = this.#conn;
+        if (!conn) return;
+        let frame: Uint8Array;
+        if (this.#pongPayload !== undefined) {
+          frame = encodeFrame(OP_PONG, this.#pongPayload);
+          this.#pongPayload = undefined;
+        } else {
+          const next = this.#queue.shift();
+          if (next === undefined) return;
+          this.#queuedBytes -= next.length;
+          frame = next;
+        }
+        await writeAll(conn, frame);
+      }
+    } catch {
+      // A broken connection: the read loop sees it and reports the close.
+      this.#closeConn();
+    } finally {
+      this.#writing = undefined;
+    }
   }
 
   #startDeadline(): void {
@@ -624,7 +682,11 @@ class TcpWebSocket implements GatewaySocket {
     }, CLOSE_TIMEOUT_MS);
   }
 
+  /** Drop the TCP connection and everything still waiting to be written. */
   #closeConn(): void {
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#pongPayload = undefined;
     const conn = this.#conn;
     if (!conn) return;
     this.#conn = undefined;
@@ -645,15 +707,14 @@ class TcpWebSocket implements GatewaySocket {
   }
 }
 
-/** Check a handshake response head against the expected accept value. */
+/**
+ * Check a handshake response head against the expected accept value.
+ *
+ * @throws {HandshakeError} With the status (and `Retry-After`) when the
+ * server answered anything but a valid 101.
+ */
 function checkHandshake(head: string, accept: string): void {
   const lines = head.split("\r\n");
-  const status = /^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "");
-  if (!status || status[1] !== "101") {
-    throw new Error(
-      `Cannot open a WebSocket as the server answered '${lines[0] ?? ""}'`,
-    );
-  }
   const headers = new Map<string, string>();
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(":");
@@ -663,8 +724,23 @@ function checkHandshake(head: string, accept: string): void {
       line.slice(colon + 1).trim(),
     );
   }
+  const status = /^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "");
+  if (!status || status[1] !== "101") {
+    const location = headers.get("location");
+    throw new HandshakeError(
+      `Cannot open a WebSocket as the server answered '${
+        (lines[0] ?? "").slice(0, 200)
+      }'${
+        location === undefined ? "" : ` (Location: ${location.slice(0, 200)})`
+      }`,
+      {
+        status: status ? Number(status[1]) : undefined,
+        retryAfter: parseRetryAfter(headers.get("retry-after"), Date.now()),
+      },
+    );
+  }
   if (headers.get("upgrade")?.toLowerCase() !== "websocket") {
-    throw new Error(
+    throw new HandshakeError(
       "Cannot open a WebSocket as the response lacks 'Upgrade: websocket'",
     );
   }
@@ -672,17 +748,17 @@ function checkHandshake(head: string, accept: string): void {
     !(headers.get("connection") ?? "").toLowerCase().split(/\s*,\s*/)
       .includes("upgrade")
   ) {
-    throw new Error(
+    throw new HandshakeError(
       "Cannot open a WebSocket as the response lacks 'Connection: Upgrade'",
     );
   }
   if (headers.get("sec-websocket-accept") !== accept) {
-    throw new Error(
+    throw new HandshakeError(
       "Cannot open a WebSocket as 'Sec-WebSocket-Accept' does not match the key",
     );
   }
   if (headers.has("sec-websocket-extensions")) {
-    throw new Error(
+    throw new HandshakeError(
       "Cannot open a WebSocket as the server chose an extension that was not offered",
     );
   }

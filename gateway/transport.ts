@@ -44,6 +44,14 @@ export type Transport = (
   listener: SocketListener,
 ) => GatewaySocket;
 
+/**
+ * The most bytes a transport lets wait to be written before it gives the
+ * connection up. The gateway sends little (4 KiB commands, 120 a minute),
+ * so a backlog this long means the peer stopped reading: the connection is
+ * reported closed (1006) instead of the backlog growing without bound.
+ */
+export const MAX_SEND_QUEUE_BYTES: number = 4 * 1024 * 1024;
+
 /** `WebSocket.OPEN`, spelled out so the module loads where `WebSocket` is absent. */
 const OPEN = 1;
 
@@ -101,7 +109,25 @@ export function webSocketTransport(
   };
   return {
     send(data: string): void {
-      if (ws.readyState === OPEN) ws.send(data);
+      if (closed || ws.readyState !== OPEN) return;
+      if (ws.bufferedAmount + data.length > MAX_SEND_QUEUE_BYTES) {
+        // The runtime would keep buffering; report the connection dead and
+        // stop using it (its own close event is ignored from now on).
+        closed = true;
+        listener.onError(
+          new Error(
+            `More than ${MAX_SEND_QUEUE_BYTES} bytes wait to be sent: the peer stopped reading`,
+          ),
+        );
+        listener.onClose(1006, "the peer stopped reading");
+        try {
+          ws.close();
+        } catch {
+          // Nothing more to do.
+        }
+        return;
+      }
+      ws.send(data);
     },
     close(code: number, reason?: string): void {
       try {

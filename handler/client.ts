@@ -5,18 +5,26 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { closestName } from "../base/closest_name.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { ClientStoppedError } from "./client_stopped_error.ts";
 import { ShardContext } from "./context.ts";
 import type { Context } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
+import { GatewayError } from "../gateway/errors.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
+import { delay, realScheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
   ShardManager,
   type ShardManagerCloseOptions,
   type ShardManagerOptions,
 } from "../gateway/shard_manager.ts";
+import { TOKEN_HELP } from "../gateway/shard_state.ts";
+import { DiscordApiError } from "../rest/errors.ts";
+import type { GatewayBotResponse } from "../rest/payloads.ts";
 import { RestClient } from "../rest/rest_client.ts";
 import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
 import { createClientCache, warnCacheIntents } from "../cache/client_cache.ts";
@@ -27,10 +35,13 @@ import {
   type GatewayEventMap,
   type GatewayEventName,
   HANDLER_METHOD_NAMES,
+  isGatewayEventName,
 } from "../types/events.ts";
 import { GatewayIntent } from "../types/intents.ts";
 
 const logger = getLogger(["disruption", "handler"]);
+/** Handler errors and start-up mistakes: on stderr unless LogTape takes them. */
+const visible = getVisibleLogger(["disruption", "handler"]);
 
 /** A typed listener for one dispatch event. */
 export type EventListener<K extends GatewayEventName> = (
@@ -43,7 +54,7 @@ export type EventListener<K extends GatewayEventName> = (
  * `ShardManager` options it passes on unchanged (documented there):
  * `compress`, `presence`, `largeThreshold`, `shardOptions`, `identifyQueue`,
  * `sessionStore`, `sessionSaveInterval`, `transport`, `scheduler` (also the
- * REST client's clock), `random` and `timeouts`.
+ * REST client's clock), `random`, `timeouts` and `maxInflatedBytes`.
  */
 export interface ClientOptions extends
   Pick<
@@ -59,6 +70,7 @@ export interface ClientOptions extends
     | "scheduler"
     | "random"
     | "timeouts"
+    | "maxInflatedBytes"
   > {
   /** The bot token (without `Bot `). Never logged or shown. */
   token: string;
@@ -115,7 +127,30 @@ export interface ClientOptions extends
    * @default {no cache}
    */
   cache?: CacheOptions;
+  /**
+   * Stops the client when it aborts, like {@linkcode Client.stop}: a
+   * {@linkcode Client.start} in progress rejects with
+   * {@linkcode ClientStoppedError}, a running client disconnects. Made for
+   * Ctrl+C: abort it from a `SIGINT` listener.
+   */
+  signal?: AbortSignal;
 }
+
+/** Options for {@linkcode Client.stop}. */
+export interface ClientStopOptions extends ShardManagerCloseOptions {
+  /**
+   * How long to wait, once the shards are closed, for handler calls still
+   * running or queued. Calls not started by then are dropped and their
+   * number is logged (a warning per shard on `["disruption", "handler"]`);
+   * a handler that never settles cannot hold `stop()` longer than this.
+   *
+   * @default {10000}
+   */
+  drainTimeout?: number;
+}
+
+/** Default {@linkcode ClientStopOptions.drainTimeout}. */
+export const DEFAULT_DRAIN_TIMEOUT = 10_000;
 
 /** A Handler method or listener, as the client calls it. */
 type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
@@ -134,6 +169,23 @@ function setOld(ctx: Context, old: unknown): void {
 /** The Handler every client falls back to: it handles nothing. */
 class NoHandler extends Handler {}
 
+/** One run, from {@linkcode Client.start} to the end of {@linkcode Client.stop}. */
+interface Run {
+  /** Aborted by stop() (or the client's signal): cancels the start. */
+  readonly abort: AbortController;
+  /** The manager, once the start created it. */
+  manager: ShardManager | undefined;
+  /** Settles when start() has returned or thrown. */
+  started: Promise<void>;
+  /** The teardown in progress, shared by every stop() call. */
+  stopping: Promise<void> | undefined;
+}
+
+/** Handler methods that are not events: never "misspelt". */
+const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
+  Object.getOwnPropertyNames(Handler.prototype),
+);
+
 /**
  * A bot: runs a {@linkcode Handler} (and typed `on` listeners) on the
  * gateway, with a REST client for answering. Each shard's events are handled
@@ -143,7 +195,7 @@ class NoHandler extends Handler {}
  * @example A ping bot against the fake Discord
  * ```ts
  * import { Client, type Context, Handler } from "@disruption/disruption/handler";
- * import type { MessageCreateDispatch } from "@disruption/disruption/types";
+ * import { GatewayIntent, type MessageCreateDispatch } from "@disruption/disruption/types";
  * import { FakeDiscord } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *
@@ -157,7 +209,11 @@ class NoHandler extends Handler {}
  * }
  *
  * await using discord = await FakeDiscord.start();
- * await using client = new Client({ token: discord.token, intents: 33281, ...discord.clientOptions });
+ * await using client = new Client({
+ *   token: discord.token,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+ *   ...discord.clientOptions,
+ * });
  * await client.start(new PingBot());
  * const reply = await discord.say("!ping");
  * assert.equal(reply.content, "pong");
@@ -187,6 +243,8 @@ export class Client {
   #slots: (ShardSlot | undefined)[] = [];
   #offDispatch: (() => void) | undefined;
   #offOthers: (() => void)[] = [];
+  /** The current run; `undefined` before start() and after stop(). */
+  #run: Run | undefined;
 
   /**
    * Create a client; nothing connects until {@linkcode Client.start}.
@@ -224,11 +282,26 @@ export class Client {
    * @param event E.g. `"MESSAGE_CREATE"`.
    * @param listener Receives the payload and the shard's context.
    * @returns A function that removes the listener.
+   * @throws {TypeError} When `event` is not a gateway event name (the
+   * message names the nearest one) or `listener` is not a function.
    */
   on<K extends GatewayEventName>(
     event: K,
     listener: EventListener<K>,
   ): () => void {
+    if (!isGatewayEventName(event)) {
+      const nearest = closestName(String(event), GATEWAY_EVENT_NAMES);
+      throw new TypeError(
+        `Cannot listen to '${String(event)}' as it is not a gateway event${
+          nearest ? `; did you mean '${nearest}'?` : ""
+        } (the names are GATEWAY_EVENT_NAMES; onRaw sees events not in the list)`,
+      );
+    }
+    if (typeof listener !== "function") {
+      throw new TypeError(
+        `Cannot listen to '${event}' as the listener must be a function: current type '${typeof listener}'`,
+      );
+    }
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, set = new Set());
     set.add(listener as EventListener<GatewayEventName>);
@@ -246,27 +319,91 @@ export class Client {
   /**
    * Connect and run `handler` until {@linkcode Client.stop}.
    *
+   * A start that rejects leaves nothing running: shards already connected
+   * are closed before the promise rejects.
+   *
    * @param handler The bot's handler; `on` listeners work without one.
    * @returns A promise that resolves when every shard is ready.
-   * @throws {GatewayError} When a shard stops for good before that.
+   * @throws {ClientStoppedError} When {@linkcode Client.stop} is called (or
+   * the `signal` option aborts) before that.
+   * @throws {GatewayError} When a shard stops for good before that
+   * (`authentication_failed` for a token Discord rejects).
+   * @throws {Error} When the client is already started or starting.
    */
-  async start(handler: Handler = new NoHandler()): Promise<void> {
-    if (this.#manager) {
-      throw new Error("Cannot start client as it is already started");
+  start(handler: Handler = new NoHandler()): Promise<void> {
+    if (this.#run) {
+      return Promise.reject(
+        new Error(
+          `Cannot start client as it is already ${
+            this.#run.stopping ? "stopping" : "started or starting"
+          }: call stop() and await it first`,
+        ),
+      );
     }
-    this.#handler = handler;
-    this.#inspectHandler(handler);
-    const manager = await this.#createManager();
-    this.#manager = manager;
+    const signal = this.#options.signal;
+    if (signal?.aborted) {
+      return Promise.reject(new ClientStoppedError({ cause: signal.reason }));
+    }
+    const run: Run = {
+      abort: new AbortController(),
+      manager: undefined,
+      started: Promise.resolve(),
+      stopping: undefined,
+    };
+    this.#run = run;
+    const onAbort = (): void => void this.stop();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const started = this.#start(run, handler).finally(() =>
+      signal?.removeEventListener("abort", onAbort)
+    );
+    run.started = started.then(() => {}, () => {});
+    return started;
+  }
+
+  async #start(run: Run, handler: Handler): Promise<void> {
+    try {
+      this.#handler = handler;
+      this.#inspectHandler(handler);
+      const manager = await this.#createManager(run.abort.signal);
+      run.abort.signal.throwIfAborted();
+      run.manager = manager;
+      this.#manager = manager;
+      this.#wire(manager);
+      await manager.start();
+      run.abort.signal.throwIfAborted();
+    } catch (error) {
+      if (run.abort.signal.aborted) {
+        const signal = this.#options.signal;
+        throw new ClientStoppedError(
+          signal?.aborted ? { cause: signal.reason } : {},
+        );
+      }
+      // Nothing may keep running after a failed start.
+      await this.#teardown(run, {}, DEFAULT_DRAIN_TIMEOUT);
+      throw error;
+    }
+  }
+
+  /** Shard contexts, start-up warnings and the manager's listeners. */
+  #wire(manager: ShardManager): void {
     for (const shard of manager.shards.values()) {
       this.#slots[shard.id] = {
         ctx: new ShardContext(shard, this.rest),
-        runner: new OrderedRunner((error) =>
-          logger.error("Handler error sink failed: {error}", { error })
+        runner: new OrderedRunner(
+          (error) =>
+            visible.error("Handler error sink failed: {error}", { error }),
+          {
+            onBacklog: (pending) =>
+              visible.warn(
+                "Shard {shardId} has {pending} handler calls waiting behind one that has not finished (an await that never settles?); its events are held in memory until it does",
+                { shardId: shard.id, pending },
+              ),
+          },
         ),
       };
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
+    this.#warnMisspelt();
     for (const [event, method] of this.#methods) {
       this.#warnUndeliverable(event as GatewayEventName, `${method}()`);
     }
@@ -289,7 +426,6 @@ export class Client {
       }),
     );
     this.#subscribe();
-    await manager.start();
   }
 
   /**
@@ -304,22 +440,89 @@ export class Client {
   }
 
   /**
-   * Disconnect every shard and wait for running handlers to finish.
+   * How many handler calls wait behind a running one: on one shard, or on
+   * all shards together. A warning is logged when a shard's count reaches
+   * 1,000 and again each time it doubles.
    *
-   * @param options `resumable: true` keeps the sessions for a restart.
-   * @returns A promise that resolves once everything is closed.
+   * @param shardId One shard; all shards when left out.
+   * @returns The number of queued handler calls.
    */
-  async stop(options: ShardManagerCloseOptions = {}): Promise<void> {
-    const manager = this.#manager;
-    if (!manager) return;
-    await manager.close(options);
-    await this.idle();
+  pendingHandlerCalls(shardId?: number): number {
+    if (shardId !== undefined) return this.#slots[shardId]?.runner.pending ?? 0;
+    let total = 0;
+    for (const slot of this.#slots) total += slot?.runner.pending ?? 0;
+    return total;
+  }
+
+  /**
+   * Disconnect every shard and wait for running handlers to finish, at most
+   * `drainTimeout` (10 s by default); handler calls still queued then are
+   * dropped and reported in a warning. Called while {@linkcode Client.start}
+   * is still running, it cancels the start (which rejects with
+   * {@linkcode ClientStoppedError}) and leaves no timer or socket behind.
+   * Calling it again while it runs waits for the same stop.
+   *
+   * @param options `resumable: true` keeps the sessions for a restart;
+   * `drainTimeout` bounds the wait for handlers.
+   * @returns A promise that resolves once everything is closed.
+   * @throws {RangeError} When `drainTimeout` is negative or not a number.
+   */
+  stop(options: ClientStopOptions = {}): Promise<void> {
+    const { drainTimeout = DEFAULT_DRAIN_TIMEOUT, ...closeOptions } = options;
+    if (!(drainTimeout >= 0)) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot stop client as 'drainTimeout' must be >= 0: current value 'drainTimeout=${drainTimeout}'`,
+        ),
+      );
+    }
+    const run = this.#run;
+    if (!run) return Promise.resolve();
+    if (run.stopping) return run.stopping;
+    run.abort.abort();
+    run.stopping = (async () => {
+      await this.#teardown(run, closeOptions, drainTimeout);
+      // start() has given up (or finished) by now.
+      await run.started;
+    })();
+    return run.stopping;
+  }
+
+  /** Close the run's manager, drain the handlers and forget the run. */
+  async #teardown(
+    run: Run,
+    options: ShardManagerCloseOptions,
+    drainTimeout: number,
+  ): Promise<void> {
+    await run.manager?.close(options);
+    await this.#drain(drainTimeout);
     this.#offDispatch?.();
     this.#offDispatch = undefined;
     for (const off of this.#offOthers) off();
     this.#offOthers = [];
     this.#manager = undefined;
     this.#slots = [];
+    if (this.#run === run) this.#run = undefined;
+  }
+
+  /** Wait for the handlers up to `timeout` ms; report what is left. */
+  async #drain(timeout: number): Promise<void> {
+    const scheduler = this.#options.scheduler ?? realScheduler;
+    const timer = new AbortController();
+    const drained = await Promise.race([
+      this.idle().then(() => true),
+      delay(scheduler, timeout, timer.signal).then(() => false, () => true),
+    ]);
+    timer.abort();
+    if (drained) return;
+    for (const [shardId, slot] of this.#slots.entries()) {
+      if (!slot?.runner.busy) continue;
+      const dropped = slot.runner.abandon();
+      visible.warn(
+        "Shard {shardId}: a handler was still running {timeout} ms after stop(); {dropped} queued handler calls were dropped without running",
+        { shardId, timeout, dropped },
+      );
+    }
   }
 
   /** Same as {@linkcode Client.stop}, for `await using`. */
@@ -332,7 +535,7 @@ export class Client {
     return `Client { shards: ${this.#manager?.shards.size ?? 0} }`;
   }
 
-  async #createManager(): Promise<ShardManager> {
+  async #createManager(signal: AbortSignal): Promise<ShardManager> {
     // The client's own options stay here; the rest pass to the manager.
     const {
       shards,
@@ -342,13 +545,14 @@ export class Client {
       restBaseUrl: _restBaseUrl,
       fetch: _fetch,
       events: _events,
+      signal: _signal,
       ...passed
     } = this.#options;
     let gatewayUrl = givenUrl;
     let shardCount = typeof shards === "number" ? shards : 1;
     let sessionStartLimit: SessionStartLimit | undefined;
     if (gatewayUrl === undefined) {
-      const bot = await this.rest.getGatewayBot();
+      const bot = await this.#getGatewayBot(signal);
       gatewayUrl = bot.url;
       if (shards === undefined || shards === "recommended") {
         shardCount = bot.shards;
@@ -381,6 +585,24 @@ export class Client {
       managerOptions.maxConcurrency = sessionStartLimit.max_concurrency;
     }
     return new ShardManager(managerOptions);
+  }
+
+  /** GET /gateway/bot, with a rejected token said as such. */
+  async #getGatewayBot(
+    signal: AbortSignal,
+  ): Promise<GatewayBotResponse> {
+    try {
+      return await this.rest.getGatewayBot({ signal });
+    } catch (error) {
+      if (error instanceof DiscordApiError && error.status === 401) {
+        throw new GatewayError(
+          "authentication_failed",
+          `Discord rejected the token (HTTP 401 on GET /gateway/bot): ${TOKEN_HELP}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   #inspectHandler(handler: Handler): void {
@@ -486,7 +708,7 @@ export class Client {
       sequence: event.sequence,
     });
     if (!this.#errorOverridden) {
-      logger.error("{message}", { message: error.message, error: cause });
+      visible.error("{error}", { error });
       return;
     }
     return this.#guardLifecycle(() => this.#handler.onError(error));
@@ -499,11 +721,29 @@ export class Client {
         return result.then(
           undefined,
           (error) =>
-            logger.error("A lifecycle handler threw: {error}", { error }),
+            visible.error("A lifecycle handler threw: {error}", { error }),
         );
       }
     } catch (error) {
-      logger.error("A lifecycle handler threw: {error}", { error });
+      visible.error("A lifecycle handler threw: {error}", { error });
+    }
+  }
+
+  /** Warn about `on*` methods that match no event (e.g. `onMesageCreate`). */
+  #warnMisspelt(): void {
+    const known = new Set<string>(Object.values(HANDLER_METHOD_NAMES));
+    for (const name of handlerMethodNames(this.#handler)) {
+      if (known.has(name) || LIFECYCLE_METHODS.has(name)) continue;
+      const nearest = closestName(name, [...known, ...LIFECYCLE_METHODS]);
+      visible.warn(
+        "{name}() matches no gateway event and will never be called{hint}",
+        {
+          name,
+          hint: nearest === undefined
+            ? ""
+            : `; did you mean ${nearest}()? (add 'override' to have TypeScript check the name)`,
+        },
+      );
     }
   }
 
@@ -511,7 +751,7 @@ export class Client {
     const intents = this.#options.intents;
     if (!eventDeliverable(event, intents)) {
       const needed = EVENT_INTENTS[event].join(" or ");
-      logger.warn(
+      visible.warn(
         "{what} will never be called: {event} needs the {needed} intent, which is not requested",
         { what, event, needed },
       );
@@ -519,10 +759,34 @@ export class Client {
       (event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE") &&
       (intents & GatewayIntent.MessageContent) === 0
     ) {
-      logger.warn(
+      visible.warn(
         "{what}: without the MESSAGE_CONTENT intent, message content is empty except in DMs and messages that mention the bot",
         { what },
       );
     }
   }
+}
+
+/**
+ * The `onX` functions a handler defines below {@linkcode Handler} itself:
+ * its class's methods and its own function-valued fields.
+ */
+function handlerMethodNames(handler: Handler): Set<string> {
+  const names = new Set<string>();
+  const collect = (target: object): void => {
+    for (const name of Object.getOwnPropertyNames(target)) {
+      if (!/^on[A-Z]/.test(name)) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(target, name);
+      if (typeof descriptor?.value === "function") names.add(name);
+    }
+  };
+  collect(handler);
+  for (
+    let proto = Object.getPrototypeOf(handler);
+    proto !== null && proto !== Handler.prototype && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    collect(proto);
+  }
+  return names;
 }

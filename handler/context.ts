@@ -77,7 +77,7 @@ export interface Context {
  *
  * @example Reply through a fake REST API
  * ```ts
- * import { ShardContext } from "@disruption/disruption/handler";
+ * import { ShardContext } from "./context.ts";
  * import { Shard } from "@disruption/disruption/gateway";
  * import { RestClient } from "@disruption/disruption/rest";
  * import { FakeRest } from "@disruption/disruption/testing";

@@ -103,7 +103,10 @@ import type {
  * carries on.
  *
  * Each method's documentation names the intent it needs; the client warns at
- * start-up about overridden methods the requested intents can never trigger.
+ * start-up about overridden methods the requested intents can never trigger,
+ * and about `on…` methods that match no event (a misspelt name without
+ * `override`), naming the nearest event method. Warnings and handler errors
+ * reach stderr unless LogTape is configured for `disruption`.
  *
  * @example A ping bot
  * ```ts
@@ -137,7 +140,8 @@ export abstract class Handler {
   /**
    * Called when a handler method or listener throws or rejects. When this
    * method is not overridden the client logs the error through LogTape
-   * (category `disruption.handler`).
+   * (category `disruption.handler`), and prints it with its stack to stderr
+   * when the application configured no LogTape sink for that category.
    *
    * @param _error The error, with the event and shard it happened on.
    */

@@ -5,7 +5,7 @@
  * @example A ping bot, run against the fake Discord
  * ```ts
  * import { Client, type Context, Handler } from "@disruption/disruption/handler";
- * import type { MessageCreateDispatch } from "@disruption/disruption/types";
+ * import { GatewayIntent, type MessageCreateDispatch } from "@disruption/disruption/types";
  * import { FakeDiscord } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *
@@ -22,7 +22,7 @@
  * await using discord = await FakeDiscord.start();
  * await using client = new Client({
  *   token: discord.token,
- *   intents: 33281,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
  *   ...discord.clientOptions,
  * });
  * await client.start(new PingBot());
@@ -33,8 +33,328 @@
  *
  * @module
  */
-export * from "./handler.ts";
-export * from "./handler_error.ts";
-export * from "./context.ts";
-export * from "./client.ts";
-export * from "./ordered_runner.ts";
+export { Handler } from "./handler.ts";
+export { HandlerError, type HandlerErrorOptions } from "./handler_error.ts";
+export {
+  type Context,
+  type ReplyTarget,
+  type RespondTarget,
+} from "./context.ts";
+export {
+  Client,
+  type ClientOptions,
+  type ClientStopOptions,
+  type EventListener,
+} from "./client.ts";
+export { ClientStoppedError } from "./client_stopped_error.ts";
+
+// Types its public signatures use, so this entry documents itself on its own.
+export type { Scheduler, TimerId } from "../base/scheduler.ts";
+export { GatewayError, type GatewayErrorKind } from "../gateway/errors.ts";
+export type {
+  IdentifyQueue,
+  SessionStartLimit,
+} from "../gateway/identify_queue.ts";
+export type { TransportCompression } from "../gateway/inflater.ts";
+export type { MemberRequestOptions } from "../gateway/member_request.ts";
+export type { SavedSession } from "../gateway/saved_session.ts";
+export type { SessionStore } from "../gateway/session_store.ts";
+export {
+  type RawShardDispatch,
+  Shard,
+  type ShardCloseOptions,
+  type ShardDispatch,
+  type ShardEventMap,
+  type ShardListener,
+  type ShardListenOptions,
+  type ShardStateChange,
+} from "../gateway/shard.ts";
+export {
+  type ShardInfo,
+  ShardManager,
+  type ShardManagerCloseOptions,
+  type ShardManagerOptions,
+  type SharedShardOptions,
+} from "../gateway/shard_manager.ts";
+export type {
+  ResumableSession,
+  ShardOptions,
+  ShardTimeouts,
+} from "../gateway/shard_options.ts";
+export type { ShardStatus } from "../gateway/shard_state.ts";
+export type {
+  GatewaySocket,
+  SocketListener,
+  Transport,
+} from "../gateway/transport.ts";
+export type {
+  AllowedMentionsPayload,
+  ApplicationCommandBody,
+  ApplicationCommandOptionPayload,
+  CommandOptionChoicePayload,
+  ComponentPayload,
+  CreateMessageBody,
+  EditMessageBody,
+  EditWebhookMessageBody,
+  EmbedPayload,
+  FollowupMessageBody,
+  GatewayBotResponse,
+  GatewayResponse,
+  InteractionCallbackTypeValue,
+  InteractionResponseBody,
+  InteractionResponseData,
+  MessageReferencePayload,
+  RestApplicationCommand,
+  RestMessage,
+  SessionStartLimitInfo,
+} from "../rest/payloads.ts";
+export type { BucketState, RateLimitView } from "../rest/rate_limiter.ts";
+export {
+  type CallOptions,
+  type RequestOptions,
+  RestClient,
+} from "../rest/rest_client.ts";
+export type { HttpMethod, RouteInfo } from "../rest/routes.ts";
+export type {
+  ApplicationCommandPermissionsUpdateDispatch,
+  AutoModerationActionExecutionDispatch,
+  AutoModerationRuleCreateDispatch,
+  AutoModerationRuleDeleteDispatch,
+  AutoModerationRuleUpdateDispatch,
+  AvailableGuildCreate,
+  ChannelCreateDispatch,
+  ChannelDeleteDispatch,
+  ChannelInfoChannel,
+  ChannelInfoDispatch,
+  ChannelPinsUpdateDispatch,
+  ChannelUpdateDispatch,
+  EntitlementCreateDispatch,
+  EntitlementDeleteDispatch,
+  EntitlementUpdateDispatch,
+  GuildAuditLogEntryCreateDispatch,
+  GuildBanAddDispatch,
+  GuildBanRemoveDispatch,
+  GuildCreateDispatch,
+  GuildDeleteDispatch,
+  GuildEmojisUpdateDispatch,
+  GuildIntegrationsUpdateDispatch,
+  GuildMemberAddDispatch,
+  GuildMemberRemoveDispatch,
+  GuildMembersChunkDispatch,
+  GuildMemberUpdateDispatch,
+  GuildRoleCreateDispatch,
+  GuildRoleDeleteDispatch,
+  GuildRoleUpdateDispatch,
+  GuildScheduledEventCreateDispatch,
+  GuildScheduledEventDeleteDispatch,
+  GuildScheduledEventUpdateDispatch,
+  GuildScheduledEventUserAddDispatch,
+  GuildScheduledEventUserRemoveDispatch,
+  GuildSoundboardSoundCreateDispatch,
+  GuildSoundboardSoundDeleteDispatch,
+  GuildSoundboardSoundsUpdateDispatch,
+  GuildSoundboardSoundUpdateDispatch,
+  GuildStickersUpdateDispatch,
+  GuildUpdateDispatch,
+  IntegrationCreateDispatch,
+  IntegrationDeleteDispatch,
+  IntegrationUpdateDispatch,
+  InteractionCreateDispatch,
+  InviteCreateDispatch,
+  InviteDeleteDispatch,
+  MessageCreateDispatch,
+  MessageDeleteBulkDispatch,
+  MessageDeleteDispatch,
+  MessagePollVoteAddDispatch,
+  MessagePollVoteRemoveDispatch,
+  MessageReactionAddDispatch,
+  MessageReactionRemoveAllDispatch,
+  MessageReactionRemoveDispatch,
+  MessageReactionRemoveEmojiDispatch,
+  MessageUpdateDispatch,
+  PresenceUpdateDispatch,
+  RateLimitedDispatch,
+  ReactionType,
+  ReadyApplication,
+  ReadyDispatch,
+  RequestGuildMembersRateLimitMetadata,
+  ResumedDispatch,
+  SoundboardSoundsDispatch,
+  StageInstanceCreateDispatch,
+  StageInstanceDeleteDispatch,
+  StageInstanceUpdateDispatch,
+  SubscriptionCreateDispatch,
+  SubscriptionDeleteDispatch,
+  SubscriptionUpdateDispatch,
+  ThreadCreateDispatch,
+  ThreadDeleteDispatch,
+  ThreadListSyncDispatch,
+  ThreadMembersUpdateDispatch,
+  ThreadMemberUpdateDispatch,
+  ThreadUpdateDispatch,
+  TypingStartDispatch,
+  UnavailableGuildCreate,
+  UserUpdateDispatch,
+  VoiceChannelEffectSendDispatch,
+  VoiceChannelStartTimeUpdateDispatch,
+  VoiceChannelStatusUpdateDispatch,
+  VoiceServerUpdateDispatch,
+  VoiceStateUpdateDispatch,
+  WebhooksUpdateDispatch,
+} from "../types/dispatch_payloads.ts";
+export type { GatewayEventMap, GatewayEventName } from "../types/events.ts";
+export type {
+  BotActivity,
+  GatewayCommand,
+  IdentifyProperties,
+  PresenceStatus,
+  ReadySessionData,
+  RequestChannelInfoData,
+  RequestGuildMembersData,
+  RequestSoundboardSoundsData,
+  Snowflake,
+  UpdatePresenceData,
+  UpdateVoiceStateData,
+} from "../types/gateway_payloads.ts";
+export type {
+  Application,
+  ApplicationIntegrationTypeConfiguration,
+  ApplicationIntegrationTypesConfig,
+  InstallParams,
+  Team,
+  TeamMember,
+} from "../types/objects/application.ts";
+export type {
+  AuditLogChange,
+  AuditLogChangeRole,
+  AuditLogChangeValue,
+  AuditLogEntry,
+  AuditLogEntryInfo,
+} from "../types/objects/audit_log.ts";
+export type {
+  AutoModerationAction,
+  AutoModerationActionMetadata,
+  AutoModerationActionType,
+  AutoModerationTriggerType,
+} from "../types/objects/auto_moderation.ts";
+export {
+  type AddedThreadMember,
+  type Channel,
+  type ChannelMention,
+  ChannelType,
+  type DefaultReaction,
+  type ForumTag,
+  type Overwrite,
+  type ThreadAutoArchiveDuration,
+  type ThreadMember,
+  type ThreadMetadata,
+} from "../types/objects/channel.ts";
+export type { Emoji, PartialEmoji } from "../types/objects/emoji.ts";
+export type {
+  Guild,
+  GuildFeature,
+  IncidentsData,
+  PremiumTier,
+  UnavailableGuild,
+  VerificationLevel,
+  WelcomeScreen,
+  WelcomeScreenChannel,
+} from "../types/objects/guild.ts";
+export type {
+  Integration,
+  IntegrationAccount,
+  IntegrationApplication,
+  IntegrationType,
+} from "../types/objects/integration.ts";
+export {
+  InteractionType,
+  type ResolvedChannel,
+  type ResolvedData,
+  type ResolvedMember,
+} from "../types/objects/interaction.ts";
+export type { InviteTargetType } from "../types/objects/invite.ts";
+export type {
+  GuildMember,
+  PartialGuildMember,
+  UserWithMember,
+} from "../types/objects/member.ts";
+export type {
+  ApplicationCommandInteractionMetadata,
+  Attachment,
+  BaseMessageInteractionMetadata,
+  BaseTheme,
+  Component,
+  Embed,
+  EmbedAuthor,
+  EmbedField,
+  EmbedFooter,
+  EmbedImage,
+  EmbedProvider,
+  EmbedVideo,
+  Message,
+  MessageActivity,
+  MessageCall,
+  MessageComponentInteractionMetadata,
+  MessageInteraction,
+  MessageInteractionMetadata,
+  MessageReference,
+  MessageSnapshot,
+  MessageSnapshotMessage,
+  ModalSubmitInteractionMetadata,
+  Reaction,
+  ReactionCountDetails,
+  RoleSubscriptionData,
+  SharedClientTheme,
+} from "../types/objects/message.ts";
+export type {
+  Poll,
+  PollAnswer,
+  PollAnswerCount,
+  PollMedia,
+  PollResults,
+} from "../types/objects/poll.ts";
+export type {
+  Activity,
+  ActivityAssets,
+  ActivityButton,
+  ActivityEmoji,
+  ActivityParty,
+  ActivitySecrets,
+  ActivityTimestamps,
+  ActivityType,
+  ClientStatus,
+  PartialPresenceUpdate,
+  PresenceUpdate,
+  ReceivedPresenceStatus,
+} from "../types/objects/presence.ts";
+export type { Role, RoleColors, RoleTags } from "../types/objects/role.ts";
+export type {
+  GuildScheduledEvent,
+  RecurrenceRule,
+  RecurrenceRuleNWeekday,
+  ScheduledEventEntityMetadata,
+  ScheduledEventEntityType,
+  ScheduledEventStatus,
+} from "../types/objects/scheduled_event.ts";
+export type { SoundboardSound } from "../types/objects/soundboard.ts";
+export type {
+  StageInstance,
+  StagePrivacyLevel,
+} from "../types/objects/stage_instance.ts";
+export type {
+  Sticker,
+  StickerFormatType,
+  StickerItem,
+  StickerType,
+} from "../types/objects/sticker.ts";
+export type {
+  AvatarDecorationData,
+  Collectibles,
+  NameplateData,
+  PartialUser,
+  PremiumType,
+  User,
+  UserPrimaryGuild,
+} from "../types/objects/user.ts";
+export type { VoiceState } from "../types/objects/voice.ts";
+export { GatewayOpcode } from "../types/opcodes.ts";

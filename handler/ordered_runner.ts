@@ -8,6 +8,26 @@
 /** A unit of work; may be async. */
 export type Task = () => void | Promise<void>;
 
+/** Options for {@linkcode OrderedRunner}. */
+export interface OrderedRunnerOptions {
+  /**
+   * Tasks waiting at which `onBacklog` is first called; it is called again
+   * each time the backlog doubles (1,000, 2,000, 4,000, ...), and the count
+   * starts over once the runner is idle.
+   *
+   * @default {1000}
+   */
+  backlogWarning?: number;
+  /**
+   * Told how many tasks wait, at each threshold: a task that does not
+   * finish (an `await` that never settles) holds everything behind it.
+   */
+  onBacklog?: (pending: number) => void;
+}
+
+/** Default {@linkcode OrderedRunnerOptions.backlogWarning}. */
+export const DEFAULT_BACKLOG_WARNING = 1000;
+
 /**
  * A FIFO of tasks that never runs two at once. Synchronous tasks run
  * immediately (the hot path of a bot whose handlers do not await); when a
@@ -16,7 +36,7 @@ export type Task = () => void | Promise<void>;
  *
  * @example Async tasks keep their order
  * ```ts
- * import { OrderedRunner } from "@disruption/disruption/handler";
+ * import { OrderedRunner } from "./ordered_runner.ts";
  * import assert from "node:assert/strict";
  *
  * const runner = new OrderedRunner((error) => { throw error; });
@@ -33,14 +53,32 @@ export class OrderedRunner {
   #busy = false;
   #onError: (error: unknown) => void;
   #idleWaiters: (() => void)[] = [];
+  readonly #backlogWarning: number;
+  readonly #onBacklog: ((pending: number) => void) | undefined;
+  /** The backlog at which `onBacklog` is called next. */
+  #nextBacklogWarning: number;
 
   /**
    * Create an idle runner.
    *
    * @param onError Receives whatever a task throws or rejects with.
+   * @param options When and how to report a growing backlog.
+   * @throws {RangeError} When `backlogWarning` is not a positive integer.
    */
-  constructor(onError: (error: unknown) => void) {
+  constructor(
+    onError: (error: unknown) => void,
+    options: OrderedRunnerOptions = {},
+  ) {
+    const warning = options.backlogWarning ?? DEFAULT_BACKLOG_WARNING;
+    if (!Number.isSafeInteger(warning) || warning <= 0) {
+      throw new RangeError(
+        `Cannot create runner as 'backlogWarning' must be a positive integer: current value 'backlogWarning=${warning}'`,
+      );
+    }
     this.#onError = onError;
+    this.#backlogWarning = warning;
+    this.#nextBacklogWarning = warning;
+    this.#onBacklog = options.onBacklog;
   }
 
   /** Whether a task is running, so a new one would wait. */
@@ -61,7 +99,7 @@ export class OrderedRunner {
   push(task: Task): void {
     if (this.#busy) {
       // Also covers a synchronous task that pushes: it runs after this one.
-      this.#queue.push(task);
+      this.#enqueue(task);
       return;
     }
     this.#busy = true;
@@ -81,7 +119,7 @@ export class OrderedRunner {
    */
   call<A, B>(fn: (a: A, b: B) => void | Promise<void>, a: A, b: B): void {
     if (this.#busy) {
-      this.#queue.push(() => fn(a, b));
+      this.#enqueue(() => fn(a, b));
       return;
     }
     this.#busy = true;
@@ -97,6 +135,37 @@ export class OrderedRunner {
   idle(): Promise<void> {
     if (!this.#busy) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Drop every task still waiting (the running one cannot be stopped) and
+   * say how many there were: for a shutdown that will not wait any longer.
+   * Waiters of {@linkcode OrderedRunner.idle} are released.
+   *
+   * @returns How many tasks were dropped without running.
+   */
+  abandon(): number {
+    const dropped = this.pending;
+    this.#queue = [];
+    this.#head = 0;
+    if (this.#busy) {
+      // Whatever runs now may still finish; nothing follows it.
+      this.#settleWaiters();
+    }
+    return dropped;
+  }
+
+  #enqueue(task: Task): void {
+    this.#queue.push(task);
+    if (this.#onBacklog === undefined) return;
+    const pending = this.#queue.length - this.#head;
+    if (pending < this.#nextBacklogWarning) return;
+    this.#nextBacklogWarning = pending * 2;
+    try {
+      this.#onBacklog(pending);
+    } catch (error) {
+      this.#report(error);
+    }
   }
 
   #run(task: Task): void {
@@ -141,6 +210,11 @@ export class OrderedRunner {
 
   #settle(): void {
     this.#busy = false;
+    this.#nextBacklogWarning = this.#backlogWarning;
+    this.#settleWaiters();
+  }
+
+  #settleWaiters(): void {
     if (this.#idleWaiters.length === 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];

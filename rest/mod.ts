@@ -16,15 +16,50 @@
  *
  * @module
  */
-export * from "./rest_client.ts";
-export * from "./errors.ts";
-export * from "./rate_limiter.ts";
-export * from "./request_policy.ts";
 export {
-  type HttpMethod,
-  parseRoute,
-  type ParseRouteOptions,
-  redactPath,
-  type RouteInfo,
-} from "./routes.ts";
-export type * from "./payloads.ts";
+  type CallOptions,
+  type RequestOptions,
+  RestClient,
+  type RestClientOptions,
+  type ServerErrorRetry,
+} from "./rest_client.ts";
+export {
+  DiscordApiError,
+  type DiscordApiErrorOptions,
+  type DiscordErrorBody,
+  type DiscordFieldError,
+  NetworkError,
+  RateLimitError,
+  type RateLimitErrorOptions,
+  type RateLimitScope,
+  ResponseTooLargeError,
+  type ResponseTooLargeErrorOptions,
+  RestError,
+  type RestErrorOptions,
+} from "./errors.ts";
+export type { BucketState, RateLimitView } from "./rate_limiter.ts";
+export type { HttpMethod, RouteInfo } from "./routes.ts";
+export type { Snowflake } from "../types/gateway_payloads.ts";
+export type { Scheduler, TimerId } from "../base/scheduler.ts";
+export type {
+  AllowedMentionsPayload,
+  ApplicationCommandBody,
+  ApplicationCommandOptionPayload,
+  CommandOptionChoicePayload,
+  ComponentPayload,
+  CreateMessageBody,
+  EditMessageBody,
+  EditWebhookMessageBody,
+  EmbedPayload,
+  FollowupMessageBody,
+  GatewayBotResponse,
+  GatewayResponse,
+  InteractionCallbackTypeValue,
+  InteractionResponseBody,
+  InteractionResponseData,
+  MessageReferencePayload,
+  RestApplicationCommand,
+  RestMessage,
+  RestUser,
+  SessionStartLimitInfo,
+} from "./payloads.ts";

@@ -39,7 +39,7 @@ export interface RateLimitInfo {
  *
  * @example Usage
  * ```ts
- * import { parseRateLimitHeaders } from "@disruption/disruption/rest";
+ * import { parseRateLimitHeaders } from "./rate_limiter.ts";
  * import assert from "node:assert/strict";
  *
  * const info = parseRateLimitHeaders(new Headers({
@@ -191,6 +191,29 @@ export interface BucketState {
 }
 
 /**
+ * What the REST client shows of its rate limiter
+ * (`RestClient.rateLimiter`): read-only, for diagnostics and tests.
+ */
+export interface RateLimitView {
+  /**
+   * The bucket hash learned for a route key, if any.
+   *
+   * @param routeKey A {@linkcode RouteInfo.key}.
+   * @returns The hash from `X-RateLimit-Bucket`, or `undefined`.
+   */
+  bucketHash(routeKey: string): string | undefined;
+  /**
+   * The state of the bucket a route currently uses, if it has one.
+   *
+   * @param route The parsed route.
+   * @returns A snapshot, or `undefined` when no bucket is kept for it.
+   */
+  bucketState(route: RouteInfo): BucketState | undefined;
+  /** Until when (scheduler time) a global 429 pauses every bucket; `-Infinity` when not paused. */
+  readonly globalPausedUntil: number;
+}
+
+/**
  * Queues requests per rate-limit bucket and sends them when Discord's limits
  * allow.
  *
@@ -207,7 +230,8 @@ export interface BucketState {
  *
  * @example Two jobs on one route, the first teaching the bucket
  * ```ts
- * import { parseRoute, RateLimiter } from "@disruption/disruption/rest";
+ * import { parseRoute } from "./routes.ts";
+ * import { RateLimiter } from "./rate_limiter.ts";
  * import { VirtualScheduler } from "@disruption/disruption/testing";
  * import assert from "node:assert/strict";
  *
@@ -230,7 +254,7 @@ export interface BucketState {
  * assert.deepEqual(sent, [0, 2000]);
  * ```
  */
-export class RateLimiter {
+export class RateLimiter implements RateLimitView {
   #scheduler: Scheduler;
   #globalLimit: number;
   #globalWindow: number;

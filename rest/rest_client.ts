@@ -18,25 +18,29 @@ import {
   RestError,
 } from "./errors.ts";
 import {
-  type AnswerFacts,
+  type Attempted,
+  type ClientIdentity,
+  isObject,
+  parseJson,
+  type PreparedRequest,
+  prepareRequest,
+  redactError,
+  type RequestOptions,
+  sendRequest,
+} from "./_request_io.ts";
+import {
   decideAnswer,
   decideNoAnswer,
   type RequestDecision,
   type RetryPolicy,
   type ServerErrorRetry,
-} from "./request_policy.ts";
+} from "./_request_policy.ts";
 import {
   type AttemptResult,
-  parseRateLimitHeaders,
   RateLimiter,
-  type RateLimitInfo,
+  type RateLimitView,
 } from "./rate_limiter.ts";
-import {
-  type HttpMethod,
-  parseRoute,
-  pathToken,
-  type RouteInfo,
-} from "./routes.ts";
+import type { HttpMethod } from "./routes.ts";
 import type {
   ApplicationCommandBody,
   CreateMessageBody,
@@ -59,7 +63,7 @@ export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
 
 export { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
-export type { ServerErrorRetry };
+export type { RequestOptions, ServerErrorRetry };
 
 /** Options for {@linkcode RestClient}. */
 export interface RestClientOptions {
@@ -122,7 +126,8 @@ export interface RestClientOptions {
    * asking for more fails at once with a {@linkcode RateLimitError} that
    * says how long Discord asked for, instead of holding the request (and
    * its bucket) that long; a longer reset-after on a success holds the
-   * bucket only this long.
+   * bucket only this long, and a 5xx whose `Retry-After` is longer is not
+   * retried.
    *
    * @default {60000}
    */
@@ -141,28 +146,6 @@ export interface RestClientOptions {
 export const DEFAULT_MAX_RATE_LIMIT_WAIT = 60_000;
 /** Default {@linkcode RestClientOptions.maxResponseBytes}: 32 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-
-/** Options for one {@linkcode RestClient.request}. */
-export interface RequestOptions {
-  /** A JSON body (sent with `Content-Type: application/json`). */
-  body?: unknown;
-  /** Query parameters; `undefined` values are left out. */
-  query?:
-    | URLSearchParams
-    | Record<string, string | number | boolean | undefined>;
-  /** An audit-log reason (`X-Audit-Log-Reason`, URL-encoded). */
-  reason?: string;
-  /** Cancels the request, waiting or in flight; it rejects with the signal's reason. */
-  signal?: AbortSignal;
-  /**
-   * Whether to send `Authorization: Bot <token>`. By default it is sent
-   * except on routes that carry their own token (interaction callbacks,
-   * webhooks with token) and on GET `/gateway`.
-   */
-  auth?: boolean;
-  /** Extra headers. */
-  headers?: Record<string, string>;
-}
 
 /** Options for the typed {@linkcode RestClient} methods. */
 export interface CallOptions {
@@ -183,8 +166,10 @@ export interface CallOptions {
  * waiting goes through the `scheduler`.
  *
  * Failures throw a {@linkcode DiscordApiError} (Discord answered with an
- * error), a {@linkcode RateLimitError} (still 429 after the retries) or a
- * {@linkcode NetworkError} (no answer). None of them, and no log line, holds
+ * error), a {@linkcode RateLimitError} (still 429 after the retries, or a
+ * wait longer than `maxRateLimitWait`), a {@linkcode ResponseTooLargeError}
+ * (a body over `maxResponseBytes`) or a {@linkcode NetworkError} (no
+ * answer). None of them, and no log line, holds
  * the bot token or an interaction token.
  *
  * @example Send a message to a fake Discord
@@ -285,7 +270,7 @@ export class RestClient {
    * The client's rate limiter (learned bucket hashes and bucket states, for
    * diagnostics and tests).
    */
-  get rateLimiter(): RateLimiter {
+  get rateLimiter(): RateLimitView {
     return this.#limiter;
   }
 
@@ -319,10 +304,13 @@ export class RestClient {
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
-    const prepared = this.#prepare(method, path, options);
+    const prepared = prepareRequest(this.#identity(), method, path, options);
     let retries = 0;
     const attempt = async (): Promise<AttemptResult<T>> => {
-      const answer = await this.#send(prepared);
+      const answer = await sendRequest(this.#fetch, prepared, {
+        maxResponseBytes: this.#maxResponseBytes,
+        maxRateLimitWait: this.#policy.maxRateLimitWait,
+      });
       const decision = answer.type === "answer"
         ? decideAnswer(this.#policy, method, answer.facts, retries)
         : answer.type === "no_answer"
@@ -654,91 +642,12 @@ export class RestClient {
     return this.request<GatewayResponse>("GET", "/gateway", call(options));
   }
 
-  /**
-   * Build everything a request sends (URL, headers, body): the one place a
-   * request's body and headers are made, reused by every attempt.
-   */
-  #prepare(
-    method: HttpMethod,
-    path: string,
-    options: RequestOptions,
-  ): PreparedRequest {
-    const route = parseRoute(method, path, { now: this.#scheduler.now() });
-    const secrets = secretsOf(this.#token, pathToken(path));
-    let url = this.#baseUrl + path;
-    const query = queryString(options.query);
-    if (query) url += (path.includes("?") ? "&" : "?") + query;
-
-    const headers: Record<string, string> = {
-      ...options.headers,
-      "User-Agent": this.#userAgent,
-    };
-    const auth = options.auth ??
-      !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
-    if (auth) headers["Authorization"] = `Bot ${this.#token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers["Content-Type"] = "application/json";
-    }
-    if (options.reason !== undefined) {
-      headers["X-Audit-Log-Reason"] = encodeURIComponent(options.reason);
-    }
-    const signal = options.signal;
+  #identity(): ClientIdentity {
     return {
-      method,
-      route,
-      url,
-      init: {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        ...(signal === undefined ? {} : { signal }),
-      },
-      logPath: route.redactedPath,
-      redact: (text) => redactText(text, secrets),
-      signal,
-    };
-  }
-
-  /**
-   * Send one attempt and read its answer (at most `maxResponseBytes` of
-   * body): the one place a response is taken in and accounted for.
-   */
-  async #send(request: PreparedRequest): Promise<Attempted> {
-    let response: Response;
-    try {
-      response = await this.#fetch(request.url, request.init);
-    } catch (error) {
-      return request.signal?.aborted
-        ? { type: "aborted", reason: request.signal.reason }
-        : { type: "no_answer", error };
-    }
-    const status = response.status;
-    const headerInfo = parseRateLimitHeaders(response.headers);
-    logger.debug("{method} {path} -> {status}", {
-      method: request.method,
-      path: request.logPath,
-      status,
-    });
-    let body: string | BodyTooLarge;
-    try {
-      body = await readBody(response, this.#maxResponseBytes);
-    } catch (error) {
-      return request.signal?.aborted
-        ? { type: "aborted", reason: request.signal.reason }
-        : { type: "no_answer", error };
-    }
-    const rateLimit = clampWaits(headerInfo, this.#policy.maxRateLimitWait);
-    if (typeof body !== "string") {
-      return { type: "too_large", status, rateLimit, bytes: body.bytes };
-    }
-    return {
-      type: "answer",
-      status,
-      text: body,
-      rateLimit,
-      facts: answerFacts(status, response.headers, headerInfo, body),
+      token: this.#token,
+      baseUrl: this.#baseUrl,
+      userAgent: this.#userAgent,
+      now: this.#scheduler.now(),
     };
   }
 
@@ -899,186 +808,4 @@ function webhook(applicationId: string, interactionToken: string): string {
   return `/webhooks/${id("applicationId", applicationId)}/${
     token("interactionToken", interactionToken)
   }`;
-}
-
-function queryString(query: RequestOptions["query"]): string {
-  if (query === undefined) return "";
-  if (query instanceof URLSearchParams) return query.toString();
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(key, String(value));
-  }
-  return params.toString();
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** One request as built by `#prepare`. */
-interface PreparedRequest {
-  method: HttpMethod;
-  route: RouteInfo;
-  url: string;
-  init: RequestInit;
-  /** The path with tokens replaced, for logs and errors. */
-  logPath: string;
-  /** Removes the bot token and the route's token from a text. */
-  redact: (text: string) => string;
-  signal: AbortSignal | undefined;
-}
-
-/** How one attempt went, before the policy judged it. */
-type Attempted =
-  | {
-    type: "answer";
-    status: number;
-    text: string;
-    /** Rate-limit headers, waits clamped to `maxRateLimitWait`. */
-    rateLimit: RateLimitInfo;
-    /** What the policy reads (waits as Discord sent them). */
-    facts: AnswerFacts;
-  }
-  | {
-    type: "too_large";
-    status: number;
-    rateLimit: RateLimitInfo;
-    bytes: number;
-  }
-  | { type: "no_answer"; error: unknown }
-  | { type: "aborted"; reason: unknown };
-
-/** A body that passed the size cap after `bytes` bytes. */
-interface BodyTooLarge {
-  bytes: number;
-}
-
-/**
- * Read a response body as UTF-8, stopping (and cancelling the rest) as soon
- * as it passes `limit` bytes; a `Content-Length` above it is refused
- * without reading.
- */
-async function readBody(
-  response: Response,
-  limit: number,
-): Promise<string | BodyTooLarge> {
-  const declared = Number(response.headers.get("content-length") ?? NaN);
-  if (declared > limit) {
-    await response.body?.cancel().catch(() => {});
-    return { bytes: declared };
-  }
-  const body = response.body;
-  if (body === null) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      return { bytes: total };
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return utf8.decode(chunks[0]);
-  const whole = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return utf8.decode(whole);
-}
-
-const utf8 = new TextDecoder();
-
-/** A copy of `info` whose waits are at most `max` ms. */
-function clampWaits(info: RateLimitInfo, max: number): RateLimitInfo {
-  if (info.resetAfter === undefined || info.resetAfter <= max) return info;
-  return { ...info, resetAfter: max };
-}
-
-/** What the policy needs from an answer (a 429's body is parsed for it). */
-function answerFacts(
-  status: number,
-  headers: Headers,
-  info: RateLimitInfo,
-  text: string,
-): AnswerFacts {
-  const facts: AnswerFacts = {
-    status,
-    retryAfterHeader: seconds(headers.get("retry-after")),
-    resetAfter: info.resetAfter,
-    scope: info.scope,
-  };
-  if (status === 429) {
-    const parsed = parseJson(text) as
-      | { retry_after?: unknown; global?: unknown }
-      | undefined;
-    const retryAfter = parsed?.retry_after;
-    if (typeof retryAfter === "number" && Number.isFinite(retryAfter)) {
-      facts.bodyRetryAfter = Math.max(0, Math.ceil(retryAfter * 1000));
-    }
-    facts.bodyGlobal = parsed?.global === true;
-  }
-  return facts;
-}
-
-/** A header in seconds, as milliseconds; `undefined` unless a number >= 0. */
-function seconds(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const parsed = Number(value);
-  return Number.isFinite(parsed) && parsed >= 0
-    ? Math.ceil(parsed * 1000)
-    : undefined;
-}
-
-function secretsOf(botToken: string, routeToken: string | undefined): string[] {
-  const secrets = new Set<string>();
-  for (const secret of [botToken, routeToken]) {
-    if (!secret) continue;
-    secrets.add(secret);
-    secrets.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a token containing another is replaced whole.
-  return [...secrets].sort((a, b) => b.length - a.length);
-}
-
-function redactText(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.replaceAll(secret, "[REDACTED]");
-  return out;
-}
-
-/**
- * A copy of `error` with every secret removed from its message, stack and
- * causes; the original (which may name a URL with a token) is dropped.
- */
-function redactError(
-  error: unknown,
-  redact: (text: string) => string,
-  depth = 0,
-): unknown {
-  if (!(error instanceof Error)) {
-    return typeof error === "string" ? redact(error) : redact(String(error));
-  }
-  const cause = error.cause !== undefined && depth < 4
-    ? { cause: redactError(error.cause, redact, depth + 1) }
-    : {};
-  const copy = error instanceof TypeError
-    ? new TypeError(redact(error.message), cause)
-    : new Error(redact(error.message), cause);
-  copy.name = redact(error.name);
-  copy.stack = redact(error.stack ?? `${copy.name}: ${copy.message}`);
-  return copy;
 }

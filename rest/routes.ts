@@ -84,7 +84,7 @@ export interface ParseRouteOptions {
  *
  * @example Ids other than the major parameter collapse
  * ```ts
- * import { parseRoute } from "@disruption/disruption/rest";
+ * import { parseRoute } from "./routes.ts";
  * import assert from "node:assert/strict";
  *
  * const route = parseRoute("PATCH", "/channels/1/messages/2");
@@ -207,7 +207,7 @@ export function parseRoute(
  *
  * @example Usage
  * ```ts
- * import { redactPath } from "@disruption/disruption/rest";
+ * import { redactPath } from "./routes.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(

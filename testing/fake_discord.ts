@@ -114,10 +114,15 @@ const ID_BASE = 1_300_000_000_000_000_000n;
  * ```ts
  * import { FakeDiscord } from "@disruption/disruption/testing";
  * import { Client } from "@disruption/disruption/handler";
+ * import { GatewayIntent } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * await using discord = await FakeDiscord.start();
- * await using client = new Client({ token: discord.token, intents: 33281, ...discord.clientOptions });
+ * await using client = new Client({
+ *   token: discord.token,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+ *   ...discord.clientOptions,
+ * });
  * client.on("MESSAGE_CREATE", async (message, ctx) => {
  *   if (message.content === "!ping") await ctx.reply(message, "pong");
  * });
@@ -211,7 +216,8 @@ export class FakeDiscord {
     const rest = new FakeRest({
       token,
       scheduler,
-      botUser: { id: gateway.botUserId, username: "disruption-bot" },
+      // The same name as in READY, so the bot's messages show who it is.
+      botUser: gateway.botUser,
       gatewayUrl: gatewayServer?.url ?? gateway.url,
       shards: options.shards ?? bot.shards,
       sessionStartLimit: bot.session_start_limit,

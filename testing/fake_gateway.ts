@@ -186,6 +186,11 @@ export class FakeGateway {
     return this.#engine.config.botUser.id;
   }
 
+  /** The bot's user as READY shows it (ID and username). */
+  get botUser(): { id: string; username: string } {
+    return { ...this.#engine.config.botUser };
+  }
+
   /** Live connections, oldest first (snapshots). */
   get connections(): FakeGatewayConnection[] {
     return this.#engine.connections.filter((conn) => conn.state !== "closed")

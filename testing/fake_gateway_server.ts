@@ -13,6 +13,7 @@ import type {
   FakeGatewayPeer,
   FakeGatewayUrlKind,
 } from "./fake_gateway_peer.ts";
+import { ClientFrameBoundary } from "./_client_frame_boundary.ts";
 
 /** Options for {@linkcode serveFakeGateway}. */
 export interface FakeGatewayServerOptions {
@@ -52,10 +53,34 @@ export interface FakeGatewayServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** One relayed connection: the bot's side (outer) and the server's (inner). */
 interface Pair {
   outer: Deno.Conn;
   inner: Deno.Conn;
   closed: boolean;
+  /** The server side's WebSocket is upgraded and not closed yet. */
+  upgraded: boolean;
+  /** The relay cut the link: the gateway is told 1006, whatever follows. */
+  cut: boolean;
+  /** Client frames written to the server side so far. */
+  boundary: ClientFrameBoundary;
+  /** Writes to the server side, in order. */
+  toServer: Promise<void>;
+}
+
+function closeConn(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await conn.write(bytes.subarray(offset));
+  }
 }
 
 /**
@@ -139,16 +164,27 @@ function startServer(
   const socketsClosed = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
 
+  /**
+   * Cut the link: the bot's side sees a drop (no close frame). The server
+   * side, when its WebSocket is still open, gets the frame in flight
+   * finished and a close frame first (see `_client_frame_boundary.ts`: an
+   * upgraded Deno.serve socket cut without one keeps the process alive
+   * ~15 s).
+   */
   const closePair = (pair: Pair): void => {
     if (pair.closed) return;
     pair.closed = true;
-    for (const conn of [pair.outer, pair.inner]) {
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
+    closeConn(pair.outer);
+    if (!pair.upgraded || pair.boundary.sentClose) {
+      closeConn(pair.inner);
+      return;
     }
+    pair.cut = true;
+    const farewell = pair.toServer.then(async () => {
+      const bytes = pair.boundary.closing();
+      if (bytes) await writeAll(pair.inner, bytes);
+    }).catch(() => {}).finally(() => closeConn(pair.inner));
+    track(farewell);
   };
 
   const track = (task: Promise<void>): void => {
@@ -224,11 +260,13 @@ function startServer(
       const closed = new Promise<void>((resolve) => resolveClosed = resolve);
       socketsClosed.add(closed);
       closed.then(() => socketsClosed.delete(closed));
+      if (pair) pair.upgraded = true;
       socket.onopen = () => {
         open = true;
         for (const action of pending.splice(0)) action();
       };
       socket.onmessage = (event: MessageEvent) => {
+        if (pair?.cut) return; // the relay's filler, never sent by the bot
         const data = event.data;
         handle.receive(
           typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer),
@@ -236,21 +274,45 @@ function startServer(
       };
       socket.onerror = () => {};
       socket.onclose = (event: CloseEvent) => {
-        handle.clientClose(event.code, event.reason);
+        if (pair) pair.upgraded = false;
+        if (pair?.cut) handle.clientClose(1006, "");
+        else handle.clientClose(event.code, event.reason);
         resolveClosed();
       };
       return upgraded.response;
     },
   );
 
-  const pump = async (from: Deno.Conn, to: Deno.Conn, pair: Pair) => {
+  /** The bot's bytes to the server side, frame boundaries tracked. */
+  const pumpToServer = async (pair: Pair): Promise<void> => {
     const buffer = new Uint8Array(64 * 1024);
     try {
       for (;;) {
-        const n = await from.read(buffer);
+        const n = await pair.outer.read(buffer);
+        if (n === null || pair.closed) break;
+        const chunk = buffer.slice(0, n);
+        const upgraded = pair.upgraded;
+        pair.toServer = pair.toServer.then(async () => {
+          await writeAll(pair.inner, chunk);
+          // Bytes before the upgrade are the HTTP request, not frames.
+          if (upgraded) pair.boundary.feed(chunk);
+        });
+        await pair.toServer;
+      }
+    } catch {
+      // Closed under us: that is how a relay ends.
+    }
+    closePair(pair);
+  };
+
+  /** The server's bytes to the bot. */
+  const pumpToClient = async (pair: Pair): Promise<void> => {
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      for (;;) {
+        const n = await pair.inner.read(buffer);
         if (n === null) break;
-        let offset = 0;
-        while (offset < n) offset += await to.write(buffer.subarray(offset, n));
+        await writeAll(pair.outer, buffer.subarray(0, n));
       }
     } catch {
       // Closed under us: that is how a relay ends.
@@ -271,7 +333,15 @@ function startServer(
           outer.close();
           continue;
         }
-        const pair: Pair = { outer, inner: innerConn, closed: false };
+        const pair: Pair = {
+          outer,
+          inner: innerConn,
+          closed: false,
+          upgraded: false,
+          cut: false,
+          boundary: new ClientFrameBoundary(),
+          toServer: Promise.resolve(),
+        };
         if (closing) {
           closePair(pair);
           continue;
@@ -280,8 +350,8 @@ function startServer(
         pairs.set(key, pair);
         track(
           Promise.all([
-            pump(outer, innerConn, pair),
-            pump(innerConn, outer, pair),
+            pumpToServer(pair),
+            pumpToClient(pair),
           ]).then(() => {
             pairs.delete(key);
           }),

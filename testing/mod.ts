@@ -14,9 +14,84 @@
  *
  * @module
  */
-export * from "./virtual_scheduler.ts";
-export * from "./fake_socket.ts";
-export * from "./fake_rest.ts";
-export * from "./fake_gateway.ts";
-export * from "./fake_gateway_server.ts";
-export * from "./fake_discord.ts";
+export {
+  VirtualScheduler,
+  type VirtualSchedulerOptions,
+} from "./virtual_scheduler.ts";
+export {
+  FakeSocket,
+  type FakeSocketState,
+  FakeTransport,
+  type FakeTransportOptions,
+} from "./fake_socket.ts";
+export {
+  type FakeInteraction,
+  FakeRest,
+  type FakeRestOptions,
+  type FakeRestServer,
+  type RecordedInteractionResponse,
+  type RecordedRequest,
+  type Script429Options,
+  type ScriptErrorOptions,
+  type ScriptNetworkErrorOptions,
+  type ScriptRateLimitOptions,
+} from "./fake_rest.ts";
+export {
+  type FakeAcceptOptions,
+  type FakeClientFrame,
+  type FakeCloseOptions,
+  type FakeConnectionPlan,
+  type FakeConnectionState,
+  type FakeDispatchOptions,
+  FakeGateway,
+  type FakeGatewayBotInfo,
+  type FakeGatewayCarrier,
+  type FakeGatewayConnection,
+  type FakeGatewayCounters,
+  type FakeGatewayEvent,
+  type FakeGatewayOptions,
+  type FakeGatewayPeer,
+  type FakeGatewayPeerHandle,
+  type FakeGatewaySession,
+  type FakeGatewayTarget,
+  type FakeGatewayTokenOptions,
+  type FakeGatewayUrlKind,
+  type FakeGuildSeed,
+  type FakeHandshakeOutcome,
+  type FakeIdentifyEvent,
+  type FakeReconnectOptions,
+  type FakeResumeEvent,
+  type FakeSessionStartLimit,
+  type FakeSessionStartLimitOptions,
+  type FakeSessionState,
+} from "./fake_gateway.ts";
+export {
+  type FakeGatewayServer,
+  type FakeGatewayServerOptions,
+  serveFakeGateway,
+} from "./fake_gateway_server.ts";
+export {
+  FakeDiscord,
+  type FakeDiscordClientOptions,
+  type FakeDiscordOptions,
+  type FakeSlashCommand,
+  type FakeUserActionOptions,
+} from "./fake_discord.ts";
+
+// Types its public signatures use, so this entry documents itself on its own.
+export type { Scheduler, TimerId } from "../base/scheduler.ts";
+export type {
+  GatewaySocket,
+  SocketListener,
+  Transport,
+} from "../gateway/transport.ts";
+export type {
+  ApplicationCommandBody,
+  ApplicationCommandOptionPayload,
+  CommandOptionChoicePayload,
+  RestApplicationCommand,
+  RestMessage,
+  RestUser,
+  SessionStartLimitInfo,
+} from "../rest/payloads.ts";
+export type { GatewayPayload, Snowflake } from "../types/gateway_payloads.ts";

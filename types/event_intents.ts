@@ -28,7 +28,7 @@ import { GatewayIntent, type GatewayIntentName } from "./intents.ts";
  *
  * @example Usage
  * ```ts
- * import { EVENT_INTENTS } from "@disruption/disruption/types";
+ * import { EVENT_INTENTS } from "./event_intents.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(EVENT_INTENTS.TYPING_START, ["GuildMessageTyping", "DirectMessageTyping"]);
@@ -149,7 +149,8 @@ function deepFreeze<T extends Record<string, readonly string[]>>(
  *
  * @example Usage
  * ```ts
- * import { eventDeliverable, GatewayIntent } from "@disruption/disruption/types";
+ * import { GatewayIntent } from "@disruption/disruption/types";
+ * import { eventDeliverable } from "./event_intents.ts";
  * import assert from "node:assert/strict";
  *
  * const intents = GatewayIntent.Guilds | GatewayIntent.DirectMessages;

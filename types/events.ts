@@ -324,7 +324,7 @@ export type SnakeToPascalCase<S extends string> = S extends
  *
  * @example Usage
  * ```ts
- * import type { HandlerMethodName } from "@disruption/disruption/types";
+ * import type { HandlerMethodName } from "./events.ts";
  * import assert from "node:assert/strict";
  *
  * const name: HandlerMethodName<"GUILD_AUDIT_LOG_ENTRY_CREATE"> = "onGuildAuditLogEntryCreate";
@@ -353,7 +353,7 @@ const UPPER_SNAKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
  *
  * @example Usage
  * ```ts
- * import { handlerMethodName } from "@disruption/disruption/types";
+ * import { handlerMethodName } from "./events.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(handlerMethodName("MESSAGE_CREATE"), "onMessageCreate");
@@ -391,7 +391,7 @@ export function handlerMethodName(event: string): string {
  *
  * @example Usage
  * ```ts
- * import { HANDLER_METHOD_NAMES } from "@disruption/disruption/types";
+ * import { HANDLER_METHOD_NAMES } from "./events.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(HANDLER_METHOD_NAMES.MESSAGE_REACTION_REMOVE_EMOJI, "onMessageReactionRemoveEmoji");

@@ -1,25 +1,127 @@
 import assert from "node:assert/strict";
-import { demoAgainstFake } from "../../examples/demo.ts";
+import {
+  colorEnabled,
+  consoleSay,
+  demoAgainstFake,
+  type Voice,
+} from "../../examples/demo.ts";
 
-Deno.test("The demo shows a pong and a resume with every event exactly once", async () => {
-  const lines: string[] = [];
+const DEMO = new URL("../../examples/demo.ts", import.meta.url);
+
+Deno.test("The demo shows a pong and a resume with every event exactly once, in the order things happen", async () => {
+  const lines: { voice: Voice; text: string }[] = [];
+  const exact = await demoAgainstFake({
+    say: (voice, text) => lines.push({ voice, text }),
+  });
+  assert.equal(exact, true);
+  const flat = lines.map((line) => `${line.voice} ${line.text}`);
+  const at = (pattern: RegExp): number => {
+    const index = flat.findIndex((line) => pattern.test(line));
+    assert.notEqual(
+      index,
+      -1,
+      `no line matches ${pattern}:\n${flat.join("\n")}`,
+    );
+    return index;
+  };
+  const inOrder = (...patterns: RegExp[]): void => {
+    const indexes = patterns.map(at);
+    assert.deepEqual(
+      indexes,
+      [...indexes].sort((a, b) => a - b),
+      `out of order:\n${flat.join("\n")}`,
+    );
+  };
+  inOrder(
+    /^demo Starting the fake Discord/,
+    /^gateway #1 READY/,
+    /^bot READY: shard 0 logged in as FakeBot/,
+    /^demo A user says !ping$/,
+    /^user tester: !ping$/,
+    /^gateway #3 MESSAGE_CREATE to shard 0: tester: !ping$/,
+    /^bot !ping from tester$/,
+    /^bot replied "pong"/,
+    /^gateway #4 MESSAGE_CREATE to shard 0: FakeBot \[bot\]: pong$/,
+    /^demo The bot answered "pong" over REST$/,
+    /^demo Cutting the TCP connection/,
+    /^shard ready -> reconnecting \(shard 0\)$/,
+    /^shard waiting_for_hello -> resuming/,
+    /^gateway #5 MESSAGE_CREATE to shard 0: tester: are you there\?$/,
+    /^gateway #8 RESUMED/,
+    /^demo RESUME on the resume URL, 3 missed events replayed/,
+    /^shard ready -> closed \(shard 0\)$/,
+    /^demo 9 events, sequences 1\.\.9: every event arrived exactly once, in order; 1 IDENTIFY, 1 RESUME$/,
+  );
+  // One name for the bot: READY's user is the author of its messages.
+  const names = new Set(
+    flat.flatMap((line) =>
+      [
+        ...line.matchAll(/logged in as (\S+)|: (\S+) \[bot\]:/g),
+      ].map((match) => match[1] ?? match[2])
+    ),
+  );
+  assert.deepEqual([...names], ["FakeBot"]);
+  assert.ok(flat.every((line) => !line.includes("\x1b")));
+});
+
+Deno.test("The demo prints no escape codes when NO_COLOR is set or stdout is not a terminal", () => {
+  const before = Deno.env.get("NO_COLOR");
+  Deno.env.set("NO_COLOR", "1");
+  try {
+    assert.equal(colorEnabled(), false);
+  } finally {
+    if (before === undefined) Deno.env.delete("NO_COLOR");
+    else Deno.env.set("NO_COLOR", before);
+  }
+  const printed: string[] = [];
   // deno-lint-ignore no-console
   const log = console.log;
   // deno-lint-ignore no-console
-  console.log = (...parts: unknown[]) => void lines.push(parts.join(" "));
+  console.log = (line: string) => void printed.push(line);
   try {
-    await demoAgainstFake();
+    consoleSay(false)("demo", "heading");
+    consoleSay(true)("demo", "heading");
+    consoleSay(true)("bot", "line");
   } finally {
     // deno-lint-ignore no-console
     console.log = log;
   }
-  const text = lines.join("\n");
-  assert.match(text, /the bot answered "pong" over REST/);
-  assert.match(text, /MESSAGE_CREATE disruption-bot \[bot\]: pong/);
-  assert.match(text, /RESUME on the resume URL, 3 missed events replayed/);
-  assert.match(
-    text,
-    /every event arrived exactly once, in order; 1 IDENTIFY, 1 RESUME/,
-  );
-  assert.equal(Deno.exitCode, 0);
+  assert.deepEqual(printed, [
+    "demo    heading",
+    "\x1b[1mdemo    heading\x1b[0m",
+    "bot     line",
+  ]);
+});
+
+Deno.test("deno task demo's script, piped, prints plain lines and exits right after the last one", async () => {
+  const child = new Deno.Command("deno", {
+    args: [
+      "run",
+      "--no-check",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      "--allow-read",
+      DEMO.pathname,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    env: { DISCORD_TOKEN: "" },
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  let output = "";
+  let lastLineAt: number | undefined;
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stdout) {
+    output += decoder.decode(chunk, { stream: true });
+    if (lastLineAt === undefined && /every event arrived/.test(output)) {
+      lastLineAt = performance.now();
+    }
+  }
+  const status = await child.status;
+  const linger = performance.now() - lastLineAt!;
+  assert.equal(status.code, 0, await stderr);
+  assert.equal(await stderr, "");
+  assert.ok(!output.includes("\x1b"), "escape codes in piped output");
+  assert.match(output.trimEnd().split("\n").at(-1)!, /^demo +9 events/);
+  assert.ok(linger < 1000, `the demo lingered ${linger.toFixed(0)} ms`);
 });

@@ -61,7 +61,7 @@ Deno.test("ping_bot answers !ping with pong, and the pong comes back through the
     assert.equal(dispatched.guild_id, discord.guildId);
     await client.idle();
     assert.deepEqual(lines.slice(1), [
-      "tester: !ping",
+      "!ping from tester",
       `replied "pong" (message ${reply.id})`,
     ]);
   } finally {

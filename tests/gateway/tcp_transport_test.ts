@@ -9,10 +9,11 @@ import {
   createTcpWebSocketTransport,
   tcpWebSocketTransport,
 } from "../../gateway/tcp_transport.ts";
-import type {
-  GatewaySocket,
-  SocketListener,
-  Transport,
+import {
+  type GatewaySocket,
+  type SocketListener,
+  type Transport,
+  webSocketTransport,
 } from "../../gateway/transport.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import {
@@ -426,12 +427,12 @@ async function withRawServer(
     recorder: Recorder,
     socket: GatewaySocket,
   ) => Promise<void>,
-  options: { badAccept?: boolean; path?: string } = {},
+  options: { badAccept?: boolean; path?: string; transport?: Transport } = {},
 ): Promise<void> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   const recorder = new Recorder();
-  const socket = tcpWebSocketTransport(
+  const socket = (options.transport ?? tcpWebSocketTransport)(
     `ws://127.0.0.1:${port}${options.path ?? "/?v=10&encoding=json"}`,
     recorder,
   );
@@ -670,3 +671,122 @@ Deno.test("tcpWebSocketTransport refuses a wss:// server whose certificate it do
     await server.close();
   }
 });
+
+// ----------------------------------------------------------- hostile peers
+
+const PING_FLOOD = 200_000;
+
+/** Ping frames numbered 0 .. n-1 (4-byte counter + padding to 125 bytes). */
+function pingFlood(n: number): Uint8Array {
+  const one = frame(9, new Uint8Array(125));
+  const out = new Uint8Array(one.length * n);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < n; i++) {
+    out.set(one, i * one.length);
+    view.setUint32(i * one.length + 2, i);
+  }
+  return out;
+}
+
+/**
+ * Read client frames until a pong numbered `last` arrives; how many pongs
+ * came. A streaming parser: a pong flood is tens of MB.
+ */
+async function countPongsUntil(conn: Deno.Conn, last: number): Promise<number> {
+  const chunk = new Uint8Array(256 * 1024);
+  let pending = new Uint8Array(0);
+  let pongs = 0;
+  for (;;) {
+    const n = await conn.read(chunk);
+    if (n === null) throw new Error("EOF before the last pong");
+    const joined = new Uint8Array(pending.length + n);
+    joined.set(pending);
+    joined.set(chunk.subarray(0, n), pending.length);
+    let at = 0;
+    for (;;) {
+      if (joined.length - at < 2) break;
+      let length = joined[at + 1]! & 0x7f;
+      let header = 2;
+      if (length === 126) {
+        if (joined.length - at < 4) break;
+        length = (joined[at + 2]! << 8) | joined[at + 3]!;
+        header = 4;
+      }
+      header += 4; // mask
+      if (joined.length - at < header + length) break;
+      if ((joined[at]! & 0x0f) === 0xa) {
+        pongs++;
+        const mask = joined.subarray(at + header - 4, at + header);
+        let counter = 0;
+        for (let i = 0; i < 4; i++) {
+          counter = counter * 256 + (joined[at + header + i]! ^ mask[i]!);
+        }
+        if (counter === last) return pongs;
+      }
+      at += header + length;
+    }
+    pending = joined.slice(at);
+  }
+}
+
+Deno.test("tcpWebSocketTransport answers a ping flood with coalesced pongs, the latest last", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    // The server never reads while it floods: the client's writes block,
+    // and every ping that arrives meanwhile replaces the pong waiting.
+    await within(peer.write(pingFlood(PING_FLOOD)), "the ping flood");
+    await peer.write(frame(1, "after the flood"));
+    await recorder.next("message");
+    const pongs = await within(
+      countPongsUntil(peer.conn, PING_FLOOD - 1),
+      "the pong of the last ping",
+    );
+    // Without coalescing every ping gets its pong (200,000, 26 MB queued in
+    // memory); with it, only what the sockets buffered plus the latest.
+    assert.ok(pongs < PING_FLOOD / 2, `${pongs} pongs for ${PING_FLOOD} pings`);
+  });
+});
+
+Deno.test("tcpWebSocketTransport drops what waits for a peer that never reads: close() ends, timers run", async () => {
+  await withRawServer(async (peer, recorder, socket) => {
+    await recorder.next("open");
+    await within(peer.write(pingFlood(PING_FLOOD)), "the ping flood");
+    await peer.write(frame(1, "after the flood"));
+    await recorder.next("message");
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 10);
+    try {
+      socket.close(1000);
+      // The close frame cannot get through: the close deadline cuts TCP.
+      const closed = await recorder.next("close");
+      assert.equal(closed.code, 1006);
+      assert.ok(ticks > 0, "timers kept running while the socket closed");
+    } finally {
+      clearInterval(interval);
+    }
+  });
+});
+
+for (
+  const [name, transport, verb] of [
+    ["tcpWebSocketTransport", tcpWebSocketTransport, "written"],
+    ["webSocketTransport", webSocketTransport, "sent"],
+  ] as const
+) {
+  Deno.test(`${name} gives a connection up once 4 MiB wait for a peer that never reads`, async () => {
+    await withRawServer(async (_peer, recorder, socket) => {
+      await recorder.next("open");
+      const message = "x".repeat(4000);
+      for (let sent = 0; sent < 5000; sent++) socket.send(message);
+      const closed = await recorder.next("close");
+      assert.equal(closed.code, 1006);
+      const error = (await recorder.next("error")).error as Error;
+      assert.match(
+        error.message,
+        new RegExp(
+          `4194304 bytes wait to be ${verb}: the peer stopped reading`,
+        ),
+      );
+    }, { transport });
+  });
+}

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { Client } from "../../handler/client.ts";
 import type { Context } from "../../handler/context.ts";
 import { Handler } from "../../handler/handler.ts";
@@ -8,6 +7,7 @@ import type { ShardDispatch } from "../../gateway/shard.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 
@@ -209,15 +209,7 @@ Deno.test("onRaw sees every dispatch, unknown names included", async () => {
 });
 
 Deno.test("Client warns about handlers the intents can never trigger", async () => {
-  const records: LogRecord[] = [];
-  await configure({
-    sinks: { test: (record) => records.push(record) },
-    loggers: [
-      { category: ["disruption"], sinks: ["test"], lowestLevel: "warning" },
-      { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
-    ],
-  });
-  try {
+  await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start();
     class Bot extends Handler {
       override onPresenceUpdate(): void {}
@@ -239,7 +231,74 @@ Deno.test("Client warns about handlers the intents can never trigger", async () 
       /onMessageCreate\(\): without the MESSAGE_CONTENT intent/,
     );
     assert.ok(!text.includes(discord.token));
-  } finally {
-    await reset();
-  }
+  });
+});
+
+Deno.test("A handler that never settles: the backlog is warned about, exposed, and stop() drains for a bounded time", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    let calls = 0;
+    class Stuck extends Handler {
+      override onMessageCreate(): Promise<void> {
+        calls++;
+        return new Promise(() => {}); // never settles
+      }
+    }
+    const client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    const started = client.start(new Stuck());
+    let settled = false;
+    started.finally(() => settled = true).catch(() => {});
+    for (let i = 0; i < 100 && !settled; i++) await scheduler.advance(0);
+    await started;
+    for (let i = 0; i < 2100; i++) discord.postMessage(`m${i}`);
+    await scheduler.advance(0);
+    assert.equal(calls, 1);
+    assert.equal(client.pendingHandlerCalls(0), 2099);
+    assert.equal(client.pendingHandlerCalls(), 2099);
+    const warnings = records.filter((r) =>
+      r.category.join(".") === "disruption.handler" && r.level === "warning" &&
+      /handler calls waiting/.test(r.message.join(""))
+    );
+    assert.deepEqual(warnings.map((r) => r.properties.pending), [1000, 2000]);
+    assert.match(
+      warnings[0]!.message.join(""),
+      /Shard 0 has 1000 handler calls waiting behind one that has not finished/,
+    );
+
+    let stopped = false;
+    const stopping = client.stop({ drainTimeout: 3000 }).then(() =>
+      stopped = true
+    );
+    await scheduler.advance(2999);
+    assert.equal(stopped, false, "stop() waits for the handlers a while");
+    await scheduler.advance(1);
+    await stopping;
+    assert.equal(calls, 1, "nothing queued ran after stop()");
+    const dropped = records.find((r) =>
+      /queued handler calls were dropped/.test(r.message.join(""))
+    );
+    assert.ok(dropped, "the dropped calls are reported");
+    assert.equal(dropped.level, "warning");
+    // The 2,099 messages and the shard's state changes while closing.
+    assert.ok((dropped.properties.dropped as number) >= 2099);
+  });
+});
+
+Deno.test("Client.stop refuses a negative drainTimeout", async () => {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await client.start();
+  await assert.rejects(
+    () => client.stop({ drainTimeout: -1 }),
+    /'drainTimeout' must be >= 0: current value 'drainTimeout=-1'/,
+  );
 });

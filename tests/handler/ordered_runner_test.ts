@@ -103,3 +103,47 @@ Deno.test("OrderedRunner.call runs what a synchronous call pushed after it", () 
   );
   assert.deepEqual(seen, ["outer", "inner"]);
 });
+
+Deno.test("OrderedRunner reports a growing backlog at the threshold and each doubling", async () => {
+  const reports: number[] = [];
+  const runner = new OrderedRunner(() => {}, {
+    backlogWarning: 100,
+    onBacklog: (pending) => reports.push(pending),
+  });
+  let release!: () => void;
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  for (let i = 0; i < 999; i++) runner.push(() => {});
+  assert.equal(runner.pending, 999);
+  assert.deepEqual(reports, [100, 200, 400, 800]);
+  // Once the runner is idle, the count starts over.
+  release();
+  await runner.idle();
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  for (let i = 0; i < 150; i++) runner.push(() => {});
+  assert.deepEqual(reports, [100, 200, 400, 800, 100]);
+  release();
+  await runner.idle();
+});
+
+Deno.test("OrderedRunner.abandon drops what waits behind a task that never settles", async () => {
+  const runner = new OrderedRunner(() => {});
+  let ran = 0;
+  runner.push(() => new Promise<void>(() => {})); // never settles
+  for (let i = 0; i < 5000; i++) runner.push(() => void ran++);
+  const idle = runner.idle();
+  assert.equal(runner.pending, 5000);
+  assert.equal(runner.abandon(), 5000);
+  assert.equal(runner.pending, 0);
+  await idle; // released, although the stuck task still runs
+  assert.equal(ran, 0);
+  assert.equal(runner.abandon(), 0);
+});
+
+Deno.test("OrderedRunner refuses a backlog threshold that is not a positive integer", () => {
+  for (const value of [0, -1, 1.5, NaN]) {
+    assert.throws(
+      () => new OrderedRunner(() => {}, { backlogWarning: value }),
+      /'backlogWarning' must be a positive integer/,
+    );
+  }
+});

@@ -6,7 +6,7 @@ import {
   retriesServerErrors,
   type RetryPolicy,
   serverErrorDelay,
-} from "../../rest/request_policy.ts";
+} from "../../rest/_request_policy.ts";
 
 const policy: RetryPolicy = {
   maxRetries: 2,

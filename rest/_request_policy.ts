@@ -4,6 +4,7 @@
  * details, or no answer) and how many retries were spent, say whether to
  * succeed, fail (and with what) or retry (and after how long). No I/O, no
  * clock: the client does the sending, reading and waiting around it.
+ * Private to the package (tested in `tests/rest/request_policy_test.ts`).
  *
  * @module
  */
@@ -145,26 +146,6 @@ export function rateLimitWait(facts: AnswerFacts): number {
  * @param facts The answer.
  * @param retries Retries already spent on this request.
  * @returns The decision.
- *
- * @example A 429 asking for longer than the client waits fails at once
- * ```ts
- * import { decideAnswer } from "@disruption/disruption/rest";
- * import assert from "node:assert/strict";
- *
- * const policy = {
- *   maxRetries: 3,
- *   retryServerErrors: "idempotent" as const,
- *   serverErrorBackoff: 1000,
- *   maxRateLimitWait: 60_000,
- * };
- * const facts = { status: 429, bodyRetryAfter: 3_600_000 };
- * assert.deepEqual(decideAnswer(policy, "GET", facts, 0), {
- *   type: "rate_limited",
- *   retryAfter: 3_600_000,
- *   scope: "user",
- *   exceeded: "wait",
- * });
- * ```
  */
 export function decideAnswer(
   policy: RetryPolicy,

@@ -1,0 +1,63 @@
+/**
+ * "Did you mean …?": the known name nearest to a misspelt one.
+ *
+ * Internal: used for error and warning messages; not exported from any
+ * entry point.
+ *
+ * @module
+ */
+
+/**
+ * The candidate nearest to `name` by edit distance (ignoring case), when it
+ * is near enough to be a plausible typo: at most a third of the longer
+ * name's length, and at least 1 edit away from nothing.
+ *
+ * @param name The misspelt name, e.g. `"MESSAGE_CREATED"`.
+ * @param candidates The valid names.
+ * @returns The nearest candidate, or `undefined` when none is close.
+ *
+ * @example Usage
+ * ```ts
+ * import { closestName } from "./closest_name.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(closestName("onMesageCreate", ["onMessageCreate", "onReady"]), "onMessageCreate");
+ * assert.equal(closestName("onSomethingElse", ["onMessageCreate", "onReady"]), undefined);
+ * ```
+ */
+export function closestName(
+  name: string,
+  candidates: Iterable<string>,
+): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.max(1, Math.floor(Math.max(name.length, best.length) / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** Levenshtein distance with one row of memory. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        substitution,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,337 @@
+/**
+ * The I/O around one REST request, apart from the retry policy
+ * (`_request_policy.ts`) and the rate limiter: {@linkcode prepareRequest}
+ * is the one place a request's URL, headers and body are built, and
+ * {@linkcode sendRequest} the one place an answer is taken in (status,
+ * rate-limit headers, a size-capped body). Private to the package.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { parseRateLimitHeaders, type RateLimitInfo } from "./rate_limiter.ts";
+import type { AnswerFacts } from "./_request_policy.ts";
+import {
+  type HttpMethod,
+  parseRoute,
+  pathToken,
+  type RouteInfo,
+} from "./routes.ts";
+
+const logger = getLogger(["disruption", "rest"]);
+
+/** Options for one {@linkcode RestClient.request}. */
+export interface RequestOptions {
+  /** A JSON body (sent with `Content-Type: application/json`). */
+  body?: unknown;
+  /** Query parameters; `undefined` values are left out. */
+  query?:
+    | URLSearchParams
+    | Record<string, string | number | boolean | undefined>;
+  /** An audit-log reason (`X-Audit-Log-Reason`, URL-encoded). */
+  reason?: string;
+  /** Cancels the request, waiting or in flight; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Whether to send `Authorization: Bot <token>`. By default it is sent
+   * except on routes that carry their own token (interaction callbacks,
+   * webhooks with token) and on GET `/gateway`.
+   */
+  auth?: boolean;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+}
+
+/** What every request of one client carries. */
+export interface ClientIdentity {
+  /** The bot token, without `Bot `. */
+  token: string;
+  /** The API base URL, without a trailing slash. */
+  baseUrl: string;
+  /** The `User-Agent` header. */
+  userAgent: string;
+  /** The scheduler's time now (for route parsing). */
+  now: number;
+}
+
+/** Size and wait caps applied to an answer. */
+export interface ResponseLimits {
+  /** The largest body read, in bytes. */
+  maxResponseBytes: number;
+  /** The longest wait passed on to the rate limiter, in ms. */
+  maxRateLimitWait: number;
+}
+
+/**
+ * Build everything a request sends (URL, headers, body): the one place a
+ * request's body and headers are made, reused by every attempt.
+ */
+export function prepareRequest(
+  client: ClientIdentity,
+  method: HttpMethod,
+  path: string,
+  options: RequestOptions,
+): PreparedRequest {
+  const route = parseRoute(method, path, { now: client.now });
+  const secrets = secretsOf(client.token, pathToken(path));
+  let url = client.baseUrl + path;
+  const query = queryString(options.query);
+  if (query) url += (path.includes("?") ? "&" : "?") + query;
+
+  const headers: Record<string, string> = {
+    ...options.headers,
+    "User-Agent": client.userAgent,
+  };
+  const auth = options.auth ??
+    !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
+  if (auth) headers["Authorization"] = `Bot ${client.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["Content-Type"] = "application/json";
+  }
+  if (options.reason !== undefined) {
+    headers["X-Audit-Log-Reason"] = encodeURIComponent(options.reason);
+  }
+  const signal = options.signal;
+  return {
+    method,
+    route,
+    url,
+    init: {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(signal === undefined ? {} : { signal }),
+    },
+    logPath: route.redactedPath,
+    redact: (text) => redactText(text, secrets),
+    signal,
+  };
+}
+
+/**
+ * Send one attempt and read its answer (at most `maxResponseBytes` of
+ * body): the one place a response is taken in and accounted for.
+ */
+export async function sendRequest(
+  fetch: typeof globalThis.fetch,
+  request: PreparedRequest,
+  limits: ResponseLimits,
+): Promise<Attempted> {
+  let response: Response;
+  try {
+    response = await fetch(request.url, request.init);
+  } catch (error) {
+    return request.signal?.aborted
+      ? { type: "aborted", reason: request.signal.reason }
+      : { type: "no_answer", error };
+  }
+  const status = response.status;
+  const headerInfo = parseRateLimitHeaders(response.headers);
+  logger.debug("{method} {path} -> {status}", {
+    method: request.method,
+    path: request.logPath,
+    status,
+  });
+  let body: string | BodyTooLarge;
+  try {
+    body = await readBody(response, limits.maxResponseBytes);
+  } catch (error) {
+    return request.signal?.aborted
+      ? { type: "aborted", reason: request.signal.reason }
+      : { type: "no_answer", error };
+  }
+  const rateLimit = clampWaits(headerInfo, limits.maxRateLimitWait);
+  if (typeof body !== "string") {
+    return { type: "too_large", status, rateLimit, bytes: body.bytes };
+  }
+  return {
+    type: "answer",
+    status,
+    text: body,
+    rateLimit,
+    facts: answerFacts(status, response.headers, headerInfo, body),
+  };
+}
+
+function queryString(query: RequestOptions["query"]): string {
+  if (query === undefined) return "";
+  if (query instanceof URLSearchParams) return query.toString();
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  return params.toString();
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** One request as built by `#prepare`. */
+export interface PreparedRequest {
+  method: HttpMethod;
+  route: RouteInfo;
+  url: string;
+  init: RequestInit;
+  /** The path with tokens replaced, for logs and errors. */
+  logPath: string;
+  /** Removes the bot token and the route's token from a text. */
+  redact: (text: string) => string;
+  signal: AbortSignal | undefined;
+}
+
+/** How one attempt went, before the policy judged it. */
+export type Attempted =
+  | {
+    type: "answer";
+    status: number;
+    text: string;
+    /** Rate-limit headers, waits clamped to `maxRateLimitWait`. */
+    rateLimit: RateLimitInfo;
+    /** What the policy reads (waits as Discord sent them). */
+    facts: AnswerFacts;
+  }
+  | {
+    type: "too_large";
+    status: number;
+    rateLimit: RateLimitInfo;
+    bytes: number;
+  }
+  | { type: "no_answer"; error: unknown }
+  | { type: "aborted"; reason: unknown };
+
+/** A body that passed the size cap after `bytes` bytes. */
+interface BodyTooLarge {
+  bytes: number;
+}
+
+/**
+ * Read a response body as UTF-8, stopping (and cancelling the rest) as soon
+ * as it passes `limit` bytes; a `Content-Length` above it is refused
+ * without reading.
+ */
+async function readBody(
+  response: Response,
+  limit: number,
+): Promise<string | BodyTooLarge> {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => {});
+    return { bytes: declared };
+  }
+  const body = response.body;
+  if (body === null) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return { bytes: total };
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return utf8.decode(chunks[0]);
+  const whole = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return utf8.decode(whole);
+}
+
+const utf8 = new TextDecoder();
+
+/** A copy of `info` whose waits are at most `max` ms. */
+function clampWaits(info: RateLimitInfo, max: number): RateLimitInfo {
+  if (info.resetAfter === undefined || info.resetAfter <= max) return info;
+  return { ...info, resetAfter: max };
+}
+
+/** What the policy needs from an answer (a 429's body is parsed for it). */
+function answerFacts(
+  status: number,
+  headers: Headers,
+  info: RateLimitInfo,
+  text: string,
+): AnswerFacts {
+  const facts: AnswerFacts = {
+    status,
+    retryAfterHeader: seconds(headers.get("retry-after")),
+    resetAfter: info.resetAfter,
+    scope: info.scope,
+  };
+  if (status === 429) {
+    const parsed = parseJson(text) as
+      | { retry_after?: unknown; global?: unknown }
+      | undefined;
+    const retryAfter = parsed?.retry_after;
+    if (typeof retryAfter === "number" && Number.isFinite(retryAfter)) {
+      facts.bodyRetryAfter = Math.max(0, Math.ceil(retryAfter * 1000));
+    }
+    facts.bodyGlobal = parsed?.global === true;
+  }
+  return facts;
+}
+
+/** A header in seconds, as milliseconds; `undefined` unless a number >= 0. */
+function seconds(value: string | null): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) && parsed >= 0
+    ? Math.ceil(parsed * 1000)
+    : undefined;
+}
+
+function secretsOf(botToken: string, routeToken: string | undefined): string[] {
+  const secrets = new Set<string>();
+  for (const secret of [botToken, routeToken]) {
+    if (!secret) continue;
+    secrets.add(secret);
+    secrets.add(encodeURIComponent(secret));
+  }
+  // Longest first, so a token containing another is replaced whole.
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+function redactText(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.replaceAll(secret, "[REDACTED]");
+  return out;
+}
+
+/**
+ * A copy of `error` with every secret removed from its message, stack and
+ * causes; the original (which may name a URL with a token) is dropped.
+ */
+export function redactError(
+  error: unknown,
+  redact: (text: string) => string,
+  depth = 0,
+): unknown {
+  if (!(error instanceof Error)) {
+    return typeof error === "string" ? redact(error) : redact(String(error));
+  }
+  const cause = error.cause !== undefined && depth < 4
+    ? { cause: redactError(error.cause, redact, depth + 1) }
+    : {};
+  const copy = error instanceof TypeError
+    ? new TypeError(redact(error.message), cause)
+    : new Error(redact(error.message), cause);
+  copy.name = redact(error.name);
+  copy.stack = redact(error.stack ?? `${copy.name}: ${copy.message}`);
+  return copy;
+}

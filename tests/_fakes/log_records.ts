@@ -1,0 +1,28 @@
+// Run a test body with LogTape recording every "disruption" log record at
+// or above a level, and LogTape reset afterwards.
+import {
+  configure,
+  type LogLevel,
+  type LogRecord,
+  reset,
+} from "@logtape/logtape";
+
+/** Run `body` with the library's log records (from `lowestLevel` up) collected. */
+export async function withLogRecords(
+  body: (records: LogRecord[]) => Promise<void>,
+  lowestLevel: LogLevel = "warning",
+): Promise<void> {
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { test: (record) => records.push(record) },
+    loggers: [
+      { category: ["disruption"], sinks: ["test"], lowestLevel },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "warning" },
+    ],
+  });
+  try {
+    await body(records);
+  } finally {
+    await reset();
+  }
+}

@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { entryFiles } from "../.ci/doc_lint_entries.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** Library internals that no entry point may export. */
+const INTERNALS = [
+  "peekFrame",
+  "createInflater",
+  "SendRateLimiter",
+  "OrderedRunner",
+  "ShardContext",
+  "RateLimiter",
+  "parseRoute",
+  "delay",
+  "backoffDelay",
+  "closeAction",
+  "closePolicy",
+  "redactPath",
+  "decideAnswer",
+  "flattenErrors",
+  "handlerMethodName",
+  "getVisibleLogger",
+  "closestName",
+  "TOKEN_HELP",
+];
+
+/** The names `deno doc` lists for the given modules, by module URL. */
+async function docNodes(
+  ...modules: string[]
+): Promise<Record<string, { symbols: { name: string }[] }>> {
+  const { code, stdout, stderr } = await new Deno.Command("deno", {
+    args: ["doc", "--json", ...modules],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const doc = JSON.parse(new TextDecoder().decode(stdout)) as {
+    nodes: Record<string, { symbols: { name: string }[] }>;
+  };
+  return doc.nodes;
+}
+
+async function exportedNames(entry: string): Promise<Set<string>> {
+  return new Set(
+    Object.values(await docNodes(entry)).flatMap((node) =>
+      node.symbols.map((symbol) => symbol.name)
+    ),
+  );
+}
+
+Deno.test("Every entry point names what it exports: no export * and no internals", async () => {
+  const entries = await entryFiles();
+  assert.ok(entries.length >= 6);
+  for (const entry of entries) {
+    const text = await Deno.readTextFile(new URL(entry, ROOT));
+    assert.doesNotMatch(text, /^export (type )?\*/m, `${entry} uses export *`);
+    const names = await exportedNames(entry);
+    const leaked = INTERNALS.filter((name) => names.has(name));
+    assert.deepEqual(leaked, [], `${entry} exports internals`);
+  }
+});
+
+Deno.test("The root entry is the library's face: Client, Handler, intents, the gateway and REST, not the test kit", async () => {
+  const names = await exportedNames("mod.ts");
+  for (
+    const name of [
+      "Client",
+      "ClientStoppedError",
+      "Handler",
+      "HandlerError",
+      "GatewayIntent",
+      "MessageCreateDispatch",
+      "Shard",
+      "ShardManager",
+      "GatewayError",
+      "RestClient",
+      "DiscordApiError",
+      "KvSessionStore",
+      "shardsForProcess",
+      "PermissionFlags",
+    ]
+  ) {
+    assert.ok(names.has(name), `mod.ts should export ${name}`);
+  }
+  assert.ok(!names.has("FakeDiscord"));
+});
+
+Deno.test("Each entry point passes deno doc --lint on its own", async () => {
+  for (const entry of await entryFiles()) {
+    const { code, stderr } = await new Deno.Command("deno", {
+      args: ["doc", "--lint", entry],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    assert.equal(code, 0, `${entry}:\n${new TextDecoder().decode(stderr)}`);
+  }
+});
+
+Deno.test("The root entry exports everything the gateway, types, rest and handler entries export", async () => {
+  const root = await exportedNames("mod.ts");
+  for (
+    const entry of [
+      "gateway/mod.ts",
+      "types/mod.ts",
+      "rest/mod.ts",
+      "handler/mod.ts",
+    ]
+  ) {
+    const missing = [...await exportedNames(entry)].filter((name) =>
+      !root.has(name)
+    );
+    assert.deepEqual(missing, [], `mod.ts lacks what ${entry} exports`);
+  }
+});
+
+Deno.test("The types entry exports every wire type declared under types/", async () => {
+  /** Helpers of the event registry, for the library's own use. */
+  const internal = new Set([
+    "SnakeToPascalCase",
+    "HandlerMethodName",
+    "HandlerMethodNames",
+    "handlerMethodName",
+    "HANDLER_METHOD_NAMES",
+    "EVENT_INTENTS",
+    "eventDeliverable",
+  ]);
+  const exported = await exportedNames("types/mod.ts");
+  const files: string[] = [];
+  for (const folder of ["types", "types/objects"]) {
+    for await (const item of Deno.readDir(new URL(folder, ROOT))) {
+      if (item.isFile && item.name.endsWith(".ts") && item.name !== "mod.ts") {
+        files.push(`${folder}/${item.name}`);
+      }
+    }
+  }
+  const missing: string[] = [];
+  const nodes = await docNodes(...files.sort());
+  for (const [url, node] of Object.entries(nodes)) {
+    for (const { name } of node.symbols) {
+      if (!internal.has(name) && !exported.has(name)) {
+        missing.push(`${name} (${url.slice(ROOT.href.length)})`);
+      }
+    }
+  }
+  assert.deepEqual(missing, [], "add them to types/mod.ts");
+});

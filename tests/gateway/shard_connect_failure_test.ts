@@ -1,0 +1,296 @@
+// Connect attempts that fail before the socket opens, against hostile
+// loopback servers: every attempt is a typed `error` event with its cause; an
+// HTTP refusal's status and Retry-After are read and honoured; a denied
+// network permission stops the shard (connect() rejects) with a message
+// naming --allow-net. Real sockets, the shard's clock virtual: no sleeps.
+import assert from "node:assert/strict";
+import { GatewayError } from "../../gateway/errors.ts";
+import {
+  HandshakeError,
+  parseRetryAfter,
+} from "../../gateway/connect_failure.ts";
+import { Shard } from "../../gateway/shard.ts";
+import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
+import { type Transport, webSocketTransport } from "../../gateway/transport.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { within } from "../_fakes/watchdog.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A server answering every upgrade request with `answer` (an HTTP head). */
+function refusingServer(answer: (key: string) => Promise<string> | string): {
+  url: string;
+  accepted: () => number;
+  nextAccept: () => Promise<void>;
+  close: () => Promise<void>;
+} {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  let accepted = 0;
+  let waiters: (() => void)[] = [];
+  const conns = new Set<Deno.Conn>();
+  const serving = (async () => {
+    for await (const conn of listener) {
+      accepted++;
+      conns.add(conn);
+      for (const waiter of waiters.splice(0)) waiter();
+      (async () => {
+        try {
+          let head = "";
+          const buffer = new Uint8Array(4096);
+          while (!head.includes("\r\n\r\n")) {
+            const n = await conn.read(buffer);
+            if (n === null) return;
+            head += decoder.decode(buffer.subarray(0, n));
+          }
+          const key = /sec-websocket-key: *(\S+)/i.exec(head)?.[1] ?? "";
+          await conn.write(encoder.encode(await answer(key)));
+          // Leave the connection to the client to drop.
+          while (await conn.read(buffer) !== null) {
+            // Discard.
+          }
+        } catch {
+          // The client reset the connection.
+        } finally {
+          conns.delete(conn);
+          try {
+            conn.close();
+          } catch {
+            // Already closed.
+          }
+        }
+      })();
+    }
+  })();
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    accepted: () => accepted,
+    nextAccept: () => {
+      const target = accepted + 1;
+      return within(
+        (async () => {
+          while (accepted < target) {
+            await new Promise<void>((resolve) => waiters.push(resolve));
+          }
+        })(),
+        "a connection",
+      );
+    },
+    async close(): Promise<void> {
+      listener.close();
+      await serving.catch(() => {});
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch {
+          // Already closed.
+        }
+      }
+      waiters = [];
+    },
+  };
+}
+
+interface Setup {
+  shard: Shard;
+  scheduler: VirtualScheduler;
+  errors: GatewayError[];
+  nextError: () => Promise<GatewayError>;
+}
+
+function shardTo(url: string, transport: Transport): Setup {
+  const scheduler = new VirtualScheduler();
+  const shard = new Shard({
+    token: "connect-failure-token",
+    intents: GatewayIntent.Guilds,
+    gatewayUrl: url,
+    transport,
+    scheduler,
+    random: () => 0.5,
+  });
+  const errors: GatewayError[] = [];
+  let waiters: (() => void)[] = [];
+  shard.on("error", (error) => {
+    errors.push(error);
+    for (const waiter of waiters.splice(0)) waiter();
+  });
+  return {
+    shard,
+    scheduler,
+    errors,
+    nextError: () => {
+      const target = errors.length + 1;
+      return within(
+        (async () => {
+          while (errors.length < target) {
+            await new Promise<void>((resolve) => waiters.push(resolve));
+          }
+          waiters = [];
+          return errors[target - 1]!;
+        })(),
+        "an error event",
+      );
+    },
+  };
+}
+
+async function acceptFor(key: string, wrong = false): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-1",
+    encoder.encode(
+      (wrong ? "x" : "") + key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+    ),
+  );
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
+
+const REFUSALS: {
+  name: string;
+  head: (key: string) => Promise<string> | string;
+  status: number | undefined;
+  retryAfter: number | undefined;
+  message: RegExp;
+}[] = [
+  {
+    name: "429 with Retry-After",
+    head: () =>
+      "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n",
+    status: 429,
+    retryAfter: 7000,
+    message:
+      /could not connect to 127\.0\.0\.1:\d+: .*'HTTP\/1\.1 429 Too Many Requests'/,
+  },
+  {
+    name: "503 with Retry-After",
+    head: () =>
+      "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n",
+    status: 503,
+    retryAfter: 7000,
+    message: /'HTTP\/1\.1 503 Service Unavailable'/,
+  },
+  {
+    name: "301 with Location",
+    head: () =>
+      "HTTP/1.1 301 Moved Permanently\r\nLocation: wss://elsewhere.example/\r\nContent-Length: 0\r\n\r\n",
+    status: 301,
+    retryAfter: undefined,
+    message:
+      /301 Moved Permanently' \(Location: wss:\/\/elsewhere\.example\/\)/,
+  },
+  {
+    name: "a bad Sec-WebSocket-Accept",
+    head: async (key) =>
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      `Sec-WebSocket-Accept: ${await acceptFor(key, true)}\r\n\r\n`,
+    status: undefined,
+    retryAfter: undefined,
+    message: /'Sec-WebSocket-Accept' does not match the key/,
+  },
+];
+
+for (const refusal of REFUSALS) {
+  Deno.test(`Shard reports each connect attempt refused with ${refusal.name} as a typed error and retries`, async () => {
+    const server = refusingServer(refusal.head);
+    const s = shardTo(server.url, tcpWebSocketTransport);
+    const connecting = s.shard.connect().catch((error) => error);
+    try {
+      await s.scheduler.advance(0);
+      const first = await s.nextError();
+      assert.ok(first instanceof GatewayError);
+      assert.equal(first.kind, "connect_failed");
+      assert.equal(first.shardId, 0);
+      assert.equal(first.status, refusal.status);
+      assert.equal(first.retryAfter, refusal.retryAfter);
+      assert.ok(first.cause instanceof HandshakeError);
+      assert.match(first.message, refusal.message);
+      assert.equal(s.shard.status, "reconnecting");
+      // The next attempt waits for Retry-After when the server sent one
+      // (over the 1 s backoff), and then every attempt reports again.
+      const wait = s.scheduler.nextDue!;
+      assert.equal(wait, refusal.retryAfter ?? wait);
+      assert.ok(wait >= 1000, `next attempt at ${wait}`);
+      const second = server.nextAccept();
+      await s.scheduler.advance(wait);
+      await second;
+      const again = await s.nextError();
+      assert.equal(again.kind, "connect_failed");
+      assert.equal(again.status, refusal.status);
+      assert.equal(server.accepted(), 2);
+    } finally {
+      await s.shard.close();
+      await server.close();
+    }
+    const ended = await connecting;
+    assert.ok(ended instanceof GatewayError);
+    assert.equal(ended.kind, "shard_closed");
+  });
+}
+
+Deno.test("Shard on the runtime's WebSocket reports a 429 upgrade as connect_failed with the status", async () => {
+  const server = refusingServer(() =>
+    "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n"
+  );
+  const s = shardTo(server.url, webSocketTransport);
+  const connecting = s.shard.connect().catch((error) => error);
+  try {
+    await s.scheduler.advance(0);
+    const error = await s.nextError();
+    assert.equal(error.kind, "connect_failed");
+    assert.equal(error.status, 429);
+  } finally {
+    await s.shard.close();
+    await server.close();
+  }
+  await connecting;
+});
+
+const DENIED_HOST = "127.0.0.2:9";
+const denied =
+  Deno.permissions.querySync({ name: "net", host: DENIED_HOST }).state !==
+    "granted";
+
+for (
+  const [name, transport] of [
+    ["the TCP transport", tcpWebSocketTransport],
+    ["the runtime's WebSocket", webSocketTransport],
+  ] as const
+) {
+  Deno.test({
+    name:
+      `Shard stops with permission_denied naming --allow-net when ${name} may not connect`,
+    ignore: !denied,
+    fn: async () => {
+      const s = shardTo(`ws://${DENIED_HOST}`, transport);
+      const connecting = s.shard.connect();
+      await s.scheduler.advance(0);
+      const error = await within(
+        connecting.then(() => undefined, (error) => error),
+        "connect() to settle",
+      );
+      assert.ok(error instanceof GatewayError, String(error));
+      assert.equal(error.kind, "permission_denied");
+      assert.match(
+        error.message,
+        /Shard 0 cannot connect to 127\.0\.0\.2:9 as the runtime denies network access: run Deno with --allow-net \(or --allow-net=127\.0\.0\.2:9\)/,
+      );
+      assert.ok(error.cause instanceof Deno.errors.NotCapable);
+      assert.deepEqual(s.errors.map((e) => e.kind), ["permission_denied"]);
+      assert.equal(s.shard.status, "closed");
+      assert.equal(s.scheduler.pending, 0, "no retry is scheduled");
+      await s.shard.close();
+    },
+  });
+}
+
+Deno.test("parseRetryAfter reads seconds and HTTP dates", () => {
+  const now = Date.parse("Wed, 21 Oct 2015 07:28:00 GMT");
+  assert.equal(parseRetryAfter("7", now), 7000);
+  assert.equal(parseRetryAfter("0.5", now), 500);
+  assert.equal(parseRetryAfter("Wed, 21 Oct 2015 07:28:30 GMT", now), 30_000);
+  assert.equal(parseRetryAfter("Wed, 21 Oct 2015 07:27:00 GMT", now), 0);
+  assert.equal(parseRetryAfter("-3", now), undefined);
+  assert.equal(parseRetryAfter("soon", now), undefined);
+  assert.equal(parseRetryAfter(undefined, now), undefined);
+});

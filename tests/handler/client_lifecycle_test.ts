@@ -1,0 +1,265 @@
+import assert from "node:assert/strict";
+import { Client } from "../../handler/client.ts";
+import { ClientStoppedError } from "../../handler/client_stopped_error.ts";
+import { Handler } from "../../handler/handler.ts";
+import { GatewayError } from "../../gateway/errors.ts";
+import type {
+  GatewaySocket,
+  SocketListener,
+  Transport,
+} from "../../gateway/transport.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import type { GatewayEventMap } from "../../types/events.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+
+const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+  GatewayIntent.MessageContent;
+
+/** A `fetch` that answers nothing until its request is aborted. */
+function hangingFetch(): { fetch: typeof fetch; aborted: () => number } {
+  let aborted = 0;
+  const fetch = (_input: RequestInfo | URL, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener("abort", () => {
+        aborted++;
+        reject(init.signal!.reason);
+      }, { once: true });
+    });
+  return { fetch: fetch as typeof globalThis.fetch, aborted: () => aborted };
+}
+
+/** A transport whose sockets never open (a gateway that never answers). */
+function silentTransport(): { transport: Transport; open: () => number } {
+  let open = 0;
+  const transport = (_url: string, listener: SocketListener): GatewaySocket => {
+    open++;
+    let closed = false;
+    return {
+      send: () => {},
+      close: () => {
+        if (closed) return;
+        closed = true;
+        queueMicrotask(() => {
+          open--;
+          listener.onClose(1006, "closed before opening");
+        });
+      },
+    };
+  };
+  return { transport, open: () => open };
+}
+
+Deno.test("stop() during GET /gateway/bot cancels the request and start() rejects with ClientStoppedError", async () => {
+  const clock = new VirtualScheduler();
+  const rest = hangingFetch();
+  const client = new Client({
+    token: "t",
+    intents: INTENTS,
+    fetch: rest.fetch,
+    scheduler: clock,
+  });
+  const starting = client.start();
+  await clock.flushMicrotasks();
+  await client.stop();
+  await assert.rejects(starting, (error) => {
+    assert.ok(error instanceof ClientStoppedError);
+    assert.match(error.message, /stopped before it finished starting/);
+    return true;
+  });
+  assert.equal(rest.aborted(), 1);
+  assert.equal(clock.pending, 0);
+  assert.equal(client.shards, undefined);
+});
+
+Deno.test("stop() while shards are connecting closes their sockets, clears their timers, and start() rejects", async () => {
+  const clock = new VirtualScheduler();
+  const gateway = silentTransport();
+  const client = new Client({
+    token: "t",
+    intents: INTENTS,
+    gatewayUrl: "wss://gateway.invalid",
+    shards: 2,
+    transport: gateway.transport,
+    scheduler: clock,
+  });
+  const starting = client.start();
+  await clock.flushMicrotasks();
+  assert.equal(gateway.open(), 2);
+  assert.ok(clock.pending > 0, "the connect timeouts are armed");
+  await client.stop();
+  await assert.rejects(starting, ClientStoppedError);
+  assert.equal(gateway.open(), 0);
+  assert.equal(clock.pending, 0);
+  // Nothing reconnects afterwards.
+  await clock.advance(120_000);
+  assert.equal(gateway.open(), 0);
+});
+
+Deno.test("The signal option stops a start in progress, with the signal's reason as cause", async () => {
+  const clock = new VirtualScheduler();
+  const gateway = silentTransport();
+  const controller = new AbortController();
+  const client = new Client({
+    token: "t",
+    intents: INTENTS,
+    gatewayUrl: "wss://gateway.invalid",
+    transport: gateway.transport,
+    scheduler: clock,
+    signal: controller.signal,
+  });
+  const starting = client.start();
+  await clock.flushMicrotasks();
+  assert.equal(gateway.open(), 1);
+  controller.abort("SIGINT");
+  await assert.rejects(starting, (error) => {
+    assert.ok(error instanceof ClientStoppedError);
+    assert.equal(error.cause, "SIGINT");
+    return true;
+  });
+  await client.stop(); // waits for the stop the signal began
+  assert.equal(gateway.open(), 0);
+  assert.equal(clock.pending, 0);
+  // An aborted signal refuses the next start at once.
+  await assert.rejects(client.start(), ClientStoppedError);
+  assert.equal(gateway.open(), 0);
+});
+
+Deno.test("The signal option stops a running client", async () => {
+  await using discord = await FakeDiscord.start();
+  const controller = new AbortController();
+  const client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+    signal: controller.signal,
+  });
+  await client.start();
+  const shard = client.shards!.shard(0)!;
+  assert.equal(shard.status, "ready");
+  controller.abort();
+  await client.stop();
+  assert.equal(shard.status, "closed");
+  assert.equal(client.shards, undefined);
+});
+
+Deno.test("A second concurrent start() rejects and events are handled once", async () => {
+  await using discord = await FakeDiscord.start();
+  const seen: string[] = [];
+  class Bot extends Handler {
+    override onMessageCreate(message: GatewayEventMap["MESSAGE_CREATE"]): void {
+      seen.push(message.content);
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  const first = client.start(new Bot());
+  const second = client.start(new Bot());
+  await assert.rejects(
+    second,
+    /Cannot start client as it is already started or starting/,
+  );
+  await first;
+  await assert.rejects(client.start(), /already started/);
+  assert.equal(discord.gateway.connections.length, 1);
+  const handled = new Promise<void>((resolve) =>
+    client.on("MESSAGE_CREATE", (m) => {
+      if (m.content === "once") resolve();
+    })
+  );
+  discord.postMessage("once");
+  await handled;
+  await client.idle();
+  assert.deepEqual(seen, ["once"]);
+});
+
+Deno.test("A misspelt Handler method is reported at start with the nearest event method", async () => {
+  await using discord = await FakeDiscord.start();
+  class Bot extends Handler {
+    onMesageCreate(): void {}
+    onSomethingUnrelatedEntirely(): void {}
+    override onReady(): void {}
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  const lines = await captureStderr(() => client.start(new Bot()));
+  assert.deepEqual(lines, [
+    "[WRN] disruption·handler: onMesageCreate() matches no gateway event and will never be called; did you mean onMessageCreate()? (add 'override' to have TypeScript check the name)",
+    "[WRN] disruption·handler: onSomethingUnrelatedEntirely() matches no gateway event and will never be called",
+  ]);
+});
+
+Deno.test("on() rejects an unknown event name with the nearest valid one", () => {
+  const client = new Client({ token: "t", intents: INTENTS });
+  assert.throws(
+    // @ts-expect-error: the name is misspelt on purpose
+    () => client.on("MESSAGE_CREATED", () => {}),
+    (error) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(
+        error.message,
+        /^Cannot listen to 'MESSAGE_CREATED' as it is not a gateway event; did you mean 'MESSAGE_CREATE'\?/,
+      );
+      return true;
+    },
+  );
+  assert.throws(
+    // @ts-expect-error: not an event at all
+    () => client.on("hello", () => {}),
+    /^TypeError: Cannot listen to 'hello' as it is not a gateway event \(/,
+  );
+});
+
+Deno.test("A rejected token says so and where to get one", async () => {
+  await using discord = await FakeDiscord.start({ token: "the-right-token" });
+  const client = new Client({
+    ...discord.clientOptions,
+    token: "a-wrong-token",
+    intents: INTENTS,
+  });
+  await assert.rejects(client.start(), (error) => {
+    assert.ok(error instanceof GatewayError);
+    assert.equal(error.kind, "authentication_failed");
+    assert.match(
+      error.message,
+      /^Discord rejected the token \(HTTP 401 on GET \/gateway\/bot\): copy the bot token from the Discord Developer Portal \(https:\/\/discord\.com\/developers\/applications/,
+    );
+    assert.ok(!error.message.includes("a-wrong-token"));
+    return true;
+  });
+  assert.equal(client.shards, undefined);
+  await client.stop();
+});
+
+Deno.test("A token the gateway rejects (4004) says where to get one", async () => {
+  await using discord = await FakeDiscord.start({ token: "the-right-token" });
+  const client = new Client({
+    ...discord.clientOptions,
+    gatewayUrl: discord.gateway.url,
+    token: "a-wrong-token",
+    intents: INTENTS,
+  });
+  const lines = await captureStderr(() =>
+    assert.rejects(client.start(), (error) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.kind, "authentication_failed");
+      assert.match(
+        error.message,
+        /^Discord rejected the token \(close code 4004\): copy the bot token from the Discord Developer Portal/,
+      );
+      return true;
+    })
+  );
+  assert.match(
+    lines.join("\n"),
+    /\[ERR\] .*Shard 0 stopped: Discord rejected the token/,
+  );
+  assert.equal(client.shards, undefined);
+});
