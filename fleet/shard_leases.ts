@@ -12,11 +12,13 @@ import type { RedisConnection } from "../redis/connection.ts";
  * One tick of one process.
  *
  * KEYS: 1 leases (hash shard -> "owner|expiresAt"), 2 members (hash owner ->
- * expiresAt). ARGV: 1 owner, 2 now ("" = the server's TIME), 3 ttl, 4 shard
+ * "expiresAt|pool"). ARGV: 1 owner, 2 now ("" = the server's TIME), 3 ttl, 4 shard
  * count, 5 pool (comma-separated, "" = every shard), 6 shards held
  * (comma-separated).
  *
- * The fair share is `ceil(pool size / live members)`. A process prefers the
+ * The fair share is `ceil(pool size / live members with the same pool)`:
+ * members of one pool together take every shard of it, so identical pools
+ * ("all") and disjoint pools both leave no shard unrun. A process prefers the
  * consecutive shards `[rank * share, rank * share + share)` of the pool
  * (rank: its place among members by name): consecutive IDs fall in
  * different `max_concurrency` buckets, so its shards identify in parallel.
@@ -43,12 +45,13 @@ local function lease(shard)
   local o, e = string.match(v, '^(.*)|(%d+)$')
   return o, tonumber(e)
 end
-redis.call('HSET', KEYS[2], owner, now + ttl)
+redis.call('HSET', KEYS[2], owner, (now + ttl) .. '|' .. ARGV[5])
 local members = {}
 local raw = redis.call('HGETALL', KEYS[2])
 for i = 1, #raw, 2 do
-  if tonumber(raw[i + 1]) < now then redis.call('HDEL', KEYS[2], raw[i])
-  else table.insert(members, raw[i]) end
+  local e, p = string.match(raw[i + 1], '^(%d+)|(.*)$')
+  if e == nil or tonumber(e) < now then redis.call('HDEL', KEYS[2], raw[i])
+  elseif p == ARGV[5] then table.insert(members, raw[i]) end
 end
 table.sort(members)
 local rank = 0
@@ -125,7 +128,7 @@ export interface LeaseTick {
   acquired: number[];
   /** Shards above the fair share: stop, save, then release them. */
   shed: number[];
-  /** Live processes, this one included. */
+  /** Live processes with this one's pool, this one included. */
   members: number;
 }
 
