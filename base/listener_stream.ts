@@ -42,7 +42,10 @@ export interface ListenerStreamOptions<T> {
  * const target = new EventTarget();
  * const stream = listenerStream<string>({
  *   listen: (push) => {
- *     const on = (event: Event): void => push((event as CustomEvent).detail);
+ *     // `unknown`, not `Event`: with @types/node in the graph (ioredis's),
+ *     // that name is Node's `Event`, which the DOM's listener type rejects.
+ *     const on = (event: unknown): void =>
+ *       push((event as CustomEvent<string>).detail);
  *     target.addEventListener("data", on);
  *     return () => target.removeEventListener("data", on);
  *   },

@@ -37,6 +37,13 @@ export {
   FleetShards,
   type FleetShardsOptions,
 } from "./fleet_shards.ts";
+export {
+  ReshardError,
+  ReshardingShards,
+  type ReshardingShardsOptions,
+  type ReshardOptions,
+  type ReshardResult,
+} from "./resharding_shards.ts";
 // What the options take, so this entry's documentation is complete.
 export type { IdentifyQueue } from "../gateway/identify_queue.ts";
 export type { SavedSession, SessionStore } from "../gateway/session_store.ts";

@@ -86,7 +86,7 @@ export interface RedisSessionStoreOptions {
  * entry; `gateway_shards` holds the shard count of the latest save. Either
  * side reads what the other wrote: an entry without `shard_count` takes the
  * one in `gateway_shards`, one without `saved_at` counts as saved at `0`
- * (too old to resume by {@linkcode isSessionUsable}'s rule).
+ * (too old to resume by the gateway's `isSessionUsable` rule).
  *
  * Each save or delete is one Lua script, so processes saving different
  * shards at once never undo each other's entries. Entries that are not
@@ -94,18 +94,15 @@ export interface RedisSessionStoreOptions {
  * object is replaced by the next save (with a warning). Numbers are kept to
  * Redis's JSON precision of 14 digits, ample for sequences and times.
  *
- * @example Save on one machine, resume on another
+ * @example Save on one machine, load on another
  * ```ts
- * import { isSessionUsable } from "@disruption/disruption/gateway";
  * import { closeRedis, connectRedis, RedisSessionStore } from "@disruption/disruption/redis";
  *
  * async function main(): Promise<void> {
  *   const redis = await connectRedis({ url: "redis://10.0.0.5:6379" });
  *   const store = new RedisSessionStore(redis, { key: "mybot:sessions" });
  *   const saved = await store.load(3);
- *   if (saved && isSessionUsable(saved, { shardCount: 8, now: Date.now() })) {
- *     console.log(`resume ${saved.sessionId} at ${saved.sequence}`);
- *   }
+ *   if (saved) console.log(`resume ${saved.sessionId} at ${saved.sequence}`);
  *   await closeRedis(redis);
  * }
  * void main; // needs a server: defined, not run
