@@ -4,6 +4,8 @@
  * processes (resuming them from a shared session store) and hands shards to
  * processes that join. Pair it with `RedisIdentifyQueue` and
  * `RedisSessionStore` from `@disruption/disruption/redis`.
+ * {@linkcode ReshardingShards} runs every shard of a bot in one process and
+ * changes the shard count without downtime (not yet across a fleet).
  *
  * ```ts
  * import { FleetShards } from "@disruption/disruption/fleet";

@@ -19,6 +19,8 @@ const REMEMBERED_EVENTS = 50_000;
 /** Why a reshard was refused. */
 export class ReshardError extends Error {
   /**
+   * Make the error.
+   *
    * @param message What was wrong and what to do.
    */
   constructor(message: string) {
@@ -102,6 +104,8 @@ export class ReshardingShards {
   #duplicates = 0;
 
   /**
+   * Prepare the shards; {@linkcode ReshardingShards.start} connects them.
+   *
    * @param options Shard options, starting count, queue and the handler.
    * @throws {RangeError} When `shardCount` is not a positive integer.
    */
@@ -116,7 +120,11 @@ export class ReshardingShards {
     return this.#current?.count ?? this.#options.shardCount;
   }
 
-  /** Start the first set; resolves when every shard is READY. */
+  /**
+   * Start the first set.
+   *
+   * @returns A promise that resolves when every shard is READY.
+   */
   async start(): Promise<void> {
     const set = this.#createSet(this.#options.shardCount);
     this.#current = set;
@@ -183,7 +191,11 @@ export class ReshardingShards {
     };
   }
 
-  /** Close every shard. */
+  /**
+   * Close every shard.
+   *
+   * @returns A promise that resolves when they are closed.
+   */
   async close(): Promise<void> {
     const sets = [this.#current, this.#next].filter((s) => s !== undefined);
     this.#current = this.#next = undefined;
