@@ -11,7 +11,9 @@ import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 
-const SCALE = 10;
+// Lower than the other fleet tests: a stall of the loaded test machine is
+// magnified SCALE times, and a heartbeat missed that way costs a RESUME.
+const SCALE = 4;
 
 Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered once, new set only after the switch", async () => {
   const scheduler = new ScaledScheduler(Date.now(), SCALE);
@@ -32,6 +34,7 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
     const guilds = gateway.guildIds;
     let n = 0;
     pump = setInterval(() => {
+      if (n >= 2_000) return; // bounded load, whatever the machine's pace
       const id = `m${n}`;
       const guildId = guilds[n++ % guilds.length]!;
       gateway.dispatch(
@@ -40,7 +43,7 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
         { ignoreIntents: true },
       );
       sent.push(id);
-    }, 2);
+    }, 5);
     await assert.rejects(
       shards.reshard(4, { sessionStartsLeft: 3 }),
       (error) =>
@@ -54,7 +57,7 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
     const sentAtSwitch = sent.length;
     await within(
       (async () => {
-        while (sent.length < sentAtSwitch + 50) {
+        while (sent.length < Math.min(sentAtSwitch + 50, 2_000)) {
           await new Promise((r) => setTimeout(r, 5));
         }
       })(),
@@ -73,8 +76,25 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
         }
       })(),
       "every event delivered",
-    );
+    ).catch((error) => {
+      const seen = new Set(messages());
+      const missing = sent.filter((id) => !seen.has(id));
+      throw new Error(
+        `${error.message}; missing ${missing.length}: ${
+          missing.slice(0, 20)
+        }; switch after ${sentAtSwitch} sent; log: ${
+          JSON.stringify(
+            gateway.log.filter((e) => e.type !== "connect").map((e) => [
+              e.type,
+              Math.round(e.at),
+              "code" in e ? e.code : "outcome" in e ? e.outcome : "",
+            ]),
+          )
+        }`,
+      );
+    });
     const ids = messages();
+    assert.ok(sent.length > sentAtSwitch, "traffic after the switch");
     assert.equal(ids.length, sent.length, "no event delivered twice");
     assert.deepEqual(new Set(ids), new Set(sent), "no event lost");
     assert.equal(shards.shardCount, 4);
