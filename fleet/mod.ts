@@ -40,11 +40,13 @@ export {
   type FleetShardsOptions,
 } from "./fleet_shards.ts";
 export {
+  type RecommendedShards,
   ReshardError,
   ReshardingShards,
   type ReshardingShardsOptions,
   type ReshardOptions,
   type ReshardResult,
+  type WatchRecommendedOptions,
 } from "./resharding_shards.ts";
 // What the options take, so this entry's documentation is complete.
 export type { IdentifyQueue } from "../gateway/identify_queue.ts";

@@ -6,7 +6,11 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard, type ShardDispatch } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_shards.ts";
@@ -54,6 +58,26 @@ export interface ReshardOptions {
    * queue's budget): the reshard is refused when the new set needs more.
    */
   sessionStartsLeft?: number;
+}
+
+/** What {@linkcode ReshardingShards.watchRecommended} asks for. */
+export interface RecommendedShards {
+  /** The shard count Discord recommends (`GET /gateway/bot` `shards`). */
+  shards: number;
+  /** The day's budget (`session_start_limit`). */
+  session_start_limit: { remaining: number };
+}
+
+/** Options for {@linkcode ReshardingShards.watchRecommended}. */
+export interface WatchRecommendedOptions {
+  /** Ask Discord, e.g. `() => rest.getGatewayBot()`. */
+  fetch: () => Promise<RecommendedShards>;
+  /**
+   * How often to ask, in ms.
+   *
+   * @default {3600000}
+   */
+  intervalMs?: number;
 }
 
 /** What a switch-over did. */
@@ -188,6 +212,53 @@ export class ReshardingShards {
       to: shardCount,
       heldDelivered,
       duplicatesDropped: this.#duplicates - before,
+    };
+  }
+
+  /**
+   * Opt in to resharding by itself: every `intervalMs`, ask for the
+   * recommended shard count and reshard when it is above the current one
+   * (within the day's session starts; a refusal is logged as a warning and
+   * asked again next time).
+   *
+   * @param options How to ask, and how often.
+   * @returns A function that stops watching.
+   */
+  watchRecommended(options: WatchRecommendedOptions): () => void {
+    const intervalMs = options.intervalMs ?? 3_600_000;
+    let timer: TimerId | undefined;
+    let stopped = false;
+    const check = async (): Promise<void> => {
+      try {
+        const bot = await options.fetch();
+        if (stopped || this.#next || !this.#current) return;
+        if (bot.shards > this.shardCount) {
+          logger.info("Discord recommends {to} shards (running {from})", {
+            from: this.shardCount,
+            to: bot.shards,
+          });
+          await this.reshard(bot.shards, {
+            sessionStartsLeft: bot.session_start_limit.remaining,
+          });
+        }
+      } catch (error) {
+        logger.warn("Resharding to the recommended count failed: {error}", {
+          error,
+        });
+      }
+    };
+    const schedule = (): void => {
+      timer = this.#scheduler.setTimeout(() => {
+        timer = undefined;
+        void check().finally(() => {
+          if (!stopped) schedule();
+        });
+      }, intervalMs);
+    };
+    schedule();
+    return () => {
+      stopped = true;
+      if (timer !== undefined) this.#scheduler.clearTimeout(timer);
     };
   }
 

@@ -121,3 +121,61 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
     gateway.close();
   }
 });
+
+Deno.test("ReshardingShards.watchRecommended: reshards when Discord recommends more shards, not while the budget is short", async () => {
+  const scheduler = new ScaledScheduler(Date.now(), SCALE);
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 4, guilds: 8 });
+  const served = await serveFakeGateway(gateway);
+  const shards = new ReshardingShards({
+    shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+    shardCount: 2,
+    identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
+    scheduler,
+    onDispatch: () => {},
+  });
+  let remaining = 3; // too few for 4 shards at first
+  let asked = 0;
+  let answered: () => void = () => {};
+  const stop = shards.watchRecommended({
+    intervalMs: 1_000,
+    fetch: () => {
+      asked++;
+      answered();
+      return Promise.resolve({
+        shards: 4,
+        session_start_limit: { remaining },
+      });
+    },
+  });
+  const askedTwice = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const target = asked + 2;
+      answered = () => {
+        if (asked >= target) resolve();
+      };
+    });
+  try {
+    await within(shards.start(), "the first set READY");
+    await within(askedTwice(), "two checks");
+    assert.equal(shards.shardCount, 2, "refused: 3 session starts left");
+    remaining = 1000;
+    await within(
+      (async () => {
+        while (shards.shardCount !== 4) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })(),
+      "the reshard to 4",
+    );
+    assert.equal(
+      gateway.sessions.filter((s) => s.state === "active" && s.shard?.[1] === 4)
+        .length,
+      4,
+    );
+  } finally {
+    stop();
+    await shards.close();
+    await served.close();
+    gateway.close();
+  }
+});
