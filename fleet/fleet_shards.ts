@@ -240,7 +240,11 @@ export class FleetShards {
         logger.warn("Could not renew shard leases: {error}", { error });
         return;
       }
-      if (this.#closed) return;
+      if (this.#closed) {
+        // close() ran while this tick was in flight: hand back what it took.
+        await this.#leases.release(result.acquired).catch(() => {});
+        return;
+      }
       this.#armGuard(sentAt);
       if (result.lost.length > 0) {
         logger.warn("Lost the leases of shards {shards}; stopping them", {
