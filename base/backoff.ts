@@ -1,6 +1,8 @@
 /**
- * Reconnect delays: pure exponential backoff math with jitter. Sleeping is
- * the caller's business (a cancellable `delay` on the gateway's `Scheduler`).
+ * Retry delays: pure exponential backoff math with jitter, the one formula
+ * every retry in the library uses (shard reconnects, the wait after an
+ * invalid session, REST retries of server errors). Sleeping is the caller's
+ * business (a cancellable `delay` on the gateway's `Scheduler`).
  *
  * @module
  */
@@ -14,6 +16,17 @@ export interface BackoffOptions {
    * @default {1000}
    */
   min?: number;
+  /**
+   * The base delay of the first failed attempt, in milliseconds (a finite
+   * number >= 0); later attempts multiply it by `factor`. The result is still
+   * clamped to `[min, max]`, so `initial` above `min` with a large `jitter`
+   * gives a random first delay between `min` and `2 * initial - min` (Discord's
+   * "wait 1 to 5 seconds" after an invalid session is `initial: 3000`,
+   * `min: 1000`, `jitter: 2 / 3`).
+   *
+   * @default {min}
+   */
+  initial?: number;
   /**
    * The largest delay in milliseconds (an integer). No delay is ever longer.
    *
@@ -47,7 +60,8 @@ export interface BackoffOptions {
  *
  * `attempt` is the number of consecutive failed attempts so far: `0` means
  * "reconnect at once" and gives `0`. For `attempt >= 1` the base delay is
- * `min(max, min * factor ** (attempt - 1))`; the jittered delay
+ * `min(max, initial * factor ** (attempt - 1))` (`initial` defaults to
+ * `min`); the jittered delay
  * `base * (1 + jitter * (2 * random() - 1))` is clamped to `[min, max]` and
  * rounded to whole milliseconds. With the defaults and no jitter (or
  * `random() === 0.5`) the schedule is 1 s, 2 s, 4 s, 8 s, 16 s, 32 s, then
@@ -58,7 +72,7 @@ export interface BackoffOptions {
  * @returns The delay in whole milliseconds.
  * @throws {RangeError} When `attempt` is not a non-negative integer, or an
  * option is out of range (`min` or `max` not a positive integer,
- * `max < min`, `factor < 1`, `jitter` outside `[0, 1]`).
+ * `max < min`, `initial` not a finite number >= 0, `factor < 1`, `jitter` outside `[0, 1]`).
  *
  * @example Usage
  * ```ts
@@ -87,6 +101,7 @@ export function backoffDelay(
   }
   const {
     min = 1000,
+    initial = min,
     max = 60_000,
     factor = 2,
     jitter = 0.25,
@@ -102,6 +117,11 @@ export function backoffDelay(
       `Cannot compute backoff delay as 'max' must be an integer >= 'min': current values 'min=${min}', 'max=${max}'`,
     );
   }
+  if (!Number.isFinite(initial) || initial < 0) {
+    throw new RangeError(
+      `Cannot compute backoff delay as 'initial' must be a finite number >= 0: current value 'initial=${initial}'`,
+    );
+  }
   if (!Number.isFinite(factor) || factor < 1) {
     throw new RangeError(
       `Cannot compute backoff delay as 'factor' must be a finite number >= 1: current value 'factor=${factor}'`,
@@ -114,7 +134,7 @@ export function backoffDelay(
   }
   if (attempt === 0) return 0;
   // factor ** n overflows to Infinity for huge attempts; Math.min caps it.
-  const base = Math.min(max, min * factor ** (attempt - 1));
+  const base = Math.min(max, initial * factor ** (attempt - 1));
   const delay = jitter === 0 ? base : base * (1 + jitter * (2 * random() - 1));
   // NaN (a broken `random`) falls back to the base rather than escaping.
   const safe = Number.isNaN(delay) ? base : delay;

@@ -279,13 +279,21 @@ function peekDiscordLayout(text: string): FramePeek | undefined | null {
   i += 5;
   c = text.charCodeAt(i);
   // Discord's own layout, `{"t":…,"s":…,"op":…,"d":{…}}`: the envelope is
-  // read and `d` is not scanned. The one thing this cannot see is a repeated
-  // top-level key after `d`; RFC 8259 (section 4) leaves the meaning of
+  // read and `d` is not scanned. The frame must end right after `d` (`}}` or
+  // `]}`), so a key repeated after `d` with a scalar value (`…,"s":9}`) goes
+  // to the general path, which reads it as JSON.parse does. The one thing
+  // this cannot see is a repeated key after `d` that is itself followed by an
+  // object or array value; RFC 8259 (section 4) leaves the meaning of
   // repeated names unpredictable, Discord's encoder never writes them, and
-  // scanning `d` for them would cost most of what the peek saves.
+  // scanning `d` for them would cost most of what the peek saves (the shard
+  // checks `s` and `t` again whenever it parses a peeked frame).
   if (c === LBRACE || c === LBRACKET) {
     // A frame cut short (not ending in `}`) is left to JSON.parse.
-    return text.charCodeAt(text.length - 1) === RBRACE ? { op, s, t } : null;
+    const last = text.length - 1;
+    return text.charCodeAt(last) === RBRACE &&
+        text.charCodeAt(last - 1) === (c === LBRACE ? RBRACE : RBRACKET)
+      ? { op, s, t }
+      : null;
   }
   if (
     isNull(text, i) && text.charCodeAt(i + 4) === RBRACE &&

@@ -17,6 +17,7 @@ import type {
   RateLimitedDispatch,
 } from "../types/dispatch_payloads.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
+import { chunkCount, nonceOf, retryAfterMs } from "./payload_guards.ts";
 
 const logger = getLogger(["disruption", "gateway", "member_request"]);
 
@@ -116,22 +117,48 @@ export async function* requestGuildMemberChunks(
     armTimeout();
   };
   const unsubscribe = shard.on("dispatch", (event) => {
+    // A payload that is not shaped as documented cannot end the request
+    // properly: it fails with a `decode` error instead of waiting forever,
+    // re-sending in a loop or throwing into the shard.
+    const malformed = (cause: unknown): void =>
+      fail(
+        new GatewayError(
+          "decode",
+          `Request Guild Members for guild ${request.guild_id} got a malformed ${event.name}`,
+          { cause, shardId: shard.id },
+        ),
+      );
     if (event.name === "GUILD_MEMBERS_CHUNK") {
-      const chunk = event.data as GuildMembersChunkDispatch;
-      if (chunk.nonce !== request.nonce) return;
-      chunks.push(chunk);
+      if (nonceOf(event.data) !== request.nonce) return;
+      try {
+        chunkCount(event.data);
+      } catch (cause) {
+        malformed(cause);
+        return;
+      }
+      chunks.push(event.data as GuildMembersChunkDispatch);
       armTimeout();
       notify();
     } else if (event.name === "RATE_LIMITED") {
-      const limited = event.data as RateLimitedDispatch;
-      if (limited.opcode !== GatewayOpcode.RequestGuildMembers) return;
-      const meta = limited.meta;
+      const limited = event.data as Partial<RateLimitedDispatch> | null;
+      if (limited?.opcode !== GatewayOpcode.RequestGuildMembers) return;
+      const meta = limited.meta as unknown;
+      const metaNonce = nonceOf(meta);
+      const metaGuild = typeof meta === "object" && meta !== null
+        ? (meta as { guild_id?: unknown }).guild_id
+        : undefined;
       if (
-        meta?.nonce !== undefined
-          ? meta.nonce !== request.nonce
-          : meta?.guild_id !== request.guild_id
+        metaNonce !== undefined
+          ? metaNonce !== request.nonce
+          : metaGuild !== request.guild_id
       ) return;
-      const wait = Math.ceil(limited.retry_after * 1000);
+      let wait: number;
+      try {
+        wait = retryAfterMs(limited);
+      } catch (cause) {
+        malformed(cause);
+        return;
+      }
       logger.info(
         "Request Guild Members for guild {guildId} is rate limited; asking again in {wait} ms",
         { guildId: request.guild_id, wait },

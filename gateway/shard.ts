@@ -7,8 +7,9 @@
  * session, the timers); cutting it would mean handing that state to other
  * modules. What is not the state machine already lives beside it: options
  * (`shard_options.ts`), states and the close-code policy (`shard_state.ts`),
- * commands (`gateway_commands.ts`), members requests, decompression, frame
- * peeking, the send limiter and the backoff. Candidates for a later cut,
+ * commands (`gateway_commands.ts`), the shape checks of what a peer sends
+ * (`payload_guards.ts`), members requests, decompression, frame peeking, the
+ * send limiter and the backoff. Candidates for a later cut,
  * once the changes being made to it in parallel have landed: the heartbeat
  * and zombie check, and the peek-or-parse sampling.
  *
@@ -29,16 +30,29 @@ import {
 import { SendRateLimiter } from "./send_rate_limiter.ts";
 import { peekFrame } from "./frame_peek.ts";
 import {
+  assertShardOptions,
   DEFAULT_GATEWAY_URL,
   DEFAULT_LARGE_THRESHOLD,
   DEFAULT_TIMEOUTS,
   GATEWAY_VERSION,
+  HEALTHY_AFTER_HEARTBEATS,
+  INVALID_SESSION_BACKOFF,
   MAX_PAYLOAD_BYTES,
   MAX_RESUME_ATTEMPTS,
+  RECONNECT_BACKOFF,
   type ResumableSession,
+  RESUME_URL_FAILURES_BEFORE_PROBE,
   type ShardOptions,
   type ShardTimeouts,
 } from "./shard_options.ts";
+import {
+  describeValue,
+  helloInterval,
+  isSequence,
+  type ReadyFields,
+  readyFields,
+  resumeUrlProblem,
+} from "./payload_guards.ts";
 import {
   type CloseAction,
   closePolicy,
@@ -48,15 +62,12 @@ import type { GatewaySocket, Transport } from "./transport.ts";
 import { defaultTransport } from "./default_transport.ts";
 import { runtimeOs } from "../base/runtime.ts";
 import { listenerStream } from "../base/listener_stream.ts";
-import { isValidIntents } from "../types/intents.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
 import type {
   GatewayCommand,
   GatewayPayload,
-  HelloData,
   IdentifyData,
   IdentifyProperties,
-  ReadySessionData,
   RequestChannelInfoData,
   RequestGuildMembersData,
   RequestSoundboardSoundsData,
@@ -188,9 +199,17 @@ interface QueuedCommand {
   reject: (error: GatewayError) => void;
 }
 
+/**
+ * Where a connection goes: the main URL, the resume URL, or the main URL as
+ * a probe (opened only to learn whether the main host answers while the
+ * resume host does not; see `RESUME_URL_FAILURES_BEFORE_PROBE`).
+ */
+type ConnectionTarget = "main" | "resume" | "probe";
+
 /** Per-connection state; replaced wholesale on every new connection. */
 interface Connection {
   socket: GatewaySocket;
+  target: ConnectionTarget;
   /** Whether this connection sends RESUME (rather than IDENTIFY). */
   resuming: boolean;
   /** Whether RESUME went out on this connection. */
@@ -206,6 +225,10 @@ interface Connection {
   heartbeatTimer: TimerId | undefined;
   heartbeatsSent: number;
   lastHeartbeatAt: number;
+  /** A heartbeat went out and its ACK has not come back yet. */
+  awaitingAck: boolean;
+  /** When READY or RESUMED arrived on this connection. */
+  readyAt: number | undefined;
   /** Any frame arrived since the last heartbeat went out. */
   heardSinceHeartbeat: boolean;
   /** The connect, HELLO or READY timeout, whichever applies now. */
@@ -278,6 +301,14 @@ export class Shard {
   #failedAttempts = 0;
   /** Consecutive RESUME attempts that did not reach RESUMED. */
   #failedResumes = 0;
+  /** Consecutive connections lost soon after READY/RESUMED (not healthy). */
+  #quickDrops = 0;
+  /** Consecutive connects to the resume URL that failed before opening. */
+  #resumeUrlFailures = 0;
+  /** A probe of the main URL opened since the resume URL last failed. */
+  #mainReachable = false;
+  /** Dispatches whose sequence jumped ahead by more than one. */
+  #sequenceSkips = 0;
 
   #queue: QueuedCommand[] = [];
   /** Aborted when the shard stops; ends what runs on top of it. */
@@ -330,7 +361,7 @@ export class Shard {
    * @throws {RangeError} When a number is out of range.
    */
   constructor(options: ShardOptions) {
-    validateOptions(options);
+    assertShardOptions(options);
     this.#token = options.token;
     this.#shardId = options.shardId ?? 0;
     this.#shardCount = options.shardCount ?? 1;
@@ -387,6 +418,16 @@ export class Shard {
   /** READY's `resume_gateway_url`, if a session exists and it is usable. */
   get resumeUrl(): string | undefined {
     return this.#resumeUrl;
+  }
+
+  /**
+   * How many dispatches arrived with a sequence more than one above the
+   * previous one (events Discord numbered but never sent), since the shard
+   * was created. Every skip is also logged as a warning; export the count to
+   * your metrics to see them over time.
+   */
+  get sequenceSkips(): number {
+    return this.#sequenceSkips;
   }
 
   /** Milliseconds between the last heartbeat and its ACK, once measured. */
@@ -503,6 +544,7 @@ export class Shard {
     else if (this.#status === "idle" || this.#status === "closed") {
       if (this.#lifetime.signal.aborted) this.#lifetime = new AbortController();
       this.#failedAttempts = 0;
+      this.#quickDrops = 0;
       this.#open();
     }
     return ready;
@@ -645,8 +687,13 @@ export class Shard {
    * Take a saved session to resume on the next {@linkcode Shard.connect}
    * instead of identifying. Only while the shard is idle or closed.
    *
-   * @param session The session, e.g. from a `SessionStore`.
+   * @param session The session, e.g. from a `SessionStore`. A resume URL
+   * that is not usable with this shard's gateway URL (not a URL, or `ws:`
+   * where the gateway is `wss:`) is ignored with a warning: the session then
+   * resumes on the main URL.
    * @throws {Error} When the shard is running.
+   * @throws {TypeError} When `sessionId` is not a non-empty string.
+   * @throws {RangeError} When `sequence` is not a non-negative integer.
    */
   restore(session: ResumableSession): void {
     if (this.#status !== "idle" && this.#status !== "closed") {
@@ -758,15 +805,34 @@ export class Shard {
       this.#forgetSession();
     }
     const resuming = this.#sessionId !== undefined && this.#sequence !== null;
-    const url = gatewayQuery(
-      resuming && this.#resumeUrl ? this.#resumeUrl : this.#gatewayUrl,
-      this.#compress,
-    );
+    const target: ConnectionTarget = !resuming || this.#resumeUrl === undefined
+      ? "main"
+      : this.#resumeUrlFailures >= RESUME_URL_FAILURES_BEFORE_PROBE &&
+          !this.#mainReachable
+      ? "probe"
+      : "resume";
+    // Both URLs were validated (options, READY, restore); a URL that still
+    // fails to build must not throw out of the reconnect timer.
+    let url: string;
+    try {
+      url = gatewayQuery(
+        target === "resume" ? this.#resumeUrl! : this.#gatewayUrl,
+        this.#compress,
+      );
+    } catch (error) {
+      logger.warn(
+        "Shard {shardId} cannot build the {target} URL ({error}); using the main URL",
+        { shardId: this.#shardId, target, error },
+      );
+      this.#resumeUrl = undefined;
+      url = this.#gatewayUrl;
+    }
     const abort = new AbortController();
     this.#limiter.reset();
     this.#setStatus("connecting");
     const connection: Connection = {
       socket: { send: () => {}, close: () => {} },
+      target,
       resuming,
       resumeSent: false,
       url,
@@ -778,6 +844,8 @@ export class Shard {
       heartbeatTimer: undefined,
       heartbeatsSent: 0,
       lastHeartbeatAt: 0,
+      awaitingAck: false,
+      readyAt: undefined,
       heardSinceHeartbeat: true,
       phaseTimer: undefined,
     };
@@ -789,22 +857,31 @@ export class Shard {
           maxMessageBytes: this.#maxInflatedBytes,
         });
       }
+      // Every callback is guarded: nothing the shard does with a frame may
+      // throw into the transport (and from there to the runtime's global
+      // error handler, which ends the process).
       connection.socket = this.#transport(url, {
-        onOpen: () => this.#current(connection) && this.#onOpen(connection),
+        onOpen: () =>
+          this.#guard(connection, () => {
+            if (this.#current(connection)) this.#onOpen(connection);
+          }),
         onMessage: (data) =>
-          this.#current(connection) && this.#onMessage(connection, data),
-        onClose: (code, reason) => {
-          this.#socketEnded(connection);
-          if (!this.#current(connection)) return;
-          if (connection.opened) this.#onClose(connection, code, reason);
-          else {
-            this.#connectFailed(
-              connection,
-              connection.connectError ??
-                new Error(`The socket closed with ${code} ${reason}`),
-            );
-          }
-        },
+          this.#guard(connection, () => {
+            if (this.#current(connection)) this.#onMessage(connection, data);
+          }),
+        onClose: (code, reason) =>
+          this.#guard(connection, () => {
+            this.#socketEnded(connection);
+            if (!this.#current(connection)) return;
+            if (connection.opened) this.#onClose(connection, code, reason);
+            else {
+              this.#connectFailed(
+                connection,
+                connection.connectError ??
+                  new Error(`The socket closed with ${code} ${reason}`),
+              );
+            }
+          }),
         onError: (error) => {
           if (this.#current(connection)) {
             if (!connection.opened) connection.connectError ??= error;
@@ -823,12 +900,23 @@ export class Shard {
 
   /**
    * An attempt to connect failed before the socket opened: report why as a
-   * typed error, stop for good when retrying cannot help (no permission),
-   * and otherwise try again, not before the server's `Retry-After`.
+   * typed error, stop for good when retrying cannot help (no permission for
+   * the main URL), and otherwise try again, not before the server's
+   * `Retry-After`. No permission for the resume URL (a host `--allow-net`
+   * does not list) forgets it: the session resumes on the main URL.
    */
   #connectFailed(connection: Connection, cause: unknown): void {
     const error = connectFailure(cause, this.#shardId, connection.url);
     this.#emit("error", error);
+    if (error.kind === "permission_denied" && connection.target === "resume") {
+      logger.warn(
+        "{message}; resuming on the main gateway URL instead",
+        { message: error.message },
+      );
+      this.#resumeUrl = undefined;
+      this.#connectionLost(connection, "resume");
+      return;
+    }
     if (error.kind === "permission_denied") {
       logger.error("Shard {shardId} stopped: {message}", {
         shardId: this.#shardId,
@@ -839,24 +927,54 @@ export class Shard {
       return;
     }
     logger.warn("{message}", { message: error.message });
-    const retryAfter = Math.min(error.retryAfter ?? 0, MAX_CONNECT_RETRY_AFTER);
-    const backoff = backoffDelay(this.#failedAttempts + 1, {
-      random: this.#random,
+    this.#connectionLost(connection, "resume", {
+      minDelay: Math.min(error.retryAfter ?? 0, MAX_CONNECT_RETRY_AFTER),
     });
-    this.#connectionLost(
-      connection,
-      "resume",
-      true,
-      retryAfter > backoff ? retryAfter : undefined,
-    );
   }
 
   #current(connection: Connection): boolean {
     return this.#connection === connection;
   }
 
+  /**
+   * Run a socket callback; whatever it throws (a bug, or a payload shape no
+   * check foresaw) is treated like an undecodable frame on that connection
+   * instead of reaching the transport.
+   */
+  #guard(connection: Connection, callback: () => void): void {
+    try {
+      callback();
+    } catch (cause) {
+      logger.error("Shard {shardId} failed handling a socket event: {cause}", {
+        shardId: this.#shardId,
+        cause,
+      });
+      try {
+        if (this.#current(connection)) this.#undecodable(connection, cause);
+      } catch (error) {
+        logger.error("Shard {shardId} could not recover: {error}", {
+          shardId: this.#shardId,
+          error,
+        });
+      }
+    }
+  }
+
   #onOpen(connection: Connection): void {
     connection.opened = true;
+    if (connection.target === "probe") {
+      logger.info(
+        "Shard {shardId}: the main gateway URL answers while the resume URL did not; trying the resume URL once more",
+        { shardId: this.#shardId },
+      );
+      this.#mainReachable = true;
+      this.#connectionLost(connection, "resume", { probeOpened: true });
+      return;
+    }
+    if (connection.target === "resume") {
+      this.#resumeUrlFailures = 0;
+      this.#mainReachable = false;
+    }
     this.#setStatus("waiting_for_hello");
     this.#setPhaseTimer(connection, this.#timeouts.hello, "HELLO");
   }
@@ -883,35 +1001,67 @@ export class Shard {
       this.#stop(error);
       return;
     }
-    this.#connectionLost(connection, policy.action, this.#status !== "ready");
+    this.#connectionLost(connection, policy.action);
   }
 
   /**
    * The one path every lost connection takes (closes, timeouts, zombies,
    * op 7, op 9, undecodable frames): detach the socket, decide what the next
    * connection does, and schedule it.
+   *
+   * A connection that never reached READY or RESUMED is a failed attempt
+   * and the backoff grows. One that did is healthy once it stayed ready for
+   * `HEALTHY_AFTER_HEARTBEATS` heartbeat intervals: its loss reconnects at
+   * once. One lost before that is a quick drop: the first reconnects at once
+   * too (Discord asks for an immediate reconnect after op 7), and every
+   * further quick drop in a row waits like one more failed attempt, so a
+   * server that answers every RESUMED with op 7 or op 9 is retried ever more
+   * slowly instead of ~20 times a second.
    */
   #connectionLost(
     connection: Connection,
     action: CloseAction,
-    failedAttempt: boolean,
-    delayOverride?: number,
+    options: {
+      /** Op 9 without a resumable session: the invalid-session backoff. */
+      invalidSession?: boolean;
+      /** A probe of the main URL opened: straight back to the resume URL. */
+      probeOpened?: boolean;
+      /** Wait at least this long (a server's `Retry-After`), in ms. */
+      minDelay?: number;
+    } = {},
   ): void {
     if (!this.#current(connection)) return;
     this.#dropConnection(RESUMABLE_CLOSE_CODE);
-    if (failedAttempt) this.#failedAttempts++;
-    if (connection.resuming && this.#status !== "ready") {
+    if (connection.readyAt === undefined) {
+      if (!options.probeOpened) this.#failedAttempts++;
+    } else if (
+      this.#scheduler.now() - connection.readyAt >=
+        connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS
+    ) {
+      this.#quickDrops = 0;
+    } else {
+      this.#quickDrops++;
+    }
+    const attempt = Math.max(this.#failedAttempts, this.#quickDrops - 1);
+    if (connection.resuming && connection.readyAt === undefined) {
       // Only a RESUME that was sent and not answered counts against the
       // session: a network outage says nothing about whether it still lives.
       if (connection.resumeSent) this.#failedResumes++;
-      if (!connection.opened && this.#resumeUrl !== undefined) {
-        // The resume URL could not be reached: resume on the main URL.
-        this.#resumeUrl = undefined;
-      }
     }
+    if (!connection.opened) this.#unreachable(connection.target);
     if (action === "new_session") this.#forgetSession();
-    const delay = delayOverride ??
-      backoffDelay(this.#failedAttempts, { random: this.#random });
+    const backoff = options.probeOpened
+      ? 0
+      : options.invalidSession
+      ? backoffDelay(Math.max(1, attempt), {
+        ...INVALID_SESSION_BACKOFF,
+        random: this.#random,
+      })
+      : backoffDelay(attempt, {
+        ...RECONNECT_BACKOFF,
+        random: this.#random,
+      });
+    const delay = Math.max(backoff, options.minDelay ?? 0);
     this.#setStatus("reconnecting");
     logger.debug("Shard {shardId} reconnects in {delay} ms", {
       shardId: this.#shardId,
@@ -921,6 +1071,31 @@ export class Shard {
       () => this.#open(),
       delay,
     );
+  }
+
+  /**
+   * A connect to `target` failed before the socket opened. Keeps the resume
+   * URL through an outage and forgets it only when the resume host looks
+   * gone (see `RESUME_URL_FAILURES_BEFORE_PROBE`).
+   */
+  #unreachable(target: ConnectionTarget): void {
+    if (target === "probe") {
+      // The main URL fails too: an outage, not a missing resume host.
+      this.#resumeUrlFailures = 0;
+      return;
+    }
+    if (target !== "resume" || this.#resumeUrl === undefined) return;
+    if (this.#mainReachable) {
+      logger.warn(
+        "Shard {shardId}: the resume URL fails while the main gateway URL answers; resuming on the main URL",
+        { shardId: this.#shardId },
+      );
+      this.#resumeUrl = undefined;
+      this.#resumeUrlFailures = 0;
+      this.#mainReachable = false;
+      return;
+    }
+    this.#resumeUrlFailures++;
   }
 
   /** Detach and close the current socket and cancel its timers. */
@@ -976,7 +1151,7 @@ export class Shard {
       );
       logger.warn(error.message);
       this.#emit("error", error);
-      this.#connectionLost(connection, "resume", true);
+      this.#connectionLost(connection, "resume");
     }, ms);
   }
 
@@ -991,12 +1166,47 @@ export class Shard {
     this.#sequence = null;
     this.#resumeUrl = undefined;
     this.#failedResumes = 0;
+    this.#resumeUrlFailures = 0;
+    this.#mainReachable = false;
   }
 
   #restoreSession(session: ResumableSession): void {
-    this.#sessionId = session.sessionId;
-    this.#sequence = session.sequence;
-    this.#resumeUrl = session.resumeUrl;
+    const { sessionId, sequence, resumeUrl } = session ?? {};
+    if (typeof sessionId !== "string" || sessionId.length === 0) {
+      throw new TypeError(
+        `Cannot restore a session as 'sessionId' must be a non-empty string: current value 'sessionId=${
+          describeValue(sessionId)
+        }'`,
+      );
+    }
+    if (!isSequence(sequence)) {
+      throw new RangeError(
+        `Cannot restore a session as 'sequence' must be a non-negative integer: current value 'sequence=${
+          describeValue(sequence)
+        }'`,
+      );
+    }
+    this.#sessionId = sessionId;
+    this.#sequence = sequence;
+    this.#resumeUrlFailures = 0;
+    this.#mainReachable = false;
+    this.#resumeUrl = resumeUrl === undefined
+      ? undefined
+      : this.#usableResumeUrl(resumeUrl, "the restored session");
+  }
+
+  /**
+   * `url` if it may be used as this shard's resume URL, otherwise
+   * `undefined` with a warning (the session then resumes on the main URL).
+   */
+  #usableResumeUrl(url: unknown, source: string): string | undefined {
+    const problem = resumeUrlProblem(url, this.#gatewayUrl);
+    if (problem === undefined) return url as string;
+    logger.warn(
+      "Shard {shardId} ignores the resume URL of {source} and will resume on the main gateway URL, as {problem}",
+      { shardId: this.#shardId, source, problem },
+    );
+    return undefined;
   }
 
   #closedError(): GatewayError {
@@ -1032,10 +1242,12 @@ export class Shard {
     if (this.#wantsAll === 0 && this.#peekFirst) {
       // Filtered listeners only: read op, s and t without parsing the frame,
       // and parse a dispatch only if someone wants it.
+      // A sequence that is not a safe non-negative integer falls through
+      // to the parsed path, which refuses it the same way.
       const peek = peekFrame(text);
       if (
         peek !== undefined && peek.op === GatewayOpcode.Dispatch &&
-        peek.t !== null && peek.s !== null && peek.t !== "READY" &&
+        peek.t !== null && isSequence(peek.s) && peek.t !== "READY" &&
         peek.t !== "RESUMED"
       ) {
         this.#onPeekedDispatch(connection, text, peek.t, peek.s);
@@ -1060,21 +1272,31 @@ export class Shard {
         this.#onDispatch(connection, payload, text);
         break;
       case GatewayOpcode.Heartbeat:
-        this.#sendHeartbeat(connection);
-        break;
-      case GatewayOpcode.HeartbeatAck:
-        if (connection.heartbeatsSent > 0) {
-          this.#latency = this.#scheduler.now() - connection.lastHeartbeatAt;
+        // A flood of requests gets one heartbeat per ACK: while one is in
+        // flight, the next request is answered by that one.
+        if (connection.awaitingAck) {
+          logger.debug(
+            "Shard {shardId}: heartbeat requested while one is in flight; not sending another",
+            { shardId: this.#shardId },
+          );
+        } else {
+          this.#sendHeartbeat(connection);
         }
         break;
+      case GatewayOpcode.HeartbeatAck:
+        if (connection.heartbeatsSent > 0 && connection.awaitingAck) {
+          this.#latency = this.#scheduler.now() - connection.lastHeartbeatAt;
+        }
+        connection.awaitingAck = false;
+        break;
       case GatewayOpcode.Hello:
-        this.#onHello(connection, payload.d as HelloData);
+        this.#onHello(connection, payload.d);
         break;
       case GatewayOpcode.Reconnect:
         logger.info("Shard {shardId}: Discord asked to reconnect (op 7)", {
           shardId: this.#shardId,
         });
-        this.#connectionLost(connection, "resume", this.#status !== "ready");
+        this.#connectionLost(connection, "resume");
         break;
       case GatewayOpcode.InvalidSession:
         this.#onInvalidSession(connection, payload.d === true);
@@ -1097,15 +1319,17 @@ export class Shard {
       `Shard ${this.#shardId} received a frame it could not decode; resuming from sequence ${this.#sequence}`,
       { cause, shardId: this.#shardId },
     );
-    logger.warn(error.message);
+    logger.warn("{message}: {cause}", { message: error.message, cause });
     this.#emit("error", error);
-    this.#connectionLost(connection, "resume", this.#status !== "ready");
+    this.#connectionLost(connection, "resume");
   }
 
-  #onHello(connection: Connection, hello: HelloData): void {
-    const interval = hello?.heartbeat_interval;
-    if (typeof interval !== "number" || !(interval > 0)) {
-      this.#undecodable(connection, new TypeError("HELLO without an interval"));
+  #onHello(connection: Connection, d: unknown): void {
+    let interval: number;
+    try {
+      interval = helloInterval(d);
+    } catch (cause) {
+      this.#undecodable(connection, cause);
       return;
     }
     if (connection.heartbeatInterval !== 0) return; // a second HELLO changes nothing
@@ -1164,16 +1388,12 @@ export class Shard {
       },
     );
     if (resumable && this.#sessionId !== undefined) {
-      this.#connectionLost(connection, "resume", this.#status !== "ready");
+      this.#connectionLost(connection, "resume");
       return;
     }
-    // Wait 1-5 s before identifying again, as Discord's docs long advised.
-    this.#connectionLost(
-      connection,
-      "new_session",
-      false,
-      1000 + Math.floor(this.#random() * 4000),
-    );
+    // Wait 1-5 s before identifying again, as Discord's docs ask, and longer
+    // while sessions keep being invalidated (INVALID_SESSION_BACKOFF).
+    this.#connectionLost(connection, "new_session", { invalidSession: true });
   }
 
   #onDispatch(
@@ -1183,13 +1403,27 @@ export class Shard {
   ): void {
     const sequence = payload.s;
     const name = payload.t;
-    if (typeof sequence !== "number" || typeof name !== "string") {
-      logger.warn("Shard {shardId} skipped a dispatch without s or t", {
-        shardId: this.#shardId,
-      });
+    if (!isSequence(sequence) || typeof name !== "string") {
+      this.#undecodable(
+        connection,
+        new TypeError(
+          `A dispatch needs 's' (a non-negative integer) and 't' (a string): current values 's=${
+            describeValue(sequence)
+          }', 't=${describeValue(name)}'`,
+        ),
+      );
       return;
     }
-    if (this.#isDuplicate(sequence)) return;
+    let ready: ReadyFields | undefined;
+    if (name === "READY") {
+      try {
+        ready = readyFields(payload.d);
+      } catch (cause) {
+        this.#undecodable(connection, cause);
+        return;
+      }
+    }
+    if (!this.#acceptSequence(sequence)) return;
     // While parsing first, check whether peeking would pay again on a sample
     // of the stream only: the check costs a lookup per dispatch.
     if (
@@ -1199,10 +1433,11 @@ export class Shard {
       this.#sample(this.#wanted.has(name));
     }
     this.#sequence = sequence;
-    if (name === "READY") {
-      const ready = payload.d as ReadySessionData;
-      this.#sessionId = ready.session_id;
-      this.#resumeUrl = ready.resume_gateway_url;
+    if (ready !== undefined) {
+      this.#sessionId = ready.sessionId;
+      this.#resumeUrl = this.#usableResumeUrl(ready.resumeUrl, "READY");
+      this.#resumeUrlFailures = 0;
+      this.#mainReachable = false;
       this.#becomeReady(connection);
     } else if (name === "RESUMED") {
       this.#becomeReady(connection);
@@ -1217,17 +1452,28 @@ export class Shard {
     name: string,
     sequence: number,
   ): void {
-    if (this.#isDuplicate(sequence)) return;
+    if (!this.#acceptSequence(sequence)) return;
     const wanted = this.#wanted.has(name);
     this.#sample(wanted);
     let data: unknown;
     if (wanted) {
+      let payload: GatewayPayload;
       try {
-        data = (JSON.parse(text) as GatewayPayload).d;
+        payload = JSON.parse(text) as GatewayPayload;
       } catch (cause) {
         this.#undecodable(connection, cause);
         return;
       }
+      if (payload.s !== sequence || payload.t !== name) {
+        // A key repeated where the peek does not look: the frame means
+        // different things to different readers.
+        this.#undecodable(
+          connection,
+          new TypeError("The frame repeats 's' or 't' with different values"),
+        );
+        return;
+      }
+      data = payload.d;
     }
     this.#sequence = sequence;
     this.#deliver(name, sequence, text, data, wanted);
@@ -1243,13 +1489,34 @@ export class Shard {
     this.#sampledUnwanted = 0;
   }
 
-  /** Within a session, a sequence not above the last one was seen already. */
-  #isDuplicate(sequence: number): boolean {
-    if (this.#sequence === null || sequence > this.#sequence) return false;
-    logger.debug("Shard {shardId} dropped duplicate sequence {sequence}", {
-      shardId: this.#shardId,
-      sequence,
-    });
+  /**
+   * Whether a dispatch's sequence is new within the session. One not above
+   * the last was seen already (a replay overlap, or a server going
+   * backwards): dropped and logged. One more than a step ahead means events
+   * were skipped: delivered, logged and counted in `sequenceSkips`.
+   */
+  #acceptSequence(sequence: number): boolean {
+    const last = this.#sequence;
+    if (last === null) return true;
+    if (sequence <= last) {
+      logger.info(
+        "Shard {shardId} dropped sequence {sequence}, not above the last one {last}",
+        { shardId: this.#shardId, sequence, last },
+      );
+      return false;
+    }
+    if (sequence > last + 1) {
+      this.#sequenceSkips++;
+      logger.warn(
+        "Shard {shardId}: sequence jumped from {last} to {sequence}; {missing} event(s) never arrived",
+        {
+          shardId: this.#shardId,
+          sequence,
+          last,
+          missing: sequence - last - 1,
+        },
+      );
+    }
     return true;
   }
 
@@ -1283,6 +1550,8 @@ export class Shard {
 
   #becomeReady(connection: Connection): void {
     this.#clearPhaseTimer(connection);
+    // Quick drops are counted until a connection stays up (#connectionLost).
+    connection.readyAt ??= this.#scheduler.now();
     this.#failedAttempts = 0;
     this.#failedResumes = 0;
     this.#setStatus("ready");
@@ -1305,7 +1574,7 @@ export class Shard {
         "Shard {shardId}: nothing received since the last heartbeat, the connection is a zombie; resuming",
         { shardId: this.#shardId },
       );
-      this.#connectionLost(connection, "resume", this.#status !== "ready");
+      this.#connectionLost(connection, "resume");
       return;
     }
     this.#sendHeartbeat(connection);
@@ -1317,6 +1586,7 @@ export class Shard {
 
   #sendHeartbeat(connection: Connection): void {
     connection.heartbeatsSent++;
+    connection.awaitingAck = true;
     connection.heardSinceHeartbeat = false;
     connection.lastHeartbeatAt = this.#scheduler.now();
     this.#sendPriority(connection, {
@@ -1393,52 +1663,4 @@ function utf8Length(text: string): number {
   return text.length * 3 <= MAX_PAYLOAD_BYTES
     ? text.length
     : encoder.encode(text).length;
-}
-
-function validateOptions(options: ShardOptions): void {
-  if (typeof options?.token !== "string" || options.token.length === 0) {
-    throw new TypeError(
-      "Cannot create shard as 'token' must be a non-empty string",
-    );
-  }
-  if (!isValidIntents(options.intents)) {
-    throw new RangeError(
-      `Cannot create shard as 'intents' must be an integer made of documented intent bits: current value 'intents=${options.intents}'`,
-    );
-  }
-  const shardId = options.shardId ?? 0;
-  const shardCount = options.shardCount ?? 1;
-  if (!Number.isInteger(shardCount) || shardCount < 1) {
-    throw new RangeError(
-      `Cannot create shard as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
-    );
-  }
-  if (!Number.isInteger(shardId) || shardId < 0 || shardId >= shardCount) {
-    throw new RangeError(
-      `Cannot create shard as 'shardId' must be an integer from 0 to 'shardCount' - 1: current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
-    );
-  }
-  const largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
-  if (
-    !Number.isInteger(largeThreshold) || largeThreshold < 50 ||
-    largeThreshold > 250
-  ) {
-    throw new RangeError(
-      `Cannot create shard as 'largeThreshold' must be an integer from 50 to 250: current value 'largeThreshold=${largeThreshold}'`,
-    );
-  }
-  const compress = options.compress ?? "none";
-  if (!["none", "zlib-stream", "zstd-stream"].includes(compress)) {
-    throw new RangeError(
-      `Cannot create shard as 'compress' must be "none", "zlib-stream" or "zstd-stream": current value 'compress=${compress}'`,
-    );
-  }
-  try {
-    const url = new URL(options.gatewayUrl ?? DEFAULT_GATEWAY_URL);
-    if (!["ws:", "wss:"].includes(url.protocol)) throw new Error(url.protocol);
-  } catch {
-    throw new TypeError(
-      `Cannot create shard as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${options.gatewayUrl}'`,
-    );
-  }
 }

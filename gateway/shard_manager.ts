@@ -29,7 +29,12 @@ import {
   type ShardListener,
   type ShardListenOptions,
 } from "./shard.ts";
-import type { ShardOptions } from "./shard_options.ts";
+import {
+  assertIntegerOption,
+  assertTimeouts,
+  MAX_TIMER_MS,
+  type ShardOptions,
+} from "./shard_options.ts";
 import type { ShardStatus } from "./shard_state.ts";
 import { shardForGuild } from "./shard_routing.ts";
 import type { MemberRequestOptions } from "./member_request.ts";
@@ -161,7 +166,9 @@ export class ShardManager {
    * Create the shards; nothing connects until {@linkcode ShardManager.start}.
    *
    * @param options The shard count, the ids to run and the shared options.
-   * @throws {RangeError} When the count or an id is out of range.
+   * @throws {RangeError} When the count, an id or another number is out of
+   * range (the message names the option).
+   * @throws {TypeError} When a shard option has the wrong type.
    */
   constructor(options: ShardManagerOptions) {
     const {
@@ -175,7 +182,7 @@ export class ShardManager {
       sessionSaveInterval,
       ...shared
     } = options;
-    if (!Number.isInteger(shardCount) || shardCount < 1) {
+    if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
       throw new RangeError(
         `Cannot create shard manager as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
       );
@@ -186,6 +193,22 @@ export class ShardManager {
         "Cannot create shard manager as 'shardIds' must not be empty",
       );
     }
+    for (const id of ids) {
+      assertIntegerOption("shard manager", "shardIds[]", id, 0, shardCount - 1);
+    }
+    if (maxConcurrency !== undefined) {
+      assertIntegerOption("shard manager", "maxConcurrency", maxConcurrency, 1);
+    }
+    if (sessionSaveInterval !== undefined) {
+      assertIntegerOption(
+        "shard manager",
+        "sessionSaveInterval",
+        sessionSaveInterval,
+        1,
+        MAX_TIMER_MS,
+      );
+    }
+    assertTimeouts("shard manager", shared.timeouts);
     this.#shardCount = shardCount;
     this.#scheduler = shared.scheduler ?? realScheduler;
     this.#store = sessionStore;

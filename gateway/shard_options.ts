@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { BackoffOptions } from "../base/backoff.ts";
 import type { IdentifyQueue } from "./identify_queue.ts";
 import type { TransportCompression } from "./inflater.ts";
 import type { Scheduler } from "../base/scheduler.ts";
@@ -11,6 +12,7 @@ import type {
   IdentifyProperties,
   UpdatePresenceData,
 } from "../types/gateway_payloads.ts";
+import { isValidIntents } from "../types/intents.ts";
 
 /** A session to resume instead of identifying (e.g. saved before a restart). */
 export interface ResumableSession {
@@ -23,7 +25,8 @@ export interface ResumableSession {
 }
 
 /**
- * Timeouts, in milliseconds. Each expiry of a handshake step (`connect`,
+ * Timeouts, in milliseconds (each a positive integer up to 2^31 - 1, the
+ * longest a timer can wait). Each expiry of a handshake step (`connect`,
  * `hello`, `ready`) counts as a failed attempt.
  */
 export interface ShardTimeouts {
@@ -155,3 +158,172 @@ export const DEFAULT_TIMEOUTS: Readonly<Required<ShardTimeouts>> = {
 export const MAX_RESUME_ATTEMPTS = 3;
 /** Largest encoded command Discord accepts, in bytes. */
 export const MAX_PAYLOAD_BYTES = 4096;
+/**
+ * How long a connection must stay ready (after READY or RESUMED) before it
+ * counts as healthy, as a multiple of its heartbeat interval. Until then a
+ * lost connection counts as a failed attempt and the reconnect backoff keeps
+ * growing, so a server that answers every RESUMED with op 7 or op 9 is
+ * retried ever more slowly instead of ~20 times a second.
+ */
+export const HEALTHY_AFTER_HEARTBEATS = 1;
+/**
+ * The backoff between connection attempts (see `backoffDelay`): the first
+ * reconnect after a healthy session is immediate, then 1 s doubling to 60 s,
+ * each ±25 %.
+ */
+export const RECONNECT_BACKOFF: Readonly<BackoffOptions> = {
+  min: 1000,
+  max: 60_000,
+  factor: 2,
+  jitter: 0.25,
+};
+/**
+ * The backoff before identifying again after op 9 (invalid session, not
+ * resumable): 1 to 5 s at random the first time, as Discord's docs ask, and
+ * growing like {@linkcode RECONNECT_BACKOFF} while the sessions keep failing
+ * (base 3 s doubling, up to 60 s, ±2/3 clamped to at least 1 s).
+ */
+export const INVALID_SESSION_BACKOFF: Readonly<BackoffOptions> = {
+  initial: 3000,
+  min: 1000,
+  max: 60_000,
+  factor: 2,
+  jitter: 2 / 3,
+};
+/**
+ * Connects to the resume URL that fail (before the socket opens) in a row
+ * after which the shard tries the main URL once, to tell an outage from a
+ * resume host that is gone. If the main URL opens, the shard goes straight
+ * back to the resume URL; only if the resume URL then fails again (the main
+ * host answers, the resume host does not) is the resume URL forgotten and
+ * the session resumed on the main URL. If the main URL fails too, it is an
+ * outage: the resume URL is kept and the count starts over.
+ */
+export const RESUME_URL_FAILURES_BEFORE_PROBE = 3;
+
+/** The longest delay a timer can hold, in milliseconds: 2^31 - 1. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Check a number option: an integer in `[min, max]`.
+ *
+ * @param what Who is being created, for the message (`"shard"`).
+ * @param name The option's name, as the user writes it.
+ * @param value The value.
+ * @param min The smallest value allowed.
+ * @param max The largest value allowed.
+ * @throws {RangeError} When the value is not an integer in range.
+ */
+export function assertIntegerOption(
+  what: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+): void {
+  if (
+    typeof value !== "number" || !Number.isSafeInteger(value) || value < min ||
+    value > max
+  ) {
+    const range = max === Number.MAX_SAFE_INTEGER
+      ? `an integer >= ${min}`
+      : `an integer from ${min} to ${max}`;
+    throw new RangeError(
+      `Cannot create ${what} as '${name}' must be ${range}: current value '${name}=${
+        typeof value === "string" ? JSON.stringify(value) : String(value)
+      }'`,
+    );
+  }
+}
+
+/**
+ * Check the timeouts: each a positive integer number of milliseconds a timer
+ * can hold (1 to 2^31 - 1).
+ *
+ * @param what Who is being created, for the message.
+ * @param timeouts The timeouts, if given.
+ * @throws {TypeError} When `timeouts` is not an object.
+ * @throws {RangeError} When a timeout is `NaN`, negative, 0, fractional or
+ * too long.
+ */
+export function assertTimeouts(what: string, timeouts: unknown): void {
+  if (timeouts === undefined) return;
+  if (typeof timeouts !== "object" || timeouts === null) {
+    throw new TypeError(
+      `Cannot create ${what} as 'timeouts' must be an object: current value 'timeouts=${timeouts}'`,
+    );
+  }
+  for (const name of Object.keys(DEFAULT_TIMEOUTS)) {
+    const value = (timeouts as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    assertIntegerOption(what, `timeouts.${name}`, value, 1, MAX_TIMER_MS);
+  }
+}
+
+/**
+ * Check every option of a {@linkcode ShardOptions}, with a message naming
+ * the option that is wrong.
+ *
+ * @param options The options.
+ * @throws {TypeError} When the token is missing, a URL is malformed or a
+ * function option is not a function.
+ * @throws {RangeError} When a number is out of range.
+ */
+export function assertShardOptions(options: ShardOptions): void {
+  if (typeof options?.token !== "string" || options.token.length === 0) {
+    throw new TypeError(
+      "Cannot create shard as 'token' must be a non-empty string",
+    );
+  }
+  if (!isValidIntents(options.intents)) {
+    throw new RangeError(
+      `Cannot create shard as 'intents' must be an integer made of documented intent bits: current value 'intents=${options.intents}'`,
+    );
+  }
+  const shardId = options.shardId ?? 0;
+  const shardCount = options.shardCount ?? 1;
+  if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
+    throw new RangeError(
+      `Cannot create shard as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
+    );
+  }
+  if (!Number.isInteger(shardId) || shardId < 0 || shardId >= shardCount) {
+    throw new RangeError(
+      `Cannot create shard as 'shardId' must be an integer from 0 to 'shardCount' - 1: current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
+    );
+  }
+  const largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
+  if (
+    !Number.isInteger(largeThreshold) || largeThreshold < 50 ||
+    largeThreshold > 250
+  ) {
+    throw new RangeError(
+      `Cannot create shard as 'largeThreshold' must be an integer from 50 to 250: current value 'largeThreshold=${largeThreshold}'`,
+    );
+  }
+  const compress = options.compress ?? "none";
+  if (!["none", "zlib-stream", "zstd-stream"].includes(compress)) {
+    throw new RangeError(
+      `Cannot create shard as 'compress' must be "none", "zlib-stream" or "zstd-stream": current value 'compress=${compress}'`,
+    );
+  }
+  try {
+    const url = new URL(options.gatewayUrl ?? DEFAULT_GATEWAY_URL);
+    if (!["ws:", "wss:"].includes(url.protocol) || url.hostname === "") {
+      throw new Error(url.protocol);
+    }
+  } catch {
+    throw new TypeError(
+      `Cannot create shard as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${options.gatewayUrl}'`,
+    );
+  }
+  for (const name of ["random", "transport"] as const) {
+    const value = options[name];
+    if (value !== undefined && typeof value !== "function") {
+      throw new TypeError(
+        `Cannot create shard as '${name}' must be a function: current value '${name}=${typeof value}'`,
+      );
+    }
+  }
+  assertTimeouts("shard", options.timeouts);
+}

@@ -14,6 +14,7 @@ import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
 import { GatewayError } from "../gateway/errors.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
+import { assertClientOptions } from "./client_options_check.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import { delay, realScheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
@@ -94,8 +95,10 @@ export interface ClientOptions extends
     | readonly number[]
     | ((shardCount: number, maxConcurrency: number) => readonly number[]);
   /**
-   * The gateway URL. When given, GET /gateway/bot is not called (so the
-   * identify budget it reports is not known).
+   * The gateway URL. When given, it is used instead of the one GET
+   * /gateway/bot returns, and GET /gateway/bot is called only when `shards`
+   * is `"recommended"` (otherwise the identify budget it reports is not
+   * known).
    */
   gatewayUrl?: string;
   /** The REST client to use; built from the token when absent. */
@@ -250,14 +253,13 @@ export class Client {
    * Create a client; nothing connects until {@linkcode Client.start}.
    *
    * @param options Token, intents and the optional seams.
-   * @throws {TypeError} When the token is missing.
+   * @throws {TypeError} When the token is missing or an option has the
+   * wrong type.
+   * @throws {RangeError} When a number is out of range (the message names
+   * the option).
    */
   constructor(options: ClientOptions) {
-    if (typeof options?.token !== "string" || options.token.length === 0) {
-      throw new TypeError(
-        "Cannot create client as 'token' must be a non-empty string",
-      );
-    }
+    assertClientOptions(options);
     this.#options = options;
     ({ cache: this.cache, events: this.#cacheEvents } = createClientCache(
       options.cache,
@@ -551,9 +553,9 @@ export class Client {
     let gatewayUrl = givenUrl;
     let shardCount = typeof shards === "number" ? shards : 1;
     let sessionStartLimit: SessionStartLimit | undefined;
-    if (gatewayUrl === undefined) {
+    if (gatewayUrl === undefined || shards === "recommended") {
       const bot = await this.#getGatewayBot(signal);
-      gatewayUrl = bot.url;
+      gatewayUrl ??= bot.url;
       if (shards === undefined || shards === "recommended") {
         shardCount = bot.shards;
       }

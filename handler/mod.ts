@@ -358,3 +358,4 @@ export type {
 } from "../types/objects/user.ts";
 export type { VoiceState } from "../types/objects/voice.ts";
 export { GatewayOpcode } from "../types/opcodes.ts";
+export type { FileUpload, UploadData } from "../rest/uploads.ts";

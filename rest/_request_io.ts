@@ -8,6 +8,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import type { FileUpload } from "./uploads.ts";
 import { parseRateLimitHeaders, type RateLimitInfo } from "./rate_limiter.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
 import {
@@ -39,6 +40,17 @@ export interface RequestOptions {
   auth?: boolean;
   /** Extra headers. */
   headers?: Record<string, string>;
+  /**
+   * Files to attach: the request is sent as `multipart/form-data` with the
+   * body as `payload_json` (see `multipartBody`).
+   */
+  files?: readonly FileUpload[];
+  /**
+   * Largest size of all `files` together, in bytes.
+   *
+   * @default {10485760}
+   */
+  uploadLimit?: number;
 }
 
 /** What every request of one client carries. */
@@ -84,8 +96,11 @@ export function prepareRequest(
   const auth = options.auth ??
     !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
   if (auth) headers["Authorization"] = `Bot ${client.token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: string | FormData | undefined;
+  if (options.body instanceof FormData) {
+    // A FormData of blobs: each attempt serializes it anew.
+    body = options.body;
+  } else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers["Content-Type"] = "application/json";
   }

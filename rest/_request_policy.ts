@@ -10,6 +10,7 @@
  */
 import type { RateLimitScope } from "./errors.ts";
 import type { HttpMethod } from "./routes.ts";
+import { backoffDelay } from "../base/backoff.ts";
 
 /**
  * Which failed requests are sent again after a 5xx answer or a network
@@ -122,7 +123,13 @@ export function retriesServerErrors(
  * @returns `base * 2^(retry-1)`, at most {@linkcode MAX_SERVER_ERROR_BACKOFF}.
  */
 export function serverErrorDelay(base: number, retry: number): number {
-  return Math.min(MAX_SERVER_ERROR_BACKOFF, base * 2 ** (retry - 1));
+  // The library's one backoff formula, here without jitter.
+  return backoffDelay(retry, {
+    initial: base,
+    min: 1,
+    max: MAX_SERVER_ERROR_BACKOFF,
+    jitter: 0,
+  });
 }
 
 /**

@@ -37,6 +37,281 @@ export {
   RestError,
   type RestErrorOptions,
 } from "./errors.ts";
+export {
+  DEFAULT_UPLOAD_LIMIT,
+  type FileUpload,
+  MAX_FILES,
+  multipartBody,
+  type PreparedUpload,
+  prepareUploads,
+  type UploadData,
+  UploadError,
+  type UploadLimits,
+} from "./uploads.ts";
+export {
+  INVALID_REQUEST_LIMIT,
+  INVALID_REQUEST_WINDOW,
+  InvalidRequestGuard,
+  type InvalidRequestGuardOptions,
+  InvalidRequestLimitError,
+} from "./invalid_requests.ts";
+
+// Types the public signatures use, so this entry documents itself on its own.
+export {
+  createGlobalApplicationCommand,
+  createGuildApplicationCommand,
+  deleteGlobalApplicationCommand,
+  deleteGuildApplicationCommand,
+  editGlobalApplicationCommand,
+  editGuildApplicationCommand,
+  getApplicationCommandPermissions,
+  getGlobalApplicationCommand,
+  getGlobalApplicationCommands,
+  getGuildApplicationCommand,
+  getGuildApplicationCommandPermissions,
+  getGuildApplicationCommands,
+} from "./api/application_commands.ts";
+export {
+  createApplicationEmoji,
+  deleteApplicationEmoji,
+  editCurrentApplication,
+  type EditCurrentApplicationBody,
+  getApplicationEmoji,
+  getCurrentApplication,
+  listApplicationEmojis,
+  modifyApplicationEmoji,
+} from "./api/applications.ts";
+export {
+  getGuildAuditLog,
+  type GetGuildAuditLogQuery,
+} from "./api/audit_log.ts";
+export {
+  type AutoModerationRuleBody,
+  createAutoModerationRule,
+  deleteAutoModerationRule,
+  getAutoModerationRule,
+  listAutoModerationRules,
+  modifyAutoModerationRule,
+} from "./api/auto_moderation.ts";
+export {
+  type ChannelPins,
+  createChannelInvite,
+  type CreateChannelInviteBody,
+  deleteChannel,
+  deleteChannelPermission,
+  editChannelPermissions,
+  type EditChannelPermissionsBody,
+  followAnnouncementChannel,
+  type FollowedChannel,
+  getChannel,
+  getChannelInvites,
+  getChannelPins,
+  type GetChannelPinsQuery,
+  modifyChannel,
+  type ModifyChannelBody,
+  pinMessage,
+  setVoiceChannelStatus,
+  triggerTypingIndicator,
+  unpinMessage,
+} from "./api/channels.ts";
+export {
+  createGuildEmoji,
+  createGuildSticker,
+  deleteGuildEmoji,
+  deleteGuildSticker,
+  getGuildEmoji,
+  getGuildSticker,
+  getSticker,
+  getStickerPack,
+  listGuildEmojis,
+  listGuildStickers,
+  listStickerPacks,
+  modifyGuildEmoji,
+  modifyGuildSticker,
+  type StickerPack,
+} from "./api/emojis.ts";
+export {
+  beginGuildPrune,
+  type BeginGuildPruneBody,
+  deleteGuildIntegration,
+  getGuildIntegrations,
+  getGuildOnboarding,
+  getGuildPruneCount,
+  getGuildVanityUrl,
+  getGuildVoiceRegions,
+  getGuildWelcomeScreen,
+  getGuildWidget,
+  getGuildWidgetSettings,
+  type GuildOnboarding,
+  type GuildWidget,
+  type GuildWidgetSettings,
+  modifyGuildOnboarding,
+  modifyGuildWelcomeScreen,
+  modifyGuildWidget,
+} from "./api/guild_settings.ts";
+export {
+  type ChannelPosition,
+  createGuildChannel,
+  type CreateGuildChannelBody,
+  getGuild,
+  getGuildChannels,
+  getGuildInvites,
+  getGuildPreview,
+  type GuildPreview,
+  modifyGuild,
+  type ModifyGuildBody,
+  modifyGuildChannelPositions,
+} from "./api/guilds.ts";
+export { deleteInvite, getInvite } from "./api/invites.ts";
+export {
+  addGuildMemberRole,
+  bulkGuildBan,
+  type BulkGuildBanBody,
+  createGuildBan,
+  type CreateGuildBanBody,
+  getGuildBan,
+  getGuildBans,
+  type GetGuildBansQuery,
+  getGuildMember,
+  type GuildBan,
+  listGuildMembers,
+  type ListGuildMembersQuery,
+  modifyCurrentMember,
+  type ModifyCurrentMemberBody,
+  modifyGuildMember,
+  type ModifyGuildMemberBody,
+  removeGuildBan,
+  removeGuildMember,
+  removeGuildMemberRole,
+  searchGuildMembers,
+  type SearchGuildMembersQuery,
+} from "./api/members.ts";
+export {
+  bulkDeleteMessages,
+  crosspostMessage,
+  getChannelMessage,
+  getChannelMessages,
+  type GetChannelMessagesQuery,
+} from "./api/messages.ts";
+export {
+  consumeEntitlement,
+  createTestEntitlement,
+  deleteTestEntitlement,
+  getEntitlement,
+  getSkuSubscription,
+  listEntitlements,
+  type ListEntitlementsQuery,
+  listSkus,
+  listSkuSubscriptions,
+  type ListSkuSubscriptionsQuery,
+  type Sku,
+} from "./api/monetization.ts";
+export { endPoll, getAnswerVoters } from "./api/polls.ts";
+export {
+  createReaction,
+  deleteAllReactions,
+  deleteAllReactionsForEmoji,
+  deleteOwnReaction,
+  deleteUserReaction,
+  getReactions,
+  type GetReactionsQuery,
+} from "./api/reactions.ts";
+export {
+  createGuildRole,
+  deleteGuildRole,
+  getGuildRole,
+  getGuildRoleMemberCounts,
+  getGuildRoles,
+  modifyGuildRole,
+  modifyGuildRolePositions,
+  type RoleBody,
+} from "./api/roles.ts";
+export {
+  createScheduledEvent,
+  deleteScheduledEvent,
+  getScheduledEvent,
+  getScheduledEventUsers,
+  type GetScheduledEventUsersQuery,
+  listScheduledEvents,
+  modifyScheduledEvent,
+  type ScheduledEventBody,
+} from "./api/scheduled_events.ts";
+export {
+  createGuildSoundboardSound,
+  type CreateSoundboardSoundBody,
+  deleteGuildSoundboardSound,
+  getGuildSoundboardSound,
+  listDefaultSoundboardSounds,
+  listGuildSoundboardSounds,
+  modifyGuildSoundboardSound,
+  sendSoundboardSound,
+} from "./api/soundboard.ts";
+export {
+  createStageInstance,
+  type CreateStageInstanceBody,
+  deleteStageInstance,
+  getStageInstance,
+  modifyStageInstance,
+} from "./api/stage_instances.ts";
+export {
+  addThreadMember,
+  type ArchivedThreads,
+  type ArchivedThreadsQuery,
+  getThreadMember,
+  joinThread,
+  leaveThread,
+  listActiveGuildThreads,
+  listJoinedPrivateArchivedThreads,
+  listPrivateArchivedThreads,
+  listPublicArchivedThreads,
+  listThreadMembers,
+  type ListThreadMembersQuery,
+  removeThreadMember,
+  type StartForumThreadBody,
+  type StartThreadBody,
+  startThreadFromMessage,
+  startThreadInForum,
+  startThreadWithoutMessage,
+  type StartThreadWithoutMessageBody,
+} from "./api/threads.ts";
+export {
+  createDM,
+  getCurrentUser,
+  getCurrentUserGuildMember,
+  getCurrentUserGuilds,
+  type GetCurrentUserGuildsQuery,
+  getUser,
+  leaveGuild,
+  modifyCurrentUser,
+  type PartialGuild,
+} from "./api/users.ts";
+export {
+  getCurrentUserVoiceState,
+  getUserVoiceState,
+  listVoiceRegions,
+  modifyCurrentUserVoiceState,
+  modifyUserVoiceState,
+  type VoiceRegion,
+} from "./api/voice.ts";
+export {
+  createWebhook,
+  deleteWebhook,
+  deleteWebhookMessage,
+  deleteWebhookWithToken,
+  editWebhookMessage,
+  executeWebhook,
+  type ExecuteWebhookBody,
+  type ExecuteWebhookOptions,
+  getChannelWebhooks,
+  getGuildWebhooks,
+  getWebhook,
+  getWebhookMessage,
+  getWebhookWithToken,
+  modifyWebhook,
+  type ModifyWebhookBody,
+  modifyWebhookWithToken,
+} from "./api/webhooks.ts";
+
 export type { BucketState, RateLimitView } from "./rate_limiter.ts";
 export type { HttpMethod, RouteInfo } from "./routes.ts";
 export type { Snowflake } from "../types/gateway_payloads.ts";
@@ -63,3 +338,161 @@ export type {
   RestUser,
   SessionStartLimitInfo,
 } from "./payloads.ts";
+export type {
+  AuditedRouteOptions,
+  Query,
+  RouteOptions,
+  UploadRouteOptions,
+} from "./api/_route.ts";
+export type {
+  ApplicationCommand,
+  ApplicationCommandOption,
+  ApplicationCommandOptionChoice,
+  ApplicationCommandOptionType,
+  ApplicationCommandPermission,
+  ApplicationCommandPermissionType,
+  ApplicationCommandType,
+  GuildApplicationCommandPermissions,
+  LocalizationMap,
+} from "../types/objects/application_command.ts";
+export type {
+  AuditLog,
+  AuditLogChange,
+  AuditLogChangeRole,
+  AuditLogChangeValue,
+  AuditLogEntry,
+  AuditLogEntryInfo,
+} from "../types/objects/audit_log.ts";
+export type {
+  Channel,
+  ChannelMention,
+  ChannelType,
+  DefaultReaction,
+  ForumTag,
+  Overwrite,
+  ThreadAutoArchiveDuration,
+  ThreadMember,
+  ThreadMetadata,
+} from "../types/objects/channel.ts";
+export type { Emoji, PartialEmoji } from "../types/objects/emoji.ts";
+export type {
+  Guild,
+  GuildFeature,
+  IncidentsData,
+  PremiumTier,
+  VerificationLevel,
+  WelcomeScreen,
+  WelcomeScreenChannel,
+} from "../types/objects/guild.ts";
+export type {
+  Invite,
+  InviteChannel,
+  InviteTargetType,
+  InviteType,
+  InviteWithMetadata,
+} from "../types/objects/invite.ts";
+export type { GuildMember } from "../types/objects/member.ts";
+export type {
+  ApplicationCommandInteractionMetadata,
+  Attachment,
+  BaseMessageInteractionMetadata,
+  BaseTheme,
+  Component,
+  Embed,
+  EmbedAuthor,
+  EmbedField,
+  EmbedFooter,
+  EmbedImage,
+  EmbedProvider,
+  EmbedVideo,
+  Message,
+  MessageActivity,
+  MessageCall,
+  MessageComponentInteractionMetadata,
+  MessageInteraction,
+  MessageInteractionMetadata,
+  MessageReference,
+  MessageSnapshot,
+  MessageSnapshotMessage,
+  ModalSubmitInteractionMetadata,
+  Reaction,
+  ReactionCountDetails,
+  RoleSubscriptionData,
+  SharedClientTheme,
+} from "../types/objects/message.ts";
+export type { Role, RoleColors, RoleTags } from "../types/objects/role.ts";
+export type {
+  GuildScheduledEvent,
+  RecurrenceRule,
+  RecurrenceRuleNWeekday,
+  ScheduledEventEntityMetadata,
+  ScheduledEventEntityType,
+  ScheduledEventStatus,
+} from "../types/objects/scheduled_event.ts";
+export type {
+  Sticker,
+  StickerFormatType,
+  StickerItem,
+  StickerType,
+} from "../types/objects/sticker.ts";
+export type {
+  AvatarDecorationData,
+  Collectibles,
+  NameplateData,
+  PremiumType,
+  User,
+  UserPrimaryGuild,
+} from "../types/objects/user.ts";
+export type { Webhook, WebhookType } from "../types/objects/webhook.ts";
+export type {
+  Application,
+  ApplicationIntegrationTypeConfiguration,
+  ApplicationIntegrationTypesConfig,
+  InstallParams,
+  Team,
+  TeamMember,
+} from "../types/objects/application.ts";
+export type {
+  AutoModerationAction,
+  AutoModerationActionMetadata,
+  AutoModerationActionType,
+  AutoModerationEventType,
+  AutoModerationRule,
+  AutoModerationTriggerMetadata,
+  AutoModerationTriggerType,
+} from "../types/objects/auto_moderation.ts";
+export type {
+  Integration,
+  IntegrationAccount,
+  IntegrationApplication,
+  IntegrationType,
+} from "../types/objects/integration.ts";
+export type {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  InteractionType,
+  ResolvedChannel,
+  ResolvedData,
+  ResolvedMember,
+} from "../types/objects/interaction.ts";
+export type {
+  Poll,
+  PollAnswer,
+  PollAnswerCount,
+  PollMedia,
+  PollResults,
+} from "../types/objects/poll.ts";
+export type {
+  Entitlement,
+  EntitlementType,
+} from "../types/objects/entitlement.ts";
+export type { SoundboardSound } from "../types/objects/soundboard.ts";
+export type {
+  StageInstance,
+  StagePrivacyLevel,
+} from "../types/objects/stage_instance.ts";
+export type {
+  Subscription,
+  SubscriptionStatus,
+} from "../types/objects/subscription.ts";
+export type { VoiceState } from "../types/objects/voice.ts";

@@ -55,6 +55,9 @@ import type {
 } from "./payloads.ts";
 
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
+import { InvalidRequestGuard } from "./invalid_requests.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -140,6 +143,14 @@ export interface RestClientOptions {
    * @default {33554432 (32 MiB)}
    */
   maxResponseBytes?: number;
+  /**
+   * Refuse requests (with an `InvalidRequestLimitError`) once this many
+   * responses with status 401, 403 or 429 came back within 10 minutes;
+   * Discord bans the IP at 10,000.
+   *
+   * @default {9000}
+   */
+  invalidRequestLimit?: number;
 }
 
 /** Default {@linkcode RestClientOptions.maxRateLimitWait}: one minute. */
@@ -153,6 +164,14 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** An audit-log reason, where Discord records one (deletes). */
   reason?: string;
+  /** Files to attach (routes that create or edit messages). */
+  files?: readonly FileUpload[];
+  /**
+   * Largest size of all `files` together, in bytes.
+   *
+   * @default {10485760}
+   */
+  uploadLimit?: number;
 }
 
 /**
@@ -196,6 +215,7 @@ export class RestClient {
   #policy: RetryPolicy;
   #maxResponseBytes: number;
   #limiter: RateLimiter;
+  #invalidRequests: InvalidRequestGuard;
 
   /**
    * Create a client; nothing is sent until a method is called.
@@ -216,9 +236,9 @@ export class RestClient {
       );
     }
     const backoff = options.serverErrorBackoff ?? 1000;
-    if (!(backoff >= 0)) {
+    if (!(backoff >= 0) || !Number.isFinite(backoff)) {
       throw new RangeError(
-        `Cannot create REST client as 'serverErrorBackoff' must be >= 0: current value 'serverErrorBackoff=${backoff}'`,
+        `Cannot create REST client as 'serverErrorBackoff' must be a finite number >= 0: current value 'serverErrorBackoff=${backoff}'`,
       );
     }
     const maxWait = options.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT;
@@ -246,6 +266,17 @@ export class RestClient {
       maxRateLimitWait: maxWait,
     };
     this.#maxResponseBytes = maxBytes;
+    this.#invalidRequests = new InvalidRequestGuard({
+      scheduler: this.#scheduler,
+      ...(options.invalidRequestLimit === undefined
+        ? {}
+        : { limit: options.invalidRequestLimit }),
+      onLimit: (count, retryAfter) =>
+        getVisibleLogger(["disruption", "rest"]).error(
+          "{count} responses with status 401/403/429 in 10 minutes: refusing requests for {ms} ms (Discord bans the IP at 10,000)",
+          { count, ms: retryAfter },
+        ),
+    });
     this.#limiter = new RateLimiter({
       scheduler: this.#scheduler,
       ...(options.globalLimit === undefined
@@ -304,13 +335,31 @@ export class RestClient {
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
+    if (options.files !== undefined && options.files.length > 0) {
+      // Streams are read once here, so a retry re-sends the same blobs.
+      const { files, uploadLimit, ...rest } = options;
+      return prepareUploads(
+        files,
+        uploadLimit === undefined ? {} : { maxSize: uploadLimit },
+      ).then((prepared) =>
+        this.request<T>(method, path, {
+          ...rest,
+          body: multipartBody(rest.body, prepared),
+        })
+      );
+    }
     const prepared = prepareRequest(this.#identity(), method, path, options);
     let retries = 0;
     const attempt = async (): Promise<AttemptResult<T>> => {
+      const refused = this.#invalidRequests.check(method, prepared.logPath);
+      if (refused) return { type: "failure", error: refused };
       const answer = await sendRequest(this.#fetch, prepared, {
         maxResponseBytes: this.#maxResponseBytes,
         maxRateLimitWait: this.#policy.maxRateLimitWait,
       });
+      if (answer.type === "answer" || answer.type === "too_large") {
+        this.#invalidRequests.record(answer.status, answer.rateLimit.scope);
+      }
       const decision = answer.type === "answer"
         ? decideAnswer(this.#policy, method, answer.facts, retries)
         : answer.type === "no_answer"
@@ -780,6 +829,8 @@ function call(options: CallOptions): RequestOptions {
   const out: RequestOptions = {};
   if (options.signal !== undefined) out.signal = options.signal;
   if (options.reason !== undefined) out.reason = options.reason;
+  if (options.files !== undefined) out.files = options.files;
+  if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
   return out;
 }
 

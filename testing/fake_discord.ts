@@ -23,6 +23,19 @@ import {
   type FakeRestServer,
   type RecordedInteractionResponse,
 } from "./fake_rest.ts";
+import type {
+  ChatInputCommand,
+  Choice,
+  MessageCommand,
+  OptionDefinition,
+  OptionMap,
+  RequiredKeys,
+  SubcommandDefinition,
+  SubcommandGroupDefinition,
+  UserCommand,
+} from "../interactions/commands.ts";
+import type { HasSubcommands } from "../interactions/router.ts";
+import { InteractionSigner } from "./interaction_signer.ts";
 
 /** Options for {@linkcode FakeDiscord.start}. */
 export interface FakeDiscordOptions {
@@ -84,8 +97,20 @@ export interface FakeUserActionOptions {
   author?: RestUser;
 }
 
-/** What a client needs to talk to the fake (spread it into `ClientOptions`). */
+/**
+ * What a client needs to talk to the fake (spread it into `ClientOptions`,
+ * or into `ShardOptions` for a bare shard): nothing built from it can reach
+ * the real Discord. On loopback it carries the fake servers' URLs (the
+ * gateway's too, so a bare shard never falls back to Discord's). In-process
+ * it carries the fake's own transport and `fetch` instead, which no URL can
+ * lead past; there the gateway URL is left out so that a client still asks
+ * the fake's GET /gateway/bot for the shard count, as it asks Discord's (a
+ * bare shard then uses the default gateway URL, which is also the fake's
+ * unless `gateway.url` was set: pass `gatewayUrl: discord.gateway.url` then).
+ */
 export interface FakeDiscordClientOptions {
+  /** Loopback: the fake gateway server's `ws://127.0.0.1:…` URL. */
+  gatewayUrl?: string;
   /** In-process: the gateway transport. */
   transport?: Transport;
   /** In-process: the REST `fetch`. */
@@ -103,6 +128,85 @@ export interface FakeSlashCommand {
   /** Its options, as Discord sends them. */
   options?: { name: string; type: number; value: unknown }[];
 }
+
+/** A role a simulated user picks for a role or mentionable option. */
+export interface FakeRoleInput {
+  /** The role ID. */
+  id: string;
+  /** The role name. */
+  name: string;
+}
+
+/** A channel a simulated user picks for a channel option. */
+export interface FakeChannelInput {
+  /** The channel ID. */
+  id: string;
+  /**
+   * The channel type.
+   *
+   * @default {0}
+   */
+  type?: number;
+  /** The channel name. */
+  name?: string;
+}
+
+/** A file a simulated user attaches to an attachment option. */
+export interface FakeAttachmentInput {
+  /** The file name. */
+  filename: string;
+  /**
+   * Size in bytes.
+   *
+   * @default {0}
+   */
+  size?: number;
+  /** Media type. */
+  content_type?: string;
+}
+
+/** What a simulated user gives for one option definition. */
+export type FakeOptionInputFor<D> = D extends OptionDefinition<infer T, infer V>
+  ? T extends 3 | 4 | 5 | 10 ? V
+  : T extends 6 ? RestUser
+  : T extends 7 ? FakeChannelInput
+  : T extends 8 ? FakeRoleInput
+  : T extends 9 ? RestUser | FakeRoleInput
+  : T extends 11 ? FakeAttachmentInput
+  : never
+  : never;
+
+/** What a simulated user fills in for a command's (or subcommand's) options. */
+export type FakeOptionInput<O extends OptionMap> =
+  & { [K in RequiredKeys<O> & keyof O]: FakeOptionInputFor<O[K]> }
+  & { [K in Exclude<keyof O, RequiredKeys<O>>]?: FakeOptionInputFor<O[K]> };
+
+/** Which subcommand a simulated user runs, with its options. */
+export type FakeSubcommandInput<O extends OptionMap> = {
+  [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO> ? {
+      /** The subcommand. */
+      subcommand: K;
+      /** Its options. */
+      options: FakeOptionInput<SO>;
+    }
+    : O[K] extends SubcommandGroupDefinition<infer S> ? {
+        [G in keyof S & string]: S[G] extends SubcommandDefinition<infer GO>
+          ? { subcommand: `${K} ${G}`; options: FakeOptionInput<GO> }
+          : never;
+      }[keyof S & string]
+    : never;
+}[keyof O & string];
+
+/** The input for a command: its options, or a subcommand and its options. */
+export type FakeCommandInput<C extends ChatInputCommand> =
+  HasSubcommands<C["options"]> extends true ? FakeSubcommandInput<C["options"]>
+    : FakeOptionInput<C["options"]>;
+
+/** A submitted modal's values by custom id. */
+export type FakeModalValues = Record<
+  string,
+  string | string[] | boolean | FakeAttachmentInput[]
+>;
 
 /** The simulated user's snowflakes start here. */
 const ID_BASE = 1_300_000_000_000_000_000n;
@@ -154,8 +258,15 @@ export class FakeDiscord {
     (response: RecordedInteractionResponse) => boolean
   >();
   #nextId = ID_BASE;
+  /** Signs HTTP interactions; its public key goes to the endpoint. */
+  readonly signer: InteractionSigner;
+  #endpoint: ((request: Request) => Promise<Response>) | undefined;
+  /** Interaction ID → the message of the component it came from. */
+  readonly #interactionMessages = new Map<string, string>();
   /** Pending waits, so close() can cancel their timers. */
   readonly #pendingWaits = new Set<() => void>();
+  /** Deliveries that failed, by interaction ID (reported to the waiter). */
+  readonly #failures = new Map<string, unknown>();
 
   private constructor(
     gateway: FakeGateway,
@@ -166,8 +277,10 @@ export class FakeDiscord {
       answerTimeout: number;
       gatewayServer: FakeGatewayServer | undefined;
       restServer: FakeRestServer | undefined;
+      signer: InteractionSigner;
     },
   ) {
+    this.signer = options.signer;
     this.gateway = gateway;
     this.rest = rest;
     this.token = options.token;
@@ -185,6 +298,18 @@ export class FakeDiscord {
       global_name: "Tester",
       avatar: null,
     };
+    for (const guildId of gateway.guildIds) {
+      rest.resources.addGuild({ id: guildId });
+    }
+    rest.resources.addChannel({
+      id: this.channelId,
+      type: 0,
+      guild_id: this.guildId,
+      name: "general",
+      position: 0,
+      permission_overwrites: [],
+    });
+    rest.resources.addMember(this.guildId, this.user);
     rest.onMessageCreate = (message) => this.#botMessage(message);
     rest.onInteractionResponse = (response) => {
       for (const waiter of this.#responseWaiters) {
@@ -229,14 +354,19 @@ export class FakeDiscord {
       answerTimeout: options.answerTimeout ?? 10_000,
       gatewayServer,
       restServer,
+      signer: await InteractionSigner.create(),
     });
   }
 
   /** What a `Client` needs to reach this fake; spread it into the options. */
   get clientOptions(): FakeDiscordClientOptions {
-    const options: FakeDiscordClientOptions = this.#restServer
-      ? { restBaseUrl: this.#restServer.url }
-      : { transport: this.gateway.transport, fetch: this.rest.fetch };
+    const options: FakeDiscordClientOptions =
+      this.#restServer && this.#gatewayServer
+        ? {
+          gatewayUrl: this.#gatewayServer.url,
+          restBaseUrl: this.#restServer.url,
+        }
+        : { transport: this.gateway.transport, fetch: this.rest.fetch };
     if (this.#scheduler !== realScheduler) options.scheduler = this.#scheduler;
     return options;
   }
@@ -326,18 +456,616 @@ export class FakeDiscord {
     );
   }
 
+  /** The public key interactions are signed with (give it to the endpoint). */
+  get publicKey(): string {
+    return this.signer.publicKey;
+  }
+
+  /**
+   * Deliver interactions to an HTTP interactions endpoint (signed, as
+   * Discord does) instead of the gateway; the endpoint's answer is applied
+   * as the interaction response. `undefined` switches back.
+   *
+   * @param endpoint The request handler (e.g. from `interactionsEndpoint`).
+   */
+  useEndpoint(
+    endpoint: ((request: Request) => Promise<Response>) | undefined,
+  ): void {
+    this.#endpoint = endpoint;
+  }
+
   /**
    * A simulated user runs a slash command; the gateway dispatches the
-   * `INTERACTION_CREATE` and the bot's interaction response is awaited.
+   * `INTERACTION_CREATE` (or the endpoint gets it) and the bot's
+   * interaction response is awaited.
    *
-   * @param command The command's name and options.
+   * @param command The command's name and options, as Discord sends them.
    * @param options Channel, guild and user.
    * @returns The bot's interaction callback.
    * @throws {Error} When the bot does not answer in time.
    */
   runCommand(
     command: FakeSlashCommand,
+    options?: FakeUserActionOptions,
+  ): Promise<RecordedInteractionResponse>;
+  /**
+   * A simulated user runs a slash command defined with `command()`: option
+   * values are typed from the definition (users, channels, roles and
+   * attachments are resolved the way Discord does).
+   *
+   * @typeParam C The command definition.
+   * @param definition The command.
+   * @param input The option values, or the subcommand and its values.
+   * @param options Channel, guild and user.
+   * @returns The bot's interaction callback.
+   * @throws {Error} When the bot does not answer in time.
+   */
+  runCommand<C extends ChatInputCommand>(
+    definition: C,
+    input: FakeCommandInput<C>,
+    options?: FakeUserActionOptions,
+  ): Promise<RecordedInteractionResponse>;
+  runCommand(
+    command: FakeSlashCommand | ChatInputCommand,
+    input?: unknown,
+    options?: FakeUserActionOptions,
+  ): Promise<RecordedInteractionResponse> {
+    if (!("description" in command)) {
+      const raw = command as FakeSlashCommand;
+      return this.#interact(
+        2,
+        {
+          id: this.#snowflake(),
+          name: raw.name,
+          type: 1,
+          ...(raw.options ? { options: raw.options } : {}),
+        },
+        (input ?? {}) as FakeUserActionOptions,
+        `/${raw.name}`,
+      );
+    }
+    const resolved: Record<string, Record<string, unknown>> = {};
+    const values = (input ?? {}) as Record<string, unknown>;
+    let list: unknown[];
+    if ("subcommand" in values && typeof values.subcommand === "string") {
+      const [first, second] = values.subcommand.split(" ");
+      const top = command.options[first!];
+      if (!top) throw new TypeError(`Unknown subcommand '${first}'`);
+      const nested = (values.options ?? {}) as Record<string, unknown>;
+      if (second === undefined) {
+        list = [{
+          name: first,
+          type: 1,
+          options: this.#optionList(top.options ?? {}, nested, resolved),
+        }];
+      } else {
+        const sub = top.options?.[second];
+        if (!sub) {
+          throw new TypeError(`Unknown subcommand '${values.subcommand}'`);
+        }
+        list = [{
+          name: first,
+          type: 2,
+          options: [{
+            name: second,
+            type: 1,
+            options: this.#optionList(sub.options ?? {}, nested, resolved),
+          }],
+        }];
+      }
+    } else {
+      list = this.#optionList(command.options, values, resolved);
+    }
+    return this.#interact(
+      2,
+      {
+        id: this.#snowflake(),
+        name: command.name,
+        type: 1,
+        ...(list.length ? { options: list } : {}),
+        ...(Object.keys(resolved).length ? { resolved } : {}),
+      },
+      options ?? {},
+      `/${command.name}`,
+    );
+  }
+
+  /**
+   * A simulated user runs a user context-menu command on `target`.
+   *
+   * @param definition The command.
+   * @param target The user it runs on.
+   * @param options Channel, guild and user.
+   * @returns The bot's interaction callback.
+   */
+  runUserCommand(
+    definition: UserCommand,
+    target: RestUser,
     options: FakeUserActionOptions = {},
+  ): Promise<RecordedInteractionResponse> {
+    return this.#interact(
+      2,
+      {
+        id: this.#snowflake(),
+        name: definition.name,
+        type: 2,
+        target_id: target.id,
+        resolved: { users: { [target.id]: target } },
+      },
+      options,
+      definition.name,
+    );
+  }
+
+  /**
+   * A simulated user runs a message context-menu command on `target`.
+   *
+   * @param definition The command.
+   * @param target The message it runs on.
+   * @param options Channel, guild and user.
+   * @returns The bot's interaction callback.
+   */
+  runMessageCommand(
+    definition: MessageCommand,
+    target: RestMessage,
+    options: FakeUserActionOptions = {},
+  ): Promise<RecordedInteractionResponse> {
+    return this.#interact(
+      2,
+      {
+        id: this.#snowflake(),
+        name: definition.name,
+        type: 3,
+        target_id: target.id,
+        resolved: { messages: { [target.id]: target } },
+      },
+      { channelId: target.channel_id, ...options },
+      definition.name,
+    );
+  }
+
+  /**
+   * A simulated user clicks the button `customId` on `message` (as the fake
+   * REST API stores it now). Only an enabled button that is on the message
+   * can be clicked.
+   *
+   * @param message The message (its ID and channel are what count).
+   * @param customId The button's custom id.
+   * @param options Guild and user.
+   * @returns The bot's interaction callback.
+   * @throws {Error} When there is no such enabled button.
+   */
+  click(
+    message: { id: string; channel_id: string },
+    customId: string,
+    options: FakeUserActionOptions = {},
+  ): Promise<RecordedInteractionResponse> {
+    const { stored, component } = this.#component(message, customId);
+    if (component.type !== 2) {
+      throw new Error(`'${customId}' is not a button (type ${component.type})`);
+    }
+    return this.#interact(
+      3,
+      {
+        custom_id: customId,
+        component_type: 2,
+        ...(typeof component.id === "number" ? { id: component.id } : {}),
+      },
+      { channelId: stored.channel_id, ...options },
+      `'${customId}'`,
+      stored,
+    );
+  }
+
+  /**
+   * A simulated user picks `values` in the select `customId` on `message`.
+   * String selects accept only their options' values, within min/max.
+   *
+   * @param message The message.
+   * @param customId The select's custom id.
+   * @param values The chosen values (IDs for user/role/mentionable/channel selects).
+   * @param options Guild and user.
+   * @returns The bot's interaction callback.
+   * @throws {Error} When there is no such select or the values do not fit.
+   */
+  select(
+    message: { id: string; channel_id: string },
+    customId: string,
+    values: string[],
+    options: FakeUserActionOptions = {},
+  ): Promise<RecordedInteractionResponse> {
+    const { stored, component } = this.#component(message, customId);
+    const type = component.type as number;
+    if (type < 3 || type > 8 || type === 4) {
+      throw new Error(`'${customId}' is not a select (type ${type})`);
+    }
+    const min = typeof component.min_values === "number"
+      ? component.min_values
+      : 1;
+    const max = typeof component.max_values === "number"
+      ? component.max_values
+      : 1;
+    if (values.length < min || values.length > max) {
+      throw new Error(
+        `'${customId}' takes ${min}-${max} values: got ${values.length}`,
+      );
+    }
+    if (type === 3) {
+      const allowed = new Set(
+        (component.options as { value: string }[]).map((o) => o.value),
+      );
+      const bad = values.find((v) => !allowed.has(v));
+      if (bad !== undefined) {
+        throw new Error(`'${customId}' has no option '${bad}'`);
+      }
+    }
+    const resolved = type === 3
+      ? undefined
+      : this.#resolveSelected(type, values);
+    return this.#interact(
+      3,
+      {
+        custom_id: customId,
+        component_type: type,
+        values,
+        ...(resolved ? { resolved } : {}),
+      },
+      { channelId: stored.channel_id, ...options },
+      `'${customId}'`,
+      stored,
+    );
+  }
+
+  /** Resolved data for the IDs picked in a user, role, mentionable or channel select. */
+  #resolveSelected(
+    type: number,
+    ids: string[],
+  ): Record<string, Record<string, unknown>> {
+    const resolved: Record<string, Record<string, unknown>> = {};
+    const add = (kind: string, id: string, value: unknown): void => {
+      (resolved[kind] ??= {})[id] = value;
+    };
+    const roles = this.rest.resources.roles(this.guildId);
+    for (const id of ids) {
+      const user = this.rest.resources.user(id);
+      const role = roles.find((r) => r.id === id);
+      const channel = this.rest.resources.channel(id);
+      if ((type === 5 || type === 7) && user) {
+        add("users", id, user);
+        const member = this.rest.resources.members(this.guildId)
+          .find((m) => m.user.id === id);
+        if (member) {
+          const { user: _user, ...fields } = member;
+          add("members", id, { ...fields, permissions: "0" });
+        }
+      } else if ((type === 6 || type === 7) && role) add("roles", id, role);
+      else if (type === 8 && channel) {
+        add("channels", id, { ...channel, permissions: "0" });
+      } else {
+        throw new Error(
+          `A select of type ${type} cannot pick unknown ID ${id}`,
+        );
+      }
+    }
+    return resolved;
+  }
+
+  /**
+   * A simulated user fills in and submits a modal the bot showed.
+   * Required text inputs must be given.
+   *
+   * @param shown The bot's MODAL response (callback type 9).
+   * @param values Values by input custom id: text, selected values, or a
+   *   checkbox's state.
+   * @param options Guild and user.
+   * @returns The bot's interaction callback.
+   * @throws {Error} When `shown` is not a modal or a required input is missing.
+   */
+  submitModal(
+    shown: RecordedInteractionResponse,
+    values: FakeModalValues,
+    options: FakeUserActionOptions = {},
+  ): Promise<RecordedInteractionResponse> {
+    if (shown.body.type !== 9 || !shown.body.data) {
+      throw new Error(
+        `Interaction ${shown.interactionId} was not answered with a modal (callback type ${shown.body.type})`,
+      );
+    }
+    const data = shown.body.data as {
+      custom_id: string;
+      components: Record<string, unknown>[];
+    };
+    let nextId = 1;
+    const attachments: Record<string, Record<string, unknown>> = {};
+    const submitted = (
+      input: Record<string, unknown>,
+    ): Record<string, unknown> => {
+      const id = typeof input.id === "number" ? input.id : nextId++;
+      const customId = String(input.custom_id);
+      const given = values[customId];
+      const type = input.type as number;
+      const out: Record<string, unknown> = { type, id, custom_id: customId };
+      if (type === 4) {
+        const text = typeof given === "string" ? given : "";
+        if (input.required !== false && text === "") {
+          throw new Error(`Modal input '${customId}' is required`);
+        }
+        out.value = text;
+      } else if (type === 23) out.value = given === true;
+      else if (type === 21) {
+        out.value = typeof given === "string" ? given : null;
+      } else if (type === 19) {
+        const files = Array.isArray(given)
+          ? given as FakeAttachmentInput[]
+          : [];
+        out.values = files.map((file) => {
+          const id = this.#snowflake();
+          attachments[id] = {
+            id,
+            filename: file.filename,
+            size: file.size ?? 0,
+            url:
+              `https://cdn.discordapp.com/attachments/0/${id}/${file.filename}`,
+            proxy_url:
+              `https://media.discordapp.net/attachments/0/${id}/${file.filename}`,
+            ...(file.content_type ? { content_type: file.content_type } : {}),
+          };
+          return id;
+        });
+      } else out.values = Array.isArray(given) ? given as string[] : [];
+      return out;
+    };
+    const components = data.components.map((top) => {
+      const id = typeof top.id === "number" ? top.id : nextId++;
+      if (top.type === 18) {
+        return {
+          type: 18,
+          id,
+          component: submitted(top.component as Record<string, unknown>),
+        };
+      }
+      if (top.type === 1) {
+        return {
+          type: 1,
+          id,
+          components: (top.components as Record<string, unknown>[]).map(
+            submitted,
+          ),
+        };
+      }
+      return { type: top.type, id };
+    });
+    const messageId = this.#interactionMessages.get(shown.interactionId);
+    const message = messageId === undefined
+      ? undefined
+      : this.rest.messages().find((m) => m.id === messageId);
+    return this.#interact(
+      5,
+      {
+        custom_id: data.custom_id,
+        components,
+        ...(Object.keys(attachments).length
+          ? { resolved: { attachments } }
+          : {}),
+      },
+      { ...(message ? { channelId: message.channel_id } : {}), ...options },
+      `modal '${data.custom_id}'`,
+      message,
+    );
+  }
+
+  /**
+   * A simulated user types `value` into the option `option` of a command
+   * with autocomplete; the bot's choices are returned.
+   *
+   * @param definition The command.
+   * @param option The focused option's name.
+   * @param value What the user typed so far.
+   * @param options Other filled options (raw values), channel, guild, user.
+   * @returns The choices the bot offered.
+   * @throws {Error} When the bot does not answer with choices in time.
+   */
+  async autocomplete(
+    definition: ChatInputCommand,
+    option: string,
+    value: string,
+    options: FakeUserActionOptions & {
+      subcommand?: string;
+      filled?: Record<string, string | number | boolean>;
+    } = {},
+  ): Promise<Choice[]> {
+    const find = (
+      map: OptionMap,
+      depth: number,
+    ): OptionDefinition | undefined =>
+      map[option] ??
+        (depth < 2
+          ? Object.values(map).map((o) =>
+            o.options && find(o.options, depth + 1)
+          )
+            .find((o) => o !== undefined)
+          : undefined);
+    const focused = find(definition.options, 0);
+    if (!focused) {
+      throw new TypeError(`/${definition.name} has no option '${option}'`);
+    }
+    let list: unknown[] = [
+      ...Object.entries(options.filled ?? {}).map(([name, v]) => ({
+        name,
+        type: definition.options[name]?.type ?? 3,
+        value: v,
+      })),
+      { name: option, type: focused.type, value, focused: true },
+    ];
+    if (options.subcommand) {
+      const [first, second] = options.subcommand.split(" ");
+      list = second === undefined
+        ? [{ name: first, type: 1, options: list }]
+        : [{
+          name: first,
+          type: 2,
+          options: [{ name: second, type: 1, options: list }],
+        }];
+    }
+    const response = await this.#interact(
+      4,
+      {
+        id: this.#snowflake(),
+        name: definition.name,
+        type: 1,
+        options: list,
+      },
+      options,
+      `autocomplete of /${definition.name}`,
+    );
+    if (response.body.type !== 8) {
+      throw new Error(
+        `The bot answered autocomplete with callback type ${response.body.type}`,
+      );
+    }
+    return (response.body.data?.choices ?? []) as Choice[];
+  }
+
+  #optionList(
+    definitions: OptionMap,
+    values: Record<string, unknown>,
+    resolved: Record<string, Record<string, unknown>>,
+  ): unknown[] {
+    const add = (kind: string, id: string, value: unknown): void => {
+      (resolved[kind] ??= {})[id] = value;
+    };
+    const out: unknown[] = [];
+    // What Discord's client enforces before a user can send the command.
+    for (const [name, definition] of Object.entries(definitions)) {
+      if (definition.required && values[name] === undefined) {
+        throw new TypeError(`Option '${name}' is required`);
+      }
+    }
+    for (const [name, value] of Object.entries(values)) {
+      const definition = definitions[name];
+      if (!definition) throw new TypeError(`Unknown option '${name}'`);
+      const type = definition.type;
+      if (
+        definition.choices &&
+        !definition.choices.some((choice) => choice.value === value)
+      ) {
+        throw new TypeError(`Option '${name}' must be one of its choices`);
+      }
+      if (
+        typeof value === "number" &&
+        ((definition.min_value !== undefined && value < definition.min_value) ||
+          (definition.max_value !== undefined &&
+            value > definition.max_value) ||
+          (type === 4 && !Number.isInteger(value)))
+      ) {
+        throw new RangeError(`Option '${name}' is out of range: ${value}`);
+      }
+      if (
+        typeof value === "string" &&
+        ((definition.min_length !== undefined &&
+          value.length < definition.min_length) ||
+          (definition.max_length !== undefined &&
+            value.length > definition.max_length))
+      ) {
+        throw new RangeError(
+          `Option '${name}' has a bad length: ${value.length}`,
+        );
+      }
+      let wire: unknown = value;
+      if (type === 6 || (type === 9 && "username" in (value as object))) {
+        const user = value as RestUser;
+        add("users", user.id, user);
+        if (this.#channelGuilds.get(this.channelId) !== null) {
+          add("members", user.id, {
+            roles: [],
+            joined_at: new Date(this.#scheduler.now()).toISOString(),
+            flags: 0,
+            permissions: "0",
+          });
+        }
+        wire = user.id;
+      } else if (type === 8 || type === 9) {
+        const role = value as FakeRoleInput;
+        add("roles", role.id, {
+          id: role.id,
+          name: role.name,
+          color: 0,
+          hoist: false,
+          position: 1,
+          permissions: "0",
+          managed: false,
+          mentionable: true,
+          flags: 0,
+        });
+        wire = role.id;
+      } else if (type === 7) {
+        const channel = value as FakeChannelInput;
+        add("channels", channel.id, {
+          id: channel.id,
+          name: channel.name ?? "channel",
+          type: channel.type ?? 0,
+          permissions: "0",
+        });
+        wire = channel.id;
+      } else if (type === 11) {
+        const file = value as FakeAttachmentInput;
+        const id = this.#snowflake();
+        add("attachments", id, {
+          id,
+          filename: file.filename,
+          size: file.size ?? 0,
+          url:
+            `https://cdn.discordapp.com/attachments/0/${id}/${file.filename}`,
+          proxy_url:
+            `https://media.discordapp.net/attachments/0/${id}/${file.filename}`,
+          ...(file.content_type ? { content_type: file.content_type } : {}),
+        });
+        wire = id;
+      }
+      out.push({ name, type, value: wire });
+    }
+    return out;
+  }
+
+  #component(
+    message: { id: string; channel_id: string },
+    customId: string,
+  ): { stored: RestMessage; component: Record<string, unknown> } {
+    const stored = this.rest.messages(message.channel_id).find((m) =>
+      m.id === message.id
+    );
+    if (!stored) throw new Error(`Message ${message.id} does not exist`);
+    const walk = (
+      list: unknown,
+    ): Record<string, unknown> | undefined => {
+      if (!Array.isArray(list)) return undefined;
+      for (const item of list as Record<string, unknown>[]) {
+        if (item.custom_id === customId) return item;
+        const found = walk(item.components) ??
+          walk(item.accessory ? [item.accessory] : undefined);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const component = walk(stored.components);
+    if (!component) {
+      throw new Error(
+        `Message ${message.id} has no component with custom id '${customId}'`,
+      );
+    }
+    if (component.disabled === true) {
+      throw new Error(`The component '${customId}' is disabled`);
+    }
+    return { stored, component };
+  }
+
+  /** Build, deliver (gateway or endpoint) and await the answer to an interaction. */
+  #interact(
+    type: 2 | 3 | 4 | 5,
+    data: Record<string, unknown>,
+    options: FakeUserActionOptions,
+    what: string,
+    message?: RestMessage,
   ): Promise<RecordedInteractionResponse> {
     const channelId = options.channelId ?? this.channelId;
     const guildId = options.guildId === undefined
@@ -346,22 +1074,24 @@ export class FakeDiscord {
     const user = options.author ?? this.user;
     const id = this.#snowflake();
     const token = `interaction-token-${id}`;
-    this.rest.addInteraction({ id, token, channelId });
+    this.rest.addInteraction({
+      id,
+      token,
+      channelId,
+      ...(message ? { messageId: message.id } : {}),
+      type,
+    });
+    if (message && type === 3) this.#interactionMessages.set(id, message.id);
     const answer = this.#wait(
       this.#responseWaiters,
       (response: RecordedInteractionResponse) => response.interactionId === id,
-      `an answer to /${command.name}`,
+      `an answer to ${what}`,
     );
     const interaction: Record<string, unknown> = {
       id,
       application_id: this.rest.applicationId,
-      type: 2,
-      data: {
-        id: this.#snowflake(),
-        name: command.name,
-        type: 1,
-        ...(command.options ? { options: command.options } : {}),
-      },
+      type,
+      data,
       channel_id: channelId,
       channel: { id: channelId, type: guildId === null ? 1 : 0 },
       token,
@@ -373,6 +1103,7 @@ export class FakeDiscord {
       context: guildId === null ? 1 : 0,
       attachment_size_limit: 10_485_760,
     };
+    if (message) interaction.message = message;
     if (guildId === null) interaction.user = user;
     else {
       interaction.guild_id = guildId;
@@ -387,8 +1118,58 @@ export class FakeDiscord {
         permissions: "0",
       };
     }
-    this.gateway.dispatch("INTERACTION_CREATE", interaction, { guildId });
+    if (this.#endpoint) {
+      this.#deliverHttp(this.#endpoint, interaction, id, token).catch(
+        (error) => this.#failWaiter(id, error),
+      );
+    } else {
+      this.gateway.dispatch("INTERACTION_CREATE", interaction, { guildId });
+    }
     return answer;
+  }
+
+  async #deliverHttp(
+    endpoint: (request: Request) => Promise<Response>,
+    interaction: Record<string, unknown>,
+    id: string,
+    token: string,
+  ): Promise<void> {
+    // Signed with the wall clock, as Discord does (the endpoint checks it
+    // against its own wall clock, not a virtual one).
+    const request = await this.signer.request(interaction);
+    const response = await endpoint(request);
+    if (response.status === 202) {
+      await response.body?.cancel();
+      return; // answered through the callback route
+    }
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new Error(
+        `The interactions endpoint answered ${response.status}: ${text}`,
+      );
+    }
+    const result = this.rest.respondToInteraction(id, token, JSON.parse(text));
+    if (result.status >= 400) {
+      throw new Error(
+        `Discord would refuse the endpoint's answer (${result.status}): ${
+          JSON.stringify(result.body)
+        }`,
+      );
+    }
+  }
+
+  #failWaiter(id: string, error: unknown): void {
+    this.#failures.set(id, error);
+    for (const waiter of this.#responseWaiters) {
+      if (
+        waiter({
+          interactionId: id,
+          token: "",
+          body: { type: -1 },
+          at: this.#scheduler.now(),
+        })
+      ) this.#responseWaiters.delete(waiter);
+    }
   }
 
   /**
@@ -434,7 +1215,12 @@ export class FakeDiscord {
       const waiter = (value: T): boolean => {
         if (!matches(value)) return false;
         finish();
-        resolve(value);
+        const failed = (value as { interactionId?: string }).interactionId;
+        if (failed !== undefined && this.#failures.has(failed)) {
+          const error = this.#failures.get(failed);
+          this.#failures.delete(failed);
+          reject(error);
+        } else resolve(value);
         return true;
       };
       const cancel = (): void => {

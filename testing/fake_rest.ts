@@ -15,6 +15,8 @@
 import { fnv1a } from "../base/fnv1a.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
+import { componentErrors, modalErrors } from "./_component_checks.ts";
+import { FakeResources } from "./fake_resources.ts";
 import type {
   RestApplicationCommand,
   RestMessage,
@@ -27,6 +29,13 @@ const DISCORD_EPOCH = 1_420_070_400_000;
 const VIRTUAL_EPOCH = 1_735_689_600_000;
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
+/** Which callback types answer which interaction types on Discord. */
+const CALLBACKS_BY_INTERACTION: Record<number, number[]> = {
+  2: [4, 5, 9, 10, 12],
+  3: [4, 5, 6, 7, 9, 10, 12],
+  4: [8],
+  5: [4, 5, 6, 7, 10],
+};
 const CALLBACK_TYPES: ReadonlySet<number> = new Set([
   1,
   4,
@@ -123,6 +132,20 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** When it arrived, on the fake's scheduler. */
   at: number;
+  /** The uploaded files of a `multipart/form-data` request. */
+  files?: RecordedFile[];
+}
+
+/** A file uploaded in a `multipart/form-data` request (`files[n]`). */
+export interface RecordedFile {
+  /** The form field (`files[0]` ...). */
+  field: string;
+  /** The file name. */
+  name: string;
+  /** The media type. */
+  contentType: string;
+  /** The bytes. */
+  data: Uint8Array;
 }
 
 /** One interaction callback {@linkcode FakeRest} accepted. */
@@ -152,6 +175,13 @@ export interface FakeInteraction {
   channelId?: string;
   /** For component interactions: the message an UPDATE_MESSAGE (type 7) edits. */
   messageId?: string;
+  /** Whether it is a modal submit (which cannot answer with a modal). */
+  modalSubmit?: boolean;
+  /**
+   * The interaction type (2 command, 3 component, 4 autocomplete, 5 modal
+   * submit); when given, the callback type must suit it as on Discord.
+   */
+  type?: number;
   /**
    * The user who triggered the interaction, shown in the responses'
    * `interaction_metadata`.
@@ -280,6 +310,8 @@ interface InteractionState {
   acknowledged: boolean;
   original: string | undefined;
   followups: Set<string>;
+  modalSubmit: boolean;
+  type: number | undefined;
 }
 
 interface Context {
@@ -288,10 +320,14 @@ interface Context {
   match: RegExpExecArray;
   body: unknown;
   bodyError: boolean;
+  files: RecordedFile[];
+  query: URLSearchParams;
+  authorized: boolean;
 }
 
 type Reply = { status: number; body?: unknown };
-type Handler = (context: Context) => Reply;
+/** `undefined`: not this route after all; the next matching one answers. */
+type Handler = (context: Context) => Reply | undefined;
 
 function errorBody(code: number, message: string, errors?: unknown): unknown {
   return errors === undefined ? { code, message } : { code, message, errors };
@@ -397,6 +433,11 @@ export class FakeRest {
   #globalCount = 0;
   #globalPausedUntil = -Infinity;
   #handlers: [string, RegExp, Handler][];
+  /**
+   * Guilds, channels, threads, members, roles, bans, pins, reactions,
+   * webhooks and DMs behind the resource routes; seed and inspect them here.
+   */
+  readonly resources: FakeResources;
 
   /**
    * Create an empty fake Discord.
@@ -433,7 +474,23 @@ export class FakeRest {
     this.onMessageUpdate = undefined;
     this.onMessageDelete = undefined;
     this.onInteractionResponse = undefined;
-    this.#handlers = this.#routes();
+    this.resources = new FakeResources({
+      botUser: this.botUser,
+      applicationId: this.applicationId,
+      snowflake: () => this.#snowflake(),
+      timestamp: () => this.#timestamp(),
+      wallClock: () => this.#wallClock(),
+      message: (id) => this.#messages.get(id),
+      messagesIn: (channelId) =>
+        [...this.#messages.values()].filter((m) => m.channel_id === channelId),
+      createMessage: (channelId, body, extra, files) =>
+        this.#newMessage(channelId, body, extra, files),
+      editMessage: (message, body, files) =>
+        this.#editMessage(message, body, files),
+      deleteMessage: (message) => this.#deleteMessage(message),
+      validateMessage: (body, hasFiles) => validateMessage(body, "", hasFiles),
+    });
+    this.#handlers = [...this.resources.routes(), ...this.#routes()];
   }
 
   /**
@@ -491,6 +548,8 @@ export class FakeRest {
       acknowledged: false,
       original: undefined,
       followups: new Set(),
+      modalSubmit: interaction.modalSubmit ?? interaction.type === 5,
+      type: interaction.type,
     };
     this.#interactions.set(state.id, state);
     this.#interactionsByToken.set(state.token, state);
@@ -621,10 +680,33 @@ export class FakeRest {
     const path = url.pathname.replace(/^\/api\/v\d+/, "") + url.search;
     const pathname = url.pathname.replace(/^\/api\/v\d+/, "");
     const method = request.method.toUpperCase();
-    const text = await request.text();
     let body: unknown = undefined;
     let bodyError = false;
-    if (text !== "") {
+    const files: RecordedFile[] = [];
+    const multipart = (request.headers.get("content-type") ?? "")
+      .startsWith("multipart/form-data");
+    const text = multipart ? "" : await request.text();
+    if (multipart) {
+      try {
+        const form = await request.formData();
+        for (const [field, value] of form) {
+          if (field === "payload_json") {
+            body = JSON.parse(
+              typeof value === "string" ? value : await value.text(),
+            );
+          } else if (typeof value !== "string") {
+            files.push({
+              field,
+              name: value.name,
+              contentType: value.type || "application/octet-stream",
+              data: new Uint8Array(await value.arrayBuffer()),
+            });
+          }
+        }
+      } catch {
+        bodyError = true;
+      }
+    } else if (text !== "") {
       try {
         body = JSON.parse(text);
       } catch {
@@ -650,6 +732,7 @@ export class FakeRest {
       body,
       headers,
       at: this.#scheduler.now(),
+      ...(multipart ? { files } : {}),
     });
 
     if (take(this.#scriptedNetwork, route.key)) {
@@ -658,7 +741,16 @@ export class FakeRest {
       );
     }
     if (this.#latency > 0) await delay(this.#scheduler, this.#latency, signal);
-    return this.#respond(route, method, pathname, body, bodyError, headers);
+    return this.#respond(
+      route,
+      method,
+      pathname,
+      body,
+      bodyError,
+      headers,
+      files,
+      url.searchParams,
+    );
   }
 
   #respond(
@@ -668,6 +760,8 @@ export class FakeRest {
     body: unknown,
     bodyError: boolean,
     headers: Record<string, string>,
+    files: RecordedFile[] = [],
+    query: URLSearchParams = new URLSearchParams(),
   ): Response {
     const now = this.#scheduler.now();
     const needsAuth = !route.tokenRoute && route.key !== "GET /gateway";
@@ -760,10 +854,19 @@ export class FakeRest {
           status: 400,
           body: errorBody(50109, "The request body contains invalid JSON."),
         };
-      } else {
-        reply = handler({ method, path, match, body, bodyError });
+        break;
       }
-      break;
+      reply = handler({
+        method,
+        path,
+        match,
+        body,
+        bodyError,
+        files,
+        query,
+        authorized: headers["authorization"] === `Bot ${this.#token}`,
+      });
+      if (reply !== undefined) break;
     }
     reply ??= methodMismatch
       ? { status: 405, body: errorBody(0, "405: Method Not Allowed") }
@@ -847,6 +950,7 @@ export class FakeRest {
     channelId: string,
     body: Record<string, unknown>,
     extra: Partial<RestMessage>,
+    files: RecordedFile[] = [],
   ): RestMessage {
     const message: RestMessage = {
       id: this.#snowflake(),
@@ -869,6 +973,7 @@ export class FakeRest {
         : [],
       ...extra,
     };
+    if (files.length > 0) message.attachments = this.#attachments(body, files);
     if (typeof body.nonce === "string" || typeof body.nonce === "number") {
       message.nonce = body.nonce;
     }
@@ -879,7 +984,39 @@ export class FakeRest {
     return message;
   }
 
-  #editMessage(message: RestMessage, body: Record<string, unknown>): void {
+  /** Attachment objects for uploaded files, described by `attachments`. */
+  #attachments(
+    body: Record<string, unknown>,
+    files: RecordedFile[],
+  ): NonNullable<RestMessage["attachments"]> {
+    const described = Array.isArray(body.attachments) ? body.attachments : [];
+    return files.map((file) => {
+      const index = Number(/\[(\d+)\]/.exec(file.field)?.[1] ?? -1);
+      const meta = asObject(
+        described.find((a) => String(asObject(a).id) === String(index)),
+      );
+      const id = this.#snowflake();
+      const out: Record<string, unknown> = {
+        id,
+        filename: typeof meta.filename === "string" ? meta.filename : file.name,
+        size: file.data.byteLength,
+        url: `https://cdn.discordapp.com/attachments/0/${id}/${file.name}`,
+        proxy_url:
+          `https://media.discordapp.net/attachments/0/${id}/${file.name}`,
+        content_type: file.contentType,
+      };
+      if (typeof meta.description === "string") {
+        out.description = meta.description;
+      }
+      return out as unknown as NonNullable<RestMessage["attachments"]>[number];
+    });
+  }
+
+  #editMessage(
+    message: RestMessage,
+    body: Record<string, unknown>,
+    files: RecordedFile[] = [],
+  ): void {
     if ("content" in body) {
       message.content = typeof body.content === "string" ? body.content : "";
     }
@@ -894,6 +1031,12 @@ export class FakeRest {
         : [];
     }
     if (typeof body.flags === "number") message.flags = body.flags;
+    if (files.length > 0) {
+      message.attachments = [
+        ...(Array.isArray(message.attachments) ? message.attachments : []),
+        ...this.#attachments(body, files),
+      ];
+    }
     message.flags = (message.flags ?? 0) & ~LOADING;
     message.edited_timestamp = this.#timestamp();
     if ((message.flags & EPHEMERAL) === 0) {
@@ -929,9 +1072,9 @@ export class FakeRest {
       body: errorBody(10008, "Unknown Message"),
     };
     return [
-      ["POST", /^\/channels\/(\d+)\/messages$/, ({ match, body }) => {
+      ["POST", /^\/channels\/(\d+)\/messages$/, ({ match, body, files }) => {
         const fields = asObject(body);
-        const invalid = validateMessage(fields);
+        const invalid = validateMessage(fields, "", files.length > 0);
         if (invalid) return invalid;
         const extra: Partial<RestMessage> = {};
         const reference = asObject(fields.message_reference);
@@ -960,20 +1103,20 @@ export class FakeRest {
         }
         return {
           status: 200,
-          body: this.#newMessage(match[1]!, fields, extra),
+          body: this.#newMessage(match[1]!, fields, extra, files),
         };
       }],
       ["GET", channelMessage, ({ match }) => {
         const message = found(match[1]!, match[2]!);
         return message ? { status: 200, body: message } : unknownMessage;
       }],
-      ["PATCH", channelMessage, ({ match, body }) => {
+      ["PATCH", channelMessage, ({ match, body, files }) => {
         const message = found(match[1]!, match[2]!);
         if (!message) return unknownMessage;
         const fields = asObject(body);
         const invalid = validateContent(fields);
         if (invalid) return invalid;
-        this.#editMessage(message, fields);
+        this.#editMessage(message, fields, files);
         return { status: 200, body: message };
       }],
       ["DELETE", channelMessage, ({ match }) => {
@@ -985,18 +1128,19 @@ export class FakeRest {
       [
         "POST",
         /^\/interactions\/(\d+)\/([^/]+)\/callback$/,
-        ({ match, body }) => this.#callback(match[1]!, match[2]!, body),
+        ({ match, body, files }) =>
+          this.#callback(match[1]!, match[2]!, body, files),
       ],
-      ["POST", /^\/webhooks\/(\d+)\/([^/]+)$/, ({ match, body }) => {
+      ["POST", /^\/webhooks\/(\d+)\/([^/]+)$/, ({ match, body, files }) => {
         const interaction = this.#webhook(match[1]!, match[2]!);
         if (!interaction) return unknownWebhook();
         const fields = asObject(body);
-        const invalid = validateMessage(fields);
+        const invalid = validateMessage(fields, "", files.length > 0);
         if (invalid) return invalid;
         const message = this.#newMessage(interaction.channelId, fields, {
           webhook_id: this.applicationId,
           application_id: this.applicationId,
-        });
+        }, files);
         interaction.followups.add(message.id);
         return { status: 200, body: message };
       }],
@@ -1005,14 +1149,14 @@ export class FakeRest {
         if (message === undefined) return unknownWebhook();
         return message ? { status: 200, body: message } : unknownMessage;
       }],
-      ["PATCH", webhookMessage, ({ match, body }) => {
+      ["PATCH", webhookMessage, ({ match, body, files }) => {
         const message = this.#webhookMessage(match);
         if (message === undefined) return unknownWebhook();
         if (!message) return unknownMessage;
         const fields = asObject(body);
         const invalid = validateContent(fields);
         if (invalid) return invalid;
-        this.#editMessage(message, fields);
+        this.#editMessage(message, fields, files);
         return { status: 200, body: message };
       }],
       ["DELETE", webhookMessage, ({ match }) => {
@@ -1038,6 +1182,19 @@ export class FakeRest {
         guildCommands,
         ({ match, body }) => this.#overwrite(match[1]!, match[2]!, body),
       ],
+      ["GET", /^\/applications\/@me$/, () => ({
+        status: 200,
+        body: {
+          id: this.applicationId,
+          name: this.botUser.username,
+          description: "",
+          bot_public: true,
+          bot_require_code_grant: false,
+          verify_key: "",
+          flags: 0,
+          bot: structuredClone(this.botUser),
+        },
+      })],
       ["GET", /^\/gateway$/, () => ({
         status: 200,
         body: { url: this.#gatewayUrl },
@@ -1053,7 +1210,31 @@ export class FakeRest {
     ];
   }
 
-  #callback(interactionId: string, token: string, body: unknown): Reply {
+  /**
+   * Apply an interaction response that did not come through the callback
+   * route (the answer of an HTTP interactions endpoint), with the same
+   * checks and effects as the route.
+   *
+   * @param interactionId The interaction.
+   * @param token Its token.
+   * @param body The response (`{ type, data? }`).
+   * @returns The status the callback route would have answered and, on
+   *   failure, Discord's error body.
+   */
+  respondToInteraction(
+    interactionId: string,
+    token: string,
+    body: unknown,
+  ): { status: number; body?: unknown } {
+    return this.#callback(interactionId, token, body, []);
+  }
+
+  #callback(
+    interactionId: string,
+    token: string,
+    body: unknown,
+    files: RecordedFile[],
+  ): Reply {
     let interaction = this.#interactions.get(interactionId);
     if (interaction && interaction.token !== token) {
       return {
@@ -1082,8 +1263,70 @@ export class FakeRest {
     }
     const data = asObject(fields.data);
     if (fields.type === 4) {
-      const invalid = validateMessage(data, "data.");
+      const invalid = validateMessage(data, "data.", files.length > 0);
       if (invalid) return invalid;
+    }
+    if (fields.type === 7) {
+      const invalid = validateContent(data, "data.");
+      if (invalid) return invalid;
+      const target = interaction.messageId === undefined
+        ? undefined
+        : this.#messages.get(interaction.messageId);
+      const flags = (typeof data.flags === "number" ? data.flags : 0) |
+        (target?.flags ?? 0);
+      const components = componentErrors(data.components, flags);
+      if (components) return invalidForm({ data: { components } });
+    }
+    if (fields.type === 9) {
+      if (interaction.modalSubmit) {
+        return {
+          status: 400,
+          body: errorBody(
+            50035,
+            "Invalid Form Body",
+            {
+              type: fieldError(
+                "INTERACTION_RESPONSE_TYPE_INVALID",
+                "A modal submit cannot open another modal",
+              ),
+            },
+          ),
+        };
+      }
+      const errors = modalErrors(data);
+      if (errors) return invalidForm({ data: errors });
+    }
+    if (fields.type === 8) {
+      const choices = data.choices;
+      if (!Array.isArray(choices) || choices.length > 25) {
+        return invalidForm({
+          data: {
+            choices: fieldError(
+              "BASE_TYPE_MAX_LENGTH",
+              "Must be 25 or fewer in length.",
+            ),
+          },
+        });
+      }
+    }
+    const allowed = interaction.type === undefined
+      ? undefined
+      : CALLBACKS_BY_INTERACTION[interaction.type];
+    if (allowed && !allowed.includes(fields.type)) {
+      return invalidForm({
+        type: fieldError(
+          "INTERACTION_RESPONSE_TYPE_INVALID",
+          `Callback type ${fields.type} cannot answer an interaction of type ${interaction.type}`,
+        ),
+      });
+    }
+    if ((fields.type === 6 || fields.type === 7) && !interaction.messageId) {
+      return invalidForm({
+        type: fieldError(
+          "INTERACTION_RESPONSE_TYPE_INVALID",
+          "UPDATE_MESSAGE needs an interaction from a message component",
+        ),
+      });
     }
     interaction.acknowledged = true;
     const recorded: RecordedInteractionResponse = {
@@ -1119,6 +1362,7 @@ export class FakeRest {
         interaction.channelId,
         data,
         extra,
+        files,
       ).id;
     } else if (fields.type === 5) {
       const flags = (typeof data.flags === "number" ? data.flags : 0) |
@@ -1133,7 +1377,9 @@ export class FakeRest {
       const message = interaction.messageId === undefined
         ? undefined
         : this.#messages.get(interaction.messageId);
-      if (message && fields.type === 7) this.#editMessage(message, data);
+      if (message && fields.type === 7) {
+        this.#editMessage(message, data, files);
+      }
     }
     return { status: 204 };
   }
@@ -1324,6 +1570,21 @@ function validateContent(
   fields: Record<string, unknown>,
   prefix = "",
 ): Reply | undefined {
+  const flags = typeof fields.flags === "number" ? fields.flags : 0;
+  const components = componentErrors(fields.components, flags);
+  if (components) return invalidForm(nest(prefix, { components }));
+  if (
+    (flags & (1 << 15)) !== 0 &&
+    (nonEmptyText(fields.content) ||
+      (Array.isArray(fields.embeds) && fields.embeds.length > 0))
+  ) {
+    return invalidForm(nest(prefix, {
+      content: fieldError(
+        "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+        "The 'content' and 'embeds' fields cannot be used when using components v2",
+      ),
+    }));
+  }
   if (typeof fields.content === "string" && fields.content.length > 2000) {
     return invalidForm(nest(prefix, {
       content: fieldError(
@@ -1346,6 +1607,7 @@ function validateContent(
 function validateMessage(
   fields: Record<string, unknown>,
   prefix = "",
+  hasFiles = false,
 ): Reply | undefined {
   const nonEmpty = (value: unknown): boolean =>
     (typeof value === "string" && value.length > 0) ||
@@ -1353,7 +1615,7 @@ function validateMessage(
   if (
     !nonEmpty(fields.content) && !nonEmpty(fields.embeds) &&
     !nonEmpty(fields.components) && !nonEmpty(fields.sticker_ids) &&
-    fields.poll === undefined
+    fields.poll === undefined && !hasFiles
   ) {
     return {
       status: 400,
@@ -1365,4 +1627,8 @@ function validateMessage(
 
 function nest(prefix: string, errors: Record<string, unknown>): unknown {
   return prefix === "" ? errors : { [prefix.replace(/\.$/, "")]: errors };
+}
+
+function nonEmptyText(value: unknown): boolean {
+  return typeof value === "string" && value.length > 0;
 }

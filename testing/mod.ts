@@ -29,6 +29,7 @@ export {
   FakeRest,
   type FakeRestOptions,
   type FakeRestServer,
+  type RecordedFile,
   type RecordedInteractionResponse,
   type RecordedRequest,
   type Script429Options,
@@ -71,14 +72,39 @@ export {
   serveFakeGateway,
 } from "./fake_gateway_server.ts";
 export {
+  type FakeAttachmentInput,
+  type FakeChannelInput,
+  type FakeCommandInput,
   FakeDiscord,
   type FakeDiscordClientOptions,
   type FakeDiscordOptions,
+  type FakeModalValues,
+  type FakeOptionInput,
+  type FakeOptionInputFor,
+  type FakeRoleInput,
   type FakeSlashCommand,
+  type FakeSubcommandInput,
   type FakeUserActionOptions,
 } from "./fake_discord.ts";
+export {
+  InteractionSigner,
+  type SignedRequestOptions,
+} from "./interaction_signer.ts";
+export {
+  type FakeChannel,
+  type FakeMember,
+  type FakeReply,
+  type FakeResourceHost,
+  FakeResources,
+  type FakeRole,
+  type FakeRoute,
+  type FakeRouteContext,
+  type FakeUploadedFile,
+  type FakeWebhook,
+} from "./fake_resources.ts";
 
 // Types its public signatures use, so this entry documents itself on its own.
+
 export type { Scheduler, TimerId } from "../base/scheduler.ts";
 export type {
   GatewaySocket,
@@ -95,3 +121,25 @@ export type {
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
 export type { GatewayPayload, Snowflake } from "../types/gateway_payloads.ts";
+export type {
+  ChatInputCommand,
+  Choice,
+  CommandBase,
+  Localizations,
+  MessageCommand,
+  OptionDefinition,
+  OptionMap,
+  OptionValue,
+  OptionValues,
+  RequiredKeys,
+  Simplify,
+  SubcommandDefinition,
+  SubcommandGroupDefinition,
+  UserCommand,
+} from "../interactions/commands.ts";
+export type { HasSubcommands } from "../interactions/router.ts";
+export type { ChannelType } from "../types/objects/channel.ts";
+export type {
+  ApplicationIntegrationType,
+  InteractionContextType,
+} from "../types/objects/interaction.ts";

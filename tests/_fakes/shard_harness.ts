@@ -102,7 +102,7 @@ export function dispatch(
 
 /** Connect and play HELLO + READY; returns once the shard is ready. */
 export async function readyHarness(
-  options: Partial<ShardOptions> = {},
+  options: Parameters<typeof createHarness>[0] = {},
 ): Promise<Harness> {
   const harness = createHarness(options);
   const connected = harness.shard.connect();
@@ -117,4 +117,22 @@ export async function readyHarness(
 /** The ops of the frames a socket sent, in order. */
 export function sentOps(socket: FakeSocket): number[] {
   return socket.sentPayloads().map((payload) => payload.op);
+}
+
+/**
+ * Like {@linkcode readyHarness}, but sockets open only when the test says so
+ * (`socket().open()` or `refuse()`): for tests of failed connects.
+ */
+export async function readyManualHarness(
+  options: Parameters<typeof createHarness>[0] = {},
+): Promise<Harness> {
+  const harness = createHarness({ ...options, autoOpen: false });
+  const connected = harness.shard.connect();
+  await harness.settle();
+  harness.socket().open();
+  hello(harness.socket());
+  await harness.settle();
+  ready(harness.socket());
+  await connected;
+  return harness;
 }

@@ -187,3 +187,29 @@ Deno.test("backoffDelay rejects bad arguments with RangeError", async (t) => {
 Deno.test("backoffDelay validates options even for attempt 0", () => {
   assert.throws(() => backoffDelay(0, { min: 0 }), RangeError);
 });
+
+Deno.test("backoffDelay with initial: the base of the first attempt, still clamped to [min, max]", () => {
+  // Discord's "wait 1 to 5 s" after op 9: base 3 s, jitter 2/3, min 1 s.
+  const invalidSession = { initial: 3000, min: 1000, jitter: 2 / 3 };
+  assert.equal(backoffDelay(1, { ...invalidSession, random: () => 0 }), 1000);
+  assert.equal(backoffDelay(1, { ...invalidSession, random: middle }), 3000);
+  assert.equal(
+    backoffDelay(1, { ...invalidSession, random: () => 0.99999 }),
+    5000,
+  );
+  assert.equal(backoffDelay(2, { ...invalidSession, random: middle }), 6000);
+  // REST's server-error retry: 10 ms doubling, capped at 30 s, no jitter.
+  const rest = { initial: 10, min: 1, max: 30_000, jitter: 0 };
+  assert.deepEqual(
+    [1, 2, 3, 13].map((n) => backoffDelay(n, rest)),
+    [10, 20, 40, 30_000],
+  );
+  assert.throws(
+    () => backoffDelay(1, { initial: NaN }),
+    {
+      name: "RangeError",
+      message:
+        "Cannot compute backoff delay as 'initial' must be a finite number >= 0: current value 'initial=NaN'",
+    },
+  );
+});

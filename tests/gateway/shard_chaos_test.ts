@@ -99,7 +99,8 @@ async function runChaos(seed: number): Promise<Record<Fault, number>> {
   };
   /** Run the clock until the shard is ready and has every event sent. */
   const settle = async (what: string): Promise<void> => {
-    for (let step = 0; step < 400; step++) {
+    // Quick drops back off up to 60 s a try: allow several of those.
+    for (let step = 0; step < 2400; step++) {
       if (shard.status === "ready" && delivered.length === sent) return;
       await scheduler.advance(500);
     }
@@ -118,6 +119,14 @@ async function runChaos(seed: number): Promise<Record<Fault, number>> {
   await settle("connect");
   for (let i = 0; i < FAULTS_PER_SEED; i++) {
     send(Math.floor(random() * 4));
+    // A connection lost soon after READY/RESUMED makes the next reconnect
+    // back off (up to 60 s): most faults wait for a live session so that
+    // they break one, the rest land wherever the shard is.
+    if (random() < 0.75) {
+      for (let step = 0; step < 2400 && shard.status !== "ready"; step++) {
+        await scheduler.advance(500);
+      }
+    }
     const fault = FAULTS[Math.floor(random() * FAULTS.length)]!;
     counts[fault]++;
     history.push(

@@ -148,7 +148,8 @@ function inProcess(
       postNumberedMessages(gateway, from, to),
     contents: () => contentsOf(dispatches),
     async until(done, what): Promise<void> {
-      for (let i = 0; i < 100 && !done(); i++) await scheduler.advance(0);
+      // Steps of 100 ms: drops soon after RESUMED back off by seconds.
+      for (let i = 0; i < 100 && !done(); i++) await scheduler.advance(100);
       assert.ok(done(), `expected ${what}`);
     },
     async teardown(): Promise<void> {

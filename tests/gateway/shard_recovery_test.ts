@@ -7,6 +7,7 @@ import {
   hello,
   ready,
   readyHarness,
+  readyManualHarness,
   RESUME_URL,
   sentOps,
 } from "../_fakes/shard_harness.ts";
@@ -141,21 +142,33 @@ Deno.test("Shard starts a new session after 3 failed RESUME attempts in a row", 
   await h.shard.close();
 });
 
-Deno.test("Shard forgets the resume URL when it cannot connect to it", async () => {
-  const h = createHarness({ autoOpen: false });
-  const connected = h.shard.connect();
-  await h.settle();
-  h.socket().open();
-  hello(h.socket());
-  await h.settle();
-  ready(h.socket());
-  await connected;
+Deno.test("Shard forgets the resume URL only when it fails while the main URL answers", async () => {
+  const h = await readyManualHarness();
   h.socket().serverClose(4000);
   await h.scheduler.advance(0);
-  assert.equal(h.socket().url, `${RESUME_URL}/?v=10&encoding=json`);
-  h.socket().refuse();
+  const resumeAt = `${RESUME_URL}/?v=10&encoding=json`;
+  const mainAt = `${GATEWAY_URL}/?v=10&encoding=json`;
+  const urls: string[] = [];
+  // Three refused connects to the resume URL, then one probe of the main URL.
+  for (let i = 0; i < 3; i++) {
+    urls.push(h.socket().url);
+    h.socket().refuse();
+    await h.scheduler.runNext();
+  }
+  assert.deepEqual(urls, [resumeAt, resumeAt, resumeAt]);
+  assert.equal(h.socket().url, mainAt, "the probe goes to the main URL");
+  h.socket().open(); // the main host answers
+  await h.scheduler.advance(0);
+  assert.equal(h.socket().url, resumeAt, "straight back to the resume URL");
+  assert.deepEqual(
+    h.transport.sockets.at(-2)!.sent,
+    [],
+    "the probe sent nothing",
+  );
+  h.socket().refuse(); // ... which still does not
   await h.scheduler.runNext();
-  assert.equal(h.socket().url, `${GATEWAY_URL}/?v=10&encoding=json`);
+  assert.equal(h.socket().url, mainAt);
+  assert.equal(h.shard.resumeUrl, undefined);
   h.socket().open();
   hello(h.socket());
   await h.settle();

@@ -595,7 +595,13 @@ Deno.test("FakeRest's interaction responses carry full interaction metadata", as
 Deno.test("FakeRest updates the component's message for an UPDATE_MESSAGE callback", async () => {
   const { call, fake } = setup();
   const { json: message } = await call("POST", "/channels/7/messages", {
-    body: { content: "press me", components: [{ type: 1, components: [] }] },
+    body: {
+      content: "press me",
+      components: [{
+        type: 1,
+        components: [{ type: 2, style: 1, custom_id: "press", label: "Press" }],
+      }],
+    },
   });
   fake.addInteraction({
     id: "5",

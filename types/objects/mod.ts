@@ -10,6 +10,7 @@ export * from "./application_command.ts";
 export * from "./audit_log.ts";
 export * from "./auto_moderation.ts";
 export * from "./channel.ts";
+export * from "./component.ts";
 export * from "./emoji.ts";
 export * from "./entitlement.ts";
 export * from "./guild.ts";

@@ -1,0 +1,218 @@
+/**
+ * Shape checks for every field the shard reads from what the server sends
+ * (HELLO, READY, the sequence number) and from saved sessions (the resume
+ * URL). A payload without the documented shape must never crash the shard or
+ * put a value into its state that breaks it later: each check either returns
+ * the value or throws a `TypeError`/`RangeError` naming the field, which the
+ * shard turns into a `decode` error (resume from the last good sequence).
+ *
+ * Internal to the package: not exported from `gateway/mod.ts`.
+ *
+ * @module
+ */
+
+/**
+ * The smallest HELLO `heartbeat_interval` the shard accepts, in
+ * milliseconds. Discord sends 41,250; a one-second interval already spends
+ * half of the 120-frames-per-minute budget on heartbeats, so anything shorter
+ * is a broken or hostile server, not a policy.
+ */
+export const MIN_HEARTBEAT_INTERVAL = 1_000;
+/**
+ * The largest HELLO `heartbeat_interval` the shard accepts, in milliseconds
+ * (one hour). Zombie detection takes one interval, so a longer one would
+ * leave a dead connection unnoticed for longer than any outage worth
+ * riding out; it also stays far below the 2^31 - 1 ms a timer can hold.
+ */
+export const MAX_HEARTBEAT_INTERVAL = 3_600_000;
+
+/** The fields of READY the shard keeps. */
+export interface ReadyFields {
+  /** `session_id`: a non-empty string. */
+  sessionId: string;
+  /** `resume_gateway_url` as sent: checked separately by {@linkcode resumeUrlProblem}. */
+  resumeUrl: unknown;
+}
+
+/** Whether `value` is an object that is not `null` or an array. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A short rendering of a value for a message (never a whole payload). */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") {
+    return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  }
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  return String(value);
+}
+
+/**
+ * Whether `value` is a sequence number the shard accepts: a safe
+ * non-negative integer. Both the peeked and the parsed path use this, so a
+ * frame is accepted or refused the same way whichever path reads it.
+ *
+ * @param value The frame's `s`.
+ * @returns `true` for an integer in `[0, 2^53 - 1]`.
+ */
+export function isSequence(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+/**
+ * HELLO's `heartbeat_interval`.
+ *
+ * @param d HELLO's `d`.
+ * @returns The interval in milliseconds.
+ * @throws {TypeError} When `d` is not an object or the interval not a number.
+ * @throws {RangeError} When the interval is outside
+ * [{@linkcode MIN_HEARTBEAT_INTERVAL}, {@linkcode MAX_HEARTBEAT_INTERVAL}].
+ */
+export function helloInterval(d: unknown): number {
+  if (!isRecord(d)) {
+    throw new TypeError(
+      `HELLO's 'd' must be an object: current value '${describeValue(d)}'`,
+    );
+  }
+  const interval = d.heartbeat_interval;
+  if (typeof interval !== "number") {
+    throw new TypeError(
+      `HELLO's 'heartbeat_interval' must be a number: current value '${
+        describeValue(interval)
+      }'`,
+    );
+  }
+  if (
+    !(interval >= MIN_HEARTBEAT_INTERVAL && interval <= MAX_HEARTBEAT_INTERVAL)
+  ) {
+    throw new RangeError(
+      `HELLO's 'heartbeat_interval' must be from ${MIN_HEARTBEAT_INTERVAL} to ${MAX_HEARTBEAT_INTERVAL} ms: current value '${interval}'`,
+    );
+  }
+  return interval;
+}
+
+/**
+ * The fields of READY the shard keeps.
+ *
+ * @param d READY's `d`.
+ * @returns The session ID and the resume URL as sent.
+ * @throws {TypeError} When `d` is not an object or `session_id` is not a
+ * non-empty string.
+ */
+export function readyFields(d: unknown): ReadyFields {
+  if (!isRecord(d)) {
+    throw new TypeError(
+      `READY's 'd' must be an object: current value '${describeValue(d)}'`,
+    );
+  }
+  const sessionId = d.session_id;
+  if (typeof sessionId !== "string" || sessionId.length === 0) {
+    throw new TypeError(
+      `READY's 'session_id' must be a non-empty string: current value '${
+        describeValue(sessionId)
+      }'`,
+    );
+  }
+  return { sessionId, resumeUrl: d.resume_gateway_url };
+}
+
+/**
+ * Why a resume URL must not be used with a gateway at `gatewayUrl`, or
+ * `undefined` when it is fine. A usable resume URL parses as a URL with a
+ * host and has the scheme `wss:`, or `ws:` only when the main gateway URL is
+ * `ws:` too: a `wss:` gateway never resumes in cleartext (the RESUME carries
+ * the token).
+ *
+ * @param resumeUrl The candidate (READY's `resume_gateway_url`, or a saved
+ * session's `resumeUrl`).
+ * @param gatewayUrl The shard's main gateway URL.
+ * @returns A sentence saying what is wrong, or `undefined`.
+ */
+export function resumeUrlProblem(
+  resumeUrl: unknown,
+  gatewayUrl: string,
+): string | undefined {
+  if (typeof resumeUrl !== "string") {
+    return `it is not a string: current value '${describeValue(resumeUrl)}'`;
+  }
+  let url: URL;
+  try {
+    url = new URL(resumeUrl);
+  } catch {
+    return `it is not a URL: current value '${describeValue(resumeUrl)}'`;
+  }
+  if (url.hostname === "") {
+    return `it has no host: current value '${describeValue(resumeUrl)}'`;
+  }
+  if (url.protocol === "wss:") return undefined;
+  if (url.protocol === "ws:") {
+    if (new URL(gatewayUrl).protocol === "ws:") return undefined;
+    return `it would send the token in cleartext (ws:) where the gateway uses wss: current value '${
+      describeValue(resumeUrl)
+    }'`;
+  }
+  return `its scheme must be wss: (or ws: when the gateway URL is ws:): current value '${
+    describeValue(resumeUrl)
+  }'`;
+}
+
+/** The longest RATE_LIMITED `retry_after` the shard waits, in seconds. */
+export const MAX_RETRY_AFTER_SECONDS = 3600;
+
+/**
+ * The `nonce` of a GUILD_MEMBERS_CHUNK or RATE_LIMITED `meta`, or
+ * `undefined` when `d` has none (or is not an object).
+ *
+ * @param d The dispatch's `d` (or RATE_LIMITED's `meta`).
+ * @returns The nonce.
+ */
+export function nonceOf(d: unknown): string | undefined {
+  return isRecord(d) && typeof d.nonce === "string" ? d.nonce : undefined;
+}
+
+/**
+ * GUILD_MEMBERS_CHUNK's `chunk_count`.
+ *
+ * @param d The chunk.
+ * @returns A positive integer.
+ * @throws {RangeError} When `chunk_count` is not a positive safe integer.
+ */
+export function chunkCount(d: unknown): number {
+  const count = isRecord(d) ? d.chunk_count : undefined;
+  if (!Number.isSafeInteger(count) || (count as number) < 1) {
+    throw new RangeError(
+      `GUILD_MEMBERS_CHUNK's 'chunk_count' must be a positive integer: current value '${
+        describeValue(count)
+      }'`,
+    );
+  }
+  return count as number;
+}
+
+/**
+ * RATE_LIMITED's `retry_after`, in milliseconds.
+ *
+ * @param d The dispatch's `d`.
+ * @returns Whole milliseconds, from 0 to {@linkcode MAX_RETRY_AFTER_SECONDS}
+ * seconds.
+ * @throws {RangeError} When `retry_after` is not a number of seconds in
+ * that range.
+ */
+export function retryAfterMs(d: unknown): number {
+  const seconds = isRecord(d) ? d.retry_after : undefined;
+  if (
+    typeof seconds !== "number" ||
+    !(seconds >= 0 && seconds <= MAX_RETRY_AFTER_SECONDS)
+  ) {
+    throw new RangeError(
+      `RATE_LIMITED's 'retry_after' must be from 0 to ${MAX_RETRY_AFTER_SECONDS} seconds: current value '${
+        describeValue(seconds)
+      }'`,
+    );
+  }
+  return Math.ceil(seconds * 1000);
+}

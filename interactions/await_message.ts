@@ -1,0 +1,115 @@
+/**
+ * {@linkcode awaitMessage}: wait for the next message that matches, with a
+ * timeout and an `AbortSignal`.
+ *
+ * @module
+ */
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import type { GatewayEventMap } from "../types/events.ts";
+
+/** A `MESSAGE_CREATE` payload. */
+export type CreatedMessage = GatewayEventMap["MESSAGE_CREATE"];
+
+/** Something with a typed `on("MESSAGE_CREATE")`, like the `Client`. */
+export interface MessageSource {
+  /** Subscribe; returns an unsubscribe function. */
+  on(
+    event: "MESSAGE_CREATE",
+    listener: (message: CreatedMessage) => void,
+  ): () => void;
+}
+
+/** Options for {@linkcode awaitMessage}. */
+export interface AwaitMessageOptions {
+  /** Only messages in this channel. */
+  channelId?: string;
+  /** Only this user's messages. */
+  authorId?: string;
+  /** Any other condition. */
+  filter?: (message: CreatedMessage) => boolean;
+  /**
+   * How long to wait, in ms.
+   *
+   * @default {60000}
+   */
+  timeout?: number;
+  /** Stops waiting; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * The clock for the timeout.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+}
+
+/**
+ * Wait for the next `MESSAGE_CREATE` that matches. The listener is removed
+ * when it resolves, times out or is aborted. Needs the GUILD_MESSAGES (or
+ * DIRECT_MESSAGES) intent, and MESSAGE_CONTENT to read the text.
+ *
+ * @param source The client.
+ * @param options Channel, author, filter, timeout, signal.
+ * @returns The message.
+ * @throws {DOMException} `TimeoutError` when none came in time; the signal's
+ *   reason when aborted.
+ *
+ * @example Wait for an answer
+ * ```ts
+ * import { awaitMessage } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const listeners = new Set<(m: never) => void>();
+ * const source = { on: (_: "MESSAGE_CREATE", l: (m: never) => void) => (listeners.add(l), () => listeners.delete(l)) };
+ * const answer = awaitMessage(source as never, { authorId: "7", timeout: 1000 });
+ * for (const l of listeners) l({ author: { id: "7" }, content: "yes", channel_id: "1" } as never);
+ * assert.equal((await answer).content, "yes");
+ * assert.equal(listeners.size, 0);
+ * ```
+ */
+export function awaitMessage(
+  source: MessageSource,
+  options: AwaitMessageOptions = {},
+): Promise<CreatedMessage> {
+  const scheduler = options.scheduler ?? realScheduler;
+  const timeout = options.timeout ?? 60_000;
+  const signal = options.signal;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    // Holder, not a let: a source may call the listener from inside on().
+    const subscription: { off?: () => void; done?: boolean } = {};
+    const cleanup = (): void => {
+      scheduler.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      subscription.done = true;
+      subscription.off?.();
+    };
+    const onAbort = (): void => {
+      cleanup();
+      reject(signal!.reason);
+    };
+    const timer = scheduler.setTimeout(() => {
+      cleanup();
+      reject(
+        new DOMException(
+          `No matching message within ${timeout} ms`,
+          "TimeoutError",
+        ),
+      );
+    }, timeout);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const off = source.on("MESSAGE_CREATE", (message) => {
+      if (
+        (options.channelId !== undefined &&
+          message.channel_id !== options.channelId) ||
+        (options.authorId !== undefined &&
+          message.author?.id !== options.authorId) ||
+        (options.filter && !options.filter(message))
+      ) return;
+      cleanup();
+      resolve(message);
+    });
+    if (subscription.done) off();
+    else subscription.off = off;
+  });
+}

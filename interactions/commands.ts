@@ -1,0 +1,712 @@
+/**
+ * Application command definitions whose option types flow into handlers:
+ * `command({ name, description, options: { sides: integer({ ... }) } })`
+ * gives a handler `options.sides: number` with no cast.
+ *
+ * A definition is plain data close to Discord's wire shape (options are a
+ * record keyed by name instead of a list, so their types can be read back);
+ * {@linkcode commandPayload} turns it into the body Discord stores.
+ *
+ * @module
+ */
+import type { ApplicationCommandBody } from "../rest/payloads.ts";
+import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { ChannelType } from "../types/objects/channel.ts";
+import type {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  ResolvedChannel,
+  ResolvedMember,
+} from "../types/objects/interaction.ts";
+import type { Attachment, Message } from "../types/objects/message.ts";
+import type { Role } from "../types/objects/role.ts";
+import type { User } from "../types/objects/user.ts";
+
+/** Localized strings keyed by Discord locale (`"de"`, `"en-US"`, ...). */
+export type Localizations = Partial<Record<string, string>>;
+
+/** A fixed choice of a string, integer or number option. */
+export interface Choice<V extends string | number = string | number> {
+  /** Shown name (1-100 characters). */
+  readonly name: string;
+  /** The value the handler receives. */
+  readonly value: V;
+  /** Localized names. */
+  readonly name_localizations?: Localizations;
+}
+
+/** A user option's value: the user and, in guilds, the member. */
+export interface UserOptionValue {
+  /** The user's ID. */
+  id: Snowflake;
+  /** The user. */
+  user: User;
+  /** The member, when the command ran in a guild the user is in. */
+  member: ResolvedMember | undefined;
+}
+
+/** A mentionable option's value: a user or a role. */
+export type MentionableOptionValue =
+  | ({ kind: "user" } & UserOptionValue)
+  | { kind: "role"; id: Snowflake; role: Role };
+
+/**
+ * One option of a command, as defined. The `~value` field exists only in
+ * the type: it carries what the handler receives.
+ *
+ * @typeParam T The option type number.
+ * @typeParam V The value type the handler receives.
+ * @typeParam R Whether the option is required.
+ */
+export interface OptionDefinition<
+  T extends number = number,
+  V = unknown,
+  R extends boolean = boolean,
+> {
+  /** The option type (3 string ... 11 attachment, 1 subcommand, 2 group). */
+  readonly type: T;
+  /** Description (1-100 characters). */
+  readonly description: string;
+  /** Whether the user must fill it in. */
+  readonly required: R;
+  /** Localized names. */
+  readonly name_localizations?: Localizations;
+  /** Localized descriptions. */
+  readonly description_localizations?: Localizations;
+  /** Fixed choices (string, integer, number; 25 at most). */
+  readonly choices?: readonly Choice[];
+  /** Whether choices come from an autocomplete handler. */
+  readonly autocomplete?: boolean;
+  /** Smallest value (integer, number). */
+  readonly min_value?: number;
+  /** Largest value (integer, number). */
+  readonly max_value?: number;
+  /** Shortest text (string, 0-6000). */
+  readonly min_length?: number;
+  /** Longest text (string, 1-6000). */
+  readonly max_length?: number;
+  /** Channel types listed (channel options). */
+  readonly channel_types?: readonly ChannelType[];
+  /** Nested options (subcommands and groups). */
+  readonly options?: OptionMap;
+  /** Type-level only: the value the handler receives. */
+  readonly "~value"?: V;
+}
+
+/** Options keyed by name (1-32 lower-case characters each, 25 at most). */
+export type OptionMap = Readonly<Record<string, OptionDefinition>>;
+
+/** What a handler receives for one option definition. */
+export type OptionValue<O> = O extends OptionDefinition<number, infer V> ? V
+  : never;
+
+/** The names of the required options. */
+export type RequiredKeys<O extends OptionMap> = {
+  [K in keyof O]: O[K]["required"] extends true ? K : never;
+}[keyof O];
+
+/** Flattens an intersection for readable hover types. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & unknown;
+
+/**
+ * The option values of a command (or subcommand): required options are
+ * always present, optional ones are absent when the user left them out.
+ */
+export type OptionValues<O extends OptionMap> = Simplify<
+  & { [K in RequiredKeys<O> & keyof O]: OptionValue<O[K]> }
+  & { [K in Exclude<keyof O, RequiredKeys<O>>]?: OptionValue<O[K]> }
+>;
+
+/** A subcommand's definition (type 1). */
+export type SubcommandDefinition<O extends OptionMap = OptionMap> =
+  & OptionDefinition<1, OptionValues<O>, false>
+  & { readonly options: O };
+
+/** A subcommand group's definition (type 2). */
+export type SubcommandGroupDefinition<
+  S extends Readonly<Record<string, SubcommandDefinition>> = Readonly<
+    Record<string, SubcommandDefinition>
+  >,
+> =
+  & OptionDefinition<2, never, false>
+  & { readonly options: S };
+
+/**
+ * Which subcommand ran, with its option values: a union over every
+ * subcommand, told apart by `name` (`"group sub"` inside a group).
+ */
+export type SubcommandOf<O extends OptionMap> = {
+  [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO> ? {
+      /** The subcommand. */
+      name: K;
+      /** Its option values. */
+      options: OptionValues<SO>;
+    }
+    : O[K] extends SubcommandGroupDefinition<infer S> ? {
+        [G in keyof S & string]: S[G] extends SubcommandDefinition<infer GO>
+          ? { name: `${K} ${G}`; options: OptionValues<GO> }
+          : never;
+      }[keyof S & string]
+    : never;
+}[keyof O & string];
+
+/** Fields shared by every kind of command. */
+export interface CommandBase<N extends string = string> {
+  /** The command name. */
+  readonly name: N;
+  /** Localized names. */
+  readonly name_localizations?: Localizations;
+  /** Permissions a member needs by default, as a bit-set string (`"0"`: admins only). */
+  readonly default_member_permissions?: string | null;
+  /** Where the command can be used (0 guild, 1 bot DM, 2 private channel). */
+  readonly contexts?: readonly InteractionContextType[];
+  /** Installations that offer it (0 guild install, 1 user install). */
+  readonly integration_types?: readonly ApplicationIntegrationType[];
+  /** Whether it is age-restricted. */
+  readonly nsfw?: boolean;
+}
+
+/** A slash command's definition. */
+export interface ChatInputCommand<
+  N extends string = string,
+  O extends OptionMap = OptionMap,
+> extends CommandBase<N> {
+  /** Always 1. */
+  readonly type: 1;
+  /** Description (1-100 characters). */
+  readonly description: string;
+  /** Localized descriptions. */
+  readonly description_localizations?: Localizations;
+  /** The options keyed by name. */
+  readonly options: O;
+}
+
+/** A user context-menu command's definition. */
+export interface UserCommand<N extends string = string> extends CommandBase<N> {
+  /** Always 2. */
+  readonly type: 2;
+}
+
+/** A message context-menu command's definition. */
+export interface MessageCommand<N extends string = string>
+  extends CommandBase<N> {
+  /** Always 3. */
+  readonly type: 3;
+}
+
+/** Any command definition. */
+export type CommandDefinition =
+  | ChatInputCommand<string, OptionMap>
+  | UserCommand
+  | MessageCommand;
+
+/** What every definition helper accepts besides its own fields. */
+export interface CommandOptions<N extends string> {
+  /** The name (1-32 characters; lower case for slash commands). */
+  name: N;
+  /** Localized names. */
+  nameLocalizations?: Localizations;
+  /** Permissions a member needs by default (a bit set; `0n`/`"0"` = admins only). */
+  defaultMemberPermissions?: bigint | string | null;
+  /** Where the command can be used. */
+  contexts?: readonly InteractionContextType[];
+  /** Installations that offer it. */
+  integrationTypes?: readonly ApplicationIntegrationType[];
+  /** Whether it is age-restricted. */
+  nsfw?: boolean;
+}
+
+/** Options of {@linkcode command}. */
+export interface ChatInputCommandOptions<N extends string, O extends OptionMap>
+  extends CommandOptions<N> {
+  /** Description (1-100 characters). */
+  description: string;
+  /** Localized descriptions. */
+  descriptionLocalizations?: Localizations;
+  /** The options keyed by name (25 at most). */
+  options?: O;
+}
+
+const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+function checkName(what: string, name: string, lowerCase: boolean): void {
+  if (typeof name !== "string" || !NAME.test(name)) {
+    throw new TypeError(
+      `Cannot define ${what} as 'name' must be 1-32 letters, digits, '-', '_' or "'": current value 'name=${name}'`,
+    );
+  }
+  if (lowerCase && name !== name.toLowerCase()) {
+    throw new TypeError(
+      `Cannot define ${what} as 'name' must be lower case: current value 'name=${name}'`,
+    );
+  }
+}
+
+function checkDescription(what: string, description: string): void {
+  if (
+    typeof description !== "string" || description.length < 1 ||
+    description.length > 100
+  ) {
+    throw new RangeError(
+      `Cannot define ${what} as 'description' must be 1-100 characters: current length '${
+        typeof description === "string"
+          ? description.length
+          : typeof description
+      }'`,
+    );
+  }
+}
+
+function checkOptions(what: string, options: OptionMap): void {
+  const entries = Object.entries(options);
+  if (entries.length > 25) {
+    throw new RangeError(
+      `Cannot define ${what} as it has more than 25 options: current count '${entries.length}'`,
+    );
+  }
+  let optionalSeen = false;
+  for (const [name, option] of entries) {
+    checkName(`option '${name}' of ${what}`, name, true);
+    if (option.type === 1 || option.type === 2) continue;
+    if (option.required) {
+      if (optionalSeen) {
+        throw new TypeError(
+          `Cannot define ${what} as required option '${name}' comes after an optional one (Discord lists required options first)`,
+        );
+      }
+    } else optionalSeen = true;
+  }
+  const kinds = new Set(entries.map(([, o]) => o.type === 1 || o.type === 2));
+  if (kinds.size > 1) {
+    throw new TypeError(
+      `Cannot define ${what} as it mixes subcommands with plain options`,
+    );
+  }
+}
+
+function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
+  const out: {
+    -readonly [K in keyof CommandBase<N>]: CommandBase<N>[K];
+  } = { name: options.name };
+  if (options.nameLocalizations) {
+    out.name_localizations = options.nameLocalizations;
+  }
+  if (options.defaultMemberPermissions !== undefined) {
+    out.default_member_permissions = options.defaultMemberPermissions === null
+      ? null
+      : String(options.defaultMemberPermissions);
+  }
+  if (options.contexts) out.contexts = options.contexts;
+  if (options.integrationTypes) {
+    out.integration_types = options.integrationTypes;
+  }
+  if (options.nsfw !== undefined) out.nsfw = options.nsfw;
+  return out;
+}
+
+/**
+ * Define a slash command. Its option types flow into the router's handler.
+ *
+ * @typeParam N The command name.
+ * @typeParam O The options keyed by name.
+ * @param options Name, description, options and permissions.
+ * @returns The definition.
+ * @throws {TypeError} For a bad name or option order.
+ * @throws {RangeError} For a bad description or too many options.
+ *
+ * @example A command with a typed option
+ * ```ts
+ * import { command, commandPayload, integer } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const roll = command({
+ *   name: "roll",
+ *   description: "Roll dice",
+ *   options: { sides: integer({ description: "Sides", min: 2, max: 100, required: true }) },
+ * });
+ * assert.deepEqual(commandPayload(roll).options, [
+ *   { type: 4, name: "sides", description: "Sides", required: true, min_value: 2, max_value: 100 },
+ * ]);
+ * ```
+ */
+export function command<
+  const N extends string,
+  const O extends OptionMap = Record<never, never>,
+>(options: ChatInputCommandOptions<N, O>): ChatInputCommand<N, O> {
+  checkName(`command '${options.name}'`, options.name, true);
+  checkDescription(`command '${options.name}'`, options.description);
+  const opts = (options.options ?? {}) as O;
+  checkOptions(`command '${options.name}'`, opts);
+  const out: ChatInputCommand<N, O> = {
+    ...base(options),
+    type: 1,
+    description: options.description,
+    ...(options.descriptionLocalizations
+      ? { description_localizations: options.descriptionLocalizations }
+      : {}),
+    options: opts,
+  };
+  return out;
+}
+
+/**
+ * Define a user context-menu command (right-click a user → Apps).
+ *
+ * @typeParam N The command name (any case, spaces allowed).
+ * @param options Name and permissions.
+ * @returns The definition.
+ */
+export function userCommand<const N extends string>(
+  options: CommandOptions<N>,
+): UserCommand<N> {
+  checkMenuName(options.name);
+  return { ...base(options), type: 2 };
+}
+
+/**
+ * Define a message context-menu command (right-click a message → Apps).
+ *
+ * @typeParam N The command name (any case, spaces allowed).
+ * @param options Name and permissions.
+ * @returns The definition.
+ */
+export function messageCommand<const N extends string>(
+  options: CommandOptions<N>,
+): MessageCommand<N> {
+  checkMenuName(options.name);
+  return { ...base(options), type: 3 };
+}
+
+function checkMenuName(name: string): void {
+  if (typeof name !== "string" || name.length < 1 || name.length > 32) {
+    throw new RangeError(
+      `Cannot define context-menu command as 'name' must be 1-32 characters: current value 'name=${name}'`,
+    );
+  }
+}
+
+/** What every option helper accepts. */
+export interface OptionOptions<R extends boolean> {
+  /** Description (1-100 characters). */
+  description: string;
+  /**
+   * Whether the user must fill it in.
+   *
+   * @default {false}
+   */
+  required?: R;
+  /** Localized names. */
+  nameLocalizations?: Localizations;
+  /** Localized descriptions. */
+  descriptionLocalizations?: Localizations;
+}
+
+/** Options of {@linkcode string}. */
+export interface StringOptionOptions<
+  R extends boolean,
+  C extends readonly Choice<string>[],
+> extends OptionOptions<R> {
+  /** Fixed choices; the handler's value is then their union. */
+  choices?: C;
+  /** Whether choices come from an autocomplete handler. */
+  autocomplete?: boolean;
+  /** Shortest text (0-6000). */
+  minLength?: number;
+  /** Longest text (1-6000). */
+  maxLength?: number;
+}
+
+/** Options of {@linkcode integer} and {@linkcode number}. */
+export interface NumberOptionOptions<
+  R extends boolean,
+  C extends readonly Choice<number>[],
+> extends OptionOptions<R> {
+  /** Fixed choices; the handler's value is then their union. */
+  choices?: C;
+  /** Whether choices come from an autocomplete handler. */
+  autocomplete?: boolean;
+  /** Smallest value. */
+  min?: number;
+  /** Largest value. */
+  max?: number;
+}
+
+/** Options of {@linkcode channel}. */
+export interface ChannelOptionOptions<R extends boolean>
+  extends OptionOptions<R> {
+  /** Which channel types can be picked. */
+  channelTypes?: readonly ChannelType[];
+}
+
+/** The union of the choices' values, or `Fallback` without choices. */
+export type ChoiceValue<C extends readonly Choice[], Fallback> =
+  [C[number]] extends [never] ? Fallback : C[number]["value"];
+
+function option<T extends number, V, R extends boolean>(
+  type: T,
+  options: OptionOptions<R>,
+  extra: Partial<Record<string, unknown>> = {},
+): OptionDefinition<T, V, R> {
+  checkDescription("option", options.description);
+  const out: Record<string, unknown> = {
+    type,
+    description: options.description,
+    required: options.required ?? false,
+  };
+  if (options.nameLocalizations) {
+    out.name_localizations = options.nameLocalizations;
+  }
+  if (options.descriptionLocalizations) {
+    out.description_localizations = options.descriptionLocalizations;
+  }
+  for (const [key, value] of Object.entries(extra)) {
+    if (value !== undefined) out[key] = value;
+  }
+  if (
+    Array.isArray(out.choices) &&
+    (out.choices.length > 25 || out.autocomplete === true)
+  ) {
+    throw new TypeError(
+      "Cannot define option as it has more than 25 choices or both choices and autocomplete",
+    );
+  }
+  return out as unknown as OptionDefinition<T, V, R>;
+}
+
+/**
+ * A string option (type 3).
+ *
+ * @typeParam R Whether it is required.
+ * @typeParam C Its fixed choices.
+ * @param options Description, required, choices, lengths, autocomplete.
+ * @returns The option definition.
+ */
+export function string<
+  const R extends boolean = false,
+  const C extends readonly Choice<string>[] = [],
+>(
+  options: StringOptionOptions<R, C>,
+): OptionDefinition<3, ChoiceValue<C, string>, R> {
+  return option(3, options, {
+    choices: options.choices,
+    autocomplete: options.autocomplete,
+    min_length: options.minLength,
+    max_length: options.maxLength,
+  });
+}
+
+/**
+ * An integer option (type 4; -2^53..2^53).
+ *
+ * @typeParam R Whether it is required.
+ * @typeParam C Its fixed choices.
+ * @param options Description, required, choices, min/max, autocomplete.
+ * @returns The option definition.
+ */
+export function integer<
+  const R extends boolean = false,
+  const C extends readonly Choice<number>[] = [],
+>(
+  options: NumberOptionOptions<R, C>,
+): OptionDefinition<4, ChoiceValue<C, number>, R> {
+  return option(4, options, {
+    choices: options.choices,
+    autocomplete: options.autocomplete,
+    min_value: options.min,
+    max_value: options.max,
+  });
+}
+
+/**
+ * A number option (type 10; a double).
+ *
+ * @typeParam R Whether it is required.
+ * @typeParam C Its fixed choices.
+ * @param options Description, required, choices, min/max, autocomplete.
+ * @returns The option definition.
+ */
+export function number<
+  const R extends boolean = false,
+  const C extends readonly Choice<number>[] = [],
+>(
+  options: NumberOptionOptions<R, C>,
+): OptionDefinition<10, ChoiceValue<C, number>, R> {
+  return option(10, options, {
+    choices: options.choices,
+    autocomplete: options.autocomplete,
+    min_value: options.min,
+    max_value: options.max,
+  });
+}
+
+/**
+ * A boolean option (type 5).
+ *
+ * @typeParam R Whether it is required.
+ * @param options Description and required.
+ * @returns The option definition.
+ */
+export function boolean<const R extends boolean = false>(
+  options: OptionOptions<R>,
+): OptionDefinition<5, boolean, R> {
+  return option(5, options);
+}
+
+/**
+ * A user option (type 6): the handler gets the user and member.
+ *
+ * @typeParam R Whether it is required.
+ * @param options Description and required.
+ * @returns The option definition.
+ */
+export function user<const R extends boolean = false>(
+  options: OptionOptions<R>,
+): OptionDefinition<6, UserOptionValue, R> {
+  return option(6, options);
+}
+
+/**
+ * A channel option (type 7): the handler gets the resolved channel.
+ *
+ * @typeParam R Whether it is required.
+ * @param options Description, required, channel types.
+ * @returns The option definition.
+ */
+export function channel<const R extends boolean = false>(
+  options: ChannelOptionOptions<R>,
+): OptionDefinition<7, ResolvedChannel, R> {
+  return option(7, options, { channel_types: options.channelTypes });
+}
+
+/**
+ * A role option (type 8): the handler gets the role.
+ *
+ * @typeParam R Whether it is required.
+ * @param options Description and required.
+ * @returns The option definition.
+ */
+export function role<const R extends boolean = false>(
+  options: OptionOptions<R>,
+): OptionDefinition<8, Role, R> {
+  return option(8, options);
+}
+
+/**
+ * A mentionable option (type 9): a user or a role.
+ *
+ * @typeParam R Whether it is required.
+ * @param options Description and required.
+ * @returns The option definition.
+ */
+export function mentionable<const R extends boolean = false>(
+  options: OptionOptions<R>,
+): OptionDefinition<9, MentionableOptionValue, R> {
+  return option(9, options);
+}
+
+/**
+ * An attachment option (type 11): the handler gets the attachment.
+ *
+ * @typeParam R Whether it is required.
+ * @param options Description and required.
+ * @returns The option definition.
+ */
+export function attachment<const R extends boolean = false>(
+  options: OptionOptions<R>,
+): OptionDefinition<11, Attachment, R> {
+  return option(11, options);
+}
+
+/** Options of {@linkcode subcommand}. */
+export interface SubcommandOptions<O extends OptionMap>
+  extends Omit<OptionOptions<false>, "required"> {
+  /** The subcommand's options keyed by name. */
+  options?: O;
+}
+
+/**
+ * A subcommand (type 1).
+ *
+ * @typeParam O Its options.
+ * @param options Description and options.
+ * @returns The option definition.
+ */
+export function subcommand<const O extends OptionMap = Record<never, never>>(
+  options: SubcommandOptions<O>,
+): SubcommandDefinition<O> {
+  const opts = (options.options ?? {}) as O;
+  checkOptions("subcommand", opts);
+  if (Object.values(opts).some((o) => o.type === 1 || o.type === 2)) {
+    throw new TypeError(
+      "Cannot define subcommand as it contains a subcommand (only groups do)",
+    );
+  }
+  return option(1, options, { options: opts }) as SubcommandDefinition<O>;
+}
+
+/** Options of {@linkcode subcommandGroup}. */
+export interface SubcommandGroupOptions<
+  S extends Readonly<Record<string, SubcommandDefinition>>,
+> extends Omit<OptionOptions<false>, "required"> {
+  /** The group's subcommands keyed by name. */
+  options: S;
+}
+
+/**
+ * A subcommand group (type 2).
+ *
+ * @typeParam S Its subcommands.
+ * @param options Description and subcommands.
+ * @returns The option definition.
+ */
+export function subcommandGroup<
+  const S extends Readonly<Record<string, SubcommandDefinition>>,
+>(options: SubcommandGroupOptions<S>): SubcommandGroupDefinition<S> {
+  checkOptions("subcommand group", options.options);
+  if (Object.values(options.options).some((o) => o.type !== 1)) {
+    throw new TypeError(
+      "Cannot define subcommand group as it must contain only subcommands",
+    );
+  }
+  return option(2, options, {
+    options: options.options,
+  }) as SubcommandGroupDefinition<S>;
+}
+
+/** The target a context-menu command ran on. */
+export type MenuTarget<C> = C extends UserCommand ? UserOptionValue
+  : C extends MessageCommand ? Message
+  : undefined;
+
+/**
+ * The body Discord stores for a definition (what a bulk overwrite sends).
+ *
+ * @param definition A command definition.
+ * @returns The application command body.
+ */
+export function commandPayload(
+  definition: CommandDefinition,
+): ApplicationCommandBody {
+  const { options, ...rest } = definition as CommandDefinition & {
+    options?: OptionMap;
+  };
+  const out = structuredClone(rest) as unknown as ApplicationCommandBody;
+  if (options && Object.keys(options).length > 0) {
+    out.options = optionList(options) as NonNullable<
+      ApplicationCommandBody["options"]
+    >;
+  }
+  return out;
+}
+
+function optionList(options: OptionMap): Record<string, unknown>[] {
+  return Object.entries(options).map(([name, definition]) => {
+    const { type, description, required, options: nested, ...rest } =
+      definition;
+    const out: Record<string, unknown> = { type, name, description };
+    if (required) out.required = true;
+    Object.assign(out, structuredClone(rest));
+    if (nested) out.options = optionList(nested);
+    return out;
+  });
+}

@@ -1,0 +1,384 @@
+/**
+ * {@linkcode InteractionContext}: everything a handler does to answer one
+ * interaction — respond, defer, update the message a component is on, show
+ * a modal, answer autocomplete, follow up, edit or delete the original.
+ *
+ * @module
+ */
+import type { RestClient } from "../rest/rest_client.ts";
+import type {
+  AllowedMentionsPayload,
+  ComponentPayload,
+  EmbedPayload,
+  InteractionResponseBody,
+  RestMessage,
+} from "../rest/payloads.ts";
+import type { FileUpload } from "../rest/uploads.ts";
+import type { MessageComponent } from "../types/objects/component.ts";
+import type { Interaction } from "../types/objects/interaction.ts";
+import type { Choice } from "./commands.ts";
+import {
+  COMPONENTS_V2_FLAG,
+  type Modal,
+  needsComponentsV2,
+} from "./components.ts";
+import { InteractionError } from "./errors.ts";
+
+const EPHEMERAL = 1 << 6;
+
+/** The callback types Discord accepts for each interaction type. */
+const ALLOWED_CALLBACKS: Readonly<Record<number, readonly number[]>> = {
+  2: [4, 5, 9, 10, 12],
+  3: [4, 5, 6, 7, 9, 10, 12],
+  4: [8],
+  5: [4, 5, 6, 7, 10],
+};
+
+const CALLBACK_NAMES: Readonly<Record<number, string>> = {
+  4: "respond()",
+  5: "defer()",
+  6: "deferUpdate()",
+  7: "update()",
+  8: "autocomplete()",
+  9: "showModal()",
+};
+
+/** A message to send or edit in answer to an interaction. */
+export interface MessageResponse {
+  /** Text (2000 characters at most; not with Components v2). */
+  content?: string;
+  /** Embeds (10 at most; not with Components v2). */
+  embeds?: EmbedPayload[];
+  /**
+   * Components. Anything but action rows at the top level sets the
+   * IS_COMPONENTS_V2 flag by itself.
+   */
+  components?: MessageComponent[];
+  /** Who may be pinged. */
+  allowed_mentions?: AllowedMentionsPayload;
+  /** Text-to-speech. */
+  tts?: boolean;
+  /** Only the user who ran it sees it (initial responses and follow-ups). */
+  ephemeral?: boolean;
+  /** Extra message flags. */
+  flags?: number;
+  /** Files to attach (sent as `multipart/form-data`). */
+  files?: readonly FileUpload[];
+}
+
+/** Where an interaction's state is: nothing sent yet, deferred, or answered. */
+export type InteractionState = "pending" | "deferred" | "answered";
+
+/**
+ * Sends the initial response. The gateway path posts it to the callback
+ * route; the HTTP endpoint returns it as the HTTP answer.
+ */
+export type InitialResponder = (
+  body: InteractionResponseBody,
+  files: readonly FileUpload[] | undefined,
+) => Promise<void>;
+
+/** Options for {@linkcode InteractionContext}. */
+export interface InteractionContextOptions {
+  /** The REST client (follow-ups, edits, and the callback by default). */
+  rest: RestClient;
+  /** Sends the initial response; by default the callback route. */
+  respond?: InitialResponder;
+}
+
+/** Turn a response into callback data and files; throws for invalid ones. */
+function messageData(
+  message: string | MessageResponse,
+  initial: boolean,
+): { data: Record<string, unknown>; files: readonly FileUpload[] | undefined } {
+  const input: MessageResponse = typeof message === "string"
+    ? { content: message }
+    : message;
+  const { ephemeral, files, flags, components, ...rest } = input;
+  let bits = flags ?? 0;
+  if (ephemeral && initial) bits |= EPHEMERAL;
+  if (needsComponentsV2(components)) {
+    bits |= COMPONENTS_V2_FLAG;
+    if (input.content !== undefined || input.embeds !== undefined) {
+      throw new InteractionError(
+        "invalid_response",
+        "A message with Components v2 (sections, containers, text displays, ...) cannot have 'content' or 'embeds': put the text in a textDisplay",
+      );
+    }
+  }
+  if (input.content !== undefined && input.content.length > 2000) {
+    throw new InteractionError(
+      "invalid_response",
+      `Message content must be at most 2000 characters: current length '${input.content.length}'`,
+    );
+  }
+  const data: Record<string, unknown> = { ...rest };
+  if (components !== undefined) {
+    data.components = components as unknown as ComponentPayload[];
+  }
+  if (bits !== 0) data.flags = bits;
+  return { data, files: files?.length ? files : undefined };
+}
+
+/**
+ * How a handler answers one interaction. Discord wants exactly one initial
+ * response within 3 s (respond, defer, update, deferUpdate, showModal or
+ * autocomplete); follow-ups and edits can come for 15 minutes after.
+ *
+ * @example Respond, then follow up
+ * ```ts
+ * import { InteractionContext } from "@disruption/disruption/interactions";
+ * import { RestClient } from "@disruption/disruption/rest";
+ * import { FakeRest } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const discord = new FakeRest({ token: "t" });
+ * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+ * const interaction = { id: "5", token: "tok", application_id: discord.applicationId } as never;
+ * const ctx = new InteractionContext(interaction, { rest });
+ * await ctx.respond({ content: "hi", ephemeral: true });
+ * await ctx.followUp("and more");
+ * assert.deepEqual(discord.interactionResponses[0]!.body, { type: 4, data: { content: "hi", flags: 64 } });
+ * assert.equal(ctx.state, "answered");
+ * ```
+ */
+export class InteractionContext {
+  /** The interaction being answered. */
+  readonly interaction: Interaction;
+  /** The REST client. */
+  readonly rest: RestClient;
+  readonly #respond: InitialResponder;
+  #state: InteractionState = "pending";
+  #acknowledged: Promise<void>;
+  #acknowledge!: () => void;
+
+  /**
+   * Create the context of one interaction.
+   *
+   * @param interaction The interaction.
+   * @param options The REST client and how the initial response is sent.
+   */
+  constructor(interaction: Interaction, options: InteractionContextOptions) {
+    this.interaction = interaction;
+    this.rest = options.rest;
+    this.#respond = options.respond ??
+      ((body, files) =>
+        this.rest.request<void>(
+          "POST",
+          `/interactions/${interaction.id}/${
+            encodeURIComponent(interaction.token)
+          }/callback`,
+          {
+            body,
+            ...(files ? { files, uploadLimit: this.#uploadLimit() } : {}),
+          },
+        ));
+    this.#acknowledged = new Promise((resolve) => this.#acknowledge = resolve);
+  }
+
+  /** Whether the initial response was sent, deferred or not yet. */
+  get state(): InteractionState {
+    return this.#state;
+  }
+
+  /** Resolves once an initial response was handed over. */
+  get acknowledged(): Promise<void> {
+    return this.#acknowledged;
+  }
+
+  /**
+   * Answer with a message. After {@linkcode InteractionContext.defer} it
+   * edits the deferred response instead.
+   *
+   * @param message Text or a message.
+   * @returns A promise that resolves once it was sent.
+   * @throws {InteractionError} `already_answered`, `invalid_response`.
+   */
+  async respond(message: string | MessageResponse): Promise<void> {
+    if (this.#state === "deferred") {
+      await this.editOriginal(message);
+      this.#state = "answered";
+      return;
+    }
+    const { data, files } = messageData(message, true);
+    await this.#initial({ type: 4, data }, files);
+  }
+
+  /**
+   * Acknowledge now and answer later (the user sees "thinking..."); answer
+   * with {@linkcode InteractionContext.respond} or
+   * {@linkcode InteractionContext.editOriginal}.
+   *
+   * @param options Whether the later answer is ephemeral.
+   * @returns A promise that resolves once it was sent.
+   */
+  async defer(options: { ephemeral?: boolean } = {}): Promise<void> {
+    await this.#initial(
+      { type: 5, ...(options.ephemeral ? { data: { flags: EPHEMERAL } } : {}) },
+      undefined,
+      "deferred",
+    );
+  }
+
+  /**
+   * For a component (or a modal opened from one): edit the message the
+   * component is on.
+   *
+   * @param message The new message.
+   * @returns A promise that resolves once it was sent.
+   */
+  async update(message: string | MessageResponse): Promise<void> {
+    const { data, files } = messageData(message, false);
+    await this.#initial({ type: 7, data }, files);
+  }
+
+  /**
+   * For a component: acknowledge without changing the message yet (edit it
+   * later with {@linkcode InteractionContext.editOriginal}).
+   *
+   * @returns A promise that resolves once it was sent.
+   */
+  async deferUpdate(): Promise<void> {
+    await this.#initial({ type: 6 }, undefined, "deferred");
+  }
+
+  /**
+   * Show a modal (not possible in answer to a modal submit).
+   *
+   * @param modal The modal (see `modal()`).
+   * @returns A promise that resolves once it was sent.
+   */
+  async showModal(modal: Modal): Promise<void> {
+    await this.#initial({
+      type: 9,
+      data: modal as unknown as InteractionResponseBody["data"] & object,
+    });
+  }
+
+  /**
+   * Answer an autocomplete request with up to 25 choices.
+   *
+   * @param choices The choices.
+   * @returns A promise that resolves once it was sent.
+   */
+  async autocomplete(choices: readonly Choice[]): Promise<void> {
+    await this.#initial({
+      type: 8,
+      data: {
+        choices: choices.slice(0, 25).map((choice) => ({
+          name: choice.name,
+          value: choice.value,
+          ...(choice.name_localizations
+            ? {
+              name_localizations: choice.name_localizations as Record<
+                string,
+                string
+              >,
+            }
+            : {}),
+        })),
+      },
+    });
+  }
+
+  /**
+   * Send another message (after the initial response; 15 minutes at most).
+   *
+   * @param message Text or a message.
+   * @returns The created message.
+   */
+  followUp(message: string | MessageResponse): Promise<RestMessage> {
+    const { data, files } = messageData(message, true);
+    return this.rest.request<RestMessage>("POST", this.#webhook(), {
+      body: data,
+      ...(files ? { files, uploadLimit: this.#uploadLimit() } : {}),
+    });
+  }
+
+  /**
+   * Edit the original response (or the message of a component after
+   * {@linkcode InteractionContext.deferUpdate}).
+   *
+   * @param message Text or the fields to change.
+   * @returns The edited message.
+   */
+  editOriginal(message: string | MessageResponse): Promise<RestMessage> {
+    const { data, files } = messageData(message, false);
+    return this.rest.request<RestMessage>(
+      "PATCH",
+      `${this.#webhook()}/messages/@original`,
+      {
+        body: data,
+        ...(files ? { files, uploadLimit: this.#uploadLimit() } : {}),
+      },
+    );
+  }
+
+  /**
+   * Delete the original response.
+   *
+   * @returns A promise that resolves once it was deleted.
+   */
+  async deleteOriginal(): Promise<void> {
+    await this.rest.request(
+      "DELETE",
+      `${this.#webhook()}/messages/@original`,
+    );
+  }
+
+  async #initial(
+    body: InteractionResponseBody,
+    files?: readonly FileUpload[],
+    next: InteractionState = "answered",
+  ): Promise<void> {
+    const allowed = ALLOWED_CALLBACKS[this.interaction.type];
+    if (allowed && !allowed.includes(body.type)) {
+      throw new InteractionError(
+        "invalid_response",
+        `${
+          CALLBACK_NAMES[body.type] ?? `Callback type ${body.type}`
+        } cannot answer an interaction of type ${this.interaction.type} (${
+          this.interaction.type === 4
+            ? "autocomplete takes only autocomplete()"
+            : this.interaction.type === 5
+            ? "a modal submit cannot open a modal"
+            : "update() and deferUpdate() need a component's message"
+        })`,
+      );
+    }
+    if (
+      (body.type === 6 || body.type === 7) && this.interaction.type === 5 &&
+      !this.interaction.message
+    ) {
+      throw new InteractionError(
+        "invalid_response",
+        "update() and deferUpdate() need a component's message; this modal was not opened from one",
+      );
+    }
+    if (this.#state !== "pending") {
+      throw new InteractionError(
+        "already_answered",
+        `Interaction ${this.interaction.id} was already ${this.#state}; use followUp() or editOriginal()`,
+      );
+    }
+    this.#state = next;
+    try {
+      await this.#respond(body, files);
+    } catch (error) {
+      this.#state = "pending";
+      throw error;
+    }
+    this.#acknowledge();
+  }
+
+  #webhook(): string {
+    return `/webhooks/${this.interaction.application_id}/${
+      encodeURIComponent(this.interaction.token)
+    }`;
+  }
+
+  #uploadLimit(): number {
+    const limit = this.interaction.attachment_size_limit;
+    return typeof limit === "number" && limit > 0 ? limit : 10 * 1024 * 1024;
+  }
+}

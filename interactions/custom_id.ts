@@ -1,0 +1,131 @@
+/**
+ * Custom id patterns with parameters: `"reroll:{sides}"` matches
+ * `"reroll:6"` with `{ sides: "6" }`, and {@linkcode customId} fills a
+ * pattern in, typed from the same string.
+ *
+ * @module
+ */
+
+/** The parameter names of a pattern, as an object type of strings. */
+export type PatternParams<P extends string> = P extends
+  `${string}{${infer K}}${infer Rest}`
+  ? { [N in K]: string } & PatternParams<Rest>
+  : Record<never, never>;
+
+/** A compiled custom id pattern. */
+export interface CustomIdPattern {
+  /** The pattern as written. */
+  readonly source: string;
+  /** The parameter names, in order. */
+  readonly names: readonly string[];
+  /**
+   * Match a custom id.
+   *
+   * @param customId The custom id.
+   * @returns The parameters, or `undefined` when it does not match.
+   */
+  match(customId: string): Record<string, string> | undefined;
+}
+
+/**
+ * Compile a pattern: `{name}` is a parameter matching any text (as little
+ * as possible before the next literal part); everything else is literal.
+ *
+ * @param pattern E.g. `"reroll:{sides}"`.
+ * @returns The compiled pattern.
+ * @throws {TypeError} For an empty or repeated parameter name.
+ *
+ * @example Usage
+ * ```ts
+ * import { compileCustomId } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const pattern = compileCustomId("page:{list}:{n}");
+ * assert.deepEqual(pattern.match("page:todo:3"), { list: "todo", n: "3" });
+ * assert.equal(pattern.match("other"), undefined);
+ * ```
+ */
+export function compileCustomId(pattern: string): CustomIdPattern {
+  const names: string[] = [];
+  let source = "^";
+  let last = 0;
+  for (const match of pattern.matchAll(/\{([^{}]*)\}/g)) {
+    const name = match[1]!;
+    if (name === "" || names.includes(name)) {
+      throw new TypeError(
+        `Cannot compile custom id pattern as parameter names must be non-empty and unique: current value 'pattern=${pattern}'`,
+      );
+    }
+    names.push(name);
+    source += escape(pattern.slice(last, match.index)) + "([^]*?)";
+    last = match.index + match[0].length;
+  }
+  source += escape(pattern.slice(last)) + "$";
+  const regex = new RegExp(source);
+  return {
+    source: pattern,
+    names,
+    match(customId: string): Record<string, string> | undefined {
+      const found = regex.exec(customId);
+      if (!found) return undefined;
+      const params: Record<string, string> = {};
+      names.forEach((name, i) => params[name] = found[i + 1]!);
+      return params;
+    },
+  };
+}
+
+/**
+ * Fill a pattern's parameters in, checking the result fits Discord's 100
+ * characters.
+ *
+ * @typeParam P The pattern.
+ * @param pattern E.g. `"reroll:{sides}"`.
+ * @param params A value for every parameter.
+ * @returns The custom id.
+ * @throws {RangeError} When the result is empty or over 100 characters.
+ *
+ * @example Usage
+ * ```ts
+ * import { customId } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(customId("reroll:{sides}", { sides: 6 }), "reroll:6");
+ * ```
+ */
+export function customId<const P extends string>(
+  pattern: P,
+  params: { [K in keyof PatternParams<P>]: string | number | boolean },
+): string {
+  const values = params as Record<string, string | number | boolean>;
+  const id = pattern.replace(/\{([^{}]*)\}/g, (_, name: string) => {
+    if (!(name in values)) {
+      throw new TypeError(
+        `Cannot build custom id as parameter '${name}' has no value: pattern '${pattern}'`,
+      );
+    }
+    return String(values[name]);
+  });
+  checkCustomId(id);
+  return id;
+}
+
+/**
+ * Check a custom id is 1-100 characters.
+ *
+ * @param id The custom id.
+ * @throws {RangeError} When it is not.
+ */
+export function checkCustomId(id: string): void {
+  if (typeof id !== "string" || id.length < 1 || id.length > 100) {
+    throw new RangeError(
+      `Cannot use custom id as it must be 1-100 characters: current length '${
+        typeof id === "string" ? id.length : typeof id
+      }'`,
+    );
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

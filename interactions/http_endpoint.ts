@@ -1,0 +1,260 @@
+/**
+ * {@linkcode interactionsEndpoint}: a `Deno.serve`-ready request handler
+ * for Discord's HTTP interactions — Ed25519 signatures checked with
+ * WebCrypto, PING answered, everything else run through an
+ * {@linkcode InteractionRouter} with the initial response returned as the
+ * HTTP answer. A bot can run on interactions alone, without a gateway.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import type { RestClient } from "../rest/rest_client.ts";
+import type { InteractionResponseBody } from "../rest/payloads.ts";
+import type { Interaction } from "../types/objects/interaction.ts";
+import type { InteractionRouter } from "./router.ts";
+
+const logger = getLogger(["disruption", "interactions", "http"]);
+
+/** Options for {@linkcode interactionsEndpoint}. */
+export interface InteractionsEndpointOptions {
+  /** The application's public key (hex, from the Developer Portal). */
+  publicKey: string;
+  /** The router that handles the interactions. */
+  router: InteractionRouter;
+  /** The REST client for follow-ups, edits and file uploads. */
+  rest: RestClient;
+  /**
+   * The clock for the answer deadline.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /**
+   * The wall clock the signed timestamp is checked against, in ms.
+   *
+   * @default {Date.now}
+   */
+  clock?: () => number;
+  /**
+   * Oldest (or furthest in the future) signed timestamp accepted, in
+   * seconds; older requests are replays and get 401.
+   *
+   * @default {300}
+   */
+  maxAge?: number;
+  /**
+   * How long to wait for the handler's initial response before answering
+   * 500, in milliseconds (Discord gives up after 3 s).
+   *
+   * @default {3000}
+   */
+  answerDeadline?: number;
+  /**
+   * The largest body accepted, in bytes.
+   *
+   * @default {1048576}
+   */
+  maxBodySize?: number;
+}
+
+/** A `fetch`-style request handler, as `Deno.serve` takes it. */
+export type RequestHandler = (request: Request) => Promise<Response>;
+
+/**
+ * Parse a hex string into bytes, or `undefined` when it is not hex.
+ *
+ * @param hex The hex text.
+ * @returns The bytes.
+ */
+function hexBytes(hex: string | null): Uint8Array | undefined {
+  if (hex === null || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    return undefined;
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  }
+  return out;
+}
+
+/**
+ * Read a request body, stopping (and cancelling the stream) as soon as it
+ * passes `max` bytes: a body without Content-Length cannot make us buffer
+ * more than that.
+ */
+async function readBounded(
+  request: Request,
+  max: number,
+): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+const text = (status: number, body: string): Response =>
+  new Response(body, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+
+/**
+ * Build the request handler. Requests are refused with 401 when the
+ * signature headers are missing, the signature does not verify (over the
+ * timestamp followed by the raw body), or the timestamp is more than
+ * `maxAge` seconds away; with 405 for other methods than POST, 413 for
+ * oversized bodies and 400 for bodies that are not an interaction.
+ *
+ * A response with files is sent through the callback route (multipart) and
+ * the HTTP request is answered with 202 and no body, as Discord's
+ * documentation prescribes.
+ *
+ * @param options Public key, router, REST client and limits.
+ * @returns The handler.
+ * @throws {TypeError} When the public key is not 32 bytes of hex.
+ *
+ * @example Serve it
+ * ```ts
+ * import { interactionsEndpoint, InteractionRouter } from "@disruption/disruption/interactions";
+ * import { RestClient } from "@disruption/disruption/rest";
+ *
+ * function serve(publicKey: string, token: string): Deno.HttpServer {
+ *   const router = new InteractionRouter();
+ *   const rest = new RestClient({ token });
+ *   return Deno.serve({ port: 8000 }, interactionsEndpoint({ publicKey, router, rest }));
+ * }
+ * ```
+ */
+export function interactionsEndpoint(
+  options: InteractionsEndpointOptions,
+): RequestHandler {
+  const keyBytes = hexBytes(options.publicKey);
+  if (!keyBytes || keyBytes.length !== 32) {
+    throw new TypeError(
+      "Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key)",
+    );
+  }
+  const scheduler = options.scheduler ?? realScheduler;
+  const maxAge = options.maxAge ?? 300;
+  const clock = options.clock ?? Date.now;
+  const deadline = options.answerDeadline ?? 3000;
+  const maxBody = options.maxBodySize ?? 1024 * 1024;
+  const key = crypto.subtle.importKey(
+    "raw",
+    keyBytes as Uint8Array<ArrayBuffer>,
+    { name: "Ed25519" },
+    false,
+    ["verify"],
+  );
+  const encoder = new TextEncoder();
+
+  return async (request: Request): Promise<Response> => {
+    if (request.method !== "POST") return text(405, "Method Not Allowed");
+    const signature = hexBytes(request.headers.get("x-signature-ed25519"));
+    const timestamp = request.headers.get("x-signature-timestamp");
+    if (!signature || signature.length !== 64 || !timestamp) {
+      logger.warn("Interaction request without a valid signature header");
+      return text(401, "invalid request signature");
+    }
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > maxBody) return text(413, "Payload Too Large");
+    const body = await readBounded(request, maxBody);
+    if (!body) return text(413, "Payload Too Large");
+    const signed = new Uint8Array(timestamp.length * 3 + body.length);
+    const stamp = encoder.encodeInto(timestamp, signed);
+    signed.set(body, stamp.written);
+    const valid = await crypto.subtle.verify(
+      "Ed25519",
+      await key,
+      signature as Uint8Array<ArrayBuffer>,
+      signed.subarray(0, stamp.written + body.length),
+    );
+    if (!valid) {
+      logger.warn("Interaction request with a bad signature refused");
+      return text(401, "invalid request signature");
+    }
+    const seconds = Number(timestamp);
+    const now = clock() / 1000;
+    if (!Number.isFinite(seconds) || Math.abs(now - seconds) > maxAge) {
+      logger.warn("Interaction request with a stale timestamp refused");
+      return text(401, "stale request timestamp");
+    }
+    let interaction: Interaction;
+    try {
+      interaction = JSON.parse(new TextDecoder().decode(body));
+      if (
+        typeof interaction !== "object" || interaction === null ||
+        typeof interaction.type !== "number"
+      ) throw new TypeError("not an interaction");
+    } catch {
+      return text(400, "Bad Request");
+    }
+    if (interaction.type === 1) return Response.json({ type: 1 });
+
+    return await new Promise<Response>((resolve) => {
+      let done = false;
+      const finish = (response: Response): void => {
+        if (done) return;
+        done = true;
+        scheduler.clearTimeout(timer);
+        resolve(response);
+      };
+      const timer = scheduler.setTimeout(
+        () => finish(text(500, "The interaction was not answered in time")),
+        deadline,
+      );
+      options.router.handle(interaction, {
+        rest: options.rest,
+        respond: async (
+          response: InteractionResponseBody,
+          files,
+        ): Promise<void> => {
+          if (done) {
+            throw new Error(
+              "The HTTP request of this interaction was already answered",
+            );
+          }
+          if (files) {
+            await options.rest.request(
+              "POST",
+              `/interactions/${interaction.id}/${
+                encodeURIComponent(interaction.token)
+              }/callback`,
+              {
+                body: response,
+                files,
+                ...(typeof interaction.attachment_size_limit === "number" &&
+                    interaction.attachment_size_limit > 0
+                  ? { uploadLimit: interaction.attachment_size_limit }
+                  : {}),
+              },
+            );
+            finish(new Response(null, { status: 202 }));
+          } else {
+            finish(Response.json(response));
+          }
+        },
+      }).then((routed) => {
+        if (!routed) finish(text(404, "No handler for this interaction"));
+      }, () => {});
+    });
+  };
+}

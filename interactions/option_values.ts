@@ -1,0 +1,174 @@
+/**
+ * Reading an interaction's options back into the typed values a command's
+ * definition promises.
+ *
+ * @module
+ */
+import type {
+  ApplicationCommandInteractionData,
+  InteractionDataOption,
+  ResolvedData,
+} from "../types/objects/interaction.ts";
+import type { OptionMap } from "./commands.ts";
+import { InteractionError } from "./errors.ts";
+
+/** Option values read from an interaction, with the subcommand that ran. */
+export interface ReadOptions {
+  /** Option values keyed by name (the subcommand's, when one ran). */
+  options: Record<string, unknown>;
+  /** The subcommand path (`"sub"` or `"group sub"`), when one ran. */
+  subcommand: string | undefined;
+}
+
+/**
+ * Read the options of a command interaction against the definition's
+ * options: values are checked against the defined types, required options
+ * must be present, and user/channel/role/mentionable/attachment IDs are
+ * replaced by their resolved objects.
+ *
+ * @param name The command name, for error messages.
+ * @param definition The command's options.
+ * @param data The interaction's data.
+ * @returns The values and the subcommand path.
+ * @throws {InteractionError} `options_mismatch` when they do not fit.
+ */
+export function readOptions(
+  name: string,
+  definition: OptionMap,
+  data: ApplicationCommandInteractionData,
+): ReadOptions {
+  const given = data.options ?? [];
+  const mismatch = (why: string): InteractionError =>
+    new InteractionError(
+      "options_mismatch",
+      `/${name}: ${why}; the command Discord has differs from its definition (sync the commands)`,
+      { interaction: `/${name}` },
+    );
+  let defs = definition;
+  let options = given;
+  const path: string[] = [];
+  for (let depth = 0; depth < 2; depth++) {
+    const first = options[0];
+    if (first === undefined || (first.type !== 1 && first.type !== 2)) break;
+    const def = defs[first.name];
+    if (!def || def.type !== first.type || !def.options) {
+      throw mismatch(`unknown subcommand '${first.name}'`);
+    }
+    path.push(first.name);
+    defs = def.options;
+    options = first.options ?? [];
+  }
+  const hasSub = Object.values(defs).some((d) => d.type === 1 || d.type === 2);
+  if (hasSub) throw mismatch("no subcommand given");
+  const values: Record<string, unknown> = {};
+  for (const option of options) {
+    const def = defs[option.name];
+    if (!def) throw mismatch(`unknown option '${option.name}'`);
+    if (def.type !== option.type) {
+      throw mismatch(
+        `option '${option.name}' has type ${option.type}, defined as ${def.type}`,
+      );
+    }
+    values[option.name] = convert(option, data.resolved, mismatch);
+  }
+  for (const [key, def] of Object.entries(defs)) {
+    if (def.required && !(key in values)) {
+      throw mismatch(`required option '${key}' is missing`);
+    }
+  }
+  return {
+    options: values,
+    subcommand: path.length ? path.join(" ") : undefined,
+  };
+}
+
+/**
+ * The raw values of an autocomplete interaction's options (the focused one
+ * included, as typed so far) and which option has focus.
+ *
+ * @param data The interaction's data.
+ * @returns The values, the focused option and the subcommand path.
+ */
+export function readAutocomplete(data: ApplicationCommandInteractionData): {
+  values: Record<string, string | number | boolean>;
+  focused: { name: string; value: string } | undefined;
+  subcommand: string | undefined;
+} {
+  let options = data.options ?? [];
+  const path: string[] = [];
+  for (let depth = 0; depth < 2; depth++) {
+    const first = options[0];
+    if (first === undefined || (first.type !== 1 && first.type !== 2)) break;
+    path.push(first.name);
+    options = first.options ?? [];
+  }
+  const values: Record<string, string | number | boolean> = {};
+  let focused: { name: string; value: string } | undefined;
+  for (const option of options) {
+    if (option.value !== undefined) values[option.name] = option.value;
+    if (option.focused) {
+      focused = { name: option.name, value: String(option.value ?? "") };
+    }
+  }
+  return {
+    values,
+    focused,
+    subcommand: path.length ? path.join(" ") : undefined,
+  };
+}
+
+function convert(
+  option: InteractionDataOption,
+  resolved: ResolvedData | undefined,
+  mismatch: (why: string) => InteractionError,
+): unknown {
+  const value = option.value;
+  const expect = (kind: string, ok: boolean): void => {
+    if (!ok) {
+      throw mismatch(`option '${option.name}' is not ${kind}: ${value}`);
+    }
+  };
+  switch (option.type) {
+    case 3:
+      expect("a string", typeof value === "string");
+      return value;
+    case 4:
+      expect("an integer", Number.isInteger(value));
+      return value;
+    case 10:
+      expect("a number", typeof value === "number");
+      return value;
+    case 5:
+      expect("a boolean", typeof value === "boolean");
+      return value;
+    default:
+      break;
+  }
+  expect("an ID", typeof value === "string");
+  const id = value as string;
+  const missing = (what: string): never => {
+    throw mismatch(`option '${option.name}': ${what} ${id} is not resolved`);
+  };
+  switch (option.type) {
+    case 6: {
+      const user = resolved?.users?.[id] ?? missing("user");
+      return { id, user, member: resolved?.members?.[id] };
+    }
+    case 7:
+      return resolved?.channels?.[id] ?? missing("channel");
+    case 8:
+      return resolved?.roles?.[id] ?? missing("role");
+    case 9: {
+      const user = resolved?.users?.[id];
+      if (user) {
+        return { kind: "user", id, user, member: resolved?.members?.[id] };
+      }
+      const role = resolved?.roles?.[id] ?? missing("user or role");
+      return { kind: "role", id, role };
+    }
+    case 11:
+      return resolved?.attachments?.[id] ?? missing("attachment");
+    default:
+      throw mismatch(`option '${option.name}' has unknown type ${option.type}`);
+  }
+}

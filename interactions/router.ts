@@ -1,0 +1,737 @@
+/**
+ * {@linkcode InteractionRouter}: dispatches interactions to handlers by
+ * command name (and subcommand), component custom id pattern, modal custom
+ * id and autocomplete option, with typed values and a typed context.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import type { RestClient } from "../rest/rest_client.ts";
+import type { Snowflake } from "../types/gateway_payloads.ts";
+import type {
+  ApplicationCommandInteractionData,
+  Interaction,
+  InteractionMember,
+  MessageComponentInteractionData,
+  ModalSubmitInteractionData,
+  ResolvedData,
+} from "../types/objects/interaction.ts";
+import type { Message } from "../types/objects/message.ts";
+import type { User } from "../types/objects/user.ts";
+import type {
+  ChatInputCommand,
+  CommandDefinition,
+  MessageCommand,
+  OptionMap,
+  OptionValues,
+  SubcommandOf,
+  UserCommand,
+  UserOptionValue,
+} from "./commands.ts";
+import { type InitialResponder, InteractionContext } from "./context.ts";
+import { compileCustomId, type PatternParams } from "./custom_id.ts";
+import { InteractionError } from "./errors.ts";
+import { ModalFields } from "./modal_fields.ts";
+import { readAutocomplete, readOptions } from "./option_values.ts";
+
+const logger = getLogger(["disruption", "interactions"]);
+/** Lines a bot author must act on: on stderr when LogTape is not configured. */
+const visible = getVisibleLogger(["disruption", "interactions"]);
+
+/** Discord's deadline for the initial response, in milliseconds. */
+export const ANSWER_DEADLINE = 3000;
+
+/** Fields every routed interaction has. */
+export interface RoutedInteraction {
+  /** The interaction as Discord sent it. */
+  raw: Interaction;
+  /** The interaction ID. */
+  id: Snowflake;
+  /** Who used it. */
+  user: User;
+  /** The member, in guilds. */
+  member: InteractionMember | undefined;
+  /** The guild, if any. */
+  guildId: Snowflake | undefined;
+  /** The channel, if any. */
+  channelId: Snowflake | undefined;
+  /** The user's locale. */
+  locale: string | undefined;
+}
+
+/** Whether options hold subcommands (or groups). */
+export type HasSubcommands<O extends OptionMap> = true extends {
+  [K in keyof O]: O[K]["type"] extends 1 | 2 ? true : false;
+}[keyof O] ? true
+  : false;
+
+/** A slash command interaction, typed from its definition. */
+export interface CommandInteraction<C extends ChatInputCommand>
+  extends RoutedInteraction {
+  /** The command's name. */
+  command: C["name"];
+  /** The option values (of a command without subcommands). */
+  options: HasSubcommands<C["options"]> extends true ? Record<never, never>
+    : OptionValues<C["options"]>;
+  /** Which subcommand ran and its option values (commands with subcommands). */
+  subcommand: HasSubcommands<C["options"]> extends true
+    ? SubcommandOf<C["options"]>
+    : undefined;
+}
+
+/** A context-menu command interaction: the user or message it ran on. */
+export interface MenuInteraction<C extends UserCommand | MessageCommand>
+  extends RoutedInteraction {
+  /** The command's name. */
+  command: C["name"];
+  /** The target user (user commands) or message (message commands). */
+  target: C extends UserCommand ? UserOptionValue : Message;
+}
+
+/** A button or select interaction, with the custom id's parameters. */
+export interface ComponentInteraction<P extends string = string>
+  extends RoutedInteraction {
+  /** The custom id. */
+  customId: string;
+  /** The parameters the pattern captured. */
+  params: PatternParams<P>;
+  /** The component type (2 button, 3-8 selects). */
+  componentType: number;
+  /** Selected values (selects; IDs for user/role/mentionable/channel). */
+  values: string[];
+  /** Users, members, roles, channels of an auto-populated select. */
+  resolved: ResolvedData | undefined;
+  /** The message the component is on. */
+  message: Message;
+}
+
+/** A modal submit, with the custom id's parameters and the fields. */
+export interface ModalInteraction<P extends string = string>
+  extends RoutedInteraction {
+  /** The modal's custom id. */
+  customId: string;
+  /** The parameters the pattern captured. */
+  params: PatternParams<P>;
+  /** The submitted inputs. */
+  fields: ModalFields;
+  /** Attachments (file uploads) and other resolved objects. */
+  resolved: ResolvedData | undefined;
+  /** The message whose component opened the modal, if any. */
+  message: Message | undefined;
+}
+
+/** An autocomplete request for one option. */
+export interface AutocompleteInteraction<C extends ChatInputCommand>
+  extends RoutedInteraction {
+  /** The command's name. */
+  command: C["name"];
+  /** The subcommand path, if any. */
+  subcommand: string | undefined;
+  /** The focused option and what the user typed so far. */
+  focused: { name: string; value: string };
+  /** The other options filled in so far (raw values; IDs unresolved). */
+  options: Record<string, string | number | boolean>;
+}
+
+/** A handler's return value is ignored; a thrown error goes to `onError`. */
+export type RouteHandler<I> = (
+  interaction: I,
+  ctx: InteractionContext,
+) => unknown;
+
+/** Names of options offering autocomplete, at any depth. */
+export type OptionNames<O extends OptionMap> = {
+  [K in keyof O & string]: O[K]["options"] extends OptionMap
+    ? OptionNames<O[K]["options"]>
+    : K;
+}[keyof O & string];
+
+/** Options for {@linkcode InteractionRouter}. */
+export interface InteractionRouterOptions {
+  /**
+   * The clock for the 3 s deadline and waits.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /**
+   * Called with every {@linkcode InteractionError}: a handler threw, an
+   * interaction was not answered within 3 s, options did not fit. Each is
+   * also logged (category `disruption.interactions`); without this hook the
+   * line reaches stderr when LogTape is not configured.
+   */
+  onError?: (
+    error: InteractionError,
+    interaction: Interaction,
+  ) => void | Promise<void>;
+  /**
+   * How long a handler may take before the initial response, in ms.
+   *
+   * @default {3000}
+   */
+  answerDeadline?: number;
+}
+
+/** Options for {@linkcode InteractionRouter.handle}. */
+export interface HandleOptions {
+  /** The REST client. */
+  rest: RestClient;
+  /** How the initial response is sent (the HTTP endpoint's). */
+  respond?: InitialResponder;
+}
+
+/** Options for {@linkcode InteractionRouter.awaitComponent}. */
+export interface AwaitComponentOptions {
+  /** Only components on this message. */
+  messageId?: Snowflake;
+  /** Only this user's clicks. */
+  userId?: Snowflake;
+  /** Only custom ids matching this pattern. */
+  customId?: string;
+  /** Any other condition. */
+  filter?: (interaction: ComponentInteraction) => boolean;
+  /**
+   * How long to wait, in ms.
+   *
+   * @default {60000}
+   */
+  timeout?: number;
+  /** Stops waiting; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** What {@linkcode InteractionRouter.awaitComponent} resolves with. */
+export interface AwaitedComponent {
+  /** The component interaction. */
+  interaction: ComponentInteraction;
+  /** Its context, to answer it. */
+  ctx: InteractionContext;
+}
+
+/** Something with a typed `on("INTERACTION_CREATE")`, like the `Client`. */
+export interface InteractionSource {
+  /** Subscribe; returns an unsubscribe function. */
+  on(
+    event: "INTERACTION_CREATE",
+    listener: (interaction: Interaction, ctx: { rest: RestClient }) => unknown,
+  ): () => void;
+}
+
+interface PatternRoute {
+  /** Buttons (component type 2), selects (3, 5-8) or modals. */
+  kind: "button" | "select" | "modal";
+  pattern: ReturnType<typeof compileCustomId>;
+  // deno-lint-ignore no-explicit-any
+  handler: RouteHandler<any>;
+}
+
+interface Collector {
+  accept(interaction: ComponentInteraction, ctx: InteractionContext): boolean;
+}
+
+/**
+ * Routes interactions to typed handlers.
+ *
+ * Handlers run concurrently with later events: the gateway listener does
+ * not wait for them (a handler may itself wait for a click), and every
+ * failure reaches `onError` as an {@linkcode InteractionError} with the
+ * command's name or the custom id.
+ *
+ * @example A command and a button with a parameter
+ * ```ts
+ * import { button, command, customId, integer, InteractionRouter, row } from "@disruption/disruption/interactions";
+ * import { RestClient } from "@disruption/disruption/rest";
+ * import { FakeRest } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const roll = command({
+ *   name: "roll",
+ *   description: "Roll dice",
+ *   options: { sides: integer({ description: "Sides", min: 2, required: true }) },
+ * });
+ * const router = new InteractionRouter()
+ *   .command(roll, (i, ctx) =>
+ *     ctx.respond({
+ *       content: `rolling d${i.options.sides}`,
+ *       components: [row(button({ id: customId("reroll:{sides}", { sides: i.options.sides }), label: "Again" }))],
+ *     }))
+ *   .button("reroll:{sides}", (i, ctx) => ctx.update(`again d${i.params.sides}`));
+ *
+ * const discord = new FakeRest({ token: "t" });
+ * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+ * await router.handle({
+ *   id: "1", application_id: discord.applicationId, type: 2, token: "tok", version: 1,
+ *   data: { id: "9", name: "roll", type: 1, options: [{ name: "sides", type: 4, value: 6 }] },
+ *   user: { id: "2", username: "u", discriminator: "0", global_name: null, avatar: null },
+ *   app_permissions: "0", entitlements: [], authorizing_integration_owners: {}, attachment_size_limit: 0,
+ * }, { rest });
+ * assert.equal(discord.interactionResponses[0]!.body.data!.content, "rolling d6");
+ * ```
+ */
+export class InteractionRouter {
+  readonly #scheduler: Scheduler;
+  readonly #onError: InteractionRouterOptions["onError"];
+  readonly #deadline: number;
+  readonly #commands = new Map<
+    string,
+    // deno-lint-ignore no-explicit-any
+    { definition: CommandDefinition; handler: RouteHandler<any> }
+  >();
+  readonly #autocomplete = new Map<
+    string,
+    RouteHandler<AutocompleteInteraction<ChatInputCommand>>
+  >();
+  readonly #components: PatternRoute[] = [];
+  readonly #modals: PatternRoute[] = [];
+  readonly #collectors = new Set<Collector>();
+
+  /**
+   * Create an empty router.
+   *
+   * @param options Clock, error hook and deadline.
+   */
+  constructor(options: InteractionRouterOptions = {}) {
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#onError = options.onError;
+    this.#deadline = options.answerDeadline ?? ANSWER_DEADLINE;
+  }
+
+  /** Every registered command definition (what to sync). */
+  get commands(): CommandDefinition[] {
+    return [...this.#commands.values()].map((route) => route.definition);
+  }
+
+  /**
+   * Handle a slash command.
+   *
+   * @typeParam C The command definition.
+   * @param definition The command.
+   * @param handler Gets the typed interaction and the context.
+   * @returns The router, for chaining.
+   */
+  command<C extends ChatInputCommand>(
+    definition: C,
+    handler: RouteHandler<CommandInteraction<C>>,
+  ): this;
+  /**
+   * Handle a user or message context-menu command.
+   *
+   * @typeParam C The command definition.
+   * @param definition The command.
+   * @param handler Gets the target and the context.
+   * @returns The router, for chaining.
+   */
+  command<C extends UserCommand | MessageCommand>(
+    definition: C,
+    handler: RouteHandler<MenuInteraction<C>>,
+  ): this;
+  command(
+    definition: CommandDefinition,
+    // deno-lint-ignore no-explicit-any
+    handler: RouteHandler<any>,
+  ): this {
+    const key = `${definition.type}:${definition.name}`;
+    if (this.#commands.has(key)) {
+      throw new TypeError(
+        `Cannot route command '${definition.name}' as it already has a handler`,
+      );
+    }
+    this.#commands.set(key, { definition, handler });
+    return this;
+  }
+
+  /**
+   * Answer autocomplete for one option of a command.
+   *
+   * @typeParam C The command definition.
+   * @param definition The command.
+   * @param option The option's name (at any depth).
+   * @param handler Gets the focused value and answers with `ctx.autocomplete`.
+   * @returns The router, for chaining.
+   */
+  autocomplete<C extends ChatInputCommand>(
+    definition: C,
+    option: OptionNames<C["options"]>,
+    handler: RouteHandler<AutocompleteInteraction<C>>,
+  ): this {
+    this.#autocomplete.set(
+      `${definition.name}:${option}`,
+      handler as RouteHandler<AutocompleteInteraction<ChatInputCommand>>,
+    );
+    return this;
+  }
+
+  /**
+   * Handle buttons whose custom id matches `pattern` (`"vote:{choice}"`).
+   *
+   * @typeParam P The pattern.
+   * @param pattern A custom id with `{name}` parameters.
+   * @param handler Gets the parameters and the context.
+   * @returns The router, for chaining.
+   */
+  button<const P extends string>(
+    pattern: P,
+    handler: RouteHandler<ComponentInteraction<P>>,
+  ): this {
+    this.#components.push({
+      kind: "button",
+      pattern: compileCustomId(pattern),
+      handler,
+    });
+    return this;
+  }
+
+  /**
+   * Handle select menus whose custom id matches `pattern`.
+   *
+   * @typeParam P The pattern.
+   * @param pattern A custom id with `{name}` parameters.
+   * @param handler Gets the values, the parameters and the context.
+   * @returns The router, for chaining.
+   */
+  select<const P extends string>(
+    pattern: P,
+    handler: RouteHandler<ComponentInteraction<P>>,
+  ): this {
+    this.#components.push({
+      kind: "select",
+      pattern: compileCustomId(pattern),
+      handler,
+    });
+    return this;
+  }
+
+  /**
+   * Handle modal submits whose custom id matches `pattern`.
+   *
+   * @typeParam P The pattern.
+   * @param pattern A custom id with `{name}` parameters.
+   * @param handler Gets the fields, the parameters and the context.
+   * @returns The router, for chaining.
+   */
+  modal<const P extends string>(
+    pattern: P,
+    handler: RouteHandler<ModalInteraction<P>>,
+  ): this {
+    this.#modals.push({
+      kind: "modal",
+      pattern: compileCustomId(pattern),
+      handler,
+    });
+    return this;
+  }
+
+  /**
+   * Route every `INTERACTION_CREATE` of a client (or anything with the same
+   * `on`) through this router. The listener returns at once: handlers run
+   * beside later events.
+   *
+   * @param source The client.
+   * @returns A function that detaches the router.
+   */
+  attach(source: InteractionSource): () => void {
+    return source.on("INTERACTION_CREATE", (interaction, ctx) => {
+      this.handle(interaction, { rest: ctx.rest }).catch(() => {});
+    });
+  }
+
+  /**
+   * Wait for the next component interaction that matches. It goes to the
+   * waiter instead of the routes; the waiter answers it with `ctx`.
+   *
+   * @param options Message, user, custom id, filter, timeout, signal.
+   * @returns The interaction and its context.
+   * @throws {DOMException} `TimeoutError` when nothing came in time; the
+   *   signal's reason when aborted.
+   */
+  awaitComponent(
+    options: AwaitComponentOptions = {},
+  ): Promise<AwaitedComponent> {
+    const pattern = options.customId === undefined
+      ? undefined
+      : compileCustomId(options.customId);
+    const timeout = options.timeout ?? 60_000;
+    const signal = options.signal;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const cleanup = (): void => {
+        this.#scheduler.clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.#collectors.delete(collector);
+      };
+      const onAbort = (): void => {
+        cleanup();
+        reject(signal!.reason);
+      };
+      const collector: Collector = {
+        accept: (interaction, ctx) => {
+          if (
+            (options.messageId !== undefined &&
+              interaction.message.id !== options.messageId) ||
+            (options.userId !== undefined &&
+              interaction.user.id !== options.userId) ||
+            (pattern && !pattern.match(interaction.customId)) ||
+            (options.filter && !options.filter(interaction))
+          ) return false;
+          cleanup();
+          resolve({ interaction, ctx });
+          return true;
+        },
+      };
+      const timer = this.#scheduler.setTimeout(() => {
+        cleanup();
+        reject(
+          new DOMException(
+            `No matching component interaction within ${timeout} ms`,
+            "TimeoutError",
+          ),
+        );
+      }, timeout);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#collectors.add(collector);
+    });
+  }
+
+  /**
+   * Handle one interaction: find its route, run the handler, watch the 3 s
+   * deadline, report failures to `onError`.
+   *
+   * @param interaction The interaction.
+   * @param options The REST client and the initial responder.
+   * @returns Whether a route (or a waiter) took it; resolves once the
+   *   handler finished.
+   */
+  async handle(
+    interaction: Interaction,
+    options: HandleOptions,
+  ): Promise<boolean> {
+    const ctx = new InteractionContext(interaction, {
+      rest: options.rest,
+      ...(options.respond ? { respond: options.respond } : {}),
+    });
+    let label = `interaction ${interaction.id}`;
+    let run: (() => unknown) | undefined;
+    try {
+      const found = this.#route(interaction, ctx);
+      if (found === "collected") return true;
+      if (found) {
+        label = found.label;
+        run = found.run;
+      } else {
+        visible.warn(
+          "No route for {what} (interaction type {type}); it stays unanswered",
+          { what: describe(interaction), type: interaction.type },
+        );
+        return false;
+      }
+    } catch (error) {
+      await this.#report(
+        error instanceof InteractionError ? error : new InteractionError(
+          "handler_failed",
+          `${describe(interaction)} could not be routed: ${error}`,
+          { cause: error },
+        ),
+        interaction,
+      );
+      return true;
+    }
+    const timer = this.#scheduler.setTimeout(() => {
+      if (ctx.state !== "pending") return;
+      this.#report(
+        new InteractionError(
+          "not_answered",
+          `${label} was not answered within ${this.#deadline} ms (Discord's limit is 3 s: call ctx.defer() first for slow work)`,
+          { interaction: label },
+        ),
+        interaction,
+      );
+    }, this.#deadline);
+    ctx.acknowledged.then(() => this.#scheduler.clearTimeout(timer));
+    try {
+      await run();
+    } catch (error) {
+      // Reported here; a "not answered" report on top would say nothing new.
+      this.#scheduler.clearTimeout(timer);
+      await this.#report(
+        error instanceof InteractionError
+          ? error.interaction !== undefined ? error : new InteractionError(
+            error.kind,
+            `${label}: ${error.message}`,
+            { interaction: label, cause: error },
+          )
+          : new InteractionError(
+            "handler_failed",
+            `The handler of ${label} threw: ${
+              error instanceof Error ? error.message : String(error)
+            }`,
+            { interaction: label, cause: error },
+          ),
+        interaction,
+      );
+    }
+    if (ctx.state !== "pending") this.#scheduler.clearTimeout(timer);
+    return true;
+  }
+
+  #route(
+    interaction: Interaction,
+    ctx: InteractionContext,
+  ): { label: string; run: () => unknown } | "collected" | undefined {
+    const base = common(interaction);
+    switch (interaction.type) {
+      case 2: {
+        const data = interaction.data as ApplicationCommandInteractionData;
+        const route = this.#commands.get(`${data.type ?? 1}:${data.name}`);
+        if (!route) return undefined;
+        const definition = route.definition;
+        const label = `/${data.name}`;
+        let routed: Record<string, unknown>;
+        if (definition.type === 1) {
+          const read = readOptions(data.name, definition.options, data);
+          const sub = read.subcommand === undefined
+            ? undefined
+            : { name: read.subcommand, options: read.options };
+          routed = {
+            ...base,
+            command: data.name,
+            options: sub ? {} : read.options,
+            subcommand: sub,
+          };
+        } else {
+          routed = { ...base, command: data.name, target: target(data) };
+        }
+        return { label, run: () => route.handler(routed, ctx) };
+      }
+      case 4: {
+        const data = interaction.data as ApplicationCommandInteractionData;
+        const read = readAutocomplete(data);
+        if (!read.focused) return undefined;
+        const handler = this.#autocomplete.get(
+          `${data.name}:${read.focused.name}`,
+        );
+        if (!handler) return undefined;
+        const routed: AutocompleteInteraction<ChatInputCommand> = {
+          ...base,
+          command: data.name,
+          subcommand: read.subcommand,
+          focused: read.focused,
+          options: read.values,
+        };
+        return {
+          label: `/${data.name} autocomplete '${read.focused.name}'`,
+          run: () => handler(routed, ctx),
+        };
+      }
+      case 3: {
+        const data = interaction.data as MessageComponentInteractionData;
+        const customId = String(data.custom_id);
+        const routed: ComponentInteraction = {
+          ...base,
+          customId,
+          params: {},
+          componentType: data.component_type,
+          values: data.values ?? [],
+          resolved: data.resolved,
+          message: interaction.message!,
+        };
+        for (const collector of this.#collectors) {
+          if (collector.accept(routed, ctx)) return "collected";
+        }
+        const kind = data.component_type === 2 ? "button" : "select";
+        return this.#byPattern(
+          this.#components.filter((route) => route.kind === kind),
+          customId,
+          routed,
+          ctx,
+        );
+      }
+      case 5: {
+        const data = interaction.data as ModalSubmitInteractionData;
+        const customId = String(data.custom_id);
+        const routed: ModalInteraction = {
+          ...base,
+          customId,
+          params: {},
+          fields: new ModalFields(data.components ?? []),
+          resolved: data.resolved,
+          message: interaction.message,
+        };
+        return this.#byPattern(this.#modals, customId, routed, ctx);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  #byPattern(
+    routes: PatternRoute[],
+    customId: string,
+    routed: { params: Record<string, string> },
+    ctx: InteractionContext,
+  ): { label: string; run: () => unknown } | undefined {
+    for (const route of routes) {
+      const params = route.pattern.match(customId);
+      if (!params) continue;
+      routed.params = params;
+      return {
+        label: `'${customId}'`,
+        run: () => route.handler(routed, ctx),
+      };
+    }
+    return undefined;
+  }
+
+  async #report(
+    error: InteractionError,
+    interaction: Interaction,
+  ): Promise<void> {
+    if (this.#onError) {
+      logger.error("{message}", { message: error.message, kind: error.kind });
+    } else {
+      // Nobody handles it: make sure the author sees it.
+      visible.error("{message}", { message: error.message, error });
+    }
+    try {
+      await this.#onError?.(error, interaction);
+    } catch (hookError) {
+      logger.error("onError threw: {error}", { error: String(hookError) });
+    }
+  }
+}
+
+function common(interaction: Interaction): RoutedInteraction {
+  return {
+    raw: interaction,
+    id: interaction.id,
+    user: (interaction.member?.user ?? interaction.user)!,
+    member: interaction.member,
+    guildId: interaction.guild_id,
+    channelId: interaction.channel_id ?? interaction.channel?.id,
+    locale: interaction.locale,
+  };
+}
+
+function target(data: ApplicationCommandInteractionData): unknown {
+  const id = data.target_id;
+  if (id === undefined) return undefined;
+  if (data.type === 2) {
+    return {
+      id,
+      user: data.resolved?.users?.[id],
+      member: data.resolved?.members?.[id],
+    };
+  }
+  return data.resolved?.messages?.[id];
+}
+
+function describe(interaction: Interaction): string {
+  const data = interaction.data as Record<string, unknown> | undefined;
+  if (interaction.type === 2 || interaction.type === 4) {
+    return `command /${data?.name}`;
+  }
+  if (interaction.type === 3) return `component '${data?.custom_id}'`;
+  if (interaction.type === 5) return `modal '${data?.custom_id}'`;
+  return `interaction type ${interaction.type}`;
+}

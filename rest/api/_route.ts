@@ -1,0 +1,82 @@
+/**
+ * What every typed route function shares: path segments checked before
+ * anything is sent, and the per-call options.
+ *
+ * @module
+ */
+import type { CallOptions, RequestOptions } from "../rest_client.ts";
+
+/** Options of a route that takes no audit-log reason and no files. */
+export type RouteOptions = Pick<CallOptions, "signal">;
+
+/** Options of a route Discord records in the audit log. */
+export type AuditedRouteOptions = Pick<CallOptions, "signal" | "reason">;
+
+/** Options of a route that takes file uploads. */
+export type UploadRouteOptions = Pick<
+  CallOptions,
+  "signal" | "files" | "uploadLimit"
+>;
+
+/**
+ * A snowflake path segment.
+ *
+ * @param name The parameter's name, for the error.
+ * @param value The value.
+ * @returns The value.
+ * @throws {TypeError} When it is not a snowflake string.
+ */
+export function snowflake(name: string, value: string): string {
+  if (typeof value !== "string" || !/^\d{1,20}$/.test(value)) {
+    throw new TypeError(
+      `Cannot build route as '${name}' must be a snowflake string: current value '${name}=${
+        typeof value === "string" ? value.slice(0, 40) : typeof value
+      }'`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A free-text path segment (an emoji, an invite code, a token), encoded.
+ *
+ * @param name The parameter's name, for the error.
+ * @param value The value.
+ * @param secret Whether to leave the value out of the error (tokens).
+ * @returns The encoded value.
+ * @throws {TypeError} When it is empty.
+ */
+export function segment(name: string, value: string, secret = false): string {
+  if (typeof value !== "string" || value === "" || value.length > 512) {
+    throw new TypeError(
+      `Cannot build route as '${name}' must be a non-empty string${
+        secret ? "" : `: current value '${name}=${String(value).slice(0, 40)}'`
+      }`,
+    );
+  }
+  return encodeURIComponent(value);
+}
+
+/**
+ * The request options of a route call.
+ *
+ * @param options The call's options.
+ * @param extra Body and query.
+ * @returns The options for `RestClient.request`.
+ */
+export function routeOptions(
+  options: CallOptions,
+  extra: Pick<RequestOptions, "body" | "query"> = {},
+): RequestOptions {
+  const out: RequestOptions = {};
+  if (extra.body !== undefined) out.body = extra.body;
+  if (extra.query !== undefined) out.query = extra.query;
+  if (options.signal !== undefined) out.signal = options.signal;
+  if (options.reason !== undefined) out.reason = options.reason;
+  if (options.files !== undefined) out.files = options.files;
+  if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
+  return out;
+}
+
+/** Query parameters as the client takes them. */
+export type Query = Record<string, string | number | boolean | undefined>;

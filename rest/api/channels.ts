@@ -1,0 +1,395 @@
+/**
+ * Channel routes: get, modify, delete, permission overwrites, invites, typing, pins and announcement follows.
+ *
+ * @module
+ */
+import type { RestClient } from "../rest_client.ts";
+import {
+  type AuditedRouteOptions,
+  type RouteOptions,
+  routeOptions,
+  snowflake,
+} from "./_route.ts";
+import type { Snowflake } from "../../types/gateway_payloads.ts";
+import type { Channel, Overwrite } from "../../types/objects/channel.ts";
+import type { InviteWithMetadata } from "../../types/objects/invite.ts";
+import type { Message } from "../../types/objects/message.ts";
+/** Body of {@linkcode modifyChannel} (channels and threads; every field optional). */
+export interface ModifyChannelBody {
+  /** Name (1-100 characters). */
+  name?: string;
+  /** Convert between text (0) and announcement (5). */
+  type?: number;
+  /** Sorting position. */
+  position?: number | null;
+  /** Topic (0-1024 characters; 4096 for forums). */
+  topic?: string | null;
+  /** Age-restricted. */
+  nsfw?: boolean | null;
+  /** Slow mode in seconds (0-21600). */
+  rate_limit_per_user?: number | null;
+  /** Voice bitrate. */
+  bitrate?: number | null;
+  /** Voice user limit. */
+  user_limit?: number | null;
+  /** Permission overwrites. */
+  permission_overwrites?: Partial<Overwrite>[] | null;
+  /** Parent category. */
+  parent_id?: Snowflake | null;
+  /** Voice region, `null` for automatic. */
+  rtc_region?: string | null;
+  /** Default archive duration of new threads, in minutes. */
+  default_auto_archive_duration?: number | null;
+  /** Channel flags. */
+  flags?: number;
+  /** Threads: archived. */
+  archived?: boolean;
+  /** Threads: minutes of inactivity before archiving (60, 1440, 4320, 10080). */
+  auto_archive_duration?: number;
+  /** Threads: only moderators may unarchive. */
+  locked?: boolean;
+  /** Private threads: non-moderators may add members. */
+  invitable?: boolean;
+  /** Forum posts: applied tag IDs (5 at most). */
+  applied_tags?: Snowflake[];
+}
+
+/** Body of {@linkcode editChannelPermissions}. */
+export interface EditChannelPermissionsBody {
+  /** Allowed permission bits, as a string. */
+  allow?: string | null;
+  /** Denied permission bits, as a string. */
+  deny?: string | null;
+  /** 0 role, 1 member. */
+  type: 0 | 1;
+}
+
+/** Body of {@linkcode createChannelInvite}. */
+export interface CreateChannelInviteBody {
+  /** Seconds until it expires (0 never; default 86400). */
+  max_age?: number;
+  /** Uses allowed (0 unlimited). */
+  max_uses?: number;
+  /** Temporary membership. */
+  temporary?: boolean;
+  /** Do not reuse a similar invite. */
+  unique?: boolean;
+  /** 1 stream, 2 embedded application. */
+  target_type?: 1 | 2;
+  /** The user whose stream to show. */
+  target_user_id?: Snowflake;
+  /** The embedded application to open. */
+  target_application_id?: Snowflake;
+}
+
+/** Answer of {@linkcode followAnnouncementChannel}. */
+export interface FollowedChannel {
+  /** The followed channel. */
+  channel_id: Snowflake;
+  /** The webhook created in the target channel. */
+  webhook_id: Snowflake;
+}
+
+/** Query of {@linkcode getChannelPins}. */
+export interface GetChannelPinsQuery {
+  /** Pins before this ISO 8601 time. */
+  before?: string;
+  /** At most this many (1-50, default 50). */
+  limit?: number;
+}
+
+/** Answer of {@linkcode getChannelPins}. */
+export interface ChannelPins {
+  /** Pinned messages with their pin time. */
+  items: { pinned_at: string; message: Message }[];
+  /** Whether older pins exist. */
+  has_more: boolean;
+}
+
+/**
+ * Get a channel (or thread) (`GET /channels/{channelId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getChannel(
+  rest: RestClient,
+  channelId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Channel> {
+  return rest.request<Channel>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Change a channel's or thread's settings (`PATCH /channels/{channelId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function modifyChannel(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: ModifyChannelBody,
+  options: AuditedRouteOptions = {},
+): Promise<Channel> {
+  return rest.request<Channel>(
+    "PATCH",
+    `/channels/${snowflake("channelId", channelId)}`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Delete a channel, or close a DM (`DELETE /channels/{channelId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function deleteChannel(
+  rest: RestClient,
+  channelId: Snowflake,
+  options: AuditedRouteOptions = {},
+): Promise<Channel> {
+  return rest.request<Channel>(
+    "DELETE",
+    `/channels/${snowflake("channelId", channelId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Set a role's or member's permission overwrite in a channel (`PUT /channels/{channelId}/permissions/{overwriteId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param overwriteId The role or user the overwrite is for.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function editChannelPermissions(
+  rest: RestClient,
+  channelId: Snowflake,
+  overwriteId: Snowflake,
+  body: EditChannelPermissionsBody,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "PUT",
+    `/channels/${snowflake("channelId", channelId)}/permissions/${
+      snowflake("overwriteId", overwriteId)
+    }`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Remove a permission overwrite (`DELETE /channels/{channelId}/permissions/{overwriteId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param overwriteId The role or user the overwrite is for.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function deleteChannelPermission(
+  rest: RestClient,
+  channelId: Snowflake,
+  overwriteId: Snowflake,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/channels/${snowflake("channelId", channelId)}/permissions/${
+      snowflake("overwriteId", overwriteId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * List a channel's invites (`GET /channels/{channelId}/invites`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getChannelInvites(
+  rest: RestClient,
+  channelId: Snowflake,
+  options: RouteOptions = {},
+): Promise<InviteWithMetadata[]> {
+  return rest.request<InviteWithMetadata[]>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/invites`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Create an invite to a channel (`POST /channels/{channelId}/invites`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function createChannelInvite(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: CreateChannelInviteBody = {},
+  options: AuditedRouteOptions = {},
+): Promise<InviteWithMetadata> {
+  return rest.request<InviteWithMetadata>(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/invites`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Follow an announcement channel into another channel (`POST /channels/{channelId}/followers`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The channel to post crossposts in.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function followAnnouncementChannel(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: { webhook_channel_id: Snowflake },
+  options: AuditedRouteOptions = {},
+): Promise<FollowedChannel> {
+  return rest.request<FollowedChannel>(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/followers`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Show "typing..." in a channel for up to 10 seconds (`POST /channels/{channelId}/typing`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function triggerTypingIndicator(
+  rest: RestClient,
+  channelId: Snowflake,
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/typing`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * List pinned messages, newest first (paginated by `before`) (`GET /channels/{channelId}/messages/pins`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getChannelPins(
+  rest: RestClient,
+  channelId: Snowflake,
+  query: GetChannelPinsQuery = {},
+  options: RouteOptions = {},
+): Promise<ChannelPins> {
+  return rest.request<ChannelPins>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/messages/pins`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * Pin a message (at most 250 per channel) (`PUT /channels/{channelId}/messages/pins/{messageId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param messageId The message.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function pinMessage(
+  rest: RestClient,
+  channelId: Snowflake,
+  messageId: Snowflake,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "PUT",
+    `/channels/${snowflake("channelId", channelId)}/messages/pins/${
+      snowflake("messageId", messageId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Set a voice channel's status text (`PUT /channels/{channelId}/voice-status`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function setVoiceChannelStatus(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: { status: string | null },
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "PUT",
+    `/channels/${snowflake("channelId", channelId)}/voice-status`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Unpin a message (`DELETE /channels/{channelId}/messages/pins/{messageId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param messageId The message.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function unpinMessage(
+  rest: RestClient,
+  channelId: Snowflake,
+  messageId: Snowflake,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/channels/${snowflake("channelId", channelId)}/messages/pins/${
+      snowflake("messageId", messageId)
+    }`,
+    routeOptions(options),
+  );
+}

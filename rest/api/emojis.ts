@@ -1,0 +1,343 @@
+/**
+ * Emoji and sticker routes of a guild, and stickers by id.
+ *
+ * @module
+ */
+import type { RestClient } from "../rest_client.ts";
+import {
+  type AuditedRouteOptions,
+  type RouteOptions,
+  routeOptions,
+  snowflake,
+} from "./_route.ts";
+import type { Snowflake } from "../../types/gateway_payloads.ts";
+import type { Emoji } from "../../types/objects/emoji.ts";
+import type { Sticker } from "../../types/objects/sticker.ts";
+import { prepareUploads } from "../uploads.ts";
+
+/** A pack of Nitro stickers. */
+export interface StickerPack {
+  /** Pack ID. */
+  id: Snowflake;
+  /** The stickers. */
+  stickers: Sticker[];
+  /** Name. */
+  name: string;
+  /** The pack's SKU. */
+  sku_id: Snowflake;
+  /** The sticker shown as the pack's icon. */
+  cover_sticker_id?: Snowflake;
+  /** Description. */
+  description: string;
+  /** Banner asset ID. */
+  banner_asset_id?: Snowflake;
+}
+
+/**
+ * Upload a guild sticker (`POST /guilds/{guildId}/stickers`): a
+ * `multipart/form-data` form of plain fields (`name`, `description`, `tags`)
+ * and `file`, not `payload_json`.
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param sticker Name (2-30 characters), description, tags and the PNG, APNG, GIF or Lottie JSON file (512 KiB at most).
+ * @param options Signal, audit-log reason.
+ * @returns The sticker.
+ */
+export async function createGuildSticker(
+  rest: RestClient,
+  guildId: Snowflake,
+  sticker: {
+    name: string;
+    description: string;
+    tags: string;
+    file: { name: string; data: Blob | Uint8Array; contentType?: string };
+  },
+  options: AuditedRouteOptions = {},
+): Promise<Sticker> {
+  const [prepared] = await prepareUploads([{
+    name: sticker.file.name,
+    data: sticker.file.data,
+    ...(sticker.file.contentType
+      ? { contentType: sticker.file.contentType }
+      : {}),
+  }], { maxSize: 512 * 1024 });
+  const form = new FormData();
+  form.append("name", sticker.name);
+  form.append("description", sticker.description);
+  form.append("tags", sticker.tags);
+  form.append("file", prepared!.blob, prepared!.name);
+  return await rest.request<Sticker>(
+    "POST",
+    `/guilds/${snowflake("guildId", guildId)}/stickers`,
+    routeOptions(options, { body: form }),
+  );
+}
+
+/**
+ * List a guild's emojis (`GET /guilds/{guildId}/emojis`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listGuildEmojis(
+  rest: RestClient,
+  guildId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Emoji[]> {
+  return rest.request<Emoji[]>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/emojis`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get one emoji (`GET /guilds/{guildId}/emojis/{emojiId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param emojiId The emoji.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getGuildEmoji(
+  rest: RestClient,
+  guildId: Snowflake,
+  emojiId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Emoji> {
+  return rest.request<Emoji>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/emojis/${
+      snowflake("emojiId", emojiId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Create an emoji from a data URI image (256 KiB at most) (`POST /guilds/{guildId}/emojis`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param body Name, `data:image/...;base64,` image and roles allowed to use it.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function createGuildEmoji(
+  rest: RestClient,
+  guildId: Snowflake,
+  body: { name: string; image: string; roles?: Snowflake[] },
+  options: AuditedRouteOptions = {},
+): Promise<Emoji> {
+  return rest.request<Emoji>(
+    "POST",
+    `/guilds/${snowflake("guildId", guildId)}/emojis`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Rename an emoji or change its roles (`PATCH /guilds/{guildId}/emojis/{emojiId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param emojiId The emoji.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function modifyGuildEmoji(
+  rest: RestClient,
+  guildId: Snowflake,
+  emojiId: Snowflake,
+  body: { name?: string; roles?: Snowflake[] | null },
+  options: AuditedRouteOptions = {},
+): Promise<Emoji> {
+  return rest.request<Emoji>(
+    "PATCH",
+    `/guilds/${snowflake("guildId", guildId)}/emojis/${
+      snowflake("emojiId", emojiId)
+    }`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Delete an emoji (`DELETE /guilds/{guildId}/emojis/{emojiId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param emojiId The emoji.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function deleteGuildEmoji(
+  rest: RestClient,
+  guildId: Snowflake,
+  emojiId: Snowflake,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/guilds/${snowflake("guildId", guildId)}/emojis/${
+      snowflake("emojiId", emojiId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get a sticker (`GET /stickers/{stickerId}`).
+ *
+ * @param rest The REST client.
+ * @param stickerId The sticker.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getSticker(
+  rest: RestClient,
+  stickerId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Sticker> {
+  return rest.request<Sticker>(
+    "GET",
+    `/stickers/${snowflake("stickerId", stickerId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * List Nitro sticker packs (`GET /sticker-packs`).
+ *
+ * @param rest The REST client.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listStickerPacks(
+  rest: RestClient,
+  options: RouteOptions = {},
+): Promise<{ sticker_packs: StickerPack[] }> {
+  return rest.request<{ sticker_packs: StickerPack[] }>(
+    "GET",
+    `/sticker-packs`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get a sticker pack (`GET /sticker-packs/{packId}`).
+ *
+ * @param rest The REST client.
+ * @param packId The sticker pack.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getStickerPack(
+  rest: RestClient,
+  packId: Snowflake,
+  options: RouteOptions = {},
+): Promise<StickerPack> {
+  return rest.request<StickerPack>(
+    "GET",
+    `/sticker-packs/${snowflake("packId", packId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * List a guild's stickers (`GET /guilds/{guildId}/stickers`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listGuildStickers(
+  rest: RestClient,
+  guildId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Sticker[]> {
+  return rest.request<Sticker[]>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/stickers`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get one guild sticker (`GET /guilds/{guildId}/stickers/{stickerId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param stickerId The sticker.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getGuildSticker(
+  rest: RestClient,
+  guildId: Snowflake,
+  stickerId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Sticker> {
+  return rest.request<Sticker>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/stickers/${
+      snowflake("stickerId", stickerId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Change a sticker (`PATCH /guilds/{guildId}/stickers/{stickerId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param stickerId The sticker.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function modifyGuildSticker(
+  rest: RestClient,
+  guildId: Snowflake,
+  stickerId: Snowflake,
+  body: { name?: string; description?: string | null; tags?: string },
+  options: AuditedRouteOptions = {},
+): Promise<Sticker> {
+  return rest.request<Sticker>(
+    "PATCH",
+    `/guilds/${snowflake("guildId", guildId)}/stickers/${
+      snowflake("stickerId", stickerId)
+    }`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Delete a sticker (`DELETE /guilds/{guildId}/stickers/{stickerId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param stickerId The sticker.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function deleteGuildSticker(
+  rest: RestClient,
+  guildId: Snowflake,
+  stickerId: Snowflake,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/guilds/${snowflake("guildId", guildId)}/stickers/${
+      snowflake("stickerId", stickerId)
+    }`,
+    routeOptions(options),
+  );
+}

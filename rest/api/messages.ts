@@ -1,0 +1,117 @@
+/**
+ * Message routes beyond create/edit/delete (which `RestClient` has): list, get, crosspost and bulk delete.
+ *
+ * @module
+ */
+import type { RestClient } from "../rest_client.ts";
+import {
+  type AuditedRouteOptions,
+  type RouteOptions,
+  routeOptions,
+  snowflake,
+} from "./_route.ts";
+import type { Snowflake } from "../../types/gateway_payloads.ts";
+import type { Message } from "../../types/objects/message.ts";
+/** Query of {@linkcode getChannelMessages}: at most one of around, before, after. */
+export interface GetChannelMessagesQuery {
+  /** Messages around this one. */
+  around?: Snowflake;
+  /** Messages before this one. */
+  before?: Snowflake;
+  /** Messages after this one. */
+  after?: Snowflake;
+  /** How many (1-100, default 50). */
+  limit?: number;
+}
+
+/**
+ * List messages (newest first; at most 100 per call) (`GET /channels/{channelId}/messages`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getChannelMessages(
+  rest: RestClient,
+  channelId: Snowflake,
+  query: GetChannelMessagesQuery = {},
+  options: RouteOptions = {},
+): Promise<Message[]> {
+  return rest.request<Message[]>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/messages`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * Get one message (`GET /channels/{channelId}/messages/{messageId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param messageId The message.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getChannelMessage(
+  rest: RestClient,
+  channelId: Snowflake,
+  messageId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Message> {
+  return rest.request<Message>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/messages/${
+      snowflake("messageId", messageId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Publish a message of an announcement channel to its followers (`POST /channels/{channelId}/messages/{messageId}/crosspost`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param messageId The message.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function crosspostMessage(
+  rest: RestClient,
+  channelId: Snowflake,
+  messageId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Message> {
+  return rest.request<Message>(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/messages/${
+      snowflake("messageId", messageId)
+    }/crosspost`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Delete 2 to 100 messages younger than 14 days (`POST /channels/{channelId}/messages/bulk-delete`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The message IDs.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function bulkDeleteMessages(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: { messages: Snowflake[] },
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/messages/bulk-delete`,
+    routeOptions(options, { body }),
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * Soundboard routes.
+ *
+ * @module
+ */
+import type { RestClient } from "../rest_client.ts";
+import {
+  type AuditedRouteOptions,
+  type RouteOptions,
+  routeOptions,
+  snowflake,
+} from "./_route.ts";
+import type { Snowflake } from "../../types/gateway_payloads.ts";
+import type { SoundboardSound } from "../../types/objects/soundboard.ts";
+/** Body of {@linkcode createGuildSoundboardSound}. */
+export interface CreateSoundboardSoundBody {
+  /** Name (2-32 characters). */
+  name: string;
+  /** MP3 or OGG as a data URI. */
+  sound: string;
+  /** Volume 0-1 (default 1). */
+  volume?: number | null;
+  /** Custom emoji ID. */
+  emoji_id?: Snowflake | null;
+  /** Unicode emoji. */
+  emoji_name?: string | null;
+}
+
+/**
+ * Play a soundboard sound in the voice channel the bot is in (`POST /channels/{channelId}/send-soundboard-sound`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The fields to send.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function sendSoundboardSound(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: { sound_id: Snowflake; source_guild_id?: Snowflake },
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/send-soundboard-sound`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * List Discord's default sounds (`GET /soundboard-default-sounds`).
+ *
+ * @param rest The REST client.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listDefaultSoundboardSounds(
+  rest: RestClient,
+  options: RouteOptions = {},
+): Promise<SoundboardSound[]> {
+  return rest.request<SoundboardSound[]>(
+    "GET",
+    `/soundboard-default-sounds`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * List a guild's sounds (`GET /guilds/{guildId}/soundboard-sounds`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listGuildSoundboardSounds(
+  rest: RestClient,
+  guildId: Snowflake,
+  options: RouteOptions = {},
+): Promise<{ items: SoundboardSound[] }> {
+  return rest.request<{ items: SoundboardSound[] }>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get one sound (`GET /guilds/{guildId}/soundboard-sounds/{soundId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param soundId The soundboard sound.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getGuildSoundboardSound(
+  rest: RestClient,
+  guildId: Snowflake,
+  soundId: Snowflake,
+  options: RouteOptions = {},
+): Promise<SoundboardSound> {
+  return rest.request<SoundboardSound>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${
+      snowflake("soundId", soundId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Add a sound (MP3 or OGG data URI, 512 KB at most) (`POST /guilds/{guildId}/soundboard-sounds`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function createGuildSoundboardSound(
+  rest: RestClient,
+  guildId: Snowflake,
+  body: CreateSoundboardSoundBody,
+  options: AuditedRouteOptions = {},
+): Promise<SoundboardSound> {
+  return rest.request<SoundboardSound>(
+    "POST",
+    `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Change a sound (`PATCH /guilds/{guildId}/soundboard-sounds/{soundId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param soundId The soundboard sound.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function modifyGuildSoundboardSound(
+  rest: RestClient,
+  guildId: Snowflake,
+  soundId: Snowflake,
+  body: Partial<Omit<CreateSoundboardSoundBody, "sound">>,
+  options: AuditedRouteOptions = {},
+): Promise<SoundboardSound> {
+  return rest.request<SoundboardSound>(
+    "PATCH",
+    `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${
+      snowflake("soundId", soundId)
+    }`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Delete a sound (`DELETE /guilds/{guildId}/soundboard-sounds/{soundId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param soundId The soundboard sound.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function deleteGuildSoundboardSound(
+  rest: RestClient,
+  guildId: Snowflake,
+  soundId: Snowflake,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${
+      snowflake("soundId", soundId)
+    }`,
+    routeOptions(options),
+  );
+}

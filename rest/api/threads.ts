@@ -1,0 +1,368 @@
+/**
+ * Thread routes: start (from a message, without one, in a forum), join/leave, members, archived and active lists.
+ *
+ * @module
+ */
+import type { RestClient } from "../rest_client.ts";
+import {
+  type AuditedRouteOptions,
+  type RouteOptions,
+  routeOptions,
+  snowflake,
+  type UploadRouteOptions,
+} from "./_route.ts";
+import type { Snowflake } from "../../types/gateway_payloads.ts";
+import type { Channel, ThreadMember } from "../../types/objects/channel.ts";
+/** Body of {@linkcode startThreadFromMessage}. */
+export interface StartThreadBody {
+  /** Name (1-100 characters). */
+  name: string;
+  /** Minutes of inactivity before archiving (60, 1440, 4320, 10080). */
+  auto_archive_duration?: number;
+  /** Slow mode in seconds. */
+  rate_limit_per_user?: number | null;
+}
+
+/** Body of {@linkcode startThreadWithoutMessage}. */
+export interface StartThreadWithoutMessageBody extends StartThreadBody {
+  /** 10 announcement thread, 11 public, 12 private (default 12). */
+  type?: 10 | 11 | 12;
+  /** Private threads: non-moderators may add members. */
+  invitable?: boolean;
+}
+
+/** Body of {@linkcode startThreadInForum}. */
+export interface StartForumThreadBody extends StartThreadBody {
+  /** The first message. */
+  message: {
+    content?: string;
+    embeds?: unknown[];
+    components?: unknown[];
+    sticker_ids?: Snowflake[];
+    flags?: number;
+  };
+  /** Tag IDs to apply. */
+  applied_tags?: Snowflake[];
+}
+
+/** Query of {@linkcode listThreadMembers}. */
+export interface ListThreadMembersQuery {
+  /** Include each member's guild member. */
+  with_member?: boolean;
+  /** Members after this user ID. */
+  after?: Snowflake;
+  /** How many (1-100). */
+  limit?: number;
+}
+
+/** Query of the archived thread lists. */
+export interface ArchivedThreadsQuery {
+  /** Threads archived before this ISO 8601 time (or ID for the joined list). */
+  before?: string;
+  /** How many. */
+  limit?: number;
+}
+
+/** Answer of the archived thread lists. */
+export interface ArchivedThreads {
+  /** The threads. */
+  threads: Channel[];
+  /** The bot's thread members among them. */
+  members: ThreadMember[];
+  /** Whether more exist. */
+  has_more: boolean;
+}
+
+/**
+ * Start a thread from a message (`POST /channels/{channelId}/messages/{messageId}/threads`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param messageId The message.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function startThreadFromMessage(
+  rest: RestClient,
+  channelId: Snowflake,
+  messageId: Snowflake,
+  body: StartThreadBody,
+  options: AuditedRouteOptions = {},
+): Promise<Channel> {
+  return rest.request<Channel>(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/messages/${
+      snowflake("messageId", messageId)
+    }/threads`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Start a thread without a message (`POST /channels/{channelId}/threads`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function startThreadWithoutMessage(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: StartThreadWithoutMessageBody,
+  options: AuditedRouteOptions = {},
+): Promise<Channel> {
+  return rest.request<Channel>(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/threads`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Start a post in a forum or media channel (files allowed) (`POST /channels/{channelId}/threads`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body The fields to send.
+ * @param options Signal, files.
+ * @returns Discord's answer.
+ */
+export function startThreadInForum(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: StartForumThreadBody,
+  options: UploadRouteOptions = {},
+): Promise<Channel & { message?: unknown }> {
+  return rest.request<Channel & { message?: unknown }>(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/threads`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Join a thread (`PUT /channels/{channelId}/thread-members/@me`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function joinThread(
+  rest: RestClient,
+  channelId: Snowflake,
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "PUT",
+    `/channels/${snowflake("channelId", channelId)}/thread-members/@me`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Add a member to a thread (`PUT /channels/{channelId}/thread-members/{userId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param userId The user.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function addThreadMember(
+  rest: RestClient,
+  channelId: Snowflake,
+  userId: Snowflake,
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "PUT",
+    `/channels/${snowflake("channelId", channelId)}/thread-members/${
+      snowflake("userId", userId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Leave a thread (`DELETE /channels/{channelId}/thread-members/@me`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function leaveThread(
+  rest: RestClient,
+  channelId: Snowflake,
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/channels/${snowflake("channelId", channelId)}/thread-members/@me`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Remove a member from a thread (`DELETE /channels/{channelId}/thread-members/{userId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param userId The user.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function removeThreadMember(
+  rest: RestClient,
+  channelId: Snowflake,
+  userId: Snowflake,
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/channels/${snowflake("channelId", channelId)}/thread-members/${
+      snowflake("userId", userId)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get a thread member (`GET /channels/{channelId}/thread-members/{userId}`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param userId The user.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getThreadMember(
+  rest: RestClient,
+  channelId: Snowflake,
+  userId: Snowflake,
+  query: { with_member?: boolean } = {},
+  options: RouteOptions = {},
+): Promise<ThreadMember> {
+  return rest.request<ThreadMember>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/thread-members/${
+      snowflake("userId", userId)
+    }`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * List thread members (privileged GUILD_MEMBERS intent needed) (`GET /channels/{channelId}/thread-members`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listThreadMembers(
+  rest: RestClient,
+  channelId: Snowflake,
+  query: ListThreadMembersQuery = {},
+  options: RouteOptions = {},
+): Promise<ThreadMember[]> {
+  return rest.request<ThreadMember[]>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/thread-members`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * List public archived threads (`GET /channels/{channelId}/threads/archived/public`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listPublicArchivedThreads(
+  rest: RestClient,
+  channelId: Snowflake,
+  query: ArchivedThreadsQuery = {},
+  options: RouteOptions = {},
+): Promise<ArchivedThreads> {
+  return rest.request<ArchivedThreads>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/threads/archived/public`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * List private archived threads (`GET /channels/{channelId}/threads/archived/private`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listPrivateArchivedThreads(
+  rest: RestClient,
+  channelId: Snowflake,
+  query: ArchivedThreadsQuery = {},
+  options: RouteOptions = {},
+): Promise<ArchivedThreads> {
+  return rest.request<ArchivedThreads>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/threads/archived/private`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * List private archived threads the bot joined (`GET /channels/{channelId}/users/@me/threads/archived/private`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listJoinedPrivateArchivedThreads(
+  rest: RestClient,
+  channelId: Snowflake,
+  query: ArchivedThreadsQuery = {},
+  options: RouteOptions = {},
+): Promise<ArchivedThreads> {
+  return rest.request<ArchivedThreads>(
+    "GET",
+    `/channels/${
+      snowflake("channelId", channelId)
+    }/users/@me/threads/archived/private`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * List a guild's active threads (`GET /guilds/{guildId}/threads/active`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function listActiveGuildThreads(
+  rest: RestClient,
+  guildId: Snowflake,
+  options: RouteOptions = {},
+): Promise<{ threads: Channel[]; members: ThreadMember[] }> {
+  return rest.request<{ threads: Channel[]; members: ThreadMember[] }>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/threads/active`,
+    routeOptions(options),
+  );
+}

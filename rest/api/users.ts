@@ -1,0 +1,176 @@
+/**
+ * User routes: the bot user, other users, the bot's guilds, DMs.
+ *
+ * @module
+ */
+import type { RestClient } from "../rest_client.ts";
+import { type RouteOptions, routeOptions, snowflake } from "./_route.ts";
+import type { Snowflake } from "../../types/gateway_payloads.ts";
+import type { User } from "../../types/objects/user.ts";
+import type { Channel } from "../../types/objects/channel.ts";
+import type { GuildMember } from "../../types/objects/member.ts";
+/** Query of {@linkcode getCurrentUserGuilds}. */
+export interface GetCurrentUserGuildsQuery {
+  /** Guilds before this ID. */
+  before?: Snowflake;
+  /** Guilds after this ID. */
+  after?: Snowflake;
+  /** How many (1-200). */
+  limit?: number;
+  /** Include approximate member and presence counts. */
+  with_counts?: boolean;
+}
+
+/** A guild as listed by {@linkcode getCurrentUserGuilds}. */
+export interface PartialGuild {
+  /** Guild ID. */
+  id: Snowflake;
+  /** Name. */
+  name: string;
+  /** Icon hash. */
+  icon: string | null;
+  /** Whether the bot owns it. */
+  owner: boolean;
+  /** The bot's permissions, as a string. */
+  permissions: string;
+  /** Enabled features. */
+  features: string[];
+  /** With `with_counts`. */
+  approximate_member_count?: number;
+  /** With `with_counts`. */
+  approximate_presence_count?: number;
+}
+
+/**
+ * Get the bot user (`GET /users/@me`).
+ *
+ * @param rest The REST client.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getCurrentUser(
+  rest: RestClient,
+  options: RouteOptions = {},
+): Promise<User> {
+  return rest.request<User>("GET", `/users/@me`, routeOptions(options));
+}
+
+/**
+ * Get a user (`GET /users/{userId}`).
+ *
+ * @param rest The REST client.
+ * @param userId The user.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getUser(
+  rest: RestClient,
+  userId: Snowflake,
+  options: RouteOptions = {},
+): Promise<User> {
+  return rest.request<User>(
+    "GET",
+    `/users/${snowflake("userId", userId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Change the bot's username, avatar or banner (`PATCH /users/@me`).
+ *
+ * @param rest The REST client.
+ * @param body The fields to send.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function modifyCurrentUser(
+  rest: RestClient,
+  body: { username?: string; avatar?: string | null; banner?: string | null },
+  options: RouteOptions = {},
+): Promise<User> {
+  return rest.request<User>(
+    "PATCH",
+    `/users/@me`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * List the bot's guilds (200 per call) (`GET /users/@me/guilds`).
+ *
+ * @param rest The REST client.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getCurrentUserGuilds(
+  rest: RestClient,
+  query: GetCurrentUserGuildsQuery = {},
+  options: RouteOptions = {},
+): Promise<PartialGuild[]> {
+  return rest.request<PartialGuild[]>(
+    "GET",
+    `/users/@me/guilds`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * Get the bot's own member in a guild (`GET /users/@me/guilds/{guildId}/member`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getCurrentUserGuildMember(
+  rest: RestClient,
+  guildId: Snowflake,
+  options: RouteOptions = {},
+): Promise<GuildMember> {
+  return rest.request<GuildMember>(
+    "GET",
+    `/users/@me/guilds/${snowflake("guildId", guildId)}/member`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Leave a guild (`DELETE /users/@me/guilds/{guildId}`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function leaveGuild(
+  rest: RestClient,
+  guildId: Snowflake,
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/users/@me/guilds/${snowflake("guildId", guildId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Open (or get) the DM channel with a user (`POST /users/@me/channels`).
+ *
+ * @param rest The REST client.
+ * @param body The user to DM.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function createDM(
+  rest: RestClient,
+  body: { recipient_id: Snowflake },
+  options: RouteOptions = {},
+): Promise<Channel> {
+  return rest.request<Channel>(
+    "POST",
+    `/users/@me/channels`,
+    routeOptions(options, { body }),
+  );
+}

@@ -1,0 +1,410 @@
+/**
+ * Webhook routes: create, list, get, modify, delete (with or without the token), and webhook messages. `executeWebhook` is in this file too, written by hand for its `wait` overloads.
+ *
+ * @module
+ */
+import type { RestClient } from "../rest_client.ts";
+import {
+  type AuditedRouteOptions,
+  type RouteOptions,
+  routeOptions,
+  segment,
+  snowflake,
+  type UploadRouteOptions,
+} from "./_route.ts";
+import type { Snowflake } from "../../types/gateway_payloads.ts";
+import type { Message } from "../../types/objects/message.ts";
+import type { Webhook } from "../../types/objects/webhook.ts";
+import type { FileUpload } from "../uploads.ts";
+import type {
+  AllowedMentionsPayload,
+  ComponentPayload,
+  EditWebhookMessageBody,
+  EmbedPayload,
+} from "../payloads.ts";
+
+/** Body of {@linkcode modifyWebhook}. */
+export interface ModifyWebhookBody {
+  /** Default name. */
+  name?: string;
+  /** Default avatar as a data URI. */
+  avatar?: string | null;
+  /** Move to this channel. */
+  channel_id?: Snowflake;
+}
+
+/** Body of {@linkcode executeWebhook}. */
+export interface ExecuteWebhookBody {
+  /** Text (2000 characters at most). */
+  content?: string;
+  /** Override the name. */
+  username?: string;
+  /** Override the avatar URL. */
+  avatar_url?: string;
+  /** Text-to-speech. */
+  tts?: boolean;
+  /** Embeds (10 at most). */
+  embeds?: EmbedPayload[];
+  /** Who may be pinged. */
+  allowed_mentions?: AllowedMentionsPayload;
+  /** Components (application-owned webhooks, or non-interactive ones). */
+  components?: ComponentPayload[];
+  /** Message flags. */
+  flags?: number;
+  /** Forum channels: the new post's name. */
+  thread_name?: string;
+  /** Forum channels: tags of the new post. */
+  applied_tags?: Snowflake[];
+}
+
+/** Options of {@linkcode executeWebhook}. */
+export interface ExecuteWebhookOptions {
+  /** Post in this thread of the webhook's channel. */
+  threadId?: Snowflake;
+  /** Files to attach. */
+  files?: readonly FileUpload[];
+  /** Largest size of all files together, in bytes. */
+  uploadLimit?: number;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Post a message through a webhook (`POST /webhooks/{webhookId}/{webhookToken}`).
+ * With `wait: true` Discord answers with the message; without, it answers
+ * 204 once the message is queued.
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param webhookToken The webhook token.
+ * @param body The message.
+ * @param options `wait`, thread, files, signal.
+ * @returns The message when `wait` is true.
+ */
+export function executeWebhook(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  body: ExecuteWebhookBody,
+  options: ExecuteWebhookOptions & { wait: true },
+): Promise<Message>;
+/**
+ * Post a message through a webhook without waiting for it to be created.
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param webhookToken The webhook token.
+ * @param body The message.
+ * @param options Thread, files, signal.
+ * @returns A promise that resolves once Discord queued it.
+ */
+export function executeWebhook(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  body: ExecuteWebhookBody,
+  options?: ExecuteWebhookOptions & { wait?: false },
+): Promise<void>;
+export async function executeWebhook(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  body: ExecuteWebhookBody,
+  options: ExecuteWebhookOptions & { wait?: boolean } = {},
+): Promise<Message | void> {
+  const message = await rest.request<Message | undefined>(
+    "POST",
+    `/webhooks/${snowflake("webhookId", webhookId)}/${
+      segment("webhookToken", webhookToken, true)
+    }`,
+    routeOptions(options, {
+      body,
+      query: { wait: options.wait ?? false, thread_id: options.threadId },
+    }),
+  );
+  if (options.wait) return message;
+}
+
+/**
+ * Create a webhook in a channel (`POST /channels/{channelId}/webhooks`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param body Name (1-80 characters, not "clyde") and avatar data URI.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function createWebhook(
+  rest: RestClient,
+  channelId: Snowflake,
+  body: { name: string; avatar?: string | null },
+  options: AuditedRouteOptions = {},
+): Promise<Webhook> {
+  return rest.request<Webhook>(
+    "POST",
+    `/channels/${snowflake("channelId", channelId)}/webhooks`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * List a channel's webhooks (`GET /channels/{channelId}/webhooks`).
+ *
+ * @param rest The REST client.
+ * @param channelId The channel.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getChannelWebhooks(
+  rest: RestClient,
+  channelId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Webhook[]> {
+  return rest.request<Webhook[]>(
+    "GET",
+    `/channels/${snowflake("channelId", channelId)}/webhooks`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * List a guild's webhooks (`GET /guilds/{guildId}/webhooks`).
+ *
+ * @param rest The REST client.
+ * @param guildId The guild.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getGuildWebhooks(
+  rest: RestClient,
+  guildId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Webhook[]> {
+  return rest.request<Webhook[]>(
+    "GET",
+    `/guilds/${snowflake("guildId", guildId)}/webhooks`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get a webhook (`GET /webhooks/{webhookId}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getWebhook(
+  rest: RestClient,
+  webhookId: Snowflake,
+  options: RouteOptions = {},
+): Promise<Webhook> {
+  return rest.request<Webhook>(
+    "GET",
+    `/webhooks/${snowflake("webhookId", webhookId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get a webhook by its token (no bot token needed) (`GET /webhooks/{webhookId}/{webhookToken}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param webhookToken The webhook token.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getWebhookWithToken(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  options: RouteOptions = {},
+): Promise<Webhook> {
+  return rest.request<Webhook>(
+    "GET",
+    `/webhooks/${snowflake("webhookId", webhookId)}/${
+      segment("webhookToken", webhookToken, true)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Change a webhook (`PATCH /webhooks/{webhookId}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function modifyWebhook(
+  rest: RestClient,
+  webhookId: Snowflake,
+  body: ModifyWebhookBody,
+  options: AuditedRouteOptions = {},
+): Promise<Webhook> {
+  return rest.request<Webhook>(
+    "PATCH",
+    `/webhooks/${snowflake("webhookId", webhookId)}`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Change a webhook by its token (not its channel) (`PATCH /webhooks/{webhookId}/{webhookToken}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param webhookToken The webhook token.
+ * @param body The fields to send.
+ * @param options Signal, audit-log reason.
+ * @returns Discord's answer.
+ */
+export function modifyWebhookWithToken(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  body: { name?: string; avatar?: string | null },
+  options: AuditedRouteOptions = {},
+): Promise<Webhook> {
+  return rest.request<Webhook>(
+    "PATCH",
+    `/webhooks/${snowflake("webhookId", webhookId)}/${
+      segment("webhookToken", webhookToken, true)
+    }`,
+    routeOptions(options, { body }),
+  );
+}
+
+/**
+ * Delete a webhook (`DELETE /webhooks/{webhookId}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function deleteWebhook(
+  rest: RestClient,
+  webhookId: Snowflake,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/webhooks/${snowflake("webhookId", webhookId)}`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Delete a webhook by its token (`DELETE /webhooks/{webhookId}/{webhookToken}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param webhookToken The webhook token.
+ * @param options Signal, audit-log reason.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function deleteWebhookWithToken(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  options: AuditedRouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/webhooks/${snowflake("webhookId", webhookId)}/${
+      segment("webhookToken", webhookToken, true)
+    }`,
+    routeOptions(options),
+  );
+}
+
+/**
+ * Get a message the webhook sent (`GET /webhooks/{webhookId}/{webhookToken}/messages/{messageId}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param webhookToken The webhook token.
+ * @param messageId The message.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns Discord's answer.
+ */
+export function getWebhookMessage(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  messageId: Snowflake,
+  query: { thread_id?: Snowflake } = {},
+  options: RouteOptions = {},
+): Promise<Message> {
+  return rest.request<Message>(
+    "GET",
+    `/webhooks/${snowflake("webhookId", webhookId)}/${
+      segment("webhookToken", webhookToken, true)
+    }/messages/${snowflake("messageId", messageId)}`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}
+
+/**
+ * Edit a message the webhook sent (files allowed) (`PATCH /webhooks/{webhookId}/{webhookToken}/messages/{messageId}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param webhookToken The webhook token.
+ * @param messageId The message.
+ * @param body The fields to send.
+ * @param query Query parameters.
+ * @param options Signal, files.
+ * @returns Discord's answer.
+ */
+export function editWebhookMessage(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  messageId: Snowflake,
+  body: EditWebhookMessageBody,
+  query: { thread_id?: Snowflake } = {},
+  options: UploadRouteOptions = {},
+): Promise<Message> {
+  return rest.request<Message>(
+    "PATCH",
+    `/webhooks/${snowflake("webhookId", webhookId)}/${
+      segment("webhookToken", webhookToken, true)
+    }/messages/${snowflake("messageId", messageId)}`,
+    routeOptions(options, { body, query: { ...query } }),
+  );
+}
+
+/**
+ * Delete a message the webhook sent (`DELETE /webhooks/{webhookId}/{webhookToken}/messages/{messageId}`).
+ *
+ * @param rest The REST client.
+ * @param webhookId The webhook.
+ * @param webhookToken The webhook token.
+ * @param messageId The message.
+ * @param query Query parameters.
+ * @param options Signal.
+ * @returns A promise that resolves when Discord accepted it.
+ */
+export async function deleteWebhookMessage(
+  rest: RestClient,
+  webhookId: Snowflake,
+  webhookToken: string,
+  messageId: Snowflake,
+  query: { thread_id?: Snowflake } = {},
+  options: RouteOptions = {},
+): Promise<void> {
+  await rest.request(
+    "DELETE",
+    `/webhooks/${snowflake("webhookId", webhookId)}/${
+      segment("webhookToken", webhookToken, true)
+    }/messages/${snowflake("messageId", messageId)}`,
+    routeOptions(options, { query: { ...query } }),
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * The invalid-request limit: Discord (Cloudflare) bans an IP for a while
+ * after 10,000 responses with status 401, 403 or 429 within 10 minutes
+ * (429s with `X-RateLimit-Scope: shared` do not count). The
+ * {@linkcode InvalidRequestGuard} counts them and refuses further requests
+ * before the limit is reached.
+ *
+ * @module
+ */
+import type { Scheduler } from "../base/scheduler.ts";
+import { RestError } from "./errors.ts";
+
+/** Discord's window for invalid requests (10 minutes). */
+export const INVALID_REQUEST_WINDOW = 600_000;
+
+/** Discord's limit of invalid requests per window. */
+export const INVALID_REQUEST_LIMIT = 10_000;
+
+/** Options for {@linkcode InvalidRequestGuard}. */
+export interface InvalidRequestGuardOptions {
+  /** The clock. */
+  scheduler: Scheduler;
+  /**
+   * Refuse requests once this many invalid ones happened in the window
+   * (a margin below Discord's 10,000 for requests already in flight and
+   * other processes on the same IP).
+   *
+   * @default {9000}
+   */
+  limit?: number;
+  /**
+   * The window in milliseconds.
+   *
+   * @default {600000}
+   */
+  window?: number;
+  /** Called once when the guard starts refusing, and once per window after. */
+  onLimit?: (count: number, retryAfter: number) => void;
+}
+
+/** Thrown instead of sending while the invalid-request count is at its cap. */
+export class InvalidRequestLimitError extends RestError {
+  /** Milliseconds until the oldest counted invalid request leaves the window. */
+  readonly retryAfter: number;
+  /** Invalid requests counted in the window. */
+  readonly count: number;
+
+  /**
+   * Create the error.
+   *
+   * @param method The refused request's method.
+   * @param path The refused request's path (redacted).
+   * @param count The current count.
+   * @param retryAfter Milliseconds until one leaves the window.
+   */
+  constructor(
+    method: string,
+    path: string,
+    count: number,
+    retryAfter: number,
+  ) {
+    super(
+      `${method} ${path} refused: ${count} responses with status 401/403/429 in the last 10 minutes; Discord bans the IP at 10,000 (fix the failing requests; requests resume in ${retryAfter} ms)`,
+      { method, path },
+    );
+    this.name = "InvalidRequestLimitError";
+    this.count = count;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/**
+ * Counts invalid responses in a sliding window and refuses at a cap. Memory
+ * is bounded: at most `limit` timestamps are kept (at the cap every request
+ * is refused, so no more are recorded except those already in flight, which
+ * replace the oldest).
+ *
+ * @example Refuse at the cap
+ * ```ts
+ * import { InvalidRequestGuard } from "@disruption/disruption/rest";
+ * import { VirtualScheduler } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const clock = new VirtualScheduler();
+ * const guard = new InvalidRequestGuard({ scheduler: clock, limit: 2 });
+ * guard.record(403);
+ * guard.record(429, "shared"); // not counted
+ * assert.equal(guard.check("GET", "/x"), undefined);
+ * guard.record(401);
+ * assert.equal(guard.check("GET", "/x")?.name, "InvalidRequestLimitError");
+ * await clock.advance(600_000);
+ * assert.equal(guard.check("GET", "/x"), undefined);
+ * ```
+ */
+export class InvalidRequestGuard {
+  readonly #scheduler: Scheduler;
+  readonly #limit: number;
+  readonly #window: number;
+  readonly #onLimit: ((count: number, retryAfter: number) => void) | undefined;
+  /** Ring buffer of timestamps, oldest at #head. */
+  readonly #times: number[] = [];
+  #head = 0;
+  #count = 0;
+  #warnedUntil = -Infinity;
+
+  /**
+   * Create a guard.
+   *
+   * @param options Clock, cap, window and the hook.
+   * @throws {RangeError} For a cap below 1 or above 10,000.
+   */
+  constructor(options: InvalidRequestGuardOptions) {
+    const limit = options.limit ?? 9000;
+    if (
+      !Number.isInteger(limit) || limit < 1 || limit > INVALID_REQUEST_LIMIT
+    ) {
+      throw new RangeError(
+        `Cannot create invalid-request guard as 'limit' must be an integer in 1..10000: current value 'limit=${limit}'`,
+      );
+    }
+    this.#scheduler = options.scheduler;
+    this.#limit = limit;
+    this.#window = options.window ?? INVALID_REQUEST_WINDOW;
+    this.#onLimit = options.onLimit;
+  }
+
+  /** Invalid responses counted in the current window. */
+  get count(): number {
+    this.#expire(this.#scheduler.now());
+    return this.#count;
+  }
+
+  /**
+   * Count a response if it is an invalid one.
+   *
+   * @param status The response status.
+   * @param scope A 429's `X-RateLimit-Scope` (`shared` ones do not count).
+   */
+  record(status: number, scope?: string): void {
+    if (status !== 401 && status !== 403 && status !== 429) return;
+    if (status === 429 && scope === "shared") return;
+    const now = this.#scheduler.now();
+    this.#expire(now);
+    if (this.#count === this.#limit) {
+      // In flight when the cap was reached: keep the newest, drop the oldest.
+      this.#times[this.#head] = now;
+      this.#head = (this.#head + 1) % this.#limit;
+      return;
+    }
+    const tail = (this.#head + this.#count) % this.#limit;
+    this.#times[tail] = now;
+    this.#count++;
+  }
+
+  /**
+   * Whether a request may go out now.
+   *
+   * @param method The request's method.
+   * @param path The request's (redacted) path.
+   * @returns `undefined` when it may, otherwise the error to fail it with.
+   */
+  check(method: string, path: string): InvalidRequestLimitError | undefined {
+    const now = this.#scheduler.now();
+    this.#expire(now);
+    if (this.#count < this.#limit) return undefined;
+    const retryAfter = Math.max(
+      0,
+      this.#times[this.#head]! + this.#window - now,
+    );
+    if (now >= this.#warnedUntil) {
+      this.#warnedUntil = now + retryAfter;
+      this.#onLimit?.(this.#count, retryAfter);
+    }
+    return new InvalidRequestLimitError(method, path, this.#count, retryAfter);
+  }
+
+  #expire(now: number): void {
+    while (
+      this.#count > 0 && this.#times[this.#head]! + this.#window <= now
+    ) {
+      this.#head = (this.#head + 1) % this.#limit;
+      this.#count--;
+    }
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * File uploads: `multipart/form-data` bodies with `payload_json` and
+ * `files[n]`, built from bytes, a `Blob`/`File` or a `ReadableStream`, with
+ * sizes checked before anything is sent.
+ *
+ * A stream can be read only once, but a request may have to be sent again
+ * (after a 429 or a 5xx). Streams are therefore read into memory first, up
+ * to the size limit (reading stops, and the stream is cancelled, as soon as
+ * it goes over); bytes, blobs and files are used as they are. The finished
+ * `FormData` holds only blobs, so every retry sends the same body.
+ *
+ * @module
+ */
+
+/** Data of a file to upload. */
+export type UploadData =
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | ReadableStream<Uint8Array>
+  | string;
+
+/** A file to attach to a message, an interaction response or a webhook message. */
+export interface FileUpload {
+  /** The file name Discord shows (and `attachment://<name>` refers to). */
+  name: string;
+  /** The content. */
+  data: UploadData;
+  /** The media type (e.g. `image/png`); taken from a `Blob` when it has one. */
+  contentType?: string;
+  /** Alt text (1024 characters at most). */
+  description?: string;
+}
+
+/** Limits checked before an upload is sent. */
+export interface UploadLimits {
+  /**
+   * Largest size of all files together, in bytes. Discord's limit depends
+   * on the guild's boost level (an interaction's `attachment_size_limit`
+   * says it); 10 MiB is what every bot may send.
+   *
+   * @default {10485760}
+   */
+  maxSize?: number;
+}
+
+/** The most files one message may carry. */
+export const MAX_FILES = 10;
+
+/** The upload size every bot may send (10 MiB). */
+export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+/** A file read and checked, ready to be put into a form. */
+export interface PreparedUpload {
+  /** The file name. */
+  name: string;
+  /** The content. */
+  blob: Blob;
+  /** Alt text. */
+  description: string | undefined;
+}
+
+/**
+ * Thrown before sending when files break Discord's upload rules (too many,
+ * too large, bad name).
+ */
+export class UploadError extends Error {
+  /**
+   * Create the error.
+   *
+   * @param message What is wrong.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UploadError";
+  }
+}
+
+/**
+ * Read and check files: at most 10, each with a name, all together within
+ * `maxSize` bytes. Streams are read (and cancelled as soon as they exceed
+ * the limit).
+ *
+ * @param files The files.
+ * @param limits The size limit.
+ * @returns The files as blobs.
+ * @throws {UploadError} When the files break a rule.
+ *
+ * @example A stream is read once, then re-sendable
+ * ```ts
+ * import { prepareUploads } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const stream = new Blob(["hello"]).stream();
+ * const [file] = await prepareUploads([{ name: "a.txt", data: stream }]);
+ * assert.equal(await file!.blob.text(), "hello");
+ * assert.equal(await file!.blob.text(), "hello");
+ * ```
+ */
+export async function prepareUploads(
+  files: readonly FileUpload[],
+  limits: UploadLimits = {},
+): Promise<PreparedUpload[]> {
+  const maxSize = limits.maxSize ?? DEFAULT_UPLOAD_LIMIT;
+  if (files.length > MAX_FILES) {
+    throw new UploadError(
+      `Cannot upload files as at most ${MAX_FILES} fit in one message: current count '${files.length}'`,
+    );
+  }
+  let total = 0;
+  const out: PreparedUpload[] = [];
+  for (const file of files) {
+    if (typeof file?.name !== "string" || file.name.trim() === "") {
+      throw new UploadError(
+        "Cannot upload a file as its 'name' must be a non-empty string",
+      );
+    }
+    const room = maxSize - total;
+    const blob = await toBlob(file, room);
+    if (blob.size > room) throw tooLarge(file.name, room);
+    total += blob.size;
+    out.push({ name: file.name, blob, description: file.description });
+  }
+  return out;
+}
+
+/**
+ * The multipart body of a request with files: `payload_json` holds the JSON
+ * body with an `attachments` entry per file (`id` = its index), and each
+ * file is the part `files[n]`.
+ *
+ * @param payload The JSON body (an object, or `undefined`).
+ * @param files The prepared files.
+ * @returns The form.
+ */
+export function multipartBody(
+  payload: unknown,
+  files: readonly PreparedUpload[],
+): FormData {
+  const json: Record<string, unknown> =
+    typeof payload === "object" && payload !== null
+      ? { ...(payload as Record<string, unknown>) }
+      : {};
+  const given = Array.isArray(json.attachments) ? json.attachments : [];
+  json.attachments = [
+    ...given,
+    ...files.map((file, index) => ({
+      id: index,
+      filename: file.name,
+      ...(file.description === undefined
+        ? {}
+        : { description: file.description }),
+    })),
+  ];
+  const form = new FormData();
+  form.append(
+    "payload_json",
+    new Blob([JSON.stringify(json)], { type: "application/json" }),
+  );
+  files.forEach((file, index) =>
+    form.append(`files[${index}]`, file.blob, file.name)
+  );
+  return form;
+}
+
+async function toBlob(file: FileUpload, room: number): Promise<Blob> {
+  const type = file.contentType ??
+    (file.data instanceof Blob && file.data.type
+      ? file.data.type
+      : "application/octet-stream");
+  const data = file.data;
+  if (data instanceof Blob) {
+    if (data.size > room) throw tooLarge(file.name, room);
+    return data.type === type ? data : new Blob([data], { type });
+  }
+  if (typeof data === "string") return new Blob([data], { type });
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) {
+    const size = data.byteLength;
+    if (size > room) throw tooLarge(file.name, room);
+    return new Blob([data as BlobPart], { type });
+  }
+  if (data instanceof ReadableStream) {
+    const reader = data.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > room) {
+          await reader.cancel("upload too large").catch(() => {});
+          throw tooLarge(file.name, room);
+        }
+        chunks.push(value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+    return new Blob(chunks as BlobPart[], { type });
+  }
+  throw new UploadError(
+    `Cannot upload '${file.name}' as 'data' must be bytes, a Blob, a ReadableStream or a string: current type '${typeof data}'`,
+  );
+}
+
+function tooLarge(name: string, room: number): UploadError {
+  return new UploadError(
+    `Cannot upload '${name}' as the files exceed the upload limit (${
+      Math.max(0, room)
+    } bytes left for it)`,
+  );
+}

@@ -1,0 +1,1853 @@
+/**
+ * {@linkcode FakeResources}: the guilds, channels, threads, members, roles,
+ * bans, pins, reactions, webhooks and DMs behind {@linkcode FakeRest}'s
+ * resource routes, with Discord's checks and error bodies.
+ *
+ * @module
+ */
+import type { RestMessage, RestUser } from "../rest/payloads.ts";
+
+/** A channel (or thread) as the fake stores it. */
+export interface FakeChannel {
+  /** Channel ID. */
+  id: string;
+  /** Channel type (0 text, 1 DM, 2 voice, 4 category, 5 announcement, 11/12 threads, 15 forum). */
+  type: number;
+  /** The guild, for guild channels. */
+  guild_id?: string;
+  /** Name. */
+  name?: string;
+  /** Every other field. */
+  [field: string]: unknown;
+}
+
+/** A role as the fake stores it. */
+export interface FakeRole {
+  /** Role ID. */
+  id: string;
+  /** Name. */
+  name: string;
+  /** Permission bits, as a string. */
+  permissions: string;
+  /** Position. */
+  position: number;
+  /** Every other field. */
+  [field: string]: unknown;
+}
+
+/** A member as the fake stores it. */
+export interface FakeMember {
+  /** The user. */
+  user: RestUser;
+  /** Nickname. */
+  nick: string | null;
+  /** Role IDs. */
+  roles: string[];
+  /** Every other field. */
+  [field: string]: unknown;
+}
+
+/** A webhook as the fake stores it. */
+export interface FakeWebhook {
+  /** Webhook ID. */
+  id: string;
+  /** 1 incoming. */
+  type: number;
+  /** Its channel. */
+  channel_id: string;
+  /** Its guild. */
+  guild_id: string | undefined;
+  /** Name. */
+  name: string;
+  /** Avatar hash. */
+  avatar: string | null;
+  /** Token. */
+  token: string;
+  /** The application that created it. */
+  application_id: string | null;
+}
+
+/** What the resources need from {@linkcode FakeRest}. */
+export interface FakeResourceHost {
+  /** The bot user. */
+  readonly botUser: RestUser;
+  /** The application ID. */
+  readonly applicationId: string;
+  /** A new snowflake. */
+  snowflake(): string;
+  /** The current time, ISO 8601. */
+  timestamp(): string;
+  /** Milliseconds since the Unix epoch, on the fake's clock. */
+  wallClock(): number;
+  /** A stored message. */
+  message(id: string): RestMessage | undefined;
+  /** Stored messages of a channel, oldest first. */
+  messagesIn(channelId: string): RestMessage[];
+  /** Create a message (hooks run). */
+  createMessage(
+    channelId: string,
+    body: Record<string, unknown>,
+    extra: Partial<RestMessage>,
+    files: FakeUploadedFile[],
+  ): RestMessage;
+  /** Edit a message (hooks run). */
+  editMessage(
+    message: RestMessage,
+    body: Record<string, unknown>,
+    files: FakeUploadedFile[],
+  ): void;
+  /** Delete a message (hooks run). */
+  deleteMessage(message: RestMessage): void;
+  /** Check a message body as the create route does. */
+  validateMessage(
+    body: Record<string, unknown>,
+    hasFiles: boolean,
+  ): FakeReply | undefined;
+}
+
+/** A file of a multipart request. */
+export interface FakeUploadedFile {
+  /** The form field. */
+  field: string;
+  /** The file name. */
+  name: string;
+  /** The media type. */
+  contentType: string;
+  /** The bytes. */
+  data: Uint8Array;
+}
+
+/** A reply of a fake route. */
+export interface FakeReply {
+  /** HTTP status. */
+  status: number;
+  /** JSON body. */
+  body?: unknown;
+}
+
+/** What a resource route gets. */
+export interface FakeRouteContext {
+  /** The regex match of the path. */
+  match: RegExpExecArray;
+  /** The parsed JSON body (or payload_json). */
+  body: unknown;
+  /** The query parameters. */
+  query: URLSearchParams;
+  /** Uploaded files. */
+  files: FakeUploadedFile[];
+  /** Whether the bot token was sent. */
+  authorized: boolean;
+}
+
+/** A resource route: `undefined` lets the next matching route answer. */
+export type FakeRoute = [
+  method: string,
+  pattern: RegExp,
+  handler: (context: FakeRouteContext) => FakeReply | undefined,
+];
+
+interface Guild {
+  id: string;
+  name: string;
+  owner_id: string;
+  roles: Map<string, FakeRole>;
+  members: Map<string, FakeMember>;
+  bans: Map<string, { reason: string | null; user: RestUser }>;
+}
+
+const error = (status: number, code: number, message: string): FakeReply => ({
+  status,
+  body: { code, message },
+});
+const unknown = {
+  channel: () => error(404, 10003, "Unknown Channel"),
+  guild: () => error(404, 10004, "Unknown Guild"),
+  member: () => error(404, 10007, "Unknown Member"),
+  message: () => error(404, 10008, "Unknown Message"),
+  role: () => error(404, 10011, "Unknown Role"),
+  user: () => error(404, 10013, "Unknown User"),
+  emoji: () => error(400, 10014, "Unknown Emoji"),
+  webhook: () => error(404, 10015, "Unknown Webhook"),
+  ban: () => error(404, 10026, "Unknown Ban"),
+};
+const invalid = (field: string, code: string, message: string): FakeReply => ({
+  status: 400,
+  body: {
+    code: 50035,
+    message: "Invalid Form Body",
+    errors: { [field]: { _errors: [{ code, message }] } },
+  },
+});
+const noContent: FakeReply = { status: 204 };
+const ok = (body: unknown): FakeReply => ({
+  status: 200,
+  body: structuredClone(body),
+});
+
+function fields(body: unknown): Record<string, unknown> {
+  return typeof body === "object" && body !== null && !Array.isArray(body)
+    ? body as Record<string, unknown>
+    : {};
+}
+
+function badLength(
+  value: unknown,
+  min: number,
+  max: number,
+): boolean {
+  return typeof value !== "string" || value.length < min ||
+    value.length > max;
+}
+
+const DISCORD_EPOCH = 1_420_070_400_000;
+const FOURTEEN_DAYS = 14 * 24 * 3600 * 1000;
+const THREAD_TYPES = new Set([10, 11, 12]);
+
+/**
+ * The state behind the fake's resource routes. Seed it with
+ * {@linkcode FakeResources.addGuild}, {@linkcode FakeResources.addChannel}
+ * and {@linkcode FakeResources.addMember}; read it back with the getters.
+ *
+ * @example Seed a guild and read a member back over REST
+ * ```ts
+ * import { FakeRest } from "@disruption/disruption/testing";
+ * import { getGuildMember, RestClient } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const discord = new FakeRest();
+ * discord.resources.addGuild({ id: "1", name: "Test" });
+ * discord.resources.addMember("1", { id: "7", username: "ada", discriminator: "0", global_name: null, avatar: null });
+ * const rest = new RestClient({ token: "fake-bot-token", fetch: discord.fetch });
+ * const member = await getGuildMember(rest, "1", "7");
+ * assert.equal(member.user?.username, "ada");
+ * ```
+ */
+export class FakeResources {
+  readonly #host: FakeResourceHost;
+  readonly #guilds = new Map<string, Guild>();
+  readonly #channels = new Map<string, FakeChannel>();
+  readonly #users = new Map<string, RestUser>();
+  readonly #pins = new Map<string, { id: string; at: string }[]>();
+  readonly #reactions = new Map<string, Map<string, Set<string>>>();
+  readonly #threadMembers = new Map<string, Map<string, string>>();
+  readonly #webhooks = new Map<string, FakeWebhook>();
+  readonly #dms = new Map<string, string>();
+
+  /**
+   * Create the state for one fake.
+   *
+   * @param host What the resources need from the fake.
+   */
+  constructor(host: FakeResourceHost) {
+    this.#host = host;
+    this.#users.set(host.botUser.id, host.botUser);
+  }
+
+  /**
+   * Add a guild (with its @everyone role and the bot as a member).
+   *
+   * @param guild ID and name.
+   */
+  addGuild(guild: { id: string; name?: string }): void {
+    if (this.#guilds.has(guild.id)) return;
+    const roles = new Map<string, FakeRole>();
+    roles.set(guild.id, {
+      id: guild.id,
+      name: "@everyone",
+      permissions: "2248473465835073",
+      position: 0,
+      color: 0,
+      hoist: false,
+      managed: false,
+      mentionable: false,
+      flags: 0,
+    });
+    this.#guilds.set(guild.id, {
+      id: guild.id,
+      name: guild.name ?? "Fake Guild",
+      owner_id: this.#host.botUser.id,
+      roles,
+      members: new Map(),
+      bans: new Map(),
+    });
+    this.addMember(guild.id, this.#host.botUser);
+  }
+
+  /**
+   * Add a channel (a guild's, when `guild_id` is set and known).
+   *
+   * @param channel The channel.
+   */
+  addChannel(channel: FakeChannel): void {
+    this.#channels.set(channel.id, structuredClone(channel));
+  }
+
+  /**
+   * Add a member to a guild (and the user to the known users).
+   *
+   * @param guildId The guild.
+   * @param user The user.
+   * @param member Nickname and roles.
+   */
+  addMember(
+    guildId: string,
+    user: RestUser,
+    member: { nick?: string | null; roles?: string[] } = {},
+  ): void {
+    const guild = this.#guilds.get(guildId);
+    if (!guild) throw new Error(`Unknown guild ${guildId}: addGuild first`);
+    this.#users.set(user.id, user);
+    guild.members.set(user.id, {
+      user: structuredClone(user),
+      nick: member.nick ?? null,
+      roles: member.roles ?? [],
+      joined_at: this.#host.timestamp(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      avatar: null,
+      banner: null,
+      premium_since: null,
+      communication_disabled_until: null,
+    });
+  }
+
+  /**
+   * A known user (a member of a fake guild, or the bot).
+   *
+   * @param id The user ID.
+   * @returns A copy, or `undefined`.
+   */
+  user(id: string): RestUser | undefined {
+    const user = this.#users.get(id);
+    return user && structuredClone(user);
+  }
+
+  /**
+   * A stored channel.
+   *
+   * @param id The channel ID.
+   * @returns A copy, or `undefined`.
+   */
+  channel(id: string): FakeChannel | undefined {
+    const channel = this.#channels.get(id);
+    return channel && structuredClone(channel);
+  }
+
+  /**
+   * A guild's members.
+   *
+   * @param guildId The guild.
+   * @returns Copies.
+   */
+  members(guildId: string): FakeMember[] {
+    return structuredClone([
+      ...(this.#guilds.get(guildId)?.members.values() ?? []),
+    ]);
+  }
+
+  /**
+   * A guild's roles.
+   *
+   * @param guildId The guild.
+   * @returns Copies, by position.
+   */
+  roles(guildId: string): FakeRole[] {
+    return structuredClone(
+      [...(this.#guilds.get(guildId)?.roles.values() ?? [])].sort((a, b) =>
+        a.position - b.position
+      ),
+    );
+  }
+
+  /**
+   * A guild's bans, by user ID.
+   *
+   * @param guildId The guild.
+   * @returns The banned user IDs.
+   */
+  bans(guildId: string): string[] {
+    return [...(this.#guilds.get(guildId)?.bans.keys() ?? [])];
+  }
+
+  /**
+   * Who reacted to a message, by emoji (`name` or `name:id`).
+   *
+   * @param messageId The message.
+   * @returns Emoji → user IDs.
+   */
+  reactions(messageId: string): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [emoji, users] of this.#reactions.get(messageId) ?? []) {
+      out[emoji] = [...users];
+    }
+    return out;
+  }
+
+  /**
+   * The pinned message IDs of a channel, newest first.
+   *
+   * @param channelId The channel.
+   * @returns Message IDs.
+   */
+  pins(channelId: string): string[] {
+    return (this.#pins.get(channelId) ?? []).map((pin) => pin.id);
+  }
+
+  /**
+   * The members of a thread.
+   *
+   * @param threadId The thread.
+   * @returns User IDs.
+   */
+  threadMembers(threadId: string): string[] {
+    return [...(this.#threadMembers.get(threadId)?.keys() ?? [])];
+  }
+
+  /**
+   * The stored webhooks.
+   *
+   * @returns Copies (with tokens).
+   */
+  webhooks(): FakeWebhook[] {
+    return structuredClone([...this.#webhooks.values()]);
+  }
+
+  /**
+   * The routes, for the fake's route table.
+   *
+   * @returns The resource routes.
+   */
+  routes(): FakeRoute[] {
+    const C = String.raw`\/channels\/(\d+)`;
+    const G = String.raw`\/guilds\/(\d+)`;
+    const M = String.raw`\/messages\/(\d+)`;
+    const re = (text: string): RegExp => new RegExp(`^${text}$`);
+    return [
+      ["GET", re(C), ({ match }) => this.#withChannel(match[1]!, ok)],
+      [
+        "PATCH",
+        re(C),
+        ({ match, body }) => this.#modifyChannel(match[1]!, body),
+      ],
+      [
+        "DELETE",
+        re(C),
+        ({ match }) =>
+          this.#withChannel(match[1]!, (channel) => {
+            this.#channels.delete(channel.id);
+            return ok(channel);
+          }),
+      ],
+      [
+        "PUT",
+        re(`${C}/permissions/(\\d+)`),
+        ({ match, body }) =>
+          this.#withChannel(match[1]!, (channel) => {
+            const f = fields(body);
+            if (f.type !== 0 && f.type !== 1) {
+              return invalid(
+                "type",
+                "BASE_TYPE_CHOICES",
+                "Value must be one of {0, 1}.",
+              );
+            }
+            const overwrites = (channel.permission_overwrites ?? []) as Record<
+              string,
+              unknown
+            >[];
+            const next = overwrites.filter((o) => o.id !== match[2]);
+            next.push({
+              id: match[2],
+              type: f.type,
+              allow: String(f.allow ?? "0"),
+              deny: String(f.deny ?? "0"),
+            });
+            this.#channels.get(channel.id)!.permission_overwrites = next;
+            return noContent;
+          }),
+      ],
+      [
+        "DELETE",
+        re(`${C}/permissions/(\\d+)`),
+        ({ match }) =>
+          this.#withChannel(match[1]!, (channel) => {
+            const stored = this.#channels.get(channel.id)!;
+            stored.permission_overwrites =
+              ((stored.permission_overwrites ?? []) as { id: string }[]).filter(
+                (o) => o.id !== match[2],
+              );
+            return noContent;
+          }),
+      ],
+      [
+        "POST",
+        re(`${C}/typing`),
+        ({ match }) => this.#withChannel(match[1]!, () => noContent),
+      ],
+      [
+        "GET",
+        re(`${C}/messages`),
+        ({ match, query }) =>
+          this.#withChannel(
+            match[1]!,
+            () => this.#listMessages(match[1]!, query),
+          ),
+      ],
+      [
+        "GET",
+        re(`${C}/messages/pins`),
+        ({ match }) =>
+          this.#withChannel(match[1]!, (channel) =>
+            ok({
+              items: (this.#pins.get(channel.id) ?? []).map((pin) => ({
+                pinned_at: pin.at,
+                message: this.#host.message(pin.id),
+              })),
+              has_more: false,
+            })),
+      ],
+      [
+        "PUT",
+        re(`${C}/messages/pins/(\\d+)`),
+        ({ match }) =>
+          this.#withMessage(match[1]!, match[2]!, (message) => {
+            const pins = this.#pins.get(message.channel_id) ?? [];
+            if (pins.length >= 250) {
+              return error(400, 30003, "Maximum number of pins reached (250)");
+            }
+            if (!pins.some((pin) => pin.id === message.id)) {
+              pins.unshift({ id: message.id, at: this.#host.timestamp() });
+            }
+            this.#pins.set(message.channel_id, pins);
+            message.pinned = true;
+            return noContent;
+          }),
+      ],
+      [
+        "DELETE",
+        re(`${C}/messages/pins/(\\d+)`),
+        ({ match }) =>
+          this.#withMessage(match[1]!, match[2]!, (message) => {
+            const pins = this.#pins.get(message.channel_id) ?? [];
+            this.#pins.set(
+              message.channel_id,
+              pins.filter((pin) => pin.id !== message.id),
+            );
+            message.pinned = false;
+            return noContent;
+          }),
+      ],
+      [
+        "POST",
+        re(`${C}${M}/crosspost`),
+        ({ match }) =>
+          this.#withMessage(match[1]!, match[2]!, (message) => {
+            if (this.#channels.get(match[1]!)?.type !== 5) {
+              return error(400, 40033, "This message cannot be crossposted");
+            }
+            message.flags = (message.flags ?? 0) | 1;
+            return ok(message);
+          }),
+      ],
+      [
+        "POST",
+        re(`${C}/messages/bulk-delete`),
+        ({ match, body }) =>
+          this.#withChannel(match[1]!, () => this.#bulkDelete(match[1]!, body)),
+      ],
+      [
+        "PUT",
+        re(`${C}${M}/reactions/([^/]+)/@me`),
+        ({ match }) =>
+          this.#react(
+            match[1]!,
+            match[2]!,
+            match[3]!,
+            this.#host.botUser.id,
+            true,
+          ),
+      ],
+      [
+        "DELETE",
+        re(`${C}${M}/reactions/([^/]+)/@me`),
+        ({ match }) =>
+          this.#react(
+            match[1]!,
+            match[2]!,
+            match[3]!,
+            this.#host.botUser.id,
+            false,
+          ),
+      ],
+      [
+        "DELETE",
+        re(`${C}${M}/reactions/([^/]+)/(\\d+)`),
+        ({ match }) =>
+          this.#react(match[1]!, match[2]!, match[3]!, match[4]!, false),
+      ],
+      [
+        "GET",
+        re(`${C}${M}/reactions/([^/]+)`),
+        ({ match }) =>
+          this.#withMessage(match[1]!, match[2]!, (message) => {
+            const users = this.#reactions.get(message.id)?.get(
+              decodeURIComponent(match[3]!),
+            ) ?? new Set<string>();
+            return ok(
+              [...users].map((id) => this.#users.get(id)).filter(Boolean),
+            );
+          }),
+      ],
+      [
+        "DELETE",
+        re(`${C}${M}/reactions`),
+        ({ match }) =>
+          this.#withMessage(match[1]!, match[2]!, (message) => {
+            this.#reactions.delete(message.id);
+            this.#syncReactions(message);
+            return noContent;
+          }),
+      ],
+      [
+        "DELETE",
+        re(`${C}${M}/reactions/([^/]+)`),
+        ({ match }) =>
+          this.#withMessage(match[1]!, match[2]!, (message) => {
+            this.#reactions.get(message.id)?.delete(
+              decodeURIComponent(match[3]!),
+            );
+            this.#syncReactions(message);
+            return noContent;
+          }),
+      ],
+      [
+        "POST",
+        re(`${C}${M}/threads`),
+        ({ match, body }) =>
+          this.#withMessage(
+            match[1]!,
+            match[2]!,
+            (message) => this.#startThread(match[1]!, body, message.id, 11),
+          ),
+      ],
+      [
+        "POST",
+        re(`${C}/threads`),
+        ({ match, body, files }) =>
+          this.#withChannel(match[1]!, (parent) => {
+            const f = fields(body);
+            if (parent.type === 15 || parent.type === 16) {
+              const starter = fields(f.message);
+              const bad = this.#host.validateMessage(starter, files.length > 0);
+              if (bad) return bad;
+              const reply = this.#startThread(parent.id, body, undefined, 11);
+              if (reply.status !== 201) return reply;
+              const thread = reply.body as FakeChannel;
+              const first = this.#host.createMessage(
+                thread.id,
+                starter,
+                {},
+                files,
+              );
+              return { status: 201, body: { ...thread, message: first } };
+            }
+            const type = typeof f.type === "number" ? f.type : 12;
+            return this.#startThread(parent.id, body, undefined, type);
+          }),
+      ],
+      [
+        "PUT",
+        re(`${C}/thread-members/@me`),
+        ({ match }) =>
+          this.#threadMember(match[1]!, this.#host.botUser.id, true),
+      ],
+      [
+        "DELETE",
+        re(`${C}/thread-members/@me`),
+        ({ match }) =>
+          this.#threadMember(match[1]!, this.#host.botUser.id, false),
+      ],
+      [
+        "PUT",
+        re(`${C}/thread-members/(\\d+)`),
+        ({ match }) => this.#threadMember(match[1]!, match[2]!, true),
+      ],
+      [
+        "DELETE",
+        re(`${C}/thread-members/(\\d+)`),
+        ({ match }) => this.#threadMember(match[1]!, match[2]!, false),
+      ],
+      [
+        "GET",
+        re(`${C}/thread-members/(\\d+)`),
+        ({ match }) =>
+          this.#withThread(match[1]!, (thread) => {
+            const at = this.#threadMembers.get(thread.id)?.get(match[2]!);
+            if (!at) return unknown.member();
+            return ok({
+              id: thread.id,
+              user_id: match[2],
+              join_timestamp: at,
+              flags: 0,
+            });
+          }),
+      ],
+      [
+        "GET",
+        re(`${C}/thread-members`),
+        ({ match }) =>
+          this.#withThread(match[1]!, (thread) =>
+            ok(
+              [...(this.#threadMembers.get(thread.id) ?? [])].map((
+                [id, at],
+              ) => ({
+                id: thread.id,
+                user_id: id,
+                join_timestamp: at,
+                flags: 0,
+              })),
+            )),
+      ],
+      [
+        "GET",
+        re(`${C}/threads/archived/(public|private)`),
+        ({ match }) =>
+          this.#withChannel(
+            match[1]!,
+            () =>
+              this.#archived(match[1]!, match[2] === "public" ? 11 : 12, false),
+          ),
+      ],
+      [
+        "GET",
+        re(`${C}/users/@me/threads/archived/private`),
+        ({ match }) =>
+          this.#withChannel(
+            match[1]!,
+            () => this.#archived(match[1]!, 12, true),
+          ),
+      ],
+      [
+        "GET",
+        re(`${G}/threads/active`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const threads = [...this.#channels.values()].filter((c) =>
+              c.guild_id === guild.id && THREAD_TYPES.has(c.type) &&
+              !(c.thread_metadata as { archived?: boolean } | undefined)
+                ?.archived
+            );
+            return ok({ threads, members: [] });
+          }),
+      ],
+      [
+        "GET",
+        re(G),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => ok(this.#guildObject(guild))),
+      ],
+      [
+        "GET",
+        re(`${G}/preview`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) =>
+            ok({
+              id: guild.id,
+              name: guild.name,
+              icon: null,
+              splash: null,
+              discovery_splash: null,
+              emojis: [],
+              features: [],
+              approximate_member_count: guild.members.size,
+              approximate_presence_count: 0,
+              description: null,
+              stickers: [],
+            })),
+      ],
+      [
+        "PATCH",
+        re(G),
+        ({ match, body }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const f = fields(body);
+            if (f.name !== undefined) {
+              if (badLength(f.name, 2, 100)) {
+                return invalid(
+                  "name",
+                  "BASE_TYPE_BAD_LENGTH",
+                  "Must be between 2 and 100 in length.",
+                );
+              }
+              guild.name = f.name as string;
+            }
+            return ok(this.#guildObject(guild));
+          }),
+      ],
+      [
+        "GET",
+        re(`${G}/channels`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) =>
+            ok(
+              [...this.#channels.values()].filter((c) =>
+                c.guild_id === guild.id && !THREAD_TYPES.has(c.type)
+              ),
+            )),
+      ],
+      [
+        "POST",
+        re(`${G}/channels`),
+        ({ match, body }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const f = fields(body);
+            if (badLength(f.name, 1, 100)) {
+              return invalid(
+                "name",
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+              );
+            }
+            const channel: FakeChannel = {
+              position: 0,
+              permission_overwrites: [],
+              nsfw: false,
+              topic: null,
+              parent_id: null,
+              ...f,
+              id: this.#host.snowflake(),
+              type: typeof f.type === "number" ? f.type : 0,
+              guild_id: guild.id,
+              name: f.name as string,
+            };
+            this.#channels.set(channel.id, channel);
+            return { status: 201, body: structuredClone(channel) };
+          }),
+      ],
+      [
+        "PATCH",
+        re(`${G}/channels`),
+        ({ match, body }) =>
+          this.#withGuild(match[1]!, () => {
+            if (!Array.isArray(body)) {
+              return invalid(
+                "_errors",
+                "LIST_TYPE_CONVERT",
+                "Only iterables may be used in a ListType",
+              );
+            }
+            for (const item of body) {
+              const f = fields(item);
+              const channel = this.#channels.get(String(f.id));
+              if (!channel) return unknown.channel();
+              if (typeof f.position === "number") channel.position = f.position;
+              if (f.parent_id !== undefined) channel.parent_id = f.parent_id;
+            }
+            return noContent;
+          }),
+      ],
+      [
+        "GET",
+        re(`${G}/invites`),
+        ({ match }) => this.#withGuild(match[1]!, () => ok([])),
+      ],
+      [
+        "GET",
+        re(`${G}/members/search`),
+        ({ match, query }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const prefix = (query.get("query") ?? "").toLowerCase();
+            if (!query.has("query")) {
+              return invalid(
+                "query",
+                "BASE_TYPE_REQUIRED",
+                "This field is required",
+              );
+            }
+            const limit = Number(query.get("limit") ?? 1);
+            return ok(
+              [...guild.members.values()].filter((m) =>
+                m.user.username.toLowerCase().startsWith(prefix) ||
+                (m.nick ?? "").toLowerCase().startsWith(prefix)
+              ).slice(0, limit),
+            );
+          }),
+      ],
+      [
+        "GET",
+        re(`${G}/members`),
+        ({ match, query }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const limit = Number(query.get("limit") ?? 1);
+            if (!(limit >= 1 && limit <= 1000)) {
+              return invalid(
+                "limit",
+                "NUMBER_TYPE_MAX",
+                "int value should be less than or equal to 1000.",
+              );
+            }
+            const after = BigInt(query.get("after") ?? "0");
+            return ok(
+              [...guild.members.values()]
+                .filter((m) => BigInt(m.user.id) > after)
+                .sort((
+                  a,
+                  b,
+                ) => (BigInt(a.user.id) < BigInt(b.user.id) ? -1 : 1))
+                .slice(0, limit),
+            );
+          }),
+      ],
+      [
+        "GET",
+        re(`${G}/members/(\\d+)`),
+        ({ match }) =>
+          this.#withMember(match[1]!, match[2]!, (_, member) => ok(member)),
+      ],
+      [
+        "PATCH",
+        re(`${G}/members/@me`),
+        ({ match, body }) =>
+          this.#withMember(
+            match[1]!,
+            this.#host.botUser.id,
+            (_, member) => this.#modifyMember(member, fields(body), true),
+          ),
+      ],
+      [
+        "PATCH",
+        re(`${G}/members/(\\d+)`),
+        ({ match, body }) =>
+          this.#withMember(match[1]!, match[2]!, (guild, member) => {
+            const f = fields(body);
+            if (Array.isArray(f.roles)) {
+              const missing = f.roles.find((id) =>
+                !guild.roles.has(String(id))
+              );
+              if (missing !== undefined) return unknown.role();
+            }
+            return this.#modifyMember(member, f, false);
+          }),
+      ],
+      [
+        "PUT",
+        re(`${G}/members/(\\d+)/roles/(\\d+)`),
+        ({ match }) =>
+          this.#withMember(match[1]!, match[2]!, (guild, member) => {
+            if (!guild.roles.has(match[3]!)) return unknown.role();
+            if (!member.roles.includes(match[3]!)) member.roles.push(match[3]!);
+            return noContent;
+          }),
+      ],
+      [
+        "DELETE",
+        re(`${G}/members/(\\d+)/roles/(\\d+)`),
+        ({ match }) =>
+          this.#withMember(match[1]!, match[2]!, (guild, member) => {
+            if (!guild.roles.has(match[3]!)) return unknown.role();
+            member.roles = member.roles.filter((id) => id !== match[3]);
+            return noContent;
+          }),
+      ],
+      [
+        "DELETE",
+        re(`${G}/members/(\\d+)`),
+        ({ match }) =>
+          this.#withMember(match[1]!, match[2]!, (guild, member) => {
+            guild.members.delete(member.user.id);
+            return noContent;
+          }),
+      ],
+      [
+        "GET",
+        re(`${G}/bans`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => ok([...guild.bans.values()])),
+      ],
+      [
+        "GET",
+        re(`${G}/bans/(\\d+)`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const ban = guild.bans.get(match[2]!);
+            return ban ? ok(ban) : unknown.ban();
+          }),
+      ],
+      [
+        "PUT",
+        re(`${G}/bans/(\\d+)`),
+        ({ match, body }) =>
+          this.#withGuild(
+            match[1]!,
+            (guild) => this.#ban(guild, match[2]!, fields(body)),
+          ),
+      ],
+      [
+        "DELETE",
+        re(`${G}/bans/(\\d+)`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            if (!guild.bans.delete(match[2]!)) return unknown.ban();
+            return noContent;
+          }),
+      ],
+      [
+        "POST",
+        re(`${G}/bulk-ban`),
+        ({ match, body }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const f = fields(body);
+            const ids = Array.isArray(f.user_ids) ? f.user_ids.map(String) : [];
+            if (ids.length < 1 || ids.length > 200) {
+              return invalid(
+                "user_ids",
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 200 in length.",
+              );
+            }
+            const banned: string[] = [];
+            const failed: string[] = [];
+            for (const id of ids) {
+              (this.#ban(guild, id, f).status === 204 ? banned : failed).push(
+                id,
+              );
+            }
+            if (banned.length === 0) {
+              return error(500000, 500000, "Failed to ban users");
+            }
+            return ok({ banned_users: banned, failed_users: failed });
+          }),
+      ],
+      [
+        "GET",
+        re(`${G}/roles`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => ok(this.roles(guild.id))),
+      ],
+      [
+        "GET",
+        re(`${G}/roles/(\\d+)`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const role = guild.roles.get(match[2]!);
+            return role ? ok(role) : unknown.role();
+          }),
+      ],
+      [
+        "POST",
+        re(`${G}/roles`),
+        ({ match, body }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const f = fields(body);
+            if (
+              f.name !== undefined && f.name !== null &&
+              badLength(f.name, 0, 100)
+            ) {
+              return invalid(
+                "name",
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 100 or fewer in length.",
+              );
+            }
+            if (guild.roles.size >= 250) {
+              return error(
+                400,
+                30005,
+                "Maximum number of guild roles reached (250)",
+              );
+            }
+            const role: FakeRole = {
+              id: this.#host.snowflake(),
+              name: typeof f.name === "string" ? f.name : "new role",
+              permissions: String(f.permissions ?? "0"),
+              position: 1,
+              color: typeof f.color === "number" ? f.color : 0,
+              hoist: f.hoist === true,
+              managed: false,
+              mentionable: f.mentionable === true,
+              flags: 0,
+            };
+            for (const other of guild.roles.values()) {
+              if (other.position >= 1) other.position++;
+            }
+            guild.roles.set(role.id, role);
+            return ok(role);
+          }),
+      ],
+      [
+        "PATCH",
+        re(`${G}/roles`),
+        ({ match, body }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            if (!Array.isArray(body)) {
+              return invalid(
+                "_errors",
+                "LIST_TYPE_CONVERT",
+                "Only iterables may be used in a ListType",
+              );
+            }
+            for (const item of body) {
+              const f = fields(item);
+              const role = guild.roles.get(String(f.id));
+              if (!role) return unknown.role();
+              if (typeof f.position === "number") role.position = f.position;
+            }
+            return ok(this.roles(guild.id));
+          }),
+      ],
+      [
+        "PATCH",
+        re(`${G}/roles/(\\d+)`),
+        ({ match, body }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            const role = guild.roles.get(match[2]!);
+            if (!role) return unknown.role();
+            const f = fields(body);
+            if (
+              f.name !== undefined && f.name !== null &&
+              badLength(f.name, 0, 100)
+            ) {
+              return invalid(
+                "name",
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 100 or fewer in length.",
+              );
+            }
+            for (
+              const key of [
+                "name",
+                "color",
+                "hoist",
+                "mentionable",
+                "unicode_emoji",
+              ]
+            ) {
+              if (f[key] !== undefined && f[key] !== null) role[key] = f[key];
+            }
+            if (f.permissions !== undefined && f.permissions !== null) {
+              role.permissions = String(f.permissions);
+            }
+            return ok(role);
+          }),
+      ],
+      [
+        "DELETE",
+        re(`${G}/roles/(\\d+)`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            if (match[2] === guild.id || !guild.roles.delete(match[2]!)) {
+              return unknown.role();
+            }
+            for (const member of guild.members.values()) {
+              member.roles = member.roles.filter((id) => id !== match[2]);
+            }
+            return noContent;
+          }),
+      ],
+      [
+        "POST",
+        re(`${C}/webhooks`),
+        ({ match, body }) =>
+          this.#withChannel(match[1]!, (channel) => {
+            const f = fields(body);
+            if (
+              badLength(f.name, 1, 80) || /clyde|discord/i.test(String(f.name))
+            ) {
+              return invalid(
+                "name",
+                "BASE_TYPE_BAD_LENGTH",
+                "Webhook names must be 1-80 characters and cannot contain 'clyde' or 'discord'.",
+              );
+            }
+            const webhook: FakeWebhook = {
+              id: this.#host.snowflake(),
+              type: 1,
+              channel_id: channel.id,
+              guild_id: channel.guild_id,
+              name: f.name as string,
+              avatar: null,
+              token: `webhook-token-${this.#host.snowflake()}`,
+              application_id: this.#host.applicationId,
+            };
+            this.#webhooks.set(webhook.id, webhook);
+            return ok(this.#webhookObject(webhook, true));
+          }),
+      ],
+      [
+        "GET",
+        re(`${C}/webhooks`),
+        ({ match }) =>
+          this.#withChannel(match[1]!, (channel) =>
+            ok(
+              [...this.#webhooks.values()].filter((w) =>
+                w.channel_id === channel.id
+              )
+                .map((w) => this.#webhookObject(w, true)),
+            )),
+      ],
+      [
+        "GET",
+        re(`${G}/webhooks`),
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) =>
+            ok(
+              [...this.#webhooks.values()].filter((w) =>
+                w.guild_id === guild.id
+              )
+                .map((w) => this.#webhookObject(w, true)),
+            )),
+      ],
+      ...this.#webhookRoutes(),
+      ["GET", /^\/users\/@me$/, () => ok(this.#host.botUser)],
+      ["PATCH", /^\/users\/@me$/, ({ body }) => {
+        const f = fields(body);
+        if (f.username !== undefined) {
+          if (badLength(f.username, 2, 32)) {
+            return invalid(
+              "username",
+              "BASE_TYPE_BAD_LENGTH",
+              "Must be between 2 and 32 in length.",
+            );
+          }
+          this.#host.botUser.username = f.username as string;
+        }
+        return ok(this.#host.botUser);
+      }],
+      ["GET", /^\/users\/@me\/guilds$/, () =>
+        ok(
+          [...this.#guilds.values()].map((guild) => ({
+            id: guild.id,
+            name: guild.name,
+            icon: null,
+            owner: guild.owner_id === this.#host.botUser.id,
+            permissions: "2248473465835073",
+            features: [],
+          })),
+        )],
+      [
+        "GET",
+        /^\/users\/@me\/guilds\/(\d+)\/member$/,
+        ({ match }) =>
+          this.#withMember(
+            match[1]!,
+            this.#host.botUser.id,
+            (_, member) => ok(member),
+          ),
+      ],
+      [
+        "DELETE",
+        /^\/users\/@me\/guilds\/(\d+)$/,
+        ({ match }) =>
+          this.#withGuild(match[1]!, (guild) => {
+            guild.members.delete(this.#host.botUser.id);
+            this.#guilds.delete(guild.id);
+            return noContent;
+          }),
+      ],
+      ["POST", /^\/users\/@me\/channels$/, ({ body }) => {
+        const id = String(fields(body).recipient_id ?? "");
+        const user = this.#users.get(id);
+        if (!user) return unknown.user();
+        let channelId = this.#dms.get(id);
+        if (!channelId) {
+          channelId = this.#host.snowflake();
+          this.#dms.set(id, channelId);
+          this.#channels.set(channelId, {
+            id: channelId,
+            type: 1,
+            recipients: [structuredClone(user)],
+            last_message_id: null,
+          });
+        }
+        return ok(this.#channels.get(channelId));
+      }],
+      ["GET", /^\/users\/(\d+)$/, ({ match }) => {
+        const user = this.#users.get(match[1]!);
+        return user ? ok(user) : unknown.user();
+      }],
+    ];
+  }
+
+  #webhookRoutes(): FakeRoute[] {
+    const W = String.raw`\/webhooks\/(\d+)`;
+    const re = (text: string): RegExp => new RegExp(`^${text}$`);
+    /** A stored webhook for the path, or `undefined` to fall through. */
+    const hook = (
+      id: string,
+      token?: string,
+    ): FakeWebhook | null | undefined => {
+      const webhook = this.#webhooks.get(id);
+      if (!webhook) return undefined;
+      if (token !== undefined && decodeURIComponent(token) !== webhook.token) {
+        return null;
+      }
+      return webhook;
+    };
+    const withHook = (
+      id: string,
+      token: string | undefined,
+      run: (webhook: FakeWebhook) => FakeReply,
+    ): FakeReply | undefined => {
+      const webhook = hook(id, token);
+      if (webhook === undefined) return undefined; // an interaction webhook, maybe
+      if (webhook === null) return error(401, 50027, "Invalid Webhook Token");
+      return run(webhook);
+    };
+    const ownMessage = (
+      webhook: FakeWebhook,
+      messageId: string,
+    ): RestMessage | undefined => {
+      const message = this.#host.message(messageId);
+      return message?.webhook_id === webhook.id ? message : undefined;
+    };
+    return [
+      [
+        "GET",
+        re(W),
+        ({ match }) =>
+          withHook(
+            match[1]!,
+            undefined,
+            (w) => ok(this.#webhookObject(w, true)),
+          ),
+      ],
+      [
+        "PATCH",
+        re(W),
+        ({ match, body }) =>
+          withHook(
+            match[1]!,
+            undefined,
+            (w) => this.#modifyWebhook(w, fields(body), true),
+          ),
+      ],
+      ["DELETE", re(W), ({ match }) =>
+        withHook(match[1]!, undefined, (w) => {
+          this.#webhooks.delete(w.id);
+          return noContent;
+        })],
+      [
+        "GET",
+        re(`${W}/([^/]+)`),
+        ({ match }) =>
+          withHook(
+            match[1]!,
+            match[2]!,
+            (w) => ok(this.#webhookObject(w, false)),
+          ),
+      ],
+      [
+        "PATCH",
+        re(`${W}/([^/]+)`),
+        ({ match, body }) =>
+          withHook(
+            match[1]!,
+            match[2]!,
+            (w) => this.#modifyWebhook(w, fields(body), false),
+          ),
+      ],
+      [
+        "DELETE",
+        re(`${W}/([^/]+)`),
+        ({ match }) =>
+          withHook(match[1]!, match[2]!, (w) => {
+            this.#webhooks.delete(w.id);
+            return noContent;
+          }),
+      ],
+      [
+        "POST",
+        re(`${W}/([^/]+)`),
+        ({ match, body, query, files }) =>
+          withHook(match[1]!, match[2]!, (w) => {
+            const f = fields(body);
+            const bad = this.#host.validateMessage(f, files.length > 0);
+            if (bad) return bad;
+            const threadId = query.get("thread_id");
+            const channelId = threadId ?? w.channel_id;
+            if (
+              threadId &&
+              this.#channels.get(threadId)?.parent_id !== w.channel_id
+            ) {
+              return unknown.channel();
+            }
+            const message = this.#host.createMessage(channelId, f, {
+              webhook_id: w.id,
+              author: {
+                id: w.id,
+                username: typeof f.username === "string" ? f.username : w.name,
+                discriminator: "0000",
+                global_name: null,
+                avatar: null,
+                bot: true,
+              },
+            }, files);
+            return query.get("wait") === "true" ? ok(message) : noContent;
+          }),
+      ],
+      [
+        "GET",
+        re(`${W}/([^/]+)/messages/(\\d+)`),
+        ({ match }) =>
+          withHook(match[1]!, match[2]!, (w) => {
+            const message = ownMessage(w, match[3]!);
+            return message ? ok(message) : unknown.message();
+          }),
+      ],
+      [
+        "PATCH",
+        re(`${W}/([^/]+)/messages/(\\d+)`),
+        ({ match, body, files }) =>
+          withHook(match[1]!, match[2]!, (w) => {
+            const message = ownMessage(w, match[3]!);
+            if (!message) return unknown.message();
+            this.#host.editMessage(message, fields(body), files);
+            return ok(message);
+          }),
+      ],
+      [
+        "DELETE",
+        re(`${W}/([^/]+)/messages/(\\d+)`),
+        ({ match }) =>
+          withHook(match[1]!, match[2]!, (w) => {
+            const message = ownMessage(w, match[3]!);
+            if (!message) return unknown.message();
+            this.#host.deleteMessage(message);
+            return noContent;
+          }),
+      ],
+    ];
+  }
+
+  #withGuild(id: string, run: (guild: Guild) => FakeReply): FakeReply {
+    const guild = this.#guilds.get(id);
+    return guild ? run(guild) : unknown.guild();
+  }
+
+  #withMember(
+    guildId: string,
+    userId: string,
+    run: (guild: Guild, member: FakeMember) => FakeReply,
+  ): FakeReply {
+    return this.#withGuild(guildId, (guild) => {
+      const member = guild.members.get(userId);
+      return member ? run(guild, member) : unknown.member();
+    });
+  }
+
+  #withChannel(
+    id: string,
+    run: (channel: FakeChannel) => FakeReply,
+  ): FakeReply {
+    const channel = this.#channels.get(id);
+    return channel ? run(structuredClone(channel)) : unknown.channel();
+  }
+
+  #withThread(id: string, run: (thread: FakeChannel) => FakeReply): FakeReply {
+    return this.#withChannel(
+      id,
+      (channel) =>
+        THREAD_TYPES.has(channel.type)
+          ? run(channel)
+          : error(400, 50024, "Cannot execute action on this channel type"),
+    );
+  }
+
+  #withMessage(
+    channelId: string,
+    messageId: string,
+    run: (message: RestMessage) => FakeReply,
+  ): FakeReply {
+    return this.#withChannel(channelId, () => {
+      const message = this.#host.message(messageId);
+      return message?.channel_id === channelId
+        ? run(message)
+        : unknown.message();
+    });
+  }
+
+  #modifyChannel(id: string, body: unknown): FakeReply {
+    return this.#withChannel(id, () => {
+      const channel = this.#channels.get(id)!;
+      const f = fields(body);
+      if (f.name !== undefined && badLength(f.name, 1, 100)) {
+        return invalid(
+          "name",
+          "BASE_TYPE_BAD_LENGTH",
+          "Must be between 1 and 100 in length.",
+        );
+      }
+      if (typeof f.topic === "string" && f.topic.length > 1024) {
+        return invalid(
+          "topic",
+          "BASE_TYPE_MAX_LENGTH",
+          "Must be 1024 or fewer in length.",
+        );
+      }
+      if (
+        f.rate_limit_per_user !== undefined && f.rate_limit_per_user !== null &&
+        !(Number(f.rate_limit_per_user) >= 0 &&
+          Number(f.rate_limit_per_user) <= 21600)
+      ) {
+        return invalid(
+          "rate_limit_per_user",
+          "NUMBER_TYPE_MAX",
+          "int value should be less than or equal to 21600.",
+        );
+      }
+      const metadataKeys = [
+        "archived",
+        "auto_archive_duration",
+        "locked",
+        "invitable",
+      ];
+      for (const [key, value] of Object.entries(f)) {
+        if (key === "id" || key === "guild_id" || key === "type") continue;
+        if (THREAD_TYPES.has(channel.type) && metadataKeys.includes(key)) {
+          const metadata = (channel.thread_metadata ??= {}) as Record<
+            string,
+            unknown
+          >;
+          metadata[key] = value;
+          if (key === "archived") {
+            metadata.archive_timestamp = this.#host.timestamp();
+          }
+        } else channel[key] = value;
+      }
+      return ok(channel);
+    });
+  }
+
+  #listMessages(channelId: string, query: URLSearchParams): FakeReply {
+    const limit = Number(query.get("limit") ?? 50);
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
+      return invalid(
+        "limit",
+        "NUMBER_TYPE_MAX",
+        "int value should be less than or equal to 100.",
+      );
+    }
+    const all = this.#host.messagesIn(channelId).sort((a, b) =>
+      BigInt(a.id) < BigInt(b.id) ? 1 : -1
+    );
+    const before = query.get("before");
+    const after = query.get("after");
+    const around = query.get("around");
+    let list = all;
+    if (before) list = all.filter((m) => BigInt(m.id) < BigInt(before));
+    else if (after) {
+      list = all.filter((m) => BigInt(m.id) > BigInt(after)).slice(-limit);
+    } else if (around) {
+      const index = all.findIndex((m) => BigInt(m.id) <= BigInt(around));
+      const start = Math.max(
+        0,
+        (index === -1 ? all.length : index) - Math.floor(limit / 2),
+      );
+      list = all.slice(start);
+    }
+    return ok(list.slice(0, limit));
+  }
+
+  #bulkDelete(channelId: string, body: unknown): FakeReply {
+    const ids = fields(body).messages;
+    if (!Array.isArray(ids) || ids.length < 2 || ids.length > 100) {
+      return invalid(
+        "messages",
+        "BASE_TYPE_BAD_LENGTH",
+        "Must be between 2 and 100 in length.",
+      );
+    }
+    const now = this.#host.wallClock();
+    const messages: RestMessage[] = [];
+    for (const id of ids.map(String)) {
+      if (!/^\d+$/.test(id)) return unknown.message();
+      const created = Number(BigInt(id) >> 22n) + DISCORD_EPOCH;
+      if (now - created > FOURTEEN_DAYS) {
+        return error(
+          400,
+          50034,
+          "You can only bulk delete messages that are under 14 days old.",
+        );
+      }
+      const message = this.#host.message(id);
+      if (message?.channel_id === channelId) messages.push(message);
+    }
+    for (const message of messages) this.#host.deleteMessage(message);
+    return noContent;
+  }
+
+  #react(
+    channelId: string,
+    messageId: string,
+    rawEmoji: string,
+    userId: string,
+    add: boolean,
+  ): FakeReply {
+    return this.#withMessage(channelId, messageId, (message) => {
+      const emoji = decodeURIComponent(rawEmoji);
+      if (emoji.includes(":") && !/^[\w~-]{2,32}:\d+$/.test(emoji)) {
+        return unknown.emoji();
+      }
+      let byEmoji = this.#reactions.get(message.id);
+      if (!byEmoji) this.#reactions.set(message.id, byEmoji = new Map());
+      let users = byEmoji.get(emoji);
+      if (add) {
+        if (!users && byEmoji.size >= 20) {
+          return error(400, 30010, "Maximum number of reactions reached (20)");
+        }
+        if (!users) byEmoji.set(emoji, users = new Set());
+        users.add(userId);
+      } else {
+        users?.delete(userId);
+        if (users?.size === 0) byEmoji.delete(emoji);
+      }
+      this.#syncReactions(message);
+      return noContent;
+    });
+  }
+
+  #syncReactions(message: RestMessage): void {
+    const byEmoji = this.#reactions.get(message.id);
+    const reactions = [...(byEmoji ?? [])].map(([emoji, users]) => {
+      const [name, id] = emoji.split(":");
+      return {
+        count: users.size,
+        count_details: { burst: 0, normal: users.size },
+        me: users.has(this.#host.botUser.id),
+        me_burst: false,
+        burst_colors: [],
+        emoji: { id: id ?? null, name: name ?? null },
+      };
+    });
+    if (reactions.length) message.reactions = reactions;
+    else delete message.reactions;
+  }
+
+  #startThread(
+    parentId: string,
+    body: unknown,
+    id: string | undefined,
+    type: number,
+  ): FakeReply {
+    const f = fields(body);
+    if (badLength(f.name, 1, 100)) {
+      return invalid(
+        "name",
+        "BASE_TYPE_BAD_LENGTH",
+        "Must be between 1 and 100 in length.",
+      );
+    }
+    if (!THREAD_TYPES.has(type)) {
+      return invalid(
+        "type",
+        "BASE_TYPE_CHOICES",
+        "Value must be one of {10, 11, 12}.",
+      );
+    }
+    const threadId = id ?? this.#host.snowflake();
+    if (this.#channels.has(threadId)) {
+      return error(
+        400,
+        160004,
+        "A thread has already been created for this message",
+      );
+    }
+    const parent = this.#channels.get(parentId)!;
+    const thread: FakeChannel = {
+      id: threadId,
+      type,
+      ...(parent.guild_id === undefined ? {} : { guild_id: parent.guild_id }),
+      parent_id: parentId,
+      name: f.name as string,
+      owner_id: this.#host.botUser.id,
+      rate_limit_per_user: typeof f.rate_limit_per_user === "number"
+        ? f.rate_limit_per_user
+        : 0,
+      message_count: 0,
+      member_count: 1,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: typeof f.auto_archive_duration === "number"
+          ? f.auto_archive_duration
+          : 4320,
+        archive_timestamp: this.#host.timestamp(),
+        locked: false,
+        ...(type === 12 ? { invitable: f.invitable !== false } : {}),
+      },
+      ...(Array.isArray(f.applied_tags)
+        ? { applied_tags: f.applied_tags }
+        : {}),
+    };
+    this.#channels.set(threadId, thread);
+    this.#threadMembers.set(
+      threadId,
+      new Map([[this.#host.botUser.id, this.#host.timestamp()]]),
+    );
+    return { status: 201, body: structuredClone(thread) };
+  }
+
+  #threadMember(threadId: string, userId: string, join: boolean): FakeReply {
+    return this.#withThread(threadId, (thread) => {
+      if (
+        (thread.thread_metadata as { archived?: boolean } | undefined)?.archived
+      ) {
+        return error(400, 50083, "Thread is archived");
+      }
+      let members = this.#threadMembers.get(thread.id);
+      if (!members) this.#threadMembers.set(thread.id, members = new Map());
+      if (join) {
+        if (!this.#users.has(userId)) return unknown.user();
+        members.set(userId, this.#host.timestamp());
+      } else members.delete(userId);
+      const stored = this.#channels.get(thread.id)!;
+      stored.member_count = members.size;
+      return noContent;
+    });
+  }
+
+  #archived(parentId: string, type: number, joined: boolean): FakeReply {
+    const threads = [...this.#channels.values()].filter((c) =>
+      c.parent_id === parentId && c.type === type &&
+      (c.thread_metadata as { archived?: boolean } | undefined)?.archived &&
+      (!joined ||
+        this.#threadMembers.get(c.id)?.has(this.#host.botUser.id) === true)
+    );
+    return ok({ threads, members: [], has_more: false });
+  }
+
+  #guildObject(guild: Guild): Record<string, unknown> {
+    return {
+      id: guild.id,
+      name: guild.name,
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      owner_id: guild.owner_id,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      roles: this.roles(guild.id),
+      emojis: [],
+      features: [],
+      mfa_level: 0,
+      application_id: null,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      premium_tier: 0,
+      preferred_locale: "en-US",
+      public_updates_channel_id: null,
+      nsfw_level: 0,
+      premium_progress_bar_enabled: false,
+      safety_alerts_channel_id: null,
+    };
+  }
+
+  #modifyMember(
+    member: FakeMember,
+    f: Record<string, unknown>,
+    self: boolean,
+  ): FakeReply {
+    if (f.nick !== undefined && f.nick !== null && badLength(f.nick, 0, 32)) {
+      return invalid(
+        "nick",
+        "BASE_TYPE_MAX_LENGTH",
+        "Must be 32 or fewer in length.",
+      );
+    }
+    if (f.nick !== undefined) {
+      member.nick = f.nick === "" ? null : f.nick as string | null;
+    }
+    if (!self) {
+      if (Array.isArray(f.roles)) member.roles = f.roles.map(String);
+      if (f.communication_disabled_until !== undefined) {
+        const until = f.communication_disabled_until;
+        if (
+          until !== null &&
+          Date.parse(String(until)) - this.#host.wallClock() >
+            28 * 24 * 3600 * 1000
+        ) {
+          return invalid(
+            "communication_disabled_until",
+            "COMMUNICATION_DISABLED_UNTIL_TOO_LONG",
+            "Timeouts cannot be longer than 28 days.",
+          );
+        }
+        member.communication_disabled_until = until;
+      }
+      for (const key of ["mute", "deaf"]) {
+        if (typeof f[key] === "boolean") member[key] = f[key];
+      }
+    }
+    return ok(member);
+  }
+
+  #ban(
+    guild: Guild,
+    userId: string,
+    f: Record<string, unknown>,
+  ): FakeReply {
+    const seconds = f.delete_message_seconds;
+    if (
+      seconds !== undefined &&
+      !(Number(seconds) >= 0 && Number(seconds) <= 604800)
+    ) {
+      return invalid(
+        "delete_message_seconds",
+        "NUMBER_TYPE_MAX",
+        "int value should be less than or equal to 604800.",
+      );
+    }
+    const user = this.#users.get(userId);
+    if (!user) return unknown.user();
+    guild.members.delete(userId);
+    guild.bans.set(userId, { reason: null, user: structuredClone(user) });
+    return noContent;
+  }
+
+  #modifyWebhook(
+    webhook: FakeWebhook,
+    f: Record<string, unknown>,
+    mayMove: boolean,
+  ): FakeReply {
+    if (f.name !== undefined) {
+      if (badLength(f.name, 1, 80)) {
+        return invalid(
+          "name",
+          "BASE_TYPE_BAD_LENGTH",
+          "Must be between 1 and 80 in length.",
+        );
+      }
+      webhook.name = f.name as string;
+    }
+    if (f.channel_id !== undefined) {
+      if (!mayMove) {
+        return invalid(
+          "channel_id",
+          "WEBHOOK_CANNOT_MOVE",
+          "A webhook token cannot move the webhook.",
+        );
+      }
+      const channel = this.#channels.get(String(f.channel_id));
+      if (!channel) return unknown.channel();
+      webhook.channel_id = channel.id;
+    }
+    return ok(this.#webhookObject(webhook, mayMove));
+  }
+
+  #webhookObject(
+    webhook: FakeWebhook,
+    withUser: boolean,
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...webhook };
+    if (withUser) out.user = this.#host.botUser;
+    out.url = `https://discord.com/api/webhooks/${webhook.id}/${webhook.token}`;
+    return out;
+  }
+}

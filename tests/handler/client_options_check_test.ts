@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { Client } from "../../handler/client.ts";
+
+Deno.test("Client validates every numeric option at construction, naming it", async (t) => {
+  const base = { token: "fake-token", intents: 1 };
+  const rows: [string, Record<string, unknown>, RegExp][] = [
+    ["intents 1.5", { intents: 1.5 }, /'intents'/],
+    ["intents NaN", { intents: NaN }, /'intents'/],
+    ["intents an undocumented bit", { intents: 2 ** 40 }, /'intents'/],
+    ["shards 0", { shards: 0 }, /'shards'/],
+    ["shards 2.5", { shards: 2.5 }, /'shards'/],
+    ["shards a word", { shards: "many" }, /'shards'/],
+    ["shardIds with -1", { shardIds: [-1] }, /'shardIds\[\]'/],
+    ["largeThreshold 10", { largeThreshold: 10 }, /'largeThreshold'/],
+    ["sessionSaveInterval 0", {
+      sessionSaveInterval: 0,
+    }, /'sessionSaveInterval'/],
+    ["timeouts.connect NaN", {
+      timeouts: { connect: NaN },
+    }, /'timeouts\.connect'/],
+    ["timeouts.hello negative", {
+      timeouts: { hello: -1 },
+    }, /'timeouts\.hello'/],
+    ["timeouts.ready 0", { timeouts: { ready: 0 } }, /'timeouts\.ready'/],
+    ["gatewayUrl not a URL", { gatewayUrl: "nope" }, /'gatewayUrl'/],
+    ["token empty", { token: "" }, /'token'/],
+  ];
+  for (const [name, options, message] of rows) {
+    await t.step(name, () => {
+      assert.throws(
+        () => new Client({ ...base, ...options } as never),
+        message,
+      );
+    });
+  }
+  await t.step("good options pass", () => {
+    new Client({
+      ...base,
+      shards: "recommended",
+      timeouts: { connect: 5000 },
+      largeThreshold: 250,
+    });
+  });
+});

@@ -1,0 +1,316 @@
+import assert from "node:assert/strict";
+import {
+  attachment,
+  boolean,
+  channel,
+  command,
+  commandPayload,
+  integer,
+  mentionable,
+  messageCommand,
+  number,
+  role,
+  string,
+  subcommand,
+  subcommandGroup,
+  user,
+  userCommand,
+} from "../../interactions/commands.ts";
+import type {
+  CommandInteraction,
+  MenuInteraction,
+} from "../../interactions/router.ts";
+import { readOptions } from "../../interactions/option_values.ts";
+import { InteractionError } from "../../interactions/errors.ts";
+import type { ResolvedChannel } from "../../types/objects/interaction.ts";
+import type { Attachment, Message } from "../../types/objects/message.ts";
+import type { Role } from "../../types/objects/role.ts";
+import type {
+  MentionableOptionValue,
+  UserOptionValue,
+} from "../../interactions/commands.ts";
+
+type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends
+  (<T>() => T extends B ? 1 : 2) ? true : false;
+function assertType<T extends true>(_expectTrue: T): void {}
+
+const everything = command({
+  name: "everything",
+  description: "Every option type",
+  options: {
+    text: string({ description: "t", required: true, maxLength: 10 }),
+    count: integer({ description: "c", required: true, min: 1, max: 5 }),
+    size: string({
+      description: "s",
+      choices: [{ name: "Small", value: "s" }, { name: "Large", value: "l" }],
+    }),
+    ratio: number({ description: "r" }),
+    flag: boolean({ description: "f" }),
+    who: user({ description: "w" }),
+    where: channel({ description: "w", channelTypes: [0] }),
+    group: role({ description: "g" }),
+    any: mentionable({ description: "a" }),
+    file: attachment({ description: "f" }),
+  },
+  defaultMemberPermissions: 8n,
+  contexts: [0],
+  integrationTypes: [0, 1],
+  nameLocalizations: { de: "alles" },
+});
+
+Deno.test("command: option values are typed from the definition", () => {
+  type Options = CommandInteraction<typeof everything>["options"];
+  assertType<
+    IsExact<Options, {
+      text: string;
+      count: number;
+      size?: "s" | "l";
+      ratio?: number;
+      flag?: boolean;
+      who?: UserOptionValue;
+      where?: ResolvedChannel;
+      group?: Role;
+      any?: MentionableOptionValue;
+      file?: Attachment;
+    }>
+  >(true);
+  assertType<
+    IsExact<CommandInteraction<typeof everything>["subcommand"], undefined>
+  >(true);
+});
+
+const tags = command({
+  name: "tags",
+  description: "Manage tags",
+  options: {
+    add: subcommand({
+      description: "Add a tag",
+      options: { name: string({ description: "n", required: true }) },
+    }),
+    admin: subcommandGroup({
+      description: "Admin",
+      options: {
+        purge: subcommand({
+          description: "Purge",
+          options: { older: integer({ description: "days" }) },
+        }),
+      },
+    }),
+  },
+});
+
+Deno.test("command: subcommands are a union told apart by name", () => {
+  type Sub = CommandInteraction<typeof tags>["subcommand"];
+  assertType<
+    IsExact<
+      Sub,
+      | { name: "add"; options: { name: string } }
+      | { name: "admin purge"; options: { older?: number } }
+    >
+  >(true);
+  const menu = userCommand({ name: "Inspect user" });
+  const messageMenu = messageCommand({ name: "Quote" });
+  assertType<IsExact<MenuInteraction<typeof menu>["target"], UserOptionValue>>(
+    true,
+  );
+  assertType<
+    IsExact<MenuInteraction<typeof messageMenu>["target"], Message>
+  >(true);
+});
+
+Deno.test("commandPayload: Discord's body with every field", () => {
+  assert.deepEqual(commandPayload(everything), {
+    name: "everything",
+    name_localizations: { de: "alles" },
+    default_member_permissions: "8",
+    contexts: [0],
+    integration_types: [0, 1],
+    type: 1,
+    description: "Every option type",
+    options: [
+      {
+        type: 3,
+        name: "text",
+        description: "t",
+        required: true,
+        max_length: 10,
+      },
+      {
+        type: 4,
+        name: "count",
+        description: "c",
+        required: true,
+        min_value: 1,
+        max_value: 5,
+      },
+      {
+        type: 3,
+        name: "size",
+        description: "s",
+        choices: [{ name: "Small", value: "s" }, { name: "Large", value: "l" }],
+      },
+      { type: 10, name: "ratio", description: "r" },
+      { type: 5, name: "flag", description: "f" },
+      { type: 6, name: "who", description: "w" },
+      { type: 7, name: "where", description: "w", channel_types: [0] },
+      { type: 8, name: "group", description: "g" },
+      { type: 9, name: "any", description: "a" },
+      { type: 11, name: "file", description: "f" },
+    ],
+  });
+  assert.deepEqual(commandPayload(tags).options, [
+    {
+      type: 1,
+      name: "add",
+      description: "Add a tag",
+      options: [{ type: 3, name: "name", description: "n", required: true }],
+    },
+    {
+      type: 2,
+      name: "admin",
+      description: "Admin",
+      options: [{
+        type: 1,
+        name: "purge",
+        description: "Purge",
+        options: [{ type: 4, name: "older", description: "days" }],
+      }],
+    },
+  ]);
+  assert.deepEqual(commandPayload(userCommand({ name: "Inspect user" })), {
+    name: "Inspect user",
+    type: 2,
+  });
+});
+
+Deno.test("command: bad definitions throw before anything is sent", () => {
+  assert.throws(
+    () => command({ name: "Roll", description: "x" }),
+    /'name' must be lower case/,
+  );
+  assert.throws(
+    () => command({ name: "roll", description: "" }),
+    /'description' must be 1-100 characters/,
+  );
+  assert.throws(
+    () =>
+      command({
+        name: "roll",
+        description: "x",
+        options: {
+          a: string({ description: "a" }),
+          b: string({ description: "b", required: true }),
+        },
+      }),
+    /required option 'b' comes after an optional one/,
+  );
+  assert.throws(
+    () =>
+      command({
+        name: "roll",
+        description: "x",
+        options: {
+          a: string({ description: "a" }),
+          b: subcommand({ description: "b" }),
+        },
+      }),
+    /mixes subcommands with plain options/,
+  );
+  assert.throws(
+    () =>
+      string({
+        description: "x",
+        autocomplete: true,
+        choices: [{ name: "a", value: "a" }],
+      }),
+    /both choices and autocomplete/,
+  );
+});
+
+Deno.test("readOptions: resolves IDs, finds the subcommand, rejects what does not fit", () => {
+  const resolved = {
+    users: {
+      "5": {
+        id: "5",
+        username: "u",
+        discriminator: "0",
+        global_name: null,
+        avatar: null,
+      },
+    },
+    roles: { "7": { id: "7", name: "mods" } as unknown as Role },
+  };
+  const read = readOptions("everything", everything.options, {
+    id: "1",
+    name: "everything",
+    type: 1,
+    resolved,
+    options: [
+      { name: "text", type: 3, value: "hi" },
+      { name: "count", type: 4, value: 2 },
+      { name: "who", type: 6, value: "5" },
+      { name: "any", type: 9, value: "7" },
+    ],
+  });
+  assert.deepEqual(read, {
+    subcommand: undefined,
+    options: {
+      text: "hi",
+      count: 2,
+      who: { id: "5", user: resolved.users["5"], member: undefined },
+      any: { kind: "role", id: "7", role: resolved.roles["7"] },
+    },
+  });
+  const sub = readOptions("tags", tags.options, {
+    id: "1",
+    name: "tags",
+    type: 1,
+    options: [{
+      name: "admin",
+      type: 2,
+      options: [{
+        name: "purge",
+        type: 1,
+        options: [{ name: "older", type: 4, value: 3 }],
+      }],
+    }],
+  });
+  assert.deepEqual(sub, { subcommand: "admin purge", options: { older: 3 } });
+
+  const mismatch = (options: unknown[], pattern: RegExp): void => {
+    assert.throws(
+      () =>
+        readOptions("everything", everything.options, {
+          id: "1",
+          name: "everything",
+          type: 1,
+          options: options as never,
+        }),
+      (error: unknown) =>
+        error instanceof InteractionError &&
+        error.kind === "options_mismatch" && pattern.test(error.message),
+    );
+  };
+  mismatch(
+    [{ name: "text", type: 3, value: "x" }],
+    /required option 'count' is missing/,
+  );
+  mismatch([{ name: "text", type: 4, value: 1 }], /has type 4, defined as 3/);
+  mismatch([{ name: "zzz", type: 3, value: "x" }], /unknown option 'zzz'/);
+  mismatch(
+    [{ name: "text", type: 3, value: "x" }, {
+      name: "count",
+      type: 4,
+      value: 1.5,
+    }],
+    /not an integer/,
+  );
+  mismatch(
+    [
+      { name: "text", type: 3, value: "x" },
+      { name: "count", type: 4, value: 1 },
+      { name: "who", type: 6, value: "99" },
+    ],
+    /user 99 is not resolved/,
+  );
+});

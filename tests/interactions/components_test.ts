@@ -1,0 +1,303 @@
+import assert from "node:assert/strict";
+import {
+  button,
+  channelSelect,
+  checkbox,
+  container,
+  file,
+  label,
+  linkButton,
+  mediaGallery,
+  modal,
+  premiumButton,
+  row,
+  section,
+  separator,
+  stringSelect,
+  textDisplay,
+  textInput,
+  thumbnail,
+  userSelect,
+} from "../../interactions/components.ts";
+import { InteractionContext } from "../../interactions/context.ts";
+import { InteractionError } from "../../interactions/errors.ts";
+import type {
+  ButtonComponent,
+  MessageActionRow,
+  MessageComponent,
+} from "../../types/objects/component.ts";
+import { ButtonStyle, ComponentType } from "../../types/objects/component.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { DiscordApiError } from "../../rest/errors.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
+
+Deno.test("component types catch missing styles, empty modals and mixed rows at compile time", () => {
+  // @ts-expect-error: a button needs a style
+  const noStyle: ButtonComponent = { type: 2, custom_id: "x", label: "x" };
+  // @ts-expect-error: a link button needs a url, not a custom id
+  const linkWithoutUrl: ButtonComponent = { type: 2, style: 5, custom_id: "x" };
+  const mixed: MessageActionRow = {
+    type: 1,
+    // @ts-expect-error: a select must be alone in its row
+    components: [button({ id: "a", label: "a" }), userSelect({ id: "u" })],
+  };
+  assert.throws(
+    // @ts-expect-error: a modal needs at least one component
+    () => modal({ id: "m", title: "t", components: [] }),
+    RangeError,
+  );
+  // @ts-expect-error: text inputs cannot go straight into a message
+  const input: MessageComponent = textInput({ id: "t" });
+  assert.ok(noStyle && linkWithoutUrl && mixed && input);
+});
+
+Deno.test("builders produce Discord's shapes", () => {
+  assert.equal(ComponentType.Container, 17);
+  assert.equal(ButtonStyle.Premium, 6);
+  assert.deepEqual(linkButton({ url: "https://x.y", label: "Docs" }), {
+    type: 2,
+    style: 5,
+    url: "https://x.y",
+    label: "Docs",
+  });
+  assert.deepEqual(premiumButton("123"), { type: 2, style: 6, sku_id: "123" });
+  assert.deepEqual(
+    channelSelect({ id: "c", channelTypes: [0, 2], min: 0, max: 3 }),
+    {
+      type: 8,
+      custom_id: "c",
+      min_values: 0,
+      max_values: 3,
+      channel_types: [0, 2],
+    },
+  );
+  assert.deepEqual(
+    container([
+      section(
+        ["**Title**", "text"],
+        thumbnail("attachment://a.png", { description: "alt" }),
+      ),
+      separator({ spacing: "large", divider: false }),
+      mediaGallery("https://a/1.png", {
+        media: { url: "https://a/2.png" },
+        spoiler: true,
+      }),
+      file("report.pdf"),
+      row(button({ id: "ok", label: "OK", style: "success" })),
+    ], { accentColor: 0x5865f2 }),
+    {
+      type: 17,
+      components: [
+        {
+          type: 9,
+          components: [{ type: 10, content: "**Title**" }, {
+            type: 10,
+            content: "text",
+          }],
+          accessory: {
+            type: 11,
+            media: { url: "attachment://a.png" },
+            description: "alt",
+          },
+        },
+        { type: 14, divider: false, spacing: 2 },
+        {
+          type: 12,
+          items: [{ media: { url: "https://a/1.png" } }, {
+            media: { url: "https://a/2.png" },
+            spoiler: true,
+          }],
+        },
+        { type: 13, file: { url: "attachment://report.pdf" } },
+        {
+          type: 1,
+          components: [{ type: 2, style: 3, custom_id: "ok", label: "OK" }],
+        },
+      ],
+      accent_color: 0x5865f2,
+    },
+  );
+  assert.deepEqual(
+    modal({
+      id: "m",
+      title: "Title",
+      components: [
+        textDisplay("Fill this in"),
+        label("Agree", checkbox({ id: "agree" }), { description: "Really?" }),
+      ],
+    }),
+    {
+      custom_id: "m",
+      title: "Title",
+      components: [
+        { type: 10, content: "Fill this in" },
+        {
+          type: 18,
+          label: "Agree",
+          description: "Really?",
+          component: { type: 23, custom_id: "agree" },
+        },
+      ],
+    },
+  );
+});
+
+Deno.test("builders check Discord's limits at run time", () => {
+  assert.throws(
+    () => button({ id: "x".repeat(101), label: "x" }),
+    /1-100 characters/,
+  );
+  assert.throws(() => button({ id: "x" }), /needs a label or an emoji/);
+  assert.throws(
+    () => button({ id: "x", label: "y".repeat(81) }),
+    /'label' must be at most 80/,
+  );
+  assert.throws(
+    () =>
+      row(
+        ...Array.from(
+          { length: 6 },
+          (_, i) => button({ id: `${i}`, label: "b" }),
+        ),
+      ),
+    /'components' must hold 1-5 items/,
+  );
+  assert.throws(
+    () => stringSelect({ id: "s", options: [] }),
+    /'options' must hold 1-25/,
+  );
+  assert.throws(
+    () =>
+      modal({ id: "m", title: "t".repeat(46), components: [textDisplay("x")] }),
+    /'title'/,
+  );
+  assert.throws(() => container([], { accentColor: 0x1000000 }), /accentColor/);
+  assert.throws(
+    () => section(["a", "b", "c", "d"], thumbnail("x")),
+    /1-3 items/,
+  );
+});
+
+Deno.test("responses with Components v2 get the flag; content with them is refused before sending", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  const interaction = {
+    id: "5",
+    token: "tok",
+    application_id: fake.applicationId,
+  } as never;
+  const ctx = new InteractionContext(interaction, { rest });
+  await assert.rejects(
+    ctx.respond({ content: "no", components: [textDisplay("v2")] }),
+    (error: unknown) =>
+      error instanceof InteractionError && error.kind === "invalid_response",
+  );
+  assert.equal(fake.requests.length, 0);
+  assert.equal(ctx.state, "pending");
+  await ctx.respond({
+    components: [container([textDisplay("hello")])],
+    ephemeral: true,
+  });
+  assert.deepEqual(fake.interactionResponses[0]!.body, {
+    type: 4,
+    data: {
+      components: [{ type: 17, components: [{ type: 10, content: "hello" }] }],
+      flags: 64 | 32768,
+    },
+  });
+});
+
+Deno.test("the fake refuses invalid components with Discord's error body", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const error = await rest.createMessage("1", {
+    components: [{
+      type: 1,
+      components: [{ type: 2, custom_id: "x", label: "x" }],
+    }],
+  }).catch((e) => e);
+  assert.ok(error instanceof DiscordApiError);
+  assert.equal(error.status, 400);
+  assert.equal(error.code, 50035);
+  assert.deepEqual(error.errors, {
+    components: {
+      "0": {
+        components: {
+          "0": {
+            style: {
+              _errors: [{
+                code: "BASE_TYPE_REQUIRED",
+                message: "This field is required",
+              }],
+            },
+          },
+        },
+      },
+    },
+  });
+  const v2 = await rest.createMessage("1", {
+    components: [{ type: 10, content: "needs the flag" }],
+  }).catch((e) => e);
+  assert.equal(v2.status, 400);
+  const duplicate = await rest.createMessage("1", {
+    components: [{
+      type: 1,
+      components: [
+        { type: 2, style: 1, custom_id: "same", label: "a" },
+        { type: 2, style: 1, custom_id: "same", label: "b" },
+      ],
+    }],
+  }).catch((e) => e);
+  assert.match(
+    JSON.stringify(duplicate.errors),
+    /COMPONENT_CUSTOM_ID_DUPLICATED/,
+  );
+});
+
+Deno.test("the context refuses callbacks Discord would refuse for the interaction type, before sending", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const of = (type: number, extra: object = {}): InteractionContext =>
+    new InteractionContext(
+      {
+        id: "5",
+        token: "tok",
+        application_id: fake.applicationId,
+        type,
+        ...extra,
+      } as never,
+      { rest },
+    );
+  const refused = async (
+    run: Promise<unknown>,
+    pattern: RegExp,
+  ): Promise<void> => {
+    await assert.rejects(
+      run,
+      (error: unknown) =>
+        error instanceof InteractionError &&
+        error.kind === "invalid_response" &&
+        pattern.test(error.message),
+    );
+  };
+  await refused(
+    of(4).respond("hi"),
+    /respond\(\) cannot answer an interaction of type 4/,
+  );
+  await refused(of(2).update("hi"), /need a component's message/);
+  await refused(
+    of(5).showModal(
+      modal({ id: "m", title: "t", components: [textDisplay("x")] }),
+    ),
+    /a modal submit cannot open a modal/,
+  );
+  await refused(of(5).update("hi"), /this modal was not opened from one/);
+  await refused(of(2).autocomplete([]), /autocomplete\(\) cannot answer/);
+  assert.equal(fake.requests.length, 0);
+  await of(5, { message: { id: "1" } }).deferUpdate().catch(() => {});
+  assert.equal(
+    fake.requests.length,
+    1,
+    "a modal from a component may update its message",
+  );
+});

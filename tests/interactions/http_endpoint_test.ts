@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { interactionsEndpoint } from "../../interactions/http_endpoint.ts";
+import { InteractionRouter } from "../../interactions/router.ts";
+import { command } from "../../interactions/commands.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
+import { InteractionSigner } from "../../testing/interaction_signer.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { drive } from "../_fakes/drive.ts";
+
+const ping = command({ name: "ping", description: "Ping" });
+
+function interaction(name = "ping"): Record<string, unknown> {
+  return {
+    id: "100",
+    application_id: "1000000000000000001",
+    type: 2,
+    token: "tok",
+    version: 1,
+    data: { id: "9", name, type: 1 },
+    user: {
+      id: "2",
+      username: "u",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    },
+    app_permissions: "0",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    attachment_size_limit: 0,
+  };
+}
+
+interface Setup {
+  signer: InteractionSigner;
+  handler: (request: Request) => Promise<Response>;
+  fake: FakeRest;
+  router: InteractionRouter;
+  errors: string[];
+}
+
+async function setup(
+  options: { scheduler?: VirtualScheduler } = {},
+): Promise<Setup> {
+  const signer = await InteractionSigner.create();
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  const errors: string[] = [];
+  const router = new InteractionRouter({
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    onError: (error) => {
+      errors.push(error.kind);
+    },
+  }).command(ping, (_, ctx) => ctx.respond("pong"));
+  const handler = interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest,
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+  });
+  return { signer, handler, fake, router, errors };
+}
+
+Deno.test("endpoint answers PING with PONG and a command with its response", async () => {
+  const { signer, handler, fake } = await setup();
+  const pong = await handler(await signer.request({ type: 1, id: "1" }));
+  assert.equal(pong.status, 200);
+  assert.deepEqual(await pong.json(), { type: 1 });
+  const answer = await handler(await signer.request(interaction()));
+  assert.equal(answer.status, 200);
+  assert.equal(answer.headers.get("content-type"), "application/json");
+  assert.deepEqual(await answer.json(), { type: 4, data: { content: "pong" } });
+  assert.equal(fake.requests.length, 0, "nothing went over REST");
+});
+
+Deno.test("endpoint refuses missing, malformed, wrong and stale signatures with 401", async () => {
+  const { signer, handler } = await setup();
+  const other = await InteractionSigner.create();
+  const body = JSON.stringify(interaction());
+  const cases: [string, Request][] = [
+    ["no headers", new Request("http://x/", { method: "POST", body })],
+    [
+      "not hex",
+      new Request("http://x/", {
+        method: "POST",
+        body,
+        headers: { "x-signature-ed25519": "zz", "x-signature-timestamp": "1" },
+      }),
+    ],
+    ["another key", await other.request(interaction())],
+    [
+      "signed other body",
+      await signer.request(interaction(), { signBody: "{}" }),
+    ],
+    [
+      "stale timestamp",
+      await signer.request(interaction(), {
+        timestamp: Date.now() / 1000 - 301,
+      }),
+    ],
+    [
+      "future timestamp",
+      await signer.request(interaction(), {
+        timestamp: Date.now() / 1000 + 301,
+      }),
+    ],
+  ];
+  for (const [what, request] of cases) {
+    const response = await handler(request);
+    assert.equal(response.status, 401, what);
+    await response.body?.cancel();
+  }
+  // A tampered body with the original signature fails too.
+  const good = await signer.request(interaction());
+  const tampered = new Request(good.url, {
+    method: "POST",
+    headers: good.headers,
+    body: JSON.stringify(interaction("admin")),
+  });
+  assert.equal((await handler(tampered)).status, 401);
+});
+
+Deno.test("endpoint: 405 for GET, 400 for a signed non-interaction, 413 for a huge body", async () => {
+  const { signer, handler } = await setup();
+  assert.equal(
+    (await handler(new Request("http://x/", { method: "GET" }))).status,
+    405,
+  );
+  const text = "not json";
+  const headers = await signer.sign(text, Date.now() / 1000);
+  const bad = await handler(
+    new Request("http://x/", { method: "POST", headers, body: text }),
+  );
+  assert.equal(bad.status, 400);
+  const huge = "x".repeat(1024 * 1024 + 1);
+  const hugeHeaders = await signer.sign(huge, Date.now() / 1000);
+  assert.equal(
+    (await handler(
+      new Request("http://x/", {
+        method: "POST",
+        headers: hugeHeaders,
+        body: huge,
+      }),
+    )).status,
+    413,
+  );
+});
+
+Deno.test("endpoint: 404 for an interaction without a route, 500 after the deadline", async () => {
+  const clock = new VirtualScheduler();
+  const { signer, handler, router, errors } = await setup({ scheduler: clock });
+  const none = await handler(await signer.request(interaction("nope")));
+  assert.equal(none.status, 404);
+  await none.body?.cancel();
+  router.command(command({ name: "slow", description: "Slow" }), async () => {
+    await new Promise(() => {}); // never answers
+  });
+  const late = await drive(
+    clock,
+    handler(await signer.request(interaction("slow"))),
+  );
+  assert.equal(late.status, 500);
+  await late.body?.cancel();
+  assert.deepEqual(errors, ["not_answered"]);
+});
+
+Deno.test("interactionsEndpoint rejects a public key that is not 32 bytes of hex", () => {
+  const router = new InteractionRouter();
+  const rest = new RestClient({ token: "t" });
+  assert.throws(
+    () => interactionsEndpoint({ publicKey: "abcd", router, rest }),
+    /'publicKey' must be 64 hex characters/,
+  );
+});
+
+Deno.test("endpoint stops reading a streamed body without Content-Length at the limit", async () => {
+  const { signer, handler } = await setup();
+  let pulled = 0;
+  let cancelled = false;
+  const chunk = new Uint8Array(64 * 1024);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller): void {
+      pulled++;
+      controller.enqueue(chunk); // endless
+    },
+    cancel(): void {
+      cancelled = true;
+    },
+  });
+  const headers = await signer.sign("", Date.now() / 1000);
+  const response = await handler(
+    new Request("http://x/", { method: "POST", headers, body }),
+  );
+  assert.equal(response.status, 413);
+  assert.equal(cancelled, true);
+  assert.ok(pulled <= 18, `read ${pulled} chunks of 64 KiB for a 1 MiB limit`);
+});

@@ -1,0 +1,519 @@
+import assert from "node:assert/strict";
+import {
+  command,
+  integer,
+  messageCommand,
+  string,
+  subcommand,
+  subcommandGroup,
+  userCommand,
+} from "../../interactions/commands.ts";
+import { InteractionRouter } from "../../interactions/router.ts";
+import type { InteractionError } from "../../interactions/errors.ts";
+import {
+  button,
+  channelSelect,
+  fileUpload,
+  label,
+  modal,
+  row,
+  stringSelect,
+  userSelect,
+} from "../../interactions/components.ts";
+import { Client } from "../../handler/client.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { awaitMessage } from "../../interactions/await_message.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+
+const tags = command({
+  name: "tags",
+  description: "Tags",
+  options: {
+    add: subcommand({
+      description: "Add",
+      options: { name: string({ description: "n", required: true }) },
+    }),
+    admin: subcommandGroup({
+      description: "Admin",
+      options: {
+        purge: subcommand({
+          description: "Purge",
+          options: { days: integer({ description: "d", required: true }) },
+        }),
+      },
+    }),
+  },
+});
+
+/** Collects reported errors; `count(n)` resolves once n arrived. */
+function errorSink(): {
+  errors: InteractionError[];
+  onError: (error: InteractionError) => void;
+  count: (n: number) => Promise<void>;
+} {
+  const errors: InteractionError[] = [];
+  const waiters: [number, () => void][] = [];
+  return {
+    errors,
+    onError: (error) => {
+      errors.push(error);
+      for (const [n, resolve] of waiters) if (errors.length >= n) resolve();
+    },
+    count: (n) =>
+      errors.length >= n
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push([n, resolve])),
+  };
+}
+
+async function start(
+  router: InteractionRouter,
+  scheduler?: VirtualScheduler,
+): Promise<{ discord: FakeDiscord; client: Client }> {
+  const discord = await FakeDiscord.start(scheduler ? { scheduler } : {});
+  const client = new Client({
+    token: discord.token,
+    intents: 1 | 512 | 32768,
+    ...discord.clientOptions,
+  });
+  router.attach(client);
+  await client.start();
+  return { discord, client };
+}
+
+Deno.test("router: subcommands and groups reach the handler with typed values", async () => {
+  const seen: string[] = [];
+  const router = new InteractionRouter().command(tags, (i, ctx) => {
+    switch (i.subcommand.name) {
+      case "add":
+        seen.push(`add ${i.subcommand.options.name}`);
+        break;
+      case "admin purge":
+        seen.push(`purge ${i.subcommand.options.days + 1}`);
+        break;
+    }
+    return ctx.respond({ content: "ok", ephemeral: true });
+  });
+  const { discord, client } = await start(router);
+  try {
+    await discord.runCommand(tags, {
+      subcommand: "add",
+      options: { name: "x" },
+    });
+    const r = await discord.runCommand(tags, {
+      subcommand: "admin purge",
+      options: { days: 6 },
+    });
+    assert.deepEqual(r.body, { type: 4, data: { content: "ok", flags: 64 } });
+    assert.deepEqual(seen, ["add x", "purge 7"]);
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});
+
+Deno.test("router: context-menu commands get their target", async () => {
+  const inspect = userCommand({ name: "Inspect" });
+  const quote = messageCommand({ name: "Quote" });
+  const router = new InteractionRouter()
+    .command(inspect, (i, ctx) => ctx.respond(`user ${i.target.user.username}`))
+    .command(quote, (i, ctx) => ctx.respond(`> ${i.target.content}`));
+  const { discord, client } = await start(router);
+  try {
+    const a = await discord.runUserCommand(inspect, discord.user);
+    assert.equal(a.body.data?.content, "user tester");
+    const message = discord.postMessage("hello world");
+    const b = await discord.runMessageCommand(quote, message);
+    assert.equal(b.body.data?.content, "> hello world");
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});
+
+Deno.test("router: a handler that does not answer in 3 s is reported with the command's name", async () => {
+  const clock = new VirtualScheduler();
+  const errors: InteractionError[] = [];
+  const slow = command({ name: "slow", description: "Slow" });
+  const router = new InteractionRouter({
+    scheduler: clock,
+    onError: (error) => {
+      errors.push(error);
+    },
+  }).command(slow, async (_, ctx) => {
+    await new Promise<void>((resolve) =>
+      clock.setTimeout(() => resolve(), 5000)
+    );
+    await ctx.respond("late");
+  });
+  const interaction = {
+    id: "1",
+    application_id: "1",
+    type: 2 as const,
+    token: "t",
+    version: 1,
+    data: { id: "9", name: "slow", type: 1 as const },
+    user: {
+      id: "2",
+      username: "u",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    },
+    app_permissions: "0",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    attachment_size_limit: 0,
+  };
+  const responses: unknown[] = [];
+  const handled = router.handle(interaction, {
+    rest: undefined as never,
+    respond: (body) => {
+      responses.push(body);
+      return Promise.resolve();
+    },
+  });
+  await clock.advance(2999);
+  assert.equal(errors.length, 0);
+  await clock.advance(1);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.kind, "not_answered");
+  assert.equal(errors[0]!.interaction, "/slow");
+  assert.match(errors[0]!.message, /\/slow was not answered within 3000 ms/);
+  await clock.advance(2000);
+  await handled;
+  assert.equal(responses.length, 1);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("router: a throwing handler, a second answer and unknown interactions are reported", async () => {
+  const { errors, onError, count } = errorSink();
+  const boom = command({ name: "boom", description: "Boom" });
+  const twice = command({ name: "twice", description: "Twice" });
+  const router = new InteractionRouter({ onError })
+    .command(boom, () => {
+      throw new Error("kaput");
+    })
+    .command(twice, async (_, ctx) => {
+      await ctx.respond("one");
+      await ctx.respond("two");
+    });
+  const { discord, client } = await start(router);
+  try {
+    await discord.runCommand(twice, {});
+    // boom never answers; the fake's wait times out, but the error is reported first.
+    const pending = discord.runCommand(boom, {}).catch(() => {});
+    await count(2);
+    assert.deepEqual(errors.map((e) => e.kind).sort(), [
+      "already_answered",
+      "handler_failed",
+    ]);
+    const twiceError = errors.find((e) => e.kind === "already_answered")!;
+    assert.equal(twiceError.interaction, "/twice");
+    const boomError = errors.find((e) => e.kind === "handler_failed")!;
+    assert.equal(boomError.interaction, "/boom");
+    assert.match(boomError.message, /kaput/);
+    assert.equal(
+      await router.handle(
+        {
+          id: "1",
+          type: 3,
+          data: { custom_id: "zzz", component_type: 2 },
+          message: { id: "1" },
+        } as never,
+        {
+          rest: client.rest,
+        },
+      ),
+      false,
+    );
+    await discord.close();
+    await pending;
+  } finally {
+    await client.stop();
+  }
+});
+
+Deno.test("router: awaitComponent takes the next matching click, times out, aborts and cleans up", async () => {
+  const clock = new VirtualScheduler();
+  const ask = command({ name: "ask", description: "Ask" });
+  let result = "";
+  const router = new InteractionRouter({ scheduler: clock });
+  router.command(ask, async (i, ctx) => {
+    await ctx.respond({
+      content: "Sure?",
+      components: [
+        row(
+          button({ id: "yes", label: "Yes" }),
+          button({ id: "no", label: "No" }),
+        ),
+      ],
+    });
+    try {
+      const click = await router.awaitComponent({
+        userId: i.user.id,
+        customId: "yes",
+        timeout: 10_000,
+      });
+      result = "yes";
+      await click.ctx.update({ content: "Done", components: [] });
+    } catch (error) {
+      result = (error as Error).name;
+    }
+  }).button("no", (_, ctx) => ctx.update("routed normally"));
+  const { discord, client } = await start(router, clock);
+  try {
+    const asked = discord.runCommand(ask, {});
+    await clock.advance(0);
+    await asked;
+    const [message] = discord.rest.messages(discord.channelId);
+    // "no" does not match the waiter: it goes to its route.
+    const no = discord.click(message!, "no");
+    await clock.advance(0);
+    assert.equal((await no).body.data?.content, "routed normally");
+    const yes = discord.click(message!, "yes");
+    await clock.advance(0);
+    assert.equal((await yes).body.data?.content, "Done");
+    assert.equal(result, "yes");
+
+    const again = discord.runCommand(ask, {});
+    await clock.advance(0);
+    await again;
+    await clock.advance(10_000);
+    assert.equal(result, "TimeoutError");
+
+    const controller = new AbortController();
+    const waiting = router.awaitComponent({ signal: controller.signal });
+    controller.abort(new Error("stop"));
+    await assert.rejects(waiting, /stop/);
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});
+
+Deno.test("router: selects get values; awaitMessage resolves on the next matching message", async () => {
+  const pick = command({ name: "pick", description: "Pick" });
+  const router = new InteractionRouter()
+    .command(pick, (_, ctx) =>
+      ctx.respond({
+        components: [row(stringSelect({
+          id: "color:{x}".replace("{x}", "1"),
+          options: [{ label: "Red", value: "red" }, {
+            label: "Blue",
+            value: "blue",
+          }],
+          max: 2,
+        }))],
+      }))
+    .select(
+      "color:{n}",
+      (i, ctx) => ctx.update(`${i.params.n}: ${i.values.join(",")}`),
+    );
+  const { discord, client } = await start(router);
+  try {
+    await discord.runCommand(pick, {});
+    const [message] = discord.rest.messages(discord.channelId);
+    const r = await discord.select(message!, "color:1", ["red", "blue"]);
+    assert.equal(r.body.data?.content, "1: red,blue");
+    assert.throws(
+      () => discord.select(message!, "color:1", ["green"]),
+      /has no option 'green'/,
+    );
+
+    const next = awaitMessage(client, {
+      authorId: discord.user.id,
+      timeout: 5000,
+    });
+    discord.postMessage("from the user");
+    assert.equal((await next).content, "from the user");
+    await assert.rejects(
+      awaitMessage(client, { timeout: 1 }),
+      (error: Error) => error.name === "TimeoutError",
+    );
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});
+
+Deno.test("router: options that do not fit the definition are reported as options_mismatch", async () => {
+  const { errors, onError, count } = errorSink();
+  const roll = command({
+    name: "roll",
+    description: "Roll",
+    options: { sides: integer({ description: "s", required: true }) },
+  });
+  const router = new InteractionRouter({ onError })
+    .command(roll, (i, ctx) => ctx.respond(String(i.options.sides)));
+  const { discord, client } = await start(router);
+  try {
+    discord.runCommand({
+      name: "roll",
+      options: [{ name: "sides", type: 3, value: "six" }],
+    })
+      .catch(() => {});
+    await count(1);
+    assert.equal(errors[0]!.kind, "options_mismatch");
+    assert.match(errors[0]!.message, /sync the commands/);
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});
+
+Deno.test("router: a button pattern does not take a select with the same custom id, and back", async () => {
+  const seen: string[] = [];
+  const router = new InteractionRouter()
+    .button("pick:{n}", (i, ctx) => {
+      seen.push(`button ${i.params.n}`);
+      return ctx.deferUpdate();
+    })
+    .select("pick:{n}", (i, ctx) => {
+      seen.push(`select ${i.values}`);
+      return ctx.deferUpdate();
+    });
+  const base = {
+    id: "1",
+    application_id: "1",
+    token: "t",
+    version: 1,
+    user: {
+      id: "2",
+      username: "u",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    },
+    message: { id: "3" },
+    app_permissions: "0",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    attachment_size_limit: 0,
+  };
+  const respond = (): Promise<void> => Promise.resolve();
+  await router.handle({
+    ...base,
+    type: 3,
+    data: { custom_id: "pick:1", component_type: 2 },
+  } as never, { rest: undefined as never, respond });
+  await router.handle({
+    ...base,
+    type: 3,
+    data: { custom_id: "pick:2", component_type: 3, values: ["a"] },
+  } as never, { rest: undefined as never, respond });
+  assert.deepEqual(seen, ["button 1", "select a"]);
+});
+
+Deno.test("router: user and channel selects get Discord's resolved data from the fake", async () => {
+  const who = command({ name: "who", description: "Who" });
+  const router = new InteractionRouter()
+    .command(who, (_, ctx) =>
+      ctx.respond({
+        components: [
+          row(userSelect({ id: "user" })),
+          row(channelSelect({ id: "where" })),
+        ],
+      }))
+    .select(
+      "user",
+      (i, ctx) =>
+        ctx.update(`user ${i.resolved?.users?.[i.values[0]!]?.username}`),
+    )
+    .select(
+      "where",
+      (i, ctx) =>
+        ctx.update(`channel ${i.resolved?.channels?.[i.values[0]!]?.name}`),
+    );
+  const { discord, client } = await start(router);
+  try {
+    await discord.runCommand(who, {});
+    const [message] = discord.rest.messages(discord.channelId);
+    const picked = await discord.select(message!, "user", [discord.user.id]);
+    assert.equal(picked.body.data?.content, "user tester");
+    const [updated] = discord.rest.messages(discord.channelId);
+    assert.throws(
+      () => discord.select(updated!, "user", ["1"]),
+      /cannot pick unknown ID 1/,
+    );
+    const where = await discord.select(updated!, "where", [discord.channelId]);
+    assert.equal(where.body.data?.content, "channel general");
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});
+
+Deno.test("router: without onError, a failing handler and an unrouted interaction reach stderr", async () => {
+  const boom = command({ name: "boom", description: "Boom" });
+  const router = new InteractionRouter().command(boom, () => {
+    throw new Error("kaput");
+  });
+  const base = {
+    id: "1",
+    application_id: "1",
+    token: "t",
+    version: 1,
+    user: {
+      id: "2",
+      username: "u",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    },
+    app_permissions: "0",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    attachment_size_limit: 0,
+  };
+  const lines = await captureStderr(async () => {
+    await router.handle({
+      ...base,
+      type: 2,
+      data: { id: "9", name: "boom", type: 1 },
+    } as never, { rest: undefined as never });
+    await router.handle({
+      ...base,
+      type: 3,
+      data: { custom_id: "nowhere", component_type: 2 },
+      message: { id: "3" },
+    } as never, { rest: undefined as never });
+  });
+  assert.match(
+    lines[0]!,
+    /^\[ERR\] disruption·interactions: The handler of \/boom threw: kaput/,
+  );
+  assert.match(
+    lines.at(-1)!,
+    /^\[WRN\] disruption·interactions: No route for component 'nowhere'/,
+  );
+});
+
+Deno.test("router: a modal with a file upload gets the uploaded attachments resolved", async () => {
+  const report = command({ name: "report", description: "Report" });
+  const router = new InteractionRouter()
+    .command(report, (_, ctx) =>
+      ctx.showModal(modal({
+        id: "report",
+        title: "Report",
+        components: [
+          label("Screenshot", fileUpload({ id: "shot", fileTypes: ["image"] })),
+        ],
+      })))
+    .modal("report", (i, ctx) => {
+      const [id] = i.fields.values("shot");
+      return ctx.respond(`got ${i.resolved?.attachments?.[id!]?.filename}`);
+    });
+  const { discord, client } = await start(router);
+  try {
+    const shown = await discord.runCommand(report, {});
+    const answer = await discord.submitModal(shown, {
+      shot: [{ filename: "bug.png", size: 10, content_type: "image/png" }],
+    });
+    assert.equal(answer.body.data?.content, "got bug.png");
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import {
+  command,
+  integer,
+  string,
+  userCommand,
+} from "../../interactions/commands.ts";
+import { syncCommands } from "../../interactions/sync.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
+
+function setup(): { fake: FakeRest; rest: RestClient } {
+  const fake = new FakeRest();
+  return {
+    fake,
+    rest: new RestClient({ token: "fake-bot-token", fetch: fake.fetch }),
+  };
+}
+
+const puts = (fake: FakeRest): number =>
+  fake.requests.filter((r) => r.method === "PUT").length;
+
+Deno.test("syncCommands writes when an option, a description or the set changes, and says what", async () => {
+  const { fake, rest } = setup();
+  const v1 = command({
+    name: "roll",
+    description: "Roll",
+    options: { sides: integer({ description: "Sides", required: true }) },
+  });
+  const menu = userCommand({ name: "Inspect" });
+  const first = await syncCommands(rest, [v1, menu]);
+  assert.deepEqual([first.changed, first.added], [true, ["roll", "Inspect"]]);
+  assert.equal((await syncCommands(rest, [v1, menu])).changed, false);
+
+  const v2 = command({
+    name: "roll",
+    description: "Roll",
+    options: {
+      sides: integer({ description: "Sides", required: true, max: 100 }),
+    },
+  });
+  const second = await syncCommands(rest, [v2, menu]);
+  assert.deepEqual(
+    [second.changed, second.added, second.updated, second.removed],
+    [true, [], ["roll"], []],
+  );
+  assert.equal(fake.commands()[0]!.options?.[0]?.max_value, 100);
+
+  const third = await syncCommands(rest, [v2]);
+  assert.deepEqual(third.removed, ["Inspect"]);
+  assert.equal(puts(fake), 3);
+  assert.deepEqual(fake.commands().map((c) => c.name), ["roll"]);
+});
+
+Deno.test("syncCommands per guild, and with the application id given", async () => {
+  const { fake, rest } = setup();
+  const hello = command({
+    name: "hello",
+    description: "Hello",
+    options: { name: string({ description: "Who" }) },
+  });
+  const result = await syncCommands(rest, [hello], {
+    guildId: "42",
+    applicationId: fake.applicationId,
+  });
+  assert.equal(result.changed, true);
+  assert.equal(fake.commands("42")[0]!.guild_id, "42");
+  assert.equal(fake.commands().length, 0);
+  assert.equal(
+    fake.requests.some((r) => r.path === "/applications/@me"),
+    false,
+  );
+  await assert.rejects(
+    syncCommands(rest, [hello, hello]),
+    /'hello' is defined twice/,
+  );
+});

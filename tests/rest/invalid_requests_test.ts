@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { RestClient } from "../../rest/rest_client.ts";
+import {
+  InvalidRequestGuard,
+  InvalidRequestLimitError,
+} from "../../rest/invalid_requests.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+Deno.test("RestClient refuses requests once 401/403/429 answers reach the cap, until they age out", async () => {
+  const clock = new VirtualScheduler();
+  const fake = new FakeRest({ token: "t", scheduler: clock });
+  const rest = new RestClient({
+    token: "t",
+    fetch: fake.fetch,
+    scheduler: clock,
+    invalidRequestLimit: 3,
+    maxRetries: 0,
+  });
+  fake.scriptError(403, 50013, "Missing Permissions", { times: 2 });
+  await assert.rejects(
+    rest.createMessage("1", { content: "a" }),
+    /Missing Permissions/,
+  );
+  await clock.advance(60_000);
+  await assert.rejects(
+    rest.createMessage("1", { content: "b" }),
+    /Missing Permissions/,
+  );
+  fake.script429({ retryAfter: 1, scope: "shared" }); // not counted
+  await assert.rejects(rest.createMessage("1", { content: "c" }));
+  await clock.advance(1000); // the shared 429 emptied the bucket for 1 s
+  const wrongToken = new RestClient({
+    token: "wrong",
+    fetch: fake.fetch,
+    scheduler: clock,
+  });
+  await assert.rejects(wrongToken.createMessage("1", { content: "d" }), /401/);
+  // wrongToken has its own guard; this client counted 2 so far.
+  assert.equal(fake.requests.length, 4);
+  fake.scriptError(401, 0, "401: Unauthorized");
+  await assert.rejects(rest.createMessage("1", { content: "e" }));
+  const refused = await rest.createMessage("1", { content: "f" }).catch((e) =>
+    e
+  );
+  assert.ok(refused instanceof InvalidRequestLimitError);
+  assert.equal(refused.count, 3);
+  assert.equal(refused.retryAfter, 600_000 - 61_000);
+  assert.match(refused.message, /Discord bans the IP at 10,000/);
+  assert.equal(fake.requests.length, 5, "the refused request was not sent");
+  // The first 403 leaves the window at 600 s.
+  await clock.advance(600_000 - 61_000);
+  const sent = await rest.createMessage("1", { content: "g" });
+  assert.equal(sent.content, "g");
+});
+
+Deno.test("InvalidRequestGuard keeps bounded memory and reports the cap once per window", async () => {
+  const clock = new VirtualScheduler();
+  const reports: number[] = [];
+  const guard = new InvalidRequestGuard({
+    scheduler: clock,
+    limit: 5,
+    onLimit: (count) => reports.push(count),
+  });
+  for (let i = 0; i < 1000; i++) guard.record(429);
+  assert.equal(guard.count, 5);
+  assert.ok(guard.check("GET", "/a"));
+  assert.ok(guard.check("GET", "/b"));
+  assert.deepEqual(reports, [5]);
+  for (const status of [200, 204, 400, 404, 500]) guard.record(status);
+  await clock.advance(600_000);
+  assert.equal(guard.count, 0);
+  assert.equal(guard.check("GET", "/c"), undefined);
+  assert.throws(
+    () => new InvalidRequestGuard({ scheduler: clock, limit: 10_001 }),
+    RangeError,
+  );
+});

@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import { RestClient } from "../../rest/rest_client.ts";
+import {
+  multipartBody,
+  prepareUploads,
+  UploadError,
+} from "../../rest/uploads.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { drive } from "../_fakes/drive.ts";
+
+function streamOf(...chunks: string[]): {
+  stream: ReadableStream<Uint8Array>;
+  cancelled: () => boolean;
+  pulls: () => number;
+} {
+  let i = 0;
+  let cancelled = false;
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller): void {
+      if (i < chunks.length) controller.enqueue(encoder.encode(chunks[i++]));
+      else controller.close();
+    },
+    cancel(): void {
+      cancelled = true;
+    },
+  });
+  return { stream, cancelled: () => cancelled, pulls: () => i };
+}
+
+Deno.test("uploads from bytes, Blob, File, string and stream become files[n] with payload_json", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  const { stream } = streamOf("str", "eam");
+  const message = await rest.createMessage("5", { content: "files" }, {
+    files: [
+      { name: "a.bin", data: new Uint8Array([1, 2, 3]) },
+      { name: "b.txt", data: new Blob(["blob"], { type: "text/plain" }) },
+      {
+        name: "c.png",
+        data: new File(["png"], "ignored.png", { type: "image/png" }),
+        description: "alt",
+      },
+      { name: "d.txt", data: "text" },
+      { name: "e.txt", data: stream },
+    ],
+  });
+  const request = fake.requests[0]!;
+  assert.match(
+    request.headers["content-type"]!,
+    /^multipart\/form-data; boundary=/,
+  );
+  assert.deepEqual(request.body, {
+    content: "files",
+    attachments: [
+      { id: 0, filename: "a.bin" },
+      { id: 1, filename: "b.txt" },
+      { id: 2, filename: "c.png", description: "alt" },
+      { id: 3, filename: "d.txt" },
+      { id: 4, filename: "e.txt" },
+    ],
+  });
+  const text = (i: number): string =>
+    new TextDecoder().decode(request.files![i]!.data);
+  assert.deepEqual(
+    request.files!.map((f) => [f.field, f.name, f.contentType]),
+    [
+      ["files[0]", "a.bin", "application/octet-stream"],
+      ["files[1]", "b.txt", "text/plain"],
+      ["files[2]", "c.png", "image/png"],
+      ["files[3]", "d.txt", "application/octet-stream"],
+      ["files[4]", "e.txt", "application/octet-stream"],
+    ],
+  );
+  assert.deepEqual([...request.files![0]!.data], [1, 2, 3]);
+  assert.deepEqual([text(1), text(2), text(3), text(4)], [
+    "blob",
+    "png",
+    "text",
+    "stream",
+  ]);
+  const attachments = message.attachments as {
+    filename: string;
+    size: number;
+    description?: string;
+  }[];
+  assert.deepEqual(attachments.map((a) => [a.filename, a.size]), [
+    ["a.bin", 3],
+    ["b.txt", 4],
+    ["c.png", 3],
+    ["d.txt", 4],
+    ["e.txt", 6],
+  ]);
+  assert.equal(attachments[2]!.description, "alt");
+});
+
+Deno.test("a 429 retry re-sends the same multipart body, a stream included", async () => {
+  const clock = new VirtualScheduler();
+  const fake = new FakeRest({ token: "t", scheduler: clock });
+  const rest = new RestClient({
+    token: "t",
+    fetch: fake.fetch,
+    scheduler: clock,
+  });
+  fake.script429({ route: "POST /channels/5/messages", retryAfter: 1 });
+  const { stream, pulls } = streamOf("once ", "only");
+  const sent = rest.createMessage("5", { content: "hi" }, {
+    files: [{ name: "s.txt", data: stream }, {
+      name: "b.bin",
+      data: new Uint8Array([9]),
+    }],
+  });
+  const message = await drive(clock, sent);
+  assert.equal(fake.requests.length, 2);
+  for (const request of fake.requests) {
+    assert.equal(
+      new TextDecoder().decode(request.files![0]!.data),
+      "once only",
+    );
+    assert.deepEqual([...request.files![1]!.data], [9]);
+    assert.deepEqual((request.body as { content: string }).content, "hi");
+  }
+  assert.equal(pulls(), 2, "the stream was read once");
+  assert.equal((message.attachments as unknown[]).length, 2);
+});
+
+Deno.test("sizes are checked before sending: too large, too many, no name; a stream is cancelled at the limit", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  await assert.rejects(
+    rest.createMessage("5", {}, {
+      files: [{ name: "big", data: new Uint8Array(11) }],
+      uploadLimit: 10,
+    }),
+    (error: unknown) =>
+      error instanceof UploadError &&
+      /'big' as the files exceed the upload limit/.test(error.message),
+  );
+  await assert.rejects(
+    prepareUploads([{ name: "a", data: "123456" }, {
+      name: "b",
+      data: "123456",
+    }], { maxSize: 10 }),
+    /'b' as the files exceed the upload limit \(4 bytes left/,
+  );
+  await assert.rejects(
+    prepareUploads(
+      Array.from({ length: 11 }, (_, i) => ({ name: `${i}`, data: "x" })),
+    ),
+    /at most 10 fit in one message: current count '11'/,
+  );
+  await assert.rejects(
+    prepareUploads([{ name: " ", data: "x" }]),
+    /'name' must be a non-empty string/,
+  );
+  const { stream, cancelled, pulls } = streamOf(
+    "12345",
+    "67890",
+    "never read",
+    "nor this",
+  );
+  await assert.rejects(
+    prepareUploads([{ name: "s", data: stream }], { maxSize: 8 }),
+    UploadError,
+  );
+  assert.equal(cancelled(), true);
+  assert.equal(pulls(), 2);
+  assert.equal(fake.requests.length, 0, "nothing was sent");
+});
+
+Deno.test("multipartBody keeps attachments the payload already lists", async () => {
+  const [file] = await prepareUploads([{ name: "new.txt", data: "n" }]);
+  const form = multipartBody({ attachments: [{ id: "111" }] }, [file!]);
+  const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
+  assert.deepEqual(payload.attachments, [{ id: "111" }, {
+    id: 0,
+    filename: "new.txt",
+  }]);
+});
