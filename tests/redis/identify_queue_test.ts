@@ -13,6 +13,7 @@ import type { RedisConnection } from "../../redis/mod.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { runUntil } from "../_fakes/run_until.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 const server = testRedis();
 
@@ -330,6 +331,59 @@ Deno.test({
       await assert.rejects(f.queues[0]!.acquire(1.5), RangeError);
     } finally {
       await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: while Redis is unreachable nothing is granted; once it is back the wait ends",
+  ignore: server.ignore,
+  fn: async () => {
+    const { tcpCut } = await import("../_fakes/tcp_cut.ts");
+    const relay = tcpCut(Number(new URL(server.url).port));
+    const scheduler = new VirtualScheduler();
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${relay.port}`,
+    });
+    const prefix = `disruption:test:identify:${crypto.randomUUID()}`;
+    const queue = new RedisIdentifyQueue(redis, {
+      prefix,
+      clock: "scheduler",
+      scheduler,
+      pollMs: 500,
+    });
+    const direct = await connectRedis({ url: server.url });
+    try {
+      let granted = false;
+      await queue.acquire(0); // t=0: bucket busy until 5000
+      const waiting = queue.acquire(1).then(() => granted = true);
+      relay.cut();
+      // Past the bucket's next free time, Redis still unreachable: every
+      // attempt fails (ioredis holds and retries them) and none grants.
+      for (let i = 0; i < 12 && !granted; i++) {
+        await scheduler.advance(500);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      assert.equal(granted, false);
+      assert.ok(scheduler.now() > 5000);
+      relay.restore();
+      await within(
+        (async () => {
+          while (!granted) {
+            await scheduler.advance(500);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })(),
+        "the grant after Redis came back",
+      );
+      await waiting;
+    } finally {
+      const keys = await direct.keys(`${prefix}:*`);
+      if (keys.length > 0) await direct.del(...keys);
+      await closeRedis(direct);
+      await closeRedis(redis);
+      await relay.close();
     }
   },
 });
