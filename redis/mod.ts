@@ -24,3 +24,19 @@ export {
   type RedisConnection,
   type RedisConnectOptions,
 } from "./connection.ts";
+export {
+  RedisIdentifyQueue,
+  type RedisIdentifyQueueOptions,
+} from "./identify_queue.ts";
+export {
+  RedisSessionStore,
+  type RedisSessionStoreOptions,
+} from "./session_store.ts";
+// The interfaces the Redis stores implement and the clock they take, so this
+// entry's documentation is complete on its own.
+export type {
+  IdentifyQueue,
+  SessionStartLimit,
+} from "../gateway/identify_queue.ts";
+export type { SavedSession, SessionStore } from "../gateway/session_store.ts";
+export type { Scheduler, TimerId } from "../base/scheduler.ts";

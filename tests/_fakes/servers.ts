@@ -1,4 +1,4 @@
-// Real servers for tests (Redis now; RabbitMQ later): each is found through
+// Real servers for tests (Redis, RabbitMQ): each is found through
 // an environment variable that `.ci/run` sets after starting the server.
 // The rule (BRIEF): a test needing a server is ignored when its variable is
 // unset AND `CI` is unset; when `CI` is set it runs, and fails loudly if the
@@ -31,4 +31,9 @@ function testServer(variable: string, what: string): TestServer {
 /** The Redis server for tests: `DISRUPTION_TEST_REDIS_URL`. */
 export function testRedis(): TestServer {
   return testServer("DISRUPTION_TEST_REDIS_URL", "Redis");
+}
+
+/** The RabbitMQ server for tests: `DISRUPTION_TEST_AMQP_URL`. */
+export function testAmqp(): TestServer {
+  return testServer("DISRUPTION_TEST_AMQP_URL", "RabbitMQ");
 }
