@@ -66,20 +66,30 @@ export class Interner {
  */
 export function encodeTime(value: unknown): unknown {
   if (typeof value !== "string" || !TIME_SHAPE.test(value)) return value;
-  // Digits by position (the shape is checked): no Date parsing or printing.
-  const year = +value.slice(0, 4);
-  const month = +value.slice(5, 7);
-  const day = +value.slice(8, 10);
-  const hour = +value.slice(11, 13);
-  const minute = +value.slice(14, 16);
-  const second = +value.slice(17, 19);
+  // Digits by position (the shape is checked): no Date parsing or
+  // printing, no substrings.
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
   if (
     year < 1970 || month < 1 || month > 12 || day < 1 ||
     day > daysIn(year, month) ||
     hour > 23 || minute > 59 || second > 59
   ) return value;
   return Date.UTC(year, month - 1, day, hour, minute, second) +
-    +value.slice(20, 23);
+    digits(value, 20, 3);
+}
+
+/** The number written by `count` ASCII digits of `text` from `from`. */
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    value = value * 10 + text.charCodeAt(i) - 48;
+  }
+  return value;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.mmm000+00:00`, Discord's form with whole milliseconds. */
