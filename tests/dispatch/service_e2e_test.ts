@@ -226,8 +226,20 @@ serviceTest(
       assert.equal(sessions["0"]?.sequence, 202);
       assert.equal(sessions["1"]?.sequence, 202);
       assert.equal(sessions["0"]?.resume_url, t.discord.gateway.resumeUrl);
+      // Written through RedisSessionStore: its additions are there too.
+      assert.equal(
+        (sessions["0"] as { shard_count?: number }).shard_count,
+        2,
+      );
       assert.equal(await t.redis.get("gateway_shards"), "2");
-      assert.ok(Number(await t.redis.get("gateway_started")) > 0);
+      // twilight-dispatch's times: a JSON string, `%FT%T.%N` in UTC.
+      const twilightTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}$/;
+      const started = JSON.parse(await t.redis.get("gateway_started") ?? "0");
+      assert.match(started, twilightTime);
+      assert.ok(
+        Math.abs(Date.parse(`${started}Z`) - Date.now()) < 60_000,
+        `gateway_started ${started} is about now`,
+      );
       const statuses = JSON.parse(
         await t.redis.get("gateway_statuses") ?? "[]",
       );
@@ -237,6 +249,10 @@ serviceTest(
         ) => [s.shard, s.status]),
         [[0, "ready"], [1, "ready"]],
       );
+      for (const status of statuses) {
+        assert.match(status.last_ack, twilightTime);
+        assert.equal(typeof status.latency, "number");
+      }
 
       // Metrics and health.
       const metrics = await service.waitFor(
