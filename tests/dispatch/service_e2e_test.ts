@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import { startPingWorker } from "../../examples/dispatch_worker.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
-import { testAmqp, testRedis } from "../_fakes/servers.ts";
+import { testAmqp, testRabbitmqctl, testRedis } from "../_fakes/servers.ts";
 import {
   checkStream,
   CuttableProxy,
@@ -22,6 +22,7 @@ import {
 const amqp = testAmqp();
 const redisServer = testRedis();
 const ignore = amqp.ignore || redisServer.ignore;
+const rabbitmqctl = testRabbitmqctl();
 const SHARDS = 2;
 
 function brokerAddress(): { hostname: string; port: number } {
@@ -393,6 +394,59 @@ serviceTest(
         );
         assert.equal(after[String(shard)]?.sequence, last);
       }
+    } finally {
+      await first.stop();
+      await second?.stop();
+    }
+  },
+);
+
+serviceTest(
+  "sessions saved by twilight-dispatch (session_id and sequence only) are resumed",
+  async () => {
+    await using t = await setUp();
+    const first = new ServiceProcess(t.env);
+    let second: ServiceProcess | undefined;
+    try {
+      await t.ready();
+      postMessages(t.discord, 20, "before");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "before").size === 20 * SHARDS,
+        "the events before the switch",
+      );
+      first.signal("SIGTERM");
+      assert.equal(await first.exit(), 0);
+      // What twilight-dispatch leaves on Ctrl-C: no resume_url, saved_at or
+      // shard_count; gateway_shards a JSON number.
+      const ours = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+      const theirs: Record<string, { session_id: string; sequence: number }> =
+        {};
+      for (const [shard, entry] of Object.entries(ours)) {
+        const { session_id, sequence } = entry as {
+          session_id: string;
+          sequence: number;
+        };
+        theirs[shard] = { session_id, sequence };
+      }
+      assert.equal(Object.keys(theirs).length, SHARDS);
+      await t.redis.set("gateway_sessions", JSON.stringify(theirs));
+      await t.redis.set("gateway_shards", "2");
+      const identifies = t.discord.gateway.counters.sessionStarts;
+      second = new ServiceProcess(t.env);
+      postMessages(t.discord, 20, "after");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "after").size === 20 * SHARDS,
+        "the events after the switch",
+      );
+      assert.equal(
+        t.discord.gateway.counters.sessionStarts,
+        identifies,
+        "no IDENTIFY",
+      );
+      assert.equal(t.discord.gateway.counters.resumed, SHARDS);
+      const { duplicates, gaps } = checkStream(t.consumer.messages);
+      assert.deepEqual(gaps, []);
+      assert.equal(duplicates, 0);
     } finally {
       await first.stop();
       await second?.stop();
@@ -790,3 +844,68 @@ serviceTest(
     }
   },
 );
+
+Deno.test({
+  name:
+    "dispatch service: a RabbitMQ resource alarm (memory) blocks publishing: logged, shards pause, nothing lost once it clears",
+  ignore: ignore || rabbitmqctl.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp({ PUBLISH_BUFFER: "20" });
+  const service = new ServiceProcess(t.env);
+  const logged = (text: string) => () => service.output.join("").includes(text);
+  // The service's own default console log (nothing configured).
+  const waitForLog = (text: string) =>
+    service.waitFor("/metrics", logged(text), `the log line '${text}'`);
+  let alarm = false;
+  try {
+    await t.ready();
+    const before = t.consumer.messages.length;
+    // A watermark of 0 raises the memory alarm at once: RabbitMQ blocks
+    // every publishing connection until it is set back.
+    await rabbitmqctl.run("set_vm_memory_high_watermark", "0");
+    alarm = true;
+    postMessages(t.discord, 60, "alarm");
+    await waitForLog("RabbitMQ blocked publishing");
+    // 120 events against a 20-event buffer: the shards close resumably.
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_paused_shards [1-9]/.test(text),
+      "a paused shard",
+    );
+    await waitForLog("publish buffer full");
+    const health = await service.get("/healthcheck");
+    assert.equal(health.status, 503, "not healthy while shards are paused");
+    assert.ok(
+      contents(t.consumer.messages, "alarm").size < 60 * SHARDS,
+      "the alarm held events back",
+    );
+    await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
+    alarm = false;
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "alarm").size === 60 * SHARDS,
+      "every event once the alarm cleared",
+    );
+    await waitForLog("RabbitMQ unblocked publishing");
+    const { gaps } = checkStream(t.consumer.messages);
+    assert.deepEqual(gaps, []);
+    assert.ok(inOrder(t.consumer.messages));
+    const { duplicates } = checkStream(t.consumer.messages.slice(before));
+    // deno-lint-ignore no-console
+    console.log(
+      `resource alarm: ${60 * SHARDS} posted, ${
+        contents(t.consumer.messages, "alarm").size
+      } received, 0 lost, ${duplicates} duplicated`,
+    );
+  } catch (error) {
+    // deno-lint-ignore no-console
+    console.error(service.output.join(""));
+    throw error;
+  } finally {
+    if (alarm) {
+      await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
+    }
+    await service.stop();
+  }
+});
