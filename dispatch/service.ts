@@ -181,6 +181,8 @@ export class DispatchService {
   #sweeping: Promise<unknown> | undefined;
   /** A save was asked for while one was in flight. */
   #saveAgain = false;
+  /** Whether the last save reached Redis (none has yet: `false`). */
+  #lastSaveOk = false;
 
   /**
    * Create the service; nothing connects until {@linkcode DispatchService.start}.
@@ -372,13 +374,23 @@ export class DispatchService {
     // The last save, after any in flight; bounded, as Redis may be down.
     await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
     this.#save();
-    await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
+    const saved = await within(
+      this.#scheduler,
+      this.#saving,
+      SHUTDOWN_SAVE_TIMEOUT,
+    ) && this.#saving === undefined && this.#lastSaveOk;
     await Promise.all([this.#statusLog?.flush(), this.#guildLog?.flush()]);
     await this.#publisher?.close();
     if (this.#redis) await closeRedis(this.#redis);
     await this.#server?.shutdown();
-    if (this.#manager) {
+    if (!this.#manager) return;
+    if (saved) {
       logger.info("Dispatch service stopped; sessions saved for resuming");
+    } else {
+      // The user must know: the next start identifies instead of resuming.
+      logger.error(
+        "Dispatch service stopped, but the sessions could not be saved to Redis: the next start identifies every shard",
+      );
     }
   }
 
@@ -794,7 +806,9 @@ export class DispatchService {
         if (sessions.length > 0) await store.save(sessions);
         else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
         await redis.set(REDIS_KEYS.statuses, JSON.stringify(statuses));
+        this.#lastSaveOk = true;
       } catch (error) {
+        this.#lastSaveOk = false;
         logger.warn(
           "Saving sessions to Redis failed (retried in 1 s): {message}",
           {
@@ -843,6 +857,27 @@ export class DispatchService {
   // ----------------------------------------------------------------- metrics
 
   #serveMetrics(): Deno.HttpServer {
+    const { prometheusHost: host, prometheusPort: port } = this.config;
+    try {
+      return this.#listenMetrics();
+    } catch (error) {
+      // Say which variable to change, not just "Address already in use".
+      const reason = error instanceof Error ? error.message : String(error);
+      throw error instanceof Deno.errors.AddrInUse
+        ? new ConfigError(
+          "PROMETHEUS_PORT",
+          `a port free on ${host} (${reason})`,
+          String(port),
+        )
+        : new ConfigError(
+          "PROMETHEUS_HOST",
+          `an address of this machine to serve metrics on (${reason})`,
+          host,
+        );
+    }
+  }
+
+  #listenMetrics(): Deno.HttpServer {
     return Deno.serve({
       hostname: this.config.prometheusHost,
       port: this.config.prometheusPort,

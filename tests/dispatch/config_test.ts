@@ -6,6 +6,7 @@ import {
   parseEnvFile,
 } from "../../dispatch/mod.ts";
 import { inherited } from "./_service_harness.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
 
 const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
 
@@ -152,5 +153,52 @@ Deno.test("dispatch service: a bad variable stops it at start with one line nami
   assert.equal(
     stderr,
     "Configuration error: RABBIT_PORT must be an integer from 1 to 65535: current value 'port'",
+  );
+});
+
+Deno.test({
+  name:
+    "dispatch service: a metrics port in use stops it at start naming PROMETHEUS_PORT",
+  // The fake Discord keeps timers for its sessions.
+  sanitizeOps: false,
+  sanitizeResources: false,
+}, async () => {
+  await using discord = await FakeDiscord.start({ loopback: true });
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (taken.addr as Deno.NetAddr).port;
+  const main = new URL("../../dispatch/main.ts", import.meta.url);
+  const config = new URL("../../deno.json", import.meta.url);
+  const output = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--quiet",
+      "--config",
+      config.pathname,
+      "--allow-env",
+      "--allow-read",
+      "--allow-net",
+      "--allow-sys",
+      main.pathname,
+    ],
+    clearEnv: true,
+    env: {
+      ...inherited(["PATH", "HOME", "DENO_DIR", "NO_PROXY", "no_proxy"]),
+      BOT_TOKEN: discord.token,
+      INTENTS: "513",
+      DISCORD_API_URL: discord.clientOptions.restBaseUrl!,
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(port),
+    },
+    cwd: Deno.makeTempDirSync(),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 1);
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  assert.match(
+    stderr,
+    new RegExp(
+      `^Configuration error: PROMETHEUS_PORT must be a port free on 127\\.0\\.0\\.1 \\(.*\\): current value '${port}'$`,
+    ),
   );
 });

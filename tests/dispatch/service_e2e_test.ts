@@ -649,6 +649,10 @@ serviceTest(
       );
       service.signal("SIGTERM");
       assert.equal(await service.exit(), 0);
+      // Not "saved": the user is told the next start identifies.
+      const output = service.output.join("");
+      assert.match(output, /sessions could not be saved to Redis/);
+      assert.doesNotMatch(output, /sessions saved for resuming/);
     } finally {
       await service.stop();
     }
