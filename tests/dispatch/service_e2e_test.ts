@@ -916,3 +916,104 @@ Deno.test({
     await service.stop();
   }
 });
+
+serviceTest(
+  "hostile commands on gateway.send: refused with the reason, never sent, never a crash; a flood stays paced and in the broker",
+  async () => {
+    await using t = await setUp();
+    const service = new ServiceProcess(t.env);
+    try {
+      await t.ready();
+      const presence = {
+        op: 3,
+        d: { since: null, activities: [], status: "idle", afk: false },
+      };
+      const malformed = [
+        "", // no body
+        "null",
+        JSON.stringify({ op: 0, shard: "0", data: presence }),
+        JSON.stringify({ op: 0, shard: -1, data: presence }),
+        JSON.stringify({ op: 0, shard: 0.5, data: presence }),
+        JSON.stringify({ op: 0, shard: 1e300, data: presence }),
+        JSON.stringify({ op: 0, shard: 2 ** 53, data: presence }),
+        JSON.stringify({ op: "0", shard: 0, data: presence }),
+        JSON.stringify({ op: 0, shard: 0, data: "op 3" }),
+        JSON.stringify({ op: 1, shard: 7 }), // a shard this process does not run
+      ];
+      const refused = [
+        // Not a user command: IDENTIFY, RESUME, an unknown op.
+        JSON.stringify({ op: 0, shard: 0, data: { op: 2, d: { token: "x" } } }),
+        JSON.stringify({ op: 0, shard: 0, data: { op: 6, d: {} } }),
+        JSON.stringify({ op: 0, shard: 0, data: { op: 99, d: {} } }),
+        // Over 4096 bytes.
+        JSON.stringify({
+          op: 0,
+          shard: 0,
+          data: { ...presence, d: { ...presence.d, status: "x".repeat(5000) } },
+        }),
+      ];
+      for (const body of [...malformed, ...refused]) {
+        await t.consumer.command(body);
+      }
+      await service.waitFor(
+        "/metrics",
+        (text) =>
+          new RegExp(
+            `dispatch_commands\\{result="malformed"\\} ${malformed.length}\\b`,
+          )
+            .test(text) &&
+          new RegExp(
+            `dispatch_commands\\{result="failed"\\} ${refused.length}\\b`,
+          )
+            .test(text),
+        "every hostile command refused",
+      );
+      const framesOf = (op: number): number =>
+        t.discord.gateway.connections
+          .filter((c) => c.shard?.[0] === 0)
+          .reduce(
+            (n, c) => n + c.received.filter((f) => f.op === op).length,
+            0,
+          );
+      assert.equal(framesOf(6), 0, "no RESUME was sent for a command");
+      assert.equal(framesOf(2), 1, "the only IDENTIFY is the shard's own");
+      assert.equal(framesOf(3), 0);
+
+      // A flood: 400 valid commands for one shard. The shard paces them
+      // (120 frames per 60 s, heartbeats included) and the service takes
+      // at most its prefetch from the queue: the rest waits in RabbitMQ,
+      // not in the service's memory.
+      const FLOOD = 400;
+      const body = JSON.stringify({ op: 0, shard: 0, data: presence });
+      for (let i = 0; i < FLOOD; i++) await t.consumer.command(body);
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_commands\{result="done"\} (1\d\d)\b/.test(text),
+        "the first 100 commands sent",
+      );
+      const client = new AMQPClient(amqp.url);
+      await client.connect();
+      try {
+        const channel = await client.channel();
+        const queue = await channel.queueDeclare("gateway.send", {
+          passive: true,
+        });
+        assert.ok(
+          queue.messageCount >= FLOOD - 120 - 100,
+          `${queue.messageCount} commands still wait in gateway.send`,
+        );
+      } finally {
+        await client.close();
+      }
+      assert.ok(framesOf(3) <= 120, `${framesOf(3)} presence frames sent`);
+      const health = await service.get("/healthcheck");
+      assert.equal(health.status, 200, "still healthy");
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(service.output.join(""));
+      throw error;
+    } finally {
+      await service.stop();
+    }
+  },
+);
