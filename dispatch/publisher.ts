@@ -11,6 +11,7 @@
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
+import { ensureTopicExchange } from "./declare.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -244,11 +245,9 @@ export class ConfirmedPublisher {
         await client.close().catch(() => {});
         return;
       }
+      await ensureTopicExchange(client, this.#options.exchange);
       const channel = await client.channel();
       await channel.confirmSelect();
-      await channel.exchangeDeclare(this.#options.exchange, "topic", {
-        durable: true,
-      });
       await this.#options.onConnect?.(client);
       this.#client = client;
       this.#channel = channel;

@@ -39,6 +39,7 @@ import { RedisCache } from "../cache/redis_store.ts";
 import type { CacheResource } from "../cache/resources.ts";
 import { ConfigError, type DispatchConfig } from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
+import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
 
@@ -598,13 +599,14 @@ export class DispatchService {
   // ---------------------------------------------------------------- commands
 
   async #setUpBroker(client: AMQPClient): Promise<void> {
+    // The exchange was ensured by the publisher. Queues the user declared
+    // (with a DLX, as quorum queues, ...) are used as they are.
+    if (this.config.defaultQueue) await ensureQueue(client, RECV_QUEUE);
+    await ensureQueue(client, SEND_QUEUE);
     const channel = await client.channel();
-    await channel.exchangeDeclare(EXCHANGE, "topic", { durable: true });
     if (this.config.defaultQueue) {
-      await channel.queueDeclare(RECV_QUEUE, { durable: true });
       await channel.queueBind(RECV_QUEUE, EXCHANGE, "#");
     }
-    await channel.queueDeclare(SEND_QUEUE, { durable: true });
     await channel.basicQos(100);
     await channel.basicConsume(
       SEND_QUEUE,

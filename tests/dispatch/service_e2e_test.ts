@@ -1017,3 +1017,61 @@ serviceTest(
     }
   },
 );
+
+serviceTest(
+  "queues the user declared with arguments (a DLX on gateway.send, a quorum gateway.recv) are used as they are; a malformed command is dead-lettered",
+  async () => {
+    await using t = await setUp();
+    const admin = new AMQPClient(amqp.url);
+    await admin.connect();
+    const service: { process?: ServiceProcess } = {};
+    try {
+      const channel = await admin.channel();
+      await channel.queueDelete("gateway.send");
+      await channel.exchangeDeclare("gateway.dlx", "fanout", { durable: true });
+      const dead = await channel.queueDeclare("", { exclusive: true });
+      await channel.queueBind(dead.name, "gateway.dlx", "");
+      await channel.queueDeclare("gateway.send", { durable: true }, {
+        "x-dead-letter-exchange": "gateway.dlx",
+      });
+      // gateway.recv as a quorum queue (the consumer already reads it: a
+      // new one under the same name, bound the same way).
+      await t.consumer.close();
+      await channel.queueDelete("gateway.recv");
+      await channel.queueDeclare("gateway.recv", { durable: true }, {
+        "x-queue-type": "quorum",
+      });
+      await channel.queueBind("gateway.recv", "gateway", "#");
+      const consumer = new RecvConsumer(amqp.url);
+      await consumer.attach();
+      try {
+        service.process = new ServiceProcess(t.env);
+        await consumer.until(
+          () => readyCount(consumer.messages) === SHARDS,
+          "READY on every shard",
+        );
+        await consumer.command("not a command");
+        let deadLettered: string | undefined;
+        const deadline = Date.now() + 10_000;
+        while (deadLettered === undefined && Date.now() < deadline) {
+          const message = await channel.basicGet(dead.name, { noAck: true });
+          if (message) deadLettered = message.bodyToString() ?? "";
+          else await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.equal(deadLettered, "not a command");
+      } finally {
+        await consumer.close();
+      }
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(service.process?.output.join(""));
+      throw error;
+    } finally {
+      await service.process?.stop();
+      // Leave plain queues for the next test's consumer.
+      const channel = await admin.channel();
+      await channel.queueDelete("gateway.recv").catch(() => {});
+      await admin.close();
+    }
+  },
+);
