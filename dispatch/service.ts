@@ -498,11 +498,11 @@ export class DispatchService {
     this.#knownGuilds.set(shardId, known);
     if (name === "GUILD_CREATE" && !known.has(id)) {
       known.add(id);
-      this.#metrics.guildEvents.inc({ type: "join" });
+      this.#metrics.guildEvents.inc({ type: "Join" });
       this.#guildLog?.add(`Joined guild ${d?.name ?? ""} (${id})`);
     } else if (name === "GUILD_DELETE" && d?.unavailable !== true) {
       known.delete(id);
-      this.#metrics.guildEvents.inc({ type: "leave" });
+      this.#metrics.guildEvents.inc({ type: "Leave" });
       this.#guildLog?.add(`Left guild ${id}`);
     }
   }
@@ -567,13 +567,13 @@ export class DispatchService {
       const resumed = previous === "resuming";
       if (resumed) this.#metrics.resumes.inc();
       else this.#metrics.identifies.inc();
-      this.#metrics.shardEvents.inc({ type: resumed ? "resumed" : "ready" });
+      this.#metrics.shardEvents.inc({ type: resumed ? "Resumed" : "Ready" });
       line = `Shard ${shardId} ${resumed ? "resumed" : "ready"}`;
     } else if (current === "reconnecting" && previous === "ready") {
-      this.#metrics.shardEvents.inc({ type: "disconnected" });
+      this.#metrics.shardEvents.inc({ type: "Disconnected" });
       line = `Shard ${shardId} disconnected`;
     } else if (current === "closed") {
-      this.#metrics.shardEvents.inc({ type: "closed" });
+      this.#metrics.shardEvents.inc({ type: "Closed" });
       line = `Shard ${shardId} closed`;
     }
     if (line) this.#statusLog?.add(line);

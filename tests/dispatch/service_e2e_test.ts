@@ -293,8 +293,12 @@ serviceTest(
       );
       await service.waitFor(
         "/metrics",
-        (text) => /gateway_guild_events\{type="leave"\} 1/.test(text),
-        "the guild leave counted",
+        (text) =>
+          // twilight-dispatch's label values.
+          /gateway_guild_events\{type="Join"\} 1/.test(text) &&
+          /gateway_guild_events\{type="Leave"\} 1/.test(text) &&
+          /gateway_shard_events\{type="Ready"\} 2/.test(text),
+        "the guild join and leave counted",
       );
 
       // Op 1 restarts a shard resumably, op 2 starts a new session.
