@@ -168,7 +168,7 @@ export class FleetShards {
   #current: ShardSet;
   /** The shard set being started by a reshard, events held. */
   #next: ShardSet | undefined;
-  /** When `#next` was first seen: its shards start a tick later. */
+  /** When `#next` was first seen: its shards are taken a tick later. */
   #nextSeenAt = 0;
   /** When this process last switched sets: filtering goes on a while. */
   #switchedAt: number | undefined;
@@ -363,17 +363,21 @@ export class FleetShards {
           error,
         });
       }
-      const sets = [this.#current];
-      if (this.#next && sentAt - this.#nextSeenAt >= this.#renewMs) {
-        sets.push(this.#next);
-      }
+      const sets = this.#next ? [this.#current, this.#next] : [this.#current];
       const results = [];
       try {
         for (const set of sets) {
+          // A new set's shards are taken from the tick after the first that
+          // saw it: by then every live process has seen it (so filters
+          // duplicates) and joined its members (so the fair share counts
+          // everyone and no process identifies shards it must hand over).
+          const take = set === this.#current ||
+            sentAt - this.#nextSeenAt >= this.#renewMs;
           results.push(
             await set.leases.tick(
               idsOf(set),
               this.#useSchedulerClock ? sentAt : undefined,
+              take,
             ),
           );
         }

@@ -14,7 +14,11 @@ import {
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard, type ShardDispatch } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_shards.ts";
-import { HeldEvents, MemoryDuplicateFilter, whenComplete } from "./held_events.ts";
+import {
+  HeldEvents,
+  MemoryDuplicateFilter,
+  whenComplete,
+} from "./held_events.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
