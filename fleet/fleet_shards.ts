@@ -427,7 +427,9 @@ export class FleetShards {
   }
 
   /** Catch up with the fleet's shard count and reshard as recorded in Redis. */
-  async #follow(state: { count: number; next: number | undefined }) {
+  async #follow(
+    state: { count: number; next: number | undefined },
+  ): Promise<void> {
     const now = this.#scheduler.now();
     if (state.count !== this.#current.count) {
       const old = this.#current;
