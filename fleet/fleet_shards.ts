@@ -25,6 +25,10 @@ import { HeldEvents, whenComplete } from "./held_events.ts";
 import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
 import { ShardLeases } from "./shard_leases.ts";
+import {
+  type WatchRecommendedOptions,
+  watchRecommendedShards,
+} from "./watch_recommended.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
 
@@ -324,6 +328,25 @@ export class FleetShards {
       to: shardCount,
     });
     return { from: asked.count, to: shardCount };
+  }
+
+  /**
+   * Opt in to resharding the fleet by itself: every `intervalMs`, ask for
+   * the recommended shard count and {@linkcode FleetShards.reshard} when it
+   * is above the fleet's (within the day's session starts; a refusal,
+   * including another process having asked first, is logged as a warning
+   * and asked again next time). Any number of processes may watch.
+   *
+   * @param options How to ask, and how often.
+   * @returns A function that stops watching.
+   */
+  watchRecommended(options: WatchRecommendedOptions): () => void {
+    return watchRecommendedShards(this.#scheduler, options, {
+      shardCount: () => this.shardCount,
+      busy: () => this.#next !== undefined || this.#closed,
+      reshard: (count, left) =>
+        this.reshard(count, { sessionStartsLeft: left }),
+    });
   }
 
   /**

@@ -6,11 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import {
-  realScheduler,
-  type Scheduler,
-  type TimerId,
-} from "../base/scheduler.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard, type ShardDispatch } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_shards.ts";
@@ -19,6 +15,10 @@ import {
   MemoryDuplicateFilter,
   whenComplete,
 } from "./held_events.ts";
+import {
+  type WatchRecommendedOptions,
+  watchRecommendedShards,
+} from "./watch_recommended.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
@@ -60,26 +60,6 @@ export interface ReshardOptions {
    * queue's budget): the reshard is refused when the new set needs more.
    */
   sessionStartsLeft?: number;
-}
-
-/** What {@linkcode ReshardingShards.watchRecommended} asks for. */
-export interface RecommendedShards {
-  /** The shard count Discord recommends (`GET /gateway/bot` `shards`). */
-  shards: number;
-  /** The day's budget (`session_start_limit`). */
-  session_start_limit: { remaining: number };
-}
-
-/** Options for {@linkcode ReshardingShards.watchRecommended}. */
-export interface WatchRecommendedOptions {
-  /** Ask Discord, e.g. `() => rest.getGatewayBot()`. */
-  fetch: () => Promise<RecommendedShards>;
-  /**
-   * How often to ask, in ms.
-   *
-   * @default {3600000}
-   */
-  intervalMs?: number;
 }
 
 /** What a switch-over did. */
@@ -226,41 +206,12 @@ export class ReshardingShards {
    * @returns A function that stops watching.
    */
   watchRecommended(options: WatchRecommendedOptions): () => void {
-    const intervalMs = options.intervalMs ?? 3_600_000;
-    let timer: TimerId | undefined;
-    let stopped = false;
-    const check = async (): Promise<void> => {
-      try {
-        const bot = await options.fetch();
-        if (stopped || this.#next || !this.#current) return;
-        if (bot.shards > this.shardCount) {
-          logger.info("Discord recommends {to} shards (running {from})", {
-            from: this.shardCount,
-            to: bot.shards,
-          });
-          await this.reshard(bot.shards, {
-            sessionStartsLeft: bot.session_start_limit.remaining,
-          });
-        }
-      } catch (error) {
-        logger.warn("Resharding to the recommended count failed: {error}", {
-          error,
-        });
-      }
-    };
-    const schedule = (): void => {
-      timer = this.#scheduler.setTimeout(() => {
-        timer = undefined;
-        void check().finally(() => {
-          if (!stopped) schedule();
-        });
-      }, intervalMs);
-    };
-    schedule();
-    return () => {
-      stopped = true;
-      if (timer !== undefined) this.#scheduler.clearTimeout(timer);
-    };
+    return watchRecommendedShards(this.#scheduler, options, {
+      shardCount: () => this.shardCount,
+      busy: () => this.#next !== undefined || this.#current === undefined,
+      reshard: (count, left) =>
+        this.reshard(count, { sessionStartsLeft: left }),
+    });
   }
 
   /**

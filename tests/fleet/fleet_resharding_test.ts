@@ -243,3 +243,90 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "FleetShards.watchRecommended: a one-process fleet reshards to Discord's recommendation once the budget covers it",
+  ignore: server.ignore,
+  fn: async () => {
+    const scheduler = new ScaledScheduler(Date.now(), SCALE);
+    const gateway = new FakeGateway({
+      scheduler,
+      maxConcurrency: 4,
+      guilds: 8,
+    });
+    const served = await serveFakeGateway(gateway);
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
+    const fleet = new FleetShards({
+      redis,
+      shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+      shardCount: 2,
+      identifyQueue: new RedisIdentifyQueue(redis, {
+        prefix: `${prefix}:identify`,
+        clock: "scheduler",
+        scheduler,
+        maxConcurrency: 4,
+      }),
+      sessionStore: new RedisSessionStore(redis, {
+        key: `${prefix}:sessions`,
+      }),
+      prefix: `${prefix}:fleet`,
+      leaseTtlMs: LEASE_TTL,
+      renewMs: RENEW,
+      clock: "scheduler",
+      scheduler,
+    });
+    let remaining = 3; // too few for 4 shards at first
+    let asked = 0;
+    const stop = fleet.watchRecommended({
+      intervalMs: 1_000,
+      fetch: () => {
+        asked++;
+        return Promise.resolve({
+          shards: 4,
+          session_start_limit: { remaining },
+        });
+      },
+    });
+    const until = (what: string, cond: () => boolean) =>
+      within(
+        (async () => {
+          while (!cond()) await new Promise((r) => setTimeout(r, 10));
+        })(),
+        what,
+      );
+    try {
+      await fleet.start();
+      await until(
+        "two shards READY",
+        () => gateway.sessions.filter((s) => s.state === "active").length === 2,
+      );
+      const before = asked;
+      await until("two checks", () => asked >= before + 2);
+      assert.equal(fleet.shardCount, 2, "refused: 3 session starts left");
+      assert.equal(fleet.resharding, undefined);
+      remaining = 1000;
+      await until("the switch to 4", () => fleet.shardCount === 4);
+      await until(
+        "the old set closed",
+        () => gateway.connections.every((c) => c.shard?.[1] === 4),
+      );
+      assert.deepEqual(fleet.shardIds, [0, 1, 2, 3]);
+      assert.equal(
+        gateway.sessions.filter((s) =>
+          s.state === "active" && s.shard?.[1] === 4
+        ).length,
+        4,
+      );
+    } finally {
+      stop();
+      await fleet.close();
+      await served.close();
+      gateway.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(redis);
+    }
+  },
+});
