@@ -47,6 +47,17 @@ return {1, count}
 `;
 
 /**
+ * Give up the reshard asked for. KEYS: 1 generation, 2 ready. ARGV: 1 the
+ * target. Returns 1 when it was running.
+ */
+const CANCEL_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], 'next')
+redis.call('DEL', KEYS[2])
+return 1
+`;
+
+/**
  * Mark a shard of the next count complete (or no longer), flipping the count
  * when that completes the set. KEYS: 1 generation, 2 ready. ARGV: 1 the
  * shard's count, 2 shard, 3 "1" ready / "0" not. Returns 1 when it flipped.
@@ -124,6 +135,23 @@ export class FleetGeneration {
   }
 
   /**
+   * Give up the reshard to `target`, if it is still running.
+   *
+   * @param target The count it was moving to.
+   * @returns `true` when it was running and is given up.
+   */
+  async cancel(target: number): Promise<boolean> {
+    const cancelled = await this.#redis.eval(
+      CANCEL_SCRIPT,
+      2,
+      this.#generationKey,
+      this.#readyKey,
+      String(target),
+    );
+    return cancelled === 1;
+  }
+
+  /**
    * Count a shard of the new set toward the barrier, or stop counting it.
    *
    * @param count The shard's count.
@@ -182,11 +210,7 @@ export class RedisDuplicateFilter implements DuplicateFilter {
 
   /** @inheritdoc */
   async firstSeen(identity: string): Promise<boolean> {
-    const digest = await crypto.subtle.digest(
-      "SHA-1",
-      new TextEncoder().encode(identity),
-    );
-    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    const hash = await digest(identity);
     const added = await this.#redis.eval(
       SEEN_SCRIPT,
       1,
@@ -196,4 +220,20 @@ export class RedisDuplicateFilter implements DuplicateFilter {
     );
     return added === 1;
   }
+
+  /** @inheritdoc */
+  async seenAlready(identities: readonly string[]): Promise<boolean[]> {
+    if (identities.length === 0) return [];
+    const hashes = await Promise.all(identities.map(digest));
+    const seen = await this.#redis.smismember(this.#key, ...hashes);
+    return seen.map((member) => member === 1);
+  }
+}
+
+async function digest(identity: string): Promise<string> {
+  const bytes = await crypto.subtle.digest(
+    "SHA-1",
+    new TextEncoder().encode(identity),
+  );
+  return btoa(String.fromCharCode(...new Uint8Array(bytes)));
 }

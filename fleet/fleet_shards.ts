@@ -331,6 +331,25 @@ export class FleetShards {
   }
 
   /**
+   * Give up the fleet's running reshard (one whose new shards cannot
+   * complete, say): every process closes its new shards at its next tick
+   * and keeps running the current count. Nothing happens when the count
+   * has flipped already.
+   *
+   * @param shardCount The count the reshard moves to.
+   * @returns `true` when the reshard was running and is given up.
+   */
+  async cancelReshard(shardCount: number): Promise<boolean> {
+    const cancelled = await this.#record.cancel(shardCount);
+    if (cancelled) {
+      logger.info("Gave up the fleet's reshard to {to} shards", {
+        to: shardCount,
+      });
+    }
+    return cancelled;
+  }
+
+  /**
    * Opt in to resharding the fleet by itself: every `intervalMs`, ask for
    * the recommended shard count and {@linkcode FleetShards.reshard} when it
    * is above the fleet's (within the day's session starts; a refusal,
@@ -416,6 +435,11 @@ export class FleetShards {
         return;
       }
       this.#armGuard(sentAt);
+      if (this.#next) {
+        await this.#events.prune().catch((error: unknown) => {
+          logger.warn("Could not prune held events: {error}", { error });
+        });
+      }
       for (const [i, result] of results.entries()) {
         const set = sets[i]!;
         const live = set === this.#current;

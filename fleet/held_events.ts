@@ -24,6 +24,13 @@ export interface DuplicateFilter {
    * @returns `true` the first time an identity is seen, `false` after.
    */
   firstSeen(identity: string): boolean | Promise<boolean>;
+  /**
+   * Whether identities were seen, without recording them.
+   *
+   * @param identities From {@linkcode eventIdentity}.
+   * @returns One answer per identity, in order.
+   */
+  seenAlready(identities: readonly string[]): boolean[] | Promise<boolean[]>;
 }
 
 /**
@@ -56,6 +63,11 @@ export class MemoryDuplicateFilter implements DuplicateFilter {
       this.#seen.delete(this.#seen.values().next().value!);
     }
     return true;
+  }
+
+  /** @inheritdoc */
+  seenAlready(identities: readonly string[]): boolean[] {
+    return identities.map((identity) => this.#seen.has(identity));
   }
 }
 
@@ -110,7 +122,42 @@ export class HeldEvents {
    * @param event The event.
    */
   hold(event: FleetDispatch): void {
+    // A filter in memory answers at once; a remote one is asked in batches
+    // by prune().
+    if (
+      this.filter instanceof MemoryDuplicateFilter &&
+      this.filter.seenAlready([eventIdentity(event)])[0]
+    ) {
+      // The running set delivered it already: its copy is not kept.
+      this.#duplicates++;
+      return;
+    }
     this.#held.push(event);
+  }
+
+  /**
+   * Forget held events the running set has delivered since (their copies
+   * would be dropped at the switch anyway), so what is held stays about
+   * what the new set received ahead of the old, however long the new set
+   * takes to complete.
+   *
+   * @returns How many were forgotten.
+   */
+  async prune(): Promise<number> {
+    const held = this.#held;
+    const filter = this.filter;
+    if (!filter || held.length === 0) return 0;
+    const count = held.length;
+    const seen = await filter.seenAlready(
+      held.slice(0, count).map(eventIdentity),
+    );
+    // A release or discard meanwhile replaced the list: nothing to prune.
+    if (this.#held !== held) return 0;
+    const kept = held.filter((_, i) => i >= count || !seen[i]);
+    const pruned = held.length - kept.length;
+    this.#held = kept;
+    this.#duplicates += pruned;
+    return pruned;
   }
 
   /** Forget the held events (the new set was given up). */

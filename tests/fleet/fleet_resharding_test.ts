@@ -195,7 +195,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "FleetShards.reshard: refused when the identify queue's shared daily budget cannot cover the new set",
+    "FleetShards.reshard: refused when the identify queue's shared daily budget cannot cover the new set; cancelReshard gives one up",
   ignore: server.ignore,
   fn: async () => {
     const redis = await connectRedis({ url: server.url });
@@ -236,6 +236,14 @@ Deno.test({
       // Within the budget it is recorded.
       assert.deepEqual(await fleet.reshard(4), { from: 2, to: 4 });
       assert.equal(await redis.hget(`${prefix}:fleet:generation`, "next"), "4");
+      // Given up, it is gone, and a new one may be asked for.
+      assert.equal(await fleet.cancelReshard(8), false, "not the running one");
+      assert.equal(await fleet.cancelReshard(4), true);
+      assert.equal(
+        await redis.hget(`${prefix}:fleet:generation`, "next"),
+        null,
+      );
+      assert.deepEqual(await fleet.reshard(3), { from: 2, to: 3 });
     } finally {
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
@@ -321,6 +329,87 @@ Deno.test({
       );
     } finally {
       stop();
+      await fleet.close();
+      await served.close();
+      gateway.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetShards.cancelReshard: the new shards are closed and the fleet keeps its count",
+  ignore: server.ignore,
+  fn: async () => {
+    const scheduler = new ScaledScheduler(Date.now(), SCALE);
+    const gateway = new FakeGateway({
+      scheduler,
+      maxConcurrency: 4,
+      guilds: 8,
+    });
+    const served = await serveFakeGateway(gateway);
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
+    // Identifies of the new count wait here until the test lets them go:
+    // the reshard cannot complete before it is given up.
+    const inner = new RedisIdentifyQueue(redis, {
+      prefix: `${prefix}:identify`,
+      clock: "scheduler",
+      scheduler,
+      maxConcurrency: 4,
+    });
+    const blocked = Promise.withResolvers<void>();
+    let waiting = 0;
+    const fleet = new FleetShards({
+      redis,
+      shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+      shardCount: 2,
+      identifyQueue: {
+        acquire: async (shardId, signal) => {
+          if (fleet.resharding) {
+            waiting++;
+            await blocked.promise;
+          }
+          return inner.acquire(shardId, signal);
+        },
+      },
+      sessionStore: new RedisSessionStore(redis, {
+        key: `${prefix}:sessions`,
+      }),
+      prefix: `${prefix}:fleet`,
+      leaseTtlMs: LEASE_TTL,
+      renewMs: RENEW,
+      clock: "scheduler",
+      scheduler,
+    });
+    const until = (what: string, cond: () => boolean) =>
+      within(
+        (async () => {
+          while (!cond()) await new Promise((r) => setTimeout(r, 10));
+        })(),
+        what,
+      );
+    try {
+      await fleet.start();
+      await until(
+        "two shards READY",
+        () => gateway.sessions.filter((s) => s.state === "active").length === 2,
+      );
+      await fleet.reshard(4);
+      await until("the new shards waiting to identify", () => waiting === 4);
+      assert.deepEqual(fleet.resharding?.shardIds, [0, 1, 2, 3]);
+      assert.equal(await fleet.cancelReshard(4), true);
+      await until("the new shards given up", () => !fleet.resharding);
+      blocked.resolve();
+      assert.equal(fleet.shardCount, 2);
+      assert.deepEqual(fleet.shardIds, [0, 1]);
+      assert.equal(await redis.hlen(`${prefix}:fleet:4:leases`), 0);
+      assert.ok(gateway.connections.every((c) => c.shard?.[1] === 2));
+    } finally {
+      blocked.resolve();
       await fleet.close();
       await served.close();
       gateway.close();
