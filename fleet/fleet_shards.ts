@@ -496,8 +496,9 @@ export class FleetShards {
         this.#current = this.#createSet(state.count);
         await this.#dropNext();
       }
+      // The old sessions end for good: nobody resumes a count left behind.
       const ids = idsOf(old);
-      await this.#stop(old, ids, false);
+      await this.#stop(old, ids, false, false);
       await old.leases.release(ids, true).catch(() => {});
     }
     if (this.#next && this.#next.count !== state.next) await this.#dropNext();
@@ -608,7 +609,9 @@ export class FleetShards {
         );
       }
     } else {
-      // A new set's shard counts toward the fleet's barrier once complete.
+      // A new set's shard counts toward the fleet's barrier once complete;
+      // one taken over from a process that died is uncounted until then.
+      await this.#record.markReady(set.count, id, false).catch(() => {});
       const { complete, stop } = whenComplete(shard);
       set.watchers.set(id, stop);
       void complete.then(async () => {
@@ -648,6 +651,7 @@ export class FleetShards {
     set: ShardSet,
     ids: readonly number[],
     save: boolean,
+    resumable = true,
   ): Promise<void> {
     const shards = ids.map((id) => set.shards.get(id)).filter((s) =>
       s !== undefined
@@ -665,7 +669,7 @@ export class FleetShards {
         );
       }
     }
-    await Promise.all(shards.map((s) => s.close({ resumable: true })));
+    await Promise.all(shards.map((s) => s.close({ resumable })));
     if (save) await this.#saveShards(set, shards);
   }
 
