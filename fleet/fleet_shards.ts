@@ -25,51 +25,14 @@ import { HeldEvents, whenComplete } from "./held_events.ts";
 import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
 import { ShardLeases } from "./shard_leases.ts";
+import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
+
 import {
   type WatchRecommendedOptions,
   watchRecommendedShards,
 } from "./watch_recommended.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
-
-/** The options every shard of the fleet gets. */
-export interface FleetShardOptions {
-  /** The bot token. */
-  token: string;
-  /** The gateway intents. */
-  intents: number;
-  /**
-   * The gateway URL, e.g. from `GET /gateway/bot`.
-   *
-   * @default {"wss://gateway.discord.gg"}
-   */
-  gatewayUrl?: string;
-  /**
-   * Members above which a guild is "large" (50 to 250).
-   *
-   * @default {50}
-   */
-  largeThreshold?: number;
-}
-
-/** One dispatch of a shard this process runs. */
-export interface FleetDispatch {
-  /** The shard that received it. */
-  shardId: number;
-  /** The shard count of the set that received it (changes with a reshard). */
-  shardCount: number;
-  /**
-   * The session it came on: with `shardId` and `sequence` it identifies the
-   * event, for deduplicating the replay after a takeover.
-   */
-  sessionId: string;
-  /** The event name (`t`). */
-  name: string;
-  /** The sequence number (`s`). */
-  sequence: number;
-  /** The event payload (`d`), as Discord sent it. */
-  data: unknown;
-}
 
 /** Options for {@linkcode FleetShards}. */
 export interface FleetShardsOptions {

@@ -11,7 +11,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { Shard } from "../gateway/shard.ts";
-import type { FleetDispatch } from "./fleet_shards.ts";
+import type { FleetDispatch } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 

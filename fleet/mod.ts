@@ -33,12 +33,8 @@
  *
  * @module
  */
-export {
-  type FleetDispatch,
-  type FleetShardOptions,
-  FleetShards,
-  type FleetShardsOptions,
-} from "./fleet_shards.ts";
+export type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
+export { FleetShards, type FleetShardsOptions } from "./fleet_shards.ts";
 export {
   ReshardError,
   ReshardingShards,

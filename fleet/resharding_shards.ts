@@ -9,7 +9,7 @@ import { getLogger } from "@logtape/logtape";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard, type ShardDispatch } from "../gateway/shard.ts";
-import type { FleetDispatch, FleetShardOptions } from "./fleet_shards.ts";
+import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
 import {
   HeldEvents,
   MemoryDuplicateFilter,
