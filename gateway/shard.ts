@@ -49,6 +49,7 @@ import {
   describeValue,
   helloInterval,
   isSequence,
+  MIN_HEARTBEAT_INTERVAL,
   type ReadyFields,
   readyFields,
   resumeUrlProblem,
@@ -227,6 +228,8 @@ interface Connection {
   lastHeartbeatAt: number;
   /** A heartbeat went out and its ACK has not come back yet. */
   awaitingAck: boolean;
+  /** When the last heartbeat the server asked for (op 1) went out. */
+  lastRequestedAt: number | undefined;
   /** When READY or RESUMED arrived on this connection. */
   readyAt: number | undefined;
   /** Any frame arrived since the last heartbeat went out. */
@@ -845,6 +848,7 @@ export class Shard {
       heartbeatsSent: 0,
       lastHeartbeatAt: 0,
       awaitingAck: false,
+      lastRequestedAt: undefined,
       readyAt: undefined,
       heardSinceHeartbeat: true,
       phaseTimer: undefined,
@@ -1272,14 +1276,26 @@ export class Shard {
         this.#onDispatch(connection, payload, text);
         break;
       case GatewayOpcode.Heartbeat:
-        // A flood of requests gets one heartbeat per ACK: while one is in
-        // flight, the next request is answered by that one.
+        // A flood of requests gets one heartbeat: while one is in flight,
+        // the next request is answered by that one; and a server that ACKs
+        // each at once still gets at most one answer per heartbeat interval
+        // (the send budget reserves room for that many, not for 1,000).
         if (connection.awaitingAck) {
           logger.debug(
             "Shard {shardId}: heartbeat requested while one is in flight; not sending another",
             { shardId: this.#shardId },
           );
+        } else if (
+          connection.lastRequestedAt !== undefined &&
+          this.#scheduler.now() - connection.lastRequestedAt <
+            Math.max(connection.heartbeatInterval, MIN_HEARTBEAT_INTERVAL)
+        ) {
+          logger.debug(
+            "Shard {shardId}: heartbeat requested again within one interval; not sending another",
+            { shardId: this.#shardId },
+          );
         } else {
+          connection.lastRequestedAt = this.#scheduler.now();
           this.#sendHeartbeat(connection);
         }
         break;

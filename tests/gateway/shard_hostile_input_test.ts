@@ -272,7 +272,7 @@ Deno.test("Shard logs and counts a sequence that skips, and drops one that goes 
   await h.shard.close();
 });
 
-Deno.test("Shard answers an op 1 flood with one heartbeat until it is acknowledged", async () => {
+Deno.test("Shard answers an op 1 flood with one heartbeat", async () => {
   const h = await readyHarness();
   const before = sentOps(h.socket()).filter((op) => op === 1).length;
   for (let i = 0; i < 1000; i++) h.socket().receive({ op: 1, d: null });
@@ -280,8 +280,30 @@ Deno.test("Shard answers an op 1 flood with one heartbeat until it is acknowledg
     sentOps(h.socket()).filter((op) => op === 1).length - before;
   assert.equal(heartbeats(), 1);
   h.socket().receive({ op: 11, d: null });
+  // Acknowledged, but within the same interval: still that one answer.
   for (let i = 0; i < 1000; i++) h.socket().receive({ op: 1, d: null });
-  assert.equal(heartbeats(), 2);
+  assert.equal(heartbeats(), 1);
+  assert.equal(h.shard.status, "ready");
+  await h.shard.close();
+});
+
+Deno.test("Shard answers one op 1 per heartbeat interval even when the server ACKs each at once", async () => {
+  const h = await readyHarness();
+  const before = sentOps(h.socket()).filter((op) => op === 1).length;
+  const heartbeats = (): number =>
+    sentOps(h.socket()).filter((op) => op === 1).length - before;
+  // An ACK after every request would clear "one in flight" each time.
+  for (let i = 0; i < 1000; i++) {
+    h.socket().receive({ op: 1, d: null });
+    h.socket().receive({ op: 11, d: null });
+  }
+  assert.equal(heartbeats(), 1);
+  // A request a whole interval later is answered again.
+  await h.scheduler.advance(INTERVAL);
+  h.socket().receive({ op: 11, d: null });
+  const afterTick = heartbeats();
+  h.socket().receive({ op: 1, d: null });
+  assert.equal(heartbeats(), afterTick + 1);
   assert.equal(h.shard.status, "ready");
   await h.shard.close();
 });
