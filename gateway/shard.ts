@@ -1655,9 +1655,14 @@ export class Shard {
   }
 }
 
-/** Add the version, encoding and compression to a gateway URL. */
+/**
+ * Add the version, encoding and compression to a gateway URL. A fragment is
+ * dropped: it is never sent, and the runtime's `WebSocket` refuses to open a
+ * URL that has one.
+ */
 function gatewayQuery(base: string, compress: TransportCompression): string {
   const url = new URL(base);
+  url.hash = "";
   url.searchParams.set("v", String(GATEWAY_VERSION));
   url.searchParams.set("encoding", "json");
   if (compress === "none") url.searchParams.delete("compress");

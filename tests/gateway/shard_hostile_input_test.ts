@@ -68,6 +68,25 @@ Deno.test("Shard ignores a READY resume_gateway_url that is not usable and resum
   }
 });
 
+Deno.test("Shard drops a resume URL's fragment, which the runtime's WebSocket refuses to open", async () => {
+  const h = createHarness();
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  h.socket().receive({
+    op: 0,
+    s: 1,
+    t: "READY",
+    d: { session_id: "s-1", resume_gateway_url: `${RESUME_URL}/#x` },
+  });
+  await connected;
+  await reconnect(h);
+  // `new WebSocket(url)` throws a SyntaxError for any URL with a fragment.
+  assert.equal(h.socket().url, RESUME_AT);
+  await h.shard.close();
+});
+
 Deno.test("Shard accepts a ws: resume URL only when its gateway URL is ws:", async () => {
   const h = await readyHarness({ gatewayUrl: "ws://127.0.0.1:1" });
   h.socket().receive({
