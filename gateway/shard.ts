@@ -1417,6 +1417,7 @@ export class Shard {
     payload: GatewayPayload,
     text: string,
   ): void {
+    if (this.#beforeHello(connection)) return;
     const sequence = payload.s;
     const name = payload.t;
     if (!isSequence(sequence) || typeof name !== "string") {
@@ -1461,6 +1462,23 @@ export class Shard {
     this.#deliver(name, sequence, text, payload.d, true);
   }
 
+  /**
+   * A dispatch before HELLO breaks the protocol (Discord sends HELLO first,
+   * and READY/RESUMED only answer an IDENTIFY/RESUME sent after it). Taken
+   * as it came, a READY or RESUMED would make the shard `ready` with no
+   * heartbeat and a zero interval, so that an op 7 after it looked like a
+   * healthy session's and reconnected at once, forever: it is a `decode`
+   * error instead (a failed attempt, with backoff).
+   */
+  #beforeHello(connection: Connection): boolean {
+    if (connection.heartbeatInterval !== 0) return false;
+    this.#undecodable(
+      connection,
+      new TypeError("A dispatch arrived before HELLO"),
+    );
+    return true;
+  }
+
   /** A dispatch read by {@linkcode peekFrame}: parsed only if wanted. */
   #onPeekedDispatch(
     connection: Connection,
@@ -1468,6 +1486,7 @@ export class Shard {
     name: string,
     sequence: number,
   ): void {
+    if (this.#beforeHello(connection)) return;
     if (!this.#acceptSequence(sequence)) return;
     const wanted = this.#wanted.has(name);
     this.#sample(wanted);

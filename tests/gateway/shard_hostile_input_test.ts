@@ -362,6 +362,36 @@ Deno.test("Shard backs off with growing delay when every RESUMED is followed by 
   }
 });
 
+Deno.test("Shard refuses READY or RESUMED before HELLO: no heartbeat-less 'ready', no instant reconnect loop", async (t) => {
+  for (const name of ["READY", "RESUMED"]) {
+    await t.step(name, async () => {
+      const h = await readyHarness();
+      const errors: string[] = [];
+      h.shard.on("error", (error) => errors.push(error.kind));
+      h.socket().serverClose(4000);
+      const times: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const count = h.transport.sockets.length;
+        await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+        times.push(h.scheduler.now());
+        // No HELLO: the session "completes" at once, then op 7.
+        h.socket().receive({
+          op: 0,
+          s: 2 + i,
+          t: name,
+          d: { session_id: "s-x", resume_gateway_url: RESUME_URL },
+        });
+        assert.notEqual(h.shard.status, "ready");
+        h.socket().receive({ op: 7, d: null });
+      }
+      const gaps = times.slice(1).map((time, i) => time - times[i]!);
+      assert.ok(gaps.every((gap) => gap >= 1000), `${gaps}`);
+      assert.ok(errors.includes("decode"));
+      await h.shard.close();
+    });
+  }
+});
+
 Deno.test("Shard reconnects at once after op 7 on a session that stayed up one heartbeat", async () => {
   const h = await readyHarness();
   for (let i = 0; i < 3; i++) {
