@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { getLogger } from "@logtape/logtape";
 import {
   realScheduler,
@@ -232,6 +233,24 @@ export class ReshardingShards {
       try {
         const bot = await options.fetch();
         if (stopped || this.#next || !this.#current) return;
+        const remaining = bot?.session_start_limit?.remaining;
+        if (
+          !Number.isSafeInteger(bot?.shards) || bot.shards < 1 ||
+          bot.shards > MAX_RECOMMENDED_SHARDS ||
+          !Number.isSafeInteger(remaining) || remaining < 0
+        ) {
+          // The answer comes from the network: 1e9 shards would be built
+          // before anything failed, and a non-number budget never refuses.
+          logger.warn(
+            "Ignoring a recommended shard count that is not an integer from 1 to {max} with a non-negative integer budget: shards={shards}, remaining={remaining}",
+            {
+              max: MAX_RECOMMENDED_SHARDS,
+              shards: bot?.shards,
+              remaining,
+            },
+          );
+          return;
+        }
         if (bot.shards > this.shardCount) {
           logger.info("Discord recommends {to} shards (running {from})", {
             from: this.shardCount,
