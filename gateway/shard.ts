@@ -39,6 +39,7 @@ import {
   INVALID_SESSION_BACKOFF,
   MAX_PAYLOAD_BYTES,
   MAX_RESUME_ATTEMPTS,
+  MIN_HEALTHY_UPTIME,
   RECONNECT_BACKOFF,
   type ResumableSession,
   RESUME_URL_FAILURES_BEFORE_PROBE,
@@ -1015,7 +1016,8 @@ export class Shard {
    *
    * A connection that never reached READY or RESUMED is a failed attempt
    * and the backoff grows. One that did is healthy once it stayed ready for
-   * `HEALTHY_AFTER_HEARTBEATS` heartbeat intervals: its loss reconnects at
+   * `HEALTHY_AFTER_HEARTBEATS` heartbeat intervals (and at least
+   * `MIN_HEALTHY_UPTIME`): its loss reconnects at
    * once. One lost before that is a quick drop: the first reconnects at once
    * too (Discord asks for an immediate reconnect after op 7), and every
    * further quick drop in a row waits like one more failed attempt, so a
@@ -1040,7 +1042,10 @@ export class Shard {
       if (!options.probeOpened) this.#failedAttempts++;
     } else if (
       this.#scheduler.now() - connection.readyAt >=
-        connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS
+        Math.max(
+          connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS,
+          MIN_HEALTHY_UPTIME,
+        )
     ) {
       this.#quickDrops = 0;
     } else {

@@ -392,6 +392,30 @@ Deno.test("Shard refuses READY or RESUMED before HELLO: no heartbeat-less 'ready
   }
 });
 
+Deno.test("Shard backs off from a server with a 1 s heartbeat that sends op 7 after every second of RESUMED", async () => {
+  const h = await readyHarness();
+  h.socket().serverClose(4000);
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const count = h.transport.sockets.length;
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+    times.push(h.scheduler.now());
+    hello(h.socket(), 1000);
+    await h.settle();
+    h.socket().receive({ op: 0, s: 2 + i, t: "RESUMED", d: null });
+    // Up one whole (1 s) heartbeat interval, every heartbeat acknowledged.
+    for (let tick = 0; tick < 2; tick++) {
+      await h.scheduler.advance(500);
+      h.socket().receive({ op: 11, d: null });
+    }
+    h.socket().receive({ op: 7, d: null });
+  }
+  const gaps = times.slice(1).map((time, i) => time - times[i]! - 1000);
+  // One reconnect a second forever, unless uptime that short is not health.
+  assert.ok(gaps.at(-1)! >= 16_000, `${gaps}`);
+  await h.shard.close();
+});
+
 Deno.test("Shard reconnects at once after op 7 on a session that stayed up one heartbeat", async () => {
   const h = await readyHarness();
   for (let i = 0; i < 3; i++) {
