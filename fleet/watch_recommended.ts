@@ -7,6 +7,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
@@ -62,13 +63,27 @@ export function watchRecommendedShards(
     try {
       const bot = await options.fetch();
       if (stopped || target.busy()) return;
+      const remaining = bot?.session_start_limit?.remaining;
+      if (
+        !Number.isSafeInteger(bot?.shards) || bot.shards < 1 ||
+        bot.shards > MAX_RECOMMENDED_SHARDS ||
+        !Number.isSafeInteger(remaining) || remaining < 0
+      ) {
+        // The answer comes from the network: 1e9 shards would be built
+        // before anything failed, and a non-number budget never refuses.
+        logger.warn(
+          "Ignoring a recommended shard count that is not an integer from 1 to {max} with a non-negative integer budget: shards={shards}, remaining={remaining}",
+          { max: MAX_RECOMMENDED_SHARDS, shards: bot?.shards, remaining },
+        );
+        return;
+      }
       const from = target.shardCount();
       if (bot.shards > from) {
         logger.info("Discord recommends {to} shards (running {from})", {
           from,
           to: bot.shards,
         });
-        await target.reshard(bot.shards, bot.session_start_limit.remaining);
+        await target.reshard(bot.shards, remaining);
       }
     } catch (error) {
       logger.warn("Resharding to the recommended count failed: {error}", {
