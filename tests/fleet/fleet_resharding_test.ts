@@ -406,7 +406,17 @@ Deno.test({
       blocked.resolve();
       assert.equal(fleet.shardCount, 2);
       assert.deepEqual(fleet.shardIds, [0, 1]);
-      assert.equal(await redis.hlen(`${prefix}:fleet:4:leases`), 0);
+      // `resharding` clears before the new shards have stopped and their
+      // leases are released (both asynchronous): wait for the release.
+      let leases = -1;
+      await within(
+        (async () => {
+          while (
+            (leases = await redis.hlen(`${prefix}:fleet:4:leases`)) !== 0
+          ) await new Promise((r) => setTimeout(r, 10));
+        })(),
+        `the new count's leases released (${leases} left)`,
+      );
       assert.ok(gateway.connections.every((c) => c.shard?.[1] === 2));
     } finally {
       blocked.resolve();
