@@ -42,11 +42,17 @@ export interface DemoOptions {
 }
 
 /**
- * Whether stdout takes escape codes: a terminal, and `NO_COLOR` unset
- * (https://no-color.org).
+ * Whether stdout takes escape codes: a terminal, and `NO_COLOR` unset or
+ * empty (https://no-color.org).
+ *
+ * @param isTerminal Whether stdout is a terminal.
+ * @param noColor The value of `NO_COLOR`.
  */
-export function colorEnabled(): boolean {
-  return Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+export function colorEnabled(
+  isTerminal: boolean = Deno.stdout.isTerminal(),
+  noColor: string | undefined = Deno.env.get("NO_COLOR"),
+): boolean {
+  return isTerminal && !noColor;
 }
 
 /** console.log with a fixed-width label; the demo's headings in bold. */

@@ -65,14 +65,12 @@ Deno.test("The demo shows a pong and a resume with every event exactly once, in 
 });
 
 Deno.test("The demo prints no escape codes when NO_COLOR is set or stdout is not a terminal", () => {
-  const before = Deno.env.get("NO_COLOR");
-  Deno.env.set("NO_COLOR", "1");
-  try {
-    assert.equal(colorEnabled(), false);
-  } finally {
-    if (before === undefined) Deno.env.delete("NO_COLOR");
-    else Deno.env.set("NO_COLOR", before);
-  }
+  // The environment is shared by every test running in parallel: the
+  // terminal and NO_COLOR are passed in, not set.
+  assert.equal(colorEnabled(true, undefined), true);
+  assert.equal(colorEnabled(true, ""), true);
+  assert.equal(colorEnabled(true, "1"), false);
+  assert.equal(colorEnabled(false, undefined), false);
   const printed: string[] = [];
   // deno-lint-ignore no-console
   const log = console.log;
