@@ -298,9 +298,10 @@ export class FakeDiscord {
       global_name: "Tester",
       avatar: null,
     };
-    for (const guildId of gateway.guildIds) {
-      rest.resources.addGuild({ id: guildId });
-    }
+    // The names GUILD_CREATE gives them (`_gateway_fixtures.ts`).
+    gateway.guildIds.forEach((guildId, index) =>
+      rest.resources.addGuild({ id: guildId, name: `Fake Guild ${index}` })
+    );
     rest.resources.addChannel({
       id: this.channelId,
       type: 0,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
+import { guildObject } from "./_gateway_fixtures.ts";
 
 /** A channel (or thread) as the fake stores it. */
 export interface FakeChannel {
@@ -1717,36 +1718,12 @@ export class FakeResources {
   }
 
   #guildObject(guild: Guild): Record<string, unknown> {
-    return {
+    return guildObject({
       id: guild.id,
       name: guild.name,
-      icon: null,
-      splash: null,
-      discovery_splash: null,
-      owner_id: guild.owner_id,
-      afk_channel_id: null,
-      afk_timeout: 300,
-      verification_level: 0,
-      default_message_notifications: 0,
-      explicit_content_filter: 0,
+      ownerId: guild.owner_id,
       roles: this.roles(guild.id),
-      emojis: [],
-      features: [],
-      mfa_level: 0,
-      application_id: null,
-      system_channel_id: null,
-      system_channel_flags: 0,
-      rules_channel_id: null,
-      vanity_url_code: null,
-      description: null,
-      banner: null,
-      premium_tier: 0,
-      preferred_locale: "en-US",
-      public_updates_channel_id: null,
-      nsfw_level: 0,
-      premium_progress_bar_enabled: false,
-      safety_alerts_channel_id: null,
-    };
+    });
   }
 
   #modifyMember(
