@@ -4,6 +4,14 @@
  * `MESSAGE_CREATE` dispatch, and a test can play a user who writes a message
  * or runs a slash command and await the bot's answer.
  *
+ * Why one file of over 800 lines, for now: it is the one face a bot's test
+ * talks to, and most of its length is the simulated user's actions (a
+ * message, a slash or context-menu command, a click, a select, a modal),
+ * each with the checks Discord's client makes before sending it. Candidate
+ * for a cut: building and checking a command's options (`#optionList` and
+ * its helpers) in a private module, as `_component_checks.ts` is for
+ * components.
+ *
  * @module
  */
 import {
