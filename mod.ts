@@ -41,7 +41,8 @@
  * @module
  */
 // Everything the gateway, types, rest and handler entries export, from
-// the entry where each thing is at home; the test kit stays in its own entry.
+// the entry where each thing is at home, and the Client's cache; the test
+// kit, the Redis store and the rest of the cache stay in their own entries.
 export {
   Client,
   type ClientOptions,
@@ -55,6 +56,21 @@ export {
   type ReplyTarget,
   type RespondTarget,
 } from "./handler/mod.ts";
+export { MemoryCache } from "./cache/mod.ts";
+export type {
+  CacheChange,
+  CacheConfig,
+  CachedMember,
+  CachedMessage,
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+  CacheOptions,
+  CacheResource,
+  CacheSizes,
+  CacheUpdate,
+  ResolvedCacheOptions,
+} from "./cache/mod.ts";
 export {
   addGuildMemberRole,
   addThreadMember,

@@ -23,7 +23,9 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   base: ["types"],
   gateway: ["types", "base"],
   rest: ["types", "base"],
-  handler: ["types", "base", "gateway", "rest"],
+  // The Client feeds the in-memory cache (its `cache` option) and hands
+  // handlers the previous state; the cache knows nothing of handlers.
+  handler: ["types", "base", "gateway", "rest", "cache"],
   // Planned (LAYOUT.md): the shared Redis connection layer, whose session
   // store and identify queue implement gateway's interfaces; the cache, a
   // reducer over dispatches with stores behind an interface (one of them on

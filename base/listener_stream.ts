@@ -42,7 +42,9 @@ export interface ListenerStreamOptions<T> {
  * const target = new EventTarget();
  * const stream = listenerStream<string>({
  *   listen: (push) => {
- *     const on = (event: Event): void => push((event as CustomEvent).detail);
+ *     // `object`, not `Event`: with Node's types loaded (by an npm client)
+ *     // the global `Event` has two declarations that do not match.
+ *     const on = (event: object): void => push((event as CustomEvent).detail);
  *     target.addEventListener("data", on);
  *     return () => target.removeEventListener("data", on);
  *   },

@@ -186,16 +186,16 @@ const LOCALES = ["en-US", "en-GB", "de", "fr", "pt-BR", "es-ES", "ja", "pl"];
 
 /** Pools of users, guilds and channels events draw from. */
 const USERS = 4000;
-const GUILDS = 40;
-const CHANNELS = 400;
+export const GUILDS = 40;
+export const CHANNELS = 400;
 
 function userId(i: number): string {
   return String(100_000_000_000_000_000n + BigInt(i) * 7919n);
 }
-function guildId(i: number): string {
+export function guildId(i: number): string {
   return String(200_000_000_000_000_000n + BigInt(i) * 104729n);
 }
-function channelId(i: number): string {
+export function channelId(i: number): string {
   return String(300_000_000_000_000_000n + BigInt(i) * 15485863n);
 }
 function roleId(i: number): string {

@@ -26,6 +26,7 @@ import { FakeDiscord } from "@disruption/disruption/testing";
 import {
   GatewayIntent,
   type MessageCreateDispatch,
+  type MessageDeleteDispatch,
   type ReadyDispatch,
 } from "@disruption/disruption/types";
 
@@ -73,7 +74,26 @@ export class PingBot extends Handler {
     const pong = await ctx.reply(message, "pong");
     this.#log(`replied ${JSON.stringify(pong.content)} (message ${pong.id})`);
   }
+
+  /** Say what a deleted message said, from the cache's previous state. */
+  override onMessageDelete(
+    deleted: MessageDeleteDispatch,
+    ctx: Context,
+  ): void {
+    const old = ctx.old as MessageCreateDispatch | undefined;
+    this.#log(
+      old === undefined
+        ? `message ${deleted.id} was deleted (not cached)`
+        : `${old.author.username} deleted ${JSON.stringify(old.content)}`,
+    );
+  }
 }
+
+/** The cache the bot keeps: channels and their last 50 messages. */
+export const PING_BOT_CACHE: NonNullable<ClientOptions["cache"]> = {
+  resources: ["guilds", "channels", "messages"],
+  messages: { perChannel: 50 },
+};
 
 /** Options for {@linkcode runPingBot}: the client's, without the intents. */
 export interface PingBotOptions
@@ -111,6 +131,7 @@ export async function runPingBot(
     );
   }
   const client = new Client({
+    cache: PING_BOT_CACHE,
     ...clientOptions,
     token,
     intents: PING_BOT_INTENTS,

@@ -28,6 +28,9 @@ import { DiscordApiError } from "../rest/errors.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
 import { RestClient } from "../rest/rest_client.ts";
 import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
+import { createClientCache, warnCacheIntents } from "../cache/client_cache.ts";
+import type { MemoryCache } from "../cache/memory_store.ts";
+import type { CacheOptions } from "../cache/options.ts";
 import {
   GATEWAY_EVENT_NAMES,
   type GatewayEventMap,
@@ -127,6 +130,13 @@ export interface ClientOptions extends
    * Ctrl+C: abort it from a `SIGINT` listener.
    */
   signal?: AbortSignal;
+  /**
+   * Keep gateway state in memory ({@linkcode Client.cache}) and hand
+   * handlers the state before each update or delete (`ctx.old`).
+   *
+   * @default {no cache}
+   */
+  cache?: CacheOptions;
 }
 
 /** Options for {@linkcode Client.stop}. */
@@ -152,6 +162,11 @@ type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
 interface ShardSlot {
   ctx: Context;
   runner: OrderedRunner;
+}
+
+/** Hand the next handlers of a shard the state before their event. */
+function setOld(ctx: Context, old: unknown): void {
+  (ctx as ShardContext).old = old;
 }
 
 /** The Handler every client falls back to: it handles nothing. */
@@ -210,6 +225,13 @@ const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
 export class Client {
   /** The REST client. */
   readonly rest: RestClient;
+  /**
+   * The gateway state kept by the `cache` option (empty without it):
+   * `client.cache.guild(id)`, `client.cache.member(guildId, userId)`, …
+   */
+  readonly cache: MemoryCache;
+  /** The events the cache needs parsed; undefined without a cache. */
+  readonly #cacheEvents: ReadonlySet<string> | undefined;
   readonly #options: ClientOptions;
   #manager: ShardManager | undefined;
   #handler: Handler = new NoHandler();
@@ -239,6 +261,9 @@ export class Client {
   constructor(options: ClientOptions) {
     assertClientOptions(options);
     this.#options = options;
+    ({ cache: this.cache, events: this.#cacheEvents } = createClientCache(
+      options.cache,
+    ));
     this.rest = options.rest ?? new RestClient({
       token: options.token,
       ...(options.restBaseUrl ? { baseUrl: options.restBaseUrl } : {}),
@@ -379,6 +404,7 @@ export class Client {
         ),
       };
     }
+    if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     this.#warnMisspelt();
     for (const [event, method] of this.#methods) {
       this.#warnUndeliverable(event as GatewayEventName, `${method}()`);
@@ -600,8 +626,13 @@ export class Client {
   #wantedEvents(): Set<string> | undefined {
     const events = this.#options.events ?? "auto";
     if (events === "all" || this.#rawOverridden) return undefined;
-    if (events !== "auto") return new Set(events);
-    return new Set([...this.#methods.keys(), ...this.#listeners.keys()]);
+    const cacheEvents = this.#cacheEvents ?? [];
+    if (events !== "auto") return new Set([...events, ...cacheEvents]);
+    return new Set([
+      ...this.#methods.keys(),
+      ...this.#listeners.keys(),
+      ...cacheEvents,
+    ]);
   }
 
   /** (Re-)register the one dispatch listener with the current event set. */
@@ -619,6 +650,10 @@ export class Client {
     const slot = this.#slots[event.shardId];
     if (slot === undefined) return;
     const { runner, ctx } = slot;
+    if (this.#cacheEvents?.has(event.name)) {
+      // Applied in gateway order; handlers see the state before their event.
+      runner.call(setOld, ctx, this.cache.apply(event.name, event.data).old);
+    }
     // Stable functions go through the runner without a closure per event.
     if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
     if (this.#routes.size > 0) runner.call(this.#invokeMethod, event, ctx);

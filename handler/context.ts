@@ -42,6 +42,12 @@ export interface Context {
   /** The REST client. */
   readonly rest: RestClient;
   /**
+   * With the Client's `cache` on: the state before this event — the cached
+   * entity an update or delete event changed (a list for bulk events), or
+   * `undefined` when it was not cached or the event has none.
+   */
+  readonly old: unknown;
+  /**
    * Reply to a message in its channel.
    *
    * @param message The message to reply to.
@@ -94,6 +100,8 @@ export class ShardContext implements Context {
   readonly shard: Shard;
   /** The REST client. */
   readonly rest: RestClient;
+  /** The state before the event being handled (set by the Client's cache). */
+  old: unknown = undefined;
 
   /**
    * Create the context of one shard.

@@ -49,6 +49,21 @@ export {
 export { ClientStoppedError } from "./client_stopped_error.ts";
 
 // Types its public signatures use, so this entry documents itself on its own.
+export type {
+  CacheChange,
+  CacheConfig,
+  CachedMember,
+  CachedMessage,
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+  CacheOptions,
+  CacheResource,
+  CacheSizes,
+  CacheUpdate,
+  MemoryCache,
+  ResolvedCacheOptions,
+} from "../cache/mod.ts";
 export type { Scheduler, TimerId } from "../base/scheduler.ts";
 export { GatewayError, type GatewayErrorKind } from "../gateway/errors.ts";
 export type {

@@ -1,0 +1,583 @@
+// deno-lint-ignore-file no-console -- a benchmark prints its report
+/**
+ * The cache benchmark (`deno task bench:cache`): memory per cached guild,
+ * member and message, and CPU per event, for Disruption's MemoryCache and
+ * for discord.js 14's cache fed the same events in the same run; plus the
+ * Redis store's throughput when a server is given.
+ *
+ * What is compared, exactly:
+ * - Memory: each store runs in its own process (`--v8-flags=--expose-gc`).
+ *   The same payloads (JSON text, parsed right before each event as the
+ *   gateway does) go to (a) `MemoryCache.apply` with every resource on,
+ *   (b) discord.js's own packet handlers (`client.ws.handlePacket`, the
+ *   function its gateway calls for every dispatch; a `Client` that never
+ *   connects, status set to ready, default cache settings), (c) the parsed
+ *   payloads kept in Maps (a reference). Heap used after a full GC, before
+ *   and after each phase, divided by the entities added: 200 GUILD_CREATEs
+ *   (40 channels, 30 roles, no members), then a GUILD_MEMBERS_CHUNK of 500
+ *   members (a distinct user each) per guild, then 100 MESSAGE_CREATEs in
+ *   each of 400 channels (authors are members already cached).
+ * - CPU: the gateway benchmark's event stream (bench/_stream.ts: ten event
+ *   types, realistic payloads) as frame text, in one process per case:
+ *   (none) JSON.parse + a handler call; (cache) the same + `MemoryCache.apply`
+ *   with every resource; (discord.js) JSON.parse + `handlePacket`. Both
+ *   caches first get the stream's 40 guilds with their 400 channels. "none"
+ *   is a lower bound of what the Client spends per event without a cache
+ *   (it also reads frames and runs handlers in order), so cache / none is
+ *   an upper bound of the cache's cost ratio.
+ * - Redis: `RedisCache.apply` awaited event by event, and `applyBatch` of
+ *   100, on the same stream (`--redis=redis://…` or
+ *   DISRUPTION_TEST_REDIS_URL; database 15 is flushed first).
+ *
+ * @module
+ */
+import process from "node:process";
+import { collectGarbage, parseFlags } from "./_measure.ts";
+import {
+  channelId,
+  CHANNELS,
+  DEFAULT_SEED,
+  EVENT_NAMES,
+  eventFrame,
+  guildId,
+  GUILDS,
+  rng,
+  schedule,
+} from "./_stream.ts";
+
+const flags = parseFlags(Deno.args);
+
+// ------------------------------------------------------------------ data
+
+const BOT = {
+  id: "123456789012345678",
+  username: "bench-bot",
+  discriminator: "0",
+  global_name: null,
+  avatar: null,
+  bot: true,
+};
+
+function hex(random: () => number, n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += Math.floor(random() * 16).toString(16);
+  return s;
+}
+
+function time(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23) + "000+00:00";
+}
+
+const WORDS =
+  "the a to and of in is it you that for on with this be are was have at not but what so can just like do my if we all your they one about get out up game server bot role channel update voice"
+    .split(" ");
+
+function sentence(random: () => number, words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) {
+    out.push(WORDS[Math.floor(random() * WORDS.length)]!);
+  }
+  return out.join(" ");
+}
+
+function memGuildId(g: number): string {
+  return String(400_000_000_000_000_000n + BigInt(g) * 104729n);
+}
+function memChannelId(g: number, c: number): string {
+  return String(500_000_000_000_000_000n + BigInt(g * 40 + c) * 15485863n);
+}
+function memRoleId(g: number, r: number): string {
+  return String(600_000_000_000_000_000n + BigInt(g * 30 + r) * 7919n);
+}
+function memUserId(g: number, m: number): string {
+  return String(700_000_000_000_000_000n + BigInt(g * 500 + m) * 7919n);
+}
+
+function user(random: () => number, id: string): Record<string, unknown> {
+  return {
+    id,
+    username: "user_" + hex(random, 8),
+    global_name: random() < 0.6 ? "Name " + hex(random, 4) : null,
+    avatar: random() < 0.8 ? hex(random, 32) : null,
+    discriminator: "0",
+    public_flags: 0,
+    avatar_decoration_data: null,
+  };
+}
+
+function member(random: () => number, g: number, m: number): unknown {
+  const roles: string[] = [];
+  for (let r = 1; r < 30; r++) if (random() < 0.08) roles.push(memRoleId(g, r));
+  return {
+    user: user(random, memUserId(g, m)),
+    roles,
+    nick: random() < 0.3 ? "nick " + hex(random, 4) : null,
+    avatar: null,
+    banner: null,
+    joined_at: time(1_600_000_000_000 + Math.floor(random() * 1e11)),
+    premium_since: null,
+    deaf: false,
+    mute: false,
+    pending: false,
+    flags: 0,
+    communication_disabled_until: null,
+  };
+}
+
+function guildCreate(
+  random: () => number,
+  g: number,
+  id: string,
+  channels: string[],
+): unknown {
+  return {
+    id,
+    name: "Guild " + hex(random, 6),
+    icon: hex(random, 32),
+    owner_id: memUserId(g, 0),
+    afk_timeout: 300,
+    verification_level: 1,
+    default_message_notifications: 1,
+    explicit_content_filter: 2,
+    features: ["COMMUNITY", "NEWS"],
+    mfa_level: 0,
+    system_channel_flags: 0,
+    premium_tier: 1,
+    preferred_locale: "en-US",
+    nsfw_level: 0,
+    premium_progress_bar_enabled: false,
+    joined_at: time(1_600_000_000_000),
+    large: true,
+    unavailable: false,
+    member_count: 500,
+    roles: Array.from({ length: 30 }, (_, r) => ({
+      id: r === 0 ? id : memRoleId(g, r),
+      name: r === 0 ? "@everyone" : "role " + hex(random, 4),
+      color: Math.floor(random() * 0xffffff),
+      hoist: false,
+      position: r,
+      permissions: "1071698660929",
+      managed: false,
+      mentionable: false,
+      flags: 0,
+    })),
+    emojis: [],
+    stickers: [],
+    channels: channels.map((channel, c) => ({
+      id: channel,
+      type: c % 8 === 7 ? 2 : 0,
+      name: "channel-" + hex(random, 5),
+      position: c,
+      parent_id: null,
+      topic: random() < 0.5 ? sentence(random, 8) : null,
+      nsfw: false,
+      rate_limit_per_user: 0,
+      last_message_id: null,
+      permission_overwrites: [
+        { id, type: 0, allow: "0", deny: "1024" },
+      ],
+      flags: 0,
+    })),
+    threads: [],
+    members: [],
+    presences: [],
+    voice_states: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+  };
+}
+
+function messageCreate(
+  random: () => number,
+  g: number,
+  c: number,
+  i: number,
+): unknown {
+  const author = Math.floor(random() * 500);
+  return {
+    type: 0,
+    tts: false,
+    timestamp: time(1_714_560_000_000 + i * 1000),
+    pinned: false,
+    nonce: String(Math.floor(random() * 1e15)),
+    mentions: [],
+    mention_roles: [],
+    mention_everyone: false,
+    member: {
+      roles: [],
+      premium_since: null,
+      pending: false,
+      nick: null,
+      mute: false,
+      joined_at: time(1_600_000_000_000),
+      flags: 0,
+      deaf: false,
+      communication_disabled_until: null,
+      banner: null,
+      avatar: null,
+    },
+    id: String(800_000_000_000_000_000n + BigInt((g * 40 + c) * 1000 + i)),
+    flags: 0,
+    embeds: [],
+    edited_timestamp: null,
+    content: sentence(random, 4 + Math.floor(random() * 16)),
+    components: [],
+    channel_id: memChannelId(g, c),
+    author: user(rng(g * 500 + author + 1), memUserId(g, author)),
+    attachments: [],
+    guild_id: memGuildId(g),
+  };
+}
+
+// ------------------------------------------------------------------ stores
+
+interface Store {
+  apply(t: string, d: unknown): void;
+}
+
+async function makeStore(kind: string): Promise<Store> {
+  if (kind === "disruption") {
+    const { MemoryCache } = await import("../cache/mod.ts");
+    const cache = new MemoryCache({ messages: { perChannel: 100 } });
+    // Keep a reference so it is never collected.
+    (globalThis as Record<string, unknown>).__store = cache;
+    return { apply: (t, d) => void cache.apply(t, d) };
+  }
+  if (kind === "discord.js") {
+    const { Client, GatewayIntentBits } = await import("discord.js");
+    const client = new Client({
+      intents: [
+        GatewayIntentBits.Guilds,
+        GatewayIntentBits.GuildMembers,
+        GatewayIntentBits.GuildMessages,
+        GatewayIntentBits.GuildPresences,
+        GatewayIntentBits.GuildVoiceStates,
+        GatewayIntentBits.GuildMessageReactions,
+        GatewayIntentBits.MessageContent,
+      ],
+    });
+    const ws = client.ws as unknown as {
+      status: number;
+      handlePacket(packet: unknown, shard: unknown): boolean;
+    };
+    ws.status = 0; // Status.Ready: packets are handled, not queued
+    const shard = {
+      id: 0,
+      status: 0,
+      checkReady(): void {},
+      gotGuild(): void {},
+    };
+    (globalThis as Record<string, unknown>).__store = client;
+    return { apply: (t, d) => void ws.handlePacket({ t, d, op: 0 }, shard) };
+  }
+  if (kind === "maps") {
+    const maps = new Map<string, Map<string, unknown>>();
+    (globalThis as Record<string, unknown>).__store = maps;
+    const put = (kind: string, key: string, value: unknown): void => {
+      let map = maps.get(kind);
+      if (!map) maps.set(kind, map = new Map());
+      map.set(key, value);
+    };
+    return {
+      apply: (t, d) => {
+        const x = d as Record<string, unknown>;
+        if (t === "GUILD_CREATE") put("guild", x.id as string, x);
+        else if (t === "GUILD_MEMBERS_CHUNK") {
+          for (const m of x.members as { user: { id: string } }[]) {
+            put("member", `${x.guild_id}:${m.user.id}`, m);
+          }
+        } else if (t === "MESSAGE_CREATE") {
+          put("message", `${x.channel_id}:${x.id}`, x);
+        }
+      },
+    };
+  }
+  if (kind === "none") return { apply: () => {} };
+  throw new RangeError(`unknown store '${kind}'`);
+}
+
+function heap(): number {
+  collectGarbage();
+  return Deno.memoryUsage().heapUsed;
+}
+
+async function memoryChild(kind: string): Promise<void> {
+  const store = await makeStore(kind);
+  const random = rng(DEFAULT_SEED);
+  store.apply("READY", {
+    v: 10,
+    user: BOT,
+    guilds: [],
+    session_id: "s",
+    resume_gateway_url: "wss://x",
+    application: { id: BOT.id, flags: 0 },
+  });
+  const guildTexts: string[] = [];
+  for (let g = 0; g < 200; g++) {
+    const channels = Array.from({ length: 40 }, (_, c) => memChannelId(g, c));
+    guildTexts.push(
+      JSON.stringify(guildCreate(random, g, memGuildId(g), channels)),
+    );
+  }
+  let before = heap();
+  for (const text of guildTexts) store.apply("GUILD_CREATE", JSON.parse(text));
+  const guildBytes = (heap() - before) / 200;
+  guildTexts.length = 0;
+
+  const chunkTexts: string[] = [];
+  for (let g = 0; g < 200; g++) {
+    chunkTexts.push(JSON.stringify({
+      guild_id: memGuildId(g),
+      members: Array.from({ length: 500 }, (_, m) => member(random, g, m)),
+      chunk_index: 0,
+      chunk_count: 1,
+    }));
+  }
+  before = heap();
+  for (const text of chunkTexts) {
+    store.apply("GUILD_MEMBERS_CHUNK", JSON.parse(text));
+  }
+  const memberBytes = (heap() - before) / 100_000;
+  chunkTexts.length = 0;
+
+  const messageTexts: string[] = [];
+  for (let g = 0; g < 10; g++) {
+    for (let c = 0; c < 40; c++) {
+      for (let i = 0; i < 100; i++) {
+        messageTexts.push(JSON.stringify(messageCreate(random, g, c, i)));
+      }
+    }
+  }
+  before = heap();
+  for (const text of messageTexts) {
+    store.apply("MESSAGE_CREATE", JSON.parse(text));
+  }
+  const messageBytes = (heap() - before) / 40_000;
+  messageTexts.length = 0;
+  console.log(JSON.stringify({ guildBytes, memberBytes, messageBytes }));
+}
+
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+function streamFrames(events: number): string[] {
+  const spec = { events, seed: DEFAULT_SEED, last: "MESSAGE_CREATE" as const };
+  const types = schedule(spec);
+  const random = rng(spec.seed ^ 0x5eed);
+  const frames: string[] = [];
+  for (let s = 2; s < types.length; s++) {
+    frames.push(eventFrame(random, s, types[s]!));
+  }
+  return frames;
+}
+
+async function cpuChild(kind: string, events: number): Promise<void> {
+  const store = await makeStore(kind);
+  store.apply("READY", {
+    v: 10,
+    user: BOT,
+    guilds: [],
+    session_id: "s",
+    resume_gateway_url: "wss://x",
+    application: { id: BOT.id, flags: 0 },
+  });
+  const random = rng(7);
+  for (let g = 0; g < GUILDS; g++) {
+    const channels: string[] = [];
+    for (let c = g; c < CHANNELS; c += GUILDS) channels.push(channelId(c));
+    store.apply("GUILD_CREATE", guildCreate(random, g, guildId(g), channels));
+  }
+  const frames = streamFrames(events);
+  let handled = 0;
+  const handler = (t: string, d: unknown): void => {
+    if (t !== undefined && d !== undefined) handled++;
+  };
+  // Warm up on a tenth, then measure.
+  const warm = Math.floor(frames.length / 10);
+  for (let i = 0; i < warm; i++) {
+    const frame = JSON.parse(frames[i]!);
+    store.apply(frame.t, frame.d);
+    handler(frame.t, frame.d);
+  }
+  // CPU time of this process (user + system), not wall time: the machine
+  // is shared, and a preempted run would otherwise count time not spent.
+  const start = cpuMs();
+  for (let i = warm; i < frames.length; i++) {
+    const frame = JSON.parse(frames[i]!);
+    store.apply(frame.t, frame.d);
+    handler(frame.t, frame.d);
+  }
+  const elapsed = cpuMs() - start;
+  console.log(JSON.stringify({
+    nsPerEvent: (elapsed * 1e6) / (frames.length - warm),
+    handled,
+  }));
+}
+
+async function redisRun(
+  url: string,
+  events: number,
+  batch: number,
+): Promise<number> {
+  const { RedisCache } = await import("../cache/mod.ts");
+  const { closeRedis, connectRedis } = await import("../redis/mod.ts");
+  const target = new URL(url);
+  target.pathname = "/15";
+  const redis = await connectRedis({ url: target.href });
+  try {
+    await redis.flushdb();
+    const cache = new RedisCache(redis, { messages: { perChannel: 100 } });
+    const random = rng(7);
+    for (let g = 0; g < GUILDS; g++) {
+      const channels: string[] = [];
+      for (let c = g; c < CHANNELS; c += GUILDS) channels.push(channelId(c));
+      await cache.apply(
+        "GUILD_CREATE",
+        guildCreate(random, g, guildId(g), channels),
+      );
+    }
+    const frames = streamFrames(events);
+    const start = performance.now();
+    for (let i = 0; i < frames.length; i += batch) {
+      const dispatches = frames.slice(i, i + batch).map((text) => {
+        const frame = JSON.parse(text);
+        return { event: frame.t as string, data: frame.d as unknown };
+      });
+      if (batch === 1) {
+        await cache.apply(dispatches[0]!.event, dispatches[0]!.data);
+      } else await cache.applyBatch(dispatches);
+    }
+    await cache.flush();
+    const seconds = (performance.now() - start) / 1000;
+    if (cache.stale) throw new Error("the Redis cache went stale");
+    await redis.flushdb();
+    return frames.length / seconds;
+  } finally {
+    await closeRedis(redis);
+  }
+}
+
+async function child(args: string[]): Promise<Record<string, number>> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--v8-flags=--expose-gc,--max-old-space-size=4096",
+      "--allow-read",
+      "--allow-env",
+      "--allow-net",
+      "--allow-sys",
+      new URL(import.meta.url).pathname,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  });
+  const output = await command.output();
+  if (!output.success) throw new Error(`child ${args.join(" ")} failed`);
+  const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
+  return JSON.parse(lines.at(-1)!);
+}
+
+function row(cells: (string | number)[]): string {
+  return cells.map((c, i) =>
+    i === 0 ? String(c).padEnd(22) : String(c).padStart(12)
+  ).join(" ");
+}
+
+async function main(): Promise<void> {
+  const childKind = flags.get("child");
+  if (childKind === "memory") return memoryChild(flags.get("store")!);
+  if (childKind === "cpu") {
+    return cpuChild(flags.get("store")!, Number(flags.get("events")));
+  }
+  const events = Number(flags.get("events") ?? 200_000);
+  const repeats = Number(flags.get("repeats") ?? 5);
+  console.log(
+    `Cache benchmark — Deno ${Deno.version.deno}, discord.js 14.28.1`,
+  );
+  // --only=redis: just the Redis store's throughput.
+  if (flags.get("only") !== "redis") await memoryAndCpu(events, repeats);
+  await redisSection(events);
+}
+
+async function memoryAndCpu(events: number, repeats: number): Promise<void> {
+  console.log(
+    "\nMemory (heap bytes per cached entity, one process per store):",
+  );
+  console.log(row(["store", "per guild", "per member", "per message"]));
+  const memory: Record<string, Record<string, number>> = {};
+  for (const store of ["disruption", "discord.js", "maps"]) {
+    const r = memory[store] = await child([
+      "--child=memory",
+      `--store=${store}`,
+    ]);
+    console.log(row([
+      store,
+      Math.round(r.guildBytes!),
+      Math.round(r.memberBytes!),
+      Math.round(r.messageBytes!),
+    ]));
+  }
+  const ours = memory["disruption"]!;
+  const djs = memory["discord.js"]!;
+  console.log(row([
+    "disruption/discord.js",
+    (ours.guildBytes! / djs.guildBytes!).toFixed(2),
+    (ours.memberBytes! / djs.memberBytes!).toFixed(2),
+    (ours.messageBytes! / djs.messageBytes!).toFixed(2),
+  ]));
+  console.log("  target: member and message <= 0.50");
+
+  console.log(
+    `\nCPU per event (${events} stream events, CPU time, median of ${repeats} alternating runs, ns):`,
+  );
+  const cpu: Record<string, number[]> = {
+    none: [],
+    disruption: [],
+    "discord.js": [],
+  };
+  for (let i = 0; i < repeats; i++) {
+    for (const store of Object.keys(cpu)) {
+      const r = await child([
+        "--child=cpu",
+        `--store=${store}`,
+        `--events=${events}`,
+      ]);
+      cpu[store]!.push(r.nsPerEvent!);
+    }
+  }
+  const median = (v: number[]): number =>
+    [...v].sort((a, b) => a - b)[v.length >> 1]!;
+  const none = median(cpu.none!);
+  for (const [store, values] of Object.entries(cpu)) {
+    console.log(row([
+      store === "none" ? "no cache" : store,
+      Math.round(median(values)),
+      `${(median(values) / none).toFixed(2)}x`,
+    ]));
+  }
+  console.log("  target: disruption <= 1.50x of no cache");
+}
+
+async function redisSection(events: number): Promise<void> {
+  const url = flags.get("redis") ?? Deno.env.get("DISRUPTION_TEST_REDIS_URL");
+  if (url) {
+    const redisEvents = Math.min(events, 50_000);
+    console.log(`\nRedis store (${redisEvents} stream events, 127.0.0.1):`);
+    for (const batch of [1, 100]) {
+      const rate = Math.round(await redisRun(url, redisEvents, batch));
+      console.log(
+        batch === 1
+          ? `  apply, awaited one by one: ${rate} events/s`
+          : `  applyBatch of ${batch}: ${rate} events/s`,
+      );
+    }
+  } else {
+    console.log("\nRedis store: skipped (pass --redis=redis://127.0.0.1:PORT)");
+  }
+}
+
+if (import.meta.main) await main();

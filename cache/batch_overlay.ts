@@ -1,0 +1,147 @@
+// The state a batch of dispatches sees in the Redis store: what was fetched
+// for the whole batch in one round trip, with the changes of the batch's
+// earlier dispatches laid over it, so each dispatch is reduced against the
+// state its predecessors left (as if applied one by one).
+import type {
+  CacheChange,
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+} from "./changes.ts";
+
+/** Where one kind's entities are scoped (for removals). */
+function guildScoped(kind: CacheKind): boolean {
+  return kind !== "guild" && kind !== "user" && kind !== "bot_user" &&
+    kind !== "message";
+}
+
+/** A lookup over a fetched snapshot, updated by {@linkcode BatchOverlay.apply}. */
+export class BatchOverlay implements CacheLookup {
+  readonly #snapshot: CacheLookup;
+  readonly #key: (kind: CacheKind, scope: string, id: string) => string;
+  /** Entities set (a value) or removed (`null`) by the batch so far. */
+  readonly #values = new Map<string, CachedValue | null>();
+  /** Id sets of "all" reads, copied from the snapshot on first use. */
+  readonly #ids = new Map<string, Set<string>>();
+  readonly #removedGuilds = new Set<string>();
+  readonly #removedChannels = new Set<string>();
+
+  constructor(
+    snapshot: CacheLookup,
+    key: (kind: CacheKind, scope: string, id: string) => string,
+  ) {
+    this.#snapshot = snapshot;
+    this.#key = key;
+  }
+
+  get(kind: CacheKind, scope: string, id: string): CachedValue | undefined {
+    const key = this.#key(kind, scope, id);
+    const own = this.#values.get(key);
+    if (own !== undefined) return own ?? undefined;
+    const value = this.#snapshot.get(kind, scope, id);
+    if (value === undefined || this.#removed(kind, scope, id, value)) {
+      return undefined;
+    }
+    return value;
+  }
+
+  ids(kind: CacheKind, scope: string): Iterable<string> {
+    return this.#idSet(kind, scope);
+  }
+
+  /** Lay one dispatch's changes over the state. */
+  apply(changes: readonly CacheChange[]): void {
+    for (const change of changes) {
+      switch (change.op) {
+        case "set":
+          this.#values.set(
+            this.#key(change.kind, change.scope, change.id),
+            change.value,
+          );
+          this.#idSet(change.kind, change.scope).add(change.id);
+          break;
+        case "delete":
+          this.#values.set(
+            this.#key(change.kind, change.scope, change.id),
+            null,
+          );
+          this.#idSet(change.kind, change.scope).delete(change.id);
+          break;
+        case "remove_channel":
+          this.#removeChannel(change.scope, change.id);
+          break;
+        case "remove_guild":
+          for (const channel of [...this.#idSet("channel", change.id)]) {
+            this.#removeChannel(change.id, channel);
+          }
+          this.#removedGuilds.add(change.id);
+          for (const [key, value] of this.#values) {
+            if (value !== null && this.#inGuild(key, value, change.id)) {
+              this.#values.set(key, null);
+            }
+          }
+          for (const [key, ids] of this.#ids) {
+            const [kind, scope] = key.split("\0") as [CacheKind, string];
+            if (guildScoped(kind) && scope === change.id) ids.clear();
+          }
+          this.#values.set(this.#key("guild", "", change.id), null);
+          this.#idSet("guild", "").delete(change.id);
+          break;
+      }
+    }
+  }
+
+  #removeChannel(scope: string, id: string): void {
+    this.#removedChannels.add(id);
+    this.#values.set(this.#key("channel", scope, id), null);
+    this.#idSet("channel", scope).delete(id);
+    this.#idSet("message", id).clear();
+    for (const [key, value] of this.#values) {
+      if (
+        value !== null && value.channel_id === id && key.startsWith("message")
+      ) {
+        this.#values.set(key, null);
+      }
+    }
+  }
+
+  /** Whether an entity set earlier in the batch belongs to the guild. */
+  #inGuild(key: string, value: CachedValue, guildId: string): boolean {
+    const [kind, scope] = key.split(":") as [CacheKind, string];
+    if (kind === "channel" || kind === "message") {
+      return value.guild_id === guildId;
+    }
+    return guildScoped(kind) && scope === guildId;
+  }
+
+  /** Whether a snapshot value was removed by an earlier removal. */
+  #removed(
+    kind: CacheKind,
+    scope: string,
+    id: string,
+    value: CachedValue,
+  ): boolean {
+    if (kind === "guild") return this.#removedGuilds.has(id);
+    if (kind === "message") {
+      return this.#removedChannels.has(scope) ||
+        (typeof value.guild_id === "string" &&
+          this.#removedGuilds.has(value.guild_id));
+    }
+    if (kind === "channel") {
+      return this.#removedChannels.has(id) ||
+        (typeof value.guild_id === "string" &&
+          this.#removedGuilds.has(value.guild_id));
+    }
+    return guildScoped(kind) && this.#removedGuilds.has(scope);
+  }
+
+  #idSet(kind: CacheKind, scope: string): Set<string> {
+    const key = `${kind}\0${scope}`;
+    let ids = this.#ids.get(key);
+    if (ids === undefined) {
+      ids = new Set(this.#snapshot.ids(kind, scope));
+      this.#ids.set(key, ids);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,567 @@
+// The compact in-memory form of cached values: fixed-shape objects (every
+// field in the object itself, one hidden class per kind), one shared object
+// per user, interned snowflakes and role lists, member timestamps as numbers,
+// one shared empty array. Each compact form gives back exactly the Discord
+// JSON that went in (`toJSON`): an absent field is stored as `undefined`,
+// which Discord's JSON never holds (it uses null).
+import type { CachedValue } from "./changes.ts";
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function emptyIn(value: unknown): unknown {
+  return Array.isArray(value) && value.length === 0 ? EMPTY : value;
+}
+
+function arrayOut(value: unknown): unknown {
+  return value === EMPTY ? [] : value;
+}
+
+/**
+ * The rarely present fields of `from`, or `undefined` when none is (the
+ * common case: no object is made).
+ */
+function rare(
+  from: CachedValue,
+  fields: readonly string[],
+): CachedValue | undefined {
+  let extra: CachedValue | undefined;
+  for (const key of fields) {
+    const value = from[key];
+    if (value !== undefined) (extra ??= {})[key] = value;
+  }
+  return extra;
+}
+
+function put(into: CachedValue, key: string, value: unknown): void {
+  if (value !== undefined) into[key] = value;
+}
+
+/** Interns strings (recurring snowflakes) and role lists. */
+export class Interner {
+  readonly #strings = new Map<string, string>();
+  readonly #lists = new Map<string, readonly string[]>();
+
+  /** The one copy of `value`. */
+  intern(value: string): string {
+    const known = this.#strings.get(value);
+    if (known !== undefined) return known;
+    this.#strings.set(value, value);
+    return value;
+  }
+
+  /**
+   * A list of snowflakes with each one interned: the empty list and
+   * one-element lists are shared (the common cases), longer ones are a new
+   * array of shared strings.
+   */
+  internList(values: unknown): unknown {
+    if (!Array.isArray(values)) return values;
+    if (values.length === 0) return EMPTY;
+    if (!values.every((v) => typeof v === "string")) return values;
+    if (values.length === 1) {
+      const known = this.#lists.get(values[0] as string);
+      if (known !== undefined) return known;
+      const list = Object.freeze([this.intern(values[0] as string)]);
+      this.#lists.set(list[0]!, list);
+      return list;
+    }
+    return values.map((v: string) => this.intern(v));
+  }
+
+  /** Forget everything. */
+  clear(): void {
+    this.#strings.clear();
+    this.#lists.clear();
+  }
+}
+
+/**
+ * Discord's timestamps look like `2021-03-14T05:32:41.571000+00:00`. One
+ * that renders back exactly from its milliseconds is kept as a number (a
+ * heap number instead of a 32-character string); any other stays a string.
+ */
+export function encodeTime(value: unknown): unknown {
+  if (typeof value !== "string" || !TIME_SHAPE.test(value)) return value;
+  // Digits by position (the shape is checked): no Date parsing or printing.
+  const year = +value.slice(0, 4);
+  const month = +value.slice(5, 7);
+  const day = +value.slice(8, 10);
+  const hour = +value.slice(11, 13);
+  const minute = +value.slice(14, 16);
+  const second = +value.slice(17, 19);
+  if (
+    year < 1970 || month < 1 || month > 12 || day < 1 ||
+    day > daysIn(year, month) ||
+    hour > 23 || minute > 59 || second > 59
+  ) return value;
+  return Date.UTC(year, month - 1, day, hour, minute, second) +
+    +value.slice(20, 23);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.mmm000+00:00`, Discord's form with whole milliseconds. */
+const TIME_SHAPE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}000\+00:00$/;
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) {
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Discord's form of a time (1970 to 9999), without a Date object. */
+function renderTime(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  // Civil date from days since 1970 (H. Hinnant's algorithm).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) -
+      Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const milli = rest - second * 1000;
+  return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${
+    two(second)
+  }.${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}000+00:00`;
+}
+
+function two(n: number): string {
+  return n < 10 ? "0" + n : "" + n;
+}
+
+/** The string {@linkcode encodeTime} was given. */
+export function decodeTime(value: unknown): unknown {
+  return typeof value === "number" ? renderTime(value) : value;
+}
+
+// Optional fields that nearly always hold one value take two bits each in a
+// small integer: 0 absent, 1 present with the usual value, 2 present with
+// another value (kept in a side object, made only when needed). Deno's V8
+// has no pointer compression: every field costs 8 bytes, so fewer is better.
+
+/**
+ * The side objects of the few users and members that have unusual values
+ * (outside the object: a field of its own would cost every member 8 bytes).
+ */
+const extras = new WeakMap<object, CachedValue>();
+
+/** The side object {@linkcode pack} filled last (undefined: none needed). */
+let packedExtra: CachedValue | undefined;
+
+function pack(
+  from: CachedValue,
+  fields: readonly string[],
+  usual: readonly unknown[],
+): number {
+  let bits = 0;
+  let extra: CachedValue | undefined;
+  for (let i = 0; i < fields.length; i++) {
+    const value = from[fields[i]!];
+    if (value === undefined) continue;
+    if (value === usual[i]) bits |= 1 << (2 * i);
+    else {
+      bits |= 2 << (2 * i);
+      (extra ??= {})[fields[i]!] = value;
+    }
+  }
+  packedExtra = extra;
+  return bits;
+}
+
+function unpack(
+  into: CachedValue,
+  bits: number,
+  extra: CachedValue | undefined,
+  fields: readonly string[],
+  usual: readonly unknown[],
+): void {
+  for (let i = 0; bits !== 0 && i < fields.length; i++) {
+    const code = (bits >>> (2 * i)) & 3;
+    if (code === 1) into[fields[i]!] = usual[i];
+    else if (code === 2) into[fields[i]!] = extra![fields[i]!];
+  }
+}
+
+/**
+ * An image hash (32 hex digits) as a 128-bit integer, as twilight keeps it:
+ * 32 bytes instead of a 48-byte string. Animated (`a_…`) and other values
+ * stay as they are.
+ */
+export function encodeHash(value: unknown): unknown {
+  return typeof value === "string" && HASH.test(value)
+    ? BigInt("0x" + value)
+    : value;
+}
+
+/** The text {@linkcode encodeHash} was given. */
+export function decodeHash(value: unknown): unknown {
+  return typeof value === "bigint"
+    ? value.toString(16).padStart(32, "0")
+    : value;
+}
+
+const HASH = /^[0-9a-f]{32}$/;
+
+/** Equal primitives, or objects with the same JSON. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a == null || b == null || typeof a !== "object") return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// Users: two bits for each optional field (15 fields, 30 bits).
+const USER_OPTIONAL = [
+  "discriminator",
+  "public_flags",
+  "avatar_decoration_data",
+  "bot",
+  "system",
+  "banner",
+  "accent_color",
+  "flags",
+  "collectibles",
+  "primary_guild",
+  "mfa_enabled",
+  "locale",
+  "verified",
+  "email",
+  "premium_type",
+] as const;
+const USER_USUAL = [
+  "0",
+  0,
+  null,
+  true,
+  false,
+  null,
+  null,
+  0,
+  null,
+  null,
+  false,
+  "en-US",
+  true,
+  null,
+  0,
+] as const;
+
+/** A user, kept once and shared by every member and message of it. */
+export class CompactUser {
+  /** How many cached members and messages refer to it. */
+  refs = 0;
+  username: unknown;
+  global_name: unknown;
+  avatar: unknown;
+  bits: number;
+
+  // No id: every holder knows it (the map key, a message's authorId), and
+  // a field would cost every user 8 bytes.
+  constructor(value: CachedValue) {
+    this.username = value.username;
+    this.global_name = value.global_name;
+    this.avatar = encodeHash(value.avatar);
+    this.bits = pack(value, USER_OPTIONAL, USER_USUAL);
+    if (packedExtra !== undefined) extras.set(this, packedExtra);
+  }
+
+  /** Whether `value` says nothing new (so the shared copy stays as it is). */
+  same(value: CachedValue): boolean {
+    if (
+      this.username !== value.username ||
+      this.global_name !== value.global_name ||
+      this.avatar !== encodeHash(value.avatar)
+    ) return false;
+    return pack(value, USER_OPTIONAL, USER_USUAL) === this.bits &&
+      same(extras.get(this), packedExtra);
+  }
+
+  /** Take the fields of `value` (the id stays). */
+  update(value: CachedValue): void {
+    this.username = value.username;
+    this.global_name = value.global_name;
+    this.avatar = encodeHash(value.avatar);
+    this.bits = pack(value, USER_OPTIONAL, USER_USUAL);
+    if (packedExtra !== undefined) extras.set(this, packedExtra);
+    else extras.delete(this);
+  }
+
+  /**
+   * The user's Discord JSON.
+   *
+   * @param id The user's id.
+   */
+  toJSON(id: string): CachedValue {
+    const value: CachedValue = { id };
+    if (this.username !== undefined) value.username = this.username;
+    if (this.global_name !== undefined) value.global_name = this.global_name;
+    if (this.avatar !== undefined) value.avatar = decodeHash(this.avatar);
+    unpack(value, this.bits, extras.get(this), USER_OPTIONAL, USER_USUAL);
+    return value;
+  }
+}
+
+// Members: two bits for each optional field (8 fields, 16 bits; a `flags`
+// below 16 is kept in 4 bits of its own), the milliseconds of joined_at (10
+// bits), and one bit each for the two fields that are null when present.
+// Anything else goes to the side object. 32 bits: a small integer on V8
+// without pointer compression, as in Deno.
+const MEMBER_OPTIONAL = [
+  "avatar",
+  "banner",
+  "premium_since",
+  "communication_disabled_until",
+  "deaf",
+  "mute",
+  "pending",
+  "flags",
+] as const;
+const MEMBER_USUAL = [null, null, null, null, false, false, false, 0] as const;
+const FLAGS_CODE_SHIFT = 14;
+const MS_SHIFT = 16;
+const DECORATION_NULL = 1 << 26;
+const COLLECTIBLES_NULL = 1 << 27;
+const FLAGS_SHIFT = 28;
+/** Seconds of the Discord epoch (2015-01-01): joined_at as a small integer. */
+const EPOCH_S = 1_420_070_400;
+
+/**
+ * A member: its user is the shared {@linkcode CompactUser}; `joined_at` as
+ * seconds since 2015 (milliseconds in `bits`); `guild_id` is the scope it
+ * is stored under.
+ */
+export class CompactMember {
+  user: CompactUser;
+  roles: unknown;
+  nick: unknown;
+  joined: unknown;
+  bits: number;
+
+  constructor(value: CachedValue, user: CompactUser, interner: Interner) {
+    this.user = user;
+    this.roles = interner.internList(value.roles);
+    this.nick = value.nick;
+    let bits = pack(value, MEMBER_OPTIONAL, MEMBER_USUAL);
+    let extra = packedExtra;
+    const flags = value.flags;
+    if (
+      typeof flags === "number" && Number.isInteger(flags) && flags > 0 &&
+      flags < 16
+    ) {
+      // Common onboarding flags: inline, not in the side object.
+      bits = (bits & ~(3 << FLAGS_CODE_SHIFT)) | (3 << FLAGS_CODE_SHIFT) |
+        (flags << FLAGS_SHIFT);
+      delete extra!.flags;
+      if (Object.keys(extra!).length === 0) extra = undefined;
+    }
+    const decoration = value.avatar_decoration_data;
+    if (decoration === null) bits |= DECORATION_NULL;
+    else if (decoration !== undefined) {
+      (extra ??= {}).avatar_decoration_data = decoration;
+    }
+    const collectibles = value.collectibles;
+    if (collectibles === null) bits |= COLLECTIBLES_NULL;
+    else if (collectibles !== undefined) {
+      (extra ??= {}).collectibles = collectibles;
+    }
+    if (value.permissions !== undefined) {
+      (extra ??= {}).permissions = value.permissions;
+    }
+    const joined = encodeTime(value.joined_at);
+    const seconds = typeof joined === "number"
+      ? Math.floor(joined / 1000) - EPOCH_S
+      : -1;
+    if (seconds >= 0 && seconds < 2 ** 31) {
+      this.joined = seconds;
+      bits |= ((joined as number) % 1000) << MS_SHIFT;
+    } else this.joined = value.joined_at; // null, absent, or kept as text
+    this.bits = bits;
+    if (extra !== undefined) extras.set(this, extra);
+  }
+
+  /**
+   * The member's Discord JSON, `user` and `guild_id` included.
+   *
+   * @param guildId The guild it is stored under.
+   * @param userId The member's user id.
+   */
+  toJSON(guildId: string, userId: string): CachedValue {
+    const value: CachedValue = {};
+    const bits = this.bits;
+    const extra = extras.get(this);
+    if (this.nick !== undefined) value.nick = this.nick;
+    if (this.roles !== undefined) {
+      value.roles = Array.isArray(this.roles) ? [...this.roles] : this.roles;
+    }
+    const joined = this.joined;
+    if (typeof joined === "number") {
+      value.joined_at = decodeTime(
+        (joined + EPOCH_S) * 1000 + ((bits >>> MS_SHIFT) & 1023),
+      );
+    } else if (joined !== undefined) value.joined_at = joined;
+    unpack(
+      value,
+      bits & ((1 << FLAGS_CODE_SHIFT) - 1),
+      extra,
+      MEMBER_OPTIONAL,
+      MEMBER_USUAL,
+    );
+    const flagsCode = (bits >>> FLAGS_CODE_SHIFT) & 3;
+    if (flagsCode === 1) value.flags = 0;
+    else if (flagsCode === 2) value.flags = extra!.flags;
+    else if (flagsCode === 3) value.flags = bits >>> FLAGS_SHIFT;
+    if (bits & DECORATION_NULL) value.avatar_decoration_data = null;
+    if (bits & COLLECTIBLES_NULL) value.collectibles = null;
+    if (extra !== undefined) {
+      for (
+        const key of ["avatar_decoration_data", "collectibles", "permissions"]
+      ) {
+        if (extra[key] !== undefined) value[key] = extra[key];
+      }
+    }
+    value.user = this.user.toJSON(userId);
+    value.guild_id = guildId;
+    return value;
+  }
+}
+
+/** Message fields kept outside the fixed shape. */
+const MESSAGE_RARE = [
+  "mention_channels",
+  "activity",
+  "application",
+  "application_id",
+  "message_snapshots",
+  "interaction_metadata",
+  "interaction",
+  "thread",
+  "sticker_items",
+  "stickers",
+  "position",
+  "role_subscription_data",
+  "resolved",
+  "poll",
+  "call",
+] as const;
+
+/** A message: its author is the shared {@linkcode CompactUser}. */
+export class CompactMessage {
+  id: unknown;
+  channel_id: unknown;
+  guild_id: unknown;
+  author: CompactUser | CachedValue | undefined;
+  /** The shared author's id (a shared user does not hold its own). */
+  authorId: unknown;
+  content: unknown;
+  timestamp: unknown;
+  edited_timestamp: unknown;
+  tts: unknown;
+  mention_everyone: unknown;
+  mentions: unknown;
+  mention_roles: unknown;
+  attachments: unknown;
+  embeds: unknown;
+  reactions: unknown;
+  nonce: unknown;
+  pinned: unknown;
+  webhook_id: unknown;
+  type: unknown;
+  flags: unknown;
+  components: unknown;
+  message_reference: unknown;
+  extra: CachedValue | undefined;
+
+  constructor(
+    value: CachedValue,
+    author: CompactUser | undefined,
+    interner: Interner,
+  ) {
+    this.id = value.id;
+    this.channel_id = typeof value.channel_id === "string"
+      ? interner.intern(value.channel_id)
+      : value.channel_id;
+    this.guild_id = typeof value.guild_id === "string"
+      ? interner.intern(value.guild_id)
+      : value.guild_id;
+    this.author = author ?? (value.author as CachedValue | undefined);
+    this.authorId = (value.author as CachedValue | undefined)?.id;
+    this.content = value.content;
+    // Kept as the string: it is read back on every edit and reaction, and
+    // a message's other fields outweigh it.
+    this.timestamp = value.timestamp;
+    this.edited_timestamp = value.edited_timestamp;
+    this.tts = value.tts;
+    this.mention_everyone = value.mention_everyone;
+    this.mentions = emptyIn(value.mentions);
+    this.mention_roles = interner.internList(value.mention_roles);
+    this.attachments = emptyIn(value.attachments);
+    this.embeds = emptyIn(value.embeds);
+    this.reactions = emptyIn(value.reactions);
+    this.nonce = value.nonce;
+    this.pinned = value.pinned;
+    this.webhook_id = value.webhook_id;
+    this.type = value.type;
+    this.flags = value.flags;
+    this.components = emptyIn(value.components);
+    this.message_reference = value.message_reference;
+    this.extra = rare(value, MESSAGE_RARE);
+  }
+
+  /** The author shared with other members and messages, if any. */
+  get sharedAuthor(): CompactUser | undefined {
+    return this.author instanceof CompactUser ? this.author : undefined;
+  }
+
+  /** The message's Discord JSON. */
+  toJSON(): CachedValue {
+    const value: CachedValue = {};
+    if (this.id !== undefined) value.id = this.id;
+    if (this.channel_id !== undefined) value.channel_id = this.channel_id;
+    if (this.guild_id !== undefined) value.guild_id = this.guild_id;
+    const author = this.author;
+    if (author !== undefined) {
+      value.author = author instanceof CompactUser
+        ? author.toJSON(this.authorId as string)
+        : author;
+    }
+    if (this.content !== undefined) value.content = this.content;
+    if (this.timestamp !== undefined) value.timestamp = this.timestamp;
+    if (this.edited_timestamp !== undefined) {
+      value.edited_timestamp = this.edited_timestamp;
+    }
+    if (this.tts !== undefined) value.tts = this.tts;
+    if (this.mention_everyone !== undefined) {
+      value.mention_everyone = this.mention_everyone;
+    }
+    put(value, "mentions", arrayOut(this.mentions));
+    if (this.mention_roles !== undefined) {
+      value.mention_roles = Array.isArray(this.mention_roles)
+        ? [...this.mention_roles]
+        : this.mention_roles;
+    }
+    put(value, "attachments", arrayOut(this.attachments));
+    put(value, "embeds", arrayOut(this.embeds));
+    put(value, "reactions", arrayOut(this.reactions));
+    if (this.nonce !== undefined) value.nonce = this.nonce;
+    if (this.pinned !== undefined) value.pinned = this.pinned;
+    if (this.webhook_id !== undefined) value.webhook_id = this.webhook_id;
+    if (this.type !== undefined) value.type = this.type;
+    if (this.flags !== undefined) value.flags = this.flags;
+    put(value, "components", arrayOut(this.components));
+    if (this.message_reference !== undefined) {
+      value.message_reference = this.message_reference;
+    }
+    if (this.extra !== undefined) Object.assign(value, this.extra);
+    return value;
+  }
+}

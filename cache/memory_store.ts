@@ -1,0 +1,583 @@
+/**
+ * {@linkcode MemoryCache}: the pure core's changes kept in this process, in
+ * a compact form, with typed getters.
+ *
+ * @module
+ */
+import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { Channel } from "../types/objects/channel.ts";
+import type { Emoji } from "../types/objects/emoji.ts";
+import type { Guild } from "../types/objects/guild.ts";
+import type { GuildMember } from "../types/objects/member.ts";
+import type { Message } from "../types/objects/message.ts";
+import type { PresenceUpdate } from "../types/objects/presence.ts";
+import type { Role } from "../types/objects/role.ts";
+import type { GuildScheduledEvent } from "../types/objects/scheduled_event.ts";
+import type { SoundboardSound } from "../types/objects/soundboard.ts";
+import type { StageInstance } from "../types/objects/stage_instance.ts";
+import type { Sticker } from "../types/objects/sticker.ts";
+import type { User } from "../types/objects/user.ts";
+import type { VoiceState } from "../types/objects/voice.ts";
+import type {
+  CacheChange,
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+  CacheUpdate,
+} from "./changes.ts";
+import {
+  CompactMember,
+  CompactMessage,
+  CompactUser,
+  Interner,
+} from "./compact.ts";
+import {
+  type CacheOptions,
+  compareSnowflakes,
+  resolveCacheOptions,
+  type ResolvedCacheOptions,
+  snowflakeTime,
+} from "./options.ts";
+import { reduceDispatch } from "./reduce.ts";
+
+/** A cached member: Discord's member object with its `user` and `guild_id`. */
+export interface CachedMember extends GuildMember {
+  /** The member's user. */
+  user: User;
+  /** The member's guild. */
+  guild_id: Snowflake;
+}
+
+/** A cached message: Discord's message object, with `guild_id` in guilds. */
+export interface CachedMessage extends Message {
+  /** The guild, for a message in a guild. */
+  guild_id?: Snowflake;
+}
+
+/** Entities per kind, as reported by {@linkcode MemoryCache.sizes}. */
+export type CacheSizes = Record<CacheKind, number>;
+
+const GUILD_SCOPED: readonly CacheKind[] = [
+  "role",
+  "emoji",
+  "sticker",
+  "member",
+  "presence",
+  "voice",
+  "stage_instance",
+  "scheduled_event",
+  "soundboard_sound",
+];
+
+/** A stored entity: Discord JSON, or the compact form of a member or message. */
+type Stored = CachedValue | CompactMember | CompactMessage;
+type Scopes = Map<string, Map<string, Stored>>;
+
+/**
+ * The in-memory store: apply dispatches with {@linkcode MemoryCache.apply}
+ * (the Client does it for you with `cache` in its options) and read with the
+ * typed getters. Values come back as Discord's JSON objects; treat them as
+ * read-only (nested objects are shared with the cache).
+ *
+ * Kept compact: each user once (members and messages in every guild point
+ * at it), recurring snowflakes interned, timestamps as numbers, and only
+ * the fields Discord's object tables define.
+ *
+ * @example Apply dispatches, read the state
+ * ```ts
+ * import { MemoryCache } from "@disruption/disruption/cache";
+ * import assert from "node:assert/strict";
+ *
+ * const cache = new MemoryCache({ resources: ["guilds", "channels", "messages"] });
+ * cache.apply("GUILD_CREATE", {
+ *   id: "1", name: "Home", channels: [{ id: "2", type: 0, name: "general" }],
+ *   roles: [], emojis: [], members: [], threads: [],
+ * });
+ * cache.apply("MESSAGE_CREATE", {
+ *   id: "3", channel_id: "2", guild_id: "1", content: "hi",
+ *   author: { id: "4", username: "ada", discriminator: "0", global_name: null, avatar: null },
+ *   timestamp: "2024-01-01T00:00:00.000000+00:00", edited_timestamp: null,
+ * });
+ * const { old } = cache.apply("MESSAGE_DELETE", { id: "3", channel_id: "2", guild_id: "1" });
+ * assert.equal((old as { content: string }).content, "hi");
+ * assert.equal(cache.channel("2")?.name, "general");
+ * assert.equal(cache.channelMessages("2").length, 0);
+ * ```
+ */
+export class MemoryCache implements CacheLookup {
+  readonly #options: ResolvedCacheOptions;
+  readonly #interner = new Interner();
+  readonly #kinds = new Map<CacheKind, Scopes>();
+  /** channel id -> its scope (guild id or ""). */
+  readonly #channelScope = new Map<string, string>();
+  readonly #users = new Map<string, CompactUser>();
+  /**
+   * channel id -> its message ids, ascending (deleted ones are skipped
+   * lazily): eviction takes the oldest without scanning. (A Map's first key
+   * is not it: deleting from a Map's front leaves holes that every later
+   * iteration walks over.)
+   */
+  readonly #order = new Map<string, IdQueue>();
+
+  /**
+   * Create an empty cache.
+   *
+   * @param options What to keep.
+   * @throws {TypeError} An unknown resource.
+   * @throws {RangeError} A bad message bound.
+   */
+  constructor(options: CacheOptions = {}) {
+    this.#options = resolveCacheOptions(options);
+  }
+
+  /** The options in force (resources as a set). */
+  get options(): ResolvedCacheOptions {
+    return this.#options;
+  }
+
+  /**
+   * Apply one dispatch.
+   *
+   * @param event The dispatch's `t`.
+   * @param data The dispatch's `d`.
+   * @returns The changes made and the previous state.
+   */
+  apply(event: string, data: unknown): CacheUpdate {
+    const update = reduceDispatch(this, event, data, this.#options);
+    for (const change of update.changes) this.#apply(change);
+    return update;
+  }
+
+  // ---------------------------------------------------------------------
+  // CacheLookup: the core's view (Discord JSON)
+
+  /**
+   * One entity as Discord JSON (the core's lookup).
+   *
+   * @param kind The kind.
+   * @param scope The scope (see {@linkcode CacheKind}'s module).
+   * @param id The id.
+   * @returns The value, or `undefined`.
+   */
+  get(kind: CacheKind, scope: string, id: string): CachedValue | undefined {
+    if (kind === "user") return this.#users.get(id)?.toJSON(id);
+    if (kind === "channel") {
+      const channelScope = this.#channelScope.get(id);
+      if (channelScope === undefined) return undefined;
+      scope = channelScope;
+    }
+    const stored = this.#kinds.get(kind)?.get(scope)?.get(id);
+    return stored === undefined ? undefined : decode(stored, scope, id);
+  }
+
+  /**
+   * The ids of every entity of a kind in a scope (the core's lookup).
+   *
+   * @param kind The kind.
+   * @param scope The scope.
+   * @returns The ids.
+   */
+  ids(kind: CacheKind, scope: string): Iterable<string> {
+    if (kind === "user") return this.#users.keys();
+    return this.#kinds.get(kind)?.get(scope)?.keys() ?? [];
+  }
+
+  // ---------------------------------------------------------------------
+  // Typed getters
+
+  /** The bot's user, from READY and USER_UPDATE. */
+  botUser(): User | undefined {
+    return this.get("bot_user", "", "@me") as User | undefined;
+  }
+
+  /**
+   * A guild, without its collections (read those with their own getters);
+   * `{ id, unavailable: true }` for a guild in an outage not yet seen.
+   */
+  guild(id: Snowflake): Guild | undefined {
+    return this.get("guild", "", id) as Guild | undefined;
+  }
+
+  /** Every cached guild. */
+  *guilds(): IterableIterator<Guild> {
+    yield* this.#values("guild", "") as unknown as Iterable<Guild>;
+  }
+
+  /** A channel or thread by id (DM channels too). */
+  channel(id: Snowflake): Channel | undefined {
+    return this.get("channel", "", id) as Channel | undefined;
+  }
+
+  /** A guild's channels and threads. */
+  channels(guildId: Snowflake): Channel[] {
+    return this.#list<Channel>("channel", guildId);
+  }
+
+  /** A role. */
+  role(guildId: Snowflake, roleId: Snowflake): Role | undefined {
+    return this.get("role", guildId, roleId) as Role | undefined;
+  }
+
+  /** A guild's roles. */
+  roles(guildId: Snowflake): Role[] {
+    return this.#list<Role>("role", guildId);
+  }
+
+  /** A custom emoji. */
+  emoji(guildId: Snowflake, emojiId: Snowflake): Emoji | undefined {
+    return this.get("emoji", guildId, emojiId) as Emoji | undefined;
+  }
+
+  /** A guild's custom emojis. */
+  emojis(guildId: Snowflake): Emoji[] {
+    return this.#list<Emoji>("emoji", guildId);
+  }
+
+  /** A guild's stickers. */
+  stickers(guildId: Snowflake): Sticker[] {
+    return this.#list<Sticker>("sticker", guildId);
+  }
+
+  /** A member, with its user. */
+  member(guildId: Snowflake, userId: Snowflake): CachedMember | undefined {
+    return this.get("member", guildId, userId) as CachedMember | undefined;
+  }
+
+  /** A guild's cached members. */
+  *members(guildId: Snowflake): IterableIterator<CachedMember> {
+    yield* this.#values("member", guildId) as unknown as Iterable<
+      CachedMember
+    >;
+  }
+
+  /** A user (shared by all its members and messages). */
+  user(id: Snowflake): User | undefined {
+    return this.#users.get(id)?.toJSON(id) as User | undefined;
+  }
+
+  /** A member's presence (`user` holds the id only). */
+  presence(guildId: Snowflake, userId: Snowflake): PresenceUpdate | undefined {
+    return this.get("presence", guildId, userId) as PresenceUpdate | undefined;
+  }
+
+  /** A user's voice state in a guild (absent when not in a voice channel). */
+  voiceState(guildId: Snowflake, userId: Snowflake): VoiceState | undefined {
+    return this.get("voice", guildId, userId) as VoiceState | undefined;
+  }
+
+  /** The voice states of a guild. */
+  voiceStates(guildId: Snowflake): VoiceState[] {
+    return this.#list<VoiceState>("voice", guildId);
+  }
+
+  /** A message. */
+  message(
+    channelId: Snowflake,
+    messageId: Snowflake,
+  ): CachedMessage | undefined {
+    return this.get("message", channelId, messageId) as
+      | CachedMessage
+      | undefined;
+  }
+
+  /** A channel's cached messages, oldest first. */
+  channelMessages(channelId: Snowflake): CachedMessage[] {
+    const entries = this.#kinds.get("message")?.get(channelId);
+    const queue = this.#order.get(channelId);
+    if (entries === undefined || queue === undefined) return [];
+    const messages: CachedMessage[] = [];
+    let previous: string | undefined;
+    for (let i = queue.head; i < queue.ids.length; i++) {
+      const id = queue.ids[i]!;
+      const stored = entries.get(id);
+      if (stored === undefined || id === previous) continue;
+      previous = id;
+      messages.push(decode(stored, channelId, id) as unknown as CachedMessage);
+    }
+    return messages;
+  }
+
+  /** A guild's stage instances. */
+  stageInstances(guildId: Snowflake): StageInstance[] {
+    return this.#list<StageInstance>("stage_instance", guildId);
+  }
+
+  /** A guild's scheduled events. */
+  scheduledEvents(guildId: Snowflake): GuildScheduledEvent[] {
+    return this.#list<GuildScheduledEvent>("scheduled_event", guildId);
+  }
+
+  /** A guild's soundboard sounds. */
+  soundboardSounds(guildId: Snowflake): SoundboardSound[] {
+    return this.#list<SoundboardSound>("soundboard_sound", guildId);
+  }
+
+  /**
+   * How many entities of each kind are cached.
+   *
+   * @returns A count per kind.
+   */
+  sizes(): CacheSizes {
+    const sizes = {} as CacheSizes;
+    for (
+      const kind of [
+        "bot_user",
+        "guild",
+        "channel",
+        "message",
+        ...GUILD_SCOPED,
+      ] as CacheKind[]
+    ) {
+      let count = 0;
+      for (const scope of this.#kinds.get(kind)?.values() ?? []) {
+        count += scope.size;
+      }
+      sizes[kind] = count;
+    }
+    sizes.user = this.#users.size;
+    return sizes;
+  }
+
+  /** Forget everything. */
+  clear(): void {
+    this.#kinds.clear();
+    this.#channelScope.clear();
+    this.#users.clear();
+    this.#order.clear();
+    this.#interner.clear();
+  }
+
+  // ---------------------------------------------------------------------
+
+  #list<T>(kind: CacheKind, scope: string): T[] {
+    return [...this.#values(kind, scope)] as unknown as T[];
+  }
+
+  *#values(kind: CacheKind, scope: string): IterableIterator<CachedValue> {
+    const entries = this.#kinds.get(kind)?.get(scope);
+    if (entries === undefined) return;
+    for (const [id, stored] of entries) yield decode(stored, scope, id);
+  }
+
+  #scope(kind: CacheKind, scope: string): Map<string, Stored> {
+    let scopes = this.#kinds.get(kind);
+    if (scopes === undefined) this.#kinds.set(kind, scopes = new Map());
+    let entries = scopes.get(scope);
+    if (entries === undefined) {
+      scopes.set(this.#interner.intern(scope), entries = new Map());
+    }
+    return entries;
+  }
+
+  #apply(change: CacheChange): void {
+    switch (change.op) {
+      case "set":
+        return this.#set(change.kind, change.scope, change.id, change.value);
+      case "delete":
+        return this.#delete(change.kind, change.scope, change.id);
+      case "remove_channel":
+        return this.#removeChannel(change.id);
+      case "remove_guild":
+        return this.#removeGuild(change.id);
+    }
+  }
+
+  #set(kind: CacheKind, scope: string, id: string, value: CachedValue): void {
+    switch (kind) {
+      case "user": {
+        // Users are held by the members and messages that refer to them;
+        // a user change updates a held one (presences, USER_UPDATE) and
+        // never adds one nothing holds, so the map stays bounded.
+        const user = this.#users.get(id);
+        if (user !== undefined && !user.same(value)) user.update(value);
+        return;
+      }
+      case "member": {
+        const entries = this.#scope(kind, scope);
+        const old = entries.get(id) as CompactMember | undefined;
+        const user = this.#userEntry(value.user as CachedValue, 1);
+        if (old !== undefined) this.#release(old.user, id);
+        entries.set(id, new CompactMember(value, user, this.#interner));
+        return;
+      }
+      case "message":
+        return this.#setMessage(scope, id, value);
+      case "bot_user": {
+        const entries = this.#scope(kind, scope);
+        entries.set(id, value);
+        return;
+      }
+      case "channel": {
+        const previous = this.#channelScope.get(id);
+        if (previous !== undefined && previous !== scope) {
+          this.#kinds.get("channel")?.get(previous)?.delete(id);
+        }
+        this.#channelScope.set(id, this.#interner.intern(scope));
+        this.#scope(kind, scope).set(id, value);
+        return;
+      }
+      default:
+        this.#scope(kind, scope).set(id, value);
+    }
+  }
+
+  #setMessage(channelId: string, id: string, value: CachedValue): void {
+    const entries = this.#scope("message", channelId);
+    const old = entries.get(id) as CompactMessage | undefined;
+    const author = value.author as CachedValue | undefined;
+    const entry = author === undefined || typeof author.id !== "string"
+      ? undefined
+      : this.#userEntry(author, 1);
+    if (old !== undefined) this.#releaseMessage(old);
+    else {
+      let queue = this.#order.get(channelId);
+      if (queue === undefined) {
+        this.#order.set(channelId, queue = { ids: [], head: 0 });
+      }
+      enqueue(queue, id, entries);
+    }
+    entries.set(id, new CompactMessage(value, entry, this.#interner));
+    const queue = this.#order.get(channelId)!;
+    while (entries.size > this.#options.perChannel) {
+      const oldest = queue.ids[queue.head++]!;
+      const stored = entries.get(oldest);
+      if (stored === undefined) continue; // deleted earlier
+      this.#releaseMessage(stored as CompactMessage);
+      entries.delete(oldest);
+    }
+    const maxAge = this.#options.maxAge;
+    if (maxAge !== undefined) {
+      let newest = queue.ids.length - 1;
+      while (!entries.has(queue.ids[newest]!)) newest--; // the one set is
+      const cutoff = snowflakeTime(queue.ids[newest]!) - maxAge;
+      while (
+        queue.head < queue.ids.length &&
+        snowflakeTime(queue.ids[queue.head]!) < cutoff
+      ) {
+        const oldest = queue.ids[queue.head++]!;
+        const stored = entries.get(oldest);
+        if (stored === undefined) continue;
+        this.#releaseMessage(stored as CompactMessage);
+        entries.delete(oldest);
+      }
+    }
+  }
+
+  #delete(kind: CacheKind, scope: string, id: string): void {
+    if (kind === "user") {
+      const entry = this.#users.get(id);
+      if (entry !== undefined && entry.refs === 0) this.#users.delete(id);
+      return;
+    }
+    if (kind === "channel") return this.#removeChannel(id);
+    const entries = this.#kinds.get(kind)?.get(scope);
+    const old = entries?.get(id);
+    if (old === undefined) return;
+    entries!.delete(id);
+    if (old instanceof CompactMember) this.#release(old.user, id);
+    if (old instanceof CompactMessage) this.#releaseMessage(old);
+    if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
+  }
+
+  #removeChannel(id: string): void {
+    const scope = this.#channelScope.get(id);
+    if (scope !== undefined) {
+      this.#channelScope.delete(id);
+      const channels = this.#kinds.get("channel")?.get(scope);
+      channels?.delete(id);
+      if (channels?.size === 0) this.#kinds.get("channel")!.delete(scope);
+    }
+    const messages = this.#kinds.get("message")?.get(id);
+    if (messages !== undefined) {
+      for (const message of messages.values()) {
+        this.#releaseMessage(message as CompactMessage);
+      }
+      this.#kinds.get("message")!.delete(id);
+    }
+    this.#order.delete(id);
+  }
+
+  #removeGuild(id: string): void {
+    for (const channelId of [...this.ids("channel", id)]) {
+      this.#removeChannel(channelId);
+    }
+    for (const kind of GUILD_SCOPED) {
+      const scopes = this.#kinds.get(kind);
+      const entries = scopes?.get(id);
+      if (entries === undefined) continue;
+      if (kind === "member") {
+        for (const [userId, member] of entries) {
+          this.#release((member as CompactMember).user, userId);
+        }
+      }
+      scopes!.delete(id);
+    }
+    this.#kinds.get("guild")?.get("")?.delete(id);
+  }
+
+  /** The shared copy of a user, updated to `value`, with `refs` added. */
+  #userEntry(value: CachedValue, refs: number): CompactUser {
+    const id = value.id as string;
+    let user = this.#users.get(id);
+    if (user === undefined) {
+      user = new CompactUser(value);
+      this.#users.set(id, user);
+    } else if (!user.same(value)) {
+      user.update(value);
+    }
+    user.refs += refs;
+    return user;
+  }
+
+  #release(user: CompactUser, id: string): void {
+    user.refs--;
+    if (user.refs <= 0) {
+      this.#users.delete(id);
+    }
+  }
+
+  #releaseMessage(message: CompactMessage): void {
+    const author = message.sharedAuthor;
+    if (author !== undefined) this.#release(author, message.authorId as string);
+  }
+}
+
+/** A channel's message ids in ascending order, from `head` on. */
+interface IdQueue {
+  ids: string[];
+  head: number;
+}
+
+/** Add a new id in order, and drop ids no longer cached once they pile up. */
+function enqueue(queue: IdQueue, id: string, live: Map<string, Stored>): void {
+  const { ids } = queue;
+  if (ids.length === queue.head || compareSnowflakes(id, ids.at(-1)!) > 0) {
+    ids.push(id);
+  } else {
+    // Out of order (rare): insert at its place.
+    let low = queue.head;
+    let high = ids.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareSnowflakes(ids[mid]!, id) < 0) low = mid + 1;
+      else high = mid;
+    }
+    ids.splice(low, 0, id);
+  }
+  if (queue.head > 64 && queue.head * 2 > ids.length) {
+    queue.ids = ids.slice(queue.head);
+    queue.head = 0;
+  }
+  if (queue.ids.length - queue.head > 2 * live.size + 64) {
+    queue.ids = queue.ids.slice(queue.head).filter((x) =>
+      live.has(x) || x === id
+    );
+    queue.head = 0;
+  }
+}
+
+function decode(stored: Stored, scope: string, id: string): CachedValue {
+  if (stored instanceof CompactMember) return stored.toJSON(scope, id);
+  if (stored instanceof CompactMessage) return stored.toJSON();
+  return stored;
+}

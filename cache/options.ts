@@ -1,0 +1,101 @@
+/**
+ * {@linkcode CacheOptions}: what a cache keeps and how much, shared by the
+ * in-memory and Redis stores.
+ *
+ * @module
+ */
+import type { CacheConfig } from "./changes.ts";
+import { CACHE_RESOURCES, type CacheResource } from "./resources.ts";
+
+/** Options shared by the stores. */
+export interface CacheOptions {
+  /**
+   * The resources to keep. `"messages"` implies `"channels"` (a removed
+   * guild finds its messages through its channels).
+   *
+   * @default {every resource}
+   */
+  resources?: readonly CacheResource[];
+  /** Bounds on cached messages. */
+  messages?: {
+    /**
+     * Messages kept per channel; the oldest (smallest id) goes first.
+     *
+     * @default {100}
+     */
+    perChannel?: number;
+    /**
+     * Milliseconds: messages older than this, measured back from the
+     * newest message of their channel (times read from the snowflakes),
+     * are dropped when a message arrives there. A time-based bound that
+     * needs no clock; for expiry in Redis see its `ttl`.
+     *
+     * @default {undefined} (no age bound)
+     */
+    maxAge?: number;
+  };
+}
+
+/** The options checked, with defaults filled in. */
+export interface ResolvedCacheOptions extends CacheConfig {
+  /** Messages kept per channel. */
+  readonly perChannel: number;
+  /** The age bound of messages in milliseconds, if any. */
+  readonly maxAge: number | undefined;
+}
+
+/**
+ * Check options and fill in defaults.
+ *
+ * @throws {TypeError} An unknown resource.
+ * @throws {RangeError} A per-channel count that is not a positive integer.
+ */
+export function resolveCacheOptions(
+  options: CacheOptions = {},
+): ResolvedCacheOptions {
+  const resources = new Set<CacheResource>(
+    options.resources ?? CACHE_RESOURCES,
+  );
+  for (const resource of resources) {
+    if (!CACHE_RESOURCES.includes(resource)) {
+      throw new TypeError(
+        `Cannot create cache as '${resource}' is not a cache resource: use one of ${
+          CACHE_RESOURCES.join(", ")
+        }`,
+      );
+    }
+  }
+  if (resources.has("messages")) resources.add("channels");
+  const perChannel = options.messages?.perChannel ?? 100;
+  if (!Number.isSafeInteger(perChannel) || perChannel < 1) {
+    throw new RangeError(
+      `Cannot create cache as 'messages.perChannel' must be a positive integer: current value '${perChannel}'`,
+    );
+  }
+  const maxAge = options.messages?.maxAge;
+  if (maxAge !== undefined && !(maxAge > 0 && Number.isFinite(maxAge))) {
+    throw new RangeError(
+      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value '${maxAge}'`,
+    );
+  }
+  return { resources, perChannel, maxAge };
+}
+
+/** Compare two snowflakes as numbers (without parsing them). */
+export function compareSnowflakes(a: string, b: string): number {
+  return a.length !== b.length
+    ? a.length - b.length
+    : a < b
+    ? -1
+    : a > b
+    ? 1
+    : 0;
+}
+
+/**
+ * A snowflake's time in milliseconds since 1970, read from its top bits.
+ * (Through a double: within a millisecond, the same in Redis's Lua.)
+ */
+export function snowflakeTime(id: string): number {
+  return Math.floor(Number(id) / 4_194_304) + 1_420_070_400_000;
+}

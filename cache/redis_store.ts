@@ -1,0 +1,563 @@
+/**
+ * {@linkcode RedisCache}: the pure core's changes kept in Redis with
+ * twilight-dispatch's key layout, so its existing consumers can read it.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import type { RedisConnection } from "../redis/connection.ts";
+import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { Channel } from "../types/objects/channel.ts";
+import type { Guild } from "../types/objects/guild.ts";
+import type { Role } from "../types/objects/role.ts";
+import type { User } from "../types/objects/user.ts";
+import type {
+  CacheChange,
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+  CacheUpdate,
+} from "./changes.ts";
+import type { CachedMember, CachedMessage } from "./memory_store.ts";
+import {
+  type CacheOptions,
+  compareSnowflakes,
+  resolveCacheOptions,
+  type ResolvedCacheOptions,
+} from "./options.ts";
+import { BatchOverlay } from "./batch_overlay.ts";
+import { cacheReads, reduceDispatch } from "./reduce.ts";
+
+const logger = getLogger(["disruption", "cache", "redis"]);
+/** Lost writes are an outage to show without setup. */
+const visible = getVisibleLogger(["disruption", "cache", "redis"]);
+
+/** Options for {@linkcode RedisCache}. */
+export interface RedisCacheOptions extends CacheOptions {
+  /**
+   * Seconds a cached member or message lives after its last write; expired
+   * ones are removed (keys and set entries) by
+   * {@linkcode RedisCache.sweepExpired}. Recorded in the `expiry_keys` hash
+   * as twilight-dispatch does.
+   *
+   * @default {{}} (no expiry)
+   */
+  ttl?: { members?: number; messages?: number };
+  /**
+   * Called once when a Redis failure made the cache stale (writes were
+   * lost). It is rebuilt guild by guild from the next GUILD_CREATEs; a new
+   * gateway session (re-IDENTIFY) sends them all.
+   */
+  onStale?: (error: unknown) => void;
+  /**
+   * The clock for expiry.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+}
+
+const UNKEYED = new Set<CacheKind>(["user"]);
+
+/** The Redis key of an entity (twilight-dispatch's layout). */
+export function redisKey(kind: CacheKind, scope: string, id: string): string {
+  switch (kind) {
+    case "bot_user":
+      return "bot_user";
+    case "guild":
+      return `guild:${id}`;
+    case "channel":
+      return `channel:${id}`;
+    case "message":
+      return `message:${scope}:${id}`;
+    default:
+      return `${kind}:${scope}:${id}`;
+  }
+}
+
+// Removes a channel's messages, then the channel: KEYS = channel key,
+// channel_keys:C, guild_keys:G (or an unused key for DMs).
+const REMOVE_CHANNEL = `
+local messages = redis.call('SMEMBERS', KEYS[2])
+for _, key in ipairs(messages) do
+  redis.call('DEL', key)
+  redis.call('SREM', 'message_keys', key)
+  redis.call('HDEL', 'expiry_keys', key)
+end
+redis.call('DEL', KEYS[2], KEYS[1])
+redis.call('SREM', 'channel_keys', KEYS[1])
+redis.call('SREM', KEYS[3], KEYS[1])
+return #messages`;
+
+// Removes a guild and everything listed in guild_keys:G, channels with
+// their messages: KEYS = guild:G, guild_keys:G.
+const REMOVE_GUILD = `
+local items = redis.call('SMEMBERS', KEYS[2])
+for _, key in ipairs(items) do
+  local kind, rest = string.match(key, '^([^:]+):(.*)$')
+  if kind == 'channel' then
+    local set = 'channel_keys:' .. rest
+    for _, message in ipairs(redis.call('SMEMBERS', set)) do
+      redis.call('DEL', message)
+      redis.call('SREM', 'message_keys', message)
+      redis.call('HDEL', 'expiry_keys', message)
+    end
+    redis.call('DEL', set)
+  end
+  redis.call('DEL', key)
+  redis.call('SREM', kind .. '_keys', key)
+  redis.call('HDEL', 'expiry_keys', key)
+end
+redis.call('DEL', KEYS[2], KEYS[1])
+redis.call('SREM', 'guild_keys', KEYS[1])
+return #items`;
+
+// Keeps the newest ARGV[1] messages of a channel, and with ARGV[2] >= 0
+// none older than ARGV[2] ms before the newest (times from the snowflakes,
+// as snowflakeTime computes them): KEYS = channel_keys:C.
+const TRIM_MESSAGES = `
+local count = redis.call('SCARD', KEYS[1])
+local limit = tonumber(ARGV[1])
+local maxAge = tonumber(ARGV[2])
+if count <= limit and maxAge < 0 then return 0 end
+local keys = redis.call('SMEMBERS', KEYS[1])
+local function id(key) return string.match(key, '(%d+)$') end
+local function time(key)
+  return math.floor(tonumber(id(key)) / 4194304) + 1420070400000
+end
+table.sort(keys, function(a, b)
+  local x, y = id(a), id(b)
+  if #x ~= #y then return #x < #y end
+  return x < y
+end)
+local drop = math.max(0, count - limit)
+if maxAge >= 0 and count > 0 then
+  local cutoff = time(keys[count]) - maxAge
+  while drop < count and time(keys[drop + 1]) < cutoff do drop = drop + 1 end
+end
+for i = 1, drop do
+  redis.call('DEL', keys[i])
+  redis.call('SREM', 'message_keys', keys[i])
+  redis.call('SREM', KEYS[1], keys[i])
+  redis.call('HDEL', 'expiry_keys', keys[i])
+end
+return drop`;
+
+// Removes expired members and messages: ARGV[1] = now (ms).
+const SWEEP = `
+local entries = redis.call('HGETALL', 'expiry_keys')
+local removed = 0
+for i = 1, #entries, 2 do
+  local key, at = entries[i], tonumber(entries[i + 1])
+  if at ~= nil and at <= tonumber(ARGV[1]) then
+    local kind, scope = string.match(key, '^([^:]+):([^:]+):')
+    redis.call('DEL', key)
+    redis.call('HDEL', 'expiry_keys', key)
+    redis.call('SREM', kind .. '_keys', key)
+    if kind == 'message' then
+      redis.call('SREM', 'channel_keys:' .. scope, key)
+    else
+      redis.call('SREM', 'guild_keys:' .. scope, key)
+    end
+    removed = removed + 1
+  end
+end
+return removed`;
+
+/**
+ * The Redis store. {@linkcode RedisCache.apply} takes one dispatch: it reads
+ * what the core needs in one round trip, computes the changes, sends the
+ * writes as one pipeline (not awaited: the next dispatch's reads queue
+ * behind them on the same connection) and returns the previous state.
+ * Usable from a Client or from a standalone process (the dispatch service).
+ *
+ * Layout (values are Discord's JSON as text): `bot_user`, `guild:G`,
+ * `channel:C`, `role:G:R`, `emoji:G:E`, `member:G:U`, `presence:G:U`,
+ * `voice:G:U`, `message:C:M`, and beyond twilight-dispatch's set
+ * `sticker:G:S`, `stage_instance:G:I`, `scheduled_event:G:E`,
+ * `soundboard_sound:G:S`. Sets: `<kind>_keys` (every key of a kind),
+ * `guild_keys:G` (a guild's keys, channels included), `channel_keys:C`
+ * (a channel's messages). Users live inside members and messages: the
+ * layout has no user key.
+ *
+ * A Redis failure never throws out of `apply`: it is logged, the cache is
+ * marked {@linkcode RedisCache.stale} and `onStale` is called once.
+ *
+ * @example Keep a bot's state in Redis
+ * ```ts
+ * import { RedisCache } from "@disruption/disruption/cache";
+ * import { closeRedis, connectRedis } from "@disruption/disruption/redis";
+ *
+ * async function main(): Promise<void> {
+ *   const redis = await connectRedis({ url: "redis://127.0.0.1:6379" });
+ *   const cache = new RedisCache(redis, { resources: ["guilds", "channels", "members"] });
+ *   const { old } = await cache.apply("GUILD_UPDATE", { id: "1", name: "Renamed" });
+ *   console.log(old, await cache.guild("1"));
+ *   await closeRedis(redis);
+ * }
+ * void main; // needs a server: defined, not run
+ * ```
+ */
+export class RedisCache {
+  readonly #redis: RedisConnection;
+  readonly #options: ResolvedCacheOptions;
+  readonly #ttl: { members?: number; messages?: number };
+  readonly #onStale: ((error: unknown) => void) | undefined;
+  readonly #scheduler: Scheduler;
+  #stale = false;
+
+  /**
+   * Create a store on a connection from `connectRedis`.
+   *
+   * @param redis The connection (closing it stays the caller's job).
+   * @param options What to keep, and expiry.
+   */
+  constructor(redis: RedisConnection, options: RedisCacheOptions = {}) {
+    this.#redis = redis;
+    this.#options = resolveCacheOptions(options);
+    this.#ttl = options.ttl ?? {};
+    this.#onStale = options.onStale;
+    this.#scheduler = options.scheduler ?? realScheduler;
+  }
+
+  /** Whether writes were lost to a Redis failure since the last rebuild. */
+  get stale(): boolean {
+    return this.#stale;
+  }
+
+  /**
+   * Apply one dispatch.
+   *
+   * @param event The dispatch's `t`.
+   * @param data The dispatch's `d`.
+   * @returns The changes and the previous state (nothing when Redis failed).
+   */
+  async apply(event: string, data: unknown): Promise<CacheUpdate> {
+    return (await this.applyBatch([{ event, data }]))[0]!;
+  }
+
+  /**
+   * Apply several dispatches, in order, with one round trip of reads for
+   * the whole batch (two when some event needs a whole list, e.g. a guild's
+   * emojis) and one pipeline of writes: the way a busy shard's cache keeps
+   * up. Each dispatch sees the state its predecessors in the batch left, as
+   * with {@linkcode RedisCache.apply} one by one.
+   *
+   * @param dispatches The dispatches (`t` and `d`), in gateway order.
+   * @returns One update per dispatch (nothing for any when Redis failed).
+   */
+  async applyBatch(
+    dispatches: readonly { event: string; data: unknown }[],
+  ): Promise<CacheUpdate[]> {
+    const failed = (): CacheUpdate[] =>
+      dispatches.map(() => ({ changes: [], old: undefined }));
+    if (this.#redis.status !== "ready") {
+      // Down or reconnecting: fail fast rather than hold the gateway's
+      // events behind a queue that may never drain.
+      this.#failed(new Error(`the connection is ${this.#redis.status}`));
+      return failed();
+    }
+    const reads = dispatches.flatMap(({ event, data }) =>
+      cacheReads(event, data, this.#options)
+    );
+    let snapshot: CacheLookup = EMPTY_LOOKUP;
+    if (reads.length > 0) {
+      try {
+        snapshot = await this.#fetch(reads);
+      } catch (error) {
+        this.#failed(error);
+        return failed();
+      }
+    }
+    const single = dispatches.length === 1;
+    const state = single ? snapshot : new BatchOverlay(snapshot, redisKey);
+    const updates: CacheUpdate[] = [];
+    const pipeline = this.#redis.pipeline();
+    let writes = 0;
+    for (const { event, data } of dispatches) {
+      const update = reduceDispatch(state, event, data, this.#options);
+      if (!single) (state as BatchOverlay).apply(update.changes);
+      for (const change of update.changes) this.#write(pipeline, change);
+      writes += update.changes.length;
+      updates.push(update);
+      if (event === "READY" && this.#stale) {
+        this.#stale = false;
+        logger.info(
+          "Redis cache: a new session; guilds are rebuilt as they arrive",
+        );
+      }
+    }
+    if (writes > 0) {
+      pipeline.exec().then((results) => {
+        const error = results?.find(([error]) => error !== null);
+        if (error) this.#failed(error[0]);
+      }, (error) => this.#failed(error));
+    }
+    return updates;
+  }
+
+  /** Wait until every write sent so far has been answered. */
+  async flush(): Promise<void> {
+    await this.#redis.ping();
+  }
+
+  /**
+   * Remove members and messages whose time is up (see `ttl`). Call it
+   * periodically, e.g. every second.
+   *
+   * @returns How many entities were removed.
+   */
+  async sweepExpired(): Promise<number> {
+    return Number(
+      await this.#redis.eval(SWEEP, 0, String(this.#scheduler.now())),
+    );
+  }
+
+  // Getters (Discord JSON) ----------------------------------------------
+
+  /**
+   * One entity by kind, scope and id.
+   *
+   * @returns The value, or `undefined`.
+   */
+  async get(
+    kind: CacheKind,
+    scope: string,
+    id: string,
+  ): Promise<CachedValue | undefined> {
+    const text = await this.#redis.get(redisKey(kind, scope, id));
+    return text === null ? undefined : JSON.parse(text);
+  }
+
+  /** The bot's user. */
+  botUser(): Promise<User | undefined> {
+    return this.get("bot_user", "", "@me") as Promise<User | undefined>;
+  }
+
+  /** A guild, without its collections. */
+  guild(id: Snowflake): Promise<Guild | undefined> {
+    return this.get("guild", "", id) as Promise<Guild | undefined>;
+  }
+
+  /** A channel or thread. */
+  channel(id: Snowflake): Promise<Channel | undefined> {
+    return this.get("channel", "", id) as Promise<Channel | undefined>;
+  }
+
+  /** A role. */
+  role(guildId: Snowflake, roleId: Snowflake): Promise<Role | undefined> {
+    return this.get("role", guildId, roleId) as Promise<Role | undefined>;
+  }
+
+  /** A member with its user. */
+  member(
+    guildId: Snowflake,
+    userId: Snowflake,
+  ): Promise<CachedMember | undefined> {
+    return this.get("member", guildId, userId) as Promise<
+      CachedMember | undefined
+    >;
+  }
+
+  /** A message. */
+  message(
+    channelId: Snowflake,
+    messageId: Snowflake,
+  ): Promise<CachedMessage | undefined> {
+    return this.get("message", channelId, messageId) as Promise<
+      CachedMessage | undefined
+    >;
+  }
+
+  /** A channel's cached messages, oldest first. */
+  async channelMessages(channelId: Snowflake): Promise<CachedMessage[]> {
+    const keys = await this.#redis.smembers(`channel_keys:${channelId}`);
+    return (await this.#values(keys) as unknown as CachedMessage[])
+      .sort((a, b) => compareSnowflakes(a.id, b.id));
+  }
+
+  /**
+   * Every entity of a kind in a scope (a guild's roles, a channel's
+   * messages, …), as the core sees them.
+   *
+   * @returns The values.
+   */
+  async all(kind: CacheKind, scope: string): Promise<CachedValue[]> {
+    return this.#values(await this.#keysOf(kind, scope));
+  }
+
+  // ---------------------------------------------------------------------
+
+  async #keysOf(kind: CacheKind, scope: string): Promise<string[]> {
+    if (kind === "message") {
+      return await this.#redis.smembers(`channel_keys:${scope}`);
+    }
+    if (kind === "guild") return await this.#redis.smembers("guild_keys");
+    const prefix = kind === "channel" ? "channel:" : `${kind}:${scope}:`;
+    return (await this.#redis.smembers(`guild_keys:${scope}`))
+      .filter((key) => key.startsWith(prefix));
+  }
+
+  async #values(keys: string[]): Promise<CachedValue[]> {
+    if (keys.length === 0) return [];
+    const texts = await this.#redis.mget(keys);
+    return texts.filter((t): t is string => t !== null).map((t) =>
+      JSON.parse(t)
+    );
+  }
+
+  /** Fetch what the core will read, into a synchronous lookup. */
+  async #fetch(reads: ReturnType<typeof cacheReads>): Promise<CacheLookup> {
+    const values = new Map<string, CachedValue>();
+    const sets = new Map<string, string[]>();
+    const gets: string[] = [];
+    const alls: { kind: CacheKind; scope: string }[] = [];
+    for (const read of reads) {
+      if (UNKEYED.has(read.kind)) continue;
+      if (read.type === "get") {
+        gets.push(redisKey(read.kind, read.scope, read.id));
+      } else alls.push(read);
+    }
+    const pipeline = this.#redis.pipeline();
+    if (gets.length > 0) pipeline.mget(gets);
+    for (const { kind, scope } of alls) {
+      pipeline.smembers(
+        kind === "message"
+          ? `channel_keys:${scope}`
+          : kind === "guild"
+          ? "guild_keys"
+          : `guild_keys:${scope}`,
+      );
+    }
+    const results = await pipeline.exec();
+    if (results === null) throw new Error("Redis pipeline was discarded");
+    let index = 0;
+    if (gets.length > 0) {
+      const [error, texts] = results[index++]!;
+      if (error) throw error;
+      (texts as (string | null)[]).forEach((text, i) => {
+        if (text !== null) values.set(gets[i]!, JSON.parse(text));
+      });
+    }
+    const more: string[] = [];
+    for (const { kind, scope } of alls) {
+      const [error, members] = results[index++]!;
+      if (error) throw error;
+      const prefix = kind === "message"
+        ? `message:${scope}:`
+        : kind === "channel"
+        ? "channel:"
+        : kind === "guild"
+        ? "guild:"
+        : `${kind}:${scope}:`;
+      const keys = (members as string[]).filter((k) => k.startsWith(prefix));
+      sets.set(`${kind}\0${scope}`, keys.map((k) => k.slice(prefix.length)));
+      more.push(...keys.filter((k) => !values.has(k)));
+    }
+    if (more.length > 0) {
+      const texts = await this.#redis.mget(more);
+      texts.forEach((text, i) => {
+        if (text !== null) values.set(more[i]!, JSON.parse(text));
+      });
+    }
+    return {
+      get: (kind, scope, id) => values.get(redisKey(kind, scope, id)),
+      ids: (kind, scope) => sets.get(`${kind}\0${scope}`) ?? [],
+    };
+  }
+
+  #write(
+    pipeline: ReturnType<RedisConnection["pipeline"]>,
+    change: CacheChange,
+  ): void {
+    switch (change.op) {
+      case "set": {
+        const { kind, scope, id } = change;
+        if (UNKEYED.has(kind)) return;
+        const key = redisKey(kind, scope, id);
+        pipeline.set(key, JSON.stringify(change.value));
+        if (kind === "bot_user") return;
+        pipeline.sadd(`${kind}_keys`, key);
+        if (kind === "message") {
+          pipeline.sadd(`channel_keys:${scope}`, key);
+          pipeline.eval(
+            TRIM_MESSAGES,
+            1,
+            `channel_keys:${scope}`,
+            this.#options.perChannel,
+            this.#options.maxAge ?? -1,
+          );
+        } else if (kind !== "guild" && scope !== "") {
+          pipeline.sadd(`guild_keys:${scope}`, key);
+        }
+        const ttl = kind === "member"
+          ? this.#ttl.members
+          : kind === "message"
+          ? this.#ttl.messages
+          : undefined;
+        if (ttl !== undefined) {
+          pipeline.hset(
+            "expiry_keys",
+            key,
+            String(this.#scheduler.now() + ttl * 1000),
+          );
+        }
+        return;
+      }
+      case "delete": {
+        const { kind, scope, id } = change;
+        if (UNKEYED.has(kind)) return;
+        const key = redisKey(kind, scope, id);
+        pipeline.del(key);
+        if (kind === "bot_user") return;
+        pipeline.srem(`${kind}_keys`, key);
+        pipeline.hdel("expiry_keys", key);
+        if (kind === "message") pipeline.srem(`channel_keys:${scope}`, key);
+        else if (kind !== "guild" && scope !== "") {
+          pipeline.srem(`guild_keys:${scope}`, key);
+        }
+        return;
+      }
+      case "remove_channel":
+        pipeline.eval(
+          REMOVE_CHANNEL,
+          3,
+          `channel:${change.id}`,
+          `channel_keys:${change.id}`,
+          change.scope === "" ? "guild_keys:" : `guild_keys:${change.scope}`,
+        );
+        return;
+      case "remove_guild":
+        pipeline.eval(
+          REMOVE_GUILD,
+          2,
+          `guild:${change.id}`,
+          `guild_keys:${change.id}`,
+        );
+        return;
+    }
+  }
+
+  #failed(error: unknown): void {
+    if (this.#stale) return;
+    this.#stale = true;
+    visible.error(
+      "Redis cache: a Redis failure lost writes ({message}); the cache is stale until guilds are sent again (GUILD_CREATE)",
+      { message: error instanceof Error ? error.message : String(error) },
+    );
+    try {
+      this.#onStale?.(error);
+    } catch (callbackError) {
+      visible.error("Redis cache: onStale threw: {callbackError}", {
+        callbackError,
+      });
+    }
+  }
+}
+
+const EMPTY_LOOKUP: CacheLookup = {
+  get: () => undefined,
+  ids: () => [],
+};

@@ -1,0 +1,795 @@
+/**
+ * The pure core: {@linkcode reduceDispatch} turns (current state, dispatch)
+ * into the changes to make and the previous state. No I/O: a store applies
+ * the changes. {@linkcode cacheReads} lists what the core will read for a
+ * dispatch, so a store that cannot answer synchronously (Redis) fetches it
+ * first.
+ *
+ * @module
+ */
+import type {
+  CacheChange,
+  CacheConfig,
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+  CacheRead,
+  CacheUpdate,
+} from "./changes.ts";
+import { KIND_RESOURCE } from "./changes.ts";
+import {
+  omit,
+  projectGuild,
+  projectMember,
+  projectMessage,
+  projectUser,
+} from "./project.ts";
+
+type D = CachedValue;
+const NOTHING: CacheUpdate = Object.freeze({ changes: [], old: undefined });
+const BOT = "@me";
+
+/**
+ * Compute what `event` with payload `data` does to the cache.
+ *
+ * Which reads of `lookup` happen depends on the payload only, never on
+ * what an earlier read returned, so {@linkcode cacheReads} can list them by
+ * running this function against an empty state.
+ *
+ * @example A member update merges into the cached member
+ * ```ts
+ * import { reduceDispatch } from "@disruption/disruption/cache";
+ * import assert from "node:assert/strict";
+ *
+ * const before = {
+ *   user: { id: "2", username: "ada", discriminator: "0", global_name: null, avatar: null },
+ *   guild_id: "1", roles: ["10"], joined_at: null, deaf: false, mute: false, flags: 0, nick: "A",
+ * };
+ * const lookup = {
+ *   get: (kind: string) => kind === "member" ? before : undefined,
+ *   ids: () => [],
+ * };
+ * const { changes, old } = reduceDispatch(lookup, "GUILD_MEMBER_UPDATE", {
+ *   guild_id: "1", user: before.user, roles: ["10", "11"], avatar: null, banner: null, joined_at: null,
+ * }, { resources: new Set(["members"]) });
+ * assert.equal(old, before);
+ * assert.deepEqual(changes[0], {
+ *   op: "set", kind: "member", scope: "1", id: "2",
+ *   value: { ...before, roles: ["10", "11"], avatar: null, banner: null },
+ * });
+ * ```
+ *
+ * @param lookup The current state.
+ * @param event The dispatch's `t`.
+ * @param data The dispatch's `d`.
+ * @param config Which resources are kept.
+ * @returns The changes and the previous state.
+ */
+export function reduceDispatch(
+  lookup: CacheLookup,
+  event: string,
+  data: unknown,
+  config: CacheConfig,
+): CacheUpdate {
+  if (!isObject(data)) return NOTHING;
+  const reducer = REDUCERS[event];
+  if (reducer === undefined) return NOTHING;
+  const context = new Context(lookup, config);
+  const old = reducer(context, data as D);
+  return { changes: context.changes, old };
+}
+
+/**
+ * What {@linkcode reduceDispatch} will read for this dispatch.
+ *
+ * @param event The dispatch's `t`.
+ * @param data The dispatch's `d`.
+ * @param config Which resources are kept.
+ * @returns The reads, without duplicates.
+ */
+export function cacheReads(
+  event: string,
+  data: unknown,
+  config: CacheConfig,
+): CacheRead[] {
+  const reads = new Map<string, CacheRead>();
+  const recorder: CacheLookup = {
+    get(kind, scope, id): undefined {
+      reads.set(`g\0${kind}\0${scope}\0${id}`, {
+        type: "get",
+        kind,
+        scope,
+        id,
+      });
+      return undefined;
+    },
+    ids(kind, scope): string[] {
+      reads.set(`a\0${kind}\0${scope}`, { type: "all", kind, scope });
+      return [];
+    },
+  };
+  reduceDispatch(recorder, event, data, config);
+  return [...reads.values()];
+}
+
+class Context {
+  readonly changes: CacheChange[] = [];
+  readonly #lookup: CacheLookup;
+  readonly #resources: CacheConfig["resources"];
+
+  constructor(lookup: CacheLookup, config: CacheConfig) {
+    this.#lookup = lookup;
+    this.#resources = config.resources;
+  }
+
+  keeps(kind: CacheKind): boolean {
+    const resource = KIND_RESOURCE[kind];
+    return resource === undefined || this.#resources.has(resource);
+  }
+
+  /** Read an entity; reads of kinds not kept return undefined. */
+  get(kind: CacheKind, scope: string, id: string): D | undefined {
+    return this.keeps(kind) ? this.#lookup.get(kind, scope, id) : undefined;
+  }
+
+  /** Every cached entity of a kind in a scope. */
+  all(kind: CacheKind, scope: string): D[] {
+    if (!this.keeps(kind)) return [];
+    const values: D[] = [];
+    for (const id of this.#lookup.ids(kind, scope)) {
+      const value = this.#lookup.get(kind, scope, id);
+      if (value !== undefined) values.push(value);
+    }
+    return values;
+  }
+
+  set(kind: CacheKind, scope: string, id: string, value: D): void {
+    if (this.keeps(kind)) {
+      this.changes.push({ op: "set", kind, scope, id, value });
+    }
+  }
+
+  delete(kind: CacheKind, scope: string, id: string): void {
+    if (this.keeps(kind)) this.changes.push({ op: "delete", kind, scope, id });
+  }
+
+  removeChannel(scope: string, id: string): void {
+    if (this.keeps("channel") || this.keeps("message")) {
+      this.changes.push({ op: "remove_channel", scope, id });
+    }
+  }
+
+  removeGuild(id: string): void {
+    this.changes.push({ op: "remove_guild", id });
+  }
+
+  /** Store a user (shared by members and messages) when users are kept. */
+  user(user: unknown): void {
+    if (!isObject(user) || typeof user.id !== "string") return;
+    this.set("user", "", user.id, projectUser(user));
+  }
+
+  /**
+   * Store the user of a member or message that is not kept itself. (One
+   * that is kept carries its user: stores keep that, so a second change
+   * would only repeat the work.)
+   */
+  userOf(kind: CacheKind, user: unknown): void {
+    if (!this.keeps(kind)) this.user(user);
+  }
+}
+
+type Reducer = (context: Context, d: D) => unknown;
+
+function isObject(value: unknown): value is D {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function hasMoreThanId(user: D): boolean {
+  for (const key in user) if (key !== "id") return true;
+  return false;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function list(value: unknown): D[] {
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+/** A member (from any event) as cached, or undefined without a user id. */
+function memberValue(m: D, guildId: string): [string, D] | undefined {
+  const user = m.user;
+  if (!isObject(user) || typeof user.id !== "string") return undefined;
+  return [user.id, projectMember(m, guildId, projectUser(user))];
+}
+
+function presenceValue(p: D, guildId: string): [string, D] | undefined {
+  const user = p.user;
+  if (!isObject(user) || typeof user.id !== "string") return undefined;
+  const value: D = { user: { id: user.id }, guild_id: guildId };
+  if (p.status !== undefined) value.status = p.status;
+  if (p.activities !== undefined) value.activities = p.activities;
+  if (p.client_status !== undefined) value.client_status = p.client_status;
+  return [user.id, value];
+}
+
+function channelValue(c: D, guildId: string | undefined): D {
+  const value = omit(c, ["newly_created", "member_id_preview"]);
+  if (guildId !== undefined) value.guild_id = guildId;
+  return value;
+}
+
+/** Merge fields of `patch` into a copy of `old` (a partial update). */
+function merge(old: D | undefined, patch: D): D {
+  return old === undefined ? patch : { ...old, ...patch };
+}
+
+/** Replace a guild's whole list of one kind (emojis, stickers, sounds). */
+function replaceAll(
+  c: Context,
+  kind: CacheKind,
+  guildId: string,
+  items: D[],
+  idField: string,
+): D[] {
+  const old = c.all(kind, guildId);
+  const keep = new Set<string>();
+  for (const item of items) {
+    const id = str(item[idField]);
+    if (id === undefined) continue;
+    keep.add(id);
+  }
+  for (const value of old) {
+    const id = str(value[idField]);
+    if (id !== undefined && !keep.has(id)) c.delete(kind, guildId, id);
+  }
+  for (const item of items) {
+    const id = str(item[idField]);
+    if (id !== undefined) c.set(kind, guildId, id, withGuild(item, guildId));
+  }
+  return old;
+}
+
+function withGuild(item: D, guildId: string): D {
+  return item.guild_id === guildId ? item : { ...item, guild_id: guildId };
+}
+
+/** An update of some fields of a cached channel; no-op when not cached. */
+function patchChannel(c: Context, d: D, patch: (old: D) => D): unknown {
+  const guildId = str(d.guild_id) ?? "";
+  const id = str(d.id) ?? str(d.channel_id);
+  if (id === undefined) return undefined;
+  const old = c.get("channel", guildId, id);
+  if (old !== undefined) c.set("channel", guildId, id, patch(old));
+  return old;
+}
+
+function guildEntity(
+  kind: CacheKind,
+  idField: string,
+  remove = false,
+): Reducer {
+  return (c, d) => {
+    const guildId = str(d.guild_id);
+    const id = str(d[idField]);
+    if (guildId === undefined || id === undefined) return undefined;
+    const old = c.get(kind, guildId, id);
+    if (remove) c.delete(kind, guildId, id);
+    else c.set(kind, guildId, id, d);
+    return old;
+  };
+}
+
+function reaction(
+  patch: (reactions: D[], d: D, botId: string | undefined) => D[],
+): Reducer {
+  return (c, d) => {
+    const channelId = str(d.channel_id);
+    const messageId = str(d.message_id);
+    if (channelId === undefined || messageId === undefined) return undefined;
+    const old = c.get("message", channelId, messageId);
+    const bot = c.get("bot_user", "", BOT);
+    if (old === undefined) return undefined;
+    const reactions = patch(list(old.reactions), d, str(bot?.id));
+    const value: D = { ...old, reactions };
+    c.set("message", channelId, messageId, value);
+    return old;
+  };
+}
+
+function sameEmoji(a: unknown, b: unknown): boolean {
+  if (!isObject(a) || !isObject(b)) return false;
+  return a.id != null || b.id != null ? a.id === b.id : a.name === b.name;
+}
+
+function countDetails(r: D): { burst: number; normal: number } {
+  const details = isObject(r.count_details) ? r.count_details : {};
+  return {
+    burst: typeof details.burst === "number" ? details.burst : 0,
+    normal: typeof details.normal === "number" ? details.normal : 0,
+  };
+}
+
+const REDUCERS: Record<string, Reducer> = {
+  READY(c, d): unknown {
+    const old = c.get("bot_user", "", BOT);
+    const guilds = list(d.guilds);
+    const cached = guilds.map((g) => c.get("guild", "", str(g.id) ?? ""));
+    if (isObject(d.user)) {
+      c.set("bot_user", "", BOT, projectUser(d.user));
+      c.user(d.user);
+    }
+    guilds.forEach((g, i) => {
+      const id = str(g.id);
+      if (id !== undefined && cached[i] === undefined) {
+        c.set("guild", "", id, { id, unavailable: true });
+      }
+    });
+    return old;
+  },
+
+  CHANNEL_CREATE(c, d): unknown {
+    const id = str(d.id);
+    if (id === undefined) return undefined;
+    const guildId = str(d.guild_id);
+    c.set("channel", guildId ?? "", id, channelValue(d, guildId));
+    return undefined;
+  },
+  CHANNEL_UPDATE(c, d): unknown {
+    const id = str(d.id);
+    if (id === undefined) return undefined;
+    const guildId = str(d.guild_id);
+    const old = c.get("channel", guildId ?? "", id);
+    c.set("channel", guildId ?? "", id, channelValue(d, guildId));
+    return old;
+  },
+  CHANNEL_DELETE(c, d): unknown {
+    const id = str(d.id);
+    if (id === undefined) return undefined;
+    const guildId = str(d.guild_id) ?? "";
+    const old = c.get("channel", guildId, id);
+    c.removeChannel(guildId, id);
+    return old;
+  },
+  CHANNEL_INFO(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    const infos = list(d.channels);
+    const olds = infos.map((info) =>
+      c.get("channel", guildId, str(info.id) ?? "")
+    );
+    infos.forEach((info, i) => {
+      const old = olds[i];
+      if (old === undefined) return;
+      const value = { ...old };
+      if (info.status !== undefined) value.status = info.status;
+      if (info.voice_start_time !== undefined) {
+        value.voice_start_time = info.voice_start_time;
+      }
+      c.set("channel", guildId, str(info.id)!, value);
+    });
+    return olds.filter((old) => old !== undefined);
+  },
+  VOICE_CHANNEL_STATUS_UPDATE(c, d): unknown {
+    return patchChannel(c, d, (old) => ({ ...old, status: d.status ?? null }));
+  },
+  VOICE_CHANNEL_START_TIME_UPDATE(c, d): unknown {
+    return patchChannel(
+      c,
+      d,
+      (old) => ({ ...old, voice_start_time: d.voice_start_time ?? null }),
+    );
+  },
+  THREAD_CREATE(c, d): unknown {
+    return REDUCERS.CHANNEL_UPDATE!(c, d);
+  },
+  THREAD_UPDATE(c, d): unknown {
+    return REDUCERS.CHANNEL_UPDATE!(c, d);
+  },
+  THREAD_DELETE(c, d): unknown {
+    return REDUCERS.CHANNEL_DELETE!(c, d);
+  },
+  THREAD_LIST_SYNC(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    const channels = c.all("channel", guildId);
+    const threads = list(d.threads);
+    const synced = new Set(threads.map((t) => str(t.id)));
+    const parents = Array.isArray(d.channel_ids)
+      ? new Set(d.channel_ids as unknown[])
+      : undefined;
+    const removed: D[] = [];
+    for (const channel of channels) {
+      const type = channel.type;
+      const isThread = type === 10 || type === 11 || type === 12;
+      const id = str(channel.id);
+      if (!isThread || id === undefined || synced.has(id)) continue;
+      if (parents !== undefined && !parents.has(channel.parent_id)) continue;
+      removed.push(channel);
+      c.removeChannel(guildId, id);
+    }
+    for (const thread of threads) {
+      const id = str(thread.id);
+      if (id !== undefined) {
+        c.set("channel", guildId, id, channelValue(thread, guildId));
+      }
+    }
+    return removed;
+  },
+  THREAD_MEMBER_UPDATE(c, d): unknown {
+    return patchChannel(
+      c,
+      d,
+      (old) => ({ ...old, member: omit(d, ["guild_id"]) }),
+    );
+  },
+  THREAD_MEMBERS_UPDATE(c, d): unknown {
+    return patchChannel(c, d, (old) => ({
+      ...old,
+      member_count: d.member_count,
+    }));
+  },
+  CHANNEL_PINS_UPDATE(c, d): unknown {
+    return patchChannel(c, d, (old) => ({
+      ...old,
+      last_pin_timestamp: d.last_pin_timestamp ?? null,
+    }));
+  },
+
+  GUILD_CREATE(c, d): unknown {
+    const id = str(d.id);
+    if (id === undefined) return undefined;
+    const old = c.get("guild", "", id);
+    if (d.unavailable === true) {
+      if (old === undefined) c.set("guild", "", id, { id, unavailable: true });
+      return old;
+    }
+    // Start from nothing: a guild seen again (after an outage, or a stale
+    // Redis cache) is rebuilt whole rather than patched.
+    c.removeGuild(id);
+    c.set("guild", "", id, projectGuild(d));
+    for (const channel of [...list(d.channels), ...list(d.threads)]) {
+      const channelId = str(channel.id);
+      if (channelId !== undefined) {
+        c.set("channel", id, channelId, channelValue(channel, id));
+      }
+    }
+    const items: [CacheKind, string, unknown][] = [
+      ["role", "id", d.roles],
+      ["emoji", "id", d.emojis],
+      ["sticker", "id", d.stickers],
+      ["stage_instance", "id", d.stage_instances],
+      ["scheduled_event", "id", d.guild_scheduled_events],
+      ["soundboard_sound", "sound_id", d.soundboard_sounds],
+    ];
+    for (const [kind, idField, values] of items) {
+      for (const item of list(values)) {
+        const itemId = str(item[idField]);
+        if (itemId !== undefined) c.set(kind, id, itemId, item);
+      }
+    }
+    for (const member of list(d.members)) {
+      const entry = memberValue(member, id);
+      if (entry === undefined) continue;
+      c.set("member", id, entry[0], entry[1]);
+      c.userOf("member", member.user);
+    }
+    for (const presence of list(d.presences)) {
+      const entry = presenceValue(presence, id);
+      if (entry !== undefined) c.set("presence", id, entry[0], entry[1]);
+    }
+    for (const voice of list(d.voice_states)) {
+      const userId = str(voice.user_id);
+      if (userId !== undefined && voice.channel_id != null) {
+        c.set("voice", id, userId, {
+          ...omit(voice, ["member"]),
+          guild_id: id,
+        });
+      }
+    }
+    return old;
+  },
+  GUILD_UPDATE(c, d): unknown {
+    const id = str(d.id);
+    if (id === undefined) return undefined;
+    const old = c.get("guild", "", id);
+    c.set("guild", "", id, merge(old, projectGuild(d)));
+    return old;
+  },
+  GUILD_DELETE(c, d): unknown {
+    const id = str(d.id);
+    if (id === undefined) return undefined;
+    const old = c.get("guild", "", id);
+    if (d.unavailable === true) {
+      // An outage: keep what is known, marked unavailable.
+      c.set("guild", "", id, { ...(old ?? { id }), unavailable: true });
+    } else {
+      c.removeGuild(id);
+    }
+    return old;
+  },
+  GUILD_EMOJIS_UPDATE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    return replaceAll(c, "emoji", guildId, list(d.emojis), "id");
+  },
+  GUILD_STICKERS_UPDATE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    return replaceAll(c, "sticker", guildId, list(d.stickers), "id");
+  },
+  GUILD_MEMBER_ADD(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    const guild = c.get("guild", "", guildId);
+    const entry = memberValue(d, guildId);
+    if (entry === undefined) return undefined;
+    c.set("member", guildId, entry[0], entry[1]);
+    c.userOf("member", d.user);
+    if (guild !== undefined && typeof guild.member_count === "number") {
+      c.set("guild", "", guildId, {
+        ...guild,
+        member_count: guild.member_count + 1,
+      });
+    }
+    return undefined;
+  },
+  GUILD_MEMBER_REMOVE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    const userId = isObject(d.user) ? str(d.user.id) : undefined;
+    if (guildId === undefined || userId === undefined) return undefined;
+    const guild = c.get("guild", "", guildId);
+    const old = c.get("member", guildId, userId);
+    c.delete("member", guildId, userId);
+    c.delete("presence", guildId, userId);
+    if (guild !== undefined && typeof guild.member_count === "number") {
+      c.set("guild", "", guildId, {
+        ...guild,
+        member_count: Math.max(0, guild.member_count - 1),
+      });
+    }
+    return old;
+  },
+  GUILD_MEMBER_UPDATE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    const userId = isObject(d.user) ? str(d.user.id) : undefined;
+    if (userId === undefined) return undefined;
+    const old = c.get("member", guildId, userId);
+    const entry = memberValue(d, guildId)!;
+    c.set("member", guildId, userId, merge(old, entry[1]));
+    c.userOf("member", d.user);
+    return old;
+  },
+  GUILD_MEMBERS_CHUNK(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    for (const member of list(d.members)) {
+      const entry = memberValue(member, guildId);
+      if (entry === undefined) continue;
+      c.set("member", guildId, entry[0], entry[1]);
+      c.userOf("member", member.user);
+    }
+    for (const presence of list(d.presences)) {
+      const entry = presenceValue(presence, guildId);
+      if (entry !== undefined) c.set("presence", guildId, entry[0], entry[1]);
+    }
+    return undefined;
+  },
+  GUILD_ROLE_CREATE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    const role = isObject(d.role) ? d.role : undefined;
+    const id = str(role?.id);
+    if (guildId === undefined || id === undefined) return undefined;
+    c.set("role", guildId, id, role!);
+    return undefined;
+  },
+  GUILD_ROLE_UPDATE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    const role = isObject(d.role) ? d.role : undefined;
+    const id = str(role?.id);
+    if (guildId === undefined || id === undefined) return undefined;
+    const old = c.get("role", guildId, id);
+    c.set("role", guildId, id, role!);
+    return old;
+  },
+  GUILD_ROLE_DELETE: guildEntity("role", "role_id", true),
+  GUILD_SCHEDULED_EVENT_CREATE: guildEntity("scheduled_event", "id"),
+  GUILD_SCHEDULED_EVENT_UPDATE: guildEntity("scheduled_event", "id"),
+  GUILD_SCHEDULED_EVENT_DELETE: guildEntity("scheduled_event", "id", true),
+  GUILD_SCHEDULED_EVENT_USER_ADD(c, d): unknown {
+    return scheduledEventUsers(c, d, 1);
+  },
+  GUILD_SCHEDULED_EVENT_USER_REMOVE(c, d): unknown {
+    return scheduledEventUsers(c, d, -1);
+  },
+  GUILD_SOUNDBOARD_SOUND_CREATE: guildEntity("soundboard_sound", "sound_id"),
+  GUILD_SOUNDBOARD_SOUND_UPDATE: guildEntity("soundboard_sound", "sound_id"),
+  GUILD_SOUNDBOARD_SOUND_DELETE: guildEntity(
+    "soundboard_sound",
+    "sound_id",
+    true,
+  ),
+  GUILD_SOUNDBOARD_SOUNDS_UPDATE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    const sounds = list(d.soundboard_sounds);
+    const olds = sounds.map((s) =>
+      c.get("soundboard_sound", guildId, str(s.sound_id) ?? "")
+    );
+    for (const sound of sounds) {
+      const id = str(sound.sound_id);
+      if (id !== undefined) {
+        c.set("soundboard_sound", guildId, id, withGuild(sound, guildId));
+      }
+    }
+    return olds.filter((old) => old !== undefined);
+  },
+  SOUNDBOARD_SOUNDS(c, d): unknown {
+    const guildId = str(d.guild_id);
+    if (guildId === undefined) return undefined;
+    return replaceAll(
+      c,
+      "soundboard_sound",
+      guildId,
+      list(d.soundboard_sounds),
+      "sound_id",
+    );
+  },
+
+  MESSAGE_CREATE(c, d): unknown {
+    const channelId = str(d.channel_id);
+    const id = str(d.id);
+    if (channelId === undefined || id === undefined) return undefined;
+    c.set("message", channelId, id, projectMessage(d));
+    c.userOf("message", d.author);
+    return undefined;
+  },
+  MESSAGE_UPDATE(c, d): unknown {
+    const channelId = str(d.channel_id);
+    const id = str(d.id);
+    if (channelId === undefined || id === undefined) return undefined;
+    const old = c.get("message", channelId, id);
+    // An update may be partial: merge it into the cached message; without
+    // one there is no whole message to keep.
+    if (old !== undefined) {
+      c.set("message", channelId, id, merge(old, projectMessage(d)));
+    }
+    return old;
+  },
+  MESSAGE_DELETE(c, d): unknown {
+    const channelId = str(d.channel_id);
+    const id = str(d.id);
+    if (channelId === undefined || id === undefined) return undefined;
+    const old = c.get("message", channelId, id);
+    c.delete("message", channelId, id);
+    return old;
+  },
+  MESSAGE_DELETE_BULK(c, d): unknown {
+    const channelId = str(d.channel_id);
+    if (channelId === undefined || !Array.isArray(d.ids)) return undefined;
+    const ids = d.ids.filter((id): id is string => typeof id === "string");
+    const olds = ids.map((id) => c.get("message", channelId, id));
+    for (const id of ids) c.delete("message", channelId, id);
+    return olds.filter((old) => old !== undefined);
+  },
+  MESSAGE_REACTION_ADD: reaction((reactions, d, botId) => {
+    const burst = d.burst === true;
+    const me = d.user_id === botId;
+    const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
+    const current = index === -1
+      ? {
+        count: 0,
+        count_details: { burst: 0, normal: 0 },
+        me: false,
+        me_burst: false,
+        emoji: d.emoji,
+        burst_colors: [],
+      }
+      : reactions[index]!;
+    const details = countDetails(current);
+    const next: D = {
+      ...current,
+      count: (typeof current.count === "number" ? current.count : 0) + 1,
+      count_details: burst
+        ? { ...details, burst: details.burst + 1 }
+        : { ...details, normal: details.normal + 1 },
+    };
+    if (me && burst) next.me_burst = true;
+    if (me && !burst) next.me = true;
+    if (burst && Array.isArray(d.burst_colors)) {
+      next.burst_colors = d.burst_colors;
+    }
+    const result = [...reactions];
+    if (index === -1) result.push(next);
+    else result[index] = next;
+    return result;
+  }),
+  MESSAGE_REACTION_REMOVE: reaction((reactions, d, botId) => {
+    const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
+    if (index === -1) return reactions;
+    const burst = d.burst === true;
+    const me = d.user_id === botId;
+    const current = reactions[index]!;
+    const details = countDetails(current);
+    const count = (typeof current.count === "number" ? current.count : 1) - 1;
+    const result = [...reactions];
+    if (count <= 0) {
+      result.splice(index, 1);
+      return result;
+    }
+    const next: D = {
+      ...current,
+      count,
+      count_details: burst
+        ? { ...details, burst: Math.max(0, details.burst - 1) }
+        : { ...details, normal: Math.max(0, details.normal - 1) },
+    };
+    if (me && burst) next.me_burst = false;
+    if (me && !burst) next.me = false;
+    result[index] = next;
+    return result;
+  }),
+  MESSAGE_REACTION_REMOVE_ALL: reaction(() => []),
+  MESSAGE_REACTION_REMOVE_EMOJI: reaction((reactions, d) =>
+    reactions.filter((r) => !sameEmoji(r.emoji, d.emoji))
+  ),
+  PRESENCE_UPDATE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    const user = isObject(d.user) ? d.user : undefined;
+    const userId = str(user?.id);
+    if (guildId === undefined || userId === undefined) return undefined;
+    const old = c.get("presence", guildId, userId);
+    c.set("presence", guildId, userId, presenceValue(d, guildId)![1]);
+    // The user in a presence is partial: only changed fields beside the id.
+    // (Whether to read the user depends on the payload only, as cacheReads
+    // requires.)
+    if (hasMoreThanId(user!)) {
+      const oldUser = c.get("user", "", userId);
+      if (oldUser !== undefined) {
+        c.set("user", "", userId, merge(oldUser, projectUser(user!)));
+      }
+    }
+    return old;
+  },
+  USER_UPDATE(c, d): unknown {
+    if (typeof d.id !== "string") return undefined;
+    const old = c.get("bot_user", "", BOT);
+    c.set("bot_user", "", BOT, projectUser(d));
+    c.user(d);
+    return old;
+  },
+  VOICE_STATE_UPDATE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    const userId = str(d.user_id);
+    if (guildId === undefined || userId === undefined) return undefined;
+    const old = c.get("voice", guildId, userId);
+    if (d.channel_id == null) c.delete("voice", guildId, userId);
+    else c.set("voice", guildId, userId, omit(d, ["member"]));
+    return old;
+  },
+  STAGE_INSTANCE_CREATE: guildEntity("stage_instance", "id"),
+  STAGE_INSTANCE_UPDATE: guildEntity("stage_instance", "id"),
+  STAGE_INSTANCE_DELETE: guildEntity("stage_instance", "id", true),
+};
+
+function scheduledEventUsers(c: Context, d: D, delta: number): unknown {
+  const guildId = str(d.guild_id);
+  const id = str(d.guild_scheduled_event_id);
+  if (guildId === undefined || id === undefined) return undefined;
+  const old = c.get("scheduled_event", guildId, id);
+  if (old !== undefined && typeof old.user_count === "number") {
+    c.set("scheduled_event", guildId, id, {
+      ...old,
+      user_count: Math.max(0, old.user_count + delta),
+    });
+  }
+  return old;
+}
+
+/** The events the core handles (the rest have no cache effect). */
+export const REDUCED_EVENTS: ReadonlySet<string> = new Set(
+  Object.keys(REDUCERS),
+);

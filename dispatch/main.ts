@@ -1,0 +1,74 @@
+/**
+ * The dispatch service's entry point: `deno task dispatch`, or
+ * `deno run -A jsr:@disruption/disruption/dispatch`. Reads the configuration
+ * from the environment and `./.env`, starts the service, and on SIGINT or
+ * SIGTERM closes every shard resumably, drains, saves and exits.
+ *
+ * @module
+ */
+import { configure, getConsoleSink } from "@logtape/logtape";
+import {
+  ConfigError,
+  type DispatchConfig,
+  loadDispatchConfig,
+  parseEnvFile,
+} from "./config.ts";
+import { DispatchService } from "./service.ts";
+
+/**
+ * Run the service until a signal; the process's exit code says how it ended
+ * (0 after a clean stop, 1 on a configuration error or a failed start).
+ *
+ * @returns When the service has stopped.
+ */
+export async function runDispatchService(): Promise<void> {
+  let fileVars: Record<string, string> = {};
+  try {
+    fileVars = parseEnvFile(await Deno.readTextFile(".env"));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  let config: DispatchConfig;
+  try {
+    config = loadDispatchConfig({ ...fileVars, ...Deno.env.toObject() });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // deno-lint-ignore no-console
+    console.error(`Configuration error: ${error.message}`);
+    Deno.exit(1);
+  }
+  await configure({
+    sinks: { console: getConsoleSink() },
+    loggers: [
+      {
+        category: ["disruption"],
+        lowestLevel: config.logLevel,
+        sinks: ["console"],
+      },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: [] },
+    ],
+  });
+  const service = new DispatchService(config);
+  let stopping: Promise<void> | undefined;
+  const stop = (): void => {
+    stopping ??= service.close().then(() => Deno.exit(0));
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  try {
+    await service.start();
+  } catch (error) {
+    // deno-lint-ignore no-console
+    console.error(
+      error instanceof ConfigError
+        ? `Configuration error: ${error.message}`
+        : `Cannot start the dispatch service: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+    );
+    await service.close().catch(() => {});
+    Deno.exit(1);
+  }
+}
+
+if (import.meta.main) await runDispatchService();

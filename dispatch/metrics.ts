@@ -1,0 +1,159 @@
+/**
+ * The dispatch service's Prometheus metrics: twilight-dispatch's names
+ * (counters without a `_total` suffix, as it exposes them) plus the
+ * service's own, on one registry of their own (never the global one).
+ *
+ * @module
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** Every metric the service keeps, on one registry. */
+export class DispatchMetrics {
+  /** The registry `GET /metrics` renders. */
+  readonly registry: Registry = new Registry();
+  /** `gateway_events{type,shard}`: dispatches received, by event and shard. */
+  readonly events: Counter<"type" | "shard">;
+  /** `gateway_shard_events{type}`: shard life events (ready, resumed, ...). */
+  readonly shardEvents: Counter<"type">;
+  /** `gateway_guild_events{type}`: guilds joined and left. */
+  readonly guildEvents: Counter<"type">;
+  /** `gateway_shards`: shards this process runs. */
+  readonly shards: Gauge;
+  /** `gateway_statuses{type}`: shards per status. */
+  readonly statuses: Gauge<"type">;
+  /** `gateway_latencies{shard}`: heartbeat round trip in milliseconds. */
+  readonly latencies: Gauge<"shard">;
+  /** `state_*`: cached entities, by twilight-dispatch's names. */
+  readonly state: Record<string, Gauge>;
+  /** `dispatch_publish_latency_seconds`: from gateway to broker confirm. */
+  readonly publishLatency: Histogram;
+  /** `dispatch_published`: events confirmed by the broker. */
+  readonly published: Counter;
+  /** `dispatch_buffered_events`: events waiting for a confirm. */
+  readonly buffered: Gauge;
+  /** `dispatch_paused_shards`: shards closed because the buffer was full. */
+  readonly pausedShards: Gauge;
+  /** `dispatch_broker_connected`: 1 while RabbitMQ is connected. */
+  readonly brokerConnected: Gauge;
+  /** `dispatch_redis_connected`: 1 while Redis answers. */
+  readonly redisConnected: Gauge;
+  /** `dispatch_cache_stale`: 1 while the cache lost writes. */
+  readonly cacheStale: Gauge;
+  /** `dispatch_resumes`: sessions resumed. */
+  readonly resumes: Counter;
+  /** `dispatch_identifies`: sessions started. */
+  readonly identifies: Counter;
+  /** `dispatch_commands{result}`: commands taken from `gateway.send`. */
+  readonly commands: Counter<"result">;
+
+  /** Create the metrics on a fresh registry. */
+  constructor() {
+    const registers = [this.registry];
+    this.events = new Counter({
+      name: "gateway_events",
+      help: "Gateway dispatches received",
+      labelNames: ["type", "shard"],
+      registers,
+    });
+    this.shardEvents = new Counter({
+      name: "gateway_shard_events",
+      help: "Shard events (ready, resumed, disconnected, closed)",
+      labelNames: ["type"],
+      registers,
+    });
+    this.guildEvents = new Counter({
+      name: "gateway_guild_events",
+      help: "Guilds joined and left",
+      labelNames: ["type"],
+      registers,
+    });
+    this.shards = new Gauge({
+      name: "gateway_shards",
+      help: "Shards run by this process",
+      registers,
+    });
+    this.statuses = new Gauge({
+      name: "gateway_statuses",
+      help: "Shards per status",
+      labelNames: ["type"],
+      registers,
+    });
+    this.latencies = new Gauge({
+      name: "gateway_latencies",
+      help: "Heartbeat round trip per shard, in milliseconds",
+      labelNames: ["shard"],
+      registers,
+    });
+    this.state = {};
+    for (
+      const name of [
+        "guilds",
+        "channels",
+        "messages",
+        "members",
+        "presences",
+        "roles",
+        "emojis",
+        "voices",
+      ]
+    ) {
+      this.state[name] = new Gauge({
+        name: `state_${name}`,
+        help: `Cached ${name}`,
+        registers,
+      });
+    }
+    this.publishLatency = new Histogram({
+      name: "dispatch_publish_latency_seconds",
+      help: "From receiving a dispatch to the broker's confirm",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1, 10],
+      registers,
+    });
+    this.published = new Counter({
+      name: "dispatch_published",
+      help: "Events confirmed by RabbitMQ",
+      registers,
+    });
+    this.buffered = new Gauge({
+      name: "dispatch_buffered_events",
+      help: "Events waiting for RabbitMQ's confirm",
+      registers,
+    });
+    this.pausedShards = new Gauge({
+      name: "dispatch_paused_shards",
+      help: "Shards closed resumably because the publish buffer was full",
+      registers,
+    });
+    this.brokerConnected = new Gauge({
+      name: "dispatch_broker_connected",
+      help: "1 while RabbitMQ is connected",
+      registers,
+    });
+    this.redisConnected = new Gauge({
+      name: "dispatch_redis_connected",
+      help: "1 while Redis answers",
+      registers,
+    });
+    this.cacheStale = new Gauge({
+      name: "dispatch_cache_stale",
+      help: "1 while the state cache lost writes and is being rebuilt",
+      registers,
+    });
+    this.resumes = new Counter({
+      name: "dispatch_resumes",
+      help: "Sessions resumed",
+      registers,
+    });
+    this.identifies = new Counter({
+      name: "dispatch_identifies",
+      help: "Sessions started (READY)",
+      registers,
+    });
+    this.commands = new Counter({
+      name: "dispatch_commands",
+      help: "Commands taken from gateway.send, by result",
+      labelNames: ["result"],
+      registers,
+    });
+  }
+}

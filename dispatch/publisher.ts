@@ -1,0 +1,403 @@
+/**
+ * {@linkcode ConfirmedPublisher}: publishes events to RabbitMQ as persistent
+ * messages with publisher confirms, in order, through a bounded buffer that
+ * keeps every event until the broker confirmed it. A lost connection puts
+ * the unconfirmed events back in line; they are sent again, in order, once
+ * the connection is back (a consumer may then see one twice, never miss
+ * one).
+ *
+ * @module
+ */
+import { AMQPClient } from "@cloudamqp/amqp-client";
+import type { AMQPChannel } from "@cloudamqp/amqp-client";
+import { getLogger } from "@logtape/logtape";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
+
+const logger = getLogger(["disruption", "dispatch", "publisher"]);
+
+/** One event on its way to the broker. */
+export interface PendingEvent {
+  /** The shard that received it. */
+  readonly shardId: number;
+  /** The session it belongs to (sequences restart with a new session). */
+  readonly sessionId: string | undefined;
+  /** Its sequence number. */
+  readonly sequence: number;
+  /** The routing key (the event name). */
+  readonly routingKey: string;
+  /** The message body; `undefined` until it is known (e.g. waiting for `old`). */
+  body: string | undefined;
+  /** When it entered the buffer, in `performance.now()` milliseconds. */
+  readonly queuedAt: number;
+}
+
+interface Slot {
+  event: PendingEvent;
+  /** The connection epoch it was last sent on; 0 when not sent. */
+  sentOn: number;
+  confirmed: boolean;
+}
+
+/** Options for {@linkcode ConfirmedPublisher}. */
+export interface ConfirmedPublisherOptions {
+  /** `amqp://user:password@host:port/vhost`. */
+  url: string;
+  /** The exchange events go to. */
+  exchange: string;
+  /** Events held (unconfirmed) before {@linkcode ConfirmedPublisher.full}. */
+  capacity: number;
+  /**
+   * Sets up queues, bindings and consumers on every new connection, after
+   * the exchange is declared.
+   */
+  onConnect?: (client: AMQPClient) => Promise<void>;
+  /** Called, in order, with every event once the broker confirmed it. */
+  onConfirmed?: (event: PendingEvent) => void;
+  /** Called when the buffer has room again after being full. */
+  onRoom?: () => void;
+  /** Called when the connection goes up or down. */
+  onConnection?: (connected: boolean) => void;
+  /**
+   * The clock reconnection waits run on.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /**
+   * Milliseconds between reconnection attempts (doubling up to 5 s).
+   *
+   * @default {250}
+   */
+  retryDelay?: number;
+}
+
+/** How far below capacity the buffer must fall before shards resume. */
+const ROOM_FRACTION = 0.5;
+const MAX_RETRY_DELAY = 5_000;
+/** How long one connection attempt may take. */
+const CONNECT_TIMEOUT = 10_000;
+
+/**
+ * Publishes in order with confirms through a bounded buffer; reconnects by
+ * itself. The buffer never drops: {@linkcode ConfirmedPublisher.push}
+ * always accepts, and reports when the buffer is at capacity so the caller
+ * stops taking events (the dispatch service pauses its shards).
+ */
+export class ConfirmedPublisher {
+  readonly #options: ConfirmedPublisherOptions;
+  readonly #retryBase: number;
+  #slots: Slot[] = [];
+  #head = 0;
+  /** The first slot not yet sent on the current connection. */
+  #next = 0;
+  /** Bumped whenever what was sent must be sent again; stale answers are ignored. */
+  #epoch = 0;
+  /** The broker refuses publishes for now (a resource alarm). */
+  #blocked = false;
+  #client: AMQPClient | undefined;
+  #channel: AMQPChannel | undefined;
+  #connected = false;
+  #closing = false;
+  #retryDelay: number;
+  readonly #scheduler: Scheduler;
+  #retryTimer: TimerId | undefined;
+  #wasFull = false;
+  #drainWaiters: (() => void)[] = [];
+  #connecting: Promise<void> | undefined;
+  /** Events confirmed since start. */
+  confirmedCount = 0;
+  /** Confirmed-publish latency of the last event, in milliseconds. */
+  lastLatency = 0;
+
+  /**
+   * Create a publisher; nothing connects until {@linkcode ConfirmedPublisher.start}.
+   *
+   * @param options Where to publish, the capacity and the callbacks.
+   */
+  constructor(options: ConfirmedPublisherOptions) {
+    if (!Number.isSafeInteger(options.capacity) || options.capacity < 1) {
+      throw new RangeError(
+        `Cannot create publisher as 'capacity' must be a positive integer: current value '${options.capacity}'`,
+      );
+    }
+    this.#options = options;
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#retryBase = options.retryDelay ?? 250;
+    this.#retryDelay = this.#retryBase;
+  }
+
+  /** Events held (sent or not) until the broker confirms them. */
+  get size(): number {
+    return this.#slots.length - this.#head;
+  }
+
+  /** Whether the buffer holds `capacity` events or more. */
+  get full(): boolean {
+    return this.size >= this.#options.capacity;
+  }
+
+  /** Whether the connection to the broker is up. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /**
+   * Connect for the first time. Resolves once connected or, when the broker
+   * is unreachable, after the first attempt (retrying goes on in the
+   * background; events wait in the buffer).
+   *
+   * @returns When the first attempt ended.
+   */
+  start(): Promise<void> {
+    this.#closing = false;
+    return this.#connect();
+  }
+
+  /**
+   * Queue an event. It is sent once its body is set and every earlier event
+   * was sent.
+   *
+   * @param event The event.
+   * @returns `false` when the buffer is now at capacity: stop taking events.
+   */
+  push(event: PendingEvent): boolean {
+    this.#slots.push({ event, sentOn: 0, confirmed: false });
+    if (event.body !== undefined) this.#pump();
+    if (this.full) {
+      this.#wasFull = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** An event's body became known (see {@linkcode PendingEvent.body}). */
+  bodyReady(): void {
+    this.#pump();
+  }
+
+  /**
+   * Wait until every buffered event is confirmed.
+   *
+   * @returns When the buffer is empty.
+   */
+  drained(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /**
+   * Close the connection. Unconfirmed events stay unconfirmed (call
+   * {@linkcode ConfirmedPublisher.drained} first to wait for them).
+   *
+   * @returns When the connection is closed.
+   */
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#retryTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#retryTimer);
+    }
+    this.#retryTimer = undefined;
+    await this.#connecting;
+    const client = this.#client;
+    this.#client = undefined;
+    this.#channel = undefined;
+    this.#setConnected(false);
+    this.#epoch++;
+    if (client && !client.closed) {
+      await client.close().catch(() => {});
+    }
+    for (const done of this.#drainWaiters.splice(0)) done();
+  }
+
+  #connect(): Promise<void> {
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<void> {
+    const client = new AMQPClient(this.#options.url);
+    let timer: TimerId | undefined;
+    try {
+      // A host that drops packets would keep connect() waiting for the
+      // system's TCP timeout (minutes), and start() and close() with it.
+      await Promise.race([
+        client.connect(),
+        new Promise<never>((_, reject) => {
+          timer = this.#scheduler.setTimeout(() => {
+            (client as { socket?: { destroy(): void } }).socket?.destroy();
+            reject(new Error(`no answer in ${CONNECT_TIMEOUT} ms`));
+          }, CONNECT_TIMEOUT);
+        }),
+      ]).finally(() => {
+        if (timer !== undefined) this.#scheduler.clearTimeout(timer);
+      });
+      if (this.#closing) {
+        await client.close().catch(() => {});
+        return;
+      }
+      const channel = await client.channel();
+      await channel.confirmSelect();
+      await channel.exchangeDeclare(this.#options.exchange, "topic", {
+        durable: true,
+      });
+      await this.#options.onConnect?.(client);
+      this.#client = client;
+      this.#channel = channel;
+      ++this.#epoch;
+      client.ondisconnect = (error) => this.#lost(client, error);
+      channel.onerror = (reason) => this.#lost(client, new Error(reason));
+      // A resource alarm on the broker (memory, disk): publishes are
+      // refused until it clears; events wait in the buffer meanwhile.
+      client.onblocked = (reason) => {
+        if (client !== this.#client) return;
+        this.#blocked = true;
+        logger.warn(
+          "RabbitMQ blocked publishing ({reason}); {count} event(s) wait in the buffer",
+          { reason, count: this.size },
+        );
+      };
+      client.onunblocked = () => {
+        if (client !== this.#client || !this.#blocked) return;
+        this.#blocked = false;
+        logger.info("RabbitMQ unblocked publishing");
+        // Publishes refused while blocked go again; so may a few that were
+        // already in, which a consumer sees twice.
+        this.#epoch++;
+        this.#next = this.#head;
+        this.#pump();
+      };
+      this.#blocked = false;
+      // The backoff starts over once this connection proves itself (a
+      // confirm), so a broker that nacks everything is not hammered.
+      if (this.size === 0) this.#retryDelay = this.#retryBase;
+      this.#next = this.#head;
+      this.#setConnected(true);
+      logger.info("RabbitMQ connected; {count} buffered event(s) to send", {
+        count: this.size,
+      });
+      this.#pump();
+    } catch (error) {
+      if (!client.closed) client.close().catch(() => {});
+      logger.warn(
+        "RabbitMQ unreachable ({message}); {count} event(s) buffered, retrying in {ms} ms",
+        {
+          message: error instanceof Error ? error.message : String(error),
+          count: this.size,
+          ms: this.#retryDelay,
+        },
+      );
+      this.#scheduleRetry();
+    }
+  }
+
+  #lost(client: AMQPClient, error: Error | undefined): void {
+    if (client !== this.#client || this.#closing) return;
+    this.#epoch++;
+    this.#client = undefined;
+    this.#channel = undefined;
+    this.#blocked = false;
+    this.#setConnected(false);
+    if (!client.closed) client.close().catch(() => {});
+    logger.warn(
+      "RabbitMQ connection lost ({message}); {count} unconfirmed event(s) will be sent again",
+      { message: error?.message ?? "closed", count: this.size },
+    );
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closing || this.#retryTimer !== undefined) return;
+    const delay = this.#retryDelay;
+    this.#retryDelay = Math.min(this.#retryDelay * 2, MAX_RETRY_DELAY);
+    this.#retryTimer = this.#scheduler.setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#connect();
+    }, delay);
+  }
+
+  #setConnected(connected: boolean): void {
+    if (this.#connected === connected) return;
+    this.#connected = connected;
+    this.#options.onConnection?.(connected);
+  }
+
+  #pump(): void {
+    const channel = this.#channel;
+    if (!channel || !this.#connected || this.#blocked) return;
+    const epoch = this.#epoch;
+    const exchange = this.#options.exchange;
+    while (this.#next < this.#slots.length) {
+      const slot = this.#slots[this.#next]!;
+      const body = slot.event.body;
+      if (body === undefined) return;
+      this.#next++;
+      if (slot.confirmed) continue;
+      slot.sentOn = epoch;
+      channel.basicPublish(exchange, slot.event.routingKey, body, {
+        deliveryMode: 2,
+        contentType: "application/json",
+      }).then(
+        () => this.#confirmed(slot, epoch),
+        (error) => this.#rejected(epoch, error),
+      );
+    }
+  }
+
+  #confirmed(slot: Slot, epoch: number): void {
+    if (slot.sentOn !== epoch) return;
+    slot.confirmed = true;
+    this.#retryDelay = this.#retryBase;
+    const onConfirmed = this.#options.onConfirmed;
+    const now = performance.now();
+    while (this.#head < this.#slots.length) {
+      const head = this.#slots[this.#head]!;
+      if (!head.confirmed) break;
+      this.#head++;
+      this.confirmedCount++;
+      this.lastLatency = now - head.event.queuedAt;
+      onConfirmed?.(head.event);
+    }
+    this.#compact();
+    if (this.#wasFull && this.size <= this.#options.capacity * ROOM_FRACTION) {
+      this.#wasFull = false;
+      this.#options.onRoom?.();
+    }
+    if (this.size === 0) {
+      for (const done of this.#drainWaiters.splice(0)) done();
+    }
+  }
+
+  /** A nack or a failed write: start over from the oldest unconfirmed. */
+  #rejected(epoch: number, error: unknown): void {
+    if (epoch !== this.#epoch) return;
+    const client = this.#client;
+    // Refused while blocked: sent again when the broker unblocks.
+    if (!client || client.closed || this.#blocked || client.blocked) return;
+    // A nack on a live connection (a queue's reject-publish overflow, or a
+    // broker error): reconnect and resend everything unconfirmed, in order,
+    // on a fresh channel. Publishes after the nacked one may have been
+    // taken already, so a consumer can see a later event first (and some
+    // twice); `shard` + `s` tell.
+    logger.warn(
+      "RabbitMQ refused a publish (nack); resending every unconfirmed event — consumers may see some out of order or twice",
+    );
+    this.#lost(
+      client,
+      error instanceof Error ? error : new Error(String(error)),
+    );
+  }
+
+  #compact(): void {
+    if (this.#head > 1024 && this.#head * 2 > this.#slots.length) {
+      this.#slots = this.#slots.slice(this.#head);
+      this.#next -= this.#head;
+      this.#head = 0;
+    }
+  }
+}

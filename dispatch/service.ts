@@ -1,0 +1,966 @@
+/**
+ * {@linkcode DispatchService}: the standalone gateway process. It runs this
+ * process's shards, publishes every dispatch to RabbitMQ (exchange
+ * `gateway`, routing key = event name) with confirms and in order, takes
+ * gateway commands from `gateway.send`, keeps sessions, statuses and the
+ * state cache in Redis with twilight-dispatch's keys, serves Prometheus
+ * metrics, and resumes its sessions after a restart.
+ *
+ * Nothing is lost to a broker outage: events wait in a bounded buffer; when
+ * it is full the shards close resumably (Discord keeps their events) and
+ * RESUME once it has room. A session's sequence is saved only once every
+ * event up to it was confirmed, so a crash resumes from an event the broker
+ * has.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import type { AMQPClient, AMQPMessage } from "@cloudamqp/amqp-client";
+import { RestClient } from "../rest/rest_client.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
+import { ShardManager } from "../gateway/shard_manager.ts";
+import type { Shard, ShardStateChange } from "../gateway/shard.ts";
+import type { ShardStatus } from "../gateway/shard_state.ts";
+import { GatewayError } from "../gateway/errors.ts";
+import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
+import type { GatewayCommand } from "../types/gateway_payloads.ts";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+} from "../redis/connection.ts";
+import { RedisCache } from "../cache/redis_store.ts";
+import type { CacheResource } from "../cache/resources.ts";
+import { ConfigError, type DispatchConfig } from "./config.ts";
+import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
+import { DispatchMetrics } from "./metrics.ts";
+import { StatusLog } from "./status_log.ts";
+
+const logger = getLogger(["disruption", "dispatch"]);
+
+/** The exchange every event is published to. */
+export const EXCHANGE = "gateway";
+/** The queue bound to every event with `DEFAULT_QUEUE`. */
+export const RECV_QUEUE = "gateway.recv";
+/** The queue commands are read from. */
+export const SEND_QUEUE = "gateway.send";
+/** Redis keys, as twilight-dispatch names them. */
+export const REDIS_KEYS = {
+  sessions: "gateway_sessions",
+  statuses: "gateway_statuses",
+  started: "gateway_started",
+  shards: "gateway_shards",
+} as const;
+
+/** One shard's entry in `gateway_sessions`. */
+export interface StoredSession {
+  /** The session ID. */
+  session_id: string;
+  /** The last sequence every event up to which RabbitMQ confirmed. */
+  sequence: number;
+  /** READY's `resume_gateway_url` (an addition). */
+  resume_url?: string | undefined;
+  /** When it was saved, in ms since the epoch (an addition). */
+  saved_at?: number;
+}
+
+/** One entry of `gateway_statuses`. */
+export interface StoredStatus {
+  /** The shard. */
+  shard: number;
+  /** Its status (`ready`, `resuming`, `closed`, ...). */
+  status: string;
+  /** Heartbeat round trip in ms (0 before the first ACK). */
+  latency: number;
+  /** When the last ACK's round trip was measured, ms since the epoch. */
+  last_ack: number;
+}
+
+/**
+ * Every shard status, for `gateway_statuses` (a record, so a status added to
+ * the gateway fails type-checking here until it is listed).
+ */
+const SHARD_STATUSES = Object.keys(
+  {
+    idle: true,
+    connecting: true,
+    waiting_for_hello: true,
+    identifying: true,
+    resuming: true,
+    ready: true,
+    reconnecting: true,
+    closed: true,
+  } satisfies Record<ShardStatus, true>,
+) as ShardStatus[];
+
+/** How long the cache may take to give `old` before the event goes without. */
+const OLD_TIMEOUT = 1_000;
+/** How often sessions and statuses are saved. */
+const SAVE_INTERVAL = 1_000;
+/** How long a shutdown waits for the broker to confirm what is buffered. */
+const DRAIN_TIMEOUT = 10_000;
+/** How long a shutdown waits for the last session save. */
+const SHUTDOWN_SAVE_TIMEOUT = 5_000;
+
+interface Confirmed {
+  sessionId: string | undefined;
+  sequence: number;
+}
+
+/** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
+export interface ServiceCommand {
+  /** 0 sends `data` on the shard, 1 restarts it resumably, 2 starts a new session. */
+  op: 0 | 1 | 2;
+  /** The shard. */
+  shard: number;
+  /** For op 0: the gateway payload to send, e.g. `{ op: 3, d: presence }`. */
+  data?: { op: number; d?: unknown };
+}
+
+/** Seams for tests and embedding. */
+export interface DispatchServiceOptions {
+  /** The `fetch` REST requests go through. */
+  fetch?: typeof fetch;
+}
+
+/** The dispatch service: start it, and close it on a signal. */
+export class DispatchService {
+  /** The configuration it runs with. */
+  readonly config: DispatchConfig;
+  /** Its metrics, served on `GET /metrics`. */
+  readonly #metrics: DispatchMetrics = new DispatchMetrics();
+  readonly #rest: RestClient;
+  #manager: ShardManager | undefined;
+  #publisher: ConfirmedPublisher | undefined;
+  #redis: RedisConnection | undefined;
+  #cache: RedisCache | undefined;
+  #statusLog: StatusLog | undefined;
+  #guildLog: StatusLog | undefined;
+  #server: Deno.HttpServer | undefined;
+  readonly #scheduler: Scheduler;
+  #saveTimer: TimerId | undefined;
+  #redisRetry: TimerId | undefined;
+  #shardCount = 0;
+  #shardIds: number[] = [];
+  readonly #confirmed = new Map<number, Confirmed>();
+  /** Shards closed because the buffer was full, with their close. */
+  readonly #paused = new Map<number, Promise<void>>();
+  /**
+   * Per shard, the event whose body waits for `old`: the raw listener
+   * leaves it here and the dispatch listener, called right after it for the
+   * same dispatch, takes it.
+   */
+  readonly #awaitingOld = new Map<
+    number,
+    { pending: PendingEvent; frame: string }
+  >();
+  readonly #lastAck = new Map<number, number>();
+  /** `gateway_events` per shard and event, looked up once (a hot path). */
+  readonly #eventCounters = new Map<string, { inc(): void }>();
+  /** Guilds each shard had at READY, to tell joins from reconnects. */
+  readonly #knownGuilds = new Map<number, Set<string>>();
+  #closing = false;
+  /** The save in flight, if any; a tick while one is pending is skipped. */
+  #saving: Promise<void> | undefined;
+  /** Events went past the cache while Redis was down (since the last READY). */
+  #cacheSkipped = false;
+  /** The expiry sweep in flight, if any. */
+  #sweeping: Promise<unknown> | undefined;
+  /** A save was asked for while one was in flight. */
+  #saveAgain = false;
+
+  /**
+   * Create the service; nothing connects until {@linkcode DispatchService.start}.
+   *
+   * @param config The checked configuration.
+   * @param options Seams.
+   */
+  constructor(config: DispatchConfig, options: DispatchServiceOptions = {}) {
+    this.config = config;
+    // One clock for every wait and timestamp (the real one: the service is
+    // tested end to end as a process).
+    this.#scheduler = realScheduler;
+    const restOptions: ConstructorParameters<typeof RestClient>[0] = {
+      token: config.token,
+      baseUrl: config.discordApiUrl,
+    };
+    if (options.fetch) restOptions.fetch = options.fetch;
+    restOptions.scheduler = this.#scheduler;
+    this.#rest = new RestClient(restOptions);
+  }
+
+  /** The address metrics are served on, once started. */
+  get metricsAddress(): Deno.NetAddr | undefined {
+    return this.#server?.addr as Deno.NetAddr | undefined;
+  }
+
+  /**
+   * Start: ask Discord for the gateway, connect Redis and RabbitMQ, restore
+   * saved sessions and connect every shard.
+   *
+   * @returns When the shards are connecting (not when they are ready).
+   * @throws {ConfigError} A shard range that does not fit the shard count.
+   */
+  async start(): Promise<void> {
+    const config = this.config;
+    const bot = await this.#rest.getGatewayBot();
+    const total = config.shardsTotal ?? bot.shards;
+    const first = config.shardsStart ?? 0;
+    const last = config.shardsEnd ?? total - 1;
+    if (last >= total) {
+      throw new ConfigError(
+        "SHARDS_END",
+        `below the shard count ${total} (SHARDS_TOTAL or Discord's recommendation); it is inclusive`,
+        String(last),
+      );
+    }
+    if (first > last) {
+      throw new ConfigError(
+        "SHARDS_START",
+        `at most the last shard ${last}`,
+        String(first),
+      );
+    }
+    this.#shardCount = total;
+    this.#shardIds = [];
+    for (let id = first; id <= last; id++) this.#shardIds.push(id);
+    this.#metrics.shards.set(this.#shardIds.length);
+    if (config.logChannel) {
+      this.#statusLog = new StatusLog(
+        this.#rest,
+        config.logChannel,
+        this.#scheduler,
+      );
+    }
+    if (config.logGuildChannel) {
+      this.#guildLog = new StatusLog(
+        this.#rest,
+        config.logGuildChannel,
+        this.#scheduler,
+      );
+    }
+
+    this.#server = this.#serveMetrics();
+    await this.#connectRedis();
+    const saved = config.resume ? await this.#loadSessions() : new Map();
+
+    this.#publisher = new ConfirmedPublisher({
+      url: amqpUrl(config),
+      exchange: EXCHANGE,
+      capacity: config.publishBuffer,
+      onConnect: (client) => this.#setUpBroker(client),
+      onConfirmed: (event) => this.#onConfirmed(event),
+      onRoom: () => this.#resumePaused(),
+      onConnection: (up) => this.#metrics.brokerConnected.set(up ? 1 : 0),
+      scheduler: this.#scheduler,
+    });
+    await this.#publisher.start();
+
+    const presence = {
+      since: null,
+      activities: config.activityName === ""
+        ? []
+        : [{ name: config.activityName, type: config.activityType }],
+      status: config.status,
+      afk: false,
+    };
+    const manager = new ShardManager({
+      token: config.token,
+      intents: config.intents,
+      shardCount: total,
+      shardIds: this.#shardIds,
+      gatewayUrl: bot.url,
+      compress: config.compress,
+      largeThreshold: config.largeThreshold,
+      presence,
+      maxConcurrency: config.shardsConcurrency ??
+        bot.session_start_limit.max_concurrency,
+      sessionStartLimit: bot.session_start_limit,
+      scheduler: this.#scheduler,
+    });
+    this.#manager = manager;
+    for (const [id, session] of saved) {
+      manager.shard(id)?.restore({
+        sessionId: session.session_id,
+        sequence: session.sequence,
+        resumeUrl: session.resume_url,
+      });
+    }
+    logger.info(
+      "Starting shards {first}-{last} of {total}: {resumed} to resume, {identify} to identify",
+      {
+        first,
+        last,
+        total,
+        resumed: saved.size,
+        identify: this.#shardIds.length - saved.size,
+      },
+    );
+    manager.on("raw", (event) => this.#onRaw(event));
+    if (config.stateEnabled) {
+      manager.on("dispatch", (event) => this.#onParsed(event));
+    } else if (config.logGuildChannel) {
+      // Only what the guild log needs is parsed.
+      manager.on("dispatch", (event) => this.#onParsed(event), {
+        events: ["READY", "GUILD_CREATE", "GUILD_DELETE"],
+      });
+    }
+    manager.on("state", (change) => this.#onState(change));
+    manager.on("error", (error) => {
+      logger.warn("Shard {shardId}: {message}", {
+        shardId: error.shardId,
+        message: error.message,
+      });
+    });
+    await this.#redis?.set(REDIS_KEYS.started, String(this.#scheduler.now()))
+      .catch(
+        () => {},
+      );
+    this.#tick();
+    manager.start().catch((error) => {
+      if (this.#closing) return;
+      logger.error("A shard stopped for good: {message}", {
+        message: error instanceof Error ? error.message : String(error),
+      });
+    });
+  }
+
+  /**
+   * Stop: close every shard resumably, wait (bounded) for the broker to
+   * confirm what is buffered, save the sessions and statuses, and close the
+   * connections. The next process resumes every shard.
+   *
+   * @returns When everything is closed.
+   */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    if (this.#saveTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#saveTimer);
+    }
+    if (this.#redisRetry !== undefined) {
+      this.#scheduler.clearTimeout(this.#redisRetry);
+    }
+    await this.#manager?.close({ resumable: true });
+    if (this.#publisher) {
+      const drained = await within(
+        this.#scheduler,
+        this.#publisher.drained(),
+        DRAIN_TIMEOUT,
+      );
+      if (!drained) {
+        logger.warn(
+          "RabbitMQ did not confirm {count} event(s) in time; the saved sessions resume before them",
+          { count: this.#publisher.size },
+        );
+      }
+    }
+    // The last save, after any in flight; bounded, as Redis may be down.
+    await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
+    this.#save();
+    await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
+    await Promise.all([this.#statusLog?.flush(), this.#guildLog?.flush()]);
+    await this.#publisher?.close();
+    if (this.#redis) await closeRedis(this.#redis);
+    await this.#server?.shutdown();
+    if (this.#manager) {
+      logger.info("Dispatch service stopped; sessions saved for resuming");
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  #onRaw(
+    event: { shardId: number; name: string; sequence: number; text: string },
+  ): void {
+    const { shardId, name, sequence, text } = event;
+    const shard = this.#manager!.shard(shardId)!;
+    const counterKey = `${shardId} ${name}`;
+    let counter = this.#eventCounters.get(counterKey);
+    if (counter === undefined) {
+      counter = this.#metrics.events.labels(name, String(shardId));
+      this.#eventCounters.set(counterKey, counter);
+    }
+    counter.inc();
+    const end = text.lastIndexOf("}");
+    const pending: PendingEvent = {
+      shardId,
+      sessionId: shard.sessionId,
+      sequence,
+      routingKey: name,
+      body: this.config.stateOld && this.#cache
+        ? undefined
+        : `${text.slice(0, end)},"shard":${shardId}}`,
+      queuedAt: performance.now(),
+    };
+    if (pending.body === undefined) {
+      this.#awaitingOld.set(shardId, { pending, frame: text.slice(0, end) });
+    }
+    const publisher = this.#publisher!;
+    if (!publisher.push(pending) && !this.#paused.has(shardId)) {
+      this.#pause(shard);
+    }
+    this.#metrics.buffered.set(publisher.size);
+  }
+
+  #onParsed(event: { shardId: number; name: string; data: unknown }): void {
+    this.#trackGuild(event.shardId, event.name, event.data);
+    const cache = this.#cache;
+    if (!cache) return;
+    let applied: Promise<{ old: unknown }>;
+    if (this.#redis?.status === "ready") {
+      // A new session sends every guild again: the cache is whole again.
+      if (event.name === "READY") this.#cacheSkipped = false;
+      applied = cache.apply(event.name, event.data);
+    } else {
+      // Redis is down: feeding the cache would queue every event's writes
+      // in the client's offline queue, without bound. The cache is stale
+      // instead (and says so), and is rebuilt by the next session's
+      // GUILD_CREATEs.
+      if (!this.#cacheSkipped) {
+        this.#cacheSkipped = true;
+        logger.warn(
+          "Redis is unreachable: the state cache is not updated and is stale until the next session",
+        );
+      }
+      this.#metrics.cacheStale.set(1);
+      applied = Promise.resolve({ old: undefined });
+    }
+    const awaiting = this.#awaitingOld.get(event.shardId);
+    if (!awaiting) return;
+    this.#awaitingOld.delete(event.shardId);
+    const { pending, frame } = awaiting;
+    let timer: TimerId | undefined;
+    Promise.race([
+      applied.then((update) => update.old, () => undefined),
+      new Promise<undefined>((resolve) => {
+        timer = this.#scheduler.setTimeout(
+          () => resolve(undefined),
+          OLD_TIMEOUT,
+        );
+      }),
+    ]).then((old) => {
+      if (timer !== undefined) this.#scheduler.clearTimeout(timer);
+      let body = `${frame},"shard":${event.shardId}`;
+      if (old !== undefined) {
+        try {
+          body += `,"old":${JSON.stringify(old)}`;
+        } catch {
+          // An old state that does not serialise is left out.
+        }
+      }
+      pending.body = `${body}}`;
+      this.#publisher!.bodyReady();
+    });
+  }
+
+  #trackGuild(shardId: number, name: string, data: unknown): void {
+    if (!this.#guildLog) return;
+    const d = data as Record<string, unknown> | null;
+    if (name === "READY") {
+      const guilds = Array.isArray(d?.guilds) ? d.guilds : [];
+      this.#knownGuilds.set(
+        shardId,
+        new Set(guilds.map((g) => String((g as { id?: unknown })?.id))),
+      );
+      return;
+    }
+    const id = typeof d?.id === "string" ? d.id : undefined;
+    if (id === undefined) return;
+    const known = this.#knownGuilds.get(shardId) ?? new Set();
+    this.#knownGuilds.set(shardId, known);
+    if (name === "GUILD_CREATE" && !known.has(id)) {
+      known.add(id);
+      this.#metrics.guildEvents.inc({ type: "join" });
+      this.#guildLog?.add(`Joined guild ${d?.name ?? ""} (${id})`);
+    } else if (name === "GUILD_DELETE" && d?.unavailable !== true) {
+      known.delete(id);
+      this.#metrics.guildEvents.inc({ type: "leave" });
+      this.#guildLog?.add(`Left guild ${id}`);
+    }
+  }
+
+  #onConfirmed(event: PendingEvent): void {
+    const previous = this.#confirmed.get(event.shardId);
+    this.#confirmed.set(event.shardId, {
+      sessionId: event.sessionId,
+      sequence: event.sequence,
+    });
+    this.#metrics.published.inc();
+    this.#metrics.publishLatency.observe(this.#publisher!.lastLatency / 1000);
+    this.#metrics.buffered.set(this.#publisher!.size);
+    // A new session is saved at once, not at the next tick: a crash before
+    // the first save would otherwise identify and lose the old session's
+    // unpublished events.
+    if (previous?.sessionId !== event.sessionId) this.#save(true);
+  }
+
+  /** The buffer is full: close resumably; Discord keeps what follows. */
+  #pause(shard: Shard): void {
+    let closed!: () => void;
+    this.#paused.set(shard.id, new Promise((resolve) => closed = resolve));
+    this.#metrics.pausedShards.set(this.#paused.size);
+    logger.warn(
+      "Shard {shardId}: publish buffer full ({count} events); closing resumably until RabbitMQ catches up",
+      { shardId: shard.id, count: this.#publisher!.size },
+    );
+    // Not from inside the shard's own delivery.
+    queueMicrotask(() => {
+      shard.close({ resumable: true }).catch(() => {}).finally(closed);
+    });
+  }
+
+  #resumePaused(): void {
+    if (this.#closing) return;
+    for (const [id, closed] of this.#paused) {
+      const shard = this.#manager?.shard(id);
+      if (!shard) continue;
+      logger.info("Shard {shardId}: the buffer has room; resuming", {
+        shardId: id,
+      });
+      closed.then(() => {
+        if (this.#closing) return;
+        shard.connect().catch((error) =>
+          logger.warn("Shard {shardId} did not resume: {message}", {
+            shardId: id,
+            message: error instanceof Error ? error.message : String(error),
+          })
+        );
+      });
+    }
+    this.#paused.clear();
+    this.#metrics.pausedShards.set(0);
+  }
+
+  #onState(change: ShardStateChange): void {
+    const { shardId, previous, current } = change;
+    this.#refreshStatuses();
+    let line: string | undefined;
+    if (current === "ready") {
+      const resumed = previous === "resuming";
+      if (resumed) this.#metrics.resumes.inc();
+      else this.#metrics.identifies.inc();
+      this.#metrics.shardEvents.inc({ type: resumed ? "resumed" : "ready" });
+      line = `Shard ${shardId} ${resumed ? "resumed" : "ready"}`;
+    } else if (current === "reconnecting" && previous === "ready") {
+      this.#metrics.shardEvents.inc({ type: "disconnected" });
+      line = `Shard ${shardId} disconnected`;
+    } else if (current === "closed") {
+      this.#metrics.shardEvents.inc({ type: "closed" });
+      line = `Shard ${shardId} closed`;
+    }
+    if (line) this.#statusLog?.add(line);
+  }
+
+  #refreshStatuses(): void {
+    // Every status has a value (0 included), as twilight-dispatch exposes
+    // its stages, so a dashboard's series do not come and go.
+    const counts = new Map<ShardStatus, number>(
+      SHARD_STATUSES.map((status) => [status, 0]),
+    );
+    for (const shard of this.#manager?.shards.values() ?? []) {
+      counts.set(shard.status, (counts.get(shard.status) ?? 0) + 1);
+      if (shard.latency !== undefined) {
+        this.#metrics.latencies.set({ shard: String(shard.id) }, shard.latency);
+      }
+    }
+    for (const [status, count] of counts) {
+      this.#metrics.statuses.set({ type: status }, count);
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  async #setUpBroker(client: AMQPClient): Promise<void> {
+    const channel = await client.channel();
+    await channel.exchangeDeclare(EXCHANGE, "topic", { durable: true });
+    if (this.config.defaultQueue) {
+      await channel.queueDeclare(RECV_QUEUE, { durable: true });
+      await channel.queueBind(RECV_QUEUE, EXCHANGE, "#");
+    }
+    await channel.queueDeclare(SEND_QUEUE, { durable: true });
+    await channel.basicQos(100);
+    await channel.basicConsume(
+      SEND_QUEUE,
+      { noAck: false },
+      (message) => this.#onCommand(message),
+    );
+  }
+
+  async #onCommand(message: AMQPMessage): Promise<void> {
+    let command: ServiceCommand;
+    try {
+      command = parseCommand(message.bodyToString() ?? "");
+    } catch (error) {
+      this.#metrics.commands.inc({ result: "malformed" });
+      logger.warn("Rejected a command from {queue}: {reason}", {
+        queue: SEND_QUEUE,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      await message.reject(false).catch(() => {});
+      return;
+    }
+    const shard = this.#manager?.shard(command.shard);
+    if (!shard) {
+      this.#metrics.commands.inc({ result: "malformed" });
+      logger.warn(
+        "Rejected a command from {queue}: shard {shard} is not run by this process",
+        { queue: SEND_QUEUE, shard: command.shard },
+      );
+      await message.reject(false).catch(() => {});
+      return;
+    }
+    try {
+      if (command.op === 0) await shard.send(command.data as GatewayCommand);
+      else if (command.op === 1) {
+        await shard.close({ resumable: true });
+        shard.connect().catch(() => {});
+      } else {
+        await shard.close();
+        shard.connect().catch(() => {});
+      }
+      this.#metrics.commands.inc({ result: "done" });
+      await message.ack().catch(() => {});
+    } catch (error) {
+      if (error instanceof GatewayError && error.kind === "shard_closed") {
+        // The shard is paused or restarting: try again a little later.
+        this.#metrics.commands.inc({ result: "retried" });
+        this.#scheduler.setTimeout(
+          () => message.nack(true).catch(() => {}),
+          1_000,
+        );
+        return;
+      }
+      this.#metrics.commands.inc({ result: "failed" });
+      logger.warn("Rejected a command from {queue}: {reason}", {
+        queue: SEND_QUEUE,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      await message.reject(false).catch(() => {});
+    }
+  }
+
+  // ------------------------------------------------------------------- redis
+
+  async #connectRedis(): Promise<void> {
+    const config = this.config;
+    const auth = config.redisPassword === undefined
+      ? ""
+      : `:${encodeURIComponent(config.redisPassword)}@`;
+    try {
+      this.#redis = await connectRedis({
+        url:
+          `redis://${auth}${config.redisHost}:${config.redisPort}/${config.redisDb}`,
+      });
+      this.#redis.on("ready", () => this.#metrics.redisConnected.set(1));
+      this.#redis.on("error", () => this.#metrics.redisConnected.set(0));
+      this.#metrics.redisConnected.set(1);
+    } catch (error) {
+      this.#metrics.redisConnected.set(0);
+      logger.error(
+        "{message}; running without saved sessions and cache, retrying in 5 s",
+        { message: error instanceof Error ? error.message : String(error) },
+      );
+      this.#redisRetry = this.#scheduler.setTimeout(() => {
+        this.#redisRetry = undefined;
+        if (!this.#closing) this.#connectRedis();
+      }, 5_000);
+      return;
+    }
+    if (config.stateEnabled && !this.#cache) {
+      const resources: CacheResource[] = ["guilds", "channels", "roles"];
+      if (config.stateMember) resources.push("members", "users");
+      if (config.stateMessage) resources.push("messages");
+      if (config.statePresence) resources.push("presences");
+      if (config.stateEmoji) resources.push("emojis");
+      if (config.stateVoice) resources.push("voiceStates");
+      const ttl: { members?: number; messages?: number } = {};
+      // twilight-dispatch's TTLs are in milliseconds; the store's in seconds.
+      if (config.stateMemberTtl > 0) ttl.members = config.stateMemberTtl / 1000;
+      if (config.stateMessageTtl > 0) {
+        ttl.messages = config.stateMessageTtl / 1000;
+      }
+      this.#cache = new RedisCache(this.#redis, {
+        resources,
+        ttl,
+        onStale: () => this.#metrics.cacheStale.set(1),
+      });
+    }
+  }
+
+  async #loadSessions(): Promise<Map<number, StoredSession>> {
+    const usable = new Map<number, StoredSession>();
+    const redis = this.#redis;
+    if (!redis) return usable;
+    try {
+      const [sessionsText, shardsText] = await Promise.all([
+        redis.get(REDIS_KEYS.sessions),
+        redis.get(REDIS_KEYS.shards),
+      ]);
+      if (sessionsText === null) return usable;
+      if (Number(shardsText) !== this.#shardCount) {
+        logger.info(
+          "Saved sessions are for {saved} shards, not {total}; identifying",
+          { saved: shardsText, total: this.#shardCount },
+        );
+        return usable;
+      }
+      const sessions = JSON.parse(sessionsText) as Record<string, unknown>;
+      const now = this.#scheduler.now();
+      for (const id of this.#shardIds) {
+        const session = sessions?.[String(id)] as StoredSession | undefined;
+        if (
+          typeof session?.session_id !== "string" ||
+          !Number.isSafeInteger(session.sequence) || session.sequence < 0
+        ) continue;
+        if (
+          typeof session.saved_at === "number" &&
+          Math.abs(now - session.saved_at) > DEFAULT_SESSION_MAX_AGE
+        ) continue;
+        usable.set(id, session);
+      }
+    } catch (error) {
+      logger.warn("Reading saved sessions failed; identifying: {error}", {
+        error,
+      });
+    }
+    return usable;
+  }
+
+  /**
+   * Save sessions (confirmed sequences only) and statuses. Saves never
+   * overlap, and while Redis is down at most one waits (ioredis queues it
+   * and retries); the others are skipped, so nothing piles up.
+   *
+   * @param soon Run again right after a save in flight, instead of skipping.
+   */
+  #save(soon = false): void {
+    const redis = this.#redis;
+    const manager = this.#manager;
+    if (!redis || !manager) return;
+    if (this.#saving) {
+      if (soon) this.#saveAgain = true;
+      return;
+    }
+    this.#saveAgain = false;
+    this.#refreshStatuses();
+    const now = this.#scheduler.now();
+    const sessions: Record<string, StoredSession> = {};
+    const statuses: StoredStatus[] = [];
+    for (const shard of manager.shards.values()) {
+      const confirmed = this.#confirmed.get(shard.id);
+      if (
+        shard.sessionId !== undefined && confirmed !== undefined &&
+        confirmed.sessionId === shard.sessionId
+      ) {
+        sessions[String(shard.id)] = {
+          session_id: shard.sessionId,
+          sequence: confirmed.sequence,
+          resume_url: shard.resumeUrl,
+          saved_at: now,
+        };
+      }
+      if (shard.latency !== undefined) this.#lastAck.set(shard.id, now);
+      statuses.push({
+        shard: shard.id,
+        status: shard.status,
+        latency: shard.latency ?? 0,
+        last_ack: this.#lastAck.get(shard.id) ?? 0,
+      });
+    }
+    this.#saving = (async () => {
+      try {
+        // Merge: other processes own the other shards' entries.
+        const existing = JSON.parse(
+          await redis.get(REDIS_KEYS.sessions) ?? "{}",
+        ) as Record<string, StoredSession>;
+        await redis.multi()
+          .set(
+            REDIS_KEYS.sessions,
+            JSON.stringify({ ...existing, ...sessions }),
+          )
+          .set(REDIS_KEYS.statuses, JSON.stringify(statuses))
+          .set(REDIS_KEYS.shards, String(this.#shardCount))
+          .exec();
+      } catch (error) {
+        logger.warn(
+          "Saving sessions to Redis failed (retried in 1 s): {message}",
+          {
+            message: error instanceof Error ? error.message : String(error),
+          },
+        );
+      }
+      if (this.#cache) {
+        this.#metrics.cacheStale.set(
+          this.#cache.stale || this.#cacheSkipped ? 1 : 0,
+        );
+      }
+    })().finally(() => {
+      this.#saving = undefined;
+      if (this.#saveAgain && !this.#closing) this.#save();
+    });
+  }
+
+  /** Save and sweep every second until the service closes. */
+  #tick(): void {
+    this.#saveTimer = this.#scheduler.setTimeout(() => {
+      this.#saveTimer = undefined;
+      if (this.#closing) return;
+      this.#save();
+      this.#sweep();
+      this.#tick();
+    }, SAVE_INTERVAL);
+  }
+
+  /** Remove expired members and messages (STATE_*_TTL), one sweep at a time. */
+  #sweep(): void {
+    const config = this.config;
+    if (
+      !this.#cache || this.#sweeping || this.#redis?.status !== "ready" ||
+      (config.stateMemberTtl === 0 && config.stateMessageTtl === 0)
+    ) return;
+    this.#sweeping = this.#cache.sweepExpired().catch((error) =>
+      logger.warn("Removing expired cache entries failed: {message}", {
+        message: error instanceof Error ? error.message : String(error),
+      })
+    ).finally(() => {
+      this.#sweeping = undefined;
+    });
+  }
+
+  // ----------------------------------------------------------------- metrics
+
+  #serveMetrics(): Deno.HttpServer {
+    return Deno.serve({
+      hostname: this.config.prometheusHost,
+      port: this.config.prometheusPort,
+      onListen: () => {},
+    }, async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/metrics") {
+        this.#refreshStatuses();
+        await this.#refreshStateCounts();
+        return new Response(await this.#metrics.registry.metrics(), {
+          headers: { "content-type": this.#metrics.registry.contentType },
+        });
+      }
+      if (path === "/healthcheck") {
+        const healthy = this.healthy();
+        return Response.json({ status: healthy ? "OK" : "UNAVAILABLE" }, {
+          status: healthy ? 200 : 503,
+        });
+      }
+      return new Response("Not found", { status: 404 });
+    });
+  }
+
+  /**
+   * Whether the broker is connected and every shard is ready or resuming.
+   *
+   * @returns `true` when healthy.
+   */
+  healthy(): boolean {
+    if (!this.#publisher?.connected || !this.#manager) return false;
+    for (const shard of this.#manager.shards.values()) {
+      if (shard.status !== "ready" && shard.status !== "resuming") return false;
+    }
+    return true;
+  }
+
+  async #refreshStateCounts(): Promise<void> {
+    const redis = this.#redis;
+    if (!this.#cache || !redis || redis.status !== "ready") return;
+    const sets: [string, string][] = [
+      ["guilds", "guild_keys"],
+      ["channels", "channel_keys"],
+      ["messages", "message_keys"],
+      ["members", "member_keys"],
+      ["presences", "presence_keys"],
+      ["roles", "role_keys"],
+      ["emojis", "emoji_keys"],
+      ["voices", "voice_keys"],
+    ];
+    try {
+      const pipeline = redis.pipeline();
+      for (const [, key] of sets) pipeline.scard(key);
+      const results = await pipeline.exec();
+      sets.forEach(([name], i) => {
+        const count = Number(results?.[i]?.[1] ?? 0);
+        this.#metrics.state[name]?.set(count);
+      });
+    } catch {
+      // Redis is down: the gauges keep their last values.
+    }
+  }
+}
+
+/**
+ * Check a command from `gateway.send`.
+ *
+ * @param text The message body.
+ * @returns The command.
+ * @throws {TypeError} With the reason it is malformed.
+ */
+export function parseCommand(text: string): ServiceCommand {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TypeError("the body is not JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError("the body is not a JSON object");
+  }
+  const { op, shard, data } = value as Record<string, unknown>;
+  if (op !== 0 && op !== 1 && op !== 2) {
+    throw new TypeError(`'op' must be 0, 1 or 2: current value '${op}'`);
+  }
+  if (typeof shard !== "number" || !Number.isSafeInteger(shard) || shard < 0) {
+    throw new TypeError(
+      `'shard' must be a non-negative integer: current value '${shard}'`,
+    );
+  }
+  if (op !== 0) return { op, shard };
+  if (
+    typeof data !== "object" || data === null || Array.isArray(data) ||
+    typeof (data as { op?: unknown }).op !== "number"
+  ) {
+    throw new TypeError("'data' must be an object with a numeric 'op'");
+  }
+  return { op, shard, data: data as ServiceCommand["data"] & object };
+}
+
+/**
+ * Wait for a promise, at most `ms` milliseconds.
+ *
+ * @returns Whether it settled in time.
+ */
+async function within(
+  scheduler: Scheduler,
+  promise: Promise<unknown> | undefined,
+  ms: number,
+): Promise<boolean> {
+  if (!promise) return true;
+  let timer: TimerId | undefined;
+  try {
+    return await Promise.race([
+      promise.then(() => true, () => true),
+      new Promise<false>((resolve) => {
+        timer = scheduler.setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } finally {
+    if (timer !== undefined) scheduler.clearTimeout(timer);
+  }
+}
+
+/** The AMQP URL of the configuration. */
+function amqpUrl(config: DispatchConfig): string {
+  const user = encodeURIComponent(config.rabbitUsername);
+  const password = encodeURIComponent(config.rabbitPassword);
+  return `amqp://${user}:${password}@${config.rabbitHost}:${config.rabbitPort}?heartbeat=10`;
+}

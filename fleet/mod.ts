@@ -1,0 +1,55 @@
+/**
+ * A bot's shards spread over many processes: {@linkcode FleetShards} runs
+ * the shards one process holds Redis leases for, takes over those of dead
+ * processes (resuming them from a shared session store) and hands shards to
+ * processes that join. Pair it with `RedisIdentifyQueue` and
+ * `RedisSessionStore` from `@disruption/disruption/redis`.
+ * {@linkcode ReshardingShards} runs every shard of a bot in one process and
+ * changes the shard count without downtime (not yet across a fleet).
+ *
+ * ```ts
+ * import { FleetShards } from "@disruption/disruption/fleet";
+ * import {
+ *   connectRedis,
+ *   RedisIdentifyQueue,
+ *   RedisSessionStore,
+ * } from "@disruption/disruption/redis";
+ *
+ * async function main(): Promise<void> {
+ *   const redis = await connectRedis({ url: "redis://10.0.0.5:6379" });
+ *   const fleet = new FleetShards({
+ *     redis,
+ *     shard: { token: "...", intents: 513 },
+ *     shardCount: 16,
+ *     identifyQueue: new RedisIdentifyQueue(redis, { prefix: "mybot:identify" }),
+ *     sessionStore: new RedisSessionStore(redis, { key: "mybot:sessions" }),
+ *     prefix: "mybot:fleet",
+ *   });
+ *   fleet.onDispatch((event) => console.log(event.shardId, event.name));
+ *   await fleet.start();
+ * }
+ * void main; // needs a server: defined, not run
+ * ```
+ *
+ * @module
+ */
+export {
+  type FleetDispatch,
+  type FleetShardOptions,
+  FleetShards,
+  type FleetShardsOptions,
+} from "./fleet_shards.ts";
+export {
+  type RecommendedShards,
+  ReshardError,
+  ReshardingShards,
+  type ReshardingShardsOptions,
+  type ReshardOptions,
+  type ReshardResult,
+  type WatchRecommendedOptions,
+} from "./resharding_shards.ts";
+// What the options take, so this entry's documentation is complete.
+export type { IdentifyQueue } from "../gateway/identify_queue.ts";
+export type { SavedSession, SessionStore } from "../gateway/session_store.ts";
+export type { RedisConnection } from "../redis/connection.ts";
+export type { Scheduler, TimerId } from "../base/scheduler.ts";

@@ -1,0 +1,219 @@
+/**
+ * {@linkcode ShardLeases}: which process of a fleet runs which shard, decided
+ * in Redis. Each process renews its membership and its leases on every tick;
+ * one Lua script per tick renews, reports leases lost, sheds shards above
+ * the fair share and takes free ones up to it, atomically.
+ *
+ * @module
+ */
+import type { RedisConnection } from "../redis/connection.ts";
+
+/**
+ * One tick of one process.
+ *
+ * KEYS: 1 leases (hash shard -> "owner|expiresAt"), 2 members (hash owner ->
+ * "expiresAt|pool"). ARGV: 1 owner, 2 now ("" = the server's TIME), 3 ttl, 4 shard
+ * count, 5 pool (comma-separated, "" = every shard), 6 shards held
+ * (comma-separated).
+ *
+ * The fair share is `ceil(pool size / live members with the same pool)`:
+ * members of one pool together take every shard of it, so identical pools
+ * ("all") and disjoint pools both leave no shard unrun. A process prefers the
+ * consecutive shards `[rank * share, rank * share + share)` of the pool
+ * (rank: its place among members by name): consecutive IDs fall in
+ * different `max_concurrency` buckets, so its shards identify in parallel.
+ *
+ * Returns `{kept, lost, acquired, shed, members}`; shed shards stay leased
+ * (and renewed) until released, so their sessions can be closed and saved
+ * before anyone else resumes them.
+ */
+const TICK_SCRIPT = `
+local now = tonumber(ARGV[2])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local owner, ttl, count = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+local function split(text)
+  local out = {}
+  for part in string.gmatch(text, '[^,]+') do table.insert(out, tonumber(part)) end
+  return out
+end
+local function lease(shard)
+  local v = redis.call('HGET', KEYS[1], shard)
+  if not v then return nil, 0 end
+  local o, e = string.match(v, '^(.*)|(%d+)$')
+  return o, tonumber(e)
+end
+redis.call('HSET', KEYS[2], owner, (now + ttl) .. '|' .. ARGV[5])
+local members = {}
+local raw = redis.call('HGETALL', KEYS[2])
+for i = 1, #raw, 2 do
+  local e, p = string.match(raw[i + 1], '^(%d+)|(.*)$')
+  if e == nil or tonumber(e) < now then redis.call('HDEL', KEYS[2], raw[i])
+  elseif p == ARGV[5] then table.insert(members, raw[i]) end
+end
+table.sort(members)
+local rank = 0
+for i, name in ipairs(members) do if name == owner then rank = i - 1 end end
+local pool = split(ARGV[5])
+if ARGV[5] == '' then for s = 0, count - 1 do table.insert(pool, s) end end
+table.sort(pool)
+local share = math.ceil(#pool / #members)
+local preferred = {}
+for i = rank * share + 1, math.min(rank * share + share, #pool) do preferred[pool[i]] = true end
+local kept, lost, shed, mine = {}, {}, {}, {}
+for _, shard in ipairs(split(ARGV[6])) do
+  local o, e = lease(shard)
+  if o == owner and e >= now then
+    redis.call('HSET', KEYS[1], shard, owner .. '|' .. (now + ttl))
+    table.insert(kept, shard)
+    mine[shard] = true
+  else
+    table.insert(lost, shard)
+  end
+end
+local function shedWhere(wanted)
+  for i = #kept, 1, -1 do
+    if #kept <= share then return end
+    if (preferred[kept[i]] == true) == wanted then
+      table.insert(shed, kept[i])
+      table.remove(kept, i)
+    end
+  end
+end
+shedWhere(false)
+shedWhere(true)
+local acquired = {}
+local function take(shard)
+  if #kept + #acquired >= share or mine[shard] then return end
+  local o, e = lease(shard)
+  if o == nil or e < now then
+    redis.call('HSET', KEYS[1], shard, owner .. '|' .. (now + ttl))
+    table.insert(acquired, shard)
+    mine[shard] = true
+  end
+end
+for _, shard in ipairs(pool) do if preferred[shard] then take(shard) end end
+local start = math.min(rank * share + share, #pool)
+for i = 1, #pool do take(pool[((start + i - 1) % #pool) + 1]) end
+for _, shard in ipairs(shed) do mine[shard] = nil end
+return {kept, lost, acquired, shed, #members}
+`;
+
+/**
+ * Give up leases (only those still this owner's), and optionally leave the
+ * members.
+ *
+ * KEYS: 1 leases, 2 members. ARGV: 1 owner, 2 "1" to leave, 3.. shards.
+ */
+const RELEASE_SCRIPT = `
+for i = 3, #ARGV do
+  local v = redis.call('HGET', KEYS[1], ARGV[i])
+  if v and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+  end
+end
+if ARGV[2] == '1' then redis.call('HDEL', KEYS[2], ARGV[1]) end
+return 1
+`;
+
+/** What one {@linkcode ShardLeases.tick} decided. */
+export interface LeaseTick {
+  /** Shards still leased to this process (renewed). */
+  kept: number[];
+  /** Shards whose lease expired or moved: stop them at once. */
+  lost: number[];
+  /** Shards newly leased to this process: start them. */
+  acquired: number[];
+  /** Shards above the fair share: stop, save, then release them. */
+  shed: number[];
+  /** Live processes with this one's pool, this one included. */
+  members: number;
+}
+
+/** Options for {@linkcode ShardLeases}. */
+export interface ShardLeasesOptions {
+  /** Where the fleet's leases live; every process of a bot uses the same. */
+  prefix: string;
+  /** This process's name among the members; unique per process. */
+  owner: string;
+  /** The bot's shard count. */
+  shardCount: number;
+  /** The shards this process may run; every shard when absent. */
+  pool?: readonly number[] | undefined;
+  /** How long a lease or membership lasts without renewal, in ms. */
+  ttlMs: number;
+}
+
+/**
+ * The Redis side of shard leases: one atomic tick (renew, report lost,
+ * shed above the fair share, take free shards) and a release.
+ */
+export class ShardLeases {
+  readonly #redis: RedisConnection;
+  readonly #leasesKey: string;
+  readonly #membersKey: string;
+  readonly #owner: string;
+  readonly #shardCount: number;
+  readonly #pool: string;
+  readonly #ttlMs: number;
+
+  /**
+   * @param redis The connection.
+   * @param options Prefix, owner, shard count, pool and TTL.
+   */
+  constructor(redis: RedisConnection, options: ShardLeasesOptions) {
+    this.#redis = redis;
+    this.#leasesKey = `${options.prefix}:leases`;
+    this.#membersKey = `${options.prefix}:members`;
+    this.#owner = options.owner;
+    this.#shardCount = options.shardCount;
+    this.#pool = options.pool ? options.pool.join(",") : "";
+    this.#ttlMs = options.ttlMs;
+  }
+
+  /**
+   * Renew membership and the leases held, and rebalance.
+   *
+   * @param held The shards this process believes it holds.
+   * @param now The time on the fleet's clock, or `undefined` for Redis's.
+   * @returns What to stop and start.
+   */
+  async tick(
+    held: readonly number[],
+    now: number | undefined,
+  ): Promise<LeaseTick> {
+    const [kept, lost, acquired, shed, members] = await this.#redis.eval(
+      TICK_SCRIPT,
+      2,
+      this.#leasesKey,
+      this.#membersKey,
+      this.#owner,
+      now === undefined ? "" : String(now),
+      String(this.#ttlMs),
+      String(this.#shardCount),
+      this.#pool,
+      held.join(","),
+    ) as [number[], number[], number[], number[], number];
+    return { kept, lost, acquired, shed, members };
+  }
+
+  /**
+   * Release leases this process still holds.
+   *
+   * @param shards The shards.
+   * @param leave Also leave the members (the process is stopping).
+   */
+  async release(shards: readonly number[], leave = false): Promise<void> {
+    await this.#redis.eval(
+      RELEASE_SCRIPT,
+      2,
+      this.#leasesKey,
+      this.#membersKey,
+      this.#owner,
+      leave ? "1" : "0",
+      ...shards.map(String),
+    );
+  }
+}

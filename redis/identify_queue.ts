@@ -1,0 +1,555 @@
+/**
+ * {@linkcode RedisIdentifyQueue}: the IDENTIFY pacing of
+ * `gateway/identify_queue.ts` shared by every process of a bot through
+ * Redis, so shards of one bot on many machines never IDENTIFY twice in one
+ * `max_concurrency` bucket within 5 s, and spend one daily budget.
+ *
+ * Every decision is one Lua script run atomically by Redis (a reservation of
+ * the bucket's next free time, not a lock): a process that dies between two
+ * calls leaves nothing held. Its waiting tickets expire when it stops
+ * polling for them.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
+import type {
+  IdentifyQueue,
+  SessionStartLimit,
+} from "../gateway/identify_queue.ts";
+import type { RedisConnection } from "./connection.ts";
+
+const logger = getLogger(["disruption", "redis", "identify_queue"]);
+
+/** The shortest pause between two attempts of one waiter. */
+const MIN_POLL_MS = 10;
+
+/** Discord's session start window, used after a refill until told otherwise. */
+const SESSION_START_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One attempt of one waiter. Joins the bucket's FIFO (a sorted set scored by
+ * a global ticket counter) unless already in it, renews the waiter's
+ * liveness, drops waiters ahead that stopped renewing (their process died),
+ * and grants only to the head, only when the bucket's next free time has
+ * passed and the daily budget (when known) has a session start left.
+ *
+ * KEYS: 1 queue (zset), 2 liveness deadlines (hash), 3 bucket next free
+ * time, 4 budget (hash: total, remaining, reset_at), 5 ticket counter.
+ * ARGV: 1 waiter id, 2 now in ms ("" = the server's TIME), 3 interval ms,
+ * 4 liveness ms, 5 session start window ms.
+ *
+ * Returns `{kind, waitMs, extra}`: kind 1 granted (extra = budget left, -1
+ * when unknown), 0 wait (extra = waiters ahead), 2 out of budget.
+ */
+const TRY_SCRIPT = `
+local now = tonumber(ARGV[2])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local me = ARGV[1]
+local interval = tonumber(ARGV[3])
+local alive = tonumber(ARGV[4])
+if not redis.call('ZSCORE', KEYS[1], me) then
+  redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[5]), me)
+end
+redis.call('HSET', KEYS[2], me, now + alive)
+local keep = alive + interval + 60000
+redis.call('PEXPIRE', KEYS[1], keep)
+redis.call('PEXPIRE', KEYS[2], keep)
+redis.call('PEXPIRE', KEYS[5], 86400000)
+local ahead = 0
+for _, other in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if other == me then break end
+  local deadline = tonumber(redis.call('HGET', KEYS[2], other))
+  if deadline == nil or deadline < now then
+    redis.call('ZREM', KEYS[1], other)
+    redis.call('HDEL', KEYS[2], other)
+  else
+    ahead = ahead + 1
+  end
+end
+local nextFree = tonumber(redis.call('GET', KEYS[3])) or 0
+local free = nextFree - now
+if free < 0 then free = 0 end
+if ahead > 0 then return {0, free + ahead * interval, ahead} end
+if free > 0 then return {0, free, 0} end
+local left = -1
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
+  local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
+  if now >= resetAt then
+    remaining = total
+    resetAt = now + tonumber(ARGV[5])
+    redis.call('HSET', KEYS[4], 'remaining', remaining, 'reset_at', resetAt)
+  end
+  if remaining <= 0 then return {2, resetAt - now, 0} end
+  left = remaining - 1
+  redis.call('HSET', KEYS[4], 'remaining', left)
+end
+redis.call('SET', KEYS[3], now + interval, 'PX', interval + 86400000)
+redis.call('ZREM', KEYS[1], me)
+redis.call('HDEL', KEYS[2], me)
+return {1, 0, left}
+`;
+
+/**
+ * Take Discord's fresh `session_start_limit`. Within the stored window the
+ * shared count only goes down (another process may have identified since
+ * Discord answered this one); once the stored window has passed, Discord's
+ * numbers replace it.
+ *
+ * KEYS: 1 budget. ARGV: 1 now ("" = TIME), 2 total, 3 remaining,
+ * 4 reset_after. Returns the remaining count now stored.
+ */
+const BUDGET_SCRIPT = `
+local now = tonumber(ARGV[1])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local total, remaining, resetAfter = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local b = redis.call('HMGET', KEYS[1], 'remaining', 'reset_at')
+local stored, resetAt = tonumber(b[1]), tonumber(b[2])
+if stored ~= nil and resetAt ~= nil and now < resetAt then
+  if stored < remaining then remaining = stored end
+  if now + resetAfter < resetAt then resetAt = now + resetAfter end
+else
+  resetAt = now + resetAfter
+end
+redis.call('HSET', KEYS[1], 'total', total, 'remaining', remaining, 'reset_at', resetAt)
+redis.call('PEXPIRE', KEYS[1], resetAfter + 86400000)
+return remaining
+`;
+
+/** Options for {@linkcode RedisIdentifyQueue}. */
+export interface RedisIdentifyQueueOptions {
+  /**
+   * Where the bot's queue lives: every process of one bot must use the same
+   * prefix, and two bots on one Redis different ones.
+   *
+   * @default {"disruption:identify"}
+   */
+  prefix?: string;
+  /**
+   * IDENTIFYs allowed per interval, one per bucket `shardId %
+   * maxConcurrency`; every process must agree. `sessionStartLimit`'s
+   * `max_concurrency` takes precedence when given.
+   *
+   * @default {1}
+   */
+  maxConcurrency?: number;
+  /**
+   * Milliseconds between two IDENTIFYs of the same bucket.
+   *
+   * @default {5000}
+   */
+  intervalMs?: number;
+  /**
+   * The daily budget from `GET /gateway/bot`: shared in Redis (see
+   * {@linkcode RedisIdentifyQueue.updateSessionStartLimit}). Without it
+   * (here or stored by another process) the queue only paces buckets.
+   */
+  sessionStartLimit?: SessionStartLimit;
+  /**
+   * How often a waiting shard asks Redis again at most, in milliseconds: the
+   * longest a shard waits after the one ahead of it gave up.
+   *
+   * @default {500}
+   */
+  pollMs?: number;
+  /**
+   * How long a waiter stays in the queue without asking again, in
+   * milliseconds: a dead process's shards block their buckets at most this
+   * long. Must exceed `pollMs` plus a Redis round trip.
+   *
+   * @default {5000}
+   */
+  livenessMs?: number;
+  /**
+   * Whose clock decides: `"redis"` (the server's `TIME`, one clock for every
+   * machine) or `"scheduler"` (the `scheduler`'s `now()`, for tests on a
+   * virtual clock; every process must then share that clock).
+   *
+   * @default {"redis"}
+   */
+  clock?: "redis" | "scheduler";
+  /**
+   * The timers for the waits.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+}
+
+/** A reply of {@linkcode TRY_SCRIPT}. */
+type TryReply = [kind: number, waitMs: number, extra: number];
+
+/**
+ * An {@linkcode IdentifyQueue} shared by every process of a bot through
+ * Redis.
+ *
+ * Guarantees, across all processes using one `prefix` and one Redis:
+ * - at most one grant per bucket `shardId % maxConcurrency` per
+ *   `intervalMs`, decided atomically by Redis on one clock (the server's by
+ *   default), so no lock is ever held;
+ * - when a session start limit is known, each grant uses one of its
+ *   `remaining`, shared by all processes; at `0` the queue waits for the
+ *   reset (logging a warning) and never grants without budget;
+ * - first come, first served within a bucket, across processes (a global
+ *   ticket order), and waiters of a dead process drop out after
+ *   `livenessMs`;
+ * - an aborted {@linkcode RedisIdentifyQueue.acquire} leaves the queue at
+ *   once, and leaves no timer behind.
+ *
+ * While Redis is unreachable nothing is granted: waiters keep asking every
+ * `pollMs`, and the outage is logged once. A grant that arrives after its
+ * signal aborted is lost (its slot and session start are spent).
+ *
+ * @example Share the queue between processes
+ * ```ts
+ * import { ShardManager } from "@disruption/disruption/gateway";
+ * import { connectRedis, RedisIdentifyQueue } from "@disruption/disruption/redis";
+ *
+ * async function main(): Promise<void> {
+ *   const redis = await connectRedis({ url: "redis://10.0.0.5:6379" });
+ *   // The same prefix in every process of the bot.
+ *   const identifyQueue = new RedisIdentifyQueue(redis, {
+ *     prefix: "mybot:identify",
+ *     maxConcurrency: 16,
+ *   });
+ *   const manager = new ShardManager({
+ *     token: "...",
+ *     intents: 0,
+ *     shardCount: 64,
+ *     shardIds: [0, 1, 2, 3, 4, 5, 6, 7],
+ *     identifyQueue,
+ *   });
+ *   await manager.start();
+ * }
+ * void main; // needs a server: defined, not run
+ * ```
+ */
+export class RedisIdentifyQueue implements IdentifyQueue {
+  readonly #redis: RedisConnection;
+  readonly #scheduler: Scheduler;
+  readonly #prefix: string;
+  readonly #intervalMs: number;
+  readonly #pollMs: number;
+  readonly #livenessMs: number;
+  readonly #useSchedulerClock: boolean;
+  readonly #owner = crypto.randomUUID();
+  #maxConcurrency: number;
+  #seq = 0;
+  #pending = 0;
+  #budgetUpdate: Promise<void> | undefined;
+  #redisDown = false;
+  #exhaustedWarned = false;
+
+  /**
+   * Create a queue on a connection from `connectRedis` (the caller closes
+   * it).
+   *
+   * @param redis The connection.
+   * @param options Prefix, concurrency, pacing, clock and daily budget.
+   * @throws {RangeError} When a number is out of range.
+   * @throws {TypeError} When `prefix` is empty or `clock` is unknown.
+   */
+  constructor(redis: RedisConnection, options: RedisIdentifyQueueOptions = {}) {
+    const {
+      prefix = "disruption:identify",
+      maxConcurrency = 1,
+      intervalMs = 5000,
+      pollMs = 500,
+      livenessMs = 5000,
+      clock = "redis",
+      scheduler = realScheduler,
+      sessionStartLimit,
+    } = options;
+    if (typeof prefix !== "string" || prefix === "") {
+      throw new TypeError(
+        `Cannot create identify queue as 'prefix' must be a non-empty string: current value 'prefix=${prefix}'`,
+      );
+    }
+    positiveInteger("maxConcurrency", maxConcurrency);
+    nonNegative("intervalMs", intervalMs);
+    if (!Number.isFinite(pollMs) || pollMs < 1) {
+      throw new RangeError(
+        `Cannot create identify queue as 'pollMs' must be a finite number of at least 1: current value 'pollMs=${pollMs}'`,
+      );
+    }
+    if (!Number.isFinite(livenessMs) || livenessMs <= pollMs) {
+      throw new RangeError(
+        `Cannot create identify queue as 'livenessMs' must be a finite number above 'pollMs': current values 'livenessMs=${livenessMs}', 'pollMs=${pollMs}'`,
+      );
+    }
+    if (clock !== "redis" && clock !== "scheduler") {
+      throw new TypeError(
+        `Cannot create identify queue as 'clock' must be "redis" or "scheduler": current value 'clock=${
+          String(clock)
+        }'`,
+      );
+    }
+    this.#redis = redis;
+    this.#scheduler = scheduler;
+    this.#prefix = prefix;
+    this.#intervalMs = intervalMs;
+    this.#pollMs = pollMs;
+    this.#livenessMs = livenessMs;
+    this.#useSchedulerClock = clock === "scheduler";
+    this.#maxConcurrency = maxConcurrency;
+    if (sessionStartLimit) {
+      // Grants wait for it; a failure is logged and the next update retries.
+      this.updateSessionStartLimit(sessionStartLimit).catch(() => {});
+    }
+  }
+
+  /** IDENTIFYs allowed per interval, i.e. the number of buckets. */
+  get maxConcurrency(): number {
+    return this.#maxConcurrency;
+  }
+
+  /** How many of this process's {@linkcode RedisIdentifyQueue.acquire} calls are waiting. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /**
+   * Share fresh numbers from Discord and take over their `max_concurrency`.
+   * Within the stored window the shared `remaining` only goes down (another
+   * process may have identified since Discord answered); after it, these
+   * numbers replace it.
+   *
+   * @param limit The `session_start_limit` of `GET /gateway/bot`.
+   * @returns A promise that resolves with the shared `remaining` once it is
+   * stored.
+   * @throws {RangeError} (as a rejection) When a field is out of range.
+   */
+  updateSessionStartLimit(limit: SessionStartLimit): Promise<void> {
+    try {
+      const { total, remaining, reset_after, max_concurrency } = limit;
+      nonNegativeInteger("total", total);
+      nonNegativeInteger("remaining", remaining);
+      nonNegative("reset_after", reset_after);
+      positiveInteger("max_concurrency", max_concurrency);
+      this.#maxConcurrency = max_concurrency;
+      const update = this.#redis.eval(
+        BUDGET_SCRIPT,
+        1,
+        this.#key("budget"),
+        this.#nowArg(),
+        String(total),
+        String(remaining),
+        String(Math.ceil(reset_after)),
+      ).then(() => {}, (error: unknown) => {
+        logger.warn(
+          "Could not store the session start limit in Redis: {message}",
+          { message: messageOf(error) },
+        );
+        throw error;
+      });
+      this.#budgetUpdate = update.catch(() => {});
+      return update;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The shared budget as stored in Redis, or `undefined` when no process
+   * has stored one.
+   *
+   * @returns `total`, `remaining` and `resetAt` (ms, on the queue's clock).
+   */
+  async budget(): Promise<
+    { total: number; remaining: number; resetAt: number } | undefined
+  > {
+    const [total, remaining, resetAt] = await this.#redis.hmget(
+      this.#key("budget"),
+      "total",
+      "remaining",
+      "reset_at",
+    );
+    if (total === null || remaining === null || resetAt === null) {
+      return undefined;
+    }
+    return {
+      total: Number(total),
+      remaining: Number(remaining),
+      resetAt: Number(resetAt),
+    };
+  }
+
+  /**
+   * Wait until shard `shardId` may send IDENTIFY, in first-come order among
+   * every process's waiters of its bucket.
+   *
+   * @param shardId The shard, a non-negative integer.
+   * @param signal Gives up waiting: the promise rejects with its reason and
+   * the waiter leaves the shared queue.
+   * @returns A promise that resolves when the shard may identify.
+   * @throws {RangeError} (as a rejection) When `shardId` is not a
+   * non-negative integer.
+   */
+  acquire(shardId: number, signal?: AbortSignal): Promise<void> {
+    if (!Number.isSafeInteger(shardId) || shardId < 0) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot acquire identify slot as 'shardId' must be a non-negative integer: current value 'shardId=${shardId}'`,
+        ),
+      );
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const waiter = `${this.#owner}:${this.#seq++}:${shardId}`;
+    let bucket = shardId % this.#maxConcurrency;
+    this.#pending++;
+    return new Promise<void>((resolve, reject) => {
+      let timer: TimerId | undefined;
+      let done = false;
+      const finish = (error?: { reason: unknown }): void => {
+        if (done) return;
+        done = true;
+        this.#pending--;
+        if (timer !== undefined) this.#scheduler.clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        if (error) reject(error.reason);
+        else resolve();
+      };
+      const onAbort = (): void => {
+        finish({ reason: signal?.reason });
+        this.#leave(bucket, waiter);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const attempt = async (): Promise<void> => {
+        timer = undefined;
+        let waitMs: number;
+        try {
+          await this.#budgetUpdate;
+          if (done) return;
+          // A new max_concurrency moves the waiter to its new bucket.
+          const current = shardId % this.#maxConcurrency;
+          if (current !== bucket) {
+            this.#leave(bucket, waiter);
+            bucket = current;
+          }
+          const [kind, wait, extra] = await this.#try(bucket, waiter);
+          if (done) return;
+          this.#upAgain();
+          if (kind === 1) {
+            this.#exhaustedWarned = false;
+            logger.debug(
+              "Shard {shardId} may identify (bucket {bucket}, {left} session starts left)",
+              { shardId, bucket, left: extra },
+            );
+            return finish();
+          }
+          if (kind === 2 && !this.#exhaustedWarned) {
+            this.#exhaustedWarned = true;
+            logger.warn(
+              "Session start limit exhausted: waiting {waitMs} ms for it to reset before shard {shardId} may identify",
+              { waitMs: wait, shardId },
+            );
+          }
+          // Not granted: ask again when a grant becomes possible, but at
+          // least every pollMs (to stay alive in the queue, and to move up
+          // at once when someone ahead gives up).
+          // A floor of MIN_POLL_MS keeps an interval of 0 from spinning.
+          waitMs = Math.min(Math.max(wait, MIN_POLL_MS), this.#pollMs);
+        } catch (error) {
+          if (done) return;
+          this.#down(error);
+          waitMs = this.#pollMs;
+        }
+        timer = this.#scheduler.setTimeout(() => void attempt(), waitMs);
+      };
+      void attempt();
+    });
+  }
+
+  #try(bucket: number, waiter: string): Promise<TryReply> {
+    return this.#redis.eval(
+      TRY_SCRIPT,
+      5,
+      this.#key(`queue:${bucket}`),
+      this.#key(`alive:${bucket}`),
+      this.#key(`next:${bucket}`),
+      this.#key("budget"),
+      this.#key("tickets"),
+      waiter,
+      this.#nowArg(),
+      String(this.#intervalMs),
+      String(this.#livenessMs),
+      String(SESSION_START_WINDOW_MS),
+    ) as Promise<TryReply>;
+  }
+
+  /** Leave the shared queue (an aborted wait); a failure only delays others by `livenessMs`. */
+  #leave(bucket: number, waiter: string): void {
+    this.#redis.multi()
+      .zrem(this.#key(`queue:${bucket}`), waiter)
+      .hdel(this.#key(`alive:${bucket}`), waiter)
+      .exec()
+      .catch((error: unknown) => {
+        logger.debug(
+          "Could not leave the identify queue (it expires in {livenessMs} ms): {message}",
+          { livenessMs: this.#livenessMs, message: messageOf(error) },
+        );
+      });
+  }
+
+  #key(name: string): string {
+    return `${this.#prefix}:${name}`;
+  }
+
+  #nowArg(): string {
+    return this.#useSchedulerClock ? String(this.#scheduler.now()) : "";
+  }
+
+  #down(error: unknown): void {
+    if (this.#redisDown) return;
+    this.#redisDown = true;
+    logger.warn(
+      "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
+      { message: messageOf(error) },
+    );
+  }
+
+  #upAgain(): void {
+    if (!this.#redisDown) return;
+    this.#redisDown = false;
+    logger.info("Identify queue reaches Redis again");
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function positiveInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot configure identify queue as '${name}' must be a positive integer: current value '${name}=${value}'`,
+    );
+  }
+}
+
+function nonNegativeInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(
+      `Cannot configure identify queue as '${name}' must be a non-negative integer: current value '${name}=${value}'`,
+    );
+  }
+}
+
+function nonNegative(name: string, value: number): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(
+      `Cannot configure identify queue as '${name}' must be a non-negative finite number: current value '${name}=${value}'`,
+    );
+  }
+}

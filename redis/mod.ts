@@ -1,0 +1,42 @@
+/**
+ * The Redis connection layer shared by Disruption's Redis-backed parts: open
+ * a connection with {@linkcode connectRedis}, close it with
+ * {@linkcode closeRedis}.
+ *
+ * ```ts
+ * import { closeRedis, connectRedis } from "@disruption/disruption/redis";
+ *
+ * async function main(): Promise<void> {
+ *   const redis = await connectRedis({ url: "redis://127.0.0.1:6379" });
+ *   console.log(await redis.ping());
+ *   await closeRedis(redis);
+ * }
+ * void main; // needs a server: defined, not run
+ * ```
+ *
+ * @module
+ */
+export {
+  closeRedis,
+  connectRedis,
+  redactRedisUrl,
+  RedisConnectError,
+  type RedisConnection,
+  type RedisConnectOptions,
+} from "./connection.ts";
+export {
+  RedisIdentifyQueue,
+  type RedisIdentifyQueueOptions,
+} from "./identify_queue.ts";
+export {
+  RedisSessionStore,
+  type RedisSessionStoreOptions,
+} from "./session_store.ts";
+// The interfaces the Redis stores implement and the clock they take, so this
+// entry's documentation is complete on its own.
+export type {
+  IdentifyQueue,
+  SessionStartLimit,
+} from "../gateway/identify_queue.ts";
+export type { SavedSession, SessionStore } from "../gateway/session_store.ts";
+export type { Scheduler, TimerId } from "../base/scheduler.ts";

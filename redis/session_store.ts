@@ -1,0 +1,280 @@
+/**
+ * {@linkcode RedisSessionStore}: saved sessions in Redis, so any machine of a
+ * bot can RESUME any shard, in the layout the dispatch service (and
+ * twilight-dispatch) keeps in `gateway_sessions`.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import {
+  assertSavedSession,
+  assertShardId,
+  describe,
+  isSavedSession,
+  type SavedSession,
+} from "../gateway/saved_session.ts";
+import type { SessionStore } from "../gateway/session_store.ts";
+import type { RedisConnection } from "./connection.ts";
+
+const logger = getLogger(["disruption", "redis", "session_store"]);
+
+/**
+ * One shard's entry in the sessions key: twilight-dispatch's three fields,
+ * plus the shard count and the save time as additions.
+ */
+interface StoredEntry {
+  session_id: string;
+  sequence: number;
+  resume_url?: string;
+  shard_count?: number;
+  saved_at?: number;
+}
+
+/**
+ * Merge entries into the sessions object, or remove one, atomically (other
+ * processes write the other shards' entries). A value that is not a JSON
+ * object is replaced, and the script says so.
+ *
+ * KEYS: 1 sessions, 2 shard count. ARGV: 1 JSON object of entries to set,
+ * 2 shard id to delete ("" for none), 3 shard count to store ("" for none).
+ * Returns 1 when a malformed value was replaced, else 0.
+ */
+const WRITE_SCRIPT = `
+local replaced = 0
+local current = {}
+local text = redis.call('GET', KEYS[1])
+if text then
+  local ok, decoded = pcall(cjson.decode, text)
+  if ok and type(decoded) == 'table' then current = decoded else replaced = 1 end
+end
+for shard, entry in pairs(cjson.decode(ARGV[1])) do current[shard] = entry end
+if ARGV[2] ~= '' then current[ARGV[2]] = nil end
+if next(current) == nil then
+  redis.call('SET', KEYS[1], '{}')
+else
+  redis.call('SET', KEYS[1], cjson.encode(current))
+end
+if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
+return replaced
+`;
+
+/** Options for {@linkcode RedisSessionStore}. */
+export interface RedisSessionStoreOptions {
+  /**
+   * The key holding every shard's session, as one JSON object keyed by
+   * shard ID. Give each bot sharing a Redis its own.
+   *
+   * @default {"gateway_sessions"}
+   */
+  key?: string;
+  /**
+   * The key holding the shard count of the latest save, for entries written
+   * without their own (the dispatch service's, twilight-dispatch's).
+   *
+   * @default {"gateway_shards"}
+   */
+  shardCountKey?: string;
+}
+
+/**
+ * A {@linkcode SessionStore} in Redis, shared by every process of a bot.
+ *
+ * The layout is the dispatch service's (and twilight-dispatch's)
+ * `gateway_sessions`: one JSON object,
+ * `{"<shard>": {"session_id", "sequence", "resume_url"}}`, to which this
+ * store adds `shard_count` and `saved_at` (milliseconds since the epoch) per
+ * entry; `gateway_shards` holds the shard count of the latest save. Either
+ * side reads what the other wrote: an entry without `shard_count` takes the
+ * one in `gateway_shards`, one without `saved_at` counts as saved at `0`
+ * (too old to resume by the gateway's `isSessionUsable` rule).
+ *
+ * Each save or delete is one Lua script, so processes saving different
+ * shards at once never undo each other's entries. Entries that are not
+ * well-formed sessions are skipped when loading; a value that is not a JSON
+ * object is replaced by the next save (with a warning). Numbers are kept to
+ * Redis's JSON precision of 14 digits, ample for sequences and times.
+ *
+ * @example Save on one machine, load on another
+ * ```ts
+ * import { closeRedis, connectRedis, RedisSessionStore } from "@disruption/disruption/redis";
+ *
+ * async function main(): Promise<void> {
+ *   const redis = await connectRedis({ url: "redis://10.0.0.5:6379" });
+ *   const store = new RedisSessionStore(redis, { key: "mybot:sessions" });
+ *   const saved = await store.load(3);
+ *   if (saved) console.log(`resume ${saved.sessionId} at ${saved.sequence}`);
+ *   await closeRedis(redis);
+ * }
+ * void main; // needs a server: defined, not run
+ * ```
+ */
+export class RedisSessionStore implements SessionStore {
+  readonly #redis: RedisConnection;
+  readonly #key: string;
+  readonly #shardCountKey: string;
+
+  /**
+   * Create a store on a connection from `connectRedis` (the caller closes
+   * it).
+   *
+   * @param redis The connection.
+   * @param options The keys.
+   * @throws {TypeError} When a key is not a non-empty string.
+   */
+  constructor(redis: RedisConnection, options: RedisSessionStoreOptions = {}) {
+    const { key = "gateway_sessions", shardCountKey = "gateway_shards" } =
+      options;
+    for (
+      const [name, value] of [["key", key], ["shardCountKey", shardCountKey]]
+    ) {
+      if (typeof value !== "string" || value === "") {
+        throw new TypeError(
+          `Cannot create session store as '${name}' must be a non-empty string: current value '${name}=${
+            describe(value)
+          }'`,
+        );
+      }
+    }
+    this.#redis = redis;
+    this.#key = key;
+    this.#shardCountKey = shardCountKey;
+  }
+
+  /**
+   * The saved session of one shard.
+   *
+   * @param shardId The shard.
+   * @returns The session, or `undefined` when none (or a malformed one) is
+   * saved.
+   * @throws {RangeError} (as a rejection) When `shardId` is not a
+   * non-negative integer.
+   */
+  async load(shardId: number): Promise<SavedSession | undefined> {
+    assertShardId(shardId, "load session");
+    const sessions = await this.#read();
+    return sessions.get(shardId);
+  }
+
+  /**
+   * Every well-formed saved session.
+   *
+   * @returns The sessions, ordered by shard ID.
+   */
+  async loadAll(): Promise<SavedSession[]> {
+    const sessions = await this.#read();
+    return [...sessions.values()].sort((a, b) => a.shardId - b.shardId);
+  }
+
+  /**
+   * Save a batch of sessions in one atomic write, leaving other shards'
+   * entries as they are. Nothing is saved when one of them is malformed;
+   * when a shard appears twice the last one wins.
+   *
+   * @param sessions The sessions to save.
+   * @returns A promise that resolves when they are stored.
+   * @throws {TypeError} (as a rejection) When a session has a field of the
+   * wrong type.
+   * @throws {RangeError} (as a rejection) When a session has a number out of
+   * range.
+   */
+  async save(sessions: SavedSession[]): Promise<void> {
+    if (!Array.isArray(sessions)) {
+      throw new TypeError(
+        `Cannot save sessions as 'sessions' must be an array: current value '${
+          describe(sessions)
+        }'`,
+      );
+    }
+    for (const session of sessions) assertSavedSession(session);
+    if (sessions.length === 0) return;
+    const entries: Record<string, StoredEntry> = {};
+    for (const session of sessions) {
+      const entry: StoredEntry = {
+        session_id: session.sessionId,
+        sequence: session.sequence,
+        shard_count: session.shardCount,
+        saved_at: session.savedAt,
+      };
+      if (session.resumeUrl !== undefined) entry.resume_url = session.resumeUrl;
+      entries[String(session.shardId)] = entry;
+    }
+    const shardCount = sessions[sessions.length - 1]!.shardCount;
+    await this.#write(JSON.stringify(entries), "", String(shardCount));
+  }
+
+  /**
+   * Forget one shard's session; nothing happens when none is saved.
+   *
+   * @param shardId The shard.
+   * @returns A promise that resolves when it is gone.
+   * @throws {RangeError} (as a rejection) When `shardId` is not a
+   * non-negative integer.
+   */
+  async delete(shardId: number): Promise<void> {
+    assertShardId(shardId, "delete session");
+    await this.#write("{}", String(shardId), "");
+  }
+
+  async #write(
+    entries: string,
+    remove: string,
+    shardCount: string,
+  ): Promise<void> {
+    const replaced = await this.#redis.eval(
+      WRITE_SCRIPT,
+      2,
+      this.#key,
+      this.#shardCountKey,
+      entries,
+      remove,
+      shardCount,
+    );
+    if (replaced === 1) {
+      logger.warn(
+        "Redis key {key} did not hold a JSON object of sessions; it was replaced",
+        { key: this.#key },
+      );
+    }
+  }
+
+  async #read(): Promise<Map<number, SavedSession>> {
+    const [text, countText] = await this.#redis.mget(
+      this.#key,
+      this.#shardCountKey,
+    );
+    const sessions = new Map<number, SavedSession>();
+    if (text === null || text === undefined) return sessions;
+    let stored: unknown;
+    try {
+      stored = JSON.parse(text);
+    } catch {
+      logger.warn("Redis key {key} does not hold JSON; no sessions loaded", {
+        key: this.#key,
+      });
+      return sessions;
+    }
+    if (
+      typeof stored !== "object" || stored === null || Array.isArray(stored)
+    ) {
+      return sessions;
+    }
+    const fallbackCount = countText === null ? undefined : Number(countText);
+    for (const [shard, value] of Object.entries(stored)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(shard)) continue;
+      if (typeof value !== "object" || value === null) continue;
+      const entry = value as Record<string, unknown>;
+      const session: Record<string, unknown> = {
+        shardId: Number(shard),
+        shardCount: entry.shard_count ?? fallbackCount,
+        sessionId: entry.session_id,
+        sequence: entry.sequence,
+        savedAt: entry.saved_at ?? 0,
+      };
+      if (entry.resume_url !== undefined && entry.resume_url !== null) {
+        session.resumeUrl = entry.resume_url;
+      }
+      if (isSavedSession(session)) sessions.set(session.shardId, session);
+    }
+    return sessions;
+  }
+}

@@ -1,0 +1,324 @@
+// Random but valid dispatch sequences for the cache's property test, and a
+// simple reference model of what the cache should hold after each one
+// (Redis-style keys -> Discord JSON), written independently of the core.
+import { mulberry32 } from "../_fakes/prng.ts";
+
+export type Dispatch = [event: string, data: Record<string, unknown>];
+type V = Record<string, unknown>;
+
+const GUILDS = ["100", "200", "300"];
+const USERS = Array.from({ length: 12 }, (_, i) => String(5000 + i));
+const PER_CHANNEL = 5;
+
+export const PROPERTY_PER_CHANNEL = PER_CHANNEL;
+
+function user(id: string): V {
+  return {
+    id,
+    username: `user${id}`,
+    discriminator: "0",
+    global_name: null,
+    avatar: null,
+  };
+}
+
+function time(n: number): string {
+  return new Date(1_700_000_000_000 + n * 1000).toISOString().slice(0, 23) +
+    "000+00:00";
+}
+
+/** The reference model: Redis-style keys to values. */
+export class Model {
+  readonly entries = new Map<string, V>();
+  #nextId = 10_000;
+
+  nextId(): string {
+    return String(this.#nextId++);
+  }
+
+  #removeChannel(channelId: string): void {
+    this.entries.delete(`channel:${channelId}`);
+    for (const key of [...this.entries.keys()]) {
+      if (key.startsWith(`message:${channelId}:`)) this.entries.delete(key);
+    }
+  }
+
+  #removeGuild(guildId: string): void {
+    for (const [key, value] of [...this.entries]) {
+      if (key.startsWith("channel:") && value.guild_id === guildId) {
+        this.#removeChannel(key.slice(8));
+      }
+      if (/^(role|member):/.test(key) && key.split(":")[1] === guildId) {
+        this.entries.delete(key);
+      }
+    }
+    this.entries.delete(`guild:${guildId}`);
+  }
+
+  apply([event, d]: Dispatch): void {
+    const e = this.entries;
+    switch (event) {
+      case "GUILD_CREATE": {
+        const id = d.id as string;
+        this.#removeGuild(id);
+        e.set(`guild:${id}`, {
+          id,
+          name: d.name,
+          member_count: d.member_count,
+        });
+        for (const c of d.channels as V[]) {
+          e.set(`channel:${c.id}`, { ...c, guild_id: id });
+        }
+        for (const r of d.roles as V[]) e.set(`role:${id}:${r.id}`, r);
+        for (const m of d.members as V[]) {
+          e.set(`member:${id}:${(m.user as V).id}`, { ...m, guild_id: id });
+        }
+        return;
+      }
+      case "GUILD_DELETE": {
+        const id = d.id as string;
+        if (d.unavailable) {
+          e.set(`guild:${id}`, {
+            ...(e.get(`guild:${id}`) ?? { id }),
+            unavailable: true,
+          });
+        } else this.#removeGuild(id);
+        return;
+      }
+      case "GUILD_MEMBERS_CHUNK":
+        for (const m of d.members as V[]) {
+          e.set(`member:${d.guild_id}:${(m.user as V).id}`, {
+            ...m,
+            guild_id: d.guild_id,
+          });
+        }
+        return;
+      case "GUILD_MEMBER_ADD":
+      case "GUILD_MEMBER_REMOVE": {
+        const key = `member:${d.guild_id}:${(d.user as V).id}`;
+        const guild = e.get(`guild:${d.guild_id}`);
+        if (event === "GUILD_MEMBER_ADD") e.set(key, { ...d });
+        else e.delete(key);
+        if (guild && typeof guild.member_count === "number") {
+          e.set(`guild:${d.guild_id}`, {
+            ...guild,
+            member_count: Math.max(
+              0,
+              guild.member_count + (event === "GUILD_MEMBER_ADD" ? 1 : -1),
+            ),
+          });
+        }
+        return;
+      }
+      case "GUILD_MEMBER_UPDATE": {
+        const key = `member:${d.guild_id}:${(d.user as V).id}`;
+        e.set(key, { ...(e.get(key) ?? {}), ...d });
+        return;
+      }
+      case "GUILD_ROLE_CREATE":
+        e.set(`role:${d.guild_id}:${(d.role as V).id}`, d.role as V);
+        return;
+      case "GUILD_ROLE_DELETE":
+        e.delete(`role:${d.guild_id}:${d.role_id}`);
+        return;
+      case "CHANNEL_CREATE":
+        e.set(`channel:${d.id}`, d);
+        return;
+      case "CHANNEL_DELETE":
+        this.#removeChannel(d.id as string);
+        return;
+      case "MESSAGE_CREATE": {
+        e.set(`message:${d.channel_id}:${d.id}`, d);
+        const ids = [...e.keys()]
+          .filter((k) => k.startsWith(`message:${d.channel_id}:`))
+          .map((k) => k.split(":")[2]!)
+          .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+        for (const id of ids.slice(0, Math.max(0, ids.length - PER_CHANNEL))) {
+          e.delete(`message:${d.channel_id}:${id}`);
+        }
+        return;
+      }
+      case "MESSAGE_UPDATE": {
+        const key = `message:${d.channel_id}:${d.id}`;
+        const old = e.get(key);
+        if (old) e.set(key, { ...old, ...d });
+        return;
+      }
+      case "MESSAGE_DELETE":
+        e.delete(`message:${d.channel_id}:${d.id}`);
+        return;
+      case "MESSAGE_DELETE_BULK":
+        for (const id of d.ids as string[]) {
+          e.delete(`message:${d.channel_id}:${id}`);
+        }
+        return;
+    }
+  }
+}
+
+/** One random valid sequence of `length` dispatches. */
+export function randomSequence(seed: number, length: number): Dispatch[] {
+  const random = mulberry32(seed);
+  const pick = <T>(items: readonly T[]): T =>
+    items[Math.floor(random() * items.length)]!;
+  const model = new Model(); // only to know what exists
+  const out: Dispatch[] = [];
+  const member = (guildId: string, userId: string): V => ({
+    user: user(userId),
+    roles: random() < 0.5 ? [] : [`${guildId}1`],
+    joined_at: time(Math.floor(random() * 1000)),
+    deaf: false,
+    mute: random() < 0.2,
+    flags: 0,
+  });
+  const channelsOf = (guildId: string): string[] =>
+    [...model.entries].filter(([k, v]) =>
+      k.startsWith("channel:") && v.guild_id === guildId
+    ).map(([k]) => k.slice(8));
+  const messagesOf = (channelId: string): string[] =>
+    [...model.entries.keys()].filter((k) =>
+      k.startsWith(`message:${channelId}:`)
+    ).map((k) => k.split(":")[2]!);
+  const available = (guildId: string): boolean => {
+    const g = model.entries.get(`guild:${guildId}`);
+    return g !== undefined && g.unavailable !== true;
+  };
+  while (out.length < length) {
+    const guildId = pick(GUILDS);
+    const roll = random();
+    let dispatch: Dispatch | undefined;
+    if (!available(guildId) || roll < 0.04) {
+      const channels = Array.from(
+        { length: 1 + Math.floor(random() * 3) },
+        () => ({ id: model.nextId(), type: 0, name: "c", position: 0 }),
+      );
+      dispatch = ["GUILD_CREATE", {
+        id: guildId,
+        name: `guild ${guildId} v${out.length}`,
+        member_count: 50,
+        channels,
+        threads: [],
+        roles: [{ id: `${guildId}1`, name: "role", position: 1 }],
+        emojis: [],
+        members: USERS.slice(0, 1 + Math.floor(random() * 4)).map((u) =>
+          member(guildId, u)
+        ),
+        presences: [],
+        voice_states: [],
+      }];
+    } else if (roll < 0.07) {
+      dispatch = [
+        "GUILD_DELETE",
+        random() < 0.5 ? { id: guildId, unavailable: true } : { id: guildId },
+      ];
+    } else if (roll < 0.15) {
+      dispatch = ["GUILD_MEMBERS_CHUNK", {
+        guild_id: guildId,
+        members: USERS.filter(() => random() < 0.4).map((u) =>
+          member(guildId, u)
+        ),
+        chunk_index: 0,
+        chunk_count: 1,
+      }];
+    } else if (roll < 0.25) {
+      const partial: V = {
+        guild_id: guildId,
+        user: user(pick(USERS)),
+        roles: random() < 0.5 ? [] : [`${guildId}1`],
+      };
+      if (random() < 0.5) partial.nick = random() < 0.5 ? null : "nick";
+      dispatch = ["GUILD_MEMBER_UPDATE", partial];
+    } else if (roll < 0.3) {
+      dispatch = ["GUILD_MEMBER_ADD", {
+        ...member(guildId, pick(USERS)),
+        guild_id: guildId,
+      }];
+    } else if (roll < 0.34) {
+      dispatch = ["GUILD_MEMBER_REMOVE", {
+        guild_id: guildId,
+        user: user(pick(USERS)),
+      }];
+    } else if (roll < 0.37) {
+      dispatch = ["GUILD_ROLE_CREATE", {
+        guild_id: guildId,
+        role: { id: model.nextId(), name: "r", position: 2 },
+      }];
+    } else if (roll < 0.39) {
+      const roles = [...model.entries.keys()].filter((k) =>
+        k.startsWith(`role:${guildId}:`)
+      );
+      if (roles.length > 0) {
+        dispatch = ["GUILD_ROLE_DELETE", {
+          guild_id: guildId,
+          role_id: pick(roles).split(":")[2],
+        }];
+      }
+    } else if (roll < 0.42) {
+      dispatch = ["CHANNEL_CREATE", {
+        id: model.nextId(),
+        type: 0,
+        name: "new",
+        position: 1,
+        guild_id: guildId,
+      }];
+    } else if (roll < 0.44) {
+      const channels = channelsOf(guildId);
+      if (channels.length > 0) {
+        dispatch = ["CHANNEL_DELETE", {
+          id: pick(channels),
+          type: 0,
+          guild_id: guildId,
+        }];
+      }
+    } else {
+      const channels = channelsOf(guildId);
+      if (channels.length === 0) continue;
+      const channelId = pick(channels);
+      const messages = messagesOf(channelId);
+      const kind = random();
+      if (kind < 0.6 || messages.length === 0) {
+        dispatch = ["MESSAGE_CREATE", {
+          id: model.nextId(),
+          channel_id: channelId,
+          guild_id: guildId,
+          author: user(pick(USERS)),
+          content: `text ${out.length}`,
+          timestamp: time(out.length),
+          edited_timestamp: null,
+          tts: false,
+          mention_everyone: false,
+          mentions: [],
+          mention_roles: [],
+          attachments: [],
+          embeds: [],
+          pinned: false,
+          type: 0,
+        }];
+      } else if (kind < 0.8) {
+        dispatch = ["MESSAGE_UPDATE", {
+          id: pick(messages),
+          channel_id: channelId,
+          guild_id: guildId,
+          content: `edited ${out.length}`,
+          edited_timestamp: time(out.length),
+        }];
+      } else if (kind < 0.9) {
+        dispatch = ["MESSAGE_DELETE", {
+          id: pick(messages),
+          channel_id: channelId,
+          guild_id: guildId,
+        }];
+      } else {
+        dispatch = ["MESSAGE_DELETE_BULK", {
+          ids: messages.filter(() => random() < 0.5).concat(["1"]),
+          channel_id: channelId,
+          guild_id: guildId,
+        }];
+      }
+    }
+    if (dispatch === undefined) continue;
+    model.apply(dispatch);
+    out.push(dispatch);
+  }
+  return out;
+}

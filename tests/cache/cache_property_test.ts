@@ -1,0 +1,257 @@
+// Property test: random valid event sequences applied to the core through
+// each store, compared with an independent reference model after every step;
+// the Redis store and the memory store end in the same state.
+import assert from "node:assert/strict";
+import {
+  type CacheKind,
+  EVENT_CACHE_EFFECTS,
+  MemoryCache,
+  RedisCache,
+} from "../../cache/mod.ts";
+import { closeRedis, connectRedis } from "../../redis/mod.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import {
+  type Dispatch,
+  Model,
+  PROPERTY_PER_CHANNEL,
+  randomSequence,
+} from "./_event_sequences.ts";
+
+const RESOURCES = [
+  "guilds",
+  "channels",
+  "roles",
+  "members",
+  "messages",
+] as const;
+const SEEDS = Number(Deno.env.get("CACHE_PROPERTY_SEEDS") ?? 20);
+const STEPS = 300;
+
+function kindOf(key: string): CacheKind {
+  return key.split(":")[0] as CacheKind;
+}
+
+/** The memory store's view of one model key. */
+function memoryValue(cache: MemoryCache, key: string): unknown {
+  const [kind, a, b] = key.split(":") as [CacheKind, string, string?];
+  if (kind === "guild" || kind === "channel") return cache.get(kind, "", a);
+  return cache.get(kind, a, b!);
+}
+
+function compareMemory(cache: MemoryCache, model: Model, where: string): void {
+  const counts = new Map<string, number>();
+  for (const [key, value] of model.entries) {
+    assert.deepStrictEqual(memoryValue(cache, key), value, `${where}: ${key}`);
+    counts.set(kindOf(key), (counts.get(kindOf(key)) ?? 0) + 1);
+  }
+  const sizes = cache.sizes();
+  for (
+    const kind of ["guild", "channel", "role", "member", "message"] as const
+  ) {
+    assert.equal(sizes[kind], counts.get(kind) ?? 0, `${where}: ${kind} count`);
+  }
+}
+
+/** Every change the core made is one its event's table row allows. */
+function checkTable(
+  event: string,
+  changes: MemoryCache["apply"] extends (
+    ...a: never[]
+  ) => infer R ? R
+    : never,
+): void {
+  const row = EVENT_CACHE_EFFECTS[event];
+  assert.ok(row, `${event} has a row`);
+  for (const change of changes.changes) {
+    if (change.op === "set") {
+      assert.ok(
+        row.creates.includes(change.kind) || row.updates.includes(change.kind),
+        `${event} may not set ${change.kind}`,
+      );
+    } else if (change.op === "delete") {
+      assert.ok(
+        row.deletes.includes(change.kind),
+        `${event} deletes ${change.kind}`,
+      );
+    } else {
+      const kind = change.op === "remove_guild" ? "guild" : "channel";
+      assert.ok(row.deletes.includes(kind), `${event} may not ${change.op}`);
+    }
+  }
+}
+
+Deno.test("cache property: memory store equals the reference model after every step", () => {
+  let steps = 0;
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const cache = new MemoryCache({
+      resources: [...RESOURCES],
+      messages: { perChannel: PROPERTY_PER_CHANNEL },
+    });
+    const model = new Model();
+    const sequence = randomSequence(seed, STEPS);
+    sequence.forEach((dispatch, i) => {
+      const update = cache.apply(dispatch[0], structuredClone(dispatch[1]));
+      checkTable(dispatch[0], update);
+      model.apply(dispatch);
+      compareMemory(cache, model, `seed ${seed} step ${i} ${dispatch[0]}`);
+      steps++;
+    });
+  }
+  assert.ok(steps >= 1000, `${steps} steps`);
+});
+
+/** Every key in the Redis database, sets as sorted arrays. */
+async function redisSnapshot(
+  redis: Awaited<ReturnType<typeof connectRedis>>,
+): Promise<{ values: Map<string, unknown>; sets: Map<string, string[]> }> {
+  const keys = await redis.keys("*");
+  const values = new Map<string, unknown>();
+  const sets = new Map<string, string[]>();
+  for (const key of keys) {
+    if (key.includes("_keys")) {
+      sets.set(key, (await redis.smembers(key)).sort());
+    } else values.set(key, JSON.parse((await redis.get(key))!));
+  }
+  return { values, sets };
+}
+
+/** The sets the layout requires for a set of value keys. */
+function expectedSets(
+  keys: Iterable<string>,
+  values: Map<string, unknown>,
+): Map<string, string[]> {
+  const sets = new Map<string, string[]>();
+  const add = (set: string, key: string): void => {
+    sets.set(set, [...(sets.get(set) ?? []), key].sort());
+  };
+  for (const key of keys) {
+    const [kind, scope] = key.split(":") as [string, string];
+    add(`${kind}_keys`, key);
+    if (kind === "message") add(`channel_keys:${scope}`, key);
+    else if (kind === "channel") {
+      const guildId = (values.get(key) as { guild_id?: string }).guild_id;
+      if (guildId) add(`guild_keys:${guildId}`, key);
+    } else if (kind !== "guild") add(`guild_keys:${scope}`, key);
+  }
+  return sets;
+}
+
+const server = testRedis();
+
+Deno.test({
+  name:
+    "cache property: Redis store equals the model (keys and helper sets) after every step, and the memory store at the end",
+  ignore: server.ignore,
+  fn: async () => {
+    const url = new URL(server.url);
+    url.pathname = "/9";
+    const redis = await connectRedis({ url: url.href });
+    try {
+      for (const seed of [101, 102, 103]) {
+        await redis.flushdb();
+        const store = new RedisCache(redis, {
+          resources: [...RESOURCES],
+          messages: { perChannel: PROPERTY_PER_CHANNEL },
+        });
+        const memory = new MemoryCache({
+          resources: [...RESOURCES],
+          messages: { perChannel: PROPERTY_PER_CHANNEL },
+        });
+        const model = new Model();
+        const sequence: Dispatch[] = randomSequence(seed, 150);
+        for (const [i, dispatch] of sequence.entries()) {
+          const fromRedis = await store.apply(
+            dispatch[0],
+            structuredClone(dispatch[1]),
+          );
+          const fromMemory = memory.apply(
+            dispatch[0],
+            structuredClone(dispatch[1]),
+          );
+          assert.deepStrictEqual(fromRedis.old, fromMemory.old, `old at ${i}`);
+          model.apply(dispatch);
+          await store.flush();
+          const { values, sets } = await redisSnapshot(redis);
+          const where = `seed ${seed} step ${i} ${dispatch[0]}`;
+          assert.deepStrictEqual(
+            Object.fromEntries([...values].sort()),
+            Object.fromEntries([...model.entries].sort()),
+            where,
+          );
+          assert.deepStrictEqual(
+            Object.fromEntries([...sets].sort()),
+            Object.fromEntries([...expectedSets(values.keys(), values)].sort()),
+            `${where}: helper sets`,
+          );
+        }
+        assert.equal(store.stale, false);
+        compareMemory(memory, model, `seed ${seed} end`);
+      }
+    } finally {
+      await redis.flushdb();
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "cache property: Redis applyBatch (random batch sizes) gives every event the same old state as the memory store, and ends equal to the model",
+  ignore: server.ignore,
+  fn: async () => {
+    const url = new URL(server.url);
+    url.pathname = "/12";
+    const redis = await connectRedis({ url: url.href });
+    try {
+      for (const seed of [201, 202, 203, 204]) {
+        await redis.flushdb();
+        const options = {
+          resources: [...RESOURCES],
+          messages: { perChannel: PROPERTY_PER_CHANNEL },
+        };
+        const store = new RedisCache(redis, options);
+        const memory = new MemoryCache(options);
+        const model = new Model();
+        const sequence = randomSequence(seed, 400);
+        const random = mulberry32(seed);
+        for (let i = 0; i < sequence.length;) {
+          const batch = sequence.slice(i, i + 1 + Math.floor(random() * 40));
+          const updates = await store.applyBatch(
+            batch.map(([event, data]) => ({
+              event,
+              data: structuredClone(data),
+            })),
+          );
+          batch.forEach((dispatch, j) => {
+            const expected = memory.apply(
+              dispatch[0],
+              structuredClone(dispatch[1]),
+            );
+            assert.deepStrictEqual(
+              updates[j]!.old,
+              expected.old,
+              `seed ${seed} event ${i + j} ${dispatch[0]}: old`,
+            );
+            model.apply(dispatch);
+          });
+          i += batch.length;
+        }
+        await store.flush();
+        const { values, sets } = await redisSnapshot(redis);
+        assert.deepStrictEqual(
+          Object.fromEntries([...values].sort()),
+          Object.fromEntries([...model.entries].sort()),
+        );
+        assert.deepStrictEqual(
+          Object.fromEntries([...sets].sort()),
+          Object.fromEntries([...expectedSets(values.keys(), values)].sort()),
+        );
+        assert.equal(store.stale, false);
+      }
+    } finally {
+      await redis.flushdb();
+      await closeRedis(redis);
+    }
+  },
+});

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { Client } from "../../handler/client.ts";
+import type { Context } from "../../handler/context.ts";
+import { Handler } from "../../handler/handler.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import type { GatewayEventMap } from "../../types/events.ts";
+
+const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+  GatewayIntent.MessageContent;
+
+Deno.test("Client cache: handlers and listeners of a delete get ctx.old; the cache follows the gateway", async () => {
+  await using discord = await FakeDiscord.start();
+  const fromMethod: unknown[] = [];
+  const fromListener: unknown[] = [];
+  class Bot extends Handler {
+    override onMessageDelete(
+      _data: GatewayEventMap["MESSAGE_DELETE"],
+      ctx: Context,
+    ): void {
+      fromMethod.push(ctx.old);
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+    cache: {
+      resources: ["guilds", "channels", "messages"],
+      messages: { perChannel: 2 },
+    },
+  });
+  client.on("MESSAGE_DELETE", (_data, ctx) => {
+    fromListener.push(ctx.old);
+  });
+  await client.start(new Bot());
+  const first = discord.postMessage("first");
+  discord.postMessage("second");
+  discord.postMessage("third");
+  await client.idle();
+  // Bounded per channel: the oldest went first.
+  assert.deepEqual(
+    client.cache.channelMessages(discord.channelId).map((m) => m.content),
+    ["second", "third"],
+  );
+  const third = client.cache.channelMessages(discord.channelId)[1]!;
+  discord.gateway.dispatch("MESSAGE_DELETE", {
+    id: third.id,
+    channel_id: discord.channelId,
+    guild_id: discord.guildId,
+  }, { guildId: discord.guildId });
+  discord.gateway.dispatch("MESSAGE_DELETE", {
+    id: first.id,
+    channel_id: discord.channelId,
+    guild_id: discord.guildId,
+  }, { guildId: discord.guildId });
+  await client.idle();
+  assert.equal((fromMethod[0] as { content: string }).content, "third");
+  assert.deepEqual(fromListener, fromMethod);
+  assert.equal(fromMethod[1], undefined); // evicted before its delete
+  assert.deepEqual(
+    client.cache.channelMessages(discord.channelId).map((m) => m.content),
+    ["second"],
+  );
+  assert.equal(client.cache.sizes().message, 1);
+});
+
+Deno.test("Client without cache: the cache stays empty and ctx.old is undefined", async () => {
+  await using discord = await FakeDiscord.start();
+  const olds: unknown[] = [];
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  client.on("MESSAGE_CREATE", (_data, ctx) => {
+    olds.push(ctx.old);
+  });
+  await client.start();
+  discord.postMessage("hello");
+  await client.idle();
+  assert.deepEqual(olds, [undefined]);
+  assert.equal(client.cache.sizes().message, 0);
+  assert.equal(client.cache.sizes().guild, 0);
+});
+
+Deno.test("Client cache: a resource the intents make impossible is warned about at start, visibly", async () => {
+  const lines = await captureStderr(async () => {
+    await using discord = await FakeDiscord.start();
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+      cache: { resources: ["guilds", "presences", "voiceStates"] },
+    });
+    await client.start();
+  });
+  const warnings = lines.filter((line) => line.includes("disruption·cache"));
+  assert.equal(warnings.length, 2, lines.join("\n"));
+  assert.match(warnings[0]!, /"presences".*GuildPresences/);
+  assert.match(warnings[1]!, /"voiceStates".*GuildVoiceStates/);
+});
+
+Deno.test("MemoryCache: users live as long as a member or message holds them (bounded)", async () => {
+  const { MemoryCache } = await import("../../cache/mod.ts");
+  const cache = new MemoryCache({ messages: { perChannel: 2 } });
+  const user = (id: string): Record<string, unknown> => ({
+    id,
+    username: `u${id}`,
+    discriminator: "0",
+    global_name: null,
+    avatar: null,
+  });
+  for (let i = 0; i < 50; i++) {
+    cache.apply("MESSAGE_CREATE", {
+      id: String(1000 + i),
+      channel_id: "2",
+      author: user(String(i)),
+      content: "x",
+      timestamp: "2024-01-01T00:00:00.000000+00:00",
+    });
+  }
+  // Two messages kept, so two authors; the other 48 users went with them.
+  assert.equal(cache.sizes().user, 2);
+  assert.equal(cache.user("0"), undefined);
+  assert.equal(cache.user("49")?.username, "u49");
+  // A presence of a held user updates it; of an unknown user adds nothing.
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "49", username: "renamed" },
+    guild_id: "1",
+    status: "online",
+    activities: [],
+    client_status: {},
+  });
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "777", username: "stranger" },
+    guild_id: "1",
+    status: "online",
+    activities: [],
+    client_status: {},
+  });
+  assert.equal(cache.user("49")?.username, "renamed");
+  assert.equal(cache.user("777"), undefined);
+  assert.equal(cache.sizes().user, 2);
+});

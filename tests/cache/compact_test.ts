@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import {
+  CompactMember,
+  CompactMessage,
+  CompactUser,
+  decodeTime,
+  encodeTime,
+  Interner,
+} from "../../cache/compact.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
+
+const USERS = [
+  {
+    id: "1",
+    username: "ada",
+    discriminator: "0",
+    global_name: null,
+    avatar: null,
+  },
+  {
+    id: "2",
+    username: "bot",
+    discriminator: "1234",
+    global_name: "Bot",
+    avatar: "a_0123456789abcdef0123456789abcdef",
+    bot: true,
+    public_flags: 65536,
+    flags: 65536,
+    banner: "b",
+    accent_color: 255,
+    avatar_decoration_data: { asset: "x", sku_id: "9" },
+    collectibles: null,
+    primary_guild: {
+      identity_guild_id: "5",
+      identity_enabled: true,
+      tag: "T",
+      badge: "b",
+    },
+    system: false,
+    mfa_enabled: true,
+    locale: "de",
+    verified: false,
+    email: null,
+    premium_type: 2,
+  },
+  { id: "3" }, // a partial user
+  {
+    id: "4",
+    username: "zeros",
+    discriminator: "0",
+    global_name: null,
+    avatar: "00000000000000000000000000000a0f",
+  },
+];
+
+Deno.test("CompactUser gives back exactly the user it was made from", () => {
+  for (const user of USERS) {
+    const compact = new CompactUser(structuredClone(user));
+    assert.deepStrictEqual(compact.toJSON(user.id), user);
+    assert.ok(compact.same(structuredClone(user)));
+    assert.ok(!compact.same({ ...user, username: "other" }));
+    assert.ok(!compact.same({ ...user, public_flags: 1 }));
+  }
+});
+
+Deno.test("CompactMember round-trips random members, flags and times included", () => {
+  const random = mulberry32(42);
+  const pick = <T>(values: T[]): T =>
+    values[Math.floor(random() * values.length)]!;
+  const interner = new Interner();
+  const user = new CompactUser(USERS[0]!);
+  for (let i = 0; i < 2000; i++) {
+    const member: Record<string, unknown> = {};
+    const maybe = (key: string, values: unknown[]): void => {
+      if (random() < 0.8) member[key] = pick(values);
+    };
+    maybe("nick", [null, "nick", ""]);
+    maybe("avatar", [null, "abc"]);
+    maybe("banner", [null, "def"]);
+    maybe("roles", [[], ["10"], ["10", "11", "12"]]);
+    maybe("joined_at", [
+      null,
+      "2021-03-14T05:32:41.571000+00:00",
+      "2016-01-01T00:00:00.000000+00:00",
+      "2021-03-14T05:32:41.571123+00:00",
+      "2014-01-01T00:00:00.000000+00:00",
+      "2021-03-14T05:32:41.571Z",
+    ]);
+    maybe("premium_since", [null, "2022-01-01T00:00:00.000000+00:00"]);
+    maybe("deaf", [false, true]);
+    maybe("mute", [false, true]);
+    maybe("flags", [0, 1, 2, 10, 15, 16, 300]);
+    maybe("pending", [false, true]);
+    maybe("permissions", ["8"]);
+    maybe("communication_disabled_until", [
+      null,
+      "2030-01-01T00:00:00.000000+00:00",
+    ]);
+    maybe("avatar_decoration_data", [null, { asset: "a", sku_id: "1" }]);
+    maybe("collectibles", [null, { nameplate: { asset: "n" } }]);
+    const compact = new CompactMember(structuredClone(member), user, interner);
+    assert.deepStrictEqual(
+      compact.toJSON("7", "1"),
+      { ...member, user: USERS[0], guild_id: "7" },
+      JSON.stringify(member),
+    );
+  }
+});
+
+Deno.test("CompactMessage round-trips, and times survive encodeTime/decodeTime", () => {
+  const message = {
+    id: "5",
+    channel_id: "6",
+    author: USERS[0],
+    content: "hi",
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: ["1"],
+    attachments: [],
+    embeds: [{ title: "t" }],
+    pinned: false,
+    type: 0,
+    poll: { question: { text: "?" } },
+  };
+  const interner = new Interner();
+  const author = new CompactUser(USERS[0]!);
+  assert.deepStrictEqual(
+    new CompactMessage(structuredClone(message), author, interner).toJSON(),
+    message,
+  );
+  for (
+    const time of [
+      "2024-01-01T00:00:00.000000+00:00",
+      "2024-01-01T00:00:00.123456+00:00",
+      "2024-01-01T00:00:00+00:00",
+      "0099-01-01T00:00:00.000000+00:00",
+      "2023-02-29T00:00:00.000000+00:00",
+      "2024-02-29T23:59:59.999000+00:00",
+      "not a time",
+    ]
+  ) {
+    assert.equal(decodeTime(encodeTime(time)), time);
+  }
+  assert.equal(typeof encodeTime("2024-01-01T00:00:00.123000+00:00"), "number");
+});
+
+Deno.test("Times render as Date would, across the years the cache encodes", () => {
+  const random = mulberry32(7);
+  for (let i = 0; i < 20_000; i++) {
+    const ms = Math.floor(random() * 253_402_300_799_000); // 1970 to 9999
+    const text = new Date(ms).toISOString().slice(0, 23) + "000+00:00";
+    assert.equal(encodeTime(text), ms, text);
+    assert.equal(decodeTime(ms), text);
+  }
+});

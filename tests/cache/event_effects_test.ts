@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import {
+  CACHE_RESOURCES,
+  cacheReads,
+  EVENT_CACHE_EFFECTS,
+  reduceDispatch,
+} from "../../cache/mod.ts";
+import { readDispatchEventsReference } from "../_fakes/dispatch_events_reference.ts";
+
+Deno.test("EVENT_CACHE_EFFECTS has one row per event of the reference, and no other", async () => {
+  const reference = (await readDispatchEventsReference()).map((r) => r.name);
+  assert.equal(reference.length, 79);
+  assert.deepEqual(
+    Object.keys(EVENT_CACHE_EFFECTS).sort(),
+    [...reference].sort(),
+  );
+  for (const [event, row] of Object.entries(EVENT_CACHE_EFFECTS)) {
+    const changes = row.creates.length + row.updates.length +
+      row.deletes.length;
+    assert.ok(
+      (changes === 0) === (row.none !== undefined),
+      `${event}: a row has effects or says why it has none`,
+    );
+  }
+});
+
+Deno.test("reduceDispatch ignores malformed payloads of every event", () => {
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  const lookup = { get: () => undefined, ids: () => [] };
+  for (const event of Object.keys(EVENT_CACHE_EFFECTS)) {
+    for (const data of [null, 7, "x", [], {}, { id: 5, guild_id: [] }]) {
+      const update = reduceDispatch(lookup, event, data, config);
+      assert.deepEqual(update.changes, [], `${event} ${JSON.stringify(data)}`);
+      assert.doesNotThrow(() => cacheReads(event, data, config));
+    }
+  }
+});
+
+Deno.test("GUILD_DELETE: unavailable keeps the guild marked, removed takes everything", () => {
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  const guild = { id: "1", name: "g" };
+  const lookup = {
+    get: (kind: string) => kind === "guild" ? guild : undefined,
+    ids: () => [],
+  };
+  const outage = reduceDispatch(lookup, "GUILD_DELETE", {
+    id: "1",
+    unavailable: true,
+  }, config);
+  assert.deepEqual(outage.changes, [{
+    op: "set",
+    kind: "guild",
+    scope: "",
+    id: "1",
+    value: { id: "1", name: "g", unavailable: true },
+  }]);
+  const removed = reduceDispatch(lookup, "GUILD_DELETE", { id: "1" }, config);
+  assert.deepEqual(removed.changes, [{ op: "remove_guild", id: "1" }]);
+  assert.equal(removed.old, guild);
+});

@@ -1,0 +1,131 @@
+// A Redis outage under the Redis store: logged, never thrown, the cache is
+// marked stale (once), and rebuilt from the next READY and GUILD_CREATEs.
+import assert from "node:assert/strict";
+import { RedisCache } from "../../cache/mod.ts";
+import { closeRedis, connectRedis } from "../../redis/mod.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { testRedis } from "../_fakes/servers.ts";
+
+const server = testRedis();
+
+/** A TCP relay to Redis that can drop every connection and refuse new ones. */
+class Relay {
+  #listener: Deno.Listener | undefined;
+  readonly #conns = new Set<Deno.Conn>();
+  readonly #pipes = new Set<Promise<unknown>>();
+  port = 0;
+
+  constructor(readonly target: { hostname: string; port: number }) {}
+
+  start(): void {
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: this.port });
+    this.port = (this.#listener.addr as Deno.NetAddr).port;
+    const listener = this.#listener;
+    this.#pipes.add(
+      (async () => {
+        for await (const conn of listener) {
+          const upstream = await Deno.connect(this.target);
+          this.#conns.add(conn).add(upstream);
+          this.#pipes.add(
+            conn.readable.pipeTo(upstream.writable).catch(() => {}),
+          );
+          this.#pipes.add(
+            upstream.readable.pipeTo(conn.writable).catch(() => {}),
+          );
+        }
+      })().catch(() => {}),
+    );
+  }
+
+  /** Drop every connection and stop listening. */
+  async stop(): Promise<void> {
+    this.#listener?.close();
+    this.#listener = undefined;
+    for (const conn of this.#conns) {
+      try {
+        conn.close();
+      } catch { /* already closed */ }
+    }
+    this.#conns.clear();
+    await Promise.all(this.#pipes);
+    this.#pipes.clear();
+  }
+}
+
+const GUILD = {
+  id: "1",
+  name: "g",
+  channels: [{ id: "2", type: 0, name: "c" }],
+  roles: [],
+  members: [],
+};
+
+Deno.test({
+  name:
+    "RedisCache: an outage is logged and marks the cache stale once; READY and GUILD_CREATE rebuild it",
+  ignore: server.ignore,
+  fn: async () => {
+    const url = new URL(server.url);
+    url.pathname = "/10";
+    const direct = await connectRedis({ url: url.href });
+    await direct.flushdb();
+    const relay = new Relay({ hostname: url.hostname, port: Number(url.port) });
+    relay.start();
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${relay.port}/10`,
+    });
+    const staleCalls: unknown[] = [];
+    const cache = new RedisCache(redis, {
+      resources: ["guilds", "channels", "messages"],
+      onStale: (error) => staleCalls.push(error),
+    });
+    try {
+      await cache.apply("GUILD_CREATE", GUILD);
+      await cache.flush();
+      assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "g");
+
+      const down = new Promise((resolve) => redis.once("close", resolve));
+      await relay.stop();
+      await down;
+      const lines = await captureStderr(async () => {
+        // The gateway goes on: apply returns at once, without throwing.
+        const update = await cache.apply("MESSAGE_CREATE", {
+          id: "3",
+          channel_id: "2",
+          content: "lost",
+          author: { id: "4", username: "u" },
+          timestamp: "2024-01-01T00:00:00.000000+00:00",
+        });
+        assert.deepEqual(update, { changes: [], old: undefined });
+        await cache.apply("GUILD_UPDATE", { id: "1", name: "renamed" });
+      });
+      // Visible without configuring logging, once per outage.
+      const logged = lines.filter((line) => line.includes("lost writes"));
+      assert.equal(logged.length, 1, lines.join("\n"));
+      assert.equal(cache.stale, true);
+      assert.equal(staleCalls.length, 1, "onStale is called once per outage");
+
+      const up = new Promise((resolve) => redis.once("ready", resolve));
+      relay.start();
+      await up;
+      await cache.apply("READY", {
+        v: 10,
+        user: { id: "9", username: "bot" },
+        guilds: [{ id: "1", unavailable: true }],
+        session_id: "s",
+        resume_gateway_url: "wss://x",
+        application: { id: "9", flags: 0 },
+      });
+      assert.equal(cache.stale, false);
+      await cache.apply("GUILD_CREATE", { ...GUILD, name: "rebuilt" });
+      await cache.flush();
+      assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "rebuilt");
+      assert.equal(await direct.get("message:2:3"), null);
+    } finally {
+      await closeRedis(redis);
+      await relay.stop();
+      await direct.flushdb();
+      await closeRedis(direct);
+    }
+  },
+});

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import {
+  ConfigError,
+  loadDispatchConfig,
+  parseCommand,
+  parseEnvFile,
+} from "../../dispatch/mod.ts";
+import { inherited } from "./_service_harness.ts";
+
+const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
+
+Deno.test("dispatch config: twilight-dispatch's names with defaults where one exists", () => {
+  const config = loadDispatchConfig({
+    ...BASE,
+    SHARDS_START: "2",
+    SHARDS_END: "3",
+    SHARDS_TOTAL: "4",
+    STATE_ENABLED: "true",
+    STATE_OLD: "1",
+    RABBIT_HOST: "mq",
+    RABBIT_PORT: "5673",
+    LOG_CHANNEL: "123",
+    DEFAULT_QUEUE: "false",
+  });
+  assert.equal(config.shardsStart, 2);
+  assert.equal(config.shardsEnd, 3);
+  assert.equal(config.shardsTotal, 4);
+  assert.equal(config.stateEnabled, true);
+  assert.equal(config.stateOld, true);
+  assert.equal(config.rabbitHost, "mq");
+  assert.equal(config.rabbitPort, 5673);
+  assert.equal(config.logChannel, "123");
+  assert.equal(config.defaultQueue, false);
+  const defaults = loadDispatchConfig(BASE);
+  assert.equal(defaults.shardsTotal, undefined, "Discord's recommendation");
+  assert.equal(defaults.shardsConcurrency, undefined, "max_concurrency");
+  assert.equal(defaults.prometheusPort, 8005);
+  assert.equal(defaults.redisPort, 6379);
+  assert.equal(defaults.discordApiUrl, "https://discord.com/api/v10");
+  assert.equal(defaults.publishBuffer, 10_000);
+  assert.equal(defaults.resume, true);
+  // The older name of DEFAULT_QUEUE is read too; the newer one wins.
+  assert.equal(
+    loadDispatchConfig({ ...BASE, DECLARE_QUEUE: "false" }).defaultQueue,
+    false,
+  );
+  assert.equal(
+    loadDispatchConfig({
+      ...BASE,
+      DECLARE_QUEUE: "false",
+      DEFAULT_QUEUE: "true",
+    })
+      .defaultQueue,
+    true,
+  );
+});
+
+Deno.test("dispatch config: a bad or missing value is one line naming the variable", () => {
+  const cases: [Record<string, string>, string, RegExp][] = [
+    [{ INTENTS: "1" }, "BOT_TOKEN", /^BOT_TOKEN is required/],
+    [{ BOT_TOKEN: "t" }, "INTENTS", /^INTENTS is required/],
+    [{ ...BASE, INTENTS: "many" }, "INTENTS", /'many'/],
+    [{ ...BASE, RABBIT_PORT: "70000" }, "RABBIT_PORT", /from 1 to 65535/],
+    [
+      { ...BASE, SHARDS_TOTAL: "2", SHARDS_END: "2" },
+      "SHARDS_END",
+      /inclusive/,
+    ],
+    [
+      { ...BASE, SHARDS_START: "3", SHARDS_END: "1" },
+      "SHARDS_START",
+      /at most/,
+    ],
+    [{ ...BASE, STATE_ENABLED: "maybe" }, "STATE_ENABLED", /true or false/],
+    [{ ...BASE, STATUS: "busy" }, "STATUS", /one of online/],
+    [{ ...BASE, LARGE_THRESHOLD: "10" }, "LARGE_THRESHOLD", /50 to 250/],
+    [{ ...BASE, LOG_CHANNEL: "#general" }, "LOG_CHANNEL", /channel ID/],
+    [{ ...BASE, DISCORD_API_URL: "discord.com" }, "DISCORD_API_URL", /URL/],
+    [{ ...BASE, COMPRESS: "gzip" }, "COMPRESS", /zlib-stream/],
+    [{ ...BASE, PUBLISH_BUFFER: "0" }, "PUBLISH_BUFFER", /at least 1/],
+    [{ ...BASE, LOG_LEVEL: "loud" }, "LOG_LEVEL", /one of trace/],
+  ];
+  for (const [env, variable, message] of cases) {
+    assert.throws(() => loadDispatchConfig(env), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.variable, variable);
+      assert.match(error.message, message);
+      assert.ok(!error.message.includes("\n"), "one line");
+      return true;
+    });
+  }
+});
+
+Deno.test("dispatch config: .env files with comments, export and quotes", () => {
+  assert.deepEqual(
+    parseEnvFile(
+      "# comment\nexport BOT_TOKEN=\"a b\"\nINTENTS=513 # trailing\n\nBAD LINE\nEMPTY=\nQ='#x'\r\n",
+    ),
+    { BOT_TOKEN: "a b", INTENTS: "513", EMPTY: "", Q: "#x" },
+  );
+});
+
+Deno.test("dispatch commands: malformed commands are refused with the reason", () => {
+  assert.deepEqual(parseCommand('{"op":1,"shard":3}'), { op: 1, shard: 3 });
+  assert.deepEqual(
+    parseCommand('{"op":0,"shard":0,"data":{"op":3,"d":{}}}'),
+    { op: 0, shard: 0, data: { op: 3, d: {} } },
+  );
+  for (
+    const [body, reason] of [
+      ["{", /not JSON/],
+      ["[1]", /not a JSON object/],
+      ['{"op":7,"shard":0}', /'op' must be 0, 1 or 2/],
+      ['{"op":1,"shard":-1}', /'shard'/],
+      ['{"op":1,"shard":"0"}', /'shard'/],
+      ['{"op":0,"shard":0}', /'data'/],
+      ['{"op":0,"shard":0,"data":{"d":1}}', /'data'/],
+    ] as const
+  ) {
+    assert.throws(() => parseCommand(body), reason);
+  }
+});
+
+Deno.test("dispatch service: a bad variable stops it at start with one line naming it", async () => {
+  const main = new URL("../../dispatch/main.ts", import.meta.url);
+  const config = new URL("../../deno.json", import.meta.url);
+  const output = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--quiet",
+      "--config",
+      config.pathname,
+      "--allow-env",
+      "--allow-read",
+      "--allow-net",
+      "--allow-sys",
+      main.pathname,
+    ],
+    clearEnv: true,
+    env: {
+      ...inherited(["PATH", "HOME", "DENO_DIR"]),
+      BOT_TOKEN: "t",
+      INTENTS: "513",
+      RABBIT_PORT: "port",
+    },
+    cwd: Deno.makeTempDirSync(),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 1);
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  assert.equal(
+    stderr,
+    "Configuration error: RABBIT_PORT must be an integer from 1 to 65535: current value 'port'",
+  );
+});

@@ -1,0 +1,776 @@
+// The dispatch service end to end: a subprocess against the loopback fake
+// Discord, a real RabbitMQ and a real Redis. The tests of this file share the
+// broker's gateway/gateway.recv/gateway.send names, so they live in one file
+// (Deno runs a file's tests one after another).
+import assert from "node:assert/strict";
+import { Redis } from "ioredis";
+import { AMQPClient } from "@cloudamqp/amqp-client";
+import { startPingWorker } from "../../examples/dispatch_worker.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { testAmqp, testRedis } from "../_fakes/servers.ts";
+import {
+  checkStream,
+  CuttableProxy,
+  freePort,
+  inOrder,
+  RecvConsumer,
+  REDIS_DB,
+  serviceEnv,
+  ServiceProcess,
+} from "./_service_harness.ts";
+
+const amqp = testAmqp();
+const redisServer = testRedis();
+const ignore = amqp.ignore || redisServer.ignore;
+const SHARDS = 2;
+
+function brokerAddress(): { hostname: string; port: number } {
+  const url = new URL(amqp.url);
+  return { hostname: url.hostname, port: Number(url.port || 5672) };
+}
+
+async function freshRedis(): Promise<Redis> {
+  const url = new URL(redisServer.url);
+  url.pathname = `/${REDIS_DB}`;
+  const redis = new Redis(url.toString(), { lazyConnect: true });
+  await redis.connect();
+  await redis.flushdb();
+  return redis;
+}
+
+/** Post `count` messages per shard, numbered, one guild per shard. */
+function postMessages(
+  discord: FakeDiscord,
+  count: number,
+  tag: string,
+): void {
+  for (let i = 0; i < count; i++) {
+    for (let shard = 0; shard < SHARDS; shard++) {
+      discord.gateway.dispatch("MESSAGE_CREATE", {
+        id: String(1_000_000 + i),
+        channel_id: "42",
+        content: `${tag}-${shard}-${i}`,
+      }, { shardId: shard, ignoreIntents: true });
+    }
+  }
+}
+
+function contents(
+  messages: RecvConsumer["messages"],
+  tag: string,
+): Set<string> {
+  const set = new Set<string>();
+  for (const { body } of messages) {
+    const content = body.d?.content;
+    if (typeof content === "string" && content.startsWith(`${tag}-`)) {
+      set.add(content);
+    }
+  }
+  return set;
+}
+
+// deno-lint-ignore explicit-function-return-type
+async function setUp(extra: Record<string, string> = {}, proxy = false) {
+  const discord = await FakeDiscord.start({
+    loopback: true,
+    shards: SHARDS,
+    gateway: { guilds: SHARDS, maxConcurrency: SHARDS },
+  });
+  const redis = await freshRedis();
+  const consumer = new RecvConsumer(amqp.url);
+  await consumer.start();
+  const cut = proxy ? new CuttableProxy(brokerAddress()) : undefined;
+  const target = cut
+    ? { hostname: "127.0.0.1", port: cut.port }
+    : brokerAddress();
+  const env = serviceEnv(discord, target, redisServer.url, extra);
+  return {
+    discord,
+    redis,
+    consumer,
+    proxy: cut,
+    env,
+    /** Until every shard's READY reached gateway.recv. */
+    ready: (): Promise<void> =>
+      consumer.until(
+        () => readyCount(consumer.messages) === SHARDS,
+        "READY on every shard",
+      ),
+    async [Symbol.asyncDispose](): Promise<void> {
+      await consumer.close();
+      await cut?.close();
+      redis.disconnect();
+      await discord.close();
+    },
+  };
+}
+
+/** A test of the service, ignored where its servers are not. */
+function serviceTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({
+    name: `dispatch service: ${name}`,
+    ignore,
+    // The service is another process; the consumer's client keeps timers.
+    sanitizeResources: false,
+    sanitizeOps: false,
+  }, fn);
+}
+
+function readyCount(messages: RecvConsumer["messages"]): number {
+  return messages.filter((m) => m.body.t === "READY").length;
+}
+
+serviceTest(
+  "every event reaches gateway.recv once, in order, with routing key, s and shard; commands, Redis keys and metrics",
+  async () => {
+    await using t = await setUp({
+      LOG_CHANNEL: "777",
+      LOG_GUILD_CHANNEL: "778",
+    });
+    const service = new ServiceProcess(t.env);
+    try {
+      // READY + one GUILD_CREATE per shard.
+      await t.consumer.until(
+        () =>
+          t.consumer.messages.filter((m) => m.body.t === "GUILD_CREATE")
+            .length === SHARDS,
+        "READY and GUILD_CREATE on every shard",
+      );
+      postMessages(t.discord, 200, "a");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "a").size === 200 * SHARDS,
+        "400 MESSAGE_CREATEs",
+      );
+      const { duplicates, gaps, misrouted, perShard } = checkStream(
+        t.consumer.messages,
+      );
+      assert.equal(duplicates, 0);
+      assert.deepEqual(gaps, []);
+      assert.equal(misrouted, 0);
+      assert.ok(inOrder(t.consumer.messages), "in order per shard");
+      assert.deepEqual([...perShard.entries()].sort(), [[0, 202], [1, 202]]);
+      const sample = t.consumer.messages.find((m) =>
+        m.body.t === "MESSAGE_CREATE"
+      )!;
+      assert.equal(sample.routingKey, "MESSAGE_CREATE");
+      assert.equal(typeof sample.body.s, "number");
+      assert.ok(sample.body.shard === 0 || sample.body.shard === 1);
+
+      // A command reaches the fake gateway on the right shard.
+      const presence = new Promise<number>((resolve) => {
+        const poll = setInterval(() => {
+          for (const connection of t.discord.gateway.connections) {
+            if (connection.received.some((f) => f.op === 3)) {
+              clearInterval(poll);
+              resolve(connection.shard?.[0] ?? -1);
+            }
+          }
+        }, 20);
+      });
+      await t.consumer.command("not json");
+      await t.consumer.command(JSON.stringify({ op: 1, shard: 9 }));
+      // Over the gateway's 4096-byte limit: refused by the shard's send path.
+      await t.consumer.command(JSON.stringify({
+        op: 0,
+        shard: 0,
+        data: {
+          op: 3,
+          d: {
+            since: null,
+            activities: [{ name: "x".repeat(5000), type: 0 }],
+            status: "idle",
+            afk: false,
+          },
+        },
+      }));
+      await t.consumer.command(
+        JSON.stringify({
+          op: 0,
+          shard: 1,
+          data: {
+            op: 3,
+            d: { since: null, activities: [], status: "idle", afk: false },
+          },
+        }),
+      );
+      assert.equal(await presence, 1);
+      await service.waitFor(
+        "/metrics",
+        (text) =>
+          /dispatch_commands\{result="malformed"\} 2/.test(text) &&
+          /dispatch_commands\{result="failed"\} 1/.test(text) &&
+          /dispatch_commands\{result="done"\} 1/.test(text),
+        "the command counters",
+      );
+
+      // Redis keys.
+      await service.waitFor(
+        "/metrics",
+        () => true,
+        "metrics",
+      );
+      const redisDeadline = Date.now() + 5_000;
+      let sessions: Record<
+        string,
+        { session_id: string; sequence: number; resume_url: string }
+      > = {};
+      while (Date.now() < redisDeadline) {
+        sessions = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+        if (
+          sessions["0"]?.sequence === 202 && sessions["1"]?.sequence === 202
+        ) {
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(sessions["0"]?.sequence, 202);
+      assert.equal(sessions["1"]?.sequence, 202);
+      assert.equal(sessions["0"]?.resume_url, t.discord.gateway.resumeUrl);
+      assert.equal(await t.redis.get("gateway_shards"), "2");
+      assert.ok(Number(await t.redis.get("gateway_started")) > 0);
+      const statuses = JSON.parse(
+        await t.redis.get("gateway_statuses") ?? "[]",
+      );
+      assert.deepEqual(
+        statuses.map((
+          s: { shard: number; status: string },
+        ) => [s.shard, s.status]),
+        [[0, "ready"], [1, "ready"]],
+      );
+
+      // Metrics and health.
+      const metrics = await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_published 404/.test(text),
+        "404 confirmed publishes",
+      );
+      assert.match(
+        metrics,
+        /gateway_events\{type="MESSAGE_CREATE",shard="0"\} 200/,
+      );
+      assert.match(
+        metrics,
+        /gateway_events\{type="MESSAGE_CREATE",shard="1"\} 200/,
+      );
+      assert.match(metrics, /gateway_shards 2/);
+      assert.match(metrics, /gateway_statuses\{type="ready"\} 2/);
+      assert.match(metrics, /dispatch_broker_connected 1/);
+      assert.match(metrics, /dispatch_identifies 2/);
+      const health = await service.get("/healthcheck");
+      assert.equal(health.status, 200);
+      assert.deepEqual(JSON.parse(health.text), { status: "OK" });
+
+      // A guild joined and one left reach the guild log; a guild the shard
+      // had at READY does not count as joined.
+      t.discord.gateway.dispatch("GUILD_CREATE", {
+        id: "4194304000",
+        name: "Newcomers",
+      }, { shardId: 0, ignoreIntents: true });
+      t.discord.gateway.dispatch("GUILD_DELETE", { id: "4194304000" }, {
+        shardId: 0,
+        ignoreIntents: true,
+      });
+      await t.consumer.until(
+        () => t.consumer.messages.some((m) => m.body.t === "GUILD_DELETE"),
+        "GUILD_DELETE",
+      );
+      await service.waitFor(
+        "/metrics",
+        (text) => /gateway_guild_events\{type="leave"\} 1/.test(text),
+        "the guild leave counted",
+      );
+
+      // Op 1 restarts a shard resumably, op 2 starts a new session.
+      const resumedBefore = t.discord.gateway.counters.resumed;
+      const startsBefore = t.discord.gateway.counters.sessionStarts;
+      await t.consumer.command(JSON.stringify({ op: 1, shard: 0 }));
+      await t.consumer.until(
+        () => t.consumer.messages.some((m) => m.body.t === "RESUMED"),
+        "RESUMED after op 1",
+      );
+      assert.equal(t.discord.gateway.counters.resumed, resumedBefore + 1);
+      await t.consumer.command(JSON.stringify({ op: 2, shard: 1 }));
+      await t.consumer.until(
+        () => readyCount(t.consumer.messages) === SHARDS + 1,
+        "a new READY after op 2",
+      );
+      assert.equal(t.discord.gateway.counters.sessionStarts, startsBefore + 1);
+      assert.ok(inOrder(t.consumer.messages));
+
+      // The status logs are posted, batched (flushed on SIGTERM at the latest).
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+      const posted = t.discord.rest.messages("777").map((m) => m.content).join(
+        "\n",
+      );
+      assert.match(posted, /Shard 0 ready/);
+      assert.match(posted, /Shard 1 ready/);
+      const guildLog = t.discord.rest.messages("778").map((m) => m.content);
+      assert.deepEqual(guildLog, [
+        "Joined guild Newcomers (4194304000)\nLeft guild 4194304000",
+      ]);
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(service.output.join(""));
+      const types: Record<string, number> = {};
+      for (const m of t.consumer.messages) {
+        types[m.body.t] = (types[m.body.t] ?? 0) + 1;
+      }
+      // deno-lint-ignore no-console
+      console.error(types, t.consumer.messages.slice(-2));
+      throw error;
+    } finally {
+      await service.stop();
+    }
+  },
+);
+
+serviceTest(
+  "SIGTERM then a new process resumes every shard (0 IDENTIFY) with no event lost",
+  async () => {
+    await using t = await setUp();
+    const first = new ServiceProcess(t.env);
+    let second: ServiceProcess | undefined;
+    try {
+      await t.ready();
+      postMessages(t.discord, 100, "before");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "before").size === 100 * SHARDS,
+        "the events before the restart",
+      );
+      const identifies = t.discord.gateway.counters.sessionStarts;
+      first.signal("SIGTERM");
+      assert.equal(await first.exit(), 0);
+      const sessions = JSON.parse(
+        await t.redis.get("gateway_sessions") ?? "{}",
+      );
+      assert.equal(Object.keys(sessions).length, SHARDS);
+      // Events while no process runs: Discord keeps them for the RESUME.
+      postMessages(t.discord, 50, "during");
+      second = new ServiceProcess(t.env);
+      postMessages(t.discord, 50, "after");
+      await t.consumer.until(
+        () =>
+          contents(t.consumer.messages, "during").size === 50 * SHARDS &&
+          contents(t.consumer.messages, "after").size === 50 * SHARDS,
+        "the events during and after the restart",
+      );
+      assert.equal(
+        t.discord.gateway.counters.sessionStarts,
+        identifies,
+        "no IDENTIFY",
+      );
+      assert.equal(t.discord.gateway.counters.resumed, SHARDS);
+      const { duplicates, gaps } = checkStream(t.consumer.messages);
+      assert.deepEqual(gaps, []);
+      assert.equal(duplicates, 0);
+      assert.ok(inOrder(t.consumer.messages));
+      // SIGINT (Ctrl-C) stops it the same way, saving the last sequences.
+      second.signal("SIGINT");
+      assert.equal(await second.exit(), 0);
+      const after = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+      for (let shard = 0; shard < SHARDS; shard++) {
+        const last = Math.max(
+          ...t.consumer.messages.filter((m) => m.body.shard === shard).map((
+            m,
+          ) => m.body.s),
+        );
+        assert.equal(after[String(shard)]?.sequence, last);
+      }
+    } finally {
+      await first.stop();
+      await second?.stop();
+    }
+  },
+);
+
+serviceTest(
+  "SIGKILL then a new process resumes from the last confirmed sequence with no event lost",
+  async () => {
+    await using t = await setUp();
+    const first = new ServiceProcess(t.env);
+    let second: ServiceProcess | undefined;
+    try {
+      await t.ready();
+      postMessages(t.discord, 100, "before");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "before").size >= 50 * SHARDS,
+        "some events",
+      );
+      // Kill mid-stream, after the consumer has seen some of the events.
+      postMessages(t.discord, 100, "mid");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "mid").size >= 20,
+        "some mid-stream events",
+      );
+      first.signal("SIGKILL");
+      await first.exit();
+      // What the dead process saved last: only confirmed sequences.
+      const saved = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+      const receivedBefore = t.consumer.messages.length;
+      postMessages(t.discord, 50, "down");
+      second = new ServiceProcess(t.env);
+      await t.consumer.until(
+        () =>
+          contents(t.consumer.messages, "before").size === 100 * SHARDS &&
+          contents(t.consumer.messages, "mid").size === 100 * SHARDS &&
+          contents(t.consumer.messages, "down").size === 50 * SHARDS,
+        "every event after the crash",
+      ).catch((error) => {
+        // deno-lint-ignore no-console
+        console.error(
+          saved,
+          t.discord.gateway.counters,
+          second!.output.join(""),
+        );
+        throw error;
+      });
+      const { duplicates, gaps } = checkStream(t.consumer.messages);
+      assert.deepEqual(gaps, []);
+      assert.ok(inOrder(t.consumer.messages));
+      assert.equal(
+        t.discord.gateway.counters.resumed,
+        SHARDS,
+        "resumed, not identified",
+      );
+      // Each shard resumed from its saved sequence, and that sequence had
+      // reached the consumer before the crash (saved only once confirmed).
+      const resumes = t.discord.gateway.log.filter((e) => e.type === "resume");
+      for (const resume of resumes) {
+        if (resume.type !== "resume") continue;
+        const shard = Object.entries(saved).find(([, s]) =>
+          (s as { session_id: string }).session_id === resume.sessionId
+        );
+        assert.ok(shard, "the resumed session is the saved one");
+        const sequence = (shard[1] as { sequence: number }).sequence;
+        assert.equal(resume.seq, sequence);
+        assert.ok(
+          t.consumer.messages.slice(0, receivedBefore).some((m) =>
+            m.body.shard === Number(shard[0]) && m.body.s === sequence
+          ),
+          "the saved sequence was confirmed before the crash",
+        );
+      }
+      // deno-lint-ignore no-console
+      console.log(
+        `SIGKILL: ${250 * SHARDS} events posted, ${
+          contents(t.consumer.messages, "before").size +
+          contents(t.consumer.messages, "mid").size +
+          contents(t.consumer.messages, "down").size
+        } distinct received, 0 lost, ${duplicates} duplicate(s) (replayed after the last save)`,
+      );
+      second.signal("SIGTERM");
+      assert.equal(await second.exit(), 0);
+    } finally {
+      await first.stop();
+      await second?.stop();
+    }
+  },
+);
+
+serviceTest(
+  "RabbitMQ unreachable (TCP path cut) longer than the buffer holds loses no event (shards pause and RESUME)",
+  async () => {
+    await using t = await setUp({ PUBLISH_BUFFER: "20" }, true);
+    const service = new ServiceProcess(t.env);
+    try {
+      await t.ready();
+      await service.waitFor(
+        "/healthcheck",
+        (_, status) => status === 200,
+        "healthy",
+      );
+      await t.proxy!.cut();
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_broker_connected 0/.test(text),
+        "the broker seen as down",
+      );
+      postMessages(t.discord, 150, "outage");
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_paused_shards 2/.test(text),
+        "both shards paused",
+      );
+      const health = await service.get("/healthcheck");
+      assert.equal(health.status, 503);
+      // Bounded: the shards stopped taking events soon after the buffer filled
+      // (what one socket read already held is kept, never dropped).
+      const held = Number(
+        /dispatch_buffered_events (\d+)/.exec(
+          (await service.get("/metrics")).text,
+        )?.[1],
+      );
+      assert.ok(held >= 20 && held < 150 * SHARDS, `buffered ${held}`);
+      // The broker stays unreachable for a few seconds (the scenario's
+      // length, not a wait for something): the publisher keeps retrying,
+      // and events keep coming, held by Discord for the shards' RESUME.
+      const outageEnds = Date.now() + 3_000;
+      let waves = 0;
+      while (Date.now() < outageEnds) {
+        postMessages(t.discord, 10, `late${waves++}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      t.proxy!.restore();
+      await t.consumer.until(
+        () =>
+          contents(t.consumer.messages, "outage").size === 150 * SHARDS &&
+          Array.from({ length: waves }).every((_, i) =>
+            contents(t.consumer.messages, `late${i}`).size === 10 * SHARDS
+          ),
+        "every event after the outage",
+        30_000,
+      );
+      const { duplicates, gaps } = checkStream(t.consumer.messages);
+      assert.deepEqual(gaps, []);
+      assert.ok(
+        t.discord.gateway.counters.resumed >= SHARDS,
+        "the shards resumed",
+      );
+      // deno-lint-ignore no-console
+      console.log(
+        `outage (3 s): ${
+          300 + waves * 10 * SHARDS
+        } published while down, at most ${held} buffered, ${
+          contents(t.consumer.messages, "outage").size +
+          Array.from({ length: waves }).reduce<number>(
+            (sum, _, i) => sum + contents(t.consumer.messages, `late${i}`).size,
+            0,
+          )
+        } received, 0 lost, ${duplicates} duplicate(s), ${t.discord.gateway.counters.resumed} resume(s)`,
+      );
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+    } finally {
+      await service.stop();
+    }
+  },
+);
+
+serviceTest(
+  "Redis unreachable does not stop the gateway (.env read, metrics say so)",
+  async () => {
+    await using t = await setUp();
+    const { REDIS_PORT: _, ...env } = t.env;
+    // Nothing listens on this port: Redis is down from the start.
+    const closedPort = freePort();
+    const service = new ServiceProcess(
+      env,
+      `# from .env\nREDIS_PORT=${closedPort}\n`,
+    );
+    try {
+      await t.ready();
+      postMessages(t.discord, 50, "noredis");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "noredis").size === 50 * SHARDS,
+        "events without Redis",
+      );
+      const metrics = await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_published 104/.test(text),
+        "104 confirmed publishes",
+      );
+      assert.match(metrics, /dispatch_redis_connected 0/);
+      assert.match(
+        service.output.join(""),
+        new RegExp(
+          `Cannot connect to Redis at redis://127.0.0.1:${closedPort}`,
+        ),
+      );
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+    } finally {
+      await service.stop();
+    }
+  },
+);
+
+serviceTest(
+  "STATE_OLD adds the cached previous state as old; the cache is in Redis with twilight-dispatch's keys",
+  async () => {
+    await using t = await setUp({
+      STATE_ENABLED: "true",
+      STATE_MESSAGE: "true",
+      STATE_OLD: "true",
+    });
+    const service = new ServiceProcess(t.env);
+    try {
+      await t.ready();
+      const posted = t.discord.postMessage("first words");
+      await t.consumer.until(
+        () => t.consumer.messages.some((m) => m.body.t === "MESSAGE_CREATE"),
+        "MESSAGE_CREATE",
+      );
+      t.discord.gateway.dispatch("MESSAGE_UPDATE", {
+        id: posted.id,
+        channel_id: posted.channel_id,
+        guild_id: t.discord.guildId,
+        content: "second words",
+      });
+      await t.consumer.until(
+        () => t.consumer.messages.some((m) => m.body.t === "MESSAGE_UPDATE"),
+        "MESSAGE_UPDATE",
+      );
+      const update = t.consumer.messages.find((m) =>
+        m.body.t === "MESSAGE_UPDATE"
+      )!;
+      const old =
+        (update.body as unknown as { old?: { content?: string } }).old;
+      assert.equal(old?.content, "first words");
+      const create = t.consumer.messages.find((m) =>
+        m.body.t === "MESSAGE_CREATE"
+      )!;
+      assert.equal("old" in create.body, false, "no old state, no old field");
+      const cached = JSON.parse(
+        await t.redis.get(`message:${posted.channel_id}:${posted.id}`) ??
+          "null",
+      );
+      assert.equal(cached?.content, "second words");
+      assert.ok(
+        await t.redis.sismember("guild_keys", `guild:${t.discord.guildId}`),
+      );
+      assert.ok(inOrder(t.consumer.messages));
+      const metrics = await service.get("/metrics");
+      assert.match(metrics.text, /state_guilds [12]/);
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+    } finally {
+      await service.stop();
+    }
+  },
+);
+
+serviceTest(
+  "Redis cut mid-stream does not stop the gateway; the cache is marked stale and sessions are saved again once it is back",
+  async () => {
+    await using t = await setUp({ STATE_ENABLED: "true" });
+    const redisUrl = new URL(redisServer.url);
+    await using redisPath = new CuttableProxy({
+      hostname: redisUrl.hostname,
+      port: Number(redisUrl.port || 6379),
+    });
+    const service = new ServiceProcess({
+      ...t.env,
+      REDIS_HOST: "127.0.0.1",
+      REDIS_PORT: String(redisPath.port),
+    });
+    try {
+      await t.ready();
+      postMessages(t.discord, 20, "up");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "up").size === 20 * SHARDS,
+        "events with Redis up",
+      );
+      await redisPath.cut();
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_redis_connected 0/.test(text),
+        "Redis seen as down",
+      );
+      postMessages(t.discord, 100, "down");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "down").size === 100 * SHARDS,
+        "events with Redis down",
+      );
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_cache_stale 1/.test(text),
+        "the cache marked stale",
+      );
+      redisPath.restore();
+      // READY 1, GUILD_CREATE 2, then 120 messages: the last sequence is 122.
+      const deadline = Date.now() + 15_000;
+      let sessions: Record<string, { sequence: number }> = {};
+      while (Date.now() < deadline) {
+        sessions = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+        if (
+          sessions["0"]?.sequence === 122 && sessions["1"]?.sequence === 122
+        ) {
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(sessions["0"]?.sequence, 122);
+      assert.equal(sessions["1"]?.sequence, 122);
+      const { duplicates, gaps } = checkStream(t.consumer.messages);
+      assert.deepEqual(gaps, []);
+      assert.equal(duplicates, 0);
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_redis_connected 1/.test(text),
+        "Redis seen as back",
+      );
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+    } finally {
+      await service.stop();
+    }
+  },
+);
+
+serviceTest(
+  "STATE_MESSAGE_TTL (milliseconds, as twilight-dispatch) expires cached messages",
+  async () => {
+    await using t = await setUp({
+      STATE_ENABLED: "true",
+      STATE_MESSAGE: "true",
+      STATE_MESSAGE_TTL: "300",
+    });
+    const service = new ServiceProcess(t.env);
+    try {
+      await t.ready();
+      const posted = t.discord.postMessage("short-lived");
+      await t.consumer.until(
+        () => t.consumer.messages.some((m) => m.body.t === "MESSAGE_CREATE"),
+        "MESSAGE_CREATE",
+      );
+      const key = `message:${posted.channel_id}:${posted.id}`;
+      // Written with the event (the publish does not wait for the cache
+      // without STATE_OLD), then removed by the sweep within seconds.
+      const until = async (want: boolean, what: string): Promise<void> => {
+        const deadline = Date.now() + 10_000;
+        while (await t.redis.exists(key) !== (want ? 1 : 0)) {
+          if (Date.now() > deadline) throw new Error(`Timed out: ${what}`);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      };
+      await until(true, "the message cached");
+      await until(false, "the message expired");
+      assert.equal(await t.redis.sismember("message_keys", key), 0);
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+    } finally {
+      await service.stop();
+    }
+  },
+);
+
+serviceTest(
+  "a worker on its own queue answers !ping through REST (examples/dispatch_worker.ts)",
+  async () => {
+    await using t = await setUp();
+    const queue = "test.pingbot";
+    const worker = await startPingWorker({
+      amqpUrl: amqp.url,
+      token: t.discord.token,
+      restBaseUrl: t.discord.clientOptions.restBaseUrl!,
+      queue,
+    });
+    const service = new ServiceProcess(t.env);
+    try {
+      await t.ready();
+      const answer = await t.discord.say("!ping");
+      assert.equal(answer.content, "pong");
+      assert.equal(answer.channel_id, t.discord.channelId);
+      service.signal("SIGTERM");
+      assert.equal(await service.exit(), 0);
+    } finally {
+      await service.stop();
+      await worker.close();
+      const cleanup = new AMQPClient(amqp.url);
+      await cleanup.connect();
+      await (await cleanup.channel()).queueDelete(queue).catch(() => {});
+      await cleanup.close();
+    }
+  },
+);

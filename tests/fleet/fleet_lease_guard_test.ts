@@ -1,0 +1,141 @@
+// A process that cannot renew its leases (Redis unreachable) closes its
+// shards resumably before the leases can expire, and the process that takes
+// them over RESUMEs each session only after its old connection closed: never
+// two connections for one session. In one test process, two FleetShards on
+// their own Redis connections, the fake gateway on loopback, everyone on one
+// ScaledScheduler (the real clock x SCALE; lease timings on that clock).
+import assert from "node:assert/strict";
+import { FleetShards } from "../../fleet/fleet_shards.ts";
+import { closeRedis, connectRedis } from "../../redis/connection.ts";
+import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
+import { RedisSessionStore } from "../../redis/session_store.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
+import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import { within } from "../_fakes/watchdog.ts";
+
+const server = testRedis();
+const SCALE = 10;
+const LEASE_TTL = 10_000;
+const RENEW = 2_500;
+
+Deno.test({
+  name:
+    "FleetShards: without renewals a process closes its shards before its leases expire; the taker resumes after",
+  ignore: server.ignore,
+  fn: async () => {
+    const scheduler = new ScaledScheduler(Date.now(), SCALE);
+    const gateway = new FakeGateway({
+      scheduler,
+      maxConcurrency: 4,
+      guilds: 4,
+    });
+    const served = await serveFakeGateway(gateway);
+    const prefix = `disruption:test:guard:${crypto.randomUUID()}`;
+    const cut = await connectRedis({ url: server.url });
+    const healthy = await connectRedis({ url: server.url });
+    const member = (redis: typeof cut): FleetShards =>
+      new FleetShards({
+        redis,
+        shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+        shardCount: 4,
+        identifyQueue: new RedisIdentifyQueue(redis, {
+          prefix: `${prefix}:identify`,
+          clock: "scheduler",
+          scheduler,
+          maxConcurrency: 4,
+          pollMs: 50 * SCALE,
+          livenessMs: 1000 * SCALE,
+        }),
+        sessionStore: new RedisSessionStore(redis, {
+          key: `${prefix}:sessions`,
+          shardCountKey: `${prefix}:shards`,
+        }),
+        prefix: `${prefix}:fleet`,
+        leaseTtlMs: LEASE_TTL,
+        renewMs: RENEW,
+        clock: "scheduler",
+        scheduler,
+      });
+    const doomed = member(cut);
+    const taker = member(healthy);
+    // Waits on real I/O (sockets, Redis), checked every 10 ms, bounded by
+    // the watchdog.
+    const poll = async (what: string, cond: () => boolean): Promise<void> => {
+      await within(
+        (async () => {
+          while (!cond()) await new Promise((r) => setTimeout(r, 10));
+        })(),
+        what,
+      );
+    };
+    try {
+      await doomed.start();
+      assert.deepEqual(doomed.shardIds, [0, 1, 2, 3]);
+      await poll(
+        "4 live sessions",
+        () => gateway.sessions.filter((s) => s.state === "active").length === 4,
+      );
+      // Wait for a renewal to save the sessions, then cut doomed off Redis.
+      const store = new RedisSessionStore(healthy, {
+        key: `${prefix}:sessions`,
+        shardCountKey: `${prefix}:shards`,
+      });
+      let saved = 0;
+      await poll("the sessions saved", () => {
+        void store.loadAll().then((all) => saved = all.length);
+        return saved === 4;
+      });
+      const cutAt = scheduler.now();
+      cut.disconnect();
+      await taker.start();
+      await poll(
+        "doomed to stop its shards",
+        () => doomed.shardIds.length === 0,
+      );
+      await poll(
+        "the taker to run all four",
+        () => taker.shardIds.length === 4,
+      );
+      await poll(
+        "all four RESUMEd",
+        () =>
+          gateway.log.filter((e) =>
+            e.type === "resume" && e.outcome === "resumed"
+          ).length === 4,
+      );
+      const log = gateway.log;
+      const closes = log.filter((e) =>
+        e.type === "close" && e.at >= cutAt && e.initiator === "client"
+      );
+      assert.equal(closes.length, 4);
+      for (const close of closes) {
+        assert.equal(close.type === "close" && close.code, 4000);
+        // Closed before any lease renewed before the cut could expire.
+        assert.ok(close.at < cutAt + LEASE_TTL, `closed at ${close.at}`);
+      }
+      const lastClose = Math.max(...closes.map((e) => e.at));
+      for (const resume of log.filter((e) => e.type === "resume")) {
+        assert.ok(
+          resume.at > lastClose,
+          "a RESUME before the old connection closed",
+        );
+      }
+      // No IDENTIFY after the cut: the taker resumed every session.
+      assert.deepEqual(
+        log.filter((e) => e.type === "identify" && e.at > cutAt),
+        [],
+      );
+    } finally {
+      await taker.close();
+      await doomed.close();
+      await served.close();
+      gateway.close();
+      const keys = await healthy.keys(`${prefix}:*`);
+      if (keys.length > 0) await healthy.del(...keys);
+      await closeRedis(healthy);
+      await closeRedis(cut);
+    }
+  },
+});

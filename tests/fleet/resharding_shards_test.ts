@@ -1,0 +1,181 @@
+// Growing a running bot from 2 to 4 shards against the fake gateway on
+// loopback while guild events stream: the new set runs alongside the old
+// until complete, then takes over. Everyone is on one ScaledScheduler (the
+// real clock x SCALE) so the identify windows pass quickly.
+import assert from "node:assert/strict";
+import { ReshardError, ReshardingShards } from "../../fleet/mod.ts";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
+import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
+import { within } from "../_fakes/watchdog.ts";
+import type { FleetDispatch } from "../../fleet/mod.ts";
+
+// Lower than the other fleet tests: a stall of the loaded test machine is
+// magnified SCALE times, and a heartbeat missed that way costs a RESUME.
+const SCALE = 4;
+
+Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered once, new set only after the switch", async () => {
+  const scheduler = new ScaledScheduler(Date.now(), SCALE);
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 4, guilds: 16 });
+  const served = await serveFakeGateway(gateway);
+  const delivered: FleetDispatch[] = [];
+  const shards = new ReshardingShards({
+    shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+    shardCount: 2,
+    identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
+    scheduler,
+    onDispatch: (event) => delivered.push(event),
+  });
+  const sent: string[] = [];
+  let pump: ReturnType<typeof setInterval> | undefined;
+  try {
+    await within(shards.start(), "the first set READY");
+    const guilds = gateway.guildIds;
+    let n = 0;
+    pump = setInterval(() => {
+      if (n >= 2_000) return; // bounded load, whatever the machine's pace
+      const id = `m${n}`;
+      const guildId = guilds[n++ % guilds.length]!;
+      gateway.dispatch(
+        "MESSAGE_CREATE",
+        { id, guild_id: guildId, channel_id: "1", content: id },
+        { ignoreIntents: true },
+      );
+      sent.push(id);
+    }, 5);
+    await assert.rejects(
+      shards.reshard(4, { sessionStartsLeft: 3 }),
+      (error) =>
+        error instanceof ReshardError && /only 3 are left/.test(error.message),
+    );
+    const result = await within(shards.reshard(4), "the switch to 4 shards");
+    const switchedAt = delivered.length;
+    const newSessions = new Set(
+      gateway.sessions.filter((s) => s.shard?.[1] === 4).map((s) => s.id),
+    );
+    const sentAtSwitch = sent.length;
+    await within(
+      (async () => {
+        while (sent.length < Math.min(sentAtSwitch + 50, 2_000)) {
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })(),
+      "traffic after the switch",
+    );
+    clearInterval(pump);
+    pump = undefined;
+    const messages = () =>
+      delivered.filter((e) => e.name === "MESSAGE_CREATE").map((e) =>
+        (e.data as { id: string }).id
+      );
+    await within(
+      (async () => {
+        while (new Set(messages()).size < sent.length) {
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })(),
+      "every event delivered",
+    ).catch((error) => {
+      const seen = new Set(messages());
+      const missing = sent.filter((id) => !seen.has(id));
+      throw new Error(
+        `${error.message}; missing ${missing.length}: ${
+          missing.slice(0, 20)
+        }; switch after ${sentAtSwitch} sent; log: ${
+          JSON.stringify(
+            gateway.log.filter((e) => e.type !== "connect").map((e) => [
+              e.type,
+              Math.round(e.at),
+              "code" in e ? e.code : "outcome" in e ? e.outcome : "",
+            ]),
+          )
+        }`,
+      );
+    });
+    const ids = messages();
+    assert.ok(sent.length > sentAtSwitch, "traffic after the switch");
+    assert.equal(ids.length, sent.length, "no event delivered twice");
+    assert.deepEqual(new Set(ids), new Set(sent), "no event lost");
+    assert.equal(shards.shardCount, 4);
+    assert.deepEqual([result.from, result.to], [2, 4]);
+    // After the switch only the new set's sessions deliver.
+    for (const event of delivered.slice(switchedAt)) {
+      assert.ok(newSessions.has(event.sessionId), event.sessionId);
+    }
+    // The old set is closed.
+    assert.equal(
+      gateway.connections.filter((c) => c.shard?.[1] === 2).length,
+      0,
+    );
+    // deno-lint-ignore no-console -- the measured figures, for the record
+    console.log(
+      `reshard 2 -> 4: ${sent.length} sent, ${
+        new Set(ids).size
+      } delivered, 0 lost, ${result.duplicatesDropped} second copies dropped, ${result.heldDelivered} held events delivered at the switch`,
+    );
+  } finally {
+    if (pump !== undefined) clearInterval(pump);
+    await shards.close();
+    await served.close();
+    gateway.close();
+  }
+});
+
+Deno.test("ReshardingShards.watchRecommended: reshards when Discord recommends more shards, not while the budget is short", async () => {
+  const scheduler = new ScaledScheduler(Date.now(), SCALE);
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 4, guilds: 8 });
+  const served = await serveFakeGateway(gateway);
+  const shards = new ReshardingShards({
+    shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+    shardCount: 2,
+    identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
+    scheduler,
+    onDispatch: () => {},
+  });
+  let remaining = 3; // too few for 4 shards at first
+  let asked = 0;
+  let answered: () => void = () => {};
+  const stop = shards.watchRecommended({
+    intervalMs: 1_000,
+    fetch: () => {
+      asked++;
+      answered();
+      return Promise.resolve({
+        shards: 4,
+        session_start_limit: { remaining },
+      });
+    },
+  });
+  const askedTwice = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const target = asked + 2;
+      answered = () => {
+        if (asked >= target) resolve();
+      };
+    });
+  try {
+    await within(shards.start(), "the first set READY");
+    await within(askedTwice(), "two checks");
+    assert.equal(shards.shardCount, 2, "refused: 3 session starts left");
+    remaining = 1000;
+    await within(
+      (async () => {
+        while (shards.shardCount !== 4) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })(),
+      "the reshard to 4",
+    );
+    assert.equal(
+      gateway.sessions.filter((s) => s.state === "active" && s.shard?.[1] === 4)
+        .length,
+      4,
+    );
+  } finally {
+    stop();
+    await shards.close();
+    await served.close();
+    gateway.close();
+  }
+});

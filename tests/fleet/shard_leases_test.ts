@@ -1,0 +1,137 @@
+// The lease decisions (fair share, preference by consecutive IDs, shedding
+// to a joining process, expiry of a silent one, pools) against a real
+// Redis, on explicit times: each ShardLeases stands for one process.
+import assert from "node:assert/strict";
+import { ShardLeases } from "../../fleet/shard_leases.ts";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+} from "../../redis/connection.ts";
+import { testRedis } from "../_fakes/servers.ts";
+
+const server = testRedis();
+const TTL = 10_000;
+
+async function withLeases(
+  fn: (
+    make: (owner: string, pool?: number[]) => ShardLeases,
+    redis: RedisConnection,
+  ) => Promise<void>,
+): Promise<void> {
+  const redis = await connectRedis({ url: server.url });
+  const prefix = `disruption:test:leases:${crypto.randomUUID()}`;
+  try {
+    await fn(
+      (owner, pool) =>
+        new ShardLeases(redis, {
+          prefix,
+          owner,
+          shardCount: 12,
+          pool,
+          ttlMs: TTL,
+        }),
+      redis,
+    );
+  } finally {
+    await redis.del(`${prefix}:leases`, `${prefix}:members`);
+    await closeRedis(redis);
+  }
+}
+
+Deno.test({
+  name:
+    "ShardLeases: a lone process takes every shard; a joiner gets a fair share of consecutive IDs as the first sheds",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const a = make("a");
+      const b = make("b");
+      let t = await a.tick([], 0);
+      assert.deepEqual(t.acquired, [...Array(12).keys()]);
+      let aHeld = t.acquired;
+      // b joins: share 6, nothing free yet.
+      t = await b.tick([], 100);
+      assert.deepEqual(t, {
+        kept: [],
+        lost: [],
+        acquired: [],
+        shed: [],
+        members: 2,
+      });
+      // a (rank 0) keeps its preferred 0..5 and sheds 6..11.
+      t = await a.tick(aHeld, 200);
+      assert.deepEqual(t.kept, [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(t.shed.sort((x, y) => x - y), [6, 7, 8, 9, 10, 11]);
+      aHeld = t.kept;
+      // Shed shards stay leased until released.
+      t = await b.tick([], 300);
+      assert.deepEqual(t.acquired, []);
+      await a.release([6, 7, 8, 9, 10, 11]);
+      t = await b.tick([], 400);
+      assert.deepEqual(t.acquired, [6, 7, 8, 9, 10, 11]);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a silent process's leases expire after the TTL and the others take them; it learns it lost them",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const [a, b, c] = [make("a"), make("b"), make("c")];
+      assert.equal((await a.tick([], 0)).acquired.length, 12);
+      await b.tick([], 0);
+      await c.tick([], 0);
+      // Three members: share 4 each, by rank: consecutive IDs.
+      const shed = await a.tick([...Array(12).keys()], 5);
+      await a.release(shed.shed);
+      const held = new Map<ShardLeases, number[]>([[a, shed.kept]]);
+      for (const p of [b, c]) held.set(p, (await p.tick([], 10)).acquired);
+      assert.deepEqual(held.get(a), [0, 1, 2, 3]);
+      assert.deepEqual(held.get(b), [4, 5, 6, 7]);
+      assert.deepEqual(held.get(c), [8, 9, 10, 11]);
+      // c goes silent at 10. Before its TTL nothing moves.
+      let t = await a.tick(held.get(a)!, TTL);
+      assert.deepEqual(t.acquired, []);
+      assert.equal(t.members, 3);
+      assert.deepEqual((await b.tick(held.get(b)!, TTL)).kept, [4, 5, 6, 7]);
+      t = await a.tick(held.get(a)!, TTL + 11);
+      assert.equal(t.members, 2);
+      assert.deepEqual(t.acquired.length, 2); // share 6
+      const bTick = await b.tick(held.get(b)!, TTL + 12);
+      assert.equal(bTick.acquired.length, 2);
+      assert.deepEqual(
+        [...t.acquired, ...bTick.acquired].sort((x, y) => x - y),
+        [8, 9, 10, 11],
+      );
+      // c comes back: every lease it had is lost.
+      const cTick = await c.tick(held.get(c)!, TTL + 13);
+      assert.deepEqual(cTick.lost, [8, 9, 10, 11]);
+      assert.deepEqual(cTick.kept, []);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a process only takes shards of its pool, and release only frees its own leases",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const a = make("a", [0, 1, 2]);
+      const b = make("b", [3, 4, 5]);
+      const c = make("c", [3, 4, 5]);
+      // Disjoint pools do not share: a keeps all of its pool.
+      assert.deepEqual((await a.tick([], 0)).acquired, [0, 1, 2]);
+      assert.deepEqual((await b.tick([], 0)).acquired, [3, 4, 5]);
+      let t = await a.tick([0, 1, 2], 1);
+      assert.deepEqual([t.kept, t.shed, t.members], [[0, 1, 2], [], 1]);
+      // c shares b's pool: b sheds down to 2 (ceil(3 / 2)).
+      await c.tick([], 2);
+      t = await b.tick([3, 4, 5], 3);
+      assert.deepEqual([t.kept, t.shed], [[3, 4], [5]]);
+      await b.release([0, 1, 2, 5]); // 0..2 are a's: untouched
+      assert.deepEqual((await c.tick([], 4)).acquired, [5]);
+      assert.deepEqual((await a.tick([0, 1, 2], 5)).lost, []);
+    }),
+});

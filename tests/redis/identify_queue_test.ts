@@ -1,0 +1,389 @@
+// RedisIdentifyQueue against a real Redis, on the virtual clock: each queue
+// instance (with its own connection) stands for one process of the bot, and
+// the Lua script decides on the scheduler's time, so pacing, FIFO order, the
+// shared budget and cancellation are checked at exact virtual times.
+import assert from "node:assert/strict";
+import {
+  closeRedis,
+  connectRedis,
+  RedisIdentifyQueue,
+  type RedisIdentifyQueueOptions,
+} from "../../redis/mod.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import { runUntil } from "../_fakes/run_until.ts";
+import { within } from "../_fakes/watchdog.ts";
+
+const server = testRedis();
+
+interface Fleet {
+  scheduler: VirtualScheduler;
+  queues: RedisIdentifyQueue[];
+  connections: RedisConnection[];
+  /** Every reply in flight has arrived, and its continuation has run. */
+  settle: () => Promise<void>;
+  prefix: string;
+  close: () => Promise<void>;
+}
+
+async function fleet(
+  processes: number,
+  options: RedisIdentifyQueueOptions = {},
+): Promise<Fleet> {
+  const scheduler = new VirtualScheduler();
+  const prefix = `disruption:test:identify:${crypto.randomUUID()}`;
+  const connections: RedisConnection[] = [];
+  const queues: RedisIdentifyQueue[] = [];
+  for (let i = 0; i < processes; i++) {
+    const redis = await connectRedis({ url: server.url });
+    connections.push(redis);
+    queues.push(
+      new RedisIdentifyQueue(redis, {
+        prefix,
+        clock: "scheduler",
+        scheduler,
+        ...options,
+      }),
+    );
+  }
+  // ioredis answers one connection's commands in order: a PING's reply means
+  // every command sent before it has been answered.
+  const settle = async (): Promise<void> => {
+    for (let round = 0; round < 3; round++) {
+      await scheduler.flushMicrotasks();
+      await Promise.all(
+        // A connection the test cut answers with an error: also an answer.
+        connections.map((c) => c.ping().catch(() => {})),
+      );
+    }
+    await scheduler.flushMicrotasks();
+  };
+  const close = async (): Promise<void> => {
+    const redis = connections[0]!;
+    if (redis.status === "ready") {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+    await Promise.all(connections.map(closeRedis));
+  };
+  await settle();
+  return { scheduler, queues, connections, settle, prefix, close };
+}
+
+/** Ask for shards in order, one process each, letting each reach Redis first. */
+async function ask(
+  f: Fleet,
+  requests: [process: number, shard: number, signal?: AbortSignal][],
+  grants: [shard: number, at: number][],
+): Promise<Promise<void>[]> {
+  const all: Promise<void>[] = [];
+  for (const [process, shard, signal] of requests) {
+    all.push(
+      f.queues[process]!.acquire(shard, signal).then(() => {
+        grants.push([shard, f.scheduler.now()]);
+      }),
+    );
+    await f.settle();
+  }
+  return all;
+}
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: one bucket, two processes: one grant per 5 s, in request order",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(2);
+    try {
+      const grants: [number, number][] = [];
+      const all = await ask(f, [[0, 0], [1, 1], [0, 2], [1, 3]], grants);
+      await runUntil(f.scheduler, () => grants.length === 4, {
+        settle: f.settle,
+      });
+      await Promise.all(all);
+      assert.deepEqual(grants, [[0, 0], [1, 5000], [2, 10000], [3, 15000]]);
+      assert.equal(f.scheduler.pending, 0);
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: max_concurrency 2: buckets pace separately, FIFO inside each",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(3, { maxConcurrency: 2 });
+    try {
+      const grants: [number, number][] = [];
+      // Bucket 0: 4 (p2), 0 (p0), 2 (p1). Bucket 1: 1 (p1), 3 (p0).
+      const all = await ask(
+        f,
+        [[2, 4], [1, 1], [0, 0], [0, 3], [1, 2]],
+        grants,
+      );
+      await runUntil(f.scheduler, () => grants.length === 5, {
+        settle: f.settle,
+      });
+      await Promise.all(all);
+      assert.deepEqual(grants, [
+        [4, 0],
+        [1, 0],
+        [0, 5000],
+        [3, 5000],
+        [2, 10000],
+      ]);
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: the daily budget is shared: the third start waits for the reset",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(2, { intervalMs: 1000 });
+    try {
+      await f.queues[0]!.updateSessionStartLimit({
+        total: 5,
+        remaining: 2,
+        reset_after: 60_000,
+        max_concurrency: 1,
+      });
+      const grants: [number, number][] = [];
+      const all = await ask(f, [[0, 0], [1, 1], [1, 2]], grants);
+      await runUntil(f.scheduler, () => grants.length === 3, {
+        settle: f.settle,
+      });
+      await Promise.all(all);
+      assert.deepEqual(grants, [[0, 0], [1, 1000], [2, 60_000]]);
+      const budget = await f.queues[1]!.budget();
+      assert.equal(budget?.total, 5);
+      assert.equal(budget?.remaining, 4); // refilled to 5 at the reset, one used
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: a stale session_start_limit never raises the shared count within its window",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(2);
+    try {
+      const limit = {
+        total: 1000,
+        remaining: 10,
+        reset_after: 60_000,
+        max_concurrency: 1,
+      };
+      await f.queues[0]!.updateSessionStartLimit(limit);
+      const granted = f.queues[0]!.acquire(0);
+      await runUntil(f.scheduler, () => f.queues[0]!.pending === 0, {
+        settle: f.settle,
+      });
+      await granted;
+      assert.equal((await f.queues[0]!.budget())?.remaining, 9);
+      // Process 1 fetched /gateway/bot before process 0 identified.
+      await f.queues[1]!.updateSessionStartLimit(limit);
+      assert.equal((await f.queues[1]!.budget())?.remaining, 9);
+      // After the window Discord's figure wins.
+      await f.scheduler.advance(60_000);
+      await f.queues[1]!.updateSessionStartLimit({ ...limit, remaining: 1000 });
+      assert.equal((await f.queues[1]!.budget())?.remaining, 1000);
+      await assert.rejects(
+        f.queues[1]!.updateSessionStartLimit({ ...limit, remaining: -1 }),
+        RangeError,
+      );
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: an aborted wait leaves the shared queue at once and the next shard moves up",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(2, { pollMs: 200 });
+    try {
+      const grants: [number, number][] = [];
+      const abort = new AbortController();
+      const first = await ask(f, [[0, 0]], grants);
+      const aborted = f.queues[0]!.acquire(1, abort.signal);
+      const abortedResult = aborted.then(() => "granted", (e) => e);
+      await f.settle();
+      const rest = await ask(f, [[1, 2]], grants);
+      abort.abort(new Error("shard closed"));
+      await f.settle();
+      const zcard = await f.connections[0]!.zcard(`${f.prefix}:queue:0`);
+      assert.equal(zcard, 1); // only shard 2 waits
+      await runUntil(f.scheduler, () => grants.length === 2, {
+        settle: f.settle,
+      });
+      await Promise.all([...first, ...rest]);
+      assert.deepEqual(grants, [[0, 0], [2, 5000]]);
+      const reason = await abortedResult;
+      assert.ok(reason instanceof Error && reason.message === "shard closed");
+      assert.equal(f.queues[0]!.pending, 0);
+      assert.equal(f.scheduler.pending, 0);
+      // An already aborted signal never reaches Redis.
+      await assert.rejects(
+        f.queues[1]!.acquire(5, AbortSignal.abort(new Error("gone"))),
+        /gone/,
+      );
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: a dead process's waiter drops out after livenessMs instead of blocking its bucket",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(3, { pollMs: 500, livenessMs: 3000 });
+    try {
+      const grants: [number, number][] = [];
+      const stop = new AbortController();
+      const first = await ask(f, [[0, 0]], grants);
+      // Process 2 queues shard 1 and then loses Redis for good.
+      const dead = f.queues[2]!.acquire(1, stop.signal).catch(() => {});
+      await f.settle();
+      const rest = await ask(f, [[1, 2]], grants);
+      f.connections[2]!.disconnect();
+      await runUntil(f.scheduler, () => grants.length === 2, {
+        settle: f.settle,
+      });
+      await Promise.all([...first, ...rest]);
+      // Shard 1's ticket was last renewed at t=0, so it is gone at 3000; the
+      // bucket was busy until 5000 anyway.
+      assert.deepEqual(grants, [[0, 0], [2, 5000]]);
+      stop.abort();
+      await dead;
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: a dead waiter at the head delays its bucket by at most livenessMs",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(2, { pollMs: 500, livenessMs: 3000 });
+    try {
+      const grants: [number, number][] = [];
+      const first = await ask(f, [[0, 0]], grants);
+      await runUntil(f.scheduler, () => grants.length === 1, {
+        settle: f.settle,
+      });
+      await f.scheduler.advance(4000); // t=4000: the bucket frees at 5000
+      const stop = new AbortController();
+      const dead = f.queues[1]!.acquire(1, stop.signal).catch(() => {});
+      await f.settle();
+      const rest = await ask(f, [[0, 2]], grants);
+      f.connections[1]!.disconnect();
+      await runUntil(f.scheduler, () => grants.length === 2, {
+        settle: f.settle,
+      });
+      await Promise.all([...first, ...rest]);
+      const at = grants[1]![1];
+      // Last renewed at 4000 → expired after 7000, seen at the next poll.
+      assert.ok(at > 7000 && at <= 7500, `granted at ${at}`);
+      stop.abort();
+      await dead;
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "RedisIdentifyQueue: bad options and shard ids are typed errors",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(1);
+    try {
+      const redis = f.connections[0]!;
+      assert.throws(
+        () => new RedisIdentifyQueue(redis, { maxConcurrency: 0 }),
+        RangeError,
+      );
+      assert.throws(
+        () => new RedisIdentifyQueue(redis, { pollMs: 100, livenessMs: 50 }),
+        RangeError,
+      );
+      assert.throws(
+        () => new RedisIdentifyQueue(redis, { prefix: "" }),
+        TypeError,
+      );
+      await assert.rejects(f.queues[0]!.acquire(-1), RangeError);
+      await assert.rejects(f.queues[0]!.acquire(1.5), RangeError);
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: while Redis is unreachable nothing is granted; once it is back the wait ends",
+  ignore: server.ignore,
+  fn: async () => {
+    const { tcpCut } = await import("../_fakes/tcp_cut.ts");
+    const relay = tcpCut(Number(new URL(server.url).port));
+    const scheduler = new VirtualScheduler();
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${relay.port}`,
+    });
+    const prefix = `disruption:test:identify:${crypto.randomUUID()}`;
+    const queue = new RedisIdentifyQueue(redis, {
+      prefix,
+      clock: "scheduler",
+      scheduler,
+      pollMs: 500,
+    });
+    const direct = await connectRedis({ url: server.url });
+    try {
+      let granted = false;
+      await queue.acquire(0); // t=0: bucket busy until 5000
+      const waiting = queue.acquire(1).then(() => granted = true);
+      relay.cut();
+      // Past the bucket's next free time, Redis still unreachable: every
+      // attempt fails (ioredis holds and retries them) and none grants.
+      for (let i = 0; i < 12 && !granted; i++) {
+        await scheduler.advance(500);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      assert.equal(granted, false);
+      assert.ok(scheduler.now() > 5000);
+      relay.restore();
+      await within(
+        (async () => {
+          while (!granted) {
+            await scheduler.advance(500);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })(),
+        "the grant after Redis came back",
+      );
+      await waiting;
+    } finally {
+      const keys = await direct.keys(`${prefix}:*`);
+      if (keys.length > 0) await direct.del(...keys);
+      await closeRedis(direct);
+      await closeRedis(redis);
+      await relay.close();
+    }
+  },
+});

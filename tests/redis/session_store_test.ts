@@ -1,0 +1,213 @@
+// RedisSessionStore against a real Redis: the SessionStore contract, the
+// dispatch service's `gateway_sessions` layout both ways, concurrent saves
+// from several processes, and hostile stored values.
+import assert from "node:assert/strict";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+  RedisSessionStore,
+} from "../../redis/mod.ts";
+import type { SavedSession } from "../../gateway/mod.ts";
+import { testRedis } from "../_fakes/servers.ts";
+
+const server = testRedis();
+
+async function withStore(
+  fn: (
+    store: RedisSessionStore,
+    redis: RedisConnection,
+    keys: { key: string; shardCountKey: string },
+  ) => Promise<void>,
+): Promise<void> {
+  const redis = await connectRedis({ url: server.url });
+  const id = crypto.randomUUID();
+  const keys = {
+    key: `disruption:test:sessions:${id}`,
+    shardCountKey: `disruption:test:shards:${id}`,
+  };
+  try {
+    await fn(new RedisSessionStore(redis, keys), redis, keys);
+  } finally {
+    await redis.del(keys.key, keys.shardCountKey);
+    await closeRedis(redis);
+  }
+}
+
+const session = (
+  shardId: number,
+  extra: Partial<SavedSession> = {},
+): SavedSession => ({
+  shardId,
+  shardCount: 4,
+  sessionId: `session-${shardId}`,
+  sequence: 100 + shardId,
+  resumeUrl: `wss://resume-${shardId}.example/`,
+  savedAt: 1_764_650_000_123,
+  ...extra,
+});
+
+Deno.test({
+  name:
+    "RedisSessionStore: save, load, loadAll, delete; writes the dispatch layout",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (store, redis, keys) => {
+      assert.equal(await store.load(0), undefined);
+      assert.deepEqual(await store.loadAll(), []);
+      const { resumeUrl: _, ...noUrl } = session(0);
+      await store.save([session(2), noUrl]);
+      assert.deepEqual(await store.load(2), session(2));
+      assert.deepEqual(await store.load(0), noUrl);
+      assert.deepEqual(
+        (await store.loadAll()).map((s) => s.shardId),
+        [0, 2],
+      );
+      // The dispatch service's layout, with the two additions.
+      const raw = JSON.parse((await redis.get(keys.key))!);
+      assert.deepEqual(raw["2"], {
+        session_id: "session-2",
+        sequence: 102,
+        resume_url: "wss://resume-2.example/",
+        shard_count: 4,
+        saved_at: 1_764_650_000_123,
+      });
+      assert.equal(await redis.get(keys.shardCountKey), "4");
+      // A later save of one shard keeps the other.
+      await store.save([session(2, { sequence: 999 })]);
+      assert.equal((await store.load(2))?.sequence, 999);
+      assert.equal((await store.load(0))?.sequence, 100);
+      await store.delete(2);
+      assert.equal(await store.load(2), undefined);
+      await store.delete(0);
+      await store.delete(7); // nothing saved: no-op
+      assert.deepEqual(await store.loadAll(), []);
+      assert.equal(await redis.get(keys.key), "{}");
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisSessionStore: reads entries the dispatch service wrote (no shard_count, no saved_at)",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (store, redis, keys) => {
+      await redis.set(
+        keys.key,
+        JSON.stringify({
+          "1": {
+            session_id: "abc",
+            sequence: 7,
+            resume_url: "wss://r/",
+            saved_at: 5,
+          },
+          "3": { session_id: "def", sequence: 9 },
+        }),
+      );
+      await redis.set(keys.shardCountKey, "4");
+      assert.deepEqual(await store.loadAll(), [
+        {
+          shardId: 1,
+          shardCount: 4,
+          sessionId: "abc",
+          sequence: 7,
+          resumeUrl: "wss://r/",
+          savedAt: 5,
+        },
+        {
+          shardId: 3,
+          shardCount: 4,
+          sessionId: "def",
+          sequence: 9,
+          savedAt: 0,
+        },
+      ]);
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisSessionStore: four processes saving their own shards at once lose no entry",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (_store, _redis, keys) => {
+      const connections = await Promise.all(
+        [0, 1, 2, 3].map(() => connectRedis({ url: server.url })),
+      );
+      try {
+        const stores = connections.map((c) => new RedisSessionStore(c, keys));
+        // 4 processes x 25 rounds, each saving its shard with a new sequence:
+        // a read-modify-write outside Redis would drop entries here.
+        await Promise.all(stores.map(async (store, process) => {
+          for (let round = 0; round < 25; round++) {
+            await store.save([
+              session(process, { sequence: round, shardCount: 4 }),
+            ]);
+          }
+        }));
+        const all = await stores[0]!.loadAll();
+        assert.deepEqual(
+          all.map((s) => [s.shardId, s.sequence]),
+          [[0, 24], [1, 24], [2, 24], [3, 24]],
+        );
+      } finally {
+        await Promise.all(connections.map(closeRedis));
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisSessionStore: malformed entries are skipped, a non-object value is replaced on save",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (store, redis, keys) => {
+      await redis.set(
+        keys.key,
+        JSON.stringify({
+          "0": { session_id: "", sequence: 1, shard_count: 2 },
+          "1": { session_id: "ok", sequence: 2, shard_count: 2, saved_at: 9 },
+          "5": { session_id: "x", sequence: 2, shard_count: 2 }, // id >= count
+          "-1": { session_id: "x", sequence: 2, shard_count: 2 },
+          "abc": { session_id: "x", sequence: 2, shard_count: 2 },
+          "2": "not an object",
+        }),
+      );
+      assert.deepEqual(
+        (await store.loadAll()).map((s) => s.shardId),
+        [1],
+      );
+      await redis.set(keys.key, "[1,2");
+      assert.deepEqual(await store.loadAll(), []);
+      await store.save([session(1)]);
+      assert.deepEqual((await store.loadAll()).map((s) => s.shardId), [1]);
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisSessionStore: bad sessions and shard ids are typed errors, nothing saved",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (store) => {
+      await assert.rejects(
+        store.save([session(0), session(5)]), // shard 5 of 4
+        RangeError,
+      );
+      await assert.rejects(
+        store.save([session(0, { sessionId: 5 as unknown as string })]),
+        TypeError,
+      );
+      await assert.rejects(
+        store.save("nope" as unknown as SavedSession[]),
+        TypeError,
+      );
+      assert.deepEqual(await store.loadAll(), []);
+      await assert.rejects(store.load(-1), RangeError);
+      await assert.rejects(store.delete(1.5), RangeError);
+      assert.throws(
+        () => new RedisSessionStore(undefined as never, { key: "" }),
+        TypeError,
+      );
+    }),
+});
