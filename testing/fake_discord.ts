@@ -20,6 +20,9 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
+import { readEnvIfAllowed } from "../base/runtime.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { loopbackProxyWarning } from "./_loopback_proxy.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import { FakeGateway, type FakeGatewayOptions } from "./fake_gateway.ts";
 import {
@@ -217,6 +220,8 @@ export type FakeModalValues = Record<
 >;
 
 /** The simulated user's snowflakes start here. */
+const visible = getVisibleLogger(["disruption", "testing"]);
+
 const ID_BASE = 1_300_000_000_000_000_000n;
 
 /**
@@ -345,7 +350,11 @@ export class FakeDiscord {
     const gateway = new FakeGateway(gatewayOptions);
     let gatewayServer: FakeGatewayServer | undefined;
     let restServer: FakeRestServer | undefined;
-    if (options.loopback) gatewayServer = await serveFakeGateway(gateway);
+    if (options.loopback) {
+      const warning = loopbackProxyWarning(readEnvIfAllowed);
+      if (warning) visible.warn(warning);
+      gatewayServer = await serveFakeGateway(gateway);
+    }
     const bot = gateway.gatewayBot(token);
     const rest = new FakeRest({
       token,
