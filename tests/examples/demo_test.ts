@@ -103,7 +103,12 @@ Deno.test("deno task demo's script, piped, prints plain lines and exits right af
     ],
     stdout: "piped",
     stderr: "piped",
-    env: { DISCORD_TOKEN: "" },
+    env: {
+      DISCORD_TOKEN: "",
+      // The fake is on loopback: a proxy in the caller's environment cannot reach it.
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+    },
   }).spawn();
   const stderr = new Response(child.stderr).text();
   let output = "";
