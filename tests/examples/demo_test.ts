@@ -6,13 +6,17 @@ import {
   type Voice,
 } from "../../examples/demo.ts";
 
+import { within } from "../_fakes/watchdog.ts";
+
 const DEMO = new URL("../../examples/demo.ts", import.meta.url);
 
 Deno.test("The demo shows a pong and a resume with every event exactly once, in the order things happen", async () => {
   const lines: { voice: Voice; text: string }[] = [];
-  const exact = await demoAgainstFake({
-    say: (voice, text) => lines.push({ voice, text }),
-  });
+  // Bounded: a failing demo (say, behind a proxy) fails instead of hanging.
+  const exact = await within(
+    demoAgainstFake({ say: (voice, text) => lines.push({ voice, text }) }),
+    "the demo to finish",
+  );
   assert.equal(exact, true);
   const flat = lines.map((line) => `${line.voice} ${line.text}`);
   const at = (pattern: RegExp): number => {
