@@ -41,18 +41,27 @@ export interface DemoOptions {
   say?: Say;
 }
 
+/** What decides whether the demo colours its output. */
+export interface Terminal {
+  /** Whether stdout is a terminal. */
+  isTerminal: boolean;
+  /** The value of `NO_COLOR`, `undefined` when unset. */
+  noColor: string | undefined;
+}
+
 /**
  * Whether stdout takes escape codes: a terminal, and `NO_COLOR` unset or
  * empty (https://no-color.org).
  *
- * @param isTerminal Whether stdout is a terminal.
- * @param noColor The value of `NO_COLOR`.
+ * @param terminal This process's stdout and environment unless given.
  */
 export function colorEnabled(
-  isTerminal: boolean = Deno.stdout.isTerminal(),
-  noColor: string | undefined = Deno.env.get("NO_COLOR"),
+  terminal: Terminal = {
+    isTerminal: Deno.stdout.isTerminal(),
+    noColor: Deno.env.get("NO_COLOR"),
+  },
 ): boolean {
-  return isTerminal && !noColor;
+  return terminal.isTerminal && !terminal.noColor;
 }
 
 /** console.log with a fixed-width label; the demo's headings in bold. */

@@ -71,10 +71,14 @@ Deno.test("The demo shows a pong and a resume with every event exactly once, in 
 Deno.test("The demo prints no escape codes when NO_COLOR is set or stdout is not a terminal", () => {
   // The environment is shared by every test running in parallel: the
   // terminal and NO_COLOR are passed in, not set.
-  assert.equal(colorEnabled(true, undefined), true);
-  assert.equal(colorEnabled(true, ""), true);
-  assert.equal(colorEnabled(true, "1"), false);
-  assert.equal(colorEnabled(false, undefined), false);
+  // (An object, not two parameters: a default parameter would fill an
+  // explicit `undefined` from this process's NO_COLOR.)
+  const color = (isTerminal: boolean, noColor: string | undefined) =>
+    colorEnabled({ isTerminal, noColor });
+  assert.equal(color(true, undefined), true);
+  assert.equal(color(true, ""), true);
+  assert.equal(color(true, "1"), false);
+  assert.equal(color(false, undefined), false);
   const printed: string[] = [];
   // deno-lint-ignore no-console
   const log = console.log;
