@@ -132,7 +132,14 @@ Deno.test({
     await publisher.start();
     for (let s = 1; s <= 5; s++) publisher.push(event(s));
     // Only two fit: the rest is nacked and waits, unconfirmed.
-    const firstTwo = await channel.basicGet(queue.name, { noAck: true });
+    // push() returns before the publishes reach the broker: poll (bounded)
+    // until the first one is in the queue, or basicGet may find it empty.
+    const firstBy = Date.now() + 10_000;
+    let firstTwo = await channel.basicGet(queue.name, { noAck: true });
+    while (!firstTwo && Date.now() < firstBy) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      firstTwo = await channel.basicGet(queue.name, { noAck: true });
+    }
     assert.ok(firstTwo, "the queue holds the first messages");
     const received = [JSON.parse(firstTwo.bodyToString()!).s];
     const drained = publisher.drained();
