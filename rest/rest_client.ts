@@ -249,7 +249,10 @@ export class RestClient {
       );
     }
     const maxWait = options.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT;
-    if (!(maxWait >= 0 && maxWait <= MAX_TIMER_DELAY)) {
+    if (
+      typeof maxWait !== "number" ||
+      !(maxWait >= 0 && maxWait <= MAX_TIMER_DELAY)
+    ) {
       throw new RangeError(
         `Cannot create REST client as 'maxRateLimitWait' must be between 0 and ${MAX_TIMER_DELAY} ms: current value 'maxRateLimitWait=${maxWait}'`,
       );

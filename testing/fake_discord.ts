@@ -111,17 +111,25 @@ export interface FakeUserActionOptions {
 /**
  * What a client needs to talk to the fake (spread it into `ClientOptions`,
  * or into `ShardOptions` for a bare shard): nothing built from it can reach
- * the real Discord. On loopback it carries the fake servers' URLs (the
- * gateway's too, so a bare shard never falls back to Discord's). In-process
- * it carries the fake's own transport and `fetch` instead, which no URL can
- * lead past; there the gateway URL is left out so that a client still asks
- * the fake's GET /gateway/bot for the shard count, as it asks Discord's (a
- * bare shard then uses the default gateway URL, which is also the fake's
- * unless `gateway.url` was set: pass `gatewayUrl: discord.gateway.url` then).
+ * the real Discord. It always carries the fake gateway's URL, so a bare shard
+ * never falls back to the default (Discord's) gateway URL, and `shards:
+ * "recommended"`, so a client still asks the fake's GET /gateway/bot for the
+ * shard count and session start limit, as it asks Discord's. On loopback it
+ * carries the fake servers' URLs; in-process the fake's own transport and
+ * `fetch`, which no URL can lead past.
  */
 export interface FakeDiscordClientOptions {
-  /** Loopback: the fake gateway server's `ws://127.0.0.1:…` URL. */
-  gatewayUrl?: string;
+  /**
+   * The fake gateway's URL: `ws://127.0.0.1:…` on loopback, the in-process
+   * gateway's {@linkcode FakeGateway.url} otherwise.
+   */
+  gatewayUrl: string;
+  /**
+   * Ask the fake's GET /gateway/bot for the shard count (a `Client` given
+   * a `gatewayUrl` would otherwise run one shard without asking). A bare
+   * `Shard` ignores it.
+   */
+  shards: "recommended";
   /** In-process: the gateway transport. */
   transport?: Transport;
   /** In-process: the REST `fetch`. */
@@ -382,9 +390,15 @@ export class FakeDiscord {
       this.#restServer && this.#gatewayServer
         ? {
           gatewayUrl: this.#gatewayServer.url,
+          shards: "recommended",
           restBaseUrl: this.#restServer.url,
         }
-        : { transport: this.gateway.transport, fetch: this.rest.fetch };
+        : {
+          gatewayUrl: this.gateway.url,
+          shards: "recommended",
+          transport: this.gateway.transport,
+          fetch: this.rest.fetch,
+        };
     if (this.#scheduler !== realScheduler) options.scheduler = this.#scheduler;
     return options;
   }
