@@ -12,6 +12,14 @@
  * event up to it was confirmed, so a crash resumes from an event the broker
  * has.
  *
+ * Why one file of over 800 lines, for now: it arrived whole with the
+ * dispatch service, and the broker, the Redis persistence and the shards
+ * share the service's state (the paused shards, the confirmed sequences).
+ * What would cut cleanly: the command parsing (`parseCommand`), the session
+ * and status persistence in Redis (`#loadSessions`, `#save`) and the
+ * metrics server, each in its own module beside `publisher.ts` and
+ * `metrics.ts`.
+ *
  * @module
  */
 import { getLogger } from "@logtape/logtape";

@@ -931,7 +931,14 @@ export class Shard {
       this.#stop(error);
       return;
     }
-    logger.warn("{message}", { message: error.message });
+    // Before the first session nothing else tells the user why start() is
+    // still waiting (a wrong gatewayUrl, a proxy, a firewall): show it
+    // without configuration. Once a session exists, a failed reconnect is
+    // an outage the shard rides out, logged through LogTape only.
+    (this.#sessionId === undefined ? visible : logger).warn(
+      "{message}; trying again",
+      { message: error.message },
+    );
     this.#connectionLost(connection, "resume", {
       minDelay: Math.min(error.retryAfter ?? 0, MAX_CONNECT_RETRY_AFTER),
     });

@@ -9,6 +9,11 @@
  *
  * Deno only; needs `--allow-net` for the gateway's host.
  *
+ * Why one file of over 800 lines: one RFC 6455 client connection, whose
+ * reads, frame parsing, writes and closing handshake share one buffer and
+ * one state; the handshake check and the frame encoding beside it are
+ * small.
+ *
  * @module
  */
 import {

@@ -41,12 +41,8 @@ export {
   DEFAULT_UPLOAD_LIMIT,
   type FileUpload,
   MAX_FILES,
-  multipartBody,
-  type PreparedUpload,
-  prepareUploads,
   type UploadData,
   UploadError,
-  type UploadLimits,
 } from "./uploads.ts";
 export {
   INVALID_REQUEST_LIMIT,

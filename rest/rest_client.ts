@@ -1,6 +1,13 @@
 /**
  * {@linkcode RestClient}: Discord's HTTP API with its rate limits handled.
  *
+ * Why one file of over 800 lines: the retry policy and the request I/O
+ * already live apart (`_request_policy.ts`, `_request_io.ts`); what is left
+ * is the client's state (buckets, the global limit, the invalid-request
+ * guard) and the few methods the library itself needs (the gateway URL,
+ * replies, interaction callbacks), documented with examples. Every other
+ * route is a function in `api/`.
+ *
  * @module
  */
 import { getLogger } from "@logtape/logtape";

@@ -88,7 +88,7 @@ export class UploadError extends Error {
  *
  * @example A stream is read once, then re-sendable
  * ```ts
- * import { prepareUploads } from "@disruption/disruption/rest";
+ * import { prepareUploads } from "./uploads.ts";
  * import assert from "node:assert/strict";
  *
  * const stream = new Blob(["hello"]).stream();

@@ -4,6 +4,14 @@
  * `MESSAGE_CREATE` dispatch, and a test can play a user who writes a message
  * or runs a slash command and await the bot's answer.
  *
+ * Why one file of over 800 lines, for now: it is the one face a bot's test
+ * talks to, and most of its length is the simulated user's actions (a
+ * message, a slash or context-menu command, a click, a select, a modal),
+ * each with the checks Discord's client makes before sending it. Candidate
+ * for a cut: building and checking a command's options (`#optionList` and
+ * its helpers) in a private module, as `_component_checks.ts` is for
+ * components.
+ *
  * @module
  */
 import {
@@ -12,6 +20,9 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
+import { readEnvIfAllowed } from "../base/runtime.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { loopbackProxyWarning } from "./_loopback_proxy.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import { FakeGateway, type FakeGatewayOptions } from "./fake_gateway.ts";
 import {
@@ -217,6 +228,8 @@ export type FakeModalValues = Record<
 >;
 
 /** The simulated user's snowflakes start here. */
+const visible = getVisibleLogger(["disruption", "testing"]);
+
 const ID_BASE = 1_300_000_000_000_000_000n;
 
 /**
@@ -306,9 +319,10 @@ export class FakeDiscord {
       global_name: "Tester",
       avatar: null,
     };
-    for (const guildId of gateway.guildIds) {
-      rest.resources.addGuild({ id: guildId });
-    }
+    // The names GUILD_CREATE gives them (`_gateway_fixtures.ts`).
+    gateway.guildIds.forEach((guildId, index) =>
+      rest.resources.addGuild({ id: guildId, name: `Fake Guild ${index}` })
+    );
     rest.resources.addChannel({
       id: this.channelId,
       type: 0,
@@ -344,7 +358,11 @@ export class FakeDiscord {
     const gateway = new FakeGateway(gatewayOptions);
     let gatewayServer: FakeGatewayServer | undefined;
     let restServer: FakeRestServer | undefined;
-    if (options.loopback) gatewayServer = await serveFakeGateway(gateway);
+    if (options.loopback) {
+      const warning = loopbackProxyWarning(readEnvIfAllowed);
+      if (warning) visible.warn(warning);
+      gatewayServer = await serveFakeGateway(gateway);
+    }
     const bot = gateway.gatewayBot(token);
     const rest = new FakeRest({
       token,

@@ -23,6 +23,11 @@ const INTERNALS = [
   "getVisibleLogger",
   "closestName",
   "TOKEN_HELP",
+  // How RestClient turns `files` into a request: callers pass `files`.
+  "prepareUploads",
+  "multipartBody",
+  "PreparedUpload",
+  "UploadLimits",
 ];
 
 /** The names `deno doc` lists for the given modules, by module URL. */
