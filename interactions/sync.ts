@@ -94,9 +94,11 @@ export async function syncCommands(
     }
     seen.add(key);
   }
+  // Without `with_localizations` Discord leaves the localization maps out,
+  // and every localized command would look changed.
   const existing = await rest.request<RestApplicationCommand[]>(
     "GET",
-    path,
+    `${path}?with_localizations=true`,
     signal,
   );
   const key = (c: ApplicationCommandBody): string => `${c.type ?? 1}:${c.name}`;
@@ -183,7 +185,8 @@ const SERVER_FIELDS = new Set([
 function isDefault(field: string, want: unknown, have: unknown): boolean {
   const empty = (v: unknown): boolean =>
     v === undefined || v === null || v === false || v === "" ||
-    (Array.isArray(v) && v.length === 0);
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === "object" && v !== null && Object.keys(v).length === 0);
   if (field === "type" && (want ?? 1) === (have ?? 1)) return true;
   return empty(want) && empty(have);
 }

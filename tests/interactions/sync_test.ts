@@ -75,3 +75,55 @@ Deno.test("syncCommands per guild, and with the application id given", async () 
     /'hello' is defined twice/,
   );
 });
+
+Deno.test("syncCommands reads localizations back (with_localizations) so a localized command is not rewritten on every start", async () => {
+  const { fake, rest } = setup();
+  const localized = command({
+    name: "roll",
+    description: "Roll",
+    nameLocalizations: { de: "wuerfeln" },
+    descriptionLocalizations: { de: "Würfeln" },
+    options: {
+      sides: integer({
+        description: "Sides",
+        nameLocalizations: { de: "seiten" },
+        choices: [{
+          name: "six",
+          value: 6,
+          name_localizations: { de: "sechs" },
+        }],
+      }),
+    },
+  });
+  assert.equal((await syncCommands(rest, [localized])).changed, true);
+  const again = await syncCommands(rest, [localized]);
+  assert.deepEqual([again.changed, again.updated], [false, []]);
+  assert.equal(puts(fake), 1);
+  const reads = fake.requests.filter((r) =>
+    r.method === "GET" && r.path.includes("/commands")
+  );
+  assert.equal(reads.length, 2);
+  assert.ok(reads.every((r) => r.path.includes("with_localizations=true")));
+
+  // A changed translation is a change.
+  const renamed = command({
+    ...localized,
+    nameLocalizations: { de: "rollen" },
+    descriptionLocalizations: { de: "Würfeln" },
+    options: localized.options,
+  });
+  assert.deepEqual((await syncCommands(rest, [renamed])).updated, ["roll"]);
+});
+
+Deno.test("syncCommands: an empty localization map is the same as none", async () => {
+  const { fake, rest } = setup();
+  const plain = command({ name: "ping", description: "Ping" });
+  await syncCommands(rest, [plain]);
+  const empty = command({
+    name: "ping",
+    description: "Ping",
+    nameLocalizations: {},
+  });
+  assert.equal((await syncCommands(rest, [empty])).changed, false);
+  assert.equal(puts(fake), 1);
+});
