@@ -375,11 +375,7 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#components.push({
-      kind: "button",
-      pattern: compileCustomId(pattern),
-      handler,
-    });
+    this.#addPattern(this.#components, "button", pattern, handler);
     return this;
   }
 
@@ -395,11 +391,7 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#components.push({
-      kind: "select",
-      pattern: compileCustomId(pattern),
-      handler,
-    });
+    this.#addPattern(this.#components, "select", pattern, handler);
     return this;
   }
 
@@ -415,11 +407,7 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ModalInteraction<P>>,
   ): this {
-    this.#modals.push({
-      kind: "modal",
-      pattern: compileCustomId(pattern),
-      handler,
-    });
+    this.#addPattern(this.#modals, "modal", pattern, handler);
     return this;
   }
 
@@ -663,6 +651,37 @@ export class InteractionRouter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Add a pattern route. The first matching route wins, so a pattern
+   * registered twice is refused, and one an earlier pattern already takes
+   * (`"vote:{x}"` before `"vote:{x}:{y}"`) is reported: its handler would
+   * never run for the ids the earlier one matches.
+   */
+  #addPattern(
+    routes: PatternRoute[],
+    kind: PatternRoute["kind"],
+    source: string,
+    // deno-lint-ignore no-explicit-any
+    handler: RouteHandler<any>,
+  ): void {
+    const pattern = compileCustomId(source);
+    const same = routes.filter((route) => route.kind === kind);
+    if (same.some((route) => route.pattern.source === source)) {
+      throw new TypeError(
+        `Cannot route ${kind} '${source}' as that pattern already has a handler`,
+      );
+    }
+    const probe = source.replace(/\{[^{}]*\}/g, "\u0001");
+    const earlier = same.find((route) => route.pattern.match(probe));
+    if (earlier) {
+      visible.warn(
+        "The {kind} pattern '{source}' is shadowed by '{earlier}', registered before it: custom ids both match go to '{earlier}'",
+        { kind, source, earlier: earlier.pattern.source },
+      );
+    }
+    routes.push({ kind, pattern, handler });
   }
 
   #byPattern(

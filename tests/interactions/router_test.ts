@@ -517,3 +517,18 @@ Deno.test("router: a modal with a file upload gets the uploaded attachments reso
     await discord.close();
   }
 });
+
+Deno.test("router refuses a pattern registered twice and reports one an earlier pattern shadows", async () => {
+  const router = new InteractionRouter();
+  router.button("vote:{x}", () => {});
+  assert.throws(() => router.button("vote:{x}", () => {}), TypeError);
+  // The same pattern for selects is another route.
+  router.select("vote:{x}", () => {});
+  const lines = await captureStderr(() => {
+    router.button("vote:{x}:{y}", () => {});
+    router.button("poll:{x}:{y}", () => {});
+    router.button("poll:{x}", () => {});
+  });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /'vote:\{x\}:\{y\}' is shadowed by 'vote:\{x\}'/);
+});
