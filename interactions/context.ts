@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type {
   AllowedMentionsPayload,
@@ -25,6 +26,13 @@ import {
 import { InteractionError } from "./errors.ts";
 
 const EPHEMERAL = 1 << 6;
+
+/**
+ * How long an interaction token works for follow-ups and edits, in ms:
+ * 15 minutes, after which Discord answers 401 (counted towards the
+ * invalid-request limit).
+ */
+export const INTERACTION_TOKEN_LIFETIME = 15 * 60_000;
 
 /** The callback types Discord accepts for each interaction type. */
 const ALLOWED_CALLBACKS: Readonly<Record<number, readonly number[]>> = {
@@ -84,6 +92,13 @@ export interface InteractionContextOptions {
   rest: RestClient;
   /** Sends the initial response; by default the callback route. */
   respond?: InitialResponder;
+  /**
+   * The clock for the token's 15 minutes (counted from this context's
+   * creation, when the interaction arrived).
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
 }
 
 /** Turn a response into callback data and files; throws for invalid ones. */
@@ -148,6 +163,8 @@ export class InteractionContext {
   /** The REST client. */
   readonly rest: RestClient;
   readonly #respond: InitialResponder;
+  readonly #scheduler: Scheduler;
+  readonly #received: number;
   #state: InteractionState = "pending";
   #acknowledged: Promise<void>;
   #acknowledge!: () => void;
@@ -161,6 +178,8 @@ export class InteractionContext {
   constructor(interaction: Interaction, options: InteractionContextOptions) {
     this.interaction = interaction;
     this.rest = options.rest;
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#received = this.#scheduler.now();
     this.#respond = options.respond ??
       ((body, files) =>
         this.rest.request<void>(
@@ -286,10 +305,12 @@ export class InteractionContext {
    *
    * @param message Text or a message.
    * @returns The created message.
+   * @throws {InteractionError} `token_expired` 15 minutes after the
+   *   interaction arrived; `invalid_response`.
    */
-  followUp(message: string | MessageResponse): Promise<RestMessage> {
+  async followUp(message: string | MessageResponse): Promise<RestMessage> {
     const { data, files } = messageData(message, true);
-    return this.rest.request<RestMessage>("POST", this.#webhook(), {
+    return await this.rest.request<RestMessage>("POST", this.#webhook(), {
       body: data,
       ...(files ? { files, uploadLimit: this.#uploadLimit() } : {}),
     });
@@ -301,10 +322,14 @@ export class InteractionContext {
    *
    * @param message Text or the fields to change.
    * @returns The edited message.
+   * @throws {InteractionError} `token_expired` 15 minutes after the
+   *   interaction arrived; `invalid_response`.
    */
-  editOriginal(message: string | MessageResponse): Promise<RestMessage> {
+  async editOriginal(
+    message: string | MessageResponse,
+  ): Promise<RestMessage> {
     const { data, files } = messageData(message, false);
-    return this.rest.request<RestMessage>(
+    return await this.rest.request<RestMessage>(
       "PATCH",
       `${this.#webhook()}/messages/@original`,
       {
@@ -318,6 +343,8 @@ export class InteractionContext {
    * Delete the original response.
    *
    * @returns A promise that resolves once it was deleted.
+   * @throws {InteractionError} `token_expired` 15 minutes after the
+   *   interaction arrived.
    */
   async deleteOriginal(): Promise<void> {
     await this.rest.request(
@@ -372,6 +399,15 @@ export class InteractionContext {
   }
 
   #webhook(): string {
+    const age = this.#scheduler.now() - this.#received;
+    if (age >= INTERACTION_TOKEN_LIFETIME) {
+      throw new InteractionError(
+        "token_expired",
+        `The token of interaction ${this.interaction.id} expired ${
+          Math.round(age / 1000)
+        } s after it arrived (Discord allows follow-ups and edits for 15 minutes): send a channel message instead`,
+      );
+    }
     return `/webhooks/${this.interaction.application_id}/${
       encodeURIComponent(this.interaction.token)
     }`;

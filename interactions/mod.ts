@@ -114,6 +114,7 @@ export {
 } from "./components.ts";
 export {
   type InitialResponder,
+  INTERACTION_TOKEN_LIFETIME,
   InteractionContext,
   type InteractionContextOptions,
   type InteractionState,

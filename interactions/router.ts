@@ -497,6 +497,7 @@ export class InteractionRouter {
   ): Promise<boolean> {
     const ctx = new InteractionContext(interaction, {
       rest: options.rest,
+      scheduler: this.#scheduler,
       ...(options.respond ? { respond: options.respond } : {}),
     });
     let label = `interaction ${interaction.id}`;

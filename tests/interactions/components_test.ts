@@ -30,6 +30,7 @@ import { ButtonStyle, ComponentType } from "../../types/objects/component.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { DiscordApiError } from "../../rest/errors.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 Deno.test("component types catch missing styles, empty modals and mixed rows at compile time", () => {
   // @ts-expect-error: a button needs a style
@@ -300,4 +301,39 @@ Deno.test("the context refuses callbacks Discord would refuse for the interactio
     1,
     "a modal from a component may update its message",
   );
+});
+
+Deno.test("the context refuses follow-ups and edits once the 15-minute token expired, without sending (a 401 would count as invalid)", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const scheduler = new VirtualScheduler();
+  const ctx = new InteractionContext(
+    {
+      id: "5",
+      token: "tok",
+      application_id: fake.applicationId,
+      type: 2,
+    } as never,
+    { rest, scheduler },
+  );
+  await ctx.defer();
+  await scheduler.advance(15 * 60_000 - 1);
+  await ctx.respond("slow but in time");
+  await ctx.followUp("still in time");
+  const sent = fake.requests.length;
+  await scheduler.advance(1);
+  for (
+    const late of [
+      () => ctx.followUp("too late"),
+      () => ctx.editOriginal("too late"),
+      () => ctx.deleteOriginal(),
+    ]
+  ) {
+    await assert.rejects(
+      late(),
+      (error: unknown) =>
+        error instanceof InteractionError && error.kind === "token_expired",
+    );
+  }
+  assert.equal(fake.requests.length, sent);
 });
