@@ -35,6 +35,7 @@ export {
   commandPayload,
   integer,
   type Localizations,
+  MAX_COMMAND_SIZE,
   mentionable,
   type MentionableOptionValue,
   type MenuTarget,

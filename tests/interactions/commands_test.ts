@@ -314,3 +314,110 @@ Deno.test("readOptions: resolves IDs, finds the subcommand, rejects what does no
     /user 99 is not resolved/,
   );
 });
+
+Deno.test("command refuses more than 4000 characters of names, descriptions and choices, each at its longest localization", () => {
+  const d = "d".repeat(100);
+  // 25 subcommands x (name 3 + description 100) + command: within 4000.
+  const subs = (extra: Record<string, string>): Record<
+    string,
+    ReturnType<typeof subcommand>
+  > =>
+    Object.fromEntries(
+      Array.from({ length: 25 }, (_, i) => [
+        `s${String(i).padStart(2, "0")}`,
+        subcommand({
+          description: "d".repeat(90),
+          descriptionLocalizations: extra,
+          options: {
+            pick: string({
+              description: "Pick",
+              choices: [{ name: "x".repeat(20), value: "v".repeat(34) }],
+            }),
+          },
+        }),
+      ]),
+    );
+  // Per subcommand: 3 + 90 + (4 + 4 + 20 + 34) = 155; 25 of them 3875,
+  // and the command's 103: 3978.
+  command({ name: "big", description: d, options: subs({}) });
+  // A longer German description counts instead of the default: +10 each.
+  assert.throws(
+    () =>
+      command({
+        name: "big",
+        description: d,
+        options: subs({ de: "d".repeat(100) }),
+      }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      command({
+        name: "big",
+        description: d,
+        descriptionLocalizations: { de: "ä".repeat(100) },
+        // 32 instead of 3: +29.
+        nameLocalizations: { de: "g".repeat(32) },
+        options: subs({}),
+      }),
+    (error: unknown) =>
+      error instanceof RangeError && /4000 characters/.test(error.message),
+  );
+});
+
+Deno.test("options check choice names and values, length and value ranges, and localized names", () => {
+  assert.throws(
+    () => string({ description: "x", choices: [{ name: "", value: "a" }] }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      string({
+        description: "x",
+        choices: [{ name: "a", value: "v".repeat(101) }],
+      }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      integer({ description: "x", choices: [{ name: "a", value: Infinity }] }),
+    RangeError,
+  );
+  assert.throws(() => string({ description: "x", maxLength: 0 }), RangeError);
+  assert.throws(
+    () => string({ description: "x", minLength: 6001 }),
+    RangeError,
+  );
+  assert.throws(
+    () => string({ description: "x", minLength: 10, maxLength: 5 }),
+    RangeError,
+  );
+  assert.throws(() => integer({ description: "x", min: 1.5 }), RangeError);
+  number({ description: "x", min: 1.5, max: 2.5 });
+  assert.throws(
+    () => integer({ description: "x", min: 5, max: 1 }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      command({
+        name: "roll",
+        description: "Roll",
+        nameLocalizations: { de: "Würfeln" },
+      }),
+    (error: unknown) =>
+      error instanceof TypeError && /lower case/.test(error.message),
+  );
+  assert.throws(
+    () =>
+      boolean({
+        description: "x",
+        descriptionLocalizations: { de: "x".repeat(101) },
+      }),
+    RangeError,
+  );
+  assert.throws(
+    () => boolean({ description: "x", nameLocalizations: { fr: "a b" } }),
+    TypeError,
+  );
+});
