@@ -158,7 +158,8 @@ Deno.test("endpoint: 404 for an interaction without a route, 500 after the deadl
   });
   const late = await drive(
     clock,
-    handler(await signer.request(interaction("slow"))),
+    // Another interaction, so another ID (the same one would be a replay).
+    handler(await signer.request({ ...interaction("slow"), id: "101" })),
   );
   assert.equal(late.status, 500);
   await late.body?.cancel();
@@ -195,4 +196,63 @@ Deno.test("endpoint stops reading a streamed body without Content-Length at the 
   assert.equal(response.status, 413);
   assert.equal(cancelled, true);
   assert.ok(pulled <= 18, `read ${pulled} chunks of 64 KiB for a 1 MiB limit`);
+});
+
+Deno.test("endpoint refuses a replayed request (same signed interaction sent again) and forgets IDs once older than maxAge", async () => {
+  const signer = await InteractionSigner.create();
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  let runs = 0;
+  const router = new InteractionRouter().command(ping, (_, ctx) => {
+    runs++;
+    return ctx.respond("pong");
+  });
+  let now = 1_700_000_000_000;
+  const handler = interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest,
+    clock: () => now,
+    maxRemembered: 3,
+  });
+  const original = await signer.request(interaction(), {
+    timestamp: now / 1000,
+  });
+  const copy = original.clone();
+  assert.equal((await handler(original)).status, 200);
+  const again = await handler(copy);
+  assert.equal(again.status, 401);
+  assert.equal(await again.text(), "replayed request");
+  assert.equal(runs, 1, "the handler ran once");
+
+  // Other interactions pass; past maxRemembered the oldest is forgotten.
+  for (const id of ["101", "102", "103"]) {
+    const response = await handler(
+      await signer.request({ ...interaction(), id }, { timestamp: now / 1000 }),
+    );
+    assert.equal(response.status, 200, id);
+  }
+  assert.equal(runs, 4);
+
+  // After maxAge the signed timestamp is stale anyway.
+  now += 301_000;
+  const late = await signer.request({ ...interaction(), id: "104" }, {
+    timestamp: (now - 301_000) / 1000,
+  });
+  assert.equal((await handler(late)).status, 401);
+});
+
+Deno.test("endpoint answers 400 when the client breaks off the body", async () => {
+  const { signer, handler } = await setup();
+  const good = await signer.request(interaction());
+  const broken = new Request(good.url, {
+    method: "POST",
+    headers: good.headers,
+    body: new ReadableStream({
+      pull(controller) {
+        controller.error(new Error("connection reset"));
+      },
+    }),
+  });
+  assert.equal((await handler(broken)).status, 400);
 });
