@@ -275,16 +275,37 @@ export class InteractionContext {
   }
 
   /**
-   * Answer an autocomplete request with up to 25 choices.
+   * Answer an autocomplete request with up to 25 choices: the first 25 of
+   * `choices` are sent (so a filtered list can be passed as it is).
    *
-   * @param choices The choices.
+   * @param choices The choices (names 1-100 characters, string values at
+   *   most 100).
    * @returns A promise that resolves once it was sent.
+   * @throws {InteractionError} `invalid_response` for a choice Discord
+   *   would refuse (nothing is sent).
    */
   async autocomplete(choices: readonly Choice[]): Promise<void> {
+    const sent = choices.slice(0, 25);
+    for (const choice of sent) {
+      const name = choice?.name;
+      const value = choice?.value;
+      if (
+        typeof name !== "string" || name.length < 1 || name.length > 100 ||
+        !(typeof value === "string" && value.length <= 100 ||
+          typeof value === "number" && Number.isFinite(value))
+      ) {
+        throw new InteractionError(
+          "invalid_response",
+          `An autocomplete choice needs a name of 1-100 characters and a string value of at most 100 characters or a finite number: current choice '${
+            String(name).slice(0, 120)
+          }'`,
+        );
+      }
+    }
     await this.#initial({
       type: 8,
       data: {
-        choices: choices.slice(0, 25).map((choice) => ({
+        choices: sent.map((choice) => ({
           name: choice.name,
           value: choice.value,
           ...(choice.name_localizations

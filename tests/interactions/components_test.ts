@@ -337,3 +337,44 @@ Deno.test("the context refuses follow-ups and edits once the 15-minute token exp
   }
   assert.equal(fake.requests.length, sent);
 });
+
+Deno.test("autocomplete sends the first 25 choices and refuses a choice Discord would refuse, before sending", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const of = (): InteractionContext =>
+    new InteractionContext(
+      {
+        id: "5",
+        token: "tok",
+        application_id: fake.applicationId,
+        type: 4,
+      } as never,
+      { rest },
+    );
+  for (
+    const bad of [
+      { name: "n".repeat(101), value: "v" },
+      { name: "", value: "v" },
+      { name: "n", value: "v".repeat(101) },
+      { name: "n", value: NaN },
+    ]
+  ) {
+    await assert.rejects(
+      of().autocomplete([{ name: "ok", value: 1 }, bad]),
+      (error: unknown) =>
+        error instanceof InteractionError && error.kind === "invalid_response",
+    );
+  }
+  assert.equal(fake.requests.length, 0);
+  const many = Array.from({ length: 30 }, (_, i) => ({
+    name: `c${i}`,
+    value: i,
+  }));
+  // Past the 25th nothing is looked at: a bad 26th does not matter.
+  await of().autocomplete([...many, { name: "", value: "x" }]);
+  const sent = fake.interactionResponses[0]!.body.data as {
+    choices: unknown[];
+  };
+  assert.equal(sent.choices.length, 25);
+  assert.deepEqual(sent.choices[24], { name: "c24", value: 24 });
+});
