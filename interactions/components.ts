@@ -57,6 +57,19 @@ function limit(what: string, text: string | undefined, max: number): void {
   }
 }
 
+function between(
+  what: string,
+  n: number | undefined,
+  min: number,
+  max: number,
+): void {
+  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max)) {
+    throw new RangeError(
+      `Cannot build component as '${what}' must be an integer in ${min}..${max}: current value '${n}'`,
+    );
+  }
+}
+
 function count(what: string, n: number, min: number, max: number): void {
   if (n < min || n > max) {
     throw new RangeError(
@@ -358,6 +371,16 @@ export function textInput(options: TextInputOptions): TextInputComponent {
   checkCustomId(options.id);
   limit("value", options.value, 4000);
   limit("placeholder", options.placeholder, 100);
+  between("minLength", options.minLength, 0, 4000);
+  between("maxLength", options.maxLength, 1, 4000);
+  if (
+    options.minLength !== undefined && options.maxLength !== undefined &&
+    options.minLength > options.maxLength
+  ) {
+    throw new RangeError(
+      `Cannot build text input as 'minLength' is above 'maxLength': current values '${options.minLength}', '${options.maxLength}'`,
+    );
+  }
   const out: TextInputComponent = {
     type: 4,
     custom_id: options.id,
@@ -507,6 +530,7 @@ export interface ModalOptions {
  * @param options Custom id, title and 1-5 components.
  * @returns The modal.
  * @throws {RangeError} For a bad title or component count.
+ * @throws {TypeError} When two inputs share a custom id.
  *
  * @example Usage
  * ```ts
@@ -524,7 +548,30 @@ export interface ModalOptions {
 export function modal(options: ModalOptions): Modal {
   checkCustomId(options.id);
   limit("title", options.title, 45);
+  if (options.title.length === 0) {
+    throw new RangeError("Cannot build modal as its 'title' is empty");
+  }
   count("components", options.components.length, 1, 5);
+  // Discord refuses a modal whose inputs share a custom id (and the submit
+  // could not tell them apart).
+  const ids = new Set<string>();
+  for (const component of options.components) {
+    const inputs = component.type === 18
+      ? [component.component]
+      : component.type === 1
+      ? component.components
+      : [];
+    for (const input of inputs) {
+      const id = (input as { custom_id?: string }).custom_id;
+      if (id === undefined) continue;
+      if (ids.has(id)) {
+        throw new TypeError(
+          `Cannot build modal as two of its inputs have the custom id '${id}'`,
+        );
+      }
+      ids.add(id);
+    }
+  }
   return {
     custom_id: options.id,
     title: options.title,

@@ -378,3 +378,34 @@ Deno.test("autocomplete sends the first 25 choices and refuses a choice Discord 
   assert.equal(sent.choices.length, 25);
   assert.deepEqual(sent.choices[24], { name: "c24", value: 24 });
 });
+
+Deno.test("modals refuse an empty title, inputs sharing a custom id, and text input lengths out of range", () => {
+  const input = (id: string): ReturnType<typeof textInput> => textInput({ id });
+  assert.throws(
+    () => modal({ id: "m", title: "", components: [label("a", input("a"))] }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      modal({
+        id: "m",
+        title: "t",
+        components: [label("a", input("x")), label("b", input("x"))],
+      }),
+    (error: unknown) =>
+      error instanceof TypeError && /custom id 'x'/.test(error.message),
+  );
+  modal({
+    id: "m",
+    title: "t",
+    components: [label("a", input("x")), label("b", input("y"))],
+  });
+  assert.throws(() => textInput({ id: "a", maxLength: 0 }), RangeError);
+  assert.throws(() => textInput({ id: "a", maxLength: 4001 }), RangeError);
+  assert.throws(() => textInput({ id: "a", minLength: -1 }), RangeError);
+  assert.throws(
+    () => textInput({ id: "a", minLength: 10, maxLength: 5 }),
+    RangeError,
+  );
+  textInput({ id: "a", minLength: 0, maxLength: 4000 });
+});
