@@ -268,6 +268,7 @@ export {
   type ListThreadMembersQuery,
   listVoiceRegions,
   MAX_FILES,
+  MAX_UPLOAD_REQUEST_SIZE,
   type MessageReferencePayload,
   modifyApplicationEmoji,
   modifyAutoModerationRule,

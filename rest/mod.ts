@@ -41,6 +41,7 @@ export {
   DEFAULT_UPLOAD_LIMIT,
   type FileUpload,
   MAX_FILES,
+  MAX_UPLOAD_REQUEST_SIZE,
   multipartBody,
   type PreparedUpload,
   prepareUploads,

@@ -167,7 +167,8 @@ export interface CallOptions {
   /** Files to attach (routes that create or edit messages). */
   files?: readonly FileUpload[];
   /**
-   * Largest size of all `files` together, in bytes.
+   * Largest size of each of `files`, in bytes (Discord checks each
+   * attachment; all together may take 25 MiB or this, the larger).
    *
    * @default {10485760}
    */
