@@ -340,6 +340,7 @@ export {
   startThreadWithoutMessage,
   type StartThreadWithoutMessageBody,
   type StickerPack,
+  TokenRejectedError,
   triggerTypingIndicator,
   unpinMessage,
   UploadError,

@@ -55,6 +55,7 @@ export {
   InvalidRequestGuard,
   type InvalidRequestGuardOptions,
   InvalidRequestLimitError,
+  TokenRejectedError,
 } from "./invalid_requests.ts";
 
 // Types the public signatures use, so this entry documents itself on its own.
