@@ -138,14 +138,28 @@ const STYLES: Record<ButtonStyleName, 1 | 2 | 3 | 4> = {
   danger: 4,
 };
 
-/** Options of {@linkcode button}. */
-export interface ButtonOptions {
+/**
+ * What a button shows: a label, an emoji or both, never neither (Discord
+ * refuses a button with neither; the type says so at compile time).
+ */
+export type LabelOrEmoji =
+  | {
+    /** Text (80 characters at most). */
+    label: string;
+    /** Emoji. */
+    emoji?: PartialEmoji;
+  }
+  | {
+    /** Text (80 characters at most). */
+    label?: string;
+    /** Emoji. */
+    emoji: PartialEmoji;
+  };
+
+/** The fields of {@linkcode ButtonOptions} besides the label and emoji. */
+export interface ButtonFields {
   /** The custom id (1-100 characters); see `customId` for patterns. */
   id: string;
-  /** Text (80 characters at most); a button needs a label or an emoji. */
-  label?: string;
-  /** Emoji. */
-  emoji?: PartialEmoji;
   /**
    * Style.
    *
@@ -155,6 +169,9 @@ export interface ButtonOptions {
   /** Greyed out. */
   disabled?: boolean;
 }
+
+/** Options of {@linkcode button}: a custom id and a label or an emoji. */
+export type ButtonOptions = ButtonFields & LabelOrEmoji;
 
 /**
  * A button that sends a component interaction.
@@ -181,13 +198,12 @@ export function button(options: ButtonOptions): InteractiveButton {
 }
 
 /** Options of {@linkcode linkButton}. */
-export interface LinkButtonOptions {
+export type LinkButtonOptions = LinkButtonFields & LabelOrEmoji;
+
+/** The fields of {@linkcode LinkButtonOptions} besides the label and emoji. */
+export interface LinkButtonFields {
   /** The URL (512 characters at most). */
   url: string;
-  /** Text (80 characters at most). */
-  label?: string;
-  /** Emoji. */
-  emoji?: PartialEmoji;
   /** Greyed out. */
   disabled?: boolean;
 }
@@ -201,6 +217,11 @@ export interface LinkButtonOptions {
 export function linkButton(options: LinkButtonOptions): LinkButton {
   limit("url", options.url, 512);
   limit("label", options.label, 80);
+  if (options.label === undefined && options.emoji === undefined) {
+    throw new TypeError(
+      "Cannot build link button as it needs a label or an emoji",
+    );
+  }
   const out: LinkButton = { type: 2, style: 5, url: options.url };
   set(out, "label", options.label);
   set(out, "emoji", options.emoji);

@@ -80,6 +80,7 @@ export {
 export {
   type AutoSelectOptions,
   button,
+  type ButtonFields,
   type ButtonOptions,
   type ButtonStyleName,
   channelSelect,
@@ -90,7 +91,9 @@ export {
   file,
   fileUpload,
   label,
+  type LabelOrEmoji,
   linkButton,
+  type LinkButtonFields,
   type LinkButtonOptions,
   mediaGallery,
   mentionableSelect,

@@ -148,7 +148,15 @@ Deno.test("builders check Discord's limits at run time", () => {
     () => button({ id: "x".repeat(101), label: "x" }),
     /1-100 characters/,
   );
+  // @ts-expect-error: a button needs a label or an emoji
   assert.throws(() => button({ id: "x" }), /needs a label or an emoji/);
+  assert.throws(
+    // @ts-expect-error: a link button too
+    () => linkButton({ url: "https://example.com" }),
+    /needs a label or an emoji/,
+  );
+  button({ id: "x", emoji: { id: null, name: "🎲" } });
+  linkButton({ url: "https://example.com", label: "Docs" });
   assert.throws(
     () => button({ id: "x", label: "y".repeat(81) }),
     /'label' must be at most 80/,
