@@ -28,6 +28,12 @@ import { InteractionError } from "./errors.ts";
 const EPHEMERAL = 1 << 6;
 
 /**
+ * Discord's deadline for the initial response, in milliseconds: past it
+ * the interaction is gone and its token invalidated.
+ */
+export const ANSWER_DEADLINE = 3000;
+
+/**
  * How long an interaction token works for follow-ups and edits, in ms:
  * 15 minutes, after which Discord answers 401 (counted towards the
  * invalid-request limit).
@@ -409,6 +415,13 @@ export class InteractionContext {
         `Interaction ${this.interaction.id} was already ${this.#state}; use followUp() or editOriginal()`,
       );
     }
+    const age = this.#scheduler.now() - this.#received;
+    if (age >= ANSWER_DEADLINE) {
+      throw new InteractionError(
+        "token_expired",
+        `Interaction ${this.interaction.id} was not answered within 3 s (${age} ms went by), so Discord dropped it and invalidated its token: call ctx.defer() first for slow work`,
+      );
+    }
     this.#state = next;
     try {
       await this.#respond(body, files);
@@ -421,6 +434,12 @@ export class InteractionContext {
 
   #webhook(): string {
     const age = this.#scheduler.now() - this.#received;
+    if (this.#state === "pending" && age >= ANSWER_DEADLINE) {
+      throw new InteractionError(
+        "token_expired",
+        `Interaction ${this.interaction.id} got no initial response within 3 s, so Discord invalidated its token: call ctx.defer() first for slow work`,
+      );
+    }
     if (age >= INTERACTION_TOKEN_LIFETIME) {
       throw new InteractionError(
         "token_expired",

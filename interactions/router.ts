@@ -30,7 +30,11 @@ import type {
   UserCommand,
   UserOptionValue,
 } from "./commands.ts";
-import { type InitialResponder, InteractionContext } from "./context.ts";
+import {
+  ANSWER_DEADLINE,
+  type InitialResponder,
+  InteractionContext,
+} from "./context.ts";
 import { compileCustomId, type PatternParams } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
@@ -40,8 +44,7 @@ const logger = getLogger(["disruption", "interactions"]);
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
 const visible = getVisibleLogger(["disruption", "interactions"]);
 
-/** Discord's deadline for the initial response, in milliseconds. */
-export const ANSWER_DEADLINE = 3000;
+export { ANSWER_DEADLINE } from "./context.ts";
 
 /** Fields every routed interaction has. */
 export interface RoutedInteraction {

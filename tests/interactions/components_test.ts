@@ -417,3 +417,38 @@ Deno.test("modals refuse an empty title, inputs sharing a custom id, and text in
   );
   textInput({ id: "a", minLength: 0, maxLength: 4000 });
 });
+
+Deno.test("the context refuses an initial response, and follow-ups, once 3 s went by unanswered (Discord invalidated the token)", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const scheduler = new VirtualScheduler();
+  const of = (): InteractionContext =>
+    new InteractionContext(
+      {
+        id: "5",
+        token: "tok",
+        application_id: fake.applicationId,
+        type: 2,
+      } as never,
+      { rest, scheduler },
+    );
+  const inTime = of();
+  const late = of();
+  await scheduler.advance(2999);
+  await inTime.defer();
+  await scheduler.advance(1);
+  for (const run of [() => late.respond("late"), () => late.followUp("x")]) {
+    await assert.rejects(
+      run(),
+      (error: unknown) =>
+        error instanceof InteractionError && error.kind === "token_expired" &&
+        /3 s/.test(error.message),
+    );
+  }
+  assert.equal(late.state, "pending");
+  assert.equal(fake.requests.length, 1, "only the defer in time went out");
+  // The deferred one may answer for 15 minutes.
+  await scheduler.advance(60_000);
+  await inTime.respond("done");
+  assert.equal(inTime.state, "answered");
+});
