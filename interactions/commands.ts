@@ -361,8 +361,12 @@ function checkLocalizations(
   }
 }
 
-/** Discord's limit on a chat input command's text, all options included. */
-export const MAX_COMMAND_SIZE = 4000;
+/**
+ * Discord's limit on a chat input command's text, all options included
+ * (application-commands docs: 8000 characters of names, descriptions and
+ * values, each field at its longest localization).
+ */
+export const MAX_COMMAND_SIZE = 8000;
 
 /** The longest of a text and its localizations. */
 function longest(

@@ -315,53 +315,53 @@ Deno.test("readOptions: resolves IDs, finds the subcommand, rejects what does no
   );
 });
 
-Deno.test("command refuses more than 4000 characters of names, descriptions and choices, each at its longest localization", () => {
+Deno.test("command refuses more than 8000 characters of names, descriptions and choices, each at its longest localization", () => {
   const d = "d".repeat(100);
-  // 25 subcommands x (name 3 + description 100) + command: within 4000.
-  const subs = (extra: Record<string, string>): Record<
+  // Per option: name 3 + description 100 + two choices of 100 + 6: 315;
+  // 25 of them 7875, and the command's 103: 7978.
+  const options = (germanName?: string): Record<
     string,
-    ReturnType<typeof subcommand>
+    ReturnType<typeof string>
   > =>
     Object.fromEntries(
       Array.from({ length: 25 }, (_, i) => [
-        `s${String(i).padStart(2, "0")}`,
-        subcommand({
-          description: "d".repeat(90),
-          descriptionLocalizations: extra,
-          options: {
-            pick: string({
-              description: "Pick",
-              choices: [{ name: "x".repeat(20), value: "v".repeat(34) }],
-            }),
-          },
+        `o${String(i).padStart(2, "0")}`,
+        string({
+          description: d,
+          ...(i === 0 && germanName
+            ? { nameLocalizations: { de: germanName } }
+            : {}),
+          choices: [
+            { name: "x".repeat(100), value: "v".repeat(6) },
+            { name: "y".repeat(100), value: "w".repeat(6) },
+          ],
         }),
       ]),
     );
-  // Per subcommand: 3 + 90 + (4 + 4 + 20 + 34) = 155; 25 of them 3875,
-  // and the command's 103: 3978.
-  command({ name: "big", description: d, options: subs({}) });
-  // A longer German description counts instead of the default: +10 each.
+  command({ name: "big", description: d, options: options() });
+  // A longer German name counts instead of the default: 25 - 3 = +22.
+  command({ name: "big", description: d, options: options("g".repeat(25)) });
   assert.throws(
     () =>
       command({
         name: "big",
         description: d,
-        options: subs({ de: "d".repeat(100) }),
+        options: options("g".repeat(26)),
       }),
-    RangeError,
+    (error: unknown) =>
+      error instanceof RangeError && /8000 characters/.test(error.message) &&
+      /'8001'/.test(error.message),
   );
   assert.throws(
     () =>
       command({
         name: "big",
         description: d,
-        descriptionLocalizations: { de: "ä".repeat(100) },
         // 32 instead of 3: +29.
         nameLocalizations: { de: "g".repeat(32) },
-        options: subs({}),
+        options: options(),
       }),
-    (error: unknown) =>
-      error instanceof RangeError && /4000 characters/.test(error.message),
+    RangeError,
   );
 });
 
