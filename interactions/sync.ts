@@ -152,11 +152,13 @@ function same(desired: unknown, stored: unknown, depth = 0): boolean {
     if (typeof stored !== "object" || stored === null) return false;
     const want = desired as Record<string, unknown>;
     const have = stored as Record<string, unknown>;
-    for (const [field, value] of Object.entries(want)) {
-      if (value === undefined) continue;
+    for (const [field, raw] of Object.entries(want)) {
+      if (raw === undefined) continue;
+      // Either side may hold an entry equal to the default; neither counts.
+      const value = withoutDefault(want, field, raw);
+      const stored = withoutDefault(have, field, have[field]);
       if (
-        !same(value, have[field], depth + 1) &&
-        !isDefault(field, value, have[field])
+        !same(value, stored, depth + 1) && !isDefault(field, value, stored)
       ) {
         return false;
       }
@@ -168,6 +170,29 @@ function same(desired: unknown, stored: unknown, depth = 0): boolean {
     return true;
   }
   return Object.is(desired, stored);
+}
+
+/**
+ * A localization map without the entries equal to the default text:
+ * Discord ignores those ("Any localized values that are identical to the
+ * default will be ignored"), so they are not a difference.
+ */
+function withoutDefault(
+  parent: Record<string, unknown>,
+  field: string,
+  value: unknown,
+): unknown {
+  const base = field === "name_localizations"
+    ? parent.name
+    : field === "description_localizations"
+    ? parent.description
+    : undefined;
+  if (base === undefined || typeof value !== "object" || value === null) {
+    return value;
+  }
+  return Object.fromEntries(
+    Object.entries(value).filter(([, text]) => text !== base),
+  );
 }
 
 /** Fields Discord adds that say nothing about the definition. */

@@ -1486,7 +1486,7 @@ export class FakeRest {
         old.name === command.name && (old.type ?? 1) === type
       );
       const out: RestApplicationCommand = {
-        ...structuredClone(command),
+        ...withoutDefaultLocalizations(structuredClone(command)),
         id: kept?.id ?? this.#snowflake(),
         application_id: this.applicationId,
         type,
@@ -1500,6 +1500,32 @@ export class FakeRest {
     this.#commands.set(scope, stored);
     return { status: 200, body: structuredClone(stored) };
   }
+}
+
+/**
+ * As Discord stores a command: localized values identical to the default
+ * are ignored (dropped), at every depth.
+ */
+function withoutDefaultLocalizations<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(withoutDefaultLocalizations) as T;
+  }
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  const source = value as Record<string, unknown>;
+  for (const [key, field] of Object.entries(source)) {
+    const base = key === "name_localizations"
+      ? source.name
+      : key === "description_localizations"
+      ? source.description
+      : undefined;
+    if (base !== undefined && typeof field === "object" && field !== null) {
+      out[key] = Object.fromEntries(
+        Object.entries(field).filter(([, text]) => text !== base),
+      );
+    } else out[key] = withoutDefaultLocalizations(field);
+  }
+  return out as T;
 }
 
 /** A stored command (or option, or choice) without localization maps. */

@@ -127,3 +127,27 @@ Deno.test("syncCommands: an empty localization map is the same as none", async (
   assert.equal((await syncCommands(rest, [empty])).changed, false);
   assert.equal(puts(fake), 1);
 });
+
+Deno.test("syncCommands: a translation equal to the default, which Discord drops, is no change", async () => {
+  const { fake, rest } = setup();
+  const roll = command({
+    name: "roll",
+    description: "Roll",
+    nameLocalizations: { "en-US": "roll", de: "wuerfeln" },
+    descriptionLocalizations: { "en-GB": "Roll" },
+    options: {
+      sides: integer({
+        description: "Sides",
+        choices: [{
+          name: "six",
+          value: 6,
+          name_localizations: { "en-US": "six" },
+        }],
+      }),
+    },
+  });
+  await syncCommands(rest, [roll]);
+  assert.deepEqual(fake.commands()[0]!.name_localizations, { de: "wuerfeln" });
+  assert.equal((await syncCommands(rest, [roll])).changed, false);
+  assert.equal(puts(fake), 1);
+});
