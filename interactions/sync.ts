@@ -49,6 +49,9 @@ export interface SyncCommandsResult {
  * @param definitions Every command (commands not listed are removed).
  * @param options Application, guild and signal.
  * @returns What changed and the commands as Discord has them.
+ * @throws {TypeError} When a command is defined twice.
+ * @throws {RangeError} For more than 100 slash, 15 user or 15 message
+ *   commands (Discord's limits per scope), before anything is sent.
  *
  * @example Sync twice: the second time writes nothing
  * ```ts
@@ -70,6 +73,25 @@ export async function syncCommands(
   definitions: readonly CommandDefinition[],
   options: SyncCommandsOptions = {},
 ): Promise<SyncCommandsResult> {
+  const desired = definitions.map(commandPayload);
+  const seen = new Set<string>();
+  for (const command of desired) {
+    const key = `${command.type ?? 1}:${command.name}`;
+    if (seen.has(key)) {
+      throw new TypeError(
+        `Cannot sync commands as '${command.name}' is defined twice`,
+      );
+    }
+    seen.add(key);
+  }
+  for (const [type, max, what] of COMMAND_LIMITS) {
+    const count = desired.filter((c) => (c.type ?? 1) === type).length;
+    if (count > max) {
+      throw new RangeError(
+        `Cannot sync commands as an application can have at most ${max} ${what} commands per scope: current count '${count}'`,
+      );
+    }
+  }
   const signal = options.signal ? { signal: options.signal } : {};
   const applicationId = options.applicationId ??
     (await rest.request<{ id: Snowflake }>(
@@ -83,17 +105,6 @@ export async function syncCommands(
   const where = options.guildId === undefined
     ? "global"
     : `guild ${options.guildId}`;
-  const desired = definitions.map(commandPayload);
-  const seen = new Set<string>();
-  for (const command of desired) {
-    const key = `${command.type ?? 1}:${command.name}`;
-    if (seen.has(key)) {
-      throw new TypeError(
-        `Cannot sync commands as '${command.name}' is defined twice`,
-      );
-    }
-    seen.add(key);
-  }
   // Without `with_localizations` Discord leaves the localization maps out,
   // and every localized command would look changed.
   const existing = await rest.request<RestApplicationCommand[]>(
@@ -194,6 +205,13 @@ function withoutDefault(
     Object.entries(value).filter(([, text]) => text !== base),
   );
 }
+
+/** How many commands of each type one scope (global, or a guild) holds. */
+const COMMAND_LIMITS: readonly [type: number, max: number, what: string][] = [
+  [1, 100, "slash"],
+  [2, 15, "user"],
+  [3, 15, "message"],
+];
 
 /** Fields Discord adds that say nothing about the definition. */
 const SERVER_FIELDS = new Set([

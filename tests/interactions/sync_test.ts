@@ -151,3 +151,31 @@ Deno.test("syncCommands: a translation equal to the default, which Discord drops
   assert.equal((await syncCommands(rest, [roll])).changed, false);
   assert.equal(puts(fake), 1);
 });
+
+Deno.test("syncCommands refuses more commands than Discord holds per scope, before sending", async () => {
+  const { fake, rest } = setup();
+  const slash = Array.from(
+    { length: 101 },
+    (_, i) => command({ name: `c${i}`, description: "C" }),
+  );
+  await assert.rejects(
+    syncCommands(rest, slash),
+    (error: unknown) =>
+      error instanceof RangeError && /at most 100 slash/.test(error.message),
+  );
+  const menus = Array.from(
+    { length: 16 },
+    (_, i) => userCommand({ name: `User ${i}` }),
+  );
+  await assert.rejects(
+    syncCommands(rest, menus, { applicationId: fake.applicationId }),
+    /at most 15 user/,
+  );
+  assert.equal(fake.requests.length, 0);
+  // At the limits it goes through.
+  const result = await syncCommands(rest, [
+    ...slash.slice(0, 100),
+    ...menus.slice(0, 15),
+  ], { applicationId: fake.applicationId });
+  assert.equal(result.commands.length, 115);
+});
