@@ -458,14 +458,22 @@ export class InteractionRouter {
       };
       const collector: Collector = {
         accept: (interaction, ctx) => {
-          if (
-            (options.messageId !== undefined &&
-              interaction.message.id !== options.messageId) ||
-            (options.userId !== undefined &&
-              interaction.user.id !== options.userId) ||
-            (pattern && !pattern.match(interaction.customId)) ||
-            (options.filter && !options.filter(interaction))
-          ) return false;
+          let matches: boolean;
+          try {
+            matches = (options.messageId === undefined ||
+              interaction.message?.id === options.messageId) &&
+              (options.userId === undefined ||
+                interaction.user.id === options.userId) &&
+              (!pattern || pattern.match(interaction.customId) !== undefined) &&
+              (!options.filter || options.filter(interaction));
+          } catch (error) {
+            // The waiter's own filter failed: it ends this wait; the
+            // interaction goes on to the routes.
+            cleanup();
+            reject(error);
+            return false;
+          }
+          if (!matches) return false;
           cleanup();
           resolve({ interaction, ctx });
           return true;
