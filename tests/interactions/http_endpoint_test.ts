@@ -249,10 +249,59 @@ Deno.test("endpoint answers 400 when the client breaks off the body", async () =
     method: "POST",
     headers: good.headers,
     body: new ReadableStream({
-      pull(controller) {
+      pull(controller): void {
         controller.error(new Error("connection reset"));
       },
     }),
   });
   assert.equal((await handler(broken)).status, 400);
+});
+
+Deno.test("endpoint verifies Ed25519 over timestamp then body: RFC 8032 test vector 2, independent of our signer", async () => {
+  // RFC 8032 7.1 TEST 2: the message is the single byte 0x72 ("r"). Sent
+  // as timestamp "r" and an empty body, it verifies only if the endpoint
+  // signs exactly timestamp + body; the timestamp then fails as not a time.
+  const handler = interactionsEndpoint({
+    publicKey:
+      "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+    router: new InteractionRouter(),
+    rest: new RestClient({ token: "t", fetch: new FakeRest().fetch }),
+  });
+  const signature =
+    "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00";
+  const send = (sig: string, timestamp: string, body: string) =>
+    handler(
+      new Request("http://x/", {
+        method: "POST",
+        body,
+        headers: {
+          "x-signature-ed25519": sig,
+          "x-signature-timestamp": timestamp,
+        },
+      }),
+    ).then(async (r) => [r.status, await r.text()]);
+  assert.deepEqual(await send(signature, "r", ""), [
+    401,
+    "stale request timestamp",
+  ]);
+  // Upper-case hex is the same signature.
+  assert.deepEqual(await send(signature.toUpperCase(), "r", ""), [
+    401,
+    "stale request timestamp",
+  ]);
+  // The same bytes split differently, or one bit off, do not verify.
+  const flipped = signature.slice(0, -1) + "1";
+  for (
+    const [sig, timestamp, body] of [
+      [flipped, "r", ""],
+      [signature, "r", " "],
+      [signature.slice(0, 126), "r", ""],
+      [signature + "00", "r", ""],
+    ]
+  ) {
+    assert.deepEqual(await send(sig!, timestamp!, body!), [
+      401,
+      "invalid request signature",
+    ]);
+  }
 });
