@@ -304,7 +304,7 @@ function checkRange(
   }
 }
 
-function checkChoices(choices: readonly Choice[]): void {
+function checkChoices(type: number, choices: readonly Choice[]): void {
   for (const choice of choices) {
     const name = choice?.name;
     if (typeof name !== "string" || name.length < 1 || name.length > 100) {
@@ -313,6 +313,20 @@ function checkChoices(choices: readonly Choice[]): void {
       );
     }
     const value = choice.value;
+    const expected = type === 3 ? "string" : "number";
+    if (typeof value !== expected) {
+      throw new TypeError(
+        `Cannot define option as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
+      );
+    }
+    if (
+      type === 4 &&
+      !(Number.isInteger(value) && Math.abs(value as number) <= 2 ** 53)
+    ) {
+      throw new RangeError(
+        `Cannot define option as the value of choice '${name}' must be an integer in -2^53..2^53: current value '${value}'`,
+      );
+    }
     if (
       (typeof value === "string" && value.length > 100) ||
       (typeof value === "number" && !Number.isFinite(value)) ||
@@ -613,7 +627,7 @@ function option<T extends number, V, R extends boolean>(
       "Cannot define option as it has more than 25 choices or both choices and autocomplete",
     );
   }
-  if (Array.isArray(out.choices)) checkChoices(out.choices as Choice[]);
+  if (Array.isArray(out.choices)) checkChoices(type, out.choices as Choice[]);
   checkLocalizations("option", options);
   checkRange("min_length", out.min_length, 0, 6000, true);
   checkRange("max_length", out.max_length, 1, 6000, true);
@@ -829,6 +843,11 @@ export function subcommandGroup<
   const S extends Readonly<Record<string, SubcommandDefinition>>,
 >(options: SubcommandGroupOptions<S>): SubcommandGroupDefinition<S> {
   checkOptions("subcommand group", options.options);
+  if (Object.keys(options.options).length === 0) {
+    throw new RangeError(
+      "Cannot define subcommand group as it holds no subcommand",
+    );
+  }
   if (Object.values(options.options).some((o) => o.type !== 1)) {
     throw new TypeError(
       "Cannot define subcommand group as it must contain only subcommands",

@@ -421,3 +421,25 @@ Deno.test("options check choice names and values, length and value ranges, and l
     TypeError,
   );
 });
+
+Deno.test("choices must have the option's value type; a group needs a subcommand", () => {
+  assert.throws(
+    () =>
+      integer({ description: "x", choices: [{ name: "half", value: 0.5 }] }),
+    (error: unknown) =>
+      error instanceof RangeError && /an integer/.test(error.message),
+  );
+  assert.throws(
+    () =>
+      string({
+        description: "x",
+        choices: [{ name: "n", value: 1 as unknown as string }],
+      }),
+    TypeError,
+  );
+  number({ description: "x", choices: [{ name: "half", value: 0.5 }] });
+  assert.throws(
+    () => subcommandGroup({ description: "Empty", options: {} }),
+    /holds no subcommand/,
+  );
+});
