@@ -359,8 +359,14 @@ export class InteractionRouter {
     option: OptionNames<C["options"]>,
     handler: RouteHandler<AutocompleteInteraction<C>>,
   ): this {
+    const key = `${definition.name}:${option}`;
+    if (this.#autocomplete.has(key)) {
+      throw new TypeError(
+        `Cannot route autocomplete of option '${option}' of /${definition.name} as it already has a handler (one handler serves the option in every subcommand)`,
+      );
+    }
     this.#autocomplete.set(
-      `${definition.name}:${option}`,
+      key,
       handler as RouteHandler<AutocompleteInteraction<ChatInputCommand>>,
     );
     return this;

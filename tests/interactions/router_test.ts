@@ -595,3 +595,16 @@ Deno.test("a waiter whose filter throws ends with that error and lets go: awaitM
   assert.deepEqual(routed, ["go"]);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("router refuses a second autocomplete handler for the same option instead of replacing the first", () => {
+  const find = command({
+    name: "find",
+    description: "Find",
+    options: { q: string({ description: "Query", autocomplete: true }) },
+  });
+  const router = new InteractionRouter().autocomplete(find, "q", () => {});
+  assert.throws(
+    () => router.autocomplete(find, "q", () => {}),
+    /already has a handler/,
+  );
+});
