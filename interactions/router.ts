@@ -353,6 +353,7 @@ export class InteractionRouter {
    * @param option The option's name (at any depth).
    * @param handler Gets the focused value and answers with `ctx.autocomplete`.
    * @returns The router, for chaining.
+   * @throws {TypeError} When the option already has a handler.
    */
   autocomplete<C extends ChatInputCommand>(
     definition: C,
@@ -379,6 +380,7 @@ export class InteractionRouter {
    * @param pattern A custom id with `{name}` parameters.
    * @param handler Gets the parameters and the context.
    * @returns The router, for chaining.
+   * @throws {TypeError} When the pattern already has a handler.
    */
   button<const P extends string>(
     pattern: P,
