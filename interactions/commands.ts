@@ -314,7 +314,7 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
     }
     const value = choice.value;
     const expected = type === 3 ? "string" : "number";
-    if (typeof value !== expected) {
+    if ((type === 3) !== (typeof value === "string")) {
       throw new TypeError(
         `Cannot define option as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
       );
