@@ -284,6 +284,148 @@ function checkOptions(what: string, options: OptionMap): void {
   }
 }
 
+function checkRange(
+  field: string,
+  value: unknown,
+  min: number,
+  max: number,
+  integer: boolean,
+): void {
+  if (value === undefined) return;
+  if (
+    typeof value !== "number" || !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) || value < min || value > max
+  ) {
+    throw new RangeError(
+      `Cannot define option as '${field}' must be ${
+        integer ? "an integer" : "a number"
+      } in ${min}..${max}: current value '${field}=${value}'`,
+    );
+  }
+}
+
+function checkChoices(type: number, choices: readonly Choice[]): void {
+  for (const choice of choices) {
+    const name = choice?.name;
+    if (typeof name !== "string" || name.length < 1 || name.length > 100) {
+      throw new RangeError(
+        `Cannot define option as a choice's 'name' must be 1-100 characters: current value 'name=${name}'`,
+      );
+    }
+    const value = choice.value;
+    const expected = type === 3 ? "string" : "number";
+    if ((type === 3) !== (typeof value === "string")) {
+      throw new TypeError(
+        `Cannot define option as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
+      );
+    }
+    if (
+      type === 4 &&
+      !(Number.isInteger(value) && Math.abs(value as number) <= 2 ** 53)
+    ) {
+      throw new RangeError(
+        `Cannot define option as the value of choice '${name}' must be an integer in -2^53..2^53: current value '${value}'`,
+      );
+    }
+    if (
+      (typeof value === "string" && value.length > 100) ||
+      (typeof value === "number" && !Number.isFinite(value)) ||
+      (typeof value !== "string" && typeof value !== "number")
+    ) {
+      throw new RangeError(
+        `Cannot define option as the value of choice '${name}' must be a string of at most 100 characters or a finite number: current value '${
+          String(value).slice(0, 120)
+        }'`,
+      );
+    }
+    for (
+      const [locale, text] of Object.entries(choice.name_localizations ?? {})
+    ) {
+      if (typeof text !== "string" || text.length < 1 || text.length > 100) {
+        throw new RangeError(
+          `Cannot define option as the '${locale}' name of choice '${name}' must be 1-100 characters`,
+        );
+      }
+    }
+  }
+}
+
+/** Localized names follow the name's rules, descriptions its length. */
+function checkLocalizations(
+  what: string,
+  options: {
+    nameLocalizations?: Localizations | undefined;
+    descriptionLocalizations?: Localizations | undefined;
+  },
+  lowerCase = true,
+): void {
+  for (
+    const [locale, text] of Object.entries(options.nameLocalizations ?? {})
+  ) {
+    if (text === undefined) continue;
+    checkName(`${what} (its '${locale}' name)`, text, lowerCase);
+  }
+  for (
+    const [locale, text] of Object.entries(
+      options.descriptionLocalizations ?? {},
+    )
+  ) {
+    if (text === undefined) continue;
+    checkDescription(`${what} (its '${locale}' description)`, text);
+  }
+}
+
+/**
+ * Discord's limit on a chat input command's text, all options included
+ * (application-commands docs: 8000 characters of names, descriptions and
+ * values, each field at its longest localization).
+ */
+export const MAX_COMMAND_SIZE = 8000;
+
+/** The longest of a text and its localizations. */
+function longest(
+  text: string,
+  localizations: Localizations | undefined,
+): number {
+  let size = text.length;
+  for (const localized of Object.values(localizations ?? {})) {
+    if (typeof localized === "string" && localized.length > size) {
+      size = localized.length;
+    }
+  }
+  return size;
+}
+
+/**
+ * What counts towards {@linkcode MAX_COMMAND_SIZE}: every name,
+ * description and choice name and value, of the command and all its
+ * options, each at its longest localization.
+ */
+function commandSize(
+  name: string,
+  nameLocalizations: Localizations | undefined,
+  description: string,
+  descriptionLocalizations: Localizations | undefined,
+  options: OptionMap,
+): number {
+  let size = longest(name, nameLocalizations) +
+    longest(description, descriptionLocalizations);
+  for (const [optionName, option] of Object.entries(options)) {
+    size += commandSize(
+      optionName,
+      option.name_localizations,
+      option.description,
+      option.description_localizations,
+      option.options ?? {},
+    );
+    for (const choice of option.choices ?? []) {
+      size += longest(choice.name, choice.name_localizations) +
+        String(choice.value).length;
+    }
+  }
+  return size;
+}
+
 function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
   const out: {
     -readonly [K in keyof CommandBase<N>]: CommandBase<N>[K];
@@ -311,8 +453,10 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
  * @typeParam O The options keyed by name.
  * @param options Name, description, options and permissions.
  * @returns The definition.
- * @throws {TypeError} For a bad name or option order.
- * @throws {RangeError} For a bad description or too many options.
+ * @throws {TypeError} For a bad name (localized ones included) or option
+ *   order.
+ * @throws {RangeError} For a bad description, too many options, or more
+ *   than {@linkcode MAX_COMMAND_SIZE} characters in all.
  *
  * @example A command with a typed option
  * ```ts
@@ -337,6 +481,19 @@ export function command<
   checkDescription(`command '${options.name}'`, options.description);
   const opts = (options.options ?? {}) as O;
   checkOptions(`command '${options.name}'`, opts);
+  checkLocalizations(`command '${options.name}'`, options);
+  const size = commandSize(
+    options.name,
+    options.nameLocalizations,
+    options.description,
+    options.descriptionLocalizations,
+    opts,
+  );
+  if (size > MAX_COMMAND_SIZE) {
+    throw new RangeError(
+      `Cannot define command '${options.name}' as its names, descriptions and choices come to more than ${MAX_COMMAND_SIZE} characters (each at its longest localization): current size '${size}'`,
+    );
+  }
   const out: ChatInputCommand<N, O> = {
     ...base(options),
     type: 1,
@@ -469,6 +626,29 @@ function option<T extends number, V, R extends boolean>(
     throw new TypeError(
       "Cannot define option as it has more than 25 choices or both choices and autocomplete",
     );
+  }
+  if (Array.isArray(out.choices)) checkChoices(type, out.choices as Choice[]);
+  checkLocalizations("option", options);
+  checkRange("min_length", out.min_length, 0, 6000, true);
+  checkRange("max_length", out.max_length, 1, 6000, true);
+  checkRange("min_value", out.min_value, -(2 ** 53), 2 ** 53, type === 4);
+  checkRange("max_value", out.max_value, -(2 ** 53), 2 ** 53, type === 4);
+  for (
+    const [low, high] of [["min_length", "max_length"], [
+      "min_value",
+      "max_value",
+    ]] as const
+  ) {
+    if (
+      typeof out[low] === "number" && typeof out[high] === "number" &&
+      out[low] > out[high]
+    ) {
+      throw new RangeError(
+        `Cannot define option as '${low}' is above '${high}': current values '${
+          out[low]
+        }', '${out[high]}'`,
+      );
+    }
   }
   return out as unknown as OptionDefinition<T, V, R>;
 }
@@ -663,6 +843,11 @@ export function subcommandGroup<
   const S extends Readonly<Record<string, SubcommandDefinition>>,
 >(options: SubcommandGroupOptions<S>): SubcommandGroupDefinition<S> {
   checkOptions("subcommand group", options.options);
+  if (Object.keys(options.options).length === 0) {
+    throw new RangeError(
+      "Cannot define subcommand group as it holds no subcommand",
+    );
+  }
   if (Object.values(options.options).some((o) => o.type !== 1)) {
     throw new TypeError(
       "Cannot define subcommand group as it must contain only subcommands",

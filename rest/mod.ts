@@ -41,6 +41,7 @@ export {
   DEFAULT_UPLOAD_LIMIT,
   type FileUpload,
   MAX_FILES,
+  MAX_UPLOAD_REQUEST_SIZE,
   type UploadData,
   UploadError,
 } from "./uploads.ts";
@@ -50,6 +51,7 @@ export {
   InvalidRequestGuard,
   type InvalidRequestGuardOptions,
   InvalidRequestLimitError,
+  TokenRejectedError,
 } from "./invalid_requests.ts";
 
 // Types the public signatures use, so this entry documents itself on its own.

@@ -64,7 +64,7 @@ import type {
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
-import { InvalidRequestGuard } from "./invalid_requests.ts";
+import { InvalidRequestGuard, TokenRejectedError } from "./invalid_requests.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -174,7 +174,8 @@ export interface CallOptions {
   /** Files to attach (routes that create or edit messages). */
   files?: readonly FileUpload[];
   /**
-   * Largest size of all `files` together, in bytes.
+   * Largest size of each of `files`, in bytes (Discord checks each
+   * attachment; all together may take 25 MiB or this, the larger).
    *
    * @default {10485760}
    */
@@ -223,6 +224,8 @@ export class RestClient {
   #maxResponseBytes: number;
   #limiter: RateLimiter;
   #invalidRequests: InvalidRequestGuard;
+  /** Set once Discord answered 401 to the bot token. */
+  #tokenRejected = false;
 
   /**
    * Create a client; nothing is sent until a method is called.
@@ -360,7 +363,14 @@ export class RestClient {
     }
     const prepared = prepareRequest(this.#identity(), method, path, options);
     let retries = 0;
+    const authorized = new Headers(prepared.init.headers).has("authorization");
     const attempt = async (): Promise<AttemptResult<T>> => {
+      if (authorized && this.#tokenRejected) {
+        return {
+          type: "failure",
+          error: new TokenRejectedError(method, prepared.logPath),
+        };
+      }
       const refused = this.#invalidRequests.check(method, prepared.logPath);
       if (refused) return { type: "failure", error: refused };
       const answer = await sendRequest(this.#fetch, prepared, {
@@ -369,6 +379,13 @@ export class RestClient {
       });
       if (answer.type === "answer" || answer.type === "too_large") {
         this.#invalidRequests.record(answer.status, answer.rateLimit.scope);
+        if (answer.status === 401 && authorized && !this.#tokenRejected) {
+          this.#tokenRejected = true;
+          getVisibleLogger(["disruption", "rest"]).error(
+            "Discord answered 401 to the bot token on {method} {path}: the token is invalid; this client sends no more requests with it",
+            { method, path: prepared.logPath },
+          );
+        }
       }
       const decision = answer.type === "answer"
         ? decideAnswer(this.#policy, method, answer.facts, retries)
