@@ -168,8 +168,10 @@ export function layerViolations(edges: readonly ImportEdge[]): string[] {
 }
 
 /**
- * Circles of imports among modules (type-only ones included), each
- * as the modules in order. Tarjan's strongly connected components.
+ * Circles of imports among modules (type-only ones included): for each
+ * group of modules that reach each other (Tarjan's strongly connected
+ * components), the shortest circle through its first module, each module
+ * importing the next and the last the first.
  *
  * @param edges Imports between modules of the repository.
  * @returns Every group of two or more modules that import each other, and
@@ -213,13 +215,38 @@ export function importCycles(edges: readonly ImportEdge[]): string[][] {
     if (
       !allowed && (component.length > 1 || next.get(node)?.includes(node))
     ) {
-      cycles.push(component.reverse());
+      cycles.push(shortestCircle(node, new Set(component), next));
     }
   };
   for (const node of [...next.keys()].sort()) {
     if (!index.has(node)) visit(node);
   }
   return cycles;
+}
+
+/** The shortest path of imports from `start` back to it, inside `group`. */
+function shortestCircle(
+  start: string,
+  group: ReadonlySet<string>,
+  next: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    const module = queue[i]!;
+    for (const target of next.get(module) ?? []) {
+      if (!group.has(target)) continue;
+      if (target === start) {
+        const path = [module];
+        while (path[0] !== start) path.unshift(cameFrom.get(path[0]!)!);
+        return path;
+      }
+      if (cameFrom.has(target)) continue;
+      cameFrom.set(target, module);
+      queue.push(target);
+    }
+  }
+  return [start]; // unreachable: every module of a group reaches `start`
 }
 
 interface DenoInfo {

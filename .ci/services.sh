@@ -123,6 +123,10 @@ rabbitmq_start() {
     return 1
   fi
   export DISRUPTION_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT"
+  # For the tests that need rabbitmqctl (a resource alarm): the node and the
+  # HOME holding the Erlang cookie the server made.
+  export DISRUPTION_TEST_RABBITMQ_NODE="$RABBITMQ_NODE"
+  export DISRUPTION_TEST_RABBITMQ_HOME="$dir"
   echo "== rabbitmq-server on 127.0.0.1:$RABBITMQ_PORT"
 }
 

@@ -140,6 +140,9 @@ const LOG_LEVELS: readonly DispatchConfig["logLevel"][] = [
  * values optionally in single or double quotes.
  *
  * @param text The file's text.
+ * @param onInvalid Called with the (1-based) number of each line that is
+ * none of these, which is skipped (the line itself is not passed: it may
+ * hold a secret).
  * @returns The variables it sets.
  *
  * @example
@@ -153,15 +156,21 @@ const LOG_LEVELS: readonly DispatchConfig["logLevel"][] = [
  * });
  * ```
  */
-export function parseEnvFile(text: string): Record<string, string> {
+export function parseEnvFile(
+  text: string,
+  onInvalid?: (lineNumber: number) => void,
+): Record<string, string> {
   const vars: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(
       line,
     );
-    if (!match) continue;
+    if (!match) {
+      onInvalid?.(index + 1);
+      continue;
+    }
     let value = match[2]!;
     const quote = value[0];
     if ((quote === '"' || quote === "'") && value.endsWith(quote)) {

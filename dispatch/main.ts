@@ -24,7 +24,12 @@ import { DispatchService } from "./service.ts";
 export async function runDispatchService(): Promise<void> {
   let fileVars: Record<string, string> = {};
   try {
-    fileVars = parseEnvFile(await Deno.readTextFile(".env"));
+    fileVars = parseEnvFile(await Deno.readTextFile(".env"), (line) => {
+      // Before the log is configured: a skipped line may be the very
+      // variable the configuration error below says is missing.
+      // deno-lint-ignore no-console
+      console.error(`.env line ${line} is not NAME=value; it is ignored`);
+    });
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }

@@ -57,13 +57,13 @@ export class DispatchMetrics {
     });
     this.shardEvents = new Counter({
       name: "gateway_shard_events",
-      help: "Shard events (ready, resumed, disconnected, closed)",
+      help: "Shard events (Ready, Resumed, Disconnected, Closed)",
       labelNames: ["type"],
       registers,
     });
     this.guildEvents = new Counter({
       name: "gateway_guild_events",
-      help: "Guilds joined and left",
+      help: "Guilds joined and left (Join, Leave)",
       labelNames: ["type"],
       registers,
     });

@@ -11,6 +11,7 @@
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
+import { ensureTopicExchange } from "./declare.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -37,7 +38,10 @@ export interface PendingEvent {
 
 interface Slot {
   event: PendingEvent;
-  /** The connection epoch it was last sent on; 0 when not sent. */
+  /**
+   * The connection epoch it was last sent on; 0 when not sent (or refused
+   * unsent while the broker blocked publishing).
+   */
   sentOn: number;
   confirmed: boolean;
 }
@@ -241,11 +245,9 @@ export class ConfirmedPublisher {
         await client.close().catch(() => {});
         return;
       }
+      await ensureTopicExchange(client, this.#options.exchange);
       const channel = await client.channel();
       await channel.confirmSelect();
-      await channel.exchangeDeclare(this.#options.exchange, "topic", {
-        durable: true,
-      });
       await this.#options.onConnect?.(client);
       this.#client = client;
       this.#channel = channel;
@@ -266,9 +268,9 @@ export class ConfirmedPublisher {
         if (client !== this.#client || !this.#blocked) return;
         this.#blocked = false;
         logger.info("RabbitMQ unblocked publishing");
-        // Publishes refused while blocked go again; so may a few that were
-        // already in, which a consumer sees twice.
-        this.#epoch++;
+        // The publishes refused while blocked (never written) go again, in
+        // order; those written before the block stay in flight on this
+        // connection and are confirmed as usual, so nothing is sent twice.
         this.#next = this.#head;
         this.#pump();
       };
@@ -337,14 +339,15 @@ export class ConfirmedPublisher {
       const body = slot.event.body;
       if (body === undefined) return;
       this.#next++;
-      if (slot.confirmed) continue;
+      // Confirmed, or written on this connection and awaiting its confirm.
+      if (slot.confirmed || slot.sentOn === epoch) continue;
       slot.sentOn = epoch;
       channel.basicPublish(exchange, slot.event.routingKey, body, {
         deliveryMode: 2,
         contentType: "application/json",
       }).then(
         () => this.#confirmed(slot, epoch),
-        (error) => this.#rejected(epoch, error),
+        (error) => this.#rejected(slot, epoch, error),
       );
     }
   }
@@ -374,11 +377,17 @@ export class ConfirmedPublisher {
   }
 
   /** A nack or a failed write: start over from the oldest unconfirmed. */
-  #rejected(epoch: number, error: unknown): void {
+  #rejected(slot: Slot, epoch: number, error: unknown): void {
     if (epoch !== this.#epoch) return;
     const client = this.#client;
-    // Refused while blocked: sent again when the broker unblocks.
-    if (!client || client.closed || this.#blocked || client.blocked) return;
+    if (!client || client.closed) return;
+    if (this.#blocked || client.blocked) {
+      // Refused unwritten by the client while blocked: sent again when the
+      // broker unblocks. (Once blocked, every later publish is refused, so
+      // the refused ones follow every written one: the order holds.)
+      slot.sentOn = 0;
+      return;
+    }
     // A nack on a live connection (a queue's reject-publish overflow, or a
     // broker error): reconnect and resend everything unconfirmed, in order,
     // on a fresh channel. Publishes after the nacked one may have been

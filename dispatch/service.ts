@@ -12,6 +12,14 @@
  * event up to it was confirmed, so a crash resumes from an event the broker
  * has.
  *
+ * Why one file of over 800 lines, for now: it arrived whole with the
+ * dispatch service, and the broker, the Redis persistence and the shards
+ * share the service's state (the paused shards, the confirmed sequences).
+ * What would cut cleanly: the command parsing (`parseCommand`), the session
+ * and status persistence in Redis (`#loadSessions`, `#save`) and the
+ * metrics server, each in its own module beside `publisher.ts` and
+ * `metrics.ts`.
+ *
  * @module
  */
 import { getLogger } from "@logtape/logtape";
@@ -33,10 +41,13 @@ import {
   connectRedis,
   type RedisConnection,
 } from "../redis/connection.ts";
+import { RedisSessionStore } from "../redis/session_store.ts";
+import type { SavedSession } from "../gateway/saved_session.ts";
 import { RedisCache } from "../cache/redis_store.ts";
 import type { CacheResource } from "../cache/resources.ts";
 import { ConfigError, type DispatchConfig } from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
+import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
 
@@ -64,6 +75,8 @@ export interface StoredSession {
   sequence: number;
   /** READY's `resume_gateway_url` (an addition). */
   resume_url?: string | undefined;
+  /** The shard count it was identified with (an addition). */
+  shard_count?: number;
   /** When it was saved, in ms since the epoch (an addition). */
   saved_at?: number;
 }
@@ -76,8 +89,11 @@ export interface StoredStatus {
   status: string;
   /** Heartbeat round trip in ms (0 before the first ACK). */
   latency: number;
-  /** When the last ACK's round trip was measured, ms since the epoch. */
-  last_ack: number;
+  /**
+   * When the last ACK's round trip was measured, as twilight-dispatch writes
+   * it: UTC, `YYYY-MM-DDTHH:MM:SS.nnnnnnnnn`, no zone.
+   */
+  last_ack: string;
 }
 
 /**
@@ -137,6 +153,8 @@ export class DispatchService {
   #manager: ShardManager | undefined;
   #publisher: ConfirmedPublisher | undefined;
   #redis: RedisConnection | undefined;
+  /** `gateway_sessions`, through the one implementation of its layout. */
+  #sessions: RedisSessionStore | undefined;
   #cache: RedisCache | undefined;
   #statusLog: StatusLog | undefined;
   #guildLog: StatusLog | undefined;
@@ -172,6 +190,8 @@ export class DispatchService {
   #sweeping: Promise<unknown> | undefined;
   /** A save was asked for while one was in flight. */
   #saveAgain = false;
+  /** Whether the last save reached Redis (none has yet: `false`). */
+  #lastSaveOk = false;
 
   /**
    * Create the service; nothing connects until {@linkcode DispatchService.start}.
@@ -285,9 +305,9 @@ export class DispatchService {
     this.#manager = manager;
     for (const [id, session] of saved) {
       manager.shard(id)?.restore({
-        sessionId: session.session_id,
+        sessionId: session.sessionId,
         sequence: session.sequence,
-        resumeUrl: session.resume_url,
+        resumeUrl: session.resumeUrl,
       });
     }
     logger.info(
@@ -316,10 +336,11 @@ export class DispatchService {
         message: error.message,
       });
     });
-    await this.#redis?.set(REDIS_KEYS.started, String(this.#scheduler.now()))
-      .catch(
-        () => {},
-      );
+    // A JSON string, as twilight-dispatch writes it.
+    await this.#redis?.set(
+      REDIS_KEYS.started,
+      JSON.stringify(twilightTimestamp(this.#scheduler.now())),
+    ).catch(() => {});
     this.#tick();
     manager.start().catch((error) => {
       if (this.#closing) return;
@@ -362,13 +383,23 @@ export class DispatchService {
     // The last save, after any in flight; bounded, as Redis may be down.
     await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
     this.#save();
-    await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
+    const saved = await within(
+      this.#scheduler,
+      this.#saving,
+      SHUTDOWN_SAVE_TIMEOUT,
+    ) && this.#saving === undefined && this.#lastSaveOk;
     await Promise.all([this.#statusLog?.flush(), this.#guildLog?.flush()]);
     await this.#publisher?.close();
     if (this.#redis) await closeRedis(this.#redis);
     await this.#server?.shutdown();
-    if (this.#manager) {
+    if (!this.#manager) return;
+    if (saved) {
       logger.info("Dispatch service stopped; sessions saved for resuming");
+    } else {
+      // The user must know: the next start identifies instead of resuming.
+      logger.error(
+        "Dispatch service stopped, but the sessions could not be saved to Redis: the next start identifies every shard",
+      );
     }
   }
 
@@ -475,11 +506,11 @@ export class DispatchService {
     this.#knownGuilds.set(shardId, known);
     if (name === "GUILD_CREATE" && !known.has(id)) {
       known.add(id);
-      this.#metrics.guildEvents.inc({ type: "join" });
+      this.#metrics.guildEvents.inc({ type: "Join" });
       this.#guildLog?.add(`Joined guild ${d?.name ?? ""} (${id})`);
     } else if (name === "GUILD_DELETE" && d?.unavailable !== true) {
       known.delete(id);
-      this.#metrics.guildEvents.inc({ type: "leave" });
+      this.#metrics.guildEvents.inc({ type: "Leave" });
       this.#guildLog?.add(`Left guild ${id}`);
     }
   }
@@ -544,13 +575,13 @@ export class DispatchService {
       const resumed = previous === "resuming";
       if (resumed) this.#metrics.resumes.inc();
       else this.#metrics.identifies.inc();
-      this.#metrics.shardEvents.inc({ type: resumed ? "resumed" : "ready" });
+      this.#metrics.shardEvents.inc({ type: resumed ? "Resumed" : "Ready" });
       line = `Shard ${shardId} ${resumed ? "resumed" : "ready"}`;
     } else if (current === "reconnecting" && previous === "ready") {
-      this.#metrics.shardEvents.inc({ type: "disconnected" });
+      this.#metrics.shardEvents.inc({ type: "Disconnected" });
       line = `Shard ${shardId} disconnected`;
     } else if (current === "closed") {
-      this.#metrics.shardEvents.inc({ type: "closed" });
+      this.#metrics.shardEvents.inc({ type: "Closed" });
       line = `Shard ${shardId} closed`;
     }
     if (line) this.#statusLog?.add(line);
@@ -576,13 +607,14 @@ export class DispatchService {
   // ---------------------------------------------------------------- commands
 
   async #setUpBroker(client: AMQPClient): Promise<void> {
+    // The exchange was ensured by the publisher. Queues the user declared
+    // (with a DLX, as quorum queues, ...) are used as they are.
+    if (this.config.defaultQueue) await ensureQueue(client, RECV_QUEUE);
+    await ensureQueue(client, SEND_QUEUE);
     const channel = await client.channel();
-    await channel.exchangeDeclare(EXCHANGE, "topic", { durable: true });
     if (this.config.defaultQueue) {
-      await channel.queueDeclare(RECV_QUEUE, { durable: true });
       await channel.queueBind(RECV_QUEUE, EXCHANGE, "#");
     }
-    await channel.queueDeclare(SEND_QUEUE, { durable: true });
     await channel.basicQos(100);
     await channel.basicConsume(
       SEND_QUEUE,
@@ -656,6 +688,10 @@ export class DispatchService {
         url:
           `redis://${auth}${config.redisHost}:${config.redisPort}/${config.redisDb}`,
       });
+      this.#sessions = new RedisSessionStore(this.#redis, {
+        key: REDIS_KEYS.sessions,
+        shardCountKey: REDIS_KEYS.shards,
+      });
       this.#redis.on("ready", () => this.#metrics.redisConnected.set(1));
       this.#redis.on("error", () => this.#metrics.redisConnected.set(0));
       this.#metrics.redisConnected.set(1);
@@ -692,40 +728,38 @@ export class DispatchService {
     }
   }
 
-  async #loadSessions(): Promise<Map<number, StoredSession>> {
-    const usable = new Map<number, StoredSession>();
-    const redis = this.#redis;
-    if (!redis) return usable;
+  async #loadSessions(): Promise<Map<number, SavedSession>> {
+    const usable = new Map<number, SavedSession>();
+    const store = this.#sessions;
+    if (!store) return usable;
     try {
-      const [sessionsText, shardsText] = await Promise.all([
-        redis.get(REDIS_KEYS.sessions),
-        redis.get(REDIS_KEYS.shards),
-      ]);
-      if (sessionsText === null) return usable;
-      if (Number(shardsText) !== this.#shardCount) {
+      const now = this.#scheduler.now();
+      const wanted = new Set(this.#shardIds);
+      let otherCount: number | undefined;
+      for (const session of await store.loadAll()) {
+        if (!wanted.has(session.shardId)) continue;
+        if (session.shardCount !== this.#shardCount) {
+          otherCount = session.shardCount;
+          continue;
+        }
+        // twilight-dispatch saves no time (savedAt 0): worth a RESUME, as
+        // Discord answers an expired one with INVALID_SESSION and the shard
+        // identifies.
+        if (
+          session.savedAt !== 0 &&
+          Math.abs(now - session.savedAt) > DEFAULT_SESSION_MAX_AGE
+        ) continue;
+        usable.set(session.shardId, session);
+      }
+      if (otherCount !== undefined) {
         logger.info(
           "Saved sessions are for {saved} shards, not {total}; identifying",
-          { saved: shardsText, total: this.#shardCount },
+          { saved: otherCount, total: this.#shardCount },
         );
-        return usable;
-      }
-      const sessions = JSON.parse(sessionsText) as Record<string, unknown>;
-      const now = this.#scheduler.now();
-      for (const id of this.#shardIds) {
-        const session = sessions?.[String(id)] as StoredSession | undefined;
-        if (
-          typeof session?.session_id !== "string" ||
-          !Number.isSafeInteger(session.sequence) || session.sequence < 0
-        ) continue;
-        if (
-          typeof session.saved_at === "number" &&
-          Math.abs(now - session.saved_at) > DEFAULT_SESSION_MAX_AGE
-        ) continue;
-        usable.set(id, session);
       }
     } catch (error) {
-      logger.warn("Reading saved sessions failed; identifying: {error}", {
-        error,
+      logger.warn("Reading saved sessions failed; identifying: {message}", {
+        message: error instanceof Error ? error.message : String(error),
       });
     }
     return usable;
@@ -740,8 +774,9 @@ export class DispatchService {
    */
   #save(soon = false): void {
     const redis = this.#redis;
+    const store = this.#sessions;
     const manager = this.#manager;
-    if (!redis || !manager) return;
+    if (!redis || !store || !manager) return;
     if (this.#saving) {
       if (soon) this.#saveAgain = true;
       return;
@@ -749,7 +784,7 @@ export class DispatchService {
     this.#saveAgain = false;
     this.#refreshStatuses();
     const now = this.#scheduler.now();
-    const sessions: Record<string, StoredSession> = {};
+    const sessions: SavedSession[] = [];
     const statuses: StoredStatus[] = [];
     for (const shard of manager.shards.values()) {
       const confirmed = this.#confirmed.get(shard.id);
@@ -757,36 +792,33 @@ export class DispatchService {
         shard.sessionId !== undefined && confirmed !== undefined &&
         confirmed.sessionId === shard.sessionId
       ) {
-        sessions[String(shard.id)] = {
-          session_id: shard.sessionId,
+        sessions.push({
+          shardId: shard.id,
+          shardCount: this.#shardCount,
+          sessionId: shard.sessionId,
           sequence: confirmed.sequence,
-          resume_url: shard.resumeUrl,
-          saved_at: now,
-        };
+          resumeUrl: shard.resumeUrl,
+          savedAt: now,
+        });
       }
       if (shard.latency !== undefined) this.#lastAck.set(shard.id, now);
       statuses.push({
         shard: shard.id,
         status: shard.status,
         latency: shard.latency ?? 0,
-        last_ack: this.#lastAck.get(shard.id) ?? 0,
+        last_ack: twilightTimestamp(this.#lastAck.get(shard.id) ?? now),
       });
     }
     this.#saving = (async () => {
       try {
-        // Merge: other processes own the other shards' entries.
-        const existing = JSON.parse(
-          await redis.get(REDIS_KEYS.sessions) ?? "{}",
-        ) as Record<string, StoredSession>;
-        await redis.multi()
-          .set(
-            REDIS_KEYS.sessions,
-            JSON.stringify({ ...existing, ...sessions }),
-          )
-          .set(REDIS_KEYS.statuses, JSON.stringify(statuses))
-          .set(REDIS_KEYS.shards, String(this.#shardCount))
-          .exec();
+        // One atomic merge: other processes own the other shards' entries.
+        // It writes gateway_shards too (with no session yet, here).
+        if (sessions.length > 0) await store.save(sessions);
+        else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
+        await redis.set(REDIS_KEYS.statuses, JSON.stringify(statuses));
+        this.#lastSaveOk = true;
       } catch (error) {
+        this.#lastSaveOk = false;
         logger.warn(
           "Saving sessions to Redis failed (retried in 1 s): {message}",
           {
@@ -835,6 +867,27 @@ export class DispatchService {
   // ----------------------------------------------------------------- metrics
 
   #serveMetrics(): Deno.HttpServer {
+    const { prometheusHost: host, prometheusPort: port } = this.config;
+    try {
+      return this.#listenMetrics();
+    } catch (error) {
+      // Say which variable to change, not just "Address already in use".
+      const reason = error instanceof Error ? error.message : String(error);
+      throw error instanceof Deno.errors.AddrInUse
+        ? new ConfigError(
+          "PROMETHEUS_PORT",
+          `a port free on ${host} (${reason})`,
+          String(port),
+        )
+        : new ConfigError(
+          "PROMETHEUS_HOST",
+          `an address of this machine to serve metrics on (${reason})`,
+          host,
+        );
+    }
+  }
+
+  #listenMetrics(): Deno.HttpServer {
     return Deno.serve({
       hostname: this.config.prometheusHost,
       port: this.config.prometheusPort,
@@ -956,6 +1009,14 @@ async function within(
   } finally {
     if (timer !== undefined) scheduler.clearTimeout(timer);
   }
+}
+
+/**
+ * A time as twilight-dispatch writes `gateway_started` and `last_ack`
+ * (`%FT%T.%N` in UTC): `2024-05-01T12:00:00.123000000`.
+ */
+function twilightTimestamp(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, -1)}000000`;
 }
 
 /** The AMQP URL of the configuration. */

@@ -14,6 +14,12 @@ const logger = getLogger(["disruption", "dispatch", "status"]);
 
 /** Discord's limit on a message's content. */
 const MAX_CONTENT = 2000;
+/**
+ * Messages waiting to be posted at most: while REST is stalled (an outage,
+ * a long rate limit) the oldest lines are dropped, and counted, rather than
+ * held without bound.
+ */
+const MAX_WAITING = 20;
 
 /** Batches lines and posts them to one channel. */
 export class StatusLog {
@@ -23,7 +29,11 @@ export class StatusLog {
   #lines: string[] = [];
   readonly #scheduler: Scheduler;
   #timer: TimerId | undefined;
-  #posting: Promise<void> = Promise.resolve();
+  /** Messages ready to post, oldest first. */
+  #waiting: string[] = [];
+  /** Lines dropped since the last post that said so. */
+  #dropped = 0;
+  #posting: Promise<void> | undefined;
 
   /**
    * Create a log; nothing is posted until a line is added.
@@ -45,6 +55,11 @@ export class StatusLog {
     this.#interval = interval;
   }
 
+  /** Messages waiting to be posted (at most 20). */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
   /**
    * Add a line; it is posted with the others of the next few seconds.
    *
@@ -52,6 +67,11 @@ export class StatusLog {
    */
   add(line: string): void {
     this.#lines.push(line.slice(0, MAX_CONTENT));
+    // A burst within one interval is capped like a backlog is.
+    if (this.#lines.length > MAX_WAITING * 20) {
+      this.#lines.shift();
+      this.#dropped++;
+    }
     this.#timer ??= this.#scheduler.setTimeout(() => {
       this.#timer = undefined;
       this.flush();
@@ -61,32 +81,46 @@ export class StatusLog {
   /**
    * Post what is gathered now.
    *
-   * @returns When it is posted (failures are logged, not thrown).
+   * @returns When everything waiting is posted (failures are logged, not
+   * thrown).
    */
   flush(): Promise<void> {
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#timer = undefined;
     const lines = this.#lines;
     this.#lines = [];
-    const messages: string[] = [];
     let current = "";
     for (const line of lines) {
       if (current !== "" && current.length + 1 + line.length > MAX_CONTENT) {
-        messages.push(current);
+        this.#waiting.push(current);
         current = "";
       }
       current = current === "" ? line : `${current}\n${line}`;
     }
-    if (current !== "") messages.push(current);
-    this.#posting = this.#posting.then(async () => {
-      for (const content of messages) {
-        try {
-          await this.#rest.createMessage(this.#channelId, { content });
-        } catch (error) {
-          logger.warn("Posting the status log failed: {error}", { error });
-        }
-      }
+    if (current !== "") this.#waiting.push(current);
+    while (this.#waiting.length > MAX_WAITING) {
+      this.#dropped += this.#waiting.shift()!.split("\n").length;
+    }
+    this.#posting ??= this.#post().finally(() => {
+      this.#posting = undefined;
     });
     return this.#posting;
+  }
+
+  async #post(): Promise<void> {
+    while (this.#waiting.length > 0) {
+      let content = this.#waiting.shift()!;
+      if (this.#dropped > 0) {
+        const note =
+          `(${this.#dropped} earlier status line(s) dropped: the log channel could not keep up)`;
+        content = `${note}\n${content}`.slice(0, MAX_CONTENT);
+        this.#dropped = 0;
+      }
+      try {
+        await this.#rest.createMessage(this.#channelId, { content });
+      } catch (error) {
+        logger.warn("Posting the status log failed: {error}", { error });
+      }
+    }
   }
 }

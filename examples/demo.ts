@@ -41,12 +41,27 @@ export interface DemoOptions {
   say?: Say;
 }
 
+/** What decides whether the demo colours its output. */
+export interface Terminal {
+  /** Whether stdout is a terminal. */
+  isTerminal: boolean;
+  /** The value of `NO_COLOR`, `undefined` when unset. */
+  noColor: string | undefined;
+}
+
 /**
- * Whether stdout takes escape codes: a terminal, and `NO_COLOR` unset
- * (https://no-color.org).
+ * Whether stdout takes escape codes: a terminal, and `NO_COLOR` unset or
+ * empty (https://no-color.org).
+ *
+ * @param terminal This process's stdout and environment unless given.
  */
-export function colorEnabled(): boolean {
-  return Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+export function colorEnabled(
+  terminal: Terminal = {
+    isTerminal: Deno.stdout.isTerminal(),
+    noColor: Deno.env.get("NO_COLOR"),
+  },
+): boolean {
+  return terminal.isTerminal && !terminal.noColor;
 }
 
 /** console.log with a fixed-width label; the demo's headings in bold. */

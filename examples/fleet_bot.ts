@@ -16,6 +16,10 @@
  *   sharing a Redis its own.
  * - Write `!where` in a channel the bot sees: the process running that
  *   guild's shard answers with its shard and process ID.
+ * - Every process checks `GET /gateway/bot` hourly (`watchRecommended`):
+ *   when Discord recommends more shards, the fleet reshards without
+ *   downtime (the new count runs alongside the old until every new shard
+ *   is ready, then every process switches).
  * - Ctrl+C leaves the fleet: the process closes its shards resumably, saves
  *   their sessions and releases their leases, and the others take them at
  *   their next renewal (5 s). A process killed outright is replaced within
@@ -94,14 +98,18 @@ export async function runFleetBot(options: {
     };
     if (message.content !== "!where") return;
     rest.createMessage(message.channel_id, {
-      content: `shard ${event.shardId} of ${bot.shards}, ${name}`,
+      content: `shard ${event.shardId} of ${event.shardCount}, ${name}`,
       message_reference: { message_id: message.id },
     }).catch((error) => console.error("Could not answer:", error));
   });
   await fleet.start();
+  const stopWatching = fleet.watchRecommended({
+    fetch: () => rest.getGatewayBot(),
+  });
   return {
     fleet,
     stop: async () => {
+      stopWatching();
       await fleet.close();
       await closeRedis(redis);
     },

@@ -20,46 +20,19 @@ import {
   type SessionStore,
 } from "../gateway/session_store.ts";
 import type { RedisConnection } from "../redis/connection.ts";
+import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
+import { HeldEvents, whenComplete } from "./held_events.ts";
+import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
+import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
 import { ShardLeases } from "./shard_leases.ts";
+import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
+
+import {
+  type WatchRecommendedOptions,
+  watchRecommendedShards,
+} from "./watch_recommended.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
-
-/** The options every shard of the fleet gets. */
-export interface FleetShardOptions {
-  /** The bot token. */
-  token: string;
-  /** The gateway intents. */
-  intents: number;
-  /**
-   * The gateway URL, e.g. from `GET /gateway/bot`.
-   *
-   * @default {"wss://gateway.discord.gg"}
-   */
-  gatewayUrl?: string;
-  /**
-   * Members above which a guild is "large" (50 to 250).
-   *
-   * @default {50}
-   */
-  largeThreshold?: number;
-}
-
-/** One dispatch of a shard this process runs. */
-export interface FleetDispatch {
-  /** The shard that received it. */
-  shardId: number;
-  /**
-   * The session it came on: with `shardId` and `sequence` it identifies the
-   * event, for deduplicating the replay after a takeover.
-   */
-  sessionId: string;
-  /** The event name (`t`). */
-  name: string;
-  /** The sequence number (`s`). */
-  sequence: number;
-  /** The event payload (`d`), as Discord sent it. */
-  data: unknown;
-}
 
 /** Options for {@linkcode FleetShards}. */
 export interface FleetShardsOptions {
@@ -67,7 +40,10 @@ export interface FleetShardsOptions {
   redis: RedisConnection;
   /** Options every shard gets (token, intents, gateway URL). */
   shard: FleetShardOptions;
-  /** The bot's shard count. */
+  /**
+   * The bot's shard count when the fleet starts; once the fleet has
+   * resharded, the count stored in Redis wins.
+   */
   shardCount: number;
   /**
    * The shards this process may run.
@@ -130,6 +106,13 @@ export interface FleetShardsOptions {
  *   shards, preferring consecutive IDs (distinct identify buckets); one
  *   that joins gets its share as the others shed theirs, each shed shard
  *   closed resumably and its session saved before its lease is released.
+ * - **Resharding across the fleet** ({@linkcode FleetShards.reshard}): the
+ *   fleet's shard count lives in Redis; a reshard runs the new count's
+ *   shards (leased with the same fair share) alongside the old, holds their
+ *   events until every new shard of the fleet is READY with its guilds,
+ *   then the count flips in Redis and each process switches at its next
+ *   tick (within `renewMs`), see {@linkcode FleetShards.reshard} for what a
+ *   handler sees.
  *
  * Delivery across a SIGKILL is at least once: the taker resumes from the
  * sequence saved at the dead process's last tick, so events the dead
@@ -139,13 +122,23 @@ export interface FleetShardsOptions {
  */
 export class FleetShards {
   readonly #options: FleetShardsOptions;
-  readonly #leases: ShardLeases;
+  readonly #prefix: string;
+  readonly #owner = crypto.randomUUID();
+  readonly #record: FleetGeneration;
   readonly #scheduler: Scheduler;
   readonly #renewMs: number;
   readonly #ttlMs: number;
   readonly #useSchedulerClock: boolean;
-  readonly #shards = new Map<number, Shard>();
   readonly #listeners = new Set<(event: FleetDispatch) => void>();
+  readonly #events: HeldEvents;
+  /** The shard set events come from. */
+  #current: ShardSet;
+  /** The shard set being started by a reshard, events held. */
+  #next: ShardSet | undefined;
+  /** When `#next` was first seen: its shards are taken a tick later. */
+  #nextSeenAt = 0;
+  /** When this process last switched sets: filtering goes on a while. */
+  #switchedAt: number | undefined;
   #timer: TimerId | undefined;
   #guard: TimerId | undefined;
   #ticking: Promise<void> | undefined;
@@ -165,23 +158,44 @@ export class FleetShards {
         `Cannot create fleet shards as 'renewMs' must be positive and at most a third of 'leaseTtlMs': current values 'leaseTtlMs=${ttl}', 'renewMs=${renew}'`,
       );
     }
+    positiveCount(options.shardCount);
     this.#options = options;
     this.#ttlMs = ttl;
     this.#renewMs = renew;
     this.#useSchedulerClock = options.clock === "scheduler";
     this.#scheduler = options.scheduler ?? realScheduler;
-    this.#leases = new ShardLeases(options.redis, {
-      prefix: options.prefix ?? "disruption:fleet",
-      owner: crypto.randomUUID(),
-      shardCount: options.shardCount,
-      pool: options.pool,
-      ttlMs: ttl,
+    this.#prefix = options.prefix ?? "disruption:fleet";
+    this.#record = new FleetGeneration(options.redis, this.#prefix);
+    this.#current = this.#createSet(options.shardCount);
+    this.#events = new HeldEvents((event) => {
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          logger.error("A dispatch listener threw: {error}", { error });
+        }
+      }
     });
   }
 
-  /** The shards this process runs now, in order. */
+  /** The shards this process runs now (of the set events come from), in order. */
   get shardIds(): number[] {
-    return [...this.#shards.keys()].sort((a, b) => a - b);
+    return idsOf(this.#current);
+  }
+
+  /** The shard count events come from, as this process last saw it. */
+  get shardCount(): number {
+    return this.#current.count;
+  }
+
+  /**
+   * The shard count a reshard is moving to and the shards of it this process
+   * runs, while one is running.
+   */
+  get resharding(): { shardCount: number; shardIds: number[] } | undefined {
+    return this.#next
+      ? { shardCount: this.#next.count, shardIds: idsOf(this.#next) }
+      : undefined;
   }
 
   /**
@@ -206,6 +220,118 @@ export class FleetShards {
   }
 
   /**
+   * Move the whole fleet to `shardCount` shards without downtime; any
+   * process may ask, and every process follows at its next tick.
+   *
+   * 1. The request is recorded in Redis (refused when another reshard is
+   *    running, or when the day's session starts, `sessionStartsLeft` or
+   *    else the shared budget of a `RedisIdentifyQueue`, cannot cover the
+   *    new set).
+   * 2. Each process, from its second tick after seeing the request (by
+   *    then every live process has seen it and filters duplicates), leases
+   *    a fair share of the new shards, exactly as for the running set, and
+   *    identifies them through the queue. Their events are held.
+   * 3. Each new shard that is READY and has received a GUILD_CREATE for
+   *    every guild its READY listed is marked in Redis; the mark that
+   *    completes the set flips the fleet's shard count (atomically).
+   * 4. Each process switches at its next tick (at once for the one whose
+   *    mark completed the set): its held events are delivered, from then
+   *    on its events come from the new set only, and its old shards are
+   *    closed and their leases released.
+   *
+   * What a handler sees: every event Discord sent to either set, once where
+   * the copies can be told apart. From the request until `leaseTtlMs`
+   * after its switch, every process checks each event's identity (name
+   * plus payload JSON, as in {@linkcode ReshardingShards}) against a set
+   * in Redis shared by the fleet and drops second copies: needed because a
+   * guild's events reach the old shard of one process and the new shard of
+   * another. Between the flip and a process's switch (at most `renewMs`
+   * plus a tick) that process still delivers from its old set while others
+   * deliver from the new one, so events of one guild may come from two
+   * processes in that window, each once; held events are delivered at the
+   * switch, after events the old set delivered later than they were
+   * received (order across the switch is by arrival at a process, not by
+   * Discord's time). Two distinct events with identical name and payload
+   * in the overlap are taken for copies, and the second is dropped. When
+   * Redis cannot be asked, an event is delivered (a possible duplicate
+   * rather than a loss).
+   *
+   * @param shardCount The new count.
+   * @param options The day's session starts left, when known.
+   * @returns The count before and the count asked for, once recorded.
+   * @throws {ReshardError} When another reshard is running or the budget
+   * cannot cover the new set.
+   */
+  async reshard(
+    shardCount: number,
+    options: ReshardOptions = {},
+  ): Promise<{ from: number; to: number }> {
+    positiveCount(shardCount);
+    let left = options.sessionStartsLeft;
+    const queue = this.#options.identifyQueue;
+    if (left === undefined && queue instanceof RedisIdentifyQueue) {
+      left = (await queue.budget())?.remaining;
+    }
+    if (left !== undefined && left < shardCount) {
+      throw new ReshardError(
+        `Cannot reshard the fleet to ${shardCount} shards: ${shardCount} session starts are needed and only ${left} are left today; wait for the reset or reshard later`,
+      );
+    }
+    const asked = await this.#record.request(
+      this.#options.shardCount,
+      shardCount,
+    );
+    if (asked.running !== undefined) {
+      throw new ReshardError(
+        `Cannot reshard the fleet to ${shardCount} shards while a reshard to ${asked.running} is running`,
+      );
+    }
+    logger.info("Asked the fleet to reshard from {from} to {to} shards", {
+      from: asked.count,
+      to: shardCount,
+    });
+    return { from: asked.count, to: shardCount };
+  }
+
+  /**
+   * Give up the fleet's running reshard (one whose new shards cannot
+   * complete, say): every process closes its new shards at its next tick
+   * and keeps running the current count. Nothing happens when the count
+   * has flipped already.
+   *
+   * @param shardCount The count the reshard moves to.
+   * @returns `true` when the reshard was running and is given up.
+   */
+  async cancelReshard(shardCount: number): Promise<boolean> {
+    const cancelled = await this.#record.cancel(shardCount);
+    if (cancelled) {
+      logger.info("Gave up the fleet's reshard to {to} shards", {
+        to: shardCount,
+      });
+    }
+    return cancelled;
+  }
+
+  /**
+   * Opt in to resharding the fleet by itself: every `intervalMs`, ask for
+   * the recommended shard count and {@linkcode FleetShards.reshard} when it
+   * is above the fleet's (within the day's session starts; a refusal,
+   * including another process having asked first, is logged as a warning
+   * and asked again next time). Any number of processes may watch.
+   *
+   * @param options How to ask, and how often.
+   * @returns A function that stops watching.
+   */
+  watchRecommended(options: WatchRecommendedOptions): () => void {
+    return watchRecommendedShards(this.#scheduler, options, {
+      shardCount: () => this.shardCount,
+      busy: () => this.#next !== undefined || this.#closed,
+      reshard: (count, left) =>
+        this.reshard(count, { sessionStartsLeft: left }),
+    });
+  }
+
+  /**
    * Leave the fleet: stop renewing, close every shard resumably, save their
    * sessions and release their leases, so others take them over at once.
    */
@@ -215,53 +341,88 @@ export class FleetShards {
     if (this.#guard !== undefined) this.#scheduler.clearTimeout(this.#guard);
     this.#timer = this.#guard = undefined;
     await this.#ticking;
-    const ids = this.shardIds;
-    await this.#stop(ids, true);
-    try {
-      await this.#leases.release(ids, true);
-    } catch (error) {
-      logger.warn(
-        "Could not release leases ({shards}); they expire in {ttl} ms: {error}",
-        { shards: ids, ttl: this.#ttlMs, error },
-      );
+    for (const set of [this.#current, this.#next]) {
+      if (!set) continue;
+      const ids = idsOf(set);
+      await this.#stop(set, ids, set === this.#current);
+      try {
+        await set.leases.release(ids, true);
+      } catch (error) {
+        logger.warn(
+          "Could not release leases ({shards}); they expire in {ttl} ms: {error}",
+          { shards: ids, ttl: this.#ttlMs, error },
+        );
+      }
     }
   }
 
   #tick(): Promise<void> {
     const run = async (): Promise<void> => {
       const sentAt = this.#scheduler.now();
-      let result;
       try {
-        result = await this.#leases.tick(
-          this.shardIds,
-          this.#useSchedulerClock ? sentAt : undefined,
-        );
+        const state = await this.#record.sync(this.#options.shardCount);
+        if (this.#closed) return;
+        await this.#follow(state);
+      } catch (error) {
+        logger.warn("Could not read the fleet's shard count: {error}", {
+          error,
+        });
+      }
+      const sets = this.#next ? [this.#current, this.#next] : [this.#current];
+      const results = [];
+      try {
+        for (const set of sets) {
+          // A new set's shards are taken from the tick after the first that
+          // saw it: by then every live process has seen it (so filters
+          // duplicates) and joined its members (so the fair share counts
+          // everyone and no process identifies shards it must hand over).
+          const take = set === this.#current ||
+            sentAt - this.#nextSeenAt >= this.#renewMs;
+          results.push(
+            await set.leases.tick(
+              idsOf(set),
+              this.#useSchedulerClock ? sentAt : undefined,
+              take,
+            ),
+          );
+        }
       } catch (error) {
         logger.warn("Could not renew shard leases: {error}", { error });
         return;
       }
       if (this.#closed) {
         // close() ran while this tick was in flight: hand back what it took.
-        await this.#leases.release(result.acquired).catch(() => {});
+        for (const [i, result] of results.entries()) {
+          await sets[i]!.leases.release(result.acquired).catch(() => {});
+        }
         return;
       }
       this.#armGuard(sentAt);
-      if (result.lost.length > 0) {
-        logger.warn("Lost the leases of shards {shards}; stopping them", {
-          shards: result.lost,
+      if (this.#next) {
+        await this.#events.prune().catch((error: unknown) => {
+          logger.warn("Could not prune held events: {error}", { error });
         });
-        await this.#stop(result.lost, false);
       }
-      await this.#save(result.kept);
-      if (result.shed.length > 0) {
-        logger.info(
-          "Handing shards {shards} over ({members} processes now)",
-          { shards: result.shed, members: result.members },
-        );
-        await this.#stop(result.shed, true);
-        await this.#leases.release(result.shed).catch(() => {});
+      for (const [i, result] of results.entries()) {
+        const set = sets[i]!;
+        const live = set === this.#current;
+        if (result.lost.length > 0) {
+          logger.warn("Lost the leases of shards {shards}; stopping them", {
+            shards: result.lost,
+          });
+          await this.#stop(set, result.lost, false);
+        }
+        if (live) await this.#save(set, result.kept);
+        if (result.shed.length > 0) {
+          logger.info(
+            "Handing shards {shards} over ({members} processes now)",
+            { shards: result.shed, members: result.members },
+          );
+          await this.#stop(set, result.shed, live);
+          await set.leases.release(result.shed).catch(() => {});
+        }
+        for (const id of result.acquired) await this.#run(set, id);
       }
-      for (const id of result.acquired) await this.#run(id);
     };
     this.#ticking = run().finally(() => {
       this.#ticking = undefined;
@@ -275,6 +436,65 @@ export class FleetShards {
     return this.#ticking;
   }
 
+  /** Catch up with the fleet's shard count and reshard as recorded in Redis. */
+  async #follow(
+    state: { count: number; next: number | undefined },
+  ): Promise<void> {
+    const now = this.#scheduler.now();
+    if (state.count !== this.#current.count) {
+      const old = this.#current;
+      if (this.#next?.count === state.count) {
+        // The switch: the new set delivers from here on, its held events
+        // first; the old set's events are dropped until it is closed.
+        this.#current = this.#next;
+        this.#next = undefined;
+        this.#switchedAt = now;
+        const held = await this.#events.release();
+        logger.info(
+          "Switched from {from} to {to} shards ({held} held events delivered)",
+          { from: old.count, to: state.count, held },
+        );
+      } else {
+        // Joined late or missed the reshard: run the new count from scratch.
+        this.#current = this.#createSet(state.count);
+        await this.#dropNext();
+      }
+      // The old sessions end for good: nobody resumes a count left behind.
+      const ids = idsOf(old);
+      await this.#stop(old, ids, false, false);
+      await old.leases.release(ids, true).catch(() => {});
+    }
+    if (this.#next && this.#next.count !== state.next) await this.#dropNext();
+    if (state.next !== undefined && !this.#next) {
+      this.#next = this.#createSet(state.next);
+      this.#nextSeenAt = now;
+      this.#events.filter = new RedisDuplicateFilter(
+        this.#options.redis,
+        `${this.#prefix}:seen:${state.next}`,
+        4 * this.#ttlMs,
+      );
+      logger.info("Resharding to {to} shards", { to: state.next });
+    }
+    if (
+      !this.#next && this.#switchedAt !== undefined &&
+      now - this.#switchedAt >= this.#ttlMs
+    ) {
+      // Every process has switched by now: nothing can be a second copy.
+      this.#events.filter = undefined;
+      this.#switchedAt = undefined;
+    }
+  }
+
+  async #dropNext(): Promise<void> {
+    const next = this.#next;
+    if (!next) return;
+    this.#next = undefined;
+    this.#events.discard();
+    const ids = idsOf(next);
+    await this.#stop(next, ids, false);
+    await next.leases.release(ids, true).catch(() => {});
+  }
+
   /**
    * After a renewal sent at `sentAt` succeeds, the leases are safe until
    * `sentAt + ttl` (Redis renewed them after that). Stop every shard a
@@ -285,55 +505,103 @@ export class FleetShards {
     const deadline = sentAt + this.#ttlMs - this.#renewMs;
     this.#guard = this.#scheduler.setTimeout(() => {
       this.#guard = undefined;
-      const ids = this.shardIds;
-      if (ids.length === 0) return;
-      logger.error(
-        "No lease renewal for {ms} ms: stopping shards {shards} before their leases can expire",
-        { ms: this.#ttlMs - this.#renewMs, shards: ids },
-      );
-      void this.#stop(ids, false);
+      for (const set of [this.#current, this.#next]) {
+        const ids = set ? idsOf(set) : [];
+        if (!set || ids.length === 0) continue;
+        logger.error(
+          "No lease renewal for {ms} ms: stopping shards {shards} before their leases can expire",
+          { ms: this.#ttlMs - this.#renewMs, shards: ids },
+        );
+        void this.#stop(set, ids, false);
+      }
     }, deadline - this.#scheduler.now());
   }
 
-  async #run(id: number): Promise<void> {
+  #createSet(count: number): ShardSet {
+    return {
+      count,
+      shards: new Map(),
+      watchers: new Map(),
+      leases: new ShardLeases(this.#options.redis, {
+        // One lease namespace per shard count: the old and the new set are
+        // leased side by side during a reshard.
+        prefix: `${this.#prefix}:${count}`,
+        owner: this.#owner,
+        shardCount: count,
+        pool: this.#options.pool?.filter((id) => id < count),
+        ttlMs: this.#ttlMs,
+      }),
+    };
+  }
+
+  async #run(set: ShardSet, id: number): Promise<void> {
     const shard = new Shard({
       ...this.#options.shard,
       scheduler: this.#scheduler,
       shardId: id,
-      shardCount: this.#options.shardCount,
+      shardCount: set.count,
       identifyQueue: this.#options.identifyQueue,
     });
     shard.on("dispatch", (event) => {
-      const sessionId = shard.sessionId ?? "";
-      for (const listener of this.#listeners) {
-        try {
-          listener({ ...event, sessionId });
-        } catch (error) {
-          logger.error("A dispatch listener threw: {error}", { error });
-        }
-      }
+      const fleetEvent = {
+        ...event,
+        sessionId: shard.sessionId ?? "",
+        shardCount: set.count,
+      };
+      if (set === this.#current) this.#events.accept(fleetEvent);
+      else if (set === this.#next) this.#events.hold(fleetEvent);
+      // A set that is neither (switched away from, closing) delivers nothing.
     });
     let resumed = false;
-    try {
-      const saved = await this.#options.sessionStore.load(id);
-      if (
-        saved && isSessionUsable(saved, {
-          shardCount: this.#options.shardCount,
-          now: this.#scheduler.now(),
-        })
-      ) {
-        shard.restore(saved);
-        resumed = true;
+    if (set === this.#current) {
+      try {
+        const saved = await this.#options.sessionStore.load(id);
+        if (
+          saved && isSessionUsable(saved, {
+            shardCount: set.count,
+            now: this.#scheduler.now(),
+          })
+        ) {
+          shard.restore(saved);
+          resumed = true;
+        }
+      } catch (error) {
+        logger.warn(
+          "Could not load shard {id}'s session; identifying: {error}",
+          { id, error },
+        );
       }
-    } catch (error) {
-      logger.warn("Could not load shard {id}'s session; identifying: {error}", {
-        id,
-        error,
+    } else {
+      // A new set's shard counts toward the fleet's barrier once complete;
+      // one taken over from a process that died is uncounted until then.
+      await this.#record.markReady(set.count, id, false).catch(() => {});
+      const { complete, stop } = whenComplete(shard);
+      set.watchers.set(id, stop);
+      void complete.then(async () => {
+        set.watchers.delete(id);
+        if (set !== this.#next || set.shards.get(id) !== shard) return;
+        try {
+          const flipped = await this.#record.markReady(set.count, id, true);
+          if (flipped && !this.#closed) {
+            await this.#ticking;
+            if (this.#timer !== undefined) {
+              this.#scheduler.clearTimeout(this.#timer);
+              this.#timer = undefined;
+            }
+            void this.#tick();
+          }
+        } catch (error) {
+          logger.warn("Could not mark shard {id} ready: {error}", {
+            id,
+            error,
+          });
+        }
       });
     }
-    this.#shards.set(id, shard);
-    logger.info("Running shard {id} ({how})", {
+    set.shards.set(id, shard);
+    logger.info("Running shard {id} of {count} ({how})", {
       id,
+      count: set.count,
       how: resumed ? "resuming" : "identifying",
     });
     shard.connect().catch((error: unknown) => {
@@ -342,30 +610,47 @@ export class FleetShards {
   }
 
   /** Close shards; with `save`, store their sessions for whoever runs them next. */
-  async #stop(ids: readonly number[], save: boolean): Promise<void> {
-    const shards = ids.map((id) => this.#shards.get(id)).filter((s) =>
+  async #stop(
+    set: ShardSet,
+    ids: readonly number[],
+    save: boolean,
+    resumable = true,
+  ): Promise<void> {
+    const shards = ids.map((id) => set.shards.get(id)).filter((s) =>
       s !== undefined
     );
-    for (const shard of shards) this.#shards.delete(shard.id);
-    await Promise.all(shards.map((s) => s.close({ resumable: true })));
-    if (save) await this.#saveShards(shards);
+    for (const shard of shards) {
+      set.shards.delete(shard.id);
+      set.watchers.get(shard.id)?.();
+      set.watchers.delete(shard.id);
+    }
+    if (set === this.#next && shards.length > 0) {
+      // A new shard that stops no longer counts toward the barrier.
+      for (const shard of shards) {
+        await this.#record.markReady(set.count, shard.id, false).catch(
+          () => {},
+        );
+      }
+    }
+    await Promise.all(shards.map((s) => s.close({ resumable })));
+    if (save) await this.#saveShards(set, shards);
   }
 
-  async #save(ids: readonly number[]): Promise<void> {
-    const shards = ids.map((id) => this.#shards.get(id)).filter((s) =>
+  async #save(set: ShardSet, ids: readonly number[]): Promise<void> {
+    const shards = ids.map((id) => set.shards.get(id)).filter((s) =>
       s !== undefined
     );
-    await this.#saveShards(shards);
+    await this.#saveShards(set, shards);
   }
 
-  async #saveShards(shards: Shard[]): Promise<void> {
+  async #saveShards(set: ShardSet, shards: Shard[]): Promise<void> {
     const now = this.#scheduler.now();
     const sessions = shards.flatMap((shard) => {
       const session = shard.session;
       return session
         ? [{
           shardId: shard.id,
-          shardCount: this.#options.shardCount,
+          shardCount: set.count,
           ...session,
           savedAt: now,
         }]
@@ -377,5 +662,26 @@ export class FleetShards {
     } catch (error) {
       logger.warn("Could not save sessions: {error}", { error });
     }
+  }
+}
+
+/** The shards of one shard count that this process runs. */
+interface ShardSet {
+  count: number;
+  leases: ShardLeases;
+  shards: Map<number, Shard>;
+  /** Stops watching a new set's shard for completeness. */
+  watchers: Map<number, () => void>;
+}
+
+function idsOf(set: ShardSet): number[] {
+  return [...set.shards.keys()].sort((a, b) => a - b);
+}
+
+function positiveCount(shardCount: number): void {
+  if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
+    throw new RangeError(
+      `Cannot run shards as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
+    );
   }
 }

@@ -33,21 +33,19 @@
  *
  * @module
  */
+export type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
+export { FleetShards, type FleetShardsOptions } from "./fleet_shards.ts";
 export {
-  type FleetDispatch,
-  type FleetShardOptions,
-  FleetShards,
-  type FleetShardsOptions,
-} from "./fleet_shards.ts";
-export {
-  type RecommendedShards,
   ReshardError,
   ReshardingShards,
   type ReshardingShardsOptions,
   type ReshardOptions,
   type ReshardResult,
-  type WatchRecommendedOptions,
 } from "./resharding_shards.ts";
+export type {
+  RecommendedShards,
+  WatchRecommendedOptions,
+} from "./watch_recommended.ts";
 // What the options take, so this entry's documentation is complete.
 export type { IdentifyQueue } from "../gateway/identify_queue.ts";
 export type { SavedSession, SessionStore } from "../gateway/session_store.ts";

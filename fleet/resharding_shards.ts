@@ -6,19 +6,21 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import {
-  realScheduler,
-  type Scheduler,
-  type TimerId,
-} from "../base/scheduler.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard, type ShardDispatch } from "../gateway/shard.ts";
-import type { FleetDispatch, FleetShardOptions } from "./fleet_shards.ts";
+import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
+import {
+  HeldEvents,
+  MemoryDuplicateFilter,
+  whenComplete,
+} from "./held_events.ts";
+import {
+  type WatchRecommendedOptions,
+  watchRecommendedShards,
+} from "./watch_recommended.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
-
-/** How many delivered events are remembered to drop their second copy. */
-const REMEMBERED_EVENTS = 50_000;
 
 /** Why a reshard was refused. */
 export class ReshardError extends Error {
@@ -58,26 +60,6 @@ export interface ReshardOptions {
    * queue's budget): the reshard is refused when the new set needs more.
    */
   sessionStartsLeft?: number;
-}
-
-/** What {@linkcode ReshardingShards.watchRecommended} asks for. */
-export interface RecommendedShards {
-  /** The shard count Discord recommends (`GET /gateway/bot` `shards`). */
-  shards: number;
-  /** The day's budget (`session_start_limit`). */
-  session_start_limit: { remaining: number };
-}
-
-/** Options for {@linkcode ReshardingShards.watchRecommended}. */
-export interface WatchRecommendedOptions {
-  /** Ask Discord, e.g. `() => rest.getGatewayBot()`. */
-  fetch: () => Promise<RecommendedShards>;
-  /**
-   * How often to ask, in ms.
-   *
-   * @default {3600000}
-   */
-  intervalMs?: number;
 }
 
 /** What a switch-over did. */
@@ -122,10 +104,8 @@ export class ReshardingShards {
   readonly #scheduler: Scheduler;
   #current: ShardSet | undefined;
   #next: ShardSet | undefined;
-  /** Identities of recently delivered events, oldest first. */
-  readonly #delivered = new Set<string>();
-  #held: FleetDispatch[] = [];
-  #duplicates = 0;
+  /** Delivers the running set's events and holds the next set's. */
+  readonly #events: HeldEvents;
 
   /**
    * Prepare the shards; {@linkcode ReshardingShards.start} connects them.
@@ -137,6 +117,10 @@ export class ReshardingShards {
     positiveCount(options.shardCount);
     this.#options = options;
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#events = new HeldEvents(
+      (event) => options.onDispatch(event),
+      new MemoryDuplicateFilter(),
+    );
   }
 
   /** The shard count events come from. */
@@ -184,24 +168,21 @@ export class ReshardingShards {
     }
     const next = this.#createSet(shardCount);
     this.#next = next;
-    this.#held = [];
-    const before = this.#duplicates;
+    this.#events.discard();
+    const before = this.#events.duplicates;
     try {
       await Promise.all(next.shards.map((shard) => completeShard(shard)));
     } catch (error) {
       this.#next = undefined;
-      this.#held = [];
+      this.#events.discard();
       await Promise.all(next.shards.map((s) => s.close()));
       throw error;
     }
     // The switch: held events the old set did not deliver go out now, and
     // from here on only the new set delivers.
-    const held = this.#held;
-    this.#held = [];
-    let heldDelivered = 0;
     this.#current = next;
     this.#next = undefined;
-    for (const event of held) if (this.#deliver(event)) heldDelivered++;
+    const heldDelivered = await this.#events.release();
     logger.info(
       "Resharded from {from} to {to} shards ({held} held events delivered)",
       { from: old.count, to: shardCount, held: heldDelivered },
@@ -211,7 +192,7 @@ export class ReshardingShards {
       from: old.count,
       to: shardCount,
       heldDelivered,
-      duplicatesDropped: this.#duplicates - before,
+      duplicatesDropped: this.#events.duplicates - before,
     };
   }
 
@@ -225,41 +206,12 @@ export class ReshardingShards {
    * @returns A function that stops watching.
    */
   watchRecommended(options: WatchRecommendedOptions): () => void {
-    const intervalMs = options.intervalMs ?? 3_600_000;
-    let timer: TimerId | undefined;
-    let stopped = false;
-    const check = async (): Promise<void> => {
-      try {
-        const bot = await options.fetch();
-        if (stopped || this.#next || !this.#current) return;
-        if (bot.shards > this.shardCount) {
-          logger.info("Discord recommends {to} shards (running {from})", {
-            from: this.shardCount,
-            to: bot.shards,
-          });
-          await this.reshard(bot.shards, {
-            sessionStartsLeft: bot.session_start_limit.remaining,
-          });
-        }
-      } catch (error) {
-        logger.warn("Resharding to the recommended count failed: {error}", {
-          error,
-        });
-      }
-    };
-    const schedule = (): void => {
-      timer = this.#scheduler.setTimeout(() => {
-        timer = undefined;
-        void check().finally(() => {
-          if (!stopped) schedule();
-        });
-      }, intervalMs);
-    };
-    schedule();
-    return () => {
-      stopped = true;
-      if (timer !== undefined) this.#scheduler.clearTimeout(timer);
-    };
+    return watchRecommendedShards(this.#scheduler, options, {
+      shardCount: () => this.shardCount,
+      busy: () => this.#next !== undefined || this.#current === undefined,
+      reshard: (count, left) =>
+        this.reshard(count, { sessionStartsLeft: left }),
+    });
   }
 
   /**
@@ -290,58 +242,30 @@ export class ReshardingShards {
   }
 
   #onDispatch(set: ShardSet, shard: Shard, event: ShardDispatch): void {
-    const fleetEvent = { ...event, sessionId: shard.sessionId ?? "" };
-    if (set === this.#current) this.#deliver(fleetEvent);
-    else if (set === this.#next) this.#held.push(fleetEvent);
+    const fleetEvent = {
+      ...event,
+      sessionId: shard.sessionId ?? "",
+      shardCount: set.count,
+    };
+    if (set === this.#current) this.#events.accept(fleetEvent);
+    else if (set === this.#next) this.#events.hold(fleetEvent);
     // A set that is neither (closing) delivers nothing.
-  }
-
-  /** Deliver unless a copy was delivered already; `true` when delivered. */
-  #deliver(event: FleetDispatch): boolean {
-    const identity = `${event.name}\u0000${JSON.stringify(event.data)}`;
-    if (this.#delivered.has(identity)) {
-      this.#duplicates++;
-      return false;
-    }
-    this.#delivered.add(identity);
-    if (this.#delivered.size > REMEMBERED_EVENTS) {
-      const oldest = this.#delivered.values().next().value!;
-      this.#delivered.delete(oldest);
-    }
-    try {
-      this.#options.onDispatch(event);
-    } catch (error) {
-      logger.error("A dispatch listener threw: {error}", { error });
-    }
-    return true;
   }
 }
 
 /**
- * Resolve once `shard` is READY and has received a GUILD_CREATE for every
- * guild its READY listed.
+ * Connect `shard` and resolve once it is READY and has received a
+ * GUILD_CREATE for every guild its READY listed.
  */
 function completeShard(shard: Shard): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let pending: Set<string> | undefined;
-    const off = shard.on("dispatch", (event) => {
-      if (event.name === "READY") {
-        const guilds = (event.data as { guilds?: { id: string }[] }).guilds ??
-          [];
-        pending = new Set(guilds.map((g) => g.id));
-      } else if (event.name === "GUILD_CREATE" && pending) {
-        pending.delete((event.data as { id: string }).id);
-      }
-      if (pending?.size === 0) {
-        off();
-        resolve();
-      }
-    }, { events: ["READY", "GUILD_CREATE"] });
-    shard.connect().catch((error: unknown) => {
-      off();
-      reject(error);
-    });
-  });
+  const { complete, stop } = whenComplete(shard);
+  return Promise.race([
+    complete,
+    shard.connect().then(() => complete, (error: unknown) => {
+      stop();
+      throw error;
+    }),
+  ]);
 }
 
 function positiveCount(shardCount: number): void {

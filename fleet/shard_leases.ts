@@ -14,7 +14,7 @@ import type { RedisConnection } from "../redis/connection.ts";
  * KEYS: 1 leases (hash shard -> "owner|expiresAt"), 2 members (hash owner ->
  * "expiresAt|pool"). ARGV: 1 owner, 2 now ("" = the server's TIME), 3 ttl, 4 shard
  * count, 5 pool (comma-separated, "" = every shard), 6 shards held
- * (comma-separated).
+ * (comma-separated), 7 "1" to take no shard (join the members only).
  *
  * The fair share is `ceil(pool size / live members with the same pool)`:
  * members of one pool together take every shard of it, so identical pools
@@ -86,7 +86,7 @@ shedWhere(false)
 shedWhere(true)
 local acquired = {}
 local function take(shard)
-  if #kept + #acquired >= share or mine[shard] then return end
+  if ARGV[7] == '1' or #kept + #acquired >= share or mine[shard] then return end
   local o, e = lease(shard)
   if o == nil or e < now then
     redis.call('HSET', KEYS[1], shard, owner .. '|' .. (now + ttl))
@@ -178,11 +178,14 @@ export class ShardLeases {
    *
    * @param held The shards this process believes it holds.
    * @param now The time on the fleet's clock, or `undefined` for Redis's.
+   * @param take `false` to only join the members (and renew what is held),
+   * so that others count this process before anyone takes shards.
    * @returns What to stop and start.
    */
   async tick(
     held: readonly number[],
     now: number | undefined,
+    take = true,
   ): Promise<LeaseTick> {
     const [kept, lost, acquired, shed, members] = await this.#redis.eval(
       TICK_SCRIPT,
@@ -195,6 +198,7 @@ export class ShardLeases {
       String(this.#shardCount),
       this.#pool,
       held.join(","),
+      take ? "0" : "1",
     ) as [number[], number[], number[], number[], number];
     return { kept, lost, acquired, shed, members };
   }

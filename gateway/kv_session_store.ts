@@ -6,7 +6,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import {
-  assertSavedSession,
+  assertSavedSessions,
   assertShardId,
   copySession,
   isSavedSession,
@@ -190,14 +190,9 @@ export class KvSessionStore implements SessionStore {
    */
   async save(sessions: SavedSession[]): Promise<void> {
     this.#assertOpen("save sessions");
-    if (!Array.isArray(sessions)) {
-      throw new TypeError(
-        `Cannot save sessions as 'sessions' must be an array: current value '${typeof sessions}'`,
-      );
-    }
+    assertSavedSessions(sessions);
     const latest = new Map<number, SavedSession>();
     for (const session of sessions) {
-      assertSavedSession(session);
       latest.set(session.shardId, copySession(session));
     }
     let atomic = this.#kv.atomic();

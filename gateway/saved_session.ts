@@ -124,6 +124,29 @@ export function assertSavedSession(
 }
 
 /**
+ * Check what a session store's `save` was given, before it stores any of
+ * it: an array of well-formed sessions. One check for every store, so each
+ * refuses bad input with the same message.
+ *
+ * @param sessions The value given to `save`.
+ * @throws {TypeError} When it is not an array, or a session has a field of
+ *   the wrong type.
+ * @throws {RangeError} When a session has a number out of range.
+ */
+export function assertSavedSessions(
+  sessions: unknown,
+): asserts sessions is SavedSession[] {
+  if (!Array.isArray(sessions)) {
+    throw new TypeError(
+      `Cannot save sessions as 'sessions' must be an array: current value '${
+        describe(sessions)
+      }'`,
+    );
+  }
+  for (const session of sessions) assertSavedSession(session);
+}
+
+/**
  * Whether a value is a well-formed {@linkcode SavedSession} (the rules of
  * {@linkcode assertSavedSession}). Use it on what a store reads back.
  *

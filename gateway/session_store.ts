@@ -12,9 +12,9 @@
  */
 import {
   assertSavedSession,
+  assertSavedSessions,
   assertShardId,
   copySession,
-  describe,
   isSavedSession,
   type SavedSession,
 } from "./saved_session.ts";
@@ -241,14 +241,7 @@ export class MemorySessionStore implements SessionStore {
    */
   save(sessions: SavedSession[]): Promise<void> {
     try {
-      if (!Array.isArray(sessions)) {
-        throw new TypeError(
-          `Cannot save sessions as 'sessions' must be an array: current value '${
-            describe(sessions)
-          }'`,
-        );
-      }
-      for (const session of sessions) assertSavedSession(session);
+      assertSavedSessions(sessions);
     } catch (error) {
       return Promise.reject(error);
     }

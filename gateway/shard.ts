@@ -39,6 +39,7 @@ import {
   INVALID_SESSION_BACKOFF,
   MAX_PAYLOAD_BYTES,
   MAX_RESUME_ATTEMPTS,
+  MIN_HEALTHY_UPTIME,
   RECONNECT_BACKOFF,
   type ResumableSession,
   RESUME_URL_FAILURES_BEFORE_PROBE,
@@ -49,6 +50,7 @@ import {
   describeValue,
   helloInterval,
   isSequence,
+  MIN_HEARTBEAT_INTERVAL,
   type ReadyFields,
   readyFields,
   resumeUrlProblem,
@@ -227,6 +229,8 @@ interface Connection {
   lastHeartbeatAt: number;
   /** A heartbeat went out and its ACK has not come back yet. */
   awaitingAck: boolean;
+  /** When the last heartbeat the server asked for (op 1) went out. */
+  lastRequestedAt: number | undefined;
   /** When READY or RESUMED arrived on this connection. */
   readyAt: number | undefined;
   /** Any frame arrived since the last heartbeat went out. */
@@ -845,6 +849,7 @@ export class Shard {
       heartbeatsSent: 0,
       lastHeartbeatAt: 0,
       awaitingAck: false,
+      lastRequestedAt: undefined,
       readyAt: undefined,
       heardSinceHeartbeat: true,
       phaseTimer: undefined,
@@ -926,7 +931,14 @@ export class Shard {
       this.#stop(error);
       return;
     }
-    logger.warn("{message}", { message: error.message });
+    // Before the first session nothing else tells the user why start() is
+    // still waiting (a wrong gatewayUrl, a proxy, a firewall): show it
+    // without configuration. Once a session exists, a failed reconnect is
+    // an outage the shard rides out, logged through LogTape only.
+    (this.#sessionId === undefined ? visible : logger).warn(
+      "{message}; trying again",
+      { message: error.message },
+    );
     this.#connectionLost(connection, "resume", {
       minDelay: Math.min(error.retryAfter ?? 0, MAX_CONNECT_RETRY_AFTER),
     });
@@ -1011,7 +1023,8 @@ export class Shard {
    *
    * A connection that never reached READY or RESUMED is a failed attempt
    * and the backoff grows. One that did is healthy once it stayed ready for
-   * `HEALTHY_AFTER_HEARTBEATS` heartbeat intervals: its loss reconnects at
+   * `HEALTHY_AFTER_HEARTBEATS` heartbeat intervals (and at least
+   * `MIN_HEALTHY_UPTIME`): its loss reconnects at
    * once. One lost before that is a quick drop: the first reconnects at once
    * too (Discord asks for an immediate reconnect after op 7), and every
    * further quick drop in a row waits like one more failed attempt, so a
@@ -1036,7 +1049,10 @@ export class Shard {
       if (!options.probeOpened) this.#failedAttempts++;
     } else if (
       this.#scheduler.now() - connection.readyAt >=
-        connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS
+        Math.max(
+          connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS,
+          MIN_HEALTHY_UPTIME,
+        )
     ) {
       this.#quickDrops = 0;
     } else {
@@ -1272,14 +1288,26 @@ export class Shard {
         this.#onDispatch(connection, payload, text);
         break;
       case GatewayOpcode.Heartbeat:
-        // A flood of requests gets one heartbeat per ACK: while one is in
-        // flight, the next request is answered by that one.
+        // A flood of requests gets one heartbeat: while one is in flight,
+        // the next request is answered by that one; and a server that ACKs
+        // each at once still gets at most one answer per heartbeat interval
+        // (the send budget reserves room for that many, not for 1,000).
         if (connection.awaitingAck) {
           logger.debug(
             "Shard {shardId}: heartbeat requested while one is in flight; not sending another",
             { shardId: this.#shardId },
           );
+        } else if (
+          connection.lastRequestedAt !== undefined &&
+          this.#scheduler.now() - connection.lastRequestedAt <
+            Math.max(connection.heartbeatInterval, MIN_HEARTBEAT_INTERVAL)
+        ) {
+          logger.debug(
+            "Shard {shardId}: heartbeat requested again within one interval; not sending another",
+            { shardId: this.#shardId },
+          );
         } else {
+          connection.lastRequestedAt = this.#scheduler.now();
           this.#sendHeartbeat(connection);
         }
         break;
@@ -1401,6 +1429,7 @@ export class Shard {
     payload: GatewayPayload,
     text: string,
   ): void {
+    if (this.#beforeHello(connection)) return;
     const sequence = payload.s;
     const name = payload.t;
     if (!isSequence(sequence) || typeof name !== "string") {
@@ -1445,6 +1474,23 @@ export class Shard {
     this.#deliver(name, sequence, text, payload.d, true);
   }
 
+  /**
+   * A dispatch before HELLO breaks the protocol (Discord sends HELLO first,
+   * and READY/RESUMED only answer an IDENTIFY/RESUME sent after it). Taken
+   * as it came, a READY or RESUMED would make the shard `ready` with no
+   * heartbeat and a zero interval, so that an op 7 after it looked like a
+   * healthy session's and reconnected at once, forever: it is a `decode`
+   * error instead (a failed attempt, with backoff).
+   */
+  #beforeHello(connection: Connection): boolean {
+    if (connection.heartbeatInterval !== 0) return false;
+    this.#undecodable(
+      connection,
+      new TypeError("A dispatch arrived before HELLO"),
+    );
+    return true;
+  }
+
   /** A dispatch read by {@linkcode peekFrame}: parsed only if wanted. */
   #onPeekedDispatch(
     connection: Connection,
@@ -1452,6 +1498,7 @@ export class Shard {
     name: string,
     sequence: number,
   ): void {
+    if (this.#beforeHello(connection)) return;
     if (!this.#acceptSequence(sequence)) return;
     const wanted = this.#wanted.has(name);
     this.#sample(wanted);
@@ -1639,9 +1686,14 @@ export class Shard {
   }
 }
 
-/** Add the version, encoding and compression to a gateway URL. */
+/**
+ * Add the version, encoding and compression to a gateway URL. A fragment is
+ * dropped: it is never sent, and the runtime's `WebSocket` refuses to open a
+ * URL that has one.
+ */
 function gatewayQuery(base: string, compress: TransportCompression): string {
   const url = new URL(base);
+  url.hash = "";
   url.searchParams.set("v", String(GATEWAY_VERSION));
   url.searchParams.set("encoding", "json");
   if (compress === "none") url.searchParams.delete("compress");

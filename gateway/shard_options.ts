@@ -167,6 +167,14 @@ export const MAX_PAYLOAD_BYTES = 4096;
  */
 export const HEALTHY_AFTER_HEARTBEATS = 1;
 /**
+ * The shortest time a connection must stay ready to count as healthy,
+ * whatever its heartbeat interval, in milliseconds. HELLO may say 1 s (see
+ * `MIN_HEARTBEAT_INTERVAL`), and one interval alone would then let a server
+ * that sends op 7 a second after every RESUMED get a reconnect a second,
+ * forever. Discord's own interval (41.25 s) is above it.
+ */
+export const MIN_HEALTHY_UPTIME = 30_000;
+/**
  * The backoff between connection attempts (see `backoffDelay`): the first
  * reconnect after a healthy session is immediate, then 1 s doubling to 60 s,
  * each ±25 %.

@@ -15,6 +15,7 @@ import { HandlerError } from "./handler_error.ts";
 import { GatewayError } from "../gateway/errors.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
 import { assertClientOptions } from "./client_options_check.ts";
+import { checkGatewayBot } from "./gateway_bot_check.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import { delay, realScheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
@@ -594,7 +595,7 @@ export class Client {
     signal: AbortSignal,
   ): Promise<GatewayBotResponse> {
     try {
-      return await this.rest.getGatewayBot({ signal });
+      return checkGatewayBot(await this.rest.getGatewayBot({ signal }));
     } catch (error) {
       if (error instanceof DiscordApiError && error.status === 401) {
         throw new GatewayError(

@@ -32,6 +32,8 @@ export interface CheckedClientOptions {
   gatewayUrl?: unknown;
   /** Randomness for jitter. */
   random?: unknown;
+  /** The cap on one inflated gateway message. */
+  maxInflatedBytes?: unknown;
 }
 
 /**
@@ -83,6 +85,14 @@ export function assertClientOptions(options: CheckedClientOptions): void {
       options.sessionSaveInterval,
       1,
       MAX_TIMER_MS,
+    );
+  }
+  if (options.maxInflatedBytes !== undefined) {
+    assertIntegerOption(
+      "client",
+      "maxInflatedBytes",
+      options.maxInflatedBytes,
+      1,
     );
   }
   assertTimeouts("client", options.timeouts);

@@ -99,13 +99,21 @@ export function awaitMessage(
     }, timeout);
     signal?.addEventListener("abort", onAbort, { once: true });
     const off = source.on("MESSAGE_CREATE", (message) => {
-      if (
-        (options.channelId !== undefined &&
-          message.channel_id !== options.channelId) ||
-        (options.authorId !== undefined &&
-          message.author?.id !== options.authorId) ||
-        (options.filter && !options.filter(message))
-      ) return;
+      if (subscription.done) return;
+      let matches: boolean;
+      try {
+        matches = (options.channelId === undefined ||
+          message.channel_id === options.channelId) &&
+          (options.authorId === undefined ||
+            message.author?.id === options.authorId) &&
+          (!options.filter || options.filter(message));
+      } catch (error) {
+        // The waiter's own filter failed: it ends the wait, not the client.
+        cleanup();
+        reject(error);
+        return;
+      }
+      if (!matches) return;
       cleanup();
       resolve(message);
     });

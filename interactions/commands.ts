@@ -10,222 +10,50 @@
  * @module
  */
 import type { ApplicationCommandBody } from "../rest/payloads.ts";
-import type { Snowflake } from "../types/gateway_payloads.ts";
 import type { ChannelType } from "../types/objects/channel.ts";
-import type {
-  ApplicationIntegrationType,
-  InteractionContextType,
-  ResolvedChannel,
-  ResolvedMember,
-} from "../types/objects/interaction.ts";
+import type { ResolvedChannel } from "../types/objects/interaction.ts";
 import type { Attachment, Message } from "../types/objects/message.ts";
 import type { Role } from "../types/objects/role.ts";
-import type { User } from "../types/objects/user.ts";
+import type {
+  ChatInputCommand,
+  ChatInputCommandOptions,
+  Choice,
+  CommandBase,
+  CommandDefinition,
+  CommandOptions,
+  Localizations,
+  MentionableOptionValue,
+  MessageCommand,
+  OptionDefinition,
+  OptionMap,
+  SubcommandDefinition,
+  SubcommandGroupDefinition,
+  UserCommand,
+  UserOptionValue,
+} from "./command_types.ts";
 
-/** Localized strings keyed by Discord locale (`"de"`, `"en-US"`, ...). */
-export type Localizations = Partial<Record<string, string>>;
-
-/** A fixed choice of a string, integer or number option. */
-export interface Choice<V extends string | number = string | number> {
-  /** Shown name (1-100 characters). */
-  readonly name: string;
-  /** The value the handler receives. */
-  readonly value: V;
-  /** Localized names. */
-  readonly name_localizations?: Localizations;
-}
-
-/** A user option's value: the user and, in guilds, the member. */
-export interface UserOptionValue {
-  /** The user's ID. */
-  id: Snowflake;
-  /** The user. */
-  user: User;
-  /** The member, when the command ran in a guild the user is in. */
-  member: ResolvedMember | undefined;
-}
-
-/** A mentionable option's value: a user or a role. */
-export type MentionableOptionValue =
-  | ({ kind: "user" } & UserOptionValue)
-  | { kind: "role"; id: Snowflake; role: Role };
-
-/**
- * One option of a command, as defined. The `~value` field exists only in
- * the type: it carries what the handler receives.
- *
- * @typeParam T The option type number.
- * @typeParam V The value type the handler receives.
- * @typeParam R Whether the option is required.
- */
-export interface OptionDefinition<
-  T extends number = number,
-  V = unknown,
-  R extends boolean = boolean,
-> {
-  /** The option type (3 string ... 11 attachment, 1 subcommand, 2 group). */
-  readonly type: T;
-  /** Description (1-100 characters). */
-  readonly description: string;
-  /** Whether the user must fill it in. */
-  readonly required: R;
-  /** Localized names. */
-  readonly name_localizations?: Localizations;
-  /** Localized descriptions. */
-  readonly description_localizations?: Localizations;
-  /** Fixed choices (string, integer, number; 25 at most). */
-  readonly choices?: readonly Choice[];
-  /** Whether choices come from an autocomplete handler. */
-  readonly autocomplete?: boolean;
-  /** Smallest value (integer, number). */
-  readonly min_value?: number;
-  /** Largest value (integer, number). */
-  readonly max_value?: number;
-  /** Shortest text (string, 0-6000). */
-  readonly min_length?: number;
-  /** Longest text (string, 1-6000). */
-  readonly max_length?: number;
-  /** Channel types listed (channel options). */
-  readonly channel_types?: readonly ChannelType[];
-  /** Nested options (subcommands and groups). */
-  readonly options?: OptionMap;
-  /** Type-level only: the value the handler receives. */
-  readonly "~value"?: V;
-}
-
-/** Options keyed by name (1-32 lower-case characters each, 25 at most). */
-export type OptionMap = Readonly<Record<string, OptionDefinition>>;
-
-/** What a handler receives for one option definition. */
-export type OptionValue<O> = O extends OptionDefinition<number, infer V> ? V
-  : never;
-
-/** The names of the required options. */
-export type RequiredKeys<O extends OptionMap> = {
-  [K in keyof O]: O[K]["required"] extends true ? K : never;
-}[keyof O];
-
-/** Flattens an intersection for readable hover types. */
-export type Simplify<T> = { [K in keyof T]: T[K] } & unknown;
-
-/**
- * The option values of a command (or subcommand): required options are
- * always present, optional ones are absent when the user left them out.
- */
-export type OptionValues<O extends OptionMap> = Simplify<
-  & { [K in RequiredKeys<O> & keyof O]: OptionValue<O[K]> }
-  & { [K in Exclude<keyof O, RequiredKeys<O>>]?: OptionValue<O[K]> }
->;
-
-/** A subcommand's definition (type 1). */
-export type SubcommandDefinition<O extends OptionMap = OptionMap> =
-  & OptionDefinition<1, OptionValues<O>, false>
-  & { readonly options: O };
-
-/** A subcommand group's definition (type 2). */
-export type SubcommandGroupDefinition<
-  S extends Readonly<Record<string, SubcommandDefinition>> = Readonly<
-    Record<string, SubcommandDefinition>
-  >,
-> =
-  & OptionDefinition<2, never, false>
-  & { readonly options: S };
-
-/**
- * Which subcommand ran, with its option values: a union over every
- * subcommand, told apart by `name` (`"group sub"` inside a group).
- */
-export type SubcommandOf<O extends OptionMap> = {
-  [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO> ? {
-      /** The subcommand. */
-      name: K;
-      /** Its option values. */
-      options: OptionValues<SO>;
-    }
-    : O[K] extends SubcommandGroupDefinition<infer S> ? {
-        [G in keyof S & string]: S[G] extends SubcommandDefinition<infer GO>
-          ? { name: `${K} ${G}`; options: OptionValues<GO> }
-          : never;
-      }[keyof S & string]
-    : never;
-}[keyof O & string];
-
-/** Fields shared by every kind of command. */
-export interface CommandBase<N extends string = string> {
-  /** The command name. */
-  readonly name: N;
-  /** Localized names. */
-  readonly name_localizations?: Localizations;
-  /** Permissions a member needs by default, as a bit-set string (`"0"`: admins only). */
-  readonly default_member_permissions?: string | null;
-  /** Where the command can be used (0 guild, 1 bot DM, 2 private channel). */
-  readonly contexts?: readonly InteractionContextType[];
-  /** Installations that offer it (0 guild install, 1 user install). */
-  readonly integration_types?: readonly ApplicationIntegrationType[];
-  /** Whether it is age-restricted. */
-  readonly nsfw?: boolean;
-}
-
-/** A slash command's definition. */
-export interface ChatInputCommand<
-  N extends string = string,
-  O extends OptionMap = OptionMap,
-> extends CommandBase<N> {
-  /** Always 1. */
-  readonly type: 1;
-  /** Description (1-100 characters). */
-  readonly description: string;
-  /** Localized descriptions. */
-  readonly description_localizations?: Localizations;
-  /** The options keyed by name. */
-  readonly options: O;
-}
-
-/** A user context-menu command's definition. */
-export interface UserCommand<N extends string = string> extends CommandBase<N> {
-  /** Always 2. */
-  readonly type: 2;
-}
-
-/** A message context-menu command's definition. */
-export interface MessageCommand<N extends string = string>
-  extends CommandBase<N> {
-  /** Always 3. */
-  readonly type: 3;
-}
-
-/** Any command definition. */
-export type CommandDefinition =
-  | ChatInputCommand<string, OptionMap>
-  | UserCommand
-  | MessageCommand;
-
-/** What every definition helper accepts besides its own fields. */
-export interface CommandOptions<N extends string> {
-  /** The name (1-32 characters; lower case for slash commands). */
-  name: N;
-  /** Localized names. */
-  nameLocalizations?: Localizations;
-  /** Permissions a member needs by default (a bit set; `0n`/`"0"` = admins only). */
-  defaultMemberPermissions?: bigint | string | null;
-  /** Where the command can be used. */
-  contexts?: readonly InteractionContextType[];
-  /** Installations that offer it. */
-  integrationTypes?: readonly ApplicationIntegrationType[];
-  /** Whether it is age-restricted. */
-  nsfw?: boolean;
-}
-
-/** Options of {@linkcode command}. */
-export interface ChatInputCommandOptions<N extends string, O extends OptionMap>
-  extends CommandOptions<N> {
-  /** Description (1-100 characters). */
-  description: string;
-  /** Localized descriptions. */
-  descriptionLocalizations?: Localizations;
-  /** The options keyed by name (25 at most). */
-  options?: O;
-}
+export type {
+  ChatInputCommand,
+  ChatInputCommandOptions,
+  Choice,
+  CommandBase,
+  CommandDefinition,
+  CommandOptions,
+  Localizations,
+  MentionableOptionValue,
+  MessageCommand,
+  OptionDefinition,
+  OptionMap,
+  OptionValue,
+  OptionValues,
+  RequiredKeys,
+  Simplify,
+  SubcommandDefinition,
+  SubcommandGroupDefinition,
+  SubcommandOf,
+  UserCommand,
+  UserOptionValue,
+} from "./command_types.ts";
 
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
@@ -284,6 +112,148 @@ function checkOptions(what: string, options: OptionMap): void {
   }
 }
 
+function checkRange(
+  field: string,
+  value: unknown,
+  min: number,
+  max: number,
+  integer: boolean,
+): void {
+  if (value === undefined) return;
+  if (
+    typeof value !== "number" || !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) || value < min || value > max
+  ) {
+    throw new RangeError(
+      `Cannot define option as '${field}' must be ${
+        integer ? "an integer" : "a number"
+      } in ${min}..${max}: current value '${field}=${value}'`,
+    );
+  }
+}
+
+function checkChoices(type: number, choices: readonly Choice[]): void {
+  for (const choice of choices) {
+    const name = choice?.name;
+    if (typeof name !== "string" || name.length < 1 || name.length > 100) {
+      throw new RangeError(
+        `Cannot define option as a choice's 'name' must be 1-100 characters: current value 'name=${name}'`,
+      );
+    }
+    const value = choice.value;
+    const expected = type === 3 ? "string" : "number";
+    if ((type === 3) !== (typeof value === "string")) {
+      throw new TypeError(
+        `Cannot define option as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
+      );
+    }
+    if (
+      type === 4 &&
+      !(Number.isInteger(value) && Math.abs(value as number) <= 2 ** 53)
+    ) {
+      throw new RangeError(
+        `Cannot define option as the value of choice '${name}' must be an integer in -2^53..2^53: current value '${value}'`,
+      );
+    }
+    if (
+      (typeof value === "string" && value.length > 100) ||
+      (typeof value === "number" && !Number.isFinite(value)) ||
+      (typeof value !== "string" && typeof value !== "number")
+    ) {
+      throw new RangeError(
+        `Cannot define option as the value of choice '${name}' must be a string of at most 100 characters or a finite number: current value '${
+          String(value).slice(0, 120)
+        }'`,
+      );
+    }
+    for (
+      const [locale, text] of Object.entries(choice.name_localizations ?? {})
+    ) {
+      if (typeof text !== "string" || text.length < 1 || text.length > 100) {
+        throw new RangeError(
+          `Cannot define option as the '${locale}' name of choice '${name}' must be 1-100 characters`,
+        );
+      }
+    }
+  }
+}
+
+/** Localized names follow the name's rules, descriptions its length. */
+function checkLocalizations(
+  what: string,
+  options: {
+    nameLocalizations?: Localizations | undefined;
+    descriptionLocalizations?: Localizations | undefined;
+  },
+  lowerCase = true,
+): void {
+  for (
+    const [locale, text] of Object.entries(options.nameLocalizations ?? {})
+  ) {
+    if (text === undefined) continue;
+    checkName(`${what} (its '${locale}' name)`, text, lowerCase);
+  }
+  for (
+    const [locale, text] of Object.entries(
+      options.descriptionLocalizations ?? {},
+    )
+  ) {
+    if (text === undefined) continue;
+    checkDescription(`${what} (its '${locale}' description)`, text);
+  }
+}
+
+/**
+ * Discord's limit on a chat input command's text, all options included
+ * (application-commands docs: 8000 characters of names, descriptions and
+ * values, each field at its longest localization).
+ */
+export const MAX_COMMAND_SIZE = 8000;
+
+/** The longest of a text and its localizations. */
+function longest(
+  text: string,
+  localizations: Localizations | undefined,
+): number {
+  let size = text.length;
+  for (const localized of Object.values(localizations ?? {})) {
+    if (typeof localized === "string" && localized.length > size) {
+      size = localized.length;
+    }
+  }
+  return size;
+}
+
+/**
+ * What counts towards {@linkcode MAX_COMMAND_SIZE}: every name,
+ * description and choice name and value, of the command and all its
+ * options, each at its longest localization.
+ */
+function commandSize(
+  name: string,
+  nameLocalizations: Localizations | undefined,
+  description: string,
+  descriptionLocalizations: Localizations | undefined,
+  options: OptionMap,
+): number {
+  let size = longest(name, nameLocalizations) +
+    longest(description, descriptionLocalizations);
+  for (const [optionName, option] of Object.entries(options)) {
+    size += commandSize(
+      optionName,
+      option.name_localizations,
+      option.description,
+      option.description_localizations,
+      option.options ?? {},
+    );
+    for (const choice of option.choices ?? []) {
+      size += longest(choice.name, choice.name_localizations) +
+        String(choice.value).length;
+    }
+  }
+  return size;
+}
+
 function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
   const out: {
     -readonly [K in keyof CommandBase<N>]: CommandBase<N>[K];
@@ -311,8 +281,10 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
  * @typeParam O The options keyed by name.
  * @param options Name, description, options and permissions.
  * @returns The definition.
- * @throws {TypeError} For a bad name or option order.
- * @throws {RangeError} For a bad description or too many options.
+ * @throws {TypeError} For a bad name (localized ones included) or option
+ *   order.
+ * @throws {RangeError} For a bad description, too many options, or more
+ *   than {@linkcode MAX_COMMAND_SIZE} characters in all.
  *
  * @example A command with a typed option
  * ```ts
@@ -337,6 +309,19 @@ export function command<
   checkDescription(`command '${options.name}'`, options.description);
   const opts = (options.options ?? {}) as O;
   checkOptions(`command '${options.name}'`, opts);
+  checkLocalizations(`command '${options.name}'`, options);
+  const size = commandSize(
+    options.name,
+    options.nameLocalizations,
+    options.description,
+    options.descriptionLocalizations,
+    opts,
+  );
+  if (size > MAX_COMMAND_SIZE) {
+    throw new RangeError(
+      `Cannot define command '${options.name}' as its names, descriptions and choices come to more than ${MAX_COMMAND_SIZE} characters (each at its longest localization): current size '${size}'`,
+    );
+  }
   const out: ChatInputCommand<N, O> = {
     ...base(options),
     type: 1,
@@ -469,6 +454,29 @@ function option<T extends number, V, R extends boolean>(
     throw new TypeError(
       "Cannot define option as it has more than 25 choices or both choices and autocomplete",
     );
+  }
+  if (Array.isArray(out.choices)) checkChoices(type, out.choices as Choice[]);
+  checkLocalizations("option", options);
+  checkRange("min_length", out.min_length, 0, 6000, true);
+  checkRange("max_length", out.max_length, 1, 6000, true);
+  checkRange("min_value", out.min_value, -(2 ** 53), 2 ** 53, type === 4);
+  checkRange("max_value", out.max_value, -(2 ** 53), 2 ** 53, type === 4);
+  for (
+    const [low, high] of [["min_length", "max_length"], [
+      "min_value",
+      "max_value",
+    ]] as const
+  ) {
+    if (
+      typeof out[low] === "number" && typeof out[high] === "number" &&
+      out[low] > out[high]
+    ) {
+      throw new RangeError(
+        `Cannot define option as '${low}' is above '${high}': current values '${
+          out[low]
+        }', '${out[high]}'`,
+      );
+    }
   }
   return out as unknown as OptionDefinition<T, V, R>;
 }
@@ -663,6 +671,11 @@ export function subcommandGroup<
   const S extends Readonly<Record<string, SubcommandDefinition>>,
 >(options: SubcommandGroupOptions<S>): SubcommandGroupDefinition<S> {
   checkOptions("subcommand group", options.options);
+  if (Object.keys(options.options).length === 0) {
+    throw new RangeError(
+      "Cannot define subcommand group as it holds no subcommand",
+    );
+  }
   if (Object.values(options.options).some((o) => o.type !== 1)) {
     throw new TypeError(
       "Cannot define subcommand group as it must contain only subcommands",

@@ -57,6 +57,19 @@ function limit(what: string, text: string | undefined, max: number): void {
   }
 }
 
+function between(
+  what: string,
+  n: number | undefined,
+  min: number,
+  max: number,
+): void {
+  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max)) {
+    throw new RangeError(
+      `Cannot build component as '${what}' must be an integer in ${min}..${max}: current value '${n}'`,
+    );
+  }
+}
+
 function count(what: string, n: number, min: number, max: number): void {
   if (n < min || n > max) {
     throw new RangeError(
@@ -125,14 +138,28 @@ const STYLES: Record<ButtonStyleName, 1 | 2 | 3 | 4> = {
   danger: 4,
 };
 
-/** Options of {@linkcode button}. */
-export interface ButtonOptions {
+/**
+ * What a button shows: a label, an emoji or both, never neither (Discord
+ * refuses a button with neither; the type says so at compile time).
+ */
+export type LabelOrEmoji =
+  | {
+    /** Text (80 characters at most). */
+    label: string;
+    /** Emoji. */
+    emoji?: PartialEmoji;
+  }
+  | {
+    /** Text (80 characters at most). */
+    label?: string;
+    /** Emoji. */
+    emoji: PartialEmoji;
+  };
+
+/** The fields of {@linkcode ButtonOptions} besides the label and emoji. */
+export interface ButtonFields {
   /** The custom id (1-100 characters); see `customId` for patterns. */
   id: string;
-  /** Text (80 characters at most); a button needs a label or an emoji. */
-  label?: string;
-  /** Emoji. */
-  emoji?: PartialEmoji;
   /**
    * Style.
    *
@@ -142,6 +169,9 @@ export interface ButtonOptions {
   /** Greyed out. */
   disabled?: boolean;
 }
+
+/** Options of {@linkcode button}: a custom id and a label or an emoji. */
+export type ButtonOptions = ButtonFields & LabelOrEmoji;
 
 /**
  * A button that sends a component interaction.
@@ -168,13 +198,12 @@ export function button(options: ButtonOptions): InteractiveButton {
 }
 
 /** Options of {@linkcode linkButton}. */
-export interface LinkButtonOptions {
+export type LinkButtonOptions = LinkButtonFields & LabelOrEmoji;
+
+/** The fields of {@linkcode LinkButtonOptions} besides the label and emoji. */
+export interface LinkButtonFields {
   /** The URL (512 characters at most). */
   url: string;
-  /** Text (80 characters at most). */
-  label?: string;
-  /** Emoji. */
-  emoji?: PartialEmoji;
   /** Greyed out. */
   disabled?: boolean;
 }
@@ -188,6 +217,11 @@ export interface LinkButtonOptions {
 export function linkButton(options: LinkButtonOptions): LinkButton {
   limit("url", options.url, 512);
   limit("label", options.label, 80);
+  if (options.label === undefined && options.emoji === undefined) {
+    throw new TypeError(
+      "Cannot build link button as it needs a label or an emoji",
+    );
+  }
   const out: LinkButton = { type: 2, style: 5, url: options.url };
   set(out, "label", options.label);
   set(out, "emoji", options.emoji);
@@ -358,6 +392,16 @@ export function textInput(options: TextInputOptions): TextInputComponent {
   checkCustomId(options.id);
   limit("value", options.value, 4000);
   limit("placeholder", options.placeholder, 100);
+  between("minLength", options.minLength, 0, 4000);
+  between("maxLength", options.maxLength, 1, 4000);
+  if (
+    options.minLength !== undefined && options.maxLength !== undefined &&
+    options.minLength > options.maxLength
+  ) {
+    throw new RangeError(
+      `Cannot build text input as 'minLength' is above 'maxLength': current values '${options.minLength}', '${options.maxLength}'`,
+    );
+  }
   const out: TextInputComponent = {
     type: 4,
     custom_id: options.id,
@@ -507,6 +551,7 @@ export interface ModalOptions {
  * @param options Custom id, title and 1-5 components.
  * @returns The modal.
  * @throws {RangeError} For a bad title or component count.
+ * @throws {TypeError} When two inputs share a custom id.
  *
  * @example Usage
  * ```ts
@@ -524,7 +569,30 @@ export interface ModalOptions {
 export function modal(options: ModalOptions): Modal {
   checkCustomId(options.id);
   limit("title", options.title, 45);
+  if (options.title.length === 0) {
+    throw new RangeError("Cannot build modal as its 'title' is empty");
+  }
   count("components", options.components.length, 1, 5);
+  // Discord refuses a modal whose inputs share a custom id (and the submit
+  // could not tell them apart).
+  const ids = new Set<string>();
+  for (const component of options.components) {
+    const inputs = component.type === 18
+      ? [component.component]
+      : component.type === 1
+      ? component.components
+      : [];
+    for (const input of inputs) {
+      const id = (input as { custom_id?: string }).custom_id;
+      if (id === undefined) continue;
+      if (ids.has(id)) {
+        throw new TypeError(
+          `Cannot build modal as two of its inputs have the custom id '${id}'`,
+        );
+      }
+      ids.add(id);
+    }
+  }
   return {
     custom_id: options.id,
     title: options.title,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type {
   AllowedMentionsPayload,
@@ -25,6 +26,19 @@ import {
 import { InteractionError } from "./errors.ts";
 
 const EPHEMERAL = 1 << 6;
+
+/**
+ * Discord's deadline for the initial response, in milliseconds: past it
+ * the interaction is gone and its token invalidated.
+ */
+export const ANSWER_DEADLINE = 3000;
+
+/**
+ * How long an interaction token works for follow-ups and edits, in ms:
+ * 15 minutes, after which Discord answers 401 (counted towards the
+ * invalid-request limit).
+ */
+export const INTERACTION_TOKEN_LIFETIME = 15 * 60_000;
 
 /** The callback types Discord accepts for each interaction type. */
 const ALLOWED_CALLBACKS: Readonly<Record<number, readonly number[]>> = {
@@ -84,6 +98,13 @@ export interface InteractionContextOptions {
   rest: RestClient;
   /** Sends the initial response; by default the callback route. */
   respond?: InitialResponder;
+  /**
+   * The clock for the token's 15 minutes (counted from this context's
+   * creation, when the interaction arrived).
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
 }
 
 /** Turn a response into callback data and files; throws for invalid ones. */
@@ -148,6 +169,8 @@ export class InteractionContext {
   /** The REST client. */
   readonly rest: RestClient;
   readonly #respond: InitialResponder;
+  readonly #scheduler: Scheduler;
+  readonly #received: number;
   #state: InteractionState = "pending";
   #acknowledged: Promise<void>;
   #acknowledge!: () => void;
@@ -161,6 +184,8 @@ export class InteractionContext {
   constructor(interaction: Interaction, options: InteractionContextOptions) {
     this.interaction = interaction;
     this.rest = options.rest;
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#received = this.#scheduler.now();
     this.#respond = options.respond ??
       ((body, files) =>
         this.rest.request<void>(
@@ -256,16 +281,37 @@ export class InteractionContext {
   }
 
   /**
-   * Answer an autocomplete request with up to 25 choices.
+   * Answer an autocomplete request with up to 25 choices: the first 25 of
+   * `choices` are sent (so a filtered list can be passed as it is).
    *
-   * @param choices The choices.
+   * @param choices The choices (names 1-100 characters, string values at
+   *   most 100).
    * @returns A promise that resolves once it was sent.
+   * @throws {InteractionError} `invalid_response` for a choice Discord
+   *   would refuse (nothing is sent).
    */
   async autocomplete(choices: readonly Choice[]): Promise<void> {
+    const sent = choices.slice(0, 25);
+    for (const choice of sent) {
+      const name = choice?.name;
+      const value = choice?.value;
+      if (
+        typeof name !== "string" || name.length < 1 || name.length > 100 ||
+        !(typeof value === "string" && value.length <= 100 ||
+          typeof value === "number" && Number.isFinite(value))
+      ) {
+        throw new InteractionError(
+          "invalid_response",
+          `An autocomplete choice needs a name of 1-100 characters and a string value of at most 100 characters or a finite number: current choice '${
+            String(name).slice(0, 120)
+          }'`,
+        );
+      }
+    }
     await this.#initial({
       type: 8,
       data: {
-        choices: choices.slice(0, 25).map((choice) => ({
+        choices: sent.map((choice) => ({
           name: choice.name,
           value: choice.value,
           ...(choice.name_localizations
@@ -286,10 +332,12 @@ export class InteractionContext {
    *
    * @param message Text or a message.
    * @returns The created message.
+   * @throws {InteractionError} `token_expired` 15 minutes after the
+   *   interaction arrived; `invalid_response`.
    */
-  followUp(message: string | MessageResponse): Promise<RestMessage> {
+  async followUp(message: string | MessageResponse): Promise<RestMessage> {
     const { data, files } = messageData(message, true);
-    return this.rest.request<RestMessage>("POST", this.#webhook(), {
+    return await this.rest.request<RestMessage>("POST", this.#webhook(), {
       body: data,
       ...(files ? { files, uploadLimit: this.#uploadLimit() } : {}),
     });
@@ -301,10 +349,14 @@ export class InteractionContext {
    *
    * @param message Text or the fields to change.
    * @returns The edited message.
+   * @throws {InteractionError} `token_expired` 15 minutes after the
+   *   interaction arrived; `invalid_response`.
    */
-  editOriginal(message: string | MessageResponse): Promise<RestMessage> {
+  async editOriginal(
+    message: string | MessageResponse,
+  ): Promise<RestMessage> {
     const { data, files } = messageData(message, false);
-    return this.rest.request<RestMessage>(
+    return await this.rest.request<RestMessage>(
       "PATCH",
       `${this.#webhook()}/messages/@original`,
       {
@@ -318,6 +370,8 @@ export class InteractionContext {
    * Delete the original response.
    *
    * @returns A promise that resolves once it was deleted.
+   * @throws {InteractionError} `token_expired` 15 minutes after the
+   *   interaction arrived.
    */
   async deleteOriginal(): Promise<void> {
     await this.rest.request(
@@ -361,6 +415,13 @@ export class InteractionContext {
         `Interaction ${this.interaction.id} was already ${this.#state}; use followUp() or editOriginal()`,
       );
     }
+    const age = this.#scheduler.now() - this.#received;
+    if (age >= ANSWER_DEADLINE) {
+      throw new InteractionError(
+        "token_expired",
+        `Interaction ${this.interaction.id} was not answered within 3 s (${age} ms went by), so Discord dropped it and invalidated its token: call ctx.defer() first for slow work`,
+      );
+    }
     this.#state = next;
     try {
       await this.#respond(body, files);
@@ -372,6 +433,21 @@ export class InteractionContext {
   }
 
   #webhook(): string {
+    const age = this.#scheduler.now() - this.#received;
+    if (this.#state === "pending" && age >= ANSWER_DEADLINE) {
+      throw new InteractionError(
+        "token_expired",
+        `Interaction ${this.interaction.id} got no initial response within 3 s, so Discord invalidated its token: call ctx.defer() first for slow work`,
+      );
+    }
+    if (age >= INTERACTION_TOKEN_LIFETIME) {
+      throw new InteractionError(
+        "token_expired",
+        `The token of interaction ${this.interaction.id} expired ${
+          Math.round(age / 1000)
+        } s after it arrived (Discord allows follow-ups and edits for 15 minutes): send a channel message instead`,
+      );
+    }
     return `/webhooks/${this.interaction.application_id}/${
       encodeURIComponent(this.interaction.token)
     }`;

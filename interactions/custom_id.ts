@@ -84,6 +84,8 @@ export function compileCustomId(pattern: string): CustomIdPattern {
  * @param params A value for every parameter.
  * @returns The custom id.
  * @throws {RangeError} When the result is empty or over 100 characters.
+ * @throws {TypeError} When a value is missing, or would not be read back
+ *   as given (it contains the literal text after its parameter).
  *
  * @example Usage
  * ```ts
@@ -107,6 +109,18 @@ export function customId<const P extends string>(
     return String(values[name]);
   });
   checkCustomId(id);
+  // A value holding the text that follows its parameter ("a:b" before ":")
+  // would be read back split differently: refuse it rather than route the
+  // click with the wrong parameters.
+  const read = compileCustomId(pattern).match(id);
+  for (const [name, value] of Object.entries(values)) {
+    if (read !== undefined && !(name in read)) continue;
+    if (read === undefined || read[name] !== String(value)) {
+      throw new TypeError(
+        `Cannot build custom id as the value of '${name}' would not read back from it (it contains the text that follows the parameter): pattern '${pattern}', value '${value}'`,
+      );
+    }
+  }
   return id;
 }
 

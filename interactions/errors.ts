@@ -19,7 +19,8 @@ export type InteractionErrorKind =
   | "already_answered"
   | "handler_failed"
   | "options_mismatch"
-  | "invalid_response";
+  | "invalid_response"
+  | "token_expired";
 
 /** Options for {@linkcode InteractionError}. */
 export interface InteractionErrorOptions {

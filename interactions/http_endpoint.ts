@@ -56,6 +56,14 @@ export interface InteractionsEndpointOptions {
    * @default {1048576}
    */
   maxBodySize?: number;
+  /**
+   * How many interaction IDs are remembered to refuse a replayed request
+   * (a valid signed request sent again within `maxAge`); the oldest are
+   * forgotten first past this count.
+   *
+   * @default {100000}
+   */
+  maxRemembered?: number;
 }
 
 /** A `fetch`-style request handler, as `Deno.serve` takes it. */
@@ -120,8 +128,10 @@ const text = (status: number, body: string): Response =>
  * Build the request handler. Requests are refused with 401 when the
  * signature headers are missing, the signature does not verify (over the
  * timestamp followed by the raw body), or the timestamp is more than
- * `maxAge` seconds away; with 405 for other methods than POST, 413 for
- * oversized bodies and 400 for bodies that are not an interaction.
+ * `maxAge` seconds away, or the same interaction ID came before (a
+ * replayed request: its signature and timestamp still verify); with 405
+ * for other methods than POST, 413 for oversized bodies and 400 for bodies
+ * that are not an interaction.
  *
  * A response with files is sent through the callback route (multipart) and
  * the HTTP request is answered with 202 and no body, as Discord's
@@ -165,6 +175,19 @@ export function interactionsEndpoint(
     ["verify"],
   );
   const encoder = new TextEncoder();
+  const maxRemembered = options.maxRemembered ?? 100_000;
+  /** Interaction IDs answered recently, with when they may be forgotten. */
+  const seen = new Map<string, number>();
+  const replayed = (id: unknown, now: number): boolean => {
+    for (const [old, until] of seen) {
+      if (until > now && seen.size < maxRemembered) break;
+      seen.delete(old);
+    }
+    if (typeof id !== "string") return false;
+    if (seen.has(id)) return true;
+    seen.set(id, now + maxAge * 1000);
+    return false;
+  };
 
   return async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return text(405, "Method Not Allowed");
@@ -176,7 +199,12 @@ export function interactionsEndpoint(
     }
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > maxBody) return text(413, "Payload Too Large");
-    const body = await readBounded(request, maxBody);
+    let body: Uint8Array | undefined;
+    try {
+      body = await readBounded(request, maxBody);
+    } catch {
+      return text(400, "Bad Request");
+    }
     if (!body) return text(413, "Payload Too Large");
     const signed = new Uint8Array(timestamp.length * 3 + body.length);
     const stamp = encoder.encodeInto(timestamp, signed);
@@ -206,6 +234,12 @@ export function interactionsEndpoint(
       ) throw new TypeError("not an interaction");
     } catch {
       return text(400, "Bad Request");
+    }
+    if (replayed(interaction.id, clock())) {
+      logger.warn("Interaction request {id} replayed; refused", {
+        id: String(interaction.id),
+      });
+      return text(401, "replayed request");
     }
     if (interaction.type === 1) return Response.json({ type: 1 });
 

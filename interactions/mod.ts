@@ -35,6 +35,7 @@ export {
   commandPayload,
   integer,
   type Localizations,
+  MAX_COMMAND_SIZE,
   mentionable,
   type MentionableOptionValue,
   type MenuTarget,
@@ -79,6 +80,7 @@ export {
 export {
   type AutoSelectOptions,
   button,
+  type ButtonFields,
   type ButtonOptions,
   type ButtonStyleName,
   channelSelect,
@@ -89,7 +91,9 @@ export {
   file,
   fileUpload,
   label,
+  type LabelOrEmoji,
   linkButton,
+  type LinkButtonFields,
   type LinkButtonOptions,
   mediaGallery,
   mentionableSelect,
@@ -114,6 +118,7 @@ export {
 } from "./components.ts";
 export {
   type InitialResponder,
+  INTERACTION_TOKEN_LIFETIME,
   InteractionContext,
   type InteractionContextOptions,
   type InteractionState,

@@ -30,7 +30,11 @@ import type {
   UserCommand,
   UserOptionValue,
 } from "./commands.ts";
-import { type InitialResponder, InteractionContext } from "./context.ts";
+import {
+  ANSWER_DEADLINE,
+  type InitialResponder,
+  InteractionContext,
+} from "./context.ts";
 import { compileCustomId, type PatternParams } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
@@ -40,8 +44,7 @@ const logger = getLogger(["disruption", "interactions"]);
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
 const visible = getVisibleLogger(["disruption", "interactions"]);
 
-/** Discord's deadline for the initial response, in milliseconds. */
-export const ANSWER_DEADLINE = 3000;
+export { ANSWER_DEADLINE } from "./context.ts";
 
 /** Fields every routed interaction has. */
 export interface RoutedInteraction {
@@ -350,14 +353,21 @@ export class InteractionRouter {
    * @param option The option's name (at any depth).
    * @param handler Gets the focused value and answers with `ctx.autocomplete`.
    * @returns The router, for chaining.
+   * @throws {TypeError} When the option already has a handler.
    */
   autocomplete<C extends ChatInputCommand>(
     definition: C,
     option: OptionNames<C["options"]>,
     handler: RouteHandler<AutocompleteInteraction<C>>,
   ): this {
+    const key = `${definition.name}:${option}`;
+    if (this.#autocomplete.has(key)) {
+      throw new TypeError(
+        `Cannot route autocomplete of option '${option}' of /${definition.name} as it already has a handler (one handler serves the option in every subcommand)`,
+      );
+    }
     this.#autocomplete.set(
-      `${definition.name}:${option}`,
+      key,
       handler as RouteHandler<AutocompleteInteraction<ChatInputCommand>>,
     );
     return this;
@@ -370,16 +380,13 @@ export class InteractionRouter {
    * @param pattern A custom id with `{name}` parameters.
    * @param handler Gets the parameters and the context.
    * @returns The router, for chaining.
+   * @throws {TypeError} When the pattern already has a handler.
    */
   button<const P extends string>(
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#components.push({
-      kind: "button",
-      pattern: compileCustomId(pattern),
-      handler,
-    });
+    this.#addPattern(this.#components, "button", pattern, handler);
     return this;
   }
 
@@ -395,11 +402,7 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#components.push({
-      kind: "select",
-      pattern: compileCustomId(pattern),
-      handler,
-    });
+    this.#addPattern(this.#components, "select", pattern, handler);
     return this;
   }
 
@@ -415,11 +418,7 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ModalInteraction<P>>,
   ): this {
-    this.#modals.push({
-      kind: "modal",
-      pattern: compileCustomId(pattern),
-      handler,
-    });
+    this.#addPattern(this.#modals, "modal", pattern, handler);
     return this;
   }
 
@@ -467,14 +466,22 @@ export class InteractionRouter {
       };
       const collector: Collector = {
         accept: (interaction, ctx) => {
-          if (
-            (options.messageId !== undefined &&
-              interaction.message.id !== options.messageId) ||
-            (options.userId !== undefined &&
-              interaction.user.id !== options.userId) ||
-            (pattern && !pattern.match(interaction.customId)) ||
-            (options.filter && !options.filter(interaction))
-          ) return false;
+          let matches: boolean;
+          try {
+            matches = (options.messageId === undefined ||
+              interaction.message?.id === options.messageId) &&
+              (options.userId === undefined ||
+                interaction.user.id === options.userId) &&
+              (!pattern || pattern.match(interaction.customId) !== undefined) &&
+              (!options.filter || options.filter(interaction));
+          } catch (error) {
+            // The waiter's own filter failed: it ends this wait; the
+            // interaction goes on to the routes.
+            cleanup();
+            reject(error);
+            return false;
+          }
+          if (!matches) return false;
           cleanup();
           resolve({ interaction, ctx });
           return true;
@@ -509,6 +516,7 @@ export class InteractionRouter {
   ): Promise<boolean> {
     const ctx = new InteractionContext(interaction, {
       rest: options.rest,
+      scheduler: this.#scheduler,
       ...(options.respond ? { respond: options.respond } : {}),
     });
     let label = `interaction ${interaction.id}`;
@@ -663,6 +671,37 @@ export class InteractionRouter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Add a pattern route. The first matching route wins, so a pattern
+   * registered twice is refused, and one an earlier pattern already takes
+   * (`"vote:{x}"` before `"vote:{x}:{y}"`) is reported: its handler would
+   * never run for the ids the earlier one matches.
+   */
+  #addPattern(
+    routes: PatternRoute[],
+    kind: PatternRoute["kind"],
+    source: string,
+    // deno-lint-ignore no-explicit-any
+    handler: RouteHandler<any>,
+  ): void {
+    const pattern = compileCustomId(source);
+    const same = routes.filter((route) => route.kind === kind);
+    if (same.some((route) => route.pattern.source === source)) {
+      throw new TypeError(
+        `Cannot route ${kind} '${source}' as that pattern already has a handler`,
+      );
+    }
+    const probe = source.replace(/\{[^{}]*\}/g, "\u0001");
+    const earlier = same.find((route) => route.pattern.match(probe));
+    if (earlier) {
+      visible.warn(
+        "The {kind} pattern '{source}' is shadowed by '{earlier}', registered before it: custom ids both match go to '{earlier}'",
+        { kind, source, earlier: earlier.pattern.source },
+      );
+    }
+    routes.push({ kind, pattern, handler });
   }
 
   #byPattern(

@@ -49,6 +49,9 @@ export interface SyncCommandsResult {
  * @param definitions Every command (commands not listed are removed).
  * @param options Application, guild and signal.
  * @returns What changed and the commands as Discord has them.
+ * @throws {TypeError} When a command is defined twice.
+ * @throws {RangeError} For more than 100 slash, 15 user or 15 message
+ *   commands (Discord's limits per scope), before anything is sent.
  *
  * @example Sync twice: the second time writes nothing
  * ```ts
@@ -70,6 +73,25 @@ export async function syncCommands(
   definitions: readonly CommandDefinition[],
   options: SyncCommandsOptions = {},
 ): Promise<SyncCommandsResult> {
+  const desired = definitions.map(commandPayload);
+  const seen = new Set<string>();
+  for (const command of desired) {
+    const key = `${command.type ?? 1}:${command.name}`;
+    if (seen.has(key)) {
+      throw new TypeError(
+        `Cannot sync commands as '${command.name}' is defined twice`,
+      );
+    }
+    seen.add(key);
+  }
+  for (const [type, max, what] of COMMAND_LIMITS) {
+    const count = desired.filter((c) => (c.type ?? 1) === type).length;
+    if (count > max) {
+      throw new RangeError(
+        `Cannot sync commands as an application can have at most ${max} ${what} commands per scope: current count '${count}'`,
+      );
+    }
+  }
   const signal = options.signal ? { signal: options.signal } : {};
   const applicationId = options.applicationId ??
     (await rest.request<{ id: Snowflake }>(
@@ -83,20 +105,11 @@ export async function syncCommands(
   const where = options.guildId === undefined
     ? "global"
     : `guild ${options.guildId}`;
-  const desired = definitions.map(commandPayload);
-  const seen = new Set<string>();
-  for (const command of desired) {
-    const key = `${command.type ?? 1}:${command.name}`;
-    if (seen.has(key)) {
-      throw new TypeError(
-        `Cannot sync commands as '${command.name}' is defined twice`,
-      );
-    }
-    seen.add(key);
-  }
+  // Without `with_localizations` Discord leaves the localization maps out,
+  // and every localized command would look changed.
   const existing = await rest.request<RestApplicationCommand[]>(
     "GET",
-    path,
+    `${path}?with_localizations=true`,
     signal,
   );
   const key = (c: ApplicationCommandBody): string => `${c.type ?? 1}:${c.name}`;
@@ -150,11 +163,13 @@ function same(desired: unknown, stored: unknown, depth = 0): boolean {
     if (typeof stored !== "object" || stored === null) return false;
     const want = desired as Record<string, unknown>;
     const have = stored as Record<string, unknown>;
-    for (const [field, value] of Object.entries(want)) {
-      if (value === undefined) continue;
+    for (const [field, raw] of Object.entries(want)) {
+      if (raw === undefined) continue;
+      // Either side may hold an entry equal to the default; neither counts.
+      const value = withoutDefault(want, field, raw);
+      const stored = withoutDefault(have, field, have[field]);
       if (
-        !same(value, have[field], depth + 1) &&
-        !isDefault(field, value, have[field])
+        !same(value, stored, depth + 1) && !isDefault(field, value, stored)
       ) {
         return false;
       }
@@ -167,6 +182,36 @@ function same(desired: unknown, stored: unknown, depth = 0): boolean {
   }
   return Object.is(desired, stored);
 }
+
+/**
+ * A localization map without the entries equal to the default text:
+ * Discord ignores those ("Any localized values that are identical to the
+ * default will be ignored"), so they are not a difference.
+ */
+function withoutDefault(
+  parent: Record<string, unknown>,
+  field: string,
+  value: unknown,
+): unknown {
+  const base = field === "name_localizations"
+    ? parent.name
+    : field === "description_localizations"
+    ? parent.description
+    : undefined;
+  if (base === undefined || typeof value !== "object" || value === null) {
+    return value;
+  }
+  return Object.fromEntries(
+    Object.entries(value).filter(([, text]) => text !== base),
+  );
+}
+
+/** How many commands of each type one scope (global, or a guild) holds. */
+const COMMAND_LIMITS: readonly [type: number, max: number, what: string][] = [
+  [1, 100, "slash"],
+  [2, 15, "user"],
+  [3, 15, "message"],
+];
 
 /** Fields Discord adds that say nothing about the definition. */
 const SERVER_FIELDS = new Set([
@@ -183,7 +228,8 @@ const SERVER_FIELDS = new Set([
 function isDefault(field: string, want: unknown, have: unknown): boolean {
   const empty = (v: unknown): boolean =>
     v === undefined || v === null || v === false || v === "" ||
-    (Array.isArray(v) && v.length === 0);
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === "object" && v !== null && Object.keys(v).length === 0);
   if (field === "type" && (want ?? 1) === (have ?? 1)) return true;
   return empty(want) && empty(have);
 }

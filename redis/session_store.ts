@@ -7,7 +7,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import {
-  assertSavedSession,
+  assertSavedSessions,
   assertShardId,
   describe,
   isSavedSession,
@@ -178,14 +178,7 @@ export class RedisSessionStore implements SessionStore {
    * range.
    */
   async save(sessions: SavedSession[]): Promise<void> {
-    if (!Array.isArray(sessions)) {
-      throw new TypeError(
-        `Cannot save sessions as 'sessions' must be an array: current value '${
-          describe(sessions)
-        }'`,
-      );
-    }
-    for (const session of sessions) assertSavedSession(session);
+    assertSavedSessions(sessions);
     if (sessions.length === 0) return;
     const entries: Record<string, StoredEntry> = {};
     for (const session of sessions) {

@@ -46,7 +46,8 @@ export interface RequestOptions {
    */
   files?: readonly FileUpload[];
   /**
-   * Largest size of all `files` together, in bytes.
+   * Largest size of each of `files`, in bytes (Discord checks each
+   * attachment; all together may take 25 MiB or this, the larger).
    *
    * @default {10485760}
    */

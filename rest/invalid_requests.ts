@@ -70,6 +70,29 @@ export class InvalidRequestLimitError extends RestError {
 }
 
 /**
+ * Thrown instead of sending a request with the bot token after Discord
+ * answered one with 401: the token is invalid (reset or revoked), every
+ * further authorized request would be another 401 towards the
+ * invalid-request limit, and Discord asks clients to stop. Requests without
+ * the bot token (webhook and interaction token routes) still go out.
+ */
+export class TokenRejectedError extends RestError {
+  /**
+   * Create the error.
+   *
+   * @param method The refused request's method.
+   * @param path The refused request's path (redacted).
+   */
+  constructor(method: string, path: string) {
+    super(
+      `${method} ${path} refused: Discord answered 401 to this client's bot token, so it is invalid (reset or revoked?); create a client with a valid token`,
+      { method, path },
+    );
+    this.name = "TokenRejectedError";
+  }
+}
+
+/**
  * Counts invalid responses in a sliding window and refuses at a cap. Memory
  * is bounded: at most `limit` timestamps are kept (at the cap every request
  * is refused, so no more are recorded except those already in flight, which

@@ -41,12 +41,9 @@ export {
   DEFAULT_UPLOAD_LIMIT,
   type FileUpload,
   MAX_FILES,
-  multipartBody,
-  type PreparedUpload,
-  prepareUploads,
+  MAX_UPLOAD_REQUEST_SIZE,
   type UploadData,
   UploadError,
-  type UploadLimits,
 } from "./uploads.ts";
 export {
   INVALID_REQUEST_LIMIT,
@@ -54,6 +51,7 @@ export {
   InvalidRequestGuard,
   type InvalidRequestGuardOptions,
   InvalidRequestLimitError,
+  TokenRejectedError,
 } from "./invalid_requests.ts";
 
 // Types the public signatures use, so this entry documents itself on its own.

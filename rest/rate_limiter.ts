@@ -77,6 +77,9 @@ function number(value: string | null): number | undefined {
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
 }
 
+/** The fewest buckets kept before idle ones are swept. */
+const MIN_SWEEP_AT = 64;
+
 /** How one attempt ended, as the {@linkcode RateLimiter} needs to know it. */
 export type AttemptResult<T> =
   | {
@@ -261,6 +264,8 @@ export class RateLimiter implements RateLimitView {
   #onEvent: ((event: RateLimiterEvent) => void) | undefined;
   #hashes = new Map<string, string>();
   #buckets = new Map<string, Bucket>();
+  /** Bucket count at which idle buckets are next swept (see `#bucketFor`). */
+  #sweepAt = MIN_SWEEP_AT;
   #globalWindowStart = -Infinity;
   #globalCount = 0;
   #globalPausedUntil = -Infinity;
@@ -386,9 +391,32 @@ export class RateLimiter implements RateLimitView {
         timer: undefined,
         timerAt: Infinity,
       };
+      if (this.#buckets.size >= this.#sweepAt) this.#sweep();
       this.#buckets.set(id, bucket);
     }
     return bucket;
+  }
+
+  /**
+   * Drop idle buckets whose window is over. `#pump` drops a bucket that is
+   * idle when it runs, but one left with a window still running (every
+   * success with `X-RateLimit-Reset-After`) has no timer to come back: one
+   * bucket per channel ever written to would pile up. Sweeping when the map
+   * doubles keeps it within twice the buckets in use, at O(1) amortized and
+   * without a timer per bucket.
+   */
+  #sweep(): void {
+    const now = this.#scheduler.now();
+    for (const [id, bucket] of this.#buckets) {
+      if (
+        bucket.queue.length === 0 && bucket.inFlight === 0 &&
+        bucket.timer === undefined &&
+        (bucket.resetAt === undefined || now >= bucket.resetAt)
+      ) {
+        this.#buckets.delete(id);
+      }
+    }
+    this.#sweepAt = Math.max(MIN_SWEEP_AT, this.#buckets.size * 2);
   }
 
   #abort(job: Job): void {

@@ -1,6 +1,13 @@
 /**
  * {@linkcode RestClient}: Discord's HTTP API with its rate limits handled.
  *
+ * Why one file of over 800 lines: the retry policy and the request I/O
+ * already live apart (`_request_policy.ts`, `_request_io.ts`); what is left
+ * is the client's state (buckets, the global limit, the invalid-request
+ * guard) and the few methods the library itself needs (the gateway URL,
+ * replies, interaction callbacks), documented with examples. Every other
+ * route is a function in `api/`.
+ *
  * @module
  */
 import { getLogger } from "@logtape/logtape";
@@ -57,7 +64,7 @@ import type {
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
-import { InvalidRequestGuard } from "./invalid_requests.ts";
+import { InvalidRequestGuard, TokenRejectedError } from "./invalid_requests.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -167,7 +174,8 @@ export interface CallOptions {
   /** Files to attach (routes that create or edit messages). */
   files?: readonly FileUpload[];
   /**
-   * Largest size of all `files` together, in bytes.
+   * Largest size of each of `files`, in bytes (Discord checks each
+   * attachment; all together may take 25 MiB or this, the larger).
    *
    * @default {10485760}
    */
@@ -216,6 +224,8 @@ export class RestClient {
   #maxResponseBytes: number;
   #limiter: RateLimiter;
   #invalidRequests: InvalidRequestGuard;
+  /** Set once Discord answered 401 to the bot token. */
+  #tokenRejected = false;
 
   /**
    * Create a client; nothing is sent until a method is called.
@@ -242,7 +252,10 @@ export class RestClient {
       );
     }
     const maxWait = options.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT;
-    if (!(maxWait >= 0 && maxWait <= MAX_TIMER_DELAY)) {
+    if (
+      typeof maxWait !== "number" ||
+      !(maxWait >= 0 && maxWait <= MAX_TIMER_DELAY)
+    ) {
       throw new RangeError(
         `Cannot create REST client as 'maxRateLimitWait' must be between 0 and ${MAX_TIMER_DELAY} ms: current value 'maxRateLimitWait=${maxWait}'`,
       );
@@ -350,7 +363,14 @@ export class RestClient {
     }
     const prepared = prepareRequest(this.#identity(), method, path, options);
     let retries = 0;
+    const authorized = new Headers(prepared.init.headers).has("authorization");
     const attempt = async (): Promise<AttemptResult<T>> => {
+      if (authorized && this.#tokenRejected) {
+        return {
+          type: "failure",
+          error: new TokenRejectedError(method, prepared.logPath),
+        };
+      }
       const refused = this.#invalidRequests.check(method, prepared.logPath);
       if (refused) return { type: "failure", error: refused };
       const answer = await sendRequest(this.#fetch, prepared, {
@@ -359,6 +379,13 @@ export class RestClient {
       });
       if (answer.type === "answer" || answer.type === "too_large") {
         this.#invalidRequests.record(answer.status, answer.rateLimit.scope);
+        if (answer.status === 401 && authorized && !this.#tokenRejected) {
+          this.#tokenRejected = true;
+          getVisibleLogger(["disruption", "rest"]).error(
+            "Discord answered 401 to the bot token on {method} {path}: the token is invalid; this client sends no more requests with it",
+            { method, path: prepared.logPath },
+          );
+        }
       }
       const decision = answer.type === "answer"
         ? decideAnswer(this.#policy, method, answer.facts, retries)

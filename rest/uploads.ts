@@ -35,20 +35,32 @@ export interface FileUpload {
 /** Limits checked before an upload is sent. */
 export interface UploadLimits {
   /**
-   * Largest size of all files together, in bytes. Discord's limit depends
-   * on the guild's boost level (an interaction's `attachment_size_limit`
-   * says it); 10 MiB is what every bot may send.
+   * Largest size of each file, in bytes: Discord checks the limit per
+   * attachment. It depends on the guild's boost level and the user's Nitro
+   * (an interaction's `attachment_size_limit` says it); 10 MiB is what
+   * every bot may send.
    *
    * @default {10485760}
    */
   maxSize?: number;
+  /**
+   * Largest size of all files together, in bytes (Discord's documented
+   * request size for a message is 25 MiB; never below `maxSize`, so one
+   * file at its limit always fits).
+   *
+   * @default {Math.max(26214400, maxSize)}
+   */
+  maxRequestSize?: number;
 }
 
 /** The most files one message may carry. */
 export const MAX_FILES = 10;
 
-/** The upload size every bot may send (10 MiB). */
+/** The size of one file every bot may send (10 MiB). */
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+/** The largest request that sends a message, files included (25 MiB). */
+export const MAX_UPLOAD_REQUEST_SIZE = 25 * 1024 * 1024;
 
 /** A file read and checked, ready to be put into a form. */
 export interface PreparedUpload {
@@ -77,9 +89,9 @@ export class UploadError extends Error {
 }
 
 /**
- * Read and check files: at most 10, each with a name, all together within
- * `maxSize` bytes. Streams are read (and cancelled as soon as they exceed
- * the limit).
+ * Read and check files: at most 10, each with a name and within `maxSize`
+ * bytes, all together within `maxRequestSize`. Streams are read (and
+ * cancelled as soon as they exceed the limit).
  *
  * @param files The files.
  * @param limits The size limit.
@@ -88,7 +100,7 @@ export class UploadError extends Error {
  *
  * @example A stream is read once, then re-sendable
  * ```ts
- * import { prepareUploads } from "@disruption/disruption/rest";
+ * import { prepareUploads } from "./uploads.ts";
  * import assert from "node:assert/strict";
  *
  * const stream = new Blob(["hello"]).stream();
@@ -102,6 +114,8 @@ export async function prepareUploads(
   limits: UploadLimits = {},
 ): Promise<PreparedUpload[]> {
   const maxSize = limits.maxSize ?? DEFAULT_UPLOAD_LIMIT;
+  const maxRequestSize = limits.maxRequestSize ??
+    Math.max(MAX_UPLOAD_REQUEST_SIZE, maxSize);
   if (files.length > MAX_FILES) {
     throw new UploadError(
       `Cannot upload files as at most ${MAX_FILES} fit in one message: current count '${files.length}'`,
@@ -115,7 +129,7 @@ export async function prepareUploads(
         "Cannot upload a file as its 'name' must be a non-empty string",
       );
     }
-    const room = maxSize - total;
+    const room = Math.min(maxSize, maxRequestSize - total);
     const blob = await toBlob(file, room);
     if (blob.size > room) throw tooLarge(file.name, room);
     total += blob.size;
@@ -206,8 +220,8 @@ async function toBlob(file: FileUpload, room: number): Promise<Blob> {
 
 function tooLarge(name: string, room: number): UploadError {
   return new UploadError(
-    `Cannot upload '${name}' as the files exceed the upload limit (${
+    `Cannot upload '${name}' as it exceeds the upload limit (${
       Math.max(0, room)
-    } bytes left for it)`,
+    } bytes allowed for it, per file and for what is left of the request)`,
   );
 }

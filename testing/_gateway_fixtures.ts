@@ -108,45 +108,31 @@ export function members(
 }
 
 /**
- * A guild's GUILD_CREATE, with the bot as its only listed member.
+ * The guild object's own fields, as both fakes send it: GUILD_CREATE (with
+ * its extra gateway fields around it) and REST's GET/PATCH /guilds/{id}.
  *
- * @param guild The guild.
- * @param largeThreshold The session's `large_threshold`.
- * @param config The bot user and the member count.
- * @returns The payload.
+ * @param guild Its ID, name, owner and roles.
+ * @returns The fields.
  */
-export function guildCreate(
-  guild: Guild,
-  largeThreshold: number,
-  config: Pick<GatewayConfig, "botUser" | "membersPerGuild">,
-): Record<string, unknown> {
-  const bot = members(guild, config)[0];
-  const memberCount = config.membersPerGuild;
+export function guildObject(guild: {
+  id: string;
+  name: string;
+  ownerId: string;
+  roles: readonly unknown[];
+}): Record<string, unknown> {
   return {
     id: guild.id,
-    name: `Fake Guild ${guild.index}`,
+    name: guild.name,
     icon: null,
     splash: null,
     discovery_splash: null,
-    owner_id: config.botUser.id,
+    owner_id: guild.ownerId,
     afk_channel_id: null,
     afk_timeout: 300,
     verification_level: 0,
     default_message_notifications: 0,
     explicit_content_filter: 0,
-    roles: [{
-      id: guild.id,
-      name: "@everyone",
-      color: 0,
-      hoist: false,
-      icon: null,
-      unicode_emoji: null,
-      position: 0,
-      permissions: "0",
-      managed: false,
-      mentionable: false,
-      flags: 0,
-    }],
+    roles: guild.roles,
     emojis: [],
     features: [],
     mfa_level: 0,
@@ -164,6 +150,43 @@ export function guildCreate(
     nsfw_level: 0,
     premium_progress_bar_enabled: false,
     safety_alerts_channel_id: null,
+  };
+}
+
+/**
+ * A guild's GUILD_CREATE, with the bot as its only listed member.
+ *
+ * @param guild The guild.
+ * @param largeThreshold The session's `large_threshold`.
+ * @param config The bot user and the member count.
+ * @returns The payload.
+ */
+export function guildCreate(
+  guild: Guild,
+  largeThreshold: number,
+  config: Pick<GatewayConfig, "botUser" | "membersPerGuild">,
+): Record<string, unknown> {
+  const bot = members(guild, config)[0];
+  const memberCount = config.membersPerGuild;
+  return {
+    ...guildObject({
+      id: guild.id,
+      name: `Fake Guild ${guild.index}`,
+      ownerId: config.botUser.id,
+      roles: [{
+        id: guild.id,
+        name: "@everyone",
+        color: 0,
+        hoist: false,
+        icon: null,
+        unicode_emoji: null,
+        position: 0,
+        permissions: "0",
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      }],
+    }),
     stickers: [],
     joined_at: JOINED_AT,
     large: memberCount > largeThreshold,

@@ -4,6 +4,14 @@
  * `MESSAGE_CREATE` dispatch, and a test can play a user who writes a message
  * or runs a slash command and await the bot's answer.
  *
+ * Why one file of over 800 lines, for now: it is the one face a bot's test
+ * talks to, and most of its length is the simulated user's actions (a
+ * message, a slash or context-menu command, a click, a select, a modal),
+ * each with the checks Discord's client makes before sending it. Candidate
+ * for a cut: building and checking a command's options (`#optionList` and
+ * its helpers) in a private module, as `_component_checks.ts` is for
+ * components.
+ *
  * @module
  */
 import {
@@ -12,6 +20,9 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
+import { readEnvIfAllowed } from "../base/runtime.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { loopbackProxyWarning } from "./_loopback_proxy.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import { FakeGateway, type FakeGatewayOptions } from "./fake_gateway.ts";
 import {
@@ -100,17 +111,25 @@ export interface FakeUserActionOptions {
 /**
  * What a client needs to talk to the fake (spread it into `ClientOptions`,
  * or into `ShardOptions` for a bare shard): nothing built from it can reach
- * the real Discord. On loopback it carries the fake servers' URLs (the
- * gateway's too, so a bare shard never falls back to Discord's). In-process
- * it carries the fake's own transport and `fetch` instead, which no URL can
- * lead past; there the gateway URL is left out so that a client still asks
- * the fake's GET /gateway/bot for the shard count, as it asks Discord's (a
- * bare shard then uses the default gateway URL, which is also the fake's
- * unless `gateway.url` was set: pass `gatewayUrl: discord.gateway.url` then).
+ * the real Discord. It always carries the fake gateway's URL, so a bare shard
+ * never falls back to the default (Discord's) gateway URL, and `shards:
+ * "recommended"`, so a client still asks the fake's GET /gateway/bot for the
+ * shard count and session start limit, as it asks Discord's. On loopback it
+ * carries the fake servers' URLs; in-process the fake's own transport and
+ * `fetch`, which no URL can lead past.
  */
 export interface FakeDiscordClientOptions {
-  /** Loopback: the fake gateway server's `ws://127.0.0.1:…` URL. */
-  gatewayUrl?: string;
+  /**
+   * The fake gateway's URL: `ws://127.0.0.1:…` on loopback, the in-process
+   * gateway's {@linkcode FakeGateway.url} otherwise.
+   */
+  gatewayUrl: string;
+  /**
+   * Ask the fake's GET /gateway/bot for the shard count (a `Client` given
+   * a `gatewayUrl` would otherwise run one shard without asking). A bare
+   * `Shard` ignores it.
+   */
+  shards: "recommended";
   /** In-process: the gateway transport. */
   transport?: Transport;
   /** In-process: the REST `fetch`. */
@@ -209,6 +228,8 @@ export type FakeModalValues = Record<
 >;
 
 /** The simulated user's snowflakes start here. */
+const visible = getVisibleLogger(["disruption", "testing"]);
+
 const ID_BASE = 1_300_000_000_000_000_000n;
 
 /**
@@ -298,9 +319,10 @@ export class FakeDiscord {
       global_name: "Tester",
       avatar: null,
     };
-    for (const guildId of gateway.guildIds) {
-      rest.resources.addGuild({ id: guildId });
-    }
+    // The names GUILD_CREATE gives them (`_gateway_fixtures.ts`).
+    gateway.guildIds.forEach((guildId, index) =>
+      rest.resources.addGuild({ id: guildId, name: `Fake Guild ${index}` })
+    );
     rest.resources.addChannel({
       id: this.channelId,
       type: 0,
@@ -336,7 +358,11 @@ export class FakeDiscord {
     const gateway = new FakeGateway(gatewayOptions);
     let gatewayServer: FakeGatewayServer | undefined;
     let restServer: FakeRestServer | undefined;
-    if (options.loopback) gatewayServer = await serveFakeGateway(gateway);
+    if (options.loopback) {
+      const warning = loopbackProxyWarning(readEnvIfAllowed);
+      if (warning) visible.warn(warning);
+      gatewayServer = await serveFakeGateway(gateway);
+    }
     const bot = gateway.gatewayBot(token);
     const rest = new FakeRest({
       token,
@@ -364,9 +390,15 @@ export class FakeDiscord {
       this.#restServer && this.#gatewayServer
         ? {
           gatewayUrl: this.#gatewayServer.url,
+          shards: "recommended",
           restBaseUrl: this.#restServer.url,
         }
-        : { transport: this.gateway.transport, fetch: this.rest.fetch };
+        : {
+          gatewayUrl: this.gateway.url,
+          shards: "recommended",
+          transport: this.gateway.transport,
+          fetch: this.rest.fetch,
+        };
     if (this.#scheduler !== realScheduler) options.scheduler = this.#scheduler;
     return options;
   }

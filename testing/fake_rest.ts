@@ -1166,7 +1166,11 @@ export class FakeRest {
         this.#deleteMessage(message);
         return { status: 204 };
       }],
-      ["GET", globalCommands, ({ match }) => this.#listCommands(match[1]!)],
+      [
+        "GET",
+        globalCommands,
+        ({ match, query }) => this.#listCommands(match[1]!, undefined, query),
+      ],
       [
         "PUT",
         globalCommands,
@@ -1175,7 +1179,7 @@ export class FakeRest {
       [
         "GET",
         guildCommands,
-        ({ match }) => this.#listCommands(match[1]!, match[2]!),
+        ({ match, query }) => this.#listCommands(match[1]!, match[2]!, query),
       ],
       [
         "PUT",
@@ -1403,11 +1407,23 @@ export class FakeRest {
     return this.#messages.get(id) ?? null;
   }
 
-  #listCommands(applicationId: string, guildId?: string): Reply {
+  #listCommands(
+    applicationId: string,
+    guildId: string | undefined,
+    query: URLSearchParams,
+  ): Reply {
     if (applicationId !== this.applicationId) {
       return { status: 404, body: errorBody(10002, "Unknown Application") };
     }
-    return { status: 200, body: this.#commands.get(guildId ?? "global") ?? [] };
+    const stored = this.#commands.get(guildId ?? "global") ?? [];
+    // As Discord: the localization dictionaries only with
+    // `with_localizations=true`, otherwise left out.
+    return {
+      status: 200,
+      body: query.get("with_localizations") === "true"
+        ? stored
+        : stored.map((command) => withoutLocalizations(command)),
+    };
   }
 
   #overwrite(
@@ -1470,7 +1486,7 @@ export class FakeRest {
         old.name === command.name && (old.type ?? 1) === type
       );
       const out: RestApplicationCommand = {
-        ...structuredClone(command),
+        ...withoutDefaultLocalizations(structuredClone(command)),
         id: kept?.id ?? this.#snowflake(),
         application_id: this.applicationId,
         type,
@@ -1484,6 +1500,46 @@ export class FakeRest {
     this.#commands.set(scope, stored);
     return { status: 200, body: structuredClone(stored) };
   }
+}
+
+/**
+ * As Discord stores a command: localized values identical to the default
+ * are ignored (dropped), at every depth.
+ */
+function withoutDefaultLocalizations<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(withoutDefaultLocalizations) as T;
+  }
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  const source = value as Record<string, unknown>;
+  for (const [key, field] of Object.entries(source)) {
+    const base = key === "name_localizations"
+      ? source.name
+      : key === "description_localizations"
+      ? source.description
+      : undefined;
+    if (base !== undefined && typeof field === "object" && field !== null) {
+      out[key] = Object.fromEntries(
+        Object.entries(field).filter(([, text]) => text !== base),
+      );
+    } else out[key] = withoutDefaultLocalizations(field);
+  }
+  return out as T;
+}
+
+/** A stored command (or option, or choice) without localization maps. */
+function withoutLocalizations<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutLocalizations) as T;
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (key === "name_localizations" || key === "description_localizations") {
+      continue;
+    }
+    out[key] = withoutLocalizations(field);
+  }
+  return out as T;
 }
 
 function routeOf(route: string): RouteInfo {

@@ -63,7 +63,7 @@ export interface ExecuteWebhookOptions {
   threadId?: Snowflake;
   /** Files to attach. */
   files?: readonly FileUpload[];
-  /** Largest size of all files together, in bytes. */
+  /** Largest size of each file, in bytes. */
   uploadLimit?: number;
   /** Cancels the request. */
   signal?: AbortSignal;

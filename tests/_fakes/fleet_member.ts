@@ -2,8 +2,12 @@
 // RedisIdentifyQueue and a RedisSessionStore, on the shared ScaledScheduler.
 // Prints one line per dispatch (`d <shard> <sequence> <session> <id>`,
 // written synchronously so a SIGKILL loses none already handled) and
-// `held <ids>` whenever its shards change. Closes when its stdin closes.
+// `held <ids>` whenever its shards change, `gen <count> <next count or -> <next
+// ids>` whenever its shard counts change. A stdin line `reshard <count>
+// [<session starts left>]` asks the fleet to reshard (`r asked <from>` or
+// `r refused <reason>`). Closes when its stdin closes.
 import { FleetShards } from "../../fleet/fleet_shards.ts";
+import { ReshardError } from "../../fleet/resharding_shards.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
 import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
 import { RedisSessionStore } from "../../redis/session_store.ts";
@@ -63,15 +67,43 @@ if (import.meta.main) {
   };
   fleet.onDispatch((event) => {
     const id = (event.data as { id?: string } | null)?.id ?? "-";
-    write(`d ${event.shardId} ${event.sequence} ${event.sessionId} ${id}`);
+    write(
+      `d ${event.shardId} ${event.sequence} ${event.sessionId} ${id} ${event.shardCount}`,
+    );
   });
   let held = "";
+  let gen = "";
   const report = setInterval(() => {
     const now = fleet.shardIds.join(",");
     if (now !== held) write(`held ${held = now}`);
+    const next = fleet.resharding;
+    const counts = `${fleet.shardCount} ${next?.shardCount ?? "-"} ${
+      next?.shardIds.join(",") ?? ""
+    }`;
+    if (counts !== gen) write(`gen ${gen = counts}`);
   }, 20);
   await fleet.start();
-  for await (const _ of Deno.stdin.readable) { /* until stdin closes */ }
+  const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream());
+  let rest = "";
+  for await (const chunk of lines) {
+    rest += chunk;
+    const parts = rest.split("\n");
+    rest = parts.pop()!;
+    for (const line of parts) {
+      const [command, count, left] = line.split(" ");
+      if (command !== "reshard") continue;
+      try {
+        const asked = await fleet.reshard(
+          Number(count),
+          left === undefined ? {} : { sessionStartsLeft: Number(left) },
+        );
+        write(`r asked ${asked.from}`);
+      } catch (error) {
+        if (!(error instanceof ReshardError)) throw error;
+        write(`r refused ${error.message}`);
+      }
+    }
+  }
   clearInterval(report);
   await fleet.close();
   await closeRedis(redis);

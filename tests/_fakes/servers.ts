@@ -37,3 +37,50 @@ export function testRedis(): TestServer {
 export function testAmqp(): TestServer {
   return testServer("DISRUPTION_TEST_AMQP_URL", "RabbitMQ");
 }
+
+/** `rabbitmqctl` against the test broker, for what AMQP cannot do. */
+export interface TestRabbitmqctl {
+  /** Pass to `Deno.test`'s `ignore`. */
+  readonly ignore: boolean;
+  /**
+   * Run `rabbitmqctl` with `args` on the test broker's node.
+   *
+   * @returns Its standard output.
+   * @throws {Error} When it fails (with its output), or when the
+   * variables are unset (only in CI).
+   */
+  run(...args: string[]): Promise<string>;
+}
+
+/** Where Debian's rabbitmq-server package puts `rabbitmqctl`. */
+const RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+
+/**
+ * The test broker's `rabbitmqctl`: `DISRUPTION_TEST_RABBITMQ_NODE` (its node
+ * name) and `DISRUPTION_TEST_RABBITMQ_HOME` (the HOME holding its Erlang
+ * cookie), both set by `.ci/services.sh`.
+ */
+export function testRabbitmqctl(): TestRabbitmqctl {
+  const node = testServer("DISRUPTION_TEST_RABBITMQ_NODE", "rabbitmqctl");
+  const home = testServer("DISRUPTION_TEST_RABBITMQ_HOME", "rabbitmqctl");
+  return {
+    ignore: node.ignore || home.ignore,
+    async run(...args: string[]): Promise<string> {
+      const output = await new Deno.Command(RABBITMQCTL, {
+        args: ["-n", node.url, ...args],
+        env: { HOME: home.url },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(output.stdout);
+      if (!output.success) {
+        throw new Error(
+          `rabbitmqctl ${args.join(" ")} failed: ${text}${
+            new TextDecoder().decode(output.stderr)
+          }`,
+        );
+      }
+      return text;
+    },
+  };
+}

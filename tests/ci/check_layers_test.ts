@@ -132,3 +132,25 @@ Deno.test("ARCHITECTURE.md's layer table says what the check enforces", async ()
     );
   }
 });
+
+Deno.test("layer check: a reported cycle is a real path of imports", () => {
+  // Three modules in one group where b and c do not import each other: the
+  // report used to list the group as if it were a path (a -> b -> c -> a).
+  const edges = [
+    { from: "gateway/a.ts", to: "gateway/b.ts" },
+    { from: "gateway/b.ts", to: "gateway/a.ts" },
+    { from: "gateway/a.ts", to: "gateway/c.ts" },
+    { from: "gateway/c.ts", to: "gateway/a.ts" },
+  ];
+  const cycles = importCycles(edges);
+  assert.equal(cycles.length, 1);
+  const cycle = cycles[0]!;
+  assert.ok(cycle.length >= 2);
+  cycle.forEach((from, i) => {
+    const to = cycle[(i + 1) % cycle.length]!;
+    assert.ok(
+      edges.some((edge) => edge.from === from && edge.to === to),
+      `${from} does not import ${to}: ${cycle.join(" -> ")}`,
+    );
+  });
+});

@@ -56,6 +56,23 @@ export class RecvConsumer {
     });
   }
 
+  /**
+   * Read the queues as they are (declared by the test), without the clean
+   * slate of {@linkcode RecvConsumer.start}.
+   */
+  async attach(): Promise<void> {
+    await this.#client.connect();
+    const channel = await this.#client.channel();
+    this.#channel = channel;
+    await channel.basicConsume("gateway.recv", { noAck: true }, (message) => {
+      this.messages.push({
+        routingKey: message.routingKey,
+        body: JSON.parse(message.bodyToString() ?? "null"),
+      });
+      for (const wake of this.#waiters) wake();
+    });
+  }
+
   /** Publish a command to gateway.send. */
   async command(body: string): Promise<void> {
     await this.#channel!.basicPublish("", "gateway.send", body, {

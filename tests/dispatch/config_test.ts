@@ -6,6 +6,7 @@ import {
   parseEnvFile,
 } from "../../dispatch/mod.ts";
 import { inherited } from "./_service_harness.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
 
 const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
 
@@ -98,6 +99,45 @@ Deno.test("dispatch config: .env files with comments, export and quotes", () => 
     ),
     { BOT_TOKEN: "a b", INTENTS: "513", EMPTY: "", Q: "#x" },
   );
+  const invalid: number[] = [];
+  parseEnvFile(
+    "A=1\nBOT_TOKEN: abc\n# fine\n=x\n",
+    (line) => invalid.push(line),
+  );
+  assert.deepEqual(invalid, [2, 4]);
+});
+
+Deno.test("dispatch service: a .env line that is not NAME=value is reported (by number) before the error it causes", async () => {
+  const main = new URL("../../dispatch/main.ts", import.meta.url);
+  const config = new URL("../../deno.json", import.meta.url);
+  const cwd = Deno.makeTempDirSync();
+  Deno.writeTextFileSync(`${cwd}/.env`, "INTENTS=513\nBOT_TOKEN: secret\n");
+  const output = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--quiet",
+      "--config",
+      config.pathname,
+      "--allow-env",
+      "--allow-read",
+      "--allow-net",
+      "--allow-sys",
+      main.pathname,
+    ],
+    clearEnv: true,
+    env: inherited(["PATH", "HOME", "DENO_DIR"]),
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 1);
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  assert.equal(
+    stderr,
+    ".env line 2 is not NAME=value; it is ignored\n" +
+      "Configuration error: BOT_TOKEN is required: the bot token from the developer portal",
+  );
+  assert.ok(!stderr.includes("secret"));
 });
 
 Deno.test("dispatch commands: malformed commands are refused with the reason", () => {
@@ -113,6 +153,16 @@ Deno.test("dispatch commands: malformed commands are refused with the reason", (
       ['{"op":7,"shard":0}', /'op' must be 0, 1 or 2/],
       ['{"op":1,"shard":-1}', /'shard'/],
       ['{"op":1,"shard":"0"}', /'shard'/],
+      ['{"op":1,"shard":1.5}', /'shard'/],
+      ['{"op":1,"shard":1e300}', /'shard'/],
+      ['{"op":1,"shard":9007199254740992}', /'shard'/],
+      ['{"op":1,"shard":true}', /'shard'/],
+      ['{"op":1}', /'shard'/],
+      ["", /not JSON/],
+      ["null", /not a JSON object/],
+      ['{"op":"0","shard":0}', /'op' must be 0, 1 or 2/],
+      ['{"op":0,"shard":0,"data":null}', /'data'/],
+      ['{"op":0,"shard":0,"data":[3]}', /'data'/],
       ['{"op":0,"shard":0}', /'data'/],
       ['{"op":0,"shard":0,"data":{"d":1}}', /'data'/],
     ] as const
@@ -152,5 +202,52 @@ Deno.test("dispatch service: a bad variable stops it at start with one line nami
   assert.equal(
     stderr,
     "Configuration error: RABBIT_PORT must be an integer from 1 to 65535: current value 'port'",
+  );
+});
+
+Deno.test({
+  name:
+    "dispatch service: a metrics port in use stops it at start naming PROMETHEUS_PORT",
+  // The fake Discord keeps timers for its sessions.
+  sanitizeOps: false,
+  sanitizeResources: false,
+}, async () => {
+  await using discord = await FakeDiscord.start({ loopback: true });
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (taken.addr as Deno.NetAddr).port;
+  const main = new URL("../../dispatch/main.ts", import.meta.url);
+  const config = new URL("../../deno.json", import.meta.url);
+  const output = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--quiet",
+      "--config",
+      config.pathname,
+      "--allow-env",
+      "--allow-read",
+      "--allow-net",
+      "--allow-sys",
+      main.pathname,
+    ],
+    clearEnv: true,
+    env: {
+      ...inherited(["PATH", "HOME", "DENO_DIR", "NO_PROXY", "no_proxy"]),
+      BOT_TOKEN: discord.token,
+      INTENTS: "513",
+      DISCORD_API_URL: discord.clientOptions.restBaseUrl!,
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(port),
+    },
+    cwd: Deno.makeTempDirSync(),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 1);
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  assert.match(
+    stderr,
+    new RegExp(
+      `^Configuration error: PROMETHEUS_PORT must be a port free on 127\\.0\\.0\\.1 \\(.*\\): current value '${port}'$`,
+    ),
   );
 });

@@ -131,8 +131,14 @@ Deno.test({
   try {
     await publisher.start();
     for (let s = 1; s <= 5; s++) publisher.push(event(s));
-    // Only two fit: the rest is nacked and waits, unconfirmed.
-    const firstTwo = await channel.basicGet(queue.name, { noAck: true });
+    // Only two fit: the rest is nacked and waits, unconfirmed. The first
+    // reaches the queue a moment after push() returns: poll (a real broker
+    // answers basicGet "empty" at once).
+    let firstTwo = await channel.basicGet(queue.name, { noAck: true });
+    for (let i = 0; !firstTwo && i < 500; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      firstTwo = await channel.basicGet(queue.name, { noAck: true });
+    }
     assert.ok(firstTwo, "the queue holds the first messages");
     const received = [JSON.parse(firstTwo.bodyToString()!).s];
     const drained = publisher.drained();

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import { startPingWorker } from "../../examples/dispatch_worker.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
-import { testAmqp, testRedis } from "../_fakes/servers.ts";
+import { testAmqp, testRabbitmqctl, testRedis } from "../_fakes/servers.ts";
 import {
   checkStream,
   CuttableProxy,
@@ -22,6 +22,7 @@ import {
 const amqp = testAmqp();
 const redisServer = testRedis();
 const ignore = amqp.ignore || redisServer.ignore;
+const rabbitmqctl = testRabbitmqctl();
 const SHARDS = 2;
 
 function brokerAddress(): { hostname: string; port: number } {
@@ -226,8 +227,20 @@ serviceTest(
       assert.equal(sessions["0"]?.sequence, 202);
       assert.equal(sessions["1"]?.sequence, 202);
       assert.equal(sessions["0"]?.resume_url, t.discord.gateway.resumeUrl);
+      // Written through RedisSessionStore: its additions are there too.
+      assert.equal(
+        (sessions["0"] as { shard_count?: number }).shard_count,
+        2,
+      );
       assert.equal(await t.redis.get("gateway_shards"), "2");
-      assert.ok(Number(await t.redis.get("gateway_started")) > 0);
+      // twilight-dispatch's times: a JSON string, `%FT%T.%N` in UTC.
+      const twilightTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}$/;
+      const started = JSON.parse(await t.redis.get("gateway_started") ?? "0");
+      assert.match(started, twilightTime);
+      assert.ok(
+        Math.abs(Date.parse(`${started}Z`) - Date.now()) < 60_000,
+        `gateway_started ${started} is about now`,
+      );
       const statuses = JSON.parse(
         await t.redis.get("gateway_statuses") ?? "[]",
       );
@@ -237,6 +250,10 @@ serviceTest(
         ) => [s.shard, s.status]),
         [[0, "ready"], [1, "ready"]],
       );
+      for (const status of statuses) {
+        assert.match(status.last_ack, twilightTime);
+        assert.equal(typeof status.latency, "number");
+      }
 
       // Metrics and health.
       const metrics = await service.waitFor(
@@ -276,8 +293,12 @@ serviceTest(
       );
       await service.waitFor(
         "/metrics",
-        (text) => /gateway_guild_events\{type="leave"\} 1/.test(text),
-        "the guild leave counted",
+        (text) =>
+          // twilight-dispatch's label values.
+          /gateway_guild_events\{type="Join"\} 1/.test(text) &&
+          /gateway_guild_events\{type="Leave"\} 1/.test(text) &&
+          /gateway_shard_events\{type="Ready"\} 2/.test(text),
+        "the guild join and leave counted",
       );
 
       // Op 1 restarts a shard resumably, op 2 starts a new session.
@@ -377,6 +398,59 @@ serviceTest(
         );
         assert.equal(after[String(shard)]?.sequence, last);
       }
+    } finally {
+      await first.stop();
+      await second?.stop();
+    }
+  },
+);
+
+serviceTest(
+  "sessions saved by twilight-dispatch (session_id and sequence only) are resumed",
+  async () => {
+    await using t = await setUp();
+    const first = new ServiceProcess(t.env);
+    let second: ServiceProcess | undefined;
+    try {
+      await t.ready();
+      postMessages(t.discord, 20, "before");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "before").size === 20 * SHARDS,
+        "the events before the switch",
+      );
+      first.signal("SIGTERM");
+      assert.equal(await first.exit(), 0);
+      // What twilight-dispatch leaves on Ctrl-C: no resume_url, saved_at or
+      // shard_count; gateway_shards a JSON number.
+      const ours = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+      const theirs: Record<string, { session_id: string; sequence: number }> =
+        {};
+      for (const [shard, entry] of Object.entries(ours)) {
+        const { session_id, sequence } = entry as {
+          session_id: string;
+          sequence: number;
+        };
+        theirs[shard] = { session_id, sequence };
+      }
+      assert.equal(Object.keys(theirs).length, SHARDS);
+      await t.redis.set("gateway_sessions", JSON.stringify(theirs));
+      await t.redis.set("gateway_shards", "2");
+      const identifies = t.discord.gateway.counters.sessionStarts;
+      second = new ServiceProcess(t.env);
+      postMessages(t.discord, 20, "after");
+      await t.consumer.until(
+        () => contents(t.consumer.messages, "after").size === 20 * SHARDS,
+        "the events after the switch",
+      );
+      assert.equal(
+        t.discord.gateway.counters.sessionStarts,
+        identifies,
+        "no IDENTIFY",
+      );
+      assert.equal(t.discord.gateway.counters.resumed, SHARDS);
+      const { duplicates, gaps } = checkStream(t.consumer.messages);
+      assert.deepEqual(gaps, []);
+      assert.equal(duplicates, 0);
     } finally {
       await first.stop();
       await second?.stop();
@@ -579,6 +653,10 @@ serviceTest(
       );
       service.signal("SIGTERM");
       assert.equal(await service.exit(), 0);
+      // Not "saved": the user is told the next start identifies.
+      const output = service.output.join("");
+      assert.match(output, /sessions could not be saved to Redis/);
+      assert.doesNotMatch(output, /sessions saved for resuming/);
     } finally {
       await service.stop();
     }
@@ -771,6 +849,233 @@ serviceTest(
       await cleanup.connect();
       await (await cleanup.channel()).queueDelete(queue).catch(() => {});
       await cleanup.close();
+    }
+  },
+);
+
+Deno.test({
+  name:
+    "dispatch service: a RabbitMQ resource alarm (memory) blocks publishing: logged, shards pause, nothing lost once it clears",
+  ignore: ignore || rabbitmqctl.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using t = await setUp({ PUBLISH_BUFFER: "20" });
+  const service = new ServiceProcess(t.env);
+  const logged = (text: string) => () => service.output.join("").includes(text);
+  // The service's own default console log (nothing configured).
+  const waitForLog = (text: string) =>
+    service.waitFor("/metrics", logged(text), `the log line '${text}'`);
+  let alarm = false;
+  try {
+    await t.ready();
+    const before = t.consumer.messages.length;
+    // A watermark of 0 raises the memory alarm at once: RabbitMQ blocks
+    // every publishing connection until it is set back.
+    await rabbitmqctl.run("set_vm_memory_high_watermark", "0");
+    alarm = true;
+    postMessages(t.discord, 60, "alarm");
+    await waitForLog("RabbitMQ blocked publishing");
+    // 120 events against a 20-event buffer: the shards close resumably.
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_paused_shards [1-9]/.test(text),
+      "a paused shard",
+    );
+    await waitForLog("publish buffer full");
+    const health = await service.get("/healthcheck");
+    assert.equal(health.status, 503, "not healthy while shards are paused");
+    assert.ok(
+      contents(t.consumer.messages, "alarm").size < 60 * SHARDS,
+      "the alarm held events back",
+    );
+    await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
+    alarm = false;
+    await t.consumer.until(
+      () => contents(t.consumer.messages, "alarm").size === 60 * SHARDS,
+      "every event once the alarm cleared",
+    );
+    await waitForLog("RabbitMQ unblocked publishing");
+    const { gaps } = checkStream(t.consumer.messages);
+    assert.deepEqual(gaps, []);
+    assert.ok(inOrder(t.consumer.messages));
+    // Publishes refused while blocked are sent again; those RabbitMQ took
+    // before the block are confirmed late, not sent twice.
+    const { duplicates } = checkStream(t.consumer.messages.slice(before));
+    assert.equal(duplicates, 0);
+    // deno-lint-ignore no-console
+    console.log(
+      `resource alarm: ${60 * SHARDS} posted, ${
+        contents(t.consumer.messages, "alarm").size
+      } received, 0 lost, ${duplicates} duplicated`,
+    );
+  } catch (error) {
+    // deno-lint-ignore no-console
+    console.error(service.output.join(""));
+    throw error;
+  } finally {
+    if (alarm) {
+      await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
+    }
+    await service.stop();
+  }
+});
+
+serviceTest(
+  "hostile commands on gateway.send: refused with the reason, never sent, never a crash; a flood stays paced and in the broker",
+  async () => {
+    await using t = await setUp();
+    const service = new ServiceProcess(t.env);
+    try {
+      await t.ready();
+      const presence = {
+        op: 3,
+        d: { since: null, activities: [], status: "idle", afk: false },
+      };
+      const malformed = [
+        "", // no body
+        "null",
+        JSON.stringify({ op: 0, shard: "0", data: presence }),
+        JSON.stringify({ op: 0, shard: -1, data: presence }),
+        JSON.stringify({ op: 0, shard: 0.5, data: presence }),
+        JSON.stringify({ op: 0, shard: 1e300, data: presence }),
+        JSON.stringify({ op: 0, shard: 2 ** 53, data: presence }),
+        JSON.stringify({ op: "0", shard: 0, data: presence }),
+        JSON.stringify({ op: 0, shard: 0, data: "op 3" }),
+        JSON.stringify({ op: 1, shard: 7 }), // a shard this process does not run
+      ];
+      const refused = [
+        // Not a user command: IDENTIFY, RESUME, an unknown op.
+        JSON.stringify({ op: 0, shard: 0, data: { op: 2, d: { token: "x" } } }),
+        JSON.stringify({ op: 0, shard: 0, data: { op: 6, d: {} } }),
+        JSON.stringify({ op: 0, shard: 0, data: { op: 99, d: {} } }),
+        // Over 4096 bytes.
+        JSON.stringify({
+          op: 0,
+          shard: 0,
+          data: { ...presence, d: { ...presence.d, status: "x".repeat(5000) } },
+        }),
+      ];
+      for (const body of [...malformed, ...refused]) {
+        await t.consumer.command(body);
+      }
+      await service.waitFor(
+        "/metrics",
+        (text) =>
+          new RegExp(
+            `dispatch_commands\\{result="malformed"\\} ${malformed.length}\\b`,
+          )
+            .test(text) &&
+          new RegExp(
+            `dispatch_commands\\{result="failed"\\} ${refused.length}\\b`,
+          )
+            .test(text),
+        "every hostile command refused",
+      );
+      const framesOf = (op: number): number =>
+        t.discord.gateway.connections
+          .filter((c) => c.shard?.[0] === 0)
+          .reduce(
+            (n, c) => n + c.received.filter((f) => f.op === op).length,
+            0,
+          );
+      assert.equal(framesOf(6), 0, "no RESUME was sent for a command");
+      assert.equal(framesOf(2), 1, "the only IDENTIFY is the shard's own");
+      assert.equal(framesOf(3), 0);
+
+      // A flood: 400 valid commands for one shard. The shard paces them
+      // (120 frames per 60 s, heartbeats included) and the service takes
+      // at most its prefetch from the queue: the rest waits in RabbitMQ,
+      // not in the service's memory.
+      const FLOOD = 400;
+      const body = JSON.stringify({ op: 0, shard: 0, data: presence });
+      for (let i = 0; i < FLOOD; i++) await t.consumer.command(body);
+      await service.waitFor(
+        "/metrics",
+        (text) => /dispatch_commands\{result="done"\} (1\d\d)\b/.test(text),
+        "the first 100 commands sent",
+      );
+      const client = new AMQPClient(amqp.url);
+      await client.connect();
+      try {
+        const channel = await client.channel();
+        const queue = await channel.queueDeclare("gateway.send", {
+          passive: true,
+        });
+        assert.ok(
+          queue.messageCount >= FLOOD - 120 - 100,
+          `${queue.messageCount} commands still wait in gateway.send`,
+        );
+      } finally {
+        await client.close();
+      }
+      assert.ok(framesOf(3) <= 120, `${framesOf(3)} presence frames sent`);
+      const health = await service.get("/healthcheck");
+      assert.equal(health.status, 200, "still healthy");
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(service.output.join(""));
+      throw error;
+    } finally {
+      await service.stop();
+    }
+  },
+);
+
+serviceTest(
+  "queues the user declared with arguments (a DLX on gateway.send, a quorum gateway.recv) are used as they are; a malformed command is dead-lettered",
+  async () => {
+    await using t = await setUp();
+    const admin = new AMQPClient(amqp.url);
+    await admin.connect();
+    const service: { process?: ServiceProcess } = {};
+    try {
+      const channel = await admin.channel();
+      await channel.queueDelete("gateway.send");
+      await channel.exchangeDeclare("gateway.dlx", "fanout", { durable: true });
+      const dead = await channel.queueDeclare("", { exclusive: true });
+      await channel.queueBind(dead.name, "gateway.dlx", "");
+      await channel.queueDeclare("gateway.send", { durable: true }, {
+        "x-dead-letter-exchange": "gateway.dlx",
+      });
+      // gateway.recv as a quorum queue (the consumer already reads it: a
+      // new one under the same name, bound the same way).
+      await t.consumer.close();
+      await channel.queueDelete("gateway.recv");
+      await channel.queueDeclare("gateway.recv", { durable: true }, {
+        "x-queue-type": "quorum",
+      });
+      await channel.queueBind("gateway.recv", "gateway", "#");
+      const consumer = new RecvConsumer(amqp.url);
+      await consumer.attach();
+      try {
+        service.process = new ServiceProcess(t.env);
+        await consumer.until(
+          () => readyCount(consumer.messages) === SHARDS,
+          "READY on every shard",
+        );
+        await consumer.command("not a command");
+        let deadLettered: string | undefined;
+        const deadline = Date.now() + 10_000;
+        while (deadLettered === undefined && Date.now() < deadline) {
+          const message = await channel.basicGet(dead.name, { noAck: true });
+          if (message) deadLettered = message.bodyToString() ?? "";
+          else await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.equal(deadLettered, "not a command");
+      } finally {
+        await consumer.close();
+      }
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(service.process?.output.join(""));
+      throw error;
+    } finally {
+      await service.process?.stop();
+      // Leave plain queues for the next test's consumer.
+      const channel = await admin.channel();
+      await channel.queueDelete("gateway.recv").catch(() => {});
+      await admin.close();
     }
   },
 );

@@ -6,13 +6,17 @@ import {
   type Voice,
 } from "../../examples/demo.ts";
 
+import { within } from "../_fakes/watchdog.ts";
+
 const DEMO = new URL("../../examples/demo.ts", import.meta.url);
 
 Deno.test("The demo shows a pong and a resume with every event exactly once, in the order things happen", async () => {
   const lines: { voice: Voice; text: string }[] = [];
-  const exact = await demoAgainstFake({
-    say: (voice, text) => lines.push({ voice, text }),
-  });
+  // Bounded: a failing demo (say, behind a proxy) fails instead of hanging.
+  const exact = await within(
+    demoAgainstFake({ say: (voice, text) => lines.push({ voice, text }) }),
+    "the demo to finish",
+  );
   assert.equal(exact, true);
   const flat = lines.map((line) => `${line.voice} ${line.text}`);
   const at = (pattern: RegExp): number => {
@@ -65,14 +69,16 @@ Deno.test("The demo shows a pong and a resume with every event exactly once, in 
 });
 
 Deno.test("The demo prints no escape codes when NO_COLOR is set or stdout is not a terminal", () => {
-  const before = Deno.env.get("NO_COLOR");
-  Deno.env.set("NO_COLOR", "1");
-  try {
-    assert.equal(colorEnabled(), false);
-  } finally {
-    if (before === undefined) Deno.env.delete("NO_COLOR");
-    else Deno.env.set("NO_COLOR", before);
-  }
+  // The environment is shared by every test running in parallel: the
+  // terminal and NO_COLOR are passed in, not set.
+  // (An object, not two parameters: a default parameter would fill an
+  // explicit `undefined` from this process's NO_COLOR.)
+  const color = (isTerminal: boolean, noColor: string | undefined) =>
+    colorEnabled({ isTerminal, noColor });
+  assert.equal(color(true, undefined), true);
+  assert.equal(color(true, ""), true);
+  assert.equal(color(true, "1"), false);
+  assert.equal(color(false, undefined), false);
   const printed: string[] = [];
   // deno-lint-ignore no-console
   const log = console.log;
@@ -105,7 +111,12 @@ Deno.test("deno task demo's script, piped, prints plain lines and exits right af
     ],
     stdout: "piped",
     stderr: "piped",
-    env: { DISCORD_TOKEN: "" },
+    env: {
+      DISCORD_TOKEN: "",
+      // The fake is on loopback: a proxy in the caller's environment cannot reach it.
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+    },
   }).spawn();
   const stderr = new Response(child.stderr).text();
   let output = "";

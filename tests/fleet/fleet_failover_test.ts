@@ -10,6 +10,10 @@ import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
 import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
 import type { FleetMemberConfig } from "../_fakes/fleet_member.ts";
+import {
+  type MemberProcess,
+  spawnMember,
+} from "../_fakes/fleet_member_process.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
 
@@ -18,15 +22,6 @@ const SCALE = 10;
 const SHARDS = 12;
 const LEASE_TTL = 10_000;
 const RENEW = 2_500;
-const MEMBER = new URL("../_fakes/fleet_member.ts", import.meta.url).pathname;
-
-interface Member {
-  child: Deno.ChildProcess;
-  held: number[];
-  /** `shard seq session id` of every dispatch it handled. */
-  delivered: { shard: number; seq: number; session: string; id: string }[];
-  done: Promise<void>;
-}
 
 Deno.test({
   name:
@@ -41,7 +36,7 @@ Deno.test({
     });
     const served = await serveFakeGateway(gateway);
     const prefix = `disruption:test:fleet:${crypto.randomUUID()}`;
-    const members: Member[] = [];
+    const members: MemberProcess[] = [];
     let changed: () => void = () => {};
     const waitFor = async (what: string, cond: () => boolean) => {
       while (!cond()) {
@@ -62,53 +57,12 @@ Deno.test({
       epoch: scheduler.epoch,
       scale: SCALE,
     };
-    const spawn = (): Member => {
-      const child = new Deno.Command("deno", {
-        args: [
-          "run",
-          "--allow-net=127.0.0.1,localhost",
-          "--allow-env",
-          "--allow-read",
-          MEMBER,
-          JSON.stringify(config),
-        ],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "inherit",
-        env: { NO_PROXY: "127.0.0.1,localhost" },
-      }).spawn();
-      const member: Member = {
-        child,
-        held: [],
-        delivered: [],
-        done: Promise.resolve(),
-      };
-      member.done = (async () => {
-        let rest = "";
-        const text = new TextDecoder();
-        for await (const chunk of child.stdout) {
-          rest += text.decode(chunk, { stream: true });
-          const lines = rest.split("\n");
-          rest = lines.pop()!;
-          for (const line of lines) {
-            const [kind, ...f] = line.split(" ");
-            if (kind === "held") {
-              member.held = f[0] ? f[0].split(",").map(Number) : [];
-            } else if (kind === "d" && f[3]!.startsWith("e")) {
-              // Only the streamed MESSAGE_CREATEs (READY and GUILD_CREATE
-              // are per connection, not part of the stream).
-              member.delivered.push({
-                shard: Number(f[0]),
-                seq: Number(f[1]),
-                session: f[2]!,
-                id: f[3]!,
-              });
-            }
-          }
-          changed();
-        }
-        changed();
-      })();
+    // Only the streamed MESSAGE_CREATEs count (READY and GUILD_CREATE are
+    // per connection, not part of the stream).
+    const streamed = (m: MemberProcess) =>
+      m.delivered.filter((d) => d.id.startsWith("e"));
+    const spawn = (): MemberProcess => {
+      const member = spawnMember(config, () => changed());
       members.push(member);
       return member;
     };
@@ -143,7 +97,7 @@ Deno.test({
       }, 5);
       await waitFor(
         "events flowing to every member",
-        () => members.every((m) => m.delivered.length >= 20),
+        () => members.every((m) => streamed(m).length >= 20),
       );
       const victim = members[0]!;
       const victimShards = [...victim.held];
@@ -181,7 +135,7 @@ Deno.test({
       const everyId = new Set(sent.map((e) => e.id));
       await waitFor("every event delivered", () => {
         const seen = new Set(
-          members.flatMap((m) => m.delivered.map((d) => d.id)),
+          members.flatMap((m) => streamed(m).map((d) => d.id)),
         );
         return [...everyId].every((id) => seen.has(id));
       });
@@ -195,10 +149,10 @@ Deno.test({
       assert.deepEqual(identifiesAfter, []);
       // Survivors never deliver an event twice between them.
       const survivorIds = survivors.flatMap((m) =>
-        m.delivered.map((d) => d.id)
+        streamed(m).map((d) => d.id)
       );
       const survivorRecords = survivors.flatMap((m, i) =>
-        m.delivered.map((d) =>
+        streamed(m).map((d) =>
           `${i + 1}:${d.shard}:${d.seq}:${d.session}:${d.id}`
         )
       );
@@ -211,9 +165,9 @@ Deno.test({
       );
       // Duplicates only between the victim and a survivor, only on the
       // victim's shards (the replay after its last saved sequence).
-      const victimIds = new Set(victim.delivered.map((d) => d.id));
+      const victimIds = new Set(streamed(victim).map((d) => d.id));
       const duplicated = survivors.flatMap((m) =>
-        m.delivered.filter((d) => victimIds.has(d.id))
+        streamed(m).filter((d) => victimIds.has(d.id))
       );
       assert.ok(duplicated.every((d) => victimShards.includes(d.shard)));
       const takeover = Math.max(...victimShards.map((s) => resumedAt.get(s)!)) -
@@ -231,7 +185,7 @@ Deno.test({
     } finally {
       if (pump !== undefined) clearInterval(pump);
       for (const m of members) {
-        await m.child.stdin.close().catch(() => {});
+        await m.end();
       }
       for (const m of members) {
         await m.child.status;

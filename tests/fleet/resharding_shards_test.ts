@@ -179,3 +179,50 @@ Deno.test("ReshardingShards.watchRecommended: reshards when Discord recommends m
     gateway.close();
   }
 });
+
+Deno.test("ReshardingShards.watchRecommended ignores a recommendation that is not a sane shard count or budget", async () => {
+  const scheduler = new ScaledScheduler(Date.now(), SCALE);
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 4, guilds: 2 });
+  const served = await serveFakeGateway(gateway);
+  const shards = new ReshardingShards({
+    shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+    shardCount: 1,
+    identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
+    scheduler,
+    onDispatch: () => {},
+  });
+  // A hostile GET /gateway/bot: a billion shards "and budget for them", then
+  // a sane count with a budget that is not a number (it never refuses).
+  const answers = [
+    { shards: 1e9, session_start_limit: { remaining: 1e9 } },
+    { shards: 2, session_start_limit: { remaining: "lots" as never } },
+  ];
+  let asked = 0;
+  let answered: () => void = () => {};
+  const stop = shards.watchRecommended({
+    intervalMs: 1_000,
+    fetch: () => {
+      const answer = answers[asked % answers.length]!;
+      asked++;
+      answered();
+      return Promise.resolve(answer);
+    },
+  });
+  try {
+    await within(shards.start(), "the first set READY");
+    await within(
+      new Promise<void>((resolve) => {
+        answered = () => {
+          if (asked >= 4) resolve();
+        };
+      }),
+      "four checks",
+    );
+    assert.equal(shards.shardCount, 1);
+  } finally {
+    stop();
+    await shards.close();
+    await served.close();
+    gateway.close();
+  }
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { KvSessionStore } from "../../gateway/kv_session_store.ts";
 import {
   assertSavedSession,
   DEFAULT_SESSION_MAX_AGE,
@@ -347,4 +348,23 @@ Deno.test("assertSavedSession checks every field", async (t) => {
         "Cannot use session as 'shardId' must be an integer in [0, shardCount): current values 'shardId=4', 'shardCount=4'",
     });
   });
+});
+
+Deno.test("Every session store refuses a save that is not an array with the same message", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const stores: SessionStore[] = [
+    new MemorySessionStore(),
+    new KvSessionStore(kv, { closeKv: true }),
+  ];
+  const messages: string[] = [];
+  for (const store of stores) {
+    const error = await store.save(7 as never).catch((error) => error);
+    assert.ok(error instanceof TypeError);
+    messages.push(error.message);
+    await store.close?.();
+  }
+  assert.deepEqual(messages, [
+    "Cannot save sessions as 'sessions' must be an array: current value '7'",
+    "Cannot save sessions as 'sessions' must be an array: current value '7'",
+  ]);
 });

@@ -14,6 +14,7 @@ import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
 import { type Transport, webSocketTransport } from "../../gateway/transport.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 const encoder = new TextEncoder();
@@ -293,4 +294,28 @@ Deno.test("parseRetryAfter reads seconds and HTTP dates", () => {
   assert.equal(parseRetryAfter("-3", now), undefined);
   assert.equal(parseRetryAfter("soon", now), undefined);
   assert.equal(parseRetryAfter(undefined, now), undefined);
+});
+
+Deno.test("Shard shows a failed connect before its first session on stderr, with no logging configured", async () => {
+  // Nothing listens on the port: every attempt is refused. Before this was
+  // visible, a bot whose network, proxy or gatewayUrl was wrong waited in
+  // start() forever and printed nothing.
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (closed.addr as Deno.NetAddr).port;
+  closed.close();
+  const s = shardTo(`ws://127.0.0.1:${port}`, tcpWebSocketTransport);
+  let connecting: Promise<unknown> | undefined;
+  const lines = await captureStderr(async () => {
+    connecting = s.shard.connect().catch((error) => error);
+    await s.scheduler.advance(0);
+    const first = await s.nextError();
+    assert.equal(first.kind, "connect_failed");
+  });
+  await s.shard.close();
+  assert.ok((await connecting) instanceof GatewayError);
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0]!,
+    new RegExp(`could not connect to 127\\.0\\.0\\.1:${port}.*trying again`),
+  );
 });

@@ -68,6 +68,25 @@ Deno.test("Shard ignores a READY resume_gateway_url that is not usable and resum
   }
 });
 
+Deno.test("Shard drops a resume URL's fragment, which the runtime's WebSocket refuses to open", async () => {
+  const h = createHarness();
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  h.socket().receive({
+    op: 0,
+    s: 1,
+    t: "READY",
+    d: { session_id: "s-1", resume_gateway_url: `${RESUME_URL}/#x` },
+  });
+  await connected;
+  await reconnect(h);
+  // `new WebSocket(url)` throws a SyntaxError for any URL with a fragment.
+  assert.equal(h.socket().url, RESUME_AT);
+  await h.shard.close();
+});
+
 Deno.test("Shard accepts a ws: resume URL only when its gateway URL is ws:", async () => {
   const h = await readyHarness({ gatewayUrl: "ws://127.0.0.1:1" });
   h.socket().receive({
@@ -272,7 +291,7 @@ Deno.test("Shard logs and counts a sequence that skips, and drops one that goes 
   await h.shard.close();
 });
 
-Deno.test("Shard answers an op 1 flood with one heartbeat until it is acknowledged", async () => {
+Deno.test("Shard answers an op 1 flood with one heartbeat", async () => {
   const h = await readyHarness();
   const before = sentOps(h.socket()).filter((op) => op === 1).length;
   for (let i = 0; i < 1000; i++) h.socket().receive({ op: 1, d: null });
@@ -280,8 +299,30 @@ Deno.test("Shard answers an op 1 flood with one heartbeat until it is acknowledg
     sentOps(h.socket()).filter((op) => op === 1).length - before;
   assert.equal(heartbeats(), 1);
   h.socket().receive({ op: 11, d: null });
+  // Acknowledged, but within the same interval: still that one answer.
   for (let i = 0; i < 1000; i++) h.socket().receive({ op: 1, d: null });
-  assert.equal(heartbeats(), 2);
+  assert.equal(heartbeats(), 1);
+  assert.equal(h.shard.status, "ready");
+  await h.shard.close();
+});
+
+Deno.test("Shard answers one op 1 per heartbeat interval even when the server ACKs each at once", async () => {
+  const h = await readyHarness();
+  const before = sentOps(h.socket()).filter((op) => op === 1).length;
+  const heartbeats = (): number =>
+    sentOps(h.socket()).filter((op) => op === 1).length - before;
+  // An ACK after every request would clear "one in flight" each time.
+  for (let i = 0; i < 1000; i++) {
+    h.socket().receive({ op: 1, d: null });
+    h.socket().receive({ op: 11, d: null });
+  }
+  assert.equal(heartbeats(), 1);
+  // A request a whole interval later is answered again.
+  await h.scheduler.advance(INTERVAL);
+  h.socket().receive({ op: 11, d: null });
+  const afterTick = heartbeats();
+  h.socket().receive({ op: 1, d: null });
+  assert.equal(heartbeats(), afterTick + 1);
   assert.equal(h.shard.status, "ready");
   await h.shard.close();
 });
@@ -319,6 +360,60 @@ Deno.test("Shard backs off with growing delay when every RESUMED is followed by 
       ]);
     });
   }
+});
+
+Deno.test("Shard refuses READY or RESUMED before HELLO: no heartbeat-less 'ready', no instant reconnect loop", async (t) => {
+  for (const name of ["READY", "RESUMED"]) {
+    await t.step(name, async () => {
+      const h = await readyHarness();
+      const errors: string[] = [];
+      h.shard.on("error", (error) => errors.push(error.kind));
+      h.socket().serverClose(4000);
+      const times: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const count = h.transport.sockets.length;
+        await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+        times.push(h.scheduler.now());
+        // No HELLO: the session "completes" at once, then op 7.
+        h.socket().receive({
+          op: 0,
+          s: 2 + i,
+          t: name,
+          d: { session_id: "s-x", resume_gateway_url: RESUME_URL },
+        });
+        assert.notEqual(h.shard.status, "ready");
+        h.socket().receive({ op: 7, d: null });
+      }
+      const gaps = times.slice(1).map((time, i) => time - times[i]!);
+      assert.ok(gaps.every((gap) => gap >= 1000), `${gaps}`);
+      assert.ok(errors.includes("decode"));
+      await h.shard.close();
+    });
+  }
+});
+
+Deno.test("Shard backs off from a server with a 1 s heartbeat that sends op 7 after every second of RESUMED", async () => {
+  const h = await readyHarness();
+  h.socket().serverClose(4000);
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const count = h.transport.sockets.length;
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+    times.push(h.scheduler.now());
+    hello(h.socket(), 1000);
+    await h.settle();
+    h.socket().receive({ op: 0, s: 2 + i, t: "RESUMED", d: null });
+    // Up one whole (1 s) heartbeat interval, every heartbeat acknowledged.
+    for (let tick = 0; tick < 2; tick++) {
+      await h.scheduler.advance(500);
+      h.socket().receive({ op: 11, d: null });
+    }
+    h.socket().receive({ op: 7, d: null });
+  }
+  const gaps = times.slice(1).map((time, i) => time - times[i]! - 1000);
+  // One reconnect a second forever, unless uptime that short is not health.
+  assert.ok(gaps.at(-1)! >= 16_000, `${gaps}`);
+  await h.shard.close();
 });
 
 Deno.test("Shard reconnects at once after op 7 on a session that stayed up one heartbeat", async () => {

@@ -790,3 +790,28 @@ for (
     }, { transport });
   });
 }
+
+Deno.test("tcpWebSocketTransport keeps a message of millions of empty fragments in bounded memory", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    const FRAGMENTS = 2_000_000;
+    await peer.write(frame(1, "a", { fin: false }));
+    // 2-byte frames with nothing in them: the 64 MiB message cap counts
+    // payload bytes, so only the way fragments are kept bounds this.
+    const empty = frame(0, new Uint8Array(0), { fin: false });
+    const batch = new Uint8Array(empty.length * 100_000);
+    for (let i = 0; i < 100_000; i++) batch.set(empty, i * empty.length);
+    const before = Deno.memoryUsage().heapUsed;
+    for (let sent = 0; sent < FRAGMENTS; sent += 100_000) {
+      await peer.write(batch);
+    }
+    await peer.write(frame(0, "b"));
+    const message = await within(recorder.next("message"), "the message");
+    const grown = Deno.memoryUsage().heapUsed - before;
+    assert.equal(message.data, "ab");
+    assert.ok(
+      grown < 64 * 1024 * 1024,
+      `the heap grew ${Math.round(grown / 2 ** 20)} MiB for 4 MB of frames`,
+    );
+  });
+});

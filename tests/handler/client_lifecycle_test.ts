@@ -242,7 +242,8 @@ Deno.test("A token the gateway rejects (4004) says where to get one", async () =
   await using discord = await FakeDiscord.start({ token: "the-right-token" });
   const client = new Client({
     ...discord.clientOptions,
-    gatewayUrl: discord.gateway.url,
+    // One shard at a given URL: no GET /gateway/bot, so the gateway decides.
+    shards: 1,
     token: "a-wrong-token",
     intents: INTENTS,
   });

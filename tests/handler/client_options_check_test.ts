@@ -22,6 +22,13 @@ Deno.test("Client validates every numeric option at construction, naming it", as
       timeouts: { hello: -1 },
     }, /'timeouts\.hello'/],
     ["timeouts.ready 0", { timeouts: { ready: 0 } }, /'timeouts\.ready'/],
+    ["maxInflatedBytes NaN", {
+      maxInflatedBytes: NaN,
+    }, /'maxInflatedBytes'/],
+    ["maxInflatedBytes 0", { maxInflatedBytes: 0 }, /'maxInflatedBytes'/],
+    ["maxInflatedBytes 1.5", {
+      maxInflatedBytes: 1.5,
+    }, /'maxInflatedBytes'/],
     ["gatewayUrl not a URL", { gatewayUrl: "nope" }, /'gatewayUrl'/],
     ["token empty", { token: "" }, /'token'/],
   ];

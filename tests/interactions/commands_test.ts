@@ -314,3 +314,132 @@ Deno.test("readOptions: resolves IDs, finds the subcommand, rejects what does no
     /user 99 is not resolved/,
   );
 });
+
+Deno.test("command refuses more than 8000 characters of names, descriptions and choices, each at its longest localization", () => {
+  const d = "d".repeat(100);
+  // Per option: name 3 + description 100 + two choices of 100 + 6: 315;
+  // 25 of them 7875, and the command's 103: 7978.
+  const options = (germanName?: string): Record<
+    string,
+    ReturnType<typeof string>
+  > =>
+    Object.fromEntries(
+      Array.from({ length: 25 }, (_, i) => [
+        `o${String(i).padStart(2, "0")}`,
+        string({
+          description: d,
+          ...(i === 0 && germanName
+            ? { nameLocalizations: { de: germanName } }
+            : {}),
+          choices: [
+            { name: "x".repeat(100), value: "v".repeat(6) },
+            { name: "y".repeat(100), value: "w".repeat(6) },
+          ],
+        }),
+      ]),
+    );
+  command({ name: "big", description: d, options: options() });
+  // A longer German name counts instead of the default: 25 - 3 = +22.
+  command({ name: "big", description: d, options: options("g".repeat(25)) });
+  assert.throws(
+    () =>
+      command({
+        name: "big",
+        description: d,
+        options: options("g".repeat(26)),
+      }),
+    (error: unknown) =>
+      error instanceof RangeError && /8000 characters/.test(error.message) &&
+      /'8001'/.test(error.message),
+  );
+  assert.throws(
+    () =>
+      command({
+        name: "big",
+        description: d,
+        // 32 instead of 3: +29.
+        nameLocalizations: { de: "g".repeat(32) },
+        options: options(),
+      }),
+    RangeError,
+  );
+});
+
+Deno.test("options check choice names and values, length and value ranges, and localized names", () => {
+  assert.throws(
+    () => string({ description: "x", choices: [{ name: "", value: "a" }] }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      string({
+        description: "x",
+        choices: [{ name: "a", value: "v".repeat(101) }],
+      }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      integer({ description: "x", choices: [{ name: "a", value: Infinity }] }),
+    RangeError,
+  );
+  assert.throws(() => string({ description: "x", maxLength: 0 }), RangeError);
+  assert.throws(
+    () => string({ description: "x", minLength: 6001 }),
+    RangeError,
+  );
+  assert.throws(
+    () => string({ description: "x", minLength: 10, maxLength: 5 }),
+    RangeError,
+  );
+  assert.throws(() => integer({ description: "x", min: 1.5 }), RangeError);
+  number({ description: "x", min: 1.5, max: 2.5 });
+  assert.throws(
+    () => integer({ description: "x", min: 5, max: 1 }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      command({
+        name: "roll",
+        description: "Roll",
+        nameLocalizations: { de: "Würfeln" },
+      }),
+    (error: unknown) =>
+      error instanceof TypeError && /lower case/.test(error.message),
+  );
+  assert.throws(
+    () =>
+      boolean({
+        description: "x",
+        descriptionLocalizations: { de: "x".repeat(101) },
+      }),
+    RangeError,
+  );
+  assert.throws(
+    () => boolean({ description: "x", nameLocalizations: { fr: "a b" } }),
+    TypeError,
+  );
+});
+
+Deno.test("choices must have the option's value type; a group needs a subcommand", () => {
+  assert.throws(
+    () =>
+      integer({ description: "x", choices: [{ name: "half", value: 0.5 }] }),
+    (error: unknown) =>
+      error instanceof RangeError && /an integer/.test(error.message),
+  );
+  assert.throws(
+    () =>
+      string({
+        description: "x",
+        choices: [{ name: "n", value: 1 as unknown as string }],
+      }),
+    TypeError,
+  );
+  number({ description: "x", choices: [{ name: "half", value: 0.5 }] });
+  assert.throws(
+    () => subcommandGroup({ description: "Empty", options: {} }),
+    /holds no subcommand/,
+  );
+});

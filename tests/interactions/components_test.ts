@@ -30,6 +30,7 @@ import { ButtonStyle, ComponentType } from "../../types/objects/component.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { DiscordApiError } from "../../rest/errors.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 Deno.test("component types catch missing styles, empty modals and mixed rows at compile time", () => {
   // @ts-expect-error: a button needs a style
@@ -147,7 +148,15 @@ Deno.test("builders check Discord's limits at run time", () => {
     () => button({ id: "x".repeat(101), label: "x" }),
     /1-100 characters/,
   );
+  // @ts-expect-error: a button needs a label or an emoji
   assert.throws(() => button({ id: "x" }), /needs a label or an emoji/);
+  assert.throws(
+    // @ts-expect-error: a link button too
+    () => linkButton({ url: "https://example.com" }),
+    /needs a label or an emoji/,
+  );
+  button({ id: "x", emoji: { id: null, name: "🎲" } });
+  linkButton({ url: "https://example.com", label: "Docs" });
   assert.throws(
     () => button({ id: "x", label: "y".repeat(81) }),
     /'label' must be at most 80/,
@@ -300,4 +309,146 @@ Deno.test("the context refuses callbacks Discord would refuse for the interactio
     1,
     "a modal from a component may update its message",
   );
+});
+
+Deno.test("the context refuses follow-ups and edits once the 15-minute token expired, without sending (a 401 would count as invalid)", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const scheduler = new VirtualScheduler();
+  const ctx = new InteractionContext(
+    {
+      id: "5",
+      token: "tok",
+      application_id: fake.applicationId,
+      type: 2,
+    } as never,
+    { rest, scheduler },
+  );
+  await ctx.defer();
+  await scheduler.advance(15 * 60_000 - 1);
+  await ctx.respond("slow but in time");
+  await ctx.followUp("still in time");
+  const sent = fake.requests.length;
+  await scheduler.advance(1);
+  for (
+    const late of [
+      () => ctx.followUp("too late"),
+      () => ctx.editOriginal("too late"),
+      () => ctx.deleteOriginal(),
+    ]
+  ) {
+    await assert.rejects(
+      late(),
+      (error: unknown) =>
+        error instanceof InteractionError && error.kind === "token_expired",
+    );
+  }
+  assert.equal(fake.requests.length, sent);
+});
+
+Deno.test("autocomplete sends the first 25 choices and refuses a choice Discord would refuse, before sending", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const of = (): InteractionContext =>
+    new InteractionContext(
+      {
+        id: "5",
+        token: "tok",
+        application_id: fake.applicationId,
+        type: 4,
+      } as never,
+      { rest },
+    );
+  for (
+    const bad of [
+      { name: "n".repeat(101), value: "v" },
+      { name: "", value: "v" },
+      { name: "n", value: "v".repeat(101) },
+      { name: "n", value: NaN },
+    ]
+  ) {
+    await assert.rejects(
+      of().autocomplete([{ name: "ok", value: 1 }, bad]),
+      (error: unknown) =>
+        error instanceof InteractionError && error.kind === "invalid_response",
+    );
+  }
+  assert.equal(fake.requests.length, 0);
+  const many = Array.from({ length: 30 }, (_, i) => ({
+    name: `c${i}`,
+    value: i,
+  }));
+  // Past the 25th nothing is looked at: a bad 26th does not matter.
+  await of().autocomplete([...many, { name: "", value: "x" }]);
+  const sent = fake.interactionResponses[0]!.body.data as {
+    choices: unknown[];
+  };
+  assert.equal(sent.choices.length, 25);
+  assert.deepEqual(sent.choices[24], { name: "c24", value: 24 });
+});
+
+Deno.test("modals refuse an empty title, inputs sharing a custom id, and text input lengths out of range", () => {
+  const input = (id: string): ReturnType<typeof textInput> => textInput({ id });
+  assert.throws(
+    () => modal({ id: "m", title: "", components: [label("a", input("a"))] }),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      modal({
+        id: "m",
+        title: "t",
+        components: [label("a", input("x")), label("b", input("x"))],
+      }),
+    (error: unknown) =>
+      error instanceof TypeError && /custom id 'x'/.test(error.message),
+  );
+  modal({
+    id: "m",
+    title: "t",
+    components: [label("a", input("x")), label("b", input("y"))],
+  });
+  assert.throws(() => textInput({ id: "a", maxLength: 0 }), RangeError);
+  assert.throws(() => textInput({ id: "a", maxLength: 4001 }), RangeError);
+  assert.throws(() => textInput({ id: "a", minLength: -1 }), RangeError);
+  assert.throws(
+    () => textInput({ id: "a", minLength: 10, maxLength: 5 }),
+    RangeError,
+  );
+  textInput({ id: "a", minLength: 0, maxLength: 4000 });
+});
+
+Deno.test("the context refuses an initial response, and follow-ups, once 3 s went by unanswered (Discord invalidated the token)", async () => {
+  const fake = new FakeRest();
+  const rest = new RestClient({ token: "fake-bot-token", fetch: fake.fetch });
+  const scheduler = new VirtualScheduler();
+  const of = (): InteractionContext =>
+    new InteractionContext(
+      {
+        id: "5",
+        token: "tok",
+        application_id: fake.applicationId,
+        type: 2,
+      } as never,
+      { rest, scheduler },
+    );
+  const inTime = of();
+  const late = of();
+  await scheduler.advance(2999);
+  await inTime.defer();
+  await scheduler.advance(1);
+  for (const run of [() => late.respond("late"), () => late.followUp("x")]) {
+    await assert.rejects(
+      run(),
+      (error: unknown) =>
+        error instanceof InteractionError && error.kind === "token_expired" &&
+        /3 s/.test(error.message),
+    );
+  }
+  assert.equal(late.state, "pending");
+  assert.equal(fake.requests.length, 1, "only the defer in time went out");
+  // The deferred one may answer for 15 minutes.
+  await scheduler.advance(60_000);
+  await inTime.respond("done");
+  assert.equal(inTime.state, "answered");
 });

@@ -158,7 +158,8 @@ Deno.test("endpoint: 404 for an interaction without a route, 500 after the deadl
   });
   const late = await drive(
     clock,
-    handler(await signer.request(interaction("slow"))),
+    // Another interaction, so another ID (the same one would be a replay).
+    handler(await signer.request({ ...interaction("slow"), id: "101" })),
   );
   assert.equal(late.status, 500);
   await late.body?.cancel();
@@ -195,4 +196,112 @@ Deno.test("endpoint stops reading a streamed body without Content-Length at the 
   assert.equal(response.status, 413);
   assert.equal(cancelled, true);
   assert.ok(pulled <= 18, `read ${pulled} chunks of 64 KiB for a 1 MiB limit`);
+});
+
+Deno.test("endpoint refuses a replayed request (same signed interaction sent again) and forgets IDs once older than maxAge", async () => {
+  const signer = await InteractionSigner.create();
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  let runs = 0;
+  const router = new InteractionRouter().command(ping, (_, ctx) => {
+    runs++;
+    return ctx.respond("pong");
+  });
+  let now = 1_700_000_000_000;
+  const handler = interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest,
+    clock: () => now,
+    maxRemembered: 3,
+  });
+  const original = await signer.request(interaction(), {
+    timestamp: now / 1000,
+  });
+  const copy = original.clone();
+  assert.equal((await handler(original)).status, 200);
+  const again = await handler(copy);
+  assert.equal(again.status, 401);
+  assert.equal(await again.text(), "replayed request");
+  assert.equal(runs, 1, "the handler ran once");
+
+  // Other interactions pass; past maxRemembered the oldest is forgotten.
+  for (const id of ["101", "102", "103"]) {
+    const response = await handler(
+      await signer.request({ ...interaction(), id }, { timestamp: now / 1000 }),
+    );
+    assert.equal(response.status, 200, id);
+  }
+  assert.equal(runs, 4);
+
+  // After maxAge the signed timestamp is stale anyway.
+  now += 301_000;
+  const late = await signer.request({ ...interaction(), id: "104" }, {
+    timestamp: (now - 301_000) / 1000,
+  });
+  assert.equal((await handler(late)).status, 401);
+});
+
+Deno.test("endpoint answers 400 when the client breaks off the body", async () => {
+  const { signer, handler } = await setup();
+  const good = await signer.request(interaction());
+  const broken = new Request(good.url, {
+    method: "POST",
+    headers: good.headers,
+    body: new ReadableStream({
+      pull(controller): void {
+        controller.error(new Error("connection reset"));
+      },
+    }),
+  });
+  assert.equal((await handler(broken)).status, 400);
+});
+
+Deno.test("endpoint verifies Ed25519 over timestamp then body: RFC 8032 test vector 2, independent of our signer", async () => {
+  // RFC 8032 7.1 TEST 2: the message is the single byte 0x72 ("r"). Sent
+  // as timestamp "r" and an empty body, it verifies only if the endpoint
+  // signs exactly timestamp + body; the timestamp then fails as not a time.
+  const handler = interactionsEndpoint({
+    publicKey:
+      "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+    router: new InteractionRouter(),
+    rest: new RestClient({ token: "t", fetch: new FakeRest().fetch }),
+  });
+  const signature =
+    "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00";
+  const send = (sig: string, timestamp: string, body: string) =>
+    handler(
+      new Request("http://x/", {
+        method: "POST",
+        body,
+        headers: {
+          "x-signature-ed25519": sig,
+          "x-signature-timestamp": timestamp,
+        },
+      }),
+    ).then(async (r) => [r.status, await r.text()]);
+  assert.deepEqual(await send(signature, "r", ""), [
+    401,
+    "stale request timestamp",
+  ]);
+  // Upper-case hex is the same signature.
+  assert.deepEqual(await send(signature.toUpperCase(), "r", ""), [
+    401,
+    "stale request timestamp",
+  ]);
+  // The same bytes split differently, or one bit off, do not verify.
+  const flipped = signature.slice(0, -1) + "1";
+  for (
+    const [sig, timestamp, body] of [
+      [flipped, "r", ""],
+      [signature, "r", " "],
+      [signature.slice(0, 126), "r", ""],
+      [signature + "00", "r", ""],
+    ]
+  ) {
+    assert.deepEqual(await send(sig!, timestamp!, body!), [
+      401,
+      "invalid request signature",
+    ]);
+  }
 });

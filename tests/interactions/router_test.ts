@@ -183,7 +183,13 @@ Deno.test("router: a handler that does not answer in 3 s is reported with the co
   assert.match(errors[0]!.message, /\/slow was not answered within 3000 ms/);
   await clock.advance(2000);
   await handled;
-  assert.equal(responses.length, 1);
+  // The late answer is refused before sending: Discord dropped it at 3 s.
+  assert.equal(responses.length, 0);
+  assert.deepEqual(errors.map((e) => e.kind), [
+    "not_answered",
+    "token_expired",
+  ]);
+  assert.equal(errors[1]!.interaction, "/slow");
   assert.equal(clock.pending, 0);
 });
 
@@ -516,4 +522,89 @@ Deno.test("router: a modal with a file upload gets the uploaded attachments reso
     await client.stop();
     await discord.close();
   }
+});
+
+Deno.test("router refuses a pattern registered twice and reports one an earlier pattern shadows", async () => {
+  const router = new InteractionRouter();
+  router.button("vote:{x}", () => {});
+  assert.throws(() => router.button("vote:{x}", () => {}), TypeError);
+  // The same pattern for selects is another route.
+  router.select("vote:{x}", () => {});
+  const lines = await captureStderr(() => {
+    router.button("vote:{x}:{y}", () => {});
+    router.button("poll:{x}:{y}", () => {});
+    router.button("poll:{x}", () => {});
+  });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /'vote:\{x\}:\{y\}' is shadowed by 'vote:\{x\}'/);
+});
+
+Deno.test("a waiter whose filter throws ends with that error and lets go: awaitMessage unsubscribes, awaitComponent passes the click on to its route", async () => {
+  const clock = new VirtualScheduler();
+  const listeners = new Set<(message: never) => void>();
+  const source = {
+    on: (_: "MESSAGE_CREATE", listener: (message: never) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const waiting = awaitMessage(source, {
+    scheduler: clock,
+    filter: () => {
+      throw new Error("bad filter");
+    },
+  });
+  for (const listener of listeners) {
+    listener({ id: "1", channel_id: "2", content: "x" } as never);
+  }
+  await assert.rejects(waiting, /bad filter/);
+  assert.equal(listeners.size, 0);
+  assert.equal(clock.pending, 0);
+
+  const routed: string[] = [];
+  const router = new InteractionRouter({ scheduler: clock }).button(
+    "go",
+    (i, ctx) => {
+      routed.push(i.customId);
+      return ctx.deferUpdate();
+    },
+  );
+  const waiter = router.awaitComponent({
+    filter: () => {
+      throw new Error("bad component filter");
+    },
+  });
+  const taken = await router.handle({
+    id: "7",
+    application_id: "1",
+    type: 3,
+    token: "t",
+    version: 1,
+    data: { custom_id: "go", component_type: 2 },
+    message: { id: "5" },
+    user: {
+      id: "2",
+      username: "u",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+    },
+  } as never, { rest: undefined as never, respond: () => Promise.resolve() });
+  assert.equal(taken, true);
+  await assert.rejects(waiter, /bad component filter/);
+  assert.deepEqual(routed, ["go"]);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("router refuses a second autocomplete handler for the same option instead of replacing the first", () => {
+  const find = command({
+    name: "find",
+    description: "Find",
+    options: { q: string({ description: "Query", autocomplete: true }) },
+  });
+  const router = new InteractionRouter().autocomplete(find, "q", () => {});
+  assert.throws(
+    () => router.autocomplete(find, "q", () => {}),
+    /already has a handler/,
+  );
 });

@@ -650,6 +650,6 @@ Deno.test("createGuildSticker sends plain form fields and the file, not payload_
       tags: "t",
       file: { name: "big.png", data: new Uint8Array(512 * 1024 + 1) },
     }),
-    /exceed the upload limit/,
+    /exceeds the upload limit/,
   );
 });

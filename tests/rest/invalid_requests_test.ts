@@ -3,6 +3,7 @@ import { RestClient } from "../../rest/rest_client.ts";
 import {
   InvalidRequestGuard,
   InvalidRequestLimitError,
+  TokenRejectedError,
 } from "../../rest/invalid_requests.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -38,7 +39,7 @@ Deno.test("RestClient refuses requests once 401/403/429 answers reach the cap, u
   await assert.rejects(wrongToken.createMessage("1", { content: "d" }), /401/);
   // wrongToken has its own guard; this client counted 2 so far.
   assert.equal(fake.requests.length, 4);
-  fake.scriptError(401, 0, "401: Unauthorized");
+  fake.scriptError(403, 50001, "Missing Access");
   await assert.rejects(rest.createMessage("1", { content: "e" }));
   const refused = await rest.createMessage("1", { content: "f" }).catch((e) =>
     e
@@ -75,4 +76,26 @@ Deno.test("InvalidRequestGuard keeps bounded memory and reports the cap once per
     () => new InvalidRequestGuard({ scheduler: clock, limit: 10_001 }),
     RangeError,
   );
+});
+
+Deno.test("RestClient stops sending the bot token after Discord answered 401 to it; token routes still go out", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const revoked = new RestClient({ token: "revoked", fetch: fake.fetch });
+  await assert.rejects(revoked.createMessage("1", { content: "a" }), /401/);
+  const sent = fake.requests.length;
+  for (let i = 0; i < 5; i++) {
+    await assert.rejects(
+      revoked.createMessage("1", { content: "b" }),
+      (error: unknown) =>
+        error instanceof TokenRejectedError &&
+        /bot token/.test(error.message) &&
+        error.path === "/channels/1/messages",
+    );
+  }
+  assert.equal(fake.requests.length, sent, "no further 401s were earned");
+  // A webhook token route carries no bot token: it is still sent.
+  await revoked.request("POST", "/webhooks/1/sometoken", {
+    body: { content: "c" },
+  }).catch(() => {});
+  assert.equal(fake.requests.length, sent + 1);
 });

@@ -319,3 +319,35 @@ Deno.test("RateLimiter rejects bad global limits", () => {
       "Cannot create rate limiter as 'globalLimit' must be a positive integer: current value 'globalLimit=0'",
   });
 });
+
+Deno.test("RateLimiter keeps only the buckets in use: one per channel ever written to does not pile up", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock });
+  const routes = Array.from(
+    { length: 2000 },
+    (_, i) => parseRoute("POST", `/channels/${1000 + i}/messages`),
+  );
+  // Every answer leaves its channel's bucket in a 5 s window, then idle.
+  const answer = (): Promise<AttemptResult<string>> =>
+    Promise.resolve({
+      type: "success",
+      value: "ok",
+      rateLimit: { bucket: "h", limit: 5, remaining: 4, resetAfter: 5000 },
+    });
+  // 50 channels a second (the global limit) for 40 s.
+  for (let second = 0; second < 40; second++) {
+    const batch = routes.slice(second * 50, second * 50 + 50);
+    const done = Promise.all(
+      batch.map((route) => limiter.schedule(route, answer)),
+    );
+    await clock.advance(1000);
+    await done;
+  }
+  const kept = routes.filter((route) => limiter.bucketState(route)).length;
+  // At most 250 are in a window at once (5 s at 50/s); a sweep when the
+  // map doubles keeps it within about twice that.
+  assert.ok(kept <= 600, `${kept} buckets kept`);
+  assert.equal(limiter.bucketState(routes[0]!), undefined);
+  assert.equal(limiter.bucketState(routes[1999]!)?.remaining, 4);
+  assert.equal(clock.pending, 0);
+});

@@ -704,6 +704,16 @@ Deno.test("RestClient checks its options and arguments", async (t) => {
         "Cannot create REST client as 'maxRetries' must be a non-negative integer: current value 'maxRetries=-1'",
     });
   });
+  await t.step(
+    "maxRateLimitWait must be a number, not a numeric string",
+    () => {
+      assert.throws(
+        () =>
+          new RestClient({ token: "t", maxRateLimitWait: "60000" as never }),
+        { name: "RangeError", message: /'maxRateLimitWait=60000'/ },
+      );
+    },
+  );
   await t.step("a 'Bot ' prefix on the token is dropped", async () => {
     const fake = new FakeRest({ token: "abc" });
     const rest = new RestClient({ token: "Bot abc", fetch: fake.fetch });

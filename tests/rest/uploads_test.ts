@@ -135,14 +135,21 @@ Deno.test("sizes are checked before sending: too large, too many, no name; a str
     }),
     (error: unknown) =>
       error instanceof UploadError &&
-      /'big' as the files exceed the upload limit/.test(error.message),
+      /'big' as it exceeds the upload limit/.test(error.message),
   );
+  // Discord checks the limit per attachment: two files of 6 under a limit
+  // of 10 go; the request as a whole has its own cap.
+  const both = await prepareUploads([{ name: "a", data: "123456" }, {
+    name: "b",
+    data: "123456",
+  }], { maxSize: 10 });
+  assert.deepEqual(both.map((file) => file.blob.size), [6, 6]);
   await assert.rejects(
     prepareUploads([{ name: "a", data: "123456" }, {
       name: "b",
       data: "123456",
-    }], { maxSize: 10 }),
-    /'b' as the files exceed the upload limit \(4 bytes left/,
+    }], { maxSize: 10, maxRequestSize: 11 }),
+    /'b' as it exceeds the upload limit \(5 bytes allowed/,
   );
   await assert.rejects(
     prepareUploads(

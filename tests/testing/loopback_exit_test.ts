@@ -17,7 +17,12 @@ Deno.test("A loopback bot test with a TCP drop exits as soon as it is done", asy
     ],
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: {
+      NO_COLOR: "1",
+      // The fake is on loopback: a proxy in the caller's environment cannot reach it.
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+    },
   }).spawn();
   const stderr = new Response(child.stderr).text();
   let output = "";

@@ -1,0 +1,84 @@
+/**
+ * Declaring the service's exchange and queues without fighting the user's:
+ * one that exists is used as it is, one that is missing is declared durable.
+ * RabbitMQ refuses a declare whose arguments differ from the existing
+ * queue's (PRECONDITION_FAILED), so a plain declare of a `gateway.send` the
+ * user gave a dead-letter exchange, or of a quorum `gateway.recv`, would
+ * stop the service from ever publishing.
+ *
+ * @module
+ */
+import type { AMQPClient } from "@cloudamqp/amqp-client";
+
+/** Whether an AMQP error is the broker's 404: the entity does not exist. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && /NOT_FOUND|\(404\)/.test(error.message);
+}
+
+/**
+ * Ask whether an entity exists (a passive declare, on a channel of its own,
+ * as a miss closes the channel).
+ */
+async function exists(
+  client: AMQPClient,
+  probe: (channel: Awaited<ReturnType<AMQPClient["channel"]>>) => Promise<
+    unknown
+  >,
+): Promise<boolean> {
+  const channel = await client.channel();
+  // A miss closes the channel: expected, not worth the client's error log.
+  channel.onerror = () => {};
+  try {
+    await probe(channel);
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+  await channel.close().catch(() => {});
+  return true;
+}
+
+/**
+ * Use the queue `name` as it is, or declare it durable when it is missing.
+ *
+ * @param client A connected client.
+ * @param name The queue.
+ * @returns When the queue exists.
+ */
+export async function ensureQueue(
+  client: AMQPClient,
+  name: string,
+): Promise<void> {
+  if (
+    await exists(
+      client,
+      (channel) => channel.queueDeclare(name, { passive: true }),
+    )
+  ) return;
+  const channel = await client.channel();
+  await channel.queueDeclare(name, { durable: true });
+  await channel.close().catch(() => {});
+}
+
+/**
+ * Use the exchange `name` as it is, or declare it as a durable topic
+ * exchange when it is missing.
+ *
+ * @param client A connected client.
+ * @param name The exchange.
+ * @returns When the exchange exists.
+ */
+export async function ensureTopicExchange(
+  client: AMQPClient,
+  name: string,
+): Promise<void> {
+  if (
+    await exists(
+      client,
+      (channel) => channel.exchangeDeclare(name, "topic", { passive: true }),
+    )
+  ) return;
+  const channel = await client.channel();
+  await channel.exchangeDeclare(name, "topic", { durable: true });
+  await channel.close().catch(() => {});
+}

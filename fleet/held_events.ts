@@ -1,0 +1,260 @@
+/**
+ * {@linkcode HeldEvents}: the event side of a reshard, shared by
+ * {@linkcode ReshardingShards} (one process) and `FleetShards` (a fleet).
+ * Events of the running shard set are delivered; events of the set being
+ * started are held; at the switch the held ones are delivered; and while
+ * both sets run, second copies (Discord sends a guild's events to the shard
+ * of each set that owns the guild) are dropped by event identity through a
+ * {@linkcode DuplicateFilter}.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import type { Shard } from "../gateway/shard.ts";
+import type { FleetDispatch } from "./fleet_dispatch.ts";
+
+const logger = getLogger(["disruption", "fleet", "reshard"]);
+
+/** Decides whether an event was delivered already, by its identity. */
+export interface DuplicateFilter {
+  /**
+   * Record `identity` and say whether it is new.
+   *
+   * @param identity From {@linkcode eventIdentity}.
+   * @returns `true` the first time an identity is seen, `false` after.
+   */
+  firstSeen(identity: string): boolean | Promise<boolean>;
+  /**
+   * Whether identities were seen, without recording them.
+   *
+   * @param identities From {@linkcode eventIdentity}.
+   * @returns One answer per identity, in order.
+   */
+  seenAlready(identities: readonly string[]): boolean[] | Promise<boolean[]>;
+}
+
+/**
+ * What makes two copies of one event the same: its name and its payload as
+ * JSON (sequence numbers and sessions differ between shard sets, the payload
+ * Discord sends does not).
+ *
+ * @param event The dispatch.
+ * @returns The identity.
+ */
+export function eventIdentity(event: FleetDispatch): string {
+  return `${event.name}\u0000${JSON.stringify(event.data)}`;
+}
+
+/** The last `limit` identities, in one process's memory. */
+export class MemoryDuplicateFilter implements DuplicateFilter {
+  readonly #seen = new Set<string>();
+  readonly #limit: number;
+
+  /** @param limit How many identities are remembered (oldest forgotten first). */
+  constructor(limit = 50_000) {
+    this.#limit = limit;
+  }
+
+  /** @inheritdoc */
+  firstSeen(identity: string): boolean {
+    if (this.#seen.has(identity)) return false;
+    this.#seen.add(identity);
+    if (this.#seen.size > this.#limit) {
+      this.#seen.delete(this.#seen.values().next().value!);
+    }
+    return true;
+  }
+
+  /** @inheritdoc */
+  seenAlready(identities: readonly string[]): boolean[] {
+    return identities.map((identity) => this.#seen.has(identity));
+  }
+}
+
+/**
+ * Delivers the running set's events, holds the next set's, and releases the
+ * held ones at the switch, in order, dropping second copies while a
+ * {@linkcode HeldEvents.filter} is set.
+ */
+export class HeldEvents {
+  /** Drops second copies while set; `undefined` delivers everything. */
+  filter: DuplicateFilter | undefined;
+  readonly #deliver: (event: FleetDispatch) => void;
+  #held: FleetDispatch[] = [];
+  #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
+  #duplicates = 0;
+
+  /**
+   * @param deliver Called with each event that is delivered, in order.
+   * @param filter The filter to start with.
+   */
+  constructor(
+    deliver: (event: FleetDispatch) => void,
+    filter?: DuplicateFilter,
+  ) {
+    this.#deliver = deliver;
+    this.filter = filter;
+  }
+
+  /** Second copies dropped so far. */
+  get duplicates(): number {
+    return this.#duplicates;
+  }
+
+  /** Events held for the switch. */
+  get heldCount(): number {
+    return this.#held.length;
+  }
+
+  /**
+   * An event of the running set: delivered unless it is a second copy.
+   *
+   * @param event The event.
+   */
+  accept(event: FleetDispatch): void {
+    void this.#pass(event);
+  }
+
+  /**
+   * An event of the set being started: kept for {@linkcode HeldEvents.release}.
+   *
+   * @param event The event.
+   */
+  hold(event: FleetDispatch): void {
+    // A filter in memory answers at once; a remote one is asked in batches
+    // by prune().
+    if (
+      this.filter instanceof MemoryDuplicateFilter &&
+      this.filter.seenAlready([eventIdentity(event)])[0]
+    ) {
+      // The running set delivered it already: its copy is not kept.
+      this.#duplicates++;
+      return;
+    }
+    this.#held.push(event);
+  }
+
+  /**
+   * Forget held events the running set has delivered since (their copies
+   * would be dropped at the switch anyway), so what is held stays about
+   * what the new set received ahead of the old, however long the new set
+   * takes to complete.
+   *
+   * @returns How many were forgotten.
+   */
+  async prune(): Promise<number> {
+    const held = this.#held;
+    const filter = this.filter;
+    if (!filter || held.length === 0) return 0;
+    const count = held.length;
+    const seen = await filter.seenAlready(
+      held.slice(0, count).map(eventIdentity),
+    );
+    // A release or discard meanwhile replaced the list: nothing to prune.
+    if (this.#held !== held) return 0;
+    const kept = held.filter((_, i) => i >= count || !seen[i]);
+    const pruned = held.length - kept.length;
+    this.#held = kept;
+    this.#duplicates += pruned;
+    return pruned;
+  }
+
+  /** Forget the held events (the new set was given up). */
+  discard(): void {
+    this.#held = [];
+  }
+
+  /**
+   * The switch: deliver the held events (second copies dropped).
+   *
+   * @returns How many were delivered, once every one is decided.
+   */
+  async release(): Promise<number> {
+    const held = this.#held;
+    this.#held = [];
+    const verdicts = held.map((event) => this.#pass(event));
+    let delivered = 0;
+    for (const verdict of verdicts) if (await verdict) delivered++;
+    return delivered;
+  }
+
+  /**
+   * Decide and deliver one event after every earlier one, so the order is
+   * kept even when the filter answers asynchronously (its requests are
+   * issued at once, so a Redis filter pipelines them).
+   */
+  #pass(event: FleetDispatch): boolean | Promise<boolean> {
+    let verdict: boolean | Promise<boolean> = true;
+    if (this.filter) {
+      try {
+        verdict = this.filter.firstSeen(eventIdentity(event));
+      } catch (error) {
+        verdict = Promise.reject(error);
+      }
+    }
+    if (typeof verdict === "boolean" && this.#pending === 0) {
+      this.#settle(event, verdict);
+      return verdict;
+    }
+    const decided = Promise.resolve(verdict).catch((error: unknown) => {
+      // Delivering twice beats losing an event.
+      logger.warn("Could not check an event for a second copy: {error}", {
+        error,
+      });
+      return true;
+    });
+    this.#pending++;
+    const done = this.#tail.then(async () => {
+      const first = await decided;
+      this.#settle(event, first);
+      return first;
+    }).finally(() => this.#pending--);
+    this.#tail = done.then(() => {});
+    return done;
+  }
+
+  #settle(event: FleetDispatch, first: boolean): void {
+    if (!first) {
+      this.#duplicates++;
+      return;
+    }
+    try {
+      this.#deliver(event);
+    } catch (error) {
+      logger.error("A dispatch listener threw: {error}", { error });
+    }
+  }
+}
+
+/**
+ * Watch `shard` until it is READY and has received a GUILD_CREATE for every
+ * guild its READY listed (the moment its events can replace another set's).
+ *
+ * @param shard The shard, before it connects.
+ * @returns A promise that resolves then, and a function to stop watching.
+ */
+export function whenComplete(shard: Shard): {
+  complete: Promise<void>;
+  stop: () => void;
+} {
+  let stop: () => void = () => {};
+  const complete = new Promise<void>((resolve) => {
+    let pending: Set<string> | undefined;
+    const off = shard.on("dispatch", (event) => {
+      if (event.name === "READY") {
+        const guilds = (event.data as { guilds?: { id: string }[] }).guilds ??
+          [];
+        pending = new Set(guilds.map((g) => g.id));
+      } else if (event.name === "GUILD_CREATE" && pending) {
+        pending.delete((event.data as { id: string }).id);
+      }
+      if (pending?.size === 0) {
+        off();
+        resolve();
+      }
+    }, { events: ["READY", "GUILD_CREATE"] });
+    stop = off;
+  });
+  return { complete, stop };
+}

@@ -1,0 +1,221 @@
+/**
+ * The types of application command definitions: what a definition looks like
+ * and how each option's definition maps to the value a handler receives.
+ * The helpers that build and check definitions are in `commands.ts`.
+ *
+ * @module
+ */
+import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { ChannelType } from "../types/objects/channel.ts";
+import type {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  ResolvedMember,
+} from "../types/objects/interaction.ts";
+import type { Role } from "../types/objects/role.ts";
+import type { User } from "../types/objects/user.ts";
+
+/** Localized strings keyed by Discord locale (`"de"`, `"en-US"`, ...). */
+export type Localizations = Partial<Record<string, string>>;
+
+/** A fixed choice of a string, integer or number option. */
+export interface Choice<V extends string | number = string | number> {
+  /** Shown name (1-100 characters). */
+  readonly name: string;
+  /** The value the handler receives. */
+  readonly value: V;
+  /** Localized names. */
+  readonly name_localizations?: Localizations;
+}
+
+/** A user option's value: the user and, in guilds, the member. */
+export interface UserOptionValue {
+  /** The user's ID. */
+  id: Snowflake;
+  /** The user. */
+  user: User;
+  /** The member, when the command ran in a guild the user is in. */
+  member: ResolvedMember | undefined;
+}
+
+/** A mentionable option's value: a user or a role. */
+export type MentionableOptionValue =
+  | ({ kind: "user" } & UserOptionValue)
+  | { kind: "role"; id: Snowflake; role: Role };
+
+/**
+ * One option of a command, as defined. The `~value` field exists only in
+ * the type: it carries what the handler receives.
+ *
+ * @typeParam T The option type number.
+ * @typeParam V The value type the handler receives.
+ * @typeParam R Whether the option is required.
+ */
+export interface OptionDefinition<
+  T extends number = number,
+  V = unknown,
+  R extends boolean = boolean,
+> {
+  /** The option type (3 string ... 11 attachment, 1 subcommand, 2 group). */
+  readonly type: T;
+  /** Description (1-100 characters). */
+  readonly description: string;
+  /** Whether the user must fill it in. */
+  readonly required: R;
+  /** Localized names. */
+  readonly name_localizations?: Localizations;
+  /** Localized descriptions. */
+  readonly description_localizations?: Localizations;
+  /** Fixed choices (string, integer, number; 25 at most). */
+  readonly choices?: readonly Choice[];
+  /** Whether choices come from an autocomplete handler. */
+  readonly autocomplete?: boolean;
+  /** Smallest value (integer, number). */
+  readonly min_value?: number;
+  /** Largest value (integer, number). */
+  readonly max_value?: number;
+  /** Shortest text (string, 0-6000). */
+  readonly min_length?: number;
+  /** Longest text (string, 1-6000). */
+  readonly max_length?: number;
+  /** Channel types listed (channel options). */
+  readonly channel_types?: readonly ChannelType[];
+  /** Nested options (subcommands and groups). */
+  readonly options?: OptionMap;
+  /** Type-level only: the value the handler receives. */
+  readonly "~value"?: V;
+}
+
+/** Options keyed by name (1-32 lower-case characters each, 25 at most). */
+export type OptionMap = Readonly<Record<string, OptionDefinition>>;
+
+/** What a handler receives for one option definition. */
+export type OptionValue<O> = O extends OptionDefinition<number, infer V> ? V
+  : never;
+
+/** The names of the required options. */
+export type RequiredKeys<O extends OptionMap> = {
+  [K in keyof O]: O[K]["required"] extends true ? K : never;
+}[keyof O];
+
+/** Flattens an intersection for readable hover types. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & unknown;
+
+/**
+ * The option values of a command (or subcommand): required options are
+ * always present, optional ones are absent when the user left them out.
+ */
+export type OptionValues<O extends OptionMap> = Simplify<
+  & { [K in RequiredKeys<O> & keyof O]: OptionValue<O[K]> }
+  & { [K in Exclude<keyof O, RequiredKeys<O>>]?: OptionValue<O[K]> }
+>;
+
+/** A subcommand's definition (type 1). */
+export type SubcommandDefinition<O extends OptionMap = OptionMap> =
+  & OptionDefinition<1, OptionValues<O>, false>
+  & { readonly options: O };
+
+/** A subcommand group's definition (type 2). */
+export type SubcommandGroupDefinition<
+  S extends Readonly<Record<string, SubcommandDefinition>> = Readonly<
+    Record<string, SubcommandDefinition>
+  >,
+> =
+  & OptionDefinition<2, never, false>
+  & { readonly options: S };
+
+/**
+ * Which subcommand ran, with its option values: a union over every
+ * subcommand, told apart by `name` (`"group sub"` inside a group).
+ */
+export type SubcommandOf<O extends OptionMap> = {
+  [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO> ? {
+      /** The subcommand. */
+      name: K;
+      /** Its option values. */
+      options: OptionValues<SO>;
+    }
+    : O[K] extends SubcommandGroupDefinition<infer S> ? {
+        [G in keyof S & string]: S[G] extends SubcommandDefinition<infer GO>
+          ? { name: `${K} ${G}`; options: OptionValues<GO> }
+          : never;
+      }[keyof S & string]
+    : never;
+}[keyof O & string];
+
+/** Fields shared by every kind of command. */
+export interface CommandBase<N extends string = string> {
+  /** The command name. */
+  readonly name: N;
+  /** Localized names. */
+  readonly name_localizations?: Localizations;
+  /** Permissions a member needs by default, as a bit-set string (`"0"`: admins only). */
+  readonly default_member_permissions?: string | null;
+  /** Where the command can be used (0 guild, 1 bot DM, 2 private channel). */
+  readonly contexts?: readonly InteractionContextType[];
+  /** Installations that offer it (0 guild install, 1 user install). */
+  readonly integration_types?: readonly ApplicationIntegrationType[];
+  /** Whether it is age-restricted. */
+  readonly nsfw?: boolean;
+}
+
+/** A slash command's definition. */
+export interface ChatInputCommand<
+  N extends string = string,
+  O extends OptionMap = OptionMap,
+> extends CommandBase<N> {
+  /** Always 1. */
+  readonly type: 1;
+  /** Description (1-100 characters). */
+  readonly description: string;
+  /** Localized descriptions. */
+  readonly description_localizations?: Localizations;
+  /** The options keyed by name. */
+  readonly options: O;
+}
+
+/** A user context-menu command's definition. */
+export interface UserCommand<N extends string = string> extends CommandBase<N> {
+  /** Always 2. */
+  readonly type: 2;
+}
+
+/** A message context-menu command's definition. */
+export interface MessageCommand<N extends string = string>
+  extends CommandBase<N> {
+  /** Always 3. */
+  readonly type: 3;
+}
+
+/** Any command definition. */
+export type CommandDefinition =
+  | ChatInputCommand<string, OptionMap>
+  | UserCommand
+  | MessageCommand;
+
+/** What every definition helper accepts besides its own fields. */
+export interface CommandOptions<N extends string> {
+  /** The name (1-32 characters; lower case for slash commands). */
+  name: N;
+  /** Localized names. */
+  nameLocalizations?: Localizations;
+  /** Permissions a member needs by default (a bit set; `0n`/`"0"` = admins only). */
+  defaultMemberPermissions?: bigint | string | null;
+  /** Where the command can be used. */
+  contexts?: readonly InteractionContextType[];
+  /** Installations that offer it. */
+  integrationTypes?: readonly ApplicationIntegrationType[];
+  /** Whether it is age-restricted. */
+  nsfw?: boolean;
+}
+
+/** Options of {@linkcode command}. */
+export interface ChatInputCommandOptions<N extends string, O extends OptionMap>
+  extends CommandOptions<N> {
+  /** Description (1-100 characters). */
+  description: string;
+  /** Localized descriptions. */
+  descriptionLocalizations?: Localizations;
+  /** The options keyed by name (25 at most). */
+  options?: O;
+}

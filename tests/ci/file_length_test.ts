@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { ABOVE_THE_LIBRARY, ALLOWED_IMPORTS } from "../../.ci/check_layers.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+const LIMIT = 800;
+const REASON = /Why one file of over 800 lines/;
+
+async function tsFiles(dir: URL, prefix: string): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = prefix + entry.name;
+    if (entry.isDirectory) {
+      files.push(
+        ...await tsFiles(new URL(`${entry.name}/`, dir), `${path}/`),
+      );
+    } else if (path.endsWith(".ts")) files.push(path);
+  }
+  return files;
+}
+
+Deno.test(`No published module is over ${LIMIT} lines without saying why at its top`, async () => {
+  // The library folders the layer check knows, and the published fakes.
+  const folders = [
+    ...Object.keys(ALLOWED_IMPORTS).filter((folder) => folder !== "."),
+    ...ABOVE_THE_LIBRARY.filter((folder) => folder === "testing"),
+  ];
+  const unexplained: string[] = [];
+  for (const folder of folders) {
+    const dir = new URL(`${folder}/`, ROOT);
+    try {
+      await Deno.stat(dir);
+    } catch {
+      continue; // a planned folder not there yet
+    }
+    for (const file of await tsFiles(dir, `${folder}/`)) {
+      const lines = (await Deno.readTextFile(new URL(file, ROOT))).split("\n");
+      if (lines.length <= LIMIT) continue;
+      const header = lines.slice(0, 40).join("\n");
+      if (!REASON.test(header)) unexplained.push(`${file} (${lines.length})`);
+    }
+  }
+  assert.deepEqual(unexplained, []);
+});

@@ -1,0 +1,59 @@
+// StatusLog: batched posts, and a bounded backlog while REST is stalled.
+import assert from "node:assert/strict";
+import { StatusLog } from "../../dispatch/status_log.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+function stalledRest(scheduler: VirtualScheduler): {
+  rest: RestClient;
+  posted: string[];
+  release: () => void;
+} {
+  const posted: string[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => open = resolve);
+  const rest = new RestClient({
+    token: "t",
+    baseUrl: "http://127.0.0.1:1/api/v10",
+    scheduler,
+    fetch: async (_input, init) => {
+      await gate;
+      posted.push(JSON.parse(String(init?.body)).content);
+      return Response.json({ id: "1", channel_id: "9", content: "" });
+    },
+  });
+  return { rest, posted, release: open };
+}
+
+Deno.test("StatusLog: lines of one interval go in one post", async () => {
+  const scheduler = new VirtualScheduler();
+  const { rest, posted, release } = stalledRest(scheduler);
+  release();
+  const log = new StatusLog(rest, "9", scheduler, 5_000);
+  for (let i = 0; i < 50; i++) log.add(`Shard ${i} ready`);
+  await scheduler.advance(5_000);
+  await log.flush();
+  assert.equal(posted.length, 1);
+  assert.equal(posted[0]!.split("\n").length, 50);
+});
+
+Deno.test("StatusLog: while REST is stalled the backlog stays bounded; the drop is said once it moves", async () => {
+  const scheduler = new VirtualScheduler();
+  const { rest, posted, release } = stalledRest(scheduler);
+  const log = new StatusLog(rest, "9", scheduler, 5_000);
+  // An hour of flapping shards, 100 long lines every interval.
+  for (let interval = 0; interval < 720; interval++) {
+    for (let i = 0; i < 100; i++) {
+      log.add(`Shard ${i} disconnected ${"x".repeat(80)}`);
+    }
+    await scheduler.advance(5_000);
+    assert.ok(log.waiting <= 20, `${log.waiting} messages waiting`);
+  }
+  release();
+  await log.flush();
+  assert.ok(posted.length <= 21, `${posted.length} posts`);
+  // The first post was on its way when REST stalled; the next says what
+  // was dropped.
+  assert.match(posted[1]!, /^\(\d+ earlier status line\(s\) dropped/);
+  assert.match(posted.at(-1)!, /Shard 99 disconnected/);
+});

@@ -1,0 +1,431 @@
+// Three processes of one bot, growing from 2 to 4 shards mid-stream through
+// FleetShards (the shard count, the reshard and its barrier in Redis; leases
+// per count; RedisIdentifyQueue; RedisSessionStore) against the fake gateway
+// on loopback, while guild events stream. Everyone runs on one
+// ScaledScheduler (the real clock x SCALE).
+import assert from "node:assert/strict";
+import { FleetShards, ReshardError } from "../../fleet/mod.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
+import { closeRedis, connectRedis } from "../../redis/connection.ts";
+import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
+import { RedisSessionStore } from "../../redis/session_store.ts";
+import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
+import type { FleetMemberConfig } from "../_fakes/fleet_member.ts";
+import {
+  type MemberProcess,
+  spawnMember,
+} from "../_fakes/fleet_member_process.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import { within } from "../_fakes/watchdog.ts";
+
+const server = testRedis();
+// Lower than the failover test: a stall of the loaded machine is magnified
+// SCALE times, and a heartbeat missed that way costs a RESUME.
+const SCALE = 4;
+const LEASE_TTL = 10_000;
+const RENEW = 2_500;
+const MAX_EVENTS = 3_000;
+
+Deno.test({
+  name:
+    "FleetShards.reshard: 3 processes grow from 2 to 4 shards mid-stream: the fleet switches together, no event lost or delivered twice",
+  ignore: server.ignore,
+  fn: async () => {
+    const scheduler = new ScaledScheduler(Date.now(), SCALE);
+    const gateway = new FakeGateway({
+      scheduler,
+      maxConcurrency: 4,
+      guilds: 16,
+    });
+    const served = await serveFakeGateway(gateway);
+    const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
+    const members: MemberProcess[] = [];
+    let changed: () => void = () => {};
+    const waitFor = async (what: string, cond: () => boolean) => {
+      while (!cond()) {
+        await within(
+          new Promise<void>((resolve) => changed = resolve),
+          what,
+        );
+      }
+    };
+    const config: FleetMemberConfig = {
+      gatewayUrl: served.url,
+      redisUrl: server.url,
+      prefix,
+      shardCount: 2,
+      maxConcurrency: 4,
+      leaseTtlMs: LEASE_TTL,
+      renewMs: RENEW,
+      epoch: scheduler.epoch,
+      scale: SCALE,
+    };
+    const messages = (m: MemberProcess) =>
+      m.delivered.filter((d) => d.id.startsWith("m"));
+    const sent: { id: string; receivers: number }[] = [];
+    let pump: ReturnType<typeof setInterval> | undefined;
+    try {
+      for (let i = 0; i < 3; i++) {
+        members.push(spawnMember(config, () => changed()));
+      }
+      const active = (count: number) =>
+        gateway.sessions.filter((s) =>
+          s.state === "active" && s.shard?.[1] === count
+        ).length;
+      await waitFor(
+        "both shards of 2 run, once each",
+        () =>
+          members.flatMap((m) => m.held).length === 2 && active(2) === 2 &&
+          members.every((m) => m.gen.count === 2),
+      );
+      const guilds = gateway.guildIds;
+      let n = 0;
+      pump = setInterval(() => {
+        if (n >= MAX_EVENTS) return; // bounded load, whatever the pace
+        const id = `m${n}`;
+        const guildId = guilds[n++ % guilds.length]!;
+        const receivers = gateway.dispatch(
+          "MESSAGE_CREATE",
+          { id, guild_id: guildId, channel_id: "1", content: id },
+          { ignoreIntents: true },
+        );
+        sent.push({ id, receivers });
+      }, 5);
+      await waitFor(
+        "events flowing",
+        () => members.flatMap(messages).length >= 50,
+      );
+      // Refused while the day's budget cannot cover 4 new sessions.
+      const asker = members[0]!;
+      await asker.send("reshard 4 3");
+      await waitFor("the refusal", () => asker.replies.length === 1);
+      assert.match(asker.replies[0]!, /^refused .*only 3 are left today/);
+      const sentAtRequest = sent.length;
+      await asker.send("reshard 4");
+      await waitFor("the request", () => asker.replies.length === 2);
+      assert.equal(asker.replies[1], "asked 2");
+      // Another process asking meanwhile is refused: one reshard at a time.
+      await members[1]!.send("reshard 8");
+      await waitFor("the second refusal", () => members[1]!.replies.length > 0);
+      assert.match(members[1]!.replies[0]!, /^refused .*while a reshard to 4/);
+      await waitFor(
+        "every process on 4 shards, the old set closed",
+        () =>
+          members.every((m) => m.gen.count === 4 && m.gen.next === "-") &&
+          gateway.connections.every((c) => c.shard?.[1] === 4) &&
+          active(4) === 4,
+      );
+      const switchedAt = sent.length;
+      // Every process held a fair share of the new set (4 over 3: 2, 1, 1
+      // or 2, 2, 0), each shard once.
+      const held = members.flatMap((m) => m.held).sort((a, b) => a - b);
+      assert.deepEqual(held, [0, 1, 2, 3]);
+      assert.ok(members.every((m) => m.held.length <= 2));
+      // The reshard spent exactly 4 session starts: no new shard was
+      // identified by one process and handed to another.
+      assert.equal(
+        gateway.sessions.filter((s) => s.shard?.[1] === 4).length,
+        4,
+      );
+      // The old set's leases are released.
+      const redis = await connectRedis({ url: server.url });
+      try {
+        assert.equal(await redis.hlen(`${prefix}:fleet:2:leases`), 0);
+      } finally {
+        await closeRedis(redis);
+      }
+      await waitFor(
+        "traffic after the switch",
+        () => sent.length >= Math.min(switchedAt + 100, MAX_EVENTS),
+      );
+      clearInterval(pump);
+      pump = undefined;
+      const everyId = new Set(sent.map((e) => e.id));
+      const deliveredIds = () => members.flatMap(messages).map((d) => d.id);
+      await waitFor(
+        "every event delivered",
+        () => new Set(deliveredIds()).size === everyId.size,
+      ).catch((error) => {
+        const seen = new Set(deliveredIds());
+        const missing = [...everyId].filter((id) => !seen.has(id));
+        throw new Error(
+          `${error.message}: ${missing.length} missing: ${
+            missing.slice(0, 20)
+          }`,
+        );
+      });
+      const ids = deliveredIds();
+      const twice = ids.length - new Set(ids).size;
+      assert.equal(twice, 0, "no event delivered twice across the fleet");
+      assert.deepEqual(new Set(ids), everyId, "no event lost");
+      // Discord (the fake) sent the overlap's events to both sets.
+      const sentTwice = sent.filter((e) => e.receivers === 2).length;
+      assert.ok(sentTwice > 0, "the sets overlapped");
+      // The events sent after every process switched came from the new set.
+      const late = new Set(sent.slice(switchedAt).map((e) => e.id));
+      for (const d of members.flatMap(messages)) {
+        if (late.has(d.id)) assert.equal(d.shardCount, 4, d.id);
+      }
+      assert.ok(sentAtRequest < switchedAt);
+      // deno-lint-ignore no-console -- the measured figures, for the record
+      console.log(
+        `fleet reshard 2 -> 4 over 3 processes: ${sent.length} sent, ${
+          new Set(ids).size
+        } delivered, 0 lost, ${twice} duplicated (${sentTwice} sent to both sets, second copies dropped); switch ${
+          switchedAt - sentAtRequest
+        } events after the request`,
+      );
+    } finally {
+      if (pump !== undefined) clearInterval(pump);
+      for (const m of members) await m.end();
+      for (const m of members) {
+        await m.child.status;
+        await m.done;
+      }
+      await served.close();
+      gateway.close();
+      const redis = await connectRedis({ url: server.url });
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetShards.reshard: refused when the identify queue's shared daily budget cannot cover the new set; cancelReshard gives one up",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
+    try {
+      const queue = new RedisIdentifyQueue(redis, {
+        prefix: `${prefix}:identify`,
+      });
+      await queue.updateSessionStartLimit({
+        total: 1000,
+        remaining: 5,
+        reset_after: 3_600_000,
+        max_concurrency: 1,
+      });
+      const fleet = new FleetShards({
+        redis,
+        shard: { token: "fake-token", intents: 1 },
+        shardCount: 2,
+        identifyQueue: queue,
+        sessionStore: new RedisSessionStore(redis, {
+          key: `${prefix}:sessions`,
+        }),
+        prefix: `${prefix}:fleet`,
+      });
+      await assert.rejects(
+        fleet.reshard(8),
+        (error) =>
+          error instanceof ReshardError &&
+          /8 session starts are needed and only 5 are left/.test(
+            error.message,
+          ),
+      );
+      // Nothing was recorded: the fleet is not resharding.
+      assert.equal(
+        await redis.hget(`${prefix}:fleet:generation`, "next"),
+        null,
+      );
+      // Within the budget it is recorded.
+      assert.deepEqual(await fleet.reshard(4), { from: 2, to: 4 });
+      assert.equal(await redis.hget(`${prefix}:fleet:generation`, "next"), "4");
+      // Given up, it is gone, and a new one may be asked for.
+      assert.equal(await fleet.cancelReshard(8), false, "not the running one");
+      assert.equal(await fleet.cancelReshard(4), true);
+      assert.equal(
+        await redis.hget(`${prefix}:fleet:generation`, "next"),
+        null,
+      );
+      assert.deepEqual(await fleet.reshard(3), { from: 2, to: 3 });
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetShards.watchRecommended: a one-process fleet reshards to Discord's recommendation once the budget covers it",
+  ignore: server.ignore,
+  fn: async () => {
+    const scheduler = new ScaledScheduler(Date.now(), SCALE);
+    const gateway = new FakeGateway({
+      scheduler,
+      maxConcurrency: 4,
+      guilds: 8,
+    });
+    const served = await serveFakeGateway(gateway);
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
+    const fleet = new FleetShards({
+      redis,
+      shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+      shardCount: 2,
+      identifyQueue: new RedisIdentifyQueue(redis, {
+        prefix: `${prefix}:identify`,
+        clock: "scheduler",
+        scheduler,
+        maxConcurrency: 4,
+      }),
+      sessionStore: new RedisSessionStore(redis, {
+        key: `${prefix}:sessions`,
+      }),
+      prefix: `${prefix}:fleet`,
+      leaseTtlMs: LEASE_TTL,
+      renewMs: RENEW,
+      clock: "scheduler",
+      scheduler,
+    });
+    let remaining = 3; // too few for 4 shards at first
+    let asked = 0;
+    const stop = fleet.watchRecommended({
+      intervalMs: 1_000,
+      fetch: () => {
+        asked++;
+        return Promise.resolve({
+          shards: 4,
+          session_start_limit: { remaining },
+        });
+      },
+    });
+    const until = (what: string, cond: () => boolean) =>
+      within(
+        (async () => {
+          while (!cond()) await new Promise((r) => setTimeout(r, 10));
+        })(),
+        what,
+      );
+    try {
+      await fleet.start();
+      await until(
+        "two shards READY",
+        () => gateway.sessions.filter((s) => s.state === "active").length === 2,
+      );
+      const before = asked;
+      await until("two checks", () => asked >= before + 2);
+      assert.equal(fleet.shardCount, 2, "refused: 3 session starts left");
+      assert.equal(fleet.resharding, undefined);
+      remaining = 1000;
+      await until("the switch to 4", () => fleet.shardCount === 4);
+      await until(
+        "the old set closed",
+        () => gateway.connections.every((c) => c.shard?.[1] === 4),
+      );
+      assert.deepEqual(fleet.shardIds, [0, 1, 2, 3]);
+      assert.equal(
+        gateway.sessions.filter((s) =>
+          s.state === "active" && s.shard?.[1] === 4
+        ).length,
+        4,
+      );
+    } finally {
+      stop();
+      await fleet.close();
+      await served.close();
+      gateway.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetShards.cancelReshard: the new shards are closed and the fleet keeps its count",
+  ignore: server.ignore,
+  fn: async () => {
+    const scheduler = new ScaledScheduler(Date.now(), SCALE);
+    const gateway = new FakeGateway({
+      scheduler,
+      maxConcurrency: 4,
+      guilds: 8,
+    });
+    const served = await serveFakeGateway(gateway);
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
+    // Identifies of the new count wait here until the test lets them go:
+    // the reshard cannot complete before it is given up.
+    const inner = new RedisIdentifyQueue(redis, {
+      prefix: `${prefix}:identify`,
+      clock: "scheduler",
+      scheduler,
+      maxConcurrency: 4,
+    });
+    const blocked = Promise.withResolvers<void>();
+    let waiting = 0;
+    const fleet = new FleetShards({
+      redis,
+      shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+      shardCount: 2,
+      identifyQueue: {
+        acquire: async (shardId, signal) => {
+          if (fleet.resharding) {
+            waiting++;
+            await blocked.promise;
+          }
+          return inner.acquire(shardId, signal);
+        },
+      },
+      sessionStore: new RedisSessionStore(redis, {
+        key: `${prefix}:sessions`,
+      }),
+      prefix: `${prefix}:fleet`,
+      leaseTtlMs: LEASE_TTL,
+      renewMs: RENEW,
+      clock: "scheduler",
+      scheduler,
+    });
+    const until = (what: string, cond: () => boolean) =>
+      within(
+        (async () => {
+          while (!cond()) await new Promise((r) => setTimeout(r, 10));
+        })(),
+        what,
+      );
+    try {
+      await fleet.start();
+      await until(
+        "two shards READY",
+        () => gateway.sessions.filter((s) => s.state === "active").length === 2,
+      );
+      await fleet.reshard(4);
+      await until("the new shards waiting to identify", () => waiting === 4);
+      assert.deepEqual(fleet.resharding?.shardIds, [0, 1, 2, 3]);
+      assert.equal(await fleet.cancelReshard(4), true);
+      await until("the new shards given up", () => !fleet.resharding);
+      blocked.resolve();
+      assert.equal(fleet.shardCount, 2);
+      assert.deepEqual(fleet.shardIds, [0, 1]);
+      // `resharding` clears before the new shards have stopped and their
+      // leases are released (both asynchronous): wait for the release.
+      let leases = -1;
+      await within(
+        (async () => {
+          while (
+            (leases = await redis.hlen(`${prefix}:fleet:4:leases`)) !== 0
+          ) await new Promise((r) => setTimeout(r, 10));
+        })(),
+        `the new count's leases released (${leases} left)`,
+      );
+      assert.ok(gateway.connections.every((c) => c.shard?.[1] === 2));
+    } finally {
+      blocked.resolve();
+      await fleet.close();
+      await served.close();
+      gateway.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(redis);
+    }
+  },
+});

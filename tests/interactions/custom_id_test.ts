@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { compileCustomId, customId } from "../../interactions/custom_id.ts";
+
+Deno.test("customId and compileCustomId round-trip parameters, regex characters included", () => {
+  const pattern = "page(1)+.{list}|*{n}";
+  const id = customId(pattern, { list: "to[do]", n: 3 });
+  assert.equal(id, "page(1)+.to[do]|*3");
+  assert.deepEqual(compileCustomId(pattern).match(id), {
+    list: "to[do]",
+    n: "3",
+  });
+  assert.equal(compileCustomId(pattern).match("page(1)+x"), undefined);
+  // The last parameter takes the rest, separators included.
+  assert.deepEqual(compileCustomId("tag:{rest}").match("tag:a:b"), {
+    rest: "a:b",
+  });
+});
+
+Deno.test("customId refuses a value that would be read back split differently", () => {
+  // "a:b" then ":" reads back as list "a", n "b:3": the click would carry
+  // other parameters than the button was built with.
+  assert.throws(
+    () => customId("page:{list}:{n}", { list: "a:b", n: 3 }),
+    (error: unknown) =>
+      error instanceof TypeError && /'list'/.test(error.message),
+  );
+  // An empty value next to a separator is fine when it reads back.
+  assert.equal(customId("page:{list}:{n}", { list: "", n: 3 }), "page::3");
+  // The separator in the last value is fine: it reads back whole.
+  assert.equal(
+    customId("page:{list}:{n}", { list: "a", n: "b:c" }),
+    "page:a:b:c",
+  );
+});
+
+Deno.test("customId refuses more than 100 characters, and a missing value", () => {
+  assert.throws(
+    () => customId("x:{v}", { v: "y".repeat(99) }),
+    RangeError,
+  );
+  assert.equal(customId("x:{v}", { v: "y".repeat(98) }).length, 100);
+  assert.throws(
+    () => customId("x:{v}", {} as { v: string }),
+    TypeError,
+  );
+  assert.throws(() => compileCustomId("a:{}"), TypeError);
+  assert.throws(() => compileCustomId("a:{x}:{x}"), TypeError);
+});
