@@ -106,6 +106,34 @@ async function setUp(extra: Record<string, string> = {}, proxy = false) {
   };
 }
 
+/** A shard's entry in `gateway_sessions`, as the service saves it. */
+interface SavedSession {
+  session_id: string;
+  sequence: number;
+  resume_url: string;
+}
+
+/**
+ * Poll `gateway_sessions` until every shard's saved sequence is `sequence`
+ * (the service saves from another process) or `ms` have passed; the caller
+ * asserts on what it returns.
+ */
+async function savedSessions(
+  redis: Redis,
+  sequence: number,
+  ms: number,
+): Promise<Record<string, SavedSession>> {
+  const deadline = Date.now() + ms;
+  let sessions: Record<string, SavedSession> = {};
+  while (Date.now() < deadline) {
+    sessions = JSON.parse(await redis.get("gateway_sessions") ?? "{}");
+    const shards = Array.from({ length: SHARDS }, (_, shard) => shard);
+    if (shards.every((shard) => sessions[shard]?.sequence === sequence)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return sessions;
+}
+
 /** A test of the service, ignored where its servers are not. */
 function serviceTest(name: string, fn: () => Promise<void>): void {
   Deno.test({
@@ -210,20 +238,7 @@ serviceTest(
         () => true,
         "metrics",
       );
-      const redisDeadline = Date.now() + 5_000;
-      let sessions: Record<
-        string,
-        { session_id: string; sequence: number; resume_url: string }
-      > = {};
-      while (Date.now() < redisDeadline) {
-        sessions = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
-        if (
-          sessions["0"]?.sequence === 202 && sessions["1"]?.sequence === 202
-        ) {
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const sessions = await savedSessions(t.redis, 202, 5_000);
       assert.equal(sessions["0"]?.sequence, 202);
       assert.equal(sessions["1"]?.sequence, 202);
       assert.equal(sessions["0"]?.resume_url, t.discord.gateway.resumeUrl);
@@ -757,17 +772,7 @@ serviceTest(
       );
       redisPath.restore();
       // READY 1, GUILD_CREATE 2, then 120 messages: the last sequence is 122.
-      const deadline = Date.now() + 15_000;
-      let sessions: Record<string, { sequence: number }> = {};
-      while (Date.now() < deadline) {
-        sessions = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
-        if (
-          sessions["0"]?.sequence === 122 && sessions["1"]?.sequence === 122
-        ) {
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const sessions = await savedSessions(t.redis, 122, 15_000);
       assert.equal(sessions["0"]?.sequence, 122);
       assert.equal(sessions["1"]?.sequence, 122);
       const { duplicates, gaps } = checkStream(t.consumer.messages);
