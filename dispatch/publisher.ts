@@ -112,8 +112,6 @@ export class ConfirmedPublisher {
   #wasFull = false;
   #drainWaiters: (() => void)[] = [];
   #connecting: Promise<void> | undefined;
-  /** Events confirmed since start. */
-  confirmedCount = 0;
   /** Confirmed-publish latency of the last event, in milliseconds. */
   lastLatency = 0;
 
@@ -362,7 +360,6 @@ export class ConfirmedPublisher {
       const head = this.#slots[this.#head]!;
       if (!head.confirmed) break;
       this.#head++;
-      this.confirmedCount++;
       this.lastLatency = now - head.event.queuedAt;
       onConfirmed?.(head.event);
     }
