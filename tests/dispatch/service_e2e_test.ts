@@ -85,18 +85,38 @@ async function setUp(extra: Record<string, string> = {}, proxy = false) {
     ? { hostname: "127.0.0.1", port: cut.port }
     : brokerAddress();
   const env = serviceEnv(discord, target, redisServer.url, extra);
+  /** Until every shard's READY reached gateway.recv. */
+  const ready = (): Promise<void> =>
+    consumer.until(
+      () => readyCount(consumer.messages) === SHARDS,
+      "READY on every shard",
+    );
   return {
     discord,
     redis,
     consumer,
     proxy: cut,
     env,
-    /** Until every shard's READY reached gateway.recv. */
-    ready: (): Promise<void> =>
-      consumer.until(
-        () => readyCount(consumer.messages) === SHARDS,
-        "READY on every shard",
-      ),
+    ready,
+    /**
+     * Start the service with `processEnv`, wait for READY on every shard,
+     * run `body`, then SIGTERM: the service must exit 0. The process is
+     * stopped whatever happens.
+     */
+    async run(
+      body: (service: ServiceProcess) => Promise<void>,
+      processEnv: Record<string, string> = env,
+    ): Promise<void> {
+      const service = new ServiceProcess(processEnv);
+      try {
+        await ready();
+        await body(service);
+        service.signal("SIGTERM");
+        assert.equal(await service.exit(), 0);
+      } finally {
+        await service.stop();
+      }
+    },
     async [Symbol.asyncDispose](): Promise<void> {
       await consumer.close();
       await cut?.close();
@@ -561,9 +581,7 @@ serviceTest(
   "RabbitMQ unreachable (TCP path cut) longer than the buffer holds loses no event (shards pause and RESUME)",
   async () => {
     await using t = await setUp({ PUBLISH_BUFFER: "20" }, true);
-    const service = new ServiceProcess(t.env);
-    try {
-      await t.ready();
+    await t.run(async (service) => {
       await service.waitFor(
         "/healthcheck",
         (_, status) => status === 200,
@@ -628,11 +646,7 @@ serviceTest(
           )
         } received, 0 lost, ${duplicates} duplicate(s), ${t.discord.gateway.counters.resumed} resume(s)`,
       );
-      service.signal("SIGTERM");
-      assert.equal(await service.exit(), 0);
-    } finally {
-      await service.stop();
-    }
+    });
   },
 );
 
@@ -686,9 +700,7 @@ serviceTest(
       STATE_MESSAGE: "true",
       STATE_OLD: "true",
     });
-    const service = new ServiceProcess(t.env);
-    try {
-      await t.ready();
+    await t.run(async (service) => {
       const posted = t.discord.postMessage("first words");
       await t.consumer.until(
         () => t.consumer.messages.some((m) => m.body.t === "MESSAGE_CREATE"),
@@ -725,11 +737,7 @@ serviceTest(
       assert.ok(inOrder(t.consumer.messages));
       const metrics = await service.get("/metrics");
       assert.match(metrics.text, /state_guilds [12]/);
-      service.signal("SIGTERM");
-      assert.equal(await service.exit(), 0);
-    } finally {
-      await service.stop();
-    }
+    });
   },
 );
 
@@ -742,13 +750,12 @@ serviceTest(
       hostname: redisUrl.hostname,
       port: Number(redisUrl.port || 6379),
     });
-    const service = new ServiceProcess({
+    const throughPath = {
       ...t.env,
       REDIS_HOST: "127.0.0.1",
       REDIS_PORT: String(redisPath.port),
-    });
-    try {
-      await t.ready();
+    };
+    await t.run(async (service) => {
       postMessages(t.discord, 20, "up");
       await t.consumer.until(
         () => contents(t.consumer.messages, "up").size === 20 * SHARDS,
@@ -783,11 +790,7 @@ serviceTest(
         (text) => /dispatch_redis_connected 1/.test(text),
         "Redis seen as back",
       );
-      service.signal("SIGTERM");
-      assert.equal(await service.exit(), 0);
-    } finally {
-      await service.stop();
-    }
+    }, throughPath);
   },
 );
 
@@ -799,9 +802,7 @@ serviceTest(
       STATE_MESSAGE: "true",
       STATE_MESSAGE_TTL: "300",
     });
-    const service = new ServiceProcess(t.env);
-    try {
-      await t.ready();
+    await t.run(async () => {
       const posted = t.discord.postMessage("short-lived");
       await t.consumer.until(
         () => t.consumer.messages.some((m) => m.body.t === "MESSAGE_CREATE"),
@@ -820,11 +821,7 @@ serviceTest(
       await until(true, "the message cached");
       await until(false, "the message expired");
       assert.equal(await t.redis.sismember("message_keys", key), 0);
-      service.signal("SIGTERM");
-      assert.equal(await service.exit(), 0);
-    } finally {
-      await service.stop();
-    }
+    });
   },
 );
 
@@ -839,16 +836,13 @@ serviceTest(
       restBaseUrl: t.discord.clientOptions.restBaseUrl!,
       queue,
     });
-    const service = new ServiceProcess(t.env);
     try {
-      await t.ready();
-      const answer = await t.discord.say("!ping");
-      assert.equal(answer.content, "pong");
-      assert.equal(answer.channel_id, t.discord.channelId);
-      service.signal("SIGTERM");
-      assert.equal(await service.exit(), 0);
+      await t.run(async () => {
+        const answer = await t.discord.say("!ping");
+        assert.equal(answer.content, "pong");
+        assert.equal(answer.channel_id, t.discord.channelId);
+      });
     } finally {
-      await service.stop();
       await worker.close();
       const cleanup = new AMQPClient(amqp.url);
       await cleanup.connect();
