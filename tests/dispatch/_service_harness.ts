@@ -178,7 +178,7 @@ export class CuttableProxy {
 }
 
 /** The variables of this process's environment among `names`. */
-export function inherited(names: readonly string[]): Record<string, string> {
+function inherited(names: readonly string[]): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const name of names) {
     const value = Deno.env.get(name);
@@ -195,6 +195,42 @@ export function freePort(): number {
   return port;
 }
 
+/**
+ * `deno run dispatch/main.ts` in `cwd`, output piped. Its environment is
+ * only `env` and what runs deno: a variable of the parent's environment,
+ * e.g. REDIS_PORT from .ci/services.sh, must not configure the service
+ * behind the test's back.
+ */
+export function serviceCommand(
+  env: Record<string, string>,
+  cwd: string,
+): Deno.Command {
+  const main = new URL("../../dispatch/main.ts", import.meta.url);
+  const config = new URL("../../deno.json", import.meta.url);
+  return new Deno.Command("deno", {
+    args: [
+      "run",
+      "--quiet",
+      "--config",
+      config.pathname,
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-sys",
+      main.pathname,
+    ],
+    clearEnv: true,
+    env: {
+      ...inherited(["PATH", "HOME", "DENO_DIR", "NO_PROXY", "no_proxy"]),
+      ...env,
+    },
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
 /** The dispatch service as a subprocess. */
 export class ServiceProcess {
   readonly metricsPort: number;
@@ -208,36 +244,12 @@ export class ServiceProcess {
     this.metricsPort = freePort();
     const cwd = Deno.makeTempDirSync();
     if (dotenv !== undefined) Deno.writeTextFileSync(`${cwd}/.env`, dotenv);
-    const main = new URL("../../dispatch/main.ts", import.meta.url);
-    const config = new URL("../../deno.json", import.meta.url);
-    this.#child = new Deno.Command("deno", {
-      args: [
-        "run",
-        "--quiet",
-        "--config",
-        config.pathname,
-        "--allow-net",
-        "--allow-env",
-        "--allow-read",
-        "--allow-sys",
-        main.pathname,
-      ],
-      // Only what the test gives (and what runs deno): a variable of the
-      // parent's environment, e.g. REDIS_PORT from .ci/services.sh, must
-      // not configure the service behind the test's back.
-      clearEnv: true,
-      env: {
-        ...inherited(["PATH", "HOME", "DENO_DIR", "NO_PROXY", "no_proxy"]),
-        PROMETHEUS_HOST: "127.0.0.1",
-        PROMETHEUS_PORT: String(this.metricsPort),
-        NO_COLOR: "1",
-        ...env,
-      },
-      cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    this.#child = serviceCommand({
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(this.metricsPort),
+      NO_COLOR: "1",
+      ...env,
+    }, cwd).spawn();
     const collect = async (stream: ReadableStream<Uint8Array>) => {
       for await (
         const chunk of stream.pipeThrough(new TextDecoderStream())

@@ -5,7 +5,7 @@ import {
   parseCommand,
   parseEnvFile,
 } from "../../dispatch/mod.ts";
-import { inherited } from "./_service_harness.ts";
+import { serviceCommand } from "./_service_harness.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 
 const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
@@ -108,28 +108,9 @@ Deno.test("dispatch config: .env files with comments, export and quotes", () => 
 });
 
 Deno.test("dispatch service: a .env line that is not NAME=value is reported (by number) before the error it causes", async () => {
-  const main = new URL("../../dispatch/main.ts", import.meta.url);
-  const config = new URL("../../deno.json", import.meta.url);
   const cwd = Deno.makeTempDirSync();
   Deno.writeTextFileSync(`${cwd}/.env`, "INTENTS=513\nBOT_TOKEN: secret\n");
-  const output = await new Deno.Command("deno", {
-    args: [
-      "run",
-      "--quiet",
-      "--config",
-      config.pathname,
-      "--allow-env",
-      "--allow-read",
-      "--allow-net",
-      "--allow-sys",
-      main.pathname,
-    ],
-    clearEnv: true,
-    env: inherited(["PATH", "HOME", "DENO_DIR"]),
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const output = await serviceCommand({}, cwd).output();
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.equal(
@@ -172,31 +153,10 @@ Deno.test("dispatch commands: malformed commands are refused with the reason", (
 });
 
 Deno.test("dispatch service: a bad variable stops it at start with one line naming it", async () => {
-  const main = new URL("../../dispatch/main.ts", import.meta.url);
-  const config = new URL("../../deno.json", import.meta.url);
-  const output = await new Deno.Command("deno", {
-    args: [
-      "run",
-      "--quiet",
-      "--config",
-      config.pathname,
-      "--allow-env",
-      "--allow-read",
-      "--allow-net",
-      "--allow-sys",
-      main.pathname,
-    ],
-    clearEnv: true,
-    env: {
-      ...inherited(["PATH", "HOME", "DENO_DIR"]),
-      BOT_TOKEN: "t",
-      INTENTS: "513",
-      RABBIT_PORT: "port",
-    },
-    cwd: Deno.makeTempDirSync(),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const output = await serviceCommand(
+    { BOT_TOKEN: "t", INTENTS: "513", RABBIT_PORT: "port" },
+    Deno.makeTempDirSync(),
+  ).output();
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.equal(
@@ -215,33 +175,13 @@ Deno.test({
   await using discord = await FakeDiscord.start({ loopback: true });
   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (taken.addr as Deno.NetAddr).port;
-  const main = new URL("../../dispatch/main.ts", import.meta.url);
-  const config = new URL("../../deno.json", import.meta.url);
-  const output = await new Deno.Command("deno", {
-    args: [
-      "run",
-      "--quiet",
-      "--config",
-      config.pathname,
-      "--allow-env",
-      "--allow-read",
-      "--allow-net",
-      "--allow-sys",
-      main.pathname,
-    ],
-    clearEnv: true,
-    env: {
-      ...inherited(["PATH", "HOME", "DENO_DIR", "NO_PROXY", "no_proxy"]),
-      BOT_TOKEN: discord.token,
-      INTENTS: "513",
-      DISCORD_API_URL: discord.clientOptions.restBaseUrl!,
-      PROMETHEUS_HOST: "127.0.0.1",
-      PROMETHEUS_PORT: String(port),
-    },
-    cwd: Deno.makeTempDirSync(),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const output = await serviceCommand({
+    BOT_TOKEN: discord.token,
+    INTENTS: "513",
+    DISCORD_API_URL: discord.clientOptions.restBaseUrl!,
+    PROMETHEUS_HOST: "127.0.0.1",
+    PROMETHEUS_PORT: String(port),
+  }, Deno.makeTempDirSync()).output();
   assert.equal(output.code, 1);
   const stderr = new TextDecoder().decode(output.stderr).trim();
   assert.match(
