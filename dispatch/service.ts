@@ -465,17 +465,10 @@ export class DispatchService {
     if (!awaiting) return;
     this.#awaitingOld.delete(event.shardId);
     const { pending, frame } = awaiting;
-    let timer: TimerId | undefined;
-    Promise.race([
-      applied.then((update) => update.old, () => undefined),
-      new Promise<undefined>((resolve) => {
-        timer = this.#scheduler.setTimeout(
-          () => resolve(undefined),
-          OLD_TIMEOUT,
-        );
-      }),
-    ]).then((old) => {
-      if (timer !== undefined) this.#scheduler.clearTimeout(timer);
+    // No old state when the cache fails or is late.
+    let old: unknown;
+    const read = applied.then((update) => old = update.old, () => {});
+    within(this.#scheduler, read, OLD_TIMEOUT).then(() => {
       let body = `${frame},"shard":${event.shardId}`;
       if (old !== undefined) {
         try {
