@@ -54,6 +54,22 @@ export interface RequestOptions {
   uploadLimit?: number;
 }
 
+/**
+ * The per-call options of a typed route (signal, audit-log reason, files)
+ * as request options, leaving out the unset ones: shared by the client's
+ * methods and the `api/` route functions.
+ */
+export function callOptions(
+  options: Pick<RequestOptions, "signal" | "reason" | "files" | "uploadLimit">,
+): RequestOptions {
+  const out: RequestOptions = {};
+  if (options.signal !== undefined) out.signal = options.signal;
+  if (options.reason !== undefined) out.reason = options.reason;
+  if (options.files !== undefined) out.files = options.files;
+  if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
+  return out;
+}
+
 /** What every request of one client carries. */
 export interface ClientIdentity {
   /** The bot token, without `Bot `. */
