@@ -250,13 +250,11 @@ export function interactionsEndpoint(
             );
           }
           if (files) {
-            await options.rest.request(
-              "POST",
-              `/interactions/${interaction.id}/${
-                encodeURIComponent(interaction.token)
-              }/callback`,
+            await options.rest.createInteractionResponse(
+              interaction.id,
+              interaction.token,
+              response,
               {
-                body: response,
                 files,
                 ...(typeof interaction.attachment_size_limit === "number" &&
                     interaction.attachment_size_limit > 0
