@@ -16,7 +16,7 @@ import type {
   InteractionResponseBody,
   RestMessage,
 } from "../rest/payloads.ts";
-import type { FileUpload } from "../rest/uploads.ts";
+import { DEFAULT_UPLOAD_LIMIT, type FileUpload } from "../rest/uploads.ts";
 import type { MessageComponent } from "../types/objects/component.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { Choice } from "./commands.ts";
@@ -460,7 +460,7 @@ export class InteractionContext {
       files,
       uploadLimit: typeof limit === "number" && limit > 0
         ? limit
-        : 10 * 1024 * 1024,
+        : DEFAULT_UPLOAD_LIMIT,
     };
   }
 }
