@@ -551,6 +551,7 @@ export class Client {
       fetch: _fetch,
       events: _events,
       signal: _signal,
+      cache: _cache,
       ...passed
     } = this.#options;
     let gatewayUrl = givenUrl;
