@@ -39,6 +39,22 @@ export type CacheKind =
   | "scheduled_event"
   | "soundboard_sound";
 
+/**
+ * The kinds kept under a guild's ID besides its channels and messages: with
+ * those, what a removed guild takes with it.
+ */
+export const GUILD_SCOPED_KINDS: readonly CacheKind[] = [
+  "role",
+  "emoji",
+  "sticker",
+  "member",
+  "presence",
+  "voice",
+  "stage_instance",
+  "scheduled_event",
+  "soundboard_sound",
+];
+
 /** Which {@linkcode CacheResource} flag turns each kind on (`bot_user`: always). */
 export const KIND_RESOURCE: Readonly<
   Record<CacheKind, CacheResource | undefined>

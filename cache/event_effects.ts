@@ -5,7 +5,7 @@
  * @module
  */
 import type { GatewayEventName } from "../types/events.ts";
-import type { CacheKind } from "./changes.ts";
+import { type CacheKind, GUILD_SCOPED_KINDS } from "./changes.ts";
 
 /** What one event does to the cache. */
 export interface CacheEffect {
@@ -38,15 +38,7 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
   "guild",
   "channel",
   "message",
-  "role",
-  "emoji",
-  "sticker",
-  "member",
-  "presence",
-  "voice",
-  "stage_instance",
-  "scheduled_event",
-  "soundboard_sound",
+  ...GUILD_SCOPED_KINDS,
 ];
 
 /**

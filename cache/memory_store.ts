@@ -18,12 +18,13 @@ import type { StageInstance } from "../types/objects/stage_instance.ts";
 import type { Sticker } from "../types/objects/sticker.ts";
 import type { User } from "../types/objects/user.ts";
 import type { VoiceState } from "../types/objects/voice.ts";
-import type {
-  CacheChange,
-  CachedValue,
-  CacheKind,
-  CacheLookup,
-  CacheUpdate,
+import {
+  type CacheChange,
+  type CachedValue,
+  type CacheKind,
+  type CacheLookup,
+  type CacheUpdate,
+  GUILD_SCOPED_KINDS,
 } from "./changes.ts";
 import {
   CompactMember,
@@ -56,18 +57,6 @@ export interface CachedMessage extends Message {
 
 /** Entities per kind, as reported by {@linkcode MemoryCache.sizes}. */
 export type CacheSizes = Record<CacheKind, number>;
-
-const GUILD_SCOPED: readonly CacheKind[] = [
-  "role",
-  "emoji",
-  "sticker",
-  "member",
-  "presence",
-  "voice",
-  "stage_instance",
-  "scheduled_event",
-  "soundboard_sound",
-];
 
 /** A stored entity: Discord JSON, or the compact form of a member or message. */
 type Stored = CachedValue | CompactMember | CompactMessage;
@@ -319,7 +308,7 @@ export class MemoryCache implements CacheLookup {
         "guild",
         "channel",
         "message",
-        ...GUILD_SCOPED,
+        ...GUILD_SCOPED_KINDS,
       ] as CacheKind[]
     ) {
       let count = 0;
@@ -522,7 +511,7 @@ export class MemoryCache implements CacheLookup {
     for (const channelId of [...this.ids("channel", id)]) {
       this.#removeChannel(channelId);
     }
-    for (const kind of GUILD_SCOPED) {
+    for (const kind of GUILD_SCOPED_KINDS) {
       const scopes = this.#kinds.get(kind);
       const entries = scopes?.get(id);
       if (entries === undefined) continue;

@@ -17,7 +17,12 @@ import type {
   RateLimitedDispatch,
 } from "../types/dispatch_payloads.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
-import { chunkCount, nonceOf, retryAfterMs } from "./payload_guards.ts";
+import {
+  chunkCount,
+  isRecord,
+  nonceOf,
+  retryAfterMs,
+} from "./payload_guards.ts";
 
 const logger = getLogger(["disruption", "gateway", "member_request"]);
 
@@ -144,9 +149,7 @@ export async function* requestGuildMemberChunks(
       if (limited?.opcode !== GatewayOpcode.RequestGuildMembers) return;
       const meta = limited.meta as unknown;
       const metaNonce = nonceOf(meta);
-      const metaGuild = typeof meta === "object" && meta !== null
-        ? (meta as { guild_id?: unknown }).guild_id
-        : undefined;
+      const metaGuild = isRecord(meta) ? meta.guild_id : undefined;
       if (
         metaNonce !== undefined
           ? metaNonce !== request.nonce

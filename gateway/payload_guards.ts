@@ -35,7 +35,7 @@ export interface ReadyFields {
 }
 
 /** Whether `value` is an object that is not `null` or an array. */
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

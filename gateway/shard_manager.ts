@@ -12,6 +12,7 @@ import {
 } from "./identify_queue.ts";
 import { GatewayError } from "./errors.ts";
 import {
+  MAX_TIMER_DELAY,
   realScheduler,
   type Scheduler,
   type TimerId,
@@ -32,7 +33,6 @@ import {
 import {
   assertIntegerOption,
   assertTimeouts,
-  MAX_TIMER_MS,
   type ShardOptions,
 } from "./shard_options.ts";
 import type { ShardStatus } from "./shard_state.ts";
@@ -205,7 +205,7 @@ export class ShardManager {
         "sessionSaveInterval",
         sessionSaveInterval,
         1,
-        MAX_TIMER_MS,
+        MAX_TIMER_DELAY,
       );
     }
     assertTimeouts("shard manager", shared.timeouts);

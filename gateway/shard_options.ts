@@ -6,7 +6,7 @@
 import type { BackoffOptions } from "../base/backoff.ts";
 import type { IdentifyQueue } from "./identify_queue.ts";
 import type { TransportCompression } from "./inflater.ts";
-import type { Scheduler } from "../base/scheduler.ts";
+import { MAX_TIMER_DELAY, type Scheduler } from "../base/scheduler.ts";
 import type { Transport } from "./transport.ts";
 import type {
   IdentifyProperties,
@@ -209,9 +209,6 @@ export const INVALID_SESSION_BACKOFF: Readonly<BackoffOptions> = {
  */
 export const RESUME_URL_FAILURES_BEFORE_PROBE = 3;
 
-/** The longest delay a timer can hold, in milliseconds: 2^31 - 1. */
-export const MAX_TIMER_MS = 2_147_483_647;
-
 /**
  * Check a number option: an integer in `[min, max]`.
  *
@@ -264,7 +261,7 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
   for (const name of Object.keys(DEFAULT_TIMEOUTS)) {
     const value = (timeouts as Record<string, unknown>)[name];
     if (value === undefined) continue;
-    assertIntegerOption(what, `timeouts.${name}`, value, 1, MAX_TIMER_MS);
+    assertIntegerOption(what, `timeouts.${name}`, value, 1, MAX_TIMER_DELAY);
   }
 }
 

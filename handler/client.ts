@@ -234,7 +234,6 @@ export class Client {
   /** The events the cache needs parsed; undefined without a cache. */
   readonly #cacheEvents: ReadonlySet<string> | undefined;
   readonly #options: ClientOptions;
-  #manager: ShardManager | undefined;
   #handler: Handler = new NoHandler();
   /** Overridden Handler methods by event name. */
   #methods = new Map<string, string>();
@@ -249,6 +248,11 @@ export class Client {
   #offOthers: (() => void)[] = [];
   /** The current run; `undefined` before start() and after stop(). */
   #run: Run | undefined;
+
+  /** The current run's manager, once its start created it. */
+  get #manager(): ShardManager | undefined {
+    return this.#run?.manager;
+  }
 
   /**
    * Create a client; nothing connects until {@linkcode Client.start}.
@@ -370,7 +374,6 @@ export class Client {
       const manager = await this.#createManager(run.abort.signal);
       run.abort.signal.throwIfAborted();
       run.manager = manager;
-      this.#manager = manager;
       this.#wire(manager);
       await manager.start();
       run.abort.signal.throwIfAborted();
@@ -503,7 +506,6 @@ export class Client {
     this.#offDispatch = undefined;
     for (const off of this.#offOthers) off();
     this.#offOthers = [];
-    this.#manager = undefined;
     this.#slots = [];
     if (this.#run === run) this.#run = undefined;
   }
@@ -549,6 +551,7 @@ export class Client {
       fetch: _fetch,
       events: _events,
       signal: _signal,
+      cache: _cache,
       ...passed
     } = this.#options;
     let gatewayUrl = givenUrl;

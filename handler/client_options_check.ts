@@ -5,10 +5,10 @@
  *
  * @module
  */
+import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import {
   assertIntegerOption,
   assertTimeouts,
-  MAX_TIMER_MS,
 } from "../gateway/shard_options.ts";
 import { isValidIntents } from "../types/intents.ts";
 
@@ -84,7 +84,7 @@ export function assertClientOptions(options: CheckedClientOptions): void {
       "sessionSaveInterval",
       options.sessionSaveInterval,
       1,
-      MAX_TIMER_MS,
+      MAX_TIMER_DELAY,
     );
   }
   if (options.maxInflatedBytes !== undefined) {

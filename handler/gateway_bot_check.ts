@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { describeValue } from "../gateway/payload_guards.ts";
+import { describeValue, isRecord } from "../gateway/payload_guards.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
 
 /**
@@ -23,10 +23,6 @@ const MAX_RESET_AFTER = 24 * 60 * 60 * 1000;
 
 /** Hosts a cleartext `ws:` gateway URL may point at: this machine only. */
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function refuse(field: string, rule: string, value: unknown): never {
   throw new TypeError(

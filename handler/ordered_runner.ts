@@ -158,7 +158,7 @@ export class OrderedRunner {
   #enqueue(task: Task): void {
     this.#queue.push(task);
     if (this.#onBacklog === undefined) return;
-    const pending = this.#queue.length - this.#head;
+    const pending = this.pending;
     if (pending < this.#nextBacklogWarning) return;
     this.#nextBacklogWarning = pending * 2;
     try {

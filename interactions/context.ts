@@ -6,15 +6,17 @@
  * @module
  */
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
-import type { RestClient } from "../rest/rest_client.ts";
+import type { CallOptions, RestClient } from "../rest/rest_client.ts";
 import type {
   AllowedMentionsPayload,
   ComponentPayload,
+  EditWebhookMessageBody,
   EmbedPayload,
+  FollowupMessageBody,
   InteractionResponseBody,
   RestMessage,
 } from "../rest/payloads.ts";
-import type { FileUpload } from "../rest/uploads.ts";
+import { DEFAULT_UPLOAD_LIMIT, type FileUpload } from "../rest/uploads.ts";
 import type { MessageComponent } from "../types/objects/component.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { Choice } from "./commands.ts";
@@ -188,15 +190,11 @@ export class InteractionContext {
     this.#received = this.#scheduler.now();
     this.#respond = options.respond ??
       ((body, files) =>
-        this.rest.request<void>(
-          "POST",
-          `/interactions/${interaction.id}/${
-            encodeURIComponent(interaction.token)
-          }/callback`,
-          {
-            body,
-            ...(files ? { files, uploadLimit: this.#uploadLimit() } : {}),
-          },
+        this.rest.createInteractionResponse(
+          interaction.id,
+          interaction.token,
+          body,
+          this.#uploads(files),
         ));
     this.#acknowledged = new Promise((resolve) => this.#acknowledge = resolve);
   }
@@ -337,10 +335,13 @@ export class InteractionContext {
    */
   async followUp(message: string | MessageResponse): Promise<RestMessage> {
     const { data, files } = messageData(message, true);
-    return await this.rest.request<RestMessage>("POST", this.#webhook(), {
-      body: data,
-      ...(files ? { files, uploadLimit: this.#uploadLimit() } : {}),
-    });
+    this.#checkToken();
+    return await this.rest.createFollowupMessage(
+      this.interaction.application_id,
+      this.interaction.token,
+      data as FollowupMessageBody,
+      this.#uploads(files),
+    );
   }
 
   /**
@@ -356,13 +357,12 @@ export class InteractionContext {
     message: string | MessageResponse,
   ): Promise<RestMessage> {
     const { data, files } = messageData(message, false);
-    return await this.rest.request<RestMessage>(
-      "PATCH",
-      `${this.#webhook()}/messages/@original`,
-      {
-        body: data,
-        ...(files ? { files, uploadLimit: this.#uploadLimit() } : {}),
-      },
+    this.#checkToken();
+    return await this.rest.editOriginalInteractionResponse(
+      this.interaction.application_id,
+      this.interaction.token,
+      data as EditWebhookMessageBody,
+      this.#uploads(files),
     );
   }
 
@@ -374,9 +374,10 @@ export class InteractionContext {
    *   interaction arrived.
    */
   async deleteOriginal(): Promise<void> {
-    await this.rest.request(
-      "DELETE",
-      `${this.#webhook()}/messages/@original`,
+    this.#checkToken();
+    await this.rest.deleteOriginalInteractionResponse(
+      this.interaction.application_id,
+      this.interaction.token,
     );
   }
 
@@ -432,7 +433,8 @@ export class InteractionContext {
     this.#acknowledge();
   }
 
-  #webhook(): string {
+  /** Throws when the interaction's token no longer works for webhooks. */
+  #checkToken(): void {
     const age = this.#scheduler.now() - this.#received;
     if (this.#state === "pending" && age >= ANSWER_DEADLINE) {
       throw new InteractionError(
@@ -448,13 +450,17 @@ export class InteractionContext {
         } s after it arrived (Discord allows follow-ups and edits for 15 minutes): send a channel message instead`,
       );
     }
-    return `/webhooks/${this.interaction.application_id}/${
-      encodeURIComponent(this.interaction.token)
-    }`;
   }
 
-  #uploadLimit(): number {
+  /** The files of a response, with the interaction's upload limit. */
+  #uploads(files: readonly FileUpload[] | undefined): CallOptions {
+    if (!files) return {};
     const limit = this.interaction.attachment_size_limit;
-    return typeof limit === "number" && limit > 0 ? limit : 10 * 1024 * 1024;
+    return {
+      files,
+      uploadLimit: typeof limit === "number" && limit > 0
+        ? limit
+        : DEFAULT_UPLOAD_LIMIT,
+    };
   }
 }

@@ -9,6 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
@@ -91,31 +92,13 @@ function hexBytes(hex: string | null): Uint8Array | undefined {
  * passes `max` bytes: a body without Content-Length cannot make us buffer
  * more than that.
  */
-async function readBounded(
+async function readRequestBody(
   request: Request,
   max: number,
 ): Promise<Uint8Array | undefined> {
   if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  const read = await readBounded(request.body, max);
+  return read.type === "read" ? joinChunks(read.chunks, read.size) : undefined;
 }
 
 const text = (status: number, body: string): Response =>
@@ -201,7 +184,7 @@ export function interactionsEndpoint(
     if (declared > maxBody) return text(413, "Payload Too Large");
     let body: Uint8Array | undefined;
     try {
-      body = await readBounded(request, maxBody);
+      body = await readRequestBody(request, maxBody);
     } catch {
       return text(400, "Bad Request");
     }
@@ -267,13 +250,11 @@ export function interactionsEndpoint(
             );
           }
           if (files) {
-            await options.rest.request(
-              "POST",
-              `/interactions/${interaction.id}/${
-                encodeURIComponent(interaction.token)
-              }/callback`,
+            await options.rest.createInteractionResponse(
+              interaction.id,
+              interaction.token,
+              response,
               {
-                body: response,
                 files,
                 ...(typeof interaction.attachment_size_limit === "number" &&
                     interaction.attachment_size_limit > 0

@@ -222,9 +222,10 @@ export interface InteractionSource {
   ): () => void;
 }
 
+/** What a pattern route answers: buttons (component type 2), selects (3, 5-8) or modals. */
+type PatternKind = "button" | "select" | "modal";
+
 interface PatternRoute {
-  /** Buttons (component type 2), selects (3, 5-8) or modals. */
-  kind: "button" | "select" | "modal";
   pattern: ReturnType<typeof compileCustomId>;
   // deno-lint-ignore no-explicit-any
   handler: RouteHandler<any>;
@@ -286,7 +287,8 @@ export class InteractionRouter {
     string,
     RouteHandler<AutocompleteInteraction<ChatInputCommand>>
   >();
-  readonly #components: PatternRoute[] = [];
+  readonly #buttons: PatternRoute[] = [];
+  readonly #selects: PatternRoute[] = [];
   readonly #modals: PatternRoute[] = [];
   readonly #collectors = new Set<Collector>();
 
@@ -386,7 +388,7 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#addPattern(this.#components, "button", pattern, handler);
+    this.#addPattern(this.#buttons, "button", pattern, handler);
     return this;
   }
 
@@ -402,7 +404,7 @@ export class InteractionRouter {
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#addPattern(this.#components, "select", pattern, handler);
+    this.#addPattern(this.#selects, "select", pattern, handler);
     return this;
   }
 
@@ -647,9 +649,8 @@ export class InteractionRouter {
         for (const collector of this.#collectors) {
           if (collector.accept(routed, ctx)) return "collected";
         }
-        const kind = data.component_type === 2 ? "button" : "select";
         return this.#byPattern(
-          this.#components.filter((route) => route.kind === kind),
+          data.component_type === 2 ? this.#buttons : this.#selects,
           customId,
           routed,
           ctx,
@@ -681,27 +682,26 @@ export class InteractionRouter {
    */
   #addPattern(
     routes: PatternRoute[],
-    kind: PatternRoute["kind"],
+    kind: PatternKind,
     source: string,
     // deno-lint-ignore no-explicit-any
     handler: RouteHandler<any>,
   ): void {
     const pattern = compileCustomId(source);
-    const same = routes.filter((route) => route.kind === kind);
-    if (same.some((route) => route.pattern.source === source)) {
+    if (routes.some((route) => route.pattern.source === source)) {
       throw new TypeError(
         `Cannot route ${kind} '${source}' as that pattern already has a handler`,
       );
     }
     const probe = source.replace(/\{[^{}]*\}/g, "\u0001");
-    const earlier = same.find((route) => route.pattern.match(probe));
+    const earlier = routes.find((route) => route.pattern.match(probe));
     if (earlier) {
       visible.warn(
         "The {kind} pattern '{source}' is shadowed by '{earlier}', registered before it: custom ids both match go to '{earlier}'",
         { kind, source, earlier: earlier.pattern.source },
       );
     }
-    routes.push({ kind, pattern, handler });
+    routes.push({ pattern, handler });
   }
 
   #byPattern(

@@ -6,9 +6,12 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { Redis } from "ioredis";
 
 const logger = getLogger(["disruption", "redis"]);
+// An outage is something to act on: shown on stderr unless LogTape is set up.
+const visible = getVisibleLogger(["disruption", "redis"]);
 
 /** A connected Redis client (ioredis). */
 export type RedisConnection = Redis;
@@ -175,7 +178,7 @@ function watch(redis: Redis, url: string): void {
   redis.on("error", (error: Error) => {
     if (down) return;
     down = true;
-    logger.warn("Redis at {url} is unreachable: {message}", {
+    visible.warn("Redis at {url} is unreachable: {message}", {
       url,
       message: error.message,
     });

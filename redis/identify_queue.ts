@@ -12,6 +12,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -24,6 +25,9 @@ import type {
 import type { RedisConnection } from "./connection.ts";
 
 const logger = getLogger(["disruption", "redis", "identify_queue"]);
+// Shards that cannot identify are something to act on: shown on stderr
+// unless LogTape is set up.
+const visible = getVisibleLogger(["disruption", "redis", "identify_queue"]);
 
 /** The shortest pause between two attempts of one waiter. */
 const MIN_POLL_MS = 10;
@@ -450,7 +454,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
           }
           if (kind === 2 && !this.#exhaustedWarned) {
             this.#exhaustedWarned = true;
-            logger.warn(
+            visible.warn(
               "Session start limit exhausted: waiting {waitMs} ms for it to reset before shard {shardId} may identify",
               { waitMs: wait, shardId },
             );
@@ -513,7 +517,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #down(error: unknown): void {
     if (this.#redisDown) return;
     this.#redisDown = true;
-    logger.warn(
+    visible.warn(
       "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
       { message: messageOf(error) },
     );

@@ -8,6 +8,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import type { FileUpload } from "./uploads.ts";
 import { parseRateLimitHeaders, type RateLimitInfo } from "./rate_limiter.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
@@ -52,6 +53,22 @@ export interface RequestOptions {
    * @default {10485760}
    */
   uploadLimit?: number;
+}
+
+/**
+ * The per-call options of a typed route (signal, audit-log reason, files)
+ * as request options, leaving out the unset ones: shared by the client's
+ * methods and the `api/` route functions.
+ */
+export function callOptions(
+  options: Pick<RequestOptions, "signal" | "reason" | "files" | "uploadLimit">,
+): RequestOptions {
+  const out: RequestOptions = {};
+  if (options.signal !== undefined) out.signal = options.signal;
+  if (options.reason !== undefined) out.reason = options.reason;
+  if (options.files !== undefined) out.files = options.files;
+  if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
+  return out;
 }
 
 /** What every request of one client carries. */
@@ -246,27 +263,9 @@ async function readBody(
   }
   const body = response.body;
   if (body === null) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      return { bytes: total };
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return utf8.decode(chunks[0]);
-  const whole = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return utf8.decode(whole);
+  const read = await readBounded(body, limit);
+  if (read.type === "too_large") return { bytes: read.size };
+  return utf8.decode(joinChunks(read.chunks, read.size));
 }
 
 const utf8 = new TextDecoder();

@@ -26,6 +26,7 @@ import {
 } from "./errors.ts";
 import {
   type Attempted,
+  callOptions,
   type ClientIdentity,
   isObject,
   parseJson,
@@ -415,7 +416,7 @@ export class RestClient {
     return this.request<T>(
       "POST",
       `/channels/${id("channelId", channelId)}/messages`,
-      { ...call(options), body },
+      { ...callOptions(options), body },
     );
   }
 
@@ -440,7 +441,7 @@ export class RestClient {
       `/channels/${id("channelId", channelId)}/messages/${
         id("messageId", messageId)
       }`,
-      { ...call(options), body },
+      { ...callOptions(options), body },
     );
   }
 
@@ -462,7 +463,7 @@ export class RestClient {
       `/channels/${id("channelId", channelId)}/messages/${
         id("messageId", messageId)
       }`,
-      call(options),
+      callOptions(options),
     );
   }
 
@@ -503,7 +504,7 @@ export class RestClient {
       `/interactions/${id("interactionId", interactionId)}/${
         token("interactionToken", interactionToken)
       }/callback`,
-      { ...call(options), body },
+      { ...callOptions(options), body },
     );
   }
 
@@ -524,7 +525,7 @@ export class RestClient {
     return this.request<T>(
       "GET",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      call(options),
+      callOptions(options),
     );
   }
 
@@ -548,7 +549,7 @@ export class RestClient {
     return this.request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      { ...call(options), body },
+      { ...callOptions(options), body },
     );
   }
 
@@ -568,7 +569,7 @@ export class RestClient {
     await this.request(
       "DELETE",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      call(options),
+      callOptions(options),
     );
   }
 
@@ -591,7 +592,7 @@ export class RestClient {
     return this.request<T>(
       "POST",
       webhook(applicationId, interactionToken),
-      { ...call(options), body },
+      { ...callOptions(options), body },
     );
   }
 
@@ -618,7 +619,7 @@ export class RestClient {
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
-      { ...call(options), body },
+      { ...callOptions(options), body },
     );
   }
 
@@ -642,7 +643,7 @@ export class RestClient {
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
-      call(options),
+      callOptions(options),
     );
   }
 
@@ -664,7 +665,7 @@ export class RestClient {
     return this.request<T[]>(
       "PUT",
       `/applications/${id("applicationId", applicationId)}/commands`,
-      { ...call(options), body: commands },
+      { ...callOptions(options), body: commands },
     );
   }
 
@@ -689,7 +690,7 @@ export class RestClient {
       `/applications/${id("applicationId", applicationId)}/guilds/${
         id("guildId", guildId)
       }/commands`,
-      { ...call(options), body: commands },
+      { ...callOptions(options), body: commands },
     );
   }
 
@@ -704,7 +705,7 @@ export class RestClient {
     return this.request<GatewayBotResponse>(
       "GET",
       "/gateway/bot",
-      call(options),
+      callOptions(options),
     );
   }
 
@@ -715,7 +716,11 @@ export class RestClient {
    * @returns Discord's answer.
    */
   getGateway(options: CallOptions = {}): Promise<GatewayResponse> {
-    return this.request<GatewayResponse>("GET", "/gateway", call(options));
+    return this.request<GatewayResponse>(
+      "GET",
+      "/gateway",
+      callOptions(options),
+    );
   }
 
   #identity(): ClientIdentity {
@@ -850,15 +855,6 @@ export class RestClient {
       }
     }
   }
-}
-
-function call(options: CallOptions): RequestOptions {
-  const out: RequestOptions = {};
-  if (options.signal !== undefined) out.signal = options.signal;
-  if (options.reason !== undefined) out.reason = options.reason;
-  if (options.files !== undefined) out.files = options.files;
-  if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
-  return out;
 }
 
 function id(name: string, value: string): string {

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { readBounded } from "../base/read_bounded.ts";
 
 /** Data of a file to upload. */
 export type UploadData =
@@ -194,24 +195,9 @@ async function toBlob(file: FileUpload, room: number): Promise<Blob> {
     return new Blob([data as BlobPart], { type });
   }
   if (data instanceof ReadableStream) {
-    const reader = data.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    try {
-      while (true) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > room) {
-          await reader.cancel("upload too large").catch(() => {});
-          throw tooLarge(file.name, room);
-        }
-        chunks.push(value);
-      }
-    } finally {
-      reader.releaseLock();
-    }
-    return new Blob(chunks as BlobPart[], { type });
+    const read = await readBounded(data, room, "upload too large");
+    if (read.type === "too_large") throw tooLarge(file.name, room);
+    return new Blob(read.chunks as BlobPart[], { type });
   }
   throw new UploadError(
     `Cannot upload '${file.name}' as 'data' must be bytes, a Blob, a ReadableStream or a string: current type '${typeof data}'`,

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CallOptions, RequestOptions } from "../rest_client.ts";
+import { callOptions } from "../_request_io.ts";
 
 /** Options of a route that takes no audit-log reason and no files. */
 export type RouteOptions = Pick<CallOptions, "signal">;
@@ -68,13 +69,9 @@ export function routeOptions(
   options: CallOptions,
   extra: Pick<RequestOptions, "body" | "query"> = {},
 ): RequestOptions {
-  const out: RequestOptions = {};
+  const out = callOptions(options);
   if (extra.body !== undefined) out.body = extra.body;
   if (extra.query !== undefined) out.query = extra.query;
-  if (options.signal !== undefined) out.signal = options.signal;
-  if (options.reason !== undefined) out.reason = options.reason;
-  if (options.files !== undefined) out.files = options.files;
-  if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
   return out;
 }
 

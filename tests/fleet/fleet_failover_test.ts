@@ -5,17 +5,18 @@
 // one ScaledScheduler (tests/_fakes/scaled_scheduler.ts: the real clock sped
 // up SCALE times), so the lease timings below are on that clock.
 import assert from "node:assert/strict";
-import { FakeGateway } from "../../testing/fake_gateway.ts";
-import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
-import { closeRedis, connectRedis } from "../../redis/connection.ts";
-import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
 import type { FleetMemberConfig } from "../_fakes/fleet_member.ts";
 import {
   type MemberProcess,
   spawnMember,
 } from "../_fakes/fleet_member_process.ts";
+import {
+  deleteKeysAt,
+  memberChanges,
+  serveFleetGateway,
+  stopMembers,
+} from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { within } from "../_fakes/watchdog.ts";
 
 const server = testRedis();
 const SCALE = 10;
@@ -28,24 +29,11 @@ Deno.test({
     "FleetShards: 3 processes, one SIGKILLed mid-stream: its shards are RESUMEd elsewhere within lease TTL + renew, no event lost",
   ignore: server.ignore,
   fn: async () => {
-    const scheduler = new ScaledScheduler(Date.now(), SCALE);
-    const gateway = new FakeGateway({
-      scheduler,
-      maxConcurrency: 4,
-      guilds: SHARDS,
-    });
-    const served = await serveFakeGateway(gateway);
+    const fake = await serveFleetGateway(SCALE, SHARDS);
+    const { scheduler, gateway, served } = fake;
     const prefix = `disruption:test:fleet:${crypto.randomUUID()}`;
     const members: MemberProcess[] = [];
-    let changed: () => void = () => {};
-    const waitFor = async (what: string, cond: () => boolean) => {
-      while (!cond()) {
-        await within(
-          new Promise<void>((resolve) => changed = resolve),
-          what,
-        );
-      }
-    };
+    const { changed, waitFor } = memberChanges();
     const config: FleetMemberConfig = {
       gatewayUrl: served.url,
       redisUrl: server.url,
@@ -62,7 +50,7 @@ Deno.test({
     const streamed = (m: MemberProcess) =>
       m.delivered.filter((d) => d.id.startsWith("e"));
     const spawn = (): MemberProcess => {
-      const member = spawnMember(config, () => changed());
+      const member = spawnMember(config, changed);
       members.push(member);
       return member;
     };
@@ -184,19 +172,9 @@ Deno.test({
       );
     } finally {
       if (pump !== undefined) clearInterval(pump);
-      for (const m of members) {
-        await m.end();
-      }
-      for (const m of members) {
-        await m.child.status;
-        await m.done;
-      }
-      await served.close();
-      gateway.close();
-      const redis = await connectRedis({ url: server.url });
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await closeRedis(redis);
+      await stopMembers(members);
+      await fake.close();
+      await deleteKeysAt(server.url, prefix);
     }
   },
 });

@@ -9,11 +9,12 @@ import { FleetShards } from "../../fleet/fleet_shards.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
 import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
 import { RedisSessionStore } from "../../redis/session_store.ts";
-import { FakeGateway } from "../../testing/fake_gateway.ts";
-import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
-import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
+import {
+  deleteKeys,
+  pollUntil,
+  serveFleetGateway,
+} from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { within } from "../_fakes/watchdog.ts";
 
 const server = testRedis();
 const SCALE = 10;
@@ -25,13 +26,8 @@ Deno.test({
     "FleetShards: without renewals a process closes its shards before its leases expire; the taker resumes after",
   ignore: server.ignore,
   fn: async () => {
-    const scheduler = new ScaledScheduler(Date.now(), SCALE);
-    const gateway = new FakeGateway({
-      scheduler,
-      maxConcurrency: 4,
-      guilds: 4,
-    });
-    const served = await serveFakeGateway(gateway);
+    const fake = await serveFleetGateway(SCALE, 4);
+    const { scheduler, gateway, served } = fake;
     const prefix = `disruption:test:guard:${crypto.randomUUID()}`;
     const cut = await connectRedis({ url: server.url });
     const healthy = await connectRedis({ url: server.url });
@@ -60,20 +56,10 @@ Deno.test({
       });
     const doomed = member(cut);
     const taker = member(healthy);
-    // Waits on real I/O (sockets, Redis), checked every 10 ms, bounded by
-    // the watchdog.
-    const poll = async (what: string, cond: () => boolean): Promise<void> => {
-      await within(
-        (async () => {
-          while (!cond()) await new Promise((r) => setTimeout(r, 10));
-        })(),
-        what,
-      );
-    };
     try {
       await doomed.start();
       assert.deepEqual(doomed.shardIds, [0, 1, 2, 3]);
-      await poll(
+      await pollUntil(
         "4 live sessions",
         () => gateway.sessions.filter((s) => s.state === "active").length === 4,
       );
@@ -83,22 +69,22 @@ Deno.test({
         shardCountKey: `${prefix}:shards`,
       });
       let saved = 0;
-      await poll("the sessions saved", () => {
+      await pollUntil("the sessions saved", () => {
         void store.loadAll().then((all) => saved = all.length);
         return saved === 4;
       });
       const cutAt = scheduler.now();
       cut.disconnect();
       await taker.start();
-      await poll(
+      await pollUntil(
         "doomed to stop its shards",
         () => doomed.shardIds.length === 0,
       );
-      await poll(
+      await pollUntil(
         "the taker to run all four",
         () => taker.shardIds.length === 4,
       );
-      await poll(
+      await pollUntil(
         "all four RESUMEd",
         () =>
           gateway.log.filter((e) =>
@@ -130,10 +116,8 @@ Deno.test({
     } finally {
       await taker.close();
       await doomed.close();
-      await served.close();
-      gateway.close();
-      const keys = await healthy.keys(`${prefix}:*`);
-      if (keys.length > 0) await healthy.del(...keys);
+      await fake.close();
+      await deleteKeys(healthy, prefix);
       await closeRedis(healthy);
       await closeRedis(cut);
     }

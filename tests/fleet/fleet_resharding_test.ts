@@ -5,17 +5,22 @@
 // ScaledScheduler (the real clock x SCALE).
 import assert from "node:assert/strict";
 import { FleetShards, ReshardError } from "../../fleet/mod.ts";
-import { FakeGateway } from "../../testing/fake_gateway.ts";
-import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
 import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
 import { RedisSessionStore } from "../../redis/session_store.ts";
-import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
 import type { FleetMemberConfig } from "../_fakes/fleet_member.ts";
 import {
   type MemberProcess,
   spawnMember,
 } from "../_fakes/fleet_member_process.ts";
+import {
+  deleteKeys,
+  deleteKeysAt,
+  memberChanges,
+  pollUntil,
+  serveFleetGateway,
+  stopMembers,
+} from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
 
@@ -32,24 +37,11 @@ Deno.test({
     "FleetShards.reshard: 3 processes grow from 2 to 4 shards mid-stream: the fleet switches together, no event lost or delivered twice",
   ignore: server.ignore,
   fn: async () => {
-    const scheduler = new ScaledScheduler(Date.now(), SCALE);
-    const gateway = new FakeGateway({
-      scheduler,
-      maxConcurrency: 4,
-      guilds: 16,
-    });
-    const served = await serveFakeGateway(gateway);
+    const fake = await serveFleetGateway(SCALE, 16);
+    const { scheduler, gateway, served } = fake;
     const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
     const members: MemberProcess[] = [];
-    let changed: () => void = () => {};
-    const waitFor = async (what: string, cond: () => boolean) => {
-      while (!cond()) {
-        await within(
-          new Promise<void>((resolve) => changed = resolve),
-          what,
-        );
-      }
-    };
+    const { changed, waitFor } = memberChanges();
     const config: FleetMemberConfig = {
       gatewayUrl: served.url,
       redisUrl: server.url,
@@ -67,7 +59,7 @@ Deno.test({
     let pump: ReturnType<typeof setInterval> | undefined;
     try {
       for (let i = 0; i < 3; i++) {
-        members.push(spawnMember(config, () => changed()));
+        members.push(spawnMember(config, changed));
       }
       const active = (count: number) =>
         gateway.sessions.filter((s) =>
@@ -178,17 +170,9 @@ Deno.test({
       );
     } finally {
       if (pump !== undefined) clearInterval(pump);
-      for (const m of members) await m.end();
-      for (const m of members) {
-        await m.child.status;
-        await m.done;
-      }
-      await served.close();
-      gateway.close();
-      const redis = await connectRedis({ url: server.url });
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await closeRedis(redis);
+      await stopMembers(members);
+      await fake.close();
+      await deleteKeysAt(server.url, prefix);
     }
   },
 });
@@ -245,8 +229,7 @@ Deno.test({
       );
       assert.deepEqual(await fleet.reshard(3), { from: 2, to: 3 });
     } finally {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeys(redis, prefix);
       await closeRedis(redis);
     }
   },
@@ -257,13 +240,8 @@ Deno.test({
     "FleetShards.watchRecommended: a one-process fleet reshards to Discord's recommendation once the budget covers it",
   ignore: server.ignore,
   fn: async () => {
-    const scheduler = new ScaledScheduler(Date.now(), SCALE);
-    const gateway = new FakeGateway({
-      scheduler,
-      maxConcurrency: 4,
-      guilds: 8,
-    });
-    const served = await serveFakeGateway(gateway);
+    const fake = await serveFleetGateway(SCALE, 8);
+    const { scheduler, gateway, served } = fake;
     const redis = await connectRedis({ url: server.url });
     const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
     const fleet = new FleetShards({
@@ -297,26 +275,19 @@ Deno.test({
         });
       },
     });
-    const until = (what: string, cond: () => boolean) =>
-      within(
-        (async () => {
-          while (!cond()) await new Promise((r) => setTimeout(r, 10));
-        })(),
-        what,
-      );
     try {
       await fleet.start();
-      await until(
+      await pollUntil(
         "two shards READY",
         () => gateway.sessions.filter((s) => s.state === "active").length === 2,
       );
       const before = asked;
-      await until("two checks", () => asked >= before + 2);
+      await pollUntil("two checks", () => asked >= before + 2);
       assert.equal(fleet.shardCount, 2, "refused: 3 session starts left");
       assert.equal(fleet.resharding, undefined);
       remaining = 1000;
-      await until("the switch to 4", () => fleet.shardCount === 4);
-      await until(
+      await pollUntil("the switch to 4", () => fleet.shardCount === 4);
+      await pollUntil(
         "the old set closed",
         () => gateway.connections.every((c) => c.shard?.[1] === 4),
       );
@@ -330,10 +301,8 @@ Deno.test({
     } finally {
       stop();
       await fleet.close();
-      await served.close();
-      gateway.close();
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await fake.close();
+      await deleteKeys(redis, prefix);
       await closeRedis(redis);
     }
   },
@@ -344,13 +313,8 @@ Deno.test({
     "FleetShards.cancelReshard: the new shards are closed and the fleet keeps its count",
   ignore: server.ignore,
   fn: async () => {
-    const scheduler = new ScaledScheduler(Date.now(), SCALE);
-    const gateway = new FakeGateway({
-      scheduler,
-      maxConcurrency: 4,
-      guilds: 8,
-    });
-    const served = await serveFakeGateway(gateway);
+    const fake = await serveFleetGateway(SCALE, 8);
+    const { scheduler, gateway, served } = fake;
     const redis = await connectRedis({ url: server.url });
     const prefix = `disruption:test:reshard:${crypto.randomUUID()}`;
     // Identifies of the new count wait here until the test lets them go:
@@ -385,24 +349,20 @@ Deno.test({
       clock: "scheduler",
       scheduler,
     });
-    const until = (what: string, cond: () => boolean) =>
-      within(
-        (async () => {
-          while (!cond()) await new Promise((r) => setTimeout(r, 10));
-        })(),
-        what,
-      );
     try {
       await fleet.start();
-      await until(
+      await pollUntil(
         "two shards READY",
         () => gateway.sessions.filter((s) => s.state === "active").length === 2,
       );
       await fleet.reshard(4);
-      await until("the new shards waiting to identify", () => waiting === 4);
+      await pollUntil(
+        "the new shards waiting to identify",
+        () => waiting === 4,
+      );
       assert.deepEqual(fleet.resharding?.shardIds, [0, 1, 2, 3]);
       assert.equal(await fleet.cancelReshard(4), true);
-      await until("the new shards given up", () => !fleet.resharding);
+      await pollUntil("the new shards given up", () => !fleet.resharding);
       blocked.resolve();
       assert.equal(fleet.shardCount, 2);
       assert.deepEqual(fleet.shardIds, [0, 1]);
@@ -421,10 +381,8 @@ Deno.test({
     } finally {
       blocked.resolve();
       await fleet.close();
-      await served.close();
-      gateway.close();
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await fake.close();
+      await deleteKeys(redis, prefix);
       await closeRedis(redis);
     }
   },

@@ -6,6 +6,9 @@ import {
   RedisConnectError,
 } from "../../redis/mod.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { tcpCut } from "../_fakes/tcp_cut.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 const server = testRedis();
 
@@ -56,4 +59,34 @@ Deno.test("redactRedisUrl hides passwords only", () => {
     "rediss://:***@host:6380/1",
   );
   assert.equal(redactRedisUrl("redis://host:6379/0"), "redis://host:6379/0");
+});
+
+Deno.test({
+  name: "connectRedis: an outage is shown on stderr without any logging set up",
+  ignore: server.ignore,
+  fn: async () => {
+    const relay = tcpCut(Number(new URL(server.url).port));
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${relay.port}`,
+    });
+    try {
+      const lines = await captureStderr(async () => {
+        const lost = new Promise<void>((resolve) =>
+          redis.once("error", () => resolve())
+        );
+        relay.cut();
+        await within(lost, "the connection error");
+      });
+      assert.ok(
+        lines.some((line) =>
+          line.includes(`Redis at redis://127.0.0.1:${relay.port}`) &&
+          line.includes("unreachable")
+        ),
+        lines.join("\n"),
+      );
+    } finally {
+      await closeRedis(redis);
+      await relay.close();
+    }
+  },
 });
