@@ -268,6 +268,15 @@ function packUser(u: CachedValue): number {
     code("premium_type", u.premium_type, 0, 28);
 }
 
+/**
+ * Whether packed two-bit codes hold a 2 (a value in the side object): the
+ * side object is looked up only then (a WeakMap lookup is a cache miss on a
+ * busy cache, and most users have none).
+ */
+function hasExtra(bits: number): boolean {
+  return (bits & 0x2aaaaaaa) !== 0;
+}
+
 /** A user, kept once and shared by every member and message of it. */
 export class CompactUser {
   /** How many cached members and messages refer to it. */
@@ -294,8 +303,10 @@ export class CompactUser {
       this.global_name !== value.global_name ||
       this.avatar !== encodeHash(value.avatar)
     ) return false;
-    return packUser(value) === this.bits &&
-      same(extras.get(this), packedExtra);
+    const bits = packUser(value);
+    if (bits !== this.bits) return false;
+    // Equal codes: side objects exist on both sides or on neither.
+    return !hasExtra(bits) || same(extras.get(this), packedExtra);
   }
 
   /** Take the fields of `value` (the id stays). */
@@ -303,9 +314,10 @@ export class CompactUser {
     this.username = value.username;
     this.global_name = value.global_name;
     this.avatar = encodeHash(value.avatar);
+    const had = hasExtra(this.bits);
     this.bits = packUser(value);
     if (packedExtra !== undefined) extras.set(this, packedExtra);
-    else extras.delete(this);
+    else if (had) extras.delete(this);
   }
 
   /**
@@ -318,7 +330,9 @@ export class CompactUser {
     if (this.username !== undefined) value.username = this.username;
     if (this.global_name !== undefined) value.global_name = this.global_name;
     if (this.avatar !== undefined) value.avatar = decodeHash(this.avatar);
-    unpack(value, this.bits, extras.get(this), USER_OPTIONAL, USER_USUAL);
+    const bits = this.bits;
+    const extra = hasExtra(bits) ? extras.get(this) : undefined;
+    unpack(value, bits, extra, USER_OPTIONAL, USER_USUAL);
     return value;
   }
 }

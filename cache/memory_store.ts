@@ -26,6 +26,7 @@ import {
   type CacheUpdate,
   GUILD_SCOPED_KINDS,
 } from "./changes.ts";
+import { ChannelMessages } from "./channel_messages.ts";
 import {
   CompactMember,
   CompactMessage,
@@ -34,7 +35,6 @@ import {
 } from "./compact.ts";
 import {
   type CacheOptions,
-  compareSnowflakes,
   resolveCacheOptions,
   type ResolvedCacheOptions,
   snowflakeTime,
@@ -100,6 +100,8 @@ export class MemoryCache implements CacheLookup {
   /** channel id -> its scope (guild id or ""). */
   readonly #channelScope = new Map<string, string>();
   readonly #users = new Map<string, CompactUser>();
+  /** channel id -> its messages. */
+  readonly #channelMessages = new Map<string, ChannelMessages>();
 
   /**
    * Create an empty cache.
@@ -143,6 +145,9 @@ export class MemoryCache implements CacheLookup {
    */
   get(kind: CacheKind, scope: string, id: string): CachedValue | undefined {
     if (kind === "user") return this.#users.get(id)?.toJSON(id);
+    if (kind === "message") {
+      return this.#channelMessages.get(scope)?.get(id)?.toJSON();
+    }
     if (kind === "channel") {
       const channelScope = this.#channelScope.get(id);
       if (channelScope === undefined) return undefined;
@@ -161,6 +166,9 @@ export class MemoryCache implements CacheLookup {
    */
   ids(kind: CacheKind, scope: string): Iterable<string> {
     if (kind === "user") return this.#users.keys();
+    if (kind === "message") {
+      return this.#channelMessages.get(scope)?.keys() ?? [];
+    }
     return this.#kinds.get(kind)?.get(scope)?.keys() ?? [];
   }
 
@@ -264,18 +272,9 @@ export class MemoryCache implements CacheLookup {
 
   /** A channel's cached messages, oldest first. */
   channelMessages(channelId: Snowflake): CachedMessage[] {
-    const entries = this.#kinds.get("message")?.get(channelId) as
-      | ChannelMessages
-      | undefined;
-    if (entries === undefined) return [];
     const messages: CachedMessage[] = [];
-    let previous: string | undefined;
-    for (let i = entries.head; i < entries.ids.length; i++) {
-      const id = entries.ids[i]!;
-      const stored = entries.get(id);
-      if (stored === undefined || id === previous) continue;
-      previous = id;
-      messages.push(decode(stored, channelId, id) as unknown as CachedMessage);
+    for (const message of this.#channelMessages.get(channelId)?.values() ?? []) {
+      messages.push(message.toJSON() as unknown as CachedMessage);
     }
     return messages;
   }
@@ -312,9 +311,10 @@ export class MemoryCache implements CacheLookup {
       ] as CacheKind[]
     ) {
       let count = 0;
-      for (const scope of this.#kinds.get(kind)?.values() ?? []) {
-        count += scope.size;
-      }
+      const scopes = kind === "message"
+        ? this.#channelMessages.values()
+        : this.#kinds.get(kind)?.values() ?? [];
+      for (const scope of scopes) count += scope.size;
       sizes[kind] = count;
     }
     sizes.user = this.#users.size;
@@ -326,6 +326,7 @@ export class MemoryCache implements CacheLookup {
     this.#kinds.clear();
     this.#channelScope.clear();
     this.#users.clear();
+    this.#channelMessages.clear();
     this.#interner.clear();
   }
 
@@ -351,16 +352,17 @@ export class MemoryCache implements CacheLookup {
     return entries;
   }
 
-  /** A channel's messages (one lookup gives the map and its order). */
+  /** A channel's messages, made empty when it has none yet. */
   #messages(channelId: string): ChannelMessages {
-    let scopes = this.#kinds.get("message");
-    if (scopes === undefined) this.#kinds.set("message", scopes = new Map());
-    let entries = scopes.get(channelId) as ChannelMessages | undefined;
-    if (entries === undefined) {
-      entries = new ChannelMessages(this.#interner.intern(channelId));
-      scopes.set(entries.channelId, entries);
+    let messages = this.#channelMessages.get(channelId);
+    if (messages === undefined) {
+      messages = new ChannelMessages(
+        this.#interner.intern(channelId),
+        this.#options.perChannel,
+      );
+      this.#channelMessages.set(messages.channelId, messages);
     }
-    return entries;
+    return messages;
   }
 
   #apply(change: CacheChange): void {
@@ -416,61 +418,33 @@ export class MemoryCache implements CacheLookup {
   }
 
   #setMessage(channelId: string, id: string, value: CachedValue): void {
-    const entries = this.#messages(channelId);
-    const queue = entries;
-    // A new message is newer than every one queued (the usual case): it
-    // cannot be cached yet, so no lookup.
-    const newest = queue.ids.length === queue.head ||
-      compareSnowflakes(id, queue.ids[queue.ids.length - 1]!) > 0;
-    const old = newest
-      ? undefined
-      : entries.get(id) as CompactMessage | undefined;
+    const messages = this.#messages(channelId);
     const author = value.author as CachedValue | undefined;
     const entry = author === undefined || typeof author.id !== "string"
       ? undefined
       : this.#userEntry(author, 1);
-    if (old !== undefined) this.#releaseMessage(old);
-    else if (newest) appendId(queue, id, entries);
-    else enqueue(queue, id, entries);
     let guildId = value.guild_id;
     if (typeof guildId === "string") {
-      if (guildId !== entries.guildId) {
-        entries.guildId = this.#interner.intern(guildId);
+      if (guildId !== messages.guildId) {
+        messages.guildId = this.#interner.intern(guildId);
       }
-      guildId = entries.guildId;
+      guildId = messages.guildId;
     }
-    entries.set(
-      id,
-      new CompactMessage(
-        value,
-        entry,
-        this.#interner,
-        entries.channelId,
-        guildId,
-      ),
+    const message = new CompactMessage(
+      value,
+      entry,
+      this.#interner,
+      messages.channelId,
+      guildId,
     );
-    while (entries.size > this.#options.perChannel) {
-      const oldest = queue.ids[queue.head++]!;
-      const stored = entries.get(oldest);
-      if (stored === undefined) continue; // deleted earlier
-      this.#releaseMessage(stored as CompactMessage);
-      entries.delete(oldest);
-    }
+    // The one replaced or evicted, or this one when it is too old to keep.
+    const gone = messages.set(id, message);
+    if (gone !== undefined) this.#releaseMessage(gone);
     const maxAge = this.#options.maxAge;
-    if (maxAge !== undefined) {
-      let newest = queue.ids.length - 1;
-      while (!entries.has(queue.ids[newest]!)) newest--; // the one set is
-      const cutoff = snowflakeTime(queue.ids[newest]!) - maxAge;
-      while (
-        queue.head < queue.ids.length &&
-        snowflakeTime(queue.ids[queue.head]!) < cutoff
-      ) {
-        const oldest = queue.ids[queue.head++]!;
-        const stored = entries.get(oldest);
-        if (stored === undefined) continue;
-        this.#releaseMessage(stored as CompactMessage);
-        entries.delete(oldest);
-      }
+    if (maxAge === undefined || messages.size === 0) return;
+    const cutoff = snowflakeTime(messages.newestId()!) - maxAge;
+    while (snowflakeTime(messages.oldestId()!) < cutoff) {
+      this.#releaseMessage(messages.shift()!);
     }
   }
 
@@ -481,12 +455,18 @@ export class MemoryCache implements CacheLookup {
       return;
     }
     if (kind === "channel") return this.#removeChannel(id);
+    if (kind === "message") {
+      const messages = this.#channelMessages.get(scope);
+      const old = messages?.delete(id);
+      if (old !== undefined) this.#releaseMessage(old);
+      if (messages?.size === 0) this.#channelMessages.delete(scope);
+      return;
+    }
     const entries = this.#kinds.get(kind)?.get(scope);
     const old = entries?.get(id);
     if (old === undefined) return;
     entries!.delete(id);
     if (old instanceof CompactMember) this.#release(old.user, id);
-    if (old instanceof CompactMessage) this.#releaseMessage(old);
     if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
   }
 
@@ -498,12 +478,10 @@ export class MemoryCache implements CacheLookup {
       channels?.delete(id);
       if (channels?.size === 0) this.#kinds.get("channel")!.delete(scope);
     }
-    const messages = this.#kinds.get("message")?.get(id);
+    const messages = this.#channelMessages.get(id);
     if (messages !== undefined) {
-      for (const message of messages.values()) {
-        this.#releaseMessage(message as CompactMessage);
-      }
-      this.#kinds.get("message")!.delete(id);
+      for (const message of messages.values()) this.#releaseMessage(message);
+      this.#channelMessages.delete(id);
     }
   }
 
@@ -549,75 +527,6 @@ export class MemoryCache implements CacheLookup {
   #releaseMessage(message: CompactMessage): void {
     const author = message.sharedAuthor;
     if (author !== undefined) this.#release(author, message.authorId as string);
-  }
-}
-
-/**
- * A channel's messages by id, with their ids in ascending order from `head`
- * on (deleted ones are skipped lazily): eviction takes the oldest without
- * scanning. (A Map's first key is not it: deleting from a Map's front
- * leaves holes that every later iteration walks over.) Kept on the map
- * itself, so one lookup finds both.
- */
-class ChannelMessages extends Map<string, Stored> {
-  ids: string[] = [];
-  head = 0;
-  /** The guild id its messages carry last, interned. */
-  guildId: string | undefined;
-
-  /** @param channelId The channel's id, interned (its messages share it). */
-  constructor(readonly channelId: string) {
-    super();
-  }
-}
-
-/** A channel's message ids in ascending order, from `head` on. */
-interface IdQueue {
-  ids: string[];
-  head: number;
-}
-
-/** Add an id newer than every queued one. */
-function appendId(queue: IdQueue, id: string, live: Map<string, Stored>): void {
-  queue.ids.push(id);
-  compactQueue(queue, id, live);
-}
-
-/** Add a new id in order, and drop ids no longer cached once they pile up. */
-function enqueue(queue: IdQueue, id: string, live: Map<string, Stored>): void {
-  const { ids } = queue;
-  if (ids.length === queue.head || compareSnowflakes(id, ids.at(-1)!) > 0) {
-    ids.push(id);
-  } else {
-    // Out of order (rare): insert at its place.
-    let low = queue.head;
-    let high = ids.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (compareSnowflakes(ids[mid]!, id) < 0) low = mid + 1;
-      else high = mid;
-    }
-    ids.splice(low, 0, id);
-  }
-  compactQueue(queue, id, live);
-}
-
-/** Drop the queue's consumed front and its dead ids once they pile up. */
-function compactQueue(
-  queue: IdQueue,
-  id: string,
-  live: Map<string, Stored>,
-): void {
-  const ids = queue.ids;
-  if (queue.head > 64 && queue.head * 2 > ids.length) {
-    queue.ids = ids.slice(queue.head);
-    queue.head = 0;
-  }
-  if (queue.ids.length - queue.head > 2 * live.size + 64) {
-    queue.ids = queue.ids.slice(queue.head).filter((x) =>
-      live.has(x) || x === id
-    );
-    queue.head = 0;
   }
 }
 
