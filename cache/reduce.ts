@@ -17,6 +17,7 @@ import type {
   CacheUpdate,
 } from "./changes.ts";
 import { KIND_RESOURCE } from "./changes.ts";
+import { shardForGuild } from "../gateway/shard_routing.ts";
 import {
   omit,
   projectGuild,
@@ -132,6 +133,11 @@ class Context {
     return this.keeps(kind) ? this.#lookup.get(kind, scope, id) : undefined;
   }
 
+  /** The ids of every cached entity of a kind in a scope. */
+  ids(kind: CacheKind, scope: string): string[] {
+    return this.keeps(kind) ? [...this.#lookup.ids(kind, scope)] : [];
+  }
+
   /** Every cached entity of a kind in a scope. */
   all(kind: CacheKind, scope: string): D[] {
     if (!this.keeps(kind)) return [];
@@ -223,6 +229,33 @@ function channelValue(c: D, guildId: string | undefined): D {
   const value = omit(c, ["newly_created", "member_id_preview"]);
   if (guildId !== undefined) value.guild_id = guildId;
   return value;
+}
+
+/**
+ * Which guilds a READY's session serves, from its `shard` (`[id, count]`):
+ * Discord's `(guild_id >> 22) % count`, every guild without one. Undefined
+ * (none can be told apart) for a malformed `shard`; a guild id that is not a
+ * snowflake belongs to no shard of several.
+ */
+function shardOwner(
+  shard: unknown,
+): ((guildId: string) => boolean) | undefined {
+  if (shard === undefined || shard === null) return () => true;
+  if (!Array.isArray(shard) || shard.length !== 2) return undefined;
+  const [id, count] = shard as unknown[];
+  if (
+    !Number.isSafeInteger(count) || (count as number) < 1 ||
+    !Number.isSafeInteger(id) || (id as number) < 0 ||
+    (id as number) >= (count as number)
+  ) return undefined;
+  if (count === 1) return () => true;
+  return (guildId) => {
+    try {
+      return shardForGuild(guildId, count as number) === id;
+    } catch {
+      return false;
+    }
+  };
 }
 
 /** Merge fields of `patch` into a copy of `old` (a partial update). */
@@ -319,18 +352,28 @@ function countDetails(r: D): { burst: number; normal: number } {
 const REDUCERS: Record<string, Reducer> = {
   READY(c, d): unknown {
     const old = c.get("bot_user", "", BOT);
-    const guilds = list(d.guilds);
-    const cached = guilds.map((g) => c.get("guild", "", str(g.id) ?? ""));
+    const cached = new Set(c.ids("guild", ""));
+    const guilds = new Set<string>();
+    for (const g of list(d.guilds)) {
+      const id = str(g.id);
+      if (id !== undefined) guilds.add(id);
+    }
+    // A new session's list is every guild of its shard: one cached but not
+    // listed was left (or deleted) while no session was up, and no
+    // GUILD_DELETE will ever come for it.
+    const owns = Array.isArray(d.guilds) ? shardOwner(d.shard) : undefined;
+    if (owns !== undefined) {
+      for (const id of cached) {
+        if (!guilds.has(id) && owns(id)) c.removeGuild(id);
+      }
+    }
     if (isObject(d.user)) {
       c.set("bot_user", "", BOT, projectUser(d.user));
       c.user(d.user);
     }
-    guilds.forEach((g, i) => {
-      const id = str(g.id);
-      if (id !== undefined && cached[i] === undefined) {
-        c.set("guild", "", id, { id, unavailable: true });
-      }
-    });
+    for (const id of guilds) {
+      if (!cached.has(id)) c.set("guild", "", id, { id, unavailable: true });
+    }
     return old;
   },
 
@@ -599,7 +642,25 @@ const REDUCERS: Record<string, Reducer> = {
     c.set("role", guildId, id, role!);
     return old;
   },
-  GUILD_ROLE_DELETE: guildEntity("role", "role_id", true),
+  GUILD_ROLE_DELETE(c, d): unknown {
+    const guildId = str(d.guild_id);
+    const roleId = str(d.role_id);
+    if (guildId === undefined || roleId === undefined) return undefined;
+    const old = c.get("role", guildId, roleId);
+    c.delete("role", guildId, roleId);
+    // Discord sends no GUILD_MEMBER_UPDATE for the members that had it.
+    for (const member of c.all("member", guildId)) {
+      const roles = member.roles;
+      if (!Array.isArray(roles) || !roles.includes(roleId)) continue;
+      const userId = isObject(member.user) ? str(member.user.id) : undefined;
+      if (userId === undefined) continue;
+      c.set("member", guildId, userId, {
+        ...member,
+        roles: roles.filter((id) => id !== roleId),
+      });
+    }
+    return old;
+  },
   GUILD_SCHEDULED_EVENT_CREATE: guildEntity("scheduled_event", "id"),
   GUILD_SCHEDULED_EVENT_UPDATE: guildEntity("scheduled_event", "id"),
   GUILD_SCHEDULED_EVENT_DELETE: guildEntity("scheduled_event", "id", true),
