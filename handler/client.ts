@@ -31,6 +31,7 @@ import { RestClient } from "../rest/rest_client.ts";
 import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
 import { createClientCache, warnCacheIntents } from "../cache/client_cache.ts";
 import type { MemoryCache } from "../cache/memory_store.ts";
+import type { OldState } from "../cache/old_state.ts";
 import type { CacheOptions } from "../cache/options.ts";
 import {
   GATEWAY_EVENT_NAMES,
@@ -45,10 +46,15 @@ const logger = getLogger(["disruption", "handler"]);
 /** Handler errors and start-up mistakes: on stderr unless LogTape takes them. */
 const visible = getVisibleLogger(["disruption", "handler"]);
 
-/** A typed listener for one dispatch event. */
+/**
+ * A typed listener for one dispatch event: its payload, and the shard's
+ * context with `old` typed for the event (see `OldState`).
+ *
+ * @typeParam K The event name.
+ */
 export type EventListener<K extends GatewayEventName> = (
   data: GatewayEventMap[K],
-  ctx: Context,
+  ctx: Context<OldState<K>>,
 ) => void | Promise<void>;
 
 /**
@@ -163,6 +169,8 @@ type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
 interface ShardSlot {
   ctx: Context;
   runner: OrderedRunner;
+  /** Whether the last `old` queued for the context is not `undefined`. */
+  holdsOld: boolean;
 }
 
 /** Hand the next handlers of a shard the state before their event. */
@@ -406,6 +414,7 @@ export class Client {
               ),
           },
         ),
+        holdsOld: false,
       };
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
@@ -656,7 +665,14 @@ export class Client {
     const { runner, ctx } = slot;
     if (this.#cacheEvents?.has(event.name)) {
       // Applied in gateway order; handlers see the state before their event.
-      runner.call(setOld, ctx, this.cache.apply(event.name, event.data).old);
+      const { old } = this.cache.apply(event.name, event.data);
+      if (old !== undefined || slot.holdsOld) runner.call(setOld, ctx, old);
+      slot.holdsOld = old !== undefined;
+    } else if (slot.holdsOld) {
+      // An event the cache does not reduce has no previous state: it must
+      // not see the one of the event before it.
+      runner.call(setOld, ctx, undefined);
+      slot.holdsOld = false;
     }
     // Stable functions go through the runner without a closure per event.
     if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
