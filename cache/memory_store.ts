@@ -273,7 +273,9 @@ export class MemoryCache implements CacheLookup {
   /** A channel's cached messages, oldest first. */
   channelMessages(channelId: Snowflake): CachedMessage[] {
     const messages: CachedMessage[] = [];
-    for (const message of this.#channelMessages.get(channelId)?.values() ?? []) {
+    for (
+      const message of this.#channelMessages.get(channelId)?.values() ?? []
+    ) {
       messages.push(message.toJSON() as unknown as CachedMessage);
     }
     return messages;
