@@ -349,6 +349,9 @@ function countDetails(r: D): { burst: number; normal: number } {
   };
 }
 
+/** The role itself; GUILD_ROLE_DELETE also updates the members that had it. */
+const deleteRole = guildEntity("role", "role_id", true);
+
 const REDUCERS: Record<string, Reducer> = {
   READY(c, d): unknown {
     const old = c.get("bot_user", "", BOT);
@@ -643,11 +646,10 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   GUILD_ROLE_DELETE(c, d): unknown {
+    const old = deleteRole(c, d);
     const guildId = str(d.guild_id);
     const roleId = str(d.role_id);
-    if (guildId === undefined || roleId === undefined) return undefined;
-    const old = c.get("role", guildId, roleId);
-    c.delete("role", guildId, roleId);
+    if (guildId === undefined || roleId === undefined) return old;
     // Discord sends no GUILD_MEMBER_UPDATE for the members that had it.
     for (const member of c.all("member", guildId)) {
       const roles = member.roles;
