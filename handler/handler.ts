@@ -98,7 +98,10 @@ import type {
 /**
  * A bot's event handlers. Extend it and override only the methods for the
  * events you care about; every method receives the typed payload and the
- * shard's {@linkcode Context}. Methods may be async: the client awaits them
+ * shard's {@linkcode Context}, whose `old` (the state before the event, with
+ * the Client's `cache`) is typed for the event: declare the parameter as
+ * `ctx: Context<OldState<"MESSAGE_DELETE">>` to read it so, or as a plain
+ * `Context` to ignore it. Methods may be async: the client awaits them
  * and keeps each shard's events in order. Whatever a method throws reaches
  * {@linkcode Handler.onError} as a {@linkcode HandlerError} and the shard
  * carries on.
