@@ -3,6 +3,7 @@ import {
   CACHE_RESOURCES,
   cacheReads,
   EVENT_CACHE_EFFECTS,
+  MemoryCache,
   reduceDispatch,
 } from "../../cache/mod.ts";
 import { readDispatchEventsReference } from "../_fakes/dispatch_events_reference.ts";
@@ -33,6 +34,30 @@ Deno.test("reduceDispatch ignores malformed payloads of every event", () => {
       assert.deepEqual(update.changes, [], `${event} ${JSON.stringify(data)}`);
       assert.doesNotThrow(() => cacheReads(event, data, config));
     }
+  }
+});
+
+Deno.test("a dispatch named like an Object.prototype member has no cache effect and does not throw", () => {
+  // A hostile gateway picks `t`; an object table would find these members.
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  const lookup = { get: () => undefined, ids: () => [] };
+  const cache = new MemoryCache();
+  for (
+    const event of [
+      "__proto__",
+      "constructor",
+      "toString",
+      "valueOf",
+      "hasOwnProperty",
+      "isPrototypeOf",
+    ]
+  ) {
+    assert.deepEqual(reduceDispatch(lookup, event, {}, config), {
+      changes: [],
+      old: undefined,
+    }, event);
+    assert.deepEqual(cacheReads(event, {}, config), [], event);
+    assert.deepEqual(cache.apply(event, { id: "1" }).changes, [], event);
   }
 });
 
