@@ -61,6 +61,29 @@ Deno.test("a dispatch named like an Object.prototype member has no cache effect 
   }
 });
 
+Deno.test("a payload key __proto__ is dropped from cached copies", () => {
+  // Deno has no __proto__ accessor, so the copy got an own "__proto__" key
+  // (stored and sent on to Redis); where the accessor exists (Node), the
+  // same assignment would have replaced the copy's prototype.
+  const cache = new MemoryCache();
+  cache.apply(
+    "GUILD_CREATE",
+    JSON.parse(
+      '{"id":"1","name":"G","__proto__":{"owner_id":"666"},"channels":[],"roles":[]}',
+    ),
+  );
+  cache.apply(
+    "VOICE_STATE_UPDATE",
+    JSON.parse(
+      '{"guild_id":"1","user_id":"2","channel_id":"3","__proto__":{"mute":true}}',
+    ),
+  );
+  for (const value of [cache.guild("1")!, cache.voiceState("1", "2")!]) {
+    assert.equal(Object.hasOwn(value, "__proto__"), false);
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+  }
+});
+
 Deno.test("GUILD_DELETE: unavailable keeps the guild marked, removed takes everything", () => {
   const config = { resources: new Set(CACHE_RESOURCES) };
   const guild = { id: "1", name: "g" };
