@@ -168,11 +168,19 @@ export function projectMessage(message: CachedValue): CachedValue {
   return value;
 }
 
+/**
+ * JSON.parse makes `"__proto__"` an own key. Copied by assignment it becomes
+ * an own key of the copy on Deno (which has no `__proto__` accessor) and
+ * replaces the copy's prototype on runtimes that have one. Discord never
+ * sends it: dropped.
+ */
+const PROTO = "__proto__";
+
 /** A guild without the collections kept as entities of their own. */
 export function projectGuild(guild: CachedValue): CachedValue {
   const value: CachedValue = {};
   for (const key in guild) {
-    if (!GUILD_COLLECTIONS.has(key)) value[key] = guild[key];
+    if (!GUILD_COLLECTIONS.has(key) && key !== PROTO) value[key] = guild[key];
   }
   return value;
 }
@@ -186,7 +194,7 @@ export function omit(
   // larger dictionary).
   const value: CachedValue = {};
   for (const key in source) {
-    if (!fields.includes(key)) value[key] = source[key];
+    if (!fields.includes(key) && key !== PROTO) value[key] = source[key];
   }
   return value;
 }

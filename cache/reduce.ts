@@ -73,7 +73,7 @@ export function reduceDispatch(
   config: CacheConfig,
 ): CacheUpdate {
   if (!isObject(data)) return NOTHING;
-  const reducer = REDUCERS[event];
+  const reducer = REDUCER_OF.get(event);
   if (reducer === undefined) return NOTHING;
   const context = new Context(lookup, config);
   const old = reducer(context, data as D);
@@ -856,7 +856,14 @@ function scheduledEventUsers(c: Context, d: D, delta: number): unknown {
   return old;
 }
 
-/** The events the core handles (the rest have no cache effect). */
-export const REDUCED_EVENTS: ReadonlySet<string> = new Set(
-  Object.keys(REDUCERS),
+/**
+ * The reducers by event name, in a Map: an object lookup would find
+ * `Object.prototype`'s members for a dispatch named `toString` or
+ * `valueOf`, and call them.
+ */
+const REDUCER_OF: ReadonlyMap<string, Reducer> = new Map(
+  Object.entries(REDUCERS),
 );
+
+/** The events the core handles (the rest have no cache effect). */
+export const REDUCED_EVENTS: ReadonlySet<string> = new Set(REDUCER_OF.keys());

@@ -3,6 +3,7 @@ import {
   CACHE_RESOURCES,
   cacheReads,
   EVENT_CACHE_EFFECTS,
+  MemoryCache,
   reduceDispatch,
 } from "../../cache/mod.ts";
 import { readDispatchEventsReference } from "../_fakes/dispatch_events_reference.ts";
@@ -33,6 +34,53 @@ Deno.test("reduceDispatch ignores malformed payloads of every event", () => {
       assert.deepEqual(update.changes, [], `${event} ${JSON.stringify(data)}`);
       assert.doesNotThrow(() => cacheReads(event, data, config));
     }
+  }
+});
+
+Deno.test("a dispatch named like an Object.prototype member has no cache effect and does not throw", () => {
+  // A hostile gateway picks `t`; an object table would find these members.
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  const lookup = { get: () => undefined, ids: () => [] };
+  const cache = new MemoryCache();
+  for (
+    const event of [
+      "__proto__",
+      "constructor",
+      "toString",
+      "valueOf",
+      "hasOwnProperty",
+      "isPrototypeOf",
+    ]
+  ) {
+    assert.deepEqual(reduceDispatch(lookup, event, {}, config), {
+      changes: [],
+      old: undefined,
+    }, event);
+    assert.deepEqual(cacheReads(event, {}, config), [], event);
+    assert.deepEqual(cache.apply(event, { id: "1" }).changes, [], event);
+  }
+});
+
+Deno.test("a payload key __proto__ is dropped from cached copies", () => {
+  // Deno has no __proto__ accessor, so the copy got an own "__proto__" key
+  // (stored and sent on to Redis); where the accessor exists (Node), the
+  // same assignment would have replaced the copy's prototype.
+  const cache = new MemoryCache();
+  cache.apply(
+    "GUILD_CREATE",
+    JSON.parse(
+      '{"id":"1","name":"G","__proto__":{"owner_id":"666"},"channels":[],"roles":[]}',
+    ),
+  );
+  cache.apply(
+    "VOICE_STATE_UPDATE",
+    JSON.parse(
+      '{"guild_id":"1","user_id":"2","channel_id":"3","__proto__":{"mute":true}}',
+    ),
+  );
+  for (const value of [cache.guild("1")!, cache.voiceState("1", "2")!]) {
+    assert.equal(Object.hasOwn(value, "__proto__"), false);
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
   }
 });
 
