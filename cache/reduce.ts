@@ -242,16 +242,16 @@ function shardOwner(
 ): ((guildId: string) => boolean) | undefined {
   if (shard === undefined || shard === null) return () => true;
   if (!Array.isArray(shard) || shard.length !== 2) return undefined;
-  const [id, count] = shard as unknown[];
+  const [id, count]: unknown[] = shard;
   if (
-    !Number.isSafeInteger(count) || (count as number) < 1 ||
-    !Number.isSafeInteger(id) || (id as number) < 0 ||
-    (id as number) >= (count as number)
+    typeof id !== "number" || typeof count !== "number" ||
+    !Number.isSafeInteger(id) || !Number.isSafeInteger(count) ||
+    id < 0 || id >= count
   ) return undefined;
   if (count === 1) return () => true;
   return (guildId) => {
     try {
-      return shardForGuild(guildId, count as number) === id;
+      return shardForGuild(guildId, count) === id;
     } catch {
       return false;
     }
