@@ -17,7 +17,12 @@ import type {
   CacheUpdate,
 } from "./changes.ts";
 import { KIND_RESOURCE } from "./changes.ts";
-import { shardForGuild } from "../gateway/shard_routing.ts";
+import {
+  addReaction,
+  removeEmojiReactions,
+  removeReaction,
+} from "./reactions.ts";
+import { sessionOwner } from "./session_guilds.ts";
 import {
   omit,
   projectGuild,
@@ -231,33 +236,6 @@ function channelValue(c: D, guildId: string | undefined): D {
   return value;
 }
 
-/**
- * Which guilds a READY's session serves, from its `shard` (`[id, count]`):
- * Discord's `(guild_id >> 22) % count`, every guild without one. Undefined
- * (none can be told apart) for a malformed `shard`; a guild id that is not a
- * snowflake belongs to no shard of several.
- */
-function shardOwner(
-  shard: unknown,
-): ((guildId: string) => boolean) | undefined {
-  if (shard === undefined || shard === null) return () => true;
-  if (!Array.isArray(shard) || shard.length !== 2) return undefined;
-  const [id, count]: unknown[] = shard;
-  if (
-    typeof id !== "number" || typeof count !== "number" ||
-    !Number.isSafeInteger(id) || !Number.isSafeInteger(count) ||
-    id < 0 || id >= count
-  ) return undefined;
-  if (count === 1) return () => true;
-  return (guildId) => {
-    try {
-      return shardForGuild(guildId, count) === id;
-    } catch {
-      return false;
-    }
-  };
-}
-
 /** Merge fields of `patch` into a copy of `old` (a partial update). */
 function merge(old: D | undefined, patch: D): D {
   return old === undefined ? patch : { ...old, ...patch };
@@ -336,19 +314,6 @@ function reaction(
   };
 }
 
-function sameEmoji(a: unknown, b: unknown): boolean {
-  if (!isObject(a) || !isObject(b)) return false;
-  return a.id != null || b.id != null ? a.id === b.id : a.name === b.name;
-}
-
-function countDetails(r: D): { burst: number; normal: number } {
-  const details = isObject(r.count_details) ? r.count_details : {};
-  return {
-    burst: typeof details.burst === "number" ? details.burst : 0,
-    normal: typeof details.normal === "number" ? details.normal : 0,
-  };
-}
-
 /** The role itself; GUILD_ROLE_DELETE also updates the members that had it. */
 const deleteRole = guildEntity("role", "role_id", true);
 
@@ -364,7 +329,7 @@ const REDUCERS: Record<string, Reducer> = {
     // A new session's list is every guild of its shard: one cached but not
     // listed was left (or deleted) while no session was up, and no
     // GUILD_DELETE will ever come for it.
-    const owns = Array.isArray(d.guilds) ? shardOwner(d.shard) : undefined;
+    const owns = Array.isArray(d.guilds) ? sessionOwner(d.shard) : undefined;
     if (owns !== undefined) {
       for (const id of cached) {
         if (!guilds.has(id) && owns(id)) c.removeGuild(id);
@@ -742,67 +707,10 @@ const REDUCERS: Record<string, Reducer> = {
     for (const id of ids) c.delete("message", channelId, id);
     return olds.filter((old) => old !== undefined);
   },
-  MESSAGE_REACTION_ADD: reaction((reactions, d, botId) => {
-    const burst = d.burst === true;
-    const me = d.user_id === botId;
-    const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
-    const current = index === -1
-      ? {
-        count: 0,
-        count_details: { burst: 0, normal: 0 },
-        me: false,
-        me_burst: false,
-        emoji: d.emoji,
-        burst_colors: [],
-      }
-      : reactions[index]!;
-    const details = countDetails(current);
-    const next: D = {
-      ...current,
-      count: (typeof current.count === "number" ? current.count : 0) + 1,
-      count_details: burst
-        ? { ...details, burst: details.burst + 1 }
-        : { ...details, normal: details.normal + 1 },
-    };
-    if (me && burst) next.me_burst = true;
-    if (me && !burst) next.me = true;
-    if (burst && Array.isArray(d.burst_colors)) {
-      next.burst_colors = d.burst_colors;
-    }
-    const result = [...reactions];
-    if (index === -1) result.push(next);
-    else result[index] = next;
-    return result;
-  }),
-  MESSAGE_REACTION_REMOVE: reaction((reactions, d, botId) => {
-    const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
-    if (index === -1) return reactions;
-    const burst = d.burst === true;
-    const me = d.user_id === botId;
-    const current = reactions[index]!;
-    const details = countDetails(current);
-    const count = (typeof current.count === "number" ? current.count : 1) - 1;
-    const result = [...reactions];
-    if (count <= 0) {
-      result.splice(index, 1);
-      return result;
-    }
-    const next: D = {
-      ...current,
-      count,
-      count_details: burst
-        ? { ...details, burst: Math.max(0, details.burst - 1) }
-        : { ...details, normal: Math.max(0, details.normal - 1) },
-    };
-    if (me && burst) next.me_burst = false;
-    if (me && !burst) next.me = false;
-    result[index] = next;
-    return result;
-  }),
+  MESSAGE_REACTION_ADD: reaction(addReaction),
+  MESSAGE_REACTION_REMOVE: reaction(removeReaction),
   MESSAGE_REACTION_REMOVE_ALL: reaction(() => []),
-  MESSAGE_REACTION_REMOVE_EMOJI: reaction((reactions, d) =>
-    reactions.filter((r) => !sameEmoji(r.emoji, d.emoji))
-  ),
+  MESSAGE_REACTION_REMOVE_EMOJI: reaction(removeEmojiReactions),
   PRESENCE_UPDATE(c, d): unknown {
     const guildId = str(d.guild_id);
     const user = isObject(d.user) ? d.user : undefined;
