@@ -16,6 +16,12 @@
  *   seven of them it reduces (not TYPING_START, INTERACTION_CREATE or
  *   the ones no resource keeps) and `ctx.old` for each.
  *
+ * - `kept`: `all` without a cache, whose handler also runs the cache's
+ *   pure core (`reduceDispatch`, every resource, against an empty state)
+ *   on each event and keeps the changes it returns in an array of the
+ *   last 100,000: what keeping the payloads costs with no store at all (no
+ *   index, no lookups, no compact form) — the floor under (e)'s ratio.
+ *
  * Each handler method checks its event exactly as the floor does: the
  * sequence (from `ctx.shard.sequence`, which the shard sets before
  * delivering) must increase, the type must be the scheduled one and the
@@ -37,6 +43,11 @@ import {
 import { defaultTransport } from "../gateway/default_transport.ts";
 import { tcpWebSocketTransport } from "../gateway/tcp_transport.ts";
 import { GatewayIntent } from "../types/intents.ts";
+import {
+  CACHE_RESOURCES,
+  type CacheLookup,
+  reduceDispatch,
+} from "../cache/mod.ts";
 import { HANDLER_METHOD_NAMES } from "../types/events.ts";
 import type { GatewayEventMap } from "../types/mod.ts";
 import {
@@ -74,7 +85,7 @@ export interface ShardClientOptions {
    * `all`: handle the ten types; `one`: handle `want` only; `cached`: as
    * `all`, with a full cache.
    */
-  mode: "all" | "one" | "cached";
+  mode: "all" | "one" | "cached" | "kept";
   /**
    * The one type handled in `one` mode.
    *
@@ -136,7 +147,11 @@ class Checker {
     this.last = lastSequence(spec);
   }
 
+  /** Set in `kept` mode: called with each event before it is checked. */
+  keep: ((type: number, d: unknown) => void) | undefined;
+
   check(type: number, d: unknown, ctx: Context): void {
+    this.keep?.(type, d);
     const s = ctx.shard.sequence!;
     if (!(s > this.previous)) this.fail(`sequence ${s} after ${this.previous}`);
     else if (this.types[s] !== type) {
@@ -165,6 +180,24 @@ class Checker {
     this.errors++;
     this.firstError ??= message;
   }
+}
+
+/**
+ * The `kept` mode's work per event: the cache core's changes for it,
+ * against an empty state, kept in a ring of the last 100,000.
+ */
+function keepChanges(): (type: number, d: unknown) => void {
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  const empty: CacheLookup = { get: () => undefined, ids: () => [] };
+  const kept: unknown[] = new Array(100_000);
+  let next = 0;
+  return (type, d) => {
+    const update = reduceDispatch(empty, EVENT_NAMES[type]!, d, config);
+    for (const change of update.changes) {
+      kept[next] = change;
+      next = next === kept.length - 1 ? 0 : next + 1;
+    }
+  };
 }
 
 /** Handles all ten event types, as a bot author would write it. */
@@ -311,6 +344,7 @@ export async function runShard(
   };
   if (options.events === "all") clientOptions.events = "all";
   if (mode === "cached") clientOptions.cache = {};
+  if (mode === "kept") checker.keep = keepChanges();
   const client = new Client(clientOptions);
   if (mode === "cached") {
     for (const guild of streamGuildCreates()) {

@@ -21,7 +21,10 @@
  * cache and once with `cache: {}` (every resource, 100 messages per
  * channel, the stream's 40 guilds with their channels and roles applied
  * before the stream), alternating within a repetition; its ratio is to the
- * cacheless Client of the same repetition, not to the floor.
+ * cacheless Client of the same repetition, not to the floor. A third
+ * client of (e), "kept", runs the cache's pure core on every event and only
+ * keeps the changes in an array (no store): the cost of keeping the
+ * payloads at all, the floor under a cache's ratio on this machine.
  *
  * The idle cases connect 1,000 shards per process (a Client on the default
  * transport, the same Client on the runtime's `WebSocket`, and bare
@@ -115,7 +118,7 @@ export interface BenchOptions {
 
 /** One streaming case: a client kind over one compression. */
 export interface CaseKey {
-  /** `floor`, `all` (b, d, e), `one` (c) or `cached` (e). */
+  /** `floor`, `all` (b, d, e), `one` (c), `cached` or `kept` (e). */
   client: CaseResult["client"];
   /** Transport compression. */
   compress: Compression;
@@ -314,7 +317,8 @@ async function runCase(
         spec,
         mode: key.client,
         want: options.want,
-        events: key.client === "all" || key.client === "cached"
+        events: key.client === "all" || key.client === "cached" ||
+            key.client === "kept"
           ? options.clientEvents
           : "auto",
         transport: options.transport,
@@ -342,7 +346,9 @@ async function runCase(
     `--want=${options.want}`,
     `--transport=${options.transport}`,
   );
-  if (key.client === "all" || key.client === "cached") {
+  if (
+    key.client === "all" || key.client === "cached" || key.client === "kept"
+  ) {
     args.push(`--client-events=${options.clientEvents}`);
   }
   return await runProcess(
@@ -365,6 +371,7 @@ function casePairs(options: BenchOptions): CaseKey[][] {
     // The cacheless Client of (b) is (e)'s baseline: run it once.
     if (!options.only.has("b")) none.push({ client: "all", compress: "none" });
     none.push({ client: "cached", compress: "none" });
+    none.push({ client: "kept", compress: "none" });
   }
   if (none.length > 0) pairs.push(none);
   if (options.only.has("d")) {
@@ -554,6 +561,8 @@ function caseName(key: CaseKey): string {
     ? key.compress === "none" ? "(b) Client, all" : "(d) Client, all"
     : key.client === "cached"
     ? "(e) Client+full cache"
+    : key.client === "kept"
+    ? "(e) Client+kept, no store"
     : "(c) Client, one";
 }
 
@@ -625,8 +634,8 @@ export function summarize(report: BenchReport): CaseSummary[] {
     ) keys.push({ client: run.client, compress: run.compress as Compression });
   }
   const order = (key: CaseKey): number =>
-    COMPRESSIONS.indexOf(key.compress) * 4 +
-    ["floor", "all", "one", "cached"].indexOf(key.client);
+    COMPRESSIONS.indexOf(key.compress) * 5 +
+    ["floor", "all", "one", "cached", "kept"].indexOf(key.client);
   keys.sort((a, b) => order(a) - order(b));
   const perEvent = cpuPerEvent;
   return keys.map((key) => {
@@ -635,7 +644,9 @@ export function summarize(report: BenchReport): CaseSummary[] {
     );
     const ratios: number[] = [];
     // (e) against the cacheless Client, the others against the floor.
-    const baseline = key.client === "cached" ? "all" : "floor";
+    const baseline = key.client === "cached" || key.client === "kept"
+      ? "all"
+      : "floor";
     if (key.client !== "floor") {
       for (const run of runs) {
         const base = report.runs.find((other) =>
@@ -647,7 +658,7 @@ export function summarize(report: BenchReport): CaseSummary[] {
         }
       }
     }
-    const target = key.client === "floor"
+    const target = key.client === "floor" || key.client === "kept"
       ? undefined
       : key.client === "cached"
       ? 1.5

@@ -102,6 +102,12 @@ export class MemoryCache implements CacheLookup {
   readonly #users = new Map<string, CompactUser>();
   /** channel id -> its messages. */
   readonly #channelMessages = new Map<string, ChannelMessages>();
+  // The scope map found last: an update reads the old value and then sets
+  // the new one in the same scope, and each lookup by a payload's fresh id
+  // string costs a hash and a cache miss on a big cache.
+  #lastKind: CacheKind | undefined;
+  #lastScope = "";
+  #lastEntries: Map<string, Stored> | undefined;
 
   /**
    * Create an empty cache.
@@ -153,7 +159,7 @@ export class MemoryCache implements CacheLookup {
       if (channelScope === undefined) return undefined;
       scope = channelScope;
     }
-    const stored = this.#kinds.get(kind)?.get(scope)?.get(id);
+    const stored = this.#entries(kind, scope)?.get(id);
     return stored === undefined ? undefined : decode(stored, scope, id);
   }
 
@@ -329,6 +335,7 @@ export class MemoryCache implements CacheLookup {
     this.#channelScope.clear();
     this.#users.clear();
     this.#channelMessages.clear();
+    this.#forgetScope();
     this.#interner.clear();
   }
 
@@ -344,14 +351,35 @@ export class MemoryCache implements CacheLookup {
     for (const [id, stored] of entries) yield decode(stored, scope, id);
   }
 
-  #scope(kind: CacheKind, scope: string): Map<string, Stored> {
-    let scopes = this.#kinds.get(kind);
-    if (scopes === undefined) this.#kinds.set(kind, scopes = new Map());
-    let entries = scopes.get(scope);
-    if (entries === undefined) {
-      scopes.set(this.#interner.intern(scope), entries = new Map());
+  /** The entities of a kind in a scope, if any. */
+  #entries(kind: CacheKind, scope: string): Map<string, Stored> | undefined {
+    if (kind === this.#lastKind && scope === this.#lastScope) {
+      return this.#lastEntries;
+    }
+    const entries = this.#kinds.get(kind)?.get(scope);
+    if (entries !== undefined) {
+      this.#lastKind = kind;
+      this.#lastScope = scope;
+      this.#lastEntries = entries;
     }
     return entries;
+  }
+
+  /** The entities of a kind in a scope, made empty when there are none. */
+  #scope(kind: CacheKind, scope: string): Map<string, Stored> {
+    const known = this.#entries(kind, scope);
+    if (known !== undefined) return known;
+    let scopes = this.#kinds.get(kind);
+    if (scopes === undefined) this.#kinds.set(kind, scopes = new Map());
+    const entries = new Map<string, Stored>();
+    scopes.set(this.#interner.intern(scope), entries);
+    return entries;
+  }
+
+  /** A scope map was dropped: the one remembered may be it. */
+  #forgetScope(): void {
+    this.#lastKind = undefined;
+    this.#lastEntries = undefined;
   }
 
   /** A channel's messages, made empty when it has none yet. */
@@ -464,12 +492,15 @@ export class MemoryCache implements CacheLookup {
       if (messages?.size === 0) this.#channelMessages.delete(scope);
       return;
     }
-    const entries = this.#kinds.get(kind)?.get(scope);
+    const entries = this.#entries(kind, scope);
     const old = entries?.get(id);
     if (old === undefined) return;
     entries!.delete(id);
     if (old instanceof CompactMember) this.#release(old.user, id);
-    if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
+    if (entries!.size === 0) {
+      this.#kinds.get(kind)!.delete(scope);
+      this.#forgetScope();
+    }
   }
 
   #removeChannel(id: string): void {
@@ -478,7 +509,10 @@ export class MemoryCache implements CacheLookup {
       this.#channelScope.delete(id);
       const channels = this.#kinds.get("channel")?.get(scope);
       channels?.delete(id);
-      if (channels?.size === 0) this.#kinds.get("channel")!.delete(scope);
+      if (channels?.size === 0) {
+        this.#kinds.get("channel")!.delete(scope);
+        this.#forgetScope();
+      }
     }
     const messages = this.#channelMessages.get(id);
     if (messages !== undefined) {
@@ -502,6 +536,7 @@ export class MemoryCache implements CacheLookup {
       }
       scopes!.delete(id);
     }
+    this.#forgetScope();
     this.#kinds.get("guild")?.get("")?.delete(id);
   }
 

@@ -50,7 +50,7 @@ export function readOptions(
   for (let depth = 0; depth < 2; depth++) {
     const first = options[0];
     if (first === undefined || (first.type !== 1 && first.type !== 2)) break;
-    const def = defs[first.name];
+    const def = own(defs, first.name);
     if (!def || def.type !== first.type || !def.options) {
       throw mismatch(`unknown subcommand '${first.name}'`);
     }
@@ -62,7 +62,7 @@ export function readOptions(
   if (hasSub) throw mismatch("no subcommand given");
   const values: Record<string, unknown> = {};
   for (const option of options) {
-    const def = defs[option.name];
+    const def = own(defs, option.name);
     if (!def) throw mismatch(`unknown option '${option.name}'`);
     if (def.type !== option.type) {
       throw mismatch(
@@ -72,7 +72,7 @@ export function readOptions(
     values[option.name] = convert(option, data.resolved, mismatch);
   }
   for (const [key, def] of Object.entries(defs)) {
-    if (def.required && !(key in values)) {
+    if (def.required && !Object.hasOwn(values, key)) {
       throw mismatch(`required option '${key}' is missing`);
     }
   }
@@ -80,6 +80,15 @@ export function readOptions(
     options: values,
     subcommand: path.length ? path.join(" ") : undefined,
   };
+}
+
+/**
+ * The definition named `name`, if the map has it. (Option names are
+ * Discord's, and `constructor` or `toString` are valid ones: a plain
+ * lookup would find `Object.prototype`'s members.)
+ */
+function own<T>(map: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(map, name) ? map[name] : undefined;
 }
 
 /**

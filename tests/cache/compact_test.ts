@@ -3,7 +3,9 @@ import {
   CompactMember,
   CompactMessage,
   CompactUser,
+  decodeHash,
   decodeTime,
+  encodeHash,
   encodeTime,
   Interner,
 } from "../../cache/compact.ts";
@@ -154,5 +156,32 @@ Deno.test("Times render as Date would, across the years the cache encodes", () =
     const text = new Date(ms).toISOString().slice(0, 23) + "000+00:00";
     assert.equal(encodeTime(text), ms, text);
     assert.equal(decodeTime(ms), text);
+  }
+});
+
+Deno.test("Image hashes: 32 lowercase hex digits become a number, anything else stays as sent", () => {
+  const hash = "0123456789abcdef0123456789abcdef";
+  assert.equal(typeof encodeHash(hash), "bigint");
+  assert.equal(decodeHash(encodeHash(hash)), hash);
+  assert.equal(
+    decodeHash(encodeHash("00000000000000000000000000000001")),
+    "00000000000000000000000000000001",
+  );
+  for (
+    const other of [
+      "0123456789ABCDEF0123456789abcdef", // uppercase
+      "0123456789abcdef0123456789abcde", // 31 digits
+      "0123456789abcdef0123456789abcdef0", // 33
+      "a_0123456789abcdef0123456789abcdef", // animated
+      "0123456789abcdef0123456789abcdeg",
+      "0123456789abcdef0123456789abcde/",
+      "0123456789abcdef0123456789abcde:",
+      "0123456789abcdef0123456789abcde`",
+      null,
+      undefined,
+      7,
+    ]
+  ) {
+    assert.equal(encodeHash(other), other, String(other));
   }
 });

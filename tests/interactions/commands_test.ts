@@ -315,6 +315,45 @@ Deno.test("readOptions: resolves IDs, finds the subcommand, rejects what does no
   );
 });
 
+Deno.test("readOptions: option names that are Object.prototype members are read as any other", () => {
+  const cmd = command({
+    name: "proto",
+    description: "Options named like Object.prototype members",
+    options: {
+      constructor: string({ description: "Required", required: true }),
+      tostring: string({ description: "Optional" }),
+    },
+  });
+  const read = (options: unknown[]): unknown =>
+    readOptions("proto", cmd.options, {
+      id: "1",
+      name: "proto",
+      type: 1,
+      options: options as never,
+    });
+  assert.deepEqual(read([{ name: "constructor", type: 3, value: "x" }]), {
+    subcommand: undefined,
+    options: { constructor: "x" },
+  });
+  // Missing: "constructor" in {} is true through the prototype.
+  assert.throws(
+    () => read([]),
+    (error: unknown) =>
+      error instanceof InteractionError &&
+      /required option 'constructor' is missing/.test(error.message),
+  );
+  for (const name of ["toString", "valueOf", "hasOwnProperty"]) {
+    assert.throws(
+      () => read([{ name, type: 3, value: "x" }]),
+      (error: unknown) =>
+        error instanceof InteractionError &&
+        error.kind === "options_mismatch" &&
+        error.message.includes(`unknown option '${name}'`),
+      name,
+    );
+  }
+});
+
 Deno.test("command refuses more than 8000 characters of names, descriptions and choices, each at its longest localization", () => {
   const d = "d".repeat(100);
   // Per option: name 3 + description 100 + two choices of 100 + 6: 315;
