@@ -3,21 +3,18 @@
 // burst_colors). Pure functions of the old list and the event; the core
 // stores the result.
 import type { CachedValue } from "./changes.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
 
-function isObject(value: unknown): value is D {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** Custom emojis match by id, Unicode ones by name. */
 function sameEmoji(a: unknown, b: unknown): boolean {
-  if (!isObject(a) || !isObject(b)) return false;
+  if (!isRecord(a) || !isRecord(b)) return false;
   return a.id != null || b.id != null ? a.id === b.id : a.name === b.name;
 }
 
 function countDetails(r: D): { burst: number; normal: number } {
-  const details = isObject(r.count_details) ? r.count_details : {};
+  const details = isRecord(r.count_details) ? r.count_details : {};
   return {
     burst: typeof details.burst === "number" ? details.burst : 0,
     normal: typeof details.normal === "number" ? details.normal : 0,

@@ -30,6 +30,8 @@ import {
   projectMessage,
   projectUser,
 } from "./project.ts";
+import { isSnowflake } from "../base/snowflake.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
 const NOTHING: CacheUpdate = Object.freeze({ changes: [], old: undefined });
@@ -77,7 +79,7 @@ export function reduceDispatch(
   data: unknown,
   config: CacheConfig,
 ): CacheUpdate {
-  if (!isObject(data)) return NOTHING;
+  if (!isRecord(data)) return NOTHING;
   const reducer = REDUCER_OF.get(event);
   if (reducer === undefined) return NOTHING;
   const context = new Context(lookup, config);
@@ -176,7 +178,7 @@ class Context {
 
   /** Store a user (shared by members and messages) when users are kept. */
   user(user: unknown): void {
-    const id = isObject(user) ? snowflake(user.id) : undefined;
+    const id = isRecord(user) ? snowflake(user.id) : undefined;
     if (id === undefined) return;
     this.set("user", "", id, projectUser(user as D));
   }
@@ -193,10 +195,6 @@ class Context {
 
 type Reducer = (context: Context, d: D) => unknown;
 
-function isObject(value: unknown): value is D {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 function hasMoreThanId(user: D): boolean {
   for (const key in user) if (key !== "id") return true;
   return false;
@@ -211,31 +209,24 @@ function hasMoreThanId(user: D): boolean {
  * left the cache stale).
  */
 function snowflake(value: unknown): string | undefined {
-  if (typeof value !== "string") return undefined;
-  const length = value.length;
-  if (length === 0 || length > 20) return undefined;
-  for (let i = 0; i < length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
-  }
-  return value;
+  return isSnowflake(value) ? value : undefined;
 }
 
 function list(value: unknown): D[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isRecord) : [];
 }
 
 /** A member (from any event) as cached, or undefined without a user id. */
 function memberValue(m: D, guildId: string): [string, D] | undefined {
   const user = m.user;
-  const id = isObject(user) ? snowflake(user.id) : undefined;
+  const id = isRecord(user) ? snowflake(user.id) : undefined;
   if (id === undefined) return undefined;
   return [id, projectMember(m, guildId, projectUser(user as D))];
 }
 
 function presenceValue(p: D, guildId: string): [string, D] | undefined {
   const user = p.user;
-  const id = isObject(user) ? snowflake(user.id) : undefined;
+  const id = isRecord(user) ? snowflake(user.id) : undefined;
   if (id === undefined) return undefined;
   // A presence's user is usually just its id: kept as sent, not copied.
   const value: D = {
@@ -363,7 +354,7 @@ const REDUCERS: Record<string, Reducer> = {
         if (!guilds.has(id) && owns(id)) c.removeGuild(id);
       }
     }
-    if (isObject(d.user)) {
+    if (isRecord(d.user)) {
       c.set("bot_user", "", BOT, projectUser(d.user));
       c.user(d.user);
     }
@@ -581,7 +572,7 @@ const REDUCERS: Record<string, Reducer> = {
   },
   GUILD_MEMBER_REMOVE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
-    const userId = isObject(d.user) ? snowflake(d.user.id) : undefined;
+    const userId = isRecord(d.user) ? snowflake(d.user.id) : undefined;
     if (guildId === undefined || userId === undefined) return undefined;
     const guild = c.get("guild", "", guildId);
     const old = c.get("member", guildId, userId);
@@ -598,7 +589,7 @@ const REDUCERS: Record<string, Reducer> = {
   GUILD_MEMBER_UPDATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
-    const userId = isObject(d.user) ? snowflake(d.user.id) : undefined;
+    const userId = isRecord(d.user) ? snowflake(d.user.id) : undefined;
     if (userId === undefined) return undefined;
     const old = c.get("member", guildId, userId);
     const entry = memberValue(d, guildId)!;
@@ -623,7 +614,7 @@ const REDUCERS: Record<string, Reducer> = {
   },
   GUILD_ROLE_CREATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
-    const role = isObject(d.role) ? d.role : undefined;
+    const role = isRecord(d.role) ? d.role : undefined;
     const id = snowflake(role?.id);
     if (guildId === undefined || id === undefined) return undefined;
     c.set("role", guildId, id, role!);
@@ -631,7 +622,7 @@ const REDUCERS: Record<string, Reducer> = {
   },
   GUILD_ROLE_UPDATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
-    const role = isObject(d.role) ? d.role : undefined;
+    const role = isRecord(d.role) ? d.role : undefined;
     const id = snowflake(role?.id);
     if (guildId === undefined || id === undefined) return undefined;
     const old = c.get("role", guildId, id);
@@ -647,7 +638,7 @@ const REDUCERS: Record<string, Reducer> = {
     for (const member of c.all("member", guildId)) {
       const roles = member.roles;
       if (!Array.isArray(roles) || !roles.includes(roleId)) continue;
-      const userId = isObject(member.user)
+      const userId = isRecord(member.user)
         ? snowflake(member.user.id)
         : undefined;
       if (userId === undefined) continue;
@@ -743,7 +734,7 @@ const REDUCERS: Record<string, Reducer> = {
   MESSAGE_REACTION_REMOVE_EMOJI: reaction(removeEmojiReactions),
   PRESENCE_UPDATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
-    const user = isObject(d.user) ? d.user : undefined;
+    const user = isRecord(d.user) ? d.user : undefined;
     const userId = snowflake(user?.id);
     if (guildId === undefined || userId === undefined) return undefined;
     const old = c.get("presence", guildId, userId);
