@@ -83,8 +83,28 @@ export function reduceDispatch(
   const reducer = REDUCER_OF.get(event);
   if (reducer === undefined) return NOTHING;
   const context = new Context(lookup, config);
+  // An event of a guild the cache does not hold (never created, or removed
+  // since) adds nothing of that guild: Discord sends a guild's events only
+  // after its GUILD_CREATE, and entities of a guild no GUILD_DELETE will
+  // ever remove would stay forever (a gateway naming new guild ids in every
+  // event would grow the cache without bound). Read first and
+  // unconditionally, so the reads stay a function of the payload.
+  const guildId = snowflake(data.guild_id);
+  const unknownGuild = guildId !== undefined && context.keeps("guild") &&
+    context.get("guild", "", guildId) === undefined;
   const old = reducer(context, data as D);
-  return { changes: context.changes, old };
+  return {
+    changes: unknownGuild
+      ? context.changes.filter((change) => !addsGuildState(change))
+      : context.changes,
+    old,
+  };
+}
+
+/** A change that adds or replaces state of a guild (not of a user). */
+function addsGuildState(change: CacheChange): boolean {
+  return change.op === "set" && change.kind !== "user" &&
+    change.kind !== "bot_user";
 }
 
 /**
@@ -529,7 +549,8 @@ const REDUCERS: Record<string, Reducer> = {
     const id = snowflake(d.id);
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
-    c.set("guild", "", id, merge(old, projectGuild(d)));
+    // Only a held guild: its GUILD_CREATE brings the whole guild.
+    if (old !== undefined) c.set("guild", "", id, merge(old, projectGuild(d)));
     return old;
   },
   GUILD_DELETE(c, d): unknown {
@@ -537,8 +558,11 @@ const REDUCERS: Record<string, Reducer> = {
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
     if (d.unavailable === true) {
-      // An outage: keep what is known, marked unavailable.
-      c.set("guild", "", id, { ...(old ?? { id }), unavailable: true });
+      // An outage: keep what is known, marked unavailable (a guild not held
+      // is not added: READY lists the unavailable guilds of a session).
+      if (old !== undefined) {
+        c.set("guild", "", id, { ...old, unavailable: true });
+      }
     } else {
       c.removeGuild(id);
     }
