@@ -19,6 +19,11 @@ export function redisStoreTest(
   database: number,
   fn: (redis: RedisConnection) => Promise<void>,
 ): Deno.TestDefinition {
+  // Redis has databases 0 to 15 by default, and 0 is everyone's: a bad
+  // number would land a flush on another test's data.
+  if (!Number.isInteger(database) || database < 1 || database > 15) {
+    throw new RangeError(`database ${database}: use 1 to 15`);
+  }
   return {
     name,
     ignore: server.ignore,
