@@ -61,6 +61,34 @@ export interface RedisCacheOptions extends CacheOptions {
 
 const UNKEYED = new Set<CacheKind>(["user"]);
 
+/** `ttl` checked: each a positive, finite number of seconds, or absent. */
+function resolveTtl(
+  ttl: RedisCacheOptions["ttl"],
+): { members?: number; messages?: number } {
+  if (ttl === undefined) return {};
+  if (ttl === null || typeof ttl !== "object") {
+    throw new TypeError(
+      `Cannot create cache as 'ttl' must be an object of seconds: current value '${
+        String(ttl)
+      }'`,
+    );
+  }
+  for (const name of ["members", "messages"] as const) {
+    const seconds = ttl[name];
+    if (
+      seconds !== undefined &&
+      !(typeof seconds === "number" && seconds > 0 && Number.isFinite(seconds))
+    ) {
+      throw new RangeError(
+        `Cannot create cache as 'ttl.${name}' must be a positive number of seconds: current value '${
+          String(seconds)
+        }'`,
+      );
+    }
+  }
+  return ttl;
+}
+
 /** The Redis key of an entity (twilight-dispatch's layout). */
 export function redisKey(kind: CacheKind, scope: string, id: string): string {
   switch (kind) {
@@ -213,11 +241,14 @@ export class RedisCache {
    *
    * @param redis The connection (closing it stays the caller's job).
    * @param options What to keep, and expiry.
+   * @throws {TypeError} An unknown resource, or `ttl` not an object.
+   * @throws {RangeError} A bad message bound, or a `ttl` that is not a
+   * positive number of seconds.
    */
   constructor(redis: RedisConnection, options: RedisCacheOptions = {}) {
     this.#redis = redis;
     this.#options = resolveCacheOptions(options);
-    this.#ttl = options.ttl ?? {};
+    this.#ttl = resolveTtl(options.ttl);
     this.#onStale = options.onStale;
     this.#scheduler = options.scheduler ?? realScheduler;
   }

@@ -66,3 +66,26 @@ Deno.test(redisStoreTest(
     assert.equal(await redis.hlen("expiry_keys"), 0);
   },
 ));
+
+Deno.test("RedisCache refuses a ttl that is not a positive number of seconds, naming it", () => {
+  // The constructor touches no connection: a stand-in is enough.
+  const redis = {} as ConstructorParameters<typeof RedisCache>[0];
+  for (
+    const [ttl, name] of [
+      [{ members: 0 }, "ttl.members"],
+      [{ members: -5 }, "ttl.members"],
+      [{ messages: Number.NaN }, "ttl.messages"],
+      [{ messages: Infinity }, "ttl.messages"],
+      [{ messages: "60" }, "ttl.messages"],
+    ] as const
+  ) {
+    assert.throws(
+      () => new RedisCache(redis, { ttl: ttl as never }),
+      (error: unknown) =>
+        error instanceof RangeError && error.message.includes(`'${name}'`),
+      JSON.stringify(ttl),
+    );
+  }
+  assert.throws(() => new RedisCache(redis, { ttl: 60 as never }), TypeError);
+  new RedisCache(redis, { ttl: { members: 0.5, messages: 86_400 } });
+});
