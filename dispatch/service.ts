@@ -50,8 +50,17 @@ import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
+import {
+  eventLabel,
+  MAX_ROUTING_KEY_BYTES,
+  routingKeyProblem,
+  UNKNOWN_EVENT_LABEL,
+} from "./event_name.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
+/** For what the operator must see without configuring a log. */
+const visibleLogger = getVisibleLogger(["disruption", "dispatch"]);
 
 /** The exchange every event is published to. */
 export const EXCHANGE = "gateway";
@@ -179,6 +188,10 @@ export class DispatchService {
   readonly #lastAck = new Map<number, number>();
   /** `gateway_events` per shard and event, looked up once (a hot path). */
   readonly #eventCounters = new Map<string, { inc(): void }>();
+  /** An unknown event name was logged (only the first one is). */
+  #unknownNoted = false;
+  /** A name that cannot be a routing key was logged (only the first one is). */
+  #unroutableNoted = false;
   /** Guilds each shard had at READY, to tell joins from reconnects. */
   readonly #knownGuilds = new Map<number, Set<string>>();
   #closing = false;
@@ -410,32 +423,87 @@ export class DispatchService {
   ): void {
     const { shardId, name, sequence, text } = event;
     const shard = this.#manager!.shard(shardId)!;
-    const counterKey = `${shardId} ${name}`;
+    // The gateway passes any `t` through: one label (and one counter here)
+    // per documented event and one for every other name, so made-up names
+    // cannot grow the series, or this map, without bound.
+    const label = eventLabel(name);
+    const counterKey = `${shardId} ${label}`;
     let counter = this.#eventCounters.get(counterKey);
     if (counter === undefined) {
-      counter = this.#metrics.events.labels(name, String(shardId));
+      counter = this.#metrics.events.labels(label, String(shardId));
       this.#eventCounters.set(counterKey, counter);
     }
     counter.inc();
-    const end = text.lastIndexOf("}");
-    const pending: PendingEvent = {
-      shardId,
-      sessionId: shard.sessionId,
-      sequence,
-      routingKey: name,
-      body: this.config.stateOld && this.#cache
-        ? undefined
-        : `${text.slice(0, end)},"shard":${shardId}}`,
-      queuedAt: performance.now(),
-    };
-    if (pending.body === undefined) {
-      this.#awaitingOld.set(shardId, { pending, frame: text.slice(0, end) });
+    if (label === UNKNOWN_EVENT_LABEL) this.#noteUnknown(shardId, name);
+    let pending: PendingEvent;
+    if (routingKeyProblem(name) !== undefined) {
+      // The AMQP client refuses a routing key over 255 bytes on every
+      // attempt: sent, it would be taken for a nack and resent for ever,
+      // with every later event waiting behind it (the shard paused, its
+      // session never saved again). It is not published; it keeps its
+      // place in line as a skip instead, so its sequence is confirmed in
+      // order with the others and a RESUME does not ask for it again.
+      this.#unroutable(shardId, name);
+      pending = {
+        shardId,
+        sessionId: shard.sessionId,
+        sequence,
+        routingKey: "",
+        body: undefined,
+        skip: true,
+        queuedAt: performance.now(),
+      };
+    } else {
+      const end = text.lastIndexOf("}");
+      pending = {
+        shardId,
+        sessionId: shard.sessionId,
+        sequence,
+        routingKey: name,
+        body: this.config.stateOld && this.#cache
+          ? undefined
+          : `${text.slice(0, end)},"shard":${shardId}}`,
+        queuedAt: performance.now(),
+      };
+      if (pending.body === undefined) {
+        this.#awaitingOld.set(shardId, { pending, frame: text.slice(0, end) });
+      }
     }
     const publisher = this.#publisher!;
     if (!publisher.push(pending) && !this.#paused.has(shardId)) {
       this.#pause(shard);
     }
     this.#metrics.buffered.set(publisher.size);
+  }
+
+  /**
+   * A name that is not a documented event: published under its own routing
+   * key (a consumer may bind to an event Discord just added) and counted
+   * as `UNKNOWN`. Said once, at info: it is news, not a fault.
+   */
+  #noteUnknown(shardId: number, name: string): void {
+    if (this.#unknownNoted) return;
+    this.#unknownNoted = true;
+    logger.info(
+      "Shard {shardId} received event {name}, not a documented one: it is published under its own routing key and counted as {label} in gateway_events (said once)",
+      { shardId, name: describeName(name), label: UNKNOWN_EVENT_LABEL },
+    );
+  }
+
+  /** A name that cannot be a routing key: counted, and said once. */
+  #unroutable(shardId: number, name: string): void {
+    this.#metrics.unroutable.inc();
+    if (this.#unroutableNoted) return;
+    this.#unroutableNoted = true;
+    visibleLogger.warn(
+      "Shard {shardId} received an event named {name} ({bytes} bytes): over AMQP's {max}-byte routing key limit, so it is not published; this and any later one are counted in dispatch_unroutable_events (said once)",
+      {
+        shardId,
+        name: describeName(name),
+        bytes: new TextEncoder().encode(name).length,
+        max: MAX_ROUTING_KEY_BYTES,
+      },
+    );
   }
 
   #onParsed(event: { shardId: number; name: string; data: unknown }): void {
@@ -514,8 +582,12 @@ export class DispatchService {
       sessionId: event.sessionId,
       sequence: event.sequence,
     });
-    this.#metrics.published.inc();
-    this.#metrics.publishLatency.observe(this.#publisher!.lastLatency / 1000);
+    if (event.skip !== true) {
+      this.#metrics.published.inc();
+      this.#metrics.publishLatency.observe(
+        this.#publisher!.lastLatency / 1000,
+      );
+    }
     this.#metrics.buffered.set(this.#publisher!.size);
     // A new session is saved at once, not at the next tick: a crash before
     // the first save would otherwise identify and lose the old session's
@@ -1010,6 +1082,15 @@ async function within(
  */
 function twilightTimestamp(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, -1)}000000`;
+}
+
+/**
+ * An event name for a log line: quoted (control characters escaped) and cut
+ * to 64 characters, as the gateway chose it and it may be megabytes long.
+ */
+function describeName(name: string): string {
+  const cut = name.length > 64 ? `${name.slice(0, 64)}…` : name;
+  return JSON.stringify(cut);
 }
 
 /** The AMQP URL of the configuration. */
