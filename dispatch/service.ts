@@ -34,6 +34,7 @@ import { ShardManager } from "../gateway/shard_manager.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
 import { GatewayError } from "../gateway/errors.ts";
+import { isSnowflake } from "../gateway/gateway_commands.ts";
 import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
 import {
@@ -124,6 +125,13 @@ const SHARD_STATUSES = Object.keys(
 
 /** How long the cache may take to give `old` before the event goes without. */
 const OLD_TIMEOUT = 1_000;
+/**
+ * Guilds the guild log remembers per shard. Discord closes a session with
+ * more than 2,500 guilds (4011, sharding required); four times that leaves
+ * room for any spread while bounding what a gateway's made-up guild ids
+ * can take.
+ */
+const MAX_KNOWN_GUILDS = 10_000;
 /** How often sessions and statuses are saved. */
 const SAVE_INTERVAL = 1_000;
 /** How long a shutdown waits for the broker to confirm what is buffered. */
@@ -192,8 +200,13 @@ export class DispatchService {
   #unknownNoted = false;
   /** A name that cannot be a routing key was logged (only the first one is). */
   #unroutableNoted = false;
-  /** Guilds each shard had at READY, to tell joins from reconnects. */
+  /**
+   * Guilds each shard had at READY or joined since, to tell joins from
+   * reconnects (at most {@linkcode MAX_KNOWN_GUILDS} per shard).
+   */
   readonly #knownGuilds = new Map<number, Set<string>>();
+  /** Shards whose guilds went past {@linkcode MAX_KNOWN_GUILDS} (logged once). */
+  readonly #knownGuildsFull = new Set<number>();
   #closing = false;
   /** The save in flight, if any; a tick while one is pending is skipped. */
   #saving: Promise<void> | undefined;
@@ -555,18 +568,20 @@ export class DispatchService {
     const d = data as Record<string, unknown> | null;
     if (name === "READY") {
       const guilds = Array.isArray(d?.guilds) ? d.guilds : [];
-      this.#knownGuilds.set(
-        shardId,
-        new Set(guilds.map((g) => String((g as { id?: unknown })?.id))),
-      );
+      const known = new Set<string>();
+      for (const guild of guilds) {
+        const id = (guild as { id?: unknown } | null)?.id;
+        if (isSnowflake(id)) this.#remember(shardId, known, id);
+      }
+      this.#knownGuilds.set(shardId, known);
       return;
     }
-    const id = typeof d?.id === "string" ? d.id : undefined;
-    if (id === undefined) return;
+    const id = d?.id;
+    if (!isSnowflake(id)) return;
     const known = this.#knownGuilds.get(shardId) ?? new Set();
     this.#knownGuilds.set(shardId, known);
     if (name === "GUILD_CREATE" && !known.has(id)) {
-      known.add(id);
+      this.#remember(shardId, known, id);
       this.#metrics.guildEvents.inc({ type: "Join" });
       this.#guildLog?.add(`Joined guild ${d?.name ?? ""} (${id})`);
     } else if (name === "GUILD_DELETE" && d?.unavailable !== true) {
@@ -574,6 +589,25 @@ export class DispatchService {
       this.#metrics.guildEvents.inc({ type: "Leave" });
       this.#guildLog?.add(`Left guild ${id}`);
     }
+  }
+
+  /**
+   * Remember a shard's guild, up to {@linkcode MAX_KNOWN_GUILDS}: the ids
+   * come from the gateway, and one that made up guilds would grow the set
+   * without bound. Past the limit a guild is not remembered, so a
+   * GUILD_CREATE of it after a reconnect is logged as a join again.
+   */
+  #remember(shardId: number, known: Set<string>, id: string): void {
+    if (known.size < MAX_KNOWN_GUILDS) {
+      known.add(id);
+      return;
+    }
+    if (this.#knownGuildsFull.has(shardId)) return;
+    this.#knownGuildsFull.add(shardId);
+    logger.warn(
+      "Shard {shardId} reported more than {max} guilds (Discord allows 2,500 per shard): the guild log remembers no more of them, and may log their reconnects as joins",
+      { shardId, max: MAX_KNOWN_GUILDS },
+    );
   }
 
   #onConfirmed(event: PendingEvent): void {

@@ -465,7 +465,7 @@ export function createNonce(): string {
  * @param value The value.
  * @returns `true` for a snowflake.
  */
-function isSnowflake(value: unknown): value is string {
+export function isSnowflake(value: unknown): value is string {
   return typeof value === "string" && SNOWFLAKE.test(value);
 }
 

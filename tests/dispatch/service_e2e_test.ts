@@ -1191,3 +1191,52 @@ serviceTest(
     assert.equal(sessions["1"]?.sequence, last(1) + 1);
   },
 );
+
+serviceTest(
+  "the guild log remembers at most 10,000 guilds per shard, and no id that is not a snowflake",
+  async () => {
+    await using t = await setUp({ LOG_GUILD_CHANNEL: "778" });
+    let output: string[] = [];
+    await t.run(async (service) => {
+      output = service.output;
+      const onShard1 = { shardId: 1, ignoreIntents: true };
+      const id = (i: number): string => String(5_000_000_000 + i);
+      // Shard 1 had one guild at READY: 9,999 more fill what it remembers.
+      const NEW = 10_001;
+      for (let i = 0; i < NEW; i++) {
+        t.discord.gateway.dispatch("GUILD_CREATE", { id: id(i) }, onShard1);
+      }
+      // Not snowflakes: neither remembered nor counted.
+      for (const junk of ["x".repeat(10_000), "-1"]) {
+        t.discord.gateway.dispatch("GUILD_CREATE", { id: junk }, onShard1);
+      }
+      // A remembered guild again (a reconnect): not a join; one past the
+      // limit again: taken for a join, as it was not remembered.
+      t.discord.gateway.dispatch("GUILD_CREATE", { id: id(0) }, onShard1);
+      t.discord.gateway.dispatch("GUILD_CREATE", { id: id(NEW - 1) }, onShard1);
+      t.discord.gateway.dispatch("MESSAGE_CREATE", {
+        id: "1",
+        channel_id: "42",
+        content: "guilds-done",
+      }, onShard1);
+      await t.consumer.until(
+        () =>
+          t.consumer.messages.some((m) => m.body.d?.content === "guilds-done"),
+        "the event after the guilds",
+      );
+      const metrics = await service.waitFor(
+        "/metrics",
+        (text) => /gateway_guild_events\{type="Join"\} \d+/.test(text),
+        "the joins counted",
+      );
+      assert.match(
+        metrics,
+        new RegExp(`gateway_guild_events\\{type="Join"\\} ${NEW + 1}\n`),
+      );
+    });
+    const said = output.join("").split("\n").filter((line) =>
+      line.includes("reported more than 10000 guilds")
+    );
+    assert.equal(said.length, 1, output.join(""));
+  },
+);
