@@ -45,22 +45,44 @@ export function eventIdentity(event: FleetDispatch): string {
   return `${event.name}\u0000${JSON.stringify(event.data)}`;
 }
 
-/** The last `limit` identities, in one process's memory. */
+/**
+ * The last identities, in one process's memory: at most `limit` of them and
+ * `maxChars` characters in all, the oldest forgotten first. An identity
+ * holds the event's whole payload, which the gateway chooses: a count alone
+ * would let 50,000 large payloads take gigabytes. Forgetting early costs at
+ * most a second copy delivered, never an event lost.
+ */
 export class MemoryDuplicateFilter implements DuplicateFilter {
   readonly #seen = new Set<string>();
   readonly #limit: number;
+  readonly #maxChars: number;
+  #chars = 0;
 
-  /** @param limit How many identities are remembered (oldest forgotten first). */
-  constructor(limit = 50_000) {
+  /**
+   * @param limit How many identities are remembered (oldest forgotten first).
+   * @param maxChars How many characters they may hold in all (32 Mi, about
+   *   64 MiB, by default); an identity longer than that is not remembered.
+   */
+  constructor(limit = 50_000, maxChars = 32 * 1024 * 1024) {
     this.#limit = limit;
+    this.#maxChars = maxChars;
+  }
+
+  /** Characters held by the remembered identities. */
+  get chars(): number {
+    return this.#chars;
   }
 
   /** @inheritdoc */
   firstSeen(identity: string): boolean {
     if (this.#seen.has(identity)) return false;
+    if (identity.length > this.#maxChars) return true;
     this.#seen.add(identity);
-    if (this.#seen.size > this.#limit) {
-      this.#seen.delete(this.#seen.values().next().value!);
+    this.#chars += identity.length;
+    while (this.#seen.size > this.#limit || this.#chars > this.#maxChars) {
+      const oldest = this.#seen.values().next().value!;
+      this.#seen.delete(oldest);
+      this.#chars -= oldest.length;
     }
     return true;
   }

@@ -93,3 +93,26 @@ Deno.test("HeldEvents: a listener that throws and a filter that fails never lose
   assert.equal(await events.release(), 1);
   assert.deepEqual(delivered, ["boom", "after", "held"]);
 });
+
+Deno.test("MemoryDuplicateFilter: bounded by characters as well as by count; what it forgot is delivered again, never dropped", () => {
+  const filter = new MemoryDuplicateFilter(50_000, 1_000);
+  const big = (i: number): string => `${i}`.padEnd(300, "x");
+  for (let i = 0; i < 10; i++) assert.equal(filter.firstSeen(big(i)), true);
+  // 10 identities of 300 characters: only the last 3 fit in 1,000.
+  assert.ok(filter.chars <= 1_000, String(filter.chars));
+  assert.deepEqual(
+    filter.seenAlready([big(0), big(6), big(7), big(8), big(9)]),
+    [false, false, true, true, true],
+  );
+  assert.equal(filter.firstSeen(big(9)), false, "a remembered one is a copy");
+  assert.equal(filter.firstSeen(big(0)), true, "a forgotten one goes through");
+  // Longer than the whole budget: not remembered, so always delivered.
+  const huge = "h".repeat(1_001);
+  assert.equal(filter.firstSeen(huge), true);
+  assert.equal(filter.firstSeen(huge), true);
+  assert.ok(filter.chars <= 1_000);
+  // The count limit still holds.
+  const few = new MemoryDuplicateFilter(2);
+  for (const id of ["a", "b", "c"]) few.firstSeen(id);
+  assert.deepEqual(few.seenAlready(["a", "b", "c"]), [false, true, true]);
+});
