@@ -132,6 +132,8 @@ const OLD_TIMEOUT = 1_000;
  * can take.
  */
 const MAX_KNOWN_GUILDS = 10_000;
+/** The largest `gateway.send` body read (a gateway payload is at most 4096). */
+const MAX_COMMAND_BYTES = 64 * 1024;
 /** How often sessions and statuses are saved. */
 const SAVE_INTERVAL = 1_000;
 /** How long a shutdown waits for the broker to confirm what is buffered. */
@@ -725,6 +727,13 @@ export class DispatchService {
   async #onCommand(message: AMQPMessage): Promise<void> {
     let command: ServiceCommand;
     try {
+      // A gateway payload is at most 4096 bytes: a body many times that is
+      // no command, and is refused without being decoded or parsed.
+      if (message.bodySize > MAX_COMMAND_BYTES) {
+        throw new TypeError(
+          `the body is ${message.bodySize} bytes, over ${MAX_COMMAND_BYTES}`,
+        );
+      }
       command = parseCommand(message.bodyToString() ?? "");
     } catch (error) {
       this.#metrics.commands.inc({ result: "malformed" });

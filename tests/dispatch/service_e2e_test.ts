@@ -217,6 +217,10 @@ serviceTest(
         }, 20);
       });
       await t.consumer.command("not json");
+      // Far over any gateway payload: refused unread.
+      await t.consumer.command(
+        JSON.stringify({ op: 1, shard: 0, pad: "x".repeat(100_000) }),
+      );
       await t.consumer.command(JSON.stringify({ op: 1, shard: 9 }));
       // Over the gateway's 4096-byte limit: refused by the shard's send path.
       await t.consumer.command(JSON.stringify({
@@ -246,7 +250,7 @@ serviceTest(
       await service.waitFor(
         "/metrics",
         (text) =>
-          /dispatch_commands\{result="malformed"\} 2/.test(text) &&
+          /dispatch_commands\{result="malformed"\} 3/.test(text) &&
           /dispatch_commands\{result="failed"\} 1/.test(text) &&
           /dispatch_commands\{result="done"\} 1/.test(text),
         "the command counters",
