@@ -62,6 +62,7 @@ export type {
   CacheConfig,
   CachedMember,
   CachedMessage,
+  CachedOldState,
   CachedValue,
   CacheKind,
   CacheLookup,
@@ -69,6 +70,7 @@ export type {
   CacheResource,
   CacheSizes,
   CacheUpdate,
+  OldState,
   ResolvedCacheOptions,
 } from "./cache/mod.ts";
 export {

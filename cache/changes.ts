@@ -141,7 +141,8 @@ export interface CacheUpdate {
   /**
    * The state before the dispatch, for update and delete events: the entity
    * (or a list of them for bulk events), `undefined` when it was not cached
-   * or the event has no previous state.
+   * or the event has no previous state. Its type per event is
+   * `OldState<event>` (the table: `CachedOldState`).
    */
   old: unknown;
 }

@@ -14,7 +14,11 @@ import { compareSnowflakes } from "./options.ts";
  * over keys finds the run of equal keys and the ids settle ties.
  */
 export function snowflakeKey(id: string): number {
-  return Number(id);
+  const key = Number(id);
+  // Not a number (a malformed id from a hostile gateway): after every
+  // snowflake, ordered among its kind by the id itself. NaN compares false
+  // both ways and would break the order.
+  return key === key ? key : Infinity;
 }
 
 /** A channel's messages, oldest first, at most `bound` of them. */

@@ -54,7 +54,13 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
  * MESSAGE_UPDATE that ends the poll); typing.
  */
 export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
-  READY: effect(["bot_user", "user", "guild"], ["bot_user", "user"]),
+  // A new session's guild list is complete: cached guilds of its shard
+  // missing from it were left while disconnected, and go.
+  READY: effect(
+    ["bot_user", "user", "guild"],
+    ["bot_user", "user"],
+    GUILD_CONTENTS,
+  ),
   RESUMED: none("the replay that follows carries the changes"),
   APPLICATION_COMMAND_PERMISSIONS_UPDATE: none(NOT_STATE),
   AUTO_MODERATION_RULE_CREATE: none("auto-moderation rules are not cached"),
@@ -101,7 +107,8 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   ),
   GUILD_ROLE_CREATE: effect(["role"]),
   GUILD_ROLE_UPDATE: effect(["role"], ["role"]),
-  GUILD_ROLE_DELETE: effect([], [], ["role"]),
+  // The members that had the role lose it (Discord sends no member update).
+  GUILD_ROLE_DELETE: effect([], ["member"], ["role"]),
   GUILD_SCHEDULED_EVENT_CREATE: effect(["scheduled_event"]),
   GUILD_SCHEDULED_EVENT_UPDATE: effect(["scheduled_event"], [
     "scheduled_event",

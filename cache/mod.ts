@@ -33,6 +33,7 @@ export {
   type CacheSizes,
   MemoryCache,
 } from "./memory_store.ts";
+export type { CachedOldState, OldState } from "./old_state.ts";
 export {
   type CacheOptions,
   resolveCacheOptions,
@@ -140,6 +141,7 @@ export type {
   ThreadAutoArchiveDuration,
   ThreadMember,
   ThreadMetadata,
+  UnavailableGuild,
   User,
   UserPrimaryGuild,
   VerificationLevel,

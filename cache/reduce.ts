@@ -18,12 +18,20 @@ import type {
 } from "./changes.ts";
 import { KIND_RESOURCE } from "./changes.ts";
 import {
+  addReaction,
+  removeEmojiReactions,
+  removeReaction,
+} from "./reactions.ts";
+import { sessionOwner } from "./session_guilds.ts";
+import {
   omit,
   projectGuild,
   projectMember,
   projectMessage,
   projectUser,
 } from "./project.ts";
+import { isSnowflake } from "../base/snowflake.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
 const NOTHING: CacheUpdate = Object.freeze({ changes: [], old: undefined });
@@ -71,7 +79,7 @@ export function reduceDispatch(
   data: unknown,
   config: CacheConfig,
 ): CacheUpdate {
-  if (!isObject(data)) return NOTHING;
+  if (!isRecord(data)) return NOTHING;
   const reducer = REDUCER_OF.get(event);
   if (reducer === undefined) return NOTHING;
   const context = new Context(lookup, config);
@@ -132,6 +140,11 @@ class Context {
     return this.keeps(kind) ? this.#lookup.get(kind, scope, id) : undefined;
   }
 
+  /** The ids of every cached entity of a kind in a scope. */
+  ids(kind: CacheKind, scope: string): string[] {
+    return this.keeps(kind) ? [...this.#lookup.ids(kind, scope)] : [];
+  }
+
   /** Every cached entity of a kind in a scope. */
   all(kind: CacheKind, scope: string): D[] {
     if (!this.keeps(kind)) return [];
@@ -165,8 +178,9 @@ class Context {
 
   /** Store a user (shared by members and messages) when users are kept. */
   user(user: unknown): void {
-    if (!isObject(user) || typeof user.id !== "string") return;
-    this.set("user", "", user.id, projectUser(user));
+    const id = isRecord(user) ? snowflake(user.id) : undefined;
+    if (id === undefined) return;
+    this.set("user", "", id, projectUser(user as D));
   }
 
   /**
@@ -181,42 +195,48 @@ class Context {
 
 type Reducer = (context: Context, d: D) => unknown;
 
-function isObject(value: unknown): value is D {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 function hasMoreThanId(user: D): boolean {
   for (const key in user) if (key !== "id") return true;
   return false;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
+/**
+ * An id, when `value` is a snowflake (1 to 20 ASCII digits); undefined
+ * otherwise. Every id the core reads goes through here: the stores key by
+ * them (`member:G:U` in Redis), so an id like `"1:2"` from a hostile gateway
+ * would address another entity's key, and one that is not a number breaks
+ * the order messages are kept in (the Redis trim script failed on it and
+ * left the cache stale).
+ */
+function snowflake(value: unknown): string | undefined {
+  return isSnowflake(value) ? value : undefined;
 }
 
 function list(value: unknown): D[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isRecord) : [];
 }
 
 /** A member (from any event) as cached, or undefined without a user id. */
 function memberValue(m: D, guildId: string): [string, D] | undefined {
   const user = m.user;
-  if (!isObject(user) || typeof user.id !== "string") return undefined;
-  return [user.id, projectMember(m, guildId, projectUser(user))];
+  const id = isRecord(user) ? snowflake(user.id) : undefined;
+  if (id === undefined) return undefined;
+  return [id, projectMember(m, guildId, projectUser(user as D))];
 }
 
 function presenceValue(p: D, guildId: string): [string, D] | undefined {
   const user = p.user;
-  if (!isObject(user) || typeof user.id !== "string") return undefined;
+  const id = isRecord(user) ? snowflake(user.id) : undefined;
+  if (id === undefined) return undefined;
   // A presence's user is usually just its id: kept as sent, not copied.
   const value: D = {
-    user: hasMoreThanId(user) ? { id: user.id } : user,
+    user: hasMoreThanId(user as D) ? { id } : user,
     guild_id: guildId,
   };
   if (p.status !== undefined) value.status = p.status;
   if (p.activities !== undefined) value.activities = p.activities;
   if (p.client_status !== undefined) value.client_status = p.client_status;
-  return [user.id, value];
+  return [id, value];
 }
 
 function channelValue(c: D, guildId: string | undefined): D {
@@ -241,16 +261,16 @@ function replaceAll(
   const old = c.all(kind, guildId);
   const keep = new Set<string>();
   for (const item of items) {
-    const id = str(item[idField]);
+    const id = snowflake(item[idField]);
     if (id === undefined) continue;
     keep.add(id);
   }
   for (const value of old) {
-    const id = str(value[idField]);
+    const id = snowflake(value[idField]);
     if (id !== undefined && !keep.has(id)) c.delete(kind, guildId, id);
   }
   for (const item of items) {
-    const id = str(item[idField]);
+    const id = snowflake(item[idField]);
     if (id !== undefined) c.set(kind, guildId, id, withGuild(item, guildId));
   }
   return old;
@@ -261,10 +281,20 @@ function withGuild(item: D, guildId: string): D {
 }
 
 /** An update of some fields of a cached channel; no-op when not cached. */
+/**
+ * A channel event's scope: its guild, `""` for a channel outside guilds
+ * (no `guild_id`), undefined for a `guild_id` that is not a snowflake.
+ */
+function channelScope(d: D): string | undefined {
+  return d.guild_id === undefined || d.guild_id === null
+    ? ""
+    : snowflake(d.guild_id);
+}
+
 function patchChannel(c: Context, d: D, patch: (old: D) => D): unknown {
-  const guildId = str(d.guild_id) ?? "";
-  const id = str(d.id) ?? str(d.channel_id);
-  if (id === undefined) return undefined;
+  const guildId = channelScope(d);
+  const id = snowflake(d.id) ?? snowflake(d.channel_id);
+  if (id === undefined || guildId === undefined) return undefined;
   const old = c.get("channel", guildId, id);
   if (old !== undefined) c.set("channel", guildId, id, patch(old));
   return old;
@@ -276,8 +306,8 @@ function guildEntity(
   remove = false,
 ): Reducer {
   return (c, d) => {
-    const guildId = str(d.guild_id);
-    const id = str(d[idField]);
+    const guildId = snowflake(d.guild_id);
+    const id = snowflake(d[idField]);
     if (guildId === undefined || id === undefined) return undefined;
     const old = c.get(kind, guildId, id);
     if (remove) c.delete(kind, guildId, id);
@@ -290,79 +320,79 @@ function reaction(
   patch: (reactions: D[], d: D, botId: string | undefined) => D[],
 ): Reducer {
   return (c, d) => {
-    const channelId = str(d.channel_id);
-    const messageId = str(d.message_id);
+    const channelId = snowflake(d.channel_id);
+    const messageId = snowflake(d.message_id);
     if (channelId === undefined || messageId === undefined) return undefined;
     const old = c.get("message", channelId, messageId);
     const bot = c.get("bot_user", "", BOT);
     if (old === undefined) return undefined;
-    const reactions = patch(list(old.reactions), d, str(bot?.id));
+    const reactions = patch(list(old.reactions), d, snowflake(bot?.id));
     const value: D = { ...old, reactions };
     c.set("message", channelId, messageId, value);
     return old;
   };
 }
 
-function sameEmoji(a: unknown, b: unknown): boolean {
-  if (!isObject(a) || !isObject(b)) return false;
-  return a.id != null || b.id != null ? a.id === b.id : a.name === b.name;
-}
-
-function countDetails(r: D): { burst: number; normal: number } {
-  const details = isObject(r.count_details) ? r.count_details : {};
-  return {
-    burst: typeof details.burst === "number" ? details.burst : 0,
-    normal: typeof details.normal === "number" ? details.normal : 0,
-  };
-}
+/** The role itself; GUILD_ROLE_DELETE also updates the members that had it. */
+const deleteRole = guildEntity("role", "role_id", true);
 
 const REDUCERS: Record<string, Reducer> = {
   READY(c, d): unknown {
     const old = c.get("bot_user", "", BOT);
-    const guilds = list(d.guilds);
-    const cached = guilds.map((g) => c.get("guild", "", str(g.id) ?? ""));
-    if (isObject(d.user)) {
+    const cached = new Set(c.ids("guild", ""));
+    const guilds = new Set<string>();
+    for (const g of list(d.guilds)) {
+      const id = snowflake(g.id);
+      if (id !== undefined) guilds.add(id);
+    }
+    // A new session's list is every guild of its shard: one cached but not
+    // listed was left (or deleted) while no session was up, and no
+    // GUILD_DELETE will ever come for it.
+    const owns = Array.isArray(d.guilds) ? sessionOwner(d.shard) : undefined;
+    if (owns !== undefined) {
+      for (const id of cached) {
+        if (!guilds.has(id) && owns(id)) c.removeGuild(id);
+      }
+    }
+    if (isRecord(d.user)) {
       c.set("bot_user", "", BOT, projectUser(d.user));
       c.user(d.user);
     }
-    guilds.forEach((g, i) => {
-      const id = str(g.id);
-      if (id !== undefined && cached[i] === undefined) {
-        c.set("guild", "", id, { id, unavailable: true });
-      }
-    });
+    for (const id of guilds) {
+      if (!cached.has(id)) c.set("guild", "", id, { id, unavailable: true });
+    }
     return old;
   },
 
   CHANNEL_CREATE(c, d): unknown {
-    const id = str(d.id);
-    if (id === undefined) return undefined;
-    const guildId = str(d.guild_id);
-    c.set("channel", guildId ?? "", id, channelValue(d, guildId));
+    const id = snowflake(d.id);
+    const scope = channelScope(d);
+    if (id === undefined || scope === undefined) return undefined;
+    c.set("channel", scope, id, channelValue(d, scope || undefined));
     return undefined;
   },
   CHANNEL_UPDATE(c, d): unknown {
-    const id = str(d.id);
-    if (id === undefined) return undefined;
-    const guildId = str(d.guild_id);
-    const old = c.get("channel", guildId ?? "", id);
-    c.set("channel", guildId ?? "", id, channelValue(d, guildId));
+    const id = snowflake(d.id);
+    const scope = channelScope(d);
+    if (id === undefined || scope === undefined) return undefined;
+    const old = c.get("channel", scope, id);
+    c.set("channel", scope, id, channelValue(d, scope || undefined));
     return old;
   },
   CHANNEL_DELETE(c, d): unknown {
-    const id = str(d.id);
-    if (id === undefined) return undefined;
-    const guildId = str(d.guild_id) ?? "";
+    const id = snowflake(d.id);
+    const guildId = channelScope(d);
+    if (id === undefined || guildId === undefined) return undefined;
     const old = c.get("channel", guildId, id);
     c.removeChannel(guildId, id);
     return old;
   },
   CHANNEL_INFO(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
     const infos = list(d.channels);
     const olds = infos.map((info) =>
-      c.get("channel", guildId, str(info.id) ?? "")
+      c.get("channel", guildId, snowflake(info.id) ?? "")
     );
     infos.forEach((info, i) => {
       const old = olds[i];
@@ -372,7 +402,7 @@ const REDUCERS: Record<string, Reducer> = {
       if (info.voice_start_time !== undefined) {
         value.voice_start_time = info.voice_start_time;
       }
-      c.set("channel", guildId, str(info.id)!, value);
+      c.set("channel", guildId, snowflake(info.id)!, value);
     });
     return olds.filter((old) => old !== undefined);
   },
@@ -396,11 +426,11 @@ const REDUCERS: Record<string, Reducer> = {
     return REDUCERS.CHANNEL_DELETE!(c, d);
   },
   THREAD_LIST_SYNC(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
     const channels = c.all("channel", guildId);
     const threads = list(d.threads);
-    const synced = new Set(threads.map((t) => str(t.id)));
+    const synced = new Set(threads.map((t) => snowflake(t.id)));
     const parents = Array.isArray(d.channel_ids)
       ? new Set(d.channel_ids as unknown[])
       : undefined;
@@ -408,14 +438,14 @@ const REDUCERS: Record<string, Reducer> = {
     for (const channel of channels) {
       const type = channel.type;
       const isThread = type === 10 || type === 11 || type === 12;
-      const id = str(channel.id);
+      const id = snowflake(channel.id);
       if (!isThread || id === undefined || synced.has(id)) continue;
       if (parents !== undefined && !parents.has(channel.parent_id)) continue;
       removed.push(channel);
       c.removeChannel(guildId, id);
     }
     for (const thread of threads) {
-      const id = str(thread.id);
+      const id = snowflake(thread.id);
       if (id !== undefined) {
         c.set("channel", guildId, id, channelValue(thread, guildId));
       }
@@ -443,7 +473,7 @@ const REDUCERS: Record<string, Reducer> = {
   },
 
   GUILD_CREATE(c, d): unknown {
-    const id = str(d.id);
+    const id = snowflake(d.id);
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
     if (d.unavailable === true) {
@@ -455,7 +485,7 @@ const REDUCERS: Record<string, Reducer> = {
     c.removeGuild(id);
     c.set("guild", "", id, projectGuild(d));
     for (const channel of [...list(d.channels), ...list(d.threads)]) {
-      const channelId = str(channel.id);
+      const channelId = snowflake(channel.id);
       if (channelId !== undefined) {
         c.set("channel", id, channelId, channelValue(channel, id));
       }
@@ -470,7 +500,7 @@ const REDUCERS: Record<string, Reducer> = {
     ];
     for (const [kind, idField, values] of items) {
       for (const item of list(values)) {
-        const itemId = str(item[idField]);
+        const itemId = snowflake(item[idField]);
         if (itemId !== undefined) c.set(kind, id, itemId, item);
       }
     }
@@ -485,7 +515,7 @@ const REDUCERS: Record<string, Reducer> = {
       if (entry !== undefined) c.set("presence", id, entry[0], entry[1]);
     }
     for (const voice of list(d.voice_states)) {
-      const userId = str(voice.user_id);
+      const userId = snowflake(voice.user_id);
       if (userId !== undefined && voice.channel_id != null) {
         c.set("voice", id, userId, {
           ...omit(voice, ["member"]),
@@ -496,14 +526,14 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   GUILD_UPDATE(c, d): unknown {
-    const id = str(d.id);
+    const id = snowflake(d.id);
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
     c.set("guild", "", id, merge(old, projectGuild(d)));
     return old;
   },
   GUILD_DELETE(c, d): unknown {
-    const id = str(d.id);
+    const id = snowflake(d.id);
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
     if (d.unavailable === true) {
@@ -515,17 +545,17 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   GUILD_EMOJIS_UPDATE(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
     return replaceAll(c, "emoji", guildId, list(d.emojis), "id");
   },
   GUILD_STICKERS_UPDATE(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
     return replaceAll(c, "sticker", guildId, list(d.stickers), "id");
   },
   GUILD_MEMBER_ADD(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
     const guild = c.get("guild", "", guildId);
     const entry = memberValue(d, guildId);
@@ -541,8 +571,8 @@ const REDUCERS: Record<string, Reducer> = {
     return undefined;
   },
   GUILD_MEMBER_REMOVE(c, d): unknown {
-    const guildId = str(d.guild_id);
-    const userId = isObject(d.user) ? str(d.user.id) : undefined;
+    const guildId = snowflake(d.guild_id);
+    const userId = isRecord(d.user) ? snowflake(d.user.id) : undefined;
     if (guildId === undefined || userId === undefined) return undefined;
     const guild = c.get("guild", "", guildId);
     const old = c.get("member", guildId, userId);
@@ -557,9 +587,9 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   GUILD_MEMBER_UPDATE(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
-    const userId = isObject(d.user) ? str(d.user.id) : undefined;
+    const userId = isRecord(d.user) ? snowflake(d.user.id) : undefined;
     if (userId === undefined) return undefined;
     const old = c.get("member", guildId, userId);
     const entry = memberValue(d, guildId)!;
@@ -568,7 +598,7 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   GUILD_MEMBERS_CHUNK(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
     for (const member of list(d.members)) {
       const entry = memberValue(member, guildId);
@@ -583,23 +613,42 @@ const REDUCERS: Record<string, Reducer> = {
     return undefined;
   },
   GUILD_ROLE_CREATE(c, d): unknown {
-    const guildId = str(d.guild_id);
-    const role = isObject(d.role) ? d.role : undefined;
-    const id = str(role?.id);
+    const guildId = snowflake(d.guild_id);
+    const role = isRecord(d.role) ? d.role : undefined;
+    const id = snowflake(role?.id);
     if (guildId === undefined || id === undefined) return undefined;
     c.set("role", guildId, id, role!);
     return undefined;
   },
   GUILD_ROLE_UPDATE(c, d): unknown {
-    const guildId = str(d.guild_id);
-    const role = isObject(d.role) ? d.role : undefined;
-    const id = str(role?.id);
+    const guildId = snowflake(d.guild_id);
+    const role = isRecord(d.role) ? d.role : undefined;
+    const id = snowflake(role?.id);
     if (guildId === undefined || id === undefined) return undefined;
     const old = c.get("role", guildId, id);
     c.set("role", guildId, id, role!);
     return old;
   },
-  GUILD_ROLE_DELETE: guildEntity("role", "role_id", true),
+  GUILD_ROLE_DELETE(c, d): unknown {
+    const old = deleteRole(c, d);
+    const guildId = snowflake(d.guild_id);
+    const roleId = snowflake(d.role_id);
+    if (guildId === undefined || roleId === undefined) return old;
+    // Discord sends no GUILD_MEMBER_UPDATE for the members that had it.
+    for (const member of c.all("member", guildId)) {
+      const roles = member.roles;
+      if (!Array.isArray(roles) || !roles.includes(roleId)) continue;
+      const userId = isRecord(member.user)
+        ? snowflake(member.user.id)
+        : undefined;
+      if (userId === undefined) continue;
+      c.set("member", guildId, userId, {
+        ...member,
+        roles: roles.filter((id) => id !== roleId),
+      });
+    }
+    return old;
+  },
   GUILD_SCHEDULED_EVENT_CREATE: guildEntity("scheduled_event", "id"),
   GUILD_SCHEDULED_EVENT_UPDATE: guildEntity("scheduled_event", "id"),
   GUILD_SCHEDULED_EVENT_DELETE: guildEntity("scheduled_event", "id", true),
@@ -617,14 +666,14 @@ const REDUCERS: Record<string, Reducer> = {
     true,
   ),
   GUILD_SOUNDBOARD_SOUNDS_UPDATE(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
     const sounds = list(d.soundboard_sounds);
     const olds = sounds.map((s) =>
-      c.get("soundboard_sound", guildId, str(s.sound_id) ?? "")
+      c.get("soundboard_sound", guildId, snowflake(s.sound_id) ?? "")
     );
     for (const sound of sounds) {
-      const id = str(sound.sound_id);
+      const id = snowflake(sound.sound_id);
       if (id !== undefined) {
         c.set("soundboard_sound", guildId, id, withGuild(sound, guildId));
       }
@@ -632,7 +681,7 @@ const REDUCERS: Record<string, Reducer> = {
     return olds.filter((old) => old !== undefined);
   },
   SOUNDBOARD_SOUNDS(c, d): unknown {
-    const guildId = str(d.guild_id);
+    const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
     return replaceAll(
       c,
@@ -644,16 +693,16 @@ const REDUCERS: Record<string, Reducer> = {
   },
 
   MESSAGE_CREATE(c, d): unknown {
-    const channelId = str(d.channel_id);
-    const id = str(d.id);
+    const channelId = snowflake(d.channel_id);
+    const id = snowflake(d.id);
     if (channelId === undefined || id === undefined) return undefined;
     c.set("message", channelId, id, projectMessage(d));
     c.userOf("message", d.author);
     return undefined;
   },
   MESSAGE_UPDATE(c, d): unknown {
-    const channelId = str(d.channel_id);
-    const id = str(d.id);
+    const channelId = snowflake(d.channel_id);
+    const id = snowflake(d.id);
     if (channelId === undefined || id === undefined) return undefined;
     const old = c.get("message", channelId, id);
     // An update may be partial: merge it into the cached message; without
@@ -664,86 +713,29 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   MESSAGE_DELETE(c, d): unknown {
-    const channelId = str(d.channel_id);
-    const id = str(d.id);
+    const channelId = snowflake(d.channel_id);
+    const id = snowflake(d.id);
     if (channelId === undefined || id === undefined) return undefined;
     const old = c.get("message", channelId, id);
     c.delete("message", channelId, id);
     return old;
   },
   MESSAGE_DELETE_BULK(c, d): unknown {
-    const channelId = str(d.channel_id);
+    const channelId = snowflake(d.channel_id);
     if (channelId === undefined || !Array.isArray(d.ids)) return undefined;
-    const ids = d.ids.filter((id): id is string => typeof id === "string");
+    const ids = d.ids.filter((id): id is string => snowflake(id) !== undefined);
     const olds = ids.map((id) => c.get("message", channelId, id));
     for (const id of ids) c.delete("message", channelId, id);
     return olds.filter((old) => old !== undefined);
   },
-  MESSAGE_REACTION_ADD: reaction((reactions, d, botId) => {
-    const burst = d.burst === true;
-    const me = d.user_id === botId;
-    const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
-    const current = index === -1
-      ? {
-        count: 0,
-        count_details: { burst: 0, normal: 0 },
-        me: false,
-        me_burst: false,
-        emoji: d.emoji,
-        burst_colors: [],
-      }
-      : reactions[index]!;
-    const details = countDetails(current);
-    const next: D = {
-      ...current,
-      count: (typeof current.count === "number" ? current.count : 0) + 1,
-      count_details: burst
-        ? { ...details, burst: details.burst + 1 }
-        : { ...details, normal: details.normal + 1 },
-    };
-    if (me && burst) next.me_burst = true;
-    if (me && !burst) next.me = true;
-    if (burst && Array.isArray(d.burst_colors)) {
-      next.burst_colors = d.burst_colors;
-    }
-    const result = [...reactions];
-    if (index === -1) result.push(next);
-    else result[index] = next;
-    return result;
-  }),
-  MESSAGE_REACTION_REMOVE: reaction((reactions, d, botId) => {
-    const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
-    if (index === -1) return reactions;
-    const burst = d.burst === true;
-    const me = d.user_id === botId;
-    const current = reactions[index]!;
-    const details = countDetails(current);
-    const count = (typeof current.count === "number" ? current.count : 1) - 1;
-    const result = [...reactions];
-    if (count <= 0) {
-      result.splice(index, 1);
-      return result;
-    }
-    const next: D = {
-      ...current,
-      count,
-      count_details: burst
-        ? { ...details, burst: Math.max(0, details.burst - 1) }
-        : { ...details, normal: Math.max(0, details.normal - 1) },
-    };
-    if (me && burst) next.me_burst = false;
-    if (me && !burst) next.me = false;
-    result[index] = next;
-    return result;
-  }),
+  MESSAGE_REACTION_ADD: reaction(addReaction),
+  MESSAGE_REACTION_REMOVE: reaction(removeReaction),
   MESSAGE_REACTION_REMOVE_ALL: reaction(() => []),
-  MESSAGE_REACTION_REMOVE_EMOJI: reaction((reactions, d) =>
-    reactions.filter((r) => !sameEmoji(r.emoji, d.emoji))
-  ),
+  MESSAGE_REACTION_REMOVE_EMOJI: reaction(removeEmojiReactions),
   PRESENCE_UPDATE(c, d): unknown {
-    const guildId = str(d.guild_id);
-    const user = isObject(d.user) ? d.user : undefined;
-    const userId = str(user?.id);
+    const guildId = snowflake(d.guild_id);
+    const user = isRecord(d.user) ? d.user : undefined;
+    const userId = snowflake(user?.id);
     if (guildId === undefined || userId === undefined) return undefined;
     const old = c.get("presence", guildId, userId);
     c.set("presence", guildId, userId, presenceValue(d, guildId)![1]);
@@ -759,15 +751,15 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   USER_UPDATE(c, d): unknown {
-    if (typeof d.id !== "string") return undefined;
+    if (snowflake(d.id) === undefined) return undefined;
     const old = c.get("bot_user", "", BOT);
     c.set("bot_user", "", BOT, projectUser(d));
     c.user(d);
     return old;
   },
   VOICE_STATE_UPDATE(c, d): unknown {
-    const guildId = str(d.guild_id);
-    const userId = str(d.user_id);
+    const guildId = snowflake(d.guild_id);
+    const userId = snowflake(d.user_id);
     if (guildId === undefined || userId === undefined) return undefined;
     const old = c.get("voice", guildId, userId);
     if (d.channel_id == null) c.delete("voice", guildId, userId);
@@ -780,8 +772,8 @@ const REDUCERS: Record<string, Reducer> = {
 };
 
 function scheduledEventUsers(c: Context, d: D, delta: number): unknown {
-  const guildId = str(d.guild_id);
-  const id = str(d.guild_scheduled_event_id);
+  const guildId = snowflake(d.guild_id);
+  const id = snowflake(d.guild_scheduled_event_id);
   if (guildId === undefined || id === undefined) return undefined;
   const old = c.get("scheduled_event", guildId, id);
   if (old !== undefined && typeof old.user_count === "number") {

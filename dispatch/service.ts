@@ -34,7 +34,7 @@ import { ShardManager } from "../gateway/shard_manager.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
 import { GatewayError } from "../gateway/errors.ts";
-import { isSnowflake } from "../gateway/gateway_commands.ts";
+import { isSnowflake } from "../base/snowflake.ts";
 import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
 import {

@@ -22,6 +22,7 @@ import {
   type Context,
   Handler,
 } from "@disruption/disruption/handler";
+import type { OldState } from "@disruption/disruption/cache";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import {
   GatewayIntent,
@@ -78,9 +79,9 @@ export class PingBot extends Handler {
   /** Say what a deleted message said, from the cache's previous state. */
   override onMessageDelete(
     deleted: MessageDeleteDispatch,
-    ctx: Context,
+    ctx: Context<OldState<"MESSAGE_DELETE">>,
   ): void {
-    const old = ctx.old as MessageCreateDispatch | undefined;
+    const old = ctx.old; // the cached message, or undefined
     this.#log(
       old === undefined
         ? `message ${deleted.id} was deleted (not cached)`

@@ -19,6 +19,7 @@ import type {
   UpdateVoiceStateData,
 } from "../types/gateway_payloads.ts";
 import { type GatewayCommandOpcode, GatewayOpcode } from "../types/opcodes.ts";
+import { isSnowflake } from "../base/snowflake.ts";
 
 /**
  * The {@linkcode GatewayCommand} with opcode `Op`.
@@ -36,7 +37,6 @@ export const MAX_NONCE_BYTES = 32;
 /** The most user IDs one Request Guild Members may name. */
 export const MAX_REQUEST_USER_IDS = 100;
 
-const SNOWFLAKE = /^\d{1,20}$/;
 const STATUSES: readonly PresenceStatus[] = [
   "online",
   "dnd",
@@ -457,16 +457,6 @@ export function requestChannelInfoCommand(
  */
 export function createNonce(): string {
   return crypto.randomUUID().replaceAll("-", "");
-}
-
-/**
- * Whether a value is a snowflake string (1 to 20 digits).
- *
- * @param value The value.
- * @returns `true` for a snowflake.
- */
-export function isSnowflake(value: unknown): value is string {
-  return typeof value === "string" && SNOWFLAKE.test(value);
 }
 
 /**

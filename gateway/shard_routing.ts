@@ -5,8 +5,8 @@
  *
  * @module
  */
+import { isSnowflake } from "../base/snowflake.ts";
 
-const SNOWFLAKE = /^\d{1,20}$/;
 const MAX_SNOWFLAKE = (1n << 64n) - 1n;
 
 /**
@@ -44,7 +44,7 @@ export function shardForGuild(
     );
   }
   let id: bigint;
-  if (typeof guildId === "string" && SNOWFLAKE.test(guildId)) {
+  if (isSnowflake(guildId)) {
     id = BigInt(guildId);
   } else if (typeof guildId === "bigint") {
     id = guildId;

@@ -8,12 +8,11 @@ import { getLogger } from "@logtape/logtape";
 import { closestName } from "../base/closest_name.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
-import { ShardContext } from "./context.ts";
 import type { Context } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
 import { GatewayError } from "../gateway/errors.ts";
-import { OrderedRunner } from "./ordered_runner.ts";
+import { ShardSlot } from "./shard_slot.ts";
 import { assertClientOptions } from "./client_options_check.ts";
 import { checkGatewayBot } from "./gateway_bot_check.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
@@ -31,6 +30,7 @@ import { RestClient } from "../rest/rest_client.ts";
 import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
 import { createClientCache, warnCacheIntents } from "../cache/client_cache.ts";
 import type { MemoryCache } from "../cache/memory_store.ts";
+import type { OldState } from "../cache/old_state.ts";
 import type { CacheOptions } from "../cache/options.ts";
 import {
   GATEWAY_EVENT_NAMES,
@@ -45,10 +45,15 @@ const logger = getLogger(["disruption", "handler"]);
 /** Handler errors and start-up mistakes: on stderr unless LogTape takes them. */
 const visible = getVisibleLogger(["disruption", "handler"]);
 
-/** A typed listener for one dispatch event. */
+/**
+ * A typed listener for one dispatch event: its payload, and the shard's
+ * context with `old` typed for the event (see `OldState`).
+ *
+ * @typeParam K The event name.
+ */
 export type EventListener<K extends GatewayEventName> = (
   data: GatewayEventMap[K],
-  ctx: Context,
+  ctx: Context<OldState<K>>,
 ) => void | Promise<void>;
 
 /**
@@ -158,17 +163,6 @@ export const DEFAULT_DRAIN_TIMEOUT = 10_000;
 
 /** A Handler method or listener, as the client calls it. */
 type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
-
-/** One shard's context and the runner that keeps its events in order. */
-interface ShardSlot {
-  ctx: Context;
-  runner: OrderedRunner;
-}
-
-/** Hand the next handlers of a shard the state before their event. */
-function setOld(ctx: Context, old: unknown): void {
-  (ctx as ShardContext).old = old;
-}
 
 /** The Handler every client falls back to: it handles nothing. */
 class NoHandler extends Handler {}
@@ -393,20 +387,7 @@ export class Client {
   /** Shard contexts, start-up warnings and the manager's listeners. */
   #wire(manager: ShardManager): void {
     for (const shard of manager.shards.values()) {
-      this.#slots[shard.id] = {
-        ctx: new ShardContext(shard, this.rest),
-        runner: new OrderedRunner(
-          (error) =>
-            visible.error("Handler error sink failed: {error}", { error }),
-          {
-            onBacklog: (pending) =>
-              visible.warn(
-                "Shard {shardId} has {pending} handler calls waiting behind one that has not finished (an await that never settles?); its events are held in memory until it does",
-                { shardId: shard.id, pending },
-              ),
-          },
-        ),
-      };
+      this.#slots[shard.id] = new ShardSlot(shard, this.rest);
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     this.#warnMisspelt();
@@ -654,10 +635,13 @@ export class Client {
     const slot = this.#slots[event.shardId];
     if (slot === undefined) return;
     const { runner, ctx } = slot;
-    if (this.#cacheEvents?.has(event.name)) {
-      // Applied in gateway order; handlers see the state before their event.
-      runner.call(setOld, ctx, this.cache.apply(event.name, event.data).old);
-    }
+    // Applied in gateway order; handlers see the state before their event
+    // (none for an event the cache does not reduce).
+    slot.queueOld(
+      this.#cacheEvents?.has(event.name)
+        ? this.cache.apply(event.name, event.data).old
+        : undefined,
+    );
     // Stable functions go through the runner without a closure per event.
     if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
     if (this.#routes.size > 0) runner.call(this.#invokeMethod, event, ctx);

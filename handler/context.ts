@@ -33,8 +33,13 @@ export interface RespondTarget {
 
 /**
  * The context handed to every handler method and listener, one per shard.
+ *
+ * @typeParam Old The type of {@linkcode Context.old}: each Handler method
+ * and `on` listener gets its event's `OldState` (e.g.
+ * `Context<OldState<"MESSAGE_DELETE">>`, whose `old` is a
+ * `CachedMessage | undefined`); a plain `Context` reads it as `unknown`.
  */
-export interface Context {
+export interface Context<Old = unknown> {
   /** The shard the event came from. */
   readonly shardId: number;
   /** The shard itself, e.g. to send a presence update. */
@@ -42,11 +47,17 @@ export interface Context {
   /** The REST client. */
   readonly rest: RestClient;
   /**
-   * With the Client's `cache` on: the state before this event — the cached
-   * entity an update or delete event changed (a list for bulk events), or
-   * `undefined` when it was not cached or the event has none.
+   * With the Client's `cache` on: the state before this event, as cached —
+   * the entity an update or delete event changed or removed (a list for
+   * events that change several: bulk deletes, emoji and sticker lists,
+   * thread syncs), typed per event by `OldState` (the table is
+   * `CachedOldState`). `undefined` when the Client has no cache, the
+   * resource is not kept, the entity was not cached, or the event has no
+   * previous state (creates, and events the cache does not keep). A deleted
+   * role is this role; the members that had it are already updated in the
+   * cache when the handler runs.
    */
-  readonly old: unknown;
+  readonly old: Old;
   /**
    * Reply to a message in its channel.
    *

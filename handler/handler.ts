@@ -9,6 +9,7 @@
  * @module
  */
 import type { Context } from "./context.ts";
+import type { OldState } from "../cache/old_state.ts";
 import type { HandlerError } from "./handler_error.ts";
 import type { ShardDispatch, ShardStateChange } from "../gateway/shard.ts";
 import type { GatewayError } from "../gateway/errors.ts";
@@ -97,7 +98,10 @@ import type {
 /**
  * A bot's event handlers. Extend it and override only the methods for the
  * events you care about; every method receives the typed payload and the
- * shard's {@linkcode Context}. Methods may be async: the client awaits them
+ * shard's {@linkcode Context}, whose `old` (the state before the event, with
+ * the Client's `cache`) is typed for the event: declare the parameter as
+ * `ctx: Context<OldState<"MESSAGE_DELETE">>` to read it so, or as a plain
+ * `Context` to ignore it. Methods may be async: the client awaits them
  * and keeps each shard's events in order. Whatever a method throws reaches
  * {@linkcode Handler.onError} as a {@linkcode HandlerError} and the shard
  * carries on.
@@ -167,11 +171,12 @@ export abstract class Handler {
    * Called for each `READY` dispatch (Connection). Sent whatever the intents.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onReady(
     _data: ReadyDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"READY">>,
   ): void | Promise<void> {}
 
   /**
@@ -182,7 +187,7 @@ export abstract class Handler {
    */
   onResumed(
     _data: ResumedDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"RESUMED">>,
   ): void | Promise<void> {}
 
   /**
@@ -193,7 +198,7 @@ export abstract class Handler {
    */
   onApplicationCommandPermissionsUpdate(
     _data: ApplicationCommandPermissionsUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"APPLICATION_COMMAND_PERMISSIONS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -204,7 +209,7 @@ export abstract class Handler {
    */
   onAutoModerationRuleCreate(
     _data: AutoModerationRuleCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"AUTO_MODERATION_RULE_CREATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -215,7 +220,7 @@ export abstract class Handler {
    */
   onAutoModerationRuleUpdate(
     _data: AutoModerationRuleUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"AUTO_MODERATION_RULE_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -226,7 +231,7 @@ export abstract class Handler {
    */
   onAutoModerationRuleDelete(
     _data: AutoModerationRuleDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"AUTO_MODERATION_RULE_DELETE">>,
   ): void | Promise<void> {}
 
   /**
@@ -237,7 +242,7 @@ export abstract class Handler {
    */
   onAutoModerationActionExecution(
     _data: AutoModerationActionExecutionDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"AUTO_MODERATION_ACTION_EXECUTION">>,
   ): void | Promise<void> {}
 
   /**
@@ -248,139 +253,151 @@ export abstract class Handler {
    */
   onChannelCreate(
     _data: ChannelCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"CHANNEL_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `CHANNEL_UPDATE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onChannelUpdate(
     _data: ChannelUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"CHANNEL_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `CHANNEL_DELETE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onChannelDelete(
     _data: ChannelDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"CHANNEL_DELETE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `CHANNEL_INFO` dispatch (Channels). Sent whatever the intents.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onChannelInfo(
     _data: ChannelInfoDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"CHANNEL_INFO">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `VOICE_CHANNEL_STATUS_UPDATE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onVoiceChannelStatusUpdate(
     _data: VoiceChannelStatusUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"VOICE_CHANNEL_STATUS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `VOICE_CHANNEL_START_TIME_UPDATE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onVoiceChannelStartTimeUpdate(
     _data: VoiceChannelStartTimeUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"VOICE_CHANNEL_START_TIME_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `THREAD_CREATE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onThreadCreate(
     _data: ThreadCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"THREAD_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `THREAD_UPDATE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onThreadUpdate(
     _data: ThreadUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"THREAD_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `THREAD_DELETE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onThreadDelete(
     _data: ThreadDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"THREAD_DELETE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `THREAD_LIST_SYNC` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onThreadListSync(
     _data: ThreadListSyncDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"THREAD_LIST_SYNC">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `THREAD_MEMBER_UPDATE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onThreadMemberUpdate(
     _data: ThreadMemberUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"THREAD_MEMBER_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `THREAD_MEMBERS_UPDATE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) or `GUILD_MEMBERS` (`GatewayIntent.GuildMembers`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onThreadMembersUpdate(
     _data: ThreadMembersUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"THREAD_MEMBERS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `CHANNEL_PINS_UPDATE` dispatch (Channels). Needs the `GUILDS` (`GatewayIntent.Guilds`) or `DIRECT_MESSAGES` (`GatewayIntent.DirectMessages`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onChannelPinsUpdate(
     _data: ChannelPinsUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"CHANNEL_PINS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -391,7 +408,7 @@ export abstract class Handler {
    */
   onEntitlementCreate(
     _data: EntitlementCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"ENTITLEMENT_CREATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -402,7 +419,7 @@ export abstract class Handler {
    */
   onEntitlementUpdate(
     _data: EntitlementUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"ENTITLEMENT_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -413,40 +430,43 @@ export abstract class Handler {
    */
   onEntitlementDelete(
     _data: EntitlementDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"ENTITLEMENT_DELETE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_CREATE` dispatch (Guilds). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildCreate(
     _data: GuildCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_UPDATE` dispatch (Guilds). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildUpdate(
     _data: GuildUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_DELETE` dispatch (Guilds). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildDelete(
     _data: GuildDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_DELETE">>,
   ): void | Promise<void> {}
 
   /**
@@ -457,7 +477,7 @@ export abstract class Handler {
    */
   onGuildAuditLogEntryCreate(
     _data: GuildAuditLogEntryCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_AUDIT_LOG_ENTRY_CREATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -468,7 +488,7 @@ export abstract class Handler {
    */
   onGuildBanAdd(
     _data: GuildBanAddDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_BAN_ADD">>,
   ): void | Promise<void> {}
 
   /**
@@ -479,29 +499,31 @@ export abstract class Handler {
    */
   onGuildBanRemove(
     _data: GuildBanRemoveDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_BAN_REMOVE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_EMOJIS_UPDATE` dispatch (Guilds). Needs the `GUILD_EXPRESSIONS` (`GatewayIntent.GuildExpressions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildEmojisUpdate(
     _data: GuildEmojisUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_EMOJIS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_STICKERS_UPDATE` dispatch (Guilds). Needs the `GUILD_EXPRESSIONS` (`GatewayIntent.GuildExpressions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildStickersUpdate(
     _data: GuildStickersUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_STICKERS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -512,7 +534,7 @@ export abstract class Handler {
    */
   onGuildIntegrationsUpdate(
     _data: GuildIntegrationsUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_INTEGRATIONS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -523,29 +545,31 @@ export abstract class Handler {
    */
   onGuildMemberAdd(
     _data: GuildMemberAddDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_MEMBER_ADD">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_MEMBER_REMOVE` dispatch (Guilds). Needs the `GUILD_MEMBERS` (`GatewayIntent.GuildMembers`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildMemberRemove(
     _data: GuildMemberRemoveDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_MEMBER_REMOVE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_MEMBER_UPDATE` dispatch (Guilds). Needs the `GUILD_MEMBERS` (`GatewayIntent.GuildMembers`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildMemberUpdate(
     _data: GuildMemberUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_MEMBER_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -556,7 +580,7 @@ export abstract class Handler {
    */
   onGuildMembersChunk(
     _data: GuildMembersChunkDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_MEMBERS_CHUNK">>,
   ): void | Promise<void> {}
 
   /**
@@ -567,139 +591,151 @@ export abstract class Handler {
    */
   onGuildRoleCreate(
     _data: GuildRoleCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_ROLE_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_ROLE_UPDATE` dispatch (Guilds). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildRoleUpdate(
     _data: GuildRoleUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_ROLE_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_ROLE_DELETE` dispatch (Guilds). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildRoleDelete(
     _data: GuildRoleDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_ROLE_DELETE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SCHEDULED_EVENT_CREATE` dispatch (Guilds). Needs the `GUILD_SCHEDULED_EVENTS` (`GatewayIntent.GuildScheduledEvents`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildScheduledEventCreate(
     _data: GuildScheduledEventCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SCHEDULED_EVENT_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SCHEDULED_EVENT_UPDATE` dispatch (Guilds). Needs the `GUILD_SCHEDULED_EVENTS` (`GatewayIntent.GuildScheduledEvents`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildScheduledEventUpdate(
     _data: GuildScheduledEventUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SCHEDULED_EVENT_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SCHEDULED_EVENT_DELETE` dispatch (Guilds). Needs the `GUILD_SCHEDULED_EVENTS` (`GatewayIntent.GuildScheduledEvents`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildScheduledEventDelete(
     _data: GuildScheduledEventDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SCHEDULED_EVENT_DELETE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SCHEDULED_EVENT_USER_ADD` dispatch (Guilds). Needs the `GUILD_SCHEDULED_EVENTS` (`GatewayIntent.GuildScheduledEvents`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildScheduledEventUserAdd(
     _data: GuildScheduledEventUserAddDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SCHEDULED_EVENT_USER_ADD">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SCHEDULED_EVENT_USER_REMOVE` dispatch (Guilds). Needs the `GUILD_SCHEDULED_EVENTS` (`GatewayIntent.GuildScheduledEvents`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildScheduledEventUserRemove(
     _data: GuildScheduledEventUserRemoveDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SCHEDULED_EVENT_USER_REMOVE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SOUNDBOARD_SOUND_CREATE` dispatch (Guilds). Needs the `GUILD_EXPRESSIONS` (`GatewayIntent.GuildExpressions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildSoundboardSoundCreate(
     _data: GuildSoundboardSoundCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SOUNDBOARD_SOUND_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SOUNDBOARD_SOUND_UPDATE` dispatch (Guilds). Needs the `GUILD_EXPRESSIONS` (`GatewayIntent.GuildExpressions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildSoundboardSoundUpdate(
     _data: GuildSoundboardSoundUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SOUNDBOARD_SOUND_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SOUNDBOARD_SOUND_DELETE` dispatch (Guilds). Needs the `GUILD_EXPRESSIONS` (`GatewayIntent.GuildExpressions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildSoundboardSoundDelete(
     _data: GuildSoundboardSoundDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SOUNDBOARD_SOUND_DELETE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `GUILD_SOUNDBOARD_SOUNDS_UPDATE` dispatch (Guilds). Needs the `GUILD_EXPRESSIONS` (`GatewayIntent.GuildExpressions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onGuildSoundboardSoundsUpdate(
     _data: GuildSoundboardSoundsUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"GUILD_SOUNDBOARD_SOUNDS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `SOUNDBOARD_SOUNDS` dispatch (Guilds). Sent whatever the intents.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onSoundboardSounds(
     _data: SoundboardSoundsDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"SOUNDBOARD_SOUNDS">>,
   ): void | Promise<void> {}
 
   /**
@@ -710,7 +746,7 @@ export abstract class Handler {
    */
   onIntegrationCreate(
     _data: IntegrationCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"INTEGRATION_CREATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -721,7 +757,7 @@ export abstract class Handler {
    */
   onIntegrationUpdate(
     _data: IntegrationUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"INTEGRATION_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -732,7 +768,7 @@ export abstract class Handler {
    */
   onIntegrationDelete(
     _data: IntegrationDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"INTEGRATION_DELETE">>,
   ): void | Promise<void> {}
 
   /**
@@ -743,7 +779,7 @@ export abstract class Handler {
    */
   onInviteCreate(
     _data: InviteCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"INVITE_CREATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -754,7 +790,7 @@ export abstract class Handler {
    */
   onInviteDelete(
     _data: InviteDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"INVITE_DELETE">>,
   ): void | Promise<void> {}
 
   /**
@@ -765,95 +801,103 @@ export abstract class Handler {
    */
   onMessageCreate(
     _data: MessageCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `MESSAGE_UPDATE` dispatch (Messages). Needs the `GUILD_MESSAGES` (`GatewayIntent.GuildMessages`) or `DIRECT_MESSAGES` (`GatewayIntent.DirectMessages`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onMessageUpdate(
     _data: MessageUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `MESSAGE_DELETE` dispatch (Messages). Needs the `GUILD_MESSAGES` (`GatewayIntent.GuildMessages`) or `DIRECT_MESSAGES` (`GatewayIntent.DirectMessages`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onMessageDelete(
     _data: MessageDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_DELETE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `MESSAGE_DELETE_BULK` dispatch (Messages). Needs the `GUILD_MESSAGES` (`GatewayIntent.GuildMessages`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onMessageDeleteBulk(
     _data: MessageDeleteBulkDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_DELETE_BULK">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `MESSAGE_REACTION_ADD` dispatch (Messages). Needs the `GUILD_MESSAGE_REACTIONS` (`GatewayIntent.GuildMessageReactions`) or `DIRECT_MESSAGE_REACTIONS` (`GatewayIntent.DirectMessageReactions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onMessageReactionAdd(
     _data: MessageReactionAddDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_REACTION_ADD">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `MESSAGE_REACTION_REMOVE` dispatch (Messages). Needs the `GUILD_MESSAGE_REACTIONS` (`GatewayIntent.GuildMessageReactions`) or `DIRECT_MESSAGE_REACTIONS` (`GatewayIntent.DirectMessageReactions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onMessageReactionRemove(
     _data: MessageReactionRemoveDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_REACTION_REMOVE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `MESSAGE_REACTION_REMOVE_ALL` dispatch (Messages). Needs the `GUILD_MESSAGE_REACTIONS` (`GatewayIntent.GuildMessageReactions`) or `DIRECT_MESSAGE_REACTIONS` (`GatewayIntent.DirectMessageReactions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onMessageReactionRemoveAll(
     _data: MessageReactionRemoveAllDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_REACTION_REMOVE_ALL">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `MESSAGE_REACTION_REMOVE_EMOJI` dispatch (Messages). Needs the `GUILD_MESSAGE_REACTIONS` (`GatewayIntent.GuildMessageReactions`) or `DIRECT_MESSAGE_REACTIONS` (`GatewayIntent.DirectMessageReactions`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onMessageReactionRemoveEmoji(
     _data: MessageReactionRemoveEmojiDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_REACTION_REMOVE_EMOJI">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `PRESENCE_UPDATE` dispatch (Presence). Needs the `GUILD_PRESENCES` (`GatewayIntent.GuildPresences`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onPresenceUpdate(
     _data: PresenceUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"PRESENCE_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -864,18 +908,19 @@ export abstract class Handler {
    */
   onTypingStart(
     _data: TypingStartDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"TYPING_START">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `USER_UPDATE` dispatch (Presence). Sent whatever the intents.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onUserUpdate(
     _data: UserUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"USER_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -886,18 +931,19 @@ export abstract class Handler {
    */
   onVoiceChannelEffectSend(
     _data: VoiceChannelEffectSendDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"VOICE_CHANNEL_EFFECT_SEND">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `VOICE_STATE_UPDATE` dispatch (Voice). Needs the `GUILD_VOICE_STATES` (`GatewayIntent.GuildVoiceStates`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onVoiceStateUpdate(
     _data: VoiceStateUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"VOICE_STATE_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -908,7 +954,7 @@ export abstract class Handler {
    */
   onVoiceServerUpdate(
     _data: VoiceServerUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"VOICE_SERVER_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -919,7 +965,7 @@ export abstract class Handler {
    */
   onWebhooksUpdate(
     _data: WebhooksUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"WEBHOOKS_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -930,40 +976,43 @@ export abstract class Handler {
    */
   onInteractionCreate(
     _data: InteractionCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"INTERACTION_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `STAGE_INSTANCE_CREATE` dispatch (Stage Instances). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onStageInstanceCreate(
     _data: StageInstanceCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"STAGE_INSTANCE_CREATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `STAGE_INSTANCE_UPDATE` dispatch (Stage Instances). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onStageInstanceUpdate(
     _data: StageInstanceUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"STAGE_INSTANCE_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
    * Called for each `STAGE_INSTANCE_DELETE` dispatch (Stage Instances). Needs the `GUILDS` (`GatewayIntent.Guilds`) intent.
    *
    * @param _data The event payload.
-   * @param _ctx The shard's context: REST, replies, the shard.
+   * @param _ctx The shard's context: REST, replies, the shard, and `old`:
+   * the state before the event, with the Client's `cache`.
    */
   onStageInstanceDelete(
     _data: StageInstanceDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"STAGE_INSTANCE_DELETE">>,
   ): void | Promise<void> {}
 
   /**
@@ -974,7 +1023,7 @@ export abstract class Handler {
    */
   onSubscriptionCreate(
     _data: SubscriptionCreateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"SUBSCRIPTION_CREATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -985,7 +1034,7 @@ export abstract class Handler {
    */
   onSubscriptionUpdate(
     _data: SubscriptionUpdateDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"SUBSCRIPTION_UPDATE">>,
   ): void | Promise<void> {}
 
   /**
@@ -996,7 +1045,7 @@ export abstract class Handler {
    */
   onSubscriptionDelete(
     _data: SubscriptionDeleteDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"SUBSCRIPTION_DELETE">>,
   ): void | Promise<void> {}
 
   /**
@@ -1007,7 +1056,7 @@ export abstract class Handler {
    */
   onMessagePollVoteAdd(
     _data: MessagePollVoteAddDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_POLL_VOTE_ADD">>,
   ): void | Promise<void> {}
 
   /**
@@ -1018,7 +1067,7 @@ export abstract class Handler {
    */
   onMessagePollVoteRemove(
     _data: MessagePollVoteRemoveDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"MESSAGE_POLL_VOTE_REMOVE">>,
   ): void | Promise<void> {}
 
   /**
@@ -1029,6 +1078,6 @@ export abstract class Handler {
    */
   onRateLimited(
     _data: RateLimitedDispatch,
-    _ctx: Context,
+    _ctx: Context<OldState<"RATE_LIMITED">>,
   ): void | Promise<void> {}
 }

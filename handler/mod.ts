@@ -54,6 +54,7 @@ export type {
   CacheConfig,
   CachedMember,
   CachedMessage,
+  CachedOldState,
   CachedValue,
   CacheKind,
   CacheLookup,
@@ -62,6 +63,7 @@ export type {
   CacheSizes,
   CacheUpdate,
   MemoryCache,
+  OldState,
   ResolvedCacheOptions,
 } from "../cache/mod.ts";
 export type { Scheduler, TimerId } from "../base/scheduler.ts";

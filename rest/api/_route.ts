@@ -6,6 +6,7 @@
  */
 import type { CallOptions, RequestOptions } from "../rest_client.ts";
 import { callOptions } from "../_request_io.ts";
+import { isSnowflake } from "../../base/snowflake.ts";
 
 /** Options of a route that takes no audit-log reason and no files. */
 export type RouteOptions = Pick<CallOptions, "signal">;
@@ -28,7 +29,7 @@ export type UploadRouteOptions = Pick<
  * @throws {TypeError} When it is not a snowflake string.
  */
 export function snowflake(name: string, value: string): string {
-  if (typeof value !== "string" || !/^\d{1,20}$/.test(value)) {
+  if (!isSnowflake(value as unknown)) {
     throw new TypeError(
       `Cannot build route as '${name}' must be a snowflake string: current value '${name}=${
         typeof value === "string" ? value.slice(0, 40) : typeof value

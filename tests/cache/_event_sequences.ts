@@ -6,7 +6,10 @@ import { mulberry32 } from "../_fakes/prng.ts";
 export type Dispatch = [event: string, data: Record<string, unknown>];
 type V = Record<string, unknown>;
 
-const GUILDS = ["100", "200", "300"];
+// Guild ids on both shards of two ((id >> 22) % 2: 1, 0, 1, 0), so a
+// READY of one shard can be told from the other's guilds.
+const GUILDS = [1n, 2n, 3n, 4n].map((n) => String(n << 22n));
+const BOT_ID = "4999";
 const USERS = Array.from({ length: 12 }, (_, i) => String(5000 + i));
 const PER_CHANNEL = 5;
 
@@ -58,6 +61,25 @@ export class Model {
   apply([event, d]: Dispatch): void {
     const e = this.entries;
     switch (event) {
+      case "READY": {
+        // Every guild of the session's shard is listed; the rest of that
+        // shard's cached guilds were left.
+        const [shardId, count] = (d.shard as [number, number]) ?? [0, 1];
+        const listed = new Set((d.guilds as V[]).map((g) => g.id as string));
+        for (const key of [...e.keys()]) {
+          if (!key.startsWith("guild:")) continue;
+          const id = key.slice(6);
+          const shard = Number((BigInt(id) >> 22n) % BigInt(count));
+          if (shard === shardId && !listed.has(id)) this.#removeGuild(id);
+        }
+        e.set("bot_user", d.user as V);
+        for (const id of listed) {
+          if (!e.has(`guild:${id}`)) {
+            e.set(`guild:${id}`, { id, unavailable: true });
+          }
+        }
+        return;
+      }
       case "GUILD_CREATE": {
         const id = d.id as string;
         this.#removeGuild(id);
@@ -120,6 +142,18 @@ export class Model {
         return;
       case "GUILD_ROLE_DELETE":
         e.delete(`role:${d.guild_id}:${d.role_id}`);
+        for (const [key, member] of [...e]) {
+          const roles = member.roles as string[] | undefined;
+          if (
+            key.startsWith(`member:${d.guild_id}:`) &&
+            roles?.includes(d.role_id as string)
+          ) {
+            e.set(key, {
+              ...member,
+              roles: roles.filter((r) => r !== d.role_id),
+            });
+          }
+        }
         return;
       case "CHANNEL_CREATE":
         e.set(`channel:${d.id}`, d);
@@ -179,6 +213,11 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
     [...model.entries.keys()].filter((k) =>
       k.startsWith(`message:${channelId}:`)
     ).map((k) => k.split(":")[2]!);
+  const rolesOf = (guildId: string): string[] =>
+    [...model.entries.keys()].filter((k) => k.startsWith(`role:${guildId}:`))
+      .map((k) => k.split(":")[2]!);
+  // One shard, or two sharing the cache (each READY then names its shard).
+  const shardCount = random() < 0.5 ? 1 : 2;
   const available = (guildId: string): boolean => {
     const g = model.entries.get(`guild:${guildId}`);
     return g !== undefined && g.unavailable !== true;
@@ -206,6 +245,23 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
         presences: [],
         voice_states: [],
       }];
+    } else if (roll < 0.055) {
+      // A new session: its shard's guilds, some of the cached ones gone.
+      const shardId = Math.floor(random() * shardCount);
+      const guilds = GUILDS.filter((id) =>
+        Number((BigInt(id) >> 22n) % BigInt(shardCount)) === shardId &&
+        random() < 0.6
+      ).map((id) => ({ id, unavailable: true }));
+      const data: V = {
+        v: 10,
+        user: user(BOT_ID),
+        guilds,
+        session_id: `s${out.length}`,
+        resume_gateway_url: "wss://gateway.discord.gg",
+        application: { id: BOT_ID, flags: 0 },
+      };
+      if (shardCount > 1 || random() < 0.5) data.shard = [shardId, shardCount];
+      dispatch = ["READY", data];
     } else if (roll < 0.07) {
       dispatch = [
         "GUILD_DELETE",
@@ -224,7 +280,7 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
       const partial: V = {
         guild_id: guildId,
         user: user(pick(USERS)),
-        roles: random() < 0.5 ? [] : [`${guildId}1`],
+        roles: rolesOf(guildId).filter(() => random() < 0.4),
       };
       if (random() < 0.5) partial.nick = random() < 0.5 ? null : "nick";
       dispatch = ["GUILD_MEMBER_UPDATE", partial];
@@ -244,13 +300,11 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
         role: { id: model.nextId(), name: "r", position: 2 },
       }];
     } else if (roll < 0.39) {
-      const roles = [...model.entries.keys()].filter((k) =>
-        k.startsWith(`role:${guildId}:`)
-      );
+      const roles = rolesOf(guildId);
       if (roles.length > 0) {
         dispatch = ["GUILD_ROLE_DELETE", {
           guild_id: guildId,
-          role_id: pick(roles).split(":")[2],
+          role_id: pick(roles),
         }];
       }
     } else if (roll < 0.42) {

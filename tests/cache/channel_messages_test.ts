@@ -120,3 +120,21 @@ Deno.test("ChannelMessages: ids within one double compare exactly, and shift emp
   assert.equal(ring.size, 0);
   assert.equal(ring.oldestId(), undefined);
 });
+
+Deno.test("ChannelMessages: ids that are not numbers are kept in a consistent order, found and deleted", () => {
+  const ring = new ChannelMessages("c", 10);
+  const ids = ["abc", "1236000000000000001", "", "zz", "Infinity", "1e3", "-5"];
+  const values = new Map(ids.map((id, i) => [id, message(id, i)]));
+  for (const id of ids) ring.set(id, values.get(id)!);
+  assert.equal(ring.size, ids.length);
+  for (const id of ids) assert.equal(ring.get(id), values.get(id), id);
+  const order = [...ring.keys()];
+  assert.deepStrictEqual(new Set(order), new Set(ids));
+  // Setting again replaces in place; deleting finds each.
+  for (const id of ids) {
+    assert.equal(ring.set(id, values.get(id)!), values.get(id));
+  }
+  assert.deepStrictEqual([...ring.keys()], order);
+  for (const id of ids) assert.equal(ring.delete(id), values.get(id), id);
+  assert.equal(ring.size, 0);
+});

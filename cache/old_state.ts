@@ -1,0 +1,140 @@
+/**
+ * The type of the previous state each event gets from the cache
+ * ({@linkcode OldState}): what `reduceDispatch` returns as `old`, which the
+ * Client hands its handlers as `ctx.old`.
+ *
+ * @module
+ */
+import type { Channel } from "../types/objects/channel.ts";
+import type { Emoji } from "../types/objects/emoji.ts";
+import type { Guild, UnavailableGuild } from "../types/objects/guild.ts";
+import type { PresenceUpdate } from "../types/objects/presence.ts";
+import type { Role } from "../types/objects/role.ts";
+import type { GuildScheduledEvent } from "../types/objects/scheduled_event.ts";
+import type { SoundboardSound } from "../types/objects/soundboard.ts";
+import type { StageInstance } from "../types/objects/stage_instance.ts";
+import type { Sticker } from "../types/objects/sticker.ts";
+import type { User } from "../types/objects/user.ts";
+import type { VoiceState } from "../types/objects/voice.ts";
+import type { CachedMember, CachedMessage } from "./memory_store.ts";
+
+/**
+ * The previous state of each event that has one, by event name, as cached
+ * before the event: the entity it changed or removed, or a list of them for
+ * events that change several. Events not listed have none. A guild seen
+ * only in READY (or in an outage) is cached as `{ id, unavailable: true }`.
+ */
+export interface CachedOldState {
+  /** The bot's user before this session. */
+  READY: User;
+  /** The channel before the update. */
+  CHANNEL_UPDATE: Channel;
+  /** The deleted channel. */
+  CHANNEL_DELETE: Channel;
+  /** The channels before their status and voice start time changed. */
+  CHANNEL_INFO: Channel[];
+  /** The voice channel before its status changed. */
+  VOICE_CHANNEL_STATUS_UPDATE: Channel;
+  /** The voice channel before its start time changed. */
+  VOICE_CHANNEL_START_TIME_UPDATE: Channel;
+  /** The thread, when it was already cached (a thread the bot was added to). */
+  THREAD_CREATE: Channel;
+  /** The thread before the update. */
+  THREAD_UPDATE: Channel;
+  /** The deleted thread. */
+  THREAD_DELETE: Channel;
+  /** The cached threads the sync removed (no longer active). */
+  THREAD_LIST_SYNC: Channel[];
+  /** The thread before the bot's thread member changed. */
+  THREAD_MEMBER_UPDATE: Channel;
+  /** The thread before its member count changed. */
+  THREAD_MEMBERS_UPDATE: Channel;
+  /** The channel before its last pin time changed. */
+  CHANNEL_PINS_UPDATE: Channel;
+  /** The guild as cached before (often the READY placeholder). */
+  GUILD_CREATE: Guild | UnavailableGuild;
+  /** The guild before the update. */
+  GUILD_UPDATE: Guild | UnavailableGuild;
+  /** The guild that became unavailable or was removed. */
+  GUILD_DELETE: Guild | UnavailableGuild;
+  /** The guild's emojis before the update (the whole list). */
+  GUILD_EMOJIS_UPDATE: Emoji[];
+  /** The guild's stickers before the update (the whole list). */
+  GUILD_STICKERS_UPDATE: Sticker[];
+  /** The member who left or was removed. */
+  GUILD_MEMBER_REMOVE: CachedMember;
+  /** The member before the update. */
+  GUILD_MEMBER_UPDATE: CachedMember;
+  /** The role before the update. */
+  GUILD_ROLE_UPDATE: Role;
+  /** The deleted role. */
+  GUILD_ROLE_DELETE: Role;
+  /** The event, when one with its id was already cached. */
+  GUILD_SCHEDULED_EVENT_CREATE: GuildScheduledEvent;
+  /** The event before the update. */
+  GUILD_SCHEDULED_EVENT_UPDATE: GuildScheduledEvent;
+  /** The deleted event. */
+  GUILD_SCHEDULED_EVENT_DELETE: GuildScheduledEvent;
+  /** The event before its user count went up. */
+  GUILD_SCHEDULED_EVENT_USER_ADD: GuildScheduledEvent;
+  /** The event before its user count went down. */
+  GUILD_SCHEDULED_EVENT_USER_REMOVE: GuildScheduledEvent;
+  /** The sound, when one with its id was already cached. */
+  GUILD_SOUNDBOARD_SOUND_CREATE: SoundboardSound;
+  /** The sound before the update. */
+  GUILD_SOUNDBOARD_SOUND_UPDATE: SoundboardSound;
+  /** The deleted sound. */
+  GUILD_SOUNDBOARD_SOUND_DELETE: SoundboardSound;
+  /** The cached sounds among those updated, before the update. */
+  GUILD_SOUNDBOARD_SOUNDS_UPDATE: SoundboardSound[];
+  /** The guild's sounds before the list replaced them. */
+  SOUNDBOARD_SOUNDS: SoundboardSound[];
+  /** The message before the edit. */
+  MESSAGE_UPDATE: CachedMessage;
+  /** The deleted message. */
+  MESSAGE_DELETE: CachedMessage;
+  /** The deleted messages that were cached. */
+  MESSAGE_DELETE_BULK: CachedMessage[];
+  /** The message before the reaction. */
+  MESSAGE_REACTION_ADD: CachedMessage;
+  /** The message before the reaction was removed. */
+  MESSAGE_REACTION_REMOVE: CachedMessage;
+  /** The message before its reactions were removed. */
+  MESSAGE_REACTION_REMOVE_ALL: CachedMessage;
+  /** The message before the emoji's reactions were removed. */
+  MESSAGE_REACTION_REMOVE_EMOJI: CachedMessage;
+  /** The member's presence before the update (`user` holds the id only). */
+  PRESENCE_UPDATE: PresenceUpdate;
+  /** The bot's user before the update. */
+  USER_UPDATE: User;
+  /** The user's voice state before the change (absent: not in a channel). */
+  VOICE_STATE_UPDATE: VoiceState;
+  /** The stage instance, when one with its id was already cached. */
+  STAGE_INSTANCE_CREATE: StageInstance;
+  /** The stage instance before the update. */
+  STAGE_INSTANCE_UPDATE: StageInstance;
+  /** The deleted stage instance. */
+  STAGE_INSTANCE_DELETE: StageInstance;
+}
+
+/**
+ * `ctx.old` of event `K`: its {@linkcode CachedOldState}, or `undefined`
+ * (always for events without previous state; for the others when the
+ * Client has no `cache`, the resource is not kept, or the entity was not
+ * cached; a list event then gets a list, possibly empty).
+ *
+ * @typeParam K The event name (a `GatewayEventName`).
+ *
+ * @example The type of a deleted message's old state
+ * ```ts
+ * import type { CachedMessage, OldState } from "@disruption/disruption/cache";
+ *
+ * const old: OldState<"MESSAGE_DELETE"> = undefined;
+ * const same: CachedMessage | undefined = old;
+ * const none: OldState<"MESSAGE_CREATE"> = undefined;
+ * void same, none;
+ * ```
+ */
+export type OldState<K extends string> = K extends keyof CachedOldState
+  ? CachedOldState[K] | undefined
+  : undefined;

@@ -1,0 +1,96 @@
+// How the reaction events change a cached message's `reactions` list
+// (Discord's reaction objects: count, count_details, me, me_burst, emoji,
+// burst_colors). Pure functions of the old list and the event; the core
+// stores the result.
+import type { CachedValue } from "./changes.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
+
+type D = CachedValue;
+
+/** Custom emojis match by id, Unicode ones by name. */
+function sameEmoji(a: unknown, b: unknown): boolean {
+  if (!isRecord(a) || !isRecord(b)) return false;
+  return a.id != null || b.id != null ? a.id === b.id : a.name === b.name;
+}
+
+function countDetails(r: D): { burst: number; normal: number } {
+  const details = isRecord(r.count_details) ? r.count_details : {};
+  return {
+    burst: typeof details.burst === "number" ? details.burst : 0,
+    normal: typeof details.normal === "number" ? details.normal : 0,
+  };
+}
+
+/** MESSAGE_REACTION_ADD: one more of the emoji (the bot's own sets `me`). */
+export function addReaction(
+  reactions: D[],
+  d: D,
+  botId: string | undefined,
+): D[] {
+  const burst = d.burst === true;
+  const me = d.user_id === botId;
+  const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
+  const current = index === -1
+    ? {
+      count: 0,
+      count_details: { burst: 0, normal: 0 },
+      me: false,
+      me_burst: false,
+      emoji: d.emoji,
+      burst_colors: [],
+    }
+    : reactions[index]!;
+  const details = countDetails(current);
+  const next: D = {
+    ...current,
+    count: (typeof current.count === "number" ? current.count : 0) + 1,
+    count_details: burst
+      ? { ...details, burst: details.burst + 1 }
+      : { ...details, normal: details.normal + 1 },
+  };
+  if (me && burst) next.me_burst = true;
+  if (me && !burst) next.me = true;
+  if (burst && Array.isArray(d.burst_colors)) {
+    next.burst_colors = d.burst_colors;
+  }
+  const result = [...reactions];
+  if (index === -1) result.push(next);
+  else result[index] = next;
+  return result;
+}
+
+/** MESSAGE_REACTION_REMOVE: one fewer; the reaction goes at zero. */
+export function removeReaction(
+  reactions: D[],
+  d: D,
+  botId: string | undefined,
+): D[] {
+  const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
+  if (index === -1) return reactions;
+  const burst = d.burst === true;
+  const me = d.user_id === botId;
+  const current = reactions[index]!;
+  const details = countDetails(current);
+  const count = (typeof current.count === "number" ? current.count : 1) - 1;
+  const result = [...reactions];
+  if (count <= 0) {
+    result.splice(index, 1);
+    return result;
+  }
+  const next: D = {
+    ...current,
+    count,
+    count_details: burst
+      ? { ...details, burst: Math.max(0, details.burst - 1) }
+      : { ...details, normal: Math.max(0, details.normal - 1) },
+  };
+  if (me && burst) next.me_burst = false;
+  if (me && !burst) next.me = false;
+  result[index] = next;
+  return result;
+}
+
+/** MESSAGE_REACTION_REMOVE_EMOJI: every reaction of the emoji goes. */
+export function removeEmojiReactions(reactions: D[], d: D): D[] {
+  return reactions.filter((r) => !sameEmoji(r.emoji, d.emoji));
+}

@@ -1,0 +1,105 @@
+// Ids from a hostile gateway: the core keys every store by the ids it reads,
+// so an id that is not a snowflake must change nothing, in memory or in
+// Redis (where "1:2" would address another entity's key, and a message id
+// that is not a number broke the trim script and left the cache stale).
+import assert from "node:assert/strict";
+import {
+  CACHE_RESOURCES,
+  MemoryCache,
+  RedisCache,
+  reduceDispatch,
+} from "../../cache/mod.ts";
+import { closeRedis, connectRedis } from "../../redis/mod.ts";
+import { testRedis } from "../_fakes/servers.ts";
+
+const BAD_IDS = ["1:2", "abc", "", "1".repeat(21), "12a", " 12", "-5", "1e5"];
+const user = (id: unknown): Record<string, unknown> => ({
+  id,
+  username: "u",
+  discriminator: "0",
+  global_name: null,
+  avatar: null,
+});
+const message = (id: unknown, channelId: unknown = "5"): unknown => ({
+  id,
+  channel_id: channelId,
+  content: "x",
+  timestamp: "2024-01-01T00:00:00.000000+00:00",
+  author: user("9"),
+});
+
+/** Dispatches that would each create an entity, with `bad` as one id. */
+function hostile(bad: string): [string, unknown][] {
+  return [
+    ["GUILD_CREATE", { id: bad, name: "g", channels: [], roles: [] }],
+    ["CHANNEL_CREATE", { id: bad, type: 0, guild_id: "1" }],
+    ["CHANNEL_CREATE", { id: "3", type: 0, guild_id: bad }],
+    ["GUILD_ROLE_CREATE", { guild_id: "1", role: { id: bad, name: "r" } }],
+    ["GUILD_MEMBER_ADD", { guild_id: "1", user: user(bad), roles: [] }],
+    ["GUILD_MEMBER_ADD", { guild_id: bad, user: user("4"), roles: [] }],
+    ["PRESENCE_UPDATE", { guild_id: "1", user: { id: bad }, status: "idle" }],
+    ["VOICE_STATE_UPDATE", { guild_id: "1", user_id: bad, channel_id: "3" }],
+    ["MESSAGE_CREATE", message(bad)],
+    ["MESSAGE_CREATE", message("100", bad)],
+    ["GUILD_EMOJIS_UPDATE", { guild_id: "1", emojis: [{ id: bad }] }],
+  ];
+}
+
+Deno.test("the core refuses ids that are not snowflakes: no change for any of them", () => {
+  const config = { resources: new Set(CACHE_RESOURCES) };
+  const lookup = { get: () => undefined, ids: () => [] };
+  for (const bad of BAD_IDS) {
+    for (const [event, data] of hostile(bad)) {
+      assert.deepEqual(
+        reduceDispatch(lookup, event, data, config).changes,
+        [],
+        `${event} with ${JSON.stringify(bad)}`,
+      );
+    }
+  }
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", { id: "1", name: "g", channels: [], roles: [] });
+  for (const bad of BAD_IDS) {
+    for (const [event, data] of hostile(bad)) cache.apply(event, data);
+  }
+  assert.deepEqual(
+    Object.entries(cache.sizes()).filter(([, n]) => n > 0),
+    [["guild", 1]],
+  );
+});
+
+const server = testRedis();
+
+Deno.test({
+  name:
+    "RedisCache: a message id that is not a snowflake leaves the cache fresh and trimming",
+  ignore: server.ignore,
+  fn: async () => {
+    const url = new URL(server.url);
+    url.pathname = "/14";
+    const redis = await connectRedis({ url: url.href });
+    await redis.flushdb();
+    const store = new RedisCache(redis, {
+      resources: ["messages"],
+      messages: { perChannel: 2 },
+    });
+    try {
+      for (const id of ["abc", "1:2", "100", "101", "102"]) {
+        await store.apply("MESSAGE_CREATE", message(id));
+      }
+      await store.flush();
+      assert.equal(store.stale, false);
+      assert.deepEqual((await redis.smembers("channel_keys:5")).sort(), [
+        "message:5:101",
+        "message:5:102",
+      ]);
+      assert.deepEqual((await redis.keys("message:*")).sort(), [
+        "message:5:101",
+        "message:5:102",
+      ]);
+    } finally {
+      await redis.flushdb();
+      await closeRedis(redis);
+    }
+  },
+});
