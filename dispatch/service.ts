@@ -500,8 +500,8 @@ export class DispatchService {
     if (this.#unknownNoted) return;
     this.#unknownNoted = true;
     logger.info(
-      "Shard {shardId} received event {name}, not a documented one: it is published under its own routing key and counted as {label} in gateway_events (said once)",
-      { shardId, name: describeName(name), label: UNKNOWN_EVENT_LABEL },
+      `Shard {shardId} received event {name}, not a documented one: it is published under its own routing key and counted as ${UNKNOWN_EVENT_LABEL} in gateway_events (said once)`,
+      { shardId, name: describeName(name) },
     );
   }
 
@@ -1128,12 +1128,13 @@ function twilightTimestamp(ms: number): string {
 }
 
 /**
- * An event name for a log line: quoted (control characters escaped) and cut
- * to 64 characters, as the gateway chose it and it may be megabytes long.
+ * An event name for a log line: cut to 64 characters (the gateway chose it,
+ * and it may be megabytes long), with control characters escaped as in
+ * JSON so that it cannot start a line of its own.
  */
 function describeName(name: string): string {
   const cut = name.length > 64 ? `${name.slice(0, 64)}…` : name;
-  return JSON.stringify(cut);
+  return JSON.stringify(cut).slice(1, -1);
 }
 
 /** The AMQP URL of the configuration. */
