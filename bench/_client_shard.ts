@@ -184,11 +184,17 @@ class Checker {
 
 /**
  * The `kept` mode's work per event: the cache core's changes for it,
- * against an empty state, kept in a ring of the last 100,000.
+ * against an empty state (every guild held), kept in a ring of the last
+ * 100,000.
  */
 function keepChanges(): (type: number, d: unknown) => void {
   const config = { resources: new Set(CACHE_RESOURCES) };
-  const empty: CacheLookup = { get: () => undefined, ids: () => [] };
+  // Empty but for the guilds: every event's guild is held, as in (e).
+  const held = {};
+  const empty: CacheLookup = {
+    get: (kind) => kind === "guild" ? held : undefined,
+    ids: () => [],
+  };
   const kept: unknown[] = new Array(100_000);
   let next = 0;
   return (type, d) => {

@@ -689,7 +689,13 @@ export function readyFrame(
     relationships: [],
     private_channels: [],
     presences: [],
-    guilds: [],
+    // The stream's guilds, as Discord lists a session's guilds: a cache
+    // given their GUILD_CREATEs before the stream keeps them (and drops
+    // cached guilds a READY leaves out).
+    guilds: Array.from({ length: GUILDS }, (_, g) => ({
+      id: guildId(g),
+      unavailable: true,
+    })),
     guild_join_requests: [],
     geo_ordered_rtc_regions: ["us-east", "us-central"],
     auth: {},

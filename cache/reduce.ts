@@ -16,12 +16,12 @@ import type {
   CacheRead,
   CacheUpdate,
 } from "./changes.ts";
-import { KIND_RESOURCE } from "./changes.ts";
 import {
   addReaction,
   removeEmojiReactions,
   removeReaction,
 } from "./reactions.ts";
+import { Context, snowflake } from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
   omit,
@@ -30,7 +30,6 @@ import {
   projectMessage,
   projectUser,
 } from "./project.ts";
-import { isSnowflake } from "../base/snowflake.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -83,8 +82,28 @@ export function reduceDispatch(
   const reducer = REDUCER_OF.get(event);
   if (reducer === undefined) return NOTHING;
   const context = new Context(lookup, config);
+  // An event of a guild the cache does not hold (never created, or removed
+  // since) adds nothing of that guild: Discord sends a guild's events only
+  // after its GUILD_CREATE, and entities of a guild no GUILD_DELETE will
+  // ever remove would stay forever (a gateway naming new guild ids in every
+  // event would grow the cache without bound). Read first and
+  // unconditionally, so the reads stay a function of the payload.
+  const guildId = snowflake(data.guild_id);
+  const unknownGuild = guildId !== undefined && context.keeps("guild") &&
+    context.get("guild", "", guildId) === undefined;
   const old = reducer(context, data as D);
-  return { changes: context.changes, old };
+  return {
+    changes: unknownGuild
+      ? context.changes.filter((change) => !addsGuildState(change))
+      : context.changes,
+    old,
+  };
+}
+
+/** A change that adds or replaces state of a guild (not of a user). */
+function addsGuildState(change: CacheChange): boolean {
+  return change.op === "set" && change.kind !== "user" &&
+    change.kind !== "bot_user";
 }
 
 /**
@@ -120,96 +139,11 @@ export function cacheReads(
   return [...reads.values()];
 }
 
-class Context {
-  readonly changes: CacheChange[] = [];
-  readonly #lookup: CacheLookup;
-  readonly #resources: CacheConfig["resources"];
-
-  constructor(lookup: CacheLookup, config: CacheConfig) {
-    this.#lookup = lookup;
-    this.#resources = config.resources;
-  }
-
-  keeps(kind: CacheKind): boolean {
-    const resource = KIND_RESOURCE[kind];
-    return resource === undefined || this.#resources.has(resource);
-  }
-
-  /** Read an entity; reads of kinds not kept return undefined. */
-  get(kind: CacheKind, scope: string, id: string): D | undefined {
-    return this.keeps(kind) ? this.#lookup.get(kind, scope, id) : undefined;
-  }
-
-  /** The ids of every cached entity of a kind in a scope. */
-  ids(kind: CacheKind, scope: string): string[] {
-    return this.keeps(kind) ? [...this.#lookup.ids(kind, scope)] : [];
-  }
-
-  /** Every cached entity of a kind in a scope. */
-  all(kind: CacheKind, scope: string): D[] {
-    if (!this.keeps(kind)) return [];
-    const values: D[] = [];
-    for (const id of this.#lookup.ids(kind, scope)) {
-      const value = this.#lookup.get(kind, scope, id);
-      if (value !== undefined) values.push(value);
-    }
-    return values;
-  }
-
-  set(kind: CacheKind, scope: string, id: string, value: D): void {
-    if (this.keeps(kind)) {
-      this.changes.push({ op: "set", kind, scope, id, value });
-    }
-  }
-
-  delete(kind: CacheKind, scope: string, id: string): void {
-    if (this.keeps(kind)) this.changes.push({ op: "delete", kind, scope, id });
-  }
-
-  removeChannel(scope: string, id: string): void {
-    if (this.keeps("channel") || this.keeps("message")) {
-      this.changes.push({ op: "remove_channel", scope, id });
-    }
-  }
-
-  removeGuild(id: string): void {
-    this.changes.push({ op: "remove_guild", id });
-  }
-
-  /** Store a user (shared by members and messages) when users are kept. */
-  user(user: unknown): void {
-    const id = isRecord(user) ? snowflake(user.id) : undefined;
-    if (id === undefined) return;
-    this.set("user", "", id, projectUser(user as D));
-  }
-
-  /**
-   * Store the user of a member or message that is not kept itself. (One
-   * that is kept carries its user: stores keep that, so a second change
-   * would only repeat the work.)
-   */
-  userOf(kind: CacheKind, user: unknown): void {
-    if (!this.keeps(kind)) this.user(user);
-  }
-}
-
 type Reducer = (context: Context, d: D) => unknown;
 
 function hasMoreThanId(user: D): boolean {
   for (const key in user) if (key !== "id") return true;
   return false;
-}
-
-/**
- * An id, when `value` is a snowflake (1 to 20 ASCII digits); undefined
- * otherwise. Every id the core reads goes through here: the stores key by
- * them (`member:G:U` in Redis), so an id like `"1:2"` from a hostile gateway
- * would address another entity's key, and one that is not a number breaks
- * the order messages are kept in (the Redis trim script failed on it and
- * left the cache stale).
- */
-function snowflake(value: unknown): string | undefined {
-  return isSnowflake(value) ? value : undefined;
 }
 
 function list(value: unknown): D[] {
@@ -529,7 +463,8 @@ const REDUCERS: Record<string, Reducer> = {
     const id = snowflake(d.id);
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
-    c.set("guild", "", id, merge(old, projectGuild(d)));
+    // Only a held guild: its GUILD_CREATE brings the whole guild.
+    if (old !== undefined) c.set("guild", "", id, merge(old, projectGuild(d)));
     return old;
   },
   GUILD_DELETE(c, d): unknown {
@@ -537,8 +472,11 @@ const REDUCERS: Record<string, Reducer> = {
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
     if (d.unavailable === true) {
-      // An outage: keep what is known, marked unavailable.
-      c.set("guild", "", id, { ...(old ?? { id }), unavailable: true });
+      // An outage: keep what is known, marked unavailable (a guild not held
+      // is not added: READY lists the unavailable guilds of a session).
+      if (old !== undefined) {
+        c.set("guild", "", id, { ...old, unavailable: true });
+      }
     } else {
       c.removeGuild(id);
     }

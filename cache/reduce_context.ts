@@ -1,0 +1,102 @@
+// The reducers' view of one dispatch: reads of the current state (only of
+// kinds kept), and the changes they decide, collected for the store. Kept
+// apart from the reducers in reduce.ts, which are the event table's logic.
+import type {
+  CacheChange,
+  CacheConfig,
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+} from "./changes.ts";
+import { KIND_RESOURCE } from "./changes.ts";
+import { projectUser } from "./project.ts";
+import { isSnowflake } from "../base/snowflake.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
+
+type D = CachedValue;
+
+/**
+ * An id, when `value` is a snowflake (1 to 20 ASCII digits); undefined
+ * otherwise. Every id the core reads goes through here: the stores key by
+ * them (`member:G:U` in Redis), so an id like `"1:2"` from a hostile gateway
+ * would address another entity's key, and one that is not a number breaks
+ * the order messages are kept in (the Redis trim script failed on it and
+ * left the cache stale).
+ */
+export function snowflake(value: unknown): string | undefined {
+  return isSnowflake(value) ? value : undefined;
+}
+
+/** What one reducer call reads and decides. */
+export class Context {
+  readonly changes: CacheChange[] = [];
+  readonly #lookup: CacheLookup;
+  readonly #resources: CacheConfig["resources"];
+
+  constructor(lookup: CacheLookup, config: CacheConfig) {
+    this.#lookup = lookup;
+    this.#resources = config.resources;
+  }
+
+  keeps(kind: CacheKind): boolean {
+    const resource = KIND_RESOURCE[kind];
+    return resource === undefined || this.#resources.has(resource);
+  }
+
+  /** Read an entity; reads of kinds not kept return undefined. */
+  get(kind: CacheKind, scope: string, id: string): D | undefined {
+    return this.keeps(kind) ? this.#lookup.get(kind, scope, id) : undefined;
+  }
+
+  /** The ids of every cached entity of a kind in a scope. */
+  ids(kind: CacheKind, scope: string): string[] {
+    return this.keeps(kind) ? [...this.#lookup.ids(kind, scope)] : [];
+  }
+
+  /** Every cached entity of a kind in a scope. */
+  all(kind: CacheKind, scope: string): D[] {
+    if (!this.keeps(kind)) return [];
+    const values: D[] = [];
+    for (const id of this.#lookup.ids(kind, scope)) {
+      const value = this.#lookup.get(kind, scope, id);
+      if (value !== undefined) values.push(value);
+    }
+    return values;
+  }
+
+  set(kind: CacheKind, scope: string, id: string, value: D): void {
+    if (this.keeps(kind)) {
+      this.changes.push({ op: "set", kind, scope, id, value });
+    }
+  }
+
+  delete(kind: CacheKind, scope: string, id: string): void {
+    if (this.keeps(kind)) this.changes.push({ op: "delete", kind, scope, id });
+  }
+
+  removeChannel(scope: string, id: string): void {
+    if (this.keeps("channel") || this.keeps("message")) {
+      this.changes.push({ op: "remove_channel", scope, id });
+    }
+  }
+
+  removeGuild(id: string): void {
+    this.changes.push({ op: "remove_guild", id });
+  }
+
+  /** Store a user (shared by members and messages) when users are kept. */
+  user(user: unknown): void {
+    const id = isRecord(user) ? snowflake(user.id) : undefined;
+    if (id === undefined) return;
+    this.set("user", "", id, projectUser(user as D));
+  }
+
+  /**
+   * Store the user of a member or message that is not kept itself. (One
+   * that is kept carries its user: stores keep that, so a second change
+   * would only repeat the work.)
+   */
+  userOf(kind: CacheKind, user: unknown): void {
+    if (!this.keeps(kind)) this.user(user);
+  }
+}
