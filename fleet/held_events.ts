@@ -250,8 +250,9 @@ export class HeldEvents {
 }
 
 /**
- * Watch `shard` until it is READY and has received a GUILD_CREATE for every
- * guild its READY listed (the moment its events can replace another set's).
+ * Watch `shard` until it is READY and has heard of every guild its READY
+ * listed, by GUILD_CREATE or GUILD_DELETE (the moment its events can
+ * replace another set's).
  *
  * @param shard The shard, before it connects.
  * @returns A promise that resolves then, and a function to stop watching.
@@ -268,14 +269,19 @@ export function whenComplete(shard: Shard): {
         const guilds = (event.data as { guilds?: { id: string }[] }).guilds ??
           [];
         pending = new Set(guilds.map((g) => g.id));
-      } else if (event.name === "GUILD_CREATE" && pending) {
+      } else if (pending) {
+        // GUILD_CREATE, or GUILD_DELETE: a guild down in an outage arrives
+        // as GUILD_DELETE (`unavailable: true`), one the bot left before its
+        // GUILD_CREATE likewise, and neither may ever send GUILD_CREATE.
+        // Waiting for one would never complete the set, and every event of
+        // it would be held meanwhile, without bound.
         pending.delete((event.data as { id: string }).id);
       }
       if (pending?.size === 0) {
         off();
         resolve();
       }
-    }, { events: ["READY", "GUILD_CREATE"] });
+    }, { events: ["READY", "GUILD_CREATE", "GUILD_DELETE"] });
     stop = off;
   });
   return { complete, stop };

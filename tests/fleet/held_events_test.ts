@@ -3,7 +3,9 @@ import {
   type DuplicateFilter,
   HeldEvents,
   MemoryDuplicateFilter,
+  whenComplete,
 } from "../../fleet/held_events.ts";
+import type { Shard } from "../../gateway/shard.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 
 const event = (id: string, shardCount = 2): FleetDispatch => ({
@@ -115,4 +117,48 @@ Deno.test("MemoryDuplicateFilter: bounded by characters as well as by count; wha
   const few = new MemoryDuplicateFilter(2);
   for (const id of ["a", "b", "c"]) few.firstSeen(id);
   assert.deepEqual(few.seenAlready(["a", "b", "c"]), [false, true, true]);
+});
+
+/**
+ * The one thing whenComplete uses of a shard: its dispatch listener, with
+ * the events it asked for.
+ */
+class DispatchSource {
+  listener: ((event: { name: string; data: unknown }) => void) | undefined;
+  events: readonly string[] = [];
+  on(
+    _type: "dispatch",
+    listener: (event: { name: string; data: unknown }) => void,
+    options: { events: readonly string[] },
+  ): () => void {
+    this.listener = listener;
+    this.events = options.events;
+    return () => this.listener = undefined;
+  }
+  emit(name: string, data: unknown): void {
+    if (this.events.includes(name)) this.listener?.({ name, data });
+  }
+}
+
+Deno.test("whenComplete: a guild down in an outage (GUILD_DELETE, unavailable) or left before its GUILD_CREATE does not keep the set from completing", async () => {
+  const source = new DispatchSource();
+  const { complete } = whenComplete(source as unknown as Shard);
+  // Settled already or not: a resolved promise's callback is queued first.
+  const completed = (): Promise<boolean> =>
+    Promise.race([
+      complete.then(() => true),
+      Promise.resolve().then(() => false),
+    ]);
+  source.emit("READY", {
+    guilds: [{ id: "1", unavailable: true }, { id: "2", unavailable: true }, {
+      id: "3",
+      unavailable: true,
+    }],
+  });
+  source.emit("GUILD_CREATE", { id: "1" });
+  source.emit("GUILD_DELETE", { id: "2", unavailable: true }); // an outage
+  assert.equal(await completed(), false, "guild 3 not heard of yet");
+  source.emit("GUILD_DELETE", { id: "3" }); // left before its GUILD_CREATE
+  assert.equal(await completed(), true);
+  assert.equal(source.listener, undefined, "stops listening once complete");
 });
