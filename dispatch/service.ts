@@ -34,7 +34,6 @@ import { ShardManager } from "../gateway/shard_manager.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
 import { GatewayError } from "../gateway/errors.ts";
-import { isSnowflake } from "../base/snowflake.ts";
 import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
 import {
@@ -51,17 +50,10 @@ import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
-import {
-  eventLabel,
-  MAX_ROUTING_KEY_BYTES,
-  routingKeyProblem,
-  UNKNOWN_EVENT_LABEL,
-} from "./event_name.ts";
-import { getVisibleLogger } from "../base/visible_logger.ts";
+import { EventNames } from "./event_name.ts";
+import { GuildJoins } from "./guild_joins.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
-/** For what the operator must see without configuring a log. */
-const visibleLogger = getVisibleLogger(["disruption", "dispatch"]);
 
 /** The exchange every event is published to. */
 export const EXCHANGE = "gateway";
@@ -125,13 +117,6 @@ const SHARD_STATUSES = Object.keys(
 
 /** How long the cache may take to give `old` before the event goes without. */
 const OLD_TIMEOUT = 1_000;
-/**
- * Guilds the guild log remembers per shard. Discord closes a session with
- * more than 2,500 guilds (4011, sharding required); four times that leaves
- * room for any spread while bounding what a gateway's made-up guild ids
- * can take.
- */
-const MAX_KNOWN_GUILDS = 10_000;
 /** The largest `gateway.send` body read (a gateway payload is at most 4096). */
 const MAX_COMMAND_BYTES = 64 * 1024;
 /** How often sessions and statuses are saved. */
@@ -198,17 +183,10 @@ export class DispatchService {
   readonly #lastAck = new Map<number, number>();
   /** `gateway_events` per shard and event, looked up once (a hot path). */
   readonly #eventCounters = new Map<string, { inc(): void }>();
-  /** An unknown event name was logged (only the first one is). */
-  #unknownNoted = false;
-  /** A name that cannot be a routing key was logged (only the first one is). */
-  #unroutableNoted = false;
-  /**
-   * Guilds each shard had at READY or joined since, to tell joins from
-   * reconnects (at most {@linkcode MAX_KNOWN_GUILDS} per shard).
-   */
-  readonly #knownGuilds = new Map<number, Set<string>>();
-  /** Shards whose guilds went past {@linkcode MAX_KNOWN_GUILDS} (logged once). */
-  readonly #knownGuildsFull = new Set<number>();
+  /** Event names as labels and routing keys. */
+  readonly #names = new EventNames(this.#metrics.unroutable);
+  /** Guilds joined and left, for the guild log. */
+  readonly #guildJoins = new GuildJoins();
   #closing = false;
   /** The save in flight, if any; a tick while one is pending is skipped. */
   #saving: Promise<void> | undefined;
@@ -441,7 +419,7 @@ export class DispatchService {
     // The gateway passes any `t` through: one label (and one counter here)
     // per documented event and one for every other name, so made-up names
     // cannot grow the series, or this map, without bound.
-    const label = eventLabel(name);
+    const label = this.#names.label(shardId, name);
     const counterKey = `${shardId} ${label}`;
     let counter = this.#eventCounters.get(counterKey);
     if (counter === undefined) {
@@ -449,16 +427,14 @@ export class DispatchService {
       this.#eventCounters.set(counterKey, counter);
     }
     counter.inc();
-    if (label === UNKNOWN_EVENT_LABEL) this.#noteUnknown(shardId, name);
     let pending: PendingEvent;
-    if (routingKeyProblem(name) !== undefined) {
+    if (!this.#names.routable(shardId, name)) {
       // The AMQP client refuses a routing key over 255 bytes on every
       // attempt: sent, it would be taken for a nack and resent for ever,
       // with every later event waiting behind it (the shard paused, its
       // session never saved again). It is not published; it keeps its
       // place in line as a skip instead, so its sequence is confirmed in
       // order with the others and a RESUME does not ask for it again.
-      this.#unroutable(shardId, name);
       pending = {
         shardId,
         sessionId: shard.sessionId,
@@ -489,36 +465,6 @@ export class DispatchService {
       this.#pause(shard);
     }
     this.#metrics.buffered.set(publisher.size);
-  }
-
-  /**
-   * A name that is not a documented event: published under its own routing
-   * key (a consumer may bind to an event Discord just added) and counted
-   * as `UNKNOWN`. Said once, at info: it is news, not a fault.
-   */
-  #noteUnknown(shardId: number, name: string): void {
-    if (this.#unknownNoted) return;
-    this.#unknownNoted = true;
-    logger.info(
-      `Shard {shardId} received event {name}, not a documented one: it is published under its own routing key and counted as ${UNKNOWN_EVENT_LABEL} in gateway_events (said once)`,
-      { shardId, name: describeName(name) },
-    );
-  }
-
-  /** A name that cannot be a routing key: counted, and said once. */
-  #unroutable(shardId: number, name: string): void {
-    this.#metrics.unroutable.inc();
-    if (this.#unroutableNoted) return;
-    this.#unroutableNoted = true;
-    visibleLogger.warn(
-      "Shard {shardId} received an event named {name} ({bytes} bytes): over AMQP's {max}-byte routing key limit, so it is not published; this and any later one are counted in dispatch_unroutable_events (said once)",
-      {
-        shardId,
-        name: describeName(name),
-        bytes: new TextEncoder().encode(name).length,
-        max: MAX_ROUTING_KEY_BYTES,
-      },
-    );
   }
 
   #onParsed(event: { shardId: number; name: string; data: unknown }): void {
@@ -567,48 +513,13 @@ export class DispatchService {
 
   #trackGuild(shardId: number, name: string, data: unknown): void {
     if (!this.#guildLog) return;
-    const d = data as Record<string, unknown> | null;
-    if (name === "READY") {
-      const guilds = Array.isArray(d?.guilds) ? d.guilds : [];
-      const known = new Set<string>();
-      for (const guild of guilds) {
-        const id = (guild as { id?: unknown } | null)?.id;
-        if (isSnowflake(id)) this.#remember(shardId, known, id);
-      }
-      this.#knownGuilds.set(shardId, known);
-      return;
-    }
-    const id = d?.id;
-    if (!isSnowflake(id)) return;
-    const known = this.#knownGuilds.get(shardId) ?? new Set();
-    this.#knownGuilds.set(shardId, known);
-    if (name === "GUILD_CREATE" && !known.has(id)) {
-      this.#remember(shardId, known, id);
-      this.#metrics.guildEvents.inc({ type: "Join" });
-      this.#guildLog?.add(`Joined guild ${d?.name ?? ""} (${id})`);
-    } else if (name === "GUILD_DELETE" && d?.unavailable !== true) {
-      known.delete(id);
-      this.#metrics.guildEvents.inc({ type: "Leave" });
-      this.#guildLog?.add(`Left guild ${id}`);
-    }
-  }
-
-  /**
-   * Remember a shard's guild, up to {@linkcode MAX_KNOWN_GUILDS}: the ids
-   * come from the gateway, and one that made up guilds would grow the set
-   * without bound. Past the limit a guild is not remembered, so a
-   * GUILD_CREATE of it after a reconnect is logged as a join again.
-   */
-  #remember(shardId: number, known: Set<string>, id: string): void {
-    if (known.size < MAX_KNOWN_GUILDS) {
-      known.add(id);
-      return;
-    }
-    if (this.#knownGuildsFull.has(shardId)) return;
-    this.#knownGuildsFull.add(shardId);
-    logger.warn(
-      "Shard {shardId} reported more than {max} guilds (Discord allows 2,500 per shard): the guild log remembers no more of them, and may log their reconnects as joins",
-      { shardId, max: MAX_KNOWN_GUILDS },
+    const change = this.#guildJoins.update(shardId, name, data);
+    if (!change) return;
+    this.#metrics.guildEvents.inc({ type: change.type });
+    this.#guildLog.add(
+      change.type === "Join"
+        ? `Joined guild ${change.name ?? ""} (${change.id})`
+        : `Left guild ${change.id}`,
     );
   }
 
@@ -1125,16 +1036,6 @@ async function within(
  */
 function twilightTimestamp(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, -1)}000000`;
-}
-
-/**
- * An event name for a log line: cut to 64 characters (the gateway chose it,
- * and it may be megabytes long), with control characters escaped as in
- * JSON so that it cannot start a line of its own.
- */
-function describeName(name: string): string {
-  const cut = name.length > 64 ? `${name.slice(0, 64)}…` : name;
-  return JSON.stringify(cut).slice(1, -1);
 }
 
 /** The AMQP URL of the configuration. */
