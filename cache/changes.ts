@@ -37,7 +37,8 @@ export type CacheKind =
   | "message"
   | "stage_instance"
   | "scheduled_event"
-  | "soundboard_sound";
+  | "soundboard_sound"
+  | "integration";
 
 /**
  * The kinds kept under a guild's ID besides its channels and messages: with
@@ -53,6 +54,7 @@ export const GUILD_SCOPED_KINDS: readonly CacheKind[] = [
   "stage_instance",
   "scheduled_event",
   "soundboard_sound",
+  "integration",
 ];
 
 /** Which {@linkcode CacheResource} flag turns each kind on (`bot_user`: always). */
@@ -73,6 +75,7 @@ export const KIND_RESOURCE: Readonly<
   stage_instance: "stageInstances",
   scheduled_event: "scheduledEvents",
   soundboard_sound: "soundboardSounds",
+  integration: "integrations",
 };
 
 /** A Discord JSON object as cached. */

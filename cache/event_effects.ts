@@ -48,7 +48,7 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
  * that every event of the reference list has a row.
  *
  * Left out on purpose: auto-moderation rules, entitlements, subscriptions,
- * integrations, invites, bans and audit log entries (no other cached object
+ * invites, bans and audit log entries (no other cached object
  * refers to them, and each can be fetched when needed); thread members
  * other than the bot's own; poll votes (the tallies are final only in the
  * MESSAGE_UPDATE that ends the poll); typing.
@@ -97,7 +97,9 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   GUILD_BAN_REMOVE: none("bans are not cached"),
   GUILD_EMOJIS_UPDATE: effect(["emoji"], ["emoji"], ["emoji"]),
   GUILD_STICKERS_UPDATE: effect(["sticker"], ["sticker"], ["sticker"]),
-  GUILD_INTEGRATIONS_UPDATE: none("integrations are not cached"),
+  GUILD_INTEGRATIONS_UPDATE: none(
+    "says only that integrations changed; INTEGRATION_* carry them",
+  ),
   GUILD_MEMBER_ADD: effect(["member", "user"], ["guild", "user"]),
   GUILD_MEMBER_REMOVE: effect([], ["guild"], ["member", "presence"]),
   GUILD_MEMBER_UPDATE: effect(["member", "user"], ["member", "user"]),
@@ -129,9 +131,9 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
     ["soundboard_sound"],
     ["soundboard_sound"],
   ),
-  INTEGRATION_CREATE: none("integrations are not cached"),
-  INTEGRATION_UPDATE: none("integrations are not cached"),
-  INTEGRATION_DELETE: none("integrations are not cached"),
+  INTEGRATION_CREATE: effect(["integration"]),
+  INTEGRATION_UPDATE: effect(["integration"], ["integration"]),
+  INTEGRATION_DELETE: effect([], [], ["integration"]),
   INVITE_CREATE: none("invites are not cached"),
   INVITE_DELETE: none("invites are not cached"),
   MESSAGE_CREATE: effect(["message", "user"], ["user"]),

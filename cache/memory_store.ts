@@ -5,6 +5,7 @@
  * @module
  */
 import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { IntegrationCreateDispatch } from "../types/dispatch_payloads.ts";
 import type { Channel } from "../types/objects/channel.ts";
 import type { Emoji } from "../types/objects/emoji.ts";
 import type { Guild } from "../types/objects/guild.ts";
@@ -54,6 +55,12 @@ export interface CachedMessage extends Message {
   /** The guild, for a message in a guild. */
   guild_id?: Snowflake;
 }
+
+/**
+ * A cached integration: INTEGRATION_CREATE/UPDATE's payload, Discord's
+ * integration object without `user`, with `guild_id`.
+ */
+export type CachedIntegration = IntegrationCreateDispatch;
 
 /** Entities per kind, as reported by {@linkcode MemoryCache.sizes}. */
 export type CacheSizes = Record<CacheKind, number>;
@@ -300,6 +307,11 @@ export class MemoryCache implements CacheLookup {
   /** A guild's soundboard sounds. */
   soundboardSounds(guildId: Snowflake): SoundboardSound[] {
     return this.#list<SoundboardSound>("soundboard_sound", guildId);
+  }
+
+  /** A guild's integrations (as INTEGRATION_CREATE/UPDATE sent them). */
+  integrations(guildId: Snowflake): CachedIntegration[] {
+    return this.#list<CachedIntegration>("integration", guildId);
   }
 
   /**

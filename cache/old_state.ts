@@ -16,7 +16,11 @@ import type { StageInstance } from "../types/objects/stage_instance.ts";
 import type { Sticker } from "../types/objects/sticker.ts";
 import type { User } from "../types/objects/user.ts";
 import type { VoiceState } from "../types/objects/voice.ts";
-import type { CachedMember, CachedMessage } from "./memory_store.ts";
+import type {
+  CachedIntegration,
+  CachedMember,
+  CachedMessage,
+} from "./memory_store.ts";
 
 /**
  * The previous state of each event that has one, by event name, as cached
@@ -115,6 +119,12 @@ export interface CachedOldState {
   STAGE_INSTANCE_UPDATE: StageInstance;
   /** The deleted stage instance. */
   STAGE_INSTANCE_DELETE: StageInstance;
+  /** The integration, when one with its id was already cached. */
+  INTEGRATION_CREATE: CachedIntegration;
+  /** The integration before the update. */
+  INTEGRATION_UPDATE: CachedIntegration;
+  /** The deleted integration. */
+  INTEGRATION_DELETE: CachedIntegration;
 }
 
 /**

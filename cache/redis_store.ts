@@ -177,7 +177,7 @@ return removed`;
  * `channel:C`, `role:G:R`, `emoji:G:E`, `member:G:U`, `presence:G:U`,
  * `voice:G:U`, `message:C:M`, and beyond twilight-dispatch's set
  * `sticker:G:S`, `stage_instance:G:I`, `scheduled_event:G:E`,
- * `soundboard_sound:G:S`. Sets: `<kind>_keys` (every key of a kind),
+ * `soundboard_sound:G:S`, `integration:G:I`. Sets: `<kind>_keys` (every key of a kind),
  * `guild_keys:G` (a guild's keys, channels included), `channel_keys:C`
  * (a channel's messages). Users live inside members and messages: the
  * layout has no user key.

@@ -707,6 +707,11 @@ const REDUCERS: Record<string, Reducer> = {
   STAGE_INSTANCE_CREATE: guildEntity("stage_instance", "id"),
   STAGE_INSTANCE_UPDATE: guildEntity("stage_instance", "id"),
   STAGE_INSTANCE_DELETE: guildEntity("stage_instance", "id", true),
+  // Integrations arrive one by one (GUILD_CREATE carries none); a guild's
+  // whole list is a REST call (`GET /guilds/{id}/integrations`).
+  INTEGRATION_CREATE: guildEntity("integration", "id"),
+  INTEGRATION_UPDATE: guildEntity("integration", "id"),
+  INTEGRATION_DELETE: guildEntity("integration", "id", true),
 };
 
 function scheduledEventUsers(c: Context, d: D, delta: number): unknown {

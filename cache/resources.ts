@@ -25,7 +25,8 @@ export type CacheResource =
   | "messages"
   | "stageInstances"
   | "scheduledEvents"
-  | "soundboardSounds";
+  | "soundboardSounds"
+  | "integrations";
 
 /** Every {@linkcode CacheResource}, in a fixed order. */
 export const CACHE_RESOURCES: readonly CacheResource[] = [
@@ -42,6 +43,7 @@ export const CACHE_RESOURCES: readonly CacheResource[] = [
   "stageInstances",
   "scheduledEvents",
   "soundboardSounds",
+  "integrations",
 ];
 
 /**
@@ -64,6 +66,7 @@ export const RESOURCE_INTENTS: Readonly<Record<CacheResource, number>> = {
   stageInstances: GatewayIntent.Guilds,
   scheduledEvents: GatewayIntent.GuildScheduledEvents,
   soundboardSounds: GatewayIntent.GuildExpressions,
+  integrations: GatewayIntent.GuildIntegrations,
 };
 
 /**

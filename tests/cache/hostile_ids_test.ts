@@ -9,8 +9,7 @@ import {
   RedisCache,
   reduceDispatch,
 } from "../../cache/mod.ts";
-import { closeRedis, connectRedis } from "../../redis/mod.ts";
-import { testRedis } from "../_fakes/servers.ts";
+import { redisStoreTest } from "./_redis_database.ts";
 
 const BAD_IDS = ["1:2", "abc", "", "1".repeat(21), "12a", " 12", "-5", "1e5"];
 const user = (id: unknown): Record<string, unknown> => ({
@@ -68,38 +67,26 @@ Deno.test("the core refuses ids that are not snowflakes: no change for any of th
   );
 });
 
-const server = testRedis();
-
-Deno.test({
-  name:
-    "RedisCache: a message id that is not a snowflake leaves the cache fresh and trimming",
-  ignore: server.ignore,
-  fn: async () => {
-    const url = new URL(server.url);
-    url.pathname = "/14";
-    const redis = await connectRedis({ url: url.href });
-    await redis.flushdb();
+Deno.test(redisStoreTest(
+  "RedisCache: a message id that is not a snowflake leaves the cache fresh and trimming",
+  14,
+  async (redis) => {
     const store = new RedisCache(redis, {
       resources: ["messages"],
       messages: { perChannel: 2 },
     });
-    try {
-      for (const id of ["abc", "1:2", "100", "101", "102"]) {
-        await store.apply("MESSAGE_CREATE", message(id));
-      }
-      await store.flush();
-      assert.equal(store.stale, false);
-      assert.deepEqual((await redis.smembers("channel_keys:5")).sort(), [
-        "message:5:101",
-        "message:5:102",
-      ]);
-      assert.deepEqual((await redis.keys("message:*")).sort(), [
-        "message:5:101",
-        "message:5:102",
-      ]);
-    } finally {
-      await redis.flushdb();
-      await closeRedis(redis);
+    for (const id of ["abc", "1:2", "100", "101", "102"]) {
+      await store.apply("MESSAGE_CREATE", message(id));
     }
+    await store.flush();
+    assert.equal(store.stale, false);
+    assert.deepEqual((await redis.smembers("channel_keys:5")).sort(), [
+      "message:5:101",
+      "message:5:102",
+    ]);
+    assert.deepEqual((await redis.keys("message:*")).sort(), [
+      "message:5:101",
+      "message:5:102",
+    ]);
   },
-});
+));

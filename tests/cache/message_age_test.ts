@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { MemoryCache, RedisCache } from "../../cache/mod.ts";
-import { closeRedis, connectRedis } from "../../redis/mod.ts";
-import { testRedis } from "../_fakes/servers.ts";
+import { redisStoreTest } from "./_redis_database.ts";
 
-const server = testRedis();
 const author = {
   id: "5",
   username: "u",
@@ -60,35 +58,25 @@ Deno.test("MemoryCache: messages.maxAge drops messages older than the newest by 
   );
 });
 
-Deno.test({
-  name:
-    "RedisCache: messages.maxAge keeps the same messages as the memory store",
-  ignore: server.ignore,
-  fn: async () => {
-    const url = new URL(server.url);
-    url.pathname = "/13";
-    const redis = await connectRedis({ url: url.href });
-    await redis.flushdb();
-    try {
-      const cache = new RedisCache(redis, OPTIONS);
-      await cache.applyBatch(
-        TIMES.map((t, n) => ({
-          event: "MESSAGE_CREATE",
-          data: message(idAt(t * 1000, n)),
-        })),
-      );
-      await cache.flush();
-      assert.deepEqual(
-        (await cache.channelMessages("2")).map((m) => m.id),
-        expected(),
-      );
-      assert.equal(
-        await redis.scard("message_keys"),
-        expected().length,
-      );
-    } finally {
-      await redis.flushdb();
-      await closeRedis(redis);
-    }
+Deno.test(redisStoreTest(
+  "RedisCache: messages.maxAge keeps the same messages as the memory store",
+  13,
+  async (redis) => {
+    const cache = new RedisCache(redis, OPTIONS);
+    await cache.applyBatch(
+      TIMES.map((t, n) => ({
+        event: "MESSAGE_CREATE",
+        data: message(idAt(t * 1000, n)),
+      })),
+    );
+    await cache.flush();
+    assert.deepEqual(
+      (await cache.channelMessages("2")).map((m) => m.id),
+      expected(),
+    );
+    assert.equal(
+      await redis.scard("message_keys"),
+      expected().length,
+    );
   },
-});
+));

@@ -62,6 +62,9 @@ const SHAPES: {
   STAGE_INSTANCE_CREATE: "one",
   STAGE_INSTANCE_UPDATE: "one",
   STAGE_INSTANCE_DELETE: "one",
+  INTEGRATION_CREATE: "one",
+  INTEGRATION_UPDATE: "one",
+  INTEGRATION_DELETE: "one",
 };
 
 // Every key of the map is an event name (a typo fails `deno check`).

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
-import { closeRedis, connectRedis } from "../../redis/mod.ts";
-import { testRedis } from "../_fakes/servers.ts";
+import { redisStoreTest } from "./_redis_database.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
-const server = testRedis();
 const user = {
   id: "5",
   username: "u",
@@ -13,68 +11,58 @@ const user = {
   avatar: null,
 };
 
-Deno.test({
-  name:
-    "RedisCache: members and messages expire (expiry_keys), leaving no key or set entry",
-  ignore: server.ignore,
-  fn: async () => {
-    const url = new URL(server.url);
-    url.pathname = "/11";
-    const redis = await connectRedis({ url: url.href });
-    await redis.flushdb();
+Deno.test(redisStoreTest(
+  "RedisCache: members and messages expire (expiry_keys), leaving no key or set entry",
+  11,
+  async (redis) => {
     const clock = new VirtualScheduler();
     const cache = new RedisCache(redis, {
       ttl: { members: 60, messages: 30 },
       scheduler: clock,
     });
-    try {
-      await cache.apply("GUILD_CREATE", {
-        id: "1",
-        name: "g",
-        channels: [{ id: "2", type: 0 }],
-        roles: [{ id: "1", name: "@everyone" }],
-        members: [{
-          user,
-          roles: [],
-          joined_at: null,
-          deaf: false,
-          mute: false,
-          flags: 0,
-        }],
-      });
-      await cache.apply("MESSAGE_CREATE", {
-        id: "3",
-        channel_id: "2",
-        guild_id: "1",
-        author: user,
-        content: "x",
-        timestamp: "2024-01-01T00:00:00.000000+00:00",
-      });
-      await cache.flush();
-      assert.deepEqual(
-        (await redis.hkeys("expiry_keys")).sort(),
-        ["member:1:5", "message:2:3"],
-      );
-      await clock.advance(29_000);
-      assert.equal(await cache.sweepExpired(), 0);
-      await clock.advance(2_000);
-      assert.equal(await cache.sweepExpired(), 1);
-      assert.equal(await redis.get("message:2:3"), null);
-      assert.deepEqual(await redis.smembers("channel_keys:2"), []);
-      assert.deepEqual(await redis.smembers("message_keys"), []);
-      assert.ok(await redis.get("member:1:5"));
-      await clock.advance(30_000);
-      assert.equal(await cache.sweepExpired(), 1);
-      assert.equal(await redis.get("member:1:5"), null);
-      assert.deepEqual(await redis.smembers("member_keys"), []);
-      assert.deepEqual(
-        (await redis.smembers("guild_keys:1")).sort(),
-        ["channel:2", "role:1:1"],
-      );
-      assert.equal(await redis.hlen("expiry_keys"), 0);
-    } finally {
-      await redis.flushdb();
-      await closeRedis(redis);
-    }
+    await cache.apply("GUILD_CREATE", {
+      id: "1",
+      name: "g",
+      channels: [{ id: "2", type: 0 }],
+      roles: [{ id: "1", name: "@everyone" }],
+      members: [{
+        user,
+        roles: [],
+        joined_at: null,
+        deaf: false,
+        mute: false,
+        flags: 0,
+      }],
+    });
+    await cache.apply("MESSAGE_CREATE", {
+      id: "3",
+      channel_id: "2",
+      guild_id: "1",
+      author: user,
+      content: "x",
+      timestamp: "2024-01-01T00:00:00.000000+00:00",
+    });
+    await cache.flush();
+    assert.deepEqual(
+      (await redis.hkeys("expiry_keys")).sort(),
+      ["member:1:5", "message:2:3"],
+    );
+    await clock.advance(29_000);
+    assert.equal(await cache.sweepExpired(), 0);
+    await clock.advance(2_000);
+    assert.equal(await cache.sweepExpired(), 1);
+    assert.equal(await redis.get("message:2:3"), null);
+    assert.deepEqual(await redis.smembers("channel_keys:2"), []);
+    assert.deepEqual(await redis.smembers("message_keys"), []);
+    assert.ok(await redis.get("member:1:5"));
+    await clock.advance(30_000);
+    assert.equal(await cache.sweepExpired(), 1);
+    assert.equal(await redis.get("member:1:5"), null);
+    assert.deepEqual(await redis.smembers("member_keys"), []);
+    assert.deepEqual(
+      (await redis.smembers("guild_keys:1")).sort(),
+      ["channel:2", "role:1:1"],
+    );
+    assert.equal(await redis.hlen("expiry_keys"), 0);
   },
-});
+));

@@ -3,8 +3,7 @@
 // after its guild was removed leaves no orphan behind (in memory or Redis).
 import assert from "node:assert/strict";
 import { CACHE_RESOURCES, MemoryCache, RedisCache } from "../../cache/mod.ts";
-import { closeRedis, connectRedis } from "../../redis/mod.ts";
-import { testRedis } from "../_fakes/servers.ts";
+import { redisStoreTest } from "./_redis_database.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 
 const user = (id: string): Record<string, unknown> => ({
@@ -94,44 +93,32 @@ Deno.test("MemoryCache without the guilds resource cannot tell, and keeps member
   assert.equal(cache.member("9", "1")?.user.username, "u1");
 });
 
-const server = testRedis();
-
-Deno.test({
-  name:
-    "RedisCache: events of guilds it does not hold write no key; after GUILD_CREATE they do",
-  ignore: server.ignore,
-  fn: async () => {
-    const url = new URL(server.url);
-    url.pathname = "/15";
-    const redis = await connectRedis({ url: url.href });
-    await redis.flushdb();
+Deno.test(redisStoreTest(
+  "RedisCache: events of guilds it does not hold write no key; after GUILD_CREATE they do",
+  15,
+  async (redis) => {
     const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
-    try {
-      for (let n = 0; n < 50; n++) {
-        for (const [event, data] of guildEvents(String(7000 + n), n)) {
-          await store.apply(event, data);
-        }
-      }
-      await store.flush();
-      assert.deepEqual(await redis.keys("*"), []);
-      await store.apply("GUILD_CREATE", {
-        id: "5",
-        name: "g",
-        channels: [],
-        roles: [],
-      });
-      for (const [event, data] of guildEvents("5", 1)) {
+    for (let n = 0; n < 50; n++) {
+      for (const [event, data] of guildEvents(String(7000 + n), n)) {
         await store.apply(event, data);
       }
-      await store.flush();
-      const keys = await redis.keys("*");
-      for (const prefix of ["member:5:", "role:5:", "channel:", "message:"]) {
-        assert.ok(keys.some((k) => k.startsWith(prefix)), `${prefix} written`);
-      }
-      assert.equal(store.stale, false);
-    } finally {
-      await redis.flushdb();
-      await closeRedis(redis);
     }
+    await store.flush();
+    assert.deepEqual(await redis.keys("*"), []);
+    await store.apply("GUILD_CREATE", {
+      id: "5",
+      name: "g",
+      channels: [],
+      roles: [],
+    });
+    for (const [event, data] of guildEvents("5", 1)) {
+      await store.apply(event, data);
+    }
+    await store.flush();
+    const keys = await redis.keys("*");
+    for (const prefix of ["member:5:", "role:5:", "channel:", "message:"]) {
+      assert.ok(keys.some((k) => k.startsWith(prefix)), `${prefix} written`);
+    }
+    assert.equal(store.stale, false);
   },
-});
+));
