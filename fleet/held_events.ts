@@ -15,6 +15,9 @@ import type { FleetDispatch } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
+/** Held events at which a filter in memory is first asked again. */
+const MEMORY_PRUNE_START = 1_024;
+
 /** Decides whether an event was delivered already, by its identity. */
 export interface DuplicateFilter {
   /**
@@ -103,6 +106,8 @@ export class HeldEvents {
   filter: DuplicateFilter | undefined;
   readonly #deliver: (event: FleetDispatch) => void;
   #held: FleetDispatch[] = [];
+  /** Held events at which a filter in memory is asked again (see hold()). */
+  #pruneAt = MEMORY_PRUNE_START;
   #tail: Promise<void> = Promise.resolve();
   #pending = 0;
   #duplicates = 0;
@@ -155,6 +160,22 @@ export class HeldEvents {
       return;
     }
     this.#held.push(event);
+    if (
+      this.filter instanceof MemoryDuplicateFilter &&
+      this.#held.length >= this.#pruneAt
+    ) {
+      // Nothing else prunes for a filter in memory (ReshardingShards): the
+      // copies the running set delivered after their hold would stay until
+      // the switch, every event of the overlap held. Forgotten as they are
+      // delivered instead, at doubling sizes (amortised).
+      const filter = this.filter;
+      const kept = this.#held.filter((held) =>
+        !filter.seenAlready([eventIdentity(held)])[0]
+      );
+      this.#duplicates += this.#held.length - kept.length;
+      this.#held = kept;
+      this.#pruneAt = Math.max(MEMORY_PRUNE_START, kept.length * 2);
+    }
   }
 
   /**
@@ -185,6 +206,7 @@ export class HeldEvents {
   /** Forget the held events (the new set was given up). */
   discard(): void {
     this.#held = [];
+    this.#pruneAt = MEMORY_PRUNE_START;
   }
 
   /**
@@ -195,6 +217,7 @@ export class HeldEvents {
   async release(): Promise<number> {
     const held = this.#held;
     this.#held = [];
+    this.#pruneAt = MEMORY_PRUNE_START;
     const verdicts = held.map((event) => this.#pass(event));
     let delivered = 0;
     for (const verdict of verdicts) if (await verdict) delivered++;

@@ -162,3 +162,24 @@ Deno.test("whenComplete: a guild down in an outage (GUILD_DELETE, unavailable) o
   assert.equal(await completed(), true);
   assert.equal(source.listener, undefined, "stops listening once complete");
 });
+
+Deno.test("HeldEvents: with a filter in memory, held copies the running set delivered since are forgotten as the overlap goes on; the new set's own events are kept", async () => {
+  const delivered: string[] = [];
+  const events = new HeldEvents(
+    (e) => delivered.push((e.data as { id: string }).id),
+    new MemoryDuplicateFilter(),
+  );
+  // A long overlap: the new set gets each event a moment before the old
+  // set delivers it; every 100th only the new set gets.
+  const N = 20_000;
+  let most = 0;
+  for (let i = 0; i < N; i++) {
+    events.hold(event(`e${i}`, 4));
+    if (i % 100 !== 0) events.accept(event(`e${i}`));
+    most = Math.max(most, events.heldCount);
+  }
+  assert.ok(most < 3_000, `at most ${most} held for ${N} events`);
+  assert.equal(await events.release(), N / 100, "the new set's own events");
+  assert.equal(delivered.length, N);
+  assert.equal(new Set(delivered).size, N, "each once");
+});
