@@ -11,7 +11,10 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 export class DispatchMetrics {
   /** The registry `GET /metrics` renders. */
   readonly registry: Registry = new Registry();
-  /** `gateway_events{type,shard}`: dispatches received, by event and shard. */
+  /**
+   * `gateway_events{type,shard}`: dispatches received, by event and shard;
+   * `type` is one of the 79 documented event names or `UNKNOWN`.
+   */
   readonly events: Counter<"type" | "shard">;
   /** `gateway_shard_events{type}`: shard life events (ready, resumed, ...). */
   readonly shardEvents: Counter<"type">;
@@ -45,6 +48,11 @@ export class DispatchMetrics {
   readonly identifies: Counter;
   /** `dispatch_commands{result}`: commands taken from `gateway.send`. */
   readonly commands: Counter<"result">;
+  /**
+   * `dispatch_unroutable_events`: dispatches not published because their
+   * name cannot be an AMQP routing key (over 255 bytes of UTF-8).
+   */
+  readonly unroutable: Counter;
 
   /** Create the metrics on a fresh registry. */
   constructor() {
@@ -153,6 +161,12 @@ export class DispatchMetrics {
       name: "dispatch_commands",
       help: "Commands taken from gateway.send, by result",
       labelNames: ["result"],
+      registers,
+    });
+    this.unroutable = new Counter({
+      name: "dispatch_unroutable_events",
+      help:
+        "Dispatches not published: their name is over AMQP's 255-byte routing key limit",
       registers,
     });
   }

@@ -12,6 +12,7 @@ import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import { ensureTopicExchange } from "./declare.ts";
+import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -30,6 +31,14 @@ export interface PendingEvent {
   readonly sequence: number;
   /** The routing key (the event name). */
   readonly routingKey: string;
+  /**
+   * Not sent to the broker: the event only keeps its place in line, and
+   * counts as confirmed once every event before it is (so its sequence is
+   * saved for resuming in order, and a RESUME does not ask for it again).
+   * For an event that cannot be published, e.g. a name too long to be a
+   * routing key.
+   */
+  readonly skip?: boolean;
   /** The message body; `undefined` until it is known (e.g. waiting for `old`). */
   body: string | undefined;
   /** When it entered the buffer, in `performance.now()` milliseconds. */
@@ -165,10 +174,21 @@ export class ConfirmedPublisher {
    *
    * @param event The event.
    * @returns `false` when the buffer is now at capacity: stop taking events.
+   * @throws {RangeError} When the routing key is not one (over 255 bytes
+   *   of UTF-8) and the event is not a {@linkcode PendingEvent.skip}: the
+   *   client would refuse it on every connection, and every event after it
+   *   would wait behind it for ever.
    */
   push(event: PendingEvent): boolean {
-    this.#slots.push({ event, sentOn: 0, confirmed: false });
-    if (event.body !== undefined) this.#pump();
+    if (event.skip !== true && routingKeyProblem(event.routingKey)) {
+      throw new RangeError(
+        `Cannot publish as 'routingKey' must be at most ${MAX_ROUTING_KEY_BYTES} bytes of UTF-8: current length '${event.routingKey.length}'`,
+      );
+    }
+    const slot: Slot = { event, sentOn: 0, confirmed: event.skip === true };
+    this.#slots.push(slot);
+    if (slot.confirmed) this.#advance();
+    else if (event.body !== undefined) this.#pump();
     if (this.full) {
       this.#wasFull = true;
       return false;
@@ -334,11 +354,15 @@ export class ConfirmedPublisher {
     const exchange = this.#options.exchange;
     while (this.#next < this.#slots.length) {
       const slot = this.#slots[this.#next]!;
+      // Confirmed (or a skip), or written on this connection and awaiting
+      // its confirm.
+      if (slot.confirmed || slot.sentOn === epoch) {
+        this.#next++;
+        continue;
+      }
       const body = slot.event.body;
       if (body === undefined) return;
       this.#next++;
-      // Confirmed, or written on this connection and awaiting its confirm.
-      if (slot.confirmed || slot.sentOn === epoch) continue;
       slot.sentOn = epoch;
       channel.basicPublish(exchange, slot.event.routingKey, body, {
         deliveryMode: 2,
@@ -354,6 +378,11 @@ export class ConfirmedPublisher {
     if (slot.sentOn !== epoch) return;
     slot.confirmed = true;
     this.#retryDelay = this.#retryBase;
+    this.#advance();
+  }
+
+  /** Hand on the confirmed events at the head of the line, in order. */
+  #advance(): void {
     const onConfirmed = this.#options.onConfirmed;
     const now = performance.now();
     while (this.#head < this.#slots.length) {
@@ -363,6 +392,9 @@ export class ConfirmedPublisher {
       this.lastLatency = now - head.event.queuedAt;
       onConfirmed?.(head.event);
     }
+    // A skip is confirmed without being sent: the head can pass the first
+    // unsent slot.
+    if (this.#next < this.#head) this.#next = this.#head;
     this.#compact();
     if (this.#wasFull && this.size <= this.#options.capacity * ROOM_FRACTION) {
       this.#wasFull = false;

@@ -50,6 +50,8 @@ import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
+import { EventNames } from "./event_name.ts";
+import { GuildJoins } from "./guild_joins.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 
@@ -115,6 +117,8 @@ const SHARD_STATUSES = Object.keys(
 
 /** How long the cache may take to give `old` before the event goes without. */
 const OLD_TIMEOUT = 1_000;
+/** The largest `gateway.send` body read (a gateway payload is at most 4096). */
+const MAX_COMMAND_BYTES = 64 * 1024;
 /** How often sessions and statuses are saved. */
 const SAVE_INTERVAL = 1_000;
 /** How long a shutdown waits for the broker to confirm what is buffered. */
@@ -179,8 +183,10 @@ export class DispatchService {
   readonly #lastAck = new Map<number, number>();
   /** `gateway_events` per shard and event, looked up once (a hot path). */
   readonly #eventCounters = new Map<string, { inc(): void }>();
-  /** Guilds each shard had at READY, to tell joins from reconnects. */
-  readonly #knownGuilds = new Map<number, Set<string>>();
+  /** Event names as labels and routing keys. */
+  readonly #names = new EventNames(this.#metrics.unroutable);
+  /** Guilds joined and left, for the guild log. */
+  readonly #guildJoins = new GuildJoins();
   #closing = false;
   /** The save in flight, if any; a tick while one is pending is skipped. */
   #saving: Promise<void> | undefined;
@@ -410,26 +416,49 @@ export class DispatchService {
   ): void {
     const { shardId, name, sequence, text } = event;
     const shard = this.#manager!.shard(shardId)!;
-    const counterKey = `${shardId} ${name}`;
+    // The gateway passes any `t` through: one label (and one counter here)
+    // per documented event and one for every other name, so made-up names
+    // cannot grow the series, or this map, without bound.
+    const label = this.#names.label(shardId, name);
+    const counterKey = `${shardId} ${label}`;
     let counter = this.#eventCounters.get(counterKey);
     if (counter === undefined) {
-      counter = this.#metrics.events.labels(name, String(shardId));
+      counter = this.#metrics.events.labels(label, String(shardId));
       this.#eventCounters.set(counterKey, counter);
     }
     counter.inc();
-    const end = text.lastIndexOf("}");
-    const pending: PendingEvent = {
-      shardId,
-      sessionId: shard.sessionId,
-      sequence,
-      routingKey: name,
-      body: this.config.stateOld && this.#cache
-        ? undefined
-        : `${text.slice(0, end)},"shard":${shardId}}`,
-      queuedAt: performance.now(),
-    };
-    if (pending.body === undefined) {
-      this.#awaitingOld.set(shardId, { pending, frame: text.slice(0, end) });
+    let pending: PendingEvent;
+    if (!this.#names.routable(shardId, name)) {
+      // The AMQP client refuses a routing key over 255 bytes on every
+      // attempt: sent, it would be taken for a nack and resent for ever,
+      // with every later event waiting behind it (the shard paused, its
+      // session never saved again). It is not published; it keeps its
+      // place in line as a skip instead, so its sequence is confirmed in
+      // order with the others and a RESUME does not ask for it again.
+      pending = {
+        shardId,
+        sessionId: shard.sessionId,
+        sequence,
+        routingKey: "",
+        body: undefined,
+        skip: true,
+        queuedAt: performance.now(),
+      };
+    } else {
+      const end = text.lastIndexOf("}");
+      pending = {
+        shardId,
+        sessionId: shard.sessionId,
+        sequence,
+        routingKey: name,
+        body: this.config.stateOld && this.#cache
+          ? undefined
+          : `${text.slice(0, end)},"shard":${shardId}}`,
+        queuedAt: performance.now(),
+      };
+      if (pending.body === undefined) {
+        this.#awaitingOld.set(shardId, { pending, frame: text.slice(0, end) });
+      }
     }
     const publisher = this.#publisher!;
     if (!publisher.push(pending) && !this.#paused.has(shardId)) {
@@ -484,28 +513,14 @@ export class DispatchService {
 
   #trackGuild(shardId: number, name: string, data: unknown): void {
     if (!this.#guildLog) return;
-    const d = data as Record<string, unknown> | null;
-    if (name === "READY") {
-      const guilds = Array.isArray(d?.guilds) ? d.guilds : [];
-      this.#knownGuilds.set(
-        shardId,
-        new Set(guilds.map((g) => String((g as { id?: unknown })?.id))),
-      );
-      return;
-    }
-    const id = typeof d?.id === "string" ? d.id : undefined;
-    if (id === undefined) return;
-    const known = this.#knownGuilds.get(shardId) ?? new Set();
-    this.#knownGuilds.set(shardId, known);
-    if (name === "GUILD_CREATE" && !known.has(id)) {
-      known.add(id);
-      this.#metrics.guildEvents.inc({ type: "Join" });
-      this.#guildLog?.add(`Joined guild ${d?.name ?? ""} (${id})`);
-    } else if (name === "GUILD_DELETE" && d?.unavailable !== true) {
-      known.delete(id);
-      this.#metrics.guildEvents.inc({ type: "Leave" });
-      this.#guildLog?.add(`Left guild ${id}`);
-    }
+    const change = this.#guildJoins.update(shardId, name, data);
+    if (!change) return;
+    this.#metrics.guildEvents.inc({ type: change.type });
+    this.#guildLog.add(
+      change.type === "Join"
+        ? `Joined guild ${change.name ?? ""} (${change.id})`
+        : `Left guild ${change.id}`,
+    );
   }
 
   #onConfirmed(event: PendingEvent): void {
@@ -514,8 +529,12 @@ export class DispatchService {
       sessionId: event.sessionId,
       sequence: event.sequence,
     });
-    this.#metrics.published.inc();
-    this.#metrics.publishLatency.observe(this.#publisher!.lastLatency / 1000);
+    if (event.skip !== true) {
+      this.#metrics.published.inc();
+      this.#metrics.publishLatency.observe(
+        this.#publisher!.lastLatency / 1000,
+      );
+    }
     this.#metrics.buffered.set(this.#publisher!.size);
     // A new session is saved at once, not at the next tick: a crash before
     // the first save would otherwise identify and lose the old session's
@@ -619,6 +638,13 @@ export class DispatchService {
   async #onCommand(message: AMQPMessage): Promise<void> {
     let command: ServiceCommand;
     try {
+      // A gateway payload is at most 4096 bytes: a body many times that is
+      // no command, and is refused without being decoded or parsed.
+      if (message.bodySize > MAX_COMMAND_BYTES) {
+        throw new TypeError(
+          `the body is ${message.bodySize} bytes, over ${MAX_COMMAND_BYTES}`,
+        );
+      }
       command = parseCommand(message.bodyToString() ?? "");
     } catch (error) {
       this.#metrics.commands.inc({ result: "malformed" });

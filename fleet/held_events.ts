@@ -15,6 +15,9 @@ import type { FleetDispatch } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
+/** Held events at which a filter in memory is first asked again. */
+const MEMORY_PRUNE_START = 1_024;
+
 /** Decides whether an event was delivered already, by its identity. */
 export interface DuplicateFilter {
   /**
@@ -45,22 +48,44 @@ export function eventIdentity(event: FleetDispatch): string {
   return `${event.name}\u0000${JSON.stringify(event.data)}`;
 }
 
-/** The last `limit` identities, in one process's memory. */
+/**
+ * The last identities, in one process's memory: at most `limit` of them and
+ * `maxChars` characters in all, the oldest forgotten first. An identity
+ * holds the event's whole payload, which the gateway chooses: a count alone
+ * would let 50,000 large payloads take gigabytes. Forgetting early costs at
+ * most a second copy delivered, never an event lost.
+ */
 export class MemoryDuplicateFilter implements DuplicateFilter {
   readonly #seen = new Set<string>();
   readonly #limit: number;
+  readonly #maxChars: number;
+  #chars = 0;
 
-  /** @param limit How many identities are remembered (oldest forgotten first). */
-  constructor(limit = 50_000) {
+  /**
+   * @param limit How many identities are remembered (oldest forgotten first).
+   * @param maxChars How many characters they may hold in all (32 Mi, about
+   *   64 MiB, by default); an identity longer than that is not remembered.
+   */
+  constructor(limit = 50_000, maxChars = 32 * 1024 * 1024) {
     this.#limit = limit;
+    this.#maxChars = maxChars;
+  }
+
+  /** Characters held by the remembered identities. */
+  get chars(): number {
+    return this.#chars;
   }
 
   /** @inheritdoc */
   firstSeen(identity: string): boolean {
     if (this.#seen.has(identity)) return false;
+    if (identity.length > this.#maxChars) return true;
     this.#seen.add(identity);
-    if (this.#seen.size > this.#limit) {
-      this.#seen.delete(this.#seen.values().next().value!);
+    this.#chars += identity.length;
+    while (this.#seen.size > this.#limit || this.#chars > this.#maxChars) {
+      const oldest = this.#seen.values().next().value!;
+      this.#seen.delete(oldest);
+      this.#chars -= oldest.length;
     }
     return true;
   }
@@ -81,6 +106,8 @@ export class HeldEvents {
   filter: DuplicateFilter | undefined;
   readonly #deliver: (event: FleetDispatch) => void;
   #held: FleetDispatch[] = [];
+  /** Held events at which a filter in memory is asked again (see hold()). */
+  #pruneAt = MEMORY_PRUNE_START;
   #tail: Promise<void> = Promise.resolve();
   #pending = 0;
   #duplicates = 0;
@@ -133,6 +160,22 @@ export class HeldEvents {
       return;
     }
     this.#held.push(event);
+    if (
+      this.filter instanceof MemoryDuplicateFilter &&
+      this.#held.length >= this.#pruneAt
+    ) {
+      // Nothing else prunes for a filter in memory (ReshardingShards): the
+      // copies the running set delivered after their hold would stay until
+      // the switch, every event of the overlap held. Forgotten as they are
+      // delivered instead, at doubling sizes (amortised).
+      const filter = this.filter;
+      const kept = this.#held.filter((held) =>
+        !filter.seenAlready([eventIdentity(held)])[0]
+      );
+      this.#duplicates += this.#held.length - kept.length;
+      this.#held = kept;
+      this.#pruneAt = Math.max(MEMORY_PRUNE_START, kept.length * 2);
+    }
   }
 
   /**
@@ -163,6 +206,7 @@ export class HeldEvents {
   /** Forget the held events (the new set was given up). */
   discard(): void {
     this.#held = [];
+    this.#pruneAt = MEMORY_PRUNE_START;
   }
 
   /**
@@ -173,6 +217,7 @@ export class HeldEvents {
   async release(): Promise<number> {
     const held = this.#held;
     this.#held = [];
+    this.#pruneAt = MEMORY_PRUNE_START;
     const verdicts = held.map((event) => this.#pass(event));
     let delivered = 0;
     for (const verdict of verdicts) if (await verdict) delivered++;
@@ -228,8 +273,9 @@ export class HeldEvents {
 }
 
 /**
- * Watch `shard` until it is READY and has received a GUILD_CREATE for every
- * guild its READY listed (the moment its events can replace another set's).
+ * Watch `shard` until it is READY and has heard of every guild its READY
+ * listed, by GUILD_CREATE or GUILD_DELETE (the moment its events can
+ * replace another set's).
  *
  * @param shard The shard, before it connects.
  * @returns A promise that resolves then, and a function to stop watching.
@@ -246,14 +292,19 @@ export function whenComplete(shard: Shard): {
         const guilds = (event.data as { guilds?: { id: string }[] }).guilds ??
           [];
         pending = new Set(guilds.map((g) => g.id));
-      } else if (event.name === "GUILD_CREATE" && pending) {
+      } else if (pending) {
+        // GUILD_CREATE, or GUILD_DELETE: a guild down in an outage arrives
+        // as GUILD_DELETE (`unavailable: true`), one the bot left before its
+        // GUILD_CREATE likewise, and neither may ever send GUILD_CREATE.
+        // Waiting for one would never complete the set, and every event of
+        // it would be held meanwhile, without bound.
         pending.delete((event.data as { id: string }).id);
       }
       if (pending?.size === 0) {
         off();
         resolve();
       }
-    }, { events: ["READY", "GUILD_CREATE"] });
+    }, { events: ["READY", "GUILD_CREATE", "GUILD_DELETE"] });
     stop = off;
   });
   return { complete, stop };

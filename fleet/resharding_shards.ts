@@ -254,8 +254,8 @@ export class ReshardingShards {
 }
 
 /**
- * Connect `shard` and resolve once it is READY and has received a
- * GUILD_CREATE for every guild its READY listed.
+ * Connect `shard` and resolve once it is READY and has heard of every guild
+ * its READY listed (see `whenComplete`).
  */
 function completeShard(shard: Shard): Promise<void> {
   const { complete, stop } = whenComplete(shard);

@@ -167,3 +167,90 @@ Deno.test({
     await client.close();
   }
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a skip is never sent but confirmed in order with the others, at the head, in the middle and while the broker is unreachable",
+  ignore: amqp.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const exchange = "test.publisher.skip";
+  const url = new URL(amqp.url);
+  await using proxy = new CuttableProxy({
+    hostname: url.hostname,
+    port: Number(url.port || 5672),
+  });
+  const client = new AMQPClient(amqp.url);
+  await client.connect();
+  const channel = await client.channel();
+  await channel.exchangeDeclare(exchange, "topic", { durable: true });
+  const queue = await channel.queueDeclare("", { exclusive: true });
+  await channel.queueBind(queue.name, exchange, "#");
+  const received: number[] = [];
+  await channel.basicConsume(queue.name, { noAck: true }, (message) => {
+    received.push(JSON.parse(message.bodyToString()!).s);
+  });
+  const confirmed: number[] = [];
+  const publisher = new ConfirmedPublisher({
+    url: `amqp://${url.username}:${url.password}@127.0.0.1:${proxy.port}`,
+    exchange,
+    capacity: 100,
+    retryDelay: 20,
+    onConfirmed: (e) => confirmed.push(e.sequence),
+  });
+  const skip = (sequence: number): PendingEvent => ({
+    ...event(sequence),
+    routingKey: "",
+    body: undefined,
+    skip: true,
+  });
+  try {
+    await publisher.start();
+    // At the head with nothing before it: confirmed at once.
+    publisher.push(skip(1));
+    assert.deepEqual(confirmed, [1]);
+    assert.equal(publisher.size, 0);
+    // Between two events: after the first, before the second.
+    publisher.push(event(2));
+    publisher.push(skip(3));
+    publisher.push(event(4));
+    assert.deepEqual(confirmed, [1], "not before the event ahead of it");
+    await within(publisher.drained(), "events 2 to 4 confirmed");
+    assert.deepEqual(confirmed, [1, 2, 3, 4]);
+    // A body not known yet ahead of it, and the broker unreachable: it
+    // waits its turn.
+    await proxy.cut();
+    const late = event(5);
+    const body = late.body;
+    late.body = undefined;
+    publisher.push(late);
+    publisher.push(skip(6));
+    publisher.push(skip(7));
+    publisher.push(event(8));
+    assert.deepEqual(confirmed, [1, 2, 3, 4]);
+    late.body = body;
+    publisher.bodyReady();
+    proxy.restore();
+    await within(publisher.drained(), "events 5 to 8 confirmed");
+    assert.deepEqual(confirmed, [1, 2, 3, 4, 5, 6, 7, 8]);
+    // A routing key the client would refuse is not taken as an event to
+    // send: every later event would wait behind it.
+    assert.throws(
+      () => publisher.push({ ...event(9), routingKey: "x".repeat(256) }),
+      RangeError,
+    );
+    assert.equal(publisher.size, 0);
+    const deadline = Date.now() + 10_000;
+    while (received.filter((s) => s === 8).length === 0) {
+      if (Date.now() > deadline) throw new Error(`received ${received}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Only the events; the skips were never sent.
+    assert.deepEqual([...new Set(received)], [2, 4, 5, 8]);
+  } finally {
+    await publisher.close();
+    await channel.exchangeDelete(exchange).catch(() => {});
+    await client.close();
+  }
+});

@@ -217,6 +217,10 @@ serviceTest(
         }, 20);
       });
       await t.consumer.command("not json");
+      // Far over any gateway payload: refused unread.
+      await t.consumer.command(
+        JSON.stringify({ op: 1, shard: 0, pad: "x".repeat(100_000) }),
+      );
       await t.consumer.command(JSON.stringify({ op: 1, shard: 9 }));
       // Over the gateway's 4096-byte limit: refused by the shard's send path.
       await t.consumer.command(JSON.stringify({
@@ -246,7 +250,7 @@ serviceTest(
       await service.waitFor(
         "/metrics",
         (text) =>
-          /dispatch_commands\{result="malformed"\} 2/.test(text) &&
+          /dispatch_commands\{result="malformed"\} 3/.test(text) &&
           /dispatch_commands\{result="failed"\} 1/.test(text) &&
           /dispatch_commands\{result="done"\} 1/.test(text),
         "the command counters",
@@ -1076,5 +1080,167 @@ serviceTest(
       await channel.queueDelete("gateway.recv").catch(() => {});
       await admin.close();
     }
+  },
+);
+
+serviceTest(
+  "made-up event names: metrics stay bounded, each is published under its own name, one over 255 bytes is skipped (logged once) without holding up the rest",
+  async () => {
+    await using t = await setUp();
+    let output: string[] = [];
+    await t.run(async (service) => {
+      output = service.output;
+      const shard0 = { shardId: 0, ignoreIntents: true };
+      const message = (tag: string, shardId: number): void => {
+        t.discord.gateway.dispatch("MESSAGE_CREATE", {
+          id: "1",
+          channel_id: "42",
+          content: tag,
+        }, { shardId, ignoreIntents: true });
+      };
+      const tooLong = "L".repeat(300);
+      // 10,000 names a gateway made up, between ordinary events; two
+      // names too long for a routing key in the middle of the stream, and
+      // one as shard 1's last event (nothing after it to carry its
+      // sequence).
+      const NAMES = 10_000;
+      for (let i = 0; i < NAMES; i++) {
+        if (i % 100 === 0) message(`names-${i}`, 0);
+        if (i === 5_000) {
+          t.discord.gateway.dispatch(tooLong, { i }, shard0);
+          t.discord.gateway.dispatch(`${tooLong}2`, { i }, shard0);
+        }
+        t.discord.gateway.dispatch(
+          `NEW_${i}_${crypto.randomUUID().slice(0, 8)}`,
+          { i },
+          shard0,
+        );
+      }
+      // An unknown name of exactly 255 bytes is a routing key.
+      const longest = `${"é".repeat(127)}X`;
+      t.discord.gateway.dispatch(longest, {}, shard0);
+      message("names-after", 0);
+      message("names-shard-1", 1);
+      t.discord.gateway.dispatch(tooLong, {}, { ...shard0, shardId: 1 });
+
+      await t.consumer.until(
+        () =>
+          t.consumer.messages.some((m) => m.body.d?.content === "names-after"),
+        "the event after the made-up names",
+      );
+      const messages = t.consumer.messages;
+      const madeUp = messages.filter((m) => m.body.t.startsWith("NEW_"));
+      assert.equal(madeUp.length, NAMES);
+      assert.ok(messages.some((m) => m.routingKey === longest));
+      assert.equal(
+        messages.filter((m) => m.body.t.startsWith("LLL")).length,
+        0,
+        "no name over 255 bytes is published",
+      );
+      const { duplicates, gaps, misrouted } = checkStream(messages);
+      assert.equal(misrouted, 0, "routing key = t");
+      assert.equal(duplicates, 0);
+      // The two skipped events are the only sequences shard 0 lacks.
+      assert.equal(gaps.length, 2, `gaps: ${gaps.join(", ")}`);
+      const sequences = messages.filter((m) => m.body.shard === 0).map((m) =>
+        m.body.s
+      );
+      assert.ok(
+        sequences.every((s, i) => i === 0 || s > sequences[i - 1]!),
+        "shard 0's events in order",
+      );
+      const contentOrder = messages.map((m) => m.body.d?.content).filter((
+        c,
+      ) =>
+        typeof c === "string" && c.startsWith("names-") && c !== "names-shard-1"
+      );
+      assert.deepEqual(contentOrder, [
+        ...Array.from({ length: NAMES / 100 }, (_, i) => `names-${i * 100}`),
+        "names-after",
+      ]);
+
+      const metrics = await service.waitFor(
+        "/metrics",
+        (text) =>
+          text.includes(
+            `gateway_events{type="UNKNOWN",shard="0"} ${NAMES + 3}`,
+          ) && text.includes("dispatch_unroutable_events 3"),
+        "the UNKNOWN and unroutable counters",
+      );
+      const series = metrics.split("\n").filter((line) =>
+        line.startsWith("gateway_events{")
+      );
+      // READY, GUILD_CREATE, MESSAGE_CREATE and UNKNOWN on each shard.
+      assert.ok(series.length <= 8, series.join("\n"));
+      assert.ok(
+        series.includes('gateway_events{type="UNKNOWN",shard="1"} 1'),
+        series.join("\n"),
+      );
+    });
+    // Said once, visibly (without configuring a log), however many came.
+    const said = output.join("").split("\n").filter((line) =>
+      line.includes("over AMQP's 255-byte routing key limit")
+    );
+    assert.equal(said.length, 1, output.join(""));
+    // The skipped last event of shard 1 was consumed: its sequence is the
+    // one saved for resuming, one past the last event it published.
+    const sessions = JSON.parse(await t.redis.get("gateway_sessions") ?? "{}");
+    const last = (shard: number): number =>
+      Math.max(
+        ...t.consumer.messages.filter((m) => m.body.shard === shard).map((m) =>
+          m.body.s
+        ),
+      );
+    assert.equal(sessions["0"]?.sequence, last(0));
+    assert.equal(sessions["1"]?.sequence, last(1) + 1);
+  },
+);
+
+serviceTest(
+  "the guild log remembers at most 10,000 guilds per shard, and no id that is not a snowflake",
+  async () => {
+    await using t = await setUp({ LOG_GUILD_CHANNEL: "778" });
+    let output: string[] = [];
+    await t.run(async (service) => {
+      output = service.output;
+      const onShard1 = { shardId: 1, ignoreIntents: true };
+      const id = (i: number): string => String(5_000_000_000 + i);
+      // Shard 1 had one guild at READY: 9,999 more fill what it remembers.
+      const NEW = 10_001;
+      for (let i = 0; i < NEW; i++) {
+        t.discord.gateway.dispatch("GUILD_CREATE", { id: id(i) }, onShard1);
+      }
+      // Not snowflakes: neither remembered nor counted.
+      for (const junk of ["x".repeat(10_000), "-1"]) {
+        t.discord.gateway.dispatch("GUILD_CREATE", { id: junk }, onShard1);
+      }
+      // A remembered guild again (a reconnect): not a join; one past the
+      // limit again: taken for a join, as it was not remembered.
+      t.discord.gateway.dispatch("GUILD_CREATE", { id: id(0) }, onShard1);
+      t.discord.gateway.dispatch("GUILD_CREATE", { id: id(NEW - 1) }, onShard1);
+      t.discord.gateway.dispatch("MESSAGE_CREATE", {
+        id: "1",
+        channel_id: "42",
+        content: "guilds-done",
+      }, onShard1);
+      await t.consumer.until(
+        () =>
+          t.consumer.messages.some((m) => m.body.d?.content === "guilds-done"),
+        "the event after the guilds",
+      );
+      const metrics = await service.waitFor(
+        "/metrics",
+        (text) => /gateway_guild_events\{type="Join"\} \d+/.test(text),
+        "the joins counted",
+      );
+      assert.match(
+        metrics,
+        new RegExp(`gateway_guild_events\\{type="Join"\\} ${NEW + 1}\n`),
+      );
+    });
+    const said = output.join("").split("\n").filter((line) =>
+      line.includes("reported more than 10000 guilds")
+    );
+    assert.equal(said.length, 1, output.join(""));
   },
 );

@@ -3,7 +3,9 @@ import {
   type DuplicateFilter,
   HeldEvents,
   MemoryDuplicateFilter,
+  whenComplete,
 } from "../../fleet/held_events.ts";
+import type { Shard } from "../../gateway/shard.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 
 const event = (id: string, shardCount = 2): FleetDispatch => ({
@@ -92,4 +94,92 @@ Deno.test("HeldEvents: a listener that throws and a filter that fails never lose
   await assert.rejects(events.prune(), /Redis is away/);
   assert.equal(await events.release(), 1);
   assert.deepEqual(delivered, ["boom", "after", "held"]);
+});
+
+Deno.test("MemoryDuplicateFilter: bounded by characters as well as by count; what it forgot is delivered again, never dropped", () => {
+  const filter = new MemoryDuplicateFilter(50_000, 1_000);
+  const big = (i: number): string => `${i}`.padEnd(300, "x");
+  for (let i = 0; i < 10; i++) assert.equal(filter.firstSeen(big(i)), true);
+  // 10 identities of 300 characters: only the last 3 fit in 1,000.
+  assert.ok(filter.chars <= 1_000, String(filter.chars));
+  assert.deepEqual(
+    filter.seenAlready([big(0), big(6), big(7), big(8), big(9)]),
+    [false, false, true, true, true],
+  );
+  assert.equal(filter.firstSeen(big(9)), false, "a remembered one is a copy");
+  assert.equal(filter.firstSeen(big(0)), true, "a forgotten one goes through");
+  // Longer than the whole budget: not remembered, so always delivered.
+  const huge = "h".repeat(1_001);
+  assert.equal(filter.firstSeen(huge), true);
+  assert.equal(filter.firstSeen(huge), true);
+  assert.ok(filter.chars <= 1_000);
+  // The count limit still holds.
+  const few = new MemoryDuplicateFilter(2);
+  for (const id of ["a", "b", "c"]) few.firstSeen(id);
+  assert.deepEqual(few.seenAlready(["a", "b", "c"]), [false, true, true]);
+});
+
+/**
+ * The one thing whenComplete uses of a shard: its dispatch listener, with
+ * the events it asked for.
+ */
+class DispatchSource {
+  listener: ((event: { name: string; data: unknown }) => void) | undefined;
+  events: readonly string[] = [];
+  on(
+    _type: "dispatch",
+    listener: (event: { name: string; data: unknown }) => void,
+    options: { events: readonly string[] },
+  ): () => void {
+    this.listener = listener;
+    this.events = options.events;
+    return () => this.listener = undefined;
+  }
+  emit(name: string, data: unknown): void {
+    if (this.events.includes(name)) this.listener?.({ name, data });
+  }
+}
+
+Deno.test("whenComplete: a guild down in an outage (GUILD_DELETE, unavailable) or left before its GUILD_CREATE does not keep the set from completing", async () => {
+  const source = new DispatchSource();
+  const { complete } = whenComplete(source as unknown as Shard);
+  // Settled already or not: a resolved promise's callback is queued first.
+  const completed = (): Promise<boolean> =>
+    Promise.race([
+      complete.then(() => true),
+      Promise.resolve().then(() => false),
+    ]);
+  source.emit("READY", {
+    guilds: [{ id: "1", unavailable: true }, { id: "2", unavailable: true }, {
+      id: "3",
+      unavailable: true,
+    }],
+  });
+  source.emit("GUILD_CREATE", { id: "1" });
+  source.emit("GUILD_DELETE", { id: "2", unavailable: true }); // an outage
+  assert.equal(await completed(), false, "guild 3 not heard of yet");
+  source.emit("GUILD_DELETE", { id: "3" }); // left before its GUILD_CREATE
+  assert.equal(await completed(), true);
+  assert.equal(source.listener, undefined, "stops listening once complete");
+});
+
+Deno.test("HeldEvents: with a filter in memory, held copies the running set delivered since are forgotten as the overlap goes on; the new set's own events are kept", async () => {
+  const delivered: string[] = [];
+  const events = new HeldEvents(
+    (e) => delivered.push((e.data as { id: string }).id),
+    new MemoryDuplicateFilter(),
+  );
+  // A long overlap: the new set gets each event a moment before the old
+  // set delivers it; every 100th only the new set gets.
+  const N = 20_000;
+  let most = 0;
+  for (let i = 0; i < N; i++) {
+    events.hold(event(`e${i}`, 4));
+    if (i % 100 !== 0) events.accept(event(`e${i}`));
+    most = Math.max(most, events.heldCount);
+  }
+  assert.ok(most < 3_000, `at most ${most} held for ${N} events`);
+  assert.equal(await events.release(), N / 100, "the new set's own events");
+  assert.equal(delivered.length, N);
+  assert.equal(new Set(delivered).size, N, "each once");
 });
