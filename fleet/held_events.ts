@@ -10,10 +10,16 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
+/** Reaching the held limit changes delivery: shown without setup. */
+const visible = getVisibleLogger(["disruption", "fleet", "reshard"]);
+
+/** The most events held for a switch by default. */
+export const DEFAULT_MAX_HELD = 100_000;
 
 /** Held events at which a filter in memory is first asked again. */
 const MEMORY_PRUNE_START = 1_024;
@@ -106,6 +112,8 @@ export class HeldEvents {
   filter: DuplicateFilter | undefined;
   readonly #deliver: (event: FleetDispatch) => void;
   #held: FleetDispatch[] = [];
+  readonly #maxHeld: number;
+  #overflowing = false;
   /** Held events at which a filter in memory is asked again (see hold()). */
   #pruneAt = MEMORY_PRUNE_START;
   #tail: Promise<void> = Promise.resolve();
@@ -115,13 +123,24 @@ export class HeldEvents {
   /**
    * @param deliver Called with each event that is delivered, in order.
    * @param filter The filter to start with.
+   * @param maxHeld The most events held for the switch: past it, the next
+   *   set's events are delivered as they come (second copies still dropped),
+   *   so a new set that never completes, while a gateway sends it events the
+   *   running set never gets, cannot grow memory without bound.
    */
   constructor(
     deliver: (event: FleetDispatch) => void,
     filter?: DuplicateFilter,
+    maxHeld: number = DEFAULT_MAX_HELD,
   ) {
+    if (!Number.isSafeInteger(maxHeld) || maxHeld < 1) {
+      throw new RangeError(
+        `Cannot hold events as 'maxHeld' must be a positive integer: current value 'maxHeld=${maxHeld}'`,
+      );
+    }
     this.#deliver = deliver;
     this.filter = filter;
+    this.#maxHeld = maxHeld;
   }
 
   /** Second copies dropped so far. */
@@ -157,6 +176,20 @@ export class HeldEvents {
     ) {
       // The running set delivered it already: its copy is not kept.
       this.#duplicates++;
+      return;
+    }
+    if (this.#held.length >= this.#maxHeld) {
+      // Full: delivered now rather than held. Nothing is lost and a second
+      // copy is still dropped; only its place relative to the running
+      // set's events differs from a switch.
+      if (!this.#overflowing) {
+        this.#overflowing = true;
+        visible.warn(
+          "Resharding: {held} events of the new shard set are held and it has not completed; its further events are delivered as they come until the switch",
+          { held: this.#held.length },
+        );
+      }
+      void this.#pass(event);
       return;
     }
     this.#held.push(event);
@@ -207,6 +240,7 @@ export class HeldEvents {
   discard(): void {
     this.#held = [];
     this.#pruneAt = MEMORY_PRUNE_START;
+    this.#overflowing = false;
   }
 
   /**
@@ -218,6 +252,7 @@ export class HeldEvents {
     const held = this.#held;
     this.#held = [];
     this.#pruneAt = MEMORY_PRUNE_START;
+    this.#overflowing = false;
     const verdicts = held.map((event) => this.#pass(event));
     let delivered = 0;
     for (const verdict of verdicts) if (await verdict) delivered++;

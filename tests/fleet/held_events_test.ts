@@ -183,3 +183,29 @@ Deno.test("HeldEvents: with a filter in memory, held copies the running set deli
   assert.equal(delivered.length, N);
   assert.equal(new Set(delivered).size, N, "each once");
 });
+
+Deno.test("HeldEvents: past maxHeld the next set's events are delivered as they come — memory bounded, nothing lost, second copies still dropped", async () => {
+  const delivered: string[] = [];
+  const events = new HeldEvents(
+    (e) => delivered.push((e.data as { id: string }).id),
+    new MemoryDuplicateFilter(),
+    10,
+  );
+  for (let i = 0; i < 25; i++) events.hold(event(`n${i}`, 4));
+  assert.equal(events.heldCount, 10);
+  await Promise.resolve();
+  assert.deepEqual(
+    delivered,
+    Array.from({ length: 15 }, (_, i) => `n${i + 10}`),
+  );
+  // The running set's copy of one delivered early is a second copy.
+  events.accept(event("n20"));
+  assert.equal(await events.release(), 10);
+  assert.equal(
+    new Set(delivered).size,
+    25,
+    "every event once, none twice",
+  );
+  assert.equal(delivered.length, 25);
+  assert.throws(() => new HeldEvents(() => {}, undefined, 0), RangeError);
+});
