@@ -15,14 +15,19 @@ import type { FleetDispatch } from "../../fleet/mod.ts";
 // magnified SCALE times, and a heartbeat missed that way costs a RESUME.
 const SCALE = 4;
 
-Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered once, new set only after the switch", async () => {
+/**
+ * Move a running bot from `from` to `to` shards while guild events stream:
+ * every event delivered once, only the new set's sessions after the
+ * switch, the old set closed.
+ */
+async function reshardsMidStream(from: number, to: number): Promise<void> {
   const scheduler = new ScaledScheduler(Date.now(), SCALE);
   const gateway = new FakeGateway({ scheduler, maxConcurrency: 4, guilds: 16 });
   const served = await serveFakeGateway(gateway);
   const delivered: FleetDispatch[] = [];
   const shards = new ReshardingShards({
     shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
-    shardCount: 2,
+    shardCount: from,
     identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
     scheduler,
     onDispatch: (event) => delivered.push(event),
@@ -45,14 +50,18 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
       sent.push(id);
     }, 5);
     await assert.rejects(
-      shards.reshard(4, { sessionStartsLeft: 3 }),
+      shards.reshard(to, { sessionStartsLeft: to - 1 }),
       (error) =>
-        error instanceof ReshardError && /only 3 are left/.test(error.message),
+        error instanceof ReshardError &&
+        new RegExp(`only ${to - 1} are left`).test(error.message),
     );
-    const result = await within(shards.reshard(4), "the switch to 4 shards");
+    const result = await within(
+      shards.reshard(to),
+      `the switch to ${to} shards`,
+    );
     const switchedAt = delivered.length;
     const newSessions = new Set(
-      gateway.sessions.filter((s) => s.shard?.[1] === 4).map((s) => s.id),
+      gateway.sessions.filter((s) => s.shard?.[1] === to).map((s) => s.id),
     );
     const sentAtSwitch = sent.length;
     await within(
@@ -97,20 +106,20 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
     assert.ok(sent.length > sentAtSwitch, "traffic after the switch");
     assert.equal(ids.length, sent.length, "no event delivered twice");
     assert.deepEqual(new Set(ids), new Set(sent), "no event lost");
-    assert.equal(shards.shardCount, 4);
-    assert.deepEqual([result.from, result.to], [2, 4]);
+    assert.equal(shards.shardCount, to);
+    assert.deepEqual([result.from, result.to], [from, to]);
     // After the switch only the new set's sessions deliver.
     for (const event of delivered.slice(switchedAt)) {
       assert.ok(newSessions.has(event.sessionId), event.sessionId);
     }
     // The old set is closed.
     assert.equal(
-      gateway.connections.filter((c) => c.shard?.[1] === 2).length,
+      gateway.connections.filter((c) => c.shard?.[1] === from).length,
       0,
     );
     // deno-lint-ignore no-console -- the measured figures, for the record
     console.log(
-      `reshard 2 -> 4: ${sent.length} sent, ${
+      `reshard ${from} -> ${to}: ${sent.length} sent, ${
         new Set(ids).size
       } delivered, 0 lost, ${result.duplicatesDropped} second copies dropped, ${result.heldDelivered} held events delivered at the switch`,
     );
@@ -120,7 +129,13 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
     await served.close();
     gateway.close();
   }
-});
+}
+
+Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered once, new set only after the switch", () =>
+  reshardsMidStream(2, 4));
+
+Deno.test("ReshardingShards: 4 -> 2 shards (shrinking) mid-stream: every event delivered once, new set only after the switch", () =>
+  reshardsMidStream(4, 2));
 
 Deno.test("ReshardingShards.watchRecommended: reshards when Discord recommends more shards, not while the budget is short", async () => {
   const scheduler = new ScaledScheduler(Date.now(), SCALE);
