@@ -429,13 +429,21 @@ export class CompactMember {
     if (value.permissions !== undefined) {
       (extra ??= {}).permissions = value.permissions;
     }
-    const joined = encodeTime(value.joined_at);
+    // Only a string is encoded: a number (from a hostile gateway) would
+    // come back as a timestamp string.
+    const joined = typeof value.joined_at === "string"
+      ? encodeTime(value.joined_at)
+      : undefined;
     const seconds = typeof joined === "number"
       ? Math.floor(joined / 1000) - EPOCH_S
       : -1;
     if (seconds >= 0 && seconds < 2 ** 31) {
       this.joined = seconds;
       bits |= ((joined as number) % 1000) << MS_SHIFT;
+    } else if (joined === undefined && value.joined_at != null) {
+      // Not a string: in the side object, as `joined` holds a number only
+      // for an encoded time.
+      (extra ??= {}).joined_at = value.joined_at;
     } else this.joined = value.joined_at; // null, absent, or kept as text
     this.bits = bits;
     if (extra !== undefined) extras.set(this, extra);
@@ -461,6 +469,7 @@ export class CompactMember {
         (joined + EPOCH_S) * 1000 + ((bits >>> MS_SHIFT) & 1023),
       );
     } else if (joined !== undefined) value.joined_at = joined;
+    else if (extra?.joined_at !== undefined) value.joined_at = extra.joined_at;
     unpack(
       value,
       bits & ((1 << FLAGS_CODE_SHIFT) - 1),

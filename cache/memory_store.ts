@@ -41,6 +41,7 @@ import {
   snowflakeTime,
 } from "./options.ts";
 import { reduceDispatch } from "./reduce.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 
 /** A cached member: Discord's member object with its `user` and `guild_id`. */
 export interface CachedMember extends GuildMember {
@@ -461,10 +462,12 @@ export class MemoryCache implements CacheLookup {
 
   #setMessage(channelId: string, id: string, value: CachedValue): void {
     const messages = this.#messages(channelId);
-    const author = value.author as CachedValue | undefined;
-    const entry = author === undefined || typeof author.id !== "string"
-      ? undefined
-      : this.#userEntry(author, 1);
+    const author = value.author;
+    // Shared only when it is a user (a hostile gateway's `author: null` is
+    // kept as sent).
+    const entry = isRecord(author) && typeof author.id === "string"
+      ? this.#userEntry(author, 1)
+      : undefined;
     let guildId = value.guild_id;
     if (typeof guildId === "string") {
       if (guildId !== messages.guildId) {

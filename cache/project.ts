@@ -2,6 +2,7 @@
 // these and nothing else (fields Discord adds later, or that an event adds
 // for its own purpose, are dropped). Lists follow Discord's object tables.
 import type { CachedValue } from "./changes.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 
 /** Guild fields that hold collections the cache keeps as entities of their own. */
 const GUILD_COLLECTIONS = new Set([
@@ -158,12 +159,15 @@ export function projectMessage(message: CachedValue): CachedValue {
   if (message.resolved !== undefined) value.resolved = message.resolved;
   if (message.poll !== undefined) value.poll = message.poll;
   if (message.call !== undefined) value.call = message.call;
-  if (value.author !== undefined) {
-    value.author = projectUser(value.author as CachedValue);
-  }
+  // Only objects are projected: a hostile gateway's `author: null` or
+  // `mentions: [null]` is kept as sent (reading fields of null threw out of
+  // every store's apply, and lost the event for handlers).
+  if (isRecord(value.author)) value.author = projectUser(value.author);
   const mentions = value.mentions;
   if (Array.isArray(mentions) && mentions.length > 0) {
-    value.mentions = (mentions as CachedValue[]).map(projectUser);
+    value.mentions = mentions.map((mention) =>
+      isRecord(mention) ? projectUser(mention) : mention
+    );
   }
   return value;
 }

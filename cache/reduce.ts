@@ -394,10 +394,28 @@ const REDUCERS: Record<string, Reducer> = {
     );
   },
   THREAD_MEMBERS_UPDATE(c, d): unknown {
-    return patchChannel(c, d, (old) => ({
-      ...old,
-      member_count: d.member_count,
-    }));
+    const botId = snowflake(c.get("bot_user", "", BOT)?.id);
+    return patchChannel(c, d, (old) => {
+      let value: D = { ...old };
+      // Absent (a hostile or changed payload): the count stays as it was,
+      // not an own `undefined` the Redis store's JSON would not hold.
+      if (typeof d.member_count === "number") {
+        value.member_count = d.member_count;
+      }
+      // The thread's `member` is the bot's own thread member: it goes when
+      // the bot leaves, and comes with the bot among the added ones.
+      if (botId === undefined) return value;
+      if (Array.isArray(d.removed_member_ids)) {
+        if (d.removed_member_ids.includes(botId)) {
+          value = omit(value, ["member"]);
+        }
+      }
+      const added = list(d.added_members).find((m) => m.user_id === botId);
+      if (added !== undefined) {
+        value.member = omit(added, ["member", "presence"]);
+      }
+      return value;
+    });
   },
   CHANNEL_PINS_UPDATE(c, d): unknown {
     return patchChannel(c, d, (old) => ({

@@ -1,0 +1,185 @@
+// Payloads a hostile (or changed) gateway may send with the right ids but
+// odd values inside: nothing throws out of a store's apply, both stores keep
+// the same thing, and a handler still gets the event.
+import assert from "node:assert/strict";
+import { MemoryCache, RedisCache } from "../../cache/mod.ts";
+import { Client } from "../../handler/client.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { redisStoreTest } from "./_redis_database.ts";
+
+const user = (id: string): Record<string, unknown> => ({
+  id,
+  username: `u${id}`,
+  discriminator: "0",
+  global_name: null,
+  avatar: null,
+});
+const GUILD = {
+  id: "1",
+  name: "g",
+  channels: [{ id: "2", type: 0, name: "c" }],
+  threads: [{ id: "3", type: 11, parent_id: "2", name: "t", member_count: 5 }],
+  roles: [],
+  members: [],
+};
+const message = (
+  id: string,
+  fields: Record<string, unknown>,
+): Record<string, unknown> => ({
+  id,
+  channel_id: "2",
+  guild_id: "1",
+  content: "x",
+  timestamp: "2024-01-01T00:00:00.000000+00:00",
+  ...fields,
+});
+
+/** Dispatches whose nested values are not the objects Discord documents. */
+const ODD_MESSAGES: [string, unknown][] = [
+  ["MESSAGE_CREATE", message("10", { author: null })],
+  ["MESSAGE_CREATE", message("11", { author: user("7"), mentions: [null] })],
+  ["MESSAGE_CREATE", message("12", { author: "7", mentions: [1, user("8")] })],
+  ["MESSAGE_UPDATE", message("11", { author: null, mentions: [null, "x"] })],
+];
+
+Deno.test("memory store: a message whose author or mentions are not objects is kept as sent, nothing throws", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", GUILD);
+  for (const [event, data] of ODD_MESSAGES) {
+    cache.apply(event, structuredClone(data));
+  }
+  assert.equal(cache.message("2", "10")?.author, null);
+  assert.deepEqual(cache.message("2", "11")?.mentions, [null, "x"]);
+  assert.equal(cache.message("2", "11")?.author, null);
+  assert.equal(cache.message("2", "12")?.author as unknown, "7");
+  assert.deepEqual(cache.message("2", "12")?.mentions, [1, user("8")]);
+});
+
+Deno.test(redisStoreTest(
+  "Redis store: odd authors and mentions are kept as the memory store keeps them, and the store stays fresh",
+  7,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    const memory = new MemoryCache();
+    for (
+      const [event, data] of [["GUILD_CREATE", GUILD], ...ODD_MESSAGES] as [
+        string,
+        unknown,
+      ][]
+    ) {
+      const fromRedis = await store.apply(event, structuredClone(data));
+      const fromMemory = memory.apply(event, structuredClone(data));
+      assert.deepStrictEqual(fromRedis.old, fromMemory.old, event);
+    }
+    await store.flush();
+    assert.equal(store.stale, false);
+    for (const id of ["10", "11", "12"]) {
+      assert.deepStrictEqual(
+        await store.message("2", id),
+        memory.message("2", id),
+      );
+    }
+  },
+));
+
+Deno.test("Client: a MESSAGE_CREATE with `author: null` still reaches its listener", async () => {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
+    ...discord.clientOptions,
+    cache: { resources: ["guilds", "channels", "messages"] },
+  });
+  const seen: string[] = [];
+  client.on("MESSAGE_CREATE", (data) => {
+    seen.push(data.id);
+  });
+  await client.start();
+  await client.idle();
+  discord.gateway.dispatch(
+    "MESSAGE_CREATE",
+    {
+      ...message("1000", { author: null }),
+      channel_id: discord.channelId,
+      guild_id: discord.guildId,
+    },
+    { guildId: discord.guildId },
+  );
+  discord.postMessage("after");
+  await client.idle();
+  assert.equal(seen[0], "1000");
+  assert.equal(seen.length, 2);
+  assert.equal(client.cache.message(discord.channelId, "1000")?.author, null);
+});
+
+Deno.test("memory store: a member's joined_at that is not a string comes back as it went in", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", GUILD);
+  for (const joined of [1_700_000_000_000, 0, true]) {
+    cache.apply("GUILD_MEMBER_ADD", {
+      guild_id: "1",
+      user: user("7"),
+      roles: [],
+      joined_at: joined,
+    });
+    assert.equal(cache.member("1", "7")?.joined_at as unknown, joined);
+  }
+});
+
+/** THREAD_MEMBERS_UPDATEs of thread 3 with the bot (id 9) in or out. */
+const THREAD_MEMBERS: [string, unknown][] = [
+  ["READY", { v: 10, user: user("9"), guilds: [], session_id: "s" }],
+  ["GUILD_CREATE", GUILD],
+  ["THREAD_MEMBERS_UPDATE", {
+    id: "3",
+    guild_id: "1",
+    member_count: 6,
+    added_members: [{ id: "3", user_id: "9", join_timestamp: "t", flags: 0 }],
+  }],
+  // No count: a hostile or changed payload; the one known stays.
+  ["THREAD_MEMBERS_UPDATE", { id: "3", guild_id: "1" }],
+  ["THREAD_MEMBERS_UPDATE", {
+    id: "3",
+    guild_id: "1",
+    member_count: 5,
+    removed_member_ids: ["9"],
+  }],
+];
+
+Deno.test("THREAD_MEMBERS_UPDATE: the bot's thread member comes and goes with it; a missing count keeps the known one", () => {
+  const cache = new MemoryCache();
+  const [ready, create, added, noCount, removed] = THREAD_MEMBERS;
+  cache.apply(...ready!);
+  cache.apply(...create!);
+  cache.apply(...added!);
+  assert.deepEqual(cache.channel("3")?.member, {
+    id: "3",
+    user_id: "9",
+    join_timestamp: "t",
+    flags: 0,
+  });
+  assert.equal(cache.channel("3")?.member_count, 6);
+  cache.apply(...noCount!);
+  assert.equal(cache.channel("3")?.member_count, 6);
+  assert.ok(Object.hasOwn(cache.channel("3")!, "member_count"));
+  cache.apply(...removed!);
+  assert.equal(cache.channel("3")?.member_count, 5);
+  assert.equal(cache.channel("3")?.member, undefined);
+  assert.ok(!Object.hasOwn(cache.channel("3")!, "member"));
+});
+
+Deno.test(redisStoreTest(
+  "THREAD_MEMBERS_UPDATE: the Redis store holds exactly what the memory store holds after each",
+  7,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    const memory = new MemoryCache();
+    for (const [event, data] of THREAD_MEMBERS) {
+      await store.apply(event, structuredClone(data));
+      memory.apply(event, structuredClone(data));
+      await store.flush();
+      assert.deepStrictEqual(await store.channel("3"), memory.channel("3"));
+    }
+  },
+));
