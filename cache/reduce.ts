@@ -225,6 +225,11 @@ function channelScope(d: D): string | undefined {
     : snowflake(d.guild_id);
 }
 
+/** The scope a cached channel is held in: its guild, or `""` outside guilds. */
+function scopeOf(channel: D | undefined): string | undefined {
+  return channel === undefined ? undefined : snowflake(channel.guild_id) ?? "";
+}
+
 function patchChannel(c: Context, d: D, patch: (old: D) => D): unknown {
   const guildId = channelScope(d);
   const id = snowflake(d.id) ?? snowflake(d.channel_id);
@@ -299,10 +304,7 @@ const REDUCERS: Record<string, Reducer> = {
   },
 
   CHANNEL_CREATE(c, d): unknown {
-    const id = snowflake(d.id);
-    const scope = channelScope(d);
-    if (id === undefined || scope === undefined) return undefined;
-    c.set("channel", scope, id, channelValue(d, scope || undefined));
+    REDUCERS.CHANNEL_UPDATE!(c, d);
     return undefined;
   },
   CHANNEL_UPDATE(c, d): unknown {
@@ -310,6 +312,12 @@ const REDUCERS: Record<string, Reducer> = {
     const scope = channelScope(d);
     if (id === undefined || scope === undefined) return undefined;
     const old = c.get("channel", scope, id);
+    // Named in another guild than the one it is held in: Discord never
+    // moves a channel, so the event is not applied (the memory store would
+    // move it, while Redis's guild_keys of the old guild kept it, and
+    // removing that guild deleted the channel of the other).
+    const heldIn = scopeOf(old);
+    if (heldIn !== undefined && heldIn !== scope) return old;
     c.set("channel", scope, id, channelValue(d, scope || undefined));
     return old;
   },
@@ -318,7 +326,9 @@ const REDUCERS: Record<string, Reducer> = {
     const guildId = channelScope(d);
     if (id === undefined || guildId === undefined) return undefined;
     const old = c.get("channel", guildId, id);
-    c.removeChannel(guildId, id);
+    // Removed from the guild it is held in, whatever guild the event names
+    // (Redis's guild_keys of that guild would keep a key that is gone).
+    c.removeChannel(scopeOf(old) ?? guildId, id);
     return old;
   },
   CHANNEL_INFO(c, d): unknown {

@@ -183,3 +183,67 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+/** Every member of every `*_keys` set that has no key behind it. */
+async function danglingEntries(
+  redis: Parameters<Parameters<typeof redisStoreTest>[2]>[0],
+): Promise<string[]> {
+  const dangling: string[] = [];
+  for (const set of await redis.keys("*_keys*")) {
+    if (set === "expiry_keys") continue;
+    for (const key of await redis.smembers(set)) {
+      if (await redis.exists(key) === 0) dangling.push(`${set} ${key}`);
+    }
+  }
+  return dangling;
+}
+
+Deno.test(redisStoreTest(
+  "channel events naming another guild than the channel's: both stores agree and Redis keeps no set entry without its key",
+  7,
+  async (redis) => {
+    const other = { ...GUILD, id: "5", channels: [], threads: [] };
+    const sequences: [string, unknown][][] = [
+      [["CHANNEL_DELETE", { id: "2", type: 0, guild_id: "5" }]],
+      [
+        ["CHANNEL_UPDATE", { id: "2", type: 0, name: "x", guild_id: "5" }],
+        ["GUILD_DELETE", { id: "1" }],
+      ],
+      [
+        ["CHANNEL_CREATE", { id: "3", type: 0, name: "x", guild_id: "5" }],
+        ["GUILD_DELETE", { id: "5" }],
+      ],
+    ];
+    for (const sequence of sequences) {
+      await redis.flushdb();
+      const store = new RedisCache(redis);
+      const memory = new MemoryCache();
+      for (
+        const [event, data] of [
+          ["GUILD_CREATE", GUILD],
+          ["GUILD_CREATE", other],
+          ...sequence,
+        ] as [string, unknown][]
+      ) {
+        const fromRedis = await store.apply(event, structuredClone(data));
+        const fromMemory = memory.apply(event, structuredClone(data));
+        assert.deepStrictEqual(fromRedis.old, fromMemory.old, event);
+      }
+      await store.flush();
+      const where = sequence.map(([event]) => event).join(", ");
+      assert.deepEqual(await danglingEntries(redis), [], where);
+      for (const id of ["2", "3"]) {
+        assert.deepStrictEqual(
+          await store.channel(id),
+          memory.channel(id),
+          `${where}: channel ${id}`,
+        );
+      }
+      assert.deepEqual(
+        (await store.all("channel", "1")).map((c) => c.id).sort(),
+        memory.channels("1").map((c) => c.id).sort(),
+        where,
+      );
+    }
+  },
+));
