@@ -23,6 +23,7 @@ import {
 } from "./reactions.ts";
 import { Context, snowflake } from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
+import { compareSnowflakes } from "./options.ts";
 import {
   omit,
   projectGuild,
@@ -184,6 +185,16 @@ function merge(old: D | undefined, patch: D): D {
   return old === undefined ? patch : { ...old, ...patch };
 }
 
+/**
+ * Values in id order: a list handed back as `old` is then the same from
+ * every store (Redis returns a set's members in no fixed order).
+ */
+function byId(values: D[], idField: string): D[] {
+  const id = (value: D): string =>
+    typeof value[idField] === "string" ? value[idField] : "";
+  return values.sort((a, b) => compareSnowflakes(id(a), id(b)));
+}
+
 /** Replace a guild's whole list of one kind (emojis, stickers, sounds). */
 function replaceAll(
   c: Context,
@@ -192,7 +203,7 @@ function replaceAll(
   items: D[],
   idField: string,
 ): D[] {
-  const old = c.all(kind, guildId);
+  const old = byId(c.all(kind, guildId), idField);
   const keep = new Set<string>();
   for (const item of items) {
     const id = snowflake(item[idField]);
@@ -372,7 +383,7 @@ const REDUCERS: Record<string, Reducer> = {
   THREAD_LIST_SYNC(c, d): unknown {
     const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
-    const channels = c.all("channel", guildId);
+    const channels = byId(c.all("channel", guildId), "id");
     const threads = list(d.threads);
     const synced = new Set(threads.map((t) => snowflake(t.id)));
     const parents = Array.isArray(d.channel_ids)

@@ -247,3 +247,30 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+Deno.test(redisStoreTest(
+  "lists handed back as old (a guild's emojis, the threads a sync removed) come in the same order from both stores",
+  7,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    const memory = new MemoryCache();
+    // Past 128 members Redis keeps a set as a hash table: no fixed order.
+    const ids = Array.from({ length: 200 }, (_, i) => String(1000 + i));
+    const guild = {
+      ...GUILD,
+      channels: [],
+      threads: ids.map((id) => ({ id, type: 11, parent_id: "2" })),
+      emojis: ids.map((id) => ({ id, name: `e${id}` })),
+    };
+    const events: [string, unknown][] = [
+      ["GUILD_CREATE", guild],
+      ["GUILD_EMOJIS_UPDATE", { guild_id: "1", emojis: [] }],
+      ["THREAD_LIST_SYNC", { guild_id: "1", threads: [], members: [] }],
+    ];
+    for (const [event, data] of events) {
+      const fromRedis = await store.apply(event, structuredClone(data));
+      const fromMemory = memory.apply(event, structuredClone(data));
+      assert.deepStrictEqual(fromRedis.old, fromMemory.old, event);
+    }
+  },
+));
