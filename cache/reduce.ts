@@ -329,7 +329,14 @@ const REDUCERS: Record<string, Reducer> = {
     // removing that guild deleted the channel of the other).
     const heldIn = scopeOf(old);
     if (heldIn !== undefined && heldIn !== scope) return old;
-    c.set("channel", scope, id, channelValue(d, scope || undefined));
+    const value = channelValue(d, scope || undefined);
+    // A thread's `member` (the bot's thread member) comes from
+    // THREAD_CREATE, THREAD_MEMBER(S)_UPDATE and THREAD_LIST_SYNC; a
+    // THREAD_UPDATE's channel object does not carry it.
+    if (old?.member !== undefined && d.member === undefined) {
+      value.member = old.member;
+    }
+    c.set("channel", scope, id, value);
     return old;
   },
   CHANNEL_DELETE(c, d): unknown {
@@ -399,11 +406,19 @@ const REDUCERS: Record<string, Reducer> = {
       removed.push(channel);
       c.removeChannel(guildId, id);
     }
+    // The bot's thread member of each synced thread it is in.
+    const members = new Map<string, D>();
+    for (const member of list(d.members)) {
+      const id = snowflake(member.id);
+      if (id !== undefined) members.set(id, member);
+    }
     for (const thread of threads) {
       const id = snowflake(thread.id);
-      if (id !== undefined) {
-        c.set("channel", guildId, id, channelValue(thread, guildId));
-      }
+      if (id === undefined) continue;
+      const value = channelValue(thread, guildId);
+      const member = members.get(id);
+      if (member !== undefined) value.member = member;
+      c.set("channel", guildId, id, value);
     }
     return removed;
   },
