@@ -27,6 +27,9 @@ export function addReaction(
   d: D,
   botId: string | undefined,
 ): D[] {
+  // No emoji to match by (a hostile gateway's `emoji: null`): each such
+  // event would add one more reaction to the message.
+  if (!isRecord(d.emoji)) return reactions;
   const burst = d.burst === true;
   const me = d.user_id === botId;
   const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));

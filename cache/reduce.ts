@@ -715,7 +715,10 @@ const REDUCERS: Record<string, Reducer> = {
   MESSAGE_DELETE_BULK(c, d): unknown {
     const channelId = snowflake(d.channel_id);
     if (channelId === undefined || !Array.isArray(d.ids)) return undefined;
-    const ids = d.ids.filter((id): id is string => snowflake(id) !== undefined);
+    // Each id once: a repeated one would be handed back twice in `old`.
+    const ids = [...new Set(d.ids)].filter((id): id is string =>
+      snowflake(id) !== undefined
+    );
     const olds = ids.map((id) => c.get("message", channelId, id));
     for (const id of ids) c.delete("message", channelId, id);
     return olds.filter((old) => old !== undefined);

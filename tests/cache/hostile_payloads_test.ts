@@ -274,3 +274,25 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+Deno.test("reactions without an emoji object add nothing; a bulk delete naming an id twice hands its message back once", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", GUILD);
+  cache.apply("MESSAGE_CREATE", message("10", { author: user("7") }));
+  for (const emoji of [null, "x", 5, [], null]) {
+    cache.apply("MESSAGE_REACTION_ADD", {
+      user_id: "7",
+      channel_id: "2",
+      message_id: "10",
+      guild_id: "1",
+      emoji,
+    });
+  }
+  assert.deepEqual(cache.message("2", "10")?.reactions ?? [], []);
+  const { old } = cache.apply("MESSAGE_DELETE_BULK", {
+    ids: ["10", "10", "10"],
+    channel_id: "2",
+    guild_id: "1",
+  });
+  assert.equal((old as unknown[]).length, 1);
+});
