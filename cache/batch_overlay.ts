@@ -8,6 +8,15 @@ import type {
   CacheKind,
   CacheLookup,
 } from "./changes.ts";
+import { compareSnowflakes, snowflakeTime } from "./options.ts";
+
+/** The bounds on a channel's messages the store enforces. */
+export interface MessageBounds {
+  /** Messages kept per channel. */
+  readonly perChannel: number;
+  /** The age bound in milliseconds, if any. */
+  readonly maxAge: number | undefined;
+}
 
 /** Where one kind's entities are scoped (for removals). */
 function guildScoped(kind: CacheKind): boolean {
@@ -26,12 +35,22 @@ export class BatchOverlay implements CacheLookup {
   readonly #removedGuilds = new Set<string>();
   readonly #removedChannels = new Set<string>();
 
+  readonly #bounds: MessageBounds | undefined;
+
+  /**
+   * @param bounds The message bounds, to drop what the store's trimming
+   * drops: the snapshot's message ids of each channel a message is created
+   * in must then be in it (`ids("message", channelId)`), or a message
+   * evicted earlier in the batch would still be found.
+   */
   constructor(
     snapshot: CacheLookup,
     key: (kind: CacheKind, scope: string, id: string) => string,
+    bounds?: MessageBounds,
   ) {
     this.#snapshot = snapshot;
     this.#key = key;
+    this.#bounds = bounds;
   }
 
   get(kind: CacheKind, scope: string, id: string): CachedValue | undefined {
@@ -59,6 +78,7 @@ export class BatchOverlay implements CacheLookup {
             change.value,
           );
           this.#idSet(change.kind, change.scope).add(change.id);
+          if (change.kind === "message") this.#trimMessages(change.scope);
           break;
         case "delete":
           this.#values.set(
@@ -88,6 +108,29 @@ export class BatchOverlay implements CacheLookup {
           this.#idSet("guild", "").delete(change.id);
           break;
       }
+    }
+  }
+
+  /**
+   * Drop what the store drops after a message is set: the oldest past the
+   * per-channel bound, and those older than the age bound measured from the
+   * newest (as the memory store and the Redis trim script do).
+   */
+  #trimMessages(channelId: string): void {
+    const bounds = this.#bounds;
+    if (bounds === undefined) return;
+    const ids = this.#idSet("message", channelId);
+    const sorted = [...ids].sort(compareSnowflakes);
+    let drop = Math.max(0, sorted.length - bounds.perChannel);
+    if (bounds.maxAge !== undefined && sorted.length > 0) {
+      const cutoff = snowflakeTime(sorted[sorted.length - 1]!) - bounds.maxAge;
+      while (drop < sorted.length && snowflakeTime(sorted[drop]!) < cutoff) {
+        drop++;
+      }
+    }
+    for (const id of sorted.slice(0, drop)) {
+      ids.delete(id);
+      this.#values.set(this.#key("message", channelId, id), null);
     }
   }
 

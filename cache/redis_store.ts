@@ -29,6 +29,8 @@ import {
 } from "./options.ts";
 import { BatchOverlay } from "./batch_overlay.ts";
 import { cacheReads, reduceDispatch } from "./reduce.ts";
+import { snowflake } from "./reduce_context.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
 /** Lost writes are an outage to show without setup. */
@@ -293,17 +295,22 @@ export class RedisCache {
     const reads = dispatches.flatMap(({ event, data }) =>
       cacheReads(event, data, this.#options)
     );
+    const single = dispatches.length === 1;
+    // In a batch, a message created can evict one a later dispatch reads:
+    // the overlay trims as the store will, knowing each such channel's ids.
+    const trimmed = single ? [] : createdMessageChannels(dispatches);
     let snapshot: CacheLookup = EMPTY_LOOKUP;
-    if (reads.length > 0) {
+    if (reads.length > 0 || trimmed.length > 0) {
       try {
-        snapshot = await this.#fetch(reads);
+        snapshot = await this.#fetch(reads, trimmed);
       } catch (error) {
         this.#failed(error);
         return failed();
       }
     }
-    const single = dispatches.length === 1;
-    const state = single ? snapshot : new BatchOverlay(snapshot, redisKey);
+    const state = single
+      ? snapshot
+      : new BatchOverlay(snapshot, redisKey, this.#options);
     const updates: CacheUpdate[] = [];
     const pipeline = this.#redis.pipeline();
     let writes = 0;
@@ -439,8 +446,14 @@ export class RedisCache {
     );
   }
 
-  /** Fetch what the core will read, into a synchronous lookup. */
-  async #fetch(reads: ReturnType<typeof cacheReads>): Promise<CacheLookup> {
+  /**
+   * Fetch what the core will read, into a synchronous lookup, and the
+   * message ids (not the messages) of `messageChannels`.
+   */
+  async #fetch(
+    reads: ReturnType<typeof cacheReads>,
+    messageChannels: readonly string[] = [],
+  ): Promise<CacheLookup> {
     const values = new Map<string, CachedValue>();
     const sets = new Map<string, string[]>();
     const gets: string[] = [];
@@ -461,6 +474,9 @@ export class RedisCache {
           ? "guild_keys"
           : `guild_keys:${scope}`,
       );
+    }
+    for (const channelId of messageChannels) {
+      pipeline.smembers(`channel_keys:${channelId}`);
     }
     const results = await pipeline.exec();
     if (results === null) throw new Error("Redis pipeline was discarded");
@@ -486,6 +502,17 @@ export class RedisCache {
       const keys = (members as string[]).filter((k) => k.startsWith(prefix));
       sets.set(`${kind}\0${scope}`, keys.map((k) => k.slice(prefix.length)));
       more.push(...keys.filter((k) => !values.has(k)));
+    }
+    for (const channelId of messageChannels) {
+      const [error, members] = results[index++]!;
+      if (error) throw error;
+      const prefix = `message:${channelId}:`;
+      sets.set(
+        `message\0${channelId}`,
+        (members as string[]).filter((k) => k.startsWith(prefix)).map((k) =>
+          k.slice(prefix.length)
+        ),
+      );
     }
     if (more.length > 0) {
       const texts = await this.#redis.mget(more);
@@ -586,6 +613,19 @@ export class RedisCache {
       });
     }
   }
+}
+
+/** The channels the batch's MESSAGE_CREATEs name (each once). */
+function createdMessageChannels(
+  dispatches: readonly { event: string; data: unknown }[],
+): string[] {
+  const channels = new Set<string>();
+  for (const { event, data } of dispatches) {
+    if (event !== "MESSAGE_CREATE" || !isRecord(data)) continue;
+    const channelId = snowflake(data.channel_id);
+    if (channelId !== undefined) channels.add(channelId);
+  }
+  return [...channels];
 }
 
 const EMPTY_LOOKUP: CacheLookup = {
