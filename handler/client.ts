@@ -639,7 +639,7 @@ export class Client {
     // (none for an event the cache does not reduce).
     slot.queueOld(
       this.#cacheEvents?.has(event.name)
-        ? this.cache.apply(event.name, event.data).old
+        ? this.#applyToCache(event)
         : undefined,
     );
     // Stable functions go through the runner without a closure per event.
@@ -654,6 +654,23 @@ export class Client {
       );
     }
   };
+
+  /**
+   * The event applied to the cache, and the state before it. A cache that
+   * throws (a payload it does not expect) costs the event its `ctx.old`,
+   * never its delivery.
+   */
+  #applyToCache(event: ShardDispatch): unknown {
+    try {
+      return this.cache.apply(event.name, event.data).old;
+    } catch (error) {
+      visible.error(
+        "The cache failed on {event} (shard {shardId}); handlers get it without ctx.old: {error}",
+        { event: event.name, shardId: event.shardId, error },
+      );
+      return undefined;
+    }
+  }
 
   #invokeRaw = (event: ShardDispatch, ctx: Context): void | Promise<void> =>
     this.#guard(

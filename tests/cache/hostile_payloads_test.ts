@@ -6,6 +6,7 @@ import { MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { redisStoreTest } from "./_redis_database.ts";
 
 const user = (id: string): Record<string, unknown> => ({
@@ -295,4 +296,39 @@ Deno.test("reactions without an emoji object add nothing; a bulk delete naming a
     guild_id: "1",
   });
   assert.equal((old as unknown[]).length, 1);
+});
+
+Deno.test("Client: a cache that throws costs the event its ctx.old, not its delivery, and says so", async () => {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+      GatewayIntent.MessageContent,
+    ...discord.clientOptions,
+    cache: { resources: ["guilds", "channels", "messages"] },
+  });
+  const seen: [string, unknown][] = [];
+  client.on("MESSAGE_CREATE", (data, ctx) => {
+    seen.push([data.content, ctx.old]);
+  });
+  await client.start();
+  await client.idle();
+  // A bug in the cache, as a payload it does not expect could reveal.
+  const apply = client.cache.apply.bind(client.cache);
+  client.cache.apply = (event, data) => {
+    if (event === "MESSAGE_CREATE") throw new Error("cache bug");
+    return apply(event, data);
+  };
+  const errors = await captureStderr(async () => {
+    discord.postMessage("first");
+    discord.postMessage("second");
+    await client.idle();
+  });
+  assert.deepEqual(seen, [["first", undefined], ["second", undefined]]);
+  assert.ok(
+    errors.some((line) =>
+      line.includes("MESSAGE_CREATE") && line.includes("cache bug")
+    ),
+    errors.join("\n"),
+  );
 });
