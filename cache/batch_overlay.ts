@@ -151,10 +151,22 @@ export class BatchOverlay implements CacheLookup {
   /** Whether an entity set earlier in the batch belongs to the guild. */
   #inGuild(key: string, value: CachedValue, guildId: string): boolean {
     const [kind, scope] = key.split(":") as [CacheKind, string];
-    if (kind === "channel" || kind === "message") {
-      return value.guild_id === guildId;
-    }
+    if (kind === "channel") return value.guild_id === guildId;
+    if (kind === "message") return this.#channelRemoved(scope);
     return guildScoped(kind) && scope === guildId;
+  }
+
+  /**
+   * Whether a channel's messages went with a removal: its own, or its
+   * guild's (the stores remove a guild's messages through the guild's
+   * channels, so a message in a channel not held stays, whatever its
+   * `guild_id` says). The store fetches the channel of every message event
+   * of a batch, so a channel held before the batch is known here.
+   */
+  #channelRemoved(channelId: string): boolean {
+    if (this.#removedChannels.has(channelId)) return true;
+    const guildId = this.#snapshot.get("channel", "", channelId)?.guild_id;
+    return typeof guildId === "string" && this.#removedGuilds.has(guildId);
   }
 
   /** Whether a snapshot value was removed by an earlier removal. */
@@ -165,11 +177,7 @@ export class BatchOverlay implements CacheLookup {
     value: CachedValue,
   ): boolean {
     if (kind === "guild") return this.#removedGuilds.has(id);
-    if (kind === "message") {
-      return this.#removedChannels.has(scope) ||
-        (typeof value.guild_id === "string" &&
-          this.#removedGuilds.has(value.guild_id));
-    }
+    if (kind === "message") return this.#channelRemoved(scope);
     if (kind === "channel") {
       return this.#removedChannels.has(id) ||
         (typeof value.guild_id === "string" &&

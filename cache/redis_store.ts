@@ -297,8 +297,16 @@ export class RedisCache {
     );
     const single = dispatches.length === 1;
     // In a batch, a message created can evict one a later dispatch reads:
-    // the overlay trims as the store will, knowing each such channel's ids.
-    const trimmed = single ? [] : createdMessageChannels(dispatches);
+    // the overlay trims as the store will, knowing each such channel's ids;
+    // and a guild removed takes the messages of its channels only: the
+    // overlay knows each message's channel.
+    const trimmed: string[] = [];
+    if (!single) {
+      for (const [channelId, created] of messageChannels(dispatches)) {
+        if (created) trimmed.push(channelId);
+        reads.push({ type: "get", kind: "channel", scope: "", id: channelId });
+      }
+    }
     let snapshot: CacheLookup = EMPTY_LOOKUP;
     if (reads.length > 0 || trimmed.length > 0) {
       try {
@@ -615,17 +623,22 @@ export class RedisCache {
   }
 }
 
-/** The channels the batch's MESSAGE_CREATEs name (each once). */
-function createdMessageChannels(
+/**
+ * The channels the batch's message events name, each once, and whether a
+ * MESSAGE_CREATE names it.
+ */
+function messageChannels(
   dispatches: readonly { event: string; data: unknown }[],
-): string[] {
-  const channels = new Set<string>();
+): Map<string, boolean> {
+  const channels = new Map<string, boolean>();
   for (const { event, data } of dispatches) {
-    if (event !== "MESSAGE_CREATE" || !isRecord(data)) continue;
+    if (!event.startsWith("MESSAGE_") || !isRecord(data)) continue;
     const channelId = snowflake(data.channel_id);
-    if (channelId !== undefined) channels.add(channelId);
+    if (channelId === undefined) continue;
+    const created = event === "MESSAGE_CREATE";
+    channels.set(channelId, created || channels.get(channelId) === true);
   }
-  return [...channels];
+  return channels;
 }
 
 const EMPTY_LOOKUP: CacheLookup = {

@@ -1,6 +1,7 @@
 // A batch of dispatches in the Redis store sees the state its earlier
 // dispatches left, as one by one would: a message evicted by a later create
-// (the per-channel bound, or the age bound) is gone for the rest of the batch.
+// (the per-channel bound, or the age bound) is gone for the rest of the batch,
+// and a removed guild takes the messages of its channels, no others.
 import assert from "node:assert/strict";
 import { MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { redisStoreTest } from "./_redis_database.ts";
@@ -13,11 +14,11 @@ const GUILD = {
 };
 /** A snowflake made `ms` after the Discord epoch. */
 const at = (ms: number): string => String(BigInt(ms) << 22n);
-const create = (id: string): [string, unknown] => [
+const create = (id: string, channelId = "2"): [string, unknown] => [
   "MESSAGE_CREATE",
   {
     id,
-    channel_id: "2",
+    channel_id: channelId,
     guild_id: "1",
     content: `m${id}`,
     author: { id: "7", username: "u", discriminator: "0" },
@@ -97,5 +98,30 @@ Deno.test(redisStoreTest(
       create(at(1_000_000 + 60_001)),
       ...reads(old),
     ]);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a guild removed earlier in the batch took its channels' messages, not those of a channel it does not hold",
+  6,
+  async (redis) => {
+    const update = (id: string, channelId: string): [string, unknown] => [
+      "MESSAGE_UPDATE",
+      { id, channel_id: channelId, guild_id: "1", content: "e" },
+    ];
+    for (
+      const removal of [{ id: "1" }, { v: 10, guilds: [], session_id: "s" }]
+    ) {
+      await compareBatch(redis, {}, [
+        ["GUILD_CREATE", GUILD],
+        create("10"),
+        // A channel the cache does not hold (a thread never announced).
+        create("11", "99"),
+      ], [
+        [removal.id === undefined ? "READY" : "GUILD_DELETE", removal],
+        update("10", "2"),
+        update("11", "99"),
+      ]);
+    }
   },
 ));
