@@ -400,6 +400,17 @@ export async function runShard(
 
 if (import.meta.main) {
   const flags = parseFlags(Deno.args);
+  // The full cache keeps resources the stream's intents never update
+  // (emojis, …): the start-up warning says so once per process, which in a
+  // benchmark is noise. Errors still show.
+  const { configure } = await import("@logtape/logtape");
+  await configure({
+    sinks: {},
+    loggers: [
+      { category: ["logtape", "meta"], lowestLevel: "error", sinks: [] },
+      { category: ["disruption", "cache"], lowestLevel: "error", sinks: [] },
+    ],
+  });
   const result = await runShard({
     url: flags.get("url")!,
     compress: (flags.get("compress") ?? "none") as ShardClientOptions[
