@@ -15,7 +15,8 @@ const PER_CHANNEL = 5;
 
 export const PROPERTY_PER_CHANNEL = PER_CHANNEL;
 
-function user(id: string): V {
+/** A user with the fields every user has. */
+export function user(id: string): V {
   return {
     id,
     username: `user${id}`,

@@ -7,15 +7,9 @@ import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { user } from "./_event_sequences.ts";
 import { redisStoreTest } from "./_redis_database.ts";
 
-const user = (id: string): Record<string, unknown> => ({
-  id,
-  username: `u${id}`,
-  discriminator: "0",
-  global_name: null,
-  avatar: null,
-});
 const GUILD = {
   id: "1",
   name: "g",

@@ -4,14 +4,9 @@
 // channel object does not carry it.
 import assert from "node:assert/strict";
 import { MemoryCache } from "../../cache/mod.ts";
+import { user } from "./_event_sequences.ts";
 
-const BOT = {
-  id: "9",
-  username: "bot",
-  discriminator: "0",
-  global_name: null,
-  avatar: null,
-};
+const BOT = user("9");
 const MEMBER = { id: "3", user_id: "9", join_timestamp: "t", flags: 0 };
 
 function cacheWithThread(): MemoryCache {
