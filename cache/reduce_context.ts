@@ -16,15 +16,20 @@ import { isRecord } from "../gateway/payload_guards.ts";
 type D = CachedValue;
 
 /**
- * An id, when `value` is a snowflake (1 to 20 ASCII digits); undefined
- * otherwise. Every id the core reads goes through here: the stores key by
- * them (`member:G:U` in Redis), so an id like `"1:2"` from a hostile gateway
- * would address another entity's key, and one that is not a number breaks
- * the order messages are kept in (the Redis trim script failed on it and
- * left the cache stale).
+ * An id, when `value` is a snowflake (1 to 20 ASCII digits, no leading
+ * zero); undefined otherwise. Every id the core reads goes through here: the
+ * stores key by them (`member:G:U` in Redis), so an id like `"1:2"` from a
+ * hostile gateway would address another entity's key, and one that is not a
+ * number breaks the order messages are kept in (the Redis trim script failed
+ * on it and left the cache stale). Discord never writes a leading zero; one
+ * made `"01"` and `"1"` two entities of one number, which the memory store
+ * orders by value and Redis by length, so they evicted different messages.
  */
 export function snowflake(value: unknown): string | undefined {
-  return isSnowflake(value) ? value : undefined;
+  return isSnowflake(value) &&
+      (value.length === 1 || value.charCodeAt(0) !== 48)
+    ? value
+    : undefined;
 }
 
 /** What one reducer call reads and decides. */

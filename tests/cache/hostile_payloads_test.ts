@@ -326,3 +326,28 @@ Deno.test("Client: a cache that throws costs the event its ctx.old, not its deli
     errors.join("\n"),
   );
 });
+
+Deno.test(redisStoreTest(
+  "message ids written with leading zeros change nothing: the stores would order and evict them differently",
+  7,
+  async (redis) => {
+    const options = { messages: { perChannel: 2 } };
+    const store = new RedisCache(redis, options);
+    const memory = new MemoryCache(options);
+    for (
+      const [event, data] of [
+        ["GUILD_CREATE", GUILD],
+        ["MESSAGE_CREATE", message("9", { author: user("7") })],
+        ["MESSAGE_CREATE", message("01", { author: user("7") })],
+        ["MESSAGE_CREATE", message("10", { author: user("7") })],
+      ] as [string, unknown][]
+    ) {
+      await store.apply(event, structuredClone(data));
+      memory.apply(event, structuredClone(data));
+    }
+    await store.flush();
+    const ids = memory.channelMessages("2").map((m) => m.id);
+    assert.deepEqual(ids, ["9", "10"]);
+    assert.deepEqual((await store.channelMessages("2")).map((m) => m.id), ids);
+  },
+));
