@@ -246,7 +246,9 @@ function patchChannel(c: Context, d: D, patch: (old: D) => D): unknown {
   const id = snowflake(d.id) ?? snowflake(d.channel_id);
   if (id === undefined || guildId === undefined) return undefined;
   const old = c.get("channel", guildId, id);
-  if (old !== undefined) c.set("channel", guildId, id, patch(old));
+  // Kept where it is held: an event without a guild (the DM form) or naming
+  // another one moved it in memory but not in Redis's guild_keys.
+  if (old !== undefined) c.set("channel", scopeOf(old)!, id, patch(old));
   return old;
 }
 
@@ -364,7 +366,7 @@ const REDUCERS: Record<string, Reducer> = {
       if (info.voice_start_time !== undefined) {
         value.voice_start_time = info.voice_start_time;
       }
-      c.set("channel", guildId, snowflake(info.id)!, value);
+      c.set("channel", scopeOf(old)!, snowflake(info.id)!, value);
     });
     return olds.filter((old) => old !== undefined);
   },

@@ -208,6 +208,16 @@ Deno.test(redisStoreTest(
         ["CHANNEL_CREATE", { id: "3", type: 0, name: "x", guild_id: "5" }],
         ["GUILD_DELETE", { id: "5" }],
       ],
+      // Events that patch a channel: without a guild (the DM form) or
+      // naming another guild.
+      [
+        ["CHANNEL_PINS_UPDATE", { channel_id: "2", last_pin_timestamp: null }],
+        ["GUILD_DELETE", { id: "1" }],
+      ],
+      [
+        ["THREAD_MEMBERS_UPDATE", { id: "3", guild_id: "5", member_count: 1 }],
+        ["GUILD_DELETE", { id: "5" }],
+      ],
     ];
     for (const sequence of sequences) {
       await redis.flushdb();
