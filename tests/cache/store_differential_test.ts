@@ -1,0 +1,133 @@
+// The memory store and the Redis store fed the same wide random sequences
+// (tests/cache/_wide_sequences.ts: the events and odd values the property
+// test's generator never makes) hand back the same old state for every event
+// and hold the same entities after every step, with Redis's helper sets
+// naming exactly its keys; one event at a time and in random batches.
+import assert from "node:assert/strict";
+import {
+  type CacheKind,
+  type CacheOptions,
+  MemoryCache,
+  RedisCache,
+} from "../../cache/mod.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
+import { redisStoreTest } from "./_redis_database.ts";
+import { wideSequence } from "./_wide_sequences.ts";
+
+/** The memory store's view of one Redis key's entity. */
+function memoryValue(memory: MemoryCache, key: string): unknown {
+  const [kind, a, b] = key.split(":") as [CacheKind, string, string?];
+  if (kind === "bot_user") return memory.botUser();
+  if (kind === "guild" || kind === "channel") return memory.get(kind, "", a);
+  return memory.get(kind, a, b!);
+}
+
+/** Both stores hold the same; every set entry has its key and back. */
+async function compareStores(
+  redis: RedisConnection,
+  memory: MemoryCache,
+  where: string,
+): Promise<void> {
+  const keys = await redis.keys("*");
+  const valueKeys = keys.filter((key) => !key.includes("_keys"));
+  const texts = valueKeys.length > 0 ? await redis.mget(valueKeys) : [];
+  const counts = new Map<string, number>();
+  valueKeys.forEach((key, i) => {
+    const kind = key.split(":")[0]!;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    assert.deepStrictEqual(
+      memoryValue(memory, key),
+      JSON.parse(texts[i]!),
+      `${where}: ${key}`,
+    );
+  });
+  for (const [kind, size] of Object.entries(memory.sizes())) {
+    if (kind === "user") continue; // users live inside members in Redis
+    assert.equal(counts.get(kind) ?? 0, size, `${where}: ${kind} count`);
+  }
+  const existing = new Set(valueKeys);
+  const listed = new Set<string>();
+  for (const set of keys.filter((key) => key.includes("_keys"))) {
+    if (set === "expiry_keys") continue;
+    for (const key of await redis.smembers(set)) {
+      assert.ok(existing.has(key), `${where}: ${set} names ${key}, gone`);
+      if (set === `${key.split(":")[0]}_keys`) listed.add(key);
+    }
+  }
+  for (const key of valueKeys) {
+    if (key === "bot_user") continue;
+    assert.ok(listed.has(key), `${where}: ${key} not in its kind's set`);
+  }
+}
+
+const CASES: { name: string; options: CacheOptions }[] = [
+  { name: "perChannel 3", options: { messages: { perChannel: 3 } } },
+  {
+    name: "perChannel 1, maxAge 100 s",
+    options: { messages: { perChannel: 1, maxAge: 100_000 } },
+  },
+];
+
+Deno.test(redisStoreTest(
+  "memory and Redis stores, one event at a time: the same old for every event, the same state after every step",
+  5,
+  async (redis) => {
+    for (const { name, options } of CASES) {
+      for (const seed of [1, 2, 3]) {
+        await redis.flushdb();
+        const store = new RedisCache(redis, options);
+        const memory = new MemoryCache(options);
+        for (const [i, [event, data]] of wideSequence(seed, 150).entries()) {
+          const where = `${name} seed ${seed} step ${i} ${event}`;
+          const fromRedis = await store.apply(event, structuredClone(data));
+          const fromMemory = memory.apply(event, structuredClone(data));
+          assert.deepStrictEqual(
+            fromRedis.old,
+            fromMemory.old,
+            `${where}: old`,
+          );
+          await store.flush();
+          await compareStores(redis, memory, where);
+        }
+        assert.equal(store.stale, false);
+      }
+    }
+  },
+));
+
+Deno.test(redisStoreTest(
+  "memory and Redis stores, in random batches: the same old for every event, the same state after every batch",
+  5,
+  async (redis) => {
+    for (const { name, options } of CASES) {
+      for (const seed of [11, 12, 13]) {
+        await redis.flushdb();
+        const store = new RedisCache(redis, options);
+        const memory = new MemoryCache(options);
+        const sequence = wideSequence(seed, 300);
+        const random = mulberry32(seed);
+        for (let i = 0; i < sequence.length;) {
+          const batch = sequence.slice(i, i + 1 + Math.floor(random() * 15));
+          const updates = await store.applyBatch(
+            batch.map(([event, data]) => ({
+              event,
+              data: structuredClone(data),
+            })),
+          );
+          batch.forEach(([event, data], j) => {
+            assert.deepStrictEqual(
+              updates[j]!.old,
+              memory.apply(event, structuredClone(data)).old,
+              `${name} seed ${seed} event ${i + j} ${event}: old`,
+            );
+          });
+          i += batch.length;
+          await store.flush();
+          await compareStores(redis, memory, `${name} seed ${seed} at ${i}`);
+        }
+        assert.equal(store.stale, false);
+      }
+    }
+  },
+));
