@@ -47,7 +47,14 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       items.filter(() => gen.chance(0.5));
     const message = (): string => gen.pick(messages.length ? messages : ["1"]);
     const anyChannel = (): string => gen.pick([...channels, ...threads]);
-    const emoji = (): V => gen.pick([{ id: null, name: "a" }, { id: "60" }]);
+    const reaction = (event: string): Dispatch => [event, {
+      user_id: u,
+      channel_id: c,
+      message_id: message(),
+      guild_id: g,
+      emoji: gen.pick([{ id: null, name: "a" }, { id: "60" }]),
+      burst: gen.chance(0.3),
+    }];
     const newMessage = (channelId: string, guildId?: string): Dispatch => {
       // Mostly newer than the last, sometimes older: out of id order.
       nextMessage += BigInt(Math.floor((gen.random() - 0.3) * 2 ** 40));
@@ -208,22 +215,8 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
         channel_id: c,
         guild_id: g,
       }],
-      () => ["MESSAGE_REACTION_ADD", {
-        user_id: u,
-        channel_id: c,
-        message_id: message(),
-        guild_id: g,
-        emoji: emoji(),
-        burst: gen.chance(0.3),
-      }],
-      () => ["MESSAGE_REACTION_REMOVE", {
-        user_id: u,
-        channel_id: c,
-        message_id: message(),
-        guild_id: g,
-        emoji: emoji(),
-        burst: gen.chance(0.3),
-      }],
+      () => reaction("MESSAGE_REACTION_ADD"),
+      () => reaction("MESSAGE_REACTION_REMOVE"),
       () => ["MESSAGE_REACTION_REMOVE_ALL", {
         channel_id: c,
         message_id: message(),
