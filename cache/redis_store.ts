@@ -374,7 +374,7 @@ export class RedisCache {
     id: string,
   ): Promise<CachedValue | undefined> {
     const text = await this.#redis.get(redisKey(kind, scope, id));
-    return text === null ? undefined : JSON.parse(text);
+    return text === null ? undefined : parseValue(text);
   }
 
   /** The bot's user. */
@@ -449,9 +449,12 @@ export class RedisCache {
   async #values(keys: string[]): Promise<CachedValue[]> {
     if (keys.length === 0) return [];
     const texts = await this.#redis.mget(keys);
-    return texts.filter((t): t is string => t !== null).map((t) =>
-      JSON.parse(t)
-    );
+    const values: CachedValue[] = [];
+    for (const text of texts) {
+      const value = text === null ? undefined : parseValue(text);
+      if (value !== undefined) values.push(value);
+    }
+    return values;
   }
 
   /**
@@ -493,7 +496,8 @@ export class RedisCache {
       const [error, texts] = results[index++]!;
       if (error) throw error;
       (texts as (string | null)[]).forEach((text, i) => {
-        if (text !== null) values.set(gets[i]!, JSON.parse(text));
+        const value = text === null ? undefined : parseValue(text);
+        if (value !== undefined) values.set(gets[i]!, value);
       });
     }
     const more: string[] = [];
@@ -525,7 +529,8 @@ export class RedisCache {
     if (more.length > 0) {
       const texts = await this.#redis.mget(more);
       texts.forEach((text, i) => {
-        if (text !== null) values.set(more[i]!, JSON.parse(text));
+        const value = text === null ? undefined : parseValue(text);
+        if (value !== undefined) values.set(more[i]!, value);
       });
     }
     return {
@@ -639,6 +644,21 @@ function messageChannels(
     channels.set(channelId, created || channels.get(channelId) === true);
   }
   return channels;
+}
+
+/**
+ * A stored value, or undefined for text that is not a JSON object (written
+ * by another program, or corrupt): the core reads fields of what it gets,
+ * and `null` threw out of apply without marking the cache stale. Such a
+ * value counts as absent and is replaced by the next write of its entity.
+ */
+function parseValue(text: string): CachedValue | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const EMPTY_LOOKUP: CacheLookup = {

@@ -361,3 +361,48 @@ Deno.test(redisStoreTest(
     assert.deepEqual((await store.channelMessages("2")).map((m) => m.id), ids);
   },
 ));
+
+Deno.test(redisStoreTest(
+  "Redis values that are not JSON objects (another writer's, or corrupt) count as absent: apply never throws and the store stays fresh",
+  7,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    await store.apply("GUILD_CREATE", GUILD);
+    await store.apply("MESSAGE_CREATE", message("10", { author: user("7") }));
+    await store.apply("GUILD_MEMBER_ADD", { guild_id: "1", ...user("7") });
+    for (const text of ["null", "[1]", "5", '"x"', "{not json"]) {
+      await redis.set("message:2:10", text);
+      await redis.set("member:1:7", text);
+      await redis.set("channel:2", text);
+      const updates = await store.applyBatch([
+        {
+          event: "MESSAGE_REACTION_ADD",
+          data: {
+            user_id: "7",
+            channel_id: "2",
+            message_id: "10",
+            guild_id: "1",
+            emoji: { id: null, name: "a" },
+          },
+        },
+        {
+          event: "GUILD_MEMBER_UPDATE",
+          data: { guild_id: "1", user: user("7"), roles: [] },
+        },
+        {
+          event: "CHANNEL_PINS_UPDATE",
+          data: { guild_id: "1", channel_id: "2", last_pin_timestamp: null },
+        },
+      ]);
+      assert.deepEqual(updates.map((u) => u.old), [
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      await store.flush();
+      assert.equal(store.stale, false, text);
+      assert.deepEqual((await store.member("1", "7"))?.roles, [], text);
+      assert.equal(await store.message("2", "10"), undefined, text);
+    }
+  },
+));
