@@ -292,9 +292,16 @@ export class RedisCache {
       this.#failed(new Error(`the connection is ${this.#redis.status}`));
       return failed();
     }
-    const reads = dispatches.flatMap(({ event, data }) =>
-      cacheReads(event, data, this.#options)
-    );
+    // The core throwing on a payload (a bug it should not have) costs that
+    // dispatch its changes and marks the cache stale; it never rejects the
+    // batch, whose other writes would be lost without a trace.
+    const reads = dispatches.flatMap(({ event, data }) => {
+      try {
+        return cacheReads(event, data, this.#options);
+      } catch {
+        return []; // reported when it is reduced
+      }
+    });
     const single = dispatches.length === 1;
     // In a batch, a message created can evict one a later dispatch reads:
     // the overlay trims as the store will, knowing each such channel's ids;
@@ -323,7 +330,14 @@ export class RedisCache {
     const pipeline = this.#redis.pipeline();
     let writes = 0;
     for (const { event, data } of dispatches) {
-      const update = reduceDispatch(state, event, data, this.#options);
+      let update: CacheUpdate;
+      try {
+        update = reduceDispatch(state, event, data, this.#options);
+      } catch (error) {
+        this.#failed(error);
+        updates.push({ changes: [], old: undefined });
+        continue;
+      }
       if (!single) (state as BatchOverlay).apply(update.changes);
       for (const change of update.changes) this.#write(pipeline, change);
       writes += update.changes.length;

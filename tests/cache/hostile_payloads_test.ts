@@ -406,3 +406,35 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+Deno.test(redisStoreTest(
+  "RedisCache: a payload the core throws on is reported (stale, onStale) and the rest of its batch is still written",
+  7,
+  async (redis) => {
+    const reasons: unknown[] = [];
+    const store = new RedisCache(redis, {
+      onStale: (error) => reasons.push(error),
+    });
+    // Not from JSON: a payload object whose field cannot be read.
+    const trap = {
+      id: "10",
+      channel_id: "2",
+      get guild_id(): string {
+        throw new Error("unreadable field");
+      },
+    };
+    const errors = await captureStderr(async () => {
+      const updates = await store.applyBatch([
+        { event: "GUILD_CREATE", data: GUILD },
+        { event: "MESSAGE_CREATE", data: trap },
+        { event: "GUILD_UPDATE", data: { id: "1", name: "renamed" } },
+      ]);
+      assert.equal(updates.length, 3);
+      await store.flush();
+    });
+    assert.equal(store.stale, true);
+    assert.equal((reasons[0] as Error).message, "unreadable field");
+    assert.ok(errors.some((line) => line.includes("unreadable field")));
+    assert.equal((await store.guild("1"))?.name, "renamed");
+  },
+));
