@@ -23,6 +23,12 @@ import {
 } from "./reactions.ts";
 import { Context, snowflake } from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
+import {
+  channelScope,
+  channelValue,
+  patchChannel,
+  scopeOf,
+} from "./reduce_channels.ts";
 import { compareSnowflakes } from "./options.ts";
 import {
   omit,
@@ -174,12 +180,6 @@ function presenceValue(p: D, guildId: string): [string, D] | undefined {
   return [id, value];
 }
 
-function channelValue(c: D, guildId: string | undefined): D {
-  const value = omit(c, ["newly_created", "member_id_preview"]);
-  if (guildId !== undefined) value.guild_id = guildId;
-  return value;
-}
-
 /** Merge fields of `patch` into a copy of `old` (a partial update). */
 function merge(old: D | undefined, patch: D): D {
   return old === undefined ? patch : { ...old, ...patch };
@@ -223,33 +223,6 @@ function replaceAll(
 
 function withGuild(item: D, guildId: string): D {
   return item.guild_id === guildId ? item : { ...item, guild_id: guildId };
-}
-
-/** An update of some fields of a cached channel; no-op when not cached. */
-/**
- * A channel event's scope: its guild, `""` for a channel outside guilds
- * (no `guild_id`), undefined for a `guild_id` that is not a snowflake.
- */
-function channelScope(d: D): string | undefined {
-  return d.guild_id === undefined || d.guild_id === null
-    ? ""
-    : snowflake(d.guild_id);
-}
-
-/** The scope a cached channel is held in: its guild, or `""` outside guilds. */
-function scopeOf(channel: D | undefined): string | undefined {
-  return channel === undefined ? undefined : snowflake(channel.guild_id) ?? "";
-}
-
-function patchChannel(c: Context, d: D, patch: (old: D) => D): unknown {
-  const guildId = channelScope(d);
-  const id = snowflake(d.id) ?? snowflake(d.channel_id);
-  if (id === undefined || guildId === undefined) return undefined;
-  const old = c.get("channel", guildId, id);
-  // Kept where it is held: an event without a guild (the DM form) or naming
-  // another one moved it in memory but not in Redis's guild_keys.
-  if (old !== undefined) c.set("channel", scopeOf(old)!, id, patch(old));
-  return old;
 }
 
 function guildEntity(
