@@ -5,14 +5,7 @@ import assert from "node:assert/strict";
 import { CACHE_RESOURCES, MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { redisStoreTest } from "./_redis_database.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
-
-const user = (id: string): Record<string, unknown> => ({
-  id,
-  username: `u${id}`,
-  discriminator: "0",
-  global_name: null,
-  avatar: null,
-});
+import { user } from "./_event_sequences.ts";
 
 /** One event of each guild-scoped kind, in guild `g`. */
 function guildEvents(g: string, n: number): [string, unknown][] {
@@ -90,7 +83,7 @@ Deno.test("MemoryCache without the guilds resource cannot tell, and keeps member
     user: user("1"),
     roles: [],
   });
-  assert.equal(cache.member("9", "1")?.user.username, "u1");
+  assert.equal(cache.member("9", "1")?.user.username, "user1");
 });
 
 Deno.test(redisStoreTest(
