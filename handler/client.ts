@@ -227,6 +227,8 @@ export class Client {
   readonly cache: MemoryCache;
   /** The events the cache needs parsed; undefined without a cache. */
   readonly #cacheEvents: ReadonlySet<string> | undefined;
+  /** How many dispatches the cache threw on. */
+  #cacheFailures = 0;
   readonly #options: ClientOptions;
   #handler: Handler = new NoHandler();
   /** Overridden Handler methods by event name. */
@@ -664,10 +666,15 @@ export class Client {
     try {
       return this.cache.apply(event.name, event.data).old;
     } catch (error) {
-      visible.error(
-        "The cache failed on {event} (shard {shardId}); handlers get it without ctx.old: {error}",
-        { event: event.name, shardId: event.shardId, error },
-      );
+      // Said at the 1st, 2nd, 4th, 8th … failure: a stream the cache keeps
+      // failing on must not turn into a line per event.
+      const failures = ++this.#cacheFailures;
+      if ((failures & (failures - 1)) === 0) {
+        visible.error(
+          "The cache failed on {event} (shard {shardId}; {failures} failures so far); handlers get it without ctx.old: {error}",
+          { event: event.name, shardId: event.shardId, failures, error },
+        );
+      }
       return undefined;
     }
   }
