@@ -9,6 +9,8 @@ import { cacheIntentWarnings } from "./resources.ts";
 
 /** A resource that can never fill is a mistake to show without setup. */
 const visible = getVisibleLogger(["disruption", "cache"]);
+/** A failing cache is the Client's to report (handlers lose `ctx.old`). */
+const handlerVisible = getVisibleLogger(["disruption", "handler"]);
 
 /** The Client's cache: a store, empty and never fed when not configured. */
 export function createClientCache(options: CacheOptions | undefined): {
@@ -25,5 +27,42 @@ export function createClientCache(options: CacheOptions | undefined): {
 export function warnCacheIntents(cache: MemoryCache, intents: number): void {
   for (const warning of cacheIntentWarnings(cache.options.resources, intents)) {
     visible.warn(warning);
+  }
+}
+
+/**
+ * The Client's call into its cache for one dispatch: the state before it,
+ * or undefined when the cache does not take the event. A cache that throws
+ * (a payload it does not expect) costs the event its old state, never its
+ * delivery; a cache failing event after event is said at the 1st, 2nd,
+ * 4th … failure, not once per event.
+ */
+export class ClientCacheFeed {
+  readonly #cache: MemoryCache;
+  readonly #events: ReadonlySet<string> | undefined;
+  #failures = 0;
+
+  constructor(cache: MemoryCache, events: ReadonlySet<string> | undefined) {
+    this.#cache = cache;
+    this.#events = events;
+  }
+
+  /** Apply `event`; the state before it. */
+  old(event: { name: string; data: unknown; shardId: number }): unknown {
+    if (this.#events === undefined || !this.#events.has(event.name)) {
+      return undefined;
+    }
+    try {
+      return this.#cache.apply(event.name, event.data).old;
+    } catch (error) {
+      const failures = ++this.#failures;
+      if ((failures & (failures - 1)) === 0) {
+        handlerVisible.error(
+          "The cache failed on {event} (shard {shardId}; {failures} failures so far); handlers get it without ctx.old: {error}",
+          { event: event.name, shardId: event.shardId, failures, error },
+        );
+      }
+      return undefined;
+    }
   }
 }

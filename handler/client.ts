@@ -28,7 +28,11 @@ import { DiscordApiError } from "../rest/errors.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
 import { RestClient } from "../rest/rest_client.ts";
 import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
-import { createClientCache, warnCacheIntents } from "../cache/client_cache.ts";
+import {
+  ClientCacheFeed,
+  createClientCache,
+  warnCacheIntents,
+} from "../cache/client_cache.ts";
 import type { MemoryCache } from "../cache/memory_store.ts";
 import type { OldState } from "../cache/old_state.ts";
 import type { CacheOptions } from "../cache/options.ts";
@@ -227,8 +231,8 @@ export class Client {
   readonly cache: MemoryCache;
   /** The events the cache needs parsed; undefined without a cache. */
   readonly #cacheEvents: ReadonlySet<string> | undefined;
-  /** How many dispatches the cache threw on. */
-  #cacheFailures = 0;
+  /** Applies each dispatch to the cache (see {@linkcode ClientCacheFeed}). */
+  readonly #cacheFeed: ClientCacheFeed;
   readonly #options: ClientOptions;
   #handler: Handler = new NoHandler();
   /** Overridden Handler methods by event name. */
@@ -265,6 +269,7 @@ export class Client {
     ({ cache: this.cache, events: this.#cacheEvents } = createClientCache(
       options.cache,
     ));
+    this.#cacheFeed = new ClientCacheFeed(this.cache, this.#cacheEvents);
     this.rest = options.rest ?? new RestClient({
       token: options.token,
       ...(options.restBaseUrl ? { baseUrl: options.restBaseUrl } : {}),
@@ -639,11 +644,7 @@ export class Client {
     const { runner, ctx } = slot;
     // Applied in gateway order; handlers see the state before their event
     // (none for an event the cache does not reduce).
-    slot.queueOld(
-      this.#cacheEvents?.has(event.name)
-        ? this.#applyToCache(event)
-        : undefined,
-    );
+    slot.queueOld(this.#cacheFeed.old(event));
     // Stable functions go through the runner without a closure per event.
     if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
     if (this.#routes.size > 0) runner.call(this.#invokeMethod, event, ctx);
@@ -656,28 +657,6 @@ export class Client {
       );
     }
   };
-
-  /**
-   * The event applied to the cache, and the state before it. A cache that
-   * throws (a payload it does not expect) costs the event its `ctx.old`,
-   * never its delivery.
-   */
-  #applyToCache(event: ShardDispatch): unknown {
-    try {
-      return this.cache.apply(event.name, event.data).old;
-    } catch (error) {
-      // Said at the 1st, 2nd, 4th, 8th … failure: a stream the cache keeps
-      // failing on must not turn into a line per event.
-      const failures = ++this.#cacheFailures;
-      if ((failures & (failures - 1)) === 0) {
-        visible.error(
-          "The cache failed on {event} (shard {shardId}; {failures} failures so far); handlers get it without ctx.old: {error}",
-          { event: event.name, shardId: event.shardId, failures, error },
-        );
-      }
-      return undefined;
-    }
-  }
 
   #invokeRaw = (event: ShardDispatch, ctx: Context): void | Promise<void> =>
     this.#guard(
