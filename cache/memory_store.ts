@@ -110,12 +110,6 @@ export class MemoryCache implements CacheLookup {
   readonly #users = new Map<string, CompactUser>();
   /** channel id -> its messages. */
   readonly #channelMessages = new Map<string, ChannelMessages>();
-  // The scope map found last: an update reads the old value and then sets
-  // the new one in the same scope, and each lookup by a payload's fresh id
-  // string costs a hash and a cache miss on a big cache.
-  #lastKind: CacheKind | undefined;
-  #lastScope = "";
-  #lastEntries: Map<string, Stored> | undefined;
 
   /**
    * Create an empty cache.
@@ -348,7 +342,6 @@ export class MemoryCache implements CacheLookup {
     this.#channelScope.clear();
     this.#users.clear();
     this.#channelMessages.clear();
-    this.#forgetScope();
     this.#interner.clear();
   }
 
@@ -366,16 +359,7 @@ export class MemoryCache implements CacheLookup {
 
   /** The entities of a kind in a scope, if any. */
   #entries(kind: CacheKind, scope: string): Map<string, Stored> | undefined {
-    if (kind === this.#lastKind && scope === this.#lastScope) {
-      return this.#lastEntries;
-    }
-    const entries = this.#kinds.get(kind)?.get(scope);
-    if (entries !== undefined) {
-      this.#lastKind = kind;
-      this.#lastScope = scope;
-      this.#lastEntries = entries;
-    }
-    return entries;
+    return this.#kinds.get(kind)?.get(scope);
   }
 
   /** The entities of a kind in a scope, made empty when there are none. */
@@ -387,12 +371,6 @@ export class MemoryCache implements CacheLookup {
     const entries = new Map<string, Stored>();
     scopes.set(this.#interner.intern(scope), entries);
     return entries;
-  }
-
-  /** A scope map was dropped: the one remembered may be it. */
-  #forgetScope(): void {
-    this.#lastKind = undefined;
-    this.#lastEntries = undefined;
   }
 
   /** A channel's messages, made empty when it has none yet. */
@@ -512,10 +490,7 @@ export class MemoryCache implements CacheLookup {
     if (old === undefined) return;
     entries!.delete(id);
     if (old instanceof CompactMember) this.#release(old.user, id);
-    if (entries!.size === 0) {
-      this.#kinds.get(kind)!.delete(scope);
-      this.#forgetScope();
-    }
+    if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
   }
 
   #removeChannel(id: string): void {
@@ -524,10 +499,7 @@ export class MemoryCache implements CacheLookup {
       this.#channelScope.delete(id);
       const channels = this.#kinds.get("channel")?.get(scope);
       channels?.delete(id);
-      if (channels?.size === 0) {
-        this.#kinds.get("channel")!.delete(scope);
-        this.#forgetScope();
-      }
+      if (channels?.size === 0) this.#kinds.get("channel")!.delete(scope);
     }
     const messages = this.#channelMessages.get(id);
     if (messages !== undefined) {
@@ -551,7 +523,6 @@ export class MemoryCache implements CacheLookup {
       }
       scopes!.delete(id);
     }
-    this.#forgetScope();
     this.#kinds.get("guild")?.get("")?.delete(id);
   }
 
