@@ -15,6 +15,7 @@
 import { getLogger } from "@logtape/logtape";
 import { isGatewayEventName } from "../types/events.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { describeValue } from "../gateway/payload_guards.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 /** For what the operator must see without configuring a log. */
@@ -157,6 +158,6 @@ export class EventNames {
  * JSON so that it cannot start a line of its own.
  */
 function describeName(name: string): string {
-  const cut = name.length > 64 ? `${name.slice(0, 64)}…` : name;
-  return JSON.stringify(cut).slice(1, -1);
+  // describeValue quotes it; the log line quotes the value itself.
+  return describeValue(name).slice(1, -1);
 }
