@@ -12,6 +12,7 @@ import {
   type GatewayConfig,
   type Guild,
   type Session,
+  textChannelId,
   voiceChannelId,
 } from "./_gateway_model.ts";
 
@@ -196,7 +197,7 @@ export function guildCreate(
     members: bot ? [bot] : [],
     channels: [
       {
-        id: String(guild.big + 1n),
+        id: textChannelId(guild.id),
         type: 0,
         name: "general",
         position: 0,

@@ -194,6 +194,15 @@ export function guildShard(guildId: string, numShards: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(numShards));
 }
 
+/**
+ * The ID of a guild's text channel ("general") in the fixtures: the one
+ * {@linkcode FakeDiscord} posts its users' messages in, listed by the
+ * guild's GUILD_CREATE as Discord lists every channel the bot can see.
+ */
+export function textChannelId(guildId: string): string {
+  return String(BigInt(guildId) + 1n);
+}
+
 /** The ID of a guild's voice channel in the fixtures. */
 export function voiceChannelId(guild: Guild): string {
   return String(guild.big + 2n);

@@ -20,6 +20,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
+import { textChannelId } from "./_gateway_model.ts";
 import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { loopbackProxyWarning } from "./_loopback_proxy.ts";
@@ -310,7 +311,9 @@ export class FakeDiscord {
     this.#gatewayServer = options.gatewayServer;
     this.#restServer = options.restServer;
     this.guildId = gateway.guildIds[0]!;
-    this.channelId = this.#snowflake();
+    // The guild's "general" channel, which its GUILD_CREATE lists (a
+    // channel of its own id would be one Discord never announced).
+    this.channelId = textChannelId(this.guildId);
     this.#channelGuilds.set(this.channelId, this.guildId);
     this.user = {
       id: this.#snowflake(),
