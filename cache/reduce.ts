@@ -26,6 +26,7 @@ import { sessionOwner } from "./session_guilds.ts";
 import {
   channelScope,
   channelValue,
+  heldElsewhere,
   patchChannel,
   scopeOf,
 } from "./reduce_channels.ts";
@@ -389,7 +390,7 @@ const REDUCERS: Record<string, Reducer> = {
     }
     for (const thread of threads) {
       const id = snowflake(thread.id);
-      if (id === undefined) continue;
+      if (id === undefined || heldElsewhere(c, id, guildId)) continue;
       const value = channelValue(thread, guildId);
       const member = members.get(id);
       if (member !== undefined) value.member = member;
@@ -449,7 +450,7 @@ const REDUCERS: Record<string, Reducer> = {
     c.set("guild", "", id, projectGuild(d));
     for (const channel of [...list(d.channels), ...list(d.threads)]) {
       const channelId = snowflake(channel.id);
-      if (channelId !== undefined) {
+      if (channelId !== undefined && !heldElsewhere(c, channelId, id)) {
         c.set("channel", id, channelId, channelValue(channel, id));
       }
     }
@@ -663,6 +664,17 @@ const REDUCERS: Record<string, Reducer> = {
     const channelId = snowflake(d.channel_id);
     const id = snowflake(d.id);
     if (channelId === undefined || id === undefined) return undefined;
+    // A guild message is kept only in a channel or thread the cache holds
+    // in that guild: one of a channel never created, or deleted since,
+    // would stay until its channel's delete, which never comes (and a
+    // gateway naming a new channel id in every message would grow the
+    // cache by a channel's bound each time). DMs have no create event.
+    if (d.guild_id !== undefined && c.keeps("channel")) {
+      const channel = c.get("channel", "", channelId);
+      if (channel === undefined || scopeOf(channel) !== d.guild_id) {
+        return undefined;
+      }
+    }
     c.set("message", channelId, id, projectMessage(d));
     c.userOf("message", d.author);
     return undefined;

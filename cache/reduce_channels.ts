@@ -33,6 +33,17 @@ export function scopeOf(channel: D | undefined): string | undefined {
   return channel === undefined ? undefined : snowflake(channel.guild_id) ?? "";
 }
 
+/**
+ * Whether channel `id` is held in another scope than `scope` (a whole list
+ * such as GUILD_CREATE's naming it under another guild must not move it:
+ * the memory store would, and Redis's guild_keys of its guild would keep a
+ * key that moved away).
+ */
+export function heldElsewhere(c: Context, id: string, scope: string): boolean {
+  const held = c.get("channel", scope, id);
+  return held !== undefined && scopeOf(held) !== scope;
+}
+
 /** An update of some fields of a cached channel; no-op when not cached. */
 export function patchChannel(
   c: Context,

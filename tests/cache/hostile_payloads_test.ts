@@ -218,6 +218,23 @@ Deno.test(redisStoreTest(
         ["THREAD_MEMBERS_UPDATE", { id: "3", guild_id: "5", member_count: 1 }],
         ["GUILD_DELETE", { id: "5" }],
       ],
+      // Whole lists naming channels held in guild 1 under guild 5: they
+      // stay where they are held (and go with guild 5's removal nowhere).
+      [
+        ["GUILD_CREATE", {
+          ...other,
+          channels: [{ id: "2", type: 0, name: "moved" }],
+          threads: [{ id: "3", type: 11, parent_id: "2", name: "moved" }],
+        }],
+        ["GUILD_DELETE", { id: "5" }],
+      ],
+      [
+        ["THREAD_LIST_SYNC", {
+          guild_id: "5",
+          threads: [{ id: "3", type: 11, parent_id: "2", name: "moved" }],
+        }],
+        ["GUILD_DELETE", { id: "5" }],
+      ],
     ];
     for (const sequence of sequences) {
       await redis.flushdb();
@@ -249,6 +266,14 @@ Deno.test(redisStoreTest(
         memory.channels("1").map((c) => c.id).sort(),
         where,
       );
+      // A channel never moves: still in guild 1, or gone with it.
+      for (const id of ["2", "3"]) {
+        const channel = memory.channel(id);
+        if (channel !== undefined) {
+          assert.equal(channel.guild_id, "1", `${where}: channel ${id}`);
+          assert.notEqual(channel.name, "moved", `${where}: channel ${id}`);
+        }
+      }
     }
   },
 ));
