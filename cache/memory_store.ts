@@ -110,6 +110,8 @@ export class MemoryCache implements CacheLookup {
   readonly #users = new Map<string, CompactUser>();
   /** channel id -> its messages. */
   readonly #channelMessages = new Map<string, ChannelMessages>();
+  /** Ids of DM channels with messages, least recently written first. */
+  readonly #dmChannels = new Set<string>();
 
   /**
    * Create an empty cache.
@@ -342,6 +344,7 @@ export class MemoryCache implements CacheLookup {
     this.#channelScope.clear();
     this.#users.clear();
     this.#channelMessages.clear();
+    this.#dmChannels.clear();
     this.#interner.clear();
   }
 
@@ -463,12 +466,35 @@ export class MemoryCache implements CacheLookup {
     // The one replaced or evicted, or this one when it is too old to keep.
     const gone = messages.set(id, message);
     if (gone !== undefined) this.#releaseMessage(gone);
+    if (guildId === undefined) this.#wroteDm(messages.channelId);
     const maxAge = this.#options.maxAge;
     if (maxAge === undefined || messages.size === 0) return;
     const cutoff = snowflakeTime(messages.newestId()!) - maxAge;
     while (snowflakeTime(messages.oldestId()!) < cutoff) {
       this.#releaseMessage(messages.shift()!);
     }
+  }
+
+  /**
+   * Note a message written in DM channel `channelId`; past the bound, the
+   * DM channel written least recently goes with its messages.
+   */
+  #wroteDm(channelId: string): void {
+    const dms = this.#dmChannels;
+    dms.delete(channelId);
+    dms.add(channelId);
+    if (dms.size <= this.#options.dmChannels) return;
+    const oldest = dms.values().next().value!;
+    this.#removeMessages(oldest);
+  }
+
+  /** Forget a channel's messages (not the channel). */
+  #removeMessages(channelId: string): void {
+    this.#dmChannels.delete(channelId);
+    const messages = this.#channelMessages.get(channelId);
+    if (messages === undefined) return;
+    for (const message of messages.values()) this.#releaseMessage(message);
+    this.#channelMessages.delete(channelId);
   }
 
   #delete(kind: CacheKind, scope: string, id: string): void {
@@ -482,7 +508,7 @@ export class MemoryCache implements CacheLookup {
       const messages = this.#channelMessages.get(scope);
       const old = messages?.delete(id);
       if (old !== undefined) this.#releaseMessage(old);
-      if (messages?.size === 0) this.#channelMessages.delete(scope);
+      if (messages?.size === 0) this.#removeMessages(scope);
       return;
     }
     const entries = this.#entries(kind, scope);
@@ -501,11 +527,7 @@ export class MemoryCache implements CacheLookup {
       channels?.delete(id);
       if (channels?.size === 0) this.#kinds.get("channel")!.delete(scope);
     }
-    const messages = this.#channelMessages.get(id);
-    if (messages !== undefined) {
-      for (const message of messages.values()) this.#releaseMessage(message);
-      this.#channelMessages.delete(id);
-    }
+    this.#removeMessages(id);
   }
 
   #removeGuild(id: string): void {

@@ -33,6 +33,17 @@ export interface CacheOptions {
      * @default {undefined} (no age bound)
      */
     maxAge?: number;
+    /**
+     * DM channels whose messages the in-memory store keeps: past it, the
+     * channel written least recently is dropped with its messages. (A DM
+     * channel has no create event, so nothing else bounds how many there
+     * are; a guild message is kept only in a channel the cache holds.)
+     * `RedisCache` keeps every DM channel's messages: bound them there with
+     * its `ttl`.
+     *
+     * @default {1000}
+     */
+    dmChannels?: number;
   };
 }
 
@@ -42,13 +53,15 @@ export interface ResolvedCacheOptions extends CacheConfig {
   readonly perChannel: number;
   /** The age bound of messages in milliseconds, if any. */
   readonly maxAge: number | undefined;
+  /** DM channels whose messages the in-memory store keeps. */
+  readonly dmChannels: number;
 }
 
 /**
  * Check options and fill in defaults.
  *
  * @throws {TypeError} An unknown resource.
- * @throws {RangeError} A per-channel count that is not a positive integer.
+ * @throws {RangeError} A message bound that is not a positive integer.
  */
 export function resolveCacheOptions(
   options: CacheOptions = {},
@@ -66,19 +79,30 @@ export function resolveCacheOptions(
     }
   }
   if (resources.has("messages")) resources.add("channels");
-  const perChannel = options.messages?.perChannel ?? 100;
-  if (!Number.isSafeInteger(perChannel) || perChannel < 1) {
-    throw new RangeError(
-      `Cannot create cache as 'messages.perChannel' must be a positive integer: current value '${perChannel}'`,
-    );
-  }
+  const perChannel = positiveInteger("perChannel", 100, options);
+  const dmChannels = positiveInteger("dmChannels", 1000, options);
   const maxAge = options.messages?.maxAge;
   if (maxAge !== undefined && !(maxAge > 0 && Number.isFinite(maxAge))) {
     throw new RangeError(
       `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value '${maxAge}'`,
     );
   }
-  return { resources, perChannel, maxAge };
+  return { resources, perChannel, maxAge, dmChannels };
+}
+
+/** `messages[name]`, or `fallback`, checked to be a positive integer. */
+function positiveInteger(
+  name: "perChannel" | "dmChannels",
+  fallback: number,
+  options: CacheOptions,
+): number {
+  const value = options.messages?.[name] ?? fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot create cache as 'messages.${name}' must be a positive integer: current value '${value}'`,
+    );
+  }
+  return value;
 }
 
 /** Compare two snowflakes as numbers (without parsing them). */

@@ -1,0 +1,136 @@
+// A guild message is kept only in a channel or thread the cache holds in
+// that guild: a gateway naming a new channel id in every message cannot grow
+// the cache by a channel's bound each time, and a message arriving after its
+// channel's delete leaves nothing behind (in memory or in Redis).
+import assert from "node:assert/strict";
+import { MemoryCache, RedisCache } from "../../cache/mod.ts";
+import { redisStoreTest } from "./_redis_database.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
+import { user } from "./_event_sequences.ts";
+
+const GUILD = {
+  id: "5",
+  name: "g",
+  channels: [{ id: "50", type: 0, name: "general" }],
+  threads: [{ id: "51", type: 11, parent_id: "50", name: "t" }],
+  roles: [],
+};
+
+function message(id: string, channelId: string, guildId?: string): unknown {
+  const data: Record<string, unknown> = {
+    id,
+    channel_id: channelId,
+    content: `m${id}`,
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+    author: user("7"),
+  };
+  if (guildId !== undefined) data.guild_id = guildId;
+  return data;
+}
+
+/** Messages of a held guild in channels it never announced. */
+function strayMessages(count: number): [string, unknown][] {
+  const random = mulberry32(11);
+  const events: [string, unknown][] = [];
+  for (let n = 0; n < count; n++) {
+    const channel = String(1_000 + Math.floor(random() * 2 ** 40));
+    events.push(["MESSAGE_CREATE", message(String(9_000 + n), channel, "5")]);
+  }
+  return events;
+}
+
+Deno.test("MemoryCache: messages of a held guild in channels it does not hold are not kept", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", GUILD);
+  cache.apply("GUILD_CREATE", { ...GUILD, id: "6", channels: [], threads: [] });
+  for (const [event, data] of strayMessages(2_000)) cache.apply(event, data);
+  assert.equal(cache.sizes().message, 0);
+  // Its own channel and thread keep them; a channel of another guild does
+  // not (a message naming guild 6 in guild 5's channel).
+  cache.apply("MESSAGE_CREATE", message("100", "50", "5"));
+  cache.apply("MESSAGE_CREATE", message("101", "51", "5"));
+  cache.apply("MESSAGE_CREATE", message("102", "50", "6"));
+  assert.deepEqual(cache.channelMessages("50").map((m) => m.id), ["100"]);
+  assert.deepEqual(cache.channelMessages("51").map((m) => m.id), ["101"]);
+  // A channel created later keeps the messages that follow its create.
+  cache.apply("MESSAGE_CREATE", message("103", "52", "5"));
+  cache.apply("CHANNEL_CREATE", { id: "52", type: 0, guild_id: "5" });
+  cache.apply("MESSAGE_CREATE", message("104", "52", "5"));
+  assert.deepEqual(cache.channelMessages("52").map((m) => m.id), ["104"]);
+  // A message after its channel's delete leaves nothing behind.
+  cache.apply("CHANNEL_DELETE", { id: "52", type: 0, guild_id: "5" });
+  cache.apply("MESSAGE_CREATE", message("105", "52", "5"));
+  assert.deepEqual(cache.channelMessages("52"), []);
+  assert.equal(cache.sizes().message, 2);
+});
+
+Deno.test("MemoryCache: a DM (no guild, no channel create) is kept", () => {
+  const cache = new MemoryCache();
+  cache.apply("MESSAGE_CREATE", message("100", "70"));
+  assert.equal(cache.message("70", "100")?.content, "m100");
+});
+
+Deno.test("MemoryCache: DM channels are bounded; the one written least recently goes, its authors with it", () => {
+  const cache = new MemoryCache({ messages: { dmChannels: 3 } });
+  const dm = (id: number, channel: number, author: string): unknown => ({
+    ...(message(String(id), String(channel)) as object),
+    author: user(author),
+  });
+  cache.apply("MESSAGE_CREATE", dm(100, 70, "1"));
+  cache.apply("MESSAGE_CREATE", dm(101, 71, "2"));
+  cache.apply("MESSAGE_CREATE", dm(102, 72, "3"));
+  cache.apply("MESSAGE_CREATE", dm(103, 70, "1")); // 70 written again
+  cache.apply("MESSAGE_CREATE", dm(104, 73, "4")); // 71 goes
+  assert.deepEqual(cache.channelMessages("71"), []);
+  assert.equal(cache.user("2"), undefined);
+  assert.deepEqual(cache.channelMessages("70").map((m) => m.id), [
+    "100",
+    "103",
+  ]);
+  assert.equal(cache.sizes().message, 4);
+  // A flood of DM channels keeps the bound.
+  for (let n = 0; n < 5_000; n++) {
+    cache.apply("MESSAGE_CREATE", dm(1_000 + n, 10_000 + n, String(50 + n)));
+  }
+  assert.equal(cache.sizes().message, 3);
+  assert.equal(cache.sizes().user, 3);
+  // A deleted DM channel frees its place: three others still fit.
+  cache.apply("CHANNEL_DELETE", { id: "14999", type: 1 });
+  cache.apply("MESSAGE_CREATE", dm(9_000, 80, "8"));
+  assert.deepEqual(cache.channelMessages("14998").map((m) => m.id), ["5998"]);
+  assert.deepEqual(cache.channelMessages("14997").map((m) => m.id), ["5997"]);
+});
+
+Deno.test("cache options: dmChannels must be a positive integer", () => {
+  for (const dmChannels of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(
+      () => new MemoryCache({ messages: { dmChannels } }),
+      (error: unknown) =>
+        error instanceof RangeError &&
+        /messages\.dmChannels/.test(error.message),
+    );
+  }
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: messages of a held guild in channels it does not hold write no key",
+  9,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    await store.apply("GUILD_CREATE", GUILD);
+    await store.flush();
+    const before = (await redis.keys("*")).sort();
+    for (const [event, data] of strayMessages(200)) {
+      await store.apply(event, data);
+    }
+    await store.flush();
+    assert.deepEqual((await redis.keys("*")).sort(), before);
+    await store.apply("MESSAGE_CREATE", message("100", "50", "5"));
+    await store.flush();
+    assert.equal(
+      (await store.message("50", "100") as { content?: string })?.content,
+      "m100",
+    );
+    assert.equal(store.stale, false);
+  },
+));
