@@ -134,3 +134,33 @@ Deno.test(redisStoreTest(
     assert.equal(store.stale, false);
   },
 ));
+
+Deno.test(redisStoreTest(
+  "RedisCache.applyBatch: a channel created or deleted earlier in the batch decides whether a message is kept",
+  9,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    await store.applyBatch([
+      { event: "GUILD_CREATE", data: GUILD },
+      { event: "MESSAGE_CREATE", data: message("100", "50", "5") },
+      {
+        event: "CHANNEL_CREATE",
+        data: { id: "52", type: 0, guild_id: "5" },
+      },
+      { event: "MESSAGE_CREATE", data: message("101", "52", "5") },
+      {
+        event: "CHANNEL_DELETE",
+        data: { id: "52", type: 0, guild_id: "5" },
+      },
+      { event: "MESSAGE_CREATE", data: message("102", "52", "5") },
+    ]);
+    await store.flush();
+    assert.equal(
+      (await store.message("50", "100") as { content?: string })?.content,
+      "m100",
+    );
+    assert.equal(await store.message("52", "101"), undefined);
+    assert.equal(await store.message("52", "102"), undefined);
+    assert.deepEqual(await redis.keys("*52*"), []);
+  },
+));
