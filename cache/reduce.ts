@@ -441,7 +441,8 @@ const REDUCERS: Record<string, Reducer> = {
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
     if (d.unavailable === true) {
-      if (old === undefined) c.set("guild", "", id, { id, unavailable: true });
+      // An outage: a held guild keeps what is known, marked (as GUILD_DELETE).
+      c.set("guild", "", id, { ...old, id, unavailable: true });
       return old;
     }
     // Start from nothing: a guild seen again (after an outage, or a stale
@@ -528,9 +529,13 @@ const REDUCERS: Record<string, Reducer> = {
     const guild = c.get("guild", "", guildId);
     const entry = memberValue(d, guildId);
     if (entry === undefined) return undefined;
+    // Discord may send it for a user already a member: not counted again.
+    const held = c.get("member", guildId, entry[0]) !== undefined;
     c.set("member", guildId, entry[0], entry[1]);
     c.userOf("member", d.user);
-    if (guild !== undefined && typeof guild.member_count === "number") {
+    if (
+      !held && guild !== undefined && typeof guild.member_count === "number"
+    ) {
       c.set("guild", "", guildId, {
         ...guild,
         member_count: guild.member_count + 1,
@@ -685,9 +690,12 @@ const REDUCERS: Record<string, Reducer> = {
     if (channelId === undefined || id === undefined) return undefined;
     const old = c.get("message", channelId, id);
     // An update may be partial: merge it into the cached message; without
-    // one there is no whole message to keep.
+    // one there is no whole message to keep. Its `tts` is always false
+    // (Discord's docs): the created message's stays.
     if (old !== undefined) {
-      c.set("message", channelId, id, merge(old, projectMessage(d)));
+      const value = merge(old, projectMessage(d));
+      if (old.tts !== undefined) value.tts = old.tts;
+      c.set("message", channelId, id, value);
     }
     return old;
   },

@@ -120,9 +120,12 @@ export class Model {
       case "GUILD_MEMBER_REMOVE": {
         const key = `member:${d.guild_id}:${(d.user as V).id}`;
         const guild = e.get(`guild:${d.guild_id}`);
+        // Discord documents GUILD_MEMBER_ADD as possibly sent for a user
+        // already a member: that one is not counted again.
+        const counted = event === "GUILD_MEMBER_REMOVE" || !e.has(key);
         if (event === "GUILD_MEMBER_ADD") e.set(key, { ...d });
         else e.delete(key);
-        if (guild && typeof guild.member_count === "number") {
+        if (counted && guild && typeof guild.member_count === "number") {
           e.set(`guild:${d.guild_id}`, {
             ...guild,
             member_count: Math.max(

@@ -1,0 +1,96 @@
+// What the cache holds after an event, checked against what Discord's docs
+// (discord-api-docs, developers/events/gateway-events.mdx and
+// developers/topics/threads.mdx) say the object now is. Each test names the
+// documented rule it checks.
+import assert from "node:assert/strict";
+import { CACHE_RESOURCES, MemoryCache } from "../../cache/mod.ts";
+import { user } from "./_event_sequences.ts";
+
+const BOT = user("9");
+const AUTHOR = user("5");
+
+/** A cache holding guild 1: text channel 2, forum 6, a member of user 5. */
+function cacheWithGuild(): MemoryCache {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  cache.apply("READY", { v: 10, user: BOT, guilds: [], session_id: "s" });
+  cache.apply("GUILD_CREATE", {
+    id: "1",
+    name: "g",
+    member_count: 2,
+    channels: [
+      { id: "2", type: 0, name: "general", last_message_id: null },
+      { id: "6", type: 15, name: "forum", last_message_id: null },
+    ],
+    threads: [],
+    roles: [],
+    members: [{
+      user: AUTHOR,
+      roles: [],
+      joined_at: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+    }],
+  });
+  return cache;
+}
+
+function message(id: string, fields: Record<string, unknown> = {}): object {
+  return {
+    id,
+    channel_id: "2",
+    guild_id: "1",
+    author: AUTHOR,
+    content: "hi",
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+    edited_timestamp: null,
+    tts: false,
+    ...fields,
+  };
+}
+
+Deno.test("MESSAGE_UPDATE keeps a cached message's tts: Discord documents tts as always false in message updates", () => {
+  const cache = cacheWithGuild();
+  cache.apply("MESSAGE_CREATE", message("10", { tts: true }));
+  cache.apply(
+    "MESSAGE_UPDATE",
+    message("10", {
+      content: "edited",
+      edited_timestamp: "2024-01-01T00:01:00.000000+00:00",
+      tts: false,
+    }),
+  );
+  const cached = cache.message("2", "10");
+  assert.equal(cached?.content, "edited");
+  assert.equal(cached?.tts, true);
+});
+
+Deno.test("GUILD_CREATE of an unavailable guild marks a held guild unavailable (during an outage Discord may send it instead of the guild)", () => {
+  const cache = cacheWithGuild();
+  cache.apply("GUILD_CREATE", { id: "1", unavailable: true });
+  const guild = cache.guild("1") as { name?: string; unavailable?: boolean };
+  assert.equal(guild.unavailable, true);
+  assert.equal(guild.name, "g", "what is known is kept, as GUILD_DELETE does");
+  assert.equal(cache.channel("2")?.name, "general");
+});
+
+Deno.test("GUILD_MEMBER_ADD of a held member leaves member_count (Discord may send it for users already members)", () => {
+  const cache = cacheWithGuild();
+  const again = {
+    guild_id: "1",
+    user: AUTHOR,
+    roles: [],
+    joined_at: null,
+    deaf: false,
+    mute: false,
+    flags: 0,
+  };
+  cache.apply("GUILD_MEMBER_ADD", again);
+  assert.equal(cache.get("guild", "", "1")?.member_count, 2);
+  cache.apply("GUILD_MEMBER_ADD", { ...again, user: user("7") });
+  assert.equal(
+    cache.get("guild", "", "1")?.member_count,
+    3,
+    "a new member counts",
+  );
+});
