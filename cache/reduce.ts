@@ -21,7 +21,7 @@ import {
   removeEmojiReactions,
   removeReaction,
 } from "./reactions.ts";
-import { Context, snowflake } from "./reduce_context.ts";
+import { byId, Context, list, snowflake } from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
   channelScope,
@@ -29,8 +29,8 @@ import {
   heldElsewhere,
   patchChannel,
   scopeOf,
+  syncThreads,
 } from "./reduce_channels.ts";
-import { compareSnowflakes } from "./options.ts";
 import {
   omit,
   projectGuild,
@@ -154,10 +154,6 @@ function hasMoreThanId(user: D): boolean {
   return false;
 }
 
-function list(value: unknown): D[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
-}
-
 /** A member (from any event) as cached, or undefined without a user id. */
 function memberValue(m: D, guildId: string): [string, D] | undefined {
   const user = m.user;
@@ -184,16 +180,6 @@ function presenceValue(p: D, guildId: string): [string, D] | undefined {
 /** Merge fields of `patch` into a copy of `old` (a partial update). */
 function merge(old: D | undefined, patch: D): D {
   return old === undefined ? patch : { ...old, ...patch };
-}
-
-/**
- * Values in id order: a list handed back as `old` is then the same from
- * every store (Redis returns a set's members in no fixed order).
- */
-function byId(values: D[], idField: string): D[] {
-  const id = (value: D): string =>
-    typeof value[idField] === "string" ? value[idField] : "";
-  return values.sort((a, b) => compareSnowflakes(id(a), id(b)));
 }
 
 /** Replace a guild's whole list of one kind (emojis, stickers, sounds). */
@@ -363,41 +349,7 @@ const REDUCERS: Record<string, Reducer> = {
   THREAD_DELETE(c, d): unknown {
     return REDUCERS.CHANNEL_DELETE!(c, d);
   },
-  THREAD_LIST_SYNC(c, d): unknown {
-    const guildId = snowflake(d.guild_id);
-    if (guildId === undefined) return undefined;
-    const channels = byId(c.all("channel", guildId), "id");
-    const threads = list(d.threads);
-    const synced = new Set(threads.map((t) => snowflake(t.id)));
-    const parents = Array.isArray(d.channel_ids)
-      ? new Set(d.channel_ids as unknown[])
-      : undefined;
-    const removed: D[] = [];
-    for (const channel of channels) {
-      const type = channel.type;
-      const isThread = type === 10 || type === 11 || type === 12;
-      const id = snowflake(channel.id);
-      if (!isThread || id === undefined || synced.has(id)) continue;
-      if (parents !== undefined && !parents.has(channel.parent_id)) continue;
-      removed.push(channel);
-      c.removeChannel(guildId, id);
-    }
-    // The bot's thread member of each synced thread it is in.
-    const members = new Map<string, D>();
-    for (const member of list(d.members)) {
-      const id = snowflake(member.id);
-      if (id !== undefined) members.set(id, member);
-    }
-    for (const thread of threads) {
-      const id = snowflake(thread.id);
-      if (id === undefined || heldElsewhere(c, id, guildId)) continue;
-      const value = channelValue(thread, guildId);
-      const member = members.get(id);
-      if (member !== undefined) value.member = member;
-      c.set("channel", guildId, id, value);
-    }
-    return removed;
-  },
+  THREAD_LIST_SYNC: syncThreads,
   THREAD_MEMBER_UPDATE(c, d): unknown {
     return patchChannel(
       c,

@@ -94,3 +94,27 @@ Deno.test("GUILD_MEMBER_ADD of a held member leaves member_count (Discord may se
     "a new member counts",
   );
 });
+
+Deno.test("THREAD_LIST_SYNC clears the active threads of the synced channels and keeps archived ones (Discord syncs active threads only)", () => {
+  const cache = cacheWithGuild();
+  const thread = (id: string, archived: boolean): object => ({
+    id,
+    type: 11,
+    guild_id: "1",
+    parent_id: "2",
+    name: `t${id}`,
+    thread_metadata: { archived, auto_archive_duration: 60, locked: false },
+  });
+  cache.apply("THREAD_CREATE", thread("3", false));
+  cache.apply("THREAD_CREATE", thread("4", false));
+  cache.apply("THREAD_UPDATE", thread("4", true));
+  const { old } = cache.apply("THREAD_LIST_SYNC", {
+    guild_id: "1",
+    channel_ids: ["2"],
+    threads: [],
+    members: [],
+  });
+  assert.equal(cache.channel("3"), undefined, "an active thread not synced");
+  assert.equal(cache.channel("4")?.name, "t4", "archived: not in the sync");
+  assert.deepEqual((old as { id: string }[]).map((t) => t.id), ["3"]);
+});
