@@ -136,7 +136,8 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   INTEGRATION_DELETE: effect([], [], ["integration"]),
   INVITE_CREATE: none("invites are not cached"),
   INVITE_DELETE: none("invites are not cached"),
-  MESSAGE_CREATE: effect(["message", "user"], ["user"]),
+  // And its channel's last_message_id (Discord sends no CHANNEL_UPDATE).
+  MESSAGE_CREATE: effect(["message", "user"], ["user", "channel"]),
   MESSAGE_UPDATE: effect([], ["message"]),
   MESSAGE_DELETE: effect([], [], ["message"]),
   MESSAGE_DELETE_BULK: effect([], [], ["message"]),

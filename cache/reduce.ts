@@ -28,7 +28,9 @@ import {
   channelValue,
   heldElsewhere,
   patchChannel,
+  postCreated,
   scopeOf,
+  setLastMessage,
   syncThreads,
 } from "./reduce_channels.ts";
 import {
@@ -341,7 +343,9 @@ const REDUCERS: Record<string, Reducer> = {
     );
   },
   THREAD_CREATE(c, d): unknown {
-    return REDUCERS.CHANNEL_UPDATE!(c, d);
+    const old = REDUCERS.CHANNEL_UPDATE!(c, d);
+    postCreated(c, d);
+    return old;
   },
   THREAD_UPDATE(c, d): unknown {
     return REDUCERS.CHANNEL_UPDATE!(c, d);
@@ -626,14 +630,19 @@ const REDUCERS: Record<string, Reducer> = {
     // would stay until its channel's delete, which never comes (and a
     // gateway naming a new channel id in every message would grow the
     // cache by a channel's bound each time). DMs have no create event.
+    const channel = c.get("channel", "", channelId);
     if (d.guild_id !== undefined && c.keeps("channel")) {
-      const channel = c.get("channel", "", channelId);
       if (channel === undefined || scopeOf(channel) !== d.guild_id) {
         return undefined;
       }
     }
     c.set("message", channelId, id, projectMessage(d));
     c.userOf("message", d.author);
+    // An ephemeral message (no guild_id, in a guild's channel) is not one of
+    // the channel's messages.
+    if (channel !== undefined && scopeOf(channel) === (d.guild_id ?? "")) {
+      setLastMessage(c, channel, channelId, id);
+    }
     return undefined;
   },
   MESSAGE_UPDATE(c, d): unknown {

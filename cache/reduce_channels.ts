@@ -4,6 +4,7 @@
 // another guild, or none, must not move it in one store only), and the
 // thread sync that replaces a guild's active threads.
 import type { CachedValue } from "./changes.ts";
+import { compareSnowflakes } from "./options.ts";
 import { omit } from "./project.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 import { byId, type Context, list, snowflake } from "./reduce_context.ts";
@@ -60,6 +61,41 @@ export function patchChannel(
   // another one moved it in memory but not in Redis's guild_keys.
   if (old !== undefined) c.set("channel", scopeOf(old)!, id, patch(old));
   return old;
+}
+
+/**
+ * Message (or thread) `id` created in `channel`: its `last_message_id`,
+ * which Discord sends no CHANNEL_UPDATE for (its docs: track it from
+ * MESSAGE_CREATE, and from THREAD_CREATE in forum and media channels). An
+ * older id (events out of order) leaves it.
+ */
+export function setLastMessage(
+  c: Context,
+  channel: D,
+  channelId: string,
+  id: string,
+): void {
+  const last = snowflake(channel.last_message_id);
+  if (last !== undefined && compareSnowflakes(id, last) <= 0) return;
+  c.set("channel", scopeOf(channel)!, channelId, {
+    ...channel,
+    last_message_id: id,
+  });
+}
+
+/**
+ * THREAD_CREATE: in a forum or media channel, whose `last_message_id` is
+ * its last thread (post), the thread is its last.
+ */
+export function postCreated(c: Context, d: D): void {
+  const id = snowflake(d.id);
+  const parentId = snowflake(d.parent_id);
+  if (id === undefined || parentId === undefined) return;
+  const parent = c.get("channel", "", parentId);
+  if (parent === undefined || scopeOf(parent) !== channelScope(d)) return;
+  if (parent.type === 15 || parent.type === 16) {
+    setLastMessage(c, parent, parentId, id);
+  }
 }
 
 /**

@@ -167,6 +167,15 @@ export class Model {
         return;
       case "MESSAGE_CREATE": {
         e.set(`message:${d.channel_id}:${d.id}`, d);
+        // Discord documents tracking a channel's last_message_id from
+        // MESSAGE_CREATE (no CHANNEL_UPDATE comes for it).
+        const channel = e.get(`channel:${d.channel_id}`);
+        if (channel !== undefined) {
+          e.set(`channel:${d.channel_id}`, {
+            ...channel,
+            last_message_id: d.id,
+          });
+        }
         const ids = [...e.keys()]
           .filter((k) => k.startsWith(`message:${d.channel_id}:`))
           .map((k) => k.split(":")[2]!)

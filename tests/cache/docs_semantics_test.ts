@@ -118,3 +118,44 @@ Deno.test("THREAD_LIST_SYNC clears the active threads of the synced channels and
   assert.equal(cache.channel("4")?.name, "t4", "archived: not in the sync");
   assert.deepEqual((old as { id: string }[]).map((t) => t.id), ["3"]);
 });
+
+Deno.test("MESSAGE_CREATE sets its channel's last_message_id (Discord sends no CHANNEL_UPDATE for it and documents tracking it from MESSAGE_CREATE)", () => {
+  const cache = cacheWithGuild();
+  cache.apply("MESSAGE_CREATE", message("11"));
+  assert.equal(cache.channel("2")?.last_message_id, "11");
+  cache.apply("MESSAGE_CREATE", message("10"));
+  assert.equal(cache.channel("2")?.last_message_id, "11", "an older one");
+  // An ephemeral message has no guild_id: it is no message of the channel.
+  cache.apply("MESSAGE_CREATE", message("12", { guild_id: undefined }));
+  assert.equal(cache.channel("2")?.last_message_id, "11");
+  // A message in a thread sets the thread's.
+  cache.apply("THREAD_CREATE", {
+    id: "13",
+    type: 11,
+    guild_id: "1",
+    parent_id: "2",
+    name: "t",
+  });
+  cache.apply("MESSAGE_CREATE", message("14", { channel_id: "13" }));
+  assert.equal(cache.channel("13")?.last_message_id, "14");
+  assert.equal(cache.channel("2")?.last_message_id, "11");
+});
+
+Deno.test("THREAD_CREATE in a forum or media channel sets the channel's last_message_id to the thread (Discord documents it as the last thread created)", () => {
+  const cache = cacheWithGuild();
+  const post = (id: string, parent: string): object => ({
+    id,
+    type: 11,
+    guild_id: "1",
+    parent_id: parent,
+    name: `post ${id}`,
+    newly_created: true,
+  });
+  cache.apply("THREAD_CREATE", post("21", "6"));
+  assert.equal(cache.channel("6")?.last_message_id, "21");
+  cache.apply("THREAD_CREATE", post("20", "6"));
+  assert.equal(cache.channel("6")?.last_message_id, "21", "an older thread");
+  // In a text channel, a thread is not its last message.
+  cache.apply("THREAD_CREATE", post("22", "2"));
+  assert.equal(cache.channel("2")?.last_message_id, null);
+});
