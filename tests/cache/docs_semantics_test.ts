@@ -3,35 +3,40 @@
 // developers/topics/threads.mdx) say the object now is. Each test names the
 // documented rule it checks.
 import assert from "node:assert/strict";
-import { CACHE_RESOURCES, MemoryCache } from "../../cache/mod.ts";
+import { CACHE_RESOURCES, MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { user } from "./_event_sequences.ts";
+import { redisStoreTest } from "./_redis_database.ts";
 
 const BOT = user("9");
 const AUTHOR = user("5");
 
-/** A cache holding guild 1: text channel 2, forum 6, a member of user 5. */
+/** Guild 1: text channel 2, forum 6, a member of user 5. */
+const GUILD = {
+  id: "1",
+  name: "g",
+  member_count: 2,
+  channels: [
+    { id: "2", type: 0, name: "general", last_message_id: null },
+    { id: "6", type: 15, name: "forum", last_message_id: null },
+  ],
+  threads: [],
+  roles: [],
+  members: [{
+    user: AUTHOR,
+    roles: [],
+    joined_at: null,
+    deaf: false,
+    mute: false,
+    flags: 0,
+  }],
+};
+const READY = { v: 10, user: BOT, guilds: [], session_id: "s" };
+
+/** A cache holding {@linkcode GUILD}. */
 function cacheWithGuild(): MemoryCache {
   const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
-  cache.apply("READY", { v: 10, user: BOT, guilds: [], session_id: "s" });
-  cache.apply("GUILD_CREATE", {
-    id: "1",
-    name: "g",
-    member_count: 2,
-    channels: [
-      { id: "2", type: 0, name: "general", last_message_id: null },
-      { id: "6", type: 15, name: "forum", last_message_id: null },
-    ],
-    threads: [],
-    roles: [],
-    members: [{
-      user: AUTHOR,
-      roles: [],
-      joined_at: null,
-      deaf: false,
-      mute: false,
-      flags: 0,
-    }],
-  });
+  cache.apply("READY", READY);
+  cache.apply("GUILD_CREATE", GUILD);
   return cache;
 }
 
@@ -159,3 +164,23 @@ Deno.test("THREAD_CREATE in a forum or media channel sets the channel's last_mes
   cache.apply("THREAD_CREATE", post("22", "2"));
   assert.equal(cache.channel("2")?.last_message_id, null);
 });
+
+Deno.test(redisStoreTest(
+  "RedisCache: messages of one batch set their channel's last_message_id to the newest; tts survives an update in the batch",
+  3,
+  async (redis) => {
+    const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
+    await store.apply("READY", READY);
+    await store.apply("GUILD_CREATE", GUILD);
+    await store.applyBatch([
+      { event: "MESSAGE_CREATE", data: message("11", { tts: true }) },
+      { event: "MESSAGE_CREATE", data: message("10") },
+      { event: "MESSAGE_UPDATE", data: message("11", { content: "e" }) },
+    ]);
+    await store.flush();
+    assert.equal((await store.channel("2"))?.last_message_id, "11");
+    const edited = await store.get("message", "2", "11");
+    assert.equal(edited?.content, "e");
+    assert.equal(edited?.tts, true);
+  },
+));
