@@ -55,10 +55,11 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
  */
 export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   // A new session's guild list is complete: cached guilds of its shard
-  // missing from it were left while disconnected, and go.
+  // missing from it were left while disconnected, and go; the listed ones
+  // are unavailable until their GUILD_CREATE.
   READY: effect(
     ["bot_user", "user", "guild"],
-    ["bot_user", "user"],
+    ["bot_user", "user", "guild"],
     GUILD_CONTENTS,
   ),
   RESUMED: none("the replay that follows carries the changes"),

@@ -272,8 +272,11 @@ const REDUCERS: Record<string, Reducer> = {
       c.set("bot_user", "", BOT, projectUser(d.user));
       c.user(d.user);
     }
+    // Each listed guild starts out unavailable (Discord's docs) until its
+    // GUILD_CREATE: a held one keeps what is known, marked.
     for (const id of guilds) {
-      if (!cached.has(id)) c.set("guild", "", id, { id, unavailable: true });
+      const held = c.get("guild", "", id);
+      c.set("guild", "", id, { ...held, id, unavailable: true });
     }
     return old;
   },

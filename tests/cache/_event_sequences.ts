@@ -74,10 +74,13 @@ export class Model {
           if (shard === shardId && !listed.has(id)) this.#removeGuild(id);
         }
         e.set("bot_user", d.user as V);
+        // Discord: the listed guilds start out unavailable (until their
+        // GUILD_CREATE); a held one keeps what is known.
         for (const id of listed) {
-          if (!e.has(`guild:${id}`)) {
-            e.set(`guild:${id}`, { id, unavailable: true });
-          }
+          e.set(`guild:${id}`, {
+            ...(e.get(`guild:${id}`) ?? { id }),
+            unavailable: true,
+          });
         }
         return;
       }

@@ -184,3 +184,17 @@ Deno.test(redisStoreTest(
     assert.equal(edited?.tts, true);
   },
 ));
+
+Deno.test("READY marks every guild it lists unavailable, a held one too, until its GUILD_CREATE (Discord: they start out unavailable)", () => {
+  const cache = cacheWithGuild();
+  cache.apply("READY", { ...READY, guilds: [{ id: "1", unavailable: true }] });
+  const guild = cache.guild("1") as { name?: string; unavailable?: boolean };
+  assert.equal(guild.unavailable, true);
+  assert.equal(guild.name, "g", "what is known is kept until GUILD_CREATE");
+  assert.equal(cache.channel("2")?.name, "general");
+  cache.apply("GUILD_CREATE", GUILD);
+  assert.equal(
+    (cache.guild("1") as { unavailable?: boolean }).unavailable,
+    undefined,
+  );
+});
