@@ -205,7 +205,9 @@ function replaceAll(
   }
   for (const item of items) {
     const id = snowflake(item[idField]);
-    if (id !== undefined) c.set(kind, guildId, id, withGuild(item, guildId));
+    // An emoji object has no guild_id (stickers and sounds document one).
+    const value = kind === "emoji" ? item : withGuild(item, guildId);
+    if (id !== undefined) c.set(kind, guildId, id, value);
   }
   return old;
 }

@@ -198,3 +198,13 @@ Deno.test("READY marks every guild it lists unavailable, a held one too, until i
     undefined,
   );
 });
+
+Deno.test("GUILD_EMOJIS_UPDATE keeps each emoji as Discord's emoji object (which has no guild_id), as GUILD_CREATE does", () => {
+  const cache = cacheWithGuild();
+  const emoji = { id: "30", name: "wave", roles: [], animated: false };
+  cache.apply("GUILD_CREATE", { ...GUILD, emojis: [emoji] });
+  assert.deepEqual(cache.emoji("1", "30"), emoji);
+  const renamed = { ...emoji, name: "hi" };
+  cache.apply("GUILD_EMOJIS_UPDATE", { guild_id: "1", emojis: [renamed] });
+  assert.deepEqual(cache.emoji("1", "30"), renamed);
+});
