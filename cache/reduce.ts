@@ -661,6 +661,14 @@ const REDUCERS: Record<string, Reducer> = {
     if (old !== undefined) {
       const value = merge(old, projectMessage(d));
       if (old.tts !== undefined) value.tts = old.tts;
+      // A poll without `results` has unknown results, not none (Discord's
+      // docs): the known ones stay.
+      const [poll, was] = [value.poll, old.poll];
+      if (isRecord(poll) && poll.results === undefined && isRecord(was)) {
+        if (was.results !== undefined) {
+          value.poll = { ...poll, results: was.results };
+        }
+      }
       c.set("message", channelId, id, value);
     }
     return old;

@@ -208,3 +208,28 @@ Deno.test("GUILD_EMOJIS_UPDATE keeps each emoji as Discord's emoji object (which
   cache.apply("GUILD_EMOJIS_UPDATE", { guild_id: "1", emojis: [renamed] });
   assert.deepEqual(cache.emoji("1", "30"), renamed);
 });
+
+Deno.test("MESSAGE_UPDATE keeps a cached poll's results when the update's poll has none (Discord: a missing results field means unknown, not none)", () => {
+  const cache = cacheWithGuild();
+  const poll = {
+    question: { text: "?" },
+    answers: [{ answer_id: 1, poll_media: { text: "yes" } }],
+    expiry: "2024-01-02T00:00:00.000000+00:00",
+    allow_multiselect: false,
+    layout_type: 1,
+  };
+  const results = {
+    is_finalized: false,
+    answer_counts: [{ id: 1, count: 3, me_voted: false }],
+  };
+  cache.apply("MESSAGE_CREATE", message("10", { poll: { ...poll, results } }));
+  cache.apply("MESSAGE_UPDATE", message("10", { poll, content: "edited" }));
+  assert.deepEqual(cache.message("2", "10")?.poll, { ...poll, results });
+  // Results the update carries replace the cached ones.
+  const final = { ...results, is_finalized: true };
+  cache.apply(
+    "MESSAGE_UPDATE",
+    message("10", { poll: { ...poll, results: final } }),
+  );
+  assert.deepEqual(cache.message("2", "10")?.poll?.results, final);
+});
