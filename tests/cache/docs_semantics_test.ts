@@ -233,3 +233,18 @@ Deno.test("MESSAGE_UPDATE keeps a cached poll's results when the update's poll h
   );
   assert.deepEqual(cache.message("2", "10")?.poll?.results, final);
 });
+
+Deno.test("A message keeps every field of Discord's message object, shared_client_theme included", () => {
+  const cache = cacheWithGuild();
+  const theme = {
+    colors: ["5865F2", "7258F2"],
+    gradient_angle: 0,
+    base_mix: 58,
+  };
+  cache.apply("MESSAGE_CREATE", message("10", { shared_client_theme: theme }));
+  assert.deepEqual(
+    (cache.message("2", "10") as { shared_client_theme?: unknown })
+      ?.shared_client_theme,
+    theme,
+  );
+});
