@@ -702,7 +702,13 @@ const REDUCERS: Record<string, Reducer> = {
     const userId = snowflake(user?.id);
     if (guildId === undefined || userId === undefined) return undefined;
     const old = c.get("presence", guildId, userId);
-    c.set("presence", guildId, userId, presenceValue(d, guildId)![1]);
+    // No field of it is required (Discord's docs): one it lacks stays.
+    c.set(
+      "presence",
+      guildId,
+      userId,
+      merge(old, presenceValue(d, guildId)![1]),
+    );
     // The user in a presence is partial: only changed fields beside the id.
     // (Whether to read the user depends on the payload only, as cacheReads
     // requires.)

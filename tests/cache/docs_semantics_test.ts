@@ -248,3 +248,36 @@ Deno.test("A message keeps every field of Discord's message object, shared_clien
     theme,
   );
 });
+
+Deno.test("PRESENCE_UPDATE without some fields keeps the cached ones (Discord: no field of it is required; it is also sent for a change of the user's name or avatar)", () => {
+  const cache = cacheWithGuild();
+  const activities = [{ name: "chess", type: 0, created_at: 1 }];
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "5" },
+    guild_id: "1",
+    status: "online",
+    activities,
+    client_status: { desktop: "online" },
+  });
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "5", username: "renamed" },
+    guild_id: "1",
+  });
+  assert.deepEqual(cache.presence("1", "5"), {
+    user: { id: "5" },
+    guild_id: "1",
+    status: "online",
+    activities,
+    client_status: { desktop: "online" },
+  });
+  assert.equal(cache.user("5")?.username, "renamed");
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "5" },
+    guild_id: "1",
+    status: "idle",
+    activities: [],
+    client_status: { mobile: "idle" },
+  });
+  assert.equal(cache.presence("1", "5")?.status, "idle");
+  assert.deepEqual(cache.presence("1", "5")?.client_status, { mobile: "idle" });
+});
