@@ -13,7 +13,7 @@ const user = {
 
 Deno.test(redisStoreTest(
   "RedisCache: members and messages expire (expiry_keys), leaving no key or set entry",
-  11,
+  1,
   async (redis) => {
     const clock = new VirtualScheduler();
     const cache = new RedisCache(redis, {

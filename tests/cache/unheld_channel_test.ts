@@ -114,7 +114,7 @@ Deno.test("cache options: dmChannels must be a positive integer", () => {
 
 Deno.test(redisStoreTest(
   "RedisCache: messages of a held guild in channels it does not hold write no key",
-  9,
+  2,
   async (redis) => {
     const store = new RedisCache(redis);
     await store.apply("GUILD_CREATE", GUILD);
@@ -137,7 +137,7 @@ Deno.test(redisStoreTest(
 
 Deno.test(redisStoreTest(
   "RedisCache.applyBatch: a channel created or deleted earlier in the batch decides whether a message is kept",
-  9,
+  2,
   async (redis) => {
     const store = new RedisCache(redis);
     await store.applyBatch([

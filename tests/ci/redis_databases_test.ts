@@ -1,0 +1,48 @@
+// Test files run in parallel against one Redis server, and the tests that
+// need a clean database empty theirs (FLUSHDB) before and after: two files
+// on one database number empty each other's data mid-test, a failure that
+// shows only now and then. This reads every test file's database number
+// (`redisStoreTest(name, N, …)`, `url.pathname = "/N"`, `REDIS_DB = N`) and
+// checks that each number belongs to one file.
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../../", import.meta.url);
+
+const DATABASE_USES = [
+  /redisStoreTest\(\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`|'[^']*'),\s*(\d+)\s*,/g,
+  /pathname\s*=\s*["'`]\/(\d+)["'`]/g,
+  /REDIS_DB\s*=\s*(\d+)/g,
+];
+
+async function testFiles(dir: URL, prefix: string): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = prefix + entry.name;
+    if (entry.isDirectory) {
+      files.push(
+        ...await testFiles(new URL(`${entry.name}/`, dir), `${path}/`),
+      );
+    } else if (path.endsWith(".ts")) files.push(path);
+  }
+  return files;
+}
+
+Deno.test("Each Redis database number is used by one test file only", async () => {
+  const owners = new Map<string, Set<string>>();
+  for (const file of await testFiles(new URL("tests/", ROOT), "tests/")) {
+    const text = await Deno.readTextFile(new URL(file, ROOT));
+    for (const pattern of DATABASE_USES) {
+      for (const match of text.matchAll(pattern)) {
+        const files = owners.get(match[1]!) ?? new Set<string>();
+        files.add(file);
+        owners.set(match[1]!, files);
+      }
+    }
+  }
+  // The check finds what it looks for (a pattern gone stale would pass).
+  assert.ok(owners.size >= 10, `found ${owners.size} database numbers`);
+  const shared = [...owners]
+    .filter(([, files]) => files.size > 1)
+    .map(([database, files]) => `${database}: ${[...files].join(", ")}`);
+  assert.deepEqual(shared, []);
+});
