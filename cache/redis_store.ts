@@ -175,12 +175,34 @@ for i = 1, drop do
 end
 return drop`;
 
-// Removes expired members and messages: ARGV[1] = now (ms).
+// Removes expired members and messages: ARGV[1] = now (ms). A time is
+// twilight-dispatch's (see expiryTime), or milliseconds as this store wrote
+// them before; an entry that is neither stays, as twilight-dispatch leaves
+// one it cannot parse.
 const SWEEP = `
+local function epochMs(text)
+  local number = tonumber(text)
+  if number ~= nil then return number end
+  local y, mo, d, h, mi, s, fraction = string.match(text,
+    '^"(%d%d%d%d)%-(%d%d)%-(%d%d)T(%d%d):(%d%d):(%d%d)%.?(%d*)"$')
+  if y == nil then return nil end
+  y, mo = tonumber(y), tonumber(mo)
+  -- Days since 1970-01-01 of a proleptic Gregorian date.
+  if mo <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yearOfEra = y - era * 400
+  local dayOfYear = math.floor((153 * ((mo + 9) % 12) + 2) / 5) + tonumber(d) - 1
+  local dayOfEra = yearOfEra * 365 + math.floor(yearOfEra / 4)
+    - math.floor(yearOfEra / 100) + dayOfYear
+  local days = era * 146097 + dayOfEra - 719468
+  local ms = tonumber(string.sub(fraction .. '000', 1, 3))
+  return ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000
+    + tonumber(s) * 1000 + ms
+end
 local entries = redis.call('HGETALL', 'expiry_keys')
 local removed = 0
 for i = 1, #entries, 2 do
-  local key, at = entries[i], tonumber(entries[i + 1])
+  local key, at = entries[i], epochMs(entries[i + 1])
   if at ~= nil and at <= tonumber(ARGV[1]) then
     local kind, scope = string.match(key, '^([^:]+):([^:]+):')
     redis.call('DEL', key)
@@ -586,7 +608,7 @@ export class RedisCache {
           pipeline.hset(
             "expiry_keys",
             key,
-            String(this.#scheduler.now() + ttl * 1000),
+            expiryTime(this.#scheduler.now() + ttl * 1000),
           );
         }
         return;
@@ -640,6 +662,17 @@ export class RedisCache {
       });
     }
   }
+}
+
+/**
+ * An `expiry_keys` value as twilight-dispatch writes one (`expire_all` in
+ * its src/cache.rs; `FormattedDateTime` in src/models.rs): a JSON string of
+ * the UTC time, `"2024-05-01T12:00:00.123000000"`, no zone. Its expiry job
+ * then sweeps this store's members and messages too, and this store's sweep
+ * its entries.
+ */
+function expiryTime(ms: number): string {
+  return JSON.stringify(`${new Date(ms).toISOString().slice(0, -1)}000000`);
 }
 
 /**
