@@ -4,7 +4,7 @@
 // so that its existing consumers read what this store writes, and its
 // expiry job and this store's sweep each handle the other's entries.
 import assert from "node:assert/strict";
-import { RedisCache } from "../../cache/mod.ts";
+import { MemoryCache, RedisCache } from "../../cache/mod.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { redisStoreTest } from "./_redis_database.ts";
@@ -281,3 +281,77 @@ Deno.test(redisStoreTest(
     assert.equal(await redis.hlen("expiry_keys"), 0);
   },
 ));
+
+/** What the dispatch service keeps with `STATE_MEMBER=false`. */
+const WITHOUT_MEMBERS = ["guilds", "channels", "roles"] as const;
+
+const botMember = { ...member, user: bot, roles: [] };
+
+Deno.test(redisStoreTest(
+  "RedisCache without the members resource keeps the bot's own member, as twilight-dispatch does, kept current by GUILD_MEMBER_UPDATE",
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis, { resources: [...WITHOUT_MEMBERS] });
+    await cache.apply("READY", { v: 10, user: bot, guilds: [] });
+    await cache.apply("GUILD_CREATE", {
+      ...guildCreate,
+      members: [member, botMember],
+    });
+    await cache.flush();
+    // cache.rs: GUILD_CREATE keeps a member `if CONFIG.state_member ||
+    // member.user.id == bot_id`, and so does GUILD_MEMBER_UPDATE.
+    assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:6"]);
+    assert.deepEqual(
+      (await sorted(redis, "guild_keys:1")).filter((key) =>
+        key.startsWith("member:")
+      ),
+      ["member:1:6"],
+    );
+    assert.deepEqual(await json(redis, "member:1:6"), {
+      ...botMember,
+      guild_id: "1",
+    });
+    const { old } = await cache.apply("GUILD_MEMBER_UPDATE", {
+      ...botMember,
+      guild_id: "1",
+      roles: ["3"],
+      nick: "helper",
+    });
+    assert.deepEqual(old, { ...botMember, guild_id: "1" });
+    await cache.apply("GUILD_MEMBER_UPDATE", {
+      ...member,
+      guild_id: "1",
+      nick: "not kept",
+    });
+    await cache.flush();
+    assert.deepEqual(await cache.member("1", "6"), {
+      ...botMember,
+      guild_id: "1",
+      roles: ["3"],
+      nick: "helper",
+    });
+    assert.equal(await redis.get("member:1:5"), null);
+    assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:6"]);
+    await cache.apply("GUILD_DELETE", { id: "1" });
+    await cache.flush();
+    assert.deepEqual(await sorted(redis, "member_keys"), []);
+    assert.equal(await redis.get("member:1:6"), null);
+  },
+));
+
+Deno.test("MemoryCache without the members resource keeps the bot's own member, as the Redis store does", () => {
+  const cache = new MemoryCache({ resources: [...WITHOUT_MEMBERS] });
+  cache.apply("READY", { v: 10, user: bot, guilds: [] });
+  cache.apply("GUILD_CREATE", { ...guildCreate, members: [member, botMember] });
+  assert.equal(cache.member("1", "6")?.user.username, "bot");
+  assert.equal(cache.member("1", "5"), undefined);
+  cache.apply("GUILD_MEMBER_UPDATE", {
+    ...botMember,
+    guild_id: "1",
+    nick: "helper",
+  });
+  assert.equal(cache.member("1", "6")?.nick, "helper");
+  assert.equal(cache.sizes().member, 1);
+  cache.apply("GUILD_DELETE", { id: "1" });
+  assert.equal(cache.member("1", "6"), undefined);
+});
