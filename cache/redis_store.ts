@@ -63,6 +63,18 @@ export interface RedisCacheOptions extends CacheOptions {
 
 const UNKEYED = new Set<CacheKind>(["user"]);
 
+/**
+ * Dispatches applied as one batch at most, when calls pile up (more make
+ * one round trip's reads and writes larger without saving round trips).
+ */
+const MAX_BATCH = 1_000;
+
+/** A call of applyBatch waiting for its turn. */
+interface Waiting {
+  dispatches: readonly { event: string; data: unknown }[];
+  resolve: (updates: CacheUpdate[]) => void;
+}
+
 /** `ttl` checked: each a positive, finite number of seconds, or absent. */
 function resolveTtl(
   ttl: RedisCacheOptions["ttl"],
@@ -222,7 +234,9 @@ return removed`;
  * The Redis store. {@linkcode RedisCache.apply} takes one dispatch: it reads
  * what the core needs in one round trip, computes the changes, sends the
  * writes as one pipeline (not awaited: the next dispatch's reads queue
- * behind them on the same connection) and returns the previous state.
+ * behind them on the same connection) and returns the previous state. A
+ * call made before the last one resolved waits for it (so it sees its
+ * writes); calls that wait together run as one batch.
  * Usable from a Client or from a standalone process (the dispatch service).
  *
  * Layout (values are Discord's JSON as text): `bot_user`, `guild:G`,
@@ -259,6 +273,9 @@ export class RedisCache {
   readonly #onStale: ((error: unknown) => void) | undefined;
   readonly #scheduler: Scheduler;
   #stale = false;
+  /** Calls of applyBatch waiting for the batch in progress. */
+  #waiting: Waiting[] = [];
+  #draining = false;
 
   /**
    * Create a store on a connection from `connectRedis`.
@@ -300,10 +317,60 @@ export class RedisCache {
    * up. Each dispatch sees the state its predecessors in the batch left, as
    * with {@linkcode RedisCache.apply} one by one.
    *
+   * Calls need not be awaited one by one: one made before the last one
+   * resolved waits for its writes to be sent (it sees them), and the calls
+   * waiting together run as one batch.
+   *
    * @param dispatches The dispatches (`t` and `d`), in gateway order.
    * @returns One update per dispatch (nothing for any when Redis failed).
    */
-  async applyBatch(
+  applyBatch(
+    dispatches: readonly { event: string; data: unknown }[],
+  ): Promise<CacheUpdate[]> {
+    return new Promise((resolve) => {
+      this.#waiting.push({ dispatches, resolve });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  /**
+   * Run the waiting calls, those that came during one batch's reads as the
+   * next batch: a batch's reads are sent after the writes of the one before
+   * it, on the same connection, so each sees what its predecessors wrote
+   * even when the caller does not await each call (the dispatch service);
+   * and calls that pile up meanwhile cost one round trip together.
+   */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    while (this.#waiting.length > 0) {
+      const calls: Waiting[] = [];
+      let count = 0;
+      while (this.#waiting.length > 0 && count < MAX_BATCH) {
+        const call = this.#waiting.shift()!;
+        calls.push(call);
+        count += call.dispatches.length;
+      }
+      const dispatches = calls.length === 1
+        ? calls[0]!.dispatches
+        : calls.flatMap((call) => call.dispatches);
+      let updates: CacheUpdate[];
+      try {
+        updates = await this.#applyNow(dispatches);
+      } catch (error) {
+        this.#failed(error);
+        updates = dispatches.map(() => ({ changes: [], old: undefined }));
+      }
+      let from = 0;
+      for (const call of calls) {
+        const to = from + call.dispatches.length;
+        call.resolve(updates.slice(from, to));
+        from = to;
+      }
+    }
+    this.#draining = false;
+  }
+
+  async #applyNow(
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<CacheUpdate[]> {
     const failed = (): CacheUpdate[] =>
@@ -380,8 +447,9 @@ export class RedisCache {
     return updates;
   }
 
-  /** Wait until every write sent so far has been answered. */
+  /** Wait until the writes of every call so far have been answered. */
   async flush(): Promise<void> {
+    await this.applyBatch([]); // behind the calls still waiting
     await this.#redis.ping();
   }
 

@@ -355,3 +355,36 @@ Deno.test("MemoryCache without the members resource keeps the bot's own member, 
   cache.apply("GUILD_DELETE", { id: "1" });
   assert.equal(cache.member("1", "6"), undefined);
 });
+
+Deno.test(redisStoreTest(
+  "RedisCache.apply called again before the last one resolved sees what it wrote (the dispatch service does not await each event)",
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis);
+    const ready = cache.apply("READY", { v: 10, user: bot, guilds: [] });
+    const created = cache.apply("GUILD_CREATE", {
+      ...guildCreate,
+      members: [botMember],
+    });
+    // Kept only in a channel held in its guild: the GUILD_CREATE's.
+    const posted = cache.apply("MESSAGE_CREATE", message("30", "2", "1"));
+    const edited = cache.apply("MESSAGE_UPDATE", {
+      id: "30",
+      channel_id: "2",
+      guild_id: "1",
+      content: "edited",
+    });
+    await Promise.all([ready, created, posted]);
+    assert.equal((await edited).changes.length, 1);
+    assert.equal(
+      ((await edited).old as { content?: string } | undefined)?.content,
+      "hi",
+    );
+    await cache.flush();
+    assert.equal(
+      (await json(redis, "message:2:30") as { content: string }).content,
+      "edited",
+    );
+    assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:6"]);
+  },
+));
