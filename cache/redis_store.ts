@@ -42,7 +42,8 @@ export interface RedisCacheOptions extends CacheOptions {
    * Seconds a cached member or message lives after its last write; expired
    * ones are removed (keys and set entries) by
    * {@linkcode RedisCache.sweepExpired}. Recorded in the `expiry_keys` hash
-   * as twilight-dispatch does.
+   * as twilight-dispatch does (the key, and a JSON string of the UTC time),
+   * so either one's sweep removes the other's.
    *
    * @default {{}} (no expiry)
    */
@@ -246,7 +247,10 @@ return removed`;
  * `soundboard_sound:G:S`, `integration:G:I`. Sets: `<kind>_keys` (every key of a kind),
  * `guild_keys:G` (a guild's keys, channels included), `channel_keys:C`
  * (a channel's messages). Users live inside members and messages: the
- * layout has no user key.
+ * layout has no user key. Values differ from twilight-dispatch's on
+ * purpose in a few ways (README, "Cache"): a guild holds none of its lists,
+ * an outage keeps the guild, threads are channels, and voice states and
+ * messages carry no `member`.
  *
  * A Redis failure never throws out of `apply`: it is logged, the cache is
  * marked {@linkcode RedisCache.stale} and `onStale` is called once.
