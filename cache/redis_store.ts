@@ -377,6 +377,7 @@ export class RedisCache {
   async #applyNow(
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<CacheUpdate[]> {
+    if (dispatches.length === 0) return []; // flush's turn: nothing to write
     const failed = (): CacheUpdate[] =>
       dispatches.map(() => ({ changes: [], old: undefined }));
     if (this.#redis.status !== "ready") {
