@@ -388,3 +388,13 @@ Deno.test(redisStoreTest(
     assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:6"]);
   },
 ));
+
+Deno.test("RedisCache.flush while Redis is down rejects without marking the cache stale (no write was lost)", async () => {
+  const down = {
+    status: "reconnecting",
+    ping: () => Promise.reject(new Error("Connection is closed.")),
+  } as unknown as RedisConnection;
+  const cache = new RedisCache(down);
+  await assert.rejects(cache.flush(), /Connection is closed/);
+  assert.equal(cache.stale, false);
+});
