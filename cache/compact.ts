@@ -526,6 +526,9 @@ function rareMessage(m: CachedValue): CachedValue | undefined {
   if (m.resolved !== undefined) (extra ??= {}).resolved = m.resolved;
   if (m.poll !== undefined) (extra ??= {}).poll = m.poll;
   if (m.call !== undefined) (extra ??= {}).call = m.call;
+  if (m.shared_client_theme !== undefined) {
+    (extra ??= {}).shared_client_theme = m.shared_client_theme;
+  }
   return extra;
 }
 

@@ -55,10 +55,11 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
  */
 export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   // A new session's guild list is complete: cached guilds of its shard
-  // missing from it were left while disconnected, and go.
+  // missing from it were left while disconnected, and go; the listed ones
+  // are unavailable until their GUILD_CREATE.
   READY: effect(
     ["bot_user", "user", "guild"],
-    ["bot_user", "user"],
+    ["bot_user", "user", "guild"],
     GUILD_CONTENTS,
   ),
   RESUMED: none("the replay that follows carries the changes"),
@@ -136,7 +137,8 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   INTEGRATION_DELETE: effect([], [], ["integration"]),
   INVITE_CREATE: none("invites are not cached"),
   INVITE_DELETE: none("invites are not cached"),
-  MESSAGE_CREATE: effect(["message", "user"], ["user"]),
+  // And its channel's last_message_id (Discord sends no CHANNEL_UPDATE).
+  MESSAGE_CREATE: effect(["message", "user"], ["user", "channel"]),
   MESSAGE_UPDATE: effect([], ["message"]),
   MESSAGE_DELETE: effect([], [], ["message"]),
   MESSAGE_DELETE_BULK: effect([], [], ["message"]),

@@ -159,6 +159,9 @@ export function projectMessage(message: CachedValue): CachedValue {
   if (message.resolved !== undefined) value.resolved = message.resolved;
   if (message.poll !== undefined) value.poll = message.poll;
   if (message.call !== undefined) value.call = message.call;
+  if (message.shared_client_theme !== undefined) {
+    value.shared_client_theme = message.shared_client_theme;
+  }
   // Only objects are projected: a hostile gateway's `author: null` or
   // `mentions: [null]` is kept as sent (reading fields of null threw out of
   // every store's apply, and lost the event for handlers).

@@ -21,16 +21,18 @@ import {
   removeEmojiReactions,
   removeReaction,
 } from "./reactions.ts";
-import { BOT, Context, snowflake } from "./reduce_context.ts";
+import { BOT, byId, Context, list, snowflake } from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
   channelScope,
   channelValue,
   heldElsewhere,
   patchChannel,
+  postCreated,
   scopeOf,
+  setLastMessage,
+  syncThreads,
 } from "./reduce_channels.ts";
-import { compareSnowflakes } from "./options.ts";
 import {
   omit,
   projectGuild,
@@ -153,10 +155,6 @@ function hasMoreThanId(user: D): boolean {
   return false;
 }
 
-function list(value: unknown): D[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
-}
-
 /** A member (from any event) as cached, or undefined without a user id. */
 function memberValue(m: D, guildId: string): [string, D] | undefined {
   const user = m.user;
@@ -185,16 +183,6 @@ function merge(old: D | undefined, patch: D): D {
   return old === undefined ? patch : { ...old, ...patch };
 }
 
-/**
- * Values in id order: a list handed back as `old` is then the same from
- * every store (Redis returns a set's members in no fixed order).
- */
-function byId(values: D[], idField: string): D[] {
-  const id = (value: D): string =>
-    typeof value[idField] === "string" ? value[idField] : "";
-  return values.sort((a, b) => compareSnowflakes(id(a), id(b)));
-}
-
 /** Replace a guild's whole list of one kind (emojis, stickers, sounds). */
 function replaceAll(
   c: Context,
@@ -216,7 +204,9 @@ function replaceAll(
   }
   for (const item of items) {
     const id = snowflake(item[idField]);
-    if (id !== undefined) c.set(kind, guildId, id, withGuild(item, guildId));
+    // An emoji object has no guild_id (stickers and sounds document one).
+    const value = kind === "emoji" ? item : withGuild(item, guildId);
+    if (id !== undefined) c.set(kind, guildId, id, value);
   }
   return old;
 }
@@ -283,8 +273,11 @@ const REDUCERS: Record<string, Reducer> = {
       c.set("bot_user", "", BOT, projectUser(d.user));
       c.user(d.user);
     }
+    // Each listed guild starts out unavailable (Discord's docs) until its
+    // GUILD_CREATE: a held one keeps what is known, marked.
     for (const id of guilds) {
-      if (!cached.has(id)) c.set("guild", "", id, { id, unavailable: true });
+      const held = c.get("guild", "", id);
+      c.set("guild", "", id, { ...held, id, unavailable: true });
     }
     return old;
   },
@@ -354,7 +347,9 @@ const REDUCERS: Record<string, Reducer> = {
     );
   },
   THREAD_CREATE(c, d): unknown {
-    return REDUCERS.CHANNEL_UPDATE!(c, d);
+    const old = REDUCERS.CHANNEL_UPDATE!(c, d);
+    postCreated(c, d);
+    return old;
   },
   THREAD_UPDATE(c, d): unknown {
     return REDUCERS.CHANNEL_UPDATE!(c, d);
@@ -362,41 +357,7 @@ const REDUCERS: Record<string, Reducer> = {
   THREAD_DELETE(c, d): unknown {
     return REDUCERS.CHANNEL_DELETE!(c, d);
   },
-  THREAD_LIST_SYNC(c, d): unknown {
-    const guildId = snowflake(d.guild_id);
-    if (guildId === undefined) return undefined;
-    const channels = byId(c.all("channel", guildId), "id");
-    const threads = list(d.threads);
-    const synced = new Set(threads.map((t) => snowflake(t.id)));
-    const parents = Array.isArray(d.channel_ids)
-      ? new Set(d.channel_ids as unknown[])
-      : undefined;
-    const removed: D[] = [];
-    for (const channel of channels) {
-      const type = channel.type;
-      const isThread = type === 10 || type === 11 || type === 12;
-      const id = snowflake(channel.id);
-      if (!isThread || id === undefined || synced.has(id)) continue;
-      if (parents !== undefined && !parents.has(channel.parent_id)) continue;
-      removed.push(channel);
-      c.removeChannel(guildId, id);
-    }
-    // The bot's thread member of each synced thread it is in.
-    const members = new Map<string, D>();
-    for (const member of list(d.members)) {
-      const id = snowflake(member.id);
-      if (id !== undefined) members.set(id, member);
-    }
-    for (const thread of threads) {
-      const id = snowflake(thread.id);
-      if (id === undefined || heldElsewhere(c, id, guildId)) continue;
-      const value = channelValue(thread, guildId);
-      const member = members.get(id);
-      if (member !== undefined) value.member = member;
-      c.set("channel", guildId, id, value);
-    }
-    return removed;
-  },
+  THREAD_LIST_SYNC: syncThreads,
   THREAD_MEMBER_UPDATE(c, d): unknown {
     return patchChannel(
       c,
@@ -440,7 +401,8 @@ const REDUCERS: Record<string, Reducer> = {
     if (id === undefined) return undefined;
     const old = c.get("guild", "", id);
     if (d.unavailable === true) {
-      if (old === undefined) c.set("guild", "", id, { id, unavailable: true });
+      // An outage: a held guild keeps what is known, marked (as GUILD_DELETE).
+      c.set("guild", "", id, { ...old, id, unavailable: true });
       return old;
     }
     // Start from nothing: a guild seen again (after an outage, or a stale
@@ -527,9 +489,13 @@ const REDUCERS: Record<string, Reducer> = {
     const guild = c.get("guild", "", guildId);
     const entry = memberValue(d, guildId);
     if (entry === undefined) return undefined;
+    // Discord may send it for a user already a member: not counted again.
+    const held = c.get("member", guildId, entry[0]) !== undefined;
     c.set("member", guildId, entry[0], entry[1]);
     c.userOf("member", d.user);
-    if (guild !== undefined && typeof guild.member_count === "number") {
+    if (
+      !held && guild !== undefined && typeof guild.member_count === "number"
+    ) {
       c.set("guild", "", guildId, {
         ...guild,
         member_count: guild.member_count + 1,
@@ -668,14 +634,19 @@ const REDUCERS: Record<string, Reducer> = {
     // would stay until its channel's delete, which never comes (and a
     // gateway naming a new channel id in every message would grow the
     // cache by a channel's bound each time). DMs have no create event.
+    const channel = c.get("channel", "", channelId);
     if (d.guild_id !== undefined && c.keeps("channel")) {
-      const channel = c.get("channel", "", channelId);
       if (channel === undefined || scopeOf(channel) !== d.guild_id) {
         return undefined;
       }
     }
     c.set("message", channelId, id, projectMessage(d));
     c.userOf("message", d.author);
+    // An ephemeral message (no guild_id, in a guild's channel) is not one of
+    // the channel's messages.
+    if (channel !== undefined && scopeOf(channel) === (d.guild_id ?? "")) {
+      setLastMessage(c, channel, channelId, id);
+    }
     return undefined;
   },
   MESSAGE_UPDATE(c, d): unknown {
@@ -684,9 +655,20 @@ const REDUCERS: Record<string, Reducer> = {
     if (channelId === undefined || id === undefined) return undefined;
     const old = c.get("message", channelId, id);
     // An update may be partial: merge it into the cached message; without
-    // one there is no whole message to keep.
+    // one there is no whole message to keep. Its `tts` is always false
+    // (Discord's docs): the created message's stays.
     if (old !== undefined) {
-      c.set("message", channelId, id, merge(old, projectMessage(d)));
+      const value = merge(old, projectMessage(d));
+      if (old.tts !== undefined) value.tts = old.tts;
+      // A poll without `results` has unknown results, not none (Discord's
+      // docs): the known ones stay.
+      const [poll, was] = [value.poll, old.poll];
+      if (isRecord(poll) && poll.results === undefined && isRecord(was)) {
+        if (was.results !== undefined) {
+          value.poll = { ...poll, results: was.results };
+        }
+      }
+      c.set("message", channelId, id, value);
     }
     return old;
   },
@@ -719,7 +701,13 @@ const REDUCERS: Record<string, Reducer> = {
     const userId = snowflake(user?.id);
     if (guildId === undefined || userId === undefined) return undefined;
     const old = c.get("presence", guildId, userId);
-    c.set("presence", guildId, userId, presenceValue(d, guildId)![1]);
+    // No field of it is required (Discord's docs): one it lacks stays.
+    c.set(
+      "presence",
+      guildId,
+      userId,
+      merge(old, presenceValue(d, guildId)![1]),
+    );
     // The user in a presence is partial: only changed fields beside the id.
     // (Whether to read the user depends on the payload only, as cacheReads
     // requires.)

@@ -1,10 +1,13 @@
 // How the reducers address a channel: the scope an event names, the scope a
-// cached channel is held in, its cached form, and a patch of some of its
-// fields kept where it is held (Discord never moves a channel; an event
-// naming another guild, or none, must not move it in one store only).
+// cached channel is held in, its cached form, a patch of some of its fields
+// kept where it is held (Discord never moves a channel; an event naming
+// another guild, or none, must not move it in one store only), and the
+// thread sync that replaces a guild's active threads.
 import type { CachedValue } from "./changes.ts";
+import { compareSnowflakes } from "./options.ts";
 import { omit } from "./project.ts";
-import { type Context, snowflake } from "./reduce_context.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
+import { byId, type Context, list, snowflake } from "./reduce_context.ts";
 
 type D = CachedValue;
 
@@ -58,4 +61,91 @@ export function patchChannel(
   // another one moved it in memory but not in Redis's guild_keys.
   if (old !== undefined) c.set("channel", scopeOf(old)!, id, patch(old));
   return old;
+}
+
+/**
+ * Message (or thread) `id` created in `channel`: its `last_message_id`,
+ * which Discord sends no CHANNEL_UPDATE for (its docs: track it from
+ * MESSAGE_CREATE, and from THREAD_CREATE in forum and media channels). An
+ * older id (events out of order) leaves it.
+ */
+export function setLastMessage(
+  c: Context,
+  channel: D,
+  channelId: string,
+  id: string,
+): void {
+  const last = snowflake(channel.last_message_id);
+  if (last !== undefined && compareSnowflakes(id, last) <= 0) return;
+  c.set("channel", scopeOf(channel)!, channelId, {
+    ...channel,
+    last_message_id: id,
+  });
+}
+
+/**
+ * THREAD_CREATE: in a forum or media channel, whose `last_message_id` is
+ * its last thread (post), the thread is its last.
+ */
+export function postCreated(c: Context, d: D): void {
+  const id = snowflake(d.id);
+  const parentId = snowflake(d.parent_id);
+  if (id === undefined || parentId === undefined) return;
+  const parent = c.get("channel", "", parentId);
+  if (parent === undefined || scopeOf(parent) !== channelScope(d)) return;
+  if (parent.type === 15 || parent.type === 16) {
+    setLastMessage(c, parent, parentId, id);
+  }
+}
+
+/**
+ * THREAD_LIST_SYNC: the active threads of the synced channels (of the whole
+ * guild without `channel_ids`) are replaced by the event's, with the bot's
+ * thread member of each it is in. Returns the threads removed.
+ */
+export function syncThreads(c: Context, d: D): unknown {
+  const guildId = snowflake(d.guild_id);
+  if (guildId === undefined) return undefined;
+  const channels = byId(c.all("channel", guildId), "id");
+  const threads = list(d.threads);
+  const synced = new Set(threads.map((t) => snowflake(t.id)));
+  const parents = Array.isArray(d.channel_ids)
+    ? new Set(d.channel_ids as unknown[])
+    : undefined;
+  const removed: D[] = [];
+  // The sync lists active threads only (Discord's docs: clear the active
+  // threads of the synced channels, then take the event's): an archived
+  // one missing from it still exists.
+  for (const channel of channels) {
+    const id = snowflake(channel.id);
+    if (!isActiveThread(channel) || id === undefined || synced.has(id)) {
+      continue;
+    }
+    if (parents !== undefined && !parents.has(channel.parent_id)) continue;
+    removed.push(channel);
+    c.removeChannel(guildId, id);
+  }
+  // The bot's thread member of each synced thread it is in.
+  const members = new Map<string, D>();
+  for (const member of list(d.members)) {
+    const id = snowflake(member.id);
+    if (id !== undefined) members.set(id, member);
+  }
+  for (const thread of threads) {
+    const id = snowflake(thread.id);
+    if (id === undefined || heldElsewhere(c, id, guildId)) continue;
+    const value = channelValue(thread, guildId);
+    const member = members.get(id);
+    if (member !== undefined) value.member = member;
+    c.set("channel", guildId, id, value);
+  }
+  return removed;
+}
+
+/** A thread not archived (a channel that is no thread is not one). */
+function isActiveThread(channel: D): boolean {
+  const type = channel.type;
+  const meta = channel.thread_metadata;
+  return (type === 10 || type === 11 || type === 12) &&
+    !(isRecord(meta) && meta.archived === true);
 }

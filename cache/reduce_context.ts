@@ -9,6 +9,7 @@ import type {
   CacheLookup,
 } from "./changes.ts";
 import { KIND_RESOURCE } from "./changes.ts";
+import { compareSnowflakes } from "./options.ts";
 import { projectUser } from "./project.ts";
 import { isSnowflake } from "../base/snowflake.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
@@ -33,6 +34,21 @@ export function snowflake(value: unknown): string | undefined {
       (value.length === 1 || value.charCodeAt(0) !== 48)
     ? value
     : undefined;
+}
+
+/** The objects of a list field (anything else in it, or a non-list: none). */
+export function list(value: unknown): D[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+/**
+ * Values in id order: a list handed back as `old` is then the same from
+ * every store (Redis returns a set's members in no fixed order).
+ */
+export function byId(values: D[], idField: string): D[] {
+  const id = (value: D): string =>
+    typeof value[idField] === "string" ? value[idField] : "";
+  return values.sort((a, b) => compareSnowflakes(id(a), id(b)));
 }
 
 /** What one reducer call reads and decides. */

@@ -74,10 +74,13 @@ export class Model {
           if (shard === shardId && !listed.has(id)) this.#removeGuild(id);
         }
         e.set("bot_user", d.user as V);
+        // Discord: the listed guilds start out unavailable (until their
+        // GUILD_CREATE); a held one keeps what is known.
         for (const id of listed) {
-          if (!e.has(`guild:${id}`)) {
-            e.set(`guild:${id}`, { id, unavailable: true });
-          }
+          e.set(`guild:${id}`, {
+            ...(e.get(`guild:${id}`) ?? { id }),
+            unavailable: true,
+          });
         }
         return;
       }
@@ -120,9 +123,12 @@ export class Model {
       case "GUILD_MEMBER_REMOVE": {
         const key = `member:${d.guild_id}:${(d.user as V).id}`;
         const guild = e.get(`guild:${d.guild_id}`);
+        // Discord documents GUILD_MEMBER_ADD as possibly sent for a user
+        // already a member: that one is not counted again.
+        const counted = event === "GUILD_MEMBER_REMOVE" || !e.has(key);
         if (event === "GUILD_MEMBER_ADD") e.set(key, { ...d });
         else e.delete(key);
-        if (guild && typeof guild.member_count === "number") {
+        if (counted && guild && typeof guild.member_count === "number") {
           e.set(`guild:${d.guild_id}`, {
             ...guild,
             member_count: Math.max(
@@ -164,6 +170,15 @@ export class Model {
         return;
       case "MESSAGE_CREATE": {
         e.set(`message:${d.channel_id}:${d.id}`, d);
+        // Discord documents tracking a channel's last_message_id from
+        // MESSAGE_CREATE (no CHANNEL_UPDATE comes for it).
+        const channel = e.get(`channel:${d.channel_id}`);
+        if (channel !== undefined) {
+          e.set(`channel:${d.channel_id}`, {
+            ...channel,
+            last_message_id: d.id,
+          });
+        }
         const ids = [...e.keys()]
           .filter((k) => k.startsWith(`message:${d.channel_id}:`))
           .map((k) => k.split(":")[2]!)

@@ -143,12 +143,14 @@ Deno.test("READY with a malformed shard or guild list drops nothing; RESUMED nev
   assert.deepEqual(holds(cache, "200"), NONE);
 });
 
-Deno.test("READY's reads depend on its payload only: the guild ids, and the bot user", () => {
+Deno.test("READY's reads depend on its payload only: the guild ids, each listed guild, and the bot user", () => {
   const config = { resources: new Set(CACHE_RESOURCES) };
   const reads = cacheReads("READY", ready(["1"], [0, 2]), config);
   assert.deepEqual(reads, [
     { type: "get", kind: "bot_user", scope: "", id: "@me" },
     { type: "all", kind: "guild", scope: "" },
+    // Marked unavailable until its GUILD_CREATE, keeping what is known.
+    { type: "get", kind: "guild", scope: "", id: "1" },
   ]);
   // Without guilds kept nothing is known of them, and nothing is removed.
   const lookup = {

@@ -177,6 +177,7 @@ Deno.test(redisStoreTest(
       type: 0,
       name: "general",
       guild_id: "1",
+      last_message_id: "30",
     });
     assert.deepEqual(await json(redis, "member:1:5"), {
       ...member,

@@ -1,0 +1,283 @@
+// What the cache holds after an event, checked against what Discord's docs
+// (discord-api-docs, developers/events/gateway-events.mdx and
+// developers/topics/threads.mdx) say the object now is. Each test names the
+// documented rule it checks.
+import assert from "node:assert/strict";
+import { CACHE_RESOURCES, MemoryCache, RedisCache } from "../../cache/mod.ts";
+import { user } from "./_event_sequences.ts";
+import { redisStoreTest } from "./_redis_database.ts";
+
+const BOT = user("9");
+const AUTHOR = user("5");
+
+/** Guild 1: text channel 2, forum 6, a member of user 5. */
+const GUILD = {
+  id: "1",
+  name: "g",
+  member_count: 2,
+  channels: [
+    { id: "2", type: 0, name: "general", last_message_id: null },
+    { id: "6", type: 15, name: "forum", last_message_id: null },
+  ],
+  threads: [],
+  roles: [],
+  members: [{
+    user: AUTHOR,
+    roles: [],
+    joined_at: null,
+    deaf: false,
+    mute: false,
+    flags: 0,
+  }],
+};
+const READY = { v: 10, user: BOT, guilds: [], session_id: "s" };
+
+/** A cache holding {@linkcode GUILD}. */
+function cacheWithGuild(): MemoryCache {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  cache.apply("READY", READY);
+  cache.apply("GUILD_CREATE", GUILD);
+  return cache;
+}
+
+function message(id: string, fields: Record<string, unknown> = {}): object {
+  return {
+    id,
+    channel_id: "2",
+    guild_id: "1",
+    author: AUTHOR,
+    content: "hi",
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+    edited_timestamp: null,
+    tts: false,
+    ...fields,
+  };
+}
+
+Deno.test("MESSAGE_UPDATE keeps a cached message's tts: Discord documents tts as always false in message updates", () => {
+  const cache = cacheWithGuild();
+  cache.apply("MESSAGE_CREATE", message("10", { tts: true }));
+  cache.apply(
+    "MESSAGE_UPDATE",
+    message("10", {
+      content: "edited",
+      edited_timestamp: "2024-01-01T00:01:00.000000+00:00",
+      tts: false,
+    }),
+  );
+  const cached = cache.message("2", "10");
+  assert.equal(cached?.content, "edited");
+  assert.equal(cached?.tts, true);
+});
+
+Deno.test("GUILD_CREATE of an unavailable guild marks a held guild unavailable (during an outage Discord may send it instead of the guild)", () => {
+  const cache = cacheWithGuild();
+  cache.apply("GUILD_CREATE", { id: "1", unavailable: true });
+  const guild = cache.guild("1") as { name?: string; unavailable?: boolean };
+  assert.equal(guild.unavailable, true);
+  assert.equal(guild.name, "g", "what is known is kept, as GUILD_DELETE does");
+  assert.equal(cache.channel("2")?.name, "general");
+});
+
+Deno.test("GUILD_MEMBER_ADD of a held member leaves member_count (Discord may send it for users already members)", () => {
+  const cache = cacheWithGuild();
+  const again = {
+    guild_id: "1",
+    user: AUTHOR,
+    roles: [],
+    joined_at: null,
+    deaf: false,
+    mute: false,
+    flags: 0,
+  };
+  cache.apply("GUILD_MEMBER_ADD", again);
+  assert.equal(cache.get("guild", "", "1")?.member_count, 2);
+  cache.apply("GUILD_MEMBER_ADD", { ...again, user: user("7") });
+  assert.equal(
+    cache.get("guild", "", "1")?.member_count,
+    3,
+    "a new member counts",
+  );
+});
+
+Deno.test("THREAD_LIST_SYNC clears the active threads of the synced channels and keeps archived ones (Discord syncs active threads only)", () => {
+  const cache = cacheWithGuild();
+  const thread = (id: string, archived: boolean): object => ({
+    id,
+    type: 11,
+    guild_id: "1",
+    parent_id: "2",
+    name: `t${id}`,
+    thread_metadata: { archived, auto_archive_duration: 60, locked: false },
+  });
+  cache.apply("THREAD_CREATE", thread("3", false));
+  cache.apply("THREAD_CREATE", thread("4", false));
+  cache.apply("THREAD_UPDATE", thread("4", true));
+  const { old } = cache.apply("THREAD_LIST_SYNC", {
+    guild_id: "1",
+    channel_ids: ["2"],
+    threads: [],
+    members: [],
+  });
+  assert.equal(cache.channel("3"), undefined, "an active thread not synced");
+  assert.equal(cache.channel("4")?.name, "t4", "archived: not in the sync");
+  assert.deepEqual((old as { id: string }[]).map((t) => t.id), ["3"]);
+});
+
+Deno.test("MESSAGE_CREATE sets its channel's last_message_id (Discord sends no CHANNEL_UPDATE for it and documents tracking it from MESSAGE_CREATE)", () => {
+  const cache = cacheWithGuild();
+  cache.apply("MESSAGE_CREATE", message("11"));
+  assert.equal(cache.channel("2")?.last_message_id, "11");
+  cache.apply("MESSAGE_CREATE", message("10"));
+  assert.equal(cache.channel("2")?.last_message_id, "11", "an older one");
+  // An ephemeral message has no guild_id: it is no message of the channel.
+  cache.apply("MESSAGE_CREATE", message("12", { guild_id: undefined }));
+  assert.equal(cache.channel("2")?.last_message_id, "11");
+  // A message in a thread sets the thread's.
+  cache.apply("THREAD_CREATE", {
+    id: "13",
+    type: 11,
+    guild_id: "1",
+    parent_id: "2",
+    name: "t",
+  });
+  cache.apply("MESSAGE_CREATE", message("14", { channel_id: "13" }));
+  assert.equal(cache.channel("13")?.last_message_id, "14");
+  assert.equal(cache.channel("2")?.last_message_id, "11");
+});
+
+Deno.test("THREAD_CREATE in a forum or media channel sets the channel's last_message_id to the thread (Discord documents it as the last thread created)", () => {
+  const cache = cacheWithGuild();
+  const post = (id: string, parent: string): object => ({
+    id,
+    type: 11,
+    guild_id: "1",
+    parent_id: parent,
+    name: `post ${id}`,
+    newly_created: true,
+  });
+  cache.apply("THREAD_CREATE", post("21", "6"));
+  assert.equal(cache.channel("6")?.last_message_id, "21");
+  cache.apply("THREAD_CREATE", post("20", "6"));
+  assert.equal(cache.channel("6")?.last_message_id, "21", "an older thread");
+  // In a text channel, a thread is not its last message.
+  cache.apply("THREAD_CREATE", post("22", "2"));
+  assert.equal(cache.channel("2")?.last_message_id, null);
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: messages of one batch set their channel's last_message_id to the newest; tts survives an update in the batch",
+  3,
+  async (redis) => {
+    const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
+    await store.apply("READY", READY);
+    await store.apply("GUILD_CREATE", GUILD);
+    await store.applyBatch([
+      { event: "MESSAGE_CREATE", data: message("11", { tts: true }) },
+      { event: "MESSAGE_CREATE", data: message("10") },
+      { event: "MESSAGE_UPDATE", data: message("11", { content: "e" }) },
+    ]);
+    await store.flush();
+    assert.equal((await store.channel("2"))?.last_message_id, "11");
+    const edited = await store.get("message", "2", "11");
+    assert.equal(edited?.content, "e");
+    assert.equal(edited?.tts, true);
+  },
+));
+
+Deno.test("READY marks every guild it lists unavailable, a held one too, until its GUILD_CREATE (Discord: they start out unavailable)", () => {
+  const cache = cacheWithGuild();
+  cache.apply("READY", { ...READY, guilds: [{ id: "1", unavailable: true }] });
+  const guild = cache.guild("1") as { name?: string; unavailable?: boolean };
+  assert.equal(guild.unavailable, true);
+  assert.equal(guild.name, "g", "what is known is kept until GUILD_CREATE");
+  assert.equal(cache.channel("2")?.name, "general");
+  cache.apply("GUILD_CREATE", GUILD);
+  assert.equal(
+    (cache.guild("1") as { unavailable?: boolean }).unavailable,
+    undefined,
+  );
+});
+
+Deno.test("GUILD_EMOJIS_UPDATE keeps each emoji as Discord's emoji object (which has no guild_id), as GUILD_CREATE does", () => {
+  const cache = cacheWithGuild();
+  const emoji = { id: "30", name: "wave", roles: [], animated: false };
+  cache.apply("GUILD_CREATE", { ...GUILD, emojis: [emoji] });
+  assert.deepEqual(cache.emoji("1", "30"), emoji);
+  const renamed = { ...emoji, name: "hi" };
+  cache.apply("GUILD_EMOJIS_UPDATE", { guild_id: "1", emojis: [renamed] });
+  assert.deepEqual(cache.emoji("1", "30"), renamed);
+});
+
+Deno.test("MESSAGE_UPDATE keeps a cached poll's results when the update's poll has none (Discord: a missing results field means unknown, not none)", () => {
+  const cache = cacheWithGuild();
+  const poll = {
+    question: { text: "?" },
+    answers: [{ answer_id: 1, poll_media: { text: "yes" } }],
+    expiry: "2024-01-02T00:00:00.000000+00:00",
+    allow_multiselect: false,
+    layout_type: 1,
+  };
+  const results = {
+    is_finalized: false,
+    answer_counts: [{ id: 1, count: 3, me_voted: false }],
+  };
+  cache.apply("MESSAGE_CREATE", message("10", { poll: { ...poll, results } }));
+  cache.apply("MESSAGE_UPDATE", message("10", { poll, content: "edited" }));
+  assert.deepEqual(cache.message("2", "10")?.poll, { ...poll, results });
+  // Results the update carries replace the cached ones.
+  const final = { ...results, is_finalized: true };
+  cache.apply(
+    "MESSAGE_UPDATE",
+    message("10", { poll: { ...poll, results: final } }),
+  );
+  assert.deepEqual(cache.message("2", "10")?.poll?.results, final);
+});
+
+Deno.test("A message keeps every field of Discord's message object, shared_client_theme included", () => {
+  const cache = cacheWithGuild();
+  const theme = {
+    colors: ["5865F2", "7258F2"],
+    gradient_angle: 0,
+    base_mix: 58,
+  };
+  cache.apply("MESSAGE_CREATE", message("10", { shared_client_theme: theme }));
+  assert.deepEqual(
+    (cache.message("2", "10") as { shared_client_theme?: unknown })
+      ?.shared_client_theme,
+    theme,
+  );
+});
+
+Deno.test("PRESENCE_UPDATE without some fields keeps the cached ones (Discord: no field of it is required; it is also sent for a change of the user's name or avatar)", () => {
+  const cache = cacheWithGuild();
+  const activities = [{ name: "chess", type: 0, created_at: 1 }];
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "5" },
+    guild_id: "1",
+    status: "online",
+    activities,
+    client_status: { desktop: "online" },
+  });
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "5", username: "renamed" },
+    guild_id: "1",
+  });
+  assert.deepEqual(cache.presence("1", "5"), {
+    user: { id: "5" },
+    guild_id: "1",
+    status: "online",
+    activities,
+    client_status: { desktop: "online" },
+  });
+  assert.equal(cache.user("5")?.username, "renamed");
+  cache.apply("PRESENCE_UPDATE", {
+    user: { id: "5" },
+    guild_id: "1",
+    status: "idle",
+    activities: [],
+    client_status: { mobile: "idle" },
+  });
+  assert.equal(cache.presence("1", "5")?.status, "idle");
+  assert.deepEqual(cache.presence("1", "5")?.client_status, { mobile: "idle" });
+});
