@@ -42,7 +42,8 @@ export interface RedisCacheOptions extends CacheOptions {
    * Seconds a cached member or message lives after its last write; expired
    * ones are removed (keys and set entries) by
    * {@linkcode RedisCache.sweepExpired}. Recorded in the `expiry_keys` hash
-   * as twilight-dispatch does.
+   * as twilight-dispatch does (the key, and a JSON string of the UTC time),
+   * so either one's sweep removes the other's.
    *
    * @default {{}} (no expiry)
    */
@@ -62,6 +63,18 @@ export interface RedisCacheOptions extends CacheOptions {
 }
 
 const UNKEYED = new Set<CacheKind>(["user"]);
+
+/**
+ * Dispatches applied as one batch at most, when calls pile up (more make
+ * one round trip's reads and writes larger without saving round trips).
+ */
+const MAX_BATCH = 1_000;
+
+/** A call of applyBatch waiting for its turn. */
+interface Waiting {
+  dispatches: readonly { event: string; data: unknown }[];
+  resolve: (updates: CacheUpdate[]) => void;
+}
 
 /** `ttl` checked: each a positive, finite number of seconds, or absent. */
 function resolveTtl(
@@ -175,12 +188,34 @@ for i = 1, drop do
 end
 return drop`;
 
-// Removes expired members and messages: ARGV[1] = now (ms).
+// Removes expired members and messages: ARGV[1] = now (ms). A time is
+// twilight-dispatch's (see expiryTime), or milliseconds as this store wrote
+// them before; an entry that is neither stays, as twilight-dispatch leaves
+// one it cannot parse.
 const SWEEP = `
+local function epochMs(text)
+  local number = tonumber(text)
+  if number ~= nil then return number end
+  local y, mo, d, h, mi, s, fraction = string.match(text,
+    '^"(%d%d%d%d)%-(%d%d)%-(%d%d)T(%d%d):(%d%d):(%d%d)%.?(%d*)"$')
+  if y == nil then return nil end
+  y, mo = tonumber(y), tonumber(mo)
+  -- Days since 1970-01-01 of a proleptic Gregorian date.
+  if mo <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yearOfEra = y - era * 400
+  local dayOfYear = math.floor((153 * ((mo + 9) % 12) + 2) / 5) + tonumber(d) - 1
+  local dayOfEra = yearOfEra * 365 + math.floor(yearOfEra / 4)
+    - math.floor(yearOfEra / 100) + dayOfYear
+  local days = era * 146097 + dayOfEra - 719468
+  local ms = tonumber(string.sub(fraction .. '000', 1, 3))
+  return ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000
+    + tonumber(s) * 1000 + ms
+end
 local entries = redis.call('HGETALL', 'expiry_keys')
 local removed = 0
 for i = 1, #entries, 2 do
-  local key, at = entries[i], tonumber(entries[i + 1])
+  local key, at = entries[i], epochMs(entries[i + 1])
   if at ~= nil and at <= tonumber(ARGV[1]) then
     local kind, scope = string.match(key, '^([^:]+):([^:]+):')
     redis.call('DEL', key)
@@ -200,7 +235,9 @@ return removed`;
  * The Redis store. {@linkcode RedisCache.apply} takes one dispatch: it reads
  * what the core needs in one round trip, computes the changes, sends the
  * writes as one pipeline (not awaited: the next dispatch's reads queue
- * behind them on the same connection) and returns the previous state.
+ * behind them on the same connection) and returns the previous state. A
+ * call made before the last one resolved waits for it (so it sees its
+ * writes); calls that wait together run as one batch.
  * Usable from a Client or from a standalone process (the dispatch service).
  *
  * Layout (values are Discord's JSON as text): `bot_user`, `guild:G`,
@@ -210,7 +247,10 @@ return removed`;
  * `soundboard_sound:G:S`, `integration:G:I`. Sets: `<kind>_keys` (every key of a kind),
  * `guild_keys:G` (a guild's keys, channels included), `channel_keys:C`
  * (a channel's messages). Users live inside members and messages: the
- * layout has no user key.
+ * layout has no user key. Values differ from twilight-dispatch's on
+ * purpose in a few ways (README, "Cache"): a guild holds none of its lists,
+ * an outage keeps the guild, threads are channels, and voice states and
+ * messages carry no `member`.
  *
  * A Redis failure never throws out of `apply`: it is logged, the cache is
  * marked {@linkcode RedisCache.stale} and `onStale` is called once.
@@ -237,6 +277,9 @@ export class RedisCache {
   readonly #onStale: ((error: unknown) => void) | undefined;
   readonly #scheduler: Scheduler;
   #stale = false;
+  /** Calls of applyBatch waiting for the batch in progress. */
+  #waiting: Waiting[] = [];
+  #draining = false;
 
   /**
    * Create a store on a connection from `connectRedis`.
@@ -278,12 +321,63 @@ export class RedisCache {
    * up. Each dispatch sees the state its predecessors in the batch left, as
    * with {@linkcode RedisCache.apply} one by one.
    *
+   * Calls need not be awaited one by one: one made before the last one
+   * resolved waits for its writes to be sent (it sees them), and the calls
+   * waiting together run as one batch.
+   *
    * @param dispatches The dispatches (`t` and `d`), in gateway order.
    * @returns One update per dispatch (nothing for any when Redis failed).
    */
-  async applyBatch(
+  applyBatch(
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<CacheUpdate[]> {
+    return new Promise((resolve) => {
+      this.#waiting.push({ dispatches, resolve });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  /**
+   * Run the waiting calls, those that came during one batch's reads as the
+   * next batch: a batch's reads are sent after the writes of the one before
+   * it, on the same connection, so each sees what its predecessors wrote
+   * even when the caller does not await each call (the dispatch service);
+   * and calls that pile up meanwhile cost one round trip together.
+   */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    while (this.#waiting.length > 0) {
+      const calls: Waiting[] = [];
+      let count = 0;
+      while (this.#waiting.length > 0 && count < MAX_BATCH) {
+        const call = this.#waiting.shift()!;
+        calls.push(call);
+        count += call.dispatches.length;
+      }
+      const dispatches = calls.length === 1
+        ? calls[0]!.dispatches
+        : calls.flatMap((call) => call.dispatches);
+      let updates: CacheUpdate[];
+      try {
+        updates = await this.#applyNow(dispatches);
+      } catch (error) {
+        this.#failed(error);
+        updates = dispatches.map(() => ({ changes: [], old: undefined }));
+      }
+      let from = 0;
+      for (const call of calls) {
+        const to = from + call.dispatches.length;
+        call.resolve(updates.slice(from, to));
+        from = to;
+      }
+    }
+    this.#draining = false;
+  }
+
+  async #applyNow(
+    dispatches: readonly { event: string; data: unknown }[],
+  ): Promise<CacheUpdate[]> {
+    if (dispatches.length === 0) return []; // flush's turn: nothing to write
     const failed = (): CacheUpdate[] =>
       dispatches.map(() => ({ changes: [], old: undefined }));
     if (this.#redis.status !== "ready") {
@@ -358,8 +452,9 @@ export class RedisCache {
     return updates;
   }
 
-  /** Wait until every write sent so far has been answered. */
+  /** Wait until the writes of every call so far have been answered. */
   async flush(): Promise<void> {
+    await this.applyBatch([]); // behind the calls still waiting
     await this.#redis.ping();
   }
 
@@ -586,7 +681,7 @@ export class RedisCache {
           pipeline.hset(
             "expiry_keys",
             key,
-            String(this.#scheduler.now() + ttl * 1000),
+            expiryTime(this.#scheduler.now() + ttl * 1000),
           );
         }
         return;
@@ -640,6 +735,17 @@ export class RedisCache {
       });
     }
   }
+}
+
+/**
+ * An `expiry_keys` value as twilight-dispatch writes one (`expire_all` in
+ * its src/cache.rs; `FormattedDateTime` in src/models.rs): a JSON string of
+ * the UTC time, `"2024-05-01T12:00:00.123000000"`, no zone. Its expiry job
+ * then sweeps this store's members and messages too, and this store's sweep
+ * its entries.
+ */
+function expiryTime(ms: number): string {
+  return JSON.stringify(`${new Date(ms).toISOString().slice(0, -1)}000000`);
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   removeEmojiReactions,
   removeReaction,
 } from "./reactions.ts";
-import { byId, Context, list, snowflake } from "./reduce_context.ts";
+import { BOT, byId, Context, list, snowflake } from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
   channelScope,
@@ -44,7 +44,6 @@ import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
 const NOTHING: CacheUpdate = Object.freeze({ changes: [], old: undefined });
-const BOT = "@me";
 
 /**
  * Compute what `event` with payload `data` does to the cache.
@@ -433,7 +432,7 @@ const REDUCERS: Record<string, Reducer> = {
     for (const member of list(d.members)) {
       const entry = memberValue(member, id);
       if (entry === undefined) continue;
-      c.set("member", id, entry[0], entry[1]);
+      c.setMember(id, entry[0], entry[1]);
       c.userOf("member", member.user);
     }
     for (const presence of list(d.presences)) {
@@ -525,9 +524,9 @@ const REDUCERS: Record<string, Reducer> = {
     if (guildId === undefined) return undefined;
     const userId = isRecord(d.user) ? snowflake(d.user.id) : undefined;
     if (userId === undefined) return undefined;
-    const old = c.get("member", guildId, userId);
+    const old = c.member(guildId, userId);
     const entry = memberValue(d, guildId)!;
-    c.set("member", guildId, userId, merge(old, entry[1]));
+    c.setMember(guildId, userId, merge(old, entry[1]));
     c.userOf("member", d.user);
     return old;
   },

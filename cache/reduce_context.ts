@@ -16,6 +16,9 @@ import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
 
+/** The id the bot's own user is kept under (kind `bot_user`). */
+export const BOT = "@me";
+
 /**
  * An id, when `value` is a snowflake (1 to 20 ASCII digits, no leading
  * zero); undefined otherwise. Every id the core reads goes through here: the
@@ -67,6 +70,40 @@ export class Context {
   /** Read an entity; reads of kinds not kept return undefined. */
   get(kind: CacheKind, scope: string, id: string): D | undefined {
     return this.keeps(kind) ? this.#lookup.get(kind, scope, id) : undefined;
+  }
+
+  /**
+   * Whether the member of `userId` is kept: every member with the members
+   * resource, and the bot's own without it (as twilight-dispatch keeps it
+   * in Redis, and discord.js as `guild.members.me`): a bot's permissions in
+   * a guild are computed from it.
+   */
+  keepsMember(userId: string): boolean {
+    return this.keeps("member") ||
+      snowflake(this.#lookup.get("bot_user", "", BOT)?.id) === userId;
+  }
+
+  /**
+   * A member, when {@linkcode Context.keepsMember}. Read whether or not
+   * members are kept: which member is the bot's is known only from the
+   * state, and the reads must depend on the payload alone.
+   */
+  member(guildId: string, userId: string): D | undefined {
+    const value = this.#lookup.get("member", guildId, userId);
+    return this.keepsMember(userId) ? value : undefined;
+  }
+
+  /** Store a member when {@linkcode Context.keepsMember}. */
+  setMember(guildId: string, userId: string, value: D): void {
+    if (this.keepsMember(userId)) {
+      this.changes.push({
+        op: "set",
+        kind: "member",
+        scope: guildId,
+        id: userId,
+        value,
+      });
+    }
   }
 
   /** The ids of every cached entity of a kind in a scope. */

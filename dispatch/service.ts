@@ -735,7 +735,11 @@ export class DispatchService {
       if (config.stateVoice) resources.push("voiceStates");
       const ttl: { members?: number; messages?: number } = {};
       // twilight-dispatch's TTLs are in milliseconds; the store's in seconds.
-      if (config.stateMemberTtl > 0) ttl.members = config.stateMemberTtl / 1000;
+      // Without STATE_MEMBER only the bot's own member is kept, and never
+      // expires (twilight-dispatch records expiry only with STATE_MEMBER).
+      if (config.stateMember && config.stateMemberTtl > 0) {
+        ttl.members = config.stateMemberTtl / 1000;
+      }
       if (config.stateMessageTtl > 0) {
         ttl.messages = config.stateMessageTtl / 1000;
       }

@@ -830,6 +830,41 @@ serviceTest(
 );
 
 serviceTest(
+  "STATE_MEMBER=false keeps the bot's own member, never expired by STATE_MEMBER_TTL, as twilight-dispatch does",
+  async () => {
+    await using t = await setUp({
+      STATE_ENABLED: "true",
+      STATE_MESSAGE: "true",
+      STATE_MEMBER_TTL: "300",
+    });
+    await t.run(async () => {
+      const member =
+        `member:${t.discord.guildId}:${t.discord.gateway.botUserId}`;
+      // A later event's key: the GUILD_CREATE's writes (its expiry entry
+      // included) are done once it is there.
+      const posted = t.discord.postMessage("after the guild");
+      const message = `message:${posted.channel_id}:${posted.id}`;
+      const deadline = Date.now() + 10_000;
+      while (await t.redis.exists(message) === 0) {
+        if (Date.now() > deadline) throw new Error("Timed out: the message");
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      // twilight-dispatch's cache.rs writes the bot's member without
+      // STATE_MEMBER, and expiry entries only with it.
+      assert.equal(await t.redis.sismember("member_keys", member), 1);
+      assert.equal(await t.redis.hexists("expiry_keys", member), 0);
+      const bot = `:${t.discord.gateway.botUserId}`;
+      assert.ok(
+        (await t.redis.smembers("member_keys")).every((key) =>
+          key.endsWith(bot)
+        ),
+        "no other member",
+      );
+    });
+  },
+);
+
+serviceTest(
   "a worker on its own queue answers !ping through REST (examples/dispatch_worker.ts)",
   async () => {
     await using t = await setUp();

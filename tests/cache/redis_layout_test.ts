@@ -1,0 +1,401 @@
+// The Redis store against twilight-dispatch's layout (chamburr/twilight-dispatch
+// 0.4.6: src/constants.rs for the key names, src/cache.rs `set_all`/`del_all`
+// for which set holds which key, `expire_all`/`run_jobs` for `expiry_keys`),
+// so that its existing consumers read what this store writes, and its
+// expiry job and this store's sweep each handle the other's entries.
+import assert from "node:assert/strict";
+import { MemoryCache, RedisCache } from "../../cache/mod.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { redisStoreTest } from "./_redis_database.ts";
+
+const DATABASE = 4;
+
+const ada = {
+  id: "5",
+  username: "ada",
+  discriminator: "0",
+  global_name: null,
+  avatar: null,
+};
+const bot = { ...ada, id: "6", username: "bot", bot: true };
+
+const member = {
+  user: ada,
+  roles: ["3"],
+  joined_at: "2024-01-01T00:00:00.000000+00:00",
+  deaf: false,
+  mute: false,
+  flags: 0,
+};
+
+const guildCreate = {
+  id: "1",
+  name: "Home",
+  member_count: 1,
+  channels: [{ id: "2", type: 0, name: "general" }],
+  threads: [],
+  roles: [{ id: "3", name: "mods" }],
+  emojis: [{ id: "4", name: "wave" }],
+  members: [member],
+  presences: [{
+    user: { id: "5" },
+    status: "online",
+    activities: [],
+    client_status: { desktop: "online" },
+  }],
+  voice_states: [{
+    user_id: "5",
+    channel_id: "2",
+    session_id: "s",
+    deaf: false,
+    mute: false,
+    self_deaf: false,
+    self_mute: false,
+    self_video: false,
+    suppress: false,
+    request_to_speak_timestamp: null,
+  }],
+};
+
+function message(id: string, channelId: string, guildId?: string): object {
+  return {
+    id,
+    channel_id: channelId,
+    ...(guildId === undefined ? {} : { guild_id: guildId }),
+    author: ada,
+    content: "hi",
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+  };
+}
+
+async function sorted(redis: RedisConnection, key: string): Promise<string[]> {
+  return (await redis.smembers(key)).sort();
+}
+
+async function json(redis: RedisConnection, key: string): Promise<unknown> {
+  const text = await redis.get(key);
+  return text === null ? null : JSON.parse(text);
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache writes twilight-dispatch's keys, and each helper set holds the full keys twilight-dispatch puts in it",
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis);
+    await cache.apply("READY", {
+      v: 10,
+      user: bot,
+      guilds: [{ id: "1", unavailable: true }, { id: "9", unavailable: true }],
+      session_id: "s",
+    });
+    await cache.apply("GUILD_CREATE", guildCreate);
+    await cache.apply("CHANNEL_CREATE", {
+      id: "20",
+      type: 1,
+      recipients: [ada],
+    });
+    await cache.apply("MESSAGE_CREATE", message("30", "2", "1"));
+    await cache.apply("MESSAGE_CREATE", message("31", "20"));
+    await cache.flush();
+
+    assert.deepEqual((await redis.keys("*")).sort(), [
+      "bot_user",
+      "channel:2",
+      "channel:20",
+      "channel_keys",
+      "channel_keys:2",
+      "channel_keys:20",
+      "emoji:1:4",
+      "emoji_keys",
+      "guild:1",
+      "guild:9",
+      "guild_keys",
+      "guild_keys:1",
+      "member:1:5",
+      "member_keys",
+      "message:20:31",
+      "message:2:30",
+      "message_keys",
+      "presence:1:5",
+      "presence_keys",
+      "role:1:3",
+      "role_keys",
+      "voice:1:5",
+      "voice_keys",
+    ]);
+    // cache.rs set_all: `<kind>_keys` holds every key with a `:`; a key of
+    // three parts also goes to `guild_keys:<second>` (`channel:G:C` is
+    // written as `channel:C`), a message's to `channel_keys:<channel>`.
+    assert.deepEqual(await sorted(redis, "guild_keys"), ["guild:1", "guild:9"]);
+    assert.deepEqual(await sorted(redis, "guild_keys:1"), [
+      "channel:2",
+      "emoji:1:4",
+      "member:1:5",
+      "presence:1:5",
+      "role:1:3",
+      "voice:1:5",
+    ]);
+    assert.deepEqual(await sorted(redis, "channel_keys"), [
+      "channel:2",
+      "channel:20",
+    ]);
+    assert.deepEqual(await sorted(redis, "channel_keys:2"), ["message:2:30"]);
+    assert.deepEqual(await sorted(redis, "channel_keys:20"), [
+      "message:20:31",
+    ]);
+    assert.deepEqual(await sorted(redis, "message_keys"), [
+      "message:20:31",
+      "message:2:30",
+    ]);
+    assert.deepEqual(await sorted(redis, "role_keys"), ["role:1:3"]);
+    assert.deepEqual(await sorted(redis, "emoji_keys"), ["emoji:1:4"]);
+    assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:5"]);
+    assert.deepEqual(await sorted(redis, "presence_keys"), ["presence:1:5"]);
+    assert.deepEqual(await sorted(redis, "voice_keys"), ["voice:1:5"]);
+
+    // Values as twilight-model 0.14 serializes what twilight-dispatch keeps:
+    // the READY user; a guild channel with its guild_id (cache.rs sets it);
+    // a member with `user` and `guild_id`; a presence with `guild_id` and
+    // the user's id; a voice state with `guild_id`.
+    assert.deepEqual(await json(redis, "bot_user"), bot);
+    assert.deepEqual(await json(redis, "guild:9"), {
+      id: "9",
+      unavailable: true,
+    });
+    assert.deepEqual(await json(redis, "channel:2"), {
+      id: "2",
+      type: 0,
+      name: "general",
+      guild_id: "1",
+      last_message_id: "30",
+    });
+    assert.deepEqual(await json(redis, "member:1:5"), {
+      ...member,
+      guild_id: "1",
+    });
+    assert.deepEqual(await json(redis, "presence:1:5"), {
+      user: { id: "5" },
+      guild_id: "1",
+      status: "online",
+      activities: [],
+      client_status: { desktop: "online" },
+    });
+    assert.deepEqual(await json(redis, "voice:1:5"), {
+      ...guildCreate.voice_states[0],
+      guild_id: "1",
+    });
+    assert.deepEqual(
+      await json(redis, "message:2:30"),
+      message("30", "2", "1"),
+    );
+    const guild = await json(redis, "guild:1") as Record<string, unknown>;
+    assert.equal(guild.name, "Home");
+    assert.equal(guild.member_count, 1);
+  },
+));
+
+/** twilight-dispatch's FormattedDateTime as serde_json writes it (models.rs). */
+const TWILIGHT_TIME =
+  /^"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{1,9})"$/;
+
+function twilightTime(text: string | null | undefined): number {
+  const match = TWILIGHT_TIME.exec(text ?? "");
+  assert.ok(match, `'${text}' is not twilight-dispatch's expiry format`);
+  const [y, mo, d, h, mi, s] = match.slice(1, 7).map(Number);
+  const ms = Number(match[7]!.padEnd(3, "0").slice(0, 3));
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms);
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache records expiry in expiry_keys as twilight-dispatch does: the key, and a JSON string of the UTC time it expires",
+  DATABASE,
+  async (redis) => {
+    const start = Date.UTC(2026, 11, 2, 9, 30, 15, 250);
+    const clock = new VirtualScheduler({ start });
+    const cache = new RedisCache(redis, {
+      ttl: { members: 60, messages: 1.5 },
+      scheduler: clock,
+    });
+    await cache.apply("GUILD_CREATE", guildCreate);
+    await cache.apply("MESSAGE_CREATE", message("30", "2", "1"));
+    await cache.flush();
+    const entries = await redis.hgetall("expiry_keys");
+    assert.deepEqual(Object.keys(entries).sort(), [
+      "member:1:5",
+      "message:2:30",
+    ]);
+    assert.equal(twilightTime(entries["member:1:5"]), start + 60_000);
+    assert.equal(twilightTime(entries["message:2:30"]), start + 1_500);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache.sweepExpired removes the entries twilight-dispatch recorded (its time format), keeps those not yet due",
+  DATABASE,
+  async (redis) => {
+    const now = Date.UTC(2026, 11, 2, 9, 30, 0, 0);
+    const clock = new VirtualScheduler({ start: now });
+    const cache = new RedisCache(redis, { scheduler: clock });
+    await cache.apply("GUILD_CREATE", {
+      ...guildCreate,
+      members: [
+        member,
+        { ...member, user: { ...ada, id: "7" } },
+        { ...member, user: { ...ada, id: "8" } },
+      ],
+    });
+    await cache.apply("MESSAGE_CREATE", message("30", "2", "1"));
+    await cache.flush();
+    // As twilight-dispatch's expire_all writes them: nanoseconds, no zone.
+    await redis.hset("expiry_keys", {
+      "member:1:5": '"2026-12-02T09:29:59.999999999"',
+      "message:2:30": '"2026-12-02T09:29:00.5"',
+      "member:1:7": '"2026-12-02T09:30:00.001"',
+      // Milliseconds, as this store wrote them before.
+      "member:1:8": String(now),
+    });
+    assert.equal(await cache.sweepExpired(), 3);
+    assert.equal(await redis.get("member:1:8"), null);
+    assert.equal(await redis.get("member:1:5"), null);
+    assert.equal(await redis.get("message:2:30"), null);
+    assert.ok(await redis.get("member:1:7"));
+    assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:7"]);
+    assert.deepEqual(await sorted(redis, "message_keys"), []);
+    assert.deepEqual(await sorted(redis, "channel_keys:2"), []);
+    assert.ok(!(await redis.sismember("guild_keys:1", "member:1:5")));
+    assert.deepEqual(Object.keys(await redis.hgetall("expiry_keys")), [
+      "member:1:7",
+    ]);
+    await clock.advance(1);
+    assert.equal(await cache.sweepExpired(), 1);
+    assert.equal(await redis.get("member:1:7"), null);
+    assert.equal(await redis.hlen("expiry_keys"), 0);
+  },
+));
+
+/** What the dispatch service keeps with `STATE_MEMBER=false`. */
+const WITHOUT_MEMBERS = ["guilds", "channels", "roles"] as const;
+
+const botMember = { ...member, user: bot, roles: [] };
+
+Deno.test(redisStoreTest(
+  "RedisCache without the members resource keeps the bot's own member, as twilight-dispatch does, kept current by GUILD_MEMBER_UPDATE",
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis, { resources: [...WITHOUT_MEMBERS] });
+    await cache.apply("READY", { v: 10, user: bot, guilds: [] });
+    await cache.apply("GUILD_CREATE", {
+      ...guildCreate,
+      members: [member, botMember],
+    });
+    await cache.flush();
+    // cache.rs: GUILD_CREATE keeps a member `if CONFIG.state_member ||
+    // member.user.id == bot_id`, and so does GUILD_MEMBER_UPDATE.
+    assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:6"]);
+    assert.deepEqual(
+      (await sorted(redis, "guild_keys:1")).filter((key) =>
+        key.startsWith("member:")
+      ),
+      ["member:1:6"],
+    );
+    assert.deepEqual(await json(redis, "member:1:6"), {
+      ...botMember,
+      guild_id: "1",
+    });
+    const { old } = await cache.apply("GUILD_MEMBER_UPDATE", {
+      ...botMember,
+      guild_id: "1",
+      roles: ["3"],
+      nick: "helper",
+    });
+    assert.deepEqual(old, { ...botMember, guild_id: "1" });
+    await cache.apply("GUILD_MEMBER_UPDATE", {
+      ...member,
+      guild_id: "1",
+      nick: "not kept",
+    });
+    await cache.flush();
+    assert.deepEqual(await cache.member("1", "6"), {
+      ...botMember,
+      guild_id: "1",
+      roles: ["3"],
+      nick: "helper",
+    });
+    assert.equal(await redis.get("member:1:5"), null);
+    assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:6"]);
+    await cache.apply("GUILD_DELETE", { id: "1" });
+    await cache.flush();
+    assert.deepEqual(await sorted(redis, "member_keys"), []);
+    assert.equal(await redis.get("member:1:6"), null);
+  },
+));
+
+Deno.test("MemoryCache without the members resource keeps the bot's own member, as the Redis store does", () => {
+  const cache = new MemoryCache({ resources: [...WITHOUT_MEMBERS] });
+  cache.apply("READY", { v: 10, user: bot, guilds: [] });
+  cache.apply("GUILD_CREATE", { ...guildCreate, members: [member, botMember] });
+  assert.equal(cache.member("1", "6")?.user.username, "bot");
+  assert.equal(cache.member("1", "5"), undefined);
+  cache.apply("GUILD_MEMBER_UPDATE", {
+    ...botMember,
+    guild_id: "1",
+    nick: "helper",
+  });
+  assert.equal(cache.member("1", "6")?.nick, "helper");
+  assert.equal(cache.sizes().member, 1);
+  cache.apply("GUILD_DELETE", { id: "1" });
+  assert.equal(cache.member("1", "6"), undefined);
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache.apply called again before the last one resolved sees what it wrote (the dispatch service does not await each event)",
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis);
+    const ready = cache.apply("READY", { v: 10, user: bot, guilds: [] });
+    const created = cache.apply("GUILD_CREATE", {
+      ...guildCreate,
+      members: [botMember],
+    });
+    // Kept only in a channel held in its guild: the GUILD_CREATE's.
+    const posted = cache.apply("MESSAGE_CREATE", message("30", "2", "1"));
+    const edited = cache.apply("MESSAGE_UPDATE", {
+      id: "30",
+      channel_id: "2",
+      guild_id: "1",
+      content: "edited",
+    });
+    await Promise.all([ready, created, posted]);
+    assert.equal((await edited).changes.length, 1);
+    assert.equal(
+      ((await edited).old as { content?: string } | undefined)?.content,
+      "hi",
+    );
+    await cache.flush();
+    assert.equal(
+      (await json(redis, "message:2:30") as { content: string }).content,
+      "edited",
+    );
+    assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:6"]);
+  },
+));
+
+Deno.test("RedisCache.flush while Redis is down rejects without marking the cache stale (no write was lost)", async () => {
+  const down = {
+    status: "reconnecting",
+    ping: () => Promise.reject(new Error("Connection is closed.")),
+  } as unknown as RedisConnection;
+  const cache = new RedisCache(down);
+  await assert.rejects(cache.flush(), /Connection is closed/);
+  assert.equal(cache.stale, false);
+});
