@@ -745,7 +745,16 @@ export class RedisCache {
  * its entries.
  */
 function expiryTime(ms: number): string {
-  return JSON.stringify(`${new Date(ms).toISOString().slice(0, -1)}000000`);
+  return JSON.stringify(twilightTimestamp(ms));
+}
+
+/**
+ * A time as twilight-dispatch writes it (`%FT%T.%N` in UTC, its
+ * `FormattedDateTime`): `2024-05-01T12:00:00.123000000`. Also the dispatch
+ * service's `gateway_started` and `last_ack`.
+ */
+export function twilightTimestamp(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, -1)}000000`;
 }
 
 /**

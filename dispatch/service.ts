@@ -43,7 +43,7 @@ import {
 } from "../redis/connection.ts";
 import { RedisSessionStore } from "../redis/session_store.ts";
 import type { SavedSession } from "../gateway/saved_session.ts";
-import { RedisCache } from "../cache/redis_store.ts";
+import { RedisCache, twilightTimestamp } from "../cache/redis_store.ts";
 import type { CacheResource } from "../cache/resources.ts";
 import { ConfigError, type DispatchConfig } from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
@@ -1032,14 +1032,6 @@ async function within(
   } finally {
     if (timer !== undefined) scheduler.clearTimeout(timer);
   }
-}
-
-/**
- * A time as twilight-dispatch writes `gateway_started` and `last_ack`
- * (`%FT%T.%N` in UTC): `2024-05-01T12:00:00.123000000`.
- */
-function twilightTimestamp(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, -1)}000000`;
 }
 
 /** The AMQP URL of the configuration. */
