@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
+import { tsFiles } from "./_ts_files.ts";
 import { ABOVE_THE_LIBRARY, ALLOWED_IMPORTS } from "../../.ci/check_layers.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const LIMIT = 800;
 const REASON = /Why one file of over 800 lines/;
-
-async function tsFiles(dir: URL, prefix: string): Promise<string[]> {
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const path = prefix + entry.name;
-    if (entry.isDirectory) {
-      files.push(
-        ...await tsFiles(new URL(`${entry.name}/`, dir), `${path}/`),
-      );
-    } else if (path.endsWith(".ts")) files.push(path);
-  }
-  return files;
-}
 
 Deno.test(`No published module is over ${LIMIT} lines without saying why at its top`, async () => {
   // The library folders the layer check knows, and the published fakes.

@@ -5,6 +5,7 @@
 // (`redisStoreTest(name, N, …)`, `url.pathname = "/N"`, `REDIS_DB = N`) and
 // checks that each number belongs to one file.
 import assert from "node:assert/strict";
+import { tsFiles } from "./_ts_files.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -14,22 +15,9 @@ const DATABASE_USES = [
   /REDIS_DB\s*=\s*(\d+)/g,
 ];
 
-async function testFiles(dir: URL, prefix: string): Promise<string[]> {
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const path = prefix + entry.name;
-    if (entry.isDirectory) {
-      files.push(
-        ...await testFiles(new URL(`${entry.name}/`, dir), `${path}/`),
-      );
-    } else if (path.endsWith(".ts")) files.push(path);
-  }
-  return files;
-}
-
 Deno.test("Each Redis database number is used by one test file only", async () => {
   const owners = new Map<string, Set<string>>();
-  for (const file of await testFiles(new URL("tests/", ROOT), "tests/")) {
+  for (const file of await tsFiles(new URL("tests/", ROOT), "tests/")) {
     const text = await Deno.readTextFile(new URL(file, ROOT));
     for (const pattern of DATABASE_USES) {
       for (const match of text.matchAll(pattern)) {
