@@ -27,8 +27,10 @@ import {
   channelScope,
   channelValue,
   heldElsewhere,
+  isThread,
   patchChannel,
   postCreated,
+  removeThreadsOf,
   scopeOf,
   setLastMessage,
   syncThreads,
@@ -315,6 +317,7 @@ const REDUCERS: Record<string, Reducer> = {
     // Removed from the guild it is held in, whatever guild the event names
     // (Redis's guild_keys of that guild would keep a key that is gone).
     c.removeChannel(scopeOf(old) ?? guildId, id);
+    if (guildId !== "" && !isThread(d)) removeThreadsOf(c, guildId, id);
     return old;
   },
   CHANNEL_INFO(c, d): unknown {
@@ -426,7 +429,12 @@ const REDUCERS: Record<string, Reducer> = {
     for (const [kind, idField, values] of items) {
       for (const item of list(values)) {
         const itemId = snowflake(item[idField]);
-        if (itemId !== undefined) c.set(kind, id, itemId, item);
+        // As the events of each kind keep it: roles and emojis document no
+        // guild_id, the others do.
+        const value = kind === "role" || kind === "emoji"
+          ? item
+          : withGuild(item, id);
+        if (itemId !== undefined) c.set(kind, id, itemId, value);
       }
     }
     for (const member of list(d.members)) {

@@ -144,8 +144,32 @@ export function syncThreads(c: Context, d: D): unknown {
 
 /** A thread not archived (a channel that is no thread is not one). */
 function isActiveThread(channel: D): boolean {
-  const type = channel.type;
   const meta = channel.thread_metadata;
-  return (type === 10 || type === 11 || type === 12) &&
-    !(isRecord(meta) && meta.archived === true);
+  return isThread(channel) && !(isRecord(meta) && meta.archived === true);
+}
+
+/** A thread (announcement, public or private). */
+export function isThread(channel: D): boolean {
+  const type = channel.type;
+  return type === 10 || type === 11 || type === 12;
+}
+
+/**
+ * The held threads of channel `parentId`, removed with it: a thread does
+ * not outlive its channel, and nothing else would ever remove it (no
+ * THREAD_LIST_SYNC names a deleted channel).
+ */
+export function removeThreadsOf(
+  c: Context,
+  guildId: string,
+  parentId: string,
+): void {
+  for (const channel of c.all("channel", guildId)) {
+    const id = snowflake(channel.id);
+    if (
+      id !== undefined && isThread(channel) && channel.parent_id === parentId
+    ) {
+      c.removeChannel(guildId, id);
+    }
+  }
 }

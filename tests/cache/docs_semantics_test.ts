@@ -281,3 +281,97 @@ Deno.test("PRESENCE_UPDATE without some fields keeps the cached ones (Discord: n
   assert.equal(cache.presence("1", "5")?.status, "idle");
   assert.deepEqual(cache.presence("1", "5")?.client_status, { mobile: "idle" });
 });
+
+/** A thread of channel `parent` in guild 1, with one message. */
+function threadWithMessage(id: string, parent: string): [string, unknown][] {
+  return [
+    ["THREAD_CREATE", {
+      id,
+      type: 11,
+      guild_id: "1",
+      parent_id: parent,
+      name: "t",
+      newly_created: true,
+    }],
+    ["MESSAGE_CREATE", {
+      id: `${id}0`,
+      channel_id: id,
+      guild_id: "1",
+      content: "in a thread",
+      timestamp: "2024-01-01T00:00:00.000000+00:00",
+      author: AUTHOR,
+    }],
+  ];
+}
+
+Deno.test("CHANNEL_DELETE takes the channel's threads and their messages with it (a thread does not outlive its channel); THREAD_DELETE takes only the thread", () => {
+  const cache = cacheWithGuild();
+  for (
+    const [event, data] of [
+      ...threadWithMessage("30", "2"),
+      ...threadWithMessage("31", "2"),
+      ...threadWithMessage("32", "6"),
+    ]
+  ) cache.apply(event, data);
+  cache.apply("THREAD_DELETE", {
+    id: "31",
+    type: 11,
+    guild_id: "1",
+    parent_id: "2",
+  });
+  assert.equal(cache.channel("31"), undefined);
+  assert.notEqual(cache.channel("30"), undefined);
+  cache.apply("CHANNEL_DELETE", { id: "2", type: 0, guild_id: "1" });
+  assert.equal(cache.channel("30"), undefined);
+  assert.deepEqual(cache.channelMessages("30"), []);
+  // Another channel's thread stays.
+  assert.equal(cache.channelMessages("32").length, 1);
+  assert.deepEqual(cache.channels("1").map((c) => c.id).sort(), ["32", "6"]);
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: CHANNEL_DELETE removes the channel's threads and their messages, leaving no key behind",
+  3,
+  async (redis) => {
+    const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
+    await store.apply("READY", READY);
+    await store.apply("GUILD_CREATE", GUILD);
+    for (const [event, data] of threadWithMessage("30", "2")) {
+      await store.apply(event, data);
+    }
+    await store.apply("CHANNEL_DELETE", { id: "2", type: 0, guild_id: "1" });
+    await store.flush();
+    assert.deepEqual(await redis.keys("*30*"), []);
+    assert.deepEqual(
+      (await redis.smembers("guild_keys:1")).filter((k) =>
+        k.startsWith("channel:")
+      ),
+      ["channel:6"],
+    );
+  },
+));
+
+Deno.test("Stickers, sounds, stage instances and scheduled events from GUILD_CREATE carry their guild_id, as after their own events (their objects document one)", () => {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  cache.apply("GUILD_CREATE", {
+    ...GUILD,
+    stickers: [{ id: "40", name: "s" }],
+    soundboard_sounds: [{ sound_id: "41", name: "b" }],
+    stage_instances: [{ id: "42", channel_id: "2" }],
+    guild_scheduled_events: [{ id: "43", name: "e" }],
+    emojis: [{ id: "44", name: "m" }],
+  });
+  const fromCreate = [
+    cache.stickers("1"),
+    cache.soundboardSounds("1"),
+    cache.stageInstances("1"),
+    cache.scheduledEvents("1"),
+  ];
+  for (const values of fromCreate) assert.equal(values[0]?.guild_id, "1");
+  assert.equal("guild_id" in (cache.emoji("1", "44") ?? {}), false);
+  cache.apply("GUILD_STICKERS_UPDATE", {
+    guild_id: "1",
+    stickers: [{ id: "40", name: "s" }],
+  });
+  assert.deepEqual(cache.stickers("1"), fromCreate[0]);
+});
