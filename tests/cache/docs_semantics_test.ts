@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { CACHE_RESOURCES, MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { user } from "./_event_sequences.ts";
 import { redisStoreTest } from "./_redis_database.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
 
 const BOT = user("9");
 const AUTHOR = user("5");
@@ -31,6 +32,14 @@ const GUILD = {
   }],
 };
 const READY = { v: 10, user: BOT, guilds: [], session_id: "s" };
+
+/** A Redis store holding {@linkcode GUILD}, on `redis`. */
+async function redisWithGuild(redis: RedisConnection): Promise<RedisCache> {
+  const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
+  await store.apply("READY", READY);
+  await store.apply("GUILD_CREATE", GUILD);
+  return store;
+}
 
 /** A cache holding {@linkcode GUILD}. */
 function cacheWithGuild(): MemoryCache {
@@ -169,9 +178,7 @@ Deno.test(redisStoreTest(
   "RedisCache: messages of one batch set their channel's last_message_id to the newest; tts survives an update in the batch",
   3,
   async (redis) => {
-    const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
-    await store.apply("READY", READY);
-    await store.apply("GUILD_CREATE", GUILD);
+    const store = await redisWithGuild(redis);
     await store.applyBatch([
       { event: "MESSAGE_CREATE", data: message("11", { tts: true }) },
       { event: "MESSAGE_CREATE", data: message("10") },
@@ -333,9 +340,7 @@ Deno.test(redisStoreTest(
   "RedisCache: CHANNEL_DELETE removes the channel's threads and their messages, leaving no key behind",
   3,
   async (redis) => {
-    const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
-    await store.apply("READY", READY);
-    await store.apply("GUILD_CREATE", GUILD);
+    const store = await redisWithGuild(redis);
     for (const [event, data] of threadWithMessage("30", "2")) {
       await store.apply(event, data);
     }
