@@ -8,9 +8,9 @@ import {
   MemoryCache,
   RedisCache,
 } from "../../cache/mod.ts";
-import { closeRedis, connectRedis } from "../../redis/mod.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
-import { testRedis } from "../_fakes/servers.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { redisStoreTest } from "./_redis_database.ts";
 import {
   type Dispatch,
   Model,
@@ -118,7 +118,7 @@ Deno.test("cache property: memory store equals the reference model after every s
 
 /** Every key in the Redis database, sets as sorted arrays. */
 async function redisSnapshot(
-  redis: Awaited<ReturnType<typeof connectRedis>>,
+  redis: RedisConnection,
 ): Promise<{ values: Map<string, unknown>; sets: Map<string, string[]> }> {
   const keys = await redis.keys("*");
   const values = new Map<string, unknown>();
@@ -153,121 +153,101 @@ function expectedSets(
   return sets;
 }
 
-const server = testRedis();
-
-Deno.test({
-  name:
-    "cache property: Redis store equals the model (keys and helper sets) after every step, and the memory store at the end",
-  ignore: server.ignore,
-  fn: async () => {
-    const url = new URL(server.url);
-    url.pathname = "/9";
-    const redis = await connectRedis({ url: url.href });
-    try {
-      for (const seed of [101, 102, 103]) {
-        await redis.flushdb();
-        const store = new RedisCache(redis, {
-          resources: [...RESOURCES],
-          messages: { perChannel: PROPERTY_PER_CHANNEL },
-        });
-        const memory = new MemoryCache({
-          resources: [...RESOURCES],
-          messages: { perChannel: PROPERTY_PER_CHANNEL },
-        });
-        const model = new Model();
-        const sequence: Dispatch[] = randomSequence(seed, 150);
-        for (const [i, dispatch] of sequence.entries()) {
-          const fromRedis = await store.apply(
-            dispatch[0],
-            structuredClone(dispatch[1]),
-          );
-          const fromMemory = memory.apply(
-            dispatch[0],
-            structuredClone(dispatch[1]),
-          );
-          assert.deepStrictEqual(fromRedis.old, fromMemory.old, `old at ${i}`);
-          model.apply(dispatch);
-          await store.flush();
-          const { values, sets } = await redisSnapshot(redis);
-          const where = `seed ${seed} step ${i} ${dispatch[0]}`;
-          assert.deepStrictEqual(
-            Object.fromEntries([...values].sort()),
-            Object.fromEntries([...model.entries].sort()),
-            where,
-          );
-          assert.deepStrictEqual(
-            Object.fromEntries([...sets].sort()),
-            Object.fromEntries([...expectedSets(values.keys(), values)].sort()),
-            `${where}: helper sets`,
-          );
-        }
-        assert.equal(store.stale, false);
-        compareMemory(memory, model, `seed ${seed} end`);
-      }
-    } finally {
+Deno.test(redisStoreTest(
+  "cache property: Redis store equals the model (keys and helper sets) after every step, and the memory store at the end",
+  9,
+  async (redis) => {
+    for (const seed of [101, 102, 103]) {
       await redis.flushdb();
-      await closeRedis(redis);
-    }
-  },
-});
-
-Deno.test({
-  name:
-    "cache property: Redis applyBatch (random batch sizes) gives every event the same old state as the memory store, and ends equal to the model",
-  ignore: server.ignore,
-  fn: async () => {
-    const url = new URL(server.url);
-    url.pathname = "/12";
-    const redis = await connectRedis({ url: url.href });
-    try {
-      for (const seed of [201, 202, 203, 204]) {
-        await redis.flushdb();
-        const options = {
-          resources: [...RESOURCES],
-          messages: { perChannel: PROPERTY_PER_CHANNEL },
-        };
-        const store = new RedisCache(redis, options);
-        const memory = new MemoryCache(options);
-        const model = new Model();
-        const sequence = randomSequence(seed, 400);
-        const random = mulberry32(seed);
-        for (let i = 0; i < sequence.length;) {
-          const batch = sequence.slice(i, i + 1 + Math.floor(random() * 40));
-          const updates = await store.applyBatch(
-            batch.map(([event, data]) => ({
-              event,
-              data: structuredClone(data),
-            })),
-          );
-          batch.forEach((dispatch, j) => {
-            const expected = memory.apply(
-              dispatch[0],
-              structuredClone(dispatch[1]),
-            );
-            assert.deepStrictEqual(
-              updates[j]!.old,
-              expected.old,
-              `seed ${seed} event ${i + j} ${dispatch[0]}: old`,
-            );
-            model.apply(dispatch);
-          });
-          i += batch.length;
-        }
+      const store = new RedisCache(redis, {
+        resources: [...RESOURCES],
+        messages: { perChannel: PROPERTY_PER_CHANNEL },
+      });
+      const memory = new MemoryCache({
+        resources: [...RESOURCES],
+        messages: { perChannel: PROPERTY_PER_CHANNEL },
+      });
+      const model = new Model();
+      const sequence: Dispatch[] = randomSequence(seed, 150);
+      for (const [i, dispatch] of sequence.entries()) {
+        const fromRedis = await store.apply(
+          dispatch[0],
+          structuredClone(dispatch[1]),
+        );
+        const fromMemory = memory.apply(
+          dispatch[0],
+          structuredClone(dispatch[1]),
+        );
+        assert.deepStrictEqual(fromRedis.old, fromMemory.old, `old at ${i}`);
+        model.apply(dispatch);
         await store.flush();
         const { values, sets } = await redisSnapshot(redis);
+        const where = `seed ${seed} step ${i} ${dispatch[0]}`;
         assert.deepStrictEqual(
           Object.fromEntries([...values].sort()),
           Object.fromEntries([...model.entries].sort()),
+          where,
         );
         assert.deepStrictEqual(
           Object.fromEntries([...sets].sort()),
           Object.fromEntries([...expectedSets(values.keys(), values)].sort()),
+          `${where}: helper sets`,
         );
-        assert.equal(store.stale, false);
       }
-    } finally {
-      await redis.flushdb();
-      await closeRedis(redis);
+      assert.equal(store.stale, false);
+      compareMemory(memory, model, `seed ${seed} end`);
     }
   },
-});
+));
+
+Deno.test(redisStoreTest(
+  "cache property: Redis applyBatch (random batch sizes) gives every event the same old state as the memory store, and ends equal to the model",
+  12,
+  async (redis) => {
+    for (const seed of [201, 202, 203, 204]) {
+      await redis.flushdb();
+      const options = {
+        resources: [...RESOURCES],
+        messages: { perChannel: PROPERTY_PER_CHANNEL },
+      };
+      const store = new RedisCache(redis, options);
+      const memory = new MemoryCache(options);
+      const model = new Model();
+      const sequence = randomSequence(seed, 400);
+      const random = mulberry32(seed);
+      for (let i = 0; i < sequence.length;) {
+        const batch = sequence.slice(i, i + 1 + Math.floor(random() * 40));
+        const updates = await store.applyBatch(
+          batch.map(([event, data]) => ({
+            event,
+            data: structuredClone(data),
+          })),
+        );
+        batch.forEach((dispatch, j) => {
+          const expected = memory.apply(
+            dispatch[0],
+            structuredClone(dispatch[1]),
+          );
+          assert.deepStrictEqual(
+            updates[j]!.old,
+            expected.old,
+            `seed ${seed} event ${i + j} ${dispatch[0]}: old`,
+          );
+          model.apply(dispatch);
+        });
+        i += batch.length;
+      }
+      await store.flush();
+      const { values, sets } = await redisSnapshot(redis);
+      assert.deepStrictEqual(
+        Object.fromEntries([...values].sort()),
+        Object.fromEntries([...model.entries].sort()),
+      );
+      assert.deepStrictEqual(
+        Object.fromEntries([...sets].sort()),
+        Object.fromEntries([...expectedSets(values.keys(), values)].sort()),
+      );
+      assert.equal(store.stale, false);
+    }
+  },
+));
