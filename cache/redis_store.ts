@@ -28,7 +28,7 @@ import {
   type ResolvedCacheOptions,
 } from "./options.ts";
 import { BatchOverlay } from "./batch_overlay.ts";
-import { cacheReads, reduceDispatch } from "./reduce.ts";
+import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 import { snowflake } from "./reduce_context.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
@@ -362,7 +362,7 @@ export class RedisCache {
         updates = await this.#applyNow(dispatches);
       } catch (error) {
         this.#failed(error);
-        updates = dispatches.map(() => ({ changes: [], old: undefined }));
+        updates = dispatches.map(() => NOTHING);
       }
       let from = 0;
       for (const call of calls) {
@@ -378,8 +378,7 @@ export class RedisCache {
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<CacheUpdate[]> {
     if (dispatches.length === 0) return []; // flush's turn: nothing to write
-    const failed = (): CacheUpdate[] =>
-      dispatches.map(() => ({ changes: [], old: undefined }));
+    const failed = (): CacheUpdate[] => dispatches.map(() => NOTHING);
     if (this.#redis.status !== "ready") {
       // Down or reconnecting: fail fast rather than hold the gateway's
       // events behind a queue that may never drain.
@@ -429,7 +428,7 @@ export class RedisCache {
         update = reduceDispatch(state, event, data, this.#options);
       } catch (error) {
         this.#failed(error);
-        updates.push({ changes: [], old: undefined });
+        updates.push(NOTHING);
         continue;
       }
       if (!single) (state as BatchOverlay).apply(update.changes);

@@ -45,7 +45,11 @@ import {
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
-const NOTHING: CacheUpdate = Object.freeze({ changes: [], old: undefined });
+/** No change and no previous state: shared, as nothing in it is written to. */
+export const NOTHING: CacheUpdate = Object.freeze({
+  changes: [],
+  old: undefined,
+});
 
 /**
  * Compute what `event` with payload `data` does to the cache.
