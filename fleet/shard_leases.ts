@@ -7,6 +7,7 @@
  * @module
  */
 import type { RedisConnection } from "../redis/connection.ts";
+import { luaNow } from "../redis/lua_now.ts";
 
 /**
  * One tick of one process.
@@ -28,11 +29,7 @@ import type { RedisConnection } from "../redis/connection.ts";
  * before anyone else resumes them.
  */
 const TICK_SCRIPT = `
-local now = tonumber(ARGV[2])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+${luaNow(2)}
 local owner, ttl, count = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
 local function split(text)
   local out = {}

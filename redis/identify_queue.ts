@@ -23,6 +23,7 @@ import type {
   SessionStartLimit,
 } from "../gateway/identify_queue.ts";
 import type { RedisConnection } from "./connection.ts";
+import { luaNow } from "./lua_now.ts";
 
 const logger = getLogger(["disruption", "redis", "identify_queue"]);
 // Shards that cannot identify are something to act on: shown on stderr
@@ -51,11 +52,7 @@ const SESSION_START_WINDOW_MS = 24 * 60 * 60 * 1000;
  * when unknown), 0 wait (extra = waiters ahead), 2 out of budget.
  */
 const TRY_SCRIPT = `
-local now = tonumber(ARGV[2])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+${luaNow(2)}
 local me = ARGV[1]
 local interval = tonumber(ARGV[3])
 local alive = tonumber(ARGV[4])
@@ -112,11 +109,7 @@ return {1, 0, left}
  * 4 reset_after. Returns the remaining count now stored.
  */
 const BUDGET_SCRIPT = `
-local now = tonumber(ARGV[1])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+${luaNow(1)}
 local total, remaining, resetAfter = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local b = redis.call('HMGET', KEYS[1], 'remaining', 'reset_at')
 local stored, resetAt = tonumber(b[1]), tonumber(b[2])
