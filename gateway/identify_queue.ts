@@ -13,6 +13,7 @@ import {
   type Scheduler,
   type TimerId,
 } from "../base/scheduler.ts";
+import { assertShardId } from "./saved_session.ts";
 
 const logger = getLogger(["disruption", "gateway", "identify_queue"]);
 
@@ -265,12 +266,10 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
    * non-negative integer.
    */
   acquire(shardId: number, signal?: AbortSignal): Promise<void> {
-    if (!Number.isInteger(shardId) || shardId < 0) {
-      return Promise.reject(
-        new RangeError(
-          `Cannot acquire identify slot as 'shardId' must be a non-negative integer: current value 'shardId=${shardId}'`,
-        ),
-      );
+    try {
+      assertShardId(shardId, "acquire identify slot");
+    } catch (error) {
+      return Promise.reject(error);
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {

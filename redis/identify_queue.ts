@@ -22,6 +22,7 @@ import type {
   IdentifyQueue,
   SessionStartLimit,
 } from "../gateway/identify_queue.ts";
+import { assertShardId } from "../gateway/saved_session.ts";
 import type { RedisConnection } from "./connection.ts";
 import { luaNow } from "./lua_now.ts";
 
@@ -394,12 +395,10 @@ export class RedisIdentifyQueue implements IdentifyQueue {
    * non-negative integer.
    */
   acquire(shardId: number, signal?: AbortSignal): Promise<void> {
-    if (!Number.isSafeInteger(shardId) || shardId < 0) {
-      return Promise.reject(
-        new RangeError(
-          `Cannot acquire identify slot as 'shardId' must be a non-negative integer: current value 'shardId=${shardId}'`,
-        ),
-      );
+    try {
+      assertShardId(shardId, "acquire identify slot");
+    } catch (error) {
+      return Promise.reject(error);
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
     const waiter = `${this.#owner}:${this.#seq++}:${shardId}`;
