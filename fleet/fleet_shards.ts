@@ -543,14 +543,7 @@ export class FleetShards {
       identifyQueue: this.#options.identifyQueue,
     });
     shard.on("dispatch", (event) => {
-      const fleetEvent = {
-        ...event,
-        sessionId: shard.sessionId ?? "",
-        shardCount: set.count,
-      };
-      if (set === this.#current) this.#events.accept(fleetEvent);
-      else if (set === this.#next) this.#events.hold(fleetEvent);
-      // A set that is neither (switched away from, closing) delivers nothing.
+      this.#events.fromSet(set, this.#current, this.#next, shard, event);
     });
     let resumed = false;
     if (set === this.#current) {

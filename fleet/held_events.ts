@@ -11,7 +11,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import type { Shard } from "../gateway/shard.ts";
+import type { Shard, ShardDispatch } from "../gateway/shard.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
@@ -151,6 +151,34 @@ export class HeldEvents {
   /** Events held for the switch. */
   get heldCount(): number {
     return this.#held.length;
+  }
+
+  /**
+   * A dispatch of `shard`, one of the shards of `set`: delivered when `set`
+   * is the running set, held when it is the one being started, dropped
+   * when it is neither (switched away from, closing).
+   *
+   * @param set The shard's set.
+   * @param running The running set, if any.
+   * @param starting The set being started, if any.
+   * @param shard The shard that received the event.
+   * @param event The event.
+   */
+  fromSet<S extends { count: number }>(
+    set: S,
+    running: S | undefined,
+    starting: S | undefined,
+    shard: Shard,
+    event: ShardDispatch,
+  ): void {
+    if (set !== running && set !== starting) return;
+    const fleetEvent = {
+      ...event,
+      sessionId: shard.sessionId ?? "",
+      shardCount: set.count,
+    };
+    if (set === running) this.accept(fleetEvent);
+    else this.hold(fleetEvent);
   }
 
   /**

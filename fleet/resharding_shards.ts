@@ -8,7 +8,7 @@
 import { getLogger } from "@logtape/logtape";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
-import { Shard, type ShardDispatch } from "../gateway/shard.ts";
+import { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
 import {
   HeldEvents,
@@ -235,21 +235,12 @@ export class ReshardingShards {
         shardCount: count,
         identifyQueue: this.#options.identifyQueue,
       });
-      shard.on("dispatch", (event) => this.#onDispatch(set, shard, event));
+      shard.on("dispatch", (event) => {
+        this.#events.fromSet(set, this.#current, this.#next, shard, event);
+      });
       set.shards.push(shard);
     }
     return set;
-  }
-
-  #onDispatch(set: ShardSet, shard: Shard, event: ShardDispatch): void {
-    const fleetEvent = {
-      ...event,
-      sessionId: shard.sessionId ?? "",
-      shardCount: set.count,
-    };
-    if (set === this.#current) this.#events.accept(fleetEvent);
-    else if (set === this.#next) this.#events.hold(fleetEvent);
-    // A set that is neither (closing) delivers nothing.
   }
 }
 
