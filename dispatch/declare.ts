@@ -21,9 +21,7 @@ function isNotFound(error: unknown): boolean {
  */
 async function exists(
   client: AMQPClient,
-  probe: (channel: Awaited<ReturnType<AMQPClient["channel"]>>) => Promise<
-    unknown
-  >,
+  probe: (channel: Channel) => Promise<unknown>,
 ): Promise<boolean> {
   const channel = await client.channel();
   // A miss closes the channel: expected, not worth the client's error log.
@@ -38,6 +36,28 @@ async function exists(
   return true;
 }
 
+/** An AMQP channel of the client. */
+type Channel = Awaited<ReturnType<AMQPClient["channel"]>>;
+
+/**
+ * Use an entity as it is (a passive declare finds it), or declare it
+ * durable when it is missing.
+ */
+async function ensure(
+  client: AMQPClient,
+  declare: (
+    channel: Channel,
+    options: { passive?: boolean; durable?: boolean },
+  ) => Promise<unknown>,
+): Promise<void> {
+  if (await exists(client, (channel) => declare(channel, { passive: true }))) {
+    return;
+  }
+  const channel = await client.channel();
+  await declare(channel, { durable: true });
+  await channel.close().catch(() => {});
+}
+
 /**
  * Use the queue `name` as it is, or declare it durable when it is missing.
  *
@@ -45,19 +65,11 @@ async function exists(
  * @param name The queue.
  * @returns When the queue exists.
  */
-export async function ensureQueue(
-  client: AMQPClient,
-  name: string,
-): Promise<void> {
-  if (
-    await exists(
-      client,
-      (channel) => channel.queueDeclare(name, { passive: true }),
-    )
-  ) return;
-  const channel = await client.channel();
-  await channel.queueDeclare(name, { durable: true });
-  await channel.close().catch(() => {});
+export function ensureQueue(client: AMQPClient, name: string): Promise<void> {
+  return ensure(
+    client,
+    (channel, options) => channel.queueDeclare(name, options),
+  );
 }
 
 /**
@@ -68,17 +80,12 @@ export async function ensureQueue(
  * @param name The exchange.
  * @returns When the exchange exists.
  */
-export async function ensureTopicExchange(
+export function ensureTopicExchange(
   client: AMQPClient,
   name: string,
 ): Promise<void> {
-  if (
-    await exists(
-      client,
-      (channel) => channel.exchangeDeclare(name, "topic", { passive: true }),
-    )
-  ) return;
-  const channel = await client.channel();
-  await channel.exchangeDeclare(name, "topic", { durable: true });
-  await channel.close().catch(() => {});
+  return ensure(
+    client,
+    (channel, options) => channel.exchangeDeclare(name, "topic", options),
+  );
 }
