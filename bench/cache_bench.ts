@@ -137,17 +137,20 @@ function heap(): number {
   return Deno.memoryUsage().heapUsed;
 }
 
+/** The READY both children's stores start from (no guilds: they come next). */
+const READY = {
+  v: 10,
+  user: BOT,
+  guilds: [],
+  session_id: "s",
+  resume_gateway_url: "wss://x",
+  application: { id: BOT.id, flags: 0 },
+};
+
 async function memoryChild(kind: string): Promise<void> {
   const store = await makeStore(kind);
   const random = rng(DEFAULT_SEED);
-  store.apply("READY", {
-    v: 10,
-    user: BOT,
-    guilds: [],
-    session_id: "s",
-    resume_gateway_url: "wss://x",
-    application: { id: BOT.id, flags: 0 },
-  });
+  store.apply("READY", READY);
   const guildTexts: string[] = [];
   for (let g = 0; g < 200; g++) {
     const channels = Array.from({ length: 40 }, (_, c) => memChannelId(g, c));
@@ -211,14 +214,7 @@ function streamFrames(events: number): string[] {
 
 async function cpuChild(kind: string, events: number): Promise<void> {
   const store = await makeStore(kind);
-  store.apply("READY", {
-    v: 10,
-    user: BOT,
-    guilds: [],
-    session_id: "s",
-    resume_gateway_url: "wss://x",
-    application: { id: BOT.id, flags: 0 },
-  });
+  store.apply("READY", READY);
   for (const guild of streamGuildCreates()) store.apply("GUILD_CREATE", guild);
   const frames = streamFrames(events);
   let handled = 0;
