@@ -50,8 +50,7 @@ const GUILD_CONTENTS: readonly CacheKind[] = [
  * Left out on purpose: auto-moderation rules, entitlements, subscriptions,
  * invites, bans and audit log entries (no other cached object
  * refers to them, and each can be fetched when needed); thread members
- * other than the bot's own; poll votes (the tallies are final only in the
- * MESSAGE_UPDATE that ends the poll); typing.
+ * other than the bot's own; typing.
  */
 export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   // A new session's guild list is complete: cached guilds of its shard
@@ -137,11 +136,13 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   INTEGRATION_DELETE: effect([], [], ["integration"]),
   INVITE_CREATE: none("invites are not cached"),
   INVITE_DELETE: none("invites are not cached"),
-  // And its channel's last_message_id (Discord sends no CHANNEL_UPDATE).
+  // And its channel's last_message_id, and a thread's message counts
+  // (Discord sends no CHANNEL_UPDATE or THREAD_UPDATE for them).
   MESSAGE_CREATE: effect(["message", "user"], ["user", "channel"]),
   MESSAGE_UPDATE: effect([], ["message"]),
-  MESSAGE_DELETE: effect([], [], ["message"]),
-  MESSAGE_DELETE_BULK: effect([], [], ["message"]),
+  // And a thread's message_count (Discord sends no THREAD_UPDATE for it).
+  MESSAGE_DELETE: effect([], ["channel"], ["message"]),
+  MESSAGE_DELETE_BULK: effect([], ["channel"], ["message"]),
   MESSAGE_REACTION_ADD: effect([], ["message"]),
   MESSAGE_REACTION_REMOVE: effect([], ["message"]),
   MESSAGE_REACTION_REMOVE_ALL: effect([], ["message"]),
@@ -160,11 +161,8 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   SUBSCRIPTION_CREATE: none("subscriptions are not cached"),
   SUBSCRIPTION_UPDATE: none("subscriptions are not cached"),
   SUBSCRIPTION_DELETE: none("subscriptions are not cached"),
-  MESSAGE_POLL_VOTE_ADD: none(
-    "poll tallies are final only in the MESSAGE_UPDATE that ends the poll",
-  ),
-  MESSAGE_POLL_VOTE_REMOVE: none(
-    "poll tallies are final only in the MESSAGE_UPDATE that ends the poll",
-  ),
+  // The poll's running tally (known results that are not finalized).
+  MESSAGE_POLL_VOTE_ADD: effect([], ["message"]),
+  MESSAGE_POLL_VOTE_REMOVE: effect([], ["message"]),
   RATE_LIMITED: none(NOT_STATE),
 } satisfies Record<GatewayEventName, CacheEffect>;

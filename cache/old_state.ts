@@ -107,6 +107,10 @@ export interface CachedOldState {
   MESSAGE_REACTION_REMOVE_ALL: CachedMessage;
   /** The message before the emoji's reactions were removed. */
   MESSAGE_REACTION_REMOVE_EMOJI: CachedMessage;
+  /** The message before the vote (its poll's tally without it). */
+  MESSAGE_POLL_VOTE_ADD: CachedMessage;
+  /** The message before the vote was removed. */
+  MESSAGE_POLL_VOTE_REMOVE: CachedMessage;
   /** The member's presence before the update (`user` holds the id only). */
   PRESENCE_UPDATE: PresenceUpdate;
   /** The bot's user before the update. */

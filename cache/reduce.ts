@@ -16,11 +16,7 @@ import type {
   CacheRead,
   CacheUpdate,
 } from "./changes.ts";
-import {
-  addReaction,
-  removeEmojiReactions,
-  removeReaction,
-} from "./reactions.ts";
+import { MESSAGE_PATCH_REDUCERS, type Reducer } from "./reduce_messages.ts";
 import { BOT, byId, Context, list, snowflake } from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
@@ -28,11 +24,12 @@ import {
   channelValue,
   heldElsewhere,
   isThread,
+  messageCreated,
+  messagesDeleted,
   patchChannel,
   postCreated,
   removeThreadsOf,
   scopeOf,
-  setLastMessage,
   syncThreads,
 } from "./reduce_channels.ts";
 import {
@@ -154,8 +151,6 @@ export function cacheReads(
   return [...reads.values()];
 }
 
-type Reducer = (context: Context, d: D) => unknown;
-
 function hasMoreThanId(user: D): boolean {
   for (const key in user) if (key !== "id") return true;
   return false;
@@ -237,21 +232,20 @@ function guildEntity(
   };
 }
 
-function reaction(
-  patch: (reactions: D[], d: D, botId: string | undefined) => D[],
-): Reducer {
-  return (c, d) => {
-    const channelId = snowflake(d.channel_id);
-    const messageId = snowflake(d.message_id);
-    if (channelId === undefined || messageId === undefined) return undefined;
-    const old = c.get("message", channelId, messageId);
-    const bot = c.get("bot_user", "", BOT);
-    if (old === undefined) return undefined;
-    const reactions = patch(list(old.reactions), d, snowflake(bot?.id));
-    const value: D = { ...old, reactions };
-    c.set("message", channelId, messageId, value);
-    return old;
-  };
+/**
+ * Messages `ids` deleted in channel `channelId`: a thread held in the
+ * event's guild counts them (the channel is read whatever the payload).
+ */
+function threadMessagesDeleted(
+  c: Context,
+  d: D,
+  channelId: string,
+  ids: readonly string[],
+): void {
+  const channel = c.get("channel", "", channelId);
+  if (channel !== undefined && scopeOf(channel) === (d.guild_id ?? "")) {
+    messagesDeleted(c, channel, channelId, ids);
+  }
 }
 
 /** The role itself; GUILD_ROLE_DELETE also updates the members that had it. */
@@ -657,7 +651,7 @@ const REDUCERS: Record<string, Reducer> = {
     // An ephemeral message (no guild_id, in a guild's channel) is not one of
     // the channel's messages.
     if (channel !== undefined && scopeOf(channel) === (d.guild_id ?? "")) {
-      setLastMessage(c, channel, channelId, id);
+      messageCreated(c, channel, channelId, id);
     }
     return undefined;
   },
@@ -690,6 +684,7 @@ const REDUCERS: Record<string, Reducer> = {
     if (channelId === undefined || id === undefined) return undefined;
     const old = c.get("message", channelId, id);
     c.delete("message", channelId, id);
+    threadMessagesDeleted(c, d, channelId, [id]);
     return old;
   },
   MESSAGE_DELETE_BULK(c, d): unknown {
@@ -701,12 +696,10 @@ const REDUCERS: Record<string, Reducer> = {
     );
     const olds = ids.map((id) => c.get("message", channelId, id));
     for (const id of ids) c.delete("message", channelId, id);
+    threadMessagesDeleted(c, d, channelId, ids);
     return olds.filter((old) => old !== undefined);
   },
-  MESSAGE_REACTION_ADD: reaction(addReaction),
-  MESSAGE_REACTION_REMOVE: reaction(removeReaction),
-  MESSAGE_REACTION_REMOVE_ALL: reaction(() => []),
-  MESSAGE_REACTION_REMOVE_EMOJI: reaction(removeEmojiReactions),
+  ...MESSAGE_PATCH_REDUCERS,
   PRESENCE_UPDATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
     const user = isRecord(d.user) ? d.user : undefined;

@@ -84,6 +84,65 @@ export function setLastMessage(
 }
 
 /**
+ * MESSAGE_CREATE of message `id` in held `channel`: its `last_message_id`
+ * (as {@linkcode setLastMessage}) and, in a thread, one more in
+ * `message_count` and `total_message_sent`, which Discord sends no
+ * THREAD_UPDATE for (its docs: neither counts a thread's initial message,
+ * whose id is the thread's). The thread's last message again (a repeated
+ * event) is not counted twice.
+ */
+export function messageCreated(
+  c: Context,
+  channel: D,
+  channelId: string,
+  id: string,
+): void {
+  const last = snowflake(channel.last_message_id);
+  const newest = last === undefined || compareSnowflakes(id, last) > 0;
+  if (!isThread(channel) || id === channelId || id === last) {
+    if (newest) setLastMessage(c, channel, channelId, id);
+    return;
+  }
+  const value: D = { ...channel };
+  if (newest) value.last_message_id = id;
+  count(value, "message_count", 1);
+  count(value, "total_message_sent", 1);
+  c.set("channel", scopeOf(channel)!, channelId, value);
+}
+
+/**
+ * MESSAGE_DELETE (or _BULK) of messages `ids` in held `channel`: in a
+ * thread, `message_count` less the deleted ones (Discord's docs: it does
+ * not count deleted messages; `total_message_sent` does, and stays).
+ */
+export function messagesDeleted(
+  c: Context,
+  channel: D,
+  channelId: string,
+  ids: readonly string[],
+): void {
+  if (!isThread(channel)) return;
+  const gone = ids.filter((id) => id !== channelId).length;
+  const value: D = { ...channel };
+  if (gone > 0 && count(value, "message_count", -gone)) {
+    c.set("channel", scopeOf(channel)!, channelId, value);
+  }
+}
+
+/**
+ * A thread's count `field` of `value` changed by `delta`, never below
+ * zero; a count the thread lacks (or that is no count) stays as it is.
+ *
+ * @returns Whether it changed.
+ */
+function count(value: D, field: string, delta: number): boolean {
+  const n = value[field];
+  if (typeof n !== "number" || !Number.isSafeInteger(n)) return false;
+  value[field] = Math.max(0, n + delta);
+  return true;
+}
+
+/**
  * THREAD_CREATE: in a forum or media channel, whose `last_message_id` is
  * its last thread (post), the thread is its last.
  */

@@ -34,6 +34,8 @@ function member(id: string, roles: string[] = []): V {
 export function wideSequence(seed: number, length: number): Dispatch[] {
   const gen = new Gen(seed);
   const messages: string[] = [];
+  /** Message id -> its channel: votes address a message where it is. */
+  const channelOf = new Map<string, string>();
   let nextMessage = 1_000_000_000_000_000_000n;
   const out: Dispatch[] = [];
   while (out.length < length) {
@@ -60,6 +62,7 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       nextMessage += BigInt(Math.floor((gen.random() - 0.3) * 2 ** 40));
       const id = String(nextMessage);
       messages.push(id);
+      channelOf.set(id, channelId);
       const data: V = {
         id,
         channel_id: channelId,
@@ -70,6 +73,12 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
         reactions: [],
       };
       if (guildId !== undefined) data.guild_id = guildId;
+      if (gen.chance(0.3)) {
+        data.poll = {
+          answers: [{ answer_id: 1 }, { answer_id: 2 }],
+          results: { is_finalized: gen.chance(0.2), answer_counts: [] },
+        };
+      }
       return ["MESSAGE_CREATE", data];
     };
     const makers: (() => Dispatch)[] = [
@@ -121,6 +130,8 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
         parent_id: c,
         guild_id: g,
         member_count: 1,
+        message_count: 0,
+        total_message_sent: 0,
       }],
       () => ["THREAD_UPDATE", { id: t, type: 11, parent_id: c, guild_id: g }],
       () => ["THREAD_DELETE", { id: t, type: 11, parent_id: c, guild_id: g }],
@@ -217,6 +228,18 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       }],
       () => reaction("MESSAGE_REACTION_ADD"),
       () => reaction("MESSAGE_REACTION_REMOVE"),
+      ...["MESSAGE_POLL_VOTE_ADD", "MESSAGE_POLL_VOTE_REMOVE"].map(
+        (event) => (): Dispatch => {
+          const id = message();
+          return [event, {
+            user_id: gen.pick([u, "9"]),
+            channel_id: channelOf.get(id) ?? c,
+            message_id: id,
+            guild_id: g,
+            answer_id: gen.pick([1, 2, 3]),
+          }];
+        },
+      ),
       () => ["MESSAGE_REACTION_REMOVE_ALL", {
         channel_id: c,
         message_id: message(),

@@ -380,3 +380,230 @@ Deno.test("Stickers, sounds, stage instances and scheduled events from GUILD_CRE
   });
   assert.deepEqual(cache.stickers("1"), fromCreate[0]);
 });
+
+/** A thread of channel 2 (or a forum post in 6) with its message counts. */
+function thread(id: string, parent = "2"): object {
+  return {
+    id,
+    type: 11,
+    guild_id: "1",
+    parent_id: parent,
+    name: `t${id}`,
+    message_count: 0,
+    total_message_sent: 0,
+  };
+}
+
+/** A cached channel's fields, whatever its type. */
+function fieldsOf(channel: object | undefined): Record<string, unknown> {
+  assert.ok(channel !== undefined);
+  return channel as Record<string, unknown>;
+}
+
+/** A thread's messages: the counts and what deletes do to them. */
+const THREAD_EVENTS: [string, object][] = [
+  ["THREAD_CREATE", thread("13")],
+  ["MESSAGE_CREATE", message("14", { channel_id: "13" })],
+  ["MESSAGE_CREATE", message("14", { channel_id: "13" })],
+  ["MESSAGE_CREATE", message("15", { channel_id: "13" })],
+  ["MESSAGE_CREATE", message("16", { channel_id: "13" })],
+  ["MESSAGE_DELETE", { id: "14", channel_id: "13", guild_id: "1" }],
+  // The thread's own id is its initial message, which neither count counts.
+  ["MESSAGE_DELETE_BULK", {
+    ids: ["15", "13", "15"],
+    channel_id: "13",
+    guild_id: "1",
+  }],
+  ["THREAD_CREATE", thread("21", "6")],
+  ["MESSAGE_CREATE", message("21", { channel_id: "21" })],
+  ["MESSAGE_CREATE", message("22", { channel_id: "2" })],
+];
+
+Deno.test("A thread's message_count and total_message_sent follow its MESSAGE_CREATEs and deletes (Discord's docs: the initial message is not counted; total_message_sent does not drop on deletes)", () => {
+  const cache = cacheWithGuild();
+  const counts = (id: string): unknown[] => {
+    const channel = fieldsOf(cache.channel(id));
+    return [channel.message_count, channel.total_message_sent];
+  };
+  for (const [event, data] of THREAD_EVENTS.slice(0, 5)) {
+    cache.apply(event, data);
+  }
+  assert.deepEqual(counts("13"), [3, 3], "a repeated create counted once");
+  assert.equal(cache.channel("13")?.last_message_id, "16");
+  for (const [event, data] of THREAD_EVENTS.slice(5)) cache.apply(event, data);
+  assert.deepEqual(counts("13"), [1, 3]);
+  assert.deepEqual(counts("21"), [0, 0], "a forum post's starter message");
+  assert.equal(cache.channel("21")?.last_message_id, "21");
+  const text = fieldsOf(cache.channel("2"));
+  assert.equal(text.last_message_id, "22");
+  assert.equal("message_count" in text, false, "no count on a text channel");
+  // Never below zero; a thread without counts gets none.
+  cache.apply("MESSAGE_DELETE_BULK", {
+    ids: ["30", "31"],
+    channel_id: "13",
+    guild_id: "1",
+  });
+  assert.deepEqual(counts("13"), [0, 3]);
+  const { message_count: _, ...uncounted } = fieldsOf(thread("40"));
+  cache.apply("THREAD_CREATE", uncounted);
+  cache.apply("MESSAGE_CREATE", message("41", { channel_id: "40" }));
+  assert.equal("message_count" in cache.channel("40")!, false);
+  assert.equal(
+    fieldsOf(cache.channel("40")).total_message_sent,
+    1,
+  );
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: a thread's message counts are the memory store's, event by event and in one batch",
+  3,
+  async (redis) => {
+    const memory = cacheWithGuild();
+    for (const [event, data] of THREAD_EVENTS) memory.apply(event, data);
+    const one = await redisWithGuild(redis);
+    for (const [event, data] of THREAD_EVENTS) await one.apply(event, data);
+    await one.flush();
+    for (const id of ["13", "21", "2"]) {
+      assert.deepEqual(await one.channel(id), memory.channel(id), id);
+    }
+    await redis.flushdb();
+    const batched = await redisWithGuild(redis);
+    await batched.applyBatch(
+      THREAD_EVENTS.map(([event, data]) => ({ event, data })),
+    );
+    await batched.flush();
+    for (const id of ["13", "21", "2"]) {
+      assert.deepEqual(await batched.channel(id), memory.channel(id), id);
+    }
+  },
+));
+
+/** A message of user 5 with a poll of answers 1 and 2. */
+function pollMessage(id: string, results?: object): object {
+  return message(id, {
+    poll: {
+      question: { text: "?" },
+      answers: [
+        { answer_id: 1, poll_media: { text: "yes" } },
+        { answer_id: 2, poll_media: { text: "no" } },
+      ],
+      expiry: "2024-01-02T00:00:00.000000+00:00",
+      allow_multiselect: true,
+      layout_type: 1,
+      ...(results === undefined ? {} : { results }),
+    },
+  });
+}
+
+function vote(
+  added: boolean,
+  messageId: string,
+  answerId: unknown,
+  userId = "5",
+): [string, object] {
+  return [
+    added ? "MESSAGE_POLL_VOTE_ADD" : "MESSAGE_POLL_VOTE_REMOVE",
+    {
+      user_id: userId,
+      channel_id: "2",
+      message_id: messageId,
+      guild_id: "1",
+      answer_id: answerId,
+    },
+  ];
+}
+
+const VOTES: [string, object][] = [
+  [
+    "MESSAGE_CREATE",
+    pollMessage("10", {
+      is_finalized: false,
+      answer_counts: [{ id: 1, count: 3, me_voted: false }],
+    }),
+  ],
+  vote(true, "10", 1),
+  vote(true, "10", 2, "9"),
+  vote(true, "10", 2),
+  vote(false, "10", 2, "9"),
+  vote(false, "10", 1),
+  // Not one of the poll's answers, and a removal without votes: no change.
+  vote(true, "10", 7),
+  vote(false, "10", 7),
+];
+
+Deno.test("MESSAGE_POLL_VOTE_ADD and _REMOVE keep a poll's running tally (Discord: an answer without an entry has no votes; me_voted is the bot's own vote)", () => {
+  const cache = cacheWithGuild();
+  const tally = (): unknown =>
+    (cache.message("2", "10")?.poll?.results as { answer_counts: unknown })
+      .answer_counts;
+  const [create, ...votes] = VOTES;
+  cache.apply(...create!);
+  const old = cache.apply(...votes[0]!).old;
+  assert.deepEqual(
+    (old as { poll: { results: unknown } }).poll.results,
+    {
+      is_finalized: false,
+      answer_counts: [{ id: 1, count: 3, me_voted: false }],
+    },
+    "old: the message before the vote",
+  );
+  assert.deepEqual(tally(), [{ id: 1, count: 4, me_voted: false }]);
+  cache.apply(...votes[1]!);
+  cache.apply(...votes[2]!);
+  assert.deepEqual(tally(), [
+    { id: 1, count: 4, me_voted: false },
+    { id: 2, count: 2, me_voted: true },
+  ]);
+  cache.apply(...votes[3]!);
+  assert.deepEqual(tally(), [
+    { id: 1, count: 4, me_voted: false },
+    { id: 2, count: 1, me_voted: false },
+  ]);
+  for (const event of votes.slice(4)) cache.apply(...event);
+  assert.deepEqual(tally(), [
+    { id: 1, count: 3, me_voted: false },
+    { id: 2, count: 1, me_voted: false },
+  ]);
+  cache.apply(...vote(false, "10", 2));
+  assert.deepEqual(
+    tally(),
+    [{ id: 1, count: 3, me_voted: false }],
+    "no votes: no entry",
+  );
+});
+
+Deno.test("Poll votes leave unknown (absent) and finalized results as they are (Discord's docs: the final count comes in the MESSAGE_UPDATE that ends the poll)", () => {
+  const cache = cacheWithGuild();
+  cache.apply("MESSAGE_CREATE", pollMessage("10"));
+  const final = { is_finalized: true, answer_counts: [{ id: 1, count: 2 }] };
+  cache.apply("MESSAGE_CREATE", pollMessage("11", final));
+  const before = [cache.message("2", "10"), cache.message("2", "11")];
+  for (const id of ["10", "11"]) {
+    assert.equal(cache.apply(...vote(true, id, 1)).changes.length, 0, id);
+    assert.equal(cache.apply(...vote(false, id, 1)).changes.length, 0, id);
+  }
+  assert.deepEqual(
+    [cache.message("2", "10"), cache.message("2", "11")],
+    before,
+  );
+  // A vote for a message not cached changes nothing.
+  assert.equal(cache.apply(...vote(true, "99", 1)).changes.length, 0);
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: poll votes give the memory store's tally",
+  3,
+  async (redis) => {
+    const memory = cacheWithGuild();
+    const store = await redisWithGuild(redis);
+    for (const event of VOTES) {
+      memory.apply(...event);
+      await store.apply(...event);
+    }
+    await store.flush();
+    assert.deepEqual(
+      await store.get("message", "2", "10"),
+      memory.get("message", "2", "10"),
+    );
+  },
+));

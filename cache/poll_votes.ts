@@ -1,0 +1,61 @@
+// How the poll vote events change a cached message's poll tally (Discord's
+// poll results object: `answer_counts` of `{ id, count, me_voted }` and
+// `is_finalized`). A pure function of the old message and the event; the
+// core stores the result.
+import type { CachedValue } from "./changes.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
+
+type D = CachedValue;
+
+/**
+ * MESSAGE_POLL_VOTE_ADD (`delta` 1) or MESSAGE_POLL_VOTE_REMOVE (-1): the
+ * message with one vote more or less for the event's answer, or undefined
+ * when its tally stays. It stays when the poll's results are absent
+ * (Discord's docs: unknown, not none), when they are finalized (the final
+ * count), and for an answer the poll does not have (so a hostile gateway
+ * cannot grow the tally with made-up answer ids). An answer without an
+ * entry has no votes (Discord's docs): the first vote adds its entry, and
+ * the last vote removed takes it out. The bot's own vote sets `me_voted`.
+ */
+export function countVote(
+  message: D,
+  d: D,
+  botId: string | undefined,
+  delta: 1 | -1,
+): D | undefined {
+  const poll = message.poll;
+  if (!isRecord(poll) || !isRecord(poll.results)) return undefined;
+  const results = poll.results;
+  const answerId = d.answer_id;
+  if (results.is_finalized === true || !hasAnswer(poll, answerId)) {
+    return undefined;
+  }
+  const counts = Array.isArray(results.answer_counts)
+    ? results.answer_counts.filter(isRecord)
+    : [];
+  const index = counts.findIndex((entry) => entry.id === answerId);
+  const current = index === -1
+    ? { id: answerId, count: 0, me_voted: false }
+    : counts[index]!;
+  const count = (typeof current.count === "number" ? current.count : 0) +
+    delta;
+  if (index === -1 && count <= 0) return undefined;
+  const next: D = { ...current, count };
+  if (botId !== undefined && d.user_id === botId) next.me_voted = delta > 0;
+  const answerCounts = [...counts];
+  if (count <= 0) answerCounts.splice(index, 1);
+  else if (index === -1) answerCounts.push(next);
+  else answerCounts[index] = next;
+  return {
+    ...message,
+    poll: { ...poll, results: { ...results, answer_counts: answerCounts } },
+  };
+}
+
+/** Whether `answerId` is one of the poll's answers. */
+function hasAnswer(poll: D, answerId: unknown): boolean {
+  return typeof answerId === "number" && Array.isArray(poll.answers) &&
+    poll.answers.some((answer) =>
+      isRecord(answer) && answer.answer_id === answerId
+    );
+}
