@@ -33,6 +33,8 @@ export class BatchOverlay implements CacheLookup {
   /** Id sets of "all" reads, copied from the snapshot on first use. */
   readonly #ids = new Map<string, Set<string>>();
   readonly #removedGuilds = new Set<string>();
+  /** Guild id -> roles deleted by the batch (taken out of its members). */
+  readonly #removedRoles = new Map<string, Set<string>>();
   readonly #removedChannels = new Set<string>();
 
   readonly #bounds: MessageBounds | undefined;
@@ -61,7 +63,8 @@ export class BatchOverlay implements CacheLookup {
     if (value === undefined || this.#removed(kind, scope, id, value)) {
       return undefined;
     }
-    return value;
+    const roles = kind === "member" ? this.#removedRoles.get(scope) : undefined;
+    return roles === undefined ? value : withoutRoles(value, roles);
   }
 
   ids(kind: CacheKind, scope: string): Iterable<string> {
@@ -90,6 +93,21 @@ export class BatchOverlay implements CacheLookup {
         case "remove_channel":
           this.#removeChannel(change.scope, change.id);
           break;
+        case "remove_role": {
+          let roles = this.#removedRoles.get(change.scope);
+          if (roles === undefined) {
+            this.#removedRoles.set(change.scope, roles = new Set());
+          }
+          roles.add(change.id);
+          // Members set earlier in the batch lose it too.
+          const prefix = this.#key("member", change.scope, "");
+          for (const [key, value] of this.#values) {
+            if (value !== null && key.startsWith(prefix)) {
+              this.#values.set(key, withoutRoles(value, roles));
+            }
+          }
+          break;
+        }
         case "remove_guild":
           for (const channel of [...this.#idSet("channel", change.id)]) {
             this.#removeChannel(change.id, channel);
@@ -195,4 +213,16 @@ export class BatchOverlay implements CacheLookup {
     }
     return ids;
   }
+}
+
+/** A member without some roles (the same value when it has none of them). */
+function withoutRoles(
+  member: CachedValue,
+  removed: ReadonlySet<string>,
+): CachedValue {
+  const roles = member.roles;
+  if (!Array.isArray(roles) || !roles.some((id) => removed.has(id))) {
+    return member;
+  }
+  return { ...member, roles: roles.filter((id) => !removed.has(id)) };
 }

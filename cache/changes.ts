@@ -129,6 +129,17 @@ export type CacheChange =
   }
   | {
     /**
+     * Take role `id` out of the role list of every cached member of guild
+     * `scope` (GUILD_ROLE_DELETE: Discord sends no member update for it).
+     * One change, not one per member: the store edits its members where
+     * they are, without the core decoding a large guild's every member.
+     */
+    op: "remove_role";
+    scope: string;
+    id: string;
+  }
+  | {
+    /**
      * Remove a guild and everything in it: channels, threads, their
      * messages, roles, emojis, stickers, members, presences, voice states,
      * stage instances, scheduled events and soundboard sounds.

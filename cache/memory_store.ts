@@ -397,8 +397,29 @@ export class MemoryCache implements CacheLookup {
         return this.#delete(change.kind, change.scope, change.id);
       case "remove_channel":
         return this.#removeChannel(change.id);
+      case "remove_role":
+        return this.#removeRole(change.scope, change.id);
       case "remove_guild":
         return this.#removeGuild(change.id);
+    }
+  }
+
+  /**
+   * Take a role out of the guild's members, in place: a compact member is
+   * never handed out (readers get its JSON), and its role list is an
+   * interned one, replaced rather than edited.
+   */
+  #removeRole(guildId: string, roleId: string): void {
+    const members = this.#entries("member", guildId);
+    if (members === undefined) return;
+    for (const stored of members.values()) {
+      const member = stored as CompactMember;
+      const roles = member.roles;
+      if (Array.isArray(roles) && roles.includes(roleId)) {
+        member.roles = this.#interner.internList(
+          roles.filter((id) => id !== roleId),
+        );
+      }
     }
   }
 

@@ -573,19 +573,11 @@ const REDUCERS: Record<string, Reducer> = {
     const guildId = snowflake(d.guild_id);
     const roleId = snowflake(d.role_id);
     if (guildId === undefined || roleId === undefined) return old;
-    // Discord sends no GUILD_MEMBER_UPDATE for the members that had it.
-    for (const member of c.all("member", guildId)) {
-      const roles = member.roles;
-      if (!Array.isArray(roles) || !roles.includes(roleId)) continue;
-      const userId = isRecord(member.user)
-        ? snowflake(member.user.id)
-        : undefined;
-      if (userId === undefined) continue;
-      c.set("member", guildId, userId, {
-        ...member,
-        roles: roles.filter((id) => id !== roleId),
-      });
-    }
+    // Discord sends no GUILD_MEMBER_UPDATE for the members that had it: the
+    // stores take it out of their members' role lists. Where roles are
+    // kept, a role not held is on no member (and a gateway deleting made-up
+    // roles costs nothing); without them, any role may be.
+    if (old !== undefined || !c.keeps("role")) c.removeRole(guildId, roleId);
     return old;
   },
   GUILD_SCHEDULED_EVENT_CREATE: guildEntity("scheduled_event", "id"),

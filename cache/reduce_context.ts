@@ -138,6 +138,11 @@ export class Context {
     }
   }
 
+  /** Take a deleted role out of the cached members' role lists. */
+  removeRole(guildId: string, roleId: string): void {
+    this.changes.push({ op: "remove_role", scope: guildId, id: roleId });
+  }
+
   removeGuild(id: string): void {
     this.changes.push({ op: "remove_guild", id });
   }

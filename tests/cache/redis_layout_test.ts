@@ -399,3 +399,100 @@ Deno.test("RedisCache.flush while Redis is down rejects without marking the cach
   await assert.rejects(cache.flush(), /Connection is closed/);
   assert.equal(cache.stale, false);
 });
+
+/** Members of guild 1 with role lists that put role 3 first, last, alone. */
+const roleHolders = [
+  { ...member, user: { ...ada, id: "11" }, roles: ["3"] },
+  { ...member, user: { ...ada, id: "12" }, roles: ["3", "7", "8"] },
+  { ...member, user: { ...ada, id: "13" }, roles: ["7", "3", "8"] },
+  { ...member, user: { ...ada, id: "14" }, roles: ["7", "3"] },
+  // Names the id elsewhere only: left as it was.
+  { ...member, user: { ...ada, id: "15", username: "3" }, roles: ["7"] },
+];
+
+Deno.test(redisStoreTest(
+  "RedisCache: GUILD_ROLE_DELETE takes the role out of each member's stored JSON where it is (first, middle, last, alone), with the rest of the text, the TTL and other guilds' members left",
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis);
+    await cache.apply("GUILD_CREATE", {
+      ...guildCreate,
+      roles: [{ id: "3", name: "mods" }, { id: "7" }, { id: "8" }],
+      members: roleHolders,
+    });
+    await cache.apply("GUILD_CREATE", {
+      ...guildCreate,
+      id: "2",
+      channels: [],
+      members: [{ ...member, roles: ["3"] }],
+    });
+    // A member written by another program (twilight-dispatch's key order),
+    // and a TTL someone set: both survive the edit.
+    await redis.set(
+      "member:1:16",
+      '{"deaf":false,"roles":["8","3"],"user":{"id":"16"},"mute":false}',
+    );
+    await redis.sadd("guild_keys:1", "member:1:16");
+    await redis.expire("member:1:11", 1000);
+    const before = await redis.get("member:1:15");
+    await cache.apply("GUILD_ROLE_DELETE", { guild_id: "1", role_id: "3" });
+    await cache.flush();
+    const roles = async (key: string): Promise<unknown> =>
+      (await json(redis, key) as { roles: unknown }).roles;
+    assert.deepEqual(await roles("member:1:11"), []);
+    assert.deepEqual(await roles("member:1:12"), ["7", "8"]);
+    assert.deepEqual(await roles("member:1:13"), ["7", "8"]);
+    assert.deepEqual(await roles("member:1:14"), ["7"]);
+    assert.equal(await redis.get("member:1:15"), before);
+    assert.equal(
+      await redis.get("member:1:16"),
+      '{"deaf":false,"roles":["8"],"user":{"id":"16"},"mute":false}',
+    );
+    assert.ok((await redis.ttl("member:1:11")) > 0, "the TTL is kept");
+    assert.deepEqual(await roles("member:2:5"), ["3"]);
+    // The memory store ends the same.
+    const memory = new MemoryCache();
+    memory.apply("GUILD_CREATE", {
+      ...guildCreate,
+      roles: [{ id: "3", name: "mods" }, { id: "7" }, { id: "8" }],
+      members: roleHolders,
+    });
+    memory.apply("GUILD_ROLE_DELETE", { guild_id: "1", role_id: "3" });
+    for (const id of ["11", "12", "13", "14", "15"]) {
+      assert.deepEqual(
+        await cache.get("member", "1", id),
+        memory.member("1", id),
+      );
+    }
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache: in one batch, a member read after GUILD_ROLE_DELETE has lost the role, and one set before it loses it too",
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis);
+    await cache.apply("GUILD_CREATE", {
+      ...guildCreate,
+      roles: [{ id: "3", name: "mods" }, { id: "7" }],
+      members: roleHolders.slice(0, 2),
+    });
+    const updates = await cache.applyBatch([
+      {
+        event: "GUILD_MEMBER_UPDATE",
+        data: { guild_id: "1", user: { id: "11" }, roles: ["3", "7"] },
+      },
+      { event: "GUILD_ROLE_DELETE", data: { guild_id: "1", role_id: "3" } },
+      {
+        event: "GUILD_MEMBER_UPDATE",
+        data: { guild_id: "1", user: { id: "12" }, nick: "n" },
+      },
+    ]);
+    await cache.flush();
+    const old = updates[2]!.old as { roles: string[] };
+    assert.deepEqual(old.roles, ["7", "8"], "read after the delete");
+    assert.deepEqual((await cache.get("member", "1", "11"))?.roles, ["7"]);
+    const twelve = await cache.get("member", "1", "12");
+    assert.deepEqual([twelve?.roles, twelve?.nick], [["7", "8"], "n"]);
+  },
+));

@@ -1,7 +1,7 @@
 // GUILD_ROLE_DELETE: Discord sends no GUILD_MEMBER_UPDATE for the members
 // that had the role, so the cache takes it out of their role lists itself.
 import assert from "node:assert/strict";
-import { cacheReads, MemoryCache } from "../../cache/mod.ts";
+import { cacheReads, MemoryCache, reduceDispatch } from "../../cache/mod.ts";
 
 function member(userId: string, roles: string[]): object {
   return {
@@ -49,9 +49,9 @@ Deno.test("GUILD_ROLE_DELETE removes the role from every cached member of its gu
     role_id: "10",
   });
   assert.equal(old, before, "old is the deleted role");
-  assert.deepEqual(changes.map((c) => [c.op, "kind" in c ? c.kind : ""]), [
-    ["delete", "role"],
-    ["set", "member"],
+  assert.deepEqual(changes, [
+    { op: "delete", kind: "role", scope: "1", id: "10" },
+    { op: "remove_role", scope: "1", id: "10" },
   ]);
   assert.equal(cache.role("1", "10"), undefined);
   assert.deepEqual(cache.member("1", "5")?.roles, ["11"]);
@@ -62,12 +62,7 @@ Deno.test("GUILD_ROLE_DELETE removes the role from every cached member of its gu
   assert.equal(cache.user("5")?.username, "u5");
 });
 
-Deno.test("GUILD_ROLE_DELETE touches members only when members are kept", () => {
-  const config = { resources: new Set(["roles"] as const) };
-  assert.deepEqual(
-    cacheReads("GUILD_ROLE_DELETE", { guild_id: "1", role_id: "10" }, config),
-    [{ type: "get", kind: "role", scope: "1", id: "10" }],
-  );
+Deno.test("GUILD_ROLE_DELETE reads no member: the stores take the role out of their members (a large guild's members are not decoded)", () => {
   const withMembers = { resources: new Set(["roles", "members"] as const) };
   assert.deepEqual(
     cacheReads(
@@ -75,18 +70,49 @@ Deno.test("GUILD_ROLE_DELETE touches members only when members are kept", () => 
       { guild_id: "1", role_id: "10" },
       withMembers,
     ),
-    [
-      { type: "get", kind: "role", scope: "1", id: "10" },
-      { type: "all", kind: "member", scope: "1" },
-    ],
+    [{ type: "get", kind: "role", scope: "1", id: "10" }],
   );
-  const cache = new MemoryCache({ resources: ["guilds", "roles"] });
-  cache.apply("GUILD_CREATE", guild("1", [member("5", ["10"])]));
-  const { changes } = cache.apply("GUILD_ROLE_DELETE", {
-    guild_id: "1",
-    role_id: "10",
-  });
+  // A lookup that counts what is read: one role, no member.
+  const read: string[] = [];
+  const lookup = {
+    get: (kind: string, _scope: string, id: string) => {
+      read.push(`${kind}:${id}`);
+      return kind === "role" ? { id, name: "a" } : undefined;
+    },
+    ids: (kind: string) => {
+      read.push(`all ${kind}`);
+      return [];
+    },
+  };
+  const { changes } = reduceDispatch(
+    lookup,
+    "GUILD_ROLE_DELETE",
+    { guild_id: "1", role_id: "10" },
+    withMembers,
+  );
+  assert.deepEqual(read, ["role:10"]);
   assert.deepEqual(changes, [
     { op: "delete", kind: "role", scope: "1", id: "10" },
+    { op: "remove_role", scope: "1", id: "10" },
   ]);
+});
+
+Deno.test("GUILD_ROLE_DELETE of a role not held leaves every member (where roles are kept: a gateway deleting made-up roles costs nothing)", () => {
+  const cache = new MemoryCache({ resources: ["guilds", "roles", "members"] });
+  cache.apply("GUILD_CREATE", guild("1", [member("5", ["10", "12"])]));
+  const { changes } = cache.apply("GUILD_ROLE_DELETE", {
+    guild_id: "1",
+    role_id: "12",
+  });
+  assert.deepEqual(changes, [
+    { op: "delete", kind: "role", scope: "1", id: "12" },
+  ]);
+  assert.deepEqual(cache.member("1", "5")?.roles, ["10", "12"]);
+});
+
+Deno.test("GUILD_ROLE_DELETE without the roles resource takes the role off the members (any role may be on one)", () => {
+  const cache = new MemoryCache({ resources: ["guilds", "members"] });
+  cache.apply("GUILD_CREATE", guild("1", [member("5", ["10", "11"])]));
+  cache.apply("GUILD_ROLE_DELETE", { guild_id: "1", role_id: "10" });
+  assert.deepEqual(cache.member("1", "5")?.roles, ["11"]);
 });

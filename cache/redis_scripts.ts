@@ -1,0 +1,146 @@
+// The Redis store's server-side scripts (Lua, run with EVAL in the store's
+// pipelines): each removal or edit that spans many keys runs in Redis in one
+// step, so the helper sets stay consistent with the values whatever the
+// store's connection does meanwhile.
+
+// Removes a channel's messages, then the channel: KEYS = channel key,
+// channel_keys:C, guild_keys:G (or an unused key for DMs).
+export const REMOVE_CHANNEL = `
+local messages = redis.call('SMEMBERS', KEYS[2])
+for _, key in ipairs(messages) do
+  redis.call('DEL', key)
+  redis.call('SREM', 'message_keys', key)
+  redis.call('HDEL', 'expiry_keys', key)
+end
+redis.call('DEL', KEYS[2], KEYS[1])
+redis.call('SREM', 'channel_keys', KEYS[1])
+redis.call('SREM', KEYS[3], KEYS[1])
+return #messages`;
+
+// Removes a guild and everything listed in guild_keys:G, channels with
+// their messages: KEYS = guild:G, guild_keys:G.
+export const REMOVE_GUILD = `
+local items = redis.call('SMEMBERS', KEYS[2])
+for _, key in ipairs(items) do
+  local kind, rest = string.match(key, '^([^:]+):(.*)$')
+  if kind == 'channel' then
+    local set = 'channel_keys:' .. rest
+    for _, message in ipairs(redis.call('SMEMBERS', set)) do
+      redis.call('DEL', message)
+      redis.call('SREM', 'message_keys', message)
+      redis.call('HDEL', 'expiry_keys', message)
+    end
+    redis.call('DEL', set)
+  end
+  redis.call('DEL', key)
+  redis.call('SREM', kind .. '_keys', key)
+  redis.call('HDEL', 'expiry_keys', key)
+end
+redis.call('DEL', KEYS[2], KEYS[1])
+redis.call('SREM', 'guild_keys', KEYS[1])
+return #items`;
+
+// Keeps the newest ARGV[1] messages of a channel, and with ARGV[2] >= 0
+// none older than ARGV[2] ms before the newest (times from the snowflakes,
+// as snowflakeTime computes them): KEYS = channel_keys:C.
+export const TRIM_MESSAGES = `
+local count = redis.call('SCARD', KEYS[1])
+local limit = tonumber(ARGV[1])
+local maxAge = tonumber(ARGV[2])
+if count <= limit and maxAge < 0 then return 0 end
+local keys = redis.call('SMEMBERS', KEYS[1])
+local function id(key) return string.match(key, '(%d+)$') end
+local function time(key)
+  return math.floor(tonumber(id(key)) / 4194304) + 1420070400000
+end
+table.sort(keys, function(a, b)
+  local x, y = id(a), id(b)
+  if #x ~= #y then return #x < #y end
+  return x < y
+end)
+local drop = math.max(0, count - limit)
+if maxAge >= 0 and count > 0 then
+  local cutoff = time(keys[count]) - maxAge
+  while drop < count and time(keys[drop + 1]) < cutoff do drop = drop + 1 end
+end
+for i = 1, drop do
+  redis.call('DEL', keys[i])
+  redis.call('SREM', 'message_keys', keys[i])
+  redis.call('SREM', KEYS[1], keys[i])
+  redis.call('HDEL', 'expiry_keys', keys[i])
+end
+return drop`;
+
+// Removes expired members and messages: ARGV[1] = now (ms). A time is
+// twilight-dispatch's (see expiryTime), or milliseconds as this store wrote
+// them before; an entry that is neither stays, as twilight-dispatch leaves
+// one it cannot parse.
+export const SWEEP = `
+local function epochMs(text)
+  local number = tonumber(text)
+  if number ~= nil then return number end
+  local y, mo, d, h, mi, s, fraction = string.match(text,
+    '^"(%d%d%d%d)%-(%d%d)%-(%d%d)T(%d%d):(%d%d):(%d%d)%.?(%d*)"$')
+  if y == nil then return nil end
+  y, mo = tonumber(y), tonumber(mo)
+  -- Days since 1970-01-01 of a proleptic Gregorian date.
+  if mo <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yearOfEra = y - era * 400
+  local dayOfYear = math.floor((153 * ((mo + 9) % 12) + 2) / 5) + tonumber(d) - 1
+  local dayOfEra = yearOfEra * 365 + math.floor(yearOfEra / 4)
+    - math.floor(yearOfEra / 100) + dayOfYear
+  local days = era * 146097 + dayOfEra - 719468
+  local ms = tonumber(string.sub(fraction .. '000', 1, 3))
+  return ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000
+    + tonumber(s) * 1000 + ms
+end
+local entries = redis.call('HGETALL', 'expiry_keys')
+local removed = 0
+for i = 1, #entries, 2 do
+  local key, at = entries[i], epochMs(entries[i + 1])
+  if at ~= nil and at <= tonumber(ARGV[1]) then
+    local kind, scope = string.match(key, '^([^:]+):([^:]+):')
+    redis.call('DEL', key)
+    redis.call('HDEL', 'expiry_keys', key)
+    redis.call('SREM', kind .. '_keys', key)
+    if kind == 'message' then
+      redis.call('SREM', 'channel_keys:' .. scope, key)
+    else
+      redis.call('SREM', 'guild_keys:' .. scope, key)
+    end
+    removed = removed + 1
+  end
+end
+return removed`;
+
+// Takes role ARGV[2] out of the role list of each member of a guild:
+// KEYS = guild_keys:G, ARGV[1] = the guild's member key prefix
+// ("member:G:"). The list is edited as text: values are JSON without
+// spaces (this store's and twilight-dispatch's), in which an unescaped
+// "roles":[ can only be the member's own field (the nested user has none),
+// and its items are quoted ids, so the list ends at the first ]. Re-encoding
+// with cjson would turn an emptied list into {} and rewrite numbers. Only
+// values naming the role are read past a plain find.
+export const REMOVE_ROLE = `
+local prefix, needle = ARGV[1], '"' .. ARGV[2] .. '"'
+local changed = 0
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if string.sub(key, 1, #prefix) == prefix then
+    local value = redis.call('GET', key)
+    if value and string.find(value, needle, 1, true) then
+      local _, open = string.find(value, '"roles":[', 1, true)
+      local close = open and string.find(value, ']', open + 1, true)
+      if close then
+        local kept = {}
+        for item in string.gmatch(string.sub(value, open + 1, close - 1), '[^,]+') do
+          if item ~= needle then kept[#kept + 1] = item end
+        end
+        redis.call('SET', key, string.sub(value, 1, open) ..
+          table.concat(kept, ',') .. string.sub(value, close), 'KEEPTTL')
+        changed = changed + 1
+      end
+    end
+  end
+end
+return changed`;
