@@ -20,16 +20,48 @@ function put(into: CachedValue, key: string, value: unknown): void {
   if (value !== undefined) into[key] = value;
 }
 
-/** Interns strings (recurring snowflakes) and role lists. */
+/**
+ * Interned strings and lists the interner keeps before it asks how many it
+ * may keep: below this it never forgets.
+ */
+export const INTERNED_FLOOR = 65_536;
+
+/**
+ * Interns strings (recurring snowflakes) and role lists.
+ *
+ * Bounded: nothing tells it when a value is no longer used (a deleted
+ * role's id, a channel left), and a gateway naming new role ids in every
+ * member update would grow it without end. Past its limit it asks `bound`
+ * how many values the cache may reference now (the limit becomes that, or
+ * {@linkcode INTERNED_FLOOR} if more), and when it holds more than that it
+ * starts over: values kept so far keep their own copies, new ones share
+ * new ones. Sharing saves memory; nothing depends on it.
+ */
 export class Interner {
   readonly #strings = new Map<string, string>();
   readonly #lists = new Map<string, readonly string[]>();
+  readonly #bound: () => number;
+  #limit = INTERNED_FLOOR;
+
+  /**
+   * @param bound How many strings and lists the cache may reference now
+   * (the store's entity count, times what one entity may reference).
+   */
+  constructor(bound: () => number = () => INTERNED_FLOOR) {
+    this.#bound = bound;
+  }
+
+  /** How many strings and lists are interned. */
+  get size(): number {
+    return this.#strings.size + this.#lists.size;
+  }
 
   /** The one copy of `value`. */
   intern(value: string): string {
     const known = this.#strings.get(value);
     if (known !== undefined) return known;
     this.#strings.set(value, value);
+    this.#checkLimit();
     return value;
   }
 
@@ -47,6 +79,7 @@ export class Interner {
       if (known !== undefined) return known;
       const list = Object.freeze([this.intern(values[0] as string)]);
       this.#lists.set(list[0]!, list);
+      this.#checkLimit();
       return list;
     }
     return values.map((v: string) => this.intern(v));
@@ -56,6 +89,13 @@ export class Interner {
   clear(): void {
     this.#strings.clear();
     this.#lists.clear();
+  }
+
+  /** Past the limit: a new limit, and a fresh start when still past it. */
+  #checkLimit(): void {
+    if (this.size <= this.#limit) return;
+    this.#limit = Math.max(INTERNED_FLOOR, this.#bound());
+    if (this.size > this.#limit) this.clear();
   }
 }
 

@@ -103,7 +103,9 @@ type Scopes = Map<string, Map<string, Stored>>;
  */
 export class MemoryCache implements CacheLookup {
   readonly #options: ResolvedCacheOptions;
-  readonly #interner = new Interner();
+  // Each entity references a few interned values (its ids, a role list):
+  // four per entity is more than a legitimate cache reaches.
+  readonly #interner = new Interner(() => 4 * this.#entityCount());
   readonly #kinds = new Map<CacheKind, Scopes>();
   /** channel id -> its scope (guild id or ""). */
   readonly #channelScope = new Map<string, string>();
@@ -309,6 +311,13 @@ export class MemoryCache implements CacheLookup {
   /** A guild's integrations (as INTEGRATION_CREATE/UPDATE sent them). */
   integrations(guildId: Snowflake): CachedIntegration[] {
     return this.#list<CachedIntegration>("integration", guildId);
+  }
+
+  /** Every cached entity (users included), as `sizes` counts them. */
+  #entityCount(): number {
+    let count = 0;
+    for (const size of Object.values(this.sizes())) count += size;
+    return count;
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   decodeTime,
   encodeHash,
   encodeTime,
+  INTERNED_FLOOR,
   Interner,
 } from "../../cache/compact.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
@@ -184,4 +185,19 @@ Deno.test("Image hashes: 32 lowercase hex digits become a number, anything else 
   ) {
     assert.equal(encodeHash(other), other, String(other));
   }
+});
+
+Deno.test("Interner starts over past its limit unless the cache may reference that many values, and then keeps them all", () => {
+  let bound = 0;
+  const interner = new Interner(() => bound);
+  for (let i = 0; i < INTERNED_FLOOR; i++) interner.intern(`s${i}`);
+  assert.equal(interner.size, INTERNED_FLOOR, "the floor is always kept");
+  interner.internList(["one more"]);
+  assert.ok(interner.size <= 2, `cleared past the floor: ${interner.size}`);
+  // A cache that may reference more values raises the limit: none is lost.
+  bound = 3 * INTERNED_FLOOR;
+  for (let i = 0; i < 2 * INTERNED_FLOOR; i++) interner.intern(`t${i}`);
+  assert.ok(interner.size >= 2 * INTERNED_FLOOR, `${interner.size}`);
+  const list = interner.internList(["t1"]);
+  assert.equal(interner.internList(["t1"]), list, "a list stays shared");
 });

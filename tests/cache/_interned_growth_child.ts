@@ -1,0 +1,56 @@
+// Child of interned_growth_test.ts (run with --expose-gc): a member whose
+// every GUILD_MEMBER_UPDATE names new role ids, and messages naming new
+// mentioned roles, in a cache of one member and one channel's messages.
+// Prints the heap growth in MB after a full collection.
+import { MemoryCache } from "../../cache/mod.ts";
+
+const gc = (globalThis as { gc?: () => void }).gc!;
+const cache = new MemoryCache();
+cache.apply("GUILD_CREATE", {
+  id: "1",
+  name: "g",
+  channels: [{ id: "2", type: 0, name: "general" }],
+  roles: [],
+  members: [],
+});
+const user = {
+  id: "5",
+  username: "u",
+  discriminator: "0",
+  global_name: null,
+  avatar: null,
+};
+let next = 10n ** 18n;
+const id = (): string => String(next++);
+function round(): void {
+  for (let i = 0; i < 100_000; i++) {
+    cache.apply("GUILD_MEMBER_UPDATE", {
+      guild_id: "1",
+      user,
+      roles: [id(), id()],
+      joined_at: null,
+    });
+    cache.apply("GUILD_MEMBER_UPDATE", {
+      guild_id: "1",
+      user,
+      roles: [id()],
+      joined_at: null,
+    });
+    cache.apply("MESSAGE_CREATE", {
+      id: id(),
+      channel_id: "2",
+      guild_id: "1",
+      author: user,
+      content: "x",
+      mention_roles: [id()],
+    });
+  }
+}
+// The first round warms up (code, maps at their working size).
+round();
+gc();
+const before = Deno.memoryUsage().heapUsed;
+round();
+round();
+gc();
+console.log((Deno.memoryUsage().heapUsed - before) / 1e6);
