@@ -64,31 +64,14 @@ export function patchChannel(
 }
 
 /**
- * Message (or thread) `id` created in `channel`: its `last_message_id`,
- * which Discord sends no CHANNEL_UPDATE for (its docs: track it from
- * MESSAGE_CREATE, and from THREAD_CREATE in forum and media channels). An
- * older id (events out of order) leaves it.
- */
-export function setLastMessage(
-  c: Context,
-  channel: D,
-  channelId: string,
-  id: string,
-): void {
-  const last = snowflake(channel.last_message_id);
-  if (last !== undefined && compareSnowflakes(id, last) <= 0) return;
-  c.set("channel", scopeOf(channel)!, channelId, {
-    ...channel,
-    last_message_id: id,
-  });
-}
-
-/**
- * MESSAGE_CREATE of message `id` in held `channel`: its `last_message_id`
- * (as {@linkcode setLastMessage}) and, in a thread, one more in
- * `message_count` and `total_message_sent`, which Discord sends no
- * THREAD_UPDATE for (its docs: neither counts a thread's initial message,
- * whose id is the thread's). The thread's last message again (a repeated
+ * Message `id` created in held `channel` (or, in a forum or media channel,
+ * a thread: its posts are its messages): its `last_message_id`, and in a
+ * thread one more in `message_count` and `total_message_sent`. Discord
+ * sends no CHANNEL_UPDATE or THREAD_UPDATE for these; its docs say to
+ * track `last_message_id` from MESSAGE_CREATE (and THREAD_CREATE in forum
+ * and media channels), and that neither count counts a thread's initial
+ * message, whose id is the thread's. An older id (events out of order)
+ * leaves `last_message_id`; the thread's last message again (a repeated
  * event) is not counted twice.
  */
 export function messageCreated(
@@ -99,14 +82,14 @@ export function messageCreated(
 ): void {
   const last = snowflake(channel.last_message_id);
   const newest = last === undefined || compareSnowflakes(id, last) > 0;
-  if (!isThread(channel) || id === channelId || id === last) {
-    if (newest) setLastMessage(c, channel, channelId, id);
-    return;
-  }
+  const counted = isThread(channel) && id !== channelId && id !== last;
+  if (!newest && !counted) return;
   const value: D = { ...channel };
   if (newest) value.last_message_id = id;
-  count(value, "message_count", 1);
-  count(value, "total_message_sent", 1);
+  if (counted) {
+    count(value, "message_count", 1);
+    count(value, "total_message_sent", 1);
+  }
   c.set("channel", scopeOf(channel)!, channelId, value);
 }
 
@@ -153,7 +136,7 @@ export function postCreated(c: Context, d: D): void {
   const parent = c.get("channel", "", parentId);
   if (parent === undefined || scopeOf(parent) !== channelScope(d)) return;
   if (parent.type === 15 || parent.type === 16) {
-    setLastMessage(c, parent, parentId, id);
+    messageCreated(c, parent, parentId, id);
   }
 }
 

@@ -3,6 +3,7 @@
 // mentioned roles, in a cache of one member and one channel's messages.
 // Prints the heap growth in MB after a full collection.
 import { MemoryCache } from "../../cache/mod.ts";
+import { user } from "./_event_sequences.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc!;
 const cache = new MemoryCache();
@@ -13,26 +14,20 @@ cache.apply("GUILD_CREATE", {
   roles: [],
   members: [],
 });
-const user = {
-  id: "5",
-  username: "u",
-  discriminator: "0",
-  global_name: null,
-  avatar: null,
-};
+const author = user("5");
 let next = 10n ** 18n;
 const id = (): string => String(next++);
 function round(): void {
   for (let i = 0; i < 100_000; i++) {
     cache.apply("GUILD_MEMBER_UPDATE", {
       guild_id: "1",
-      user,
+      user: author,
       roles: [id(), id()],
       joined_at: null,
     });
     cache.apply("GUILD_MEMBER_UPDATE", {
       guild_id: "1",
-      user,
+      user: author,
       roles: [id()],
       joined_at: null,
     });
@@ -40,7 +35,7 @@ function round(): void {
       id: id(),
       channel_id: "2",
       guild_id: "1",
-      author: user,
+      author,
       content: "x",
       mention_roles: [id()],
     });

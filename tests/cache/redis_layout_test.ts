@@ -410,16 +410,19 @@ const roleHolders = [
   { ...member, user: { ...ada, id: "15", username: "3" }, roles: ["7"] },
 ];
 
+/** Guild 1 with roles 3, 7 and 8, and {@linkcode roleHolders} as members. */
+const roleGuild = {
+  ...guildCreate,
+  roles: [{ id: "3", name: "mods" }, { id: "7" }, { id: "8" }],
+  members: roleHolders,
+};
+
 Deno.test(redisStoreTest(
   "RedisCache: GUILD_ROLE_DELETE takes the role out of each member's stored JSON where it is (first, middle, last, alone), with the rest of the text, the TTL and other guilds' members left",
   DATABASE,
   async (redis) => {
     const cache = new RedisCache(redis);
-    await cache.apply("GUILD_CREATE", {
-      ...guildCreate,
-      roles: [{ id: "3", name: "mods" }, { id: "7" }, { id: "8" }],
-      members: roleHolders,
-    });
+    await cache.apply("GUILD_CREATE", roleGuild);
     await cache.apply("GUILD_CREATE", {
       ...guildCreate,
       id: "2",
@@ -452,11 +455,7 @@ Deno.test(redisStoreTest(
     assert.deepEqual(await roles("member:2:5"), ["3"]);
     // The memory store ends the same.
     const memory = new MemoryCache();
-    memory.apply("GUILD_CREATE", {
-      ...guildCreate,
-      roles: [{ id: "3", name: "mods" }, { id: "7" }, { id: "8" }],
-      members: roleHolders,
-    });
+    memory.apply("GUILD_CREATE", roleGuild);
     memory.apply("GUILD_ROLE_DELETE", { guild_id: "1", role_id: "3" });
     for (const id of ["11", "12", "13", "14", "15"]) {
       assert.deepEqual(
@@ -473,8 +472,7 @@ Deno.test(redisStoreTest(
   async (redis) => {
     const cache = new RedisCache(redis);
     await cache.apply("GUILD_CREATE", {
-      ...guildCreate,
-      roles: [{ id: "3", name: "mods" }, { id: "7" }],
+      ...roleGuild,
       members: roleHolders.slice(0, 2),
     });
     const updates = await cache.applyBatch([
