@@ -8,6 +8,9 @@ import { MemoryCache, RedisCache } from "../../cache/mod.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { redisStoreTest } from "./_redis_database.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
+import { compareSnowflakes, snowflakeTime } from "../../cache/options.ts";
+import { TRIM_MESSAGES } from "../../cache/redis_scripts.ts";
 
 const DATABASE = 4;
 
@@ -492,5 +495,64 @@ Deno.test(redisStoreTest(
     assert.deepEqual((await cache.get("member", "1", "11"))?.roles, ["7"]);
     const twelve = await cache.get("member", "1", "12");
     assert.deepEqual([twelve?.roles, twelve?.nick], [["7", "8"], "n"]);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache's trim script keeps what sorting by snowflake keeps: the newest by count, none older than the age bound (random channels, one and many over the bound)",
+  DATABASE,
+  async (redis) => {
+    const random = mulberry32(11);
+    const base = 1_200_000_000_000_000_000n;
+    for (let round = 0; round < 60; round++) {
+      await redis.flushdb();
+      const count = 1 + Math.floor(random() * 30);
+      const ids = new Set<string>();
+      while (ids.size < count) {
+        // Ids of two lengths, minutes apart, in no order.
+        const id = random() < 0.2
+          ? BigInt(Math.floor(random() * 1e15))
+          : base + BigInt(Math.floor(random() * 2 ** 40)) * 4_194_304n;
+        ids.add(String(id));
+      }
+      const keys = [...ids].map((id) => `message:2:${id}`);
+      await redis.sadd("channel_keys:2", ...keys);
+      const limit = Math.floor(random() * (count + 2));
+      const maxAge = random() < 0.5
+        ? -1
+        : Math.floor(random() * 2 ** 40 / 1000) * 1000;
+      await redis.eval(TRIM_MESSAGES, 1, "channel_keys:2", limit, maxAge);
+      const sorted = [...ids].sort(compareSnowflakes);
+      let drop = Math.max(0, sorted.length - limit);
+      if (maxAge >= 0) {
+        const cutoff = snowflakeTime(sorted.at(-1)!) - maxAge;
+        while (drop < sorted.length && snowflakeTime(sorted[drop]!) < cutoff) {
+          drop++;
+        }
+      }
+      assert.deepEqual(
+        (await redis.smembers("channel_keys:2")).map((k) => k.slice(10))
+          .sort(compareSnowflakes),
+        sorted.slice(drop),
+        `round ${round}: ${count} messages, limit ${limit}, maxAge ${maxAge}`,
+      );
+    }
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache's trim script keeps a message exactly at the age bound and drops one a millisecond older",
+  DATABASE,
+  async (redis) => {
+    const at = (ms: number): string =>
+      `message:2:${BigInt(ms - 1_420_070_400_000) << 22n}`;
+    const newest = 1_700_000_000_000;
+    const keys = [at(newest), at(newest - 60_000), at(newest - 60_001)];
+    await redis.sadd("channel_keys:2", ...keys);
+    await redis.eval(TRIM_MESSAGES, 1, "channel_keys:2", 100, 60_000);
+    assert.deepEqual(
+      (await redis.smembers("channel_keys:2")).sort(),
+      keys.slice(0, 2).sort(),
+    );
   },
 ));
