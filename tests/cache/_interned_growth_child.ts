@@ -48,4 +48,5 @@ const before = Deno.memoryUsage().heapUsed;
 round();
 round();
 gc();
-console.log((Deno.memoryUsage().heapUsed - before) / 1e6);
+const growth = (Deno.memoryUsage().heapUsed - before) / 1e6;
+await Deno.stdout.write(new TextEncoder().encode(`${growth}\n`));
