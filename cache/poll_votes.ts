@@ -37,8 +37,10 @@ export function countVote(
   const current = index === -1
     ? { id: answerId, count: 0, me_voted: false }
     : counts[index]!;
-  const count = (typeof current.count === "number" ? current.count : 0) +
-    delta;
+  // A count that is no safe integer (a hostile gateway's NaN-like value,
+  // which JSON would turn into null in one store only) counts as none.
+  const was = current.count;
+  const count = (Number.isSafeInteger(was) ? was as number : 0) + delta;
   if (index === -1 && count <= 0) return undefined;
   const next: D = { ...current, count };
   if (botId !== undefined && d.user_id === botId) next.me_voted = delta > 0;

@@ -462,3 +462,44 @@ Deno.test(redisStoreTest(
     assert.equal((await store.guild("1"))?.name, "renamed");
   },
 ));
+
+Deno.test(redisStoreTest(
+  "Poll votes on counts that are no numbers (JSON's 1e400 is Infinity) count from zero, and both stores keep the same tally",
+  7,
+  async (redis) => {
+    const poll = (counts: string): unknown =>
+      JSON.parse(
+        `{"answers":[{"answer_id":1},{"answer_id":2},{"answer_id":3}],"results":{"is_finalized":false,"answer_counts":[{"id":1,"count":1e400},{"id":2,"count":"5"},{"id":3,"count":-0.5},${counts}]}}`,
+      );
+    const events: [string, unknown][] = [
+      ["GUILD_CREATE", GUILD],
+      ["MESSAGE_CREATE", message("10", { author: user("7"), poll: poll("7") })],
+      ...[1, 2, 3].map((answer): [string, unknown] => [
+        "MESSAGE_POLL_VOTE_ADD",
+        {
+          user_id: "7",
+          channel_id: "2",
+          message_id: "10",
+          guild_id: "1",
+          answer_id: answer,
+        },
+      ]),
+    ];
+    const store = new RedisCache(redis);
+    const memory = new MemoryCache();
+    for (const [event, data] of events) {
+      await store.apply(event, structuredClone(data));
+      memory.apply(event, structuredClone(data));
+    }
+    await store.flush();
+    assert.equal(store.stale, false);
+    const tally = (memory.message("2", "10")?.poll?.results as {
+      answer_counts: { id: number; count: unknown }[];
+    }).answer_counts;
+    assert.deepEqual(tally.map((entry) => entry.count), [1, 1, 1]);
+    assert.deepStrictEqual(
+      await store.message("2", "10"),
+      memory.message("2", "10"),
+    );
+  },
+));
