@@ -77,6 +77,14 @@ const UNKEYED = new Set<CacheKind>(["user"]);
  */
 const MAX_BATCH = 1_000;
 
+/**
+ * Dispatches that may wait for Redis at most. Past it the store drops the
+ * next ones and says it is stale (as when Redis is down): a Redis that is
+ * up but slower than the gateway (a long script, a saturated server) would
+ * otherwise hold every event the process receives, without bound.
+ */
+export const MAX_WAITING = 20_000;
+
 /** A call of applyBatch waiting for its turn. */
 interface Waiting {
   dispatches: readonly { event: string; data: unknown }[];
@@ -149,7 +157,9 @@ export function redisKey(kind: CacheKind, scope: string, id: string): string {
  * messages carry no `member`.
  *
  * A Redis failure never throws out of `apply`: it is logged, the cache is
- * marked {@linkcode RedisCache.stale} and `onStale` is called once.
+ * marked {@linkcode RedisCache.stale} and `onStale` is called once. So is
+ * a Redis too slow to keep up: past 20,000 dispatches waiting, the next
+ * ones are dropped (they get no previous state) rather than held.
  *
  * @example Keep a bot's state in Redis
  * ```ts
@@ -175,6 +185,8 @@ export class RedisCache {
   #stale = false;
   /** Calls of applyBatch waiting for the batch in progress. */
   #waiting: Waiting[] = [];
+  /** The dispatches in {@linkcode RedisCache.#waiting}. */
+  #waitingDispatches = 0;
   #draining = false;
 
   /**
@@ -227,6 +239,15 @@ export class RedisCache {
   applyBatch(
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<CacheUpdate[]> {
+    if (this.#waitingDispatches + dispatches.length > MAX_WAITING) {
+      this.#failed(
+        new Error(
+          `Redis is too slow: ${this.#waitingDispatches} dispatches are waiting, and more are dropped`,
+        ),
+      );
+      return Promise.resolve(dispatches.map(() => NOTHING));
+    }
+    this.#waitingDispatches += dispatches.length;
     return new Promise((resolve) => {
       this.#waiting.push({ dispatches, resolve });
       if (!this.#draining) void this.#drain();
@@ -249,6 +270,7 @@ export class RedisCache {
         const call = this.#waiting.shift()!;
         calls.push(call);
         count += call.dispatches.length;
+        this.#waitingDispatches -= call.dispatches.length;
       }
       const dispatches = calls.length === 1
         ? calls[0]!.dispatches

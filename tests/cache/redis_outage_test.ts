@@ -2,6 +2,8 @@
 // marked stale (once), and rebuilt from the next READY and GUILD_CREATEs.
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
+import { MAX_WAITING } from "../../cache/redis_store.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
@@ -128,4 +130,40 @@ Deno.test({
       await closeRedis(direct);
     }
   },
+});
+
+Deno.test("RedisCache: a Redis that is up but never answers holds at most MAX_WAITING dispatches; the next are dropped at once, and the cache says it is stale (once)", async () => {
+  // A connection that is ready, and whose every pipeline stays unanswered.
+  const pipeline: Record<string, unknown> = {};
+  for (const command of ["mget", "smembers", "set", "sadd", "eval", "hset"]) {
+    pipeline[command] = () => pipeline;
+  }
+  pipeline.exec = () => new Promise(() => {});
+  const hung = {
+    status: "ready",
+    pipeline: () => pipeline,
+  } as unknown as RedisConnection;
+  const stale: unknown[] = [];
+  const cache = new RedisCache(hung, { onStale: (error) => stale.push(error) });
+  const message = (id: number) => ({
+    event: "MESSAGE_CREATE",
+    data: { id: String(id), channel_id: "2", guild_id: "1", content: "x" },
+  });
+  let settled = 0;
+  // The first call's reads hang; these wait behind it.
+  for (let i = 0; i <= MAX_WAITING; i++) {
+    void cache.applyBatch([message(i)]).then(() => settled++);
+  }
+  await Promise.resolve();
+  assert.equal(settled, 0, "every call up to the bound waits");
+  assert.equal(cache.stale, false);
+  const logs = await captureStderr(async () => {
+    const dropped = await cache.applyBatch([message(1), message(2)]);
+    assert.deepEqual(dropped.map((update) => update.changes), [[], []]);
+    await cache.apply("MESSAGE_CREATE", message(3).data);
+  });
+  assert.equal(cache.stale, true);
+  assert.equal(stale.length, 1, "onStale once");
+  assert.match(String(stale[0]), /Redis is too slow: 20000 dispatches/);
+  assert.equal(logs.filter((line) => line.includes("too slow")).length, 1);
 });
