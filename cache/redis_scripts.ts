@@ -4,7 +4,8 @@
 // store's connection does meanwhile.
 
 // Removes a channel's messages, then the channel: KEYS = channel key,
-// channel_keys:C, guild_keys:G (or an unused key for DMs).
+// channel_keys:C, guild_keys:G and guild_kind_keys:G:channel (or unused
+// keys for DMs).
 export const REMOVE_CHANNEL = `
 local messages = redis.call('SMEMBERS', KEYS[2])
 for _, key in ipairs(messages) do
@@ -15,10 +16,12 @@ end
 redis.call('DEL', KEYS[2], KEYS[1])
 redis.call('SREM', 'channel_keys', KEYS[1])
 redis.call('SREM', KEYS[3], KEYS[1])
+redis.call('SREM', KEYS[4], KEYS[1])
 return #messages`;
 
 // Removes a guild and everything listed in guild_keys:G, channels with
-// their messages: KEYS = guild:G, guild_keys:G.
+// their messages: KEYS = guild:G, guild_keys:G, then its kind sets
+// (guild_kind_keys:G:K).
 export const REMOVE_GUILD = `
 local items = redis.call('SMEMBERS', KEYS[2])
 for _, key in ipairs(items) do
@@ -36,7 +39,7 @@ for _, key in ipairs(items) do
   redis.call('SREM', kind .. '_keys', key)
   redis.call('HDEL', 'expiry_keys', key)
 end
-redis.call('DEL', KEYS[2], KEYS[1])
+redis.call('DEL', unpack(KEYS))
 redis.call('SREM', 'guild_keys', KEYS[1])
 return #items`;
 
@@ -169,3 +172,25 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   end
 end
 return changed`;
+
+/**
+ * The member of a kind set that says it is whole: the guild was rebuilt
+ * (removed, then created) since the store kept these sets. A set without
+ * it was written before them, or by another program.
+ */
+export const COMPLETE = "";
+
+// The keys of one kind in a guild: KEYS = guild_kind_keys:G:K, guild_keys:G;
+// ARGV[1] = the kind's key prefix. From the kind's own set when it is whole
+// (it holds the empty marker, which no prefix matches), else the guild's
+// keys of that prefix (the set is filled from the guild's next
+// GUILD_CREATE on).
+export const READ_KIND_KEYS = `
+if redis.call('SISMEMBER', KEYS[1], '') == 1 then
+  return redis.call('SMEMBERS', KEYS[1])
+end
+local out, prefix = {}, ARGV[1]
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if string.sub(key, 1, #prefix) == prefix then out[#out + 1] = key end
+end
+return out`;

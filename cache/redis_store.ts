@@ -29,6 +29,8 @@ import {
 } from "./options.ts";
 import { BatchOverlay } from "./batch_overlay.ts";
 import {
+  COMPLETE,
+  READ_KIND_KEYS,
   REMOVE_CHANNEL,
   REMOVE_GUILD,
   REMOVE_ROLE,
@@ -70,6 +72,25 @@ export interface RedisCacheOptions extends CacheOptions {
 }
 
 const UNKEYED = new Set<CacheKind>(["user"]);
+
+/**
+ * The kinds the core reads a guild's whole list of (channels for a thread
+ * sync or a channel's threads, emojis, stickers and sounds for their list
+ * events): each also has a set of its own per guild, `guild_kind_keys:G:K`,
+ * so that such a read does not fetch the guild's every key (a guild of
+ * 100,000 members holds as many in `guild_keys:G`: 200 ms a read).
+ */
+const INDEXED = new Set<CacheKind>([
+  "channel",
+  "emoji",
+  "sticker",
+  "soundboard_sound",
+]);
+
+/** The set of a guild's keys of one indexed kind. */
+function kindKeys(guildId: string, kind: CacheKind): string {
+  return `guild_kind_keys:${guildId}:${kind}`;
+}
 
 /**
  * Dispatches applied as one batch at most, when calls pile up (more make
@@ -150,7 +171,9 @@ export function redisKey(kind: CacheKind, scope: string, id: string): string {
  * `sticker:G:S`, `stage_instance:G:I`, `scheduled_event:G:E`,
  * `soundboard_sound:G:S`, `integration:G:I`. Sets: `<kind>_keys` (every key of a kind),
  * `guild_keys:G` (a guild's keys, channels included), `channel_keys:C`
- * (a channel's messages). Users live inside members and messages: the
+ * (a channel's messages), and beyond twilight-dispatch's
+ * `guild_kind_keys:G:K` (a guild's channel, emoji, sticker and soundboard
+ * sound keys, the lists the core reads whole). Users live inside members and messages: the
  * layout has no user key. Values differ from twilight-dispatch's on
  * purpose in a few ways (README, "Cache"): a guild holds none of its lists,
  * an outage keeps the guild, threads are channels, and voice states and
@@ -339,6 +362,7 @@ export class RedisCache {
       : new BatchOverlay(snapshot, redisKey, this.#options);
     const updates: CacheUpdate[] = [];
     const pipeline = this.#redis.pipeline();
+    const emptied = new Set<string>();
     let writes = 0;
     for (const { event, data } of dispatches) {
       let update: CacheUpdate;
@@ -350,7 +374,9 @@ export class RedisCache {
         continue;
       }
       if (!single) (state as BatchOverlay).apply(update.changes);
-      for (const change of update.changes) this.#write(pipeline, change);
+      for (const change of update.changes) {
+        this.#write(pipeline, change, emptied);
+      }
       writes += update.changes.length;
       updates.push(update);
       if (event === "READY" && this.#stale) {
@@ -467,9 +493,17 @@ export class RedisCache {
       return await this.#redis.smembers(`channel_keys:${scope}`);
     }
     if (kind === "guild") return await this.#redis.smembers("guild_keys");
-    const prefix = kind === "channel" ? "channel:" : `${kind}:${scope}:`;
-    return (await this.#redis.smembers(`guild_keys:${scope}`))
-      .filter((key) => key.startsWith(prefix));
+    const prefix = redisKey(kind, scope, "");
+    const keys = INDEXED.has(kind) && scope !== ""
+      ? await this.#redis.eval(
+        READ_KIND_KEYS,
+        2,
+        kindKeys(scope, kind),
+        `guild_keys:${scope}`,
+        prefix,
+      ) as string[]
+      : await this.#redis.smembers(`guild_keys:${scope}`);
+    return keys.filter((key) => key.startsWith(prefix));
   }
 
   async #values(keys: string[]): Promise<CachedValue[]> {
@@ -504,13 +538,23 @@ export class RedisCache {
     const pipeline = this.#redis.pipeline();
     if (gets.length > 0) pipeline.mget(gets);
     for (const { kind, scope } of alls) {
-      pipeline.smembers(
-        kind === "message"
-          ? `channel_keys:${scope}`
-          : kind === "guild"
-          ? "guild_keys"
-          : `guild_keys:${scope}`,
-      );
+      if (INDEXED.has(kind) && scope !== "") {
+        pipeline.eval(
+          READ_KIND_KEYS,
+          2,
+          kindKeys(scope, kind),
+          `guild_keys:${scope}`,
+          redisKey(kind, scope, ""),
+        );
+      } else {
+        pipeline.smembers(
+          kind === "message"
+            ? `channel_keys:${scope}`
+            : kind === "guild"
+            ? "guild_keys"
+            : `guild_keys:${scope}`,
+        );
+      }
     }
     for (const channelId of messageChannels) {
       pipeline.smembers(`channel_keys:${channelId}`);
@@ -565,9 +609,16 @@ export class RedisCache {
     };
   }
 
+  /**
+   * Queue one change's writes.
+   *
+   * @param emptied Guilds removed earlier in this pipeline (a guild set
+   * after its removal is rebuilt whole: its kind sets become complete).
+   */
   #write(
     pipeline: ReturnType<RedisConnection["pipeline"]>,
     change: CacheChange,
+    emptied: Set<string>,
   ): void {
     switch (change.op) {
       case "set": {
@@ -588,6 +639,12 @@ export class RedisCache {
           );
         } else if (kind !== "guild" && scope !== "") {
           pipeline.sadd(`guild_keys:${scope}`, key);
+          if (INDEXED.has(kind)) pipeline.sadd(kindKeys(scope, kind), key);
+        } else if (kind === "guild" && emptied.has(id)) {
+          // Rebuilt from nothing in this batch: its kind sets are whole.
+          for (const indexed of INDEXED) {
+            pipeline.sadd(kindKeys(id, indexed), COMPLETE);
+          }
         }
         const ttl = kind === "member"
           ? this.#ttl.members
@@ -614,16 +671,20 @@ export class RedisCache {
         if (kind === "message") pipeline.srem(`channel_keys:${scope}`, key);
         else if (kind !== "guild" && scope !== "") {
           pipeline.srem(`guild_keys:${scope}`, key);
+          if (INDEXED.has(kind)) pipeline.srem(kindKeys(scope, kind), key);
         }
         return;
       }
       case "remove_channel":
         pipeline.eval(
           REMOVE_CHANNEL,
-          3,
+          4,
           `channel:${change.id}`,
           `channel_keys:${change.id}`,
           change.scope === "" ? "guild_keys:" : `guild_keys:${change.scope}`,
+          change.scope === ""
+            ? "guild_kind_keys:"
+            : kindKeys(change.scope, "channel"),
         );
         return;
       case "remove_role":
@@ -638,10 +699,12 @@ export class RedisCache {
       case "remove_guild":
         pipeline.eval(
           REMOVE_GUILD,
-          2,
+          2 + INDEXED.size,
           `guild:${change.id}`,
           `guild_keys:${change.id}`,
+          ...[...INDEXED].map((kind) => kindKeys(change.id, kind)),
         );
+        emptied.add(change.id);
         return;
     }
   }

@@ -124,6 +124,12 @@ Deno.test(redisStoreTest(
       "guild:9",
       "guild_keys",
       "guild_keys:1",
+      // Beyond twilight-dispatch's layout: the guild's keys of each kind the
+      // core reads whole (a guild's every key is too many to read for them).
+      "guild_kind_keys:1:channel",
+      "guild_kind_keys:1:emoji",
+      "guild_kind_keys:1:soundboard_sound",
+      "guild_kind_keys:1:sticker",
       "member:1:5",
       "member_keys",
       "message:20:31",
@@ -165,6 +171,15 @@ Deno.test(redisStoreTest(
     assert.deepEqual(await sorted(redis, "member_keys"), ["member:1:5"]);
     assert.deepEqual(await sorted(redis, "presence_keys"), ["presence:1:5"]);
     assert.deepEqual(await sorted(redis, "voice_keys"), ["voice:1:5"]);
+    // Whole since the GUILD_CREATE (the empty marker), and just the kind's.
+    assert.deepEqual(await sorted(redis, "guild_kind_keys:1:channel"), [
+      "",
+      "channel:2",
+    ]);
+    assert.deepEqual(await sorted(redis, "guild_kind_keys:1:emoji"), [
+      "",
+      "emoji:1:4",
+    ]);
 
     // Values as twilight-model 0.14 serializes what twilight-dispatch keeps:
     // the READY user; a guild channel with its guild_id (cache.rs sets it);
@@ -554,5 +569,45 @@ Deno.test(redisStoreTest(
       (await redis.smembers("channel_keys:2")).sort(),
       keys.slice(0, 2).sort(),
     );
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache reads a guild's emojis from its kind set once that is whole, and from guild_keys:G before (data written without it), until the next GUILD_CREATE",
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis);
+    await cache.apply("GUILD_CREATE", guildCreate);
+    // An emoji only guild_keys:1 names: read only while the set is not whole.
+    await redis.set("emoji:1:99", '{"id":"99","name":"stray"}');
+    await redis.sadd("guild_keys:1", "emoji:1:99");
+    const update = { guild_id: "1", emojis: [{ id: "4", name: "wave" }] };
+    const ids = (old: unknown): string[] =>
+      (old as { id: string }[]).map((emoji) => emoji.id);
+    assert.deepEqual(
+      ids((await cache.apply("GUILD_EMOJIS_UPDATE", update)).old),
+      ["4"],
+      "whole: the kind set alone",
+    );
+    // As a store without kind sets left it: every emoji of guild_keys:1.
+    await redis.del("guild_kind_keys:1:emoji");
+    assert.deepEqual(
+      ids((await cache.apply("GUILD_EMOJIS_UPDATE", update)).old),
+      ["4", "99"],
+      "not whole: guild_keys:1",
+    );
+    await cache.flush();
+    assert.equal(await redis.exists("emoji:1:99"), 0, "the stray one went");
+    // The next GUILD_CREATE rebuilds the guild, and its kind sets whole.
+    await cache.apply("GUILD_CREATE", guildCreate);
+    await cache.flush();
+    assert.deepEqual(await sorted(redis, "guild_kind_keys:1:emoji"), [
+      "",
+      "emoji:1:4",
+    ]);
+    // A removed guild leaves none of them.
+    await cache.apply("GUILD_DELETE", { id: "1" });
+    await cache.flush();
+    assert.deepEqual(await redis.keys("guild_kind_keys:*"), []);
   },
 ));

@@ -9,7 +9,9 @@ import {
   type CacheOptions,
   MemoryCache,
   RedisCache,
+  redisKey,
 } from "../../cache/mod.ts";
+import { COMPLETE } from "../../cache/redis_scripts.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { redisStoreTest } from "./_redis_database.ts";
@@ -51,9 +53,21 @@ async function compareStores(
   for (const set of keys.filter((key) => key.includes("_keys"))) {
     if (set === "expiry_keys") continue;
     for (const key of await redis.smembers(set)) {
+      if (key === COMPLETE) continue; // a kind set's "whole" marker
       assert.ok(existing.has(key), `${where}: ${set} names ${key}, gone`);
       if (set === `${key.split(":")[0]}_keys`) listed.add(key);
     }
+  }
+  // A guild's kind set holds its keys of that kind, as guild_keys:G does.
+  for (const set of keys.filter((key) => key.startsWith("guild_kind_keys:"))) {
+    const [, guildId, kind] = set.split(":") as [string, string, CacheKind];
+    const prefix = redisKey(kind, guildId, "");
+    assert.deepEqual(
+      (await redis.smembers(set)).filter((key) => key !== COMPLETE).sort(),
+      (await redis.smembers(`guild_keys:${guildId}`))
+        .filter((key) => key.startsWith(prefix)).sort(),
+      `${where}: ${set}`,
+    );
   }
   for (const key of valueKeys) {
     if (key === "bot_user") continue;
