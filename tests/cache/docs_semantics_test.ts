@@ -10,6 +10,15 @@ import type { RedisConnection } from "../../redis/mod.ts";
 
 const BOT = user("9");
 const AUTHOR = user("5");
+/** User 5's member in guild 1 (without its guild_id, as GUILD_CREATE lists it). */
+const MEMBER = {
+  user: AUTHOR,
+  roles: [],
+  joined_at: null,
+  deaf: false,
+  mute: false,
+  flags: 0,
+};
 
 /** Guild 1: text channel 2, forum 6, a member of user 5. */
 const GUILD = {
@@ -22,14 +31,7 @@ const GUILD = {
   ],
   threads: [],
   roles: [],
-  members: [{
-    user: AUTHOR,
-    roles: [],
-    joined_at: null,
-    deaf: false,
-    mute: false,
-    flags: 0,
-  }],
+  members: [MEMBER],
 };
 const READY = { v: 10, user: BOT, guilds: [], session_id: "s" };
 
@@ -90,15 +92,7 @@ Deno.test("GUILD_CREATE of an unavailable guild marks a held guild unavailable (
 
 Deno.test("GUILD_MEMBER_ADD of a held member leaves member_count (Discord may send it for users already members)", () => {
   const cache = cacheWithGuild();
-  const again = {
-    guild_id: "1",
-    user: AUTHOR,
-    roles: [],
-    joined_at: null,
-    deaf: false,
-    mute: false,
-    flags: 0,
-  };
+  const again = { guild_id: "1", ...MEMBER };
   cache.apply("GUILD_MEMBER_ADD", again);
   assert.equal(cache.get("guild", "", "1")?.member_count, 2);
   cache.apply("GUILD_MEMBER_ADD", { ...again, user: user("7") });
