@@ -483,28 +483,17 @@ export class RedisCache {
    * @returns The values.
    */
   async all(kind: CacheKind, scope: string): Promise<CachedValue[]> {
-    return this.#values(await this.#keysOf(kind, scope));
+    // The core's own read of a whole list, so both find the same keys.
+    const lookup = await this.#fetch([{ type: "all", kind, scope }]);
+    const values: CachedValue[] = [];
+    for (const id of lookup.ids(kind, scope)) {
+      const value = lookup.get(kind, scope, id);
+      if (value !== undefined) values.push(value);
+    }
+    return values;
   }
 
   // ---------------------------------------------------------------------
-
-  async #keysOf(kind: CacheKind, scope: string): Promise<string[]> {
-    if (kind === "message") {
-      return await this.#redis.smembers(`channel_keys:${scope}`);
-    }
-    if (kind === "guild") return await this.#redis.smembers("guild_keys");
-    const prefix = redisKey(kind, scope, "");
-    const keys = INDEXED.has(kind) && scope !== ""
-      ? await this.#redis.eval(
-        READ_KIND_KEYS,
-        2,
-        kindKeys(scope, kind),
-        `guild_keys:${scope}`,
-        prefix,
-      ) as string[]
-      : await this.#redis.smembers(`guild_keys:${scope}`);
-    return keys.filter((key) => key.startsWith(prefix));
-  }
 
   async #values(keys: string[]): Promise<CachedValue[]> {
     if (keys.length === 0) return [];
@@ -574,13 +563,7 @@ export class RedisCache {
     for (const { kind, scope } of alls) {
       const [error, members] = results[index++]!;
       if (error) throw error;
-      const prefix = kind === "message"
-        ? `message:${scope}:`
-        : kind === "channel"
-        ? "channel:"
-        : kind === "guild"
-        ? "guild:"
-        : `${kind}:${scope}:`;
+      const prefix = redisKey(kind, scope, "");
       const keys = (members as string[]).filter((k) => k.startsWith(prefix));
       sets.set(`${kind}\0${scope}`, keys.map((k) => k.slice(prefix.length)));
       more.push(...keys.filter((k) => !values.has(k)));
