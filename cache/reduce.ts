@@ -23,6 +23,7 @@ import {
   channelScope,
   channelValue,
   heldElsewhere,
+  heldInEventScope,
   isThread,
   messageCreated,
   messagesDeleted,
@@ -243,7 +244,7 @@ function threadMessagesDeleted(
   ids: readonly string[],
 ): void {
   const channel = c.get("channel", "", channelId);
-  if (channel !== undefined && scopeOf(channel) === (d.guild_id ?? "")) {
+  if (heldInEventScope(channel, d)) {
     messagesDeleted(c, channel, channelId, ids);
   }
 }
@@ -642,7 +643,7 @@ const REDUCERS: Record<string, Reducer> = {
     c.userOf("message", d.author);
     // An ephemeral message (no guild_id, in a guild's channel) is not one of
     // the channel's messages.
-    if (channel !== undefined && scopeOf(channel) === (d.guild_id ?? "")) {
+    if (heldInEventScope(channel, d)) {
       messageCreated(c, channel, channelId, id);
     }
     return undefined;

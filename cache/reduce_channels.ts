@@ -37,6 +37,18 @@ export function scopeOf(channel: D | undefined): string | undefined {
 }
 
 /**
+ * Whether `channel` is held in the scope event `d` names (its guild, or
+ * none): a message, delete or post the event reports belongs to it only
+ * then.
+ */
+export function heldInEventScope(
+  channel: D | undefined,
+  d: D,
+): channel is D {
+  return channel !== undefined && scopeOf(channel) === channelScope(d);
+}
+
+/**
  * Whether channel `id` is held in another scope than `scope` (a whole list
  * such as GUILD_CREATE's naming it under another guild must not move it:
  * the memory store would, and Redis's guild_keys of its guild would keep a
@@ -134,7 +146,7 @@ export function postCreated(c: Context, d: D): void {
   const parentId = snowflake(d.parent_id);
   if (id === undefined || parentId === undefined) return;
   const parent = c.get("channel", "", parentId);
-  if (parent === undefined || scopeOf(parent) !== channelScope(d)) return;
+  if (!heldInEventScope(parent, d)) return;
   if (parent.type === 15 || parent.type === 16) {
     messageCreated(c, parent, parentId, id);
   }
