@@ -3,6 +3,7 @@
 // `is_finalized`). A pure function of the old message and the event; the
 // core stores the result.
 import type { CachedValue } from "./changes.ts";
+import { withEntry } from "./reduce_context.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -44,10 +45,7 @@ export function countVote(
   if (index === -1 && count <= 0) return undefined;
   const next: D = { ...current, count };
   if (botId !== undefined && d.user_id === botId) next.me_voted = delta > 0;
-  const answerCounts = [...counts];
-  if (count <= 0) answerCounts.splice(index, 1);
-  else if (index === -1) answerCounts.push(next);
-  else answerCounts[index] = next;
+  const answerCounts = withEntry(counts, index, count > 0 ? next : undefined);
   return {
     ...message,
     poll: { ...poll, results: { ...results, answer_counts: answerCounts } },

@@ -3,6 +3,7 @@
 // burst_colors). Pure functions of the old list and the event; the core
 // stores the result.
 import type { CachedValue } from "./changes.ts";
+import { withEntry } from "./reduce_context.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -56,10 +57,7 @@ export function addReaction(
   if (burst && Array.isArray(d.burst_colors)) {
     next.burst_colors = d.burst_colors;
   }
-  const result = [...reactions];
-  if (index === -1) result.push(next);
-  else result[index] = next;
-  return result;
+  return withEntry(reactions, index, next);
 }
 
 /** MESSAGE_REACTION_REMOVE: one fewer; the reaction goes at zero. */
@@ -75,11 +73,7 @@ export function removeReaction(
   const current = reactions[index]!;
   const details = countDetails(current);
   const count = (typeof current.count === "number" ? current.count : 1) - 1;
-  const result = [...reactions];
-  if (count <= 0) {
-    result.splice(index, 1);
-    return result;
-  }
+  if (count <= 0) return withEntry(reactions, index);
   const next: D = {
     ...current,
     count,
@@ -89,8 +83,7 @@ export function removeReaction(
   };
   if (me && burst) next.me_burst = false;
   if (me && !burst) next.me = false;
-  result[index] = next;
-  return result;
+  return withEntry(reactions, index, next);
 }
 
 /** MESSAGE_REACTION_REMOVE_EMOJI: every reaction of the emoji goes. */

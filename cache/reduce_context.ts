@@ -42,6 +42,19 @@ export function list(value: unknown): D[] {
 }
 
 /**
+ * A copy of `items` with the entry at `index` replaced by `item`, or removed
+ * without one; an index of -1 appends `item` (the events that patch one
+ * entry of a message's list: a reaction, a poll answer's count).
+ */
+export function withEntry(items: D[], index: number, item?: D): D[] {
+  const result = [...items];
+  if (item === undefined) result.splice(index, 1);
+  else if (index === -1) result.push(item);
+  else result[index] = item;
+  return result;
+}
+
+/**
  * Values in id order: a list handed back as `old` is then the same from
  * every store (Redis returns a set's members in no fixed order).
  */
