@@ -9,6 +9,15 @@ import { isRecord } from "../gateway/payload_guards.ts";
 type D = CachedValue;
 
 /**
+ * The most answers (and answer counts) of a poll whose tally the vote
+ * events patch: Discord's docs allow 10 answers, and this leaves room for a
+ * raised limit. Each vote scans the answers and copies the counts, so a
+ * hostile MESSAGE_CREATE with 100,000 answers made 10,000 votes take 17 s;
+ * a longer poll's tally stays as it came.
+ */
+export const MAX_POLL_ANSWERS = 100;
+
+/**
  * MESSAGE_POLL_VOTE_ADD (`delta` 1) or MESSAGE_POLL_VOTE_REMOVE (-1): the
  * message with one vote more or less for the event's answer, or undefined
  * when its tally stays. It stays when the poll's results are absent
@@ -28,7 +37,10 @@ export function countVote(
   if (!isRecord(poll) || !isRecord(poll.results)) return undefined;
   const results = poll.results;
   const answerId = d.answer_id;
-  if (results.is_finalized === true || !hasAnswer(poll, answerId)) {
+  if (
+    results.is_finalized === true || tooLong(poll.answers) ||
+    tooLong(results.answer_counts) || !hasAnswer(poll, answerId)
+  ) {
     return undefined;
   }
   const counts = Array.isArray(results.answer_counts)
@@ -50,6 +62,11 @@ export function countVote(
     ...message,
     poll: { ...poll, results: { ...results, answer_counts: answerCounts } },
   };
+}
+
+/** A list longer than {@linkcode MAX_POLL_ANSWERS}. */
+function tooLong(items: unknown): boolean {
+  return Array.isArray(items) && items.length > MAX_POLL_ANSWERS;
 }
 
 /** Whether `answerId` is one of the poll's answers. */

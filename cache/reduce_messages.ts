@@ -6,6 +6,7 @@ import type { CachedValue } from "./changes.ts";
 import { countVote } from "./poll_votes.ts";
 import {
   addReaction,
+  MAX_REACTIONS,
   removeEmojiReactions,
   removeReaction,
 } from "./reactions.ts";
@@ -37,20 +38,32 @@ function messagePatch(
   };
 }
 
+/**
+ * A reducer of a reaction event: `patch` gives the message's new reactions,
+ * or undefined to leave them. A list longer than {@linkcode MAX_REACTIONS}
+ * (only a hostile gateway's MESSAGE_CREATE brings one) is left as it is:
+ * each event would copy all of it.
+ */
 function reaction(
-  patch: (reactions: D[], d: D, botId: string | undefined) => D[],
+  patch: (reactions: D[], d: D, botId: string | undefined) => D[] | undefined,
 ): Reducer {
-  return messagePatch((old, d, botId) => ({
-    ...old,
-    reactions: patch(list(old.reactions), d, botId),
-  }));
+  return messagePatch((old, d, botId) => {
+    if (Array.isArray(old.reactions) && old.reactions.length > MAX_REACTIONS) {
+      return undefined;
+    }
+    const reactions = patch(list(old.reactions), d, botId);
+    return reactions === undefined ? undefined : { ...old, reactions };
+  });
 }
 
 /** The reducers of the events that patch a message, by event name. */
 export const MESSAGE_PATCH_REDUCERS: Readonly<Record<string, Reducer>> = {
   MESSAGE_REACTION_ADD: reaction(addReaction),
   MESSAGE_REACTION_REMOVE: reaction(removeReaction),
-  MESSAGE_REACTION_REMOVE_ALL: reaction(() => []),
+  MESSAGE_REACTION_REMOVE_ALL: messagePatch((old) => ({
+    ...old,
+    reactions: [],
+  })),
   MESSAGE_REACTION_REMOVE_EMOJI: reaction(removeEmojiReactions),
   MESSAGE_POLL_VOTE_ADD: messagePatch((old, d, botId) =>
     countVote(old, d, botId, 1)

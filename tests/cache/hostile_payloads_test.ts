@@ -3,7 +3,10 @@
 // the same thing, and a handler still gets the event.
 import assert from "node:assert/strict";
 import { MemoryCache, RedisCache } from "../../cache/mod.ts";
+import { MAX_POLL_ANSWERS } from "../../cache/poll_votes.ts";
+import { MAX_REACTIONS } from "../../cache/reactions.ts";
 import { COMPLETE } from "../../cache/redis_scripts.ts";
+import { MAX_VALUE_LENGTH } from "../../cache/redis_store.ts";
 import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";
@@ -503,5 +506,126 @@ Deno.test(redisStoreTest(
       await store.message("2", "10"),
       memory.message("2", "10"),
     );
+  },
+));
+
+/** A MESSAGE_REACTION_ADD of `emoji` (a Unicode emoji's name) on message 10. */
+const reactionAdd = (emoji: string): Record<string, unknown> => ({
+  user_id: "7",
+  channel_id: "2",
+  message_id: "10",
+  guild_id: "1",
+  emoji: { id: null, name: emoji },
+  burst: false,
+});
+
+Deno.test("a message's reactions stop at MAX_REACTIONS distinct emojis: a gateway naming a new one each time cannot make every event copy a longer list", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", GUILD);
+  cache.apply("MESSAGE_CREATE", message("10", { author: user("7") }));
+  for (let i = 0; i < MAX_REACTIONS + 50; i++) {
+    cache.apply("MESSAGE_REACTION_ADD", reactionAdd(`e${i}`));
+  }
+  const reactions = cache.message("2", "10")?.reactions ?? [];
+  assert.equal(reactions.length, MAX_REACTIONS);
+  assert.equal(
+    cache.apply("MESSAGE_REACTION_ADD", reactionAdd(`e${MAX_REACTIONS}`))
+      .changes.length,
+    0,
+  );
+  // The ones held still count.
+  cache.apply("MESSAGE_REACTION_ADD", reactionAdd("e0"));
+  assert.equal(cache.message("2", "10")?.reactions?.[0]?.count, 2);
+});
+
+Deno.test("a list longer than Discord sends (reactions, poll answers) is kept as it came and not patched; REMOVE_ALL still clears reactions", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", GUILD);
+  const many = MAX_REACTIONS + 1;
+  cache.apply(
+    "MESSAGE_CREATE",
+    message("10", {
+      author: user("7"),
+      reactions: Array.from({ length: many }, (_, i) => ({
+        count: 1,
+        count_details: { burst: 0, normal: 1 },
+        me: false,
+        me_burst: false,
+        emoji: { id: null, name: `e${i}` },
+        burst_colors: [],
+      })),
+    }),
+  );
+  for (const emoji of ["e0", "new"]) {
+    const { changes, old } = cache.apply(
+      "MESSAGE_REACTION_ADD",
+      reactionAdd(emoji),
+    );
+    assert.equal(changes.length, 0, emoji);
+    assert.equal((old as { id: string }).id, "10");
+  }
+  assert.equal(cache.message("2", "10")?.reactions?.[0]?.count, 1);
+  cache.apply("MESSAGE_REACTION_REMOVE_ALL", {
+    channel_id: "2",
+    message_id: "10",
+    guild_id: "1",
+  });
+  assert.deepEqual(cache.message("2", "10")?.reactions, []);
+
+  const poll = (answers: number) => ({
+    question: { text: "q" },
+    answers: Array.from({ length: answers }, (_, i) => ({
+      answer_id: i + 1,
+      poll_media: { text: `a${i}` },
+    })),
+    expiry: "2024-01-02T00:00:00.000000+00:00",
+    allow_multiselect: true,
+    layout_type: 1,
+    results: { is_finalized: false, answer_counts: [] },
+  });
+  cache.apply(
+    "MESSAGE_CREATE",
+    message("11", { author: user("7"), poll: poll(MAX_POLL_ANSWERS + 1) }),
+  );
+  cache.apply(
+    "MESSAGE_CREATE",
+    message("12", { author: user("7"), poll: poll(10) }),
+  );
+  for (const id of ["11", "12"]) {
+    cache.apply("MESSAGE_POLL_VOTE_ADD", {
+      user_id: "7",
+      channel_id: "2",
+      message_id: id,
+      guild_id: "1",
+      answer_id: 1,
+    });
+  }
+  const counts = (id: string) =>
+    (cache.message("2", id)?.poll as { results: { answer_counts: unknown[] } })
+      .results.answer_counts;
+  assert.deepEqual(counts("11"), []);
+  assert.deepEqual(counts("12"), [{ id: 1, count: 1, me_voted: false }]);
+});
+
+Deno.test(redisStoreTest(
+  "Redis keeps no value whose JSON is longer than MAX_VALUE_LENGTH: a message that grows past it goes, and the events that patch it change nothing",
+  7,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    await store.apply("GUILD_CREATE", GUILD);
+    const huge = "y".repeat(MAX_VALUE_LENGTH);
+    await store.apply(
+      "MESSAGE_CREATE",
+      message("10", { author: user("7"), content: huge }),
+    );
+    await store.apply("MESSAGE_CREATE", message("11", { author: user("7") }));
+    await store.apply("MESSAGE_UPDATE", message("11", { content: huge }));
+    await store.apply("MESSAGE_REACTION_ADD", reactionAdd("e"));
+    await store.flush();
+    assert.equal(await redis.exists("message:2:10", "message:2:11"), 0);
+    assert.deepEqual(await redis.smembers("channel_keys:2"), []);
+    assert.deepEqual(await redis.sismember("message_keys", "message:2:11"), 0);
+    assert.equal(await store.message("2", "10"), undefined);
+    assert.equal(store.stale, false);
   },
 ));
