@@ -160,7 +160,7 @@ export function postCreated(c: Context, d: D): void {
 export function syncThreads(c: Context, d: D): unknown {
   const guildId = snowflake(d.guild_id);
   if (guildId === undefined) return undefined;
-  const channels = byId(c.all("channel", guildId), "id");
+  const channels = c.all("channel", guildId);
   const threads = list(d.threads);
   const synced = new Set(threads.map((t) => snowflake(t.id)));
   const parents = Array.isArray(d.channel_ids)
@@ -193,7 +193,9 @@ export function syncThreads(c: Context, d: D): unknown {
     if (member !== undefined) value.member = member;
     c.set("channel", guildId, id, value);
   }
-  return removed;
+  // Sorted (the same from every store) after the scan: only the removed
+  // ones, not every channel of the guild on every sync.
+  return byId(removed, "id");
 }
 
 /** A thread not archived (a channel that is no thread is not one). */
