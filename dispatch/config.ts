@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 
 /** The checked configuration of the dispatch service. */
 export interface DispatchConfig {
@@ -279,9 +280,11 @@ export function loadDispatchConfig(
       "the gateway intents bitfield, e.g. 513 for GUILDS and GUILD_MESSAGES",
     );
   }
-  const shardsTotal = integer("SHARDS_TOTAL", 1);
-  const shardsStart = integer("SHARDS_START", 0);
-  const shardsEnd = integer("SHARDS_END", 0);
+  // Each shard id in the range is built at start: a typo of a few digits
+  // more would exhaust memory before any error.
+  const shardsTotal = integer("SHARDS_TOTAL", 1, MAX_RECOMMENDED_SHARDS);
+  const shardsStart = integer("SHARDS_START", 0, MAX_RECOMMENDED_SHARDS - 1);
+  const shardsEnd = integer("SHARDS_END", 0, MAX_RECOMMENDED_SHARDS - 1);
   if (shardsTotal !== undefined && shardsEnd !== undefined) {
     if (shardsEnd >= shardsTotal) {
       throw new ConfigError(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   ConfigError,
+  DispatchService,
   loadDispatchConfig,
   parseCommand,
   parseEnvFile,
@@ -190,4 +191,46 @@ Deno.test({
       `^Configuration error: PROMETHEUS_PORT must be a port free on 127\\.0\\.0\\.1 \\(.*\\): current value '${port}'$`,
     ),
   );
+});
+
+Deno.test("dispatch config: a shard count or range past 65,536 is refused at load, before any shard is built", () => {
+  const cases: [string, string][] = [
+    ["SHARDS_TOTAL", "70000"],
+    ["SHARDS_END", "65536"],
+  ];
+  for (const [name, value] of cases) {
+    assert.throws(
+      () => loadDispatchConfig({ ...BASE, [name]: value }),
+      (error) =>
+        error instanceof ConfigError && error.message.includes(name) &&
+        error.message.includes("65536"),
+      name,
+    );
+  }
+});
+
+Deno.test("dispatch service: GET /gateway/bot's answer is checked as the Client checks it; 70,000 recommended shards stop the start with the field named", async () => {
+  for (const shards of [70_000, 0, "4"]) {
+    const answer = {
+      url: "wss://gateway.discord.gg",
+      shards,
+      session_start_limit: {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 0,
+        max_concurrency: 1,
+      },
+    };
+    const service = new DispatchService(
+      // Nothing listens on these ports: a start that got past the check
+      // would fail on them instead, with another error.
+      loadDispatchConfig({ ...BASE, REDIS_PORT: "1", RABBIT_PORT: "1" }),
+      { fetch: () => Promise.resolve(Response.json(answer)) },
+    );
+    await assert.rejects(
+      service.start(),
+      (error) => error instanceof TypeError && /'shards'/.test(error.message),
+      String(shards),
+    );
+  }
 });
