@@ -81,6 +81,15 @@ function number(value: string | null): number | undefined {
 /** The fewest buckets kept before idle ones are swept. */
 const MIN_SWEEP_AT = 64;
 
+/**
+ * Route keys whose bucket hash is kept; past this the hash least recently
+ * answered is forgotten. Keys carry their channel, guild or webhook id, so a
+ * bot's count grows with those it writes to. At the global limit of 50
+ * requests a second, a forgotten route has been quiet for over 200 s, its
+ * bucket's window long over: it learns its hash again on its next answer.
+ */
+export const MAX_ROUTE_HASHES = 10_000;
+
 /** How one attempt ended, as the {@linkcode RateLimiter} needs to know it. */
 export type AttemptResult<T> =
   | {
@@ -245,7 +254,8 @@ export interface RateLimitView {
  * - Each route key maps to a bucket hash once a response names one
  *   (`X-RateLimit-Bucket`); routes with the same hash and major parameter
  *   share one bucket. Before that, each route key (with its major
- *   parameter) is its own bucket.
+ *   parameter) is its own bucket. The hashes of the
+ *   {@linkcode MAX_ROUTE_HASHES} route keys answered last are kept.
  * - When a route's hash is learned or changes, its waiting jobs follow it to
  *   the new bucket, keeping their order (in O(1), however many wait).
  * - Within a bucket jobs leave strictly in FIFO order. While `remaining` is
@@ -644,8 +654,15 @@ export class RateLimiter implements RateLimitView {
     left: Bucket[],
   ): Bucket {
     if (info.bucket === undefined) return sentFrom;
-    if (this.#hashes.get(route.key) !== info.bucket) {
-      this.#hashes.set(route.key, info.bucket);
+    const known = this.#hashes.get(route.key);
+    // Deleted first so that the key moves to the end: the Map's order is
+    // then least recently answered first, and the first key is evicted.
+    if (known !== undefined) this.#hashes.delete(route.key);
+    this.#hashes.set(route.key, info.bucket);
+    if (this.#hashes.size > MAX_ROUTE_HASHES) {
+      this.#hashes.delete(this.#hashes.keys().next().value!);
+    }
+    if (known !== info.bucket) {
       this.#onEvent?.({
         type: "bucket_learned",
         route: route.key,
