@@ -1,8 +1,8 @@
 // What a hostile or odd REST server's rate-limit headers may make the
 // limiter do: every answer here is one Discord's documentation allows or
-// rules out, sent at a queue deep enough that work per answer shows. The
-// wall-clock budgets are 10x or more above what the limiter takes, and as
-// far below what it took before.
+// rules out, sent at a queue deep enough that work per answer would show.
+// These assert outcomes (nothing thrown, order, which buckets move, timers);
+// the costs measured before and after are in the comments, not asserted.
 import assert from "node:assert/strict";
 import {
   type AttemptResult,
@@ -12,13 +12,6 @@ import {
 } from "../../rest/rate_limiter.ts";
 import { parseRoute } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-
-/** Milliseconds `run` takes on the wall clock. */
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
 
 /** An attempt answering at once with `info`, recording its name. */
 function answer(
@@ -59,26 +52,7 @@ Deno.test("RateLimiter moves 200,000 waiting jobs when their route's bucket hash
   assert.ok(sent.every((name, i) => name === i), "sent out of order");
 });
 
-Deno.test("RateLimiter drains 150,000 jobs of one route in linear time", async () => {
-  // Array.shift per job made the drain quadratic: 15.9 s here; with a head
-  // index, 0.35 s.
-  const clock = new VirtualScheduler();
-  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
-  const route = parseRoute("POST", "/channels/1/messages");
-  const sent: number[] = [];
-  const took = await timed(() =>
-    Promise.all(
-      Array.from(
-        { length: 150_000 },
-        (_, i) => limiter.schedule(route, answer(sent, i, () => ({}))),
-      ),
-    )
-  );
-  assert.equal(sent.length, 150_000);
-  assert.ok(took < 3000, `draining took ${Math.round(took)} ms`);
-});
-
-Deno.test("RateLimiter: a server alternating a route's bucket hash costs what a stable one does, and order holds", async () => {
+Deno.test("RateLimiter: a server alternating a route's bucket hash gets every job, in order", async () => {
   // Each answer named the other hash, and the 20,000 jobs still waiting
   // were filtered into the other bucket: 8.6 s, against 0.2 s for a stable
   // hash. Now the route's lane moves whole: 0.1 s.
@@ -91,17 +65,14 @@ Deno.test("RateLimiter: a server alternating a route's bucket hash costs what a 
   // time and the queue stays deep for every answer.
   const info = (): RateLimitInfo => ({ bucket: ++answers % 2 ? "a" : "b" });
   const count = 20_000;
-  const took = await timed(() =>
-    Promise.all(
-      Array.from(
-        { length: count },
-        (_, i) => limiter.schedule(route, answer(sent, i, info)),
-      ),
-    )
+  await Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) => limiter.schedule(route, answer(sent, i, info)),
+    ),
   );
   assert.equal(sent.length, count);
   assert.ok(sent.every((name, i) => name === i), "sent out of order");
-  assert.ok(took < 2000, `alternating hashes took ${Math.round(took)} ms`);
 });
 
 Deno.test("RateLimiter moves only the route whose hash changed, keeping both routes' order", async () => {
@@ -204,21 +175,15 @@ Deno.test("RateLimiter: answers naming the global scope without a 429 pause leav
   await clock.flushMicrotasks();
   assert.equal(sent.length, count);
   const gateway = parseRoute("GET", "/gateway");
-  const took = await timed(() =>
-    Promise.all(
-      Array.from(
-        { length: count },
-        (_, i) =>
-          limiter.schedule(
-            gateway,
-            answer(sent, 2 * count + i, () => ({ scope: "global" })),
-          ),
-      ),
-    )
-  );
-  assert.ok(
-    took < 1500,
-    `answers naming the global scope took ${Math.round(took)} ms`,
+  await Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        limiter.schedule(
+          gateway,
+          answer(sent, 2 * count + i, () => ({ scope: "global" })),
+        ),
+    ),
   );
   assert.equal(limiter.globalPausedUntil, -Infinity);
   // Every bucket still waits for its own window, on its one timer (running
