@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Fifo } from "../base/fifo.ts";
 
 /** A unit of work; may be async. */
 export type Task = () => void | Promise<void>;
@@ -48,8 +49,7 @@ export const DEFAULT_BACKLOG_WARNING = 1000;
  * ```
  */
 export class OrderedRunner {
-  #queue: Task[] = [];
-  #head = 0;
+  #queue = new Fifo<Task>();
   #busy = false;
   #onError: (error: unknown) => void;
   #idleWaiters: (() => void)[] = [];
@@ -88,7 +88,7 @@ export class OrderedRunner {
 
   /** How many tasks wait behind a running async task. */
   get pending(): number {
-    return this.#queue.length - this.#head;
+    return this.#queue.length;
   }
 
   /**
@@ -146,8 +146,7 @@ export class OrderedRunner {
    */
   abandon(): number {
     const dropped = this.pending;
-    this.#queue = [];
-    this.#head = 0;
+    this.#queue.clear();
     if (this.#busy) {
       // Whatever runs now may still finish; nothing follows it.
       this.#settleWaiters();
@@ -169,7 +168,7 @@ export class OrderedRunner {
   }
 
   #run(task: Task): void {
-    for (let next: Task | undefined = task; next; next = this.#shift()) {
+    for (let next: Task | undefined = task; next; next = this.#queue.shift()) {
       if (this.#runOne(next, undefined, undefined)) return;
     }
     this.#settle();
@@ -203,7 +202,7 @@ export class OrderedRunner {
   }
 
   #resume(): void {
-    const next = this.#shift();
+    const next = this.#queue.shift();
     if (next) this.#run(next);
     else this.#settle();
   }
@@ -219,23 +218,6 @@ export class OrderedRunner {
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
-  }
-
-  #shift(): Task | undefined {
-    if (this.#head >= this.#queue.length) {
-      if (this.#head > 0) {
-        this.#queue = [];
-        this.#head = 0;
-      }
-      return undefined;
-    }
-    const task = this.#queue[this.#head]!;
-    this.#queue[this.#head++] = undefined as unknown as Task;
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-    return task;
   }
 
   #report(error: unknown): void {

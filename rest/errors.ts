@@ -6,6 +6,13 @@
  *
  * @module
  */
+import {
+  type DiscordFieldError,
+  fieldErrorDetails,
+  flattenErrors,
+} from "./field_errors.ts";
+
+export type { DiscordFieldError } from "./field_errors.ts";
 
 /** Fields every {@linkcode RestError} carries. */
 export interface RestErrorOptions {
@@ -55,19 +62,6 @@ export class RestError extends Error {
   }
 }
 
-/**
- * One leaf of Discord's `errors` tree: the field path and what is wrong
- * with it.
- */
-export interface DiscordFieldError {
-  /** The field, dotted, with array indexes: `embeds.0.title`. */
-  path: string;
-  /** Discord's error code for the field, e.g. `BASE_TYPE_MAX_LENGTH`. */
-  code: string;
-  /** Discord's message for the field. */
-  message: string;
-}
-
 /** Discord's JSON error body: `{ code, message, errors? }`. */
 export interface DiscordErrorBody {
   /** Discord's JSON error code (0 for general HTTP errors). */
@@ -92,7 +86,8 @@ export interface DiscordApiErrorOptions extends RestErrorOptions {
  * `code` and `apiMessage` are Discord's JSON error code and message
  * (0 and the HTTP status text when the body was not Discord's JSON);
  * `errors` is the raw per-field tree and {@linkcode DiscordApiError.fieldErrors}
- * its flattened leaves.
+ * its flattened leaves: the first 50, which the message lists too (within
+ * a few KB), saying how many were left out.
  *
  * @example Tell an unknown message apart
  * ```ts
@@ -126,6 +121,14 @@ export class DiscordApiError extends RestError {
   readonly apiMessage: string;
   /** Discord's raw per-field error tree, if any. */
   readonly errors: unknown;
+  /**
+   * How many leaves of {@linkcode DiscordApiError.errors} are not in
+   * {@linkcode DiscordApiError.fieldErrors} (past the first 50, nested
+   * deeper than 32 levels, or past the 100,000 objects read: a lower bound
+   * then).
+   */
+  readonly fieldErrorsOmitted: number;
+  #fieldErrors: DiscordFieldError[];
 
   /**
    * Create an error from Discord's answer.
@@ -137,10 +140,8 @@ export class DiscordApiError extends RestError {
     const apiMessage = typeof options.body?.message === "string"
       ? options.body.message
       : `HTTP ${options.status}`;
-    const fields = flattenErrors(options.body?.errors);
-    const details = fields.map((field) =>
-      `\n  ${field.path || "(body)"}: ${field.code} ${field.message}`
-    ).join("");
+    const flattened = flattenErrors(options.body?.errors);
+    const details = fieldErrorDetails(flattened);
     super(
       `${options.method} ${options.path} failed with ${options.status}: ${apiMessage} (code ${code})${details}`,
       options,
@@ -150,11 +151,18 @@ export class DiscordApiError extends RestError {
     this.code = code;
     this.apiMessage = apiMessage;
     this.errors = options.body?.errors;
+    this.#fieldErrors = flattened.fields;
+    this.fieldErrorsOmitted = flattened.omitted;
   }
 
-  /** The leaves of {@linkcode DiscordApiError.errors}, flattened. */
+  /**
+   * The leaves of {@linkcode DiscordApiError.errors}, flattened, in tree
+   * order: the first 50, paths and texts clipped to a few hundred
+   * characters ({@linkcode DiscordApiError.fieldErrorsOmitted} counts the
+   * rest).
+   */
   get fieldErrors(): DiscordFieldError[] {
-    return flattenErrors(this.errors);
+    return this.#fieldErrors.map((field) => ({ ...field }));
   }
 }
 
@@ -316,34 +324,4 @@ export class NetworkError extends RestError {
     super(`${options.method} ${options.path} failed: ${reason}`, options);
     this.name = "NetworkError";
   }
-}
-
-/**
- * Flatten Discord's nested `errors` tree
- * (`{ embeds: { "0": { title: { _errors: [...] } } } }`) into leaves.
- *
- * @param errors The `errors` member of Discord's error body.
- * @returns One entry per leaf error, in tree order.
- */
-export function flattenErrors(errors: unknown): DiscordFieldError[] {
-  const out: DiscordFieldError[] = [];
-  const walk = (node: unknown, path: string): void => {
-    if (node === null || typeof node !== "object") return;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === "_errors" && Array.isArray(value)) {
-        for (const item of value) {
-          const leaf = item as { code?: unknown; message?: unknown };
-          out.push({
-            path,
-            code: String(leaf?.code ?? ""),
-            message: String(leaf?.message ?? ""),
-          });
-        }
-      } else {
-        walk(value, path === "" ? key : `${path}.${key}`);
-      }
-    }
-  };
-  walk(errors, "");
-  return out;
 }

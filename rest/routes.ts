@@ -5,7 +5,9 @@
  * `channel_id`, `guild_id` or `webhook_id` + `webhook_token` at the start of a
  * path. {@linkcode parseRoute} keeps those and replaces every other id, so
  * `GET /channels/1/messages/2` and `GET /channels/1/messages/3` share the key
- * `GET /channels/1/messages/:id` while another channel gets its own.
+ * `GET /channels/1/messages/:id` while another channel gets its own. Nothing
+ * else a path carries per request (an interaction's id and token, an invite
+ * or template code) stays in a key: the rate limiter keeps a hash per key.
  *
  * @module
  */
@@ -22,6 +24,13 @@ const METHODS: ReadonlySet<string> = new Set([
   "DELETE",
 ]);
 
+/**
+ * Path segments followed by a code rather than an id (`/invites/{code}`,
+ * `/guilds/templates/{code}`, `/guilds/{id}/templates/{code}`): each code
+ * would otherwise be a route key of its own.
+ */
+const CODE_HOLDERS: ReadonlySet<string> = new Set(["invites", "templates"]);
+
 /** Milliseconds since the Unix epoch at the first second of 2015 (Discord's epoch). */
 const DISCORD_EPOCH = 1_420_070_400_000;
 /** Messages older than this are deleted under a separate, stricter sub-limit. */
@@ -33,7 +42,8 @@ export interface RouteInfo {
   method: HttpMethod;
   /**
    * The rate-limit route key: method and path, major parameters kept, other
-   * ids replaced by `:id`, webhook and interaction tokens by `:token`,
+   * ids replaced by `:id` (an interaction callback's too), webhook and
+   * interaction tokens by `:token`, invite and template codes by `:code`,
    * reactions by `:reaction`, query string dropped; e.g.
    * `DELETE /channels/1/messages/:id`. The client maps this key to the bucket
    * hash Discord returns.
@@ -93,7 +103,8 @@ export interface ParseRouteOptions {
  * assert.equal(route.majorParameter, "channels/1");
  *
  * const callback = parseRoute("POST", "/interactions/5/secret/callback");
- * assert.equal(callback.key, "POST /interactions/5/:token/callback");
+ * assert.equal(callback.key, "POST /interactions/:id/:token/callback");
+ * assert.equal(callback.majorParameter, "interactions/5");
  * assert.equal(callback.tokenRoute, true);
  * ```
  */
@@ -131,10 +142,12 @@ export function parseRoute(
     first === "interactions" && isId(second) && segments.length >= 4 &&
     segments[3] === "callback"
   ) {
-    // POST /interactions/{interaction.id}/{interaction.token}/callback
+    // POST /interactions/{interaction.id}/{interaction.token}/callback: one
+    // key for every interaction (with its id the key table grew by one
+    // entry per interaction answered), each still its own bucket.
     majorParameter = `interactions/${second}`;
     tokenRoute = true;
-    keyParts.push("interactions", second!, ":token");
+    keyParts.push("interactions", ":id", ":token");
     templateParts.push("interactions", ":interaction_id", ":token");
     rest(segments.slice(3));
   } else if (
@@ -172,7 +185,11 @@ export function parseRoute(
         templateParts.push("reactions", ":reaction");
         return;
       }
-      const part = isId(segment) ? ":id" : segment;
+      const part = isId(segment)
+        ? ":id"
+        : i > 0 && CODE_HOLDERS.has(tail[i - 1]!)
+        ? ":code"
+        : segment;
       keyParts.push(part);
       templateParts.push(part);
     }

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import {
   DiscordApiError,
-  flattenErrors,
   NetworkError,
   RateLimitError,
   RestError,
 } from "../../rest/errors.ts";
+import {
+  flattenErrors,
+  MAX_FIELD_DETAILS_LENGTH,
+  MAX_FIELD_ERROR_DEPTH,
+  MAX_FIELD_ERRORS,
+  MAX_FIELD_PATH_LENGTH,
+} from "../../rest/field_errors.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
 
 Deno.test("DiscordApiError carries status, code, Discord's message and the request", () => {
   const error = new DiscordApiError({
@@ -126,10 +134,89 @@ Deno.test("NetworkError wraps its cause", () => {
 });
 
 Deno.test("flattenErrors ignores what is not an error tree", () => {
-  assert.deepEqual(flattenErrors(undefined), []);
-  assert.deepEqual(flattenErrors("nope"), []);
+  assert.deepEqual(flattenErrors(undefined), { fields: [], omitted: 0 });
+  assert.deepEqual(flattenErrors("nope"), { fields: [], omitted: 0 });
   assert.deepEqual(
     flattenErrors({ _errors: [{ code: "X", message: "top" }] }),
-    [{ path: "", code: "X", message: "top" }],
+    { fields: [{ path: "", code: "X", message: "top" }], omitted: 0 },
   );
+});
+
+/**
+ * A tree `depth` levels deep with an error at every level, under keys of
+ * `key`: each leaf's path repeats every key above it.
+ */
+function nestedErrors(depth: number, key = "a"): Record<string, unknown> {
+  let tree: Record<string, unknown> = {
+    _errors: [{ code: "X", message: "bad" }],
+  };
+  for (let i = 1; i < depth; i++) {
+    tree = { _errors: [{ code: "X", message: "bad" }], [key]: tree };
+  }
+  return tree;
+}
+
+Deno.test("DiscordApiError from a RestClient bounds a deeply nested 400 errors tree: a few KB of message, leaves past the depth limit counted", async () => {
+  // 3,000 levels with an error at each: a 152 KB body. Every leaf listed
+  // its whole dotted path, making a message of 31.5 million characters
+  // (the audit saw 1 MB of body give 500 MB, and deeper ones throw).
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  const errors = nestedErrors(3000, "embeds");
+  fake.scriptError(400, 50035, "Invalid Form Body", { errors });
+  const error = await rest.createMessage("1", { content: "x" }).catch((e) => e);
+  assert.ok(error instanceof DiscordApiError);
+  // The raw tree stays as sent (deepEqual would recurse 3,000 deep).
+  assert.equal(JSON.stringify(error.errors), JSON.stringify(errors));
+  assert.ok(
+    error.message.length < MAX_FIELD_DETAILS_LENGTH + 200,
+    `message of ${error.message.length} characters`,
+  );
+  // Leaves nested deeper than the limit are counted, not listed.
+  const kept = MAX_FIELD_ERROR_DEPTH + 1;
+  assert.match(error.message, /\n {2}\(2967 more field errors left out\)$/);
+  const fields = error.fieldErrors;
+  assert.equal(fields.length, kept);
+  assert.equal(error.fieldErrorsOmitted, 3000 - kept);
+  assert.deepEqual(fields[0], { path: "", code: "X", message: "bad" });
+  assert.equal(fields[2]!.path, "embeds.embeds");
+  assert.ok(fields.every((f) => f.path.length <= MAX_FIELD_PATH_LENGTH));
+  assert.equal(fields.at(-1)!.path.length, MAX_FIELD_PATH_LENGTH);
+});
+
+Deno.test("flattenErrors counts what it leaves out: wide trees past 50 leaves, deep ones past the depth, long texts clipped", () => {
+  const wide: Record<string, unknown> = {};
+  for (let i = 0; i < 10_000; i++) {
+    wide[`f${i}`] = { _errors: [{ code: "C", message: "m".repeat(5000) }] };
+  }
+  const flat = flattenErrors(wide);
+  assert.equal(flat.fields.length, MAX_FIELD_ERRORS);
+  assert.equal(flat.omitted, 10_000 - MAX_FIELD_ERRORS);
+  assert.deepEqual(flat.fields.map((f) => f.path).slice(0, 2), ["f0", "f1"]);
+  assert.ok(flat.fields.every((f) => f.message.length <= 300));
+  const error = new DiscordApiError({
+    method: "POST",
+    path: "/channels/1/messages",
+    status: 400,
+    body: { code: 50035, message: "Invalid Form Body", errors: wide },
+  });
+  assert.ok(error.message.length < MAX_FIELD_DETAILS_LENGTH + 200);
+  assert.match(error.message, /\(99\d\d more field errors left out\)$/);
+
+  // Below the depth limit leaves are counted, not listed; one level past
+  // it holds a leaf that is left out even with room for more.
+  const deep = { a: nestedErrors(MAX_FIELD_ERROR_DEPTH + 1) };
+  const counted = flattenErrors({ x: { _errors: [{}] }, ...deep });
+  assert.equal(counted.fields.length, MAX_FIELD_ERROR_DEPTH + 1);
+  assert.equal(counted.omitted, 1);
+  assert.deepEqual(counted.fields[0], { path: "x", code: "", message: "" });
+
+  // 40,000 levels (a 2 MB body) overflowed the recursive walk's stack.
+  const deeper = new DiscordApiError({
+    method: "POST",
+    path: "/channels/1/messages",
+    status: 400,
+    body: { code: 50035, errors: nestedErrors(40_000) },
+  });
+  assert.equal(deeper.fieldErrorsOmitted, 40_000 - MAX_FIELD_ERROR_DEPTH - 1);
 });

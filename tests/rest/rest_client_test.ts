@@ -199,8 +199,8 @@ Deno.test("RestClient keeps interaction routes out of the global limit", async (
     fake.requests.map((r) => [r.at, r.route]),
     [
       [0, "POST /channels/1/messages"],
-      [0, "POST /interactions/7/:token/callback"],
-      [0, "POST /interactions/8/:token/callback"],
+      [0, "POST /interactions/:id/:token/callback"],
+      [0, "POST /interactions/:id/:token/callback"],
       [1000, "POST /channels/2/messages"],
     ],
   );
@@ -374,7 +374,7 @@ Deno.test("RestClient pauses every bucket after a global 429", async () => {
   await Promise.all([a, b, callback]);
   assert.deepEqual(fake.requests.map((r) => [r.at, r.route]), [
     [0, "POST /channels/1/messages"],
-    [500, "POST /interactions/9/:token/callback"],
+    [500, "POST /interactions/:id/:token/callback"],
     [2000, "POST /channels/1/messages"],
     [2000, "POST /channels/2/messages"],
   ]);
