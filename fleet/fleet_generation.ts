@@ -7,7 +7,7 @@
  * @module
  */
 import type { RedisConnection } from "../redis/connection.ts";
-import type { DuplicateFilter } from "./held_events.ts";
+import type { DuplicateFilter } from "./duplicate_filter.ts";
 
 /**
  * Read the shard count, flipping it to the next one when the barrier is
@@ -178,19 +178,32 @@ export class FleetGeneration {
 }
 
 /**
- * Add an identity to the set and keep the set alive.
- * KEYS: 1 set. ARGV: 1 identity hash, 2 ttl (ms). Returns 1 when new.
+ * Add identities to the set and keep the set alive.
+ * KEYS: 1 set. ARGV: 1 ttl (ms), 2... identity hashes. Returns 1 for each
+ * hash that was new, else 0, in order.
  */
 const SEEN_SCRIPT = `
-local added = redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local added = {}
+for i = 2, #ARGV do
+  added[i - 1] = redis.call('SADD', KEYS[1], ARGV[i])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return added
 `;
 
 /**
+ * Keys one request records or asks about at most: one command over every
+ * held event (100,000 of them) would keep Redis busy, and every other
+ * client of it waiting, for that long.
+ */
+const SEEN_CHUNK = 1_000;
+
+/**
  * Event identities seen by any process of the fleet, in one Redis set that
  * expires `ttlMs` after its last use (so it lasts as long as the overlap,
- * and is gone soon after). Identities are stored as SHA-1 digests.
+ * and is gone soon after). Identities are stored as SHA-1 digests, which
+ * are its keys: every process of the fleet, of any version, must store the
+ * same digest for the same event.
  */
 export class RedisDuplicateFilter implements DuplicateFilter {
   readonly #redis: RedisConnection;
@@ -209,27 +222,48 @@ export class RedisDuplicateFilter implements DuplicateFilter {
   }
 
   /** @inheritdoc */
-  async firstSeen(identity: string): Promise<boolean> {
-    const hash = await digest(identity);
-    const added = await this.#redis.eval(
-      SEEN_SCRIPT,
-      1,
-      this.#key,
-      hash,
-      String(this.#ttlMs),
-    );
-    return added === 1;
+  key(identity: string): Promise<string> {
+    return digest(identity);
   }
 
   /** @inheritdoc */
-  async seenAlready(identities: readonly string[]): Promise<boolean[]> {
-    if (identities.length === 0) return [];
-    const hashes = await Promise.all(identities.map(digest));
-    const seen = await this.#redis.smismember(this.#key, ...hashes);
-    return seen.map((member) => member === 1);
+  firstSeen(hashes: readonly string[]): Promise<boolean[]> {
+    return this.#inChunks(
+      hashes,
+      (chunk) =>
+        this.#redis.eval(
+          SEEN_SCRIPT,
+          1,
+          this.#key,
+          String(this.#ttlMs),
+          ...chunk,
+        ) as Promise<number[]>,
+    );
+  }
+
+  /** @inheritdoc */
+  seenAlready(hashes: readonly string[]): Promise<boolean[]> {
+    return this.#inChunks(
+      hashes,
+      (chunk) => this.#redis.smismember(this.#key, ...chunk),
+    );
+  }
+
+  /** Ask `request` about `hashes` a chunk at a time, one chunk after another. */
+  async #inChunks(
+    hashes: readonly string[],
+    request: (chunk: string[]) => Promise<number[]>,
+  ): Promise<boolean[]> {
+    const answers: boolean[] = [];
+    for (let i = 0; i < hashes.length; i += SEEN_CHUNK) {
+      const replies = await request(hashes.slice(i, i + SEEN_CHUNK));
+      for (const reply of replies) answers.push(reply === 1);
+    }
+    return answers;
   }
 }
 
+/** The base64 SHA-1 of an identity, as every process stores it. */
 async function digest(identity: string): Promise<string> {
   const bytes = await crypto.subtle.digest(
     "SHA-1",

@@ -254,7 +254,10 @@ export class FleetShards {
    * Discord's time). Two distinct events with identical name and payload
    * in the overlap are taken for copies, and the second is dropped. When
    * Redis cannot be asked, an event is delivered (a possible duplicate
-   * rather than a loss).
+   * rather than a loss). A process holds at most 100,000 events of at most
+   * 32 Mi characters of payload JSON in all; past either, the new set's
+   * events are delivered as they come (one warning per reshard), second
+   * copies still dropped.
    *
    * @param shardCount The new count.
    * @param options The day's session starts left, when known.
@@ -449,10 +452,11 @@ export class FleetShards {
         this.#current = this.#next;
         this.#next = undefined;
         this.#switchedAt = now;
+        const early = this.#events.deliveredEarly;
         const held = await this.#events.release();
         logger.info(
-          "Switched from {from} to {to} shards ({held} held events delivered)",
-          { from: old.count, to: state.count, held },
+          "Switched from {from} to {to} shards ({held} held events delivered; {early} delivered as they came, past the held bound)",
+          { from: old.count, to: state.count, held, early },
         );
       } else {
         // Joined late or missed the reshard: run the new count from scratch.

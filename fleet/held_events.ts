@@ -12,6 +12,12 @@
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Shard, ShardDispatch } from "../gateway/shard.ts";
+import {
+  DEFAULT_MAX_CHARS,
+  type DuplicateFilter,
+  eventIdentity,
+  MemoryDuplicateFilter,
+} from "./duplicate_filter.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
@@ -21,101 +27,75 @@ const visible = getVisibleLogger(["disruption", "fleet", "reshard"]);
 /** The most events held for a switch by default. */
 export const DEFAULT_MAX_HELD = 100_000;
 
+/**
+ * The most held events one prune asks the filter about. FleetShards prunes
+ * in its renewal tick, after arming the lease guard (`leaseTtlMs - renewMs`,
+ * 10 s by default, which stops every shard), so a prune's cost must not
+ * grow with what is held: one that serialised and hashed 100,000 held
+ * events took 12 s. Past this many, prunes go round the held events in turn.
+ */
+export const PRUNE_LIMIT = 10_000;
+
 /** Held events at which a filter in memory is first asked again. */
 const MEMORY_PRUNE_START = 1_024;
 
-/** Decides whether an event was delivered already, by its identity. */
-export interface DuplicateFilter {
+/** Options for {@linkcode HeldEvents}. */
+export interface HeldEventsOptions {
   /**
-   * Record `identity` and say whether it is new.
+   * The most events held for the switch.
    *
-   * @param identity From {@linkcode eventIdentity}.
-   * @returns `true` the first time an identity is seen, `false` after.
+   * @default {DEFAULT_MAX_HELD}
    */
-  firstSeen(identity: string): boolean | Promise<boolean>;
+  maxHeld?: number;
   /**
-   * Whether identities were seen, without recording them.
+   * The most characters of identity (event name plus payload JSON) the held
+   * events may have in all: the gateway chooses payload sizes, and a count
+   * alone let 4,000 held 100 KB events take 400 MB.
    *
-   * @param identities From {@linkcode eventIdentity}.
-   * @returns One answer per identity, in order.
+   * @default {DEFAULT_MAX_CHARS}
    */
-  seenAlready(identities: readonly string[]): boolean[] | Promise<boolean[]>;
+  maxHeldChars?: number;
 }
 
-/**
- * What makes two copies of one event the same: its name and its payload as
- * JSON (sequence numbers and sessions differ between shard sets, the payload
- * Discord sends does not).
- *
- * @param event The dispatch.
- * @returns The identity.
- */
-export function eventIdentity(event: FleetDispatch): string {
-  return `${event.name}\u0000${JSON.stringify(event.data)}`;
-}
-
-/**
- * The last identities, in one process's memory: at most `limit` of them and
- * `maxChars` characters in all, the oldest forgotten first. An identity
- * holds the event's whole payload, which the gateway chooses: a count alone
- * would let 50,000 large payloads take gigabytes. Forgetting early costs at
- * most a second copy delivered, never an event lost.
- */
-export class MemoryDuplicateFilter implements DuplicateFilter {
-  readonly #seen = new Set<string>();
-  readonly #limit: number;
-  readonly #maxChars: number;
-  #chars = 0;
-
-  /**
-   * @param limit How many identities are remembered (oldest forgotten first).
-   * @param maxChars How many characters they may hold in all (32 Mi, about
-   *   64 MiB, by default); an identity longer than that is not remembered.
-   */
-  constructor(limit = 50_000, maxChars = 32 * 1024 * 1024) {
-    this.#limit = limit;
-    this.#maxChars = maxChars;
-  }
-
-  /** Characters held by the remembered identities. */
-  get chars(): number {
-    return this.#chars;
-  }
-
-  /** @inheritdoc */
-  firstSeen(identity: string): boolean {
-    if (this.#seen.has(identity)) return false;
-    if (identity.length > this.#maxChars) return true;
-    this.#seen.add(identity);
-    this.#chars += identity.length;
-    while (this.#seen.size > this.#limit || this.#chars > this.#maxChars) {
-      const oldest = this.#seen.values().next().value!;
-      this.#seen.delete(oldest);
-      this.#chars -= oldest.length;
-    }
-    return true;
-  }
-
-  /** @inheritdoc */
-  seenAlready(identities: readonly string[]): boolean[] {
-    return identities.map((identity) => this.#seen.has(identity));
-  }
+/** One held event, with what pruning and the switch need of it. */
+interface Held {
+  readonly event: FleetDispatch;
+  /** The length of its identity: what it counts toward `maxHeldChars`. */
+  readonly chars: number;
+  /** The filter `key` is of (a key means nothing to another filter). */
+  filter: DuplicateFilter | undefined;
+  /** Its key, computed once when held (a digest costs what the payload does). */
+  key: string | Promise<string> | undefined;
+  /** The last sweep of prunes that asked about it (0: none did). */
+  sweep: number;
 }
 
 /**
  * Delivers the running set's events, holds the next set's, and releases the
  * held ones at the switch, in order, dropping second copies while a
  * {@linkcode HeldEvents.filter} is set.
+ *
+ * Each held event is serialised and keyed once, when it is held; pruning
+ * asks the filter about the kept keys, at most {@linkcode PRUNE_LIMIT} a
+ * prune, so a tick's cost does not grow with what is held.
  */
 export class HeldEvents {
   /** Drops second copies while set; `undefined` delivers everything. */
   filter: DuplicateFilter | undefined;
   readonly #deliver: (event: FleetDispatch) => void;
-  #held: FleetDispatch[] = [];
+  #held: Held[] = [];
+  /** Characters of the held events' identities. */
+  #chars = 0;
   readonly #maxHeld: number;
+  readonly #maxChars: number;
   #overflowing = false;
+  #early = 0;
   /** Held events at which a filter in memory is asked again (see hold()). */
   #pruneAt = MEMORY_PRUNE_START;
+  /** Prunes go round the held events: the sweep they are in. */
+  #sweep = 1;
+  /** Bumped when the held events are released or discarded. */
+  #round = 0;
   #tail: Promise<void> = Promise.resolve();
   #pending = 0;
   #duplicates = 0;
@@ -123,24 +103,24 @@ export class HeldEvents {
   /**
    * @param deliver Called with each event that is delivered, in order.
    * @param filter The filter to start with.
-   * @param maxHeld The most events held for the switch: past it, the next
-   *   set's events are delivered as they come (second copies still dropped),
-   *   so a new set that never completes, while a gateway sends it events the
+   * @param options The bounds on what is held: past either, the next set's
+   *   events are delivered as they come (second copies still dropped), so a
+   *   new set that never completes, while a gateway sends it events the
    *   running set never gets, cannot grow memory without bound.
+   * @throws {RangeError} When a bound is not a positive integer.
    */
   constructor(
     deliver: (event: FleetDispatch) => void,
     filter?: DuplicateFilter,
-    maxHeld: number = DEFAULT_MAX_HELD,
+    options: HeldEventsOptions = {},
   ) {
-    if (!Number.isSafeInteger(maxHeld) || maxHeld < 1) {
-      throw new RangeError(
-        `Cannot hold events as 'maxHeld' must be a positive integer: current value 'maxHeld=${maxHeld}'`,
-      );
-    }
     this.#deliver = deliver;
     this.filter = filter;
-    this.#maxHeld = maxHeld;
+    this.#maxHeld = bound("maxHeld", options.maxHeld ?? DEFAULT_MAX_HELD);
+    this.#maxChars = bound(
+      "maxHeldChars",
+      options.maxHeldChars ?? DEFAULT_MAX_CHARS,
+    );
   }
 
   /** Second copies dropped so far. */
@@ -151,6 +131,19 @@ export class HeldEvents {
   /** Events held for the switch. */
   get heldCount(): number {
     return this.#held.length;
+  }
+
+  /** Characters of the held events' identities (bounded by `maxHeldChars`). */
+  get heldChars(): number {
+    return this.#chars;
+  }
+
+  /**
+   * Events of the set being started delivered as they came, not held,
+   * because a bound was reached, since the last switch or discard.
+   */
+  get deliveredEarly(): number {
+    return this.#early;
   }
 
   /**
@@ -187,7 +180,7 @@ export class HeldEvents {
    * @param event The event.
    */
   accept(event: FleetDispatch): void {
-    void this.#pass(event);
+    void this.#pass([event]);
   }
 
   /**
@@ -196,46 +189,57 @@ export class HeldEvents {
    * @param event The event.
    */
   hold(event: FleetDispatch): void {
+    const identity = eventIdentity(event);
+    const filter = this.filter;
     // A filter in memory answers at once; a remote one is asked in batches
     // by prune().
     if (
-      this.filter instanceof MemoryDuplicateFilter &&
-      this.filter.seenAlready([eventIdentity(event)])[0]
+      filter instanceof MemoryDuplicateFilter &&
+      filter.seenAlready([filter.key(identity)])[0]
     ) {
       // The running set delivered it already: its copy is not kept.
       this.#duplicates++;
       return;
     }
-    if (this.#held.length >= this.#maxHeld) {
+    const key = filter ? keyFor(filter, identity) : undefined;
+    const chars = identity.length;
+    if (
+      this.#held.length >= this.#maxHeld ||
+      this.#chars + chars > this.#maxChars
+    ) {
       // Full: delivered now rather than held. Nothing is lost and a second
       // copy is still dropped; only its place relative to the running
       // set's events differs from a switch.
-      if (!this.#overflowing) {
-        this.#overflowing = true;
-        visible.warn(
-          "Resharding: {held} events of the new shard set are held and it has not completed; its further events are delivered as they come until the switch",
-          { held: this.#held.length },
-        );
-      }
-      void this.#pass(event);
+      this.#overflow(chars);
+      void this.#pass([event], key === undefined ? undefined : [key]);
       return;
     }
-    this.#held.push(event);
+    const held: Held = { event, chars, filter, key, sweep: 0 };
+    if (typeof key === "object") {
+      // Kept as the string once known, so a prune need not wait on it; a
+      // failure is met by whoever asks next (and then costs no rejection
+      // left unhandled here).
+      key.then((known) => {
+        if (held.key === key) held.key = known;
+      }, () => {});
+    }
+    this.#held.push(held);
+    this.#chars += chars;
     if (
-      this.filter instanceof MemoryDuplicateFilter &&
+      filter instanceof MemoryDuplicateFilter &&
       this.#held.length >= this.#pruneAt
     ) {
       // Nothing else prunes for a filter in memory (ReshardingShards): the
       // copies the running set delivered after their hold would stay until
       // the switch, every event of the overlap held. Forgotten as they are
-      // delivered instead, at doubling sizes (amortised).
-      const filter = this.filter;
-      const kept = this.#held.filter((held) =>
-        !filter.seenAlready([eventIdentity(held)])[0]
+      // delivered instead, at doubling sizes (amortised), by the keys kept.
+      const all = this.#held;
+      const seen = filter.seenAlready(
+        // A memory filter's keys are the identities: never promises.
+        all.map((h) => this.#keyOf(h, filter) as string),
       );
-      this.#duplicates += this.#held.length - kept.length;
-      this.#held = kept;
-      this.#pruneAt = Math.max(MEMORY_PRUNE_START, kept.length * 2);
+      this.#forget(all.filter((_, i) => seen[i]));
+      this.#pruneAt = Math.max(MEMORY_PRUNE_START, this.#held.length * 2);
     }
   }
 
@@ -243,95 +247,203 @@ export class HeldEvents {
    * Forget held events the running set has delivered since (their copies
    * would be dropped at the switch anyway), so what is held stays about
    * what the new set received ahead of the old, however long the new set
-   * takes to complete.
+   * takes to complete. Asks about at most `limit` held events, by the keys
+   * kept since their hold; successive prunes go round them all in turn.
    *
+   * @param limit The most held events asked about.
    * @returns How many were forgotten.
    */
-  async prune(): Promise<number> {
-    const held = this.#held;
+  async prune(limit: number = PRUNE_LIMIT): Promise<number> {
     const filter = this.filter;
-    if (!filter || held.length === 0) return 0;
-    const count = held.length;
+    if (!filter || this.#held.length === 0) return 0;
+    const round = this.#round;
+    const asked = this.#nextToAsk(limit);
+    const keys = asked.map((h) => this.#keyOf(h, filter));
     const seen = await filter.seenAlready(
-      held.slice(0, count).map(eventIdentity),
+      keys.every((key): key is string => typeof key === "string")
+        ? keys
+        : await Promise.all(keys),
     );
-    // A release or discard meanwhile replaced the list: nothing to prune.
-    if (this.#held !== held) return 0;
-    const kept = held.filter((_, i) => i >= count || !seen[i]);
-    const pruned = held.length - kept.length;
-    this.#held = kept;
-    this.#duplicates += pruned;
-    return pruned;
+    // A release or discard meanwhile took the held events: nothing to prune.
+    if (this.#round !== round || this.filter !== filter) return 0;
+    return this.#forget(asked.filter((_, i) => seen[i]));
   }
 
   /** Forget the held events (the new set was given up). */
   discard(): void {
-    this.#held = [];
-    this.#pruneAt = MEMORY_PRUNE_START;
-    this.#overflowing = false;
+    this.#reset();
   }
 
   /**
-   * The switch: deliver the held events (second copies dropped).
+   * The switch: deliver the held events (second copies dropped), by the
+   * keys kept since their hold, recorded in batches.
    *
    * @returns How many were delivered, once every one is decided.
    */
-  async release(): Promise<number> {
+  release(): Promise<number> {
     const held = this.#held;
+    const filter = this.filter;
+    this.#reset();
+    return Promise.resolve(this.#pass(
+      held.map((h) => h.event),
+      filter ? held.map((h) => this.#keyOf(h, filter)) : undefined,
+    ));
+  }
+
+  #reset(): void {
     this.#held = [];
+    this.#chars = 0;
     this.#pruneAt = MEMORY_PRUNE_START;
     this.#overflowing = false;
-    const verdicts = held.map((event) => this.#pass(event));
-    let delivered = 0;
-    for (const verdict of verdicts) if (await verdict) delivered++;
-    return delivered;
+    this.#early = 0;
+    this.#round++;
+  }
+
+  /** A bound was reached: said once per reshard, each event counted. */
+  #overflow(chars: number): void {
+    this.#early++;
+    if (this.#overflowing) return;
+    this.#overflowing = true;
+    visible.warn(
+      "Resharding: {held} events ({chars} characters) of the new shard set are held and it has not completed; one of {size} characters would pass the bound ({maxHeld} events, {maxChars} characters), so events that do not fit are delivered as they come until the switch (second copies still dropped)",
+      {
+        held: this.#held.length,
+        chars: this.#chars,
+        size: chars,
+        maxHeld: this.#maxHeld,
+        maxChars: this.#maxChars,
+      },
+    );
   }
 
   /**
-   * Decide and deliver one event after every earlier one, so the order is
-   * kept even when the filter answers asynchronously (its requests are
-   * issued at once, so a Redis filter pipelines them).
+   * Up to `limit` held events not yet asked about in this sweep, oldest
+   * first; when the sweep is done, a new one starts from the oldest.
    */
-  #pass(event: FleetDispatch): boolean | Promise<boolean> {
-    let verdict: boolean | Promise<boolean> = true;
-    if (this.filter) {
-      try {
-        verdict = this.filter.firstSeen(eventIdentity(event));
-      } catch (error) {
-        verdict = Promise.reject(error);
+  #nextToAsk(limit: number): Held[] {
+    const asked: Held[] = [];
+    for (let pass = 0; pass < 2 && asked.length < limit; pass++) {
+      if (pass === 1) {
+        this.#sweep++;
+        for (const h of asked) h.sweep = this.#sweep;
+      }
+      for (const h of this.#held) {
+        if (asked.length >= limit) break;
+        if (h.sweep >= this.#sweep) continue;
+        h.sweep = this.#sweep;
+        asked.push(h);
       }
     }
-    if (typeof verdict === "boolean" && this.#pending === 0) {
-      this.#settle(event, verdict);
-      return verdict;
+    return asked;
+  }
+
+  /** Drop `gone` from the held events (those still held), as second copies. */
+  #forget(gone: readonly Held[]): number {
+    if (gone.length === 0) return 0;
+    const drop = new Set(gone);
+    const kept = this.#held.filter((h) => !drop.has(h));
+    const forgotten = this.#held.length - kept.length;
+    for (const h of this.#held) if (drop.has(h)) this.#chars -= h.chars;
+    this.#held = kept;
+    this.#duplicates += forgotten;
+    return forgotten;
+  }
+
+  /** `h`'s key for `filter`: the one kept, unless the filter changed since. */
+  #keyOf(h: Held, filter: DuplicateFilter): string | Promise<string> {
+    if (h.filter !== filter || h.key === undefined) {
+      h.filter = filter;
+      h.key = keyFor(filter, eventIdentity(h.event));
     }
-    const decided = Promise.resolve(verdict).catch((error: unknown) => {
+    return h.key;
+  }
+
+  /**
+   * Decide and deliver `events` after every earlier one, so the order is
+   * kept even when the filter answers asynchronously (its requests are
+   * issued at once, so a Redis filter pipelines them).
+   *
+   * @param keys The events' keys for the current filter, where known.
+   * @returns How many were delivered, at once when the filter answers at
+   *   once and nothing is waiting ahead of them.
+   */
+  #pass(
+    events: readonly FleetDispatch[],
+    keys?: readonly (string | Promise<string>)[],
+  ): number | Promise<number> {
+    let verdicts: boolean[] | Promise<boolean[]> = [];
+    const filter = this.filter;
+    if (filter) {
+      const known = events.map((event, i) =>
+        keys?.[i] ?? keyFor(filter, eventIdentity(event))
+      );
+      try {
+        verdicts = known.every((key): key is string => typeof key === "string")
+          ? filter.firstSeen(known)
+          : Promise.all(known).then((all) => filter.firstSeen(all));
+      } catch (error) {
+        verdicts = Promise.reject(error);
+      }
+    }
+    if (Array.isArray(verdicts) && this.#pending === 0) {
+      return this.#settle(events, verdicts);
+    }
+    const decided = Promise.resolve(verdicts).catch((error: unknown) => {
       // Delivering twice beats losing an event.
       logger.warn("Could not check an event for a second copy: {error}", {
         error,
       });
-      return true;
+      return [];
     });
     this.#pending++;
-    const done = this.#tail.then(async () => {
-      const first = await decided;
-      this.#settle(event, first);
-      return first;
-    }).finally(() => this.#pending--);
+    const done = this.#tail.then(async () =>
+      this.#settle(events, await decided)
+    ).finally(() => this.#pending--);
     this.#tail = done.then(() => {});
     return done;
   }
 
-  #settle(event: FleetDispatch, first: boolean): void {
-    if (!first) {
-      this.#duplicates++;
-      return;
+  /**
+   * Deliver each of `events` but those `verdicts` call second copies (a
+   * missing verdict delivers: a possible duplicate rather than a loss).
+   */
+  #settle(events: readonly FleetDispatch[], verdicts: boolean[]): number {
+    let delivered = 0;
+    for (const [i, event] of events.entries()) {
+      if (verdicts[i] === false) {
+        this.#duplicates++;
+        continue;
+      }
+      delivered++;
+      try {
+        this.#deliver(event);
+      } catch (error) {
+        logger.error("A dispatch listener threw: {error}", { error });
+      }
     }
-    try {
-      this.#deliver(event);
-    } catch (error) {
-      logger.error("A dispatch listener threw: {error}", { error });
-    }
+    return delivered;
+  }
+}
+
+/** `value`, when it is a positive integer (a bound named `name`). */
+function bound(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot hold events as '${name}' must be a positive integer: current value '${name}=${value}'`,
+    );
+  }
+  return value;
+}
+
+/** `filter`'s key for `identity`; a key() that throws rejects instead. */
+function keyFor(
+  filter: DuplicateFilter,
+  identity: string,
+): string | Promise<string> {
+  try {
+    return filter.key(identity);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

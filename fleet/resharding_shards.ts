@@ -10,11 +10,8 @@ import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
-import {
-  HeldEvents,
-  MemoryDuplicateFilter,
-  whenComplete,
-} from "./held_events.ts";
+import { MemoryDuplicateFilter } from "./duplicate_filter.ts";
+import { HeldEvents, whenComplete } from "./held_events.ts";
 import {
   type WatchRecommendedOptions,
   watchRecommendedShards,
@@ -182,10 +179,11 @@ export class ReshardingShards {
     // from here on only the new set delivers.
     this.#current = next;
     this.#next = undefined;
+    const early = this.#events.deliveredEarly;
     const heldDelivered = await this.#events.release();
     logger.info(
-      "Resharded from {from} to {to} shards ({held} held events delivered)",
-      { from: old.count, to: shardCount, held: heldDelivered },
+      "Resharded from {from} to {to} shards ({held} held events delivered; {early} delivered as they came, past the held bound)",
+      { from: old.count, to: shardCount, held: heldDelivered, early },
     );
     await Promise.all(old.shards.map((s) => s.close()));
     return {

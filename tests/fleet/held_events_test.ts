@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
 import {
   type DuplicateFilter,
-  HeldEvents,
+  eventIdentity,
   MemoryDuplicateFilter,
+} from "../../fleet/duplicate_filter.ts";
+import {
+  HeldEvents,
+  PRUNE_LIMIT,
   whenComplete,
 } from "../../fleet/held_events.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { Gen } from "../_fakes/prng.ts";
 import type { Shard } from "../../gateway/shard.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 
@@ -23,8 +29,11 @@ const ids = (events: FleetDispatch[]) =>
 class SlowFilter implements DuplicateFilter {
   readonly inner = new MemoryDuplicateFilter();
   readonly #waiting: (() => void)[] = [];
-  firstSeen(identity: string): Promise<boolean> {
-    const answer = this.inner.firstSeen(identity);
+  key(identity: string): string {
+    return identity;
+  }
+  firstSeen(identities: readonly string[]): Promise<boolean[]> {
+    const answer = this.inner.firstSeen(identities);
     return new Promise((resolve) => this.#waiting.push(() => resolve(answer)));
   }
   seenAlready(identities: readonly string[]): Promise<boolean[]> {
@@ -85,6 +94,7 @@ Deno.test("HeldEvents: a listener that throws and a filter that fails never lose
     delivered.push(id);
     if (id === "boom") throw new Error("handler bug");
   }, {
+    key: (identity) => identity,
     firstSeen: () => Promise.reject(new Error("Redis is away")),
     seenAlready: () => Promise.reject(new Error("Redis is away")),
   });
@@ -99,23 +109,28 @@ Deno.test("HeldEvents: a listener that throws and a filter that fails never lose
 Deno.test("MemoryDuplicateFilter: bounded by characters as well as by count; what it forgot is delivered again, never dropped", () => {
   const filter = new MemoryDuplicateFilter(50_000, 1_000);
   const big = (i: number): string => `${i}`.padEnd(300, "x");
-  for (let i = 0; i < 10; i++) assert.equal(filter.firstSeen(big(i)), true);
+  for (let i = 0; i < 10; i++) {
+    assert.deepEqual(filter.firstSeen([big(i)]), [true]);
+  }
   // 10 identities of 300 characters: only the last 3 fit in 1,000.
   assert.ok(filter.chars <= 1_000, String(filter.chars));
   assert.deepEqual(
     filter.seenAlready([big(0), big(6), big(7), big(8), big(9)]),
     [false, false, true, true, true],
   );
-  assert.equal(filter.firstSeen(big(9)), false, "a remembered one is a copy");
-  assert.equal(filter.firstSeen(big(0)), true, "a forgotten one goes through");
+  assert.deepEqual(filter.firstSeen([big(9)]), [false], "remembered: a copy");
+  assert.deepEqual(
+    filter.firstSeen([big(0)]),
+    [true],
+    "forgotten: goes through",
+  );
   // Longer than the whole budget: not remembered, so always delivered.
   const huge = "h".repeat(1_001);
-  assert.equal(filter.firstSeen(huge), true);
-  assert.equal(filter.firstSeen(huge), true);
+  assert.deepEqual(filter.firstSeen([huge, huge]), [true, true]);
   assert.ok(filter.chars <= 1_000);
   // The count limit still holds.
   const few = new MemoryDuplicateFilter(2);
-  for (const id of ["a", "b", "c"]) few.firstSeen(id);
+  few.firstSeen(["a", "b", "c"]);
   assert.deepEqual(few.seenAlready(["a", "b", "c"]), [false, true, true]);
 });
 
@@ -189,7 +204,7 @@ Deno.test("HeldEvents: past maxHeld the next set's events are delivered as they 
   const events = new HeldEvents(
     (e) => delivered.push((e.data as { id: string }).id),
     new MemoryDuplicateFilter(),
-    10,
+    { maxHeld: 10 },
   );
   for (let i = 0; i < 25; i++) events.hold(event(`n${i}`, 4));
   assert.equal(events.heldCount, 10);
@@ -207,5 +222,117 @@ Deno.test("HeldEvents: past maxHeld the next set's events are delivered as they 
     "every event once, none twice",
   );
   assert.equal(delivered.length, 25);
-  assert.throws(() => new HeldEvents(() => {}, undefined, 0), RangeError);
+  assert.throws(
+    () => new HeldEvents(() => {}, undefined, { maxHeld: 0 }),
+    RangeError,
+  );
+});
+
+/**
+ * A filter that remembers keys in memory and counts the work asked of it:
+ * how many identities it keyed, and how many keys each question named.
+ */
+class CountingFilter implements DuplicateFilter {
+  readonly #seen = new Set<string>();
+  keyed = 0;
+  readonly asked: string[][] = [];
+  key(identity: string): string {
+    this.keyed++;
+    return `k:${identity}`;
+  }
+  firstSeen(keys: readonly string[]): boolean[] {
+    return keys.map((key) =>
+      this.#seen.has(key) ? false : (this.#seen.add(key), true)
+    );
+  }
+  seenAlready(keys: readonly string[]): boolean[] {
+    this.asked.push([...keys]);
+    return keys.map((key) => this.#seen.has(key));
+  }
+}
+
+Deno.test("HeldEvents: each held event is keyed once, when held; a prune keys nothing and asks about at most PRUNE_LIMIT, going round every held event in turn", async () => {
+  const filter = new CountingFilter();
+  const events = new HeldEvents(() => {}, filter);
+  const held = 2 * PRUNE_LIMIT + PRUNE_LIMIT / 2;
+  for (let i = 0; i < held; i++) events.hold(event(`n${i}`, 4));
+  const whenHeld = filter.keyed;
+  // The running set delivers every fifth of them meanwhile.
+  for (let i = 0; i < held; i += 5) events.accept(event(`n${i}`));
+  const keyedBefore = filter.keyed;
+  let pruned = 0;
+  for (let tick = 0; tick < 3; tick++) pruned += await events.prune();
+  // The third finishes the round and starts the next with what is left.
+  assert.deepEqual(filter.asked.map((keys) => keys.length), [
+    PRUNE_LIMIT,
+    PRUNE_LIMIT,
+    PRUNE_LIMIT,
+  ]);
+  assert.equal(filter.keyed, keyedBefore, "no prune keys (hashes) again");
+  assert.equal(whenHeld, held, "each was keyed once, when held");
+  const asked = filter.asked.flat();
+  assert.equal(new Set(asked).size, held, "three prunes asked about each");
+  assert.equal(pruned, held / 5);
+  assert.equal(events.heldCount, held - held / 5);
+  assert.equal(await events.release(), held - held / 5);
+  assert.equal(filter.keyed, keyedBefore, "the switch uses the kept keys");
+});
+
+Deno.test("HeldEvents: bounded by the characters held as well as by count: what does not fit is delivered as it comes, said once, every event still delivered once", async () => {
+  await withLogRecords(async (records) => {
+    const delivered: string[] = [];
+    const maxHeldChars = 5_000;
+    const events = new HeldEvents(
+      (e) => delivered.push((e.data as { id: string }).id),
+      new MemoryDuplicateFilter(),
+      { maxHeldChars },
+    );
+    const gen = new Gen(11);
+    const sized = (id: string, shardCount: number): FleetDispatch => ({
+      ...event(id, shardCount),
+      data: { id, pad: "p".repeat(id.length * 7 % 600) },
+    });
+    let most = 0;
+    const sent: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const id = `e${i}-${gen.int(1_000)}`;
+      sent.push(id);
+      const route = gen.int(3);
+      if (route === 1) events.accept(sized(id, 2)); // the old set first
+      events.hold(sized(id, 4));
+      if (route === 2) events.accept(sized(id, 2)); // the new set first
+      most = Math.max(most, events.heldChars);
+    }
+    assert.ok(most <= maxHeldChars, `${most} characters held`);
+    assert.ok(most > maxHeldChars / 2, "the bound was reached");
+    assert.ok(events.deliveredEarly > 0);
+    // One event larger than the whole bound is never held.
+    const huge = {
+      ...event("huge", 4),
+      data: { id: "huge", pad: "h".repeat(maxHeldChars) },
+    };
+    const heldBefore = events.heldCount;
+    events.hold(huge);
+    assert.equal(events.heldCount, heldBefore);
+    assert.equal(delivered.at(-1), "huge", "delivered at once");
+    sent.push("huge");
+    await events.release();
+    assert.equal(events.heldChars, 0);
+    assert.equal(delivered.length, sent.length, "none lost, none twice");
+    assert.deepEqual(new Set(delivered), new Set(sent));
+    const warnings = records.filter((r) =>
+      r.category.join(".") === "disruption.fleet.reshard"
+    );
+    assert.equal(warnings.length, 1, "said once per reshard");
+    assert.equal(warnings[0]!.properties.maxChars, maxHeldChars);
+    assert.equal(
+      eventIdentity(huge).length > maxHeldChars,
+      true,
+      "the identity is what counts",
+    );
+  });
+  assert.throws(
+    () => new HeldEvents(() => {}, undefined, { maxHeldChars: 0 }),
+    RangeError,
+  );
 });
