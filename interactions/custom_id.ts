@@ -6,6 +6,9 @@
  * @module
  */
 
+/** Discord's longest custom id, in characters. */
+const MAX_CUSTOM_ID_LENGTH = 100;
+
 /** The parameter names of a pattern, as an object type of strings. */
 export type PatternParams<P extends string> = P extends
   `${string}{${infer K}}${infer Rest}`
@@ -19,7 +22,10 @@ export interface CustomIdPattern {
   /** The parameter names, in order. */
   readonly names: readonly string[];
   /**
-   * Match a custom id.
+   * Match a custom id. One longer than Discord's 100 characters matches
+   * nothing: only a hostile peer sends one, and the parameters' lazy groups
+   * backtrack over it in polynomial time (three parameters against 2,000
+   * characters took 1.4 s).
    *
    * @param customId The custom id.
    * @returns The parameters, or `undefined` when it does not match.
@@ -66,6 +72,7 @@ export function compileCustomId(pattern: string): CustomIdPattern {
     source: pattern,
     names,
     match(customId: string): Record<string, string> | undefined {
+      if (customId.length > MAX_CUSTOM_ID_LENGTH) return undefined;
       const found = regex.exec(customId);
       if (!found) return undefined;
       const params: Record<string, string> = {};
@@ -131,7 +138,10 @@ export function customId<const P extends string>(
  * @throws {RangeError} When it is not.
  */
 export function checkCustomId(id: string): void {
-  if (typeof id !== "string" || id.length < 1 || id.length > 100) {
+  if (
+    typeof id !== "string" || id.length < 1 ||
+    id.length > MAX_CUSTOM_ID_LENGTH
+  ) {
     throw new RangeError(
       `Cannot use custom id as it must be 1-100 characters: current length '${
         typeof id === "string" ? id.length : typeof id

@@ -46,3 +46,13 @@ Deno.test("customId refuses more than 100 characters, and a missing value", () =
   assert.throws(() => compileCustomId("a:{}"), TypeError);
   assert.throws(() => compileCustomId("a:{x}:{x}"), TypeError);
 });
+
+Deno.test("a custom id longer than Discord's 100 characters matches no pattern (its lazy groups would backtrack over it in polynomial time)", () => {
+  const pattern = compileCustomId("t:{a}:{b}:{c}:ok");
+  const fits = `t:${"x".repeat(91)}:b:c:ok`;
+  assert.equal(fits.length, 100);
+  assert.deepEqual(pattern.match(fits), { a: "x".repeat(91), b: "b", c: "c" });
+  assert.equal(pattern.match(`t:${"x".repeat(200)}:b:c:ok`), undefined);
+  // The hostile shape: many separators and no ending literal.
+  assert.equal(pattern.match(`t:${":".repeat(2000)}`), undefined);
+});
