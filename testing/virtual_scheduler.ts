@@ -12,6 +12,11 @@ interface PendingTimer {
   callback: () => void;
 }
 
+/** Whether `a` runs before `b`: earlier due time, then earlier set. */
+function before(a: PendingTimer, b: PendingTimer): boolean {
+  return a.due < b.due || (a.due === b.due && a.order < b.order);
+}
+
 /** Options for {@linkcode VirtualScheduler}. */
 export interface VirtualSchedulerOptions {
   /**
@@ -56,7 +61,14 @@ export class VirtualScheduler implements Scheduler {
   #now: number;
   #nextId = 1;
   #order = 0;
+  /** The pending timers, by handle. */
   #timers = new Map<TimerId, PendingTimer>();
+  /**
+   * The same timers as a binary min-heap in run order, plus cancelled ones
+   * not yet sifted out (see #earliest): scanning every timer for each one
+   * run made a test of 40,000 timers take 5.6 s.
+   */
+  #heap: PendingTimer[] = [];
   #microtaskTurns: number;
 
   /**
@@ -83,12 +95,14 @@ export class VirtualScheduler implements Scheduler {
    */
   setTimeout(callback: () => void, delay: number): TimerId {
     const id = this.#nextId++;
-    this.#timers.set(id, {
+    const timer = {
       id,
       due: this.#now + Math.max(0, delay),
       order: this.#order++,
       callback,
-    });
+    };
+    this.#timers.set(id, timer);
+    this.#push(timer);
     return id;
   }
 
@@ -99,6 +113,13 @@ export class VirtualScheduler implements Scheduler {
    */
   clearTimeout(id: TimerId): void {
     this.#timers.delete(id);
+    // Cancelled timers stay in the heap until they reach its top; a test
+    // that sets and clears far-off timers over and over would grow it, so
+    // it is rebuilt from the pending ones once they are under half of it.
+    if (this.#heap.length > 64 && this.#heap.length > 2 * this.#timers.size) {
+      this.#heap = [];
+      for (const timer of this.#timers.values()) this.#push(timer);
+    }
   }
 
   /** How many timers are pending. */
@@ -168,17 +189,46 @@ export class VirtualScheduler implements Scheduler {
   }
 
   #earliest(): PendingTimer | undefined {
-    let best: PendingTimer | undefined;
-    for (const timer of this.#timers.values()) {
-      if (
-        !best || timer.due < best.due ||
-        (timer.due === best.due && timer.order < best.order)
-      ) best = timer;
+    for (;;) {
+      const top = this.#heap[0];
+      if (top === undefined || this.#timers.get(top.id) === top) return top;
+      this.#pop();
     }
-    return best;
   }
 
+  #push(timer: PendingTimer): void {
+    const heap = this.#heap;
+    let i = heap.push(timer) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(timer, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = timer;
+  }
+
+  #pop(): void {
+    const heap = this.#heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= heap.length) break;
+      if (child + 1 < heap.length && before(heap[child + 1]!, heap[child]!)) {
+        child++;
+      }
+      if (!before(heap[child]!, last)) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = last;
+  }
+
+  /** Run `timer`, the heap's top (from #earliest, with nothing run since). */
   #fire(timer: PendingTimer): void {
+    this.#pop();
     this.#timers.delete(timer.id);
     if (timer.due > this.#now) this.#now = timer.due;
     timer.callback();

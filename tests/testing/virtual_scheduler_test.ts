@@ -3,6 +3,7 @@
 // microtask flushing, runNext/runAll and their bounds.
 import assert from "node:assert/strict";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { Gen } from "../_fakes/prng.ts";
 
 Deno.test("VirtualScheduler starts where told and moves only when driven", async () => {
   const clock = new VirtualScheduler({ start: 1_000 });
@@ -143,4 +144,65 @@ Deno.test("VirtualScheduler.runAll stops at its limit for a timer that re-arms f
   once.setTimeout(() => {}, 2);
   assert.equal(await once.runAll(), 2);
   assert.equal(once.pending, 0);
+});
+
+Deno.test("VirtualScheduler runs timers in due-then-set order through random sets, clears and timers that set timers", async () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const gen = new Gen(seed);
+    const clock = new VirtualScheduler({ microtaskTurns: 1 });
+    interface Entry {
+      id: number;
+      due: number;
+      order: number;
+      state: "pending" | "cleared" | "ran";
+    }
+    const model: Entry[] = [];
+    const ran: Entry[] = [];
+    let order = 0;
+    const set = (delay: number): void => {
+      const entry: Entry = {
+        id: 0,
+        due: clock.now() + delay,
+        order: order++,
+        state: "pending",
+      };
+      entry.id = clock.setTimeout(() => {
+        assert.equal(entry.state, "pending", "a cleared or run timer ran");
+        assert.equal(clock.now(), entry.due);
+        entry.state = "ran";
+        ran.push(entry);
+        // Some timers set another, as a heartbeat does.
+        if (gen.chance(0.2)) set(gen.int(50));
+      }, delay);
+      model.push(entry);
+    };
+    const pending = () => model.filter((t) => t.state === "pending");
+    for (let step = 0; step < 400; step++) {
+      const roll = gen.int(10);
+      if (roll < 6) set(gen.int(100));
+      else if (roll < 8) {
+        const live = pending();
+        const victim = live[gen.int(live.length)];
+        if (victim) {
+          clock.clearTimeout(victim.id);
+          victim.state = "cleared";
+        }
+      } else {
+        await clock.advance(gen.int(40));
+        // Nothing due is left behind.
+        assert.ok(pending().every((t) => t.due > clock.now()));
+      }
+      assert.equal(clock.pending, pending().length);
+    }
+    await clock.runAll();
+    assert.equal(clock.pending, 0);
+    // A timer is set at or after the due time of every timer run before it
+    // (the clock never goes back), so the whole run is sorted by due time,
+    // then by the order timers were set.
+    for (let i = 1; i < ran.length; i++) {
+      const [a, b] = [ran[i - 1]!, ran[i]!];
+      assert.ok(a.due < b.due || (a.due === b.due && a.order < b.order));
+    }
+    assert.equal(ran.length, model.filter((t) => t.state !== "cleared").length);
+  }
 });
