@@ -26,11 +26,15 @@ export type BoundedRead =
 
 /**
  * Read `stream` to its end, unless it passes `limit` bytes: then cancel it
- * (with `cancelReason`) and say how far it got. A failing read rejects.
+ * (with `cancelReason`) and say how far it got. A failing read rejects, and
+ * so does an abort of `signal`, which cancels the stream (a peer sending a
+ * body slowly cannot hold the read open past a deadline).
  *
  * @param stream The bytes.
  * @param limit The most bytes kept.
  * @param cancelReason Passed to the stream's `cancel` when it is too large.
+ * @param signal Ends the read early: the stream is cancelled and the call
+ *   rejects with the signal's reason.
  * @returns The chunks, or the size that passed the cap.
  *
  * @example Usage
@@ -48,13 +52,19 @@ export async function readBounded(
   stream: ReadableStream<Uint8Array>,
   limit: number,
   cancelReason?: unknown,
+  signal?: AbortSignal,
 ): Promise<BoundedRead> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  const abort = (): void => void reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener("abort", abort, { once: true });
   try {
     for (;;) {
+      signal?.throwIfAborted();
       const { done, value } = await reader.read();
+      // A cancel ends a pending read as if the stream had ended.
+      signal?.throwIfAborted();
       if (done) return { type: "read", chunks, size };
       size += value.byteLength;
       if (size > limit) {
@@ -64,6 +74,7 @@ export async function readBounded(
       chunks.push(value);
     }
   } finally {
+    signal?.removeEventListener("abort", abort);
     reader.releaseLock();
   }
 }

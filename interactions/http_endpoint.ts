@@ -26,7 +26,7 @@ export interface InteractionsEndpointOptions {
   /** The REST client for follow-ups, edits and file uploads. */
   rest: RestClient;
   /**
-   * The clock for the answer deadline.
+   * The clock for the answer deadline (and the body's, which is the same).
    *
    * @default {realScheduler}
    */
@@ -46,7 +46,8 @@ export interface InteractionsEndpointOptions {
   maxAge?: number;
   /**
    * How long to wait for the handler's initial response before answering
-   * 500, in milliseconds (Discord gives up after 3 s).
+   * 500, in milliseconds (Discord gives up after 3 s); a request whose body
+   * has not arrived within it is answered 408.
    *
    * @default {3000}
    */
@@ -95,9 +96,10 @@ function hexBytes(hex: string | null): Uint8Array | undefined {
 async function readRequestBody(
   request: Request,
   max: number,
+  signal: AbortSignal,
 ): Promise<Uint8Array | undefined> {
   if (!request.body) return new Uint8Array();
-  const read = await readBounded(request.body, max);
+  const read = await readBounded(request.body, max, undefined, signal);
   return read.type === "read" ? joinChunks(read.chunks, read.size) : undefined;
 }
 
@@ -113,8 +115,9 @@ const text = (status: number, body: string): Response =>
  * timestamp followed by the raw body), or the timestamp is more than
  * `maxAge` seconds away, or the same interaction ID came before (a
  * replayed request: its signature and timestamp still verify); with 405
- * for other methods than POST, 413 for oversized bodies and 400 for bodies
- * that are not an interaction.
+ * for other methods than POST, 413 for oversized bodies, 408 for a body
+ * not received within `answerDeadline` and 400 for bodies that are not an
+ * interaction.
  *
  * A response with files is sent through the callback route (multipart) and
  * the HTTP request is answered with 202 and no body, as Discord's
@@ -182,11 +185,23 @@ export function interactionsEndpoint(
     }
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > maxBody) return text(413, "Payload Too Large");
+    // The body must arrive within the answer deadline: Discord has stopped
+    // waiting by then, and a peer trickling a body would otherwise hold the
+    // request (and its memory) open for as long as it likes.
+    const reading = new AbortController();
+    const timer = scheduler.setTimeout(() => reading.abort(), deadline);
     let body: Uint8Array | undefined;
     try {
-      body = await readRequestBody(request, maxBody);
+      body = await readRequestBody(request, maxBody, reading.signal);
     } catch {
-      return text(400, "Bad Request");
+      if (!reading.signal.aborted) return text(400, "Bad Request");
+      logger.warn(
+        "Interaction request whose body did not arrive within {deadline} ms refused",
+        { deadline },
+      );
+      return text(408, "Request Timeout");
+    } finally {
+      scheduler.clearTimeout(timer);
     }
     if (!body) return text(413, "Payload Too Large");
     const signed = new Uint8Array(timestamp.length * 3 + body.length);

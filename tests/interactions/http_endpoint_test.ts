@@ -305,3 +305,28 @@ Deno.test("endpoint verifies Ed25519 over timestamp then body: RFC 8032 test vec
     ]);
   }
 });
+
+Deno.test("endpoint answers 408 and cancels the body when it has not arrived within the answer deadline", async () => {
+  const clock = new VirtualScheduler();
+  const { signer, handler } = await setup({ scheduler: clock });
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller): void {
+      controller.enqueue(new TextEncoder().encode('{"type":')); // then nothing
+    },
+    cancel(): void {
+      cancelled = true;
+    },
+  });
+  const headers = await signer.sign("", Date.now() / 1000);
+  let settled = false;
+  const answered = handler(
+    new Request("http://x/", { method: "POST", headers, body }),
+  ).finally(() => settled = true);
+  await clock.advance(2999);
+  assert.equal(settled, false, "answered before the deadline");
+  await clock.advance(1);
+  assert.equal((await answered).status, 408);
+  assert.equal(cancelled, true);
+  assert.equal(clock.pending, 0);
+});
