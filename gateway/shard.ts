@@ -637,10 +637,15 @@ export class Shard {
    * `retry_after` and ask again. The guild must be on this shard.
    *
    * @param data The request; a nonce is added when missing.
-   * @param options Timeout (30 s without a chunk by default) and signal.
+   * @param options Timeout (30 s without a chunk by default), the most
+   * chunks held for a reader that falls behind (1,000 by default) and signal.
    * @returns The chunks, in order, ending after the last one.
    * @throws {TypeError} For malformed arguments.
-   * @throws {GatewayError} `timeout` when the reply stops coming.
+   * @throws {RangeError} For a `maxBacklog` that is not a positive integer.
+   * @throws {GatewayError} (while iterating) `timeout` when the reply stops
+   * coming, `decode` when a chunk does not fit the reply (malformed, another
+   * `chunk_count`, an index repeated or out of range), `backlog_full` when
+   * the reader falls `maxBacklog` chunks behind.
    */
   requestGuildMembers(
     data: RequestGuildMembersData,

@@ -428,12 +428,15 @@ export class ShardManager {
    * Request guild members on the guild's shard.
    *
    * @param data The request.
-   * @param options Timeout and cancellation.
+   * @param options Timeout, backlog bound and cancellation.
    * @returns The reply's chunks, in order; iterating fails with a
    * {@linkcode GatewayError}: `timeout` when the reply stops coming,
-   * `shard_closed` when the shard closes first.
+   * `shard_closed` when the shard closes first, `decode` when a chunk does
+   * not fit the reply, `backlog_full` when the reader falls `maxBacklog`
+   * chunks behind.
    * @throws {TypeError} For malformed arguments.
-   * @throws {RangeError} When this manager does not run the guild's shard.
+   * @throws {RangeError} When this manager does not run the guild's shard,
+   * or `maxBacklog` is not a positive integer.
    */
   requestGuildMembers(
     data: RequestGuildMembersData,
