@@ -84,7 +84,7 @@ import {
 import {
   requestChannelInfoCommand,
   requestGuildMembersCommand,
-  requestSoundboardSoundsCommand,
+  requestSoundboardSoundsCommands,
   updatePresenceCommand,
   updateVoiceStateCommand,
 } from "./gateway_commands.ts";
@@ -661,14 +661,15 @@ export class Shard {
 
   /**
    * Request soundboard sounds (op 31), answered by SOUNDBOARD_SOUNDS
-   * dispatches, one per guild.
+   * dispatches, one per guild. The guilds go in as many frames as keep each
+   * within 4096 bytes (about 190 guilds a frame), paced like any command.
    *
    * @param data The guilds.
-   * @returns A promise that resolves when the frame is written.
+   * @returns A promise that resolves when every frame is written.
    * @throws {TypeError} For malformed arguments.
    */
   requestSoundboardSounds(data: RequestSoundboardSoundsData): Promise<void> {
-    return this.#sendValidated(() => requestSoundboardSoundsCommand(data));
+    return this.#sendValidated(() => requestSoundboardSoundsCommands(data));
   }
 
   /**
@@ -682,14 +683,17 @@ export class Shard {
     return this.#sendValidated(() => requestChannelInfoCommand(data));
   }
 
-  #sendValidated(build: () => GatewayCommand): Promise<void> {
-    let command: GatewayCommand;
+  #sendValidated(
+    build: () => GatewayCommand | GatewayCommand[],
+  ): Promise<void> {
+    let command: GatewayCommand | GatewayCommand[];
     try {
       command = build();
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.send(command);
+    if (!Array.isArray(command)) return this.send(command);
+    return Promise.all(command.map((each) => this.send(each))).then(() => {});
   }
 
   /**
