@@ -16,6 +16,9 @@
  * - `invalid_payload`: a command cannot be encoded as JSON.
  * - `shard_closed`: the shard was closed before the command could be sent.
  * - `decode`: a frame could not be decoded; the shard resumes to get it again.
+ *   Or a members request's reply is not what Discord documents (a malformed
+ *   chunk or RATE_LIMITED, a chunk repeated or out of its `chunk_count`);
+ *   that request ends.
  * - `timeout`: connecting, HELLO or READY/RESUMED took too long; the shard
  *   reconnects.
  * - `connect_failed`: one attempt to open the connection failed (refused,
@@ -25,6 +28,9 @@
  *   the server sent one).
  * - `permission_denied`: the runtime refused network access (Deno without
  *   `--allow-net` for the gateway's host); the shard stopped.
+ * - `backlog_full`: a members request held its `maxBacklog` chunks and its
+ *   reader had taken none of them; the request stopped listening, and the
+ *   reader gets the chunks held before this error.
  */
 export type GatewayErrorKind =
   | "authentication_failed"
@@ -39,7 +45,8 @@ export type GatewayErrorKind =
   | "decode"
   | "timeout"
   | "connect_failed"
-  | "permission_denied";
+  | "permission_denied"
+  | "backlog_full";
 
 /** Options for {@linkcode GatewayError}. */
 export interface GatewayErrorOptions {

@@ -20,6 +20,7 @@ import type {
 } from "../types/gateway_payloads.ts";
 import { type GatewayCommandOpcode, GatewayOpcode } from "../types/opcodes.ts";
 import { isSnowflake } from "../base/snowflake.ts";
+import { MAX_PAYLOAD_BYTES } from "./shard_options.ts";
 
 /**
  * The {@linkcode GatewayCommand} with opcode `Op`.
@@ -377,6 +378,67 @@ export function requestSoundboardSoundsCommand(
     op: GatewayOpcode.RequestSoundboardSounds,
     d: { guild_ids: [...guild_ids] },
   };
+}
+
+/** A Request Soundboard Sounds frame without its ids, in bytes. */
+const SOUNDBOARD_FRAME_BYTES = JSON.stringify({
+  op: GatewayOpcode.RequestSoundboardSounds,
+  d: { guild_ids: [] },
+}).length;
+
+/**
+ * Build Request Soundboard Sounds (op 31) for any number of guilds: as few
+ * commands as hold them all, in order, each encoding to at most
+ * {@linkcode MAX_PAYLOAD_BYTES} (a frame names about 190 guilds), where one
+ * command for too many guilds would be refused as `payload_too_large`.
+ *
+ * Rules: as {@linkcode requestSoundboardSoundsCommand}.
+ *
+ * @param data The guilds.
+ * @returns The commands, the guilds of each a copy.
+ * @throws {TypeError} When a field has the wrong type or is unknown.
+ * @throws {RangeError} When `guild_ids` is empty.
+ *
+ * @example Usage
+ * ```ts
+ * import { requestSoundboardSoundsCommands } from "./gateway_commands.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const guildIds = Array.from({ length: 500 }, (_, i) => String(41771983423143937n + BigInt(i)));
+ * const commands = requestSoundboardSoundsCommands({ guild_ids: guildIds });
+ * assert.equal(commands.length, 3);
+ * assert.deepEqual(commands.flatMap((command) => command.d.guild_ids), guildIds);
+ * assert.ok(commands.every((command) => JSON.stringify(command).length <= 4096));
+ * ```
+ */
+export function requestSoundboardSoundsCommands(
+  data: RequestSoundboardSoundsData,
+): GatewayCommandOf<typeof GatewayOpcode.RequestSoundboardSounds>[] {
+  const { d } = requestSoundboardSoundsCommand(data);
+  const commands: GatewayCommandOf<
+    typeof GatewayOpcode.RequestSoundboardSounds
+  >[] = [];
+  let ids: string[] = [];
+  let bytes = SOUNDBOARD_FRAME_BYTES;
+  for (const id of d.guild_ids) {
+    // A snowflake is ASCII digits: one byte each, with its quotes and the
+    // comma before it.
+    if (ids.length > 0 && bytes + id.length + 3 > MAX_PAYLOAD_BYTES) {
+      commands.push({
+        op: GatewayOpcode.RequestSoundboardSounds,
+        d: { guild_ids: ids },
+      });
+      ids = [];
+      bytes = SOUNDBOARD_FRAME_BYTES;
+    }
+    bytes += id.length + (ids.length > 0 ? 3 : 2);
+    ids.push(id);
+  }
+  commands.push({
+    op: GatewayOpcode.RequestSoundboardSounds,
+    d: { guild_ids: ids },
+  });
+  return commands;
 }
 
 /**

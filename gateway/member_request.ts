@@ -5,6 +5,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { Fifo } from "../base/fifo.ts";
 import { GatewayError } from "./errors.ts";
 import { createNonce } from "./gateway_commands.ts";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
@@ -19,6 +20,7 @@ import type {
 import { GatewayOpcode } from "../types/opcodes.ts";
 import {
   chunkCount,
+  chunkIndex,
   isRecord,
   nonceOf,
   retryAfterMs,
@@ -35,6 +37,17 @@ export interface MemberRequestOptions {
    * @default {30000}
    */
   timeout?: number;
+  /**
+   * The most chunks held for the reader before it takes them. A reader that
+   * falls further behind (or stops reading while a gateway keeps sending)
+   * ends the request: it stops listening at once, and the reader gets the
+   * chunks held, then a {@linkcode GatewayError} `backlog_full`. A reply
+   * that has all come in is held whole however long it is not read, but
+   * nothing more.
+   *
+   * @default {1000}
+   */
+  maxBacklog?: number;
   /** Cancels the request. */
   signal?: AbortSignal;
 }
@@ -68,20 +81,76 @@ export interface MemberRequestShard {
 export const DEFAULT_MEMBER_REQUEST_TIMEOUT = 30_000;
 
 /**
+ * How many chunks a members request holds for its reader by default: a
+ * million members' worth (Discord sends 1,000 a chunk), far more than a
+ * reader that keeps up falls behind.
+ */
+export const DEFAULT_MEMBER_REQUEST_BACKLOG = 1_000;
+
+/**
+ * The chunk indices of one reply seen so far, in memory that grows only
+ * with the indices that came out of order (Discord sends them in order).
+ */
+class SeenIndices {
+  /** Every index below it was seen. */
+  #below = 0;
+  /** The indices seen above {@link SeenIndices.#below}. */
+  #above = new Set<number>();
+
+  /** Records `index`; false when it was seen before. */
+  add(index: number): boolean {
+    if (index < this.#below || this.#above.has(index)) return false;
+    if (index !== this.#below) {
+      this.#above.add(index);
+      return true;
+    }
+    this.#below++;
+    while (this.#above.delete(this.#below)) this.#below++;
+    return true;
+  }
+}
+
+/**
  * Send Request Guild Members and yield each GUILD_MEMBERS_CHUNK of the reply
  * (matched by nonce) until the last one. A RATE_LIMITED dispatch for the
  * request makes it wait `retry_after` and send again.
  *
+ * The reply is the `chunk_count` chunks of its first chunk, with the
+ * indices 0 to `chunk_count - 1` once each: a chunk that names another
+ * count, an index out of that range or one already seen ends the request
+ * (a hostile gateway could otherwise make it run for ever). The request
+ * stops listening as soon as it has the whole reply or fails, so an
+ * abandoned reader holds no listener.
+ *
  * @param shard The shard of the guild (see `shardForGuild`).
  * @param data The request; a nonce is added when it has none.
- * @param options Timeout and cancellation.
- * @returns The chunks, in order.
- * @throws {GatewayError} `timeout` when no chunk arrives in time.
+ * @param options Timeout, backlog bound and cancellation.
+ * @returns The chunks, in the order they came.
+ * @throws {GatewayError} `timeout` when no chunk arrives in time, `decode`
+ * when a chunk is malformed or does not fit the reply, `backlog_full` when
+ * the reader falls `maxBacklog` chunks behind.
+ * @throws {RangeError} When `maxBacklog` is not a positive integer.
  */
-export async function* requestGuildMemberChunks(
+export function requestGuildMemberChunks(
   shard: MemberRequestShard,
   data: RequestGuildMembersData,
   options: MemberRequestOptions = {},
+): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
+  // Checked here, not in the generator, so that the caller's call throws.
+  const maxBacklog = options.maxBacklog ?? DEFAULT_MEMBER_REQUEST_BACKLOG;
+  if (!Number.isSafeInteger(maxBacklog) || maxBacklog < 1) {
+    throw new RangeError(
+      `Cannot request guild members as 'maxBacklog' must be a positive integer: current value 'maxBacklog=${maxBacklog}'`,
+    );
+  }
+  return memberChunks(shard, data, options, maxBacklog);
+}
+
+async function* memberChunks(
+  shard: MemberRequestShard,
+  data: RequestGuildMembersData,
+  options: MemberRequestOptions,
+  maxBacklog: number,
 ): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
   const scheduler = shard.scheduler;
   const timeout = options.timeout ?? DEFAULT_MEMBER_REQUEST_TIMEOUT;
@@ -89,17 +158,32 @@ export async function* requestGuildMemberChunks(
     ...data,
     nonce: data.nonce ?? createNonce(),
   };
-  const chunks: GuildMembersChunkDispatch[] = [];
+  // Array.shift moves every chunk held: draining 200,000 took 26.7 s.
+  const chunks = new Fifo<GuildMembersChunkDispatch>();
+  // The reply's chunk_count, from its first chunk (0 before it).
+  let count = 0;
+  let received = 0;
+  const seen = new SeenIndices();
+  let complete = false;
   let failure: unknown;
   let wake: (() => void) | undefined;
   let timer: TimerId | undefined;
+  let unsubscribe: (() => void) | undefined;
   const notify = (): void => {
     const resolve = wake;
     wake = undefined;
     resolve?.();
   };
+  // Nothing more is wanted: the reply is whole or the request failed.
+  const stop = (): void => {
+    unsubscribe?.();
+    unsubscribe = undefined;
+    if (timer !== undefined) scheduler.clearTimeout(timer);
+    timer = undefined;
+  };
   const fail = (error: unknown): void => {
     failure ??= error;
+    stop();
     notify();
   };
   const armTimeout = (): void => {
@@ -121,7 +205,9 @@ export async function* requestGuildMemberChunks(
     );
     armTimeout();
   };
-  const unsubscribe = shard.on("dispatch", (event) => {
+  const onDispatch = (
+    event: { readonly name: string; readonly data: unknown },
+  ): void => {
     // A payload that is not shaped as documented cannot end the request
     // properly: it fails with a `decode` error instead of waiting forever,
     // re-sending in a loop or throwing into the shard.
@@ -129,20 +215,52 @@ export async function* requestGuildMemberChunks(
       fail(
         new GatewayError(
           "decode",
-          `Request Guild Members for guild ${request.guild_id} got a malformed ${event.name}`,
+          `Request Guild Members for guild ${request.guild_id} got a malformed ${event.name}: ${
+            (cause as Error).message
+          }`,
           { cause, shardId: shard.id },
         ),
       );
     if (event.name === "GUILD_MEMBERS_CHUNK") {
       if (nonceOf(event.data) !== request.nonce) return;
+      // The reply is chunk_count chunks, indexed 0 to chunk_count - 1: a
+      // chunk that does not fit it would keep the request going for ever
+      // (chunk_count: 1e9) or hand the reader members twice.
       try {
-        chunkCount(event.data);
+        const total = chunkCount(event.data);
+        if (count !== 0 && total !== count) {
+          throw new RangeError(
+            `GUILD_MEMBERS_CHUNK's 'chunk_count' must be the first chunk's ${count}: current value '${total}'`,
+          );
+        }
+        count = total;
+        const index = chunkIndex(event.data, count);
+        if (!seen.add(index)) {
+          throw new RangeError(
+            `GUILD_MEMBERS_CHUNK's 'chunk_index' must not repeat: current value '${index}'`,
+          );
+        }
       } catch (cause) {
         malformed(cause);
         return;
       }
+      if (chunks.length >= maxBacklog) {
+        fail(
+          new GatewayError(
+            "backlog_full",
+            `Request Guild Members for guild ${request.guild_id} held ${maxBacklog} chunks its reader had not taken (maxBacklog), and stopped`,
+            { shardId: shard.id },
+          ),
+        );
+        return;
+      }
       chunks.push(event.data as GuildMembersChunkDispatch);
-      armTimeout();
+      if (++received === count) {
+        complete = true;
+        stop();
+      } else {
+        armTimeout();
+      }
       notify();
     } else if (event.name === "RATE_LIMITED") {
       const limited = event.data as Partial<RateLimitedDispatch> | null;
@@ -169,26 +287,23 @@ export async function* requestGuildMemberChunks(
       if (timer !== undefined) scheduler.clearTimeout(timer);
       timer = scheduler.setTimeout(send, wait);
     }
-  }, { events: ["GUILD_MEMBERS_CHUNK", "RATE_LIMITED"] });
+  };
+  unsubscribe = shard.on("dispatch", onDispatch, {
+    events: ["GUILD_MEMBERS_CHUNK", "RATE_LIMITED"],
+  });
   const onAbort = (): void => fail(options.signal?.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     if (options.signal?.aborted) throw options.signal.reason;
     send();
-    let received = 0;
     for (;;) {
-      while (chunks.length > 0) {
-        const chunk = chunks.shift()!;
-        received++;
-        yield chunk;
-        if (received >= chunk.chunk_count) return;
-      }
+      while (chunks.length > 0) yield chunks.shift()!;
+      if (complete) return;
       if (failure !== undefined) throw failure;
       await new Promise<void>((resolve) => wake = resolve);
     }
   } finally {
-    unsubscribe();
+    stop();
     options.signal?.removeEventListener("abort", onAbort);
-    if (timer !== undefined) scheduler.clearTimeout(timer);
   }
 }

@@ -194,6 +194,29 @@ export function chunkCount(d: unknown): number {
 }
 
 /**
+ * GUILD_MEMBERS_CHUNK's `chunk_index`.
+ *
+ * @param d The chunk.
+ * @param count The reply's `chunk_count`.
+ * @returns An integer from 0 to `count - 1`.
+ * @throws {RangeError} When `chunk_index` is not an integer in that range.
+ */
+export function chunkIndex(d: unknown, count: number): number {
+  const index = isRecord(d) ? d.chunk_index : undefined;
+  if (
+    !Number.isSafeInteger(index) || (index as number) < 0 ||
+    (index as number) >= count
+  ) {
+    throw new RangeError(
+      `GUILD_MEMBERS_CHUNK's 'chunk_index' must be an integer from 0 to ${
+        count - 1
+      }: current value '${describeValue(index)}'`,
+    );
+  }
+  return index as number;
+}
+
+/**
  * RATE_LIMITED's `retry_after`, in milliseconds.
  *
  * @param d The dispatch's `d`.

@@ -84,7 +84,7 @@ import {
 import {
   requestChannelInfoCommand,
   requestGuildMembersCommand,
-  requestSoundboardSoundsCommand,
+  requestSoundboardSoundsCommands,
   updatePresenceCommand,
   updateVoiceStateCommand,
 } from "./gateway_commands.ts";
@@ -637,10 +637,15 @@ export class Shard {
    * `retry_after` and ask again. The guild must be on this shard.
    *
    * @param data The request; a nonce is added when missing.
-   * @param options Timeout (30 s without a chunk by default) and signal.
+   * @param options Timeout (30 s without a chunk by default), the most
+   * chunks held for a reader that falls behind (1,000 by default) and signal.
    * @returns The chunks, in order, ending after the last one.
    * @throws {TypeError} For malformed arguments.
-   * @throws {GatewayError} `timeout` when the reply stops coming.
+   * @throws {RangeError} For a `maxBacklog` that is not a positive integer.
+   * @throws {GatewayError} (while iterating) `timeout` when the reply stops
+   * coming, `decode` when a chunk does not fit the reply (malformed, another
+   * `chunk_count`, an index repeated or out of range), `backlog_full` when
+   * the reader falls `maxBacklog` chunks behind.
    */
   requestGuildMembers(
     data: RequestGuildMembersData,
@@ -656,14 +661,15 @@ export class Shard {
 
   /**
    * Request soundboard sounds (op 31), answered by SOUNDBOARD_SOUNDS
-   * dispatches, one per guild.
+   * dispatches, one per guild. The guilds go in as many frames as keep each
+   * within 4096 bytes (about 190 guilds a frame), paced like any command.
    *
    * @param data The guilds.
-   * @returns A promise that resolves when the frame is written.
+   * @returns A promise that resolves when every frame is written.
    * @throws {TypeError} For malformed arguments.
    */
   requestSoundboardSounds(data: RequestSoundboardSoundsData): Promise<void> {
-    return this.#sendValidated(() => requestSoundboardSoundsCommand(data));
+    return this.#sendValidated(() => requestSoundboardSoundsCommands(data));
   }
 
   /**
@@ -677,14 +683,17 @@ export class Shard {
     return this.#sendValidated(() => requestChannelInfoCommand(data));
   }
 
-  #sendValidated(build: () => GatewayCommand): Promise<void> {
-    let command: GatewayCommand;
+  #sendValidated(
+    build: () => GatewayCommand | GatewayCommand[],
+  ): Promise<void> {
+    let command: GatewayCommand | GatewayCommand[];
     try {
       command = build();
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.send(command);
+    if (!Array.isArray(command)) return this.send(command);
+    return Promise.all(command.map((each) => this.send(each))).then(() => {});
   }
 
   /**

@@ -428,12 +428,15 @@ export class ShardManager {
    * Request guild members on the guild's shard.
    *
    * @param data The request.
-   * @param options Timeout and cancellation.
+   * @param options Timeout, backlog bound and cancellation.
    * @returns The reply's chunks, in order; iterating fails with a
    * {@linkcode GatewayError}: `timeout` when the reply stops coming,
-   * `shard_closed` when the shard closes first.
+   * `shard_closed` when the shard closes first, `decode` when a chunk does
+   * not fit the reply, `backlog_full` when the reader falls `maxBacklog`
+   * chunks behind.
    * @throws {TypeError} For malformed arguments.
-   * @throws {RangeError} When this manager does not run the guild's shard.
+   * @throws {RangeError} When this manager does not run the guild's shard,
+   * or `maxBacklog` is not a positive integer.
    */
   requestGuildMembers(
     data: RequestGuildMembersData,
@@ -445,7 +448,9 @@ export class ShardManager {
   }
 
   /**
-   * Request soundboard sounds; each guild's request goes to its shard.
+   * Request soundboard sounds; each guild's request goes to its shard, in
+   * as many frames as keep each within 4096 bytes (about 190 guilds a
+   * frame; frames are paced like any command, under 120 a minute).
    *
    * @param data The guilds.
    * @returns A promise that resolves when every frame is written.
@@ -462,7 +467,10 @@ export class ShardManager {
     const byShard = new Map<Shard, string[]>();
     for (const guildId of d.guild_ids) {
       const shard = this.#forGuild(guildId);
-      byShard.set(shard, [...byShard.get(shard) ?? [], guildId]);
+      // Pushed, not copied: a copy per guild took 7.0 s for 40,000 guilds.
+      const ids = byShard.get(shard);
+      if (ids === undefined) byShard.set(shard, [guildId]);
+      else ids.push(guildId);
     }
     await Promise.all(
       [...byShard].map(([shard, guildIds]) =>

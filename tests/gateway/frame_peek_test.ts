@@ -1,201 +1,13 @@
 import assert from "node:assert/strict";
 import { type FramePeek, peekFrame } from "../../gateway/frame_peek.ts";
+import {
+  discordLayoutFront,
+  isJson,
+  oracle,
+  parsedEnvelope,
+  show,
+} from "../_fakes/json_envelope.ts";
 import { Gen } from "../_fakes/prng.ts";
-
-/**
- * A strict JSON reader (RFC 8259), used as the oracle instead of
- * `JSON.parse`: V8's `JSON.parse` in Deno 2.9.6 can misread escaped keys
- * (after `{"a":1,"\\\\":1}`, it reads `{"a":1,"\\u0074":2}` with the key
- * `"\\"` instead of `"t"`). Throws SyntaxError on invalid JSON.
- */
-class Reader {
-  #text: string;
-  #i = 0;
-  /** The last op, s and t at the top level, and whether one was escaped. */
-  envelope = new Map<string, unknown>();
-  escapedEnvelopeKey = false;
-
-  constructor(text: string) {
-    this.#text = text;
-  }
-
-  read(): unknown {
-    this.#ws();
-    const value = this.#value(0);
-    this.#ws();
-    if (this.#i !== this.#text.length) this.#fail("text after the value");
-    return value;
-  }
-
-  #fail(what: string): never {
-    throw new SyntaxError(`${what} at ${this.#i}`);
-  }
-
-  #ws(): void {
-    while (" \t\n\r".includes(this.#text[this.#i] ?? "x")) this.#i++;
-  }
-
-  #value(depth: number): unknown {
-    const c = this.#text[this.#i];
-    if (c === "{") return this.#object(depth);
-    if (c === "[") return this.#array(depth);
-    if (c === '"') return this.#string().value;
-    for (
-      const [word, value] of [["true", true], ["false", false], [
-        "null",
-        null,
-      ]] as const
-    ) {
-      if (this.#text.startsWith(word, this.#i)) {
-        this.#i += word.length;
-        return value;
-      }
-    }
-    const number = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-    number.lastIndex = this.#i;
-    const match = number.exec(this.#text);
-    if (match === null) this.#fail("no value");
-    this.#i += match[0].length;
-    return Number(match[0]);
-  }
-
-  #string(): { value: string; escaped: boolean } {
-    this.#i++; // the opening quote
-    let value = "";
-    let escaped = false;
-    for (;;) {
-      const c = this.#text[this.#i++];
-      if (c === undefined) this.#fail("unterminated string");
-      if (c === '"') return { value, escaped };
-      if (c.charCodeAt(0) < 0x20) this.#fail("control character in string");
-      if (c !== "\\") {
-        value += c;
-        continue;
-      }
-      escaped = true;
-      const e = this.#text[this.#i++];
-      const simple: Record<string, string> = {
-        '"': '"',
-        "\\": "\\",
-        "/": "/",
-        b: "\b",
-        f: "\f",
-        n: "\n",
-        r: "\r",
-        t: "\t",
-      };
-      if (e !== undefined && Object.hasOwn(simple, e)) {
-        value += simple[e];
-      } else if (e === "u") {
-        const hex = this.#text.slice(this.#i, this.#i + 4);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.#fail("bad \\u escape");
-        value += String.fromCharCode(parseInt(hex, 16));
-        this.#i += 4;
-      } else {
-        this.#fail("bad escape");
-      }
-    }
-  }
-
-  #object(depth: number): object {
-    this.#i++;
-    this.#ws();
-    if (this.#text[this.#i] === "}") {
-      this.#i++;
-      return {};
-    }
-    for (;;) {
-      if (this.#text[this.#i] !== '"') this.#fail("no key");
-      const key = this.#string();
-      this.#ws();
-      if (this.#text[this.#i++] !== ":") this.#fail("no colon");
-      this.#ws();
-      const value = this.#value(depth + 1);
-      if (
-        depth === 0 &&
-        (key.value === "op" || key.value === "s" || key.value === "t")
-      ) {
-        this.envelope.set(key.value, value);
-        if (key.escaped) this.escapedEnvelopeKey = true;
-      }
-      this.#ws();
-      const c = this.#text[this.#i++];
-      if (c === "}") return {};
-      if (c !== ",") this.#fail("no comma");
-      this.#ws();
-    }
-  }
-
-  #array(depth: number): unknown[] {
-    this.#i++;
-    this.#ws();
-    if (this.#text[this.#i] === "]") {
-      this.#i++;
-      return [];
-    }
-    for (;;) {
-      this.#value(depth + 1);
-      this.#ws();
-      const c = this.#text[this.#i++];
-      if (c === "]") return [];
-      if (c !== ",") this.#fail("no comma");
-      this.#ws();
-    }
-  }
-}
-
-/**
- * What peekFrame must answer for valid JSON: `op`, `s` and `t` as JSON
- * defines them, or undefined when they cannot be represented or an envelope
- * key is written with escapes. Throws SyntaxError on invalid JSON.
- */
-function oracle(text: string): FramePeek | undefined {
-  const reader = new Reader(text);
-  const value = reader.read();
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return undefined;
-  }
-  if (reader.escapedEnvelopeKey) return undefined;
-  const { envelope } = reader;
-  const op = envelope.get("op");
-  if (typeof op !== "number" || !Number.isInteger(op)) return undefined;
-  const s = envelope.has("s") ? envelope.get("s") : null;
-  if (s !== null && typeof s !== "number") return undefined;
-  const t = envelope.has("t") ? envelope.get("t") : null;
-  if (t !== null && typeof t !== "string") return undefined;
-  return { op, s, t };
-}
-
-/** Whether `JSON.parse` accepts the text; the oracle must agree. */
-function isJson(text: string): boolean {
-  let parses: boolean;
-  try {
-    JSON.parse(text);
-    parses = true;
-  } catch {
-    parses = false;
-  }
-  let reads: boolean;
-  try {
-    new Reader(text).read();
-    reads = true;
-  } catch {
-    reads = false;
-  }
-  assert.equal(
-    reads,
-    parses,
-    `the oracle and JSON.parse disagree on ${show(text)}`,
-  );
-  return parses;
-}
-
-function show(text: string): string {
-  const shown = JSON.stringify(text);
-  return shown.length > 400
-    ? `${shown.slice(0, 400)}… (${text.length} chars)`
-    : shown;
-}
 
 /** Calls peekFrame and fails with the frame shown if it throws. */
 function peek(text: string, context: string): FramePeek | undefined {
@@ -438,16 +250,6 @@ Deno.test("peekFrame leaves escaped envelope keys to JSON.parse", () => {
   assert.ok(parsed.t === "MESSAGE_CREATE" || parsed["\\"] === "MESSAGE_CREATE");
   assert.equal(peekFrame(frame), undefined);
 });
-
-/** The envelope as JSON.parse reads it, for frames without escaped keys. */
-function parsedEnvelope(text: string): FramePeek {
-  const frame = JSON.parse(text) as Record<string, unknown>;
-  return {
-    op: frame.op as number,
-    s: (frame.s ?? null) as number | null,
-    t: (frame.t ?? null) as string | null,
-  };
-}
 
 Deno.test("peekFrame returns a new object on every call", () => {
   const frame = '{"t":"A","s":1,"op":0,"d":{}}';
@@ -722,25 +524,6 @@ function writeName(g: Gen, style: Style): string {
   return g.pick(["null", "5", "{}", "[]", "false"]);
 }
 
-/**
- * The envelope of a frame in Discord's compact layout
- * `{"t":…,"s":…,"op":…,"d":{…}…`, read from the front (what peekFrame
- * trusts), or `undefined` for any other layout.
- */
-function discordLayoutFront(frame: string): FramePeek | undefined {
-  const match =
-    /^\{"t":(null|"[^"\\]*"),"s":(null|0|[1-9]\d*),"op":(0|[1-9]\d*),"d":([{[])/
-      .exec(frame);
-  if (!match) return undefined;
-  // Only when the frame ends right after d (its last two characters close d
-  // and the frame): a key repeated after d is then read as JSON.parse does.
-  if (!frame.endsWith(match[4] === "{" ? "}}" : "]}")) return undefined;
-  const op = Number(match[3]);
-  if (!Number.isSafeInteger(op)) return undefined;
-  const s = match[2] === "null" ? null : Number(match[2]);
-  return { op, s, t: JSON.parse(match[1]!) };
-}
-
 /** Any frame: random keys in random order, duplicates, whitespace, escapes. */
 function randomFrame(g: Gen): string {
   const style: Style = {
@@ -897,4 +680,79 @@ Deno.test(`peekFrame answers every Discord-shaped frame (seed ${SEED})`, () => {
     );
   }
   assert.equal(orders.size, 2);
+});
+
+/**
+ * Top-level values that hold something a key `op`, `s` or `t` could hide
+ * in: a nested key, an escaped letter, key-like text.
+ */
+const MIDDLE_VALUES = [
+  '{"a":0,"s":1}',
+  '{"\\u0074":"FAKE"}',
+  '["\\u0041",{"op":1}]',
+  '{"a":"\\u0073","b":"\\u00e9"}',
+  '{"t" :"FAKE"}',
+  '{"b":[{"s":null}],"c":", \\"op\\":1"}',
+  "[]",
+  "{}",
+];
+
+/**
+ * A frame of many top-level keys whose values are objects or arrays, most
+ * of them holding something that looks like an envelope key, with `op`,
+ * `s` and `t` (sometimes repeated, sometimes of the wrong type) anywhere
+ * among them: the shape that once made the peeker search the rest of the
+ * frame again for each value.
+ */
+function manyValuesFrame(g: Gen): string {
+  const style: Style = {
+    ws: g.pick([0, 0, 0.1]),
+    escape: g.pick([0, 0, 0.05]),
+  };
+  const entries: string[] = [];
+  const n = 20 + g.int(200);
+  for (let i = 0; i < n; i++) {
+    const value = g.chance(0.7)
+      ? g.pick(MIDDLE_VALUES)
+      : writeValue(g, style, 2, 4);
+    entries.push(
+      writeString(g, `k${i}`, style.escape) + ws(g, style.ws) + ":" + value,
+    );
+  }
+  const envelope: [string, () => string][] = [
+    ["op", () => writeOp(g)],
+    ["s", () => writeSequence(g)],
+    ["t", () => writeName(g, style)],
+  ];
+  for (const [key, write] of envelope) {
+    const copies = g.chance(0.9) ? 1 + g.int(2) : 0;
+    for (let c = 0; c < copies; c++) {
+      const at = g.chance(0.3) ? entries.length : g.int(entries.length + 1);
+      // Sometimes written with escapes: only JSON.parse may read it then.
+      const name = writeString(g, key, g.chance(0.1) ? 1 : style.escape);
+      entries.splice(at, 0, name + ":" + write());
+    }
+  }
+  return "{" + entries.join("," + ws(g, style.ws)) + "}";
+}
+
+const MANY_VALUES_FRAMES = 600;
+
+Deno.test(`peekFrame agrees with the JSON spec on frames of many object values (seed ${SEED})`, () => {
+  let answered = 0;
+  for (let n = 0; n < MANY_VALUES_FRAMES; n++) {
+    const seed = (SEED ^ 0x0b1ec7) + n >>> 0;
+    const g = new Gen(seed);
+    const frame = manyValuesFrame(g);
+    const context = `seed ${SEED}, frame ${n} (frame seed ${seed})`;
+    const actual = peek(frame, context);
+    assert.deepStrictEqual(
+      actual,
+      discordLayoutFront(frame) ?? oracle(frame),
+      `${context}: ${show(frame)}`,
+    );
+    if (actual !== undefined) answered++;
+  }
+  assert.ok(answered > MANY_VALUES_FRAMES / 4, `only ${answered} answered`);
+  assert.ok(answered < MANY_VALUES_FRAMES, "no frame was unanswerable");
 });

@@ -7,9 +7,11 @@ import {
   requestChannelInfoCommand,
   requestGuildMembersCommand,
   requestSoundboardSoundsCommand,
+  requestSoundboardSoundsCommands,
   updatePresenceCommand,
   updateVoiceStateCommand,
 } from "../../gateway/gateway_commands.ts";
+import { MAX_PAYLOAD_BYTES } from "../../gateway/shard_options.ts";
 import type {
   GatewayCommand,
   RequestChannelInfoData,
@@ -503,15 +505,50 @@ Deno.test("requestSoundboardSoundsCommand enforces each rule", async (t) => {
   ];
   for (const [rule, data, error, message] of rows) {
     await t.step(rule, () => {
-      assert.throws(
-        () =>
-          requestSoundboardSoundsCommand(
-            loose<RequestSoundboardSoundsData>(data),
-          ),
-        message === undefined ? { name: error } : { name: error, message },
-      );
+      for (
+        const build of [
+          requestSoundboardSoundsCommand,
+          requestSoundboardSoundsCommands,
+        ]
+      ) {
+        assert.throws(
+          () => build(loose<RequestSoundboardSoundsData>(data)),
+          message === undefined ? { name: error } : { name: error, message },
+        );
+      }
     });
   }
+});
+
+Deno.test("requestSoundboardSoundsCommands fills frames of at most 4096 bytes, in order", () => {
+  // Snowflakes of 1 to 20 digits, so that frames end anywhere; one command
+  // for all of them would take 418 KB, refused as payload_too_large.
+  const guildIds = Array.from(
+    { length: 30_000 },
+    (_, i) => String(i).padStart(1 + (i * 7) % 20, "9"),
+  );
+  const commands = requestSoundboardSoundsCommands({ guild_ids: guildIds });
+  assert.deepEqual(
+    commands.flatMap((command) => command.d.guild_ids),
+    guildIds,
+  );
+  const bytes = (ids: string[]): number =>
+    new TextEncoder().encode(JSON.stringify({ op: 31, d: { guild_ids: ids } }))
+      .length;
+  for (const [index, command] of commands.entries()) {
+    assert.equal(command.op, 31);
+    assert.ok(bytes(command.d.guild_ids) <= MAX_PAYLOAD_BYTES);
+    // Full: the next guild would not have fitted.
+    const next = commands[index + 1]?.d.guild_ids[0];
+    if (next !== undefined) {
+      assert.ok(bytes([...command.d.guild_ids, next]) > MAX_PAYLOAD_BYTES);
+    }
+  }
+  // A few guilds: one frame, with a copy of the list.
+  const few = [GUILD, CHANNEL];
+  const built = requestSoundboardSoundsCommands({ guild_ids: few });
+  few.pop();
+  assert.deepEqual(built, [{ op: 31, d: { guild_ids: [GUILD, CHANNEL] } }]);
 });
 
 Deno.test("requestChannelInfoCommand builds op 43", async (t) => {

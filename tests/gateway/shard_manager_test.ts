@@ -326,6 +326,39 @@ Deno.test("ShardManager splits requestSoundboardSounds by shard", async () => {
   }
 });
 
+Deno.test("ShardManager requests soundboard sounds for 40,000 guilds, each once, in frames of at most 4096 bytes", async () => {
+  // One frame per shard named its 10,000 guilds (210 KB) and was refused as
+  // payload_too_large, after a shard's list was copied once per guild
+  // (40,000 guilds on one shard: 7.0 s).
+  const s = await routingSetup();
+  try {
+    const guildIds = Array.from(
+      { length: 40_000 },
+      // The shard is (id >> 22) % 4: one in four guilds on each.
+      (_, i) => String(100_000_000_000_000_000n + (BigInt(i) << 22n)),
+    );
+    let sent = false;
+    const sending = s.manager.requestSoundboardSounds({ guild_ids: guildIds })
+      .finally(() => sent = true);
+    await runUntil(s.scheduler, () => sent);
+    await sending;
+    const frames = receivedOn(s.gateway, 31);
+    const requested: string[] = [];
+    for (const frame of frames) {
+      const ids = frame.d.guild_ids as string[];
+      const bytes = JSON.stringify({ op: 31, d: frame.d }).length;
+      assert.ok(bytes <= 4096, `a frame of ${bytes} bytes`);
+      for (const id of ids) assert.equal(shardForGuild(id, 4), frame.shardId);
+      requested.push(...ids);
+    }
+    assert.deepEqual(requested.sort(), guildIds);
+    // About 190 guilds a frame (no more frames than needed).
+    assert.ok(frames.length <= Math.ceil(40_000 / 190) + 4, `${frames.length}`);
+  } finally {
+    await shutdown(s);
+  }
+});
+
 Deno.test("ShardManager sends nothing when a guild is on a shard it does not run", async () => {
   const scheduler = new VirtualScheduler();
   const gateway = new FakeGateway({ scheduler, maxConcurrency: 4, guilds: 8 });
