@@ -262,6 +262,11 @@ Deno.test({
         () => new RedisIdentifyQueue(redis, { pollMs: 100, livenessMs: 50 }),
         RangeError,
       );
+      // A dead process's waiters may block a bucket a minute at most.
+      assert.throws(
+        () => new RedisIdentifyQueue(redis, { livenessMs: 60_001 }),
+        RangeError,
+      );
       assert.throws(
         () => new RedisIdentifyQueue(redis, { prefix: "" }),
         TypeError,
