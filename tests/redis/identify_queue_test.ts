@@ -9,84 +9,23 @@ import {
   RedisIdentifyQueue,
   type RedisIdentifyQueueOptions,
 } from "../../redis/mod.ts";
-import type { RedisConnection } from "../../redis/mod.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import {
+  askInOrder as ask,
+  type IdentifyFleet,
+  identifyFleet,
+} from "../_fakes/identify_fleet.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 const server = testRedis();
 
-interface Fleet {
-  scheduler: VirtualScheduler;
-  queues: RedisIdentifyQueue[];
-  connections: RedisConnection[];
-  /** Every reply in flight has arrived, and its continuation has run. */
-  settle: () => Promise<void>;
-  prefix: string;
-  close: () => Promise<void>;
-}
-
-async function fleet(
+function fleet(
   processes: number,
   options: RedisIdentifyQueueOptions = {},
-): Promise<Fleet> {
-  const scheduler = new VirtualScheduler();
-  const prefix = `disruption:test:identify:${crypto.randomUUID()}`;
-  const connections: RedisConnection[] = [];
-  const queues: RedisIdentifyQueue[] = [];
-  for (let i = 0; i < processes; i++) {
-    const redis = await connectRedis({ url: server.url });
-    connections.push(redis);
-    queues.push(
-      new RedisIdentifyQueue(redis, {
-        prefix,
-        clock: "scheduler",
-        scheduler,
-        ...options,
-      }),
-    );
-  }
-  // ioredis answers one connection's commands in order: a PING's reply means
-  // every command sent before it has been answered.
-  const settle = async (): Promise<void> => {
-    for (let round = 0; round < 3; round++) {
-      await scheduler.flushMicrotasks();
-      await Promise.all(
-        // A connection the test cut answers with an error: also an answer.
-        connections.map((c) => c.ping().catch(() => {})),
-      );
-    }
-    await scheduler.flushMicrotasks();
-  };
-  const close = async (): Promise<void> => {
-    const redis = connections[0]!;
-    if (redis.status === "ready") {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-    await Promise.all(connections.map(closeRedis));
-  };
-  await settle();
-  return { scheduler, queues, connections, settle, prefix, close };
-}
-
-/** Ask for shards in order, one process each, letting each reach Redis first. */
-async function ask(
-  f: Fleet,
-  requests: [process: number, shard: number, signal?: AbortSignal][],
-  grants: [shard: number, at: number][],
-): Promise<Promise<void>[]> {
-  const all: Promise<void>[] = [];
-  for (const [process, shard, signal] of requests) {
-    all.push(
-      f.queues[process]!.acquire(shard, signal).then(() => {
-        grants.push([shard, f.scheduler.now()]);
-      }),
-    );
-    await f.settle();
-  }
-  return all;
+): Promise<IdentifyFleet> {
+  return identifyFleet(server.url, processes, options);
 }
 
 Deno.test({
@@ -321,6 +260,11 @@ Deno.test({
       );
       assert.throws(
         () => new RedisIdentifyQueue(redis, { pollMs: 100, livenessMs: 50 }),
+        RangeError,
+      );
+      // A dead process's waiters may block a bucket a minute at most.
+      assert.throws(
+        () => new RedisIdentifyQueue(redis, { livenessMs: 60_001 }),
         RangeError,
       );
       assert.throws(
