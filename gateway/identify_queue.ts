@@ -14,6 +14,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import { assertShardId } from "./saved_session.ts";
+import { Fifo } from "../base/fifo.ts";
 
 const logger = getLogger(["disruption", "gateway", "identify_queue"]);
 
@@ -90,10 +91,19 @@ interface Waiter {
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
   bucket: Bucket;
+  /** Granted or given up: an aborted waiter stays queued until it is at the head. */
+  settled: boolean;
 }
 
 interface Bucket {
-  readonly queue: Waiter[];
+  /**
+   * The waiters in request order, given-up ones included until they reach
+   * the head: taking each out where it stood (indexOf and splice) made a
+   * close of 65,536 waiting shards take 5.2 s.
+   */
+  readonly queue: Fifo<Waiter>;
+  /** Waiters in `queue` not given up. */
+  waiting: number;
   /** The earliest time this bucket may grant again. */
   nextAllowed: number;
   timer: TimerId | undefined;
@@ -282,8 +292,10 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
         signal,
         onAbort: () => this.#abort(waiter),
         bucket,
+        settled: false,
       };
       bucket.queue.push(waiter);
+      bucket.waiting++;
       this.#pending++;
       signal?.addEventListener("abort", waiter.onAbort, { once: true });
       this.#drain(bucket);
@@ -293,7 +305,12 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
   #bucket(key: number): Bucket {
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      bucket = { queue: [], nextAllowed: this.#floor, timer: undefined };
+      bucket = {
+        queue: new Fifo(),
+        waiting: 0,
+        nextAllowed: this.#floor,
+        timer: undefined,
+      };
       this.#buckets.set(key, bucket);
     }
     return bucket;
@@ -301,7 +318,9 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
 
   /** Grant as many of `bucket`'s waiters as the interval and budget allow. */
   #drain(bucket: Bucket): void {
-    while (bucket.queue.length > 0) {
+    for (;;) {
+      const head = this.#head(bucket);
+      if (head === undefined) return;
       if (bucket.timer !== undefined) return; // waiting for the interval
       const now = this.#scheduler.now();
       if (now < bucket.nextAllowed) {
@@ -312,22 +331,34 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
         return;
       }
       if (!this.#take(now)) {
-        this.#waitForReset(now, bucket.queue[0]!.shardId);
+        this.#waitForReset(now, head.shardId);
         return;
       }
-      const waiter = bucket.queue.shift()!;
+      bucket.queue.shift();
+      head.settled = true;
+      bucket.waiting--;
       this.#pending--;
-      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      head.signal?.removeEventListener("abort", head.onAbort);
       bucket.nextAllowed = now + this.#intervalMs;
-      waiter.resolve();
+      head.resolve();
     }
+  }
+
+  /** The first waiter of `bucket` not given up (dropping those before it). */
+  #head(bucket: Bucket): Waiter | undefined {
+    let head = bucket.queue.peek();
+    while (head?.settled) {
+      bucket.queue.shift();
+      head = bucket.queue.peek();
+    }
+    return head;
   }
 
   /** Drain every bucket, oldest request first. */
   #drainAll(): void {
     const waiting = [...this.#buckets.values()]
-      .filter((bucket) => bucket.queue.length > 0)
-      .sort((a, b) => a.queue[0]!.seq - b.queue[0]!.seq);
+      .filter((bucket) => this.#head(bucket) !== undefined)
+      .sort((a, b) => this.#head(a)!.seq - this.#head(b)!.seq);
     for (const bucket of waiting) this.#drain(bucket);
   }
 
@@ -370,12 +401,12 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
   }
 
   #abort(waiter: Waiter): void {
+    if (waiter.settled) return;
+    waiter.settled = true;
     const bucket = waiter.bucket;
-    const index = bucket.queue.indexOf(waiter);
-    if (index === -1) return;
-    bucket.queue.splice(index, 1);
+    bucket.waiting--;
     this.#pending--;
-    if (bucket.queue.length === 0 && bucket.timer !== undefined) {
+    if (bucket.waiting === 0 && bucket.timer !== undefined) {
       this.#scheduler.clearTimeout(bucket.timer);
       bucket.timer = undefined;
     }
@@ -396,7 +427,9 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
         this.#scheduler.clearTimeout(bucket.timer);
       }
       floor = Math.max(floor, bucket.nextAllowed);
-      waiters.push(...bucket.queue);
+      for (let waiter; (waiter = bucket.queue.shift()) !== undefined;) {
+        if (!waiter.settled) waiters.push(waiter);
+      }
     }
     waiters.sort((a, b) => a.seq - b.seq);
     this.#floor = floor;
@@ -406,6 +439,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       const bucket = this.#bucket(waiter.shardId % maxConcurrency);
       waiter.bucket = bucket;
       bucket.queue.push(waiter);
+      bucket.waiting++;
     }
   }
 }

@@ -6,6 +6,7 @@ import {
   type SessionStartLimit,
 } from "../../gateway/identify_queue.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { Gen } from "../_fakes/prng.ts";
 
 /** Request identifies for `shards` (in order) and record when each is granted. */
 function requestAll(
@@ -511,4 +512,46 @@ Deno.test("MemoryIdentifyQueue works on the real scheduler by default", async ()
   // The first grant of each bucket is immediate, so no real timer is armed.
   await Promise.all([queue.acquire(0), queue.acquire(1)]);
   assert.equal(queue.pending, 0);
+});
+
+Deno.test("MemoryIdentifyQueue: waiters giving up anywhere in the queue leave the rest granted in request order, paced, with no timer left", async () => {
+  const clock = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({
+    scheduler: clock,
+    maxConcurrency: 2,
+  });
+  const gen = new Gen(7);
+  const count = 2_000;
+  const controllers = Array.from(
+    { length: count },
+    () => new AbortController(),
+  );
+  const granted: [number, number][] = [];
+  const settled = controllers.map((controller, shard) =>
+    queue.acquire(shard, controller.signal).then(
+      () => granted.push([shard, clock.now()]),
+      () => {},
+    )
+  );
+  // All but every 250th give up, in random order: the head of a bucket,
+  // its middle and its tail alike.
+  const keep = (shard: number) => shard % 250 === 0 || shard % 250 === 1;
+  for (const shard of gen.shuffle([...Array(count).keys()])) {
+    if (!keep(shard)) controllers[shard]!.abort();
+  }
+  await clock.runAll();
+  await Promise.all(settled);
+  const kept = [...Array(count).keys()].filter(keep);
+  // Shards 0 and 1 were granted at once (one per bucket); each bucket's
+  // next survivor comes 5 s after its previous grant.
+  assert.deepEqual(granted.map(([shard]) => shard).sort((a, b) => a - b), kept);
+  for (const bucket of [0, 1]) {
+    const mine = granted.filter(([shard]) => shard % 2 === bucket);
+    assert.deepEqual(
+      mine.map(([shard]) => shard),
+      kept.filter((shard) => shard % 2 === bucket),
+    );
+    assert.deepEqual(mine.map(([, at]) => at), mine.map((_, i) => i * 5000));
+  }
+  assert.equal(clock.pending, 0);
 });
