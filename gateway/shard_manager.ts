@@ -152,6 +152,13 @@ export const DEFAULT_SESSION_SAVE_INTERVAL = 10_000;
  */
 export class ShardManager {
   readonly #shards = new Map<number, Shard>();
+  /**
+   * Shards whose status is `closed`, kept by their state events: whether
+   * all are closed is asked on every state change while a dispatch stream
+   * is open, and walking the shards each time made closing N shards cost
+   * N² steps.
+   */
+  #closedShards = 0;
   readonly #shardCount: number;
   readonly #scheduler: Scheduler;
   readonly #store: SessionStore | undefined;
@@ -226,16 +233,19 @@ export class ShardManager {
         );
       }
       // Shard validates id < count with a clear message.
-      this.#shards.set(
-        id,
-        new Shard({
-          ...shared,
-          ...shardOptions?.(id),
-          shardId: id,
-          shardCount,
-          identifyQueue: queue,
-        }),
-      );
+      const shard = new Shard({
+        ...shared,
+        ...shardOptions?.(id),
+        shardId: id,
+        shardCount,
+        identifyQueue: queue,
+      });
+      if (shard.status === "closed") this.#closedShards++;
+      shard.on("state", ({ previous, current }) => {
+        if (current === "closed") this.#closedShards++;
+        if (previous === "closed") this.#closedShards--;
+      });
+      this.#shards.set(id, shard);
     }
   }
 
@@ -565,10 +575,7 @@ export class ShardManager {
   }
 
   #allClosed(): boolean {
-    for (const shard of this.#shards.values()) {
-      if (shard.status !== "closed") return false;
-    }
-    return true;
+    return this.#closedShards === this.#shards.size;
   }
 
   #forGuild(guildId: string): Shard {
