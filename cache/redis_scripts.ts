@@ -101,7 +101,7 @@ end
 return #drop`;
 
 // Removes expired members and messages: ARGV[1] = now (ms). A time is
-// twilight-dispatch's (see expiryTime), or milliseconds as this store wrote
+// twilight-dispatch's (see expiryTime in redis_expiry.ts), or milliseconds as this store wrote
 // them before; an entry that is neither stays, as twilight-dispatch leaves
 // one it cannot parse.
 export const SWEEP = `
@@ -143,32 +143,31 @@ for i = 1, #entries, 2 do
 end
 return removed`;
 
-// Takes role ARGV[2] out of the role list of each member of a guild:
-// KEYS = guild_keys:G, ARGV[1] = the guild's member key prefix
-// ("member:G:"). The list is edited as text: values are JSON without
-// spaces (this store's and twilight-dispatch's), in which an unescaped
-// "roles":[ can only be the member's own field (the nested user has none),
-// and its items are quoted ids, so the list ends at the first ]. Re-encoding
-// with cjson would turn an emptied list into {} and rewrite numbers. Only
-// values naming the role are read past a plain find.
+// Takes role ARGV[1] out of the role list of each member key in KEYS (one
+// chunk of a guild's members, found with SSCAN: a script over all of a big
+// guild's members blocked Redis for every client, 390 ms for 100,000). The
+// list is edited as text: values are JSON without spaces (this store's and
+// twilight-dispatch's), in which an unescaped "roles":[ can only be the
+// member's own field (the nested user has none), and its items are quoted
+// ids, so the list ends at the first ]. Re-encoding with cjson would turn an
+// emptied list into {} and rewrite numbers. Only values naming the role are
+// read past a plain find.
 export const REMOVE_ROLE = `
-local prefix, needle = ARGV[1], '"' .. ARGV[2] .. '"'
+local needle = '"' .. ARGV[1] .. '"'
 local changed = 0
-for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if string.sub(key, 1, #prefix) == prefix then
-    local value = redis.call('GET', key)
-    if value and string.find(value, needle, 1, true) then
-      local _, open = string.find(value, '"roles":[', 1, true)
-      local close = open and string.find(value, ']', open + 1, true)
-      if close then
-        local kept = {}
-        for item in string.gmatch(string.sub(value, open + 1, close - 1), '[^,]+') do
-          if item ~= needle then kept[#kept + 1] = item end
-        end
-        redis.call('SET', key, string.sub(value, 1, open) ..
-          table.concat(kept, ',') .. string.sub(value, close), 'KEEPTTL')
-        changed = changed + 1
+for _, key in ipairs(KEYS) do
+  local value = redis.call('GET', key)
+  if value and string.find(value, needle, 1, true) then
+    local _, open = string.find(value, '"roles":[', 1, true)
+    local close = open and string.find(value, ']', open + 1, true)
+    if close then
+      local kept = {}
+      for item in string.gmatch(string.sub(value, open + 1, close - 1), '[^,]+') do
+        if item ~= needle then kept[#kept + 1] = item end
       end
+      redis.call('SET', key, string.sub(value, 1, open) ..
+        table.concat(kept, ',') .. string.sub(value, close), 'KEEPTTL')
+      changed = changed + 1
     end
   end
 end

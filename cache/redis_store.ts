@@ -28,12 +28,13 @@ import {
   type ResolvedCacheOptions,
 } from "./options.ts";
 import { BatchOverlay } from "./batch_overlay.ts";
+import { removeRole, type RoleRemoval } from "./redis_role_removal.ts";
+import { expiryTime, resolveTtl } from "./redis_expiry.ts";
 import {
   COMPLETE,
   READ_KIND_KEYS,
   REMOVE_CHANNEL,
   REMOVE_GUILD,
-  REMOVE_ROLE,
   SWEEP,
   TRIM_MESSAGES,
 } from "./redis_scripts.ts";
@@ -107,47 +108,22 @@ const MAX_BATCH = 1_000;
 export const MAX_WAITING = 20_000;
 
 /**
- * The longest JSON text the store keeps under one key (1 MiB): far above
- * any entity Discord sends (a message is at most tens of kilobytes), and
- * below what would let one hostile payload be re-read and re-written by
- * every small event that patches it: with a 5 MB message, each reaction
- * cost 27 ms instead of 0.4. A longer value is kept as absent, as an
- * entity the cache does not hold.
+ * The longest JSON text kept under one key (1 MiB, far above any entity
+ * Discord sends): a hostile payload re-read and re-written by every small
+ * event that patches it made each reaction on a 5 MB message cost 27 ms,
+ * not 0.4. A longer value is kept as absent, an entity not held.
  */
 export const MAX_VALUE_LENGTH = 1 << 20;
+
+type Pipeline = ReturnType<RedisConnection["pipeline"]>;
+
+/** One step of a batch's writes: a pipeline, or a role's chunked removal. */
+type WriteStep = { pipeline: Pipeline } | { removal: RoleRemoval };
 
 /** A call of applyBatch waiting for its turn. */
 interface Waiting {
   dispatches: readonly { event: string; data: unknown }[];
   resolve: (updates: CacheUpdate[]) => void;
-}
-
-/** `ttl` checked: each a positive, finite number of seconds, or absent. */
-function resolveTtl(
-  ttl: RedisCacheOptions["ttl"],
-): { members?: number; messages?: number } {
-  if (ttl === undefined) return {};
-  if (ttl === null || typeof ttl !== "object") {
-    throw new TypeError(
-      `Cannot create cache as 'ttl' must be an object of seconds: current value '${
-        String(ttl)
-      }'`,
-    );
-  }
-  for (const name of ["members", "messages"] as const) {
-    const seconds = ttl[name];
-    if (
-      seconds !== undefined &&
-      !(typeof seconds === "number" && seconds > 0 && Number.isFinite(seconds))
-    ) {
-      throw new RangeError(
-        `Cannot create cache as 'ttl.${name}' must be a positive number of seconds: current value '${
-          String(seconds)
-        }'`,
-      );
-    }
-  }
-  return ttl;
 }
 
 /** The Redis key of an entity (twilight-dispatch's layout). */
@@ -221,6 +197,8 @@ export class RedisCache {
   /** The dispatches in {@linkcode RedisCache.#waiting}. */
   #waitingDispatches = 0;
   #draining = false;
+  /** What the batch just applied still writes after its pipeline. */
+  #afterBatch: Promise<void> | undefined;
 
   /**
    * Create a store on a connection from `connectRedis`.
@@ -321,6 +299,9 @@ export class RedisCache {
         call.resolve(updates.slice(from, to));
         from = to;
       }
+      // What this batch still writes lands before the next one reads.
+      await this.#afterBatch;
+      this.#afterBatch = undefined;
     }
     this.#draining = false;
   }
@@ -371,7 +352,10 @@ export class RedisCache {
       ? snapshot
       : new BatchOverlay(snapshot, redisKey, this.#options);
     const updates: CacheUpdate[] = [];
-    const pipeline = this.#redis.pipeline();
+    // The writes in order: one pipeline, split where a role is deleted,
+    // whose members are stripped between the two (see removeRole).
+    let pipeline = this.#redis.pipeline();
+    const steps: WriteStep[] = [{ pipeline }];
     const emptied = new Set<string>();
     let writes = 0;
     for (const { event, data } of dispatches) {
@@ -385,7 +369,10 @@ export class RedisCache {
       }
       if (!single) (state as BatchOverlay).apply(update.changes);
       for (const change of update.changes) {
-        this.#write(pipeline, change, emptied);
+        if (change.op === "remove_role") {
+          pipeline = this.#redis.pipeline();
+          steps.push({ removal: change }, { pipeline });
+        } else this.#write(pipeline, change, emptied);
       }
       writes += update.changes.length;
       updates.push(update);
@@ -397,12 +384,31 @@ export class RedisCache {
       }
     }
     if (writes > 0) {
-      pipeline.exec().then((results) => {
-        const error = results?.find(([error]) => error !== null);
-        if (error) this.#failed(error[0]);
-      }, (error) => this.#failed(error));
+      const [first, ...rest] = steps as [
+        { pipeline: Pipeline },
+        ...WriteStep[],
+      ];
+      const written = this.#exec(first.pipeline);
+      // The next batch waits for the rest (see #drain).
+      if (rest.length > 0) {
+        this.#afterBatch = (async () => {
+          await written;
+          for (const step of rest) {
+            if ("removal" in step) await removeRole(this.#redis, step.removal);
+            else await this.#exec(step.pipeline);
+          }
+        })().catch((error) => this.#failed(error));
+      }
     }
     return updates;
+  }
+
+  /** Send a pipeline's writes; a failure marks the cache stale. */
+  #exec(pipeline: Pipeline): Promise<void> {
+    return pipeline.exec().then((results) => {
+      const error = results?.find(([error]) => error !== null);
+      if (error) this.#failed(error[0]);
+    }, (error) => this.#failed(error));
   }
 
   /** Wait until the writes of every call so far have been answered. */
@@ -609,7 +615,7 @@ export class RedisCache {
    * after its removal is rebuilt whole: its kind sets become complete).
    */
   #write(
-    pipeline: ReturnType<RedisConnection["pipeline"]>,
+    pipeline: Pipeline,
     change: CacheChange,
     emptied: Set<string>,
   ): void {
@@ -690,14 +696,7 @@ export class RedisCache {
         );
         return;
       case "remove_role":
-        pipeline.eval(
-          REMOVE_ROLE,
-          1,
-          `guild_keys:${change.scope}`,
-          `member:${change.scope}:`,
-          change.id,
-        );
-        return;
+        return; // between two pipelines (see #applyNow)
       case "remove_guild":
         pipeline.eval(
           REMOVE_GUILD,
@@ -726,26 +725,6 @@ export class RedisCache {
       });
     }
   }
-}
-
-/**
- * An `expiry_keys` value as twilight-dispatch writes one (`expire_all` in
- * its src/cache.rs; `FormattedDateTime` in src/models.rs): a JSON string of
- * the UTC time, `"2024-05-01T12:00:00.123000000"`, no zone. Its expiry job
- * then sweeps this store's members and messages too, and this store's sweep
- * its entries.
- */
-function expiryTime(ms: number): string {
-  return JSON.stringify(twilightTimestamp(ms));
-}
-
-/**
- * A time as twilight-dispatch writes it (`%FT%T.%N` in UTC, its
- * `FormattedDateTime`): `2024-05-01T12:00:00.123000000`. Also the dispatch
- * service's `gateway_started` and `last_ack`.
- */
-export function twilightTimestamp(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, -1)}000000`;
 }
 
 /**

@@ -44,7 +44,8 @@ import {
 } from "../redis/connection.ts";
 import { RedisSessionStore } from "../redis/session_store.ts";
 import type { SavedSession } from "../gateway/saved_session.ts";
-import { RedisCache, twilightTimestamp } from "../cache/redis_store.ts";
+import { RedisCache } from "../cache/redis_store.ts";
+import { twilightTimestamp } from "../cache/redis_expiry.ts";
 import type { CacheResource } from "../cache/resources.ts";
 import { ConfigError, type DispatchConfig } from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";

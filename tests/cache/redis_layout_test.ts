@@ -11,6 +11,8 @@ import { redisStoreTest } from "./_redis_database.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { compareSnowflakes, snowflakeTime } from "../../cache/options.ts";
 import { TRIM_MESSAGES } from "../../cache/redis_scripts.ts";
+import { ROLE_REMOVAL_CHUNK } from "../../cache/redis_role_removal.ts";
+import { countingScripts, type ScriptRun } from "../_fakes/counted_scripts.ts";
 
 const DATABASE = 4;
 
@@ -510,6 +512,44 @@ Deno.test(redisStoreTest(
     assert.deepEqual((await cache.get("member", "1", "11"))?.roles, ["7"]);
     const twelve = await cache.get("member", "1", "12");
     assert.deepEqual([twelve?.roles, twelve?.nick], [["7", "8"], "n"]);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache: GUILD_ROLE_DELETE strips a big guild's members a chunk a script (Redis answers others in between), and the next call reads them stripped",
+  DATABASE,
+  async (redis) => {
+    const runs: ScriptRun[] = [];
+    const cache = new RedisCache(countingScripts(redis, runs));
+    const count = 2_500;
+    await cache.apply("GUILD_CREATE", {
+      ...roleGuild,
+      members: Array.from({ length: count }, (_, i) => ({
+        ...member,
+        user: { ...ada, id: String(100 + i) },
+        roles: i % 2 === 0 ? ["7", "3"] : ["7"],
+      })),
+    });
+    runs.length = 0;
+    await cache.apply("GUILD_ROLE_DELETE", { guild_id: "1", role_id: "3" });
+    // Not awaited in between by the store's caller: it waits itself.
+    const next = await cache.apply("GUILD_MEMBER_UPDATE", {
+      guild_id: "1",
+      user: { id: "100" },
+      nick: "n",
+    });
+    assert.deepEqual((next.old as { roles: string[] }).roles, ["7"]);
+    await cache.flush();
+    const strips = runs.filter((run) => run.args.at(-1) === "3");
+    assert.ok(strips.length >= 2, `${strips.length} scripts`);
+    for (const run of strips) {
+      const keys = Number(run.args[0]);
+      assert.ok(keys <= 2 * ROLE_REMOVAL_CHUNK, `${keys} members in one`);
+    }
+    const keys = Array.from({ length: count }, (_, i) => `member:1:${100 + i}`);
+    const texts = await redis.mget(keys);
+    assert.ok(texts.every((text) => text !== null && !text.includes('"3"')));
+    assert.equal(texts.filter((text) => text!.includes('"7"')).length, count);
   },
 ));
 
