@@ -86,6 +86,7 @@ const TRY_SCRIPT = `
 ${luaNow(2)}
 local me = ARGV[1]
 local interval = tonumber(ARGV[3])
+local window = tonumber(ARGV[5])
 local longest = tonumber(ARGV[6])
 local alive = math.min(tonumber(ARGV[4]), longest)
 if not redis.call('ZSCORE', KEYS[1], me) then
@@ -122,6 +123,19 @@ end
 local nextFree = tonumber(redis.call('GET', KEYS[3])) or 0
 local free = nextFree - now
 if free < 0 then free = 0 end
+-- A grant sets it an interval ahead at most: a time further off (another
+-- program's, or a clock far ahead) would hold the bucket for good. It is
+-- brought to one interval from now, which is never earlier than a grant.
+if free > interval then
+  free = interval
+  redis.call('SET', KEYS[3], now + interval, 'PX', interval + 86400000)
+end
+-- Discord's session start window is a day at most: a reset further off
+-- (the same) would hold every bucket for good; it is brought to a window.
+local resetAt = tonumber(redis.call('HGET', KEYS[4], 'reset_at'))
+if resetAt and resetAt - now > window then
+  redis.call('HSET', KEYS[4], 'reset_at', now + window)
+end
 if ahead > 0 then
   -- Nor is anyone granted before a spent budget resets (within its window
   -- it only goes down): the waiters behind can sleep until then too.
@@ -139,7 +153,7 @@ if redis.call('EXISTS', KEYS[4]) == 1 then
   local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
   if now >= resetAt then
     remaining = total
-    resetAt = now + tonumber(ARGV[5])
+    resetAt = now + window
     redis.call('HSET', KEYS[4], 'remaining', remaining, 'reset_at', resetAt)
   end
   if remaining <= 0 then return {2, resetAt - now, 0} end

@@ -241,3 +241,42 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: a next free time or a budget reset far ahead, written by another program, holds the bucket one interval or one day at most",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await identifyFleet(server.url, 1, { livenessMs: 3000 });
+    try {
+      const redis = f.connections[0]!;
+      await redis.set(`${f.prefix}:next:0`, 1e15);
+      const grants: [number, number][] = [];
+      const all = await askInOrder(f, [[0, 0]], grants);
+      await runUntil(f.scheduler, () => grants.length === 1, {
+        settle: f.settle,
+      });
+      await Promise.all(all);
+      assert.deepEqual(grants, [[0, 5000]]);
+      // A spent budget whose reset lies in the year 33658: brought to one
+      // day from the next attempt (Discord's window is a day at most).
+      await redis.hset(`${f.prefix}:budget`, {
+        total: 1000,
+        remaining: 0,
+        reset_at: 1e15,
+      });
+      const stop = new AbortController();
+      const waiting = f.queues[0]!.acquire(1, stop.signal).catch(() => {});
+      await f.settle();
+      const now = f.scheduler.now();
+      assert.equal(
+        Number(await redis.hget(`${f.prefix}:budget`, "reset_at")),
+        now + 86_400_000,
+      );
+      stop.abort();
+      await waiting;
+    } finally {
+      await f.close();
+    }
+  },
+});
