@@ -130,17 +130,17 @@ if free > interval then
   free = interval
   redis.call('SET', KEYS[3], now + interval, 'PX', interval + 86400000)
 end
+local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
+local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
 -- Discord's session start window is a day at most: a reset further off
 -- (the same) would hold every bucket for good; it is brought to a window.
-local resetAt = tonumber(redis.call('HGET', KEYS[4], 'reset_at'))
 if resetAt and resetAt - now > window then
-  redis.call('HSET', KEYS[4], 'reset_at', now + window)
+  resetAt = now + window
+  redis.call('HSET', KEYS[4], 'reset_at', resetAt)
 end
 if ahead > 0 then
   -- Nor is anyone granted before a spent budget resets (within its window
   -- it only goes down): the waiters behind can sleep until then too.
-  local b = redis.call('HMGET', KEYS[4], 'remaining', 'reset_at')
-  local remaining, resetAt = tonumber(b[1]), tonumber(b[2])
   if remaining and resetAt and remaining <= 0 and resetAt - now > free then
     free = resetAt - now
   end
@@ -149,8 +149,6 @@ end
 if free > 0 then return {0, free, 0} end
 local left = -1
 if redis.call('EXISTS', KEYS[4]) == 1 then
-  local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
-  local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
   if now >= resetAt then
     remaining = total
     resetAt = now + window
