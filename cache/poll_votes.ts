@@ -3,7 +3,7 @@
 // `is_finalized`). A pure function of the old message and the event; the
 // core stores the result.
 import type { CachedValue } from "./changes.ts";
-import { withEntry } from "./reduce_context.ts";
+import { longerThan, withEntry } from "./reduce_context.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -38,8 +38,10 @@ export function countVote(
   const results = poll.results;
   const answerId = d.answer_id;
   if (
-    results.is_finalized === true || tooLong(poll.answers) ||
-    tooLong(results.answer_counts) || !hasAnswer(poll, answerId)
+    results.is_finalized === true ||
+    longerThan(poll.answers, MAX_POLL_ANSWERS) ||
+    longerThan(results.answer_counts, MAX_POLL_ANSWERS) ||
+    !hasAnswer(poll, answerId)
   ) {
     return undefined;
   }
@@ -62,11 +64,6 @@ export function countVote(
     ...message,
     poll: { ...poll, results: { ...results, answer_counts: answerCounts } },
   };
-}
-
-/** A list longer than {@linkcode MAX_POLL_ANSWERS}. */
-function tooLong(items: unknown): boolean {
-  return Array.isArray(items) && items.length > MAX_POLL_ANSWERS;
 }
 
 /** Whether `answerId` is one of the poll's answers. */

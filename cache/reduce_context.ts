@@ -42,6 +42,15 @@ export function list(value: unknown): D[] {
 }
 
 /**
+ * Whether `value` is a list of more than `max` items: one longer than any
+ * Discord sends (a hostile gateway's), which the events that patch one
+ * entry leave as it is, since each would copy or scan all of it.
+ */
+export function longerThan(value: unknown, max: number): boolean {
+  return Array.isArray(value) && value.length > max;
+}
+
+/**
  * A copy of `items` with the entry at `index` replaced by `item`, or removed
  * without one; an index of -1 appends `item` (the events that patch one
  * entry of a message's list: a reaction, a poll answer's count).

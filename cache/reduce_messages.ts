@@ -10,7 +10,13 @@ import {
   removeEmojiReactions,
   removeReaction,
 } from "./reactions.ts";
-import { BOT, type Context, list, snowflake } from "./reduce_context.ts";
+import {
+  BOT,
+  type Context,
+  list,
+  longerThan,
+  snowflake,
+} from "./reduce_context.ts";
 
 type D = CachedValue;
 
@@ -48,9 +54,7 @@ function reaction(
   patch: (reactions: D[], d: D, botId: string | undefined) => D[] | undefined,
 ): Reducer {
   return messagePatch((old, d, botId) => {
-    if (Array.isArray(old.reactions) && old.reactions.length > MAX_REACTIONS) {
-      return undefined;
-    }
+    if (longerThan(old.reactions, MAX_REACTIONS)) return undefined;
     const reactions = patch(list(old.reactions), d, botId);
     return reactions === undefined ? undefined : { ...old, reactions };
   });
