@@ -12,7 +12,10 @@ import { REMOVE_ROLE } from "./redis_scripts.ts";
  */
 export const ROLE_REMOVAL_CHUNK = 1_000;
 
-/** A deleted role, taken out of its guild's members after a batch's writes. */
+/**
+ * A deleted role, taken out of its guild's members between the writes of
+ * its batch before it and those after it.
+ */
 export type RoleRemoval = Extract<CacheChange, { op: "remove_role" }>;
 
 /**

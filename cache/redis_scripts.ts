@@ -101,9 +101,9 @@ end
 return #drop`;
 
 // Removes expired members and messages: ARGV[1] = now (ms). A time is
-// twilight-dispatch's (see expiryTime in redis_expiry.ts), or milliseconds as this store wrote
-// them before; an entry that is neither stays, as twilight-dispatch leaves
-// one it cannot parse.
+// twilight-dispatch's (see expiryTime in redis_expiry.ts), or milliseconds
+// as this store wrote them before; an entry that is neither stays, as
+// twilight-dispatch leaves one it cannot parse.
 export const SWEEP = `
 local function epochMs(text)
   local number = tonumber(text)
