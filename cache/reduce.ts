@@ -25,6 +25,7 @@ import {
   heldElsewhere,
   heldInEventScope,
   isThread,
+  keepUncarried,
   messageCreated,
   messagesDeleted,
   patchChannel,
@@ -299,12 +300,7 @@ const REDUCERS: Record<string, Reducer> = {
     const heldIn = scopeOf(old);
     if (heldIn !== undefined && heldIn !== scope) return old;
     const value = channelValue(d, scope || undefined);
-    // A thread's `member` (the bot's thread member) comes from
-    // THREAD_CREATE, THREAD_MEMBER(S)_UPDATE and THREAD_LIST_SYNC; a
-    // THREAD_UPDATE's channel object does not carry it.
-    if (old?.member !== undefined && d.member === undefined) {
-      value.member = old.member;
-    }
+    if (old !== undefined) keepUncarried(value, old, d);
     c.set("channel", scope, id, value);
     return old;
   },

@@ -601,3 +601,53 @@ Deno.test(redisStoreTest(
     );
   },
 ));
+
+/**
+ * Voice channel 3 of guild 1 with a status and a voice session start time,
+ * then renamed by a CHANNEL_UPDATE (whose channel object carries neither).
+ */
+const VOICE_STATUS_EVENTS: [string, object][] = [
+  ["CHANNEL_CREATE", { id: "3", type: 2, guild_id: "1", name: "voice" }],
+  ["VOICE_CHANNEL_STATUS_UPDATE", { id: "3", guild_id: "1", status: "live" }],
+  ["VOICE_CHANNEL_START_TIME_UPDATE", {
+    id: "3",
+    guild_id: "1",
+    voice_start_time: 1_700_000_000,
+  }],
+  ["CHANNEL_UPDATE", { id: "3", type: 2, guild_id: "1", name: "renamed" }],
+];
+
+// Discord's change log (developers/change-log.mdx, 2026-04-20): "Voice
+// channel status and voice session start time are ephemeral and are not
+// included on the channel object", and come in their own events.
+Deno.test("CHANNEL_UPDATE keeps a voice channel's status and voice_start_time (Discord: ephemeral, not included on the channel object)", () => {
+  const cache = cacheWithGuild();
+  for (const [event, data] of VOICE_STATUS_EVENTS) cache.apply(event, data);
+  const channel = fieldsOf(cache.channel("3"));
+  assert.equal(channel.name, "renamed");
+  assert.equal(channel.status, "live");
+  assert.equal(channel.voice_start_time, 1_700_000_000);
+  // Their own events still change them.
+  cache.apply("VOICE_CHANNEL_STATUS_UPDATE", {
+    id: "3",
+    guild_id: "1",
+    status: null,
+  });
+  assert.equal(fieldsOf(cache.channel("3")).status, null);
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: CHANNEL_UPDATE keeps a voice channel's status and voice_start_time, as the memory store does",
+  3,
+  async (redis) => {
+    const memory = cacheWithGuild();
+    const store = await redisWithGuild(redis);
+    for (const [event, data] of VOICE_STATUS_EVENTS) {
+      memory.apply(event, data);
+      await store.apply(event, data);
+    }
+    await store.flush();
+    assert.deepEqual(await store.channel("3"), memory.channel("3"));
+    assert.equal(fieldsOf(memory.channel("3")).status, "live");
+  },
+));
