@@ -474,9 +474,13 @@ export class MemoryCache implements CacheLookup {
   #setMessage(channelId: string, id: string, value: CachedValue): void {
     const messages = this.#messages(channelId);
     const author = value.author;
-    // Shared only when it is a user (a hostile gateway's `author: null` is
-    // kept as sent).
-    const entry = isRecord(author) && typeof author.id === "string"
+    // Shared only when it is a user: a hostile gateway's `author: null` is
+    // kept as sent, and so is a webhook message's author, which Discord's
+    // docs make "the webhook's id, username, and avatar" of that message
+    // (each execution may name another): shared by id, the newest message
+    // renamed the webhook's earlier ones (Redis keeps each as sent).
+    const entry = isRecord(author) && typeof author.id === "string" &&
+        value.webhook_id === undefined
       ? this.#userEntry(author, 1)
       : undefined;
     let guildId = value.guild_id;
