@@ -728,8 +728,9 @@ export class RedisCache {
 }
 
 /**
- * The channels the batch's message events name, each once, and whether a
- * MESSAGE_CREATE names it.
+ * The channels the batch's message events name, each once, and whether an
+ * event that may add a message (MESSAGE_CREATE, or a MESSAGE_UPDATE of one
+ * not held) names it.
  */
 function messageChannels(
   dispatches: readonly { event: string; data: unknown }[],
@@ -739,7 +740,7 @@ function messageChannels(
     if (!event.startsWith("MESSAGE_") || !isRecord(data)) continue;
     const channelId = snowflake(data.channel_id);
     if (channelId === undefined) continue;
-    const created = event === "MESSAGE_CREATE";
+    const created = event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE";
     channels.set(channelId, created || channels.get(channelId) === true);
   }
   return channels;

@@ -114,6 +114,19 @@ export function reduceDispatch(
   };
 }
 
+/**
+ * Whether a message of event `d` in `channel` (as read) is kept: a guild
+ * message only in a channel or thread the cache holds in that guild. One of
+ * a channel never created, or deleted since, would stay until its
+ * channel's delete, which never comes (and a gateway naming a new channel
+ * id in every message would grow the cache by a channel's bound each
+ * time). DMs have no create event, and are kept as they come.
+ */
+function keepsMessageIn(c: Context, channel: D | undefined, d: D): boolean {
+  if (d.guild_id === undefined || !c.keeps("channel")) return true;
+  return channel !== undefined && scopeOf(channel) === d.guild_id;
+}
+
 /** A change that adds or replaces state of a guild (not of a user). */
 function addsGuildState(change: CacheChange): boolean {
   return change.op === "set" && change.kind !== "user" &&
@@ -624,17 +637,8 @@ const REDUCERS: Record<string, Reducer> = {
     const channelId = snowflake(d.channel_id);
     const id = snowflake(d.id);
     if (channelId === undefined || id === undefined) return undefined;
-    // A guild message is kept only in a channel or thread the cache holds
-    // in that guild: one of a channel never created, or deleted since,
-    // would stay until its channel's delete, which never comes (and a
-    // gateway naming a new channel id in every message would grow the
-    // cache by a channel's bound each time). DMs have no create event.
     const channel = c.get("channel", "", channelId);
-    if (d.guild_id !== undefined && c.keeps("channel")) {
-      if (channel === undefined || scopeOf(channel) !== d.guild_id) {
-        return undefined;
-      }
-    }
+    if (!keepsMessageIn(c, channel, d)) return undefined;
     c.set("message", channelId, id, projectMessage(d));
     c.userOf("message", d.author);
     // An ephemeral message (no guild_id, in a guild's channel) is not one of
@@ -649,22 +653,35 @@ const REDUCERS: Record<string, Reducer> = {
     const id = snowflake(d.id);
     if (channelId === undefined || id === undefined) return undefined;
     const old = c.get("message", channelId, id);
-    // An update may be partial: merge it into the cached message; without
-    // one there is no whole message to keep. Its `tts` is always false
-    // (Discord's docs): the created message's stays.
-    if (old !== undefined) {
-      const value = merge(old, projectMessage(d));
-      if (old.tts !== undefined) value.tts = old.tts;
-      // A poll without `results` has unknown results, not none (Discord's
-      // docs): the known ones stay.
-      const [poll, was] = [value.poll, old.poll];
-      if (isRecord(poll) && poll.results === undefined && isRecord(was)) {
-        if (was.results !== undefined) {
-          value.poll = { ...poll, results: was.results };
+    // Read whatever the cached message is: reads depend on the payload only.
+    const channel = c.get("channel", "", channelId);
+    // Discord's docs make the payload a whole message object: one the cache
+    // does not hold (created before the session, or evicted) is kept as
+    // MESSAGE_CREATE keeps one, in the same channels and bounds, with the
+    // update's `tts` (always false in updates: the true one is unknown).
+    // A payload without an author or a timestamp is an older gateway's
+    // partial update, which has no whole message to keep.
+    if (old === undefined) {
+      if (isRecord(d.author) && typeof d.timestamp === "string") {
+        if (keepsMessageIn(c, channel, d)) {
+          c.set("message", channelId, id, projectMessage(d));
         }
       }
-      c.set("message", channelId, id, value);
+      return undefined;
     }
+    // A cached message takes the update merged in (fields it lacks stay);
+    // its `tts` is always false in updates: the created message's stays.
+    const value = merge(old, projectMessage(d));
+    if (old.tts !== undefined) value.tts = old.tts;
+    // A poll without `results` has unknown results, not none (Discord's
+    // docs): the known ones stay.
+    const [poll, was] = [value.poll, old.poll];
+    if (isRecord(poll) && poll.results === undefined && isRecord(was)) {
+      if (was.results !== undefined) {
+        value.poll = { ...poll, results: was.results };
+      }
+    }
+    c.set("message", channelId, id, value);
     return old;
   },
   MESSAGE_DELETE(c, d): unknown {

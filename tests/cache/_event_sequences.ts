@@ -47,6 +47,17 @@ export class Model {
     }
   }
 
+  /** Keep a channel's newest PER_CHANNEL messages. */
+  #trim(channelId: string): void {
+    const ids = [...this.entries.keys()]
+      .filter((k) => k.startsWith(`message:${channelId}:`))
+      .map((k) => k.split(":")[2]!)
+      .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+    for (const id of ids.slice(0, Math.max(0, ids.length - PER_CHANNEL))) {
+      this.entries.delete(`message:${channelId}:${id}`);
+    }
+  }
+
   #removeGuild(guildId: string): void {
     for (const [key, value] of [...this.entries]) {
       if (key.startsWith("channel:") && value.guild_id === guildId) {
@@ -179,19 +190,22 @@ export class Model {
             last_message_id: d.id,
           });
         }
-        const ids = [...e.keys()]
-          .filter((k) => k.startsWith(`message:${d.channel_id}:`))
-          .map((k) => k.split(":")[2]!)
-          .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-        for (const id of ids.slice(0, Math.max(0, ids.length - PER_CHANNEL))) {
-          e.delete(`message:${d.channel_id}:${id}`);
-        }
+        this.#trim(d.channel_id as string);
         return;
       }
       case "MESSAGE_UPDATE": {
         const key = `message:${d.channel_id}:${d.id}`;
         const old = e.get(key);
         if (old) e.set(key, { ...old, ...d });
+        else if (d.author !== undefined && d.timestamp !== undefined) {
+          // Discord's docs: the payload is a whole message; one not held is
+          // kept as a MESSAGE_CREATE's would be (its channel left as it is).
+          const channel = e.get(`channel:${d.channel_id}`);
+          if (channel?.guild_id === d.guild_id) {
+            e.set(key, d);
+            this.#trim(d.channel_id as string);
+          }
+        }
         return;
       }
       case "MESSAGE_DELETE":
@@ -347,8 +361,14 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
       const messages = messagesOf(channelId);
       const kind = random();
       if (kind < 0.6 || messages.length === 0) {
-        dispatch = ["MESSAGE_CREATE", {
-          id: model.nextId(),
+        // Now and then a whole MESSAGE_UPDATE of a message not seen (created
+        // before the session: a new id, or an older one, maybe evicted).
+        const whole = random() < 0.15;
+        const id = model.nextId();
+        dispatch = [whole ? "MESSAGE_UPDATE" : "MESSAGE_CREATE", {
+          id: whole && random() < 0.5
+            ? String(10_000 + Math.floor(random() * (Number(id) - 10_000)))
+            : id,
           channel_id: channelId,
           guild_id: guildId,
           author: user(pick(USERS)),

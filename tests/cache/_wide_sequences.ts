@@ -210,6 +210,13 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       () => newMessage(anyChannel(), g),
       () => newMessage(anyChannel(), g),
       () => newMessage("400"),
+      // A whole MESSAGE_UPDATE (Discord's docs) of a message not held: a
+      // new id, or one older than the channel keeps.
+      () => ["MESSAGE_UPDATE", newMessage(anyChannel(), g)[1]],
+      () => ["MESSAGE_UPDATE", {
+        ...newMessage(anyChannel(), g)[1],
+        id: message(),
+      }],
       () => ["MESSAGE_UPDATE", {
         id: message(),
         channel_id: anyChannel(),

@@ -695,3 +695,85 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+Deno.test("MESSAGE_UPDATE of a message not held keeps it, as MESSAGE_CREATE would (Discord: the payload is a whole message object); a partial one, or one in a channel not held, adds nothing", () => {
+  const cache = cacheWithGuild();
+  const before = cache.channel("2");
+  const { old } = cache.apply(
+    "MESSAGE_UPDATE",
+    message("20", {
+      content: "edited",
+      edited_timestamp: "2024-01-02T00:00:00.000000+00:00",
+    }),
+  );
+  assert.equal(old, undefined);
+  assert.equal(cache.message("2", "20")?.content, "edited");
+  assert.equal(cache.message("2", "20")?.author.username, AUTHOR.username);
+  // Not a new message: the channel's last_message_id stays.
+  assert.deepEqual(cache.channel("2"), before);
+  const deleted = cache.apply("MESSAGE_DELETE", {
+    id: "20",
+    channel_id: "2",
+    guild_id: "1",
+  });
+  assert.equal((deleted.old as { content: string }).content, "edited");
+
+  // An older gateway's partial update (no author, no timestamp).
+  cache.apply("MESSAGE_UPDATE", {
+    id: "21",
+    channel_id: "2",
+    guild_id: "1",
+    embeds: [],
+  });
+  assert.equal(cache.message("2", "21"), undefined);
+  // A channel the cache does not hold in that guild.
+  cache.apply("MESSAGE_UPDATE", message("22", { channel_id: "99" }));
+  assert.equal(cache.message("99", "22"), undefined);
+  assert.equal(cache.sizes().message, 0);
+});
+
+Deno.test("MESSAGE_UPDATE of a message older than a full channel keeps is not kept; a newer one evicts the oldest", () => {
+  const cache = new MemoryCache({ messages: { perChannel: 2 } });
+  cache.apply("GUILD_CREATE", GUILD);
+  cache.apply("MESSAGE_CREATE", message("30"));
+  cache.apply("MESSAGE_CREATE", message("31"));
+  cache.apply("MESSAGE_UPDATE", message("29"));
+  assert.deepEqual(cache.channelMessages("2").map((m) => m.id), ["30", "31"]);
+  cache.apply("MESSAGE_UPDATE", message("32"));
+  assert.deepEqual(cache.channelMessages("2").map((m) => m.id), ["31", "32"]);
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: a MESSAGE_UPDATE of a message not held is kept, and in a batch it evicts as the memory store does",
+  3,
+  async (redis) => {
+    const options = { messages: { perChannel: 1 } };
+    const store = new RedisCache(redis, options);
+    const memory = new MemoryCache(options);
+    for (
+      const [event, data] of [["GUILD_CREATE", GUILD], [
+        "MESSAGE_CREATE",
+        message("40"),
+      ]] as const
+    ) {
+      await store.apply(event, data);
+      memory.apply(event, data);
+    }
+    // A batch without a MESSAGE_CREATE: the update alone fills the channel.
+    const batch = [
+      { event: "MESSAGE_UPDATE", data: message("41", { content: "e" }) },
+      // Evicted by the update: gone in both stores, so no old state.
+      {
+        event: "MESSAGE_DELETE",
+        data: { id: "40", channel_id: "2", guild_id: "1" },
+      },
+    ];
+    const updates = await store.applyBatch(batch);
+    await store.flush();
+    const olds = batch.map(({ event, data }) => memory.apply(event, data).old);
+    assert.deepEqual(updates.map((u) => u.old), olds);
+    assert.equal(olds[1], undefined);
+    assert.equal((await store.message("2", "41"))?.content, "e");
+    assert.deepEqual(await redis.smembers("channel_keys:2"), ["message:2:41"]);
+  },
+));
