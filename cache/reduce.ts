@@ -591,7 +591,23 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   GUILD_SCHEDULED_EVENT_CREATE: guildEntity("scheduled_event", "id"),
-  GUILD_SCHEDULED_EVENT_UPDATE: guildEntity("scheduled_event", "id"),
+  GUILD_SCHEDULED_EVENT_UPDATE(c, d): unknown {
+    const guildId = snowflake(d.guild_id);
+    const id = snowflake(d.id);
+    if (guildId === undefined || id === undefined) return undefined;
+    const old = c.get("scheduled_event", guildId, id);
+    // `user_count` is optional in the object (REST sends it on request):
+    // an update without it keeps the count USER_ADD/REMOVE kept current.
+    const keepCount = old?.user_count !== undefined &&
+      d.user_count === undefined;
+    c.set(
+      "scheduled_event",
+      guildId,
+      id,
+      keepCount ? { ...d, user_count: old!.user_count } : d,
+    );
+    return old;
+  },
   GUILD_SCHEDULED_EVENT_DELETE: guildEntity("scheduled_event", "id", true),
   GUILD_SCHEDULED_EVENT_USER_ADD(c, d): unknown {
     return scheduledEventUsers(c, d, 1);

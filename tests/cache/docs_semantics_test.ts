@@ -777,3 +777,33 @@ Deno.test(redisStoreTest(
     assert.deepEqual(await redis.smembers("channel_keys:2"), ["message:2:41"]);
   },
 ));
+
+Deno.test("GUILD_SCHEDULED_EVENT_UPDATE without user_count keeps the count USER_ADD and USER_REMOVE keep (Discord: user_count is optional in the object)", () => {
+  const cache = cacheWithGuild();
+  const event = {
+    id: "70",
+    guild_id: "1",
+    name: "quiz",
+    status: 1,
+    entity_type: 2,
+    user_count: 1,
+  };
+  cache.apply("GUILD_SCHEDULED_EVENT_CREATE", event);
+  cache.apply("GUILD_SCHEDULED_EVENT_USER_ADD", {
+    guild_scheduled_event_id: "70",
+    guild_id: "1",
+    user_id: "5",
+  });
+  const { user_count: _, ...withoutCount } = event;
+  const { old } = cache.apply("GUILD_SCHEDULED_EVENT_UPDATE", {
+    ...withoutCount,
+    name: "big quiz",
+  });
+  assert.equal((old as { user_count: number }).user_count, 2);
+  const [now] = cache.scheduledEvents("1");
+  assert.equal(now?.name, "big quiz");
+  assert.equal(now?.user_count, 2);
+  // One that carries a count sets it.
+  cache.apply("GUILD_SCHEDULED_EVENT_UPDATE", { ...event, user_count: 7 });
+  assert.equal(cache.scheduledEvents("1")[0]?.user_count, 7);
+});
