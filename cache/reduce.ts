@@ -655,7 +655,11 @@ const REDUCERS: Record<string, Reducer> = {
     if (channelId === undefined || id === undefined) return undefined;
     const channel = c.get("channel", "", channelId);
     if (!keepsMessageIn(c, channel, d)) return undefined;
-    c.set("message", channelId, id, projectMessage(d));
+    // Projected only when kept: a cache of guilds or members alone would
+    // copy every message for nothing.
+    if (c.keeps("message")) {
+      c.set("message", channelId, id, projectMessage(d));
+    }
     c.userOf("message", d.author);
     // An ephemeral message (no guild_id, in a guild's channel) is not one of
     // the channel's messages.
@@ -679,7 +683,7 @@ const REDUCERS: Record<string, Reducer> = {
     // partial update, which has no whole message to keep.
     if (old === undefined) {
       if (isRecord(d.author) && typeof d.timestamp === "string") {
-        if (keepsMessageIn(c, channel, d)) {
+        if (c.keeps("message") && keepsMessageIn(c, channel, d)) {
           c.set("message", channelId, id, projectMessage(d));
         }
       }
