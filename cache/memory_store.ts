@@ -51,6 +51,20 @@ export interface CachedMember extends GuildMember {
   guild_id: Snowflake;
 }
 
+/**
+ * A cached channel: Discord's channel object, and for a voice channel the
+ * ephemeral fields its own events bring (not part of the channel object).
+ */
+export interface CachedChannel extends Channel {
+  /** The voice channel's status (VOICE_CHANNEL_STATUS_UPDATE, CHANNEL_INFO). */
+  status?: string | null;
+  /**
+   * Unix time in seconds the voice session started, or null when none runs
+   * (VOICE_CHANNEL_START_TIME_UPDATE, CHANNEL_INFO).
+   */
+  voice_start_time?: number | null;
+}
+
 /** A cached message: Discord's message object, with `guild_id` in guilds. */
 export interface CachedMessage extends Message {
   /** The guild, for a message in a guild. */
@@ -206,13 +220,13 @@ export class MemoryCache implements CacheLookup {
   }
 
   /** A channel or thread by id (DM channels too). */
-  channel(id: Snowflake): Channel | undefined {
-    return this.get("channel", "", id) as Channel | undefined;
+  channel(id: Snowflake): CachedChannel | undefined {
+    return this.get("channel", "", id) as CachedChannel | undefined;
   }
 
   /** A guild's channels and threads. */
-  channels(guildId: Snowflake): Channel[] {
-    return this.#list<Channel>("channel", guildId);
+  channels(guildId: Snowflake): CachedChannel[] {
+    return this.#list<CachedChannel>("channel", guildId);
   }
 
   /** A role. */

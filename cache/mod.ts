@@ -28,6 +28,7 @@ export {
 } from "./changes.ts";
 export { type CacheEffect, EVENT_CACHE_EFFECTS } from "./event_effects.ts";
 export {
+  type CachedChannel,
   type CachedIntegration,
   type CachedMember,
   type CachedMessage,

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { Channel } from "../types/objects/channel.ts";
 import type { Emoji } from "../types/objects/emoji.ts";
 import type { Guild, UnavailableGuild } from "../types/objects/guild.ts";
 import type { PresenceUpdate } from "../types/objects/presence.ts";
@@ -17,6 +16,7 @@ import type { Sticker } from "../types/objects/sticker.ts";
 import type { User } from "../types/objects/user.ts";
 import type { VoiceState } from "../types/objects/voice.ts";
 import type {
+  CachedChannel,
   CachedIntegration,
   CachedMember,
   CachedMessage,
@@ -32,29 +32,29 @@ export interface CachedOldState {
   /** The bot's user before this session. */
   READY: User;
   /** The channel before the update. */
-  CHANNEL_UPDATE: Channel;
+  CHANNEL_UPDATE: CachedChannel;
   /** The deleted channel. */
-  CHANNEL_DELETE: Channel;
+  CHANNEL_DELETE: CachedChannel;
   /** The channels before their status and voice start time changed. */
-  CHANNEL_INFO: Channel[];
+  CHANNEL_INFO: CachedChannel[];
   /** The voice channel before its status changed. */
-  VOICE_CHANNEL_STATUS_UPDATE: Channel;
+  VOICE_CHANNEL_STATUS_UPDATE: CachedChannel;
   /** The voice channel before its start time changed. */
-  VOICE_CHANNEL_START_TIME_UPDATE: Channel;
+  VOICE_CHANNEL_START_TIME_UPDATE: CachedChannel;
   /** The thread, when it was already cached (a thread the bot was added to). */
-  THREAD_CREATE: Channel;
+  THREAD_CREATE: CachedChannel;
   /** The thread before the update. */
-  THREAD_UPDATE: Channel;
+  THREAD_UPDATE: CachedChannel;
   /** The deleted thread. */
-  THREAD_DELETE: Channel;
+  THREAD_DELETE: CachedChannel;
   /** The cached threads the sync removed (no longer active). */
-  THREAD_LIST_SYNC: Channel[];
+  THREAD_LIST_SYNC: CachedChannel[];
   /** The thread before the bot's thread member changed. */
-  THREAD_MEMBER_UPDATE: Channel;
+  THREAD_MEMBER_UPDATE: CachedChannel;
   /** The thread before its member count changed. */
-  THREAD_MEMBERS_UPDATE: Channel;
+  THREAD_MEMBERS_UPDATE: CachedChannel;
   /** The channel before its last pin time changed. */
-  CHANNEL_PINS_UPDATE: Channel;
+  CHANNEL_PINS_UPDATE: CachedChannel;
   /** The guild as cached before (often the READY placeholder). */
   GUILD_CREATE: Guild | UnavailableGuild;
   /** The guild before the update. */

@@ -9,7 +9,7 @@ import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
-import type { Channel } from "../types/objects/channel.ts";
+
 import type { Guild } from "../types/objects/guild.ts";
 import type { Role } from "../types/objects/role.ts";
 import type { User } from "../types/objects/user.ts";
@@ -20,7 +20,11 @@ import type {
   CacheLookup,
   CacheUpdate,
 } from "./changes.ts";
-import type { CachedMember, CachedMessage } from "./memory_store.ts";
+import type {
+  CachedChannel,
+  CachedMember,
+  CachedMessage,
+} from "./memory_store.ts";
 import {
   type CacheOptions,
   compareSnowflakes,
@@ -456,8 +460,8 @@ export class RedisCache {
   }
 
   /** A channel or thread. */
-  channel(id: Snowflake): Promise<Channel | undefined> {
-    return this.get("channel", "", id) as Promise<Channel | undefined>;
+  channel(id: Snowflake): Promise<CachedChannel | undefined> {
+    return this.get("channel", "", id) as Promise<CachedChannel | undefined>;
   }
 
   /** A role. */
