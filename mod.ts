@@ -60,6 +60,7 @@ export { MemoryCache } from "./cache/mod.ts";
 export type {
   CacheChange,
   CacheConfig,
+  CachedChannel,
   CachedIntegration,
   CachedMember,
   CachedMessage,

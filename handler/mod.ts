@@ -52,6 +52,7 @@ export { ClientStoppedError } from "./client_stopped_error.ts";
 export type {
   CacheChange,
   CacheConfig,
+  CachedChannel,
   CachedIntegration,
   CachedMember,
   CachedMessage,

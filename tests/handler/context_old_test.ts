@@ -2,14 +2,18 @@
 // listeners: compile-time checks (a wrong type fails `deno check`), and a
 // Client run where the typed value is the cached previous state.
 import assert from "node:assert/strict";
-import type { CachedMember, CachedMessage, OldState } from "../../cache/mod.ts";
+import type {
+  CachedChannel,
+  CachedMember,
+  CachedMessage,
+  OldState,
+} from "../../cache/mod.ts";
 import { Client, type EventListener } from "../../handler/client.ts";
 import type { Context } from "../../handler/context.ts";
 import { Handler } from "../../handler/handler.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import type { GatewayEventName } from "../../types/events.ts";
 import { GatewayIntent } from "../../types/intents.ts";
-import type { Channel } from "../../types/objects/channel.ts";
 import type { Emoji } from "../../types/objects/emoji.ts";
 import type { Guild, UnavailableGuild } from "../../types/objects/guild.ts";
 import type { PresenceUpdate } from "../../types/objects/presence.ts";
@@ -68,10 +72,10 @@ declare const EXPECTED: {
   MESSAGE_REACTION_ADD: CachedMessage | undefined;
   GUILD_MEMBER_UPDATE: CachedMember | undefined;
   GUILD_MEMBER_REMOVE: CachedMember | undefined;
-  CHANNEL_UPDATE: Channel | undefined;
-  CHANNEL_DELETE: Channel | undefined;
-  THREAD_UPDATE: Channel | undefined;
-  THREAD_LIST_SYNC: Channel[] | undefined;
+  CHANNEL_UPDATE: CachedChannel | undefined;
+  CHANNEL_DELETE: CachedChannel | undefined;
+  THREAD_UPDATE: CachedChannel | undefined;
+  THREAD_LIST_SYNC: CachedChannel[] | undefined;
   GUILD_CREATE: Guild | UnavailableGuild | undefined;
   GUILD_UPDATE: Guild | UnavailableGuild | undefined;
   GUILD_DELETE: Guild | UnavailableGuild | undefined;
