@@ -249,6 +249,11 @@ export class MemoryCache implements CacheLookup {
     return this.#list<Emoji>("emoji", guildId);
   }
 
+  /** A guild's sticker. */
+  sticker(guildId: Snowflake, stickerId: Snowflake): Sticker | undefined {
+    return this.get("sticker", guildId, stickerId) as Sticker | undefined;
+  }
+
   /** A guild's stickers. */
   stickers(guildId: Snowflake): Sticker[] {
     return this.#list<Sticker>("sticker", guildId);
@@ -274,6 +279,16 @@ export class MemoryCache implements CacheLookup {
   /** A member's presence (`user` holds the id only). */
   presence(guildId: Snowflake, userId: Snowflake): PresenceUpdate | undefined {
     return this.get("presence", guildId, userId) as PresenceUpdate | undefined;
+  }
+
+  /**
+   * A guild's cached presences (members seen online since the guild was
+   * created in the cache; one that went offline stays, with that status).
+   */
+  *presences(guildId: Snowflake): IterableIterator<PresenceUpdate> {
+    yield* this.#values("presence", guildId) as unknown as Iterable<
+      PresenceUpdate
+    >;
   }
 
   /** A user's voice state in a guild (absent when not in a voice channel). */
@@ -307,14 +322,44 @@ export class MemoryCache implements CacheLookup {
     return messages;
   }
 
+  /** A stage instance. */
+  stageInstance(
+    guildId: Snowflake,
+    stageInstanceId: Snowflake,
+  ): StageInstance | undefined {
+    return this.get("stage_instance", guildId, stageInstanceId) as
+      | StageInstance
+      | undefined;
+  }
+
   /** A guild's stage instances. */
   stageInstances(guildId: Snowflake): StageInstance[] {
     return this.#list<StageInstance>("stage_instance", guildId);
   }
 
+  /** A scheduled event. */
+  scheduledEvent(
+    guildId: Snowflake,
+    eventId: Snowflake,
+  ): GuildScheduledEvent | undefined {
+    return this.get("scheduled_event", guildId, eventId) as
+      | GuildScheduledEvent
+      | undefined;
+  }
+
   /** A guild's scheduled events. */
   scheduledEvents(guildId: Snowflake): GuildScheduledEvent[] {
     return this.#list<GuildScheduledEvent>("scheduled_event", guildId);
+  }
+
+  /** A soundboard sound. */
+  soundboardSound(
+    guildId: Snowflake,
+    soundId: Snowflake,
+  ): SoundboardSound | undefined {
+    return this.get("soundboard_sound", guildId, soundId) as
+      | SoundboardSound
+      | undefined;
   }
 
   /** A guild's soundboard sounds. */
