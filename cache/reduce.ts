@@ -16,31 +16,33 @@ import type {
   CacheRead,
   CacheUpdate,
 } from "./changes.ts";
-import { MESSAGE_PATCH_REDUCERS, type Reducer } from "./reduce_messages.ts";
-import { BOT, byId, Context, list, snowflake } from "./reduce_context.ts";
+import {
+  MESSAGE_PATCH_REDUCERS,
+  MESSAGE_REDUCERS,
+  type Reducer,
+} from "./reduce_messages.ts";
+import {
+  BOT,
+  byId,
+  Context,
+  list,
+  merge,
+  snowflake,
+} from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
   channelScope,
   channelValue,
   heldElsewhere,
-  heldInEventScope,
   isThread,
   keepUncarried,
-  messageCreated,
-  messagesDeleted,
   patchChannel,
   postCreated,
   removeThreadsOf,
   scopeOf,
   syncThreads,
 } from "./reduce_channels.ts";
-import {
-  omit,
-  projectGuild,
-  projectMember,
-  projectMessage,
-  projectUser,
-} from "./project.ts";
+import { omit, projectGuild, projectMember, projectUser } from "./project.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -114,19 +116,6 @@ export function reduceDispatch(
   };
 }
 
-/**
- * Whether a message of event `d` in `channel` (as read) is kept: a guild
- * message only in a channel or thread the cache holds in that guild. One of
- * a channel never created, or deleted since, would stay until its
- * channel's delete, which never comes (and a gateway naming a new channel
- * id in every message would grow the cache by a channel's bound each
- * time). DMs have no create event, and are kept as they come.
- */
-function keepsMessageIn(c: Context, channel: D | undefined, d: D): boolean {
-  if (d.guild_id === undefined || !c.keeps("channel")) return true;
-  return channel !== undefined && scopeOf(channel) === d.guild_id;
-}
-
 /** A change that adds or replaces state of a guild (not of a user). */
 function addsGuildState(change: CacheChange): boolean {
   return change.op === "set" && change.kind !== "user" &&
@@ -194,11 +183,6 @@ function presenceValue(p: D, guildId: string): [string, D] | undefined {
   return [id, value];
 }
 
-/** Merge fields of `patch` into a copy of `old` (a partial update). */
-function merge(old: D | undefined, patch: D): D {
-  return old === undefined ? patch : { ...old, ...patch };
-}
-
 /** Replace a guild's whole list of one kind (emojis, stickers, sounds). */
 function replaceAll(
   c: Context,
@@ -245,22 +229,6 @@ function guildEntity(
     else c.set(kind, guildId, id, d);
     return old;
   };
-}
-
-/**
- * Messages `ids` deleted in channel `channelId`: a thread held in the
- * event's guild counts them (the channel is read whatever the payload).
- */
-function threadMessagesDeleted(
-  c: Context,
-  d: D,
-  channelId: string,
-  ids: readonly string[],
-): void {
-  const channel = c.get("channel", "", channelId);
-  if (heldInEventScope(channel, d)) {
-    messagesDeleted(c, channel, channelId, ids);
-  }
 }
 
 /** The role itself; GUILD_ROLE_DELETE also updates the members that had it. */
@@ -649,82 +617,7 @@ const REDUCERS: Record<string, Reducer> = {
     );
   },
 
-  MESSAGE_CREATE(c, d): unknown {
-    const channelId = snowflake(d.channel_id);
-    const id = snowflake(d.id);
-    if (channelId === undefined || id === undefined) return undefined;
-    const channel = c.get("channel", "", channelId);
-    if (!keepsMessageIn(c, channel, d)) return undefined;
-    // Projected only when kept: a cache of guilds or members alone would
-    // copy every message for nothing.
-    if (c.keeps("message")) {
-      c.set("message", channelId, id, projectMessage(d));
-    }
-    c.userOf("message", d.author);
-    // An ephemeral message (no guild_id, in a guild's channel) is not one of
-    // the channel's messages.
-    if (heldInEventScope(channel, d)) {
-      messageCreated(c, channel, channelId, id);
-    }
-    return undefined;
-  },
-  MESSAGE_UPDATE(c, d): unknown {
-    const channelId = snowflake(d.channel_id);
-    const id = snowflake(d.id);
-    if (channelId === undefined || id === undefined) return undefined;
-    const old = c.get("message", channelId, id);
-    // Read whatever the cached message is: reads depend on the payload only.
-    const channel = c.get("channel", "", channelId);
-    // Discord's docs make the payload a whole message object: one the cache
-    // does not hold (created before the session, or evicted) is kept as
-    // MESSAGE_CREATE keeps one, in the same channels and bounds, with the
-    // update's `tts` (always false in updates: the true one is unknown).
-    // A payload without an author or a timestamp is an older gateway's
-    // partial update, which has no whole message to keep.
-    if (old === undefined) {
-      if (isRecord(d.author) && typeof d.timestamp === "string") {
-        if (c.keeps("message") && keepsMessageIn(c, channel, d)) {
-          c.set("message", channelId, id, projectMessage(d));
-        }
-      }
-      return undefined;
-    }
-    // A cached message takes the update merged in (fields it lacks stay);
-    // its `tts` is always false in updates: the created message's stays.
-    const value = merge(old, projectMessage(d));
-    if (old.tts !== undefined) value.tts = old.tts;
-    // A poll without `results` has unknown results, not none (Discord's
-    // docs): the known ones stay.
-    const [poll, was] = [value.poll, old.poll];
-    if (isRecord(poll) && poll.results === undefined && isRecord(was)) {
-      if (was.results !== undefined) {
-        value.poll = { ...poll, results: was.results };
-      }
-    }
-    c.set("message", channelId, id, value);
-    return old;
-  },
-  MESSAGE_DELETE(c, d): unknown {
-    const channelId = snowflake(d.channel_id);
-    const id = snowflake(d.id);
-    if (channelId === undefined || id === undefined) return undefined;
-    const old = c.get("message", channelId, id);
-    c.delete("message", channelId, id);
-    threadMessagesDeleted(c, d, channelId, [id]);
-    return old;
-  },
-  MESSAGE_DELETE_BULK(c, d): unknown {
-    const channelId = snowflake(d.channel_id);
-    if (channelId === undefined || !Array.isArray(d.ids)) return undefined;
-    // Each id once: a repeated one would be handed back twice in `old`.
-    const ids = [...new Set(d.ids)].filter((id): id is string =>
-      snowflake(id) !== undefined
-    );
-    const olds = ids.map((id) => c.get("message", channelId, id));
-    for (const id of ids) c.delete("message", channelId, id);
-    threadMessagesDeleted(c, d, channelId, ids);
-    return olds.filter((old) => old !== undefined);
-  },
+  ...MESSAGE_REDUCERS,
   ...MESSAGE_PATCH_REDUCERS,
   PRESENCE_UPDATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);

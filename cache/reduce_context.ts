@@ -63,6 +63,11 @@ export function withEntry(items: D[], index: number, item?: D): D[] {
   return result;
 }
 
+/** Merge fields of `patch` into a copy of `old` (a partial update). */
+export function merge(old: D | undefined, patch: D): D {
+  return old === undefined ? patch : { ...old, ...patch };
+}
+
 /**
  * Values in id order: a list handed back as `old` is then the same from
  * every store (Redis returns a set's members in no fixed order).
