@@ -12,15 +12,49 @@ const visible = getVisibleLogger(["disruption", "cache"]);
 /** A failing cache is the Client's to report (handlers lose `ctx.old`). */
 const handlerVisible = getVisibleLogger(["disruption", "handler"]);
 
-/** The Client's cache: a store, empty and never fed when not configured. */
+/**
+ * The Client's cache: a store, empty and never fed when not configured
+ * (reading it then says so once, see {@linkcode saysItIsEmpty}).
+ */
 export function createClientCache(options: CacheOptions | undefined): {
   cache: MemoryCache;
   events: ReadonlySet<string> | undefined;
 } {
   if (options === undefined) {
-    return { cache: new MemoryCache({ resources: [] }), events: undefined };
+    return {
+      cache: saysItIsEmpty(new MemoryCache({ resources: [] })),
+      events: undefined,
+    };
   }
   return { cache: new MemoryCache(options), events: REDUCED_EVENTS };
+}
+
+/** The store's methods that do not read it. */
+const NOT_READS = new Set<PropertyKey>(["apply", "clear", "constructor"]);
+
+/**
+ * `cache`, warning visibly the first time anything reads it: a bot author
+ * who reads `client.cache` without giving the Client a `cache` gets
+ * `undefined` from every getter, which looks like missing state rather
+ * than a missing option (discord.js caches without being asked).
+ */
+function saysItIsEmpty(cache: MemoryCache): MemoryCache {
+  let warned = false;
+  return new Proxy(cache, {
+    get(target, property): unknown {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (!warned && !NOT_READS.has(property)) {
+        warned = true;
+        visible.warn(
+          "client.cache.{method}() was called, but this Client keeps no gateway state: give it a `cache` option (`cache: {}` keeps every resource; see the README's Cache section)",
+          { method: String(property) },
+        );
+      }
+      // Bound to the store itself: its private fields are not the proxy's.
+      return value.bind(target);
+    },
+  });
 }
 
 /** Log, at start, each resource the intents make impossible. */

@@ -225,8 +225,10 @@ export class Client {
   /** The REST client. */
   readonly rest: RestClient;
   /**
-   * The gateway state kept by the `cache` option (empty without it):
+   * The gateway state kept by the `cache` option:
    * `client.cache.guild(id)`, `client.cache.member(guildId, userId)`, …
+   * Without the option it stays empty, and the first read of it logs a
+   * warning saying so.
    */
   readonly cache: MemoryCache;
   /** The events the cache needs parsed; undefined without a cache. */

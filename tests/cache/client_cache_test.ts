@@ -66,23 +66,45 @@ Deno.test("Client cache: handlers and listeners of a delete get ctx.old; the cac
   assert.equal(client.cache.sizes().message, 1);
 });
 
-Deno.test("Client without cache: the cache stays empty and ctx.old is undefined", async () => {
-  await using discord = await FakeDiscord.start();
+Deno.test("Client without cache: the cache stays empty, ctx.old is undefined, and the first read of client.cache says why, visibly, once", async () => {
   const olds: unknown[] = [];
-  await using client = new Client({
-    token: discord.token,
-    intents: INTENTS,
-    ...discord.clientOptions,
+  const lines = await captureStderr(async () => {
+    await using discord = await FakeDiscord.start();
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    client.on("MESSAGE_CREATE", (_data, ctx) => {
+      olds.push(ctx.old);
+    });
+    await client.start();
+    discord.postMessage("hello");
+    await client.idle();
+    assert.equal(client.cache.guild(discord.guildId), undefined);
+    assert.equal(client.cache.sizes().message, 0);
+    assert.equal(client.cache.sizes().guild, 0);
+    assert.ok(client.cache.options.resources.size === 0);
   });
-  client.on("MESSAGE_CREATE", (_data, ctx) => {
-    olds.push(ctx.old);
-  });
-  await client.start();
-  discord.postMessage("hello");
-  await client.idle();
   assert.deepEqual(olds, [undefined]);
-  assert.equal(client.cache.sizes().message, 0);
-  assert.equal(client.cache.sizes().guild, 0);
+  const warnings = lines.filter((line) => line.includes("disruption·cache"));
+  assert.equal(warnings.length, 1, lines.join("\n"));
+  assert.match(warnings[0]!, /client\.cache\.guild\(\).*`cache` option/);
+});
+
+Deno.test("Client with a cache: reading client.cache warns about nothing", async () => {
+  const lines = await captureStderr(async () => {
+    await using discord = await FakeDiscord.start();
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+      cache: { resources: ["guilds"] },
+    });
+    await client.start();
+    assert.equal(client.cache.guild(discord.guildId)?.id, discord.guildId);
+  });
+  assert.deepEqual(lines, []);
 });
 
 Deno.test("Client cache: a resource the intents make impossible is warned about at start, visibly", async () => {
