@@ -9,7 +9,6 @@ import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
-
 import type { Guild } from "../types/objects/guild.ts";
 import type { Role } from "../types/objects/role.ts";
 import type { User } from "../types/objects/user.ts";
