@@ -5,10 +5,31 @@ import { Handler } from "../../handler/handler.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import type { CacheOptions } from "../../cache/mod.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
+
+/**
+ * What `body` makes a Client with `cache` (undefined: no cache option)
+ * write to stderr, given the Client and its fake Discord.
+ */
+async function stderrOfClient(
+  cache: CacheOptions | undefined,
+  body: (client: Client, discord: FakeDiscord) => Promise<unknown>,
+): Promise<string[]> {
+  return await captureStderr(async () => {
+    await using discord = await FakeDiscord.start();
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+      ...(cache === undefined ? {} : { cache }),
+    });
+    await body(client, discord);
+  });
+}
 
 Deno.test("Client cache: handlers and listeners of a delete get ctx.old; the cache follows the gateway", async () => {
   await using discord = await FakeDiscord.start();
@@ -68,13 +89,7 @@ Deno.test("Client cache: handlers and listeners of a delete get ctx.old; the cac
 
 Deno.test("Client without cache: the cache stays empty, ctx.old is undefined, and the first read of client.cache says why, visibly, once", async () => {
   const olds: unknown[] = [];
-  const lines = await captureStderr(async () => {
-    await using discord = await FakeDiscord.start();
-    await using client = new Client({
-      token: discord.token,
-      intents: INTENTS,
-      ...discord.clientOptions,
-    });
+  const lines = await stderrOfClient(undefined, async (client, discord) => {
     client.on("MESSAGE_CREATE", (_data, ctx) => {
       olds.push(ctx.old);
     });
@@ -93,31 +108,21 @@ Deno.test("Client without cache: the cache stays empty, ctx.old is undefined, an
 });
 
 Deno.test("Client with a cache: reading client.cache warns about nothing", async () => {
-  const lines = await captureStderr(async () => {
-    await using discord = await FakeDiscord.start();
-    await using client = new Client({
-      token: discord.token,
-      intents: INTENTS,
-      ...discord.clientOptions,
-      cache: { resources: ["guilds"] },
-    });
-    await client.start();
-    assert.equal(client.cache.guild(discord.guildId)?.id, discord.guildId);
-  });
+  const lines = await stderrOfClient(
+    { resources: ["guilds"] },
+    async (client, discord) => {
+      await client.start();
+      assert.equal(client.cache.guild(discord.guildId)?.id, discord.guildId);
+    },
+  );
   assert.deepEqual(lines, []);
 });
 
 Deno.test("Client cache: a resource the intents make impossible is warned about at start, visibly", async () => {
-  const lines = await captureStderr(async () => {
-    await using discord = await FakeDiscord.start();
-    await using client = new Client({
-      token: discord.token,
-      intents: INTENTS,
-      ...discord.clientOptions,
-      cache: { resources: ["guilds", "presences", "voiceStates"] },
-    });
-    await client.start();
-  });
+  const lines = await stderrOfClient(
+    { resources: ["guilds", "presences", "voiceStates"] },
+    (client) => client.start(),
+  );
   const warnings = lines.filter((line) => line.includes("disruption·cache"));
   assert.equal(warnings.length, 2, lines.join("\n"));
   assert.match(warnings[0]!, /"presences".*GuildPresences/);
