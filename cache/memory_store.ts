@@ -523,6 +523,9 @@ export class MemoryCache implements CacheLookup {
         }
         this.#channelScope.set(id, this.#interner.intern(scope));
         this.#scope(kind, scope).set(id, value);
+        // A DM channel counts against the DM bound, as its messages do: no
+        // guild's removal ever takes it.
+        if (scope === "") this.#wroteDm(id);
         return;
       }
       default:
@@ -569,8 +572,10 @@ export class MemoryCache implements CacheLookup {
   }
 
   /**
-   * Note a message written in DM channel `channelId`; past the bound, the
-   * DM channel written least recently goes with its messages.
+   * Note a write to DM channel `channelId` (the channel, or a message in
+   * it); past the bound, the DM channel written least recently goes with
+   * its messages. (A guild channel's message without a guild, an ephemeral
+   * one, counts here too: then only its messages go.)
    */
   #wroteDm(channelId: string): void {
     const dms = this.#dmChannels;
@@ -578,12 +583,16 @@ export class MemoryCache implements CacheLookup {
     dms.add(channelId);
     if (dms.size <= this.#options.dmChannels) return;
     const oldest = dms.values().next().value!;
-    this.#removeMessages(oldest);
+    if (this.#channelScope.get(oldest) === "") this.#removeChannel(oldest);
+    else this.#removeMessages(oldest);
   }
 
   /** Forget a channel's messages (not the channel). */
   #removeMessages(channelId: string): void {
-    this.#dmChannels.delete(channelId);
+    // A DM channel held itself stays counted against the bound.
+    if (this.#channelScope.get(channelId) !== "") {
+      this.#dmChannels.delete(channelId);
+    }
     const messages = this.#channelMessages.get(channelId);
     if (messages === undefined) return;
     for (const message of messages.values()) this.#releaseMessage(message);

@@ -34,12 +34,13 @@ export interface CacheOptions {
      */
     maxAge?: number;
     /**
-     * DM channels whose messages the in-memory store keeps: past it, the
-     * channel written least recently is dropped with its messages. (A DM
-     * channel has no create event, so nothing else bounds how many there
-     * are; a guild message is kept only in a channel the cache holds.)
-     * `RedisCache` keeps every DM channel's messages: bound them there with
-     * its `ttl`.
+     * DM channels the in-memory store keeps, with their messages: past it,
+     * the DM channel written least recently (its channel object or a
+     * message in it) is dropped with its messages. (No guild's removal
+     * takes a DM channel, and a DM message needs no create event, so
+     * nothing else bounds how many there are; a guild message is kept only
+     * in a channel the cache holds.) `RedisCache` keeps every DM channel
+     * and its messages: bound the messages there with its `ttl`.
      *
      * @default {1000}
      */

@@ -280,6 +280,10 @@ const REDUCERS: Record<string, Reducer> = {
     // removing that guild deleted the channel of the other).
     const heldIn = scopeOf(old);
     if (heldIn !== undefined && heldIn !== scope) return old;
+    // Outside guilds there are only DMs and group DMs: a thread or guild
+    // channel without its guild is a malformed event, and would sit outside
+    // every guild's removal.
+    if (scope === "" && d.type !== 1 && d.type !== 3) return old;
     const value = channelValue(d, scope || undefined);
     if (old !== undefined) keepUncarried(value, old, d);
     c.set("channel", scope, id, value);

@@ -164,3 +164,36 @@ Deno.test(redisStoreTest(
     assert.deepEqual(await redis.keys("*52*"), []);
   },
 ));
+
+Deno.test("MemoryCache: DM channel objects count against dmChannels too, messages or not; a channel outside guilds that is not a DM is not kept", () => {
+  const cache = new MemoryCache({ messages: { dmChannels: 3 } });
+  const dmChannel = (id: number): unknown => ({
+    id: String(id),
+    type: 1,
+    recipients: [user("1")],
+  });
+  // A flood of DM channel creates keeps the bound.
+  for (let n = 0; n < 5_000; n++) {
+    cache.apply("CHANNEL_CREATE", dmChannel(20_000 + n));
+  }
+  assert.equal(cache.sizes().channel, 3);
+  assert.equal(cache.channel("24999")?.type, 1);
+  assert.equal(cache.channel("24996"), undefined);
+  // A message in a DM channel writes it too; deleting that message leaves
+  // the channel counted.
+  cache.apply("MESSAGE_CREATE", message("300", "24997"));
+  cache.apply("MESSAGE_DELETE", { id: "300", channel_id: "24997" });
+  for (let n = 0; n < 10; n++) {
+    cache.apply("CHANNEL_CREATE", dmChannel(30_000 + n));
+  }
+  assert.equal(cache.sizes().channel, 3);
+  assert.equal(cache.channel("24997"), undefined);
+  // A guild channel or thread without its guild is malformed: not kept.
+  cache.apply("CHANNEL_CREATE", { id: "40", type: 0, name: "x" });
+  cache.apply("THREAD_CREATE", { id: "41", type: 11, parent_id: "40" });
+  assert.equal(cache.channel("40"), undefined);
+  assert.equal(cache.channel("41"), undefined);
+  // A group DM is kept.
+  cache.apply("CHANNEL_CREATE", { id: "42", type: 3, recipients: [] });
+  assert.equal(cache.channel("42")?.type, 3);
+});
