@@ -25,17 +25,18 @@ import {
   BOT,
   byId,
   Context,
+  keepUncarried,
   list,
   merge,
   snowflake,
 } from "./reduce_context.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
+  CHANNEL_UNCARRIED,
   channelScope,
   channelValue,
   heldElsewhere,
   isThread,
-  keepUncarried,
   patchChannel,
   postCreated,
   removeThreadsOf,
@@ -215,10 +216,16 @@ function withGuild(item: D, guildId: string): D {
   return item.guild_id === guildId ? item : { ...item, guild_id: guildId };
 }
 
+/**
+ * The reducer of an entity of a guild that its event sends whole (or
+ * removes): the object replaces the cached one, but for the `uncarried`
+ * fields it lacks (see {@linkcode keepUncarried}).
+ */
 function guildEntity(
   kind: CacheKind,
   idField: string,
   remove = false,
+  uncarried: readonly string[] = [],
 ): Reducer {
   return (c, d) => {
     const guildId = snowflake(d.guild_id);
@@ -226,7 +233,7 @@ function guildEntity(
     if (guildId === undefined || id === undefined) return undefined;
     const old = c.get(kind, guildId, id);
     if (remove) c.delete(kind, guildId, id);
-    else c.set(kind, guildId, id, d);
+    else c.set(kind, guildId, id, keepUncarried(d, old, uncarried));
     return old;
   };
 }
@@ -285,8 +292,7 @@ const REDUCERS: Record<string, Reducer> = {
     // every guild's removal.
     if (scope === "" && d.type !== 1 && d.type !== 3) return old;
     const value = channelValue(d, scope || undefined);
-    if (old !== undefined) keepUncarried(value, old, d);
-    c.set("channel", scope, id, value);
+    c.set("channel", scope, id, keepUncarried(value, old, CHANNEL_UNCARRIED));
     return old;
   },
   CHANNEL_DELETE(c, d): unknown {
@@ -563,23 +569,11 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   GUILD_SCHEDULED_EVENT_CREATE: guildEntity("scheduled_event", "id"),
-  GUILD_SCHEDULED_EVENT_UPDATE(c, d): unknown {
-    const guildId = snowflake(d.guild_id);
-    const id = snowflake(d.id);
-    if (guildId === undefined || id === undefined) return undefined;
-    const old = c.get("scheduled_event", guildId, id);
-    // `user_count` is optional in the object (REST sends it on request):
-    // an update without it keeps the count USER_ADD/REMOVE kept current.
-    const keepCount = old?.user_count !== undefined &&
-      d.user_count === undefined;
-    c.set(
-      "scheduled_event",
-      guildId,
-      id,
-      keepCount ? { ...d, user_count: old!.user_count } : d,
-    );
-    return old;
-  },
+  // `user_count` is optional in the object (REST sends it on request): an
+  // update without it keeps the count USER_ADD/REMOVE kept current.
+  GUILD_SCHEDULED_EVENT_UPDATE: guildEntity("scheduled_event", "id", false, [
+    "user_count",
+  ]),
   GUILD_SCHEDULED_EVENT_DELETE: guildEntity("scheduled_event", "id", true),
   GUILD_SCHEDULED_EVENT_USER_ADD(c, d): unknown {
     return scheduledEventUsers(c, d, 1);

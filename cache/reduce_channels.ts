@@ -23,27 +23,18 @@ export function channelValue(c: D, guildId: string | undefined): D {
 
 /**
  * Fields of a cached channel that come from other events than the one
- * sending its channel object: a thread's `member` (the bot's thread member,
- * from THREAD_CREATE, THREAD_MEMBER(S)_UPDATE and THREAD_LIST_SYNC; a
- * THREAD_UPDATE does not carry it), and a voice channel's `status` and
- * `voice_start_time` (Discord's change log, 2026-04-20: "ephemeral and ...
- * not included on the channel object"; their own events and CHANNEL_INFO
- * bring them).
+ * sending its channel object (see {@linkcode keepUncarried}): a thread's
+ * `member` (the bot's thread member, from THREAD_CREATE,
+ * THREAD_MEMBER(S)_UPDATE and THREAD_LIST_SYNC; a THREAD_UPDATE does not
+ * carry it), and a voice channel's `status` and `voice_start_time`
+ * (Discord's change log, 2026-04-20: "ephemeral and ... not included on the
+ * channel object"; their own events and CHANNEL_INFO bring them).
  */
-const UNCARRIED_FIELDS = ["member", "status", "voice_start_time"] as const;
-
-/**
- * Keep in `value`, the new form of cached channel `old` from channel object
- * `d`, each of {@linkcode UNCARRIED_FIELDS} that `d` lacks: a CHANNEL_UPDATE
- * or THREAD_UPDATE (a rename, say) does not clear them.
- */
-export function keepUncarried(value: D, old: D, d: D): void {
-  for (const field of UNCARRIED_FIELDS) {
-    if (old[field] !== undefined && d[field] === undefined) {
-      value[field] = old[field];
-    }
-  }
-}
+export const CHANNEL_UNCARRIED: readonly string[] = [
+  "member",
+  "status",
+  "voice_start_time",
+];
 
 /**
  * A channel event's scope: its guild, `""` for a channel outside guilds

@@ -63,6 +63,27 @@ export function withEntry(items: D[], index: number, item?: D): D[] {
   return result;
 }
 
+/**
+ * `value`, the new form of cached `old`, with each of `fields` that it
+ * lacks and `old` has: fields other events keep current (a thread's bot
+ * member, a voice channel's status, a scheduled event's user count), which
+ * the event replacing the object does not carry. A copy only when one is
+ * kept.
+ */
+export function keepUncarried(
+  value: D,
+  old: D | undefined,
+  fields: readonly string[],
+): D {
+  let kept: D | undefined;
+  for (const field of fields) {
+    if (old?.[field] !== undefined && value[field] === undefined) {
+      (kept ??= { ...value })[field] = old[field];
+    }
+  }
+  return kept ?? value;
+}
+
 /** Merge fields of `patch` into a copy of `old` (a partial update). */
 export function merge(old: D | undefined, patch: D): D {
   return old === undefined ? patch : { ...old, ...patch };
