@@ -22,6 +22,12 @@
  *   last 100,000: what keeping the payloads costs with no store at all (no
  *   index, no lookups, no compact form) — the floor under (e)'s ratio.
  *
+ * - `maps`: `all` without a cache, whose handler also keeps each event in
+ *   the cheapest whole cache there is (`bench/_naive_cache.ts`: payloads as
+ *   sent in Maps, 100 messages per channel), given the stream's 40 guilds
+ *   first: what keeping and indexing the state costs before any of the
+ *   work of the real cache (checks, previous state, compact form).
+ *
  * Each handler method checks its event exactly as the floor does: the
  * sequence (from `ctx.shard.sequence`, which the shard sets before
  * delivering) must increase, the type must be the scheduled one and the
@@ -72,6 +78,7 @@ import {
   typeIndex,
 } from "./_stream.ts";
 import { streamGuildCreates } from "./_cache_payloads.ts";
+import { NaiveCache } from "./_naive_cache.ts";
 
 /** Options for {@linkcode runShard}. */
 export interface ShardClientOptions {
@@ -83,9 +90,10 @@ export interface ShardClientOptions {
   spec: StreamSpec;
   /**
    * `all`: handle the ten types; `one`: handle `want` only; `cached`: as
-   * `all`, with a full cache.
+   * `all`, with a full cache; `kept` and `maps`: as `all`, with the
+   * references described in the module's documentation.
    */
-  mode: "all" | "one" | "cached" | "kept";
+  mode: "all" | "one" | "cached" | "kept" | "maps";
   /**
    * The one type handled in `one` mode.
    *
@@ -147,7 +155,10 @@ class Checker {
     this.last = lastSequence(spec);
   }
 
-  /** Set in `kept` mode: called with each event before it is checked. */
+  /**
+   * Set in `kept` and `maps` modes: called with each event before it is
+   * checked.
+   */
   keep: ((type: number, d: unknown) => void) | undefined;
 
   check(type: number, d: unknown, ctx: Context): void {
@@ -204,6 +215,13 @@ function keepChanges(): (type: number, d: unknown) => void {
       next = next === kept.length - 1 ? 0 : next + 1;
     }
   };
+}
+
+/** The `maps` mode's work per event: the naive cache, given the guilds. */
+function keepInMaps(): (type: number, d: unknown) => void {
+  const naive = new NaiveCache();
+  for (const guild of streamGuildCreates()) naive.apply("GUILD_CREATE", guild);
+  return (type, d) => naive.apply(EVENT_NAMES[type]!, d);
 }
 
 /** Handles all ten event types, as a bot author would write it. */
@@ -351,6 +369,7 @@ export async function runShard(
   if (options.events === "all") clientOptions.events = "all";
   if (mode === "cached") clientOptions.cache = {};
   if (mode === "kept") checker.keep = keepChanges();
+  if (mode === "maps") checker.keep = keepInMaps();
   const client = new Client(clientOptions);
   if (mode === "cached") {
     for (const guild of streamGuildCreates()) {

@@ -7,7 +7,7 @@
 /** The result of one client run over one stream. */
 export interface CaseResult {
   /** Which client ran. */
-  client: "floor" | "all" | "one" | "cached" | "kept";
+  client: "floor" | "all" | "one" | "cached" | "kept" | "maps";
   /** Transport compression. */
   compress: string;
   /** Events the stream had (after READY). */

@@ -12,7 +12,7 @@
  *   (b) discord.js's own packet handlers (`client.ws.handlePacket`, the
  *   function its gateway calls for every dispatch; a `Client` that never
  *   connects, status set to ready, default cache settings), (c) the parsed
- *   payloads kept in Maps (a reference). Heap used after a full GC, before
+ *   payloads kept as sent in Maps (`bench/_naive_cache.ts`, a reference). Heap used after a full GC, before
  *   and after each phase, divided by the entities added: 200 GUILD_CREATEs
  *   (40 channels, 30 roles, no members), then a GUILD_MEMBERS_CHUNK of 500
  *   members (a distinct user each) per guild, then 100 MESSAGE_CREATEs in
@@ -29,12 +29,16 @@
  *   nothing in either; a bot that handles fewer types would pay the parse
  *   of the cached types only with the cache on). CPU per event = the
  *   median of a run's ten windows; ratio = the median of the
- *   per-repetition ratios.
+ *   per-repetition ratios. Two references run beside them, the same
+ *   Client without a cache whose handler also keeps every event: "kept
+ *   only" (the core's changes in an array, no store) and "naive maps"
+ *   (the cheapest whole cache, bench/_naive_cache.ts).
  * - CPU, lower bound (kept for discord.js, which has no comparable
  *   gateway client here): the same stream as frame text, in one process
  *   per case: (none) JSON.parse + a handler call; (cache) the same +
- *   `MemoryCache.apply` with every resource; (discord.js) JSON.parse +
- *   `handlePacket`. Both caches first get the stream's 40 guilds. "none"
+ *   `MemoryCache.apply` with every resource; (maps) the same + the naive
+ *   cache; (discord.js) JSON.parse + `handlePacket`. Every cache first
+ *   gets the stream's 40 guilds. "none"
  *   is less than what the Client spends per event (it also reads frames
  *   and runs handlers in order), so cache / none overstates the cache's
  *   cost ratio; it is not the target's comparison.
@@ -109,26 +113,10 @@ async function makeStore(kind: string): Promise<Store> {
     return { apply: (t, d) => void ws.handlePacket({ t, d, op: 0 }, shard) };
   }
   if (kind === "maps") {
-    const maps = new Map<string, Map<string, unknown>>();
-    (globalThis as Record<string, unknown>).__store = maps;
-    const put = (kind: string, key: string, value: unknown): void => {
-      let map = maps.get(kind);
-      if (!map) maps.set(kind, map = new Map());
-      map.set(key, value);
-    };
-    return {
-      apply: (t, d) => {
-        const x = d as Record<string, unknown>;
-        if (t === "GUILD_CREATE") put("guild", x.id as string, x);
-        else if (t === "GUILD_MEMBERS_CHUNK") {
-          for (const m of x.members as { user: { id: string } }[]) {
-            put("member", `${x.guild_id}:${m.user.id}`, m);
-          }
-        } else if (t === "MESSAGE_CREATE") {
-          put("message", `${x.channel_id}:${x.id}`, x);
-        }
-      },
-    };
+    const { NaiveCache } = await import("./_naive_cache.ts");
+    const naive = new NaiveCache();
+    (globalThis as Record<string, unknown>).__store = naive;
+    return { apply: (t, d) => naive.apply(t, d) };
   }
   if (kind === "none") return { apply: () => {} };
   throw new RangeError(`unknown store '${kind}'`);
@@ -363,6 +351,7 @@ async function memoryAndCpu(events: number, repeats: number): Promise<void> {
   const cpu: Record<string, number[]> = {
     none: [],
     disruption: [],
+    maps: [],
     "discord.js": [],
   };
   for (let i = 0; i < repeats; i++) {
@@ -380,7 +369,7 @@ async function memoryAndCpu(events: number, repeats: number): Promise<void> {
   const none = median(cpu.none!);
   for (const [store, values] of Object.entries(cpu)) {
     console.log(row([
-      store === "none" ? "no cache" : store,
+      store === "none" ? "no cache" : store === "maps" ? "naive maps" : store,
       Math.round(median(values)),
       `${(median(values) / none).toFixed(2)}x`,
     ]));
@@ -410,7 +399,11 @@ async function clientCpu(events: number, repeats: number): Promise<void> {
   const plain = rows.find((row) => row.client === "all");
   const cached = rows.find((row) => row.client === "cached");
   const kept = rows.find((row) => row.client === "kept");
-  if (plain === undefined || cached === undefined || kept === undefined) {
+  const maps = rows.find((row) => row.client === "maps");
+  if (
+    plain === undefined || cached === undefined || kept === undefined ||
+    maps === undefined
+  ) {
     console.log(formatReport(report));
     throw new Error("the Client CPU comparison did not run");
   }
@@ -431,6 +424,15 @@ async function clientCpu(events: number, repeats: number): Promise<void> {
   ]));
   console.log(
     "  (the core's changes kept in an array of 100,000, no store: what keeping the payloads alone costs)",
+  );
+  console.log(row([
+    "Client, naive maps",
+    maps.cpuPerEventUs.toFixed(2) + " µs",
+    `${maps.ratio!.toFixed(2)}x`,
+    `(${maps.ratioRange![0].toFixed(2)}–${maps.ratioRange![1].toFixed(2)})`,
+  ]));
+  console.log(
+    "  (the payloads as sent in Maps, bench/_naive_cache.ts: what keeping and indexing the state costs before any of the cache's work)",
   );
   const lost = rows.reduce((n, r) => n + r.errors + r.incomplete, 0);
   if (lost > 0 || report.failures.length > 0) {

@@ -24,7 +24,10 @@
  * cacheless Client of the same repetition, not to the floor. A third
  * client of (e), "kept", runs the cache's pure core on every event and only
  * keeps the changes in an array (no store): the cost of keeping the
- * payloads at all, the floor under a cache's ratio on this machine.
+ * payloads at all. A fourth, "maps", keeps every event in the cheapest
+ * whole cache there is (bench/_naive_cache.ts: the payloads as sent, in
+ * Maps): the cost of keeping and indexing the state, the floor under any
+ * cache's ratio on this machine that keeps its state as heap objects.
  *
  * The idle cases connect 1,000 shards per process (a Client on the default
  * transport, the same Client on the runtime's `WebSocket`, and bare
@@ -118,7 +121,7 @@ export interface BenchOptions {
 
 /** One streaming case: a client kind over one compression. */
 export interface CaseKey {
-  /** `floor`, `all` (b, d, e), `one` (c), `cached` or `kept` (e). */
+  /** `floor`, `all` (b, d, e), `one` (c), `cached`, `kept` or `maps` (e). */
   client: CaseResult["client"];
   /** Transport compression. */
   compress: Compression;
@@ -318,7 +321,7 @@ async function runCase(
         mode: key.client,
         want: options.want,
         events: key.client === "all" || key.client === "cached" ||
-            key.client === "kept"
+            key.client === "kept" || key.client === "maps"
           ? options.clientEvents
           : "auto",
         transport: options.transport,
@@ -347,7 +350,8 @@ async function runCase(
     `--transport=${options.transport}`,
   );
   if (
-    key.client === "all" || key.client === "cached" || key.client === "kept"
+    key.client === "all" || key.client === "cached" ||
+    key.client === "kept" || key.client === "maps"
   ) {
     args.push(`--client-events=${options.clientEvents}`);
   }
@@ -372,6 +376,7 @@ function casePairs(options: BenchOptions): CaseKey[][] {
     if (!options.only.has("b")) none.push({ client: "all", compress: "none" });
     none.push({ client: "cached", compress: "none" });
     none.push({ client: "kept", compress: "none" });
+    none.push({ client: "maps", compress: "none" });
   }
   if (none.length > 0) pairs.push(none);
   if (options.only.has("d")) {
@@ -563,6 +568,8 @@ function caseName(key: CaseKey): string {
     ? "(e) Client+full cache"
     : key.client === "kept"
     ? "(e) Client+kept, no store"
+    : key.client === "maps"
+    ? "(e) Client+naive maps"
     : "(c) Client, one";
 }
 
@@ -634,8 +641,8 @@ export function summarize(report: BenchReport): CaseSummary[] {
     ) keys.push({ client: run.client, compress: run.compress as Compression });
   }
   const order = (key: CaseKey): number =>
-    COMPRESSIONS.indexOf(key.compress) * 5 +
-    ["floor", "all", "one", "cached", "kept"].indexOf(key.client);
+    COMPRESSIONS.indexOf(key.compress) * 6 +
+    ["floor", "all", "one", "cached", "kept", "maps"].indexOf(key.client);
   keys.sort((a, b) => order(a) - order(b));
   const perEvent = cpuPerEvent;
   return keys.map((key) => {
@@ -644,9 +651,10 @@ export function summarize(report: BenchReport): CaseSummary[] {
     );
     const ratios: number[] = [];
     // (e) against the cacheless Client, the others against the floor.
-    const baseline = key.client === "cached" || key.client === "kept"
-      ? "all"
-      : "floor";
+    const baseline =
+      key.client === "cached" || key.client === "kept" || key.client === "maps"
+        ? "all"
+        : "floor";
     if (key.client !== "floor") {
       for (const run of runs) {
         const base = report.runs.find((other) =>
@@ -658,15 +666,16 @@ export function summarize(report: BenchReport): CaseSummary[] {
         }
       }
     }
-    const target = key.client === "floor" || key.client === "kept"
-      ? undefined
-      : key.client === "cached"
-      ? 1.5
-      : key.client === "one"
-      ? 0.5
-      : key.compress === "none"
-      ? 1.05
-      : 1.1;
+    const target =
+      key.client === "floor" || key.client === "kept" || key.client === "maps"
+        ? undefined
+        : key.client === "cached"
+        ? 1.5
+        : key.client === "one"
+        ? 0.5
+        : key.compress === "none"
+        ? 1.05
+        : 1.1;
     return {
       ...key,
       name: caseName(key),

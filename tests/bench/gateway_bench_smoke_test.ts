@@ -10,6 +10,7 @@ import {
 import { startBenchServer } from "../../bench/_server.ts";
 import { runFloor } from "../../bench/_client_floor.ts";
 import { runShard } from "../../bench/_client_shard.ts";
+import { NaiveCache } from "../../bench/_naive_cache.ts";
 import {
   EVENT_NAMES,
   lastSequence,
@@ -209,4 +210,56 @@ Deno.test("gateway bench clients report a stream that is not the expected one", 
     assert.equal(allDelivered(report), false);
     assert.match(formatReport(report), /EVENTS WERE LOST/);
   });
+});
+
+Deno.test("gateway bench case (e) runs the full cache and both references, each against the cacheless Client", async () => {
+  const report = await runBench({
+    ...smokeOptions(),
+    only: new Set(["e"]),
+  });
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(
+    report.runs.map((run) => run.client).sort(),
+    ["all", "cached", "kept", "maps"],
+  );
+  for (const run of report.runs) {
+    assert.equal(run.errors, 0, `${run.client}: ${run.firstError}`);
+    assert.equal(run.delivered, run.expected);
+  }
+  const rows = summarize(report);
+  assert.deepEqual(rows.map((row) => row.client), [
+    "all",
+    "cached",
+    "kept",
+    "maps",
+  ]);
+  for (const row of rows.slice(1)) {
+    assert.ok(row.ratio! > 0, `${row.client} has a ratio to the Client`);
+  }
+  assert.equal(rows[1]!.target, 1.5);
+  assert.equal(rows[2]!.target, undefined);
+  assert.equal(rows[3]!.target, undefined);
+  assert.match(formatReport(report), /Client\+naive maps/);
+});
+
+Deno.test("the naive cache keeps 100 messages per channel, oldest out, and counts reactions in place", () => {
+  const cache = new NaiveCache();
+  for (let i = 1; i <= 101; i++) {
+    cache.apply("MESSAGE_CREATE", { id: String(i), channel_id: "7" });
+  }
+  const messages = cache.messages.get("7")!;
+  assert.equal(messages.size, 100);
+  assert.equal(messages.has("1"), false);
+  const reaction = {
+    channel_id: "7",
+    message_id: "50",
+    emoji: { id: null, name: "👍" },
+  };
+  cache.apply("MESSAGE_REACTION_ADD", reaction);
+  cache.apply("MESSAGE_REACTION_ADD", reaction);
+  assert.deepEqual(messages.get("50").reactions, [
+    { emoji: { id: null, name: "👍" }, count: 2 },
+  ]);
+  cache.apply("MESSAGE_DELETE", { id: "50", channel_id: "7" });
+  assert.equal(messages.has("50"), false);
 });

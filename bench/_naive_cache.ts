@@ -1,0 +1,106 @@
+/**
+ * The cheapest whole cache of the benchmark's events, a reference for the
+ * cache benchmarks: the parsed payloads kept as sent, in Maps. A guild's
+ * channels, members, presences and voice states by id; at most 100
+ * messages per channel, the oldest inserted going first; a reaction counted
+ * on its message in place. No id checks, no previous state, no compact
+ * form, no shared users, no bounds but the messages'.
+ *
+ * What it shows: the cost of keeping and indexing the state at all, before
+ * any of the work Disruption's cache adds to it. Its CPU ratio in the same
+ * run is the floor under any cache that keeps its state as heap objects
+ * (the bound on cache misses and garbage collection that no faster code
+ * removes); its heap per entity is "the payloads kept in Maps".
+ *
+ * @module
+ */
+
+// deno-lint-ignore no-explicit-any -- payloads as sent, read by field name
+type Payload = any;
+
+/** Messages kept per channel (as the full cache in the benchmarks). */
+const PER_CHANNEL = 100;
+
+/** The parsed payloads as sent, in Maps. */
+export class NaiveCache {
+  readonly guilds = new Map<string, Payload>();
+  readonly channels = new Map<string, Payload>();
+  readonly members = new Map<string, Map<string, Payload>>();
+  readonly presences = new Map<string, Map<string, Payload>>();
+  readonly voiceStates = new Map<string, Map<string, Payload>>();
+  readonly messages = new Map<string, Map<string, Payload>>();
+
+  /**
+   * Apply one dispatch.
+   *
+   * @param t The dispatch's `t`.
+   * @param d The dispatch's `d`, parsed.
+   */
+  apply(t: string, d: Payload): void {
+    switch (t) {
+      case "GUILD_CREATE":
+        this.guilds.set(d.id, d);
+        for (const c of d.channels ?? []) this.channels.set(c.id, c);
+        for (const m of d.members ?? []) {
+          byUser(this.members, d.id).set(m.user.id, m);
+        }
+        for (const p of d.presences ?? []) {
+          byUser(this.presences, d.id).set(p.user.id, p);
+        }
+        for (const v of d.voice_states ?? []) {
+          byUser(this.voiceStates, d.id).set(v.user_id, v);
+        }
+        return;
+      case "GUILD_MEMBERS_CHUNK":
+        for (const m of d.members) {
+          byUser(this.members, d.guild_id).set(m.user.id, m);
+        }
+        return;
+      case "GUILD_MEMBER_UPDATE":
+        byUser(this.members, d.guild_id).set(d.user.id, d);
+        return;
+      case "PRESENCE_UPDATE":
+        byUser(this.presences, d.guild_id).set(d.user.id, d);
+        return;
+      case "VOICE_STATE_UPDATE":
+        byUser(this.voiceStates, d.guild_id).set(d.user_id, d);
+        return;
+      case "MESSAGE_CREATE":
+      case "MESSAGE_UPDATE": {
+        let messages = this.messages.get(d.channel_id);
+        if (messages === undefined) {
+          this.messages.set(d.channel_id, messages = new Map());
+        }
+        messages.set(d.id, d);
+        if (messages.size > PER_CHANNEL) {
+          messages.delete(messages.keys().next().value!);
+        }
+        return;
+      }
+      case "MESSAGE_DELETE":
+        this.messages.get(d.channel_id)?.delete(d.id);
+        return;
+      case "MESSAGE_REACTION_ADD": {
+        const message = this.messages.get(d.channel_id)?.get(d.message_id);
+        if (message === undefined) return;
+        const reactions: Payload[] = message.reactions ??= [];
+        const known = reactions.find((r) =>
+          r.emoji.id === d.emoji.id && r.emoji.name === d.emoji.name
+        );
+        if (known !== undefined) known.count++;
+        else reactions.push({ emoji: d.emoji, count: 1 });
+        return;
+      }
+    }
+  }
+}
+
+/** The map of `guildId`'s entities by user id, made when there is none. */
+function byUser(
+  maps: Map<string, Map<string, Payload>>,
+  guildId: string,
+): Map<string, Payload> {
+  let map = maps.get(guildId);
+  if (map === undefined) maps.set(guildId, map = new Map());
+  return map;
+}
