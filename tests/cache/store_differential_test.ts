@@ -2,7 +2,9 @@
 // (tests/cache/_wide_sequences.ts: the events and odd values the property
 // test's generator never makes) hand back the same old state for every event
 // and hold the same entities after every step, with Redis's helper sets
-// naming exactly its keys; one event at a time and in random batches.
+// naming exactly its keys; one event at a time and in random batches; and
+// so do they for hostile variants of those sequences and the property
+// test's (tests/cache/_hostile_mutations.ts).
 import assert from "node:assert/strict";
 import {
   type CacheKind,
@@ -16,6 +18,8 @@ import type { RedisConnection } from "../../redis/mod.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { redisStoreTest } from "./_redis_database.ts";
 import { wideSequence } from "./_wide_sequences.ts";
+import { randomSequence } from "./_event_sequences.ts";
+import { hostileVariant } from "./_hostile_mutations.ts";
 
 /** The memory store's view of one Redis key's entity. */
 function memoryValue(memory: MemoryCache, key: string): unknown {
@@ -143,5 +147,34 @@ Deno.test(redisStoreTest(
         assert.equal(store.stale, false);
       }
     }
+  },
+));
+
+Deno.test(redisStoreTest(
+  "memory and Redis stores, hostile variants (any value anywhere, ids included, payloads under other names): the same old and the same state, nothing throws, no prototype is touched",
+  5,
+  async (redis) => {
+    for (let seed = 1; seed <= 24; seed++) {
+      await redis.flushdb();
+      const options = { messages: { perChannel: 3 } };
+      const store = new RedisCache(redis, options);
+      const memory = new MemoryCache(options);
+      const random = mulberry32(seed * 7919);
+      const sequence = seed % 2 === 1
+        ? wideSequence(seed, 150)
+        : randomSequence(seed, 150);
+      const names = [...new Set(sequence.map(([event]) => event))];
+      for (const [i, dispatch] of sequence.entries()) {
+        const [event, data] = hostileVariant(dispatch, random, names);
+        const where = `seed ${seed} step ${i} ${event} ${JSON.stringify(data)}`;
+        const fromRedis = await store.apply(event, structuredClone(data));
+        const fromMemory = memory.apply(event, structuredClone(data));
+        assert.deepStrictEqual(fromRedis.old, fromMemory.old, `${where}: old`);
+        await store.flush();
+        await compareStores(redis, memory, where);
+      }
+      assert.equal(store.stale, false, `seed ${seed}`);
+    }
+    assert.equal(Object.hasOwn(Object.prototype, "polluted"), false);
   },
 ));
