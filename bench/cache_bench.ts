@@ -410,27 +410,22 @@ async function clientCpu(events: number, repeats: number): Promise<void> {
   console.log(
     row(["Client, no cache", plain.cpuPerEventUs.toFixed(2) + " µs", "1.00x"]),
   );
-  console.log(row([
-    "Client, full cache",
-    cached.cpuPerEventUs.toFixed(2) + " µs",
-    `${cached.ratio!.toFixed(2)}x`,
-    `(${cached.ratioRange![0].toFixed(2)}–${cached.ratioRange![1].toFixed(2)})`,
-  ]));
-  console.log(row([
-    "Client, kept only",
-    kept.cpuPerEventUs.toFixed(2) + " µs",
-    `${kept.ratio!.toFixed(2)}x`,
-    `(${kept.ratioRange![0].toFixed(2)}–${kept.ratioRange![1].toFixed(2)})`,
-  ]));
+  /** A row of a client with a cache or a reference: its ratio and range. */
+  const ratioRow = (label: string, summary: typeof cached): string =>
+    row([
+      label,
+      summary.cpuPerEventUs.toFixed(2) + " µs",
+      `${summary.ratio!.toFixed(2)}x`,
+      `(${summary.ratioRange![0].toFixed(2)}–${
+        summary.ratioRange![1].toFixed(2)
+      })`,
+    ]);
+  console.log(ratioRow("Client, full cache", cached));
+  console.log(ratioRow("Client, kept only", kept));
   console.log(
     "  (the core's changes kept in an array of 100,000, no store: what keeping the payloads alone costs)",
   );
-  console.log(row([
-    "Client, naive maps",
-    maps.cpuPerEventUs.toFixed(2) + " µs",
-    `${maps.ratio!.toFixed(2)}x`,
-    `(${maps.ratioRange![0].toFixed(2)}–${maps.ratioRange![1].toFixed(2)})`,
-  ]));
+  console.log(ratioRow("Client, naive maps", maps));
   console.log(
     "  (the payloads as sent in Maps, bench/_naive_cache.ts: what keeping and indexing the state costs before any of the cache's work)",
   );
