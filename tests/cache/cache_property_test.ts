@@ -25,8 +25,21 @@ const RESOURCES = [
   "members",
   "messages",
 ] as const;
-const SEEDS = Number(Deno.env.get("CACHE_PROPERTY_SEEDS") ?? 20);
-const STEPS = 300;
+/**
+ * Sequences of the memory store's test (`CACHE_PROPERTY_SEQUENCES` to run
+ * more): the first {@linkcode LONG_SEQUENCES} of {@linkcode LONG_STEPS}
+ * events, where guilds fill up, go and come back; the rest short, 20 to 60
+ * events, many beginnings cheaply (the state compared after each step stays
+ * small).
+ */
+const SEQUENCES = Number(Deno.env.get("CACHE_PROPERTY_SEQUENCES") ?? 2000);
+const LONG_SEQUENCES = 20;
+const LONG_STEPS = 300;
+
+/** The length of sequence `seed`. */
+function stepsOf(seed: number): number {
+  return seed <= LONG_SEQUENCES ? LONG_STEPS : 20 + (seed % 41);
+}
 
 function kindOf(key: string): CacheKind {
   return key.split(":")[0] as CacheKind;
@@ -84,18 +97,18 @@ function checkTable(
   }
 }
 
-Deno.test("cache property: memory store equals the reference model after every step", () => {
+Deno.test("cache property: memory store equals the reference model after every step of 2,000 sequences", () => {
   let steps = 0;
   // The rarer steps the gaps were in, counted so a change to the generator
   // cannot quietly stop making them.
   const seen = { readyDrops: 0, shardedReadyDrops: 0, roleDeletesOfMembers: 0 };
-  for (let seed = 1; seed <= SEEDS; seed++) {
+  for (let seed = 1; seed <= SEQUENCES; seed++) {
     const cache = new MemoryCache({
       resources: [...RESOURCES],
       messages: { perChannel: PROPERTY_PER_CHANNEL },
     });
     const model = new Model();
-    const sequence = randomSequence(seed, STEPS);
+    const sequence = randomSequence(seed, stepsOf(seed));
     sequence.forEach((dispatch, i) => {
       // A role delete that takes the role off some member.
       const roleOnMember = dispatch[0] === "GUILD_ROLE_DELETE" &&
@@ -120,7 +133,7 @@ Deno.test("cache property: memory store equals the reference model after every s
       steps++;
     });
   }
-  assert.ok(steps >= 1000, `${steps} steps`);
+  assert.ok(steps >= 60_000 || SEQUENCES < 2000, `${steps} steps`);
   for (const [step, count] of Object.entries(seen)) {
     assert.ok(count >= 5, `${step}: ${count}`);
   }
@@ -130,18 +143,26 @@ Deno.test("cache property: memory store equals the reference model after every s
 async function redisSnapshot(
   redis: RedisConnection,
 ): Promise<{ values: Map<string, unknown>; sets: Map<string, string[]> }> {
-  const keys = await redis.keys("*");
+  // A guild's kind sets are the store's own index (beyond the layout the
+  // model follows); store_differential_test checks them against
+  // guild_keys:G.
+  const keys = (await redis.keys("*"))
+    .filter((key) => !key.startsWith("guild_kind_keys:"));
+  // One round trip for every key's value or members.
+  const pipeline = redis.pipeline();
+  for (const key of keys) {
+    if (key.includes("_keys")) pipeline.smembers(key);
+    else pipeline.get(key);
+  }
+  const replies = keys.length > 0 ? (await pipeline.exec())! : [];
   const values = new Map<string, unknown>();
   const sets = new Map<string, string[]>();
-  for (const key of keys) {
-    // A guild's kind sets are the store's own index (beyond the layout the
-    // model follows); store_differential_test checks them against
-    // guild_keys:G.
-    if (key.startsWith("guild_kind_keys:")) continue;
-    if (key.includes("_keys")) {
-      sets.set(key, (await redis.smembers(key)).sort());
-    } else values.set(key, JSON.parse((await redis.get(key))!));
-  }
+  keys.forEach((key, i) => {
+    const [error, reply] = replies[i]!;
+    if (error) throw error;
+    if (key.includes("_keys")) sets.set(key, (reply as string[]).sort());
+    else values.set(key, JSON.parse(reply as string));
+  });
   return { values, sets };
 }
 
@@ -167,11 +188,21 @@ function expectedSets(
   return sets;
 }
 
+/**
+ * Sequences of the Redis store's step-by-step test
+ * (`CACHE_PROPERTY_REDIS_SEQUENCES` to run more): three of 150 events, the
+ * rest short (20 to 60), as in the memory store's test.
+ */
+const REDIS_SEQUENCES = Number(
+  Deno.env.get("CACHE_PROPERTY_REDIS_SEQUENCES") ?? 300,
+);
+
 Deno.test(redisStoreTest(
-  "cache property: Redis store equals the model (keys and helper sets) after every step, and the memory store at the end",
+  `cache property: Redis store equals the model (keys and helper sets) after every step of ${REDIS_SEQUENCES} sequences, and the memory store at the end of each`,
   9,
   async (redis) => {
-    for (const seed of [101, 102, 103]) {
+    for (let n = 0; n < REDIS_SEQUENCES; n++) {
+      const seed = n < 3 ? 101 + n : 1000 + n;
       await redis.flushdb();
       const store = new RedisCache(redis, {
         resources: [...RESOURCES],
@@ -182,7 +213,10 @@ Deno.test(redisStoreTest(
         messages: { perChannel: PROPERTY_PER_CHANNEL },
       });
       const model = new Model();
-      const sequence: Dispatch[] = randomSequence(seed, 150);
+      const sequence: Dispatch[] = randomSequence(
+        seed,
+        n < 3 ? 150 : 20 + (seed % 41),
+      );
       for (const [i, dispatch] of sequence.entries()) {
         const fromRedis = await store.apply(
           dispatch[0],
@@ -214,11 +248,21 @@ Deno.test(redisStoreTest(
   },
 ));
 
+/**
+ * Sequences of the Redis store's batch test
+ * (`CACHE_PROPERTY_REDIS_BATCH_SEQUENCES` to run more): four of 400
+ * events, the rest short.
+ */
+const REDIS_BATCH_SEQUENCES = Number(
+  Deno.env.get("CACHE_PROPERTY_REDIS_BATCH_SEQUENCES") ?? 1000,
+);
+
 Deno.test(redisStoreTest(
-  "cache property: Redis applyBatch (random batch sizes) gives every event the same old state as the memory store, and ends equal to the model",
+  `cache property: Redis applyBatch (random batch sizes) gives every event the same old state as the memory store, and ends equal to the model, over ${REDIS_BATCH_SEQUENCES} sequences`,
   12,
   async (redis) => {
-    for (const seed of [201, 202, 203, 204]) {
+    for (let n = 0; n < REDIS_BATCH_SEQUENCES; n++) {
+      const seed = n < 4 ? 201 + n : 5000 + n;
       await redis.flushdb();
       const options = {
         resources: [...RESOURCES],
@@ -227,7 +271,7 @@ Deno.test(redisStoreTest(
       const store = new RedisCache(redis, options);
       const memory = new MemoryCache(options);
       const model = new Model();
-      const sequence = randomSequence(seed, 400);
+      const sequence = randomSequence(seed, n < 4 ? 400 : 20 + (seed % 41));
       const random = mulberry32(seed);
       for (let i = 0; i < sequence.length;) {
         const batch = sequence.slice(i, i + 1 + Math.floor(random() * 40));
