@@ -6,11 +6,11 @@
  * on its message in place. No id checks, no previous state, no compact
  * form, no shared users, no bounds but the messages'.
  *
- * What it shows: the cost of keeping and indexing the state at all, before
- * any of the work Disruption's cache adds to it. Its CPU ratio in the same
- * run is the floor under any cache that keeps its state as heap objects
- * (the bound on cache misses and garbage collection that no faster code
- * removes); its heap per entity is "the payloads kept in Maps".
+ * What it shows: the cost of keeping and indexing the payloads as they
+ * come, before any of the work Disruption's cache adds to it (checks, the
+ * previous state, a compact form): the cache misses and garbage collection
+ * that keeping state brings, which no faster code removes. Its heap per
+ * entity is "the payloads kept in Maps".
  *
  * @module
  */

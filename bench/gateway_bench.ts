@@ -26,8 +26,8 @@
  * keeps the changes in an array (no store): the cost of keeping the
  * payloads at all. A fourth, "maps", keeps every event in the cheapest
  * whole cache there is (bench/_naive_cache.ts: the payloads as sent, in
- * Maps): the cost of keeping and indexing the state, the floor under any
- * cache's ratio on this machine that keeps its state as heap objects.
+ * Maps): the cost of keeping and indexing the payloads as they come,
+ * before any of a cache's own work.
  *
  * The idle cases connect 1,000 shards per process (a Client on the default
  * transport, the same Client on the runtime's `WebSocket`, and bare
@@ -118,6 +118,17 @@ export interface BenchOptions {
   /** Progress output. */
   log: (message: string) => void;
 }
+
+/** The library clients whose handler takes all ten event types. */
+const HANDLES_ALL_TYPES: ReadonlySet<string> = new Set([
+  "all",
+  "cached",
+  "kept",
+  "maps",
+]);
+
+/** The clients of case (e), each compared with the cacheless Client. */
+const CACHE_CASE: ReadonlySet<string> = new Set(["cached", "kept", "maps"]);
 
 /** One streaming case: a client kind over one compression. */
 export interface CaseKey {
@@ -320,8 +331,7 @@ async function runCase(
         spec,
         mode: key.client,
         want: options.want,
-        events: key.client === "all" || key.client === "cached" ||
-            key.client === "kept" || key.client === "maps"
+        events: HANDLES_ALL_TYPES.has(key.client)
           ? options.clientEvents
           : "auto",
         transport: options.transport,
@@ -349,10 +359,7 @@ async function runCase(
     `--want=${options.want}`,
     `--transport=${options.transport}`,
   );
-  if (
-    key.client === "all" || key.client === "cached" ||
-    key.client === "kept" || key.client === "maps"
-  ) {
+  if (HANDLES_ALL_TYPES.has(key.client)) {
     args.push(`--client-events=${options.clientEvents}`);
   }
   return await runProcess(
@@ -651,10 +658,7 @@ export function summarize(report: BenchReport): CaseSummary[] {
     );
     const ratios: number[] = [];
     // (e) against the cacheless Client, the others against the floor.
-    const baseline =
-      key.client === "cached" || key.client === "kept" || key.client === "maps"
-        ? "all"
-        : "floor";
+    const baseline = CACHE_CASE.has(key.client) ? "all" : "floor";
     if (key.client !== "floor") {
       for (const run of runs) {
         const base = report.runs.find((other) =>
@@ -666,16 +670,16 @@ export function summarize(report: BenchReport): CaseSummary[] {
         }
       }
     }
-    const target =
-      key.client === "floor" || key.client === "kept" || key.client === "maps"
-        ? undefined
-        : key.client === "cached"
-        ? 1.5
-        : key.client === "one"
-        ? 0.5
-        : key.compress === "none"
-        ? 1.05
-        : 1.1;
+    const target = key.client === "floor" || key.client === "kept" ||
+        key.client === "maps"
+      ? undefined
+      : key.client === "cached"
+      ? 1.5
+      : key.client === "one"
+      ? 0.5
+      : key.compress === "none"
+      ? 1.05
+      : 1.1;
     return {
       ...key,
       name: caseName(key),
