@@ -171,3 +171,35 @@ Deno.test("MemoryCache: users live as long as a member or message holds them (bo
   assert.equal(cache.user("777"), undefined);
   assert.equal(cache.sizes().user, 2);
 });
+
+Deno.test("Client cache: members a handler requests with requestGuildMembers are cached from their chunks (the README's advice for members events do not bring)", async () => {
+  await using discord = await FakeDiscord.start({
+    gateway: { membersPerGuild: 5 },
+  });
+  await using client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMembers,
+    ...discord.clientOptions,
+    cache: { resources: ["guilds", "members"] },
+  });
+  await client.start(new class extends Handler {}());
+  await client.idle();
+  const before = client.cache.sizes().member;
+  const shard = client.shards!.shard(0)!;
+  let received = 0;
+  for await (
+    const chunk of shard.requestGuildMembers({
+      guild_id: discord.guildId,
+      query: "",
+      limit: 0,
+    })
+  ) received += chunk.members.length;
+  await client.idle();
+  assert.equal(received, 5);
+  assert.ok(before < 5, `GUILD_CREATE already held ${before} members`);
+  assert.equal(client.cache.sizes().member, 5);
+  const fourth = [...client.cache.members(discord.guildId)].find((m) =>
+    m.user.username === "member4"
+  );
+  assert.ok(fourth, "a requested member is in the cache");
+});
