@@ -42,35 +42,32 @@ export class NaiveCache {
         this.guilds.set(d.id, d);
         for (const c of d.channels ?? []) this.channels.set(c.id, c);
         for (const m of d.members ?? []) {
-          byUser(this.members, d.id).set(m.user.id, m);
+          inScope(this.members, d.id).set(m.user.id, m);
         }
         for (const p of d.presences ?? []) {
-          byUser(this.presences, d.id).set(p.user.id, p);
+          inScope(this.presences, d.id).set(p.user.id, p);
         }
         for (const v of d.voice_states ?? []) {
-          byUser(this.voiceStates, d.id).set(v.user_id, v);
+          inScope(this.voiceStates, d.id).set(v.user_id, v);
         }
         return;
       case "GUILD_MEMBERS_CHUNK":
         for (const m of d.members) {
-          byUser(this.members, d.guild_id).set(m.user.id, m);
+          inScope(this.members, d.guild_id).set(m.user.id, m);
         }
         return;
       case "GUILD_MEMBER_UPDATE":
-        byUser(this.members, d.guild_id).set(d.user.id, d);
+        inScope(this.members, d.guild_id).set(d.user.id, d);
         return;
       case "PRESENCE_UPDATE":
-        byUser(this.presences, d.guild_id).set(d.user.id, d);
+        inScope(this.presences, d.guild_id).set(d.user.id, d);
         return;
       case "VOICE_STATE_UPDATE":
-        byUser(this.voiceStates, d.guild_id).set(d.user_id, d);
+        inScope(this.voiceStates, d.guild_id).set(d.user_id, d);
         return;
       case "MESSAGE_CREATE":
       case "MESSAGE_UPDATE": {
-        let messages = this.messages.get(d.channel_id);
-        if (messages === undefined) {
-          this.messages.set(d.channel_id, messages = new Map());
-        }
+        const messages = inScope(this.messages, d.channel_id);
         messages.set(d.id, d);
         if (messages.size > PER_CHANNEL) {
           messages.delete(messages.keys().next().value!);
@@ -95,12 +92,15 @@ export class NaiveCache {
   }
 }
 
-/** The map of `guildId`'s entities by user id, made when there is none. */
-function byUser(
+/**
+ * The map of one scope's entities (a guild's by user id, a channel's
+ * messages by id), made when there is none.
+ */
+function inScope(
   maps: Map<string, Map<string, Payload>>,
-  guildId: string,
+  scope: string,
 ): Map<string, Payload> {
-  let map = maps.get(guildId);
-  if (map === undefined) maps.set(guildId, map = new Map());
+  let map = maps.get(scope);
+  if (map === undefined) maps.set(scope, map = new Map());
   return map;
 }

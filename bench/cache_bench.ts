@@ -12,11 +12,12 @@
  *   (b) discord.js's own packet handlers (`client.ws.handlePacket`, the
  *   function its gateway calls for every dispatch; a `Client` that never
  *   connects, status set to ready, default cache settings), (c) the parsed
- *   payloads kept as sent in Maps (`bench/_naive_cache.ts`, a reference). Heap used after a full GC, before
- *   and after each phase, divided by the entities added: 200 GUILD_CREATEs
- *   (40 channels, 30 roles, no members), then a GUILD_MEMBERS_CHUNK of 500
- *   members (a distinct user each) per guild, then 100 MESSAGE_CREATEs in
- *   each of 400 channels (authors are members already cached).
+ *   payloads kept as sent in Maps (`bench/_naive_cache.ts`, a reference).
+ *   Heap used after a full GC, before and after each phase, divided by the
+ *   entities added: 200 GUILD_CREATEs (40 channels, 30 roles, no members),
+ *   then a GUILD_MEMBERS_CHUNK of 500 members (a distinct user each) per
+ *   guild, then 100 MESSAGE_CREATEs in each of 400 channels (authors are
+ *   members already cached).
  * - CPU in the Client (the target's comparison): the gateway benchmark's
  *   case (e) (`bench/gateway_bench.ts --only=e`, reused as is): its
  *   loopback server streams the same events (bench/_stream.ts: ten event
@@ -38,10 +39,10 @@
  *   per case: (none) JSON.parse + a handler call; (cache) the same +
  *   `MemoryCache.apply` with every resource; (maps) the same + the naive
  *   cache; (discord.js) JSON.parse + `handlePacket`. Every cache first
- *   gets the stream's 40 guilds. "none"
- *   is less than what the Client spends per event (it also reads frames
- *   and runs handlers in order), so cache / none overstates the cache's
- *   cost ratio; it is not the target's comparison.
+ *   gets the stream's 40 guilds. "none" is less than what the Client
+ *   spends per event (it also reads frames and runs handlers in order), so
+ *   cache / none overstates the cache's cost ratio; it is not the target's
+ *   comparison.
  * Flags: `--events=N` (stream events, default 200,000), `--repeats=N`
  * (default 5), `--only=client` (just the Client comparison) or
  * `--only=redis` (just Redis), `--redis=URL`.

@@ -11,6 +11,7 @@ import {
 import { mulberry32 } from "../_fakes/prng.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { redisStoreTest } from "./_redis_database.ts";
+import { memoryValue } from "./_memory_view.ts";
 import {
   type Dispatch,
   Model,
@@ -36,21 +37,18 @@ const SEQUENCES = Number(Deno.env.get("CACHE_PROPERTY_SEQUENCES") ?? 2000);
 const LONG_SEQUENCES = 20;
 const LONG_STEPS = 300;
 
-/** The length of sequence `seed`. */
+/** The length of a short sequence: 20 to 60 events, by seed. */
+function shortLength(seed: number): number {
+  return 20 + (seed % 41);
+}
+
+/** The length of the memory store's test's sequence `seed`. */
 function stepsOf(seed: number): number {
-  return seed <= LONG_SEQUENCES ? LONG_STEPS : 20 + (seed % 41);
+  return seed <= LONG_SEQUENCES ? LONG_STEPS : shortLength(seed);
 }
 
 function kindOf(key: string): CacheKind {
   return key.split(":")[0] as CacheKind;
-}
-
-/** The memory store's view of one model key. */
-function memoryValue(cache: MemoryCache, key: string): unknown {
-  const [kind, a, b] = key.split(":") as [CacheKind, string, string?];
-  if (kind === "bot_user") return cache.botUser();
-  if (kind === "guild" || kind === "channel") return cache.get(kind, "", a);
-  return cache.get(kind, a, b!);
 }
 
 function compareMemory(cache: MemoryCache, model: Model, where: string): void {
@@ -215,7 +213,7 @@ Deno.test(redisStoreTest(
       const model = new Model();
       const sequence: Dispatch[] = randomSequence(
         seed,
-        n < 3 ? 150 : 20 + (seed % 41),
+        n < 3 ? 150 : shortLength(seed),
       );
       for (const [i, dispatch] of sequence.entries()) {
         const fromRedis = await store.apply(
@@ -271,7 +269,7 @@ Deno.test(redisStoreTest(
       const store = new RedisCache(redis, options);
       const memory = new MemoryCache(options);
       const model = new Model();
-      const sequence = randomSequence(seed, n < 4 ? 400 : 20 + (seed % 41));
+      const sequence = randomSequence(seed, n < 4 ? 400 : shortLength(seed));
       const random = mulberry32(seed);
       for (let i = 0; i < sequence.length;) {
         const batch = sequence.slice(i, i + 1 + Math.floor(random() * 40));

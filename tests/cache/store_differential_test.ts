@@ -17,17 +17,10 @@ import { COMPLETE } from "../../cache/redis_scripts.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { redisStoreTest } from "./_redis_database.ts";
+import { memoryValue } from "./_memory_view.ts";
 import { wideSequence } from "./_wide_sequences.ts";
 import { randomSequence } from "./_event_sequences.ts";
 import { hostileVariant } from "./_hostile_mutations.ts";
-
-/** The memory store's view of one Redis key's entity. */
-function memoryValue(memory: MemoryCache, key: string): unknown {
-  const [kind, a, b] = key.split(":") as [CacheKind, string, string?];
-  if (kind === "bot_user") return memory.botUser();
-  if (kind === "guild" || kind === "channel") return memory.get(kind, "", a);
-  return memory.get(kind, a, b!);
-}
 
 /** Both stores hold the same; every set entry has its key and back. */
 async function compareStores(
