@@ -6,7 +6,8 @@
 // message's `author` and `mentions`, a DM's `recipients`), which the two
 // stores keep differently by design (README, "Cache": Redis keeps each
 // holder's copy as written, memory one latest copy), and `-0` and numbers
-// past a double, which JSON turns into `0` and `null` in Redis.
+// past a double, which JSON turns into `0` and `null` in Redis. For the
+// same reason a payload with a partial user keeps its own event's name.
 import type { Dispatch } from "./_event_sequences.ts";
 
 /** JSON a hostile gateway may put anywhere, each parsed afresh per use. */
@@ -73,6 +74,9 @@ export function hostileVariant(
     }
     if (typeof parent !== "object" || parent === null) continue;
     const key = path.at(-1)!;
+    // A field of an object an earlier replacement made an array: a named
+    // property on an array, which no gateway's JSON can hold.
+    if (Array.isArray(parent) && typeof key !== "number") continue;
     if (random() < 0.2) {
       // Removed: an array closes up (JSON has no holes).
       if (Array.isArray(parent)) parent.splice(key as number, 1);
@@ -83,8 +87,17 @@ export function hostileVariant(
       );
     }
   }
-  const renamed = random() < 0.1
+  let renamed = random() < 0.1
     ? names[Math.floor(random() * names.length)]!
     : event;
+  // Under another name, a presence's partial user (its id and the fields
+  // that changed) becomes a member's whole user: a user difference too.
+  if (renamed !== event && hasPartialUser(copy)) renamed = event;
   return [renamed, copy];
+}
+
+/** Whether the payload's `user` is a user object without its username. */
+function hasPartialUser(data: unknown): boolean {
+  const user = (data as { user?: unknown } | null)?.user;
+  return typeof user === "object" && user !== null && !("username" in user);
 }

@@ -18,6 +18,7 @@ import {
   PROPERTY_PER_CHANNEL,
   randomSequence,
 } from "./_event_sequences.ts";
+import { runCount } from "./_run_count.ts";
 
 const RESOURCES = [
   "guilds",
@@ -33,7 +34,7 @@ const RESOURCES = [
  * events, many beginnings cheaply (the state compared after each step stays
  * small).
  */
-const SEQUENCES = Number(Deno.env.get("CACHE_PROPERTY_SEQUENCES") ?? 2000);
+const SEQUENCES = runCount("CACHE_PROPERTY_SEQUENCES", 2000);
 const LONG_SEQUENCES = 20;
 const LONG_STEPS = 300;
 
@@ -95,7 +96,7 @@ function checkTable(
   }
 }
 
-Deno.test("cache property: memory store equals the reference model after every step of 2,000 sequences", () => {
+Deno.test(`cache property: memory store equals the reference model after every step of ${SEQUENCES} sequences`, () => {
   let steps = 0;
   // The rarer steps the gaps were in, counted so a change to the generator
   // cannot quietly stop making them.
@@ -191,9 +192,7 @@ function expectedSets(
  * (`CACHE_PROPERTY_REDIS_SEQUENCES` to run more): three of 150 events, the
  * rest short (20 to 60), as in the memory store's test.
  */
-const REDIS_SEQUENCES = Number(
-  Deno.env.get("CACHE_PROPERTY_REDIS_SEQUENCES") ?? 300,
-);
+const REDIS_SEQUENCES = runCount("CACHE_PROPERTY_REDIS_SEQUENCES", 300);
 
 Deno.test(redisStoreTest(
   `cache property: Redis store equals the model (keys and helper sets) after every step of ${REDIS_SEQUENCES} sequences, and the memory store at the end of each`,
@@ -251,8 +250,9 @@ Deno.test(redisStoreTest(
  * (`CACHE_PROPERTY_REDIS_BATCH_SEQUENCES` to run more): four of 400
  * events, the rest short.
  */
-const REDIS_BATCH_SEQUENCES = Number(
-  Deno.env.get("CACHE_PROPERTY_REDIS_BATCH_SEQUENCES") ?? 1000,
+const REDIS_BATCH_SEQUENCES = runCount(
+  "CACHE_PROPERTY_REDIS_BATCH_SEQUENCES",
+  1000,
 );
 
 Deno.test(redisStoreTest(

@@ -21,6 +21,7 @@ import { memoryValue } from "./_memory_view.ts";
 import { wideSequence } from "./_wide_sequences.ts";
 import { randomSequence } from "./_event_sequences.ts";
 import { hostileVariant } from "./_hostile_mutations.ts";
+import { runCount } from "./_run_count.ts";
 
 /** Both stores hold the same; every set entry has its key and back. */
 async function compareStores(
@@ -72,6 +73,14 @@ async function compareStores(
   }
 }
 
+/**
+ * Seeds per case of the wide sequences' tests, and of the hostile variants'
+ * test: raise them with `CACHE_DIFFERENTIAL_SEEDS` and `CACHE_HOSTILE_SEEDS`
+ * to fuzz longer (300 and 2,000 seeds ran clean).
+ */
+const SEEDS = runCount("CACHE_DIFFERENTIAL_SEEDS", 3);
+const HOSTILE_SEEDS = runCount("CACHE_HOSTILE_SEEDS", 24);
+
 const CASES: { name: string; options: CacheOptions }[] = [
   { name: "perChannel 3", options: { messages: { perChannel: 3 } } },
   {
@@ -85,7 +94,7 @@ Deno.test(redisStoreTest(
   5,
   async (redis) => {
     for (const { name, options } of CASES) {
-      for (const seed of [1, 2, 3]) {
+      for (let seed = 1; seed <= SEEDS; seed++) {
         await redis.flushdb();
         const store = new RedisCache(redis, options);
         const memory = new MemoryCache(options);
@@ -112,7 +121,7 @@ Deno.test(redisStoreTest(
   5,
   async (redis) => {
     for (const { name, options } of CASES) {
-      for (const seed of [11, 12, 13]) {
+      for (let seed = 11; seed < 11 + SEEDS; seed++) {
         await redis.flushdb();
         const store = new RedisCache(redis, options);
         const memory = new MemoryCache(options);
@@ -147,7 +156,7 @@ Deno.test(redisStoreTest(
   "memory and Redis stores, hostile variants (any value anywhere, ids included, payloads under other names): the same old and the same state, nothing throws, no prototype is touched",
   5,
   async (redis) => {
-    for (let seed = 1; seed <= 24; seed++) {
+    for (let seed = 1; seed <= HOSTILE_SEEDS; seed++) {
       await redis.flushdb();
       const options = { messages: { perChannel: 3 } };
       const store = new RedisCache(redis, options);
