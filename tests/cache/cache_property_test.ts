@@ -18,7 +18,7 @@ import {
   PROPERTY_PER_CHANNEL,
   randomSequence,
 } from "./_event_sequences.ts";
-import { runCount } from "./_run_count.ts";
+import { runCount } from "../_fakes/run_count.ts";
 
 const RESOURCES = [
   "guilds",

@@ -21,7 +21,7 @@ import { memoryValue } from "./_memory_view.ts";
 import { wideSequence } from "./_wide_sequences.ts";
 import { randomSequence } from "./_event_sequences.ts";
 import { hostileVariant } from "./_hostile_mutations.ts";
-import { runCount } from "./_run_count.ts";
+import { runCount } from "../_fakes/run_count.ts";
 
 /** Both stores hold the same; every set entry has its key and back. */
 async function compareStores(

@@ -8,6 +8,7 @@ import { Shard } from "../../gateway/shard.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
+import { envText } from "../_fakes/run_count.ts";
 
 /** Seeds CI runs; each runs FAULTS_PER_SEED faults (1,000+ in all). */
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -243,11 +244,7 @@ Deno.test("Shard survives random faults without losing or duplicating an event",
 });
 
 // `CHAOS_SEED=1234 deno task test` replays one seed (e.g. from a failure).
-const extraSeed =
-  Deno.permissions.querySync({ name: "env", variable: "CHAOS_SEED" })
-      .state === "granted"
-    ? Deno.env.get("CHAOS_SEED")
-    : undefined;
+const extraSeed = envText("CHAOS_SEED");
 if (extraSeed !== undefined) {
   Deno.test(`Shard chaos with CHAOS_SEED=${extraSeed}`, async () => {
     await runChaos(Number(extraSeed));

@@ -39,20 +39,14 @@ import {
 } from "../../testing/_compressor.ts";
 import { Gen, mulberry32 } from "../_fakes/prng.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { envText, runCount } from "../_fakes/run_count.ts";
 
-function envNumber(name: string): number | undefined {
-  const granted =
-    Deno.permissions.querySync({ name: "env", variable: name }).state ===
-      "granted";
-  const value = granted ? Deno.env.get(name) : undefined;
-  return value === undefined || value === "" ? undefined : Number(value);
-}
-
-const REPLAY_SEED = envNumber("FUZZ_SEED");
+const replaySeed = envText("FUZZ_SEED");
+const REPLAY_SEED = replaySeed === undefined ? undefined : Number(replaySeed);
 const SEEDS = REPLAY_SEED === undefined ? [1, 2, 3, 4, 5, 6] : [REPLAY_SEED];
-const CASES = envNumber("FUZZ_CASES") ?? 40;
+const CASES = runCount("FUZZ_CASES", 40);
 const ACTIONS_PER_CASE = 40;
-const LOOPBACK_CASES = envNumber("FUZZ_LOOPBACK_CASES") ?? 8;
+const LOOPBACK_CASES = runCount("FUZZ_LOOPBACK_CASES", 8);
 /**
  * Heap growth over a whole run that counts as unbounded: 64 MB of what the
  * cases retain when garbage can be collected first (`--v8-flags=--expose-gc`,
