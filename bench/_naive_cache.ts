@@ -96,10 +96,10 @@ export class NaiveCache {
  * The map of one scope's entities (a guild's by user id, a channel's
  * messages by id), made when there is none.
  */
-function inScope(
-  maps: Map<string, Map<string, Payload>>,
+export function inScope<V>(
+  maps: Map<string, Map<string, V>>,
   scope: string,
-): Map<string, Payload> {
+): Map<string, V> {
   let map = maps.get(scope);
   if (map === undefined) maps.set(scope, map = new Map());
   return map;

@@ -11,6 +11,7 @@ import { startBenchServer } from "../../bench/_server.ts";
 import { runFloor } from "../../bench/_client_floor.ts";
 import { runShard } from "../../bench/_client_shard.ts";
 import { NaiveCache } from "../../bench/_naive_cache.ts";
+import { ArenaCache } from "../../bench/_arena_cache.ts";
 import {
   EVENT_NAMES,
   lastSequence,
@@ -242,6 +243,13 @@ Deno.test("gateway bench case (e) runs the full cache and both references, each 
   assert.match(formatReport(report), /Client\+naive maps/);
 });
 
+/** A reaction on message 50 of channel 7, as both reference caches get it. */
+const REACTION = {
+  channel_id: "7",
+  message_id: "50",
+  emoji: { id: null, name: "👍" },
+};
+
 Deno.test("the naive cache keeps 100 messages per channel, oldest out, and counts reactions in place", () => {
   const cache = new NaiveCache();
   for (let i = 1; i <= 101; i++) {
@@ -250,16 +258,69 @@ Deno.test("the naive cache keeps 100 messages per channel, oldest out, and count
   const messages = cache.messages.get("7")!;
   assert.equal(messages.size, 100);
   assert.equal(messages.has("1"), false);
-  const reaction = {
-    channel_id: "7",
-    message_id: "50",
-    emoji: { id: null, name: "👍" },
-  };
-  cache.apply("MESSAGE_REACTION_ADD", reaction);
-  cache.apply("MESSAGE_REACTION_ADD", reaction);
+  cache.apply("MESSAGE_REACTION_ADD", REACTION);
+  cache.apply("MESSAGE_REACTION_ADD", REACTION);
   assert.deepEqual(messages.get("50").reactions, [
     { emoji: { id: null, name: "👍" }, count: 2 },
   ]);
   cache.apply("MESSAGE_DELETE", { id: "50", channel_id: "7" });
   assert.equal(messages.has("50"), false);
+});
+
+Deno.test("the off-heap floor keeps entities as bytes, hands back the previous state parsed from them, and refuses to overrun its block", () => {
+  const cache = new ArenaCache(64 * 1024);
+  const frame = (t: string, d: unknown): [string, unknown, string] => [
+    t,
+    d,
+    JSON.stringify({ t, s: 2, op: 0, d }),
+  ];
+  cache.apply("GUILD_CREATE", {
+    id: "1",
+    channels: [{ id: "7", name: "général" }],
+    members: [{ user: { id: "2" }, nick: "a" }],
+  });
+  assert.deepEqual(cache.read(cache.channels.get("7")!), {
+    id: "7",
+    name: "général",
+  });
+  const update = { guild_id: "1", user: { id: "2" }, nick: "b" };
+  assert.deepEqual(
+    cache.apply(...frame("GUILD_MEMBER_UPDATE", update)),
+    { user: { id: "2" }, nick: "a" },
+  );
+  assert.deepEqual(cache.read(cache.members.get("1")!.get("2")!), update);
+  for (let i = 1; i <= 101; i++) {
+    const message = { id: String(i), channel_id: "7", content: "✓" };
+    assert.equal(cache.apply(...frame("MESSAGE_CREATE", message)), undefined);
+  }
+  const messages = cache.messages.get("7")!;
+  assert.equal(messages.size, 100);
+  assert.equal(messages.has("1"), false);
+  cache.apply(...frame("MESSAGE_REACTION_ADD", REACTION));
+  const old = cache.apply(...frame("MESSAGE_REACTION_ADD", REACTION));
+  assert.deepEqual(old.reactions, [
+    { emoji: { id: null, name: "👍" }, count: 1 },
+  ]);
+  assert.deepEqual(
+    cache.apply(...frame("MESSAGE_DELETE", { id: "50", channel_id: "7" })),
+    {
+      id: "50",
+      channel_id: "7",
+      content: "✓",
+      reactions: [{ emoji: { id: null, name: "👍" }, count: 2 }],
+    },
+  );
+  assert.equal(messages.has("50"), false);
+  assert.throws(
+    () =>
+      cache.apply(
+        ...frame("MESSAGE_CREATE", {
+          id: "200",
+          channel_id: "7",
+          content: "x".repeat(32 * 1024),
+        }),
+      ),
+    RangeError,
+  );
+  assert.equal(messages.has("200"), false);
 });
