@@ -41,7 +41,7 @@ interface Setup {
 }
 
 async function setup(
-  options: { scheduler?: VirtualScheduler } = {},
+  options: { scheduler?: VirtualScheduler; clock?: () => number } = {},
 ): Promise<Setup> {
   const signer = await InteractionSigner.create();
   const fake = new FakeRest({ token: "t" });
@@ -58,6 +58,7 @@ async function setup(
     router,
     rest,
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return { signer, handler, fake, router, errors };
 }
@@ -75,7 +76,10 @@ Deno.test("endpoint answers PING with PONG and a command with its response", asy
 });
 
 Deno.test("endpoint refuses missing, malformed, wrong and stale signatures with 401", async () => {
-  const { signer, handler } = await setup();
+  // A fixed clock on a whole second: the signer writes whole seconds, so
+  // against the wall clock "301 s ahead" could round down to 300.x and pass.
+  const now = 1_700_000_000_000;
+  const { signer, handler } = await setup({ clock: () => now });
   const other = await InteractionSigner.create();
   const body = JSON.stringify(interaction());
   const cases: [string, Request][] = [
@@ -96,13 +100,13 @@ Deno.test("endpoint refuses missing, malformed, wrong and stale signatures with 
     [
       "stale timestamp",
       await signer.request(interaction(), {
-        timestamp: Date.now() / 1000 - 301,
+        timestamp: now / 1000 - 301,
       }),
     ],
     [
       "future timestamp",
       await signer.request(interaction(), {
-        timestamp: Date.now() / 1000 + 301,
+        timestamp: now / 1000 + 301,
       }),
     ],
   ];
@@ -111,8 +115,17 @@ Deno.test("endpoint refuses missing, malformed, wrong and stale signatures with 
     assert.equal(response.status, 401, what);
     await response.body?.cancel();
   }
+  // At the bound (300 s either way) a request is still taken.
+  for (const [id, offset] of [["201", -300], ["202", 300]] as const) {
+    const edge = await signer.request({ ...interaction(), id }, {
+      timestamp: now / 1000 + offset,
+    });
+    const response = await handler(edge);
+    assert.equal(response.status, 200, `${offset} s`);
+    await response.body?.cancel();
+  }
   // A tampered body with the original signature fails too.
-  const good = await signer.request(interaction());
+  const good = await signer.request(interaction(), { timestamp: now / 1000 });
   const tampered = new Request(good.url, {
     method: "POST",
     headers: good.headers,
