@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { inScope } from "./_naive_cache.ts";
+import { inScope, sameEmoji } from "./_naive_cache.ts";
 
 // deno-lint-ignore no-explicit-any -- payloads as sent, read by field name
 type Payload = any;
@@ -109,16 +109,16 @@ export class ArenaCache {
         const at = messages?.get(d.id);
         if (at === undefined) return undefined;
         messages!.delete(d.id);
-        return this.#read(at);
+        return this.read(at);
       }
       case "MESSAGE_REACTION_ADD": {
         const messages = this.messages.get(d.channel_id);
         const at = messages?.get(d.message_id);
         if (at === undefined) return undefined;
-        const old = this.#read(at);
+        const old = this.read(at);
         const message = { ...old, reactions: [...(old.reactions ?? [])] };
         const index = message.reactions.findIndex((r: Payload) =>
-          r.emoji.id === d.emoji.id && r.emoji.name === d.emoji.name
+          sameEmoji(r, d)
         );
         if (index === -1) message.reactions.push({ emoji: d.emoji, count: 1 });
         else {
@@ -132,16 +132,11 @@ export class ArenaCache {
     return undefined;
   }
 
-  /** Read back the entity at `at` (its payload, for a frame). */
-  read(at: number): Payload {
-    return this.#read(at);
-  }
-
   /** Index `id` at `at`, handing back what it replaced. */
   #replace(map: Map<string, number>, id: string, at: number): Payload {
     const old = map.get(id);
     map.set(id, at);
-    return old === undefined ? undefined : this.#read(old);
+    return old === undefined ? undefined : this.read(old);
   }
 
   /** Write an event's entity: its frame as it came, or `d` as JSON. */
@@ -171,7 +166,8 @@ export class ArenaCache {
     return at;
   }
 
-  #read(at: number): Payload {
+  /** Read back the entity at `at` (its payload, for a frame). */
+  read(at: number): Payload {
     const length = this.#view.getUint32(at);
     const text = this.#decoder.decode(
       this.#bytes.subarray(at + HEADER, at + HEADER + length),

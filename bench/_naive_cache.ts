@@ -81,15 +81,19 @@ export class NaiveCache {
         const message = this.messages.get(d.channel_id)?.get(d.message_id);
         if (message === undefined) return;
         const reactions: Payload[] = message.reactions ??= [];
-        const known = reactions.find((r) =>
-          r.emoji.id === d.emoji.id && r.emoji.name === d.emoji.name
-        );
+        const known = reactions.find((r) => sameEmoji(r, d));
         if (known !== undefined) known.count++;
         else reactions.push({ emoji: d.emoji, count: 1 });
         return;
       }
     }
   }
+}
+
+/** Whether `reaction` (of a message) is of the emoji of reaction event `d`. */
+export function sameEmoji(reaction: Payload, d: Payload): boolean {
+  return reaction.emoji.id === d.emoji.id &&
+    reaction.emoji.name === d.emoji.name;
 }
 
 /**

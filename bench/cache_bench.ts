@@ -85,10 +85,12 @@ interface Store {
 
 /**
  * @param kind The store.
- * @param frameBytes The UTF-8 bytes of the frames it will be given (sizes
- *   the arena's block).
+ * @param frames The frames it will be given (they size the arena's block).
  */
-async function makeStore(kind: string, frameBytes = 0): Promise<Store> {
+async function makeStore(
+  kind: string,
+  frames: readonly string[] = [],
+): Promise<Store> {
   if (kind === "disruption") {
     const { MemoryCache } = await import("../cache/mod.ts");
     const cache = new MemoryCache({ messages: { perChannel: 100 } });
@@ -131,6 +133,11 @@ async function makeStore(kind: string, frameBytes = 0): Promise<Store> {
   }
   if (kind === "arena") {
     const { ArenaCache } = await import("./_arena_cache.ts");
+    const encoder = new TextEncoder();
+    const frameBytes = frames.reduce(
+      (sum, frame) => sum + encoder.encode(frame).length,
+      0,
+    );
     // Room for every frame, what the guilds and reactions write besides,
     // and encodeInto's worst case for the largest frame.
     const arena = new ArenaCache(
@@ -225,12 +232,7 @@ function streamFrames(events: number): string[] {
 
 async function cpuChild(kind: string, events: number): Promise<void> {
   const frames = streamFrames(events);
-  const encoder = new TextEncoder();
-  const frameBytes = frames.reduce(
-    (sum, frame) => sum + encoder.encode(frame).length,
-    0,
-  );
-  const store = await makeStore(kind, frameBytes);
+  const store = await makeStore(kind, frames);
   store.apply("READY", READY);
   for (const guild of streamGuildCreates()) store.apply("GUILD_CREATE", guild);
   let handled = 0;
