@@ -164,14 +164,20 @@ export function interactionsEndpoint(
   const maxRemembered = options.maxRemembered ?? 100_000;
   /** Interaction IDs answered recently, with when they may be forgotten. */
   const seen = new Map<string, number>();
-  const replayed = (id: unknown, now: number): boolean => {
+  /**
+   * Whether interaction `id`, signed at `signedAt` (seconds), was taken
+   * already. It is remembered for as long as its signature passes the age
+   * check: `maxAge` past the later of its timestamp and now (a timestamp
+   * ahead of our clock is accepted, so it stays valid that much longer).
+   */
+  const replayed = (id: unknown, now: number, signedAt: number): boolean => {
     for (const [old, until] of seen) {
       if (until > now && seen.size < maxRemembered) break;
       seen.delete(old);
     }
     if (typeof id !== "string") return false;
     if (seen.has(id)) return true;
-    seen.set(id, now + maxAge * 1000);
+    seen.set(id, Math.max(now, signedAt * 1000) + maxAge * 1000);
     return false;
   };
 
@@ -233,7 +239,7 @@ export function interactionsEndpoint(
     } catch {
       return text(400, "Bad Request");
     }
-    if (replayed(interaction.id, clock())) {
+    if (replayed(interaction.id, clock(), seconds)) {
       logger.warn("Interaction request {id} replayed; refused", {
         id: String(interaction.id),
       });
@@ -282,6 +288,9 @@ export function interactionsEndpoint(
             finish(Response.json(response));
           }
         },
+        // The handler failed without answering (reported to onError):
+        // say so now, not at the deadline.
+        failed: () => finish(text(500, "The interaction handler failed")),
       }).then((routed) => {
         if (!routed) finish(text(404, "No handler for this interaction"));
       }, () => {});

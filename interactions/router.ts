@@ -183,6 +183,13 @@ export interface HandleOptions {
   rest: RestClient;
   /** How the initial response is sent (the HTTP endpoint's). */
   respond?: InitialResponder;
+  /**
+   * Called, after `onError`, when the interaction failed before its initial
+   * response (it could not be routed, or its handler threw without
+   * answering): nothing will answer it now, so the HTTP endpoint answers
+   * its request at once instead of holding it to the deadline.
+   */
+  failed?: (error: InteractionError) => void;
 }
 
 /** Options for {@linkcode InteractionRouter.awaitComponent}. */
@@ -537,13 +544,15 @@ export class InteractionRouter {
         return false;
       }
     } catch (error) {
-      await this.#report(
+      await this.#fail(
         error instanceof InteractionError ? error : new InteractionError(
           "handler_failed",
           `${describe(interaction)} could not be routed: ${error}`,
           { cause: error },
         ),
         interaction,
+        ctx,
+        options,
       );
       return true;
     }
@@ -564,7 +573,7 @@ export class InteractionRouter {
     } catch (error) {
       // Reported here; a "not answered" report on top would say nothing new.
       this.#scheduler.clearTimeout(timer);
-      await this.#report(
+      await this.#fail(
         error instanceof InteractionError
           ? error.interaction !== undefined ? error : new InteractionError(
             error.kind,
@@ -579,6 +588,8 @@ export class InteractionRouter {
             { interaction: label, cause: error },
           ),
         interaction,
+        ctx,
+        options,
       );
     }
     if (ctx.state !== "pending") this.#scheduler.clearTimeout(timer);
@@ -720,6 +731,22 @@ export class InteractionRouter {
       };
     }
     return undefined;
+  }
+
+  /** Report a failure; tell the caller when the interaction stays unanswered. */
+  async #fail(
+    error: InteractionError,
+    interaction: Interaction,
+    ctx: InteractionContext,
+    options: HandleOptions,
+  ): Promise<void> {
+    await this.#report(error, interaction);
+    if (ctx.state !== "pending") return;
+    try {
+      options.failed?.(error);
+    } catch (hookError) {
+      logger.error("failed threw: {error}", { error: String(hookError) });
+    }
   }
 
   async #report(

@@ -343,3 +343,76 @@ Deno.test("endpoint answers 408 and cancels the body when it has not arrived wit
   assert.equal(cancelled, true);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("endpoint remembers a request signed ahead of its clock until that signature is stale: a replay in between is refused", async () => {
+  const signer = await InteractionSigner.create();
+  const rest = new RestClient({ token: "t", fetch: new FakeRest({}).fetch });
+  let runs = 0;
+  const router = new InteractionRouter().command(ping, (_, ctx) => {
+    runs++;
+    return ctx.respond("pong");
+  });
+  let now = 1_700_000_000_000;
+  const handler = interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest,
+    clock: () => now,
+  });
+  // Discord's clock 120 s ahead of ours: the signature passes until 420 s
+  // from now, so the ID must be remembered that long, not 300 s.
+  const original = await signer.request(interaction(), {
+    timestamp: now / 1000 + 120,
+  });
+  const copies = [original.clone(), original.clone()];
+  assert.equal((await handler(original)).status, 200);
+  now += 301_000;
+  const replay = await handler(copies[0]!);
+  assert.equal(replay.status, 401);
+  assert.equal(await replay.text(), "replayed request");
+  // Once the signature itself is stale, that is the answer.
+  now += 120_000;
+  const stale = await handler(copies[1]!);
+  assert.equal(stale.status, 401);
+  assert.equal(await stale.text(), "stale request timestamp");
+  assert.equal(runs, 1, "the handler ran once");
+});
+
+Deno.test("endpoint answers 500 as soon as a handler throws without answering (or the interaction cannot be routed), not at the deadline", async () => {
+  const clock = new VirtualScheduler();
+  const { signer, handler, router, errors } = await setup({ scheduler: clock });
+  router.command(command({ name: "boom", description: "Fails" }), () => {
+    throw new Error("broken");
+  });
+  // No clock advance: a response that waited for the deadline never comes.
+  const failed = await handler(
+    await signer.request({ ...interaction("boom"), id: "301" }),
+  );
+  assert.equal(failed.status, 500);
+  assert.equal(await failed.text(), "The interaction handler failed");
+  // A command interaction without `data` cannot be routed.
+  const { data: _, ...noData } = interaction();
+  const unroutable = await handler(
+    await signer.request({ ...noData, id: "302" }),
+  );
+  assert.equal(unroutable.status, 500);
+  await unroutable.body?.cancel();
+  assert.deepEqual(errors, ["handler_failed", "handler_failed"]);
+  assert.equal(clock.now(), 0, "no virtual time passed");
+  // A handler that answered and then threw: its answer stands.
+  router.command(
+    command({ name: "late", description: "Late" }),
+    async (_, ctx) => {
+      await ctx.respond("done");
+      throw new Error("after");
+    },
+  );
+  const answered = await handler(
+    await signer.request({ ...interaction("late"), id: "303" }),
+  );
+  assert.equal(answered.status, 200);
+  assert.deepEqual(await answered.json(), {
+    type: 4,
+    data: { content: "done" },
+  });
+});

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { joinChunks, readBounded } from "../../base/read_bounded.ts";
+
+/** A stream of the given chunks, then its end. */
+function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller): void {
+      if (next < chunks.length) controller.enqueue(chunks[next++]!);
+      else controller.close();
+    },
+  });
+}
+
+/** The bytes the result's chunks hold alive: their buffers, each once. */
+function heldBytes(chunks: readonly Uint8Array[]): number {
+  const buffers = new Set(chunks.map((chunk) => chunk.buffer));
+  let bytes = 0;
+  for (const buffer of buffers) bytes += buffer.byteLength;
+  return bytes;
+}
+
+Deno.test("readBounded holds what was read, not the buffers a trickling peer's chunks are views of", async () => {
+  // As Deno's server hands a body sent a byte at a time: each read is one
+  // byte in a 64 KiB buffer of its own.
+  const chunks = Array.from({ length: 5000 }, (_, i) => {
+    const buffer = new Uint8Array(65_536);
+    buffer[100] = i % 256;
+    return buffer.subarray(100, 101);
+  });
+  const read = await readBounded(streamOf(chunks), 1_048_576);
+  assert.equal(read.type, "read");
+  if (read.type !== "read") return;
+  assert.equal(read.size, 5000);
+  const held = heldBytes(read.chunks);
+  assert.ok(held <= 65_536, `holds ${held} bytes for 5,000 read`);
+  const bytes = joinChunks(read.chunks, read.size);
+  assert.deepEqual([...bytes], chunks.map((_, i) => i % 256));
+});
+
+Deno.test("readBounded keeps bytes in order across block boundaries and sizes its block to a small cap", async () => {
+  const big = Uint8Array.from({ length: 150_000 }, (_, i) => i % 251);
+  const small = Uint8Array.of(7, 8, 9);
+  const read = await readBounded(
+    streamOf([small, big, small, new Uint8Array(0), small]),
+    1_000_000,
+  );
+  assert.equal(read.type, "read");
+  if (read.type !== "read") return;
+  assert.equal(read.size, 150_009);
+  assert.deepEqual(
+    joinChunks(read.chunks, read.size),
+    Uint8Array.from([...small, ...big, ...small, ...small]),
+  );
+  assert.ok(heldBytes(read.chunks) <= 150_009 + 65_536);
+
+  const tiny = await readBounded(streamOf([small, small]), 10);
+  assert.equal(tiny.type, "read");
+  if (tiny.type !== "read") return;
+  assert.ok(
+    heldBytes(tiny.chunks) <= 10,
+    "a 10-byte cap holds no 64 KiB block",
+  );
+  assert.deepEqual([...joinChunks(tiny.chunks, tiny.size)], [7, 8, 9, 7, 8, 9]);
+
+  const empty = await readBounded(streamOf([]), 10);
+  assert.deepEqual(empty, { type: "read", chunks: [], size: 0 });
+});
+
+Deno.test("readBounded cancels the stream once it passes the cap", async () => {
+  let cancelled: unknown;
+  let pulls = 0;
+  const endless = new ReadableStream<Uint8Array>({
+    pull(controller): void {
+      pulls++;
+      controller.enqueue(new Uint8Array(1000));
+    },
+    cancel(reason): void {
+      cancelled = reason;
+    },
+  });
+  const read = await readBounded(endless, 4500, "too big");
+  assert.deepEqual(read, { type: "too_large", size: 5000 });
+  assert.equal(cancelled, "too big");
+  assert.ok(pulls <= 7, `pulled ${pulls} chunks`);
+});
