@@ -96,7 +96,8 @@ const INITIAL_OUTPUT = 64 * 1024;
 /** Buffers grown past this are dropped after use instead of kept. */
 const RETAINED_MAX = 1024 * 1024;
 
-const decoder = new TextDecoder();
+/** Fatal: inflated bytes that are not UTF-8 are a corrupt payload. */
+const decoder = new TextDecoder("utf-8", { fatal: true });
 /**
  * Output space shared by every inflater: decoding is synchronous and the
  * text is copied out, so one buffer serves all connections.
@@ -134,9 +135,23 @@ interface NodeCodecStream {
   close(): void;
 }
 
+/** zstd's largest window log by default (128 MiB), which the cap never passes. */
+const ZSTD_WINDOW_LOG_DEFAULT_MAX = 27;
+/** zstd's smallest window log (1 KiB). */
+const ZSTD_WINDOW_LOG_MIN = 10;
+
+/** The zstd window log that holds `limit` bytes, within zstd's bounds. */
+function zstdWindowLog(limit: number): number {
+  return Math.min(
+    ZSTD_WINDOW_LOG_DEFAULT_MAX,
+    Math.max(ZSTD_WINDOW_LOG_MIN, Math.ceil(Math.log2(limit))),
+  );
+}
+
 /** Open the native stream and check it has the internals we rely on. */
 function openNative(
   compression: "zlib-stream" | "zstd-stream",
+  limit: number,
 ): { stream: NodeCodecStream; handle: NativeHandle; state: Uint32Array } {
   const codecs = zlib();
   const create = compression === "zlib-stream"
@@ -150,8 +165,19 @@ function openNative(
     );
   }
   // chunkSize: the stream's own 16 KiB output buffer is never used here.
-  const stream = (create as (options: { chunkSize: number }) => unknown)({
+  // zstd's window is what a frame's header asks for, up to 128 MiB of native
+  // memory per connection (a hostile server that asks for it and sends small
+  // messages keeps it all, whatever the message limit): capped at the
+  // message limit, so `maxInflatedBytes` bounds the window too.
+  const params = compression === "zstd-stream"
+    ? { [zlib().constants.ZSTD_d_windowLogMax]: zstdWindowLog(limit) }
+    : undefined;
+  const stream = (create as (options: {
+    chunkSize: number;
+    params?: Record<number, number>;
+  }) => unknown)({
     chunkSize: 64,
+    ...(params ? { params } : {}),
   }) as unknown as NodeCodecStream;
   const handle = stream._handle;
   const state = stream._writeState;
@@ -182,7 +208,7 @@ class NativeInflater implements Inflater {
   #pendingLength = 0;
 
   constructor(compression: "zlib-stream" | "zstd-stream", limit: number) {
-    const { stream, handle, state } = openNative(compression);
+    const { stream, handle, state } = openNative(compression, limit);
     this.#compression = compression;
     this.#limit = limit;
     // zstd decompression has no end directive: every flag decodes all it
@@ -284,7 +310,13 @@ class NativeInflater implements Inflater {
       } catch (error) {
         this.#error = error instanceof Error ? error : new Error(String(error));
       }
-      if (this.#error !== undefined) throw this.#fail();
+      if (this.#error !== undefined) {
+        throw this.#fail(
+          /too much memory/.test(this.#error.message)
+            ? `Cannot decompress a ${this.#compression} message as its window is larger than the ${this.#limit} bytes maxInflatedBytes allows`
+            : undefined,
+        );
+      }
       const availOut = state[0]!;
       const availIn = state[1]!;
       produced += outLength - availOut;
@@ -305,9 +337,16 @@ class NativeInflater implements Inflater {
       output = grown;
     }
     // Decoding copies, so the buffer can be reused for the next message.
-    const text = produced === 0
-      ? null
-      : decoder.decode(output.subarray(0, produced));
+    let text: string | null = null;
+    if (produced > 0) {
+      try {
+        text = decoder.decode(output.subarray(0, produced));
+      } catch {
+        throw this.#fail(
+          `Cannot decode a ${this.#compression} message as it inflates to bytes that are not UTF-8`,
+        );
+      }
+    }
     // Keep a grown buffer for the next large payload, unless it is huge (then
     // the previous, smaller one stays).
     if (output.length <= RETAINED_MAX) sharedOutput = output;

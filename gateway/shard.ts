@@ -361,8 +361,10 @@ export class Shard {
    * Create a shard; nothing happens until {@linkcode Shard.connect}.
    *
    * @param options Token, intents, shard and the injected seams.
-   * @throws {TypeError} When the token is missing.
+   * @throws {TypeError} When the token is missing, or `presence` is malformed.
    * @throws {RangeError} When a number is out of range.
+   * @throws {GatewayError} `payload_too_large` when IDENTIFY with `presence`
+   * would pass 4096 bytes.
    */
   constructor(options: ShardOptions) {
     assertShardOptions(options);
@@ -378,7 +380,6 @@ export class Shard {
     );
     this.#largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
     this.#properties = options.properties ?? defaultProperties();
-    this.#presence = options.presence;
     this.#transport = options.transport ?? defaultTransport;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#random = options.random ?? Math.random;
@@ -387,6 +388,11 @@ export class Shard {
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#limiter = new SendRateLimiter({ scheduler: this.#scheduler });
     if (options.session) this.#restoreSession(options.session);
+    // Checked at construction: a presence IDENTIFY cannot carry would
+    // otherwise fail every session, one identify at a time.
+    if (options.presence !== undefined) {
+      this.#presence = this.#identifiablePresence(options.presence);
+    }
   }
 
   /** This shard's ID. */
@@ -564,7 +570,9 @@ export class Shard {
    * @throws {GatewayError} `payload_too_large` over 4096 bytes,
    * `invalid_payload` when it cannot be encoded, `shard_closed` when the
    * shard closes first.
-   * @throws {TypeError} For an opcode that is not a user command.
+   * @throws {TypeError} For an opcode that is not a user command, or a
+   * malformed presence (op 3: it is kept for the next IDENTIFY, which must
+   * also stay within 4096 bytes with it, or `payload_too_large`).
    */
   send(command: GatewayCommand): Promise<void> {
     if (!COMMAND_OPCODES.has(command?.op)) {
@@ -599,8 +607,17 @@ export class Shard {
       );
     }
     if (command.op === GatewayOpcode.PresenceUpdate) {
-      // Reconnects identify with the presence the bot set last.
-      this.#presence = command.d;
+      // Reconnects identify with the presence the bot set last: one Discord
+      // would refuse there (malformed, or making IDENTIFY too large) would
+      // close every later session with 4001 or 4002 and burn an identify
+      // each time, so it is refused here, before it is sent or kept.
+      let presence: UpdatePresenceData;
+      try {
+        presence = this.#identifiablePresence(command.d);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.#presence = presence;
     }
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ frame, resolve, reject });
@@ -615,6 +632,8 @@ export class Shard {
    * @param data The presence.
    * @returns A promise that resolves when the frame is written.
    * @throws {TypeError} For a malformed presence.
+   * @throws {GatewayError} `payload_too_large` when IDENTIFY with it would
+   * pass 4096 bytes.
    */
   updatePresence(data: UpdatePresenceData): Promise<void> {
     return this.#sendValidated(() => updatePresenceCommand(data));
@@ -681,6 +700,40 @@ export class Shard {
    */
   requestChannelInfo(data: RequestChannelInfoData): Promise<void> {
     return this.#sendValidated(() => requestChannelInfoCommand(data));
+  }
+
+  /**
+   * `presence` checked as an op 3 payload, and as part of this shard's
+   * IDENTIFY, which must stay within {@linkcode MAX_PAYLOAD_BYTES}.
+   *
+   * @throws {TypeError} A malformed presence.
+   * @throws {GatewayError} `payload_too_large` when IDENTIFY would not fit.
+   */
+  #identifiablePresence(presence: unknown): UpdatePresenceData {
+    const { d } = updatePresenceCommand(presence as UpdatePresenceData);
+    const bytes = utf8Length(JSON.stringify({
+      op: GatewayOpcode.Identify,
+      d: { ...this.#identifyData(), presence: d },
+    }));
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      throw new GatewayError(
+        "payload_too_large",
+        `Cannot use this presence as IDENTIFY with it encodes to more than ${MAX_PAYLOAD_BYTES} bytes: current size ${bytes} bytes`,
+        { shardId: this.#shardId },
+      );
+    }
+    return d;
+  }
+
+  /** IDENTIFY's fields other than the presence. */
+  #identifyData(): IdentifyData {
+    return {
+      token: this.#token,
+      properties: this.#properties,
+      large_threshold: this.#largeThreshold,
+      shard: [this.#shardId, this.#shardCount],
+      intents: this.#intents,
+    };
   }
 
   #sendValidated(
@@ -1404,13 +1457,7 @@ export class Shard {
       return; // The connection ended while waiting; its loss is handled.
     }
     if (!this.#current(connection)) return;
-    const identify: IdentifyData = {
-      token: this.#token,
-      properties: this.#properties,
-      large_threshold: this.#largeThreshold,
-      shard: [this.#shardId, this.#shardCount],
-      intents: this.#intents,
-    };
+    const identify = this.#identifyData();
     if (this.#presence) identify.presence = this.#presence;
     this.#sendPriority(connection, { op: GatewayOpcode.Identify, d: identify });
     this.#setPhaseTimer(connection, this.#timeouts.ready, "READY");
@@ -1715,7 +1762,10 @@ function defaultProperties(): IdentifyProperties {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// Fatal: a binary frame that is not UTF-8 is as undecodable as a text frame
+// that is not (which the transport closes with 1007), not a payload with
+// U+FFFD in it.
+const decoder = new TextDecoder("utf-8", { fatal: true });
 /** The longest `Retry-After` on a refused upgrade the shard waits (10 min). */
 const MAX_CONNECT_RETRY_AFTER = 600_000;
 

@@ -347,8 +347,12 @@ class TcpWebSocket implements GatewaySocket {
 
   async #readFrames(): Promise<void> {
     if (this.#buffer.length > READ_SIZE) {
-      // A large handshake response grew the buffer: shrink it back.
-      const small = new Uint8Array(READ_SIZE);
+      // A large handshake response grew the buffer: shrink it back, to no
+      // less than the frames that came with the head (a fixed READ_SIZE
+      // threw a RangeError past it, and the shard reconnected for ever).
+      const small = new Uint8Array(
+        Math.max(READ_SIZE, this.#end - this.#start),
+      );
       small.set(this.#buffer.subarray(this.#start, this.#end));
       this.#end -= this.#start;
       this.#start = 0;
@@ -538,7 +542,11 @@ class TcpWebSocket implements GatewaySocket {
         }
         this.#appendFragment(payload);
         if (!fin) return;
-        const whole = this.#fragments.subarray(0, this.#fragmentBytes);
+        // Exactly the message: a view of the larger buffer (4 KiB at least)
+        // would keep all of it alive for whoever holds the message.
+        const whole = this.#fragmentBytes === this.#fragments.length
+          ? this.#fragments
+          : this.#fragments.slice(0, this.#fragmentBytes);
         const messageOpcode = this.#fragmentOpcode;
         this.#fragmentOpcode = 0;
         this.#fragments = new Uint8Array(0);

@@ -24,20 +24,30 @@ class ServerCompressor {
   #flush: number;
   #chunks: Buffer[] = [];
 
-  constructor(codec: Codec) {
+  /** @param windowLog zstd only: the window its frame header declares. */
+  constructor(codec: Codec, windowLog?: number) {
     if (codec === "zlib-stream") {
       this.#stream = zlib.createDeflate();
       this.#flush = zlib.constants.Z_SYNC_FLUSH;
     } else {
-      this.#stream = zlib.createZstdCompress();
+      this.#stream = zlib.createZstdCompress(
+        windowLog === undefined
+          ? {}
+          : { params: { [zlib.constants.ZSTD_c_windowLog]: windowLog } },
+      );
       this.#flush = zlib.constants.ZSTD_e_flush;
     }
     this.#stream.on("data", (chunk: Buffer) => this.#chunks.push(chunk));
   }
 
   /** Compress one payload and flush it: the bytes of one gateway message. */
-  async payload(text: string): Promise<Uint8Array> {
-    this.#stream.write(encoder.encode(text));
+  payload(text: string): Promise<Uint8Array> {
+    return this.payloadBytes(encoder.encode(text));
+  }
+
+  /** Compress bytes as one payload (they need not be UTF-8). */
+  async payloadBytes(input: Uint8Array): Promise<Uint8Array> {
+    this.#stream.write(input);
     await new Promise<void>((resolve) =>
       this.#stream.flush(this.#flush, () => resolve())
     );
@@ -365,7 +375,13 @@ for (const codec of CODECS) {
             0xff,
             0xff,
           ]);
-        assertDecodeError(() => inflater.push(corrupt), /the data is corrupt$/);
+        // zstd's header asks for a 2^41-byte window: refused as one.
+        assertDecodeError(
+          () => inflater.push(corrupt),
+          codec === "zlib-stream"
+            ? /the data is corrupt$/
+            : /its window is larger than the 67108864 bytes maxInflatedBytes allows$/,
+        );
       } finally {
         inflater.close();
       }
@@ -618,5 +634,67 @@ Deno.test("createInflater refuses a limit that is not a positive integer", () =>
       () => createInflater("zstd-stream", { maxMessageBytes: value }),
       /'maxMessageBytes' as it must be a positive integer number of bytes/,
     );
+  }
+});
+
+Deno.test("Inflater: a zstd window larger than maxInflatedBytes is refused (its native memory is bounded by the limit), one within it is decoded", async () => {
+  const text = '{"op":11,"d":null}';
+  const cases: [number, number | undefined, boolean][] = [
+    [20, 1024 * 1024, true],
+    [27, 1024 * 1024, false],
+    [26, undefined, true], // the default limit, 64 MiB, takes a 64 MiB window
+    [27, undefined, false],
+  ];
+  for (const [windowLog, limit, decoded] of cases) {
+    // A stream's frame has no content size: the decoder reserves the window
+    // its header declares, as on a gateway connection.
+    const server = new ServerCompressor("zstd-stream", windowLog);
+    const inflater = createInflater(
+      "zstd-stream",
+      limit === undefined ? {} : { maxMessageBytes: limit },
+    );
+    try {
+      const message = await server.payload(text);
+      if (decoded) assert.equal(inflater.push(message), text);
+      else {
+        assert.throws(
+          () => inflater.push(message),
+          (error: unknown) =>
+            error instanceof GatewayError && error.kind === "decode" &&
+            /window is larger than the \d+ bytes maxInflatedBytes allows/
+              .test(error.message),
+          `window log ${windowLog}`,
+        );
+      }
+    } finally {
+      inflater.close();
+      await server.close();
+    }
+  }
+});
+
+Deno.test("Inflater: inflated bytes that are not UTF-8 are a decode error, not U+FFFD", async () => {
+  for (const codec of CODECS) {
+    const server = new ServerCompressor(codec);
+    const inflater = createInflater(codec);
+    try {
+      const bytes = new Uint8Array([
+        ...encoder.encode('{"a":"'),
+        0xff,
+        0xfe,
+        ...encoder.encode('"}'),
+      ]);
+      const message = await server.payloadBytes(bytes);
+      assert.throws(
+        () => inflater.push(message),
+        (error: unknown) =>
+          error instanceof GatewayError && error.kind === "decode" &&
+          /not UTF-8/.test(error.message),
+        codec,
+      );
+    } finally {
+      inflater.close();
+      await server.close();
+    }
   }
 });

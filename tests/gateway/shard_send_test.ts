@@ -143,3 +143,63 @@ Deno.test("Shard identifies with the presence set last after a new session", asy
   assert.deepEqual((identify.d as { presence: unknown }).presence, idle.d);
   await h.shard.close();
 });
+
+Deno.test("Shard refuses a presence IDENTIFY could not carry, sends nothing and keeps identifying with the last good one", async () => {
+  const h = await readyHarness();
+  const idle = {
+    op: 3 as const,
+    d: { ...presence.d, status: "idle" as const },
+  };
+  await h.shard.send(idle);
+  const before = h.socket().sent.length;
+  // Malformed (a raw command, as from a broker): Discord closes IDENTIFY
+  // with such a presence with 4001/4002, on every new session.
+  for (const d of [{ status: "bogus" }, { ...presence.d, activities: "x" }]) {
+    await assert.rejects(
+      h.shard.send({ op: 3, d } as never),
+      TypeError,
+    );
+  }
+  // Well-formed, under 4096 bytes as op 3, but IDENTIFY with it is over.
+  const big = {
+    op: 3 as const,
+    d: {
+      ...presence.d,
+      activities: [{ name: "x".repeat(3900), type: 0 as const }],
+    },
+  };
+  assert.ok(JSON.stringify(big).length < 4096);
+  await assert.rejects(
+    h.shard.send(big),
+    (error: unknown) =>
+      error instanceof GatewayError && error.kind === "payload_too_large" &&
+      /IDENTIFY/.test(error.message),
+  );
+  assert.equal(h.socket().sent.length, before, "nothing sent");
+  h.socket().serverClose(4007);
+  await h.scheduler.advance(0);
+  hello(h.socket());
+  await h.scheduler.advance(5000);
+  const identify = h.socket().sentPayloads()[0]!;
+  assert.equal(identify.op, 2);
+  assert.deepEqual((identify.d as { presence: unknown }).presence, idle.d);
+  await h.shard.close();
+});
+
+Deno.test("Shard refuses at construction a starting presence that is malformed or that IDENTIFY could not carry", () => {
+  assert.throws(
+    () => createHarness({ presence: { status: "bogus" } as never }),
+    TypeError,
+  );
+  assert.throws(
+    () =>
+      createHarness({
+        presence: {
+          ...presence.d,
+          activities: [{ name: "x".repeat(4000), type: 0 as const }],
+        },
+      }),
+    (error: unknown) =>
+      error instanceof GatewayError && error.kind === "payload_too_large",
+  );
+});

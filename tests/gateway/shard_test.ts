@@ -235,6 +235,26 @@ Deno.test("Shard resumes from the last good sequence after an undecodable frame"
   await h.shard.close();
 });
 
+Deno.test("Shard treats a binary frame that is not UTF-8 as undecodable (as the transport does a text one), not as a payload with U+FFFD", async () => {
+  const h = await readyHarness();
+  const first = h.socket();
+  dispatch(first, 2);
+  first.receive(
+    new Uint8Array([
+      ...new TextEncoder().encode(
+        '{"op":0,"s":3,"t":"MESSAGE_CREATE","d":{"content":"',
+      ),
+      0xff,
+      0xfe,
+      ...new TextEncoder().encode('"}}'),
+    ]),
+  );
+  assert.equal(h.errors[0]?.kind, "decode");
+  assert.equal(first.clientCloseCode, 4000);
+  assert.deepEqual(h.dispatches.map((d) => d.sequence), [1, 2]);
+  await h.shard.close();
+});
+
 Deno.test("Shard skips unknown opcodes and delivers unknown event names", async () => {
   const h = await readyHarness();
   const socket = h.socket();

@@ -307,7 +307,17 @@ class RawPeer {
   }
 
   /** Read the request and answer 101 (with a wrong accept if asked). */
-  async handshake(options: { badAccept?: boolean } = {}): Promise<void> {
+  /**
+   * Answer the client's handshake.
+   *
+   * @param options `badAccept`: a wrong Sec-WebSocket-Accept; `headPadding`:
+   * that many bytes of extra header in the response; `then`: bytes sent in
+   * the same write, right after the head.
+   */
+  async handshake(
+    options: { badAccept?: boolean; headPadding?: number; then?: Uint8Array } =
+      {},
+  ): Promise<void> {
     for (;;) {
       const text = decoder.decode(this.#buffer);
       const end = text.indexOf("\r\n\r\n");
@@ -327,10 +337,18 @@ class RawPeer {
       ),
     );
     const accept = btoa(String.fromCharCode(...new Uint8Array(digest)));
-    await this.write(encoder.encode(
+    const padding = options.headPadding
+      ? `X-Padding: ${"p".repeat(options.headPadding)}\r\n`
+      : "";
+    const head = encoder.encode(
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" +
-        `Connection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
-    ));
+        `Connection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${padding}\r\n`,
+    );
+    const then = options.then ?? new Uint8Array();
+    const bytes = new Uint8Array(head.length + then.length);
+    bytes.set(head);
+    bytes.set(then, head.length);
+    await this.write(bytes);
   }
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -427,7 +445,13 @@ async function withRawServer(
     recorder: Recorder,
     socket: GatewaySocket,
   ) => Promise<void>,
-  options: { badAccept?: boolean; path?: string; transport?: Transport } = {},
+  options: {
+    badAccept?: boolean;
+    headPadding?: number;
+    then?: Uint8Array;
+    path?: string;
+    transport?: Transport;
+  } = {},
 ): Promise<void> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
@@ -526,6 +550,32 @@ Deno.test("tcpWebSocketTransport delivers binary frames, 16- and 64-bit lengths,
     assert.deepEqual(messages[1], big);
     assert.equal(messages[2], "after");
   });
+});
+
+Deno.test("tcpWebSocketTransport delivers a fragmented binary message as bytes of its own, not a view of its reassembly buffer", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    await peer.write(frame(2, new Uint8Array([7]), { fin: false }));
+    await peer.write(frame(0, new Uint8Array([8])));
+    const message = await recorder.next("message");
+    assert.ok(message.type === "message" && message.data instanceof Uint8Array);
+    const data = message.data as Uint8Array;
+    assert.deepEqual([...data], [7, 8]);
+    // A 2-byte message holding a 4 KiB buffer: 2,000 of them held 8 MB.
+    assert.equal(data.buffer.byteLength, 2);
+  });
+});
+
+Deno.test("tcpWebSocketTransport takes frames that arrive with a handshake head larger than its read buffer", async () => {
+  // A 4 KB head and 3 KB of frames in one write: shrinking the grown buffer
+  // back to 2 KiB threw a RangeError, and the shard reconnected for ever.
+  const text = "x".repeat(3000);
+  await withRawServer(async (_peer, recorder) => {
+    await recorder.next("open");
+    const message = await recorder.next("message");
+    assert.equal(message.type === "message" && message.data, text);
+    assert.deepEqual(recorder.types(), ["open", "message"]);
+  }, { headPadding: 4000, then: frame(1, text) });
 });
 
 Deno.test("tcpWebSocketTransport echoes a server close frame and reports its code", async () => {
