@@ -10,7 +10,11 @@ import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 
 /** The checked configuration of the dispatch service. */
 export interface DispatchConfig {
-  /** `BOT_TOKEN`: the bot token (required). */
+  /**
+   * `BOT_TOKEN`: the bot token (required): visible ASCII characters, as it
+   * goes in an HTTP header; a leading `Bot ` is dropped, as the REST client
+   * drops it.
+   */
   token: string;
   /** `SHARDS_START`: the first shard this process runs. */
   shardsStart: number | undefined;
@@ -39,7 +43,10 @@ export interface DispatchConfig {
   status: "online" | "dnd" | "idle" | "invisible" | "offline";
   /** `ACTIVITY_TYPE`: 0 to 5. */
   activityType: 0 | 1 | 2 | 3 | 4 | 5;
-  /** `ACTIVITY_NAME`: the activity's name; no activity when empty. */
+  /**
+   * `ACTIVITY_NAME`: the activity's name, at most 128 characters; no activity
+   * when empty.
+   */
   activityName: string;
   /** `LOG_CHANNEL`: where shard status lines are posted. */
   logChannel: string | undefined;
@@ -49,11 +56,17 @@ export interface DispatchConfig {
   stateEnabled: boolean;
   /** `STATE_MEMBER`: cache members. */
   stateMember: boolean;
-  /** `STATE_MEMBER_TTL`: milliseconds a cached member lives; 0 for ever. */
+  /**
+   * `STATE_MEMBER_TTL`: milliseconds a cached member lives, at most 10 years;
+   * 0 for ever.
+   */
   stateMemberTtl: number;
   /** `STATE_MESSAGE`: cache messages. */
   stateMessage: boolean;
-  /** `STATE_MESSAGE_TTL`: milliseconds a cached message lives; 0 for ever. */
+  /**
+   * `STATE_MESSAGE_TTL`: milliseconds a cached message lives, at most 10
+   * years; 0 for ever.
+   */
   stateMessageTtl: number;
   /** `STATE_PRESENCE`: cache presences. */
   statePresence: boolean;
@@ -63,7 +76,10 @@ export interface DispatchConfig {
   stateVoice: boolean;
   /** `STATE_OLD`: add the previous state (`old`) to published events. */
   stateOld: boolean;
-  /** `RABBIT_HOST`. */
+  /**
+   * `RABBIT_HOST`: a hostname or an IPv4 address (the AMQP client cannot
+   * dial an IPv6 address given as one).
+   */
   rabbitHost: string;
   /** `RABBIT_PORT`. */
   rabbitPort: number;
@@ -71,7 +87,10 @@ export interface DispatchConfig {
   rabbitUsername: string;
   /** `RABBIT_PASSWORD`. */
   rabbitPassword: string;
-  /** `REDIS_HOST`. */
+  /**
+   * `REDIS_HOST`: a hostname, an IPv4 or an IPv6 address (given bare or in
+   * brackets, kept bare: put it in a URL with {@linkcode urlHostPort}).
+   */
   redisHost: string;
   /** `REDIS_PORT`. */
   redisPort: number;
@@ -106,18 +125,57 @@ export class ConfigError extends Error {
    *
    * @param variable The variable at fault.
    * @param expected What it should hold.
-   * @param value What it holds (never shown for secrets).
+   * @param value What it holds; for a secret, `{ secret }`: what is wrong
+   * with it, said without the value, which is never shown.
    */
-  constructor(variable: string, expected: string, value?: string) {
+  constructor(
+    variable: string,
+    expected: string,
+    value?: string | { readonly secret: string },
+  ) {
     super(
       value === undefined
         ? `${variable} is required: ${expected}`
-        : `${variable} must be ${expected}: current value '${value}'`,
+        : typeof value === "string"
+        ? `${variable} must be ${expected}: current value '${oneLine(value)}'`
+        : `${variable} must be ${expected}: ${value.secret}`,
     );
     this.name = "ConfigError";
     this.variable = variable;
   }
 }
+
+/**
+ * A value as shown in a message: control characters escaped (`\n`,
+ * `\u0000`), so a value with a line break still makes a one-line message.
+ */
+function oneLine(value: string): string {
+  return value.replace(
+    // deno-lint-ignore no-control-regex -- control characters are the point
+    /[\u0000-\u001f\u007f]/g,
+    (c) => JSON.stringify(c).slice(1, -1),
+  );
+}
+
+// The longest activity name taken, in characters (code points): 128, the
+// limit the community's documentation of the activity object gives
+// (Discord's own docs state none, nor do this project's types). What is
+// certain is the cost of too long a name: IDENTIFY with it passed 4096
+// bytes and was closed with 4002 at every attempt, so the service never
+// connected and said nothing of why.
+const MAX_ACTIVITY_NAME = 128;
+
+// The longest STATE_*_TTL, in milliseconds: 10 years (of 365.25 days), far
+// beyond any cache's use (0 keeps entries for ever). Redis EXPIRE/PEXPIRE
+// would take far more (up to about 2^63 ms), but the TTL never reaches them:
+// the service turns it into seconds for the Redis store, which records each
+// write's now + TTL in `expiry_keys` as a twilight-dispatch timestamp
+// (cache/redis_expiry.ts) made with Date#toISOString. That throws "Invalid
+// time value" past 8.64e15 ms from 1970 (so every member or message write
+// failed), and past the year 9999 it writes a six-digit year that neither
+// this store's sweep nor twilight-dispatch's parses, so the entry would
+// never expire. Now + 10 years stays clear of both until the year 9989.
+const MAX_STATE_TTL = 315_576_000_000;
 
 const STATUSES: readonly DispatchConfig["status"][] = [
   "online",
@@ -182,6 +240,97 @@ export function parseEnvFile(
     vars[match[1]!] = value;
   }
   return vars;
+}
+
+/**
+ * A host and port as they go in a URL (`host:port` after `scheme://` and any
+ * `user:password@`): an IPv6 address in brackets, which a URL needs to tell
+ * its colons from the port's (`redis://::1:6379` is no URL), anything else as
+ * it is. Takes the configuration's hosts, which keep an IPv6 address bare.
+ *
+ * @param host A hostname, an IPv4 address, or an IPv6 address bare or
+ * already in brackets.
+ * @param port The port.
+ * @returns `host:port`, or `[host]:port` for an IPv6 address.
+ *
+ * @example
+ * ```ts
+ * import { urlHostPort } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(urlHostPort("::1", 6379), "[::1]:6379");
+ * assert.equal(urlHostPort("redis", 6379), "redis:6379");
+ * assert.equal(new URL(`redis://${urlHostPort("::1", 6379)}/0`).port, "6379");
+ * ```
+ */
+export function urlHostPort(host: string, port: number): string {
+  // Only an IPv6 address has a colon: hosts are checked at load.
+  return host.includes(":") && !host.startsWith("[")
+    ? `[${host}]:${port}`
+    : `${host}:${port}`;
+}
+
+/**
+ * `value` as a host for a URL, or `undefined` when it is none: a hostname
+ * (letters, digits, `-` and `_`, as container names have, in dot-separated
+ * labels of at most 63, 253 in all, an optional final dot, the last label not
+ * all digits), an IPv4 address in dotted decimal, or an IPv6 address bare or
+ * in brackets (returned bare). A scheme, user, port, path or zone (`%eth0`)
+ * is refused: each made a URL that was invalid or read a different host or
+ * port.
+ */
+function parseHost(value: string): string | undefined {
+  const inner = /^\[(.*)\]$/.exec(value)?.[1];
+  if (inner !== undefined || value.includes(":")) {
+    const address = inner ?? value;
+    return isIpv6(address) ? address : undefined;
+  }
+  if (/^[\d.]+$/.test(value)) {
+    return /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(?!$)|$)){4}$/.test(value)
+      ? value
+      : undefined;
+  }
+  const name = value.endsWith(".") ? value.slice(0, -1) : value;
+  const labels = name.split(".");
+  const valid = name.length <= 253 &&
+    labels.every((label) =>
+      /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label)
+    ) &&
+    // A name ending in a number is read as an IPv4 address by URL parsers.
+    !/^\d+$/.test(labels[labels.length - 1]!);
+  return valid ? value : undefined;
+}
+
+/**
+ * Whether `value` is an IPv6 address (no brackets, no zone): checked by the
+ * URL parser the Redis and AMQP clients use, after its characters, so no
+ * bracket, `@` or `/` can make it read another URL.
+ */
+function isIpv6(value: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(value) || !value.includes(":")) return false;
+  try {
+    new URL(`http://[${value}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What in a bot token cannot go in an HTTP header (`Authorization: Bot
+ * <token>`), or `undefined`: a token is visible ASCII. Said by kind and
+ * position, never with the token.
+ */
+function tokenFault(token: string): string | undefined {
+  const index = token.search(/[^\x21-\x7e]/);
+  if (index === -1) return undefined;
+  const char = token.codePointAt(index)!;
+  const kind = /\s/.test(String.fromCodePoint(char))
+    ? "whitespace"
+    : char < 0x20 || char === 0x7f
+    ? "a control character"
+    : "a non-ASCII character";
+  return `it holds ${kind} at character ${index + 1} (the token is not shown)`;
 }
 
 /**
@@ -258,6 +407,31 @@ export function loadDispatchConfig(
     }
     return value;
   };
+  const host = (name: string, fallback: string): string => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const parsed = parseHost(value);
+    if (parsed === undefined) {
+      throw new ConfigError(
+        name,
+        "a hostname, an IPv4 address or an IPv6 address (bare or in brackets), without scheme, port or path",
+        value,
+      );
+    }
+    return parsed;
+  };
+  // The AMQP client (@cloudamqp/amqp-client 4.1) dials a URL's hostname
+  // with an IPv6 address's brackets still on ("getaddrinfo ENOTFOUND
+  // [::1]", retried for ever): refused here rather than poked into the
+  // client's internals. A name that resolves to an IPv6 address works.
+  const rabbitHost = (value: string): string => {
+    if (!value.includes(":")) return value;
+    throw new ConfigError(
+      "RABBIT_HOST",
+      "a hostname or an IPv4 address (the AMQP client cannot dial an IPv6 address given as one; give a name that resolves to it)",
+      value,
+    );
+  };
   const url = (name: string, fallback: string): string => {
     const value = read(name) ?? fallback;
     if (!/^https?:\/\/[^\s]+$/.test(value)) {
@@ -265,12 +439,48 @@ export function loadDispatchConfig(
     }
     return value.replace(/\/+$/, "");
   };
+  const ttl = (name: string): number => {
+    const value = read(name);
+    if (value === undefined) return 0;
+    if (!/^\d+$/.test(value) || Number(value) > MAX_STATE_TTL) {
+      throw new ConfigError(
+        name,
+        `milliseconds from 0 (no expiry) to ${MAX_STATE_TTL} (10 years)`,
+        value,
+      );
+    }
+    return Number(value);
+  };
+  const activityName = (value: string): string => {
+    // Counted in code points, as Discord counts characters: an emoji is one.
+    const length = [...value].length;
+    if (length > MAX_ACTIVITY_NAME) {
+      throw new ConfigError(
+        "ACTIVITY_NAME",
+        `at most ${MAX_ACTIVITY_NAME} characters (it has ${length})`,
+        value,
+      );
+    }
+    return value;
+  };
 
-  const token = read("BOT_TOKEN");
+  // "Bot " is dropped as the REST client drops it; IDENTIFY takes the token
+  // alone.
+  const token = read("BOT_TOKEN")?.replace(/^Bot\s+/i, "") || undefined;
   if (token === undefined) {
     throw new ConfigError(
       "BOT_TOKEN",
       "the bot token from the developer portal",
+    );
+  }
+  // Checked here, not by the first request's Headers ("Failed to construct
+  // 'Headers'", naming nothing) or by Discord.
+  const fault = tokenFault(token);
+  if (fault !== undefined) {
+    throw new ConfigError(
+      "BOT_TOKEN",
+      "the bot token from the developer portal, visible ASCII characters without spaces (it is sent in an HTTP header)",
+      { secret: fault },
     );
   }
   const intents = integer("INTENTS", 0, 2 ** 31 - 1);
@@ -325,23 +535,23 @@ export function loadDispatchConfig(
     status: oneOf("STATUS", STATUSES, "online"),
     activityType:
       (integer("ACTIVITY_TYPE", 0, 5) ?? 0) as DispatchConfig["activityType"],
-    activityName: read("ACTIVITY_NAME") ?? "",
+    activityName: activityName(read("ACTIVITY_NAME") ?? ""),
     logChannel: snowflake("LOG_CHANNEL"),
     logGuildChannel: snowflake("LOG_GUILD_CHANNEL"),
     stateEnabled: flag("STATE_ENABLED", false),
     stateMember: flag("STATE_MEMBER", false),
-    stateMemberTtl: integer("STATE_MEMBER_TTL", 0) ?? 0,
+    stateMemberTtl: ttl("STATE_MEMBER_TTL"),
     stateMessage: flag("STATE_MESSAGE", false),
-    stateMessageTtl: integer("STATE_MESSAGE_TTL", 0) ?? 0,
+    stateMessageTtl: ttl("STATE_MESSAGE_TTL"),
     statePresence: flag("STATE_PRESENCE", false),
     stateEmoji: flag("STATE_EMOJI", false),
     stateVoice: flag("STATE_VOICE", false),
     stateOld: flag("STATE_OLD", false),
-    rabbitHost: read("RABBIT_HOST") ?? "127.0.0.1",
+    rabbitHost: rabbitHost(host("RABBIT_HOST", "127.0.0.1")),
     rabbitPort: integer("RABBIT_PORT", 1, 65535) ?? 5672,
     rabbitUsername: read("RABBIT_USERNAME") ?? "guest",
     rabbitPassword: read("RABBIT_PASSWORD") ?? "guest",
-    redisHost: read("REDIS_HOST") ?? "127.0.0.1",
+    redisHost: host("REDIS_HOST", "127.0.0.1"),
     redisPort: integer("REDIS_PORT", 1, 65535) ?? 6379,
     redisDb: integer("REDIS_DB", 0, 15) ?? 0,
     redisPassword: read("REDIS_PASSWORD"),

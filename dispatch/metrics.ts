@@ -53,6 +53,11 @@ export class DispatchMetrics {
    * name cannot be an AMQP routing key (over 255 bytes of UTF-8).
    */
   readonly unroutable: Counter;
+  /**
+   * `dispatch_oversized_events`: dispatches not published because their
+   * message is over the broker's `max_message_size`.
+   */
+  readonly oversized: Counter;
 
   /** Create the metrics on a fresh registry. */
   constructor() {
@@ -167,6 +172,12 @@ export class DispatchMetrics {
       name: "dispatch_unroutable_events",
       help:
         "Dispatches not published: their name is over AMQP's 255-byte routing key limit",
+      registers,
+    });
+    this.oversized = new Counter({
+      name: "dispatch_oversized_events",
+      help:
+        "Dispatches not published: their message is over RabbitMQ's max_message_size",
       registers,
     });
   }

@@ -20,6 +20,7 @@ import {
 } from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch", "publisher"]);
+const utf8 = new TextEncoder();
 
 /** One event on its way to the broker. */
 export interface PendingEvent {
@@ -75,6 +76,12 @@ export interface ConfirmedPublisherOptions {
   /** Called when the connection goes up or down. */
   onConnection?: (connected: boolean) => void;
   /**
+   * Called with an event whose body is larger than the broker takes (its
+   * `max_message_size`: 16 MiB by default on RabbitMQ 4, 128 MiB on 3): it
+   * is never published, and counts as confirmed in its place in line.
+   */
+  onTooLarge?: (event: PendingEvent, bytes: number, max: number) => void;
+  /**
    * The clock reconnection waits run on.
    *
    * @default {realScheduler}
@@ -111,6 +118,8 @@ export class ConfirmedPublisher {
   #epoch = 0;
   /** The broker refuses publishes for now (a resource alarm). */
   #blocked = false;
+  /** The broker's `max_message_size`, once a publish went over it. */
+  #maxBodyBytes: number | undefined;
   #client: AMQPClient | undefined;
   #channel: AMQPChannel | undefined;
   #connected = false;
@@ -271,7 +280,10 @@ export class ConfirmedPublisher {
       this.#channel = channel;
       ++this.#epoch;
       client.ondisconnect = (error) => this.#lost(client, error);
-      channel.onerror = (reason) => this.#lost(client, new Error(reason));
+      channel.onerror = (reason) => {
+        this.#tooLarge(reason);
+        this.#lost(client, new Error(reason));
+      };
       // A resource alarm on the broker (memory, disk): publishes are
       // refused until it clears; events wait in the buffer meanwhile.
       client.onblocked = (reason) => {
@@ -314,6 +326,48 @@ export class ConfirmedPublisher {
       );
       this.#scheduleRetry();
     }
+  }
+
+  /**
+   * A channel error that says a message was over the broker's
+   * `max_message_size`: that event would be refused on every connection
+   * and every event after it would wait behind it for ever (measured: the
+   * service stayed paused and unhealthy). From now on, no body over that
+   * size is sent; each one counts as confirmed where it stands.
+   */
+  #tooLarge(reason: string): void {
+    const match = /message size \d+ is larger than configured max size (\d+)/
+      .exec(reason);
+    if (!match) return;
+    this.#maxBodyBytes = Number(match[1]);
+    for (let i = this.#head; i < this.#slots.length; i++) {
+      this.#dropIfTooLarge(this.#slots[i]!);
+    }
+    this.#advance();
+  }
+
+  /** Whether the slot's body is over the broker's limit (then it is dropped). */
+  #dropIfTooLarge(slot: Slot): boolean {
+    const max = this.#maxBodyBytes;
+    const body = slot.event.body;
+    if (max === undefined || slot.confirmed || body === undefined) return false;
+    // A UTF-8 byte is at most three per UTF-16 unit: most bodies need no count.
+    if (body.length * 3 <= max) return false;
+    const bytes = utf8.encode(body).byteLength;
+    if (bytes <= max) return false;
+    slot.confirmed = true;
+    logger.error(
+      "Event {name} (shard {shardId}, sequence {sequence}) is {bytes} bytes, over RabbitMQ's max_message_size of {max}: it cannot be published and is skipped",
+      {
+        name: slot.event.routingKey,
+        shardId: slot.event.shardId,
+        sequence: slot.event.sequence,
+        bytes,
+        max,
+      },
+    );
+    this.#options.onTooLarge?.(slot.event, bytes, max);
+    return true;
   }
 
   #lost(client: AMQPClient, error: Error | undefined): void {
@@ -362,6 +416,11 @@ export class ConfirmedPublisher {
       }
       const body = slot.event.body;
       if (body === undefined) return;
+      if (this.#dropIfTooLarge(slot)) {
+        this.#next++;
+        this.#advance();
+        continue;
+      }
       this.#next++;
       slot.sentOn = epoch;
       channel.basicPublish(exchange, slot.event.routingKey, body, {
@@ -417,6 +476,7 @@ export class ConfirmedPublisher {
       slot.sentOn = 0;
       return;
     }
+    this.#tooLarge(error instanceof Error ? error.message : String(error));
     // A nack on a live connection (a queue's reject-publish overflow, or a
     // broker error): reconnect and resend everything unconfirmed, in order,
     // on a fresh channel. Publishes after the nacked one may have been

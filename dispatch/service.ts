@@ -35,6 +35,7 @@ import { ShardManager } from "../gateway/shard_manager.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
 import { GatewayError } from "../gateway/errors.ts";
+import { MetricsServer } from "./metrics_server.ts";
 import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
 import {
@@ -47,7 +48,7 @@ import type { SavedSession } from "../gateway/saved_session.ts";
 import { RedisCache } from "../cache/redis_store.ts";
 import { twilightTimestamp } from "../cache/redis_expiry.ts";
 import type { CacheResource } from "../cache/resources.ts";
-import { ConfigError, type DispatchConfig } from "./config.ts";
+import { ConfigError, type DispatchConfig, urlHostPort } from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
@@ -164,7 +165,7 @@ export class DispatchService {
   #cache: RedisCache | undefined;
   #statusLog: StatusLog | undefined;
   #guildLog: StatusLog | undefined;
-  #server: Deno.HttpServer | undefined;
+  #server: MetricsServer | undefined;
   readonly #scheduler: Scheduler;
   #saveTimer: TimerId | undefined;
   #redisRetry: TimerId | undefined;
@@ -223,7 +224,7 @@ export class DispatchService {
 
   /** The address metrics are served on, once started. */
   get metricsAddress(): Deno.NetAddr | undefined {
-    return this.#server?.addr as Deno.NetAddr | undefined;
+    return this.#server?.addr;
   }
 
   /**
@@ -287,6 +288,7 @@ export class DispatchService {
       onConfirmed: (event) => this.#onConfirmed(event),
       onRoom: () => this.#resumePaused(),
       onConnection: (up) => this.#metrics.brokerConnected.set(up ? 1 : 0),
+      onTooLarge: () => this.#metrics.oversized.inc(),
       scheduler: this.#scheduler,
     });
     await this.#publisher.start();
@@ -673,6 +675,16 @@ export class DispatchService {
       return;
     }
     try {
+      if (command.op !== 0 && this.#paused.has(command.shard)) {
+        // Paused for a full buffer: a reconnect now would take in events
+        // the buffer cannot hold (and the shard, already in the paused set,
+        // would never be paused again). It runs once the shard resumes.
+        throw new GatewayError(
+          "shard_closed",
+          `Shard ${command.shard} is paused until RabbitMQ catches up`,
+          { shardId: command.shard },
+        );
+      }
       if (command.op === 0) await shard.send(command.data as GatewayCommand);
       else if (command.op === 1) {
         await shard.close({ resumable: true });
@@ -711,8 +723,9 @@ export class DispatchService {
       : `:${encodeURIComponent(config.redisPassword)}@`;
     try {
       this.#redis = await connectRedis({
-        url:
-          `redis://${auth}${config.redisHost}:${config.redisPort}/${config.redisDb}`,
+        url: `redis://${auth}${
+          urlHostPort(config.redisHost, config.redisPort)
+        }/${config.redisDb}`,
       });
       this.#sessions = new RedisSessionStore(this.#redis, {
         key: REDIS_KEYS.sessions,
@@ -896,7 +909,7 @@ export class DispatchService {
 
   // ----------------------------------------------------------------- metrics
 
-  #serveMetrics(): Deno.HttpServer {
+  #serveMetrics(): MetricsServer {
     const { prometheusHost: host, prometheusPort: port } = this.config;
     try {
       return this.#listenMetrics();
@@ -917,27 +930,26 @@ export class DispatchService {
     }
   }
 
-  #listenMetrics(): Deno.HttpServer {
-    return Deno.serve({
+  #listenMetrics(): MetricsServer {
+    return new MetricsServer({
       hostname: this.config.prometheusHost,
       port: this.config.prometheusPort,
-      onListen: () => {},
-    }, async (request) => {
-      const path = new URL(request.url).pathname;
-      if (path === "/metrics") {
-        this.#refreshStatuses();
-        await this.#refreshStateCounts();
-        return new Response(await this.#metrics.registry.metrics(), {
-          headers: { "content-type": this.#metrics.registry.contentType },
-        });
-      }
-      if (path === "/healthcheck") {
-        const healthy = this.healthy();
-        return Response.json({ status: healthy ? "OK" : "UNAVAILABLE" }, {
-          status: healthy ? 200 : 503,
-        });
-      }
-      return new Response("Not found", { status: 404 });
+      scheduler: this.#scheduler,
+      routes: {
+        "/metrics": async () => {
+          this.#refreshStatuses();
+          await this.#refreshStateCounts();
+          return new Response(await this.#metrics.registry.metrics(), {
+            headers: { "content-type": this.#metrics.registry.contentType },
+          });
+        },
+        "/healthcheck": () => {
+          const healthy = this.healthy();
+          return Response.json({ status: healthy ? "OK" : "UNAVAILABLE" }, {
+            status: healthy ? 200 : 503,
+          });
+        },
+      },
     });
   }
 
@@ -1045,5 +1057,7 @@ async function within(
 function amqpUrl(config: DispatchConfig): string {
   const user = encodeURIComponent(config.rabbitUsername);
   const password = encodeURIComponent(config.rabbitPassword);
-  return `amqp://${user}:${password}@${config.rabbitHost}:${config.rabbitPort}?heartbeat=10`;
+  return `amqp://${user}:${password}@${
+    urlHostPort(config.rabbitHost, config.rabbitPort)
+  }?heartbeat=10`;
 }

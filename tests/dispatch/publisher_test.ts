@@ -7,7 +7,7 @@ import {
   ConfirmedPublisher,
   type PendingEvent,
 } from "../../dispatch/publisher.ts";
-import { testAmqp } from "../_fakes/servers.ts";
+import { testAmqp, testRabbitmqctl } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { CuttableProxy } from "./_service_harness.ts";
 
@@ -251,6 +251,88 @@ Deno.test({
   } finally {
     await publisher.close();
     await channel.exchangeDelete(exchange).catch(() => {});
+    await client.close();
+  }
+});
+
+const rabbitmqctl = testRabbitmqctl();
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: an event over the broker's max_message_size is skipped in its place (logged, reported), not resent for ever ahead of the rest",
+  ignore: amqp.ignore || rabbitmqctl.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const before = await rabbitmqctl.run(
+    "eval",
+    "application:get_env(rabbit, max_message_size).",
+  );
+  const previous = /\{ok,(\d+)\}/.exec(before)?.[1] ?? "134217728";
+  await rabbitmqctl.run(
+    "eval",
+    "application:set_env(rabbit, max_message_size, 65536).",
+  );
+  const confirmed: number[] = [];
+  const tooLarge: [number, number, number][] = [];
+  const publisher = new ConfirmedPublisher({
+    url: amqp.url,
+    exchange: EXCHANGE,
+    capacity: 100,
+    retryDelay: 20,
+    onConfirmed: (e) => confirmed.push(e.sequence),
+    onTooLarge: (e, bytes, max) => tooLarge.push([e.sequence, bytes, max]),
+  });
+  const client = new AMQPClient(amqp.url);
+  await client.connect();
+  const channel = await client.channel();
+  await channel.exchangeDeclare(EXCHANGE, "topic", { durable: true });
+  const queue = await channel.queueDeclare("", { exclusive: true });
+  await channel.queueBind(queue.name, EXCHANGE, "#");
+  const received: number[] = [];
+  let allReceived!: () => void;
+  const three = new Promise<void>((resolve) => allReceived = resolve);
+  await channel.basicConsume(queue.name, { noAck: true }, (message) => {
+    received.push(JSON.parse(message.bodyToString()!).s);
+    if (new Set(received).size === 3) allReceived();
+  });
+  const big = (sequence: number): PendingEvent => ({
+    ...event(sequence),
+    routingKey: "GUILD_CREATE",
+    body: `{"op":0,"t":"GUILD_CREATE","s":${sequence},"d":{"x":"${
+      "x".repeat(100_000)
+    }"},"shard":0}`,
+  });
+  try {
+    await publisher.start();
+    for (const e of [event(1), big(2), event(3), big(4), event(5)]) {
+      publisher.push(e);
+    }
+    await within(publisher.drained(), "every event confirmed");
+    await within(three, "the three that fit, received");
+    assert.deepEqual(confirmed, [1, 2, 3, 4, 5], "in order, skips in place");
+    // Those published before the channel closed may come twice (resent
+    // unconfirmed, as after any lost connection); the big ones never.
+    assert.deepEqual([...new Set(received)].toSorted((a, b) => a - b), [
+      1,
+      3,
+      5,
+    ]);
+    assert.deepEqual(tooLarge.map(([s]) => s), [2, 4]);
+    assert.ok(
+      tooLarge.every(([, bytes, max]) => bytes > 100_000 && max === 65536),
+    );
+    // Known now: a later one is skipped without a try.
+    publisher.push(big(6));
+    publisher.push(event(7));
+    await within(publisher.drained(), "the later events");
+    assert.deepEqual(confirmed, [1, 2, 3, 4, 5, 6, 7]);
+  } finally {
+    await rabbitmqctl.run(
+      "eval",
+      `application:set_env(rabbit, max_message_size, ${previous}).`,
+    );
+    await publisher.close();
     await client.close();
   }
 });

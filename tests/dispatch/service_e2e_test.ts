@@ -905,8 +905,25 @@ Deno.test({
   const waitForLog = (text: string) =>
     service.waitFor("/metrics", logged(text), `the log line '${text}'`);
   let alarm = false;
+  // A reconnect command that reaches gateway.send while the shards are
+  // paused (nobody can publish during the alarm: it waits in a queue whose
+  // TTL dead-letters it there). It must wait for the resume: reconnecting
+  // at once took in events the full buffer could not hold, for good.
+  const admin = new AMQPClient(amqp.url);
+  const hold = `test.hold.${crypto.randomUUID()}`;
   try {
     await t.ready();
+    await admin.connect();
+    await (await admin.channel()).queueDeclare(hold, { durable: false }, {
+      "x-message-ttl": 8000,
+      "x-dead-letter-exchange": "",
+      "x-dead-letter-routing-key": "gateway.send",
+    });
+    await (await admin.channel()).basicPublish(
+      "",
+      hold,
+      JSON.stringify({ op: 1, shard: 0 }),
+    );
     const before = t.consumer.messages.length;
     // A watermark of 0 raises the memory alarm at once: RabbitMQ blocks
     // every publishing connection until it is set back.
@@ -923,6 +940,23 @@ Deno.test({
     await waitForLog("publish buffer full");
     const health = await service.get("/healthcheck");
     assert.equal(health.status, 503, "not healthy while shards are paused");
+    const connections = t.discord.gateway.counters.connections;
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_commands\{result="retried"\} [1-9]/.test(text),
+      "the reconnect command put off while paused",
+    );
+    postMessages(t.discord, 50, "paused");
+    assert.match(
+      (await service.get("/metrics")).text,
+      /dispatch_paused_shards [1-9]/,
+      "still paused",
+    );
+    assert.equal(
+      t.discord.gateway.counters.connections,
+      connections,
+      "no shard reconnected while paused",
+    );
     assert.ok(
       contents(t.consumer.messages, "alarm").size < 60 * SHARDS,
       "the alarm held events back",
@@ -930,8 +964,15 @@ Deno.test({
     await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
     alarm = false;
     await t.consumer.until(
-      () => contents(t.consumer.messages, "alarm").size === 60 * SHARDS,
+      () =>
+        contents(t.consumer.messages, "alarm").size === 60 * SHARDS &&
+        contents(t.consumer.messages, "paused").size === 50 * SHARDS,
       "every event once the alarm cleared",
+    );
+    await service.waitFor(
+      "/metrics",
+      (text) => /dispatch_commands\{result="done"\} [1-9]/.test(text),
+      "the reconnect command, run once resumed",
     );
     await waitForLog("RabbitMQ unblocked publishing");
     const { gaps } = checkStream(t.consumer.messages);
@@ -955,6 +996,8 @@ Deno.test({
     if (alarm) {
       await rabbitmqctl.run("set_vm_memory_high_watermark", "0.4");
     }
+    await (await admin.channel()).queueDelete(hold).catch(() => {});
+    await admin.close().catch(() => {});
     await service.stop();
   }
 });

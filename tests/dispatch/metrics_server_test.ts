@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import {
+  MetricsServer,
+  type ServeFunction,
+} from "../../dispatch/metrics_server.ts";
+import { realScheduler } from "../../base/scheduler.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+const routes = {
+  "/metrics": () => new Response("up 1\n"),
+  "/healthcheck": () => Response.json({ status: "OK" }),
+};
+
+/** One raw HTTP/1.1 request; the status line of the answer. */
+async function rawStatus(port: number, head: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(new TextEncoder().encode(head));
+    const buffer = new Uint8Array(4096);
+    const read = await conn.read(buffer);
+    return new TextDecoder().decode(buffer.subarray(0, read ?? 0)).split(
+      "\r\n",
+    )[0]!;
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("metrics endpoint: GET of its paths, 405 for other methods, 404 elsewhere, 400 for a Host no URL takes", async () => {
+  const server = new MetricsServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    routes,
+    scheduler: realScheduler,
+  });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    const metrics = await fetch(`${base}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.equal(await metrics.text(), "up 1\n");
+    const health = await fetch(`${base}/healthcheck`, { method: "HEAD" });
+    assert.equal(health.status, 200);
+    await health.body?.cancel();
+    for (const method of ["POST", "DELETE", "PUT"]) {
+      const response = await fetch(`${base}/metrics`, { method });
+      assert.equal(response.status, 405, method);
+      assert.equal(response.headers.get("allow"), "GET, HEAD");
+      await response.body?.cancel();
+    }
+    // Object's own members are no routes.
+    for (const path of ["/nope", "/constructor", "/__proto__", "/toString"]) {
+      const response = await fetch(`${base}${path}`);
+      assert.equal(response.status, 404, path);
+      await response.body?.cancel();
+    }
+    for (const host of ["[::1", "a b", "a@b:99999"]) {
+      assert.match(
+        await rawStatus(
+          server.addr.port,
+          `GET /metrics HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+        ),
+        /^HTTP\/1\.1 (400)/,
+        host,
+      );
+    }
+  } finally {
+    await server.shutdown();
+  }
+});
+
+/** A stand-in for Deno.serve whose servers end (or fail to start) on demand. */
+class FakeServe {
+  readonly calls: number[] = [];
+  readonly servers: {
+    fail(error: Error): void;
+    shutdown: number;
+  }[] = [];
+  /** Make the next call throw this. */
+  throwNext: Error | undefined;
+
+  readonly serve: ServeFunction = (options) => {
+    this.calls.push(options.port!);
+    if (this.throwNext) {
+      const error = this.throwNext;
+      this.throwNext = undefined;
+      throw error;
+    }
+    let fail!: (error: Error) => void;
+    const finished = new Promise<void>((_, reject) => fail = reject);
+    const entry = { fail, shutdown: 0 };
+    this.servers.push(entry);
+    return {
+      addr: { transport: "tcp", hostname: "127.0.0.1", port: 4321 },
+      finished,
+      shutdown: () => {
+        entry.shutdown++;
+        return Promise.resolve();
+      },
+    } as unknown as Deno.HttpServer<Deno.NetAddr>;
+  };
+}
+
+Deno.test("metrics endpoint: when accepting fails (out of file descriptors) it listens again on its port, backing off, instead of ending the process", async () => {
+  const scheduler = new VirtualScheduler();
+  const fake = new FakeServe();
+  const server = new MetricsServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    routes,
+    scheduler,
+    serve: fake.serve,
+  });
+  assert.deepEqual(fake.calls, [0]);
+  // Deno.serve's `finished` rejects when accept fails: unobserved, that
+  // rejection ended the service.
+  fake.servers[0]!.fail(new Error("Too many open files (os error 24)"));
+  await scheduler.advance(0);
+  await scheduler.advance(999);
+  assert.deepEqual(fake.calls, [0], "not at once");
+  // Still out of descriptors: listening fails too; the wait doubles.
+  fake.throwNext = new Error("Too many open files (os error 24)");
+  await scheduler.advance(1);
+  assert.deepEqual(fake.calls, [0, 4321], "the port it got first");
+  await scheduler.advance(1999);
+  assert.equal(fake.calls.length, 2);
+  await scheduler.advance(1);
+  assert.deepEqual(fake.calls, [0, 4321, 4321]);
+  assert.equal(fake.servers.length, 2, "listening again");
+  // A later failure starts from the shortest wait again.
+  fake.servers[1]!.fail(new Error("Too many open files (os error 24)"));
+  await scheduler.advance(1000);
+  assert.equal(fake.calls.length, 4);
+  // Shut down: the server it has ends and no retry is left.
+  fake.servers[2]!.fail(new Error("again"));
+  await scheduler.advance(0);
+  await server.shutdown();
+  await scheduler.advance(60_000);
+  assert.equal(fake.calls.length, 4, "no listen after shutdown");
+  assert.equal(scheduler.pending, 0);
+});
