@@ -184,10 +184,8 @@ export interface HandleOptions {
   /** How the initial response is sent (the HTTP endpoint's). */
   respond?: InitialResponder;
   /**
-   * Called, after `onError`, when the interaction failed before its initial
-   * response (it could not be routed, or its handler threw without
-   * answering): nothing will answer it now, so the HTTP endpoint answers
-   * its request at once instead of holding it to the deadline.
+   * Called after `onError` when the interaction failed unanswered (not
+   * routable, or its handler threw first): the HTTP endpoint answers at once.
    */
   failed?: (error: InteractionError) => void;
 }
@@ -733,7 +731,7 @@ export class InteractionRouter {
     return undefined;
   }
 
-  /** Report a failure; tell the caller when the interaction stays unanswered. */
+  /** Report a failure; tell the caller when nothing will answer it now. */
   async #fail(
     error: InteractionError,
     interaction: Interaction,
@@ -741,12 +739,7 @@ export class InteractionRouter {
     options: HandleOptions,
   ): Promise<void> {
     await this.#report(error, interaction);
-    if (ctx.state !== "pending") return;
-    try {
-      options.failed?.(error);
-    } catch (hookError) {
-      logger.error("failed threw: {error}", { error: String(hookError) });
-    }
+    if (ctx.state === "pending") options.failed?.(error);
   }
 
   async #report(
