@@ -25,6 +25,30 @@ function event(sequence: number): PendingEvent {
   };
 }
 
+/**
+ * A consumer straight on the broker of everything published to `exchange`:
+ * the sequences received, and `done` once `enough` holds for them.
+ */
+async function consumeExchange(
+  exchange: string,
+  enough: (received: readonly number[]) => boolean = () => false,
+): Promise<{ client: AMQPClient; received: number[]; done: Promise<void> }> {
+  const client = new AMQPClient(amqp.url);
+  await client.connect();
+  const channel = await client.channel();
+  await channel.exchangeDeclare(exchange, "topic", { durable: true });
+  const queue = await channel.queueDeclare("", { exclusive: true });
+  await channel.queueBind(queue.name, exchange, "#");
+  const received: number[] = [];
+  let resolve!: () => void;
+  const done = new Promise<void>((settle) => resolve = settle);
+  await channel.basicConsume(queue.name, { noAck: true }, (message) => {
+    received.push(JSON.parse(message.bodyToString()!).s);
+    if (enough(received)) resolve();
+  });
+  return { client, received, done };
+}
+
 Deno.test({
   name:
     "ConfirmedPublisher: full while the broker is unreachable, then every event confirmed in order and room reported",
@@ -51,19 +75,10 @@ Deno.test({
     onConnection: (up) => connections.push(up),
   });
   // A consumer straight on the broker sees what was published.
-  const client = new AMQPClient(amqp.url);
-  await client.connect();
-  const channel = await client.channel();
-  await channel.exchangeDeclare(EXCHANGE, "topic", { durable: true });
-  const queue = await channel.queueDeclare("", { exclusive: true });
-  await channel.queueBind(queue.name, EXCHANGE, "#");
-  const received: number[] = [];
-  let allReceived!: () => void;
-  const seven = new Promise<void>((resolve) => allReceived = resolve);
-  await channel.basicConsume(queue.name, { noAck: true }, (message) => {
-    received.push(JSON.parse(message.bodyToString()!).s);
-    if (received.length === 7) allReceived();
-  });
+  const { client, received, done: seven } = await consumeExchange(
+    EXCHANGE,
+    (received) => received.length === 7,
+  );
   try {
     await publisher.start(); // unreachable: returns after the first attempt
     assert.equal(publisher.connected, false);
@@ -97,7 +112,7 @@ Deno.test({
     assert.deepEqual(received, [1, 2, 3, 4, 5, 6, 7]);
   } finally {
     await publisher.close();
-    await channel.exchangeDelete(EXCHANGE).catch(() => {});
+    await (await client.channel()).exchangeDelete(EXCHANGE).catch(() => {});
     await client.close();
   }
 });
@@ -163,7 +178,7 @@ Deno.test({
     assert.deepEqual([...new Set(received)].sort(), [1, 2, 3, 4, 5]);
   } finally {
     await publisher.close();
-    await channel.exchangeDelete(exchange).catch(() => {});
+    await (await client.channel()).exchangeDelete(exchange).catch(() => {});
     await client.close();
   }
 });
@@ -181,16 +196,7 @@ Deno.test({
     hostname: url.hostname,
     port: Number(url.port || 5672),
   });
-  const client = new AMQPClient(amqp.url);
-  await client.connect();
-  const channel = await client.channel();
-  await channel.exchangeDeclare(exchange, "topic", { durable: true });
-  const queue = await channel.queueDeclare("", { exclusive: true });
-  await channel.queueBind(queue.name, exchange, "#");
-  const received: number[] = [];
-  await channel.basicConsume(queue.name, { noAck: true }, (message) => {
-    received.push(JSON.parse(message.bodyToString()!).s);
-  });
+  const { client, received } = await consumeExchange(exchange);
   const confirmed: number[] = [];
   const publisher = new ConfirmedPublisher({
     url: `amqp://${url.username}:${url.password}@127.0.0.1:${proxy.port}`,
@@ -250,7 +256,7 @@ Deno.test({
     assert.deepEqual([...new Set(received)], [2, 4, 5, 8]);
   } finally {
     await publisher.close();
-    await channel.exchangeDelete(exchange).catch(() => {});
+    await (await client.channel()).exchangeDelete(exchange).catch(() => {});
     await client.close();
   }
 });
@@ -283,19 +289,10 @@ Deno.test({
     onConfirmed: (e) => confirmed.push(e.sequence),
     onTooLarge: (e, bytes, max) => tooLarge.push([e.sequence, bytes, max]),
   });
-  const client = new AMQPClient(amqp.url);
-  await client.connect();
-  const channel = await client.channel();
-  await channel.exchangeDeclare(EXCHANGE, "topic", { durable: true });
-  const queue = await channel.queueDeclare("", { exclusive: true });
-  await channel.queueBind(queue.name, EXCHANGE, "#");
-  const received: number[] = [];
-  let allReceived!: () => void;
-  const three = new Promise<void>((resolve) => allReceived = resolve);
-  await channel.basicConsume(queue.name, { noAck: true }, (message) => {
-    received.push(JSON.parse(message.bodyToString()!).s);
-    if (new Set(received).size === 3) allReceived();
-  });
+  const { client, received, done: three } = await consumeExchange(
+    EXCHANGE,
+    (received) => new Set(received).size === 3,
+  );
   const big = (sequence: number): PendingEvent => ({
     ...event(sequence),
     routingKey: "GUILD_CREATE",

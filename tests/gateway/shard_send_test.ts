@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { GatewayError } from "../../gateway/errors.ts";
 import {
   createHarness,
+  type Harness,
   hello,
   ready,
   readyHarness,
@@ -127,6 +128,17 @@ Deno.test("Shard rejects queued commands when it closes", async () => {
   );
 });
 
+/** End the session (4007: a new one is needed); the presence it identifies with. */
+async function presenceOfNextIdentify(h: Harness): Promise<unknown> {
+  h.socket().serverClose(4007);
+  await h.scheduler.advance(0);
+  hello(h.socket());
+  await h.scheduler.advance(5000);
+  const identify = h.socket().sentPayloads()[0]!;
+  assert.equal(identify.op, 2);
+  return (identify.d as { presence: unknown }).presence;
+}
+
 Deno.test("Shard identifies with the presence set last after a new session", async () => {
   const h = await readyHarness();
   const idle = {
@@ -134,13 +146,7 @@ Deno.test("Shard identifies with the presence set last after a new session", asy
     d: { ...presence.d, status: "idle" as const },
   };
   await h.shard.send(idle);
-  h.socket().serverClose(4007);
-  await h.scheduler.advance(0);
-  hello(h.socket());
-  await h.scheduler.advance(5000);
-  const identify = h.socket().sentPayloads()[0]!;
-  assert.equal(identify.op, 2);
-  assert.deepEqual((identify.d as { presence: unknown }).presence, idle.d);
+  assert.deepEqual(await presenceOfNextIdentify(h), idle.d);
   await h.shard.close();
 });
 
@@ -176,13 +182,7 @@ Deno.test("Shard refuses a presence IDENTIFY could not carry, sends nothing and 
       /IDENTIFY/.test(error.message),
   );
   assert.equal(h.socket().sent.length, before, "nothing sent");
-  h.socket().serverClose(4007);
-  await h.scheduler.advance(0);
-  hello(h.socket());
-  await h.scheduler.advance(5000);
-  const identify = h.socket().sentPayloads()[0]!;
-  assert.equal(identify.op, 2);
-  assert.deepEqual((identify.d as { presence: unknown }).presence, idle.d);
+  assert.deepEqual(await presenceOfNextIdentify(h), idle.d);
   await h.shard.close();
 });
 

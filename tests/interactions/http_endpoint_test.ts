@@ -211,46 +211,59 @@ Deno.test("endpoint stops reading a streamed body without Content-Length at the 
   assert.ok(pulled <= 18, `read ${pulled} chunks of 64 KiB for a 1 MiB limit`);
 });
 
-Deno.test("endpoint refuses a replayed request (same signed interaction sent again) and forgets IDs once older than maxAge", async () => {
+/**
+ * An endpoint on a clock the test sets (`at`), whose ping handler counts its
+ * runs: what the replay tests watch.
+ */
+async function countingEndpoint(maxRemembered?: number): Promise<{
+  signer: InteractionSigner;
+  handler: (request: Request) => Promise<Response>;
+  state: { runs: number; now: number };
+}> {
   const signer = await InteractionSigner.create();
-  const fake = new FakeRest({ token: "t" });
-  const rest = new RestClient({ token: "t", fetch: fake.fetch });
-  let runs = 0;
+  const rest = new RestClient({ token: "t", fetch: new FakeRest({}).fetch });
+  const state = { runs: 0, now: 1_700_000_000_000 };
   const router = new InteractionRouter().command(ping, (_, ctx) => {
-    runs++;
+    state.runs++;
     return ctx.respond("pong");
   });
-  let now = 1_700_000_000_000;
   const handler = interactionsEndpoint({
     publicKey: signer.publicKey,
     router,
     rest,
-    clock: () => now,
-    maxRemembered: 3,
+    clock: () => state.now,
+    ...(maxRemembered === undefined ? {} : { maxRemembered }),
   });
+  return { signer, handler, state };
+}
+
+Deno.test("endpoint refuses a replayed request (same signed interaction sent again) and forgets IDs once older than maxAge", async () => {
+  const { signer, handler, state } = await countingEndpoint(3);
   const original = await signer.request(interaction(), {
-    timestamp: now / 1000,
+    timestamp: state.now / 1000,
   });
   const copy = original.clone();
   assert.equal((await handler(original)).status, 200);
   const again = await handler(copy);
   assert.equal(again.status, 401);
   assert.equal(await again.text(), "replayed request");
-  assert.equal(runs, 1, "the handler ran once");
+  assert.equal(state.runs, 1, "the handler ran once");
 
   // Other interactions pass; past maxRemembered the oldest is forgotten.
   for (const id of ["101", "102", "103"]) {
     const response = await handler(
-      await signer.request({ ...interaction(), id }, { timestamp: now / 1000 }),
+      await signer.request({ ...interaction(), id }, {
+        timestamp: state.now / 1000,
+      }),
     );
     assert.equal(response.status, 200, id);
   }
-  assert.equal(runs, 4);
+  assert.equal(state.runs, 4);
 
   // After maxAge the signed timestamp is stale anyway.
-  now += 301_000;
+  state.now += 301_000;
   const late = await signer.request({ ...interaction(), id: "104" }, {
-    timestamp: (now - 301_000) / 1000,
+    timestamp: (state.now - 301_000) / 1000,
   });
   assert.equal((await handler(late)).status, 401);
 });
@@ -345,37 +358,24 @@ Deno.test("endpoint answers 408 and cancels the body when it has not arrived wit
 });
 
 Deno.test("endpoint remembers a request signed ahead of its clock until that signature is stale: a replay in between is refused", async () => {
-  const signer = await InteractionSigner.create();
-  const rest = new RestClient({ token: "t", fetch: new FakeRest({}).fetch });
-  let runs = 0;
-  const router = new InteractionRouter().command(ping, (_, ctx) => {
-    runs++;
-    return ctx.respond("pong");
-  });
-  let now = 1_700_000_000_000;
-  const handler = interactionsEndpoint({
-    publicKey: signer.publicKey,
-    router,
-    rest,
-    clock: () => now,
-  });
+  const { signer, handler, state } = await countingEndpoint();
   // Discord's clock 120 s ahead of ours: the signature passes until 420 s
-  // from now, so the ID must be remembered that long, not 300 s.
+  // from state.now, so the ID must be remembered that long, not 300 s.
   const original = await signer.request(interaction(), {
-    timestamp: now / 1000 + 120,
+    timestamp: state.now / 1000 + 120,
   });
   const copies = [original.clone(), original.clone()];
   assert.equal((await handler(original)).status, 200);
-  now += 301_000;
+  state.now += 301_000;
   const replay = await handler(copies[0]!);
   assert.equal(replay.status, 401);
   assert.equal(await replay.text(), "replayed request");
   // Once the signature itself is stale, that is the answer.
-  now += 120_000;
+  state.now += 120_000;
   const stale = await handler(copies[1]!);
   assert.equal(stale.status, 401);
   assert.equal(await stale.text(), "stale request timestamp");
-  assert.equal(runs, 1, "the handler ran once");
+  assert.equal(state.runs, 1, "the handler ran once");
 });
 
 Deno.test("endpoint answers 500 as soon as a handler throws without answering (or the interaction cannot be routed), not at the deadline", async () => {
