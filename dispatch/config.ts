@@ -7,6 +7,10 @@
  * @module
  */
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
+import type {
+  BotActivity,
+  UpdatePresenceData,
+} from "../types/gateway_payloads.ts";
 
 /** The checked configuration of the dispatch service. */
 export interface DispatchConfig {
@@ -240,6 +244,40 @@ export function parseEnvFile(
     vars[match[1]!] = value;
   }
   return vars;
+}
+
+/**
+ * The presence the shards identify with: `ACTIVITY_NAME` as an activity of
+ * `ACTIVITY_TYPE`, none when the name is empty. A custom status (type 4)
+ * shows its `state`, not its name (Discord's docs, 2023-08-08: "`state` will
+ * appear as a custom status"): the name goes there, under the name
+ * "Custom Status", as discord.js sends it; twilight-dispatch sent the name
+ * alone and the status showed nothing.
+ *
+ * @param config The configuration.
+ * @returns IDENTIFY's `presence`.
+ *
+ * @example
+ * ```ts
+ * import { loadDispatchConfig, startingPresence } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = loadDispatchConfig({
+ *   BOT_TOKEN: "t", INTENTS: "513", ACTIVITY_TYPE: "4", ACTIVITY_NAME: "Mending shards",
+ * });
+ * assert.deepEqual(startingPresence(config).activities, [
+ *   { name: "Custom Status", type: 4, state: "Mending shards" },
+ * ]);
+ * ```
+ */
+export function startingPresence(config: DispatchConfig): UpdatePresenceData {
+  const { activityName: name, activityType: type } = config;
+  const activities: BotActivity[] = name === ""
+    ? []
+    : type === 4
+    ? [{ name: "Custom Status", type, state: name }]
+    : [{ name, type }];
+  return { since: null, activities, status: config.status, afk: false };
 }
 
 /**

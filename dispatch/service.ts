@@ -48,7 +48,12 @@ import type { SavedSession } from "../gateway/saved_session.ts";
 import { RedisCache } from "../cache/redis_store.ts";
 import { twilightTimestamp } from "../cache/redis_expiry.ts";
 import type { CacheResource } from "../cache/resources.ts";
-import { ConfigError, type DispatchConfig, urlHostPort } from "./config.ts";
+import {
+  ConfigError,
+  type DispatchConfig,
+  startingPresence,
+  urlHostPort,
+} from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
@@ -293,14 +298,7 @@ export class DispatchService {
     });
     await this.#publisher.start();
 
-    const presence = {
-      since: null,
-      activities: config.activityName === ""
-        ? []
-        : [{ name: config.activityName, type: config.activityType }],
-      status: config.status,
-      afk: false,
-    };
+    const presence = startingPresence(config);
     const manager = new ShardManager({
       token: config.token,
       intents: config.intents,

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   ConfigError,
   loadDispatchConfig,
+  startingPresence,
   urlHostPort,
 } from "../../dispatch/config.ts";
 import { expiryTime, resolveTtl } from "../../cache/redis_expiry.ts";
@@ -282,4 +283,25 @@ Deno.test("dispatch service: a BOT_TOKEN no HTTP header takes stops it at start 
     /^Configuration error: BOT_TOKEN must be the bot token from the developer portal, .*: it holds a non-ASCII character at character 7 \(the token is not shown\)$/,
   );
   assert.ok(!stderr.includes("secret") && !stderr.includes("token'"));
+});
+
+Deno.test("dispatch config: the starting presence puts a custom status (ACTIVITY_TYPE=4) in `state`, where Discord shows it; other types by name", () => {
+  const presence = (env: Record<string, string>) =>
+    startingPresence(loadDispatchConfig({ ...BASE, ...env }));
+  assert.deepEqual(presence({ ACTIVITY_TYPE: "4", ACTIVITY_NAME: "On call" }), {
+    since: null,
+    activities: [{ name: "Custom Status", type: 4, state: "On call" }],
+    status: "online",
+    afk: false,
+  });
+  assert.deepEqual(
+    presence({ ACTIVITY_TYPE: "3", ACTIVITY_NAME: "the logs", STATUS: "idle" }),
+    {
+      since: null,
+      activities: [{ name: "the logs", type: 3 }],
+      status: "idle",
+      afk: false,
+    },
+  );
+  assert.deepEqual(presence({ ACTIVITY_TYPE: "4" }).activities, []);
 });
