@@ -9,6 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import type { FileUpload } from "./uploads.ts";
 import { parseRateLimitHeaders, type RateLimitInfo } from "./rate_limiter.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
@@ -83,12 +84,16 @@ export interface ClientIdentity {
   now: number;
 }
 
-/** Size and wait caps applied to an answer. */
+/** Size, time and wait caps applied to an attempt and its answer. */
 export interface ResponseLimits {
   /** The largest body read, in bytes. */
   maxResponseBytes: number;
   /** The longest wait passed on to the rate limiter, in ms. */
   maxRateLimitWait: number;
+  /** The longest an attempt may take, headers and body, in ms. */
+  timeout: number;
+  /** Times {@linkcode ResponseLimits.timeout}. */
+  scheduler: Scheduler;
 }
 
 /**
@@ -151,13 +156,45 @@ export async function sendRequest(
   request: PreparedRequest,
   limits: ResponseLimits,
 ): Promise<Attempted> {
+  // A peer that takes the request and never answers (or trickles its body)
+  // held the request, and every later one of its bucket, for ever.
+  const expiry = new AbortController();
+  const timer = limits.scheduler.setTimeout(
+    () =>
+      expiry.abort(
+        new Error(`no complete answer within ${limits.timeout} ms`),
+      ),
+    limits.timeout,
+  );
+  const signal = request.signal
+    ? AbortSignal.any([request.signal, expiry.signal])
+    : expiry.signal;
+  try {
+    return await attempt(fetch, { ...request, signal }, limits, expiry.signal);
+  } finally {
+    limits.scheduler.clearTimeout(timer);
+  }
+}
+
+async function attempt(
+  fetch: typeof globalThis.fetch,
+  request: PreparedRequest,
+  limits: ResponseLimits,
+  expired: AbortSignal,
+): Promise<Attempted> {
+  // Aborted by the caller, or out of time (a lost answer, retried as one).
+  const failed = (error: unknown): Attempted =>
+    request.signal?.aborted && !expired.aborted
+      ? { type: "aborted", reason: request.signal.reason }
+      : { type: "no_answer", error: expired.aborted ? expired.reason : error };
   let response: Response;
   try {
-    response = await fetch(request.url, request.init);
+    response = await fetch(request.url, {
+      ...request.init,
+      signal: request.signal ?? null,
+    });
   } catch (error) {
-    return request.signal?.aborted
-      ? { type: "aborted", reason: request.signal.reason }
-      : { type: "no_answer", error };
+    return failed(error);
   }
   const status = response.status;
   const headerInfo = parseRateLimitHeaders(response.headers);
@@ -168,11 +205,9 @@ export async function sendRequest(
   });
   let body: string | BodyTooLarge;
   try {
-    body = await readBody(response, limits.maxResponseBytes);
+    body = await readBody(response, limits.maxResponseBytes, request.signal);
   } catch (error) {
-    return request.signal?.aborted
-      ? { type: "aborted", reason: request.signal.reason }
-      : { type: "no_answer", error };
+    return failed(error);
   }
   const rateLimit = clampWaits(headerInfo, limits.maxRateLimitWait);
   if (typeof body !== "string") {
@@ -255,6 +290,7 @@ interface BodyTooLarge {
 async function readBody(
   response: Response,
   limit: number,
+  signal: AbortSignal | undefined,
 ): Promise<string | BodyTooLarge> {
   const declared = Number(response.headers.get("content-length") ?? NaN);
   if (declared > limit) {
@@ -263,7 +299,8 @@ async function readBody(
   }
   const body = response.body;
   if (body === null) return "";
-  const read = await readBounded(body, limit);
+  // The signal also ends a body a custom fetch did not tie to it.
+  const read = await readBounded(body, limit, undefined, signal);
   if (read.type === "too_large") return { bytes: read.size };
   return utf8.decode(joinChunks(read.chunks, read.size));
 }

@@ -24,6 +24,16 @@ export interface RestErrorOptions {
   cause?: unknown;
 }
 
+/** The most characters of Discord's error message kept in an error's. */
+const MAX_API_MESSAGE = 2000;
+
+/** `text`, cut to `max` characters with a note of how much was left out. */
+function shorten(text: string, max: number): string {
+  return text.length <= max
+    ? text
+    : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 /**
  * The base class of every REST failure.
  *
@@ -137,8 +147,11 @@ export class DiscordApiError extends RestError {
    */
   constructor(options: DiscordApiErrorOptions) {
     const code = typeof options.body?.code === "number" ? options.body.code : 0;
+    // Cut to a line's length: the body may be up to maxResponseBytes (32 MiB
+    // by default), and a peer's 5 MB message became one error message and
+    // one log line.
     const apiMessage = typeof options.body?.message === "string"
-      ? options.body.message
+      ? shorten(options.body.message, MAX_API_MESSAGE)
       : `HTTP ${options.status}`;
     const flattened = flattenErrors(options.body?.errors);
     const details = fieldErrorDetails(flattened);

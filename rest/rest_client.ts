@@ -152,6 +152,16 @@ export interface RestClientOptions {
    */
   maxResponseBytes?: number;
   /**
+   * The longest one attempt may take, in ms, from sending the request to
+   * the last byte of its answer. Past it the attempt counts as unanswered:
+   * retried when safe (GET and the like), else a {@linkcode NetworkError}.
+   * Without it, a peer that never answers held the request, and every
+   * later one of its bucket, for ever.
+   *
+   * @default {15000}
+   */
+  timeout?: number;
+  /**
    * Refuse requests (with an `InvalidRequestLimitError`) once this many
    * responses with status 401, 403 or 429 came back within 10 minutes;
    * Discord bans the IP at 10,000.
@@ -163,6 +173,8 @@ export interface RestClientOptions {
 
 /** Default {@linkcode RestClientOptions.maxRateLimitWait}: one minute. */
 export const DEFAULT_MAX_RATE_LIMIT_WAIT = 60_000;
+/** Default {@linkcode RestClientOptions.timeout}: 15 s, as discord.js's. */
+export const DEFAULT_TIMEOUT = 15_000;
 /** Default {@linkcode RestClientOptions.maxResponseBytes}: 32 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
@@ -223,6 +235,7 @@ export class RestClient {
   #userAgent: string;
   #policy: RetryPolicy;
   #maxResponseBytes: number;
+  #timeout: number;
   #limiter: RateLimiter;
   #invalidRequests: InvalidRequestGuard;
   /** Set once Discord answered 401 to the bot token. */
@@ -267,6 +280,16 @@ export class RestClient {
         `Cannot create REST client as 'maxResponseBytes' must be a positive integer: current value 'maxResponseBytes=${maxBytes}'`,
       );
     }
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    if (
+      !Number.isSafeInteger(timeout) || timeout <= 0 ||
+      timeout > MAX_TIMER_DELAY
+    ) {
+      throw new RangeError(
+        `Cannot create REST client as 'timeout' must be a positive integer of ms up to ${MAX_TIMER_DELAY}: current value 'timeout=${timeout}'`,
+      );
+    }
+    this.#timeout = timeout;
     this.#token = token.trim().replace(/^Bot\s+/i, "");
     this.#baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     this.#fetch = options.fetch ??
@@ -352,10 +375,10 @@ export class RestClient {
     if (options.files !== undefined && options.files.length > 0) {
       // Streams are read once here, so a retry re-sends the same blobs.
       const { files, uploadLimit, ...rest } = options;
-      return prepareUploads(
-        files,
-        uploadLimit === undefined ? {} : { maxSize: uploadLimit },
-      ).then((prepared) =>
+      return prepareUploads(files, {
+        ...(uploadLimit === undefined ? {} : { maxSize: uploadLimit }),
+        ...(rest.signal === undefined ? {} : { signal: rest.signal }),
+      }).then((prepared) =>
         this.request<T>(method, path, {
           ...rest,
           body: multipartBody(rest.body, prepared),
@@ -377,6 +400,8 @@ export class RestClient {
       const answer = await sendRequest(this.#fetch, prepared, {
         maxResponseBytes: this.#maxResponseBytes,
         maxRateLimitWait: this.#policy.maxRateLimitWait,
+        timeout: this.#timeout,
+        scheduler: this.#scheduler,
       });
       if (answer.type === "answer" || answer.type === "too_large") {
         this.#invalidRequests.record(answer.status, answer.rateLimit.scope);

@@ -52,6 +52,11 @@ export interface UploadLimits {
    * @default {Math.max(26214400, maxSize)}
    */
   maxRequestSize?: number;
+  /**
+   * Stops reading the files' streams: the call rejects with its reason (a
+   * stream that stalls would otherwise hold the request for ever).
+   */
+  signal?: AbortSignal;
 }
 
 /** The most files one message may carry. */
@@ -131,7 +136,7 @@ export async function prepareUploads(
       );
     }
     const room = Math.min(maxSize, maxRequestSize - total);
-    const blob = await toBlob(file, room);
+    const blob = await toBlob(file, room, limits.signal);
     if (blob.size > room) throw tooLarge(file.name, room);
     total += blob.size;
     out.push({ name: file.name, blob, description: file.description });
@@ -178,7 +183,11 @@ export function multipartBody(
   return form;
 }
 
-async function toBlob(file: FileUpload, room: number): Promise<Blob> {
+async function toBlob(
+  file: FileUpload,
+  room: number,
+  signal: AbortSignal | undefined,
+): Promise<Blob> {
   const type = file.contentType ??
     (file.data instanceof Blob && file.data.type
       ? file.data.type
@@ -195,7 +204,7 @@ async function toBlob(file: FileUpload, room: number): Promise<Blob> {
     return new Blob([data as BlobPart], { type });
   }
   if (data instanceof ReadableStream) {
-    const read = await readBounded(data, room, "upload too large");
+    const read = await readBounded(data, room, "upload too large", signal);
     if (read.type === "too_large") throw tooLarge(file.name, room);
     return new Blob(read.chunks as BlobPart[], { type });
   }
