@@ -7,39 +7,79 @@
  * @module
  */
 import type { RedisConnection } from "../redis/connection.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import type { DuplicateFilter } from "./duplicate_filter.ts";
+
+/**
+ * Shared by the scripts that read the generation: `valid(v)` is `v` as a
+ * shard count (an integer from 1 to ARGV[MAX]), or nil; `clean()` puts a
+ * stored count that is none back to ARGV[1] (the caller's current count, not
+ * its configured one: a reshard done before Redis lost the key is not
+ * undone) and drops a stored `next` that is none (or equals the count), and
+ * says what it fixed: 1 the count, 2 the next, 3 both. A value written by
+ * hand or by a broken process ("abc", "0", "2.5", "1e9") stopped every
+ * shard, or left the fleet unable to reshard, for good.
+ */
+function validation(maxArg: number): string {
+  return `
+local function valid(v)
+  local n = tonumber(v)
+  if n and n >= 1 and n <= tonumber(ARGV[${maxArg}]) and n == math.floor(n) then
+    return n
+  end
+  return nil
+end
+local function clean()
+  local fixed = 0
+  local raw = redis.call('HGET', KEYS[1], 'count')
+  local count = valid(raw)
+  if not count then
+    if raw then fixed = 1 end
+    count = tonumber(ARGV[1])
+    redis.call('HSET', KEYS[1], 'count', ARGV[1])
+  end
+  local rawNext = redis.call('HGET', KEYS[1], 'next')
+  local nxt = valid(rawNext)
+  if rawNext and (not nxt or nxt == count) then
+    fixed = fixed + 2
+    nxt = nil
+    redis.call('HDEL', KEYS[1], 'next')
+    redis.call('DEL', KEYS[2])
+  end
+  return count, nxt, fixed
+end
+`;
+}
 
 /**
  * Read the shard count, flipping it to the next one when the barrier is
  * complete (a mark may have been lost with its process).
  *
  * KEYS: 1 generation (hash count, next), 2 ready (set of the next count's
- * complete shards). ARGV: 1 the count to start with when none is stored.
- * Returns `{count, next or 0}`.
+ * complete shards). ARGV: 1 the count to store when none (or none valid)
+ * is, 2 the largest valid count. Returns `{count, next or 0, fixed}`.
  */
-const SYNC_SCRIPT = `
-redis.call('HSETNX', KEYS[1], 'count', ARGV[1])
-local count = tonumber(redis.call('HGET', KEYS[1], 'count'))
-local nxt = tonumber(redis.call('HGET', KEYS[1], 'next') or '')
+const SYNC_SCRIPT = `${validation(2)}
+local count, nxt, fixed = clean()
 if nxt and redis.call('SCARD', KEYS[2]) >= nxt then
   redis.call('HSET', KEYS[1], 'count', nxt)
   redis.call('HDEL', KEYS[1], 'next')
   redis.call('DEL', KEYS[2])
-  return {nxt, 0}
+  return {nxt, 0, fixed}
 end
-return {count, nxt or 0}
+return {count, nxt or 0, fixed}
 `;
 
 /**
  * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the count to start
- * with, 2 the target. Returns `{1, count}` when recorded, `{0, next}` when
- * another reshard is running, `{2, count}` when the count is the target.
+ * with, 2 the target, 3 the largest valid count. Returns `{1, count}` when
+ * recorded, `{0, next}` when another reshard is running, `{2, count}` when
+ * the count is the target.
  */
-const REQUEST_SCRIPT = `
-redis.call('HSETNX', KEYS[1], 'count', ARGV[1])
-local count = tonumber(redis.call('HGET', KEYS[1], 'count'))
-local nxt = redis.call('HGET', KEYS[1], 'next')
-if nxt then return {0, tonumber(nxt)} end
+const REQUEST_SCRIPT = `${validation(3)}
+local count, nxt = clean()
+if nxt then return {0, nxt} end
 if count == tonumber(ARGV[2]) then return {2, count} end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[1], 'next', ARGV[2])
@@ -100,14 +140,32 @@ export class FleetGeneration {
   async sync(
     initial: number,
   ): Promise<{ count: number; next: number | undefined }> {
-    const [count, next] = await this.#redis.eval(
+    const [count, next, fixed] = await this.#redis.eval(
       SYNC_SCRIPT,
       2,
       this.#generationKey,
       this.#readyKey,
       String(initial),
-    ) as [number, number];
+      String(MAX_RECOMMENDED_SHARDS),
+    ) as [number, number, number];
+    this.#reportFixed(fixed, initial);
     return { count, next: next > 0 ? next : undefined };
+  }
+
+  /** Say what {@linkcode SYNC_SCRIPT} put right: an operator must know. */
+  #reportFixed(fixed: number, initial: number): void {
+    if (fixed & 1) {
+      getVisibleLogger(["disruption", "fleet"]).error(
+        "The fleet's shard count in Redis ({key}, field count) was not a shard count from 1 to {max}; it is {initial} again, this process's",
+        { key: this.#generationKey, max: MAX_RECOMMENDED_SHARDS, initial },
+      );
+    }
+    if (fixed & 2) {
+      getVisibleLogger(["disruption", "fleet"]).error(
+        "The reshard recorded in Redis ({key}, field next) was not a shard count from 1 to {max} other than the current one; it is dropped",
+        { key: this.#generationKey, max: MAX_RECOMMENDED_SHARDS },
+      );
+    }
   }
 
   /**
@@ -128,6 +186,7 @@ export class FleetGeneration {
       this.#readyKey,
       String(initial),
       String(target),
+      String(MAX_RECOMMENDED_SHARDS),
     ) as [number, number];
     return kind === 0
       ? { count: target, running: value }

@@ -8,6 +8,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { checkShardCount } from "./shard_count.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -133,6 +134,8 @@ export class FleetShards {
   readonly #events: HeldEvents;
   /** The shard set events come from. */
   #current: ShardSet;
+  /** The fleet's clock less this machine's, learned at each tick. */
+  #clockOffset = 0;
   /** The shard set being started by a reshard, events held. */
   #next: ShardSet | undefined;
   /** When `#next` was first seen: its shards are taken a tick later. */
@@ -158,7 +161,7 @@ export class FleetShards {
         `Cannot create fleet shards as 'renewMs' must be positive and at most a third of 'leaseTtlMs': current values 'leaseTtlMs=${ttl}', 'renewMs=${renew}'`,
       );
     }
-    positiveCount(options.shardCount);
+    checkShardCount(options.shardCount);
     this.#options = options;
     this.#ttlMs = ttl;
     this.#renewMs = renew;
@@ -269,7 +272,7 @@ export class FleetShards {
     shardCount: number,
     options: ReshardOptions = {},
   ): Promise<{ from: number; to: number }> {
-    positiveCount(shardCount);
+    checkShardCount(shardCount);
     let left = options.sessionStartsLeft;
     const queue = this.#options.identifyQueue;
     if (left === undefined && queue instanceof RedisIdentifyQueue) {
@@ -280,10 +283,7 @@ export class FleetShards {
         `Cannot reshard the fleet to ${shardCount} shards: ${shardCount} session starts are needed and only ${left} are left today; wait for the reset or reshard later`,
       );
     }
-    const asked = await this.#record.request(
-      this.#options.shardCount,
-      shardCount,
-    );
+    const asked = await this.#record.request(this.#current.count, shardCount);
     if (asked.running !== undefined) {
       throw new ReshardError(
         `Cannot reshard the fleet to ${shardCount} shards while a reshard to ${asked.running} is running`,
@@ -363,7 +363,9 @@ export class FleetShards {
     const run = async (): Promise<void> => {
       const sentAt = this.#scheduler.now();
       try {
-        const state = await this.#record.sync(this.#options.shardCount);
+        // The count it runs, not the one configured: if Redis lost the key,
+        // a reshard done since is not undone.
+        const state = await this.#record.sync(this.#current.count);
         if (this.#closed) return;
         await this.#follow(state);
       } catch (error) {
@@ -401,6 +403,11 @@ export class FleetShards {
         return;
       }
       this.#armGuard(sentAt);
+      // Sessions are dated on the fleet's clock (the leases', Redis's by
+      // default), not this machine's: another machine's clock minutes off
+      // made every handover's session look stale, so it identified.
+      const at = results[0]?.at;
+      if (at !== undefined) this.#clockOffset = at - sentAt;
       if (this.#next) {
         await this.#events.prune().catch((error: unknown) => {
           logger.warn("Could not prune held events: {error}", { error });
@@ -409,6 +416,12 @@ export class FleetShards {
       for (const [i, result] of results.entries()) {
         const set = sets[i]!;
         const live = set === this.#current;
+        if (result.rejoined) {
+          logger.warn(
+            "This process's fleet membership was gone from Redis (data lost, or ticks failed past the lease TTL): keeping its shards, taking no other for {ttl} ms so that no shard another process runs is taken",
+            { ttl: this.#ttlMs },
+          );
+        }
         if (result.lost.length > 0) {
           logger.warn("Lost the leases of shards {shards}; stopping them", {
             shards: result.lost,
@@ -556,7 +569,7 @@ export class FleetShards {
         if (
           saved && isSessionUsable(saved, {
             shardCount: set.count,
-            now: this.#scheduler.now(),
+            now: this.#fleetNow(),
           })
         ) {
           shard.restore(saved);
@@ -640,8 +653,13 @@ export class FleetShards {
     await this.#saveShards(set, shards);
   }
 
+  /** The time on the fleet's clock, as of the last tick. */
+  #fleetNow(): number {
+    return this.#scheduler.now() + this.#clockOffset;
+  }
+
   async #saveShards(set: ShardSet, shards: Shard[]): Promise<void> {
-    const now = this.#scheduler.now();
+    const now = this.#fleetNow();
     const sessions = shards.flatMap((shard) => {
       const session = shard.session;
       return session
@@ -673,12 +691,4 @@ interface ShardSet {
 
 function idsOf(set: ShardSet): number[] {
   return [...set.shards.keys()].sort((a, b) => a - b);
-}
-
-function positiveCount(shardCount: number): void {
-  if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
-    throw new RangeError(
-      `Cannot run shards as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
-    );
-  }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { checkShardCount } from "./shard_count.ts";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard } from "../gateway/shard.ts";
@@ -111,7 +112,7 @@ export class ReshardingShards {
    * @throws {RangeError} When `shardCount` is not a positive integer.
    */
   constructor(options: ReshardingShardsOptions) {
-    positiveCount(options.shardCount);
+    checkShardCount(options.shardCount);
     this.#options = options;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#events = new HeldEvents(
@@ -149,7 +150,7 @@ export class ReshardingShards {
     shardCount: number,
     options: ReshardOptions = {},
   ): Promise<ReshardResult> {
-    positiveCount(shardCount);
+    checkShardCount(shardCount);
     const old = this.#current;
     if (!old) throw new ReshardError("Cannot reshard before start()");
     if (this.#next) {
@@ -255,12 +256,4 @@ function completeShard(shard: Shard): Promise<void> {
       throw error;
     }),
   ]);
-}
-
-function positiveCount(shardCount: number): void {
-  if (!Number.isSafeInteger(shardCount) || shardCount < 1) {
-    throw new RangeError(
-      `Cannot run shards as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
-    );
-  }
 }

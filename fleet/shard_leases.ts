@@ -15,7 +15,19 @@ import { luaNow } from "../redis/lua_now.ts";
  * KEYS: 1 leases (hash shard -> "owner|expiresAt"), 2 members (hash owner ->
  * "expiresAt|pool"). ARGV: 1 owner, 2 now ("" = the server's TIME), 3 ttl, 4 shard
  * count, 5 pool (comma-separated, "" = every shard), 6 shards held
- * (comma-separated), 7 "1" to take no shard (join the members only).
+ * (comma-separated), 7 "1" to take no shard (join the members only), 8 take
+ * none before this time (a grace after rejoining), 9 "1" when this process
+ * has ticked before.
+ *
+ * A held shard stays held unless another process holds a live lease on it:
+ * a lease that is gone (Redis lost its data, or someone deleted the key) is
+ * written again rather than the shard stopped, re-identified and its events
+ * lost. A process that finds its own membership gone (the same loss) takes
+ * no free shard this tick, and the caller none for a TTL: the others, who
+ * lost theirs too, have rewritten their leases by then, so nobody takes a
+ * shard another still runs. An expiry further ahead than twice the TTL is
+ * no process's (a ghost written by hand, or by a clock far ahead): it
+ * counts as expired.
  *
  * The fair share is `ceil(pool size / live members with the same pool)`:
  * members of one pool together take every shard of it, so identical pools
@@ -36,18 +48,27 @@ local function split(text)
   for part in string.gmatch(text, '[^,]+') do table.insert(out, tonumber(part)) end
   return out
 end
+local horizon = now + 2 * ttl
 local function lease(shard)
   local v = redis.call('HGET', KEYS[1], shard)
   if not v then return nil, 0 end
   local o, e = string.match(v, '^(.*)|(%d+)$')
-  return o, tonumber(e)
+  e = tonumber(e)
+  if o == nil or e == nil or e > horizon then return nil, 0 end
+  return o, e
 end
+local prior = string.match(redis.call('HGET', KEYS[2], owner) or '', '^(%d+)|')
+prior = tonumber(prior)
+local rejoined = prior == nil or prior < now or prior > horizon
+local noTake = ARGV[7] == '1' or now < (tonumber(ARGV[8]) or 0) or
+  (rejoined and ARGV[9] == '1')
 redis.call('HSET', KEYS[2], owner, (now + ttl) .. '|' .. ARGV[5])
 local members = {}
 local raw = redis.call('HGETALL', KEYS[2])
 for i = 1, #raw, 2 do
   local e, p = string.match(raw[i + 1], '^(%d+)|(.*)$')
-  if e == nil or tonumber(e) < now then redis.call('HDEL', KEYS[2], raw[i])
+  if e == nil or tonumber(e) < now or tonumber(e) > horizon then
+    redis.call('HDEL', KEYS[2], raw[i])
   elseif p == ARGV[5] then table.insert(members, raw[i]) end
 end
 table.sort(members)
@@ -62,7 +83,7 @@ for i = rank * share + 1, math.min(rank * share + share, #pool) do preferred[poo
 local kept, lost, shed, mine = {}, {}, {}, {}
 for _, shard in ipairs(split(ARGV[6])) do
   local o, e = lease(shard)
-  if o == owner and e >= now then
+  if o == nil or o == owner or e < now then
     redis.call('HSET', KEYS[1], shard, owner .. '|' .. (now + ttl))
     table.insert(kept, shard)
     mine[shard] = true
@@ -83,7 +104,7 @@ shedWhere(false)
 shedWhere(true)
 local acquired = {}
 local function take(shard)
-  if ARGV[7] == '1' or #kept + #acquired >= share or mine[shard] then return end
+  if noTake or #kept + #acquired >= share or mine[shard] then return end
   local o, e = lease(shard)
   if o == nil or e < now then
     redis.call('HSET', KEYS[1], shard, owner .. '|' .. (now + ttl))
@@ -95,7 +116,7 @@ for _, shard in ipairs(pool) do if preferred[shard] then take(shard) end end
 local start = math.min(rank * share + share, #pool)
 for i = 1, #pool do take(pool[((start + i - 1) % #pool) + 1]) end
 for _, shard in ipairs(shed) do mine[shard] = nil end
-return {kept, lost, acquired, shed, #members}
+return {kept, lost, acquired, shed, #members, rejoined and 1 or 0, now}
 `;
 
 /**
@@ -127,6 +148,13 @@ export interface LeaseTick {
   shed: number[];
   /** Live processes with this one's pool, this one included. */
   members: number;
+  /**
+   * This process's membership was gone (expired, or lost with Redis's
+   * data) although it had ticked before: it takes no free shard for a TTL.
+   */
+  rejoined: boolean;
+  /** The time the tick ran at on the fleet's clock (Redis's, by default). */
+  at: number;
 }
 
 /** Options for {@linkcode ShardLeases}. */
@@ -155,6 +183,10 @@ export class ShardLeases {
   readonly #shardCount: number;
   readonly #pool: string;
   readonly #ttlMs: number;
+  /** Whether a tick went through before. */
+  #ticked = false;
+  /** No free shard is taken before this time (on the tick's clock). */
+  #graceUntil = 0;
 
   /**
    * @param redis The connection.
@@ -184,20 +216,26 @@ export class ShardLeases {
     now: number | undefined,
     take = true,
   ): Promise<LeaseTick> {
-    const [kept, lost, acquired, shed, members] = await this.#redis.eval(
-      TICK_SCRIPT,
-      2,
-      this.#leasesKey,
-      this.#membersKey,
-      this.#owner,
-      now === undefined ? "" : String(now),
-      String(this.#ttlMs),
-      String(this.#shardCount),
-      this.#pool,
-      held.join(","),
-      take ? "0" : "1",
-    ) as [number[], number[], number[], number[], number];
-    return { kept, lost, acquired, shed, members };
+    const [kept, lost, acquired, shed, members, rejoined, at] = await this
+      .#redis.eval(
+        TICK_SCRIPT,
+        2,
+        this.#leasesKey,
+        this.#membersKey,
+        this.#owner,
+        now === undefined ? "" : String(now),
+        String(this.#ttlMs),
+        String(this.#shardCount),
+        this.#pool,
+        held.join(","),
+        take ? "0" : "1",
+        String(this.#graceUntil),
+        this.#ticked ? "1" : "0",
+      ) as [number[], number[], number[], number[], number, number, number];
+    const back = rejoined === 1 && this.#ticked;
+    if (back) this.#graceUntil = at + this.#ttlMs;
+    this.#ticked = true;
+    return { kept, lost, acquired, shed, members, rejoined: back, at };
   }
 
   /**

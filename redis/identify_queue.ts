@@ -77,13 +77,36 @@ const MAX_LIVENESS_MS = 60_000;
  * ARGV: 1 waiter id, 2 now in ms ("" = the server's TIME), 3 interval ms,
  * 4 liveness ms, 5 session start window ms, 6 the longest liveness ms.
  *
- * Returns `{kind, waitMs, extra}`: kind 1 granted (extra = budget left, -1
+ * Returns `{kind, waitMs, extra, fixed}` (fixed: keys it dropped as
+ * unreadable): kind 1 granted (extra = budget left, -1
  * when unknown), 0 wait (waitMs = until a grant is possible: the bucket is
  * free and, for a waiter behind others, a spent budget has reset; extra =
  * waiters ahead), 2 out of budget (waitMs = until the reset).
  */
 const TRY_SCRIPT = `
 ${luaNow(2)}
+-- A key of the wrong type, a ticket counter that is no integer, or a budget
+-- without its three numbers (written by hand, by another program or half
+-- by a crash) failed this script on every call, so no shard ever
+-- identified: each is dropped and counted (the 4th value returned).
+local fixed = 0
+local function expect(key, kind)
+  local t = redis.call('TYPE', key).ok
+  if t ~= 'none' and t ~= kind then
+    redis.call('DEL', key)
+    fixed = fixed + 1
+  end
+end
+expect(KEYS[1], 'zset')
+expect(KEYS[2], 'zset')
+expect(KEYS[3], 'string')
+expect(KEYS[4], 'hash')
+expect(KEYS[5], 'string')
+local ticket = tonumber(redis.call('GET', KEYS[5]) or '0')
+if ticket == nil or ticket ~= math.floor(ticket) or ticket > 2^52 then
+  redis.call('DEL', KEYS[5])
+  fixed = fixed + 1
+end
 local me = ARGV[1]
 local interval = tonumber(ARGV[3])
 local window = tonumber(ARGV[5])
@@ -132,6 +155,12 @@ if free > interval then
 end
 local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
 local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
+if redis.call('EXISTS', KEYS[4]) == 1 and
+    (total == nil or remaining == nil or resetAt == nil) then
+  redis.call('DEL', KEYS[4])
+  fixed = fixed + 1
+  total, remaining, resetAt = nil, nil, nil
+end
 -- Discord's session start window is a day at most: a reset further off
 -- (the same) would hold every bucket for good; it is brought to a window.
 if resetAt and resetAt - now > window then
@@ -144,9 +173,9 @@ if ahead > 0 then
   if remaining and resetAt and remaining <= 0 and resetAt - now > free then
     free = resetAt - now
   end
-  return {0, free, ahead}
+  return {0, free, ahead, fixed}
 end
-if free > 0 then return {0, free, 0} end
+if free > 0 then return {0, free, 0, fixed} end
 local left = -1
 if redis.call('EXISTS', KEYS[4]) == 1 then
   if now >= resetAt then
@@ -154,13 +183,13 @@ if redis.call('EXISTS', KEYS[4]) == 1 then
     resetAt = now + window
     redis.call('HSET', KEYS[4], 'remaining', remaining, 'reset_at', resetAt)
   end
-  if remaining <= 0 then return {2, resetAt - now, 0} end
+  if remaining <= 0 then return {2, resetAt - now, 0, fixed} end
   left = remaining - 1
   redis.call('HSET', KEYS[4], 'remaining', left)
 end
 redis.call('SET', KEYS[3], now + interval, 'PX', interval + 86400000)
 drop({me})
-return {1, 0, left}
+return {1, 0, left, fixed}
 `;
 
 /**
@@ -253,7 +282,7 @@ export interface RedisIdentifyQueueOptions {
 }
 
 /** A reply of {@linkcode TRY_SCRIPT}. */
-type TryReply = [kind: number, waitMs: number, extra: number];
+type TryReply = [kind: number, waitMs: number, extra: number, fixed: number];
 
 /**
  * An {@linkcode IdentifyQueue} shared by every process of a bot through
@@ -507,9 +536,15 @@ export class RedisIdentifyQueue implements IdentifyQueue {
             this.#leave(bucket, waiter);
             bucket = current;
           }
-          const [kind, wait, extra] = await this.#try(bucket, waiter);
+          const [kind, wait, extra, fixed] = await this.#try(bucket, waiter);
           if (done) return;
           this.#upAgain();
+          if (fixed > 0) {
+            visible.warn(
+              "Identify queue: {fixed} key(s) under its prefix held values it cannot read (a wrong type, or a budget or ticket counter that is not a number: written by hand or by another program); they were dropped",
+              { fixed },
+            );
+          }
           if (kind === 1) {
             this.#exhaustedWarned = false;
             logger.debug(
@@ -598,8 +633,13 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #down(error: unknown): void {
     if (this.#redisDown) return;
     this.#redisDown = true;
+    // A script error is Redis answering, not Redis gone: say which.
+    const answered = error instanceof Error &&
+      /^(ERR|WRONGTYPE)\b/.test(error.message);
     visible.warn(
-      "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
+      answered
+        ? "Identify queue: Redis refused its script; no shard identifies until this is fixed: {message}"
+        : "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
       { message: messageOf(error) },
     );
   }

@@ -58,6 +58,8 @@ Deno.test({
         acquired: [],
         shed: [],
         members: 2,
+        rejoined: false,
+        at: 100,
       });
       // a (rank 0) keeps its preferred 0..5 and sheds 6..11.
       t = await a.tick(aHeld, 200);
@@ -133,5 +135,78 @@ Deno.test({
       await b.release([0, 1, 2, 5]); // 0..2 are a's: untouched
       assert.deepEqual((await c.tick([], 4)).acquired, [5]);
       assert.deepEqual((await a.tick([0, 1, 2], 5)).lost, []);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: after Redis loses the fleet's keys, each process keeps the shards it runs and takes none of the others' for a TTL: no shard runs twice",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make, redis) => {
+      const [a, b] = [make("a"), make("b")];
+      await a.tick([], 0);
+      await b.tick([], 0);
+      const shed = await a.tick([...Array(12).keys()], 5);
+      await a.release(shed.shed);
+      const aHeld = shed.kept;
+      const bHeld = (await b.tick([], 10)).acquired;
+      assert.deepEqual(aHeld, [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(bHeld, [6, 7, 8, 9, 10, 11]);
+      // Redis restarts without its data (or someone deletes the keys).
+      const keys = await redis.keys("disruption:test:leases:*");
+      await redis.del(...keys);
+      // a ticks first: alone in the members, but it takes none of b's.
+      let t = await a.tick(aHeld, 1000);
+      assert.deepEqual(t.kept, aHeld, "its own, written again");
+      assert.deepEqual(t.lost, []);
+      assert.deepEqual(t.acquired, [], "none of b's, which b still runs");
+      assert.equal(t.rejoined, true);
+      // b rejoins within its renew period and keeps its own.
+      t = await b.tick(bHeld, 1500);
+      assert.deepEqual(t.kept, bHeld);
+      assert.deepEqual(t.lost, []);
+      // Within the grace a takes nothing; after it, nothing either: b holds
+      // its leases again.
+      t = await a.tick(aHeld, 1000 + TTL / 2);
+      assert.deepEqual(t.acquired, []);
+      t = await a.tick(aHeld, 1000 + TTL + 1);
+      assert.deepEqual(t.acquired, []);
+      assert.equal(t.rejoined, false);
+      assert.deepEqual(t.kept, aHeld);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a member or lease expiring years ahead (a ghost written by hand or by a clock far off) counts as expired",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make, redis) => {
+      const a = make("a");
+      await a.tick([], 0); // creates the keys under the test's prefix
+      const [leasesKey] = await redis.keys("disruption:test:leases:*:leases");
+      const membersKey = leasesKey!.replace(/:leases$/, ":members");
+      const years = String(10 * 365 * 86_400_000);
+      await redis.hset(membersKey, "ghost", `${years}|`);
+      await redis.hset(leasesKey!, "3", `ghost|${years}`);
+      const fresh = make("z"); // ranks after a and the ghost
+      const t = await fresh.tick([], 100);
+      // The ghost is no member: two live processes, share 6.
+      assert.equal(t.members, 2);
+      assert.equal(await redis.hexists(membersKey, "ghost"), 0);
+      // Shard 3's ghost lease does not hold it: a, re-ticking, may keep all.
+      const aTick = await a.tick(
+        [...Array(12).keys()].filter((s) => s !== 3),
+        200,
+      );
+      assert.deepEqual(aTick.lost, []);
+      const all = await make("a").tick([], 300); // no effect on ownership
+      assert.ok(all.members >= 1);
+      assert.notEqual(
+        (await redis.hget(leasesKey!, "3"))?.split("|")[0],
+        "ghost",
+        "the ghost lease was taken over",
+      );
     }),
 });

@@ -18,6 +18,7 @@ import {
 import { testRedis } from "../_fakes/servers.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 
 const server = testRedis();
 
@@ -328,6 +329,66 @@ Deno.test({
       await closeRedis(direct);
       await closeRedis(redis);
       await relay.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: keys it cannot read (a partial budget, wrong types, a ticket counter that is no number) are dropped with a warning, not a queue stalled for good",
+  ignore: server.ignore,
+  fn: async () => {
+    const cases: [
+      string,
+      (
+        prefix: string,
+        redis: IdentifyFleet["connections"][0],
+      ) => Promise<unknown>,
+    ][] = [
+      [
+        "a budget with only `remaining`",
+        (p, r) => r.hset(`${p}:budget`, "remaining", "5"),
+      ],
+      [
+        "a budget whose reset is no number",
+        (p, r) =>
+          r.hset(`${p}:budget`, {
+            total: "10",
+            remaining: "5",
+            reset_at: "soon",
+          }),
+      ],
+      ["a budget that is a string", (p, r) => r.set(`${p}:budget`, "x")],
+      [
+        "a bucket time that is a hash",
+        (p, r) => r.hset(`${p}:next:0`, "a", "1"),
+      ],
+      [
+        "a ticket counter that is no integer",
+        (p, r) => r.set(`${p}:tickets`, "1.5"),
+      ],
+      ["a queue that is a string", (p, r) => r.set(`${p}:queue:0`, "x")],
+    ];
+    for (const [what, spoil] of cases) {
+      const f = await fleet(1);
+      try {
+        await spoil(f.prefix, f.connections[0]!);
+        const lines = await captureStderr(async () => {
+          const grants: [number, number][] = [];
+          const all = await ask(f, [[0, 0]], grants);
+          await runUntil(f.scheduler, () => grants.length === 1, {
+            settle: f.settle,
+          });
+          await Promise.all(all);
+          assert.deepEqual(grants, [[0, 0]], what);
+        });
+        assert.ok(
+          lines.some((line) => /held values it cannot read/.test(line)),
+          `${what}: ${lines.join("\n")}`,
+        );
+      } finally {
+        await f.close();
+      }
     }
   },
 });

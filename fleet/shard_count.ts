@@ -1,0 +1,23 @@
+// The one check of a shard count a fleet is given (at construction, or to
+// reshard to): shared by the in-process and the Redis-backed fleets.
+import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
+
+/**
+ * Throw unless `shardCount` is an integer from 1 to 65,536, the most Discord
+ * recommends (`MAX_RECOMMENDED_SHARDS`). Past it every lease tick walked
+ * the whole count in one Redis script: 3,000,000 shards blocked Redis for
+ * every client for 26 s, and 1e9 never finished.
+ *
+ * @param shardCount The count.
+ * @throws {RangeError} When it is none.
+ */
+export function checkShardCount(shardCount: number): void {
+  if (
+    !Number.isSafeInteger(shardCount) || shardCount < 1 ||
+    shardCount > MAX_RECOMMENDED_SHARDS
+  ) {
+    throw new RangeError(
+      `Cannot run shards as 'shardCount' must be an integer from 1 to ${MAX_RECOMMENDED_SHARDS}: current value 'shardCount=${shardCount}'`,
+    );
+  }
+}
