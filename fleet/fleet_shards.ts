@@ -461,7 +461,7 @@ export class FleetShards {
       const old = this.#current;
       if (this.#next?.count === state.count) {
         // The switch: the new set delivers from here on, its held events
-        // first; the old set's events are dropped until it is closed.
+        // first; the old set's, until it is closed, only when no copy was.
         this.#current = this.#next;
         this.#next = undefined;
         this.#switchedAt = now;

@@ -177,7 +177,8 @@ export class ReshardingShards {
       throw error;
     }
     // The switch: held events the old set did not deliver go out now, and
-    // from here on only the new set delivers.
+    // from here on the new set delivers (the old one, until closed, only
+    // what no copy of was: see HeldEvents.fromSet).
     this.#current = next;
     this.#next = undefined;
     const early = this.#events.deliveredEarly;

@@ -336,3 +336,30 @@ Deno.test("HeldEvents: bounded by the characters held as well as by count: what 
     RangeError,
   );
 });
+
+Deno.test("HeldEvents.fromSet: an event of a set switched away from is delivered unless a copy was (it may exist nowhere else), and dropped without a filter", () => {
+  const shard = { sessionId: "old" } as unknown as Shard;
+  const [old, current] = [{ count: 2 }, { count: 4 }];
+  const delivered: FleetDispatch[] = [];
+  const events = new HeldEvents(
+    (e) => delivered.push(e),
+    new MemoryDuplicateFilter(),
+  );
+  const dispatch = (id: string) => ({
+    shardId: 0,
+    name: "MESSAGE_CREATE",
+    sequence: 1,
+    data: { id },
+  });
+  // The new set delivered "a"; "b" reached only the old shard, before the
+  // switch, and is handed on after it.
+  events.accept({ ...event("a", 4), sessionId: "new" });
+  events.fromSet(old, current, undefined, shard, dispatch("a"));
+  events.fromSet(old, current, undefined, shard, dispatch("b"));
+  assert.deepEqual(ids(delivered), ["a", "b"]);
+  // Without a filter nothing tells a copy: the retired set's events go.
+  const unfiltered: FleetDispatch[] = [];
+  const plain = new HeldEvents((e) => unfiltered.push(e));
+  plain.fromSet(old, current, undefined, shard, dispatch("c"));
+  assert.deepEqual(unfiltered, []);
+});
