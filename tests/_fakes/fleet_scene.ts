@@ -13,6 +13,10 @@ import {
   type RedisConnection,
 } from "../../redis/connection.ts";
 import type { MemberProcess } from "./fleet_member_process.ts";
+import { FleetShards } from "../../fleet/fleet_shards.ts";
+import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
+import { RedisSessionStore } from "../../redis/session_store.ts";
+import type { Scheduler } from "../../base/scheduler.ts";
 import { ScaledScheduler } from "./scaled_scheduler.ts";
 import { within } from "./watchdog.ts";
 
@@ -106,4 +110,63 @@ export async function deleteKeysAt(url: string, prefix: string): Promise<void> {
   } finally {
     await closeRedis(redis);
   }
+}
+
+/** What {@linkcode inProcessMember} varies. */
+export interface InProcessMemberOptions {
+  /** Its own connection (one per process it stands for). */
+  redis: RedisConnection;
+  /** The test's key prefix. */
+  prefix: string;
+  /** The fake gateway's URL. */
+  gatewayUrl: string;
+  /** Times the identify queue (on the scheduler's clock). */
+  scheduler: ScaledScheduler;
+  /** The fleet's scheduler: `scheduler` unless given (a skewed one). */
+  fleetScheduler?: Scheduler;
+  /** How much `scheduler` speeds the real clock up. */
+  scale: number;
+  shardCount: number;
+  leaseTtlMs: number;
+  renewMs: number;
+  /** The leases' clock: the scheduler's, or Redis's (the default). */
+  clock?: "scheduler";
+}
+
+/**
+ * One process of a fleet in this test process: FleetShards with a shared
+ * identify queue (max_concurrency 4) and session store under `prefix`.
+ */
+export function inProcessMember(options: InProcessMemberOptions): FleetShards {
+  const { redis, prefix, scheduler, scale } = options;
+  return new FleetShards({
+    redis,
+    shard: { token: "fake-token", intents: 1, gatewayUrl: options.gatewayUrl },
+    shardCount: options.shardCount,
+    identifyQueue: new RedisIdentifyQueue(redis, {
+      prefix: `${prefix}:identify`,
+      clock: "scheduler",
+      scheduler,
+      maxConcurrency: 4,
+      pollMs: 50 * scale,
+      livenessMs: 1000 * scale,
+    }),
+    sessionStore: sessionStoreAt(redis, prefix),
+    prefix: `${prefix}:fleet`,
+    leaseTtlMs: options.leaseTtlMs,
+    renewMs: options.renewMs,
+    ...(options.clock ? { clock: options.clock } : {}),
+    scheduler: options.fleetScheduler ?? scheduler,
+  });
+}
+
+/** The session store of the fleet under `prefix`. */
+export function sessionStoreAt(
+  redis: RedisConnection,
+  prefix: string,
+): RedisSessionStore {
+  return new RedisSessionStore(redis, {
+    key: `${prefix}:sessions`,
+    shardCountKey: `${prefix}:shards`,
+  });
 }

@@ -2,15 +2,14 @@
 // machine's: a process whose clock is minutes off saves sessions another
 // process still finds fresh, and finds theirs fresh.
 import assert from "node:assert/strict";
-import { FleetShards } from "../../fleet/fleet_shards.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
-import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
-import { RedisSessionStore } from "../../redis/session_store.ts";
 import type { Scheduler } from "../../base/scheduler.ts";
 import {
   deleteKeys,
+  inProcessMember,
   pollUntil,
   serveFleetGateway,
+  sessionStoreAt,
 } from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 
@@ -33,27 +32,17 @@ Deno.test({
     };
     const prefix = `disruption:test:clock:${crypto.randomUUID()}`;
     const redis = await connectRedis({ url: server.url });
-    const store = new RedisSessionStore(redis, {
-      key: `${prefix}:sessions`,
-      shardCountKey: `${prefix}:shards`,
-    });
-    const fleet = new FleetShards({
+    const store = sessionStoreAt(redis, prefix);
+    const fleet = inProcessMember({
       redis,
-      shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+      prefix,
+      gatewayUrl: served.url,
+      scheduler,
+      fleetScheduler: skewed, // leases on Redis's clock (the default)
+      scale: SCALE,
       shardCount: 2,
-      identifyQueue: new RedisIdentifyQueue(redis, {
-        prefix: `${prefix}:identify`,
-        clock: "scheduler",
-        scheduler,
-        maxConcurrency: 2,
-        pollMs: 50 * SCALE,
-        livenessMs: 1000 * SCALE,
-      }),
-      sessionStore: store,
-      prefix: `${prefix}:fleet`,
       leaseTtlMs: 10_000,
       renewMs: 2_500,
-      scheduler: skewed, // leases on Redis's clock (the default)
     });
     try {
       await fleet.start();

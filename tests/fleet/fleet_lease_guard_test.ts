@@ -5,14 +5,14 @@
 // their own Redis connections, the fake gateway on loopback, everyone on one
 // ScaledScheduler (the real clock x SCALE; lease timings on that clock).
 import assert from "node:assert/strict";
-import { FleetShards } from "../../fleet/fleet_shards.ts";
+import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
-import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
-import { RedisSessionStore } from "../../redis/session_store.ts";
 import {
   deleteKeys,
+  inProcessMember,
   pollUntil,
   serveFleetGateway,
+  sessionStoreAt,
 } from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 
@@ -32,27 +32,16 @@ Deno.test({
     const cut = await connectRedis({ url: server.url });
     const healthy = await connectRedis({ url: server.url });
     const member = (redis: typeof cut): FleetShards =>
-      new FleetShards({
+      inProcessMember({
         redis,
-        shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+        prefix,
+        gatewayUrl: served.url,
+        scheduler,
+        scale: SCALE,
         shardCount: 4,
-        identifyQueue: new RedisIdentifyQueue(redis, {
-          prefix: `${prefix}:identify`,
-          clock: "scheduler",
-          scheduler,
-          maxConcurrency: 4,
-          pollMs: 50 * SCALE,
-          livenessMs: 1000 * SCALE,
-        }),
-        sessionStore: new RedisSessionStore(redis, {
-          key: `${prefix}:sessions`,
-          shardCountKey: `${prefix}:shards`,
-        }),
-        prefix: `${prefix}:fleet`,
         leaseTtlMs: LEASE_TTL,
         renewMs: RENEW,
         clock: "scheduler",
-        scheduler,
       });
     const doomed = member(cut);
     const taker = member(healthy);
@@ -64,10 +53,7 @@ Deno.test({
         () => gateway.sessions.filter((s) => s.state === "active").length === 4,
       );
       // Wait for a renewal to save the sessions, then cut doomed off Redis.
-      const store = new RedisSessionStore(healthy, {
-        key: `${prefix}:sessions`,
-        shardCountKey: `${prefix}:shards`,
-      });
+      const store = sessionStoreAt(healthy, prefix);
       let saved = 0;
       await pollUntil("the sessions saved", () => {
         void store.loadAll().then((all) => saved = all.length);
