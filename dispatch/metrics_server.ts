@@ -13,9 +13,13 @@
 // descriptors are free.
 import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
+// Descriptors running out is for the operator to act on: shown on stderr
+// unless LogTape is set up.
+const visible = getVisibleLogger(["disruption", "dispatch"]);
 
 /** How Deno.serve is called (tests give a fake one). */
 export type ServeFunction = (
@@ -130,7 +134,7 @@ export class MetricsServer {
       max: MAX_RELISTEN_DELAY,
       jitter: 0,
     });
-    logger.error(
+    visible.error(
       "The metrics endpoint stopped accepting connections ({message}); listening on {hostname}:{port} again in {delay} ms",
       {
         message: error instanceof Error ? error.message : String(error),
