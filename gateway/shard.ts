@@ -1640,7 +1640,14 @@ export class Shard {
       sequence,
       data,
     };
-    for (const listener of this.#listeners.dispatch) {
+    // Over a copy: a listener that subscribes or unsubscribes while it runs
+    // (the Client re-registers on `on()` and `off()`) changed the Set
+    // mid-loop, and a Set loop visits what is added during it: the event
+    // was delivered again, for ever when each delivery subscribed again.
+    // One removed mid-loop is not called.
+    const listeners = this.#listeners.dispatch;
+    for (const listener of [...listeners]) {
+      if (!listeners.has(listener)) continue;
       const filter = this.#dispatchFilters.get(listener);
       if (filter !== undefined && !filter.has(name)) continue;
       try {
@@ -1729,7 +1736,10 @@ export class Shard {
     event: K,
     value: ShardEventMap[K],
   ): void {
-    for (const listener of this.#listeners[event]) {
+    // Over a copy, as for dispatches (see #deliver).
+    const listeners = this.#listeners[event];
+    for (const listener of [...listeners]) {
+      if (!listeners.has(listener)) continue;
       try {
         (listener as ShardListener<ShardEventMap[K]>)(value);
       } catch (error) {

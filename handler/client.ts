@@ -458,6 +458,9 @@ export class Client {
    * {@linkcode ClientStoppedError}) and leaves no timer or socket behind.
    * Calling it again while it runs waits for the same stop.
    *
+   * In a handler, do not await it (`void client.stop()`): the stop waits
+   * for that handler until `drainTimeout`, dropping the calls behind it.
+   *
    * @param options `resumable: true` keeps the sessions for a restart;
    * `drainTimeout` bounds the wait for handlers.
    * @returns A promise that resolves once everything is closed.
@@ -653,7 +656,8 @@ export class Client {
     if (this.#listeners.size === 0) return;
     const listeners = this.#listeners.get(event.name);
     if (listeners === undefined) return;
-    for (const listener of listeners) {
+    // Over a copy: a listener added now (awaiting the next one) is not fed this.
+    for (const listener of [...listeners]) {
       runner.push(() =>
         this.#guard(event, listener as HandlerCall, event.data, ctx)
       );
@@ -687,8 +691,16 @@ export class Client {
   ): void | Promise<void> {
     try {
       const result = call(a, ctx);
-      if (result !== undefined && typeof result.then === "function") {
+      if (result instanceof Promise) {
         return result.then(undefined, (cause) => this.#failed(event, cause));
+      }
+      // A thenable from JavaScript is adopted: its then() may return null.
+      const other = result as unknown as PromiseLike<void> | null | undefined;
+      if (other != null && typeof other.then === "function") {
+        return Promise.resolve(other).then(
+          undefined,
+          (cause) => this.#failed(event, cause),
+        );
       }
     } catch (cause) {
       return this.#failed(event, cause);

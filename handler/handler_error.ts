@@ -46,7 +46,7 @@ export class HandlerError extends Error {
   constructor(options: HandlerErrorOptions) {
     const reason = options.cause instanceof Error
       ? options.cause.message
-      : String(options.cause);
+      : describe(options.cause);
     super(
       `Handler for ${options.event} (shard ${options.shardId}, sequence ${options.sequence}) threw: ${reason}`,
       { cause: options.cause },
@@ -55,5 +55,18 @@ export class HandlerError extends Error {
     this.event = options.event;
     this.shardId = options.shardId;
     this.sequence = options.sequence;
+  }
+}
+
+/**
+ * A thrown value as text. `String()` itself throws for some (an object
+ * without a prototype, one whose `toString` throws), and the error report
+ * then failed: `onError` was never called.
+ */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }

@@ -190,14 +190,21 @@ export class OrderedRunner {
       this.#report(error);
       return false;
     }
-    if (result === undefined || typeof result.then !== "function") return false;
-    result.then(
-      () => this.#resume(),
-      (error) => {
-        this.#report(error);
-        this.#resume();
-      },
-    );
+    // Checked loosely: a JavaScript caller may hand back null, or a
+    // thenable whose then() throws; the runner must not stop for either.
+    if (result == null || typeof result.then !== "function") return false;
+    try {
+      result.then(
+        () => this.#resume(),
+        (error) => {
+          this.#report(error);
+          this.#resume();
+        },
+      );
+    } catch (error) {
+      this.#report(error);
+      return false;
+    }
     return true;
   }
 
