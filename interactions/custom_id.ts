@@ -53,7 +53,8 @@ export interface CustomIdPattern {
  */
 export function compileCustomId(pattern: string): CustomIdPattern {
   const names: string[] = [];
-  let source = "^";
+  /** The literal text around the parameters: one more than there are names. */
+  const literals: string[] = [];
   let last = 0;
   for (const match of pattern.matchAll(/\{([^{}]*)\}/g)) {
     const name = match[1]!;
@@ -63,23 +64,55 @@ export function compileCustomId(pattern: string): CustomIdPattern {
       );
     }
     names.push(name);
-    source += escape(pattern.slice(last, match.index)) + "([^]*?)";
+    literals.push(pattern.slice(last, match.index));
     last = match.index + match[0].length;
   }
-  source += escape(pattern.slice(last)) + "$";
-  const regex = new RegExp(source);
+  literals.push(pattern.slice(last));
   return {
     source: pattern,
     names,
     match(customId: string): Record<string, string> | undefined {
       if (customId.length > MAX_CUSTOM_ID_LENGTH) return undefined;
-      const found = regex.exec(customId);
-      if (!found) return undefined;
-      const params: Record<string, string> = {};
-      names.forEach((name, i) => params[name] = found[i + 1]!);
-      return params;
+      return matchLiterals(customId, names, literals);
     },
   };
+}
+
+/**
+ * Read `names` out of `id` between `literals`, in one pass: the first and
+ * last literals must start and end it, and each parameter runs to the
+ * first occurrence of the literal after it. (A regular expression of lazy
+ * groups backtracked: 4.3 s for a 100-character id against a pattern of
+ * six parameters.) {@linkcode customId} never writes a parameter holding
+ * the literal after it, so every id it makes reads back as given.
+ */
+function matchLiterals(
+  id: string,
+  names: readonly string[],
+  literals: readonly string[],
+): Record<string, string> | undefined {
+  const head = literals[0]!;
+  const tail = literals[literals.length - 1]!;
+  if (names.length === 0) return id === head ? {} : undefined;
+  if (
+    id.length < head.length + tail.length || !id.startsWith(head) ||
+    !id.endsWith(tail)
+  ) return undefined;
+  const end = id.length - tail.length;
+  const params: Record<string, string> = {};
+  let at = head.length;
+  for (let i = 0; i < names.length; i++) {
+    const next = i + 1 < names.length ? literals[i + 1]! : undefined;
+    if (next === undefined) {
+      params[names[i]!] = id.slice(at, end);
+      break;
+    }
+    const found = id.indexOf(next, at);
+    if (found === -1 || found + next.length > end) return undefined;
+    params[names[i]!] = id.slice(at, found);
+    at = found + next.length;
+  }
+  return params;
 }
 
 /**
@@ -148,8 +181,4 @@ export function checkCustomId(id: string): void {
       }'`,
     );
   }
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

@@ -69,7 +69,12 @@ export function readOptions(
         `option '${option.name}' has type ${option.type}, defined as ${def.type}`,
       );
     }
-    values[option.name] = convert(option, data.resolved, mismatch);
+    const value = convert(option, data.resolved, mismatch);
+    const outside = outsideDefinition(def as unknown as OptionLimits, value);
+    if (outside !== undefined) {
+      throw mismatch(`option '${option.name}' ${outside}`);
+    }
+    values[option.name] = value;
   }
   for (const [key, def] of Object.entries(defs)) {
     if (def.required && !Object.hasOwn(values, key)) {
@@ -80,6 +85,62 @@ export function readOptions(
     options: values,
     subcommand: path.length ? path.join(" ") : undefined,
   };
+}
+
+/** The limits an option's definition may set (Discord's field names). */
+interface OptionLimits {
+  choices?: readonly { value: unknown }[];
+  min_length?: number;
+  max_length?: number;
+  min_value?: number;
+  max_value?: number;
+  channel_types?: readonly number[];
+}
+
+/**
+ * Why a converted value lies outside its definition (not one of its
+ * choices, out of its range or length, a channel of another type), or
+ * undefined. Discord checks these itself; a value that breaks them comes
+ * from a definition that changed since the sync, or from a hostile peer,
+ * and the handler's type (a union of the choices) would be a lie. Lengths
+ * are checked loosely: the longest in code points, the shortest in UTF-16
+ * units, so that however Discord counts, a value it took is taken.
+ */
+function outsideDefinition(
+  def: OptionLimits,
+  value: unknown,
+): string | undefined {
+  if (Array.isArray(def.choices) && def.choices.length > 0) {
+    if (!def.choices.some((choice) => choice.value === value)) {
+      return `is not one of its choices: ${String(value).slice(0, 100)}`;
+    }
+  }
+  if (typeof value === "string") {
+    if (def.max_length !== undefined && [...value].length > def.max_length) {
+      return `is longer than ${def.max_length} characters`;
+    }
+    if (def.min_length !== undefined && value.length < def.min_length) {
+      return `is shorter than ${def.min_length} characters`;
+    }
+  }
+  if (typeof value === "number") {
+    if (def.min_value !== undefined && value < def.min_value) {
+      return `is below ${def.min_value}: ${value}`;
+    }
+    if (def.max_value !== undefined && value > def.max_value) {
+      return `is above ${def.max_value}: ${value}`;
+    }
+  }
+  const type = (value as { type?: unknown } | null)?.type;
+  if (
+    Array.isArray(def.channel_types) && def.channel_types.length > 0 &&
+    typeof type === "number" && !def.channel_types.includes(type)
+  ) {
+    return `is a channel of type ${type}, not of ${
+      def.channel_types.join(", ")
+    }`;
+  }
+  return undefined;
 }
 
 /**

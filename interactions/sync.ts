@@ -152,7 +152,11 @@ export async function syncCommands(
  * (absent, null, false or empty).
  */
 function same(desired: unknown, stored: unknown, depth = 0): boolean {
-  if (depth > 8) return false;
+  // A command's deepest field (command, group, subcommand, option, choices,
+  // choice, its localizations, one of them) is 10 levels down; past 16
+  // is no command of ours. (At 8, a choice in a group's subcommand always
+  // differed, and every start rewrote the commands.)
+  if (depth > 16) return false;
   if (Array.isArray(desired)) {
     if (!Array.isArray(stored) || stored.length !== desired.length) {
       return false;

@@ -56,3 +56,28 @@ Deno.test("a custom id longer than Discord's 100 characters matches no pattern (
   // The hostile shape: many separators and no ending literal.
   assert.equal(pattern.match(`t:${":".repeat(2000)}`), undefined);
 });
+
+Deno.test("compileCustomId matches in one pass: literals anchor both ends, each parameter runs to the next literal, and a 100-character id against six parameters is one scan", () => {
+  const p = compileCustomId("a:{u}:{v}:{w}:{x}:{y}:{z}!");
+  assert.deepEqual(p.match("a:1:2:3:4:5:6!"), {
+    u: "1",
+    v: "2",
+    w: "3",
+    x: "4",
+    y: "5",
+    z: "6",
+  });
+  // The id that took the lazy regular expression 4.3 s: no trailing "!".
+  assert.equal(p.match("a:" + ":".repeat(98)), undefined);
+  // The last parameter runs to the final literal, which ends the id.
+  const tail = compileCustomId("{x}:z");
+  assert.deepEqual(tail.match("a:zb:z"), { x: "a:zb" });
+  assert.equal(tail.match("a:zb"), undefined);
+  // Adjacent parameters: the first takes nothing, as a lazy group did.
+  assert.deepEqual(compileCustomId("{a}{b}").match("xy"), { a: "", b: "xy" });
+  // No parameter: the id is the pattern.
+  assert.deepEqual(compileCustomId("ok").match("ok"), {});
+  assert.equal(compileCustomId("ok").match("ok!"), undefined);
+  // Head and tail may not overlap.
+  assert.equal(compileCustomId("ab{x}ba").match("aba"), undefined);
+});

@@ -369,6 +369,67 @@ Deno.test("router: options that do not fit the definition are reported as option
   }
 });
 
+Deno.test("router: a value outside its option's choices, range or length is options_mismatch, not handed to the handler", async () => {
+  const { errors, onError, count } = errorSink();
+  const paint = command({
+    name: "paint",
+    description: "Paint",
+    options: {
+      color: string({
+        description: "c",
+        choices: [{ name: "Red", value: "red" }, {
+          name: "Blue",
+          value: "blue",
+        }],
+      }),
+      coats: integer({ description: "n", min: 1, max: 10 }),
+      note: string({ description: "t", maxLength: 5 }),
+    },
+  });
+  const ran: unknown[] = [];
+  const router = new InteractionRouter({ onError })
+    .command(paint, (i, ctx) => {
+      ran.push(i.options);
+      return ctx.respond("ok");
+    });
+  const { discord, client } = await start(router);
+  try {
+    const bad = [
+      [{ name: "color", type: 3, value: "green" }],
+      [{ name: "coats", type: 4, value: -99_999 }],
+      [{ name: "coats", type: 4, value: 11 }],
+      [{ name: "note", type: 3, value: "x".repeat(1000) }],
+    ];
+    for (const options of bad) {
+      discord.runCommand({ name: "paint", options }).catch(() => {});
+    }
+    await count(4);
+    assert.deepEqual(
+      errors.map((e) => e.kind),
+      Array(4).fill("options_mismatch"),
+    );
+    assert.match(
+      errors[0]!.message,
+      /'color' is not one of its choices: green/,
+    );
+    assert.match(errors[1]!.message, /'coats' is below 1: -99999/);
+    assert.match(errors[3]!.message, /'note' is longer than 5 characters/);
+    // Values within the definition (an emoji counts as one character).
+    await discord.runCommand({
+      name: "paint",
+      options: [
+        { name: "color", type: 3, value: "blue" },
+        { name: "coats", type: 4, value: 10 },
+        { name: "note", type: 3, value: "🎨🎨🎨🎨🎨" },
+      ],
+    });
+    assert.equal(ran.length, 1);
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});
+
 Deno.test("router: a button pattern does not take a select with the same custom id, and back", async () => {
   const seen: string[] = [];
   const router = new InteractionRouter()

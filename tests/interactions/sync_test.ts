@@ -3,6 +3,8 @@ import {
   command,
   integer,
   string,
+  subcommand,
+  subcommandGroup,
   userCommand,
 } from "../../interactions/commands.ts";
 import { syncCommands } from "../../interactions/sync.ts";
@@ -178,4 +180,40 @@ Deno.test("syncCommands refuses more commands than Discord holds per scope, befo
     ...menus.slice(0, 15),
   ], { applicationId: fake.applicationId });
   assert.equal(result.commands.length, 115);
+});
+
+Deno.test("syncCommands: a command whose choices sit in a group's subcommand, localized, is not rewritten on every start", async () => {
+  const { fake, rest } = setup();
+  const cfg = command({
+    name: "cfg",
+    description: "Configure",
+    options: {
+      theme: subcommandGroup({
+        description: "Theme",
+        options: {
+          set: subcommand({
+            description: "Set it",
+            options: {
+              color: string({
+                description: "Color",
+                required: true,
+                choices: [
+                  {
+                    name: "Red",
+                    value: "red",
+                    nameLocalizations: { fr: "Rouge" },
+                  },
+                  { name: "Blue", value: "blue" },
+                ],
+              }),
+            },
+          }),
+        },
+      }),
+    },
+  });
+  assert.equal((await syncCommands(rest, [cfg])).changed, true);
+  const again = await syncCommands(rest, [cfg]);
+  assert.deepEqual([again.changed, again.updated], [false, []]);
+  assert.equal(puts(fake), 1);
 });
