@@ -327,6 +327,18 @@ export class Shard {
     state: new Set(),
     error: new Set(),
   };
+  /**
+   * Each kind's listeners as an array, made when first needed after a
+   * change: delivery loops over it, not over the Set. A listener that
+   * subscribes or unsubscribes while it runs (the Client re-registers on
+   * `on()` and `off()`) changed the Set mid-loop, and a Set loop visits
+   * what is added during it: the event was delivered again, for ever when
+   * each delivery subscribed again. A change makes a new array, so a loop
+   * under way keeps its own, with no copy per event.
+   */
+  #listenerLists: {
+    [K in keyof ShardEventMap]?: readonly ShardListener<ShardEventMap[K]>[];
+  } = {};
   /** Which events each filtered dispatch listener wants. */
   #dispatchFilters = new Map<
     ShardListener<ShardDispatch>,
@@ -478,6 +490,7 @@ export class Shard {
     const set = this.#listeners[event] as Set<ShardListener<ShardEventMap[K]>>;
     if (set.has(listener)) return () => this.#off(event, listener);
     set.add(listener);
+    delete this.#listenerLists[event];
     if (event === "dispatch") {
       const dispatchListener = listener as ShardListener<ShardDispatch>;
       if (options.events === undefined) this.#wantsAll++;
@@ -497,7 +510,9 @@ export class Shard {
     listener: ShardListener<ShardEventMap[K]>,
   ): void {
     const set = this.#listeners[event] as Set<ShardListener<ShardEventMap[K]>>;
-    if (!set.delete(listener) || event !== "dispatch") return;
+    if (!set.delete(listener)) return;
+    delete this.#listenerLists[event];
+    if (event !== "dispatch") return;
     const dispatchListener = listener as ShardListener<ShardDispatch>;
     const names = this.#dispatchFilters.get(dispatchListener);
     if (names === undefined) {
@@ -1640,13 +1655,9 @@ export class Shard {
       sequence,
       data,
     };
-    // Over a copy: a listener that subscribes or unsubscribes while it runs
-    // (the Client re-registers on `on()` and `off()`) changed the Set
-    // mid-loop, and a Set loop visits what is added during it: the event
-    // was delivered again, for ever when each delivery subscribed again.
-    // One removed mid-loop is not called.
+    // One removed while the loop runs is not called.
     const listeners = this.#listeners.dispatch;
-    for (const listener of [...listeners]) {
+    for (const listener of this.#listenerList("dispatch")) {
       if (!listeners.has(listener)) continue;
       const filter = this.#dispatchFilters.get(listener);
       if (filter !== undefined && !filter.has(name)) continue;
@@ -1732,13 +1743,23 @@ export class Shard {
     }
   }
 
+  /** The listeners of `event` to loop over (see #listenerLists). */
+  #listenerList<K extends keyof ShardEventMap>(
+    event: K,
+  ): readonly ShardListener<ShardEventMap[K]>[] {
+    const lists = this.#listenerLists as {
+      [P in K]?: readonly ShardListener<ShardEventMap[P]>[];
+    };
+    const set = this.#listeners[event] as Set<ShardListener<ShardEventMap[K]>>;
+    return lists[event] ??= [...set];
+  }
+
   #emit<K extends keyof ShardEventMap>(
     event: K,
     value: ShardEventMap[K],
   ): void {
-    // Over a copy, as for dispatches (see #deliver).
     const listeners = this.#listeners[event];
-    for (const listener of [...listeners]) {
+    for (const listener of this.#listenerList(event)) {
       if (!listeners.has(listener)) continue;
       try {
         (listener as ShardListener<ShardEventMap[K]>)(value);
