@@ -15,6 +15,7 @@
 import { getLogger } from "@logtape/logtape";
 import { isGatewayEventName } from "../types/events.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { utf8Over } from "../base/utf8_over.ts";
 import { describeValue } from "../gateway/payload_guards.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
@@ -77,14 +78,12 @@ export function eventLabel(name: string): string {
  * ```
  */
 export function routingKeyProblem(name: string): "too_long" | undefined {
-  // A UTF-16 unit is 1 to 3 bytes of UTF-8 (a surrogate pair, 2 units, is
-  // 4): only names between the two bounds need encoding.
-  if (name.length * 3 <= MAX_ROUTING_KEY_BYTES) return undefined;
-  if (
-    name.length > MAX_ROUTING_KEY_BYTES ||
-    encoder.encode(name).length > MAX_ROUTING_KEY_BYTES
-  ) return "too_long";
-  return undefined;
+  // A UTF-16 unit is at least one byte of UTF-8: a name longer in units
+  // than the bound (a hostile one may be megabytes) is not encoded.
+  return name.length > MAX_ROUTING_KEY_BYTES ||
+      utf8Over(name, MAX_ROUTING_KEY_BYTES) !== undefined
+    ? "too_long"
+    : undefined;
 }
 
 /**

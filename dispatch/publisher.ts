@@ -11,6 +11,7 @@
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
+import { utf8Over } from "../base/utf8_over.ts";
 import { ensureTopicExchange } from "./declare.ts";
 import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
 import {
@@ -20,7 +21,6 @@ import {
 } from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch", "publisher"]);
-const utf8 = new TextEncoder();
 
 /** One event on its way to the broker. */
 export interface PendingEvent {
@@ -351,10 +351,8 @@ export class ConfirmedPublisher {
     const max = this.#maxBodyBytes;
     const body = slot.event.body;
     if (max === undefined || slot.confirmed || body === undefined) return false;
-    // A UTF-8 byte is at most three per UTF-16 unit: most bodies need no count.
-    if (body.length * 3 <= max) return false;
-    const bytes = utf8.encode(body).byteLength;
-    if (bytes <= max) return false;
+    const bytes = utf8Over(body, max);
+    if (bytes === undefined) return false;
     slot.confirmed = true;
     logger.error(
       "Event {name} (shard {shardId}, sequence {sequence}) is {bytes} bytes, over RabbitMQ's max_message_size of {max}: it cannot be published and is skipped",

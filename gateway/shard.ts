@@ -18,6 +18,7 @@
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
+import { utf8Over } from "../base/utf8_over.ts";
 import { GatewayError } from "./errors.ts";
 import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
@@ -611,8 +612,8 @@ export class Shard {
         }),
       );
     }
-    const bytes = utf8Length(frame);
-    if (bytes > MAX_PAYLOAD_BYTES) {
+    const bytes = utf8Over(frame, MAX_PAYLOAD_BYTES);
+    if (bytes !== undefined) {
       return Promise.reject(
         new GatewayError(
           "payload_too_large",
@@ -726,11 +727,14 @@ export class Shard {
    */
   #identifiablePresence(presence: unknown): UpdatePresenceData {
     const { d } = updatePresenceCommand(presence as UpdatePresenceData);
-    const bytes = utf8Length(JSON.stringify({
-      op: GatewayOpcode.Identify,
-      d: { ...this.#identifyData(), presence: d },
-    }));
-    if (bytes > MAX_PAYLOAD_BYTES) {
+    const bytes = utf8Over(
+      JSON.stringify({
+        op: GatewayOpcode.Identify,
+        d: { ...this.#identifyData(), presence: d },
+      }),
+      MAX_PAYLOAD_BYTES,
+    );
+    if (bytes !== undefined) {
       throw new GatewayError(
         "payload_too_large",
         `Cannot use this presence as IDENTIFY with it encodes to more than ${MAX_PAYLOAD_BYTES} bytes: current size ${bytes} bytes`,
@@ -1792,17 +1796,9 @@ function defaultProperties(): IdentifyProperties {
   return { os: runtimeOs(), browser: "disruption", device: "disruption" };
 }
 
-const encoder = new TextEncoder();
 // Fatal: a binary frame that is not UTF-8 is as undecodable as a text frame
 // that is not (which the transport closes with 1007), not a payload with
 // U+FFFD in it.
 const decoder = new TextDecoder("utf-8", { fatal: true });
 /** The longest `Retry-After` on a refused upgrade the shard waits (10 min). */
 const MAX_CONNECT_RETRY_AFTER = 600_000;
-
-function utf8Length(text: string): number {
-  // Every UTF-16 unit encodes to at most 3 bytes: skip encoding short frames.
-  return text.length * 3 <= MAX_PAYLOAD_BYTES
-    ? text.length
-    : encoder.encode(text).length;
-}
