@@ -81,7 +81,11 @@ export class ModalFields {
    * @returns The values (empty when absent).
    */
   values(id: string): string[] {
-    return [...(this.#inputs.get(id)?.values ?? [])];
+    const values: unknown = this.#inputs.get(id)?.values;
+    // Strings only, whatever the peer sent: the handler's type says so.
+    return Array.isArray(values)
+      ? values.filter((value): value is string => typeof value === "string")
+      : [];
   }
 
   /**

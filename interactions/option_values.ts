@@ -175,9 +175,14 @@ export function readAutocomplete(data: ApplicationCommandInteractionData): {
   const values: Record<string, string | number | boolean> = {};
   let focused: { name: string; value: string } | undefined;
   for (const option of options) {
-    if (option.value !== undefined) values[option.name] = option.value;
+    // Raw values as their type says: anything else (a hostile peer's
+    // object) never reaches a handler typed by them.
+    const value: unknown = option.value;
+    const raw = typeof value === "string" || typeof value === "number" ||
+      typeof value === "boolean";
+    if (raw) values[option.name] = value;
     if (option.focused) {
-      focused = { name: option.name, value: String(option.value ?? "") };
+      focused = { name: option.name, value: raw ? String(value) : "" };
     }
   }
   return {
@@ -185,6 +190,31 @@ export function readAutocomplete(data: ApplicationCommandInteractionData): {
     focused,
     subcommand: path.length ? path.join(" ") : undefined,
   };
+}
+
+/**
+ * The object `resolved[kind][id]` of an interaction, or undefined. Own
+ * entries only, and objects only: the IDs come from the payload, and
+ * `resolved.users["constructor"]` would otherwise find `Object`.
+ *
+ * @param resolved The interaction's resolved data.
+ * @param kind Which map.
+ * @param id The ID.
+ * @returns The resolved object, or undefined.
+ */
+export function resolvedEntry<K extends keyof ResolvedData>(
+  resolved: ResolvedData | undefined,
+  kind: K,
+  id: string,
+): NonNullable<ResolvedData[K]>[string] | undefined {
+  const map = resolved?.[kind];
+  if (typeof map !== "object" || map === null || !Object.hasOwn(map, id)) {
+    return undefined;
+  }
+  const entry = (map as Record<string, unknown>)[id];
+  return typeof entry === "object" && entry !== null
+    ? entry as NonNullable<ResolvedData[K]>[string]
+    : undefined;
 }
 
 function convert(
@@ -221,23 +251,30 @@ function convert(
   };
   switch (option.type) {
     case 6: {
-      const user = resolved?.users?.[id] ?? missing("user");
-      return { id, user, member: resolved?.members?.[id] };
+      const user = resolvedEntry(resolved, "users", id) ?? missing("user");
+      return { id, user, member: resolvedEntry(resolved, "members", id) };
     }
     case 7:
-      return resolved?.channels?.[id] ?? missing("channel");
+      return resolvedEntry(resolved, "channels", id) ?? missing("channel");
     case 8:
-      return resolved?.roles?.[id] ?? missing("role");
+      return resolvedEntry(resolved, "roles", id) ?? missing("role");
     case 9: {
-      const user = resolved?.users?.[id];
+      const user = resolvedEntry(resolved, "users", id);
       if (user) {
-        return { kind: "user", id, user, member: resolved?.members?.[id] };
+        return {
+          kind: "user",
+          id,
+          user,
+          member: resolvedEntry(resolved, "members", id),
+        };
       }
-      const role = resolved?.roles?.[id] ?? missing("user or role");
+      const role = resolvedEntry(resolved, "roles", id) ??
+        missing("user or role");
       return { kind: "role", id, role };
     }
     case 11:
-      return resolved?.attachments?.[id] ?? missing("attachment");
+      return resolvedEntry(resolved, "attachments", id) ??
+        missing("attachment");
     default:
       throw mismatch(`option '${option.name}' has unknown type ${option.type}`);
   }

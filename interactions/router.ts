@@ -38,7 +38,11 @@ import {
 import { compileCustomId, type PatternParams } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
-import { readAutocomplete, readOptions } from "./option_values.ts";
+import {
+  readAutocomplete,
+  readOptions,
+  resolvedEntry,
+} from "./option_values.ts";
 
 const logger = getLogger(["disruption", "interactions"]);
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
@@ -190,16 +194,23 @@ export interface HandleOptions {
   failed?: (error: InteractionError) => void;
 }
 
-/** Options for {@linkcode InteractionRouter.awaitComponent}. */
-export interface AwaitComponentOptions {
+/**
+ * Options for {@linkcode InteractionRouter.awaitComponent}.
+ *
+ * @typeParam P The custom id pattern, when one is given.
+ */
+export interface AwaitComponentOptions<P extends string = string> {
   /** Only components on this message. */
   messageId?: Snowflake;
   /** Only this user's clicks. */
   userId?: Snowflake;
-  /** Only custom ids matching this pattern. */
-  customId?: string;
-  /** Any other condition. */
-  filter?: (interaction: ComponentInteraction) => boolean;
+  /**
+   * Only custom ids matching this pattern (`"vote:{choice}"`); what its
+   * parameters capture is in the interaction's `params`.
+   */
+  customId?: P;
+  /** Any other condition (it sees the pattern's `params`). */
+  filter?: (interaction: ComponentInteraction<P>) => boolean;
   /**
    * How long to wait, in ms.
    *
@@ -210,10 +221,14 @@ export interface AwaitComponentOptions {
   signal?: AbortSignal;
 }
 
-/** What {@linkcode InteractionRouter.awaitComponent} resolves with. */
-export interface AwaitedComponent {
-  /** The component interaction. */
-  interaction: ComponentInteraction;
+/**
+ * What {@linkcode InteractionRouter.awaitComponent} resolves with.
+ *
+ * @typeParam P The custom id pattern waited for.
+ */
+export interface AwaitedComponent<P extends string = string> {
+  /** The component interaction, with the pattern's `params`. */
+  interaction: ComponentInteraction<P>;
   /** Its context, to answer it. */
   ctx: InteractionContext;
 }
@@ -445,16 +460,19 @@ export class InteractionRouter {
 
   /**
    * Wait for the next component interaction that matches. It goes to the
-   * waiter instead of the routes; the waiter answers it with `ctx`.
+   * waiter instead of the routes; the waiter answers it with `ctx`, within
+   * the same deadline as a route (an unanswered one is reported to
+   * `onError` as `not_answered`).
    *
+   * @typeParam P The custom id pattern.
    * @param options Message, user, custom id, filter, timeout, signal.
-   * @returns The interaction and its context.
+   * @returns The interaction (with the pattern's `params`) and its context.
    * @throws {DOMException} `TimeoutError` when nothing came in time; the
    *   signal's reason when aborted.
    */
-  awaitComponent(
-    options: AwaitComponentOptions = {},
-  ): Promise<AwaitedComponent> {
+  awaitComponent<const P extends string = string>(
+    options: AwaitComponentOptions<P> = {},
+  ): Promise<AwaitedComponent<P>> {
     const pattern = options.customId === undefined
       ? undefined
       : compileCustomId(options.customId);
@@ -474,13 +492,23 @@ export class InteractionRouter {
       const collector: Collector = {
         accept: (interaction, ctx) => {
           let matches: boolean;
+          // Its own copy with the pattern's parameters: the routes (or
+          // another waiter) get the interaction as it came.
+          let candidate = interaction as ComponentInteraction<P>;
           try {
+            const params = pattern?.match(interaction.customId);
+            if (params !== undefined) {
+              candidate = {
+                ...interaction,
+                params,
+              } as unknown as ComponentInteraction<P>;
+            }
             matches = (options.messageId === undefined ||
               interaction.message?.id === options.messageId) &&
               (options.userId === undefined ||
                 interaction.user.id === options.userId) &&
-              (!pattern || pattern.match(interaction.customId) !== undefined) &&
-              (!options.filter || options.filter(interaction));
+              (!pattern || params !== undefined) &&
+              (!options.filter || options.filter(candidate));
           } catch (error) {
             // The waiter's own filter failed: it ends this wait; the
             // interaction goes on to the routes.
@@ -490,7 +518,7 @@ export class InteractionRouter {
           }
           if (!matches) return false;
           cleanup();
-          resolve({ interaction, ctx });
+          resolve({ interaction: candidate, ctx });
           return true;
         },
       };
@@ -530,7 +558,6 @@ export class InteractionRouter {
     let run: (() => unknown) | undefined;
     try {
       const found = this.#route(interaction, ctx);
-      if (found === "collected") return true;
       if (found) {
         label = found.label;
         run = found.run;
@@ -597,7 +624,7 @@ export class InteractionRouter {
   #route(
     interaction: Interaction,
     ctx: InteractionContext,
-  ): { label: string; run: () => unknown } | "collected" | undefined {
+  ): { label: string; run: () => unknown } | undefined {
     const base = common(interaction);
     switch (interaction.type) {
       case 2: {
@@ -646,17 +673,28 @@ export class InteractionRouter {
       case 3: {
         const data = interaction.data as MessageComponentInteractionData;
         const customId = String(data.custom_id);
+        const values: unknown = data.values ?? [];
+        if (!isStringList(values)) {
+          throw malformed(customId, "its values are not a list of strings");
+        }
+        // Discord sends the message a component is on with every click.
+        if (!isObject(interaction.message)) {
+          throw malformed(customId, "it came without its message");
+        }
         const routed: ComponentInteraction = {
           ...base,
           customId,
           params: {},
           componentType: data.component_type,
-          values: data.values ?? [],
+          values,
           resolved: data.resolved,
-          message: interaction.message!,
+          message: interaction.message,
         };
         for (const collector of this.#collectors) {
-          if (collector.accept(routed, ctx)) return "collected";
+          // The waiter answers it; the deadline is watched all the same.
+          if (collector.accept(routed, ctx)) {
+            return { label: `'${customId}' (awaited)`, run: () => {} };
+          }
         }
         return this.#byPattern(
           data.component_type === 2 ? this.#buttons : this.#selects,
@@ -668,6 +706,9 @@ export class InteractionRouter {
       case 5: {
         const data = interaction.data as ModalSubmitInteractionData;
         const customId = String(data.custom_id);
+        if (data.components !== undefined && !Array.isArray(data.components)) {
+          throw malformed(customId, "its components are not a list");
+        }
         const routed: ModalInteraction = {
           ...base,
           customId,
@@ -772,17 +813,55 @@ function common(interaction: Interaction): RoutedInteraction {
   };
 }
 
+/**
+ * The user or message a context-menu command ran on, from the resolved
+ * data, as slash options are read: a target Discord did not resolve is
+ * `options_mismatch`, never an `undefined` handed to a handler typed
+ * otherwise.
+ */
 function target(data: ApplicationCommandInteractionData): unknown {
-  const id = data.target_id;
-  if (id === undefined) return undefined;
+  const id: unknown = data.target_id;
+  const mismatch = (why: string): InteractionError =>
+    new InteractionError(
+      "options_mismatch",
+      `/${data.name}: ${why}; Discord sends the target with the command`,
+      { interaction: `/${data.name}` },
+    );
+  if (typeof id !== "string") throw mismatch("no target_id");
+  const shown = id.slice(0, 32);
   if (data.type === 2) {
-    return {
-      id,
-      user: data.resolved?.users?.[id],
-      member: data.resolved?.members?.[id],
-    };
+    const user = resolvedEntry(data.resolved, "users", id);
+    if (user === undefined) {
+      throw mismatch(`target user ${shown} is not resolved`);
+    }
+    return { id, user, member: resolvedEntry(data.resolved, "members", id) };
   }
-  return data.resolved?.messages?.[id];
+  const message = resolvedEntry(data.resolved, "messages", id);
+  if (message === undefined) {
+    throw mismatch(`target message ${shown} is not resolved`);
+  }
+  return message;
+}
+
+/**
+ * A component or modal submit whose data breaks Discord's documented shape
+ * (a hostile peer's, or a fake's): `options_mismatch`, before any handler
+ * typed by that shape runs.
+ */
+function malformed(customId: string, why: string): InteractionError {
+  const label = `'${customId.slice(0, 100)}'`;
+  return new InteractionError("options_mismatch", `${label}: ${why}`, {
+    interaction: label,
+  });
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) &&
+    value.every((item) => typeof item === "string");
+}
+
+function isObject(value: unknown): value is Message {
+  return typeof value === "object" && value !== null;
 }
 
 function describe(interaction: Interaction): string {
