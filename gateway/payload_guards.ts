@@ -96,12 +96,26 @@ export function helloInterval(d: unknown): number {
 }
 
 /**
+ * The longest READY `session_id` the shard keeps (Discord's are 32 hex
+ * characters). A longer one would make every RESUME pass 4,096 bytes, and
+ * a session store refuse the session (Deno KV takes 64 KiB a value, and
+ * saves many shards in one commit).
+ */
+export const MAX_SESSION_ID_LENGTH = 512;
+
+/**
+ * The longest resume URL the shard keeps (Discord's are about 40
+ * characters), for the same reason as {@linkcode MAX_SESSION_ID_LENGTH}.
+ */
+export const MAX_RESUME_URL_LENGTH = 2_048;
+
+/**
  * The fields of READY the shard keeps.
  *
  * @param d READY's `d`.
  * @returns The session ID and the resume URL as sent.
  * @throws {TypeError} When `d` is not an object or `session_id` is not a
- * non-empty string.
+ * non-empty string of at most {@linkcode MAX_SESSION_ID_LENGTH} characters.
  */
 export function readyFields(d: unknown): ReadyFields {
   if (!isRecord(d)) {
@@ -110,9 +124,12 @@ export function readyFields(d: unknown): ReadyFields {
     );
   }
   const sessionId = d.session_id;
-  if (typeof sessionId !== "string" || sessionId.length === 0) {
+  if (
+    typeof sessionId !== "string" || sessionId.length === 0 ||
+    sessionId.length > MAX_SESSION_ID_LENGTH
+  ) {
     throw new TypeError(
-      `READY's 'session_id' must be a non-empty string: current value '${
+      `READY's 'session_id' must be a string of 1 to ${MAX_SESSION_ID_LENGTH} characters: current value '${
         describeValue(sessionId)
       }'`,
     );
@@ -138,6 +155,9 @@ export function resumeUrlProblem(
 ): string | undefined {
   if (typeof resumeUrl !== "string") {
     return `it is not a string: current value '${describeValue(resumeUrl)}'`;
+  }
+  if (resumeUrl.length > MAX_RESUME_URL_LENGTH) {
+    return `it is longer than ${MAX_RESUME_URL_LENGTH} characters: current length ${resumeUrl.length}`;
   }
   let url: URL;
   try {

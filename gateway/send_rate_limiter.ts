@@ -31,6 +31,14 @@ export interface SendRateLimiterOptions {
 const DEFAULT_RESERVE = 3;
 
 /**
+ * The shortest time between two server-requested heartbeats (op 1) the
+ * shard answers, in milliseconds: one heartbeat interval, and never less
+ * than this. With HELLO's shortest accepted interval (1 s), answering a
+ * request every interval too would leave no room in 120 frames per minute.
+ */
+export const REQUESTED_HEARTBEAT_SPACING = 2_000;
+
+/**
  * A rolling-window counter of the frames sent on one connection.
  *
  * A frame sent at time `t` counts for the window at every time in
@@ -53,14 +61,14 @@ const DEFAULT_RESERVE = 3;
  * const scheduler = new VirtualScheduler();
  * const limiter = new SendRateLimiter({ scheduler });
  * limiter.setHeartbeatInterval(45_000);
- * assert.equal(limiter.reserve, 4);
- * assert.equal(limiter.commandLimit, 116);
+ * assert.equal(limiter.reserve, 5);
+ * assert.equal(limiter.commandLimit, 115);
  *
- * for (let i = 0; i < 116; i++) {
+ * for (let i = 0; i < 115; i++) {
  *   assert.equal(limiter.delayForCommand(), 0);
  *   limiter.record();
  * }
- * // The 117th command waits until the first frame leaves the window.
+ * // The 116th command waits until the first frame leaves the window.
  * assert.equal(limiter.delayForCommand(), 60_000);
  * await scheduler.advance(60_000);
  * assert.equal(limiter.delayForCommand(), 0);
@@ -110,8 +118,10 @@ export class SendRateLimiter {
 
   /**
    * Size the reserve for heartbeats sent every `intervalMs`: as many as can
-   * fall in one window, plus one server-requested heartbeat, plus one
-   * IDENTIFY or RESUME.
+   * fall in one window, as many server-requested ones as the shard answers
+   * in a window (one per `max(intervalMs,`
+   * {@linkcode REQUESTED_HEARTBEAT_SPACING}`)`), plus one IDENTIFY or
+   * RESUME.
    *
    * @param intervalMs The `heartbeat_interval` from HELLO, in milliseconds.
    * @throws {RangeError} When `intervalMs` is not a positive finite number.
@@ -122,13 +132,16 @@ export class SendRateLimiter {
         `Cannot set heartbeat interval as 'intervalMs' must be a positive finite number: current value 'intervalMs=${intervalMs}'`,
       );
     }
-    this.#reserve = Math.ceil(this.#windowMs / intervalMs) + 2;
+    this.#reserve = Math.ceil(this.#windowMs / intervalMs) +
+      Math.ceil(
+        this.#windowMs / Math.max(intervalMs, REQUESTED_HEARTBEAT_SPACING),
+      ) + 1;
   }
 
   /**
    * Frames kept for priority traffic in every window:
-   * `ceil(windowMs / interval) + 2`, or `3` before a heartbeat interval is
-   * set.
+   * `ceil(windowMs / interval) + ceil(windowMs / max(interval, 2000)) + 1`,
+   * or `3` before a heartbeat interval is set.
    */
   get reserve(): number {
     return this.#reserve;

@@ -28,7 +28,10 @@ import {
   type Scheduler,
   type TimerId,
 } from "../base/scheduler.ts";
-import { SendRateLimiter } from "./send_rate_limiter.ts";
+import {
+  REQUESTED_HEARTBEAT_SPACING,
+  SendRateLimiter,
+} from "./send_rate_limiter.ts";
 import { peekFrame } from "./frame_peek.ts";
 import {
   assertShardOptions,
@@ -51,7 +54,6 @@ import {
   describeValue,
   helloInterval,
   isSequence,
-  MIN_HEARTBEAT_INTERVAL,
   type ReadyFields,
   readyFields,
   resumeUrlProblem,
@@ -217,6 +219,8 @@ interface Connection {
   resuming: boolean;
   /** Whether RESUME went out on this connection. */
   resumeSent: boolean;
+  /** Whether IDENTIFY went out on this connection. */
+  identifySent: boolean;
   url: string;
   opened: boolean;
   /** What the transport reported before the socket opened, if anything. */
@@ -877,6 +881,17 @@ export class Shard {
     this.#emit("state", { shardId: this.#shardId, previous, current: next });
   }
 
+  /**
+   * Whether a state listener, called from the `#setStatus(expected)` just
+   * made, took the shard elsewhere: closed it (the lifetime ended), or
+   * closed and connected it again (a new lifetime, or another connection
+   * already opened). The caller's step is then over.
+   */
+  #superseded(lifetime: AbortController, expected: ShardStatus): boolean {
+    return lifetime !== this.#lifetime || lifetime.signal.aborted ||
+      this.#status !== expected || this.#connection !== undefined;
+  }
+
   #open(): void {
     this.#reconnectTimer = undefined;
     if (
@@ -914,12 +929,17 @@ export class Shard {
     }
     const abort = new AbortController();
     this.#limiter.reset();
+    const lifetime = this.#lifetime;
     this.#setStatus("connecting");
+    // A state listener may have closed the shard (or closed and connected
+    // it again, which opened its own connection): this attempt is over.
+    if (this.#superseded(lifetime, "connecting")) return;
     const connection: Connection = {
       socket: { send: () => {}, close: () => {} },
       target,
       resuming,
       resumeSent: false,
+      identifySent: false,
       url,
       opened: false,
       connectError: undefined,
@@ -1069,6 +1089,7 @@ export class Shard {
       this.#mainReachable = false;
     }
     this.#setStatus("waiting_for_hello");
+    if (!this.#current(connection)) return; // closed by a state listener
     this.#setPhaseTimer(connection, this.#timeouts.hello, "HELLO");
   }
 
@@ -1159,7 +1180,10 @@ export class Shard {
         random: this.#random,
       });
     const delay = Math.max(backoff, options.minDelay ?? 0);
+    const lifetime = this.#lifetime;
     this.#setStatus("reconnecting");
+    // Closed by a state listener: no reconnect may be armed after #stop.
+    if (this.#superseded(lifetime, "reconnecting")) return;
     logger.debug("Shard {shardId} reconnects in {delay} ms", {
       shardId: this.#shardId,
       delay,
@@ -1372,7 +1396,8 @@ export class Shard {
         // A flood of requests gets one heartbeat: while one is in flight,
         // the next request is answered by that one; and a server that ACKs
         // each at once still gets at most one answer per heartbeat interval
-        // (the send budget reserves room for that many, not for 1,000).
+        // (and per REQUESTED_HEARTBEAT_SPACING): the send budget reserves
+        // room for that many, not for 1,000.
         if (connection.awaitingAck) {
           logger.debug(
             "Shard {shardId}: heartbeat requested while one is in flight; not sending another",
@@ -1381,7 +1406,10 @@ export class Shard {
         } else if (
           connection.lastRequestedAt !== undefined &&
           this.#scheduler.now() - connection.lastRequestedAt <
-            Math.max(connection.heartbeatInterval, MIN_HEARTBEAT_INTERVAL)
+            Math.max(
+              connection.heartbeatInterval,
+              REQUESTED_HEARTBEAT_SPACING,
+            )
         ) {
           logger.debug(
             "Shard {shardId}: heartbeat requested again within one interval; not sending another",
@@ -1456,6 +1484,7 @@ export class Shard {
   #resume(connection: Connection): void {
     connection.resumeSent = true;
     this.#setStatus("resuming");
+    if (!this.#current(connection)) return; // closed by a state listener
     this.#sendPriority(connection, {
       op: GatewayOpcode.Resume,
       d: {
@@ -1469,15 +1498,21 @@ export class Shard {
 
   async #identify(connection: Connection): Promise<void> {
     this.#setStatus("identifying");
+    // Closed by a state listener: a resumable close keeps its session.
+    if (!this.#current(connection)) return;
     this.#forgetSession();
     try {
       await this.#identifyQueue.acquire(this.#shardId, connection.abort.signal);
     } catch {
       return; // The connection ended while waiting; its loss is handled.
     }
-    if (!this.#current(connection)) return;
+    // Still current, and still identifying: a READY that came on its own
+    // while the queue held us is refused in #onDispatch, never answered
+    // with an IDENTIFY on top.
+    if (!this.#current(connection) || this.#status !== "identifying") return;
     const identify = this.#identifyData();
     if (this.#presence) identify.presence = this.#presence;
+    connection.identifySent = true;
     this.#sendPriority(connection, { op: GatewayOpcode.Identify, d: identify });
     this.#setPhaseTimer(connection, this.#timeouts.ready, "READY");
   }
@@ -1518,6 +1553,24 @@ export class Shard {
       );
       return;
     }
+    if (
+      (name === "READY" && !connection.identifySent) ||
+      (name === "RESUMED" && !connection.resumeSent)
+    ) {
+      // Discord sends these only to answer an IDENTIFY or RESUME. Taken
+      // unasked (say, while the identify queue held ours), READY made the
+      // shard send an IDENTIFY on a live session anyway, then time out
+      // waiting for a second READY and drop a healthy connection.
+      this.#undecodable(
+        connection,
+        new TypeError(
+          `${name} came before the shard sent ${
+            name === "READY" ? "IDENTIFY" : "RESUME"
+          }`,
+        ),
+      );
+      return;
+    }
     let ready: ReadyFields | undefined;
     if (name === "READY") {
       try {
@@ -1528,6 +1581,13 @@ export class Shard {
       }
     }
     if (!this.#acceptSequence(sequence)) return;
+    if (this.#status === "resuming") {
+      // A replay in progress: the RESUMED deadline counts from the last
+      // replayed event, not from the RESUME. A large backlog over a slow
+      // link is not a failed RESUME (three of those start a new session
+      // and lose the rest of the backlog).
+      this.#setPhaseTimer(connection, this.#timeouts.ready, "RESUMED");
+    }
     // While parsing first, check whether peeking would pay again on a sample
     // of the stream only: the check costs a lookup per dispatch.
     if (
@@ -1546,6 +1606,8 @@ export class Shard {
     } else if (name === "RESUMED") {
       this.#becomeReady(connection);
     }
+    // A state listener that closed the shard on "ready" ends delivery too.
+    if (!this.#current(connection)) return;
     this.#deliver(name, sequence, text, payload.d, true);
   }
 
@@ -1680,6 +1742,7 @@ export class Shard {
     this.#failedAttempts = 0;
     this.#failedResumes = 0;
     this.#setStatus("ready");
+    if (!this.#current(connection)) return; // closed by a state listener
     this.#settleReady();
     if (this.#pumpTimer !== undefined) {
       // The wait was computed for the previous connection's window.

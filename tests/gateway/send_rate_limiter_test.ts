@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { SendRateLimiter } from "../../gateway/send_rate_limiter.ts";
+import {
+  REQUESTED_HEARTBEAT_SPACING,
+  SendRateLimiter,
+} from "../../gateway/send_rate_limiter.ts";
 import type { Scheduler } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
@@ -28,14 +31,18 @@ Deno.test("SendRateLimiter reserve and commandLimit follow the heartbeat interva
     ]
   > = [
     [undefined, 120, 3, 117],
-    [45_000, 120, 4, 116],
-    [41_250, 120, 4, 116],
+    // 2 heartbeats + 2 requested (one per interval) + 1 IDENTIFY or RESUME.
+    [45_000, 120, 5, 115],
+    [41_250, 120, 5, 115],
     [60_000, 120, 3, 117],
-    [30_000, 120, 4, 116],
-    [29_999, 120, 5, 115],
+    [30_000, 120, 5, 115],
+    [29_999, 120, 7, 113],
     [120_000, 120, 3, 117],
-    [1_000, 120, 62, 58],
-    [1_000, 3, 62, 1],
+    // Requested ones are answered once per 2 s at most: 60 + 30 + 1.
+    [1_000, 120, 91, 29],
+    [1_999, 120, 62, 58],
+    [2_000, 120, 61, 59],
+    [1_000, 3, 91, 1],
     [undefined, 3, 3, 1],
     [undefined, 4, 3, 1],
     [undefined, 5, 3, 2],
@@ -53,19 +60,19 @@ Deno.test("SendRateLimiter reserve and commandLimit follow the heartbeat interva
   }
 });
 
-Deno.test("SendRateLimiter lets 116 commands go at t=0 and holds the 117th for exactly 60 s", async () => {
+Deno.test("SendRateLimiter lets 115 commands go at t=0 and holds the 116th for exactly 60 s", async () => {
   const scheduler = new VirtualScheduler();
   const limiter = new SendRateLimiter({ scheduler });
   limiter.setHeartbeatInterval(45_000);
-  for (let i = 0; i < 116; i++) {
+  for (let i = 0; i < 115; i++) {
     assert.equal(limiter.delayForCommand(), 0, `command ${i + 1}`);
     limiter.record();
   }
-  assert.equal(limiter.inWindow, 116);
+  assert.equal(limiter.inWindow, 115);
   assert.equal(limiter.delayForCommand(), 60_000);
   await scheduler.advance(59_999);
   assert.equal(limiter.delayForCommand(), 1);
-  assert.equal(limiter.inWindow, 116);
+  assert.equal(limiter.inWindow, 115);
   await scheduler.advance(1);
   assert.equal(limiter.delayForCommand(), 0);
   assert.equal(limiter.inWindow, 0);
@@ -74,26 +81,26 @@ Deno.test("SendRateLimiter lets 116 commands go at t=0 and holds the 117th for e
 Deno.test("SendRateLimiter delay is the k-th oldest frame's exit time", async () => {
   const scheduler = new VirtualScheduler();
   const limiter = new SendRateLimiter({ scheduler });
-  limiter.setHeartbeatInterval(45_000); // commandLimit 116
-  // 116 frames, one every 100 ms from t=0 to t=11500.
-  for (let i = 0; i < 116; i++) {
+  limiter.setHeartbeatInterval(45_000); // commandLimit 115
+  // 115 frames, one every 100 ms from t=0 to t=11400.
+  for (let i = 0; i < 115; i++) {
     limiter.record();
     await scheduler.advance(100);
   }
-  assert.equal(scheduler.now(), 11_600);
+  assert.equal(scheduler.now(), 11_500);
   // The oldest (t=0) leaves at 60000.
-  assert.equal(limiter.delayForCommand(), 60_000 - 11_600);
+  assert.equal(limiter.delayForCommand(), 60_000 - 11_500);
   // Two more priority frames: now 3 over, so the 3rd oldest (t=200) must go.
   limiter.record();
   limiter.record();
-  assert.equal(limiter.inWindow, 118);
-  assert.equal(limiter.delayForCommand(), 60_200 - 11_600);
-  await scheduler.advance(60_199 - 11_600);
+  assert.equal(limiter.inWindow, 117);
+  assert.equal(limiter.delayForCommand(), 60_200 - 11_500);
+  await scheduler.advance(60_199 - 11_500);
   assert.equal(limiter.delayForCommand(), 1);
-  assert.equal(limiter.inWindow, 116); // t=0 and t=100 left
+  assert.equal(limiter.inWindow, 115); // t=0 and t=100 left
   await scheduler.advance(1);
   assert.equal(limiter.delayForCommand(), 0);
-  assert.equal(limiter.inWindow, 115);
+  assert.equal(limiter.inWindow, 114);
 });
 
 Deno.test("SendRateLimiter counts a frame in [t, t + windowMs) only", async () => {
@@ -114,16 +121,13 @@ Deno.test("SendRateLimiter counts heartbeats and other priority frames", async (
   limiter.record(); // IDENTIFY
   limiter.record(); // heartbeat
   limiter.record(); // heartbeat
-  for (let i = 0; i < 113; i++) {
+  for (let i = 0; i < 112; i++) {
     assert.equal(limiter.delayForCommand(), 0);
     limiter.record();
   }
   assert.equal(limiter.delayForCommand(), 60_000);
   // Priority frames still go (the caller never asks), up to the limit.
-  limiter.record();
-  limiter.record();
-  limiter.record();
-  limiter.record();
+  for (let i = 0; i < 5; i++) limiter.record();
   assert.equal(limiter.inWindow, 120);
   await scheduler.advance(60_000);
   assert.equal(limiter.inWindow, 0);
@@ -265,6 +269,7 @@ async function simulate(seed: number, intervalMs: number): Promise<{
   const scheduler = new VirtualScheduler({ microtaskTurns: 0 });
   const limiter = new SendRateLimiter({ scheduler });
   const end = 15 * 60_000;
+  const requestedSpacing = Math.max(intervalMs, REQUESTED_HEARTBEAT_SPACING);
   const connections: number[][] = [];
   let sends: number[] = [];
   let nextHeartbeat = 0;
@@ -289,7 +294,7 @@ async function simulate(seed: number, intervalMs: number): Promise<{
     connections.push(sends);
     limiter.setHeartbeatInterval(intervalMs);
     nextHeartbeat = now + Math.floor(random() * intervalMs);
-    nextRequested = now + windowMs + Math.floor(random() * windowMs);
+    nextRequested = now + Math.floor(random() * requestedSpacing);
     nextIdentify = now + windowMs + Math.floor(random() * windowMs);
     nextReconnect = now + 60_000 + Math.floor(random() * 180_000);
     priority(); // IDENTIFY or RESUME
@@ -304,9 +309,11 @@ async function simulate(seed: number, intervalMs: number): Promise<{
       nextHeartbeat += intervalMs;
     }
     if (now >= nextRequested) {
-      // At most one server-requested heartbeat per window.
+      // Server-requested heartbeats, mostly as often as the shard answers
+      // them (once per interval, and per REQUESTED_HEARTBEAT_SPACING).
       priority();
-      nextRequested = now + windowMs + Math.floor(random() * windowMs);
+      nextRequested = now + requestedSpacing +
+        (random() < 0.5 ? 0 : Math.floor(random() * requestedSpacing));
     }
     if (now >= nextIdentify) {
       // op 9 then a new IDENTIFY on the same connection, at most once per

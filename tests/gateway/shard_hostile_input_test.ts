@@ -42,6 +42,8 @@ Deno.test("Shard ignores a READY resume_gateway_url that is not usable and resum
     ["an http URL", "https://resume.gateway.test"],
     ["a cleartext downgrade from wss", "ws://resume.gateway.test"],
     ["a URL without a host", "wss://"],
+    // 70 KB: kept, it failed a Deno KV commit of every shard's session.
+    ["a URL over 2,048 characters", `wss://${"a".repeat(2_043)}.test`],
   ];
   for (const [name, resumeUrl] of rows) {
     await t.step(name, async () => {
@@ -185,6 +187,13 @@ Deno.test("Shard treats a malformed HELLO or READY as a decode error and recover
       t: "READY",
       d: { session_id: 5, resume_gateway_url: RESUME_URL },
     }],
+    // Every RESUME would pass 4,096 bytes, and a session store refuse it.
+    ["READY with a session_id over 512 characters", {
+      op: 0,
+      s: 1,
+      t: "READY",
+      d: { session_id: "s".repeat(513), resume_gateway_url: RESUME_URL },
+    }],
   ];
   for (const [name, frame] of rows) {
     await t.step(name, async () => {
@@ -207,7 +216,9 @@ Deno.test("Shard treats a malformed HELLO or READY as a decode error and recover
       await h.scheduler.advance(1000);
       assert.equal(h.transport.sockets.length, sockets + 1, "reconnected");
       hello(h.socket());
-      await h.settle();
+      // The identify queue spaces IDENTIFYs 5 s apart; READY answers one.
+      await h.scheduler.advance(5_000);
+      assert.deepEqual(sentOps(h.socket()), [2]);
       ready(h.socket());
       assert.equal(h.shard.status, "ready");
       assert.equal(h.scheduler.pending > 0, true);

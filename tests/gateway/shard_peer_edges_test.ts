@@ -1,0 +1,191 @@
+// Edges a peer (or a bot author's state listener) can push the shard to:
+// close() from inside a state listener, a RESUME whose replay outlasts the
+// RESUMED timeout while it progresses, a READY nothing asked for, and a
+// server requesting a heartbeat every interval while commands are queued.
+import assert from "node:assert/strict";
+import { Shard } from "../../gateway/shard.ts";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
+import type { FakeSocket } from "../../testing/fake_socket.ts";
+import { FakeTransport } from "../../testing/fake_socket.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import {
+  createHarness,
+  dispatch,
+  hello,
+  ready,
+  readyHarness,
+  sentOps,
+} from "../_fakes/shard_harness.ts";
+
+const presence = {
+  since: null,
+  activities: [],
+  status: "online" as const,
+  afk: false,
+};
+
+/** ACK every heartbeat `socket` sends, at once. */
+function ackHeartbeats(socket: FakeSocket): void {
+  socket.onSend = (data) => {
+    if (JSON.parse(data).op === 1) {
+      queueMicrotask(() => socket.receive({ op: 11, d: null }));
+    }
+  };
+}
+
+for (const status of ["reconnecting", "connecting"] as const) {
+  Deno.test(`Shard closed by a state listener on '${status}' stays closed: no reconnect, no RESUME of the erased session`, async () => {
+    const h = await readyHarness();
+    let armed = true;
+    let closing: Promise<void> | undefined;
+    h.shard.on("state", ({ current }) => {
+      if (armed && current === status) {
+        armed = false;
+        closing = h.shard.close();
+      }
+    });
+    h.socket().receive({ op: 7, d: null }); // Discord asks to reconnect
+    await h.settle();
+    await h.scheduler.advance(5_000);
+    await closing;
+    assert.equal(h.shard.status, "closed");
+    // "connecting" fires before the socket is made: none is.
+    assert.equal(h.transport.sockets.length, 1);
+    assert.equal(h.scheduler.pending, 0);
+    assert.equal(h.states.at(-1), "closed");
+  });
+}
+
+Deno.test("Shard closed by a state listener on 'ready' delivers not even the READY", async () => {
+  const h = createHarness();
+  h.shard.on("state", ({ current }) => {
+    if (current === "ready") void h.shard.close({ resumable: true });
+  });
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  ready(h.socket());
+  await h.settle();
+  assert.equal(h.shard.status, "closed");
+  assert.deepEqual(h.dispatches.map((d) => d.name), []);
+  assert.equal(h.shard.sessionId, "session-1", "a resumable close keeps it");
+  assert.equal(h.scheduler.pending, 0);
+});
+
+Deno.test("Shard: a replay that keeps coming is not a failed RESUME, however long it takes", async () => {
+  const h = await readyHarness();
+  h.socket().drop();
+  await h.scheduler.advance(5_000);
+  const socket = h.socket();
+  ackHeartbeats(socket);
+  hello(socket);
+  await h.settle();
+  assert.deepEqual(sentOps(socket), [6]);
+  // 600 missed events, one every 100 ms: 60 s of replay, twice the 30 s
+  // RESUMED timeout.
+  for (let s = 2; s <= 601; s++) {
+    dispatch(socket, s);
+    await h.scheduler.advance(100);
+  }
+  socket.receive({ op: 0, s: 602, t: "RESUMED", d: null });
+  await h.settle();
+  assert.equal(h.shard.status, "ready");
+  assert.deepEqual(h.errors.map((e) => e.kind), []);
+  assert.equal(h.transport.sockets.length, 2, "one RESUME, never redone");
+  assert.ok(!sentOps(socket).includes(2), "no IDENTIFY");
+  const replayed = h.dispatches.filter((d) => d.name === "MESSAGE_CREATE");
+  assert.equal(replayed.length, 600);
+  assert.equal(h.shard.sessionId, "session-1");
+
+  // A replay that stops, though, still times out 30 s after its last event.
+  socket.drop();
+  await h.scheduler.advance(5_000);
+  const stalled = h.socket();
+  ackHeartbeats(stalled);
+  hello(stalled);
+  await h.settle();
+  dispatch(stalled, 603);
+  await h.scheduler.advance(29_999);
+  assert.equal(h.shard.status, "resuming");
+  await h.scheduler.advance(1);
+  assert.equal(h.errors.at(-1)?.kind, "timeout");
+  await h.shard.close();
+});
+
+Deno.test("Shard refuses a READY sent before its IDENTIFY (the identify queue still held it) and never identifies on top of it", async () => {
+  const scheduler = new VirtualScheduler();
+  const transport = new FakeTransport();
+  const identifyQueue = new MemoryIdentifyQueue({ scheduler });
+  await identifyQueue.acquire(0); // another shard of the bucket just went
+  const shard = new Shard({
+    token: "t",
+    intents: 1,
+    gatewayUrl: "wss://gateway.test",
+    transport: transport.connect,
+    scheduler,
+    identifyQueue,
+    random: () => 0.5,
+  });
+  const errors: string[] = [];
+  shard.on("error", (error) => errors.push(`${error.kind}: ${error.message}`));
+  shard.connect().catch(() => {});
+  await scheduler.flushMicrotasks();
+  const first = transport.last!;
+  hello(first);
+  await scheduler.flushMicrotasks();
+  ready(first); // unasked: IDENTIFY waits in the queue
+  await scheduler.flushMicrotasks();
+  assert.equal(shard.status, "reconnecting");
+  assert.equal(shard.sessionId, undefined);
+  assert.match(errors[0]!, /^decode: /);
+  await scheduler.advance(10_000);
+  assert.deepEqual(sentOps(first), [], "no IDENTIFY on that connection");
+  // The next connection identifies and takes its answering READY.
+  const second = transport.last!;
+  assert.notEqual(second, first);
+  hello(second);
+  await scheduler.advance(5_000);
+  assert.deepEqual(sentOps(second), [2]);
+  ready(second);
+  await scheduler.flushMicrotasks();
+  assert.equal(shard.status, "ready");
+  await shard.close();
+});
+
+for (const interval of [1_000, 5_000]) {
+  Deno.test(`Shard keeps to 120 frames per rolling 60 s when the server asks for a heartbeat every interval (${interval} ms) and commands are queued`, async () => {
+    const h = createHarness({ random: () => 0.0001 });
+    const connected = h.shard.connect();
+    await h.settle();
+    const socket = h.socket();
+    const frames: number[] = [0]; // IDENTIFY
+    ackHeartbeats(socket);
+    const send = socket.send.bind(socket);
+    socket.send = (data: string) => {
+      frames.push(h.scheduler.now());
+      send(data);
+    };
+    hello(socket, interval);
+    await h.settle();
+    ready(socket);
+    await connected;
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < 300; i++) {
+      sends.push(h.shard.send({ op: 3, d: presence }));
+    }
+    for (let t = 50; t <= 180_000; t += 50) {
+      await h.scheduler.advance(50);
+      if (t % interval === 50) socket.receive({ op: 1, d: null });
+    }
+    await h.shard.close();
+    await Promise.allSettled(sends);
+    let most = 0;
+    for (let from = 0, to = 0; to < frames.length; to++) {
+      while (frames[to]! - frames[from]! >= 60_000) from++;
+      most = Math.max(most, to - from + 1);
+    }
+    assert.ok(most <= 120, `${most} frames in one window`);
+    assert.ok(most >= 100, `the load did not press the limit: ${most}`);
+  });
+}
