@@ -16,9 +16,12 @@ cache.apply("GUILD_CREATE", {
 });
 const author = user("5");
 let next = 10n ** 18n;
-const id = (): string => String(next++);
+// "big": role ids that are no snowflakes, 20 KB each (kept as sent, never
+// interned); otherwise new snowflakes.
+const big = Deno.args[0] === "big";
+const id = (): string => big ? `${next++}`.padEnd(20_000, "x") : String(next++);
 function round(): void {
-  for (let i = 0; i < 100_000; i++) {
+  for (let i = 0; i < (big ? 1_000 : 100_000); i++) {
     cache.apply("GUILD_MEMBER_UPDATE", {
       guild_id: "1",
       user: author,

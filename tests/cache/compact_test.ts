@@ -190,14 +190,27 @@ Deno.test("Image hashes: 32 lowercase hex digits become a number, anything else 
 Deno.test("Interner starts over past its limit unless the cache may reference that many values, and then keeps them all", () => {
   let bound = 0;
   const interner = new Interner(() => bound);
-  for (let i = 0; i < INTERNED_FLOOR; i++) interner.intern(`s${i}`);
+  for (let i = 0; i < INTERNED_FLOOR; i++) interner.intern(`1${i}`);
   assert.equal(interner.size, INTERNED_FLOOR, "the floor is always kept");
-  interner.internList(["one more"]);
+  interner.internList(["99"]);
   assert.ok(interner.size <= 2, `cleared past the floor: ${interner.size}`);
   // A cache that may reference more values raises the limit: none is lost.
   bound = 3 * INTERNED_FLOOR;
-  for (let i = 0; i < 2 * INTERNED_FLOOR; i++) interner.intern(`t${i}`);
+  for (let i = 0; i < 2 * INTERNED_FLOOR; i++) interner.intern(`2${i}`);
   assert.ok(interner.size >= 2 * INTERNED_FLOOR, `${interner.size}`);
-  const list = interner.internList(["t1"]);
-  assert.equal(interner.internList(["t1"]), list, "a list stays shared");
+  const list = interner.internList(["21"]);
+  assert.equal(interner.internList(["21"]), list, "a list stays shared");
+});
+
+Deno.test("Interner keeps only snowflakes: a role id of any other shape is handed back and not held", () => {
+  const interner = new Interner();
+  const big = "x".repeat(100_000);
+  assert.equal(interner.intern(big), big);
+  const list = [big];
+  assert.equal(interner.internList(list), list);
+  const mixed = ["1", "2]"];
+  assert.equal(interner.internList(mixed), mixed);
+  assert.equal(interner.size, 0);
+  assert.equal(interner.intern("123"), "123");
+  assert.equal(interner.size, 1);
 });
