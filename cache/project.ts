@@ -4,21 +4,6 @@
 import type { CachedValue } from "./changes.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
-/** Guild fields that hold collections the cache keeps as entities of their own. */
-const GUILD_COLLECTIONS = new Set([
-  "channels",
-  "threads",
-  "roles",
-  "emojis",
-  "stickers",
-  "members",
-  "presences",
-  "voice_states",
-  "stage_instances",
-  "guild_scheduled_events",
-  "soundboard_sounds",
-]);
-
 // Straight-line code with named fields, not a loop over a list: V8 turns
 // each `source.field` into a fast cached load for the payload's shape.
 /** A user with its documented fields only. */
@@ -183,13 +168,158 @@ export function projectMessage(message: CachedValue): CachedValue {
  */
 const PROTO = "__proto__";
 
-/** A guild without the collections kept as entities of their own. */
-export function projectGuild(guild: CachedValue): CachedValue {
+/**
+ * A guild's documented fields (the guild object's, and those GUILD_CREATE
+ * adds), without the collections kept as entities of their own.
+ */
+const GUILD_FIELDS: ReadonlySet<string> = new Set([
+  "id",
+  "name",
+  "icon",
+  "icon_hash",
+  "splash",
+  "discovery_splash",
+  "owner",
+  "owner_id",
+  "permissions",
+  "region",
+  "afk_channel_id",
+  "afk_timeout",
+  "widget_enabled",
+  "widget_channel_id",
+  "verification_level",
+  "default_message_notifications",
+  "explicit_content_filter",
+  "features",
+  "mfa_level",
+  "application_id",
+  "system_channel_id",
+  "system_channel_flags",
+  "rules_channel_id",
+  "max_presences",
+  "max_members",
+  "vanity_url_code",
+  "description",
+  "banner",
+  "premium_tier",
+  "premium_subscription_count",
+  "preferred_locale",
+  "public_updates_channel_id",
+  "max_video_channel_users",
+  "max_stage_video_channel_users",
+  "approximate_member_count",
+  "approximate_presence_count",
+  "welcome_screen",
+  "nsfw_level",
+  "premium_progress_bar_enabled",
+  "safety_alerts_channel_id",
+  "incidents_data",
+  // GUILD_CREATE's own.
+  "joined_at",
+  "large",
+  "unavailable",
+  "member_count",
+]);
+
+/**
+ * A channel's or thread's documented fields, and a voice channel's
+ * ephemeral `status` and `voice_start_time` (their own events bring them).
+ */
+const CHANNEL_FIELDS: ReadonlySet<string> = new Set([
+  "id",
+  "type",
+  "guild_id",
+  "position",
+  "permission_overwrites",
+  "name",
+  "topic",
+  "nsfw",
+  "last_message_id",
+  "bitrate",
+  "user_limit",
+  "rate_limit_per_user",
+  "recipients",
+  "icon",
+  "owner_id",
+  "application_id",
+  "managed",
+  "parent_id",
+  "last_pin_timestamp",
+  "rtc_region",
+  "video_quality_mode",
+  "message_count",
+  "member_count",
+  "thread_metadata",
+  "member",
+  "default_auto_archive_duration",
+  "permissions",
+  "app_permissions",
+  "flags",
+  "total_message_sent",
+  "available_tags",
+  "applied_tags",
+  "default_reaction_emoji",
+  "default_thread_rate_limit_per_user",
+  "default_sort_order",
+  "default_forum_layout",
+  "status",
+  "voice_start_time",
+]);
+
+/** A scheduled event's documented fields. */
+const SCHEDULED_EVENT_FIELDS: ReadonlySet<string> = new Set([
+  "id",
+  "guild_id",
+  "channel_id",
+  "creator_id",
+  "name",
+  "description",
+  "scheduled_start_time",
+  "scheduled_end_time",
+  "privacy_level",
+  "status",
+  "entity_type",
+  "entity_id",
+  "entity_metadata",
+  "creator",
+  "user_count",
+  "image",
+  "recurrence_rule",
+]);
+
+/**
+ * `source`'s fields that are in `fields`: a new object either way. Kept
+ * objects that other events copy to change one field (a guild's
+ * `member_count`, a channel's `last_message_id`, a scheduled event's
+ * `user_count`) must hold only these: one sent with 200,000 extra keys
+ * made each later GUILD_MEMBER_ADD or MESSAGE_CREATE of it copy them all
+ * (239 ms an event). A copy also keeps a handler's edits of its event
+ * payload out of the cache.
+ */
+function pick(source: CachedValue, fields: ReadonlySet<string>): CachedValue {
   const value: CachedValue = {};
-  for (const key in guild) {
-    if (!GUILD_COLLECTIONS.has(key) && key !== PROTO) value[key] = guild[key];
+  for (const key in source) {
+    if (fields.has(key)) value[key] = source[key];
   }
   return value;
+}
+
+/**
+ * A guild: its documented fields, without the collections kept as entities
+ * of their own.
+ */
+export function projectGuild(guild: CachedValue): CachedValue {
+  return pick(guild, GUILD_FIELDS);
+}
+
+/** A channel or thread: its documented fields. */
+export function projectChannel(channel: CachedValue): CachedValue {
+  return pick(channel, CHANNEL_FIELDS);
+}
+
+/** A scheduled event: its documented fields. */
+export function projectScheduledEvent(event: CachedValue): CachedValue {
+  return pick(event, SCHEDULED_EVENT_FIELDS);
 }
 
 /** A value without some fields. */

@@ -43,7 +43,13 @@ import {
   scopeOf,
   syncThreads,
 } from "./reduce_channels.ts";
-import { omit, projectGuild, projectMember, projectUser } from "./project.ts";
+import {
+  omit,
+  projectGuild,
+  projectMember,
+  projectScheduledEvent,
+  projectUser,
+} from "./project.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -226,6 +232,7 @@ function guildEntity(
   idField: string,
   remove = false,
   uncarried: readonly string[] = [],
+  project: (d: D) => D = (d) => d,
 ): Reducer {
   return (c, d) => {
     const guildId = snowflake(d.guild_id);
@@ -233,7 +240,7 @@ function guildEntity(
     if (guildId === undefined || id === undefined) return undefined;
     const old = c.get(kind, guildId, id);
     if (remove) c.delete(kind, guildId, id);
-    else c.set(kind, guildId, id, keepUncarried(d, old, uncarried));
+    else c.set(kind, guildId, id, keepUncarried(project(d), old, uncarried));
     return old;
   };
 }
@@ -417,9 +424,10 @@ const REDUCERS: Record<string, Reducer> = {
         const itemId = snowflake(item[idField]);
         // As the events of each kind keep it: roles and emojis document no
         // guild_id, the others do.
-        const value = kind === "role" || kind === "emoji"
-          ? item
-          : withGuild(item, id);
+        const value = kind === "role" || kind === "emoji" ? item : withGuild(
+          kind === "scheduled_event" ? projectScheduledEvent(item) : item,
+          id,
+        );
         if (itemId !== undefined) c.set(kind, id, itemId, value);
       }
     }
@@ -568,12 +576,23 @@ const REDUCERS: Record<string, Reducer> = {
     if (old !== undefined || !c.keeps("role")) c.removeRole(guildId, roleId);
     return old;
   },
-  GUILD_SCHEDULED_EVENT_CREATE: guildEntity("scheduled_event", "id"),
+  // Projected: USER_ADD/REMOVE copy the kept event to change its count.
+  GUILD_SCHEDULED_EVENT_CREATE: guildEntity(
+    "scheduled_event",
+    "id",
+    false,
+    [],
+    projectScheduledEvent,
+  ),
   // `user_count` is optional in the object (REST sends it on request): an
   // update without it keeps the count USER_ADD/REMOVE kept current.
-  GUILD_SCHEDULED_EVENT_UPDATE: guildEntity("scheduled_event", "id", false, [
-    "user_count",
-  ]),
+  GUILD_SCHEDULED_EVENT_UPDATE: guildEntity(
+    "scheduled_event",
+    "id",
+    false,
+    ["user_count"],
+    projectScheduledEvent,
+  ),
   GUILD_SCHEDULED_EVENT_DELETE: guildEntity("scheduled_event", "id", true),
   GUILD_SCHEDULED_EVENT_USER_ADD(c, d): unknown {
     return scheduledEventUsers(c, d, 1);

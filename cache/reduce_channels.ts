@@ -5,18 +5,19 @@
 // thread sync that replaces a guild's active threads.
 import type { CachedValue } from "./changes.ts";
 import { compareSnowflakes } from "./options.ts";
-import { omit } from "./project.ts";
+import { projectChannel } from "./project.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 import { byId, type Context, list, snowflake } from "./reduce_context.ts";
 
 type D = CachedValue;
 
 /**
- * A channel as cached: with its guild, without the fields that only describe
- * the event that sent it (`newly_created`, `member_id_preview`).
+ * A channel as cached: its documented fields, with its guild (not the
+ * fields that only describe the event that sent it, `newly_created` and
+ * `member_id_preview`).
  */
 export function channelValue(c: D, guildId: string | undefined): D {
-  const value = omit(c, ["newly_created", "member_id_preview"]);
+  const value = projectChannel(c);
   if (guildId !== undefined) value.guild_id = guildId;
   return value;
 }
