@@ -109,7 +109,7 @@ export class BatchOverlay implements CacheLookup {
           break;
         }
         case "remove_guild":
-          for (const channel of [...this.#idSet("channel", change.id)]) {
+          for (const channel of this.#channelsOf(change.id)) {
             this.#removeChannel(change.id, channel);
           }
           this.#removedGuilds.add(change.id);
@@ -166,6 +166,31 @@ export class BatchOverlay implements CacheLookup {
     }
   }
 
+  /**
+   * The guild's channels this overlay knows of: its channel list when read
+   * whole, those set earlier in the batch, and those fetched for a message
+   * event. A GUILD_CREATE reads no list, and a channel missing here kept its
+   * message ids past the guild's removal: a message kept later in the batch
+   * was trimmed against those ghosts, though the store has none.
+   */
+  #channelsOf(guildId: string): Set<string> {
+    const channels = new Set(this.#idSet("channel", guildId));
+    const prefix = this.#key("channel", guildId, "");
+    for (const [key, value] of this.#values) {
+      if (
+        value !== null && key.startsWith(prefix) && value.guild_id === guildId
+      ) channels.add(key.slice(prefix.length));
+    }
+    for (const key of this.#ids.keys()) {
+      const [kind, channelId] = key.split("\0") as [CacheKind, string];
+      if (
+        kind === "message" &&
+        this.#snapshot.get("channel", "", channelId)?.guild_id === guildId
+      ) channels.add(channelId);
+    }
+    return channels;
+  }
+
   /** Whether an entity set earlier in the batch belongs to the guild. */
   #inGuild(key: string, value: CachedValue, guildId: string): boolean {
     const [kind, scope] = key.split(":") as [CacheKind, string];
@@ -208,7 +233,12 @@ export class BatchOverlay implements CacheLookup {
     const key = `${kind}\0${scope}`;
     let ids = this.#ids.get(key);
     if (ids === undefined) {
-      ids = new Set(this.#snapshot.ids(kind, scope));
+      // First used after a removal took the snapshot's ids (those used
+      // before are cleared by the removal itself).
+      const removed = kind === "message"
+        ? this.#channelRemoved(scope)
+        : guildScoped(kind) && this.#removedGuilds.has(scope);
+      ids = new Set(removed ? [] : this.#snapshot.ids(kind, scope));
       this.#ids.set(key, ids);
     }
     return ids;

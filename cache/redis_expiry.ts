@@ -1,6 +1,9 @@
 // Expiry of cached members and messages in Redis, in twilight-dispatch's
 // form (`expiry_keys` holds each key's time as its expiry job writes it), so
 // either program's sweep removes what the other wrote.
+import type { RedisConnection } from "../redis/connection.ts";
+import { CHUNK } from "./redis_chunks.ts";
+import { SWEEP } from "./redis_scripts.ts";
 
 /** Seconds members and messages are kept, each optional. */
 type Ttl = { members?: number; messages?: number };
@@ -51,4 +54,37 @@ export function expiryTime(ms: number): string {
  */
 export function twilightTimestamp(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, -1)}000000`;
+}
+
+/**
+ * Remove the members and messages of `expiry_keys` whose time is up, a
+ * chunk of entries a script (HSCAN): one script over the whole hash blocked
+ * Redis for every client (hundreds of ms with a big guild's members).
+ *
+ * @param now The time, in ms since the epoch.
+ * @returns How many entities were removed; rejects with Redis's error.
+ */
+export async function sweepExpiry(
+  redis: RedisConnection,
+  now: number,
+): Promise<number> {
+  let removed = 0;
+  let cursor = "0";
+  do {
+    const [next, entries] = await redis.hscan(
+      "expiry_keys",
+      cursor,
+      "COUNT",
+      CHUNK,
+    );
+    cursor = next;
+    // Field, value, field, value…: the times are read again by the script.
+    const keys = entries.filter((_, i) => i % 2 === 0);
+    if (keys.length > 0) {
+      removed += Number(
+        await redis.eval(SWEEP, keys.length, ...keys, String(now)),
+      );
+    }
+  } while (cursor !== "0");
+  return removed;
 }

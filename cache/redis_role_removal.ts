@@ -1,16 +1,12 @@
 // Deleted roles taken out of the cached members of their guilds in Redis, a
-// chunk of members a script: one script over every member of a big guild
-// blocked Redis for all its clients (390 ms at 100,000 members), and the
-// fleet's leases and identify queue may share that Redis.
+// chunk of members a script (see redis_chunks.ts).
 import type { RedisConnection } from "../redis/connection.ts";
-import type { CacheChange } from "./changes.ts";
+import type { CacheChange, CachedValue } from "./changes.ts";
+import { CHUNK, forEachChunk } from "./redis_chunks.ts";
 import { REMOVE_ROLE } from "./redis_scripts.ts";
 
-/**
- * Members one script reads at most (an SSCAN's COUNT, which Redis takes as
- * a hint): a few milliseconds of Redis a script.
- */
-export const ROLE_REMOVAL_CHUNK = 1_000;
+/** Members one script reads at most (see {@linkcode CHUNK}). */
+export const ROLE_REMOVAL_CHUNK = CHUNK;
 
 /**
  * A deleted role, taken out of its guild's members between the writes of
@@ -27,24 +23,31 @@ export type RoleRemoval = Extract<CacheChange, { op: "remove_role" }>;
  * @param removal The role (`id`) and its guild (`scope`).
  * @returns When every member is done; rejects with Redis's error.
  */
-export async function removeRole(
+export function removeRole(
   redis: RedisConnection,
   removal: RoleRemoval,
 ): Promise<void> {
   const { scope, id } = removal;
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.sscan(
-      `guild_keys:${scope}`,
-      cursor,
-      "MATCH",
-      `member:${scope}:*`,
-      "COUNT",
-      ROLE_REMOVAL_CHUNK,
-    );
-    cursor = next;
-    if (keys.length > 0) {
-      await redis.eval(REMOVE_ROLE, keys.length, ...keys, id);
-    }
-  } while (cursor !== "0");
+  return forEachChunk(
+    redis,
+    `guild_keys:${scope}`,
+    REMOVE_ROLE,
+    [id],
+    `member:${scope}:*`,
+  );
+}
+
+/**
+ * A member with its `roles` (when it has them) as its first field: a role's
+ * deletion edits the list as text, and finds the member's own list first
+ * (see REMOVE_ROLE), not one nested in a field kept as sent.
+ */
+export function rolesFirst(member: CachedValue): CachedValue {
+  if (!("roles" in member)) return member;
+  for (const first in member) {
+    if (first === "roles") return member;
+    break;
+  }
+  const { roles, ...rest } = member;
+  return { roles, ...rest };
 }

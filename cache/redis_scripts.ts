@@ -25,24 +25,40 @@ redis.call('SREM', KEYS[3], KEYS[1])
 redis.call('SREM', KEYS[4], KEYS[1])
 return #messages`;
 
-// Removes a guild and everything listed in guild_keys:G, channels with
-// their messages: KEYS = guild:G, guild_keys:G, then its kind sets
-// (guild_kind_keys:G:K).
-export const REMOVE_GUILD = `${DROP_MESSAGE}
-local items = redis.call('SMEMBERS', KEYS[2])
-for _, key in ipairs(items) do
-  local kind, rest = string.match(key, '^([^:]+):(.*)$')
-  if kind == 'channel' then
-    local set = 'channel_keys:' .. rest
-    for _, message in ipairs(redis.call('SMEMBERS', set)) do
-      dropMessage(message)
+// Removes keys of a guild listed in guild_keys:G (ARGV[1]), channels with
+// their messages, and takes them out of that set: the prelude of the scripts
+// that remove a guild.
+const DROP_GUILD_ITEMS = `${DROP_MESSAGE}
+local function dropItems(items, set)
+  for _, key in ipairs(items) do
+    local kind, rest = string.match(key, '^([^:]+):(.*)$')
+    if kind == 'channel' then
+      local channel = 'channel_keys:' .. rest
+      for _, message in ipairs(redis.call('SMEMBERS', channel)) do
+        dropMessage(message)
+      end
+      redis.call('DEL', channel)
     end
-    redis.call('DEL', set)
+    redis.call('DEL', key)
+    redis.call('SREM', kind .. '_keys', key)
+    redis.call('HDEL', 'expiry_keys', key)
+    redis.call('SREM', set, key)
   end
-  redis.call('DEL', key)
-  redis.call('SREM', kind .. '_keys', key)
-  redis.call('HDEL', 'expiry_keys', key)
-end
+end`;
+
+// Removes one chunk of a guild's keys (KEYS, found with SSCAN of
+// guild_keys:G, ARGV[1]): a script over all of a big guild's keys blocked
+// Redis for every client (hundreds of ms at 100,000 members).
+export const REMOVE_GUILD_ITEMS = `${DROP_GUILD_ITEMS}
+dropItems(KEYS, ARGV[1])
+return #KEYS`;
+
+// Removes a guild once its keys are (see REMOVE_GUILD_ITEMS), and any key
+// listed since: KEYS = guild:G, guild_keys:G, then its kind sets
+// (guild_kind_keys:G:K).
+export const REMOVE_GUILD = `${DROP_GUILD_ITEMS}
+local items = redis.call('SMEMBERS', KEYS[2])
+dropItems(items, KEYS[2])
 redis.call('DEL', unpack(KEYS))
 redis.call('SREM', 'guild_keys', KEYS[1])
 return #items`;
@@ -100,7 +116,10 @@ for _, i in ipairs(drop) do
 end
 return #drop`;
 
-// Removes expired members and messages: ARGV[1] = now (ms). A time is
+// Removes the expired members and messages of one chunk of expiry_keys
+// (KEYS, found with HSCAN: HGETALL of a big guild's members blocked Redis
+// for every client): ARGV[1] = now (ms). Each time is read here, so an entry
+// written again since the scan keeps its new time. A time is
 // twilight-dispatch's (see expiryTime in redis_expiry.ts), or milliseconds
 // as this store wrote them before; an entry that is neither stays, as
 // twilight-dispatch leaves one it cannot parse.
@@ -124,10 +143,10 @@ local function epochMs(text)
   return ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000
     + tonumber(s) * 1000 + ms
 end
-local entries = redis.call('HGETALL', 'expiry_keys')
+local times = redis.call('HMGET', 'expiry_keys', unpack(KEYS))
 local removed = 0
-for i = 1, #entries, 2 do
-  local key, at = entries[i], epochMs(entries[i + 1])
+for i, key in ipairs(KEYS) do
+  local at = times[i] and epochMs(times[i]) or nil
   if at ~= nil and at <= tonumber(ARGV[1]) then
     local kind, scope = string.match(key, '^([^:]+):([^:]+):')
     redis.call('DEL', key)
@@ -146,26 +165,64 @@ return removed`;
 // Takes role ARGV[1] out of the role list of each member key in KEYS (one
 // chunk of a guild's members, found with SSCAN: a script over all of a big
 // guild's members blocked Redis for every client, 390 ms for 100,000). The
-// list is edited as text: values are JSON without spaces (this store's and
-// twilight-dispatch's), in which an unescaped "roles":[ can only be the
-// member's own field (the nested user has none), and its items are quoted
-// ids, so the list ends at the first ]. Re-encoding with cjson would turn an
-// emptied list into {} and rewrite numbers. Only values naming the role are
-// read past a plain find.
+// list is edited as text: re-encoding with cjson would turn an emptied list
+// into {} and rewrite numbers. Which "roles":[ is the member's own: this
+// store writes it first ({"roles":[…), where nothing nested comes before;
+// in another value (twilight-dispatch's, or this store's before it wrote
+// roles first) the first one with no { or [ before it, so not inside a
+// nested object (a banner or a user's collectibles kept as sent); else none
+// (a "roles":[ inside a string has its quotes escaped, so is not found).
+// The list is read as JSON, strings with their escapes, so a "]" or ","
+// inside an item does not end it; an item is dropped when its text is the
+// role id's JSON, as JSON.stringify writes it. Only values naming the role
+// are read past a plain find.
 export const REMOVE_ROLE = `
 local needle = '"' .. ARGV[1] .. '"'
+local own = '{"roles":['
+local function listStart(value)
+  if string.sub(value, 1, #own) == own then return #own + 1 end
+  local at, open = string.find(value, '"roles":[', 2, true)
+  if at == nil or string.find(string.sub(value, 2, at - 1), '[%[{]') then
+    return nil
+  end
+  return open + 1
+end
+-- The list's items as text, from its first character; nil when it is not
+-- well formed.
+local function items(value, from)
+  local list, depth, quoted, escaped, start = {}, 0, false, false, from
+  for i = from, #value do
+    local c = string.sub(value, i, i)
+    if quoted then
+      if escaped then escaped = false
+      elseif c == '\\\\' then escaped = true
+      elseif c == '"' then quoted = false end
+    elseif c == '"' then quoted = true
+    elseif c == '[' or c == '{' then depth = depth + 1
+    elseif (c == ']' or c == '}') and depth > 0 then depth = depth - 1
+    elseif c == ',' and depth == 0 then
+      list[#list + 1] = string.sub(value, start, i - 1)
+      start = i + 1
+    elseif c == ']' then
+      if i > start then list[#list + 1] = string.sub(value, start, i - 1) end
+      return list, i
+    end
+  end
+  return nil
+end
 local changed = 0
 for _, key in ipairs(KEYS) do
   local value = redis.call('GET', key)
-  if value and string.find(value, needle, 1, true) then
-    local _, open = string.find(value, '"roles":[', 1, true)
-    local close = open and string.find(value, ']', open + 1, true)
-    if close then
-      local kept = {}
-      for item in string.gmatch(string.sub(value, open + 1, close - 1), '[^,]+') do
-        if item ~= needle then kept[#kept + 1] = item end
-      end
-      redis.call('SET', key, string.sub(value, 1, open) ..
+  local from = value and string.find(value, needle, 1, true) and listStart(value)
+  local list, close
+  if from then list, close = items(value, from) end
+  if list then
+    local kept = {}
+    for _, item in ipairs(list) do
+      if item ~= needle then kept[#kept + 1] = item end
+    end
+    if #kept < #list then
+      redis.call('SET', key, string.sub(value, 1, from - 1) ..
         table.concat(kept, ',') .. string.sub(value, close), 'KEEPTTL')
       changed = changed + 1
     end
@@ -194,3 +251,37 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   if string.sub(key, 1, #prefix) == prefix then out[#out + 1] = key end
 end
 return out`;
+
+// Drops what no GUILD_CREATE rebuilds, from one chunk of `message_keys` or
+// `channel_keys` (KEYS, found with SSCAN): messages whose channel is not a
+// guild's (DMs, or a channel not held), and channels without a guild (DMs)
+// with their messages. A channel's value is read with cjson (only read:
+// nothing is re-encoded); one that does not decode counts as not a guild's.
+export const DROP_UNGUILDED = `${DROP_MESSAGE}
+local guilded = {}
+local function inGuild(channelKey)
+  if guilded[channelKey] == nil then
+    local value = redis.call('GET', channelKey)
+    local ok, channel = pcall(cjson.decode, value or '')
+    guilded[channelKey] = ok and type(channel) == 'table' and
+      type(channel.guild_id) == 'string'
+  end
+  return guilded[channelKey]
+end
+local dropped = 0
+for _, key in ipairs(KEYS) do
+  local kind, channelId = string.match(key, '^([^:]+):(%d+)')
+  if kind == 'message' and not inGuild('channel:' .. channelId) then
+    dropMessage(key)
+    redis.call('SREM', 'channel_keys:' .. channelId, key)
+    dropped = dropped + 1
+  elseif kind == 'channel' and not inGuild(key) then
+    for _, message in ipairs(redis.call('SMEMBERS', 'channel_keys:' .. channelId)) do
+      dropMessage(message)
+    end
+    redis.call('DEL', key, 'channel_keys:' .. channelId)
+    redis.call('SREM', 'channel_keys', key)
+    dropped = dropped + 1
+  end
+end
+return dropped`;

@@ -6,7 +6,6 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
-import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type { Guild } from "../types/objects/guild.ts";
@@ -31,14 +30,19 @@ import {
   type ResolvedCacheOptions,
 } from "./options.ts";
 import { BatchOverlay } from "./batch_overlay.ts";
-import { removeRole, type RoleRemoval } from "./redis_role_removal.ts";
-import { expiryTime, resolveTtl } from "./redis_expiry.ts";
+import {
+  removeRole,
+  type RoleRemoval,
+  rolesFirst,
+} from "./redis_role_removal.ts";
+import { removeGuild } from "./redis_guild_removal.ts";
+import { RedisStaleness } from "./redis_staleness.ts";
+import { RedisBacklog } from "./redis_backlog.ts";
+import { expiryTime, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
 import {
   COMPLETE,
   READ_KIND_KEYS,
   REMOVE_CHANNEL,
-  REMOVE_GUILD,
-  SWEEP,
   TRIM_MESSAGES,
 } from "./redis_scripts.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
@@ -46,8 +50,6 @@ import { snowflake } from "./reduce_context.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
-/** Lost writes are an outage to show without setup. */
-const visible = getVisibleLogger(["disruption", "cache", "redis"]);
 
 /** Options for {@linkcode RedisCache}. */
 export interface RedisCacheOptions extends CacheOptions {
@@ -64,7 +66,8 @@ export interface RedisCacheOptions extends CacheOptions {
   /**
    * Called once when a Redis failure made the cache stale (writes were
    * lost). It is rebuilt guild by guild from the next GUILD_CREATEs; a new
-   * gateway session (re-IDENTIFY) sends them all.
+   * gateway session (re-IDENTIFY) sends them all, and the cache is fresh
+   * again once every shard that fed it started one.
    */
   onStale?: (error: unknown) => void;
   /**
@@ -103,14 +106,6 @@ function kindKeys(guildId: string, kind: CacheKind): string {
 const MAX_BATCH = 1_000;
 
 /**
- * Dispatches that may wait for Redis at most. Past it the store drops the
- * next ones and says it is stale (as when Redis is down): a Redis that is
- * up but slower than the gateway (a long script, a saturated server) would
- * otherwise hold every event the process receives, without bound.
- */
-export const MAX_WAITING = 20_000;
-
-/**
  * The longest JSON text kept under one key (1 MiB, far above any entity
  * Discord sends): a hostile payload re-read and re-written by every small
  * event that patches it made each reaction on a 5 MB message cost 27 ms,
@@ -120,8 +115,14 @@ export const MAX_VALUE_LENGTH = 1 << 20;
 
 type Pipeline = ReturnType<RedisConnection["pipeline"]>;
 
-/** One step of a batch's writes: a pipeline, or a role's chunked removal. */
-type WriteStep = { pipeline: Pipeline } | { removal: RoleRemoval };
+/**
+ * One step of a batch's writes: a pipeline, or a role's or a guild's
+ * chunked removal.
+ */
+type WriteStep =
+  | { pipeline: Pipeline }
+  | { removal: RoleRemoval }
+  | { guild: string };
 
 /** A call of applyBatch waiting for its turn. */
 interface Waiting {
@@ -170,8 +171,15 @@ export function redisKey(kind: CacheKind, scope: string, id: string): string {
  *
  * A Redis failure never throws out of `apply`: it is logged, the cache is
  * marked {@linkcode RedisCache.stale} and `onStale` is called once. So is
- * a Redis too slow to keep up: past 20,000 dispatches waiting, the next
- * ones are dropped (they get no previous state) rather than held.
+ * a Redis too slow to keep up: past 20,000 dispatches waiting or with
+ * writes unanswered, or 100,000 write commands unanswered, the next ones
+ * are dropped (they get no previous state)
+ * rather than held; and so is a server restarted or replaced (a new
+ * `run_id`) or a connection lost while writes were unanswered, on a
+ * connection from `connectRedis`. The cache is fresh again once every shard
+ * that fed it sent a new READY (one store may serve several); the READY of
+ * shard 0 (which gets the DMs) first drops what no GUILD_CREATE rebuilds:
+ * DM channels, and messages of channels no guild holds.
  *
  * @example Keep a bot's state in Redis
  * ```ts
@@ -192,13 +200,18 @@ export class RedisCache {
   readonly #redis: RedisConnection;
   readonly #options: ResolvedCacheOptions;
   readonly #ttl: { members?: number; messages?: number };
-  readonly #onStale: ((error: unknown) => void) | undefined;
   readonly #scheduler: Scheduler;
-  #stale = false;
+  /** Whether it is stale, and what makes it so and not. */
+  readonly #staleness: RedisStaleness;
   /** Calls of applyBatch waiting for the batch in progress. */
   #waiting: Waiting[] = [];
-  /** The dispatches in {@linkcode RedisCache.#waiting}. */
-  #waitingDispatches = 0;
+  /**
+   * Dispatches taken and not yet answered by Redis: waiting, being read, or
+   * written and unacknowledged. Writes count too: an event that needs no
+   * reads resolves at once, and its pipeline would otherwise pile up in the
+   * client's queue without bound while Redis does not answer.
+   */
+  readonly #backlog = new RedisBacklog();
   #draining = false;
   /** What the batch just applied still writes after its pipeline. */
   #afterBatch: Promise<void> | undefined;
@@ -216,13 +229,16 @@ export class RedisCache {
     this.#redis = redis;
     this.#options = resolveCacheOptions(options);
     this.#ttl = resolveTtl(options.ttl);
-    this.#onStale = options.onStale;
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#staleness = new RedisStaleness(redis, options.onStale);
   }
 
-  /** Whether writes were lost to a Redis failure since the last rebuild. */
+  /**
+   * Whether writes were lost to a Redis failure since the last rebuild: until
+   * every shard that fed the cache has sent a new READY.
+   */
   get stale(): boolean {
-    return this.#stale;
+    return this.#staleness.stale;
   }
 
   /**
@@ -253,15 +269,13 @@ export class RedisCache {
   applyBatch(
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<CacheUpdate[]> {
-    if (this.#waitingDispatches + dispatches.length > MAX_WAITING) {
-      this.#failed(
-        new Error(
-          `Redis is too slow: ${this.#waitingDispatches} dispatches are waiting, and more are dropped`,
-        ),
+    const behind = this.#backlog.admit(dispatches.length);
+    if (behind !== undefined) {
+      this.#staleness.failed(
+        new Error(`Redis is too slow: ${behind}, and more are dropped`),
       );
       return Promise.resolve(dispatches.map(() => NOTHING));
     }
-    this.#waitingDispatches += dispatches.length;
     return new Promise((resolve) => {
       this.#waiting.push({ dispatches, resolve });
       if (!this.#draining) void this.#drain();
@@ -284,40 +298,61 @@ export class RedisCache {
         const call = this.#waiting.shift()!;
         calls.push(call);
         count += call.dispatches.length;
-        this.#waitingDispatches -= call.dispatches.length;
       }
       const dispatches = calls.length === 1
         ? calls[0]!.dispatches
         : calls.flatMap((call) => call.dispatches);
       let updates: CacheUpdate[];
+      let written: Promise<void> | undefined;
       try {
-        updates = await this.#applyNow(dispatches);
+        [updates, written] = await this.#applyNow(dispatches);
       } catch (error) {
-        this.#failed(error);
+        this.#staleness.failed(error);
         updates = dispatches.map(() => NOTHING);
       }
+      if (written === undefined) this.#backlog.done(count);
+      else void written.then(() => this.#backlog.done(count));
+      // What this batch still writes (a chunked removal, and the writes
+      // after it) lands before the next one reads, and is sent before its
+      // callers go on: a command they send on this connection next comes
+      // after the whole batch, as when it was one pipeline.
+      await this.#afterBatch;
+      this.#afterBatch = undefined;
       let from = 0;
       for (const call of calls) {
         const to = from + call.dispatches.length;
         call.resolve(updates.slice(from, to));
         from = to;
       }
-      // What this batch still writes lands before the next one reads.
-      await this.#afterBatch;
-      this.#afterBatch = undefined;
     }
     this.#draining = false;
   }
 
+  /**
+   * Apply one batch.
+   *
+   * @returns The updates, and when its writes are answered (none: nothing
+   * was written). The promise never rejects: a failure marks the cache stale.
+   */
   async #applyNow(
     dispatches: readonly { event: string; data: unknown }[],
-  ): Promise<CacheUpdate[]> {
-    if (dispatches.length === 0) return []; // flush's turn: nothing to write
-    const failed = (): CacheUpdate[] => dispatches.map(() => NOTHING);
+  ): Promise<[CacheUpdate[], Promise<void>?]> {
+    if (dispatches.length === 0) return [[]]; // flush's turn: nothing to write
+    const failed = (): [CacheUpdate[]] => [dispatches.map(() => NOTHING)];
     if (this.#redis.status !== "ready") {
       // Down or reconnecting: fail fast rather than hold the gateway's
       // events behind a queue that may never drain.
-      this.#failed(new Error(`the connection is ${this.#redis.status}`));
+      this.#staleness.failed(
+        new Error(`the connection is ${this.#redis.status}`),
+      );
+      return failed();
+    }
+    await this.#staleness.checkServer();
+    const drops = this.#staleness.drops;
+    try {
+      await this.#staleness.beforeBatch(dispatches);
+    } catch (error) {
+      this.#staleness.failed(error);
       return failed();
     }
     // The core throwing on a payload (a bug it should not have) costs that
@@ -347,7 +382,7 @@ export class RedisCache {
       try {
         snapshot = await this.#fetch(reads, trimmed);
       } catch (error) {
-        this.#failed(error);
+        this.#staleness.failed(error);
         return failed();
       }
     }
@@ -355,8 +390,8 @@ export class RedisCache {
       ? snapshot
       : new BatchOverlay(snapshot, redisKey, this.#options);
     const updates: CacheUpdate[] = [];
-    // The writes in order: one pipeline, split where a role is deleted,
-    // whose members are stripped between the two (see removeRole).
+    // The writes in order: one pipeline, split where a role is deleted or a
+    // guild removed, a chunk a script between the two (removeRole, …Guild).
     let pipeline = this.#redis.pipeline();
     const steps: WriteStep[] = [{ pipeline }];
     const emptied = new Set<string>();
@@ -366,7 +401,7 @@ export class RedisCache {
       try {
         update = reduceDispatch(state, event, data, this.#options);
       } catch (error) {
-        this.#failed(error);
+        this.#staleness.failed(error);
         updates.push(NOTHING);
         continue;
       }
@@ -375,43 +410,52 @@ export class RedisCache {
         if (change.op === "remove_role") {
           pipeline = this.#redis.pipeline();
           steps.push({ removal: change }, { pipeline });
+        } else if (change.op === "remove_guild") {
+          // A guild set later in this batch is rebuilt whole (see #write).
+          emptied.add(change.id);
+          pipeline = this.#redis.pipeline();
+          steps.push({ guild: change.id }, { pipeline });
         } else this.#write(pipeline, change, emptied);
       }
       writes += update.changes.length;
       updates.push(update);
-      if (event === "READY" && this.#stale) {
-        this.#stale = false;
-        logger.info(
-          "Redis cache: a new session; guilds are rebuilt as they arrive",
-        );
-      }
+      if (event === "READY") this.#staleness.sessionStarted(data);
     }
-    if (writes > 0) {
-      const [first, ...rest] = steps as [
-        { pipeline: Pipeline },
-        ...WriteStep[],
-      ];
-      const written = this.#exec(first.pipeline);
-      // The next batch waits for the rest (see #drain).
-      if (rest.length > 0) {
-        this.#afterBatch = (async () => {
-          await written;
-          for (const step of rest) {
-            if ("removal" in step) await removeRole(this.#redis, step.removal);
-            else await this.#exec(step.pipeline);
-          }
-        })().catch((error) => this.#failed(error));
+    if (writes === 0) return [updates];
+    const [first, ...rest] = steps as [
+      { pipeline: Pipeline },
+      ...WriteStep[],
+    ];
+    const written = this.#exec(first.pipeline).then(() =>
+      this.#staleness.checkDrops(drops)
+    );
+    if (rest.length === 0) return [updates, written];
+    // The next batch waits for the rest (see #drain).
+    this.#afterBatch = (async () => {
+      await written;
+      for (const step of rest) {
+        if ("removal" in step) await removeRole(this.#redis, step.removal);
+        else if ("guild" in step) {
+          await removeGuild(
+            this.#redis,
+            step.guild,
+            [...INDEXED].map((kind) => kindKeys(step.guild, kind)),
+          );
+        } else await this.#exec(step.pipeline);
       }
-    }
-    return updates;
+      this.#staleness.checkDrops(drops);
+    })().catch((error) => this.#staleness.failed(error));
+    return [updates, this.#afterBatch];
   }
 
   /** Send a pipeline's writes; a failure marks the cache stale. */
   #exec(pipeline: Pipeline): Promise<void> {
-    return pipeline.exec().then((results) => {
+    const sent = pipeline.exec();
+    this.#backlog.sending(pipeline.length, sent);
+    return sent.then((results) => {
       const error = results?.find(([error]) => error !== null);
-      if (error) this.#failed(error[0]);
-    }, (error) => this.#failed(error));
+      if (error) this.#staleness.failed(error[0]);
+    }, (error) => this.#staleness.failed(error));
   }
 
   /** Wait until the writes of every call so far have been answered. */
@@ -426,10 +470,8 @@ export class RedisCache {
    *
    * @returns How many entities were removed.
    */
-  async sweepExpired(): Promise<number> {
-    return Number(
-      await this.#redis.eval(SWEEP, 0, String(this.#scheduler.now())),
-    );
+  sweepExpired(): Promise<number> {
+    return sweepExpiry(this.#redis, this.#scheduler.now());
   }
 
   // Getters (Discord JSON) ----------------------------------------------
@@ -627,7 +669,9 @@ export class RedisCache {
         const { kind, scope, id } = change;
         if (UNKEYED.has(kind)) return;
         const key = redisKey(kind, scope, id);
-        const text = JSON.stringify(change.value);
+        const text = JSON.stringify(
+          kind === "member" ? rolesFirst(change.value) : change.value,
+        );
         if (text.length > MAX_VALUE_LENGTH) {
           logger.warn(
             "Not caching {key}: its JSON has {length} characters, more than the {max} a cached value may have",
@@ -639,6 +683,21 @@ export class RedisCache {
         pipeline.set(key, text);
         if (kind === "bot_user") return;
         pipeline.sadd(`${kind}_keys`, key);
+        // Recorded before the trim: a message it drops at once (older than
+        // every one of a full channel) loses its entry with it, where one
+        // written after named a key that is gone.
+        const ttl = kind === "member"
+          ? this.#ttl.members
+          : kind === "message"
+          ? this.#ttl.messages
+          : undefined;
+        if (ttl !== undefined) {
+          pipeline.hset(
+            "expiry_keys",
+            key,
+            expiryTime(this.#scheduler.now() + ttl * 1000),
+          );
+        }
         if (kind === "message") {
           pipeline.sadd(`channel_keys:${scope}`, key);
           pipeline.eval(
@@ -656,18 +715,6 @@ export class RedisCache {
           for (const indexed of INDEXED) {
             pipeline.sadd(kindKeys(id, indexed), COMPLETE);
           }
-        }
-        const ttl = kind === "member"
-          ? this.#ttl.members
-          : kind === "message"
-          ? this.#ttl.messages
-          : undefined;
-        if (ttl !== undefined) {
-          pipeline.hset(
-            "expiry_keys",
-            key,
-            expiryTime(this.#scheduler.now() + ttl * 1000),
-          );
         }
         return;
       }
@@ -699,33 +746,8 @@ export class RedisCache {
         );
         return;
       case "remove_role":
-        return; // between two pipelines (see #applyNow)
       case "remove_guild":
-        pipeline.eval(
-          REMOVE_GUILD,
-          2 + INDEXED.size,
-          `guild:${change.id}`,
-          `guild_keys:${change.id}`,
-          ...[...INDEXED].map((kind) => kindKeys(change.id, kind)),
-        );
-        emptied.add(change.id);
-        return;
-    }
-  }
-
-  #failed(error: unknown): void {
-    if (this.#stale) return;
-    this.#stale = true;
-    visible.error(
-      "Redis cache: a Redis failure lost writes ({message}); the cache is stale until guilds are sent again (GUILD_CREATE)",
-      { message: error instanceof Error ? error.message : String(error) },
-    );
-    try {
-      this.#onStale?.(error);
-    } catch (callbackError) {
-      visible.error("Redis cache: onStale threw: {callbackError}", {
-        callbackError,
-      });
+        return; // between two pipelines (see #applyNow)
     }
   }
 }

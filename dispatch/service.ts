@@ -198,8 +198,6 @@ export class DispatchService {
   #closing = false;
   /** The save in flight, if any; a tick while one is pending is skipped. */
   #saving: Promise<void> | undefined;
-  /** Events went past the cache while Redis was down (since the last READY). */
-  #cacheSkipped = false;
   /** The expiry sweep in flight, if any. */
   #sweeping: Promise<unknown> | undefined;
   /** A save was asked for while one was in flight. */
@@ -476,25 +474,13 @@ export class DispatchService {
     this.#trackGuild(event.shardId, event.name, event.data);
     const cache = this.#cache;
     if (!cache) return;
-    let applied: Promise<{ old: unknown }>;
-    if (this.#redis?.status === "ready") {
-      // A new session sends every guild again: the cache is whole again.
-      if (event.name === "READY") this.#cacheSkipped = false;
-      applied = cache.apply(event.name, event.data);
-    } else {
-      // Redis is down: feeding the cache would queue every event's writes
-      // in the client's offline queue, without bound. The cache is stale
-      // instead (and says so), and is rebuilt by the next session's
-      // GUILD_CREATEs.
-      if (!this.#cacheSkipped) {
-        this.#cacheSkipped = true;
-        logger.warn(
-          "Redis is unreachable: the state cache is not updated and is stale until the next session",
-        );
-      }
-      this.#metrics.cacheStale.set(1);
-      applied = Promise.resolve({ old: undefined });
-    }
+    // While Redis is down the store writes nothing (nothing piles up in the
+    // client's offline queue): it drops the event, says it is stale, and is
+    // fresh again once every shard it serves has started a new session. One
+    // flag of the service's own, cleared by any shard's READY, said fresh
+    // while other shards' guilds were still wrong.
+    const applied = cache.apply(event.name, event.data);
+    if (cache.stale) this.#metrics.cacheStale.set(1);
     const awaiting = this.#awaitingOld.get(event.shardId);
     if (!awaiting) return;
     this.#awaitingOld.delete(event.shardId);
@@ -869,7 +855,7 @@ export class DispatchService {
       }
       if (this.#cache) {
         this.#metrics.cacheStale.set(
-          this.#cache.stale || this.#cacheSkipped ? 1 : 0,
+          this.#cache.stale ? 1 : 0,
         );
       }
     })().finally(() => {

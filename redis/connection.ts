@@ -8,6 +8,7 @@
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { Redis } from "ioredis";
+import { trackServerSession } from "./server_session.ts";
 
 const logger = getLogger(["disruption", "redis"]);
 // An outage is something to act on: shown on stderr unless LogTape is set up.
@@ -84,7 +85,8 @@ export function redactRedisUrl(url: string): string {
  * After the first connection, an outage is handled by the client: it
  * reconnects with a growing delay (up to 2 s) and queues commands meanwhile;
  * each outage and recovery is logged once under the `["disruption",
- * "redis"]` category. Close the connection with {@linkcode closeRedis}.
+ * "redis"]` category, and each is followed (the server's `run_id` asked
+ * again) so a store learns its data may be gone. Close the connection with {@linkcode closeRedis}.
  *
  * Under Deno, ioredis needs `--allow-env` without a list of names, and
  * `--allow-net` for the server.
@@ -141,6 +143,7 @@ export async function connectRedis(
   try {
     await redis.connect();
     connected = true;
+    trackServerSession(redis);
   } catch (error) {
     await closeRedis(redis);
     throw new RedisConnectError(url, { cause: socketError ?? error });

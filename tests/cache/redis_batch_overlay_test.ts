@@ -125,3 +125,33 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a GUILD_CREATE of a held guild takes its channels' message ids too, so a message kept later in the batch is not trimmed against them",
+  6,
+  async (redis) => {
+    const options = { messages: { perChannel: 2 } };
+    const update = (id: string, content: string): [string, unknown] => [
+      "MESSAGE_UPDATE",
+      // Whole (a timestamp): an edit of a message not held keeps it.
+      {
+        ...create(id)[1] as object,
+        content,
+        timestamp: "2024-01-01T00:00:00.000000+00:00",
+      },
+    ];
+    // The guild is rebuilt: its messages 10 and 11 go. An edit of an older
+    // message not held keeps it, and the later events find it.
+    const guild = { ...GUILD, members: [] };
+    await compareBatch(redis, options, [
+      ["GUILD_CREATE", guild],
+      create("200"),
+      create("201"),
+    ], [
+      ["GUILD_CREATE", guild],
+      update("150", "e"),
+      ...reads("150").slice(1, 2),
+      update("150", "again"),
+    ]);
+  },
+));

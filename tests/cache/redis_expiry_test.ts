@@ -89,3 +89,44 @@ Deno.test("RedisCache refuses a ttl that is not a positive number of seconds, na
   assert.throws(() => new RedisCache(redis, { ttl: 60 as never }), TypeError);
   new RedisCache(redis, { ttl: { members: 0.5, messages: 86_400 } });
 });
+
+Deno.test(redisStoreTest(
+  "RedisCache: a message the trim drops at once (older than every one of a full channel) leaves no expiry_keys entry",
+  1,
+  async (redis) => {
+    const cache = new RedisCache(redis, {
+      messages: { perChannel: 2 },
+      ttl: { messages: 60 },
+      scheduler: new VirtualScheduler(),
+    });
+    await cache.apply("GUILD_CREATE", {
+      id: "1",
+      name: "g",
+      channels: [{ id: "2", type: 0 }],
+      roles: [],
+      members: [],
+    });
+    const message = (id: string) => ({
+      id,
+      channel_id: "2",
+      guild_id: "1",
+      author: user,
+      content: "x",
+      timestamp: "2024-01-01T00:00:00+00:00",
+    });
+    await cache.apply("MESSAGE_CREATE", message("100"));
+    await cache.apply("MESSAGE_CREATE", message("101"));
+    // Edits of older messages not held: each kept, then trimmed at once.
+    await cache.apply("MESSAGE_UPDATE", message("10"));
+    await cache.apply("MESSAGE_UPDATE", message("11"));
+    await cache.flush();
+    assert.deepEqual((await redis.smembers("message_keys")).sort(), [
+      "message:2:100",
+      "message:2:101",
+    ]);
+    assert.deepEqual((await redis.hkeys("expiry_keys")).sort(), [
+      "message:2:100",
+      "message:2:101",
+    ]);
+  },
+));

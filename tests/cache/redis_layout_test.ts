@@ -651,3 +651,131 @@ Deno.test(redisStoreTest(
     assert.deepEqual(await redis.keys("guild_kind_keys:*"), []);
   },
 ));
+
+Deno.test(redisStoreTest(
+  'RedisCache: GUILD_ROLE_DELETE edits the member\'s own role list only: not a "roles" list nested in a field kept as sent, nor one cut short by a "]" in a role',
+  DATABASE,
+  async (redis) => {
+    const cache = new RedisCache(redis);
+    const memory = new MemoryCache();
+    const add = (extra: object) => ({
+      guild_id: "1",
+      joined_at: null,
+      deaf: false,
+      mute: false,
+      ...extra,
+    });
+    const events: [string, unknown][] = [
+      ["GUILD_CREATE", { ...roleGuild, members: [] }],
+      // Written before its own roles: a banner holding a "roles" list.
+      [
+        "GUILD_MEMBER_ADD",
+        add({
+          user: { ...ada, id: "20" },
+          nick: "[mods] ada",
+          banner: { roles: ["3"] },
+          roles: ["3"],
+        }),
+      ],
+      // A role item holding "]" and ",".
+      [
+        "GUILD_MEMBER_ADD",
+        add({
+          user: { ...ada, id: "21" },
+          roles: ["7],8", "3"],
+        }),
+      ],
+      // No roles of its own; its user's collectibles has a "roles" list.
+      [
+        "GUILD_MEMBER_ADD",
+        add({
+          user: { ...ada, id: "22", collectibles: { roles: ["3", "7"] } },
+        }),
+      ],
+      ["GUILD_ROLE_DELETE", { guild_id: "1", role_id: "3" }],
+    ];
+    for (const [event, data] of events) {
+      await cache.apply(event, structuredClone(data));
+      memory.apply(event, structuredClone(data));
+    }
+    await cache.flush();
+    for (const id of ["20", "21", "22"]) {
+      assert.deepStrictEqual(
+        await cache.get("member", "1", id),
+        memory.member("1", id),
+        id,
+      );
+    }
+    // Written with its roles first, as twilight-dispatch's readers take any
+    // field order.
+    assert.ok((await redis.get("member:1:20"))!.startsWith('{"roles":[]'));
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache: a held big guild's GUILD_CREATE and sweepExpired run a chunk of keys a script, and end as one script did",
+  DATABASE,
+  async (redis) => {
+    const runs: ScriptRun[] = [];
+    const clock = new VirtualScheduler();
+    const cache = new RedisCache(countingScripts(redis, runs), {
+      ttl: { members: 60 },
+      scheduler: clock,
+    });
+    const count = 2_500;
+    const big = {
+      ...roleGuild,
+      members: Array.from({ length: count }, (_, i) => ({
+        ...member,
+        user: { ...ada, id: String(100 + i) },
+      })),
+    };
+    await cache.apply("GUILD_CREATE", big);
+    await cache.apply("MESSAGE_CREATE", message("30", "2", "1"));
+    await cache.flush();
+    const others = async (): Promise<string[]> =>
+      (await sorted(redis, "guild_keys:1")).filter((key) =>
+        !key.startsWith("member:")
+      );
+    const rest = await others();
+    // Not yet due: each chunk of expiry_keys is read by a script of its own.
+    runs.length = 0;
+    assert.equal(await cache.sweepExpired(), 0);
+    assert.ok(runs.length >= 2, `${runs.length} sweep scripts`);
+    for (const run of runs) {
+      const keys = Number(run.args[0]);
+      assert.ok(0 < keys && keys <= 2 * ROLE_REMOVAL_CHUNK, `${keys} keys`);
+    }
+    // Seen again, with one member fewer: removed a chunk a script, rebuilt.
+    runs.length = 0;
+    await cache.apply("GUILD_CREATE", {
+      ...big,
+      members: big.members.slice(1),
+    });
+    await cache.flush();
+    assert.ok(runs.length >= 3, `${runs.length} removal scripts`);
+    for (const run of runs) {
+      const keys = Number(run.args[0]);
+      assert.ok(keys <= 2 * ROLE_REMOVAL_CHUNK, `${keys} keys in one`);
+    }
+    const memberKeys = big.members.slice(1).map((m) => `member:1:${m.user.id}`);
+    assert.deepEqual(
+      (await sorted(redis, "member_keys")).filter((key) =>
+        key.startsWith("member:1:")
+      ),
+      memberKeys.sort(),
+    );
+    assert.equal(await redis.exists("member:1:100", "message:2:30"), 0);
+    assert.deepEqual(await sorted(redis, "channel_keys:2"), []);
+    assert.deepEqual(await others(), rest);
+    assert.equal(await redis.scard("guild_keys:1"), count - 1 + rest.length);
+    assert.equal(await redis.hlen("expiry_keys"), count - 1);
+    // Due: the sweep removes them all, and their set entries.
+    await clock.advance(61_000);
+    runs.length = 0;
+    assert.equal(await cache.sweepExpired(), count - 1);
+    assert.ok(runs.length >= 2, `${runs.length} sweep scripts`);
+    assert.equal(await redis.hlen("expiry_keys"), 0);
+    assert.deepEqual(await sorted(redis, "guild_keys:1"), rest);
+  },
+));

@@ -2,7 +2,7 @@
 // marked stale (once), and rebuilt from the next READY and GUILD_CREATEs.
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
-import { MAX_WAITING } from "../../cache/redis_store.ts";
+import { MAX_WAITING } from "../../cache/redis_backlog.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
@@ -150,8 +150,9 @@ Deno.test("RedisCache: a Redis that is up but never answers holds at most MAX_WA
     data: { id: String(id), channel_id: "2", guild_id: "1", content: "x" },
   });
   let settled = 0;
-  // The first call's reads hang; these wait behind it.
-  for (let i = 0; i <= MAX_WAITING; i++) {
+  // The first call's reads hang; the others wait behind it (the one in
+  // progress counts: it is not answered either).
+  for (let i = 0; i < MAX_WAITING; i++) {
     void cache.applyBatch([message(i)]).then(() => settled++);
   }
   await Promise.resolve();
@@ -166,4 +167,93 @@ Deno.test("RedisCache: a Redis that is up but never answers holds at most MAX_WA
   assert.equal(stale.length, 1, "onStale once");
   assert.match(String(stale[0]), /Redis is too slow: 20000 dispatches/);
   assert.equal(logs.filter((line) => line.includes("too slow")).length, 1);
+});
+
+Deno.test({
+  name:
+    "RedisCache serving two shards: one shard's READY after an outage leaves the cache stale until the other's, and the DMs (which no GUILD_CREATE rebuilds) are dropped",
+  ignore: server.ignore,
+  fn: async () => {
+    const url = new URL(server.url);
+    url.pathname = "/10";
+    const direct = await connectRedis({ url: url.href });
+    await direct.flushdb();
+    const relay = new Relay({ hostname: url.hostname, port: Number(url.port) });
+    relay.start();
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${relay.port}/10`,
+    });
+    const cache = new RedisCache(redis);
+    // Guild 8388608 is shard 0's of two, 4194304 shard 1's.
+    const guild = (id: string, channelId: string) => ({
+      ...GUILD,
+      id,
+      channels: [{ id: channelId, type: 0, name: "c" }],
+    });
+    const ready = (shard: number, guildId: string) => ({
+      v: 10,
+      user: { id: "9", username: "bot" },
+      guilds: [{ id: guildId, unavailable: true }],
+      session_id: "s",
+      resume_gateway_url: "wss://x",
+      application: { id: "9", flags: 0 },
+      shard: [shard, 2],
+    });
+    const dm = {
+      id: "300",
+      channel_id: "50",
+      content: "dm",
+      author: { id: "4", username: "u" },
+      timestamp: "2024-01-01T00:00:00.000000+00:00",
+    };
+    try {
+      await cache.apply("READY", ready(0, "8388608"));
+      await cache.apply("READY", ready(1, "4194304"));
+      await cache.apply("GUILD_CREATE", guild("8388608", "100"));
+      await cache.apply("GUILD_CREATE", guild("4194304", "200"));
+      await cache.apply("CHANNEL_CREATE", {
+        id: "60",
+        type: 1,
+        recipients: [{ id: "4", username: "u" }],
+      });
+      await cache.apply("MESSAGE_CREATE", { ...dm, channel_id: "60" });
+      await cache.apply("MESSAGE_CREATE", dm); // a DM channel not held
+      await cache.flush();
+      assert.equal(await direct.exists("message:50:300", "message:60:300"), 2);
+
+      const down = new Promise((resolve) => redis.once("close", resolve));
+      await relay.stop();
+      await down;
+      await captureStderr(() =>
+        cache.apply("MESSAGE_DELETE", { id: "300", channel_id: "50" })
+      );
+      assert.equal(cache.stale, true);
+      const up = new Promise((resolve) => redis.once("ready", resolve));
+      relay.start();
+      await up;
+
+      // Shard 0 starts a new session; shard 1 resumes (nothing lost to
+      // Redis is sent again).
+      await cache.apply("READY", ready(0, "8388608"));
+      await cache.apply("GUILD_CREATE", guild("8388608", "100"));
+      await cache.flush();
+      assert.equal(cache.stale, true, "shard 1's guilds were not rebuilt");
+      assert.equal(await direct.exists("message:50:300"), 0, "DM dropped");
+      assert.equal(await direct.exists("message:60:300"), 0);
+      assert.equal(await direct.exists("channel:60"), 0);
+      assert.deepEqual(await direct.smembers("channel_keys:60"), []);
+      assert.deepEqual(
+        (await direct.smembers("channel_keys")).sort(),
+        ["channel:100", "channel:200"],
+      );
+      assert.ok(await direct.exists("guild:4194304"), "other guilds stay");
+      await cache.apply("READY", ready(1, "4194304"));
+      assert.equal(cache.stale, false);
+    } finally {
+      await closeRedis(redis);
+      await relay.stop();
+      await direct.flushdb();
+      await closeRedis(direct);
+    }
+  },
 });

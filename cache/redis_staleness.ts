@@ -1,0 +1,193 @@
+// When the Redis store's state may be wrong, and when it is right again:
+// writes lost to a failure, a server restarted or replaced between events,
+// a connection lost with writes unanswered; and a new session of every shard
+// that fed the store, after what no GUILD_CREATE rebuilds was dropped.
+import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import type { RedisConnection } from "../redis/connection.ts";
+import {
+  type RedisServerSession,
+  serverSession,
+} from "../redis/server_session.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
+import { forEachChunk } from "./redis_chunks.ts";
+import { DROP_UNGUILDED } from "./redis_scripts.ts";
+
+const logger = getLogger(["disruption", "cache", "redis"]);
+/** Lost writes are an outage to show without setup. */
+const visible = getVisibleLogger(["disruption", "cache", "redis"]);
+
+/** Whether the Redis store is stale, and what makes it so and not. */
+export class RedisStaleness {
+  readonly #redis: RedisConnection;
+  readonly #onStale: ((error: unknown) => void) | undefined;
+  #stale = false;
+  /** The connection's server, as connectRedis follows it. */
+  readonly #session: RedisServerSession | undefined;
+  /** The session's drops and run_id as last checked. */
+  #drops: number;
+  #runId: Promise<string | undefined> | undefined;
+  /**
+   * The shards (READY's `shard[0]`; 0 without one) whose sessions fed the
+   * store: one store may serve several (the dispatch service's does).
+   */
+  readonly #shards = new Set<number>();
+  /**
+   * The shards whose state may be wrong since the cache went stale: it is
+   * stale until each has started a new session (a READY, then its guilds).
+   */
+  #toRebuild = new Set<number>();
+
+  /**
+   * @param redis The store's connection.
+   * @param onStale Called once each time the cache goes stale.
+   */
+  constructor(
+    redis: RedisConnection,
+    onStale: ((error: unknown) => void) | undefined,
+  ) {
+    this.#redis = redis;
+    this.#onStale = onStale;
+    this.#session = serverSession(redis);
+    this.#drops = this.#session?.drops ?? 0;
+    this.#runId = this.#session?.runId;
+  }
+
+  /** Whether writes may have been lost since the last rebuild. */
+  get stale(): boolean {
+    return this.#stale;
+  }
+
+  /** The connection's drops so far, to hand {@linkcode checkDrops}. */
+  get drops(): number | undefined {
+    return this.#session?.drops;
+  }
+
+  /** Writes were lost: the cache is stale (logged, `onStale` once). */
+  failed(error: unknown): void {
+    // Every shard's state may be wrong again, those rebuilt since included.
+    this.#toRebuild = new Set(this.#shards);
+    if (this.#stale) return;
+    this.#stale = true;
+    visible.error(
+      "Redis cache: a Redis failure lost writes ({message}); the cache is stale until guilds are sent again (GUILD_CREATE)",
+      { message: error instanceof Error ? error.message : String(error) },
+    );
+    try {
+      this.#onStale?.(error);
+    } catch (callbackError) {
+      visible.error("Redis cache: onStale threw: {callbackError}", {
+        callbackError,
+      });
+    }
+  }
+
+  /**
+   * Mark the cache stale when the server may have lost what it was sent
+   * since the last check: the connection was lost, and the server that
+   * answers now is another process (its run_id is new each start: a restart
+   * without persistence lost everything, one with it what was not yet
+   * saved, a failover what was not yet replicated). A drop to the same
+   * server loses nothing that was answered; what was unanswered is checked
+   * by {@linkcode RedisStaleness.checkDrops}. A server that does not tell
+   * its run_id (INFO refused) is taken as another one: stale at each drop,
+   * as what it kept cannot be known. Only waits when there was a drop.
+   */
+  async checkServer(): Promise<void> {
+    const session = this.#session;
+    if (session === undefined || session.drops === this.#drops) return;
+    const drops = session.drops;
+    const [before, now] = await Promise.all([this.#runId, session.runId]);
+    if (before === undefined || now === undefined || before !== now) {
+      this.failed(
+        new Error(
+          "the Redis server was restarted or replaced: what it held may be lost",
+        ),
+      );
+    }
+    this.#drops = drops;
+    this.#runId = session.runId;
+  }
+
+  /**
+   * Mark the cache stale when the connection was lost while a batch's
+   * commands were unanswered (`drops`: {@linkcode RedisStaleness.drops}
+   * when they were sent): the client sends them again, but whether the
+   * server had applied them, which server they went to, or whether a
+   * pipeline was cut in two cannot be known.
+   */
+  checkDrops(drops: number | undefined): void {
+    if (this.#session !== undefined && this.#session.drops !== drops) {
+      this.failed(
+        new Error(
+          "the connection to Redis was lost while writes were unanswered",
+        ),
+      );
+    }
+  }
+
+  /**
+   * Before a batch: when it holds the READY of shard 0 (Discord sends DMs
+   * to shard 0 only) while that shard's state may be wrong, drop what no
+   * GUILD_CREATE rebuilds: DM channels, and messages of channels no guild
+   * holds. After an outage they may miss changes for good, and the cache is
+   * not stale once every shard started again. A chunk a script.
+   *
+   * @returns When done; rejects with Redis's error.
+   */
+  async beforeBatch(
+    dispatches: readonly { event: string; data: unknown }[],
+  ): Promise<void> {
+    const rebuildsDirect = this.#stale &&
+      (this.#toRebuild.has(0) || this.#shards.size === 0) &&
+      dispatches.some(({ event, data }) =>
+        event === "READY" && readyShard(data) === 0
+      );
+    if (!rebuildsDirect) return;
+    await forEachChunk(this.#redis, "message_keys", DROP_UNGUILDED);
+    await forEachChunk(this.#redis, "channel_keys", DROP_UNGUILDED);
+  }
+
+  /**
+   * A READY was applied: its shard's session starts again, so its guilds
+   * are rebuilt by the GUILD_CREATEs that follow. The cache stops being
+   * stale once every shard that fed it did so: one shard's new session says
+   * nothing of another's guilds (which may have resumed, and never be sent
+   * again).
+   */
+  sessionStarted(data: unknown): void {
+    const shard = readyShard(data);
+    if (shard === undefined) return; // cannot tell whose: stays stale
+    this.#shards.add(shard);
+    if (!this.#stale) return;
+    this.#toRebuild.delete(shard);
+    if (this.#toRebuild.size > 0) {
+      logger.info(
+        "Redis cache: a new session of shard {shard}; stale until shards {shards} start one too",
+        { shard, shards: [...this.#toRebuild].join(", ") },
+      );
+      return;
+    }
+    this.#stale = false;
+    logger.info(
+      "Redis cache: a new session; guilds are rebuilt as they arrive",
+    );
+  }
+}
+
+/**
+ * The shard a READY's session is of: `shard[0]`, 0 without `shard` (one
+ * session for every guild); undefined for a malformed one.
+ */
+function readyShard(data: unknown): number | undefined {
+  if (!isRecord(data)) return undefined;
+  const shard = data.shard;
+  if (shard === undefined || shard === null) return 0;
+  if (!Array.isArray(shard) || shard.length !== 2) return undefined;
+  const [id, count]: unknown[] = shard;
+  return typeof id === "number" && typeof count === "number" &&
+      Number.isSafeInteger(id) && Number.isSafeInteger(count) && id >= 0 &&
+      id < count
+    ? id
+    : undefined;
+}

@@ -1,0 +1,245 @@
+// The Redis store under conditions a review found it wrong in: writes that
+// Redis does not answer, a server restarted between events, a stale cache
+// served to several shards, and scripts that block Redis on a big guild.
+import assert from "node:assert/strict";
+import { RedisCache } from "../../cache/mod.ts";
+import {
+  MAX_UNANSWERED_WRITES,
+  MAX_WAITING,
+} from "../../cache/redis_backlog.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { closeRedis, connectRedis } from "../../redis/mod.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { testRedis } from "../_fakes/servers.ts";
+
+const server = testRedis();
+
+/**
+ * A connection that is ready, and whose every pipeline stays unanswered
+ * (each counts its commands in `length`, as ioredis's does).
+ */
+function hungConnection(): RedisConnection {
+  const pipeline = (): Record<string, unknown> => {
+    let length = 0;
+    const queued: Record<string, unknown> = new Proxy({}, {
+      get: (_, name) =>
+        name === "exec"
+          ? () => new Promise(() => {})
+          : name === "length"
+          ? length
+          : () => (length++, queued),
+    });
+    return queued;
+  };
+  return { status: "ready", pipeline } as unknown as RedisConnection;
+}
+
+/** A GUILD_MEMBERS_CHUNK of one member: with only members kept, no reads. */
+const memberChunk = (id: number) => ({
+  guild_id: "1",
+  chunk_index: 0,
+  chunk_count: 1,
+  members: [{
+    user: { id: String(1000 + id), username: "u" },
+    roles: [],
+    joined_at: null,
+    deaf: false,
+    mute: false,
+  }],
+});
+
+Deno.test("RedisCache: writes Redis has not answered count against MAX_WAITING, also for events that need no reads", async () => {
+  const stale: unknown[] = [];
+  const cache = new RedisCache(hungConnection(), {
+    resources: ["members"],
+    onStale: (error) => stale.push(error),
+  });
+  // Each resolves at once (nothing to read), as the gateway awaits them.
+  for (let i = 0; i < MAX_WAITING; i++) {
+    const update = await cache.apply("GUILD_MEMBERS_CHUNK", memberChunk(i));
+    assert.equal(update.changes.length, 1);
+  }
+  assert.equal(cache.stale, false);
+  const logs = await captureStderr(async () => {
+    const dropped = await cache.apply("GUILD_MEMBERS_CHUNK", memberChunk(-1));
+    assert.deepEqual(dropped.changes, [], "past the bound, dropped");
+  });
+  assert.equal(cache.stale, true);
+  assert.equal(stale.length, 1);
+  assert.match(String(stale[0]), /Redis is too slow: 20000 dispatches/);
+  assert.equal(logs.filter((line) => line.includes("too slow")).length, 1);
+});
+
+Deno.test("RedisCache: write commands Redis has not answered are bounded too (MAX_UNANSWERED_WRITES), not only dispatches", async () => {
+  const stale: unknown[] = [];
+  const cache = new RedisCache(hungConnection(), {
+    resources: ["members"],
+    onStale: (error) => stale.push(error),
+  });
+  // Discord's largest chunk: 1,000 members, each one write or more.
+  const bigChunk = (n: number) => ({
+    ...memberChunk(n),
+    members: Array.from(
+      { length: 1_000 },
+      (_, i) => memberChunk(n * 1_000 + i).members[0],
+    ),
+  });
+  let taken = 0;
+  await captureStderr(async () => {
+    for (; taken < 1_000; taken++) {
+      const update = await cache.apply("GUILD_MEMBERS_CHUNK", bigChunk(taken));
+      if (update.changes.length === 0) break;
+    }
+  });
+  // 20,000 such chunks held 20 million members' writes; now those of
+  // about 100,000 commands (a member is a few).
+  assert.ok(
+    taken > 1 && taken <= MAX_UNANSWERED_WRITES / 1_000,
+    `${taken} chunks taken`,
+  );
+  assert.equal(cache.stale, true);
+  assert.match(
+    String(stale[0]),
+    /Redis is too slow: \d+ writes are unanswered/,
+  );
+});
+
+/**
+ * A redis-server of the test's own (restarting the shared one would fail
+ * every other test file), on a port the system picked, without persistence.
+ */
+class PrivateRedis {
+  #process: Deno.ChildProcess | undefined;
+  #drained: Promise<void> | undefined;
+  readonly port: number;
+
+  constructor() {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Start it, and wait until it says it accepts connections. */
+  async start(): Promise<void> {
+    this.#process = new Deno.Command("redis-server", {
+      args: [
+        ...["--port", String(this.port), "--bind", "127.0.0.1"],
+        ...["--save", "", "--appendonly", "no"],
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const lines = this.#process.stdout.pipeThrough(new TextDecoderStream());
+    const reader = lines.getReader();
+    let log = "";
+    while (!log.includes("Ready to accept connections")) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`redis-server did not start: ${log}`);
+      log += value;
+    }
+    // The rest of its log is read and dropped (a full pipe would stall it).
+    this.#drained = (async () => {
+      while (!(await reader.read()).done) { /* dropped */ }
+    })();
+  }
+
+  /** Stop it (what it held is lost), and wait until it is gone. */
+  async stop(): Promise<void> {
+    this.#process?.kill("SIGKILL");
+    await this.#process?.status;
+    await this.#drained;
+    this.#process = undefined;
+  }
+}
+
+const GUILD = {
+  id: "1",
+  name: "g",
+  channels: [{ id: "2", type: 0, name: "c" }],
+  roles: [],
+  members: [],
+};
+
+Deno.test({
+  name:
+    "RedisCache: a Redis restarted between events (its data lost) marks the cache stale at the next event; a dropped connection to the same server, nothing unanswered, does not",
+  ignore: server.ignore,
+  fn: async () => {
+    const redisServer = new PrivateRedis();
+    await redisServer.start();
+    const redis = await connectRedis({ url: redisServer.url });
+    const admin = await connectRedis({ url: redisServer.url });
+    const stale: unknown[] = [];
+    const cache = new RedisCache(redis, {
+      onStale: (error) => stale.push(error),
+    });
+    try {
+      await cache.apply("GUILD_CREATE", GUILD);
+      await cache.flush();
+
+      // The same server: nothing it held is lost.
+      let up = new Promise((resolve) => redis.once("ready", resolve));
+      const id = await redis.client("ID");
+      await admin.client("KILL", "ID", String(id));
+      await up;
+      await cache.apply("GUILD_UPDATE", { id: "1", name: "renamed" });
+      await cache.flush();
+      assert.equal(cache.stale, false);
+      assert.equal((await cache.guild("1"))?.name, "renamed");
+
+      // Another server process: what the first held is gone.
+      up = new Promise((resolve) => redis.once("ready", resolve));
+      await captureStderr(async () => {
+        await redisServer.stop();
+        await redisServer.start();
+        await up;
+      });
+      const logs = await captureStderr(() =>
+        cache.apply("GUILD_UPDATE", { id: "1", name: "again" })
+      );
+      assert.equal(cache.stale, true);
+      assert.equal(stale.length, 1);
+      assert.match(String(stale[0]), /restarted or replaced/);
+      assert.equal(logs.filter((line) => line.includes("lost")).length, 1);
+    } finally {
+      await closeRedis(redis);
+      await closeRedis(admin);
+      await redisServer.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisCache: a connection lost while writes were unanswered marks the cache stale (whether Redis applied them is unknown)",
+  ignore: server.ignore,
+  fn: async () => {
+    const redisServer = new PrivateRedis();
+    await redisServer.start();
+    const redis = await connectRedis({ url: redisServer.url });
+    const admin = await connectRedis({ url: redisServer.url });
+    const cache = new RedisCache(redis);
+    try {
+      await cache.apply("GUILD_CREATE", GUILD);
+      await cache.flush();
+      // Writes held unanswered by the server, then the connection killed.
+      await admin.client("PAUSE", "10000", "WRITE");
+      const id = await redis.client("ID");
+      await cache.apply("GUILD_UPDATE", { id: "1", name: "renamed" });
+      const up = new Promise((resolve) => redis.once("ready", resolve));
+      await admin.client("KILL", "ID", String(id));
+      await admin.client("UNPAUSE");
+      await up;
+      await captureStderr(() => cache.flush());
+      assert.equal(cache.stale, true);
+    } finally {
+      await closeRedis(redis);
+      await closeRedis(admin);
+      await redisServer.stop();
+    }
+  },
+});
