@@ -13,29 +13,22 @@ import type { Snowflake } from "../types/gateway_payloads.ts";
 import type {
   ApplicationCommandInteractionData,
   Interaction,
-  InteractionMember,
   MessageComponentInteractionData,
   ModalSubmitInteractionData,
-  ResolvedData,
 } from "../types/objects/interaction.ts";
 import type { Message } from "../types/objects/message.ts";
-import type { User } from "../types/objects/user.ts";
 import type {
   ChatInputCommand,
   CommandDefinition,
   MessageCommand,
-  OptionMap,
-  OptionValues,
-  SubcommandOf,
   UserCommand,
-  UserOptionValue,
 } from "./commands.ts";
 import {
   ANSWER_DEADLINE,
   type InitialResponder,
   InteractionContext,
 } from "./context.ts";
-import { compileCustomId, type PatternParams } from "./custom_id.ts";
+import { compileCustomId } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
 import {
@@ -50,110 +43,27 @@ const visible = getVisibleLogger(["disruption", "interactions"]);
 
 export { ANSWER_DEADLINE } from "./context.ts";
 
-/** Fields every routed interaction has. */
-export interface RoutedInteraction {
-  /** The interaction as Discord sent it. */
-  raw: Interaction;
-  /** The interaction ID. */
-  id: Snowflake;
-  /** Who used it. */
-  user: User;
-  /** The member, in guilds. */
-  member: InteractionMember | undefined;
-  /** The guild, if any. */
-  guildId: Snowflake | undefined;
-  /** The channel, if any. */
-  channelId: Snowflake | undefined;
-  /** The user's locale. */
-  locale: string | undefined;
-}
-
-/** Whether options hold subcommands (or groups). */
-export type HasSubcommands<O extends OptionMap> = true extends {
-  [K in keyof O]: O[K]["type"] extends 1 | 2 ? true : false;
-}[keyof O] ? true
-  : false;
-
-/** A slash command interaction, typed from its definition. */
-export interface CommandInteraction<C extends ChatInputCommand>
-  extends RoutedInteraction {
-  /** The command's name. */
-  command: C["name"];
-  /** The option values (of a command without subcommands). */
-  options: HasSubcommands<C["options"]> extends true ? Record<never, never>
-    : OptionValues<C["options"]>;
-  /** Which subcommand ran and its option values (commands with subcommands). */
-  subcommand: HasSubcommands<C["options"]> extends true
-    ? SubcommandOf<C["options"]>
-    : undefined;
-}
-
-/** A context-menu command interaction: the user or message it ran on. */
-export interface MenuInteraction<C extends UserCommand | MessageCommand>
-  extends RoutedInteraction {
-  /** The command's name. */
-  command: C["name"];
-  /** The target user (user commands) or message (message commands). */
-  target: C extends UserCommand ? UserOptionValue : Message;
-}
-
-/** A button or select interaction, with the custom id's parameters. */
-export interface ComponentInteraction<P extends string = string>
-  extends RoutedInteraction {
-  /** The custom id. */
-  customId: string;
-  /** The parameters the pattern captured. */
-  params: PatternParams<P>;
-  /** The component type (2 button, 3-8 selects). */
-  componentType: number;
-  /** Selected values (selects; IDs for user/role/mentionable/channel). */
-  values: string[];
-  /** Users, members, roles, channels of an auto-populated select. */
-  resolved: ResolvedData | undefined;
-  /** The message the component is on. */
-  message: Message;
-}
-
-/** A modal submit, with the custom id's parameters and the fields. */
-export interface ModalInteraction<P extends string = string>
-  extends RoutedInteraction {
-  /** The modal's custom id. */
-  customId: string;
-  /** The parameters the pattern captured. */
-  params: PatternParams<P>;
-  /** The submitted inputs. */
-  fields: ModalFields;
-  /** Attachments (file uploads) and other resolved objects. */
-  resolved: ResolvedData | undefined;
-  /** The message whose component opened the modal, if any. */
-  message: Message | undefined;
-}
-
-/** An autocomplete request for one option. */
-export interface AutocompleteInteraction<C extends ChatInputCommand>
-  extends RoutedInteraction {
-  /** The command's name. */
-  command: C["name"];
-  /** The subcommand path, if any. */
-  subcommand: string | undefined;
-  /** The focused option and what the user typed so far. */
-  focused: { name: string; value: string };
-  /** The other options filled in so far (raw values; IDs unresolved). */
-  options: Record<string, string | number | boolean>;
-}
-
-/** A handler's return value is ignored; a thrown error goes to `onError`. */
-export type RouteHandler<I> = (
-  interaction: I,
-  ctx: InteractionContext,
-) => unknown;
-
-/** Names of options offering autocomplete, at any depth. */
-export type OptionNames<O extends OptionMap> = {
-  [K in keyof O & string]: O[K]["options"] extends OptionMap
-    ? OptionNames<O[K]["options"]>
-    : K;
-}[keyof O & string];
+export type {
+  AutocompleteInteraction,
+  CommandInteraction,
+  ComponentInteraction,
+  HasSubcommands,
+  MenuInteraction,
+  ModalInteraction,
+  OptionNames,
+  RoutedInteraction,
+  RouteHandler,
+} from "./routed_interaction.ts";
+import type {
+  AutocompleteInteraction,
+  CommandInteraction,
+  ComponentInteraction,
+  MenuInteraction,
+  ModalInteraction,
+  OptionNames,
+  RoutedInteraction,
+  RouteHandler,
+} from "./routed_interaction.ts";
 
 /** Options for {@linkcode InteractionRouter}. */
 export interface InteractionRouterOptions {
