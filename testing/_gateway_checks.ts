@@ -43,7 +43,7 @@ export function resolveConfig(options: FakeGatewayOptions): GatewayConfig {
     ),
     heartbeatTimeoutCode: closeCode(
       "heartbeatTimeoutCode",
-      options.heartbeatTimeoutCode ?? GatewayCloseCode.SessionTimedOut,
+      options.heartbeatTimeoutCode ?? GatewayCloseCode.UnknownError,
     ),
     maxConcurrency: positiveInteger(
       "maxConcurrency",

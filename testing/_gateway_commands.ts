@@ -4,6 +4,10 @@
  * with the all-members rate limit), soundboard sounds (op 31) and channel
  * info (op 43). Private to the test kit.
  *
+ * Op 8 for the whole member list (`query: ""`, `limit: 0`) needs the
+ * `GUILD_MEMBERS` intent; without it Discord does not answer, so the fake
+ * sends nothing and logs a `command-ignored` event.
+ *
  * @module
  */
 import { GatewayIntent } from "../types/intents.ts";
@@ -142,13 +146,30 @@ export function onRequestMembers(
       encoder.encode(d.nonce).byteLength <= 32
     ? d.nonce
     : undefined;
+  const allMembers = hasQuery && d.query === "" && d.limit === 0;
+  if (
+    allMembers && (session.intents & GatewayIntent.GuildMembers) === 0
+  ) {
+    // "GUILD_MEMBERS intent is required to request the entire member list":
+    // Discord sends nothing back, so the log is the only trace.
+    core.emit({
+      type: "command-ignored",
+      at: core.scheduler.now(),
+      connectionId: session.conn!.id,
+      sessionId: session.id,
+      op: GatewayOpcode.RequestGuildMembers,
+      reason: "missing-intent",
+      intent: GatewayIntent.GuildMembers,
+    });
+    return;
+  }
   if (!core.sessionHasGuild(session, guildId)) return;
   const guild = core.guilds.find((g) => g.id === guildId)!;
   const now = core.scheduler.now();
 
   let members: Record<string, unknown>[];
   let notFound: string[] | undefined;
-  if (hasQuery && d.query === "" && d.limit === 0) {
+  if (allMembers) {
     const last = session.token.allMembers.get(guildId);
     if (last !== undefined && now - last < ALL_MEMBERS_WINDOW) {
       const meta: Record<string, unknown> = { guild_id: guildId };

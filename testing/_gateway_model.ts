@@ -208,6 +208,28 @@ export function voiceChannelId(guild: Guild): string {
   return String(guild.big + 2n);
 }
 
+/**
+ * The channels a guild's GUILD_CREATE lists in the fixtures
+ * (`_gateway_fixtures.ts`), as a REST fake stores them.
+ */
+export function fixtureChannels(guildId: string): {
+  id: string;
+  type: number;
+  guild_id: string;
+  name: string;
+  position: number;
+  permission_overwrites: [];
+}[] {
+  return [
+    { id: textChannelId(guildId), type: 0, name: "general", position: 0 },
+    { id: String(BigInt(guildId) + 2n), type: 2, name: "Voice", position: 1 },
+  ].map((channel) => ({
+    ...channel,
+    guild_id: guildId,
+    permission_overwrites: [],
+  }));
+}
+
 /** Whether two IDENTIFY shard pairs name the same shard (absent is `[0, 1]`). */
 export function sameShard(
   a: readonly [number, number] | null,

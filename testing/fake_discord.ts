@@ -20,12 +20,17 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
-import { textChannelId } from "./_gateway_model.ts";
+import { fixtureChannels, textChannelId } from "./_gateway_model.ts";
 import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { loopbackProxyWarning } from "./_loopback_proxy.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
-import { FakeGateway, type FakeGatewayOptions } from "./fake_gateway.ts";
+import {
+  FakeGateway,
+  type FakeGatewayOptions,
+  type FakeGuildSeed,
+} from "./fake_gateway.ts";
+import type { FakeChannel } from "./fake_resources.ts";
 import {
   type FakeGatewayServer,
   serveFakeGateway,
@@ -33,6 +38,7 @@ import {
 import {
   FakeRest,
   type FakeRestServer,
+  INTERACTION_RESPONSE_DEADLINE,
   type RecordedInteractionResponse,
 } from "./fake_rest.ts";
 import type {
@@ -79,6 +85,10 @@ export interface FakeDiscordOptions {
   /**
    * How long {@linkcode FakeDiscord.say} and
    * {@linkcode FakeDiscord.runCommand} wait for the bot, in milliseconds.
+   * An interaction (`runCommand`, a click, a select, a modal, an
+   * autocomplete) waits at most 3 s whatever this says: Discord refuses an
+   * initial response that comes later (404 `10062 Unknown interaction`), so
+   * the wait rejects at the deadline, naming the 3 s rule.
    *
    * @default {10000}
    */
@@ -236,6 +246,12 @@ const ID_BASE = 1_300_000_000_000_000_000n;
 /**
  * A fake Discord: {@linkcode FakeGateway} + {@linkcode FakeRest}, joined.
  *
+ * The REST side knows the channels the gateway announced (every guild's,
+ * from GUILD_CREATE) and those a simulated user acts in, and answers 404
+ * `10003 Unknown Channel` for messages elsewhere (`channels: "known"`); its
+ * GET /gateway/bot reports the gateway's live session start budget. An
+ * interaction must get its initial response within 3 s, as on Discord.
+ *
  * @example Test a bot end to end
  * ```ts
  * import { FakeDiscord } from "@disruption/disruption/testing";
@@ -300,6 +316,7 @@ export class FakeDiscord {
       gatewayServer: FakeGatewayServer | undefined;
       restServer: FakeRestServer | undefined;
       signer: InteractionSigner;
+      guildSeeds: readonly FakeGuildSeed[];
     },
   ) {
     this.signer = options.signer;
@@ -322,18 +339,22 @@ export class FakeDiscord {
       global_name: "Tester",
       avatar: null,
     };
-    // The names GUILD_CREATE gives them (`_gateway_fixtures.ts`).
-    gateway.guildIds.forEach((guildId, index) =>
-      rest.resources.addGuild({ id: guildId, name: `Fake Guild ${index}` })
-    );
-    rest.resources.addChannel({
-      id: this.channelId,
-      type: 0,
-      guild_id: this.guildId,
-      name: "general",
-      position: 0,
-      permission_overwrites: [],
+    // The names GUILD_CREATE gives them (`_gateway_fixtures.ts`), and the
+    // channels it lists (a seed's own `channels` replace the fixtures'):
+    // the REST fake knows exactly the channels the bot was told about.
+    gateway.guildIds.forEach((guildId, index) => {
+      rest.resources.addGuild({ id: guildId, name: `Fake Guild ${index}` });
+      const seeded = options.guildSeeds.find((seed) => seed.id === guildId)
+        ?.channels;
+      const channels = Array.isArray(seeded)
+        ? (seeded as FakeChannel[]).map((channel) => ({
+          ...channel,
+          guild_id: guildId,
+        }))
+        : fixtureChannels(guildId);
+      for (const channel of channels) rest.resources.addChannel(channel);
     });
+    this.#ensureChannel(this.channelId, this.guildId, this.user);
     rest.resources.addMember(this.guildId, this.user);
     rest.onMessageCreate = (message) => this.#botMessage(message);
     rest.onInteractionResponse = (response) => {
@@ -374,7 +395,10 @@ export class FakeDiscord {
       botUser: gateway.botUser,
       gatewayUrl: gatewayServer?.url ?? gateway.url,
       shards: options.shards ?? bot.shards,
-      sessionStartLimit: bot.session_start_limit,
+      // Live: the gateway counts IDENTIFYs down and the window resets.
+      sessionStartLimit: () => gateway.sessionStartLimit(token),
+      // Messages only in channels that exist, as on Discord.
+      channels: "known",
     });
     if (options.loopback) restServer = rest.serve();
     return new FakeDiscord(gateway, rest, {
@@ -384,6 +408,11 @@ export class FakeDiscord {
       gatewayServer,
       restServer,
       signer: await InteractionSigner.create(),
+      guildSeeds: Array.isArray(options.gateway?.guilds)
+        ? options.gateway.guilds.filter((seed): seed is FakeGuildSeed =>
+          typeof seed === "object"
+        )
+        : [],
     });
   }
 
@@ -424,6 +453,7 @@ export class FakeDiscord {
       : options.guildId;
     this.#channelGuilds.set(channelId, guildId);
     const author = options.author ?? this.user;
+    this.#ensureChannel(channelId, guildId, author);
     const message: RestMessage = {
       id: this.#snowflake(),
       channel_id: channelId,
@@ -517,7 +547,8 @@ export class FakeDiscord {
    * @param command The command's name and options, as Discord sends them.
    * @param options Channel, guild and user.
    * @returns The bot's interaction callback.
-   * @throws {Error} When the bot does not answer in time.
+   * @throws {Error} When the bot does not answer within 3 s (Discord's
+   *   deadline for the initial response) or `answerTimeout`, if shorter.
    */
   runCommand(
     command: FakeSlashCommand,
@@ -533,7 +564,8 @@ export class FakeDiscord {
    * @param input The option values, or the subcommand and its values.
    * @param options Channel, guild and user.
    * @returns The bot's interaction callback.
-   * @throws {Error} When the bot does not answer in time.
+   * @throws {Error} When the bot does not answer within 3 s (Discord's
+   *   deadline for the initial response) or `answerTimeout`, if shorter.
    */
   runCommand<C extends ChatInputCommand>(
     definition: C,
@@ -1107,6 +1139,7 @@ export class FakeDiscord {
       ? this.#channelGuilds.get(channelId) ?? this.guildId
       : options.guildId;
     const user = options.author ?? this.user;
+    this.#ensureChannel(channelId, guildId, user);
     const id = this.#snowflake();
     const token = `interaction-token-${id}`;
     this.rest.addInteraction({
@@ -1121,6 +1154,11 @@ export class FakeDiscord {
       this.#responseWaiters,
       (response: RecordedInteractionResponse) => response.interactionId === id,
       `an answer to ${what}`,
+      this.#answerTimeout < INTERACTION_RESPONSE_DEADLINE ? undefined : {
+        ms: INTERACTION_RESPONSE_DEADLINE,
+        message:
+          `The bot did not answer ${what} within 3 s: Discord needs the initial interaction response (or a deferral, type 5 or 6) within 3 s and answers a later one 404 Unknown interaction (10062)`,
+      },
     );
     const interaction: Record<string, unknown> = {
       id,
@@ -1205,6 +1243,8 @@ export class FakeDiscord {
         })
       ) this.#responseWaiters.delete(waiter);
     }
+    // Nobody waits any more (the 3 s deadline passed first): drop it.
+    this.#failures.delete(id);
   }
 
   /**
@@ -1236,10 +1276,15 @@ export class FakeDiscord {
     }
   }
 
+  /**
+   * Wait for a value `matches` accepts, for `answerTimeout` or, when given,
+   * a `deadline` of Discord's with its own message.
+   */
   #wait<T>(
     waiters: Set<(value: T) => boolean>,
     matches: (value: T) => boolean,
     what: string,
+    deadline?: { ms: number; message: string },
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const finish = (): void => {
@@ -1264,11 +1309,40 @@ export class FakeDiscord {
       };
       const timer: TimerId = this.#scheduler.setTimeout(() => {
         finish();
-        reject(new Error(`Waited ${this.#answerTimeout} ms for ${what}`));
-      }, this.#answerTimeout);
+        reject(
+          new Error(
+            deadline?.message ?? `Waited ${this.#answerTimeout} ms for ${what}`,
+          ),
+        );
+      }, deadline?.ms ?? this.#answerTimeout);
       waiters.add(waiter);
       this.#pendingWaits.add(cancel);
     });
+  }
+
+  /**
+   * A simulated user acts only in a channel that exists: store one the test
+   * names for the first time (a text channel of `guildId`, or a DM with
+   * `user`), so the bot's REST calls to it work as on Discord.
+   */
+  #ensureChannel(
+    channelId: string,
+    guildId: string | null,
+    user: RestUser,
+  ): void {
+    if (this.rest.resources.channel(channelId)) return;
+    this.rest.resources.addChannel(
+      guildId === null
+        ? { id: channelId, type: 1, recipients: [structuredClone(user)] }
+        : {
+          id: channelId,
+          type: 0,
+          guild_id: guildId,
+          name: `channel-${channelId}`,
+          position: 0,
+          permission_overwrites: [],
+        },
+    );
   }
 
   #snowflake(): string {

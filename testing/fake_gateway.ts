@@ -91,8 +91,9 @@ export type * from "./fake_gateway_types.ts";
  *   client never sends (0, 7, 9, 10, 11) close with 4001, like unknown ones;
  * - IDENTIFY without an integer `intents` gets 4013; optional IDENTIFY fields
  *   sent as `null` count as absent;
- * - a missed heartbeat closes with 4009 (`heartbeatTimeoutCode`), which ends
- *   the session like every 4009 close (the close-code table);
+ * - a missed heartbeat closes with 4000 (`heartbeatTimeoutCode`) and keeps
+ *   the session resumable, as "forced to Resume" implies; a configured 4009
+ *   ends it, like every 4009 close (the close-code table);
  * - RESUME with the wrong token gets op 9 `d:false`; RESUME of a session
  *   that is still on another socket moves it and closes the old socket with
  *   4000; RESUMED carries `d: {}`;
@@ -220,8 +221,9 @@ export class FakeGateway {
   /**
    * What happened, in order: connections, IDENTIFYs (each saying whether a
    * RESUME was possible instead), RESUMEs (with the URL kind they came in
-   * on), op 7/op 9 sent, and closes. Frames are on each connection's
-   * `received`.
+   * on), op 7/op 9 sent, commands Discord would leave unanswered
+   * (`command-ignored`: an all-members op 8 without `GUILD_MEMBERS`), and
+   * closes. Frames are on each connection's `received`.
    */
   get log(): FakeGatewayEvent[] {
     return [...this.#engine.log];

@@ -93,12 +93,16 @@ export interface FakeGatewayOptions {
    */
   heartbeatTolerance?: number;
   /**
-   * The close code for a missed heartbeat. Discord does not document it;
-   * 4009 ("Session timed out") is what it is seen to use, and the close-code
-   * table says a 4009 session is gone, so it ends the session; any code not
-   * in that table's "start a new session" rows keeps it resumable.
+   * The close code for a missed heartbeat. Discord does not document it,
+   * but its heartbeat docs say a client that misses one is "forced to
+   * Resume", so the default, 4000 ("Unknown error"), keeps the session
+   * resumable (the project's reference, §10.6). The session's fate follows
+   * the code as for every server close: a code in the close-code table's
+   * "start a new session" rows (e.g. 4009, "Session timed out", which
+   * discord.js and others resume after anyway) ends it, so a test can check
+   * a client against that stricter reading.
    *
-   * @default {4009}
+   * @default {4000}
    */
   heartbeatTimeoutCode?: number;
   /**
@@ -480,6 +484,26 @@ export type FakeGatewayEvent =
     connectionId: number;
     /** Its `d`. */
     resumable: boolean;
+  }
+  | {
+    /**
+     * A command of a ready session got no answer because Discord would not
+     * answer it: an op 8 for the whole member list (`query: ""`,
+     * `limit: 0`) from a session without the `GUILD_MEMBERS` intent.
+     */
+    type: "command-ignored";
+    /** Scheduler time. */
+    at: number;
+    /** The connection. */
+    connectionId: number;
+    /** The session that sent it. */
+    sessionId: string;
+    /** The command's opcode. */
+    op: number;
+    /** Why it went unanswered. */
+    reason: "missing-intent";
+    /** The intent the command needed (`GatewayIntent.GuildMembers`). */
+    intent: number;
   }
   | {
     /** Op 7 was sent. */

@@ -111,11 +111,30 @@ export interface FakeRestOptions {
    */
   shards?: number;
   /**
-   * The session start budget GET `/gateway/bot` reports.
+   * The session start budget GET `/gateway/bot` reports: fixed values, or a
+   * function asked on every request for the live ones (as
+   * {@linkcode FakeDiscord} passes `() => gateway.sessionStartLimit(token)`,
+   * so the answer follows the IDENTIFYs the fake gateway counted).
    *
    * @default {{ total: 1000, remaining: 1000, reset_after: 86400000, max_concurrency: 1 }}
    */
-  sessionStartLimit?: SessionStartLimitInfo;
+  sessionStartLimit?: SessionStartLimitInfo | (() => SessionStartLimitInfo);
+  /**
+   * Which channel ids the message routes (POST `/channels/{id}/messages`
+   * and GET, PATCH, DELETE `/channels/{id}/messages/{id}`) accept:
+   *
+   * - `"any"`: every id is a text channel, so a test of a REST call needs
+   *   no seeding (the other channel routes, from {@linkcode FakeResources},
+   *   still want a stored channel);
+   * - `"known"`: only channels {@linkcode FakeRest.resources} holds (seeded
+   *   with `addChannel`, created over REST, DMs opened with
+   *   POST `/users/@me/channels`); any other id (a user's, a guild's, a
+   *   deleted channel's) gets 404 `10003 Unknown Channel`, as on Discord and
+   *   as GET `/channels/{id}` answers. {@linkcode FakeDiscord} uses this.
+   *
+   * @default {"any"}
+   */
+  channels?: "any" | "known";
 }
 
 /** One request {@linkcode FakeRest} received. */
@@ -301,6 +320,20 @@ interface ModelBucket {
   resetAt: number;
 }
 
+/**
+ * How long after an interaction Discord accepts its initial response
+ * (callback), in milliseconds: "within 3 seconds". A callback at or after it
+ * gets 404 `10062 Unknown interaction`.
+ */
+export const INTERACTION_RESPONSE_DEADLINE = 3_000;
+
+/**
+ * How long an interaction token works for follow-ups and `@original`, in
+ * milliseconds: "valid for 15 minutes". Later, 401
+ * `50027 Invalid Webhook Token`.
+ */
+export const INTERACTION_TOKEN_LIFETIME = 15 * 60_000;
+
 interface InteractionState {
   id: string;
   token: string;
@@ -312,6 +345,8 @@ interface InteractionState {
   followups: Set<string>;
   modalSubmit: boolean;
   type: number | undefined;
+  /** When it was registered, on the fake's scheduler. */
+  createdAt: number;
 }
 
 interface Context {
@@ -415,7 +450,8 @@ export class FakeRest {
   #latency: number;
   #gatewayUrl: string;
   #shards: number;
-  #sessionStartLimit: SessionStartLimitInfo;
+  #sessionStartLimit: SessionStartLimitInfo | (() => SessionStartLimitInfo);
+  #knownChannelsOnly: boolean;
   #increment = 0;
   #messages = new Map<string, RestMessage>();
   #interactions = new Map<string, InteractionState>();
@@ -453,6 +489,7 @@ export class FakeRest {
     this.#latency = options.latency ?? 0;
     this.#gatewayUrl = options.gatewayUrl ?? "wss://gateway.discord.gg";
     this.#shards = options.shards ?? 1;
+    this.#knownChannelsOnly = options.channels === "known";
     this.#sessionStartLimit = options.sessionStartLimit ??
       {
         total: 1000,
@@ -530,6 +567,13 @@ export class FakeRest {
    * token is refused. Unregistered interactions are accepted with any token,
    * their messages going to channel `"0"`.
    *
+   * Registering starts its clocks, on the fake's scheduler, as Discord's
+   * start when it sends the interaction: the initial response must come
+   * within {@linkcode INTERACTION_RESPONSE_DEADLINE} (3 s; later, 404
+   * `10062 Unknown interaction`), and the token serves follow-ups and
+   * `@original` for {@linkcode INTERACTION_TOKEN_LIFETIME} (15 min; later,
+   * 401 `50027 Invalid Webhook Token`).
+   *
    * @param interaction Id, token, channel and (for components) message.
    */
   addInteraction(interaction: FakeInteraction): void {
@@ -550,6 +594,7 @@ export class FakeRest {
       followups: new Set(),
       modalSubmit: interaction.modalSubmit ?? interaction.type === 5,
       type: interaction.type,
+      createdAt: this.#scheduler.now(),
     };
     this.#interactions.set(state.id, state);
     this.#interactionsByToken.set(state.token, state);
@@ -1071,8 +1116,17 @@ export class FakeRest {
       status: 404,
       body: errorBody(10008, "Unknown Message"),
     };
+    const unknownChannel: Reply = {
+      status: 404,
+      body: errorBody(10003, "Unknown Channel"),
+    };
+    /** Whether the message routes take `channelId` for a channel. */
+    const channel = (channelId: string): boolean =>
+      !this.#knownChannelsOnly ||
+      this.resources.channel(channelId) !== undefined;
     return [
       ["POST", /^\/channels\/(\d+)\/messages$/, ({ match, body, files }) => {
+        if (!channel(match[1]!)) return unknownChannel;
         const fields = asObject(body);
         const invalid = validateMessage(fields, "", files.length > 0);
         if (invalid) return invalid;
@@ -1107,10 +1161,12 @@ export class FakeRest {
         };
       }],
       ["GET", channelMessage, ({ match }) => {
+        if (!channel(match[1]!)) return unknownChannel;
         const message = found(match[1]!, match[2]!);
         return message ? { status: 200, body: message } : unknownMessage;
       }],
       ["PATCH", channelMessage, ({ match, body, files }) => {
+        if (!channel(match[1]!)) return unknownChannel;
         const message = found(match[1]!, match[2]!);
         if (!message) return unknownMessage;
         const fields = asObject(body);
@@ -1120,6 +1176,7 @@ export class FakeRest {
         return { status: 200, body: message };
       }],
       ["DELETE", channelMessage, ({ match }) => {
+        if (!channel(match[1]!)) return unknownChannel;
         const message = found(match[1]!, match[2]!);
         if (!message) return unknownMessage;
         this.#deleteMessage(message);
@@ -1134,6 +1191,7 @@ export class FakeRest {
       ["POST", /^\/webhooks\/(\d+)\/([^/]+)$/, ({ match, body, files }) => {
         const interaction = this.#webhook(match[1]!, match[2]!);
         if (!interaction) return unknownWebhook();
+        if (this.#expired(interaction)) return invalidWebhookToken();
         const fields = asObject(body);
         const invalid = validateMessage(fields, "", files.length > 0);
         if (invalid) return invalid;
@@ -1147,11 +1205,13 @@ export class FakeRest {
       ["GET", webhookMessage, ({ match }) => {
         const message = this.#webhookMessage(match);
         if (message === undefined) return unknownWebhook();
+        if (message === false) return invalidWebhookToken();
         return message ? { status: 200, body: message } : unknownMessage;
       }],
       ["PATCH", webhookMessage, ({ match, body, files }) => {
         const message = this.#webhookMessage(match);
         if (message === undefined) return unknownWebhook();
+        if (message === false) return invalidWebhookToken();
         if (!message) return unknownMessage;
         const fields = asObject(body);
         const invalid = validateContent(fields);
@@ -1162,6 +1222,7 @@ export class FakeRest {
       ["DELETE", webhookMessage, ({ match }) => {
         const message = this.#webhookMessage(match);
         if (message === undefined) return unknownWebhook();
+        if (message === false) return invalidWebhookToken();
         if (!message) return unknownMessage;
         this.#deleteMessage(message);
         return { status: 204 };
@@ -1208,7 +1269,9 @@ export class FakeRest {
         body: {
           url: this.#gatewayUrl,
           shards: this.#shards,
-          session_start_limit: { ...this.#sessionStartLimit },
+          session_start_limit: typeof this.#sessionStartLimit === "function"
+            ? { ...this.#sessionStartLimit() }
+            : { ...this.#sessionStartLimit },
         },
       })],
     ];
@@ -1249,6 +1312,16 @@ export class FakeRest {
     if (!interaction) {
       this.addInteraction({ id: interactionId, token });
       interaction = this.#interactions.get(interactionId)!;
+    }
+    if (
+      this.#scheduler.now() - interaction.createdAt >=
+        INTERACTION_RESPONSE_DEADLINE
+    ) {
+      // Discord forgets an interaction not answered within 3 s.
+      return {
+        status: 404,
+        body: errorBody(10062, "Unknown interaction"),
+      };
     }
     if (interaction.acknowledged) {
       return {
@@ -1395,10 +1468,22 @@ export class FakeRest {
     return interaction?.acknowledged ? interaction : undefined;
   }
 
-  /** `undefined`: unknown webhook; `null`: unknown message. */
-  #webhookMessage(match: RegExpExecArray): RestMessage | null | undefined {
+  /** Whether the interaction's token has outlived its 15 minutes. */
+  #expired(interaction: InteractionState): boolean {
+    return this.#scheduler.now() - interaction.createdAt >=
+      INTERACTION_TOKEN_LIFETIME;
+  }
+
+  /**
+   * `undefined`: unknown webhook; `false`: expired token; `null`: unknown
+   * message.
+   */
+  #webhookMessage(
+    match: RegExpExecArray,
+  ): RestMessage | null | false | undefined {
     const interaction = this.#webhook(match[1]!, match[2]!);
     if (!interaction) return undefined;
+    if (this.#expired(interaction)) return false;
     const id = match[3] === "@original" ? interaction.original : match[3]!;
     if (
       id === undefined ||
@@ -1608,6 +1693,10 @@ function unknownWebhook(): Reply {
   return { status: 404, body: errorBody(10015, "Unknown Webhook") };
 }
 
+function invalidWebhookToken(): Reply {
+  return { status: 401, body: errorBody(50027, "Invalid Webhook Token") };
+}
+
 function asObject(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? value as Record<string, unknown>
@@ -1656,6 +1745,74 @@ function validateContent(
         "Must be 10 or fewer in length.",
       ),
     }));
+  }
+  const embeds = embedErrors(fields.embeds);
+  if (embeds) return invalidForm(nest(prefix, { embeds }));
+  return undefined;
+}
+
+/** Discord's per-field embed limits (the embed object's limits table). */
+const EMBED_TEXT_LIMITS: [path: readonly string[], max: number][] = [
+  [["title"], 256],
+  [["description"], 4096],
+  [["footer", "text"], 2048],
+  [["author", "name"], 256],
+];
+/** Characters all of a message's embeds may hold together. */
+const EMBEDS_TOTAL_LIMIT = 6000;
+
+/**
+ * The `embeds` errors Discord answers 50035 with: a title over 256, a
+ * description over 4096, more than 25 fields, a field name over 256 or value
+ * over 1024, footer text over 2048, an author name over 256 (each at its
+ * path, e.g. `embeds.0.fields.3.value`); otherwise more than 6000 of those
+ * characters across every embed (`MAX_EMBED_SIZE_EXCEEDED` on `embeds`).
+ */
+function embedErrors(embeds: unknown): unknown {
+  if (!Array.isArray(embeds)) return undefined;
+  const tooLong = (max: number) =>
+    fieldError("BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
+  const text = (value: unknown): number =>
+    typeof value === "string" ? value.length : 0;
+  const errors: Record<string, unknown> = {};
+  let total = 0;
+  embeds.forEach((item, index) => {
+    const embed = asObject(item);
+    const own: Record<string, unknown> = {};
+    for (const [path, max] of EMBED_TEXT_LIMITS) {
+      let value: unknown = embed;
+      for (const key of path) value = asObject(value)[key];
+      total += text(value);
+      if (text(value) <= max) continue;
+      if (path.length === 1) own[path[0]!] = tooLong(max);
+      else {
+        own[path[0]!] = {
+          ...asObject(own[path[0]!]),
+          [path[1]!]: tooLong(max),
+        };
+      }
+    }
+    if (Array.isArray(embed.fields)) {
+      const fieldErrors: Record<string, unknown> = {};
+      embed.fields.forEach((entry, at) => {
+        const field = asObject(entry);
+        total += text(field.name) + text(field.value);
+        const bad: Record<string, unknown> = {};
+        if (text(field.name) > 256) bad.name = tooLong(256);
+        if (text(field.value) > 1024) bad.value = tooLong(1024);
+        if (Object.keys(bad).length > 0) fieldErrors[at] = bad;
+      });
+      if (embed.fields.length > 25) own.fields = tooLong(25);
+      else if (Object.keys(fieldErrors).length > 0) own.fields = fieldErrors;
+    }
+    if (Object.keys(own).length > 0) errors[index] = own;
+  });
+  if (Object.keys(errors).length > 0) return errors;
+  if (total > EMBEDS_TOTAL_LIMIT) {
+    return fieldError(
+      "MAX_EMBED_SIZE_EXCEEDED",
+      `Embed size exceeds maximum size of ${EMBEDS_TOTAL_LIMIT}`,
+    );
   }
   return undefined;
 }

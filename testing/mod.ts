@@ -29,6 +29,8 @@ export {
   FakeRest,
   type FakeRestOptions,
   type FakeRestServer,
+  INTERACTION_RESPONSE_DEADLINE,
+  INTERACTION_TOKEN_LIFETIME,
   type RecordedFile,
   type RecordedInteractionResponse,
   type RecordedRequest,

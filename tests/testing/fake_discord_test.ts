@@ -4,6 +4,11 @@ import { DEFAULT_GATEWAY_URL } from "../../gateway/shard_options.ts";
 import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { runUntil } from "../_fakes/run_until.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import type { Context } from "../../handler/context.ts";
+import type { DiscordApiError } from "../../rest/errors.ts";
+import type { InteractionCreateDispatch } from "../../types/dispatch_payloads.ts";
 import { Handler } from "../../handler/handler.ts";
 import { getGuild } from "../../rest/api/guilds.ts";
 import type { RestClient } from "../../rest/rest_client.ts";
@@ -135,4 +140,177 @@ Deno.test("A Client from clientOptions asks the fake's GET /gateway/bot for the 
       }
     });
   }
+});
+
+Deno.test("FakeDiscord.runCommand rejects, naming the 3 s rule, when the bot answers late; Discord refuses the late callback", async (t) => {
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler });
+  let thinking = 0;
+  const outcomes: string[] = [];
+  class Bot extends Handler {
+    override async onInteractionCreate(
+      interaction: InteractionCreateDispatch,
+      ctx: Context,
+    ): Promise<void> {
+      await new Promise<void>((resolve) =>
+        scheduler.setTimeout(resolve, thinking)
+      );
+      await ctx.respond(interaction, "answer").then(
+        () => outcomes.push("accepted"),
+        (e: DiscordApiError) => outcomes.push(`${e.status} ${e.code}`),
+      );
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds,
+    ...discord.clientOptions,
+  });
+  let started = false;
+  const starting = client.start(new Bot()).finally(() => started = true);
+  await runUntil(scheduler, () => started);
+  await starting;
+  const run = async () => {
+    let settled: unknown;
+    const running = discord.runCommand({ name: "hello" }).then(
+      (answer) => settled = answer,
+      (error) => settled = error,
+    );
+    const start = scheduler.now();
+    await runUntil(scheduler, () => settled !== undefined);
+    await running;
+    return { settled, after: scheduler.now() - start };
+  };
+
+  await t.step("an answer within 3 s resolves", async () => {
+    thinking = 2_900;
+    const { settled } = await run();
+    assert.equal(
+      (settled as { body: { type: number } }).body.type,
+      4,
+    );
+    assert.deepEqual(outcomes, ["accepted"]);
+  });
+  await t.step("an answer after 4 s rejects at 3 s", async () => {
+    thinking = 4_000;
+    const { settled, after } = await run();
+    assert.ok(settled instanceof Error);
+    assert.match(settled.message, /did not answer \/hello within 3 s/);
+    assert.match(settled.message, /10062/);
+    assert.equal(after, 3_000);
+    await runUntil(scheduler, () => outcomes.length === 2);
+    assert.deepEqual(outcomes, ["accepted", "404 10062"]);
+    assert.equal(discord.rest.interactionResponses.length, 1);
+  });
+});
+
+Deno.test("FakeDiscord over an HTTP interactions endpoint: an answer later than 3 s fails runCommand", async () => {
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler });
+  let thinking = 0;
+  discord.useEndpoint(async () => {
+    await new Promise<void>((resolve) =>
+      scheduler.setTimeout(resolve, thinking)
+    );
+    return Response.json({ type: 4, data: { content: "pong" } });
+  });
+  const run = async () => {
+    let settled: unknown;
+    const running = discord.runCommand({ name: "ping" }).then(
+      (answer) => settled = answer,
+      (error) => settled = error,
+    );
+    await runUntil(scheduler, () => settled !== undefined, {
+      // The request is signed with WebCrypto: real promises, not timers.
+      settle: async () => {
+        for (let i = 0; i < 5; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+        await scheduler.flushMicrotasks();
+      },
+    });
+    await running;
+    return settled;
+  };
+  thinking = 2_000;
+  const answered = await run();
+  assert.equal(
+    (answered as { body: { data: { content: string } } }).body.data.content,
+    "pong",
+  );
+  thinking = 3_500;
+  const late = await run();
+  assert.ok(late instanceof Error);
+  assert.match(late.message, /within 3 s/);
+  // The endpoint's late answer is not applied.
+  await scheduler.advance(1_000);
+  assert.equal(discord.rest.interactionResponses.length, 1);
+  assert.equal(discord.rest.messages(discord.channelId).length, 1);
+});
+
+Deno.test("FakeDiscord's GET /gateway/bot reports the gateway's live session start budget", async () => {
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    scheduler,
+    gateway: { sessionStartLimit: { total: 5 } },
+  });
+  const gatewayBot = async () =>
+    (await (await discord.rest.fetch(
+      "https://discord.com/api/v10/gateway/bot",
+      { headers: { authorization: `Bot ${discord.token}` } },
+    )).json()).session_start_limit;
+  assert.deepEqual(await gatewayBot(), {
+    total: 5,
+    remaining: 5,
+    reset_after: 86_400_000,
+    max_concurrency: 1,
+  });
+  await using client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds,
+    ...discord.clientOptions,
+  });
+  let started = false;
+  const starting = client.start().finally(() => started = true);
+  await runUntil(scheduler, () => started);
+  await starting;
+  await scheduler.advance(60_000);
+  const live = discord.gateway.sessionStartLimit();
+  assert.equal(live.remaining, 4, "the IDENTIFY used one start");
+  assert.ok(live.reset_after <= 86_400_000 - 60_000, "the window runs");
+  assert.deepEqual(await gatewayBot(), live);
+});
+
+Deno.test("FakeDiscord: the bot can post only in channels that exist (404 Unknown Channel otherwise)", async () => {
+  await using discord = await FakeDiscord.start({ gateway: { guilds: 2 } });
+  const post = async (channelId: string) => {
+    const response = await discord.rest.fetch(
+      `https://discord.com/api/v10/channels/${channelId}/messages`,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bot ${discord.token}`,
+        },
+        body: JSON.stringify({ content: "hi" }),
+      },
+    );
+    return [response.status, await response.json()];
+  };
+  const unknownChannel = [404, { code: 10003, message: "Unknown Channel" }];
+  assert.deepEqual(await post(discord.user.id), unknownChannel);
+  assert.deepEqual(await post(discord.guildId), unknownChannel);
+  assert.deepEqual(await post("123456789012345678"), unknownChannel);
+  // Every channel GUILD_CREATE announced exists, in every guild.
+  const second = discord.gateway.guildIds[1]!;
+  const secondGeneral = String(BigInt(second) + 1n);
+  assert.equal(discord.rest.resources.channel(secondGeneral)?.name, "general");
+  assert.equal((await post(discord.channelId))[0], 200);
+  assert.equal((await post(secondGeneral))[0], 200);
+  // A channel a simulated user writes in exists from then on.
+  discord.postMessage("hello", { channelId: "123456789012345678" });
+  assert.equal((await post("123456789012345678"))[0], 200);
+  discord.postMessage("dm", { channelId: "5555", guildId: null });
+  assert.equal(discord.rest.resources.channel("5555")?.type, 1);
+  assert.equal((await post("5555"))[0], 200);
 });

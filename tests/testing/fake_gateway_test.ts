@@ -982,7 +982,7 @@ Deno.test("FakeGateway sends op 1 when asked for a heartbeat", async () => {
   s.gateway.close();
 });
 
-Deno.test("FakeGateway closes a silent client with 4009 after interval + tolerance and ends the session", async () => {
+Deno.test("FakeGateway closes a silent client with 4000 after interval + tolerance and keeps the session resumable", async () => {
   const s = setup({ heartbeatInterval: 1_000, heartbeatTolerance: 500 });
   const { client, sessionId } = await ready(s);
   await s.scheduler.advance(1_000);
@@ -990,26 +990,40 @@ Deno.test("FakeGateway closes a silent client with 4009 after interval + toleran
   await s.scheduler.advance(1_499);
   assert.equal(client.closed, undefined, "the heartbeat moved the deadline");
   await s.scheduler.advance(1);
-  assert.equal(client.closeCode, GatewayCloseCodes.SessionTimedOut);
-  assert.equal(s.scheduler.now(), 2_500);
-  assert.equal(s.gateway.session(sessionId)?.state, "invalidated");
-  s.gateway.close();
-});
-
-Deno.test("FakeGateway keeps the session after a heartbeat timeout with a resumable code", async () => {
-  const s = setup({
-    heartbeatInterval: 1_000,
-    heartbeatTolerance: 500,
-    heartbeatTimeoutCode: 4000,
+  assert.deepEqual(client.closed, {
+    code: 4000,
+    reason: "Heartbeat timed out",
   });
-  const { client, sessionId } = await ready(s);
-  await s.scheduler.advance(1_500);
-  assert.equal(client.closeCode, 4000);
+  assert.equal(s.scheduler.now(), 2_500);
   assert.equal(s.gateway.session(sessionId)?.state, "resumable");
+  assert.deepEqual(
+    s.gateway.log.filter((e) => e.type === "close").map((e) =>
+      e.type === "close" && [e.code, e.initiator, e.sessionResumable]
+    ),
+    [[4000, "server", true]],
+  );
+  // "Forced to Resume": the RESUME works.
   const again = await s.connect(undefined, "resume");
   again.resume(sessionId, 1);
   await s.settle();
   assert.equal(again.last().t, "RESUMED");
+  s.gateway.close();
+});
+
+Deno.test("FakeGateway ends the session after a heartbeat timeout with heartbeatTimeoutCode 4009", async () => {
+  const s = setup({
+    heartbeatInterval: 1_000,
+    heartbeatTolerance: 500,
+    heartbeatTimeoutCode: 4009,
+  });
+  const { client, sessionId } = await ready(s);
+  await s.scheduler.advance(1_500);
+  assert.equal(client.closeCode, GatewayCloseCodes.SessionTimedOut);
+  assert.equal(s.gateway.session(sessionId)?.state, "invalidated");
+  const again = await s.connect(undefined, "resume");
+  again.resume(sessionId, 1);
+  await s.settle();
+  assert.deepEqual(again.last(), { op: 9, d: false, s: null, t: null });
   s.gateway.close();
 });
 
@@ -1474,7 +1488,9 @@ Deno.test("FakeGateway answers op 8 with member chunks echoing the nonce", async
 
 Deno.test("FakeGateway rate-limits all-member requests per guild per 30 s", async () => {
   const s = setup({ guilds: 2, heartbeatInterval: 1_000_000 });
-  const { client } = await ready(s);
+  const { client } = await ready(s, {
+    intents: 513 | GatewayIntent.GuildMembers,
+  });
   const [g1, g2] = s.gateway.guildIds as [string, string];
   const all = (guild_id: string, nonce?: string) =>
     client.send({
@@ -1507,6 +1523,44 @@ Deno.test("FakeGateway rate-limits all-member requests per guild per 30 s", asyn
   client.send({ op: 8, d: { guild_id: g1, query: "mem", limit: 10 } });
   await s.settle();
   assert.equal(client.dispatches("GUILD_MEMBERS_CHUNK").length, 4);
+  s.gateway.close();
+});
+
+Deno.test("FakeGateway does not answer an all-members op 8 without GUILD_MEMBERS", async () => {
+  const s = setup({ guilds: 1, membersPerGuild: 50 });
+  const { client, sessionId } = await ready(s, { intents: 513 });
+  const guildId = s.gateway.guildIds[0]!;
+  const before = client.payloads.length;
+  const ignored = s.gateway.nextEvent((e) => e.type === "command-ignored");
+  client.send({ op: 8, d: { guild_id: guildId, query: "", limit: 0 } });
+  await s.settle();
+  // Real Discord sends nothing back: no chunk, no RATE_LIMITED, no close.
+  assert.equal(client.payloads.length, before);
+  assert.equal(client.closed, undefined);
+  assert.deepEqual(await ignored, {
+    type: "command-ignored",
+    at: s.scheduler.now(),
+    connectionId: s.gateway.connections[0]!.id,
+    sessionId,
+    op: 8,
+    reason: "missing-intent",
+    intent: GatewayIntent.GuildMembers,
+  });
+  // It used no all-members slot, and queries and user_ids still work.
+  client.send({ op: 8, d: { guild_id: guildId, query: "member1", limit: 5 } });
+  client.send({
+    op: 8,
+    d: { guild_id: guildId, user_ids: [s.gateway.botUserId] },
+  });
+  await s.settle();
+  assert.deepEqual(
+    client.dispatches("GUILD_MEMBERS_CHUNK").map((p) => p.d.members.length),
+    [5, 1],
+  );
+  assert.equal(
+    s.gateway.log.filter((e) => e.type === "command-ignored").length,
+    1,
+  );
   s.gateway.close();
 });
 

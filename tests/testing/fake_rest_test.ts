@@ -169,6 +169,102 @@ Deno.test("FakeRest validates message bodies", async (t) => {
   });
 });
 
+Deno.test("FakeRest enforces Discord's embed limits with 50035 errors at the field's path", async (t) => {
+  const { call, fake } = setup();
+  const maxLength = (max: number) => ({
+    _errors: [{
+      code: "BASE_TYPE_MAX_LENGTH",
+      message: `Must be ${max} or fewer in length.`,
+    }],
+  });
+  const x = (n: number) => "x".repeat(n);
+  const fields = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ name: `f${i}`, value: "v" }));
+  const rows: [string, Record<string, unknown>[], unknown][] = [
+    ["title", [{ title: x(257) }], { 0: { title: maxLength(256) } }],
+    ["description", [{ title: "ok" }, { description: x(4097) }], {
+      1: { description: maxLength(4096) },
+    }],
+    ["fields", [{ fields: fields(26) }], { 0: { fields: maxLength(25) } }],
+    ["field name", [{ fields: [...fields(2), { name: x(257), value: "v" }] }], {
+      0: { fields: { 2: { name: maxLength(256) } } },
+    }],
+    ["field value", [{ fields: [{ name: "n", value: x(1025) }] }], {
+      0: { fields: { 0: { value: maxLength(1024) } } },
+    }],
+    ["footer text", [{ footer: { text: x(2049) } }], {
+      0: { footer: { text: maxLength(2048) } },
+    }],
+    ["author name", [{ author: { name: x(257) } }], {
+      0: { author: { name: maxLength(256) } },
+    }],
+    [
+      "6000 across all embeds",
+      [{ description: x(4000) }, {
+        title: x(200),
+        footer: { text: x(1000) },
+        author: { name: x(100) },
+        fields: [{ name: x(100), value: x(601) }],
+      }],
+      {
+        _errors: [{
+          code: "MAX_EMBED_SIZE_EXCEEDED",
+          message: "Embed size exceeds maximum size of 6000",
+        }],
+      },
+    ],
+  ];
+  for (const [name, embeds, errors] of rows) {
+    await t.step(name, async () => {
+      const response = await call("POST", "/channels/1/messages", {
+        body: { embeds },
+      });
+      assert.equal(response.status, 400);
+      assert.deepEqual(response.json, {
+        code: 50035,
+        message: "Invalid Form Body",
+        errors: { embeds: errors },
+      });
+    });
+  }
+  await t.step("at the limits", async () => {
+    const response = await call("POST", "/channels/1/messages", {
+      body: {
+        embeds: [{ description: x(4096), fields: fields(25) }, {
+          // 4096 + 90 (the fields) + 256 + 1458 + 100 = 6000 exactly.
+          title: x(256),
+          footer: { text: x(1458) },
+          author: { name: x(100) },
+        }],
+      },
+    });
+    assert.equal(response.status, 200);
+  });
+  await t.step("edits, callbacks and follow-ups too", async () => {
+    const sent = await call("POST", "/channels/1/messages", {
+      body: { content: "hi" },
+    });
+    const edit = await call("PATCH", `/channels/1/messages/${sent.json.id}`, {
+      body: { embeds: [{ title: x(257) }] },
+    });
+    assert.equal(
+      edit.json.errors.embeds[0].title._errors[0].message,
+      "Must be 256 or fewer in length.",
+    );
+    fake.addInteraction({ id: "9", token: "tok", type: 2 });
+    const callback = await call("POST", "/interactions/9/tok/callback", {
+      body: { type: 4, data: { embeds: [{ description: x(4097) }] } },
+    });
+    assert.deepEqual(Object.keys(callback.json.errors), ["data"]);
+    assert.ok(callback.json.errors.data.embeds[0].description);
+    await call("POST", "/interactions/9/tok/callback", { body: { type: 5 } });
+    const followUp = await call("POST", `/webhooks/${fake.applicationId}/tok`, {
+      body: { embeds: [{ fields: fields(26) }] },
+    });
+    assert.equal(followUp.json.code, 50035);
+  });
+});
+
 Deno.test("FakeRest edits and deletes messages, and tells its hooks", async () => {
   const { call, fake } = setup();
   const events: string[] = [];
@@ -694,6 +790,82 @@ Deno.test("FakeRest answers the gateway routes", async () => {
       max_concurrency: 2,
     },
   });
+});
+
+Deno.test("FakeRest asks a sessionStartLimit function on every GET /gateway/bot", async () => {
+  let remaining = 3;
+  const { call } = setup({
+    sessionStartLimit: () => ({
+      total: 3,
+      remaining,
+      reset_after: 1_000 * remaining,
+      max_concurrency: 1,
+    }),
+  });
+  const limit = async () =>
+    (await call("GET", "/gateway/bot")).json.session_start_limit;
+  assert.deepEqual(await limit(), {
+    total: 3,
+    remaining: 3,
+    reset_after: 3_000,
+    max_concurrency: 1,
+  });
+  remaining = 1;
+  assert.equal((await limit()).remaining, 1);
+  assert.equal((await limit()).reset_after, 1_000);
+});
+
+Deno.test('FakeRest with channels: "known" answers the message routes 404 Unknown Channel for other ids', async () => {
+  const { call, fake } = setup({ channels: "known" });
+  const unknownChannel = { code: 10003, message: "Unknown Channel" };
+  fake.resources.addGuild({ id: "10", name: "Guild" });
+  fake.resources.addChannel({ id: "11", type: 0, guild_id: "10" });
+  const sent = await call("POST", "/channels/11/messages", {
+    body: { content: "hi" },
+  });
+  assert.equal(sent.status, 200);
+  // A guild's id, the bot's user id and a random id are not channels.
+  for (const id of ["10", fake.botUser.id, "123456789012345678"]) {
+    const answer = await call("POST", `/channels/${id}/messages`, {
+      body: { content: "hi" },
+    });
+    assert.deepEqual([answer.status, answer.json], [404, unknownChannel], id);
+    assert.equal((await call("GET", `/channels/${id}`)).status, 404);
+  }
+  for (const method of ["GET", "PATCH", "DELETE"]) {
+    const answer = await call(method, `/channels/12/messages/${sent.json.id}`, {
+      ...(method === "PATCH" ? { body: { content: "x" } } : {}),
+    });
+    assert.deepEqual([answer.status, answer.json], [404, unknownChannel]);
+  }
+  assert.equal(
+    (await call("GET", `/channels/11/messages/${sent.json.id}`)).status,
+    200,
+  );
+  // A DM opened over REST exists; a deleted channel no longer does.
+  const dm = await call("POST", "/users/@me/channels", {
+    body: { recipient_id: fake.botUser.id },
+  });
+  assert.equal(
+    (await call("POST", `/channels/${dm.json.id}/messages`, {
+      body: { content: "dm" },
+    })).status,
+    200,
+  );
+  assert.equal((await call("DELETE", "/channels/11")).status, 200);
+  assert.equal(
+    (await call("POST", "/channels/11/messages", { body: { content: "x" } }))
+      .status,
+    404,
+  );
+  assert.equal(fake.messages().length, 2);
+  // The default, "any", takes any id, for REST tests without seeding.
+  const lenient = setup();
+  const anywhere = await lenient.call("POST", "/channels/42/messages", {
+    body: { content: "hi" },
+  });
+  assert.equal(anywhere.status, 200);
+  assert.equal(anywhere.json.channel_id, "42");
 });
 
 Deno.test("FakeRest latency runs on the scheduler and honours abort signals", async () => {
