@@ -132,22 +132,24 @@ export {
 export { ModalFields } from "./modal_fields.ts";
 export {
   ANSWER_DEADLINE,
-  type AutocompleteInteraction,
   type AwaitComponentOptions,
   type AwaitedComponent,
-  type CommandInteraction,
-  type ComponentInteraction,
   type HandleOptions,
-  type HasSubcommands,
   InteractionRouter,
   type InteractionRouterOptions,
   type InteractionSource,
-  type MenuInteraction,
-  type ModalInteraction,
-  type OptionNames,
-  type RoutedInteraction,
-  type RouteHandler,
 } from "./router.ts";
+export type {
+  AutocompleteInteraction,
+  CommandInteraction,
+  ComponentInteraction,
+  HasSubcommands,
+  MenuInteraction,
+  ModalInteraction,
+  OptionNames,
+  RoutedInteraction,
+  RouteHandler,
+} from "./routed_interaction.ts";
 export {
   syncCommands,
   type SyncCommandsOptions,

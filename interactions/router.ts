@@ -43,17 +43,6 @@ const visible = getVisibleLogger(["disruption", "interactions"]);
 
 export { ANSWER_DEADLINE } from "./context.ts";
 
-export type {
-  AutocompleteInteraction,
-  CommandInteraction,
-  ComponentInteraction,
-  HasSubcommands,
-  MenuInteraction,
-  ModalInteraction,
-  OptionNames,
-  RoutedInteraction,
-  RouteHandler,
-} from "./routed_interaction.ts";
 import type {
   AutocompleteInteraction,
   CommandInteraction,

@@ -52,7 +52,7 @@ import type {
   SubcommandGroupDefinition,
   UserCommand,
 } from "../interactions/commands.ts";
-import type { HasSubcommands } from "../interactions/router.ts";
+import type { HasSubcommands } from "../interactions/routed_interaction.ts";
 import { InteractionSigner } from "./interaction_signer.ts";
 
 /** Options for {@linkcode FakeDiscord.start}. */

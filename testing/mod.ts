@@ -139,7 +139,7 @@ export type {
   SubcommandGroupDefinition,
   UserCommand,
 } from "../interactions/commands.ts";
-export type { HasSubcommands } from "../interactions/router.ts";
+export type { HasSubcommands } from "../interactions/routed_interaction.ts";
 export type { ChannelType } from "../types/objects/channel.ts";
 export type {
   ApplicationIntegrationType,

@@ -54,6 +54,27 @@ class Relay {
   }
 }
 
+/**
+ * Database 10 of the test server, emptied: a direct connection, and the
+ * store's through a relay the test can cut.
+ */
+async function relayed(): Promise<{
+  direct: RedisConnection;
+  relay: Relay;
+  redis: RedisConnection;
+}> {
+  const url = new URL(server.url);
+  url.pathname = "/10";
+  const direct = await connectRedis({ url: url.href });
+  await direct.flushdb();
+  const relay = new Relay({ hostname: url.hostname, port: Number(url.port) });
+  relay.start();
+  const redis = await connectRedis({
+    url: `redis://127.0.0.1:${relay.port}/10`,
+  });
+  return { direct, relay, redis };
+}
+
 const GUILD = {
   id: "1",
   name: "g",
@@ -67,15 +88,7 @@ Deno.test({
     "RedisCache: an outage is logged and marks the cache stale once; READY and GUILD_CREATE rebuild it",
   ignore: server.ignore,
   fn: async () => {
-    const url = new URL(server.url);
-    url.pathname = "/10";
-    const direct = await connectRedis({ url: url.href });
-    await direct.flushdb();
-    const relay = new Relay({ hostname: url.hostname, port: Number(url.port) });
-    relay.start();
-    const redis = await connectRedis({
-      url: `redis://127.0.0.1:${relay.port}/10`,
-    });
+    const { direct, relay, redis } = await relayed();
     const staleCalls: unknown[] = [];
     const cache = new RedisCache(redis, {
       resources: ["guilds", "channels", "messages"],
@@ -174,15 +187,7 @@ Deno.test({
     "RedisCache serving two shards: one shard's READY after an outage leaves the cache stale until the other's, and the DMs (which no GUILD_CREATE rebuilds) are dropped",
   ignore: server.ignore,
   fn: async () => {
-    const url = new URL(server.url);
-    url.pathname = "/10";
-    const direct = await connectRedis({ url: url.href });
-    await direct.flushdb();
-    const relay = new Relay({ hostname: url.hostname, port: Number(url.port) });
-    relay.start();
-    const redis = await connectRedis({
-      url: `redis://127.0.0.1:${relay.port}/10`,
-    });
+    const { direct, relay, redis } = await relayed();
     const cache = new RedisCache(redis);
     // Guild 8388608 is shard 0's of two, 4194304 shard 1's.
     const guild = (id: string, channelId: string) => ({

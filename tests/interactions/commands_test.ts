@@ -19,7 +19,7 @@ import {
 import type {
   CommandInteraction,
   MenuInteraction,
-} from "../../interactions/router.ts";
+} from "../../interactions/routed_interaction.ts";
 import { readOptions } from "../../interactions/option_values.ts";
 import { InteractionError } from "../../interactions/errors.ts";
 import type { ResolvedChannel } from "../../types/objects/interaction.ts";
