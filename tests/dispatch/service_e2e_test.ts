@@ -176,6 +176,11 @@ serviceTest(
       LOG_CHANNEL: "777",
       LOG_GUILD_CHANNEL: "778",
     });
+    // The operator's log channels exist (the fake refuses messages to
+    // channels that do not, as Discord does).
+    for (const id of ["777", "778"]) {
+      t.discord.rest.resources.addChannel({ id, type: 0, name: `log-${id}` });
+    }
     const service = new ServiceProcess(t.env);
     try {
       // READY + one GUILD_CREATE per shard.
