@@ -10,6 +10,7 @@ import type { RedisConnection } from "../redis/connection.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import type { DuplicateFilter } from "./duplicate_filter.ts";
+import { luaNow } from "../redis/lua_now.ts";
 
 /**
  * Shared by the scripts that read the generation: `valid(v)` is `v` as a
@@ -53,16 +54,47 @@ end
 }
 
 /**
+ * Whether every shard of the next set (`nxt` of them) is marked complete by
+ * a process that still holds its lease: a mark outlives the process that
+ * made it (killed after marking its new shards, it made the others flip,
+ * switch and close the old set, its old shards' sessions with them, while
+ * its new shards waited a lease TTL to be taken over and identified from
+ * scratch: every event of their guilds in between was lost). Marks whose
+ * lease is gone are dropped, to be made again by the process that takes the
+ * shard over. Expects `now` (luaNow) and the fleet's prefix in ARGV[prefix].
+ */
+function liveBarrier(prefixArg: number): string {
+  return `
+local function complete(nxt)
+  if redis.call('SCARD', KEYS[2]) < nxt then return false end
+  local leases = ARGV[${prefixArg}] .. ':' .. nxt .. ':leases'
+  local live = 0
+  for _, shard in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    local v = redis.call('HGET', leases, shard)
+    local e = v and tonumber(string.match(v, '|(%d+)$'))
+    if e and e >= now then live = live + 1
+    else redis.call('SREM', KEYS[2], shard) end
+  end
+  return live >= nxt
+end
+`;
+}
+
+/**
  * Read the shard count, flipping it to the next one when the barrier is
  * complete (a mark may have been lost with its process).
  *
  * KEYS: 1 generation (hash count, next), 2 ready (set of the next count's
  * complete shards). ARGV: 1 the count to store when none (or none valid)
- * is, 2 the largest valid count. Returns `{count, next or 0, fixed}`.
+ * is, 2 the largest valid count, 3 now ("" = the server's TIME), 4 the
+ * fleet's prefix (its leases are `prefix:count:leases`). Returns
+ * `{count, next or 0, fixed}`.
  */
 const SYNC_SCRIPT = `${validation(2)}
+${luaNow(3)}
+${liveBarrier(4)}
 local count, nxt, fixed = clean()
-if nxt and redis.call('SCARD', KEYS[2]) >= nxt then
+if nxt and complete(nxt) then
   redis.call('HSET', KEYS[1], 'count', nxt)
   redis.call('HDEL', KEYS[1], 'next')
   redis.call('DEL', KEYS[2])
@@ -99,14 +131,17 @@ return 1
 
 /**
  * Mark a shard of the next count complete (or no longer), flipping the count
- * when that completes the set. KEYS: 1 generation, 2 ready. ARGV: 1 the
- * shard's count, 2 shard, 3 "1" ready / "0" not. Returns 1 when it flipped.
+ * when that completes the set (see `liveBarrier`). KEYS: 1 generation,
+ * 2 ready. ARGV: 1 the shard's count, 2 shard, 3 "1" ready / "0" not, 4 now
+ * ("" = the server's TIME), 5 the fleet's prefix. Returns 1 when it flipped.
  */
 const MARK_SCRIPT = `
+${luaNow(4)}
+${liveBarrier(5)}
 if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
 if ARGV[3] == '0' then redis.call('SREM', KEYS[2], ARGV[2]) return 0 end
 redis.call('SADD', KEYS[2], ARGV[2])
-if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[1]) then
+if complete(tonumber(ARGV[1])) then
   redis.call('HSET', KEYS[1], 'count', ARGV[1])
   redis.call('HDEL', KEYS[1], 'next')
   redis.call('DEL', KEYS[2])
@@ -120,6 +155,7 @@ export class FleetGeneration {
   readonly #redis: RedisConnection;
   readonly #generationKey: string;
   readonly #readyKey: string;
+  readonly #prefix: string;
 
   /**
    * @param redis The connection.
@@ -127,6 +163,7 @@ export class FleetGeneration {
    */
   constructor(redis: RedisConnection, prefix: string) {
     this.#redis = redis;
+    this.#prefix = prefix;
     this.#generationKey = `${prefix}:generation`;
     this.#readyKey = `${prefix}:ready`;
   }
@@ -135,10 +172,12 @@ export class FleetGeneration {
    * The shard count events come from and the one a reshard moves to.
    *
    * @param initial The count to store when none is.
+   * @param now The time on the leases' clock, or `undefined` for Redis's.
    * @returns The counts.
    */
   async sync(
     initial: number,
+    now?: number,
   ): Promise<{ count: number; next: number | undefined }> {
     const [count, next, fixed] = await this.#redis.eval(
       SYNC_SCRIPT,
@@ -147,6 +186,8 @@ export class FleetGeneration {
       this.#readyKey,
       String(initial),
       String(MAX_RECOMMENDED_SHARDS),
+      now === undefined ? "" : String(now),
+      this.#prefix,
     ) as [number, number, number];
     this.#reportFixed(fixed, initial);
     return { count, next: next > 0 ? next : undefined };
@@ -216,12 +257,14 @@ export class FleetGeneration {
    * @param count The shard's count.
    * @param shardId The shard.
    * @param ready Complete (`true`) or stopped (`false`).
+   * @param now The time on the leases' clock, or `undefined` for Redis's.
    * @returns `true` when this mark completed the set and flipped the count.
    */
   async markReady(
     count: number,
     shardId: number,
     ready: boolean,
+    now?: number,
   ): Promise<boolean> {
     const flipped = await this.#redis.eval(
       MARK_SCRIPT,
@@ -231,6 +274,8 @@ export class FleetGeneration {
       String(count),
       String(shardId),
       ready ? "1" : "0",
+      now === undefined ? "" : String(now),
+      this.#prefix,
     );
     return flipped === 1;
   }

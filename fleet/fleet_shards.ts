@@ -8,6 +8,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { checkShardCount } from "./shard_count.ts";
 import {
   realScheduler,
@@ -34,6 +35,8 @@ import {
 } from "./watch_recommended.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
+/** Lines an operator must act on: on stderr when LogTape is not configured. */
+const visible = getVisibleLogger(["disruption", "fleet"]);
 
 /** Options for {@linkcode FleetShards}. */
 export interface FleetShardsOptions {
@@ -130,6 +133,8 @@ export class FleetShards {
   readonly #renewMs: number;
   readonly #ttlMs: number;
   readonly #useSchedulerClock: boolean;
+  /** The last tick failed (its failure was said once, visibly). */
+  #tickFailing = false;
   readonly #listeners = new Set<(event: FleetDispatch) => void>();
   readonly #events: HeldEvents;
   /** The shard set events come from. */
@@ -359,13 +364,21 @@ export class FleetShards {
     }
   }
 
+  /** Now on the leases' clock: the scheduler's, or `undefined` for Redis's. */
+  #leaseNow(): number | undefined {
+    return this.#useSchedulerClock ? this.#scheduler.now() : undefined;
+  }
+
   #tick(): Promise<void> {
     const run = async (): Promise<void> => {
       const sentAt = this.#scheduler.now();
       try {
         // The count it runs, not the one configured: if Redis lost the key,
         // a reshard done since is not undone.
-        const state = await this.#record.sync(this.#current.count);
+        const state = await this.#record.sync(
+          this.#current.count,
+          this.#leaseNow(),
+        );
         if (this.#closed) return;
         await this.#follow(state);
       } catch (error) {
@@ -392,9 +405,22 @@ export class FleetShards {
           );
         }
       } catch (error) {
-        logger.warn("Could not renew shard leases: {error}", { error });
+        // Said without setup the first time after a tick that went through:
+        // an error Redis keeps answering (a script it refuses, a key it
+        // cannot read) stops every shard, and must not pass unseen; a
+        // Redis outage is also said by the connection itself.
+        if (this.#tickFailing) {
+          logger.warn("Could not renew shard leases: {error}", { error });
+        } else {
+          this.#tickFailing = true;
+          visible.error(
+            "Could not renew shard leases (shards stop when their leases run out, and none is taken until a tick goes through): {error}",
+            { error },
+          );
+        }
         return;
       }
+      this.#tickFailing = false;
       if (this.#closed) {
         // close() ran while this tick was in flight: hand back what it took.
         for (const [i, result] of results.entries()) {
@@ -591,7 +617,12 @@ export class FleetShards {
         set.watchers.delete(id);
         if (set !== this.#next || set.shards.get(id) !== shard) return;
         try {
-          const flipped = await this.#record.markReady(set.count, id, true);
+          const flipped = await this.#record.markReady(
+            set.count,
+            id,
+            true,
+            this.#leaseNow(),
+          );
           if (flipped && !this.#closed) {
             await this.#ticking;
             if (this.#timer !== undefined) {

@@ -7,7 +7,11 @@
  * @module
  */
 import type { RedisConnection } from "../redis/connection.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { luaNow } from "../redis/lua_now.ts";
+
+/** A fleet key that had to be dropped is for an operator to see. */
+const visible = getVisibleLogger(["disruption", "fleet"]);
 
 /**
  * One tick of one process.
@@ -42,6 +46,18 @@ import { luaNow } from "../redis/lua_now.ts";
  */
 const TICK_SCRIPT = `
 ${luaNow(2)}
+-- A key of another type (set by hand, or by another program on the same
+-- prefix) failed every tick with WRONGTYPE: no process ever ran a shard,
+-- and nothing said so. It is dropped and reported (8th value: 1 leases,
+-- 2 members, 3 both); held shards are then kept as after a data loss.
+local fixed = 0
+for i = 1, 2 do
+  local t = redis.call('TYPE', KEYS[i]).ok
+  if t ~= 'none' and t ~= 'hash' then
+    redis.call('DEL', KEYS[i])
+    fixed = fixed + i
+  end
+end
 local owner, ttl, count = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
 local function split(text)
   local out = {}
@@ -116,7 +132,7 @@ for _, shard in ipairs(pool) do if preferred[shard] then take(shard) end end
 local start = math.min(rank * share + share, #pool)
 for i = 1, #pool do take(pool[((start + i - 1) % #pool) + 1]) end
 for _, shard in ipairs(shed) do mine[shard] = nil end
-return {kept, lost, acquired, shed, #members, rejoined and 1 or 0, now}
+return {kept, lost, acquired, shed, #members, rejoined and 1 or 0, now, fixed}
 `;
 
 /**
@@ -216,8 +232,8 @@ export class ShardLeases {
     now: number | undefined,
     take = true,
   ): Promise<LeaseTick> {
-    const [kept, lost, acquired, shed, members, rejoined, at] = await this
-      .#redis.eval(
+    const [kept, lost, acquired, shed, members, rejoined, at, fixed] =
+      await this.#redis.eval(
         TICK_SCRIPT,
         2,
         this.#leasesKey,
@@ -231,7 +247,25 @@ export class ShardLeases {
         take ? "0" : "1",
         String(this.#graceUntil),
         this.#ticked ? "1" : "0",
-      ) as [number[], number[], number[], number[], number, number, number];
+      ) as [
+        number[],
+        number[],
+        number[],
+        number[],
+        number,
+        number,
+        number,
+        number,
+      ];
+    if (fixed) {
+      const keys = [this.#leasesKey, this.#membersKey].filter((_, i) =>
+        fixed & (1 << i)
+      );
+      visible.error(
+        "The fleet's {keys} in Redis held another type than a hash; dropped (shards held are kept, and taken again as after a Redis data loss)",
+        { keys: keys.join(" and ") },
+      );
+    }
     const back = rejoined === 1 && this.#ticked;
     if (back) this.#graceUntil = at + this.#ttlMs;
     this.#ticked = true;

@@ -155,8 +155,11 @@ if free > interval then
 end
 local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
 local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
+-- tonumber takes "nan" and "inf": a remaining of NaN is never <= 0, and
+-- granted every IDENTIFY, the day's budget ignored.
+local function finite(x) return x ~= nil and x == x and x - x == 0 end
 if redis.call('EXISTS', KEYS[4]) == 1 and
-    (total == nil or remaining == nil or resetAt == nil) then
+    (not finite(total) or not finite(remaining) or not finite(resetAt)) then
   redis.call('DEL', KEYS[4])
   fixed = fixed + 1
   total, remaining, resetAt = nil, nil, nil
@@ -206,7 +209,9 @@ ${luaNow(1)}
 local total, remaining, resetAfter = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local b = redis.call('HMGET', KEYS[1], 'remaining', 'reset_at')
 local stored, resetAt = tonumber(b[1]), tonumber(b[2])
-if stored ~= nil and resetAt ~= nil and now < resetAt then
+-- A stored "nan" or "inf" is no count (see the try script): Discord's wins.
+local function finite(x) return x ~= nil and x == x and x - x == 0 end
+if finite(stored) and finite(resetAt) and now < resetAt then
   if stored < remaining then remaining = stored end
   if now + resetAfter < resetAt then resetAt = now + resetAfter end
 else

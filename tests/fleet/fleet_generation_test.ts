@@ -73,3 +73,51 @@ Deno.test("checkShardCount: 1 to 65,536 (Discord's largest recommendation), not 
     );
   }
 });
+
+Deno.test({
+  name:
+    "FleetGeneration: the barrier counts only the new shards whose lease is still held; a dead process's marks do not flip the count (its old shards' sessions would close unresumed)",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:generation:${crypto.randomUUID()}`;
+    const leases = `${prefix}:4:leases`;
+    const generation = new FleetGeneration(redis, prefix);
+    const now = 1_000_000;
+    try {
+      await generation.request(2, 4);
+      // Process "a" holds 0 and 1; process "b" held 2 and 3, marked them
+      // complete and died: its leases ran out.
+      await redis.hset(leases, {
+        0: `a|${now + 5_000}`,
+        1: `a|${now + 5_000}`,
+        2: `b|${now - 1}`,
+        3: `b|${now - 1}`,
+      });
+      assert.equal(await generation.markReady(4, 2, true, now - 10_000), false);
+      assert.equal(await generation.markReady(4, 3, true, now - 10_000), false);
+      assert.equal(await generation.markReady(4, 0, true, now), false);
+      assert.equal(await generation.markReady(4, 1, true, now), false);
+      assert.deepEqual(await generation.sync(2, now), { count: 2, next: 4 });
+      // The dead marks are gone, to be made again by whoever takes over.
+      assert.deepEqual(
+        (await redis.smembers(`${prefix}:ready`)).sort(),
+        ["0", "1"],
+      );
+      // "a" takes 2 and 3 over and completes them: now the set flips.
+      await redis.hset(leases, {
+        2: `a|${now + 5_000}`,
+        3: `a|${now + 5_000}`,
+      });
+      assert.equal(await generation.markReady(4, 2, true, now), false);
+      assert.equal(await generation.markReady(4, 3, true, now), true);
+      assert.deepEqual(await generation.sync(4, now), {
+        count: 4,
+        next: undefined,
+      });
+    } finally {
+      await redis.del(`${prefix}:generation`, `${prefix}:ready`, leases);
+      await closeRedis(redis);
+    }
+  },
+});

@@ -8,6 +8,7 @@ import {
   connectRedis,
   type RedisConnection,
 } from "../../redis/connection.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
 
 const server = testRedis();
@@ -209,4 +210,43 @@ Deno.test({
         "the ghost lease was taken over",
       );
     }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a leases or members key of another type is dropped with an error shown, not every tick failing with WRONGTYPE (no shard ever run, nothing said)",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:leases:${crypto.randomUUID()}`;
+    try {
+      for (
+        const spoil of [
+          () => redis.set(`${prefix}:leases`, "oops"),
+          () => redis.rpush(`${prefix}:members`, "x"),
+        ]
+      ) {
+        await redis.del(`${prefix}:leases`, `${prefix}:members`);
+        await spoil();
+        const leases = new ShardLeases(redis, {
+          prefix,
+          owner: "a",
+          shardCount: 4,
+          ttlMs: TTL,
+        });
+        let acquired: number[] = [];
+        const lines = await captureStderr(async () => {
+          acquired = (await leases.tick([], 0)).acquired;
+        });
+        assert.deepEqual(acquired, [0, 1, 2, 3]);
+        assert.ok(
+          lines.some((line) => /held another type than a hash/.test(line)),
+          lines.join("\n"),
+        );
+      }
+    } finally {
+      await redis.del(`${prefix}:leases`, `${prefix}:members`);
+      await closeRedis(redis);
+    }
+  },
 });

@@ -358,6 +358,17 @@ Deno.test({
             reset_at: "soon",
           }),
       ],
+      // Lua's tonumber reads these: NaN is never <= 0, so every IDENTIFY
+      // was granted and the day's budget ignored.
+      ...["nan", "inf", "-inf", "1e400"].map((value): typeof cases[0] => [
+        `a budget whose remaining is ${value}`,
+        (p, r) =>
+          r.hset(`${p}:budget`, {
+            total: "1000",
+            remaining: value,
+            reset_at: "99999999999999",
+          }),
+      ]),
       ["a budget that is a string", (p, r) => r.set(`${p}:budget`, "x")],
       [
         "a bucket time that is a hash",
