@@ -1,6 +1,7 @@
 /**
  * Discord's HTTP rate limits: per-route buckets learned from the
- * `X-RateLimit-*` headers, the bot-wide global limit, and 429 pauses.
+ * `X-RateLimit-*` headers, the global limits (the bot's and the IP's), and
+ * 429 pauses.
  *
  * The {@linkcode RateLimiter} knows nothing about HTTP: it queues jobs per
  * bucket, decides when each may be sent, and reads the {@linkcode RateLimitInfo}
@@ -11,7 +12,11 @@
  */
 import { Fifo } from "../base/fifo.ts";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
-import type { RouteInfo } from "./routes.ts";
+import {
+  type GlobalScope,
+  routeGlobalScope,
+  type RouteInfo,
+} from "./routes.ts";
 import type { RateLimitScope } from "./errors.ts";
 
 /** What one response said about rate limits (all times in milliseconds). */
@@ -29,6 +34,9 @@ export interface RateLimitInfo {
   /** For a 429: `X-RateLimit-Scope` (`global` also when `X-RateLimit-Global` is set). */
   scope?: RateLimitScope;
 }
+
+/** Requests per second Discord allows an IP without authorization. */
+export const IP_GLOBAL_LIMIT = 50;
 
 /** The longest `X-RateLimit-Bucket` taken as a bucket hash. */
 const MAX_BUCKET_HASH_LENGTH = 256;
@@ -132,12 +140,20 @@ export interface RateLimiterOptions {
   /** The clock every wait goes through. */
   scheduler: Scheduler;
   /**
-   * Requests per `globalWindow` across all routes not carrying their own
-   * token (Discord's global limit is 50 per second for most bots).
+   * Requests per `globalWindow` sent with the bot token (Discord's global
+   * limit is 50 per second for most bots).
    *
    * @default {50}
    */
   globalLimit?: number;
+  /**
+   * Requests per `globalWindow` sent without authorization (the `ip`
+   * {@linkcode GlobalScope}: webhooks with their token), which Discord
+   * limits per IP address.
+   *
+   * @default {50}
+   */
+  ipGlobalLimit?: number;
   /**
    * The global limit's window in milliseconds.
    *
@@ -162,14 +178,18 @@ export type RateLimiterEvent =
     bucket: string;
   }
   | {
-    /** Every bucket pauses after a global 429. */
+    /** Every request of one global scope pauses after a global 429. */
     type: "global_pause";
     /** Milliseconds of the pause. */
     duration: number;
+    /** The scope paused: that of the request the 429 answered. */
+    scope: GlobalScope;
   };
 
 interface Job {
   route: RouteInfo;
+  /** The global limit it counts against and waits for. */
+  global: GlobalScope;
   attempt: () => Promise<AttemptResult<unknown>>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -249,8 +269,18 @@ export interface RateLimitView {
    * @returns A snapshot, or `undefined` when no bucket is kept for it.
    */
   bucketState(route: RouteInfo): BucketState | undefined;
-  /** Until when (scheduler time) a global 429 pauses every bucket; `-Infinity` when not paused. */
+  /** Until when (scheduler time) a global 429 pauses requests with the bot token; `-Infinity` when not paused. */
   readonly globalPausedUntil: number;
+  /** Until when (scheduler time) a global 429 pauses requests without authorization; `-Infinity` when not paused. */
+  readonly ipGlobalPausedUntil: number;
+}
+
+/** One global limit's window and pause. */
+interface GlobalWindow {
+  limit: number;
+  start: number;
+  count: number;
+  pausedUntil: number;
 }
 
 /**
@@ -267,8 +297,10 @@ export interface RateLimitView {
  * - Within a bucket jobs leave strictly in FIFO order. While `remaining` is
  *   unknown only one job is in flight; with `remaining` known, up to
  *   `remaining` jobs go out at once; at 0 the bucket waits for the reset.
- * - The global limit (default 50 per second) and a global 429 hold back every
- *   bucket except token routes (interaction callbacks, webhooks with token).
+ * - Two global limits (default 50 per second each) and a global 429 hold
+ *   back the requests under them ({@linkcode GlobalScope}): the bot's, sent
+ *   with the bot token; the IP's, sent without authorization (webhooks with
+ *   their token). Interaction endpoints wait for neither.
  * - A retry goes back to the head of its bucket, so order is kept.
  *
  * @example Two jobs on one route, the first teaching the bucket
@@ -299,7 +331,6 @@ export interface RateLimitView {
  */
 export class RateLimiter implements RateLimitView {
   #scheduler: Scheduler;
-  #globalLimit: number;
   #globalWindow: number;
   #onEvent: ((event: RateLimiterEvent) => void) | undefined;
   #hashes = new Map<string, string>();
@@ -308,9 +339,8 @@ export class RateLimiter implements RateLimitView {
   #seq = 0;
   /** Bucket count at which idle buckets are next swept (see `#bucketFor`). */
   #sweepAt = MIN_SWEEP_AT;
-  #globalWindowStart = -Infinity;
-  #globalCount = 0;
-  #globalPausedUntil = -Infinity;
+  #bot: GlobalWindow;
+  #ip: GlobalWindow;
 
   /**
    * Create a rate limiter with no buckets learned yet.
@@ -319,11 +349,16 @@ export class RateLimiter implements RateLimitView {
    */
   constructor(options: RateLimiterOptions) {
     const globalLimit = options.globalLimit ?? 50;
+    const ipGlobalLimit = options.ipGlobalLimit ?? IP_GLOBAL_LIMIT;
     const globalWindow = options.globalWindow ?? 1000;
-    if (!Number.isInteger(globalLimit) || globalLimit < 1) {
-      throw new RangeError(
-        `Cannot create rate limiter as 'globalLimit' must be a positive integer: current value 'globalLimit=${globalLimit}'`,
-      );
+    for (
+      const [name, limit] of Object.entries({ globalLimit, ipGlobalLimit })
+    ) {
+      if (!Number.isInteger(limit) || limit < 1) {
+        throw new RangeError(
+          `Cannot create rate limiter as '${name}' must be a positive integer: current value '${name}=${limit}'`,
+        );
+      }
     }
     if (!(globalWindow > 0)) {
       throw new RangeError(
@@ -331,7 +366,8 @@ export class RateLimiter implements RateLimitView {
       );
     }
     this.#scheduler = options.scheduler;
-    this.#globalLimit = globalLimit;
+    this.#bot = globalWindowOf(globalLimit);
+    this.#ip = globalWindowOf(ipGlobalLimit);
     this.#globalWindow = globalWindow;
     this.#onEvent = options.onEvent;
   }
@@ -346,12 +382,15 @@ export class RateLimiter implements RateLimitView {
    * @param signal Removes the job from its queue when aborted (the promise
    * rejects with the signal's reason); an attempt in flight sees the signal
    * itself.
+   * @param global The global limit it counts against (see
+   * {@linkcode routeGlobalScope} for the default).
    * @returns The `value` of the first `success`, or the `error` of a `failure`.
    */
   schedule<T>(
     route: RouteInfo,
     attempt: () => Promise<AttemptResult<T>>,
     signal?: AbortSignal,
+    global: GlobalScope = routeGlobalScope(route),
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
@@ -360,6 +399,7 @@ export class RateLimiter implements RateLimitView {
       }
       const job: Job = {
         route,
+        global,
         attempt: attempt as () => Promise<AttemptResult<unknown>>,
         resolve: resolve as (value: unknown) => void,
         reject,
@@ -407,9 +447,19 @@ export class RateLimiter implements RateLimitView {
     };
   }
 
-  /** Until when (scheduler time) a global 429 pauses every bucket; `-Infinity` when not paused. */
+  /** Until when (scheduler time) a global 429 pauses requests with the bot token; `-Infinity` when not paused. */
   get globalPausedUntil(): number {
-    return this.#globalPausedUntil;
+    return this.#bot.pausedUntil;
+  }
+
+  /** Until when (scheduler time) a global 429 pauses requests without authorization; `-Infinity` when not paused. */
+  get ipGlobalPausedUntil(): number {
+    return this.#ip.pausedUntil;
+  }
+
+  /** The global limit a scope is under, if any. */
+  #globalOf(scope: GlobalScope): GlobalWindow | undefined {
+    return scope === "bot" ? this.#bot : scope === "ip" ? this.#ip : undefined;
   }
 
   #bucketId(route: RouteInfo): string {
@@ -548,13 +598,14 @@ export class RateLimiter implements RateLimitView {
         wakeAt = job.notBefore;
         break;
       }
-      if (!job.route.tokenRoute) {
-        const globalAt = this.#globalAvailableAt(now);
+      const global = this.#globalOf(job.global);
+      if (global) {
+        const globalAt = this.#globalAvailableAt(global, now);
         if (globalAt > now) {
           wakeAt = globalAt;
           break;
         }
-        this.#globalCount++;
+        global.count++;
       }
       this.#dequeue(job);
       if (bucket.remaining !== undefined) bucket.remaining--;
@@ -588,14 +639,14 @@ export class RateLimiter implements RateLimitView {
     }, at - this.#scheduler.now());
   }
 
-  #globalAvailableAt(now: number): number {
-    if (this.#globalPausedUntil > now) return this.#globalPausedUntil;
-    if (now >= this.#globalWindowStart + this.#globalWindow) {
-      this.#globalWindowStart = now;
-      this.#globalCount = 0;
+  #globalAvailableAt(global: GlobalWindow, now: number): number {
+    if (global.pausedUntil > now) return global.pausedUntil;
+    if (now >= global.start + this.#globalWindow) {
+      global.start = now;
+      global.count = 0;
     }
-    if (this.#globalCount < this.#globalLimit) return now;
-    return this.#globalWindowStart + this.#globalWindow;
+    if (global.count < global.limit) return now;
+    return global.start + this.#globalWindow;
   }
 
   #send(bucket: Bucket, job: Job): void {
@@ -620,9 +671,19 @@ export class RateLimiter implements RateLimitView {
     const left: Bucket[] = [];
     let pauseExtended = false;
     if (info?.scope === "global" && info.retryAfter !== undefined) {
-      pauseExtended = now + info.retryAfter > this.#globalPausedUntil;
-      if (pauseExtended) this.#globalPausedUntil = now + info.retryAfter;
-      this.#onEvent?.({ type: "global_pause", duration: info.retryAfter });
+      // The limit of the request's own scope: a webhook's 429 is the IP's,
+      // not the bot's. An exempt request's (an interaction endpoint's) holds
+      // back only itself, by its retry's delay.
+      const global = this.#globalOf(job.global);
+      if (global) {
+        pauseExtended = now + info.retryAfter > global.pausedUntil;
+        if (pauseExtended) global.pausedUntil = now + info.retryAfter;
+        this.#onEvent?.({
+          type: "global_pause",
+          duration: info.retryAfter,
+          scope: job.global,
+        });
+      }
     } else if (info) {
       bucket = this.#learn(job.route, sentFrom, info, left);
       this.#apply(bucket, info, now, result.type === "success");
@@ -725,6 +786,10 @@ export class RateLimiter implements RateLimitView {
       bucket.resetAt = Math.max(bucket.resetAt ?? now, now + info.retryAfter);
     }
   }
+}
+
+function globalWindowOf(limit: number): GlobalWindow {
+  return { limit, start: -Infinity, count: 0, pausedUntil: -Infinity };
 }
 
 /** The lane a route's jobs wait in: one per route key and major parameter. */

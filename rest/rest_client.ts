@@ -48,7 +48,12 @@ import {
   RateLimiter,
   type RateLimitView,
 } from "./rate_limiter.ts";
-import type { HttpMethod } from "./routes.ts";
+import {
+  type GlobalScope,
+  type HttpMethod,
+  isDotSegment,
+  routeGlobalScope,
+} from "./routes.ts";
 import type {
   ApplicationCommandBody,
   CreateMessageBody,
@@ -321,9 +326,10 @@ export class RestClient {
         : { globalLimit: options.globalLimit }),
       onEvent: (event) => {
         if (event.type === "global_pause") {
-          logger.warn("Global rate limit hit: every request waits {ms} ms", {
-            ms: event.duration,
-          });
+          logger.warn(
+            "Global rate limit ({scope}) hit: every request under it waits {ms} ms",
+            { scope: event.scope, ms: event.duration },
+          );
         } else {
           logger.debug("Route {route} uses bucket {bucket}", {
             route: event.route,
@@ -372,6 +378,21 @@ export class RestClient {
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
+    return this.#request<T>(method, path, options, false);
+  }
+
+  /**
+   * {@linkcode RestClient.request}, told whether the request is an
+   * interaction endpoint: a follow-up through `/webhooks/{application}/
+   * {interaction token}` has a webhook execution's path, but only the
+   * interaction's stays out of the global limits.
+   */
+  #request<T>(
+    method: HttpMethod,
+    path: string,
+    options: RequestOptions,
+    interaction: boolean,
+  ): Promise<T> {
     if (options.files !== undefined && options.files.length > 0) {
       // Streams are read once here, so a retry re-sends the same blobs.
       const { files, uploadLimit, ...rest } = options;
@@ -379,17 +400,20 @@ export class RestClient {
         ...(uploadLimit === undefined ? {} : { maxSize: uploadLimit }),
         ...(rest.signal === undefined ? {} : { signal: rest.signal }),
       }).then((prepared) =>
-        this.request<T>(method, path, {
+        this.#request<T>(method, path, {
           ...rest,
           body: multipartBody(rest.body, prepared),
-        })
+        }, interaction)
       );
     }
     const prepared = prepareRequest(this.#identity(), method, path, options);
     let retries = 0;
-    const authorized = new Headers(prepared.init.headers).has("authorization");
+    // Only a 401 to the client's own token says that token is bad: one to
+    // a user's OAuth2 token (`auth: false` and an `Authorization` header)
+    // is that user's.
+    const botToken = prepared.authorization === "bot";
     const attempt = async (): Promise<AttemptResult<T>> => {
-      if (authorized && this.#tokenRejected) {
+      if (botToken && this.#tokenRejected) {
         return {
           type: "failure",
           error: new TokenRejectedError(method, prepared.logPath),
@@ -405,7 +429,7 @@ export class RestClient {
       });
       if (answer.type === "answer" || answer.type === "too_large") {
         this.#invalidRequests.record(answer.status, answer.rateLimit.scope);
-        if (answer.status === 401 && authorized && !this.#tokenRejected) {
+        if (answer.status === 401 && botToken && !this.#tokenRejected) {
           this.#tokenRejected = true;
           getVisibleLogger(["disruption", "rest"]).error(
             "Discord answered 401 to the bot token on {method} {path}: the token is invalid; this client sends no more requests with it",
@@ -421,7 +445,12 @@ export class RestClient {
       if (decision?.type === "retry") retries = decision.retry;
       return this.#outcome<T>(prepared, answer, decision);
     };
-    return this.#limiter.schedule(prepared.route, attempt, options.signal);
+    return this.#limiter.schedule(
+      prepared.route,
+      attempt,
+      options.signal,
+      globalScope(prepared, interaction),
+    );
   }
 
   /**
@@ -524,12 +553,13 @@ export class RestClient {
     body: InteractionResponseBody,
     options: CallOptions = {},
   ): Promise<void> {
-    await this.request(
+    await this.#request(
       "POST",
       `/interactions/${id("interactionId", interactionId)}/${
         token("interactionToken", interactionToken)
       }/callback`,
       { ...callOptions(options), body },
+      true,
     );
   }
 
@@ -547,10 +577,11 @@ export class RestClient {
     interactionToken: string,
     options: CallOptions = {},
   ): Promise<T> {
-    return this.request<T>(
+    return this.#request<T>(
       "GET",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
       callOptions(options),
+      true,
     );
   }
 
@@ -571,10 +602,11 @@ export class RestClient {
     body: EditWebhookMessageBody,
     options: CallOptions = {},
   ): Promise<T> {
-    return this.request<T>(
+    return this.#request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
       { ...callOptions(options), body },
+      true,
     );
   }
 
@@ -591,10 +623,11 @@ export class RestClient {
     interactionToken: string,
     options: CallOptions = {},
   ): Promise<void> {
-    await this.request(
+    await this.#request(
       "DELETE",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
       callOptions(options),
+      true,
     );
   }
 
@@ -614,10 +647,11 @@ export class RestClient {
     body: FollowupMessageBody,
     options: CallOptions = {},
   ): Promise<T> {
-    return this.request<T>(
+    return this.#request<T>(
       "POST",
       webhook(applicationId, interactionToken),
       { ...callOptions(options), body },
+      true,
     );
   }
 
@@ -639,12 +673,13 @@ export class RestClient {
     body: EditWebhookMessageBody,
     options: CallOptions = {},
   ): Promise<T> {
-    return this.request<T>(
+    return this.#request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
       { ...callOptions(options), body },
+      true,
     );
   }
 
@@ -663,12 +698,13 @@ export class RestClient {
     messageId: string,
     options: CallOptions = {},
   ): Promise<void> {
-    await this.request(
+    await this.#request(
       "DELETE",
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
       callOptions(options),
+      true,
     );
   }
 
@@ -882,6 +918,22 @@ export class RestClient {
   }
 }
 
+/** The global limit a request counts against (see {@linkcode GlobalScope}). */
+function globalScope(
+  request: PreparedRequest,
+  interaction: boolean,
+): GlobalScope {
+  if (interaction) return "none";
+  switch (request.authorization) {
+    case "bot":
+      return routeGlobalScope(request.route) === "none" ? "none" : "bot";
+    case "none":
+      return routeGlobalScope(request.route) === "none" ? "none" : "ip";
+    default:
+      return "none";
+  }
+}
+
 function id(name: string, value: string): string {
   if (typeof value !== "string" || !/^\d+$/.test(value)) {
     throw new TypeError(
@@ -894,10 +946,13 @@ function id(name: string, value: string): string {
 }
 
 function token(name: string, value: string): string {
-  if (typeof value !== "string" || value === "" || /[/?#\s]/.test(value)) {
+  if (
+    typeof value !== "string" || value === "" || /[/?#\s]/.test(value) ||
+    isDotSegment(value)
+  ) {
     // Never echo a token, even a malformed one.
     throw new TypeError(
-      `Cannot build route as '${name}' must be a non-empty string without '/', '?', '#' or spaces`,
+      `Cannot build route as '${name}' must be a non-empty string without '/', '?', '#' or spaces, and not '.' or '..'`,
     );
   }
   return encodeURIComponent(value);

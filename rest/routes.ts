@@ -72,6 +72,39 @@ export interface RouteInfo {
   tokenRoute: boolean;
 }
 
+/**
+ * Which global rate limit a request counts against, and which one a global
+ * 429 to it pauses. Discord's docs: "All bots can make up to 50 requests
+ * per second to our API. If no authorization header is provided, then the
+ * limit is applied to the IP address", and "Interaction endpoints are not
+ * bound to the bot's Global Rate Limit". So:
+ * - `bot`: sent with the bot token; the bot's limit (`globalLimit`).
+ * - `ip`: sent without `Authorization` (webhook executions with their
+ *   token, GET `/gateway`): the IP's limit, 50 per second. Webhook
+ *   requests are not interaction endpoints, so they are not exempt; nor do
+ *   they count against the bot's limit, which is the bot token's.
+ * - `none`: interaction endpoints (callbacks, and follow-ups through the
+ *   application's webhook with the interaction's token), and requests with
+ *   another `Authorization` (a user's OAuth2 token, under that user's own
+ *   limit): held back by no global limit here.
+ */
+export type GlobalScope = "bot" | "ip" | "none";
+
+/**
+ * The global scope of a route from its path alone: interaction callbacks
+ * are `none`, other token routes (webhooks with their token, sent without
+ * authorization) `ip`, the rest `bot`. A follow-up through the
+ * application's webhook looks like a webhook execution, so the REST client
+ * says `none` for its interaction methods itself.
+ *
+ * @param route The parsed route.
+ * @returns Its global scope.
+ */
+export function routeGlobalScope(route: RouteInfo): GlobalScope {
+  if (!route.tokenRoute) return "bot";
+  return route.majorParameter.startsWith("interactions/") ? "none" : "ip";
+}
+
 /** Options for {@linkcode parseRoute}. */
 export interface ParseRouteOptions {
   /**
@@ -240,6 +273,19 @@ export function redactPath(path: string): string {
       /^\/interactions\/(\d+)\/[^/?#]+\/callback/,
       "/interactions/$1/:token/callback",
     );
+}
+
+/**
+ * Whether a path segment is `.` or `..`, which URL parsing drops or uses to
+ * climb one segment up (`/reactions/..` becomes the message's own path).
+ * Encoding cannot keep them one segment: `%2e` and `%2E` count as dots too
+ * (WHATWG URL), so route builders refuse them.
+ *
+ * @param value A path segment, before encoding.
+ * @returns Whether it is `.` or `..`.
+ */
+export function isDotSegment(value: string): boolean {
+  return value === "." || value === "..";
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { CallOptions, RequestOptions } from "../rest_client.ts";
 import { callOptions } from "../_request_io.ts";
 import { isSnowflake } from "../../base/snowflake.ts";
+import { isDotSegment } from "../routes.ts";
 
 /** Options of a route that takes no audit-log reason and no files. */
 export type RouteOptions = Pick<CallOptions, "signal">;
@@ -46,14 +47,22 @@ export function snowflake(name: string, value: string): string {
  * @param value The value.
  * @param secret Whether to leave the value out of the error (tokens).
  * @returns The encoded value.
- * @throws {TypeError} When it is empty.
+ * @throws {TypeError} When it is empty, or `.` or `..`.
  */
 export function segment(name: string, value: string, secret = false): string {
+  const current = secret
+    ? ""
+    : `: current value '${name}=${String(value).slice(0, 40)}'`;
   if (typeof value !== "string" || value === "" || value.length > 512) {
     throw new TypeError(
-      `Cannot build route as '${name}' must be a non-empty string${
-        secret ? "" : `: current value '${name}=${String(value).slice(0, 40)}'`
-      }`,
+      `Cannot build route as '${name}' must be a non-empty string${current}`,
+    );
+  }
+  if (isDotSegment(value)) {
+    // encodeURIComponent leaves dots, and URL parsing would then drop the
+    // segment or climb one up: DELETE .../reactions/.. deleted the message.
+    throw new TypeError(
+      `Cannot build route as '${name}' must not be '.' or '..' (the URL would name another endpoint)${current}`,
     );
   }
   return encodeURIComponent(value);

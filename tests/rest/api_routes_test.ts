@@ -653,3 +653,39 @@ Deno.test("createGuildSticker sends plain form fields and the file, not payload_
     /exceeds the upload limit/,
   );
 });
+
+Deno.test("free-text path segments refuse '.' and '..', which the URL would drop or climb (DELETE .../reactions/.. deleted the message)", async () => {
+  const { fake, rest } = setup();
+  const calls: [string, () => Promise<unknown>][] = [];
+  for (const dots of [".", ".."]) {
+    calls.push(
+      [
+        "emoji",
+        () => api.deleteAllReactionsForEmoji(rest, CHANNEL, "1", dots),
+      ],
+      ["emoji", () => api.getReactions(rest, CHANNEL, "1", dots)],
+      ["emoji", () => api.createReaction(rest, CHANNEL, "1", dots)],
+      ["emoji", () => api.deleteOwnReaction(rest, CHANNEL, "1", dots)],
+      ["emoji", () => api.deleteUserReaction(rest, CHANNEL, "1", dots, "2")],
+      ["code", () => api.deleteInvite(rest, dots)],
+      ["code", () => api.getInvite(rest, dots)],
+      ["webhookToken", () => api.getWebhookWithToken(rest, "1", dots)],
+      [
+        "webhookToken",
+        () => api.executeWebhook(rest, "1", dots, { content: "x" }),
+      ],
+      ["webhookToken", () => api.deleteWebhookMessage(rest, "1", dots, "2")],
+    );
+  }
+  for (const [name, call] of calls) {
+    await assert.rejects(async () => await call(), (error: unknown) => {
+      assert.ok(error instanceof TypeError, String(error));
+      assert.match(error.message, new RegExp(`'${name}' must not be '.' or`));
+      return true;
+    });
+  }
+  assert.equal(fake.requests.length, 0, "nothing was sent");
+  // Dots inside a segment are data, sent as they are.
+  await api.getReactions(rest, CHANNEL, "1", "a..b").catch(() => {});
+  assert.equal(fake.requests.at(-1)?.path.endsWith("/reactions/a..b"), true);
+});

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { configure, type LogRecord, reset } from "@logtape/logtape";
+import { DiscordApiError } from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import {
   InvalidRequestGuard,
@@ -98,4 +100,71 @@ Deno.test("RestClient stops sending the bot token after Discord answered 401 to 
     body: { content: "c" },
   }).catch(() => {});
   assert.equal(fake.requests.length, sent + 1);
+});
+
+Deno.test("RestClient: a 401 to a request with another Authorization (a user's OAuth2 token) leaves the bot token in use", async () => {
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { memory: (record: LogRecord) => records.push(record) },
+    loggers: [
+      { category: ["disruption"], lowestLevel: "debug", sinks: ["memory"] },
+      { category: ["logtape", "meta"], lowestLevel: "error", sinks: [] },
+    ],
+  });
+  try {
+    const sent: (string | null)[] = [];
+    // Discord: the bot token is good, the user's Bearer token expired.
+    const fetch: typeof globalThis.fetch = (_input, init) => {
+      const auth = new Headers(init?.headers).get("authorization");
+      sent.push(auth);
+      return Promise.resolve(
+        auth === "Bot good"
+          ? Response.json({ id: "1" })
+          : Response.json({ message: "401: Unauthorized", code: 0 }, {
+            status: 401,
+          }),
+      );
+    };
+    const rest = new RestClient({
+      token: "good",
+      fetch,
+      scheduler: new VirtualScheduler(),
+    });
+    const asUser = {
+      auth: false,
+      headers: { Authorization: "Bearer expired-user-token" },
+    };
+    await assert.rejects(
+      rest.request("GET", "/users/@me/guilds", asUser),
+      (error: unknown) => error instanceof DiscordApiError,
+    );
+    assert.deepEqual(await rest.request("GET", "/users/@me"), { id: "1" });
+    // Once the bot token is rejected, a user's token still goes out.
+    const revoked = new RestClient({
+      token: "revoked",
+      fetch,
+      scheduler: new VirtualScheduler(),
+    });
+    await assert.rejects(revoked.request("GET", "/users/@me"), /401/);
+    await assert.rejects(
+      revoked.request("GET", "/users/@me"),
+      TokenRejectedError,
+    );
+    await assert.rejects(
+      revoked.request("GET", "/users/@me/guilds", asUser),
+      (error: unknown) => error instanceof DiscordApiError,
+    );
+    assert.deepEqual(sent, [
+      "Bearer expired-user-token",
+      "Bot good",
+      "Bot revoked",
+      "Bearer expired-user-token",
+    ]);
+    const blamed = records.filter((record) =>
+      record.level === "error" && /bot token/.test(String(record.message))
+    );
+    assert.equal(blamed.length, 1, "only the revoked client's 401 is blamed");
+  } finally {
+    await reset();
+  }
 });

@@ -177,7 +177,7 @@ Deno.test("RateLimiter keeps other major parameters apart under one hash", async
   assert.deepEqual(sent, [[0, "1a"], [0, "2a"], [1000, "1b"]]);
 });
 
-Deno.test("RateLimiter holds to the global limit, except for token routes", async () => {
+Deno.test("RateLimiter holds to the global limit, except for interaction callbacks", async () => {
   const clock = new VirtualScheduler();
   const limiter = new RateLimiter({ scheduler: clock, globalLimit: 2 });
   const sent: [number, string][] = [];

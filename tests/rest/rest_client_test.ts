@@ -728,6 +728,29 @@ Deno.test("RestClient checks its options and arguments", async (t) => {
         "Cannot build route as 'channelId' must be a snowflake string: current value 'channelId=1/../2'",
     });
   });
+  await t.step(
+    "tokens are not '.' or '..' (the URL would name another endpoint)",
+    async () => {
+      const fake = new FakeRest({ token: "t" });
+      const rest = new RestClient({ token: "t", fetch: fake.fetch });
+      for (const dots of [".", ".."]) {
+        for (
+          const call of [
+            () => rest.createInteractionResponse("1", dots, { type: 1 }),
+            () => rest.createFollowupMessage("1", dots, { content: "x" }),
+            () => rest.deleteOriginalInteractionResponse("1", dots),
+            () => rest.editFollowupMessage("1", dots, "2", { content: "x" }),
+          ]
+        ) {
+          await assert.rejects(async () => await call(), {
+            name: "TypeError",
+            message: /'interactionToken' must be .*not '\.' or '\.\.'/,
+          });
+        }
+      }
+      assert.equal(fake.requests.length, 0);
+    },
+  );
   await t.step("tokens are never echoed", () => {
     const rest = new RestClient({ token: "t" });
     assert.throws(

@@ -196,3 +196,63 @@ Deno.test("RestClient: an abort ends an upload whose file stream stalls", async 
   assert.match(String(cancelled), /caller gave up/, "the stream was cancelled");
   assert.equal(calls, 0, "nothing sent");
 });
+
+Deno.test("RestClient: `timeout` ends an attempt whose custom fetch ignores the signal and never settles, and the bucket goes on", async () => {
+  const clock = new VirtualScheduler();
+  const calls: string[] = [];
+  // A wrapper (logging, a proxy) that does not forward the signal, and a
+  // peer that never answers.
+  const fetch: typeof globalThis.fetch = (input) => {
+    calls.push(new URL(String(input)).pathname);
+    return new Promise<Response>(() => {});
+  };
+  const rest = new RestClient({
+    token: TOKEN,
+    fetch,
+    scheduler: clock,
+    timeout: 200,
+    maxRetries: 1,
+    serverErrorBackoff: 10,
+  });
+  const first = outcome(rest.request("GET", "/channels/1/messages"));
+  const second = outcome(rest.request("GET", "/channels/1/messages"));
+  await clock.advance(199);
+  assert.ok(!first.error, "not before the timeout");
+  await clock.advance(1 + 10 + 200); // the timeout, the backoff, the retry's
+  const firstError = first.error as Error | undefined;
+  assert.ok(firstError instanceof NetworkError, String(firstError));
+  assert.match(String(firstError.cause), /no complete answer within 200 ms/);
+  await clock.advance(200 + 10 + 200);
+  assert.ok(second.error instanceof NetworkError, String(second.error));
+  assert.equal(calls.length, 4, "two requests, each tried twice");
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("RestClient: an answer a signal-ignoring fetch brings after the timeout has its body cancelled", async () => {
+  const clock = new VirtualScheduler();
+  let answer!: (response: Response) => void;
+  let cancelled = false;
+  const fetch: typeof globalThis.fetch = () =>
+    new Promise((resolve) => answer = resolve);
+  const rest = new RestClient({
+    token: TOKEN,
+    fetch,
+    scheduler: clock,
+    timeout: 100,
+    retryServerErrors: "never",
+  });
+  const call = outcome(rest.request("GET", "/channels/1"));
+  await clock.advance(100);
+  assert.ok(call.error instanceof NetworkError, String(call.error));
+  answer(
+    new Response(
+      new ReadableStream<Uint8Array>({
+        cancel(): void {
+          cancelled = true;
+        },
+      }),
+    ),
+  );
+  await clock.flushMicrotasks();
+  assert.equal(cancelled, true);
+});

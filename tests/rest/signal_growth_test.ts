@@ -1,0 +1,27 @@
+// One long-lived AbortSignal passed to every call (an app's shutdown
+// signal) must not keep anything per request once it settled. Measured in
+// a child process with a full collection before each reading
+// (--expose-gc).
+import assert from "node:assert/strict";
+
+const CHILD = new URL("./_signal_growth_child.ts", import.meta.url);
+
+Deno.test("RestClient: 20,000 requests passed one long-lived signal leave the heap where it was", async () => {
+  const output = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--no-check",
+      "--allow-read",
+      "--v8-flags=--expose-gc",
+      CHILD.pathname,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.equal(output.code, 0);
+  const growth = Number(new TextDecoder().decode(output.stdout).trim());
+  // Combined with the timeout by AbortSignal.any, each attempt's signal
+  // stayed attached to the caller's for as long as it lived: 27 MB for
+  // these 20,000 requests.
+  assert.ok(growth < 6, `the heap grew by ${growth} MB`);
+});
