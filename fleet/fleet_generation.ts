@@ -45,7 +45,7 @@ local function clean()
   if rawNext and (not nxt or nxt == count) then
     fixed = fixed + 2
     nxt = nil
-    redis.call('HDEL', KEYS[1], 'next')
+    redis.call('HDEL', KEYS[1], 'next', 'complete_at')
     redis.call('DEL', KEYS[2])
   end
   return count, nxt, fixed
@@ -54,28 +54,52 @@ end
 }
 
 /**
- * Whether every shard of the next set (`nxt` of them) is marked complete by
- * a process that still holds its lease: a mark outlives the process that
- * made it (killed after marking its new shards, it made the others flip,
- * switch and close the old set, its old shards' sessions with them, while
- * its new shards waited a lease TTL to be taken over and identified from
- * scratch: every event of their guilds in between was lost). Marks whose
- * lease is gone are dropped, to be made again by the process that takes the
- * shard over. Expects `now` (luaNow) and the fleet's prefix in ARGV[prefix].
+ * Whether the fleet may switch to the next set (`nxt` shards): every one of
+ * its shards is marked complete by a process that still holds its lease,
+ * and every lease of the running set was renewed since that was so. A mark
+ * outlives the process that made it, and a lease looks held for a TTL after
+ * its process died: flipped meanwhile, the set was switched to while the
+ * dead process's old shards ran nowhere, and nobody resumed them, so every
+ * event of their guilds between the death and the new shards' IDENTIFY was
+ * lost. Now the flip waits for the old shards' holders to show they live
+ * (a renewal, within `renewMs` for a live one), or for another process to
+ * take a dead one's over (it resumes them: nothing is lost). Marks whose
+ * lease is gone are dropped, to be made again by whoever takes the shard
+ * over. `complete_at` in the generation hash records since when the marks
+ * were complete. Expects `now` (luaNow), the fleet's prefix in
+ * ARGV[prefix] and the lease TTL in ARGV[ttl].
  */
-function liveBarrier(prefixArg: number): string {
+function liveBarrier(prefixArg: number, ttlArg: number): string {
   return `
 local function complete(nxt)
-  if redis.call('SCARD', KEYS[2]) < nxt then return false end
-  local leases = ARGV[${prefixArg}] .. ':' .. nxt .. ':leases'
   local live = 0
-  for _, shard in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-    local v = redis.call('HGET', leases, shard)
-    local e = v and tonumber(string.match(v, '|(%d+)$'))
-    if e and e >= now then live = live + 1
-    else redis.call('SREM', KEYS[2], shard) end
+  if redis.call('SCARD', KEYS[2]) >= nxt then
+    local leases = ARGV[${prefixArg}] .. ':' .. nxt .. ':leases'
+    for _, shard in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+      local v = redis.call('HGET', leases, shard)
+      local e = v and tonumber(string.match(v, '|(%d+)$'))
+      if e and e >= now then live = live + 1
+      else redis.call('SREM', KEYS[2], shard) end
+    end
   end
-  return live >= nxt
+  if live < nxt then
+    redis.call('HDEL', KEYS[1], 'complete_at')
+    return false
+  end
+  local at = tonumber(redis.call('HGET', KEYS[1], 'complete_at'))
+  if not at then
+    at = now
+    redis.call('HSET', KEYS[1], 'complete_at', now)
+  end
+  local old = ARGV[${prefixArg}] .. ':' .. redis.call('HGET', KEYS[1], 'count') .. ':leases'
+  local ttl = tonumber(ARGV[${ttlArg}])
+  local raw = redis.call('HGETALL', old)
+  for i = 2, #raw, 2 do
+    local e = tonumber(string.match(raw[i], '|(%d+)$'))
+    if e == nil or e - ttl <= at then return false end
+  end
+  redis.call('HDEL', KEYS[1], 'complete_at')
+  return true
 end
 `;
 }
@@ -87,12 +111,12 @@ end
  * KEYS: 1 generation (hash count, next), 2 ready (set of the next count's
  * complete shards). ARGV: 1 the count to store when none (or none valid)
  * is, 2 the largest valid count, 3 now ("" = the server's TIME), 4 the
- * fleet's prefix (its leases are `prefix:count:leases`). Returns
- * `{count, next or 0, fixed}`.
+ * fleet's prefix (its leases are `prefix:count:leases`), 5 the lease TTL.
+ * Returns `{count, next or 0, fixed}`.
  */
 const SYNC_SCRIPT = `${validation(2)}
 ${luaNow(3)}
-${liveBarrier(4)}
+${liveBarrier(4, 5)}
 local count, nxt, fixed = clean()
 if nxt and complete(nxt) then
   redis.call('HSET', KEYS[1], 'count', nxt)
@@ -105,15 +129,21 @@ return {count, nxt or 0, fixed}
 
 /**
  * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the count to start
- * with, 2 the target, 3 the largest valid count. Returns `{1, count}` when
- * recorded, `{0, next}` when another reshard is running, `{2, count}` when
- * the count is the target.
+ * with, 2 the target, 3 the largest valid count, 4 the fleet's prefix.
+ * Returns `{1, count}` when recorded, `{0, next}` when another reshard is
+ * running, `{2, count}` when the count is the target. A recorded reshard
+ * starts its set's own keys afresh (see {@linkcode eraKeys}): an earlier
+ * reshard to the same count left its sessions and marks there.
  */
 const REQUEST_SCRIPT = `${validation(3)}
 local count, nxt = clean()
 if nxt then return {0, nxt} end
 if count == tonumber(ARGV[2]) then return {2, count} end
 redis.call('DEL', KEYS[2])
+redis.call('HDEL', KEYS[1], 'complete_at')
+for _, suffix in ipairs({'sessions', 'session_count', 'complete'}) do
+  redis.call('DEL', ARGV[4] .. ':' .. ARGV[2] .. ':' .. suffix)
+end
 redis.call('HSET', KEYS[1], 'next', ARGV[2])
 return {1, count}
 `;
@@ -124,7 +154,7 @@ return {1, count}
  */
 const CANCEL_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
-redis.call('HDEL', KEYS[1], 'next')
+redis.call('HDEL', KEYS[1], 'next', 'complete_at')
 redis.call('DEL', KEYS[2])
 return 1
 `;
@@ -133,14 +163,18 @@ return 1
  * Mark a shard of the next count complete (or no longer), flipping the count
  * when that completes the set (see `liveBarrier`). KEYS: 1 generation,
  * 2 ready. ARGV: 1 the shard's count, 2 shard, 3 "1" ready / "0" not, 4 now
- * ("" = the server's TIME), 5 the fleet's prefix. Returns 1 when it flipped.
+ * ("" = the server's TIME), 5 the fleet's prefix, 6 the lease TTL. Returns 1
+ * when it flipped.
  */
 const MARK_SCRIPT = `
 ${luaNow(4)}
-${liveBarrier(5)}
+${liveBarrier(5, 6)}
 if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
 if ARGV[3] == '0' then redis.call('SREM', KEYS[2], ARGV[2]) return 0 end
 redis.call('SADD', KEYS[2], ARGV[2])
+-- Kept past the flip, unlike the barrier: whoever takes the shard over
+-- later resumes its session only if it was complete (see eraKeys).
+redis.call('SADD', ARGV[5] .. ':' .. ARGV[1] .. ':complete', ARGV[2])
 if complete(tonumber(ARGV[1])) then
   redis.call('HSET', KEYS[1], 'count', ARGV[1])
   redis.call('HDEL', KEYS[1], 'next')
@@ -150,20 +184,48 @@ end
 return 0
 `;
 
+/**
+ * The keys of one shard count's set that outlive the barrier: the sessions
+ * its shards saved while it was the new set (the fleet's session store holds
+ * only the running set's, keyed by shard id like the old set's), and which
+ * of its shards were complete. A process that dies after its new shards
+ * completed may let the set flip without it: whoever takes those shards
+ * over resumes them from here, so Discord replays what was missed, instead
+ * of identifying afresh and losing every event of their guilds since the
+ * death. Deleted when a reshard to that count is recorded.
+ *
+ * @param prefix The fleet's prefix.
+ * @param count The set's shard count.
+ */
+export function eraKeys(prefix: string, count: number): {
+  sessions: string;
+  sessionCount: string;
+  complete: string;
+} {
+  return {
+    sessions: `${prefix}:${count}:sessions`,
+    sessionCount: `${prefix}:${count}:session_count`,
+    complete: `${prefix}:${count}:complete`,
+  };
+}
+
 /** The fleet's shard count and reshard, shared by its processes in Redis. */
 export class FleetGeneration {
   readonly #redis: RedisConnection;
   readonly #generationKey: string;
   readonly #readyKey: string;
   readonly #prefix: string;
+  readonly #ttlMs: number;
 
   /**
    * @param redis The connection.
    * @param prefix The fleet's prefix.
+   * @param ttlMs The fleet's lease TTL.
    */
-  constructor(redis: RedisConnection, prefix: string) {
+  constructor(redis: RedisConnection, prefix: string, ttlMs: number) {
     this.#redis = redis;
     this.#prefix = prefix;
+    this.#ttlMs = ttlMs;
     this.#generationKey = `${prefix}:generation`;
     this.#readyKey = `${prefix}:ready`;
   }
@@ -188,6 +250,7 @@ export class FleetGeneration {
       String(MAX_RECOMMENDED_SHARDS),
       now === undefined ? "" : String(now),
       this.#prefix,
+      String(this.#ttlMs),
     ) as [number, number, number];
     this.#reportFixed(fixed, initial);
     return { count, next: next > 0 ? next : undefined };
@@ -228,6 +291,7 @@ export class FleetGeneration {
       String(initial),
       String(target),
       String(MAX_RECOMMENDED_SHARDS),
+      this.#prefix,
     ) as [number, number];
     return kind === 0
       ? { count: target, running: value }
@@ -249,6 +313,22 @@ export class FleetGeneration {
       String(target),
     );
     return cancelled === 1;
+  }
+
+  /**
+   * Whether a shard of the set of `count` shards was complete while that set
+   * was the new one (see {@linkcode eraKeys}).
+   *
+   * @param count The set's shard count.
+   * @param shardId The shard.
+   * @returns `true` when it was.
+   */
+  async wasComplete(count: number, shardId: number): Promise<boolean> {
+    const member = await this.#redis.sismember(
+      eraKeys(this.#prefix, count).complete,
+      String(shardId),
+    );
+    return member === 1;
   }
 
   /**
@@ -276,6 +356,7 @@ export class FleetGeneration {
       ready ? "1" : "0",
       now === undefined ? "" : String(now),
       this.#prefix,
+      String(this.#ttlMs),
     );
     return flipped === 1;
   }

@@ -23,8 +23,13 @@ import {
 } from "../gateway/session_store.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
+import { RedisSessionStore } from "../redis/session_store.ts";
 import { HeldEvents, whenComplete } from "./held_events.ts";
-import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
+import {
+  eraKeys,
+  FleetGeneration,
+  RedisDuplicateFilter,
+} from "./fleet_generation.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
 import { ShardLeases } from "./shard_leases.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
@@ -173,7 +178,7 @@ export class FleetShards {
     this.#useSchedulerClock = options.clock === "scheduler";
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#prefix = options.prefix ?? "disruption:fleet";
-    this.#record = new FleetGeneration(options.redis, this.#prefix);
+    this.#record = new FleetGeneration(options.redis, this.#prefix, ttl);
     this.#current = this.#createSet(options.shardCount);
     this.#events = new HeldEvents((event) => {
       for (const listener of this.#listeners) {
@@ -454,7 +459,7 @@ export class FleetShards {
           });
           await this.#stop(set, result.lost, false);
         }
-        if (live) await this.#save(set, result.kept);
+        if (live || set === this.#next) await this.#save(set, result.kept);
         if (result.shed.length > 0) {
           logger.info(
             "Handing shards {shards} over ({members} processes now)",
@@ -520,9 +525,11 @@ export class FleetShards {
     }
     if (
       !this.#next && this.#switchedAt !== undefined &&
-      now - this.#switchedAt >= this.#ttlMs
+      now - this.#switchedAt >= 2 * this.#ttlMs
     ) {
-      // Every process has switched by now: nothing can be a second copy.
+      // Every process has switched by now, and a new shard whose process
+      // died around the flip was taken over (within a TTL) and its replay
+      // delivered: nothing can be a second copy.
       this.#events.filter = undefined;
       this.#switchedAt = undefined;
     }
@@ -574,6 +581,10 @@ export class FleetShards {
         pool: this.#options.pool?.filter((id) => id < count),
         ttlMs: this.#ttlMs,
       }),
+      sessions: new RedisSessionStore(this.#options.redis, {
+        key: eraKeys(this.#prefix, count).sessions,
+        shardCountKey: eraKeys(this.#prefix, count).sessionCount,
+      }),
     };
   }
 
@@ -589,9 +600,9 @@ export class FleetShards {
       this.#events.fromSet(set, this.#current, this.#next, shard, event);
     });
     let resumed = false;
-    if (set === this.#current) {
+    const resume = async (store: SessionStore): Promise<void> => {
       try {
-        const saved = await this.#options.sessionStore.load(id);
+        const saved = await store.load(id);
         if (
           saved && isSessionUsable(saved, {
             shardCount: set.count,
@@ -607,16 +618,30 @@ export class FleetShards {
           { id, error },
         );
       }
+    };
+    // A shard whose process died after it completed in a reshard's new set
+    // resumes from that set's store (see eraKeys): Discord then replays its
+    // missed events, which nobody else delivers once the set flipped.
+    const wasComplete = (): Promise<boolean> =>
+      this.#record.wasComplete(set.count, id).catch(() => false);
+    if (set === this.#current) {
+      await resume(this.#options.sessionStore);
+      if (!resumed && await wasComplete()) await resume(set.sessions);
     } else {
       // A new set's shard counts toward the fleet's barrier once complete;
-      // one taken over from a process that died is uncounted until then.
+      // one taken over from a process that died is uncounted until then
+      // (until RESUMED, when it resumes a complete one).
       await this.#record.markReady(set.count, id, false).catch(() => {});
-      const { complete, stop } = whenComplete(shard);
+      if (await wasComplete()) await resume(set.sessions);
+      const { complete, stop } = whenComplete(shard, resumed);
       set.watchers.set(id, stop);
       void complete.then(async () => {
         set.watchers.delete(id);
         if (set !== this.#next || set.shards.get(id) !== shard) return;
         try {
+          // Its session first: once marked, the set may flip without this
+          // process, and whoever takes the shard over resumes from it.
+          await this.#saveShards(set, [shard]);
           const flipped = await this.#record.markReady(
             set.count,
             id,
@@ -703,8 +728,13 @@ export class FleetShards {
         : [];
     });
     if (sessions.length === 0) return;
+    // The running set's in the fleet's store; the new set's in its own
+    // (keyed by shard id too, they would overwrite the running set's).
+    const store = set === this.#current
+      ? this.#options.sessionStore
+      : set.sessions;
     try {
-      await this.#options.sessionStore.save(sessions);
+      await store.save(sessions);
     } catch (error) {
       logger.warn("Could not save sessions: {error}", { error });
     }
@@ -715,6 +745,8 @@ export class FleetShards {
 interface ShardSet {
   count: number;
   leases: ShardLeases;
+  /** Its sessions while it is the new set (see `eraKeys`). */
+  sessions: SessionStore;
   shards: Map<number, Shard>;
   /** Stops watching a new set's shard for completeness. */
   watchers: Map<number, () => void>;

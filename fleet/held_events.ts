@@ -458,9 +458,10 @@ function keyFor(
  * replace another set's).
  *
  * @param shard The shard, before it connects.
+ * @param resuming It resumes a session that was complete: RESUMED is enough.
  * @returns A promise that resolves then, and a function to stop watching.
  */
-export function whenComplete(shard: Shard): {
+export function whenComplete(shard: Shard, resuming = false): {
   complete: Promise<void>;
   stop: () => void;
 } {
@@ -468,7 +469,11 @@ export function whenComplete(shard: Shard): {
   const complete = new Promise<void>((resolve) => {
     let pending: Set<string> | undefined;
     const off = shard.on("dispatch", (event) => {
-      if (event.name === "READY") {
+      if (event.name === "RESUMED") {
+        // Resuming a session that was complete: it still is. (Refused, it
+        // identifies, and its READY starts the count as usual.)
+        if (resuming) pending = new Set();
+      } else if (event.name === "READY") {
         const guilds = (event.data as { guilds?: { id: string }[] }).guilds ??
           [];
         pending = new Set(guilds.map((g) => g.id));
@@ -484,7 +489,7 @@ export function whenComplete(shard: Shard): {
         off();
         resolve();
       }
-    }, { events: ["READY", "GUILD_CREATE", "GUILD_DELETE"] });
+    }, { events: ["READY", "RESUMED", "GUILD_CREATE", "GUILD_DELETE"] });
     stop = off;
   });
   return { complete, stop };

@@ -18,7 +18,7 @@ Deno.test({
     const redis = await connectRedis({ url: server.url });
     const prefix = `disruption:test:generation:${crypto.randomUUID()}`;
     const key = `${prefix}:generation`;
-    const generation = new FleetGeneration(redis, prefix);
+    const generation = new FleetGeneration(redis, prefix, 10_000);
     try {
       for (const count of ["abc", "0", "-3", "2.5", "1e9", "70000"]) {
         await redis.del(key);
@@ -76,47 +76,82 @@ Deno.test("checkShardCount: 1 to 65,536 (Discord's largest recommendation), not 
 
 Deno.test({
   name:
-    "FleetGeneration: the barrier counts only the new shards whose lease is still held; a dead process's marks do not flip the count (its old shards' sessions would close unresumed)",
+    "FleetGeneration: the set flips only when every new shard is marked by a live lease holder and every old shard's holder renewed since (a dead process's shards are taken over, and resumed, first)",
   ignore: server.ignore,
   fn: async () => {
     const redis = await connectRedis({ url: server.url });
     const prefix = `disruption:test:generation:${crypto.randomUUID()}`;
-    const leases = `${prefix}:4:leases`;
-    const generation = new FleetGeneration(redis, prefix);
-    const now = 1_000_000;
+    const oldLeases = `${prefix}:2:leases`;
+    const newLeases = `${prefix}:4:leases`;
+    const TTL = 10_000;
+    const generation = new FleetGeneration(redis, prefix, TTL);
+    const t = 1_000_000;
+    const lease = (owner: string, renewedAt: number) =>
+      `${owner}|${renewedAt + TTL}`;
     try {
       await generation.request(2, 4);
-      // Process "a" holds 0 and 1; process "b" held 2 and 3, marked them
-      // complete and died: its leases ran out.
-      await redis.hset(leases, {
-        0: `a|${now + 5_000}`,
-        1: `a|${now + 5_000}`,
-        2: `b|${now - 1}`,
-        3: `b|${now - 1}`,
+      // "a" runs old shard 0 and new 0, 1; "b" ran old shard 1 and new 2, 3,
+      // marked them complete and died: its new leases ran out.
+      await redis.hset(oldLeases, { 0: lease("a", t), 1: lease("b", t) });
+      await redis.hset(newLeases, {
+        0: lease("a", t),
+        1: lease("a", t),
+        2: lease("b", t - TTL - 1),
+        3: lease("b", t - TTL - 1),
       });
-      assert.equal(await generation.markReady(4, 2, true, now - 10_000), false);
-      assert.equal(await generation.markReady(4, 3, true, now - 10_000), false);
-      assert.equal(await generation.markReady(4, 0, true, now), false);
-      assert.equal(await generation.markReady(4, 1, true, now), false);
-      assert.deepEqual(await generation.sync(2, now), { count: 2, next: 4 });
+      for (const shard of [2, 3]) {
+        assert.equal(
+          await generation.markReady(4, shard, true, t - 20_000),
+          false,
+        );
+      }
+      for (const shard of [0, 1]) {
+        assert.equal(await generation.markReady(4, shard, true, t), false);
+      }
+      assert.deepEqual(await generation.sync(2, t), { count: 2, next: 4 });
       // The dead marks are gone, to be made again by whoever takes over.
       assert.deepEqual(
         (await redis.smembers(`${prefix}:ready`)).sort(),
         ["0", "1"],
       );
-      // "a" takes 2 and 3 over and completes them: now the set flips.
-      await redis.hset(leases, {
-        2: `a|${now + 5_000}`,
-        3: `a|${now + 5_000}`,
-      });
-      assert.equal(await generation.markReady(4, 2, true, now), false);
-      assert.equal(await generation.markReady(4, 3, true, now), true);
-      assert.deepEqual(await generation.sync(4, now), {
+      // "a" takes new 2 and 3 over and completes them: every new shard is
+      // marked by a live holder, but "b" may still run old shard 1 for all
+      // anyone knows (its lease looks held): no flip.
+      await redis.hset(newLeases, { 2: lease("a", t), 3: lease("a", t) });
+      assert.equal(await generation.markReady(4, 2, true, t), false);
+      assert.equal(await generation.markReady(4, 3, true, t), false);
+      // "a" renews what it holds; "b" renews nothing.
+      const t1 = t + 3_000;
+      await redis.hset(oldLeases, { 0: lease("a", t1) });
+      for (const shard of [0, 1, 2, 3]) {
+        await redis.hset(newLeases, { [shard]: lease("a", t1) });
+      }
+      assert.deepEqual(await generation.sync(2, t1), { count: 2, next: 4 });
+      // "b"'s old lease ran out; "a" takes old shard 1 over (and resumes it).
+      const t2 = t + TTL + 1_000;
+      await redis.hset(oldLeases, { 0: lease("a", t2), 1: lease("a", t2) });
+      for (const shard of [0, 1, 2, 3]) {
+        await redis.hset(newLeases, { [shard]: lease("a", t2) });
+      }
+      assert.deepEqual(await generation.sync(2, t2), {
         count: 4,
         next: undefined,
       });
+      // The completed shards are remembered past the flip (for resuming).
+      assert.equal(await generation.wasComplete(4, 3), true);
+      // A new reshard to 4 later starts that record afresh.
+      await generation.request(4, 2);
+      await generation.cancel(2);
+      await generation.request(4, 8);
+      await generation.cancel(8);
     } finally {
-      await redis.del(`${prefix}:generation`, `${prefix}:ready`, leases);
+      await redis.del(
+        `${prefix}:generation`,
+        `${prefix}:ready`,
+        oldLeases,
+        newLeases,
+        `${prefix}:4:complete`,
+      );
       await closeRedis(redis);
     }
   },

@@ -419,3 +419,118 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "FleetShards.reshard: a process killed as soon as its new shards are complete loses no event: the set waits until its old shard is taken over (and resumed), and its new shards are resumed from the new set's sessions",
+  ignore: server.ignore,
+  fn: async () => {
+    const fake = await serveFleetGateway(SCALE, 16);
+    const { scheduler, gateway, served } = fake;
+    const prefix = `disruption:test:reshard-kill:${crypto.randomUUID()}`;
+    const { changed, waitFor } = memberChanges();
+    const config: FleetMemberConfig = {
+      gatewayUrl: served.url,
+      redisUrl: server.url,
+      prefix,
+      shardCount: 2,
+      maxConcurrency: 2,
+      leaseTtlMs: LEASE_TTL,
+      renewMs: RENEW,
+      epoch: scheduler.epoch,
+      scale: SCALE,
+    };
+    const members = [
+      spawnMember(config, changed),
+      spawnMember(config, changed),
+    ];
+    const redis = await connectRedis({ url: server.url });
+    const messages = (m: MemberProcess) =>
+      m.delivered.filter((d) => d.id.startsWith("m"));
+    const sent: string[] = [];
+    let pump: ReturnType<typeof setInterval> | undefined;
+    try {
+      await waitFor(
+        "the 2 shards run, once each",
+        () =>
+          members.flatMap((m) => m.held).length === 2 &&
+          gateway.sessions.filter((s) =>
+              s.state === "active" && s.shard?.[1] === 2
+            ).length === 2,
+      );
+      const guilds = gateway.guildIds;
+      pump = setInterval(() => {
+        if (sent.length >= MAX_EVENTS) return;
+        const id = `m${sent.length}`;
+        gateway.dispatch(
+          "MESSAGE_CREATE",
+          {
+            id,
+            guild_id: guilds[sent.length % guilds.length]!,
+            channel_id: "1",
+            content: id,
+          },
+          { ignoreIntents: true },
+        );
+        sent.push(id);
+      }, 5);
+      await waitFor(
+        "events flowing",
+        () => members.flatMap(messages).length > 50,
+      );
+      await members[0]!.send("reshard 4");
+      // Killed the moment the barrier holds both of its new shards.
+      let victim: MemberProcess | undefined;
+      let killedAt = 0;
+      await pollUntil("a process's new shards marked complete", () => {
+        if (victim) return true;
+        void redis.smembers(`${prefix}:fleet:ready`).then((ready) => {
+          if (victim || ready.length < 2) return;
+          victim = members.find((m) =>
+            ready.every((id) => m.gen.nextIds.split(",").includes(id))
+          );
+          if (victim) {
+            killedAt = sent.length;
+            victim.child.kill("SIGKILL");
+          }
+        });
+        return false;
+      });
+      const survivor = members.find((m) => m !== victim)!;
+      await waitFor(
+        "the survivor on 4 shards, all of them",
+        () =>
+          survivor.gen.count === 4 && survivor.gen.next === "-" &&
+          survivor.held.length === 4,
+      );
+      const switchedAt = sent.length;
+      await waitFor(
+        "traffic after the switch",
+        () => sent.length >= Math.min(switchedAt + 100, MAX_EVENTS),
+      );
+      clearInterval(pump);
+      pump = undefined;
+      const delivered = () => members.flatMap(messages).map((d) => d.id);
+      await waitFor(
+        "every event delivered",
+        () => new Set(delivered()).size === sent.length,
+      ).catch((error) => {
+        const seen = new Set(delivered());
+        const missing = sent.filter((id) => !seen.has(id));
+        throw new Error(
+          `${error.message}: ${missing.length} of ${sent.length} missing (killed at ${killedAt}): ${
+            missing.slice(0, 10)
+          }`,
+        );
+      });
+      const ids = delivered();
+      assert.equal(ids.length - new Set(ids).size, 0, "none delivered twice");
+    } finally {
+      if (pump !== undefined) clearInterval(pump);
+      await stopMembers(members.filter((m) => m.child.pid !== undefined));
+      await fake.close();
+      await deleteKeys(redis, prefix);
+      await closeRedis(redis);
+    }
+  },
+});
