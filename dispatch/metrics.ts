@@ -38,6 +38,11 @@ export class DispatchMetrics {
   readonly pausedShards: Gauge;
   /** `dispatch_broker_connected`: 1 while RabbitMQ is connected. */
   readonly brokerConnected: Gauge;
+  /**
+   * `dispatch_commands_consuming`: 1 while a consumer on `gateway.send` is
+   * subscribed (commands are taken).
+   */
+  readonly commandsConsuming: Gauge;
   /** `dispatch_redis_connected`: 1 while Redis answers. */
   readonly redisConnected: Gauge;
   /** `dispatch_cache_stale`: 1 while the cache lost writes. */
@@ -140,6 +145,11 @@ export class DispatchMetrics {
     this.brokerConnected = new Gauge({
       name: "dispatch_broker_connected",
       help: "1 while RabbitMQ is connected",
+      registers,
+    });
+    this.commandsConsuming = new Gauge({
+      name: "dispatch_commands_consuming",
+      help: "1 while commands are consumed from gateway.send",
       registers,
     });
     this.redisConnected = new Gauge({

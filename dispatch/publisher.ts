@@ -65,8 +65,11 @@ export interface ConfirmedPublisherOptions {
   /** Events held (unconfirmed) before {@linkcode ConfirmedPublisher.full}. */
   capacity: number;
   /**
-   * Sets up queues, bindings and consumers on every new connection, after
-   * the exchange is declared.
+   * Sets up what publishing needs (queues, bindings) on every new
+   * connection, after the exchange is declared and before the first
+   * publish. A failure fails the connection (retried), so nothing else
+   * belongs here: a consumer is started from it without being awaited, and
+   * retries on its own (see `CommandConsumer`).
    */
   onConnect?: (client: AMQPClient) => Promise<void>;
   /** Called, in order, with every event once the broker confirmed it. */

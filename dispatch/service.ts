@@ -55,6 +55,7 @@ import {
   urlHostPort,
 } from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
+import { CommandConsumer } from "./command_consumer.ts";
 import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
@@ -133,6 +134,12 @@ const SAVE_INTERVAL = 1_000;
 const DRAIN_TIMEOUT = 10_000;
 /** How long a shutdown waits for the last session save. */
 const SHUTDOWN_SAVE_TIMEOUT = 5_000;
+/**
+ * How long a shutdown waits for the status and guild logs' last posts. A
+ * slow Discord would otherwise hold the exit for minutes (20 posts of up to
+ * 15 s each), and the saved sessions would be too old to resume by then.
+ */
+const LOG_FLUSH_TIMEOUT = 3_000;
 
 interface Confirmed {
   sessionId: string | undefined;
@@ -164,6 +171,7 @@ export class DispatchService {
   readonly #rest: RestClient;
   #manager: ShardManager | undefined;
   #publisher: ConfirmedPublisher | undefined;
+  #commands: CommandConsumer | undefined;
   #redis: RedisConnection | undefined;
   /** `gateway_sessions`, through the one implementation of its layout. */
   #sessions: RedisSessionStore | undefined;
@@ -283,6 +291,13 @@ export class DispatchService {
     await this.#connectRedis();
     const saved = config.resume ? await this.#loadSessions() : new Map();
 
+    this.#commands = new CommandConsumer({
+      queue: SEND_QUEUE,
+      prefetch: 100,
+      onMessage: (message) => this.#onCommand(message),
+      onConsuming: (up) => this.#metrics.commandsConsuming.set(up ? 1 : 0),
+      scheduler: this.#scheduler,
+    });
     this.#publisher = new ConfirmedPublisher({
       url: amqpUrl(config),
       exchange: EXCHANGE,
@@ -376,6 +391,13 @@ export class DispatchService {
       this.#scheduler.clearTimeout(this.#redisRetry);
     }
     await this.#manager?.close({ resumable: true });
+    this.#commands?.close();
+    // The logs' last lines (the shards closed) are posted while the broker
+    // drains and the sessions are saved; bounded, as Discord may be slow.
+    const logsPosted = Promise.all([
+      this.#statusLog?.close(LOG_FLUSH_TIMEOUT),
+      this.#guildLog?.close(LOG_FLUSH_TIMEOUT),
+    ]);
     if (this.#publisher) {
       const drained = await within(
         this.#scheduler,
@@ -397,7 +419,7 @@ export class DispatchService {
       this.#saving,
       SHUTDOWN_SAVE_TIMEOUT,
     ) && this.#saving === undefined && this.#lastSaveOk;
-    await Promise.all([this.#statusLog?.flush(), this.#guildLog?.flush()]);
+    await logsPosted;
     await this.#publisher?.close();
     if (this.#redis) await closeRedis(this.#redis);
     await this.#server?.shutdown();
@@ -613,19 +635,17 @@ export class DispatchService {
 
   async #setUpBroker(client: AMQPClient): Promise<void> {
     // The exchange was ensured by the publisher. Queues the user declared
-    // (with a DLX, as quorum queues, ...) are used as they are.
-    if (this.config.defaultQueue) await ensureQueue(client, RECV_QUEUE);
-    await ensureQueue(client, SEND_QUEUE);
-    const channel = await client.channel();
+    // (with a DLX, as quorum queues, ...) are used as they are. Only what
+    // publishing needs is awaited (a failure here retries the connection);
+    // the command consumer runs, and retries, on its own: a `gateway.send`
+    // that cannot be consumed must not stop the events.
     if (this.config.defaultQueue) {
+      await ensureQueue(client, RECV_QUEUE);
+      const channel = await client.channel();
       await channel.queueBind(RECV_QUEUE, EXCHANGE, "#");
+      await channel.close().catch(() => {});
     }
-    await channel.basicQos(100);
-    await channel.basicConsume(
-      SEND_QUEUE,
-      { noAck: false },
-      (message) => this.#onCommand(message),
-    );
+    this.#commands?.attach(client);
   }
 
   async #onCommand(message: AMQPMessage): Promise<void> {
@@ -938,12 +958,14 @@ export class DispatchService {
   }
 
   /**
-   * Whether the broker is connected and every shard is ready or resuming.
+   * Whether the broker is connected, commands are consumed from
+   * `gateway.send`, and every shard is ready or resuming.
    *
    * @returns `true` when healthy.
    */
   healthy(): boolean {
     if (!this.#publisher?.connected || !this.#manager) return false;
+    if (!this.#commands?.consuming) return false;
     for (const shard of this.#manager.shards.values()) {
       if (shard.status !== "ready" && shard.status !== "resuming") return false;
     }

@@ -34,6 +34,8 @@ export class StatusLog {
   /** Lines dropped since the last post that said so. */
   #dropped = 0;
   #posting: Promise<void> | undefined;
+  /** Closed: lines are no longer taken, and the post in flight is aborted. */
+  readonly #abort = new AbortController();
 
   /**
    * Create a log; nothing is posted until a line is added.
@@ -66,6 +68,7 @@ export class StatusLog {
    * @param line The line.
    */
   add(line: string): void {
+    if (this.#abort.signal.aborted) return;
     this.#lines.push(line.slice(0, MAX_CONTENT));
     // A burst within one interval is capped like a backlog is.
     if (this.#lines.length > MAX_WAITING * 20) {
@@ -107,8 +110,42 @@ export class StatusLog {
     return this.#posting;
   }
 
+  /**
+   * Post what is gathered, waiting at most `ms` milliseconds: what is not
+   * posted by then is dropped (and logged), the post in flight aborted, and
+   * no line is taken afterwards. For a shutdown, which a slow Discord would
+   * otherwise hold for minutes (each post can take the REST timeout).
+   *
+   * @param ms The longest wait.
+   * @returns When everything is posted, or dropped.
+   */
+  async close(ms: number): Promise<void> {
+    const posted = this.flush();
+    let timer: TimerId | undefined;
+    const inTime = await Promise.race([
+      posted.then(() => true),
+      new Promise<false>((resolve) => {
+        timer = this.#scheduler.setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+    if (timer !== undefined) this.#scheduler.clearTimeout(timer);
+    if (inTime) {
+      this.#abort.abort();
+      return;
+    }
+    let lines = this.#dropped;
+    for (const message of this.#waiting) lines += message.split("\n").length;
+    this.#waiting = [];
+    this.#dropped = 0;
+    logger.warn(
+      "Status log: Discord did not take the last posts within {ms} ms; the one in flight is aborted and {lines} waiting line(s) are dropped",
+      { ms, lines },
+    );
+    this.#abort.abort(new Error("the status log closed"));
+  }
+
   async #post(): Promise<void> {
-    while (this.#waiting.length > 0) {
+    while (this.#waiting.length > 0 && !this.#abort.signal.aborted) {
       let content = this.#waiting.shift()!;
       if (this.#dropped > 0) {
         const note =
@@ -117,8 +154,11 @@ export class StatusLog {
         this.#dropped = 0;
       }
       try {
-        await this.#rest.createMessage(this.#channelId, { content });
+        await this.#rest.createMessage(this.#channelId, { content }, {
+          signal: this.#abort.signal,
+        });
       } catch (error) {
+        if (this.#abort.signal.aborted) return;
         logger.warn("Posting the status log failed: {error}", { error });
       }
     }

@@ -1327,3 +1327,205 @@ serviceTest(
     assert.equal(said.length, 1, output.join(""));
   },
 );
+
+/** Whether a presence update (op 3) reached the fake gateway on `shard`. */
+function presenceSent(discord: FakeDiscord, shard: number): boolean {
+  return discord.gateway.connections.some((connection) =>
+    connection.shard?.[0] === shard &&
+    connection.received.some((frame) => frame.op === 3)
+  );
+}
+
+/** Poll `done` until it holds, or fail after `ms` naming `what`. */
+async function until(
+  done: () => boolean,
+  what: string,
+  ms = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const PRESENCE_COMMAND = JSON.stringify({
+  op: 0,
+  shard: 0,
+  data: {
+    op: 3,
+    d: { since: null, activities: [], status: "dnd", afk: false },
+  },
+});
+
+serviceTest(
+  "gateway.send deleted and redeclared (the broker cancels the consumer): the service subscribes again, and says it cannot consume meanwhile",
+  async () => {
+    await using t = await setUp();
+    const other = new AMQPClient(amqp.url);
+    await other.connect();
+    try {
+      await t.run(async (service) => {
+        await service.waitFor(
+          "/healthcheck",
+          (_, status) => status === 200,
+          "healthy",
+        );
+        // An operator deletes and redeclares the queue; another client
+        // takes it with an exclusive consumer before the service is back.
+        const channel = await other.channel();
+        await channel.queueDelete("gateway.send");
+        await channel.queueDeclare("gateway.send", { durable: true });
+        const held = await channel.basicConsume(
+          "gateway.send",
+          { noAck: false, exclusive: true },
+          () => {},
+        );
+        await service.waitFor(
+          "/healthcheck",
+          (_, status) => status === 503,
+          "unhealthy while commands cannot be consumed",
+        );
+        const metrics = (await service.get("/metrics")).text;
+        assert.match(metrics, /^dispatch_commands_consuming 0$/m);
+        assert.match(metrics, /^dispatch_broker_connected 1$/m);
+        assert.ok(
+          service.output.join("").includes(
+            "RabbitMQ ended the consumer of",
+          ),
+          service.output.join(""),
+        );
+        // The other client goes: the service takes the queue again, and a
+        // command that waited in it is sent.
+        await held.cancel();
+        await channel.close();
+        await t.consumer.command(PRESENCE_COMMAND);
+        await until(() => presenceSent(t.discord, 0), "the command sent");
+        await service.waitFor(
+          "/healthcheck",
+          (_, status) => status === 200,
+          "healthy again",
+        );
+        assert.match(
+          (await service.get("/metrics")).text,
+          /^dispatch_commands_consuming 1$/m,
+        );
+      });
+    } finally {
+      await other.close();
+    }
+  },
+);
+
+serviceTest(
+  "gateway.send held by another client's exclusive consumer at start: events are published anyway; commands are consumed once it is gone",
+  async () => {
+    await using t = await setUp();
+    const other = new AMQPClient(amqp.url);
+    await other.connect();
+    try {
+      const channel = await other.channel();
+      await channel.basicConsume(
+        "gateway.send",
+        { noAck: false, exclusive: true },
+        () => {},
+      );
+      // t.run waits for READY on every shard: the events do not wait for
+      // the command consumer.
+      await t.run(async (service) => {
+        postMessages(t.discord, 20, "held");
+        await t.consumer.until(
+          () => contents(t.consumer.messages, "held").size === 20 * SHARDS,
+          "the events while gateway.send is held",
+        );
+        const health = await service.get("/healthcheck");
+        assert.equal(health.status, 503);
+        const metrics = (await service.get("/metrics")).text;
+        assert.match(metrics, /^dispatch_commands_consuming 0$/m);
+        assert.match(metrics, /^dispatch_broker_connected 1$/m);
+        assert.match(metrics, /^dispatch_paused_shards 0$/m);
+        assert.ok(
+          service.output.join("").includes(
+            "Cannot consume commands from",
+          ),
+          service.output.join(""),
+        );
+        await other.close();
+        await t.consumer.command(PRESENCE_COMMAND);
+        await until(() => presenceSent(t.discord, 0), "the command sent");
+        await service.waitFor(
+          "/healthcheck",
+          (_, status) => status === 200,
+          "healthy once consuming",
+        );
+      });
+    } finally {
+      await other.close().catch(() => {});
+    }
+  },
+);
+
+serviceTest(
+  "a log channel that never answers does not hold up SIGTERM: the service exits in seconds, and the next process resumes",
+  async () => {
+    await using t = await setUp();
+    const upstream = new URL(t.env.DISCORD_API_URL!);
+    let hung = 0;
+    const never = Promise.withResolvers<Response>();
+    // Discord's REST, except that posts to the log channel never answer.
+    await using proxy = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen(): void {} },
+      (request) => {
+        const url = new URL(request.url);
+        if (request.method === "POST" && url.pathname.includes("/channels/")) {
+          hung++;
+          return never.promise;
+        }
+        return fetch(new URL(url.pathname + url.search, upstream.origin), {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+        });
+      },
+    );
+    t.discord.rest.resources.addChannel({ id: "779", type: 0, name: "log" });
+    const env = {
+      ...t.env,
+      DISCORD_API_URL:
+        `http://127.0.0.1:${proxy.addr.port}${upstream.pathname}`,
+      LOG_CHANNEL: "779",
+    };
+    const first = new ServiceProcess(env);
+    let second: ServiceProcess | undefined;
+    try {
+      await t.ready();
+      // The "Shard … ready" lines are being posted (and hang).
+      await until(() => hung > 0, "the status log's first post");
+      const identifies = t.discord.gateway.counters.sessionStarts;
+      const started = Date.now();
+      first.signal("SIGTERM");
+      assert.equal(await first.exit(), 0);
+      const took = Date.now() - started;
+      // The log's flush is bounded (3 s), alongside the drain and the save;
+      // unbounded, it waited out the REST timeout (15 s) once per post.
+      assert.ok(took < 8_000, `the exit took ${took} ms`);
+      const output = first.output.join("");
+      assert.match(output, /Status log: Discord did not take the last post/);
+      assert.match(output, /sessions saved for resuming/);
+      second = new ServiceProcess(t.env);
+      await until(
+        () => t.discord.gateway.counters.resumed === SHARDS,
+        "every shard resumed",
+      );
+      assert.equal(
+        t.discord.gateway.counters.sessionStarts,
+        identifies,
+        "no IDENTIFY",
+      );
+    } finally {
+      never.resolve(new Response(null, { status: 503 }));
+      await first.stop();
+      await second?.stop();
+    }
+  },
+);

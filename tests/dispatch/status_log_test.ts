@@ -18,6 +18,8 @@ function stalledRest(scheduler: VirtualScheduler): {
     scheduler,
     fetch: async (_input, init) => {
       await gate;
+      // A post the client gave up on (its 15 s timeout) never arrived.
+      init?.signal?.throwIfAborted();
       posted.push(JSON.parse(String(init?.body)).content);
       return Response.json({ id: "1", channel_id: "9", content: "" });
     },
@@ -56,4 +58,47 @@ Deno.test("StatusLog: while REST is stalled the backlog stays bounded; the drop 
   // was dropped.
   assert.match(posted[1]!, /^\(\d+ earlier status line\(s\) dropped/);
   assert.match(posted.at(-1)!, /Shard 99 disconnected/);
+});
+
+Deno.test("StatusLog: close() waits at most its bound for a stalled REST, aborts the post and drops the rest", async () => {
+  const scheduler = new VirtualScheduler();
+  const signals: AbortSignal[] = [];
+  const rest = new RestClient({
+    token: "t",
+    baseUrl: "http://127.0.0.1:1/api/v10",
+    scheduler,
+    // Discord never answers (until the request is aborted).
+    fetch: (_input, init) => {
+      const signal = init!.signal!;
+      signals.push(signal);
+      return new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason))
+      );
+    },
+  });
+  const log = new StatusLog(rest, "9", scheduler, 5_000);
+  for (let i = 0; i < 30; i++) log.add(`Shard ${i} closed ${"x".repeat(100)}`);
+  let closed = false;
+  const closing = log.close(3_000).then(() => closed = true);
+  await scheduler.advance(2_999);
+  assert.equal(closed, false);
+  await scheduler.advance(1);
+  await closing;
+  assert.equal(log.waiting, 0);
+  assert.equal(signals.length, 1, "one post was on its way");
+  assert.ok(signals[0]!.aborted, "and it is aborted");
+  // Closed: no line is taken, and nothing is posted any more.
+  log.add("Shard 0 ready");
+  await scheduler.advance(60_000);
+  assert.equal(signals.length, 1);
+});
+
+Deno.test("StatusLog: close() posts what is gathered when REST answers in time", async () => {
+  const scheduler = new VirtualScheduler();
+  const { rest, posted, release } = stalledRest(scheduler);
+  release();
+  const log = new StatusLog(rest, "9", scheduler, 5_000);
+  log.add("Shard 0 closed");
+  await log.close(3_000);
+  assert.deepEqual(posted, ["Shard 0 closed"]);
 });
