@@ -656,10 +656,14 @@ export class Client {
     if (this.#listeners.size === 0) return;
     const listeners = this.#listeners.get(event.name);
     if (listeners === undefined) return;
-    // Over a copy: a listener added now (awaiting the next one) is not fed this.
+    // Over a copy: a listener added now (awaiting the next one) is not fed
+    // this. One removed before its turn (by an earlier listener of this
+    // event, say) is not called, as the shard does with its own listeners.
     for (const listener of [...listeners]) {
       runner.push(() =>
-        this.#guard(event, listener as HandlerCall, event.data, ctx)
+        listeners.has(listener)
+          ? this.#guard(event, listener as HandlerCall, event.data, ctx)
+          : undefined
       );
     }
   };

@@ -51,6 +51,35 @@ Deno.test("Client: a listener that subscribes or unsubscribes while it runs gets
   assert.deepEqual(answers, ["answer"], "not fed the question itself");
 });
 
+Deno.test("Client: a listener removed by an earlier listener of the same event is not called for it", async () => {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await client.start(new (class extends Handler {})());
+  const calls: string[] = [];
+  let offSecond = (): void => {};
+  client.on("MESSAGE_CREATE", (m: Message) => {
+    calls.push(`first:${m.content}`);
+    offSecond();
+  });
+  offSecond = client.on("MESSAGE_CREATE", (m: Message) => {
+    calls.push(`second:${m.content}`);
+  });
+  const done = new Promise<void>((resolve) =>
+    client.on("MESSAGE_CREATE", (m: Message) => {
+      if (m.content === "end") resolve();
+    })
+  );
+  discord.postMessage("hello");
+  discord.postMessage("end");
+  await done;
+  await client.idle();
+  assert.deepEqual(calls, ["first:hello", "first:end"]);
+});
+
 Deno.test("Client: a handler returning a thenable whose then() returns null, or throwing a value String() cannot print, reaches onError; the shard goes on", async () => {
   await using discord = await FakeDiscord.start();
   const errors: HandlerError[] = [];
