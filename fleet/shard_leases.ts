@@ -17,7 +17,7 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  * One tick of one process.
  *
  * KEYS: 1 leases (hash shard -> "owner|expiresAt"), 2 members (hash owner ->
- * "expiresAt|pool"). ARGV: 1 owner, 2 now ("" = the server's TIME), 3 ttl, 4 shard
+ * "expiresAt|pool", with "|grace" while it takes none after rejoining). ARGV: 1 owner, 2 now ("" = the server's TIME), 3 ttl, 4 shard
  * count, 5 pool (comma-separated, "" = every shard), 6 shards held
  * (comma-separated), 7 "1" to take no shard (join the members only), 8 take
  * none before this time (a grace after rejoining), 9 "1" when this process
@@ -76,9 +76,15 @@ end
 local prior = string.match(redis.call('HGET', KEYS[2], owner) or '', '^(%d+)|')
 prior = tonumber(prior)
 local rejoined = prior == nil or prior < now or prior > horizon
-local noTake = ARGV[7] == '1' or now < (tonumber(ARGV[8]) or 0) or
-  (rejoined and ARGV[9] == '1')
-redis.call('HSET', KEYS[2], owner, (now + ttl) .. '|' .. ARGV[5])
+-- In its grace (back after its membership was gone) a process takes no
+-- shard for a TTL: the others must not count it meanwhile, or they hand it
+-- shards it will not take, and nobody runs them for that TTL. Its entry is
+-- marked, which keeps it out of their member lists.
+local grace = now < (tonumber(ARGV[8]) or 0) or (rejoined and ARGV[9] == '1')
+local noTake = ARGV[7] == '1' or grace
+local entry = (now + ttl) .. '|' .. ARGV[5]
+if grace then entry = entry .. '|grace' end
+redis.call('HSET', KEYS[2], owner, entry)
 local members = {}
 local raw = redis.call('HGETALL', KEYS[2])
 for i = 1, #raw, 2 do
@@ -87,6 +93,10 @@ for i = 1, #raw, 2 do
     redis.call('HDEL', KEYS[2], raw[i])
   elseif p == ARGV[5] then table.insert(members, raw[i]) end
 end
+-- The caller counts itself, in its grace too (it keeps what it holds).
+local counted = false
+for _, name in ipairs(members) do if name == owner then counted = true end end
+if not counted then table.insert(members, owner) end
 table.sort(members)
 local rank = 0
 for i, name in ipairs(members) do if name == owner then rank = i - 1 end end

@@ -250,3 +250,39 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "ShardLeases: a process back after its membership ran out (frozen past the TTL) is not counted while it takes nothing, so the others do not hand it shards nobody would run for a TTL",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const a = make("a");
+      const b = make("b");
+      assert.equal((await b.tick([], 0)).acquired.length, 12);
+      // b freezes; its leases and membership run out, a takes every shard.
+      let t = await a.tick([], TTL + 1_000);
+      assert.equal(t.acquired.length, 12);
+      const aHeld = t.acquired;
+      // b wakes: back without its membership, it takes nothing for a TTL.
+      const back = await b.tick([], TTL + 2_000);
+      assert.equal(back.rejoined, true);
+      assert.deepEqual(back.acquired, []);
+      // a neither counts b nor sheds to it meanwhile.
+      t = await a.tick(aHeld, TTL + 3_000);
+      assert.deepEqual(
+        t.shed,
+        [],
+        "nothing handed to a process that takes none",
+      );
+      assert.equal(t.members, 1);
+      // b keeps ticking; past its grace it counts again, and a sheds its
+      // share to it.
+      await b.tick([], TTL + 7_000);
+      const after = TTL + 2_000 + TTL + 1;
+      await b.tick([], after);
+      t = await a.tick(aHeld, after + 1);
+      assert.equal(t.members, 2);
+      assert.equal(t.shed.length, 6);
+    }),
+});
