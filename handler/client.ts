@@ -653,17 +653,12 @@ export class Client {
     // Stable functions go through the runner without a closure per event.
     if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
     if (this.#routes.size > 0) runner.call(this.#invokeMethod, event, ctx);
-    if (this.#listeners.size === 0) return;
     const listeners = this.#listeners.get(event.name);
     if (listeners === undefined) return;
-    // Over a copy: a listener added now (awaiting the next one) is not fed
-    // this. One removed before its turn (by an earlier listener of this
-    // event, say) is not called, as the shard does with its own listeners.
-    for (const listener of [...listeners]) {
+    // Over a copy (one added now waits); one removed before its turn is skipped.
+    for (const f of [...listeners] as HandlerCall[]) {
       runner.push(() =>
-        listeners.has(listener)
-          ? this.#guard(event, listener as HandlerCall, event.data, ctx)
-          : undefined
+        listeners.has(f) ? this.#guard(event, f, event.data, ctx) : undefined
       );
     }
   };
