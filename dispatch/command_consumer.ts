@@ -17,6 +17,7 @@ import type {
   AMQPMessage,
 } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
+import { backoffDelay } from "../base/backoff.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -60,7 +61,8 @@ export class CommandConsumer {
   readonly #options: CommandConsumerOptions;
   readonly #scheduler: Scheduler;
   readonly #retryBase: number;
-  #retryDelay: number;
+  /** Failed subscriptions in a row: the backoff's attempt. */
+  #failures = 0;
   #client: AMQPClient | undefined;
   #channel: AMQPChannel | undefined;
   #retryTimer: TimerId | undefined;
@@ -76,7 +78,6 @@ export class CommandConsumer {
     this.#options = options;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#retryBase = options.retryDelay ?? 250;
-    this.#retryDelay = this.#retryBase;
   }
 
   /** Whether a consumer on the queue is subscribed. */
@@ -97,7 +98,7 @@ export class CommandConsumer {
     this.#client = client;
     this.#channel = undefined;
     this.#setConsuming(false);
-    this.#retryDelay = this.#retryBase;
+    this.#failures = 0;
     this.#subscribe(client);
   }
 
@@ -166,9 +167,7 @@ export class CommandConsumer {
 
   #ended(client: AMQPClient, since: number, error: unknown): void {
     if (!this.#retryOn(client)) return;
-    if (this.#scheduler.now() - since >= STABLE_AFTER) {
-      this.#retryDelay = this.#retryBase;
-    }
+    if (this.#scheduler.now() - since >= STABLE_AFTER) this.#failures = 0;
     this.#retry(client, true, error ?? "closed");
   }
 
@@ -179,8 +178,12 @@ export class CommandConsumer {
    */
   #retry(client: AMQPClient, ended: boolean, error: unknown): void {
     this.#setConsuming(false);
-    const delay = this.#retryDelay;
-    this.#retryDelay = Math.min(this.#retryDelay * 2, MAX_RETRY_DELAY);
+    // The library's one backoff formula, without jitter: base, doubling.
+    const delay = backoffDelay(++this.#failures, {
+      min: this.#retryBase,
+      max: MAX_RETRY_DELAY,
+      jitter: 0,
+    });
     // Commands pile up in the queue meanwhile: a warning, every time.
     const properties = {
       queue: this.#options.queue,

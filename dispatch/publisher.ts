@@ -11,6 +11,7 @@
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
+import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { ensureTopicExchange } from "./declare.ts";
 import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
@@ -127,7 +128,8 @@ export class ConfirmedPublisher {
   #channel: AMQPChannel | undefined;
   #connected = false;
   #closing = false;
-  #retryDelay: number;
+  /** Failed connections in a row (reset by a confirm): the backoff's attempt. */
+  #failures = 0;
   readonly #scheduler: Scheduler;
   #retryTimer: TimerId | undefined;
   #wasFull = false;
@@ -150,7 +152,6 @@ export class ConfirmedPublisher {
     this.#options = options;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#retryBase = options.retryDelay ?? 250;
-    this.#retryDelay = this.#retryBase;
   }
 
   /** Events held (sent or not) until the broker confirms them. */
@@ -310,7 +311,7 @@ export class ConfirmedPublisher {
       this.#blocked = false;
       // The backoff starts over once this connection proves itself (a
       // confirm), so a broker that nacks everything is not hammered.
-      if (this.size === 0) this.#retryDelay = this.#retryBase;
+      if (this.size === 0) this.#failures = 0;
       this.#next = this.#head;
       this.#setConnected(true);
       logger.info("RabbitMQ connected; {count} buffered event(s) to send", {
@@ -324,7 +325,7 @@ export class ConfirmedPublisher {
         {
           message: error instanceof Error ? error.message : String(error),
           count: this.size,
-          ms: this.#retryDelay,
+          ms: this.#backoff(this.#failures + 1),
         },
       );
       this.#scheduleRetry();
@@ -386,10 +387,18 @@ export class ConfirmedPublisher {
     this.#scheduleRetry();
   }
 
+  /** The wait before reconnect attempt `attempt`: base, doubling, to 5 s. */
+  #backoff(attempt: number): number {
+    return backoffDelay(attempt, {
+      min: this.#retryBase,
+      max: MAX_RETRY_DELAY,
+      jitter: 0,
+    });
+  }
+
   #scheduleRetry(): void {
     if (this.#closing || this.#retryTimer !== undefined) return;
-    const delay = this.#retryDelay;
-    this.#retryDelay = Math.min(this.#retryDelay * 2, MAX_RETRY_DELAY);
+    const delay = this.#backoff(++this.#failures);
     this.#retryTimer = this.#scheduler.setTimeout(() => {
       this.#retryTimer = undefined;
       this.#connect();
@@ -437,7 +446,7 @@ export class ConfirmedPublisher {
   #confirmed(slot: Slot, epoch: number): void {
     if (slot.sentOn !== epoch) return;
     slot.confirmed = true;
-    this.#retryDelay = this.#retryBase;
+    this.#failures = 0;
     this.#advance();
   }
 
