@@ -59,6 +59,14 @@ const DROP_BATCH = 100;
 const MAX_LIVENESS_MS = 60_000;
 
 /**
+ * Lua's `finite(x)`: whether a `tonumber` result is a finite number. Lua's
+ * tonumber takes "nan", "inf" and "1e400", which a stored budget must not
+ * be: the scripts treat them as the unreadable values they are.
+ */
+const LUA_FINITE =
+  "local function finite(x) return x ~= nil and x == x and x - x == 0 end";
+
+/**
  * One attempt of one waiter. Joins the bucket's FIFO (a sorted set scored by
  * a global ticket counter) unless already in it, renews the waiter's
  * deadline (a sorted set scored by deadline), drops waiters that stopped
@@ -85,6 +93,7 @@ const MAX_LIVENESS_MS = 60_000;
  */
 const TRY_SCRIPT = `
 ${luaNow(2)}
+${LUA_FINITE}
 -- A key of the wrong type, a ticket counter that is no integer, or a budget
 -- without its three numbers (written by hand, by another program or half
 -- by a crash) failed this script on every call, so no shard ever
@@ -155,9 +164,7 @@ if free > interval then
 end
 local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
 local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
--- tonumber takes "nan" and "inf": a remaining of NaN is never <= 0, and
--- granted every IDENTIFY, the day's budget ignored.
-local function finite(x) return x ~= nil and x == x and x - x == 0 end
+-- A remaining of NaN is never <= 0: it granted every IDENTIFY.
 if redis.call('EXISTS', KEYS[4]) == 1 and
     (not finite(total) or not finite(remaining) or not finite(resetAt)) then
   redis.call('DEL', KEYS[4])
@@ -206,11 +213,11 @@ return {1, 0, left, fixed}
  */
 const BUDGET_SCRIPT = `
 ${luaNow(1)}
+${LUA_FINITE}
 local total, remaining, resetAfter = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local b = redis.call('HMGET', KEYS[1], 'remaining', 'reset_at')
 local stored, resetAt = tonumber(b[1]), tonumber(b[2])
--- A stored "nan" or "inf" is no count (see the try script): Discord's wins.
-local function finite(x) return x ~= nil and x == x and x - x == 0 end
+-- A stored "nan" or "inf" is no count: Discord's wins.
 if finite(stored) and finite(resetAt) and now < resetAt then
   if stored < remaining then remaining = stored end
   if now + resetAfter < resetAt then resetAt = now + resetAfter end
