@@ -3,29 +3,12 @@
 // grow the interned values without bound. Measured in a child process with
 // a full collection before each reading (--expose-gc).
 import assert from "node:assert/strict";
+import { heapGrowthOf } from "../_fakes/heap_growth.ts";
 
 const CHILD = new URL("./_interned_growth_child.ts", import.meta.url);
 
-/** The child's heap growth in MB (`args`: its mode). */
-async function childGrowth(...args: string[]): Promise<number> {
-  const output = await new Deno.Command("deno", {
-    args: [
-      "run",
-      "--no-check",
-      "--allow-read",
-      "--v8-flags=--expose-gc",
-      CHILD.pathname,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  assert.equal(output.code, 0);
-  return Number(new TextDecoder().decode(output.stdout).trim());
-}
-
 Deno.test("MemoryCache: 600,000 updates naming 1,200,000 new role ids leave the heap where it was (interned values are bounded)", async () => {
-  const growth = await childGrowth();
+  const growth = await heapGrowthOf(CHILD);
   // Unbounded, the interned ids of two rounds took 120 MB; bounded,
   // the interner holds at most 65,536 of them at any time (2 MB measured).
   assert.ok(growth < 15, `the heap grew by ${growth} MB`);
@@ -34,6 +17,6 @@ Deno.test("MemoryCache: 600,000 updates naming 1,200,000 new role ids leave the 
 Deno.test("MemoryCache: 6,000 updates naming role ids of 20 KB that are no snowflakes leave the heap where it was (they are never interned)", async () => {
   // Interned, they took 120 MB (the interner's bound counts values, not
   // bytes); kept as sent, only the current member's hold any.
-  const growth = await childGrowth("big");
+  const growth = await heapGrowthOf(CHILD, "big");
   assert.ok(growth < 15, `the heap grew by ${growth} MB`);
 });

@@ -156,6 +156,30 @@ class PrivateRedis {
   }
 }
 
+/**
+ * Run `fn` against a redis-server of its own, over the store's connection
+ * and an admin one; everything is closed and stopped after.
+ */
+async function withPrivateRedis(
+  fn: (
+    redisServer: PrivateRedis,
+    redis: RedisConnection,
+    admin: RedisConnection,
+  ) => Promise<void>,
+): Promise<void> {
+  const redisServer = new PrivateRedis();
+  await redisServer.start();
+  const redis = await connectRedis({ url: redisServer.url });
+  const admin = await connectRedis({ url: redisServer.url });
+  try {
+    await fn(redisServer, redis, admin);
+  } finally {
+    await closeRedis(redis);
+    await closeRedis(admin);
+    await redisServer.stop();
+  }
+}
+
 const GUILD = {
   id: "1",
   name: "g",
@@ -168,16 +192,12 @@ Deno.test({
   name:
     "RedisCache: a Redis restarted between events (its data lost) marks the cache stale at the next event; a dropped connection to the same server, nothing unanswered, does not",
   ignore: server.ignore,
-  fn: async () => {
-    const redisServer = new PrivateRedis();
-    await redisServer.start();
-    const redis = await connectRedis({ url: redisServer.url });
-    const admin = await connectRedis({ url: redisServer.url });
-    const stale: unknown[] = [];
-    const cache = new RedisCache(redis, {
-      onStale: (error) => stale.push(error),
-    });
-    try {
+  fn: () =>
+    withPrivateRedis(async (redisServer, redis, admin) => {
+      const stale: unknown[] = [];
+      const cache = new RedisCache(redis, {
+        onStale: (error) => stale.push(error),
+      });
       await cache.apply("GUILD_CREATE", GUILD);
       await cache.flush();
 
@@ -205,25 +225,16 @@ Deno.test({
       assert.equal(stale.length, 1);
       assert.match(String(stale[0]), /restarted or replaced/);
       assert.equal(logs.filter((line) => line.includes("lost")).length, 1);
-    } finally {
-      await closeRedis(redis);
-      await closeRedis(admin);
-      await redisServer.stop();
-    }
-  },
+    }),
 });
 
 Deno.test({
   name:
     "RedisCache: a connection lost while writes were unanswered marks the cache stale (whether Redis applied them is unknown)",
   ignore: server.ignore,
-  fn: async () => {
-    const redisServer = new PrivateRedis();
-    await redisServer.start();
-    const redis = await connectRedis({ url: redisServer.url });
-    const admin = await connectRedis({ url: redisServer.url });
-    const cache = new RedisCache(redis);
-    try {
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      const cache = new RedisCache(redis);
       await cache.apply("GUILD_CREATE", GUILD);
       await cache.flush();
       // Writes held unanswered by the server, then the connection killed.
@@ -236,10 +247,5 @@ Deno.test({
       await up;
       await captureStderr(() => cache.flush());
       assert.equal(cache.stale, true);
-    } finally {
-      await closeRedis(redis);
-      await closeRedis(admin);
-      await redisServer.stop();
-    }
-  },
+    }),
 });
