@@ -79,6 +79,7 @@ export {
   type AllowedMentionsPayload,
   type ApplicationCommandBody,
   type ApplicationCommandOptionPayload,
+  type AttachmentPayload,
   type BucketState,
   type CallOptions,
   type CommandOptionChoicePayload,

@@ -110,6 +110,7 @@ export type {
   AllowedMentionsPayload,
   ApplicationCommandBody,
   ApplicationCommandOptionPayload,
+  AttachmentPayload,
   CommandOptionChoicePayload,
   ComponentPayload,
   CreateMessageBody,

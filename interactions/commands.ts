@@ -31,6 +31,7 @@ import type {
   UserCommand,
   UserOptionValue,
 } from "./command_types.ts";
+import { isLocale, LOCALES } from "./locales.ts";
 
 export type {
   ChatInputCommand,
@@ -95,6 +96,11 @@ function checkOptions(what: string, options: OptionMap): void {
   let optionalSeen = false;
   for (const [name, option] of entries) {
     checkName(`option '${name}' of ${what}`, name, true);
+    if (isArrayIndex(name)) {
+      throw new TypeError(
+        `Cannot define ${what} as option name '${name}' is an integer: JavaScript puts such keys of an object first, in numeric order, so the options would reach Discord (and the required-first check) in another order than written; give it a name with a letter`,
+      );
+    }
     if (option.type === 1 || option.type === 2) continue;
     if (option.required) {
       if (optionalSeen) {
@@ -110,6 +116,14 @@ function checkOptions(what: string, options: OptionMap): void {
       `Cannot define ${what} as it mixes subcommands with plain options`,
     );
   }
+}
+
+/**
+ * Whether a key is a canonical array index ("0", "7", not "07"), which
+ * object key order moves before every other key.
+ */
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 function checkRange(
@@ -147,12 +161,17 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
         `Cannot define option as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
       );
     }
+    if (type === 4 && !Number.isSafeInteger(value)) {
+      throw new RangeError(
+        `Cannot define option as the value of choice '${name}' must be an integer in -(2^53-1)..2^53-1 (Discord's INTEGER range): current value '${value}'`,
+      );
+    }
     if (
-      type === 4 &&
-      !(Number.isInteger(value) && Math.abs(value as number) <= 2 ** 53)
+      type === 10 &&
+      !(Number.isFinite(value) && Math.abs(value as number) <= NUMBER_LIMIT)
     ) {
       throw new RangeError(
-        `Cannot define option as the value of choice '${name}' must be an integer in -2^53..2^53: current value '${value}'`,
+        `Cannot define option as the value of choice '${name}' must be a finite number in -2^53..2^53 (Discord's NUMBER range): current value '${value}'`,
       );
     }
     if (
@@ -169,6 +188,7 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
     for (
       const [locale, text] of Object.entries(choice.name_localizations ?? {})
     ) {
+      checkLocale(`option (choice '${name}')`, "name_localizations", locale);
       if (typeof text !== "string" || text.length < 1 || text.length > 100) {
         throw new RangeError(
           `Cannot define option as the '${locale}' name of choice '${name}' must be 1-100 characters`,
@@ -178,6 +198,9 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
   }
 }
 
+/** The largest magnitude of a NUMBER option's value, bounds and choices. */
+const NUMBER_LIMIT = 2 ** 53;
+
 /** Localized names follow the name's rules, descriptions its length. */
 function checkLocalizations(
   what: string,
@@ -185,21 +208,35 @@ function checkLocalizations(
     nameLocalizations?: Localizations | undefined;
     descriptionLocalizations?: Localizations | undefined;
   },
-  lowerCase = true,
+  checkLocalizedName: (what: string, name: string) => void = (what, name) =>
+    checkName(what, name, true),
 ): void {
   for (
     const [locale, text] of Object.entries(options.nameLocalizations ?? {})
   ) {
+    checkLocale(what, "nameLocalizations", locale);
     if (text === undefined) continue;
-    checkName(`${what} (its '${locale}' name)`, text, lowerCase);
+    checkLocalizedName(`${what} (its '${locale}' name)`, text);
   }
   for (
     const [locale, text] of Object.entries(
       options.descriptionLocalizations ?? {},
     )
   ) {
+    checkLocale(what, "descriptionLocalizations", locale);
     if (text === undefined) continue;
     checkDescription(`${what} (its '${locale}' description)`, text);
+  }
+}
+
+/** Discord refuses a localization map keyed by anything but its locales. */
+function checkLocale(what: string, field: string, locale: string): void {
+  if (!isLocale(locale)) {
+    throw new TypeError(
+      `Cannot define ${what} as '${field}' has a key that is not a Discord locale (${
+        LOCALES.join(", ")
+      }): current value '${locale}'`,
+    );
   }
 }
 
@@ -281,8 +318,9 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
  * @typeParam O The options keyed by name.
  * @param options Name, description, options and permissions.
  * @returns The definition.
- * @throws {TypeError} For a bad name (localized ones included) or option
- *   order.
+ * @throws {TypeError} For a bad name (localized ones included), an option
+ *   name that is an integer (object keys would reorder it), a localization
+ *   key that is not a Discord locale, or option order.
  * @throws {RangeError} For a bad description, too many options, or more
  *   than {@linkcode MAX_COMMAND_SIZE} characters in all.
  *
@@ -340,11 +378,19 @@ export function command<
  * @typeParam N The command name (any case, spaces allowed).
  * @param options Name and permissions.
  * @returns The definition.
+ * @throws {RangeError} For a name (localized ones included) that is not
+ *   1-32 characters.
+ * @throws {TypeError} For a localization key that is not a Discord locale.
  */
 export function userCommand<const N extends string>(
   options: CommandOptions<N>,
 ): UserCommand<N> {
-  checkMenuName(options.name);
+  checkMenuName("context-menu command", options.name);
+  checkLocalizations(
+    `context-menu command '${options.name}'`,
+    options,
+    checkMenuName,
+  );
   return { ...base(options), type: 2 };
 }
 
@@ -354,18 +400,31 @@ export function userCommand<const N extends string>(
  * @typeParam N The command name (any case, spaces allowed).
  * @param options Name and permissions.
  * @returns The definition.
+ * @throws {RangeError} For a name (localized ones included) that is not
+ *   1-32 characters.
+ * @throws {TypeError} For a localization key that is not a Discord locale.
  */
 export function messageCommand<const N extends string>(
   options: CommandOptions<N>,
 ): MessageCommand<N> {
-  checkMenuName(options.name);
+  checkMenuName("context-menu command", options.name);
+  checkLocalizations(
+    `context-menu command '${options.name}'`,
+    options,
+    checkMenuName,
+  );
   return { ...base(options), type: 3 };
 }
 
-function checkMenuName(name: string): void {
+/**
+ * A context-menu command's name (and its localized names): 1-32
+ * characters, any case, spaces allowed (Discord's naming rules hold only
+ * slash commands and options to the lower-case pattern).
+ */
+function checkMenuName(what: string, name: string): void {
   if (typeof name !== "string" || name.length < 1 || name.length > 32) {
     throw new RangeError(
-      `Cannot define context-menu command as 'name' must be 1-32 characters: current value 'name=${name}'`,
+      `Cannot define ${what} as 'name' must be 1-32 characters: current value 'name=${name}'`,
     );
   }
 }
@@ -459,8 +518,11 @@ function option<T extends number, V, R extends boolean>(
   checkLocalizations("option", options);
   checkRange("min_length", out.min_length, 0, 6000, true);
   checkRange("max_length", out.max_length, 1, 6000, true);
-  checkRange("min_value", out.min_value, -(2 ** 53), 2 ** 53, type === 4);
-  checkRange("max_value", out.max_value, -(2 ** 53), 2 ** 53, type === 4);
+  // Discord's ranges: INTEGER is -(2^53-1)..2^53-1 (the safe integers),
+  // NUMBER -2^53..2^53.
+  const limit = type === 4 ? Number.MAX_SAFE_INTEGER : NUMBER_LIMIT;
+  checkRange("min_value", out.min_value, -limit, limit, type === 4);
+  checkRange("max_value", out.max_value, -limit, limit, type === 4);
   for (
     const [low, high] of [["min_length", "max_length"], [
       "min_value",
@@ -504,7 +566,7 @@ export function string<
 }
 
 /**
- * An integer option (type 4; -2^53..2^53).
+ * An integer option (type 4; -(2^53-1)..2^53-1, Discord's range).
  *
  * @typeParam R Whether it is required.
  * @typeParam C Its fixed choices.
@@ -526,7 +588,7 @@ export function integer<
 }
 
 /**
- * A number option (type 10; a double).
+ * A number option (type 10; a double in -2^53..2^53, Discord's range).
  *
  * @typeParam R Whether it is required.
  * @typeParam C Its fixed choices.

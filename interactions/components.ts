@@ -42,41 +42,18 @@ import type {
   ThumbnailComponent,
 } from "../types/objects/component.ts";
 import type { PartialEmoji } from "../types/objects/emoji.ts";
+import {
+  between,
+  count,
+  limit,
+  minMax,
+  optionTexts,
+  repeatedCustomId,
+} from "./_component_limits.ts";
 import { checkCustomId } from "./custom_id.ts";
 
 /** The IS_COMPONENTS_V2 message flag (`1 << 15`). */
 export const COMPONENTS_V2_FLAG = 1 << 15;
-
-function limit(what: string, text: string | undefined, max: number): void {
-  if (text !== undefined && (typeof text !== "string" || text.length > max)) {
-    throw new RangeError(
-      `Cannot build component as '${what}' must be at most ${max} characters: current length '${
-        typeof text === "string" ? text.length : typeof text
-      }'`,
-    );
-  }
-}
-
-function between(
-  what: string,
-  n: number | undefined,
-  min: number,
-  max: number,
-): void {
-  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max)) {
-    throw new RangeError(
-      `Cannot build component as '${what}' must be an integer in ${min}..${max}: current value '${n}'`,
-    );
-  }
-}
-
-function count(what: string, n: number, min: number, max: number): void {
-  if (n < min || n > max) {
-    throw new RangeError(
-      `Cannot build component as '${what}' must hold ${min}-${max} items: current count '${n}'`,
-    );
-  }
-}
 
 function set<T extends object, K extends string, V>(
   target: T,
@@ -92,6 +69,7 @@ function set<T extends object, K extends string, V>(
  * @param buttons 1 to 5 buttons.
  * @returns The row.
  * @throws {RangeError} For 0 or more than 5 buttons.
+ * @throws {TypeError} When two buttons share a custom id.
  *
  * @example Usage
  * ```ts
@@ -122,6 +100,12 @@ export function row(
     );
   }
   count("components", components.length, 1, 5);
+  const repeated = repeatedCustomId(components);
+  if (repeated !== undefined) {
+    throw new TypeError(
+      `Cannot build action row as two of its buttons have the custom id '${repeated}' (Discord wants custom ids unique per message)`,
+    );
+  }
   return {
     type: 1,
     components: components as MessageActionRow["components"],
@@ -251,9 +235,9 @@ export interface SelectOptions {
   id: string;
   /** Text while nothing is chosen (150 characters at most). */
   placeholder?: string;
-  /** Fewest choices (0-25). */
+  /** Fewest choices (0-25; at most `max`). */
   min?: number;
-  /** Most choices (1-25). */
+  /** Most choices (1-25; a string select's at most its option count). */
   max?: number;
   /** In a message: greyed out. */
   disabled?: boolean;
@@ -264,6 +248,7 @@ export interface SelectOptions {
 function selectBase(options: SelectOptions): Record<string, unknown> {
   checkCustomId(options.id);
   limit("placeholder", options.placeholder, 150);
+  minMax(options.min, options.max, 25);
   const out: Record<string, unknown> = { custom_id: options.id };
   set(out, "placeholder", options.placeholder);
   set(out, "min_values", options.min);
@@ -278,17 +263,18 @@ function selectBase(options: SelectOptions): Record<string, unknown> {
  *
  * @param options Custom id, 1-25 options, placeholder, min/max.
  * @returns The select.
- * @throws {RangeError} For 0 or more than 25 options.
+ * @throws {RangeError} For 0 or more than 25 options, texts over 100
+ *   characters, or `min`/`max` out of range (0-25, 1-25, `min` at most
+ *   `max`, neither above the number of options).
  */
 export function stringSelect(
   options: SelectOptions & { options: readonly SelectOption[] },
 ): StringSelectComponent {
   count("options", options.options.length, 1, 25);
-  for (const option of options.options) {
-    limit("options.label", option.label, 100);
-    limit("options.value", option.value, 100);
-    limit("options.description", option.description, 100);
-  }
+  optionTexts(options.options);
+  // Discord refuses a select that asks for more choices than it offers.
+  between("min", options.min, 0, options.options.length);
+  between("max", options.max, 1, options.options.length);
   return {
     type: 3,
     ...selectBase(options),
@@ -441,8 +427,10 @@ export function label(
 /**
  * A file upload field (modals only; wrap it in a label).
  *
- * @param options Custom id, min/max files, required, file types.
+ * @param options Custom id, min/max files (0-10, 1-10, `min` at most
+ *   `max`), required, file types.
  * @returns The component.
+ * @throws {RangeError} For `min` or `max` out of range.
  */
 export function fileUpload(
   options: {
@@ -454,6 +442,7 @@ export function fileUpload(
   },
 ): FileUploadComponent {
   checkCustomId(options.id);
+  minMax(options.min, options.max, 10);
   const out: FileUploadComponent = { type: 19, custom_id: options.id };
   set(out, "min_values", options.min);
   set(out, "max_values", options.max);
@@ -467,12 +456,15 @@ export function fileUpload(
  *
  * @param options Custom id, options, required.
  * @returns The component.
+ * @throws {RangeError} For fewer than 2 or more than 10 options, or an
+ *   option's label, value or description over 100 characters.
  */
 export function radioGroup(
   options: { id: string; options: readonly ChoiceOption[]; required?: boolean },
 ): RadioGroupComponent {
   checkCustomId(options.id);
   count("options", options.options.length, 2, 10);
+  optionTexts(options.options);
   const out: RadioGroupComponent = {
     type: 21,
     custom_id: options.id,
@@ -485,8 +477,11 @@ export function radioGroup(
 /**
  * A checkbox group (modals only; 1-10 options).
  *
- * @param options Custom id, options, min/max, required.
+ * @param options Custom id, options, min/max (0-10, 1-10, `min` at most
+ *   `max`), required.
  * @returns The component.
+ * @throws {RangeError} For 0 or more than 10 options, an option's text
+ *   over 100 characters, or `min`/`max` out of range.
  */
 export function checkboxGroup(
   options: {
@@ -499,6 +494,8 @@ export function checkboxGroup(
 ): CheckboxGroupComponent {
   checkCustomId(options.id);
   count("options", options.options.length, 1, 10);
+  optionTexts(options.options);
+  minMax(options.min, options.max, 10);
   const out: CheckboxGroupComponent = {
     type: 22,
     custom_id: options.id,

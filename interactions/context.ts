@@ -9,6 +9,7 @@ import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { CallOptions, RestClient } from "../rest/rest_client.ts";
 import type {
   AllowedMentionsPayload,
+  AttachmentPayload,
   ComponentPayload,
   EditWebhookMessageBody,
   EmbedPayload,
@@ -20,6 +21,7 @@ import { DEFAULT_UPLOAD_LIMIT, type FileUpload } from "../rest/uploads.ts";
 import type { MessageComponent } from "../types/objects/component.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { Choice } from "./commands.ts";
+import { repeatedCustomId } from "./_component_limits.ts";
 import {
   COMPONENTS_V2_FLAG,
   type Modal,
@@ -78,8 +80,19 @@ export interface MessageResponse {
   ephemeral?: boolean;
   /** Extra message flags. */
   flags?: number;
-  /** Files to attach (sent as `multipart/form-data`). */
+  /**
+   * Files to attach (sent as `multipart/form-data`). On an edit
+   * (`editOriginal`, `update`) they replace the message's attachments,
+   * except those listed in `attachments`.
+   */
   files?: readonly FileUpload[];
+  /**
+   * Edits only (`editOriginal`, `update`): the existing attachments to
+   * keep, by id. Discord keeps only what an edit lists, so new `files`
+   * replace the old attachments unless they are listed here; `[]` removes
+   * them all.
+   */
+  attachments?: AttachmentPayload[];
 }
 
 /** Where an interaction's state is: nothing sent yet, deferred, or answered. */
@@ -133,6 +146,13 @@ function messageData(
     throw new InteractionError(
       "invalid_response",
       `Message content must be at most 2000 characters: current length '${input.content.length}'`,
+    );
+  }
+  const repeated = components && repeatedCustomId(components);
+  if (repeated !== undefined) {
+    throw new InteractionError(
+      "invalid_response",
+      `Two components of a message have the custom id '${repeated}': Discord wants custom ids unique per message`,
     );
   }
   const data: Record<string, unknown> = { ...rest };

@@ -1,7 +1,9 @@
 /**
  * Custom id patterns with parameters: `"reroll:{sides}"` matches
  * `"reroll:6"` with `{ sides: "6" }`, and {@linkcode customId} fills a
- * pattern in, typed from the same string.
+ * pattern in, typed from the same string, with the values escaped (`%XX`
+ * for ASCII punctuation) so that no value can add to the pattern's own
+ * punctuation and route a click elsewhere.
  *
  * @module
  */
@@ -28,18 +30,32 @@ export interface CustomIdPattern {
    * characters took 1.4 s).
    *
    * @param customId The custom id.
-   * @returns The parameters, or `undefined` when it does not match.
+   * @returns The parameters, decoded (see {@linkcode customId}), or
+   *   `undefined` when it does not match or a value holds a `%` that
+   *   starts no valid escape.
    */
   match(customId: string): Record<string, string> | undefined;
 }
 
 /**
- * Compile a pattern: `{name}` is a parameter matching any text (as little
- * as possible before the next literal part); everything else is literal.
+ * Compile a pattern: `{name}` is a parameter, everything else is literal.
+ * A parameter runs to the first occurrence of the literal text after it
+ * (the last one to the pattern's end), and its value is decoded as
+ * {@linkcode customId} encodes it: `%` and two hex digits stand for that
+ * ASCII character. An id built elsewhere with a raw `%` is therefore read
+ * as an escape; one whose `%` starts no valid escape (not two hex digits,
+ * or above `%7F`) matches nothing, so the router treats it as having no
+ * route rather than failing.
+ *
+ * The literal text between two parameters must start with an ASCII
+ * character that encoding always escapes (punctuation such as `:` or `/`,
+ * not a letter, digit, `-`, `_`, `.` or `%`): a value could hold any of
+ * those, and the id would split in another place than it was built.
  *
  * @param pattern E.g. `"reroll:{sides}"`.
  * @returns The compiled pattern.
- * @throws {TypeError} For an empty or repeated parameter name.
+ * @throws {TypeError} For an empty or repeated parameter name, or two
+ *   parameters not separated by such a character.
  *
  * @example Usage
  * ```ts
@@ -48,6 +64,7 @@ export interface CustomIdPattern {
  *
  * const pattern = compileCustomId("page:{list}:{n}");
  * assert.deepEqual(pattern.match("page:todo:3"), { list: "todo", n: "3" });
+ * assert.deepEqual(pattern.match("page:a%3Ab:3"), { list: "a:b", n: "3" });
  * assert.equal(pattern.match("other"), undefined);
  * ```
  */
@@ -63,8 +80,16 @@ export function compileCustomId(pattern: string): CustomIdPattern {
         `Cannot compile custom id pattern as parameter names must be non-empty and unique: current value 'pattern=${pattern}'`,
       );
     }
+    const between = pattern.slice(last, match.index);
+    if (names.length > 0 && !separates(between)) {
+      throw new TypeError(
+        `Cannot compile custom id pattern as the text between '{${
+          names.at(-1)
+        }}' and '{${name}}' must start with ASCII punctuation other than '-', '_', '.' and '%' (a value may hold letters, digits, those and any non-ASCII character, and the id would split in the wrong place): current value 'pattern=${pattern}'`,
+      );
+    }
     names.push(name);
-    literals.push(pattern.slice(last, match.index));
+    literals.push(between);
     last = match.index + match[0].length;
   }
   literals.push(pattern.slice(last));
@@ -73,9 +98,75 @@ export function compileCustomId(pattern: string): CustomIdPattern {
     names,
     match(customId: string): Record<string, string> | undefined {
       if (customId.length > MAX_CUSTOM_ID_LENGTH) return undefined;
-      return matchLiterals(customId, names, literals);
+      const raw = matchLiterals(customId, names, literals);
+      if (raw === undefined) return undefined;
+      const params: Record<string, string> = {};
+      for (const name of names) {
+        const value = decodeValue(raw[name]!);
+        if (value === undefined) return undefined;
+        params[name] = value;
+      }
+      return params;
     },
   };
+}
+
+/**
+ * Whether a literal between two parameters starts with a character no
+ * encoded value holds, so the first occurrence of the literal after a
+ * parameter is where the parameter ends.
+ */
+function separates(literal: string): boolean {
+  const first = literal.charCodeAt(0);
+  return literal.length > 0 && first < 0x80 && first !== PERCENT &&
+    !isKept(first);
+}
+
+const PERCENT = 0x25;
+
+/**
+ * Whether encoding keeps a UTF-16 code unit as it is: ASCII letters,
+ * digits, `-`, `_`, `.`, and everything outside ASCII (escaping it would
+ * take three characters of the 100 per UTF-8 byte).
+ */
+function isKept(code: number): boolean {
+  return code >= 0x80 ||
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    (code >= 0x41 && code <= 0x5a) || // A-Z
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    code === 0x2d || code === 0x5f || code === 0x2e; // - _ .
+}
+
+/** A parameter value as it goes into an id: other ASCII as `%XX`. */
+function encodeValue(value: string): string {
+  let out = "";
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    out += isKept(code)
+      ? value[i]
+      : `%${code.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/**
+ * A parameter read from an id, `%XX` escapes decoded; `undefined` when a
+ * `%` starts no escape {@linkcode customId} writes (two hex digits, ASCII).
+ */
+function decodeValue(raw: string): string | undefined {
+  if (!raw.includes("%")) return raw;
+  let out = "";
+  for (let i = 0; i < raw.length; i++) {
+    if (raw.charCodeAt(i) !== PERCENT) {
+      out += raw[i];
+      continue;
+    }
+    const hex = raw.slice(i + 1, i + 3);
+    if (!/^[0-7][0-9a-fA-F]$/.test(hex)) return undefined;
+    out += String.fromCharCode(parseInt(hex, 16));
+    i += 2;
+  }
+  return out;
 }
 
 /**
@@ -83,8 +174,9 @@ export function compileCustomId(pattern: string): CustomIdPattern {
  * last literals must start and end it, and each parameter runs to the
  * first occurrence of the literal after it. (A regular expression of lazy
  * groups backtracked: 4.3 s for a 100-character id against a pattern of
- * six parameters.) {@linkcode customId} never writes a parameter holding
- * the literal after it, so every id it makes reads back as given.
+ * six parameters.) The values are still encoded; the literal between two
+ * parameters starts with a character no encoded value holds, so every id
+ * {@linkcode customId} makes reads back as given.
  */
 function matchLiterals(
   id: string,
@@ -119,26 +211,41 @@ function matchLiterals(
  * Fill a pattern's parameters in, checking the result fits Discord's 100
  * characters.
  *
+ * Values are encoded so that none can hold the pattern's punctuation: `%`
+ * and every ASCII character other than letters, digits, `-`, `_` and `.`
+ * become `%` and two upper-case hex digits (`"a:b"` → `"a%3Ab"`);
+ * characters outside ASCII stay as they are. A value can therefore never
+ * make an id that another route's pattern (`"tag:{name}:delete"` beside
+ * `"tag:{name}"`) or the same pattern split differently would take, and
+ * the router's `params` (and `awaitComponent`'s) are the values as given.
+ * The 100-character limit applies to the encoded id.
+ *
  * @typeParam P The pattern.
  * @param pattern E.g. `"reroll:{sides}"`.
  * @param params A value for every parameter.
  * @returns The custom id.
  * @throws {RangeError} When the result is empty or over 100 characters.
- * @throws {TypeError} When a value is missing, or would not be read back
- *   as given (it contains the literal text after its parameter).
+ * @throws {TypeError} When a value is missing, or the pattern is refused
+ *   by {@linkcode compileCustomId}.
  *
  * @example Usage
  * ```ts
- * import { customId } from "@disruption/disruption/interactions";
+ * import { compileCustomId, customId } from "@disruption/disruption/interactions";
  * import assert from "node:assert/strict";
  *
  * assert.equal(customId("reroll:{sides}", { sides: 6 }), "reroll:6");
+ * const id = customId("tag:{name}", { name: "rules:delete" });
+ * assert.equal(id, "tag:rules%3Adelete");
+ * assert.equal(compileCustomId("tag:{name}:delete").match(id), undefined);
+ * assert.deepEqual(compileCustomId("tag:{name}").match(id), { name: "rules:delete" });
  * ```
  */
 export function customId<const P extends string>(
   pattern: P,
   params: { [K in keyof PatternParams<P>]: string | number | boolean },
 ): string {
+  // Refuses a pattern whose ids would not read back (and says why).
+  compileCustomId(pattern);
   const values = params as Record<string, string | number | boolean>;
   const id = pattern.replace(/\{([^{}]*)\}/g, (_, name: string) => {
     if (!(name in values)) {
@@ -146,21 +253,9 @@ export function customId<const P extends string>(
         `Cannot build custom id as parameter '${name}' has no value: pattern '${pattern}'`,
       );
     }
-    return String(values[name]);
+    return encodeValue(String(values[name]));
   });
   checkCustomId(id);
-  // A value holding the text that follows its parameter ("a:b" before ":")
-  // would be read back split differently: refuse it rather than route the
-  // click with the wrong parameters.
-  const read = compileCustomId(pattern).match(id);
-  for (const [name, value] of Object.entries(values)) {
-    if (read !== undefined && !(name in read)) continue;
-    if (read === undefined || read[name] !== String(value)) {
-      throw new TypeError(
-        `Cannot build custom id as the value of '${name}' would not read back from it (it contains the text that follows the parameter): pattern '${pattern}', value '${value}'`,
-      );
-    }
-  }
   return id;
 }
 

@@ -65,6 +65,7 @@ export {
   userCommand,
   type UserOptionValue,
 } from "./commands.ts";
+export { isLocale, type Locale, LOCALES } from "./locales.ts";
 export {
   readAutocomplete,
   type ReadOptions,
@@ -173,6 +174,7 @@ export type {
   AllowedMentionsPayload,
   ApplicationCommandBody,
   ApplicationCommandOptionPayload,
+  AttachmentPayload,
   CommandOptionChoicePayload,
   ComponentPayload,
   CreateMessageBody,

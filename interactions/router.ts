@@ -296,12 +296,14 @@ export class InteractionRouter {
 
   /**
    * Handle buttons whose custom id matches `pattern` (`"vote:{choice}"`).
+   * The parameters arrive decoded as `customId` encoded them.
    *
    * @typeParam P The pattern.
    * @param pattern A custom id with `{name}` parameters.
    * @param handler Gets the parameters and the context.
    * @returns The router, for chaining.
-   * @throws {TypeError} When the pattern already has a handler.
+   * @throws {TypeError} When the pattern already has a handler, or
+   *   `compileCustomId` refuses it.
    */
   button<const P extends string>(
     pattern: P,
@@ -318,6 +320,8 @@ export class InteractionRouter {
    * @param pattern A custom id with `{name}` parameters.
    * @param handler Gets the values, the parameters and the context.
    * @returns The router, for chaining.
+   * @throws {TypeError} When the pattern already has a handler, or
+   *   `compileCustomId` refuses it.
    */
   select<const P extends string>(
     pattern: P,
@@ -334,6 +338,8 @@ export class InteractionRouter {
    * @param pattern A custom id with `{name}` parameters.
    * @param handler Gets the fields, the parameters and the context.
    * @returns The router, for chaining.
+   * @throws {TypeError} When the pattern already has a handler, or
+   *   `compileCustomId` refuses it.
    */
   modal<const P extends string>(
     pattern: P,

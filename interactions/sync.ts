@@ -45,8 +45,19 @@ export interface SyncCommandsResult {
  * something differs. Both outcomes are logged
  * (category `disruption.interactions.sync`).
  *
+ * A field a definition leaves out counts as Discord's default: `contexts`
+ * as none stored (null), `integrationTypes` as the application's
+ * installation contexts (`[0]` unless its `integration_types_config` says
+ * otherwise; read from GET `/applications/@me` only when a stored command
+ * is on another value). A stored value off that default is a change, and
+ * the overwrite, which replaces each command whole, resets it. An
+ * Activity's Entry Point command (type 4), which definitions cannot
+ * describe, is kept: sent back as stored, with its id (Discord refuses an
+ * overwrite without it), and never in `removed`.
+ *
  * @param rest The REST client.
- * @param definitions Every command (commands not listed are removed).
+ * @param definitions Every command (commands not listed are removed, an
+ *   Entry Point command excepted).
  * @param options Application, guild and signal.
  * @returns What changed and the commands as Discord has them.
  * @throws {TypeError} When a command is defined twice.
@@ -93,12 +104,14 @@ export async function syncCommands(
     }
   }
   const signal = options.signal ? { signal: options.signal } : {};
-  const applicationId = options.applicationId ??
-    (await rest.request<{ id: Snowflake }>(
+  let application: Promise<Application> | undefined;
+  const getApplication = (): Promise<Application> =>
+    application ??= rest.request<Application>(
       "GET",
       "/applications/@me",
       signal,
-    )).id;
+    );
+  const applicationId = options.applicationId ?? (await getApplication()).id;
   const path = options.guildId === undefined
     ? `/applications/${applicationId}/commands`
     : `/applications/${applicationId}/guilds/${options.guildId}/commands`;
@@ -114,15 +127,38 @@ export async function syncCommands(
   );
   const key = (c: ApplicationCommandBody): string => `${c.type ?? 1}:${c.name}`;
   const byKey = new Map(existing.map((c) => [key(c), c]));
+  // A definition without `integrationTypes` gets the application's
+  // installation contexts; asked for only when a stored command is not on
+  // the documented default, so most syncs cost no extra request.
+  let integrationDefault = DEFAULT_INTEGRATION_TYPES;
+  const offDefault = desired.some((command) => {
+    const old = byKey.get(key(command));
+    return command.integration_types === undefined && old !== undefined &&
+      !sameSet(
+        old.integration_types ?? DEFAULT_INTEGRATION_TYPES,
+        DEFAULT_INTEGRATION_TYPES,
+      );
+  });
+  if (offDefault) {
+    integrationDefault = installationContexts(await getApplication());
+  }
   const added: string[] = [];
   const updated: string[] = [];
   for (const command of desired) {
     const old = byKey.get(key(command));
     if (!old) added.push(command.name);
-    else if (!same(command, old)) updated.push(command.name);
+    else if (!same(command, old, integrationDefault)) {
+      updated.push(command.name);
+    }
     byKey.delete(key(command));
   }
-  const removed = [...byKey.values()].map((c) => c.name);
+  // An Activity's Entry Point command (type 4) is not a definition of
+  // ours: Discord refuses a bulk overwrite that leaves it out (error
+  // 50240), so it goes back as it is, with its id.
+  const entryPoints = [...byKey.values()].filter((c) => c.type === 4);
+  const removed = [...byKey.values()].filter((c) => c.type !== 4).map((c) =>
+    c.name
+  );
   if (added.length + updated.length + removed.length === 0) {
     logger.info("{count} {where} commands are up to date; nothing written", {
       count: existing.length,
@@ -130,9 +166,12 @@ export async function syncCommands(
     });
     return { changed: false, commands: existing, added, updated, removed };
   }
+  // A bulk overwrite replaces each command whole: a field a definition
+  // leaves out (`contexts`, `integration_types`) goes back to Discord's
+  // default, so nothing needs sending to reset it.
   const commands = await rest.request<RestApplicationCommand[]>("PUT", path, {
     ...signal,
-    body: desired,
+    body: [...desired, ...entryPoints.map(asSent)],
   });
   logger.info(
     "Wrote {where} commands: added [{added}], changed [{updated}], removed [{removed}]",
@@ -147,11 +186,55 @@ export async function syncCommands(
 }
 
 /**
+ * Whether Discord's stored command matches what we send: every field we
+ * send must be equal, and every field we leave out must be at Discord's
+ * default (absent, null, false or empty; for `integration_types`, the
+ * installation contexts a command without them gets).
+ */
+function same(
+  desired: ApplicationCommandBody,
+  stored: RestApplicationCommand,
+  integrationDefault: readonly number[],
+): boolean {
+  // Lists of contexts are sets: Discord need not keep their order. Left
+  // out, `contexts` is stored as null and `integration_types` as the
+  // default installation contexts.
+  if (!sameSet(stored.contexts ?? null, desired.contexts ?? null)) {
+    return false;
+  }
+  if (
+    !sameSet(
+      stored.integration_types ?? integrationDefault,
+      desired.integration_types ?? integrationDefault,
+    )
+  ) return false;
+  const { contexts: _c, integration_types: _i, ...rest } = desired;
+  return sameValue(rest, stored, 0);
+}
+
+/**
+ * Whether two lists hold the same numbers, in any order; `null` (and an
+ * absent list) only matches `null`: a command without `contexts` is
+ * stored with `null` (usable in guilds and the bot's DMs), which is not
+ * the same as one listing all three contexts.
+ */
+function sameSet(
+  have: readonly number[] | null,
+  want: readonly number[] | null,
+): boolean {
+  if (have === null || want === null) return have === want;
+  if (!Array.isArray(have)) return false;
+  const sorted = (list: readonly number[]): string =>
+    JSON.stringify([...new Set(list)].sort((a, b) => a - b));
+  return sorted(have) === sorted(want);
+}
+
+/**
  * Whether Discord's stored value matches what we send: every field we send
  * must be equal, and every field we leave out must be at Discord's default
  * (absent, null, false or empty).
  */
-function same(desired: unknown, stored: unknown, depth = 0): boolean {
+function sameValue(desired: unknown, stored: unknown, depth: number): boolean {
   // A command's deepest field (command, group, subcommand, option, choices,
   // choice, its localizations, one of them) is 10 levels down; past 16
   // is no command of ours. (At 8, a choice in a group's subcommand always
@@ -161,7 +244,7 @@ function same(desired: unknown, stored: unknown, depth = 0): boolean {
     if (!Array.isArray(stored) || stored.length !== desired.length) {
       return false;
     }
-    return desired.every((item, i) => same(item, stored[i], depth + 1));
+    return desired.every((item, i) => sameValue(item, stored[i], depth + 1));
   }
   if (typeof desired === "object" && desired !== null) {
     if (typeof stored !== "object" || stored === null) return false;
@@ -173,7 +256,8 @@ function same(desired: unknown, stored: unknown, depth = 0): boolean {
       const value = withoutDefault(want, field, raw);
       const stored = withoutDefault(have, field, have[field]);
       if (
-        !same(value, stored, depth + 1) && !isDefault(field, value, stored)
+        !sameValue(value, stored, depth + 1) &&
+        !isDefault(field, value, stored)
       ) {
         return false;
       }
@@ -217,7 +301,10 @@ const COMMAND_LIMITS: readonly [type: number, max: number, what: string][] = [
   [3, 15, "message"],
 ];
 
-/** Fields Discord adds that say nothing about the definition. */
+/**
+ * Fields Discord adds that say nothing about the definition (`contexts`
+ * and `integration_types` are compared by `same` itself).
+ */
 const SERVER_FIELDS = new Set([
   "id",
   "application_id",
@@ -228,6 +315,40 @@ const SERVER_FIELDS = new Set([
   "contexts",
   "handler",
 ]);
+
+/**
+ * The installation contexts of a command created without
+ * `integration_types`, as documented: `[0]`, GUILD_INSTALL. Discord
+ * actually gives such a command the application's configured contexts
+ * (discord-api-docs#7396), so {@linkcode installationContexts} reads those
+ * when a stored command is not on `[0]`.
+ */
+const DEFAULT_INTEGRATION_TYPES: readonly number[] = [0];
+
+/** What `GET /applications/@me` says that sync uses. */
+interface Application {
+  id: Snowflake;
+  integration_types_config?: Record<string, unknown>;
+}
+
+/**
+ * The installation contexts an application is configured for (the keys of
+ * its `integration_types_config`), or the documented default without
+ * them.
+ */
+function installationContexts(application: Application): readonly number[] {
+  const config = application.integration_types_config;
+  const types = typeof config === "object" && config !== null
+    ? Object.keys(config).filter((key) => /^\d+$/.test(key)).map(Number)
+    : [];
+  return types.length > 0 ? types : DEFAULT_INTEGRATION_TYPES;
+}
+
+/** A stored command as a bulk overwrite takes it back: its id kept. */
+function asSent(command: RestApplicationCommand): ApplicationCommandBody {
+  const { application_id: _a, guild_id: _g, version: _v, ...sent } = command;
+  return sent;
+}
 
 function isDefault(field: string, want: unknown, have: unknown): boolean {
   const empty = (v: unknown): boolean =>

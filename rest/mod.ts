@@ -318,6 +318,7 @@ export type {
   AllowedMentionsPayload,
   ApplicationCommandBody,
   ApplicationCommandOptionPayload,
+  AttachmentPayload,
   CommandOptionChoicePayload,
   ComponentPayload,
   CreateMessageBody,

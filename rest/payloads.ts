@@ -69,6 +69,23 @@ export interface ComponentPayload {
   [field: string]: unknown;
 }
 
+/**
+ * An attachment an edited message keeps (a partial of Discord's attachment
+ * request structure). Discord keeps only the attachments an edit's
+ * `attachments` lists, new files included: a PATCH with files (or with
+ * `attachments`) drops every existing attachment not listed here.
+ */
+export interface AttachmentPayload {
+  /** The id of the message's existing attachment. */
+  id: Snowflake;
+  /** A new file name. */
+  filename?: string;
+  /** New alt text (1024 characters at most). */
+  description?: string;
+  /** Whether it is blurred as a spoiler until clicked. */
+  is_spoiler?: boolean;
+}
+
 /** Body of POST `/channels/{channel.id}/messages`. */
 export interface CreateMessageBody {
   /** Text (2000 characters at most). */
@@ -105,6 +122,12 @@ export interface EditMessageBody {
   allowed_mentions?: AllowedMentionsPayload | null;
   /** New components; `null` removes them. */
   components?: ComponentPayload[] | null;
+  /**
+   * The existing attachments to keep. Files sent with the edit are added
+   * after them; any attachment not listed is removed, so without this new
+   * files replace the old ones (and `[]` removes them all).
+   */
+  attachments?: AttachmentPayload[];
 }
 
 /** Body of a follow-up message: POST `/webhooks/{application.id}/{interaction.token}`. */
@@ -133,6 +156,12 @@ export interface EditWebhookMessageBody {
   allowed_mentions?: AllowedMentionsPayload | null;
   /** New components; `null` removes them. */
   components?: ComponentPayload[] | null;
+  /**
+   * The existing attachments to keep. Files sent with the edit are added
+   * after them; any attachment not listed is removed, so without this new
+   * files replace the old ones (and `[]` removes them all).
+   */
+  attachments?: AttachmentPayload[];
 }
 
 /** An autocomplete choice. */
@@ -165,6 +194,12 @@ export interface InteractionResponseData {
   custom_id?: string;
   /** Modal title (type 9). */
   title?: string;
+  /**
+   * Type 7 (update): the message's existing attachments to keep; files sent
+   * with the callback are added after them, and any attachment not listed
+   * is removed.
+   */
+  attachments?: AttachmentPayload[];
 }
 
 /**
@@ -227,6 +262,11 @@ export interface ApplicationCommandBody {
   integration_types?: number[];
   /** Interaction contexts (0 = guild, 1 = bot DM, 2 = private channel). */
   contexts?: number[] | null;
+  /**
+   * Entry Point commands (type 4) only: 1 = the app answers, 2 = Discord
+   * launches the Activity.
+   */
+  handler?: 1 | 2;
 }
 
 /**

@@ -52,6 +52,7 @@ import {
   type GlobalScope,
   type HttpMethod,
   isDotSegment,
+  isInteractionCallback,
   routeGlobalScope,
 } from "./routes.ts";
 import type {
@@ -402,7 +403,11 @@ export class RestClient {
       }).then((prepared) =>
         this.#request<T>(method, path, {
           ...rest,
-          body: multipartBody(rest.body, prepared),
+          // A callback's message is its `data`: Discord reads the
+          // files' `attachments` (their alt text) there.
+          body: multipartBody(rest.body, prepared, {
+            message: isInteractionCallback(path) ? "data" : "body",
+          }),
         }, interaction)
       );
     }

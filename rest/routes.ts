@@ -276,6 +276,27 @@ export function redactPath(path: string): string {
 }
 
 /**
+ * Whether a path is an interaction callback
+ * (`/interactions/{id}/{token}/callback`): its body is `{ type, data }`,
+ * with the message's fields (files' `attachments` included) in `data`.
+ *
+ * @param path A request path (a query string is allowed).
+ * @returns Whether it is a callback.
+ *
+ * @example Usage
+ * ```ts
+ * import { isInteractionCallback } from "./routes.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isInteractionCallback("/interactions/5/tok/callback?with_response=true"), true);
+ * assert.equal(isInteractionCallback("/webhooks/1/tok/messages/@original"), false);
+ * ```
+ */
+export function isInteractionCallback(path: string): boolean {
+  return /^\/interactions\/\d+\/[^/?#]+\/callback(?:[?#]|$)/.test(path);
+}
+
+/**
  * Whether a path segment is `.` or `..`, which URL parsing drops or uses to
  * climb one segment up (`/reactions/..` becomes the message's own path).
  * Encoding cannot keep them one segment: `%2e` and `%2E` count as dots too

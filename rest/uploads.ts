@@ -144,43 +144,91 @@ export async function prepareUploads(
   return out;
 }
 
+/** Options of {@linkcode multipartBody}. */
+export interface MultipartOptions {
+  /**
+   * Where the message's fields are in the JSON body: at its top level (a
+   * message, a webhook execution, an edit) or in its `data` (an interaction
+   * callback, `{ type, data }`, whose `attachments` Discord reads inside
+   * `data`: put at the top level, the files' alt text was lost).
+   *
+   * @default {"body"}
+   */
+  message?: "body" | "data";
+}
+
 /**
  * The multipart body of a request with files: `payload_json` holds the JSON
- * body with an `attachments` entry per file (`id` = its index), and each
- * file is the part `files[n]`.
+ * body with an `attachments` entry per file, and each file is the part
+ * `files[n]` whose `n` is its entry's `id`.
+ *
+ * Attachments the payload already lists are kept, before the new files'
+ * entries: on an edit (PATCH) they are the message's existing attachments
+ * to keep, since Discord removes every attachment `attachments` does not
+ * list. The new files take the numeric ids from 0 up that no listed entry
+ * uses, so a placeholder never names two files.
  *
  * @param payload The JSON body (an object, or `undefined`).
  * @param files The prepared files.
+ * @param options Where the message's fields are (callbacks: in `data`).
  * @returns The form.
+ *
+ * @example An edit that keeps one attachment and adds a file
+ * ```ts
+ * import { multipartBody, prepareUploads } from "./uploads.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const files = await prepareUploads([{ name: "new.png", data: "png" }]);
+ * const form = multipartBody({ attachments: [{ id: "111" }] }, files);
+ * const json = JSON.parse(await (form.get("payload_json") as Blob).text());
+ * assert.deepEqual(json.attachments, [{ id: "111" }, { id: 0, filename: "new.png" }]);
+ * assert.ok(form.has("files[0]"));
+ * ```
  */
 export function multipartBody(
   payload: unknown,
   files: readonly PreparedUpload[],
+  options: MultipartOptions = {},
 ): FormData {
-  const json: Record<string, unknown> =
-    typeof payload === "object" && payload !== null
-      ? { ...(payload as Record<string, unknown>) }
-      : {};
-  const given = Array.isArray(json.attachments) ? json.attachments : [];
-  json.attachments = [
+  const json = objectCopy(payload);
+  const message = options.message === "data" ? objectCopy(json.data) : json;
+  const given: unknown[] = Array.isArray(message.attachments)
+    ? message.attachments
+    : [];
+  const taken = new Set(
+    given.map((entry) => String(objectCopy(entry).id)),
+  );
+  const ids: number[] = [];
+  for (let n = 0; ids.length < files.length; n++) {
+    if (!taken.has(String(n))) ids.push(n);
+  }
+  message.attachments = [
     ...given,
     ...files.map((file, index) => ({
-      id: index,
+      id: ids[index]!,
       filename: file.name,
       ...(file.description === undefined
         ? {}
         : { description: file.description }),
     })),
   ];
+  if (message !== json) json.data = message;
   const form = new FormData();
   form.append(
     "payload_json",
     new Blob([JSON.stringify(json)], { type: "application/json" }),
   );
   files.forEach((file, index) =>
-    form.append(`files[${index}]`, file.blob, file.name)
+    form.append(`files[${ids[index]}]`, file.blob, file.name)
   );
   return form;
+}
+
+/** A shallow copy of an object; anything else becomes `{}`. */
+function objectCopy(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? { ...(value as Record<string, unknown>) }
+    : {};
 }
 
 async function toBlob(

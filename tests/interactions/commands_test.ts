@@ -482,3 +482,136 @@ Deno.test("choices must have the option's value type; a group needs a subcommand
     /holds no subcommand/,
   );
 });
+
+Deno.test("integer bounds and choices take Discord's INTEGER range -(2^53-1)..2^53-1; number choices too must be finite and within ±2^53", () => {
+  const top = Number.MAX_SAFE_INTEGER; // 2^53 - 1
+  integer({ description: "x", min: -top, max: top });
+  integer({ description: "x", choices: [{ name: "top", value: top }] });
+  for (const bad of [2 ** 53, -(2 ** 53)]) {
+    assert.throws(() => integer({ description: "x", max: bad }), RangeError);
+    assert.throws(() => integer({ description: "x", min: bad }), RangeError);
+    assert.throws(
+      () => integer({ description: "x", choices: [{ name: "c", value: bad }] }),
+      (error: unknown) =>
+        error instanceof RangeError && /2\^53-1/.test(error.message),
+    );
+  }
+  number({ description: "x", min: -(2 ** 53), max: 2 ** 53 });
+  number({ description: "x", choices: [{ name: "c", value: 2 ** 53 }] });
+  for (const bad of [1e300, -(2 ** 53) - 2, Infinity, NaN]) {
+    assert.throws(
+      () => number({ description: "x", choices: [{ name: "c", value: bad }] }),
+      RangeError,
+      String(bad),
+    );
+  }
+  assert.throws(() => number({ description: "x", max: 1e300 }), RangeError);
+});
+
+Deno.test("localization keys must be Discord's locales, and context-menu commands check their localized names (1-32 characters, any case, spaces)", () => {
+  const notLocale = (key: string) => (error: unknown): boolean =>
+    error instanceof TypeError && /not a Discord locale/.test(error.message) &&
+    error.message.includes(`'${key}'`);
+  assert.throws(
+    () =>
+      command({ name: "a", description: "d", nameLocalizations: { en: "b" } }),
+    notLocale("en"),
+  );
+  assert.throws(
+    () =>
+      command({
+        name: "a",
+        description: "d",
+        descriptionLocalizations: { "en-us": "b" },
+      }),
+    notLocale("en-us"),
+  );
+  assert.throws(
+    () => string({ description: "d", nameLocalizations: { "xx-YY": "b" } }),
+    notLocale("xx-YY"),
+  );
+  assert.throws(
+    () =>
+      string({
+        description: "d",
+        choices: [{ name: "a", value: "a", name_localizations: { en: "b" } }],
+      }),
+    notLocale("en"),
+  );
+  assert.throws(
+    () => userCommand({ name: "Info", nameLocalizations: { zz: "Info" } }),
+    notLocale("zz"),
+  );
+  // Every locale of Discord's reference ("Locales") is taken.
+  const documented =
+    "id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg ru uk hi th zh-CN ja zh-TW ko"
+      .split(" ");
+  assert.equal(documented.length, 32);
+  command({
+    name: "a",
+    description: "d",
+    nameLocalizations: Object.fromEntries(documented.map((l) => [l, "b"])),
+  });
+  // Context-menu localized names: Discord's rules for those names.
+  const menu = userCommand({
+    name: "Info",
+    nameLocalizations: { de: "Benutzer Info", "es-419": "Información" },
+  });
+  assert.deepEqual(menu.name_localizations, {
+    de: "Benutzer Info",
+    "es-419": "Información",
+  });
+  for (const name of ["", "x".repeat(33)]) {
+    assert.throws(
+      () => userCommand({ name: "Info", nameLocalizations: { fr: name } }),
+      (error: unknown) =>
+        error instanceof RangeError && /'fr' name/.test(error.message),
+    );
+    assert.throws(
+      () => messageCommand({ name: "Quote", nameLocalizations: { de: name } }),
+      RangeError,
+    );
+  }
+});
+
+Deno.test("an option named like an array index ('0', '7') is refused: JavaScript would move it first and reorder the options", () => {
+  for (const name of ["0", "7", "12"]) {
+    assert.throws(
+      () =>
+        command({
+          name: "a",
+          description: "d",
+          options: {
+            alpha: string({ description: "a" }),
+            [name]: string({ description: "n" }),
+          },
+        }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        error.message.includes(`option name '${name}' is an integer`),
+    );
+  }
+  assert.throws(
+    () =>
+      subcommandGroup({
+        description: "g",
+        options: { "1": subcommand({ description: "s" }) },
+      }),
+    /is an integer/,
+  );
+  // Not an array index: keeps its place.
+  const kept = command({
+    name: "a",
+    description: "d",
+    options: {
+      alpha: string({ description: "a" }),
+      "07": string({ description: "z" }),
+      x1: string({ description: "x" }),
+    },
+  });
+  assert.deepEqual(commandPayload(kept).options!.map((o) => o.name), [
+    "alpha",
+    "07",
+    "x1",
+  ]);
+});

@@ -3,13 +3,16 @@ import {
   button,
   channelSelect,
   checkbox,
+  checkboxGroup,
   container,
   file,
+  fileUpload,
   label,
   linkButton,
   mediaGallery,
   modal,
   premiumButton,
+  radioGroup,
   row,
   section,
   separator,
@@ -451,4 +454,115 @@ Deno.test("the context refuses an initial response, and follow-ups, once 3 s wen
   await scheduler.advance(60_000);
   await inTime.respond("done");
   assert.equal(inTime.state, "answered");
+});
+
+Deno.test("selects, file uploads and checkbox groups check min/max choices; radio and checkbox options their texts", () => {
+  const three = [
+    { label: "a", value: "a" },
+    { label: "b", value: "b" },
+    { label: "c", value: "c" },
+  ];
+  const refused = (build: () => unknown, pattern: RegExp): void => {
+    assert.throws(
+      build,
+      (error: unknown) =>
+        error instanceof RangeError && pattern.test(error.message),
+    );
+  };
+  // Selects: min 0-25, max 1-25, min at most max.
+  refused(() => userSelect({ id: "u", min: 26 }), /'min' must be .* 0\.\.25/);
+  refused(() => userSelect({ id: "u", max: 0 }), /'max' must be .* 1\.\.25/);
+  refused(() => userSelect({ id: "u", max: 26 }), /'max'/);
+  refused(() => userSelect({ id: "u", min: 5, max: 2 }), /'min' is above/);
+  refused(() => userSelect({ id: "u", min: 1.5 }), /'min'/);
+  userSelect({ id: "u", min: 0, max: 25 });
+  // A string select asks for no more than it offers.
+  refused(
+    () => stringSelect({ id: "s", min: 30, max: 99, options: three }),
+    /'min'/,
+  );
+  refused(() => stringSelect({ id: "s", max: 4, options: three }), /'max'/);
+  refused(() => stringSelect({ id: "s", min: 4, options: three }), /'min'/);
+  stringSelect({ id: "s", min: 0, max: 3, options: three });
+  // File uploads: 0-10, 1-10.
+  refused(() => fileUpload({ id: "f", max: 50 }), /'max' must be .* 1\.\.10/);
+  refused(() => fileUpload({ id: "f", min: 11 }), /'min'/);
+  refused(() => fileUpload({ id: "f", min: 3, max: 2 }), /'min' is above/);
+  fileUpload({ id: "f", min: 0, max: 10 });
+  // Checkbox groups: 0-10, 1-10, min at most max; option texts 100.
+  refused(
+    () => checkboxGroup({ id: "c", min: 11, max: 0, options: three }),
+    /'min'/,
+  );
+  refused(
+    () => checkboxGroup({ id: "c", min: 3, max: 2, options: three }),
+    /'min' is above/,
+  );
+  checkboxGroup({ id: "c", min: 0, max: 3, options: three });
+  for (const field of ["label", "value", "description"] as const) {
+    const long = [{ ...three[0]!, [field]: "x".repeat(101) }, three[1]!];
+    refused(
+      () => radioGroup({ id: "r", options: long }),
+      new RegExp(`'options.${field}' must be at most 100`),
+    );
+    refused(
+      () => checkboxGroup({ id: "c", options: long }),
+      new RegExp(`'options.${field}'`),
+    );
+  }
+  radioGroup({
+    id: "r",
+    options: [{ ...three[0]!, label: "x".repeat(100) }, three[1]!],
+  });
+});
+
+Deno.test("custom ids must be unique per message: a row refuses two buttons with one, and a response with a repeat is refused before sending", async () => {
+  assert.throws(
+    () => row(button({ id: "x", label: "A" }), button({ id: "x", label: "B" })),
+    (error: unknown) =>
+      error instanceof TypeError && /custom id 'x'/.test(error.message),
+  );
+  // Link buttons have no custom id: any number fit.
+  row(
+    linkButton({ url: "https://a.example", label: "A" }),
+    linkButton({ url: "https://a.example", label: "B" }),
+  );
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  const ctx = new InteractionContext(
+    {
+      id: "5",
+      type: 2,
+      token: "tok",
+      application_id: fake.applicationId,
+    } as never,
+    { rest },
+  );
+  // The same id in two rows, and in a section's accessory in a container.
+  for (
+    const components of [
+      [
+        row(button({ id: "go", label: "A" })),
+        row(button({ id: "go", label: "B" })),
+      ],
+      [
+        row(stringSelect({ id: "go", options: [{ label: "a", value: "a" }] })),
+        container([section("text", button({ id: "go", label: "B" }))]),
+      ],
+    ] as MessageComponent[][]
+  ) {
+    await assert.rejects(
+      ctx.respond({ components }),
+      (error: unknown) =>
+        error instanceof InteractionError &&
+        error.kind === "invalid_response" && /'go'/.test(error.message),
+    );
+  }
+  assert.equal(fake.requests.length, 0);
+  await ctx.respond({
+    components: [
+      row(button({ id: "a", label: "A" }), button({ id: "b", label: "B" })),
+    ],
+  });
+  assert.equal(fake.interactionResponses.length, 1);
 });

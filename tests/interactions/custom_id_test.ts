@@ -4,7 +4,7 @@ import { compileCustomId, customId } from "../../interactions/custom_id.ts";
 Deno.test("customId and compileCustomId round-trip parameters, regex characters included", () => {
   const pattern = "page(1)+.{list}|*{n}";
   const id = customId(pattern, { list: "to[do]", n: 3 });
-  assert.equal(id, "page(1)+.to[do]|*3");
+  assert.equal(id, "page(1)+.to%5Bdo%5D|*3");
   assert.deepEqual(compileCustomId(pattern).match(id), {
     list: "to[do]",
     n: "3",
@@ -16,21 +16,95 @@ Deno.test("customId and compileCustomId round-trip parameters, regex characters 
   });
 });
 
-Deno.test("customId refuses a value that would be read back split differently", () => {
-  // "a:b" then ":" reads back as list "a", n "b:3": the click would carry
-  // other parameters than the button was built with.
-  assert.throws(
-    () => customId("page:{list}:{n}", { list: "a:b", n: 3 }),
-    (error: unknown) =>
-      error instanceof TypeError && /'list'/.test(error.message),
-  );
-  // An empty value next to a separator is fine when it reads back.
-  assert.equal(customId("page:{list}:{n}", { list: "", n: 3 }), "page::3");
-  // The separator in the last value is fine: it reads back whole.
+Deno.test("customId escapes values so none routes a click elsewhere: 'rules:delete' in tag:{name} is not tag:{name}:delete", () => {
+  const id = customId("tag:{name}", { name: "rules:delete" });
+  assert.equal(id, "tag:rules%3Adelete");
+  // The delete route no longer takes it; the show route reads it back.
+  assert.equal(compileCustomId("tag:{name}:delete").match(id), undefined);
+  assert.deepEqual(compileCustomId("tag:{name}").match(id), {
+    name: "rules:delete",
+  });
+  // Within one pattern a value holding the separator reads back whole.
+  const page = customId("page:{list}:{n}", { list: "a:b", n: "c:d" });
+  assert.equal(page, "page:a%3Ab:c%3Ad");
+  assert.deepEqual(compileCustomId("page:{list}:{n}").match(page), {
+    list: "a:b",
+    n: "c:d",
+  });
+  // '%' is escaped too; letters, digits, '-', '_', '.' and non-ASCII stay.
+  const kept = "Ab9-_.é🎲";
   assert.equal(
-    customId("page:{list}:{n}", { list: "a", n: "b:c" }),
-    "page:a:b:c",
+    customId("x:{v}", { v: `${kept} 50%/` }),
+    `x:${kept}%2050%25%2F`,
   );
+  assert.deepEqual(compileCustomId("x:{v}").match(`x:${kept}%2050%25%2F`), {
+    v: `${kept} 50%/`,
+  });
+  // Every ASCII character round-trips (16 at a time: escaped, 48 each).
+  for (let start = 0; start < 128; start += 16) {
+    const value = Array.from(
+      { length: 16 },
+      (_, i) => String.fromCharCode(start + i),
+    ).join("");
+    const built = customId("{a}:{b}", { a: value, b: value });
+    assert.deepEqual(compileCustomId("{a}:{b}").match(built), {
+      a: value,
+      b: value,
+    });
+  }
+  // The 100-character limit applies to the escaped id.
+  assert.equal(customId("x:{v}", { v: ":".repeat(32) }).length, 98);
+  assert.throws(() => customId("x:{v}", { v: ":".repeat(33) }), RangeError);
+  // An empty value next to a separator is fine.
+  assert.equal(customId("page:{list}:{n}", { list: "", n: 3 }), "page::3");
+});
+
+Deno.test("a custom id built elsewhere with a '%' that starts no escape matches nothing (and does not throw)", () => {
+  const pattern = compileCustomId("vote:{x}");
+  assert.deepEqual(pattern.match("vote:50%25"), { x: "50%" });
+  assert.deepEqual(pattern.match("vote:a%3ab"), { x: "a:b" }, "lower-case hex");
+  for (const id of ["vote:50%", "vote:%2", "vote:%zz", "vote:%E9", "vote:%%"]) {
+    assert.equal(pattern.match(id), undefined, id);
+  }
+  // Ids without '%' read as they are, raw punctuation included.
+  assert.deepEqual(pattern.match("vote:a b/c"), { x: "a b/c" });
+});
+
+Deno.test("compileCustomId refuses two parameters not separated by punctuation a value never holds", () => {
+  for (
+    const pattern of [
+      "{a}{b}",
+      "{a}x{b}",
+      "{a}-{b}",
+      "{a}_{b}",
+      "{a}.{b}",
+      "{a}%{b}",
+      "{a}é{b}",
+      "t:{a}7{b}",
+    ]
+  ) {
+    assert.throws(
+      () => compileCustomId(pattern),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        /between '\{a\}' and '\{b\}'/.test(error.message),
+      pattern,
+    );
+    assert.throws(
+      () => customId(pattern, { a: "1", b: "2" } as never),
+      TypeError,
+    );
+  }
+  // Letters next to the pattern's ends are fine: the id's start and end
+  // anchor them.
+  assert.deepEqual(compileCustomId("page{n}:{m}x").match("page1:2x"), {
+    n: "1",
+    m: "2",
+  });
+  assert.deepEqual(compileCustomId("{a}:x{b}").match("1:x2"), {
+    a: "1",
+    b: "2",
+  });
 });
 
 Deno.test("customId refuses more than 100 characters, and a missing value", () => {
@@ -73,8 +147,6 @@ Deno.test("compileCustomId matches in one pass: literals anchor both ends, each 
   const tail = compileCustomId("{x}:z");
   assert.deepEqual(tail.match("a:zb:z"), { x: "a:zb" });
   assert.equal(tail.match("a:zb"), undefined);
-  // Adjacent parameters: the first takes nothing, as a lazy group did.
-  assert.deepEqual(compileCustomId("{a}{b}").match("xy"), { a: "", b: "xy" });
   // No parameter: the id is the pattern.
   assert.deepEqual(compileCustomId("ok").match("ok"), {});
   assert.equal(compileCustomId("ok").match("ok!"), undefined);

@@ -416,3 +416,29 @@ Deno.test("endpoint answers 500 as soon as a handler throws without answering (o
     data: { content: "done" },
   });
 });
+
+Deno.test("endpoint: a response with files goes through the callback route with the files' alt text in data, and the HTTP request gets 202", async () => {
+  const { signer, handler, router, fake } = await setup();
+  router.command(
+    command({ name: "cat", description: "A cat" }),
+    (_, ctx) =>
+      ctx.respond({
+        content: "see file",
+        files: [{ name: "cat.png", data: "png", description: "A cute cat" }],
+      }),
+  );
+  const answer = await handler(
+    await signer.request({ ...interaction("cat"), id: "401" }),
+  );
+  assert.equal(answer.status, 202);
+  assert.equal(await answer.text(), "");
+  const callback = fake.requests[0]!;
+  assert.equal(callback.path, "/interactions/401/tok/callback");
+  assert.deepEqual(callback.body, {
+    type: 4,
+    data: {
+      content: "see file",
+      attachments: [{ id: 0, filename: "cat.png", description: "A cute cat" }],
+    },
+  });
+});

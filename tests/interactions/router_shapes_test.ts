@@ -10,11 +10,13 @@ import {
   user,
   userCommand,
 } from "../../interactions/commands.ts";
+import { customId } from "../../interactions/custom_id.ts";
 import { InteractionRouter } from "../../interactions/router.ts";
 import type { InteractionError } from "../../interactions/errors.ts";
 import { ModalFields } from "../../interactions/modal_fields.ts";
 import type { Interaction } from "../../types/objects/interaction.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 
 const USER = {
   id: "2",
@@ -285,4 +287,47 @@ Deno.test("autocomplete hands the handler raw values only: an object the peer se
   }));
   assert.deepEqual(errors, []);
   assert.deepEqual(seen, ["", {}]);
+});
+
+Deno.test("a value built into a custom id reaches its own route decoded, never a route whose punctuation it holds; awaitComponent decodes alike; a malformed escape routes nowhere", async () => {
+  const { router, errors, handle } = harness();
+  const ran: string[] = [];
+  router
+    .button("tag:{name}:delete", (i, ctx) => {
+      ran.push(`delete ${i.params.name}`);
+      return ctx.deferUpdate();
+    })
+    .button("tag:{name}", (i, ctx) => {
+      ran.push(`show ${i.params.name}`);
+      return ctx.deferUpdate();
+    });
+  const click = (customId: string): Interaction =>
+    interaction(3, { custom_id: customId, component_type: 2 }, {
+      message: { id: "5" },
+    });
+  // A user-chosen tag name "rules:delete" used to build "tag:rules:delete".
+  assert.equal(
+    await handle(click(customId("tag:{name}", { name: "rules:delete" }))),
+    true,
+  );
+  assert.equal(
+    await handle(click(customId("tag:{name}:delete", { name: "a:b" }))),
+    true,
+  );
+  assert.deepEqual(ran, ["show rules:delete", "delete a:b"]);
+
+  const waiting = router.awaitComponent({ customId: "vote:{choice}" });
+  await handle(click(customId("vote:{choice}", { choice: "50% / yes" })));
+  assert.equal((await waiting).interaction.params.choice, "50% / yes");
+
+  // An id made elsewhere with a '%' that starts no escape: no route, and
+  // routing goes on (a warning, no throw).
+  let routed: boolean | undefined;
+  const lines = await captureStderr(async () => {
+    routed = await handle(click("tag:50%"));
+  });
+  assert.equal(routed, false);
+  assert.match(lines.join("\n"), /No route for component 'tag:50%'/);
+  assert.equal(ran.length, 2);
+  assert.deepEqual(errors, []);
 });

@@ -217,3 +217,205 @@ Deno.test("syncCommands: a command whose choices sit in a group's subcommand, lo
   assert.deepEqual([again.changed, again.updated], [false, []]);
   assert.equal(puts(fake), 1);
 });
+
+/**
+ * A Discord that stores commands as the real one does for the fields the
+ * fake leaves alone: `contexts` null and `integration_types` the
+ * application's installation contexts when a command leaves them out. It
+ * starts with `stored` and records each request.
+ */
+function storingDiscord(
+  stored: Record<string, unknown>[],
+  installContexts: number[] = [0],
+): {
+  rest: RestClient;
+  requests: { method: string; path: string; body?: unknown }[];
+  stored: () => Record<string, unknown>[];
+} {
+  let commands = structuredClone(stored);
+  const requests: { method: string; path: string; body?: unknown }[] = [];
+  const fetch = async (
+    input: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    const request = new Request(input, init);
+    const path = new URL(request.url).pathname.replace("/api/v10", "");
+    const body = request.method === "PUT" ? await request.json() : undefined;
+    requests.push({ method: request.method, path, body });
+    if (path === "/applications/@me") {
+      return Response.json({
+        id: "9",
+        integration_types_config: Object.fromEntries(
+          installContexts.map((n) => [String(n), {}]),
+        ),
+      });
+    }
+    if (request.method === "GET") return Response.json(commands);
+    commands = (body as Record<string, unknown>[]).map((command, i) => ({
+      id: command.id ?? String(100 + i),
+      application_id: "9",
+      version: "2",
+      ...command,
+      contexts: command.contexts ?? null,
+      integration_types: command.integration_types ?? installContexts,
+    }));
+    return Response.json(commands);
+  };
+  return {
+    rest: new RestClient({ token: "t", fetch }),
+    requests,
+    stored: () => commands,
+  };
+}
+
+const STORED = {
+  id: "10",
+  application_id: "9",
+  version: "1",
+  type: 1,
+  name: "ping",
+  description: "Ping",
+  name_localizations: null,
+  description_localizations: null,
+  default_member_permissions: null,
+  nsfw: false,
+  contexts: null,
+  integration_types: [0],
+};
+const ping = command({ name: "ping", description: "Ping" });
+
+Deno.test("syncCommands: contexts or integration types a definition no longer sets are a change, and the overwrite resets them", async (t) => {
+  await t.step("contexts [0] stored, none defined", async () => {
+    const discord = storingDiscord([{ ...STORED, contexts: [0] }]);
+    const first = await syncCommands(discord.rest, [ping], {
+      applicationId: "9",
+    });
+    assert.deepEqual([first.changed, first.updated], [true, ["ping"]]);
+    const put = discord.requests.find((r) => r.method === "PUT")!;
+    assert.equal("contexts" in (put.body as object[])[0]!, false);
+    assert.equal(discord.stored()[0]!.contexts, null);
+    const again = await syncCommands(discord.rest, [ping], {
+      applicationId: "9",
+    });
+    assert.equal(again.changed, false);
+  });
+  await t.step(
+    "all three contexts stored differ from none stored (null: not in private channels)",
+    async () => {
+      const discord = storingDiscord([{ ...STORED, contexts: [0, 1, 2] }]);
+      const result = await syncCommands(discord.rest, [ping], {
+        applicationId: "9",
+      });
+      assert.equal(result.changed, true);
+    },
+  );
+  await t.step(
+    "integration types [0, 1] stored, none defined, app on [0]",
+    async () => {
+      const discord = storingDiscord([{
+        ...STORED,
+        integration_types: [0, 1],
+      }]);
+      const first = await syncCommands(discord.rest, [ping], {
+        applicationId: "9",
+      });
+      assert.deepEqual([first.changed, first.updated], [true, ["ping"]]);
+      assert.deepEqual(discord.stored()[0]!.integration_types, [0]);
+      assert.equal(
+        (await syncCommands(discord.rest, [ping], { applicationId: "9" }))
+          .changed,
+        false,
+      );
+    },
+  );
+  await t.step(
+    "an app installable by users: its contexts are the default, not a change every start",
+    async () => {
+      const discord = storingDiscord(
+        [{ ...STORED, integration_types: [1, 0] }],
+        [0, 1],
+      );
+      const result = await syncCommands(discord.rest, [ping], {
+        applicationId: "9",
+      });
+      assert.equal(result.changed, false);
+      assert.deepEqual(discord.requests.map((r) => r.path), [
+        "/applications/9/commands",
+        "/applications/@me",
+      ]);
+    },
+  );
+  await t.step("on the documented default, no application read", async () => {
+    const discord = storingDiscord([STORED]);
+    const result = await syncCommands(discord.rest, [ping], {
+      applicationId: "9",
+    });
+    assert.equal(result.changed, false);
+    assert.equal(discord.requests.length, 1);
+  });
+  await t.step("set lists compare as sets", async () => {
+    const discord = storingDiscord([{
+      ...STORED,
+      contexts: [1, 0],
+      integration_types: [1, 0],
+    }]);
+    const set = command({
+      name: "ping",
+      description: "Ping",
+      contexts: [0, 1],
+      integrationTypes: [0, 1],
+    });
+    assert.equal(
+      (await syncCommands(discord.rest, [set], { applicationId: "9" }))
+        .changed,
+      false,
+    );
+  });
+});
+
+Deno.test("syncCommands keeps an Activity's Entry Point command: sent back with its id, never removed", async () => {
+  const launch = {
+    id: "11",
+    application_id: "9",
+    version: "1",
+    type: 4,
+    name: "launch",
+    description: "Launch",
+    handler: 2,
+    integration_types: [0, 1],
+    contexts: [0, 1, 2],
+  };
+  const discord = storingDiscord([STORED, launch]);
+  const unchanged = await syncCommands(discord.rest, [ping], {
+    applicationId: "9",
+  });
+  assert.deepEqual([unchanged.changed, unchanged.removed], [false, []]);
+
+  const roll = command({ name: "roll", description: "Roll" });
+  const result = await syncCommands(discord.rest, [ping, roll], {
+    applicationId: "9",
+  });
+  assert.deepEqual(
+    [result.changed, result.added, result.removed],
+    [true, ["roll"], []],
+  );
+  const put = discord.requests.find((r) => r.method === "PUT")!;
+  assert.deepEqual((put.body as unknown[])[2], {
+    id: "11",
+    type: 4,
+    name: "launch",
+    description: "Launch",
+    handler: 2,
+    integration_types: [0, 1],
+    contexts: [0, 1, 2],
+  });
+  assert.deepEqual(result.commands.map((c) => c.name), [
+    "ping",
+    "roll",
+    "launch",
+  ]);
+  // Dropping every definition still keeps it.
+  const emptied = await syncCommands(discord.rest, [], { applicationId: "9" });
+  assert.deepEqual(emptied.removed, ["ping", "roll"]);
+  assert.deepEqual(discord.stored().map((c) => c.name), ["launch"]);
+});

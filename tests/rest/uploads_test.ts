@@ -185,3 +185,88 @@ Deno.test("multipartBody keeps attachments the payload already lists", async () 
     filename: "new.txt",
   }]);
 });
+
+Deno.test("an interaction callback with files lists their attachments (alt text) inside data, after those data already lists", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  await rest.createInteractionResponse("5", "tok", {
+    type: 4,
+    data: { content: "see file" },
+  }, {
+    files: [{ name: "cat.png", data: "png", description: "A cute cat" }],
+  });
+  // Discord reads a callback's attachments in `data` (its message): at the
+  // top level the alt text was lost.
+  assert.deepEqual(fake.requests[0]!.body, {
+    type: 4,
+    data: {
+      content: "see file",
+      attachments: [{ id: 0, filename: "cat.png", description: "A cute cat" }],
+    },
+  });
+  const original = await rest.getOriginalInteractionResponse(
+    fake.applicationId,
+    "tok",
+  );
+  assert.equal(original.attachments[0]!.description, "A cute cat");
+
+  // An update (type 7) keeps what its data lists; the new file follows.
+  const [file] = await prepareUploads([{ name: "b.txt", data: "b" }]);
+  const form = multipartBody(
+    { type: 7, data: { content: "x", attachments: [{ id: "111" }] } },
+    [file!],
+    { message: "data" },
+  );
+  const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
+  assert.deepEqual(payload, {
+    type: 7,
+    data: {
+      content: "x",
+      attachments: [{ id: "111" }, { id: 0, filename: "b.txt" }],
+    },
+  });
+});
+
+Deno.test("an edit keeps the attachments it lists (typed on the edit bodies): new files take placeholder ids no listed entry uses", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  await rest.createInteractionResponse("5", "tok", {
+    type: 4,
+    data: { content: "first" },
+  }, { files: [{ name: "one.png", data: "1" }] });
+  const first = await rest.getOriginalInteractionResponse(
+    fake.applicationId,
+    "tok",
+  );
+  const kept = first.attachments[0]!.id;
+  await rest.editOriginalInteractionResponse(fake.applicationId, "tok", {
+    content: "and a second",
+    attachments: [{ id: kept, description: "the first" }],
+  }, { files: [{ name: "two.png", data: "2", description: "the second" }] });
+  assert.deepEqual(fake.requests.at(-1)!.body, {
+    content: "and a second",
+    attachments: [
+      { id: kept, description: "the first" },
+      { id: 0, filename: "two.png", description: "the second" },
+    ],
+  });
+
+  // A listed numeric id is taken: the new files skip it, and each part's
+  // name matches its entry's id.
+  const files = await prepareUploads([
+    { name: "a.txt", data: "a" },
+    { name: "b.txt", data: "b" },
+  ]);
+  const form = multipartBody({ attachments: [{ id: 0 }, { id: "2" }] }, files);
+  const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
+  assert.deepEqual(payload.attachments, [
+    { id: 0 },
+    { id: "2" },
+    { id: 1, filename: "a.txt" },
+    { id: 3, filename: "b.txt" },
+  ]);
+  assert.deepEqual(
+    [...form.keys()].filter((key) => key.startsWith("files[")),
+    ["files[1]", "files[3]"],
+  );
+});

@@ -1,0 +1,159 @@
+/**
+ * The checks of Discord's component limits the builders share (lengths,
+ * counts, min/max choices, custom ids unique per message), kept apart from
+ * the builders themselves. Private to the package (tested through the
+ * builders in `tests/interactions/components_test.ts`).
+ *
+ * @module
+ */
+
+/**
+ * A text of at most `max` characters (absent is fine).
+ *
+ * @param what The field, for the message.
+ * @param text The text.
+ * @param max The most characters.
+ * @throws {RangeError} When it is longer, or not a string.
+ */
+export function limit(
+  what: string,
+  text: string | undefined,
+  max: number,
+): void {
+  if (text !== undefined && (typeof text !== "string" || text.length > max)) {
+    throw new RangeError(
+      `Cannot build component as '${what}' must be at most ${max} characters: current length '${
+        typeof text === "string" ? text.length : typeof text
+      }'`,
+    );
+  }
+}
+
+/**
+ * An integer in `min`..`max` (absent is fine).
+ *
+ * @param what The field, for the message.
+ * @param n The number.
+ * @param min The least.
+ * @param max The most.
+ * @throws {RangeError} When it is not.
+ */
+export function between(
+  what: string,
+  n: number | undefined,
+  min: number,
+  max: number,
+): void {
+  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max)) {
+    throw new RangeError(
+      `Cannot build component as '${what}' must be an integer in ${min}..${max}: current value '${n}'`,
+    );
+  }
+}
+
+/**
+ * A count of items in `min`..`max`.
+ *
+ * @param what The field, for the message.
+ * @param n The count.
+ * @param min The fewest.
+ * @param max The most.
+ * @throws {RangeError} When it is not.
+ */
+export function count(
+  what: string,
+  n: number,
+  min: number,
+  max: number,
+): void {
+  if (n < min || n > max) {
+    throw new RangeError(
+      `Cannot build component as '${what}' must hold ${min}-${max} items: current count '${n}'`,
+    );
+  }
+}
+
+/**
+ * Fewest and most choices (selects, file uploads, checkbox groups): each
+ * in Discord's range (`min` 0 to `top`, `max` 1 to `top`) and `min` not
+ * above `max`.
+ *
+ * @param min The fewest choices.
+ * @param max The most choices.
+ * @param top The most Discord allows.
+ * @throws {RangeError} When they are not.
+ */
+export function minMax(
+  min: number | undefined,
+  max: number | undefined,
+  top: number,
+): void {
+  between("min", min, 0, top);
+  between("max", max, 1, top);
+  if (min !== undefined && max !== undefined && min > max) {
+    throw new RangeError(
+      `Cannot build component as 'min' is above 'max': current values '${min}', '${max}'`,
+    );
+  }
+}
+
+/**
+ * The labels, values and descriptions of options: 100 characters each.
+ *
+ * @param options The options.
+ * @throws {RangeError} When one is longer.
+ */
+export function optionTexts(
+  options: readonly {
+    label: string;
+    value: string;
+    description?: string | undefined;
+  }[],
+): void {
+  for (const option of options) {
+    limit("options.label", option.label, 100);
+    limit("options.value", option.value, 100);
+    limit("options.description", option.description, 100);
+  }
+}
+
+/**
+ * The first custom id that two components of `components` share, looking
+ * into rows, sections' accessories and containers; `undefined` when all
+ * differ. Discord refuses a message whose components share one (and a
+ * click could not tell them apart).
+ *
+ * @param components A message's (or a row's) components.
+ * @returns The repeated custom id, if any.
+ */
+export function repeatedCustomId(
+  components: readonly unknown[],
+): string | undefined {
+  const seen = new Set<string>();
+  // Rows sit in containers at most: four levels hold every layout.
+  const visit = (
+    items: readonly unknown[],
+    depth: number,
+  ): string | undefined => {
+    for (const item of items) {
+      if (typeof item !== "object" || item === null || depth > 4) continue;
+      const fields = item as {
+        custom_id?: unknown;
+        components?: unknown;
+        accessory?: unknown;
+      };
+      if (typeof fields.custom_id === "string") {
+        if (seen.has(fields.custom_id)) return fields.custom_id;
+        seen.add(fields.custom_id);
+      }
+      const inner = [
+        ...(Array.isArray(fields.components) ? fields.components : []),
+        ...(fields.accessory === undefined ? [] : [fields.accessory]),
+      ];
+      const found = visit(inner, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return visit(components, 0);
+}
