@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   realScheduler,
   type Scheduler,
@@ -16,7 +16,9 @@ import {
 import { assertShardId } from "./saved_session.ts";
 import { Fifo } from "../base/fifo.ts";
 
-const logger = getLogger(["disruption", "gateway", "identify_queue"]);
+// Shards held for hours by a spent budget are something to act on (start()
+// looks hung otherwise): shown on stderr unless LogTape is set up.
+const visible = getVisibleLogger(["disruption", "gateway", "identify_queue"]);
 
 /**
  * Discord's session start window. After a reset the budget is `total` again
@@ -122,8 +124,14 @@ interface Budget {
  * first grant at once and then at most one per `intervalMs`; buckets do not
  * wait for each other. When a session start limit is known, each grant uses
  * one of `remaining`; at `0` the queue waits until `reset_after` has passed
- * (logging a warning on `["disruption", "gateway", "identify_queue"]`) and
- * never grants without budget.
+ * (with a warning on `["disruption", "gateway", "identify_queue"]`, shown on
+ * stderr unless LogTape is configured) and never grants without budget.
+ *
+ * Waits are measured with the scheduler's timers, so a step of the wall
+ * clock (NTP) neither holds a bucket for the size of the step (a bucket
+ * never waits more than `intervalMs` for its turn) nor refills the budget
+ * early while shards wait for its reset. A reset that passes while no shard
+ * waits is read from the clock, as no timer runs then.
  *
  * @example Pace four shards with max_concurrency 1
  * ```ts
@@ -323,9 +331,19 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       if (head === undefined) return;
       if (bucket.timer !== undefined) return; // waiting for the interval
       const now = this.#scheduler.now();
+      // A grant sets nextAllowed one interval ahead at most: further means
+      // the wall clock stepped back since (NTP), which would hold the bucket
+      // for the size of the step. One interval from now is never too early.
+      if (bucket.nextAllowed - now > this.#intervalMs) {
+        bucket.nextAllowed = now + this.#intervalMs;
+      }
       if (now < bucket.nextAllowed) {
         bucket.timer = this.#scheduler.setTimeout(() => {
           bucket.timer = undefined;
+          // The timer measured the wait: the bucket is free, whatever the
+          // wall clock did meanwhile (stepped back, it would re-arm for the
+          // size of the step).
+          bucket.nextAllowed = -Infinity;
           this.#drain(bucket);
         }, bucket.nextAllowed - now);
         return;
@@ -372,24 +390,44 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     return true;
   }
 
+  /**
+   * Refill a budget whose reset time has passed on the clock, when no reset
+   * timer is measuring the wait. While shards wait for the reset, only the
+   * timer refills (see #waitForReset): a wall clock stepped forward would
+   * otherwise refill the day's budget while Discord still has none left, and
+   * an IDENTIFY without one resets the bot's token. With nobody waiting
+   * there is no timer (it would keep the process alive for up to a day), so
+   * the clock is all there is to go by.
+   */
   #refill(now: number): void {
     const budget = this.#budget;
-    if (budget && now >= budget.resetAt) {
-      budget.remaining = budget.total;
+    if (!budget || this.#resetTimer !== undefined) return;
+    // Discord's window is a day at most: a reset further off (the clock
+    // stepped back) is brought to a day.
+    if (budget.resetAt - now > SESSION_START_WINDOW_MS) {
       budget.resetAt = now + SESSION_START_WINDOW_MS;
     }
+    if (now >= budget.resetAt) this.#refillAt(now);
+  }
+
+  #refillAt(now: number): void {
+    const budget = this.#budget!;
+    budget.remaining = budget.total;
+    budget.resetAt = now + SESSION_START_WINDOW_MS;
   }
 
   #waitForReset(now: number, shardId: number): void {
     if (this.#resetTimer !== undefined) return;
     const budget = this.#budget!;
-    const waitMs = budget.resetAt - now;
-    logger.warn(
+    const waitMs = Math.max(0, budget.resetAt - now);
+    visible.warn(
       "Session start limit exhausted ({total} per window): waiting {waitMs} ms for it to reset before shard {shardId} may identify",
       { waitMs, total: budget.total, shardId },
     );
+    // The timer, not the clock, says when the window has passed.
     this.#resetTimer = this.#scheduler.setTimeout(() => {
       this.#resetTimer = undefined;
+      this.#refillAt(this.#scheduler.now());
       this.#drainAll();
     }, waitMs);
   }

@@ -12,7 +12,7 @@ import {
   isSavedSession,
   type SavedSession,
 } from "./saved_session.ts";
-import type { SessionStore } from "./session_store.ts";
+import { assertShardIds, type SessionStore } from "./session_store.ts";
 
 const logger = getLogger(["disruption", "gateway", "session_store"]);
 
@@ -232,6 +232,42 @@ export class KvSessionStore implements SessionStore {
     this.#assertOpen("delete session");
     assertShardId(shardId, "delete session");
     await this.#kv.delete(this.#key(shardId));
+  }
+
+  /**
+   * Forget several shards' sessions in as few atomic commits as Deno KV
+   * allows (1000 deletions a commit, fewer for long prefixes); shards with
+   * none saved are skipped. Nothing is deleted when one ID is malformed.
+   *
+   * @param shardIds The shards.
+   * @returns A promise that resolves when every commit is done.
+   * @throws {TypeError} When `shardIds` is not an array.
+   * @throws {RangeError} When an ID is not a non-negative integer.
+   * @throws {Error} When the store is closed.
+   */
+  async deleteMany(shardIds: readonly number[]): Promise<void> {
+    this.#assertOpen("delete sessions");
+    assertShardIds(shardIds, "delete sessions");
+    let atomic = this.#kv.atomic();
+    let mutations = 0;
+    let keyBytes = 0;
+    for (const shardId of new Set(shardIds)) {
+      const key = this.#key(shardId);
+      const size = encodedKeyBytes(key);
+      // A deletion counts its key against both byte limits, no value.
+      if (
+        mutations > 0 &&
+        (mutations + 1 > MAX_MUTATIONS || keyBytes + size > MAX_KEY_BYTES)
+      ) {
+        await commit(atomic);
+        atomic = this.#kv.atomic();
+        mutations = keyBytes = 0;
+      }
+      atomic.delete(key);
+      mutations++;
+      keyBytes += size;
+    }
+    if (mutations > 0) await commit(atomic);
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   assertSavedSessions,
   assertShardId,
   copySession,
+  describe,
   isSavedSession,
   type SavedSession,
 } from "./saved_session.ts";
@@ -64,6 +65,18 @@ export interface SessionStore {
    * @returns A promise that resolves when it is gone.
    */
   delete(shardId: number): Promise<void>;
+  /**
+   * Forget several shards' sessions at once, as `ShardManager.close()` does
+   * with every shard it ran. Optional, so stores written before it still
+   * fit: without it the manager calls {@linkcode SessionStore.delete} once
+   * per shard, which costs a store that rewrites one shared value per call
+   * (Redis's `gateway_sessions`) that value's size once per shard: 4,000
+   * shards took 38 s and stalled Redis for 20 s.
+   *
+   * @param shardIds The shards; those with nothing saved are skipped.
+   * @returns A promise that resolves when they are gone.
+   */
+  deleteMany?(shardIds: readonly number[]): Promise<void>;
   /**
    * Release the storage.
    *
@@ -180,6 +193,8 @@ export function isSessionUsable(
  * assert.deepEqual((await store.loadAll()).map((s) => s.shardId), [0, 1]);
  * await store.delete(1);
  * assert.equal(await store.load(1), undefined);
+ * await store.deleteMany([0, 5]);
+ * assert.deepEqual(await store.loadAll(), []);
  * ```
  */
 export class MemorySessionStore implements SessionStore {
@@ -267,4 +282,46 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions.delete(shardId);
     return Promise.resolve();
   }
+
+  /**
+   * Forget several shards' sessions; shards with none saved are skipped.
+   * Nothing is forgotten when one ID is malformed.
+   *
+   * @param shardIds The shards.
+   * @returns A promise that resolves when they are gone.
+   * @throws {TypeError} When `shardIds` is not an array.
+   * @throws {RangeError} When an ID is not a non-negative integer.
+   */
+  deleteMany(shardIds: readonly number[]): Promise<void> {
+    try {
+      assertShardIds(shardIds, "delete sessions");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    for (const shardId of shardIds) this.#sessions.delete(shardId);
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Check the `shardIds` argument of {@linkcode SessionStore.deleteMany}, so
+ * every store refuses the same values with the same message.
+ *
+ * @param shardIds The value.
+ * @param action What the caller wanted to do, for the message.
+ * @throws {TypeError} When it is not an array.
+ * @throws {RangeError} When an ID is not a non-negative integer.
+ */
+export function assertShardIds(
+  shardIds: unknown,
+  action: string,
+): asserts shardIds is readonly number[] {
+  if (!Array.isArray(shardIds)) {
+    throw new TypeError(
+      `Cannot ${action} as 'shardIds' must be an array: current value '${
+        describe(shardIds)
+      }'`,
+    );
+  }
+  for (const shardId of shardIds) assertShardId(shardId, action);
 }

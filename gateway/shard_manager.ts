@@ -1,27 +1,22 @@
 /**
  * Many shards in one process: {@linkcode ShardManager}.
  *
+ * The session keeping (the bounded store calls, the save chain and its
+ * reporting, the load at start, the last save or delete at close) lives in
+ * the private `_manager_sessions.ts`, and the identify queue's pacing
+ * options in the private `_manager_pacing.ts`, beside this file.
+ *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { listenerStream } from "../base/listener_stream.ts";
-import {
-  type IdentifyQueue,
-  MemoryIdentifyQueue,
-  type SessionStartLimit,
-} from "./identify_queue.ts";
+import type { IdentifyQueue, SessionStartLimit } from "./identify_queue.ts";
 import { GatewayError } from "./errors.ts";
 import {
   MAX_TIMER_DELAY,
   realScheduler,
   type Scheduler,
-  type TimerId,
 } from "../base/scheduler.ts";
-import {
-  isSessionUsable,
-  type SavedSession,
-  type SessionStore,
-} from "./session_store.ts";
+import type { SessionStore } from "./session_store.ts";
 import {
   Shard,
   type ShardCloseOptions,
@@ -48,8 +43,19 @@ import type {
   UpdateVoiceStateData,
 } from "../types/gateway_payloads.ts";
 import type { GuildMembersChunkDispatch } from "../types/dispatch_payloads.ts";
+import { ManagerSessions } from "./_manager_sessions.ts";
+import { handLimit, managerQueue } from "./_manager_pacing.ts";
 
-const logger = getLogger(["disruption", "gateway", "manager"]);
+export { pacingOptions } from "./_manager_pacing.ts";
+
+/**
+ * The most shards one manager builds: far above any bot's count (Discord
+ * recommends one shard per ~1,000 guilds) and low enough that building
+ * them cannot exhaust memory (a `shardCount` of 1,000,000 without
+ * `shardIds` crashed the process out of memory). A bigger bot runs its
+ * shards in several processes, each given its `shardIds`.
+ */
+export const MAX_MANAGER_SHARDS = 65_536;
 
 /** Shard options every shard of a manager shares. */
 export type SharedShardOptions = Omit<
@@ -59,10 +65,13 @@ export type SharedShardOptions = Omit<
 
 /** Options for {@linkcode ShardManager}. */
 export interface ShardManagerOptions extends SharedShardOptions {
-  /** How many shards the bot runs in total (across all processes). */
+  /**
+   * How many shards the bot runs in total (across all processes); at most
+   * 65,536 when `shardIds` is not given, as every shard is then built here.
+   */
   shardCount: number;
   /**
-   * The shards this process runs (see `shardsForProcess`).
+   * The shards this process runs (see `shardsForProcess`), at most 65,536.
    *
    * @default {every shard from 0 to shardCount - 1}
    */
@@ -74,18 +83,27 @@ export interface ShardManagerOptions extends SharedShardOptions {
   shardOptions?: (shardId: number) => Partial<SharedShardOptions>;
   /**
    * Paces IDENTIFY across the shards. Pass a shared implementation when
-   * several processes run shards of the same bot.
+   * several processes run shards of the same bot. A given queue gets
+   * `sessionStartLimit` through its `updateSessionStartLimit` method (as
+   * `MemoryIdentifyQueue` and `RedisIdentifyQueue` have).
    *
    * @default {a MemoryIdentifyQueue built from maxConcurrency and sessionStartLimit}
    */
   identifyQueue?: IdentifyQueue;
   /**
-   * IDENTIFYs allowed per 5 s (GET /gateway/bot `max_concurrency`).
+   * IDENTIFYs allowed per 5 s (GET /gateway/bot `max_concurrency`), for the
+   * default queue; `sessionStartLimit.max_concurrency` takes precedence.
+   * With an `identifyQueue` and no `sessionStartLimit` it must be the
+   * queue's own `maxConcurrency`.
    *
    * @default {1}
    */
   maxConcurrency?: number;
-  /** The daily IDENTIFY budget from GET /gateway/bot. */
+  /**
+   * The daily IDENTIFY budget from GET /gateway/bot, handed to the identify
+   * queue (the default one, or a given one that has
+   * `updateSessionStartLimit`).
+   */
   sessionStartLimit?: SessionStartLimit;
   /** Where sessions are saved so a restarted process can resume them. */
   sessionStore?: SessionStore;
@@ -111,7 +129,10 @@ export interface ShardInfo {
   sequence: number | null;
 }
 
-/** Options for {@linkcode ShardManager.close}. */
+/**
+ * Options for {@linkcode ShardManager.close}: `resumable: true` keeps the
+ * sessions (and saves them) for the next process.
+ */
 export type ShardManagerCloseOptions = ShardCloseOptions;
 
 /** The default interval between session saves. */
@@ -161,21 +182,29 @@ export class ShardManager {
   #closedShards = 0;
   readonly #shardCount: number;
   readonly #scheduler: Scheduler;
-  readonly #store: SessionStore | undefined;
-  readonly #saveInterval: number;
-  #saveTimer: TimerId | undefined;
-  #saving: Promise<void> = Promise.resolve();
+  /** The session keeping; none without a session store. */
+  readonly #sessions: ManagerSessions | undefined;
   #closed = false;
-  /** Bumped by start() and close(), so a start() overtaken by close() stops. */
-  #generation = 0;
+  /**
+   * Bumped by close() only, so a start() overtaken by close() stops. (Bumped
+   * by start() too, it made a first start() that a second overtook report
+   * a close that never happened.)
+   */
+  #closes = 0;
+  /** The start() in progress, shared by calls made while it runs. */
+  #starting: Promise<void> | undefined;
 
   /**
    * Create the shards; nothing connects until {@linkcode ShardManager.start}.
    *
    * @param options The shard count, the ids to run and the shared options.
    * @throws {RangeError} When the count, an id or another number is out of
-   * range (the message names the option).
-   * @throws {TypeError} When a shard option has the wrong type.
+   * range (the message names the option), or more than
+   * 65,536 shards would be built.
+   * @throws {TypeError} When a shard option has the wrong type, or an
+   * `identifyQueue` is given with a `sessionStartLimit` it cannot take (no
+   * `updateSessionStartLimit` method) or a `maxConcurrency` that is not its
+   * own.
    */
   constructor(options: ShardManagerOptions) {
     const {
@@ -194,10 +223,20 @@ export class ShardManager {
         `Cannot create shard manager as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
       );
     }
+    if (shardIds === undefined && shardCount > MAX_MANAGER_SHARDS) {
+      throw new RangeError(
+        `Cannot create shard manager as 'shardCount' must be at most ${MAX_MANAGER_SHARDS} without 'shardIds' (every shard would be built in this process, and that many exhaust its memory; list the shards this process runs in 'shardIds'): current value 'shardCount=${shardCount}'`,
+      );
+    }
     const ids = shardIds ?? Array.from({ length: shardCount }, (_, i) => i);
     if (ids.length === 0) {
       throw new RangeError(
         "Cannot create shard manager as 'shardIds' must not be empty",
+      );
+    }
+    if (ids.length > MAX_MANAGER_SHARDS) {
+      throw new RangeError(
+        `Cannot create shard manager as 'shardIds' must list at most ${MAX_MANAGER_SHARDS} shards (each one is a connection in this process; run the rest in other processes): current length ${ids.length}`,
       );
     }
     for (const id of ids) {
@@ -218,14 +257,25 @@ export class ShardManager {
     assertTimeouts("shard manager", shared.timeouts);
     this.#shardCount = shardCount;
     this.#scheduler = shared.scheduler ?? realScheduler;
-    this.#store = sessionStore;
-    this.#saveInterval = sessionSaveInterval ?? DEFAULT_SESSION_SAVE_INTERVAL;
-    const queueOptions: ConstructorParameters<typeof MemoryIdentifyQueue>[0] = {
-      scheduler: this.#scheduler,
-      maxConcurrency: maxConcurrency ?? 1,
-    };
-    if (sessionStartLimit) queueOptions.sessionStartLimit = sessionStartLimit;
-    const queue = identifyQueue ?? new MemoryIdentifyQueue(queueOptions);
+    // A given queue is checked against the pacing options; else the default
+    // one is built from them.
+    const queue = managerQueue(
+      this.#scheduler,
+      identifyQueue,
+      maxConcurrency,
+      sessionStartLimit,
+    );
+    if (sessionStore !== undefined) {
+      this.#sessions = new ManagerSessions({
+        store: sessionStore,
+        scheduler: this.#scheduler,
+        saveInterval: sessionSaveInterval ?? DEFAULT_SESSION_SAVE_INTERVAL,
+        shards: this.#shards,
+        shardCount,
+        save: () => this.saveSessions(),
+        closed: () => this.#closed,
+      });
+    }
     for (const id of [...ids].sort((a, b) => a - b)) {
       if (this.#shards.has(id)) {
         throw new RangeError(
@@ -246,6 +296,12 @@ export class ShardManager {
         if (previous === "closed") this.#closedShards--;
       });
       this.#shards.set(id, shard);
+    }
+    // Only the default queue was built with the limit: a given one gets it
+    // here, or its shards identified past a spent budget (and Discord
+    // resets the token for that).
+    if (identifyQueue !== undefined && sessionStartLimit !== undefined) {
+      handLimit(identifyQueue, sessionStartLimit);
     }
   }
 
@@ -336,16 +392,33 @@ export class ShardManager {
    * session was saved, identifying through the queue otherwise) and start
    * saving sessions on a timer.
    *
+   * A store that fails, or does not answer within 10 s, is reported (on
+   * stderr unless LogTape is configured) and the shards identify. A call
+   * made while an earlier one runs returns the same promise.
+   *
    * @returns A promise that resolves when every shard is ready, and rejects
    * with the first shard's {@linkcode GatewayError} if one stops for good
    * (`shard_closed` when {@linkcode ShardManager.close} is called first).
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    // Shared: a second start() racing the first to restore the same shards
+    // does nothing the first does not.
+    if (this.#starting === undefined) {
+      const starting: Promise<void> = this.#start().finally(() => {
+        if (this.#starting === starting) this.#starting = undefined;
+      });
+      this.#starting = starting;
+    }
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     this.#closed = false;
-    const generation = ++this.#generation;
-    if (this.#store) {
-      const saved = await this.#store.loadAll();
-      if (generation !== this.#generation) {
+    const closes = this.#closes;
+    const sessions = this.#sessions;
+    if (sessions) {
+      const saved = await sessions.load();
+      if (closes !== this.#closes) {
         // close() ran while the sessions were loading: connecting now would
         // leave shards running after the caller closed the manager.
         throw new GatewayError(
@@ -353,28 +426,9 @@ export class ShardManager {
           "The shard manager was closed before it started",
         );
       }
-      const now = this.#scheduler.now();
-      for (const session of saved) {
-        const shard = this.#shards.get(session.shardId);
-        // A running shard (start() called again) keeps its live session.
-        if (!shard || (shard.status !== "idle" && shard.status !== "closed")) {
-          continue;
-        }
-        if (isSessionUsable(session, { shardCount: this.#shardCount, now })) {
-          shard.restore({
-            sessionId: session.sessionId,
-            sequence: session.sequence,
-            resumeUrl: session.resumeUrl,
-          });
-        } else {
-          logger.info(
-            "Shard {shardId}: the saved session is stale or for another shard count; identifying",
-            { shardId: session.shardId },
-          );
-        }
-      }
+      sessions.restore(saved);
       // One timer however often start() is called.
-      if (this.#saveTimer === undefined) this.#scheduleSave();
+      sessions.keepSaving();
     }
     await Promise.all(
       [...this.#shards.values()].map((shard) => shard.connect()),
@@ -505,30 +559,11 @@ export class ShardManager {
   /**
    * Save every shard's session to the store now.
    *
-   * @returns A promise that resolves when the store has them.
+   * @returns A promise that resolves when the store has them, and rejects
+   * with the store's error (or a timeout after 10 s) when it does not.
    */
   saveSessions(): Promise<void> {
-    const store = this.#store;
-    if (!store) return Promise.resolve();
-    const now = this.#scheduler.now();
-    const sessions: SavedSession[] = [];
-    for (const shard of this.#shards.values()) {
-      const session = shard.session;
-      if (!session) continue;
-      sessions.push({
-        shardId: shard.id,
-        shardCount: this.#shardCount,
-        sessionId: session.sessionId,
-        sequence: session.sequence,
-        resumeUrl: session.resumeUrl,
-        savedAt: now,
-      });
-    }
-    // Saves run one after another so an older one never overwrites a newer.
-    this.#saving = this.#saving.then(() => store.save(sessions)).catch(
-      (error) => logger.error("Saving sessions failed: {error}", { error }),
-    );
-    return this.#saving;
+    return this.#sessions?.save() ?? Promise.resolve();
   }
 
   /**
@@ -536,42 +571,33 @@ export class ShardManager {
    * their sessions are saved, so the next process resumes them; otherwise
    * they close with 1000 and the saved sessions are deleted.
    *
+   * The store gets 10 s (after a save already in flight). When it fails or
+   * does not answer, the shards are closed all the same, the failure is
+   * logged as an error (on stderr unless LogTape is configured) and the
+   * promise resolves with `false`: after a resumable close the next
+   * process identifies those shards instead of resuming them.
+   *
    * @param options Whether to keep the sessions resumable.
-   * @returns A promise that resolves when everything is closed and saved.
+   * @returns A promise that resolves when everything is closed, with whether
+   * the store did what the close asked of it (`true` without a store).
    */
-  async close(options: ShardManagerCloseOptions = {}): Promise<void> {
+  async close(options: ShardManagerCloseOptions = {}): Promise<boolean> {
     this.#closed = true;
-    this.#generation++;
-    if (this.#saveTimer !== undefined) {
-      this.#scheduler.clearTimeout(this.#saveTimer);
-      this.#saveTimer = undefined;
-    }
+    this.#closes++;
+    this.#starting = undefined;
+    this.#sessions?.stop();
     const resumable = options.resumable ?? false;
     await Promise.all(
       [...this.#shards.values()].map((shard) => shard.close({ resumable })),
     );
-    if (!this.#store) return;
-    if (resumable) await this.saveSessions();
-    else {
-      await this.#saving;
-      await Promise.all(
-        [...this.#shards.keys()].map((id) => this.#store!.delete(id)),
-      );
-    }
+    const sessions = this.#sessions;
+    if (!sessions) return true;
+    return await sessions.close(resumable);
   }
 
   /** Same as {@linkcode ShardManager.close} with default options. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  #scheduleSave(): void {
-    this.#saveTimer = this.#scheduler.setTimeout(() => {
-      this.#saveTimer = undefined;
-      if (this.#closed) return;
-      this.saveSessions();
-      this.#scheduleSave();
-    }, this.#saveInterval);
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   #allClosed(): boolean {

@@ -157,13 +157,17 @@ export function shardsForProcess(
     const firstBucket = Math.floor(
       (processIndex * maxConcurrency) / processCount,
     );
-    const endBucket = Math.floor(
-      ((processIndex + 1) * maxConcurrency) / processCount,
+    // Buckets at or past totalShards hold no shard: walking them made a
+    // max_concurrency of 2^40 (GET /gateway/bot's answer) spin for hours.
+    const endBucket = Math.min(
+      Math.floor(((processIndex + 1) * maxConcurrency) / processCount),
+      totalShards,
     );
     for (let group = 0; group < totalShards; group += maxConcurrency) {
       for (let bucket = firstBucket; bucket < endBucket; bucket++) {
         const id = group + bucket;
-        if (id < totalShards) ids.push(id);
+        if (id >= totalShards) break;
+        ids.push(id);
       }
     }
     return ids;

@@ -19,6 +19,7 @@ import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import { delay, realScheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
+  pacingOptions,
   ShardManager,
   type ShardManagerCloseOptions,
   type ShardManagerOptions,
@@ -580,8 +581,8 @@ export class Client {
       managerOptions.shardIds = shardIds;
     }
     if (sessionStartLimit) {
-      managerOptions.sessionStartLimit = sessionStartLimit;
-      managerOptions.maxConcurrency = sessionStartLimit.max_concurrency;
+      const pacing = pacingOptions(sessionStartLimit, passed.identifyQueue);
+      Object.assign(managerOptions, pacing);
     }
     return new ShardManager(managerOptions);
   }

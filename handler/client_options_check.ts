@@ -10,6 +10,7 @@ import {
   assertIntegerOption,
   assertTimeouts,
 } from "../gateway/shard_options.ts";
+import { MAX_MANAGER_SHARDS } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
 
 /** The option fields {@linkcode assertClientOptions} looks at. */
@@ -43,7 +44,9 @@ export interface CheckedClientOptions {
  * @throws {TypeError} When the token is missing or an option has the wrong
  * type.
  * @throws {RangeError} When a number is out of range (`NaN`, negative, 0 or
- * fractional where an integer count or duration is needed).
+ * fractional where an integer count or duration is needed), or `shards`
+ * is above 65,536 without `shardIds` (every shard would be built in this
+ * process).
  */
 export function assertClientOptions(options: CheckedClientOptions): void {
   if (typeof options?.token !== "string" || options.token.length === 0) {
@@ -59,6 +62,13 @@ export function assertClientOptions(options: CheckedClientOptions): void {
   const { shards, shardIds } = options;
   if (shards !== undefined && shards !== "recommended") {
     assertIntegerOption("client", "shards", shards, 1);
+    if (shardIds === undefined && (shards as number) > MAX_MANAGER_SHARDS) {
+      // Caught here rather than when start() builds them: a count of
+      // 1,000,000 crashed the process out of memory there.
+      throw new RangeError(
+        `Cannot create client as 'shards' must be at most ${MAX_MANAGER_SHARDS} without 'shardIds' (every shard would be built in this process, and that many exhaust its memory; list the shards this process runs in 'shardIds'): current value 'shards=${shards}'`,
+      );
+    }
   }
   if (Array.isArray(shardIds)) {
     for (const id of shardIds) {

@@ -9,14 +9,17 @@
  * @module
  */
 import { describeValue, isRecord } from "../gateway/payload_guards.ts";
+import { MAX_MANAGER_SHARDS } from "../gateway/shard_manager.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
 
 /**
  * The largest recommended shard count the client accepts: far above any
  * bot's (Discord recommends one shard per ~1,000 guilds), and low enough
- * that building that many shards cannot exhaust memory.
+ * that building that many shards cannot exhaust memory. The client builds
+ * every recommended shard in one `ShardManager`, so this is the manager's
+ * own cap.
  */
-export const MAX_RECOMMENDED_SHARDS = 65_536;
+export const MAX_RECOMMENDED_SHARDS: number = MAX_MANAGER_SHARDS;
 
 /** Discord's session start window: `reset_after` is never longer. */
 const MAX_RESET_AFTER = 24 * 60 * 60 * 1000;
@@ -55,7 +58,8 @@ function assertIntegerIn(
  * not a `wss:` URL (`ws:` only to a loopback host: the token never goes out
  * in cleartext), `shards` not an integer from 1 to
  * {@linkcode MAX_RECOMMENDED_SHARDS}, or `session_start_limit` not
- * non-negative integers with `max_concurrency` at least 1.
+ * non-negative integers with `max_concurrency` from 1 to
+ * {@linkcode MAX_RECOMMENDED_SHARDS}.
  */
 export function checkGatewayBot(answer: unknown): GatewayBotResponse {
   if (!isRecord(answer)) refuse("(body)", "an object", answer);
@@ -80,7 +84,15 @@ export function checkGatewayBot(answer: unknown): GatewayBotResponse {
   const max = Number.MAX_SAFE_INTEGER;
   assertIntegerIn(limit.total, field("total"), 0, max);
   assertIntegerIn(limit.remaining, field("remaining"), 0, max);
-  assertIntegerIn(limit.max_concurrency, field("max_concurrency"), 1, max);
+  // Bounded like `shards`: more identify buckets than the most shards a
+  // client builds mean nothing (one per shard at most), and a value like
+  // 2^40 made splitting shards between processes walk every bucket.
+  assertIntegerIn(
+    limit.max_concurrency,
+    field("max_concurrency"),
+    1,
+    MAX_RECOMMENDED_SHARDS,
+  );
   const resetAfter = limit.reset_after;
   if (
     typeof resetAfter !== "number" ||

@@ -9,12 +9,18 @@
  * calls leaves nothing held. Its waiting tickets expire when it stops
  * polling for them.
  *
+ * The scripts, their arguments and replies are in the private
+ * `_identify_scripts.ts` beside it; this file keeps the waiting, the
+ * memory of the budget and the logging.
+ *
  * Keys, under the prefix: `queue:<bucket>` (sorted set, waiter → ticket),
  * `deadlines:<bucket>` (sorted set, waiter → liveness deadline in ms),
- * `next:<bucket>` (the bucket's next free time), `budget` (hash: `total`,
- * `remaining`, `reset_at`) and `tickets` (the ticket counter). Earlier
- * versions kept deadlines in a hash, `alive:<bucket>`, which is no longer
- * read or written.
+ * `next:<bucket>` (the bucket's next free time), `next:last` (the latest
+ * grant's), `next:floor` (the earliest any bucket may grant, set when
+ * `max_concurrency` changes), `layout` (the `max_concurrency` of the latest
+ * attempt), `budget` (hash: `total`, `remaining`, `reset_at`) and `tickets`
+ * (the ticket counter). Earlier versions kept deadlines in a hash,
+ * `alive:<bucket>`, which is no longer read or written.
  *
  * @module
  */
@@ -31,7 +37,13 @@ import type {
 } from "../gateway/identify_queue.ts";
 import { assertShardId } from "../gateway/saved_session.ts";
 import type { RedisConnection } from "./connection.ts";
-import { luaNow } from "./lua_now.ts";
+import {
+  BUDGET_KEPT_MS,
+  BUDGET_SCRIPT,
+  type BudgetReply,
+  TRY_SCRIPT,
+  type TryReply,
+} from "./_identify_scripts.ts";
 
 const logger = getLogger(["disruption", "redis", "identify_queue"]);
 // Shards that cannot identify are something to act on: shown on stderr
@@ -45,10 +57,11 @@ const MIN_POLL_MS = 10;
 const SESSION_START_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The most waiters one call drops, so a call's work stays bounded however
- * many died at once; the next calls drop the rest.
+ * How long a round trip to Redis may go unanswered before the wait is said
+ * (once an outage): a frozen server (SIGSTOP, a stalled network) fails no
+ * command, it only never answers.
  */
-const DROP_BATCH = 100;
+const SILENT_REDIS_MS = 10_000;
 
 /**
  * The longest a waiter may stay in the queue without asking again: a longer
@@ -57,177 +70,6 @@ const DROP_BATCH = 100;
  * expired.
  */
 const MAX_LIVENESS_MS = 60_000;
-
-/**
- * Lua's `finite(x)`: whether a `tonumber` result is a finite number. Lua's
- * tonumber takes "nan", "inf" and "1e400", which a stored budget must not
- * be: the scripts treat them as the unreadable values they are.
- */
-const LUA_FINITE =
-  "local function finite(x) return x ~= nil and x == x and x - x == 0 end";
-
-/**
- * One attempt of one waiter. Joins the bucket's FIFO (a sorted set scored by
- * a global ticket counter) unless already in it, renews the waiter's
- * deadline (a sorted set scored by deadline), drops waiters that stopped
- * renewing (their process died) and grants only to the head, only when the
- * bucket's next free time has passed and the daily budget (when known) has a
- * session start left.
- *
- * Every call costs O(log W + dropped) for W waiters: the position is a
- * ZRANK, the dead are found by deadline, oldest first, a bounded batch a
- * call. (Walking the queue with one HGET a waiter ahead cost O(W) a call,
- * O(W²) a polling round: 500 waiters kept Redis 94 % busy.)
- *
- * KEYS: 1 queue (zset: waiter → ticket), 2 deadlines (zset: waiter →
- * deadline in ms), 3 bucket next free time, 4 budget (hash: total,
- * remaining, reset_at), 5 ticket counter.
- * ARGV: 1 waiter id, 2 now in ms ("" = the server's TIME), 3 interval ms,
- * 4 liveness ms, 5 session start window ms, 6 the longest liveness ms.
- *
- * Returns `{kind, waitMs, extra, fixed}` (fixed: keys it dropped as
- * unreadable): kind 1 granted (extra = budget left, -1
- * when unknown), 0 wait (waitMs = until a grant is possible: the bucket is
- * free and, for a waiter behind others, a spent budget has reset; extra =
- * waiters ahead), 2 out of budget (waitMs = until the reset).
- */
-const TRY_SCRIPT = `
-${luaNow(2)}
-${LUA_FINITE}
--- A key of the wrong type, a ticket counter that is no integer, or a budget
--- without its three numbers (written by hand, by another program or half
--- by a crash) failed this script on every call, so no shard ever
--- identified: each is dropped and counted (the 4th value returned).
-local fixed = 0
-local function expect(key, kind)
-  local t = redis.call('TYPE', key).ok
-  if t ~= 'none' and t ~= kind then
-    redis.call('DEL', key)
-    fixed = fixed + 1
-  end
-end
-expect(KEYS[1], 'zset')
-expect(KEYS[2], 'zset')
-expect(KEYS[3], 'string')
-expect(KEYS[4], 'hash')
-expect(KEYS[5], 'string')
-local ticket = tonumber(redis.call('GET', KEYS[5]) or '0')
-if ticket == nil or ticket ~= math.floor(ticket) or ticket > 2^52 then
-  redis.call('DEL', KEYS[5])
-  fixed = fixed + 1
-end
-local me = ARGV[1]
-local interval = tonumber(ARGV[3])
-local window = tonumber(ARGV[5])
-local longest = tonumber(ARGV[6])
-local alive = math.min(tonumber(ARGV[4]), longest)
-if not redis.call('ZSCORE', KEYS[1], me) then
-  redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[5]), me)
-end
-redis.call('ZADD', KEYS[2], now + alive, me)
-local keep = alive + interval + 60000
-redis.call('PEXPIRE', KEYS[1], keep)
-redis.call('PEXPIRE', KEYS[2], keep)
-redis.call('PEXPIRE', KEYS[5], 86400000)
-local function drop(waiters)
-  if #waiters > 0 then
-    redis.call('ZREM', KEYS[1], unpack(waiters))
-    redis.call('ZREM', KEYS[2], unpack(waiters))
-  end
-end
--- Expired (deadline before now) and impossible (beyond now + longest):
--- this waiter's own deadline lies between, so it never drops itself.
-drop(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', string.format('(%.17g', now),
-  'LIMIT', 0, ${DROP_BATCH}))
-drop(redis.call('ZRANGEBYSCORE', KEYS[2],
-  string.format('(%.17g', now + longest), '+inf', 'LIMIT', 0, ${DROP_BATCH}))
--- A queued waiter without a deadline (a key edited by hand, or a waiter of a
--- version that kept deadlines elsewhere) can never be dropped by deadline:
--- it is dropped when it reaches the head, so it cannot block the bucket.
-local ahead = redis.call('ZRANK', KEYS[1], me)
-for _ = 1, ${DROP_BATCH} do
-  if ahead == 0 then break end
-  local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-  if redis.call('ZSCORE', KEYS[2], head) then break end
-  redis.call('ZREM', KEYS[1], head)
-  ahead = ahead - 1
-end
-local nextFree = tonumber(redis.call('GET', KEYS[3])) or 0
-local free = nextFree - now
-if free < 0 then free = 0 end
--- A grant sets it an interval ahead at most: a time further off (another
--- program's, or a clock far ahead) would hold the bucket for good. It is
--- brought to one interval from now, which is never earlier than a grant.
-if free > interval then
-  free = interval
-  redis.call('SET', KEYS[3], now + interval, 'PX', interval + 86400000)
-end
-local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
-local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
--- A remaining of NaN is never <= 0: it granted every IDENTIFY.
-if redis.call('EXISTS', KEYS[4]) == 1 and
-    (not finite(total) or not finite(remaining) or not finite(resetAt)) then
-  redis.call('DEL', KEYS[4])
-  fixed = fixed + 1
-  total, remaining, resetAt = nil, nil, nil
-end
--- Discord's session start window is a day at most: a reset further off
--- (the same) would hold every bucket for good; it is brought to a window.
-if resetAt and resetAt - now > window then
-  resetAt = now + window
-  redis.call('HSET', KEYS[4], 'reset_at', resetAt)
-end
-if ahead > 0 then
-  -- Nor is anyone granted before a spent budget resets (within its window
-  -- it only goes down): the waiters behind can sleep until then too.
-  if remaining and resetAt and remaining <= 0 and resetAt - now > free then
-    free = resetAt - now
-  end
-  return {0, free, ahead, fixed}
-end
-if free > 0 then return {0, free, 0, fixed} end
-local left = -1
-if redis.call('EXISTS', KEYS[4]) == 1 then
-  if now >= resetAt then
-    remaining = total
-    resetAt = now + window
-    redis.call('HSET', KEYS[4], 'remaining', remaining, 'reset_at', resetAt)
-  end
-  if remaining <= 0 then return {2, resetAt - now, 0, fixed} end
-  left = remaining - 1
-  redis.call('HSET', KEYS[4], 'remaining', left)
-end
-redis.call('SET', KEYS[3], now + interval, 'PX', interval + 86400000)
-drop({me})
-return {1, 0, left, fixed}
-`;
-
-/**
- * Take Discord's fresh `session_start_limit`. Within the stored window the
- * shared count only goes down (another process may have identified since
- * Discord answered this one); once the stored window has passed, Discord's
- * numbers replace it.
- *
- * KEYS: 1 budget. ARGV: 1 now ("" = TIME), 2 total, 3 remaining,
- * 4 reset_after. Returns the remaining count now stored.
- */
-const BUDGET_SCRIPT = `
-${luaNow(1)}
-${LUA_FINITE}
-local total, remaining, resetAfter = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local b = redis.call('HMGET', KEYS[1], 'remaining', 'reset_at')
-local stored, resetAt = tonumber(b[1]), tonumber(b[2])
--- A stored "nan" or "inf" is no count: Discord's wins.
-if finite(stored) and finite(resetAt) and now < resetAt then
-  if stored < remaining then remaining = stored end
-  if now + resetAfter < resetAt then resetAt = now + resetAfter end
-else
-  resetAt = now + resetAfter
-end
-redis.call('HSET', KEYS[1], 'total', total, 'remaining', remaining, 'reset_at', resetAt)
-redis.call('PEXPIRE', KEYS[1], resetAfter + 86400000)
-return remaining
-`;
 
 /** Options for {@linkcode RedisIdentifyQueue}. */
 export interface RedisIdentifyQueueOptions {
@@ -293,8 +135,13 @@ export interface RedisIdentifyQueueOptions {
   scheduler?: Scheduler;
 }
 
-/** A reply of {@linkcode TRY_SCRIPT}. */
-type TryReply = [kind: number, waitMs: number, extra: number, fixed: number];
+/** The daily budget as one process last learnt it. */
+interface KnownBudget {
+  total: number;
+  remaining: number;
+  /** On the queue's scheduler, whatever clock the scripts decide on. */
+  resetAt: number;
+}
 
 /**
  * An {@linkcode IdentifyQueue} shared by every process of a bot through
@@ -307,6 +154,15 @@ type TryReply = [kind: number, waitMs: number, extra: number, fixed: number];
  * - when a session start limit is known, each grant uses one of its
  *   `remaining`, shared by all processes; at `0` the queue waits for the
  *   reset (logging a warning) and never grants without budget;
+ * - when Redis loses the budget (a restart without persistence, a failover,
+ *   the key deleted), a process that was given one grants nothing on the
+ *   missing key: it writes the budget again from what it last learnt (its
+ *   count, less its grants since, and the same reset time) with a warning,
+ *   and its buckets' next free times with it, then asks again;
+ * - a new `max_concurrency` (from
+ *   {@linkcode RedisIdentifyQueue.updateSessionStartLimit}) lets no bucket
+ *   of the new layout grant before the latest grant of the old one is
+ *   `intervalMs` old;
  * - first come, first served within a bucket, across processes (a global
  *   ticket order), and waiters of a dead process drop out after
  *   `livenessMs`;
@@ -318,8 +174,13 @@ type TryReply = [kind: number, waitMs: number, extra: number, fixed: number];
  * grant could have become possible or its place needs renewing.
  *
  * While Redis is unreachable nothing is granted: waiters keep asking every
- * `pollMs`, and the outage is logged once. A grant that arrives after its
- * signal aborted is lost (its slot and session start are spent).
+ * `pollMs`, and the outage is logged once, shown on stderr unless LogTape
+ * is configured. A Redis that accepts commands and never answers them
+ * (frozen, a stalled network) fails none: waiters keep waiting (identifying
+ * without the shared queue could burn the budget), still give up when their
+ * signal aborts, and the wait is said once an outage after 10 s without an
+ * answer. A grant that arrives after its signal aborted is lost (its slot
+ * and session start are spent).
  *
  * @example Share the queue between processes
  * ```ts
@@ -360,6 +221,18 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #budgetUpdate: Promise<void> | undefined;
   #redisDown = false;
   #exhaustedWarned = false;
+  /**
+   * The budget as this process last learnt it (the limit it was given, then
+   * what Redis answered): what it writes again when Redis has lost it.
+   * Unset until it is given one; set, the scripts are told to expect one.
+   */
+  #known: KnownBudget | undefined;
+  /** This process's latest grant in each bucket, on the scheduler's clock. */
+  #lastGrants = new Map<number, number>();
+  /** When the buckets of the layout before the current one are all free. */
+  #oldLayoutFree = -Infinity;
+  /** The write of a lost budget in progress, shared by every waiter. */
+  #restoring: Promise<void> | undefined;
 
   /**
    * Create a queue on a connection from `connectRedis` (the caller closes
@@ -450,22 +323,26 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       nonNegativeInteger("remaining", remaining);
       nonNegative("reset_after", reset_after);
       positiveInteger("max_concurrency", max_concurrency);
-      this.#maxConcurrency = max_concurrency;
-      const update = this.#redis.eval(
-        BUDGET_SCRIPT,
-        1,
-        this.#key("budget"),
-        this.#nowArg(),
-        String(total),
-        String(remaining),
-        String(Math.ceil(reset_after)),
-      ).then(() => {}, (error: unknown) => {
-        logger.warn(
-          "Could not store the session start limit in Redis: {message}",
-          { message: messageOf(error) },
-        );
-        throw error;
-      });
+      if (max_concurrency !== this.#maxConcurrency) {
+        this.#changeLayout(max_concurrency);
+      }
+      // Known before Redis answers: a store that fails is made again from
+      // it when a waiter finds no budget.
+      this.#known = {
+        total,
+        remaining,
+        resetAt: this.#scheduler.now() + reset_after,
+      };
+      const update = this.#storeBudget(total, remaining, reset_after).then(
+        () => {},
+        (error: unknown) => {
+          logger.warn(
+            "Could not store the session start limit in Redis: {message}",
+            { message: messageOf(error) },
+          );
+          throw error;
+        },
+      );
       this.#budgetUpdate = update.catch(() => {});
       return update;
     } catch (error) {
@@ -521,12 +398,19 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     this.#pending++;
     return new Promise<void>((resolve, reject) => {
       let timer: TimerId | undefined;
+      // Armed while a round trip is unanswered (see SILENT_REDIS_MS).
+      let watch: TimerId | undefined;
       let done = false;
+      const unwatch = (): void => {
+        if (watch !== undefined) this.#scheduler.clearTimeout(watch);
+        watch = undefined;
+      };
       const finish = (error?: { reason: unknown }): void => {
         if (done) return;
         done = true;
         this.#pending--;
         if (timer !== undefined) this.#scheduler.clearTimeout(timer);
+        unwatch();
         signal?.removeEventListener("abort", onAbort);
         if (error) reject(error.reason);
         else resolve();
@@ -539,6 +423,13 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       const attempt = async (): Promise<void> => {
         timer = undefined;
         let waitMs: number;
+        // Waiting on, not giving up: identifying without the shared queue
+        // could burn the budget. But a wait on a Redis that never answers
+        // (frozen, a stalled network: no command fails) is said.
+        watch = this.#scheduler.setTimeout(() => {
+          watch = undefined;
+          this.#silent();
+        }, SILENT_REDIS_MS);
         try {
           await this.#budgetUpdate;
           if (done) return;
@@ -548,35 +439,48 @@ export class RedisIdentifyQueue implements IdentifyQueue {
             this.#leave(bucket, waiter);
             bucket = current;
           }
-          const [kind, wait, extra, fixed] = await this.#try(bucket, waiter);
-          if (done) return;
+          const reply = await this.#try(bucket, waiter);
           this.#upAgain();
+          // Also from a reply that came after an abort: a grant then is
+          // spent all the same.
+          this.#learn(reply, bucket);
+          if (done) return;
+          const [kind, wait, extra, fixed] = reply;
           if (fixed > 0) {
             visible.warn(
               "Identify queue: {fixed} key(s) under its prefix held values it cannot read (a wrong type, or a budget or ticket counter that is not a number: written by hand or by another program); they were dropped",
               { fixed },
             );
           }
-          if (kind === 1) {
+          if (kind === 3) {
+            await this.#restoreBudget();
+            if (done) return;
+            // Asked again now that the budget is back (not at once: a
+            // budget deleted over and over must not make this spin).
+            waitMs = MIN_POLL_MS;
+          } else if (kind === 1) {
             this.#exhaustedWarned = false;
             logger.debug(
               "Shard {shardId} may identify (bucket {bucket}, {left} session starts left)",
               { shardId, bucket, left: extra },
             );
             return finish();
+          } else {
+            if (kind === 2 && !this.#exhaustedWarned) {
+              this.#exhaustedWarned = true;
+              visible.warn(
+                "Session start limit exhausted: waiting {waitMs} ms for it to reset before shard {shardId} may identify",
+                { waitMs: wait, shardId },
+              );
+            }
+            waitMs = this.#nextAttemptIn(wait, extra);
           }
-          if (kind === 2 && !this.#exhaustedWarned) {
-            this.#exhaustedWarned = true;
-            visible.warn(
-              "Session start limit exhausted: waiting {waitMs} ms for it to reset before shard {shardId} may identify",
-              { waitMs: wait, shardId },
-            );
-          }
-          waitMs = this.#nextAttemptIn(wait, extra);
         } catch (error) {
           if (done) return;
           this.#down(error);
           waitMs = this.#pollMs;
+        } finally {
+          unwatch();
         }
         timer = this.#scheduler.setTimeout(() => void attempt(), waitMs);
       };
@@ -605,19 +509,150 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #try(bucket: number, waiter: string): Promise<TryReply> {
     return this.#redis.eval(
       TRY_SCRIPT,
-      5,
+      8,
       this.#key(`queue:${bucket}`),
       this.#key(`deadlines:${bucket}`),
       this.#key(`next:${bucket}`),
       this.#key("budget"),
       this.#key("tickets"),
+      this.#key("next:last"),
+      this.#key("next:floor"),
+      this.#key("layout"),
       waiter,
       this.#nowArg(),
       String(this.#intervalMs),
       String(this.#livenessMs),
       String(SESSION_START_WINDOW_MS),
       String(MAX_LIVENESS_MS),
+      this.#known ? "1" : "0",
+      String(this.#maxConcurrency),
     ) as Promise<TryReply>;
+  }
+
+  /**
+   * Store a budget and, after a loss, raise the bucket free times in
+   * `raise` (key, ms from now until free); remember what Redis kept.
+   */
+  async #storeBudget(
+    total: number,
+    remaining: number,
+    resetAfter: number,
+    raise: readonly [key: string, freeInMs: number][] = [],
+  ): Promise<void> {
+    const [stored, resetIn] = await this.#redis.eval(
+      BUDGET_SCRIPT,
+      1 + raise.length,
+      this.#key("budget"),
+      ...raise.map(([key]) => key),
+      this.#nowArg(),
+      String(total),
+      String(remaining),
+      String(Math.ceil(resetAfter)),
+      ...raise.map(([, freeInMs]) => String(Math.ceil(freeInMs))),
+    ) as BudgetReply;
+    this.#known = {
+      total,
+      remaining: stored,
+      resetAt: this.#scheduler.now() + resetIn,
+    };
+  }
+
+  /**
+   * Follow the shared budget, and this process's grants, through an
+   * attempt's reply.
+   */
+  #learn(
+    [kind, wait, extra, , resetIn, total]: TryReply,
+    bucket: number,
+  ): void {
+    const now = this.#scheduler.now();
+    if (kind === 1) this.#lastGrants.set(bucket, now);
+    if (!this.#known) return;
+    if (kind === 1 && resetIn !== undefined && total !== undefined) {
+      this.#known = { total, remaining: extra, resetAt: now + resetIn };
+    } else if (kind === 2) {
+      this.#known.remaining = 0;
+      this.#known.resetAt = now + wait;
+    }
+  }
+
+  /**
+   * Write the budget again after Redis lost it, from what this process
+   * knows; every waiter that finds it gone meanwhile waits for the same
+   * write.
+   */
+  #restoreBudget(): Promise<void> {
+    this.#restoring ??= this.#writeBackBudget().finally(() => {
+      this.#restoring = undefined;
+    });
+    return this.#restoring;
+  }
+
+  async #writeBackBudget(): Promise<void> {
+    const known = this.#known!;
+    const now = this.#scheduler.now();
+    // Kept a day past its reset: gone after that, it expired as meant.
+    const expired = now >= known.resetAt + BUDGET_KEPT_MS;
+    if (now >= known.resetAt) {
+      // Discord's window has passed meanwhile: it refilled.
+      known.remaining = known.total;
+      known.resetAt = now + SESSION_START_WINDOW_MS;
+    }
+    // The same loss reset the buckets' next free times: this process's own
+    // grants of the last interval are written back, so none of its buckets
+    // grants twice within it (other processes' grants it cannot know).
+    const raise: [string, number][] = [];
+    let latest = this.#oldLayoutFree - now;
+    if (latest > 0) raise.push([this.#key("next:floor"), latest]);
+    for (const [bucket, at] of this.#lastGrants) {
+      const freeIn = at + this.#intervalMs - now;
+      if (freeIn <= 0) {
+        this.#lastGrants.delete(bucket);
+        continue;
+      }
+      raise.push([this.#key(`next:${bucket}`), freeIn]);
+      latest = Math.max(latest, freeIn);
+    }
+    if (latest > 0) raise.push([this.#key("next:last"), latest]);
+    await this.#storeBudget(
+      known.total,
+      known.remaining,
+      known.resetAt - now,
+      raise,
+    );
+    const stored = this.#known!;
+    const properties = {
+      remaining: stored.remaining,
+      total: stored.total,
+      resetInMs: Math.max(0, stored.resetAt - now),
+    };
+    if (expired) {
+      logger.debug(
+        "Identify queue: the session start budget had expired in Redis; stored again ({remaining} of {total} left, reset in {resetInMs} ms)",
+        properties,
+      );
+      return;
+    }
+    visible.warn(
+      "Identify queue: the session start budget is gone from Redis (restarted without persistence, failed over, or the key deleted); written again from what this process knew: {remaining} of {total} left, reset in {resetInMs} ms. Session starts other processes used since this one last heard are not counted.",
+      properties,
+    );
+  }
+
+  /**
+   * Take a new `max_concurrency`: the grants remembered per bucket belong
+   * to the old layout, so they become the floor written back after a loss.
+   * (Redis raises the shared floor when an attempt brings the new layout.)
+   */
+  #changeLayout(maxConcurrency: number): void {
+    for (const at of this.#lastGrants.values()) {
+      this.#oldLayoutFree = Math.max(
+        this.#oldLayoutFree,
+        at + this.#intervalMs,
+      );
+    }
+    this.#lastGrants.clear();
+    this.#maxConcurrency = maxConcurrency;
   }
 
   /** Leave the shared queue (an aborted wait); a failure only delays others by `livenessMs`. */
@@ -653,6 +688,15 @@ export class RedisIdentifyQueue implements IdentifyQueue {
         ? "Identify queue: Redis refused its script; no shard identifies until this is fixed: {message}"
         : "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
       { message: messageOf(error) },
+    );
+  }
+
+  #silent(): void {
+    if (this.#redisDown) return;
+    this.#redisDown = true;
+    visible.warn(
+      "Identify queue: Redis has not answered for {waitedMs} ms; no shard identifies until it does",
+      { waitedMs: SILENT_REDIS_MS },
     );
   }
 

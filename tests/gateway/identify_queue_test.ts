@@ -5,7 +5,9 @@ import {
   type MemoryIdentifyQueueOptions,
   type SessionStartLimit,
 } from "../../gateway/identify_queue.ts";
+import type { Scheduler } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { Gen } from "../_fakes/prng.ts";
 
 /** Request identifies for `shards` (in order) and record when each is granted. */
@@ -554,4 +556,110 @@ Deno.test("MemoryIdentifyQueue: waiters giving up anywhere in the queue leave th
     assert.deepEqual(mine.map(([, at]) => at), mine.map((_, i) => i * 5000));
   }
   assert.equal(clock.pending, 0);
+});
+
+Deno.test("MemoryIdentifyQueue says on stderr, without LogTape set up, that a spent budget holds the shards", async () => {
+  const { scheduler, queue } = setup({
+    sessionStartLimit: limit(0, 20 * 3_600_000),
+  });
+  const controller = new AbortController();
+  let waiting: Promise<void> | undefined;
+  const lines = await captureStderr(async () => {
+    waiting = queue.acquire(0, controller.signal);
+    // A second shard behind it: the same wait, said once.
+    void queue.acquire(1, controller.signal).catch(() => {});
+    await scheduler.advance(60_000);
+  });
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0]!,
+    /Session start limit exhausted .*waiting 72000000 ms .*shard 0/,
+  );
+  controller.abort();
+  await assert.rejects(waiting!, { name: "AbortError" });
+  assert.equal(scheduler.pending, 0);
+});
+
+/**
+ * A clock whose `now()` can be stepped (a wall clock set by NTP) while its
+ * timers keep virtual time, as the runtime's timers keep elapsed time:
+ * the VirtualScheduler moves both together.
+ */
+function steppedClock(): {
+  scheduler: VirtualScheduler;
+  clock: Scheduler;
+  step: (ms: number) => void;
+} {
+  const scheduler = new VirtualScheduler();
+  let offset = 0;
+  return {
+    scheduler,
+    clock: {
+      now: () => scheduler.now() + offset,
+      setTimeout: (callback, delay) => scheduler.setTimeout(callback, delay),
+      clearTimeout: (id) => scheduler.clearTimeout(id),
+    },
+    step: (ms) => void (offset += ms),
+  };
+}
+
+Deno.test("MemoryIdentifyQueue paces by elapsed time when the wall clock steps", async (t) => {
+  await t.step(
+    "a step back while a bucket waits does not hold it for the step",
+    async () => {
+      const { scheduler, clock, step } = steppedClock();
+      const queue = new MemoryIdentifyQueue({ scheduler: clock });
+      const { grants, done } = requestAll(queue, scheduler, [0, 1, 2]);
+      await scheduler.advance(1000);
+      step(-3_600_000);
+      await scheduler.runAll();
+      await done;
+      assert.deepEqual([...grants.values()], [0, 5000, 10000]);
+      assert.equal(scheduler.pending, 0);
+    },
+  );
+  await t.step(
+    "a step back while the bucket is idle: the next waits one interval at most",
+    async () => {
+      const { scheduler, clock, step } = steppedClock();
+      const queue = new MemoryIdentifyQueue({ scheduler: clock });
+      await queue.acquire(0);
+      await scheduler.advance(1000);
+      step(-3_600_000);
+      let grantedAt = -1;
+      const next = queue.acquire(1).then(() => grantedAt = scheduler.now());
+      await scheduler.runAll();
+      await next;
+      assert.equal(grantedAt, 6000);
+    },
+  );
+  await t.step(
+    "a step forward while shards wait for a spent budget refills nothing",
+    async () => {
+      const { scheduler, clock, step } = steppedClock();
+      const queue = new MemoryIdentifyQueue({
+        scheduler: clock,
+        sessionStartLimit: limit(0, 60_000, { max_concurrency: 2 }),
+      });
+      await captureWarnings(async () => {
+        const { grants, done } = requestAll(queue, scheduler, [0]);
+        await scheduler.advance(1000);
+        step(60_000); // the clock says the window has passed; it has not
+        const late = requestAll(queue, scheduler, [1]);
+        await scheduler.advance(1000);
+        assert.deepEqual([...grants], []);
+        assert.deepEqual([...late.grants], []);
+        assert.equal(queue.remaining, 0);
+        // Discord's reset, 60 s after the limit was given, on the timers.
+        await scheduler.advance(57_999);
+        assert.deepEqual([...grants], []);
+        await scheduler.advance(1);
+        await Promise.all([done, late.done]);
+        assert.deepEqual([...grants], [[0, 60_000]]);
+        assert.deepEqual([...late.grants], [[1, 60_000]]);
+      });
+      assert.equal(queue.remaining, 998);
+      assert.equal(scheduler.pending, 0);
+    },
+  );
 });

@@ -31,6 +31,11 @@ function sessions(
     }));
 }
 
+/** The shard IDs 0 to `count - 1`. */
+function shardRange(count: number): number[] {
+  return Array.from({ length: count }, (_, shardId) => shardId);
+}
+
 /** Run `fn` with a fresh database file in a temporary directory, then remove it. */
 async function withTempDir(fn: (path: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "disruption_kv_" });
@@ -187,6 +192,54 @@ Deno.test("KvSessionStore splits big batches into as few commits as KV allows", 
       });
     });
   }
+});
+
+Deno.test("KvSessionStore deletes many shards in as few commits as KV allows", async (t) => {
+  const rows: Array<
+    [name: string, count: number, prefix: string[] | undefined, commits: number]
+  > = [
+    ["1000 shards in one commit", 1000, undefined, 1],
+    ["2500 shards in three", 2500, undefined, 3],
+    // 1000 keys of over 200 bytes pass KV's 81 920-byte key limit.
+    ["long keys are split by key size", 1000, ["x".repeat(200)], 3],
+  ];
+  for (const [name, count, prefix, commits] of rows) {
+    await t.step(name, async () => {
+      await withTempDir(async (path) => {
+        const kv = await Deno.openKv(path);
+        const store = new KvSessionStore(kv, {
+          ...(prefix ? { prefix } : {}),
+          closeKv: true,
+        });
+        try {
+          await store.save(sessions(count + 1));
+          const atomics = countAtomics(kv);
+          // Shard `count` stays; 5 twice is one deletion.
+          await store.deleteMany([...shardRange(count), 5]);
+          assert.equal(atomics.count, commits);
+          assert.deepEqual(
+            (await store.loadAll()).map((s) => s.shardId),
+            [count],
+          );
+        } finally {
+          store.close();
+        }
+      });
+    });
+  }
+  await t.step(
+    "nothing deleted when an ID is malformed, or once closed",
+    async () => {
+      const store = await KvSessionStore.open({ path: ":memory:" });
+      await store.save(sessions(3));
+      await assert.rejects(store.deleteMany([0, -1]), RangeError);
+      assert.equal((await store.loadAll()).length, 3);
+      await store.deleteMany([2, 99_999]); // 99_999: nothing saved, no error
+      assert.equal((await store.loadAll()).length, 2);
+      store.close();
+      await assert.rejects(store.deleteMany([0]), /store is closed/);
+    },
+  );
 });
 
 Deno.test("KvSessionStore saves nothing when one session of a batch is malformed", async () => {

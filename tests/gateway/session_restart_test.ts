@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runUntil as runTimersUntil } from "../_fakes/run_until.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { KvSessionStore } from "../../gateway/kv_session_store.ts";
 import {
   MemorySessionStore,
@@ -11,7 +12,7 @@ import {
   ShardManager,
   type ShardManagerOptions,
 } from "../../gateway/shard_manager.ts";
-import { shardForGuild } from "../../gateway/shard_routing.ts";
+import { shardForGuild, shardRange } from "../../gateway/shard_routing.ts";
 import {
   FakeGateway,
   type FakeGatewayEvent,
@@ -535,4 +536,167 @@ Deno.test("ShardManager close() during start() stops it before any shard connect
   assert.ok(manager.info().every((i) => i.status === "closed"));
   assert.equal(scheduler.pending, 0);
   gateway.close();
+});
+
+Deno.test("ShardManager start() called twice at once shares one start", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+  const store = new CountingStore(scheduler);
+  const manager = makeManager(scheduler, gateway, { sessionStore: store });
+  // The second call used to bump the counter close() uses, so the first
+  // rejected saying the manager was closed before it started.
+  const first = manager.start();
+  const second = manager.start();
+  let settled = false;
+  const both = Promise.allSettled([first, second]).finally(() =>
+    settled = true
+  );
+  await runUntil(scheduler, () => settled);
+  assert.deepEqual(
+    (await both).map((result) => result.status),
+    ["fulfilled", "fulfilled"],
+  );
+  assert.equal(second, first, "the second call shares the first's promise");
+  assert.ok(manager.info().every((i) => i.status === "ready"));
+  assert.equal(gateway.counters.connections, SHARDS);
+  await scheduler.advance(10_000);
+  assert.equal(store.saves.length, 1, "one save timer");
+  // Once settled, start() starts again (and keeps the live sessions).
+  const again = manager.start();
+  assert.notEqual(again, first);
+  await again;
+  await manager.close();
+  gateway.close();
+  assert.equal(scheduler.pending, 0);
+});
+
+/** A store whose `save` fails, as a full disk or a refused write does. */
+class FailingStore extends MemorySessionStore {
+  override save(_sessions: SavedSession[]): Promise<void> {
+    return Promise.reject(new Error("disk full"));
+  }
+}
+
+Deno.test("ShardManager shows failed saves and says so from close({ resumable: true })", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+  const manager = makeManager(scheduler, gateway, {
+    sessionStore: new FailingStore(),
+    sessionSaveInterval: 1_000,
+  });
+  await start(scheduler, manager);
+  // Timed saves: shown once while they keep failing, not every interval.
+  const timed = await captureStderr(() => scheduler.advance(5_000));
+  assert.equal(timed.length, 1);
+  assert.match(
+    timed[0]!,
+    /^\[ERR\] disruption·gateway·manager: Saving sessions failed.*disk full/,
+  );
+  await assert.rejects(manager.saveSessions(), /disk full/);
+  let closed: boolean | undefined;
+  const atClose = await captureStderr(async () => {
+    closed = await manager.close({ resumable: true });
+  });
+  assert.equal(closed, false, "close() says the sessions were not saved");
+  assert.ok(manager.info().every((i) => i.status === "closed"));
+  assert.equal(atClose.length, 1);
+  assert.match(
+    atClose[0]!,
+    /^\[ERR\] disruption·gateway·manager: Saving the sessions at close failed, so the next start identifies every shard closed here \(4, a session start each\).*disk full/,
+  );
+  gateway.close();
+  assert.equal(scheduler.pending, 0);
+});
+
+/** A store that never answers, as one on a frozen Redis. */
+class SilentStore extends MemorySessionStore {
+  calls: string[] = [];
+  override loadAll(): Promise<SavedSession[]> {
+    this.calls.push("loadAll");
+    return new Promise(() => {});
+  }
+  override save(_sessions: SavedSession[]): Promise<void> {
+    this.calls.push("save");
+    return new Promise(() => {});
+  }
+  override delete(_shardId: number): Promise<void> {
+    this.calls.push("delete");
+    return new Promise(() => {});
+  }
+  override deleteMany(_shardIds: readonly number[]): Promise<void> {
+    this.calls.push("deleteMany");
+    return new Promise(() => {});
+  }
+}
+
+Deno.test("ShardManager start() identifies after 10 s when the store does not answer", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+  const store = new SilentStore();
+  const manager = makeManager(scheduler, gateway, { sessionStore: store });
+  let ready = false;
+  const started = manager.start().then(() => ready = true);
+  const lines = await captureStderr(async () => {
+    await scheduler.advance(9_999);
+    assert.equal(
+      gateway.counters.connections,
+      0,
+      "still waiting for the store",
+    );
+    await scheduler.advance(1);
+    await runUntil(scheduler, () => ready);
+  });
+  await started;
+  assert.equal(entries(gateway.log, "identify").length, SHARDS);
+  assert.equal(lines.length, 1);
+  assert.match(
+    lines[0]!,
+    /^\[WRN\] disruption·gateway·manager: Could not load the saved sessions, so every shard identifies.*did not answer within 10000 ms/,
+  );
+  // Timed saves wait while the store has not answered (one call, not one
+  // more copy of every session per interval).
+  await scheduler.advance(60_000);
+  assert.deepEqual(store.calls, ["loadAll"]);
+  const closed = await captureStderr(async () => {
+    let result: boolean | undefined;
+    const closing = manager.close({ resumable: true }).then((r) => result = r);
+    await runUntil(scheduler, () => result !== undefined);
+    await closing;
+    assert.equal(result, false);
+    assert.equal(scheduler.now(), 80_000, "the final save waited 10 s");
+  });
+  assert.match(closed.join("\n"), /did not answer within 10000 ms/);
+  assert.deepEqual(store.calls, ["loadAll", "save"]);
+  gateway.close();
+  assert.equal(scheduler.pending, 0);
+});
+
+Deno.test("ShardManager close() deletes in one call, and gives up on a store that does not answer", async () => {
+  const scheduler = new VirtualScheduler();
+  const store = new SilentStore();
+  const manager = new ShardManager({
+    token: TOKEN,
+    intents: GatewayIntent.Guilds,
+    shardCount: 4_000,
+    shardIds: shardRange(0, 3_999),
+    sessionStore: store,
+    scheduler,
+  });
+  let result: boolean | undefined;
+  const lines = await captureStderr(async () => {
+    const closing = manager.close().then((r) => result = r);
+    await runUntil(scheduler, () => result !== undefined);
+    await closing;
+  });
+  assert.equal(result, false);
+  assert.equal(scheduler.now(), 10_000);
+  // One delete per shard made a Redis store rewrite its whole key 4,000
+  // times: 38 s of close and Redis stalled for 20 s.
+  assert.deepEqual(store.calls, ["deleteMany"], "one call for every shard");
+  assert.equal(lines.length, 1);
+  assert.match(
+    lines[0]!,
+    /^\[WRN\] disruption·gateway·manager: Deleting the saved sessions at close failed.*did not answer within 10000 ms/,
+  );
+  assert.equal(scheduler.pending, 0);
 });

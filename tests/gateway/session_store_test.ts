@@ -368,3 +368,37 @@ Deno.test("Every session store refuses a save that is not an array with the same
     "Cannot save sessions as 'sessions' must be an array: current value '7'",
   ]);
 });
+
+Deno.test("MemorySessionStore deletes many shards at once, or none when an ID is malformed", async () => {
+  const store = new MemorySessionStore(
+    [0, 1, 2, 3].map((shardId) => session({ shardId })),
+  );
+  await store.deleteMany([3, 1, 9]); // 9: nothing saved, no error
+  assert.deepEqual((await store.loadAll()).map((s) => s.shardId), [0, 2]);
+  await assert.rejects(store.deleteMany([0, -1]), RangeError);
+  await assert.rejects(store.deleteMany(7 as never), TypeError);
+  assert.deepEqual((await store.loadAll()).map((s) => s.shardId), [0, 2]);
+  await store.deleteMany([]);
+  assert.equal((await store.loadAll()).length, 2);
+});
+
+Deno.test("Every session store refuses a deleteMany that is not a list of shard IDs with the same message", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const stores: SessionStore[] = [
+    new MemorySessionStore(),
+    new KvSessionStore(kv, { closeKv: true }),
+  ];
+  const messages: string[] = [];
+  for (const store of stores) {
+    for (const bad of [7, [1.5]]) {
+      const error = await store.deleteMany!(bad as never).catch((e) => e);
+      messages.push(`${error.name}: ${error.message}`);
+    }
+    await store.close?.();
+  }
+  const expected = [
+    "TypeError: Cannot delete sessions as 'shardIds' must be an array: current value '7'",
+    "RangeError: Cannot delete sessions as 'shardId' must be a non-negative integer: current value 'shardId=1.5'",
+  ];
+  assert.deepEqual(messages, [...expected, ...expected]);
+});

@@ -7,6 +7,8 @@ import {
 } from "../../gateway/shard_manager.ts";
 import type { ShardDispatch } from "../../gateway/shard.ts";
 import { shardForGuild } from "../../gateway/shard_routing.ts";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import {
   FakeGateway,
   type FakeGatewayCounters,
@@ -203,6 +205,91 @@ Deno.test("ShardManager waits for session_start_limit.reset_after when remaining
   } finally {
     await reset();
   }
+});
+
+Deno.test("ShardManager hands sessionStartLimit to a given identify queue", async () => {
+  // Only the default queue used to get it: with a queue of one's own, a
+  // shard identified with no session start left (and Discord resets the
+  // token for that).
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({ scheduler });
+  const s = setup({
+    shardCount: 2,
+    scheduler,
+    identifyQueue: queue,
+    sessionStartLimit: {
+      total: 1000,
+      remaining: 0,
+      reset_after: 60_000,
+      max_concurrency: 2,
+    },
+  }, { scheduler, maxConcurrency: 2 });
+  // Quiet: the queue may say on stderr that the budget is spent.
+  await captureStderr(async () => {
+    const started = s.manager.start();
+    await scheduler.advance(59_999);
+    assert.equal(identifies(s.gateway.log).length, 0, "no budget, no IDENTIFY");
+    await scheduler.advance(1);
+    await started;
+  });
+  // Both at the reset: the limit's max_concurrency reached the queue too.
+  assert.deepEqual(identifyTimes(s.gateway), [60_000, 60_000]);
+  assert.equal(queue.maxConcurrency, 2);
+  assert.equal(queue.remaining, 998);
+  await shutdown({ ...s, scheduler });
+});
+
+Deno.test("ShardManager refuses pacing options a given identify queue cannot take", () => {
+  const base = { token: TOKEN, intents: INTENTS, shardCount: 2 };
+  const limit = {
+    total: 1000,
+    remaining: 1000,
+    reset_after: 0,
+    max_concurrency: 1,
+  };
+  const acquireOnly = { acquire: () => Promise.resolve() };
+  assert.throws(
+    () =>
+      new ShardManager({
+        ...base,
+        identifyQueue: acquireOnly,
+        sessionStartLimit: limit,
+      }),
+    {
+      name: "TypeError",
+      message:
+        /'sessionStartLimit' needs an 'identifyQueue' with an updateSessionStartLimit method/,
+    },
+  );
+  assert.throws(
+    () =>
+      new ShardManager({
+        ...base,
+        identifyQueue: new MemoryIdentifyQueue({ maxConcurrency: 1 }),
+        maxConcurrency: 16,
+      }),
+    {
+      name: "TypeError",
+      message:
+        /'maxConcurrency' only builds the default identify queue and the given 'identifyQueue' paces 1 buckets.*'maxConcurrency=16'/,
+    },
+  );
+  assert.throws(
+    () =>
+      new ShardManager({
+        ...base,
+        identifyQueue: acquireOnly,
+        maxConcurrency: 1,
+      }),
+    /paces its own number of buckets/,
+  );
+  // What the queue already does is fine, and so is a queue with no options.
+  new ShardManager({
+    ...base,
+    identifyQueue: new MemoryIdentifyQueue({ maxConcurrency: 16 }),
+    maxConcurrency: 16,
+  });
+  new ShardManager({ ...base, identifyQueue: acquireOnly });
 });
 
 /** 8 guilds, two on each of 4 shards. */
@@ -557,6 +644,32 @@ Deno.test("ShardManager validates its options", async (t) => {
       () => new ShardManager({ ...base, shardCount: 2, shardIds: [2] }),
       RangeError,
     );
+  });
+  await t.step("at most 65,536 shards built, saying why", () => {
+    // Without a bound, a count of 1,000,000 crashed the process out of memory.
+    assert.throws(
+      () => new ShardManager({ ...base, shardCount: 65_537 }),
+      {
+        name: "RangeError",
+        message:
+          "Cannot create shard manager as 'shardCount' must be at most 65536 without 'shardIds' (every shard would be built in this process, and that many exhaust its memory; list the shards this process runs in 'shardIds'): current value 'shardCount=65537'",
+      },
+    );
+    assert.throws(
+      () =>
+        new ShardManager({
+          ...base,
+          shardCount: 100_000,
+          shardIds: Array.from({ length: 65_537 }, (_, i) => i),
+        }),
+      { name: "RangeError", message: /'shardIds' must list at most 65536/ },
+    );
+    const few = new ShardManager({
+      ...base,
+      shardCount: 1_000_000,
+      shardIds: [999_999],
+    });
+    assert.deepEqual([...few.shards.keys()], [999_999]);
   });
   await t.step("a subset of shards", () => {
     const manager = new ShardManager({

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { within } from "../_fakes/watchdog.ts";
 import {
   shardForGuild,
   shardRange,
@@ -207,6 +208,43 @@ Deno.test("shardsForProcess balances bucket shares when the count is a multiple"
     shardsForProcess(1024, index, 3, { maxConcurrency: 16 }).length
   );
   assert.deepEqual(sizes, [320, 320, 384]);
+});
+
+Deno.test("shardsForProcess walks only buckets that hold shards, whatever max_concurrency says", async () => {
+  // GET /gateway/bot's max_concurrency once reached here unbounded: 2^40
+  // buckets froze Client.start(). The split runs in a worker so that a loop
+  // over 2^52 buckets fails the watchdog instead of freezing the test.
+  const code = `import { shardsForProcess } from ${
+    JSON.stringify(new URL("../../gateway/shard_routing.ts", import.meta.url))
+  };
+const big = { maxConcurrency: Number.MAX_SAFE_INTEGER };
+self.postMessage([shardsForProcess(16, 0, 2, big), shardsForProcess(16, 1, 2, big)]);`;
+  const url = URL.createObjectURL(
+    new Blob([code], { type: "text/javascript" }),
+  );
+  const worker = new Worker(url, { type: "module" });
+  try {
+    const split = await within(
+      new Promise((resolve, reject) => {
+        worker.onmessage = (event) => resolve(event.data);
+        worker.onerror = (event) => {
+          event.preventDefault();
+          reject(new Error(event.message));
+        };
+      }),
+      "shardsForProcess with max_concurrency 2^53 - 1",
+    );
+    // Every shard in the first process's half of the buckets, as with any
+    // max_concurrency of at least 32.
+    assert.deepEqual(split, [shardRange(0, 15), []]);
+    assert.deepEqual(
+      shardsForProcess(16, 0, 2, { maxConcurrency: 32 }),
+      shardRange(0, 15),
+    );
+  } finally {
+    worker.terminate();
+    URL.revokeObjectURL(url);
+  }
 });
 
 Deno.test("shardsForProcess rejects bad arguments", async (t) => {

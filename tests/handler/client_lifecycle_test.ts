@@ -3,6 +3,7 @@ import { Client } from "../../handler/client.ts";
 import { ClientStoppedError } from "../../handler/client_stopped_error.ts";
 import { Handler } from "../../handler/handler.ts";
 import { GatewayError } from "../../gateway/errors.ts";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import type {
   GatewaySocket,
   SocketListener,
@@ -263,4 +264,55 @@ Deno.test("A token the gateway rejects (4004) says where to get one", async () =
     /\[ERR\] .*Shard 0 stopped: Discord rejected the token/,
   );
   assert.equal(client.shards, undefined);
+});
+
+Deno.test("GET /gateway/bot's session start limit reaches an identifyQueue of the bot's own", async (t) => {
+  const limit = { total: 1000, remaining: 0, resetAfter: 3_600_000 };
+  await t.step("a queue that takes it waits for the reset", async () => {
+    const scheduler = new VirtualScheduler();
+    await using discord = await FakeDiscord.start({
+      scheduler,
+      gateway: { sessionStartLimit: limit },
+    });
+    const queue = new MemoryIdentifyQueue({ scheduler });
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+      identifyQueue: queue,
+    });
+    // Only the default queue used to get the limit: this IDENTIFY went out
+    // with no session start left, and Discord reset the token.
+    let started!: Promise<void>;
+    // Quiet: the queue may say on stderr that the budget is spent.
+    await captureStderr(async () => {
+      started = client.start();
+      await scheduler.advance(60_000);
+    });
+    assert.equal(discord.gateway.counters.identifies, 0);
+    assert.equal(queue.remaining, 0);
+    await client.stop();
+    await assert.rejects(started, ClientStoppedError);
+  });
+  await t.step("a queue that cannot take it is shown", async () => {
+    const scheduler = new VirtualScheduler();
+    await using discord = await FakeDiscord.start({
+      scheduler,
+      gateway: { sessionStartLimit: { ...limit, remaining: 5 } },
+    });
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+      identifyQueue: { acquire: () => Promise.resolve() },
+    });
+    const lines = await captureStderr(async () => {
+      const started = client.start();
+      await scheduler.advance(0);
+      await started;
+    });
+    assert.deepEqual(lines, [
+      "[WRN] disruption·gateway·manager: The identify queue has no updateSessionStartLimit method, so GET /gateway/bot's session start limit (5 of 1000 left) and max_concurrency 1 are not applied to it: it must keep to them itself (Discord resets the token of a bot that starts too many sessions)",
+    ]);
+  });
 });

@@ -10,6 +10,10 @@ Deno.test("Client validates every numeric option at construction, naming it", as
     ["shards 0", { shards: 0 }, /'shards'/],
     ["shards 2.5", { shards: 2.5 }, /'shards'/],
     ["shards a word", { shards: "many" }, /'shards'/],
+    // Every shard is built at start(): 1,000,000 ran out of memory there.
+    ["shards 65,537 without shardIds", {
+      shards: 65_537,
+    }, /'shards' must be at most 65536 without 'shardIds'.*'shards=65537'/],
     ["shardIds with -1", { shardIds: [-1] }, /'shardIds\[\]'/],
     ["largeThreshold 10", { largeThreshold: 10 }, /'largeThreshold'/],
     ["sessionSaveInterval 0", {
@@ -47,5 +51,8 @@ Deno.test("Client validates every numeric option at construction, naming it", as
       timeouts: { connect: 5000 },
       largeThreshold: 250,
     });
+    // A bigger bot lists the shards this process runs.
+    new Client({ ...base, shards: 1_000_000, shardIds: [0, 1] });
+    new Client({ ...base, shards: 65_536 });
   });
 });

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../../handler/gateway_bot_check.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 const LIMIT = {
   total: 1000,
@@ -37,6 +38,11 @@ Deno.test("Client refuses a GET /gateway/bot answer without the documented shape
       ...GOOD,
       session_start_limit: { ...LIMIT, max_concurrency: 0 },
     }, /'session_start_limit\.max_concurrency'/],
+    // 2^40 buckets froze shardsForProcess (and so start()) walking them.
+    ["max_concurrency 2^40", {
+      ...GOOD,
+      session_start_limit: { ...LIMIT, max_concurrency: 2 ** 40 },
+    }, /'session_start_limit\.max_concurrency'.*1 to 65536.*1099511627776/],
     ["remaining -1", {
       ...GOOD,
       session_start_limit: { ...LIMIT, remaining: -1 },
@@ -56,7 +62,9 @@ Deno.test("Client refuses a GET /gateway/bot answer without the documented shape
         transport: gateway.transport,
         fetch: () => Promise.resolve(Response.json(answer)),
       });
-      await assert.rejects(client.start(), (error: Error) => {
+      // Bounded: an answer let through may leave start() waiting forever.
+      const started = within(client.start(), "start() to refuse the answer");
+      await assert.rejects(started, (error: Error) => {
         assert.equal(error.name, "TypeError");
         assert.match(error.message, /^Cannot use GET \/gateway\/bot's answer/);
         assert.match(error.message, message);
@@ -76,4 +84,8 @@ Deno.test("Client accepts the largest recommended shard count and a ws: URL to t
   for (const url of ["ws://127.0.0.1:9/", "ws://[::1]:9/", "ws://localhost/"]) {
     checkGatewayBot({ ...GOOD, url, shards: MAX_RECOMMENDED_SHARDS });
   }
+  checkGatewayBot({
+    ...GOOD,
+    session_start_limit: { ...LIMIT, max_concurrency: MAX_RECOMMENDED_SHARDS },
+  });
 });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   closeRedis,
   connectRedis,
+  type RedisConnection,
   RedisIdentifyQueue,
   type RedisIdentifyQueueOptions,
 } from "../../redis/mod.ts";
@@ -402,4 +403,226 @@ Deno.test({
       }
     }
   },
+});
+
+const EXHAUSTED = {
+  total: 1000,
+  remaining: 0,
+  reset_after: 60_000,
+  max_concurrency: 1,
+};
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: when Redis loses the budget (a restart without persistence, a failover, a key deleted), a shard waiting for its reset still waits for it: the budget is written again from what the process knew, with a warning",
+  ignore: server.ignore,
+  fn: async () => {
+    const f = await fleet(1);
+    try {
+      const queue = f.queues[0]!;
+      await queue.updateSessionStartLimit(EXHAUSTED);
+      const grants: [number, number][] = [];
+      let all: Promise<void>[] = [];
+      const lines = await captureStderr(async () => {
+        all = await ask(f, [[0, 0]], grants);
+        await f.scheduler.advance(1000);
+        await f.settle();
+        // Everything under the prefix is gone, as after a restart.
+        const redis = f.connections[0]!;
+        await redis.del(...await redis.keys(`${f.prefix}:*`));
+        await runUntil(f.scheduler, () => f.scheduler.now() >= 30_000, {
+          settle: f.settle,
+        });
+        assert.deepEqual(grants, []);
+        assert.deepEqual(await queue.budget(), {
+          total: 1000,
+          remaining: 0,
+          resetAt: 60_000,
+        });
+        await runUntil(f.scheduler, () => grants.length === 1, {
+          settle: f.settle,
+        });
+      });
+      await Promise.all(all);
+      const at = grants[0]![1];
+      // At the reset, seen at the next renewal of the waiter's place.
+      assert.ok(at >= 60_000 && at <= 62_500, `granted at ${at}`);
+      const gone = lines.filter((line) => /gone from Redis/.test(line));
+      assert.equal(gone.length, 1, lines.join("\n"));
+      assert.match(gone[0]!, /0 of 1000 left, reset in 5\d{4} ms/);
+    } finally {
+      await f.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: after Redis lost its keys, the budget comes back less the grants since, and a bucket granted by this process is not granted again within the interval",
+  ignore: server.ignore,
+  fn: async (t) => {
+    await t.step("lost within the window: said, and counted on", async () => {
+      const f = await fleet(1);
+      try {
+        const queue = f.queues[0]!;
+        await queue.updateSessionStartLimit({ ...EXHAUSTED, remaining: 10 });
+        const grants: [number, number][] = [];
+        const lines = await captureStderr(async () => {
+          const first = await ask(f, [[0, 0]], grants);
+          await Promise.all(first);
+          await f.scheduler.advance(1000);
+          const redis = f.connections[0]!;
+          await redis.del(...await redis.keys(`${f.prefix}:*`));
+          const rest = await ask(f, [[0, 1]], grants);
+          await runUntil(f.scheduler, () => grants.length === 2, {
+            settle: f.settle,
+          });
+          await Promise.all(rest);
+        });
+        // Shard 1 shares shard 0's bucket: 5 s after it, not at once.
+        assert.deepEqual(grants, [[0, 0], [1, 5000]]);
+        assert.equal((await queue.budget())?.remaining, 8);
+        assert.equal(
+          lines.filter((line) => /gone from Redis/.test(line)).length,
+          1,
+          lines.join("\n"),
+        );
+      } finally {
+        await f.close();
+      }
+    });
+    await t.step(
+      "gone a day after its reset: it expired as meant, stored again refilled and quietly",
+      async () => {
+        const f = await fleet(1);
+        try {
+          const queue = f.queues[0]!;
+          await queue.updateSessionStartLimit({
+            ...EXHAUSTED,
+            remaining: 10,
+            reset_after: 1000,
+          });
+          const grants: [number, number][] = [];
+          const lines = await captureStderr(async () => {
+            await Promise.all(await ask(f, [[0, 0]], grants));
+            await f.scheduler.advance(1000 + 24 * 3_600_000);
+            // Its expiry runs on Redis's clock, not the test's: deleted.
+            await f.connections[0]!.del(`${f.prefix}:budget`);
+            const rest = await ask(f, [[0, 1]], grants);
+            await runUntil(f.scheduler, () => grants.length === 2, {
+              settle: f.settle,
+            });
+            await Promise.all(rest);
+          });
+          assert.deepEqual(lines, []);
+          assert.equal((await queue.budget())?.remaining, 999);
+        } finally {
+          await f.close();
+        }
+      },
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: a raised max_concurrency lets no new bucket grant within the interval of the last grant (shards 1 and 17 share Discord's bucket at 16)",
+  ignore: server.ignore,
+  fn: async (t) => {
+    const limit16 = {
+      total: 1000,
+      remaining: 1000,
+      reset_after: 3_600_000,
+      max_concurrency: 16,
+    };
+    await t.step(
+      "raised after a grant: the new buckets wait for it",
+      async () => {
+        const f = await fleet(1);
+        try {
+          const grants: [number, number][] = [];
+          await Promise.all(await ask(f, [[0, 1]], grants));
+          await f.queues[0]!.updateSessionStartLimit(limit16);
+          const rest = await ask(f, [[0, 17], [0, 2]], grants);
+          await runUntil(f.scheduler, () => grants.length === 3, {
+            settle: f.settle,
+          });
+          await Promise.all(rest);
+          assert.deepEqual(grants, [[1, 0], [17, 5000], [2, 5000]]);
+          // The floor holds once: the new buckets pace apart after it.
+          const later = await ask(f, [[0, 3], [0, 33]], grants);
+          await runUntil(f.scheduler, () => grants.length === 5, {
+            settle: f.settle,
+          });
+          await Promise.all(later);
+          assert.deepEqual(grants.slice(3), [[3, 5000], [33, 10_000]]);
+        } finally {
+          await f.close();
+        }
+      },
+    );
+    await t.step(
+      "a process that joins on the fleet's layout holds nothing",
+      async () => {
+        const f = await fleet(2);
+        try {
+          // Process 0 runs at 16; process 1 starts at the default 1 and
+          // then learns 16 from Discord: no change for the fleet.
+          await f.queues[0]!.updateSessionStartLimit(limit16);
+          const grants: [number, number][] = [];
+          await Promise.all(await ask(f, [[0, 1]], grants));
+          await f.queues[1]!.updateSessionStartLimit(limit16);
+          await Promise.all(await ask(f, [[1, 2]], grants));
+          assert.deepEqual(grants, [[1, 0], [2, 0]]);
+        } finally {
+          await f.close();
+        }
+      },
+    );
+  },
+});
+
+Deno.test("RedisIdentifyQueue: a Redis that does not answer at all (frozen) is said once after 10 s; waiters keep waiting, and still give up when aborted", async (t) => {
+  // A connection to a server that accepts commands and never answers them
+  // (SIGSTOP): nothing fails, nothing returns.
+  const frozen = {
+    eval: () => new Promise(() => {}),
+    multi: () => {
+      const chain = { zrem: () => chain, exec: () => new Promise(() => {}) };
+      return chain;
+    },
+  } as unknown as RedisConnection;
+  for (
+    const [what, options] of [
+      ["an attempt unanswered", {}],
+      ["the budget's store unanswered", { sessionStartLimit: EXHAUSTED }],
+    ] as const
+  ) {
+    await t.step(what, async () => {
+      const scheduler = new VirtualScheduler();
+      const queue = new RedisIdentifyQueue(frozen, {
+        clock: "scheduler",
+        scheduler,
+        ...options,
+      });
+      const stop = new AbortController();
+      const waiting: Promise<void>[] = [];
+      const quiet = await captureStderr(async () => {
+        waiting.push(queue.acquire(0, stop.signal));
+        waiting.push(queue.acquire(1, stop.signal));
+        await scheduler.advance(9_999);
+      });
+      assert.deepEqual(quiet, []);
+      const lines = await captureStderr(() => scheduler.advance(60_001));
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.match(lines[0]!, /Redis has not answered for 10000 ms/);
+      assert.equal(queue.pending, 2);
+      stop.abort(new Error("shard closed"));
+      for (const wait of waiting) {
+        await assert.rejects(wait, /shard closed/);
+      }
+      assert.equal(queue.pending, 0);
+      assert.equal(scheduler.pending, 0);
+    });
+  }
 });

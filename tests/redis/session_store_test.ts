@@ -10,6 +10,8 @@ import {
 } from "../../redis/mod.ts";
 import type { SavedSession } from "../../gateway/mod.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { countingScripts, type ScriptRun } from "../_fakes/counted_scripts.ts";
 
 const server = testRedis();
 
@@ -178,8 +180,14 @@ Deno.test({
         [1],
       );
       await redis.set(keys.key, "[1,2");
-      assert.deepEqual(await store.loadAll(), []);
-      await store.save([session(1)]);
+      const lines = await captureStderr(async () => {
+        assert.deepEqual(await store.loadAll(), []);
+        await store.save([session(1)]);
+      });
+      assert.deepEqual(lines.map((line) => line.replace(/ \(.*/, "")), [
+        `[WRN] disruption·redis·session_store: Redis key ${keys.key} holds a string that is not JSON where a JSON object of sessions belongs`,
+        `[WRN] disruption·redis·session_store: Redis key ${keys.key} did not hold a JSON object of sessions`,
+      ]);
       assert.deepEqual((await store.loadAll()).map((s) => s.shardId), [1]);
     }),
 });
@@ -209,5 +217,79 @@ Deno.test({
         () => new RedisSessionStore(undefined as never, { key: "" }),
         TypeError,
       );
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisSessionStore: a key of another type loads as no sessions, shown, and the next save replaces it",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (store, redis, keys) => {
+      // A hash where the JSON string belongs failed every save with
+      // WRONGTYPE, and loaded as no sessions without a word.
+      await redis.hset(keys.key, "0", "x");
+      let loaded: SavedSession[] | undefined;
+      const onLoad = await captureStderr(async () => {
+        loaded = await store.loadAll();
+      });
+      assert.deepEqual(loaded, []);
+      assert.equal(onLoad.length, 1);
+      assert.match(
+        onLoad[0]!,
+        /^\[WRN\] disruption·redis·session_store: Redis key \S+ holds a hash where a JSON object of sessions belongs.*the next save replaces it/,
+      );
+      const onSave = await captureStderr(() => store.save([session(1)]));
+      assert.equal(onSave.length, 1);
+      assert.match(
+        onSave[0]!,
+        /did not hold a JSON object of sessions.*replaced/,
+      );
+      assert.equal(await redis.type(keys.key), "string");
+      assert.deepEqual(await store.loadAll(), [session(1)]);
+      // Deleting replaces it too.
+      await redis.del(keys.key);
+      await redis.sadd(keys.key, "x");
+      await captureStderr(() => store.deleteMany([1]));
+      assert.equal(await redis.get(keys.key), "{}");
+      // JSON that is no object is shown as well.
+      await redis.set(keys.key, "[1,2]");
+      const onArray = await captureStderr(() => store.loadAll());
+      assert.match(onArray.join("\n"), /holds JSON that is not an object/);
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisSessionStore: deleteMany removes any number of shards in one script run",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (_store, redis, keys) => {
+      const runs: ScriptRun[] = [];
+      const store = new RedisSessionStore(countingScripts(redis, runs), keys);
+      const count = 4_000;
+      await store.save(
+        Array.from(
+          { length: count },
+          (_, shardId) => session(shardId, { shardCount: count }),
+        ),
+      );
+      runs.length = 0;
+      // One delete per shard re-encoded the whole key per shard: closing
+      // 4,000 shards took 38 s and stalled Redis for 20 s.
+      await store.deleteMany(
+        Array.from({ length: count - 1 }, (_, shardId) => shardId),
+      );
+      assert.equal(runs.length, 1);
+      assert.deepEqual(
+        (await store.loadAll()).map((s) => s.shardId),
+        [count - 1],
+      );
+      await store.deleteMany([]);
+      assert.equal(runs.length, 1, "nothing to delete, no script");
+      await assert.rejects(store.deleteMany([0, -1]), RangeError);
+      await assert.rejects(store.deleteMany(3 as never), TypeError);
+      await store.deleteMany([count - 1, count + 5]);
+      assert.equal(await redis.get(keys.key), "{}");
     }),
 });

@@ -1,0 +1,172 @@
+/**
+ * The identify queue's pacing options of `ShardManager`
+ * (`shard_manager.ts`): the default queue built from `maxConcurrency` and
+ * `sessionStartLimit`, the check that a given queue can take them, handing
+ * it the limit, and {@linkcode pacingOptions} (what the `Client` adds from
+ * GET /gateway/bot).
+ *
+ * Private to the package: `shard_manager.ts` re-exports
+ * {@linkcode pacingOptions}; the rest is the manager's constructor's.
+ *
+ * @module
+ */
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import type { Scheduler } from "../base/scheduler.ts";
+import {
+  type IdentifyQueue,
+  MemoryIdentifyQueue,
+  type SessionStartLimit,
+} from "./identify_queue.ts";
+
+// The manager's category: these lines are the manager's.
+const visible = getVisibleLogger(["disruption", "gateway", "manager"]);
+
+/**
+ * The manager's pacing options (`sessionStartLimit` and `maxConcurrency`
+ * of `ShardManagerOptions`, the same fields with the same types).
+ */
+export interface PacingOptions {
+  /** IDENTIFYs allowed per 5 s, for the default queue. */
+  maxConcurrency?: number;
+  /** The daily IDENTIFY budget from GET /gateway/bot. */
+  sessionStartLimit?: SessionStartLimit;
+}
+
+/**
+ * The pacing options of a manager built from GET /gateway/bot's session
+ * start limit (what the `Client` does): the limit and its
+ * `max_concurrency` when the manager's queue can take them (the default
+ * one, or a given one with `updateSessionStartLimit`); none, with a
+ * warning shown, when the given queue cannot, as it must then keep to them
+ * itself.
+ *
+ * @param limit GET /gateway/bot's `session_start_limit`.
+ * @param queue The `identifyQueue` option, if given.
+ * @returns The options to add.
+ */
+export function pacingOptions(
+  limit: SessionStartLimit,
+  queue: IdentifyQueue | undefined,
+): PacingOptions {
+  if (queue === undefined || takesSessionStartLimit(queue)) {
+    return { sessionStartLimit: limit, maxConcurrency: limit.max_concurrency };
+  }
+  visible.warn(
+    "The identify queue has no updateSessionStartLimit method, so GET /gateway/bot's session start limit ({remaining} of {total} left) and max_concurrency {maxConcurrency} are not applied to it: it must keep to them itself (Discord resets the token of a bot that starts too many sessions)",
+    {
+      remaining: limit.remaining,
+      total: limit.total,
+      maxConcurrency: limit.max_concurrency,
+    },
+  );
+  return {};
+}
+
+/**
+ * The identify queue a manager's shards share: the given one, checked
+ * against the pacing options (see {@linkcode assertQueueTakes}), or the
+ * default one built from them.
+ *
+ * @param scheduler The manager's clock, for the default queue.
+ * @param identifyQueue The `identifyQueue` option.
+ * @param maxConcurrency The `maxConcurrency` option.
+ * @param limit The `sessionStartLimit` option.
+ * @returns The queue.
+ * @throws {TypeError} When the given queue cannot do what the options ask.
+ * @throws {RangeError} When the default queue refuses a malformed limit.
+ */
+export function managerQueue(
+  scheduler: Scheduler,
+  identifyQueue: IdentifyQueue | undefined,
+  maxConcurrency: number | undefined,
+  limit: SessionStartLimit | undefined,
+): IdentifyQueue {
+  if (identifyQueue !== undefined) {
+    assertQueueTakes(identifyQueue, maxConcurrency, limit);
+    return identifyQueue;
+  }
+  const queueOptions: ConstructorParameters<typeof MemoryIdentifyQueue>[0] = {
+    scheduler,
+    maxConcurrency: maxConcurrency ?? 1,
+  };
+  if (limit) queueOptions.sessionStartLimit = limit;
+  return new MemoryIdentifyQueue(queueOptions);
+}
+
+/**
+ * Hand a session start limit to a given identify queue. A malformed limit
+ * throws here as it would building the default queue; a queue that stores
+ * it asynchronously (Redis) and fails is reported, as its shards may then
+ * identify past the budget.
+ *
+ * @param queue A queue that passed {@linkcode assertQueueTakes}.
+ * @param limit The limit.
+ */
+export function handLimit(
+  queue: IdentifyQueue,
+  limit: SessionStartLimit,
+): void {
+  if (!takesSessionStartLimit(queue)) return;
+  const stored = queue.updateSessionStartLimit(limit);
+  if (stored instanceof Promise) {
+    stored.catch((error: unknown) =>
+      visible.warn(
+        "The identify queue could not store the session start limit from GET /gateway/bot, so it may let shards identify past it: {error}",
+        { error },
+      )
+    );
+  }
+}
+
+/**
+ * Whether an identify queue can take a session start limit and its
+ * `max_concurrency`: it has an `updateSessionStartLimit` method, as
+ * `MemoryIdentifyQueue` and `RedisIdentifyQueue` do (the
+ * {@linkcode IdentifyQueue} interface itself only asks for `acquire`).
+ *
+ * @param queue The queue.
+ * @returns `true` when the manager can hand it the limit.
+ */
+function takesSessionStartLimit(
+  queue: IdentifyQueue,
+): queue is IdentifyQueue & {
+  updateSessionStartLimit(limit: SessionStartLimit): unknown;
+} {
+  return typeof (queue as { updateSessionStartLimit?: unknown })
+    .updateSessionStartLimit === "function";
+}
+
+/**
+ * Check that a given identify queue can do what the pacing options ask:
+ * before this check both were dropped without a word, so shards identified
+ * with no budget left.
+ *
+ * @param queue The given queue.
+ * @param maxConcurrency The `maxConcurrency` option.
+ * @param limit The `sessionStartLimit` option.
+ */
+function assertQueueTakes(
+  queue: IdentifyQueue,
+  maxConcurrency: number | undefined,
+  limit: SessionStartLimit | undefined,
+): void {
+  if (limit !== undefined) {
+    // A TypeError, not a warning: the caller asked for a budget that
+    // nothing would keep, and spending past it gets the token reset.
+    if (!takesSessionStartLimit(queue)) {
+      throw new TypeError(
+        "Cannot create shard manager as 'sessionStartLimit' needs an 'identifyQueue' with an updateSessionStartLimit method (as MemoryIdentifyQueue and RedisIdentifyQueue have): give the limit to your queue yourself and leave the option out",
+      );
+    }
+    return;
+  }
+  if (maxConcurrency === undefined) return;
+  const own = (queue as { maxConcurrency?: unknown }).maxConcurrency;
+  if (own !== maxConcurrency) {
+    throw new TypeError(
+      `Cannot create shard manager as 'maxConcurrency' only builds the default identify queue and the given 'identifyQueue' paces ${
+        typeof own === "number" ? own : "its own number of"
+      } buckets: build the queue with it, or pass 'sessionStartLimit' (its max_concurrency reaches a queue that takes it): current value 'maxConcurrency=${maxConcurrency}'`,
+    );
+  }
+}

@@ -1,0 +1,256 @@
+// The Lua half of RedisIdentifyQueue (redis/identify_queue.ts): its two
+// scripts, the key layout and arguments they take, and the replies they
+// give, read beside the class that calls them. Private to the queue.
+import { luaNow } from "./lua_now.ts";
+
+/**
+ * How long the budget is kept in Redis after its reset: gone later than
+ * that, it expired as meant (nobody identified for a day) rather than was
+ * lost.
+ */
+export const BUDGET_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The most waiters one call drops, so a call's work stays bounded however
+ * many died at once; the next calls drop the rest.
+ */
+const DROP_BATCH = 100;
+
+/**
+ * Lua's `finite(x)`: whether a `tonumber` result is a finite number. Lua's
+ * tonumber takes "nan", "inf" and "1e400", which a stored budget must not
+ * be: the scripts treat them as the unreadable values they are.
+ */
+const LUA_FINITE =
+  "local function finite(x) return x ~= nil and x == x and x - x == 0 end";
+
+/**
+ * One attempt of one waiter. Joins the bucket's FIFO (a sorted set scored by
+ * a global ticket counter) unless already in it, renews the waiter's
+ * deadline (a sorted set scored by deadline), drops waiters that stopped
+ * renewing (their process died) and grants only to the head, only when the
+ * bucket's next free time has passed and the daily budget (when known) has a
+ * session start left.
+ *
+ * Every call costs O(log W + dropped) for W waiters: the position is a
+ * ZRANK, the dead are found by deadline, oldest first, a bounded batch a
+ * call. (Walking the queue with one HGET a waiter ahead cost O(W) a call,
+ * O(W²) a polling round: 500 waiters kept Redis 94 % busy.)
+ *
+ * KEYS: 1 queue (zset: waiter → ticket), 2 deadlines (zset: waiter →
+ * deadline in ms), 3 bucket next free time, 4 budget (hash: total,
+ * remaining, reset_at), 5 ticket counter, 6 the latest grant's next free
+ * time, 7 the floor of every bucket's next free time, 8 the layout (the
+ * `max_concurrency` of the latest attempt).
+ * ARGV: 1 waiter id, 2 now in ms ("" = the server's TIME), 3 interval ms,
+ * 4 liveness ms, 5 session start window ms, 6 the longest liveness ms,
+ * 7 "1" when the caller knows a budget was stored, 8 the caller's
+ * `max_concurrency`.
+ *
+ * Returns `{kind, waitMs, extra, fixed, resetIn, total}` (fixed: keys it
+ * dropped as unreadable): kind 1 granted (extra = budget left, -1 when
+ * unknown; resetIn and total given when known), 0 wait (waitMs = until a
+ * grant is possible: the bucket is free and, for a waiter behind others, a
+ * spent budget has reset; extra = waiters ahead), 2 out of budget (waitMs =
+ * until the reset), 3 budget gone (expected, and not in Redis).
+ */
+export const TRY_SCRIPT = `
+${luaNow(2)}
+${LUA_FINITE}
+-- A key of the wrong type, a ticket counter that is no integer, or a budget
+-- without its three numbers (written by hand, by another program or half
+-- by a crash) failed this script on every call, so no shard ever
+-- identified: each is dropped and counted (the 4th value returned).
+local fixed = 0
+local function expect(key, kind)
+  local t = redis.call('TYPE', key).ok
+  if t ~= 'none' and t ~= kind then
+    redis.call('DEL', key)
+    fixed = fixed + 1
+  end
+end
+expect(KEYS[1], 'zset')
+expect(KEYS[2], 'zset')
+expect(KEYS[3], 'string')
+expect(KEYS[4], 'hash')
+expect(KEYS[5], 'string')
+expect(KEYS[6], 'string')
+expect(KEYS[7], 'string')
+expect(KEYS[8], 'string')
+local ticket = tonumber(redis.call('GET', KEYS[5]) or '0')
+if ticket == nil or ticket ~= math.floor(ticket) or ticket > 2^52 then
+  redis.call('DEL', KEYS[5])
+  fixed = fixed + 1
+end
+local me = ARGV[1]
+local interval = tonumber(ARGV[3])
+local window = tonumber(ARGV[5])
+local longest = tonumber(ARGV[6])
+local alive = math.min(tonumber(ARGV[4]), longest)
+local keepNext = interval + 86400000
+if not redis.call('ZSCORE', KEYS[1], me) then
+  redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[5]), me)
+end
+redis.call('ZADD', KEYS[2], now + alive, me)
+local keep = alive + interval + 60000
+redis.call('PEXPIRE', KEYS[1], keep)
+redis.call('PEXPIRE', KEYS[2], keep)
+redis.call('PEXPIRE', KEYS[5], 86400000)
+local function drop(waiters)
+  if #waiters > 0 then
+    redis.call('ZREM', KEYS[1], unpack(waiters))
+    redis.call('ZREM', KEYS[2], unpack(waiters))
+  end
+end
+-- Expired (deadline before now) and impossible (beyond now + longest):
+-- this waiter's own deadline lies between, so it never drops itself.
+drop(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', string.format('(%.17g', now),
+  'LIMIT', 0, ${DROP_BATCH}))
+drop(redis.call('ZRANGEBYSCORE', KEYS[2],
+  string.format('(%.17g', now + longest), '+inf', 'LIMIT', 0, ${DROP_BATCH}))
+-- A queued waiter without a deadline (a key edited by hand, or a waiter of a
+-- version that kept deadlines elsewhere) can never be dropped by deadline:
+-- it is dropped when it reaches the head, so it cannot block the bucket.
+local ahead = redis.call('ZRANK', KEYS[1], me)
+for _ = 1, ${DROP_BATCH} do
+  if ahead == 0 then break end
+  local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  if redis.call('ZSCORE', KEYS[2], head) then break end
+  redis.call('ZREM', KEYS[1], head)
+  ahead = ahead - 1
+end
+-- A grant sets a next free time an interval ahead at most: a time further
+-- off (another program's, or a clock far ahead) would hold the bucket for
+-- good, and one that is no number ("nan" granted at once) is no time. Either
+-- is brought to one interval from now, which is never earlier than a grant.
+local function nextFree(key)
+  local at = redis.call('GET', key)
+  if not at then return 0 end
+  at = tonumber(at)
+  if not finite(at) or at - now > interval then
+    at = now + interval
+    redis.call('SET', key, at, 'PX', keepNext)
+  end
+  return at
+end
+-- A new max_concurrency regroups the shards: the new buckets may not grant
+-- before the latest grant of the old ones is an interval old, or a shard
+-- sharing Discord's bucket with one just granted would identify at once.
+-- (Processes that disagree on it flip it back and forth, each flip holding
+-- every bucket so: one IDENTIFY an interval, safe under either layout.)
+local layout = redis.call('GET', KEYS[8])
+if layout ~= ARGV[8] then
+  if layout then
+    local last = nextFree(KEYS[6])
+    if last > now and last > nextFree(KEYS[7]) then
+      redis.call('SET', KEYS[7], last, 'PX', keepNext)
+    end
+  end
+  redis.call('SET', KEYS[8], ARGV[8], 'PX', 86400000)
+end
+local free = math.max(nextFree(KEYS[3]), nextFree(KEYS[7])) - now
+if free < 0 then free = 0 end
+local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
+local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
+-- A remaining of NaN is never <= 0: it granted every IDENTIFY.
+if redis.call('EXISTS', KEYS[4]) == 1 and
+    (not finite(total) or not finite(remaining) or not finite(resetAt)) then
+  redis.call('DEL', KEYS[4])
+  fixed = fixed + 1
+  total, remaining, resetAt = nil, nil, nil
+end
+-- The caller stored a budget and it is gone (a restart without persistence,
+-- a failover, the key deleted): "no budget" would grant every IDENTIFY, and
+-- one without a session start left resets the bot's token. The caller
+-- writes it again from what it knows, then asks again.
+if ARGV[7] == '1' and not total then return {3, 0, ahead, fixed} end
+-- Discord's session start window is a day at most: a reset further off
+-- (the same) would hold every bucket for good; it is brought to a window.
+if resetAt and resetAt - now > window then
+  resetAt = now + window
+  redis.call('HSET', KEYS[4], 'reset_at', resetAt)
+end
+if ahead > 0 then
+  -- Nor is anyone granted before a spent budget resets (within its window
+  -- it only goes down): the waiters behind can sleep until then too.
+  if remaining and resetAt and remaining <= 0 and resetAt - now > free then
+    free = resetAt - now
+  end
+  return {0, free, ahead, fixed}
+end
+if free > 0 then return {0, free, 0, fixed} end
+local left = -1
+if total then
+  if now >= resetAt then
+    remaining = total
+    resetAt = now + window
+    redis.call('HSET', KEYS[4], 'remaining', remaining, 'reset_at', resetAt)
+  end
+  if remaining <= 0 then return {2, resetAt - now, 0, fixed} end
+  left = remaining - 1
+  redis.call('HSET', KEYS[4], 'remaining', left)
+  -- Kept as the update keeps it, a day past its reset: refilled here, it
+  -- would otherwise expire with the window it was written for.
+  redis.call('PEXPIRE', KEYS[4], resetAt - now + ${BUDGET_KEPT_MS})
+end
+redis.call('SET', KEYS[3], now + interval, 'PX', keepNext)
+redis.call('SET', KEYS[6], now + interval, 'PX', keepNext)
+redis.call('PEXPIRE', KEYS[8], 86400000)
+drop({me})
+if total then return {1, 0, left, fixed, resetAt - now, total} end
+return {1, 0, -1, fixed}
+`;
+
+/**
+ * Take Discord's fresh `session_start_limit`, or a process's own account of
+ * it after Redis lost it. Within the stored window the shared count only
+ * goes down (another process may have identified since Discord answered
+ * this one); once the stored window has passed, these numbers replace it.
+ * Written again after a loss, it also brings bucket free times the caller
+ * knows of back, never earlier than stored.
+ *
+ * KEYS: 1 budget, 2… next free times to raise. ARGV: 1 now ("" = TIME),
+ * 2 total, 3 remaining, 4 reset_after, 5… ms until each of KEYS 2… is free.
+ * Returns `{remaining, resetIn}`: the count now stored and the ms until its
+ * reset.
+ */
+export const BUDGET_SCRIPT = `
+${luaNow(1)}
+${LUA_FINITE}
+local total, remaining, resetAfter = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local b = redis.call('HMGET', KEYS[1], 'remaining', 'reset_at')
+local stored, resetAt = tonumber(b[1]), tonumber(b[2])
+-- A stored "nan" or "inf" is no count: Discord's wins.
+if finite(stored) and finite(resetAt) and now < resetAt then
+  if stored < remaining then remaining = stored end
+  if now + resetAfter < resetAt then resetAt = now + resetAfter end
+else
+  resetAt = now + resetAfter
+end
+redis.call('HSET', KEYS[1], 'total', total, 'remaining', remaining, 'reset_at', resetAt)
+redis.call('PEXPIRE', KEYS[1], resetAt - now + ${BUDGET_KEPT_MS})
+for i = 2, #KEYS do
+  local freeIn = tonumber(ARGV[i + 3])
+  local at = nil
+  if redis.call('TYPE', KEYS[i]).ok == 'string' then
+    at = tonumber(redis.call('GET', KEYS[i]))
+  end
+  if not finite(at) or at < now + freeIn then
+    redis.call('SET', KEYS[i], now + freeIn, 'PX', freeIn + 86400000)
+  end
+end
+return {remaining, resetAt - now}
+`;
+
+/** A reply of {@linkcode TRY_SCRIPT}. */
+export type TryReply = [
+  kind: number,
+  waitMs: number,
+  extra: number,
+  fixed: number,
+  resetIn?: number,
+  total?: number,
+];
+
+/** A reply of {@linkcode BUDGET_SCRIPT}. */
+export type BudgetReply = [remaining: number, resetIn: number];
