@@ -9,6 +9,8 @@ import type {
   CacheLookup,
 } from "./changes.ts";
 import { compareSnowflakes, snowflakeTime } from "./options.ts";
+import { snowflake } from "./reduce_context.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 
 /** The bounds on a channel's messages the store enforces. */
 export interface MessageBounds {
@@ -255,4 +257,23 @@ function withoutRoles(
     return member;
   }
   return { ...member, roles: roles.filter((id) => !removed.has(id)) };
+}
+
+/**
+ * The channels the batch's message events name, each once, and whether an
+ * event that may add a message (MESSAGE_CREATE, or a MESSAGE_UPDATE of one
+ * not held) names it.
+ */
+export function messageChannels(
+  dispatches: readonly { event: string; data: unknown }[],
+): Map<string, boolean> {
+  const channels = new Map<string, boolean>();
+  for (const { event, data } of dispatches) {
+    if (!event.startsWith("MESSAGE_") || !isRecord(data)) continue;
+    const channelId = snowflake(data.channel_id);
+    if (channelId === undefined) continue;
+    const created = event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE";
+    channels.set(channelId, created || channels.get(channelId) === true);
+  }
+  return channels;
 }

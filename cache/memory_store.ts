@@ -562,7 +562,13 @@ export class MemoryCache implements CacheLookup {
     // The one replaced or evicted, or this one when it is too old to keep.
     const gone = messages.set(id, message);
     if (gone !== undefined) this.#releaseMessage(gone);
-    if (guildId === undefined) this.#wroteDm(messages.channelId);
+    // A message without a guild counts against the DM bound, unless its
+    // channel is held in a guild: evicted, that channel would lose its
+    // guild's messages (the core adds no such message, an ephemeral reply
+    // being one, but edits one written before its channel was held).
+    if (guildId === undefined && !this.#heldInGuild(messages.channelId)) {
+      this.#wroteDm(messages.channelId);
+    }
     const maxAge = this.#options.maxAge;
     if (maxAge === undefined || messages.size === 0) return;
     const cutoff = snowflakeTime(messages.newestId()!) - maxAge;
@@ -574,8 +580,10 @@ export class MemoryCache implements CacheLookup {
   /**
    * Note a write to DM channel `channelId` (the channel, or a message in
    * it); past the bound, the DM channel written least recently goes with
-   * its messages. (A guild channel's message without a guild, an ephemeral
-   * one, counts here too: then only its messages go.)
+   * its messages (only those when the channel itself is not held). One held
+   * in a guild since its messages were written (a gateway naming a DM's id
+   * in a guild) leaves the bound with nothing removed: its guild's removal
+   * bounds it now, and it holds that guild's messages.
    */
   #wroteDm(channelId: string): void {
     const dms = this.#dmChannels;
@@ -583,8 +591,16 @@ export class MemoryCache implements CacheLookup {
     dms.add(channelId);
     if (dms.size <= this.#options.dmChannels) return;
     const oldest = dms.values().next().value!;
-    if (this.#channelScope.get(oldest) === "") this.#removeChannel(oldest);
-    else this.#removeMessages(oldest);
+    const scope = this.#channelScope.get(oldest);
+    if (scope === "") this.#removeChannel(oldest);
+    else if (scope === undefined) this.#removeMessages(oldest);
+    else dms.delete(oldest);
+  }
+
+  /** Whether channel `channelId` is held in a guild. */
+  #heldInGuild(channelId: string): boolean {
+    const scope = this.#channelScope.get(channelId);
+    return scope !== undefined && scope !== "";
   }
 
   /** Forget a channel's messages (not the channel). */

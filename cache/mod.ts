@@ -42,7 +42,8 @@ export {
   type ResolvedCacheOptions,
 } from "./options.ts";
 export { cacheReads, reduceDispatch } from "./reduce.ts";
-export { RedisCache, type RedisCacheOptions, redisKey } from "./redis_store.ts";
+export { RedisCache, type RedisCacheOptions } from "./redis_store.ts";
+export { redisKey } from "./redis_layout.ts";
 export {
   CACHE_RESOURCES,
   cacheIntentWarnings,

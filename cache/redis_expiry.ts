@@ -8,6 +8,82 @@ import { SWEEP } from "./redis_scripts.ts";
 /** Seconds members and messages are kept, each optional. */
 type Ttl = { members?: number; messages?: number };
 
+type Pipeline = ReturnType<RedisConnection["pipeline"]>;
+
+/**
+ * The events whose write of a message starts its time again, as in
+ * twilight-dispatch (its src/cache.rs records a message's expiry on
+ * MESSAGE_CREATE and MESSAGE_UPDATE only): a reaction or a poll vote
+ * rewrites the message, and a message reacted to every few minutes would
+ * otherwise never expire.
+ */
+const MESSAGE_WRITES: ReadonlySet<string> = new Set([
+  "MESSAGE_CREATE",
+  "MESSAGE_UPDATE",
+]);
+
+/**
+ * What the writes of one batch of members and messages do to their
+ * `expiry_keys` entries: with a TTL for the kind, each write records its
+ * time (a message's only on its create or update, see
+ * {@linkcode MESSAGE_WRITES}; its other writes keep the time it has, and
+ * give one only to a message without); without one, the entry a key may
+ * hold is removed, or the sweep would remove the key by it: entries a run
+ * with a TTL left, or twilight-dispatch, which records one for every
+ * member. Those removals are one HDEL per pipeline (a chunk of keys each),
+ * not one command more per write, as this store cannot tell which keys
+ * have an entry without reading them.
+ */
+export class ExpiryWrites {
+  readonly #ttl: Ttl;
+  readonly #now: number;
+  /** Keys written without a TTL, whose entries the pipeline removes last. */
+  readonly #unexpiring: string[] = [];
+
+  /**
+   * @param ttl The store's TTLs.
+   * @param now The time of the writes, in ms since the epoch.
+   */
+  constructor(ttl: Ttl, now: number) {
+    this.#ttl = ttl;
+    this.#now = now;
+  }
+
+  /**
+   * Queue what writing member or message `key` does to its entry.
+   *
+   * @param pipeline The pipeline the write is in.
+   * @param kind The key's kind.
+   * @param key The key written.
+   * @param event The dispatch whose change it is.
+   */
+  wrote(
+    pipeline: Pipeline,
+    kind: "member" | "message",
+    key: string,
+    event: string,
+  ): void {
+    const ttl = kind === "member" ? this.#ttl.members : this.#ttl.messages;
+    if (ttl === undefined) {
+      this.#unexpiring.push(key);
+      return;
+    }
+    const time = expiryTime(this.#now + ttl * 1000);
+    if (kind === "message" && !MESSAGE_WRITES.has(event)) {
+      pipeline.hsetnx("expiry_keys", key, time);
+    } else pipeline.hset("expiry_keys", key, time);
+  }
+
+  /** Queue, last in `pipeline`, the removals of the entries it needs. */
+  endPipeline(pipeline: Pipeline): void {
+    const keys = this.#unexpiring;
+    for (let from = 0; from < keys.length; from += CHUNK) {
+      pipeline.hdel("expiry_keys", ...keys.slice(from, from + CHUNK));
+    }
+    keys.length = 0;
+  }
+}
+
 /** `ttl` checked: each a positive, finite number of seconds, or absent. */
 export function resolveTtl(
   ttl: Ttl | undefined,

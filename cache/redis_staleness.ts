@@ -41,13 +41,16 @@ export class RedisStaleness {
   /**
    * @param redis The store's connection.
    * @param onStale Called once each time the cache goes stale.
+   * @param shards The shards known to feed the store from the start.
    */
   constructor(
     redis: RedisConnection,
     onStale: ((error: unknown) => void) | undefined,
+    shards: readonly number[] = [],
   ) {
     this.#redis = redis;
     this.#onStale = onStale;
+    for (const shard of shards) this.#shards.add(shard);
     this.#session = serverSession(redis);
     this.#drops = this.#session?.drops ?? 0;
     this.#runId = this.#session?.runId;
@@ -58,20 +61,63 @@ export class RedisStaleness {
     return this.#stale;
   }
 
+  /**
+   * `promise`, or a rejection as soon as the connection is lost while it is
+   * pending: the client would hold the commands it waits for until it
+   * reconnects (which may be never), and the events behind them with them.
+   * Taken before the commands are sent, so that a loss in between counts.
+   */
+  untilLost(): <T>(promise: Promise<T>) => Promise<T> {
+    const lost = this.#session?.lost;
+    if (lost === undefined) return (promise) => promise;
+    const rejection = lost.then(() => {
+      throw new Error(
+        "the connection to Redis was lost while awaiting its answers",
+      );
+    });
+    // Never awaited when nothing is lost: not an unhandled rejection then.
+    rejection.catch(() => {});
+    return (promise) => Promise.race([promise, rejection]);
+  }
+
   /** The connection's drops so far, to hand {@linkcode checkDrops}. */
   get drops(): number | undefined {
     return this.#session?.drops;
   }
 
-  /** Writes were lost: the cache is stale (logged, `onStale` once). */
-  failed(error: unknown): void {
+  /**
+   * The shards whose state may be wrong: each must start a new session
+   * (send a READY) before the cache is right. Empty while not stale, and
+   * while stale before any shard fed the store (the first READY clears it).
+   */
+  get awaiting(): number[] {
+    return this.#stale ? [...this.#toRebuild] : [];
+  }
+
+  /**
+   * The store missed events of these shards (it was created after their
+   * sessions began, or a previous process's store was stale for them):
+   * stale until each starts a new session.
+   */
+  missed(shards: Iterable<number>, error: unknown): void {
+    for (const shard of shards) this.#shards.add(shard);
+    this.failed(error, "it missed events");
+  }
+
+  /**
+   * Writes were lost: the cache is stale (logged, `onStale` once).
+   *
+   * @param error What lost them.
+   * @param what The loss, as the log says it.
+   */
+  failed(error: unknown, what = "a Redis failure lost writes"): void {
     // Every shard's state may be wrong again, those rebuilt since included.
     this.#toRebuild = new Set(this.#shards);
     if (this.#stale) return;
     this.#stale = true;
     visible.error(
-      "Redis cache: a Redis failure lost writes ({message}); the cache is stale until guilds are sent again (GUILD_CREATE)",
-      { message: error instanceof Error ? error.message : String(error) },
+      "Redis cache: {what} ({message}); the cache is stale until guilds are sent again (GUILD_CREATE)",
+      { what, message: error instanceof Error ? error.message : String(error) },
     );
     try {
       this.#onStale?.(error);
@@ -190,4 +236,26 @@ function readyShard(data: unknown): number | undefined {
       id < count
     ? id
     : undefined;
+}
+
+/** `RedisCache`'s `shards` checked: shard ids are non-negative integers. */
+export function checkShardIds(shards: Iterable<number> | undefined): number[] {
+  if (shards === undefined) return [];
+  if (
+    typeof shards !== "object" || shards === null ||
+    !(Symbol.iterator in shards)
+  ) {
+    throw new TypeError("RedisCache: shards must be an iterable of shard ids");
+  }
+  const ids = [...shards];
+  for (const id of ids) {
+    if (!Number.isSafeInteger(id) || id < 0) {
+      throw new RangeError(
+        `RedisCache: shards must hold non-negative integer shard ids, not ${
+          String(id)
+        }`,
+      );
+    }
+  }
+  return ids;
 }

@@ -29,16 +29,24 @@ import {
   resolveCacheOptions,
   type ResolvedCacheOptions,
 } from "./options.ts";
-import { BatchOverlay } from "./batch_overlay.ts";
+import { BatchOverlay, messageChannels } from "./batch_overlay.ts";
 import {
   removeRole,
   type RoleRemoval,
   rolesFirst,
 } from "./redis_role_removal.ts";
 import { removeGuild } from "./redis_guild_removal.ts";
-import { RedisStaleness } from "./redis_staleness.ts";
+import { checkShardIds, RedisStaleness } from "./redis_staleness.ts";
+import {
+  INDEXED,
+  kindKeys,
+  MAX_VALUE_LENGTH,
+  parseValue,
+  redisKey,
+  UNKEYED,
+} from "./redis_layout.ts";
 import { RedisBacklog } from "./redis_backlog.ts";
-import { expiryTime, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
+import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
 import {
   COMPLETE,
   READ_KIND_KEYS,
@@ -46,19 +54,21 @@ import {
   TRIM_MESSAGES,
 } from "./redis_scripts.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
-import { snowflake } from "./reduce_context.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
 
 /** Options for {@linkcode RedisCache}. */
 export interface RedisCacheOptions extends CacheOptions {
   /**
-   * Seconds a cached member or message lives after its last write; expired
+   * Seconds a cached member or message lives after its last write (a
+   * message: its MESSAGE_CREATE or last MESSAGE_UPDATE, as in
+   * twilight-dispatch; a reaction or a poll vote keeps its time); expired
    * ones are removed (keys and set entries) by
    * {@linkcode RedisCache.sweepExpired}. Recorded in the `expiry_keys` hash
    * as twilight-dispatch does (the key, and a JSON string of the UTC time),
-   * so either one's sweep removes the other's.
+   * so either one's sweep removes the other's. A kind without one is
+   * written with no entry: one a key holds (from a run with a `ttl`, or
+   * from twilight-dispatch) is removed.
    *
    * @default {{}} (no expiry)
    */
@@ -71,6 +81,16 @@ export interface RedisCacheOptions extends CacheOptions {
    */
   onStale?: (error: unknown) => void;
   /**
+   * The shards that feed the store, when some of them may resume sessions
+   * begun before it (a service restarted): a resumed session sends no
+   * READY, so the store could not know of it, and after a failure it would
+   * be fresh again once the others started anew. Each shard named here must
+   * start a new session too. Shards whose READY it takes are added.
+   *
+   * @default {[]}
+   */
+  shards?: Iterable<number>;
+  /**
    * The clock for expiry.
    *
    * @default {realScheduler}
@@ -78,40 +98,11 @@ export interface RedisCacheOptions extends CacheOptions {
   scheduler?: Scheduler;
 }
 
-const UNKEYED = new Set<CacheKind>(["user"]);
-
-/**
- * The kinds the core reads a guild's whole list of (channels for a thread
- * sync or a channel's threads, emojis, stickers and sounds for their list
- * events): each also has a set of its own per guild, `guild_kind_keys:G:K`,
- * so that such a read does not fetch the guild's every key (a guild of
- * 100,000 members holds as many in `guild_keys:G`: 200 ms a read).
- */
-const INDEXED = new Set<CacheKind>([
-  "channel",
-  "emoji",
-  "sticker",
-  "soundboard_sound",
-]);
-
-/** The set of a guild's keys of one indexed kind. */
-function kindKeys(guildId: string, kind: CacheKind): string {
-  return `guild_kind_keys:${guildId}:${kind}`;
-}
-
 /**
  * Dispatches applied as one batch at most, when calls pile up (more make
  * one round trip's reads and writes larger without saving round trips).
  */
 const MAX_BATCH = 1_000;
-
-/**
- * The longest JSON text kept under one key (1 MiB, far above any entity
- * Discord sends): a hostile payload re-read and re-written by every small
- * event that patches it made each reaction on a 5 MB message cost 27 ms,
- * not 0.4. A longer value is kept as absent, an entity not held.
- */
-export const MAX_VALUE_LENGTH = 1 << 20;
 
 type Pipeline = ReturnType<RedisConnection["pipeline"]>;
 
@@ -124,26 +115,20 @@ type WriteStep =
   | { removal: RoleRemoval }
   | { guild: string };
 
+/** What a change's writes need to know of its batch (see `#write`). */
+interface BatchWrites {
+  /** The dispatch whose change it is. */
+  event: string;
+  /** Guilds removed earlier in the pipeline. */
+  emptied: Set<string>;
+  /** The batch's `expiry_keys` writes. */
+  expiry: ExpiryWrites;
+}
+
 /** A call of applyBatch waiting for its turn. */
 interface Waiting {
   dispatches: readonly { event: string; data: unknown }[];
   resolve: (updates: CacheUpdate[]) => void;
-}
-
-/** The Redis key of an entity (twilight-dispatch's layout). */
-export function redisKey(kind: CacheKind, scope: string, id: string): string {
-  switch (kind) {
-    case "bot_user":
-      return "bot_user";
-    case "guild":
-      return `guild:${id}`;
-    case "channel":
-      return `channel:${id}`;
-    case "message":
-      return `message:${scope}:${id}`;
-    default:
-      return `${kind}:${scope}:${id}`;
-  }
 }
 
 /**
@@ -221,16 +206,22 @@ export class RedisCache {
    *
    * @param redis The connection (closing it stays the caller's job).
    * @param options What to keep, and expiry.
-   * @throws {TypeError} An unknown resource, or `ttl` not an object.
-   * @throws {RangeError} A bad message bound, or a `ttl` that is not a
-   * positive number of seconds.
+   * @throws {TypeError} An unknown resource, `ttl` not an object, or
+   * `shards` not iterable.
+   * @throws {RangeError} A bad message bound, a `ttl` that is not a
+   * positive number of seconds, or a shard id that is not a non-negative
+   * integer.
    */
   constructor(redis: RedisConnection, options: RedisCacheOptions = {}) {
     this.#redis = redis;
     this.#options = resolveCacheOptions(options);
     this.#ttl = resolveTtl(options.ttl);
     this.#scheduler = options.scheduler ?? realScheduler;
-    this.#staleness = new RedisStaleness(redis, options.onStale);
+    this.#staleness = new RedisStaleness(
+      redis,
+      options.onStale,
+      checkShardIds(options.shards),
+    );
   }
 
   /**
@@ -239,6 +230,45 @@ export class RedisCache {
    */
   get stale(): boolean {
     return this.#staleness.stale;
+  }
+
+  /**
+   * The shards whose state in the cache may be wrong while it is
+   * {@linkcode RedisCache.stale}: each must send a new READY (start a new
+   * session) before the cache is right again. Empty while it is not stale.
+   * A service that outlives its process keeps this list (in Redis, say)
+   * and hands it to {@linkcode RedisCache.markStale} at its next start: the
+   * shards it resumes then are not rebuilt, and the cache stays wrong.
+   */
+  get staleShards(): number[] {
+    return this.#staleness.awaiting;
+  }
+
+  /**
+   * Say the cache missed these shards' events: it was created after their
+   * sessions began (Redis was unreachable when they started), or a previous
+   * process left it stale for them. It is stale (logged, `onStale` called)
+   * until each of them sends a new READY.
+   *
+   * @param shards The shards' ids.
+   * @param reason Why, for the log.
+   *
+   * @example A store created once the shards were already running
+   * ```ts
+   * import { RedisCache } from "@disruption/disruption/cache";
+   * import { connectRedis } from "@disruption/disruption/redis";
+   *
+   * async function main(): Promise<void> {
+   *   const redis = await connectRedis({ url: "redis://127.0.0.1:6379" });
+   *   const cache = new RedisCache(redis);
+   *   cache.markStale([0, 1], "Redis came up after shards 0 and 1 started");
+   *   console.log(cache.stale, cache.staleShards); // true [ 0, 1 ]
+   * }
+   * void main; // needs a server: defined, not run
+   * ```
+   */
+  markStale(shards: Iterable<number>, reason: string): void {
+    this.#staleness.missed(shards, new Error(reason));
   }
 
   /**
@@ -304,8 +334,9 @@ export class RedisCache {
         : calls.flatMap((call) => call.dispatches);
       let updates: CacheUpdate[];
       let written: Promise<void> | undefined;
+      const untilLost = this.#staleness.untilLost();
       try {
-        [updates, written] = await this.#applyNow(dispatches);
+        [updates, written] = await this.#applyNow(dispatches, untilLost);
       } catch (error) {
         this.#staleness.failed(error);
         updates = dispatches.map(() => NOTHING);
@@ -316,7 +347,11 @@ export class RedisCache {
       // after it) lands before the next one reads, and is sent before its
       // callers go on: a command they send on this connection next comes
       // after the whole batch, as when it was one pipeline.
-      await this.#afterBatch;
+      if (this.#afterBatch !== undefined) {
+        await untilLost(this.#afterBatch).catch((error) =>
+          this.#staleness.failed(error)
+        );
+      }
       this.#afterBatch = undefined;
       let from = 0;
       for (const call of calls) {
@@ -336,6 +371,7 @@ export class RedisCache {
    */
   async #applyNow(
     dispatches: readonly { event: string; data: unknown }[],
+    untilLost: <T>(promise: Promise<T>) => Promise<T>,
   ): Promise<[CacheUpdate[], Promise<void>?]> {
     if (dispatches.length === 0) return [[]]; // flush's turn: nothing to write
     const failed = (): [CacheUpdate[]] => [dispatches.map(() => NOTHING)];
@@ -350,7 +386,7 @@ export class RedisCache {
     await this.#staleness.checkServer();
     const drops = this.#staleness.drops;
     try {
-      await this.#staleness.beforeBatch(dispatches);
+      await untilLost(this.#staleness.beforeBatch(dispatches));
     } catch (error) {
       this.#staleness.failed(error);
       return failed();
@@ -380,7 +416,10 @@ export class RedisCache {
     let snapshot: CacheLookup = EMPTY_LOOKUP;
     if (reads.length > 0 || trimmed.length > 0) {
       try {
-        snapshot = await this.#fetch(reads, trimmed);
+        // A connection lost meanwhile fails the batch at once: the client
+        // would hold the reads, and every event behind them, until it is
+        // back, and the cache would say nothing of it.
+        snapshot = await untilLost(this.#fetch(reads, trimmed));
       } catch (error) {
         this.#staleness.failed(error);
         return failed();
@@ -395,6 +434,7 @@ export class RedisCache {
     let pipeline = this.#redis.pipeline();
     const steps: WriteStep[] = [{ pipeline }];
     const emptied = new Set<string>();
+    const expiry = new ExpiryWrites(this.#ttl, this.#scheduler.now());
     let writes = 0;
     for (const { event, data } of dispatches) {
       let update: CacheUpdate;
@@ -406,22 +446,26 @@ export class RedisCache {
         continue;
       }
       if (!single) (state as BatchOverlay).apply(update.changes);
+      const batch: BatchWrites = { event, emptied, expiry };
       for (const change of update.changes) {
         if (change.op === "remove_role") {
+          expiry.endPipeline(pipeline);
           pipeline = this.#redis.pipeline();
           steps.push({ removal: change }, { pipeline });
         } else if (change.op === "remove_guild") {
           // A guild set later in this batch is rebuilt whole (see #write).
           emptied.add(change.id);
+          expiry.endPipeline(pipeline);
           pipeline = this.#redis.pipeline();
           steps.push({ guild: change.id }, { pipeline });
-        } else this.#write(pipeline, change, emptied);
+        } else this.#write(pipeline, change, batch);
       }
       writes += update.changes.length;
       updates.push(update);
       if (event === "READY") this.#staleness.sessionStarted(data);
     }
     if (writes === 0) return [updates];
+    expiry.endPipeline(pipeline);
     const [first, ...rest] = steps as [
       { pipeline: Pipeline },
       ...WriteStep[],
@@ -656,14 +700,11 @@ export class RedisCache {
   /**
    * Queue one change's writes.
    *
-   * @param emptied Guilds removed earlier in this pipeline (a guild set
-   * after its removal is rebuilt whole: its kind sets become complete).
+   * @param batch The change's event; the guilds removed earlier in this
+   * pipeline (a guild set after its removal is rebuilt whole: its kind sets
+   * become complete); the batch's expiry writes.
    */
-  #write(
-    pipeline: Pipeline,
-    change: CacheChange,
-    emptied: Set<string>,
-  ): void {
+  #write(pipeline: Pipeline, change: CacheChange, batch: BatchWrites): void {
     switch (change.op) {
       case "set": {
         const { kind, scope, id } = change;
@@ -677,7 +718,7 @@ export class RedisCache {
             "Not caching {key}: its JSON has {length} characters, more than the {max} a cached value may have",
             { key, length: text.length, max: MAX_VALUE_LENGTH },
           );
-          this.#write(pipeline, { op: "delete", kind, scope, id }, emptied);
+          this.#write(pipeline, { op: "delete", kind, scope, id }, batch);
           return;
         }
         pipeline.set(key, text);
@@ -686,17 +727,8 @@ export class RedisCache {
         // Recorded before the trim: a message it drops at once (older than
         // every one of a full channel) loses its entry with it, where one
         // written after named a key that is gone.
-        const ttl = kind === "member"
-          ? this.#ttl.members
-          : kind === "message"
-          ? this.#ttl.messages
-          : undefined;
-        if (ttl !== undefined) {
-          pipeline.hset(
-            "expiry_keys",
-            key,
-            expiryTime(this.#scheduler.now() + ttl * 1000),
-          );
+        if (kind === "member" || kind === "message") {
+          batch.expiry.wrote(pipeline, kind, key, batch.event);
         }
         if (kind === "message") {
           pipeline.sadd(`channel_keys:${scope}`, key);
@@ -710,7 +742,7 @@ export class RedisCache {
         } else if (kind !== "guild" && scope !== "") {
           pipeline.sadd(`guild_keys:${scope}`, key);
           if (INDEXED.has(kind)) pipeline.sadd(kindKeys(scope, kind), key);
-        } else if (kind === "guild" && emptied.has(id)) {
+        } else if (kind === "guild" && batch.emptied.has(id)) {
           // Rebuilt from nothing in this batch: its kind sets are whole.
           for (const indexed of INDEXED) {
             pipeline.sadd(kindKeys(id, indexed), COMPLETE);
@@ -749,40 +781,6 @@ export class RedisCache {
       case "remove_guild":
         return; // between two pipelines (see #applyNow)
     }
-  }
-}
-
-/**
- * The channels the batch's message events name, each once, and whether an
- * event that may add a message (MESSAGE_CREATE, or a MESSAGE_UPDATE of one
- * not held) names it.
- */
-function messageChannels(
-  dispatches: readonly { event: string; data: unknown }[],
-): Map<string, boolean> {
-  const channels = new Map<string, boolean>();
-  for (const { event, data } of dispatches) {
-    if (!event.startsWith("MESSAGE_") || !isRecord(data)) continue;
-    const channelId = snowflake(data.channel_id);
-    if (channelId === undefined) continue;
-    const created = event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE";
-    channels.set(channelId, created || channels.get(channelId) === true);
-  }
-  return channels;
-}
-
-/**
- * A stored value, or undefined for text that is not a JSON object (written
- * by another program, or corrupt): the core reads fields of what it gets,
- * and `null` threw out of apply without marking the cache stale. Such a
- * value counts as absent and is replaced by the next write of its entity.
- */
-function parseValue(text: string): CachedValue | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -211,28 +211,43 @@ function replaceAll(
   }
   for (const item of items) {
     const id = snowflake(item[idField]);
-    // An emoji object has no guild_id (stickers and sounds document one).
-    const value = kind === "emoji" ? item : withGuild(item, guildId);
-    if (id !== undefined) c.set(kind, guildId, id, value);
+    if (id !== undefined) {
+      c.set(kind, guildId, id, guildItem(kind, item, guildId));
+    }
   }
   return old;
 }
 
-function withGuild(item: D, guildId: string): D {
-  return item.guild_id === guildId ? item : { ...item, guild_id: guildId };
+/**
+ * An entity of guild `guildId` as kept from its event's `item`: a copy, as
+ * every kept value is (the Client hands the same payload to the handlers
+ * next: kept as sent, a handler's edit of it edited the cache, and the next
+ * update's `old` was that payload), with the guild's id where its object
+ * documents one (a role or an emoji has none), and a scheduled event with
+ * its documented fields only.
+ */
+function guildItem(kind: CacheKind, item: D, guildId: string): D {
+  if (kind === "role" || kind === "emoji") return { ...item };
+  const value = kind === "scheduled_event"
+    ? projectScheduledEvent(item)
+    : { ...item };
+  value.guild_id = guildId;
+  return value;
 }
 
 /**
  * The reducer of an entity of a guild that its event sends whole (or
  * removes): the object replaces the cached one, but for the `uncarried`
- * fields it lacks (see {@linkcode keepUncarried}).
+ * fields it lacks (see {@linkcode keepUncarried}). `project` gives the
+ * value kept: a copy of the payload, never the payload itself (see
+ * {@linkcode guildItem}).
  */
 function guildEntity(
   kind: CacheKind,
   idField: string,
   remove = false,
   uncarried: readonly string[] = [],
-  project: (d: D) => D = (d) => d,
+  project: (d: D) => D = (d) => ({ ...d }),
 ): Reducer {
   return (c, d) => {
     const guildId = snowflake(d.guild_id);
@@ -422,13 +437,10 @@ const REDUCERS: Record<string, Reducer> = {
     for (const [kind, idField, values] of items) {
       for (const item of list(values)) {
         const itemId = snowflake(item[idField]);
-        // As the events of each kind keep it: roles and emojis document no
-        // guild_id, the others do.
-        const value = kind === "role" || kind === "emoji" ? item : withGuild(
-          kind === "scheduled_event" ? projectScheduledEvent(item) : item,
-          id,
-        );
-        if (itemId !== undefined) c.set(kind, id, itemId, value);
+        // As the events of each kind keep it.
+        if (itemId !== undefined) {
+          c.set(kind, id, itemId, guildItem(kind, item, id));
+        }
       }
     }
     for (const member of list(d.members)) {
@@ -552,7 +564,7 @@ const REDUCERS: Record<string, Reducer> = {
     const role = isRecord(d.role) ? d.role : undefined;
     const id = snowflake(role?.id);
     if (guildId === undefined || id === undefined) return undefined;
-    c.set("role", guildId, id, role!);
+    c.set("role", guildId, id, guildItem("role", role!, guildId));
     return undefined;
   },
   GUILD_ROLE_UPDATE(c, d): unknown {
@@ -561,7 +573,7 @@ const REDUCERS: Record<string, Reducer> = {
     const id = snowflake(role?.id);
     if (guildId === undefined || id === undefined) return undefined;
     const old = c.get("role", guildId, id);
-    c.set("role", guildId, id, role!);
+    c.set("role", guildId, id, guildItem("role", role!, guildId));
     return old;
   },
   GUILD_ROLE_DELETE(c, d): unknown {
@@ -617,7 +629,12 @@ const REDUCERS: Record<string, Reducer> = {
     for (const sound of sounds) {
       const id = snowflake(sound.sound_id);
       if (id !== undefined) {
-        c.set("soundboard_sound", guildId, id, withGuild(sound, guildId));
+        c.set(
+          "soundboard_sound",
+          guildId,
+          id,
+          guildItem("soundboard_sound", sound, guildId),
+        );
       }
     }
     return olds.filter((old) => old !== undefined);
@@ -691,13 +708,19 @@ function scheduledEventUsers(c: Context, d: D, delta: number): unknown {
   const id = snowflake(d.guild_scheduled_event_id);
   if (guildId === undefined || id === undefined) return undefined;
   const old = c.get("scheduled_event", guildId, id);
-  if (old !== undefined && typeof old.user_count === "number") {
+  if (old === undefined) return undefined;
+  if (typeof old.user_count === "number") {
     c.set("scheduled_event", guildId, id, {
       ...old,
       user_count: Math.max(0, old.user_count + delta),
     });
+    return old;
   }
-  return old;
+  // A count not kept (none was sent) stays unknown and nothing is written:
+  // handed back, the object the memory store holds would be the handler's
+  // `old`, whose edits would edit the cache. A copy, as detached as the
+  // `old` of a change (which the store replaced).
+  return { ...old };
 }
 
 /**

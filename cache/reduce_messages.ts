@@ -27,6 +27,7 @@ import {
 } from "./reduce_channels.ts";
 import { projectMessage } from "./project.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
+import { MessageFlags } from "../types/objects/message.ts";
 
 type D = CachedValue;
 
@@ -94,10 +95,32 @@ export const MESSAGE_PATCH_REDUCERS: Readonly<Record<string, Reducer>> = {
  * channel's delete, which never comes (and a gateway naming a new channel
  * id in every message would grow the cache by a channel's bound each
  * time). DMs have no create event, and are kept as they come.
+ *
+ * An ephemeral message is not kept: it is the bot's own interaction reply,
+ * which Discord sends to the bot alone and, in a guild's channel, without
+ * `guild_id` (its gateway docs, Messages), so it is none of the channel's
+ * messages. Kept, it took a place of the channel's own, and in memory it
+ * put the guild channel on the DM channels' bound, whose eviction then took
+ * every message of that channel. A message without a guild in a channel
+ * held in a guild is one too, flags or not.
  */
 function keepsMessageIn(c: Context, channel: D | undefined, d: D): boolean {
-  if (d.guild_id === undefined || !c.keeps("channel")) return true;
+  if (isEphemeral(d)) return false;
+  if (d.guild_id === undefined) return !heldInGuild(channel);
+  if (!c.keeps("channel")) return true;
   return channel !== undefined && scopeOf(channel) === d.guild_id;
+}
+
+/** A message with the EPHEMERAL flag. */
+function isEphemeral(d: D): boolean {
+  return typeof d.flags === "number" &&
+    (d.flags & MessageFlags.Ephemeral) !== 0;
+}
+
+/** A channel held in a guild (not outside guilds, and not unknown). */
+function heldInGuild(channel: D | undefined): boolean {
+  const scope = scopeOf(channel);
+  return scope !== undefined && scope !== "";
 }
 
 /**
@@ -130,8 +153,6 @@ export const MESSAGE_REDUCERS: Readonly<Record<string, Reducer>> = {
       c.set("message", channelId, id, projectMessage(d));
     }
     c.userOf("message", d.author);
-    // An ephemeral message (no guild_id, in a guild's channel) is not one of
-    // the channel's messages.
     if (heldInEventScope(channel, d)) {
       messageCreated(c, channel, channelId, id);
     }

@@ -75,7 +75,8 @@ export class DispatchMetrics {
     });
     this.shardEvents = new Counter({
       name: "gateway_shard_events",
-      help: "Shard events (Ready, Resumed, Disconnected, Closed)",
+      help:
+        "Shard events (Connecting, Connected, Identifying, Resuming, Reconnecting, Ready, Resumed, Disconnected, Closed)",
       labelNames: ["type"],
       registers,
     });

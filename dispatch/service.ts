@@ -76,7 +76,25 @@ export const REDIS_KEYS = {
   statuses: "gateway_statuses",
   started: "gateway_started",
   shards: "gateway_shards",
+  /**
+   * An addition: the set of shard ids whose cached state awaits a new
+   * session (the cache is stale for them), kept so that a restart that
+   * resumes them still says so.
+   */
+  cacheStale: "dispatch_cache_stale",
 } as const;
+
+/**
+ * The `gateway_shard_events` type of each status on the way to a session,
+ * as twilight-dispatch counts its shards' stages (a shard whose socket is
+ * open waits for HELLO: "Connected").
+ */
+const STAGE_EVENTS: Partial<Record<ShardStatus, string>> = {
+  connecting: "Connecting",
+  waiting_for_hello: "Connected",
+  identifying: "Identifying",
+  resuming: "Resuming",
+};
 
 /** One shard's entry in `gateway_sessions`. */
 export interface StoredSession {
@@ -182,6 +200,13 @@ export class DispatchService {
   readonly #scheduler: Scheduler;
   #saveTimer: TimerId | undefined;
   #redisRetry: TimerId | undefined;
+  /** Whether the shards were started (a cache created later missed them). */
+  #shardsStarted = false;
+  /**
+   * The shards {@linkcode REDIS_KEYS.cacheStale} holds for this process, as
+   * last written (undefined: not yet written this run).
+   */
+  #persistedStale: Set<number> | undefined;
   #shardCount = 0;
   #shardIds: number[] = [];
   readonly #confirmed = new Map<number, Confirmed>();
@@ -196,7 +221,6 @@ export class DispatchService {
     number,
     { pending: PendingEvent; frame: string }
   >();
-  readonly #lastAck = new Map<number, number>();
   /** `gateway_events` per shard and event, looked up once (a hot path). */
   readonly #eventCounters = new Map<string, { inc(): void }>();
   /** Event names as labels and routing keys. */
@@ -360,12 +384,9 @@ export class DispatchService {
         message: error.message,
       });
     });
-    // A JSON string, as twilight-dispatch writes it.
-    await this.#redis?.set(
-      REDIS_KEYS.started,
-      JSON.stringify(twilightTimestamp(this.#scheduler.now())),
-    ).catch(() => {});
+    await this.#writeStarted();
     this.#tick();
+    this.#shardsStarted = true;
     manager.start().catch((error) => {
       if (this.#closing) return;
       logger.error("A shard stopped for good: {message}", {
@@ -604,9 +625,14 @@ export class DispatchService {
       else this.#metrics.identifies.inc();
       this.#metrics.shardEvents.inc({ type: resumed ? "Resumed" : "Ready" });
       line = `Shard ${shardId} ${resumed ? "resumed" : "ready"}`;
-    } else if (current === "reconnecting" && previous === "ready") {
-      this.#metrics.shardEvents.inc({ type: "Disconnected" });
-      line = `Shard ${shardId} disconnected`;
+    } else if (current === "reconnecting") {
+      if (previous === "ready") {
+        this.#metrics.shardEvents.inc({ type: "Disconnected" });
+        line = `Shard ${shardId} disconnected`;
+      }
+      this.#metrics.shardEvents.inc({ type: "Reconnecting" });
+    } else if (STAGE_EVENTS[current] !== undefined) {
+      this.#metrics.shardEvents.inc({ type: STAGE_EVENTS[current] });
     } else if (current === "closed") {
       this.#metrics.shardEvents.inc({ type: "Closed" });
       line = `Shard ${shardId} closed`;
@@ -750,6 +776,8 @@ export class DispatchService {
       }, 5_000);
       return;
     }
+    // Connected after the shards started: gateway_started was not written.
+    if (this.#shardsStarted) await this.#writeStarted();
     if (config.stateEnabled && !this.#cache) {
       const resources: CacheResource[] = ["guilds", "channels", "roles"];
       if (config.stateMember) resources.push("members", "users");
@@ -767,12 +795,85 @@ export class DispatchService {
       if (config.stateMessageTtl > 0) {
         ttl.messages = config.stateMessageTtl / 1000;
       }
-      this.#cache = new RedisCache(this.#redis, {
+      const cache = new RedisCache(this.#redis, {
         resources,
         ttl,
+        // Resumed shards send no READY: the store must know them to stay
+        // stale until they, too, have started anew.
+        shards: this.#shardIds,
         onStale: () => this.#metrics.cacheStale.set(1),
       });
+      this.#cache = cache;
+      if (this.#shardsStarted) {
+        // Their READY and GUILD_CREATEs went by with no cache to take them,
+        // and nothing sends them again until each starts a new session.
+        cache.markStale(
+          this.#shardIds,
+          "Redis was unreachable when the shards started, so the cache missed their guilds",
+        );
+      } else {
+        await this.#loadStaleShards(cache);
+      }
     }
+  }
+
+  /** `gateway_started`: a JSON string, as twilight-dispatch writes it. */
+  async #writeStarted(): Promise<void> {
+    await this.#redis?.set(
+      REDIS_KEYS.started,
+      JSON.stringify(twilightTimestamp(this.#scheduler.now())),
+    ).catch(() => {});
+  }
+
+  /**
+   * Mark the new cache stale for the shards a previous process left it
+   * stale for: they are resumed, so no GUILD_CREATE rebuilds them.
+   */
+  async #loadStaleShards(cache: RedisCache): Promise<void> {
+    let stored: string[];
+    try {
+      stored = await this.#redis!.smembers(REDIS_KEYS.cacheStale);
+    } catch (error) {
+      // Unreadable (a key of another type, say): stale for every shard
+      // rather than silently fresh.
+      stored = this.#shardIds.map(String);
+      logger.warn("Reading {key} failed: {message}", {
+        key: REDIS_KEYS.cacheStale,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+    const own = new Set(this.#shardIds);
+    const stale = stored.map(Number).filter((id) => own.has(id));
+    if (stale.length === 0) return;
+    this.#persistedStale = new Set(stale);
+    cache.markStale(
+      stale,
+      `a previous run left the cache stale for shards ${stale.join(", ")}`,
+    );
+  }
+
+  /**
+   * Keep {@linkcode REDIS_KEYS.cacheStale} to this process's shards the
+   * cache is stale for, writing only when that changed.
+   */
+  async #saveStaleShards(redis: RedisConnection): Promise<void> {
+    const cache = this.#cache;
+    if (!cache) return;
+    const stale = new Set(cache.staleShards);
+    const persisted = this.#persistedStale;
+    if (
+      persisted !== undefined && persisted.size === stale.size &&
+      [...stale].every((id) => persisted.has(id))
+    ) return;
+    // Other processes own the other shards' members of the set.
+    const fresh = this.#shardIds.filter((id) => !stale.has(id));
+    const pipeline = redis.pipeline();
+    if (fresh.length > 0) pipeline.srem(REDIS_KEYS.cacheStale, ...fresh);
+    if (stale.size > 0) pipeline.sadd(REDIS_KEYS.cacheStale, ...stale);
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error !== null);
+    if (failed) throw failed[0];
+    this.#persistedStale = stale;
   }
 
   async #loadSessions(): Promise<Map<number, SavedSession>> {
@@ -848,12 +949,12 @@ export class DispatchService {
           savedAt: now,
         });
       }
-      if (shard.latency !== undefined) this.#lastAck.set(shard.id, now);
       statuses.push({
         shard: shard.id,
         status: shard.status,
         latency: shard.latency ?? 0,
-        last_ack: twilightTimestamp(this.#lastAck.get(shard.id) ?? now),
+        // Now before the first ACK, as twilight-dispatch writes it.
+        last_ack: twilightTimestamp(shard.lastAckAt ?? now),
       });
     }
     this.#saving = (async () => {
@@ -863,6 +964,7 @@ export class DispatchService {
         if (sessions.length > 0) await store.save(sessions);
         else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
         await redis.set(REDIS_KEYS.statuses, JSON.stringify(statuses));
+        await this.#saveStaleShards(redis);
         this.#lastSaveOk = true;
       } catch (error) {
         this.#lastSaveOk = false;

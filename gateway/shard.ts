@@ -303,6 +303,7 @@ export class Shard {
   #sequence: number | null = null;
   #resumeUrl: string | undefined;
   #latency: number | undefined;
+  #lastAckAt: number | undefined;
 
   #connection: Connection | undefined;
   #reconnectTimer: TimerId | undefined;
@@ -460,6 +461,16 @@ export class Shard {
   /** Milliseconds between the last heartbeat and its ACK, once measured. */
   get latency(): number | undefined {
     return this.#latency;
+  }
+
+  /**
+   * When the last heartbeat ACK arrived (the scheduler's milliseconds, as
+   * `Date.now()` with the real one), once one did. Unlike
+   * {@linkcode Shard.latency}, which keeps its last measure, this shows a
+   * shard whose ACKs stopped, or that is down: its age grows.
+   */
+  get lastAckAt(): number | undefined {
+    return this.#lastAckAt;
   }
 
   /**
@@ -1422,7 +1433,9 @@ export class Shard {
         break;
       case GatewayOpcode.HeartbeatAck:
         if (connection.heartbeatsSent > 0 && connection.awaitingAck) {
-          this.#latency = this.#scheduler.now() - connection.lastHeartbeatAt;
+          const now = this.#scheduler.now();
+          this.#latency = now - connection.lastHeartbeatAt;
+          this.#lastAckAt = now;
         }
         connection.awaitingAck = false;
         break;

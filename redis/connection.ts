@@ -7,6 +7,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { realScheduler } from "../base/scheduler.ts";
 import { Redis } from "ioredis";
 import { trackServerSession } from "./server_session.ts";
 
@@ -131,6 +132,10 @@ export async function connectRedis(
     // Reconnect after an outage with a delay growing to 2 s; commands wait
     // in ioredis's queue meanwhile, and fail after 20 attempts.
     retryStrategy: (times) => connected ? Math.min(times * 100, 2_000) : null,
+    // A socket closed by disconnect() is destroyed on the next turn rather
+    // than after 2 s: ioredis arms this timer even for a socket that is
+    // already gone, and it would outlive closeRedis.
+    disconnectTimeout: 0,
   });
   watch(redis, redactRedisUrl(url));
   // connect() rejects with "Connection is closed"; the socket's own error
@@ -169,6 +174,12 @@ export async function closeRedis(redis: RedisConnection): Promise<void> {
     } catch {
       redis.disconnect();
     }
+  } else if (redis.status === "reconnecting") {
+    // Between two attempts there is no socket: ioredis clears its retry
+    // timer and never says "end". Its disconnectTimeout (0) fires first.
+    redis.disconnect();
+    await new Promise<void>((resolve) => realScheduler.setTimeout(resolve, 0));
+    return;
   } else {
     redis.disconnect();
   }

@@ -15,6 +15,12 @@ export interface RedisServerSession {
    * did not (`INFO` refused by an ACL, the connection closed).
    */
   readonly runId: Promise<string | undefined>;
+  /**
+   * Resolves when the connection is next lost (a new promise after each
+   * loss): what waits for a server's answers can stop waiting then, as the
+   * client holds its commands until it reconnects, which may be never.
+   */
+  readonly lost: Promise<void>;
 }
 
 const sessions = new WeakMap<Redis, RedisServerSession>();
@@ -36,11 +42,16 @@ export function serverSession(
  * per connection, however many stores use it.
  */
 export function trackServerSession(redis: Redis): void {
-  const session = { drops: 0, runId: runIdOf(redis) };
+  let markLost = (): void => {};
+  const nextLoss = (): Promise<void> =>
+    new Promise((resolve) => markLost = resolve);
+  const session = { drops: 0, runId: runIdOf(redis), lost: nextLoss() };
   sessions.set(redis, session);
   let reconnected: ((runId: string | undefined) => void) | undefined;
   redis.on("close", () => {
     session.drops++;
+    markLost();
+    session.lost = nextLoss();
     // Pending from the drop on: a store reading it once the client is ready
     // again (its "ready" event comes a tick later) waits for the new answer.
     if (reconnected === undefined) {

@@ -180,6 +180,9 @@ export class Model {
         this.#removeChannel(d.id as string);
         return;
       case "MESSAGE_CREATE": {
+        // The bot's ephemeral reply (flag 64; Discord sends it to the bot
+        // alone, without guild_id) is none of the channel's messages.
+        if (typeof d.flags === "number" && (d.flags & 64) !== 0) return;
         e.set(`message:${d.channel_id}:${d.id}`, d);
         // Discord documents tracking a channel's last_message_id from
         // MESSAGE_CREATE (no CHANNEL_UPDATE comes for it).
@@ -384,6 +387,11 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
           pinned: false,
           type: 0,
         }];
+        // Now and then the bot's ephemeral reply in that channel.
+        if (!whole && random() < 0.05) {
+          delete dispatch[1].guild_id;
+          dispatch[1].flags = 64;
+        }
       } else if (kind < 0.8) {
         dispatch = ["MESSAGE_UPDATE", {
           id: pick(messages),

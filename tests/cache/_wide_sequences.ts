@@ -210,6 +210,11 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       () => newMessage(anyChannel(), g),
       () => newMessage(anyChannel(), g),
       () => newMessage("400"),
+      // The bot's ephemeral reply: without guild_id, in a guild's channel.
+      () => {
+        const [event, data] = newMessage(anyChannel());
+        return [event, { ...data, flags: 64 }];
+      },
       // A whole MESSAGE_UPDATE (Discord's docs) of a message not held: a
       // new id, or one older than the channel keeps.
       () => ["MESSAGE_UPDATE", newMessage(anyChannel(), g)[1]],

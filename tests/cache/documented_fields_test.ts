@@ -1,7 +1,8 @@
 // Guilds, channels and scheduled events are kept with their documented
 // fields only: other events copy them to change one field (member_count,
 // last_message_id, user_count), so extra keys a gateway sends would be
-// copied by every such event after it.
+// copied by every such event after it. Every kept value is a copy: the
+// Client hands the same payload to the handlers next.
 import assert from "node:assert/strict";
 import { MemoryCache } from "../../cache/mod.ts";
 import { user } from "./_event_sequences.ts";
@@ -100,4 +101,92 @@ Deno.test("a handler editing its event's guild, channel or scheduled event does 
   assert.equal(cache.guild("1")?.name, "g");
   assert.equal(cache.channel("2")?.name, "general");
   assert.equal(cache.scheduledEvent("1", "5")?.name, "quiz");
+});
+
+Deno.test("a handler editing its event's role, emoji, sticker, stage instance, soundboard sound or integration does not edit the cache, nor the next update's old", () => {
+  const cache = new MemoryCache();
+  /** Every string in `value` made `"edited"`, as a handler may. */
+  const edit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(edit);
+    else if (typeof value === "object" && value !== null) {
+      const record = value as Record<string, unknown>;
+      for (const [key, field] of Object.entries(record)) {
+        if (typeof field === "string") record[key] = "edited";
+        else edit(field);
+      }
+    }
+  };
+  const applyAndEdit = (event: string, data: Record<string, unknown>): void => {
+    cache.apply(event, data);
+    edit(data);
+  };
+  applyAndEdit("GUILD_CREATE", {
+    id: "1",
+    name: "g",
+    channels: [{ id: "2", type: 13, name: "stage" }],
+    roles: [{ id: "1", name: "everyone" }],
+    emojis: [{ id: "3", name: "wave" }],
+    stickers: [{ id: "4", guild_id: "1", name: "sticker" }],
+    stage_instances: [{ id: "5", guild_id: "1", channel_id: "2", topic: "s" }],
+    soundboard_sounds: [{ sound_id: "6", guild_id: "1", name: "sound" }],
+    members: [],
+  });
+  assert.equal(cache.role("1", "1")?.name, "everyone");
+  assert.equal(cache.emoji("1", "3")?.name, "wave");
+  assert.equal(cache.sticker("1", "4")?.name, "sticker");
+  assert.equal(cache.stageInstance("1", "5")?.topic, "s");
+  assert.equal(cache.soundboardSound("1", "6")?.name, "sound");
+  const role = { id: "10", name: "role" };
+  applyAndEdit("GUILD_ROLE_CREATE", { guild_id: "1", role });
+  assert.equal(cache.role("1", "10")?.name, "role");
+  const update = { id: "10", name: "role 2" };
+  applyAndEdit("GUILD_ROLE_UPDATE", { guild_id: "1", role: update });
+  assert.equal(cache.role("1", "10")?.name, "role 2");
+  const { old } = cache.apply("GUILD_ROLE_UPDATE", {
+    guild_id: "1",
+    role: { id: "10", name: "role 3" },
+  });
+  assert.notEqual(old, update);
+  assert.deepEqual(old, { id: "10", name: "role 2" });
+  applyAndEdit("GUILD_EMOJIS_UPDATE", {
+    guild_id: "1",
+    emojis: [{ id: "11", name: "emoji" }],
+  });
+  assert.equal(cache.emoji("1", "11")?.name, "emoji");
+  applyAndEdit("GUILD_STICKERS_UPDATE", {
+    guild_id: "1",
+    stickers: [{ id: "12", guild_id: "1", name: "sticker 2" }],
+  });
+  assert.equal(cache.sticker("1", "12")?.name, "sticker 2");
+  for (const event of ["CREATE", "UPDATE"]) {
+    applyAndEdit(`STAGE_INSTANCE_${event}`, {
+      id: "13",
+      guild_id: "1",
+      channel_id: "2",
+      topic: event,
+    });
+    assert.equal(cache.stageInstance("1", "13")?.topic, event);
+    applyAndEdit(`GUILD_SOUNDBOARD_SOUND_${event}`, {
+      sound_id: "14",
+      guild_id: "1",
+      name: event,
+    });
+    assert.equal(cache.soundboardSound("1", "14")?.name, event);
+    applyAndEdit(`INTEGRATION_${event}`, {
+      id: "15",
+      guild_id: "1",
+      name: event,
+    });
+    assert.equal(cache.integrations("1")[0]?.name, event);
+  }
+  applyAndEdit("GUILD_SOUNDBOARD_SOUNDS_UPDATE", {
+    guild_id: "1",
+    soundboard_sounds: [{ sound_id: "16", guild_id: "1", name: "sounds" }],
+  });
+  assert.equal(cache.soundboardSound("1", "16")?.name, "sounds");
+  applyAndEdit("SOUNDBOARD_SOUNDS", {
+    guild_id: "1",
+    soundboard_sounds: [{ sound_id: "17", guild_id: "1", name: "all" }],
+  });
+  assert.equal(cache.soundboardSound("1", "17")?.name, "all");
 });

@@ -6,7 +6,7 @@ import { MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { MAX_POLL_ANSWERS } from "../../cache/poll_votes.ts";
 import { MAX_REACTIONS } from "../../cache/reactions.ts";
 import { COMPLETE } from "../../cache/redis_scripts.ts";
-import { MAX_VALUE_LENGTH } from "../../cache/redis_store.ts";
+import { MAX_VALUE_LENGTH } from "../../cache/redis_layout.ts";
 import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";

@@ -1,10 +1,12 @@
 // CachedOldState (the type of ctx.old per event) against what the core
 // actually returns: every event whose reducer can give a previous state is
-// in the map, no other is, and lists are lists.
+// in the map, no other is, and lists are lists; and an old state is the
+// state before, not the cache's own object.
 import assert from "node:assert/strict";
 import {
   CACHE_RESOURCES,
   type CachedOldState,
+  MemoryCache,
   reduceDispatch,
 } from "../../cache/mod.ts";
 import {
@@ -119,5 +121,27 @@ Deno.test("ctx.old's type map names exactly the events whose core returns a prev
       assert.notEqual(old, undefined, `${event} returns its previous state`);
       assert.equal(Array.isArray(old), shape === "list", `${event}: ${shape}`);
     }
+  }
+});
+
+Deno.test("ctx.old of GUILD_SCHEDULED_EVENT_USER_ADD/REMOVE for an event whose user count is not kept is a copy: a handler editing it does not edit the cache", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", {
+    id: "1",
+    name: "g",
+    channels: [],
+    roles: [],
+    guild_scheduled_events: [{ id: "2", guild_id: "1", name: "quiz" }],
+  });
+  for (const event of ["USER_ADD", "USER_REMOVE"]) {
+    const { old } = cache.apply(`GUILD_SCHEDULED_EVENT_${event}`, {
+      guild_id: "1",
+      guild_scheduled_event_id: "2",
+      user_id: "3",
+    });
+    assert.deepEqual(old, { id: "2", guild_id: "1", name: "quiz" });
+    assert.notEqual(old, cache.scheduledEvent("1", "2"), event);
+    (old as { name: string }).name = "edited";
+    assert.equal(cache.scheduledEvent("1", "2")?.name, "quiz", event);
   }
 });

@@ -130,3 +130,148 @@ Deno.test(redisStoreTest(
     ]);
   },
 ));
+
+/** Guild 1 with channel 2, role 9, and members of user ids `members`. */
+function guildWith(members: string[]): Record<string, unknown> {
+  return {
+    id: "1",
+    name: "g",
+    channels: [{ id: "2", type: 0 }],
+    roles: [{ id: "9", name: "r" }],
+    members: members.map((id) => ({
+      user: { ...user, id },
+      roles: [],
+      joined_at: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+    })),
+  };
+}
+
+function message(id: string): Record<string, unknown> {
+  return {
+    id,
+    channel_id: "2",
+    guild_id: "1",
+    author: user,
+    content: "x",
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+  };
+}
+
+Deno.test(redisStoreTest(
+  "RedisCache: a member or message written without a TTL for its kind loses the expiry_keys entry a run with one (or twilight-dispatch) left, so the sweep of the other kind leaves it",
+  1,
+  async (redis) => {
+    const clock = new VirtualScheduler();
+    const before = new RedisCache(redis, {
+      ttl: { members: 60, messages: 60 },
+      scheduler: clock,
+    });
+    await before.apply("GUILD_CREATE", guildWith(["5"]));
+    await before.apply("MESSAGE_CREATE", message("3"));
+    await before.flush();
+    // twilight-dispatch records an expiry for every member it writes (the
+    // clock starts at 1970-01-01T00:00:00).
+    const chunk = Array.from({ length: 1_500 }, (_, i) => String(100 + i));
+    await redis.hset(
+      "expiry_keys",
+      Object.fromEntries(
+        chunk.map((id) => [`member:1:${id}`, '"1970-01-01T00:00:30"']),
+      ),
+    );
+    // A run with a message TTL only (so it sweeps): the members it writes,
+    // one by one and 1,500 in one event, keep no entry.
+    const members = new RedisCache(redis, {
+      ttl: { messages: 60 },
+      scheduler: clock,
+    });
+    await members.apply("GUILD_MEMBER_UPDATE", {
+      guild_id: "1",
+      user,
+      roles: [],
+      nick: "still here",
+    });
+    await members.apply("GUILD_MEMBERS_CHUNK", {
+      guild_id: "1",
+      members: guildWith(chunk).members as unknown[],
+      chunk_index: 0,
+      chunk_count: 1,
+    });
+    await members.flush();
+    assert.deepEqual(await redis.hkeys("expiry_keys"), ["message:2:3"]);
+    await clock.advance(61_000);
+    assert.equal(await members.sweepExpired(), 1);
+    assert.ok(await redis.get("member:1:5"));
+    assert.equal(await redis.scard("member_keys"), 1 + chunk.length);
+    // And the other way round: a message written by a run with a member
+    // TTL only, in a batch with a role's deletion between its writes.
+    await before.apply("MESSAGE_CREATE", message("4"));
+    await before.flush();
+    const messages = new RedisCache(redis, {
+      ttl: { members: 60 },
+      scheduler: clock,
+    });
+    await messages.applyBatch([
+      { event: "MESSAGE_UPDATE", data: { ...message("4"), content: "y" } },
+      { event: "GUILD_ROLE_DELETE", data: { guild_id: "1", role_id: "9" } },
+      { event: "MESSAGE_CREATE", data: message("6") },
+    ]);
+    await messages.flush();
+    assert.deepEqual(await redis.hkeys("expiry_keys"), []);
+    await clock.advance(61_000);
+    assert.equal(await messages.sweepExpired(), 0);
+    assert.ok(await redis.get("message:2:4"));
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache: a message's time runs from its create or last update, as twilight-dispatch's does; a reaction keeps it, and starts one for a message without",
+  1,
+  async (redis) => {
+    const clock = new VirtualScheduler();
+    const cache = new RedisCache(redis, {
+      ttl: { messages: 10 },
+      scheduler: clock,
+    });
+    await cache.apply("GUILD_CREATE", guildWith([]));
+    const reaction = (id: string): Record<string, unknown> => ({
+      guild_id: "1",
+      channel_id: "2",
+      message_id: id,
+      user_id: "5",
+      emoji: { id: null, name: "x" },
+    });
+    await cache.apply("MESSAGE_CREATE", message("3"));
+    await cache.apply("MESSAGE_CREATE", message("4"));
+    await clock.advance(8_000);
+    await cache.apply("MESSAGE_REACTION_ADD", reaction("3"));
+    await cache.apply("MESSAGE_UPDATE", { ...message("4"), content: "y" });
+    await clock.advance(3_000);
+    assert.equal(await cache.sweepExpired(), 1);
+    assert.equal(await redis.get("message:2:3"), null, "created at 0 s");
+    // In one batch: the create's time stands, not the reaction's after it.
+    await cache.applyBatch([
+      { event: "MESSAGE_CREATE", data: message("5") },
+      { event: "MESSAGE_REACTION_ADD", data: reaction("5") },
+    ]);
+    await clock.advance(2_000);
+    await cache.apply("MESSAGE_REACTION_REMOVE", reaction("5"));
+    await clock.advance(5_000);
+    assert.equal(await cache.sweepExpired(), 1);
+    assert.equal(await redis.get("message:2:4"), null, "updated at 8 s");
+    await clock.advance(3_000);
+    assert.equal(await cache.sweepExpired(), 1);
+    assert.equal(await redis.get("message:2:5"), null, "created at 11 s");
+    // A message written without a TTL gets its time from a reaction.
+    await new RedisCache(redis).apply("MESSAGE_CREATE", message("7"));
+    await cache.apply("MESSAGE_REACTION_ADD", reaction("7"));
+    await cache.flush();
+    assert.deepEqual(await redis.hkeys("expiry_keys"), ["message:2:7"]);
+    await clock.advance(9_000);
+    assert.equal(await cache.sweepExpired(), 0);
+    await clock.advance(1_000);
+    assert.equal(await cache.sweepExpired(), 1);
+  },
+));

@@ -16,6 +16,8 @@ class Relay {
   readonly #conns = new Set<Deno.Conn>();
   readonly #pipes = new Set<Promise<unknown>>();
   port = 0;
+  /** While true, the server's replies are swallowed (sent, never answered). */
+  swallowReplies = false;
 
   constructor(readonly target: { hostname: string; port: number }) {}
 
@@ -31,8 +33,14 @@ class Relay {
           this.#pipes.add(
             conn.readable.pipeTo(upstream.writable).catch(() => {}),
           );
+          const replies = new TransformStream<Uint8Array, Uint8Array>({
+            transform: (chunk, out) => {
+              if (!this.swallowReplies) out.enqueue(chunk);
+            },
+          });
           this.#pipes.add(
-            upstream.readable.pipeTo(conn.writable).catch(() => {}),
+            upstream.readable.pipeThrough(replies).pipeTo(conn.writable)
+              .catch(() => {}),
           );
         }
       })().catch(() => {}),
@@ -136,6 +144,56 @@ Deno.test({
       await cache.flush();
       assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "rebuilt");
       assert.equal(await direct.get("message:2:3"), null);
+    } finally {
+      await closeRedis(redis);
+      await relay.stop();
+      await direct.flushdb();
+      await closeRedis(direct);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisCache: a connection lost while a batch awaits its reads fails that batch and the ones behind it at once (stale), rather than holding them until Redis is back",
+  ignore: server.ignore,
+  fn: async () => {
+    const { direct, relay, redis } = await relayed();
+    const cache = new RedisCache(redis, {
+      resources: ["guilds", "channels", "messages"],
+    });
+    try {
+      await cache.apply("GUILD_CREATE", GUILD);
+      await cache.flush();
+      // The next batch's reads reach the server; their answers never come.
+      relay.swallowReplies = true;
+      const message = (id: string) => ({
+        id,
+        channel_id: "2",
+        guild_id: "1",
+        content: "x",
+        author: { id: "4", username: "u" },
+        timestamp: "2024-01-01T00:00:00.000000+00:00",
+      });
+      const inFlight = cache.apply("MESSAGE_UPDATE", message("3"));
+      const behind = cache.apply("MESSAGE_UPDATE", message("5"));
+      const down = new Promise((resolve) => redis.once("close", resolve));
+      await captureStderr(async () => {
+        // Gone for good: the client could only hold its commands.
+        await relay.stop();
+        await down;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const settled = await Promise.race([
+          Promise.all([inFlight, behind]).then(() => "settled"),
+          new Promise((resolve) => {
+            timer = setTimeout(() => resolve("held"), 10_000);
+          }),
+        ]);
+        clearTimeout(timer);
+        assert.equal(settled, "settled");
+      });
+      assert.deepEqual((await inFlight).changes, []);
+      assert.equal(cache.stale, true);
     } finally {
       await closeRedis(redis);
       await relay.stop();

@@ -101,6 +101,75 @@ Deno.test("MemoryCache: DM channels are bounded; the one written least recently 
   assert.deepEqual(cache.channelMessages("14997").map((m) => m.id), ["5997"]);
 });
 
+/** The bot's ephemeral reply: no guild_id, even in a guild's channel. */
+function ephemeral(id: string, channelId: string): unknown {
+  return {
+    ...(message(id, channelId) as object),
+    author: user("9"),
+    type: 20,
+    flags: 64,
+    webhook_id: "9",
+  };
+}
+
+Deno.test("MemoryCache: the bot's ephemeral reply in a guild's channel (no guild_id, Discord's docs) is not kept, and does not put that channel on the DM bound", () => {
+  const cache = new MemoryCache({ messages: { perChannel: 5, dmChannels: 2 } });
+  cache.apply("GUILD_CREATE", GUILD);
+  cache.apply("MESSAGE_CREATE", message("100", "50", "5"));
+  cache.apply("MESSAGE_CREATE", message("101", "50", "5"));
+  cache.apply("MESSAGE_CREATE", ephemeral("102", "50"));
+  // Its edit (a whole message) is not kept either.
+  cache.apply("MESSAGE_UPDATE", ephemeral("103", "50"));
+  // Nor is a message without a guild in a guild's channel, flags or not.
+  cache.apply("MESSAGE_CREATE", message("104", "51"));
+  cache.apply("MESSAGE_CREATE", message("105", "50", "5"));
+  cache.apply("MESSAGE_CREATE", message("106", "50", "5"));
+  assert.deepEqual(cache.channelMessages("50").map((m) => m.id), [
+    "100",
+    "101",
+    "105",
+    "106",
+  ]);
+  assert.equal(cache.message("50", "102"), undefined);
+  assert.deepEqual(cache.channelMessages("51"), []);
+  // DMs in more channels than the bound leave the guild's channels alone.
+  for (let n = 0; n < 5; n++) {
+    cache.apply("MESSAGE_CREATE", message(String(200 + n), String(70 + n)));
+  }
+  assert.deepEqual(cache.channelMessages("50").map((m) => m.id), [
+    "100",
+    "101",
+    "105",
+    "106",
+  ]);
+  assert.equal(cache.channel("50")?.last_message_id, "106");
+  // An ephemeral reply in a DM is none of its messages either.
+  cache.apply("MESSAGE_CREATE", ephemeral("300", "74"));
+  assert.deepEqual(cache.channelMessages("74").map((m) => m.id), ["204"]);
+});
+
+Deno.test("MemoryCache: a channel a guild holds after DMs were written in it leaves the DM bound with its messages kept (a gateway naming a DM's id in a guild)", () => {
+  const cache = new MemoryCache({ messages: { dmChannels: 2 } });
+  cache.apply("MESSAGE_CREATE", message("100", "52"));
+  cache.apply("GUILD_CREATE", {
+    ...GUILD,
+    channels: [...GUILD.channels, { id: "52", type: 0, name: "named" }],
+  });
+  cache.apply("MESSAGE_CREATE", message("101", "52", "5"));
+  // An edit of the DM, now in a guild's channel, does not count it again.
+  cache.apply("MESSAGE_UPDATE", { id: "100", channel_id: "52", content: "e" });
+  cache.apply("MESSAGE_CREATE", message("102", "70"));
+  cache.apply("MESSAGE_CREATE", message("103", "71"));
+  cache.apply("MESSAGE_CREATE", message("104", "72"));
+  assert.deepEqual(cache.channelMessages("52").map((m) => m.id), [
+    "100",
+    "101",
+  ]);
+  assert.equal(cache.channel("52")?.guild_id, "5");
+  assert.deepEqual(cache.channelMessages("70"), []);
+  assert.deepEqual(cache.channelMessages("72").map((m) => m.id), ["104"]);
+});
+
 Deno.test("cache options: dmChannels must be a positive integer", () => {
   for (const dmChannels of [0, -1, 1.5, Number.NaN]) {
     assert.throws(
@@ -132,6 +201,31 @@ Deno.test(redisStoreTest(
       "m100",
     );
     assert.equal(store.stale, false);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "RedisCache: the bot's ephemeral reply in a guild's channel writes no key",
+  2,
+  async (redis) => {
+    const store = new RedisCache(redis);
+    await store.apply("GUILD_CREATE", GUILD);
+    await store.apply("MESSAGE_CREATE", message("100", "50", "5"));
+    await store.flush();
+    const before = (await redis.keys("*")).sort();
+    const channel = await redis.get("channel:50");
+    await store.apply("MESSAGE_CREATE", ephemeral("101", "50"));
+    await store.applyBatch([
+      { event: "MESSAGE_CREATE", data: ephemeral("102", "51") },
+      { event: "MESSAGE_UPDATE", data: ephemeral("103", "50") },
+      { event: "MESSAGE_CREATE", data: message("104", "50") },
+    ]);
+    await store.flush();
+    assert.deepEqual((await redis.keys("*")).sort(), before);
+    assert.deepEqual(await redis.smembers("channel_keys:50"), [
+      "message:50:100",
+    ]);
+    assert.equal(await redis.get("channel:50"), channel);
   },
 ));
 

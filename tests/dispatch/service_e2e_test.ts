@@ -154,6 +154,23 @@ async function savedSessions(
   return sessions;
 }
 
+/** A proxy to the test's Redis that a test can cut and restore. */
+function redisProxy(): CuttableProxy {
+  const url = new URL(redisServer.url);
+  return new CuttableProxy({
+    hostname: url.hostname,
+    port: Number(url.port || 6379),
+  });
+}
+
+/** The service's environment with Redis reached through `proxy`. */
+function throughProxy(
+  env: Record<string, string>,
+  proxy: CuttableProxy,
+): Record<string, string> {
+  return { ...env, REDIS_HOST: "127.0.0.1", REDIS_PORT: String(proxy.port) };
+}
+
 /** A test of the service, ignored where its servers are not. */
 function serviceTest(name: string, fn: () => Promise<void>): void {
   Deno.test({
@@ -315,7 +332,7 @@ serviceTest(
       );
       assert.match(metrics, /gateway_shards 2/);
       assert.match(metrics, /gateway_statuses\{type="ready"\} 2/);
-      assert.match(metrics, /dispatch_broker_connected 1/);
+      assert.match(metrics, /^dispatch_broker_connected 1$/m);
       assert.match(metrics, /dispatch_identifies 2/);
       const health = await service.get("/healthcheck");
       assert.equal(health.status, 200);
@@ -344,6 +361,13 @@ serviceTest(
           /gateway_shard_events\{type="Ready"\} 2/.test(text),
         "the guild join and leave counted",
       );
+      // twilight-dispatch's stages on the way to READY, once per shard.
+      for (const stage of ["Connecting", "Connected", "Identifying"]) {
+        assert.match(
+          await service.get("/metrics").then((r) => r.text),
+          new RegExp(`gateway_shard_events\\{type="${stage}"\\} 2`),
+        );
+      }
 
       // Op 1 restarts a shard resumably, op 2 starts a new session.
       const resumedBefore = t.discord.gateway.counters.resumed;
@@ -754,16 +778,8 @@ serviceTest(
   "Redis cut mid-stream does not stop the gateway; the cache is marked stale and sessions are saved again once it is back",
   async () => {
     await using t = await setUp({ STATE_ENABLED: "true" });
-    const redisUrl = new URL(redisServer.url);
-    await using redisPath = new CuttableProxy({
-      hostname: redisUrl.hostname,
-      port: Number(redisUrl.port || 6379),
-    });
-    const throughPath = {
-      ...t.env,
-      REDIS_HOST: "127.0.0.1",
-      REDIS_PORT: String(redisPath.port),
-    };
+    await using redisPath = redisProxy();
+    const throughPath = throughProxy(t.env, redisPath);
     await t.run(async (service) => {
       postMessages(t.discord, 20, "up");
       await t.consumer.until(
@@ -783,7 +799,7 @@ serviceTest(
       );
       await service.waitFor(
         "/metrics",
-        (text) => /dispatch_cache_stale 1/.test(text),
+        (text) => /^dispatch_cache_stale 1$/m.test(text),
         "the cache marked stale",
       );
       redisPath.restore();
@@ -796,10 +812,73 @@ serviceTest(
       assert.equal(duplicates, 0);
       await service.waitFor(
         "/metrics",
-        (text) => /dispatch_redis_connected 1/.test(text),
+        (text) => /^dispatch_redis_connected 1$/m.test(text),
         "Redis seen as back",
       );
     }, throughPath);
+  },
+);
+
+serviceTest(
+  "Redis unreachable at start and up later: the cache says it missed every shard, gateway_started is written, a restart that resumes still says so, new sessions clear it",
+  async () => {
+    await using t = await setUp({ STATE_ENABLED: "true" });
+    await using redisPath = redisProxy();
+    await redisPath.cut();
+    const throughPath = throughProxy(t.env, redisPath);
+    const staleSet = async (): Promise<string[]> =>
+      (await t.redis.smembers("dispatch_cache_stale")).sort();
+    await t.run(async (service) => {
+      // The shards' READY and GUILD_CREATEs go by with no cache.
+      redisPath.restore();
+      await service.waitFor(
+        "/metrics",
+        (text) =>
+          /^dispatch_redis_connected 1$/m.test(text) &&
+          /^dispatch_cache_stale 1$/m.test(text),
+        "Redis connected late, the cache stale",
+      );
+      assert.ok(await t.redis.get("gateway_started"), "gateway_started");
+      const deadline = Date.now() + 10_000;
+      while ((await staleSet()).length < SHARDS && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.deepEqual(await staleSet(), ["0", "1"]);
+    }, throughPath);
+
+    // The next process resumes both shards: no GUILD_CREATE rebuilds them,
+    // and it says so rather than calling the cache fresh.
+    const resumedBefore = t.discord.gateway.counters.resumed;
+    const second = new ServiceProcess(t.env);
+    try {
+      await second.waitFor(
+        "/metrics",
+        (text) => /^dispatch_resumes 2$/m.test(text),
+        "both shards resumed",
+      );
+      assert.equal(t.discord.gateway.counters.resumed, resumedBefore + 2);
+      assert.match(
+        (await second.get("/metrics")).text,
+        /^dispatch_cache_stale 1$/m,
+      );
+      // New sessions send every guild again: fresh, and the set is emptied.
+      await t.consumer.command(JSON.stringify({ op: 2, shard: 0 }));
+      await t.consumer.command(JSON.stringify({ op: 2, shard: 1 }));
+      await second.waitFor(
+        "/metrics",
+        (text) => /^dispatch_cache_stale 0$/m.test(text),
+        "the cache fresh after new sessions",
+      );
+      const deadline = Date.now() + 10_000;
+      while ((await staleSet()).length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.deepEqual(await staleSet(), []);
+      second.signal("SIGTERM");
+      assert.equal(await second.exit(), 0);
+    } finally {
+      await second.stop();
+    }
   },
 );
 

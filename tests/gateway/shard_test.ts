@@ -112,6 +112,22 @@ Deno.test("Shard measures heartbeat latency from the ACK", async () => {
   await h.shard.close();
 });
 
+Deno.test("Shard tells when the last ACK arrived, which stays put while ACKs stop", async () => {
+  const h = await readyHarness();
+  assert.equal(h.shard.lastAckAt, undefined);
+  await h.scheduler.advance(INTERVAL / 2);
+  await h.scheduler.advance(42);
+  h.socket().receive({ op: 11, d: null });
+  const acked = h.scheduler.now();
+  assert.equal(h.shard.lastAckAt, acked);
+  // The next heartbeat goes unanswered: latency keeps its last measure,
+  // the ACK's time does not move.
+  await h.scheduler.advance(INTERVAL - 1);
+  assert.equal(h.shard.latency, 42);
+  assert.equal(h.shard.lastAckAt, acked);
+  await h.shard.close();
+});
+
 Deno.test("Shard treats a silent connection as a zombie and resumes without loss", async () => {
   const h = await readyHarness();
   const first = h.socket();

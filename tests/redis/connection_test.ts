@@ -90,3 +90,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "closeRedis: a connection waiting to retry (its server gone) closes at once, leaving no timer",
+  ignore: server.ignore,
+  fn: async () => {
+    const relay = tcpCut(Number(new URL(server.url).port));
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${relay.port}`,
+    });
+    try {
+      await captureStderr(async () => {
+        const waiting = new Promise<void>((resolve) =>
+          redis.once("reconnecting", () => resolve())
+        );
+        relay.cut();
+        await within(waiting, "the retry scheduled");
+      });
+      assert.equal(redis.status, "reconnecting");
+      // ioredis never says "end" here: a close that waited for it hung.
+      await within(closeRedis(redis), "closeRedis");
+    } finally {
+      await relay.close();
+    }
+  },
+});
