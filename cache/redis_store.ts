@@ -383,9 +383,11 @@ export class RedisCache {
       );
       return failed();
     }
-    await this.#staleness.checkServer();
     const drops = this.#staleness.drops;
     try {
+      // Right after a reconnect this waits for the server's run_id: lost
+      // again meanwhile, the batch fails rather than wait for the retries.
+      await untilLost(this.#staleness.checkServer());
       await untilLost(this.#staleness.beforeBatch(dispatches));
     } catch (error) {
       this.#staleness.failed(error);
@@ -478,6 +480,10 @@ export class RedisCache {
     this.#afterBatch = (async () => {
       await written;
       for (const step of rest) {
+        // Lost midway: the rest would land after what comes once the
+        // connection is back (a rebuild), so it is dropped; the loss made
+        // the cache stale (#drain waits for this batch until it).
+        if (this.#staleness.drops !== drops) return;
         if ("removal" in step) await removeRole(this.#redis, step.removal);
         else if ("guild" in step) {
           await removeGuild(
@@ -488,7 +494,11 @@ export class RedisCache {
         } else await this.#exec(step.pipeline);
       }
       this.#staleness.checkDrops(drops);
-    })().catch((error) => this.#staleness.failed(error));
+    })().catch((error) => {
+      // After a loss, already said; said again, it would mark a cache
+      // rebuilt since as stale.
+      if (this.#staleness.drops === drops) this.#staleness.failed(error);
+    });
     return [updates, this.#afterBatch];
   }
 

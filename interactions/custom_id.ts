@@ -47,15 +47,17 @@ export interface CustomIdPattern {
  * or above `%7F`) matches nothing, so the router treats it as having no
  * route rather than failing.
  *
- * The literal text between two parameters must start with an ASCII
- * character that encoding always escapes (punctuation such as `:` or `/`,
- * not a letter, digit, `-`, `_`, `.` or `%`): a value could hold any of
- * those, and the id would split in another place than it was built.
+ * The literal text between two parameters, and any after the last one,
+ * must start with an ASCII character that encoding always escapes
+ * (punctuation such as `:` or `/`, not a letter, digit, `-`, `_`, `.` or
+ * `%`): a value could hold any of those, and the id would split in another
+ * place than it was built, or end as another pattern's does
+ * (`"ticket-{id}-close"` beside `"ticket-{id}"`; write `"ticket-{id}:close"`).
  *
  * @param pattern E.g. `"reroll:{sides}"`.
  * @returns The compiled pattern.
- * @throws {TypeError} For an empty or repeated parameter name, or two
- *   parameters not separated by such a character.
+ * @throws {TypeError} For an empty or repeated parameter name, or a
+ *   parameter not followed by such a character.
  *
  * @example Usage
  * ```ts
@@ -92,7 +94,17 @@ export function compileCustomId(pattern: string): CustomIdPattern {
     literals.push(between);
     last = match.index + match[0].length;
   }
-  literals.push(pattern.slice(last));
+  const tail = pattern.slice(last);
+  // Text after the last parameter too: "ticket-{id}-close" beside
+  // "ticket-{id}" took the value "x-close" (never escaped) as a close.
+  if (names.length > 0 && tail !== "" && !separates(tail)) {
+    throw new TypeError(
+      `Cannot compile custom id pattern as the text after '{${
+        names.at(-1)
+      }}' must start with ASCII punctuation other than '-', '_', '.' and '%' (a value may hold letters, digits, those and any non-ASCII character, and could end the same way): current value 'pattern=${pattern}'`,
+    );
+  }
+  literals.push(tail);
   return {
     source: pattern,
     names,

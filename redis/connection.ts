@@ -175,15 +175,51 @@ export async function closeRedis(redis: RedisConnection): Promise<void> {
       redis.disconnect();
     }
   } else if (redis.status === "reconnecting") {
-    // Between two attempts there is no socket: ioredis clears its retry
-    // timer and never says "end". Its disconnectTimeout (0) fires first.
+    // Between two attempts there is no socket to close: ioredis only clears
+    // its retry timer, never says "end", and leaves every command it holds
+    // pending for good (those unanswered at the loss, those queued since).
+    // End it as ioredis ends a connection closed by hand.
     redis.disconnect();
+    endHeldConnection(redis);
+    // disconnectTimeout (0) fires on this turn's timers, before this one.
     await new Promise<void>((resolve) => realScheduler.setTimeout(resolve, 0));
-    return;
+    // An ioredis without those internals never says "end": do not wait.
+    // (status is read again: endHeldConnection changed it.)
+    if ((redis.status as string) !== "end") return;
   } else {
     redis.disconnect();
   }
   await ended;
+}
+
+/**
+ * What {@linkcode endHeldConnection} uses of ioredis's connection, none of
+ * it typed public (ioredis 6, as pinned in deno.json).
+ */
+interface HeldConnection {
+  setStatus?: (status: "end") => void;
+  flushQueue?: (error: Error) => void;
+  /** A deque (denque) of the commands unanswered at the loss. */
+  prevCommandQueue?: {
+    shift(): { command: { reject(error: Error): void } } | undefined;
+  } | null;
+}
+
+/**
+ * Reject what a connection between two reconnect attempts still holds and
+ * say "end", as ioredis does for a socket closed by hand: otherwise those
+ * commands (a cache's flush, a queue's script) wait forever.
+ */
+function endHeldConnection(redis: RedisConnection): void {
+  const held = redis as unknown as HeldConnection;
+  const error = new Error("Connection is closed.");
+  const unanswered = held.prevCommandQueue;
+  for (let item = unanswered?.shift(); item; item = unanswered?.shift()) {
+    item.command.reject(error);
+  }
+  held.prevCommandQueue = null;
+  held.flushQueue?.(error);
+  held.setStatus?.("end");
 }
 
 /** Log outages and recoveries once each (ioredis reports every retry). */

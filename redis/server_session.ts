@@ -16,11 +16,14 @@ export interface RedisServerSession {
    */
   readonly runId: Promise<string | undefined>;
   /**
-   * Resolves when the connection is next lost (a new promise after each
-   * loss): what waits for a server's answers can stop waiting then, as the
-   * client holds its commands until it reconnects, which may be never.
+   * Call `callback` once when the connection is next lost: what waits for
+   * a server's answers can stop waiting then, as the client holds its
+   * commands until it reconnects, which may be never.
+   *
+   * @returns Forget the callback (call it once the wait is over: a
+   *   callback kept until the next loss keeps whatever it closes over).
    */
-  readonly lost: Promise<void>;
+  onLost(callback: () => void): () => void;
 }
 
 const sessions = new WeakMap<Redis, RedisServerSession>();
@@ -42,16 +45,22 @@ export function serverSession(
  * per connection, however many stores use it.
  */
 export function trackServerSession(redis: Redis): void {
-  let markLost = (): void => {};
-  const nextLoss = (): Promise<void> =>
-    new Promise((resolve) => markLost = resolve);
-  const session = { drops: 0, runId: runIdOf(redis), lost: nextLoss() };
+  const waiters = new Set<() => void>();
+  const session = {
+    drops: 0,
+    runId: runIdOf(redis),
+    onLost(callback: () => void): () => void {
+      waiters.add(callback);
+      return () => waiters.delete(callback);
+    },
+  };
   sessions.set(redis, session);
   let reconnected: ((runId: string | undefined) => void) | undefined;
   redis.on("close", () => {
     session.drops++;
-    markLost();
-    session.lost = nextLoss();
+    const waiting = [...waiters];
+    waiters.clear();
+    for (const callback of waiting) callback();
     // Pending from the drop on: a store reading it once the client is ready
     // again (its "ready" event comes a tick later) waits for the new answer.
     if (reconnected === undefined) {

@@ -7,7 +7,19 @@ import assert from "node:assert/strict";
  * Run `child` (with `args`) under `--expose-gc` and return the heap growth,
  * in MB, it printed.
  */
-export async function heapGrowthOf(
+export function heapGrowthOf(
+  child: URL,
+  ...args: string[]
+): Promise<number> {
+  return heapGrowthWith(["--allow-read"], child, ...args);
+}
+
+/**
+ * {@linkcode heapGrowthOf} with the child's permissions given (e.g. to
+ * reach a test server on loopback).
+ */
+export async function heapGrowthWith(
+  permissions: readonly string[],
   child: URL,
   ...args: string[]
 ): Promise<number> {
@@ -15,7 +27,7 @@ export async function heapGrowthOf(
     args: [
       "run",
       "--no-check",
-      "--allow-read",
+      ...permissions,
       "--v8-flags=--expose-gc",
       child.pathname,
       ...args,

@@ -7,6 +7,8 @@ import type { RedisConnection } from "../../redis/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { heapGrowthWith } from "../_fakes/heap_growth.ts";
+import { forEachChunk } from "../../cache/redis_chunks.ts";
 
 const server = testRedis();
 
@@ -312,6 +314,109 @@ Deno.test({
       assert.ok(await direct.exists("guild:4194304"), "other guilds stay");
       await cache.apply("READY", ready(1, "4194304"));
       assert.equal(cache.stale, false);
+    } finally {
+      await closeRedis(redis);
+      await relay.stop();
+      await direct.flushdb();
+      await closeRedis(direct);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisCache: 10,000 batches on a healthy connection leave nothing behind (the wait for a lost connection is forgotten with each batch)",
+  ignore: server.ignore,
+  fn: async () => {
+    const url = new URL(server.url);
+    url.pathname = "/10";
+    const growth = await heapGrowthWith(
+      ["--allow-net=127.0.0.1,localhost", "--allow-env", "--allow-read"],
+      new URL("./_redis_batch_growth_child.ts", import.meta.url),
+      url.href,
+    );
+    // Each batch's reads (a 20 KB channel) were kept by a reaction on a
+    // promise that lived until the next loss: 220 MB for 10,000.
+    assert.ok(growth < 20, `the heap grew by ${growth} MB`);
+  },
+});
+
+Deno.test({
+  name:
+    "forEachChunk: a connection lost midway ends the work instead of sending the chunks left once it is back (among what came since)",
+  ignore: server.ignore,
+  fn: async () => {
+    const { direct, relay, redis } = await relayed();
+    try {
+      const members = Array.from({ length: 5_000 }, (_, i) => `m${i}`);
+      await direct.sadd("big", ...members);
+      const script =
+        "for _, k in ipairs(KEYS) do redis.call('SADD', 'done', k) end";
+      // The first SSCAN reaches the server; its answer never comes back.
+      relay.swallowReplies = true;
+      const work = forEachChunk(redis, "big", script).then(
+        () => "finished",
+        (error: Error) => error.message,
+      );
+      await captureStderr(async () => {
+        const down = new Promise((resolve) => redis.once("close", resolve));
+        await relay.stop();
+        await down;
+        relay.swallowReplies = false;
+        const up = new Promise((resolve) => redis.once("ready", resolve));
+        relay.start();
+        await up;
+        // The client sends the SSCAN again; nothing after it.
+        assert.match(await work, /lost midway/);
+      });
+      await redis.ping(); // after anything the work could still have sent
+      assert.equal(await direct.scard("done"), 0);
+    } finally {
+      await closeRedis(redis);
+      await relay.stop();
+      await direct.flushdb();
+      await closeRedis(direct);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisCache: a connection lost again while a batch waits for the server's run_id after a reconnect fails that batch at once (stale)",
+  ignore: server.ignore,
+  fn: async () => {
+    const { direct, relay, redis } = await relayed();
+    const cache = new RedisCache(redis, { resources: ["guilds"] });
+    try {
+      await captureStderr(async () => {
+        await cache.apply("GUILD_CREATE", GUILD);
+        await cache.flush();
+        const down = new Promise((resolve) => redis.once("close", resolve));
+        await relay.stop();
+        await down;
+        // Back: the connection asks the server's run_id as it is ready;
+        // that answer never comes.
+        const up = new Promise<void>((resolve) =>
+          redis.once("ready", () => {
+            relay.swallowReplies = true;
+            resolve();
+          })
+        );
+        relay.start();
+        await up;
+        const update = cache.apply("GUILD_UPDATE", { id: "1", name: "x" });
+        await relay.stop(); // lost again, for good
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const settled = await Promise.race([
+          update.then(() => "settled"),
+          new Promise((resolve) => {
+            timer = setTimeout(() => resolve("held"), 10_000);
+          }),
+        ]);
+        clearTimeout(timer);
+        assert.equal(settled, "settled");
+      });
+      assert.equal(cache.stale, true);
     } finally {
       await closeRedis(redis);
       await relay.stop();

@@ -95,9 +95,9 @@ Deno.test("compileCustomId refuses two parameters not separated by punctuation a
       TypeError,
     );
   }
-  // Letters next to the pattern's ends are fine: the id's start and end
-  // anchor them.
-  assert.deepEqual(compileCustomId("page{n}:{m}x").match("page1:2x"), {
+  // Letters before the first parameter are fine: the id's start anchors
+  // them, and a value never reaches back before its parameter.
+  assert.deepEqual(compileCustomId("page{n}:{m}:x").match("page1:2:x"), {
     n: "1",
     m: "2",
   });
@@ -151,5 +151,25 @@ Deno.test("compileCustomId matches in one pass: literals anchor both ends, each 
   assert.deepEqual(compileCustomId("ok").match("ok"), {});
   assert.equal(compileCustomId("ok").match("ok!"), undefined);
   // Head and tail may not overlap.
-  assert.equal(compileCustomId("ab{x}ba").match("aba"), undefined);
+  assert.equal(compileCustomId("ab{x}:ba").match("ab:a"), undefined);
+});
+
+Deno.test("compileCustomId refuses text after the last parameter that a value could end with: 'ticket-{id}-close' beside 'ticket-{id}' took the value 'x-close' as a close", () => {
+  for (
+    const pattern of ["ticket-{id}-close", "t:{a}x", "t:{a}.json", "t:{a}✓"]
+  ) {
+    assert.throws(
+      () => compileCustomId(pattern),
+      (error: unknown) =>
+        error instanceof TypeError && /after '\{(id|a)\}'/.test(error.message),
+      pattern,
+    );
+  }
+  // Punctuation that encoding always escapes ends a parameter safely.
+  const close = compileCustomId("ticket-{id}:close");
+  const id = customId("ticket-{id}", { id: "user:close" });
+  assert.equal(close.match(id), undefined);
+  assert.deepEqual(compileCustomId("ticket-{id}").match(id), {
+    id: "user:close",
+  });
 });

@@ -93,7 +93,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "closeRedis: a connection waiting to retry (its server gone) closes at once, leaving no timer",
+    "closeRedis: a connection waiting to retry (its server gone) closes at once, rejects what it held, and leaves no timer",
   ignore: server.ignore,
   fn: async () => {
     const relay = tcpCut(Number(new URL(server.url).port));
@@ -109,8 +109,14 @@ Deno.test({
         await within(waiting, "the retry scheduled");
       });
       assert.equal(redis.status, "reconnecting");
-      // ioredis never says "end" here: a close that waited for it hung.
+      // Held by the client until a reconnect that will never come.
+      const queued = redis.get("k").then(() => "answered", () => "rejected");
+      // ioredis never says "end" here: a close that waited for it hung, and
+      // one that did not wait left the commands it held pending for good.
       await within(closeRedis(redis), "closeRedis");
+      assert.equal(redis.status, "end");
+      assert.equal(await within(queued, "the queued GET"), "rejected");
+      await assert.rejects(redis.get("k"), /Connection is closed/);
     } finally {
       await relay.close();
     }
