@@ -480,9 +480,8 @@ export class RedisCache {
     this.#afterBatch = (async () => {
       await written;
       for (const step of rest) {
-        // Lost midway: the rest would land after what comes once the
-        // connection is back (a rebuild), so it is dropped; the loss made
-        // the cache stale (#drain waits for this batch until it).
+        // Lost midway: the rest would land after a rebuild once the
+        // connection is back. Dropped; #drain marked the loss stale.
         if (this.#staleness.drops !== drops) return;
         if ("removal" in step) await removeRole(this.#redis, step.removal);
         else if ("guild" in step) {
@@ -495,8 +494,7 @@ export class RedisCache {
       }
       this.#staleness.checkDrops(drops);
     })().catch((error) => {
-      // After a loss, already said; said again, it would mark a cache
-      // rebuilt since as stale.
+      // After a loss already said; again, it would undo a rebuild's fresh.
       if (this.#staleness.drops === drops) this.#staleness.failed(error);
     });
     return [updates, this.#afterBatch];

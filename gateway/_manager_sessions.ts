@@ -2,12 +2,20 @@
  * The session keeping of `ShardManager` (`shard_manager.ts`): loading the
  * saved sessions at start and restoring the usable ones, saving on a timer
  * (one save after another, with failures reported once per outage), and the
- * final save or delete at close. Every store call is bounded in time, so a
- * store that never answers holds neither start nor close.
+ * final save or delete at close.
+ *
+ * Saves and deletes reach the store one at a time, each once the store
+ * answered the one before: a save answered late never lands over a newer
+ * one, nor brings back sessions a close deleted. What callers wait for is
+ * bounded in time, so a store that never answers holds neither start nor
+ * close; a call unanswered for 30 s counts as lost (its reply never comes),
+ * and the calls after it stop waiting for it (timed saves wait longer for
+ * a store that stays silent).
  *
  * Private to the package: the manager builds one when it has a session
  * store, and its behaviour is tested through the manager
- * (`tests/gateway/session_restart_test.ts`).
+ * (`tests/gateway/session_restart_test.ts`; stores that answer late or lose
+ * a reply: `tests/gateway/manager_sessions_test.ts`).
  *
  * @module
  */
@@ -35,6 +43,39 @@ const visible = getVisibleLogger(["disruption", "gateway", "manager"]);
  */
 const SESSION_STORE_TIMEOUT = 10_000;
 
+/**
+ * How long a store call may go unanswered before it counts as lost, in
+ * milliseconds: later saves and deletes stop waiting for it, and timed
+ * saves (paused while the store is silent, or each would only queue one
+ * more copy of every session behind it) go on. One lost reply paused them
+ * for the life of the process.
+ */
+const LOST_AFTER = 3 * SESSION_STORE_TIMEOUT;
+
+/**
+ * The longest timed saves pause for a store that stays silent: each save
+ * that goes on past a lost call and is not answered either doubles the
+ * pause, so a frozen store is sent a copy of every session every 10
+ * minutes at most, not every 30 s.
+ */
+const MAX_LOST_AFTER = 20 * LOST_AFTER;
+
+/** A store call not answered yet. */
+interface Unanswered {
+  /** When it was asked for (a save or delete: when it joined the chain). */
+  readonly since: number;
+}
+
+/** A save or delete in the chain of store calls. */
+interface Link extends Unanswered {
+  /** Its place in the chain. */
+  readonly seq: number;
+  /** When its caller stops waiting for it. */
+  readonly deadline: number;
+  /** Settles once the store answered it, or it was dropped; never rejects. */
+  settled: Promise<void>;
+}
+
 /** What {@linkcode ManagerSessions} keeps the sessions of, and how. */
 export interface ManagerSessionsOptions {
   /** Where the sessions are saved. */
@@ -57,9 +98,9 @@ export interface ManagerSessionsOptions {
 }
 
 /**
- * One manager's session keeping over its store: a chain of bounded saves,
- * the save timer and its reporting, the load at start and the last save or
- * delete at close.
+ * One manager's session keeping over its store: saves and deletes in the
+ * order asked for, the save timer and its reporting, the load at start and
+ * the last save or delete at close.
  */
 export class ManagerSessions {
   readonly #store: SessionStore;
@@ -70,12 +111,23 @@ export class ManagerSessions {
   readonly #saveNow: () => Promise<void>;
   readonly #closed: () => boolean;
   #saveTimer: TimerId | undefined;
-  /** The last save in the chain of saves; never rejects. */
-  #saving: Promise<void> = Promise.resolve();
-  /** Store calls the store has not answered yet, timed out ones included. */
-  #unanswered = 0;
+  /** The latest save or delete: the next one waits for the store's answer to it. */
+  #tail: Link | undefined;
+  /** How many saves and deletes joined the chain. */
+  #links = 0;
+  /** The latest link handed to the store (its `seq`). */
+  #started = 0;
+  /**
+   * Store calls the store has not answered, timed out ones included; a
+   * call given up on as lost leaves.
+   */
+  readonly #unanswered = new Set<Unanswered>();
+  /** How long a call may go unanswered before it counts as lost. */
+  #lostAfter = LOST_AFTER;
   /** Whether the last timed save failed (reported once until one works). */
   #saveFailing = false;
+  /** Whether the pause of timed saves was said (once until one works). */
+  #pauseSaid = false;
   /** Stops the running start()'s wait for the store; aborted by stop(). */
   #loadAbort: AbortController | undefined;
 
@@ -98,7 +150,8 @@ export class ManagerSessions {
    * Save every shard's session, after the saves already in the chain.
    *
    * @returns A promise that resolves when the store has them, and rejects
-   * with the store's error (or a timeout after 10 s) when it does not.
+   * with the store's error (or a timeout after 10 s, past the wait for a
+   * save already in flight) when it does not.
    */
   save(): Promise<void> {
     const store = this.#store;
@@ -116,13 +169,7 @@ export class ManagerSessions {
         savedAt: now,
       });
     }
-    // Saves run one after another so an older one never overwrites a newer;
-    // each is bounded, so one the store never answers does not hold the rest.
-    const saved = this.#saving.then(() =>
-      this.#storeCall(() => store.save(sessions))
-    );
-    this.#saving = saved.catch(() => {});
-    return saved;
+    return this.#inTurn(() => store.save(sessions));
   }
 
   /**
@@ -136,7 +183,15 @@ export class ManagerSessions {
     const abort = new AbortController();
     this.#loadAbort = abort;
     try {
-      return await this.#storeCall(() => this.#store.loadAll(), abort.signal);
+      // Not in the chain: a load overwrites nothing.
+      const call = { since: this.#scheduler.now() };
+      const answer = this.#ask(call, () => this.#store.loadAll());
+      return await within(
+        this.#scheduler,
+        answer,
+        SESSION_STORE_TIMEOUT,
+        abort.signal,
+      );
     } catch (error) {
       // After close() the caller reports the close instead.
       if (!abort.signal.aborted) {
@@ -206,9 +261,10 @@ export class ManagerSessions {
     try {
       if (resumable) await this.#saveNow();
       else {
-        await this.#saving;
+        // In the chain: given up on, it still runs after a late save, not
+        // before it.
         const ids = [...this.#shards.keys()];
-        await this.#storeCall(() => deleteSessions(store, ids));
+        await this.#inTurn(() => deleteSessions(store, ids));
       }
       return true;
     } catch (error) {
@@ -230,42 +286,138 @@ export class ManagerSessions {
   }
 
   /**
-   * Run one store call, waiting for it at most
-   * {@linkcode SESSION_STORE_TIMEOUT} ms or until `signal` aborts; a call
-   * that throws counts as one that rejects.
+   * Hand a save or delete to the store once it answered the one before, so
+   * they land in order (the time bound of the one before would not do: a
+   * save answered after it would land after the next save, or after the
+   * delete of a close). The one before is not waited for when it is
+   * answered, or lost (unanswered for `#lostAfter`, or given up on by a
+   * timed save); a link whose turn comes after a later one was handed over
+   * is dropped, as its sessions are older.
+   *
+   * The caller waits until 10 s past the wait of the one before, at most
+   * {@linkcode LOST_AFTER} in all: by then a later call may go past it, so
+   * no one waits longer. The call itself still runs in its turn after its
+   * caller gave up.
    */
-  #storeCall<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  #inTurn(call: () => Promise<void>): Promise<void> {
+    const now = this.#scheduler.now();
+    const before = this.#tail;
+    const after = before && this.#unanswered.has(before) &&
+        now - before.since < this.#lostAfter
+      ? before
+      : undefined;
+    const deadline = Math.min(
+      Math.max(now, after?.deadline ?? now) + SESSION_STORE_TIMEOUT,
+      now + LOST_AFTER,
+    );
+    const link: Link = {
+      since: now,
+      seq: ++this.#links,
+      deadline,
+      settled: Promise.resolve(),
+    };
+    this.#unanswered.add(link);
+    const answer = (after?.settled ?? Promise.resolve()).then(() => {
+      if (this.#started > link.seq) {
+        this.#unanswered.delete(link);
+        throw new Error(
+          "A later session store call went first (past one the store did not answer), so this older one was dropped",
+        );
+      }
+      this.#started = link.seq;
+      return this.#ask(link, call);
+    });
+    link.settled = answer.then(() => {}, () => {});
+    this.#tail = link;
+    return within(this.#scheduler, answer, deadline - now);
+  }
+
+  /**
+   * Run one store call; it is one of `#unanswered` until the store answers
+   * it (then no call is taken as lost for a while again). A call that
+   * throws counts as one that rejects.
+   */
+  #ask<T>(unanswered: Unanswered, call: () => Promise<T>): Promise<T> {
+    this.#unanswered.add(unanswered);
     let answer: Promise<T>;
     try {
       answer = Promise.resolve(call());
     } catch (error) {
       answer = Promise.reject(error);
     }
-    this.#unanswered++;
-    const answered = (): void => void this.#unanswered--;
+    const answered = (): void => {
+      this.#unanswered.delete(unanswered);
+      this.#lostAfter = LOST_AFTER;
+    };
     answer.then(answered, answered);
-    return within(this.#scheduler, answer, signal);
+    return answer;
   }
 
   #scheduleSave(): void {
     this.#saveTimer = this.#scheduler.setTimeout(() => {
       this.#saveTimer = undefined;
       if (this.#closed()) return;
-      if (this.#unanswered > 0) {
-        // A store still silent on an earlier call (a frozen Redis) would
-        // only queue one more copy of every session per tick behind it.
-        logger.debug("Skipping a session save: the store has not answered");
-      } else {
-        this.#saveNow().then(
-          () => this.#timedSaveWorked(),
-          (error) => this.#timedSaveFailed(error),
-        );
-      }
+      this.#timedSave();
       this.#scheduleSave();
     }, this.#saveInterval);
   }
 
+  /**
+   * Save on the timer, unless the store has left a call unanswered for less
+   * than `#lostAfter`: a store still silent (a frozen Redis) would only
+   * queue one more copy of every session per tick behind it. Past that the
+   * calls are taken as lost and the save goes on, so one reply that never
+   * comes does not stop timed saves for the life of the process.
+   */
+  #timedSave(): void {
+    const now = this.#scheduler.now();
+    let oldest = Infinity;
+    let newest = -Infinity;
+    for (const { since } of this.#unanswered) {
+      oldest = Math.min(oldest, since);
+      newest = Math.max(newest, since);
+    }
+    if (now - newest < this.#lostAfter) {
+      // The tick at which the newest counts as lost.
+      const ticks = Math.ceil(
+        (newest + this.#lostAfter - now) / this.#saveInterval,
+      );
+      this.#timedSavePaused(now - oldest, ticks * this.#saveInterval);
+      return;
+    }
+    if (this.#unanswered.size > 0) {
+      // Lost: neither this save nor a later call waits for them. Should the
+      // store not answer this one either, the next waits twice as long.
+      this.#unanswered.clear();
+      this.#lostAfter = Math.min(2 * this.#lostAfter, MAX_LOST_AFTER);
+    }
+    this.#saveNow().then(
+      () => this.#timedSaveWorked(),
+      (error) => this.#timedSaveFailed(error),
+    );
+  }
+
+  #timedSavePaused(waitedMs: number, resumeInMs: number): void {
+    // A call within its 10 s is only slow; past them its caller was told
+    // it failed, and the pause is said, once until a timed save works.
+    if (waitedMs < SESSION_STORE_TIMEOUT || this.#pauseSaid) {
+      logger.debug("Skipping a session save: the store has not answered");
+      return;
+    }
+    this.#pauseSaid = true;
+    visible.warn(
+      "Timed session saves are paused: the session store has not answered a call for {waitedMs} ms, and each save would only queue behind it. They go on once it answers, or in {resumeInMs} ms if it does not; until then a restart resumes from older saved sessions, or identifies",
+      { waitedMs, resumeInMs },
+    );
+  }
+
   #timedSaveWorked(): void {
+    if (this.#pauseSaid) {
+      this.#pauseSaid = false;
+      // On stderr as the pause was: the reader would otherwise think the
+      // sessions are still not saved.
+      visible.warn("Timed session saves work again: the session store answers");
+    }
     if (!this.#saveFailing) return;
     this.#saveFailing = false;
     logger.info("Saving sessions works again");
@@ -302,11 +454,12 @@ async function deleteSessions(
 }
 
 /**
- * Wait for a store call at most {@linkcode SESSION_STORE_TIMEOUT} ms, or
- * until `signal` aborts; no timer is left behind either way.
+ * Wait for a store call at most `ms` milliseconds, or until `signal`
+ * aborts; no timer is left behind either way.
  *
  * @param scheduler The clock of the wait.
  * @param answer The call's promise.
+ * @param ms How long to wait.
  * @param signal Stops the wait; the promise rejects with its reason.
  * @returns The call's result.
  * @throws {Error} When the store does not answer in time.
@@ -314,7 +467,8 @@ async function deleteSessions(
 function within<T>(
   scheduler: Scheduler,
   answer: Promise<T>,
-  signal: AbortSignal | undefined,
+  ms: number,
+  signal?: AbortSignal,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -333,7 +487,7 @@ function within<T>(
           `The session store did not answer within ${SESSION_STORE_TIMEOUT} ms`,
         ),
       );
-    }, SESSION_STORE_TIMEOUT);
+    }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
     answer.then((value) => {
       finish();

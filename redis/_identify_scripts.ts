@@ -37,6 +37,12 @@ const LUA_FINITE =
  * call. (Walking the queue with one HGET a waiter ahead cost O(W) a call,
  * O(W²) a polling round: 500 waiters kept Redis 94 % busy.)
  *
+ * Before deciding, the bucket's next free time, the latest grant's and the
+ * floor are raised to what the caller knows of its own grants (ARGV 9-11):
+ * when Redis lost its keys, only the process that first finds the budget
+ * gone writes its grants back, and another would otherwise grant its own
+ * bucket again within the interval.
+ *
  * KEYS: 1 queue (zset: waiter → ticket), 2 deadlines (zset: waiter →
  * deadline in ms), 3 bucket next free time, 4 budget (hash: total,
  * remaining, reset_at), 5 ticket counter, 6 the latest grant's next free
@@ -45,7 +51,17 @@ const LUA_FINITE =
  * ARGV: 1 waiter id, 2 now in ms ("" = the server's TIME), 3 interval ms,
  * 4 liveness ms, 5 session start window ms, 6 the longest liveness ms,
  * 7 "1" when the caller knows a budget was stored, 8 the caller's
- * `max_concurrency`.
+ * `max_concurrency`, 9 ms until the caller's own latest grant in this
+ * bucket is an interval old, 10 the same for its latest grant in any
+ * bucket, 11 ms until the buckets of the caller's previous layout are free
+ * (each 0 when none).
+ *
+ * Every expiry is a whole number of milliseconds (PEXPIRE and PX refuse a
+ * fraction, which a `reset_at` written by another program or a scheduler
+ * clock with a fraction gives), and a grant spends the budget's count as
+ * its last write: a command that fails ends a script without undoing the
+ * writes before it, and a count spent before a failing write was a session
+ * start spent on every attempt and none granted.
  *
  * Returns `{kind, waitMs, extra, fixed, resetIn, total}` (fixed: keys it
  * dropped as unreadable): kind 1 granted (extra = budget left, -1 when
@@ -87,12 +103,13 @@ local interval = tonumber(ARGV[3])
 local window = tonumber(ARGV[5])
 local longest = tonumber(ARGV[6])
 local alive = math.min(tonumber(ARGV[4]), longest)
-local keepNext = interval + 86400000
+-- Whole milliseconds: an interval or a liveness with a fraction is allowed.
+local keepNext = math.ceil(interval) + 86400000
 if not redis.call('ZSCORE', KEYS[1], me) then
   redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[5]), me)
 end
 redis.call('ZADD', KEYS[2], now + alive, me)
-local keep = alive + interval + 60000
+local keep = math.ceil(alive + interval) + 60000
 redis.call('PEXPIRE', KEYS[1], keep)
 redis.call('PEXPIRE', KEYS[2], keep)
 redis.call('PEXPIRE', KEYS[5], 86400000)
@@ -123,16 +140,39 @@ end
 -- off (another program's, or a clock far ahead) would hold the bucket for
 -- good, and one that is no number ("nan" granted at once) is no time. Either
 -- is brought to one interval from now, which is never earlier than a grant.
-local function nextFree(key)
+-- Then it is raised to \`mine\` ms from now (an interval at most) when the
+-- caller knows of a grant of its own that Redis does not: the keys were lost
+-- and whoever wrote the budget back knew only its own grants.
+local function nextFree(key, mine)
   local at = redis.call('GET', key)
-  if not at then return 0 end
-  at = tonumber(at)
-  if not finite(at) or at - now > interval then
-    at = now + interval
+  if at then
+    at = tonumber(at)
+    if not finite(at) or at - now > interval then
+      at = now + interval
+      redis.call('SET', key, at, 'PX', keepNext)
+    end
+  else
+    at = 0
+  end
+  if mine > 0 and at < now + mine then
+    at = now + mine
     redis.call('SET', key, at, 'PX', keepNext)
   end
   return at
 end
+-- The caller's own grants (ARGV 9-11), in ms from now: a value that is no
+-- positive number counts as none, and none is more than an interval ahead.
+local function ownFree(arg)
+  local ms = tonumber(arg)
+  if not finite(ms) or ms <= 0 then return 0 end
+  return math.min(ms, interval)
+end
+local mineBucket, mineLatest, mineFloor = ownFree(ARGV[9]), ownFree(ARGV[10]), ownFree(ARGV[11])
+local bucketFree = nextFree(KEYS[3], mineBucket)
+-- Read only when the caller granted within the interval: the layout change
+-- below reads it itself otherwise.
+local lastFree = nil
+if mineLatest > 0 then lastFree = nextFree(KEYS[6], mineLatest) end
 -- A new max_concurrency regroups the shards: the new buckets may not grant
 -- before the latest grant of the old ones is an interval old, or a shard
 -- sharing Discord's bucket with one just granted would identify at once.
@@ -141,14 +181,16 @@ end
 local layout = redis.call('GET', KEYS[8])
 if layout ~= ARGV[8] then
   if layout then
-    local last = nextFree(KEYS[6])
-    if last > now and last > nextFree(KEYS[7]) then
+    local last = lastFree or nextFree(KEYS[6], 0)
+    if last > now and last > nextFree(KEYS[7], mineFloor) then
       redis.call('SET', KEYS[7], last, 'PX', keepNext)
     end
   end
   redis.call('SET', KEYS[8], ARGV[8], 'PX', 86400000)
 end
-local free = math.max(nextFree(KEYS[3]), nextFree(KEYS[7])) - now
+-- Rounded up: a reply's numbers reach the caller as integers, cut toward
+-- zero, and a wait cut short is one more attempt before the bucket frees.
+local free = math.ceil(math.max(bucketFree, nextFree(KEYS[7], mineFloor)) - now)
 if free < 0 then free = 0 end
 local b = redis.call('HMGET', KEYS[4], 'total', 'remaining', 'reset_at')
 local total, remaining, resetAt = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
@@ -174,7 +216,7 @@ if ahead > 0 then
   -- Nor is anyone granted before a spent budget resets (within its window
   -- it only goes down): the waiters behind can sleep until then too.
   if remaining and resetAt and remaining <= 0 and resetAt - now > free then
-    free = resetAt - now
+    free = math.ceil(resetAt - now)
   end
   return {0, free, ahead, fixed}
 end
@@ -186,18 +228,21 @@ if total then
     resetAt = now + window
     redis.call('HSET', KEYS[4], 'remaining', remaining, 'reset_at', resetAt)
   end
-  if remaining <= 0 then return {2, resetAt - now, 0, fixed} end
+  if remaining <= 0 then return {2, math.ceil(resetAt - now), 0, fixed} end
   left = remaining - 1
-  redis.call('HSET', KEYS[4], 'remaining', left)
   -- Kept as the update keeps it, a day past its reset: refilled here, it
   -- would otherwise expire with the window it was written for.
-  redis.call('PEXPIRE', KEYS[4], resetAt - now + ${BUDGET_KEPT_MS})
+  redis.call('PEXPIRE', KEYS[4], math.ceil(resetAt - now) + ${BUDGET_KEPT_MS})
 end
 redis.call('SET', KEYS[3], now + interval, 'PX', keepNext)
 redis.call('SET', KEYS[6], now + interval, 'PX', keepNext)
 redis.call('PEXPIRE', KEYS[8], 86400000)
 drop({me})
-if total then return {1, 0, left, fixed, resetAt - now, total} end
+-- Last: only a grant that went through spends a session start.
+if total then
+  redis.call('HSET', KEYS[4], 'remaining', left)
+  return {1, 0, left, fixed, math.ceil(resetAt - now), total}
+end
 return {1, 0, -1, fixed}
 `;
 
@@ -228,7 +273,9 @@ else
   resetAt = now + resetAfter
 end
 redis.call('HSET', KEYS[1], 'total', total, 'remaining', remaining, 'reset_at', resetAt)
-redis.call('PEXPIRE', KEYS[1], resetAt - now + ${BUDGET_KEPT_MS})
+-- Whole milliseconds: PEXPIRE refuses a fraction, which a stored reset_at
+-- or a scheduler clock with one gives (the HSET above is not undone then).
+redis.call('PEXPIRE', KEYS[1], math.ceil(resetAt - now) + ${BUDGET_KEPT_MS})
 for i = 2, #KEYS do
   local freeIn = tonumber(ARGV[i + 3])
   local at = nil
@@ -236,7 +283,7 @@ for i = 2, #KEYS do
     at = tonumber(redis.call('GET', KEYS[i]))
   end
   if not finite(at) or at < now + freeIn then
-    redis.call('SET', KEYS[i], now + freeIn, 'PX', freeIn + 86400000)
+    redis.call('SET', KEYS[i], now + freeIn, 'PX', math.ceil(freeIn) + 86400000)
   end
 end
 return {remaining, resetAt - now}

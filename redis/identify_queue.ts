@@ -158,7 +158,10 @@ interface KnownBudget {
  *   the key deleted), a process that was given one grants nothing on the
  *   missing key: it writes the budget again from what it last learnt (its
  *   count, less its grants since, and the same reset time) with a warning,
- *   and its buckets' next free times with it, then asks again;
+ *   and its buckets' next free times with it, then asks again; and every
+ *   attempt brings the asking process's own grants of the last interval
+ *   back, so whichever process wrote the budget again, none grants a bucket
+ *   of its own twice within `intervalMs`;
  * - a new `max_concurrency` (from
  *   {@linkcode RedisIdentifyQueue.updateSessionStartLimit}) lets no bucket
  *   of the new layout grant before the latest grant of the old one is
@@ -507,6 +510,11 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   }
 
   #try(bucket: number, waiter: string): Promise<TryReply> {
+    // What this process knows of its own grants goes with every attempt:
+    // after Redis lost its keys, the process that first finds the budget
+    // gone writes back only its own, and this one would otherwise grant its
+    // bucket again within the interval.
+    const own = this.#ownGrants(this.#scheduler.now());
     return this.#redis.eval(
       TRY_SCRIPT,
       8,
@@ -526,7 +534,37 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       String(MAX_LIVENESS_MS),
       this.#known ? "1" : "0",
       String(this.#maxConcurrency),
+      String(Math.ceil(own.buckets.get(bucket) ?? 0)),
+      String(Math.ceil(own.latest)),
+      String(Math.ceil(own.oldLayout)),
     ) as Promise<TryReply>;
+  }
+
+  /**
+   * How long, from `now`, this process's own grants keep their buckets busy
+   * (ms, only those still busy: the rest are forgotten), the latest of them
+   * (the old layout's included), and how long the buckets of the layout
+   * before the current one stay busy (0 when free). Lost with Redis's keys,
+   * these are what this process writes back.
+   */
+  #ownGrants(now: number): {
+    buckets: Map<number, number>;
+    latest: number;
+    oldLayout: number;
+  } {
+    const buckets = new Map<number, number>();
+    const oldLayout = Math.max(0, this.#oldLayoutFree - now);
+    let latest = oldLayout;
+    for (const [bucket, at] of this.#lastGrants) {
+      const freeIn = at + this.#intervalMs - now;
+      if (freeIn <= 0) {
+        this.#lastGrants.delete(bucket);
+        continue;
+      }
+      buckets.set(bucket, freeIn);
+      latest = Math.max(latest, freeIn);
+    }
+    return { buckets, latest, oldLayout };
   }
 
   /**
@@ -599,19 +637,15 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       known.resetAt = now + SESSION_START_WINDOW_MS;
     }
     // The same loss reset the buckets' next free times: this process's own
-    // grants of the last interval are written back, so none of its buckets
-    // grants twice within it (other processes' grants it cannot know).
+    // grants of the last interval are written back, so another process
+    // does not grant their buckets within it (grants of processes that
+    // have not asked since it cannot know; each brings its own back with
+    // its next attempt).
     const raise: [string, number][] = [];
-    let latest = this.#oldLayoutFree - now;
-    if (latest > 0) raise.push([this.#key("next:floor"), latest]);
-    for (const [bucket, at] of this.#lastGrants) {
-      const freeIn = at + this.#intervalMs - now;
-      if (freeIn <= 0) {
-        this.#lastGrants.delete(bucket);
-        continue;
-      }
+    const { buckets, latest, oldLayout } = this.#ownGrants(now);
+    if (oldLayout > 0) raise.push([this.#key("next:floor"), oldLayout]);
+    for (const [bucket, freeIn] of buckets) {
       raise.push([this.#key(`next:${bucket}`), freeIn]);
-      latest = Math.max(latest, freeIn);
     }
     if (latest > 0) raise.push([this.#key("next:last"), latest]);
     await this.#storeBudget(

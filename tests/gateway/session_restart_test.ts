@@ -653,10 +653,15 @@ Deno.test("ShardManager start() identifies after 10 s when the store does not an
     lines[0]!,
     /^\[WRN\] disruption·gateway·manager: Could not load the saved sessions, so every shard identifies.*did not answer within 10000 ms/,
   );
-  // Timed saves wait while the store has not answered (one call, not one
-  // more copy of every session per interval).
-  await scheduler.advance(60_000);
-  assert.deepEqual(store.calls, ["loadAll"]);
+  // Timed saves pause while the store has not answered (each would only
+  // queue one more copy of every session behind it), said once. The load
+  // counts as lost after 30 s and one save goes on; unanswered too, it
+  // holds the next for a minute.
+  const paused = await captureStderr(() => scheduler.advance(60_000));
+  assert.deepEqual(store.calls, ["loadAll", "save"]);
+  assert.equal(paused.length, 2, paused.join("\n"));
+  assert.match(paused[0]!, /saves are paused.* for 20000 ms.* in 10000 ms/);
+  assert.match(paused[1]!, /Saving sessions failed.*within 10000 ms/);
   const closed = await captureStderr(async () => {
     let result: boolean | undefined;
     const closing = manager.close({ resumable: true }).then((r) => result = r);

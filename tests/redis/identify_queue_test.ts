@@ -626,3 +626,157 @@ Deno.test("RedisIdentifyQueue: a Redis that does not answer at all (frozen) is s
     });
   }
 });
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: a fraction of a millisecond (in a stored reset, the clock or the options) still grants, and spends one session start a grant",
+  ignore: server.ignore,
+  fn: async (t) => {
+    const limit = { ...EXHAUSTED, remaining: 1000, reset_after: 3_600_000 };
+    // PEXPIRE refuses "3600000.5": it failed after the count was written,
+    // so every attempt spent a session start and granted none.
+    await t.step("a reset_at written by another program", async () => {
+      const f = await fleet(1);
+      try {
+        const queue = f.queues[0]!;
+        await queue.updateSessionStartLimit(limit);
+        const budget = `${f.prefix}:budget`;
+        await f.connections[0]!.hset(budget, "reset_at", "3600000.5");
+        const granted = queue.acquire(0);
+        await runUntil(f.scheduler, () => queue.pending === 0, {
+          settle: f.settle,
+          limit: 50,
+        });
+        await granted;
+        assert.equal(f.scheduler.now(), 0);
+        assert.equal((await queue.budget())?.remaining, 999);
+        await queue.updateSessionStartLimit(limit);
+      } finally {
+        await f.close();
+      }
+    });
+    await t.step("the clock, the interval and the liveness", async () => {
+      const scheduler = new VirtualScheduler({ start: 1_765_000_000_000.37 });
+      const f = await fleet(1, {
+        scheduler,
+        intervalMs: 2500.5,
+        livenessMs: 3000.25,
+      });
+      try {
+        const queue = f.queues[0]!;
+        const start = scheduler.now();
+        await queue.updateSessionStartLimit(limit);
+        const grants: number[] = [];
+        const all = [0, 1].map((shard) =>
+          queue.acquire(shard).then(() => grants.push(scheduler.now() - start))
+        );
+        await runUntil(scheduler, () => grants.length === 2, {
+          settle: f.settle,
+          limit: 50,
+        });
+        await Promise.all(all);
+        // Waits reach the queue in whole milliseconds, rounded up.
+        const [first, second] = grants as [number, number];
+        assert.ok(
+          first === 0 && second >= 2500.5 && second < 2501.5,
+          `${grants}`,
+        );
+        assert.equal((await queue.budget())?.remaining, 998);
+      } finally {
+        await f.close();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: after Redis lost its keys, a process grants no bucket of its own twice within the interval, whoever wrote the budget back",
+  ignore: server.ignore,
+  fn: async (t) => {
+    const wipe = async (f: IdentifyFleet, keep = ""): Promise<void> => {
+      const keys = await f.connections[0]!.keys(`${f.prefix}:*`);
+      await f.connections[0]!.del(...keys.filter((key) => key !== keep));
+    };
+    await t.step("another process wrote the budget back", async () => {
+      const f = await fleet(2, { maxConcurrency: 2 });
+      try {
+        const limit = { ...EXHAUSTED, remaining: 500, max_concurrency: 2 };
+        await f.queues[0]!.updateSessionStartLimit(limit);
+        await f.queues[1]!.updateSessionStartLimit(limit);
+        const grants: [number, number][] = [];
+        let all: Promise<void>[] = [];
+        const lines = await captureStderr(async () => {
+          all = await ask(f, [[1, 1]], grants); // process 1, bucket 1
+          await f.scheduler.advance(1000);
+          await wipe(f); // a restart without persistence
+          // Process 0 finds the budget gone first and writes it back
+          // with its own grants: it knows none of process 1's.
+          all.push(...await ask(f, [[0, 0]], grants));
+          await runUntil(f.scheduler, () => grants.length === 2, {
+            settle: f.settle,
+          });
+          all.push(...await ask(f, [[1, 3]], grants)); // bucket 1 again
+          await runUntil(f.scheduler, () => grants.length === 3, {
+            settle: f.settle,
+          });
+        });
+        await Promise.all(all);
+        // Process 0 asks again 10 ms after writing the budget back.
+        assert.deepEqual(grants, [[1, 0], [0, 1010], [3, 5000]]);
+        assert.equal(
+          lines.filter((line) => /gone from Redis/.test(line)).length,
+          1,
+          lines.join("\n"),
+        );
+      } finally {
+        await f.close();
+      }
+    });
+    await t.step("no budget to find gone", async () => {
+      const f = await fleet(1);
+      try {
+        const grants: [number, number][] = [];
+        const all = await ask(f, [[0, 0]], grants);
+        await f.scheduler.advance(1000);
+        await wipe(f);
+        all.push(...await ask(f, [[0, 1]], grants));
+        const redis = f.connections[0]!;
+        assert.equal(await redis.get(`${f.prefix}:next:0`), "5000");
+        assert.equal(await redis.get(`${f.prefix}:next:last`), "5000");
+        await runUntil(f.scheduler, () => grants.length === 2, {
+          settle: f.settle,
+        });
+        await Promise.all(all);
+        assert.deepEqual(grants, [[0, 0], [1, 5000]]);
+      } finally {
+        await f.close();
+      }
+    });
+    await t.step("the old layout's floor", async () => {
+      const f = await fleet(1);
+      try {
+        const grants: [number, number][] = [];
+        const all = await ask(f, [[0, 1]], grants);
+        await f.queues[0]!.updateSessionStartLimit({
+          ...EXHAUSTED,
+          remaining: 500,
+          max_concurrency: 16,
+        });
+        await f.scheduler.advance(1000);
+        // The budget survives, so nobody finds it gone; the floor and the
+        // layout it would have been set from do not.
+        await wipe(f, `${f.prefix}:budget`);
+        // Shards 1 and 17 share Discord's bucket at 16.
+        all.push(...await ask(f, [[0, 17]], grants));
+        await runUntil(f.scheduler, () => grants.length === 2, {
+          settle: f.settle,
+        });
+        await Promise.all(all);
+        assert.deepEqual(grants, [[1, 0], [17, 5000]]);
+      } finally {
+        await f.close();
+      }
+    });
+  },
+});

@@ -1,0 +1,206 @@
+// The manager's session keeping (gateway/_manager_sessions.ts) against
+// stores that answer late or not at all, through the manager, on the
+// virtual clock: the order in which saves and deletes land, and timed saves
+// after a call whose reply never comes. (The restart itself, and stores
+// that fail or never answer anything: session_restart_test.ts.)
+import assert from "node:assert/strict";
+import { runUntil } from "../_fakes/run_until.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import {
+  MemorySessionStore,
+  type SavedSession,
+} from "../../gateway/session_store.ts";
+import { ShardManager } from "../../gateway/shard_manager.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+
+const SHARDS = 2;
+const AUTHOR = { id: "1300000000000000001", username: "someone" };
+
+/** A manager of every shard on `gateway`, noting each message it sees. */
+function manager(
+  scheduler: VirtualScheduler,
+  gateway: FakeGateway,
+  sessionStore: MemorySessionStore,
+  seen: number[] = [],
+): ShardManager {
+  const manager = new ShardManager({
+    token: "fake-token",
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
+    shardCount: SHARDS,
+    maxConcurrency: SHARDS,
+    transport: gateway.transport,
+    scheduler,
+    random: () => 0.5,
+    sessionStore,
+  });
+  manager.on("dispatch", (event) => {
+    seen.push(Number((event.data as { id: string }).id));
+  }, { events: ["MESSAGE_CREATE"] });
+  return manager;
+}
+
+/** Run `promise` on the virtual clock until it settles; its result. */
+async function settled<T>(
+  scheduler: VirtualScheduler,
+  promise: Promise<T>,
+): Promise<T> {
+  let done = false;
+  const result = promise.finally(() => done = true);
+  await runUntil(scheduler, () => done);
+  return await result;
+}
+
+/** Dispatch messages `from` to `to - 1` over the gateway's guilds. */
+function stream(gateway: FakeGateway, from: number, to: number): void {
+  for (let n = from; n < to; n++) {
+    gateway.dispatch("MESSAGE_CREATE", {
+      id: String(n),
+      channel_id: "1",
+      guild_id: gateway.guildIds[n % gateway.guildIds.length]!,
+      author: AUTHOR,
+      content: String(n),
+    });
+  }
+}
+
+/** A store whose first save is answered `lateMs` late (a slow disk, a busy pool). */
+class LateFirstSave extends MemorySessionStore {
+  saves = 0;
+  constructor(readonly scheduler: VirtualScheduler, readonly lateMs: number) {
+    super();
+  }
+  override save(sessions: SavedSession[]): Promise<void> {
+    if (++this.saves > 1) return super.save(sessions);
+    return new Promise((resolve) =>
+      this.scheduler.setTimeout(
+        () => resolve(super.save(sessions)),
+        this.lateMs,
+      )
+    );
+  }
+}
+
+Deno.test("ShardManager: a timed save the store answers late lands before the close's save or delete, not after it", async (t) => {
+  for (
+    const [lateMs, resumable, result] of [
+      [15_000, true, true],
+      [15_000, false, true],
+      // Longer than close() waits: it says the store did not answer, and
+      // its save or delete still lands after the late save, not before.
+      [45_000, true, false],
+      [45_000, false, false],
+    ] as const
+  ) {
+    await t.step(
+      `answered ${lateMs} ms late, resumable ${resumable}`,
+      async () => {
+        const scheduler = new VirtualScheduler();
+        const gateway = new FakeGateway({
+          scheduler,
+          guilds: 8,
+          maxConcurrency: SHARDS,
+        });
+        const store = new LateFirstSave(scheduler, lateMs);
+        const seen: number[] = [];
+        const first = manager(scheduler, gateway, store, seen);
+        await settled(scheduler, first.start());
+        stream(gateway, 0, 10);
+        await scheduler.advance(10_000); // the timed save, answered late
+        stream(gateway, 10, 20);
+        await scheduler.advance(2_000);
+        let answer: boolean | undefined;
+        const closed = await captureStderr(async () => {
+          answer = await settled(scheduler, first.close({ resumable }));
+          await scheduler.advance(lateMs);
+        });
+        const kept = (await store.loadAll()).map((
+          s,
+        ) => [s.shardId, s.sequence]);
+        const closing = first.info().map((i) => [i.id, i.sequence]);
+        // Deleted sessions stay deleted; saved ones are the close's.
+        assert.deepEqual(kept, resumable ? closing : []);
+        assert.equal(answer, result);
+        assert.equal(closed.length, result ? 1 : 2, closed.join("\n"));
+        if (!resumable) {
+          gateway.close();
+          assert.equal(scheduler.pending, 0);
+          return;
+        }
+        // Resumed from the close's sequences: nothing is seen twice.
+        const second = manager(scheduler, gateway, store, seen);
+        await settled(scheduler, second.start());
+        await scheduler.advance(0);
+        assert.equal(gateway.counters.sessionStarts, SHARDS);
+        assert.deepEqual(seen.toSorted((a, b) => a - b), [...Array(20).keys()]);
+        await second.close();
+        gateway.close();
+        assert.equal(scheduler.pending, 0);
+      },
+    );
+  }
+});
+
+/** A store that loses the reply to its first `call` (it never settles). */
+class LosesOneReply extends MemorySessionStore {
+  saves: number[] = [];
+  loads = 0;
+  constructor(
+    readonly scheduler: VirtualScheduler,
+    readonly lose: "loadAll" | "save",
+  ) {
+    super();
+  }
+  override loadAll(): Promise<SavedSession[]> {
+    if (this.lose === "loadAll" && this.loads++ === 0) {
+      return new Promise(() => {});
+    }
+    return super.loadAll();
+  }
+  override save(sessions: SavedSession[]): Promise<void> {
+    this.saves.push(this.scheduler.now());
+    if (this.lose === "save" && this.saves.length === 1) {
+      return new Promise(() => {});
+    }
+    return super.save(sessions);
+  }
+}
+
+Deno.test("ShardManager: a store call whose reply never comes pauses timed saves for 30 s, not for good, and says so once, and once when they work again", async (t) => {
+  for (
+    const [lose, saves, waited] of [
+      // The load is given up on at 10 s; the shards start; timed saves
+      // pause until it is 30 s old.
+      ["loadAll", [30_000, 40_000, 50_000], 20_000],
+      ["save", [10_000, 40_000, 50_000], 10_000],
+    ] as const
+  ) {
+    await t.step(`the first ${lose}`, async () => {
+      const scheduler = new VirtualScheduler();
+      const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+      const store = new LosesOneReply(scheduler, lose);
+      const running = manager(scheduler, gateway, store);
+      const lines = await captureStderr(async () => {
+        await settled(scheduler, running.start());
+        await scheduler.advance(50_000 - scheduler.now());
+      });
+      assert.deepEqual(store.saves, saves);
+      assert.deepEqual(
+        (await store.loadAll()).map((s) => s.sessionId),
+        running.info().map((i) => i.sessionId),
+      );
+      const paused = lines.filter((l) => /saves are paused/.test(l));
+      assert.equal(paused.length, 1, lines.join("\n"));
+      assert.match(paused[0]!, new RegExp(`for ${waited} ms`));
+      const again = lines.filter((l) => /saves work again/.test(l));
+      assert.equal(again.length, 1, lines.join("\n"));
+      assert.ok(lines.indexOf(paused[0]!) < lines.indexOf(again[0]!));
+      assert.ok(
+        await settled(scheduler, running.close({ resumable: true })),
+      );
+      gateway.close();
+      assert.equal(scheduler.pending, 0);
+    });
+  }
+});
