@@ -72,6 +72,7 @@ async function relayed(): Promise<{
   direct: RedisConnection;
   relay: Relay;
   redis: RedisConnection;
+  [Symbol.asyncDispose](): Promise<void>;
 }> {
   const url = new URL(server.url);
   url.pathname = "/10";
@@ -82,7 +83,30 @@ async function relayed(): Promise<{
   const redis = await connectRedis({
     url: `redis://127.0.0.1:${relay.port}/10`,
   });
-  return { direct, relay, redis };
+  return {
+    direct,
+    relay,
+    redis,
+    async [Symbol.asyncDispose](): Promise<void> {
+      await closeRedis(redis);
+      await relay.stop();
+      await direct.flushdb();
+      await closeRedis(direct);
+    },
+  };
+}
+
+/** Whether `promise` settles within 10 s ("held" if not). */
+async function settlesSoon(promise: Promise<unknown>): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const result = await Promise.race([
+    promise.then(() => "settled", () => "settled"),
+    new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve("held"), 10_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  return result;
 }
 
 const GUILD = {
@@ -98,60 +122,54 @@ Deno.test({
     "RedisCache: an outage is logged and marks the cache stale once; READY and GUILD_CREATE rebuild it",
   ignore: server.ignore,
   fn: async () => {
-    const { direct, relay, redis } = await relayed();
+    await using setup = await relayed();
+    const { direct, relay, redis } = setup;
     const staleCalls: unknown[] = [];
     const cache = new RedisCache(redis, {
       resources: ["guilds", "channels", "messages"],
       onStale: (error) => staleCalls.push(error),
     });
-    try {
-      await cache.apply("GUILD_CREATE", GUILD);
-      await cache.flush();
-      assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "g");
+    await cache.apply("GUILD_CREATE", GUILD);
+    await cache.flush();
+    assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "g");
 
-      const down = new Promise((resolve) => redis.once("close", resolve));
-      await relay.stop();
-      await down;
-      const lines = await captureStderr(async () => {
-        // The gateway goes on: apply returns at once, without throwing.
-        const update = await cache.apply("MESSAGE_CREATE", {
-          id: "3",
-          channel_id: "2",
-          content: "lost",
-          author: { id: "4", username: "u" },
-          timestamp: "2024-01-01T00:00:00.000000+00:00",
-        });
-        assert.deepEqual(update, { changes: [], old: undefined });
-        await cache.apply("GUILD_UPDATE", { id: "1", name: "renamed" });
+    const down = new Promise((resolve) => redis.once("close", resolve));
+    await relay.stop();
+    await down;
+    const lines = await captureStderr(async () => {
+      // The gateway goes on: apply returns at once, without throwing.
+      const update = await cache.apply("MESSAGE_CREATE", {
+        id: "3",
+        channel_id: "2",
+        content: "lost",
+        author: { id: "4", username: "u" },
+        timestamp: "2024-01-01T00:00:00.000000+00:00",
       });
-      // Visible without configuring logging, once per outage.
-      const logged = lines.filter((line) => line.includes("lost writes"));
-      assert.equal(logged.length, 1, lines.join("\n"));
-      assert.equal(cache.stale, true);
-      assert.equal(staleCalls.length, 1, "onStale is called once per outage");
+      assert.deepEqual(update, { changes: [], old: undefined });
+      await cache.apply("GUILD_UPDATE", { id: "1", name: "renamed" });
+    });
+    // Visible without configuring logging, once per outage.
+    const logged = lines.filter((line) => line.includes("lost writes"));
+    assert.equal(logged.length, 1, lines.join("\n"));
+    assert.equal(cache.stale, true);
+    assert.equal(staleCalls.length, 1, "onStale is called once per outage");
 
-      const up = new Promise((resolve) => redis.once("ready", resolve));
-      relay.start();
-      await up;
-      await cache.apply("READY", {
-        v: 10,
-        user: { id: "9", username: "bot" },
-        guilds: [{ id: "1", unavailable: true }],
-        session_id: "s",
-        resume_gateway_url: "wss://x",
-        application: { id: "9", flags: 0 },
-      });
-      assert.equal(cache.stale, false);
-      await cache.apply("GUILD_CREATE", { ...GUILD, name: "rebuilt" });
-      await cache.flush();
-      assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "rebuilt");
-      assert.equal(await direct.get("message:2:3"), null);
-    } finally {
-      await closeRedis(redis);
-      await relay.stop();
-      await direct.flushdb();
-      await closeRedis(direct);
-    }
+    const up = new Promise((resolve) => redis.once("ready", resolve));
+    relay.start();
+    await up;
+    await cache.apply("READY", {
+      v: 10,
+      user: { id: "9", username: "bot" },
+      guilds: [{ id: "1", unavailable: true }],
+      session_id: "s",
+      resume_gateway_url: "wss://x",
+      application: { id: "9", flags: 0 },
+    });
+    assert.equal(cache.stale, false);
+    await cache.apply("GUILD_CREATE", { ...GUILD, name: "rebuilt" });
+    await cache.flush();
+    assert.equal(JSON.parse((await direct.get("guild:1"))!).name, "rebuilt");
+    assert.equal(await direct.get("message:2:3"), null);
   },
 });
 
@@ -160,48 +178,37 @@ Deno.test({
     "RedisCache: a connection lost while a batch awaits its reads fails that batch and the ones behind it at once (stale), rather than holding them until Redis is back",
   ignore: server.ignore,
   fn: async () => {
-    const { direct, relay, redis } = await relayed();
+    await using setup = await relayed();
+    const { direct, relay, redis } = setup;
     const cache = new RedisCache(redis, {
       resources: ["guilds", "channels", "messages"],
     });
-    try {
-      await cache.apply("GUILD_CREATE", GUILD);
-      await cache.flush();
-      // The next batch's reads reach the server; their answers never come.
-      relay.swallowReplies = true;
-      const message = (id: string) => ({
-        id,
-        channel_id: "2",
-        guild_id: "1",
-        content: "x",
-        author: { id: "4", username: "u" },
-        timestamp: "2024-01-01T00:00:00.000000+00:00",
-      });
-      const inFlight = cache.apply("MESSAGE_UPDATE", message("3"));
-      const behind = cache.apply("MESSAGE_UPDATE", message("5"));
-      const down = new Promise((resolve) => redis.once("close", resolve));
-      await captureStderr(async () => {
-        // Gone for good: the client could only hold its commands.
-        await relay.stop();
-        await down;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const settled = await Promise.race([
-          Promise.all([inFlight, behind]).then(() => "settled"),
-          new Promise((resolve) => {
-            timer = setTimeout(() => resolve("held"), 10_000);
-          }),
-        ]);
-        clearTimeout(timer);
-        assert.equal(settled, "settled");
-      });
-      assert.deepEqual((await inFlight).changes, []);
-      assert.equal(cache.stale, true);
-    } finally {
-      await closeRedis(redis);
+    await cache.apply("GUILD_CREATE", GUILD);
+    await cache.flush();
+    // The next batch's reads reach the server; their answers never come.
+    relay.swallowReplies = true;
+    const message = (id: string) => ({
+      id,
+      channel_id: "2",
+      guild_id: "1",
+      content: "x",
+      author: { id: "4", username: "u" },
+      timestamp: "2024-01-01T00:00:00.000000+00:00",
+    });
+    const inFlight = cache.apply("MESSAGE_UPDATE", message("3"));
+    const behind = cache.apply("MESSAGE_UPDATE", message("5"));
+    const down = new Promise((resolve) => redis.once("close", resolve));
+    await captureStderr(async () => {
+      // Gone for good: the client could only hold its commands.
       await relay.stop();
-      await direct.flushdb();
-      await closeRedis(direct);
-    }
+      await down;
+      assert.equal(
+        await settlesSoon(Promise.all([inFlight, behind])),
+        "settled",
+      );
+    });
+    assert.deepEqual((await inFlight).changes, []);
+    assert.equal(cache.stale, true);
   },
 });
 
@@ -247,7 +254,8 @@ Deno.test({
     "RedisCache serving two shards: one shard's READY after an outage leaves the cache stale until the other's, and the DMs (which no GUILD_CREATE rebuilds) are dropped",
   ignore: server.ignore,
   fn: async () => {
-    const { direct, relay, redis } = await relayed();
+    await using setup = await relayed();
+    const { direct, relay, redis } = setup;
     const cache = new RedisCache(redis);
     // Guild 8388608 is shard 0's of two, 4194304 shard 1's.
     const guild = (id: string, channelId: string) => ({
@@ -271,55 +279,48 @@ Deno.test({
       author: { id: "4", username: "u" },
       timestamp: "2024-01-01T00:00:00.000000+00:00",
     };
-    try {
-      await cache.apply("READY", ready(0, "8388608"));
-      await cache.apply("READY", ready(1, "4194304"));
-      await cache.apply("GUILD_CREATE", guild("8388608", "100"));
-      await cache.apply("GUILD_CREATE", guild("4194304", "200"));
-      await cache.apply("CHANNEL_CREATE", {
-        id: "60",
-        type: 1,
-        recipients: [{ id: "4", username: "u" }],
-      });
-      await cache.apply("MESSAGE_CREATE", { ...dm, channel_id: "60" });
-      await cache.apply("MESSAGE_CREATE", dm); // a DM channel not held
-      await cache.flush();
-      assert.equal(await direct.exists("message:50:300", "message:60:300"), 2);
+    await cache.apply("READY", ready(0, "8388608"));
+    await cache.apply("READY", ready(1, "4194304"));
+    await cache.apply("GUILD_CREATE", guild("8388608", "100"));
+    await cache.apply("GUILD_CREATE", guild("4194304", "200"));
+    await cache.apply("CHANNEL_CREATE", {
+      id: "60",
+      type: 1,
+      recipients: [{ id: "4", username: "u" }],
+    });
+    await cache.apply("MESSAGE_CREATE", { ...dm, channel_id: "60" });
+    await cache.apply("MESSAGE_CREATE", dm); // a DM channel not held
+    await cache.flush();
+    assert.equal(await direct.exists("message:50:300", "message:60:300"), 2);
 
-      const down = new Promise((resolve) => redis.once("close", resolve));
-      await relay.stop();
-      await down;
-      await captureStderr(() =>
-        cache.apply("MESSAGE_DELETE", { id: "300", channel_id: "50" })
-      );
-      assert.equal(cache.stale, true);
-      const up = new Promise((resolve) => redis.once("ready", resolve));
-      relay.start();
-      await up;
+    const down = new Promise((resolve) => redis.once("close", resolve));
+    await relay.stop();
+    await down;
+    await captureStderr(() =>
+      cache.apply("MESSAGE_DELETE", { id: "300", channel_id: "50" })
+    );
+    assert.equal(cache.stale, true);
+    const up = new Promise((resolve) => redis.once("ready", resolve));
+    relay.start();
+    await up;
 
-      // Shard 0 starts a new session; shard 1 resumes (nothing lost to
-      // Redis is sent again).
-      await cache.apply("READY", ready(0, "8388608"));
-      await cache.apply("GUILD_CREATE", guild("8388608", "100"));
-      await cache.flush();
-      assert.equal(cache.stale, true, "shard 1's guilds were not rebuilt");
-      assert.equal(await direct.exists("message:50:300"), 0, "DM dropped");
-      assert.equal(await direct.exists("message:60:300"), 0);
-      assert.equal(await direct.exists("channel:60"), 0);
-      assert.deepEqual(await direct.smembers("channel_keys:60"), []);
-      assert.deepEqual(
-        (await direct.smembers("channel_keys")).sort(),
-        ["channel:100", "channel:200"],
-      );
-      assert.ok(await direct.exists("guild:4194304"), "other guilds stay");
-      await cache.apply("READY", ready(1, "4194304"));
-      assert.equal(cache.stale, false);
-    } finally {
-      await closeRedis(redis);
-      await relay.stop();
-      await direct.flushdb();
-      await closeRedis(direct);
-    }
+    // Shard 0 starts a new session; shard 1 resumes (nothing lost to
+    // Redis is sent again).
+    await cache.apply("READY", ready(0, "8388608"));
+    await cache.apply("GUILD_CREATE", guild("8388608", "100"));
+    await cache.flush();
+    assert.equal(cache.stale, true, "shard 1's guilds were not rebuilt");
+    assert.equal(await direct.exists("message:50:300"), 0, "DM dropped");
+    assert.equal(await direct.exists("message:60:300"), 0);
+    assert.equal(await direct.exists("channel:60"), 0);
+    assert.deepEqual(await direct.smembers("channel_keys:60"), []);
+    assert.deepEqual(
+      (await direct.smembers("channel_keys")).sort(),
+      ["channel:100", "channel:200"],
+    );
+    assert.ok(await direct.exists("guild:4194304"), "other guilds stay");
+    await cache.apply("READY", ready(1, "4194304"));
+    assert.equal(cache.stale, false);
   },
 });
 
@@ -346,37 +347,31 @@ Deno.test({
     "forEachChunk: a connection lost midway ends the work instead of sending the chunks left once it is back (among what came since)",
   ignore: server.ignore,
   fn: async () => {
-    const { direct, relay, redis } = await relayed();
-    try {
-      const members = Array.from({ length: 5_000 }, (_, i) => `m${i}`);
-      await direct.sadd("big", ...members);
-      const script =
-        "for _, k in ipairs(KEYS) do redis.call('SADD', 'done', k) end";
-      // The first SSCAN reaches the server; its answer never comes back.
-      relay.swallowReplies = true;
-      const work = forEachChunk(redis, "big", script).then(
-        () => "finished",
-        (error: Error) => error.message,
-      );
-      await captureStderr(async () => {
-        const down = new Promise((resolve) => redis.once("close", resolve));
-        await relay.stop();
-        await down;
-        relay.swallowReplies = false;
-        const up = new Promise((resolve) => redis.once("ready", resolve));
-        relay.start();
-        await up;
-        // The client sends the SSCAN again; nothing after it.
-        assert.match(await work, /lost midway/);
-      });
-      await redis.ping(); // after anything the work could still have sent
-      assert.equal(await direct.scard("done"), 0);
-    } finally {
-      await closeRedis(redis);
+    await using setup = await relayed();
+    const { direct, relay, redis } = setup;
+    const members = Array.from({ length: 5_000 }, (_, i) => `m${i}`);
+    await direct.sadd("big", ...members);
+    const script =
+      "for _, k in ipairs(KEYS) do redis.call('SADD', 'done', k) end";
+    // The first SSCAN reaches the server; its answer never comes back.
+    relay.swallowReplies = true;
+    const work = forEachChunk(redis, "big", script).then(
+      () => "finished",
+      (error: Error) => error.message,
+    );
+    await captureStderr(async () => {
+      const down = new Promise((resolve) => redis.once("close", resolve));
       await relay.stop();
-      await direct.flushdb();
-      await closeRedis(direct);
-    }
+      await down;
+      relay.swallowReplies = false;
+      const up = new Promise((resolve) => redis.once("ready", resolve));
+      relay.start();
+      await up;
+      // The client sends the SSCAN again; nothing after it.
+      assert.match(await work, /lost midway/);
+    });
+    await redis.ping(); // after anything the work could still have sent
+    assert.equal(await direct.scard("done"), 0);
   },
 });
 
@@ -385,43 +380,29 @@ Deno.test({
     "RedisCache: a connection lost again while a batch waits for the server's run_id after a reconnect fails that batch at once (stale)",
   ignore: server.ignore,
   fn: async () => {
-    const { direct, relay, redis } = await relayed();
+    await using setup = await relayed();
+    const { direct, relay, redis } = setup;
     const cache = new RedisCache(redis, { resources: ["guilds"] });
-    try {
-      await captureStderr(async () => {
-        await cache.apply("GUILD_CREATE", GUILD);
-        await cache.flush();
-        const down = new Promise((resolve) => redis.once("close", resolve));
-        await relay.stop();
-        await down;
-        // Back: the connection asks the server's run_id as it is ready;
-        // that answer never comes.
-        const up = new Promise<void>((resolve) =>
-          redis.once("ready", () => {
-            relay.swallowReplies = true;
-            resolve();
-          })
-        );
-        relay.start();
-        await up;
-        const update = cache.apply("GUILD_UPDATE", { id: "1", name: "x" });
-        await relay.stop(); // lost again, for good
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const settled = await Promise.race([
-          update.then(() => "settled"),
-          new Promise((resolve) => {
-            timer = setTimeout(() => resolve("held"), 10_000);
-          }),
-        ]);
-        clearTimeout(timer);
-        assert.equal(settled, "settled");
-      });
-      assert.equal(cache.stale, true);
-    } finally {
-      await closeRedis(redis);
+    await captureStderr(async () => {
+      await cache.apply("GUILD_CREATE", GUILD);
+      await cache.flush();
+      const down = new Promise((resolve) => redis.once("close", resolve));
       await relay.stop();
-      await direct.flushdb();
-      await closeRedis(direct);
-    }
+      await down;
+      // Back: the connection asks the server's run_id as it is ready;
+      // that answer never comes.
+      const up = new Promise<void>((resolve) =>
+        redis.once("ready", () => {
+          relay.swallowReplies = true;
+          resolve();
+        })
+      );
+      relay.start();
+      await up;
+      const update = cache.apply("GUILD_UPDATE", { id: "1", name: "x" });
+      await relay.stop(); // lost again, for good
+      assert.equal(await settlesSoon(update), "settled");
+    });
+    assert.equal(cache.stale, true);
   },
 });
