@@ -179,7 +179,7 @@ Deno.test({
   ignore: server.ignore,
   fn: async () => {
     await using setup = await relayed();
-    const { direct, relay, redis } = setup;
+    const { relay, redis } = setup;
     const cache = new RedisCache(redis, {
       resources: ["guilds", "channels", "messages"],
     });
@@ -381,7 +381,7 @@ Deno.test({
   ignore: server.ignore,
   fn: async () => {
     await using setup = await relayed();
-    const { direct, relay, redis } = setup;
+    const { relay, redis } = setup;
     const cache = new RedisCache(redis, { resources: ["guilds"] });
     await captureStderr(async () => {
       await cache.apply("GUILD_CREATE", GUILD);
