@@ -307,12 +307,14 @@ const REDUCERS: Record<string, Reducer> = {
     // moves a channel, so the event is not applied (the memory store would
     // move it, while Redis's guild_keys of the old guild kept it, and
     // removing that guild deleted the channel of the other).
+    // Not applied, the held channel is handed back as a copy: the store's
+    // own object, edited by a handler as `ctx.old`, would edit the cache.
     const heldIn = scopeOf(old);
-    if (heldIn !== undefined && heldIn !== scope) return old;
+    if (heldIn !== undefined && heldIn !== scope) return { ...old };
     // Outside guilds there are only DMs and group DMs: a thread or guild
     // channel without its guild is a malformed event, and would sit outside
     // every guild's removal.
-    if (scope === "" && d.type !== 1 && d.type !== 3) return old;
+    if (scope === "" && d.type !== 1 && d.type !== 3) return old && { ...old };
     const value = channelValue(d, scope || undefined);
     c.set("channel", scope, id, keepUncarried(value, old, CHANNEL_UNCARRIED));
     return old;

@@ -145,3 +145,25 @@ Deno.test("ctx.old of GUILD_SCHEDULED_EVENT_USER_ADD/REMOVE for an event whose u
     assert.equal(cache.scheduledEvent("1", "2")?.name, "quiz", event);
   }
 });
+
+Deno.test("ctx.old of a CHANNEL_UPDATE that is not applied (the channel named under another guild, or a guild channel without one) is a copy: a handler editing it does not edit the cache", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", {
+    id: "1",
+    name: "g",
+    channels: [{ id: "2", type: 0, name: "general" }],
+    roles: [],
+  });
+  for (const guildId of ["9", undefined]) {
+    const { old } = cache.apply("CHANNEL_UPDATE", {
+      id: "2",
+      type: 0,
+      name: "moved",
+      ...(guildId === undefined ? {} : { guild_id: guildId }),
+    });
+    assert.equal((old as { name?: string } | undefined)?.name, "general");
+    assert.notEqual(old, cache.channel("2"), String(guildId));
+    (old as { name: string }).name = "edited";
+    assert.equal(cache.channel("2")?.name, "general", String(guildId));
+  }
+});
