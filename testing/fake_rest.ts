@@ -17,6 +17,10 @@ import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { componentErrors, modalErrors } from "./_component_checks.ts";
 import { FakeResources } from "./fake_resources.ts";
+import {
+  editedAttachments,
+  uploadedAttachments,
+} from "./_message_attachments.ts";
 import type {
   RestApplicationCommand,
   RestMessage,
@@ -383,10 +387,14 @@ const fieldError = (code: string, message: string): unknown => ({
  *
  * It implements messages (create, get, edit, delete), interaction callbacks,
  * original responses and follow-ups, bulk command overwrites and the gateway
- * routes; checks the bot token (401 with Discord's JSON otherwise); records
- * every request and interaction response; answers with `X-RateLimit-*`
- * headers from a per-bucket model (and 429s when a client overruns it); and
- * lets a test script rate limits, 429s, errors and network failures.
+ * routes; keeps, on every edit of a message, only the attachments the edit's
+ * `attachments` lists (existing ones by id, new files by their `files[n]`
+ * placeholder), as Discord's API v10 does, and all of them when it has no
+ * `attachments`; checks the bot token (401 with Discord's JSON otherwise);
+ * records every request and interaction response; answers with
+ * `X-RateLimit-*` headers from a per-bucket model (and 429s when a client
+ * overruns it); and lets a test script rate limits, 429s, errors and network
+ * failures.
  *
  * @example A rate-limited channel
  * ```ts
@@ -1018,7 +1026,13 @@ export class FakeRest {
         : [],
       ...extra,
     };
-    if (files.length > 0) message.attachments = this.#attachments(body, files);
+    if (files.length > 0) {
+      message.attachments = uploadedAttachments(
+        body,
+        files,
+        () => this.#snowflake(),
+      );
+    }
     if (typeof body.nonce === "string" || typeof body.nonce === "number") {
       message.nonce = body.nonce;
     }
@@ -1027,34 +1041,6 @@ export class FakeRest {
       this.onMessageCreate?.(structuredClone(message));
     }
     return message;
-  }
-
-  /** Attachment objects for uploaded files, described by `attachments`. */
-  #attachments(
-    body: Record<string, unknown>,
-    files: RecordedFile[],
-  ): NonNullable<RestMessage["attachments"]> {
-    const described = Array.isArray(body.attachments) ? body.attachments : [];
-    return files.map((file) => {
-      const index = Number(/\[(\d+)\]/.exec(file.field)?.[1] ?? -1);
-      const meta = asObject(
-        described.find((a) => String(asObject(a).id) === String(index)),
-      );
-      const id = this.#snowflake();
-      const out: Record<string, unknown> = {
-        id,
-        filename: typeof meta.filename === "string" ? meta.filename : file.name,
-        size: file.data.byteLength,
-        url: `https://cdn.discordapp.com/attachments/0/${id}/${file.name}`,
-        proxy_url:
-          `https://media.discordapp.net/attachments/0/${id}/${file.name}`,
-        content_type: file.contentType,
-      };
-      if (typeof meta.description === "string") {
-        out.description = meta.description;
-      }
-      return out as unknown as NonNullable<RestMessage["attachments"]>[number];
-    });
   }
 
   #editMessage(
@@ -1076,12 +1062,12 @@ export class FakeRest {
         : [];
     }
     if (typeof body.flags === "number") message.flags = body.flags;
-    if (files.length > 0) {
-      message.attachments = [
-        ...(Array.isArray(message.attachments) ? message.attachments : []),
-        ...this.#attachments(body, files),
-      ];
-    }
+    message.attachments = editedAttachments(
+      Array.isArray(message.attachments) ? message.attachments : [],
+      body,
+      files,
+      () => this.#snowflake(),
+    );
     message.flags = (message.flags ?? 0) & ~LOADING;
     message.edited_timestamp = this.#timestamp();
     if ((message.flags & EPHEMERAL) === 0) {
