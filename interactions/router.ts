@@ -29,6 +29,7 @@ import {
   InteractionContext,
 } from "./context.ts";
 import { compileCustomId } from "./custom_id.ts";
+import { overlapExample } from "./_pattern_overlap.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
 import {
@@ -633,7 +634,10 @@ export class InteractionRouter {
    * Add a pattern route. The first matching route wins, so a pattern
    * registered twice is refused, and one an earlier pattern already takes
    * (`"vote:{x}"` before `"vote:{x}:{y}"`) is reported: its handler would
-   * never run for the ids the earlier one matches.
+   * never run for the ids the earlier one matches. So is one an earlier
+   * pattern takes some ids of (`"vote:{id}"` before `"{kind}:{id}"`,
+   * `"a:{x}"` and `"{y}:b"` either way round), with an id both match (see
+   * `overlapExample` for what that check can miss).
    */
   #addPattern(
     routes: PatternRoute[],
@@ -655,6 +659,16 @@ export class InteractionRouter {
         "The {kind} pattern '{source}' is shadowed by '{earlier}', registered before it: custom ids both match go to '{earlier}'",
         { kind, source, earlier: earlier.pattern.source },
       );
+    } else {
+      // Each earlier pattern that takes some of its ids (not all).
+      for (const route of routes) {
+        const example = overlapExample(route.pattern, pattern);
+        if (example === undefined) continue;
+        visible.warn(
+          "The {kind} pattern '{source}' overlaps '{earlier}', registered before it: custom ids both match (such as '{example}') go to '{earlier}'",
+          { kind, source, earlier: route.pattern.source, example },
+        );
+      }
     }
     routes.push({ pattern, handler });
   }

@@ -24,6 +24,7 @@ import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { awaitMessage } from "../../interactions/await_message.ts";
+import { compileCustomId, customId } from "../../interactions/custom_id.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 
 const tags = command({
@@ -598,6 +599,59 @@ Deno.test("router refuses a pattern registered twice and reports one an earlier 
   });
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /'vote:\{x\}:\{y\}' is shadowed by 'vote:\{x\}'/);
+});
+
+Deno.test("router reports a pattern an earlier one overlaps, either way round, with an id both match", async () => {
+  const pairs = [
+    ["a:{x}", "{y}:b", "a:b"],
+    ["{y}:b", "a:{x}", "a:b"],
+    ["vote:{id}", "{kind}:{id}", "vote:x"],
+    ["{kind}:{id}:up", "vote:{id}:{choice}", "vote:x:up"],
+  ] as const;
+  for (const [first, second, expected] of pairs) {
+    const router = new InteractionRouter();
+    const lines = await captureStderr(() => {
+      router.button(first, () => {});
+      router.button(second, () => {});
+      // Another kind's routes are apart.
+      router.select(second, () => {});
+    });
+    assert.equal(lines.length, 1, `${first} then ${second}: ${lines}`);
+    const line = lines[0]!;
+    assert.ok(
+      line.includes(
+        `button pattern '${second}' overlaps '${first}', registered before it: custom ids both match (such as '${expected}') go to '${first}'`,
+      ),
+      line,
+    );
+    // The example is an id the second's customId builds and the first takes.
+    const params = compileCustomId(second).match(expected);
+    assert.ok(params !== undefined, `${second} on ${expected}`);
+    assert.equal(customId(second, params), expected);
+    assert.ok(
+      compileCustomId(first).match(expected),
+      `${first} on ${expected}`,
+    );
+  }
+});
+
+Deno.test("router gives no overlap warning for patterns no id of the later one also matches", async () => {
+  const lines = await captureStderr(() => {
+    new InteractionRouter()
+      .button("tag:{name}", () => {})
+      .button("vote:{id}", () => {})
+      .button("vote/{id}", () => {})
+      .button("poll:{x}:{y}", () => {})
+      // "poll:a:b" matches both, but is the earlier one's id: it goes there.
+      .button("poll:{x}", () => {})
+      .button("ticket-{id}:close", () => {})
+      .button("ticket-{id}", () => {})
+      .button("page/{n}", () => {})
+      .button("page:{n}", () => {})
+      .button("confirm", () => {})
+      .button("cancel", () => {});
+  });
+  assert.deepEqual(lines, []);
 });
 
 Deno.test("a waiter whose filter throws ends with that error and lets go: awaitMessage unsubscribes, awaitComponent passes the click on to its route", async () => {
