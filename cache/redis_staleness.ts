@@ -10,6 +10,7 @@ import {
   serverSession,
 } from "../redis/server_session.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
+import { assertShardId } from "../gateway/saved_session.ts";
 import { forEachChunk } from "./redis_chunks.ts";
 import { DROP_UNGUILDED } from "./redis_scripts.ts";
 
@@ -253,23 +254,20 @@ function readyShard(data: unknown): number | undefined {
 }
 
 /** `RedisCache`'s `shards` checked: shard ids are non-negative integers. */
-export function checkShardIds(shards: Iterable<number> | undefined): number[] {
+export function checkShardIds(
+  shards: Iterable<number> | undefined,
+  action: string,
+): number[] {
   if (shards === undefined) return [];
   if (
     typeof shards !== "object" || shards === null ||
     !(Symbol.iterator in shards)
   ) {
-    throw new TypeError("RedisCache: shards must be an iterable of shard ids");
+    throw new TypeError(
+      `Cannot ${action} as 'shards' must be an iterable of shard ids`,
+    );
   }
   const ids = [...shards];
-  for (const id of ids) {
-    if (!Number.isSafeInteger(id) || id < 0) {
-      throw new RangeError(
-        `RedisCache: shards must hold non-negative integer shard ids, not ${
-          String(id)
-        }`,
-      );
-    }
-  }
+  for (const id of ids) assertShardId(id, action);
   return ids;
 }

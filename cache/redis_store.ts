@@ -220,7 +220,7 @@ export class RedisCache {
     this.#staleness = new RedisStaleness(
       redis,
       options.onStale,
-      checkShardIds(options.shards),
+      checkShardIds(options.shards, "create a RedisCache"),
     );
   }
 
