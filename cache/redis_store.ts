@@ -252,6 +252,9 @@ export class RedisCache {
    *
    * @param shards The shards' ids.
    * @param reason Why, for the log.
+   * @throws {TypeError} `shards` not iterable.
+   * @throws {RangeError} A shard id that is not a non-negative integer
+   * (nothing is marked then).
    *
    * @example A store created once the shards were already running
    * ```ts
@@ -268,7 +271,10 @@ export class RedisCache {
    * ```
    */
   markStale(shards: Iterable<number>, reason: string): void {
-    this.#staleness.missed(shards, new Error(reason));
+    // Checked first, all of them: an id no READY can carry would keep the
+    // cache stale for good (and a service would persist it).
+    const ids = checkShardIds(shards, "mark a RedisCache stale");
+    this.#staleness.missed(ids, new Error(reason));
   }
 
   /**

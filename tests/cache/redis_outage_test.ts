@@ -406,3 +406,41 @@ Deno.test({
     assert.equal(cache.stale, true);
   },
 });
+
+Deno.test("RedisCache: shard ids that no READY could carry are refused, in the shards option and in markStale, and nothing is marked", async () => {
+  // Neither touches the connection: a stand-in is enough.
+  const redis = {} as RedisConnection;
+  for (const bad of [[-1], [1.5], [Number.NaN], ["0"], [0, 2 ** 53]]) {
+    assert.throws(
+      () => new RedisCache(redis, { shards: bad as number[] }),
+      RangeError,
+      JSON.stringify(bad),
+    );
+  }
+  assert.throws(
+    () => new RedisCache(redis, { shards: 3 as unknown as number[] }),
+    TypeError,
+  );
+  const cache = new RedisCache(redis);
+  await captureStderr(() => {
+    for (const bad of [[-1], [1.5], [Number.NaN], ["0"], [0, 2 ** 53]]) {
+      assert.throws(
+        () => cache.markStale(bad as number[], "missed"),
+        (error: unknown) =>
+          error instanceof RangeError &&
+          error.message.includes("mark a RedisCache stale"),
+        JSON.stringify(bad),
+      );
+    }
+    assert.throws(
+      () => cache.markStale("01" as unknown as number[], "missed"),
+      TypeError,
+    );
+    // A string's characters would have been marked one by one.
+    assert.equal(cache.stale, false);
+    assert.deepEqual(cache.staleShards, []);
+    cache.markStale(new Set([2, 0]), "missed");
+  });
+  assert.equal(cache.stale, true);
+  assert.deepEqual(cache.staleShards.sort(), [0, 2]);
+});
