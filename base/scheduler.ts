@@ -124,3 +124,48 @@ export function delay(
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * Wait for `promise` to settle (resolve or reject), at most `ms`
+ * milliseconds on `scheduler`'s clock; its timer is cleared either way.
+ * For bounded waits at shutdown, where what matters is whether it ended in
+ * time, not how.
+ *
+ * @param scheduler The clock of the wait.
+ * @param promise What to wait for; nothing to wait for settles at once.
+ * @param ms The longest wait.
+ * @returns Whether it settled in time.
+ *
+ * @example Usage
+ * ```ts
+ * import { settlesWithin } from "./scheduler.ts";
+ * import { VirtualScheduler } from "@disruption/disruption/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const scheduler = new VirtualScheduler();
+ * const never = new Promise<void>(() => {});
+ * const waiting = settlesWithin(scheduler, never, 1_000);
+ * await scheduler.advance(1_000);
+ * assert.equal(await waiting, false);
+ * assert.equal(await settlesWithin(scheduler, Promise.reject(new Error()), 1), true);
+ * assert.equal(scheduler.pending, 0);
+ * ```
+ */
+export async function settlesWithin(
+  scheduler: Scheduler,
+  promise: Promise<unknown> | undefined,
+  ms: number,
+): Promise<boolean> {
+  if (!promise) return true;
+  let timer: TimerId | undefined;
+  try {
+    return await Promise.race([
+      promise.then(() => true, () => true),
+      new Promise<false>((resolve) => {
+        timer = scheduler.setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } finally {
+    if (timer !== undefined) scheduler.clearTimeout(timer);
+  }
+}

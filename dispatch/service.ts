@@ -29,6 +29,7 @@ import { checkGatewayBot } from "../handler/gateway_bot_check.ts";
 import {
   realScheduler,
   type Scheduler,
+  settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
 import { ShardManager } from "../gateway/shard_manager.ts";
@@ -420,7 +421,7 @@ export class DispatchService {
       this.#guildLog?.close(LOG_FLUSH_TIMEOUT),
     ]);
     if (this.#publisher) {
-      const drained = await within(
+      const drained = await settlesWithin(
         this.#scheduler,
         this.#publisher.drained(),
         DRAIN_TIMEOUT,
@@ -433,9 +434,9 @@ export class DispatchService {
       }
     }
     // The last save, after any in flight; bounded, as Redis may be down.
-    await within(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
+    await settlesWithin(this.#scheduler, this.#saving, SHUTDOWN_SAVE_TIMEOUT);
     this.#save();
-    const saved = await within(
+    const saved = await settlesWithin(
       this.#scheduler,
       this.#saving,
       SHUTDOWN_SAVE_TIMEOUT,
@@ -531,7 +532,7 @@ export class DispatchService {
     // No old state when the cache fails or is late.
     let old: unknown;
     const read = applied.then((update) => old = update.old, () => {});
-    within(this.#scheduler, read, OLD_TIMEOUT).then(() => {
+    settlesWithin(this.#scheduler, read, OLD_TIMEOUT).then(() => {
       let body = `${frame},"shard":${event.shardId}`;
       if (old !== undefined) {
         try {
@@ -1135,30 +1136,6 @@ export function parseCommand(text: string): ServiceCommand {
     throw new TypeError("'data' must be an object with a numeric 'op'");
   }
   return { op, shard, data: data as ServiceCommand["data"] & object };
-}
-
-/**
- * Wait for a promise, at most `ms` milliseconds.
- *
- * @returns Whether it settled in time.
- */
-async function within(
-  scheduler: Scheduler,
-  promise: Promise<unknown> | undefined,
-  ms: number,
-): Promise<boolean> {
-  if (!promise) return true;
-  let timer: TimerId | undefined;
-  try {
-    return await Promise.race([
-      promise.then(() => true, () => true),
-      new Promise<false>((resolve) => {
-        timer = scheduler.setTimeout(() => resolve(false), ms);
-      }),
-    ]);
-  } finally {
-    if (timer !== undefined) scheduler.clearTimeout(timer);
-  }
 }
 
 /** The AMQP URL of the configuration. */

@@ -8,7 +8,11 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { RestClient } from "../rest/rest_client.ts";
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  type Scheduler,
+  settlesWithin,
+  type TimerId,
+} from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch", "status"]);
 
@@ -120,16 +124,7 @@ export class StatusLog {
    * @returns When everything is posted, or dropped.
    */
   async close(ms: number): Promise<void> {
-    const posted = this.flush();
-    let timer: TimerId | undefined;
-    const inTime = await Promise.race([
-      posted.then(() => true),
-      new Promise<false>((resolve) => {
-        timer = this.#scheduler.setTimeout(() => resolve(false), ms);
-      }),
-    ]);
-    if (timer !== undefined) this.#scheduler.clearTimeout(timer);
-    if (inTime) {
+    if (await settlesWithin(this.#scheduler, this.flush(), ms)) {
       this.#abort.abort();
       return;
     }

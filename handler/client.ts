@@ -16,7 +16,7 @@ import { ShardSlot } from "./shard_slot.ts";
 import { assertClientOptions } from "./client_options_check.ts";
 import { checkGatewayBot } from "./gateway_bot_check.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
-import { delay, realScheduler } from "../base/scheduler.ts";
+import { realScheduler, settlesWithin } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
   pacingOptions,
@@ -507,13 +507,7 @@ export class Client {
   /** Wait for the handlers up to `timeout` ms; report what is left. */
   async #drain(timeout: number): Promise<void> {
     const scheduler = this.#options.scheduler ?? realScheduler;
-    const timer = new AbortController();
-    const drained = await Promise.race([
-      this.idle().then(() => true),
-      delay(scheduler, timeout, timer.signal).then(() => false, () => true),
-    ]);
-    timer.abort();
-    if (drained) return;
+    if (await settlesWithin(scheduler, this.idle(), timeout)) return;
     for (const [shardId, slot] of this.#slots.entries()) {
       if (!slot?.runner.busy) continue;
       const dropped = slot.runner.abandon();
