@@ -379,10 +379,11 @@ export class Shard {
    * Create a shard; nothing happens until {@linkcode Shard.connect}.
    *
    * @param options Token, intents, shard and the injected seams.
-   * @throws {TypeError} When the token is missing, or `presence` is malformed.
+   * @throws {TypeError} When the token is missing, or `presence` or
+   * `properties` is malformed.
    * @throws {RangeError} When a number is out of range.
-   * @throws {GatewayError} `payload_too_large` when IDENTIFY with `presence`
-   * would pass 4096 bytes.
+   * @throws {GatewayError} `payload_too_large` when IDENTIFY (with
+   * `presence`, if given) would pass 4096 bytes.
    */
   constructor(options: ShardOptions) {
     assertShardOptions(options);
@@ -406,11 +407,12 @@ export class Shard {
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#limiter = new SendRateLimiter({ scheduler: this.#scheduler });
     if (options.session) this.#restoreSession(options.session);
-    // Checked at construction: a presence IDENTIFY cannot carry would
-    // otherwise fail every session, one identify at a time.
+    // Checked at construction: an IDENTIFY over 4096 bytes (a long token or
+    // properties, or a presence) is closed with 4002, which asks for a
+    // resume; with no session the shard would identify again, forever.
     if (options.presence !== undefined) {
       this.#presence = this.#identifiablePresence(options.presence);
-    }
+    } else this.#assertIdentifyFits(undefined);
   }
 
   /** This shard's ID. */
@@ -742,21 +744,26 @@ export class Shard {
    */
   #identifiablePresence(presence: unknown): UpdatePresenceData {
     const { d } = updatePresenceCommand(presence as UpdatePresenceData);
+    this.#assertIdentifyFits(d);
+    return d;
+  }
+
+  /** Throws when IDENTIFY, with `presence` if given, passes 4096 bytes. */
+  #assertIdentifyFits(presence: UpdatePresenceData | undefined): void {
+    const d: IdentifyData = this.#identifyData();
+    if (presence !== undefined) d.presence = presence;
     const bytes = utf8Over(
-      JSON.stringify({
-        op: GatewayOpcode.Identify,
-        d: { ...this.#identifyData(), presence: d },
-      }),
+      JSON.stringify({ op: GatewayOpcode.Identify, d }),
       MAX_PAYLOAD_BYTES,
     );
-    if (bytes !== undefined) {
-      throw new GatewayError(
-        "payload_too_large",
-        `Cannot use this presence as IDENTIFY with it encodes to more than ${MAX_PAYLOAD_BYTES} bytes: current size ${bytes} bytes`,
-        { shardId: this.#shardId },
-      );
-    }
-    return d;
+    if (bytes === undefined) return;
+    throw new GatewayError(
+      "payload_too_large",
+      presence !== undefined
+        ? `Cannot use this presence as IDENTIFY with it encodes to more than ${MAX_PAYLOAD_BYTES} bytes: current size ${bytes} bytes`
+        : `Cannot create shard as IDENTIFY (its token and properties) encodes to more than ${MAX_PAYLOAD_BYTES} bytes: current size ${bytes} bytes`,
+      { shardId: this.#shardId },
+    );
   }
 
   /** IDENTIFY's fields other than the presence. */

@@ -270,8 +270,9 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
  * the option that is wrong.
  *
  * @param options The options.
- * @throws {TypeError} When the token is missing, a URL is malformed or a
- * function option is not a function.
+ * @throws {TypeError} When the token is missing, a URL is malformed,
+ * `properties` is not three strings or a function option is not a
+ * function.
  * @throws {RangeError} When a number is out of range.
  */
 export function assertShardOptions(options: ShardOptions): void {
@@ -320,6 +321,20 @@ export function assertShardOptions(options: ShardOptions): void {
   } catch {
     throw new TypeError(
       `Cannot create shard as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${options.gatewayUrl}'`,
+    );
+  }
+  const properties: unknown = options.properties;
+  if (
+    properties !== undefined &&
+    (typeof properties !== "object" || properties === null ||
+      ["os", "browser", "device"].some((key) =>
+        typeof (properties as Record<string, unknown>)[key] !== "string"
+      ))
+  ) {
+    // Discord answers a malformed IDENTIFY with a close that asks for a
+    // resume, and there is no session: it would identify again, forever.
+    throw new TypeError(
+      "Cannot create shard as 'properties' must be an object with string 'os', 'browser' and 'device'",
     );
   }
   for (const name of ["random", "transport"] as const) {

@@ -3,6 +3,7 @@
 // skip; never an exception out of the socket listener or a timer.
 import assert from "node:assert/strict";
 import { Shard } from "../../gateway/shard.ts";
+import { GatewayError } from "../../gateway/errors.ts";
 import { ShardManager } from "../../gateway/shard_manager.ts";
 import { MemorySessionStore } from "../../gateway/session_store.ts";
 import { FakeTransport } from "../../testing/fake_socket.ts";
@@ -527,12 +528,41 @@ Deno.test("Shard options: every numeric option is validated with its name", asyn
     ["shardCount NaN", { shardCount: NaN }, /'shardCount'/],
     ["largeThreshold NaN", { largeThreshold: NaN }, /'largeThreshold'/],
     ["random not a function", { random: 0.5 }, /'random'/],
+    ["properties.os a number", {
+      properties: { os: 1, browser: "b", device: "d" },
+    }, /'properties'/],
+    ["properties without device", {
+      properties: { os: "linux", browser: "b" },
+    }, /'properties'/],
+    ["properties null", { properties: null }, /'properties'/],
   ];
   for (const [name, options, message] of rows) {
     await t.step(name, () => {
       assert.throws(() => new Shard({ ...base, ...options } as never), message);
     });
   }
+});
+
+Deno.test("Shard refuses at construction an IDENTIFY over 4096 bytes without a presence (a long token or properties): Discord's 4002 asks for a resume, and with no session it would identify again, forever", () => {
+  const base = { token: TOKEN, intents: 1 };
+  const long = { os: "linux", browser: "b".repeat(5_000), device: "d" };
+  for (
+    const options of [
+      { properties: long },
+      { token: "t".repeat(5_000) },
+      // 1,400 three-byte characters: under 4096 characters, over the bytes.
+      { properties: { ...long, browser: "€".repeat(1_400) } },
+    ]
+  ) {
+    assert.throws(
+      () => new Shard({ ...base, ...options }),
+      (error: unknown) =>
+        error instanceof GatewayError && error.kind === "payload_too_large" &&
+        /IDENTIFY/.test(error.message),
+    );
+  }
+  // Just under the limit is fine.
+  new Shard({ ...base, properties: { ...long, browser: "b".repeat(3_800) } });
 });
 
 Deno.test("ShardManager options: every numeric option is validated with its name", async (t) => {
