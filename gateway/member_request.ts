@@ -73,8 +73,11 @@ export interface MemberRequestShard {
     ) => void,
     options?: { events?: Iterable<string> },
   ): () => void;
-  /** Send a gateway command. */
-  send(command: GatewayCommand): Promise<void>;
+  /** Send a gateway command; `signal` takes it back while it is queued. */
+  send(
+    command: GatewayCommand,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
 }
 
 /** How long a members request waits for its next chunk by default. */
@@ -174,8 +177,12 @@ async function* memberChunks(
     wake = undefined;
     resolve?.();
   };
+  // Takes the request's frame back if it is still queued when the request
+  // ends (failed, aborted, or its reader stopped reading).
+  const withdraw = new AbortController();
   // Nothing more is wanted: the reply is whole or the request failed.
   const stop = (): void => {
+    withdraw.abort();
     unsubscribe?.();
     unsubscribe = undefined;
     if (timer !== undefined) scheduler.clearTimeout(timer);
@@ -200,10 +207,17 @@ async function* memberChunks(
     }, timeout);
   };
   const send = (): void => {
-    shard.send({ op: GatewayOpcode.RequestGuildMembers, d: request }).catch(
-      fail,
-    );
-    armTimeout();
+    timer = undefined;
+    shard.send(
+      { op: GatewayOpcode.RequestGuildMembers, d: request },
+      { signal: withdraw.signal },
+    ).then(() => {
+      // The wait for a chunk starts when Discord is asked, not while the
+      // frame queues behind other commands or a reconnect.
+      if (!complete && failure === undefined && timer === undefined) {
+        armTimeout();
+      }
+    }, fail);
   };
   const onDispatch = (
     event: { readonly name: string; readonly data: unknown },

@@ -68,6 +68,8 @@ import { defaultTransport } from "./default_transport.ts";
 import { runtimeOs } from "../base/runtime.ts";
 import { listenerStream } from "../base/listener_stream.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
+import { GatewayIntent } from "../types/intents.ts";
+import { shardForGuild } from "./shard_routing.ts";
 import type {
   GatewayCommand,
   GatewayPayload,
@@ -599,6 +601,9 @@ export class Shard {
    * included, no more than 120 frames leave per 60 s.
    *
    * @param command The command, e.g. `{ op: 3, d: presence }`.
+   * @param options `signal` takes the command back while it waits in the
+   * queue (the promise rejects with the signal's reason); once written, it
+   * has no effect.
    * @returns A promise that resolves when the frame is written.
    * @throws {GatewayError} `payload_too_large` over 4096 bytes,
    * `invalid_payload` when it cannot be encoded, `shard_closed` when the
@@ -607,7 +612,12 @@ export class Shard {
    * malformed presence (op 3: it is kept for the next IDENTIFY, which must
    * also stay within 4096 bytes with it, or `payload_too_large`).
    */
-  send(command: GatewayCommand): Promise<void> {
+  send(
+    command: GatewayCommand,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (!COMMAND_OPCODES.has(command?.op)) {
       return Promise.reject(
         new TypeError(
@@ -652,8 +662,35 @@ export class Shard {
       }
       this.#presence = presence;
     }
+    if (!signal) {
+      return new Promise<void>((resolve, reject) => {
+        this.#queue.push({ frame, resolve, reject });
+        this.#pump();
+      });
+    }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ frame, resolve, reject });
+      const queued: QueuedCommand = {
+        frame,
+        resolve: () => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        reject: (error) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
+      // Taken back while waiting: a frame whose sender gave up would still
+      // cost Discord's limits when it went (an all-members request, say,
+      // takes the guild's one per 30 s).
+      const onAbort = (): void => {
+        const at = this.#queue.indexOf(queued);
+        if (at < 0) return;
+        this.#queue.splice(at, 1);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#queue.push(queued);
       this.#pump();
     });
   }
@@ -689,10 +726,14 @@ export class Shard {
    * `retry_after` and ask again. The guild must be on this shard.
    *
    * @param data The request; a nonce is added when missing.
-   * @param options Timeout (30 s without a chunk by default), the most
-   * chunks held for a reader that falls behind (1,000 by default) and signal.
+   * @param options Timeout (30 s without a chunk by default, counted from
+   * when the request is written, not while it queues), the most chunks held
+   * for a reader that falls behind (1,000 by default) and signal (which
+   * also takes back a request still queued).
    * @returns The chunks, in order, ending after the last one.
-   * @throws {TypeError} For malformed arguments.
+   * @throws {TypeError} For malformed arguments, a guild on another shard,
+   * the whole list (query `""`) without the GUILD_MEMBERS intent, or
+   * presences without GUILD_PRESENCES.
    * @throws {RangeError} For a `maxBacklog` that is not a positive integer.
    * @throws {GatewayError} (while iterating) `timeout` when the reply stops
    * coming, `decode` when a chunk does not fit the reply (malformed, another
@@ -704,11 +745,35 @@ export class Shard {
     options: MemberRequestOptions = {},
   ): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
     const command = requestGuildMembersCommand(data);
+    this.#assertMemberRequestAnswerable(command.d);
     // The request ends with the shard, not with its 30 s timeout.
     const signal = options.signal
       ? AbortSignal.any([options.signal, this.#lifetime.signal])
       : this.#lifetime.signal;
     return requestGuildMemberChunks(this, command.d, { ...options, signal });
+  }
+
+  /**
+   * What Discord would leave unanswered (the request would only time out)
+   * or answer without what was asked, refused now with the reason.
+   */
+  #assertMemberRequestAnswerable(request: RequestGuildMembersData): void {
+    const shardId = shardForGuild(request.guild_id, this.#shardCount);
+    if (shardId !== this.#shardId) {
+      throw new TypeError(
+        `Cannot request guild members as guild ${request.guild_id} is on shard ${shardId}, not on shard ${this.#shardId}`,
+      );
+    }
+    if (request.query === "" && !(this.#intents & GatewayIntent.GuildMembers)) {
+      throw new TypeError(
+        "Cannot request guild members as the whole list (query '') needs the GUILD_MEMBERS intent",
+      );
+    }
+    if (request.presences && !(this.#intents & GatewayIntent.GuildPresences)) {
+      throw new TypeError(
+        "Cannot request guild members with presences as it needs the GUILD_PRESENCES intent",
+      );
+    }
   }
 
   /**

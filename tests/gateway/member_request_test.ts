@@ -248,12 +248,12 @@ Deno.test("A members request that gets RATE_LIMITED waits retry_after and asks a
 Deno.test("A members request with no reply fails with a timeout GatewayError", async (t) => {
   const s = await setup(5);
   try {
-    // The guild of shard 1 asked on shard 0: the fake never answers.
+    // A guild the fake does not know (on shard 0): it never answers.
     await t.step("after 30 s by default", async () => {
       const request = collect(
         s.scheduler,
         s.manager.shard(0)!.requestGuildMembers({
-          guild_id: s.guilds[1],
+          guild_id: UNKNOWN_GUILD,
           query: "",
           limit: 0,
         }),
@@ -268,7 +268,7 @@ Deno.test("A members request with no reply fails with a timeout GatewayError", a
       assert.equal(request.result.error.shardId, 0);
       assert.match(
         request.result.error.message,
-        new RegExp(`guild ${s.guilds[1]} got no chunk for 30000 ms`),
+        new RegExp(`guild ${UNKNOWN_GUILD} got no chunk for 30000 ms`),
       );
       assert.equal(s.scheduler.now() - start, 30_000);
     });
@@ -276,7 +276,7 @@ Deno.test("A members request with no reply fails with a timeout GatewayError", a
       const request = collect(
         s.scheduler,
         s.manager.shard(0)!.requestGuildMembers(
-          { guild_id: s.guilds[1], user_ids: "1" },
+          { guild_id: UNKNOWN_GUILD, user_ids: "1" },
           { timeout: 5_000 },
         ),
       );
@@ -511,7 +511,7 @@ Deno.test("A members request on a shard ends when the shard closes", async () =>
   const gateway = new FakeGateway({ scheduler, guilds: 1 });
   const shard = new Shard({
     token: "fake-token",
-    intents: 1,
+    intents: 1 | 2, // GUILDS, GUILD_MEMBERS: the whole list
     transport: gateway.transport,
     scheduler,
   });
@@ -532,4 +532,112 @@ Deno.test("A members request on a shard ends when the shard closes", async () =>
     (error: Error & { kind?: string }) => error.kind === "shard_closed",
   );
   assert.equal(scheduler.pending, 0);
+});
+
+Deno.test("A members request queued behind other commands: its timeout starts when it is written, and one given up while queued is never sent", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, guilds: 1, membersPerGuild: 5 });
+  const { Shard } = await import("../../gateway/shard.ts");
+  const shard = new Shard({
+    token: "fake-token",
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMembers,
+    transport: gateway.transport,
+    scheduler,
+  });
+  const ready = shard.connect();
+  await scheduler.advance(0);
+  await ready;
+  const guild = gateway.guildIds[0]!;
+  // 200 commands first: the send limit lets the last of them out only
+  // after about 60 s.
+  for (let i = 0; i < 200; i++) {
+    shard.updateVoiceState({
+      guild_id: guild,
+      channel_id: null,
+      self_mute: false,
+      self_deaf: false,
+    }).catch(() => {});
+  }
+  const start = scheduler.now();
+  const whole = collect(
+    scheduler,
+    shard.requestGuildMembers({ guild_id: guild, query: "", limit: 0 }),
+  );
+  const giveUp = new AbortController();
+  const abandoned = collect(
+    scheduler,
+    shard.requestGuildMembers(
+      { guild_id: guild, user_ids: "1", nonce: "abandoned" },
+      { signal: giveUp.signal },
+    ),
+  );
+  await scheduler.advance(5_000);
+  giveUp.abort(new Error("the caller gave up"));
+  await abandoned.finished;
+  assert.match(String(abandoned.result.error), /the caller gave up/);
+  await scheduler.advance(120_000);
+  await whole.finished;
+  assert.equal(whole.result.error, undefined, "no timeout while queued");
+  assert.equal(whole.result.chunks.length, 1);
+  const sent = requests(gateway);
+  assert.equal(sent.length, 1, "the abandoned request was taken back");
+  assert.notEqual(sent[0]!.d.nonce, "abandoned");
+  assert.ok(sent[0]!.at - start > 30_000, "it did wait in the queue");
+  await shard.close();
+  gateway.close();
+  assert.equal(scheduler.pending, 0);
+});
+
+Deno.test("A members request Discord would not answer as asked is refused at once: a guild of another shard, the whole list without GUILD_MEMBERS, presences without GUILD_PRESENCES", async () => {
+  const s = await setup(5);
+  try {
+    const shard0 = s.manager.shard(0)!;
+    assert.throws(
+      () =>
+        shard0.requestGuildMembers({ guild_id: s.guilds[1], user_ids: "1" }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        error.message.includes(`is on shard 1, not on shard 0`),
+    );
+    // The setup's shards have GUILD_MEMBERS but not GUILD_PRESENCES.
+    assert.throws(
+      () =>
+        shard0.requestGuildMembers({
+          guild_id: s.guilds[0],
+          user_ids: "1",
+          presences: true,
+        }),
+      /GUILD_PRESENCES/,
+    );
+    assert.equal(requests(s.gateway).length, 0, "nothing was sent");
+  } finally {
+    await teardown(s);
+  }
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, guilds: 1 });
+  const { Shard } = await import("../../gateway/shard.ts");
+  const shard = new Shard({
+    token: "fake-token",
+    intents: GatewayIntent.Guilds,
+    transport: gateway.transport,
+    scheduler,
+  });
+  assert.throws(
+    () =>
+      shard.requestGuildMembers({
+        guild_id: gateway.guildIds[0]!,
+        query: "",
+        limit: 0,
+      }),
+    /GUILD_MEMBERS/,
+  );
+  // A query by name prefix, or by ids, needs no privileged intent.
+  const byName = shard.requestGuildMembers({
+    guild_id: gateway.guildIds[0]!,
+    query: "a",
+    limit: 1,
+  });
+  await byName.return();
+  await shard.close();
+  gateway.close();
 });

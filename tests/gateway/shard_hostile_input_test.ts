@@ -612,7 +612,8 @@ Deno.test("Shard fails a members request on a malformed chunk or RATE_LIMITED in
   ];
   for (const [name, frame] of rows) {
     await t.step(name, async () => {
-      const h = await readyHarness();
+      // GUILD_MEMBERS (2) besides the harness's intents: the whole list.
+      const h = await readyHarness({ intents: 513 | 2 });
       const chunks = h.shard.requestGuildMembers({
         guild_id: guild,
         query: "",
