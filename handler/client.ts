@@ -129,7 +129,9 @@ export interface ClientOptions extends
   /**
    * Which dispatch events to parse: `"auto"` derives them from the
    * overridden Handler methods and the `on` listeners, so events the bot
-   * does not handle are never parsed; `"all"` parses everything.
+   * does not handle are never parsed; `"all"` parses everything. With a
+   * list, only its events reach methods and listeners (the cache still gets
+   * what it needs); one for an event outside it is warned about at start.
    *
    * @default {"auto"}
    */
@@ -321,8 +323,12 @@ export class Client {
       this.#subscribe();
     }
     return () => {
-      set.delete(listener as EventListener<GatewayEventName>);
-      if (set.size === 0) this.#listeners.delete(event);
+      // Called twice (a second clean-up), it must not touch the set a later
+      // listener of the same event made once this one had emptied.
+      if (!set.delete(listener as EventListener<GatewayEventName>)) return;
+      if (set.size === 0 && this.#listeners.get(event) === set) {
+        this.#listeners.delete(event);
+      }
       if (this.#manager) this.#subscribe();
     };
   }
@@ -718,7 +724,8 @@ export class Client {
   #guardLifecycle(call: () => void | Promise<void>): void | Promise<void> {
     try {
       const result = call();
-      if (result !== undefined && typeof result.then === "function") {
+      // null too: JavaScript callers may return it, as event handlers may.
+      if (result != null && typeof result.then === "function") {
         return result.then(
           undefined,
           (error) =>
@@ -750,7 +757,22 @@ export class Client {
 
   #warnUndeliverable(event: GatewayEventName, what: string): void {
     const intents = this.#options.intents;
-    if (!eventDeliverable(event, intents)) {
+    const listed = this.#options.events;
+    if (Array.isArray(listed) && !listed.includes(event)) {
+      visible.warn(
+        "{what} will never be called: {event} is not in the Client's 'events' option",
+        { what, event },
+      );
+    } else if (
+      event === "GUILD_MEMBER_UPDATE" &&
+      (intents & GatewayIntent.GuildMembers) === 0
+    ) {
+      // Discord sends the bot's own member's updates without the intent.
+      visible.warn(
+        "{what}: without the GuildMembers intent, only the bot's own member updates arrive",
+        { what },
+      );
+    } else if (!eventDeliverable(event, intents)) {
       const needed = EVENT_INTENTS[event].join(" or ");
       visible.warn(
         "{what} will never be called: {event} needs the {needed} intent, which is not requested",

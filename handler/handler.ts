@@ -561,7 +561,7 @@ export abstract class Handler {
   ): void | Promise<void> {}
 
   /**
-   * Called for each `GUILD_MEMBER_UPDATE` dispatch (Guilds). Needs the `GUILD_MEMBERS` (`GatewayIntent.GuildMembers`) intent.
+   * Called for each `GUILD_MEMBER_UPDATE` dispatch (Guilds). Needs the `GUILD_MEMBERS` (`GatewayIntent.GuildMembers`) intent, except for the bot's own member, whose updates Discord sends without it.
    *
    * @param _data The event payload.
    * @param _ctx The shard's context: REST, replies, the shard, and `old`:

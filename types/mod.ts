@@ -3,9 +3,8 @@
  * opcodes, close codes, intents, permissions, payload shapes and the typed
  * event map. Most of it is types, which vanish at run time. What runs is
  * small and pure: the constant tables (opcodes, close codes, intents,
- * permission bits, the event names and each event's intents) and a few
- * helpers over them (`isValidIntents`, `isGatewayEventName`,
- * `handlerMethodName`, `eventDeliverable`, `parsePermissions`,
+ * permission bits and the event names) and a few helpers over them
+ * (`isValidIntents`, `isGatewayEventName`, `parsePermissions`,
  * `hasPermission`, `combinePermissions`, `permissionNames`). Nothing here
  * does I/O or keeps state.
  *

@@ -302,3 +302,82 @@ Deno.test("Client.stop refuses a negative drainTimeout", async () => {
     /'drainTimeout' must be >= 0: current value 'drainTimeout=-1'/,
   );
 });
+
+Deno.test("Client warns about a method or listener outside an explicit 'events' list, and says that without GuildMembers only the bot's own member updates arrive", async () => {
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start();
+    class Bot extends Handler {
+      override onGuildUpdate(): void {}
+      override onGuildMemberUpdate(): void {}
+    }
+    await using client = new Client({
+      token: discord.token,
+      intents: GatewayIntent.Guilds,
+      events: ["GUILD_CREATE", "GUILD_MEMBER_UPDATE"],
+      ...discord.clientOptions,
+    });
+    client.on("CHANNEL_UPDATE", () => {});
+    await client.start(new Bot());
+    const text = records.map((r) => r.message.join("")).join("\n");
+    assert.match(
+      text,
+      /onGuildUpdate\(\) will never be called: GUILD_UPDATE is not in the Client's 'events' option/,
+    );
+    assert.match(
+      text,
+      /listener for CHANNEL_UPDATE will never be called: CHANNEL_UPDATE is not in the Client's 'events' option/,
+    );
+    assert.match(
+      text,
+      /onGuildMemberUpdate\(\): without the GuildMembers intent, only the bot's own member updates arrive/,
+    );
+    assert.doesNotMatch(text, /onGuildMemberUpdate\(\) will never be called/);
+  });
+});
+
+Deno.test("Client: an unsubscribe called a second time leaves the listeners registered since alone", async () => {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  const seen: string[] = [];
+  const offA = client.on("GUILD_UPDATE", () => void seen.push("A"));
+  await client.start();
+  offA();
+  client.on("GUILD_UPDATE", () => void seen.push("B"));
+  offA(); // a second clean-up of the same listener
+  const arrived = new Promise<void>((resolve) =>
+    client.on("GUILD_UPDATE", () => {
+      seen.push("C");
+      resolve();
+    })
+  );
+  discord.gateway.dispatch("GUILD_UPDATE", { id: discord.guildId, name: "x" });
+  await arrived;
+  await client.idle();
+  assert.deepEqual(seen, ["B", "C"]);
+});
+
+Deno.test("Client: a lifecycle handler returning null (from JavaScript) is not reported as throwing", async () => {
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start();
+    let calls = 0;
+    class Bot extends Handler {
+      override onShardStateChange(): void {
+        calls++;
+        return null as unknown as void;
+      }
+    }
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    await client.start(new Bot());
+    assert.ok(calls > 0);
+    const text = records.map((r) => r.message.join("")).join("\n");
+    assert.doesNotMatch(text, /lifecycle handler threw/);
+  });
+});
