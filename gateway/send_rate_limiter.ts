@@ -44,10 +44,22 @@ export const REQUESTED_HEARTBEAT_SPACING = 2_000;
  * A frame sent at time `t` counts for the window at every time in
  * `[t, t + windowMs)`. Priority frames (heartbeats, IDENTIFY, RESUME) are
  * only {@linkcode SendRateLimiter.record}ed and never delayed; user commands
- * ask {@linkcode SendRateLimiter.delayForCommand} first and may go only while
- * fewer than {@linkcode SendRateLimiter.commandLimit} frames are in the
- * window, which leaves {@linkcode SendRateLimiter.reserve} frames for the
- * priority traffic due in any window.
+ * ask {@linkcode SendRateLimiter.delayForCommand} first. A command may go
+ * when every window it falls in can still hold the frames already sent in
+ * it, the command, and the most priority frames that can still be sent
+ * before that window closes (as many heartbeats, server-requested ones and
+ * IDENTIFY or RESUME as fit in the time left, the way
+ * {@linkcode SendRateLimiter.reserve} counts a whole window). A priority
+ * frame is counted once: as sent once it is, as still to come before.
+ * Reserving the full `reserve` on top of the heartbeats already sent
+ * counted them twice, and at a 1 s heartbeat interval (60 a minute) left
+ * commands none of the 60 frames a minute the heartbeats leave; now they
+ * get 58.
+ *
+ * While priority frames stay within that count (the shard answers server
+ * requests no more often than it reserves for), no window holds more than
+ * `limit` frames. More than that can only come from priority frames, which
+ * still go; commands then wait until the window has room again.
  *
  * Timestamps live in a ring buffer of `limit` slots, so memory stays bounded
  * however many frames are sent.
@@ -68,9 +80,11 @@ export const REQUESTED_HEARTBEAT_SPACING = 2_000;
  *   assert.equal(limiter.delayForCommand(), 0);
  *   limiter.record();
  * }
- * // The 116th command waits until the first frame leaves the window.
- * assert.equal(limiter.delayForCommand(), 60_000);
- * await scheduler.advance(60_000);
+ * // The window that opened at 0 has room for 5 more frames, the most
+ * // priority frames due in 60 s. The 116th command waits until only 45 s of
+ * // it are left, in which at most 3 can come.
+ * assert.equal(limiter.delayForCommand(), 15_000);
+ * await scheduler.advance(15_000);
  * assert.equal(limiter.delayForCommand(), 0);
  * ```
  */
@@ -79,6 +93,11 @@ export class SendRateLimiter {
   #limit: number;
   #windowMs: number;
   #reserve = DEFAULT_RESERVE;
+  /**
+   * `#span[m]`: the longest time, at most `windowMs`, in which at most `m`
+   * priority frames can be sent (`0` when even a moment can bring more).
+   */
+  #span: Float64Array;
   /** Timestamps of the newest frames, oldest at `#head`. */
   #ring: Float64Array;
   #head = 0;
@@ -108,6 +127,8 @@ export class SendRateLimiter {
     this.#limit = limit;
     this.#windowMs = windowMs;
     this.#ring = new Float64Array(limit);
+    this.#span = new Float64Array(limit);
+    this.#setSpans(undefined);
   }
 
   /** Forget every recorded frame, for a new connection. */
@@ -136,6 +157,7 @@ export class SendRateLimiter {
       Math.ceil(
         this.#windowMs / Math.max(intervalMs, REQUESTED_HEARTBEAT_SPACING),
       ) + 1;
+    this.#setSpans(intervalMs);
   }
 
   /**
@@ -148,8 +170,9 @@ export class SendRateLimiter {
   }
 
   /**
-   * How many frames may be in the window for a user command to still go:
-   * `max(1, limit - reserve)`.
+   * How many user commands may go at once into an empty window:
+   * `max(1, limit - reserve)`. Later ones go as the window's end nears and
+   * fewer priority frames can still come in it.
    */
   get commandLimit(): number {
     return Math.max(1, this.#limit - this.#reserve);
@@ -173,9 +196,10 @@ export class SendRateLimiter {
     const now = this.#prune(this.#scheduler.now());
     const limit = this.#limit;
     if (this.#count === limit) {
-      // Over the limit already (only priority frames can get here). Keeping
-      // the newest `limit` timestamps is enough: the delay only ever depends
-      // on the frame `commandLimit` places from the newest.
+      // At the limit already (only priority frames can get here). Keeping
+      // the newest `limit` timestamps is enough: a command waits at least
+      // for the `limit`-th newest to leave, and every older frame leaves
+      // before it.
       this.#ring[this.#head] = now;
       this.#head = (this.#head + 1) % limit;
       return;
@@ -188,15 +212,64 @@ export class SendRateLimiter {
    * How long a user command must wait.
    *
    * @returns `0` when a command may go now, else the exact milliseconds
-   * until enough of the oldest frames have left the window.
+   * until, with no more frames sent, it could.
    */
   delayForCommand(): number {
     const now = this.#prune(this.#scheduler.now());
-    const excess = this.#count - this.commandLimit;
-    if (excess < 0) return 0;
-    // The (excess + 1)-th oldest frame has to leave.
-    const t = this.#ring[(this.#head + excess) % this.#limit]!;
-    return t + this.#windowMs - now;
+    const ring = this.#ring;
+    const limit = this.#limit;
+    const last = this.#head + this.#count - 1;
+    let at = now;
+    // The fullest windows holding now start at a frame: the one starting at
+    // the k-th newest holds k frames until it closes at `sent + windowMs`,
+    // so the command fits once at most `limit - 1 - k` priority frames can
+    // come before then. Up to `commandLimit - 1` frames, even a whole
+    // window of them (`reserve`) fits, and an empty window takes a command
+    // whatever the reserve, as before.
+    for (let k = this.commandLimit; k <= this.#count; k++) {
+      const sent = ring[(last - k + 1) % limit]!;
+      const span = k < limit ? this.#span[limit - 1 - k]! : 0;
+      at = Math.max(at, sent + this.#windowMs - span);
+    }
+    return at - now;
+  }
+
+  /**
+   * Fill `#span` for heartbeats every `intervalMs`, or for the flat
+   * {@linkcode DEFAULT_RESERVE} before one is known. In `d` ms (`d > 0`) at
+   * most `ceil(d / interval)` heartbeats,
+   * `ceil(d / max(interval, REQUESTED_HEARTBEAT_SPACING))` requested ones and
+   * one IDENTIFY or RESUME can be sent, so at most `m` priority frames in
+   * every `d <= min(a * interval, b * spacing)` with `a + b + 1 = m`.
+   */
+  #setSpans(intervalMs: number | undefined): void {
+    const span = this.#span;
+    const windowMs = this.#windowMs;
+    for (let m = 0; m < span.length; m++) {
+      if (intervalMs === undefined) {
+        span[m] = m >= DEFAULT_RESERVE ? windowMs : 0;
+        continue;
+      }
+      const spacing = Math.max(intervalMs, REQUESTED_HEARTBEAT_SPACING);
+      const split = m - 1; // heartbeats plus requested ones, each at least 1
+      let best = 0;
+      if (split >= 2) {
+        // a * interval grows and (split - a) * spacing shrinks with a: the
+        // larger minimum is next to where they cross.
+        const cross = Math.floor(split * spacing / (intervalMs + spacing));
+        for (const a of [cross, cross + 1]) {
+          const heartbeats = Math.min(Math.max(a, 1), split - 1);
+          best = Math.max(
+            best,
+            Math.min(
+              heartbeats * intervalMs,
+              (split - heartbeats) * spacing,
+            ),
+          );
+        }
+      }
+      span[m] = Math.min(best, windowMs);
+    }
   }
 
   /**

@@ -60,7 +60,7 @@ Deno.test("SendRateLimiter reserve and commandLimit follow the heartbeat interva
   }
 });
 
-Deno.test("SendRateLimiter lets 115 commands go at t=0 and holds the 116th for exactly 60 s", async () => {
+Deno.test("SendRateLimiter lets 115 commands go at t=0, two more at 15 s and the rest once the window turns", async () => {
   const scheduler = new VirtualScheduler();
   const limiter = new SendRateLimiter({ scheduler });
   limiter.setHeartbeatInterval(45_000);
@@ -69,38 +69,52 @@ Deno.test("SendRateLimiter lets 115 commands go at t=0 and holds the 116th for e
     limiter.record();
   }
   assert.equal(limiter.inWindow, 115);
-  assert.equal(limiter.delayForCommand(), 60_000);
-  await scheduler.advance(59_999);
+  // 5 frames are left for the 60 s window: as many as the priority frames
+  // due in it. With 45 s left, at most 3 can come (a heartbeat, a
+  // requested one, IDENTIFY or RESUME), so two more commands fit.
+  assert.equal(limiter.delayForCommand(), 15_000);
+  await scheduler.advance(14_999);
   assert.equal(limiter.delayForCommand(), 1);
-  assert.equal(limiter.inWindow, 115);
   await scheduler.advance(1);
+  for (let i = 0; i < 2; i++) {
+    assert.equal(limiter.delayForCommand(), 0, `command ${116 + i}`);
+    limiter.record();
+  }
+  assert.equal(limiter.inWindow, 117);
+  // 3 left, and even a moment can bring 3: wait for the window to turn.
+  assert.equal(limiter.delayForCommand(), 45_000);
+  await scheduler.advance(44_999);
+  assert.equal(limiter.delayForCommand(), 1);
+  await scheduler.advance(1);
+  assert.equal(limiter.inWindow, 2);
   assert.equal(limiter.delayForCommand(), 0);
-  assert.equal(limiter.inWindow, 0);
 });
 
-Deno.test("SendRateLimiter delay is the k-th oldest frame's exit time", async () => {
+Deno.test("SendRateLimiter delay waits for the fullest window to have room for the priority frames still to come", async () => {
   const scheduler = new VirtualScheduler();
   const limiter = new SendRateLimiter({ scheduler });
-  limiter.setHeartbeatInterval(45_000); // commandLimit 115
+  limiter.setHeartbeatInterval(45_000); // at most 3 in 45 s, 5 in 60 s
   // 115 frames, one every 100 ms from t=0 to t=11400.
   for (let i = 0; i < 115; i++) {
     limiter.record();
     await scheduler.advance(100);
   }
   assert.equal(scheduler.now(), 11_500);
-  // The oldest (t=0) leaves at 60000.
-  assert.equal(limiter.delayForCommand(), 60_000 - 11_500);
-  // Two more priority frames: now 3 over, so the 3rd oldest (t=200) must go.
+  // The window opened at 0 holds 115 and fits the command and 4 more: it
+  // must have at most 45 s left, so from 15000.
+  assert.equal(limiter.delayForCommand(), 15_000 - 11_500);
+  // Two more priority frames: that window now fits only the command and 2
+  // more, which even a moment can exceed, so the frame at 0 must leave.
   limiter.record();
   limiter.record();
   assert.equal(limiter.inWindow, 117);
-  assert.equal(limiter.delayForCommand(), 60_200 - 11_500);
-  await scheduler.advance(60_199 - 11_500);
+  assert.equal(limiter.delayForCommand(), 60_000 - 11_500);
+  await scheduler.advance(59_999 - 11_500);
   assert.equal(limiter.delayForCommand(), 1);
-  assert.equal(limiter.inWindow, 115); // t=0 and t=100 left
   await scheduler.advance(1);
+  // From 100, 116 frames: the command and 3 more fit, with 100 ms left.
+  assert.equal(limiter.inWindow, 116);
   assert.equal(limiter.delayForCommand(), 0);
-  assert.equal(limiter.inWindow, 114);
 });
 
 Deno.test("SendRateLimiter counts a frame in [t, t + windowMs) only", async () => {
@@ -125,7 +139,7 @@ Deno.test("SendRateLimiter counts heartbeats and other priority frames", async (
     assert.equal(limiter.delayForCommand(), 0);
     limiter.record();
   }
-  assert.equal(limiter.delayForCommand(), 60_000);
+  assert.equal(limiter.delayForCommand(), 15_000);
   // Priority frames still go (the caller never asks), up to the limit.
   for (let i = 0; i < 5; i++) limiter.record();
   assert.equal(limiter.inWindow, 120);
@@ -236,16 +250,27 @@ Deno.test("SendRateLimiter rejects bad options with RangeError", async (t) => {
   }
 });
 
-/** What delayForCommand must return, computed from every frame sent. */
-function oracleDelay(
+/**
+ * Whether a command may go at `at`, computed from every frame sent: each
+ * window holding `at` that opens at a frame keeps room for the frames in
+ * it, the command, and the most priority frames that can still come before
+ * it closes (the limit is 120).
+ */
+function commandFits(
   sends: readonly number[],
-  now: number,
+  at: number,
   windowMs: number,
-  commandLimit: number,
-): number {
-  const inWindow = sends.filter((t) => t + windowMs > now);
-  if (inWindow.length < commandLimit) return 0;
-  return inWindow[inWindow.length - commandLimit]! + windowMs - now;
+  intervalMs: number,
+): boolean {
+  const inWindow = sends.filter((t) => t <= at && t + windowMs > at);
+  const spacing = Math.max(intervalMs, REQUESTED_HEARTBEAT_SPACING);
+  for (let i = 0; i < inWindow.length; i++) {
+    const left = inWindow[i]! + windowMs - at;
+    const toCome = Math.ceil(left / intervalMs) + Math.ceil(left / spacing) +
+      1;
+    if (inWindow.length - i + 1 + toCome > 120) return false;
+  }
+  return true;
 }
 
 /** The most frames any rolling window of one connection held. */
@@ -337,10 +362,12 @@ async function simulate(seed: number, intervalMs: number): Promise<{
     }
     while (queued > 0) {
       const delay = limiter.delayForCommand();
-      assert.equal(
-        delay,
-        oracleDelay(sends, now, windowMs, limiter.commandLimit),
-        `seed ${seed} at ${now}`,
+      // The earliest time that fits (times and intervals are whole ms).
+      assert.ok(
+        commandFits(sends, now + delay, windowMs, intervalMs) &&
+          (delay === 0 ||
+            !commandFits(sends, now + delay - 1, windowMs, intervalMs)),
+        `seed ${seed} at ${now}: delay ${delay}`,
       );
       if (delay > 0) {
         wake = now + delay;
@@ -392,4 +419,111 @@ Deno.test("SendRateLimiter never lets a window hold more than 120 frames (seeded
       assert.ok(result.commandsQueued > 0 || result.commandsSent > 1000);
     });
   }
+});
+
+/**
+ * One connection as the shard drives it, for `minutes`: IDENTIFY at 0, a
+ * heartbeat every `intervalMs` from 0, from `requestedFrom` on one answer
+ * to a server request (op 1) as often as the shard answers them, and a
+ * queue of commands that never runs dry, written whenever the limiter
+ * allows and woken when it says.
+ */
+async function flood(
+  intervalMs: number,
+  minutes: number,
+  requestedFrom = Infinity,
+): Promise<{ frames: number[]; commands: number[] }> {
+  const scheduler = new VirtualScheduler({ microtaskTurns: 0 });
+  const limiter = new SendRateLimiter({ scheduler });
+  limiter.setHeartbeatInterval(intervalMs);
+  const frames: number[] = [];
+  const commands: number[] = [];
+  const priority = (): void => {
+    limiter.record();
+    frames.push(scheduler.now());
+  };
+  const heartbeat = (): void => {
+    priority();
+    scheduler.setTimeout(heartbeat, intervalMs);
+  };
+  const requested = (): void => {
+    priority();
+    scheduler.setTimeout(
+      requested,
+      Math.max(intervalMs, REQUESTED_HEARTBEAT_SPACING),
+    );
+  };
+  const pump = (): void => {
+    for (;;) {
+      const wait = limiter.delayForCommand();
+      if (wait > 0) {
+        scheduler.setTimeout(pump, wait);
+        return;
+      }
+      limiter.record();
+      frames.push(scheduler.now());
+      commands.push(scheduler.now());
+    }
+  };
+  priority(); // IDENTIFY
+  scheduler.setTimeout(heartbeat, 0);
+  if (requestedFrom !== Infinity) {
+    scheduler.setTimeout(requested, requestedFrom);
+  }
+  pump();
+  await scheduler.advance(minutes * 60_000);
+  return { frames, commands };
+}
+
+/** How many of `times` fell in minutes `[from, to)`, per minute. */
+function perMinute(times: readonly number[], from: number, to: number): number {
+  return times.filter((at) => at >= from * 60_000 && at < to * 60_000).length /
+    (to - from);
+}
+
+Deno.test("SendRateLimiter gives a flood of commands the room the heartbeats leave, never more than 120 frames a window", async (t) => {
+  const rows: Array<
+    [interval: number, heartbeatsPerMinute: number, atLeast: number]
+  > = [
+    // Discord's interval: about 1.5 heartbeats a minute. Room is kept for
+    // the ones that may still come (a heartbeat, a requested one, and
+    // IDENTIFY or RESUME) in the rest of each window.
+    [41_250, 60_000 / 41_250, 115],
+    // The shortest interval HELLO may give: 60 heartbeats a minute.
+    // Reserving 91 frames for them on top of counting the ones sent left
+    // commands none.
+    [1_000, 60, 57],
+    [1_500, 40, 76],
+    [2_000, 30, 87],
+  ];
+  for (const [interval, heartbeatsPerMinute, atLeast] of rows) {
+    await t.step(`heartbeat every ${interval} ms`, async () => {
+      const { frames, commands } = await flood(interval, 12);
+      // After the first two minutes filled the window.
+      const rate = perMinute(commands, 2, 12);
+      assert.ok(
+        rate >= atLeast && rate <= 120 - heartbeatsPerMinute,
+        `${rate} commands a minute`,
+      );
+      assert.ok(
+        maxInAnyWindow(frames, 60_000) <= 120,
+        `max ${maxInAnyWindow(frames, 60_000)}`,
+      );
+    });
+  }
+  await t.step(
+    "heartbeat every 1000 ms, op 1 answered every 2 s from minute 5",
+    async () => {
+      // Requested heartbeats start while commands fill every window: they
+      // were reserved for, so they still fit.
+      const { frames, commands } = await flood(1_000, 13, 5 * 60_000);
+      assert.ok(
+        maxInAnyWindow(frames, 60_000) <= 120,
+        `max ${maxInAnyWindow(frames, 60_000)}`,
+      );
+      // 60 + 30 a minute leave commands at most 30.
+      const rate = perMinute(commands, 7, 12);
+      assert.ok(rate >= 25 && rate <= 30, `${rate} commands a minute`);
+    },
+  );
 });
