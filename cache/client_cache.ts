@@ -2,6 +2,7 @@
 // a few lines: the store it reads, the events to parse for it, and the
 // start-up warnings.
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { DetachedUpdate, readOld } from "./detached_update.ts";
 import { MemoryCache } from "./memory_store.ts";
 import type { CacheOptions } from "./options.ts";
 import { REDUCED_EVENTS } from "./reduce.ts";
@@ -81,13 +82,30 @@ export class ClientCacheFeed {
     this.#events = events;
   }
 
-  /** Apply `event`; the state before it. */
-  old(event: { name: string; data: unknown; shardId: number }): unknown {
+  /**
+   * Apply `event`; a function returning the state before it as a deep copy
+   * the cache does not hold, made at the first call (only an event whose
+   * handler reads `ctx.old` pays for it), or undefined when there is none.
+   */
+  readOld(
+    event: { name: string; data: unknown; shardId: number },
+  ): (() => unknown) | undefined {
+    const update = this.#apply(event);
+    if (update === undefined || DetachedUpdate.shared(update) === undefined) {
+      return undefined;
+    }
+    return readOld(update);
+  }
+
+  #apply(
+    event: { name: string; data: unknown; shardId: number },
+  ): DetachedUpdate | undefined {
     if (this.#events === undefined || !this.#events.has(event.name)) {
       return undefined;
     }
     try {
-      return this.#cache.apply(event.name, event.data).old;
+      // The memory store's update: its `old` is copied on read.
+      return this.#cache.apply(event.name, event.data) as DetachedUpdate;
     } catch (error) {
       const failures = ++this.#failures;
       if ((failures & (failures - 1)) === 0) {

@@ -40,7 +40,9 @@ import {
   type ResolvedCacheOptions,
   snowflakeTime,
 } from "./options.ts";
+import { DetachedUpdate } from "./detached_update.ts";
 import { reduceDispatch } from "./reduce.ts";
+import { RoleHolders } from "./role_holders.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 /** A cached member: Discord's member object with its `user` and `guild_id`. */
@@ -88,7 +90,13 @@ type Scopes = Map<string, Map<string, Stored>>;
  * The in-memory store: apply dispatches with {@linkcode MemoryCache.apply}
  * (the Client does it for you with `cache` in its options) and read with the
  * typed getters. Values come back as Discord's JSON objects; treat them as
- * read-only (nested objects are shared with the cache).
+ * read-only (nested objects are shared with the cache). The `old` that
+ * `apply` returns is the caller's own copy, made when it is first read.
+ *
+ * Event payloads are kept as sent, not copied (a copy per event would cost
+ * every event): the `data` given to `apply` is then the cache's, and must be
+ * treated as read-only afterwards. The Client hands that same payload to the
+ * handlers, so a handler that edits its event's payload edits the cache.
  *
  * Kept compact: each user once (members and messages in every guild point
  * at it), recurring snowflakes interned, timestamps as numbers, and only
@@ -128,6 +136,8 @@ export class MemoryCache implements CacheLookup {
   readonly #channelMessages = new Map<string, ChannelMessages>();
   /** Ids of DM channels with messages, least recently written first. */
   readonly #dmChannels = new Set<string>();
+  /** How many members hold each role, per guild: a role delete's scan. */
+  readonly #roleHolders = new RoleHolders();
 
   /**
    * Create an empty cache.
@@ -150,12 +160,13 @@ export class MemoryCache implements CacheLookup {
    *
    * @param event The dispatch's `t`.
    * @param data The dispatch's `d`.
-   * @returns The changes made and the previous state.
+   * @returns The changes made and the previous state (`old`: a deep copy,
+   * made when first read, that the cache does not hold).
    */
   apply(event: string, data: unknown): CacheUpdate {
     const update = reduceDispatch(this, event, data, this.#options);
     for (const change of update.changes) this.#apply(change);
-    return update;
+    return new DetachedUpdate(update);
   }
 
   // ---------------------------------------------------------------------
@@ -413,6 +424,7 @@ export class MemoryCache implements CacheLookup {
     this.#users.clear();
     this.#channelMessages.clear();
     this.#dmChannels.clear();
+    this.#roleHolders.clear();
     this.#interner.clear();
   }
 
@@ -478,6 +490,8 @@ export class MemoryCache implements CacheLookup {
    * interned one, replaced rather than edited.
    */
   #removeRole(guildId: string, roleId: string): void {
+    if (!this.#roleHolders.held(guildId, roleId)) return;
+    this.#roleHolders.removeRole(guildId, roleId);
     const members = this.#entries("member", guildId);
     if (members === undefined) return;
     for (const stored of members.values()) {
@@ -506,7 +520,9 @@ export class MemoryCache implements CacheLookup {
         const old = entries.get(id) as CompactMember | undefined;
         const user = this.#userEntry(value.user as CachedValue, 1);
         if (old !== undefined) this.#release(old.user, id);
-        entries.set(id, new CompactMember(value, user, this.#interner));
+        const member = new CompactMember(value, user, this.#interner);
+        this.#roleHolders.replace(scope, old?.roles, member.roles);
+        entries.set(id, member);
         return;
       }
       case "message":
@@ -633,7 +649,10 @@ export class MemoryCache implements CacheLookup {
     const old = entries?.get(id);
     if (old === undefined) return;
     entries!.delete(id);
-    if (old instanceof CompactMember) this.#release(old.user, id);
+    if (old instanceof CompactMember) {
+      this.#release(old.user, id);
+      this.#roleHolders.replace(scope, old.roles, undefined);
+    }
     if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
   }
 
@@ -663,6 +682,7 @@ export class MemoryCache implements CacheLookup {
       }
       scopes!.delete(id);
     }
+    this.#roleHolders.removeGuild(id);
     this.#kinds.get("guild")?.get("")?.delete(id);
   }
 

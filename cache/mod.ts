@@ -14,6 +14,11 @@
  * assert.equal(cache.roles("1").length, 1);
  * ```
  *
+ * The `old` a store hands out (`ctx.old`) is the caller's own copy. Event
+ * payloads are kept as sent, not copied: the Client hands handlers the
+ * payload the cache keeps, so a handler must treat its event's data as
+ * read-only (an edit of it edits the cache).
+ *
  * @module
  */
 export {

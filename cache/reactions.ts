@@ -44,7 +44,9 @@ export function addReaction(
 ): D[] | undefined {
   if (!isRecord(d.emoji)) return undefined;
   const burst = d.burst === true;
-  const me = d.user_id === botId;
+  // Before READY there is no bot id: a reaction without `user_id` is not
+  // the bot's (poll_votes.ts guards alike).
+  const me = botId !== undefined && d.user_id === botId;
   const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
   if (index === -1 && reactions.length >= MAX_REACTIONS) return undefined;
   const current = index === -1
@@ -85,7 +87,9 @@ export function removeReaction(
   const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
   if (index === -1) return undefined;
   const burst = d.burst === true;
-  const me = d.user_id === botId;
+  // Before READY there is no bot id: a reaction without `user_id` is not
+  // the bot's (poll_votes.ts guards alike).
+  const me = botId !== undefined && d.user_id === botId;
   const current = reactions[index]!;
   const details = countDetails(current);
   const count = (typeof current.count === "number" ? current.count : 1) - 1;

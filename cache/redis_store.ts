@@ -253,8 +253,7 @@ export class RedisCache {
    * @param shards The shards' ids.
    * @param reason Why, for the log.
    * @throws {TypeError} `shards` not iterable.
-   * @throws {RangeError} A shard id that is not a non-negative integer
-   * (nothing is marked then).
+   * @throws {RangeError} A shard id that is not a non-negative integer.
    *
    * @example A store created once the shards were already running
    * ```ts
@@ -271,8 +270,7 @@ export class RedisCache {
    * ```
    */
   markStale(shards: Iterable<number>, reason: string): void {
-    // Checked first, all of them: an id no READY can carry would keep the
-    // cache stale for good (and a service would persist it).
+    // An id no READY can carry would keep the cache stale for good.
     const ids = checkShardIds(shards, "mark a RedisCache stale");
     this.#staleness.missed(ids, new Error(reason));
   }
@@ -349,10 +347,9 @@ export class RedisCache {
       }
       if (written === undefined) this.#backlog.done(count);
       else void written.then(() => this.#backlog.done(count));
-      // What this batch still writes (a chunked removal, and the writes
-      // after it) lands before the next one reads, and is sent before its
-      // callers go on: a command they send on this connection next comes
-      // after the whole batch, as when it was one pipeline.
+      // What this batch still writes (a chunked removal, the writes after
+      // it) lands before the next batch reads and before its callers go on,
+      // as when it was one pipeline.
       if (this.#afterBatch !== undefined) {
         await untilLost(this.#afterBatch).catch((error) =>
           this.#staleness.failed(error)
@@ -410,10 +407,9 @@ export class RedisCache {
       }
     });
     const single = dispatches.length === 1;
-    // In a batch, a message created can evict one a later dispatch reads:
-    // the overlay trims as the store will, knowing each such channel's ids;
-    // and a guild removed takes the messages of its channels only: the
-    // overlay knows each message's channel.
+    // In a batch, a message created can evict one a later dispatch reads,
+    // and a guild removed takes its channels' messages: the overlay trims
+    // and removes as the store will, knowing each message's channel.
     const trimmed: string[] = [];
     if (!single) {
       for (const [channelId, created] of messageChannels(dispatches)) {
@@ -425,8 +421,7 @@ export class RedisCache {
     if (reads.length > 0 || trimmed.length > 0) {
       try {
         // A connection lost meanwhile fails the batch at once: the client
-        // would hold the reads, and every event behind them, until it is
-        // back, and the cache would say nothing of it.
+        // would hold the reads, and every event behind them, until it is back.
         snapshot = await untilLost(this.#fetch(reads, trimmed));
       } catch (error) {
         this.#staleness.failed(error);

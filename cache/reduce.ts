@@ -190,6 +190,36 @@ function presenceValue(p: D, guildId: string): [string, D] | undefined {
   return [id, value];
 }
 
+/**
+ * CHANNEL_DELETE, or THREAD_DELETE (`thread`): the channel goes, and with
+ * it the threads of a channel that is no thread.
+ */
+function deleteChannel(c: Context, d: D, thread: boolean): unknown {
+  const id = snowflake(d.id);
+  const guildId = channelScope(d);
+  if (id === undefined || guildId === undefined) return undefined;
+  const old = c.get("channel", guildId, id);
+  // Named in another scope than the one it is held in (another guild, or
+  // none): not applied, as CHANNEL_UPDATE is not. Removed from the held
+  // scope, its threads, looked up in the event's, stayed behind.
+  const heldIn = scopeOf(old);
+  if (heldIn !== undefined && heldIn !== guildId) return old;
+  // Discord deletes a channel that is no thread with CHANNEL_DELETE: a
+  // THREAD_DELETE naming one is not applied (its threads would need a read
+  // of the guild's channels that the Redis store, fetching by payload, does
+  // not make for a thread).
+  if (thread && old !== undefined && !isThread(old)) return old;
+  c.removeChannel(guildId, id);
+  // Whether it had threads by the held channel, or else the event: a
+  // CHANNEL_DELETE is of a channel whatever type its payload claims (which
+  // left the held channel's threads behind).
+  const hadThreads = old !== undefined
+    ? !isThread(old)
+    : !thread || !isThread(d);
+  if (guildId !== "" && hadThreads) removeThreadsOf(c, guildId, id);
+  return old;
+}
+
 /** Replace a guild's whole list of one kind (emojis, stickers, sounds). */
 function replaceAll(
   c: Context,
@@ -320,34 +350,35 @@ const REDUCERS: Record<string, Reducer> = {
     return old;
   },
   CHANNEL_DELETE(c, d): unknown {
-    const id = snowflake(d.id);
-    const guildId = channelScope(d);
-    if (id === undefined || guildId === undefined) return undefined;
-    const old = c.get("channel", guildId, id);
-    // Removed from the guild it is held in, whatever guild the event names
-    // (Redis's guild_keys of that guild would keep a key that is gone).
-    c.removeChannel(scopeOf(old) ?? guildId, id);
-    if (guildId !== "" && !isThread(d)) removeThreadsOf(c, guildId, id);
-    return old;
+    return deleteChannel(c, d, false);
   },
   CHANNEL_INFO(c, d): unknown {
     const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
-    const infos = list(d.channels);
-    const olds = infos.map((info) =>
-      c.get("channel", guildId, snowflake(info.id) ?? "")
-    );
-    infos.forEach((info, i) => {
-      const old = olds[i];
-      if (old === undefined) return;
-      const value = { ...old };
+    // A channel named twice takes both entries, in order, and is handed
+    // back once: each entry read the state before the event, so a set per
+    // entry kept the last one's field only.
+    const olds: D[] = [];
+    const values = new Map<string, D>();
+    for (const info of list(d.channels)) {
+      const id = snowflake(info.id);
+      if (id === undefined) continue;
+      let value = values.get(id);
+      if (value === undefined) {
+        const old = c.get("channel", guildId, id);
+        if (old === undefined) continue;
+        olds.push(old);
+        values.set(id, value = { ...old });
+      }
       if (info.status !== undefined) value.status = info.status;
       if (info.voice_start_time !== undefined) {
         value.voice_start_time = info.voice_start_time;
       }
-      c.set("channel", scopeOf(old)!, snowflake(info.id)!, value);
-    });
-    return olds.filter((old) => old !== undefined);
+    }
+    for (const [id, value] of values) {
+      c.set("channel", scopeOf(value)!, id, value);
+    }
+    return olds;
   },
   VOICE_CHANNEL_STATUS_UPDATE(c, d): unknown {
     return patchChannel(c, d, (old) => ({ ...old, status: d.status ?? null }));
@@ -368,7 +399,7 @@ const REDUCERS: Record<string, Reducer> = {
     return REDUCERS.CHANNEL_UPDATE!(c, d);
   },
   THREAD_DELETE(c, d): unknown {
-    return REDUCERS.CHANNEL_DELETE!(c, d);
+    return deleteChannel(c, d, true);
   },
   THREAD_LIST_SYNC: syncThreads,
   THREAD_MEMBER_UPDATE(c, d): unknown {
@@ -624,22 +655,25 @@ const REDUCERS: Record<string, Reducer> = {
   GUILD_SOUNDBOARD_SOUNDS_UPDATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
-    const sounds = list(d.soundboard_sounds);
-    const olds = sounds.map((s) =>
-      c.get("soundboard_sound", guildId, snowflake(s.sound_id) ?? "")
-    );
-    for (const sound of sounds) {
+    // Each entry is a whole sound: one named twice is its last entry, and
+    // is handed back once (as MESSAGE_DELETE_BULK does a repeated id).
+    const sounds = new Map<string, D>();
+    for (const sound of list(d.soundboard_sounds)) {
       const id = snowflake(sound.sound_id);
-      if (id !== undefined) {
-        c.set(
-          "soundboard_sound",
-          guildId,
-          id,
-          guildItem("soundboard_sound", sound, guildId),
-        );
-      }
+      if (id !== undefined) sounds.set(id, sound);
     }
-    return olds.filter((old) => old !== undefined);
+    const olds: D[] = [];
+    for (const [id, sound] of sounds) {
+      const old = c.get("soundboard_sound", guildId, id);
+      if (old !== undefined) olds.push(old);
+      c.set(
+        "soundboard_sound",
+        guildId,
+        id,
+        guildItem("soundboard_sound", sound, guildId),
+      );
+    }
+    return olds;
   },
   SOUNDBOARD_SOUNDS(c, d): unknown {
     const guildId = snowflake(d.guild_id);

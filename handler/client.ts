@@ -28,7 +28,7 @@ import { TOKEN_HELP } from "../gateway/shard_state.ts";
 import { DiscordApiError } from "../rest/errors.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
 import { RestClient } from "../rest/rest_client.ts";
-import { EVENT_INTENTS, eventDeliverable } from "../types/event_intents.ts";
+import { warnUndeliverable } from "./_undeliverable.ts";
 import {
   ClientCacheFeed,
   createClientCache,
@@ -44,7 +44,6 @@ import {
   HANDLER_METHOD_NAMES,
   isGatewayEventName,
 } from "../types/events.ts";
-import { GatewayIntent } from "../types/intents.ts";
 
 const logger = getLogger(["disruption", "handler"]);
 /** Handler errors and start-up mistakes: on stderr unless LogTape takes them. */
@@ -319,7 +318,7 @@ export class Client {
     if (!set) this.#listeners.set(event, set = new Set());
     set.add(listener as EventListener<GatewayEventName>);
     if (this.#manager) {
-      this.#warnUndeliverable(event, `listener for ${event}`);
+      warnUndeliverable(this.#options, event, `listener for ${event}`);
       this.#subscribe();
     }
     return () => {
@@ -408,10 +407,15 @@ export class Client {
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     this.#warnMisspelt();
     for (const [event, method] of this.#methods) {
-      this.#warnUndeliverable(event as GatewayEventName, `${method}()`);
+      warnUndeliverable(
+        this.#options,
+        event as GatewayEventName,
+        `${method}()`,
+      );
     }
     for (const event of this.#listeners.keys()) {
-      this.#warnUndeliverable(
+      warnUndeliverable(
+        this.#options,
         event as GatewayEventName,
         `listener for ${event}`,
       );
@@ -650,7 +654,7 @@ export class Client {
     const { runner, ctx } = slot;
     // Applied in gateway order; handlers see the state before their event
     // (none for an event the cache does not reduce).
-    slot.queueOld(this.#cacheFeed.old(event));
+    slot.queueOld(this.#cacheFeed.readOld(event));
     // Stable functions go through the runner without a closure per event.
     if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
     if (this.#routes.size > 0) runner.call(this.#invokeMethod, event, ctx);
@@ -751,40 +755,6 @@ export class Client {
             ? ""
             : `; did you mean ${nearest}()? (add 'override' to have TypeScript check the name)`,
         },
-      );
-    }
-  }
-
-  #warnUndeliverable(event: GatewayEventName, what: string): void {
-    const intents = this.#options.intents;
-    const listed = this.#options.events;
-    if (Array.isArray(listed) && !listed.includes(event)) {
-      visible.warn(
-        "{what} will never be called: {event} is not in the Client's 'events' option",
-        { what, event },
-      );
-    } else if (
-      event === "GUILD_MEMBER_UPDATE" &&
-      (intents & GatewayIntent.GuildMembers) === 0
-    ) {
-      // Discord sends the bot's own member's updates without the intent.
-      visible.warn(
-        "{what}: without the GuildMembers intent, only the bot's own member updates arrive",
-        { what },
-      );
-    } else if (!eventDeliverable(event, intents)) {
-      const needed = EVENT_INTENTS[event].join(" or ");
-      visible.warn(
-        "{what} will never be called: {event} needs the {needed} intent, which is not requested",
-        { what, event, needed },
-      );
-    } else if (
-      (event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE") &&
-      (intents & GatewayIntent.MessageContent) === 0
-    ) {
-      visible.warn(
-        "{what}: without the MESSAGE_CONTENT intent, message content is empty except in DMs and messages that mention the bot",
-        { what },
       );
     }
   }

@@ -111,8 +111,17 @@ export class ShardContext implements Context {
   readonly shard: Shard;
   /** The REST client. */
   readonly rest: RestClient;
-  /** The state before the event being handled (set by the Client's cache). */
-  old: unknown = undefined;
+  /**
+   * Reads the state before the event being handled (set by the Client from
+   * its cache): a copy the cache does not hold, made at the first read, so
+   * that only handlers that look at `old` pay for it.
+   */
+  readOld: (() => unknown) | undefined = undefined;
+
+  /** The state before the event being handled. */
+  get old(): unknown {
+    return this.readOld?.();
+  }
 
   /**
    * Create the context of one shard.

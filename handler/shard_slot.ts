@@ -35,13 +35,13 @@ export class ShardSlot {
    * order; `undefined` for an event without one, so that it never sees the
    * state of the event before it.
    */
-  queueOld(old: unknown): void {
-    if (old === undefined && !this.#holdsOld) return;
-    this.#holdsOld = old !== undefined;
-    this.runner.call(setOld, this.ctx, old);
+  queueOld(readOld: (() => unknown) | undefined): void {
+    if (readOld === undefined && !this.#holdsOld) return;
+    this.#holdsOld = readOld !== undefined;
+    this.runner.call(setOld, this.ctx, readOld);
   }
 }
 
-function setOld(ctx: ShardContext, old: unknown): void {
-  ctx.old = old;
+function setOld(ctx: ShardContext, readOld: (() => unknown) | undefined): void {
+  ctx.readOld = readOld;
 }

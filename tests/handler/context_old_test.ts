@@ -179,3 +179,45 @@ Deno.test("Client: ctx.old in a Handler method and an on listener is the typed p
   assert.deepEqual(fromListener, ["said before"]);
   assert.deepEqual(afterwards, [undefined]);
 });
+
+Deno.test("Client: a handler editing ctx.old (a nested object) edits its own copy, not the cache", async () => {
+  await using discord = await FakeDiscord.start();
+  let edited = 0;
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS | GatewayIntent.GuildMessageReactions,
+    ...discord.clientOptions,
+    cache: { resources: ["guilds", "channels", "messages"] },
+  });
+  client.on("MESSAGE_REACTION_ADD", (_data, ctx) => {
+    // The message before the reaction: its embed is an object the cache's
+    // message after the reaction shares unless ctx.old is a copy.
+    const embed = ctx.old?.embeds?.[0] as { title?: string } | undefined;
+    if (embed) {
+      embed.title = "edited";
+      edited++;
+    }
+  });
+  await client.start();
+  const message = discord.postMessage("with an embed");
+  const route = { guildId: discord.guildId };
+  const at = { channel_id: discord.channelId, guild_id: discord.guildId };
+  discord.gateway.dispatch("MESSAGE_UPDATE", {
+    ...at,
+    id: message.id,
+    embeds: [{ title: "kept" }],
+  }, route);
+  discord.gateway.dispatch("MESSAGE_REACTION_ADD", {
+    ...at,
+    user_id: "5",
+    message_id: message.id,
+    emoji: { id: null, name: "👍" },
+    burst: false,
+    type: 0,
+  }, route);
+  await client.idle();
+  assert.equal(edited, 1);
+  const cached = client.cache!.message(discord.channelId, message.id)!;
+  assert.equal(cached.reactions?.length, 1, "the reaction was applied");
+  assert.equal(cached.embeds?.[0]?.title, "kept");
+});

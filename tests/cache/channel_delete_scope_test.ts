@@ -1,0 +1,103 @@
+// CHANNEL_DELETE naming another scope than the one holding the channel
+// (another guild, none) is not applied, as CHANNEL_UPDATE is not; and a
+// deleted channel's threads go with it whatever type its payload claims.
+import assert from "node:assert/strict";
+import {
+  CACHE_RESOURCES,
+  type CacheUpdate,
+  MemoryCache,
+  RedisCache,
+} from "../../cache/mod.ts";
+import { user } from "./_event_sequences.ts";
+import { redisStoreTest } from "./_redis_database.ts";
+
+type Apply = (
+  event: string,
+  data: unknown,
+) => CacheUpdate | Promise<CacheUpdate>;
+
+const DELETES: [label: string, payload: Record<string, unknown>][] = [
+  ["another guild", { id: "10", guild_id: "2", type: 0 }],
+  ["no guild", { id: "10", type: 0 }],
+  ["a thread's type", { id: "10", guild_id: "1", type: 11 }],
+  ["its own guild", { id: "10", guild_id: "1", type: 0 }],
+];
+
+/** Guilds 1 and 2; channel 10 in guild 1, its thread 11 with a message. */
+async function setup(apply: Apply): Promise<void> {
+  for (const id of ["1", "2"]) {
+    await apply("GUILD_CREATE", { id, name: "g", channels: [], roles: [] });
+  }
+  await apply("CHANNEL_CREATE", { id: "10", guild_id: "1", type: 0 });
+  await apply("THREAD_CREATE", {
+    id: "11",
+    guild_id: "1",
+    type: 11,
+    parent_id: "10",
+    thread_metadata: { archived: false },
+  });
+  await apply("MESSAGE_CREATE", {
+    id: "12",
+    channel_id: "11",
+    guild_id: "1",
+    author: user("5"),
+    content: "x",
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+  });
+}
+
+/** Whether channel 10 was deleted: its thread and the thread's message go with it, or all stay. */
+function assertAllOrNothing(
+  label: string,
+  deleted: boolean,
+  held: { parent: boolean; thread: boolean; messages: number },
+): void {
+  assert.deepEqual(
+    held,
+    deleted
+      ? { parent: false, thread: false, messages: 0 }
+      : { parent: true, thread: true, messages: 1 },
+    label,
+  );
+}
+
+Deno.test("memory store: CHANNEL_DELETE in another scope is not applied; a deleted channel's threads go with it", async () => {
+  for (const [label, payload] of DELETES) {
+    const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+    await setup((e, d) => cache.apply(e, d));
+    const { old } = cache.apply("CHANNEL_DELETE", payload);
+    assert.equal((old as { id: string }).id, "10", label);
+    assertAllOrNothing(label, payload.guild_id === "1", {
+      parent: cache.channel("10") !== undefined,
+      thread: cache.channel("11") !== undefined,
+      messages: cache.channelMessages("11").length,
+    });
+  }
+  // THREAD_DELETE naming a channel that is no thread: not applied either.
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  await setup((e, d) => cache.apply(e, d));
+  cache.apply("THREAD_DELETE", { id: "10", guild_id: "1", type: 11 });
+  assertAllOrNothing("THREAD_DELETE", false, {
+    parent: cache.channel("10") !== undefined,
+    thread: cache.channel("11") !== undefined,
+    messages: cache.channelMessages("11").length,
+  });
+});
+
+Deno.test(redisStoreTest(
+  "Redis store: CHANNEL_DELETE in another scope is not applied; a deleted channel's threads go with it",
+  10,
+  async (redis) => {
+    for (const [label, payload] of DELETES) {
+      await redis.flushdb();
+      const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
+      await setup((e, d) => store.apply(e, d));
+      await store.apply("CHANNEL_DELETE", payload);
+      assertAllOrNothing(label, payload.guild_id === "1", {
+        parent: await store.channel("10") !== undefined,
+        thread: await store.channel("11") !== undefined,
+        messages: (await store.channelMessages("11")).length,
+      });
+    }
+  },
+));

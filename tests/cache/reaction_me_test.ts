@@ -1,0 +1,53 @@
+// A reaction is the bot's (`me`) only when its user is the bot: before READY
+// the bot's id is unknown, and a reaction without `user_id` is not the bot's.
+import assert from "node:assert/strict";
+import { MemoryCache } from "../../cache/mod.ts";
+
+const REACTION = {
+  channel_id: "2",
+  message_id: "10",
+  emoji: { id: null, name: "x" },
+};
+
+Deno.test("MESSAGE_REACTION_ADD/REMOVE without user_id before READY do not mark the reaction the bot's", () => {
+  const cache = new MemoryCache();
+  cache.apply("MESSAGE_CREATE", {
+    id: "10",
+    channel_id: "2",
+    author: { id: "5", username: "a" },
+    content: "x",
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+  });
+  cache.apply("MESSAGE_REACTION_ADD", REACTION);
+  cache.apply("MESSAGE_REACTION_ADD", REACTION);
+  assert.equal(cache.message("2", "10")!.reactions![0]!.me, false);
+  // The bot's own reaction, then one without user_id taken away: still `me`.
+  cache.apply("READY", {
+    v: 10,
+    user: { id: "9", username: "bot" },
+    guilds: [],
+    session_id: "s",
+    resume_gateway_url: "wss://x",
+    application: { id: "9", flags: 0 },
+  });
+  cache.apply("MESSAGE_REACTION_ADD", { ...REACTION, user_id: "9" });
+  assert.equal(cache.message("2", "10")!.reactions![0]!.me, true);
+  const fresh = new MemoryCache();
+  fresh.apply("MESSAGE_CREATE", {
+    id: "10",
+    channel_id: "2",
+    author: { id: "5", username: "a" },
+    content: "x",
+    timestamp: "2024-01-01T00:00:00.000000+00:00",
+    reactions: [{
+      count: 2,
+      count_details: { burst: 0, normal: 2 },
+      me: true,
+      me_burst: false,
+      emoji: { id: null, name: "x" },
+      burst_colors: [],
+    }],
+  });
+  fresh.apply("MESSAGE_REACTION_REMOVE", REACTION);
+  assert.equal(fresh.message("2", "10")!.reactions![0]!.me, true);
+});
