@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { normalizeBotToken } from "../base/bot_token.ts";
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
@@ -389,7 +390,7 @@ export class Shard {
    */
   constructor(options: ShardOptions) {
     assertShardOptions(options);
-    this.#token = options.token;
+    this.#token = normalizeBotToken(options.token);
     this.#shardId = options.shardId ?? 0;
     this.#shardCount = options.shardCount ?? 1;
     this.#intents = options.intents;

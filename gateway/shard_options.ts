@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { normalizeBotToken } from "../base/bot_token.ts";
 import type { BackoffOptions } from "../base/backoff.ts";
 import type { IdentifyQueue } from "./identify_queue.ts";
 import type { TransportCompression } from "./inflater.ts";
@@ -276,9 +277,12 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
  * @throws {RangeError} When a number is out of range.
  */
 export function assertShardOptions(options: ShardOptions): void {
-  if (typeof options?.token !== "string" || options.token.length === 0) {
+  if (
+    typeof options?.token !== "string" ||
+    normalizeBotToken(options.token) === ""
+  ) {
     throw new TypeError(
-      "Cannot create shard as 'token' must be a non-empty string",
+      "Cannot create shard as 'token' must be a non-empty string (not blank)",
     );
   }
   if (!isValidIntents(options.intents)) {

@@ -183,6 +183,8 @@ interface Run {
   started: Promise<void>;
   /** The teardown in progress, shared by every stop() call. */
   stopping: Promise<void> | undefined;
+  /** Stops listening to the client's signal. */
+  offSignal?: () => void;
 }
 
 /** Handler methods that are not events: never "misspelt". */
@@ -367,11 +369,12 @@ export class Client {
       stopping: undefined,
     };
     this.#run = run;
+    // Listened to for the whole run, not only the start: the signal stops a
+    // running client (a bot's Ctrl-C); the run's teardown removes it.
     const onAbort = (): void => void this.stop();
     signal?.addEventListener("abort", onAbort, { once: true });
-    const started = this.#start(run, handler).finally(() =>
-      signal?.removeEventListener("abort", onAbort)
-    );
+    run.offSignal = () => signal?.removeEventListener("abort", onAbort);
+    const started = this.#start(run, handler);
     run.started = started.then(() => {}, () => {});
     return started;
   }
@@ -504,6 +507,7 @@ export class Client {
     options: ShardManagerCloseOptions,
     drainTimeout: number,
   ): Promise<void> {
+    run.offSignal?.();
     await run.manager?.close(options);
     await this.#drain(drainTimeout);
     this.#offDispatch?.();

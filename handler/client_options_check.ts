@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { normalizeBotToken } from "../base/bot_token.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import {
   assertIntegerOption,
@@ -49,9 +50,12 @@ export interface CheckedClientOptions {
  * process).
  */
 export function assertClientOptions(options: CheckedClientOptions): void {
-  if (typeof options?.token !== "string" || options.token.length === 0) {
+  if (
+    typeof options?.token !== "string" ||
+    normalizeBotToken(options.token) === ""
+  ) {
     throw new TypeError(
-      "Cannot create client as 'token' must be a non-empty string",
+      "Cannot create client as 'token' must be a non-empty string (not blank)",
     );
   }
   if (typeof options.intents !== "number" || !isValidIntents(options.intents)) {

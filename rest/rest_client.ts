@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { normalizeBotToken } from "../base/bot_token.ts";
 import { getLogger } from "@logtape/logtape";
 import {
   MAX_TIMER_DELAY,
@@ -296,7 +297,7 @@ export class RestClient {
       );
     }
     this.#timeout = timeout;
-    this.#token = token.trim().replace(/^Bot\s+/i, "");
+    this.#token = normalizeBotToken(token);
     this.#baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     this.#fetch = options.fetch ??
       ((input, init) => globalThis.fetch(input, init));

@@ -700,3 +700,20 @@ Deno.test("Shard resumes on the main URL when the runtime may not reach the resu
   assert.deepEqual(sentOps(fake.last!), [6], "resumes, on the main URL");
   await shard.close();
 });
+
+Deno.test("Shard sends the token as REST does: without surrounding whitespace or a 'Bot ' prefix; a blank one is refused", async () => {
+  for (const given of [`${TOKEN}\n`, ` ${TOKEN}\r\n`, `Bot ${TOKEN}`]) {
+    const h = await readyHarness({ token: given });
+    const identify = h.socket().sentPayloads().find((p) => p.op === 2) as {
+      d: { token: string };
+    };
+    assert.equal(identify.d.token, TOKEN, JSON.stringify(given));
+    await h.shard.close();
+  }
+  for (const blank of ["", " ", "\n"]) {
+    assert.throws(
+      () => new Shard({ token: blank, intents: 1 }),
+      /'token' must be a non-empty string/,
+    );
+  }
+});

@@ -1,6 +1,13 @@
+// Events that name their entities oddly, in both stores (the core is
+// theirs). One Redis database for the file.
+//
 // CHANNEL_DELETE naming another scope than the one holding the channel
 // (another guild, none) is not applied, as CHANNEL_UPDATE is not; and a
 // deleted channel's threads go with it whatever type its payload claims.
+//
+// A list event naming one entity twice (CHANNEL_INFO, a sound list): each
+// entity takes every entry, and its old state is handed back once, from
+// either store (the core is theirs).
 import assert from "node:assert/strict";
 import {
   CACHE_RESOURCES,
@@ -86,7 +93,7 @@ Deno.test("memory store: CHANNEL_DELETE in another scope is not applied; a delet
 
 Deno.test(redisStoreTest(
   "Redis store: CHANNEL_DELETE in another scope is not applied; a deleted channel's threads go with it",
-  10,
+  4,
   async (redis) => {
     for (const [label, payload] of DELETES) {
       await redis.flushdb();
@@ -99,5 +106,74 @@ Deno.test(redisStoreTest(
         messages: (await store.channelMessages("11")).length,
       });
     }
+  },
+));
+
+const GUILD = {
+  id: "1",
+  name: "g",
+  channels: [{ id: "2", type: 2 }],
+  roles: [],
+  soundboard_sounds: [{ sound_id: "9", name: "a" }],
+};
+const CHANNEL_INFO = {
+  guild_id: "1",
+  channels: [
+    { id: "2", status: "live" },
+    { id: "2", voice_start_time: 1700000000 },
+  ],
+};
+const SOUNDS_UPDATE = {
+  guild_id: "1",
+  soundboard_sounds: [{ sound_id: "9", name: "b" }, {
+    sound_id: "9",
+    name: "c",
+  }],
+};
+
+/** What a store does with the two events, given its `apply`. */
+async function run(
+  apply: (event: string, data: unknown) => CacheUpdate | Promise<CacheUpdate>,
+): Promise<{ info: unknown; sounds: unknown }> {
+  await apply("GUILD_CREATE", structuredClone(GUILD));
+  const info = (await apply("CHANNEL_INFO", structuredClone(CHANNEL_INFO)))
+    .old;
+  const sounds = (await apply("GUILD_SOUNDBOARD_SOUNDS_UPDATE", SOUNDS_UPDATE))
+    .old;
+  return { info, sounds };
+}
+
+const EXPECTED = {
+  info: [{ id: "2", type: 2, guild_id: "1" }],
+  sounds: [{ sound_id: "9", name: "a", guild_id: "1" }],
+};
+
+Deno.test("memory store: CHANNEL_INFO and GUILD_SOUNDBOARD_SOUNDS_UPDATE naming one entity twice take every entry and hand it back once", async () => {
+  const cache = new MemoryCache({ resources: [...CACHE_RESOURCES] });
+  assert.deepEqual(await run((e, d) => cache.apply(e, d)), EXPECTED);
+  assert.deepEqual(cache.channel("2"), {
+    id: "2",
+    type: 2,
+    guild_id: "1",
+    status: "live",
+    voice_start_time: 1700000000,
+  });
+  assert.equal(cache.soundboardSound("1", "9")?.name, "c");
+});
+
+Deno.test(redisStoreTest(
+  "Redis store: CHANNEL_INFO and GUILD_SOUNDBOARD_SOUNDS_UPDATE naming one entity twice take every entry and hand it back once",
+  4,
+  async (redis) => {
+    const store = new RedisCache(redis, { resources: [...CACHE_RESOURCES] });
+    assert.deepEqual(await run((e, d) => store.apply(e, d)), EXPECTED);
+    assert.deepEqual(await store.channel("2"), {
+      id: "2",
+      type: 2,
+      guild_id: "1",
+      status: "live",
+      voice_start_time: 1700000000,
+    });
+    assert.equal((await store.get("soundboard_sound", "1", "9"))?.name, "c");
   },
 ));
