@@ -2,7 +2,7 @@
 // a few lines: the store it reads, the events to parse for it, and the
 // start-up warnings.
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { DetachedUpdate, readOld } from "./detached_update.ts";
+import type { DetachedUpdate } from "./detached_update.ts";
 import { MemoryCache } from "./memory_store.ts";
 import type { CacheOptions } from "./options.ts";
 import { REDUCED_EVENTS } from "./reduce.ts";
@@ -90,11 +90,7 @@ export class ClientCacheFeed {
   readOld(
     event: { name: string; data: unknown; shardId: number },
   ): (() => unknown) | undefined {
-    const update = this.#apply(event);
-    if (update === undefined || DetachedUpdate.shared(update) === undefined) {
-      return undefined;
-    }
-    return readOld(update);
+    return this.#apply(event)?.readOld();
   }
 
   #apply(

@@ -35,19 +35,12 @@ export class DetachedUpdate implements CacheUpdate {
   }
 
   /**
-   * `old` as the store holds it, not copied: for a caller that only asks
-   * whether there is one (the Client's feed hands out a reader instead).
+   * A function returning {@linkcode DetachedUpdate.old} (so copied at its
+   * first call), or `undefined` when there is no previous state: the
+   * Client's context holds it and calls it only when a handler reads
+   * `ctx.old`.
    */
-  static shared(update: DetachedUpdate): unknown {
-    return update.#old;
+  readOld(): (() => unknown) | undefined {
+    return this.#old === undefined ? undefined : () => this.old;
   }
-}
-
-/**
- * A function that returns `update`'s `old` detached, copied at its first
- * call: the Client's context can hold it and call it only when a handler
- * reads `ctx.old`.
- */
-export function readOld(update: DetachedUpdate): () => unknown {
-  return () => update.old;
 }

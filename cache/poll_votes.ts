@@ -3,7 +3,7 @@
 // `is_finalized`). A pure function of the old message and the event; the
 // core stores the result.
 import type { CachedValue } from "./changes.ts";
-import { longerThan, withEntry } from "./reduce_context.ts";
+import { isBotUser, longerThan, withEntry } from "./reduce_context.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -58,7 +58,7 @@ export function countVote(
   const count = (Number.isSafeInteger(was) ? was as number : 0) + delta;
   if (index === -1 && count <= 0) return undefined;
   const next: D = { ...current, count };
-  if (botId !== undefined && d.user_id === botId) next.me_voted = delta > 0;
+  if (isBotUser(d.user_id, botId)) next.me_voted = delta > 0;
   const answerCounts = withEntry(counts, index, count > 0 ? next : undefined);
   return {
     ...message,

@@ -3,7 +3,7 @@
 // burst_colors). Pure functions of the old list and the event; the core
 // stores the result.
 import type { CachedValue } from "./changes.ts";
-import { withEntry } from "./reduce_context.ts";
+import { isBotUser, withEntry } from "./reduce_context.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -44,9 +44,7 @@ export function addReaction(
 ): D[] | undefined {
   if (!isRecord(d.emoji)) return undefined;
   const burst = d.burst === true;
-  // Before READY there is no bot id: a reaction without `user_id` is not
-  // the bot's (poll_votes.ts guards alike).
-  const me = botId !== undefined && d.user_id === botId;
+  const me = isBotUser(d.user_id, botId);
   const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
   if (index === -1 && reactions.length >= MAX_REACTIONS) return undefined;
   const current = index === -1
@@ -87,9 +85,7 @@ export function removeReaction(
   const index = reactions.findIndex((r) => sameEmoji(r.emoji, d.emoji));
   if (index === -1) return undefined;
   const burst = d.burst === true;
-  // Before READY there is no bot id: a reaction without `user_id` is not
-  // the bot's (poll_votes.ts guards alike).
-  const me = botId !== undefined && d.user_id === botId;
+  const me = isBotUser(d.user_id, botId);
   const current = reactions[index]!;
   const details = countDetails(current);
   const count = (typeof current.count === "number" ? current.count : 1) - 1;

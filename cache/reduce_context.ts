@@ -42,6 +42,17 @@ export function list(value: unknown): D[] {
 }
 
 /**
+ * Whether `userId` is the bot's: never before READY, when no bot id is
+ * known (a payload without a user id would otherwise match it).
+ */
+export function isBotUser(
+  userId: unknown,
+  botId: string | undefined,
+): boolean {
+  return botId !== undefined && userId === botId;
+}
+
+/**
  * Whether `value` is a list of more than `max` items: one longer than any
  * Discord sends (a hostile gateway's), which the events that patch one
  * entry leave as it is, since each would copy or scan all of it.
