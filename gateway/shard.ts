@@ -663,34 +663,29 @@ export class Shard {
       }
       this.#presence = presence;
     }
-    if (!signal) {
-      return new Promise<void>((resolve, reject) => {
-        this.#queue.push({ frame, resolve, reject });
-        this.#pump();
-      });
-    }
     return new Promise<void>((resolve, reject) => {
-      const queued: QueuedCommand = {
-        frame,
-        resolve: () => {
-          signal.removeEventListener("abort", onAbort);
+      const queued: QueuedCommand = { frame, resolve, reject };
+      if (signal) {
+        // Taken back while waiting: a frame whose sender gave up would still
+        // cost Discord's limits when it went (an all-members request, say,
+        // takes the guild's one per 30 s).
+        const onAbort = (): void => {
+          const at = this.#queue.indexOf(queued);
+          if (at < 0) return;
+          this.#queue.splice(at, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        const off = (): void => signal.removeEventListener("abort", onAbort);
+        queued.resolve = () => {
+          off();
           resolve();
-        },
-        reject: (error) => {
-          signal.removeEventListener("abort", onAbort);
+        };
+        queued.reject = (error) => {
+          off();
           reject(error);
-        },
-      };
-      // Taken back while waiting: a frame whose sender gave up would still
-      // cost Discord's limits when it went (an all-members request, say,
-      // takes the guild's one per 30 s).
-      const onAbort = (): void => {
-        const at = this.#queue.indexOf(queued);
-        if (at < 0) return;
-        this.#queue.splice(at, 1);
-        reject(signal.reason);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
+        };
+      }
       this.#queue.push(queued);
       this.#pump();
     });
