@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { normalizeBotToken } from "../base/bot_token.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import type {
   BotActivity,
@@ -502,9 +503,8 @@ export function loadDispatchConfig(
     return value;
   };
 
-  // "Bot " is dropped as the REST client drops it; IDENTIFY takes the token
-  // alone.
-  const token = read("BOT_TOKEN")?.replace(/^Bot\s+/i, "") || undefined;
+  // "Bot " is dropped as the REST client and the shard drop it.
+  const token = normalizeBotToken(read("BOT_TOKEN") ?? "") || undefined;
   if (token === undefined) {
     throw new ConfigError(
       "BOT_TOKEN",
