@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { customId, type CustomIdPattern } from "./custom_id.ts";
+import { customId, type CustomIdPattern, isKept } from "./custom_id.ts";
 
 /** Discord's longest custom id: a longer one matches no pattern. */
 const MAX_ID_LENGTH = 100;
@@ -285,18 +285,6 @@ function advance(literal: string, k: number, char: string): number {
     if (text.endsWith(literal.slice(0, j))) return j;
   }
   return 0;
-}
-
-/**
- * Whether encoding keeps a UTF-16 code unit (as `custom_id.ts` does):
- * ASCII letters, digits, `-`, `_`, `.` and everything outside ASCII.
- */
-function isKept(code: number): boolean {
-  return code >= 0x80 ||
-    (code >= 0x30 && code <= 0x39) ||
-    (code >= 0x41 && code <= 0x5a) ||
-    (code >= 0x61 && code <= 0x7a) ||
-    code === 0x2d || code === 0x5f || code === 0x2e;
 }
 
 /** A pattern's text before its first parameter (all of it without one). */

@@ -385,13 +385,7 @@ export function command<
 export function userCommand<const N extends string>(
   options: CommandOptions<N>,
 ): UserCommand<N> {
-  checkMenuName("context-menu command", options.name);
-  checkLocalizations(
-    `context-menu command '${options.name}'`,
-    options,
-    checkMenuName,
-  );
-  return { ...base(options), type: 2 };
+  return { ...menuBase(options), type: 2 };
 }
 
 /**
@@ -407,13 +401,20 @@ export function userCommand<const N extends string>(
 export function messageCommand<const N extends string>(
   options: CommandOptions<N>,
 ): MessageCommand<N> {
+  return { ...menuBase(options), type: 3 };
+}
+
+/** A context-menu command's common part, its names checked. */
+function menuBase<const N extends string>(
+  options: CommandOptions<N>,
+): CommandBase<N> {
   checkMenuName("context-menu command", options.name);
   checkLocalizations(
     `context-menu command '${options.name}'`,
     options,
     checkMenuName,
   );
-  return { ...base(options), type: 3 };
+  return base(options);
 }
 
 /**

@@ -141,7 +141,7 @@ const PERCENT = 0x25;
  * digits, `-`, `_`, `.`, and everything outside ASCII (escaping it would
  * take three characters of the 100 per UTF-8 byte).
  */
-function isKept(code: number): boolean {
+export function isKept(code: number): boolean {
   return code >= 0x80 ||
     (code >= 0x30 && code <= 0x39) || // 0-9
     (code >= 0x41 && code <= 0x5a) || // A-Z

@@ -11,6 +11,7 @@ import type {
   RestApplicationCommand,
 } from "../rest/payloads.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
+import type { Application as ApplicationObject } from "../types/objects/application.ts";
 import { type CommandDefinition, commandPayload } from "./commands.ts";
 
 const logger = getLogger(["disruption", "interactions", "sync"]);
@@ -326,10 +327,7 @@ const SERVER_FIELDS = new Set([
 const DEFAULT_INTEGRATION_TYPES: readonly number[] = [0];
 
 /** What `GET /applications/@me` says that sync uses. */
-interface Application {
-  id: Snowflake;
-  integration_types_config?: Record<string, unknown>;
-}
+type Application = Pick<ApplicationObject, "id" | "integration_types_config">;
 
 /**
  * The installation contexts an application is configured for (the keys of

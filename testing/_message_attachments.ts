@@ -16,21 +16,10 @@
  * @module
  */
 import type { Attachment } from "../types/objects/message.ts";
+import type { FakeUploadedFile } from "./fake_resources.ts";
 
 /** The attachment flag of a spoiler (blurred until clicked). */
 const IS_SPOILER = 1 << 3;
-
-/** An uploaded file, as `FakeRest` recorded it. */
-export interface UploadedFile {
-  /** The form field (`files[0]` ...). */
-  field: string;
-  /** The file name. */
-  name: string;
-  /** The media type. */
-  contentType: string;
-  /** The bytes. */
-  data: Uint8Array;
-}
 
 /**
  * The attachments of a new message: one per uploaded file, in upload order,
@@ -44,7 +33,7 @@ export interface UploadedFile {
  */
 export function uploadedAttachments(
   body: Record<string, unknown>,
-  files: readonly UploadedFile[],
+  files: readonly FakeUploadedFile[],
   snowflake: () => string,
 ): Attachment[] {
   const described = Array.isArray(body.attachments) ? body.attachments : [];
@@ -73,7 +62,7 @@ export function uploadedAttachments(
 export function editedAttachments(
   existing: readonly Attachment[],
   body: Record<string, unknown>,
-  files: readonly UploadedFile[],
+  files: readonly FakeUploadedFile[],
   snowflake: () => string,
 ): Attachment[] {
   if (body.attachments === undefined) {
@@ -97,7 +86,7 @@ export function editedAttachments(
 }
 
 /** The placeholder id of a `files[n]` part: its `n`. */
-function placeholder(file: UploadedFile): string | undefined {
+function placeholder(file: FakeUploadedFile): string | undefined {
   return /\[(\d+)\]/.exec(file.field)?.[1];
 }
 
@@ -116,7 +105,7 @@ function entry(value: unknown): Record<string, unknown> {
 }
 
 function uploaded(
-  file: UploadedFile,
+  file: FakeUploadedFile,
   meta: Record<string, unknown>,
   snowflake: () => string,
 ): Attachment {
