@@ -3,6 +3,14 @@
 import assert from "node:assert/strict";
 import { MemoryCache } from "../../cache/mod.ts";
 
+const MESSAGE = {
+  id: "10",
+  channel_id: "2",
+  author: { id: "5", username: "a" },
+  content: "x",
+  timestamp: "2024-01-01T00:00:00.000000+00:00",
+};
+
 const REACTION = {
   channel_id: "2",
   message_id: "10",
@@ -11,13 +19,7 @@ const REACTION = {
 
 Deno.test("MESSAGE_REACTION_ADD/REMOVE without user_id before READY do not mark the reaction the bot's", () => {
   const cache = new MemoryCache();
-  cache.apply("MESSAGE_CREATE", {
-    id: "10",
-    channel_id: "2",
-    author: { id: "5", username: "a" },
-    content: "x",
-    timestamp: "2024-01-01T00:00:00.000000+00:00",
-  });
+  cache.apply("MESSAGE_CREATE", MESSAGE);
   cache.apply("MESSAGE_REACTION_ADD", REACTION);
   cache.apply("MESSAGE_REACTION_ADD", REACTION);
   assert.equal(cache.message("2", "10")!.reactions![0]!.me, false);
@@ -34,11 +36,7 @@ Deno.test("MESSAGE_REACTION_ADD/REMOVE without user_id before READY do not mark 
   assert.equal(cache.message("2", "10")!.reactions![0]!.me, true);
   const fresh = new MemoryCache();
   fresh.apply("MESSAGE_CREATE", {
-    id: "10",
-    channel_id: "2",
-    author: { id: "5", username: "a" },
-    content: "x",
-    timestamp: "2024-01-01T00:00:00.000000+00:00",
+    ...MESSAGE,
     reactions: [{
       count: 2,
       count_details: { burst: 0, normal: 2 },

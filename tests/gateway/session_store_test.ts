@@ -350,12 +350,14 @@ Deno.test("assertSavedSession checks every field", async (t) => {
   });
 });
 
-Deno.test("Every session store refuses a save that is not an array with the same message", async () => {
+/** One of each in-process session store (each closed by its test). */
+async function everySessionStore(): Promise<SessionStore[]> {
   const kv = await Deno.openKv(":memory:");
-  const stores: SessionStore[] = [
-    new MemorySessionStore(),
-    new KvSessionStore(kv, { closeKv: true }),
-  ];
+  return [new MemorySessionStore(), new KvSessionStore(kv, { closeKv: true })];
+}
+
+Deno.test("Every session store refuses a save that is not an array with the same message", async () => {
+  const stores = await everySessionStore();
   const messages: string[] = [];
   for (const store of stores) {
     const error = await store.save(7 as never).catch((error) => error);
@@ -383,11 +385,7 @@ Deno.test("MemorySessionStore deletes many shards at once, or none when an ID is
 });
 
 Deno.test("Every session store refuses a deleteMany that is not a list of shard IDs with the same message", async () => {
-  const kv = await Deno.openKv(":memory:");
-  const stores: SessionStore[] = [
-    new MemorySessionStore(),
-    new KvSessionStore(kv, { closeKv: true }),
-  ];
+  const stores = await everySessionStore();
   const messages: string[] = [];
   for (const store of stores) {
     for (const bad of [7, [1.5]]) {
