@@ -134,7 +134,8 @@ export function delay(
  * @param scheduler The clock of the wait.
  * @param promise What to wait for; nothing to wait for settles at once.
  * @param ms The longest wait.
- * @returns Whether it settled in time.
+ * @param signal Ends the wait early, as not settled in time.
+ * @returns Whether it settled in time (and before `signal` aborted).
  *
  * @example Usage
  * ```ts
@@ -148,6 +149,10 @@ export function delay(
  * await scheduler.advance(1_000);
  * assert.equal(await waiting, false);
  * assert.equal(await settlesWithin(scheduler, Promise.reject(new Error()), 1), true);
+ * const stop = new AbortController();
+ * const stopped = settlesWithin(scheduler, never, 1_000, stop.signal);
+ * stop.abort();
+ * assert.equal(await stopped, false);
  * assert.equal(scheduler.pending, 0);
  * ```
  */
@@ -155,17 +160,23 @@ export async function settlesWithin(
   scheduler: Scheduler,
   promise: Promise<unknown> | undefined,
   ms: number,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   if (!promise) return true;
+  if (signal?.aborted) return false;
   let timer: TimerId | undefined;
+  let onAbort: (() => void) | undefined;
   try {
     return await Promise.race([
       promise.then(() => true, () => true),
       new Promise<false>((resolve) => {
         timer = scheduler.setTimeout(() => resolve(false), ms);
+        onAbort = () => resolve(false);
+        signal?.addEventListener("abort", onAbort, { once: true });
       }),
     ]);
   } finally {
     if (timer !== undefined) scheduler.clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -18,6 +18,7 @@ import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
 import {
   realScheduler,
   type Scheduler,
+  settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
 
@@ -257,21 +258,15 @@ export class ConfirmedPublisher {
 
   async #open(): Promise<void> {
     const client = new AMQPClient(this.#options.url);
-    let timer: TimerId | undefined;
     try {
       // A host that drops packets would keep connect() waiting for the
       // system's TCP timeout (minutes), and start() and close() with it.
-      await Promise.race([
-        client.connect(),
-        new Promise<never>((_, reject) => {
-          timer = this.#scheduler.setTimeout(() => {
-            (client as { socket?: { destroy(): void } }).socket?.destroy();
-            reject(new Error(`no answer in ${CONNECT_TIMEOUT} ms`));
-          }, CONNECT_TIMEOUT);
-        }),
-      ]).finally(() => {
-        if (timer !== undefined) this.#scheduler.clearTimeout(timer);
-      });
+      const connecting = client.connect();
+      if (!await settlesWithin(this.#scheduler, connecting, CONNECT_TIMEOUT)) {
+        (client as { socket?: { destroy(): void } }).socket?.destroy();
+        throw new Error(`no answer in ${CONNECT_TIMEOUT} ms`);
+      }
+      await connecting;
       if (this.#closing) {
         await client.close().catch(() => {});
         return;

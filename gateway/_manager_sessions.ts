@@ -21,7 +21,11 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  type Scheduler,
+  settlesWithin,
+  type TimerId,
+} from "../base/scheduler.ts";
 import {
   isSessionUsable,
   type SavedSession,
@@ -464,37 +468,17 @@ async function deleteSessions(
  * @returns The call's result.
  * @throws {Error} When the store does not answer in time.
  */
-function within<T>(
+async function within<T>(
   scheduler: Scheduler,
   answer: Promise<T>,
   ms: number,
   signal?: AbortSignal,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const finish = (): void => {
-      scheduler.clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const onAbort = (): void => {
-      finish();
-      reject(signal?.reason);
-    };
-    const timer = scheduler.setTimeout(() => {
-      finish();
-      reject(
-        new Error(
-          `The session store did not answer within ${SESSION_STORE_TIMEOUT} ms`,
-        ),
-      );
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    answer.then((value) => {
-      finish();
-      resolve(value);
-    }, (error: unknown) => {
-      finish();
-      reject(error);
-    });
-  });
+  if (!await settlesWithin(scheduler, answer, ms, signal)) {
+    signal?.throwIfAborted();
+    throw new Error(
+      `The session store did not answer within ${SESSION_STORE_TIMEOUT} ms`,
+    );
+  }
+  return await answer;
 }
