@@ -12,19 +12,15 @@ const visible = getVisibleLogger(["disruption", "handler"]);
 
 /**
  * Warn when `what` (a method or listener) for `event` cannot be called, or
- * only partly, with these options.
+ * only partly, with these intents and parsed events (`undefined`: all).
  */
 export function warnUndeliverable(
-  options: {
-    intents: number;
-    events?: "auto" | "all" | readonly GatewayEventName[];
-  },
+  intents: number,
+  parsed: ReadonlySet<string> | undefined,
   event: GatewayEventName,
   what: string,
 ): void {
-  const intents = options.intents;
-  const listed = options.events;
-  if (Array.isArray(listed) && !listed.includes(event)) {
+  if (parsed !== undefined && !parsed.has(event)) {
     visible.warn(
       "{what} will never be called: {event} is not in the Client's 'events' option",
       { what, event },

@@ -129,8 +129,8 @@ export interface ClientOptions extends
    * Which dispatch events to parse: `"auto"` derives them from the
    * overridden Handler methods and the `on` listeners, so events the bot
    * does not handle are never parsed; `"all"` parses everything. With a
-   * list, only its events reach methods and listeners (the cache still gets
-   * what it needs); one for an event outside it is warned about at start.
+   * list, only its events and those the cache needs are parsed and reach
+   * methods and listeners; one for another event is warned about at start.
    *
    * @default {"auto"}
    */
@@ -320,7 +320,12 @@ export class Client {
     if (!set) this.#listeners.set(event, set = new Set());
     set.add(listener as EventListener<GatewayEventName>);
     if (this.#manager) {
-      warnUndeliverable(this.#options, event, `listener for ${event}`);
+      warnUndeliverable(
+        this.#options.intents,
+        this.#wantedEvents(),
+        event,
+        `listener for ${event}`,
+      );
       this.#subscribe();
     }
     return () => {
@@ -409,16 +414,19 @@ export class Client {
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     this.#warnMisspelt();
+    const parsed = this.#wantedEvents();
     for (const [event, method] of this.#methods) {
       warnUndeliverable(
-        this.#options,
+        this.#options.intents,
+        parsed,
         event as GatewayEventName,
         `${method}()`,
       );
     }
     for (const event of this.#listeners.keys()) {
       warnUndeliverable(
-        this.#options,
+        this.#options.intents,
+        parsed,
         event as GatewayEventName,
         `listener for ${event}`,
       );

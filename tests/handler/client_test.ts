@@ -381,3 +381,27 @@ Deno.test("Client: a lifecycle handler returning null (from JavaScript) is not r
     assert.doesNotMatch(text, /lifecycle handler threw/);
   });
 });
+
+Deno.test("Client: a method for an event outside the 'events' list that the cache needs is called, and not warned about", async () => {
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start();
+    let guilds = 0;
+    class Bot extends Handler {
+      override onGuildCreate(): void {
+        guilds++;
+      }
+    }
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      events: ["MESSAGE_CREATE"],
+      cache: { resources: ["guilds"] },
+      ...discord.clientOptions,
+    });
+    await client.start(new Bot());
+    await client.idle();
+    assert.equal(guilds, 1);
+    const text = records.map((r) => r.message.join("")).join("\n");
+    assert.doesNotMatch(text, /onGuildCreate\(\) will never be called/);
+  });
+});
