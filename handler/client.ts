@@ -175,7 +175,7 @@ class NoHandler extends Handler {}
 
 /** One run, from {@linkcode Client.start} to the end of {@linkcode Client.stop}. */
 interface Run {
-  /** Aborted by stop() (or the client's signal): cancels the start. */
+  /** Aborted by stop() or the client's signal (cancels the start), and at teardown. */
   readonly abort: AbortController;
   /** The manager, once the start created it. */
   manager: ShardManager | undefined;
@@ -183,8 +183,6 @@ interface Run {
   started: Promise<void>;
   /** The teardown in progress, shared by every stop() call. */
   stopping: Promise<void> | undefined;
-  /** Stops listening to the client's signal. */
-  offSignal?: () => void;
 }
 
 /** Handler methods that are not events: never "misspelt". */
@@ -375,10 +373,12 @@ export class Client {
     };
     this.#run = run;
     // Listened to for the whole run, not only the start: the signal stops a
-    // running client (a bot's Ctrl-C); the run's teardown removes it.
-    const onAbort = (): void => void this.stop();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    run.offSignal = () => signal?.removeEventListener("abort", onAbort);
+    // running client (a bot's Ctrl-C). The run's own abort, at its stop or
+    // teardown, removes the listener.
+    signal?.addEventListener("abort", () => void this.stop(), {
+      once: true,
+      signal: run.abort.signal,
+    });
     const started = this.#start(run, handler);
     run.started = started.then(() => {}, () => {});
     return started;
@@ -515,7 +515,7 @@ export class Client {
     options: ShardManagerCloseOptions,
     drainTimeout: number,
   ): Promise<void> {
-    run.offSignal?.();
+    run.abort.abort(); // also stops listening to the client's signal
     await run.manager?.close(options);
     await this.#drain(drainTimeout);
     this.#offDispatch?.();
