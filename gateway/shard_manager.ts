@@ -57,6 +57,29 @@ export { pacingOptions } from "./_manager_pacing.ts";
  */
 export const MAX_MANAGER_SHARDS = 65_536;
 
+/**
+ * Check that a shard count can be built in this process: without
+ * `shardIds`, every one of `count` shards would be, and more than
+ * {@linkcode MAX_MANAGER_SHARDS} exhaust its memory (1,000,000 crashed it).
+ *
+ * @param what Who is being created, for the message.
+ * @param name The count's option name.
+ * @param count The shard count.
+ * @param shardIds The option listing this process's shards, if given.
+ * @throws {RangeError} When the count is too large without `shardIds`.
+ */
+export function assertBuildableShardCount(
+  what: string,
+  name: string,
+  count: number,
+  shardIds: unknown,
+): void {
+  if (shardIds !== undefined || count <= MAX_MANAGER_SHARDS) return;
+  throw new RangeError(
+    `Cannot create ${what} as '${name}' must be at most ${MAX_MANAGER_SHARDS} without 'shardIds' (every shard would be built in this process, and that many exhaust its memory; list the shards this process runs in 'shardIds'): current value '${name}=${count}'`,
+  );
+}
+
 /** Shard options every shard of a manager shares. */
 export type SharedShardOptions = Omit<
   ShardOptions,
@@ -223,11 +246,12 @@ export class ShardManager {
         `Cannot create shard manager as 'shardCount' must be a positive integer: current value 'shardCount=${shardCount}'`,
       );
     }
-    if (shardIds === undefined && shardCount > MAX_MANAGER_SHARDS) {
-      throw new RangeError(
-        `Cannot create shard manager as 'shardCount' must be at most ${MAX_MANAGER_SHARDS} without 'shardIds' (every shard would be built in this process, and that many exhaust its memory; list the shards this process runs in 'shardIds'): current value 'shardCount=${shardCount}'`,
-      );
-    }
+    assertBuildableShardCount(
+      "shard manager",
+      "shardCount",
+      shardCount,
+      shardIds,
+    );
     const ids = shardIds ?? Array.from({ length: shardCount }, (_, i) => i);
     if (ids.length === 0) {
       throw new RangeError(

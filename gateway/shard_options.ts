@@ -211,6 +211,22 @@ export const INVALID_SESSION_BACKOFF: Readonly<BackoffOptions> = {
 export const RESUME_URL_FAILURES_BEFORE_PROBE = 3;
 
 /**
+ * Check a `token` option: a string that is not blank once normalised (the
+ * way REST and the shard send it).
+ *
+ * @param what Who is being created, for the message (`"shard"`).
+ * @param token The value.
+ * @throws {TypeError} When it is not a string, or blank.
+ */
+export function assertTokenOption(what: string, token: unknown): void {
+  if (typeof token !== "string" || normalizeBotToken(token) === "") {
+    throw new TypeError(
+      `Cannot create ${what} as 'token' must be a non-empty string (not blank)`,
+    );
+  }
+}
+
+/**
  * Check a number option: an integer in `[min, max]`.
  *
  * @param what Who is being created, for the message (`"shard"`).
@@ -277,14 +293,7 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
  * @throws {RangeError} When a number is out of range.
  */
 export function assertShardOptions(options: ShardOptions): void {
-  if (
-    typeof options?.token !== "string" ||
-    normalizeBotToken(options.token) === ""
-  ) {
-    throw new TypeError(
-      "Cannot create shard as 'token' must be a non-empty string (not blank)",
-    );
-  }
+  assertTokenOption("shard", options?.token);
   if (!isValidIntents(options.intents)) {
     throw new RangeError(
       `Cannot create shard as 'intents' must be an integer made of documented intent bits: current value 'intents=${options.intents}'`,

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { normalizeBotToken } from "../base/bot_token.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import {
   assertIntegerOption,
   assertTimeouts,
+  assertTokenOption,
 } from "../gateway/shard_options.ts";
-import { MAX_MANAGER_SHARDS } from "../gateway/shard_manager.ts";
+import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
 
 /** The option fields {@linkcode assertClientOptions} looks at. */
@@ -50,14 +50,7 @@ export interface CheckedClientOptions {
  * process).
  */
 export function assertClientOptions(options: CheckedClientOptions): void {
-  if (
-    typeof options?.token !== "string" ||
-    normalizeBotToken(options.token) === ""
-  ) {
-    throw new TypeError(
-      "Cannot create client as 'token' must be a non-empty string (not blank)",
-    );
-  }
+  assertTokenOption("client", options?.token);
   if (typeof options.intents !== "number" || !isValidIntents(options.intents)) {
     throw new RangeError(
       `Cannot create client as 'intents' must be an integer made of documented intent bits (build it from GatewayIntent): current value 'intents=${options.intents}'`,
@@ -66,13 +59,8 @@ export function assertClientOptions(options: CheckedClientOptions): void {
   const { shards, shardIds } = options;
   if (shards !== undefined && shards !== "recommended") {
     assertIntegerOption("client", "shards", shards, 1);
-    if (shardIds === undefined && (shards as number) > MAX_MANAGER_SHARDS) {
-      // Caught here rather than when start() builds them: a count of
-      // 1,000,000 crashed the process out of memory there.
-      throw new RangeError(
-        `Cannot create client as 'shards' must be at most ${MAX_MANAGER_SHARDS} without 'shardIds' (every shard would be built in this process, and that many exhaust its memory; list the shards this process runs in 'shardIds'): current value 'shards=${shards}'`,
-      );
-    }
+    // Caught here rather than when start() builds them.
+    assertBuildableShardCount("client", "shards", shards as number, shardIds);
   }
   if (Array.isArray(shardIds)) {
     for (const id of shardIds) {
