@@ -490,8 +490,7 @@ export class MemoryCache implements CacheLookup {
    * interned one, replaced rather than edited.
    */
   #removeRole(guildId: string, roleId: string): void {
-    if (!this.#roleHolders.held(guildId, roleId)) return;
-    this.#roleHolders.removeRole(guildId, roleId);
+    if (!this.#roleHolders.removeRole(guildId, roleId)) return;
     const members = this.#entries("member", guildId);
     if (members === undefined) return;
     for (const stored of members.values()) {

@@ -337,14 +337,12 @@ const REDUCERS: Record<string, Reducer> = {
     // moves a channel, so the event is not applied (the memory store would
     // move it, while Redis's guild_keys of the old guild kept it, and
     // removing that guild deleted the channel of the other).
-    // Not applied, the held channel is handed back as a copy: the store's
-    // own object, edited by a handler as `ctx.old`, would edit the cache.
     const heldIn = scopeOf(old);
-    if (heldIn !== undefined && heldIn !== scope) return { ...old };
+    if (heldIn !== undefined && heldIn !== scope) return old;
     // Outside guilds there are only DMs and group DMs: a thread or guild
     // channel without its guild is a malformed event, and would sit outside
     // every guild's removal.
-    if (scope === "" && d.type !== 1 && d.type !== 3) return old && { ...old };
+    if (scope === "" && d.type !== 1 && d.type !== 3) return old;
     const value = channelValue(d, scope || undefined);
     c.set("channel", scope, id, keepUncarried(value, old, CHANNEL_UNCARRIED));
     return old;
@@ -745,18 +743,14 @@ function scheduledEventUsers(c: Context, d: D, delta: number): unknown {
   if (guildId === undefined || id === undefined) return undefined;
   const old = c.get("scheduled_event", guildId, id);
   if (old === undefined) return undefined;
+  // A count not kept (none was sent) stays unknown: nothing is written.
   if (typeof old.user_count === "number") {
     c.set("scheduled_event", guildId, id, {
       ...old,
       user_count: Math.max(0, old.user_count + delta),
     });
-    return old;
   }
-  // A count not kept (none was sent) stays unknown and nothing is written:
-  // handed back, the object the memory store holds would be the handler's
-  // `old`, whose edits would edit the cache. A copy, as detached as the
-  // `old` of a change (which the store replaced).
-  return { ...old };
+  return old;
 }
 
 /**

@@ -30,17 +30,16 @@ export class RoleHolders {
     for (const role of after) counts.set(role, (counts.get(role) ?? 0) + 1);
   }
 
-  /** Whether any cached member of guild `guildId` holds role `roleId`. */
-  held(guildId: string, roleId: string): boolean {
-    return this.#guilds.get(guildId)?.has(roleId) ?? false;
-  }
-
-  /** Role `roleId` was taken from every member of guild `guildId`. */
-  removeRole(guildId: string, roleId: string): void {
+  /**
+   * Role `roleId` was taken from every member of guild `guildId`.
+   *
+   * @returns Whether any member held it (else there is nothing to take).
+   */
+  removeRole(guildId: string, roleId: string): boolean {
     const counts = this.#guilds.get(guildId);
-    if (counts === undefined) return;
-    counts.delete(roleId);
+    if (counts === undefined || !counts.delete(roleId)) return false;
     if (counts.size === 0) this.#guilds.delete(guildId);
+    return true;
   }
 
   /** Guild `guildId` left the cache with its members. */
