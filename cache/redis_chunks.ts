@@ -3,7 +3,7 @@
 // 100,000 members), and the fleet's leases and identify queue may share that
 // Redis. Each chunk is found with SSCAN and handed to one script.
 import type { RedisConnection } from "../redis/connection.ts";
-import { serverSession } from "../redis/server_session.ts";
+import { lostSince, serverSession } from "../redis/server_session.ts";
 
 /**
  * Members one script gets at most (an SSCAN's COUNT, which Redis takes as a
@@ -29,9 +29,7 @@ export async function forEachChunk(
   // A connection lost midway ends the work: the chunks left would be sent
   // once it is back, among what came since (a guild rebuilt meanwhile would
   // be emptied again). The caller's cache is stale from the loss on.
-  const session = serverSession(redis);
-  const drops = session?.drops;
-  const lost = (): boolean => session !== undefined && session.drops !== drops;
+  const lost = lostSince(serverSession(redis));
   let cursor = "0";
   do {
     if (lost()) throw new Error("the connection to Redis was lost midway");

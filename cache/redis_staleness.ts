@@ -6,6 +6,7 @@ import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import {
+  lostSince,
   type RedisServerSession,
   serverSession,
 } from "../redis/server_session.ts";
@@ -71,7 +72,7 @@ export class RedisStaleness {
   untilLost(): <T>(promise: Promise<T>) => Promise<T> {
     const session = this.#session;
     if (session === undefined) return (promise) => promise;
-    const drops = session.drops;
+    const lostNow = lostSince(session);
     const lost = (): Error =>
       new Error("the connection to Redis was lost while awaiting its answers");
     // A callback per wait, forgotten when the wait ends: one reaction per
@@ -79,7 +80,7 @@ export class RedisStaleness {
     // answers (2.5 KB an event) for as long as the connection stayed up.
     return <T>(promise: Promise<T>): Promise<T> =>
       new Promise<T>((resolve, reject) => {
-        if (session.drops !== drops) {
+        if (lostNow()) {
           promise.catch(() => {}); // settles after the reconnect, unread
           reject(lost());
           return;
@@ -95,9 +96,12 @@ export class RedisStaleness {
       });
   }
 
-  /** The connection's drops so far, to hand {@linkcode checkDrops}. */
-  get drops(): number | undefined {
-    return this.#session?.drops;
+  /**
+   * Whether the connection was lost since this call (see
+   * {@linkcode RedisStaleness.checkLost}).
+   */
+  lostSince(): () => boolean {
+    return lostSince(this.#session);
   }
 
   /**
@@ -150,7 +154,7 @@ export class RedisStaleness {
    * without persistence lost everything, one with it what was not yet
    * saved, a failover what was not yet replicated). A drop to the same
    * server loses nothing that was answered; what was unanswered is checked
-   * by {@linkcode RedisStaleness.checkDrops}. A server that does not tell
+   * by {@linkcode RedisStaleness.checkLost}. A server that does not tell
    * its run_id (INFO refused) is taken as another one: stale at each drop,
    * as what it kept cannot be known. Only waits when there was a drop.
    */
@@ -172,13 +176,13 @@ export class RedisStaleness {
 
   /**
    * Mark the cache stale when the connection was lost while a batch's
-   * commands were unanswered (`drops`: {@linkcode RedisStaleness.drops}
-   * when they were sent): the client sends them again, but whether the
+   * commands were unanswered (`lost`: {@linkcode RedisStaleness.lostSince}
+   * taken when they were sent): the client sends them again, but whether the
    * server had applied them, which server they went to, or whether a
    * pipeline was cut in two cannot be known.
    */
-  checkDrops(drops: number | undefined): void {
-    if (this.#session !== undefined && this.#session.drops !== drops) {
+  checkLost(lost: () => boolean): void {
+    if (lost()) {
       this.failed(
         new Error(
           "the connection to Redis was lost while writes were unanswered",

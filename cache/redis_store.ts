@@ -386,7 +386,7 @@ export class RedisCache {
       );
       return failed();
     }
-    const drops = this.#staleness.drops;
+    const lost = this.#staleness.lostSince();
     try {
       // Right after a reconnect this waits for the server's run_id: lost
       // again meanwhile, the batch fails rather than wait for the retries.
@@ -474,7 +474,7 @@ export class RedisCache {
       ...WriteStep[],
     ];
     const written = this.#exec(first.pipeline).then(() =>
-      this.#staleness.checkDrops(drops)
+      this.#staleness.checkLost(lost)
     );
     if (rest.length === 0) return [updates, written];
     // The next batch waits for the rest (see #drain).
@@ -483,7 +483,7 @@ export class RedisCache {
       for (const step of rest) {
         // Lost midway: the rest would land after a rebuild once the
         // connection is back. Dropped; #drain marked the loss stale.
-        if (this.#staleness.drops !== drops) return;
+        if (lost()) return;
         if ("removal" in step) await removeRole(this.#redis, step.removal);
         else if ("guild" in step) {
           await removeGuild(
@@ -493,10 +493,10 @@ export class RedisCache {
           );
         } else await this.#exec(step.pipeline);
       }
-      this.#staleness.checkDrops(drops);
+      this.#staleness.checkLost(lost);
     })().catch((error) => {
       // After a loss already said; again, it would undo a rebuild's fresh.
-      if (this.#staleness.drops === drops) this.#staleness.failed(error);
+      if (!lost()) this.#staleness.failed(error);
     });
     return [updates, this.#afterBatch];
   }

@@ -40,6 +40,22 @@ export function serverSession(
 }
 
 /**
+ * Whether the connection of `session` was lost since this call: what was
+ * sent before and is unanswered, or still to send, may be lost or land
+ * after what comes since. Never, for a connection not followed.
+ *
+ * @param session The connection's {@linkcode serverSession}.
+ * @returns The check, to call as often as needed.
+ */
+export function lostSince(
+  session: RedisServerSession | undefined,
+): () => boolean {
+  if (session === undefined) return () => false;
+  const drops = session.drops;
+  return () => session.drops !== drops;
+}
+
+/**
  * Start following a ready connection's server (see
  * {@linkcode serverSession}). Listeners are the connection's own: one set
  * per connection, however many stores use it.
