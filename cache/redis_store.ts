@@ -438,6 +438,11 @@ export class RedisCache {
     const steps: WriteStep[] = [{ pipeline }];
     const emptied = new Set<string>();
     const expiry = new ExpiryWrites(this.#ttl, this.#scheduler.now());
+    const split = (chunked: WriteStep): void => {
+      expiry.endPipeline(pipeline);
+      pipeline = this.#redis.pipeline();
+      steps.push(chunked, { pipeline });
+    };
     let writes = 0;
     for (const { event, data } of dispatches) {
       let update: CacheUpdate;
@@ -451,16 +456,11 @@ export class RedisCache {
       if (!single) (state as BatchOverlay).apply(update.changes);
       const batch: BatchWrites = { event, emptied, expiry };
       for (const change of update.changes) {
-        if (change.op === "remove_role") {
-          expiry.endPipeline(pipeline);
-          pipeline = this.#redis.pipeline();
-          steps.push({ removal: change }, { pipeline });
-        } else if (change.op === "remove_guild") {
+        if (change.op === "remove_role") split({ removal: change });
+        else if (change.op === "remove_guild") {
           // A guild set later in this batch is rebuilt whole (see #write).
           emptied.add(change.id);
-          expiry.endPipeline(pipeline);
-          pipeline = this.#redis.pipeline();
-          steps.push({ guild: change.id }, { pipeline });
+          split({ guild: change.id });
         } else this.#write(pipeline, change, batch);
       }
       writes += update.changes.length;
