@@ -195,29 +195,12 @@ export class KvSessionStore implements SessionStore {
     for (const session of sessions) {
       latest.set(session.shardId, copySession(session));
     }
-    let atomic = this.#kv.atomic();
-    let mutations = 0;
-    let keyBytes = 0;
-    let totalBytes = 0;
-    for (const session of latest.values()) {
-      const key = this.#key(session.shardId);
-      const keySize = encodedKeyBytes(key);
-      const size = keySize + valueBytesBound(session);
-      if (
-        mutations > 0 &&
-        (mutations + 1 > MAX_MUTATIONS || keyBytes + keySize > MAX_KEY_BYTES ||
-          totalBytes + size > MAX_TOTAL_BYTES)
-      ) {
-        await commit(atomic);
-        atomic = this.#kv.atomic();
-        mutations = keyBytes = totalBytes = 0;
-      }
-      atomic.set(key, session);
-      mutations++;
-      keyBytes += keySize;
-      totalBytes += size;
-    }
-    if (mutations > 0) await commit(atomic);
+    await this.#commitInBatches(
+      [...latest.values()].map((session) => [
+        this.#key(session.shardId),
+        session,
+      ]),
+    );
   }
 
   /**
@@ -248,24 +231,41 @@ export class KvSessionStore implements SessionStore {
   async deleteMany(shardIds: readonly number[]): Promise<void> {
     this.#assertOpen("delete sessions");
     assertShardIds(shardIds, "delete sessions");
+    await this.#commitInBatches(
+      [...new Set(shardIds)].map((shardId) => [this.#key(shardId), undefined]),
+    );
+  }
+
+  /**
+   * Set (a session) or delete (`undefined`) each key, in order, in as few
+   * atomic commits as Deno KV's limits allow: mutations, key bytes and
+   * total bytes per commit (a deletion counts its key, no value).
+   */
+  async #commitInBatches(
+    writes: readonly [Deno.KvKey, SavedSession | undefined][],
+  ): Promise<void> {
     let atomic = this.#kv.atomic();
     let mutations = 0;
     let keyBytes = 0;
-    for (const shardId of new Set(shardIds)) {
-      const key = this.#key(shardId);
-      const size = encodedKeyBytes(key);
-      // A deletion counts its key against both byte limits, no value.
+    let totalBytes = 0;
+    for (const [key, session] of writes) {
+      const keySize = encodedKeyBytes(key);
+      const size = keySize +
+        (session === undefined ? 0 : valueBytesBound(session));
       if (
         mutations > 0 &&
-        (mutations + 1 > MAX_MUTATIONS || keyBytes + size > MAX_KEY_BYTES)
+        (mutations + 1 > MAX_MUTATIONS || keyBytes + keySize > MAX_KEY_BYTES ||
+          totalBytes + size > MAX_TOTAL_BYTES)
       ) {
         await commit(atomic);
         atomic = this.#kv.atomic();
-        mutations = keyBytes = 0;
+        mutations = keyBytes = totalBytes = 0;
       }
-      atomic.delete(key);
+      if (session === undefined) atomic.delete(key);
+      else atomic.set(key, session);
       mutations++;
-      keyBytes += size;
+      keyBytes += keySize;
+      totalBytes += size;
     }
     if (mutations > 0) await commit(atomic);
   }
