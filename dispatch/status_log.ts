@@ -105,13 +105,18 @@ export class StatusLog {
       current = current === "" ? line : `${current}\n${line}`;
     }
     if (current !== "") this.#waiting.push(current);
-    while (this.#waiting.length > MAX_WAITING) {
-      this.#dropped += this.#waiting.shift()!.split("\n").length;
-    }
+    this.#dropWaiting(MAX_WAITING);
     this.#posting ??= this.#post().finally(() => {
       this.#posting = undefined;
     });
     return this.#posting;
+  }
+
+  /** Drop the oldest waiting messages past `keep`, counting their lines. */
+  #dropWaiting(keep: number): void {
+    while (this.#waiting.length > keep) {
+      this.#dropped += this.#waiting.shift()!.split("\n").length;
+    }
   }
 
   /**
@@ -128,9 +133,8 @@ export class StatusLog {
       this.#abort.abort();
       return;
     }
-    let lines = this.#dropped;
-    for (const message of this.#waiting) lines += message.split("\n").length;
-    this.#waiting = [];
+    this.#dropWaiting(0);
+    const lines = this.#dropped;
     this.#dropped = 0;
     logger.warn(
       "Status log: Discord did not take the last posts within {ms} ms; the one in flight is aborted and {lines} waiting line(s) are dropped",
