@@ -33,6 +33,7 @@ import {
   REQUESTED_HEARTBEAT_SPACING,
   SendRateLimiter,
 } from "./send_rate_limiter.ts";
+import { PresencePacer } from "./presence_pacer.ts";
 import { peekFrame } from "./frame_peek.ts";
 import {
   assertShardOptions,
@@ -203,6 +204,8 @@ export type ShardListener<T> = (event: T) => void;
 
 interface QueuedCommand {
   frame: string;
+  /** When it was sent, in the order of {@linkcode Shard.send} calls. */
+  order: number;
   resolve: () => void;
   reject: (error: GatewayError) => void;
 }
@@ -299,6 +302,7 @@ export class Shard {
   readonly #identifyQueue: IdentifyQueue;
   readonly #timeouts: Readonly<Required<ShardTimeouts>>;
   readonly #limiter: SendRateLimiter;
+  readonly #presencePacer: PresencePacer;
   #presence: UpdatePresenceData | undefined;
 
   #status: ShardStatus = "idle";
@@ -324,6 +328,13 @@ export class Shard {
   #sequenceSkips = 0;
 
   #queue: QueuedCommand[] = [];
+  /**
+   * The presence update waiting for the pace of presence updates (5 per
+   * 20 s); a newer one replaces it, since only the latest presence counts.
+   */
+  #heldPresence: QueuedCommand | undefined;
+  /** Commands sent so far: the next {@linkcode QueuedCommand.order}. */
+  #commandsSent = 0;
   /** Aborted when the shard stops; ends what runs on top of it. */
   #lifetime = new AbortController();
   #pumpTimer: TimerId | undefined;
@@ -409,6 +420,7 @@ export class Shard {
       new MemoryIdentifyQueue({ scheduler: this.#scheduler });
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#limiter = new SendRateLimiter({ scheduler: this.#scheduler });
+    this.#presencePacer = new PresencePacer(this.#scheduler);
     if (options.session) this.#restoreSession(options.session);
     // Checked at construction: an IDENTIFY over 4096 bytes (a long token or
     // properties, or a presence) is closed with 4002, which asks for a
@@ -599,7 +611,11 @@ export class Shard {
   /**
    * Send a gateway command once the session is ready. Commands queue in
    * order while the shard is not ready and are paced so that, heartbeats
-   * included, no more than 120 frames leave per 60 s.
+   * included, no more than 120 frames leave per 60 s. Presence updates
+   * (op 3) also keep to 5 per rolling 20 s, the limit Discord's activity
+   * docs give: one that must wait lets later commands pass, and a newer
+   * presence replaces it (its promise then resolves without it being
+   * written, since only the latest presence counts).
    *
    * @param command The command, e.g. `{ op: 3, d: presence }`.
    * @param options `signal` takes the command back while it waits in the
@@ -664,15 +680,19 @@ export class Shard {
       this.#presence = presence;
     }
     return new Promise<void>((resolve, reject) => {
-      const queued: QueuedCommand = { frame, resolve, reject };
+      const order = this.#commandsSent++;
+      const queued: QueuedCommand = { frame, order, resolve, reject };
       if (signal) {
         // Taken back while waiting: a frame whose sender gave up would still
         // cost Discord's limits when it went (an all-members request, say,
         // takes the guild's one per 30 s).
         const onAbort = (): void => {
-          const at = this.#queue.indexOf(queued);
-          if (at < 0) return;
-          this.#queue.splice(at, 1);
+          if (this.#heldPresence === queued) this.#heldPresence = undefined;
+          else {
+            const at = this.#queue.indexOf(queued);
+            if (at < 0) return;
+            this.#queue.splice(at, 1);
+          }
           reject(signal.reason);
         };
         signal.addEventListener("abort", onAbort, { once: true });
@@ -686,17 +706,26 @@ export class Shard {
           reject(error);
         };
       }
-      this.#queue.push(queued);
+      if (command.op === GatewayOpcode.PresenceUpdate) {
+        // Only the latest presence counts: one still waiting is replaced
+        // rather than sent late, so a bot that cycles its status faster
+        // than 5 per 20 s ends up showing the last one it set.
+        const replaced = this.#heldPresence;
+        this.#heldPresence = queued;
+        replaced?.resolve();
+      } else this.#queue.push(queued);
       this.#pump();
     });
   }
 
   /**
    * Update the bot's presence (op 3), validated first. Reconnects identify
-   * with the presence set last.
+   * with the presence set last. Paced to 5 per 20 s as {@linkcode Shard.send}
+   * says.
    *
    * @param data The presence.
-   * @returns A promise that resolves when the frame is written.
+   * @returns A promise that resolves when the frame is written, or when a
+   * newer presence replaced it while it waited.
    * @throws {TypeError} For a malformed presence.
    * @throws {GatewayError} `payload_too_large` when IDENTIFY with it would
    * pass 4096 bytes.
@@ -1331,6 +1360,8 @@ export class Shard {
     }
     const queue = this.#queue;
     this.#queue = [];
+    if (this.#heldPresence !== undefined) queue.push(this.#heldPresence);
+    this.#heldPresence = undefined;
     for (const command of queue) command.reject(reason);
     const waiters = this.#readyWaiters;
     this.#readyWaiters = [];
@@ -1825,11 +1856,7 @@ export class Shard {
     this.#setStatus("ready");
     if (!this.#current(connection)) return; // closed by a state listener
     this.#settleReady();
-    if (this.#pumpTimer !== undefined) {
-      // The wait was computed for the previous connection's window.
-      this.#scheduler.clearTimeout(this.#pumpTimer);
-      this.#pumpTimer = undefined;
-    }
+    // Any wait pending was computed for the previous connection's window.
     this.#pump();
   }
 
@@ -1870,13 +1897,30 @@ export class Shard {
     connection.socket.send(JSON.stringify(payload));
   }
 
-  /** Write queued commands while ready and the limiter allows. */
+  /**
+   * Write queued commands, in the order they were sent, while ready and the
+   * limiter allows. A presence update held by its own pace (5 per 20 s)
+   * lets the commands sent after it go first.
+   */
   #pump(): void {
-    if (this.#pumpTimer !== undefined) return;
-    while (this.#queue.length > 0) {
+    // Computed again on every call: a wait for the presence pace must not
+    // hold back a command sent meanwhile.
+    if (this.#pumpTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#pumpTimer);
+      this.#pumpTimer = undefined;
+    }
+    for (;;) {
       const connection = this.#connection;
       if (this.#status !== "ready" || !connection) return;
-      const wait = this.#limiter.delayForCommand();
+      const held = this.#heldPresence;
+      const presenceWait = held ? this.#presencePacer.delay() : 0;
+      const head = this.#queue[0];
+      const presenceFirst = held !== undefined && presenceWait === 0 &&
+        (head === undefined || held.order < head.order);
+      const command = presenceFirst ? held : head;
+      const wait = command === undefined
+        ? presenceWait
+        : this.#limiter.delayForCommand();
       if (wait > 0) {
         this.#pumpTimer = this.#scheduler.setTimeout(() => {
           this.#pumpTimer = undefined;
@@ -1884,7 +1928,11 @@ export class Shard {
         }, wait);
         return;
       }
-      const command = this.#queue.shift()!;
+      if (command === undefined) return;
+      if (presenceFirst) {
+        this.#heldPresence = undefined;
+        this.#presencePacer.record();
+      } else this.#queue.shift();
       this.#limiter.record();
       connection.socket.send(command.frame);
       command.resolve();

@@ -17,11 +17,13 @@ import {
   sentOps,
 } from "../_fakes/shard_harness.ts";
 
-const presence = {
-  since: null,
-  activities: [],
-  status: "online" as const,
-  afk: false,
+/**
+ * A command to fill the queue with: not a presence update, which has its
+ * own pace (5 per 20 s) on top of the frame limit.
+ */
+const leaveVoice = {
+  op: 4 as const,
+  d: { guild_id: "1", channel_id: null, self_mute: false, self_deaf: false },
 };
 
 /** ACK every heartbeat `socket` sends, at once. */
@@ -172,7 +174,7 @@ for (const interval of [1_000, 5_000]) {
     await connected;
     const sends: Promise<void>[] = [];
     for (let i = 0; i < 300; i++) {
-      sends.push(h.shard.send({ op: 3, d: presence }));
+      sends.push(h.shard.send(leaveVoice));
     }
     for (let t = 50; t <= 180_000; t += 50) {
       await h.scheduler.advance(50);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { GatewayError } from "../../gateway/errors.ts";
+import type { UpdatePresenceData } from "../../types/gateway_payloads.ts";
 import {
   createHarness,
   type Harness,
@@ -11,6 +12,14 @@ import {
 const presence = {
   op: 3 as const,
   d: { since: null, activities: [], status: "online" as const, afk: false },
+};
+/**
+ * A command to fill the queue with: not a presence update, which has its
+ * own pace (5 per 20 s) on top of the frame limit.
+ */
+const leaveVoice = {
+  op: 4 as const,
+  d: { guild_id: "1", channel_id: null, self_mute: false, self_deaf: false },
 };
 
 Deno.test("Shard queues commands until READY and sends them in order", async () => {
@@ -82,7 +91,7 @@ Deno.test("Shard never sends more than 120 frames per 60 s, heartbeats included"
   const sends: Promise<void>[] = [];
   for (let i = 0; i < 300; i++) {
     sends.push(
-      h.shard.send(presence).then(() => void times.push(h.scheduler.now())),
+      h.shard.send(leaveVoice).then(() => void times.push(h.scheduler.now())),
     );
   }
   // Keep the connection alive with ACKs while five minutes pass.
@@ -205,4 +214,114 @@ Deno.test("Shard refuses at construction a starting presence that is malformed o
     (error: unknown) =>
       error instanceof GatewayError && error.kind === "payload_too_large",
   );
+});
+
+/** A presence update whose activity is named `name`. */
+function namedPresence(name: string): {
+  op: 3;
+  d: UpdatePresenceData;
+} {
+  return {
+    op: 3 as const,
+    d: { ...presence.d, activities: [{ name, type: 0 as const }] },
+  };
+}
+
+/** The activity names of the presence updates written so far, in order. */
+function writtenPresences(h: Harness): string[] {
+  return h.socket().sentPayloads().filter((p) => p.op === 3).map((p) =>
+    (p.d as { activities: { name: string }[] }).activities[0]!.name
+  );
+}
+
+Deno.test("Shard writes at most 5 presence updates per 20 s, then only the latest one held", async () => {
+  const h = await readyHarness();
+  const settled: string[] = [];
+  const sends = Array.from(
+    { length: 12 },
+    (_, i) =>
+      h.shard.send(namedPresence(String(i))).then(() =>
+        void settled.push(`${i}@${h.scheduler.now()}`)
+      ),
+  );
+  await h.scheduler.advance(0);
+  assert.deepEqual(writtenPresences(h), ["0", "1", "2", "3", "4"]);
+  // 5 to 10 were replaced by a newer one before they could go: their
+  // promises resolve, nothing of theirs is written.
+  assert.deepEqual(
+    settled,
+    Array.from({ length: 11 }, (_, i) => `${i}@0`),
+  );
+  await h.scheduler.advance(19_999);
+  assert.equal(writtenPresences(h).length, 5, "the window is still full");
+  await h.scheduler.advance(1);
+  await Promise.all(sends);
+  assert.deepEqual(writtenPresences(h), ["0", "1", "2", "3", "4", "11"]);
+  assert.equal(settled.at(-1), "11@20000");
+  // The next session identifies with the latest presence too.
+  assert.deepEqual(
+    await presenceOfNextIdentify(h),
+    namedPresence("11").d,
+  );
+  await h.shard.close();
+});
+
+Deno.test("Shard paces presence updates over a rolling 20 s window", async () => {
+  const h = await readyHarness();
+  for (let i = 0; i < 5; i++) {
+    await h.shard.send(namedPresence(String(i)));
+    await h.scheduler.advance(1000);
+  }
+  // Written at 0, 1, 2, 3 and 4 s; at 5 s the window is full until 20 s.
+  const fifth = h.shard.send(namedPresence("5"));
+  await h.scheduler.advance(14_999);
+  assert.equal(writtenPresences(h).length, 5);
+  await h.scheduler.advance(1);
+  await fifth;
+  // The window from 1 s is full until 21 s.
+  const sixth = h.shard.send(namedPresence("6"));
+  await h.scheduler.advance(999);
+  assert.equal(writtenPresences(h).length, 6);
+  await h.scheduler.advance(1);
+  await sixth;
+  assert.deepEqual(writtenPresences(h), ["0", "1", "2", "3", "4", "5", "6"]);
+  await h.shard.close();
+});
+
+Deno.test("Shard lets other commands pass a presence update held by its pace", async () => {
+  const h = await readyHarness();
+  for (let i = 0; i < 5; i++) void h.shard.send(namedPresence(String(i)));
+  const held = h.shard.send(namedPresence("held"));
+  await h.shard.send(leaveVoice);
+  const ops = h.socket().sentPayloads().map((p) => p.op).filter((op) =>
+    op !== 1
+  );
+  assert.deepEqual(ops.slice(-6), [3, 3, 3, 3, 3, 4]);
+  await h.scheduler.advance(20_000);
+  await held;
+  assert.equal(writtenPresences(h).at(-1), "held");
+  await h.shard.close();
+});
+
+Deno.test("Shard takes back a held presence update on its signal, and rejects it when closing", async () => {
+  const h = await readyHarness();
+  for (let i = 0; i < 5; i++) void h.shard.send(namedPresence(String(i)));
+  const controller = new AbortController();
+  const aborted = h.shard.send(namedPresence("aborted"), {
+    signal: controller.signal,
+  });
+  controller.abort(new Error("changed my mind"));
+  await assert.rejects(aborted, /changed my mind/);
+  await h.scheduler.advance(20_000);
+  assert.equal(writtenPresences(h).length, 5, "the aborted one never went");
+  for (let i = 5; i < 10; i++) void h.shard.send(namedPresence(String(i)));
+  const pending = h.shard.send(namedPresence("pending"));
+  await h.scheduler.advance(0);
+  await h.shard.close();
+  await assert.rejects(
+    pending,
+    (error: unknown) =>
+      error instanceof GatewayError && error.kind === "shard_closed",
+  );
+  assert.ok(!writtenPresences(h).includes("pending"));
 });
