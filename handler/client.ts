@@ -13,7 +13,7 @@ import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
 import { GatewayError } from "../gateway/errors.ts";
 import { ShardSlot } from "./shard_slot.ts";
-import { assertClientOptions } from "./client_options_check.ts";
+import { assertClientOptions, startRefusal } from "./client_options_check.ts";
 import { checkGatewayBot } from "./gateway_bot_check.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import { realScheduler, settlesWithin } from "../base/scheduler.ts";
@@ -349,18 +349,13 @@ export class Client {
    * the `signal` option aborts) before that.
    * @throws {GatewayError} When a shard stops for good before that
    * (`authentication_failed` for a token Discord rejects).
+   * @throws {TypeError} When `handler` is not a Handler instance (a class
+   * instead of `new X()`, say), before anything starts.
    * @throws {Error} When the client is already started or starting.
    */
   start(handler: Handler = new NoHandler()): Promise<void> {
-    if (this.#run) {
-      return Promise.reject(
-        new Error(
-          `Cannot start client as it is already ${
-            this.#run.stopping ? "stopping" : "started or starting"
-          }: call stop() and await it first`,
-        ),
-      );
-    }
+    const refusal = startRefusal(handler, this.#run);
+    if (refusal) return Promise.reject(refusal);
     const signal = this.#options.signal;
     if (signal?.aborted) {
       return Promise.reject(new ClientStoppedError({ cause: signal.reason }));

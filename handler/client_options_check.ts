@@ -1,10 +1,12 @@
 /**
- * Checks a {@linkcode Client}'s options when it is created, so a wrong
- * number fails at once with a message naming the option instead of later,
- * deep inside `start()`. Internal to the package.
+ * Checks a {@linkcode Client}'s options when it is created, and the
+ * handler `start()` is given, so a wrong value (from JavaScript or through
+ * `as any`) fails at once with a message naming the option instead of
+ * later, deep inside `start()`. Internal to the package.
  *
  * @module
  */
+import { closestName } from "../base/closest_name.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import {
   assertIntegerOption,
@@ -13,6 +15,8 @@ import {
 } from "../gateway/shard_options.ts";
 import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
+import { GATEWAY_EVENT_NAMES, isGatewayEventName } from "../types/events.ts";
+import { Handler } from "./handler.ts";
 
 /** The option fields {@linkcode assertClientOptions} looks at. */
 export interface CheckedClientOptions {
@@ -36,6 +40,20 @@ export interface CheckedClientOptions {
   random?: unknown;
   /** The cap on one inflated gateway message. */
   maxInflatedBytes?: unknown;
+  /** The signal that stops the client. */
+  signal?: unknown;
+  /** The in-memory cache's options. */
+  cache?: unknown;
+  /** `"auto"`, `"all"` or a list of event names. */
+  events?: unknown;
+  /** The REST client. */
+  rest?: unknown;
+  /** The REST API base URL. */
+  restBaseUrl?: unknown;
+  /** The `fetch` for the REST client. */
+  fetch?: unknown;
+  /** The clock and timers. */
+  scheduler?: unknown;
 }
 
 /**
@@ -99,25 +117,214 @@ export function assertClientOptions(options: CheckedClientOptions): void {
   }
   assertTimeouts("client", options.timeouts);
   if (options.gatewayUrl !== undefined) {
-    let protocol = "";
-    try {
-      protocol = new URL(String(options.gatewayUrl)).protocol;
-    } catch {
-      // reported below
-    }
-    if (
-      typeof options.gatewayUrl !== "string" ||
-      (protocol !== "ws:" && protocol !== "wss:")
-    ) {
+    if (!isUrl(options.gatewayUrl, ["ws:", "wss:"])) {
       throw new TypeError(
         `Cannot create client as 'gatewayUrl' must be a ws: or wss: URL: current value 'gatewayUrl=${options.gatewayUrl}'`,
       );
     }
   }
-  if (options.random !== undefined && typeof options.random !== "function") {
+  for (const name of ["random", "fetch"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new TypeError(
+        `Cannot create client as '${name}' must be a function: current value '${name}=${typeof options[
+          name
+        ]}'`,
+      );
+    }
+  }
+  assertObjectOptions(options);
+  assertEventsOption(options.events);
+}
+
+/** `signal`, `cache`, `rest`, `restBaseUrl` and `scheduler`. */
+function assertObjectOptions(options: CheckedClientOptions): void {
+  const { signal, cache, rest, restBaseUrl, scheduler } = options;
+  if (signal !== undefined && !isSignal(signal)) {
+    // A common slip: the AbortController instead of its signal.
+    const hint = isObject(signal) && isSignal(signal.signal)
+      ? " (pass the controller's .signal)"
+      : "";
     throw new TypeError(
-      `Cannot create client as 'random' must be a function: current value 'random=${typeof options
-        .random}'`,
+      `Cannot create client as 'signal' must be an AbortSignal${hint}: current value 'signal=${
+        shown(signal)
+      }'`,
     );
   }
+  if (cache !== undefined) {
+    // `cache: false` kept everything, `cache: null` crashed.
+    if (!isObject(cache) || Array.isArray(cache)) {
+      throw new TypeError(
+        `Cannot create client as 'cache' must be an object (\`cache: {}\` keeps every resource; leave it out for no cache): current value 'cache=${
+          shown(cache)
+        }'`,
+      );
+    }
+    // The cache checks the names and bounds inside these itself.
+    if (cache.resources !== undefined && !Array.isArray(cache.resources)) {
+      throw new TypeError(
+        `Cannot create client as 'cache.resources' must be a list of cache resource names: current value 'cache.resources=${
+          shown(cache.resources)
+        }'`,
+      );
+    }
+    const { messages } = cache;
+    if (
+      messages !== undefined && (!isObject(messages) || Array.isArray(messages))
+    ) {
+      throw new TypeError(
+        `Cannot create client as 'cache.messages' must be an object: current value 'cache.messages=${
+          shown(messages)
+        }'`,
+      );
+    }
+  }
+  if (rest !== undefined && !isObject(rest)) {
+    // typeof only: a token put here by mistake is never shown.
+    throw new TypeError(
+      `Cannot create client as 'rest' must be a RestClient: current value 'rest=${typeof rest}'`,
+    );
+  }
+  if (restBaseUrl !== undefined && !isUrl(restBaseUrl, ["http:", "https:"])) {
+    throw new TypeError(
+      `Cannot create client as 'restBaseUrl' must be an http: or https: URL: current value 'restBaseUrl=${
+        shown(restBaseUrl)
+      }'`,
+    );
+  }
+  if (
+    scheduler !== undefined &&
+    (!isObject(scheduler) ||
+      ["now", "setTimeout", "clearTimeout"].some((name) =>
+        typeof scheduler[name] !== "function"
+      ))
+  ) {
+    throw new TypeError(
+      `Cannot create client as 'scheduler' must be a Scheduler (now, setTimeout and clearTimeout functions): current value 'scheduler=${
+        shown(scheduler)
+      }'`,
+    );
+  }
+}
+
+/** `"auto"`, `"all"` or a list of gateway event names. */
+function assertEventsOption(events: unknown): void {
+  if (!Array.isArray(events)) {
+    // A word other than these was parsed as a set of its letters.
+    if (events === undefined || events === "auto" || events === "all") return;
+    throw new TypeError(
+      `Cannot create client as 'events' must be "auto", "all" or a list of gateway event names: current value 'events=${
+        shown(events)
+      }'`,
+    );
+  }
+  for (const event of events) {
+    if (isGatewayEventName(event)) continue;
+    const nearest = typeof event === "string"
+      ? closestName(event, GATEWAY_EVENT_NAMES)
+      : undefined;
+    throw new TypeError(
+      `Cannot create client as 'events[]' must be a gateway event name${
+        nearest ? ` (did you mean '${nearest}'?)` : ""
+      }: current value 'events[]=${shown(event)}'`,
+    );
+  }
+}
+
+/** The methods every handler has: those of {@linkcode Handler} itself. */
+const HANDLER_METHODS = Object.getOwnPropertyNames(Handler.prototype).filter(
+  (name) => name !== "constructor",
+);
+
+/**
+ * Why `Client.start(handler)` must fail before it begins, if it must: a
+ * handler that can never work (a class instead of an instance, a
+ * non-object, an object lacking a Handler method), or a run already under
+ * way. Any object with every Handler method is taken, so a Handler of
+ * another copy of the library works too.
+ *
+ * @param handler What `start()` was given.
+ * @param run The client's current run, if any.
+ * @returns The error to reject with, or `undefined` to start.
+ */
+export function startRefusal(
+  handler: unknown,
+  run: { readonly stopping: unknown } | undefined,
+): Error | undefined {
+  if (typeof handler === "function") {
+    const hint = /^class\b/.test(Function.prototype.toString.call(handler))
+      ? `, not a class (pass an instance: new ${handler.name || "X"}())`
+      : "";
+    return new TypeError(
+      `Cannot start client as 'handler' must be a Handler instance${hint}: current value 'handler=${
+        shown(handler)
+      }'`,
+    );
+  }
+  if (typeof handler === "string") {
+    // As discord.js's login(token): the string is never shown.
+    return new TypeError(
+      "Cannot start client as 'handler' must be a Handler instance (the token goes in the Client's options): current value 'handler=string'",
+    );
+  }
+  if (!isObject(handler)) {
+    return new TypeError(
+      `Cannot start client as 'handler' must be a Handler instance: current value 'handler=${
+        shown(handler)
+      }'`,
+    );
+  }
+  const missing = HANDLER_METHODS.find((name) =>
+    typeof handler[name] !== "function"
+  );
+  if (missing !== undefined) {
+    return new TypeError(
+      `Cannot start client as 'handler' must be a Handler instance (class Bot extends Handler, then start(new Bot())): current value 'handler=${
+        shown(handler)
+      } without ${missing}()'`,
+    );
+  }
+  if (run === undefined) return undefined;
+  return new Error(
+    `Cannot start client as it is already ${
+      run.stopping ? "stopping" : "started or starting"
+    }: call stop() and await it first`,
+  );
+}
+
+/** Whether `value` is a non-null object (arrays included). */
+function isObject(value: unknown): value is Record<PropertyKey, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/** Whether `value` can serve as an `AbortSignal` (any realm's). */
+function isSignal(value: unknown): boolean {
+  return isObject(value) && typeof value.aborted === "boolean" &&
+    typeof value.addEventListener === "function";
+}
+
+/** Whether `value` is a URL string with one of `protocols`. */
+function isUrl(value: unknown, protocols: readonly string[]): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** A wrong value as a message shows it: short, and never an object dump. */
+function shown(value: unknown): string {
+  if (typeof value === "function") {
+    const source = Function.prototype.toString.call(value);
+    const kind = /^class\b/.test(source) ? "class" : "function";
+    return `${kind} ${value.name || "anonymous"}`;
+  }
+  if (Array.isArray(value)) return "array";
+  if (isObject(value)) {
+    const name: unknown = Object.getPrototypeOf(value)?.constructor?.name;
+    return typeof name === "string" && name !== "" && name !== "Object"
+      ? name
+      : "object";
+  }
+  return String(value);
 }

@@ -11,12 +11,27 @@ import type {
 } from "../../gateway/transport.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { settlesWithin } from "../../base/scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
+
+/**
+ * Drive `clock` for `ms` of virtual time: whether `promise` settled by then.
+ * A wait that would hang on a regression fails instead.
+ */
+async function settlesOn(
+  clock: VirtualScheduler,
+  promise: Promise<unknown>,
+  ms: number,
+): Promise<boolean> {
+  const settled = settlesWithin(clock, promise, ms);
+  await clock.advance(ms);
+  return await settled;
+}
 
 /** A `fetch` that answers nothing until its request is aborted. */
 function hangingFetch(): { fetch: typeof fetch; aborted: () => number } {
@@ -128,15 +143,18 @@ Deno.test("The signal option stops a start in progress, with the signal's reason
 });
 
 Deno.test("The signal option stops a running client", async () => {
-  await using discord = await FakeDiscord.start();
+  // On the virtual clock: a signal that no longer stops the client fails
+  // the bounded waits below instead of hanging the test run.
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
   const controller = new AbortController();
-  const client = new Client({
+  await using client = new Client({
     token: discord.token,
     intents: INTENTS,
     ...discord.clientOptions,
     signal: controller.signal,
   });
-  await client.start();
+  assert.ok(await settlesOn(clock, client.start(), 10_000), "started");
   const shard = client.shards!.shard(0)!;
   assert.equal(shard.status, "ready");
   const closed = new Promise<void>((resolve) =>
@@ -146,8 +164,13 @@ Deno.test("The signal option stops a running client", async () => {
   );
   // The signal alone, as a bot's Ctrl-C: no stop() call.
   controller.abort();
-  await closed;
+  assert.ok(
+    await settlesOn(clock, closed, 10_000),
+    "the shard did not close within 10 s of the signal aborting",
+  );
   assert.equal(shard.status, "closed");
+  assert.equal(client.shards, undefined);
+  assert.equal(clock.pending, 0);
 });
 
 Deno.test("A second concurrent start() rejects and events are handled once", async () => {
