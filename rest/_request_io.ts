@@ -428,10 +428,51 @@ function secretsOf(botToken: string, routeToken: string | undefined): string[] {
   return [...secrets].sort((a, b) => b.length - a.length);
 }
 
+/**
+ * Shorter than any token Discord issues (bot, webhook and interaction tokens
+ * are tens of characters): such a secret, a test's or a wrong one, is
+ * redacted only where it stands whole. A longer one is redacted wherever it
+ * occurs, even against a word: a real token at a sentence's end, before
+ * its `.`, must not leak.
+ */
+const SHORT_SECRET_LENGTH = 20;
+/** A character a token can hold: a neighbour that puts a match in a word. */
+const TOKEN_CHAR = "[A-Za-z0-9._-]";
+/**
+ * An escape ending right before a secret: `%2F` (or `%252F`, encoded twice)
+ * in a URL, `\n` or `\u00e9` in JSON. It stands for another character, so
+ * its last digit or letter is no part of the token: a short token after
+ * `%2F` in an encoded URL, or after `\n` in Discord's JSON, still counts as
+ * whole.
+ */
+const ESCAPE = [
+  String.raw`%(?:25)*[0-9A-Fa-f]{2}`,
+  String.raw`\\[bfnrtv0]`,
+  String.raw`\\x[0-9A-Fa-f]{2}`,
+  String.raw`\\u[0-9A-Fa-f]{4}`,
+  String.raw`\\u\{[0-9A-Fa-f]+\}`,
+].join("|");
+
+/**
+ * Replace each secret (or its encoded form) in one pass, the longest tried
+ * first at each place. A short one only where it stands whole: with a
+ * token `abc`, "Bot abc" and "/abc/" lose it but "abcdef" and "fabc" stay,
+ * so a short or wrong token does not garble every message.
+ */
 function redactText(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.replaceAll(secret, "[REDACTED]");
-  return out;
+  if (secrets.length === 0) return text;
+  const alternatives = secrets.map((secret) =>
+    secret.length >= SHORT_SECRET_LENGTH
+      ? escapeRegExp(secret)
+      : `(?:(?<!${TOKEN_CHAR})|(?<=${ESCAPE}))${
+        escapeRegExp(secret)
+      }(?!${TOKEN_CHAR})`
+  );
+  return text.replace(new RegExp(alternatives.join("|"), "g"), "[REDACTED]");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

@@ -668,6 +668,106 @@ Deno.test("RestClient never lets a token into errors or logs", async () => {
   }
 });
 
+/** The `cause` a NetworkError got when `fetch` rejected with `thrown`. */
+async function failedWith(
+  token: string,
+  path: string,
+  thrown: Error,
+): Promise<Error> {
+  const rest = new RestClient({
+    token,
+    maxRetries: 0,
+    fetch: () => Promise.reject(thrown),
+  });
+  const error = await rest.request("POST", path).then(
+    () => assert.fail("expected a failure"),
+    (error: unknown) => error,
+  );
+  assert.ok(error instanceof NetworkError);
+  return error.cause as Error;
+}
+
+Deno.test("RestClient redacts a short token only where it stands whole", async () => {
+  const text = "POST https://x/abc/messages (Bot abc): abcdef fabc abc.d " +
+    "x-abc 'abc' /abc?t=abc&a=1 %2Fabc abc%20";
+  const thrown = new TypeError(text);
+  thrown.stack = `TypeError: ${text}\n    at fabc (file:///tmp/abcd.ts:1:1)`;
+  const cause = await failedWith("abc", "/channels/1/messages", thrown);
+  const want = "POST https://x/[REDACTED]/messages (Bot [REDACTED]): " +
+    "abcdef fabc abc.d x-abc '[REDACTED]' /[REDACTED]?t=[REDACTED]&a=1 " +
+    "%2F[REDACTED] [REDACTED]%20";
+  assert.equal(cause.message, want);
+  assert.equal(
+    cause.stack,
+    `TypeError: ${want}\n    at fabc (file:///tmp/abcd.ts:1:1)`,
+  );
+  // A one-letter webhook token leaves "exceeded" and "box" alone.
+  const hook = await failedWith(
+    "bot-token",
+    "/webhooks/1/x",
+    new TypeError("https://d.test/webhooks/1/x: box exceeded (x)"),
+  );
+  assert.equal(
+    hook.message,
+    "https://d.test/webhooks/1/[REDACTED]: box exceeded ([REDACTED])",
+  );
+});
+
+Deno.test("RestClient redacts a real token wherever it occurs, encoded or escaped", async () => {
+  const token =
+    "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz_0123456-789AB";
+  const hook = "aW50ZXJhY3Rpb24+SECRET/token=";
+  const encoded = encodeURIComponent(hook);
+  const places = (secret: string) => [
+    `https://discord.com/api/v10/webhooks/1/${secret}/messages/@original`,
+    `?token=${secret}&wait=true`,
+    `url=https%3A%2F%2Fdiscord.com%2Fwebhooks%2F1%2F${secret}%3Fwait`,
+    `%252F${secret}`,
+    `authorization: Bot ${secret}\r\n`,
+    JSON.stringify({ token: secret, list: [secret], text: `a\n${secret}` }),
+    `"a\\t${secret}\\u00e9${secret}\\x41${secret}"`,
+  ];
+  const text = [...places(token), ...places(hook), ...places(encoded)]
+    .join(" ");
+  const cause = await failedWith(
+    token,
+    `/webhooks/1/${encoded}`,
+    new TypeError(text),
+  );
+  for (const secret of [token, hook, encoded, hook.slice(0, 20)]) {
+    assert.ok(!cause.message.includes(secret), cause.message);
+    assert.ok(!cause.stack!.includes(secret), cause.stack);
+  }
+  assert.equal(cause.message.split("[REDACTED]").length - 1, 3 * 11);
+  // Against a word too: a token at a sentence's end, or inside a name.
+  const glued = await failedWith(
+    token,
+    "/channels/1/messages",
+    new TypeError(`token ${token}. file_${token}_old x${token}-`),
+  );
+  assert.equal(
+    glued.message,
+    "token [REDACTED]. file_[REDACTED]_old x[REDACTED]-",
+  );
+  // Discord's JSON error body, echoing the tokens after escapes.
+  const body = JSON.stringify({ code: 50035, message: `x\n${token}` })
+    .replace("}", `,"errors":"\\u0041${hook}\\/${encoded}"}`);
+  const rest = new RestClient({
+    token,
+    maxRetries: 0,
+    fetch: () => Promise.resolve(new Response(body, { status: 400 })),
+  });
+  const error = await rest.request("POST", `/webhooks/1/${encoded}`).then(
+    () => assert.fail("expected a failure"),
+    (error: unknown) => error,
+  );
+  assert.ok(error instanceof DiscordApiError);
+  assert.deepEqual(
+    [error.code, error.apiMessage, error.errors],
+    [50035, "x\n[REDACTED]", "A[REDACTED]/[REDACTED]"],
+  );
+});
+
 Deno.test("RestClient stops a waiting request when its signal aborts", async () => {
   const { clock, fake, rest } = setup();
   fake.scriptRateLimit({
