@@ -24,6 +24,7 @@ import {
 } from "../mod.ts";
 import { FakeDiscord } from "../testing/mod.ts";
 import { PING_BOT_INTENTS, PingBot, runPingBot } from "./ping_bot.ts";
+import { reportUnreachable } from "./_unreachable.ts";
 
 /** Who a line of the demo comes from. */
 export type Voice = "demo" | "user" | "gateway" | "shard" | "bot";
@@ -209,22 +210,24 @@ export async function demoAgainstFake(
 
 if (import.meta.main) {
   if (Deno.env.get("DISCORD_TOKEN")) {
-    const interrupt = new AbortController();
-    const onSigint = (): void => interrupt.abort("SIGINT");
-    Deno.addSignalListener("SIGINT", onSigint);
-    try {
-      const client = await runPingBot({ signal: interrupt.signal });
-      console.log("Connected to Discord; Ctrl+C stops the bot.");
-      await new Promise((resolve) =>
-        interrupt.signal.addEventListener("abort", resolve, { once: true })
-      );
-      await client.stop();
-    } catch (error) {
-      if (!(error instanceof ClientStoppedError)) throw error;
-      console.log("Stopped before it finished connecting.");
-    } finally {
-      Deno.removeSignalListener("SIGINT", onSigint);
-    }
+    await reportUnreachable(async () => {
+      const interrupt = new AbortController();
+      const onSigint = (): void => interrupt.abort("SIGINT");
+      Deno.addSignalListener("SIGINT", onSigint);
+      try {
+        const client = await runPingBot({ signal: interrupt.signal });
+        console.log("Connected to Discord; Ctrl+C stops the bot.");
+        await new Promise((resolve) =>
+          interrupt.signal.addEventListener("abort", resolve, { once: true })
+        );
+        await client.stop();
+      } catch (error) {
+        if (!(error instanceof ClientStoppedError)) throw error;
+        console.log("Stopped before it finished connecting.");
+      } finally {
+        Deno.removeSignalListener("SIGINT", onSigint);
+      }
+    });
   } else if (!await demoAgainstFake()) {
     Deno.exitCode = 1;
   }

@@ -32,6 +32,7 @@ import {
 } from "@disruption/disruption/interactions";
 import { FakeDiscord } from "@disruption/disruption/testing";
 import { GatewayIntent } from "@disruption/disruption/types";
+import { reportUnreachable } from "./_unreachable.ts";
 
 /** `/roll`: the option types below flow into the handler. */
 export const roll = command({
@@ -225,9 +226,11 @@ async function demo(): Promise<void> {
 
 if (import.meta.main) {
   if (Deno.env.get("DISCORD_TOKEN")) {
-    const { client } = await runDiceBot();
-    console.log("Running; press Ctrl+C to stop.");
-    Deno.addSignalListener("SIGINT", () => client.stop());
+    await reportUnreachable(async () => {
+      const { client } = await runDiceBot();
+      console.log("Running; press Ctrl+C to stop.");
+      Deno.addSignalListener("SIGINT", () => client.stop());
+    });
   } else {
     await demo();
   }

@@ -21,6 +21,7 @@ import {
   type RestClientOptions,
 } from "@disruption/disruption/rest";
 import { diceRouter } from "./dice_bot.ts";
+import { NETWORK_ADVICE, reportUnreachable } from "./_unreachable.ts";
 
 /** Options for {@linkcode diceEndpoint}. */
 export interface DiceEndpointOptions
@@ -74,6 +75,10 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   const endpoint = diceEndpoint({ token, publicKey });
-  await endpoint.sync();
-  Deno.serve({ port: Number(Deno.env.get("PORT") ?? 8000) }, endpoint.handler);
+  if (await reportUnreachable(() => endpoint.sync(), NETWORK_ADVICE)) {
+    Deno.serve(
+      { port: Number(Deno.env.get("PORT") ?? 8000) },
+      endpoint.handler,
+    );
+  }
 }

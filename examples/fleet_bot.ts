@@ -36,6 +36,7 @@ import {
 } from "../redis/mod.ts";
 import { RestClient } from "../rest/mod.ts";
 import { GatewayIntent } from "../types/intents.ts";
+import { NETWORK_ADVICE, reportUnreachable } from "./_unreachable.ts";
 
 /** What the bot asks for: guild messages and their content. */
 export const FLEET_BOT_INTENTS = GatewayIntent.Guilds |
@@ -125,18 +126,20 @@ if (import.meta.main) {
     );
     Deno.exit(2);
   }
-  const running = await runFleetBot({
-    token,
-    redisUrl,
-    prefix: Deno.env.get("FLEET_PREFIX") ?? "fleet_bot",
-  });
-  console.log(
-    `Process ${Deno.pid} joined with shards ${running.fleet.shardIds}`,
-  );
-  const interrupted = Promise.withResolvers<void>();
-  Deno.addSignalListener("SIGINT", interrupted.resolve);
-  await interrupted.promise;
-  Deno.removeSignalListener("SIGINT", interrupted.resolve);
-  await running.stop();
-  console.log(`Process ${Deno.pid} left the fleet`);
+  await reportUnreachable(async () => {
+    const running = await runFleetBot({
+      token,
+      redisUrl,
+      prefix: Deno.env.get("FLEET_PREFIX") ?? "fleet_bot",
+    });
+    console.log(
+      `Process ${Deno.pid} joined with shards ${running.fleet.shardIds}`,
+    );
+    const interrupted = Promise.withResolvers<void>();
+    Deno.addSignalListener("SIGINT", interrupted.resolve);
+    await interrupted.promise;
+    Deno.removeSignalListener("SIGINT", interrupted.resolve);
+    await running.stop();
+    console.log(`Process ${Deno.pid} left the fleet`);
+  }, NETWORK_ADVICE);
 }

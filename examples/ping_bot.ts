@@ -30,6 +30,7 @@ import {
   type MessageDeleteDispatch,
   type ReadyDispatch,
 } from "@disruption/disruption/types";
+import { reportUnreachable } from "./_unreachable.ts";
 
 /** What the bot needs: guild and DM messages, with their content. */
 export const PING_BOT_INTENTS: number = GatewayIntent.Guilds |
@@ -197,18 +198,20 @@ async function demo(): Promise<void> {
 if (import.meta.main) {
   const token = Deno.env.get("DISCORD_TOKEN");
   if (token) {
-    using interrupt = ctrlC();
-    try {
-      const client = await runPingBot({ token, signal: interrupt.signal });
-      console.log("Running; press Ctrl+C to stop.");
-      await aborted(interrupt.signal);
-      console.log("Stopping...");
-      await client.stop();
-      console.log("Stopped.");
-    } catch (error) {
-      if (!(error instanceof ClientStoppedError)) throw error;
-      console.log("Stopped before it finished connecting.");
-    }
+    await reportUnreachable(async () => {
+      using interrupt = ctrlC();
+      try {
+        const client = await runPingBot({ token, signal: interrupt.signal });
+        console.log("Running; press Ctrl+C to stop.");
+        await aborted(interrupt.signal);
+        console.log("Stopping...");
+        await client.stop();
+        console.log("Stopped.");
+      } catch (error) {
+        if (!(error instanceof ClientStoppedError)) throw error;
+        console.log("Stopped before it finished connecting.");
+      }
+    });
   } else {
     await demo();
   }

@@ -55,6 +55,7 @@ import {
   type ReadyDispatch,
   type ResumedDispatch,
 } from "@disruption/disruption/types";
+import { reportUnreachable } from "./_unreachable.ts";
 
 /** Guild messages with their content. */
 export const SHARDED_BOT_INTENTS: number = GatewayIntent.Guilds |
@@ -406,6 +407,6 @@ async function demo(): Promise<void> {
 
 if (import.meta.main) {
   const token = Deno.env.get("DISCORD_TOKEN");
-  if (token) await main(token);
+  if (token) await reportUnreachable(() => main(token));
   else await demo();
 }

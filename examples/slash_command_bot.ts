@@ -34,6 +34,7 @@ import {
   InteractionType,
   type ReadyDispatch,
 } from "@disruption/disruption/types";
+import { reportUnreachable } from "./_unreachable.ts";
 
 /** Interactions need no intent; GUILDS keeps the guild list up to date. */
 export const SLASH_COMMAND_BOT_INTENTS: number = GatewayIntent.Guilds;
@@ -247,21 +248,23 @@ async function demo(): Promise<void> {
 if (import.meta.main) {
   const token = Deno.env.get("DISCORD_TOKEN");
   if (token) {
-    using interrupt = ctrlC();
-    try {
-      const { client } = await runSlashCommandBot({
-        token,
-        signal: interrupt.signal,
-      });
-      console.log("Running; press Ctrl+C to stop.");
-      await aborted(interrupt.signal);
-      console.log("Stopping...");
-      await client.stop();
-      console.log("Stopped.");
-    } catch (error) {
-      if (!(error instanceof ClientStoppedError)) throw error;
-      console.log("Stopped before it finished connecting.");
-    }
+    await reportUnreachable(async () => {
+      using interrupt = ctrlC();
+      try {
+        const { client } = await runSlashCommandBot({
+          token,
+          signal: interrupt.signal,
+        });
+        console.log("Running; press Ctrl+C to stop.");
+        await aborted(interrupt.signal);
+        console.log("Stopping...");
+        await client.stop();
+        console.log("Stopped.");
+      } catch (error) {
+        if (!(error instanceof ClientStoppedError)) throw error;
+        console.log("Stopped before it finished connecting.");
+      }
+    });
   } else {
     await demo();
   }
