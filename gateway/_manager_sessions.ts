@@ -477,7 +477,7 @@ async function within<T>(
   if (!await settlesWithin(scheduler, answer, ms, signal)) {
     signal?.throwIfAborted();
     throw new Error(
-      `The session store did not answer within ${SESSION_STORE_TIMEOUT} ms`,
+      `The session store did not answer within ${ms} ms`,
     );
   }
   return await answer;

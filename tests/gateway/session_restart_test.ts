@@ -676,6 +676,30 @@ Deno.test("ShardManager start() identifies after 10 s when the store does not an
   assert.equal(scheduler.pending, 0);
 });
 
+Deno.test("ShardManager says how long a save behind an unanswered one waited", async () => {
+  const scheduler = new VirtualScheduler();
+  const store = new SilentStore();
+  const manager = new ShardManager({
+    token: TOKEN,
+    intents: GatewayIntent.Guilds,
+    shardCount: 1,
+    sessionStore: store,
+    scheduler,
+  });
+  const first = manager.saveSessions().catch((error: Error) => error);
+  await scheduler.advance(5_000);
+  // Behind the first: it waits out the first's 10 s, then 10 s of its own.
+  const second = manager.saveSessions().catch((error: Error) => error);
+  await scheduler.advance(15_000);
+  assert.match(String(await first), /did not answer within 10000 ms/);
+  assert.match(String(await second), /did not answer within 15000 ms/);
+  assert.deepEqual(store.calls, ["save"], "the second never reached it");
+  const closing = manager.close();
+  await captureStderr(() => scheduler.advance(30_000));
+  assert.equal(await closing, false, "the store still does not answer");
+  assert.equal(scheduler.pending, 0);
+});
+
 Deno.test("ShardManager close() deletes in one call, and gives up on a store that does not answer", async () => {
   const scheduler = new VirtualScheduler();
   const store = new SilentStore();
