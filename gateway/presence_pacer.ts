@@ -34,8 +34,13 @@ export class PresencePacer {
    */
   delay(): number {
     if (this.#writtenAt.length < PRESENCE_UPDATES_PER_WINDOW) return 0;
-    const oldest = this.#writtenAt[0]!;
-    return Math.max(0, oldest + PRESENCE_WINDOW_MS - this.#scheduler.now());
+    const now = this.#scheduler.now();
+    // A wall clock set back leaves updates "in the future": they count as
+    // written now, not as holding presences back for the size of the step.
+    for (let i = 0; i < this.#writtenAt.length; i++) {
+      this.#writtenAt[i] = Math.min(this.#writtenAt[i]!, now);
+    }
+    return Math.max(0, this.#writtenAt[0]! + PRESENCE_WINDOW_MS - now);
   }
 
   /** Count an update written now. */

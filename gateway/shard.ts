@@ -208,6 +208,8 @@ interface QueuedCommand {
   order: number;
   resolve: () => void;
   reject: (error: GatewayError) => void;
+  /** A presence update's presence (op 3), validated. */
+  presence?: UpdatePresenceData | undefined;
 }
 
 /**
@@ -303,7 +305,8 @@ export class Shard {
   readonly #timeouts: Readonly<Required<ShardTimeouts>>;
   readonly #limiter: SendRateLimiter;
   readonly #presencePacer: PresencePacer;
-  #presence: UpdatePresenceData | undefined;
+  /** The presence last written, by op 3 or IDENTIFY (or the option's). */
+  #presenceSent: UpdatePresenceData | undefined;
 
   #status: ShardStatus = "idle";
   #sessionId: string | undefined;
@@ -329,10 +332,12 @@ export class Shard {
 
   #queue: QueuedCommand[] = [];
   /**
-   * The presence update waiting for the pace of presence updates (5 per
-   * 20 s); a newer one replaces it, since only the latest presence counts.
+   * The presence updates waiting, in the order sent. Only the latest
+   * presence counts: it alone is written, in the first one's place in line
+   * and at the pace of presence updates (5 per 20 s), and that settles them
+   * all; one taken back leaves the one before it the latest again.
    */
-  #heldPresence: QueuedCommand | undefined;
+  #heldPresences: QueuedCommand[] = [];
   /** Commands sent so far: the next {@linkcode QueuedCommand.order}. */
   #commandsSent = 0;
   /** Aborted when the shard stops; ends what runs on top of it. */
@@ -426,7 +431,7 @@ export class Shard {
     // properties, or a presence) is closed with 4002, which asks for a
     // resume; with no session the shard would identify again, forever.
     if (options.presence !== undefined) {
-      this.#presence = this.#identifiablePresence(options.presence);
+      this.#presenceSent = this.#identifiablePresence(options.presence);
     } else this.#assertIdentifyFits(undefined);
   }
 
@@ -614,8 +619,9 @@ export class Shard {
    * included, no more than 120 frames leave per 60 s. Presence updates
    * (op 3) also keep to 5 per rolling 20 s, the limit Discord's activity
    * docs give: one that must wait lets later commands pass, and a newer
-   * presence replaces it (its promise then resolves without it being
-   * written, since only the latest presence counts).
+   * presence replaces it, since only the latest presence counts (it is not
+   * written; its promise settles with the one that replaced it, and an
+   * IDENTIFY carrying the latest settles them all).
    *
    * @param command The command, e.g. `{ op: 3, d: presence }`.
    * @param options `signal` takes the command back while it waits in the
@@ -666,33 +672,30 @@ export class Shard {
         ),
       );
     }
+    let presence: UpdatePresenceData | undefined;
     if (command.op === GatewayOpcode.PresenceUpdate) {
       // Reconnects identify with the presence the bot set last: one Discord
       // would refuse there (malformed, or making IDENTIFY too large) would
       // close every later session with 4001 or 4002 and burn an identify
       // each time, so it is refused here, before it is sent or kept.
-      let presence: UpdatePresenceData;
       try {
         presence = this.#identifiablePresence(command.d);
       } catch (error) {
         return Promise.reject(error);
       }
-      this.#presence = presence;
     }
     return new Promise<void>((resolve, reject) => {
       const order = this.#commandsSent++;
-      const queued: QueuedCommand = { frame, order, resolve, reject };
+      const queued: QueuedCommand = { frame, order, resolve, reject, presence };
       if (signal) {
         // Taken back while waiting: a frame whose sender gave up would still
         // cost Discord's limits when it went (an all-members request, say,
         // takes the guild's one per 30 s).
         const onAbort = (): void => {
-          if (this.#heldPresence === queued) this.#heldPresence = undefined;
-          else {
-            const at = this.#queue.indexOf(queued);
-            if (at < 0) return;
-            this.#queue.splice(at, 1);
-          }
+          const list = presence ? this.#heldPresences : this.#queue;
+          const at = list.indexOf(queued);
+          if (at < 0) return;
+          list.splice(at, 1);
           reject(signal.reason);
         };
         signal.addEventListener("abort", onAbort, { once: true });
@@ -706,14 +709,7 @@ export class Shard {
           reject(error);
         };
       }
-      if (command.op === GatewayOpcode.PresenceUpdate) {
-        // Only the latest presence counts: one still waiting is replaced
-        // rather than sent late, so a bot that cycles its status faster
-        // than 5 per 20 s ends up showing the last one it set.
-        const replaced = this.#heldPresence;
-        this.#heldPresence = queued;
-        replaced?.resolve();
-      } else this.#queue.push(queued);
+      (presence ? this.#heldPresences : this.#queue).push(queued);
       this.#pump();
     });
   }
@@ -724,8 +720,8 @@ export class Shard {
    * says.
    *
    * @param data The presence.
-   * @returns A promise that resolves when the frame is written, or when a
-   * newer presence replaced it while it waited.
+   * @returns A promise that resolves when the frame is written, or the
+   * newer presence that replaced it while it waited.
    * @throws {TypeError} For a malformed presence.
    * @throws {GatewayError} `payload_too_large` when IDENTIFY with it would
    * pass 4096 bytes.
@@ -1358,10 +1354,9 @@ export class Shard {
       this.#scheduler.clearTimeout(this.#pumpTimer);
       this.#pumpTimer = undefined;
     }
-    const queue = this.#queue;
+    const queue = [...this.#queue, ...this.#heldPresences];
     this.#queue = [];
-    if (this.#heldPresence !== undefined) queue.push(this.#heldPresence);
-    this.#heldPresence = undefined;
+    this.#heldPresences = [];
     for (const command of queue) command.reject(reason);
     const waiters = this.#readyWaiters;
     this.#readyWaiters = [];
@@ -1623,9 +1618,15 @@ export class Shard {
     // with an IDENTIFY on top.
     if (!this.#current(connection) || this.#status !== "identifying") return;
     const identify = this.#identifyData();
-    if (this.#presence) identify.presence = this.#presence;
+    const held = this.#heldPresences;
+    const presence = held.at(-1)?.presence ?? this.#presenceSent;
+    if (presence) identify.presence = presence;
     connection.identifySent = true;
     this.#sendPriority(connection, { op: GatewayOpcode.Identify, d: identify });
+    // IDENTIFY carried the latest presence: the ones waiting are written.
+    this.#presenceSent = presence;
+    this.#heldPresences = [];
+    for (const each of held) each.resolve();
     this.#setPhaseTimer(connection, this.#timeouts.ready, "READY");
   }
 
@@ -1912,12 +1913,15 @@ export class Shard {
     for (;;) {
       const connection = this.#connection;
       if (this.#status !== "ready" || !connection) return;
-      const held = this.#heldPresence;
-      const presenceWait = held ? this.#presencePacer.delay() : 0;
+      const held = this.#heldPresences;
+      const latest = held.at(-1);
+      const presenceWait = latest ? this.#presencePacer.delay() : 0;
       const head = this.#queue[0];
-      const presenceFirst = held !== undefined && presenceWait === 0 &&
-        (head === undefined || held.order < head.order);
-      const command = presenceFirst ? held : head;
+      // In the first one's place: a presence refreshed more often than a
+      // backlog drains would otherwise never reach the front.
+      const presenceFirst = latest !== undefined && presenceWait === 0 &&
+        (head === undefined || held[0]!.order < head.order);
+      const command = presenceFirst ? latest : head;
       const wait = command === undefined
         ? presenceWait
         : this.#limiter.delayForCommand();
@@ -1930,12 +1934,14 @@ export class Shard {
       }
       if (command === undefined) return;
       if (presenceFirst) {
-        this.#heldPresence = undefined;
+        this.#heldPresences = [];
+        this.#presenceSent = latest.presence;
         this.#presencePacer.record();
       } else this.#queue.shift();
       this.#limiter.record();
       connection.socket.send(command.frame);
-      command.resolve();
+      if (presenceFirst) { for (const each of held) each.resolve(); }
+      else command.resolve();
     }
   }
 

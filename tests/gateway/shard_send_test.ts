@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { GatewayError } from "../../gateway/errors.ts";
+import type { Scheduler } from "../../base/scheduler.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import type { UpdatePresenceData } from "../../types/gateway_payloads.ts";
 import {
   createHarness,
@@ -246,18 +248,18 @@ Deno.test("Shard writes at most 5 presence updates per 20 s, then only the lates
   );
   await h.scheduler.advance(0);
   assert.deepEqual(writtenPresences(h), ["0", "1", "2", "3", "4"]);
-  // 5 to 10 were replaced by a newer one before they could go: their
-  // promises resolve, nothing of theirs is written.
-  assert.deepEqual(
-    settled,
-    Array.from({ length: 11 }, (_, i) => `${i}@0`),
-  );
+  assert.deepEqual(settled, ["0@0", "1@0", "2@0", "3@0", "4@0"]);
   await h.scheduler.advance(19_999);
   assert.equal(writtenPresences(h).length, 5, "the window is still full");
   await h.scheduler.advance(1);
   await Promise.all(sends);
+  // 5 to 10 were replaced by a newer one before they could go: nothing of
+  // theirs is written, and they settle when the one replacing them is.
   assert.deepEqual(writtenPresences(h), ["0", "1", "2", "3", "4", "11"]);
-  assert.equal(settled.at(-1), "11@20000");
+  assert.deepEqual(
+    settled.slice(5),
+    Array.from({ length: 7 }, (_, i) => `${i + 5}@20000`),
+  );
   // The next session identifies with the latest presence too.
   assert.deepEqual(
     await presenceOfNextIdentify(h),
@@ -324,4 +326,112 @@ Deno.test("Shard takes back a held presence update on its signal, and rejects it
       error instanceof GatewayError && error.kind === "shard_closed",
   );
   assert.ok(!writtenPresences(h).includes("pending"));
+});
+
+/** Fill the presence window (5 written now) and let them go. */
+async function fillPresenceWindow(h: Harness): Promise<void> {
+  for (let i = 0; i < 5; i++) void h.shard.send(namedPresence(String(i)));
+  await h.scheduler.advance(0);
+}
+
+Deno.test("Shard writes the presence before one taken back, and identifies with it", async () => {
+  const h = await readyHarness();
+  await fillPresenceWindow(h);
+  let replacedSettled = false;
+  const replaced = h.shard.send(namedPresence("A")).then(() =>
+    replacedSettled = true
+  );
+  const controller = new AbortController();
+  const withdrawn = h.shard.send(namedPresence("B"), {
+    signal: controller.signal,
+  });
+  controller.abort(new Error("withdrawn"));
+  await assert.rejects(withdrawn, /withdrawn/);
+  assert.equal(replacedSettled, false, "A is not written yet");
+  await h.scheduler.advance(20_000);
+  await replaced;
+  assert.equal(writtenPresences(h).at(-1), "A", "A is the latest again");
+  await h.shard.close();
+  // And a new session identifies with the latest not taken back.
+  const h2 = await readyHarness();
+  await fillPresenceWindow(h2);
+  const kept = h2.shard.send(namedPresence("A"));
+  const controller2 = new AbortController();
+  const again = h2.shard.send(namedPresence("B"), {
+    signal: controller2.signal,
+  });
+  controller2.abort(new Error("withdrawn"));
+  await assert.rejects(again, /withdrawn/);
+  assert.deepEqual(await presenceOfNextIdentify(h2), namedPresence("A").d);
+  await kept;
+  await h2.shard.close();
+});
+
+Deno.test("Shard settles the presence updates waiting with the IDENTIFY that carries the latest, and writes none after", async () => {
+  const h = await readyHarness();
+  await fillPresenceWindow(h);
+  const waiting = [
+    h.shard.send(namedPresence("A")),
+    h.shard.send(namedPresence("B")),
+  ];
+  assert.deepEqual(await presenceOfNextIdentify(h), namedPresence("B").d);
+  await Promise.all(waiting);
+  ready(h.socket());
+  await h.scheduler.advance(30_000);
+  assert.deepEqual(
+    h.socket().sentPayloads().filter((p) => p.op === 3),
+    [],
+    "nothing written twice after READY",
+  );
+  await h.shard.close();
+});
+
+Deno.test("Shard's presence pace is not held back by a wall clock set back", async () => {
+  const clock = new VirtualScheduler({ start: 1_000_000_000 });
+  let offset = 0;
+  // A wall clock (realScheduler reads Date.now) that NTP steps back.
+  const wall: Scheduler = {
+    now: () => clock.now() + offset,
+    setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+    clearTimeout: (id) => clock.clearTimeout(id),
+  };
+  const h = createHarness({ scheduler: wall });
+  const connected = h.shard.connect();
+  await clock.flushMicrotasks();
+  hello(h.socket());
+  await clock.flushMicrotasks();
+  ready(h.socket());
+  await connected;
+  for (let i = 0; i < 5; i++) await h.shard.send(namedPresence(String(i)));
+  offset = -3_600_000;
+  const late = h.shard.send(namedPresence("late"));
+  await clock.advance(20_000);
+  await late;
+  assert.equal(writtenPresences(h).at(-1), "late", "written 20 s later");
+  await h.shard.close();
+});
+
+Deno.test("Shard writes a presence refreshed more often than a standing backlog drains", async () => {
+  const h = await readyHarness();
+  const socket = h.socket();
+  socket.onSend = (data) => {
+    if (JSON.parse(data).op === 1) {
+      queueMicrotask(() => socket.receive({ op: 11, d: null }));
+    }
+  };
+  const sends: Promise<void>[] = [];
+  // A backlog of 150, then 2 commands a second: about what the limiter
+  // lets out, so it never drains. A presence every 15 s, within its pace.
+  for (let i = 0; i < 150; i++) sends.push(h.shard.send(leaveVoice));
+  for (let t = 0; t < 300_000; t += 250) {
+    if (t % 15_000 === 0) sends.push(h.shard.send(namedPresence(`${t}`)));
+    if (t % 500 === 0) sends.push(h.shard.send(leaveVoice));
+    await h.scheduler.advance(250);
+  }
+  const written = writtenPresences(h);
+  // Each goes in the place of the first one waiting, so about one a minute
+  // reaches the front (before: never, as each newer one went to the back).
+  assert.ok(written.length >= 4, `${written.length} written`);
+  await h.shard.close();
+  await Promise.allSettled(sends);
 });
