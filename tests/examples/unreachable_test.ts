@@ -18,7 +18,7 @@ async function runUnreachable(
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const proxy = `http://127.0.0.1:${closedPort()}`;
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+  const { code, stdout, stderr } = await new Deno.Command("deno", {
     args: [
       "run",
       "--no-check",
