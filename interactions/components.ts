@@ -50,6 +50,12 @@ import {
   optionTexts,
   repeatedCustomId,
 } from "./_component_limits.ts";
+import {
+  containerChildren,
+  defaultCount,
+  fileTypes,
+  minWhenRequired,
+} from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
 
 /** The IS_COMPONENTS_V2 message flag (`1 << 15`). */
@@ -284,7 +290,7 @@ export function stringSelect(
 
 /** Options of the user, role, mentionable and channel select builders. */
 export interface AutoSelectOptions extends SelectOptions {
-  /** Pre-selected values. */
+  /** Pre-selected values: as many as `min`..`max` allow (each 1 if absent). */
   defaults?: readonly SelectDefaultValue[];
 }
 
@@ -293,6 +299,7 @@ function autoSelect(
   options: AutoSelectOptions & { channelTypes?: readonly ChannelType[] },
 ): AutoSelectComponent {
   const out = { type, ...selectBase(options) } as AutoSelectComponent;
+  defaultCount(options.defaults?.length ?? 0, options.min, options.max);
   if (options.defaults) out.default_values = [...options.defaults];
   if (options.channelTypes) out.channel_types = [...options.channelTypes];
   return out;
@@ -303,6 +310,8 @@ function autoSelect(
  *
  * @param options Custom id, placeholder, min/max, defaults.
  * @returns The select.
+ * @throws {RangeError} For limits out of range, or more or fewer defaults
+ *   than `min`..`max` allow.
  */
 export function userSelect(options: AutoSelectOptions): AutoSelectComponent {
   return autoSelect(5, options);
@@ -313,6 +322,8 @@ export function userSelect(options: AutoSelectOptions): AutoSelectComponent {
  *
  * @param options Custom id, placeholder, min/max, defaults.
  * @returns The select.
+ * @throws {RangeError} For limits out of range, or more or fewer defaults
+ *   than `min`..`max` allow.
  */
 export function roleSelect(options: AutoSelectOptions): AutoSelectComponent {
   return autoSelect(6, options);
@@ -323,6 +334,8 @@ export function roleSelect(options: AutoSelectOptions): AutoSelectComponent {
  *
  * @param options Custom id, placeholder, min/max, defaults.
  * @returns The select.
+ * @throws {RangeError} For limits out of range, or more or fewer defaults
+ *   than `min`..`max` allow.
  */
 export function mentionableSelect(
   options: AutoSelectOptions,
@@ -335,6 +348,8 @@ export function mentionableSelect(
  *
  * @param options Custom id, placeholder, min/max, defaults, channel types.
  * @returns The select.
+ * @throws {RangeError} For limits out of range, or more or fewer defaults
+ *   than `min`..`max` allow.
  */
 export function channelSelect(
   options: AutoSelectOptions & { channelTypes?: readonly ChannelType[] },
@@ -428,9 +443,10 @@ export function label(
  * A file upload field (modals only; wrap it in a label).
  *
  * @param options Custom id, min/max files (0-10, 1-10, `min` at most
- *   `max`), required, file types.
+ *   `max`, `min` 0 only with `required: false`), required, up to 10 file
+ *   types (`image`, `video`, `audio` or a dot-prefixed extension).
  * @returns The component.
- * @throws {RangeError} For `min` or `max` out of range.
+ * @throws {RangeError} For `min` or `max` out of range, or bad file types.
  */
 export function fileUpload(
   options: {
@@ -443,6 +459,8 @@ export function fileUpload(
 ): FileUploadComponent {
   checkCustomId(options.id);
   minMax(options.min, options.max, 10);
+  minWhenRequired("file upload", options.min, options.required);
+  if (options.fileTypes) fileTypes(options.fileTypes);
   const out: FileUploadComponent = { type: 19, custom_id: options.id };
   set(out, "min_values", options.min);
   set(out, "max_values", options.max);
@@ -478,7 +496,7 @@ export function radioGroup(
  * A checkbox group (modals only; 1-10 options).
  *
  * @param options Custom id, options, min/max (0-10, 1-10, `min` at most
- *   `max`), required.
+ *   `max`, `min` 0 only with `required: false`), required.
  * @returns The component.
  * @throws {RangeError} For 0 or more than 10 options, an option's text
  *   over 100 characters, or `min`/`max` out of range.
@@ -496,6 +514,7 @@ export function checkboxGroup(
   count("options", options.options.length, 1, 10);
   optionTexts(options.options);
   minMax(options.min, options.max, 10);
+  minWhenRequired("checkbox group", options.min, options.required);
   const out: CheckboxGroupComponent = {
     type: 22,
     custom_id: options.id,
@@ -655,13 +674,20 @@ export function section(
 /**
  * 1-10 images or videos.
  *
- * @param items URLs (or `attachment://` names) or full items.
+ * @param items URLs (or `attachment://` names) or full items (alt text
+ *   1024 characters at most).
  * @returns The component.
+ * @throws {RangeError} For 0 or more than 10 items, or longer alt text.
  */
 export function mediaGallery(
   ...items: (string | MediaGalleryItem)[]
 ): MediaGalleryComponent {
   count("items", items.length, 1, 10);
+  for (const item of items) {
+    if (typeof item !== "string") {
+      limit("items.description", item.description ?? undefined, 1024);
+    }
+  }
   return {
     type: 12,
     items: items.map((item) =>
@@ -705,9 +731,12 @@ export function separator(
 /**
  * A box around components, with an optional accent colour.
  *
- * @param components What goes inside.
+ * @param components What goes inside: action rows, sections, text
+ *   displays, media galleries, files and separators (never a container).
  * @param options Accent colour (RGB) and spoiler.
  * @returns The component.
+ * @throws {RangeError} For an accent colour that is not RGB.
+ * @throws {TypeError} For a child Discord does not allow in a container.
  */
 export function container(
   components: readonly ContainerChild[],
@@ -722,6 +751,7 @@ export function container(
       `Cannot build container as 'accentColor' must be an RGB integer: current value 'accentColor=${options.accentColor}'`,
     );
   }
+  containerChildren(components);
   const out: ContainerComponent = { type: 17, components: [...components] };
   set(out, "accent_color", options.accentColor);
   set(out, "spoiler", options.spoiler);

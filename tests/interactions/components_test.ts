@@ -488,7 +488,7 @@ Deno.test("selects, file uploads and checkbox groups check min/max choices; radi
   refused(() => fileUpload({ id: "f", max: 50 }), /'max' must be .* 1\.\.10/);
   refused(() => fileUpload({ id: "f", min: 11 }), /'min'/);
   refused(() => fileUpload({ id: "f", min: 3, max: 2 }), /'min' is above/);
-  fileUpload({ id: "f", min: 0, max: 10 });
+  fileUpload({ id: "f", min: 0, max: 10, required: false });
   // Checkbox groups: 0-10, 1-10, min at most max; option texts 100.
   refused(
     () => checkboxGroup({ id: "c", min: 11, max: 0, options: three }),
@@ -498,7 +498,7 @@ Deno.test("selects, file uploads and checkbox groups check min/max choices; radi
     () => checkboxGroup({ id: "c", min: 3, max: 2, options: three }),
     /'min' is above/,
   );
-  checkboxGroup({ id: "c", min: 0, max: 3, options: three });
+  checkboxGroup({ id: "c", min: 0, max: 3, options: three, required: false });
   for (const field of ["label", "value", "description"] as const) {
     const long = [{ ...three[0]!, [field]: "x".repeat(101) }, three[1]!];
     refused(

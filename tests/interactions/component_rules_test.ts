@@ -1,0 +1,215 @@
+/**
+ * The rules of Discord's component reference that tie one field to another
+ * or restrict what a list may hold: each builder refuses, before sending,
+ * what Discord would refuse.
+ */
+import assert from "node:assert/strict";
+import {
+  button,
+  channelSelect,
+  checkboxGroup,
+  container,
+  file,
+  fileUpload,
+  mediaGallery,
+  mentionableSelect,
+  roleSelect,
+  row,
+  section,
+  separator,
+  textDisplay,
+  thumbnail,
+  userSelect,
+} from "../../interactions/components.ts";
+import type {
+  ContainerChild,
+  SelectDefaultValue,
+} from "../../types/objects/component.ts";
+
+const refused = (
+  build: () => unknown,
+  kind: typeof RangeError | typeof TypeError,
+  pattern: RegExp,
+): void => {
+  assert.throws(
+    build,
+    (error: unknown) =>
+      error instanceof kind && error.constructor === kind &&
+      pattern.test(error.message),
+  );
+};
+
+const three = [
+  { label: "a", value: "a" },
+  { label: "b", value: "b" },
+  { label: "c", value: "c" },
+];
+
+Deno.test("file uploads and checkbox groups refuse 'min' 0 unless 'required' is false", () => {
+  // "min_values must be either omitted or at least 1 if required is omitted
+  // or true."
+  refused(
+    () => fileUpload({ id: "f", min: 0 }),
+    RangeError,
+    /'min' must be at least 1 unless 'required' is false: current value '0'/,
+  );
+  refused(
+    () => fileUpload({ id: "f", min: 0, max: 3, required: true }),
+    RangeError,
+    /'min'/,
+  );
+  refused(
+    () => checkboxGroup({ id: "c", options: three, min: 0 }),
+    RangeError,
+    /'min' must be at least 1 unless 'required' is false/,
+  );
+  refused(
+    () => checkboxGroup({ id: "c", options: three, min: 0, required: true }),
+    RangeError,
+    /'min'/,
+  );
+  assert.equal(
+    fileUpload({ id: "f", min: 0, required: false }).min_values,
+    0,
+  );
+  assert.equal(
+    checkboxGroup({ id: "c", options: three, min: 0, required: false })
+      .min_values,
+    0,
+  );
+  fileUpload({ id: "f", min: 1 });
+  fileUpload({ id: "f" });
+  checkboxGroup({ id: "c", options: three, min: 1, required: true });
+});
+
+Deno.test("file uploads take at most 10 file types, each a group name or a dot-prefixed extension", () => {
+  const types = (n: number): string[] =>
+    Array.from({ length: n }, (_, i) => `.x${i}`);
+  refused(
+    () => fileUpload({ id: "f", fileTypes: types(11) }),
+    RangeError,
+    /'fileTypes' must hold 0-10 items: current count '11'/,
+  );
+  assert.equal(
+    fileUpload({ id: "f", fileTypes: types(10) }).file_types?.length,
+    10,
+  );
+  for (const bad of ["pdf", "image/png", "", ".", "images"]) {
+    refused(
+      () => fileUpload({ id: "f", fileTypes: ["image", bad] }),
+      RangeError,
+      /'fileTypes' entries must be 'image', 'video', 'audio' or a dot-prefixed extension/,
+    );
+  }
+  assert.deepEqual(
+    fileUpload({ id: "f", fileTypes: ["image", "video", "audio", ".PDF"] })
+      .file_types,
+    ["image", "video", "audio", ".PDF"],
+  );
+});
+
+Deno.test("user, role, mentionable and channel selects keep their default values within min..max", () => {
+  // "number of default values must be in the range defined by min_values and
+  // max_values" (each defaults to 1).
+  const users = (n: number): SelectDefaultValue[] =>
+    Array.from({ length: n }, (_, i) => ({ id: `${i + 1}`, type: "user" }));
+  refused(
+    () => userSelect({ id: "u", max: 1, defaults: users(3) }),
+    RangeError,
+    /'defaults' must hold between 'min' and 'max' items \(1\.\.1\): current count '3'/,
+  );
+  refused(
+    () => userSelect({ id: "u", defaults: users(2) }),
+    RangeError,
+    /'defaults'.*\(1\.\.1\)/,
+  );
+  refused(
+    () =>
+      roleSelect({
+        id: "r",
+        min: 2,
+        max: 5,
+        defaults: [{ id: "1", type: "role" }],
+      }),
+    RangeError,
+    /'defaults'.*\(2\.\.5\): current count '1'/,
+  );
+  refused(
+    () => mentionableSelect({ id: "m", max: 2, defaults: users(3) }),
+    RangeError,
+    /'defaults'/,
+  );
+  refused(
+    () =>
+      channelSelect({
+        id: "c",
+        min: 0,
+        max: 1,
+        defaults: [{ id: "1", type: "channel" }, { id: "2", type: "channel" }],
+      }),
+    RangeError,
+    /'defaults'/,
+  );
+  assert.equal(
+    userSelect({ id: "u", max: 3, defaults: users(3) }).default_values?.length,
+    3,
+  );
+  userSelect({ id: "u", defaults: users(1) });
+  userSelect({ id: "u", min: 0, max: 2, defaults: users(2) });
+  // An empty list is no defaults at all.
+  userSelect({ id: "u", min: 2, max: 3, defaults: [] });
+});
+
+Deno.test("media gallery items take alt text of at most 1024 characters", () => {
+  refused(
+    () =>
+      mediaGallery("https://x/a.png", {
+        media: { url: "https://x/b.png" },
+        description: "d".repeat(2000),
+      }),
+    RangeError,
+    /'items\.description' must be at most 1024 characters: current length '2000'/,
+  );
+  refused(
+    () =>
+      mediaGallery({
+        media: { url: "https://x/b.png" },
+        description: "d".repeat(1025),
+      }),
+    RangeError,
+    /'items\.description'/,
+  );
+  const gallery = mediaGallery({
+    media: { url: "https://x/b.png" },
+    description: "d".repeat(1024),
+  });
+  assert.equal(gallery.items[0]?.description?.length, 1024);
+  mediaGallery({ media: { url: "https://x/b.png" }, description: null });
+});
+
+Deno.test("a container refuses, at run time too, a child Discord does not allow in one (a container first)", () => {
+  const inner = container([textDisplay("x")]);
+  refused(
+    () => container([inner as unknown as ContainerChild]),
+    TypeError,
+    /Cannot build container as 'components' may not hold a component of type 17/,
+  );
+  refused(
+    () =>
+      container([
+        textDisplay("x"),
+        { type: 18, label: "l" } as unknown as ContainerChild,
+      ]),
+    TypeError,
+    /type 18/,
+  );
+  // Every documented child is still accepted.
+  container([
+    row(button({ id: "b", label: "B" })),
+    textDisplay("t"),
+    section("s", thumbnail("https://x/a.png")),
+    mediaGallery("https://x/a.png"),
+    separator(),
+    file("a.pdf"),
+  ]);
+});
