@@ -54,10 +54,13 @@ export interface CustomIdPattern {
  * place than it was built, or end as another pattern's does
  * (`"ticket-{id}-close"` beside `"ticket-{id}"`; write `"ticket-{id}:close"`).
  *
+ * A pattern holding an unpaired UTF-16 surrogate is refused: ids travel
+ * as UTF-8, which cannot carry one, so no id Discord sends could match.
+ *
  * @param pattern E.g. `"reroll:{sides}"`.
  * @returns The compiled pattern.
- * @throws {TypeError} For an empty or repeated parameter name, or a
- *   parameter not followed by such a character.
+ * @throws {TypeError} For an empty or repeated parameter name, a
+ *   parameter not followed by such a character, or an unpaired surrogate.
  *
  * @example Usage
  * ```ts
@@ -71,6 +74,13 @@ export interface CustomIdPattern {
  * ```
  */
 export function compileCustomId(pattern: string): CustomIdPattern {
+  if (!pattern.isWellFormed()) {
+    throw new TypeError(
+      `Cannot compile custom id pattern as it holds an unpaired UTF-16 surrogate (ids travel as UTF-8, which cannot carry it): current value 'pattern=${
+        JSON.stringify(pattern.slice(0, 100))
+      }'`,
+    );
+  }
   const names: string[] = [];
   /** The literal text around the parameters: one more than there are names. */
   const literals: string[] = [];
@@ -230,15 +240,18 @@ function matchLiterals(
  * make an id that another route's pattern (`"tag:{name}:delete"` beside
  * `"tag:{name}"`) or the same pattern split differently would take, and
  * the router's `params` (and `awaitComponent`'s) are the values as given.
- * The 100-character limit applies to the encoded id.
+ * The 100-character limit applies to the encoded id. A value holding an
+ * unpaired UTF-16 surrogate (a string cut in the middle of an emoji) is
+ * refused: the id travels as UTF-8, which cannot carry it, so it would come
+ * back changed (as U+FFFD) and no longer read back as given.
  *
  * @typeParam P The pattern.
  * @param pattern E.g. `"reroll:{sides}"`.
  * @param params A value for every parameter.
  * @returns The custom id.
  * @throws {RangeError} When the result is empty or over 100 characters.
- * @throws {TypeError} When a value is missing, or the pattern is refused
- *   by {@linkcode compileCustomId}.
+ * @throws {TypeError} When a value is missing or holds an unpaired
+ *   surrogate, or the pattern is refused by {@linkcode compileCustomId}.
  *
  * @example Usage
  * ```ts
@@ -265,17 +278,28 @@ export function customId<const P extends string>(
         `Cannot build custom id as parameter '${name}' has no value: pattern '${pattern}'`,
       );
     }
-    return encodeValue(String(values[name]));
+    const value = String(values[name]);
+    if (!value.isWellFormed()) {
+      throw new TypeError(
+        `Cannot build custom id as parameter '${name}' holds an unpaired UTF-16 surrogate (ids travel as UTF-8, which cannot carry it: the id would not read back): current value '${name}=${
+          JSON.stringify(value.slice(0, 100))
+        }'`,
+      );
+    }
+    return encodeValue(value);
   });
   checkCustomId(id);
   return id;
 }
 
 /**
- * Check a custom id is 1-100 characters.
+ * Check a custom id is 1-100 characters and holds no unpaired UTF-16
+ * surrogate (ids travel as UTF-8, which cannot carry one:
+ * the id a click sends back would not be the one built).
  *
  * @param id The custom id.
- * @throws {RangeError} When it is not.
+ * @throws {RangeError} When it is not 1-100 characters.
+ * @throws {TypeError} When it holds an unpaired surrogate.
  */
 export function checkCustomId(id: string): void {
   if (
@@ -285,6 +309,13 @@ export function checkCustomId(id: string): void {
     throw new RangeError(
       `Cannot use custom id as it must be 1-100 characters: current length '${
         typeof id === "string" ? id.length : typeof id
+      }'`,
+    );
+  }
+  if (!id.isWellFormed()) {
+    throw new TypeError(
+      `Cannot use custom id as it holds an unpaired UTF-16 surrogate (ids travel as UTF-8, which cannot carry it): current value '${
+        JSON.stringify(id)
       }'`,
     );
   }

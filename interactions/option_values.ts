@@ -52,7 +52,7 @@ export function readOptions(
     if (first === undefined || (first.type !== 1 && first.type !== 2)) break;
     const def = own(defs, first.name);
     if (!def || def.type !== first.type || !def.options) {
-      throw mismatch(`unknown subcommand '${first.name}'`);
+      throw mismatch(`unknown subcommand '${shown(first.name)}'`);
     }
     path.push(first.name);
     defs = def.options;
@@ -63,10 +63,12 @@ export function readOptions(
   const values: Record<string, unknown> = {};
   for (const option of options) {
     const def = own(defs, option.name);
-    if (!def) throw mismatch(`unknown option '${option.name}'`);
+    if (!def) throw mismatch(`unknown option '${shown(option.name)}'`);
     if (def.type !== option.type) {
       throw mismatch(
-        `option '${option.name}' has type ${option.type}, defined as ${def.type}`,
+        `option '${option.name}' has type ${
+          shown(option.type)
+        }, defined as ${def.type}`,
       );
     }
     const value = convert(option, data.resolved, mismatch);
@@ -112,7 +114,7 @@ function outsideDefinition(
 ): string | undefined {
   if (Array.isArray(def.choices) && def.choices.length > 0) {
     if (!def.choices.some((choice) => choice.value === value)) {
-      return `is not one of its choices: ${String(value).slice(0, 100)}`;
+      return `is not one of its choices: ${shown(value)}`;
     }
   }
   if (typeof value === "string") {
@@ -131,16 +133,30 @@ function outsideDefinition(
       return `is above ${def.max_value}: ${value}`;
     }
   }
-  const type = (value as { type?: unknown } | null)?.type;
-  if (
-    Array.isArray(def.channel_types) && def.channel_types.length > 0 &&
-    typeof type === "number" && !def.channel_types.includes(type)
-  ) {
-    return `is a channel of type ${type}, not of ${
-      def.channel_types.join(", ")
-    }`;
+  if (Array.isArray(def.channel_types) && def.channel_types.length > 0) {
+    // Only a channel option has `channel_types`; a channel without a
+    // numeric type is none of them.
+    const type = (value as { type?: unknown } | null)?.type;
+    if (typeof type !== "number" || !def.channel_types.includes(type)) {
+      return `is a channel of type ${
+        typeof type === "number" ? type : "(none)"
+      }, not of ${def.channel_types.join(", ")}`;
+    }
   }
   return undefined;
+}
+
+/**
+ * Text from the payload as it goes into an error message: at most 100
+ * characters (a hostile peer's half-megabyte value would otherwise be
+ * copied into every error and log line).
+ */
+function shown(value: unknown): string {
+  try {
+    return String(value).slice(0, 100);
+  } catch {
+    return typeof value; // An object without toString.
+  }
 }
 
 /**
@@ -194,28 +210,71 @@ export function readAutocomplete(data: ApplicationCommandInteractionData): {
 
 /**
  * The object `resolved[kind][id]` of an interaction, or undefined. Own
- * entries only, and objects only: the IDs come from the payload, and
- * `resolved.users["constructor"]` would otherwise find `Object`.
+ * entries only (the IDs come from the payload, and
+ * `resolved.users["constructor"]` would otherwise find `Object`), and only
+ * an object of the documented shape (see {@linkcode RESOLVED_SHAPES}): a
+ * hostile or buggy peer's `{}` or `[]` is not handed to code typed by it.
  *
  * @param resolved The interaction's resolved data.
  * @param kind Which map.
  * @param id The ID.
- * @returns The resolved object, or undefined.
+ * @returns The resolved object, or undefined when it is absent or not of
+ *   the documented shape.
  */
 export function resolvedEntry<K extends keyof ResolvedData>(
   resolved: ResolvedData | undefined,
   kind: K,
   id: string,
 ): NonNullable<ResolvedData[K]>[string] | undefined {
+  const entry = lookup(resolved, kind, id);
+  return entry === MALFORMED ? undefined : entry;
+}
+
+/** What {@linkcode lookup} answers for an entry not of the documented shape. */
+const MALFORMED: unique symbol = Symbol("malformed");
+
+/** `resolved[kind][id]`: the object, undefined when absent, or MALFORMED. */
+function lookup<K extends keyof ResolvedData>(
+  resolved: ResolvedData | undefined,
+  kind: K,
+  id: string,
+): NonNullable<ResolvedData[K]>[string] | undefined | typeof MALFORMED {
   const map = resolved?.[kind];
   if (typeof map !== "object" || map === null || !Object.hasOwn(map, id)) {
     return undefined;
   }
-  const entry = (map as Record<string, unknown>)[id];
-  return typeof entry === "object" && entry !== null
+  const entry: unknown = (map as Record<string, unknown>)[id];
+  return typeof entry === "object" && entry !== null &&
+      !Array.isArray(entry) &&
+      RESOLVED_SHAPES[kind](entry as Record<string, unknown>)
     ? entry as NonNullable<ResolvedData[K]>[string]
-    : undefined;
+    : MALFORMED;
 }
+
+/**
+ * The least each resolved object must hold, as Discord documents it
+ * (receiving-and-responding, Resolved Data Structure): users an id and a
+ * username; members (partial: no user, deaf or mute) their role ids;
+ * roles an id and a name; channels (partial) an id and a numeric type;
+ * attachments an id, a filename and a URL; messages (a message command's
+ * target) an id and a channel id.
+ */
+const RESOLVED_SHAPES: {
+  readonly [K in keyof ResolvedData]-?: (
+    entry: Record<string, unknown>,
+  ) => boolean;
+} = {
+  users: (e) => typeof e.id === "string" && typeof e.username === "string",
+  members: (e) =>
+    Array.isArray(e.roles) &&
+    e.roles.every((role: unknown) => typeof role === "string"),
+  roles: (e) => typeof e.id === "string" && typeof e.name === "string",
+  channels: (e) => typeof e.id === "string" && typeof e.type === "number",
+  attachments: (e) =>
+    typeof e.id === "string" && typeof e.filename === "string" &&
+    typeof e.url === "string",
+  messages: (e) => typeof e.id === "string" && typeof e.channel_id === "string",
+};
 
 function convert(
   option: InteractionDataOption,
@@ -225,7 +284,9 @@ function convert(
   const value = option.value;
   const expect = (kind: string, ok: boolean): void => {
     if (!ok) {
-      throw mismatch(`option '${option.name}' is not ${kind}: ${value}`);
+      throw mismatch(
+        `option '${option.name}' is not ${kind}: ${shown(value)}`,
+      );
     }
   };
   switch (option.type) {
@@ -233,10 +294,15 @@ function convert(
       expect("a string", typeof value === "string");
       return value;
     case 4:
-      expect("an integer", Number.isInteger(value));
+      // Discord's range: any integer between -(2^53-1) and 2^53-1.
+      expect("an integer within ±(2^53-1)", Number.isSafeInteger(value));
       return value;
     case 10:
-      expect("a number", typeof value === "number");
+      // Discord's range: any double between -2^53 and 2^53.
+      expect(
+        "a number within ±2^53",
+        typeof value === "number" && Math.abs(value) <= 2 ** 53,
+      );
       return value;
     case 5:
       expect("a boolean", typeof value === "boolean");
@@ -247,35 +313,47 @@ function convert(
   expect("an ID", typeof value === "string");
   const id = value as string;
   const missing = (what: string): never => {
-    throw mismatch(`option '${option.name}': ${what} ${id} is not resolved`);
+    throw mismatch(
+      `option '${option.name}': ${what} ${shown(id)} is not resolved`,
+    );
+  };
+  /** The entry; absent is undefined, and one not of its shape refused. */
+  const find = <K extends keyof ResolvedData>(
+    kind: K,
+    what: string,
+  ): NonNullable<ResolvedData[K]>[string] | undefined => {
+    const entry = lookup(resolved, kind, id);
+    if (entry === MALFORMED) {
+      throw mismatch(
+        `option '${option.name}': the resolved ${what} ${
+          shown(id)
+        } is not of Discord's shape`,
+      );
+    }
+    return entry;
   };
   switch (option.type) {
     case 6: {
-      const user = resolvedEntry(resolved, "users", id) ?? missing("user");
-      return { id, user, member: resolvedEntry(resolved, "members", id) };
+      const user = find("users", "user") ?? missing("user");
+      return { id, user, member: find("members", "member") };
     }
     case 7:
-      return resolvedEntry(resolved, "channels", id) ?? missing("channel");
+      return find("channels", "channel") ?? missing("channel");
     case 8:
-      return resolvedEntry(resolved, "roles", id) ?? missing("role");
+      return find("roles", "role") ?? missing("role");
     case 9: {
-      const user = resolvedEntry(resolved, "users", id);
+      const user = find("users", "user");
       if (user) {
-        return {
-          kind: "user",
-          id,
-          user,
-          member: resolvedEntry(resolved, "members", id),
-        };
+        return { kind: "user", id, user, member: find("members", "member") };
       }
-      const role = resolvedEntry(resolved, "roles", id) ??
-        missing("user or role");
+      const role = find("roles", "role") ?? missing("user or role");
       return { kind: "role", id, role };
     }
     case 11:
-      return resolvedEntry(resolved, "attachments", id) ??
-        missing("attachment");
+      return find("attachments", "attachment") ?? missing("attachment");
     default:
-      throw mismatch(`option '${option.name}' has unknown type ${option.type}`);
+      throw mismatch(
+        `option '${option.name}' has unknown type ${shown(option.type)}`,
+      );
   }
 }

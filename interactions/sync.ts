@@ -5,6 +5,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { isSnowflake } from "../base/snowflake.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type {
   ApplicationCommandBody,
@@ -61,7 +62,11 @@ export interface SyncCommandsResult {
  *   Entry Point command excepted).
  * @param options Application, guild and signal.
  * @returns What changed and the commands as Discord has them.
- * @throws {TypeError} When a command is defined twice.
+ * @throws {TypeError} When a command is defined twice, or `applicationId`
+ *   or `guildId` is not a snowflake string (checked before anything is
+ *   sent; the id `/applications/@me` answers, before it is used): they go
+ *   into the request path, and `"2/../../../../applications/1"` would turn
+ *   a guild sync into an overwrite of the global commands.
  * @throws {RangeError} For more than 100 slash, 15 user or 15 message
  *   commands (Discord's limits per scope), before anything is sent.
  *
@@ -104,6 +109,11 @@ export async function syncCommands(
       );
     }
   }
+  // Both go into the path: checked before the first request.
+  if (options.applicationId !== undefined) {
+    checkId("applicationId", options.applicationId);
+  }
+  if (options.guildId !== undefined) checkId("guildId", options.guildId);
   const signal = options.signal ? { signal: options.signal } : {};
   let application: Promise<Application> | undefined;
   const getApplication = (): Promise<Application> =>
@@ -112,7 +122,8 @@ export async function syncCommands(
       "/applications/@me",
       signal,
     );
-  const applicationId = options.applicationId ?? (await getApplication()).id;
+  const applicationId = options.applicationId ??
+    checkId("applicationId", (await getApplication()).id);
   const path = options.guildId === undefined
     ? `/applications/${applicationId}/commands`
     : `/applications/${applicationId}/guilds/${options.guildId}/commands`;
@@ -293,6 +304,23 @@ function withoutDefault(
   return Object.fromEntries(
     Object.entries(value).filter(([, text]) => text !== base),
   );
+}
+
+/**
+ * An id that goes into the request path, checked with the snowflake check
+ * the REST routes use.
+ *
+ * @throws {TypeError} When it is not a snowflake string.
+ */
+function checkId(name: string, value: unknown): string {
+  if (!isSnowflake(value)) {
+    throw new TypeError(
+      `Cannot sync commands as '${name}' must be a snowflake string: current value '${name}=${
+        typeof value === "string" ? value.slice(0, 40) : typeof value
+      }'`,
+    );
+  }
+  return value;
 }
 
 /** How many commands of each type one scope (global, or a guild) holds. */

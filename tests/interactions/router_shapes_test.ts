@@ -171,10 +171,17 @@ Deno.test("a context-menu target Discord did not resolve is options_mismatch, no
   }));
   await handle(menu(3, "Quote", {
     target_id: "4",
+    resolved: {
+      messages: { 4: { id: "4", channel_id: "5", content: "hello" } },
+    },
+  }));
+  // A message without its channel is not the documented message object.
+  await handle(menu(3, "Quote", {
+    target_id: "4",
     resolved: { messages: { 4: { id: "4", content: "hello" } } },
   }));
   assert.deepEqual(targets, ["ada", "hello"]);
-  assert.equal(errors.length, 6);
+  assert.equal(errors.length, 7);
 });
 
 Deno.test("a slash option's ID is looked up among the resolved data's own entries only", async () => {
