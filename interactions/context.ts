@@ -17,7 +17,11 @@ import type {
   InteractionResponseBody,
   RestMessage,
 } from "../rest/payloads.ts";
-import { DEFAULT_UPLOAD_LIMIT, type FileUpload } from "../rest/uploads.ts";
+import {
+  DEFAULT_UPLOAD_LIMIT,
+  type FileUpload,
+  prepareUploads,
+} from "../rest/uploads.ts";
 import type { MessageComponent } from "../types/objects/component.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { Choice } from "./commands.ts";
@@ -30,6 +34,12 @@ import {
 import { InteractionError } from "./errors.ts";
 
 const EPHEMERAL = 1 << 6;
+/** Top-level action rows a message without Components v2 may have. */
+const MAX_ACTION_ROWS = 5;
+/** Components a Components v2 message may have in all, nested ones included. */
+const MAX_V2_COMPONENTS = 40;
+/** Embeds a message may have. */
+const MAX_EMBEDS = 10;
 
 /**
  * Discord's deadline for the initial response, in milliseconds: past it
@@ -100,7 +110,8 @@ export type InteractionState = "pending" | "deferred" | "answered";
 
 /**
  * Sends the initial response. The gateway path posts it to the callback
- * route; the HTTP endpoint returns it as the HTTP answer.
+ * route; the HTTP endpoint returns it as the HTTP answer. Its files come
+ * read and checked already (streams as blobs), within the 3 s.
  */
 export type InitialResponder = (
   body: InteractionResponseBody,
@@ -114,18 +125,31 @@ export interface InteractionContextOptions {
   /** Sends the initial response; by default the callback route. */
   respond?: InitialResponder;
   /**
-   * The clock for the token's 15 minutes (counted from this context's
-   * creation, when the interaction arrived).
+   * The clock for the 3 s of the initial response and the token's 15
+   * minutes (counted from `received`).
    *
    * @default {realScheduler}
    */
   scheduler?: Scheduler;
+  /**
+   * When the interaction arrived, on `scheduler`'s clock: every deadline
+   * counts from it (the HTTP endpoint passes when the request came in,
+   * before its body was read).
+   *
+   * @default {scheduler.now() when the context is created}
+   */
+  received?: number;
 }
 
-/** Turn a response into callback data and files; throws for invalid ones. */
+/**
+ * Turn a response into callback data and files; throws for invalid ones.
+ * `current` is the flags of the message it edits, when known (Components
+ * v2 stays on a message once set).
+ */
 function messageData(
   message: string | MessageResponse,
   initial: boolean,
+  current = 0,
 ): { data: Record<string, unknown>; files: readonly FileUpload[] | undefined } {
   const input: MessageResponse = typeof message === "string"
     ? { content: message }
@@ -133,6 +157,7 @@ function messageData(
   const { ephemeral, files, flags, components, ...rest } = input;
   let bits = flags ?? 0;
   if (ephemeral && initial) bits |= EPHEMERAL;
+  checkCounts(input, ((bits | current) & COMPONENTS_V2_FLAG) !== 0);
   if (needsComponentsV2(components)) {
     bits |= COMPONENTS_V2_FLAG;
     if (input.content !== undefined || input.embeds !== undefined) {
@@ -161,6 +186,65 @@ function messageData(
   }
   if (bits !== 0) data.flags = bits;
   return { data, files: files?.length ? files : undefined };
+}
+
+/**
+ * Discord's counts for a message: at most 5 action rows without Components
+ * v2 (`v2`: the flag is set, or will be), 40 components in all with it
+ * (rows' children and sections' accessories counted), 10 embeds.
+ */
+function checkCounts(input: MessageResponse, v2: boolean): void {
+  const refuse = (rule: string, count: number): never => {
+    throw new InteractionError(
+      "invalid_response",
+      `A message may have at most ${rule}: current count '${count}'`,
+    );
+  };
+  const components = input.components;
+  if (Array.isArray(components)) {
+    if (needsComponentsV2(components) || v2) {
+      const count = componentCount(components, 0);
+      if (count > MAX_V2_COMPONENTS) {
+        refuse(
+          `${MAX_V2_COMPONENTS} components with Components v2, nested ones included`,
+          count,
+        );
+      }
+    } else if (components.length > MAX_ACTION_ROWS) {
+      refuse(
+        `${MAX_ACTION_ROWS} action rows (without Components v2)`,
+        components.length,
+      );
+    }
+  }
+  if (Array.isArray(input.embeds) && input.embeds.length > MAX_EMBEDS) {
+    refuse(`${MAX_EMBEDS} embeds`, input.embeds.length);
+  }
+}
+
+/**
+ * How many components `items` hold, looking into rows, sections (their
+ * accessory too) and containers, as Discord counts them.
+ */
+function componentCount(items: readonly unknown[], depth: number): number {
+  let count = 0;
+  for (const item of items) {
+    if (typeof item !== "object" || item === null) continue;
+    count++;
+    const { components, accessory } = item as {
+      components?: unknown;
+      accessory?: unknown;
+    };
+    // Rows sit in containers at most: four levels hold every layout.
+    if (depth >= 4) continue;
+    if (Array.isArray(components)) {
+      count += componentCount(components, depth + 1);
+    }
+    if (accessory !== undefined) {
+      count += componentCount([accessory], depth + 1);
+    }
+  }
+  return count;
 }
 
 /**
@@ -207,7 +291,7 @@ export class InteractionContext {
     this.interaction = interaction;
     this.rest = options.rest;
     this.#scheduler = options.scheduler ?? realScheduler;
-    this.#received = this.#scheduler.now();
+    this.#received = options.received ?? this.#scheduler.now();
     this.#respond = options.respond ??
       ((body, files) =>
         this.rest.createInteractionResponse(
@@ -235,7 +319,9 @@ export class InteractionContext {
    *
    * @param message Text or a message.
    * @returns A promise that resolves once it was sent.
-   * @throws {InteractionError} `already_answered`, `invalid_response`.
+   * @throws {InteractionError} `already_answered`, `invalid_response`;
+   *   `token_expired` 3 s after the interaction arrived; `not_answered`
+   *   when its files were still being read then (nothing is sent).
    */
   async respond(message: string | MessageResponse): Promise<void> {
     if (this.#state === "deferred") {
@@ -269,9 +355,14 @@ export class InteractionContext {
    *
    * @param message The new message.
    * @returns A promise that resolves once it was sent.
+   * @throws {InteractionError} As {@linkcode InteractionContext.respond}.
    */
   async update(message: string | MessageResponse): Promise<void> {
-    const { data, files } = messageData(message, false);
+    const { data, files } = messageData(
+      message,
+      false,
+      this.interaction.message?.flags,
+    );
     await this.#initial({ type: 7, data }, files);
   }
 
@@ -445,7 +536,10 @@ export class InteractionContext {
     }
     this.#state = next;
     try {
-      await this.#respond(body, files);
+      await this.#respond(
+        body,
+        files && await this.#readFiles(files, ANSWER_DEADLINE - age),
+      );
     } catch (error) {
       this.#state = "pending";
       throw error;
@@ -472,15 +566,49 @@ export class InteractionContext {
     }
   }
 
+  /**
+   * Read (and check) the files of an initial response within the `left`
+   * ms of Discord's deadline, streams into memory: a stream that stalls
+   * fails the response at the deadline (`not_answered`, nothing sent)
+   * instead of holding it for ever with the interaction marked answered.
+   */
+  async #readFiles(
+    files: readonly FileUpload[],
+    left: number,
+  ): Promise<FileUpload[]> {
+    const expired = new AbortController();
+    const timer = this.#scheduler.setTimeout(() =>
+      expired.abort(
+        new InteractionError(
+          "not_answered",
+          `The files of the initial response to interaction ${this.interaction.id} were still being read ${ANSWER_DEADLINE} ms after it arrived, so Discord dropped it and nothing was sent: call ctx.defer() first and send slow files with editOriginal() or followUp()`,
+        ),
+      ), left);
+    try {
+      const read = await prepareUploads(files, {
+        maxSize: this.#uploadLimit(),
+        signal: expired.signal,
+      });
+      return read.map(({ name, blob, description }) => ({
+        name,
+        data: blob,
+        ...(description === undefined ? {} : { description }),
+      }));
+    } finally {
+      this.#scheduler.clearTimeout(timer);
+    }
+  }
+
   /** The files of a response, with the interaction's upload limit. */
   #uploads(files: readonly FileUpload[] | undefined): CallOptions {
-    if (!files) return {};
+    return files ? { files, uploadLimit: this.#uploadLimit() } : {};
+  }
+
+  /** The interaction's upload limit per file, in bytes. */
+  #uploadLimit(): number {
     const limit = this.interaction.attachment_size_limit;
-    return {
-      files,
-      uploadLimit: typeof limit === "number" && limit > 0
-        ? limit
-        : DEFAULT_UPLOAD_LIMIT,
-    };
+    return typeof limit === "number" && limit > 0
+      ? limit
+      : DEFAULT_UPLOAD_LIMIT;
   }
 }

@@ -46,8 +46,9 @@ export interface InteractionsEndpointOptions {
   maxAge?: number;
   /**
    * How long to wait for the handler's initial response before answering
-   * 500, in milliseconds (Discord gives up after 3 s); a request whose body
-   * has not arrived within it is answered 408.
+   * 500, in milliseconds, counted from the request's arrival, its body's
+   * reading included (Discord gives up 3 s after sending it); a request
+   * whose body has not arrived within it is answered 408.
    *
    * @default {3000}
    */
@@ -182,6 +183,9 @@ export function interactionsEndpoint(
   };
 
   return async (request: Request): Promise<Response> => {
+    // Discord's 3 s run from when it sent the request: every deadline
+    // (the body's, the answer's, the context's) counts from its arrival.
+    const arrived = scheduler.now();
     if (request.method !== "POST") return text(405, "Method Not Allowed");
     const signature = hexBytes(request.headers.get("x-signature-ed25519"));
     const timestamp = request.headers.get("x-signature-timestamp");
@@ -255,12 +259,16 @@ export function interactionsEndpoint(
         scheduler.clearTimeout(timer);
         resolve(response);
       };
-      const timer = scheduler.setTimeout(
-        () => finish(text(500, "The interaction was not answered in time")),
-        deadline,
-      );
+      const timer = scheduler.setTimeout(() => {
+        logger.warn(
+          "Interaction {id} got no initial response within {deadline} ms of its request's arrival: answered 500",
+          { id: String(interaction.id), deadline },
+        );
+        finish(text(500, "The interaction was not answered in time"));
+      }, deadline - (scheduler.now() - arrived));
       options.router.handle(interaction, {
         rest: options.rest,
+        received: arrived,
         respond: async (
           response: InteractionResponseBody,
           files,

@@ -43,7 +43,6 @@ const logger = getLogger(["disruption", "interactions"]);
 const visible = getVisibleLogger(["disruption", "interactions"]);
 
 export { ANSWER_DEADLINE } from "./context.ts";
-
 import type {
   AutocompleteInteraction,
   CommandInteraction,
@@ -87,6 +86,8 @@ export interface HandleOptions {
   rest: RestClient;
   /** How the initial response is sent (the HTTP endpoint's). */
   respond?: InitialResponder;
+  /** When it arrived, on the router's clock: the deadline counts from it. */
+  received?: number;
   /**
    * Called after `onError` when the interaction failed unanswered (not
    * routable, or its handler threw first): the HTTP endpoint answers at once.
@@ -455,10 +456,12 @@ export class InteractionRouter {
     interaction: Interaction,
     options: HandleOptions,
   ): Promise<boolean> {
+    const now = this.#scheduler.now();
+    const received = options.received ?? now;
     const ctx = new InteractionContext(interaction, {
-      rest: options.rest,
+      ...options,
       scheduler: this.#scheduler,
-      ...(options.respond ? { respond: options.respond } : {}),
+      received,
     });
     let label = `interaction ${interaction.id}`;
     let run: (() => unknown) | undefined;
@@ -487,20 +490,22 @@ export class InteractionRouter {
       );
       return true;
     }
-    const timer = this.#scheduler.setTimeout(() => {
-      if (ctx.state !== "pending") return;
-      this.#report(
-        new InteractionError(
-          "not_answered",
-          `${label} was not answered within ${this.#deadline} ms (Discord's limit is 3 s: call ctx.defer() first for slow work)`,
-          { interaction: label },
-        ),
-        interaction,
+    const late = (): InteractionError =>
+      new InteractionError(
+        "not_answered",
+        `${label} was not answered within ${this.#deadline} ms (Discord's limit is 3 s: call ctx.defer() first for slow work)`,
+        { interaction: label },
       );
-    }, this.#deadline);
+    let sending = false; // the answer was still going out at the deadline
+    const timer = this.#scheduler.setTimeout(() => {
+      if (ctx.state !== "pending") sending = true;
+      else this.#report(late(), interaction);
+    }, this.#deadline - (now - received));
     ctx.acknowledged.then(() => this.#scheduler.clearTimeout(timer));
     try {
       await run();
+      // Its send failed after the deadline, and the handler swallowed that.
+      if (sending && ctx.state === "pending") throw late();
     } catch (error) {
       // Reported here; a "not answered" report on top would say nothing new.
       this.#scheduler.clearTimeout(timer);

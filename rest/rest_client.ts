@@ -163,7 +163,8 @@ export interface RestClientOptions {
    * the last byte of its answer. Past it the attempt counts as unanswered:
    * retried when safe (GET and the like), else a {@linkcode NetworkError}.
    * Without it, a peer that never answers held the request, and every
-   * later one of its bucket, for ever.
+   * later one of its bucket, for ever. Reading the streams of `files`,
+   * before the first attempt, has the same limit.
    *
    * @default {15000}
    */
@@ -401,6 +402,8 @@ export class RestClient {
       return prepareUploads(files, {
         ...(uploadLimit === undefined ? {} : { maxSize: uploadLimit }),
         ...(rest.signal === undefined ? {} : { signal: rest.signal }),
+        timeout: this.#timeout,
+        scheduler: this.#scheduler,
       }).then((prepared) =>
         this.#request<T>(method, path, {
           ...rest,

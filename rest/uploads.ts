@@ -12,6 +12,7 @@
  * @module
  */
 import { readBounded } from "../base/read_bounded.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 
 /** Data of a file to upload. */
 export type UploadData =
@@ -57,7 +58,22 @@ export interface UploadLimits {
    * stream that stalls would otherwise hold the request for ever).
    */
   signal?: AbortSignal;
+  /**
+   * The longest reading the files may take, in ms: past it the stream being
+   * read is cancelled and the call rejects with an {@linkcode UploadError}.
+   * Without it (or `signal`), a stream that stalls is waited for for ever.
+   */
+  timeout?: number;
+  /**
+   * The clock that times `timeout`.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
 }
+
+/** Discord's longest alt text (`description`) of an attachment. */
+const MAX_DESCRIPTION = 1024;
 
 /** The most files one message may carry. */
 export const MAX_FILES = 10;
@@ -95,9 +111,11 @@ export class UploadError extends Error {
 }
 
 /**
- * Read and check files: at most 10, each with a name and within `maxSize`
- * bytes, all together within `maxRequestSize`. Streams are read (and
- * cancelled as soon as they exceed the limit).
+ * Read and check files: at most 10, each with a name, alt text of at most
+ * 1024 characters and within `maxSize` bytes, all together within
+ * `maxRequestSize`. Names and alt texts are checked before anything is
+ * read; streams are read (and cancelled as soon as they exceed the limit,
+ * or `timeout` passes).
  *
  * @param files The files.
  * @param limits The size limit.
@@ -127,21 +145,89 @@ export async function prepareUploads(
       `Cannot upload files as at most ${MAX_FILES} fit in one message: current count '${files.length}'`,
     );
   }
+  for (const file of files) checkFields(file);
   let total = 0;
   const out: PreparedUpload[] = [];
-  for (const file of files) {
-    if (typeof file?.name !== "string" || file.name.trim() === "") {
-      throw new UploadError(
-        "Cannot upload a file as its 'name' must be a non-empty string",
-      );
+  const reading = readDeadline(limits);
+  try {
+    for (const file of files) {
+      reading.file = file.name;
+      const room = Math.min(maxSize, maxRequestSize - total);
+      const blob = await toBlob(file, room, reading.signal);
+      if (blob.size > room) throw tooLarge(file.name, room);
+      total += blob.size;
+      out.push({ name: file.name, blob, description: file.description });
     }
-    const room = Math.min(maxSize, maxRequestSize - total);
-    const blob = await toBlob(file, room, limits.signal);
-    if (blob.size > room) throw tooLarge(file.name, room);
-    total += blob.size;
-    out.push({ name: file.name, blob, description: file.description });
+  } finally {
+    reading.end();
   }
   return out;
+}
+
+/** A file's name and alt text, checked before anything is read. */
+function checkFields(file: FileUpload): void {
+  if (typeof file?.name !== "string" || file.name.trim() === "") {
+    throw new UploadError(
+      "Cannot upload a file as its 'name' must be a non-empty string",
+    );
+  }
+  const alt: unknown = file.description;
+  if (
+    alt !== undefined &&
+    (typeof alt !== "string" || alt.length > MAX_DESCRIPTION)
+  ) {
+    throw new UploadError(
+      `Cannot upload '${file.name}' as its 'description' must be a string of at most ${MAX_DESCRIPTION} characters: current ${
+        typeof alt === "string"
+          ? `length '${alt.length}'`
+          : `type '${typeof alt}'`
+      }`,
+    );
+  }
+}
+
+/** What ends the reading of a call's streams, and the file being read. */
+interface ReadDeadline {
+  /** Aborted by the caller's signal or at the timeout. */
+  signal: AbortSignal | undefined;
+  /** The file being read (named by the timeout's error). */
+  file: string;
+  /** Stop the timer and stop listening to the caller's signal. */
+  end(): void;
+}
+
+/**
+ * The caller's signal, aborted as well once `limits.timeout` ms have passed
+ * (with an {@linkcode UploadError} naming the file being read). Not
+ * `AbortSignal.any`, which keeps what it makes tied to a long-lived caller
+ * signal for as long as that lives; this listener is removed by `end`.
+ */
+function readDeadline(limits: UploadLimits): ReadDeadline {
+  const { signal, timeout } = limits;
+  if (timeout === undefined) return { signal, file: "", end: () => {} };
+  const scheduler = limits.scheduler ?? realScheduler;
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  const deadline: ReadDeadline = {
+    signal: controller.signal,
+    file: "",
+    end: () => {
+      scheduler.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
+  const timer = scheduler.setTimeout(
+    () =>
+      controller.abort(
+        new UploadError(
+          `Cannot upload '${deadline.file}' as its data did not arrive within ${timeout} ms: nothing was sent`,
+        ),
+      ),
+    timeout,
+  );
+  return deadline;
 }
 
 /** Options of {@linkcode multipartBody}. */
