@@ -336,6 +336,15 @@ class NativeInflater implements Inflater {
       grown.set(output.subarray(0, produced));
       output = grown;
     }
+    if (inLength > 0) {
+      // Input left with output space to spare: the stream has ended (a
+      // final block), and a codec past its end takes nothing more. Ignored,
+      // every later message would decode to nothing while the connection
+      // looked alive.
+      throw this.#fail(
+        `Cannot decompress a ${this.#compression} message as it continues past the end of the compressed stream`,
+      );
+    }
     // Decoding copies, so the buffer can be reused for the next message.
     let text: string | null = null;
     if (produced > 0) {

@@ -227,6 +227,8 @@ interface Connection {
   resuming: boolean;
   /** Whether RESUME went out on this connection. */
   resumeSent: boolean;
+  /** Whether a replayed dispatch came after the RESUME: the session lives. */
+  replayed?: boolean;
   /** Whether IDENTIFY went out on this connection. */
   identifySent: boolean;
   url: string;
@@ -1247,6 +1249,8 @@ export class Shard {
       probeOpened?: boolean;
       /** Wait at least this long (a server's `Retry-After`), in ms. */
       minDelay?: number;
+      /** Discord asked for it (op 7: reconnect and resume). */
+      requested?: boolean;
     } = {},
   ): void {
     if (!this.#current(connection)) return;
@@ -1267,8 +1271,13 @@ export class Shard {
     const attempt = Math.max(this.#failedAttempts, this.#quickDrops - 1);
     if (connection.resuming && connection.readyAt === undefined) {
       // Only a RESUME that was sent and not answered counts against the
-      // session: a network outage says nothing about whether it still lives.
-      if (connection.resumeSent) this.#failedResumes++;
+      // session: a network outage says nothing about whether it still lives,
+      // and neither does op 7 (Discord asks to resume) or a replay that was
+      // coming (the session plainly lives). Three failures identify, and
+      // lose the rest of the backlog.
+      if (
+        connection.resumeSent && !connection.replayed && !options.requested
+      ) this.#failedResumes++;
     }
     if (!connection.opened) this.#unreachable(connection.target);
     if (action === "new_session") this.#forgetSession();
@@ -1375,7 +1384,10 @@ export class Shard {
         `Shard ${this.#shardId} timed out waiting for ${step} after ${ms} ms; reconnecting`,
         { shardId: this.#shardId },
       );
-      logger.warn(error.message);
+      // Before the first session, as for a failed connect: nothing else
+      // tells the user why start() is still waiting (a peer that never
+      // sends HELLO or READY).
+      (this.#sessionId === undefined ? visible : logger).warn(error.message);
       this.#emit("error", error);
       this.#connectionLost(connection, "resume");
     }, ms);
@@ -1540,7 +1552,7 @@ export class Shard {
         logger.info("Shard {shardId}: Discord asked to reconnect (op 7)", {
           shardId: this.#shardId,
         });
-        this.#connectionLost(connection, "resume");
+        this.#connectionLost(connection, "resume", { requested: true });
         break;
       case GatewayOpcode.InvalidSession:
         this.#onInvalidSession(connection, payload.d === true);
@@ -1694,13 +1706,7 @@ export class Shard {
       }
     }
     if (!this.#acceptSequence(sequence)) return;
-    if (this.#status === "resuming") {
-      // A replay in progress: the RESUMED deadline counts from the last
-      // replayed event, not from the RESUME. A large backlog over a slow
-      // link is not a failed RESUME (three of those start a new session
-      // and lose the rest of the backlog).
-      this.#setPhaseTimer(connection, this.#timeouts.ready, "RESUMED");
-    }
+    this.#replayProgressed(connection);
     // While parsing first, check whether peeking would pay again on a sample
     // of the stream only: the check costs a lookup per dispatch.
     if (
@@ -1750,6 +1756,7 @@ export class Shard {
   ): void {
     if (this.#beforeHello(connection)) return;
     if (!this.#acceptSequence(sequence)) return;
+    this.#replayProgressed(connection);
     const wanted = this.#wanted.has(name);
     this.#sample(wanted);
     let data: unknown;
@@ -1774,6 +1781,19 @@ export class Shard {
     }
     this.#sequence = sequence;
     this.#deliver(name, sequence, text, data, wanted);
+  }
+
+  /**
+   * A replay in progress: the RESUMED deadline counts from the last
+   * replayed event, not from the RESUME, whether the event was parsed or
+   * peeked. A large backlog over a slow link is not a failed RESUME (three
+   * of those start a new session and lose the rest of the backlog).
+   */
+  #replayProgressed(connection: Connection): void {
+    if (this.#status === "resuming") {
+      connection.replayed = true;
+      this.#setPhaseTimer(connection, this.#timeouts.ready, "RESUMED");
+    }
   }
 
   /** Count wanted dispatches; every sample decides whether peeking pays. */

@@ -698,3 +698,49 @@ Deno.test("Inflater: inflated bytes that are not UTF-8 are a decode error, not U
     }
   }
 });
+
+/** One deflate stream: the first payload sync-flushed, the second ending it. */
+function endedStream(first: string, last: string): Promise<Uint8Array[]> {
+  return new Promise((resolve) => {
+    const deflate = zlib.createDeflate();
+    const chunks: Buffer[] = [];
+    deflate.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const take = (): Uint8Array => {
+      const out = new Uint8Array(Buffer.concat(chunks));
+      chunks.length = 0;
+      return out;
+    };
+    deflate.write(first);
+    deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+      const head = take();
+      deflate.on("end", () => resolve([head, take()]));
+      deflate.end(last);
+    });
+  });
+}
+
+Deno.test("zlib-stream: a message past the end of the compressed stream is a decode error, not silence", async () => {
+  // A peer (a proxy compressing with Z_FINISH) ends the stream, adds the
+  // sync marker and keeps sending: before, the rest of that message and
+  // every later one decoded to nothing, and the connection looked alive.
+  const [head, end] = await endedStream('{"op":11,"d":1}', '{"op":11,"d":2}');
+  const inflater = createInflater("zlib-stream");
+  assert.equal(inflater.push(head!), '{"op":11,"d":1}');
+  const marked = new Uint8Array(end!.length + 4);
+  marked.set(end!);
+  marked.set([0, 0, 0xff, 0xff], end!.length);
+  const later = new Uint8Array(
+    zlib.deflateRawSync('{"op":11,"d":3}', {
+      finishFlush: zlib.constants.Z_SYNC_FLUSH,
+    }),
+  );
+  const results: unknown[] = [];
+  for (const chunk of [marked, later]) {
+    try {
+      results.push(inflater.push(chunk));
+    } catch (error) {
+      results.push(error instanceof GatewayError ? error.kind : error);
+    }
+  }
+  assert.deepEqual(results, ["decode", "decode"]);
+});

@@ -8,6 +8,7 @@ import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import type { FakeSocket } from "../../testing/fake_socket.ts";
 import { FakeTransport } from "../../testing/fake_socket.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import {
   createHarness,
   dispatch,
@@ -113,6 +114,76 @@ Deno.test("Shard: a replay that keeps coming is not a failed RESUME, however lon
   await h.scheduler.advance(1);
   assert.equal(h.errors.at(-1)?.kind, "timeout");
   await h.shard.close();
+});
+
+Deno.test("Shard: a replay of events no listener wants (peeked, not parsed) is not a failed RESUME either", async () => {
+  // The Client's listeners are filtered ("auto" events): unwanted replayed
+  // events are only peeked, and they must move the RESUMED deadline too.
+  const h = createHarness({ recordDispatches: false });
+  const got: number[] = [];
+  h.shard.on("dispatch", (event) => void got.push(event.sequence), {
+    events: ["MESSAGE_CREATE"],
+  });
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  ready(h.socket());
+  await connected;
+  h.socket().drop();
+  await h.scheduler.advance(5_000);
+  const socket = h.socket();
+  ackHeartbeats(socket);
+  hello(socket);
+  await h.settle();
+  assert.deepEqual(sentOps(socket), [6]);
+  // 600 events nobody listens to, one every 100 ms: 60 s of replay.
+  for (let s = 2; s <= 601; s++) {
+    socket.receive({ op: 0, s, t: "TYPING_START", d: {} });
+    await h.scheduler.advance(100);
+  }
+  dispatch(socket, 602);
+  socket.receive({ op: 0, s: 603, t: "RESUMED", d: null });
+  await h.settle();
+  assert.equal(h.shard.status, "ready");
+  assert.deepEqual(h.errors.map((e) => e.kind), []);
+  assert.equal(h.transport.sockets.length, 2, "one RESUME, never redone");
+  assert.deepEqual(got, [602]);
+  await h.shard.close();
+});
+
+Deno.test("Shard: op 7 during RESUME replays (a rolling gateway restart) never gives up the session", async () => {
+  const h = await readyHarness();
+  dispatch(h.socket(), 2);
+  h.socket().receive({ op: 7, d: null });
+  for (let round = 0; round < 5; round++) {
+    const before = h.transport.sockets.length;
+    while (
+      h.transport.sockets.length === before || h.socket().state !== "open"
+    ) await h.scheduler.advance(100);
+    const socket = h.socket();
+    hello(socket);
+    await h.settle();
+    assert.deepEqual(sentOps(socket), [6], `round ${round}: RESUME`);
+    // The replay begins, then the node going down asks again.
+    dispatch(socket, 3 + round);
+    socket.receive({ op: 7, d: null });
+  }
+  assert.equal(h.shard.sessionId, "session-1");
+  assert.equal(h.shard.sequence, 7, "every replayed event kept");
+  await h.shard.close();
+});
+
+Deno.test("Shard shows a handshake that times out before its first session on stderr, with no logging configured", async () => {
+  // A peer that accepts the connection and never sends HELLO: start()
+  // waited forever, reconnecting, and printed nothing.
+  const h = createHarness();
+  const connecting = h.shard.connect().catch((error) => error);
+  const lines = await captureStderr(() => h.scheduler.advance(31_000));
+  assert.ok(lines.length >= 1);
+  assert.match(lines[0]!, /timed out waiting for HELLO/);
+  await h.shard.close();
+  await connecting;
 });
 
 Deno.test("Shard refuses a READY sent before its IDENTIFY (the identify queue still held it) and never identifies on top of it", async () => {
