@@ -1894,6 +1894,10 @@ export class Shard {
       this.#connectionLost(connection, "resume");
       return;
     }
+    // Only the shard's own heartbeats start a new interval of listening: one
+    // Discord asked for just before this tick, its ACK still on the way,
+    // would otherwise make a healthy connection look like a zombie.
+    connection.heardSinceHeartbeat = false;
     this.#sendHeartbeat(connection);
     connection.heartbeatTimer = this.#scheduler.setTimeout(
       () => this.#heartbeatTick(connection),
@@ -1904,7 +1908,6 @@ export class Shard {
   #sendHeartbeat(connection: Connection): void {
     connection.heartbeatsSent++;
     connection.awaitingAck = true;
-    connection.heardSinceHeartbeat = false;
     connection.lastHeartbeatAt = this.#scheduler.now();
     this.#sendPriority(connection, {
       op: GatewayOpcode.Heartbeat,

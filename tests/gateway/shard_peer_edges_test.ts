@@ -13,6 +13,7 @@ import {
   createHarness,
   dispatch,
   hello,
+  INTERVAL,
   ready,
   readyHarness,
   sentOps,
@@ -184,6 +185,26 @@ Deno.test("Shard shows a handshake that times out before its first session on st
   assert.match(lines[0]!, /timed out waiting for HELLO/);
   await h.shard.close();
   await connecting;
+});
+
+Deno.test("Shard: a heartbeat Discord asks for just before the shard's own, its ACK on the way, is no zombie", async () => {
+  const h = await readyHarness(); // first heartbeat at INTERVAL / 2
+  const socket = h.socket();
+  socket.onSend = (data) => {
+    if (JSON.parse(data).op === 1) {
+      h.scheduler.setTimeout(() => socket.receive({ op: 11, d: null }), 50);
+    }
+  };
+  await h.scheduler.advance(INTERVAL / 2 + INTERVAL * 2 - 10);
+  socket.receive({ op: 1, d: null }); // 10 ms before the shard's tick
+  await h.scheduler.advance(70);
+  assert.equal(h.transport.sockets.length, 1, "the connection is kept");
+  assert.equal(h.shard.status, "ready");
+  // A connection that really goes silent is still a zombie.
+  socket.onSend = () => {};
+  await h.scheduler.advance(2 * INTERVAL);
+  assert.equal(socket.clientCloseCode, 4000);
+  await h.shard.close();
 });
 
 Deno.test("Shard refuses a READY sent before its IDENTIFY (the identify queue still held it) and never identifies on top of it", async () => {
