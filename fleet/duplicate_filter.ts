@@ -32,7 +32,9 @@ export interface DuplicateFilter {
   key(identity: string): string | Promise<string>;
   /**
    * Record `keys` and say which are new. Takes many, so that a switch's
-   * held events are recorded in a few requests rather than one each.
+   * held events are recorded in a few requests rather than one each. A
+   * filter with {@linkcode DuplicateFilter.confirm} records a claim, which
+   * counts until confirmed or expired.
    *
    * @param keys From {@linkcode DuplicateFilter.key}.
    * @returns One answer per key, in order: `true` the first time a key is
@@ -40,12 +42,28 @@ export interface DuplicateFilter {
    */
   firstSeen(keys: readonly string[]): boolean[] | Promise<boolean[]>;
   /**
-   * Whether keys were seen, without recording them.
+   * Whether keys were seen, without recording them: for a filter with
+   * {@linkcode DuplicateFilter.confirm}, whether they were confirmed (a
+   * claimer may die before delivering, so a claim alone answers `false`).
    *
    * @param keys From {@linkcode DuplicateFilter.key}.
    * @returns One answer per key, in order.
    */
   seenAlready(keys: readonly string[]): boolean[] | Promise<boolean[]>;
+  /**
+   * Say that the events of `keys`, each answered `true` by
+   * {@linkcode DuplicateFilter.firstSeen}, were delivered. Optional: a
+   * filter whose records cannot outlive the process that delivers (one in
+   * memory) records at `firstSeen`. One shared by processes claims at
+   * `firstSeen` instead, so that a process killed before delivering does
+   * not leave the event's other copies to be dropped: a claim not confirmed
+   * in time expires. `HeldEvents` calls it after delivering, in batches,
+   * without making delivery wait; a confirm lost costs at most a second
+   * delivery later.
+   *
+   * @param keys From {@linkcode DuplicateFilter.key}.
+   */
+  confirm?(keys: readonly string[]): void | Promise<void>;
 }
 
 /**
@@ -66,7 +84,10 @@ export function eventIdentity(event: FleetDispatch): string {
  * holds the event's whole payload, which the gateway chooses: a count alone
  * would let 50,000 large payloads take gigabytes. Forgetting early costs at
  * most a second copy delivered, never an event lost. Its key is the identity
- * itself (exact, and already in memory).
+ * itself (exact, and already in memory). It has no
+ * {@linkcode DuplicateFilter.confirm}: it records at
+ * {@linkcode DuplicateFilter.firstSeen}, and nothing it records outlives
+ * the process that would deliver.
  */
 export class MemoryDuplicateFilter implements DuplicateFilter {
   readonly #seen = new Set<string>();

@@ -363,17 +363,42 @@ export class FleetGeneration {
 }
 
 /**
- * Add identities to the set and keep the set alive.
- * KEYS: 1 set. ARGV: 1 ttl (ms), 2... identity hashes. Returns 1 for each
- * hash that was new, else 0, in order.
+ * Claim identities: one whose event was delivered (in the confirmed set) or
+ * is being delivered (claimed in the pending hash less than the claim TTL
+ * ago) is a second copy; a new one, or one whose claimer died before
+ * confirming it (claimed longer ago), is claimed now. Both keys are kept
+ * alive.
+ *
+ * KEYS: 1 the confirmed set (its pending hash is `KEYS[1]:pending`). ARGV:
+ * 1 `"<set TTL ms> <claim TTL ms> <now ms, or empty for the server's TIME>"`
+ * (one argument, so that a request names its hashes and four other
+ * arguments, as before claims), 2... identity hashes. Returns 1 for each
+ * hash claimed, else 0, in order.
  */
-const SEEN_SCRIPT = `
-local added = {}
-for i = 2, #ARGV do
-  added[i - 1] = redis.call('SADD', KEYS[1], ARGV[i])
+const CLAIM_SCRIPT = `
+local ttl, claimTtl, given = string.match(ARGV[1], '^(%S+) (%S+) (%S*)$')
+claimTtl = tonumber(claimTtl)
+local now = tonumber(given)
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return added
+local pending = KEYS[1] .. ':pending'
+local claimed = {}
+for i = 2, #ARGV do
+  local answer = 0
+  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then
+    local at = tonumber(redis.call('HGET', pending, ARGV[i]))
+    if not at or now - at >= claimTtl then
+      redis.call('HSET', pending, ARGV[i], now)
+      answer = 1
+    end
+  end
+  claimed[i - 1] = answer
+end
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', pending, ttl)
+return claimed
 `;
 
 /**
@@ -384,26 +409,88 @@ return added
 const SEEN_CHUNK = 1_000;
 
 /**
- * Event identities seen by any process of the fleet, in one Redis set that
- * expires `ttlMs` after its last use (so it lasts as long as the overlap,
- * and is gone soon after). Identities are stored as SHA-1 digests, which
- * are its keys: every process of the fleet, of any version, must store the
- * same digest for the same event.
+ * How long a claim stands unconfirmed by default: the fleet's default lease
+ * TTL less its renewal period (see {@linkcode RedisDuplicateFilterOptions}).
+ */
+export const DEFAULT_CLAIM_TTL_MS = 10_000;
+
+/** Options for {@linkcode RedisDuplicateFilter}. */
+export interface RedisDuplicateFilterOptions {
+  /**
+   * How long a claim (an event a process was told is new, and is
+   * delivering) stands unconfirmed: until then a copy is a second copy;
+   * after, the claimer is taken for dead and the next copy is delivered
+   * (perhaps a second delivery, never a loss). A dead process's shards are
+   * resumed, replaying what it was delivering, only after its leases
+   * expire, at most a lease TTL after its last renewal; it claimed events
+   * up to a renewal period after that renewal. So `FleetShards` passes the
+   * lease TTL less the renewal period: every claim of a dead process has
+   * expired by the time its shards can be resumed. A live process confirms
+   * within milliseconds of delivering.
+   *
+   * @default {DEFAULT_CLAIM_TTL_MS}
+   */
+  claimTtlMs?: number;
+  /**
+   * The time claims are dated on, in ms, or `undefined` for the Redis
+   * server's (`FleetShards` passes its leases' clock, a test's fake one).
+   *
+   * @default {() => undefined}
+   */
+  now?: () => number | undefined;
+}
+
+/**
+ * Event identities delivered, or being delivered, by any process of the
+ * fleet, in Redis: a set of confirmed ones (`key`) and a hash of claimed
+ * ones (`key:pending`, identity to claim time), which expire `ttlMs` after
+ * their last use (so they last as long as the overlap, and are gone soon
+ * after). Identities are stored as SHA-1 digests, which are its keys: every
+ * process of the fleet, of any version, must store the same digest for the
+ * same event.
+ *
+ * {@linkcode RedisDuplicateFilter.firstSeen} claims; the deliverer then
+ * {@linkcode RedisDuplicateFilter.confirm}s. A process killed between the
+ * two leaves only a claim, which expires (see
+ * {@linkcode RedisDuplicateFilterOptions.claimTtlMs}): the event's other
+ * copies (a held one, a replay when its shard is resumed) are delivered
+ * then rather than dropped as second copies of an event nobody delivered.
+ *
+ * Mixed versions (a rolling deploy): a process from before claims adds
+ * identities to the confirmed set directly, which this one reads as
+ * confirmed (that process's behaviour, as before); it does not read the
+ * pending hash, so a copy it gets of an event claimed here is delivered
+ * twice, never lost.
  */
 export class RedisDuplicateFilter implements DuplicateFilter {
   readonly #redis: RedisConnection;
   readonly #key: string;
   readonly #ttlMs: number;
+  readonly #claimTtlMs: number;
+  readonly #now: () => number | undefined;
 
   /**
    * @param redis The connection.
-   * @param key The set's key.
-   * @param ttlMs How long the set lives after its last use.
+   * @param key The confirmed set's key (the pending hash is `key:pending`).
+   * @param ttlMs How long both live after their last use.
+   * @param options The claims' TTL and clock.
+   * @throws {RangeError} When `ttlMs` or `claimTtlMs` is not a positive
+   *   number (a fraction is rounded up to whole milliseconds).
    */
-  constructor(redis: RedisConnection, key: string, ttlMs: number) {
+  constructor(
+    redis: RedisConnection,
+    key: string,
+    ttlMs: number,
+    options: RedisDuplicateFilterOptions = {},
+  ) {
     this.#redis = redis;
     this.#key = key;
-    this.#ttlMs = ttlMs;
+    this.#ttlMs = positive("ttlMs", ttlMs);
+    this.#claimTtlMs = positive(
+      "claimTtlMs",
+      options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
+    );
+    this.#now = options.now ?? (() => undefined);
   }
 
   /** @inheritdoc */
@@ -411,27 +498,65 @@ export class RedisDuplicateFilter implements DuplicateFilter {
     return digest(identity);
   }
 
-  /** @inheritdoc */
+  /**
+   * Claim `hashes`: `true` for each that is neither confirmed nor claimed
+   * within the claim TTL (earlier in `hashes` included), which the caller
+   * must deliver and then {@linkcode RedisDuplicateFilter.confirm}.
+   *
+   * @param hashes From {@linkcode RedisDuplicateFilter.key}.
+   * @returns One answer per hash, in order.
+   */
   firstSeen(hashes: readonly string[]): Promise<boolean[]> {
-    return this.#inChunks(
-      hashes,
-      (chunk) =>
-        this.#redis.eval(
-          SEEN_SCRIPT,
-          1,
-          this.#key,
-          String(this.#ttlMs),
-          ...chunk,
-        ) as Promise<number[]>,
-    );
+    return this.#inChunks(hashes, (chunk) => {
+      const now = this.#now();
+      const args = `${this.#ttlMs} ${this.#claimTtlMs} ${
+        now === undefined ? "" : Math.floor(now)
+      }`;
+      return this.#redis.eval(
+        CLAIM_SCRIPT,
+        1,
+        this.#key,
+        args,
+        ...chunk,
+      ) as Promise<number[]>;
+    });
   }
 
-  /** @inheritdoc */
+  /**
+   * Whether `hashes` are confirmed delivered. One only claimed answers
+   * `false`: its claimer may yet die without delivering it.
+   *
+   * @param hashes From {@linkcode RedisDuplicateFilter.key}.
+   * @returns One answer per hash, in order.
+   */
   seenAlready(hashes: readonly string[]): Promise<boolean[]> {
     return this.#inChunks(
       hashes,
       (chunk) => this.#redis.smismember(this.#key, ...chunk),
     );
+  }
+
+  /**
+   * Move delivered `hashes` from the claimed to the confirmed, in one
+   * MULTI per chunk.
+   *
+   * @param hashes Hashes {@linkcode RedisDuplicateFilter.firstSeen} claimed
+   *   for this process, their events delivered.
+   */
+  async confirm(hashes: readonly string[]): Promise<void> {
+    const pending = `${this.#key}:pending`;
+    const ttl = this.#ttlMs;
+    for (let i = 0; i < hashes.length; i += SEEN_CHUNK) {
+      const chunk = hashes.slice(i, i + SEEN_CHUNK);
+      const replies = await this.#redis.multi()
+        .sadd(this.#key, ...chunk)
+        .hdel(pending, ...chunk)
+        .pexpire(this.#key, ttl)
+        .pexpire(pending, ttl)
+        .exec();
+      const failed = replies?.find(([error]) => error)?.[0];
+      if (failed) throw failed;
+    }
   }
 
   /** Ask `request` about `hashes` a chunk at a time, one chunk after another. */
@@ -446,6 +571,16 @@ export class RedisDuplicateFilter implements DuplicateFilter {
     }
     return answers;
   }
+}
+
+/** `value` in whole ms, when it is a positive number (named `name`). */
+function positive(name: string, value: number): number {
+  if (!(value > 0) || !Number.isSafeInteger(Math.ceil(value))) {
+    throw new RangeError(
+      `Cannot create a duplicate filter as '${name}' must be a positive number of milliseconds: current value '${name}=${value}'`,
+    );
+  }
+  return Math.ceil(value);
 }
 
 /** The base64 SHA-1 of an identity, as every process stores it. */

@@ -10,28 +10,38 @@
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { checkShardCount } from "./shard_count.ts";
+import { assertFleetOptions } from "./fleet_options_check.ts";
 import {
   realScheduler,
   type Scheduler,
+  settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
-import { Shard } from "../gateway/shard.ts";
+import type { Shard } from "../gateway/shard.ts";
+import type { SessionStore } from "../gateway/session_store.ts";
+import { LeaseGuard } from "./lease_guard.ts";
 import {
-  isSessionUsable,
-  type SessionStore,
-} from "../gateway/session_store.ts";
+  fromRedis,
+  REDIS_WAIT_MS,
+  silentRedis,
+  waitsUntil,
+} from "./redis_waits.ts";
+import { saveSessions } from "./fleet_sessions.ts";
+import {
+  createShardSet,
+  heldIds,
+  idsOf,
+  keepSessions,
+  type ShardSet,
+  type ShardStarts,
+  startShards,
+} from "./shard_sets.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
-import { RedisSessionStore } from "../redis/session_store.ts";
 import { HeldEvents, whenComplete } from "./held_events.ts";
-import {
-  eraKeys,
-  FleetGeneration,
-  RedisDuplicateFilter,
-} from "./fleet_generation.ts";
+import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
-import { ShardLeases } from "./shard_leases.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
 
 import {
@@ -55,7 +65,8 @@ export interface FleetShardsOptions {
    */
   shardCount: number;
   /**
-   * The shards this process may run.
+   * The shards this process may run; `[]` runs none (a process that only
+   * asks for reshards, say).
    *
    * @default {every shard}
    */
@@ -142,6 +153,8 @@ export class FleetShards {
   #tickFailing = false;
   readonly #listeners = new Set<(event: FleetDispatch) => void>();
   readonly #events: HeldEvents;
+  /** How shards start (see startShards). */
+  readonly #starts: ShardStarts;
   /** The shard set events come from. */
   #current: ShardSet;
   /** The fleet's clock less this machine's, learned at each tick. */
@@ -153,25 +166,26 @@ export class FleetShards {
   /** When this process last switched sets: filtering goes on a while. */
   #switchedAt: number | undefined;
   #timer: TimerId | undefined;
-  #guard: TimerId | undefined;
+  readonly #guard: LeaseGuard;
   #ticking: Promise<void> | undefined;
   #closed = true;
+  /** Bumped by start() and close(): a tick of an earlier join schedules none. */
+  #joins = 0;
+  /** A tick failed by throwing (said once, visibly, until one does not). */
+  #tickThrowing = false;
 
   /**
    * Prepare a member of the fleet; {@linkcode FleetShards.start} joins.
    *
    * @param options Redis, shard options, queue, store and lease timings.
-   * @throws {RangeError} When the timings are out of range.
+   * @throws {RangeError} When a count, timing or pool id is out of range.
+   * @throws {TypeError} When an option has the wrong type (a missing Redis,
+   *   queue or store; a clock other than "redis" or "scheduler").
    */
   constructor(options: FleetShardsOptions) {
+    assertFleetOptions(options);
     const ttl = options.leaseTtlMs ?? 15_000;
     const renew = options.renewMs ?? ttl / 3;
-    if (!(ttl > 0) || !(renew > 0) || renew > ttl / 3) {
-      throw new RangeError(
-        `Cannot create fleet shards as 'renewMs' must be positive and at most a third of 'leaseTtlMs': current values 'leaseTtlMs=${ttl}', 'renewMs=${renew}'`,
-      );
-    }
-    checkShardCount(options.shardCount);
     this.#options = options;
     this.#ttlMs = ttl;
     this.#renewMs = renew;
@@ -179,6 +193,12 @@ export class FleetShards {
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#prefix = options.prefix ?? "disruption:fleet";
     this.#record = new FleetGeneration(options.redis, this.#prefix, ttl);
+    this.#guard = new LeaseGuard(
+      this.#scheduler,
+      ttl,
+      renew,
+      () => this.#guardFired(),
+    );
     this.#current = this.#createSet(options.shardCount);
     this.#events = new HeldEvents((event) => {
       for (const listener of this.#listeners) {
@@ -189,6 +209,21 @@ export class FleetShards {
         }
       }
     });
+    this.#starts = {
+      scheduler: this.#scheduler,
+      shard: options.shard,
+      identifyQueue: options.identifyQueue,
+      sessionStore: options.sessionStore,
+      record: this.#record,
+      isRunning: (set) => set === this.#current,
+      fleetNow: () => this.#fleetNow(),
+      listen: (set, shard) => {
+        shard.on("dispatch", (event) => {
+          this.#events.fromSet(set, this.#current, this.#next, shard, event);
+        });
+      },
+      watch: (set, shard, resumed) => this.#watch(set, shard, resumed),
+    };
   }
 
   /** The shards this process runs now (of the set events come from), in order. */
@@ -226,10 +261,25 @@ export class FleetShards {
    * Join the fleet: take a fair share of the shards and keep renewing.
    *
    * @returns A promise that resolves after the first tick.
+   * @throws {Error} When Redis does not answer the first tick within 10 s,
+   * or the tick fails otherwise (a shard that cannot be created): the
+   * fleet is left then, as by {@linkcode FleetShards.close}, and nothing
+   * more is scheduled.
    */
   async start(): Promise<void> {
     this.#closed = false;
-    await this.#tick();
+    this.#joins++;
+    let failed: { error: unknown } | undefined;
+    const first = this.#tick().catch((error: unknown) => {
+      failed = { error };
+    });
+    const answered = await settlesWithin(this.#scheduler, first, REDIS_WAIT_MS);
+    if (answered && !failed) return;
+    // The caller, told start() failed, may never call close().
+    await this.#leave(answered ? REDIS_WAIT_MS : 0);
+    throw failed ? failed.error : new Error(
+      `Cannot start the fleet: ${silentRedis(REDIS_WAIT_MS)}; left the fleet`,
+    );
   }
 
   /**
@@ -265,9 +315,12 @@ export class FleetShards {
    * switch, after events the old set delivered later than they were
    * received (order across the switch is by arrival at a process, not by
    * Discord's time). Two distinct events with identical name and payload
-   * in the overlap are taken for copies, and the second is dropped. When
-   * Redis cannot be asked, an event is delivered (a possible duplicate
-   * rather than a loss). A process holds at most 100,000 events of at most
+   * in the overlap are taken for copies, and the second is dropped. An
+   * event is claimed in Redis before it is delivered and confirmed after:
+   * a claim left unconfirmed past `leaseTtlMs - renewMs` is taken for its
+   * process's death, and another copy is delivered. When Redis cannot be
+   * asked, an event is delivered. Either way a possible duplicate rather
+   * than a loss. A process holds at most 100,000 events of at most
    * 32 Mi characters of payload JSON in all; past either, the new set's
    * events are delivered as they come (one warning per reshard), second
    * copies still dropped.
@@ -277,6 +330,8 @@ export class FleetShards {
    * @returns The count before and the count asked for, once recorded.
    * @throws {ReshardError} When another reshard is running or the budget
    * cannot cover the new set.
+   * @throws {Error} When Redis does not answer within 10 s (the request may
+   * still be recorded once it does).
    */
   async reshard(
     shardCount: number,
@@ -286,14 +341,20 @@ export class FleetShards {
     let left = options.sessionStartsLeft;
     const queue = this.#options.identifyQueue;
     if (left === undefined && queue instanceof RedisIdentifyQueue) {
-      left = (await queue.budget())?.remaining;
+      const what = `reshard to ${shardCount} shards`;
+      left = (await fromRedis(this.#scheduler, queue.budget(), what))
+        ?.remaining;
     }
     if (left !== undefined && left < shardCount) {
       throw new ReshardError(
         `Cannot reshard the fleet to ${shardCount} shards: ${shardCount} session starts are needed and only ${left} are left today; wait for the reset or reshard later`,
       );
     }
-    const asked = await this.#record.request(this.#current.count, shardCount);
+    const asked = await fromRedis(
+      this.#scheduler,
+      this.#record.request(this.#current.count, shardCount),
+      `reshard to ${shardCount} shards`,
+    );
     if (asked.running !== undefined) {
       throw new ReshardError(
         `Cannot reshard the fleet to ${shardCount} shards while a reshard to ${asked.running} is running`,
@@ -314,9 +375,14 @@ export class FleetShards {
    *
    * @param shardCount The count the reshard moves to.
    * @returns `true` when the reshard was running and is given up.
+   * @throws {Error} When Redis does not answer within 10 s.
    */
   async cancelReshard(shardCount: number): Promise<boolean> {
-    const cancelled = await this.#record.cancel(shardCount);
+    const cancelled = await fromRedis(
+      this.#scheduler,
+      this.#record.cancel(shardCount),
+      `give up the reshard to ${shardCount} shards`,
+    );
     if (cancelled) {
       logger.info("Gave up the fleet's reshard to {to} shards", {
         to: shardCount,
@@ -347,25 +413,43 @@ export class FleetShards {
   /**
    * Leave the fleet: stop renewing, close every shard resumably, save their
    * sessions and release their leases, so others take them over at once.
+   * Redis is waited for at most 10 s in all: past that the shards are
+   * closed all the same, and their leases expire within `leaseTtlMs`.
    */
   async close(): Promise<void> {
+    await this.#leave(REDIS_WAIT_MS);
+  }
+
+  /** What close() does, waiting for Redis at most `ms`. */
+  async #leave(ms: number): Promise<void> {
     this.#closed = true;
+    this.#joins++;
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
-    if (this.#guard !== undefined) this.#scheduler.clearTimeout(this.#guard);
-    this.#timer = this.#guard = undefined;
-    await this.#ticking;
+    this.#timer = undefined;
+    const wait = waitsUntil(this.#scheduler, this.#scheduler.now() + ms);
+    // The guard stays armed meanwhile: no shard outlives its lease.
+    let answered = await wait(this.#ticking);
+    this.#guard.disarm();
     for (const set of [this.#current, this.#next]) {
       if (!set) continue;
       const ids = idsOf(set);
-      await this.#stop(set, ids, set === this.#current);
-      try {
-        await set.leases.release(ids, true);
-      } catch (error) {
+      // The shards close whatever Redis does (see #stop); the leases are
+      // released once their sessions are saved, if Redis answers at all.
+      const released = this.#stop(set, ids, set === this.#current).then(
+        () => set.leases.release(ids, true),
+      ).catch((error: unknown) => {
         logger.warn(
           "Could not release leases ({shards}); they expire in {ttl} ms: {error}",
           { shards: ids, ttl: this.#ttlMs, error },
         );
-      }
+      });
+      answered = await wait(released) && answered;
+    }
+    if (!answered && ms > 0) {
+      visible.warn(
+        "Left the fleet without Redis answering within {ms} ms: its shards are closed, their sessions may not be saved and their leases expire within {ttl} ms",
+        { ms, ttl: this.#ttlMs },
+      );
     }
   }
 
@@ -375,8 +459,9 @@ export class FleetShards {
   }
 
   #tick(): Promise<void> {
+    const sentAt = this.#scheduler.now();
+    const joins = this.#joins;
     const run = async (): Promise<void> => {
-      const sentAt = this.#scheduler.now();
       try {
         // The count it runs, not the one configured: if Redis lost the key,
         // a reshard done since is not undone.
@@ -403,7 +488,7 @@ export class FleetShards {
             sentAt - this.#nextSeenAt >= this.#renewMs;
           results.push(
             await set.leases.tick(
-              idsOf(set),
+              heldIds(set),
               this.#useSchedulerClock ? sentAt : undefined,
               take,
             ),
@@ -426,14 +511,14 @@ export class FleetShards {
         return;
       }
       this.#tickFailing = false;
-      if (this.#closed) {
+      if (this.#closed || joins !== this.#joins) {
         // close() ran while this tick was in flight: hand back what it took.
         for (const [i, result] of results.entries()) {
           await sets[i]!.leases.release(result.acquired).catch(() => {});
         }
         return;
       }
-      this.#armGuard(sentAt);
+      this.#guard.arm(sentAt);
       // Sessions are dated on the fleet's clock (the leases', Redis's by
       // default), not this machine's: another machine's clock minutes off
       // made every handover's session look stale, so it identified.
@@ -468,19 +553,41 @@ export class FleetShards {
           await this.#stop(set, result.shed, live);
           await set.leases.release(result.shed).catch(() => {});
         }
-        for (const id of result.acquired) await this.#run(set, id);
+        // A kept shard not running was stopped by the guard while this tick
+        // went unanswered: nobody else may run it, so it runs again now.
+        const idle = result.kept.filter((id) => !set.shards.has(id));
+        await this.#startAll(set, [...result.acquired, ...idle], sentAt);
       }
     };
-    this.#ticking = run().finally(() => {
-      this.#ticking = undefined;
-      if (!this.#closed) {
-        this.#timer = this.#scheduler.setTimeout(
-          () => void this.#tick(),
-          this.#renewMs,
-        );
-      }
+    const ticking = run().finally(() => {
+      if (this.#ticking === ticking) this.#ticking = undefined;
+      if (this.#closed || joins !== this.#joins) return;
+      // Due a renewal period after this one was sent, however long it took
+      // (at once when longer): the guard counts from the sending.
+      this.#timer = this.#scheduler.setTimeout(
+        () =>
+          void this.#tick().then(
+            () => this.#tickThrowing = false,
+            (error: unknown) => this.#tickThrew(error),
+          ),
+        Math.max(0, sentAt + this.#renewMs - this.#scheduler.now()),
+      );
     });
-    return this.#ticking;
+    this.#ticking = ticking;
+    return ticking;
+  }
+
+  /** A timed tick threw: said visibly once until a tick does not. */
+  #tickThrew(error: unknown): void {
+    if (this.#tickThrowing) {
+      logger.warn("A fleet tick failed: {error}", { error });
+      return;
+    }
+    this.#tickThrowing = true;
+    visible.error(
+      "A fleet tick failed (renewals go on; shards it could not start are released): {error}",
+      { error },
+    );
   }
 
   /** Catch up with the fleet's shard count and reshard as recorded in Redis. */
@@ -520,6 +627,12 @@ export class FleetShards {
         this.#options.redis,
         `${this.#prefix}:seen:${state.next}`,
         4 * this.#ttlMs,
+        // A dead process's claims expire before its leases can (see
+        // RedisDuplicateFilterOptions.claimTtlMs), on the leases' clock.
+        {
+          claimTtlMs: this.#ttlMs - this.#renewMs,
+          now: () => this.#leaseNow(),
+        },
       );
       logger.info("Resharding to {to} shards", { to: state.next });
     }
@@ -545,133 +658,85 @@ export class FleetShards {
     await next.leases.release(ids, true).catch(() => {});
   }
 
-  /**
-   * After a renewal sent at `sentAt` succeeds, the leases are safe until
-   * `sentAt + ttl` (Redis renewed them after that). Stop every shard a
-   * renewal earlier than that unless another renewal succeeds first.
-   */
-  #armGuard(sentAt: number): void {
-    if (this.#guard !== undefined) this.#scheduler.clearTimeout(this.#guard);
-    const deadline = sentAt + this.#ttlMs - this.#renewMs;
-    this.#guard = this.#scheduler.setTimeout(() => {
-      this.#guard = undefined;
-      for (const set of [this.#current, this.#next]) {
-        const ids = set ? idsOf(set) : [];
-        if (!set || ids.length === 0) continue;
-        logger.error(
-          "No lease renewal for {ms} ms: stopping shards {shards} before their leases can expire",
-          { ms: this.#ttlMs - this.#renewMs, shards: ids },
-        );
-        void this.#stop(set, ids, false);
+  /** No renewal answered in time (see LeaseGuard): stop every shard. */
+  #guardFired(): void {
+    for (const set of [this.#current, this.#next]) {
+      const ids = set ? idsOf(set) : [];
+      if (!set || ids.length === 0) continue;
+      // Said without setup: Redis silent (frozen, a stalled network) fails
+      // no command, and this is the only sign of it.
+      visible.error(
+        "No lease renewal answered by Redis for {ms} ms: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
+        { ms: this.#ttlMs - this.#renewMs, shards: ids },
+      );
+      if (set === this.#current) {
+        keepSessions(set, ids, this.#fleetNow(), this.#guard.parkFor(set));
       }
-    }, deadline - this.#scheduler.now());
+      void this.#stop(set, ids, false);
+    }
   }
 
   #createSet(count: number): ShardSet {
-    return {
-      count,
-      shards: new Map(),
-      watchers: new Map(),
-      leases: new ShardLeases(this.#options.redis, {
-        // One lease namespace per shard count: the old and the new set are
-        // leased side by side during a reshard.
-        prefix: `${this.#prefix}:${count}`,
-        owner: this.#owner,
-        shardCount: count,
-        pool: this.#options.pool?.filter((id) => id < count),
-        ttlMs: this.#ttlMs,
-      }),
-      sessions: new RedisSessionStore(this.#options.redis, {
-        key: eraKeys(this.#prefix, count).sessions,
-        shardCountKey: eraKeys(this.#prefix, count).sessionCount,
-      }),
-    };
+    return createShardSet(this.#options.redis, count, {
+      prefix: this.#prefix,
+      owner: this.#owner,
+      pool: this.#options.pool,
+      ttlMs: this.#ttlMs,
+    });
   }
 
-  async #run(set: ShardSet, id: number): Promise<void> {
-    const shard = new Shard({
-      ...this.#options.shard,
-      scheduler: this.#scheduler,
-      shardId: id,
-      shardCount: set.count,
-      identifyQueue: this.#options.identifyQueue,
+  /**
+   * Start the shards a tick sent at `sentAt` leased (see startShards): none
+   * past that tick's guard deadline, once the guard fired or after close().
+   */
+  async #startAll(
+    set: ShardSet,
+    ids: readonly number[],
+    sentAt: number,
+  ): Promise<void> {
+    const startable = this.#guard.startable(sentAt);
+    // Answered past its deadline (Redis stalled): claimed again at the
+    // next tick (due at once), which starts them while they are safe.
+    if (!this.#closed && !startable()) return void set.carried.push(...ids);
+    await startShards(this.#starts, set, ids, {
+      until: this.#guard.deadline(sentAt),
+      safe: () => !this.#closed && startable(),
+      kept: this.#guard.parkedFor(set),
     });
-    shard.on("dispatch", (event) => {
-      this.#events.fromSet(set, this.#current, this.#next, shard, event);
-    });
-    let resumed = false;
-    const resume = async (store: SessionStore): Promise<void> => {
+  }
+
+  /** Watch a new set's started shard until complete, then mark it ready. */
+  #watch(set: ShardSet, shard: Shard, resumed: boolean): void {
+    const id = shard.id;
+    const { complete, stop } = whenComplete(shard, resumed);
+    set.watchers.set(id, stop);
+    void complete.then(async () => {
+      set.watchers.delete(id);
+      if (set !== this.#next || set.shards.get(id) !== shard) return;
       try {
-        const saved = await store.load(id);
-        if (
-          saved && isSessionUsable(saved, {
-            shardCount: set.count,
-            now: this.#fleetNow(),
-          })
-        ) {
-          shard.restore(saved);
-          resumed = true;
+        // Its session first: once marked, the set may flip without this
+        // process, and whoever takes the shard over resumes from it.
+        await this.#saveShards(set, [shard]);
+        const flipped = await this.#record.markReady(
+          set.count,
+          id,
+          true,
+          this.#leaseNow(),
+        );
+        if (flipped && !this.#closed) {
+          await this.#ticking;
+          if (this.#timer !== undefined) {
+            this.#scheduler.clearTimeout(this.#timer);
+            this.#timer = undefined;
+          }
+          void this.#tick().catch((error) => this.#tickThrew(error));
         }
       } catch (error) {
-        logger.warn(
-          "Could not load shard {id}'s session; identifying: {error}",
-          { id, error },
-        );
+        logger.warn("Could not mark shard {id} ready: {error}", {
+          id,
+          error,
+        });
       }
-    };
-    // A shard whose process died after it completed in a reshard's new set
-    // resumes from that set's store (see eraKeys): Discord then replays its
-    // missed events, which nobody else delivers once the set flipped.
-    const wasComplete = (): Promise<boolean> =>
-      this.#record.wasComplete(set.count, id).catch(() => false);
-    if (set === this.#current) {
-      await resume(this.#options.sessionStore);
-      if (!resumed && await wasComplete()) await resume(set.sessions);
-    } else {
-      // A new set's shard counts toward the fleet's barrier once complete;
-      // one taken over from a process that died is uncounted until then
-      // (until RESUMED, when it resumes a complete one).
-      await this.#record.markReady(set.count, id, false).catch(() => {});
-      if (await wasComplete()) await resume(set.sessions);
-      const { complete, stop } = whenComplete(shard, resumed);
-      set.watchers.set(id, stop);
-      void complete.then(async () => {
-        set.watchers.delete(id);
-        if (set !== this.#next || set.shards.get(id) !== shard) return;
-        try {
-          // Its session first: once marked, the set may flip without this
-          // process, and whoever takes the shard over resumes from it.
-          await this.#saveShards(set, [shard]);
-          const flipped = await this.#record.markReady(
-            set.count,
-            id,
-            true,
-            this.#leaseNow(),
-          );
-          if (flipped && !this.#closed) {
-            await this.#ticking;
-            if (this.#timer !== undefined) {
-              this.#scheduler.clearTimeout(this.#timer);
-              this.#timer = undefined;
-            }
-            void this.#tick();
-          }
-        } catch (error) {
-          logger.warn("Could not mark shard {id} ready: {error}", {
-            id,
-            error,
-          });
-        }
-      });
-    }
-    set.shards.set(id, shard);
-    logger.info("Running shard {id} of {count} ({how})", {
-      id,
-      count: set.count,
-      how: resumed ? "resuming" : "identifying",
-    });
-    shard.connect().catch((error: unknown) => {
-      logger.warn("Shard {id} stopped: {error}", { id, error });
     });
   }
 
@@ -691,12 +756,15 @@ export class FleetShards {
       set.watchers.delete(shard.id);
     }
     if (set === this.#next && shards.length > 0) {
-      // A new shard that stops no longer counts toward the barrier.
-      for (const shard of shards) {
-        await this.#record.markReady(set.count, shard.id, false).catch(
-          () => {},
-        );
-      }
+      // A new shard that stops no longer counts toward the barrier. Redis
+      // is waited for half a renewal at most: the shards close regardless
+      // (the guard stops them a renewal period before their leases end).
+      const unmarked = Promise.all(
+        shards.map((shard) =>
+          this.#record.markReady(set.count, shard.id, false).catch(() => {})
+        ),
+      );
+      await settlesWithin(this.#scheduler, unmarked, this.#renewMs / 2);
     }
     await Promise.all(shards.map((s) => s.close({ resumable })));
     if (save) await this.#saveShards(set, shards);
@@ -715,43 +783,11 @@ export class FleetShards {
   }
 
   async #saveShards(set: ShardSet, shards: Shard[]): Promise<void> {
-    const now = this.#fleetNow();
-    const sessions = shards.flatMap((shard) => {
-      const session = shard.session;
-      return session
-        ? [{
-          shardId: shard.id,
-          shardCount: set.count,
-          ...session,
-          savedAt: now,
-        }]
-        : [];
-    });
-    if (sessions.length === 0) return;
     // The running set's in the fleet's store; the new set's in its own
     // (keyed by shard id too, they would overwrite the running set's).
     const store = set === this.#current
       ? this.#options.sessionStore
       : set.sessions;
-    try {
-      await store.save(sessions);
-    } catch (error) {
-      logger.warn("Could not save sessions: {error}", { error });
-    }
+    await saveSessions(store, set.count, shards, this.#fleetNow());
   }
-}
-
-/** The shards of one shard count that this process runs. */
-interface ShardSet {
-  count: number;
-  leases: ShardLeases;
-  /** Its sessions while it is the new set (see `eraKeys`). */
-  sessions: SessionStore;
-  shards: Map<number, Shard>;
-  /** Stops watching a new set's shard for completeness. */
-  watchers: Map<number, () => void>;
-}
-
-function idsOf(set: ShardSet): number[] {
-  return [...set.shards.keys()].sort((a, b) => a - b);
 }

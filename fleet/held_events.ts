@@ -78,6 +78,14 @@ interface Held {
  * Each held event is serialised and keyed once, when it is held; pruning
  * asks the filter about the kept keys, at most {@linkcode PRUNE_LIMIT} a
  * prune, so a tick's cost does not grow with what is held.
+ *
+ * When the filter has {@linkcode DuplicateFilter.confirm}, the keys of the
+ * events delivered are confirmed after delivery, in batches (those that
+ * come while one is in flight go in the next), delivery never waiting on
+ * them; a failure is logged, and costs at most a second copy delivered
+ * later. Pruning forgets only confirmed events: one only claimed may have
+ * been claimed by a process killed before delivering it, so the held copy
+ * is kept for the switch, whose `firstSeen` decides.
  */
 export class HeldEvents {
   /** Drops second copies while set; `undefined` delivers everything. */
@@ -99,6 +107,10 @@ export class HeldEvents {
   #tail: Promise<void> = Promise.resolve();
   #pending = 0;
   #duplicates = 0;
+  /** Delivered keys to confirm, by filter, while a confirm is in flight. */
+  readonly #unconfirmed = new Map<DuplicateFilter, string[]>();
+  /** The confirms in flight, one batch after another; none: `undefined`. */
+  #confirming: Promise<void> | undefined;
 
   /**
    * @param deliver Called with each event that is delivered, in order.
@@ -274,6 +286,16 @@ export class HeldEvents {
     return this.#forget(asked.filter((_, i) => seen[i]));
   }
 
+  /**
+   * The confirms of the events delivered so far, settled (they never
+   * reject: a failure is logged).
+   *
+   * @returns A promise that resolves once none is queued or in flight.
+   */
+  async confirmed(): Promise<void> {
+    while (this.#confirming) await this.#confirming;
+  }
+
   /** Forget the held events (the new set was given up). */
   discard(): void {
     this.#reset();
@@ -378,20 +400,37 @@ export class HeldEvents {
   ): number | Promise<number> {
     let verdicts: boolean[] | Promise<boolean[]> = [];
     const filter = this.filter;
+    /** The keys asked about, once known (for the confirm). */
+    let asked: readonly string[] = [];
     if (filter) {
       const known = events.map((event, i) =>
         keys?.[i] ?? keyFor(filter, eventIdentity(event))
       );
       try {
-        verdicts = known.every((key): key is string => typeof key === "string")
-          ? filter.firstSeen(known)
-          : Promise.all(known).then((all) => filter.firstSeen(all));
+        if (known.every((key): key is string => typeof key === "string")) {
+          asked = known;
+          verdicts = filter.firstSeen(known);
+        } else {
+          verdicts = Promise.all(known).then((all) => {
+            asked = all;
+            return filter.firstSeen(all);
+          });
+        }
       } catch (error) {
         verdicts = Promise.reject(error);
       }
     }
+    const settle = (decided: boolean[]): number => {
+      const delivered = this.#settle(events, decided);
+      if (filter?.confirm) {
+        // Claimed (true) and delivered: confirmed. Second copies (false)
+        // were claimed by another; undecided ones (a failure) were not.
+        this.#confirm(filter, asked.filter((_, i) => decided[i] === true));
+      }
+      return delivered;
+    };
     if (Array.isArray(verdicts) && this.#pending === 0) {
-      return this.#settle(events, verdicts);
+      return settle(verdicts);
     }
     const decided = Promise.resolve(verdicts).catch((error: unknown) => {
       // Delivering twice beats losing an event.
@@ -401,11 +440,42 @@ export class HeldEvents {
       return [];
     });
     this.#pending++;
-    const done = this.#tail.then(async () =>
-      this.#settle(events, await decided)
-    ).finally(() => this.#pending--);
+    const done = this.#tail.then(async () => settle(await decided))
+      .finally(() => this.#pending--);
     this.#tail = done.then(() => {});
     return done;
+  }
+
+  /**
+   * Confirm `keys` of `filter` (delivered): at once when no confirm is in
+   * flight, else in the batch after it.
+   */
+  #confirm(filter: DuplicateFilter, keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const queued = this.#unconfirmed.get(filter);
+    if (queued) queued.push(...keys);
+    else this.#unconfirmed.set(filter, [...keys]);
+    this.#confirming ??= this.#sendConfirms();
+  }
+
+  /** Send the queued confirms, a batch per filter, until none is queued. */
+  async #sendConfirms(): Promise<void> {
+    try {
+      for (const [filter, keys] of this.#unconfirmed) {
+        this.#unconfirmed.delete(filter);
+        try {
+          await filter.confirm?.(keys);
+        } catch (error) {
+          // Its claims expire instead: a later copy may be delivered again.
+          logger.warn(
+            "Could not confirm {count} delivered events to the duplicate filter (a later copy of one may be delivered again): {error}",
+            { count: keys.length, error },
+          );
+        }
+      }
+    } finally {
+      this.#confirming = undefined;
+    }
   }
 
   /**

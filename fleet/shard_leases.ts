@@ -2,7 +2,8 @@
  * {@linkcode ShardLeases}: which process of a fleet runs which shard, decided
  * in Redis. Each process renews its membership and its leases on every tick;
  * one Lua script per tick renews, reports leases lost, sheds shards above
- * the fair share and takes free ones up to it, atomically.
+ * the fair share and takes free ones up to it, atomically. A process's
+ * first tick only joins the members: it takes shards from its second.
  *
  * @module
  */
@@ -14,14 +15,22 @@ import { luaNow } from "../redis/lua_now.ts";
 const visible = getVisibleLogger(["disruption", "fleet"]);
 
 /**
+ * The pool argument of a process that may run no shard: an empty list
+ * joined is "", which means every shard.
+ */
+const NO_SHARD = "none";
+
+/**
  * One tick of one process.
  *
  * KEYS: 1 leases (hash shard -> "owner|expiresAt"), 2 members (hash owner ->
- * "expiresAt|pool", with "|grace" while it takes none after rejoining). ARGV: 1 owner, 2 now ("" = the server's TIME), 3 ttl, 4 shard
- * count, 5 pool (comma-separated, "" = every shard), 6 shards held
- * (comma-separated), 7 "1" to take no shard (join the members only), 8 take
- * none before this time (a grace after rejoining), 9 "1" when this process
- * has ticked before.
+ * "expiresAt|pool", with "|grace" while it takes none after rejoining);
+ * expiries are whole milliseconds. ARGV: 1 owner, 2 now ("" = the server's
+ * TIME), 3 ttl, 4 shard count, 5 pool (comma-separated, "" = every shard,
+ * `NO_SHARD` = none), 6 shards held (comma-separated), 7 "1" to take no
+ * shard (join the members only: a process's first tick, or a new shard
+ * set's), 8 take none before this time (a grace after rejoining), 9 "1"
+ * when this process has ticked before.
  *
  * A held shard stays held unless another process holds a live lease on it:
  * a lease that is gone (Redis lost its data, or someone deleted the key) is
@@ -29,9 +38,12 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  * lost. A process that finds its own membership gone (the same loss) takes
  * no free shard this tick, and the caller none for a TTL: the others, who
  * lost theirs too, have rewritten their leases by then, so nobody takes a
- * shard another still runs. An expiry further ahead than twice the TTL is
- * no process's (a ghost written by hand, or by a clock far ahead): it
- * counts as expired.
+ * shard another still runs. A process that starts then (its first tick)
+ * finds no member and no lease either: its first tick only joins, and it
+ * takes its share from its next, after the live processes (ticking every
+ * renew interval) have written theirs back. An expiry further ahead than
+ * twice the TTL is no process's (a ghost written by hand, or by a clock far
+ * ahead): it counts as expired.
  *
  * The fair share is `ceil(pool size / live members with the same pool)`:
  * members of one pool together take every shard of it, so identical pools
@@ -46,6 +58,12 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  */
 const TICK_SCRIPT = `
 ${luaNow(2)}
+-- Times are written as whole milliseconds: a fraction (of the clock or
+-- the TTL) or an exponent (a sum past 14 digits, which Lua prints as
+-- 1e+15) made every lease and membership unreadable by the parsers below,
+-- so every lease looked free and every member gone.
+now = math.floor(now)
+local function stamp(t) return string.format('%.0f', math.floor(t)) end
 -- A key of another type (set by hand, or by another program on the same
 -- prefix) failed every tick with WRONGTYPE: no process ever ran a shard,
 -- and nothing said so. It is dropped and reported (8th value: 1 leases,
@@ -82,7 +100,7 @@ local rejoined = prior == nil or prior < now or prior > horizon
 -- marked, which keeps it out of their member lists.
 local grace = now < (tonumber(ARGV[8]) or 0) or (rejoined and ARGV[9] == '1')
 local noTake = ARGV[7] == '1' or grace
-local entry = (now + ttl) .. '|' .. ARGV[5]
+local entry = stamp(now + ttl) .. '|' .. ARGV[5]
 if grace then entry = entry .. '|grace' end
 redis.call('HSET', KEYS[2], owner, entry)
 local members = {}
@@ -100,8 +118,12 @@ if not counted then table.insert(members, owner) end
 table.sort(members)
 local rank = 0
 for i, name in ipairs(members) do if name == owner then rank = i - 1 end end
-local pool = split(ARGV[5])
-if ARGV[5] == '' then for s = 0, count - 1 do table.insert(pool, s) end end
+local pool = {}
+if ARGV[5] == '' then
+  for s = 0, count - 1 do table.insert(pool, s) end
+elseif ARGV[5] ~= '${NO_SHARD}' then
+  pool = split(ARGV[5])
+end
 table.sort(pool)
 local share = math.ceil(#pool / #members)
 local preferred = {}
@@ -110,7 +132,7 @@ local kept, lost, shed, mine = {}, {}, {}, {}
 for _, shard in ipairs(split(ARGV[6])) do
   local o, e = lease(shard)
   if o == nil or o == owner or e < now then
-    redis.call('HSET', KEYS[1], shard, owner .. '|' .. (now + ttl))
+    redis.call('HSET', KEYS[1], shard, owner .. '|' .. stamp(now + ttl))
     table.insert(kept, shard)
     mine[shard] = true
   else
@@ -133,7 +155,7 @@ local function take(shard)
   if noTake or #kept + #acquired >= share or mine[shard] then return end
   local o, e = lease(shard)
   if o == nil or e < now then
-    redis.call('HSET', KEYS[1], shard, owner .. '|' .. (now + ttl))
+    redis.call('HSET', KEYS[1], shard, owner .. '|' .. stamp(now + ttl))
     table.insert(acquired, shard)
     mine[shard] = true
   end
@@ -191,7 +213,11 @@ export interface ShardLeasesOptions {
   owner: string;
   /** The bot's shard count. */
   shardCount: number;
-  /** The shards this process may run; every shard when absent. */
+  /**
+   * The shards this process may run; every shard when absent, none when
+   * empty (a process whose pool has no shard below the count, after
+   * resharding down, say).
+   */
   pool?: readonly number[] | undefined;
   /** How long a lease or membership lasts without renewal, in ms. */
   ttlMs: number;
@@ -224,12 +250,18 @@ export class ShardLeases {
     this.#membersKey = `${options.prefix}:members`;
     this.#owner = options.owner;
     this.#shardCount = options.shardCount;
-    this.#pool = options.pool ? options.pool.join(",") : "";
+    this.#pool = options.pool === undefined
+      ? ""
+      : options.pool.length === 0
+      ? NO_SHARD
+      : options.pool.join(",");
     this.#ttlMs = options.ttlMs;
   }
 
   /**
-   * Renew membership and the leases held, and rebalance.
+   * Renew membership and the leases held, and rebalance. The first tick
+   * that goes through only joins the members (as with `take` `false`):
+   * shards are taken from the next.
    *
    * @param held The shards this process believes it holds.
    * @param now The time on the fleet's clock, or `undefined` for Redis's.
@@ -242,6 +274,11 @@ export class ShardLeases {
     now: number | undefined,
     take = true,
   ): Promise<LeaseTick> {
+    // A process's first tick only joins: right after Redis lost its data a
+    // process starting then sees no member and no lease, and took every
+    // shard the live processes still run (they write theirs back at their
+    // next tick, within a renew interval, and are counted by then).
+    const joinOnly = !take || !this.#ticked;
     const [kept, lost, acquired, shed, members, rejoined, at, fixed] =
       await this.#redis.eval(
         TICK_SCRIPT,
@@ -254,7 +291,7 @@ export class ShardLeases {
         String(this.#shardCount),
         this.#pool,
         held.join(","),
-        take ? "0" : "1",
+        joinOnly ? "1" : "0",
         String(this.#graceUntil),
         this.#ticked ? "1" : "0",
       ) as [

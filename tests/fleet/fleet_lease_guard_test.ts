@@ -47,6 +47,11 @@ Deno.test({
     const taker = member(healthy);
     try {
       await doomed.start();
+      // Its first tick only joins the members; the next takes every shard.
+      await pollUntil(
+        "doomed to run all four",
+        () => doomed.shardIds.length === 4,
+      );
       assert.deepEqual(doomed.shardIds, [0, 1, 2, 3]);
       await pollUntil(
         "4 live sessions",

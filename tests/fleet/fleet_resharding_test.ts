@@ -527,8 +527,19 @@ Deno.test({
           }`,
         );
       });
+      // At least once across a SIGKILL: an event the victim delivered just
+      // before it died, its delivery not yet confirmed in Redis, may come
+      // once more from the survivor. Nothing else comes twice.
       const ids = delivered();
-      assert.equal(ids.length - new Set(ids).size, 0, "none delivered twice");
+      const seen = new Set<string>();
+      const twice = ids.filter((id) => seen.has(id) || !seen.add(id));
+      const byVictim = new Set(messages(victim!).map((d) => d.id));
+      assert.deepEqual(
+        twice.filter((id) => !byVictim.has(id)),
+        [],
+        "only what the killed process delivered comes twice",
+      );
+      assert.ok(twice.length <= 5, `${twice.length} delivered twice`);
     } finally {
       if (pump !== undefined) clearInterval(pump);
       await stopMembers(members.filter((m) => m.child.pid !== undefined));

@@ -48,6 +48,7 @@ Deno.test({
     withLeases(async (make) => {
       const a = make("a");
       const b = make("b");
+      await a.tick([], 0); // a process's first tick only joins
       let t = await a.tick([], 0);
       assert.deepEqual(t.acquired, [...Array(12).keys()]);
       let aHeld = t.acquired;
@@ -83,6 +84,7 @@ Deno.test({
   fn: () =>
     withLeases(async (make) => {
       const [a, b, c] = [make("a"), make("b"), make("c")];
+      await a.tick([], 0); // a process's first tick only joins
       assert.equal((await a.tick([], 0)).acquired.length, 12);
       await b.tick([], 0);
       await c.tick([], 0);
@@ -125,6 +127,8 @@ Deno.test({
       const b = make("b", [3, 4, 5]);
       const c = make("c", [3, 4, 5]);
       // Disjoint pools do not share: a keeps all of its pool.
+      await a.tick([], 0); // a process's first tick only joins
+      await b.tick([], 0);
       assert.deepEqual((await a.tick([], 0)).acquired, [0, 1, 2]);
       assert.deepEqual((await b.tick([], 0)).acquired, [3, 4, 5]);
       let t = await a.tick([0, 1, 2], 1);
@@ -186,6 +190,7 @@ Deno.test({
     withLeases(async (make, redis) => {
       const a = make("a");
       await a.tick([], 0); // creates the keys under the test's prefix
+      await a.tick([], 0); // and takes every shard (the first only joins)
       const [leasesKey] = await redis.keys("disruption:test:leases:*:leases");
       const membersKey = leasesKey!.replace(/:leases$/, ":members");
       const years = String(10 * 365 * 86_400_000);
@@ -202,6 +207,7 @@ Deno.test({
         200,
       );
       assert.deepEqual(aTick.lost, []);
+      await fresh.tick([], 250); // z's first tick only joined: it takes now
       const all = await make("a").tick([], 300); // no effect on ownership
       assert.ok(all.members >= 1);
       assert.notEqual(
@@ -236,6 +242,7 @@ Deno.test({
         });
         let acquired: number[] = [];
         const lines = await captureStderr(async () => {
+          await leases.tick([], 0); // a process's first tick only joins
           acquired = (await leases.tick([], 0)).acquired;
         });
         assert.deepEqual(acquired, [0, 1, 2, 3]);
@@ -259,8 +266,10 @@ Deno.test({
     withLeases(async (make) => {
       const a = make("a");
       const b = make("b");
+      await b.tick([], 0); // a process's first tick only joins
       assert.equal((await b.tick([], 0)).acquired.length, 12);
       // b freezes; its leases and membership run out, a takes every shard.
+      await a.tick([], TTL + 500);
       let t = await a.tick([], TTL + 1_000);
       assert.equal(t.acquired.length, 12);
       const aHeld = t.acquired;

@@ -1,0 +1,210 @@
+/**
+ * Checks a {@linkcode FleetShards}' options when it is created, so a wrong
+ * value (from JavaScript or through `as any`) fails at once with a message
+ * naming the option instead of later: a lease TTL the tick script cannot
+ * write back (fractional, or so large Lua prints it with an exponent) made
+ * every lease look free and two processes run every shard; a renewal every
+ * microsecond flooded Redis; a bad pool id or shard option failed every
+ * tick. Internal to the package.
+ *
+ * @module
+ */
+import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
+import {
+  assertIntegerOption,
+  assertShardOptions,
+  type ShardOptions,
+} from "../gateway/shard_options.ts";
+import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
+
+/** Who the messages say is being created. */
+const WHAT = "fleet";
+
+/** The option fields {@linkcode assertFleetOptions} looks at. */
+export interface CheckedFleetOptions {
+  /** The Redis connection. */
+  redis: unknown;
+  /** The options every shard gets. */
+  shard: unknown;
+  /** The shard count the fleet starts with. */
+  shardCount: unknown;
+  /** The shards this process may run. */
+  pool?: unknown;
+  /** Paces IDENTIFY across the fleet. */
+  identifyQueue: unknown;
+  /** Where sessions are shared. */
+  sessionStore: unknown;
+  /** Where the fleet's keys live. */
+  prefix?: unknown;
+  /** How long a lease lasts without renewal, in ms. */
+  leaseTtlMs?: unknown;
+  /** How often leases are renewed, in ms. */
+  renewMs?: unknown;
+  /** `"redis"` or `"scheduler"`. */
+  clock?: unknown;
+  /** The timers. */
+  scheduler?: unknown;
+}
+
+/**
+ * Check the options of a `FleetShards`.
+ *
+ * - `shardCount`: an integer from 1 to 65,536.
+ * - `leaseTtlMs`: an integer from 3 to 2^31 - 1 ms (a timer's longest
+ *   wait; the lease guard waits up to that).
+ * - `renewMs`: an integer from 1 ms, at most a third of `leaseTtlMs` (the
+ *   default, `leaseTtlMs / 3`, may have a fraction).
+ * - `pool`: a list of distinct integer shard ids from 0 to 65,535. Ids at
+ *   or above `shardCount` are taken (the fleet may reshard up to them), and
+ *   so is an empty list: the process runs no shard (it may still ask for
+ *   reshards), as one whose pool has no id below the fleet's count after
+ *   resharding down.
+ * - `prefix`: a non-empty string; `clock`: `"redis"` or `"scheduler"`.
+ * - `redis`, `identifyQueue`, `sessionStore` and `scheduler`: objects with
+ *   the methods the fleet calls.
+ * - `shard`: what a `Shard` accepts (its own check), named `shard.<name>`.
+ *
+ * @param options The options.
+ * @throws {TypeError} When an option is missing or has the wrong type.
+ * @throws {RangeError} When a number is out of range (`NaN`, `Infinity`,
+ * fractional, too small or too large) or `clock` is no known clock.
+ */
+export function assertFleetOptions(options: CheckedFleetOptions): void {
+  if (!isObject(options)) {
+    throw new TypeError(
+      `Cannot create ${WHAT} as its options must be an object: current value '${typeof options}'`,
+    );
+  }
+  assertMethods("redis", options.redis, ["eval"], "a Redis connection");
+  assertMethods(
+    "identifyQueue",
+    options.identifyQueue,
+    ["acquire"],
+    "an IdentifyQueue (e.g. a RedisIdentifyQueue)",
+  );
+  assertMethods(
+    "sessionStore",
+    options.sessionStore,
+    ["load", "save"],
+    "a SessionStore (e.g. a RedisSessionStore)",
+  );
+  if (options.scheduler !== undefined) {
+    assertMethods(
+      "scheduler",
+      options.scheduler,
+      ["now", "setTimeout", "clearTimeout"],
+      "a Scheduler",
+    );
+  }
+  assertIntegerOption(
+    WHAT,
+    "shardCount",
+    options.shardCount,
+    1,
+    MAX_RECOMMENDED_SHARDS,
+  );
+  assertTimings(options.leaseTtlMs, options.renewMs);
+  assertPool(options.pool);
+  const { prefix, clock } = options;
+  if (prefix !== undefined && (typeof prefix !== "string" || prefix === "")) {
+    throw new TypeError(
+      `Cannot create ${WHAT} as 'prefix' must be a non-empty string: current value 'prefix=${
+        typeof prefix === "string" ? '""' : typeof prefix
+      }'`,
+    );
+  }
+  if (clock !== undefined && clock !== "redis" && clock !== "scheduler") {
+    throw new RangeError(
+      `Cannot create ${WHAT} as 'clock' must be "redis" or "scheduler": current value 'clock=${
+        String(clock)
+      }'`,
+    );
+  }
+  assertShard(options.shard);
+}
+
+/** `leaseTtlMs` and `renewMs`, as the defaults fill them in. */
+function assertTimings(leaseTtlMs: unknown, renewMs: unknown): void {
+  const ttl = leaseTtlMs ?? 15_000;
+  assertIntegerOption(WHAT, "leaseTtlMs", ttl, 3, MAX_TIMER_DELAY);
+  if (renewMs === undefined) return;
+  assertIntegerOption(WHAT, "renewMs", renewMs, 1, MAX_TIMER_DELAY);
+  if ((renewMs as number) * 3 > (ttl as number)) {
+    throw new RangeError(
+      `Cannot create ${WHAT} as 'renewMs' must be at most a third of 'leaseTtlMs': current values 'leaseTtlMs=${ttl}', 'renewMs=${renewMs}'`,
+    );
+  }
+}
+
+/** `pool`: distinct shard ids, or none. */
+function assertPool(pool: unknown): void {
+  if (pool === undefined) return;
+  if (!Array.isArray(pool)) {
+    throw new TypeError(
+      `Cannot create ${WHAT} as 'pool' must be an array of shard ids: current value 'pool=${typeof pool}'`,
+    );
+  }
+  const seen = new Set<number>();
+  for (const id of pool as unknown[]) {
+    assertIntegerOption(WHAT, "pool[]", id, 0, MAX_RECOMMENDED_SHARDS - 1);
+    if (seen.has(id as number)) {
+      // Counted twice, it skewed the fair share of every process.
+      throw new RangeError(
+        `Cannot create ${WHAT} as 'pool[]' must be distinct shard ids: current value 'pool[]=${id}' (listed twice)`,
+      );
+    }
+    seen.add(id as number);
+  }
+}
+
+/**
+ * `shard`, with the check a `Shard` makes when the fleet starts it, said
+ * now and naming `shard.<name>`. Its id and count are the fleet's.
+ */
+function assertShard(shard: unknown): void {
+  if (!isObject(shard) || Array.isArray(shard)) {
+    throw new TypeError(
+      `Cannot create ${WHAT} as 'shard' must be an object (the options every shard gets: token, intents, ...): current value 'shard=${
+        Array.isArray(shard) ? "array" : shard === null ? "null" : typeof shard
+      }'`,
+    );
+  }
+  try {
+    assertShardOptions({
+      ...shard,
+      shardId: undefined,
+      shardCount: undefined,
+    } as unknown as ShardOptions);
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    const message = error.message
+      .replace(/^Cannot create shard as '/, `Cannot create ${WHAT} as 'shard.`)
+      .replace(/current value '/, "current value 'shard.");
+    throw error instanceof TypeError
+      ? new TypeError(message, { cause: error })
+      : new RangeError(message, { cause: error });
+  }
+}
+
+/** Throw unless `value` is an object with each of `methods`. */
+function assertMethods(
+  name: string,
+  value: unknown,
+  methods: readonly string[],
+  kind: string,
+): void {
+  const missing = isObject(value)
+    ? methods.find((method) => typeof value[method] !== "function")
+    : undefined;
+  if (isObject(value) && missing === undefined) return;
+  throw new TypeError(
+    `Cannot create ${WHAT} as '${name}' must be ${kind}: current value '${name}=${
+      isObject(value) ? `object without ${missing}()` : String(value)
+    }'`,
+  );
+}
+
+/** Whether `value` is a non-null object (arrays included). */
+function isObject(value: unknown): value is Record<PropertyKey, unknown> {
+  return typeof value === "object" && value !== null;
+}

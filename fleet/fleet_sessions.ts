@@ -1,0 +1,114 @@
+/**
+ * The sessions of the shards a `FleetShards` process runs: which saved
+ * session each shard a tick starts resumes from ({@linkcode TickSessions},
+ * each store read once per tick however many shards the tick starts, and
+ * never waited for past the tick's leases) and the save of running shards'
+ * sessions ({@linkcode saveSessions}).
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
+import type { SavedSession, SessionStore } from "../gateway/session_store.ts";
+import type { Shard } from "../gateway/shard.ts";
+
+const logger = getLogger(["disruption", "fleet"]);
+
+/**
+ * The saved sessions of one store as one tick sees them: read once, on the
+ * first {@linkcode TickSessions.get}, with `loadAll` (a store's `load`
+ * reads the whole value: once per shard, a 4,000-shard takeover read and
+ * parsed every session 4,000 times, and outlasted its leases). A read not
+ * answered by `until` (on the scheduler's clock) counts as no session: the
+ * shards it was for are not started then anyway, their leases no longer
+ * safe.
+ */
+export class TickSessions {
+  readonly #store: SessionStore;
+  readonly #scheduler: Scheduler;
+  readonly #until: number;
+  readonly #newer: ReadonlyMap<number, SavedSession>;
+  #loaded: Promise<Map<number, SavedSession>> | undefined;
+
+  /**
+   * @param store Where the sessions are saved.
+   * @param scheduler The clock `until` is on.
+   * @param until When to stop waiting for the store.
+   * @param newer Sessions this process kept itself (of shards it stopped):
+   * each is used instead of the stored one when saved later.
+   */
+  constructor(
+    store: SessionStore,
+    scheduler: Scheduler,
+    until: number,
+    newer: ReadonlyMap<number, SavedSession> = new Map(),
+  ) {
+    this.#store = store;
+    this.#scheduler = scheduler;
+    this.#until = until;
+    this.#newer = newer;
+  }
+
+  /**
+   * The session saved last for `shardId`.
+   *
+   * @param shardId The shard.
+   * @returns The session, or `undefined` (none, or the store failed or did
+   * not answer in time, which is logged once).
+   */
+  async get(shardId: number): Promise<SavedSession | undefined> {
+    this.#loaded ??= this.#load();
+    const stored = (await this.#loaded).get(shardId);
+    const kept = this.#newer.get(shardId);
+    return kept && (!stored || kept.savedAt > stored.savedAt) ? kept : stored;
+  }
+
+  async #load(): Promise<Map<number, SavedSession>> {
+    const ms = this.#until - this.#scheduler.now();
+    if (ms <= 0) return new Map();
+    const loading = (async () => await this.#store.loadAll())();
+    loading.catch(() => {}); // A read given up on may still fail.
+    try {
+      if (await settlesWithin(this.#scheduler, loading, ms)) {
+        return new Map((await loading).map((s) => [s.shardId, s]));
+      }
+      logger.warn(
+        "The session store did not answer before the shards' leases ran short; not starting them",
+      );
+    } catch (error) {
+      logger.warn("Could not load the saved sessions; identifying: {error}", {
+        error,
+      });
+    }
+    return new Map();
+  }
+}
+
+/**
+ * Save the sessions of `shards` (of `shardCount` shards), dated `now` on
+ * the fleet's clock; a failure is logged, not thrown.
+ *
+ * @param store Where to save them.
+ * @param shardCount The shard count they were identified with.
+ * @param shards The shards; those with no session are skipped.
+ * @param now The fleet's time.
+ */
+export async function saveSessions(
+  store: SessionStore,
+  shardCount: number,
+  shards: readonly Shard[],
+  now: number,
+): Promise<void> {
+  const sessions = shards.flatMap((shard) => {
+    const session = shard.session;
+    return session
+      ? [{ shardId: shard.id, shardCount, ...session, savedAt: now }]
+      : [];
+  });
+  if (sessions.length === 0) return;
+  try {
+    await store.save(sessions);
+  } catch (error) {
+    logger.warn("Could not save sessions: {error}", { error });
+  }
+}

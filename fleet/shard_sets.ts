@@ -1,0 +1,260 @@
+/**
+ * The shards of one shard count that a `FleetShards` process runs (a
+ * {@linkcode ShardSet}; two side by side during a reshard), and the start
+ * of the shards a tick leased ({@linkcode startShards}): all at once, each
+ * store's sessions read once, and none connected once its lease may be
+ * another's.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import type { Scheduler } from "../base/scheduler.ts";
+import type { IdentifyQueue } from "../gateway/identify_queue.ts";
+import { Shard } from "../gateway/shard.ts";
+import {
+  isSessionUsable,
+  type SavedSession,
+  type SessionStore,
+} from "../gateway/session_store.ts";
+import type { RedisConnection } from "../redis/connection.ts";
+import { RedisSessionStore } from "../redis/session_store.ts";
+import { eraKeys, type FleetGeneration } from "./fleet_generation.ts";
+import { TickSessions } from "./fleet_sessions.ts";
+import { ShardLeases } from "./shard_leases.ts";
+import type { FleetShardOptions } from "./fleet_dispatch.ts";
+
+const logger = getLogger(["disruption", "fleet"]);
+const visible = getVisibleLogger(["disruption", "fleet"]);
+
+/** The shards of one shard count that this process runs. */
+export interface ShardSet {
+  count: number;
+  leases: ShardLeases;
+  /** Its sessions while it is the new set (see `eraKeys`). */
+  sessions: SessionStore;
+  shards: Map<number, Shard>;
+  /** Stops watching a new set's shard for completeness. */
+  watchers: Map<number, () => void>;
+  /**
+   * Shards not running whose leases a tick answered late renewed: claimed
+   * again at the next tick (see {@linkcode heldIds}).
+   */
+  carried: number[];
+}
+
+/** The IDs of the shards a set runs, in order. */
+export function idsOf(set: ShardSet): number[] {
+  return [...set.shards.keys()].sort((a, b) => a - b);
+}
+
+/**
+ * What a tick claims to hold: the shards running and those carried (once:
+ * a claim not answered soon goes stale, as the lease may expire).
+ */
+export function heldIds(set: ShardSet): number[] {
+  const ids = new Set([...idsOf(set), ...set.carried]);
+  set.carried = [];
+  return [...ids];
+}
+
+/** Where a set's leases and sessions live, and whose they are. */
+export interface ShardSetOptions {
+  /** The fleet's prefix. */
+  prefix: string;
+  /** This process's name among the members. */
+  owner: string;
+  /** The shards this process may run, of any count. */
+  pool: readonly number[] | undefined;
+  /** The lease TTL, in ms. */
+  ttlMs: number;
+}
+
+/** An empty set of `count` shards. */
+export function createShardSet(
+  redis: RedisConnection,
+  count: number,
+  options: ShardSetOptions,
+): ShardSet {
+  return {
+    count,
+    shards: new Map(),
+    watchers: new Map(),
+    carried: [],
+    leases: new ShardLeases(redis, {
+      // One lease namespace per shard count: the old and the new set are
+      // leased side by side during a reshard.
+      prefix: `${options.prefix}:${count}`,
+      owner: options.owner,
+      shardCount: count,
+      pool: options.pool?.filter((id) => id < count),
+      ttlMs: options.ttlMs,
+    }),
+    sessions: new RedisSessionStore(redis, {
+      key: eraKeys(options.prefix, count).sessions,
+      shardCountKey: eraKeys(options.prefix, count).sessionCount,
+    }),
+  };
+}
+
+/**
+ * The sessions of shards of `set` (with these `ids`) as they stand, dated
+ * `savedAt`, added to `into`.
+ */
+export function keepSessions(
+  set: ShardSet,
+  ids: readonly number[],
+  savedAt: number,
+  into: Map<number, SavedSession>,
+): void {
+  for (const id of ids) {
+    const session = set.shards.get(id)?.session;
+    if (!session) continue;
+    into.set(id, { shardId: id, shardCount: set.count, ...session, savedAt });
+  }
+}
+
+/** What {@linkcode startShards} needs of the process. */
+export interface ShardStarts {
+  scheduler: Scheduler;
+  /** Options every shard gets. */
+  shard: FleetShardOptions;
+  identifyQueue: IdentifyQueue;
+  /** The running set's sessions (the fleet's store). */
+  sessionStore: SessionStore;
+  record: FleetGeneration;
+  /** Whether `set` is the running set (else a reshard's new set). */
+  isRunning(set: ShardSet): boolean;
+  /** The time on the fleet's clock. */
+  fleetNow(): number;
+  /** Deliver a new shard's events. */
+  listen(set: ShardSet, shard: Shard): void;
+  /** Watch a new set's shard, once started, until it is complete. */
+  watch(set: ShardSet, shard: Shard, resumed: boolean): void;
+}
+
+/** When the shards of one tick may start. */
+export interface StartWindow {
+  /** The tick's guard deadline (the scheduler's clock): no load waits past. */
+  until: number;
+  /** Whether a shard may connect now (its lease is still safe). */
+  safe: () => boolean;
+  /** Sessions the process kept of shards it stopped (running set only). */
+  kept?: ReadonlyMap<number, SavedSession> | undefined;
+}
+
+/**
+ * Start shards of `set` a tick leased, all at once, each store's sessions
+ * read once. A shard not `safe` to connect once its session is loaded is
+ * not started (its lease may be another's: a load that outlasted it had
+ * two processes resume one session) and its lease is released, as is that
+ * of a shard that cannot be created.
+ *
+ * @returns Once each shard is started or given up.
+ * @throws The first error creating a shard, after starting the others.
+ */
+export async function startShards(
+  starts: ShardStarts,
+  set: ShardSet,
+  ids: readonly number[],
+  window: StartWindow,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const { scheduler, sessionStore } = starts;
+  if (!window.safe()) {
+    void set.leases.release(ids).catch(() => {});
+    return;
+  }
+  const sessions = {
+    fleet: new TickSessions(sessionStore, scheduler, window.until, window.kept),
+    set: new TickSessions(set.sessions, scheduler, window.until),
+  };
+  const errors: unknown[] = [];
+  const running = await Promise.all(
+    ids.map((id) =>
+      startShard(starts, set, id, sessions, window.safe).catch(
+        (error: unknown) => {
+          errors.push(error);
+          return false;
+        },
+      )
+    ),
+  );
+  const dropped = ids.filter((_, i) => !running[i]);
+  if (dropped.length === 0) return;
+  if (dropped.length > errors.length && scheduler.now() >= window.until) {
+    visible.warn(
+      "Did not start shards {shards}: their leases ran short while their sessions loaded (the session store or Redis slow or silent); released",
+      { shards: dropped },
+    );
+  }
+  void set.leases.release(dropped).catch(() => {});
+  if (errors.length > 0) throw errors[0];
+}
+
+/** Start one shard (see startShards): `false` when it was not. */
+async function startShard(
+  starts: ShardStarts,
+  set: ShardSet,
+  id: number,
+  sessions: { fleet: TickSessions; set: TickSessions },
+  safe: () => boolean,
+): Promise<boolean> {
+  const shard = new Shard({
+    ...starts.shard,
+    scheduler: starts.scheduler,
+    shardId: id,
+    shardCount: set.count,
+    identifyQueue: starts.identifyQueue,
+  });
+  starts.listen(set, shard);
+  let resumed = false;
+  const resume = async (store: TickSessions): Promise<void> => {
+    try {
+      const saved = await store.get(id);
+      if (
+        saved && isSessionUsable(saved, {
+          shardCount: set.count,
+          now: starts.fleetNow(),
+        })
+      ) {
+        shard.restore(saved);
+        resumed = true;
+      }
+    } catch (error) {
+      logger.warn(
+        "Could not load shard {id}'s session; identifying: {error}",
+        { id, error },
+      );
+    }
+  };
+  // A shard whose process died after it completed in a reshard's new set
+  // resumes from that set's store (see eraKeys): Discord then replays its
+  // missed events, which nobody else delivers once the set flipped.
+  const wasComplete = (): Promise<boolean> =>
+    starts.record.wasComplete(set.count, id).catch(() => false);
+  const live = starts.isRunning(set);
+  if (live) {
+    await resume(sessions.fleet);
+    if (!resumed && await wasComplete()) await resume(sessions.set);
+  } else {
+    // A new set's shard counts toward the fleet's barrier once complete;
+    // one taken over from a process that died is uncounted until then
+    // (until RESUMED, when it resumes a complete one).
+    await starts.record.markReady(set.count, id, false).catch(() => {});
+    if (await wasComplete()) await resume(sessions.set);
+  }
+  if (!safe()) return false;
+  if (set.shards.has(id)) return true;
+  if (!live) starts.watch(set, shard, resumed);
+  set.shards.set(id, shard);
+  logger.info("Running shard {id} of {count} ({how})", {
+    id,
+    count: set.count,
+    how: resumed ? "resuming" : "identifying",
+  });
+  shard.connect().catch((error: unknown) => {
+    logger.warn("Shard {id} stopped: {error}", { id, error });
+  });
+  return true;
+}

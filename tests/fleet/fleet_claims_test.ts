@@ -1,0 +1,227 @@
+// RedisDuplicateFilter's claims against a real Redis: `firstSeen` claims an
+// event (pending) and the deliverer confirms it; a claim not confirmed in
+// `claimTtlMs` is taken for its claimer's death and given to the next
+// asker. And the loss it prevents, made deterministic: a process killed
+// after Redis applied its claim but before delivering left the event's
+// surviving copies to be dropped as second copies (seen ~1 in 10 loaded
+// runs of "a process killed as soon as its new shards are complete" in
+// fleet_resharding_test.ts). Keys under a fresh prefix of the default
+// database (no database number of its own: nothing is flushed).
+import assert from "node:assert/strict";
+import { RedisDuplicateFilter } from "../../fleet/fleet_generation.ts";
+import { HeldEvents } from "../../fleet/held_events.ts";
+import type { FleetDispatch } from "../../fleet/mod.ts";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+} from "../../redis/connection.ts";
+import { deleteKeys } from "../_fakes/fleet_scene.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import { within } from "../_fakes/watchdog.ts";
+
+const server = testRedis();
+const CLAIM_TTL = 7_500;
+
+const message = (
+  id: string,
+  shardCount: number,
+  shardId: number,
+  sequence: number,
+): FleetDispatch => ({
+  shardId,
+  shardCount,
+  sessionId: `s${shardCount}/${shardId}`,
+  name: "MESSAGE_CREATE",
+  sequence,
+  data: { id, guild_id: "1", content: id },
+});
+
+/**
+ * `redis` as a process SIGKILLed once its next script is applied: the
+ * script runs, its reply is never read. `applied` resolves when Redis has
+ * run it.
+ */
+function killedAfterNextScript(redis: RedisConnection): {
+  redis: RedisConnection;
+  applied: Promise<void>;
+} {
+  const applied = Promise.withResolvers<void>();
+  const proxy = new Proxy(redis, {
+    get(target, property): unknown {
+      if (property === "eval") {
+        return (...args: unknown[]): Promise<unknown> => {
+          const run = (target.eval as (...a: unknown[]) => Promise<unknown>)(
+            ...args,
+          );
+          run.then(() => applied.resolve(), applied.reject);
+          return new Promise(() => {});
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { redis: proxy, applied: applied.promise };
+}
+
+/** Run `body` with a connection and a fresh prefix, cleaned up after. */
+async function withRedis(
+  body: (redis: RedisConnection, prefix: string) => Promise<void>,
+): Promise<void> {
+  const redis = await connectRedis({ url: server.url });
+  const prefix = `disruption:test:claims:${crypto.randomUUID()}`;
+  try {
+    await body(redis, prefix);
+  } finally {
+    await deleteKeys(redis, prefix);
+    await closeRedis(redis);
+  }
+}
+
+Deno.test({
+  name:
+    "Claims: a process killed after Redis applied its claim, before delivering, loses no event: the held copy is kept and the replay after the takeover is delivered, once",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const key = `${prefix}:seen:4`;
+      let now = 1_000_000; // the leases' clock, shared by the fleet
+      const options = { claimTtlMs: CLAIM_TTL, now: () => now };
+      const delivered: string[] = [];
+      const deliver = (e: FleetDispatch) =>
+        delivered.push((e.data as { id: string }).id);
+      const killed = killedAfterNextScript(redis);
+      const victim = new HeldEvents(
+        deliver,
+        new RedisDuplicateFilter(killed.redis, key, 40_000, options),
+      );
+      const survivor = new HeldEvents(
+        deliver,
+        new RedisDuplicateFilter(redis, key, 40_000, options),
+      );
+      // The victim's old shard 1 (of 2) receives m283: its claim is
+      // applied, then SIGKILL (no answer read, nothing delivered).
+      victim.accept(message("m283", 2, 1, 151));
+      await within(killed.applied, "the victim's claim");
+      // The survivor's new shard 3 (of 4) holds its copy; its tick prunes.
+      survivor.hold(message("m283", 4, 3, 6));
+      now += 2_500;
+      const pruned = await survivor.prune();
+      // The victim's leases expire; the survivor takes its old shard over
+      // and RESUMEs it from the session saved at the victim's last tick:
+      // Discord replays m283.
+      now += CLAIM_TTL;
+      survivor.accept(message("m283", 2, 1, 151));
+      // The set flips; the survivor switches.
+      now += 2_500;
+      await survivor.release();
+      assert.deepEqual(delivered, ["m283"], "delivered once");
+      assert.equal(pruned, 0, "a claim alone does not make a copy second");
+      assert.equal(survivor.duplicates, 1, "the held copy, at the switch");
+    }),
+});
+
+Deno.test({
+  name:
+    "Claims: while the claim is fresh the replay is a second copy and the held copy is kept; once it expires the held copy is delivered at the switch, once",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const key = `${prefix}:seen:4`;
+      let now = 5_000;
+      const options = { claimTtlMs: CLAIM_TTL, now: () => now };
+      const delivered: string[] = [];
+      const deliver = (e: FleetDispatch) =>
+        delivered.push((e.data as { id: string }).id);
+      const killed = killedAfterNextScript(redis);
+      const victim = new HeldEvents(
+        deliver,
+        new RedisDuplicateFilter(killed.redis, key, 40_000, options),
+      );
+      const survivor = new HeldEvents(
+        deliver,
+        new RedisDuplicateFilter(redis, key, 40_000, options),
+      );
+      victim.accept(message("m7", 2, 1, 9));
+      await within(killed.applied, "the victim's claim");
+      survivor.hold(message("m7", 4, 3, 2));
+      // A copy asked about within the claim TTL: its claimer may be live
+      // and delivering, so it is second.
+      now += CLAIM_TTL - 1;
+      survivor.accept(message("m7", 2, 1, 9));
+      assert.equal(await survivor.prune(), 0);
+      assert.equal(survivor.heldCount, 1);
+      now += 1;
+      assert.equal(await survivor.release(), 1);
+      assert.deepEqual(delivered, ["m7"]);
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisDuplicateFilter: a claim answers false to any asker within claimTtlMs and true after it (taken over); a confirmed key answers false for good and is seen; a claimed one is not seen",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const key = `${prefix}:seen`;
+      let now = 10_000;
+      const options = { claimTtlMs: CLAIM_TTL, now: () => now };
+      const a = new RedisDuplicateFilter(redis, key, 60_000, options);
+      const b = new RedisDuplicateFilter(redis, key, 60_000, options);
+      const [h1, h2, h3] = await Promise.all(
+        ["e1", "e2", "e3"].map((e) => a.key(e)),
+      ) as [string, string, string];
+      assert.deepEqual(await a.firstSeen([h1, h2, h2]), [true, true, false]);
+      now += CLAIM_TTL - 1;
+      assert.deepEqual(await b.firstSeen([h1]), [false], "another asker");
+      assert.deepEqual(await a.firstSeen([h1]), [false], "the claimer");
+      assert.deepEqual(await b.seenAlready([h1, h2]), [false, false]);
+      now += 1;
+      assert.deepEqual(await b.firstSeen([h1]), [true], "taken over");
+      assert.deepEqual(await a.firstSeen([h1]), [false], "claimed anew");
+      await b.confirm([h1]);
+      assert.deepEqual(await a.seenAlready([h1, h2]), [true, false]);
+      now += 10 * CLAIM_TTL;
+      assert.deepEqual(await a.firstSeen([h1]), [false], "confirmed");
+      assert.equal(await redis.hexists(`${key}:pending`, h1), 0);
+      // A process from before claims adds to the confirmed set directly.
+      await redis.sadd(key, h3);
+      assert.deepEqual(await b.firstSeen([h3]), [false]);
+      assert.deepEqual(await b.seenAlready([h3]), [true]);
+      for (const k of [key, `${key}:pending`]) {
+        const ttl = await redis.pttl(k);
+        assert.ok(ttl > 0 && ttl <= 60_000, `${k} expires in ${ttl} ms`);
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisDuplicateFilter: without a clock, claims are dated on the Redis server's TIME",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const key = `${prefix}:seen`;
+      const a = new RedisDuplicateFilter(redis, key, 60_000, {
+        claimTtlMs: 300,
+      });
+      const b = new RedisDuplicateFilter(redis, key, 60_000, {
+        claimTtlMs: 300,
+      });
+      const h = await a.key("e");
+      assert.deepEqual(await a.firstSeen([h]), [true]);
+      assert.deepEqual(await b.firstSeen([h]), [false]);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.deepEqual(await b.firstSeen([h]), [true]);
+    }),
+});
+
+Deno.test("RedisDuplicateFilter: the TTLs must be positive", () => {
+  const redis = {} as RedisConnection;
+  assert.throws(() => new RedisDuplicateFilter(redis, "k", 0), RangeError);
+  assert.throws(
+    () => new RedisDuplicateFilter(redis, "k", 1_000, { claimTtlMs: -1 }),
+    RangeError,
+  );
+});

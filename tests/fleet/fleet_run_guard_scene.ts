@@ -1,0 +1,222 @@
+// The scene of the fleet_run_guard_* tests: FleetShards on a VirtualScheduler
+// (leases on its clock) against the real test Redis, through a valve that
+// can hold commands the way a frozen Redis or a stalled network does (a
+// held command reaches Redis only when the valve opens) and rewrite
+// answers; the fake gateway on loopback, on the same clock.
+import { FleetShards } from "../../fleet/fleet_shards.ts";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
+import {
+  MemorySessionStore,
+  type SessionStore,
+} from "../../gateway/session_store.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import {
+  type FakeGatewayServer,
+  serveFakeGateway,
+} from "../../testing/fake_gateway_server.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+} from "../../redis/connection.ts";
+import { deleteKeys } from "../_fakes/fleet_scene.ts";
+import { testRedis } from "../_fakes/servers.ts";
+
+export const server = testRedis();
+
+/** The Redis commands the fleet sends (the rest pass as they are). */
+const COMMANDS = new Set([
+  "eval",
+  "evalsha",
+  "get",
+  "mget",
+  "set",
+  "del",
+  "hget",
+  "hgetall",
+  "sismember",
+  "smismember",
+  "time",
+]);
+
+/** One command sent through a valve. */
+export interface SentCommand {
+  name: string;
+  args: unknown[];
+}
+
+/** Holds and rewrites the commands of one connection. */
+export class Valve {
+  /** Every command sent, in order. */
+  readonly sent: SentCommand[] = [];
+  /** How many commands Redis answered (or failed). */
+  answered = 0;
+  /** Commands held, each sent to Redis when the valve opens. */
+  readonly held: SentCommand[] = [];
+  readonly #release: (() => void)[] = [];
+  /** Which commands to hold (every one for a frozen Redis). */
+  hold: ((command: SentCommand) => boolean) | undefined;
+  /** Rewrites an answer. */
+  rewrite: ((command: SentCommand, answer: unknown) => unknown) | undefined;
+
+  /** Send what is held, and hold nothing more. */
+  open(): void {
+    this.hold = undefined;
+    this.held.length = 0;
+    for (const send of this.#release.splice(0)) send();
+  }
+
+  /** `redis` with its commands going through this valve. */
+  wrap(redis: RedisConnection): RedisConnection {
+    return new Proxy(redis, {
+      get: (target, property): unknown => {
+        const value = Reflect.get(target, property, target);
+        if (typeof value !== "function") return value;
+        if (typeof property !== "string" || !COMMANDS.has(property)) {
+          return value.bind(target);
+        }
+        return (...args: unknown[]): Promise<unknown> => {
+          const command = { name: property, args };
+          this.sent.push(command);
+          const send = async (): Promise<unknown> => {
+            try {
+              const answer = await value.apply(target, args);
+              return this.rewrite ? this.rewrite(command, answer) : answer;
+            } finally {
+              this.answered++;
+            }
+          };
+          if (!this.hold?.(command)) return send();
+          this.held.push(command);
+          return new Promise((resolve, reject) => {
+            this.#release.push(() => void send().then(resolve, reject));
+          });
+        };
+      },
+    });
+  }
+}
+
+/** Whether `command` runs the lease tick script (shard_leases.ts). */
+export function isLeaseTick(command: SentCommand): boolean {
+  return command.name === "eval" &&
+    String(command.args[0]).includes("local horizon = now + 2 * ttl");
+}
+
+/** Whether `command` releases leases (shard_leases.ts). */
+export function isRelease(command: SentCommand): boolean {
+  return command.name === "eval" &&
+    String(command.args[0]).includes("for i = 3, #ARGV do");
+}
+
+/** A session store that counts its reads and can hold them. */
+export class CountedStore extends MemorySessionStore {
+  loads = 0;
+  loadAlls = 0;
+  /** Reads wait for this while set. */
+  gate: Promise<void> | undefined;
+
+  override async load(
+    shardId: number,
+  ): ReturnType<SessionStore["load"]> {
+    this.loads++;
+    await this.gate;
+    return super.load(shardId);
+  }
+
+  override async loadAll(): ReturnType<SessionStore["loadAll"]> {
+    this.loadAlls++;
+    await this.gate;
+    return super.loadAll();
+  }
+}
+
+/** What one FleetShards of a scene varies. */
+export interface MemberOptions {
+  shardCount?: number;
+  leaseTtlMs?: number;
+  renewMs?: number;
+  store?: SessionStore;
+  /** Where shards connect: the scene's fake gateway unless given. */
+  gatewayUrl?: string;
+}
+
+/** One test's fleet. */
+export interface Scene {
+  scheduler: VirtualScheduler;
+  gateway: FakeGateway;
+  served: FakeGatewayServer;
+  prefix: string;
+  /** A connection of the test's own (no valve). */
+  direct: RedisConnection;
+  /** A member on a connection of its own, through `valve`. */
+  member(valve: Valve, options?: MemberOptions): Promise<FleetShards>;
+  /** The leases of `shardCount` shards in Redis: shard -> owner|expiry. */
+  leases(shardCount: number): Promise<Record<string, string>>;
+  /** Close the members, the connections and the fake; delete the keys. */
+  teardown(): Promise<void>;
+}
+
+/** A scene on a clock starting at `start`. */
+export async function scene(start = 1_000_000): Promise<Scene> {
+  const scheduler = new VirtualScheduler({ start });
+  // Heartbeats an hour apart: the tests move the clock by seconds.
+  const gateway = new FakeGateway({
+    scheduler,
+    maxConcurrency: 16,
+    guilds: 2,
+    heartbeatInterval: 3_600_000,
+  });
+  const served = await serveFakeGateway(gateway);
+  const prefix = `disruption:test:runguard:${crypto.randomUUID()}`;
+  const direct = await connectRedis({ url: server.url });
+  const connections: RedisConnection[] = [];
+  const members: FleetShards[] = [];
+  const valves: Valve[] = [];
+  return {
+    scheduler,
+    gateway,
+    served,
+    prefix,
+    direct,
+    member: async (valve, options = {}) => {
+      const redis = await connectRedis({ url: server.url });
+      connections.push(redis);
+      valves.push(valve);
+      const member = new FleetShards({
+        redis: valve.wrap(redis),
+        shard: {
+          token: "fake-token",
+          intents: 1,
+          gatewayUrl: options.gatewayUrl ?? served.url,
+        },
+        shardCount: options.shardCount ?? 2,
+        identifyQueue: new MemoryIdentifyQueue({
+          scheduler,
+          maxConcurrency: 16,
+          intervalMs: 0,
+        }),
+        sessionStore: options.store ?? new MemorySessionStore(),
+        prefix: `${prefix}:fleet`,
+        leaseTtlMs: options.leaseTtlMs ?? 3_000,
+        renewMs: options.renewMs ?? 1_000,
+        clock: "scheduler",
+        scheduler,
+      });
+      members.push(member);
+      return member;
+    },
+    leases: (shardCount) =>
+      direct.hgetall(`${prefix}:fleet:${shardCount}:leases`),
+    teardown: async () => {
+      for (const valve of valves) valve.open();
+      for (const member of members) await member.close();
+      for (const redis of connections) await closeRedis(redis);
+      await served.close();
+      gateway.close();
+      await deleteKeys(direct, prefix);
+      await closeRedis(direct);
+    },
+  };
+}
