@@ -34,6 +34,7 @@ import {
   SendRateLimiter,
 } from "./send_rate_limiter.ts";
 import { PresencePacer } from "./presence_pacer.ts";
+import { SessionPacer } from "./session_pacer.ts";
 import { peekFrame } from "./frame_peek.ts";
 import {
   assertShardOptions,
@@ -307,6 +308,7 @@ export class Shard {
   readonly #timeouts: Readonly<Required<ShardTimeouts>>;
   readonly #limiter: SendRateLimiter;
   readonly #presencePacer: PresencePacer;
+  readonly #sessionPacer: SessionPacer;
   /** The presence last written, by op 3 or IDENTIFY (or the option's). */
   #presenceSent: UpdatePresenceData | undefined;
 
@@ -428,6 +430,7 @@ export class Shard {
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#limiter = new SendRateLimiter({ scheduler: this.#scheduler });
     this.#presencePacer = new PresencePacer(this.#scheduler);
+    this.#sessionPacer = new SessionPacer(this.#scheduler);
     if (options.session) this.#restoreSession(options.session);
     // Checked at construction: an IDENTIFY over 4096 bytes (a long token or
     // properties, or a presence) is closed with 4002, which asks for a
@@ -998,6 +1001,34 @@ export class Shard {
       this.#status !== expected || this.#connection !== undefined;
   }
 
+  /**
+   * Hold a new session back while this shard started too many in the last
+   * hour (see {@linkcode SessionPacer}): a peer that keeps ending sessions
+   * must not spend the day's session starts, which every shard of the bot
+   * shares. Shown on stderr: the bot is offline meanwhile.
+   *
+   * @returns Whether the connection waits (a timer opens it later).
+   */
+  #waitForNewSession(): boolean {
+    const wait = this.#sessionPacer.delay();
+    if (wait === 0) return false;
+    visible.warn(
+      "Shard {shardId} started {count} sessions in a row, each ended soon after; waiting {seconds} s before the next IDENTIFY so as not to spend the day's session starts",
+      {
+        shardId: this.#shardId,
+        count: this.#sessionPacer.streak,
+        seconds: Math.ceil(wait / 1000),
+      },
+    );
+    const lifetime = this.#lifetime;
+    if (this.#status !== "reconnecting") {
+      this.#setStatus("reconnecting");
+      if (this.#superseded(lifetime, "reconnecting")) return true;
+    }
+    this.#reconnectTimer = this.#scheduler.setTimeout(() => this.#open(), wait);
+    return true;
+  }
+
   #open(): void {
     this.#reconnectTimer = undefined;
     if (
@@ -1011,6 +1042,7 @@ export class Shard {
       this.#forgetSession();
     }
     const resuming = this.#sessionId !== undefined && this.#sequence !== null;
+    if (!resuming && this.#waitForNewSession()) return;
     const target: ConnectionTarget = !resuming || this.#resumeUrl === undefined
       ? "main"
       : this.#resumeUrlFailures >= RESUME_URL_FAILURES_BEFORE_PROBE &&
@@ -1267,6 +1299,9 @@ export class Shard {
       this.#quickDrops = 0;
     } else {
       this.#quickDrops++;
+    }
+    if (connection.readyAt !== undefined) {
+      this.#sessionPacer.ended(this.#scheduler.now() - connection.readyAt);
     }
     const attempt = Math.max(this.#failedAttempts, this.#quickDrops - 1);
     if (connection.resuming && connection.readyAt === undefined) {
@@ -1634,6 +1669,7 @@ export class Shard {
     const presence = held.at(-1)?.presence ?? this.#presenceSent;
     if (presence) identify.presence = presence;
     connection.identifySent = true;
+    this.#sessionPacer.record();
     this.#sendPriority(connection, { op: GatewayOpcode.Identify, d: identify });
     // IDENTIFY carried the latest presence: the ones waiting are written.
     this.#presenceSent = presence;
