@@ -420,13 +420,16 @@ export interface RedisDuplicateFilterOptions {
    * How long a claim (an event a process was told is new, and is
    * delivering) stands unconfirmed: until then a copy is a second copy;
    * after, the claimer is taken for dead and the next copy is delivered
-   * (perhaps a second delivery, never a loss). A dead process's shards are
+   * (perhaps a second delivery). A dead process's shards are
    * resumed, replaying what it was delivering, only after its leases
    * expire, at most a lease TTL after its last renewal; it claimed events
    * up to a renewal period after that renewal. So `FleetShards` passes the
    * lease TTL less the renewal period: every claim of a dead process has
    * expired by the time its shards can be resumed. A live process confirms
-   * within milliseconds of delivering.
+   * within milliseconds of delivering. Not covered: a switch within that
+   * time of the claimer's death (it renewed after the new set completed,
+   * then died) drops the survivor's held copy as claimed, and the old set
+   * it was delivering from is never resumed: that event is lost.
    *
    * @default {DEFAULT_CLAIM_TTL_MS}
    */

@@ -318,9 +318,11 @@ export class FleetShards {
    * in the overlap are taken for copies, and the second is dropped. An
    * event is claimed in Redis before it is delivered and confirmed after:
    * a claim left unconfirmed past `leaseTtlMs - renewMs` is taken for its
-   * process's death, and another copy is delivered. When Redis cannot be
-   * asked, an event is delivered. Either way a possible duplicate rather
-   * than a loss. A process holds at most 100,000 events of at most
+   * process's death, and another copy is delivered (unless the fleet
+   * switched within that time: a process that renewed after the new set
+   * completed, then died before delivering, loses that event). When
+   * Redis cannot be asked, an event is delivered. A possible duplicate
+   * rather than a loss. A process holds at most 100,000 events of at most
    * 32 Mi characters of payload JSON in all; past either, the new set's
    * events are delivered as they come (one warning per reshard), second
    * copies still dropped.
