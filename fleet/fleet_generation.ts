@@ -426,10 +426,12 @@ export interface RedisDuplicateFilterOptions {
    * up to a renewal period after that renewal. So `FleetShards` passes the
    * lease TTL less the renewal period: every claim of a dead process has
    * expired by the time its shards can be resumed. A live process confirms
-   * within milliseconds of delivering. Not covered: a switch within that
-   * time of the claimer's death (it renewed after the new set completed,
-   * then died) drops the survivor's held copy as claimed, and the old set
-   * it was delivering from is never resumed: that event is lost.
+   * within milliseconds of delivering. A switch within that time of the
+   * claimer's death (it renewed after the new set completed, then died)
+   * finds the survivor's held copy claimed and not confirmed, while the
+   * old set it was delivering from is never resumed: `HeldEvents` keeps
+   * that copy for its `claimGraceMs` and delivers it unless confirmed by
+   * then (a possible second copy, never a loss).
    *
    * @default {DEFAULT_CLAIM_TTL_MS}
    */

@@ -200,15 +200,19 @@ export class FleetShards {
       () => this.#guardFired(),
     );
     this.#current = this.#createSet(options.shardCount);
-    this.#events = new HeldEvents((event) => {
-      for (const listener of this.#listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          logger.error("A dispatch listener threw: {error}", { error });
+    this.#events = new HeldEvents(
+      (event) => {
+        for (const listener of this.#listeners) {
+          try {
+            listener(event);
+          } catch (error) {
+            logger.error("A dispatch listener threw: {error}", { error });
+          }
         }
-      }
-    });
+      },
+      undefined,
+      { scheduler: this.#scheduler },
+    );
     this.#starts = {
       scheduler: this.#scheduler,
       shard: options.shard,
@@ -318,9 +322,9 @@ export class FleetShards {
    * in the overlap are taken for copies, and the second is dropped. An
    * event is claimed in Redis before it is delivered and confirmed after:
    * a claim left unconfirmed past `leaseTtlMs - renewMs` is taken for its
-   * process's death, and another copy is delivered (unless the fleet
-   * switched within that time: a process that renewed after the new set
-   * completed, then died before delivering, loses that event). When
+   * process's death, and another copy is delivered (a held copy still
+   * claimed at the switch, its claimer perhaps dead too recently, is kept
+   * 2 s more, then delivered unless confirmed meanwhile). When
    * Redis cannot be asked, an event is delivered. A possible duplicate
    * rather than a loss. A process holds at most 100,000 events of at most
    * 32 Mi characters of payload JSON in all; past either, the new set's
@@ -414,9 +418,8 @@ export class FleetShards {
 
   /**
    * Leave the fleet: stop renewing, close every shard resumably, save their
-   * sessions and release their leases, so others take them over at once.
-   * Redis is waited for at most 10 s in all: past that the shards are
-   * closed all the same, and their leases expire within `leaseTtlMs`.
+   * sessions and release their leases, so others take them over at once;
+   * past 10 s without Redis, the shards are closed all the same.
    */
   async close(): Promise<void> {
     await this.#leave(REDIS_WAIT_MS);
@@ -432,6 +435,7 @@ export class FleetShards {
     // The guard stays armed meanwhile: no shard outlives its lease.
     let answered = await wait(this.#ticking);
     this.#guard.disarm();
+    this.#events.discard(); // copies kept for a grace: delivered, no timer
     for (const set of [this.#current, this.#next]) {
       if (!set) continue;
       const ids = idsOf(set);

@@ -10,6 +10,11 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Shard, ShardDispatch } from "../gateway/shard.ts";
 import {
@@ -36,6 +41,13 @@ export const DEFAULT_MAX_HELD = 100_000;
  */
 export const PRUNE_LIMIT = 10_000;
 
+/**
+ * How long a release keeps, by default, a held event another process has
+ * claimed but not confirmed, before asking again (see
+ * {@linkcode HeldEventsOptions.claimGraceMs}).
+ */
+export const DEFAULT_CLAIM_GRACE_MS = 2_000;
+
 /** Held events at which a filter in memory is first asked again. */
 const MEMORY_PRUNE_START = 1_024;
 
@@ -55,6 +67,21 @@ export interface HeldEventsOptions {
    * @default {DEFAULT_MAX_CHARS}
    */
   maxHeldChars?: number;
+  /**
+   * How long the switch keeps a held event that another process claimed
+   * and has not confirmed (with a filter that has
+   * {@linkcode DuplicateFilter.confirm}): then it is dropped if confirmed,
+   * delivered (and confirmed) if not, its claimer taken for dead.
+   *
+   * @default {DEFAULT_CLAIM_GRACE_MS}
+   */
+  claimGraceMs?: number;
+  /**
+   * The timers of {@linkcode HeldEventsOptions.claimGraceMs}.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
 }
 
 /** One held event, with what pruning and the switch need of it. */
@@ -85,7 +112,11 @@ interface Held {
  * them; a failure is logged, and costs at most a second copy delivered
  * later. Pruning forgets only confirmed events: one only claimed may have
  * been claimed by a process killed before delivering it, so the held copy
- * is kept for the switch, whose `firstSeen` decides.
+ * is kept for the switch. There, a held copy claimed by another process
+ * and not confirmed (its claimer may have died since the claim, too
+ * recently for the claim to expire) is kept for
+ * {@linkcode HeldEventsOptions.claimGraceMs} more: dropped if confirmed
+ * by then, else delivered (a possible second copy, never a loss).
  */
 export class HeldEvents {
   /** Drops second copies while set; `undefined` delivers everything. */
@@ -111,6 +142,16 @@ export class HeldEvents {
   readonly #unconfirmed = new Map<DuplicateFilter, string[]>();
   /** The confirms in flight, one batch after another; none: `undefined`. */
   #confirming: Promise<void> | undefined;
+  readonly #scheduler: Scheduler;
+  readonly #claimGraceMs: number;
+  /** The grace of the copies a release kept as claimed elsewhere. */
+  #graceTimer: TimerId | undefined;
+  /** The copies waiting for that timer, delivered at once by a reset. */
+  #graced:
+    | { filter: DuplicateFilter; events: FleetDispatch[]; keys: string[] }
+    | undefined;
+  /** Their recheck, resolved once decided (or given up by a reset). */
+  #rechecking: PromiseWithResolvers<void> | undefined;
 
   /**
    * @param deliver Called with each event that is delivered, in order.
@@ -133,6 +174,14 @@ export class HeldEvents {
       "maxHeldChars",
       options.maxHeldChars ?? DEFAULT_MAX_CHARS,
     );
+    this.#scheduler = options.scheduler ?? realScheduler;
+    const grace = options.claimGraceMs ?? DEFAULT_CLAIM_GRACE_MS;
+    if (!(grace >= 0) || !Number.isFinite(grace)) {
+      throw new RangeError(
+        `Cannot hold events as 'claimGraceMs' must be a non-negative number: current value 'claimGraceMs=${grace}'`,
+      );
+    }
+    this.#claimGraceMs = grace;
   }
 
   /** Second copies dropped so far. */
@@ -296,28 +345,151 @@ export class HeldEvents {
     while (this.#confirming) await this.#confirming;
   }
 
-  /** Forget the held events (the new set was given up). */
+  /**
+   * The held copies the last release kept as claimed elsewhere, decided
+   * once their grace is over (at once when none waits or was kept).
+   *
+   * @returns A promise that resolves then (never rejects).
+   */
+  async rechecked(): Promise<void> {
+    await this.#rechecking?.promise;
+  }
+
+  /**
+   * Forget the held events (the new set was given up, or the process
+   * leaves). Copies a release kept for a grace are delivered now instead:
+   * nothing would decide them later.
+   */
   discard(): void {
     this.#reset();
   }
 
   /**
    * The switch: deliver the held events (second copies dropped), by the
-   * keys kept since their hold, recorded in batches.
+   * keys kept since their hold, recorded in batches. With a filter that
+   * has {@linkcode DuplicateFilter.confirm}, a copy claimed by another
+   * process and not confirmed is kept for `claimGraceMs` (see
+   * {@linkcode HeldEvents.rechecked}), the others delivered meanwhile.
    *
-   * @returns How many were delivered, once every one is decided.
+   * @returns How many were delivered, once every one is decided but those
+   *   kept for the grace.
    */
   release(): Promise<number> {
     const held = this.#held;
     const filter = this.filter;
     this.#reset();
-    return Promise.resolve(this.#pass(
+    let kept: Promise<void> | undefined;
+    const delivered = this.#pass(
       held.map((h) => h.event),
       filter ? held.map((h) => this.#keyOf(h, filter)) : undefined,
-    ));
+      filter?.confirm
+        ? (events, keys) => {
+          kept = this.#recheck(filter, events, keys);
+        }
+        : undefined,
+    );
+    return Promise.resolve(delivered).then(async (count) => {
+      await kept;
+      return count;
+    });
+  }
+
+  /**
+   * The held copies a release found claimed (`keys` of `filter`): those
+   * confirmed are second copies; the rest (claimed by another, perhaps
+   * dead, process) are asked about again after the grace. A copy that
+   * cannot be asked about is delivered: a possible second copy rather
+   * than a loss.
+   */
+  #recheck(
+    filter: DuplicateFilter,
+    events: readonly FleetDispatch[],
+    keys: readonly string[],
+  ): Promise<void> | undefined {
+    if (events.length === 0) return undefined;
+    const round = this.#round;
+    const done = Promise.withResolvers<void>();
+    this.#rechecking = done;
+    const first = this.#notConfirmed(filter, events, keys).then((claimed) => {
+      if (claimed.events.length === 0 || this.#round !== round) {
+        return done.resolve();
+      }
+      if (claimed.failed) {
+        // Not known to be claimed: delivered now rather than risked.
+        this.#settle(claimed.events, []);
+        this.#confirm(filter, claimed.keys);
+        return done.resolve();
+      }
+      this.#graced = { filter, events: claimed.events, keys: claimed.keys };
+      this.#graceTimer = this.#scheduler.setTimeout(() => {
+        this.#graceTimer = undefined;
+        this.#graced = undefined;
+        this.#notConfirmed(filter, claimed.events, claimed.keys).then(
+          (dead) => {
+            if (this.#round !== round) return;
+            // Its claimer is dead or far too slow: delivered, and confirmed.
+            this.#settle(dead.events, []);
+            this.#confirm(filter, dead.keys);
+          },
+        ).finally(done.resolve);
+      }, this.#claimGraceMs);
+    });
+    return first;
+  }
+
+  /**
+   * Of `events` (`keys` of `filter`), those `filter` has not confirmed
+   * (all, `failed`, when it cannot be asked); the confirmed ones are counted as
+   * second copies. This process's own confirms in flight are awaited
+   * first, so its own claims are not taken for another's.
+   */
+  async #notConfirmed(
+    filter: DuplicateFilter,
+    events: readonly FleetDispatch[],
+    keys: readonly string[],
+  ): Promise<{ events: FleetDispatch[]; keys: string[]; failed: boolean }> {
+    await this.confirmed();
+    let seen: boolean[] = [];
+    let failed = false;
+    try {
+      seen = await filter.seenAlready(keys);
+    } catch (error) {
+      failed = true;
+      logger.warn(
+        "Could not check {count} held events claimed by another process; they are delivered (a second copy of one is possible): {error}",
+        { count: keys.length, error },
+      );
+    }
+    const left = {
+      events: [] as FleetDispatch[],
+      keys: [] as string[],
+      failed,
+    };
+    for (const [i, event] of events.entries()) {
+      if (seen[i] === true) {
+        this.#duplicates++;
+      } else {
+        left.events.push(event);
+        left.keys.push(keys[i]!);
+      }
+    }
+    return left;
   }
 
   #reset(): void {
+    if (this.#graceTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#graceTimer);
+      this.#graceTimer = undefined;
+    }
+    const graced = this.#graced;
+    this.#graced = undefined;
+    if (graced !== undefined) {
+      // Not decided yet, and nothing will decide them later: delivered now
+      // (a possible second copy rather than a loss), before what follows.
+      this.#settle(graced.events, []);
+      this.#confirm(graced.filter, graced.keys);
+    }
+    this.#rechecking?.resolve();
     this.#held = [];
     this.#chars = 0;
     this.#pruneAt = MEMORY_PRUNE_START;
@@ -391,12 +563,15 @@ export class HeldEvents {
    * issued at once, so a Redis filter pipelines them).
    *
    * @param keys The events' keys for the current filter, where known.
+   * @param claimed Given the events the filter called second copies, and
+   *   their keys, instead of dropping them (they are not counted).
    * @returns How many were delivered, at once when the filter answers at
    *   once and nothing is waiting ahead of them.
    */
   #pass(
     events: readonly FleetDispatch[],
     keys?: readonly (string | Promise<string>)[],
+    claimed?: (events: FleetDispatch[], keys: string[]) => void,
   ): number | Promise<number> {
     let verdicts: boolean[] | Promise<boolean[]> = [];
     const filter = this.filter;
@@ -421,7 +596,11 @@ export class HeldEvents {
       }
     }
     const settle = (decided: boolean[]): number => {
-      const delivered = this.#settle(events, decided);
+      const delivered = this.#settle(events, decided, !claimed);
+      if (claimed) {
+        const second = [...decided.keys()].filter((i) => decided[i] === false);
+        claimed(second.map((i) => events[i]!), second.map((i) => asked[i]!));
+      }
       if (filter?.confirm) {
         // Claimed (true) and delivered: confirmed. Second copies (false)
         // were claimed by another; undecided ones (a failure) were not.
@@ -480,13 +659,18 @@ export class HeldEvents {
 
   /**
    * Deliver each of `events` but those `verdicts` call second copies (a
-   * missing verdict delivers: a possible duplicate rather than a loss).
+   * missing verdict delivers: a possible duplicate rather than a loss),
+   * counted as duplicates unless `count` is false.
    */
-  #settle(events: readonly FleetDispatch[], verdicts: boolean[]): number {
+  #settle(
+    events: readonly FleetDispatch[],
+    verdicts: boolean[],
+    count = true,
+  ): number {
     let delivered = 0;
     for (const [i, event] of events.entries()) {
       if (verdicts[i] === false) {
-        this.#duplicates++;
+        if (count) this.#duplicates++;
         continue;
       }
       delivered++;

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { DuplicateFilter } from "../../fleet/duplicate_filter.ts";
 import { HeldEvents } from "../../fleet/held_events.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 
 const event = (id: string, shardCount = 2): FleetDispatch => ({
@@ -91,10 +92,14 @@ Deno.test("HeldEvents with a claiming filter: delivered events are confirmed aft
   assert.equal(events.duplicates, 1);
 });
 
-Deno.test("HeldEvents with a claiming filter: a prune keeps a copy only claimed (its claimer may die), forgets a confirmed one; the switch confirms what it delivers", async () => {
+Deno.test("HeldEvents with a claiming filter: a prune keeps a copy only claimed (its claimer may die), forgets a confirmed one; the switch confirms what it delivers and keeps a claimed copy for the grace", async () => {
   const filter = new ClaimingFilter();
   const delivered: FleetDispatch[] = [];
-  const events = new HeldEvents((e) => delivered.push(e), filter);
+  const scheduler = new VirtualScheduler();
+  const events = new HeldEvents((e) => delivered.push(e), filter, {
+    scheduler,
+    claimGraceMs: 2_000,
+  });
   filter.firstSeen([`MESSAGE_CREATE\u0000{"id":"x"}`]); // another process
   events.hold(event("x", 4));
   events.hold(event("y", 4));
@@ -105,9 +110,56 @@ Deno.test("HeldEvents with a claiming filter: a prune keeps a copy only claimed 
   assert.equal(await events.prune(), 1, "y confirmed: forgotten");
   assert.equal(events.heldCount, 1);
   events.hold(event("z", 4));
-  assert.equal(await events.release(), 1, "x is second while claimed; z");
+  assert.equal(await events.release(), 1, "x is kept while claimed; z");
   assert.deepEqual(ids(delivered), ["y", "z"]);
   assert.deepEqual(filter.batches.at(-1)?.map(idOf), ["z"]);
+  filter.answer();
+  await scheduler.advance(2_000);
+  await events.rechecked();
+  assert.deepEqual(
+    ids(delivered),
+    ["y", "z", "x"],
+    "its claimer never confirmed",
+  );
+  assert.deepEqual(filter.batches.at(-1)?.map(idOf), ["x"]);
+});
+
+Deno.test("HeldEvents with a claiming filter: discard() ends the grace of a claimed copy by delivering it; a recheck that fails delivers", async () => {
+  await withLogRecords(async (records) => {
+    const filter = new ClaimingFilter();
+    const delivered: FleetDispatch[] = [];
+    const scheduler = new VirtualScheduler();
+    const events = new HeldEvents((e) => delivered.push(e), filter, {
+      scheduler,
+    });
+    filter.firstSeen([`MESSAGE_CREATE\u0000{"id":"x"}`]); // another process
+    events.hold(event("x", 4));
+    assert.equal(await events.release(), 0);
+    assert.equal(scheduler.pending, 1, "the grace");
+    // Leaving (close) or giving up a later reshard: nothing would decide
+    // the copy later, so it is delivered now (a possible second copy).
+    events.discard();
+    assert.equal(scheduler.pending, 0, "no timer left");
+    await events.rechecked();
+    assert.deepEqual(ids(delivered), ["x"]);
+    filter.answer(); // its confirm
+    await events.confirmed();
+    assert.ok(filter.confirmedKeys.has(`MESSAGE_CREATE\u0000{"id":"x"}`));
+    await scheduler.advance(10_000);
+    assert.deepEqual(ids(delivered), ["x"], "once");
+    // Redis down at the recheck: delivered rather than lost.
+    filter.firstSeen([`MESSAGE_CREATE\u0000{"id":"w"}`]);
+    filter.seenAlready = () => {
+      throw new Error("connection lost");
+    };
+    events.hold(event("w", 4));
+    assert.equal(await events.release(), 0);
+    assert.deepEqual(ids(delivered), ["x", "w"]);
+    assert.equal(scheduler.pending, 0);
+    assert.ok(
+      records.some((r) => /claimed by another/.test(r.message.join(""))),
+    );
+  });
 });
 
 Deno.test("HeldEvents with a claiming filter: a confirm that fails is logged and costs nothing else; the next batch goes", async () => {

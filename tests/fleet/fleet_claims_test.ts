@@ -19,9 +19,11 @@ import {
 import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 const server = testRedis();
 const CLAIM_TTL = 7_500;
+const GRACE = 2_000;
 
 const message = (
   id: string,
@@ -155,6 +157,86 @@ Deno.test({
       now += 1;
       assert.equal(await survivor.release(), 1);
       assert.deepEqual(delivered, ["m7"]);
+    }),
+});
+
+Deno.test({
+  name:
+    "Claims: a process killed after its claim, the fleet switching within claimTtlMs (no replay), loses no event: the switch keeps the held copy for the grace, then delivers and confirms it, once",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const key = `${prefix}:seen:4`;
+      const scheduler = new VirtualScheduler({ start: 1_000_000 });
+      const options = { claimTtlMs: CLAIM_TTL, now: () => scheduler.now() };
+      const delivered: string[] = [];
+      const deliver = (e: FleetDispatch) =>
+        delivered.push((e.data as { id: string }).id);
+      const killed = killedAfterNextScript(redis);
+      const victim = new HeldEvents(
+        deliver,
+        new RedisDuplicateFilter(killed.redis, key, 40_000, options),
+      );
+      const filter = new RedisDuplicateFilter(redis, key, 40_000, options);
+      const survivor = new HeldEvents(deliver, filter, {
+        scheduler,
+        claimGraceMs: GRACE,
+      });
+      // The victim renewed after the new set completed; its old shard 1
+      // (of 2) receives m283: the claim is applied, then SIGKILL.
+      victim.accept(message("m283", 2, 1, 151));
+      await within(killed.applied, "the victim's claim");
+      survivor.hold(message("m283", 4, 3, 6));
+      survivor.hold(message("m284", 4, 3, 7));
+      // The set flips within claimTtlMs; the survivor switches at once.
+      await scheduler.advance(2_500);
+      assert.equal(await survivor.release(), 1, "m284 at once");
+      assert.deepEqual(delivered, ["m284"], "m283 kept: claimed, unconfirmed");
+      // The old (count 2) sessions end for good: no replay comes.
+      await scheduler.advance(GRACE);
+      await within(survivor.rechecked(), "the grace's recheck");
+      await survivor.confirmed();
+      assert.deepEqual(delivered, ["m284", "m283"], "delivered once");
+      assert.equal(survivor.duplicates, 0);
+      const hash = await filter.key(
+        `MESSAGE_CREATE\u0000${JSON.stringify(message("m283", 4, 3, 6).data)}`,
+      );
+      assert.deepEqual(await filter.seenAlready([hash]), [true], "confirmed");
+    }),
+});
+
+Deno.test({
+  name:
+    "Claims: a live claimer that confirms within the grace gets the held copy dropped at the switch, no second delivery",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const key = `${prefix}:seen:4`;
+      const scheduler = new VirtualScheduler({ start: 1_000_000 });
+      const options = { claimTtlMs: CLAIM_TTL, now: () => scheduler.now() };
+      const delivered: string[] = [];
+      const claimer = new RedisDuplicateFilter(redis, key, 40_000, options);
+      const survivor = new HeldEvents(
+        (e) => delivered.push((e.data as { id: string }).id),
+        new RedisDuplicateFilter(redis, key, 40_000, options),
+        { scheduler, claimGraceMs: GRACE },
+      );
+      const event = message("m9", 4, 3, 2);
+      const hash = await claimer.key(
+        `MESSAGE_CREATE\u0000${JSON.stringify(event.data)}`,
+      );
+      // Another, live but slow, process claimed m9 on its old shard.
+      assert.deepEqual(await claimer.firstSeen([hash]), [true]);
+      survivor.hold(event);
+      await scheduler.advance(2_500);
+      assert.equal(await survivor.release(), 0);
+      await scheduler.advance(GRACE / 2);
+      // It delivers and confirms within the grace.
+      await claimer.confirm([hash]);
+      await scheduler.advance(GRACE / 2);
+      await within(survivor.rechecked(), "the grace's recheck");
+      assert.deepEqual(delivered, [], "its copy was delivered by the claimer");
+      assert.equal(survivor.duplicates, 1);
     }),
 });
 
