@@ -148,7 +148,7 @@ export function prepareRequest(
       ...(signal === undefined ? {} : { signal }),
     },
     logPath: route.redactedPath,
-    redact: (text) => redactText(text, secrets),
+    redact: redactor(secrets),
     signal,
   };
 }
@@ -454,13 +454,14 @@ const ESCAPE = [
 ].join("|");
 
 /**
- * Replace each secret (or its encoded form) in one pass, the longest tried
- * first at each place. A short one only where it stands whole: with a
- * token `abc`, "Bot abc" and "/abc/" lose it but "abcdef" and "fabc" stay,
- * so a short or wrong token does not garble every message.
+ * What replaces each secret (or its encoded form) in one pass, the longest
+ * tried first at each place, its pattern built once per request. A short
+ * one only where it stands whole: with a token `abc`, "Bot abc" and
+ * "/abc/" lose it but "abcdef" and "fabc" stay, so a short or wrong token
+ * does not garble every message.
  */
-function redactText(text: string, secrets: string[]): string {
-  if (secrets.length === 0) return text;
+function redactor(secrets: string[]): (text: string) => string {
+  if (secrets.length === 0) return (text) => text;
   const alternatives = secrets.map((secret) =>
     secret.length >= SHORT_SECRET_LENGTH
       ? escapeRegExp(secret)
@@ -468,7 +469,8 @@ function redactText(text: string, secrets: string[]): string {
         escapeRegExp(secret)
       }(?!${TOKEN_CHAR})`
   );
-  return text.replace(new RegExp(alternatives.join("|"), "g"), "[REDACTED]");
+  const pattern = new RegExp(alternatives.join("|"), "g");
+  return (text) => text.replace(pattern, "[REDACTED]");
 }
 
 function escapeRegExp(text: string): string {
