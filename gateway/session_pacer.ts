@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { backoffDelay } from "../base/backoff.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 
 /** New sessions in a row, none of them healthy, that go without waiting. */
@@ -50,10 +51,11 @@ export class SessionPacer {
   /** How long the next IDENTIFY must wait, in ms; 0 when it may go now. */
   delay(): number {
     if (this.#streak < FREE_SESSIONS) return 0;
-    const wait = Math.min(
-      MAX_SESSION_WAIT,
-      FIRST_SESSION_WAIT * 2 ** (this.#streak - FREE_SESSIONS),
-    );
+    const wait = backoffDelay(this.#streak - FREE_SESSIONS + 1, {
+      min: FIRST_SESSION_WAIT,
+      max: MAX_SESSION_WAIT,
+      jitter: 0,
+    });
     // A wall clock set back counts the last one as sent now, not as a wait
     // the size of the step.
     const now = this.#scheduler.now();
