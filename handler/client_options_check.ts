@@ -15,6 +15,7 @@ import {
 } from "../gateway/shard_options.ts";
 import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 import { GATEWAY_EVENT_NAMES, isGatewayEventName } from "../types/events.ts";
 import { Handler } from "./handler.ts";
 
@@ -152,7 +153,7 @@ function assertObjectOptions(options: CheckedClientOptions): void {
   }
   if (cache !== undefined) {
     // `cache: false` kept everything, `cache: null` crashed.
-    if (!isObject(cache) || Array.isArray(cache)) {
+    if (!isRecord(cache)) {
       throw new TypeError(
         `Cannot create client as 'cache' must be an object (\`cache: {}\` keeps every resource; leave it out for no cache): current value 'cache=${
           shown(cache)
@@ -169,7 +170,7 @@ function assertObjectOptions(options: CheckedClientOptions): void {
     }
     const { messages } = cache;
     if (
-      messages !== undefined && (!isObject(messages) || Array.isArray(messages))
+      messages !== undefined && !isRecord(messages)
     ) {
       throw new TypeError(
         `Cannot create client as 'cache.messages' must be an object: current value 'cache.messages=${
@@ -251,7 +252,7 @@ export function startRefusal(
   run: { readonly stopping: unknown } | undefined,
 ): Error | undefined {
   if (typeof handler === "function") {
-    const hint = /^class\b/.test(Function.prototype.toString.call(handler))
+    const hint = isClass(handler)
       ? `, not a class (pass an instance: new ${handler.name || "X"}())`
       : "";
     return new TypeError(
@@ -291,6 +292,12 @@ export function startRefusal(
   );
 }
 
+/** Whether `fn` is a class (its source starts `class`), not a function. */
+// deno-lint-ignore ban-types -- any function's source is read
+function isClass(fn: Function): boolean {
+  return /^class\b/.test(Function.prototype.toString.call(fn));
+}
+
 /** Whether `value` is a non-null object (arrays included). */
 function isObject(value: unknown): value is Record<PropertyKey, unknown> {
   return typeof value === "object" && value !== null;
@@ -315,8 +322,7 @@ function isUrl(value: unknown, protocols: readonly string[]): boolean {
 /** A wrong value as a message shows it: short, and never an object dump. */
 function shown(value: unknown): string {
   if (typeof value === "function") {
-    const source = Function.prototype.toString.call(value);
-    const kind = /^class\b/.test(source) ? "class" : "function";
+    const kind = isClass(value) ? "class" : "function";
     return `${kind} ${value.name || "anonymous"}`;
   }
   if (Array.isArray(value)) return "array";
