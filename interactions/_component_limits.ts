@@ -117,6 +117,39 @@ export function optionTexts(
   }
 }
 
+/** The fields a walk of components reads. */
+interface ComponentFields {
+  custom_id?: unknown;
+  components?: unknown;
+  accessory?: unknown;
+}
+
+/**
+ * Visit each component of `items`, depth first, looking into rows,
+ * sections' accessories and containers; stop when `visit` returns `true`.
+ *
+ * @returns Whether `visit` stopped the walk.
+ */
+function walkComponents(
+  items: readonly unknown[],
+  visit: (item: ComponentFields) => boolean | void,
+  depth = 0,
+): boolean {
+  // Rows sit in containers at most: four levels hold every layout.
+  if (depth > 4) return false;
+  for (const item of items) {
+    if (typeof item !== "object" || item === null) continue;
+    const fields = item as ComponentFields;
+    if (visit(fields) === true) return true;
+    const inner = [
+      ...(Array.isArray(fields.components) ? fields.components : []),
+      ...(fields.accessory === undefined ? [] : [fields.accessory]),
+    ];
+    if (walkComponents(inner, visit, depth + 1)) return true;
+  }
+  return false;
+}
+
 /**
  * The first custom id that two components of `components` share, looking
  * into rows, sections' accessories and containers; `undefined` when all
@@ -130,30 +163,31 @@ export function repeatedCustomId(
   components: readonly unknown[],
 ): string | undefined {
   const seen = new Set<string>();
-  // Rows sit in containers at most: four levels hold every layout.
-  const visit = (
-    items: readonly unknown[],
-    depth: number,
-  ): string | undefined => {
-    for (const item of items) {
-      if (typeof item !== "object" || item === null || depth > 4) continue;
-      const fields = item as {
-        custom_id?: unknown;
-        components?: unknown;
-        accessory?: unknown;
-      };
-      if (typeof fields.custom_id === "string") {
-        if (seen.has(fields.custom_id)) return fields.custom_id;
-        seen.add(fields.custom_id);
-      }
-      const inner = [
-        ...(Array.isArray(fields.components) ? fields.components : []),
-        ...(fields.accessory === undefined ? [] : [fields.accessory]),
-      ];
-      const found = visit(inner, depth + 1);
-      if (found !== undefined) return found;
+  let repeated: string | undefined;
+  walkComponents(components, ({ custom_id: id }) => {
+    if (typeof id !== "string") return false;
+    if (seen.has(id)) {
+      repeated = id;
+      return true;
     }
-    return undefined;
-  };
-  return visit(components, 0);
+    seen.add(id);
+    return false;
+  });
+  return repeated;
+}
+
+/**
+ * How many components `components` hold, nested ones included (rows'
+ * children, sections' accessories, containers' children), as Discord
+ * counts them for the 40 of a Components v2 message.
+ *
+ * @param components A message's components.
+ * @returns The count.
+ */
+export function componentCount(components: readonly unknown[]): number {
+  let count = 0;
+  walkComponents(components, () => {
+    count++;
+  });
+  return count;
 }

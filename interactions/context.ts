@@ -25,7 +25,7 @@ import {
 import type { MessageComponent } from "../types/objects/component.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { Choice } from "./commands.ts";
-import { repeatedCustomId } from "./_component_limits.ts";
+import { componentCount, repeatedCustomId } from "./_component_limits.ts";
 import {
   COMPONENTS_V2_FLAG,
   type Modal,
@@ -157,8 +157,12 @@ function messageData(
   const { ephemeral, files, flags, components, ...rest } = input;
   let bits = flags ?? 0;
   if (ephemeral && initial) bits |= EPHEMERAL;
-  checkCounts(input, ((bits | current) & COMPONENTS_V2_FLAG) !== 0);
-  if (needsComponentsV2(components)) {
+  const needsV2 = needsComponentsV2(components);
+  checkCounts(
+    input,
+    needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0,
+  );
+  if (needsV2) {
     bits |= COMPONENTS_V2_FLAG;
     if (input.content !== undefined || input.embeds !== undefined) {
       throw new InteractionError(
@@ -202,8 +206,8 @@ function checkCounts(input: MessageResponse, v2: boolean): void {
   };
   const components = input.components;
   if (Array.isArray(components)) {
-    if (needsComponentsV2(components) || v2) {
-      const count = componentCount(components, 0);
+    if (v2) {
+      const count = componentCount(components);
       if (count > MAX_V2_COMPONENTS) {
         refuse(
           `${MAX_V2_COMPONENTS} components with Components v2, nested ones included`,
@@ -220,31 +224,6 @@ function checkCounts(input: MessageResponse, v2: boolean): void {
   if (Array.isArray(input.embeds) && input.embeds.length > MAX_EMBEDS) {
     refuse(`${MAX_EMBEDS} embeds`, input.embeds.length);
   }
-}
-
-/**
- * How many components `items` hold, looking into rows, sections (their
- * accessory too) and containers, as Discord counts them.
- */
-function componentCount(items: readonly unknown[], depth: number): number {
-  let count = 0;
-  for (const item of items) {
-    if (typeof item !== "object" || item === null) continue;
-    count++;
-    const { components, accessory } = item as {
-      components?: unknown;
-      accessory?: unknown;
-    };
-    // Rows sit in containers at most: four levels hold every layout.
-    if (depth >= 4) continue;
-    if (Array.isArray(components)) {
-      count += componentCount(components, depth + 1);
-    }
-    if (accessory !== undefined) {
-      count += componentCount([accessory], depth + 1);
-    }
-  }
-  return count;
 }
 
 /**
