@@ -74,13 +74,11 @@ export interface CustomIdPattern {
  * ```
  */
 export function compileCustomId(pattern: string): CustomIdPattern {
-  if (!pattern.isWellFormed()) {
-    throw new TypeError(
-      `Cannot compile custom id pattern as it holds an unpaired UTF-16 surrogate (ids travel as UTF-8, which cannot carry it): current value 'pattern=${
-        JSON.stringify(pattern.slice(0, 100))
-      }'`,
-    );
-  }
+  assertWellFormed(
+    "compile custom id pattern as it",
+    pattern,
+    `pattern=${JSON.stringify(pattern.slice(0, 100))}`,
+  );
   const names: string[] = [];
   /** The literal text around the parameters: one more than there are names. */
   const literals: string[] = [];
@@ -279,13 +277,11 @@ export function customId<const P extends string>(
       );
     }
     const value = String(values[name]);
-    if (!value.isWellFormed()) {
-      throw new TypeError(
-        `Cannot build custom id as parameter '${name}' holds an unpaired UTF-16 surrogate (ids travel as UTF-8, which cannot carry it: the id would not read back): current value '${name}=${
-          JSON.stringify(value.slice(0, 100))
-        }'`,
-      );
-    }
+    assertWellFormed(
+      `build custom id as parameter '${name}'`,
+      value,
+      `${name}=${JSON.stringify(value.slice(0, 100))}`,
+    );
     return encodeValue(value);
   });
   checkCustomId(id);
@@ -312,11 +308,22 @@ export function checkCustomId(id: string): void {
       }'`,
     );
   }
-  if (!id.isWellFormed()) {
+  assertWellFormed("use custom id as it", id, JSON.stringify(id));
+}
+
+/**
+ * Refuse text holding an unpaired UTF-16 surrogate: ids travel as UTF-8,
+ * which cannot carry one, so the id a click sends back would not be the
+ * one built (and no id could match such a pattern).
+ *
+ * @param what The message's subject ("use custom id as it").
+ * @param text The text.
+ * @param shown The value as the message shows it.
+ */
+function assertWellFormed(what: string, text: string, shown: string): void {
+  if (!text.isWellFormed()) {
     throw new TypeError(
-      `Cannot use custom id as it holds an unpaired UTF-16 surrogate (ids travel as UTF-8, which cannot carry it): current value '${
-        JSON.stringify(id)
-      }'`,
+      `Cannot ${what} holds an unpaired UTF-16 surrogate (ids travel as UTF-8, which cannot carry it): current value '${shown}'`,
     );
   }
 }
