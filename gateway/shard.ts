@@ -1665,16 +1665,14 @@ export class Shard {
     // with an IDENTIFY on top.
     if (!this.#current(connection) || this.#status !== "identifying") return;
     const identify = this.#identifyData();
-    const held = this.#heldPresences;
-    const presence = held.at(-1)?.presence ?? this.#presenceSent;
+    const presence = this.#heldPresences.at(-1)?.presence ??
+      this.#presenceSent;
     if (presence) identify.presence = presence;
     connection.identifySent = true;
     this.#sessionPacer.record();
     this.#sendPriority(connection, { op: GatewayOpcode.Identify, d: identify });
     // IDENTIFY carried the latest presence: the ones waiting are written.
-    this.#presenceSent = presence;
-    this.#heldPresences = [];
-    for (const each of held) each.resolve();
+    this.#presencesWritten(presence);
     this.#setPhaseTimer(connection, this.#timeouts.ready, "READY");
   }
 
@@ -1992,16 +1990,24 @@ export class Shard {
         return;
       }
       if (command === undefined) return;
-      if (presenceFirst) {
-        this.#heldPresences = [];
-        this.#presenceSent = latest.presence;
-        this.#presencePacer.record();
-      } else this.#queue.shift();
+      if (presenceFirst) this.#presencePacer.record();
+      else this.#queue.shift();
       this.#limiter.record();
       connection.socket.send(command.frame);
-      if (presenceFirst) { for (const each of held) each.resolve(); }
+      if (presenceFirst) this.#presencesWritten(latest.presence);
       else command.resolve();
     }
+  }
+
+  /**
+   * The presence updates waiting were written as `presence` (by op 3, or
+   * carried by IDENTIFY): the latest known to Discord, and each settled.
+   */
+  #presencesWritten(presence: UpdatePresenceData | undefined): void {
+    const held = this.#heldPresences;
+    this.#heldPresences = [];
+    this.#presenceSent = presence;
+    for (const each of held) each.resolve();
   }
 
   /** The listeners of `event` to loop over (see #listenerLists). */
