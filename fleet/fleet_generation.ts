@@ -370,22 +370,17 @@ export class FleetGeneration {
  * alive.
  *
  * KEYS: 1 the confirmed set (its pending hash is `KEYS[1]:pending`). ARGV:
- * 1 `"<set TTL ms> <claim TTL ms> <now ms, or empty for the server's TIME>"`
- * (one argument, so that a request names its hashes and four other
- * arguments, as before claims), 2... identity hashes. Returns 1 for each
- * hash claimed, else 0, in order.
+ * 1 the set TTL (ms), 2 the claim TTL (ms), 3 now (ms, or empty for the
+ * server's TIME), 4... identity hashes. Returns 1 for each hash claimed,
+ * else 0, in order.
  */
 const CLAIM_SCRIPT = `
-local ttl, claimTtl, given = string.match(ARGV[1], '^(%S+) (%S+) (%S*)$')
-claimTtl = tonumber(claimTtl)
-local now = tonumber(given)
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local ttl = ARGV[1]
+local claimTtl = tonumber(ARGV[2])
+${luaNow(3)}
 local pending = KEYS[1] .. ':pending'
 local claimed = {}
-for i = 2, #ARGV do
+for i = 4, #ARGV do
   local answer = 0
   if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then
     local at = tonumber(redis.call('HGET', pending, ARGV[i]))
@@ -394,7 +389,7 @@ for i = 2, #ARGV do
       answer = 1
     end
   end
-  claimed[i - 1] = answer
+  claimed[i - 3] = answer
 end
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', pending, ttl)
@@ -514,14 +509,13 @@ export class RedisDuplicateFilter implements DuplicateFilter {
   firstSeen(hashes: readonly string[]): Promise<boolean[]> {
     return this.#inChunks(hashes, (chunk) => {
       const now = this.#now();
-      const args = `${this.#ttlMs} ${this.#claimTtlMs} ${
-        now === undefined ? "" : Math.floor(now)
-      }`;
       return this.#redis.eval(
         CLAIM_SCRIPT,
         1,
         this.#key,
-        args,
+        this.#ttlMs,
+        this.#claimTtlMs,
+        now === undefined ? "" : Math.floor(now),
         ...chunk,
       ) as Promise<number[]>;
     });

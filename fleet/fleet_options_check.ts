@@ -16,6 +16,7 @@ import {
   type ShardOptions,
 } from "../gateway/shard_options.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
+import { checkShardCount } from "./shard_count.ts";
 
 /** Who the messages say is being created. */
 const WHAT = "fleet";
@@ -96,13 +97,7 @@ export function assertFleetOptions(options: CheckedFleetOptions): void {
       "a Scheduler",
     );
   }
-  assertIntegerOption(
-    WHAT,
-    "shardCount",
-    options.shardCount,
-    1,
-    MAX_RECOMMENDED_SHARDS,
-  );
+  checkShardCount(options.shardCount as number, `create ${WHAT}`);
   assertTimings(options.leaseTtlMs, options.renewMs);
   assertPool(options.pool);
   const { prefix, clock } = options;

@@ -100,10 +100,8 @@ export async function saveSessions(
   now: number,
 ): Promise<void> {
   const sessions = shards.flatMap((shard) => {
-    const session = shard.session;
-    return session
-      ? [{ shardId: shard.id, shardCount, ...session, savedAt: now }]
-      : [];
+    const saved = savedSessionOf(shard, shardCount, now);
+    return saved ? [saved] : [];
   });
   if (sessions.length === 0) return;
   try {
@@ -111,4 +109,23 @@ export async function saveSessions(
   } catch (error) {
     logger.warn("Could not save sessions: {error}", { error });
   }
+}
+
+/**
+ * `shard`'s session as it stands, to save, dated `savedAt`; `undefined`
+ * when it has none.
+ *
+ * @param shard The shard.
+ * @param shardCount The shard count it was identified with.
+ * @param savedAt The fleet's time.
+ */
+export function savedSessionOf(
+  shard: Shard,
+  shardCount: number,
+  savedAt: number,
+): SavedSession | undefined {
+  const session = shard.session;
+  return session
+    ? { shardId: shard.id, shardCount, ...session, savedAt }
+    : undefined;
 }

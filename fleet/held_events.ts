@@ -416,8 +416,7 @@ export class HeldEvents {
       }
       if (claimed.failed) {
         // Not known to be claimed: delivered now rather than risked.
-        this.#settle(claimed.events, []);
-        this.#confirm(filter, claimed.keys);
+        this.#deliverAndConfirm(filter, claimed.events, claimed.keys);
         return done.resolve();
       }
       this.#graced = { filter, events: claimed.events, keys: claimed.keys };
@@ -428,8 +427,7 @@ export class HeldEvents {
           (dead) => {
             if (this.#round !== round) return;
             // Its claimer is dead or far too slow: delivered, and confirmed.
-            this.#settle(dead.events, []);
-            this.#confirm(filter, dead.keys);
+            this.#deliverAndConfirm(filter, dead.events, dead.keys);
           },
         ).finally(done.resolve);
       }, this.#claimGraceMs);
@@ -476,6 +474,16 @@ export class HeldEvents {
     return left;
   }
 
+  /** Deliver `events` and confirm their `keys` to `filter`. */
+  #deliverAndConfirm(
+    filter: DuplicateFilter,
+    events: readonly FleetDispatch[],
+    keys: readonly string[],
+  ): void {
+    this.#settle(events, []);
+    this.#confirm(filter, keys);
+  }
+
   #reset(): void {
     if (this.#graceTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#graceTimer);
@@ -486,8 +494,7 @@ export class HeldEvents {
     if (graced !== undefined) {
       // Not decided yet, and nothing will decide them later: delivered now
       // (a possible second copy rather than a loss), before what follows.
-      this.#settle(graced.events, []);
-      this.#confirm(graced.filter, graced.keys);
+      this.#deliverAndConfirm(graced.filter, graced.events, graced.keys);
     }
     this.#rechecking?.resolve();
     this.#held = [];

@@ -9,15 +9,23 @@ import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
  * every client for 26 s, and 1e9 never finished.
  *
  * @param shardCount The count.
+ * @param what What the message says cannot be done.
  * @throws {RangeError} When it is none.
  */
-export function checkShardCount(shardCount: number): void {
+export function checkShardCount(
+  shardCount: number,
+  what = "run shards",
+): void {
   if (
     !Number.isSafeInteger(shardCount) || shardCount < 1 ||
     shardCount > MAX_RECOMMENDED_SHARDS
   ) {
     throw new RangeError(
-      `Cannot run shards as 'shardCount' must be an integer from 1 to ${MAX_RECOMMENDED_SHARDS}: current value 'shardCount=${shardCount}'`,
+      `Cannot ${what} as 'shardCount' must be an integer from 1 to ${MAX_RECOMMENDED_SHARDS}: current value 'shardCount=${
+        typeof shardCount === "string"
+          ? JSON.stringify(shardCount)
+          : String(shardCount)
+      }'`,
     );
   }
 }

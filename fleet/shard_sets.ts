@@ -20,7 +20,7 @@ import {
 import type { RedisConnection } from "../redis/connection.ts";
 import { RedisSessionStore } from "../redis/session_store.ts";
 import { eraKeys, type FleetGeneration } from "./fleet_generation.ts";
-import { TickSessions } from "./fleet_sessions.ts";
+import { savedSessionOf, TickSessions } from "./fleet_sessions.ts";
 import { ShardLeases } from "./shard_leases.ts";
 import type { FleetShardOptions } from "./fleet_dispatch.ts";
 
@@ -108,9 +108,9 @@ export function keepSessions(
   into: Map<number, SavedSession>,
 ): void {
   for (const id of ids) {
-    const session = set.shards.get(id)?.session;
-    if (!session) continue;
-    into.set(id, { shardId: id, shardCount: set.count, ...session, savedAt });
+    const shard = set.shards.get(id);
+    const saved = shard && savedSessionOf(shard, set.count, savedAt);
+    if (saved) into.set(id, saved);
   }
 }
 

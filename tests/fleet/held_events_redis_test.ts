@@ -50,9 +50,10 @@ function counted(redis: RedisConnection, load: RedisLoad): RedisConnection {
         };
       }
       if (property === "eval") {
-        // (script, 1, set, ttl, ...hashes): what follows the first four.
+        // (script, 1, set, ttl, claimTtl, now, ...hashes): what follows
+        // the first six.
         return (...args: (string | number)[]): unknown => {
-          load.recorded.push(args.length - 4);
+          load.recorded.push(args.length - 6);
           return (target.eval as (...a: unknown[]) => unknown)(...args);
         };
       }
