@@ -135,6 +135,12 @@ export interface ShardDispatch {
   sequence: number;
   /** The event payload (`d`), as Discord sent it. */
   data: unknown;
+  /**
+   * The frame's length after decompression, in UTF-16 code units (about
+   * its bytes): what holding the parsed event costs, roughly. Set by the
+   * shard; absent from dispatches built by hand.
+   */
+  size?: number;
 }
 
 /**
@@ -1887,6 +1893,7 @@ export class Shard {
       name,
       sequence,
       data,
+      size: text.length,
     };
     // One removed while the loop runs is not called.
     const listeners = this.#listeners.dispatch;

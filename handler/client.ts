@@ -386,7 +386,7 @@ export class Client {
       const manager = await this.#createManager(run.abort.signal);
       run.abort.signal.throwIfAborted();
       run.manager = manager;
-      this.#wire(manager);
+      this.#wire(manager, run.abort.signal);
       await manager.start();
       run.abort.signal.throwIfAborted();
     } catch (error) {
@@ -403,9 +403,9 @@ export class Client {
   }
 
   /** Shard contexts, start-up warnings and the manager's listeners. */
-  #wire(manager: ShardManager): void {
+  #wire(manager: ShardManager, stopped: AbortSignal): void {
     for (const shard of manager.shards.values()) {
-      this.#slots[shard.id] = new ShardSlot(shard, this.rest);
+      this.#slots[shard.id] = new ShardSlot(shard, this.rest, stopped);
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     this.#warnMisspelt();
@@ -666,13 +666,16 @@ export class Client {
     if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
     if (this.#routes.size > 0) runner.call(this.#invokeMethod, event, ctx);
     const listeners = this.#listeners.get(event.name);
-    if (listeners === undefined) return;
-    // Over a copy (one added now waits); one removed before its turn is skipped.
-    for (const f of [...listeners] as HandlerCall[]) {
-      runner.push(() =>
-        listeners.has(f) ? this.#guard(event, f, event.data, ctx) : undefined
-      );
+    if (listeners !== undefined) {
+      // Over a copy (one added now waits); one removed before its turn is
+      // skipped.
+      for (const f of [...listeners] as HandlerCall[]) {
+        runner.push(() =>
+          listeners.has(f) ? this.#guard(event, f, event.data, ctx) : undefined
+        );
+      }
     }
+    slot.held(event.size);
   };
 
   #invokeRaw = (event: ShardDispatch, ctx: Context): void | Promise<void> =>

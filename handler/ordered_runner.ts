@@ -51,6 +51,8 @@ export const DEFAULT_BACKLOG_WARNING = 1000;
 export class OrderedRunner {
   #queue = new Fifo<Task>();
   #busy = false;
+  /** Queued tasks that are bookkeeping, not counted in `pending`. */
+  #uncounted = 0;
   #onError: (error: unknown) => void;
   #idleWaiters: (() => void)[] = [];
   readonly #backlogWarning: number;
@@ -88,7 +90,7 @@ export class OrderedRunner {
 
   /** How many tasks wait behind a running async task. */
   get pending(): number {
-    return this.#queue.length;
+    return this.#queue.length - this.#uncounted;
   }
 
   /**
@@ -128,6 +130,29 @@ export class OrderedRunner {
   }
 
   /**
+   * Run `fn(a, b)` after every task queued so far, as bookkeeping: not
+   * counted in {@linkcode OrderedRunner.pending} nor in the backlog
+   * warnings, which count handler calls.
+   *
+   * @typeParam A The first argument's type.
+   * @typeParam B The second argument's type.
+   * @param fn The work; synchronous.
+   * @param a Its first argument.
+   * @param b Its second argument.
+   */
+  callUncounted<A, B>(fn: (a: A, b: B) => void, a: A, b: B): void {
+    if (!this.#busy) {
+      this.call(fn, a, b);
+      return;
+    }
+    this.#uncounted++;
+    this.#queue.push(() => {
+      this.#uncounted--;
+      fn(a, b);
+    });
+  }
+
+  /**
    * Wait until every queued task has finished.
    *
    * @returns A promise that resolves when the runner is idle.
@@ -147,6 +172,7 @@ export class OrderedRunner {
   abandon(): number {
     const dropped = this.pending;
     this.#queue.clear();
+    this.#uncounted = 0;
     if (this.#busy) {
       // Whatever runs now may still finish; nothing follows it.
       this.#settleWaiters();

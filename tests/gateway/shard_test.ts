@@ -286,6 +286,9 @@ Deno.test("Shard skips unknown opcodes and delivers unknown event names", async 
     name: "SOMETHING_NEW",
     sequence: 2,
     data: { x: 1 },
+    // The frame's length, what holding the event costs.
+    size: JSON.stringify({ op: 0, s: 2, t: "SOMETHING_NEW", d: { x: 1 } })
+      .length,
   });
   await h.shard.close();
 });
