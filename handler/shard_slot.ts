@@ -139,8 +139,9 @@ export class ShardSlot {
         shardId: this.#shard.id,
       });
       this.#shard.connect().catch((error) => {
-        // A new pause closing the shard during its replay is no failure.
-        if (this.#paused !== undefined) return;
+        // A new pause closing the shard during its replay, or the Client
+        // stopping, is no failure.
+        if (this.#paused !== undefined || this.#stopped.aborted) return;
         visible.warn("Shard {shardId} did not resume: {message}", {
           shardId: this.#shard.id,
           message: error instanceof Error ? error.message : String(error),

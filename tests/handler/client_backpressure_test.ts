@@ -232,3 +232,37 @@ Deno.test("ShardSlot: a shard over the bound before its first READY or RESUMED i
     assert.deepEqual(calls, ["connect", "close", "connect"], "resumed");
   });
 });
+
+Deno.test("A Client stopped while its paused shard is resuming says nothing about a failed resume", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => release = resolve);
+    class Slow extends Handler {
+      override async onMessageCreate(): Promise<void> {
+        await gate;
+      }
+    }
+    const client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    await started(scheduler, client, new Slow());
+    await postEach(scheduler, discord, OVER_BOUND);
+    assert.equal(discord.gateway.counters.closes[4000], 1);
+    discord.gateway.planConnection("no-hello"); // the resume stays under way
+    release();
+    await client.idle();
+    await scheduler.flushMicrotasks();
+    assert.equal(client.shards!.shard(0)!.status, "waiting_for_hello");
+    const stopping = client.stop();
+    await runUntil(scheduler, () => client.shards === undefined);
+    await stopping;
+    assert.deepEqual(
+      records.filter((r) => /did not resume/.test(r.message.join(""))),
+      [],
+    );
+  });
+});
