@@ -32,7 +32,6 @@ import {
   createShardSet,
   heldIds,
   idsOf,
-  keepSessions,
   type ShardSet,
   type ShardStarts,
   startShards,
@@ -43,7 +42,6 @@ import { HeldEvents, whenComplete } from "./held_events.ts";
 import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
-
 import {
   type WatchRecommendedOptions,
   watchRecommendedShards,
@@ -530,6 +528,10 @@ export class FleetShards {
       // made every handover's session look stale, so it identified.
       const at = results[0]?.at;
       if (at !== undefined) this.#clockOffset = at - sentAt;
+      // Parked sessions back to the store before any start: Redis may have
+      // lost them, and another process may take the shards.
+      const [store, now] = [this.#options.sessionStore, this.#fleetNow()];
+      await this.#guard.writeBack(store, this.#current, sentAt, now);
       if (this.#next) {
         await this.#events.prune().catch((error: unknown) => {
           logger.warn("Could not prune held events: {error}", { error });
@@ -675,9 +677,7 @@ export class FleetShards {
         "No lease renewal answered by Redis for {ms} ms: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
         { ms: this.#ttlMs - this.#renewMs, shards: ids },
       );
-      if (set === this.#current) {
-        keepSessions(set, ids, this.#fleetNow(), this.#guard.parkFor(set));
-      }
+      if (set === this.#current) this.#guard.parked.park(set, this.#fleetNow());
       void this.#stop(set, ids, false);
     }
   }
@@ -707,7 +707,7 @@ export class FleetShards {
     await startShards(this.#starts, set, ids, {
       until: this.#guard.deadline(sentAt),
       safe: () => !this.#closed && startable(),
-      kept: this.#guard.parkedFor(set),
+      kept: this.#guard.parked.of(set.count),
     });
   }
 

@@ -1,12 +1,18 @@
 /**
  * {@linkcode LeaseGuard}: when a `FleetShards` process must stop its
- * shards because no lease renewal was answered, and whether a shard a tick
- * is still starting may connect on that tick's lease.
+ * shards because no lease renewal was answered, whether a shard a tick is
+ * still starting may connect on that tick's lease, and the sessions of the
+ * shards it stopped.
  *
  * @module
  */
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
-import type { SavedSession } from "../gateway/session_store.ts";
+import {
+  type Scheduler,
+  settlesWithin,
+  type TimerId,
+} from "../base/scheduler.ts";
+import type { SessionStore } from "../gateway/session_store.ts";
+import { ParkedSessions, type ParkedSet } from "./parked_sessions.ts";
 
 /**
  * After a renewal sent at `sentAt` succeeds, the leases are safe until
@@ -23,11 +29,11 @@ export class LeaseGuard {
   /** Bumped when it fires or is disarmed: starts asked before give up. */
   #epoch = 0;
   /**
-   * Sessions of the shards stopped when it fired (the caller keeps them):
-   * newer than the store's, Redis being silent; used to resume those
-   * shards when a renewal turns out to have kept their leases.
+   * Sessions of the shards stopped when it fired (the caller parks them):
+   * newer than the store's, Redis being silent; used to resume those shards
+   * and written back to the store once a renewal goes through.
    */
-  #parked: { of: unknown; sessions: Map<number, SavedSession> } | undefined;
+  readonly parked: ParkedSessions = new ParkedSessions();
 
   /**
    * @param scheduler The timers.
@@ -83,18 +89,25 @@ export class LeaseGuard {
     return () => epoch === this.#epoch && this.#scheduler.now() < until;
   }
 
-  /** Sessions parked for `of` (see `parkFor`), or none. */
-  parkedFor(of: unknown): ReadonlyMap<number, SavedSession> | undefined {
-    const parked = this.#parked;
-    return parked && parked.of === of ? parked.sessions : undefined;
-  }
-
-  /** The map to park `of`'s sessions in (a new one for another `of`). */
-  parkFor(of: unknown): Map<number, SavedSession> {
-    let parked = this.#parked;
-    if (!parked || parked.of !== of) {
-      parked = this.#parked = { of, sessions: new Map() };
-    }
-    return parked.sessions;
+  /**
+   * Write the parked sessions back to `store` (see
+   * {@linkcode ParkedSessions.publish}) after a renewal sent at `sentAt`
+   * went through, waiting no longer than its leases are safe: a store that
+   * does not answer must not hold the renewal's starts past them.
+   *
+   * @param store The fleet's session store.
+   * @param set The running set.
+   * @param sentAt When the renewal was sent, on the scheduler's clock.
+   * @param fleetNow The time on the fleet's clock, to date the sessions.
+   */
+  async writeBack(
+    store: SessionStore,
+    set: ParkedSet,
+    sentAt: number,
+    fleetNow: number,
+  ): Promise<void> {
+    const ms = this.deadline(sentAt) - this.#scheduler.now();
+    const written = this.parked.publish(store, set, fleetNow);
+    await settlesWithin(this.#scheduler, written, ms);
   }
 }

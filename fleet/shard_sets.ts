@@ -20,7 +20,7 @@ import {
 import type { RedisConnection } from "../redis/connection.ts";
 import { RedisSessionStore } from "../redis/session_store.ts";
 import { eraKeys, type FleetGeneration } from "./fleet_generation.ts";
-import { savedSessionOf, TickSessions } from "./fleet_sessions.ts";
+import { TickSessions } from "./fleet_sessions.ts";
 import { ShardLeases } from "./shard_leases.ts";
 import type { FleetShardOptions } from "./fleet_dispatch.ts";
 
@@ -95,23 +95,6 @@ export function createShardSet(
       shardCountKey: eraKeys(options.prefix, count).sessionCount,
     }),
   };
-}
-
-/**
- * The sessions of shards of `set` (with these `ids`) as they stand, dated
- * `savedAt`, added to `into`.
- */
-export function keepSessions(
-  set: ShardSet,
-  ids: readonly number[],
-  savedAt: number,
-  into: Map<number, SavedSession>,
-): void {
-  for (const id of ids) {
-    const shard = set.shards.get(id);
-    const saved = shard && savedSessionOf(shard, set.count, savedAt);
-    if (saved) into.set(id, saved);
-  }
 }
 
 /** What {@linkcode startShards} needs of the process. */

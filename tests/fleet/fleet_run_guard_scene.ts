@@ -1,8 +1,9 @@
 // The scene of the fleet_run_guard_* tests: FleetShards on a VirtualScheduler
 // (leases on its clock) against the real test Redis, through a valve that
 // can hold commands the way a frozen Redis or a stalled network does (a
-// held command reaches Redis only when the valve opens) and rewrite
-// answers; the fake gateway on loopback, on the same clock.
+// held command reaches Redis only when the valve opens), fail them the way
+// a Redis that is down does, and rewrite answers; the fake gateway on
+// loopback, on the same clock.
 import { FleetShards } from "../../fleet/fleet_shards.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import {
@@ -20,7 +21,7 @@ import {
   connectRedis,
   type RedisConnection,
 } from "../../redis/connection.ts";
-import { deleteKeys } from "../_fakes/fleet_scene.ts";
+import { deleteKeys, sessionStoreAt } from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 
 export const server = testRedis();
@@ -59,6 +60,11 @@ export class Valve {
   hold: ((command: SentCommand) => boolean) | undefined;
   /** Rewrites an answer. */
   rewrite: ((command: SentCommand, answer: unknown) => unknown) | undefined;
+  /**
+   * While set, every command fails at once without reaching Redis: Redis
+   * down (restarting), not silent.
+   */
+  down = false;
 
   /** Send what is held, and hold nothing more. */
   open(): void {
@@ -79,6 +85,10 @@ export class Valve {
         return (...args: unknown[]): Promise<unknown> => {
           const command = { name: property, args };
           this.sent.push(command);
+          if (this.down) {
+            this.answered++;
+            return Promise.reject(new Error("Connection is closed."));
+          }
           const send = async (): Promise<unknown> => {
             try {
               const answer = await value.apply(target, args);
@@ -140,6 +150,11 @@ export interface MemberOptions {
   store?: SessionStore;
   /** Where shards connect: the scene's fake gateway unless given. */
   gatewayUrl?: string;
+  /**
+   * Keep sessions in Redis (`<prefix>:sessions`, through the member's
+   * valve, as a fleet shares them) instead of in memory; `store` wins.
+   */
+  redisStore?: boolean;
 }
 
 /** One test's fleet. */
@@ -184,8 +199,9 @@ export async function scene(start = 1_000_000): Promise<Scene> {
       const redis = await connectRedis({ url: server.url });
       connections.push(redis);
       valves.push(valve);
+      const wrapped = valve.wrap(redis);
       const member = new FleetShards({
-        redis: valve.wrap(redis),
+        redis: wrapped,
         shard: {
           token: "fake-token",
           intents: 1,
@@ -197,7 +213,10 @@ export async function scene(start = 1_000_000): Promise<Scene> {
           maxConcurrency: 16,
           intervalMs: 0,
         }),
-        sessionStore: options.store ?? new MemorySessionStore(),
+        sessionStore: options.store ??
+          (options.redisStore
+            ? sessionStoreAt(wrapped, prefix)
+            : new MemorySessionStore()),
         prefix: `${prefix}:fleet`,
         leaseTtlMs: options.leaseTtlMs ?? 3_000,
         renewMs: options.renewMs ?? 1_000,
@@ -210,7 +229,10 @@ export async function scene(start = 1_000_000): Promise<Scene> {
     leases: (shardCount) =>
       direct.hgetall(`${prefix}:fleet:${shardCount}:leases`),
     teardown: async () => {
-      for (const valve of valves) valve.open();
+      for (const valve of valves) {
+        valve.down = false;
+        valve.open();
+      }
       for (const member of members) await member.close();
       for (const redis of connections) await closeRedis(redis);
       await served.close();
