@@ -327,6 +327,8 @@ export class Shard {
 
   #connection: Connection | undefined;
   #reconnectTimer: TimerId | undefined;
+  /** Set by pause(): no connection opens until resume() or close(). */
+  #paused = false;
   /** Consecutive connection attempts that did not reach READY/RESUMED. */
   #failedAttempts = 0;
   /** Consecutive RESUME attempts that did not reach RESUMED. */
@@ -459,6 +461,11 @@ export class Shard {
   /** Where the shard is in its life. */
   get status(): ShardStatus {
     return this.#status;
+  }
+
+  /** Whether {@linkcode Shard.pause} holds the shard off the gateway. */
+  get paused(): boolean {
+    return this.#paused;
   }
 
   /** The current session's ID, if a session exists. */
@@ -888,6 +895,54 @@ export class Shard {
   }
 
   /**
+   * Stop taking events for a while and keep the session, for a consumer
+   * that fell behind (the `Client` pauses a shard whose handlers hold too
+   * many events): the connection closes resumably (4000) and none opens
+   * until {@linkcode Shard.resume}, which RESUMEs, so Discord replays what
+   * it sent meanwhile, if the pause is shorter than Discord keeps a closed
+   * session (about 90 s). Unlike {@linkcode Shard.close}, commands stay
+   * queued, `connect()` callers keep waiting and dispatch streams go on; the
+   * status is `reconnecting` meanwhile. Does nothing on a shard that is not
+   * running, or paused already.
+   *
+   * @example Hold events off while a backlog drains
+   * ```ts
+   * import { Shard } from "@disruption/disruption/gateway";
+   * import assert from "node:assert/strict";
+   *
+   * const shard = new Shard({ token: "Bot x.y.z", intents: 0 });
+   * shard.pause(); // not running: nothing to pause
+   * assert.equal(shard.paused, false);
+   * ```
+   */
+  pause(): void {
+    if (
+      this.#paused || this.#status === "idle" || this.#status === "closed"
+    ) return;
+    this.#paused = true;
+    if (this.#reconnectTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#reconnectTimer);
+      this.#reconnectTimer = undefined;
+    }
+    logger.info("Shard {shardId} paused", { shardId: this.#shardId });
+    this.#dropConnection(RESUMABLE_CLOSE_CODE);
+    if (this.#status !== "reconnecting") this.#setStatus("reconnecting");
+  }
+
+  /**
+   * End a {@linkcode Shard.pause}: connect again at once, resuming the
+   * session. Does nothing when not paused.
+   */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (
+      this.#status === "reconnecting" && this.#connection === undefined &&
+      this.#reconnectTimer === undefined
+    ) this.#open();
+  }
+
+  /**
    * Take a saved session to resume on the next {@linkcode Shard.connect}
    * instead of identifying. Only while the shard is idle or closed.
    *
@@ -1037,6 +1092,7 @@ export class Shard {
 
   #open(): void {
     this.#reconnectTimer = undefined;
+    if (this.#paused) return; // resume() opens it
     if (
       this.#sessionId !== undefined &&
       this.#failedResumes >= MAX_RESUME_ATTEMPTS
@@ -1395,6 +1451,7 @@ export class Shard {
 
   /** Enter `closed` for good: no timers, no queue, waiters rejected. */
   #stop(reason: GatewayError): void {
+    this.#paused = false;
     this.#lifetime.abort(reason);
     if (this.#reconnectTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#reconnectTimer);

@@ -3,6 +3,7 @@
 // the back-pressure that pauses the shard while its handlers fall behind.
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
 import type { Shard } from "../gateway/shard.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { ShardContext } from "./context.ts";
@@ -14,9 +15,10 @@ const logger = getLogger(["disruption", "handler"]);
 
 /**
  * The frame text (UTF-16 code units, about bytes) a shard's events may hold
- * while their handlers have not finished, before the shard is closed
- * resumably: about 6,000 messages, and an order of magnitude more heap once
- * parsed (a hostile frame of empty objects parses to 20 times its size).
+ * while their handlers have not finished, before the shard is paused
+ * (`Shard.pause`, which closes resumably): about 6,000 messages, and an
+ * order of magnitude more heap once parsed (a hostile frame of empty
+ * objects parses to 20 times its size).
  * Without it a handler slower than the gateway, or one that never settles,
  * keeps every later event in memory until the process runs out of it.
  */
@@ -25,29 +27,52 @@ export const MAX_HELD_EVENT_CHARS = 16 * 1024 * 1024;
 /** Held text at which a paused shard reconnects (and RESUMEs). */
 const RESUME_BELOW_CHARS = MAX_HELD_EVENT_CHARS / 4;
 
+/**
+ * How long a pause may last before the shard RESUMEs anyway if its handlers
+ * made room (below the bound, not yet at a quarter), in ms: well within the
+ * ~90 s Discord keeps a closed session, so a handler that keeps up only
+ * slowly keeps its session, taking one replay more than the bound at most.
+ */
+export const MAX_PAUSE_MS = 45_000;
+
+/** One pause of the shard, from asked to resumed. */
+interface Pause {
+  /** `Shard.pause()` was called (a microtask after the pause was asked). */
+  applied: boolean;
+  /** Fires at {@linkcode MAX_PAUSE_MS}. */
+  timer: TimerId | undefined;
+  /** The session paused, to tell at the resume whether it survived. */
+  session: string | undefined;
+}
+
 /** One shard's context and the runner that keeps its events in order. */
 export class ShardSlot {
   readonly ctx: ShardContext;
   readonly runner: OrderedRunner;
   readonly #shard: Shard;
+  readonly #scheduler: Scheduler;
   /** Aborted when the Client stops: a paused shard then stays closed. */
   readonly #stopped: AbortSignal;
   /** Whether the last `old` queued for the context is not `undefined`. */
   #holdsOld = false;
-  /** Whether the shard was seen ready: its start's connect() is settled. */
-  #everReady = false;
   /** Text of the events whose handlers have not finished yet. */
   #heldChars = 0;
-  /**
-   * Set while paused: resolves once the shard's close has finished, to
-   * whether this pause closed it (and so may connect it again).
-   */
-  #paused: Promise<boolean> | undefined;
+  /** Set from a pause asked until its resume. */
+  #pause: Pause | undefined;
 
-  constructor(shard: Shard, rest: RestClient, stopped: AbortSignal) {
+  constructor(
+    shard: Shard,
+    rest: RestClient,
+    scheduler: Scheduler,
+    stopped: AbortSignal,
+  ) {
     this.ctx = new ShardContext(shard, rest);
     this.#shard = shard;
+    this.#scheduler = scheduler;
     this.#stopped = stopped;
+    stopped.addEventListener("abort", () => this.#clearTimer(), {
+      once: true,
+    });
     this.runner = new OrderedRunner(
       (error) => visible.error("Handler error sink failed: {error}", { error }),
       {
@@ -75,79 +100,107 @@ export class ShardSlot {
    * Count an event whose handler calls were just queued, until they finish.
    * Only events that wait (or whose handler is still running) are counted:
    * a bot whose handlers finish synchronously pays nothing. Past
-   * {@linkcode MAX_HELD_EVENT_CHARS} the shard is closed resumably, so that
-   * Discord keeps what follows; it RESUMEs once the handlers caught up.
+   * {@linkcode MAX_HELD_EVENT_CHARS} the shard is paused (`Shard.pause`),
+   * so that Discord keeps what follows; it RESUMEs once the handlers caught
+   * up.
    *
    * @param chars The event's frame length (`ShardDispatch.size`).
    */
   held(chars: number | undefined): void {
     if (!this.runner.busy || chars === undefined) return;
-    this.#everReady ||= this.#shard.status === "ready";
     this.#heldChars += chars;
     this.runner.callUncounted(release, this, chars);
-    if (this.#heldChars > MAX_HELD_EVENT_CHARS && this.#paused === undefined) {
-      this.#pause();
+    const pause = this.#pause;
+    // Resumed or closed by someone else since: this pause is over.
+    if (pause?.applied && !this.#shard.paused) this.#endPause();
+    if (this.#heldChars > MAX_HELD_EVENT_CHARS && this.#pause === undefined) {
+      this.#startPause();
     }
   }
 
   /** The held event's handlers have finished. */
   released(chars: number): void {
     this.#heldChars -= chars;
-    if (this.#paused !== undefined && this.#heldChars <= RESUME_BELOW_CHARS) {
-      this.#resume(this.#paused);
+    if (this.#pause !== undefined && this.#heldChars <= RESUME_BELOW_CHARS) {
+      this.#resume("its handlers caught up");
     }
   }
 
-  #pause(): void {
+  #startPause(): void {
     const shardId = this.#shard.id;
     visible.warn(
-      "Shard {shardId}: its handlers are {mib} MiB of events behind; closing the connection resumably until they catch up (Discord replays what it sent meanwhile if they do within about a minute; after that the session is gone, and the events with it)",
+      "Shard {shardId}: its handlers are {mib} MiB of events behind; pausing the connection until they catch up (Discord replays what it sent meanwhile)",
       { shardId, mib: Math.round(this.#heldChars / 1024 / 1024) },
     );
-    // Not from inside the shard's own delivery. Before the shard's first
-    // READY or RESUMED, not until then: closing would fail the connect()
-    // that the Client's start() awaits (a restored session's replay).
-    const first = this.#everReady || !this.#running()
-      ? undefined
-      : this.#shard.connect();
-    this.#paused = (async () => {
-      await (first ?? Promise.resolve()).catch(() => {});
-      if (!this.#running()) return false;
-      await this.#shard.close({ resumable: true });
-      return true;
-    })();
-  }
-
-  /**
-   * Whether the shard runs and the Client too. Closed already (the Client
-   * stopping, or by hand), there is nothing to pause, and `connect()`
-   * would start it again.
-   */
-  #running(): boolean {
-    const status = this.#shard.status;
-    return !this.#stopped.aborted && status !== "closed" && status !== "idle";
-  }
-
-  #resume(paused: Promise<boolean>): void {
-    this.#paused = undefined;
-    paused.then((closedIt) => {
-      // Not ours to open, the Client stopped, or a new pause overtook it.
-      if (!closedIt || this.#stopped.aborted || this.#paused !== undefined) {
-        return;
-      }
-      logger.info("Shard {shardId}: its handlers caught up; resuming", {
-        shardId: this.#shard.id,
-      });
-      this.#shard.connect().catch((error) => {
-        // A new pause closing the shard during its replay, or the Client
-        // stopping, is no failure.
-        if (this.#paused !== undefined || this.#stopped.aborted) return;
-        visible.warn("Shard {shardId} did not resume: {message}", {
-          shardId: this.#shard.id,
-          message: error instanceof Error ? error.message : String(error),
-        });
-      });
+    const pause: Pause = {
+      applied: false,
+      timer: undefined,
+      session: undefined,
+    };
+    this.#pause = pause;
+    // Not from inside the shard's own delivery.
+    queueMicrotask(() => {
+      if (this.#pause !== pause || this.#stopped.aborted) return;
+      pause.session = this.#shard.session?.sessionId;
+      this.#shard.pause();
+      pause.applied = true;
+      pause.timer = this.#scheduler.setTimeout(
+        () => this.#pauseTooLong(pause),
+        MAX_PAUSE_MS,
+      );
     });
+  }
+
+  /** The pause lasted {@linkcode MAX_PAUSE_MS}. */
+  #pauseTooLong(pause: Pause): void {
+    pause.timer = undefined;
+    if (this.#pause !== pause) return;
+    if (this.#heldChars <= MAX_HELD_EVENT_CHARS) {
+      this.#resume("its handlers made room");
+      return;
+    }
+    visible.warn(
+      "Shard {shardId}: its handlers are still {mib} MiB of events behind after {seconds} s paused (a handler that never finishes?); Discord ends a closed session after about 90 s, and the events it held are lost with it",
+      {
+        shardId: this.#shard.id,
+        mib: Math.round(this.#heldChars / 1024 / 1024),
+        seconds: MAX_PAUSE_MS / 1000,
+      },
+    );
+  }
+
+  #resume(why: string): void {
+    const pause = this.#pause!;
+    this.#endPause();
+    if (this.#stopped.aborted || !this.#shard.paused) return;
+    logger.info("Shard {shardId}: {why}; resuming", {
+      shardId: this.#shard.id,
+      why,
+    });
+    this.#shard.resume();
+    const shardId = this.#shard.id;
+    // Whether the session survived: known at the next READY or RESUMED.
+    this.#shard.connect().then(() => {
+      const now = this.#shard.session?.sessionId;
+      if (pause.session !== undefined && now !== pause.session) {
+        visible.warn(
+          "Shard {shardId}: the session ended while the shard was paused; the events Discord sent meanwhile are lost",
+          { shardId },
+        );
+      }
+    }, () => {});
+  }
+
+  #endPause(): void {
+    this.#clearTimer();
+    this.#pause = undefined;
+  }
+
+  #clearTimer(): void {
+    const timer = this.#pause?.timer;
+    if (timer === undefined) return;
+    this.#scheduler.clearTimeout(timer);
+    this.#pause!.timer = undefined;
   }
 }
 

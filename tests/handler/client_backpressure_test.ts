@@ -1,14 +1,19 @@
 // A handler slower than the gateway must not make the Client hold every
 // later event in memory: past MAX_HELD_EVENT_CHARS of waiting events the
-// shard closes resumably, and it RESUMEs (Discord replays the rest) once the
-// handlers caught up. Nothing is lost or delivered twice.
+// shard pauses (its connection closed resumably), and it RESUMEs (Discord
+// replays the rest) once the handlers caught up. Nothing is lost or
+// delivered twice, commands wait instead of failing, and streams go on.
 import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
 import { Handler } from "../../handler/handler.ts";
-import { MAX_HELD_EVENT_CHARS, ShardSlot } from "../../handler/shard_slot.ts";
+import {
+  MAX_HELD_EVENT_CHARS,
+  MAX_PAUSE_MS,
+  ShardSlot,
+} from "../../handler/shard_slot.ts";
+import { MemorySessionStore } from "../../gateway/session_store.ts";
 import type { Shard } from "../../gateway/shard.ts";
 import type { RestClient } from "../../rest/rest_client.ts";
-import { MemorySessionStore } from "../../gateway/session_store.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
@@ -26,6 +31,11 @@ function big(i: number): string {
 
 /** Messages that together hold more than the bound. */
 const OVER_BOUND = Math.ceil(MAX_HELD_EVENT_CHARS / (256 * 1024)) + 24;
+
+/** 0, 1, ..., count - 1. */
+function upTo(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
 
 /** Post `count` big messages, each reaching the client before the next. */
 async function postEach(
@@ -50,58 +60,122 @@ async function started(
   await starting;
 }
 
-Deno.test("A handler far behind the gateway pauses its shard resumably; it resumes once the handler caught up, nothing lost or repeated", async () => {
+/** A handler whose MESSAGE_CREATEs wait for `release()`, then are noted. */
+function gated(): {
+  handler: Handler;
+  seen: number[];
+  release: () => void;
+  [Symbol.dispose](): void;
+} {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const seen: number[] = [];
+  class Slow extends Handler {
+    override async onMessageCreate(
+      message: GatewayEventMap["MESSAGE_CREATE"],
+    ): Promise<void> {
+      await gate;
+      seen.push(Number.parseInt(message.content));
+    }
+  }
+  // A failed assertion must not leave stop() waiting for the handler.
+  return { handler: new Slow(), seen, release, [Symbol.dispose]: release };
+}
+
+function messagesOf(
+  records: { message: readonly unknown[] }[],
+  pattern: RegExp,
+): number {
+  return records.filter((r) => pattern.test(r.message.join(""))).length;
+}
+
+Deno.test("A handler far behind the gateway pauses its shard; it resumes once the handler caught up, nothing lost or repeated", async () => {
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => release = resolve);
-    const seen: number[] = [];
-    class Slow extends Handler {
-      override async onMessageCreate(
-        message: GatewayEventMap["MESSAGE_CREATE"],
-      ): Promise<void> {
-        await gate;
-        seen.push(Number.parseInt(message.content));
-      }
-    }
+    using slow = gated();
     await using client = new Client({
       token: discord.token,
       intents: INTENTS,
       ...discord.clientOptions,
     });
-    await started(scheduler, client, new Slow());
-    // A failed assertion must not leave stop() waiting for the handler.
-    using _ = { [Symbol.dispose]: () => release() };
+    await started(scheduler, client, slow.handler);
     await postEach(scheduler, discord, OVER_BOUND);
     assert.equal(discord.gateway.counters.closes[4000], 1);
+    const shard = client.shards!.shard(0)!;
+    assert.equal(shard.paused, true);
+    assert.equal(shard.status, "reconnecting");
     const held = client.pendingHandlerCalls(0);
     assert.ok(
       held < OVER_BOUND - 16,
       `the shard stopped taking events past the bound (${held} held)`,
     );
     const warning = records.find((r) =>
-      /events behind; closing the connection resumably/.test(r.message.join(""))
+      /events behind; pausing the connection/.test(r.message.join(""))
     );
     assert.ok(warning, "the pause is shown without configuring logging");
     assert.equal(warning.level, "warning");
 
-    release();
-    // The held events' handlers run on microtasks alone, with no timer.
+    slow.release();
+    await client.idle(); // the held handlers run on microtasks alone
+    await runUntil(scheduler, () => slow.seen.length === OVER_BOUND);
     await client.idle();
-    await runUntil(scheduler, () => seen.length === OVER_BOUND);
-    await client.idle();
-    assert.deepEqual(seen, Array.from({ length: OVER_BOUND }, (_, i) => i));
+    assert.deepEqual(slow.seen, upTo(OVER_BOUND));
     const { identifies, resumed } = discord.gateway.counters;
     assert.equal(identifies, 1, "the session was kept");
     assert.equal(resumed, 1);
-    assert.equal(client.shards!.shard(0)!.status, "ready");
+    assert.equal(shard.status, "ready");
+    assert.equal(shard.paused, false);
   });
 });
 
-Deno.test("A handler that never settles holds a bounded backlog however much the gateway sends, and stop() still ends the run", async () => {
+Deno.test("A paused shard keeps its commands queued and its dispatch streams open", async () => {
   const scheduler = new VirtualScheduler();
   await withLogRecords(async () => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    using slow = gated();
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    await started(scheduler, client, slow.handler);
+    const shard = client.shards!.shard(0)!;
+    const streamed: number[] = [];
+    const reading = (async () => {
+      for await (const event of shard.dispatches()) {
+        if (event.name !== "MESSAGE_CREATE") continue;
+        const content = (event.data as { content: string }).content;
+        streamed.push(Number.parseInt(content));
+        if (streamed.length === OVER_BOUND) return;
+      }
+    })();
+    await postEach(scheduler, discord, OVER_BOUND);
+    assert.equal(shard.paused, true);
+    const sent = shard.updatePresence({
+      since: null,
+      activities: [],
+      status: "idle",
+      afk: false,
+    });
+    let settled: string | undefined;
+    sent.then(() => settled = "written", () => settled = "rejected");
+    await scheduler.flushMicrotasks();
+    assert.equal(settled, undefined, "the command waits for the resume");
+
+    slow.release();
+    await client.idle();
+    await runUntil(scheduler, () => settled !== undefined);
+    assert.equal(settled, "written");
+    await runUntil(scheduler, () => streamed.length === OVER_BOUND);
+    await reading;
+    assert.deepEqual(streamed, upTo(OVER_BOUND));
+  });
+});
+
+Deno.test("A handler that never settles holds a bounded backlog however much the gateway sends, says so after MAX_PAUSE_MS, and stop() still ends the run", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
     class Stuck extends Handler {
       override onMessageCreate(): Promise<void> {
@@ -116,14 +190,95 @@ Deno.test("A handler that never settles holds a bounded backlog however much the
     await started(scheduler, client, new Stuck());
     await postEach(scheduler, discord, 4 * OVER_BOUND);
     assert.equal(discord.gateway.counters.closes[4000], 1);
+    await scheduler.advance(MAX_PAUSE_MS);
+    assert.equal(messagesOf(records, /still \d+ MiB of events behind/), 1);
     await scheduler.advance(60_000);
     assert.ok(client.pendingHandlerCalls(0) < OVER_BOUND);
-    assert.equal(client.shards!.shard(0)!.status, "closed");
+    assert.equal(client.shards!.shard(0)!.status, "reconnecting");
     assert.equal(discord.gateway.counters.resumes, 0);
     const stopping = client.stop({ drainTimeout: 1000 });
     await scheduler.advance(1000);
     await stopping;
     assert.equal(discord.gateway.counters.resumes, 0, "not reopened by stop");
+    assert.equal(scheduler.pending, 0, "no timer outlives stop()");
+  });
+});
+
+Deno.test("A handler that makes room but does not catch up keeps its session: the shard resumes after MAX_PAUSE_MS", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    const gates: (() => void)[] = [];
+    const seen: number[] = [];
+    class OneByOne extends Handler {
+      override async onMessageCreate(
+        message: GatewayEventMap["MESSAGE_CREATE"],
+      ): Promise<void> {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        seen.push(Number.parseInt(message.content));
+      }
+    }
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    using _ = {
+      [Symbol.dispose]: () => {
+        for (const open of gates) open();
+      },
+    };
+    await started(scheduler, client, new OneByOne());
+    await postEach(scheduler, discord, OVER_BOUND);
+    assert.equal(discord.gateway.counters.closes[4000], 1);
+    // Eight events handled: below the bound, far above a quarter of it.
+    for (let i = 0; i < 8; i++) {
+      gates.shift()!();
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(seen.length, 8);
+    assert.equal(discord.gateway.counters.resumes, 0);
+    await scheduler.advance(MAX_PAUSE_MS);
+    await runUntil(scheduler, () => discord.gateway.counters.resumed === 1);
+    assert.equal(messagesOf(records, /still \d+ MiB/), 0);
+    // The rest arrives and is handled in order, once.
+    for (let n = 0; seen.length < OVER_BOUND && n < 1000; n++) {
+      const open = gates.shift();
+      if (open === undefined) await scheduler.runNext();
+      else {
+        open();
+        await scheduler.flushMicrotasks();
+      }
+    }
+    assert.deepEqual(seen, upTo(OVER_BOUND));
+    assert.equal(discord.gateway.counters.identifies, 1);
+  });
+});
+
+Deno.test("A session that expires while its shard is paused is reported as lost events", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    using slow = gated();
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    await started(scheduler, client, slow.handler);
+    await postEach(scheduler, discord, OVER_BOUND);
+    await scheduler.advance(120_000); // past the fake's 90 s session TTL
+    slow.release();
+    await client.idle();
+    await runUntil(scheduler, () => discord.gateway.counters.identifies === 2);
+    await runUntil(
+      scheduler,
+      () => messagesOf(records, /session ended while the shard was paused/) > 0,
+    );
+    const lost = records.find((r) =>
+      /session ended while the shard was paused/.test(r.message.join(""))
+    )!;
+    assert.equal(lost.level, "warning");
   });
 });
 
@@ -148,7 +303,7 @@ Deno.test("Handlers that finish synchronously never pause the shard, whatever th
   assert.equal(discord.gateway.counters.connections, 1);
 });
 
-Deno.test("A restored session whose replay passes the bound still starts; the shard pauses after RESUMED and loses nothing", async () => {
+Deno.test("A restored session whose replay passes the bound: start() resolves once the handlers caught up and the shard resumed, nothing lost", async () => {
   const scheduler = new VirtualScheduler();
   await withLogRecords(async () => {
     await using discord = await FakeDiscord.start({ scheduler });
@@ -165,71 +320,83 @@ Deno.test("A restored session whose replay passes the bound still starts; the sh
     // Sent while no process runs: replayed to the next one.
     await postEach(scheduler, discord, OVER_BOUND);
 
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => release = resolve);
-    const seen: number[] = [];
-    class Slow extends Handler {
-      override async onMessageCreate(
-        message: GatewayEventMap["MESSAGE_CREATE"],
-      ): Promise<void> {
-        await gate;
-        seen.push(Number.parseInt(message.content));
-      }
-    }
+    using slow = gated();
     await using second = new Client(options);
-    using _ = { [Symbol.dispose]: () => release() };
-    await started(scheduler, second, new Slow());
-    assert.equal(discord.gateway.counters.resumed, 1);
+    let done = false;
+    const starting = second.start(slow.handler).finally(() => done = true);
     await runUntil(
       scheduler,
       () => discord.gateway.counters.closes[4000] === 2,
     );
-
-    release();
+    slow.release();
     await second.idle();
-    await runUntil(scheduler, () => seen.length === OVER_BOUND);
-    assert.deepEqual(seen, Array.from({ length: OVER_BOUND }, (_, i) => i));
+    await runUntil(scheduler, () => done && slow.seen.length === OVER_BOUND);
+    await starting;
+    assert.deepEqual(slow.seen, upTo(OVER_BOUND));
     const { identifies, resumed } = discord.gateway.counters;
     assert.equal(identifies, 1, "the session was kept");
     assert.equal(resumed, 2);
   });
 });
 
-Deno.test("ShardSlot: a shard over the bound before its first READY or RESUMED is closed only once that arrives", async () => {
+/** What the slot uses of a shard. */
+interface StubShard {
+  id: number;
+  status: string;
+  paused: boolean;
+  session: { sessionId: string };
+  pause(): void;
+  resume(): void;
+  connect(): Promise<void>;
+}
+
+/** A shard stand-in recording what the slot asks of it. */
+function stubShard(status: string): { shard: StubShard; calls: string[] } {
+  const calls: string[] = [];
+  const shard: StubShard = {
+    id: 0,
+    status,
+    paused: false,
+    session: { sessionId: "s" },
+    pause: () => {
+      calls.push("pause");
+      shard.paused = true;
+      shard.status = "reconnecting";
+    },
+    resume: () => {
+      calls.push("resume");
+      shard.paused = false;
+    },
+    connect: () => new Promise<void>(() => {}),
+  };
+  return { shard, calls };
+}
+
+Deno.test("ShardSlot pauses a shard over the bound even during a RESUME's replay, and again after someone else resumed it", async () => {
   await withLogRecords(async () => {
-    const calls: string[] = [];
-    let settle!: () => void;
-    const shard = {
-      id: 0,
-      status: "resuming",
-      connect: () => {
-        calls.push("connect");
-        return new Promise<void>((resolve) => settle = resolve);
-      },
-      close: () => {
-        calls.push("close");
-        shard.status = "closed";
-        return Promise.resolve();
-      },
-    };
+    const scheduler = new VirtualScheduler();
+    const { shard, calls } = stubShard("resuming");
+    const stop = new AbortController();
     const slot = new ShardSlot(
       shard as unknown as Shard,
       undefined as unknown as RestClient,
-      new AbortController().signal,
+      scheduler,
+      stop.signal,
     );
     let release!: () => void;
     slot.runner.push(() => new Promise<void>((resolve) => release = resolve));
     slot.held(MAX_HELD_EVENT_CHARS + 1);
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-    assert.deepEqual(calls, ["connect"], "waits for the replay to end");
-    shard.status = "ready";
-    settle();
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-    assert.deepEqual(calls, ["connect", "close"]);
+    await scheduler.flushMicrotasks();
+    assert.deepEqual(calls, ["pause"], "a replay that never ends is bounded");
+    shard.resume(); // by hand, the backlog still there
+    slot.held(1);
+    await scheduler.flushMicrotasks();
+    assert.deepEqual(calls, ["pause", "resume", "pause"]);
     release();
     await slot.runner.idle();
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-    assert.deepEqual(calls, ["connect", "close", "connect"], "resumed");
+    assert.deepEqual(calls, ["pause", "resume", "pause", "resume"]);
+    stop.abort();
+    assert.equal(scheduler.pending, 0);
   });
 });
 
@@ -237,32 +404,23 @@ Deno.test("A Client stopped while its paused shard is resuming says nothing abou
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => release = resolve);
-    class Slow extends Handler {
-      override async onMessageCreate(): Promise<void> {
-        await gate;
-      }
-    }
+    using slow = gated();
     const client = new Client({
       token: discord.token,
       intents: INTENTS,
       ...discord.clientOptions,
     });
-    await started(scheduler, client, new Slow());
+    await started(scheduler, client, slow.handler);
     await postEach(scheduler, discord, OVER_BOUND);
     assert.equal(discord.gateway.counters.closes[4000], 1);
     discord.gateway.planConnection("no-hello"); // the resume stays under way
-    release();
+    slow.release();
     await client.idle();
     await scheduler.flushMicrotasks();
     assert.equal(client.shards!.shard(0)!.status, "waiting_for_hello");
     const stopping = client.stop();
     await runUntil(scheduler, () => client.shards === undefined);
     await stopping;
-    assert.deepEqual(
-      records.filter((r) => /did not resume/.test(r.message.join(""))),
-      [],
-    );
+    assert.equal(messagesOf(records, /did not resume|session ended/), 0);
   });
 });

@@ -1,0 +1,87 @@
+// Shard.pause() holds a running shard off the gateway without ending it:
+// the connection closes resumably, nothing reconnects until resume(), and
+// commands, connect() callers and the session all wait for the RESUME.
+import assert from "node:assert/strict";
+import {
+  createHarness,
+  dispatch,
+  hello,
+  INTERVAL,
+  readyHarness,
+  sentOps,
+} from "../_fakes/shard_harness.ts";
+import { GatewayOpcode } from "../../types/opcodes.ts";
+
+Deno.test("Shard.pause closes resumably and opens nothing until resume(), which RESUMEs with the queued commands kept", async () => {
+  const h = await readyHarness();
+  dispatch(h.socket(), 2);
+  const first = h.socket();
+  h.shard.pause();
+  assert.equal(h.shard.paused, true);
+  assert.equal(h.shard.status, "reconnecting");
+  assert.equal(first.clientCloseCode, 4000);
+  const sent = h.shard.updatePresence({
+    since: null,
+    activities: [],
+    status: "idle",
+    afk: false,
+  });
+  let settled: string | undefined;
+  sent.then(() => settled = "written", () => settled = "rejected");
+  const waiting = h.shard.connect(); // waits for the resume, does not end it
+  await h.scheduler.advance(10 * INTERVAL);
+  assert.equal(h.transport.sockets.length, 1, "no connection while paused");
+  assert.equal(settled, undefined);
+  assert.equal(h.shard.paused, true);
+
+  h.shard.resume();
+  await h.settle();
+  assert.equal(h.transport.sockets.length, 2);
+  hello(h.socket());
+  await h.settle();
+  const resume = h.socket().sentPayloads().find((p) =>
+    p.op === GatewayOpcode.Resume
+  );
+  assert.deepEqual((resume?.d as { seq: number }).seq, 2);
+  h.socket().receive({ op: 0, s: 3, t: "RESUMED", d: {} });
+  await waiting;
+  await h.settle();
+  assert.equal(settled, "written");
+  assert.ok(sentOps(h.socket()).includes(GatewayOpcode.PresenceUpdate));
+  assert.equal(h.shard.paused, false);
+  await h.shard.close();
+});
+
+Deno.test("Shard.pause does nothing on a shard that does not run; close() ends a pause for good", async () => {
+  const idle = createHarness();
+  idle.shard.pause();
+  assert.equal(idle.shard.paused, false);
+  assert.equal(idle.shard.status, "idle");
+
+  const h = await readyHarness();
+  h.shard.pause();
+  await h.shard.close();
+  assert.equal(h.shard.paused, false);
+  h.shard.resume();
+  await h.scheduler.advance(10 * INTERVAL);
+  assert.equal(h.shard.status, "closed");
+  assert.equal(
+    h.transport.sockets.length,
+    1,
+    "resume() after close() opens nothing",
+  );
+});
+
+Deno.test("Shard.pause cancels a pending reconnect: a dropped connection is not reopened while paused", async () => {
+  const h = await readyHarness();
+  h.socket().drop();
+  await h.settle();
+  assert.equal(h.shard.status, "reconnecting");
+  h.shard.pause();
+  await h.scheduler.advance(120_000);
+  assert.equal(h.transport.sockets.length, 1);
+  h.shard.resume();
+  await h.settle();
+  assert.equal(h.transport.sockets.length, 2);
+  await h.shard.close();
+});
