@@ -329,6 +329,10 @@ export class Shard {
   #reconnectTimer: TimerId | undefined;
   /** Set by pause(): no connection opens until resume() or close(). */
   #paused = false;
+  /** When the reconnect timer is due (a backoff resume() must keep). */
+  #reconnectDue = 0;
+  /** The reconnect due when pause() cancelled it; `undefined`: none. */
+  #pausedReconnectDue: number | undefined;
   /** Consecutive connection attempts that did not reach READY/RESUMED. */
   #failedAttempts = 0;
   /** Consecutive RESUME attempts that did not reach RESUMED. */
@@ -902,8 +906,12 @@ export class Shard {
    * it sent meanwhile, if the pause is shorter than Discord keeps a closed
    * session (about 90 s). Unlike {@linkcode Shard.close}, commands stay
    * queued, `connect()` callers keep waiting and dispatch streams go on; the
-   * status is `reconnecting` meanwhile. Does nothing on a shard that is not
-   * running, or paused already.
+   * status is `reconnecting` meanwhile. A reconnect the shard was waiting
+   * for (a backoff, a server's `Retry-After`) still waits its time after
+   * `resume()`. Paused while an IDENTIFY is in flight (status
+   * `identifying`), the session it was starting is lost: `resume()`
+   * identifies again. Does nothing on a shard that is not running, or
+   * paused already.
    *
    * @example Hold events off while a backlog drains
    * ```ts
@@ -920,9 +928,12 @@ export class Shard {
       this.#paused || this.#status === "idle" || this.#status === "closed"
     ) return;
     this.#paused = true;
+    this.#pausedReconnectDue = undefined;
     if (this.#reconnectTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#reconnectTimer);
       this.#reconnectTimer = undefined;
+      // A backoff or a server's Retry-After still applies after resume().
+      this.#pausedReconnectDue = this.#reconnectDue;
     }
     logger.info("Shard {shardId} paused", { shardId: this.#shardId });
     this.#dropConnection(RESUMABLE_CLOSE_CODE);
@@ -937,9 +948,16 @@ export class Shard {
     if (!this.#paused) return;
     this.#paused = false;
     if (
-      this.#status === "reconnecting" && this.#connection === undefined &&
-      this.#reconnectTimer === undefined
-    ) this.#open();
+      this.#status !== "reconnecting" || this.#connection !== undefined ||
+      this.#reconnectTimer !== undefined
+    ) return;
+    const wait = (this.#pausedReconnectDue ?? 0) - this.#scheduler.now();
+    if (wait <= 0) {
+      this.#open();
+      return;
+    }
+    this.#reconnectDue = this.#pausedReconnectDue!;
+    this.#reconnectTimer = this.#scheduler.setTimeout(() => this.#open(), wait);
   }
 
   /**
@@ -1398,6 +1416,7 @@ export class Shard {
       shardId: this.#shardId,
       delay,
     });
+    this.#reconnectDue = this.#scheduler.now() + delay;
     this.#reconnectTimer = this.#scheduler.setTimeout(
       () => this.#open(),
       delay,
@@ -1822,8 +1841,9 @@ export class Shard {
     } else if (name === "RESUMED") {
       this.#becomeReady(connection);
     }
-    // A state listener that closed the shard on "ready" ends delivery too.
-    if (!this.#current(connection)) return;
+    // A state listener that closed the shard on "ready" ends delivery too;
+    // one that paused it does not: the RESUME starts after this sequence.
+    if (!this.#current(connection) && !this.#paused) return;
     this.#deliver(name, sequence, text, payload.d, true);
   }
 

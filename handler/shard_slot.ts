@@ -43,6 +43,16 @@ interface Pause {
   timer: TimerId | undefined;
   /** The session paused, to tell at the resume whether it survived. */
   session: string | undefined;
+  /**
+   * Whether this pause paused the shard: not one paused already (by hand),
+   * which is not this pause's to resume.
+   */
+  ours: boolean;
+  /**
+   * {@linkcode MAX_PAUSE_MS} passed with the handlers over the bound: it
+   * resumes as soon as they are under it, the session's time running out.
+   */
+  overdue: boolean;
 }
 
 /** One shard's context and the runner that keeps its events in order. */
@@ -59,6 +69,8 @@ export class ShardSlot {
   #heldChars = 0;
   /** Set from a pause asked until its resume. */
   #pause: Pause | undefined;
+  /** A resumed pause waits for READY or RESUMED to check its session. */
+  #checkingSession = false;
 
   constructor(
     shard: Shard,
@@ -121,8 +133,12 @@ export class ShardSlot {
   /** The held event's handlers have finished. */
   released(chars: number): void {
     this.#heldChars -= chars;
-    if (this.#pause !== undefined && this.#heldChars <= RESUME_BELOW_CHARS) {
+    const pause = this.#pause;
+    if (pause === undefined) return;
+    if (this.#heldChars <= RESUME_BELOW_CHARS) {
       this.#resume("its handlers caught up");
+    } else if (pause.overdue && this.#heldChars <= MAX_HELD_EVENT_CHARS) {
+      this.#resume("its handlers made room");
     }
   }
 
@@ -136,12 +152,15 @@ export class ShardSlot {
       applied: false,
       timer: undefined,
       session: undefined,
+      ours: false,
+      overdue: false,
     };
     this.#pause = pause;
     // Not from inside the shard's own delivery.
     queueMicrotask(() => {
       if (this.#pause !== pause || this.#stopped.aborted) return;
       pause.session = this.#shard.session?.sessionId;
+      pause.ours = !this.#shard.paused;
       this.#shard.pause();
       pause.applied = true;
       pause.timer = this.#scheduler.setTimeout(
@@ -155,10 +174,16 @@ export class ShardSlot {
   #pauseTooLong(pause: Pause): void {
     pause.timer = undefined;
     if (this.#pause !== pause) return;
+    // Closed or resumed by hand meanwhile: nothing left to say.
+    if (!this.#shard.paused) {
+      this.#endPause();
+      return;
+    }
     if (this.#heldChars <= MAX_HELD_EVENT_CHARS) {
       this.#resume("its handlers made room");
       return;
     }
+    pause.overdue = true;
     visible.warn(
       "Shard {shardId}: its handlers are still {mib} MiB of events behind after {seconds} s paused (a handler that never finishes?); Discord ends a closed session after about 90 s, and the events it held are lost with it",
       {
@@ -172,23 +197,24 @@ export class ShardSlot {
   #resume(why: string): void {
     const pause = this.#pause!;
     this.#endPause();
-    if (this.#stopped.aborted || !this.#shard.paused) return;
+    if (this.#stopped.aborted || !pause.ours || !this.#shard.paused) return;
     logger.info("Shard {shardId}: {why}; resuming", {
       shardId: this.#shard.id,
       why,
     });
     this.#shard.resume();
+    // Whether the session survived: known at the next READY or RESUMED,
+    // asked once however many pauses come before it.
+    if (this.#checkingSession || pause.session === undefined) return;
+    this.#checkingSession = true;
     const shardId = this.#shard.id;
-    // Whether the session survived: known at the next READY or RESUMED.
     this.#shard.connect().then(() => {
-      const now = this.#shard.session?.sessionId;
-      if (pause.session !== undefined && now !== pause.session) {
-        visible.warn(
-          "Shard {shardId}: the session ended while the shard was paused; the events Discord sent meanwhile are lost",
-          { shardId },
-        );
-      }
-    }, () => {});
+      if (this.#shard.session?.sessionId === pause.session) return;
+      visible.warn(
+        "Shard {shardId}: the session ended while the shard was paused; the events Discord sent meanwhile are lost",
+        { shardId },
+      );
+    }, () => {}).finally(() => this.#checkingSession = false);
   }
 
   #endPause(): void {

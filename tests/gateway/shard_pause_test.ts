@@ -7,6 +7,7 @@ import {
   dispatch,
   hello,
   INTERVAL,
+  ready,
   readyHarness,
   sentOps,
 } from "../_fakes/shard_harness.ts";
@@ -83,5 +84,59 @@ Deno.test("Shard.pause cancels a pending reconnect: a dropped connection is not 
   h.shard.resume();
   await h.settle();
   assert.equal(h.transport.sockets.length, 2);
+  await h.shard.close();
+});
+
+Deno.test("Shard.resume keeps the reconnect wait a pause interrupted (backoff after failed attempts)", async () => {
+  const h = createHarness({ autoOpen: false });
+  const connected = h.shard.connect();
+  connected.catch(() => {});
+  await h.settle();
+  for (let i = 0; i < 5; i++) {
+    h.socket().refuse();
+    await h.settle();
+    if (i < 4) {
+      await h.scheduler.advance(h.scheduler.nextDue! - h.scheduler.now());
+    }
+  }
+  const due = h.scheduler.nextDue!;
+  assert.ok(due - h.scheduler.now() > 1000, "a backoff is pending");
+  const sockets = h.transport.sockets.length;
+  h.shard.pause();
+  h.shard.resume();
+  await h.settle();
+  assert.equal(h.transport.sockets.length, sockets, "not at once");
+  await h.scheduler.advance(due - h.scheduler.now());
+  assert.equal(h.transport.sockets.length, sockets + 1, "when it was due");
+  await h.shard.close();
+});
+
+Deno.test("A state listener that pauses the shard on 'ready' still gets READY delivered, and the RESUME follows it", async () => {
+  const h = createHarness();
+  let once = true;
+  h.shard.on("state", ({ current }) => {
+    if (current === "ready" && once) {
+      once = false;
+      h.shard.pause();
+    }
+  });
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  ready(h.socket());
+  await h.settle();
+  assert.equal(h.shard.paused, true);
+  assert.deepEqual(h.dispatches.map((d) => d.name), ["READY"]);
+  h.shard.resume();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  const resume = h.socket().sentPayloads().find((p) =>
+    p.op === GatewayOpcode.Resume
+  );
+  assert.equal((resume?.d as { seq: number }).seq, 1);
+  h.socket().receive({ op: 0, s: 2, t: "RESUMED", d: {} });
+  await connected;
   await h.shard.close();
 });

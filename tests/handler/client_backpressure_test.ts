@@ -20,6 +20,12 @@ import { GatewayIntent } from "../../types/intents.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { runUntil } from "../_fakes/run_until.ts";
+import {
+  type Harness,
+  hello,
+  ready,
+  readyHarness,
+} from "../_fakes/shard_harness.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
@@ -422,5 +428,117 @@ Deno.test("A Client stopped while its paused shard is resuming says nothing abou
     await runUntil(scheduler, () => client.shards === undefined);
     await stopping;
     assert.equal(messagesOf(records, /did not resume|session ended/), 0);
+  });
+});
+
+const MI = 1024 * 1024;
+
+/** A slot over a real shard (the harness), its handlers gated one by one. */
+async function slotOverShard(): Promise<{
+  h: Harness;
+  slot: ShardSlot;
+  stop: AbortController;
+  hold: (count: number) => void;
+  release: (count: number) => Promise<void>;
+}> {
+  const h = await readyHarness();
+  const stop = new AbortController();
+  const slot = new ShardSlot(
+    h.shard,
+    undefined as unknown as RestClient,
+    h.scheduler,
+    stop.signal,
+  );
+  const gates: (() => void)[] = [];
+  return {
+    h,
+    slot,
+    stop,
+    hold: (count) => {
+      for (let i = 0; i < count; i++) {
+        slot.runner.push(() => new Promise<void>((r) => gates.push(r)));
+        slot.held(MI);
+      }
+    },
+    release: async (count) => {
+      for (let i = 0; i < count && gates.length > 0; i++) {
+        gates.shift()!();
+        await h.settle();
+      }
+    },
+  };
+}
+
+Deno.test("ShardSlot: past MAX_PAUSE_MS over the bound, the shard resumes as soon as its handlers are under it, not at a quarter", async () => {
+  await withLogRecords(async (records) => {
+    const { h, stop, hold, release } = await slotOverShard();
+    hold(20);
+    await h.settle();
+    assert.equal(h.shard.paused, true);
+    await release(3); // 17 MiB held
+    await h.scheduler.advance(MAX_PAUSE_MS);
+    assert.equal(messagesOf(records, /still \d+ MiB/), 1);
+    assert.equal(h.shard.paused, true);
+    await release(2); // 15 MiB: under the bound, the session's time short
+    assert.equal(h.shard.paused, false);
+    stop.abort();
+    await release(20);
+    await h.shard.close();
+  });
+});
+
+Deno.test("ShardSlot: a shard closed by hand during a pause gets no warning and no timer from it", async () => {
+  await withLogRecords(async (records) => {
+    const { h, stop, hold, release } = await slotOverShard();
+    hold(17);
+    await h.settle();
+    assert.equal(h.shard.paused, true);
+    await h.shard.close();
+    await h.scheduler.advance(MAX_PAUSE_MS);
+    assert.equal(messagesOf(records, /still \d+ MiB/), 0);
+    assert.equal(h.scheduler.pending, 0);
+    await release(17);
+    stop.abort();
+  });
+});
+
+Deno.test("ShardSlot: a shard the user paused first stays paused when the Client's backlog clears", async () => {
+  await withLogRecords(async () => {
+    const { h, stop, hold, release } = await slotOverShard();
+    h.shard.pause(); // maintenance, say
+    hold(17);
+    await h.settle();
+    await release(17);
+    assert.equal(h.shard.paused, true, "not the Client's to resume");
+    assert.equal(h.transport.sockets.length, 1);
+    stop.abort();
+    await h.shard.close();
+  });
+});
+
+Deno.test("ShardSlot: two pauses before the next READY, the session lost, say so once", async () => {
+  await withLogRecords(async (records) => {
+    const { h, stop, hold, release } = await slotOverShard();
+    hold(17);
+    await h.settle();
+    await release(17); // resumed
+    hello(h.socket());
+    await h.settle();
+    h.socket().receive({ op: 0, s: 2, t: "MESSAGE_CREATE", d: {} }); // replay
+    hold(17);
+    await h.settle();
+    assert.equal(h.shard.paused, true, "paused again during the replay");
+    await release(17);
+    hello(h.socket());
+    await h.settle();
+    h.socket().receive({ op: 9, d: false }); // the session is gone
+    await h.scheduler.advance(6000);
+    hello(h.socket());
+    await h.scheduler.advance(6000);
+    ready(h.socket(), 1, "session-2");
+    await h.settle();
+    assert.equal(messagesOf(records, /session ended while the shard/), 1);
+    stop.abort();
+    await h.shard.close();
   });
 });
