@@ -66,6 +66,22 @@ async function started(
   await starting;
 }
 
+/** A started Client whose `handler` was sent more than the bound. */
+async function fellBehind(
+  scheduler: VirtualScheduler,
+  discord: FakeDiscord,
+  handler: Handler,
+): Promise<Client> {
+  const client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await started(scheduler, client, handler);
+  await postEach(scheduler, discord, OVER_BOUND);
+  return client;
+}
+
 /** A handler whose MESSAGE_CREATEs wait for `release()`, then are noted. */
 function gated(): {
   handler: Handler;
@@ -100,13 +116,7 @@ Deno.test("A handler far behind the gateway pauses its shard; it resumes once th
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
     using slow = gated();
-    await using client = new Client({
-      token: discord.token,
-      intents: INTENTS,
-      ...discord.clientOptions,
-    });
-    await started(scheduler, client, slow.handler);
-    await postEach(scheduler, discord, OVER_BOUND);
+    await using client = await fellBehind(scheduler, discord, slow.handler);
     assert.equal(discord.gateway.counters.closes[4000], 1);
     const shard = client.shards!.shard(0)!;
     assert.equal(shard.paused, true);
@@ -266,13 +276,7 @@ Deno.test("A session that expires while its shard is paused is reported as lost 
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
     using slow = gated();
-    await using client = new Client({
-      token: discord.token,
-      intents: INTENTS,
-      ...discord.clientOptions,
-    });
-    await started(scheduler, client, slow.handler);
-    await postEach(scheduler, discord, OVER_BOUND);
+    await using client = await fellBehind(scheduler, discord, slow.handler);
     await scheduler.advance(120_000); // past the fake's 90 s session TTL
     slow.release();
     await client.idle();
@@ -411,13 +415,7 @@ Deno.test("A Client stopped while its paused shard is resuming says nothing abou
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
     using slow = gated();
-    const client = new Client({
-      token: discord.token,
-      intents: INTENTS,
-      ...discord.clientOptions,
-    });
-    await started(scheduler, client, slow.handler);
-    await postEach(scheduler, discord, OVER_BOUND);
+    const client = await fellBehind(scheduler, discord, slow.handler);
     assert.equal(discord.gateway.counters.closes[4000], 1);
     discord.gateway.planConnection("no-hello"); // the resume stays under way
     slow.release();
