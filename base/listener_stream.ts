@@ -22,13 +22,33 @@ export interface ListenerStreamOptions<T> {
   watchEnd(end: () => void): () => void;
   /** Whether nothing will ever come, checked when the stream starts. */
   ended?: () => boolean;
+  /**
+   * Back-pressure on the source: events the reader has not taken, weighed
+   * by `size`, past `limit` call `pause`, and `resume` once a quarter of it
+   * is left (or the stream is cancelled). Without it the stream buffers
+   * without limit.
+   */
+  hold?: StreamHold<T>;
+}
+
+/** See {@linkcode ListenerStreamOptions.hold}. */
+export interface StreamHold<T> {
+  /** An event's weight (a finite number, at least 0). */
+  size(event: T): number;
+  /** The weight of unread events past which the source pauses. */
+  limit: number;
+  /** Stop the source sending (its events are kept elsewhere meanwhile). */
+  pause(): void;
+  /** Let the source send again. */
+  resume(): void;
 }
 
 /**
  * Every event a listener gets from now on, as a stream (also
- * `for await`-able). The stream buffers without limit, so no event is
- * dropped while the reader is busy; it closes when `watchEnd` calls its
- * `end`, and cancelling it stops listening.
+ * `for await`-able). No event is dropped while the reader is busy: the
+ * stream buffers them, without limit unless `hold` pauses the source; it
+ * closes when `watchEnd` calls its `end`, and cancelling it stops
+ * listening.
  *
  * @typeParam T The event.
  * @param options How to listen and how to tell the end.
@@ -62,24 +82,51 @@ export interface ListenerStreamOptions<T> {
 export function listenerStream<T>(
   options: ListenerStreamOptions<T>,
 ): ReadableStream<T> {
+  const hold = options.hold;
   let stopListening: (() => void) | undefined;
   let stopWatching: (() => void) | undefined;
+  let paused = false;
   const stop = (): void => {
     stopListening?.();
     stopWatching?.();
   };
-  return new ReadableStream<T>({
-    start: (controller) => {
-      if (options.ended?.()) {
-        controller.close(); // Nothing will ever come.
-        return;
-      }
-      stopListening = options.listen((event) => controller.enqueue(event));
-      stopWatching = options.watchEnd(() => {
+  return new ReadableStream<T>(
+    {
+      start: (controller) => {
+        if (options.ended?.()) {
+          controller.close(); // Nothing will ever come.
+          return;
+        }
+        stopListening = options.listen((event) => {
+          controller.enqueue(event);
+          // desiredSize: the limit less the weight of what waits unread.
+          if (hold && !paused && controller.desiredSize! <= 0) {
+            paused = true;
+            hold.pause();
+          }
+        });
+        stopWatching = options.watchEnd(() => {
+          stop();
+          controller.close();
+        });
+      },
+      // Called as the reader takes events while there is room; only with
+      // a hold (a pull costs a promise per event).
+      ...(hold && {
+        pull: (controller: ReadableStreamDefaultController<T>) => {
+          if (paused && controller.desiredSize! >= hold.limit * 3 / 4) {
+            paused = false;
+            hold.resume();
+          }
+        },
+      }),
+      cancel: () => {
         stop();
-        controller.close();
-      });
+        if (paused) hold!.resume();
+      },
     },
-    cancel: stop,
-  }, { highWaterMark: Number.POSITIVE_INFINITY });
+    hold ? { highWaterMark: hold.limit, size: (event) => hold.size(event) } : {
+      highWaterMark: Number.POSITIVE_INFINITY,
+    },
+  );
 }

@@ -70,6 +70,7 @@ import type { GatewaySocket, Transport } from "./transport.ts";
 import { defaultTransport } from "./default_transport.ts";
 import { runtimeOs } from "../base/runtime.ts";
 import { listenerStream } from "../base/listener_stream.ts";
+import { pauseHold } from "./event_backlog.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
 import { GatewayIntent } from "../types/intents.ts";
 import { shardForGuild } from "./shard_routing.ts";
@@ -329,10 +330,11 @@ export class Shard {
   #reconnectTimer: TimerId | undefined;
   /** Set by pause(): no connection opens until resume() or close(). */
   #paused = false;
-  /** When the reconnect timer is due (a backoff resume() must keep). */
+  /**
+   * When the reconnect timer is (or, cancelled by pause(), was) due: a
+   * backoff or a server's Retry-After that resume() must keep; 0 for none.
+   */
   #reconnectDue = 0;
-  /** The reconnect due when pause() cancelled it; `undefined`: none. */
-  #pausedReconnectDue: number | undefined;
   /** Consecutive connection attempts that did not reach READY/RESUMED. */
   #failedAttempts = 0;
   /** Consecutive RESUME attempts that did not reach RESUMED. */
@@ -600,8 +602,10 @@ export class Shard {
 
   /**
    * Every dispatch from now on as a stream, which is also `for await`-able.
-   * The stream buffers without limit (no event is dropped) and ends when the
-   * shard closes; cancelling it stops the buffering.
+   * No event is dropped: a reader that falls 16 MiB of events behind pauses
+   * the shard ({@linkcode Shard.pause}; Discord keeps the rest for the
+   * RESUME) until it has read all but a quarter of that. The stream ends
+   * when the shard closes; cancelling it stops the buffering.
    *
    * @returns A stream of dispatches.
    */
@@ -612,6 +616,7 @@ export class Shard {
         this.on("state", ({ current }) => {
           if (current === "closed") end();
         }),
+      hold: pauseHold(() => [this]),
     });
   }
 
@@ -916,11 +921,30 @@ export class Shard {
    * @example Hold events off while a backlog drains
    * ```ts
    * import { Shard } from "@disruption/disruption/gateway";
+   * import { FakeGateway, VirtualScheduler } from "@disruption/disruption/testing";
    * import assert from "node:assert/strict";
    *
-   * const shard = new Shard({ token: "Bot x.y.z", intents: 0 });
-   * shard.pause(); // not running: nothing to pause
-   * assert.equal(shard.paused, false);
+   * const scheduler = new VirtualScheduler();
+   * const discord = new FakeGateway({ scheduler });
+   * const shard = new Shard({
+   *   token: "fake-token",
+   *   intents: 1,
+   *   transport: discord.transport,
+   *   scheduler,
+   * });
+   * const names: string[] = [];
+   * shard.on("dispatch", (event) => names.push(event.name));
+   * await Promise.all([shard.connect(), scheduler.advance(0)]);
+   * shard.pause(); // a consumer fell behind: hold the events off
+   * assert.equal(shard.status, "reconnecting");
+   * discord.dispatch("GUILD_UPDATE", { id: discord.guildIds[0], name: "x" });
+   * await scheduler.advance(60_000); // nothing arrives while paused
+   * shard.resume(); // RESUMEs: Discord replays what it held
+   * await Promise.all([shard.connect(), scheduler.advance(0)]);
+   * assert.equal(discord.counters.resumed, 1);
+   * assert.deepEqual(names.slice(-2), ["GUILD_UPDATE", "RESUMED"]);
+   * await shard.close();
+   * discord.close();
    * ```
    */
   pause(): void {
@@ -928,21 +952,20 @@ export class Shard {
       this.#paused || this.#status === "idle" || this.#status === "closed"
     ) return;
     this.#paused = true;
-    this.#pausedReconnectDue = undefined;
     if (this.#reconnectTimer !== undefined) {
+      // A backoff or a server's Retry-After still applies after resume().
       this.#scheduler.clearTimeout(this.#reconnectTimer);
       this.#reconnectTimer = undefined;
-      // A backoff or a server's Retry-After still applies after resume().
-      this.#pausedReconnectDue = this.#reconnectDue;
-    }
+    } else this.#reconnectDue = 0;
     logger.info("Shard {shardId} paused", { shardId: this.#shardId });
     this.#dropConnection(RESUMABLE_CLOSE_CODE);
     if (this.#status !== "reconnecting") this.#setStatus("reconnecting");
   }
 
   /**
-   * End a {@linkcode Shard.pause}: connect again at once, resuming the
-   * session. Does nothing when not paused.
+   * End a {@linkcode Shard.pause}: connect again (at once, or when a
+   * reconnect wait the pause interrupted is over), resuming the session.
+   * Does nothing when not paused.
    */
   resume(): void {
     if (!this.#paused) return;
@@ -951,13 +974,9 @@ export class Shard {
       this.#status !== "reconnecting" || this.#connection !== undefined ||
       this.#reconnectTimer !== undefined
     ) return;
-    const wait = (this.#pausedReconnectDue ?? 0) - this.#scheduler.now();
-    if (wait <= 0) {
-      this.#open();
-      return;
-    }
-    this.#reconnectDue = this.#pausedReconnectDue!;
-    this.#reconnectTimer = this.#scheduler.setTimeout(() => this.#open(), wait);
+    const wait = this.#reconnectDue - this.#scheduler.now();
+    if (wait > 0) this.#armReconnect(wait);
+    else this.#open();
   }
 
   /**
@@ -1104,8 +1123,14 @@ export class Shard {
       this.#setStatus("reconnecting");
       if (this.#superseded(lifetime, "reconnecting")) return true;
     }
-    this.#reconnectTimer = this.#scheduler.setTimeout(() => this.#open(), wait);
+    this.#armReconnect(wait);
     return true;
+  }
+
+  /** Open the next connection in `ms`. */
+  #armReconnect(ms: number): void {
+    this.#reconnectDue = this.#scheduler.now() + ms;
+    this.#reconnectTimer = this.#scheduler.setTimeout(() => this.#open(), ms);
   }
 
   #open(): void {
@@ -1416,11 +1441,7 @@ export class Shard {
       shardId: this.#shardId,
       delay,
     });
-    this.#reconnectDue = this.#scheduler.now() + delay;
-    this.#reconnectTimer = this.#scheduler.setTimeout(
-      () => this.#open(),
-      delay,
-    );
+    this.#armReconnect(delay);
   }
 
   /**

@@ -9,6 +9,7 @@
  * @module
  */
 import { listenerStream } from "../base/listener_stream.ts";
+import { pauseHold } from "./event_backlog.ts";
 import type { IdentifyQueue, SessionStartLimit } from "./identify_queue.ts";
 import { GatewayError } from "./errors.ts";
 import {
@@ -396,7 +397,10 @@ export class ShardManager {
 
   /**
    * Every shard's dispatches merged into one stream (also `for await`-able),
-   * in order per shard; it ends when the manager closes.
+   * in order per shard; it ends when the manager closes. No event is
+   * dropped: a reader that falls 16 MiB of events behind pauses the shards
+   * (`Shard.pause`; Discord keeps the rest for the RESUME) until it has
+   * read all but a quarter of that.
    *
    * @returns The merged stream.
    */
@@ -408,6 +412,7 @@ export class ShardManager {
         this.on("state", () => {
           if (this.#allClosed()) end();
         }),
+      hold: pauseHold(() => this.#shards.values()),
     });
   }
 

@@ -404,9 +404,8 @@ export class Client {
 
   /** Shard contexts, start-up warnings and the manager's listeners. */
   #wire(manager: ShardManager, stopped: AbortSignal): void {
-    const clock = this.#options.scheduler ?? realScheduler;
     for (const shard of manager.shards.values()) {
-      this.#slots[shard.id] = new ShardSlot(shard, this.rest, clock, stopped);
+      this.#slots[shard.id] = new ShardSlot(shard, this.rest, stopped);
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     this.#warnMisspelt();

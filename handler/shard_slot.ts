@@ -4,6 +4,10 @@
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  MAX_HELD_EVENT_CHARS,
+  RESUME_HELD_EVENT_CHARS,
+} from "../gateway/event_backlog.ts";
 import type { Shard } from "../gateway/shard.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { ShardContext } from "./context.ts";
@@ -12,20 +16,6 @@ import { OrderedRunner } from "./ordered_runner.ts";
 /** A stuck handler and a failing error sink: shown without setup. */
 const visible = getVisibleLogger(["disruption", "handler"]);
 const logger = getLogger(["disruption", "handler"]);
-
-/**
- * The frame text (UTF-16 code units, about bytes) a shard's events may hold
- * while their handlers have not finished, before the shard is paused
- * (`Shard.pause`, which closes resumably): about 6,000 messages, and an
- * order of magnitude more heap once parsed (a hostile frame of empty
- * objects parses to 20 times its size).
- * Without it a handler slower than the gateway, or one that never settles,
- * keeps every later event in memory until the process runs out of it.
- */
-export const MAX_HELD_EVENT_CHARS = 16 * 1024 * 1024;
-
-/** Held text at which a paused shard reconnects (and RESUMEs). */
-const RESUME_BELOW_CHARS = MAX_HELD_EVENT_CHARS / 4;
 
 /**
  * How long a pause may last before the shard RESUMEs anyway if its handlers
@@ -43,11 +33,6 @@ interface Pause {
   timer: TimerId | undefined;
   /** The session paused, to tell at the resume whether it survived. */
   session: string | undefined;
-  /**
-   * Whether this pause paused the shard: not one paused already (by hand),
-   * which is not this pause's to resume.
-   */
-  ours: boolean;
   /**
    * {@linkcode MAX_PAUSE_MS} passed with the handlers over the bound: it
    * resumes as soon as they are under it, the session's time running out.
@@ -72,15 +57,10 @@ export class ShardSlot {
   /** A resumed pause waits for READY or RESUMED to check its session. */
   #checkingSession = false;
 
-  constructor(
-    shard: Shard,
-    rest: RestClient,
-    scheduler: Scheduler,
-    stopped: AbortSignal,
-  ) {
+  constructor(shard: Shard, rest: RestClient, stopped: AbortSignal) {
     this.ctx = new ShardContext(shard, rest);
     this.#shard = shard;
-    this.#scheduler = scheduler;
+    this.#scheduler = shard.scheduler;
     this.#stopped = stopped;
     stopped.addEventListener("abort", () => this.#clearTimer(), {
       once: true,
@@ -105,7 +85,7 @@ export class ShardSlot {
   queueOld(readOld: (() => unknown) | undefined): void {
     if (readOld === undefined && !this.#holdsOld) return;
     this.#holdsOld = readOld !== undefined;
-    this.runner.call(setOld, this.ctx, readOld);
+    this.runner.callUncounted(setOld, this.ctx, readOld);
   }
 
   /**
@@ -133,13 +113,28 @@ export class ShardSlot {
   /** The held event's handlers have finished. */
   released(chars: number): void {
     this.#heldChars -= chars;
+    this.#maybeResume();
+  }
+
+  /**
+   * Resume when the handlers are down to a quarter of the bound or, the
+   * pause overdue, under it.
+   *
+   * @returns Whether it resumed.
+   */
+  #maybeResume(): boolean {
     const pause = this.#pause;
-    if (pause === undefined) return;
-    if (this.#heldChars <= RESUME_BELOW_CHARS) {
-      this.#resume("its handlers caught up");
-    } else if (pause.overdue && this.#heldChars <= MAX_HELD_EVENT_CHARS) {
-      this.#resume("its handlers made room");
-    }
+    if (pause === undefined) return false;
+    const room = pause.overdue ? MAX_HELD_EVENT_CHARS : RESUME_HELD_EVENT_CHARS;
+    if (this.#heldChars > room) return false;
+    this.#endPause();
+    if (this.#stopped.aborted || !this.#shard.paused) return true;
+    logger.info("Shard {shardId}: its handlers made room; resuming", {
+      shardId: this.#shard.id,
+    });
+    this.#shard.resume();
+    this.#checkSession(pause.session);
+    return true;
   }
 
   #startPause(): void {
@@ -152,15 +147,19 @@ export class ShardSlot {
       applied: false,
       timer: undefined,
       session: undefined,
-      ours: false,
       overdue: false,
     };
     this.#pause = pause;
     // Not from inside the shard's own delivery.
     queueMicrotask(() => {
       if (this.#pause !== pause || this.#stopped.aborted) return;
-      pause.session = this.#shard.session?.sessionId;
-      pause.ours = !this.#shard.paused;
+      // Paused by hand already: not this pause's to resume (and no event
+      // comes until whoever paused it resumes it).
+      if (this.#shard.paused) {
+        this.#pause = undefined;
+        return;
+      }
+      pause.session = this.#shard.sessionId;
       this.#shard.pause();
       pause.applied = true;
       pause.timer = this.#scheduler.setTimeout(
@@ -179,11 +178,8 @@ export class ShardSlot {
       this.#endPause();
       return;
     }
-    if (this.#heldChars <= MAX_HELD_EVENT_CHARS) {
-      this.#resume("its handlers made room");
-      return;
-    }
     pause.overdue = true;
+    if (this.#maybeResume()) return;
     visible.warn(
       "Shard {shardId}: its handlers are still {mib} MiB of events behind after {seconds} s paused (a handler that never finishes?); Discord ends a closed session after about 90 s, and the events it held are lost with it",
       {
@@ -194,22 +190,16 @@ export class ShardSlot {
     );
   }
 
-  #resume(why: string): void {
-    const pause = this.#pause!;
-    this.#endPause();
-    if (this.#stopped.aborted || !pause.ours || !this.#shard.paused) return;
-    logger.info("Shard {shardId}: {why}; resuming", {
-      shardId: this.#shard.id,
-      why,
-    });
-    this.#shard.resume();
-    // Whether the session survived: known at the next READY or RESUMED,
-    // asked once however many pauses come before it.
-    if (this.#checkingSession || pause.session === undefined) return;
+  /**
+   * Say so if the session `paused` did not survive the pause: known at the
+   * next READY or RESUMED, asked once however many pauses come before it.
+   */
+  #checkSession(paused: string | undefined): void {
+    if (this.#checkingSession || paused === undefined) return;
     this.#checkingSession = true;
     const shardId = this.#shard.id;
     this.#shard.connect().then(() => {
-      if (this.#shard.session?.sessionId === pause.session) return;
+      if (this.#shard.sessionId === paused) return;
       visible.warn(
         "Shard {shardId}: the session ended while the shard was paused; the events Discord sent meanwhile are lost",
         { shardId },

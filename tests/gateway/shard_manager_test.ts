@@ -784,3 +784,47 @@ Deno.test("ShardManager start() rejects when a shard stops for good", async () =
   assert.deepEqual(s.manager.info().map((i) => i.status), ["closed", "closed"]);
   await shutdown(s);
 });
+
+Deno.test("ShardManager.dispatches() read too slowly pauses every shard past 16 MiB, resumes them once read down, and loses nothing", async () => {
+  const s = setup({ shardCount: 2, maxConcurrency: 2 }, {
+    maxConcurrency: 2,
+    guilds: 2,
+  });
+  await start(s);
+  const reader = s.manager.dispatches().getReader();
+  const content = "x".repeat(1024 * 1024);
+  const [first, second] = s.gateway.guildIds as [string, string];
+  let sent = 0;
+  while (![...s.manager.shards.values()].every((shard) => shard.paused)) {
+    // A name of Discord's future: delivered, and no intent blanks it.
+    s.gateway.dispatch("BIG_EVENT", {
+      id: String(++sent),
+      guild_id: sent % 2 === 0 ? first : second,
+      content,
+    });
+    await s.scheduler.advance(0);
+    assert.ok(sent < 40, "paused within the bound");
+  }
+  // Sent while both are paused: replayed by the RESUMEs.
+  for (let i = 0; i < 4; i++) {
+    s.gateway.dispatch("BIG_EVENT", {
+      id: String(++sent),
+      guild_id: i % 2 === 0 ? first : second,
+      content: "small",
+    });
+  }
+  const ids = new Set<string>();
+  while (ids.size < sent) {
+    const { value } = await reader.read();
+    if (value!.name === "BIG_EVENT") {
+      const id = (value!.data as { id: string }).id;
+      assert.ok(!ids.has(id), `message ${id} delivered once`);
+      ids.add(id);
+    }
+    await s.scheduler.advance(0);
+  }
+  assert.equal(s.gateway.counters.identifies, 2, "both sessions kept");
+  assert.ok(s.gateway.counters.resumed >= 2);
+  await reader.cancel();
+  await shutdown(s);
+});

@@ -140,3 +140,55 @@ Deno.test("A state listener that pauses the shard on 'ready' still gets READY de
   await connected;
   await h.shard.close();
 });
+
+Deno.test("A dispatch stream read too slowly pauses its shard past 16 MiB; read down to a quarter, the shard RESUMEs; every event once, in order", async () => {
+  const h = await readyHarness();
+  const reader = h.shard.dispatches().getReader();
+  const content = "x".repeat(1024 * 1024);
+  let s = 2;
+  while (!h.shard.paused && s < 100) {
+    dispatch(h.socket(), s++, "MESSAGE_CREATE", { content });
+  }
+  const last = s - 1;
+  assert.equal(h.shard.paused, true);
+  // 16 events of a little over 1 MiB: past the 16 MiB bound.
+  assert.equal(last, 17, "paused once 16 MiB wait unread");
+  assert.equal(h.transport.sockets.at(-1)!.clientCloseCode, 4000);
+  const read: number[] = [];
+  while (h.transport.sockets.length === 1 && read.length < last) {
+    read.push((await reader.read()).value!.sequence);
+    await h.settle();
+  }
+  assert.equal(h.shard.paused, false);
+  assert.equal(last - read.length, 4, "resumed with a quarter unread");
+  hello(h.socket());
+  await h.settle();
+  const resume = h.socket().sentPayloads().find((p) =>
+    p.op === GatewayOpcode.Resume
+  );
+  assert.equal((resume?.d as { seq: number }).seq, last);
+  h.socket().receive({ op: 0, s: last + 1, t: "RESUMED", d: {} });
+  dispatch(h.socket(), last + 2);
+  while (read.at(-1) !== last + 2) {
+    read.push((await reader.read()).value!.sequence);
+  }
+  // The events, RESUMED, then the event after it: each once, in order.
+  assert.deepEqual(read, Array.from({ length: last + 1 }, (_, i) => i + 2));
+  await reader.cancel();
+  await h.shard.close();
+});
+
+Deno.test("Cancelling a dispatch stream that paused its shard resumes the shard", async () => {
+  const h = await readyHarness();
+  const stream = h.shard.dispatches();
+  const content = "x".repeat(1024 * 1024);
+  for (let s = 2; !h.shard.paused && s < 100; s++) {
+    dispatch(h.socket(), s, "MESSAGE_CREATE", { content });
+  }
+  assert.equal(h.shard.paused, true);
+  await stream.cancel();
+  assert.equal(h.shard.paused, false);
+  await h.settle();
+  assert.equal(h.transport.sockets.length, 2, "reconnecting to RESUME");
+  await h.shard.close();
+});

@@ -6,11 +6,8 @@
 import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
 import { Handler } from "../../handler/handler.ts";
-import {
-  MAX_HELD_EVENT_CHARS,
-  MAX_PAUSE_MS,
-  ShardSlot,
-} from "../../handler/shard_slot.ts";
+import { MAX_PAUSE_MS, ShardSlot } from "../../handler/shard_slot.ts";
+import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
 import { MemorySessionStore } from "../../gateway/session_store.ts";
 import type { Shard } from "../../gateway/shard.ts";
 import type { RestClient } from "../../rest/rest_client.ts";
@@ -354,20 +351,25 @@ interface StubShard {
   id: number;
   status: string;
   paused: boolean;
-  session: { sessionId: string };
+  sessionId: string;
+  scheduler: VirtualScheduler;
   pause(): void;
   resume(): void;
   connect(): Promise<void>;
 }
 
 /** A shard stand-in recording what the slot asks of it. */
-function stubShard(status: string): { shard: StubShard; calls: string[] } {
+function stubShard(
+  status: string,
+  scheduler: VirtualScheduler,
+): { shard: StubShard; calls: string[] } {
   const calls: string[] = [];
   const shard: StubShard = {
     id: 0,
     status,
     paused: false,
-    session: { sessionId: "s" },
+    sessionId: "s",
+    scheduler,
     pause: () => {
       calls.push("pause");
       shard.paused = true;
@@ -385,12 +387,11 @@ function stubShard(status: string): { shard: StubShard; calls: string[] } {
 Deno.test("ShardSlot pauses a shard over the bound even during a RESUME's replay, and again after someone else resumed it", async () => {
   await withLogRecords(async () => {
     const scheduler = new VirtualScheduler();
-    const { shard, calls } = stubShard("resuming");
+    const { shard, calls } = stubShard("resuming", scheduler);
     const stop = new AbortController();
     const slot = new ShardSlot(
       shard as unknown as Shard,
       undefined as unknown as RestClient,
-      scheduler,
       stop.signal,
     );
     let release!: () => void;
@@ -444,7 +445,6 @@ async function slotOverShard(): Promise<{
   const slot = new ShardSlot(
     h.shard,
     undefined as unknown as RestClient,
-    h.scheduler,
     stop.signal,
   );
   const gates: (() => void)[] = [];
