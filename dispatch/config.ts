@@ -8,6 +8,7 @@
  */
 import { normalizeBotToken } from "../base/bot_token.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
+import { DEFAULT_BYTE_CAPACITY } from "./publisher.ts";
 import type {
   BotActivity,
   UpdatePresenceData,
@@ -118,6 +119,15 @@ export interface DispatchConfig {
    * unconfirmed before shards pause (closing resumably).
    */
   publishBuffer: number;
+  /**
+   * `PUBLISH_BUFFER_BYTES` (an addition): the size of the events held (their
+   * bodies' length in UTF-16 code units, bytes for ASCII JSON) before shards
+   * pause, whichever of it and `PUBLISH_BUFFER` comes first; 256 MiB by
+   * default. A gateway frame may be 64 MiB, so without it the buffer could
+   * hold `PUBLISH_BUFFER` of them. One event larger than the bound is still
+   * taken: it fills the buffer only with another beside it.
+   */
+  publishBufferBytes: number;
 }
 
 /** A configuration value that is missing or wrong; its message is one line. */
@@ -598,6 +608,8 @@ export function loadDispatchConfig(
     compress: oneOf("COMPRESS", COMPRESSIONS, "none"),
     discordApiUrl: url("DISCORD_API_URL", "https://discord.com/api/v10"),
     publishBuffer: integer("PUBLISH_BUFFER", 1) ?? 10_000,
+    publishBufferBytes: integer("PUBLISH_BUFFER_BYTES", 1) ??
+      DEFAULT_BYTE_CAPACITY,
     logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }

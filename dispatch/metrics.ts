@@ -34,6 +34,11 @@ export class DispatchMetrics {
   readonly published: Counter;
   /** `dispatch_buffered_events`: events waiting for a confirm. */
   readonly buffered: Gauge;
+  /**
+   * `dispatch_buffered_bytes`: the size of those events, as
+   * `PUBLISH_BUFFER_BYTES` bounds it (UTF-16 code units of their bodies).
+   */
+  readonly bufferedBytes: Gauge;
   /** `dispatch_paused_shards`: shards closed because the buffer was full. */
   readonly pausedShards: Gauge;
   /** `dispatch_broker_connected`: 1 while RabbitMQ is connected. */
@@ -136,6 +141,12 @@ export class DispatchMetrics {
     this.buffered = new Gauge({
       name: "dispatch_buffered_events",
       help: "Events waiting for RabbitMQ's confirm",
+      registers,
+    });
+    this.bufferedBytes = new Gauge({
+      name: "dispatch_buffered_bytes",
+      help:
+        "Size of the events waiting for RabbitMQ's confirm (UTF-16 code units of their bodies, bytes for ASCII), as PUBLISH_BUFFER_BYTES bounds it",
       registers,
     });
     this.pausedShards = new Gauge({

@@ -1,10 +1,10 @@
 /**
  * {@linkcode ConfirmedPublisher}: publishes events to RabbitMQ as persistent
- * messages with publisher confirms, in order, through a bounded buffer that
- * keeps every event until the broker confirmed it. A lost connection puts
- * the unconfirmed events back in line; they are sent again, in order, once
- * the connection is back (a consumer may then see one twice, never miss
- * one).
+ * messages with publisher confirms, in order, through a buffer bounded in
+ * events and in bytes that keeps every event until the broker confirmed it.
+ * A lost connection puts the unconfirmed events back in line; they are sent
+ * again, in order, once the connection is back (a consumer may then see one
+ * twice, never miss one).
  *
  * @module
  */
@@ -44,6 +44,14 @@ export interface PendingEvent {
   readonly skip?: boolean;
   /** The message body; `undefined` until it is known (e.g. waiting for `old`). */
   body: string | undefined;
+  /**
+   * What the event counts against the byte bound while its `body` is
+   * `undefined` (UTF-16 code units): the text the body will be built from,
+   * which the caller holds meanwhile (the frame, while `old` is read). Once
+   * the body is set and {@linkcode ConfirmedPublisher.bodyReady} called, the
+   * body's length counts instead. 0 when unset.
+   */
+  readonly expectedLength?: number;
   /** When it entered the buffer, in `performance.now()` milliseconds. */
   readonly queuedAt: number;
 }
@@ -56,6 +64,8 @@ interface Slot {
    */
   sentOn: number;
   confirmed: boolean;
+  /** What it counts in {@linkcode ConfirmedPublisher.bytes}. */
+  bytes: number;
 }
 
 /** Options for {@linkcode ConfirmedPublisher}. */
@@ -66,6 +76,15 @@ export interface ConfirmedPublisherOptions {
   exchange: string;
   /** Events held (unconfirmed) before {@linkcode ConfirmedPublisher.full}. */
   capacity: number;
+  /**
+   * Bytes of bodies held (unconfirmed) before
+   * {@linkcode ConfirmedPublisher.full}, counted as
+   * {@linkcode ConfirmedPublisher.bytes} counts them. One event larger than
+   * the bound is still taken, and alone does not fill the buffer.
+   *
+   * @default {DEFAULT_BYTE_CAPACITY}
+   */
+  byteCapacity?: number;
   /**
    * Sets up what publishing needs (queues, bindings) on every new
    * connection, after the exchange is declared and before the first
@@ -100,7 +119,19 @@ export interface ConfirmedPublisherOptions {
   retryDelay?: number;
 }
 
-/** How far below capacity the buffer must fall before shards resume. */
+/**
+ * The default {@linkcode ConfirmedPublisherOptions.byteCapacity}: 256 MiB,
+ * four of the largest frames a shard takes (64 MiB inflated). Without a
+ * byte bound, the 10,000 events of the count bound could be that many such
+ * frames: memory without bound in practice while RabbitMQ is down.
+ */
+export const DEFAULT_BYTE_CAPACITY: number = 256 * 1024 * 1024;
+
+/**
+ * How far below both bounds the buffer must fall before shards resume. An
+ * event over the byte bound left alone keeps them paused until it is
+ * confirmed: resumed, the next event would fill the buffer again.
+ */
 const ROOM_FRACTION = 0.5;
 const MAX_RETRY_DELAY = 5_000;
 /** How long one connection attempt may take. */
@@ -109,13 +140,19 @@ const CONNECT_TIMEOUT = 10_000;
 /**
  * Publishes in order with confirms through a bounded buffer; reconnects by
  * itself. The buffer never drops: {@linkcode ConfirmedPublisher.push}
- * always accepts, and reports when the buffer is at capacity so the caller
- * stops taking events (the dispatch service pauses its shards).
+ * always accepts, and reports when the buffer is full (in events or in
+ * bytes) so the caller stops taking events (the dispatch service pauses its
+ * shards).
  */
 export class ConfirmedPublisher {
   readonly #options: ConfirmedPublisherOptions;
   readonly #retryBase: number;
+  readonly #byteCapacity: number;
   #slots: Slot[] = [];
+  /** The sum of the held slots' `bytes`. */
+  #bytes = 0;
+  /** Held slots counted by `expectedLength`, their body not yet known. */
+  readonly #unmeasured = new Set<Slot>();
   #head = 0;
   /** The first slot not yet sent on the current connection. */
   #next = 0;
@@ -142,15 +179,24 @@ export class ConfirmedPublisher {
   /**
    * Create a publisher; nothing connects until {@linkcode ConfirmedPublisher.start}.
    *
-   * @param options Where to publish, the capacity and the callbacks.
+   * @param options Where to publish, the capacities and the callbacks.
    */
   constructor(options: ConfirmedPublisherOptions) {
-    if (!Number.isSafeInteger(options.capacity) || options.capacity < 1) {
-      throw new RangeError(
-        `Cannot create publisher as 'capacity' must be a positive integer: current value '${options.capacity}'`,
-      );
+    const byteCapacity = options.byteCapacity ?? DEFAULT_BYTE_CAPACITY;
+    for (
+      const [name, value] of [
+        ["capacity", options.capacity],
+        ["byteCapacity", byteCapacity],
+      ] as const
+    ) {
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw new RangeError(
+          `Cannot create publisher as '${name}' must be a positive integer: current value '${value}'`,
+        );
+      }
     }
     this.#options = options;
+    this.#byteCapacity = byteCapacity;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#retryBase = options.retryDelay ?? 250;
   }
@@ -160,9 +206,26 @@ export class ConfirmedPublisher {
     return this.#slots.length - this.#head;
   }
 
-  /** Whether the buffer holds `capacity` events or more. */
+  /**
+   * The held events' size: each body's length in UTF-16 code units (its
+   * {@linkcode PendingEvent.expectedLength} until the body is known). That
+   * is bytes for ASCII text; in memory a string takes one or two bytes per
+   * unit.
+   */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /**
+   * Whether the buffer holds `capacity` events or more, or `byteCapacity`
+   * bytes or more in more than one event. One event alone never fills it
+   * by its bytes: an event larger than the whole bound is taken (never
+   * dropped) without pausing anyone, and the next event, while it is held,
+   * fills the buffer.
+   */
   get full(): boolean {
-    return this.size >= this.#options.capacity;
+    return this.size >= this.#options.capacity ||
+      (this.#bytes >= this.#byteCapacity && this.size > 1);
   }
 
   /** Whether the connection to the broker is up. */
@@ -187,7 +250,8 @@ export class ConfirmedPublisher {
    * was sent.
    *
    * @param event The event.
-   * @returns `false` when the buffer is now at capacity: stop taking events.
+   * @returns `false` when the buffer is now {@linkcode ConfirmedPublisher.full}:
+   *   stop taking events.
    * @throws {RangeError} When the routing key is not one (over 255 bytes
    *   of UTF-8) and the event is not a {@linkcode PendingEvent.skip}: the
    *   client would refuse it on every connection, and every event after it
@@ -199,8 +263,15 @@ export class ConfirmedPublisher {
         `Cannot publish as 'routingKey' must be at most ${MAX_ROUTING_KEY_BYTES} bytes of UTF-8: current length '${event.routingKey.length}'`,
       );
     }
-    const slot: Slot = { event, sentOn: 0, confirmed: event.skip === true };
+    const slot: Slot = {
+      event,
+      sentOn: 0,
+      confirmed: event.skip === true,
+      bytes: event.body?.length ?? event.expectedLength ?? 0,
+    };
     this.#slots.push(slot);
+    this.#bytes += slot.bytes;
+    if (event.body === undefined && !slot.confirmed) this.#unmeasured.add(slot);
     if (slot.confirmed) this.#advance();
     else if (event.body !== undefined) this.#pump();
     if (this.full) {
@@ -210,8 +281,19 @@ export class ConfirmedPublisher {
     return true;
   }
 
-  /** An event's body became known (see {@linkcode PendingEvent.body}). */
+  /**
+   * An event's body became known (see {@linkcode PendingEvent.body}): it
+   * counts by its body's length from now on. A body that grew past the
+   * bound fills the buffer for the next {@linkcode ConfirmedPublisher.push}.
+   */
   bodyReady(): void {
+    for (const slot of this.#unmeasured) {
+      const body = slot.event.body;
+      if (body === undefined) continue;
+      this.#unmeasured.delete(slot);
+      this.#bytes += body.length - slot.bytes;
+      slot.bytes = body.length;
+    }
     this.#pump();
   }
 
@@ -453,6 +535,11 @@ export class ConfirmedPublisher {
       const head = this.#slots[this.#head]!;
       if (!head.confirmed) break;
       this.#head++;
+      // Released where the count is, before onConfirmed reads either; a
+      // body set without bodyReady() may have been sent and confirmed, and
+      // must not be measured once released.
+      this.#bytes -= head.bytes;
+      this.#unmeasured.delete(head);
       this.lastLatency = now - head.event.queuedAt;
       onConfirmed?.(head.event);
     }
@@ -460,7 +547,11 @@ export class ConfirmedPublisher {
     // unsent slot.
     if (this.#next < this.#head) this.#next = this.#head;
     this.#compact();
-    if (this.#wasFull && this.size <= this.#options.capacity * ROOM_FRACTION) {
+    if (
+      this.#wasFull &&
+      this.size <= this.#options.capacity * ROOM_FRACTION &&
+      this.#bytes <= this.#byteCapacity * ROOM_FRACTION
+    ) {
       this.#wasFull = false;
       this.#options.onRoom?.();
     }

@@ -327,6 +327,7 @@ export class DispatchService {
       url: amqpUrl(config),
       exchange: EXCHANGE,
       capacity: config.publishBuffer,
+      byteCapacity: config.publishBufferBytes,
       onConnect: (client) => this.#setUpBroker(client),
       onConfirmed: (event) => this.#onConfirmed(event),
       onRoom: () => this.#resumePaused(),
@@ -501,6 +502,8 @@ export class DispatchService {
         body: this.config.stateOld && this.#cache
           ? undefined
           : `${text.slice(0, end)},"shard":${shardId}}`,
+        // While the body waits for `old`, the frame it is built from is held.
+        expectedLength: end,
         queuedAt: performance.now(),
       };
       if (pending.body === undefined) {
@@ -511,7 +514,7 @@ export class DispatchService {
     if (!publisher.push(pending) && !this.#paused.has(shardId)) {
       this.#pause(shard);
     }
-    this.#metrics.buffered.set(publisher.size);
+    this.#gaugeBuffer();
   }
 
   #onParsed(event: { shardId: number; name: string; data: unknown }): void {
@@ -543,6 +546,7 @@ export class DispatchService {
       }
       pending.body = `${body}}`;
       this.#publisher!.bodyReady();
+      this.#gaugeBuffer(); // `old` counts from now on
     });
   }
 
@@ -570,11 +574,17 @@ export class DispatchService {
         this.#publisher!.lastLatency / 1000,
       );
     }
-    this.#metrics.buffered.set(this.#publisher!.size);
+    this.#gaugeBuffer();
     // A new session is saved at once, not at the next tick: a crash before
     // the first save would otherwise identify and lose the old session's
     // unpublished events.
     if (previous?.sessionId !== event.sessionId) this.#save(true);
+  }
+
+  /** `dispatch_buffered_events` and `dispatch_buffered_bytes`, as they are. */
+  #gaugeBuffer(): void {
+    this.#metrics.buffered.set(this.#publisher!.size);
+    this.#metrics.bufferedBytes.set(this.#publisher!.bytes);
   }
 
   /** The buffer is full: close resumably; Discord keeps what follows. */
@@ -583,8 +593,12 @@ export class DispatchService {
     this.#paused.set(shard.id, new Promise((resolve) => closed = resolve));
     this.#metrics.pausedShards.set(this.#paused.size);
     logger.warn(
-      "Shard {shardId}: publish buffer full ({count} events); closing resumably until RabbitMQ catches up",
-      { shardId: shard.id, count: this.#publisher!.size },
+      "Shard {shardId}: publish buffer full ({count} events, {bytes} bytes); closing resumably until RabbitMQ catches up",
+      {
+        shardId: shard.id,
+        count: this.#publisher!.size,
+        bytes: this.#publisher!.bytes,
+      },
     );
     // Not from inside the shard's own delivery.
     queueMicrotask(() => {

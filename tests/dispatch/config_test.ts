@@ -40,6 +40,12 @@ Deno.test("dispatch config: twilight-dispatch's names with defaults where one ex
   assert.equal(defaults.redisPort, 6379);
   assert.equal(defaults.discordApiUrl, "https://discord.com/api/v10");
   assert.equal(defaults.publishBuffer, 10_000);
+  assert.equal(defaults.publishBufferBytes, 256 * 1024 * 1024, "256 MiB");
+  assert.equal(
+    loadDispatchConfig({ ...BASE, PUBLISH_BUFFER_BYTES: "1048576" })
+      .publishBufferBytes,
+    1_048_576,
+  );
   assert.equal(defaults.resume, true);
   // The older name of DEFAULT_QUEUE is read too; the newer one wins.
   assert.equal(
@@ -80,6 +86,16 @@ Deno.test("dispatch config: a bad or missing value is one line naming the variab
     [{ ...BASE, DISCORD_API_URL: "discord.com" }, "DISCORD_API_URL", /URL/],
     [{ ...BASE, COMPRESS: "gzip" }, "COMPRESS", /zlib-stream/],
     [{ ...BASE, PUBLISH_BUFFER: "0" }, "PUBLISH_BUFFER", /at least 1/],
+    [
+      { ...BASE, PUBLISH_BUFFER_BYTES: "0" },
+      "PUBLISH_BUFFER_BYTES",
+      /^PUBLISH_BUFFER_BYTES must be an integer of at least 1: current value '0'$/,
+    ],
+    [
+      { ...BASE, PUBLISH_BUFFER_BYTES: "256MiB" },
+      "PUBLISH_BUFFER_BYTES",
+      /'256MiB'/,
+    ],
     [{ ...BASE, LOG_LEVEL: "loud" }, "LOG_LEVEL", /one of trace/],
   ];
   for (const [env, variable, message] of cases) {

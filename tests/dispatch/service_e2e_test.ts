@@ -610,78 +610,100 @@ serviceTest(
   },
 );
 
-serviceTest(
-  "RabbitMQ unreachable (TCP path cut) longer than the buffer holds loses no event (shards pause and RESUME)",
-  async () => {
-    await using t = await setUp({ PUBLISH_BUFFER: "20" }, true);
-    await t.run(async (service) => {
-      await service.waitFor(
-        "/healthcheck",
-        (_, status) => status === 200,
-        "healthy",
-      );
-      await t.proxy!.cut();
-      await service.waitFor(
-        "/metrics",
-        (text) => /dispatch_broker_connected 0/.test(text),
-        "the broker seen as down",
-      );
-      postMessages(t.discord, 150, "outage");
-      await service.waitFor(
-        "/metrics",
-        (text) => /dispatch_paused_shards 2/.test(text),
-        "both shards paused",
-      );
-      const health = await service.get("/healthcheck");
-      assert.equal(health.status, 503);
-      // Bounded: the shards stopped taking events soon after the buffer filled
-      // (what one socket read already held is kept, never dropped).
-      const held = Number(
-        /dispatch_buffered_events (\d+)/.exec(
-          (await service.get("/metrics")).text,
-        )?.[1],
-      );
-      assert.ok(held >= 20 && held < 150 * SHARDS, `buffered ${held}`);
-      // The broker stays unreachable for a few seconds (the scenario's
-      // length, not a wait for something): the publisher keeps retrying,
-      // and events keep coming, held by Discord for the shards' RESUME.
-      const outageEnds = Date.now() + 3_000;
-      let waves = 0;
-      while (Date.now() < outageEnds) {
-        postMessages(t.discord, 10, `late${waves++}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      t.proxy!.restore();
-      await t.consumer.until(
-        () =>
-          contents(t.consumer.messages, "outage").size === 150 * SHARDS &&
-          Array.from({ length: waves }).every((_, i) =>
-            contents(t.consumer.messages, `late${i}`).size === 10 * SHARDS
-          ),
-        "every event after the outage",
-        30_000,
-      );
-      const { duplicates, gaps } = checkStream(t.consumer.messages);
-      assert.deepEqual(gaps, []);
-      assert.ok(
-        t.discord.gateway.counters.resumed >= SHARDS,
-        "the shards resumed",
-      );
-      // deno-lint-ignore no-console
-      console.log(
-        `outage (3 s): ${
-          300 + waves * 10 * SHARDS
-        } published while down, at most ${held} buffered, ${
-          contents(t.consumer.messages, "outage").size +
-          Array.from({ length: waves }).reduce<number>(
-            (sum, _, i) => sum + contents(t.consumer.messages, `late${i}`).size,
-            0,
-          )
-        } received, 0 lost, ${duplicates} duplicate(s), ${t.discord.gateway.counters.resumed} resume(s)`,
-      );
-    });
-  },
-);
+// Once with the buffer bounded in events, once in bytes (about 20 of these
+// events: their bodies are about 110 characters; the count bound is left at
+// 10,000).
+for (
+  const [bound, limit] of [
+    ["PUBLISH_BUFFER", 20],
+    ["PUBLISH_BUFFER_BYTES", 2_200],
+  ] as const
+) {
+  serviceTest(
+    `RabbitMQ unreachable (TCP path cut) longer than the buffer holds (${bound}=${limit}) loses no event (shards pause and RESUME)`,
+    async () => {
+      await using t = await setUp({ [bound]: String(limit) }, true);
+      await t.run(async (service) => {
+        await service.waitFor(
+          "/healthcheck",
+          (_, status) => status === 200,
+          "healthy",
+        );
+        await t.proxy!.cut();
+        await service.waitFor(
+          "/metrics",
+          (text) => /dispatch_broker_connected 0/.test(text),
+          "the broker seen as down",
+        );
+        postMessages(t.discord, 150, "outage");
+        await service.waitFor(
+          "/metrics",
+          (text) => /dispatch_paused_shards 2/.test(text),
+          "both shards paused",
+        );
+        const health = await service.get("/healthcheck");
+        assert.equal(health.status, 503);
+        // Bounded: the shards stopped taking events soon after the buffer
+        // filled (what one socket read already held is kept, never dropped).
+        const metrics = (await service.get("/metrics")).text;
+        const gauge = (name: string) =>
+          Number(new RegExp(`^${name} (\\d+)$`, "m").exec(metrics)?.[1]);
+        const held = gauge("dispatch_buffered_events");
+        const heldBytes = gauge("dispatch_buffered_bytes");
+        assert.ok(
+          (bound === "PUBLISH_BUFFER" ? held : heldBytes) >= limit &&
+            held < 150 * SHARDS,
+          `buffered ${held} events, ${heldBytes} bytes`,
+        );
+        // The broker stays unreachable for a few seconds (the scenario's
+        // length, not a wait for something): the publisher keeps retrying,
+        // and events keep coming, held by Discord for the shards' RESUME.
+        const outageEnds = Date.now() + 3_000;
+        let waves = 0;
+        while (Date.now() < outageEnds) {
+          postMessages(t.discord, 10, `late${waves++}`);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        t.proxy!.restore();
+        await t.consumer.until(
+          () =>
+            contents(t.consumer.messages, "outage").size === 150 * SHARDS &&
+            Array.from({ length: waves }).every((_, i) =>
+              contents(t.consumer.messages, `late${i}`).size === 10 * SHARDS
+            ),
+          "every event after the outage",
+          30_000,
+        );
+        const { duplicates, gaps } = checkStream(t.consumer.messages);
+        assert.deepEqual(gaps, []);
+        assert.ok(
+          t.discord.gateway.counters.resumed >= SHARDS,
+          "the shards resumed",
+        );
+        await service.waitFor(
+          "/metrics",
+          (text) =>
+            /^dispatch_buffered_events 0$/m.test(text) &&
+            /^dispatch_buffered_bytes 0$/m.test(text),
+          "the buffer gauges back to 0",
+        );
+        // deno-lint-ignore no-console
+        console.log(
+          `outage (3 s, ${bound}=${limit}): ${
+            300 + waves * 10 * SHARDS
+          } published while down, at most ${held} buffered (${heldBytes} bytes), ${
+            contents(t.consumer.messages, "outage").size +
+            Array.from({ length: waves }).reduce<number>(
+              (sum, _, i) =>
+                sum + contents(t.consumer.messages, `late${i}`).size,
+              0,
+            )
+          } received, 0 lost, ${duplicates} duplicate(s), ${t.discord.gateway.counters.resumed} resume(s)`,
+        );
+      });
+    },
+  );
+}
 
 serviceTest(
   "Redis unreachable does not stop the gateway (.env read, metrics say so)",

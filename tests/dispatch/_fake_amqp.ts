@@ -1,0 +1,220 @@
+// A RabbitMQ stand-in on 127.0.0.1 that speaks just enough AMQP 0-9-1 for
+// ConfirmedPublisher (handshake, channels, exchange declare, confirm mode,
+// publish) and confirms publishes only when the test says so: the buffer's
+// accounting can be watched event by event without a real broker.
+
+/** AMQP frame types. */
+const METHOD = 1;
+const BODY = 3;
+const FRAME_END = 0xce;
+const FRAME_MAX = 131_072;
+
+/** A method frame's payload: class, method, then its arguments. */
+function method(
+  classId: number,
+  methodId: number,
+  args: number[] = [],
+): Uint8Array {
+  return new Uint8Array([
+    classId >> 8,
+    classId & 0xff,
+    methodId >> 8,
+    methodId & 0xff,
+    ...args,
+  ]);
+}
+
+/** `value` as `bytes` big-endian bytes. */
+function be(value: number, bytes: number): number[] {
+  return Array.from(
+    { length: bytes },
+    (_, i) => Number((BigInt(value) >> BigInt(8 * (bytes - 1 - i))) & 0xffn),
+  );
+}
+
+function frame(type: number, channel: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, type);
+  view.setUint16(1, channel);
+  view.setUint32(3, payload.length);
+  out.set(payload, 7);
+  out[7 + payload.length] = FRAME_END;
+  return out;
+}
+
+/** One publish the broker took: its channel, delivery tag and body size. */
+export interface FakePublish {
+  readonly channel: number;
+  readonly tag: number;
+  bodyBytes: number;
+}
+
+/** The fake broker: one listener, any number of connections. */
+export class FakeAmqpBroker {
+  readonly #listener: Deno.TcpListener;
+  readonly #conns = new Set<Deno.TcpConn>();
+  readonly #accepting: Promise<void>;
+  /** The connections' read loops, awaited at disposal. */
+  readonly #serving = new Set<Promise<void>>();
+  /** Every publish taken, in order, across connections. */
+  readonly publishes: FakePublish[] = [];
+  readonly #unacked: { conn: Deno.Conn; publish: FakePublish }[] = [];
+  #waiters: { count: number; resolve: () => void }[] = [];
+
+  constructor() {
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.#accepting = this.#accept();
+  }
+
+  /** `amqp://` URL to give the publisher. */
+  get url(): string {
+    return `amqp://guest:guest@127.0.0.1:${this.#listener.addr.port}`;
+  }
+
+  /** Resolves once `count` publishes (in all) were taken. */
+  received(count: number): Promise<void> {
+    if (this.publishes.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
+  }
+
+  /** Confirm (basic.ack) the oldest `count` unconfirmed publishes, in order. */
+  async ack(count: number = this.#unacked.length): Promise<void> {
+    for (const { conn, publish } of this.#unacked.splice(0, count)) {
+      await this.#send(
+        conn,
+        publish.channel,
+        method(60, 80, [...be(publish.tag, 8), 0]),
+      );
+    }
+  }
+
+  /** Close the listener and every connection; resolves once all ended. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#listener.close();
+    await this.#accepting;
+    for (const conn of this.#conns) {
+      try {
+        conn.close();
+      } catch {
+        // Closed by its read loop already (connection.close).
+      }
+    }
+    await Promise.all(this.#serving);
+  }
+
+  async #accept(): Promise<void> {
+    try {
+      for await (const conn of this.#listener) {
+        this.#conns.add(conn);
+        const serving = this.#serve(conn).catch(() => {}).finally(() => {
+          this.#conns.delete(conn);
+          this.#serving.delete(serving);
+        });
+        this.#serving.add(serving);
+      }
+    } catch {
+      // The listener was closed.
+    }
+  }
+
+  #send(conn: Deno.Conn, channel: number, payload: Uint8Array): Promise<void> {
+    return conn.write(frame(METHOD, channel, payload)).then(() => {});
+  }
+
+  async #serve(conn: Deno.Conn): Promise<void> {
+    let buffered = new Uint8Array(0);
+    let greeted = false;
+    const tags = new Map<number, number>();
+    const chunk = new Uint8Array(65_536);
+    while (true) {
+      const n = await conn.read(chunk);
+      if (n === null) return;
+      const joined = new Uint8Array(buffered.length + n);
+      joined.set(buffered);
+      joined.set(chunk.subarray(0, n), buffered.length);
+      buffered = joined;
+      if (!greeted) {
+        if (buffered.length < 8) continue; // "AMQP" 0 0 9 1
+        buffered = buffered.slice(8);
+        greeted = true;
+        // connection.start: version 0-9, no properties, PLAIN, en_US.
+        const text = (s: string) => [
+          ...be(s.length, 4),
+          ...new TextEncoder().encode(s),
+        ];
+        await this.#send(
+          conn,
+          0,
+          method(10, 10, [
+            0,
+            9,
+            ...be(0, 4),
+            ...text("PLAIN"),
+            ...text("en_US"),
+          ]),
+        );
+      }
+      while (buffered.length >= 8) {
+        const view = new DataView(buffered.buffer, buffered.byteOffset);
+        const size = view.getUint32(3);
+        if (buffered.length < size + 8) break;
+        const type = view.getUint8(0);
+        const channel = view.getUint16(1);
+        const payload = buffered.subarray(7, 7 + size);
+        buffered = buffered.slice(size + 8);
+        if (type === BODY) {
+          const last = this.publishes.findLast((p) => p.channel === channel);
+          if (last) last.bodyBytes += payload.length;
+          continue;
+        }
+        if (type !== METHOD) continue; // the content header, heartbeats
+        const id = (payload[0]! << 8 | payload[1]!) * 1000 +
+          (payload[2]! << 8 | payload[3]!);
+        switch (id) {
+          case 10_011: // connection.start-ok: tune (no heartbeat)
+            await this.#send(
+              conn,
+              0,
+              method(10, 30, [...be(2047, 2), ...be(FRAME_MAX, 4), 0, 0]),
+            );
+            break;
+          case 10_040: // connection.open
+            await this.#send(conn, 0, method(10, 41, [0]));
+            break;
+          case 10_050: // connection.close
+            await this.#send(conn, 0, method(10, 51));
+            conn.close();
+            return;
+          case 20_010: // channel.open
+            await this.#send(conn, channel, method(20, 11, be(0, 4)));
+            break;
+          case 20_040: // channel.close
+            await this.#send(conn, channel, method(20, 41));
+            break;
+          case 40_010: // exchange.declare (passive or not: it exists)
+            await this.#send(conn, channel, method(40, 11));
+            break;
+          case 85_010: // confirm.select
+            tags.set(channel, 0);
+            await this.#send(conn, channel, method(85, 11));
+            break;
+          case 60_040: { // basic.publish
+            const tag = (tags.get(channel) ?? 0) + 1;
+            tags.set(channel, tag);
+            const publish = { channel, tag, bodyBytes: 0 };
+            this.publishes.push(publish);
+            this.#unacked.push({ conn, publish });
+            const count = this.publishes.length;
+            this.#waiters = this.#waiters.filter((waiter) => {
+              if (waiter.count > count) return true;
+              waiter.resolve();
+              return false;
+            });
+            break;
+          }
+        }
+      }
+    }
+  }
+}
