@@ -212,7 +212,7 @@ export class DispatchService {
   #shardIds: number[] = [];
   readonly #confirmed = new Map<number, Confirmed>();
   /** Shards closed because the buffer was full, with their close. */
-  readonly #paused = new Map<number, Promise<void>>();
+  readonly #paused = new Set<number>();
   /**
    * Per shard, the event whose body waits for `old`: the raw listener
    * leaves it here and the dispatch listener, called right after it for the
@@ -587,13 +587,17 @@ export class DispatchService {
     this.#metrics.bufferedBytes.set(this.#publisher!.bytes);
   }
 
-  /** The buffer is full: close resumably; Discord keeps what follows. */
+  /**
+   * The buffer is full: pause the shard (`Shard.pause`: closed resumably,
+   * kept off the gateway; Discord keeps what follows). Unlike a close, a
+   * pause holds during a RESUME's replay without failing the start that
+   * awaits it, and keeps the shard's commands queued.
+   */
   #pause(shard: Shard): void {
-    let closed!: () => void;
-    this.#paused.set(shard.id, new Promise((resolve) => closed = resolve));
+    this.#paused.add(shard.id);
     this.#metrics.pausedShards.set(this.#paused.size);
     logger.warn(
-      "Shard {shardId}: publish buffer full ({count} events, {bytes} bytes); closing resumably until RabbitMQ catches up",
+      "Shard {shardId}: publish buffer full ({count} events, {bytes} bytes); pausing the shard until RabbitMQ catches up",
       {
         shardId: shard.id,
         count: this.#publisher!.size,
@@ -602,27 +606,19 @@ export class DispatchService {
     );
     // Not from inside the shard's own delivery.
     queueMicrotask(() => {
-      shard.close({ resumable: true }).catch(() => {}).finally(closed);
+      if (this.#paused.has(shard.id)) shard.pause();
     });
   }
 
   #resumePaused(): void {
     if (this.#closing) return;
-    for (const [id, closed] of this.#paused) {
+    for (const id of this.#paused) {
       const shard = this.#manager?.shard(id);
-      if (!shard) continue;
+      if (!shard?.paused) continue;
       logger.info("Shard {shardId}: the buffer has room; resuming", {
         shardId: id,
       });
-      closed.then(() => {
-        if (this.#closing) return;
-        shard.connect().catch((error) =>
-          logger.warn("Shard {shardId} did not resume: {message}", {
-            shardId: id,
-            message: error instanceof Error ? error.message : String(error),
-          })
-        );
-      });
+      shard.resume();
     }
     this.#paused.clear();
     this.#metrics.pausedShards.set(0);
@@ -720,10 +716,12 @@ export class DispatchService {
       return;
     }
     try {
-      if (command.op !== 0 && this.#paused.has(command.shard)) {
+      if (this.#paused.has(command.shard)) {
         // Paused for a full buffer: a reconnect now would take in events
         // the buffer cannot hold (and the shard, already in the paused set,
-        // would never be paused again). It runs once the shard resumes.
+        // would never be paused again), and a send would wait for the
+        // resume holding one of the consumer's prefetched messages. It
+        // runs once the shard resumes.
         throw new GatewayError(
           "shard_closed",
           `Shard ${command.shard} is paused until RabbitMQ catches up`,
