@@ -7,51 +7,18 @@
  * @module
  */
 import type { RedisConnection } from "../redis/connection.ts";
+import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import type { DuplicateFilter } from "./duplicate_filter.ts";
 import { luaNow } from "../redis/lua_now.ts";
+import { seeding } from "./generation_seed.ts";
+import { LeaseTimes } from "./lease_times.ts";
 
-/**
- * Shared by the scripts that read the generation: `valid(v)` is `v` as a
- * shard count (an integer from 1 to ARGV[MAX]), or nil; `clean()` puts a
- * stored count that is none back to ARGV[1] (the caller's current count, not
- * its configured one: a reshard done before Redis lost the key is not
- * undone) and drops a stored `next` that is none (or equals the count), and
- * says what it fixed: 1 the count, 2 the next, 3 both. A value written by
- * hand or by a broken process ("abc", "0", "2.5", "1e9") stopped every
- * shard, or left the fleet unable to reshard, for good.
- */
-function validation(maxArg: number): string {
-  return `
-local function valid(v)
-  local n = tonumber(v)
-  if n and n >= 1 and n <= tonumber(ARGV[${maxArg}]) and n == math.floor(n) then
-    return n
-  end
-  return nil
-end
-local function clean()
-  local fixed = 0
-  local raw = redis.call('HGET', KEYS[1], 'count')
-  local count = valid(raw)
-  if not count then
-    if raw then fixed = 1 end
-    count = tonumber(ARGV[1])
-    redis.call('HSET', KEYS[1], 'count', ARGV[1])
-  end
-  local rawNext = redis.call('HGET', KEYS[1], 'next')
-  local nxt = valid(rawNext)
-  if rawNext and (not nxt or nxt == count) then
-    fixed = fixed + 2
-    nxt = nil
-    redis.call('HDEL', KEYS[1], 'next', 'complete_at')
-    redis.call('DEL', KEYS[2])
-  end
-  return count, nxt, fixed
-end
-`;
-}
+const logger = getLogger(["disruption", "fleet"]);
+/** What was put right in Redis is for an operator to see. */
+const visible = getVisibleLogger(["disruption", "fleet"]);
 
 /**
  * Whether the fleet may switch to the next set (`nxt` shards): every one of
@@ -67,7 +34,9 @@ end
  * lease is gone are dropped, to be made again by whoever takes the shard
  * over. `complete_at` in the generation hash records since when the marks
  * were complete. Expects `now` (luaNow), the fleet's prefix in
- * ARGV[prefix] and the lease TTL in ARGV[ttl].
+ * ARGV[prefix] and the caller's lease TTL in ARGV[ttl] (the fleet's, stored
+ * in the generation hash, wins: a lease's renewal time is its expiry less
+ * the TTL its holder wrote it with).
  */
 function liveBarrier(prefixArg: number, ttlArg: number): string {
   return `
@@ -92,7 +61,8 @@ local function complete(nxt)
     redis.call('HSET', KEYS[1], 'complete_at', now)
   end
   local old = ARGV[${prefixArg}] .. ':' .. redis.call('HGET', KEYS[1], 'count') .. ':leases'
-  local ttl = tonumber(ARGV[${ttlArg}])
+  local ttl = tonumber(redis.call('HGET', KEYS[1], 'lease_ttl'))
+    or tonumber(ARGV[${ttlArg}])
   local raw = redis.call('HGETALL', old)
   for i = 2, #raw, 2 do
     local e = tonumber(string.match(raw[i], '|(%d+)$'))
@@ -108,34 +78,38 @@ end
  * Read the shard count, flipping it to the next one when the barrier is
  * complete (a mark may have been lost with its process).
  *
- * KEYS: 1 generation (hash count, next), 2 ready (set of the next count's
- * complete shards). ARGV: 1 the count to store when none (or none valid)
- * is, 2 the largest valid count, 3 now ("" = the server's TIME), 4 the
- * fleet's prefix (its leases are `prefix:count:leases`), 5 the lease TTL.
- * Returns `{count, next or 0, fixed}`.
+ * KEYS: 1 generation (hash count, next, lease_ttl, seeded), 2 ready (set
+ * of the next count's complete shards). ARGV: 1 the caller's count, 2 the
+ * largest valid count, 3 now ("" = the server's TIME), 4 the fleet's prefix
+ * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 "1"
+ * when the caller runs what Redis last gave it, 7 "1" on its first sync
+ * (see `generation_seed.ts` for what is stored when). Returns `{count,
+ * next or 0, fixed, the fleet's lease TTL}`.
  */
-const SYNC_SCRIPT = `${validation(2)}
-${luaNow(3)}
+const SYNC_SCRIPT = `${luaNow(3)}
+${seeding({ max: 2, count: 1, ttl: 5, runs: 6, fresh: 7, prefix: 4 })}
 ${liveBarrier(4, 5)}
-local count, nxt, fixed = clean()
+local count, nxt, fixed, ttl = clean()
 if nxt and complete(nxt) then
   redis.call('HSET', KEYS[1], 'count', nxt)
-  redis.call('HDEL', KEYS[1], 'next')
+  redis.call('HDEL', KEYS[1], 'next', 'seeded')
   redis.call('DEL', KEYS[2])
-  return {nxt, 0, fixed}
+  return {nxt, 0, fixed, ttl}
 end
-return {count, nxt or 0, fixed}
+return {count, nxt or 0, fixed, ttl}
 `;
 
 /**
- * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the count to start
- * with, 2 the target, 3 the largest valid count, 4 the fleet's prefix.
- * Returns `{1, count}` when recorded, `{0, next}` when another reshard is
+ * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the caller's
+ * count, 2 the target, 3 the largest valid count, 4 the fleet's prefix, 5
+ * now ("" = the server's TIME), 6 the caller's lease TTL, 7 and 8 as the
+ * sync's 6 and 7. Returns `{1, count}` when recorded, `{0, next}` when another reshard is
  * running, `{2, count}` when the count is the target. A recorded reshard
  * starts its set's own keys afresh (see {@linkcode eraKeys}): an earlier
  * reshard to the same count left its sessions and marks there.
  */
-const REQUEST_SCRIPT = `${validation(3)}
+const REQUEST_SCRIPT = `${luaNow(5)}
+${seeding({ max: 3, count: 1, ttl: 6, runs: 7, fresh: 8, prefix: 4 })}
 local count, nxt = clean()
 if nxt then return {0, nxt} end
 if count == tonumber(ARGV[2]) then return {2, count} end
@@ -177,7 +151,7 @@ redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('SADD', ARGV[5] .. ':' .. ARGV[1] .. ':complete', ARGV[2])
 if complete(tonumber(ARGV[1])) then
   redis.call('HSET', KEYS[1], 'count', ARGV[1])
-  redis.call('HDEL', KEYS[1], 'next')
+  redis.call('HDEL', KEYS[1], 'next', 'seeded')
   redis.call('DEL', KEYS[2])
   return 1
 end
@@ -215,25 +189,37 @@ export class FleetGeneration {
   readonly #generationKey: string;
   readonly #readyKey: string;
   readonly #prefix: string;
-  readonly #ttlMs: number;
+  readonly #times: LeaseTimes;
+  /**
+   * The count the last sync returned: a caller passing it runs what Redis
+   * gave it (see `generation_seed.ts`); none before the first sync.
+   */
+  #known: number | undefined;
 
   /**
    * @param redis The connection.
    * @param prefix The fleet's prefix.
-   * @param ttlMs The fleet's lease TTL.
+   * @param times The process's lease timings, set to the fleet's TTL at
+   *   each sync (a number: this TTL, for a caller that only reads).
    */
-  constructor(redis: RedisConnection, prefix: string, ttlMs: number) {
+  constructor(
+    redis: RedisConnection,
+    prefix: string,
+    times: LeaseTimes | number,
+  ) {
     this.#redis = redis;
     this.#prefix = prefix;
-    this.#ttlMs = ttlMs;
+    this.#times = typeof times === "number" ? new LeaseTimes(times) : times;
     this.#generationKey = `${prefix}:generation`;
     this.#readyKey = `${prefix}:ready`;
   }
 
   /**
-   * The shard count events come from and the one a reshard moves to.
+   * The shard count events come from and the one a reshard moves to; the
+   * process's lease timings are set to the fleet's TTL.
    *
-   * @param initial The count to store when none is.
+   * @param initial The count the caller runs (stored when none is: see
+   *   `generation_seed.ts` for which count wins).
    * @param now The time on the leases' clock, or `undefined` for Redis's.
    * @returns The counts.
    */
@@ -241,7 +227,7 @@ export class FleetGeneration {
     initial: number,
     now?: number,
   ): Promise<{ count: number; next: number | undefined }> {
-    const [count, next, fixed] = await this.#redis.eval(
+    const [count, next, fixed, ttl] = await this.#redis.eval(
       SYNC_SCRIPT,
       2,
       this.#generationKey,
@@ -250,24 +236,61 @@ export class FleetGeneration {
       String(MAX_RECOMMENDED_SHARDS),
       now === undefined ? "" : String(now),
       this.#prefix,
-      String(this.#ttlMs),
-    ) as [number, number, number];
+      String(this.#times.ttlMs),
+      ...this.#standing(initial),
+    ) as [number, number, number, number];
+    this.#known = count;
     this.#reportFixed(fixed, initial);
+    this.#times.adopt(ttl, this.#generationKey);
     return { count, next: next > 0 ? next : undefined };
+  }
+
+  /** The `runs` and `fresh` arguments of a caller of `count`. */
+  #standing(count: number): [string, string] {
+    return [
+      count === this.#known ? "1" : "0",
+      this.#known === undefined ? "1" : "0",
+    ];
   }
 
   /** Say what {@linkcode SYNC_SCRIPT} put right: an operator must know. */
   #reportFixed(fixed: number, initial: number): void {
+    const key = this.#generationKey;
+    const ttl = this.#times.ttlMs;
     if (fixed & 1) {
-      getVisibleLogger(["disruption", "fleet"]).error(
+      visible.error(
         "The fleet's shard count in Redis ({key}, field count) was not a shard count from 1 to {max}; it is {initial} again, this process's",
-        { key: this.#generationKey, max: MAX_RECOMMENDED_SHARDS, initial },
+        { key, max: MAX_RECOMMENDED_SHARDS, initial },
       );
     }
     if (fixed & 2) {
-      getVisibleLogger(["disruption", "fleet"]).error(
+      visible.error(
         "The reshard recorded in Redis ({key}, field next) was not a shard count from 1 to {max} other than the current one; it is dropped",
-        { key: this.#generationKey, max: MAX_RECOMMENDED_SHARDS },
+        { key, max: MAX_RECOMMENDED_SHARDS },
+      );
+    }
+    if (fixed & 4) {
+      visible.error(
+        "The fleet's lease TTL in Redis ({key}, field lease_ttl) was not a whole number of ms from 3 to {max}; it is {ttl} again, this process's",
+        { key, max: MAX_TIMER_DELAY, ttl },
+      );
+    }
+    if (fixed & 8) {
+      logger.info(
+        "No shard count in Redis ({key}): stored {initial} shards and a lease TTL of {ttl} ms from this process's options, provisionally (a process still running from before, if Redis lost its keys, puts back what it runs)",
+        { key, initial, ttl },
+      );
+    }
+    if (fixed & 16) {
+      visible.warn(
+        "The fleet's shard count or lease TTL in Redis ({key}) had been stored by a process that started after Redis lost them; put back to what the fleet runs ({initial} shards, a lease TTL of {ttl} ms)",
+        { key, initial, ttl },
+      );
+    }
+    if (fixed & 32) {
+      logger.info(
+        "No process of the fleet was live: its lease TTL is now {ttl} ms, this process's",
+        { ttl },
       );
     }
   }
@@ -275,13 +298,16 @@ export class FleetGeneration {
   /**
    * Record a reshard to `target`.
    *
-   * @param initial The count to store when none is.
+   * @param initial The count the caller runs (stored when none is, as by
+   *   {@linkcode FleetGeneration.sync}).
    * @param target The new count.
+   * @param now The time on the leases' clock, or `undefined` for Redis's.
    * @returns The count now, and the reshard running when one is.
    */
   async request(
     initial: number,
     target: number,
+    now?: number,
   ): Promise<{ count: number; running: number | undefined }> {
     const [kind, value] = await this.#redis.eval(
       REQUEST_SCRIPT,
@@ -292,6 +318,9 @@ export class FleetGeneration {
       String(target),
       String(MAX_RECOMMENDED_SHARDS),
       this.#prefix,
+      now === undefined ? "" : String(now),
+      String(this.#times.ttlMs),
+      ...this.#standing(initial),
     ) as [number, number];
     return kind === 0
       ? { count: target, running: value }
@@ -356,7 +385,7 @@ export class FleetGeneration {
       ready ? "1" : "0",
       now === undefined ? "" : String(now),
       this.#prefix,
-      String(this.#ttlMs),
+      String(this.#times.ttlMs),
     );
     return flipped === 1;
   }

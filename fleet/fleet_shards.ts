@@ -21,6 +21,7 @@ import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import type { Shard } from "../gateway/shard.ts";
 import type { SessionStore } from "../gateway/session_store.ts";
 import { LeaseGuard } from "./lease_guard.ts";
+import { LeaseTimes } from "./lease_times.ts";
 import {
   fromRedis,
   REDIS_WAIT_MS,
@@ -81,7 +82,9 @@ export interface FleetShardsOptions {
   prefix?: string;
   /**
    * How long a lease lasts without renewal, in ms: a dead process's shards
-   * move after at most this plus `renewMs`.
+   * move after at most this plus `renewMs`. The fleet's first process
+   * stores it in Redis; one whose option differs runs with the fleet's and
+   * says so on stderr (it changes once none of the fleet's processes runs).
    *
    * @default {15000}
    */
@@ -144,8 +147,8 @@ export class FleetShards {
   readonly #owner = crypto.randomUUID();
   readonly #record: FleetGeneration;
   readonly #scheduler: Scheduler;
-  readonly #renewMs: number;
-  readonly #ttlMs: number;
+  /** The fleet's lease TTL (its first process's option) and renewal. */
+  readonly #times: LeaseTimes;
   readonly #useSchedulerClock: boolean;
   /** The last tick failed (its failure was said once, visibly). */
   #tickFailing = false;
@@ -182,19 +185,16 @@ export class FleetShards {
    */
   constructor(options: FleetShardsOptions) {
     assertFleetOptions(options);
-    const ttl = options.leaseTtlMs ?? 15_000;
-    const renew = options.renewMs ?? ttl / 3;
+    const times = new LeaseTimes(options.leaseTtlMs, options.renewMs);
     this.#options = options;
-    this.#ttlMs = ttl;
-    this.#renewMs = renew;
+    this.#times = times;
     this.#useSchedulerClock = options.clock === "scheduler";
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#prefix = options.prefix ?? "disruption:fleet";
-    this.#record = new FleetGeneration(options.redis, this.#prefix, ttl);
+    this.#record = new FleetGeneration(options.redis, this.#prefix, times);
     this.#guard = new LeaseGuard(
       this.#scheduler,
-      ttl,
-      renew,
+      times,
       () => this.#guardFired(),
     );
     this.#current = this.#createSet(options.shardCount);
@@ -356,7 +356,7 @@ export class FleetShards {
     }
     const asked = await fromRedis(
       this.#scheduler,
-      this.#record.request(this.#current.count, shardCount),
+      this.#record.request(this.#current.count, shardCount, this.#leaseNow()),
       `reshard to ${shardCount} shards`,
     );
     if (asked.running !== undefined) {
@@ -444,7 +444,7 @@ export class FleetShards {
       ).catch((error: unknown) => {
         logger.warn(
           "Could not release leases ({shards}); they expire in {ttl} ms: {error}",
-          { shards: ids, ttl: this.#ttlMs, error },
+          { shards: ids, ttl: this.#times.ttlMs, error },
         );
       });
       answered = await wait(released) && answered;
@@ -452,7 +452,7 @@ export class FleetShards {
     if (!answered && ms > 0) {
       visible.warn(
         "Left the fleet without Redis answering within {ms} ms: its shards are closed, their sessions may not be saved and their leases expire within {ttl} ms",
-        { ms, ttl: this.#ttlMs },
+        { ms, ttl: this.#times.ttlMs },
       );
     }
   }
@@ -489,7 +489,7 @@ export class FleetShards {
           // duplicates) and joined its members (so the fair share counts
           // everyone and no process identifies shards it must hand over).
           const take = set === this.#current ||
-            sentAt - this.#nextSeenAt >= this.#renewMs;
+            sentAt - this.#nextSeenAt >= this.#times.renewMs;
           results.push(
             await set.leases.tick(
               heldIds(set),
@@ -543,7 +543,7 @@ export class FleetShards {
         if (result.rejoined) {
           logger.warn(
             "This process's fleet membership was gone from Redis (data lost, or ticks failed past the lease TTL): keeping its shards, taking no other for {ttl} ms so that no shard another process runs is taken",
-            { ttl: this.#ttlMs },
+            { ttl: this.#times.ttlMs },
           );
         }
         if (result.lost.length > 0) {
@@ -578,7 +578,7 @@ export class FleetShards {
             () => this.#tickThrowing = false,
             (error: unknown) => this.#tickThrew(error),
           ),
-        Math.max(0, sentAt + this.#renewMs - this.#scheduler.now()),
+        Math.max(0, sentAt + this.#times.renewMs - this.#scheduler.now()),
       );
     });
     this.#ticking = ticking;
@@ -634,11 +634,11 @@ export class FleetShards {
       this.#events.filter = new RedisDuplicateFilter(
         this.#options.redis,
         `${this.#prefix}:seen:${state.next}`,
-        4 * this.#ttlMs,
+        4 * this.#times.ttlMs,
         // A dead process's claims expire before its leases can (see
         // RedisDuplicateFilterOptions.claimTtlMs), on the leases' clock.
         {
-          claimTtlMs: this.#ttlMs - this.#renewMs,
+          claimTtlMs: this.#times.ttlMs - this.#times.renewMs,
           now: () => this.#leaseNow(),
         },
       );
@@ -646,7 +646,7 @@ export class FleetShards {
     }
     if (
       !this.#next && this.#switchedAt !== undefined &&
-      now - this.#switchedAt >= 2 * this.#ttlMs
+      now - this.#switchedAt >= 2 * this.#times.ttlMs
     ) {
       // Every process has switched by now, and a new shard whose process
       // died around the flip was taken over (within a TTL) and its replay
@@ -675,7 +675,7 @@ export class FleetShards {
       // no command, and this is the only sign of it.
       visible.error(
         "No lease renewal answered by Redis for {ms} ms: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
-        { ms: this.#ttlMs - this.#renewMs, shards: ids },
+        { ms: this.#times.ttlMs - this.#times.renewMs, shards: ids },
       );
       if (set === this.#current) this.#guard.parked.park(set, this.#fleetNow());
       void this.#stop(set, ids, false);
@@ -687,7 +687,7 @@ export class FleetShards {
       prefix: this.#prefix,
       owner: this.#owner,
       pool: this.#options.pool,
-      ttlMs: this.#ttlMs,
+      ttlMs: this.#times,
     });
   }
 
@@ -770,7 +770,7 @@ export class FleetShards {
           this.#record.markReady(set.count, shard.id, false).catch(() => {})
         ),
       );
-      await settlesWithin(this.#scheduler, unmarked, this.#renewMs / 2);
+      await settlesWithin(this.#scheduler, unmarked, this.#times.renewMs / 2);
     }
     await Promise.all(shards.map((s) => s.close({ resumable })));
     if (save) await this.#saveShards(set, shards);

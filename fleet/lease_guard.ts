@@ -22,8 +22,8 @@ import { ParkedSessions, type ParkedSet } from "./parked_sessions.ts";
  */
 export class LeaseGuard {
   readonly #scheduler: Scheduler;
-  readonly #ttlMs: number;
-  readonly #renewMs: number;
+  /** Read at each use: a process runs with the fleet's TTL once it knows it. */
+  readonly #times: { readonly ttlMs: number; readonly renewMs: number };
   readonly #fire: () => void;
   #timer: TimerId | undefined;
   /** Bumped when it fires or is disarmed: starts asked before give up. */
@@ -37,25 +37,22 @@ export class LeaseGuard {
 
   /**
    * @param scheduler The timers.
-   * @param ttlMs The lease TTL.
-   * @param renewMs The renewal period.
+   * @param times The lease TTL and the renewal period (a `LeaseTimes`).
    * @param fire What to do when it fires (stop every shard).
    */
   constructor(
     scheduler: Scheduler,
-    ttlMs: number,
-    renewMs: number,
+    times: { readonly ttlMs: number; readonly renewMs: number },
     fire: () => void,
   ) {
     this.#scheduler = scheduler;
-    this.#ttlMs = ttlMs;
-    this.#renewMs = renewMs;
+    this.#times = times;
     this.#fire = fire;
   }
 
   /** When the leases a renewal sent at `sentAt` renewed stop being safe. */
   deadline(sentAt: number): number {
-    return sentAt + this.#ttlMs - this.#renewMs;
+    return sentAt + this.#times.ttlMs - this.#times.renewMs;
   }
 
   /**

@@ -219,8 +219,11 @@ export interface ShardLeasesOptions {
    * resharding down, say).
    */
   pool?: readonly number[] | undefined;
-  /** How long a lease or membership lasts without renewal, in ms. */
-  ttlMs: number;
+  /**
+   * How long a lease or membership lasts without renewal, in ms: a number,
+   * or a `LeaseTimes` read at each tick (the fleet's TTL, once known).
+   */
+  ttlMs: number | { readonly ttlMs: number };
 }
 
 /**
@@ -234,7 +237,7 @@ export class ShardLeases {
   readonly #owner: string;
   readonly #shardCount: number;
   readonly #pool: string;
-  readonly #ttlMs: number;
+  readonly #ttl: number | { readonly ttlMs: number };
   /** Whether a tick went through before. */
   #ticked = false;
   /** No free shard is taken before this time (on the tick's clock). */
@@ -255,7 +258,12 @@ export class ShardLeases {
       : options.pool.length === 0
       ? NO_SHARD
       : options.pool.join(",");
-    this.#ttlMs = options.ttlMs;
+    this.#ttl = options.ttlMs;
+  }
+
+  /** The lease TTL now. */
+  get #ttlMs(): number {
+    return typeof this.#ttl === "number" ? this.#ttl : this.#ttl.ttlMs;
   }
 
   /**

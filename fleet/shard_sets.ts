@@ -66,8 +66,8 @@ export interface ShardSetOptions {
   owner: string;
   /** The shards this process may run, of any count. */
   pool: readonly number[] | undefined;
-  /** The lease TTL, in ms. */
-  ttlMs: number;
+  /** The lease TTL, in ms, or the process's `LeaseTimes` (read at each tick). */
+  ttlMs: number | { readonly ttlMs: number };
 }
 
 /** An empty set of `count` shards. */

@@ -1,0 +1,125 @@
+/**
+ * How the fleet's shard count and lease TTL are written into the generation
+ * hash (`<prefix>:generation`, fields `count` and `lease_ttl`) when it has
+ * none (a first start, or Redis lost its keys), and whose values win: Lua
+ * shared by the scripts of `fleet_generation.ts`. Internal to the package.
+ *
+ * The rule: a process that runs the count and TTL Redis last gave it (a
+ * "running" process) writes them back as they are. One that has not (just
+ * started: it has only its options, perhaps from before a reshard) writes
+ * its own provisionally, marked `seeded` (until when), and a running
+ * process whose count or TTL differs puts its own back over them. After a
+ * data loss a process started then was often the first to find no count;
+ * it wrote its `shardCount`, every running process followed it, and a
+ * reshard done since was undone: each dropped the shards it ran and
+ * identified the old count's afresh. Running processes sync every renewal
+ * period, so a provisional seed lasts a TTL (at least the default 15 s),
+ * then holds; a flip ends it at once. A process that just started also
+ * writes its TTL over the stored one when no process of the running count
+ * is live (the fleet was stopped): that is how the fleet's TTL changes.
+ *
+ * @module
+ */
+import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
+import { DEFAULT_LEASE_TTL_MS } from "./lease_times.ts";
+
+/** Where {@linkcode seeding} finds its inputs in `ARGV`. */
+export interface SeedArgs {
+  /** The largest valid count. */
+  max: number;
+  /** The caller's count. */
+  count: number;
+  /** The caller's lease TTL. */
+  ttl: number;
+  /** "1" when the caller runs the count and TTL Redis last gave it. */
+  runs: number;
+  /** "1" when the caller has not synced before (just started). */
+  fresh: number;
+  /** The fleet's prefix (memberships at `prefix:count:members`). */
+  prefix: number;
+}
+
+/**
+ * Lua defining `valid(v)` (`v` as a shard count, an integer from 1 to the
+ * largest, or nil) and `clean()`, which applies the module's rule, puts a
+ * stored count or TTL that is none back, drops a stored `next` that is none
+ * (or equals the count: a value written by hand or by a broken process,
+ * "abc", "0", "2.5", "1e9", stopped every shard or left the fleet unable to
+ * reshard, for good), and returns `count, next, fixed, ttl`. `fixed`
+ * says what it did: 1 the count was none, 2 the next was none, 4 the TTL
+ * was none, 8 seeded provisionally, 16 a provisional seed replaced by the
+ * caller's running values, 32 the TTL of a stopped fleet replaced. Expects
+ * `now` (luaNow) and the generation hash in KEYS[1], its barrier set in
+ * KEYS[2].
+ */
+export function seeding(a: SeedArgs): string {
+  return `
+local function valid(v)
+  local n = tonumber(v)
+  if n and n >= 1 and n <= tonumber(ARGV[${a.max}]) and n == math.floor(n) then
+    return n
+  end
+  return nil
+end
+local function validTtl(v)
+  local n = tonumber(v)
+  if n and n >= 3 and n <= ${MAX_TIMER_DELAY} and n == math.floor(n) then
+    return n
+  end
+  return nil
+end
+local function anyLive(count)
+  local raw = redis.call('HGETALL', ARGV[${a.prefix}] .. ':' .. count .. ':members')
+  for i = 2, #raw, 2 do
+    local e = tonumber(string.match(raw[i], '^(%d+)|'))
+    if e and e >= now then return true end
+  end
+  return false
+end
+local function clean()
+  local fixed = 0
+  local mine, ttl = tonumber(ARGV[${a.count}]), tonumber(ARGV[${a.ttl}])
+  local runs, fresh = ARGV[${a.runs}] == '1', ARGV[${a.fresh}] == '1'
+  local hold = math.max(ttl, ${DEFAULT_LEASE_TTL_MS})
+  local raw = redis.call('HGET', KEYS[1], 'count')
+  local count = valid(raw)
+  local rawTtl = redis.call('HGET', KEYS[1], 'lease_ttl')
+  local fleetTtl = validTtl(rawTtl)
+  if rawTtl and not fleetTtl then fixed = fixed + 4 end
+  local seeded = tonumber(redis.call('HGET', KEYS[1], 'seeded'))
+  if seeded and (seeded <= now or seeded > now + 2 * hold) then
+    redis.call('HDEL', KEYS[1], 'seeded')
+    seeded = nil
+  end
+  if not count then
+    if raw then fixed = fixed + 1 end
+    count, fleetTtl = mine, ttl
+    redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
+    if runs then
+      redis.call('HDEL', KEYS[1], 'seeded')
+    else
+      redis.call('HSET', KEYS[1], 'seeded', now + hold)
+      fixed = fixed + 8
+    end
+  elseif seeded and runs and (count ~= mine or fleetTtl ~= ttl) then
+    count, fleetTtl = mine, ttl
+    redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
+    redis.call('HDEL', KEYS[1], 'seeded')
+    fixed = fixed + 16
+  elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)) then
+    if fleetTtl then fixed = fixed + 32 end
+    fleetTtl = ttl
+    redis.call('HSET', KEYS[1], 'lease_ttl', ttl)
+  end
+  local rawNext = redis.call('HGET', KEYS[1], 'next')
+  local nxt = valid(rawNext)
+  if rawNext and (not nxt or nxt == count) then
+    fixed = fixed + 2
+    nxt = nil
+    redis.call('HDEL', KEYS[1], 'next', 'complete_at')
+    redis.call('DEL', KEYS[2])
+  end
+  return count, nxt, fixed, fleetTtl
+end
+`;
+}

@@ -1,0 +1,76 @@
+// Redis loses the fleet's keys after the fleet resharded, and a process that
+// starts then (its `shardCount` option the count before the reshard) is the
+// first to find no count: it must not move the running fleet back to its
+// option. The count live processes run wins over the one a newcomer seeds.
+// On a VirtualScheduler (leases on its clock) against the test Redis.
+import assert from "node:assert/strict";
+import type { FleetShards } from "../../fleet/fleet_shards.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
+import { type Scene, scene, server, Valve } from "./fleet_run_guard_scene.ts";
+
+/** Advance a second, then wait until every command sent was answered. */
+async function step(s: Scene, valves: Valve[]): Promise<void> {
+  await s.scheduler.advance(1_000);
+  await pollUntil(
+    "the commands answered",
+    () => valves.every((v) => v.answered === v.sent.length),
+  );
+}
+
+/** Every shard id `fleets` run, sorted. */
+function running(fleets: FleetShards[]): number[] {
+  return fleets.flatMap((f) => f.shardIds).sort((a, b) => a - b);
+}
+
+Deno.test({
+  name:
+    "FleetShards: a process started after Redis lost its keys does not undo the fleet's reshard by seeding its older shardCount",
+  ignore: server.ignore,
+  fn: async () => {
+    const s = await scene();
+    const valves = [new Valve(), new Valve()];
+    try {
+      await captureStderr(async () => {
+        const a = await s.member(valves[0]!, { shardCount: 2 });
+        await a.start();
+        await step(s, valves);
+        assert.deepEqual(a.shardIds, [0, 1]);
+        // The fleet moves to 4 shards (the option stays 2 everywhere).
+        await a.reshard(4, { sessionStartsLeft: 100 });
+        for (let i = 0; i < 15 && a.shardCount !== 4; i++) {
+          await step(s, valves);
+        }
+        assert.equal(a.shardCount, 4);
+        await step(s, valves);
+        assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
+        const before = s.gateway.log.length;
+        // Redis restarts empty; a process configured with the old count
+        // starts before the running one renews.
+        await deleteKeys(s.direct, s.prefix);
+        const b = await s.member(valves[1]!, { shardCount: 2 });
+        await b.start();
+        for (let i = 0; i < 8; i++) {
+          await step(s, valves);
+          assert.equal(a.shardCount, 4, `a moved back at step ${i}`);
+          const ids = running([a, b]);
+          assert.equal(new Set(ids).size, ids.length, `run twice: ${ids}`);
+        }
+        assert.equal(b.shardCount, 4);
+        assert.deepEqual(running([a, b]), [0, 1, 2, 3]);
+        assert.equal(
+          await s.direct.hget(`${s.prefix}:fleet:generation`, "count"),
+          "4",
+        );
+        // No shard of the old count was started again.
+        const since = s.gateway.log.slice(before);
+        assert.deepEqual(
+          since.filter((e) => e.type === "identify" && e.shard?.[1] === 2),
+          [],
+        );
+      });
+    } finally {
+      await s.teardown();
+    }
+  },
+});
