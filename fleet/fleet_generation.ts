@@ -61,8 +61,13 @@ local function complete(nxt)
     redis.call('HSET', KEYS[1], 'complete_at', now)
   end
   local old = ARGV[${prefixArg}] .. ':' .. redis.call('HGET', KEYS[1], 'count') .. ':leases'
+  -- A stored TTL that is none (hand-edited: -inf, nan, a fraction) is not
+  -- used: it made every old lease look expired, and the flip left a dead
+  -- holder's shards unrun. The next sync puts it right.
   local ttl = tonumber(redis.call('HGET', KEYS[1], 'lease_ttl'))
-    or tonumber(ARGV[${ttlArg}])
+  if not (ttl and ttl >= 3 and ttl <= ${MAX_TIMER_DELAY} and ttl == math.floor(ttl)) then
+    ttl = tonumber(ARGV[${ttlArg}])
+  end
   local raw = redis.call('HGETALL', old)
   for i = 2, #raw, 2 do
     local e = tonumber(string.match(raw[i], '|(%d+)$'))

@@ -13,15 +13,23 @@
  * it wrote its `shardCount`, every running process followed it, and a
  * reshard done since was undone: each dropped the shards it ran and
  * identified the old count's afresh. Running processes sync every renewal
- * period, so a provisional seed lasts a TTL (at least the default 15 s),
- * then holds; a flip ends it at once. A process that just started also
+ * period, so a provisional seed lasts a TTL (at least
+ * {@linkcode MIN_SEED_HOLD_MS}), then holds; a flip ends it at once. A process that just started also
  * writes its TTL over the stored one when no process of the running count
  * is live (the fleet was stopped): that is how the fleet's TTL changes.
  *
  * @module
  */
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
-import { DEFAULT_LEASE_TTL_MS } from "./lease_times.ts";
+
+/**
+ * The shortest time a provisional seed waits for a running process to put
+ * its own count back, in ms: a running process syncs every renewal period
+ * (a third of its TTL at most), so fleets with TTLs up to 180 s sync
+ * within it. (A default-TTL newcomer's 15 s let the seed of a fleet with a
+ * 60 s TTL become firm before its processes synced, undoing a reshard.)
+ */
+export const MIN_SEED_HOLD_MS = 60_000;
 
 /** Where {@linkcode seeding} finds its inputs in `ARGV`. */
 export interface SeedArgs {
@@ -80,14 +88,18 @@ local function clean()
   local fixed = 0
   local mine, ttl = tonumber(ARGV[${a.count}]), tonumber(ARGV[${a.ttl}])
   local runs, fresh = ARGV[${a.runs}] == '1', ARGV[${a.fresh}] == '1'
-  local hold = math.max(ttl, ${DEFAULT_LEASE_TTL_MS})
+  local hold = math.max(ttl, ${MIN_SEED_HOLD_MS})
   local raw = redis.call('HGET', KEYS[1], 'count')
   local count = valid(raw)
   local rawTtl = redis.call('HGET', KEYS[1], 'lease_ttl')
   local fleetTtl = validTtl(rawTtl)
   if rawTtl and not fleetTtl then fixed = fixed + 4 end
   local seeded = tonumber(redis.call('HGET', KEYS[1], 'seeded'))
-  if seeded and (seeded <= now or seeded > now + 2 * hold) then
+  -- Against the longer of this caller's hold and the seeder's (its TTL is
+  -- the stored one): a newcomer with a longer TTL seeded further ahead, and
+  -- dropping its seed as garbage made it firm. Written so that nan drops.
+  local seedHold = math.max(hold, fleetTtl or 0)
+  if seeded and not (seeded > now and seeded <= now + 2 * seedHold) then
     redis.call('HDEL', KEYS[1], 'seeded')
     seeded = nil
   end

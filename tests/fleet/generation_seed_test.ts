@@ -4,6 +4,7 @@
 // with times given, against the test Redis (DB 0, a key prefix of its own).
 import assert from "node:assert/strict";
 import { FleetGeneration } from "../../fleet/fleet_generation.ts";
+import { MIN_SEED_HOLD_MS } from "../../fleet/generation_seed.ts";
 import { LeaseTimes } from "../../fleet/lease_times.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
@@ -14,7 +15,7 @@ const T = 1_000_000;
 
 Deno.test({
   name:
-    "FleetGeneration: a provisional seed by a process that just started gives way to the count and TTL a running process runs, holds after 15 s, and ends at a flip",
+    "FleetGeneration: a provisional seed by a process that just started gives way to the count and TTL a running process runs, holds after 60 s, and ends at a flip",
   ignore: server.ignore,
   fn: async () => {
     const redis = await connectRedis({ url: server.url });
@@ -51,15 +52,18 @@ Deno.test({
       assert.ok(lines.some((l) => /put back to what the fleet runs/.test(l)));
       assert.ok(lines.some((l) => /leaseTtlMs \(6000\) differs/.test(l)));
 
-      // A provisional seed nobody running contradicts holds after 15 s.
+      // A provisional seed nobody running contradicts holds after 60 s.
       await redis.del(key);
       const lone = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
       const t2 = T + 100_000;
       await lone.sync(8, t2);
-      await lone.sync(8, t2 + 15_000);
+      await lone.sync(8, t2 + MIN_SEED_HOLD_MS);
       assert.equal(await redis.hexists(key, "seeded"), 0);
       await captureStderr(async () => {
-        assert.equal((await runner.sync(4, t2 + 15_001)).count, 8);
+        assert.equal(
+          (await runner.sync(4, t2 + MIN_SEED_HOLD_MS + 1)).count,
+          8,
+        );
       });
 
       // A flip ends a provisional seed at once.
@@ -133,6 +137,87 @@ Deno.test({
     } finally {
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetGeneration: a newcomer's provisional seed gives way however its TTL compares (longer than twice a runner's, or a runner with a 60 s TTL syncing 20 s later)",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
+    const key = `${prefix}:generation`;
+    try {
+      for (
+        const [runnerTtl, newcomerTtl, syncAfter] of [
+          [15_000, 60_000, 2_000],
+          [60_000, 15_000, 20_000],
+        ] as const
+      ) {
+        const times = new LeaseTimes(runnerTtl);
+        const runner = new FleetGeneration(redis, prefix, times);
+        await runner.sync(8, T); // the fleet runs 8, after a reshard
+        await redis.del(key); // Redis loses its keys
+        const newcomer = new FleetGeneration(
+          redis,
+          prefix,
+          new LeaseTimes(newcomerTtl),
+        );
+        await captureStderr(async () => {
+          await newcomer.sync(4, T + 100); // its options: the count before
+          const synced = await runner.sync(8, T + syncAfter);
+          assert.equal(synced.count, 8, `runner ${runnerTtl} ms`);
+        });
+        assert.equal(times.ttlMs, runnerTtl);
+        assert.equal(await redis.hget(key, "count"), "8");
+        assert.equal(await redis.hget(key, "lease_ttl"), String(runnerTtl));
+        await redis.del(key);
+      }
+    } finally {
+      await redis.del(key);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetGeneration: a reshard's barrier ignores a stored lease TTL that is none (-inf, nan, negative) and waits for the old holder as with the fleet's",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
+    const key = `${prefix}:generation`;
+    const keys = [
+      key,
+      `${prefix}:ready`,
+      `${prefix}:1:leases`,
+      `${prefix}:2:leases`,
+    ];
+    try {
+      for (const stored of ["15000", "-100000000", "-inf", "nan"]) {
+        await captureStderr(async () => {
+          const g = new FleetGeneration(redis, prefix, new LeaseTimes(15_000));
+          await g.sync(1, T);
+          await g.request(1, 2, T);
+          // The old shard's holder renewed at T and is dead since.
+          await redis.hset(`${prefix}:1:leases`, { 0: `dead|${T + 15_000}` });
+          await redis.hset(`${prefix}:2:leases`, {
+            0: `x|${T + 20_000}`,
+            1: `x|${T + 20_000}`,
+          });
+          await redis.hset(key, { lease_ttl: stored }); // edited by hand
+          await g.markReady(2, 0, true, T + 5_000);
+          const flipped = await g.markReady(2, 1, true, T + 5_000);
+          assert.equal(flipped, false, `lease_ttl=${stored}`);
+        });
+        await redis.del(...keys);
+      }
+    } finally {
+      await redis.del(...keys);
       await closeRedis(redis);
     }
   },
