@@ -103,6 +103,13 @@ const logger = getLogger(["disruption", "gateway", "shard"]);
 /** Fatal closes and throwing listeners: on stderr unless LogTape takes them. */
 const visible = getVisibleLogger(["disruption", "gateway", "shard"]);
 
+/**
+ * How long a frame may take to arrive while its bytes keep coming, in ms,
+ * before the connection counts as a zombie anyway: 64 MiB (the inflate
+ * limit) needs about 220 KB/s, a 5 MiB GUILD_CREATE 18 KB/s.
+ */
+const MAX_FRAME_TRANSFER = 5 * 60_000;
+
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
 /** Client close code that ends the session (the bot goes offline). */
@@ -258,6 +265,10 @@ interface Connection {
   readyAt: number | undefined;
   /** Any frame arrived since the last heartbeat went out. */
   heardSinceHeartbeat: boolean;
+  /** Bytes arrived since then, whether or not they completed a frame. */
+  bytesSinceHeartbeat: boolean;
+  /** When the last whole frame arrived (or the connection opened). */
+  lastFrameAt: number;
   /** The connect, HELLO or READY timeout, whichever applies now. */
   phaseTimer: TimerId | undefined;
 }
@@ -1196,6 +1207,8 @@ export class Shard {
       lastRequestedAt: undefined,
       readyAt: undefined,
       heardSinceHeartbeat: true,
+      bytesSinceHeartbeat: false,
+      lastFrameAt: this.#scheduler.now(),
       phaseTimer: undefined,
     };
     this.#connection = connection;
@@ -1218,6 +1231,9 @@ export class Shard {
           this.#guard(connection, () => {
             if (this.#current(connection)) this.#onMessage(connection, data);
           }),
+        onBytes: () => {
+          connection.bytesSinceHeartbeat = true;
+        },
         onClose: (code, reason) =>
           this.#guard(connection, () => {
             this.#socketEnded(connection);
@@ -1603,6 +1619,7 @@ export class Shard {
 
   #onMessage(connection: Connection, data: string | Uint8Array): void {
     connection.heardSinceHeartbeat = true;
+    connection.lastFrameAt = this.#scheduler.now();
     let text: string | null;
     try {
       text = typeof data === "string"
@@ -2025,7 +2042,10 @@ export class Shard {
   #heartbeatTick(connection: Connection): void {
     connection.heartbeatTimer = undefined;
     if (!this.#current(connection)) return;
-    if (connection.heartbeatsSent > 0 && !connection.heardSinceHeartbeat) {
+    if (
+      connection.heartbeatsSent > 0 && !connection.heardSinceHeartbeat &&
+      !this.#frameOnItsWay(connection)
+    ) {
       logger.warn(
         "Shard {shardId}: nothing received since the last heartbeat, the connection is a zombie; resuming",
         { shardId: this.#shardId },
@@ -2037,11 +2057,31 @@ export class Shard {
     // Discord asked for just before this tick, its ACK still on the way,
     // would otherwise make a healthy connection look like a zombie.
     connection.heardSinceHeartbeat = false;
+    connection.bytesSinceHeartbeat = false;
     this.#sendHeartbeat(connection);
     connection.heartbeatTimer = this.#scheduler.setTimeout(
       () => this.#heartbeatTick(connection),
       connection.heartbeatInterval,
     );
+  }
+
+  /**
+   * Nothing whole arrived in a heartbeat interval, but bytes did: a frame
+   * larger than the link carries in one (a big GUILD_CREATE on a slow link)
+   * is on its way, and dropping the connection would drop it too, over and
+   * over as the RESUME replays it. Only for {@linkcode MAX_FRAME_TRANSFER}
+   * since the last whole frame: a peer that drips bytes without ever
+   * finishing a frame is a zombie after that.
+   */
+  #frameOnItsWay(connection: Connection): boolean {
+    if (!connection.bytesSinceHeartbeat) return false;
+    const waited = this.#scheduler.now() - connection.lastFrameAt;
+    if (waited >= MAX_FRAME_TRANSFER) return false;
+    logger.debug(
+      "Shard {shardId}: no whole frame for {ms} ms, but bytes arrive: a large frame on its way",
+      { shardId: this.#shardId, ms: waited },
+    );
+    return true;
   }
 
   #sendHeartbeat(connection: Connection): void {

@@ -415,6 +415,7 @@ class TcpWebSocket implements GatewaySocket {
     const n = await this.#read(buffer.subarray(this.#end));
     if (n === null) return false;
     this.#end += n;
+    this.#bytesArrived();
     this.#lastReadFull = n === space;
     this.#lastReadSmall = n < READ_SIZE;
     return true;
@@ -509,8 +510,15 @@ class TcpWebSocket implements GatewaySocket {
       const n = await this.#read(payload.subarray(filled));
       if (n === null) throw new Error("The connection closed inside a frame");
       filled += n;
+      this.#bytesArrived();
     }
     this.#frame(opcode, fin, payload, true);
+  }
+
+  /** Tell the listener (see `SocketListener.onBytes`), once per read. */
+  #bytesArrived(): void {
+    if (this.#state !== "open" || !this.#listener.onBytes) return;
+    this.#call(() => this.#listener.onBytes!());
   }
 
   /** One frame; `owned` when `payload` is not a view of the read buffer. */

@@ -16,6 +16,13 @@ export interface SocketListener {
   /** A frame arrived: text frames as `string`, binary ones as bytes. */
   onMessage(data: string | Uint8Array): void;
   /**
+   * Bytes arrived, whether or not they completed a message: a message
+   * larger than a slow link carries in a heartbeat interval is on its way,
+   * and the connection is not a zombie. Optional for transports: the
+   * runtime's `WebSocket` cannot tell, and never calls it.
+   */
+  onBytes?(): void;
+  /**
    * The connection is gone. `code` is 1005 when the peer sent no code and
    * 1006 when the connection dropped without a close frame.
    */

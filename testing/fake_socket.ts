@@ -119,6 +119,15 @@ export class FakeSocket implements GatewaySocket {
     );
   }
 
+  /**
+   * Server side: bytes of a large frame arrived without completing it (what
+   * a transport reports through `SocketListener.onBytes`).
+   */
+  receiveBytes(): void {
+    if (this.#state !== "open") return;
+    this.#listener.onBytes?.();
+  }
+
   /** Server side: close with a close frame carrying `code`. */
   serverClose(code: number, reason = ""): void {
     if (this.#state === "closed") return;

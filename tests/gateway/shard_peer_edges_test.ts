@@ -283,3 +283,29 @@ for (const interval of [1_000, 5_000]) {
     assert.ok(most >= 100, `the load did not press the limit: ${most}`);
   });
 }
+
+Deno.test("A frame that takes longer than a heartbeat interval to arrive, its bytes coming, does not make a zombie; a peer that drips bytes for 5 minutes without a frame does", async () => {
+  const h = await readyHarness();
+  const socket = h.socket();
+  // Bytes every 20 s, no whole frame (and no ACK behind it) for 4 minutes.
+  for (let t = 0; t < 240_000; t += 20_000) {
+    socket.receiveBytes();
+    await h.scheduler.advance(20_000);
+  }
+  assert.equal(h.transport.sockets.length, 1, "still the same connection");
+  assert.equal(h.shard.status, "ready");
+  // The frame arrives: a whole frame starts the count over.
+  socket.receive({ op: 0, s: 2, t: "MESSAGE_CREATE", d: { id: "2" } });
+  for (let t = 0; t < 280_000; t += 20_000) {
+    socket.receiveBytes();
+    await h.scheduler.advance(20_000);
+  }
+  assert.equal(h.transport.sockets.length, 1);
+  // Five minutes of bytes and no frame: a zombie after all.
+  for (let t = 0; t < 80_000 && h.transport.sockets.length === 1; t += 20_000) {
+    socket.receiveBytes();
+    await h.scheduler.advance(20_000);
+  }
+  assert.equal(h.transport.sockets.length, 2, "reconnected to RESUME");
+  await h.shard.close();
+});

@@ -226,6 +226,21 @@ type Event =
 /** A listener that records events and lets a test await the next one. */
 class Recorder implements SocketListener {
   readonly events: Event[] = [];
+  /** Calls of onBytes (not in `events`, which tests compare whole). */
+  bytes = 0;
+  onBytes(): void {
+    this.bytes++;
+    for (const waiter of this.#waiters.splice(0)) waiter();
+  }
+  /** Resolve once onBytes was called. */
+  async someBytes(): Promise<void> {
+    while (this.bytes === 0) {
+      await within(
+        new Promise<void>((resolve) => this.#waiters.push(resolve)),
+        "bytes",
+      );
+    }
+  }
   #waiters: (() => void)[] = [];
   onOpen(): void {
     this.#push({ type: "open" });
@@ -863,5 +878,23 @@ Deno.test("tcpWebSocketTransport keeps a message of millions of empty fragments 
       grown < 64 * 1024 * 1024,
       `the heap grew ${Math.round(grown / 2 ** 20)} MiB for 4 MB of frames`,
     );
+  });
+});
+
+Deno.test("tcpWebSocketTransport reports bytes of a large frame as they arrive, before the message", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    const payload = "x".repeat(200_000);
+    const whole = frame(1, payload);
+    await peer.write(whole.subarray(0, 100_000));
+    await recorder.someBytes();
+    assert.equal(
+      recorder.events.filter((e) => e.type === "message").length,
+      0,
+      "not a message yet",
+    );
+    await peer.write(whole.subarray(100_000));
+    const message = await recorder.next("message");
+    assert.equal((message.data as string).length, 200_000);
   });
 });
