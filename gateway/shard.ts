@@ -267,7 +267,11 @@ interface Connection {
   heardSinceHeartbeat: boolean;
   /** Bytes arrived since then, whether or not they completed a frame. */
   bytesSinceHeartbeat: boolean;
-  /** When the last whole frame arrived (or the connection opened). */
+  /**
+   * The heartbeat tick that last found a whole frame had arrived since the
+   * one before (or when the connection opened): to a heartbeat interval,
+   * when the last whole frame arrived, without reading the clock per frame.
+   */
   lastFrameAt: number;
   /** The connect, HELLO or READY timeout, whichever applies now. */
   phaseTimer: TimerId | undefined;
@@ -1619,7 +1623,6 @@ export class Shard {
 
   #onMessage(connection: Connection, data: string | Uint8Array): void {
     connection.heardSinceHeartbeat = true;
-    connection.lastFrameAt = this.#scheduler.now();
     let text: string | null;
     try {
       text = typeof data === "string"
@@ -2042,9 +2045,10 @@ export class Shard {
   #heartbeatTick(connection: Connection): void {
     connection.heartbeatTimer = undefined;
     if (!this.#current(connection)) return;
-    if (
-      connection.heartbeatsSent > 0 && !connection.heardSinceHeartbeat &&
-      !this.#frameOnItsWay(connection)
+    if (connection.heardSinceHeartbeat) {
+      connection.lastFrameAt = this.#scheduler.now();
+    } else if (
+      connection.heartbeatsSent > 0 && !this.#frameOnItsWay(connection)
     ) {
       logger.warn(
         "Shard {shardId}: nothing received since the last heartbeat, the connection is a zombie; resuming",
