@@ -200,6 +200,8 @@ export class FleetGeneration {
    * gave it (see `generation_seed.ts`); none before the first sync.
    */
   #known: number | undefined;
+  /** The reshard the last sync returned, if any. */
+  #knownNext: number | undefined;
 
   /**
    * @param redis The connection.
@@ -244,10 +246,12 @@ export class FleetGeneration {
       String(this.#times.ttlMs),
       ...this.#standing(initial),
     ) as [number, number, number, number];
+    const lostNext = fixed & 64 ? this.#knownNext : undefined;
     this.#known = count;
-    this.#reportFixed(fixed, initial);
+    this.#knownNext = next > 0 ? next : undefined;
+    this.#reportFixed(fixed, initial, lostNext);
     this.#times.adopt(ttl, this.#generationKey);
-    return { count, next: next > 0 ? next : undefined };
+    return { count, next: this.#knownNext };
   }
 
   /** The `runs` and `fresh` arguments of a caller of `count`. */
@@ -258,10 +262,28 @@ export class FleetGeneration {
     ];
   }
 
-  /** Say what {@linkcode SYNC_SCRIPT} put right: an operator must know. */
-  #reportFixed(fixed: number, initial: number): void {
+  /**
+   * Say what {@linkcode SYNC_SCRIPT} put right: an operator must know.
+   * `lostNext` is the reshard this process saw before Redis lost the keys.
+   */
+  #reportFixed(
+    fixed: number,
+    initial: number,
+    lostNext?: number,
+  ): void {
     const key = this.#generationKey;
     const ttl = this.#times.ttlMs;
+    if (lostNext !== undefined) {
+      visible.error(
+        "Redis lost the fleet's keys ({key}) during the reshard to {next} shards: the reshard is abandoned (its new shards closed; the fleet stays at {initial}); call reshard() again",
+        { key, next: lostNext, initial },
+      );
+    } else if (fixed & 64) {
+      logger.info(
+        "The fleet's shard count was missing from Redis ({key}): wrote back the {initial} shards this process runs",
+        { key, initial },
+      );
+    }
     if (fixed & 1) {
       visible.error(
         "The fleet's shard count in Redis ({key}, field count) was not a shard count from 1 to {max}; it is {initial} again, this process's",

@@ -56,7 +56,8 @@ export interface SeedArgs {
  * reshard, for good), and returns `count, next, fixed, ttl`. `fixed`
  * says what it did: 1 the count was none, 2 the next was none, 4 the TTL
  * was none, 8 seeded provisionally, 16 a provisional seed replaced by the
- * caller's running values, 32 the TTL of a stopped fleet replaced. Expects
+ * caller's running values, 32 the TTL of a stopped fleet replaced, 64 the
+ * count was missing and the caller's running one written back. Expects
  * `now` (luaNow) and the generation hash in KEYS[1], its barrier set in
  * KEYS[2].
  */
@@ -109,6 +110,7 @@ local function clean()
     redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
     if runs then
       redis.call('HDEL', KEYS[1], 'seeded')
+      if not raw then fixed = fixed + 64 end
     else
       redis.call('HSET', KEYS[1], 'seeded', now + hold)
       fixed = fixed + 8

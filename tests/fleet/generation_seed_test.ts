@@ -222,3 +222,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "FleetGeneration: Redis losing the fleet's keys during a reshard is said on stderr (the reshard is abandoned); without one, nothing is",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
+    const key = `${prefix}:generation`;
+    try {
+      const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+      const quiet = await captureStderr(async () => {
+        await runner.sync(2, T);
+        await runner.sync(2, T + 1_000); // runs 2 now
+        await redis.del(key);
+        assert.deepEqual(await runner.sync(2, T + 2_000), {
+          count: 2,
+          next: undefined,
+        });
+      });
+      assert.deepEqual(quiet, []);
+      await runner.request(2, 4, T + 3_000);
+      assert.equal((await runner.sync(2, T + 4_000)).next, 4);
+      await redis.del(key); // lost mid-reshard
+      const lines = await captureStderr(async () => {
+        assert.deepEqual(await runner.sync(2, T + 5_000), {
+          count: 2,
+          next: undefined,
+        });
+      });
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.match(
+        lines[0]!,
+        /Redis lost the fleet's keys .* during the reshard to 4 shards: the reshard is abandoned .* call reshard\(\) again/,
+      );
+    } finally {
+      await redis.del(key, `${prefix}:ready`);
+      await closeRedis(redis);
+    }
+  },
+});
