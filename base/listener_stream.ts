@@ -24,8 +24,8 @@ export interface ListenerStreamOptions<T> {
   ended?: () => boolean;
   /**
    * Back-pressure on the source: events the reader has not taken, weighed
-   * by `size`, past `limit` call `pause`, and `resume` once a quarter of it
-   * is left (or the stream is cancelled). Without it the stream buffers
+   * by `size`, past `limit` call `pause`, and `resume` once no more than
+   * `resumeAt` is left (or the stream is cancelled). Without it the stream buffers
    * without limit.
    */
   hold?: StreamHold<T>;
@@ -37,6 +37,8 @@ export interface StreamHold<T> {
   size(event: T): number;
   /** The weight of unread events past which the source pauses. */
   limit: number;
+  /** The weight of unread events at which a paused source resumes. */
+  resumeAt: number;
   /** Stop the source sending (its events are kept elsewhere meanwhile). */
   pause(): void;
   /** Let the source send again. */
@@ -114,7 +116,7 @@ export function listenerStream<T>(
       // a hold (a pull costs a promise per event).
       ...(hold && {
         pull: (controller: ReadableStreamDefaultController<T>) => {
-          if (paused && controller.desiredSize! >= hold.limit * 3 / 4) {
+          if (paused && controller.desiredSize! >= hold.limit - hold.resumeAt) {
             paused = false;
             hold.resume();
           }

@@ -152,7 +152,7 @@ export class ConfirmedPublisher {
   /** The sum of the held slots' `bytes`. */
   #bytes = 0;
   /** Held slots counted by `expectedLength`, their body not yet known. */
-  readonly #unmeasured = new Set<Slot>();
+  readonly #unmeasured = new Map<PendingEvent, Slot>();
   #head = 0;
   /** The first slot not yet sent on the current connection. */
   #next = 0;
@@ -271,7 +271,9 @@ export class ConfirmedPublisher {
     };
     this.#slots.push(slot);
     this.#bytes += slot.bytes;
-    if (event.body === undefined && !slot.confirmed) this.#unmeasured.add(slot);
+    if (event.body === undefined && !slot.confirmed) {
+      this.#unmeasured.set(event, slot);
+    }
     if (slot.confirmed) this.#advance();
     else if (event.body !== undefined) this.#pump();
     if (this.full) {
@@ -285,14 +287,20 @@ export class ConfirmedPublisher {
    * An event's body became known (see {@linkcode PendingEvent.body}): it
    * counts by its body's length from now on. A body that grew past the
    * bound fills the buffer for the next {@linkcode ConfirmedPublisher.push}.
+   *
+   * @param event The event whose body was set; every waiting one when left
+   *   out (a scan of all that wait, which the one event spares).
    */
-  bodyReady(): void {
-    for (const slot of this.#unmeasured) {
-      const body = slot.event.body;
-      if (body === undefined) continue;
-      this.#unmeasured.delete(slot);
-      this.#bytes += body.length - slot.bytes;
-      slot.bytes = body.length;
+  bodyReady(event?: PendingEvent): void {
+    const slots = event === undefined
+      ? [...this.#unmeasured.values()]
+      : [this.#unmeasured.get(event)];
+    for (const slot of slots) {
+      if (slot?.event.body === undefined) continue;
+      const length = slot.event.body.length;
+      this.#unmeasured.delete(slot.event);
+      this.#bytes += length - slot.bytes;
+      slot.bytes = length;
     }
     this.#pump();
   }
@@ -539,7 +547,7 @@ export class ConfirmedPublisher {
       // body set without bodyReady() may have been sent and confirmed, and
       // must not be measured once released.
       this.#bytes -= head.bytes;
-      this.#unmeasured.delete(head);
+      this.#unmeasured.delete(head.event);
       this.lastLatency = now - head.event.queuedAt;
       onConfirmed?.(head.event);
     }

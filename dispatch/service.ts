@@ -211,7 +211,7 @@ export class DispatchService {
   #shardCount = 0;
   #shardIds: number[] = [];
   readonly #confirmed = new Map<number, Confirmed>();
-  /** Shards closed because the buffer was full, with their close. */
+  /** Shards paused (`Shard.pause`) because the buffer was full. */
   readonly #paused = new Set<number>();
   /**
    * Per shard, the event whose body waits for `old`: the raw listener
@@ -545,7 +545,7 @@ export class DispatchService {
         }
       }
       pending.body = `${body}}`;
-      this.#publisher!.bodyReady();
+      this.#publisher!.bodyReady(pending);
       this.#gaugeBuffer(); // `old` counts from now on
     });
   }
@@ -604,7 +604,8 @@ export class DispatchService {
         bytes: this.#publisher!.bytes,
       },
     );
-    // Not from inside the shard's own delivery.
+    // After the frames of the current read: they are taken now, so Discord
+    // need not replay them.
     queueMicrotask(() => {
       if (this.#paused.has(shard.id)) shard.pause();
     });

@@ -45,6 +45,7 @@ export function pauseHold<T extends { size?: number }>(
   return {
     size: (event) => event.size ?? 0,
     limit: MAX_HELD_EVENT_CHARS,
+    resumeAt: RESUME_HELD_EVENT_CHARS,
     pause: () => {
       paused = [...shards()].filter((shard) => !shard.paused);
       for (const shard of paused) shard.pause();

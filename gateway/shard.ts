@@ -1414,19 +1414,14 @@ export class Shard {
     this.#dropConnection(RESUMABLE_CLOSE_CODE);
     if (connection.readyAt === undefined) {
       if (!options.probeOpened) this.#failedAttempts++;
-    } else if (
-      this.#scheduler.now() - connection.readyAt >=
-        Math.max(
-          connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS,
-          MIN_HEALTHY_UPTIME,
-        )
-    ) {
-      this.#quickDrops = 0;
     } else {
-      this.#quickDrops++;
-    }
-    if (connection.readyAt !== undefined) {
-      this.#sessionPacer.ended(this.#scheduler.now() - connection.readyAt);
+      const uptime = this.#scheduler.now() - connection.readyAt;
+      const healthy = uptime >= Math.max(
+        connection.heartbeatInterval * HEALTHY_AFTER_HEARTBEATS,
+        MIN_HEALTHY_UPTIME,
+      );
+      this.#quickDrops = healthy ? 0 : this.#quickDrops + 1;
+      this.#sessionPacer.ended(uptime);
     }
     const attempt = Math.max(this.#failedAttempts, this.#quickDrops - 1);
     if (connection.resuming && connection.readyAt === undefined) {

@@ -150,7 +150,8 @@ export class ShardSlot {
       overdue: false,
     };
     this.#pause = pause;
-    // Not from inside the shard's own delivery.
+    // After the frames of the current read: they are delivered and held
+    // now, so Discord need not replay them.
     queueMicrotask(() => {
       if (this.#pause !== pause || this.#stopped.aborted) return;
       // Paused by hand already: not this pause's to resume (and no event

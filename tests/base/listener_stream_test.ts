@@ -20,6 +20,7 @@ function source(): {
     hold: {
       size: (event) => event,
       limit: 100,
+      resumeAt: 25,
       pause: () => calls.push("pause"),
       resume: () => calls.push("resume"),
     },
