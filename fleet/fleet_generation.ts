@@ -14,7 +14,7 @@ import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import type { DuplicateFilter } from "./duplicate_filter.ts";
 import { luaNow } from "../redis/lua_now.ts";
 import { seeding } from "./generation_seed.ts";
-import { LeaseTimes } from "./lease_times.ts";
+import { DEFAULT_LEASE_TTL_MS, LeaseTimes } from "./lease_times.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
 /** What was put right in Redis is for an operator to see. */
@@ -463,7 +463,8 @@ const SEEN_CHUNK = 1_000;
  * How long a claim stands unconfirmed by default: the fleet's default lease
  * TTL less its renewal period (see {@linkcode RedisDuplicateFilterOptions}).
  */
-export const DEFAULT_CLAIM_TTL_MS = 10_000;
+export const DEFAULT_CLAIM_TTL_MS: number = DEFAULT_LEASE_TTL_MS -
+  DEFAULT_LEASE_TTL_MS / 3;
 
 /** Options for {@linkcode RedisDuplicateFilter}. */
 export interface RedisDuplicateFilterOptions {

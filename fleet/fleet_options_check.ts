@@ -16,6 +16,8 @@ import {
   type ShardOptions,
 } from "../gateway/shard_options.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
+import { isObject, isRecord } from "../gateway/payload_guards.ts";
+import { DEFAULT_LEASE_TTL_MS } from "./lease_times.ts";
 import { checkShardCount } from "./shard_count.ts";
 
 /** Who the messages say is being created. */
@@ -120,7 +122,7 @@ export function assertFleetOptions(options: CheckedFleetOptions): void {
 
 /** `leaseTtlMs` and `renewMs`, as the defaults fill them in. */
 function assertTimings(leaseTtlMs: unknown, renewMs: unknown): void {
-  const ttl = leaseTtlMs ?? 15_000;
+  const ttl = leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   assertIntegerOption(WHAT, "leaseTtlMs", ttl, 3, MAX_TIMER_DELAY);
   if (renewMs === undefined) return;
   assertIntegerOption(WHAT, "renewMs", renewMs, 1, MAX_TIMER_DELAY);
@@ -157,7 +159,7 @@ function assertPool(pool: unknown): void {
  * now and naming `shard.<name>`. Its id and count are the fleet's.
  */
 function assertShard(shard: unknown): void {
-  if (!isObject(shard) || Array.isArray(shard)) {
+  if (!isRecord(shard)) {
     throw new TypeError(
       `Cannot create ${WHAT} as 'shard' must be an object (the options every shard gets: token, intents, ...): current value 'shard=${
         Array.isArray(shard) ? "array" : shard === null ? "null" : typeof shard
@@ -197,9 +199,4 @@ function assertMethods(
       isObject(value) ? `object without ${missing}()` : String(value)
     }'`,
   );
-}
-
-/** Whether `value` is a non-null object (arrays included). */
-function isObject(value: unknown): value is Record<PropertyKey, unknown> {
-  return typeof value === "object" && value !== null;
 }

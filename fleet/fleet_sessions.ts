@@ -60,7 +60,7 @@ export class TickSessions {
     this.#loaded ??= this.#load();
     const stored = (await this.#loaded).get(shardId);
     const kept = this.#newer.get(shardId);
-    return kept && (!stored || kept.savedAt > stored.savedAt) ? kept : stored;
+    return kept && newerThan(kept, stored) ? kept : stored;
   }
 
   async #load(): Promise<Map<number, SavedSession>> {
@@ -128,4 +128,15 @@ export function savedSessionOf(
   return session
     ? { shardId: shard.id, shardCount, ...session, savedAt }
     : undefined;
+}
+
+/**
+ * Whether `saved` is newer than `prior` (or `prior` is none): the one that
+ * a shard resumes from.
+ *
+ * @param saved A session.
+ * @param prior The one it would replace.
+ */
+export function newerThan(saved: SavedSession, prior?: SavedSession): boolean {
+  return !prior || saved.savedAt > prior.savedAt;
 }

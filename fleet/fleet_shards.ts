@@ -34,6 +34,7 @@ import {
   heldIds,
   idsOf,
   type ShardSet,
+  shardsOf,
   type ShardStarts,
   startShards,
 } from "./shard_sets.ts";
@@ -753,9 +754,7 @@ export class FleetShards {
     save: boolean,
     resumable = true,
   ): Promise<void> {
-    const shards = ids.map((id) => set.shards.get(id)).filter((s) =>
-      s !== undefined
-    );
+    const shards = shardsOf(set, ids);
     for (const shard of shards) {
       set.shards.delete(shard.id);
       set.watchers.get(shard.id)?.();
@@ -777,10 +776,7 @@ export class FleetShards {
   }
 
   async #save(set: ShardSet, ids: readonly number[]): Promise<void> {
-    const shards = ids.map((id) => set.shards.get(id)).filter((s) =>
-      s !== undefined
-    );
-    await this.#saveShards(set, shards);
+    await this.#saveShards(set, shardsOf(set, ids));
   }
 
   /** The time on the fleet's clock, as of the last tick. */

@@ -13,7 +13,7 @@ import {
   type SessionStore,
 } from "../gateway/session_store.ts";
 import type { Shard } from "../gateway/shard.ts";
-import { savedSessionOf } from "./fleet_sessions.ts";
+import { newerThan, savedSessionOf } from "./fleet_sessions.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
 
@@ -103,10 +103,9 @@ export class ParkedSessions {
       const stored = new Map(
         (await store.loadAll()).map((saved) => [saved.shardId, saved]),
       );
-      const newer = parked.filter((saved) => {
-        const prior = stored.get(saved.shardId);
-        return !prior || saved.savedAt > prior.savedAt;
-      });
+      const newer = parked.filter((saved) =>
+        newerThan(saved, stored.get(saved.shardId))
+      );
       if (newer.length > 0) {
         await store.save(newer);
         logger.info(

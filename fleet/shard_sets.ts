@@ -48,6 +48,11 @@ export function idsOf(set: ShardSet): number[] {
   return [...set.shards.keys()].sort((a, b) => a - b);
 }
 
+/** The shards of `ids` that `set` runs, in that order. */
+export function shardsOf(set: ShardSet, ids: readonly number[]): Shard[] {
+  return ids.map((id) => set.shards.get(id)).filter((s) => s !== undefined);
+}
+
 /**
  * What a tick claims to hold: the shards running and those carried (once:
  * a claim not answered soon goes stale, as the lease may expire).

@@ -34,6 +34,13 @@ export interface ReadyFields {
   resumeUrl: unknown;
 }
 
+/** Whether `value` is a non-null object (arrays included). */
+export function isObject(
+  value: unknown,
+): value is Record<PropertyKey, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
 /** Whether `value` is an object that is not `null` or an array. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

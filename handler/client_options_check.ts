@@ -15,7 +15,7 @@ import {
 } from "../gateway/shard_options.ts";
 import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
+import { isObject, isRecord } from "../gateway/payload_guards.ts";
 import { GATEWAY_EVENT_NAMES, isGatewayEventName } from "../types/events.ts";
 import { Handler } from "./handler.ts";
 
@@ -296,11 +296,6 @@ export function startRefusal(
 // deno-lint-ignore ban-types -- any function's source is read
 function isClass(fn: Function): boolean {
   return /^class\b/.test(Function.prototype.toString.call(fn));
-}
-
-/** Whether `value` is a non-null object (arrays included). */
-function isObject(value: unknown): value is Record<PropertyKey, unknown> {
-  return typeof value === "object" && value !== null;
 }
 
 /** Whether `value` can serve as an `AbortSignal` (any realm's). */
