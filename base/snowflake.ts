@@ -19,3 +19,31 @@ export function isSnowflake(value: unknown): value is string {
   }
   return true;
 }
+
+/**
+ * Check that `value` is a snowflake string (see {@linkcode isSnowflake}),
+ * for an id taken from outside before it goes into a request.
+ *
+ * @param action What cannot be done otherwise, for the error ("build
+ *   route", "sync commands").
+ * @param name The parameter's name, for the error.
+ * @param value The value.
+ * @returns The value.
+ * @throws {TypeError} When it is not a snowflake string: `Cannot ${action}
+ *   as '${name}' must be a snowflake string: current value '${name}=…'`
+ *   (the value cut to 40 characters, or its type when not a string).
+ */
+export function checkSnowflake(
+  action: string,
+  name: string,
+  value: unknown,
+): string {
+  if (!isSnowflake(value)) {
+    throw new TypeError(
+      `Cannot ${action} as '${name}' must be a snowflake string: current value '${name}=${
+        typeof value === "string" ? value.slice(0, 40) : typeof value
+      }'`,
+    );
+  }
+  return value;
+}

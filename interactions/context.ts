@@ -5,7 +5,11 @@
  *
  * @module
  */
-import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import {
+  deadlineSignal,
+  realScheduler,
+  type Scheduler,
+} from "../base/scheduler.ts";
 import type { CallOptions, RestClient } from "../rest/rest_client.ts";
 import type {
   AllowedMentionsPayload,
@@ -555,18 +559,19 @@ export class InteractionContext {
     files: readonly FileUpload[],
     left: number,
   ): Promise<FileUpload[]> {
-    const expired = new AbortController();
-    const timer = this.#scheduler.setTimeout(() =>
-      expired.abort(
+    const deadline = deadlineSignal(
+      this.#scheduler,
+      left,
+      () =>
         new InteractionError(
           "not_answered",
           `The files of the initial response to interaction ${this.interaction.id} were still being read ${ANSWER_DEADLINE} ms after it arrived, so Discord dropped it and nothing was sent: call ctx.defer() first and send slow files with editOriginal() or followUp()`,
         ),
-      ), left);
+    );
     try {
       const read = await prepareUploads(files, {
-        maxSize: this.#uploadLimit(),
-        signal: expired.signal,
+        maxSize: uploadLimitOf(this.interaction),
+        signal: deadline.signal,
       });
       return read.map(({ name, blob, description }) => ({
         name,
@@ -574,20 +579,25 @@ export class InteractionContext {
         ...(description === undefined ? {} : { description }),
       }));
     } finally {
-      this.#scheduler.clearTimeout(timer);
+      deadline.end();
     }
   }
 
   /** The files of a response, with the interaction's upload limit. */
   #uploads(files: readonly FileUpload[] | undefined): CallOptions {
-    return files ? { files, uploadLimit: this.#uploadLimit() } : {};
+    return files ? { files, uploadLimit: uploadLimitOf(this.interaction) } : {};
   }
+}
 
-  /** The interaction's upload limit per file, in bytes. */
-  #uploadLimit(): number {
-    const limit = this.interaction.attachment_size_limit;
-    return typeof limit === "number" && limit > 0
-      ? limit
-      : DEFAULT_UPLOAD_LIMIT;
-  }
+/**
+ * The upload limit per file of an interaction's responses, in bytes: its
+ * `attachment_size_limit` when that is a positive number, else
+ * {@linkcode DEFAULT_UPLOAD_LIMIT}.
+ *
+ * @param interaction The interaction.
+ * @returns The limit in bytes.
+ */
+export function uploadLimitOf(interaction: Interaction): number {
+  const limit = interaction.attachment_size_limit;
+  return typeof limit === "number" && limit > 0 ? limit : DEFAULT_UPLOAD_LIMIT;
 }

@@ -8,12 +8,17 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import {
+  deadlineSignal,
+  realScheduler,
+  type Scheduler,
+} from "../base/scheduler.ts";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { InteractionRouter } from "./router.ts";
+import { uploadLimitOf } from "./context.ts";
 
 const logger = getLogger(["disruption", "interactions", "http"]);
 
@@ -198,20 +203,20 @@ export function interactionsEndpoint(
     // The body must arrive within the answer deadline: Discord has stopped
     // waiting by then, and a peer trickling a body would otherwise hold the
     // request (and its memory) open for as long as it likes.
-    const reading = new AbortController();
-    const timer = scheduler.setTimeout(() => reading.abort(), deadline);
+    // (No reason: the signal's default, an "AbortError" DOMException.)
+    const reading = deadlineSignal(scheduler, deadline, () => undefined);
     let body: Uint8Array | undefined;
     try {
       body = await readRequestBody(request, maxBody, reading.signal);
     } catch {
-      if (!reading.signal.aborted) return text(400, "Bad Request");
+      if (!reading.expired.aborted) return text(400, "Bad Request");
       logger.warn(
         "Interaction request whose body did not arrive within {deadline} ms refused",
         { deadline },
       );
       return text(408, "Request Timeout");
     } finally {
-      scheduler.clearTimeout(timer);
+      reading.end();
     }
     if (!body) return text(413, "Payload Too Large");
     const signed = new Uint8Array(timestamp.length * 3 + body.length);
@@ -283,13 +288,7 @@ export function interactionsEndpoint(
               interaction.id,
               interaction.token,
               response,
-              {
-                files,
-                ...(typeof interaction.attachment_size_limit === "number" &&
-                    interaction.attachment_size_limit > 0
-                  ? { uploadLimit: interaction.attachment_size_limit }
-                  : {}),
-              },
+              { files, uploadLimit: uploadLimitOf(interaction) },
             );
             finish(new Response(null, { status: 202 }));
           } else {

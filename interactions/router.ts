@@ -459,7 +459,8 @@ export class InteractionRouter {
     const now = this.#scheduler.now();
     const received = options.received ?? now;
     const ctx = new InteractionContext(interaction, {
-      ...options,
+      rest: options.rest,
+      ...(options.respond === undefined ? {} : { respond: options.respond }),
       scheduler: this.#scheduler,
       received,
     });

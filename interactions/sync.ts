@@ -5,7 +5,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { isSnowflake } from "../base/snowflake.ts";
+import { checkSnowflake } from "../base/snowflake.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type {
   ApplicationCommandBody,
@@ -313,14 +313,7 @@ function withoutDefault(
  * @throws {TypeError} When it is not a snowflake string.
  */
 function checkId(name: string, value: unknown): string {
-  if (!isSnowflake(value)) {
-    throw new TypeError(
-      `Cannot sync commands as '${name}' must be a snowflake string: current value '${name}=${
-        typeof value === "string" ? value.slice(0, 40) : typeof value
-      }'`,
-    );
-  }
-  return value;
+  return checkSnowflake("sync commands", name, value);
 }
 
 /** How many commands of each type one scope (global, or a guild) holds. */

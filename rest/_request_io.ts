@@ -9,7 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
-import type { Scheduler } from "../base/scheduler.ts";
+import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
 import type { FileUpload } from "./uploads.ts";
 import { parseRateLimitHeaders, type RateLimitInfo } from "./rate_limiter.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
@@ -164,41 +164,22 @@ export async function sendRequest(
 ): Promise<Attempted> {
   // A peer that takes the request and never answers (or trickles its body)
   // held the request, and every later one of its bucket, for ever.
-  const expiry = new AbortController();
-  const timer = limits.scheduler.setTimeout(
-    () =>
-      expiry.abort(
-        new Error(`no complete answer within ${limits.timeout} ms`),
-      ),
-    limits.timeout,
-  );
-  // One signal per attempt, aborted by the caller's or the timer. Not
-  // AbortSignal.any: in Deno the signal it makes stays attached to its
-  // sources for as long as they live, so one app-lifetime signal passed to
-  // every call kept memory per request for ever (27 MB for 20,000 in
-  // tests/rest/signal_growth_test.ts). This listener is removed when the
-  // attempt ends.
-  const attemptAbort = new AbortController();
-  const forward = (source: AbortSignal) => (): void =>
-    attemptAbort.abort(source.reason);
-  const onExpiry = forward(expiry.signal);
-  expiry.signal.addEventListener("abort", onExpiry, { once: true });
   const caller = request.signal;
-  const onCaller = caller ? forward(caller) : undefined;
-  if (caller && onCaller) {
-    if (caller.aborted) onCaller();
-    else caller.addEventListener("abort", onCaller, { once: true });
-  }
+  const deadline = deadlineSignal(
+    limits.scheduler,
+    limits.timeout,
+    () => new Error(`no complete answer within ${limits.timeout} ms`),
+    caller,
+  );
   try {
     return await attempt(
       fetch,
-      { ...request, signal: attemptAbort.signal },
+      { ...request, signal: deadline.signal },
       limits,
-      { caller, expired: expiry.signal },
+      { caller, expired: deadline.expired },
     );
   } finally {
-    limits.scheduler.clearTimeout(timer);
-    if (caller && onCaller) caller.removeEventListener("abort", onCaller);
+    deadline.end();
   }
 }
 

@@ -12,7 +12,11 @@
  * @module
  */
 import { readBounded } from "../base/read_bounded.ts";
-import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import {
+  deadlineSignal,
+  realScheduler,
+  type Scheduler,
+} from "../base/scheduler.ts";
 
 /** Data of a file to upload. */
 export type UploadData =
@@ -198,36 +202,28 @@ interface ReadDeadline {
 
 /**
  * The caller's signal, aborted as well once `limits.timeout` ms have passed
- * (with an {@linkcode UploadError} naming the file being read). Not
- * `AbortSignal.any`, which keeps what it makes tied to a long-lived caller
- * signal for as long as that lives; this listener is removed by `end`.
+ * (with an {@linkcode UploadError} naming the file being read), made by
+ * {@linkcode deadlineSignal} (not `AbortSignal.any`, which keeps what it
+ * makes tied to a long-lived caller signal for as long as that lives).
  */
 function readDeadline(limits: UploadLimits): ReadDeadline {
   const { signal, timeout } = limits;
   if (timeout === undefined) return { signal, file: "", end: () => {} };
-  const scheduler = limits.scheduler ?? realScheduler;
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(signal?.reason);
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener("abort", onAbort, { once: true });
-  const deadline: ReadDeadline = {
-    signal: controller.signal,
-    file: "",
-    end: () => {
-      scheduler.clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    },
-  };
-  const timer = scheduler.setTimeout(
-    () =>
-      controller.abort(
-        new UploadError(
-          `Cannot upload '${deadline.file}' as its data did not arrive within ${timeout} ms: nothing was sent`,
-        ),
-      ),
+  const deadline = deadlineSignal(
+    limits.scheduler ?? realScheduler,
     timeout,
+    () =>
+      new UploadError(
+        `Cannot upload '${reading.file}' as its data did not arrive within ${timeout} ms: nothing was sent`,
+      ),
+    signal,
   );
-  return deadline;
+  const reading: ReadDeadline = {
+    signal: deadline.signal,
+    file: "",
+    end: deadline.end,
+  };
+  return reading;
 }
 
 /** Options of {@linkcode multipartBody}. */

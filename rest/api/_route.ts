@@ -6,7 +6,7 @@
  */
 import type { CallOptions, RequestOptions } from "../rest_client.ts";
 import { callOptions } from "../_request_io.ts";
-import { isSnowflake } from "../../base/snowflake.ts";
+import { checkSnowflake } from "../../base/snowflake.ts";
 import { isDotSegment } from "../routes.ts";
 
 /** Options of a route that takes no audit-log reason and no files. */
@@ -30,14 +30,7 @@ export type UploadRouteOptions = Pick<
  * @throws {TypeError} When it is not a snowflake string.
  */
 export function snowflake(name: string, value: string): string {
-  if (!isSnowflake(value as unknown)) {
-    throw new TypeError(
-      `Cannot build route as '${name}' must be a snowflake string: current value '${name}=${
-        typeof value === "string" ? value.slice(0, 40) : typeof value
-      }'`,
-    );
-  }
-  return value;
+  return checkSnowflake("build route", name, value);
 }
 
 /**
