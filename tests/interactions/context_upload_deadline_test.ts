@@ -7,39 +7,18 @@ import type { LogRecord } from "@logtape/logtape";
 import { command } from "../../interactions/commands.ts";
 import { InteractionContext } from "../../interactions/context.ts";
 import type { InteractionError } from "../../interactions/errors.ts";
-import { interactionsEndpoint } from "../../interactions/http_endpoint.ts";
-import { InteractionRouter } from "../../interactions/router.ts";
-import { RestClient } from "../../rest/rest_client.ts";
 import { UploadError } from "../../rest/uploads.ts";
-import { FakeRest } from "../../testing/fake_rest.ts";
-import { InteractionSigner } from "../../testing/interaction_signer.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import type { Interaction } from "../../types/objects/interaction.ts";
 import { drive } from "../_fakes/drive.ts";
+import { commandInteraction, endpointHarness } from "../_fakes/interactions.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 
 const cat = command({ name: "cat", description: "A cat" });
 
+/** The /cat payload with id `id`. */
 function interaction(id: string): Interaction {
-  return {
-    id,
-    application_id: "1000000000000000001",
-    type: 2,
-    token: "tok",
-    version: 1,
-    data: { id: "9", name: "cat", type: 1 },
-    user: {
-      id: "2",
-      username: "u",
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-    },
-    app_permissions: "0",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    attachment_size_limit: 0,
-  } as unknown as Interaction;
+  return commandInteraction({ id, name: "cat" });
 }
 
 /** A stream that sends three bytes, then nothing, ever. */
@@ -58,29 +37,11 @@ async function turns(n = 5): Promise<void> {
   }
 }
 
-function setup(clock: VirtualScheduler): {
-  fake: FakeRest;
-  rest: RestClient;
-  errors: InteractionError[];
-  router: InteractionRouter;
-} {
-  const fake = new FakeRest({ token: "t" });
-  const rest = new RestClient({
-    token: "t",
-    fetch: fake.fetch,
-    scheduler: clock,
-  });
-  const errors: InteractionError[] = [];
-  const router = new InteractionRouter({
-    scheduler: clock,
-    onError: (error) => void errors.push(error),
-  });
-  return { fake, rest, errors, router };
-}
-
 Deno.test("a stalled upload in the first reply fails at the 3 s deadline: reported once to onError, nothing sent, handle() settles", async () => {
   const clock = new VirtualScheduler();
-  const { fake, rest, errors, router } = setup(clock);
+  const { fake, rest, errors, router } = await endpointHarness({
+    scheduler: clock,
+  });
   let state = "";
   let caught: unknown;
   router.command(cat, async (_, ctx) => {
@@ -119,7 +80,7 @@ Deno.test("a stalled upload in the first reply fails at the 3 s deadline: report
 
 Deno.test("a handler that swallows its stalled first reply still gets not_answered reported", async () => {
   const clock = new VirtualScheduler();
-  const { rest, errors, router } = setup(clock);
+  const { rest, errors, router } = await endpointHarness({ scheduler: clock });
   router.command(cat, async (_, ctx) => {
     await ctx.respond({ files: [{ name: "a.bin", data: stalled() }] })
       .catch(() => {});
@@ -132,7 +93,7 @@ Deno.test("a handler that swallows its stalled first reply still gets not_answer
 
 Deno.test("a second initial response while the first one's files are read is refused", async () => {
   const clock = new VirtualScheduler();
-  const { rest } = setup(clock);
+  const { rest } = await endpointHarness({ scheduler: clock });
   const ctx = new InteractionContext(interaction("3"), {
     rest,
     scheduler: clock,
@@ -148,19 +109,14 @@ Deno.test("a second initial response while the first one's files are read is ref
 Deno.test("HTTP endpoint: a stalled upload gets its 500 at the deadline, logged, and the failure reaches onError", async () => {
   await withLogRecords(async (records: LogRecord[]) => {
     const clock = new VirtualScheduler();
-    const { rest, errors, router } = setup(clock);
-    const signer = await InteractionSigner.create();
+    const { errors, router, signer, handler } = await endpointHarness({
+      scheduler: clock,
+    });
     router.command(cat, (_, ctx) =>
       ctx.respond({
         content: "file",
         files: [{ name: "a.bin", data: stalled() }],
       }));
-    const handler = interactionsEndpoint({
-      publicKey: signer.publicKey,
-      router,
-      rest,
-      scheduler: clock,
-    });
     const response = await drive(
       clock,
       handler(await signer.request(interaction("4"))),
@@ -180,7 +136,7 @@ Deno.test("HTTP endpoint: a stalled upload gets its 500 at the deadline, logged,
 
 Deno.test("follow-ups and edits with a stalled upload fail at the REST client's timeout", async () => {
   const clock = new VirtualScheduler();
-  const { fake, rest } = setup(clock);
+  const { fake, rest } = await endpointHarness({ scheduler: clock });
   const ctx = new InteractionContext(interaction("5"), {
     rest,
     scheduler: clock,

@@ -4,39 +4,12 @@
 // time the body took.
 import assert from "node:assert/strict";
 import { command } from "../../interactions/commands.ts";
-import type { InteractionError } from "../../interactions/errors.ts";
-import { interactionsEndpoint } from "../../interactions/http_endpoint.ts";
-import { InteractionRouter } from "../../interactions/router.ts";
-import { RestClient } from "../../rest/rest_client.ts";
-import { FakeRest } from "../../testing/fake_rest.ts";
-import { InteractionSigner } from "../../testing/interaction_signer.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { commandInteraction, endpointHarness } from "../_fakes/interactions.ts";
 
 const after = command({ name: "after", description: "Answers later" });
 const never = command({ name: "never", description: "Never answers" });
 const defers = command({ name: "defers", description: "Defers later" });
-
-function interaction(id: string, name: string): Record<string, unknown> {
-  return {
-    id,
-    application_id: "1000000000000000001",
-    type: 2,
-    token: "tok",
-    version: 1,
-    data: { id: "9", name, type: 1 },
-    user: {
-      id: "2",
-      username: "u",
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-    },
-    app_permissions: "0",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    attachment_size_limit: 0,
-  };
-}
 
 interface Outcome {
   status: number | undefined;
@@ -55,19 +28,12 @@ async function run(
   handlerDelay: number,
 ): Promise<Outcome> {
   const clock = new VirtualScheduler();
-  const signer = await InteractionSigner.create();
-  const rest = new RestClient({
-    token: "t",
-    fetch: new FakeRest({ token: "t" }).fetch,
+  const { signer, router, handler, kinds: errors } = await endpointHarness({
     scheduler: clock,
   });
-  const errors: string[] = [];
   const wait = (): Promise<void> =>
     new Promise((resolve) => clock.setTimeout(resolve, handlerDelay));
-  const router = new InteractionRouter({
-    scheduler: clock,
-    onError: (error: InteractionError) => void errors.push(error.kind),
-  })
+  router
     .command(after, async (_, ctx) => {
       await wait();
       await ctx.respond("late");
@@ -77,13 +43,7 @@ async function run(
       await ctx.defer();
     })
     .command(never, () => new Promise(() => {}));
-  const handler = interactionsEndpoint({
-    publicKey: signer.publicKey,
-    router,
-    rest,
-    scheduler: clock,
-  });
-  const text = JSON.stringify(interaction("1", name));
+  const text = JSON.stringify(commandInteraction({ id: "1", name }));
   const headers = await signer.sign(text, Date.now() / 1000);
   const bytes = new TextEncoder().encode(text);
   let controller!: ReadableStreamDefaultController<Uint8Array>;

@@ -6,30 +6,15 @@ import { RestClient } from "../../rest/rest_client.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import { InteractionSigner } from "../../testing/interaction_signer.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import type { Interaction } from "../../types/objects/interaction.ts";
 import { drive } from "../_fakes/drive.ts";
+import { commandInteraction, endpointHarness } from "../_fakes/interactions.ts";
 
 const ping = command({ name: "ping", description: "Ping" });
 
-function interaction(name = "ping"): Record<string, unknown> {
-  return {
-    id: "100",
-    application_id: "1000000000000000001",
-    type: 2,
-    token: "tok",
-    version: 1,
-    data: { id: "9", name, type: 1 },
-    user: {
-      id: "2",
-      username: "u",
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-    },
-    app_permissions: "0",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    attachment_size_limit: 0,
-  };
+/** The payload of the command `name`, as the endpoint tests send it. */
+function interaction(name = "ping"): Interaction {
+  return commandInteraction({ name });
 }
 
 interface Setup {
@@ -40,27 +25,16 @@ interface Setup {
   errors: string[];
 }
 
+/** An endpoint whose /ping answers "pong"; `errors` are the kinds reported. */
 async function setup(
   options: { scheduler?: VirtualScheduler; clock?: () => number } = {},
 ): Promise<Setup> {
-  const signer = await InteractionSigner.create();
-  const fake = new FakeRest({ token: "t" });
-  const rest = new RestClient({ token: "t", fetch: fake.fetch });
-  const errors: string[] = [];
-  const router = new InteractionRouter({
-    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-    onError: (error) => {
-      errors.push(error.kind);
-    },
-  }).command(ping, (_, ctx) => ctx.respond("pong"));
-  const handler = interactionsEndpoint({
-    publicKey: signer.publicKey,
-    router,
-    rest,
-    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
+  const { signer, handler, fake, router, kinds } = await endpointHarness({
+    ...options,
+    restOnScheduler: false,
   });
-  return { signer, handler, fake, router, errors };
+  router.command(ping, (_, ctx) => ctx.respond("pong"));
+  return { signer, handler, fake, router, errors: kinds };
 }
 
 Deno.test("endpoint answers PING with PONG and a command with its response", async () => {

@@ -17,36 +17,17 @@ import {
   type MessageResponse,
 } from "../../interactions/context.ts";
 import { InteractionError } from "../../interactions/errors.ts";
-import { interactionsEndpoint } from "../../interactions/http_endpoint.ts";
-import { InteractionRouter } from "../../interactions/router.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
-import { InteractionSigner } from "../../testing/interaction_signer.ts";
 import type { Interaction } from "../../types/objects/interaction.ts";
 import type { MessageComponent } from "../../types/objects/component.ts";
+import { commandInteraction, endpointHarness } from "../_fakes/interactions.ts";
 
 const go = command({ name: "go", description: "Go" });
 
+/** The /go payload with id `id`. */
 function interaction(id: string): Interaction {
-  return {
-    id,
-    application_id: "1000000000000000001",
-    type: 2,
-    token: "tok",
-    version: 1,
-    data: { id: "9", name: "go", type: 1 },
-    user: {
-      id: "2",
-      username: "u",
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-    },
-    app_permissions: "0",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    attachment_size_limit: 0,
-  } as unknown as Interaction;
+  return commandInteraction({ id, name: "go" });
 }
 
 const rows = (n: number): MessageComponent[] =>
@@ -71,19 +52,9 @@ function refused(pattern: RegExp): (error: unknown) => boolean {
 }
 
 Deno.test("HTTP mode: six action rows, 41 Components v2 components or 11 embeds get a 500 and onError, not a 200", async () => {
-  const signer = await InteractionSigner.create();
-  const fake = new FakeRest({ token: "t" });
-  const rest = new RestClient({ token: "t", fetch: fake.fetch });
-  const errors: InteractionError[] = [];
+  const { signer, fake, router, errors, handler } = await endpointHarness();
   let body: MessageResponse = {};
-  const router = new InteractionRouter({
-    onError: (error) => void errors.push(error),
-  }).command(go, (_, ctx) => ctx.respond(body));
-  const handler = interactionsEndpoint({
-    publicKey: signer.publicKey,
-    router,
-    rest,
-  });
+  router.command(go, (_, ctx) => ctx.respond(body));
   const cases: [MessageResponse, RegExp][] = [
     [{ content: "rows", components: rows(6) }, /5 action rows.*'6'/],
     [{ components: texts(41) }, /40 components.*'41'/],

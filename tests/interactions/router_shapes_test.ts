@@ -17,14 +17,12 @@ import { ModalFields } from "../../interactions/modal_fields.ts";
 import type { Interaction } from "../../types/objects/interaction.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import {
+  commandInteraction,
+  INTERACTION_USER,
+} from "../_fakes/interactions.ts";
 
-const USER = {
-  id: "2",
-  username: "u",
-  discriminator: "0",
-  global_name: null,
-  avatar: null,
-};
+const USER = INTERACTION_USER;
 
 /** An interaction of `type` with `data`, from user 2. */
 function interaction(
@@ -32,20 +30,14 @@ function interaction(
   data: unknown,
   extra: Record<string, unknown> = {},
 ): Interaction {
-  return {
+  return commandInteraction({
     id: "7",
     application_id: "1",
     type,
     token: "t",
-    version: 1,
     data,
-    user: USER,
-    app_permissions: "0",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    attachment_size_limit: 0,
     ...extra,
-  } as unknown as Interaction;
+  });
 }
 
 /** A router whose errors are collected, and a way to hand it interactions. */

@@ -26,6 +26,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { awaitMessage } from "../../interactions/await_message.ts";
 import { compileCustomId, customId } from "../../interactions/custom_id.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { commandInteraction } from "../_fakes/interactions.ts";
 
 const tags = command({
   name: "tags",
@@ -148,25 +149,12 @@ Deno.test("router: a handler that does not answer in 3 s is reported with the co
     );
     await ctx.respond("late");
   });
-  const interaction = {
+  const interaction = commandInteraction({
     id: "1",
     application_id: "1",
-    type: 2 as const,
     token: "t",
-    version: 1,
-    data: { id: "9", name: "slow", type: 1 as const },
-    user: {
-      id: "2",
-      username: "u",
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-    },
-    app_permissions: "0",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    attachment_size_limit: 0,
-  };
+    name: "slow",
+  });
   const responses: unknown[] = [];
   const handled = router.handle(interaction, {
     rest: undefined as never,
@@ -442,24 +430,12 @@ Deno.test("router: a button pattern does not take a select with the same custom 
       seen.push(`select ${i.values}`);
       return ctx.deferUpdate();
     });
-  const base = {
+  const base = commandInteraction({
     id: "1",
     application_id: "1",
     token: "t",
-    version: 1,
-    user: {
-      id: "2",
-      username: "u",
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-    },
     message: { id: "3" },
-    app_permissions: "0",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    attachment_size_limit: 0,
-  };
+  });
   const respond = (): Promise<void> => Promise.resolve();
   await router.handle({
     ...base,
@@ -518,23 +494,11 @@ Deno.test("router: without onError, a failing handler and an unrouted interactio
   const router = new InteractionRouter().command(boom, () => {
     throw new Error("kaput");
   });
-  const base = {
+  const base = commandInteraction({
     id: "1",
     application_id: "1",
     token: "t",
-    version: 1,
-    user: {
-      id: "2",
-      username: "u",
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-    },
-    app_permissions: "0",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    attachment_size_limit: 0,
-  };
+  });
   const lines = await captureStderr(async () => {
     await router.handle({
       ...base,
