@@ -459,8 +459,7 @@ export class InteractionRouter {
     const now = this.#scheduler.now();
     const received = options.received ?? now;
     const ctx = new InteractionContext(interaction, {
-      rest: options.rest,
-      ...(options.respond === undefined ? {} : { respond: options.respond }),
+      ...options,
       scheduler: this.#scheduler,
       received,
     });
