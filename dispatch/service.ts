@@ -211,8 +211,11 @@ export class DispatchService {
   #shardCount = 0;
   #shardIds: number[] = [];
   readonly #confirmed = new Map<number, Confirmed>();
-  /** Shards paused (`Shard.pause`) because the buffer was full. */
-  readonly #paused = new Set<number>();
+  /**
+   * Shards paused (`Shard.pause`) because the buffer was full, each with
+   * what ends its pause (`undefined` for the microtask before it applies).
+   */
+  readonly #paused = new Map<number, (() => void) | undefined>();
   /**
    * Per shard, the event whose body waits for `old`: the raw listener
    * leaves it here and the dispatch listener, called right after it for the
@@ -594,7 +597,7 @@ export class DispatchService {
    * awaits it, and keeps the shard's commands queued.
    */
   #pause(shard: Shard): void {
-    this.#paused.add(shard.id);
+    this.#paused.set(shard.id, undefined);
     this.#metrics.pausedShards.set(this.#paused.size);
     logger.warn(
       "Shard {shardId}: publish buffer full ({count} events, {bytes} bytes); pausing the shard until RabbitMQ catches up",
@@ -607,19 +610,18 @@ export class DispatchService {
     // After the frames of the current read: they are taken now, so Discord
     // need not replay them.
     queueMicrotask(() => {
-      if (this.#paused.has(shard.id)) shard.pause();
+      if (this.#paused.has(shard.id)) this.#paused.set(shard.id, shard.pause());
     });
   }
 
   #resumePaused(): void {
     if (this.#closing) return;
-    for (const id of this.#paused) {
-      const shard = this.#manager?.shard(id);
-      if (!shard?.paused) continue;
+    for (const [id, resume] of this.#paused) {
+      if (!this.#manager?.shard(id)?.paused) continue; // closed meanwhile
       logger.info("Shard {shardId}: the buffer has room; resuming", {
         shardId: id,
       });
-      shard.resume();
+      resume?.();
     }
     this.#paused.clear();
     this.#metrics.pausedShards.set(0);

@@ -24,16 +24,16 @@ export const RESUME_HELD_EVENT_CHARS = MAX_HELD_EVENT_CHARS / 4;
 
 /** What {@linkcode pauseHold} uses of a shard. */
 export interface Pausable {
-  readonly paused: boolean;
-  pause(): void;
-  resume(): void;
+  /** Pause; the returned function ends this pause (see `Shard.pause`). */
+  pause(): () => void;
 }
 
 /**
  * The back-pressure a dispatch stream puts on `shards` (see
  * `listenerStream`'s `hold`): past {@linkcode MAX_HELD_EVENT_CHARS} of
- * unread frame text, the shards not paused already are paused, and those
- * resumed again (a shard paused by someone else is theirs to resume).
+ * unread frame text the stream pauses them, and ends its pauses at
+ * {@linkcode RESUME_HELD_EVENT_CHARS} (a shard someone else paused too
+ * stays paused until they end theirs).
  *
  * @param shards The shards the stream reads, looked at when it pauses.
  * @returns The stream's hold.
@@ -41,18 +41,17 @@ export interface Pausable {
 export function pauseHold<T extends { size?: number }>(
   shards: () => Iterable<Pausable>,
 ): StreamHold<T> {
-  let paused: Pausable[] = [];
+  let resumes: (() => void)[] = [];
   return {
     size: (event) => event.size ?? 0,
     limit: MAX_HELD_EVENT_CHARS,
     resumeAt: RESUME_HELD_EVENT_CHARS,
     pause: () => {
-      paused = [...shards()].filter((shard) => !shard.paused);
-      for (const shard of paused) shard.pause();
+      resumes = [...shards()].map((shard) => shard.pause());
     },
     resume: () => {
-      for (const shard of paused) shard.resume();
-      paused = [];
+      for (const resume of resumes) resume();
+      resumes = [];
     },
   };
 }

@@ -343,11 +343,16 @@ export class Shard {
 
   #connection: Connection | undefined;
   #reconnectTimer: TimerId | undefined;
-  /** Set by pause(): no connection opens until resume() or close(). */
-  #paused = false;
+  /**
+   * One token per pause() not yet ended: no connection opens while any is
+   * held, so a pause ends only when everyone who paused has resumed (or at
+   * close(), which drops them all).
+   */
+  readonly #pauses = new Set<object>();
   /**
    * When the reconnect timer is (or, cancelled by pause(), was) due: a
-   * backoff or a server's Retry-After that resume() must keep; 0 for none.
+   * backoff or a server's Retry-After that the pause's end must keep; 0
+   * for none.
    */
   #reconnectDue = 0;
   /** Consecutive connection attempts that did not reach READY/RESUMED. */
@@ -484,9 +489,9 @@ export class Shard {
     return this.#status;
   }
 
-  /** Whether {@linkcode Shard.pause} holds the shard off the gateway. */
+  /** Whether a {@linkcode Shard.pause} holds the shard off the gateway. */
   get paused(): boolean {
-    return this.#paused;
+    return this.#pauses.size > 0;
   }
 
   /** The current session's ID, if a session exists. */
@@ -922,16 +927,22 @@ export class Shard {
    * Stop taking events for a while and keep the session, for a consumer
    * that fell behind (the `Client` pauses a shard whose handlers hold too
    * many events): the connection closes resumably (4000) and none opens
-   * until {@linkcode Shard.resume}, which RESUMEs, so Discord replays what
-   * it sent meanwhile, if the pause is shorter than Discord keeps a closed
-   * session (about 90 s). Unlike {@linkcode Shard.close}, commands stay
-   * queued, `connect()` callers keep waiting and dispatch streams go on; the
-   * status is `reconnecting` meanwhile. A reconnect the shard was waiting
-   * for (a backoff, a server's `Retry-After`) still waits its time after
-   * `resume()`. Paused while an IDENTIFY is in flight (status
-   * `identifying`), the session it was starting is lost: `resume()`
-   * identifies again. Does nothing on a shard that is not running, or
-   * paused already.
+   * until the pause ends. Call the returned function to end it: the shard
+   * then RESUMEs, so Discord replays what it sent meanwhile, if the pause
+   * is shorter than Discord keeps a closed session (about 90 s). Pauses
+   * stack: the shard stays paused until every pause is ended, so a consumer
+   * never resumes a shard someone else paused; {@linkcode Shard.close}
+   * ends them all. Unlike a close, commands stay queued, `connect()` callers
+   * keep waiting and dispatch streams go on; the status is `reconnecting`
+   * meanwhile. A reconnect the shard was waiting for (a backoff, a server's
+   * `Retry-After`) still waits its time after the pause. Paused while an
+   * IDENTIFY is in flight (status `identifying`), the session it was
+   * starting is lost: the shard identifies again. On a shard that is not
+   * running (`idle`, `closed`) it does nothing, and returns a function that
+   * does nothing.
+   *
+   * @returns A function that ends this pause (once; later calls do
+   * nothing).
    *
    * @example Hold events off while a backlog drains
    * ```ts
@@ -950,11 +961,11 @@ export class Shard {
    * const names: string[] = [];
    * shard.on("dispatch", (event) => names.push(event.name));
    * await Promise.all([shard.connect(), scheduler.advance(0)]);
-   * shard.pause(); // a consumer fell behind: hold the events off
+   * const resume = shard.pause(); // a consumer fell behind: hold events off
    * assert.equal(shard.status, "reconnecting");
    * discord.dispatch("GUILD_UPDATE", { id: discord.guildIds[0], name: "x" });
    * await scheduler.advance(60_000); // nothing arrives while paused
-   * shard.resume(); // RESUMEs: Discord replays what it held
+   * resume(); // RESUMEs: Discord replays what it held
    * await Promise.all([shard.connect(), scheduler.advance(0)]);
    * assert.equal(discord.counters.resumed, 1);
    * assert.deepEqual(names.slice(-2), ["GUILD_UPDATE", "RESUMED"]);
@@ -962,13 +973,22 @@ export class Shard {
    * discord.close();
    * ```
    */
-  pause(): void {
-    if (
-      this.#paused || this.#status === "idle" || this.#status === "closed"
-    ) return;
-    this.#paused = true;
+  pause(): () => void {
+    if (this.#status === "idle" || this.#status === "closed") return () => {};
+    const token = {};
+    this.#pauses.add(token);
+    if (this.#pauses.size === 1) this.#holdOff();
+    return () => {
+      if (this.#pauses.delete(token) && this.#pauses.size === 0) {
+        this.#reconnectAfterPause();
+      }
+    };
+  }
+
+  /** The first pause: drop the connection and open none until the last ends. */
+  #holdOff(): void {
     if (this.#reconnectTimer !== undefined) {
-      // A backoff or a server's Retry-After still applies after resume().
+      // A backoff or a server's Retry-After still applies after the pause.
       this.#scheduler.clearTimeout(this.#reconnectTimer);
       this.#reconnectTimer = undefined;
     } else this.#reconnectDue = 0;
@@ -978,13 +998,10 @@ export class Shard {
   }
 
   /**
-   * End a {@linkcode Shard.pause}: connect again (at once, or when a
-   * reconnect wait the pause interrupted is over), resuming the session.
-   * Does nothing when not paused.
+   * The last pause ended: connect again (at once, or when a reconnect wait
+   * the pause interrupted is over), resuming the session.
    */
-  resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
+  #reconnectAfterPause(): void {
     if (
       this.#status !== "reconnecting" || this.#connection !== undefined ||
       this.#reconnectTimer !== undefined
@@ -1150,7 +1167,7 @@ export class Shard {
 
   #open(): void {
     this.#reconnectTimer = undefined;
-    if (this.#paused) return; // resume() opens it
+    if (this.#pauses.size > 0) return; // the pause's end opens it
     if (
       this.#sessionId !== undefined &&
       this.#failedResumes >= MAX_RESUME_ATTEMPTS
@@ -1506,7 +1523,7 @@ export class Shard {
 
   /** Enter `closed` for good: no timers, no queue, waiters rejected. */
   #stop(reason: GatewayError): void {
-    this.#paused = false;
+    this.#pauses.clear();
     this.#lifetime.abort(reason);
     if (this.#reconnectTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#reconnectTimer);
@@ -1879,7 +1896,7 @@ export class Shard {
     }
     // A state listener that closed the shard on "ready" ends delivery too;
     // one that paused it does not: the RESUME starts after this sequence.
-    if (!this.#current(connection) && !this.#paused) return;
+    if (!this.#current(connection) && this.#pauses.size === 0) return;
     this.#deliver(name, sequence, text, payload.d, true);
   }
 

@@ -27,8 +27,11 @@ export const MAX_PAUSE_MS = 45_000;
 
 /** One pause of the shard, from asked to resumed. */
 interface Pause {
-  /** `Shard.pause()` was called (a microtask after the pause was asked). */
-  applied: boolean;
+  /**
+   * Ends the shard's pause (what `Shard.pause()` returned, a microtask
+   * after the pause was asked); `undefined` until then.
+   */
+  resume: (() => void) | undefined;
   /** Fires at {@linkcode MAX_PAUSE_MS}. */
   timer: TimerId | undefined;
   /** The session paused, to tell at the resume whether it survived. */
@@ -103,8 +106,8 @@ export class ShardSlot {
     this.#heldChars += chars;
     this.runner.callUncounted(release, this, chars);
     const pause = this.#pause;
-    // Resumed or closed by someone else since: this pause is over.
-    if (pause?.applied && !this.#shard.paused) this.#endPause();
+    // Closed since (which ends every pause): this pause is over.
+    if (pause?.resume && !this.#shard.paused) this.#endPause();
     if (this.#heldChars > MAX_HELD_EVENT_CHARS && this.#pause === undefined) {
       this.#startPause();
     }
@@ -129,10 +132,10 @@ export class ShardSlot {
     if (this.#heldChars > room) return false;
     this.#endPause();
     if (this.#stopped.aborted || !this.#shard.paused) return true;
-    logger.info("Shard {shardId}: its handlers made room; resuming", {
+    logger.info("Shard {shardId}: its handlers made room; ending the pause", {
       shardId: this.#shard.id,
     });
-    this.#shard.resume();
+    pause.resume?.();
     this.#checkSession(pause.session);
     return true;
   }
@@ -144,7 +147,7 @@ export class ShardSlot {
       { shardId, mib: Math.round(this.#heldChars / 1024 / 1024) },
     );
     const pause: Pause = {
-      applied: false,
+      resume: undefined,
       timer: undefined,
       session: undefined,
       overdue: false,
@@ -154,15 +157,8 @@ export class ShardSlot {
     // now, so Discord need not replay them.
     queueMicrotask(() => {
       if (this.#pause !== pause || this.#stopped.aborted) return;
-      // Paused by hand already: not this pause's to resume (and no event
-      // comes until whoever paused it resumes it).
-      if (this.#shard.paused) {
-        this.#pause = undefined;
-        return;
-      }
       pause.session = this.#shard.sessionId;
-      this.#shard.pause();
-      pause.applied = true;
+      pause.resume = this.#shard.pause();
       pause.timer = this.#scheduler.setTimeout(
         () => this.#pauseTooLong(pause),
         MAX_PAUSE_MS,
@@ -174,7 +170,7 @@ export class ShardSlot {
   #pauseTooLong(pause: Pause): void {
     pause.timer = undefined;
     if (this.#pause !== pause) return;
-    // Closed or resumed by hand meanwhile: nothing left to say.
+    // Closed meanwhile: nothing left to say.
     if (!this.#shard.paused) {
       this.#endPause();
       return;

@@ -1,6 +1,7 @@
 // Shard.pause() holds a running shard off the gateway without ending it:
-// the connection closes resumably, nothing reconnects until resume(), and
-// commands, connect() callers and the session all wait for the RESUME.
+// the connection closes resumably, nothing reconnects until the pause ends
+// (every pause, when several consumers paused), and commands, connect()
+// callers and the session all wait for the RESUME.
 import assert from "node:assert/strict";
 import {
   createHarness,
@@ -13,11 +14,11 @@ import {
 } from "../_fakes/shard_harness.ts";
 import { GatewayOpcode } from "../../types/opcodes.ts";
 
-Deno.test("Shard.pause closes resumably and opens nothing until resume(), which RESUMEs with the queued commands kept", async () => {
+Deno.test("Shard.pause closes resumably and opens nothing until the pause ends, which RESUMEs with the queued commands kept", async () => {
   const h = await readyHarness();
   dispatch(h.socket(), 2);
   const first = h.socket();
-  h.shard.pause();
+  const resumeShard = h.shard.pause();
   assert.equal(h.shard.paused, true);
   assert.equal(h.shard.status, "reconnecting");
   assert.equal(first.clientCloseCode, 4000);
@@ -35,7 +36,7 @@ Deno.test("Shard.pause closes resumably and opens nothing until resume(), which 
   assert.equal(settled, undefined);
   assert.equal(h.shard.paused, true);
 
-  h.shard.resume();
+  resumeShard();
   await h.settle();
   assert.equal(h.transport.sockets.length, 2);
   hello(h.socket());
@@ -55,22 +56,41 @@ Deno.test("Shard.pause closes resumably and opens nothing until resume(), which 
 
 Deno.test("Shard.pause does nothing on a shard that does not run; close() ends a pause for good", async () => {
   const idle = createHarness();
-  idle.shard.pause();
+  idle.shard.pause()(); // ending it is harmless too
   assert.equal(idle.shard.paused, false);
   assert.equal(idle.shard.status, "idle");
 
   const h = await readyHarness();
-  h.shard.pause();
+  const resumeShard = h.shard.pause();
   await h.shard.close();
   assert.equal(h.shard.paused, false);
-  h.shard.resume();
+  resumeShard();
   await h.scheduler.advance(10 * INTERVAL);
   assert.equal(h.shard.status, "closed");
   assert.equal(
     h.transport.sockets.length,
     1,
-    "resume() after close() opens nothing",
+    "ending the pause after close() opens nothing",
   );
+});
+
+Deno.test("Pauses stack: the shard stays off the gateway until every pause has ended, in either order, and ending one twice ends nothing else", async () => {
+  for (const firstEndsFirst of [true, false]) {
+    const h = await readyHarness();
+    const first = h.shard.pause();
+    const second = h.shard.pause();
+    const [early, late] = firstEndsFirst ? [first, second] : [second, first];
+    early();
+    early(); // once only: does not end the other pause
+    await h.scheduler.advance(10 * INTERVAL);
+    assert.equal(h.shard.paused, true, `first ends first: ${firstEndsFirst}`);
+    assert.equal(h.transport.sockets.length, 1, "still no connection");
+    late();
+    assert.equal(h.shard.paused, false);
+    await h.settle();
+    assert.equal(h.transport.sockets.length, 2, "reconnecting to RESUME");
+    await h.shard.close();
+  }
 });
 
 Deno.test("Shard.pause cancels a pending reconnect: a dropped connection is not reopened while paused", async () => {
@@ -78,16 +98,16 @@ Deno.test("Shard.pause cancels a pending reconnect: a dropped connection is not 
   h.socket().drop();
   await h.settle();
   assert.equal(h.shard.status, "reconnecting");
-  h.shard.pause();
+  const resumeShard = h.shard.pause();
   await h.scheduler.advance(120_000);
   assert.equal(h.transport.sockets.length, 1);
-  h.shard.resume();
+  resumeShard();
   await h.settle();
   assert.equal(h.transport.sockets.length, 2);
   await h.shard.close();
 });
 
-Deno.test("Shard.resume keeps the reconnect wait a pause interrupted (backoff after failed attempts)", async () => {
+Deno.test("The end of a pause keeps the reconnect wait a pause interrupted (backoff after failed attempts)", async () => {
   const h = createHarness({ autoOpen: false });
   const connected = h.shard.connect();
   connected.catch(() => {});
@@ -102,8 +122,7 @@ Deno.test("Shard.resume keeps the reconnect wait a pause interrupted (backoff af
   const due = h.scheduler.nextDue!;
   assert.ok(due - h.scheduler.now() > 1000, "a backoff is pending");
   const sockets = h.transport.sockets.length;
-  h.shard.pause();
-  h.shard.resume();
+  h.shard.pause()();
   await h.settle();
   assert.equal(h.transport.sockets.length, sockets, "not at once");
   await h.scheduler.advance(due - h.scheduler.now());
@@ -113,11 +132,10 @@ Deno.test("Shard.resume keeps the reconnect wait a pause interrupted (backoff af
 
 Deno.test("A state listener that pauses the shard on 'ready' still gets READY delivered, and the RESUME follows it", async () => {
   const h = createHarness();
-  let once = true;
+  let resumeShard: (() => void) | undefined;
   h.shard.on("state", ({ current }) => {
-    if (current === "ready" && once) {
-      once = false;
-      h.shard.pause();
+    if (current === "ready" && resumeShard === undefined) {
+      resumeShard = h.shard.pause();
     }
   });
   const connected = h.shard.connect();
@@ -128,7 +146,7 @@ Deno.test("A state listener that pauses the shard on 'ready' still gets READY de
   await h.settle();
   assert.equal(h.shard.paused, true);
   assert.deepEqual(h.dispatches.map((d) => d.name), ["READY"]);
-  h.shard.resume();
+  resumeShard!();
   await h.settle();
   hello(h.socket());
   await h.settle();
@@ -175,6 +193,31 @@ Deno.test("A dispatch stream read too slowly pauses its shard past 16 MiB; read 
   // The events, RESUMED, then the event after it: each once, in order.
   assert.deepEqual(read, Array.from({ length: last + 1 }, (_, i) => i + 2));
   await reader.cancel();
+  await h.shard.close();
+});
+
+Deno.test("Two slow dispatch streams of one shard: the shard resumes only once both have read down to a quarter", async () => {
+  const h = await readyHarness();
+  const fast = h.shard.dispatches().getReader();
+  const slow = h.shard.dispatches().getReader();
+  const content = "x".repeat(1024 * 1024);
+  let s = 2;
+  while (!h.shard.paused && s < 100) {
+    dispatch(h.socket(), s++, "MESSAGE_CREATE", { content });
+  }
+  const last = s - 1;
+  assert.equal(h.shard.paused, true);
+  // The first reader catches up entirely; the second has read nothing.
+  for (let i = 2; i <= last; i++) await fast.read();
+  await h.settle();
+  assert.equal(h.shard.paused, true, "the slow reader still holds it");
+  assert.equal(h.transport.sockets.length, 1);
+  for (let i = 2; i <= last - 3; i++) await slow.read(); // 3 MiB unread
+  await h.settle();
+  assert.equal(h.shard.paused, false);
+  assert.equal(h.transport.sockets.length, 2, "reconnecting to RESUME");
+  await fast.cancel();
+  await slow.cancel();
   await h.shard.close();
 });
 

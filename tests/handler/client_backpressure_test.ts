@@ -353,41 +353,46 @@ interface StubShard {
   paused: boolean;
   sessionId: string;
   scheduler: VirtualScheduler;
-  pause(): void;
-  resume(): void;
+  pause(): () => void;
   connect(): Promise<void>;
 }
 
-/** A shard stand-in recording what the slot asks of it. */
+/**
+ * A shard stand-in recording what the slot asks of it; `endPauses()` does
+ * what a close does to them.
+ */
 function stubShard(
   status: string,
   scheduler: VirtualScheduler,
-): { shard: StubShard; calls: string[] } {
+): { shard: StubShard; calls: string[]; endPauses(): void } {
   const calls: string[] = [];
+  let pauses = new Set<object>();
   const shard: StubShard = {
     id: 0,
     status,
-    paused: false,
+    get paused() {
+      return pauses.size > 0;
+    },
     sessionId: "s",
     scheduler,
     pause: () => {
       calls.push("pause");
-      shard.paused = true;
+      const token = {};
+      pauses.add(token);
       shard.status = "reconnecting";
-    },
-    resume: () => {
-      calls.push("resume");
-      shard.paused = false;
+      return () => {
+        if (pauses.delete(token)) calls.push("resume");
+      };
     },
     connect: () => new Promise<void>(() => {}),
   };
-  return { shard, calls };
+  return { shard, calls, endPauses: () => pauses = new Set() };
 }
 
-Deno.test("ShardSlot pauses a shard over the bound even during a RESUME's replay, and again after someone else resumed it", async () => {
+Deno.test("ShardSlot pauses a shard over the bound even during a RESUME's replay, and again after a close ended its pause", async () => {
   await withLogRecords(async () => {
     const scheduler = new VirtualScheduler();
-    const { shard, calls } = stubShard("resuming", scheduler);
+    const { shard, calls, endPauses } = stubShard("resuming", scheduler);
     const stop = new AbortController();
     const slot = new ShardSlot(
       shard as unknown as Shard,
@@ -399,13 +404,13 @@ Deno.test("ShardSlot pauses a shard over the bound even during a RESUME's replay
     slot.held(MAX_HELD_EVENT_CHARS + 1);
     await scheduler.flushMicrotasks();
     assert.deepEqual(calls, ["pause"], "a replay that never ends is bounded");
-    shard.resume(); // by hand, the backlog still there
+    endPauses(); // closed and reconnected, the backlog still there
     slot.held(1);
     await scheduler.flushMicrotasks();
-    assert.deepEqual(calls, ["pause", "resume", "pause"]);
+    assert.deepEqual(calls, ["pause", "pause"]);
     release();
     await slot.runner.idle();
-    assert.deepEqual(calls, ["pause", "resume", "pause", "resume"]);
+    assert.deepEqual(calls, ["pause", "pause", "resume"]);
     stop.abort();
     assert.equal(scheduler.pending, 0);
   });
@@ -500,18 +505,30 @@ Deno.test("ShardSlot: a shard closed by hand during a pause gets no warning and 
   });
 });
 
-Deno.test("ShardSlot: a shard the user paused first stays paused when the Client's backlog clears", async () => {
-  await withLogRecords(async () => {
-    const { h, stop, hold, release } = await slotOverShard();
-    h.shard.pause(); // maintenance, say
-    hold(17);
-    await h.settle();
-    await release(17);
-    assert.equal(h.shard.paused, true, "not the Client's to resume");
-    assert.equal(h.transport.sockets.length, 1);
-    stop.abort();
-    await h.shard.close();
-  });
+Deno.test("ShardSlot: a shard the user paused too, before or after the Client, stays paused when the Client's backlog clears, until the user's pause ends", async () => {
+  for (const userFirst of [true, false]) {
+    await withLogRecords(async () => {
+      const { h, stop, hold, release } = await slotOverShard();
+      let endUserPause = userFirst ? h.shard.pause() : undefined; // maintenance
+      hold(17);
+      await h.settle();
+      assert.equal(h.shard.paused, true);
+      endUserPause ??= h.shard.pause();
+      await release(17);
+      await h.scheduler.advance(2 * MAX_PAUSE_MS);
+      assert.equal(
+        h.shard.paused,
+        true,
+        `not the Client's (user first: ${userFirst})`,
+      );
+      assert.equal(h.transport.sockets.length, 1);
+      endUserPause();
+      await h.settle();
+      assert.equal(h.transport.sockets.length, 2, "reconnecting to RESUME");
+      stop.abort();
+      await h.shard.close();
+    });
+  }
 });
 
 Deno.test("ShardSlot: two pauses before the next READY, the session lost, say so once", async () => {
