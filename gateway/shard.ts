@@ -267,6 +267,8 @@ interface Connection {
   heardSinceHeartbeat: boolean;
   /** Bytes arrived since then, whether or not they completed a frame. */
   bytesSinceHeartbeat: boolean;
+  /** Bytes arrived since the phase timer was last set. */
+  bytesSincePhaseTimer: boolean;
   /**
    * The heartbeat tick that last found a whole frame had arrived since the
    * one before (or when the connection opened): to a heartbeat interval,
@@ -1229,6 +1231,7 @@ export class Shard {
       readyAt: undefined,
       heardSinceHeartbeat: true,
       bytesSinceHeartbeat: false,
+      bytesSincePhaseTimer: false,
       lastFrameAt: this.#scheduler.now(),
       phaseTimer: undefined,
     };
@@ -1254,6 +1257,7 @@ export class Shard {
           }),
         onBytes: () => {
           connection.bytesSinceHeartbeat = true;
+          connection.bytesSincePhaseTimer = true;
         },
         onClose: (code, reason) =>
           this.#guard(connection, () => {
@@ -1547,8 +1551,19 @@ export class Shard {
     if (connection.phaseTimer !== undefined) {
       this.#scheduler.clearTimeout(connection.phaseTimer);
     }
+    connection.bytesSincePhaseTimer = false;
     connection.phaseTimer = this.#scheduler.setTimeout(() => {
       connection.phaseTimer = undefined;
+      // A READY, or a replayed event before RESUMED, larger than the link
+      // carries in the timeout is on its way: failing now would drop it,
+      // and the next RESUME would replay it into the same fate.
+      if (
+        (step === "READY" || step === "RESUMED") &&
+        this.#frameOnItsWay(connection, connection.bytesSincePhaseTimer)
+      ) {
+        this.#setPhaseTimer(connection, ms, step);
+        return;
+      }
       const error = new GatewayError(
         "timeout",
         `Shard ${this.#shardId} timed out waiting for ${step} after ${ms} ms; reconnecting`,
@@ -2060,7 +2075,8 @@ export class Shard {
     if (connection.heardSinceHeartbeat) {
       connection.lastFrameAt = this.#scheduler.now();
     } else if (
-      connection.heartbeatsSent > 0 && !this.#frameOnItsWay(connection)
+      connection.heartbeatsSent > 0 &&
+      !this.#frameOnItsWay(connection, connection.bytesSinceHeartbeat)
     ) {
       logger.warn(
         "Shard {shardId}: nothing received since the last heartbeat, the connection is a zombie; resuming",
@@ -2082,15 +2098,16 @@ export class Shard {
   }
 
   /**
-   * Nothing whole arrived in a heartbeat interval, but bytes did: a frame
-   * larger than the link carries in one (a big GUILD_CREATE on a slow link)
-   * is on its way, and dropping the connection would drop it too, over and
+   * Nothing whole arrived in a heartbeat interval (or before a READY or
+   * RESUMED deadline), but bytes did (`bytesCame`): a frame larger than the
+   * link carries in that time (a big GUILD_CREATE on a slow link) is on its
+   * way, and dropping the connection would drop it too, over and
    * over as the RESUME replays it. Only for {@linkcode MAX_FRAME_TRANSFER}
    * since the last whole frame: a peer that drips bytes without ever
    * finishing a frame is a zombie after that.
    */
-  #frameOnItsWay(connection: Connection): boolean {
-    if (!connection.bytesSinceHeartbeat) return false;
+  #frameOnItsWay(connection: Connection, bytesCame: boolean): boolean {
+    if (!bytesCame) return false;
     const waited = this.#scheduler.now() - connection.lastFrameAt;
     if (waited >= MAX_FRAME_TRANSFER) return false;
     logger.debug(

@@ -7,6 +7,7 @@ import { Shard } from "../../gateway/shard.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import type { FakeSocket } from "../../testing/fake_socket.ts";
 import { FakeTransport } from "../../testing/fake_socket.ts";
+import { GatewayOpcode } from "../../types/opcodes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import {
@@ -307,5 +308,57 @@ Deno.test("A frame that takes longer than a heartbeat interval to arrive, its by
     await h.scheduler.advance(20_000);
   }
   assert.equal(h.transport.sockets.length, 2, "reconnected to RESUME");
+  await h.shard.close();
+});
+
+Deno.test("A replayed frame slower than the RESUMED deadline, its bytes coming, does not fail the RESUME; bytes that never finish a frame do, after 5 minutes", async () => {
+  for (const finishes of [true, false]) {
+    const h = await readyHarness();
+    dispatch(h.socket(), 2);
+    h.socket().drop();
+    await h.scheduler.advance(10_000);
+    assert.equal(h.transport.sockets.length, 2, "reconnected");
+    const socket = h.socket();
+    hello(socket);
+    await h.settle();
+    assert.ok(sentOps(socket).includes(GatewayOpcode.Resume));
+    // A replayed frame arriving over 2 minutes, far past the 30 s deadline.
+    for (let t = 0; t < 120_000; t += 10_000) {
+      socket.receiveBytes();
+      await h.scheduler.advance(10_000);
+    }
+    assert.equal(h.transport.sockets.length, 2, "the RESUME goes on");
+    if (finishes) {
+      dispatch(socket, 3);
+      socket.receive({ op: 0, s: 4, t: "RESUMED", d: {} });
+      await h.settle();
+      assert.equal(h.shard.status, "ready");
+      assert.deepEqual(h.dispatches.map((d) => d.sequence), [1, 2, 3, 4]);
+    } else {
+      for (let t = 0; t < 240_000 && h.transport.sockets.length === 2;) {
+        socket.receiveBytes();
+        await h.scheduler.advance(10_000);
+        t += 10_000;
+      }
+      assert.equal(h.transport.sockets.length, 3, "a drip fails the RESUME");
+    }
+    await h.shard.close();
+  }
+});
+
+Deno.test("A READY slower than its deadline, its bytes coming, is waited for: no second IDENTIFY", async () => {
+  const h = createHarness();
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  for (let t = 0; t < 90_000; t += 10_000) {
+    h.socket().receiveBytes();
+    await h.scheduler.advance(10_000);
+  }
+  assert.equal(h.transport.sockets.length, 1, "the IDENTIFY is still answered");
+  ready(h.socket());
+  await connected;
+  assert.equal(h.shard.status, "ready");
   await h.shard.close();
 });
