@@ -517,7 +517,6 @@ export class DispatchService {
     if (!publisher.push(pending) && !this.#paused.has(shardId)) {
       this.#pause(shard);
     }
-    this.#gaugeBuffer();
   }
 
   #onParsed(event: { shardId: number; name: string; data: unknown }): void {
@@ -549,7 +548,6 @@ export class DispatchService {
       }
       pending.body = `${body}}`;
       this.#publisher!.bodyReady(pending);
-      this.#gaugeBuffer(); // `old` counts from now on
     });
   }
 
@@ -577,17 +575,20 @@ export class DispatchService {
         this.#publisher!.lastLatency / 1000,
       );
     }
-    this.#gaugeBuffer();
     // A new session is saved at once, not at the next tick: a crash before
     // the first save would otherwise identify and lose the old session's
     // unpublished events.
     if (previous?.sessionId !== event.sessionId) this.#save(true);
   }
 
-  /** `dispatch_buffered_events` and `dispatch_buffered_bytes`, as they are. */
-  #gaugeBuffer(): void {
-    this.#metrics.buffered.set(this.#publisher!.size);
-    this.#metrics.bufferedBytes.set(this.#publisher!.bytes);
+  /**
+   * `dispatch_buffered_events` and `dispatch_buffered_bytes`, as they are:
+   * set when read rather than on each of the three changes every event
+   * makes to the buffer.
+   */
+  #refreshBuffer(): void {
+    this.#metrics.buffered.set(this.#publisher?.size ?? 0);
+    this.#metrics.bufferedBytes.set(this.#publisher?.bytes ?? 0);
   }
 
   /**
@@ -1060,6 +1061,7 @@ export class DispatchService {
       routes: {
         "/metrics": async () => {
           this.#refreshStatuses();
+          this.#refreshBuffer();
           await this.#refreshStateCounts();
           return new Response(await this.#metrics.registry.metrics(), {
             headers: { "content-type": this.#metrics.registry.contentType },
