@@ -45,7 +45,7 @@ import {
   redisKey,
   UNKEYED,
 } from "./redis_layout.ts";
-import { RedisBacklog } from "./redis_backlog.ts";
+import { entitiesOf, RedisBacklog, type Waiting } from "./redis_backlog.ts";
 import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
 import {
   COMPLETE,
@@ -123,12 +123,6 @@ interface BatchWrites {
   emptied: Set<string>;
   /** The batch's `expiry_keys` writes. */
   expiry: ExpiryWrites;
-}
-
-/** A call of applyBatch waiting for its turn. */
-interface Waiting {
-  dispatches: readonly { event: string; data: unknown }[];
-  resolve: (updates: CacheUpdate[]) => void;
 }
 
 /**
@@ -303,7 +297,8 @@ export class RedisCache {
   applyBatch(
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<CacheUpdate[]> {
-    const behind = this.#backlog.admit(dispatches.length);
+    const entities = entitiesOf(dispatches);
+    const behind = this.#backlog.admit(dispatches.length, entities);
     if (behind !== undefined) {
       this.#staleness.failed(
         new Error(`Redis is too slow: ${behind}, and more are dropped`),
@@ -311,7 +306,7 @@ export class RedisCache {
       return Promise.resolve(dispatches.map(() => NOTHING));
     }
     return new Promise((resolve) => {
-      this.#waiting.push({ dispatches, resolve });
+      this.#waiting.push({ dispatches, entities, resolve });
       if (!this.#draining) void this.#drain();
     });
   }
@@ -327,11 +322,12 @@ export class RedisCache {
     this.#draining = true;
     while (this.#waiting.length > 0) {
       const calls: Waiting[] = [];
-      let count = 0;
+      let count = 0, entities = 0;
       while (this.#waiting.length > 0 && count < MAX_BATCH) {
         const call = this.#waiting.shift()!;
         calls.push(call);
         count += call.dispatches.length;
+        entities += call.entities;
       }
       const dispatches = calls.length === 1
         ? calls[0]!.dispatches
@@ -345,8 +341,8 @@ export class RedisCache {
         this.#staleness.failed(error);
         updates = dispatches.map(() => NOTHING);
       }
-      if (written === undefined) this.#backlog.done(count);
-      else void written.then(() => this.#backlog.done(count));
+      if (written === undefined) this.#backlog.done(count, entities);
+      else void written.then(() => this.#backlog.done(count, entities));
       // What this batch still writes (a chunked removal, the writes after
       // it) lands before the next batch reads and before its callers go on,
       // as when it was one pipeline.

@@ -6,6 +6,7 @@ import { RedisCache } from "../../cache/mod.ts";
 import {
   MAX_UNANSWERED_WRITES,
   MAX_WAITING,
+  MAX_WAITING_ENTITIES,
 } from "../../cache/redis_backlog.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
@@ -102,6 +103,50 @@ Deno.test("RedisCache: write commands Redis has not answered are bounded too (MA
     String(stale[0]),
     /Redis is too slow: \d+ writes are unanswered/,
   );
+});
+
+/** A GUILD_CREATE of guild `n` with `members` members. */
+const guildCreate = (n: number, members: number) => ({
+  id: String(10 + n),
+  name: "g",
+  roles: [],
+  emojis: [],
+  channels: [],
+  members: Array.from(
+    { length: members },
+    (_, i) => memberChunk(n * members + i).members[0],
+  ),
+});
+
+Deno.test("RedisCache: dispatches waiting behind an unanswered read are bounded by what they carry (MAX_WAITING_ENTITIES), not only by their count; a lone large guild is still taken", async () => {
+  const stale: unknown[] = [];
+  const cache = new RedisCache(hungConnection(), {
+    resources: ["guilds", "members"],
+    onStale: (error) => stale.push(error),
+  });
+  const huge = MAX_WAITING_ENTITIES + 1;
+  const first = cache.apply("GUILD_CREATE", guildCreate(0, huge));
+  assert.equal(cache.stale, false, "alone, the largest guild is taken");
+  void first; // its read is never answered
+  await captureStderr(() => {
+    void cache.apply("GUILD_CREATE", guildCreate(1, 1_000));
+  });
+  assert.equal(cache.stale, true, "nothing more while it waits");
+
+  const fresh = new RedisCache(hungConnection(), {
+    resources: ["guilds", "members"],
+    onStale: (error) => stale.push(error),
+  });
+  let taken = 0;
+  await captureStderr(() => {
+    // Not awaited, as the dispatch service calls it: each waits its turn.
+    for (; taken < 2_000 && !fresh.stale; taken++) {
+      void fresh.apply("GUILD_CREATE", guildCreate(taken, 1_000));
+    }
+  });
+  // 2,000 such guilds (two million members) were held before.
+  assert.ok(taken <= MAX_WAITING_ENTITIES / 1_000 + 1, `${taken} taken`);
+  assert.match(String(stale.at(-1)), /dispatches of \d+ entities are waiting/);
 });
 
 /**
