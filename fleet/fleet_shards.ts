@@ -466,6 +466,8 @@ export class FleetShards {
   #tick(): Promise<void> {
     const sentAt = this.#scheduler.now();
     const joins = this.#joins;
+    // close() ran since, or close() and start(): act on nothing more.
+    const stale = () => this.#closed || joins !== this.#joins;
     const run = async (): Promise<void> => {
       try {
         // The count it runs, not the one configured: if Redis lost the key,
@@ -474,7 +476,7 @@ export class FleetShards {
           this.#current.count,
           this.#leaseNow(),
         );
-        if (this.#closed) return;
+        if (stale()) return;
         await this.#follow(state);
       } catch (error) {
         logger.warn("Could not read the fleet's shard count: {error}", {
@@ -516,7 +518,7 @@ export class FleetShards {
         return;
       }
       this.#tickFailing = false;
-      if (this.#closed || joins !== this.#joins) {
+      if (stale()) {
         // close() ran while this tick was in flight: hand back what it took.
         for (const [i, result] of results.entries()) {
           await sets[i]!.leases.release(result.acquired).catch(() => {});
@@ -568,17 +570,17 @@ export class FleetShards {
         await this.#startAll(set, [...result.acquired, ...idle], sentAt);
       }
     };
-    const ticking = run().finally(() => {
+    const ticking = run().then(() => {
+      // Whoever ran it (the timer, a flip, start()): a throw after it is
+      // said visibly again (see #tickThrew).
+      this.#tickThrowing = false;
+    }).finally(() => {
       if (this.#ticking === ticking) this.#ticking = undefined;
-      if (this.#closed || joins !== this.#joins) return;
+      if (stale()) return;
       // Due a renewal period after this one was sent, however long it took
       // (at once when longer): the guard counts from the sending.
       this.#timer = this.#scheduler.setTimeout(
-        () =>
-          void this.#tick().then(
-            () => this.#tickThrowing = false,
-            (error: unknown) => this.#tickThrew(error),
-          ),
+        () => void this.#tick().catch((error) => this.#tickThrew(error)),
         Math.max(0, sentAt + this.#times.renewMs - this.#scheduler.now()),
       );
     });
