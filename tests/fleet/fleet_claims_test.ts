@@ -8,8 +8,11 @@
 // fleet_resharding_test.ts). Keys under a fresh prefix of the default
 // database (no database number of its own: nothing is flushed).
 import assert from "node:assert/strict";
-import { RedisDuplicateFilter } from "../../fleet/fleet_generation.ts";
-import { HeldEvents } from "../../fleet/held_events.ts";
+import {
+  RedisDuplicateFilter,
+  type RedisDuplicateFilterOptions,
+} from "../../fleet/fleet_generation.ts";
+import { HeldEvents, type HeldEventsOptions } from "../../fleet/held_events.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 import {
   closeRedis,
@@ -67,6 +70,36 @@ function killedAfterNextScript(redis: RedisConnection): {
   return { redis: proxy, applied: applied.promise };
 }
 
+/**
+ * Two processes claiming at `key`: `victim`, SIGKILLed once its next script
+ * is applied (`applied`), and `survivor`, through `filter`; what either
+ * delivers is in `delivered`, by event id.
+ */
+function victimAndSurvivor(
+  redis: RedisConnection,
+  key: string,
+  options: RedisDuplicateFilterOptions,
+  survivorOptions?: HeldEventsOptions,
+): {
+  delivered: string[];
+  applied: Promise<void>;
+  victim: HeldEvents;
+  filter: RedisDuplicateFilter;
+  survivor: HeldEvents;
+} {
+  const delivered: string[] = [];
+  const deliver = (e: FleetDispatch) =>
+    delivered.push((e.data as { id: string }).id);
+  const killed = killedAfterNextScript(redis);
+  const victim = new HeldEvents(
+    deliver,
+    new RedisDuplicateFilter(killed.redis, key, 40_000, options),
+  );
+  const filter = new RedisDuplicateFilter(redis, key, 40_000, options);
+  const survivor = new HeldEvents(deliver, filter, survivorOptions);
+  return { delivered, applied: killed.applied, victim, filter, survivor };
+}
+
 /** Run `body` with a connection and a fresh prefix, cleaned up after. */
 async function withRedis(
   body: (redis: RedisConnection, prefix: string) => Promise<void>,
@@ -87,25 +120,16 @@ Deno.test({
   ignore: server.ignore,
   fn: () =>
     withRedis(async (redis, prefix) => {
-      const key = `${prefix}:seen:4`;
       let now = 1_000_000; // the leases' clock, shared by the fleet
-      const options = { claimTtlMs: CLAIM_TTL, now: () => now };
-      const delivered: string[] = [];
-      const deliver = (e: FleetDispatch) =>
-        delivered.push((e.data as { id: string }).id);
-      const killed = killedAfterNextScript(redis);
-      const victim = new HeldEvents(
-        deliver,
-        new RedisDuplicateFilter(killed.redis, key, 40_000, options),
-      );
-      const survivor = new HeldEvents(
-        deliver,
-        new RedisDuplicateFilter(redis, key, 40_000, options),
+      const { delivered, applied, victim, survivor } = victimAndSurvivor(
+        redis,
+        `${prefix}:seen:4`,
+        { claimTtlMs: CLAIM_TTL, now: () => now },
       );
       // The victim's old shard 1 (of 2) receives m283: its claim is
       // applied, then SIGKILL (no answer read, nothing delivered).
       victim.accept(message("m283", 2, 1, 151));
-      await within(killed.applied, "the victim's claim");
+      await within(applied, "the victim's claim");
       // The survivor's new shard 3 (of 4) holds its copy; its tick prunes.
       survivor.hold(message("m283", 4, 3, 6));
       now += 2_500;
@@ -130,23 +154,14 @@ Deno.test({
   ignore: server.ignore,
   fn: () =>
     withRedis(async (redis, prefix) => {
-      const key = `${prefix}:seen:4`;
       let now = 5_000;
-      const options = { claimTtlMs: CLAIM_TTL, now: () => now };
-      const delivered: string[] = [];
-      const deliver = (e: FleetDispatch) =>
-        delivered.push((e.data as { id: string }).id);
-      const killed = killedAfterNextScript(redis);
-      const victim = new HeldEvents(
-        deliver,
-        new RedisDuplicateFilter(killed.redis, key, 40_000, options),
-      );
-      const survivor = new HeldEvents(
-        deliver,
-        new RedisDuplicateFilter(redis, key, 40_000, options),
+      const { delivered, applied, victim, survivor } = victimAndSurvivor(
+        redis,
+        `${prefix}:seen:4`,
+        { claimTtlMs: CLAIM_TTL, now: () => now },
       );
       victim.accept(message("m7", 2, 1, 9));
-      await within(killed.applied, "the victim's claim");
+      await within(applied, "the victim's claim");
       survivor.hold(message("m7", 4, 3, 2));
       // A copy asked about within the claim TTL: its claimer may be live
       // and delivering, so it is second.
@@ -166,26 +181,18 @@ Deno.test({
   ignore: server.ignore,
   fn: () =>
     withRedis(async (redis, prefix) => {
-      const key = `${prefix}:seen:4`;
       const scheduler = new VirtualScheduler({ start: 1_000_000 });
-      const options = { claimTtlMs: CLAIM_TTL, now: () => scheduler.now() };
-      const delivered: string[] = [];
-      const deliver = (e: FleetDispatch) =>
-        delivered.push((e.data as { id: string }).id);
-      const killed = killedAfterNextScript(redis);
-      const victim = new HeldEvents(
-        deliver,
-        new RedisDuplicateFilter(killed.redis, key, 40_000, options),
-      );
-      const filter = new RedisDuplicateFilter(redis, key, 40_000, options);
-      const survivor = new HeldEvents(deliver, filter, {
-        scheduler,
-        claimGraceMs: GRACE,
-      });
+      const { delivered, applied, victim, filter, survivor } =
+        victimAndSurvivor(
+          redis,
+          `${prefix}:seen:4`,
+          { claimTtlMs: CLAIM_TTL, now: () => scheduler.now() },
+          { scheduler, claimGraceMs: GRACE },
+        );
       // The victim renewed after the new set completed; its old shard 1
       // (of 2) receives m283: the claim is applied, then SIGKILL.
       victim.accept(message("m283", 2, 1, 151));
-      await within(killed.applied, "the victim's claim");
+      await within(applied, "the victim's claim");
       survivor.hold(message("m283", 4, 3, 6));
       survivor.hold(message("m284", 4, 3, 7));
       // The set flips within claimTtlMs; the survivor switches at once.

@@ -21,7 +21,11 @@ import {
   connectRedis,
   type RedisConnection,
 } from "../../redis/connection.ts";
-import { deleteKeys, sessionStoreAt } from "../_fakes/fleet_scene.ts";
+import {
+  deleteKeys,
+  pollUntil,
+  sessionStoreAt,
+} from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 
 export const server = testRedis();
@@ -241,4 +245,38 @@ export async function scene(start = 1_000_000): Promise<Scene> {
       await closeRedis(direct);
     },
   };
+}
+
+/**
+ * Register the test `name` (ignored without the test Redis): `fn` runs in a
+ * new scene with a new valve, and the scene is torn down however it ends.
+ */
+export function sceneTest(
+  name: string,
+  fn: (s: Scene, valve: Valve) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    ignore: server.ignore,
+    fn: async () => {
+      const s = await scene();
+      const valve = new Valve();
+      try {
+        await fn(s, valve);
+      } finally {
+        await s.teardown();
+      }
+    },
+  });
+}
+
+/** Start `fleet` and run its second tick (the first only joins). */
+export async function running(s: Scene, fleet: FleetShards): Promise<void> {
+  await fleet.start();
+  await s.scheduler.advance(1_000);
+  await pollUntil("two shards running", () => fleet.shardIds.length === 2);
+  await pollUntil(
+    "two live sessions",
+    () => s.gateway.sessions.filter((x) => x.state === "active").length === 2,
+  );
 }

@@ -6,260 +6,238 @@ import assert from "node:assert/strict";
 import { FleetGeneration } from "../../fleet/fleet_generation.ts";
 import { MIN_SEED_HOLD_MS } from "../../fleet/generation_seed.ts";
 import { LeaseTimes } from "../../fleet/lease_times.ts";
-import { closeRedis, connectRedis } from "../../redis/connection.ts";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+} from "../../redis/connection.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 
 const server = testRedis();
 const T = 1_000_000;
 
-Deno.test({
-  name:
-    "FleetGeneration: a provisional seed by a process that just started gives way to the count and TTL a running process runs, holds after 60 s, and ends at a flip",
-  ignore: server.ignore,
-  fn: async () => {
-    const redis = await connectRedis({ url: server.url });
-    const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
-    const key = `${prefix}:generation`;
-    try {
-      const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
-      assert.deepEqual(await runner.sync(4, T), { count: 4, next: undefined });
-      assert.equal(await redis.hget(key, "lease_ttl"), "3000");
-      // Redis loses its keys; a process with older options starts first.
-      await redis.del(key);
-      const times = new LeaseTimes(6_000);
-      const newcomer = new FleetGeneration(redis, prefix, times);
-      const lines = await captureStderr(async () => {
-        assert.deepEqual(await newcomer.sync(2, T + 100), {
-          count: 2,
-          next: undefined,
-        });
-        assert.ok(await redis.hexists(key, "seeded"));
-        // The running process puts back what it runs, and says so.
-        assert.deepEqual(await runner.sync(4, T + 200), {
-          count: 4,
-          next: undefined,
-        });
-        assert.equal(await redis.hexists(key, "seeded"), 0);
-        // The newcomer follows, TTL included, and says so.
-        assert.deepEqual(await newcomer.sync(2, T + 300), {
-          count: 4,
-          next: undefined,
-        });
-      });
-      assert.equal(times.ttlMs, 3_000);
-      assert.equal(times.renewMs, 1_000);
-      assert.ok(lines.some((l) => /put back to what the fleet runs/.test(l)));
-      assert.ok(lines.some((l) => /leaseTtlMs \(6000\) differs/.test(l)));
-
-      // A provisional seed nobody running contradicts holds after 60 s.
-      await redis.del(key);
-      const lone = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
-      const t2 = T + 100_000;
-      await lone.sync(8, t2);
-      await lone.sync(8, t2 + MIN_SEED_HOLD_MS);
-      assert.equal(await redis.hexists(key, "seeded"), 0);
-      await captureStderr(async () => {
-        assert.equal(
-          (await runner.sync(4, t2 + MIN_SEED_HOLD_MS + 1)).count,
-          8,
-        );
-      });
-
-      // A flip ends a provisional seed at once.
-      await redis.del(key);
-      const t3 = T + 200_000;
-      await lone.sync(8, t3); // runs 8: not provisional
-      await redis.del(key);
-      const fresh = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
-      await fresh.sync(8, t3); // provisional, 8 as the fleet runs
-      await lone.request(8, 2, t3);
-      await redis.hset(`${prefix}:2:leases`, { 0: `x|${t3 + 3_000}` });
-      await redis.hset(`${prefix}:2:leases`, { 1: `x|${t3 + 3_000}` });
-      await fresh.markReady(2, 0, true, t3);
-      // No old shard is leased: the mark that completes the set flips it.
-      assert.ok(await redis.hexists(key, "seeded"));
-      assert.equal(await fresh.markReady(2, 1, true, t3 + 1_000), true);
-      assert.equal(await redis.hexists(key, "seeded"), 0);
-      // A process that has not switched yet runs 8: it does not move back.
-      assert.equal((await lone.sync(8, t3 + 1_002)).count, 2);
-    } finally {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await closeRedis(redis);
-    }
-  },
-});
-
-Deno.test({
-  name:
-    "FleetGeneration: the fleet's lease TTL changes only when a process starts while none of the fleet is live; otherwise the newcomer runs with the stored one",
-  ignore: server.ignore,
-  fn: async () => {
-    const redis = await connectRedis({ url: server.url });
-    const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
-    const key = `${prefix}:generation`;
-    try {
-      await redis.hset(key, { count: "8", lease_ttl: "3000" });
-      // A live member of the running count: the stored TTL stands.
-      await redis.hset(`${prefix}:8:members`, { a: `${T + 3_000}|` });
-      const times = new LeaseTimes(9_000, 1_000);
-      const running = new FleetGeneration(redis, prefix, times);
-      const lines = await captureStderr(async () => {
-        await running.sync(8, T);
-      });
-      assert.equal(await redis.hget(key, "lease_ttl"), "3000");
-      assert.equal(times.ttlMs, 3_000);
-      assert.equal(times.renewMs, 1_000);
-      assert.equal(lines.length, 1, lines.join("\n"));
-      assert.match(lines[0]!, /leaseTtlMs \(9000\) differs from the fleet's/);
-      // Every member gone (stopped, or expired): the next to start sets it.
-      const later = new LeaseTimes(9_000);
-      const quiet = await captureStderr(async () => {
-        await new FleetGeneration(redis, prefix, later).sync(8, T + 3_001);
-      });
-      assert.deepEqual(quiet, []);
-      assert.equal(await redis.hget(key, "lease_ttl"), "9000");
-      assert.equal(later.ttlMs, 9_000);
-      // A process running before adopts it at its next sync.
-      await captureStderr(async () => {
-        await running.sync(8, T + 3_002);
-      });
-      assert.equal(times.ttlMs, 9_000);
-      assert.equal(times.renewMs, 1_000);
-      // A stored TTL that is none is put back, loudly.
-      await redis.hset(key, "lease_ttl", "2.5");
-      const fixed = await captureStderr(async () => {
-        await new FleetGeneration(redis, prefix, later).sync(8, T + 3_003);
-      });
-      assert.ok(fixed.some((l) => /field lease_ttl\) was not/.test(l)));
-      assert.equal(await redis.hget(key, "lease_ttl"), "9000");
-    } finally {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await closeRedis(redis);
-    }
-  },
-});
-
-Deno.test({
-  name:
-    "FleetGeneration: a newcomer's provisional seed gives way however its TTL compares (longer than twice a runner's, or a runner with a 60 s TTL syncing 20 s later)",
-  ignore: server.ignore,
-  fn: async () => {
-    const redis = await connectRedis({ url: server.url });
-    const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
-    const key = `${prefix}:generation`;
-    try {
-      for (
-        const [runnerTtl, newcomerTtl, syncAfter] of [
-          [15_000, 60_000, 2_000],
-          [60_000, 15_000, 20_000],
-        ] as const
-      ) {
-        const times = new LeaseTimes(runnerTtl);
-        const runner = new FleetGeneration(redis, prefix, times);
-        await runner.sync(8, T); // the fleet runs 8, after a reshard
-        await redis.del(key); // Redis loses its keys
-        const newcomer = new FleetGeneration(
-          redis,
-          prefix,
-          new LeaseTimes(newcomerTtl),
-        );
-        await captureStderr(async () => {
-          await newcomer.sync(4, T + 100); // its options: the count before
-          const synced = await runner.sync(8, T + syncAfter);
-          assert.equal(synced.count, 8, `runner ${runnerTtl} ms`);
-        });
-        assert.equal(times.ttlMs, runnerTtl);
-        assert.equal(await redis.hget(key, "count"), "8");
-        assert.equal(await redis.hget(key, "lease_ttl"), String(runnerTtl));
-        await redis.del(key);
+/**
+ * Register the test `name` (ignored without the test Redis): `fn` runs with
+ * a connection and a fresh prefix (the generation hash at `key`), every key
+ * under it deleted after.
+ */
+function seedTest(
+  name: string,
+  fn: (redis: RedisConnection, prefix: string, key: string) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    ignore: server.ignore,
+    fn: async () => {
+      const redis = await connectRedis({ url: server.url });
+      const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
+      try {
+        await fn(redis, prefix, `${prefix}:generation`);
+      } finally {
+        await deleteKeys(redis, prefix);
+        await closeRedis(redis);
       }
-    } finally {
+    },
+  });
+}
+
+seedTest(
+  "FleetGeneration: a provisional seed by a process that just started gives way to the count and TTL a running process runs, holds after 60 s, and ends at a flip",
+  async (redis, prefix, key) => {
+    const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    assert.deepEqual(await runner.sync(4, T), { count: 4, next: undefined });
+    assert.equal(await redis.hget(key, "lease_ttl"), "3000");
+    // Redis loses its keys; a process with older options starts first.
+    await redis.del(key);
+    const times = new LeaseTimes(6_000);
+    const newcomer = new FleetGeneration(redis, prefix, times);
+    const lines = await captureStderr(async () => {
+      assert.deepEqual(await newcomer.sync(2, T + 100), {
+        count: 2,
+        next: undefined,
+      });
+      assert.ok(await redis.hexists(key, "seeded"));
+      // The running process puts back what it runs, and says so.
+      assert.deepEqual(await runner.sync(4, T + 200), {
+        count: 4,
+        next: undefined,
+      });
+      assert.equal(await redis.hexists(key, "seeded"), 0);
+      // The newcomer follows, TTL included, and says so.
+      assert.deepEqual(await newcomer.sync(2, T + 300), {
+        count: 4,
+        next: undefined,
+      });
+    });
+    assert.equal(times.ttlMs, 3_000);
+    assert.equal(times.renewMs, 1_000);
+    assert.ok(lines.some((l) => /put back to what the fleet runs/.test(l)));
+    assert.ok(lines.some((l) => /leaseTtlMs \(6000\) differs/.test(l)));
+
+    // A provisional seed nobody running contradicts holds after 60 s.
+    await redis.del(key);
+    const lone = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    const t2 = T + 100_000;
+    await lone.sync(8, t2);
+    await lone.sync(8, t2 + MIN_SEED_HOLD_MS);
+    assert.equal(await redis.hexists(key, "seeded"), 0);
+    await captureStderr(async () => {
+      assert.equal(
+        (await runner.sync(4, t2 + MIN_SEED_HOLD_MS + 1)).count,
+        8,
+      );
+    });
+
+    // A flip ends a provisional seed at once.
+    await redis.del(key);
+    const t3 = T + 200_000;
+    await lone.sync(8, t3); // runs 8: not provisional
+    await redis.del(key);
+    const fresh = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await fresh.sync(8, t3); // provisional, 8 as the fleet runs
+    await lone.request(8, 2, t3);
+    await redis.hset(`${prefix}:2:leases`, { 0: `x|${t3 + 3_000}` });
+    await redis.hset(`${prefix}:2:leases`, { 1: `x|${t3 + 3_000}` });
+    await fresh.markReady(2, 0, true, t3);
+    // No old shard is leased: the mark that completes the set flips it.
+    assert.ok(await redis.hexists(key, "seeded"));
+    assert.equal(await fresh.markReady(2, 1, true, t3 + 1_000), true);
+    assert.equal(await redis.hexists(key, "seeded"), 0);
+    // A process that has not switched yet runs 8: it does not move back.
+    assert.equal((await lone.sync(8, t3 + 1_002)).count, 2);
+  },
+);
+
+seedTest(
+  "FleetGeneration: the fleet's lease TTL changes only when a process starts while none of the fleet is live; otherwise the newcomer runs with the stored one",
+  async (redis, prefix, key) => {
+    await redis.hset(key, { count: "8", lease_ttl: "3000" });
+    // A live member of the running count: the stored TTL stands.
+    await redis.hset(`${prefix}:8:members`, { a: `${T + 3_000}|` });
+    const times = new LeaseTimes(9_000, 1_000);
+    const running = new FleetGeneration(redis, prefix, times);
+    const lines = await captureStderr(async () => {
+      await running.sync(8, T);
+    });
+    assert.equal(await redis.hget(key, "lease_ttl"), "3000");
+    assert.equal(times.ttlMs, 3_000);
+    assert.equal(times.renewMs, 1_000);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0]!, /leaseTtlMs \(9000\) differs from the fleet's/);
+    // Every member gone (stopped, or expired): the next to start sets it.
+    const later = new LeaseTimes(9_000);
+    const quiet = await captureStderr(async () => {
+      await new FleetGeneration(redis, prefix, later).sync(8, T + 3_001);
+    });
+    assert.deepEqual(quiet, []);
+    assert.equal(await redis.hget(key, "lease_ttl"), "9000");
+    assert.equal(later.ttlMs, 9_000);
+    // A process running before adopts it at its next sync.
+    await captureStderr(async () => {
+      await running.sync(8, T + 3_002);
+    });
+    assert.equal(times.ttlMs, 9_000);
+    assert.equal(times.renewMs, 1_000);
+    // A stored TTL that is none is put back, loudly.
+    await redis.hset(key, "lease_ttl", "2.5");
+    const fixed = await captureStderr(async () => {
+      await new FleetGeneration(redis, prefix, later).sync(8, T + 3_003);
+    });
+    assert.ok(fixed.some((l) => /field lease_ttl\) was not/.test(l)));
+    assert.equal(await redis.hget(key, "lease_ttl"), "9000");
+  },
+);
+
+seedTest(
+  "FleetGeneration: a newcomer's provisional seed gives way however its TTL compares (longer than twice a runner's, or a runner with a 60 s TTL syncing 20 s later)",
+  async (redis, prefix, key) => {
+    for (
+      const [runnerTtl, newcomerTtl, syncAfter] of [
+        [15_000, 60_000, 2_000],
+        [60_000, 15_000, 20_000],
+      ] as const
+    ) {
+      const times = new LeaseTimes(runnerTtl);
+      const runner = new FleetGeneration(redis, prefix, times);
+      await runner.sync(8, T); // the fleet runs 8, after a reshard
+      await redis.del(key); // Redis loses its keys
+      const newcomer = new FleetGeneration(
+        redis,
+        prefix,
+        new LeaseTimes(newcomerTtl),
+      );
+      await captureStderr(async () => {
+        await newcomer.sync(4, T + 100); // its options: the count before
+        const synced = await runner.sync(8, T + syncAfter);
+        assert.equal(synced.count, 8, `runner ${runnerTtl} ms`);
+      });
+      assert.equal(times.ttlMs, runnerTtl);
+      assert.equal(await redis.hget(key, "count"), "8");
+      assert.equal(await redis.hget(key, "lease_ttl"), String(runnerTtl));
       await redis.del(key);
-      await closeRedis(redis);
     }
   },
-});
+);
 
-Deno.test({
-  name:
-    "FleetGeneration: a reshard's barrier ignores a stored lease TTL that is none (-inf, nan, negative) and waits for the old holder as with the fleet's",
-  ignore: server.ignore,
-  fn: async () => {
-    const redis = await connectRedis({ url: server.url });
-    const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
-    const key = `${prefix}:generation`;
+seedTest(
+  "FleetGeneration: a reshard's barrier ignores a stored lease TTL that is none (-inf, nan, negative) and waits for the old holder as with the fleet's",
+  async (redis, prefix, key) => {
     const keys = [
       key,
       `${prefix}:ready`,
       `${prefix}:1:leases`,
       `${prefix}:2:leases`,
     ];
-    try {
-      for (const stored of ["15000", "-100000000", "-inf", "nan"]) {
-        await captureStderr(async () => {
-          const g = new FleetGeneration(redis, prefix, new LeaseTimes(15_000));
-          await g.sync(1, T);
-          await g.request(1, 2, T);
-          // The old shard's holder renewed at T and is dead since.
-          await redis.hset(`${prefix}:1:leases`, { 0: `dead|${T + 15_000}` });
-          await redis.hset(`${prefix}:2:leases`, {
-            0: `x|${T + 20_000}`,
-            1: `x|${T + 20_000}`,
-          });
-          await redis.hset(key, { lease_ttl: stored }); // edited by hand
-          await g.markReady(2, 0, true, T + 5_000);
-          const flipped = await g.markReady(2, 1, true, T + 5_000);
-          assert.equal(flipped, false, `lease_ttl=${stored}`);
+    for (const stored of ["15000", "-100000000", "-inf", "nan"]) {
+      await captureStderr(async () => {
+        const g = new FleetGeneration(redis, prefix, new LeaseTimes(15_000));
+        await g.sync(1, T);
+        await g.request(1, 2, T);
+        // The old shard's holder renewed at T and is dead since.
+        await redis.hset(`${prefix}:1:leases`, { 0: `dead|${T + 15_000}` });
+        await redis.hset(`${prefix}:2:leases`, {
+          0: `x|${T + 20_000}`,
+          1: `x|${T + 20_000}`,
         });
-        await redis.del(...keys);
-      }
-    } finally {
+        await redis.hset(key, { lease_ttl: stored }); // edited by hand
+        await g.markReady(2, 0, true, T + 5_000);
+        const flipped = await g.markReady(2, 1, true, T + 5_000);
+        assert.equal(flipped, false, `lease_ttl=${stored}`);
+      });
       await redis.del(...keys);
-      await closeRedis(redis);
     }
   },
-});
+);
 
-Deno.test({
-  name:
-    "FleetGeneration: Redis losing the fleet's keys during a reshard is said on stderr (the reshard is abandoned); without one, nothing is",
-  ignore: server.ignore,
-  fn: async () => {
-    const redis = await connectRedis({ url: server.url });
-    const prefix = `disruption:test:seed:${crypto.randomUUID()}`;
-    const key = `${prefix}:generation`;
-    try {
-      const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
-      const quiet = await captureStderr(async () => {
-        await runner.sync(2, T);
-        await runner.sync(2, T + 1_000); // runs 2 now
-        await redis.del(key);
-        assert.deepEqual(await runner.sync(2, T + 2_000), {
-          count: 2,
-          next: undefined,
-        });
+seedTest(
+  "FleetGeneration: Redis losing the fleet's keys during a reshard is said on stderr (the reshard is abandoned); without one, nothing is",
+  async (redis, prefix, key) => {
+    const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    const quiet = await captureStderr(async () => {
+      await runner.sync(2, T);
+      await runner.sync(2, T + 1_000); // runs 2 now
+      await redis.del(key);
+      assert.deepEqual(await runner.sync(2, T + 2_000), {
+        count: 2,
+        next: undefined,
       });
-      assert.deepEqual(quiet, []);
-      await runner.request(2, 4, T + 3_000);
-      assert.equal((await runner.sync(2, T + 4_000)).next, 4);
-      await redis.del(key); // lost mid-reshard
-      const lines = await captureStderr(async () => {
-        assert.deepEqual(await runner.sync(2, T + 5_000), {
-          count: 2,
-          next: undefined,
-        });
+    });
+    assert.deepEqual(quiet, []);
+    await runner.request(2, 4, T + 3_000);
+    assert.equal((await runner.sync(2, T + 4_000)).next, 4);
+    await redis.del(key); // lost mid-reshard
+    const lines = await captureStderr(async () => {
+      assert.deepEqual(await runner.sync(2, T + 5_000), {
+        count: 2,
+        next: undefined,
       });
-      assert.equal(lines.length, 1, lines.join("\n"));
-      assert.match(
-        lines[0]!,
-        /Redis lost the fleet's keys .* during the reshard to 4 shards: the reshard is abandoned .* call reshard\(\) again/,
-      );
-    } finally {
-      await redis.del(key, `${prefix}:ready`);
-      await closeRedis(redis);
-    }
+    });
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(
+      lines[0]!,
+      /Redis lost the fleet's keys .* during the reshard to 4 shards: the reshard is abandoned .* call reshard\(\) again/,
+    );
   },
-});
+);
