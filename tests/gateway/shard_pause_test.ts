@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   createHarness,
   dispatch,
+  type Harness,
   hello,
   INTERVAL,
   ready,
@@ -159,16 +160,26 @@ Deno.test("A state listener that pauses the shard on 'ready' still gets READY de
   await h.shard.close();
 });
 
-Deno.test("A dispatch stream read too slowly pauses its shard past 16 MiB; read down to a quarter, the shard RESUMEs; every event once, in order", async () => {
-  const h = await readyHarness();
-  const reader = h.shard.dispatches().getReader();
+/**
+ * Send MESSAGE_CREATEs of 1 MiB each, from sequence 2, until a slow stream
+ * pauses the shard.
+ *
+ * @returns The sequence of the last one sent.
+ */
+function sendUntilPaused(h: Harness): number {
   const content = "x".repeat(1024 * 1024);
   let s = 2;
   while (!h.shard.paused && s < 100) {
     dispatch(h.socket(), s++, "MESSAGE_CREATE", { content });
   }
-  const last = s - 1;
   assert.equal(h.shard.paused, true);
+  return s - 1;
+}
+
+Deno.test("A dispatch stream read too slowly pauses its shard past 16 MiB; read down to a quarter, the shard RESUMEs; every event once, in order", async () => {
+  const h = await readyHarness();
+  const reader = h.shard.dispatches().getReader();
+  const last = sendUntilPaused(h);
   // 16 events of a little over 1 MiB: past the 16 MiB bound.
   assert.equal(last, 17, "paused once 16 MiB wait unread");
   assert.equal(h.transport.sockets.at(-1)!.clientCloseCode, 4000);
@@ -200,13 +211,7 @@ Deno.test("Two slow dispatch streams of one shard: the shard resumes only once b
   const h = await readyHarness();
   const fast = h.shard.dispatches().getReader();
   const slow = h.shard.dispatches().getReader();
-  const content = "x".repeat(1024 * 1024);
-  let s = 2;
-  while (!h.shard.paused && s < 100) {
-    dispatch(h.socket(), s++, "MESSAGE_CREATE", { content });
-  }
-  const last = s - 1;
-  assert.equal(h.shard.paused, true);
+  const last = sendUntilPaused(h);
   // The first reader catches up entirely; the second has read nothing.
   for (let i = 2; i <= last; i++) await fast.read();
   await h.settle();
@@ -224,11 +229,7 @@ Deno.test("Two slow dispatch streams of one shard: the shard resumes only once b
 Deno.test("Cancelling a dispatch stream that paused its shard resumes the shard", async () => {
   const h = await readyHarness();
   const stream = h.shard.dispatches();
-  const content = "x".repeat(1024 * 1024);
-  for (let s = 2; !h.shard.paused && s < 100; s++) {
-    dispatch(h.socket(), s, "MESSAGE_CREATE", { content });
-  }
-  assert.equal(h.shard.paused, true);
+  sendUntilPaused(h);
   await stream.cancel();
   assert.equal(h.shard.paused, false);
   await h.settle();
