@@ -536,7 +536,11 @@ export class MemoryCache implements CacheLookup {
         if (previous !== undefined && previous !== scope) {
           this.#kinds.get("channel")?.get(previous)?.delete(id);
         }
-        this.#channelScope.set(id, this.#interner.intern(scope));
+        // Held in this scope already (every MESSAGE_CREATE's new
+        // last_message_id): its interned scope stays.
+        if (previous !== scope) {
+          this.#channelScope.set(id, this.#interner.intern(scope));
+        }
         this.#scope(kind, scope).set(id, value);
         // A DM channel counts against the DM bound, as its messages do: no
         // guild's removal ever takes it.
