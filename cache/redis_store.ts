@@ -151,8 +151,10 @@ interface BatchWrites {
  * A Redis failure never throws out of `apply`: it is logged, the cache is
  * marked {@linkcode RedisCache.stale} and `onStale` is called once. So is
  * a Redis too slow to keep up: past 20,000 dispatches waiting or with
- * writes unanswered, or 100,000 write commands unanswered, the next ones
- * are dropped (they get no previous state)
+ * writes unanswered, 100,000 entities in the dispatches waiting (one each
+ * plus their top-level lists; a lone larger one is still taken), or
+ * 100,000 write commands unanswered, the next ones are dropped (they get
+ * no previous state)
  * rather than held; and so is a server restarted or replaced (a new
  * `run_id`) or a connection lost while writes were unanswered, on a
  * connection from `connectRedis`. The cache is fresh again once every shard

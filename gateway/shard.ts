@@ -1547,21 +1547,36 @@ export class Shard {
     this.#setStatus("closed");
   }
 
-  #setPhaseTimer(connection: Connection, ms: number, step: string): void {
+  /**
+   * Fail the connection if `step` has not come in `ms`. A READY, or a
+   * replayed event before RESUMED, larger than the link carries in that
+   * time is waited for while bytes of it keep coming (failing would drop
+   * it, and the next attempt would replay it into the same fate), for
+   * {@linkcode MAX_FRAME_TRANSFER} from `since` at most: the step's start,
+   * or the last replayed event.
+   */
+  #setPhaseTimer(
+    connection: Connection,
+    ms: number,
+    step: string,
+    since = this.#scheduler.now(),
+  ): void {
     if (connection.phaseTimer !== undefined) {
       this.#scheduler.clearTimeout(connection.phaseTimer);
     }
     connection.bytesSincePhaseTimer = false;
     connection.phaseTimer = this.#scheduler.setTimeout(() => {
       connection.phaseTimer = undefined;
-      // A READY, or a replayed event before RESUMED, larger than the link
-      // carries in the timeout is on its way: failing now would drop it,
-      // and the next RESUME would replay it into the same fate.
       if (
         (step === "READY" || step === "RESUMED") &&
-        this.#frameOnItsWay(connection, connection.bytesSincePhaseTimer)
+        connection.bytesSincePhaseTimer &&
+        this.#scheduler.now() - since < MAX_FRAME_TRANSFER
       ) {
-        this.#setPhaseTimer(connection, ms, step);
+        logger.debug(
+          "Shard {shardId}: no {step} yet, but bytes of a frame arrive: a large frame on its way",
+          { shardId: this.#shardId, step },
+        );
+        this.#setPhaseTimer(connection, ms, step, since);
         return;
       }
       const error = new GatewayError(
@@ -2075,8 +2090,7 @@ export class Shard {
     if (connection.heardSinceHeartbeat) {
       connection.lastFrameAt = this.#scheduler.now();
     } else if (
-      connection.heartbeatsSent > 0 &&
-      !this.#frameOnItsWay(connection, connection.bytesSinceHeartbeat)
+      connection.heartbeatsSent > 0 && !this.#frameOnItsWay(connection)
     ) {
       logger.warn(
         "Shard {shardId}: nothing received since the last heartbeat, the connection is a zombie; resuming",
@@ -2098,16 +2112,15 @@ export class Shard {
   }
 
   /**
-   * Nothing whole arrived in a heartbeat interval (or before a READY or
-   * RESUMED deadline), but bytes did (`bytesCame`): a frame larger than the
-   * link carries in that time (a big GUILD_CREATE on a slow link) is on its
-   * way, and dropping the connection would drop it too, over and
+   * Nothing whole arrived in a heartbeat interval, but bytes did: a frame
+   * larger than the link carries in one (a big GUILD_CREATE on a slow link)
+   * is on its way, and dropping the connection would drop it too, over and
    * over as the RESUME replays it. Only for {@linkcode MAX_FRAME_TRANSFER}
    * since the last whole frame: a peer that drips bytes without ever
    * finishing a frame is a zombie after that.
    */
-  #frameOnItsWay(connection: Connection, bytesCame: boolean): boolean {
-    if (!bytesCame) return false;
+  #frameOnItsWay(connection: Connection): boolean {
+    if (!connection.bytesSinceHeartbeat) return false;
     const waited = this.#scheduler.now() - connection.lastFrameAt;
     if (waited >= MAX_FRAME_TRANSFER) return false;
     logger.debug(

@@ -44,7 +44,10 @@ export interface ShardTimeouts {
    */
   hello?: number;
   /**
-   * From sending IDENTIFY or RESUME to READY or RESUMED.
+   * From sending IDENTIFY or RESUME to READY or RESUMED (RESUMED: from the
+   * last event replayed before it). Waited on while bytes of an unfinished
+   * frame keep arriving (a transport that reports them, as the default TCP
+   * one does), for 5 minutes at most.
    *
    * @default {30000}
    */

@@ -364,6 +364,11 @@ class TcpWebSocket implements GatewaySocket {
       while ((step = this.#nextFrame()) === FrameStep.Handled) {
         if (this.#state === "closed") return;
       }
+      // What was read left a message unfinished (a frame's start, or some
+      // of a fragmented message's fragments): it is on its way.
+      if (this.#end > this.#start || this.#fragmentOpcode !== 0) {
+        this.#bytesArrived();
+      }
       if (step === FrameStep.Large) {
         await this.#readLargeFrame();
         if (this.#state === "closed") return;
@@ -415,7 +420,6 @@ class TcpWebSocket implements GatewaySocket {
     const n = await this.#read(buffer.subarray(this.#end));
     if (n === null) return false;
     this.#end += n;
-    this.#bytesArrived();
     this.#lastReadFull = n === space;
     this.#lastReadSmall = n < READ_SIZE;
     return true;
@@ -510,14 +514,15 @@ class TcpWebSocket implements GatewaySocket {
       const n = await this.#read(payload.subarray(filled));
       if (n === null) throw new Error("The connection closed inside a frame");
       filled += n;
-      this.#bytesArrived();
+      if (filled < length) this.#bytesArrived();
     }
     this.#frame(opcode, fin, payload, true);
   }
 
   /**
-   * Tell the listener (see `SocketListener.onBytes`), once per read; no
-   * closure per read, unlike `#call`.
+   * Tell the listener that bytes of an unfinished message arrived (see
+   * `SocketListener.onBytes`), at most once per read; no closure per read,
+   * unlike `#call`.
    */
   #bytesArrived(): void {
     const listener = this.#listener;

@@ -16,10 +16,11 @@ export interface SocketListener {
   /** A frame arrived: text frames as `string`, binary ones as bytes. */
   onMessage(data: string | Uint8Array): void;
   /**
-   * Bytes arrived, whether or not they completed a message: a message
-   * larger than a slow link carries in a heartbeat interval is on its way,
-   * and the connection is not a zombie. Optional for transports: the
-   * runtime's `WebSocket` cannot tell, and never calls it.
+   * Bytes of a message arrived without finishing it (not a whole frame,
+   * ping or pong): a message larger than a slow link carries in a
+   * heartbeat interval is on its way, and the connection is not a zombie.
+   * Optional for transports: the runtime's `WebSocket` cannot tell, and
+   * never calls it.
    */
   onBytes?(): void;
   /**

@@ -362,3 +362,26 @@ Deno.test("A READY slower than its deadline, its bytes coming, is waited for: no
   assert.equal(h.shard.status, "ready");
   await h.shard.close();
 });
+
+Deno.test("A READY whose bytes keep coming but that never finishes, whole frames (ACKs) between them, fails 5 minutes after the IDENTIFY", async () => {
+  const h = createHarness();
+  const connected = h.shard.connect();
+  connected.catch(() => {});
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  const identifiedAt = h.scheduler.now();
+  const first = h.socket();
+  while (h.transport.sockets.length === 1 && h.scheduler.now() < 3_600_000) {
+    first.receiveBytes();
+    first.receive({ op: GatewayOpcode.HeartbeatAck, d: null });
+    await h.scheduler.advance(10_000);
+  }
+  const waited = h.scheduler.now() - identifiedAt;
+  assert.equal(h.transport.sockets.length, 2, "given up");
+  assert.ok(
+    waited >= 300_000 && waited <= 340_000,
+    `given up ${waited} ms after the IDENTIFY`,
+  );
+  await h.shard.close();
+});

@@ -898,3 +898,24 @@ Deno.test("tcpWebSocketTransport reports bytes of a large frame as they arrive, 
     assert.equal((message.data as string).length, 200_000);
   });
 });
+
+Deno.test("tcpWebSocketTransport reports no bytes for whole frames and pings, only for a message left unfinished (a fragment included)", async () => {
+  await withRawServer(async (peer, recorder) => {
+    await recorder.next("open");
+    await peer.write(frame(1, "whole"));
+    await peer.write(frame(9, "ping"));
+    await recorder.next("message");
+    assert.equal((await peer.readFrame()).opcode, 0xa);
+    assert.equal(
+      recorder.bytes,
+      0,
+      "a heartbeat ACK or a ping is no frame on its way",
+    );
+    await peer.write(frame(1, "first half,", { fin: false }));
+    await recorder.someBytes();
+    await peer.write(frame(0, " second half"));
+    await recorder.count("message", 2);
+    const messages = recorder.events.filter((e) => e.type === "message");
+    assert.equal(messages[1]?.data, "first half, second half");
+  });
+});
