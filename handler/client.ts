@@ -12,6 +12,7 @@ import type { Context } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
 import { GatewayError } from "../gateway/errors.ts";
+import { HeldTotal } from "./held_total.ts";
 import { ShardSlot } from "./shard_slot.ts";
 import { assertClientOptions, startRefusal } from "./client_options_check.ts";
 import { checkGatewayBot } from "./gateway_bot_check.ts";
@@ -404,8 +405,9 @@ export class Client {
 
   /** Shard contexts, start-up warnings and the manager's listeners. */
   #wire(manager: ShardManager, stopped: AbortSignal): void {
+    const total = new HeldTotal();
     for (const shard of manager.shards.values()) {
-      this.#slots[shard.id] = new ShardSlot(shard, this.rest, stopped);
+      this.#slots[shard.id] = new ShardSlot(shard, this.rest, stopped, total);
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     this.#warnMisspelt();

@@ -9,6 +9,12 @@ import {
   RESUME_HELD_EVENT_CHARS,
 } from "../gateway/event_backlog.ts";
 import type { Shard } from "../gateway/shard.ts";
+import {
+  type HeldTotal,
+  type HeldTotalMember,
+  MAX_CLIENT_HELD_CHARS,
+  RESUME_CLIENT_HELD_CHARS,
+} from "./held_total.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { ShardContext } from "./context.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
@@ -41,16 +47,23 @@ interface Pause {
    * resumes as soon as they are under it, the session's time running out.
    */
   overdue: boolean;
+  /**
+   * The shard's own handlers passed its bound (otherwise only the
+   * Client-wide bound paused it, and their own backlog does not hold it).
+   */
+  own: boolean;
 }
 
 /** One shard's context and the runner that keeps its events in order. */
-export class ShardSlot {
+export class ShardSlot implements HeldTotalMember {
   readonly ctx: ShardContext;
   readonly runner: OrderedRunner;
   readonly #shard: Shard;
   readonly #scheduler: Scheduler;
   /** Aborted when the Client stops: a paused shard then stays closed. */
   readonly #stopped: AbortSignal;
+  /** What every shard of the Client holds together. */
+  readonly #total: HeldTotal;
   /** Whether the last `old` queued for the context is not `undefined`. */
   #holdsOld = false;
   /** Text of the events whose handlers have not finished yet. */
@@ -60,11 +73,18 @@ export class ShardSlot {
   /** A resumed pause waits for READY or RESUMED to check its session. */
   #checkingSession = false;
 
-  constructor(shard: Shard, rest: RestClient, stopped: AbortSignal) {
+  constructor(
+    shard: Shard,
+    rest: RestClient,
+    stopped: AbortSignal,
+    total: HeldTotal,
+  ) {
     this.ctx = new ShardContext(shard, rest);
     this.#shard = shard;
     this.#scheduler = shard.scheduler;
     this.#stopped = stopped;
+    this.#total = total;
+    total.join(this);
     stopped.addEventListener("abort", () => this.#clearTimer(), {
       once: true,
     });
@@ -96,8 +116,9 @@ export class ShardSlot {
    * Only events that wait (or whose handler is still running) are counted:
    * a bot whose handlers finish synchronously pays nothing. Past
    * {@linkcode MAX_HELD_EVENT_CHARS} the shard is paused (`Shard.pause`),
-   * so that Discord keeps what follows; it RESUMEs once the handlers caught
-   * up.
+   * so that Discord keeps what follows, and past
+   * {@linkcode MAX_CLIENT_HELD_CHARS} for all shards together every shard
+   * is; it RESUMEs once the handlers caught up.
    *
    * @param chars The event's frame length (`ShardDispatch.size`).
    */
@@ -108,28 +129,43 @@ export class ShardSlot {
     const pause = this.#pause;
     // Closed since (which ends every pause): this pause is over.
     if (pause?.resume && !this.#shard.paused) this.#endPause();
-    if (this.#heldChars > MAX_HELD_EVENT_CHARS && this.#pause === undefined) {
-      this.#startPause();
+    const own = this.#heldChars > MAX_HELD_EVENT_CHARS;
+    if (own && this.#pause !== undefined) this.#pause.own = true;
+    if (this.#pause === undefined && (own || this.#total.over)) {
+      this.#startPause(own);
     }
+    this.#total.add(chars);
   }
 
   /** The held event's handlers have finished. */
   released(chars: number): void {
     this.#heldChars -= chars;
+    this.#total.remove(chars);
     this.#maybeResume();
+  }
+
+  /** The Client-wide total crossed a bound (see {@linkcode HeldTotal}). */
+  check(): void {
+    if (this.#stopped.aborted) return;
+    if (this.#pause !== undefined) this.#maybeResume();
+    else if (this.#total.over) this.#startPause(false);
   }
 
   /**
    * Resume when the handlers are down to a quarter of the bound or, the
-   * pause overdue, under it.
+   * pause overdue, under it: the shard's own, if they passed it, and all
+   * shards' together while the Client-wide pause holds.
    *
    * @returns Whether it resumed.
    */
   #maybeResume(): boolean {
     const pause = this.#pause;
     if (pause === undefined) return false;
-    const room = pause.overdue ? MAX_HELD_EVENT_CHARS : RESUME_HELD_EVENT_CHARS;
-    if (this.#heldChars > room) return false;
+    const [room, clientRoom] = pause.overdue
+      ? [MAX_HELD_EVENT_CHARS, MAX_CLIENT_HELD_CHARS]
+      : [RESUME_HELD_EVENT_CHARS, RESUME_CLIENT_HELD_CHARS];
+    if (pause.own && this.#heldChars > room) return false;
+    if (this.#total.over && this.#total.chars > clientRoom) return false;
     this.#endPause();
     if (this.#stopped.aborted || !this.#shard.paused) return true;
     logger.info("Shard {shardId}: its handlers made room; ending the pause", {
@@ -140,17 +176,25 @@ export class ShardSlot {
     return true;
   }
 
-  #startPause(): void {
+  /** Pause, for the shard's `own` bound or (said once for all) the Client's. */
+  #startPause(own: boolean): void {
     const shardId = this.#shard.id;
-    visible.warn(
-      "Shard {shardId}: its handlers are {mib} MiB of events behind; pausing the connection until they catch up (Discord replays what it sent meanwhile)",
-      { shardId, mib: Math.round(this.#heldChars / 1024 / 1024) },
-    );
+    const message =
+      "Shard {shardId}: its handlers are {mib} MiB of events behind; pausing the connection until they catch up (all shards: {total} MiB; Discord replays what it sent meanwhile)";
+    const values = {
+      shardId,
+      mib: mib(this.#heldChars),
+      total: mib(this.#total.chars),
+    };
+    // A pause of every shard is said once, by the total.
+    if (own) visible.warn(message, values);
+    else logger.info(message, values);
     const pause: Pause = {
       resume: undefined,
       timer: undefined,
       session: undefined,
       overdue: false,
+      own,
     };
     this.#pause = pause;
     // After the frames of the current read: they are delivered and held
@@ -178,10 +222,11 @@ export class ShardSlot {
     pause.overdue = true;
     if (this.#maybeResume()) return;
     visible.warn(
-      "Shard {shardId}: its handlers are still {mib} MiB of events behind after {seconds} s paused (a handler that never finishes?); Discord ends a closed session after about 90 s, and the events it held are lost with it",
+      "Shard {shardId}: its handlers are still {mib} MiB of events behind after {seconds} s paused, all shards' {total} MiB (a handler that never finishes?); Discord ends a closed session after about 90 s, and the events it held are lost with it",
       {
         shardId: this.#shard.id,
-        mib: Math.round(this.#heldChars / 1024 / 1024),
+        mib: mib(this.#heldChars),
+        total: mib(this.#total.chars),
         seconds: MAX_PAUSE_MS / 1000,
       },
     );
@@ -223,4 +268,9 @@ function setOld(ctx: ShardContext, readOld: (() => unknown) | undefined): void {
 
 function release(slot: ShardSlot, chars: number): void {
   slot.released(chars);
+}
+
+/** `chars` of text in whole MiB, for the warnings. */
+function mib(chars: number): number {
+  return Math.round(chars / 1024 / 1024);
 }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
 import { Handler } from "../../handler/handler.ts";
 import { MAX_PAUSE_MS, ShardSlot } from "../../handler/shard_slot.ts";
+import { HeldTotal, MAX_CLIENT_HELD_CHARS } from "../../handler/held_total.ts";
 import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
 import { MemorySessionStore } from "../../gateway/session_store.ts";
 import type { Shard } from "../../gateway/shard.ts";
@@ -398,6 +399,7 @@ Deno.test("ShardSlot pauses a shard over the bound even during a RESUME's replay
       shard as unknown as Shard,
       undefined as unknown as RestClient,
       stop.signal,
+      new HeldTotal(),
     );
     let release!: () => void;
     slot.runner.push(() => new Promise<void>((resolve) => release = resolve));
@@ -438,7 +440,7 @@ Deno.test("A Client stopped while its paused shard is resuming says nothing abou
 const MI = 1024 * 1024;
 
 /** A slot over a real shard (the harness), its handlers gated one by one. */
-async function slotOverShard(): Promise<{
+async function slotOverShard(total = new HeldTotal()): Promise<{
   h: Harness;
   slot: ShardSlot;
   stop: AbortController;
@@ -451,6 +453,7 @@ async function slotOverShard(): Promise<{
     h.shard,
     undefined as unknown as RestClient,
     stop.signal,
+    total,
   );
   const gates: (() => void)[] = [];
   return {
@@ -555,5 +558,66 @@ Deno.test("ShardSlot: two pauses before the next READY, the session lost, say so
     assert.equal(messagesOf(records, /session ended while the shard/), 1);
     stop.abort();
     await h.shard.close();
+  });
+});
+
+/** `count` slots over shards of their own, sharing one Client's total. */
+async function slotsOverShards(count: number): Promise<{
+  slots: Awaited<ReturnType<typeof slotOverShard>>[];
+  settle: () => Promise<void>;
+  paused: () => boolean[];
+  [Symbol.asyncDispose](): Promise<void>;
+}> {
+  const total = new HeldTotal();
+  const slots: Awaited<ReturnType<typeof slotOverShard>>[] = [];
+  for (let i = 0; i < count; i++) slots.push(await slotOverShard(total));
+  return {
+    slots,
+    settle: async () => {
+      for (const { h } of slots) await h.settle();
+    },
+    paused: () => slots.map(({ h }) => h.shard.paused),
+    [Symbol.asyncDispose]: async () => {
+      for (const { h, stop, release } of slots) {
+        stop.abort();
+        await release(Number.POSITIVE_INFINITY);
+        await h.shard.close();
+      }
+    },
+  };
+}
+
+Deno.test("ShardSlot: past MAX_CLIENT_HELD_CHARS for all shards together every shard pauses, those holding nothing included, and each resumes once the total is down to a quarter and its own backlog allows", async () => {
+  assert.equal(MAX_CLIENT_HELD_CHARS, 64 * MI);
+  await withLogRecords(async (records) => {
+    await using all = await slotsOverShards(5);
+    const [a, b, c, d] = all.slots;
+    for (const slot of [a, b, c, d]) slot!.hold(15); // 60 MiB, each under 16
+    await all.settle();
+    assert.deepEqual(all.paused(), [false, false, false, false, false]);
+    d!.hold(5); // d past its own bound, the total past the Client's
+    await all.settle();
+    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    assert.equal(messagesOf(records, /handlers of all shards are 65 MiB/), 1);
+    for (const slot of [a, b, c]) await slot!.release(15); // 20 MiB left
+    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    await d!.release(4); // 16 MiB: a quarter of the Client's bound
+    assert.deepEqual(all.paused(), [false, false, false, true, false]);
+    await d!.release(12); // d down to a quarter of its own
+    assert.deepEqual(all.paused(), [false, false, false, false, false]);
+  });
+});
+
+Deno.test("ShardSlot: shards the Client-wide bound paused resume after MAX_PAUSE_MS once the total is under the bound, not at a quarter", async () => {
+  await withLogRecords(async () => {
+    await using all = await slotsOverShards(5);
+    for (const slot of all.slots) slot.hold(13); // 65 MiB, none past 16
+    await all.settle();
+    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    await all.slots[0]!.release(13);
+    await all.slots[1]!.release(12); // 40 MiB: under the bound, over a quarter
+    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    for (const { h } of all.slots) await h.scheduler.advance(MAX_PAUSE_MS);
+    assert.deepEqual(all.paused(), [false, false, false, false, false]);
   });
 });

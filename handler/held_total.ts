@@ -1,0 +1,91 @@
+// The event text the handlers of all of a Client's shards hold together,
+// against a bound for them all. Each shard pauses past its own bound
+// (MAX_HELD_EVENT_CHARS), but only after the frame that took it past: a
+// hostile or broken gateway sending each shard one large frame that parses
+// into far more heap than its text (60 MiB of `{},` is 1.35 GB of objects)
+// would have the process hold one such frame per shard. Past this bound
+// every shard pauses, those that hold nothing included, so the process
+// holds about the bound, whatever its number of shards.
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { MAX_HELD_EVENT_CHARS } from "../gateway/event_backlog.ts";
+
+/** Said without setup: every shard of the Client stops taking events. */
+const visible = getVisibleLogger(["disruption", "handler"]);
+
+/**
+ * The frame text (UTF-16 code units) the handlers of all of a Client's
+ * shards may hold unfinished before every shard pauses: four shards at
+ * their own bound, so that a few slow shards alone do not stop the rest.
+ */
+export const MAX_CLIENT_HELD_CHARS = 4 * MAX_HELD_EVENT_CHARS;
+
+/** Held text at which shards the Client-wide bound paused resume. */
+export const RESUME_CLIENT_HELD_CHARS = MAX_CLIENT_HELD_CHARS / 4;
+
+/** What {@linkcode HeldTotal} asks of each shard's slot. */
+export interface HeldTotalMember {
+  /** The total crossed a bound: pause or resume as it now allows. */
+  check(): void;
+}
+
+/** The held text of every shard of one Client's run. */
+export class HeldTotal {
+  #chars = 0;
+  readonly #members: HeldTotalMember[] = [];
+  /** Past the bound since the last time at or under the resume point. */
+  #over = false;
+
+  /** The text held by every shard's handlers together. */
+  get chars(): number {
+    return this.#chars;
+  }
+
+  /**
+   * Whether the Client-wide pause holds: set past
+   * {@linkcode MAX_CLIENT_HELD_CHARS}, cleared at
+   * {@linkcode RESUME_CLIENT_HELD_CHARS}.
+   */
+  get over(): boolean {
+    return this.#over;
+  }
+
+  /** Tell `member` whenever the total crosses a bound. */
+  join(member: HeldTotalMember): void {
+    this.#members.push(member);
+  }
+
+  /** `chars` more are held. */
+  add(chars: number): void {
+    const before = this.#chars;
+    this.#chars += chars;
+    if (
+      before > MAX_CLIENT_HELD_CHARS || this.#chars <= MAX_CLIENT_HELD_CHARS
+    ) {
+      return;
+    }
+    if (!this.#over) {
+      this.#over = true;
+      visible.warn(
+        "The handlers of all shards are {mib} MiB of events behind together; pausing every shard until they catch up (Discord replays what it sent meanwhile)",
+        { mib: Math.round(this.#chars / 1024 / 1024) },
+      );
+    }
+    this.#checkAll();
+  }
+
+  /** `chars` held are handled. */
+  remove(chars: number): void {
+    const before = this.#chars;
+    this.#chars -= chars;
+    const crossed = (bound: number): boolean =>
+      before > bound && this.#chars <= bound;
+    if (crossed(RESUME_CLIENT_HELD_CHARS)) this.#over = false;
+    if (crossed(MAX_CLIENT_HELD_CHARS) || crossed(RESUME_CLIENT_HELD_CHARS)) {
+      this.#checkAll();
+    }
+  }
+
+  #checkAll(): void {
+    for (const member of this.#members) member.check();
+  }
+}
