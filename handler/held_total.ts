@@ -5,7 +5,8 @@
 // into far more heap than its text (60 MiB of `{},` is 1.35 GB of objects)
 // would have the process hold one such frame per shard. Past this bound
 // every shard pauses, those that hold nothing included, so the process
-// holds about the bound, whatever its number of shards.
+// holds about the bound and the frame that passed it (one or two such
+// frames), whatever its number of shards.
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_HELD_EVENT_CHARS } from "../gateway/event_backlog.ts";
 
