@@ -29,6 +29,7 @@ import {
   waitsUntil,
 } from "./redis_waits.ts";
 import { saveSessions } from "./fleet_sessions.ts";
+import { TickFailures } from "./tick_failures.ts";
 import {
   createShardSet,
   heldIds,
@@ -92,7 +93,9 @@ export interface FleetShardsOptions {
   leaseTtlMs?: number;
   /**
    * How often leases are renewed and sessions saved, in ms; at most a third
-   * of `leaseTtlMs`.
+   * of `leaseTtlMs`. Leases are also renewed as soon as the connection is
+   * ready again after a drop: a Redis restarted without its data, or failed
+   * over, lost them, and a process starting then would take their shards.
    *
    * @default {leaseTtlMs / 3}
    */
@@ -151,8 +154,7 @@ export class FleetShards {
   /** The fleet's lease TTL (its first process's option) and renewal. */
   readonly #times: LeaseTimes;
   readonly #useSchedulerClock: boolean;
-  /** The last tick failed (its failure was said once, visibly). */
-  #tickFailing = false;
+  readonly #failures = new TickFailures();
   readonly #listeners = new Set<(event: FleetDispatch) => void>();
   readonly #events: HeldEvents;
   /** How shards start (see startShards). */
@@ -173,8 +175,10 @@ export class FleetShards {
   #closed = true;
   /** Bumped by start() and close(): a tick of an earlier join schedules none. */
   #joins = 0;
-  /** A tick failed by throwing (said once, visibly, until one does not). */
-  #tickThrowing = false;
+  /** A forced tick waits for the one in flight: it covers later asks. */
+  #forcing = false;
+  /** The Redis connection is ready again after a drop (see start()). */
+  readonly #reconnected = (): void => void this.#tickNow();
 
   /**
    * Prepare a member of the fleet; {@linkcode FleetShards.start} joins.
@@ -272,6 +276,11 @@ export class FleetShards {
   async start(): Promise<void> {
     this.#closed = false;
     this.#joins++;
+    // Back after a drop, Redis may have lost the leases (restarted without
+    // persistence, failed over): renewing at once, not up to renewMs later,
+    // writes them back before a process starting meanwhile takes them.
+    const redis = this.#options.redis;
+    redis.off("ready", this.#reconnected).on("ready", this.#reconnected);
     let failed: { error: unknown } | undefined;
     const first = this.#tick().catch((error: unknown) => {
       failed = { error };
@@ -428,6 +437,7 @@ export class FleetShards {
   async #leave(ms: number): Promise<void> {
     this.#closed = true;
     this.#joins++;
+    this.#options.redis.off("ready", this.#reconnected);
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#timer = undefined;
     const wait = waitsUntil(this.#scheduler, this.#scheduler.now() + ms);
@@ -502,22 +512,9 @@ export class FleetShards {
           );
         }
       } catch (error) {
-        // Said without setup the first time after a tick that went through:
-        // an error Redis keeps answering (a script it refuses, a key it
-        // cannot read) stops every shard, and must not pass unseen; a
-        // Redis outage is also said by the connection itself.
-        if (this.#tickFailing) {
-          logger.warn("Could not renew shard leases: {error}", { error });
-        } else {
-          this.#tickFailing = true;
-          visible.error(
-            "Could not renew shard leases (shards stop when their leases run out, and none is taken until a tick goes through): {error}",
-            { error },
-          );
-        }
-        return;
+        return this.#failures.renewFailed(error);
       }
-      this.#tickFailing = false;
+      this.#failures.renewed();
       if (stale()) {
         // close() ran while this tick was in flight: hand back what it took.
         for (const [i, result] of results.entries()) {
@@ -570,17 +567,15 @@ export class FleetShards {
         await this.#startAll(set, [...result.acquired, ...idle], sentAt);
       }
     };
-    const ticking = run().then(() => {
-      // Whoever ran it (the timer, a flip, start()): a throw after it is
-      // said visibly again (see #tickThrew).
-      this.#tickThrowing = false;
-    }).finally(() => {
+    // Whoever ran it (the timer, a forced tick, start()): a throw after it
+    // is said visibly again.
+    const ticking = run().then(() => this.#failures.ran()).finally(() => {
       if (this.#ticking === ticking) this.#ticking = undefined;
       if (stale()) return;
       // Due a renewal period after this one was sent, however long it took
       // (at once when longer): the guard counts from the sending.
       this.#timer = this.#scheduler.setTimeout(
-        () => void this.#tick().catch((error) => this.#tickThrew(error)),
+        () => void this.#tick().catch((e) => this.#failures.threw(e)),
         Math.max(0, sentAt + this.#times.renewMs - this.#scheduler.now()),
       );
     });
@@ -588,17 +583,23 @@ export class FleetShards {
     return ticking;
   }
 
-  /** A timed tick threw: said visibly once until a tick does not. */
-  #tickThrew(error: unknown): void {
-    if (this.#tickThrowing) {
-      logger.warn("A fleet tick failed: {error}", { error });
-      return;
-    }
-    this.#tickThrowing = true;
-    visible.error(
-      "A fleet tick failed (renewals go on; shards it could not start are released): {error}",
-      { error },
-    );
+  /**
+   * Tick now rather than at the timer (a flip recorded, Redis back after a
+   * drop): once the tick in flight is done (two would race on the same
+   * leases), never after close() nor for an earlier join, and due again a
+   * renewal period after this one.
+   */
+  async #tickNow(): Promise<void> {
+    if (this.#forcing) return;
+    const joins = this.#joins;
+    this.#forcing = true;
+    // Its failure is said by whoever ran it.
+    while (this.#ticking) await this.#ticking.catch(() => {});
+    this.#forcing = false;
+    if (this.#closed || joins !== this.#joins) return;
+    if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    void this.#tick().catch((error) => this.#failures.threw(error));
   }
 
   /** Catch up with the fleet's shard count and reshard as recorded in Redis. */
@@ -732,14 +733,7 @@ export class FleetShards {
           true,
           this.#leaseNow(),
         );
-        if (flipped && !this.#closed) {
-          await this.#ticking;
-          if (this.#timer !== undefined) {
-            this.#scheduler.clearTimeout(this.#timer);
-            this.#timer = undefined;
-          }
-          void this.#tick().catch((error) => this.#tickThrew(error));
-        }
+        if (flipped) await this.#tickNow();
       } catch (error) {
         logger.warn("Could not mark shard {id} ready: {error}", {
           id,

@@ -11,6 +11,7 @@ import {
 import type { RedisConnection } from "../../redis/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
 
 const server = testRedis();
@@ -148,58 +149,6 @@ Deno.test("RedisCache: dispatches waiting behind an unanswered read are bounded 
   assert.ok(taken <= MAX_WAITING_ENTITIES / 1_000 + 1, `${taken} taken`);
   assert.match(String(stale.at(-1)), /dispatches of \d+ entities are waiting/);
 });
-
-/**
- * A redis-server of the test's own (restarting the shared one would fail
- * every other test file), on a port the system picked, without persistence.
- */
-class PrivateRedis {
-  #process: Deno.ChildProcess | undefined;
-  #drained: Promise<void> | undefined;
-  readonly port: number;
-
-  constructor() {
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    this.port = (listener.addr as Deno.NetAddr).port;
-    listener.close();
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  /** Start it, and wait until it says it accepts connections. */
-  async start(): Promise<void> {
-    this.#process = new Deno.Command("redis-server", {
-      args: [
-        ...["--port", String(this.port), "--bind", "127.0.0.1"],
-        ...["--save", "", "--appendonly", "no"],
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const lines = this.#process.stdout.pipeThrough(new TextDecoderStream());
-    const reader = lines.getReader();
-    let log = "";
-    while (!log.includes("Ready to accept connections")) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`redis-server did not start: ${log}`);
-      log += value;
-    }
-    // The rest of its log is read and dropped (a full pipe would stall it).
-    this.#drained = (async () => {
-      while (!(await reader.read()).done) { /* dropped */ }
-    })();
-  }
-
-  /** Stop it (what it held is lost), and wait until it is gone. */
-  async stop(): Promise<void> {
-    this.#process?.kill("SIGKILL");
-    await this.#process?.status;
-    await this.#drained;
-    this.#process = undefined;
-  }
-}
 
 /**
  * Run `fn` against a redis-server of its own, over the store's connection

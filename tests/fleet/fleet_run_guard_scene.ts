@@ -77,8 +77,12 @@ export class Valve {
     for (const send of this.#release.splice(0)) send();
   }
 
+  /** The connection last wrapped (for its events: "ready", "close"). */
+  connection: RedisConnection | undefined;
+
   /** `redis` with its commands going through this valve. */
   wrap(redis: RedisConnection): RedisConnection {
+    this.connection = redis;
     return new Proxy(redis, {
       get: (target, property): unknown => {
         const value = Reflect.get(target, property, target);
@@ -177,8 +181,14 @@ export interface Scene {
   teardown(): Promise<void>;
 }
 
-/** A scene on a clock starting at `start`. */
-export async function scene(start = 1_000_000): Promise<Scene> {
+/**
+ * A scene on a clock starting at `start`, against the Redis at `url` (the
+ * test server unless given).
+ */
+export async function scene(
+  start = 1_000_000,
+  url: string = server.url,
+): Promise<Scene> {
   const scheduler = new VirtualScheduler({ start });
   // Heartbeats an hour apart: the tests move the clock by seconds.
   const gateway = new FakeGateway({
@@ -189,7 +199,7 @@ export async function scene(start = 1_000_000): Promise<Scene> {
   });
   const served = await serveFakeGateway(gateway);
   const prefix = `disruption:test:runguard:${crypto.randomUUID()}`;
-  const direct = await connectRedis({ url: server.url });
+  const direct = await connectRedis({ url });
   const connections: RedisConnection[] = [];
   const members: FleetShards[] = [];
   const valves: Valve[] = [];
@@ -200,7 +210,7 @@ export async function scene(start = 1_000_000): Promise<Scene> {
     prefix,
     direct,
     member: async (valve, options = {}) => {
-      const redis = await connectRedis({ url: server.url });
+      const redis = await connectRedis({ url });
       connections.push(redis);
       valves.push(valve);
       const wrapped = valve.wrap(redis);
