@@ -48,7 +48,7 @@ function saysItIsEmpty(cache: MemoryCache): MemoryCache {
       if (!warned && !NOT_READS.has(property)) {
         warned = true;
         visible.warn(
-          "client.cache.{method}() was called, but this Client keeps no gateway state: give it a `cache` option (`cache: {}` keeps every resource; see the README's Cache section)",
+          "client.cache.{method}() was called, but this Client keeps no gateway state: give it a `cache` option (`cache: {{}}` keeps every resource; see the README's Cache section)",
           { method: String(property) },
         );
       }
@@ -61,7 +61,7 @@ function saysItIsEmpty(cache: MemoryCache): MemoryCache {
 /** Log, at start, each resource the intents make impossible. */
 export function warnCacheIntents(cache: MemoryCache, intents: number): void {
   for (const warning of cacheIntentWarnings(cache.options.resources, intents)) {
-    visible.warn(warning);
+    visible.warn("{warning}", { warning }); // text, not a template
   }
 }
 
