@@ -345,7 +345,9 @@ export class Client {
    * are closed before the promise rejects.
    *
    * @param handler The bot's handler; `on` listeners work without one.
-   * @returns A promise that resolves when every shard is ready.
+   * @returns A promise that resolves when every shard is ready. Await it:
+   * left unhandled, its rejection is an unhandled rejection, which ends the
+   * process (a bot whose start failed must not exit as if it ran).
    * @throws {ClientStoppedError} When {@linkcode Client.stop} is called (or
    * the `signal` option aborts) before that.
    * @throws {GatewayError} When a shard stops for good before that
@@ -377,7 +379,7 @@ export class Client {
     });
     const started = this.#start(run, handler);
     run.started = started.then(() => {}, () => {});
-    return started;
+    return started.then(() => {}); // unhandled if the caller ignores it
   }
 
   async #start(run: Run, handler: Handler): Promise<void> {

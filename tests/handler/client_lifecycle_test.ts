@@ -15,6 +15,7 @@ import { settlesWithin } from "../../base/scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { within } from "../_fakes/watchdog.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
@@ -343,4 +344,30 @@ Deno.test("GET /gateway/bot's session start limit reaches an identifyQueue of th
       "[WRN] disruption·gateway·manager: The identify queue has no updateSessionStartLimit method, so GET /gateway/bot's session start limit (5 of 1000 left) and max_concurrency 1 are not applied to it: it must keep to them itself (Discord resets the token of a bot that starts too many sessions)",
     ]);
   });
+});
+
+Deno.test("A start() nobody awaits that fails is an unhandled rejection (the process does not exit as if the bot ran)", async () => {
+  await using discord = await FakeDiscord.start({ token: "the-right-token" });
+  const client = new Client({
+    ...discord.clientOptions,
+    token: "a-wrong-token",
+    intents: INTENTS,
+  });
+  let note!: (event: PromiseRejectionEvent) => void;
+  const unhandled = new Promise<unknown>((resolve) => {
+    note = (event) => {
+      event.preventDefault();
+      resolve(event.reason);
+    };
+  });
+  globalThis.addEventListener("unhandledrejection", note);
+  try {
+    void client.start(); // forgot the await
+    const reason = await within(unhandled, "an unhandled rejection");
+    assert.ok(reason instanceof GatewayError);
+    assert.equal(reason.kind, "authentication_failed");
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", note);
+  }
+  await client.stop();
 });
