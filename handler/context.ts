@@ -6,12 +6,17 @@
  */
 import type { Shard } from "../gateway/shard.ts";
 import type { RestClient } from "../rest/rest_client.ts";
+import { DiscordApiError } from "../rest/errors.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import type {
   CreateMessageBody,
   InteractionResponseBody,
   InteractionResponseData,
 } from "../rest/payloads.ts";
 import type { Message } from "../types/objects/message.ts";
+
+/** A reply Discord refused for being late: said without setup. */
+const visible = getVisibleLogger(["disruption", "handler"]);
 
 /** A message to reply to: what a `MESSAGE_CREATE` payload carries. */
 export interface ReplyTarget {
@@ -182,6 +187,20 @@ export class ShardContext implements Context {
       interaction.id,
       interaction.token,
       body,
-    );
+    ).catch((error: unknown) => {
+      if (
+        error instanceof DiscordApiError && error.code === UNKNOWN_INTERACTION
+      ) {
+        // The raw 404 does not say why: nearly always the 3 s deadline.
+        visible.warn(
+          "Interaction {id} was unknown to Discord (10062): an interaction must be answered within 3 s of being sent; for slow work answer {{ type: 5 }} (a deferred reply) first, then edit the original response",
+          { id: interaction.id },
+        );
+      }
+      throw error;
+    });
   }
 }
+
+/** Discord's JSON error code for an interaction it no longer knows. */
+const UNKNOWN_INTERACTION = 10062;

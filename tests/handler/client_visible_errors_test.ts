@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { Client } from "../../handler/client.ts";
 import { Handler } from "../../handler/handler.ts";
+import { ShardContext } from "../../handler/context.ts";
+import { Shard } from "../../gateway/shard.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { DiscordApiError } from "../../rest/errors.ts";
 import type { HandlerError } from "../../handler/handler_error.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";
@@ -136,4 +140,27 @@ Deno.test("Start-up warnings reach stderr when nothing is configured", async () 
     /\[WRN\] disruption·handler: onMessageCreate\(\): without the MESSAGE_CONTENT intent/,
   );
   assert.ok(!text.includes(discord.token));
+});
+
+Deno.test("ctx.respond refused as an unknown interaction (10062) says on stderr why: the 3 s deadline, and how to defer", async () => {
+  const rest = new RestClient({
+    token: "t",
+    fetch: () =>
+      Promise.resolve(
+        Response.json({ message: "Unknown interaction", code: 10062 }, {
+          status: 404,
+        }),
+      ),
+  });
+  const ctx = new ShardContext(new Shard({ token: "t", intents: 0 }), rest);
+  const lines = await captureStderr(() =>
+    assert.rejects(
+      ctx.respond({ id: "123456789012345678", token: "tok" }, "pong"),
+      (error) => error instanceof DiscordApiError && error.code === 10062,
+    )
+  );
+  assert.match(
+    lines.join("\n"),
+    /\[WRN\] .*Interaction 123456789012345678 was unknown to Discord \(10062\): an interaction must be answered within 3 s .*\{ type: 5 \}/,
+  );
 });
