@@ -63,7 +63,7 @@ export interface ShardTimeouts {
 
 /** Options for {@linkcode Shard}. */
 export interface ShardOptions {
-  /** The bot token (without the `Bot ` prefix). Never logged or shown. */
+  /** The bot token (a leading `Bot ` is accepted and dropped). Never logged or shown. */
   token: string;
   /** The gateway intents bitfield; build it from `GatewayIntent`. */
   intents: number;

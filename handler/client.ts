@@ -84,7 +84,7 @@ export interface ClientOptions extends
     | "timeouts"
     | "maxInflatedBytes"
   > {
-  /** The bot token (without `Bot `). Never logged or shown. */
+  /** The bot token (a leading `Bot ` is accepted and dropped). Never logged or shown. */
   token: string;
   /** The gateway intents; build them from `GatewayIntent`. */
   intents: number;
