@@ -92,27 +92,45 @@ export function cacheIntentWarnings(
   resources: Iterable<CacheResource>,
   intents: number,
 ): string[] {
-  const warnings: string[] = [];
+  const warnings = unfillable(resources, intents).map(({ resource, lack }) =>
+    `The cache keeps "${resource}", but the intents lack ${lack}: Discord sends no events that fill it. Add the intent or drop the resource.`
+  );
+  if (keepsContentless(resources, intents)) warnings.push(CONTENTLESS);
+  return warnings;
+}
+
+/** The warning of {@linkcode keepsContentless}. */
+export const CONTENTLESS =
+  `The cache keeps "messages" without the MessageContent intent: cached messages of other users have empty content, embeds and attachments.`;
+
+/**
+ * The resources `intents` make impossible, each with the intents it lacks
+ * (`"GuildExpressions"`, or names joined by "or").
+ */
+export function unfillable(
+  resources: Iterable<CacheResource>,
+  intents: number,
+): { resource: CacheResource; lack: string }[] {
+  const found: { resource: CacheResource; lack: string }[] = [];
   for (const resource of resources) {
     const needed = RESOURCE_INTENTS[resource];
     if (needed === 0 || (intents & needed) !== 0) continue;
-    const names = Object.entries(GatewayIntent)
+    const lack = Object.entries(GatewayIntent)
       .filter(([, bit]) => (needed & bit) !== 0)
       .map(([name]) => name)
       .join(" or ");
-    warnings.push(
-      `The cache keeps "${resource}", but the intents lack ${names}: Discord sends no events that fill it. Add the intent or drop the resource.`,
-    );
+    found.push({ resource, lack });
   }
-  if (
-    [...resources].includes("messages") &&
+  return found;
+}
+
+/** Messages are kept, received, but without their content. */
+export function keepsContentless(
+  resources: Iterable<CacheResource>,
+  intents: number,
+): boolean {
+  return [...resources].includes("messages") &&
     (intents & (GatewayIntent.GuildMessages | GatewayIntent.DirectMessages)) !==
       0 &&
-    (intents & GatewayIntent.MessageContent) === 0
-  ) {
-    warnings.push(
-      `The cache keeps "messages" without the MessageContent intent: cached messages of other users have empty content, embeds and attachments.`,
-    );
-  }
-  return warnings;
+    (intents & GatewayIntent.MessageContent) === 0;
 }

@@ -164,3 +164,25 @@ Deno.test("ctx.respond refused as an unknown interaction (10062) says on stderr 
     /\[WRN\] .*Interaction 123456789012345678 was unknown to Discord \(10062\): an interaction must be answered within 3 s .*\{ type: 5 \}/,
   );
 });
+
+Deno.test("A full cache with few intents warns once at start, listing each resource the intents cannot fill", async () => {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
+    cache: {},
+    ...discord.clientOptions,
+  });
+  const lines = await captureStderr(() => client.start());
+  const fit = lines.filter((l) => l.includes("which the intents cannot fill"));
+  assert.equal(fit.length, 1, lines.join("\n"));
+  assert.match(fit[0]!, /cache: \{ resources: \[\.\.\.\] \}/);
+  assert.match(
+    fit[0]!,
+    /members \(needs GuildMembers\), presences \(needs GuildPresences\), voiceStates \(needs GuildVoiceStates\)/,
+  );
+  assert.equal(
+    lines.filter((l) => /without the MessageContent intent/.test(l)).length,
+    1,
+  );
+});
