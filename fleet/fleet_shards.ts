@@ -175,10 +175,14 @@ export class FleetShards {
   #closed = true;
   /** Bumped by start() and close(): a tick of an earlier join schedules none. */
   #joins = 0;
-  /** A forced tick waits for the one in flight: it covers later asks. */
-  #forcing = false;
-  /** The Redis connection is ready again after a drop (see start()). */
-  readonly #reconnected = (): void => void this.#tickNow();
+  /** The forced tick waiting for the one in flight: later asks of its join ride on it. */
+  #forced: { joins: number; take: boolean } | undefined;
+  /**
+   * The Redis connection is ready again after a drop (see start()): a
+   * renewal that takes nothing, as a first tick (right after a data loss,
+   * a newcomer's would take every shard the live processes still run).
+   */
+  readonly #reconnected = (): void => void this.#tickNow(false);
 
   /**
    * Prepare a member of the fleet; {@linkcode FleetShards.start} joins.
@@ -473,7 +477,7 @@ export class FleetShards {
     return this.#useSchedulerClock ? this.#scheduler.now() : undefined;
   }
 
-  #tick(): Promise<void> {
+  #tick(mayTake = true): Promise<void> {
     const sentAt = this.#scheduler.now();
     const joins = this.#joins;
     // close() ran since, or close() and start(): act on nothing more.
@@ -501,8 +505,8 @@ export class FleetShards {
           // saw it: by then every live process has seen it (so filters
           // duplicates) and joined its members (so the fair share counts
           // everyone and no process identifies shards it must hand over).
-          const take = set === this.#current ||
-            sentAt - this.#nextSeenAt >= this.#times.renewMs;
+          const take = mayTake && (set === this.#current ||
+            sentAt - this.#nextSeenAt >= this.#times.renewMs);
           results.push(
             await set.leases.tick(
               heldIds(set),
@@ -587,19 +591,23 @@ export class FleetShards {
    * Tick now rather than at the timer (a flip recorded, Redis back after a
    * drop): once the tick in flight is done (two would race on the same
    * leases), never after close() nor for an earlier join, and due again a
-   * renewal period after this one.
+   * renewal period after this one; without `take`, renewing and joining only.
    */
-  async #tickNow(): Promise<void> {
-    if (this.#forcing) return;
+  async #tickNow(take: boolean): Promise<void> {
     const joins = this.#joins;
-    this.#forcing = true;
+    if (this.#forced?.joins === joins) {
+      this.#forced.take ||= take;
+      return;
+    }
+    const forced = { joins, take };
+    this.#forced = forced;
     // Its failure is said by whoever ran it.
     while (this.#ticking) await this.#ticking.catch(() => {});
-    this.#forcing = false;
+    if (this.#forced === forced) this.#forced = undefined;
     if (this.#closed || joins !== this.#joins) return;
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#timer = undefined;
-    void this.#tick().catch((error) => this.#failures.threw(error));
+    void this.#tick(forced.take).catch((error) => this.#failures.threw(error));
   }
 
   /** Catch up with the fleet's shard count and reshard as recorded in Redis. */
@@ -733,7 +741,7 @@ export class FleetShards {
           true,
           this.#leaseNow(),
         );
-        if (flipped) await this.#tickNow();
+        if (flipped) await this.#tickNow(true);
       } catch (error) {
         logger.warn("Could not mark shard {id} ready: {error}", {
           id,

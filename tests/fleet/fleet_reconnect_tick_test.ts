@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { pollUntil } from "../_fakes/fleet_scene.ts";
+import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
 import { within } from "../_fakes/watchdog.ts";
 import {
   isLeaseTick,
@@ -203,5 +203,70 @@ sceneTest(
       "commands sent after close()",
     );
     assert.deepEqual(await s.leases(2), {}, "leases left after close()");
+  },
+);
+
+sceneTest(
+  "FleetShards: a newcomer whose connection is ready again right after it joined takes nothing at that renewal (it joins only), so it runs no shard a live process still runs",
+  async (s, va) => {
+    await captureStderr(async () => {
+      const a = await s.member(va, { redisStore: true });
+      await running(s, a);
+      await pollUntil("a settled", () => va.answered === va.sent.length);
+      const identifies = () =>
+        s.gateway.log.filter((e) => e.type === "identify").length;
+      const before = identifies();
+      // Redis lost its data; a's connection is not back yet, b's is.
+      await deleteKeys(s.direct, s.prefix);
+      const vb = new Valve();
+      const b = await s.member(vb, { redisStore: true });
+      await b.start(); // its first tick joins only
+      vb.connection!.emit("ready");
+      await pollUntil(
+        "b's reconnect renewal answered",
+        () =>
+          vb.sent.filter(isLeaseTick).length === 2 &&
+          vb.answered === vb.sent.length,
+      );
+      await s.scheduler.flushMicrotasks();
+      assert.deepEqual(b.shardIds, [], "b took shards a runs");
+      assert.equal(identifies(), before);
+      await b.close();
+    });
+  },
+);
+
+sceneTest(
+  "FleetShards: after close() gave up on a stalled tick and start() ran again, a reconnect renews at once though the earlier run's forced tick still waits",
+  async (s, valve) => {
+    await captureStderr(async () => {
+      const fleet = await s.member(valve);
+      await running(s, fleet);
+      const leaseTicks = () => valve.sent.filter(isLeaseTick).length;
+      valve.hold = isLeaseTick;
+      await s.scheduler.advance(1_000);
+      await pollUntil("the renewal held", () => valve.held.length === 1);
+      valve.connection!.emit("ready"); // run 1's ask waits for that renewal
+      await s.scheduler.flushMicrotasks();
+      valve.hold = undefined; // the stalled renewal stays held
+      const closing = fleet.close();
+      await s.scheduler.advance(10_000); // close() gives up on it
+      await closing;
+      await fleet.start(); // run 2
+      await pollUntil(
+        "run 2's first tick answered",
+        () => valve.answered === valve.sent.length - 1,
+      );
+      await s.scheduler.flushMicrotasks();
+      const before = leaseTicks();
+      valve.connection!.emit("ready"); // run 2: Redis back after a drop
+      await pollUntil("run 2's reconnect renewal", () => leaseTicks() > before);
+      valve.open();
+      await pollUntil(
+        "the commands answered",
+        () => valve.answered === valve.sent.length,
+      );
+      await fleet.close();
+    });
   },
 );
