@@ -35,19 +35,12 @@ export class HeldTotal {
   readonly #members: HeldTotalMember[] = [];
   /** Past the bound since the last time at or under the resume point. */
   #over = false;
+  /** {@linkcode HeldTotal.stillOver} was said in this episode. */
+  #saidStillOver = false;
 
   /** The text held by every shard's handlers together. */
   get chars(): number {
     return this.#chars;
-  }
-
-  /**
-   * Whether the Client-wide pause holds: set past
-   * {@linkcode MAX_CLIENT_HELD_CHARS}, cleared at
-   * {@linkcode RESUME_CLIENT_HELD_CHARS}.
-   */
-  get over(): boolean {
-    return this.#over;
   }
 
   /** Tell `member` whenever the total crosses a bound. */
@@ -55,8 +48,8 @@ export class HeldTotal {
     this.#members.push(member);
   }
 
-  /** `chars` more are held. */
-  add(chars: number): void {
+  /** `chars` more are held, by `adder` (which checks itself after). */
+  add(chars: number, adder: HeldTotalMember): void {
     const before = this.#chars;
     this.#chars += chars;
     if (
@@ -64,14 +57,29 @@ export class HeldTotal {
     ) {
       return;
     }
-    if (!this.#over) {
-      this.#over = true;
+    // Once an episode, and not for a Client of one shard (its own warning
+    // says it all).
+    if (!this.#over && this.#members.length > 1) {
       visible.warn(
         "The handlers of all shards are {mib} MiB of events behind together; pausing every shard until they catch up (Discord replays what it sent meanwhile)",
-        { mib: Math.round(this.#chars / 1024 / 1024) },
+        { mib: mib(this.#chars) },
       );
     }
-    this.#checkAll();
+    this.#over = true;
+    this.#checkAll(adder);
+  }
+
+  /**
+   * A pause the total alone holds lasted `ms`: said once an episode, not
+   * once per shard.
+   */
+  stillOver(ms: number): void {
+    if (this.#saidStillOver || this.#members.length < 2) return;
+    this.#saidStillOver = true;
+    visible.warn(
+      "The handlers of all shards are still {mib} MiB of events behind after {seconds} s paused (a handler that never finishes?); Discord ends a closed session after about 90 s, and the events it held are lost with it",
+      { mib: mib(this.#chars), seconds: ms / 1000 },
+    );
   }
 
   /** `chars` held are handled. */
@@ -80,13 +88,23 @@ export class HeldTotal {
     this.#chars -= chars;
     const crossed = (bound: number): boolean =>
       before > bound && this.#chars <= bound;
-    if (crossed(RESUME_CLIENT_HELD_CHARS)) this.#over = false;
+    if (crossed(RESUME_CLIENT_HELD_CHARS)) {
+      this.#over = false;
+      this.#saidStillOver = false;
+    }
     if (crossed(MAX_CLIENT_HELD_CHARS) || crossed(RESUME_CLIENT_HELD_CHARS)) {
       this.#checkAll();
     }
   }
 
-  #checkAll(): void {
-    for (const member of this.#members) member.check();
+  #checkAll(except?: HeldTotalMember): void {
+    for (const member of this.#members) {
+      if (member !== except) member.check();
+    }
   }
+}
+
+/** `chars` of text in whole MiB, for the warnings. */
+export function mib(chars: number): number {
+  return Math.round(chars / 1024 / 1024);
 }

@@ -13,6 +13,7 @@ import {
   type HeldTotal,
   type HeldTotalMember,
   MAX_CLIENT_HELD_CHARS,
+  mib,
   RESUME_CLIENT_HELD_CHARS,
 } from "./held_total.ts";
 import type { RestClient } from "../rest/rest_client.ts";
@@ -47,11 +48,10 @@ interface Pause {
    * resumes as soon as they are under it, the session's time running out.
    */
   overdue: boolean;
-  /**
-   * The shard's own handlers passed its bound (otherwise only the
-   * Client-wide bound paused it, and their own backlog does not hold it).
-   */
+  /** The shard's own handlers passed its bound: it holds the pause. */
   own: boolean;
+  /** All shards' handlers passed theirs: their total holds the pause. */
+  all: boolean;
 }
 
 /** One shard's context and the runner that keeps its events in order. */
@@ -129,12 +129,21 @@ export class ShardSlot implements HeldTotalMember {
     const pause = this.#pause;
     // Closed since (which ends every pause): this pause is over.
     if (pause?.resume && !this.#shard.paused) this.#endPause();
+    this.#total.add(chars, this); // the other shards checked, if it crossed
+    this.#pauseIfOver();
+  }
+
+  /** Pause past either bound, or note which holds a pause already on. */
+  #pauseIfOver(): void {
     const own = this.#heldChars > MAX_HELD_EVENT_CHARS;
-    if (own && this.#pause !== undefined) this.#pause.own = true;
-    if (this.#pause === undefined && (own || this.#total.over)) {
-      this.#startPause(own);
+    const all = this.#total.chars > MAX_CLIENT_HELD_CHARS;
+    const pause = this.#pause;
+    if (pause === undefined) {
+      if (own || all) this.#startPause(own, all);
+      return;
     }
-    this.#total.add(chars);
+    pause.own ||= own;
+    pause.all ||= all;
   }
 
   /** The held event's handlers have finished. */
@@ -147,14 +156,15 @@ export class ShardSlot implements HeldTotalMember {
   /** The Client-wide total crossed a bound (see {@linkcode HeldTotal}). */
   check(): void {
     if (this.#stopped.aborted) return;
-    if (this.#pause !== undefined) this.#maybeResume();
-    else if (this.#total.over) this.#startPause(false);
+    const paused = this.#pause !== undefined;
+    this.#pauseIfOver();
+    if (paused) this.#maybeResume();
   }
 
   /**
    * Resume when the handlers are down to a quarter of the bound or, the
    * pause overdue, under it: the shard's own, if they passed it, and all
-   * shards' together while the Client-wide pause holds.
+   * shards' together, if theirs did.
    *
    * @returns Whether it resumed.
    */
@@ -165,7 +175,7 @@ export class ShardSlot implements HeldTotalMember {
       ? [MAX_HELD_EVENT_CHARS, MAX_CLIENT_HELD_CHARS]
       : [RESUME_HELD_EVENT_CHARS, RESUME_CLIENT_HELD_CHARS];
     if (pause.own && this.#heldChars > room) return false;
-    if (this.#total.over && this.#total.chars > clientRoom) return false;
+    if (pause.all && this.#total.chars > clientRoom) return false;
     this.#endPause();
     if (this.#stopped.aborted || !this.#shard.paused) return true;
     logger.info("Shard {shardId}: its handlers made room; ending the pause", {
@@ -176,8 +186,11 @@ export class ShardSlot implements HeldTotalMember {
     return true;
   }
 
-  /** Pause, for the shard's `own` bound or (said once for all) the Client's. */
-  #startPause(own: boolean): void {
+  /**
+   * Pause, for the shard's `own` bound, or `all` shards' (said once, by
+   * the total).
+   */
+  #startPause(own: boolean, all: boolean): void {
     const shardId = this.#shard.id;
     const message =
       "Shard {shardId}: its handlers are {mib} MiB of events behind; pausing the connection until they catch up (all shards: {total} MiB; Discord replays what it sent meanwhile)";
@@ -195,6 +208,7 @@ export class ShardSlot implements HeldTotalMember {
       session: undefined,
       overdue: false,
       own,
+      all,
     };
     this.#pause = pause;
     // After the frames of the current read: they are delivered and held
@@ -221,6 +235,11 @@ export class ShardSlot implements HeldTotalMember {
     }
     pause.overdue = true;
     if (this.#maybeResume()) return;
+    if (!pause.own) {
+      // Held by all shards' backlog alone: said once, by the total.
+      this.#total.stillOver(MAX_PAUSE_MS);
+      return;
+    }
     visible.warn(
       "Shard {shardId}: its handlers are still {mib} MiB of events behind after {seconds} s paused, all shards' {total} MiB (a handler that never finishes?); Discord ends a closed session after about 90 s, and the events it held are lost with it",
       {
@@ -268,9 +287,4 @@ function setOld(ctx: ShardContext, readOld: (() => unknown) | undefined): void {
 
 function release(slot: ShardSlot, chars: number): void {
   slot.released(chars);
-}
-
-/** `chars` of text in whole MiB, for the warnings. */
-function mib(chars: number): number {
-  return Math.round(chars / 1024 / 1024);
 }

@@ -619,5 +619,29 @@ Deno.test("ShardSlot: shards the Client-wide bound paused resume after MAX_PAUSE
     assert.deepEqual(all.paused(), [true, true, true, true, true]);
     for (const { h } of all.slots) await h.scheduler.advance(MAX_PAUSE_MS);
     assert.deepEqual(all.paused(), [false, false, false, false, false]);
+    // Busy again, the total under the bound: not paused again.
+    all.slots[2]!.hold(1);
+    await all.settle();
+    assert.deepEqual(all.paused(), [false, false, false, false, false]);
+  });
+});
+
+Deno.test("ShardSlot: a Client-wide pause still over the bound after MAX_PAUSE_MS is said once, not once per shard; a Client of one shard says only its own pause", async () => {
+  await withLogRecords(async (records) => {
+    await using all = await slotsOverShards(5);
+    for (const slot of all.slots) slot.hold(13); // 65 MiB, none past 16
+    await all.settle();
+    for (const { h } of all.slots) await h.scheduler.advance(MAX_PAUSE_MS);
+    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    assert.equal(messagesOf(records, /still \d+ MiB/), 1);
+    assert.equal(messagesOf(records, /handlers of all shards are 65 MiB/), 1);
+  });
+  await withLogRecords(async (records) => {
+    await using one = await slotsOverShards(1);
+    one.slots[0]!.hold(65);
+    await one.settle();
+    assert.deepEqual(one.paused(), [true]);
+    assert.equal(messagesOf(records, /handlers of all shards/), 0);
+    assert.equal(messagesOf(records, /events behind; pausing/), 1);
   });
 });
