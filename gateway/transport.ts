@@ -16,9 +16,11 @@ export interface SocketListener {
   /** A frame arrived: text frames as `string`, binary ones as bytes. */
   onMessage(data: string | Uint8Array): void;
   /**
-   * Bytes of a message arrived without finishing it (not a whole frame,
-   * ping or pong): a message larger than a slow link carries in a
-   * heartbeat interval is on its way, and the connection is not a zombie.
+   * Bytes arrived and left a message unfinished (a frame cut by the read,
+   * or a fragmented message in progress): a message larger than a slow
+   * link carries in a heartbeat interval is on its way, and the connection
+   * is not a zombie. A read of whole frames alone (an ACK, a ping) does
+   * not count. The shard waits on this for 5 minutes at most.
    * Optional for transports: the runtime's `WebSocket` cannot tell, and
    * never calls it.
    */
