@@ -6,8 +6,13 @@
  *
  * @module
  */
+import { closestName } from "../base/closest_name.ts";
 import { GatewayCloseCode } from "../types/close_codes.ts";
-import type { FakeGatewayOptions } from "./fake_gateway_types.ts";
+import type {
+  FakeGatewayOptions,
+  FakeGatewayTokenOptions,
+  FakeSessionStartLimitOptions,
+} from "./fake_gateway_types.ts";
 import {
   CloseSignal,
   DEFAULT_BOT_USER,
@@ -16,6 +21,126 @@ import {
 
 /** The statuses a presence update may set. */
 const STATUSES = new Set(["online", "dnd", "idle", "invisible", "offline"]);
+
+/** Every key of {@linkcode FakeGatewayOptions}: the compiler keeps it complete. */
+export const GATEWAY_OPTION_KEYS: readonly string[] = Object.keys(
+  {
+    scheduler: true,
+    url: true,
+    resumeUrl: true,
+    tokens: true,
+    heartbeatInterval: true,
+    heartbeatTolerance: true,
+    heartbeatTimeoutCode: true,
+    maxConcurrency: true,
+    sessionStartLimit: true,
+    sessionTtl: true,
+    replayBufferSize: true,
+    guilds: true,
+    membersPerGuild: true,
+    maxGuildsPerShard: true,
+    shardCountMultiple: true,
+    botUser: true,
+    applicationId: true,
+    rateLimit: true,
+    reconnectCloseDelay: true,
+    zlibFrameParts: true,
+    filterIntents: true,
+    onEvent: true,
+    onClientFrame: true,
+    onIdentify: true,
+    onResume: true,
+  } satisfies Record<keyof FakeGatewayOptions, true>,
+);
+
+const RATE_LIMIT_KEYS = ["limit", "window"] as const satisfies readonly (
+  keyof NonNullable<FakeGatewayOptions["rateLimit"]>
+)[];
+const SESSION_START_LIMIT_KEYS = [
+  "total",
+  "remaining",
+  "resetAfter",
+] as const satisfies readonly (keyof FakeSessionStartLimitOptions)[];
+const TOKEN_OPTION_KEYS = [
+  "privilegedIntents",
+] as const satisfies readonly (keyof FakeGatewayTokenOptions)[];
+
+/**
+ * Refuse keys an options object does not have: at run time nothing else
+ * catches a misspelt or excluded option (only `deno check` does), and an
+ * option the fake ignores makes a test pass for the wrong reason.
+ *
+ * @param what The start of the message, e.g. `"create FakeGateway"`.
+ * @param path The object's path in the options, e.g. `"rateLimit."`
+ *   (`""` at the top).
+ * @param value The options object.
+ * @param known The keys it may have.
+ * @param hints Why a key the type leaves out is left out, and what to do
+ *   instead, by key.
+ * @throws {TypeError} When `value` is not an object or has another key.
+ */
+export function checkOptionKeys(
+  what: string,
+  path: string,
+  value: unknown,
+  known: readonly string[],
+  hints: Readonly<Record<string, string>> = {},
+): void {
+  if (value === undefined) return;
+  const name = path === "" ? "options" : path.slice(0, -1);
+  if (!isObject(value)) {
+    throw new TypeError(
+      `Cannot ${what} as '${name}' must be an object: current value '${name}=${
+        String(value)
+      }'`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
+    const nearest = hint === undefined ? closestName(key, known) : undefined;
+    throw new TypeError(
+      `Cannot ${what} as '${path}${key}' is not one of its options${
+        hint !== undefined
+          ? `: ${hint}`
+          : nearest
+          ? ` (did you mean '${path}${nearest}'?)`
+          : `; the options are ${known.map((k) => `'${k}'`).join(", ")}`
+      }`,
+    );
+  }
+}
+
+/**
+ * Check that every key of the fake gateway's options (and of its nested
+ * option objects) is one it reads.
+ *
+ * @param options The fake's options.
+ * @throws {TypeError} When one is not.
+ */
+export function checkGatewayOptionKeys(options: unknown): void {
+  const what = "create FakeGateway";
+  checkOptionKeys(what, "", options, GATEWAY_OPTION_KEYS);
+  const given = options as FakeGatewayOptions | undefined;
+  checkOptionKeys(what, "rateLimit.", given?.rateLimit, RATE_LIMIT_KEYS);
+  checkOptionKeys(
+    what,
+    "sessionStartLimit.",
+    given?.sessionStartLimit,
+    SESSION_START_LIMIT_KEYS,
+  );
+  const tokens = given?.tokens;
+  if (isObject(tokens)) {
+    for (const [token, settings] of Object.entries(tokens)) {
+      checkOptionKeys(
+        what,
+        `tokens.${token}.`,
+        settings,
+        TOKEN_OPTION_KEYS,
+      );
+    }
+  }
+}
 
 /**
  * Check the numeric and user options and fill in the defaults.

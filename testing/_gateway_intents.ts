@@ -102,6 +102,33 @@ export function eventGuildId(event: string, d: unknown): string | null {
 }
 
 /**
+ * The intent that gates one dispatch, as {@linkcode applyIntents} picks it:
+ * the DM variant when the event has a DM variant and its data carries no
+ * `guild_id` (Discord's own DM events have none).
+ *
+ * @param event The event name.
+ * @param data The event data.
+ * @returns The intent's name and bit and whether the event counts as a DM
+ *   event, or `undefined` for an event no intent gates.
+ */
+export function intentGate(
+  event: string,
+  data: unknown,
+): { name: string; bit: number; dm: boolean } | undefined {
+  const gate = INTENT_GATES[event];
+  if (!gate) return undefined;
+  const d = isObject(data) ? data : {};
+  const inGuild = typeof d.guild_id === "string" ||
+    GUILD_ITSELF_EVENTS.has(event);
+  const dm = !inGuild && gate[1] !== undefined;
+  const bit = dm ? gate[1]! : gate[0];
+  const name =
+    Object.entries(GatewayIntent).find(([, value]) => value === bit)?.[0] ??
+      String(bit);
+  return { name, bit, dm };
+}
+
+/**
  * What a session with `intents` gets of one dispatch.
  *
  * @param botUserId The bot's user ID (events about the bot pass).

@@ -1,19 +1,18 @@
 /**
  * The fake gateway and the fake REST API joined into one fake Discord, for
  * testing a whole bot: a message the bot creates over REST comes back as a
- * `MESSAGE_CREATE` dispatch, and a test can play a user who writes a message
- * or runs a slash command and await the bot's answer.
- *
- * Why one file of over 800 lines, for now: it is the one face a bot's test
- * talks to, and most of its length is the simulated user's actions (a
- * message, a slash or context-menu command, a click, a select, a modal),
- * each with the checks Discord's client makes before sending it. Candidate
- * for a cut: building and checking a command's options (`#optionList` and
- * its helpers) in a private module, as `_component_checks.ts` is for
- * components.
+ * `MESSAGE_CREATE` dispatch, and a test can play a user who writes, edits
+ * or deletes a message or runs a slash command and await the bot's answer.
  *
  * @module
  */
+// Why one file of over 800 lines, for now: it is the one face a bot's
+// test talks to, and most of its length is the simulated user's actions (a
+// message, its edit and delete, a slash or context-menu command, a click,
+// a select, a modal), each with the checks Discord's client makes before
+// sending it. Candidate for a cut: building and checking a command's
+// options (`#optionList` and its helpers) in a private module, as
+// `_component_checks.ts` is for components.
 import {
   realScheduler,
   type Scheduler,
@@ -53,6 +52,11 @@ import type {
   UserCommand,
 } from "../interactions/commands.ts";
 import type { HasSubcommands } from "../interactions/routed_interaction.ts";
+import type {
+  MessageCreateDispatch,
+  MessageDeleteDispatch,
+} from "../types/dispatch_payloads.ts";
+import { checkOptionKeys, GATEWAY_OPTION_KEYS } from "./_gateway_checks.ts";
 import { InteractionSigner } from "./interaction_signer.ts";
 
 /** Options for {@linkcode FakeDiscord.start}. */
@@ -93,9 +97,48 @@ export interface FakeDiscordOptions {
    * @default {10000}
    */
   answerTimeout?: number;
-  /** Anything else for the fake gateway (guilds, heartbeat interval, ...). */
+  /**
+   * What {@linkcode FakeDiscord.runCommand} (and the context-menu and
+   * autocomplete actions) do with a command the bot never registered (no
+   * bulk overwrite stored one by that name and type, globally or for the
+   * guild): a user could not run it on Discord, so a test that runs it may
+   * pass while the bot in production has no such command. `"warn"` runs it
+   * and says so on stderr, once per command; `"reject"` rejects the action
+   * instead. Either way `{ unregistered: true }` on the action runs it
+   * without a word (a test of what the bot does with an unknown command).
+   *
+   * @default {"warn"}
+   */
+  unregisteredCommands?: "warn" | "reject";
+  /**
+   * Anything else for the fake gateway (guilds, heartbeat interval, ...).
+   * `scheduler` and `tokens` are not taken here: the top-level `scheduler`
+   * and `token` set them, and {@linkcode FakeGateway.setPrivilegedIntents}
+   * (on {@linkcode FakeDiscord.gateway}) takes the token's privileged
+   * intents away. A key that is not an option throws a `TypeError`.
+   */
   gateway?: Omit<FakeGatewayOptions, "scheduler" | "tokens">;
 }
+
+/** The keys of {@linkcode FakeDiscordOptions}: the compiler keeps it complete. */
+const OPTION_KEYS: readonly string[] = Object.keys(
+  {
+    token: true,
+    loopback: true,
+    scheduler: true,
+    shards: true,
+    answerTimeout: true,
+    unregisteredCommands: true,
+    gateway: true,
+  } satisfies Record<keyof FakeDiscordOptions, true>,
+);
+
+/** Why `gateway.scheduler` and `gateway.tokens` are refused, and what instead. */
+const EXCLUDED_GATEWAY_KEYS: Readonly<Record<string, string>> = {
+  scheduler: "the top-level 'scheduler' clocks both fakes",
+  tokens:
+    "the fake accepts the one token in 'token'; to take its privileged intents away (the next IDENTIFY asking for one gets 4014), call fake.gateway.setPrivilegedIntents(fake.token, 0) after start",
+};
 
 /** Where a simulated user acts. */
 export interface FakeUserActionOptions {
@@ -117,6 +160,19 @@ export interface FakeUserActionOptions {
    * @default {FakeDiscord.user}
    */
   author?: RestUser;
+}
+
+/** Where a simulated user runs a command, and whether it must be registered. */
+export interface FakeCommandOptions extends FakeUserActionOptions {
+  /**
+   * Run the command even though the bot never registered it, as for a test
+   * of what the bot answers to an unknown command; without it such a run
+   * is warned about or rejected (see
+   * {@linkcode FakeDiscordOptions.unregisteredCommands}).
+   *
+   * @default {false}
+   */
+  unregistered?: boolean;
 }
 
 /**
@@ -150,6 +206,16 @@ export interface FakeDiscordClientOptions {
   /** The fake's clock, when it is not the real one. */
   scheduler?: Scheduler;
 }
+
+/**
+ * A message as the gateway dispatched it (`MESSAGE_CREATE` or
+ * `MESSAGE_UPDATE`): the stored message plus, in a guild, `guild_id` and the
+ * author's `member`, as Discord sends them.
+ */
+export type FakeDispatchedMessage = MessageCreateDispatch;
+
+/** The `MESSAGE_DELETE` a simulated user's delete dispatched. */
+export type FakeDeletedMessage = MessageDeleteDispatch;
 
 /** A slash command a simulated user runs. */
 export interface FakeSlashCommand {
@@ -272,6 +338,35 @@ const ID_BASE = 1_300_000_000_000_000_000n;
  * const answer = await discord.say("!ping");
  * assert.equal(answer.content, "pong");
  * ```
+ *
+ * The token may use every privileged intent until a test takes them away
+ * with `discord.gateway.setPrivilegedIntents(discord.token, bits)`
+ * ({@linkcode FakeGateway.setPrivilegedIntents}): the next IDENTIFY that
+ * asks for one it may not use is closed with 4014, as Discord does when the
+ * intent is off in the Developer Portal. (`FakeDiscord.start` takes no
+ * `gateway.tokens`; it throws a `TypeError` naming this method.)
+ *
+ * @example Simulate a privileged intent that is off in the portal (4014)
+ * ```ts
+ * import { FakeDiscord } from "@disruption/disruption/testing";
+ * import { Client } from "@disruption/disruption/handler";
+ * import type { GatewayError } from "@disruption/disruption/gateway";
+ * import { GatewayIntent } from "@disruption/disruption/types";
+ * import assert from "node:assert/strict";
+ *
+ * await using discord = await FakeDiscord.start();
+ * discord.gateway.setPrivilegedIntents(discord.token, 0);
+ * await using client = new Client({
+ *   token: discord.token,
+ *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMembers,
+ *   ...discord.clientOptions,
+ * });
+ * await assert.rejects(client.start(), (error: GatewayError) => {
+ *   assert.equal(error.kind, "disallowed_intents");
+ *   assert.equal(error.closeCode, 4014);
+ *   return true;
+ * });
+ * ```
  */
 export class FakeDiscord {
   /** The fake gateway. */
@@ -288,6 +383,9 @@ export class FakeDiscord {
   readonly user: RestUser;
   readonly #scheduler: Scheduler;
   readonly #answerTimeout: number;
+  readonly #unregisteredCommands: "warn" | "reject";
+  /** Unregistered commands already warned about (`type name`). */
+  readonly #unregisteredWarned = new Set<string>();
   readonly #gatewayServer: FakeGatewayServer | undefined;
   readonly #restServer: FakeRestServer | undefined;
   readonly #channelGuilds = new Map<string, string | null>();
@@ -313,6 +411,7 @@ export class FakeDiscord {
       token: string;
       scheduler: Scheduler;
       answerTimeout: number;
+      unregisteredCommands: "warn" | "reject";
       gatewayServer: FakeGatewayServer | undefined;
       restServer: FakeRestServer | undefined;
       signer: InteractionSigner;
@@ -325,6 +424,7 @@ export class FakeDiscord {
     this.token = options.token;
     this.#scheduler = options.scheduler;
     this.#answerTimeout = options.answerTimeout;
+    this.#unregisteredCommands = options.unregisteredCommands;
     this.#gatewayServer = options.gatewayServer;
     this.#restServer = options.restServer;
     this.guildId = gateway.guildIds[0]!;
@@ -369,8 +469,31 @@ export class FakeDiscord {
    *
    * @param options Token, loopback and the gateway's options.
    * @returns The running fake; close it when done.
+   * @throws {TypeError} When `options` or `options.gateway` has a key that
+   *   is not one of their options (`gateway.tokens` and
+   *   `gateway.scheduler` included: see {@linkcode FakeDiscordOptions.gateway}),
+   *   or the fake gateway refuses its options.
    */
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const what = "start FakeDiscord";
+    checkOptionKeys(what, "", options, OPTION_KEYS);
+    checkOptionKeys(
+      what,
+      "gateway.",
+      options.gateway,
+      GATEWAY_OPTION_KEYS.filter((key) =>
+        !Object.hasOwn(EXCLUDED_GATEWAY_KEYS, key)
+      ),
+      EXCLUDED_GATEWAY_KEYS,
+    );
+    const unregisteredCommands = options.unregisteredCommands ?? "warn";
+    if (unregisteredCommands !== "warn" && unregisteredCommands !== "reject") {
+      throw new TypeError(
+        `Cannot start FakeDiscord as 'unregisteredCommands' must be "warn" or "reject": current value 'unregisteredCommands=${
+          String(unregisteredCommands)
+        }'`,
+      );
+    }
     const token = options.token ?? "fake-token";
     const scheduler = options.scheduler ?? realScheduler;
     const gatewayOptions: FakeGatewayOptions = {
@@ -405,6 +528,7 @@ export class FakeDiscord {
       token,
       scheduler,
       answerTimeout: options.answerTimeout ?? 10_000,
+      unregisteredCommands,
       gatewayServer,
       restServer,
       signer: await InteractionSigner.create(),
@@ -441,12 +565,16 @@ export class FakeDiscord {
    *
    * @param content The message text.
    * @param options Channel, guild and author.
-   * @returns The message as dispatched.
+   * @returns The message as dispatched: in a guild with `guild_id` and the
+   *   author's `member`, as Discord's `MESSAGE_CREATE` has them (the fake
+   *   REST API stores it without them, as Discord's REST API returns it).
+   *   Hand it to {@linkcode FakeDiscord.editMessage} or
+   *   {@linkcode FakeDiscord.deleteMessage} to edit or delete it.
    */
   postMessage(
     content: string,
     options: FakeUserActionOptions = {},
-  ): RestMessage {
+  ): FakeDispatchedMessage {
     const channelId = options.channelId ?? this.channelId;
     const guildId = options.guildId === undefined
       ? this.#channelGuilds.get(channelId) ?? this.guildId
@@ -470,7 +598,147 @@ export class FakeDiscord {
       pinned: false,
       type: 0,
     };
-    const dispatched: Record<string, unknown> = { ...message };
+    const dispatched = this.#dispatched(message, guildId);
+    this.rest.addMessage(message);
+    this.gateway.dispatch("MESSAGE_CREATE", dispatched, { guildId });
+    return structuredClone(dispatched);
+  }
+
+  /**
+   * A simulated user edits the content of a message they posted; the
+   * gateway dispatches the `MESSAGE_UPDATE` as Discord does: the whole
+   * message with its new `content` and `edited_timestamp` (and, in a guild,
+   * `guild_id` and `member`). The fake REST API's copy is edited too.
+   *
+   * @param message The message (its ID and channel are what count), e.g.
+   *   what {@linkcode FakeDiscord.postMessage} returned.
+   * @param content The new text.
+   * @returns The message as dispatched.
+   * @throws {Error} When the fake stores no such message (never posted, or
+   *   deleted) or the bot wrote it (a user edits only their own messages).
+   *
+   * @example Test that a bot sees an edit
+   * ```ts
+   * import { FakeDiscord } from "@disruption/disruption/testing";
+   * import { Client } from "@disruption/disruption/handler";
+   * import { GatewayIntent } from "@disruption/disruption/types";
+   * import assert from "node:assert/strict";
+   *
+   * await using discord = await FakeDiscord.start();
+   * await using client = new Client({
+   *   token: discord.token,
+   *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+   *   ...discord.clientOptions,
+   * });
+   * const edits: string[] = [];
+   * client.on("MESSAGE_UPDATE", (message) => void edits.push(message.content));
+   * await client.start();
+   * const posted = discord.postMessage("helo");
+   * const edited = discord.editMessage(posted, "hello");
+   * assert.equal(edited.guild_id, discord.guildId);
+   * assert.notEqual(edited.edited_timestamp, null);
+   * await client.idle();
+   * assert.deepEqual(edits, ["hello"]);
+   * ```
+   */
+  editMessage(
+    message: { id: string; channel_id: string },
+    content: string,
+  ): FakeDispatchedMessage {
+    const stored = this.#stored(message, "edit");
+    if (stored.author.id === this.rest.botUser.id) {
+      throw new Error(
+        `Cannot edit message ${message.id} as a user: the bot wrote it, and only its author can edit a message`,
+      );
+    }
+    const edited: RestMessage = {
+      ...stored,
+      content,
+      edited_timestamp: new Date(this.#scheduler.now()).toISOString(),
+      // "The value for tts will always be false in message updates."
+      tts: false,
+    };
+    this.rest.addMessage(edited);
+    const guildId = this.#channelGuilds.get(edited.channel_id) ?? null;
+    const dispatched = this.#dispatched(edited, guildId);
+    this.gateway.dispatch("MESSAGE_UPDATE", dispatched, { guildId });
+    return structuredClone(dispatched);
+  }
+
+  /**
+   * A simulated user deletes a message (their own, or, as a moderator
+   * would, the bot's); the gateway dispatches the `MESSAGE_DELETE` as
+   * Discord does (`id`, `channel_id` and, in a guild, `guild_id`), and the
+   * fake REST API forgets the message.
+   *
+   * @param message The message (its ID and channel are what count).
+   * @returns The `MESSAGE_DELETE` data as dispatched.
+   * @throws {Error} When the fake stores no such message.
+   *
+   * @example Test that a bot sees a delete
+   * ```ts
+   * import { FakeDiscord } from "@disruption/disruption/testing";
+   * import { Client } from "@disruption/disruption/handler";
+   * import { GatewayIntent } from "@disruption/disruption/types";
+   * import assert from "node:assert/strict";
+   *
+   * await using discord = await FakeDiscord.start();
+   * await using client = new Client({
+   *   token: discord.token,
+   *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
+   *   ...discord.clientOptions,
+   * });
+   * const deleted: string[] = [];
+   * client.on("MESSAGE_DELETE", (data) => void deleted.push(data.id));
+   * await client.start();
+   * const posted = discord.postMessage("oops");
+   * discord.deleteMessage(posted);
+   * await client.idle();
+   * assert.deepEqual(deleted, [posted.id]);
+   * assert.equal(discord.rest.messages(discord.channelId).length, 0);
+   * ```
+   */
+  deleteMessage(
+    message: { id: string; channel_id: string },
+  ): FakeDeletedMessage {
+    const stored = this.#stored(message, "delete");
+    this.rest.removeMessage(stored.id);
+    const guildId = this.#channelGuilds.get(stored.channel_id) ?? null;
+    const dispatched: FakeDeletedMessage = {
+      id: stored.id,
+      channel_id: stored.channel_id,
+      ...(guildId === null ? {} : { guild_id: guildId }),
+    };
+    this.gateway.dispatch("MESSAGE_DELETE", dispatched, { guildId });
+    return { ...dispatched };
+  }
+
+  /** The fake REST API's copy of a message a user acts on. */
+  #stored(
+    message: { id: string; channel_id: string },
+    action: string,
+  ): RestMessage {
+    const stored = this.rest.messages(message.channel_id).find((m) =>
+      m.id === message.id
+    );
+    if (!stored) {
+      throw new Error(
+        `Cannot ${action} message ${message.id}: channel ${message.channel_id} has no such message (never posted, or deleted)`,
+      );
+    }
+    return stored;
+  }
+
+  /**
+   * A message as the gateway dispatches it: in a guild with `guild_id` and
+   * the author's partial `member`, as Discord's MESSAGE_CREATE and
+   * MESSAGE_UPDATE have them.
+   */
+  #dispatched(
+    message: RestMessage,
+    guildId: string | null,
+  ): FakeDispatchedMessage {
+    const dispatched: FakeDispatchedMessage = structuredClone(message);
     if (guildId !== null) {
       dispatched.guild_id = guildId;
       dispatched.member = {
@@ -481,9 +749,7 @@ export class FakeDiscord {
         flags: 0,
       };
     }
-    this.rest.addMessage(message);
-    this.gateway.dispatch("MESSAGE_CREATE", dispatched, { guildId });
-    return message;
+    return dispatched;
   }
 
   /**
@@ -544,38 +810,69 @@ export class FakeDiscord {
    * `INTERACTION_CREATE` (or the endpoint gets it) and the bot's
    * interaction response is awaited.
    *
+   * The command must be registered (a bulk overwrite stored a slash
+   * command of that name, globally or for the guild), as a user can run
+   * only those; see {@linkcode FakeDiscordOptions.unregisteredCommands} and
+   * {@linkcode FakeCommandOptions.unregistered}.
+   *
    * @param command The command's name and options, as Discord sends them.
-   * @param options Channel, guild and user.
+   * @param options Channel, guild and user; `unregistered: true` to run a
+   *   command the bot never registered.
    * @returns The bot's interaction callback.
    * @throws {Error} When the bot does not answer within 3 s (Discord's
-   *   deadline for the initial response) or `answerTimeout`, if shorter.
+   *   deadline for the initial response) or `answerTimeout`, if shorter, or
+   *   (with `unregisteredCommands: "reject"`) the command is not registered.
    */
   runCommand(
     command: FakeSlashCommand,
-    options?: FakeUserActionOptions,
+    options?: FakeCommandOptions,
   ): Promise<RecordedInteractionResponse>;
   /**
    * A simulated user runs a slash command defined with `command()`: option
    * values are typed from the definition (users, channels, roles and
    * attachments are resolved the way Discord does).
    *
+   * The command must be registered, as for the other form.
+   *
    * @typeParam C The command definition.
    * @param definition The command.
    * @param input The option values, or the subcommand and its values.
-   * @param options Channel, guild and user.
+   * @param options Channel, guild and user; `unregistered: true` to run a
+   *   command the bot never registered.
    * @returns The bot's interaction callback.
    * @throws {Error} When the bot does not answer within 3 s (Discord's
-   *   deadline for the initial response) or `answerTimeout`, if shorter.
+   *   deadline for the initial response) or `answerTimeout`, if shorter, or
+   *   (with `unregisteredCommands: "reject"`) the command is not registered.
+   *
+   * @example Register the commands, then run one
+   * ```ts
+   * import { FakeDiscord } from "@disruption/disruption/testing";
+   * import { RestClient } from "@disruption/disruption/rest";
+   * import { command, InteractionRouter, syncCommands } from "@disruption/disruption/interactions";
+   * import { Client } from "@disruption/disruption/handler";
+   * import assert from "node:assert/strict";
+   *
+   * const ping = command({ name: "ping", description: "Ping" });
+   * const router = new InteractionRouter().command(ping, (_, ctx) => ctx.respond("pong"));
+   * await using discord = await FakeDiscord.start({ unregisteredCommands: "reject" });
+   * await using client = new Client({ token: discord.token, intents: 1, ...discord.clientOptions });
+   * router.attach(client);
+   * await client.start();
+   * await assert.rejects(discord.runCommand(ping, {}), /never registered/);
+   * await syncCommands(new RestClient({ token: discord.token, fetch: discord.rest.fetch }), router.commands);
+   * const answer = await discord.runCommand(ping, {});
+   * assert.deepEqual(answer.body, { type: 4, data: { content: "pong" } });
+   * ```
    */
   runCommand<C extends ChatInputCommand>(
     definition: C,
     input: FakeCommandInput<C>,
-    options?: FakeUserActionOptions,
+    options?: FakeCommandOptions,
   ): Promise<RecordedInteractionResponse>;
   runCommand(
     command: FakeSlashCommand | ChatInputCommand,
     input?: unknown,
-    options?: FakeUserActionOptions,
+    options?: FakeCommandOptions,
   ): Promise<RecordedInteractionResponse> {
     if (!("description" in command)) {
       const raw = command as FakeSlashCommand;
@@ -587,7 +884,7 @@ export class FakeDiscord {
           type: 1,
           ...(raw.options ? { options: raw.options } : {}),
         },
-        (input ?? {}) as FakeUserActionOptions,
+        (input ?? {}) as FakeCommandOptions,
         `/${raw.name}`,
       );
     }
@@ -642,13 +939,15 @@ export class FakeDiscord {
    *
    * @param definition The command.
    * @param target The user it runs on.
-   * @param options Channel, guild and user.
+   * @param options Channel, guild and user; `unregistered: true` to run a
+   *   command the bot never registered (see
+   *   {@linkcode FakeDiscordOptions.unregisteredCommands}).
    * @returns The bot's interaction callback.
    */
   runUserCommand(
     definition: UserCommand,
     target: RestUser,
-    options: FakeUserActionOptions = {},
+    options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
     return this.#interact(
       2,
@@ -669,13 +968,15 @@ export class FakeDiscord {
    *
    * @param definition The command.
    * @param target The message it runs on.
-   * @param options Channel, guild and user.
+   * @param options Channel, guild and user; `unregistered: true` to run a
+   *   command the bot never registered (see
+   *   {@linkcode FakeDiscordOptions.unregisteredCommands}).
    * @returns The bot's interaction callback.
    */
   runMessageCommand(
     definition: MessageCommand,
     target: RestMessage,
-    options: FakeUserActionOptions = {},
+    options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
     return this.#interact(
       2,
@@ -928,7 +1229,9 @@ export class FakeDiscord {
    * @param definition The command.
    * @param option The focused option's name.
    * @param value What the user typed so far.
-   * @param options Other filled options (raw values), channel, guild, user.
+   * @param options Other filled options (raw values), channel, guild, user;
+   *   `unregistered: true` for a command the bot never registered (see
+   *   {@linkcode FakeDiscordOptions.unregisteredCommands}).
    * @returns The choices the bot offered.
    * @throws {Error} When the bot does not answer with choices in time.
    */
@@ -936,7 +1239,7 @@ export class FakeDiscord {
     definition: ChatInputCommand,
     option: string,
     value: string,
-    options: FakeUserActionOptions & {
+    options: FakeCommandOptions & {
       subcommand?: string;
       filled?: Record<string, string | number | boolean>;
     } = {},
@@ -1130,7 +1433,7 @@ export class FakeDiscord {
   #interact(
     type: 2 | 3 | 4 | 5,
     data: Record<string, unknown>,
-    options: FakeUserActionOptions,
+    options: FakeCommandOptions,
     what: string,
     message?: RestMessage,
   ): Promise<RecordedInteractionResponse> {
@@ -1138,6 +1441,14 @@ export class FakeDiscord {
     const guildId = options.guildId === undefined
       ? this.#channelGuilds.get(channelId) ?? this.guildId
       : options.guildId;
+    if ((type === 2 || type === 4) && options.unregistered !== true) {
+      const refused = this.#checkRegistered(
+        String(data.name),
+        typeof data.type === "number" ? data.type : 1,
+        guildId,
+      );
+      if (refused) return Promise.reject(refused);
+    }
     const user = options.author ?? this.user;
     this.#ensureChannel(channelId, guildId, user);
     const id = this.#snowflake();
@@ -1199,6 +1510,42 @@ export class FakeDiscord {
       this.gateway.dispatch("INTERACTION_CREATE", interaction, { guildId });
     }
     return answer;
+  }
+
+  /**
+   * Whether a user could run the command: a bulk overwrite stored one of
+   * that name and type, globally or (in a guild) for the guild. If not, the
+   * error to reject with, or a warning said once.
+   */
+  #checkRegistered(
+    name: string,
+    type: number,
+    guildId: string | null,
+  ): Error | undefined {
+    const registered = [
+      ...this.rest.commands(),
+      ...(guildId === null ? [] : this.rest.commands(guildId)),
+    ].some((command) => command.name === name && (command.type ?? 1) === type);
+    if (registered) return undefined;
+    const shown = type === 1 ? `/${name}` : `'${name}'`;
+    const kind = type === 1 ? "slash" : type === 2 ? "user" : "message";
+    const where = guildId === null
+      ? "globally (a DM sees only global commands)"
+      : `globally or for guild ${guildId}`;
+    if (this.#unregisteredCommands === "reject") {
+      return new Error(
+        `Cannot run ${shown}: the bot never registered it (no bulk overwrite stored a ${kind} command by that name ${where}), so no user could run it on Discord; register it first (e.g. syncCommands), or pass unregistered: true to test an unknown command`,
+      );
+    }
+    const key = `${type} ${name}`;
+    if (!this.#unregisteredWarned.has(key)) {
+      this.#unregisteredWarned.add(key);
+      visible.warn(
+        'FakeDiscord ran {shown}, which the bot never registered (no bulk overwrite stored a {kind} command by that name {where}): no user could run it on Discord. Register it first (e.g. syncCommands), or pass unregistered: true to test an unknown command; start the fake with unregisteredCommands: "reject" to make this an error',
+        { shown, kind, where },
+      );
+    }
+    return undefined;
   }
 
   async #deliverHttp(
@@ -1270,7 +1617,12 @@ export class FakeDiscord {
     const guildId = this.#channelGuilds.get(message.channel_id) ?? null;
     const dispatched: Record<string, unknown> = { ...message };
     if (guildId !== null) dispatched.guild_id = guildId;
-    this.gateway.dispatch("MESSAGE_CREATE", dispatched, { guildId });
+    // A bot without the message intents not getting its own message back is
+    // normal: no warning.
+    this.gateway.dispatch("MESSAGE_CREATE", dispatched, {
+      guildId,
+      warnIfFiltered: false,
+    });
     for (const waiter of this.#messageWaiters) {
       if (waiter(message)) this.#messageWaiters.delete(waiter);
     }

@@ -51,9 +51,15 @@ import type {
   FakeSessionStartLimit,
 } from "./fake_gateway_types.ts";
 import { refreshBudget } from "./_gateway_budget.ts";
-import { closeCode, endpointKey, positiveInteger } from "./_gateway_checks.ts";
+import {
+  checkGatewayOptionKeys,
+  closeCode,
+  endpointKey,
+  positiveInteger,
+} from "./_gateway_checks.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayEngine } from "./_gateway_engine.ts";
-import { eventGuildId } from "./_gateway_intents.ts";
+import { eventGuildId, intentGate } from "./_gateway_intents.ts";
 import {
   connectionView,
   guildShard,
@@ -69,6 +75,9 @@ export type {
   FakeGatewayUrlKind,
 } from "./fake_gateway_peer.ts";
 export type * from "./fake_gateway_types.ts";
+
+/** The test kit's visible warnings (stderr unless LogTape takes them). */
+const visible = getVisibleLogger(["disruption", "testing"]);
 
 /**
  * A fake Discord gateway that enforces the protocol as documented: query
@@ -152,10 +161,13 @@ export class FakeGateway {
    * {@linkcode FakeGateway.transport} (or {@linkcode FakeGateway.serve}).
    *
    * @param options The fake's configuration; every field has a default.
-   * @throws {TypeError} When a URL, token or guild ID is malformed.
+   * @throws {TypeError} When a URL, token or guild ID is malformed, or an
+   *   options object has a key it does not read (a misspelt option would
+   *   otherwise be ignored without a word at run time).
    * @throws {RangeError} When a number is out of range or the two URLs match.
    */
   constructor(options: FakeGatewayOptions = {}) {
+    checkGatewayOptionKeys(options);
     const engine = new GatewayEngine(options);
     this.#engine = engine;
     this.transport = (url: string, listener: SocketListener): GatewaySocket =>
@@ -310,10 +322,18 @@ export class FakeGateway {
    * filtered by intents, numbered per session. Disconnected sessions that
    * are still resumable hold it for replay.
    *
+   * Intents filter as on Discord: an event with a DM variant (messages,
+   * reactions, typing, pins, polls) whose data has no `guild_id` counts as
+   * a DM event, so it needs `DirectMessages` (or the DM intent of its kind)
+   * rather than the guild intent. When the sessions it was routed to all
+   * filter it out, a warning on stderr says which intent was missing (see
+   * {@linkcode FakeDispatchOptions.warnIfFiltered}).
+   *
    * @param event The event name (`t`), e.g. `"MESSAGE_CREATE"`.
    * @param data The event data (`d`); sent as JSON.
    * @param options Routing overrides.
-   * @returns How many sessions got it (sent or held).
+   * @returns How many sessions got it (sent or held): 0 when no session is
+   *   on its shard or the intents filtered it out everywhere.
    *
    * @example Route a guild event
    * ```ts
@@ -343,6 +363,7 @@ export class FakeGateway {
       ? options.guildId
       : eventGuildId(event, d);
     let count = 0;
+    let routed = 0;
     for (const session of [...this.#engine.live]) {
       if (options.sessionId !== undefined && session.id !== options.sessionId) {
         continue;
@@ -354,6 +375,7 @@ export class FakeGateway {
         const target = guildId === null ? 0 : guildShard(guildId, numShards);
         if (target !== shardId) continue;
       }
+      routed++;
       if (
         this.#engine.emitDispatch(
           session,
@@ -365,7 +387,36 @@ export class FakeGateway {
         count++;
       }
     }
+    // Every session it was routed to dropped it (emitDispatch refuses only
+    // for intents): say why, or a test just waits for an event that never
+    // comes.
+    if (count === 0 && routed > 0 && options.warnIfFiltered !== false) {
+      this.#warnFiltered(event, d, routed);
+    }
     return count;
+  }
+
+  /** Events and intents already warned about by {@linkcode FakeGateway.dispatch}. */
+  readonly #filteredWarned = new Set<string>();
+
+  #warnFiltered(event: string, data: unknown, sessions: number): void {
+    const gate = intentGate(event, data);
+    if (!gate) return;
+    const key = `${event} ${gate.bit}`;
+    if (this.#filteredWarned.has(key)) return;
+    this.#filteredWarned.add(key);
+    visible.warn(
+      "FakeGateway: {event} reached none of the {sessions} session(s) it was routed to, as none requested {intent} ({bit}), the intent it needs {as}; request the intent, or dispatch with ignoreIntents: true (said once per event and intent)",
+      {
+        event,
+        sessions,
+        intent: gate.name,
+        bit: gate.bit,
+        as: gate.dm
+          ? "as a DM event: its data has no guild_id (a guild event carries one)"
+          : "as a guild event",
+      },
+    );
   }
 
   /**

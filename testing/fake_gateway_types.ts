@@ -255,6 +255,18 @@ export interface FakeDispatchOptions {
    * @default {false}
    */
   ignoreIntents?: boolean;
+  /**
+   * Say so on stderr (once per event and intent, through the
+   * `disruption·testing` log category) when the dispatch reaches none of
+   * the sessions it was routed to because none of them requested the
+   * intent that gates it, e.g. a `MESSAGE_UPDATE` without `guild_id`,
+   * which counts as a DM and needs `DirectMessages`. `false` for a test
+   * that filters on purpose; configuring LogTape for the category also
+   * takes the line off stderr.
+   *
+   * @default {true}
+   */
+  warnIfFiltered?: boolean;
 }
 
 /** Options for {@linkcode FakeGateway.reconnect}. */

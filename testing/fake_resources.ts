@@ -3,16 +3,15 @@
  * bans, pins, reactions, webhooks and DMs behind {@linkcode FakeRest}'s
  * resource routes, with Discord's checks and error bodies.
  *
- * Why one file of over 800 lines, for now: every resource route reads and
- * writes the same in-memory guild model (guilds with their roles, members
- * and bans; channels, threads and their members; messages, reactions, pins,
- * webhooks), and it arrived whole with the interactions work. The cut it
- * wants, as the fake gateway's: the model and its checks, then one module of
- * routes per resource (channels and messages, threads, guilds and members,
- * webhooks) taking the model.
- *
  * @module
  */
+// Why one file of over 800 lines, for now: every resource route reads and
+// writes the same in-memory guild model (guilds with their roles, members
+// and bans; channels, threads and their members; messages, reactions, pins,
+// webhooks), and it arrived whole with the interactions work. The cut it
+// wants, as the fake gateway's: the model and its checks, then one module of
+// routes per resource (channels and messages, threads, guilds and members,
+// webhooks) taking the model.
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import { guildObject } from "./_gateway_fixtures.ts";
 

@@ -172,7 +172,9 @@ Deno.test("FakeDiscord.runCommand rejects, naming the 3 s rule, when the bot ans
   await starting;
   const run = async () => {
     let settled: unknown;
-    const running = discord.runCommand({ name: "hello" }).then(
+    const running = discord.runCommand({ name: "hello" }, {
+      unregistered: true,
+    }).then(
       (answer) => settled = answer,
       (error) => settled = error,
     );
@@ -216,10 +218,11 @@ Deno.test("FakeDiscord over an HTTP interactions endpoint: an answer later than 
   });
   const run = async () => {
     let settled: unknown;
-    const running = discord.runCommand({ name: "ping" }).then(
-      (answer) => settled = answer,
-      (error) => settled = error,
-    );
+    const running = discord.runCommand({ name: "ping" }, { unregistered: true })
+      .then(
+        (answer) => settled = answer,
+        (error) => settled = error,
+      );
     await runUntil(scheduler, () => settled !== undefined, {
       // The request is signed with WebCrypto: real promises, not timers.
       settle: async () => {

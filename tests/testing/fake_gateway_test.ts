@@ -898,11 +898,12 @@ Deno.test("FakeGateway filters dispatches by intents", async (t) => {
         user: { id: bot },
         roles: [],
       }, opts);
+      // Filtered out everywhere on purpose: no warning wanted.
       s.gateway.dispatch("GUILD_MEMBER_UPDATE", {
         guild_id: gid,
         user: { id: "77" },
         roles: [],
-      }, opts);
+      }, { ...opts, warnIfFiltered: false });
       await s.settle();
       assert.deepEqual(
         sessions.guilds.dispatches("GUILD_MEMBER_UPDATE").map((p) =>

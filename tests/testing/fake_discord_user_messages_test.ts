@@ -1,0 +1,297 @@
+/**
+ * A simulated user's message, its edit and its delete, as the bot gets them
+ * (MESSAGE_CREATE, MESSAGE_UPDATE, MESSAGE_DELETE with Discord's fields),
+ * and the warning when a dispatch reaches no session because of intents.
+ */
+import assert from "node:assert/strict";
+import { Client } from "../../handler/client.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import type {
+  MessageCreateDispatch,
+  MessageDeleteDispatch,
+} from "../../types/dispatch_payloads.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+
+const MESSAGES = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+  GatewayIntent.MessageContent;
+
+interface Seen {
+  created: MessageCreateDispatch[];
+  updated: MessageCreateDispatch[];
+  deleted: MessageDeleteDispatch[];
+}
+
+async function startBot(
+  discord: FakeDiscord,
+  intents: number,
+  setup?: (client: Client) => void,
+): Promise<{ client: Client; seen: Seen }> {
+  const seen: Seen = { created: [], updated: [], deleted: [] };
+  const client = new Client({
+    token: discord.token,
+    intents,
+    ...discord.clientOptions,
+  });
+  client.on("MESSAGE_CREATE", (message) => void seen.created.push(message));
+  client.on("MESSAGE_UPDATE", (message) => void seen.updated.push(message));
+  client.on("MESSAGE_DELETE", (data) => void seen.deleted.push(data));
+  setup?.(client);
+  await client.start();
+  return { client, seen };
+}
+
+Deno.test("postMessage returns the message as dispatched: guild_id and member included", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(discord, MESSAGES);
+  try {
+    const posted = discord.postMessage("hello");
+    await client.idle();
+    assert.equal(posted.guild_id, discord.guildId);
+    assert.deepEqual(posted.member?.roles, []);
+    assert.equal(seen.created.length, 1);
+    assert.equal(seen.created[0]!.guild_id, posted.guild_id);
+    assert.deepEqual(seen.created[0]!.member, posted.member);
+    // The REST copy is Discord's REST message: no gateway-only fields.
+    const [stored] = discord.rest.messages(discord.channelId);
+    assert.equal("guild_id" in stored!, false);
+    // The reviewer's hand-made MESSAGE_UPDATE from it is a guild event now,
+    // not a DM the bot (without DirectMessages) never gets.
+    const reached = discord.gateway.dispatch("MESSAGE_UPDATE", {
+      ...posted,
+      content: "edited by hand",
+    });
+    assert.equal(reached, 1);
+    await client.idle();
+    assert.deepEqual(seen.updated.map((m) => m.content), ["edited by hand"]);
+    // A DM has neither (and this bot, without DirectMessages, is told so).
+    let dm: MessageCreateDispatch | undefined;
+    const lines = await captureStderr(() => {
+      dm = discord.postMessage("psst", {
+        guildId: null,
+        channelId: "1300000000000077777",
+      });
+    });
+    assert.match(
+      lines.join("\n"),
+      /MESSAGE_CREATE reached none.*DirectMessages/,
+    );
+    assert.ok(dm);
+    assert.equal("guild_id" in dm, false);
+    assert.equal("member" in dm, false);
+  } finally {
+    await client.stop();
+  }
+});
+
+Deno.test("editMessage dispatches MESSAGE_UPDATE as Discord does and edits the stored copy", async () => {
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler });
+  const { client, seen } = await startBot(discord, MESSAGES);
+  try {
+    const posted = discord.postMessage("helo");
+    await scheduler.advance(1_500);
+    const edited = discord.editMessage(posted, "hello");
+    await client.idle();
+    // The whole message, new content, edited_timestamp set, same extra
+    // fields as MESSAGE_CREATE.
+    assert.equal(edited.id, posted.id);
+    assert.equal(edited.content, "hello");
+    assert.equal(edited.timestamp, posted.timestamp);
+    assert.equal(
+      edited.edited_timestamp,
+      new Date(scheduler.now()).toISOString(),
+    );
+    assert.equal(edited.tts, false);
+    assert.equal(edited.guild_id, discord.guildId);
+    assert.deepEqual(edited.member, posted.member);
+    assert.deepEqual(edited.author, posted.author);
+    assert.equal(seen.updated.length, 1);
+    assert.deepEqual(seen.updated[0], edited);
+    const [stored] = discord.rest.messages(discord.channelId);
+    assert.equal(stored!.content, "hello");
+    assert.equal(stored!.edited_timestamp, edited.edited_timestamp);
+  } finally {
+    await client.stop();
+  }
+});
+
+Deno.test("deleteMessage dispatches MESSAGE_DELETE (id, channel_id, guild_id) and forgets the message", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(discord, MESSAGES);
+  try {
+    const posted = discord.postMessage("oops");
+    const deleted = discord.deleteMessage(posted);
+    await client.idle();
+    assert.deepEqual(deleted, {
+      id: posted.id,
+      channel_id: discord.channelId,
+      guild_id: discord.guildId,
+    });
+    assert.deepEqual(seen.deleted, [deleted]);
+    assert.deepEqual(discord.rest.messages(discord.channelId), []);
+    // The bot's REST calls about it get Discord's 404.
+    const response = await discord.rest.fetch(
+      `https://discord.com/api/v10/channels/${discord.channelId}/messages/${posted.id}`,
+      { headers: { Authorization: `Bot ${discord.token}` } },
+    );
+    assert.equal(response.status, 404);
+    assert.equal((await response.json()).code, 10008);
+    // Gone: neither editable nor deletable again.
+    assert.throws(() => discord.editMessage(posted, "x"), /no such message/);
+    assert.throws(() => discord.deleteMessage(posted), /no such message/);
+  } finally {
+    await client.stop();
+  }
+});
+
+Deno.test("editMessage and deleteMessage in a DM: no guild_id, DirectMessages needed", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(
+    discord,
+    GatewayIntent.Guilds | GatewayIntent.DirectMessages |
+      GatewayIntent.MessageContent,
+  );
+  try {
+    const where = { guildId: null, channelId: "1300000000000077777" };
+    const posted = discord.postMessage("dm", where);
+    const edited = discord.editMessage(posted, "dm, edited");
+    const deleted = discord.deleteMessage(posted);
+    await client.idle();
+    assert.equal("guild_id" in edited, false);
+    assert.equal("member" in edited, false);
+    assert.deepEqual(deleted, { id: posted.id, channel_id: where.channelId });
+    assert.deepEqual(seen.updated.map((m) => m.content), ["dm, edited"]);
+    assert.deepEqual(seen.deleted, [deleted]);
+  } finally {
+    await client.stop();
+  }
+});
+
+Deno.test("editMessage refuses the bot's own message: only its author edits a message", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client } = await startBot(
+    discord,
+    MESSAGES,
+    (client) =>
+      client.on("MESSAGE_CREATE", async (message, ctx) => {
+        if (message.content === "!ping") await ctx.reply(message, "pong");
+      }),
+  );
+  try {
+    const answer = await discord.say("!ping");
+    assert.throws(
+      () => discord.editMessage(answer, "hacked"),
+      /the bot wrote it/,
+    );
+    // A moderator may delete it.
+    discord.deleteMessage(answer);
+    assert.equal(
+      discord.rest.messages(discord.channelId).some((m) => m.id === answer.id),
+      false,
+    );
+  } finally {
+    await client.stop();
+  }
+});
+
+Deno.test("a dispatch the intents filter out everywhere says why on stderr, once", async () => {
+  await using discord = await FakeDiscord.start();
+  // No DirectMessages: a MESSAGE_UPDATE without guild_id counts as a DM.
+  const { client, seen } = await startBot(discord, MESSAGES);
+  try {
+    const posted = discord.postMessage("hello");
+    const { guild_id: _guild, member: _member, ...withoutGuild } = posted;
+    const counts: number[] = [];
+    const lines = await captureStderr(() => {
+      counts.push(discord.gateway.dispatch("MESSAGE_UPDATE", withoutGuild));
+      counts.push(discord.gateway.dispatch("MESSAGE_UPDATE", withoutGuild));
+    });
+    assert.deepEqual(counts, [0, 0]);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(
+      lines[0]!,
+      /^\[WRN\] disruption·testing: FakeGateway: MESSAGE_UPDATE reached none of the 1 session\(s\)/,
+    );
+    assert.match(lines[0]!, /DirectMessages \(4096\)/);
+    assert.match(lines[0]!, /as a DM event: its data has no guild_id/);
+    // The guild intent missing: named too.
+    const guildLines = await captureStderr(() =>
+      discord.gateway.dispatch("TYPING_START", {
+        channel_id: discord.channelId,
+        guild_id: discord.guildId,
+        user_id: discord.user.id,
+        timestamp: 0,
+      })
+    );
+    assert.equal(guildLines.length, 1);
+    assert.match(guildLines[0]!, /GuildMessageTyping \(2048\).*guild event/);
+    // A filter on purpose stays quiet; so does a dispatch that does reach
+    // a session, and one with no session to reach.
+    const quiet = await captureStderr(() => {
+      discord.gateway.dispatch("MESSAGE_DELETE", {
+        id: "1",
+        channel_id: "2",
+      }, { warnIfFiltered: false });
+      discord.gateway.dispatch("MESSAGE_UPDATE", posted);
+      discord.gateway.dispatch("GUILD_UPDATE", { id: "42" }, { shardId: 5 });
+    });
+    assert.deepEqual(quiet, []);
+    await client.idle();
+    assert.equal(seen.updated.length, 1);
+  } finally {
+    await client.stop();
+  }
+});
+
+Deno.test("FakeGateway.dispatch warns when every session it was routed to lacks the intent", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, guilds: 1 });
+  try {
+    const socket = gateway.transport(`${gateway.url}/?v=10&encoding=json`, {
+      onOpen: () =>
+        socket.send(JSON.stringify({
+          op: 2,
+          d: {
+            token: "fake-token",
+            intents: GatewayIntent.Guilds,
+            properties: { os: "linux", browser: "t", device: "t" },
+          },
+        })),
+      onMessage: () => {},
+      onClose: () => {},
+      onError: () => {},
+    });
+    await scheduler.flushMicrotasks();
+    const lines = await captureStderr(() => {
+      assert.equal(
+        gateway.dispatch("MESSAGE_CREATE", {
+          id: "1",
+          channel_id: "2",
+          guild_id: gateway.guildIds[0],
+          content: "x",
+        }),
+        0,
+      );
+    });
+    assert.equal(lines.length, 1);
+    assert.match(
+      lines[0]!,
+      /MESSAGE_CREATE reached none.*GuildMessages \(512\)/,
+    );
+    // ignoreIntents sends it: nothing to say.
+    const sent = await captureStderr(() =>
+      assert.equal(
+        gateway.dispatch("MESSAGE_REACTION_ADD", {
+          guild_id: gateway.guildIds[0],
+        }, { ignoreIntents: true }),
+        1,
+      )
+    );
+    assert.deepEqual(sent, []);
+  } finally {
+    gateway.close();
+  }
+});
