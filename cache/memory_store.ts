@@ -225,7 +225,11 @@ export class MemoryCache implements CacheLookup {
     return this.get("guild", "", id) as Guild | undefined;
   }
 
-  /** Every cached guild. */
+  /**
+   * Every cached guild, as an iterator (the large collections, guilds,
+   * members and presences, are walked rather than copied; `[...]` or
+   * `Array.from` makes an array).
+   */
   *guilds(): IterableIterator<Guild> {
     yield* this.#values("guild", "") as unknown as Iterable<Guild>;
   }
@@ -275,7 +279,7 @@ export class MemoryCache implements CacheLookup {
     return this.get("member", guildId, userId) as CachedMember | undefined;
   }
 
-  /** A guild's cached members. */
+  /** A guild's cached members, as an iterator (see {@linkcode MemoryCache.guilds}). */
   *members(guildId: Snowflake): IterableIterator<CachedMember> {
     yield* this.#values("member", guildId) as unknown as Iterable<
       CachedMember
@@ -294,7 +298,8 @@ export class MemoryCache implements CacheLookup {
 
   /**
    * A guild's cached presences (members seen online since the guild was
-   * created in the cache; one that went offline stays, with that status).
+   * created in the cache; one that went offline stays, with that status),
+   * as an iterator (see {@linkcode MemoryCache.guilds}).
    */
   *presences(guildId: Snowflake): IterableIterator<PresenceUpdate> {
     yield* this.#values("presence", guildId) as unknown as Iterable<
