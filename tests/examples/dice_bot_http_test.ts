@@ -49,6 +49,7 @@ Deno.test("dice bot over HTTP on loopback with the real fetch", async () => {
     fetch: discord.rest.fetch,
     random: sequence(0),
   });
+  await endpoint.sync();
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     endpoint.handler,

@@ -78,7 +78,9 @@ Deno.test("slash_command_bot answers /ping and /hello through the interaction ca
       assert.deepEqual(response.body.data, { content: "pong" });
     });
     await t.step("an unknown command gets an ephemeral answer", async () => {
-      const response = await discord.runCommand({ name: "nope" });
+      const response = await discord.runCommand({ name: "nope" }, {
+        unregistered: true,
+      });
       assert.deepEqual(response.body, {
         type: 4,
         data: { content: "Unknown command /nope", flags: 64 },

@@ -154,6 +154,10 @@ Deno.test("Client answers a slash command through ctx.respond", async () => {
     ...discord.clientOptions,
   });
   await client.start(new Bot());
+  await client.rest.bulkOverwriteGlobalApplicationCommands(
+    discord.rest.applicationId,
+    [{ name: "hello", description: "Say hello" }],
+  );
   const response = await discord.runCommand({ name: "hello" });
   assert.deepEqual(response.body, {
     type: 4,

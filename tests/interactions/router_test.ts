@@ -9,6 +9,7 @@ import {
   userCommand,
 } from "../../interactions/commands.ts";
 import { InteractionRouter } from "../../interactions/router.ts";
+import { syncCommands } from "../../interactions/sync.ts";
 import type { InteractionError } from "../../interactions/errors.ts";
 import {
   button,
@@ -81,6 +82,8 @@ async function start(
   });
   router.attach(client);
   await client.start();
+  // Registered as a bot does, so that each command is one a user could run.
+  await syncCommands(client.rest, router.commands);
   return { discord, client };
 }
 
