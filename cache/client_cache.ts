@@ -6,7 +6,7 @@ import type { DetachedUpdate } from "./detached_update.ts";
 import { MemoryCache } from "./memory_store.ts";
 import type { CacheOptions } from "./options.ts";
 import { REDUCED_EVENTS } from "./reduce.ts";
-import { CONTENTLESS, keepsContentless, unfillable } from "./resources.ts";
+import { cacheIntentWarnings } from "./resources.ts";
 
 /** A resource that can never fill is a mistake to show without setup. */
 const visible = getVisibleLogger(["disruption", "cache"]);
@@ -59,25 +59,13 @@ function saysItIsEmpty(cache: MemoryCache): MemoryCache {
 }
 
 /**
- * Log, at start, the resources the intents make impossible, in one warning
- * however many (`cache: {}` keeps every resource: a bot with a few intents
- * would otherwise get a line per resource), and messages kept without
- * their content.
+ * Log, at start, the resources the intents make impossible (in one
+ * warning however many: `cache: {}` keeps every resource) and messages
+ * kept without their content.
  */
 export function warnCacheIntents(cache: MemoryCache, intents: number): void {
-  const resources = cache.options.resources;
-  const missing = unfillable(resources, intents);
-  if (missing.length > 0) {
-    visible.warn(
-      "The cache keeps {list}, which the intents cannot fill (Discord sends no events for them): add the intents, or keep only what the bot needs with `cache: {{ resources: [...] }}`",
-      {
-        list: missing.map(({ resource, lack }) => `${resource} (needs ${lack})`)
-          .join(", "),
-      },
-    );
-  }
-  if (keepsContentless(resources, intents)) {
-    visible.warn("{warning}", { warning: CONTENTLESS });
+  for (const warning of cacheIntentWarnings(cache.options.resources, intents)) {
+    visible.warn("{warning}", { warning }); // text, not a template
   }
 }
 

@@ -55,9 +55,9 @@ export class RedisBacklog {
   /**
    * Take `count` more dispatches carrying `entities` (see
    * {@linkcode entitiesOf}), or say why not (the store then drops them and
-   * goes stale). Past the bound on entities, a lone dispatch is still
-   * taken when nothing else waits: the largest guild is not dropped for
-   * being large.
+   * goes stale). Past the bound on entities, a call is still taken when
+   * nothing else waits, whatever it carries: the largest guild is not
+   * dropped for being large.
    *
    * @returns Undefined when taken (counted until {@linkcode done}), or what
    *   Redis is behind on.

@@ -152,7 +152,7 @@ interface BatchWrites {
  * marked {@linkcode RedisCache.stale} and `onStale` is called once. So is
  * a Redis too slow to keep up: past 20,000 dispatches waiting or with
  * writes unanswered, 100,000 entities in the dispatches waiting (one each
- * plus their top-level lists; a lone larger one is still taken), or
+ * plus their top-level lists; a call is taken when none waits), or
  * 100,000 write commands unanswered, the next ones are dropped (they get
  * no previous state)
  * rather than held; and so is a server restarted or replaced (a new

@@ -70,8 +70,10 @@ export const RESOURCE_INTENTS: Readonly<Record<CacheResource, number>> = {
 };
 
 /**
- * The warnings to show at start for resources that `intents` make
- * impossible (or incomplete), one sentence each.
+ * The warnings a Client shows at start when `intents` make resources
+ * impossible (or incomplete): one for every resource no event can fill
+ * (with the intents each lacks), and one for messages kept without their
+ * content.
  *
  * @example Presences without the presence intent
  * ```ts
@@ -81,56 +83,45 @@ export const RESOURCE_INTENTS: Readonly<Record<CacheResource, number>> = {
  *
  * const warnings = cacheIntentWarnings(["guilds", "presences"], GatewayIntent.Guilds);
  * assert.equal(warnings.length, 1);
- * assert.match(warnings[0]!, /presences/);
+ * assert.match(warnings[0]!, /presences \(needs GuildPresences\)/);
  * ```
  *
  * @param resources The resources the cache is asked to keep.
  * @param intents The intents the shards identify with.
- * @returns One message per impossible resource; empty when all can fill.
+ * @returns At most two messages; empty when every resource can fill.
  */
 export function cacheIntentWarnings(
   resources: Iterable<CacheResource>,
   intents: number,
 ): string[] {
-  const warnings = unfillable(resources, intents).map(({ resource, lack }) =>
-    `The cache keeps "${resource}", but the intents lack ${lack}: Discord sends no events that fill it. Add the intent or drop the resource.`
-  );
-  if (keepsContentless(resources, intents)) warnings.push(CONTENTLESS);
-  return warnings;
-}
-
-/** The warning of {@linkcode keepsContentless}. */
-export const CONTENTLESS =
-  `The cache keeps "messages" without the MessageContent intent: cached messages of other users have empty content, embeds and attachments.`;
-
-/**
- * The resources `intents` make impossible, each with the intents it lacks
- * (`"GuildExpressions"`, or names joined by "or").
- */
-export function unfillable(
-  resources: Iterable<CacheResource>,
-  intents: number,
-): { resource: CacheResource; lack: string }[] {
-  const found: { resource: CacheResource; lack: string }[] = [];
-  for (const resource of resources) {
+  const kept = [...resources];
+  const warnings: string[] = [];
+  const missing = kept.flatMap((resource) => {
     const needed = RESOURCE_INTENTS[resource];
-    if (needed === 0 || (intents & needed) !== 0) continue;
+    if (needed === 0 || (intents & needed) !== 0) return [];
     const lack = Object.entries(GatewayIntent)
       .filter(([, bit]) => (needed & bit) !== 0)
       .map(([name]) => name)
       .join(" or ");
-    found.push({ resource, lack });
+    return [`${resource} (needs ${lack})`];
+  });
+  if (missing.length > 0) {
+    warnings.push(
+      `The cache keeps ${
+        missing.join(", ")
+      }, which the intents cannot fill (Discord sends no events for them): add the intents, or keep only what the bot needs with \`cache: { resources: [...] }\``,
+    );
   }
-  return found;
-}
-
-/** Messages are kept, received, but without their content. */
-export function keepsContentless(
-  resources: Iterable<CacheResource>,
-  intents: number,
-): boolean {
-  return [...resources].includes("messages") &&
+  const receivesMessages =
     (intents & (GatewayIntent.GuildMessages | GatewayIntent.DirectMessages)) !==
-      0 &&
-    (intents & GatewayIntent.MessageContent) === 0;
+      0;
+  if (
+    kept.includes("messages") && receivesMessages &&
+    (intents & GatewayIntent.MessageContent) === 0
+  ) {
+    warnings.push(
+      `The cache keeps "messages" without the MessageContent intent: cached messages of other users have empty content, embeds and attachments.`,
+    );
+  }
+  return warnings;
 }

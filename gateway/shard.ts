@@ -928,7 +928,8 @@ export class Shard {
   /**
    * Stop taking events for a while and keep the session, for a consumer
    * that fell behind (the `Client` pauses a shard whose handlers hold too
-   * many events): the connection closes resumably (4000) and none opens
+   * many events, and every shard when all of them together do): the
+   * connection closes resumably (4000) and none opens
    * until the pause ends. Call the returned function to end it: the shard
    * then RESUMEs, so Discord replays what it sent meanwhile, if the pause
    * is shorter than Discord keeps a closed session (about 90 s). Pauses

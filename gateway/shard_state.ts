@@ -56,7 +56,7 @@ export type ClosePolicy =
 
 /** Where to get a bot token, for every message about a rejected one. */
 export const TOKEN_HELP: string =
-  "copy the bot token from the Discord Developer Portal (https://discord.com/developers/applications → your application → Bot → Reset Token) and pass it without the 'Bot ' prefix";
+  "copy the bot token from the Discord Developer Portal (https://discord.com/developers/applications → your application → Bot → Reset Token)";
 
 /**
  * Close codes whose action is not `resume`, with the error of each fatal

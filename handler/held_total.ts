@@ -82,18 +82,21 @@ export class HeldTotal {
     );
   }
 
-  /** `chars` held are handled. */
-  remove(chars: number): void {
+  /** `chars` held by `remover` are handled (it checks itself after). */
+  remove(chars: number, remover: HeldTotalMember): void {
     const before = this.#chars;
-    this.#chars -= chars;
-    const crossed = (bound: number): boolean =>
-      before > bound && this.#chars <= bound;
-    if (crossed(RESUME_CLIENT_HELD_CHARS)) {
+    const after = (this.#chars -= chars);
+    const underResume = before > RESUME_CLIENT_HELD_CHARS &&
+      after <= RESUME_CLIENT_HELD_CHARS;
+    if (underResume) {
       this.#over = false;
       this.#saidStillOver = false;
     }
-    if (crossed(MAX_CLIENT_HELD_CHARS) || crossed(RESUME_CLIENT_HELD_CHARS)) {
-      this.#checkAll();
+    if (
+      underResume ||
+      (before > MAX_CLIENT_HELD_CHARS && after <= MAX_CLIENT_HELD_CHARS)
+    ) {
+      this.#checkAll(remover);
     }
   }
 

@@ -149,7 +149,7 @@ export class ShardSlot implements HeldTotalMember {
   /** The held event's handlers have finished. */
   released(chars: number): void {
     this.#heldChars -= chars;
-    this.#total.remove(chars);
+    this.#total.remove(chars, this); // the other shards checked, if it crossed
     this.#maybeResume();
   }
 
@@ -191,17 +191,23 @@ export class ShardSlot implements HeldTotalMember {
    * the total).
    */
   #startPause(own: boolean, all: boolean): void {
-    const shardId = this.#shard.id;
-    const message =
-      "Shard {shardId}: its handlers are {mib} MiB of events behind; pausing the connection until they catch up (all shards: {total} MiB; Discord replays what it sent meanwhile)";
     const values = {
-      shardId,
+      shardId: this.#shard.id,
       mib: mib(this.#heldChars),
       total: mib(this.#total.chars),
     };
-    // A pause of every shard is said once, by the total.
-    if (own) visible.warn(message, values);
-    else logger.info(message, values);
+    if (own) {
+      visible.warn(
+        "Shard {shardId}: its handlers are {mib} MiB of events behind; pausing the connection until they catch up (all shards: {total} MiB; Discord replays what it sent meanwhile)",
+        values,
+      );
+    } else {
+      // A pause of every shard is said once, by the total.
+      logger.info(
+        "Shard {shardId}: pausing with every shard, all shards' handlers {total} MiB of events behind",
+        values,
+      );
+    }
     const pause: Pause = {
       resume: undefined,
       timer: undefined,
@@ -235,8 +241,8 @@ export class ShardSlot implements HeldTotalMember {
     }
     pause.overdue = true;
     if (this.#maybeResume()) return;
-    if (!pause.own) {
-      // Held by all shards' backlog alone: said once, by the total.
+    if (this.#heldChars <= MAX_HELD_EVENT_CHARS) {
+      // Held by all shards' backlog alone now: said once, by the total.
       this.#total.stillOver(MAX_PAUSE_MS);
       return;
     }

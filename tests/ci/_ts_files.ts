@@ -14,3 +14,24 @@ export async function tsFiles(dir: URL, prefix: string): Promise<string[]> {
   }
   return files;
 }
+
+/**
+ * Every `.ts` file of `folders` below the repository's root (paths from
+ * the root), skipping a folder not there yet (a planned layer).
+ */
+export async function folderFiles(
+  root: URL,
+  folders: readonly string[],
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const folder of folders) {
+    const dir = new URL(`${folder}/`, root);
+    try {
+      await Deno.stat(dir);
+    } catch {
+      continue;
+    }
+    files.push(...await tsFiles(dir, `${folder}/`));
+  }
+  return files;
+}
