@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { GatewayIntent } from "../types/intents.ts";
+import { GatewayIntent, intentNames } from "../types/intents.ts";
 
 /**
  * A kind of state the cache can keep (twilight's resource flags). Users are
@@ -99,10 +99,7 @@ export function cacheIntentWarnings(
   const missing = kept.flatMap((resource) => {
     const needed = RESOURCE_INTENTS[resource];
     if (needed === 0 || (intents & needed) !== 0) return [];
-    const lack = Object.entries(GatewayIntent)
-      .filter(([, bit]) => (needed & bit) !== 0)
-      .map(([name]) => name)
-      .join(" or ");
+    const lack = intentNames(needed).join(" or ");
     return [`${resource} (needs ${lack})`];
   });
   if (missing.length > 0) {

@@ -23,7 +23,7 @@ import {
 const STATUSES = new Set(["online", "dnd", "idle", "invisible", "offline"]);
 
 /** Every key of {@linkcode FakeGatewayOptions}: the compiler keeps it complete. */
-export const GATEWAY_OPTION_KEYS: readonly string[] = Object.keys(
+const GATEWAY_OPTION_KEYS: readonly string[] = Object.keys(
   {
     scheduler: true,
     url: true,
@@ -111,21 +111,64 @@ export function checkOptionKeys(
   }
 }
 
+/** Options objects whose keys were checked already (see {@linkcode gatewayKeysChecked}). */
+const keysChecked = new WeakSet<object>();
+
+/**
+ * Mark options whose keys {@linkcode checkGatewayOptionKeys} already
+ * checked in their caller's terms (FakeDiscord's `gateway.` option), so that
+ * FakeGateway's constructor does not check them again in its own.
+ *
+ * @param options Options built from checked ones.
+ * @returns `options`.
+ */
+export function gatewayKeysChecked<T extends object>(options: T): T {
+  keysChecked.add(options);
+  return options;
+}
+
+/** Where {@linkcode checkGatewayOptionKeys} checks: whose options, and under which key. */
+export interface GatewayKeysContext {
+  /** The start of the message. @default {"create FakeGateway"} */
+  what?: string;
+  /** The options' path in the caller's, e.g. `"gateway."`. @default {""} */
+  path?: string;
+  /** Keys the caller leaves out, each with what to do instead. */
+  excluded?: Readonly<Record<string, string>>;
+}
+
 /**
  * Check that every key of the fake gateway's options (and of its nested
- * option objects) is one it reads.
+ * option objects) is one it reads; options marked with
+ * {@linkcode gatewayKeysChecked} pass unchecked.
  *
  * @param options The fake's options.
+ * @param context Whose options they are, for the message.
  * @throws {TypeError} When one is not.
  */
-export function checkGatewayOptionKeys(options: unknown): void {
-  const what = "create FakeGateway";
-  checkOptionKeys(what, "", options, GATEWAY_OPTION_KEYS);
-  const given = options as FakeGatewayOptions | undefined;
-  checkOptionKeys(what, "rateLimit.", given?.rateLimit, RATE_LIMIT_KEYS);
+export function checkGatewayOptionKeys(
+  options: unknown,
+  context: GatewayKeysContext = {},
+): void {
+  if (isObject(options) && keysChecked.has(options)) return;
+  const { what = "create FakeGateway", path = "", excluded = {} } = context;
   checkOptionKeys(
     what,
-    "sessionStartLimit.",
+    path,
+    options,
+    GATEWAY_OPTION_KEYS.filter((key) => !Object.hasOwn(excluded, key)),
+    excluded,
+  );
+  const given = options as FakeGatewayOptions | undefined;
+  checkOptionKeys(
+    what,
+    `${path}rateLimit.`,
+    given?.rateLimit,
+    RATE_LIMIT_KEYS,
+  );
+  checkOptionKeys(
+    what,
+    `${path}sessionStartLimit.`,
     given?.sessionStartLimit,
     SESSION_START_LIMIT_KEYS,
   );
@@ -134,7 +177,7 @@ export function checkGatewayOptionKeys(options: unknown): void {
     for (const [token, settings] of Object.entries(tokens)) {
       checkOptionKeys(
         what,
-        `tokens.${token}.`,
+        `${path}tokens.${token}.`,
         settings,
         TOKEN_OPTION_KEYS,
       );

@@ -101,31 +101,67 @@ export function eventGuildId(event: string, d: unknown): string | null {
   return isSnowflake(d.guild_id) ? d.guild_id : null;
 }
 
+/** What one dispatch needs of a session's intents. */
+export interface IntentNeed {
+  /**
+   * The intents it needs, every one of them: one bit, or for a
+   * THREAD_MEMBERS_UPDATE about other members `Guilds | GuildMembers`.
+   */
+  bits: number;
+  /**
+   * Whether it counts as a DM event: it has a DM variant and its data
+   * carries no `guild_id` (Discord's own DM events have none).
+   */
+  dm: boolean;
+  /** Why these intents, for a warning: `"as a guild event"` and the like. */
+  reason: string;
+}
+
 /**
- * The intent that gates one dispatch, as {@linkcode applyIntents} picks it:
- * the DM variant when the event has a DM variant and its data carries no
- * `guild_id` (Discord's own DM events have none).
+ * The intents a session needs to get one dispatch, by Discord's rules: the
+ * DM variant of the gate for a DM event; `Guilds` for a THREAD_MEMBERS_UPDATE
+ * that adds or removes the bot, `GuildMembers` too for one about other
+ * members only; nothing for a GUILD_MEMBER_UPDATE about the bot itself.
+ * {@linkcode applyIntents} filters by it, and FakeGateway's warning about a
+ * dispatch filtered out everywhere names what it found missing.
  *
+ * @param botUserId The bot's user ID.
  * @param event The event name.
  * @param data The event data.
- * @returns The intent's name and bit and whether the event counts as a DM
- *   event, or `undefined` for an event no intent gates.
+ * @returns What it needs, or `undefined` when every session gets it.
  */
-export function intentGate(
+export function intentsNeeded(
+  botUserId: string,
   event: string,
   data: unknown,
-): { name: string; bit: number; dm: boolean } | undefined {
+): IntentNeed | undefined {
   const gate = INTENT_GATES[event];
   if (!gate) return undefined;
   const d = isObject(data) ? data : {};
+  if (event === "GUILD_MEMBER_UPDATE") {
+    const user = d.user;
+    if (isObject(user) && user.id === botUserId) return undefined;
+  }
+  if (
+    event === "THREAD_MEMBERS_UPDATE" && !threadMembersTouchBot(botUserId, d)
+  ) {
+    return {
+      bits: GatewayIntent.Guilds | GatewayIntent.GuildMembers,
+      dm: false,
+      reason:
+        "as a guild event about thread members other than the bot (Guilds alone brings only the bot's own joins and leaves)",
+    };
+  }
   const inGuild = typeof d.guild_id === "string" ||
     GUILD_ITSELF_EVENTS.has(event);
   const dm = !inGuild && gate[1] !== undefined;
-  const bit = dm ? gate[1]! : gate[0];
-  const name =
-    Object.entries(GatewayIntent).find(([, value]) => value === bit)?.[0] ??
-      String(bit);
-  return { name, bit, dm };
+  return {
+    bits: dm ? gate[1]! : gate[0],
+    dm,
+    reason: dm
+      ? "as a DM event: its data has no guild_id (a guild event carries one)"
+      : "as a guild event",
+  };
 }
 
 /**
@@ -144,25 +180,13 @@ export function applyIntents(
   event: string,
   data: unknown,
 ): unknown {
-  const gate = INTENT_GATES[event];
-  if (!gate) return data;
-  const d = isObject(data) ? data : {};
-  const inGuild = typeof d.guild_id === "string" ||
-    GUILD_ITSELF_EVENTS.has(event);
-  const required = inGuild || gate[1] === undefined ? gate[0] : gate[1];
-  if (event === "GUILD_MEMBER_UPDATE") {
-    const user = d.user;
-    if (isObject(user) && user.id === botUserId) return data;
-  }
-  if (event === "THREAD_MEMBERS_UPDATE") {
-    if ((intents & GatewayIntent.Guilds) === 0) return SKIP;
-    if ((intents & GatewayIntent.GuildMembers) !== 0) return data;
-    return threadMembersTouchBot(botUserId, d) ? data : SKIP;
-  }
-  if ((intents & required) === 0) return SKIP;
+  const need = intentsNeeded(botUserId, event, data);
+  if (need === undefined) return data;
+  if ((intents & need.bits) !== need.bits) return SKIP;
   if ((intents & GatewayIntent.MessageContent) !== 0) return data;
+  const d = isObject(data) ? data : {};
   if (event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE") {
-    if (!inGuild) return data;
+    if (need.dm) return data;
     const author = d.author;
     if (isObject(author) && author.id === botUserId) return data;
     const mentions = d.mentions;

@@ -56,7 +56,11 @@ import type {
   MessageCreateDispatch,
   MessageDeleteDispatch,
 } from "../types/dispatch_payloads.ts";
-import { checkOptionKeys, GATEWAY_OPTION_KEYS } from "./_gateway_checks.ts";
+import {
+  checkGatewayOptionKeys,
+  checkOptionKeys,
+  gatewayKeysChecked,
+} from "./_gateway_checks.ts";
 import { InteractionSigner } from "./interaction_signer.ts";
 
 /** Options for {@linkcode FakeDiscord.start}. */
@@ -477,15 +481,14 @@ export class FakeDiscord {
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const what = "start FakeDiscord";
     checkOptionKeys(what, "", options, OPTION_KEYS);
-    checkOptionKeys(
+    // The gateway's keys, nested ones included, are checked here in this
+    // option's terms ('gateway.rateLimit.limt'), and not again by
+    // FakeGateway's constructor (see gatewayKeysChecked below).
+    checkGatewayOptionKeys(options.gateway, {
       what,
-      "gateway.",
-      options.gateway,
-      GATEWAY_OPTION_KEYS.filter((key) =>
-        !Object.hasOwn(EXCLUDED_GATEWAY_KEYS, key)
-      ),
-      EXCLUDED_GATEWAY_KEYS,
-    );
+      path: "gateway.",
+      excluded: EXCLUDED_GATEWAY_KEYS,
+    });
     const unregisteredCommands = options.unregisteredCommands ?? "warn";
     if (unregisteredCommands !== "warn" && unregisteredCommands !== "reject") {
       throw new TypeError(
@@ -496,12 +499,12 @@ export class FakeDiscord {
     }
     const token = options.token ?? "fake-token";
     const scheduler = options.scheduler ?? realScheduler;
-    const gatewayOptions: FakeGatewayOptions = {
+    const gatewayOptions: FakeGatewayOptions = gatewayKeysChecked({
       guilds: 1,
       ...options.gateway,
       scheduler,
       tokens: [token],
-    };
+    });
     const gateway = new FakeGateway(gatewayOptions);
     let gatewayServer: FakeGatewayServer | undefined;
     let restServer: FakeRestServer | undefined;
@@ -732,7 +735,9 @@ export class FakeDiscord {
   /**
    * A message as the gateway dispatches it: in a guild with `guild_id` and
    * the author's partial `member`, as Discord's MESSAGE_CREATE and
-   * MESSAGE_UPDATE have them.
+   * MESSAGE_UPDATE have them (a user's message and the bot's own alike;
+   * Discord leaves `member` out of a webhook's message, such as an
+   * interaction response).
    */
   #dispatched(
     message: RestMessage,
@@ -741,6 +746,7 @@ export class FakeDiscord {
     const dispatched: FakeDispatchedMessage = structuredClone(message);
     if (guildId !== null) {
       dispatched.guild_id = guildId;
+      if (message.webhook_id !== undefined) return dispatched;
       dispatched.member = {
         roles: [],
         joined_at: message.timestamp,
@@ -1615,8 +1621,7 @@ export class FakeDiscord {
 
   #botMessage(message: RestMessage): void {
     const guildId = this.#channelGuilds.get(message.channel_id) ?? null;
-    const dispatched: Record<string, unknown> = { ...message };
-    if (guildId !== null) dispatched.guild_id = guildId;
+    const dispatched = this.#dispatched(message, guildId);
     // A bot without the message intents not getting its own message back is
     // normal: no warning.
     this.gateway.dispatch("MESSAGE_CREATE", dispatched, {

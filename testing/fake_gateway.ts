@@ -23,7 +23,7 @@ import type {
   Transport,
 } from "../gateway/transport.ts";
 import { GatewayCloseCode } from "../types/close_codes.ts";
-import { PRIVILEGED_INTENTS } from "../types/intents.ts";
+import { intentNames, PRIVILEGED_INTENTS } from "../types/intents.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
 import type { GatewayPayload } from "../types/gateway_payloads.ts";
 import type {
@@ -59,7 +59,7 @@ import {
 } from "./_gateway_checks.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayEngine } from "./_gateway_engine.ts";
-import { eventGuildId, intentGate } from "./_gateway_intents.ts";
+import { eventGuildId, intentsNeeded } from "./_gateway_intents.ts";
 import {
   connectionView,
   guildShard,
@@ -363,7 +363,8 @@ export class FakeGateway {
       ? options.guildId
       : eventGuildId(event, d);
     let count = 0;
-    let routed = 0;
+    /** The intents of the sessions it was routed to. */
+    const routed: number[] = [];
     for (const session of [...this.#engine.live]) {
       if (options.sessionId !== undefined && session.id !== options.sessionId) {
         continue;
@@ -375,7 +376,7 @@ export class FakeGateway {
         const target = guildId === null ? 0 : guildShard(guildId, numShards);
         if (target !== shardId) continue;
       }
-      routed++;
+      routed.push(session.intents);
       if (
         this.#engine.emitDispatch(
           session,
@@ -390,7 +391,7 @@ export class FakeGateway {
     // Every session it was routed to dropped it (emitDispatch refuses only
     // for intents): say why, or a test just waits for an event that never
     // comes.
-    if (count === 0 && routed > 0 && options.warnIfFiltered !== false) {
+    if (count === 0 && routed.length > 0 && options.warnIfFiltered !== false) {
       this.#warnFiltered(event, d, routed);
     }
     return count;
@@ -399,22 +400,29 @@ export class FakeGateway {
   /** Events and intents already warned about by {@linkcode FakeGateway.dispatch}. */
   readonly #filteredWarned = new Set<string>();
 
-  #warnFiltered(event: string, data: unknown, sessions: number): void {
-    const gate = intentGate(event, data);
-    if (!gate) return;
-    const key = `${event} ${gate.bit}`;
+  #warnFiltered(event: string, data: unknown, routed: number[]): void {
+    const need = intentsNeeded(this.botUserId, event, data);
+    if (!need) return;
+    // What the sessions lacked of it (a THREAD_MEMBERS_UPDATE needs two).
+    let bit = 0;
+    for (const intents of routed) bit |= need.bits & ~intents;
+    if (bit === 0) return;
+    const key = `${event} ${bit}`;
     if (this.#filteredWarned.has(key)) return;
     this.#filteredWarned.add(key);
+    const names = intentNames(bit);
     visible.warn(
-      "FakeGateway: {event} reached none of the {sessions} session(s) it was routed to, as none requested {intent} ({bit}), the intent it needs {as}; request the intent, or dispatch with ignoreIntents: true (said once per event and intent)",
+      "FakeGateway: {event} reached none of the {sessions} session(s) it was routed to, as none requested {intent} ({bit}), {needs} {as}; request {it}, or dispatch with ignoreIntents: true (said once per event and intent)",
       {
         event,
-        sessions,
-        intent: gate.name,
-        bit: gate.bit,
-        as: gate.dm
-          ? "as a DM event: its data has no guild_id (a guild event carries one)"
-          : "as a guild event",
+        sessions: routed.length,
+        intent: names.length === 1 ? names[0] : `all of ${names.join(", ")}`,
+        bit,
+        needs: names.length === 1
+          ? "the intent it needs"
+          : "the intents it needs",
+        as: need.reason,
+        it: names.length === 1 ? "the intent" : "them",
       },
     );
   }

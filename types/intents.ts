@@ -91,3 +91,29 @@ export function isValidIntents(intents: number): boolean {
   return Number.isInteger(intents) && intents >= 0 &&
     intents <= 0xffffffff && (intents & ~ALL_INTENTS) === 0;
 }
+
+/**
+ * The names of the documented intents set in `bits`, lowest bit first
+ * (undocumented bits are left out), for logs and error messages.
+ *
+ * @param bits An intents bitfield.
+ * @returns The names, as keys of {@linkcode GatewayIntent}.
+ *
+ * @example Name an intents value
+ * ```ts
+ * import { GatewayIntent } from "@disruption/disruption/types";
+ * import { intentNames } from "./intents.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(intentNames(513), ["Guilds", "GuildMessages"]);
+ * assert.deepEqual(intentNames(GatewayIntent.GuildMembers | (1 << 17)), [
+ *   "GuildMembers",
+ * ]);
+ * assert.deepEqual(intentNames(0), []);
+ * ```
+ */
+export function intentNames(bits: number): GatewayIntentName[] {
+  return (Object.keys(GatewayIntent) as GatewayIntentName[]).filter((name) =>
+    (bits & GatewayIntent[name]) !== 0
+  );
+}

@@ -197,6 +197,46 @@ Deno.test("editMessage refuses the bot's own message: only its author edits a me
   }
 });
 
+Deno.test("the bot's own guild message comes back as MESSAGE_CREATE with guild_id and member, as Discord sends it", async () => {
+  await using discord = await FakeDiscord.start();
+  const { client, seen } = await startBot(
+    discord,
+    MESSAGES,
+    (client) => {
+      client.on("MESSAGE_CREATE", async (message, ctx) => {
+        if (message.content === "!ping") await ctx.reply(message, "pong");
+      });
+      client.on("INTERACTION_CREATE", async (interaction, ctx) => {
+        await ctx.respond(interaction, "answer");
+      });
+    },
+  );
+  try {
+    const answer = await discord.say("!ping");
+    await client.idle();
+    const own = seen.created.find((m) => m.id === answer.id);
+    assert.ok(own, "the bot's message was dispatched");
+    assert.equal(own.author.id, discord.rest.botUser.id);
+    assert.equal(own.guild_id, discord.guildId);
+    assert.ok(own.member, "member is set on a guild MESSAGE_CREATE");
+    assert.deepEqual(own.member.roles, []);
+    assert.equal(own.member.joined_at, answer.timestamp);
+    // The same shape as a user's message.
+    const user = seen.created.find((m) => m.content === "!ping")!;
+    assert.deepEqual(Object.keys(own.member), Object.keys(user.member!));
+    // An interaction response is a webhook's message: Discord sends no
+    // member with it.
+    await discord.runCommand({ name: "hello" }, { unregistered: true });
+    await client.idle();
+    const response = seen.created.find((m) => m.content === "answer");
+    assert.ok(response?.webhook_id);
+    assert.equal(response.guild_id, discord.guildId);
+    assert.equal("member" in response, false);
+  } finally {
+    await client.stop();
+  }
+});
+
 Deno.test("a dispatch the intents filter out everywhere says why on stderr, once", async () => {
   await using discord = await FakeDiscord.start();
   // No DirectMessages: a MESSAGE_UPDATE without guild_id counts as a DM.
@@ -291,6 +331,66 @@ Deno.test("FakeGateway.dispatch warns when every session it was routed to lacks 
       )
     );
     assert.deepEqual(sent, []);
+  } finally {
+    gateway.close();
+  }
+});
+
+Deno.test("the filtered-dispatch warning of a THREAD_MEMBERS_UPDATE names GuildMembers, which a Guilds-only session lacks", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, guilds: 1 });
+  try {
+    const socket = gateway.transport(`${gateway.url}/?v=10&encoding=json`, {
+      onOpen: () =>
+        socket.send(JSON.stringify({
+          op: 2,
+          d: {
+            token: "fake-token",
+            intents: GatewayIntent.Guilds,
+            properties: { os: "linux", browser: "t", device: "t" },
+          },
+        })),
+      onMessage: () => {},
+      onClose: () => {},
+      onError: () => {},
+    });
+    await scheduler.flushMicrotasks();
+    const guildId = gateway.guildIds[0]!;
+    const membersUpdate = (userId: string) => ({
+      id: "1300000000000000001",
+      guild_id: guildId,
+      member_count: 2,
+      added_members: [{
+        id: "1300000000000000001",
+        user_id: userId,
+        join_timestamp: "2025-01-01T00:00:00.000Z",
+        flags: 0,
+      }],
+    });
+    const counts: number[] = [];
+    const lines = await captureStderr(() => {
+      // Another user joins: Guilds alone does not bring it.
+      counts.push(
+        gateway.dispatch(
+          "THREAD_MEMBERS_UPDATE",
+          membersUpdate("1300000000000000002"),
+        ),
+      );
+      // The bot itself joins: Guilds is enough, nothing to say.
+      counts.push(
+        gateway.dispatch(
+          "THREAD_MEMBERS_UPDATE",
+          membersUpdate(gateway.botUserId),
+        ),
+      );
+    });
+    assert.deepEqual(counts, [0, 1]);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(
+      lines[0]!,
+      /THREAD_MEMBERS_UPDATE reached none of the 1 session\(s\).*none requested GuildMembers \(2\)/,
+    );
+    assert.doesNotMatch(lines[0]!, /Guilds \(1\)/);
   } finally {
     gateway.close();
   }

@@ -59,6 +59,32 @@ Deno.test("FakeDiscord.start refuses a key that is not an option, with the neare
   assert.equal(discord.gateway.guildIds.length, 2);
 });
 
+Deno.test("FakeDiscord.start names the gateway's nested keys from its own options: 'gateway.' and 'start FakeDiscord'", async () => {
+  await assert.rejects(
+    FakeDiscord.start({ gateway: { rateLimit: { limt: 1 } } } as never),
+    /^TypeError: Cannot start FakeDiscord as 'gateway\.rateLimit\.limt' is not one of its options \(did you mean 'gateway\.rateLimit\.limit'\?\)/,
+  );
+  await assert.rejects(
+    FakeDiscord.start({
+      gateway: { sessionStartLimit: { reset_after: 5 } },
+    } as never),
+    /^TypeError: Cannot start FakeDiscord as 'gateway\.sessionStartLimit\.reset_after' is not one of its options \(did you mean 'gateway\.sessionStartLimit\.resetAfter'\?\)/,
+  );
+  await assert.rejects(
+    FakeDiscord.start({ gateway: { rateLimit: 5 } } as never),
+    /^TypeError: Cannot start FakeDiscord as 'gateway\.rateLimit' must be an object: current value 'gateway\.rateLimit=5'/,
+  );
+  // The nested options it does read are taken.
+  await using discord = await FakeDiscord.start({
+    scheduler: new VirtualScheduler(),
+    gateway: {
+      rateLimit: { limit: 5, window: 1_000 },
+      sessionStartLimit: { total: 2, remaining: 1, resetAfter: 5 },
+    },
+  });
+  assert.equal(discord.gateway.guildIds.length, 1);
+});
+
 Deno.test("FakeGateway refuses keys it does not read, nested ones included", () => {
   const scheduler = new VirtualScheduler();
   assert.throws(
