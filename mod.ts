@@ -324,6 +324,7 @@ export {
   type IntegrationDeleteDispatch,
   type IntegrationType,
   type IntegrationUpdateDispatch,
+  intentNames,
   type Interaction,
   type InteractionCallbackAutocompleteData,
   type InteractionCallbackData,

@@ -101,8 +101,7 @@ export function isValidIntents(intents: number): boolean {
  *
  * @example Name an intents value
  * ```ts
- * import { GatewayIntent } from "@disruption/disruption/types";
- * import { intentNames } from "./intents.ts";
+ * import { GatewayIntent, intentNames } from "@disruption/disruption/types";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(intentNames(513), ["Guilds", "GuildMessages"]);

@@ -24,6 +24,7 @@ export {
   ALL_INTENTS,
   GatewayIntent,
   type GatewayIntentName,
+  intentNames,
   isValidIntents,
   NON_PRIVILEGED_INTENTS,
   PRIVILEGED_INTENTS,
