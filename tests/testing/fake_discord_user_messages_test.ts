@@ -286,25 +286,31 @@ Deno.test("a dispatch the intents filter out everywhere says why on stderr, once
   }
 });
 
-Deno.test("FakeGateway.dispatch warns when every session it was routed to lacks the intent", async () => {
+/** A fake gateway of one guild with one session identified with Guilds only. */
+async function guildsOnlySession(): Promise<FakeGateway> {
   const scheduler = new VirtualScheduler();
   const gateway = new FakeGateway({ scheduler, guilds: 1 });
+  const socket = gateway.transport(`${gateway.url}/?v=10&encoding=json`, {
+    onOpen: () =>
+      socket.send(JSON.stringify({
+        op: 2,
+        d: {
+          token: "fake-token",
+          intents: GatewayIntent.Guilds,
+          properties: { os: "linux", browser: "t", device: "t" },
+        },
+      })),
+    onMessage: () => {},
+    onClose: () => {},
+    onError: () => {},
+  });
+  await scheduler.flushMicrotasks();
+  return gateway;
+}
+
+Deno.test("FakeGateway.dispatch warns when every session it was routed to lacks the intent", async () => {
+  const gateway = await guildsOnlySession();
   try {
-    const socket = gateway.transport(`${gateway.url}/?v=10&encoding=json`, {
-      onOpen: () =>
-        socket.send(JSON.stringify({
-          op: 2,
-          d: {
-            token: "fake-token",
-            intents: GatewayIntent.Guilds,
-            properties: { os: "linux", browser: "t", device: "t" },
-          },
-        })),
-      onMessage: () => {},
-      onClose: () => {},
-      onError: () => {},
-    });
-    await scheduler.flushMicrotasks();
     const lines = await captureStderr(() => {
       assert.equal(
         gateway.dispatch("MESSAGE_CREATE", {
@@ -337,24 +343,8 @@ Deno.test("FakeGateway.dispatch warns when every session it was routed to lacks 
 });
 
 Deno.test("the filtered-dispatch warning of a THREAD_MEMBERS_UPDATE names GuildMembers, which a Guilds-only session lacks", async () => {
-  const scheduler = new VirtualScheduler();
-  const gateway = new FakeGateway({ scheduler, guilds: 1 });
+  const gateway = await guildsOnlySession();
   try {
-    const socket = gateway.transport(`${gateway.url}/?v=10&encoding=json`, {
-      onOpen: () =>
-        socket.send(JSON.stringify({
-          op: 2,
-          d: {
-            token: "fake-token",
-            intents: GatewayIntent.Guilds,
-            properties: { os: "linux", browser: "t", device: "t" },
-          },
-        })),
-      onMessage: () => {},
-      onClose: () => {},
-      onError: () => {},
-    });
-    await scheduler.flushMicrotasks();
     const guildId = gateway.guildIds[0]!;
     const membersUpdate = (userId: string) => ({
       id: "1300000000000000001",
