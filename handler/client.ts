@@ -11,6 +11,12 @@ import { ClientStoppedError } from "./client_stopped_error.ts";
 import type { Context } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
+import {
+  type HandlerCall,
+  type HandlerRoutes,
+  handlerRoutes,
+  warnMisspeltMethods,
+} from "./handler_routes.ts";
 import { GatewayError } from "../gateway/errors.ts";
 import { HeldTotal } from "./held_total.ts";
 import { ShardSlot } from "./shard_slot.ts";
@@ -42,7 +48,6 @@ import {
   GATEWAY_EVENT_NAMES,
   type GatewayEventMap,
   type GatewayEventName,
-  HANDLER_METHOD_NAMES,
   isGatewayEventName,
 } from "../types/events.ts";
 
@@ -168,9 +173,6 @@ export interface ClientStopOptions extends ShardManagerCloseOptions {
 /** Default {@linkcode ClientStopOptions.drainTimeout}. */
 export const DEFAULT_DRAIN_TIMEOUT = 10_000;
 
-/** A Handler method or listener, as the client calls it. */
-type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
-
 /** The Handler every client falls back to: it handles nothing. */
 class NoHandler extends Handler {}
 
@@ -185,11 +187,6 @@ interface Run {
   /** The teardown in progress, shared by every stop() call. */
   stopping: Promise<void> | undefined;
 }
-
-/** Handler methods that are not events: never "misspelt". */
-const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
-  Object.getOwnPropertyNames(Handler.prototype),
-);
 
 /**
  * A bot: runs a {@linkcode Handler} (and typed `on` listeners) on the
@@ -240,12 +237,8 @@ export class Client {
   readonly #cacheFeed: ClientCacheFeed;
   readonly #options: ClientOptions;
   #handler: Handler = new NoHandler();
-  /** Overridden Handler methods by event name. */
-  #methods = new Map<string, string>();
-  /** The same methods, bound to the handler, by event name. */
-  #routes = new Map<string, HandlerCall>();
-  #rawOverridden = false;
-  #errorOverridden = false;
+  /** The started handler's overridden methods. */
+  #routes: HandlerRoutes = handlerRoutes(this.#handler);
   #listeners = new Map<string, Set<EventListener<GatewayEventName>>>();
   /** Each shard's context and runner, indexed by shard ID. */
   #slots: (ShardSlot | undefined)[] = [];
@@ -385,7 +378,7 @@ export class Client {
   async #start(run: Run, handler: Handler): Promise<void> {
     try {
       this.#handler = handler;
-      this.#inspectHandler(handler);
+      this.#routes = handlerRoutes(handler);
       const manager = await this.#createManager(run.abort.signal);
       run.abort.signal.throwIfAborted();
       run.manager = manager;
@@ -412,9 +405,9 @@ export class Client {
       this.#slots[shard.id] = new ShardSlot(shard, this.rest, stopped, total);
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
-    this.#warnMisspelt();
+    warnMisspeltMethods(this.#handler);
     const parsed = this.#wantedEvents();
-    for (const [event, method] of this.#methods) {
+    for (const [event, method] of this.#routes.methods) {
       warnUndeliverable(
         this.#options.intents,
         parsed,
@@ -620,29 +613,14 @@ export class Client {
     }
   }
 
-  #inspectHandler(handler: Handler): void {
-    this.#methods.clear();
-    this.#routes.clear();
-    const methods = handler as unknown as Record<string, unknown>;
-    const defaults = Handler.prototype as unknown as Record<string, unknown>;
-    for (const event of GATEWAY_EVENT_NAMES) {
-      const name = HANDLER_METHOD_NAMES[event];
-      if (methods[name] === defaults[name]) continue;
-      this.#methods.set(event, name);
-      this.#routes.set(event, (methods[name] as HandlerCall).bind(handler));
-    }
-    this.#rawOverridden = handler.onRaw !== Handler.prototype.onRaw;
-    this.#errorOverridden = handler.onError !== Handler.prototype.onError;
-  }
-
   /** The events to parse; `undefined` means every event. */
   #wantedEvents(): Set<string> | undefined {
     const events = this.#options.events ?? "auto";
-    if (events === "all" || this.#rawOverridden) return undefined;
+    if (events === "all" || this.#routes.raw) return undefined;
     const cacheEvents = this.#cacheEvents ?? [];
     if (events !== "auto") return new Set([...events, ...cacheEvents]);
     return new Set([
-      ...this.#methods.keys(),
+      ...this.#routes.methods.keys(),
       ...this.#listeners.keys(),
       ...cacheEvents,
     ]);
@@ -667,8 +645,10 @@ export class Client {
     // (none for an event the cache does not reduce).
     slot.queueOld(this.#cacheFeed.readOld(event));
     // Stable functions go through the runner without a closure per event.
-    if (this.#rawOverridden) runner.call(this.#invokeRaw, event, ctx);
-    if (this.#routes.size > 0) runner.call(this.#invokeMethod, event, ctx);
+    if (this.#routes.raw) runner.call(this.#invokeRaw, event, ctx);
+    if (this.#routes.calls.size > 0) {
+      runner.call(this.#invokeMethod, event, ctx);
+    }
     const listeners = this.#listeners.get(event.name);
     if (listeners !== undefined) {
       // Over a copy (one added now waits); one removed before its turn is
@@ -695,7 +675,7 @@ export class Client {
     event: ShardDispatch,
     ctx: Context,
   ): void | Promise<void> => {
-    const call = this.#routes.get(event.name);
+    const call = this.#routes.calls.get(event.name);
     if (call === undefined) return;
     return this.#guard(event, call, event.data, ctx);
   };
@@ -732,7 +712,7 @@ export class Client {
       shardId: event.shardId,
       sequence: event.sequence,
     });
-    if (!this.#errorOverridden) {
+    if (!this.#routes.error) {
       visible.error("{error}", { error });
       return;
     }
@@ -754,46 +734,4 @@ export class Client {
       visible.error("A lifecycle handler threw: {error}", { error });
     }
   }
-
-  /** Warn about `on*` methods that match no event (e.g. `onMesageCreate`). */
-  #warnMisspelt(): void {
-    const known = new Set<string>(Object.values(HANDLER_METHOD_NAMES));
-    for (const name of handlerMethodNames(this.#handler)) {
-      if (known.has(name) || LIFECYCLE_METHODS.has(name)) continue;
-      const nearest = closestName(name, [...known, ...LIFECYCLE_METHODS]);
-      visible.warn(
-        "{name}() matches no gateway event and will never be called{hint}",
-        {
-          name,
-          hint: nearest === undefined
-            ? ""
-            : `; did you mean ${nearest}()? (add 'override' to have TypeScript check the name)`,
-        },
-      );
-    }
-  }
-}
-
-/**
- * The `onX` functions a handler defines below {@linkcode Handler} itself:
- * its class's methods and its own function-valued fields.
- */
-function handlerMethodNames(handler: Handler): Set<string> {
-  const names = new Set<string>();
-  const collect = (target: object): void => {
-    for (const name of Object.getOwnPropertyNames(target)) {
-      if (!/^on[A-Z]/.test(name)) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(target, name);
-      if (typeof descriptor?.value === "function") names.add(name);
-    }
-  };
-  collect(handler);
-  for (
-    let proto = Object.getPrototypeOf(handler);
-    proto !== null && proto !== Handler.prototype && proto !== Object.prototype;
-    proto = Object.getPrototypeOf(proto)
-  ) {
-    collect(proto);
-  }
-  return names;
 }

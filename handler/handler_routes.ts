@@ -1,0 +1,93 @@
+// What the Client reads off a Handler at start: which event methods it
+// overrides (so that only those events are parsed and routed), whether it
+// overrides onRaw and onError, and the `on*` methods that match no event.
+import { closestName } from "../base/closest_name.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import type { Context } from "./context.ts";
+import { Handler } from "./handler.ts";
+import { GATEWAY_EVENT_NAMES, HANDLER_METHOD_NAMES } from "../types/events.ts";
+
+/** A misspelt method is a mistake to show without setup. */
+const visible = getVisibleLogger(["disruption", "handler"]);
+
+/** A Handler method or listener, as the client calls it. */
+export type HandlerCall = (data: unknown, ctx: Context) => void | Promise<void>;
+
+/** The Client's routes into one handler. */
+export interface HandlerRoutes {
+  /** The overridden event methods' names, by event name. */
+  readonly methods: ReadonlyMap<string, string>;
+  /** The same methods, bound to the handler, by event name. */
+  readonly calls: ReadonlyMap<string, HandlerCall>;
+  /** Whether the handler overrides `onRaw` (every event is then parsed). */
+  readonly raw: boolean;
+  /** Whether the handler overrides `onError`. */
+  readonly error: boolean;
+}
+
+/** The routes into `handler`: the methods it overrides. */
+export function handlerRoutes(handler: Handler): HandlerRoutes {
+  const methods = new Map<string, string>();
+  const calls = new Map<string, HandlerCall>();
+  const own = handler as unknown as Record<string, unknown>;
+  const defaults = Handler.prototype as unknown as Record<string, unknown>;
+  for (const event of GATEWAY_EVENT_NAMES) {
+    const name = HANDLER_METHOD_NAMES[event];
+    if (own[name] === defaults[name]) continue;
+    methods.set(event, name);
+    calls.set(event, (own[name] as HandlerCall).bind(handler));
+  }
+  return {
+    methods,
+    calls,
+    raw: handler.onRaw !== Handler.prototype.onRaw,
+    error: handler.onError !== Handler.prototype.onError,
+  };
+}
+
+/** Handler methods that are not events: never "misspelt". */
+const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
+  Object.getOwnPropertyNames(Handler.prototype),
+);
+
+/** Warn about `on*` methods that match no event (e.g. `onMesageCreate`). */
+export function warnMisspeltMethods(handler: Handler): void {
+  const known = new Set<string>(Object.values(HANDLER_METHOD_NAMES));
+  for (const name of handlerMethodNames(handler)) {
+    if (known.has(name) || LIFECYCLE_METHODS.has(name)) continue;
+    const nearest = closestName(name, [...known, ...LIFECYCLE_METHODS]);
+    visible.warn(
+      "{name}() matches no gateway event and will never be called{hint}",
+      {
+        name,
+        hint: nearest === undefined
+          ? ""
+          : `; did you mean ${nearest}()? (add 'override' to have TypeScript check the name)`,
+      },
+    );
+  }
+}
+
+/**
+ * The `onX` functions a handler defines below {@linkcode Handler} itself:
+ * its class's methods and its own function-valued fields.
+ */
+function handlerMethodNames(handler: Handler): Set<string> {
+  const names = new Set<string>();
+  const collect = (target: object): void => {
+    for (const name of Object.getOwnPropertyNames(target)) {
+      if (!/^on[A-Z]/.test(name)) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(target, name);
+      if (typeof descriptor?.value === "function") names.add(name);
+    }
+  };
+  collect(handler);
+  for (
+    let proto = Object.getPrototypeOf(handler);
+    proto !== null && proto !== Handler.prototype && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    collect(proto);
+  }
+  return names;
+}
