@@ -47,7 +47,8 @@ export {
   type ResolvedCacheOptions,
 } from "./options.ts";
 export { cacheReads, reduceDispatch } from "./reduce.ts";
-export { RedisCache, type RedisCacheOptions } from "./redis_store.ts";
+export { RedisCache } from "./redis_store.ts";
+export type { RedisCacheOptions } from "./redis_cache_options.ts";
 export { redisKey } from "./redis_layout.ts";
 export {
   CACHE_RESOURCES,

@@ -23,8 +23,8 @@ import type {
   CachedMember,
   CachedMessage,
 } from "./memory_store.ts";
+import type { RedisCacheOptions } from "./redis_cache_options.ts";
 import {
-  type CacheOptions,
   compareSnowflakes,
   resolveCacheOptions,
   type ResolvedCacheOptions,
@@ -56,47 +56,6 @@ import {
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
-
-/** Options for {@linkcode RedisCache}. */
-export interface RedisCacheOptions extends CacheOptions {
-  /**
-   * Seconds a cached member or message lives after its last write (a
-   * message: its MESSAGE_CREATE or last MESSAGE_UPDATE, as in
-   * twilight-dispatch; a reaction or a poll vote keeps its time); expired
-   * ones are removed (keys and set entries) by
-   * {@linkcode RedisCache.sweepExpired}. Recorded in the `expiry_keys` hash
-   * as twilight-dispatch does (the key, and a JSON string of the UTC time),
-   * so either one's sweep removes the other's. A kind without one is
-   * written with no entry: one a key holds (from a run with a `ttl`, or
-   * from twilight-dispatch) is removed.
-   *
-   * @default {{}} (no expiry)
-   */
-  ttl?: { members?: number; messages?: number };
-  /**
-   * Called once when a Redis failure made the cache stale (writes were
-   * lost). It is rebuilt guild by guild from the next GUILD_CREATEs; a new
-   * gateway session (re-IDENTIFY) sends them all, and the cache is fresh
-   * again once every shard that fed it started one.
-   */
-  onStale?: (error: unknown) => void;
-  /**
-   * The shards that feed the store, when some of them may resume sessions
-   * begun before it (a service restarted): a resumed session sends no
-   * READY, so the store could not know of it, and after a failure it would
-   * be fresh again once the others started anew. Each shard named here must
-   * start a new session too. Shards whose READY it takes are added.
-   *
-   * @default {[]}
-   */
-  shards?: Iterable<number>;
-  /**
-   * The clock for expiry.
-   *
-   * @default {realScheduler}
-   */
-  scheduler?: Scheduler;
-}
 
 /**
  * Dispatches applied as one batch at most, when calls pile up (more make

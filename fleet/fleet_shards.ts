@@ -17,9 +17,7 @@ import {
   settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
-import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import type { Shard } from "../gateway/shard.ts";
-import type { SessionStore } from "../gateway/session_store.ts";
 import { LeaseGuard } from "./lease_guard.ts";
 import { LeaseTimes } from "./lease_times.ts";
 import {
@@ -39,12 +37,12 @@ import {
   type ShardStarts,
   startShards,
 } from "./shard_sets.ts";
-import type { RedisConnection } from "../redis/connection.ts";
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
 import { HeldEvents, whenComplete } from "./held_events.ts";
 import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
-import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
+import type { FleetDispatch } from "./fleet_dispatch.ts";
+import type { FleetShardsOptions } from "./fleet_shards_options.ts";
 import {
   type WatchRecommendedOptions,
   watchRecommendedShards,
@@ -53,67 +51,6 @@ import {
 const logger = getLogger(["disruption", "fleet"]);
 /** Lines an operator must act on: on stderr when LogTape is not configured. */
 const visible = getVisibleLogger(["disruption", "fleet"]);
-
-/** Options for {@linkcode FleetShards}. */
-export interface FleetShardsOptions {
-  /** The Redis connection the leases live on (the caller closes it). */
-  redis: RedisConnection;
-  /** Options every shard gets (token, intents, gateway URL). */
-  shard: FleetShardOptions;
-  /**
-   * The bot's shard count when the fleet starts; once the fleet has
-   * resharded, the count stored in Redis wins.
-   */
-  shardCount: number;
-  /**
-   * The shards this process may run; `[]` runs none (a process that only
-   * asks for reshards, say).
-   *
-   * @default {every shard}
-   */
-  pool?: readonly number[];
-  /** Paces IDENTIFY across the fleet, e.g. a `RedisIdentifyQueue`. */
-  identifyQueue: IdentifyQueue;
-  /** Where sessions are shared, e.g. a `RedisSessionStore`. */
-  sessionStore: SessionStore;
-  /**
-   * Where the fleet's leases live: the same in every process of the bot.
-   *
-   * @default {"disruption:fleet"}
-   */
-  prefix?: string;
-  /**
-   * How long a lease lasts without renewal, in ms: a dead process's shards
-   * move after at most this plus `renewMs`. The fleet's first process
-   * stores it in Redis; one whose option differs runs with the fleet's and
-   * says so on stderr (it changes once none of the fleet's processes runs).
-   *
-   * @default {15000}
-   */
-  leaseTtlMs?: number;
-  /**
-   * How often leases are renewed and sessions saved, in ms; at most a third
-   * of `leaseTtlMs`. Leases are also renewed as soon as the connection is
-   * ready again after a drop: a Redis restarted without its data, or failed
-   * over, lost them, and a process starting then would take their shards.
-   *
-   * @default {leaseTtlMs / 3}
-   */
-  renewMs?: number;
-  /**
-   * Whose clock leases expire on: `"redis"` (the server's) or
-   * `"scheduler"` (for tests on a shared fake clock).
-   *
-   * @default {"redis"}
-   */
-  clock?: "redis" | "scheduler";
-  /**
-   * The timers.
-   *
-   * @default {realScheduler}
-   */
-  scheduler?: Scheduler;
-}
 
 /**
  * One process of a fleet: runs the shards it holds Redis leases for.

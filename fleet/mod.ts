@@ -34,7 +34,8 @@
  * @module
  */
 export type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
-export { FleetShards, type FleetShardsOptions } from "./fleet_shards.ts";
+export { FleetShards } from "./fleet_shards.ts";
+export type { FleetShardsOptions } from "./fleet_shards_options.ts";
 export {
   ReshardError,
   ReshardingShards,

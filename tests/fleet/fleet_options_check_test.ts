@@ -4,10 +4,8 @@
 // flooded Redis, a bad pool id or shard option crashed a tick.
 import assert from "node:assert/strict";
 import { assertFleetOptions } from "../../fleet/fleet_options_check.ts";
-import {
-  FleetShards,
-  type FleetShardsOptions,
-} from "../../fleet/fleet_shards.ts";
+import { FleetShards } from "../../fleet/fleet_shards.ts";
+import type { FleetShardsOptions } from "../../fleet/fleet_shards_options.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import { MemorySessionStore } from "../../gateway/session_store.ts";
 import type { RedisConnection } from "../../redis/connection.ts";
