@@ -31,6 +31,8 @@
  * - `backlog_full`: a members request held its `maxBacklog` chunks and its
  *   reader had taken none of them; the request stopped listening, and the
  *   reader gets the chunks held before this error.
+ * - `identify_queue`: the identify queue's `acquire` failed (`cause` says
+ *   why); nothing was sent, and the shard reconnects to ask it again.
  */
 export type GatewayErrorKind =
   | "authentication_failed"
@@ -46,7 +48,8 @@ export type GatewayErrorKind =
   | "timeout"
   | "connect_failed"
   | "permission_denied"
-  | "backlog_full";
+  | "backlog_full"
+  | "identify_queue";
 
 /** Options for {@linkcode GatewayError}. */
 export interface GatewayErrorOptions {

@@ -51,7 +51,9 @@ export interface IdentifyQueue {
    *
    * @param shardId The shard that wants to identify.
    * @param signal Gives up waiting; the promise rejects with its reason.
-   * @returns A promise that resolves when the shard may identify.
+   * @returns A promise that resolves when the shard may identify. One that
+   * rejects otherwise (the queue failed) sends nothing: the shard reports a
+   * `GatewayError` `identify_queue` and reconnects to ask again.
    */
   acquire(shardId: number, signal?: AbortSignal): Promise<void>;
 }

@@ -1823,8 +1823,21 @@ export class Shard {
     this.#forgetSession();
     try {
       await this.#identifyQueue.acquire(this.#shardId, connection.abort.signal);
-    } catch {
-      return; // The connection ended while waiting; its loss is handled.
+    } catch (cause) {
+      // The connection ended while waiting: its loss is handled.
+      if (connection.abort.signal.aborted || !this.#current(connection)) return;
+      // The queue itself failed. Nothing would ever identify on this
+      // connection (heartbeats keep it open, and no READY timer runs
+      // before an IDENTIFY): say so and ask again on a new connection.
+      const error = new GatewayError(
+        "identify_queue",
+        `Shard ${this.#shardId}: the identify queue failed, so nothing was sent; reconnecting to ask it again`,
+        { shardId: this.#shardId, cause },
+      );
+      visible.error("{message}: {cause}", { message: error.message, cause });
+      this.#emit("error", error);
+      this.#connectionLost(connection, "new_session");
+      return;
     }
     // Still current, and still identifying: a READY that came on its own
     // while the queue held us is refused in #onDispatch, never answered

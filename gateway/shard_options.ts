@@ -361,5 +361,27 @@ export function assertShardOptions(options: ShardOptions): void {
       );
     }
   }
+  // Injected objects used only later (a queue at the first IDENTIFY, a
+  // clock at connect()) would fail there, far from the mistake.
+  const injected = [
+    ["scheduler", ["now", "setTimeout", "clearTimeout"]],
+    ["identifyQueue", ["acquire"]],
+  ] as const;
+  for (const [name, methods] of injected) {
+    const value: unknown = options[name];
+    if (value === undefined) continue;
+    if (
+      typeof value !== "object" || value === null ||
+      methods.some((method) =>
+        typeof (value as Record<string, unknown>)[method] !== "function"
+      )
+    ) {
+      throw new TypeError(
+        `Cannot create shard as '${name}' must be an object with the methods ${
+          methods.join(", ")
+        }: current value '${name}=${value === null ? "null" : typeof value}'`,
+      );
+    }
+  }
   assertTimeouts("shard", options.timeouts);
 }

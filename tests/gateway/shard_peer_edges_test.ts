@@ -385,3 +385,59 @@ Deno.test("A READY whose bytes keep coming but that never finishes, whole frames
   );
   await h.shard.close();
 });
+
+Deno.test("Shard whose identify queue fails says so on stderr, reconnects with backoff and identifies once the queue works again", async () => {
+  const scheduler = new VirtualScheduler();
+  const transport = new FakeTransport();
+  let failures = 2;
+  const identifyQueue = {
+    acquire(): Promise<void> {
+      return failures-- > 0
+        ? Promise.reject(new Error("queue store unreachable"))
+        : Promise.resolve();
+    },
+  };
+  const shard = new Shard({
+    token: "t",
+    intents: 1,
+    gatewayUrl: "wss://gateway.test",
+    transport: transport.connect,
+    scheduler,
+    identifyQueue,
+    random: () => 0.5,
+  });
+  const errors: string[] = [];
+  shard.on("error", (error) => errors.push(error.kind));
+  const stderr = await captureStderr(async () => {
+    shard.connect().catch(() => {});
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await scheduler.flushMicrotasks();
+      hello(transport.last!);
+      await scheduler.flushMicrotasks();
+      if (attempt < 2) {
+        // Not stuck on this connection: it is dropped, and the next one
+        // comes after a backoff.
+        assert.equal(shard.status, "reconnecting");
+        const dropped = transport.last!;
+        assert.deepEqual(sentOps(dropped), []);
+        let waited = 0;
+        while (transport.last === dropped) {
+          await scheduler.advance(100);
+          waited += 100;
+        }
+        assert.ok(waited >= 1_000, `reconnected after ${waited} ms`);
+      }
+    }
+  });
+  assert.deepEqual(errors, ["identify_queue", "identify_queue"]);
+  assert.match(
+    stderr.join("\n"),
+    /the identify queue failed.*queue store unreachable/,
+  );
+  const last = transport.last!;
+  assert.deepEqual(sentOps(last), [GatewayOpcode.Identify]);
+  ready(last);
+  await scheduler.flushMicrotasks();
+  assert.equal(shard.status, "ready");
+  await shard.close();
+});

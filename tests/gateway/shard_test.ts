@@ -446,6 +446,19 @@ Deno.test("Shard rejects bad options with clear errors", async (t) => {
       TypeError,
       /'gatewayUrl=https:\/\/x'/,
     ],
+    [
+      "scheduler without methods",
+      { scheduler: {} },
+      TypeError,
+      /'scheduler' must be an object with the methods now, setTimeout, clearTimeout: current value 'scheduler=object'/,
+    ],
+    [
+      "identify queue without acquire",
+      { identifyQueue: { acquire: 1 } },
+      TypeError,
+      /'identifyQueue' must be an object with the methods acquire/,
+    ],
+    ["identify queue null", { identifyQueue: null }, TypeError, /=null'/],
   ];
   for (const [name, override, type, message] of rows) {
     await t.step(name, () => {
