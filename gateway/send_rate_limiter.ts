@@ -27,6 +27,16 @@ export interface SendRateLimiterOptions {
   windowMs?: number;
 }
 
+/**
+ * The window a shard counts its frames in, in milliseconds: Discord's 60 s
+ * and 2 s to spare. Discord counts frames as they arrive, this limiter as
+ * they are written: a burst that reached Discord late (queued in the
+ * socket, a slow path) and a frame written right as the burst's 60 s ended
+ * that reached it sooner made 121 frames in Discord's window, and a 4008
+ * close.
+ */
+export const GATEWAY_SEND_WINDOW_MS = 62_000;
+
 /** The reserve before any heartbeat interval is known. */
 const DEFAULT_RESERVE = 3;
 

@@ -30,6 +30,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import {
+  GATEWAY_SEND_WINDOW_MS,
   REQUESTED_HEARTBEAT_SPACING,
   SendRateLimiter,
 } from "./send_rate_limiter.ts";
@@ -464,7 +465,10 @@ export class Shard {
     this.#identifyQueue = options.identifyQueue ??
       new MemoryIdentifyQueue({ scheduler: this.#scheduler });
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    this.#limiter = new SendRateLimiter({ scheduler: this.#scheduler });
+    this.#limiter = new SendRateLimiter({
+      scheduler: this.#scheduler,
+      windowMs: GATEWAY_SEND_WINDOW_MS,
+    });
     this.#presencePacer = new PresencePacer(this.#scheduler);
     this.#sessionPacer = new SessionPacer(this.#scheduler);
     if (options.session) this.#restoreSession(options.session);

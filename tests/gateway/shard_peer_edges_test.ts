@@ -249,7 +249,7 @@ Deno.test("Shard refuses a READY sent before its IDENTIFY (the identify queue st
 });
 
 for (const interval of [1_000, 5_000]) {
-  Deno.test(`Shard keeps to 120 frames per rolling 60 s when the server asks for a heartbeat every interval (${interval} ms) and commands are queued`, async () => {
+  Deno.test(`Shard keeps to 120 frames per rolling 60 s, with a second of jitter to spare, when the server asks for a heartbeat every interval (${interval} ms) and commands are queued`, async () => {
     const h = createHarness({ random: () => 0.0001 });
     const connected = h.shard.connect();
     await h.settle();
@@ -277,10 +277,13 @@ for (const interval of [1_000, 5_000]) {
     await Promise.allSettled(sends);
     let most = 0;
     for (let from = 0, to = 0; to < frames.length; to++) {
-      while (frames[to]! - frames[from]! >= 60_000) from++;
+      // Discord counts frames as they arrive: a burst that arrived late
+      // and a frame sent right at the end of its 60 s, arriving early,
+      // made 121 in Discord's window (4008).
+      while (frames[to]! - frames[from]! >= 61_000) from++;
       most = Math.max(most, to - from + 1);
     }
-    assert.ok(most <= 120, `${most} frames in one window`);
+    assert.ok(most <= 120, `${most} frames in one window of 61 s`);
     assert.ok(most >= 100, `the load did not press the limit: ${most}`);
   });
 }
