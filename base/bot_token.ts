@@ -4,7 +4,8 @@
 // same token, or one accepts what the other calls invalid (close 4004).
 
 /**
- * `token` without surrounding whitespace or a leading `Bot ` prefix.
+ * `token` without surrounding whitespace or a leading `Bot ` prefix. What
+ * is left is not checked here: see {@linkcode assertBotToken}.
  *
  * @param token The token as given.
  * @returns The token to send.
@@ -19,4 +20,71 @@
  */
 export function normalizeBotToken(token: string): string {
   return token.trim().replace(/^Bot\s+/i, "");
+}
+
+/**
+ * What is wrong with a normalized token, if anything, without showing it:
+ * Discord's tokens are visible ASCII (letters, digits, `.`, `_`, `-`), and
+ * the token goes into an HTTP header, which takes no newline or control
+ * character.
+ *
+ * @param token The token, normalized ({@linkcode normalizeBotToken}).
+ * @returns `undefined` when it is visible ASCII, else which character is
+ *   wrong and where.
+ *
+ * @example Usage
+ * ```ts
+ * import { botTokenFault } from "./bot_token.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(botTokenFault("abc.def"), undefined);
+ * assert.equal(
+ *   botTokenFault("abc\ndef"),
+ *   "it holds whitespace at character 4 (the token is not shown)",
+ * );
+ * ```
+ */
+export function botTokenFault(token: string): string | undefined {
+  const index = token.search(/[^\x21-\x7e]/);
+  if (index === -1) return undefined;
+  const char = token.codePointAt(index)!;
+  const kind = /\s/.test(String.fromCodePoint(char))
+    ? "whitespace"
+    : char < 0x20 || char === 0x7f
+    ? "a control character"
+    : "a non-ASCII character";
+  return `it holds ${kind} at character ${index + 1} (the token is not shown)`;
+}
+
+/**
+ * Normalize a token ({@linkcode normalizeBotToken}) and refuse one that
+ * still holds a space, a newline, a control character or a non-ASCII
+ * character: left in, every request failed with the runtime's
+ * `Invalid header value: "Bot <token>…"`, which put the token into errors
+ * and logs. The message never shows the token.
+ *
+ * @param what What is being created, for the message (`"REST client"`).
+ * @param token The token as given.
+ * @returns The token to send.
+ * @throws {TypeError} When the normalized token is empty or not visible
+ *   ASCII.
+ *
+ * @example Usage
+ * ```ts
+ * import { assertBotToken } from "./bot_token.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(assertBotToken("REST client", "Bot abc.def\r\n"), "abc.def");
+ * assert.throws(() => assertBotToken("REST client", "abc.def\nX"), TypeError);
+ * ```
+ */
+export function assertBotToken(what: string, token: string): string {
+  const normalized = normalizeBotToken(token);
+  const fault = normalized === "" ? "it is blank" : botTokenFault(normalized);
+  if (fault !== undefined) {
+    throw new TypeError(
+      `Cannot create ${what} as 'token' must be the bot token, visible ASCII characters without spaces (it is sent in an HTTP header): ${fault}`,
+    );
+  }
+  return normalized;
 }

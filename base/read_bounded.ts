@@ -31,11 +31,17 @@ export type BoundedRead =
  * body slowly cannot hold the read open past a deadline).
  *
  * @param stream The bytes.
- * @param limit The most bytes kept.
+ * @param limit The most bytes kept: a positive integer.
  * @param cancelReason Passed to the stream's `cancel` when it is too large.
  * @param signal Ends the read early: the stream is cancelled and the call
  *   rejects with the signal's reason.
+ * @param reserve Called with each chunk's size once it is known to fit,
+ *   before it is kept: a returned promise is awaited (no further chunk is
+ *   read meanwhile), and its rejection cancels the stream and rejects the
+ *   call. What a REST client bounds its answers' bytes together with.
  * @returns The chunks, or the size that passed the cap.
+ * @throws {RangeError} When `limit` is not a positive integer (`NaN` read
+ *   for ever, allocating a block per chunk and keeping nothing).
  *
  * @example Usage
  * ```ts
@@ -53,7 +59,13 @@ export async function readBounded(
   limit: number,
   cancelReason?: unknown,
   signal?: AbortSignal,
+  reserve?: (bytes: number) => Promise<void> | undefined,
 ): Promise<BoundedRead> {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new RangeError(
+      `Cannot read a stream as 'limit' must be a positive integer of bytes: current value 'limit=${limit}'`,
+    );
+  }
   const reader = stream.getReader();
   const kept = new BlockWriter(limit);
   let size = 0;
@@ -70,6 +82,15 @@ export async function readBounded(
       if (size > limit) {
         await reader.cancel(cancelReason).catch(() => {});
         return { type: "too_large", size };
+      }
+      const wait = reserve?.(value.byteLength);
+      if (wait !== undefined) {
+        try {
+          await wait;
+        } catch (error) {
+          await reader.cancel(error).catch(() => {});
+          throw error;
+        }
       }
       kept.write(value);
     }

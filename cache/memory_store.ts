@@ -143,7 +143,8 @@ export class MemoryCache implements CacheLookup {
    * Create an empty cache.
    *
    * @param options What to keep.
-   * @throws {TypeError} An unknown resource.
+   * @throws {TypeError} Options that are not an object or have a key they
+   * do not take (RedisCache's `ttl`, say), or an unknown resource.
    * @throws {RangeError} A bad message bound.
    */
   constructor(options: CacheOptions = {}) {

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { closestName } from "../base/closest_name.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import type { CacheConfig } from "./changes.ts";
 import { CACHE_RESOURCES, type CacheResource } from "./resources.ts";
 
@@ -58,24 +60,108 @@ export interface ResolvedCacheOptions extends CacheConfig {
   readonly dmChannels: number;
 }
 
+/** Every key of {@linkcode CacheOptions}: the compiler keeps it complete. */
+const CACHE_OPTION_KEYS = optionKeys(
+  { resources: true, messages: true } satisfies Record<
+    keyof CacheOptions,
+    true
+  >,
+);
+
+/** Every key of `CacheOptions.messages`. */
+const MESSAGE_OPTION_KEYS = optionKeys(
+  { perChannel: true, maxAge: true, dmChannels: true } satisfies Record<
+    keyof NonNullable<CacheOptions["messages"]>,
+    true
+  >,
+);
+
+/**
+ * The keys only `RedisCache` takes (`RedisCacheOptions` besides
+ * {@linkcode CacheOptions}; redis_cache_options.ts has the compiler check
+ * that they are exactly those).
+ */
+export const REDIS_ONLY_CACHE_KEYS = [
+  "ttl",
+  "onStale",
+  "shards",
+  "scheduler",
+] as const;
+
+/**
+ * Check the shape of cache options: an object with only the keys of
+ * {@linkcode CacheOptions} (and `storeKeys`), `resources` an array and
+ * `messages` an object with only its own keys. (Resource names and message
+ * bounds are checked by {@linkcode resolveCacheOptions}.)
+ *
+ * @param what The start of the message, e.g. `"create cache"`.
+ * @param path The options' path, e.g. `"cache."` (`""` at the top).
+ * @param options The options.
+ * @param storeKeys The keys the store takes besides those of
+ *   `CacheOptions`.
+ * @throws {TypeError} When `options` or `messages` is not an object or has
+ *   an unknown key (the message names the nearest known one), or
+ *   `resources` is not an array.
+ */
+export function assertCacheOptionsShape(
+  what: string,
+  path: string,
+  options: unknown,
+  storeKeys: readonly string[] = [],
+): void {
+  const redisOnly = Object.fromEntries(
+    REDIS_ONLY_CACHE_KEYS.filter((key) => !storeKeys.includes(key)).map((
+      key,
+    ) => [key, `'${key}' is an option of RedisCache only`]),
+  );
+  checkOptionKeys(
+    what,
+    path,
+    options,
+    [...CACHE_OPTION_KEYS, ...storeKeys],
+    redisOnly,
+  );
+  const { resources, messages } = (options ?? {}) as CacheOptions;
+  if (resources !== undefined && !Array.isArray(resources)) {
+    throw new TypeError(
+      `Cannot ${what} as '${path}resources' must be a list of cache resource names: current value '${path}resources=${
+        typeof resources === "object" && resources !== null
+          ? "object"
+          : String(resources)
+      }'`,
+    );
+  }
+  checkOptionKeys(what, `${path}messages.`, messages, MESSAGE_OPTION_KEYS);
+}
+
 /**
  * Check options and fill in defaults.
  *
- * @throws {TypeError} An unknown resource.
+ * @param options The options.
+ * @param storeKeys The keys the store takes besides those of
+ *   {@linkcode CacheOptions} (`RedisCache` gives its own, which it checks
+ *   itself); none by default.
+ * @throws {TypeError} Options or `messages` that are not an object or have
+ * an unknown key, `resources` that is not an array, or an unknown resource.
  * @throws {RangeError} A message bound that is not a positive integer.
  */
 export function resolveCacheOptions(
   options: CacheOptions = {},
+  storeKeys: readonly string[] = [],
 ): ResolvedCacheOptions {
+  assertCacheOptionsShape("create cache", "", options, storeKeys);
   const resources = new Set<CacheResource>(
     options.resources ?? CACHE_RESOURCES,
   );
   for (const resource of resources) {
     if (!CACHE_RESOURCES.includes(resource)) {
+      const nearest = typeof resource === "string"
+        ? closestName(resource, CACHE_RESOURCES)
+        : undefined;
       throw new TypeError(
-        `Cannot create cache as '${resource}' is not a cache resource: use one of ${
-          CACHE_RESOURCES.join(", ")
-        }`,
+        `Cannot create cache as '${resource}' is not a cache resource${
+          nearest ? ` (did you mean '${nearest}'?)` : ""
+        }: use one of ${CACHE_RESOURCES.join(", ")}`,
       );
     }
   }

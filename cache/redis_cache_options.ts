@@ -1,6 +1,6 @@
 // The options of RedisCache, apart from its code.
 import type { Scheduler } from "../base/scheduler.ts";
-import type { CacheOptions } from "./options.ts";
+import type { CacheOptions, REDIS_ONLY_CACHE_KEYS } from "./options.ts";
 
 /** Options for `RedisCache`. */
 export interface RedisCacheOptions extends CacheOptions {
@@ -42,3 +42,14 @@ export interface RedisCacheOptions extends CacheOptions {
    */
   scheduler?: Scheduler;
 }
+
+/** Whether two unions hold the same members. */
+type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
+/**
+ * Fails to compile when `REDIS_ONLY_CACHE_KEYS` (which the memory store
+ * refuses, naming RedisCache) misses or invents one of these options.
+ */
+const _redisOnlyKeys: Same<
+  (typeof REDIS_ONLY_CACHE_KEYS)[number],
+  Exclude<keyof RedisCacheOptions, keyof CacheOptions>
+> = true;

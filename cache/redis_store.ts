@@ -26,6 +26,7 @@ import type {
 import type { RedisCacheOptions } from "./redis_cache_options.ts";
 import {
   compareSnowflakes,
+  REDIS_ONLY_CACHE_KEYS,
   resolveCacheOptions,
   type ResolvedCacheOptions,
 } from "./options.ts";
@@ -169,7 +170,7 @@ export class RedisCache {
    */
   constructor(redis: RedisConnection, options: RedisCacheOptions = {}) {
     this.#redis = redis;
-    this.#options = resolveCacheOptions(options);
+    this.#options = resolveCacheOptions(options, REDIS_ONLY_CACHE_KEYS);
     this.#ttl = resolveTtl(options.ttl);
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#staleness = new RedisStaleness(

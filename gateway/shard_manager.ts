@@ -26,11 +26,8 @@ import {
   type ShardListener,
   type ShardListenOptions,
 } from "./shard.ts";
-import {
-  assertIntegerOption,
-  assertTimeouts,
-  type ShardOptions,
-} from "./shard_options.ts";
+import { assertTimeouts, type ShardOptions } from "./shard_options.ts";
+import { assertIntegerOption } from "../base/option_checks.ts";
 import type { ShardStatus } from "./shard_state.ts";
 import { shardForGuild } from "./shard_routing.ts";
 import type { MemberRequestOptions } from "./member_request.ts";

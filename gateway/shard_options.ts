@@ -3,7 +3,12 @@
  *
  * @module
  */
-import { normalizeBotToken } from "../base/bot_token.ts";
+import { assertBotToken, normalizeBotToken } from "../base/bot_token.ts";
+import {
+  assertIntegerOption,
+  assertSchedulerOption,
+  shown,
+} from "../base/option_checks.ts";
 import type { BackoffOptions } from "../base/backoff.ts";
 import type { IdentifyQueue } from "./identify_queue.ts";
 import type { TransportCompression } from "./inflater.ts";
@@ -215,11 +220,13 @@ export const RESUME_URL_FAILURES_BEFORE_PROBE = 3;
 
 /**
  * Check a `token` option: a string that is not blank once normalised (the
- * way REST and the shard send it).
+ * way REST and the shard send it), and holds nothing but visible ASCII
+ * (see `assertBotToken`).
  *
  * @param what Who is being created, for the message (`"shard"`).
  * @param token The value.
- * @throws {TypeError} When it is not a string, or blank.
+ * @throws {TypeError} When it is not a string, blank, or holds a space or
+ * a control character.
  */
 export function assertTokenOption(what: string, token: unknown): void {
   if (typeof token !== "string" || normalizeBotToken(token) === "") {
@@ -227,38 +234,7 @@ export function assertTokenOption(what: string, token: unknown): void {
       `Cannot create ${what} as 'token' must be a non-empty string (not blank)`,
     );
   }
-}
-
-/**
- * Check a number option: an integer in `[min, max]`.
- *
- * @param what Who is being created, for the message (`"shard"`).
- * @param name The option's name, as the user writes it.
- * @param value The value.
- * @param min The smallest value allowed.
- * @param max The largest value allowed.
- * @throws {RangeError} When the value is not an integer in range.
- */
-export function assertIntegerOption(
-  what: string,
-  name: string,
-  value: unknown,
-  min: number,
-  max: number = Number.MAX_SAFE_INTEGER,
-): void {
-  if (
-    typeof value !== "number" || !Number.isSafeInteger(value) || value < min ||
-    value > max
-  ) {
-    const range = max === Number.MAX_SAFE_INTEGER
-      ? `an integer >= ${min}`
-      : `an integer from ${min} to ${max}`;
-    throw new RangeError(
-      `Cannot create ${what} as '${name}' must be ${range}: current value '${name}=${
-        typeof value === "string" ? JSON.stringify(value) : String(value)
-      }'`,
-    );
-  }
+  assertBotToken(what, token);
 }
 
 /**
@@ -361,27 +337,19 @@ export function assertShardOptions(options: ShardOptions): void {
       );
     }
   }
-  // Injected objects used only later (a queue at the first IDENTIFY, a
-  // clock at connect()) would fail there, far from the mistake.
-  const injected = [
-    ["scheduler", ["now", "setTimeout", "clearTimeout"]],
-    ["identifyQueue", ["acquire"]],
-  ] as const;
-  for (const [name, methods] of injected) {
-    const value: unknown = options[name];
-    if (value === undefined) continue;
-    if (
-      typeof value !== "object" || value === null ||
-      methods.some((method) =>
-        typeof (value as Record<string, unknown>)[method] !== "function"
-      )
-    ) {
-      throw new TypeError(
-        `Cannot create shard as '${name}' must be an object with the methods ${
-          methods.join(", ")
-        }: current value '${name}=${value === null ? "null" : typeof value}'`,
-      );
-    }
+  // Injected objects used only later (a clock at connect(), a queue at the
+  // first IDENTIFY) would fail there, far from the mistake.
+  assertSchedulerOption("shard", options.scheduler);
+  const queue: unknown = options.identifyQueue;
+  if (
+    queue !== undefined &&
+    typeof (queue as { acquire?: unknown } | null)?.acquire !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot create shard as 'identifyQueue' must be an IdentifyQueue (an acquire function): current value 'identifyQueue=${
+        shown(queue)
+      }'`,
+    );
   }
   assertTimeouts("shard", options.timeouts);
 }

@@ -43,7 +43,7 @@ import {
 } from "../cache/client_cache.ts";
 import type { MemoryCache } from "../cache/memory_store.ts";
 import type { OldState } from "../cache/old_state.ts";
-import type { CacheOptions } from "../cache/options.ts";
+import type { ClientOptions } from "./client_options.ts";
 import {
   GATEWAY_EVENT_NAMES,
   type GatewayEventMap,
@@ -65,97 +65,6 @@ export type EventListener<K extends GatewayEventName> = (
   data: GatewayEventMap[K],
   ctx: Context<OldState<K>>,
 ) => void | Promise<void>;
-
-/**
- * Options for {@linkcode Client}. Besides its own, it takes the
- * `ShardManager` options it passes on unchanged (documented there):
- * `compress`, `presence`, `largeThreshold`, `shardOptions`, `identifyQueue`,
- * `sessionStore`, `sessionSaveInterval`, `transport`, `scheduler` (also the
- * REST client's clock), `random`, `timeouts` and `maxInflatedBytes`.
- */
-export interface ClientOptions extends
-  Pick<
-    ShardManagerOptions,
-    | "compress"
-    | "presence"
-    | "largeThreshold"
-    | "shardOptions"
-    | "identifyQueue"
-    | "sessionStore"
-    | "sessionSaveInterval"
-    | "transport"
-    | "scheduler"
-    | "random"
-    | "timeouts"
-    | "maxInflatedBytes"
-  > {
-  /** The bot token (a leading `Bot ` is accepted and dropped). Never logged or shown. */
-  token: string;
-  /** The gateway intents; build them from `GatewayIntent`. */
-  intents: number;
-  /**
-   * How many shards to run in total: a number, or `"recommended"` for GET
-   * /gateway/bot's count.
-   *
-   * @default {"recommended", or 1 when gatewayUrl is given}
-   */
-  shards?: number | "recommended";
-  /**
-   * The shards this process runs: a list, or a function of the total shard
-   * count and `max_concurrency` (known only after GET /gateway/bot), e.g.
-   * `(count, maxConcurrency) => shardsForProcess(count, 0, 2, { maxConcurrency })`.
-   *
-   * @default {all of them}
-   */
-  shardIds?:
-    | readonly number[]
-    | ((shardCount: number, maxConcurrency: number) => readonly number[]);
-  /**
-   * The gateway URL. When given, it is used instead of the one GET
-   * /gateway/bot returns, and GET /gateway/bot is called only when `shards`
-   * is `"recommended"` (otherwise the identify budget it reports is not
-   * known).
-   */
-  gatewayUrl?: string;
-  /** The REST client to use; built from the token when absent. */
-  rest?: RestClient;
-  /**
-   * The REST API base URL, for a REST client built here.
-   *
-   * @default {"https://discord.com/api/v10"}
-   */
-  restBaseUrl?: string;
-  /**
-   * The `fetch` for a REST client built here.
-   *
-   * @default {globalThis.fetch}
-   */
-  fetch?: typeof fetch;
-  /**
-   * Which dispatch events to parse: `"auto"` derives them from the
-   * overridden Handler methods and the `on` listeners, so events the bot
-   * does not handle are never parsed; `"all"` parses everything. With a
-   * list, only its events and those the cache needs are parsed and reach
-   * methods and listeners; one for another event is warned about at start.
-   *
-   * @default {"auto"}
-   */
-  events?: "auto" | "all" | readonly GatewayEventName[];
-  /**
-   * Stops the client when it aborts, like {@linkcode Client.stop}: a
-   * {@linkcode Client.start} in progress rejects with
-   * {@linkcode ClientStoppedError}, a running client disconnects. Made for
-   * Ctrl+C: abort it from a `SIGINT` listener.
-   */
-  signal?: AbortSignal;
-  /**
-   * Keep gateway state in memory ({@linkcode Client.cache}) and hand
-   * handlers the state before each update or delete (`ctx.old`).
-   *
-   * @default {no cache}
-   */
-  cache?: CacheOptions;
-}
 
 /** Options for {@linkcode Client.stop}. */
 export interface ClientStopOptions extends ShardManagerCloseOptions {

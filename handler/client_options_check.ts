@@ -7,19 +7,87 @@
  * @module
  */
 import { closestName } from "../base/closest_name.ts";
-import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
+  assertFunctionOption,
   assertIntegerOption,
+  assertSchedulerOption,
+  assertUrlOption,
+  isClass,
+  isUrl,
+  shown,
+} from "../base/option_checks.ts";
+import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
+import { assertCacheOptionsShape } from "../cache/options.ts";
+import {
   assertTimeouts,
   assertTokenOption,
+  DEFAULT_TIMEOUTS,
 } from "../gateway/shard_options.ts";
 import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
 import { isObject, isRecord } from "../gateway/payload_guards.ts";
 import { GATEWAY_EVENT_NAMES, isGatewayEventName } from "../types/events.ts";
+import type { UpdatePresenceData } from "../types/gateway_payloads.ts";
+import type { ClientOptions } from "./client_options.ts";
 import { Handler } from "./handler.ts";
 
-/** The option fields {@linkcode assertClientOptions} looks at. */
+/**
+ * Every key of {@linkcode ClientOptions}, its own and those it takes from
+ * `ShardManagerOptions`: the compiler keeps the list complete and exact.
+ */
+const CLIENT_OPTION_KEYS = optionKeys(
+  {
+    token: true,
+    intents: true,
+    shards: true,
+    shardIds: true,
+    gatewayUrl: true,
+    rest: true,
+    restBaseUrl: true,
+    fetch: true,
+    events: true,
+    signal: true,
+    cache: true,
+    compress: true,
+    presence: true,
+    largeThreshold: true,
+    shardOptions: true,
+    identifyQueue: true,
+    sessionStore: true,
+    sessionSaveInterval: true,
+    transport: true,
+    scheduler: true,
+    random: true,
+    timeouts: true,
+    maxInflatedBytes: true,
+  } satisfies Record<keyof ClientOptions, true>,
+);
+
+/** What to use instead of options other classes take and the Client does not. */
+const CLIENT_KEY_HINTS: Readonly<Record<string, string>> = {
+  shardCount: "the Client's shard count is 'shards'",
+  maxConcurrency:
+    "the Client reads it from GET /gateway/bot (or give an 'identifyQueue')",
+  sessionStartLimit:
+    "the Client reads it from GET /gateway/bot (or give an 'identifyQueue')",
+};
+
+/** Every key of `timeouts` (`ShardTimeouts`). */
+const TIMEOUT_KEYS = Object.keys(DEFAULT_TIMEOUTS);
+
+/** Every key of `presence` (`UpdatePresenceData`); its values the shards check. */
+const PRESENCE_KEYS = optionKeys(
+  { since: true, activities: true, status: true, afk: true } satisfies Record<
+    keyof UpdatePresenceData,
+    true
+  >,
+);
+
+/**
+ * The option fields {@linkcode assertClientOptions} looks at (any other key
+ * is refused).
+ */
 export interface CheckedClientOptions {
   /** The bot token. */
   token: unknown;
@@ -61,14 +129,18 @@ export interface CheckedClientOptions {
  * Check the options of a `Client`.
  *
  * @param options The options.
- * @throws {TypeError} When the token is missing or an option has the wrong
- * type.
+ * @throws {TypeError} When the token is missing, an option has the wrong
+ * type, or a key is not one of the options (at the top, in `timeouts`,
+ * `presence`, `cache` or `cache.messages`; the message names the nearest
+ * option).
  * @throws {RangeError} When a number is out of range (`NaN`, negative, 0 or
- * fractional where an integer count or duration is needed), or `shards`
+ * fractional where an integer count or duration is needed), `shards`
  * is above 65,536 without `shardIds` (every shard would be built in this
- * process).
+ * process), or `shardIds` is empty, repeats an ID or (with a numeric
+ * `shards`) lists one not below `shards`.
  */
 export function assertClientOptions(options: CheckedClientOptions): void {
+  assertOptionKeys(options);
   assertTokenOption("client", options?.token);
   if (typeof options.intents !== "number" || !isValidIntents(options.intents)) {
     throw new RangeError(
@@ -82,9 +154,7 @@ export function assertClientOptions(options: CheckedClientOptions): void {
     assertBuildableShardCount("client", "shards", shards as number, shardIds);
   }
   if (Array.isArray(shardIds)) {
-    for (const id of shardIds) {
-      assertIntegerOption("client", "shardIds[]", id, 0);
-    }
+    assertShardIds(shardIds, shards);
   } else if (shardIds !== undefined && typeof shardIds !== "function") {
     throw new TypeError(
       `Cannot create client as 'shardIds' must be an array or a function: current value 'shardIds=${typeof shardIds}'`,
@@ -124,17 +194,73 @@ export function assertClientOptions(options: CheckedClientOptions): void {
       );
     }
   }
-  for (const name of ["random", "fetch"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw new TypeError(
-        `Cannot create client as '${name}' must be a function: current value '${name}=${typeof options[
-          name
-        ]}'`,
-      );
-    }
-  }
+  // The same checks as the RestClient's, shared through base/.
+  assertFunctionOption("client", "random", options.random);
+  assertFunctionOption("client", "fetch", options.fetch);
   assertObjectOptions(options);
   assertEventsOption(options.events);
+}
+
+/**
+ * Refuse a key that is not an option, at every level written by hand: a
+ * misspelt one (`shard`, `timeouts.conect`) would leave the default in
+ * force without a word.
+ */
+function assertOptionKeys(options: CheckedClientOptions): void {
+  // `undefined` or `null` options: the token's check says it is missing.
+  if (!isObject(options)) return;
+  checkOptionKeys(
+    "create client",
+    "",
+    options,
+    CLIENT_OPTION_KEYS,
+    CLIENT_KEY_HINTS,
+  );
+  // Not an object: the checks of their values say so.
+  if (isRecord(options.timeouts)) {
+    checkOptionKeys(
+      "create client",
+      "timeouts.",
+      options.timeouts,
+      TIMEOUT_KEYS,
+    );
+  }
+  if (isRecord(options.presence)) {
+    checkOptionKeys(
+      "create client",
+      "presence.",
+      options.presence,
+      PRESENCE_KEYS,
+    );
+  }
+}
+
+/**
+ * A list of shard IDs: integers of at least 0, not empty, none twice, and
+ * each below `shards` when that is a number (else only GET /gateway/bot
+ * tells the count, at start).
+ */
+function assertShardIds(shardIds: readonly unknown[], shards: unknown): void {
+  if (shardIds.length === 0) {
+    throw new RangeError(
+      "Cannot create client as 'shardIds' must not be empty: current value 'shardIds=[]'",
+    );
+  }
+  const seen = new Set<unknown>();
+  for (const id of shardIds) {
+    assertIntegerOption("client", "shardIds[]", id, 0);
+    if (typeof shards === "number" && (id as number) >= shards) {
+      throw new RangeError(
+        `Cannot create client as 'shardIds[]' must be an integer from 0 to 'shards' - 1: current values 'shardIds[]=${id}', 'shards=${shards}'`,
+      );
+    }
+    if (seen.has(id)) {
+      throw new RangeError(
+        `Cannot create client as 'shardIds' must not repeat: current value 'shardIds[]=${id}' appears twice`,
+      );
+    }
+    seen.add(id);
+  }
 }
 
 /** `signal`, `cache`, `rest`, `restBaseUrl` and `scheduler`. */
@@ -160,24 +286,9 @@ function assertObjectOptions(options: CheckedClientOptions): void {
         }'`,
       );
     }
-    // The cache checks the names and bounds inside these itself.
-    if (cache.resources !== undefined && !Array.isArray(cache.resources)) {
-      throw new TypeError(
-        `Cannot create client as 'cache.resources' must be a list of cache resource names: current value 'cache.resources=${
-          shown(cache.resources)
-        }'`,
-      );
-    }
-    const { messages } = cache;
-    if (
-      messages !== undefined && !isRecord(messages)
-    ) {
-      throw new TypeError(
-        `Cannot create client as 'cache.messages' must be an object: current value 'cache.messages=${
-          shown(messages)
-        }'`,
-      );
-    }
+    // Its keys, `resources` an array, `messages` an object with its keys;
+    // the cache checks the names and bounds inside these itself.
+    assertCacheOptionsShape("create client", "cache.", cache);
   }
   if (rest !== undefined && !isObject(rest)) {
     // typeof only: a token put here by mistake is never shown.
@@ -185,26 +296,8 @@ function assertObjectOptions(options: CheckedClientOptions): void {
       `Cannot create client as 'rest' must be a RestClient: current value 'rest=${typeof rest}'`,
     );
   }
-  if (restBaseUrl !== undefined && !isUrl(restBaseUrl, ["http:", "https:"])) {
-    throw new TypeError(
-      `Cannot create client as 'restBaseUrl' must be an http: or https: URL: current value 'restBaseUrl=${
-        shown(restBaseUrl)
-      }'`,
-    );
-  }
-  if (
-    scheduler !== undefined &&
-    (!isObject(scheduler) ||
-      ["now", "setTimeout", "clearTimeout"].some((name) =>
-        typeof scheduler[name] !== "function"
-      ))
-  ) {
-    throw new TypeError(
-      `Cannot create client as 'scheduler' must be a Scheduler (now, setTimeout and clearTimeout functions): current value 'scheduler=${
-        shown(scheduler)
-      }'`,
-    );
-  }
+  assertUrlOption("client", "restBaseUrl", restBaseUrl, ["http:", "https:"]);
+  assertSchedulerOption("client", scheduler);
 }
 
 /** `"auto"`, `"all"` or a list of gateway event names. */
@@ -292,40 +385,8 @@ export function startRefusal(
   );
 }
 
-/** Whether `fn` is a class (its source starts `class`), not a function. */
-// deno-lint-ignore ban-types -- any function's source is read
-function isClass(fn: Function): boolean {
-  return /^class\b/.test(Function.prototype.toString.call(fn));
-}
-
 /** Whether `value` can serve as an `AbortSignal` (any realm's). */
 function isSignal(value: unknown): boolean {
   return isObject(value) && typeof value.aborted === "boolean" &&
     typeof value.addEventListener === "function";
-}
-
-/** Whether `value` is a URL string with one of `protocols`. */
-function isUrl(value: unknown, protocols: readonly string[]): boolean {
-  if (typeof value !== "string") return false;
-  try {
-    return protocols.includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-/** A wrong value as a message shows it: short, and never an object dump. */
-function shown(value: unknown): string {
-  if (typeof value === "function") {
-    const kind = isClass(value) ? "class" : "function";
-    return `${kind} ${value.name || "anonymous"}`;
-  }
-  if (Array.isArray(value)) return "array";
-  if (isObject(value)) {
-    const name: unknown = Object.getPrototypeOf(value)?.constructor?.name;
-    return typeof name === "string" && name !== "" && name !== "Object"
-      ? name
-      : "object";
-  }
-  return String(value);
 }

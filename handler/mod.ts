@@ -42,10 +42,10 @@ export {
 } from "./context.ts";
 export {
   Client,
-  type ClientOptions,
   type ClientStopOptions,
   type EventListener,
 } from "./client.ts";
+export type { ClientOptions } from "./client_options.ts";
 export { ClientStoppedError } from "./client_stopped_error.ts";
 
 // Types its public signatures use, so this entry documents itself on its own.

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { closestName } from "../base/closest_name.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
 import { GatewayCloseCode } from "../types/close_codes.ts";
 import type {
   FakeGatewayOptions,
@@ -65,51 +65,8 @@ const TOKEN_OPTION_KEYS = [
   "privilegedIntents",
 ] as const satisfies readonly (keyof FakeGatewayTokenOptions)[];
 
-/**
- * Refuse keys an options object does not have: at run time nothing else
- * catches a misspelt or excluded option (only `deno check` does), and an
- * option the fake ignores makes a test pass for the wrong reason.
- *
- * @param what The start of the message, e.g. `"create FakeGateway"`.
- * @param path The object's path in the options, e.g. `"rateLimit."`
- *   (`""` at the top).
- * @param value The options object.
- * @param known The keys it may have.
- * @param hints Why a key the type leaves out is left out, and what to do
- *   instead, by key.
- * @throws {TypeError} When `value` is not an object or has another key.
- */
-export function checkOptionKeys(
-  what: string,
-  path: string,
-  value: unknown,
-  known: readonly string[],
-  hints: Readonly<Record<string, string>> = {},
-): void {
-  if (value === undefined) return;
-  const name = path === "" ? "options" : path.slice(0, -1);
-  if (!isObject(value)) {
-    throw new TypeError(
-      `Cannot ${what} as '${name}' must be an object: current value '${name}=${
-        String(value)
-      }'`,
-    );
-  }
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
-    const nearest = hint === undefined ? closestName(key, known) : undefined;
-    throw new TypeError(
-      `Cannot ${what} as '${path}${key}' is not one of its options${
-        hint !== undefined
-          ? `: ${hint}`
-          : nearest
-          ? ` (did you mean '${path}${nearest}'?)`
-          : `; the options are ${known.map((k) => `'${k}'`).join(", ")}`
-      }`,
-    );
-  }
-}
+/** Refuses unknown keys with "did you mean"; shared with the Client and caches. */
+export { checkOptionKeys };
 
 /** Options objects whose keys were checked already (see {@linkcode gatewayKeysChecked}). */
 const keysChecked = new WeakSet<object>();

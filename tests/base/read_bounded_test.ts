@@ -84,3 +84,61 @@ Deno.test("readBounded cancels the stream once it passes the cap", async () => {
   assert.equal(cancelled, "too big");
   assert.ok(pulls <= 7, `pulled ${pulls} chunks`);
 });
+
+Deno.test("readBounded refuses a limit that is not a positive integer, before reading", async () => {
+  for (const limit of [NaN, 0, -1, 1.5, Infinity]) {
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller): void {
+        // Empty chunks, as a peer may send: with a limit of NaN they were
+        // read for ever. Three, then the end.
+        if (++pulled > 3) controller.close();
+        else controller.enqueue(new Uint8Array(0));
+      },
+    }, { highWaterMark: 0 });
+    await assert.rejects(readBounded(stream, limit), {
+      name: "RangeError",
+      message:
+        `Cannot read a stream as 'limit' must be a positive integer of bytes: current value 'limit=${limit}'`,
+    });
+    assert.equal(pulled, 0, `limit ${limit}`);
+    assert.equal(stream.locked, false);
+  }
+});
+
+Deno.test("readBounded takes each chunk from reserve before keeping it; a refusal cancels the stream", async () => {
+  const taken: number[] = [];
+  const read = await readBounded(
+    streamOf([new Uint8Array(3), new Uint8Array(4)]),
+    10,
+    undefined,
+    undefined,
+    (bytes) => {
+      taken.push(bytes);
+      return bytes === 4 ? Promise.resolve() : undefined;
+    },
+  );
+  assert.equal(read.type, "read");
+  assert.deepEqual(taken, [3, 4]);
+  let cancelled: unknown;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller): void {
+      controller.enqueue(new Uint8Array(2));
+    },
+    cancel(reason): void {
+      cancelled = reason;
+    },
+  });
+  const refusal = new Error("no room");
+  await assert.rejects(
+    readBounded(
+      stream,
+      10,
+      undefined,
+      undefined,
+      () => Promise.reject(refusal),
+    ),
+    (error) => error === refusal,
+  );
+  assert.equal(cancelled, refusal);
+});

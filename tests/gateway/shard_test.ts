@@ -450,15 +450,22 @@ Deno.test("Shard rejects bad options with clear errors", async (t) => {
       "scheduler without methods",
       { scheduler: {} },
       TypeError,
-      /'scheduler' must be an object with the methods now, setTimeout, clearTimeout: current value 'scheduler=object'/,
+      /'scheduler' must be a Scheduler \(now, setTimeout and clearTimeout functions\): current value 'scheduler=object'/,
     ],
     [
       "identify queue without acquire",
       { identifyQueue: { acquire: 1 } },
       TypeError,
-      /'identifyQueue' must be an object with the methods acquire/,
+      /'identifyQueue' must be an IdentifyQueue \(an acquire function\)/,
     ],
     ["identify queue null", { identifyQueue: null }, TypeError, /=null'/],
+    [
+      // Sent in IDENTIFY as is, Discord closed 4004: the shard stopped.
+      "token with a newline inside",
+      { token: "abc.def\nghi" },
+      TypeError,
+      /'token' must be the bot token, visible ASCII characters without spaces/,
+    ],
   ];
   for (const [name, override, type, message] of rows) {
     await t.step(name, () => {

@@ -3,6 +3,9 @@ import { Client } from "../../handler/client.ts";
 import { ClientStoppedError } from "../../handler/client_stopped_error.ts";
 import { Handler } from "../../handler/handler.ts";
 import { RestClient } from "../../rest/rest_client.ts";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
+import { MemorySessionStore } from "../../gateway/session_store.ts";
+import { FakeTransport } from "../../testing/fake_socket.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
@@ -199,6 +202,155 @@ Deno.test("Client refuses untyped signal, cache, events and seam options at cons
     new Client({ ...base, rest: new RestClient({ token: "fake-token" }) });
     new Client({ ...base, restBaseUrl: "http://127.0.0.1:1/api/v10" });
   });
+});
+
+Deno.test("Client refuses an option key it does not take, at every level, naming the nearest", async (t) => {
+  const base = { token: "fake-token", intents: 1 };
+  const rows: [string, Record<string, unknown>, RegExp][] = [
+    // Each was ignored: the default stayed in force without a word.
+    [
+      "shard for shards",
+      {
+        shard: 4,
+      },
+      /^Cannot create client as 'shard' is not one of its options \(did you mean 'shards'\?\)$/,
+    ],
+    [
+      "timeouts.conect",
+      {
+        timeouts: { conect: 1 },
+      },
+      /^Cannot create client as 'timeouts\.conect' is not one of its options \(did you mean 'timeouts\.connect'\?\)$/,
+    ],
+    [
+      "cache.resourcs",
+      {
+        cache: { resourcs: ["guilds"] },
+      },
+      /^Cannot create client as 'cache\.resourcs' is not one of its options \(did you mean 'cache\.resources'\?\)$/,
+    ],
+    [
+      "cache.messages.perchannel",
+      {
+        cache: { messages: { perchannel: 5 } },
+      },
+      /'cache\.messages\.perchannel' is not one of its options \(did you mean 'cache\.messages\.perChannel'\?\)$/,
+    ],
+    [
+      "presence.stauts",
+      {
+        presence: { since: null, activities: [], stauts: "idle", afk: false },
+      },
+      /'presence\.stauts' is not one of its options \(did you mean 'presence\.status'\?\)$/,
+    ],
+    // Keys of other classes' options say what to use instead.
+    [
+      "shardCount",
+      {
+        shardCount: 2,
+      },
+      /'shardCount' is not one of its options: the Client's shard count is 'shards'$/,
+    ],
+    [
+      "cache.ttl",
+      {
+        cache: { ttl: { messages: 60 } },
+      },
+      /'cache\.ttl' is not one of its options: 'ttl' is an option of RedisCache only$/,
+    ],
+    [
+      "a key like no option",
+      {
+        zzzzzzzz: 1,
+      },
+      /'zzzzzzzz' is not one of its options; the options are 'token', 'intents'/,
+    ],
+  ];
+  for (const [name, options, message] of rows) {
+    await t.step(name, () => {
+      assert.throws(
+        () => new Client({ ...base, ...options } as never),
+        (error) => error instanceof TypeError && message.test(error.message),
+      );
+    });
+  }
+  await t.step("every key of ClientOptions passes", () => {
+    const scheduler = new VirtualScheduler();
+    new Client({
+      ...base,
+      shards: 2,
+      shardIds: [1],
+      gatewayUrl: "wss://gateway.example",
+      restBaseUrl: "https://api.example",
+      fetch: () => Promise.resolve(new Response()),
+      events: "all",
+      signal: new AbortController().signal,
+      cache: {
+        resources: ["guilds", "messages"],
+        messages: { perChannel: 10, maxAge: 60_000, dmChannels: 10 },
+      },
+      compress: "none",
+      presence: { since: null, activities: [], status: "idle", afk: false },
+      largeThreshold: 100,
+      shardOptions: () => ({}),
+      identifyQueue: new MemoryIdentifyQueue({ scheduler }),
+      sessionStore: new MemorySessionStore(),
+      sessionSaveInterval: 1000,
+      transport: new FakeTransport().connect,
+      scheduler,
+      random: Math.random,
+      timeouts: { connect: 1, hello: 1, ready: 1, close: 1 },
+      maxInflatedBytes: 1024,
+    });
+    new Client({ ...base, rest: new RestClient({ token: "fake-token" }) });
+  });
+});
+
+Deno.test("Client checks shardIds against a numeric shards at construction", async (t) => {
+  const base = { token: "fake-token", intents: 1 };
+  const rows: [string, Record<string, unknown>, RegExp][] = [
+    // Was "Cannot create shard manager" from start().
+    [
+      "an id not below shards",
+      {
+        shards: 2,
+        shardIds: [5],
+      },
+      /^Cannot create client as 'shardIds\[\]' must be an integer from 0 to 'shards' - 1: current values 'shardIds\[\]=5', 'shards=2'$/,
+    ],
+    ["an id equal to shards", {
+      shards: 2,
+      shardIds: [0, 2],
+    }, /'shardIds\[\]=2', 'shards=2'/],
+    [
+      "an id twice",
+      {
+        shards: 2,
+        shardIds: [0, 0],
+      },
+      /^Cannot create client as 'shardIds' must not repeat: current value 'shardIds\[\]=0' appears twice$/,
+    ],
+    ["an empty list", {
+      shardIds: [],
+    }, /^Cannot create client as 'shardIds' must not be empty/],
+  ];
+  for (const [name, options, message] of rows) {
+    await t.step(name, () => {
+      assert.throws(
+        () => new Client({ ...base, ...options } as never),
+        (error) => error instanceof RangeError && message.test(error.message),
+      );
+    });
+  }
+  await t.step(
+    "ids below shards, or with the count not known yet, pass",
+    () => {
+      new Client({ ...base, shards: 2, shardIds: [1, 0] });
+      // Only GET /gateway/bot tells the count: checked at start().
+      new Client({ ...base, shards: "recommended", shardIds: [5] });
+      new Client({ ...base, shardIds: [5] });
+    },
+  );
 });
 
 Deno.test("start() refuses a Handler class or a non-handler at once, naming the fix", async (t) => {

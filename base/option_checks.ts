@@ -1,0 +1,194 @@
+/**
+ * Checks of options that several layers take (a URL, a function, a
+ * `Scheduler`), shared so that the Client and the REST client refuse a
+ * wrong value with the same message. Internal: not exported from any entry
+ * point.
+ *
+ * @module
+ */
+
+/**
+ * Whether `value` is a URL string with one of `protocols`.
+ *
+ * @param value The value.
+ * @param protocols The protocols allowed, with their colon (`"https:"`).
+ * @returns Whether it parses as such a URL.
+ *
+ * @example Usage
+ * ```ts
+ * import { isUrl } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isUrl("https://discord.com/api/v10", ["http:", "https:"]), true);
+ * assert.equal(isUrl("ftp://discord.com", ["http:", "https:"]), false);
+ * assert.equal(isUrl("not a url", ["http:", "https:"]), false);
+ * ```
+ */
+export function isUrl(value: unknown, protocols: readonly string[]): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `fn` is a class (its source starts `class`), not a function.
+ *
+ * @param fn The function.
+ * @returns Whether it is a class.
+ */
+// deno-lint-ignore ban-types -- any function's source is read
+export function isClass(fn: Function): boolean {
+  return /^class\b/.test(Function.prototype.toString.call(fn));
+}
+
+/**
+ * A wrong value as a message shows it: short, and never an object dump.
+ *
+ * @param value The value.
+ * @returns `function name`, `class Name`, `array`, a class name, `object`,
+ *   or the value as a string.
+ *
+ * @example Usage
+ * ```ts
+ * import { shown } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(shown({ a: 1 }), "object");
+ * assert.equal(shown(new Map()), "Map");
+ * assert.equal(shown(5), "5");
+ * ```
+ */
+export function shown(value: unknown): string {
+  if (typeof value === "function") {
+    const kind = isClass(value) ? "class" : "function";
+    return `${kind} ${value.name || "anonymous"}`;
+  }
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "object" && value !== null) {
+    const name: unknown = Object.getPrototypeOf(value)?.constructor?.name;
+    return typeof name === "string" && name !== "" && name !== "Object"
+      ? name
+      : "object";
+  }
+  return String(value);
+}
+
+/**
+ * Check that an option, when given, is a URL with one of `protocols`.
+ *
+ * @param what Who is being created, for the message (`"client"`).
+ * @param name The option's name.
+ * @param value The value; `undefined` passes.
+ * @param protocols The protocols allowed, with their colon (`"https:"`).
+ * @throws {TypeError} When it is not such a URL.
+ *
+ * @example Usage
+ * ```ts
+ * import { assertUrlOption } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(
+ *   () => assertUrlOption("REST client", "baseUrl", "ftp://x", ["http:", "https:"]),
+ *   { message: "Cannot create REST client as 'baseUrl' must be an http: or https: URL: current value 'baseUrl=ftp://x'" },
+ * );
+ * ```
+ */
+export function assertUrlOption(
+  what: string,
+  name: string,
+  value: unknown,
+  protocols: readonly string[],
+): void {
+  if (value === undefined || isUrl(value, protocols)) return;
+  const list = protocols.length > 1
+    ? `${protocols.slice(0, -1).join(", ")} or ${protocols.at(-1)}`
+    : protocols.join("");
+  const article = /^[aefhilmnorsx]/i.test(list) ? "an" : "a";
+  throw new TypeError(
+    `Cannot create ${what} as '${name}' must be ${article} ${list} URL: current value '${name}=${
+      shown(value)
+    }'`,
+  );
+}
+
+/**
+ * Check that an option, when given, is a function.
+ *
+ * @param what Who is being created, for the message (`"client"`).
+ * @param name The option's name.
+ * @param value The value; `undefined` passes.
+ * @throws {TypeError} When it is not a function (the message shows its
+ *   type only).
+ */
+export function assertFunctionOption(
+  what: string,
+  name: string,
+  value: unknown,
+): void {
+  if (value === undefined || typeof value === "function") return;
+  throw new TypeError(
+    `Cannot create ${what} as '${name}' must be a function: current value '${name}=${typeof value}'`,
+  );
+}
+
+/**
+ * Check that a `scheduler` option, when given, has the methods of a
+ * `Scheduler` (else the first timer fails deep inside with a bare
+ * `TypeError`).
+ *
+ * @param what Who is being created, for the message (`"client"`).
+ * @param scheduler The value; `undefined` passes.
+ * @throws {TypeError} When `now`, `setTimeout` or `clearTimeout` is not a
+ *   function.
+ */
+export function assertSchedulerOption(what: string, scheduler: unknown): void {
+  if (scheduler === undefined) return;
+  if (
+    typeof scheduler === "object" && scheduler !== null &&
+    ["now", "setTimeout", "clearTimeout"].every((name) =>
+      typeof (scheduler as Record<string, unknown>)[name] === "function"
+    )
+  ) {
+    return;
+  }
+  throw new TypeError(
+    `Cannot create ${what} as 'scheduler' must be a Scheduler (now, setTimeout and clearTimeout functions): current value 'scheduler=${
+      shown(scheduler)
+    }'`,
+  );
+}
+
+/**
+ * Check a number option: an integer in `[min, max]`.
+ *
+ * @param what Who is being created, for the message (`"shard"`, `"client"`).
+ * @param name The option's name, as the user writes it.
+ * @param value The value.
+ * @param min The smallest value allowed.
+ * @param max The largest value allowed.
+ * @throws {RangeError} When the value is not an integer in range.
+ */
+export function assertIntegerOption(
+  what: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+): void {
+  if (
+    typeof value !== "number" || !Number.isSafeInteger(value) || value < min ||
+    value > max
+  ) {
+    const range = max === Number.MAX_SAFE_INTEGER
+      ? `an integer >= ${min}`
+      : `an integer from ${min} to ${max}`;
+    throw new RangeError(
+      `Cannot create ${what} as '${name}' must be ${range}: current value '${name}=${
+        typeof value === "string" ? JSON.stringify(value) : String(value)
+      }'`,
+    );
+  }
+}
