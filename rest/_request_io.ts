@@ -13,6 +13,7 @@ import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
 import type { FileUpload } from "./uploads.ts";
 import { parseRateLimitHeaders, type RateLimitInfo } from "./rate_limiter.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
+import type { ResponseLease } from "./_response_budget.ts";
 import {
   type HttpMethod,
   parseRoute,
@@ -94,6 +95,11 @@ export interface ResponseLimits {
   timeout: number;
   /** Times {@linkcode ResponseLimits.timeout}. */
   scheduler: Scheduler;
+  /**
+   * The client's claim for this answer's bytes (see `ResponseBudget`):
+   * each chunk of the body is taken from it before it is kept.
+   */
+  budget?: ResponseLease;
 }
 
 /**
@@ -221,7 +227,12 @@ async function attempt(
   });
   let body: string | BodyTooLarge;
   try {
-    body = await readBody(response, limits.maxResponseBytes, request.signal);
+    body = await readBody(
+      response,
+      limits.maxResponseBytes,
+      request.signal,
+      limits.budget,
+    );
   } catch (error) {
     return failed(error);
   }
@@ -341,6 +352,7 @@ async function readBody(
   response: Response,
   limit: number,
   signal: AbortSignal | undefined,
+  budget: ResponseLease | undefined,
 ): Promise<string | BodyTooLarge> {
   const declared = Number(response.headers.get("content-length") ?? NaN);
   if (declared > limit) {
@@ -350,7 +362,13 @@ async function readBody(
   const body = response.body;
   if (body === null) return "";
   // The signal also ends a body a custom fetch did not tie to it.
-  const read = await readBounded(body, limit, undefined, signal);
+  const read = await readBounded(
+    body,
+    limit,
+    undefined,
+    signal,
+    budget && ((bytes) => budget.take(bytes, signal)),
+  );
   if (read.type === "too_large") return { bytes: read.size };
   return utf8.decode(joinChunks(read.chunks, read.size));
 }

@@ -147,7 +147,7 @@ export class DiscordApiError extends RestError {
    */
   constructor(options: DiscordApiErrorOptions) {
     const code = typeof options.body?.code === "number" ? options.body.code : 0;
-    // Cut to a line's length: the body may be up to maxResponseBytes (32 MiB
+    // Cut to a line's length: the body may be up to maxResponseBytes (8 MiB
     // by default), and a peer's 5 MB message became one error message and
     // one log line.
     const apiMessage = typeof options.body?.message === "string"
@@ -255,15 +255,22 @@ export class RateLimitError extends RestError {
 export interface ResponseTooLargeErrorOptions extends RestErrorOptions {
   /** The HTTP status of the answer. */
   status: number;
-  /** The client's `maxResponseBytes`. */
+  /** The client's `maxResponseBytes` (or its lower `maxBufferedResponseBytes`). */
   limit: number;
   /** Bytes read (or declared by `Content-Length`) when the client stopped. */
   bytes: number;
+  /**
+   * The client option that sets `limit`, named in the message.
+   *
+   * @default {"maxResponseBytes"}
+   */
+  option?: string;
 }
 
 /**
- * An answer's body was larger than the client's `maxResponseBytes`; the
- * client stopped reading it there. Not retried.
+ * An answer's body was larger than the client's `maxResponseBytes` (or
+ * than its `maxBufferedResponseBytes`, when that is lower); the client
+ * stopped reading it there. Not retried.
  *
  * @example Usage
  * ```ts
@@ -283,7 +290,7 @@ export interface ResponseTooLargeErrorOptions extends RestErrorOptions {
 export class ResponseTooLargeError extends RestError {
   /** The HTTP status of the answer. */
   readonly status: number;
-  /** The client's `maxResponseBytes`. */
+  /** The client's `maxResponseBytes` (or its lower `maxBufferedResponseBytes`). */
   readonly limit: number;
   /** Bytes read (or declared) when the client stopped. */
   readonly bytes: number;
@@ -295,7 +302,9 @@ export class ResponseTooLargeError extends RestError {
    */
   constructor(options: ResponseTooLargeErrorOptions) {
     super(
-      `${options.method} ${options.path} answered ${options.status} with a body of more than ${options.limit} bytes (at least ${options.bytes}); raise the client's maxResponseBytes if this answer is expected`,
+      `${options.method} ${options.path} answered ${options.status} with a body of more than ${options.limit} bytes (at least ${options.bytes}); raise the client's ${
+        options.option ?? "maxResponseBytes"
+      } if this answer is expected`,
       options,
     );
     this.name = "ResponseTooLargeError";

@@ -2,8 +2,9 @@
  * The invalid-request limit: Discord (Cloudflare) bans an IP for a while
  * after 10,000 responses with status 401, 403 or 429 within 10 minutes
  * (429s with `X-RateLimit-Scope: shared` do not count). The
- * {@linkcode InvalidRequestGuard} counts them and refuses further requests
- * before the limit is reached.
+ * {@linkcode InvalidRequestGuard} counts them, and the requests in flight
+ * as if each would be one, and refuses further requests before the limit
+ * is reached.
  *
  * @module
  */
@@ -21,21 +22,26 @@ export interface InvalidRequestGuardOptions {
   /** The clock. */
   scheduler: Scheduler;
   /**
-   * Refuse requests once this many invalid ones happened in the window
-   * (a margin below Discord's 10,000 for requests already in flight and
-   * other processes on the same IP).
+   * Refuse requests once this many invalid ones happened in the window,
+   * requests reserved and not yet answered counted with them (a margin
+   * below Discord's 10,000 for other processes on the same IP).
    *
    * @default {9000}
    */
   limit?: number;
   /**
-   * The window in milliseconds.
+   * The window in milliseconds: a positive integer (`NaN` or `Infinity`
+   * refused for ever, 0 or less never refused).
    *
    * @default {600000}
    */
   window?: number;
-  /** Called once when the guard starts refusing, and once per window after. */
-  onLimit?: (count: number, retryAfter: number) => void;
+  /**
+   * Called once when the guard starts refusing, and once per window after,
+   * with the invalid answers counted, the wait before one leaves the
+   * window, and the requests in flight.
+   */
+  onLimit?: (count: number, retryAfter: number, inFlight: number) => void;
 }
 
 /** Thrown instead of sending while the invalid-request count is at its cap. */
@@ -51,16 +57,22 @@ export class InvalidRequestLimitError extends RestError {
    * @param method The refused request's method.
    * @param path The refused request's path (redacted).
    * @param count The current count.
-   * @param retryAfter Milliseconds until one leaves the window.
+   * @param retryAfter Milliseconds until one leaves the window (0 when only
+   *   requests in flight fill the cap: they free it as they are answered).
+   * @param inFlight Requests sent and not yet answered, counted with them.
    */
   constructor(
     method: string,
     path: string,
     count: number,
     retryAfter: number,
+    inFlight = 0,
   ) {
+    const flight = inFlight > 0
+      ? ` and ${inFlight} requests in flight counted as such`
+      : "";
     super(
-      `${method} ${path} refused: ${count} responses with status 401/403/429 in the last 10 minutes; Discord bans the IP at 10,000 (fix the failing requests; requests resume in ${retryAfter} ms)`,
+      `${method} ${path} refused: ${count} responses with status 401/403/429 in the last 10 minutes${flight}; Discord bans the IP at 10,000 (fix the failing requests; requests resume in ${retryAfter} ms)`,
       { method, path },
     );
     this.name = "InvalidRequestLimitError";
@@ -93,10 +105,12 @@ export class TokenRejectedError extends RestError {
 }
 
 /**
- * Counts invalid responses in a sliding window and refuses at a cap. Memory
- * is bounded: at most `limit` timestamps are kept (at the cap every request
- * is refused, so no more are recorded except those already in flight, which
- * replace the oldest).
+ * Counts invalid responses in a sliding window and refuses at a cap. A
+ * request sent through {@linkcode InvalidRequestGuard.reserve} counts as an
+ * invalid one until {@linkcode InvalidRequestGuard.settle} says how it was
+ * answered: counting only answers let a burst in flight (interaction
+ * callbacks have no global limit) pass Discord's 10,000. Memory is
+ * bounded: at most `limit` timestamps are kept.
  *
  * @example Refuse at the cap
  * ```ts
@@ -119,18 +133,23 @@ export class InvalidRequestGuard {
   readonly #scheduler: Scheduler;
   readonly #limit: number;
   readonly #window: number;
-  readonly #onLimit: ((count: number, retryAfter: number) => void) | undefined;
+  readonly #onLimit:
+    | ((count: number, retryAfter: number, inFlight: number) => void)
+    | undefined;
   /** Ring buffer of timestamps, oldest at #head. */
   readonly #times: number[] = [];
   #head = 0;
   #count = 0;
+  /** Requests reserved and not yet settled. */
+  #inFlight = 0;
   #warnedUntil = -Infinity;
 
   /**
    * Create a guard.
    *
    * @param options Clock, cap, window and the hook.
-   * @throws {RangeError} For a cap below 1 or above 10,000.
+   * @throws {RangeError} For a cap below 1 or above 10,000, or a window
+   *   that is not a positive integer.
    */
   constructor(options: InvalidRequestGuardOptions) {
     const limit = options.limit ?? 9000;
@@ -141,9 +160,17 @@ export class InvalidRequestGuard {
         `Cannot create invalid-request guard as 'limit' must be an integer in 1..10000: current value 'limit=${limit}'`,
       );
     }
+    const window = options.window ?? INVALID_REQUEST_WINDOW;
+    if (!Number.isSafeInteger(window) || window < 1) {
+      throw new RangeError(
+        `Cannot create invalid-request guard as 'window' must be a positive integer of ms: current value 'window=${
+          String(window)
+        }'`,
+      );
+    }
     this.#scheduler = options.scheduler;
     this.#limit = limit;
-    this.#window = options.window ?? INVALID_REQUEST_WINDOW;
+    this.#window = window;
     this.#onLimit = options.onLimit;
   }
 
@@ -153,8 +180,16 @@ export class InvalidRequestGuard {
     return this.#count;
   }
 
+  /** Requests reserved and not yet settled. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
   /**
    * Count a response if it is an invalid one.
+   *
+   * For a request reserved with {@linkcode InvalidRequestGuard.reserve}
+   * call {@linkcode InvalidRequestGuard.settle} instead.
    *
    * @param status The response status.
    * @param scope A 429's `X-RateLimit-Scope` (`shared` ones do not count).
@@ -185,16 +220,52 @@ export class InvalidRequestGuard {
   check(method: string, path: string): InvalidRequestLimitError | undefined {
     const now = this.#scheduler.now();
     this.#expire(now);
-    if (this.#count < this.#limit) return undefined;
-    const retryAfter = Math.max(
+    if (this.#count + this.#inFlight < this.#limit) return undefined;
+    // Only in flight: they free the cap as they are answered.
+    const retryAfter = this.#count === 0 ? 0 : Math.max(
       0,
       this.#times[this.#head]! + this.#window - now,
     );
     if (now >= this.#warnedUntil) {
-      this.#warnedUntil = now + retryAfter;
-      this.#onLimit?.(this.#count, retryAfter);
+      // At most once a second while only requests in flight fill the cap.
+      this.#warnedUntil = now + Math.max(retryAfter, 1000);
+      this.#onLimit?.(this.#count, retryAfter, this.#inFlight);
     }
-    return new InvalidRequestLimitError(method, path, this.#count, retryAfter);
+    return new InvalidRequestLimitError(
+      method,
+      path,
+      this.#count,
+      retryAfter,
+      this.#inFlight,
+    );
+  }
+
+  /**
+   * {@linkcode InvalidRequestGuard.check}, and when the request may go out,
+   * count it as in flight (as if its answer were invalid) until
+   * {@linkcode InvalidRequestGuard.settle}.
+   *
+   * @param method The request's method.
+   * @param path The request's (redacted) path.
+   * @returns `undefined` when it may go out (and is now in flight),
+   *   otherwise the error to fail it with.
+   */
+  reserve(method: string, path: string): InvalidRequestLimitError | undefined {
+    const refused = this.check(method, path);
+    if (refused === undefined) this.#inFlight++;
+    return refused;
+  }
+
+  /**
+   * End a reservation: the request is no longer in flight, and its answer
+   * is counted if it is an invalid one.
+   *
+   * @param status The answer's status; `undefined` when none came.
+   * @param scope A 429's `X-RateLimit-Scope`.
+   */
+  settle(status?: number, scope?: string): void {
+    if (this.#inFlight > 0) this.#inFlight--;
+    if (status !== undefined) this.record(status, scope);
   }
 
   #expire(now: number): void {

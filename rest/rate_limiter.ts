@@ -155,7 +155,7 @@ export interface RateLimiterOptions {
    */
   ipGlobalLimit?: number;
   /**
-   * The global limit's window in milliseconds.
+   * The global limits' sliding window in ms: never more in any such span.
    *
    * @default {1000}
    */
@@ -201,6 +201,8 @@ interface Job {
   seq: number;
   /** The lane holding the job while it waits; `undefined` in flight. */
   lane: Lane | undefined;
+  /** Its last attempt's global slot: a window from its answer (Discord had it by then). */
+  slot: { at: number } | undefined;
 }
 
 /**
@@ -275,11 +277,10 @@ export interface RateLimitView {
   readonly ipGlobalPausedUntil: number;
 }
 
-/** One global limit's window and pause. */
+/** One global limit's sends in its sliding window (a fixed one let 2x out across its edge), and pause. */
 interface GlobalWindow {
   limit: number;
-  start: number;
-  count: number;
+  sent: Fifo<{ at: number }>;
   pausedUntil: number;
 }
 
@@ -297,7 +298,7 @@ interface GlobalWindow {
  * - Within a bucket jobs leave strictly in FIFO order. While `remaining` is
  *   unknown only one job is in flight; with `remaining` known, up to
  *   `remaining` jobs go out at once; at 0 the bucket waits for the reset.
- * - Two global limits (default 50 per second each) and a global 429 hold
+ * - Two global limits (default 50 in any second each) and a global 429 hold
  *   back the requests under them ({@linkcode GlobalScope}): the bot's, sent
  *   with the bot token; the IP's, sent without authorization (webhooks with
  *   their token). Interaction endpoints wait for neither.
@@ -351,9 +352,8 @@ export class RateLimiter implements RateLimitView {
     const globalLimit = options.globalLimit ?? 50;
     const ipGlobalLimit = options.ipGlobalLimit ?? IP_GLOBAL_LIMIT;
     const globalWindow = options.globalWindow ?? 1000;
-    for (
-      const [name, limit] of Object.entries({ globalLimit, ipGlobalLimit })
-    ) {
+    const limits = { globalLimit, ipGlobalLimit };
+    for (const [name, limit] of Object.entries(limits)) {
       if (!Number.isInteger(limit) || limit < 1) {
         throw new RangeError(
           `Cannot create rate limiter as '${name}' must be a positive integer: current value '${name}=${limit}'`,
@@ -408,6 +408,7 @@ export class RateLimiter implements RateLimitView {
         notBefore: -Infinity,
         seq: this.#seq++,
         lane: undefined,
+        slot: undefined,
       };
       if (signal) {
         job.onAbort = () => this.#abort(job);
@@ -569,9 +570,7 @@ export class RateLimiter implements RateLimitView {
   }
 
   #settle(job: Job): void {
-    if (job.signal && job.onAbort) {
-      job.signal.removeEventListener("abort", job.onAbort);
-    }
+    if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
   }
 
   /** Send whatever may be sent now; otherwise arm one timer for when it may. */
@@ -605,7 +604,7 @@ export class RateLimiter implements RateLimitView {
           wakeAt = globalAt;
           break;
         }
-        global.count++;
+        global.sent.push(job.slot = { at: now });
       }
       this.#dequeue(job);
       if (bucket.remaining !== undefined) bucket.remaining--;
@@ -641,12 +640,12 @@ export class RateLimiter implements RateLimitView {
 
   #globalAvailableAt(global: GlobalWindow, now: number): number {
     if (global.pausedUntil > now) return global.pausedUntil;
-    if (now >= global.start + this.#globalWindow) {
-      global.start = now;
-      global.count = 0;
+    const sent = global.sent;
+    while (sent.length > 0 && sent.peek()!.at + this.#globalWindow <= now) {
+      sent.shift();
     }
-    if (global.count < global.limit) return now;
-    return global.start + this.#globalWindow;
+    if (sent.length < global.limit) return now;
+    return sent.peek()!.at + this.#globalWindow;
   }
 
   #send(bucket: Bucket, job: Job): void {
@@ -665,6 +664,7 @@ export class RateLimiter implements RateLimitView {
   #finish(sentFrom: Bucket, job: Job, result: AttemptResult<unknown>): void {
     sentFrom.inFlight--;
     const now = this.#scheduler.now();
+    if (job.slot) job.slot.at = Math.max(job.slot.at, now);
     const info = result.rateLimit;
     let bucket = sentFrom;
     /** Buckets a lane left, to pump (or drop, when idle). */
@@ -789,7 +789,7 @@ export class RateLimiter implements RateLimitView {
 }
 
 function globalWindowOf(limit: number): GlobalWindow {
-  return { limit, start: -Infinity, count: 0, pausedUntil: -Infinity };
+  return { limit, sent: new Fifo(), pausedUntil: -Infinity };
 }
 
 /** The lane a route's jobs wait in: one per route key and major parameter. */

@@ -1,46 +1,31 @@
 /**
  * {@linkcode RestClient}: Discord's HTTP API with its rate limits handled.
  *
- * Why one file of over 800 lines: the retry policy and the request I/O
- * already live apart (`_request_policy.ts`, `_request_io.ts`); what is left
- * is the client's state (buckets, the global limit, the invalid-request
- * guard) and the few methods the library itself needs (the gateway URL,
- * replies, interaction callbacks), documented with examples. Every other
- * route is a function in `api/`.
+ * The options and their checks (`client_options.ts`), the retry policy
+ * (`_request_policy.ts`), the request I/O (`_request_io.ts`), what an
+ * attempt comes to (`_outcome.ts`) and the bytes held across answers
+ * (`_response_budget.ts`) live apart; what is left is the client's state
+ * (buckets, the global limit, the invalid-request guard) and the few
+ * methods the library itself needs (the gateway URL, replies, interaction
+ * callbacks), documented with examples. Every other route is a function in
+ * `api/`.
  *
  * @module
  */
-import { normalizeBotToken } from "../base/bot_token.ts";
 import { getLogger } from "@logtape/logtape";
-import {
-  MAX_TIMER_DELAY,
-  realScheduler,
-  type Scheduler,
-} from "../base/scheduler.ts";
-import {
-  DiscordApiError,
-  type DiscordErrorBody,
-  NetworkError,
-  RateLimitError,
-  ResponseTooLargeError,
-  RestError,
-} from "./errors.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import {
   type Attempted,
   callOptions,
   type ClientIdentity,
-  isObject,
-  parseJson,
   type PreparedRequest,
   prepareRequest,
-  redactError,
   type RequestOptions,
   sendRequest,
 } from "./_request_io.ts";
 import {
   decideAnswer,
   decideNoAnswer,
-  type RequestDecision,
   type RetryPolicy,
   type ServerErrorRetry,
 } from "./_request_policy.ts";
@@ -69,122 +54,29 @@ import type {
   RestMessage,
 } from "./payloads.ts";
 
-import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
 import { InvalidRequestGuard, TokenRejectedError } from "./invalid_requests.ts";
+import {
+  assertUploadLimit,
+  type RestClientOptions,
+  restSettings,
+} from "./client_options.ts";
+import { ResponseBudget } from "./_response_budget.ts";
+import { attemptOutcome, type OutcomeLimits } from "./_outcome.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
-/** The API base URL the client talks to unless told otherwise. */
-export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
-
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RATE_LIMIT_WAIT,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT,
+  type RestClientOptions,
+} from "./client_options.ts";
 export { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 export type { RequestOptions, ServerErrorRetry };
-
-/** Options for {@linkcode RestClient}. */
-export interface RestClientOptions {
-  /** The bot token (a leading `Bot ` is accepted and dropped). */
-  token: string;
-  /**
-   * The API base URL, without a trailing slash.
-   *
-   * @default {"https://discord.com/api/v10"}
-   */
-  baseUrl?: string;
-  /**
-   * The `fetch` to send requests with (e.g. `FakeRest.fetch` in tests).
-   *
-   * @default {globalThis.fetch}
-   */
-  fetch?: typeof fetch;
-  /**
-   * The clock every wait (rate limits, retries) goes through.
-   *
-   * @default {realScheduler}
-   */
-  scheduler?: Scheduler;
-  /**
-   * The `User-Agent` header.
-   *
-   * @default {"DiscordBot (https://jsr.io/@disruption/disruption, 0.1.0)"}
-   */
-  userAgent?: string;
-  /**
-   * How many times one request is retried after a 429, a 5xx or a network
-   * error before its error is thrown.
-   *
-   * @default {3}
-   */
-  maxRetries?: number;
-  /**
-   * Requests per second under the bot's global rate limit.
-   *
-   * @default {50}
-   */
-  globalLimit?: number;
-  /**
-   * Which methods are retried after a 5xx or a network error.
-   *
-   * @default {"idempotent"}
-   */
-  retryServerErrors?: ServerErrorRetry;
-  /**
-   * The first retry delay after a 5xx or a network error, in milliseconds;
-   * it doubles for each further retry (at most 30 s). A `Retry-After` header
-   * on the answer wins.
-   *
-   * @default {1000}
-   */
-  serverErrorBackoff?: number;
-  /**
-   * The longest single wait, in milliseconds, the client accepts from
-   * Discord (`retry_after`, `Retry-After`, `X-RateLimit-Reset-After`). A 429
-   * asking for more fails at once with a {@linkcode RateLimitError} that
-   * says how long Discord asked for, instead of holding the request (and
-   * its bucket) that long; a longer reset-after on a success holds the
-   * bucket only this long, and a 5xx whose `Retry-After` is longer is not
-   * retried.
-   *
-   * @default {60000}
-   */
-  maxRateLimitWait?: number;
-  /**
-   * The largest response body read, in bytes; a larger one fails the
-   * request with a {@linkcode ResponseTooLargeError} (and is not read
-   * further).
-   *
-   * @default {33554432 (32 MiB)}
-   */
-  maxResponseBytes?: number;
-  /**
-   * The longest one attempt may take, in ms, from sending the request to
-   * the last byte of its answer. Past it the attempt counts as unanswered:
-   * retried when safe (GET and the like), else a {@linkcode NetworkError}.
-   * Without it, a peer that never answers held the request, and every
-   * later one of its bucket, for ever. Reading the streams of `files`,
-   * before the first attempt, has the same limit.
-   *
-   * @default {15000}
-   */
-  timeout?: number;
-  /**
-   * Refuse requests (with an `InvalidRequestLimitError`) once this many
-   * responses with status 401, 403 or 429 came back within 10 minutes;
-   * Discord bans the IP at 10,000.
-   *
-   * @default {9000}
-   */
-  invalidRequestLimit?: number;
-}
-
-/** Default {@linkcode RestClientOptions.maxRateLimitWait}: one minute. */
-export const DEFAULT_MAX_RATE_LIMIT_WAIT = 60_000;
-/** Default {@linkcode RestClientOptions.timeout}: 15 s, as discord.js's. */
-export const DEFAULT_TIMEOUT = 15_000;
-/** Default {@linkcode RestClientOptions.maxResponseBytes}: 32 MiB. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** Options for the typed {@linkcode RestClient} methods. */
 export interface CallOptions {
@@ -242,10 +134,12 @@ export class RestClient {
   #scheduler: Scheduler;
   #userAgent: string;
   #policy: RetryPolicy;
-  #maxResponseBytes: number;
   #timeout: number;
   #limiter: RateLimiter;
   #invalidRequests: InvalidRequestGuard;
+  /** The body bytes held across the answers being read or parsed. */
+  #responses: ResponseBudget;
+  #outcomeLimits: OutcomeLimits;
   /** Set once Discord answered 401 to the bot token. */
   #tokenRejected = false;
 
@@ -253,73 +147,41 @@ export class RestClient {
    * Create a client; nothing is sent until a method is called.
    *
    * @param options The token and optional overrides.
+   * @throws {TypeError} For a missing token or one with a space or a
+   *   control character inside (never shown), a `baseUrl` that is not an
+   *   http(s) URL, a `userAgent` with a control character, a `fetch`,
+   *   `scheduler` or `retryServerErrors` of the wrong kind.
+   * @throws {RangeError} For a number out of range.
    */
   constructor(options: RestClientOptions) {
-    const token = options?.token;
-    if (typeof token !== "string" || token.trim() === "") {
-      throw new TypeError(
-        `Cannot create REST client as 'token' must be a non-empty string: current type '${typeof token}'`,
-      );
-    }
-    const maxRetries = options.maxRetries ?? 3;
-    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-      throw new RangeError(
-        `Cannot create REST client as 'maxRetries' must be a non-negative integer: current value 'maxRetries=${maxRetries}'`,
-      );
-    }
-    const backoff = options.serverErrorBackoff ?? 1000;
-    if (!(backoff >= 0) || !Number.isFinite(backoff)) {
-      throw new RangeError(
-        `Cannot create REST client as 'serverErrorBackoff' must be a finite number >= 0: current value 'serverErrorBackoff=${backoff}'`,
-      );
-    }
-    const maxWait = options.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT;
-    if (
-      typeof maxWait !== "number" ||
-      !(maxWait >= 0 && maxWait <= MAX_TIMER_DELAY)
-    ) {
-      throw new RangeError(
-        `Cannot create REST client as 'maxRateLimitWait' must be between 0 and ${MAX_TIMER_DELAY} ms: current value 'maxRateLimitWait=${maxWait}'`,
-      );
-    }
-    const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
-      throw new RangeError(
-        `Cannot create REST client as 'maxResponseBytes' must be a positive integer: current value 'maxResponseBytes=${maxBytes}'`,
-      );
-    }
-    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    if (
-      !Number.isSafeInteger(timeout) || timeout <= 0 ||
-      timeout > MAX_TIMER_DELAY
-    ) {
-      throw new RangeError(
-        `Cannot create REST client as 'timeout' must be a positive integer of ms up to ${MAX_TIMER_DELAY}: current value 'timeout=${timeout}'`,
-      );
-    }
-    this.#timeout = timeout;
-    this.#token = normalizeBotToken(token);
-    this.#baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-    this.#fetch = options.fetch ??
-      ((input, init) => globalThis.fetch(input, init));
-    this.#scheduler = options.scheduler ?? realScheduler;
-    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.#policy = {
-      maxRetries,
-      retryServerErrors: options.retryServerErrors ?? "idempotent",
-      serverErrorBackoff: backoff,
-      maxRateLimitWait: maxWait,
+    const settings = restSettings(options);
+    this.#timeout = settings.timeout;
+    this.#token = settings.token;
+    this.#baseUrl = settings.baseUrl;
+    this.#fetch = settings.fetch;
+    this.#scheduler = settings.scheduler;
+    this.#userAgent = settings.userAgent;
+    this.#policy = settings.policy;
+    this.#responses = new ResponseBudget(
+      settings.maxBufferedResponseBytes,
+      settings.maxResponseBytes,
+    );
+    this.#outcomeLimits = {
+      maxResponseBytes: this.#responses.perAnswer,
+      sizeOption: settings.maxBufferedResponseBytes < settings.maxResponseBytes
+        ? "maxBufferedResponseBytes"
+        : "maxResponseBytes",
+      maxRateLimitWait: settings.policy.maxRateLimitWait,
     };
-    this.#maxResponseBytes = maxBytes;
     this.#invalidRequests = new InvalidRequestGuard({
       scheduler: this.#scheduler,
       ...(options.invalidRequestLimit === undefined
         ? {}
         : { limit: options.invalidRequestLimit }),
-      onLimit: (count, retryAfter) =>
+      onLimit: (count, retryAfter, inFlight) =>
         getVisibleLogger(["disruption", "rest"]).error(
-          "{count} responses with status 401/403/429 in 10 minutes: refusing requests for {ms} ms (Discord bans the IP at 10,000)",
-          { count, ms: retryAfter },
+          "{count} responses with status 401/403/429 in 10 minutes and {inFlight} requests in flight: refusing requests for {ms} ms (Discord bans the IP at 10,000)",
+          { count, inFlight, ms: retryAfter },
         ),
     });
     this.#limiter = new RateLimiter({
@@ -396,6 +258,11 @@ export class RestClient {
     options: RequestOptions,
     interaction: boolean,
   ): Promise<T> {
+    try {
+      assertUploadLimit(options.uploadLimit);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (options.files !== undefined && options.files.length > 0) {
       // Streams are read once here, so a retry re-sends the same blobs.
       const { files, uploadLimit, ...rest } = options;
@@ -428,31 +295,57 @@ export class RestClient {
           error: new TokenRejectedError(method, prepared.logPath),
         };
       }
-      const refused = this.#invalidRequests.check(method, prepared.logPath);
+      // Counted as invalid until answered otherwise: a burst in flight
+      // (interaction callbacks have no global limit) cannot pass the cap.
+      const refused = this.#invalidRequests.reserve(method, prepared.logPath);
       if (refused) return { type: "failure", error: refused };
-      const answer = await sendRequest(this.#fetch, prepared, {
-        maxResponseBytes: this.#maxResponseBytes,
-        maxRateLimitWait: this.#policy.maxRateLimitWait,
-        timeout: this.#timeout,
-        scheduler: this.#scheduler,
-      });
-      if (answer.type === "answer" || answer.type === "too_large") {
-        this.#invalidRequests.record(answer.status, answer.rateLimit.scope);
-        if (answer.status === 401 && botToken && !this.#tokenRejected) {
+      const budget = this.#responses.lease();
+      try {
+        let answer: Attempted | undefined;
+        try {
+          answer = await sendRequest(this.#fetch, prepared, {
+            maxResponseBytes: this.#responses.perAnswer,
+            maxRateLimitWait: this.#policy.maxRateLimitWait,
+            timeout: this.#timeout,
+            scheduler: this.#scheduler,
+            budget,
+          });
+        } finally {
+          const answered = answer?.type === "answer" ||
+              answer?.type === "too_large"
+            ? answer
+            : undefined;
+          this.#invalidRequests.settle(
+            answered?.status,
+            answered?.rateLimit.scope,
+          );
+        }
+        if (
+          (answer.type === "answer" || answer.type === "too_large") &&
+          answer.status === 401 && botToken && !this.#tokenRejected
+        ) {
           this.#tokenRejected = true;
           getVisibleLogger(["disruption", "rest"]).error(
             "Discord answered 401 to the bot token on {method} {path}: the token is invalid; this client sends no more requests with it",
             { method, path: prepared.logPath },
           );
         }
+        const decision = answer.type === "answer"
+          ? decideAnswer(this.#policy, method, answer.facts, retries)
+          : answer.type === "no_answer"
+          ? decideNoAnswer(this.#policy, method, retries)
+          : undefined;
+        if (decision?.type === "retry") retries = decision.retry;
+        return attemptOutcome<T>(
+          prepared,
+          answer,
+          decision,
+          this.#outcomeLimits,
+        );
+      } finally {
+        // Parsed (or failed) by now: its bytes are no longer held here.
+        budget.release();
       }
-      const decision = answer.type === "answer"
-        ? decideAnswer(this.#policy, method, answer.facts, retries)
-        : answer.type === "no_answer"
-        ? decideNoAnswer(this.#policy, method, retries)
-        : undefined;
-      if (decision?.type === "retry") retries = decision.retry;
-      return this.#outcome<T>(prepared, answer, decision);
     };
     return this.#limiter.schedule(
       prepared.route,
@@ -800,130 +693,6 @@ export class RestClient {
       userAgent: this.#userAgent,
       now: this.#scheduler.now(),
     };
-  }
-
-  /** Turn an attempt and the policy's decision into the limiter's result. */
-  #outcome<T>(
-    request: PreparedRequest,
-    attempted: Attempted,
-    decision: RequestDecision | undefined,
-  ): AttemptResult<T> {
-    const { method, logPath: path, redact } = request;
-    if (attempted.type === "aborted") {
-      return { type: "failure", error: attempted.reason };
-    }
-    if (attempted.type === "too_large") {
-      return {
-        type: "failure",
-        rateLimit: attempted.rateLimit,
-        error: new ResponseTooLargeError({
-          method,
-          path,
-          status: attempted.status,
-          limit: this.#maxResponseBytes,
-          bytes: attempted.bytes,
-        }),
-      };
-    }
-    if (attempted.type === "no_answer") {
-      const failure = new NetworkError({
-        method,
-        path,
-        cause: redactError(attempted.error, redact),
-      });
-      if (decision?.type !== "retry") {
-        return { type: "failure", error: failure };
-      }
-      logger.warn(
-        "{method} {path} got no answer ({error}); retry {retry} in {delay} ms",
-        {
-          method,
-          path,
-          error: failure.message,
-          retry: decision.retry,
-          delay: decision.delay,
-        },
-      );
-      return { type: "retry", delay: decision.delay };
-    }
-    const { status, text, rateLimit: info } = attempted;
-    const maxWait = this.#policy.maxRateLimitWait;
-    switch (decision?.type) {
-      case "retry": {
-        const { retry, delay } = decision;
-        if (decision.reason === "rate_limited") {
-          const scope = decision.scope ?? "user";
-          logger.warn(
-            "{method} {path} rate limited ({scope}); retry {retry} in {delay} ms",
-            { method, path, scope, retry, delay },
-          );
-          return {
-            type: "retry",
-            delay,
-            rateLimit: { ...info, retryAfter: delay, scope },
-          };
-        }
-        logger.warn(
-          "{method} {path} -> {status}; retry {retry} in {delay} ms",
-          { method, path, status, retry, delay },
-        );
-        return { type: "retry", delay, rateLimit: info };
-      }
-      case "rate_limited": {
-        const { retryAfter, scope } = decision;
-        const error = new RateLimitError({
-          method,
-          path,
-          retryAfter,
-          scope,
-          bucket: info.bucket,
-          ...(decision.exceeded === "wait" ? { maxWait } : {}),
-        });
-        if (decision.exceeded === "wait") {
-          logger.warn("{message}", { message: error.message });
-        }
-        return {
-          type: "failure",
-          // The bucket still pauses, but never longer than the cap.
-          rateLimit: {
-            ...info,
-            retryAfter: Math.min(retryAfter, maxWait),
-            scope,
-          },
-          error,
-        };
-      }
-      case "success": {
-        if (text === "") {
-          return { type: "success", value: undefined as T, rateLimit: info };
-        }
-        try {
-          return { type: "success", value: JSON.parse(text), rateLimit: info };
-        } catch (error) {
-          return {
-            type: "failure",
-            rateLimit: info,
-            error: new RestError(
-              `${method} ${path} answered ${status} with a body that is not JSON`,
-              { method, path, cause: redactError(error, redact) },
-            ),
-          };
-        }
-      }
-      default: {
-        const parsed = parseJson(redact(text));
-        return {
-          type: "failure",
-          rateLimit: info,
-          error: new DiscordApiError({
-            method,
-            path,
-            status,
-            body: isObject(parsed) ? parsed as DiscordErrorBody : undefined,
-          }),
-        };
-      }
-    }
   }
 }
 

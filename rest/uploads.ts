@@ -125,6 +125,8 @@ export class UploadError extends Error {
  * @param limits The size limit.
  * @returns The files as blobs.
  * @throws {UploadError} When the files break a rule.
+ * @throws {RangeError} When `maxSize` or `maxRequestSize` is not a positive
+ *   integer (`NaN` read a stream for ever).
  *
  * @example A stream is read once, then re-sendable
  * ```ts
@@ -141,9 +143,11 @@ export async function prepareUploads(
   files: readonly FileUpload[],
   limits: UploadLimits = {},
 ): Promise<PreparedUpload[]> {
-  const maxSize = limits.maxSize ?? DEFAULT_UPLOAD_LIMIT;
-  const maxRequestSize = limits.maxRequestSize ??
-    Math.max(MAX_UPLOAD_REQUEST_SIZE, maxSize);
+  const maxSize = bytesLimit("maxSize", limits.maxSize ?? DEFAULT_UPLOAD_LIMIT);
+  const maxRequestSize = bytesLimit(
+    "maxRequestSize",
+    limits.maxRequestSize ?? Math.max(MAX_UPLOAD_REQUEST_SIZE, maxSize),
+  );
   if (files.length > MAX_FILES) {
     throw new UploadError(
       `Cannot upload files as at most ${MAX_FILES} fit in one message: current count '${files.length}'`,
@@ -166,6 +170,18 @@ export async function prepareUploads(
     reading.end();
   }
   return out;
+}
+
+/** A size limit, checked: a positive integer of bytes. */
+function bytesLimit(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot upload files as '${name}' must be a positive integer of bytes: current value '${name}=${
+        String(value)
+      }'`,
+    );
+  }
+  return value;
 }
 
 /** A file's name and alt text, checked before anything is read. */
@@ -334,7 +350,9 @@ async function toBlob(
     return new Blob([data as BlobPart], { type });
   }
   if (data instanceof ReadableStream) {
-    const read = await readBounded(data, room, "upload too large", signal);
+    // No room left: one byte read says whether the stream is empty.
+    const limit = Math.max(1, room);
+    const read = await readBounded(data, limit, "upload too large", signal);
     if (read.type === "too_large") throw tooLarge(file.name, room);
     return new Blob(read.chunks as BlobPart[], { type });
   }

@@ -168,3 +168,86 @@ Deno.test("RestClient: a 401 to a request with another Authorization (a user's O
     await reset();
   }
 });
+
+Deno.test("RestClient counts requests in flight against the invalid-request cap: a burst of interaction callbacks cannot pass it", async () => {
+  const clock = new VirtualScheduler();
+  // Answers held until the test lets them go, as a slow server's.
+  const pending: ((status: number) => void)[] = [];
+  const fetch = (): Promise<Response> =>
+    new Promise((resolve) =>
+      pending.push((status) =>
+        resolve(
+          status === 204 ? new Response(null, { status }) : Response.json(
+            { message: "Missing Access", code: 50001 },
+            { status },
+          ),
+        )
+      )
+    );
+  const rest = new RestClient({
+    token: "t",
+    fetch,
+    scheduler: clock,
+    invalidRequestLimit: 5,
+    maxRetries: 0,
+  });
+  const callback = (i: number): Promise<unknown> =>
+    rest.createInteractionResponse(String(i + 1), `token${i}`, { type: 6 })
+      .then(() => "ok", (error: Error) => error);
+  // Interaction callbacks wait for no global limit: all 20 are scheduled
+  // at once; only the cap's worth may be in flight.
+  const burst = Array.from({ length: 20 }, (_, i) => callback(i));
+  await clock.advance(0);
+  assert.equal(pending.length, 5, "requests in flight count as invalid");
+  for (const answer of pending.splice(0)) answer(403);
+  const outcomes = await Promise.all(burst);
+  const refused = outcomes.filter((o) => o instanceof InvalidRequestLimitError);
+  assert.equal(refused.length, 15);
+  assert.match(
+    (refused[0] as Error).message,
+    /0 responses with status 401\/403\/429 in the last 10 minutes and 5 requests in flight/,
+  );
+  // The 5 invalid answers now fill the cap for the window.
+  const next = await callback(99);
+  assert.ok(next instanceof InvalidRequestLimitError);
+  assert.equal(pending.length, 0);
+});
+
+Deno.test("InvalidRequestGuard frees an in-flight reservation when its answer is not invalid", () => {
+  const clock = new VirtualScheduler();
+  const guard = new InvalidRequestGuard({ scheduler: clock, limit: 2 });
+  assert.equal(guard.reserve("POST", "/a"), undefined);
+  assert.equal(guard.reserve("POST", "/b"), undefined);
+  assert.equal(guard.inFlight, 2);
+  const refused = guard.reserve("POST", "/c");
+  assert.ok(refused instanceof InvalidRequestLimitError);
+  assert.equal(refused.retryAfter, 0, "frees as soon as one is answered");
+  guard.settle(204);
+  guard.settle(); // no answer: not counted either
+  assert.equal(guard.inFlight, 0);
+  assert.equal(guard.count, 0);
+  assert.equal(guard.reserve("POST", "/d"), undefined);
+  guard.settle(429);
+  assert.equal(guard.count, 1);
+  // A recorded one and one in flight fill a cap of 2.
+  assert.equal(guard.reserve("POST", "/e"), undefined);
+  assert.ok(guard.check("POST", "/f"));
+});
+
+Deno.test("InvalidRequestGuard refuses a window that is not a positive integer", () => {
+  const clock = new VirtualScheduler();
+  for (const window of [NaN, Infinity, 0, -1, 1.5, "600000"]) {
+    assert.throws(
+      () =>
+        new InvalidRequestGuard({
+          scheduler: clock,
+          window: window as number,
+        }),
+      {
+        name: "RangeError",
+        message:
+          `Cannot create invalid-request guard as 'window' must be a positive integer of ms: current value 'window=${window}'`,
+      },
+    );
+  }
+});

@@ -199,6 +199,72 @@ Deno.test("RateLimiter holds to the global limit, except for interaction callbac
   assert.deepEqual(sent, [[0, "a"], [0, "b"], [0, "callback"], [1000, "c"]]);
 });
 
+Deno.test("RateLimiter's global limit is a sliding window: never more than the limit in any window, across a window's edge too", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 5 });
+  const sent: number[] = [];
+  const attempt = (): Promise<AttemptResult<number>> => {
+    sent.push(clock.now());
+    return Promise.resolve({ type: "success", value: 0, rateLimit: {} });
+  };
+  const first = limiter.schedule(parseRoute("GET", "/channels/100"), attempt);
+  await clock.advance(990);
+  await first;
+  const burst = Promise.all(
+    Array.from(
+      { length: 12 },
+      (_, i) =>
+        limiter.schedule(parseRoute("GET", `/channels/${i + 1}`), attempt),
+    ),
+  );
+  await clock.advance(3000);
+  await burst;
+  assert.equal(sent.length, 13);
+  for (const start of sent) {
+    const inWindow = sent.filter((t) => t >= start && t < start + 1000);
+    assert.ok(inWindow.length <= 5, `${inWindow.length} sent from ${start}`);
+  }
+  // Each send frees its slot 1 s later, not when a fixed window ends.
+  assert.deepEqual(sent, [
+    0,
+    990,
+    990,
+    990,
+    990,
+    1000,
+    1990,
+    1990,
+    1990,
+    1990,
+    2000,
+    2990,
+    2990,
+  ]);
+});
+
+Deno.test("RateLimiter's global window runs from each answer: requests slow to arrive cannot crowd the next window", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 3 });
+  const sent: number[] = [];
+  // Each request takes 40 ms to be answered (Discord got it in between).
+  const attempt = async (): Promise<AttemptResult<number>> => {
+    sent.push(clock.now());
+    await delay(clock, 40);
+    return { type: "success", value: 0, rateLimit: {} };
+  };
+  const done = Promise.all(
+    Array.from(
+      { length: 6 },
+      (_, i) =>
+        limiter.schedule(parseRoute("GET", `/channels/${i + 1}`), attempt),
+    ),
+  );
+  await clock.advance(2000);
+  await done;
+  // Received by 40 ms at the latest; the next three leave a window later.
+  assert.deepEqual(sent, [0, 0, 0, 1040, 1040, 1040]);
+});
+
 Deno.test("RateLimiter pauses every bucket after a global 429", async () => {
   const clock = new VirtualScheduler();
   const limiter = new RateLimiter({ scheduler: clock });

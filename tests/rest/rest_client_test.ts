@@ -997,7 +997,7 @@ Deno.test("RestClient stops reading a response body past maxResponseBytes", asyn
     const rest = new RestClient({ token: TOKEN, fetch });
     const error = await rest.getGateway().catch((error) => error);
     assert.ok(error instanceof ResponseTooLargeError, String(error));
-    assert.equal(error.limit, 32 * 1024 * 1024);
+    assert.equal(error.limit, 8 * 1024 * 1024);
     assert.equal(error.bytes, 100 * 1024 * 1024);
     assert.equal(pulled, 0);
   });

@@ -1,0 +1,170 @@
+/**
+ * What one attempt of a REST request comes to, as the rate limiter needs
+ * it: a value, an error, or a retry after a delay. Private to the package.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import {
+  DiscordApiError,
+  type DiscordErrorBody,
+  NetworkError,
+  RateLimitError,
+  ResponseTooLargeError,
+  RestError,
+} from "./errors.ts";
+import {
+  type Attempted,
+  isObject,
+  parseJson,
+  type PreparedRequest,
+  redactError,
+} from "./_request_io.ts";
+import type { RequestDecision } from "./_request_policy.ts";
+import type { AttemptResult } from "./rate_limiter.ts";
+
+const logger = getLogger(["disruption", "rest"]);
+
+/** The caps an outcome's errors name. */
+export interface OutcomeLimits {
+  /** The largest body one answer may have. */
+  maxResponseBytes: number;
+  /** The option that sets it (`maxBufferedResponseBytes` when that is lower). */
+  sizeOption: string;
+  /** The longest wait accepted from Discord. */
+  maxRateLimitWait: number;
+}
+
+/**
+ * Turn an attempt and the policy's decision into the limiter's result.
+ *
+ * @param request The request.
+ * @param attempted How the attempt went.
+ * @param decision What the policy said (none for a refused or aborted one).
+ * @param limits The caps, for the errors that name them.
+ * @returns What the rate limiter does next.
+ */
+export function attemptOutcome<T>(
+  request: PreparedRequest,
+  attempted: Attempted,
+  decision: RequestDecision | undefined,
+  limits: OutcomeLimits,
+): AttemptResult<T> {
+  const { method, logPath: path, redact } = request;
+  if (attempted.type === "aborted") {
+    return { type: "failure", error: attempted.reason };
+  }
+  if (attempted.type === "too_large") {
+    return {
+      type: "failure",
+      rateLimit: attempted.rateLimit,
+      error: new ResponseTooLargeError({
+        method,
+        path,
+        status: attempted.status,
+        limit: limits.maxResponseBytes,
+        option: limits.sizeOption,
+        bytes: attempted.bytes,
+      }),
+    };
+  }
+  if (attempted.type === "no_answer") {
+    const failure = new NetworkError({
+      method,
+      path,
+      cause: redactError(attempted.error, redact),
+    });
+    if (decision?.type !== "retry") {
+      return { type: "failure", error: failure };
+    }
+    logger.warn(
+      "{method} {path} got no answer ({error}); retry {retry} in {delay} ms",
+      {
+        method,
+        path,
+        error: failure.message,
+        retry: decision.retry,
+        delay: decision.delay,
+      },
+    );
+    return { type: "retry", delay: decision.delay };
+  }
+  const { status, text, rateLimit: info } = attempted;
+  const maxWait = limits.maxRateLimitWait;
+  switch (decision?.type) {
+    case "retry": {
+      const { retry, delay } = decision;
+      if (decision.reason === "rate_limited") {
+        const scope = decision.scope ?? "user";
+        logger.warn(
+          "{method} {path} rate limited ({scope}); retry {retry} in {delay} ms",
+          { method, path, scope, retry, delay },
+        );
+        return {
+          type: "retry",
+          delay,
+          rateLimit: { ...info, retryAfter: delay, scope },
+        };
+      }
+      logger.warn(
+        "{method} {path} -> {status}; retry {retry} in {delay} ms",
+        { method, path, status, retry, delay },
+      );
+      return { type: "retry", delay, rateLimit: info };
+    }
+    case "rate_limited": {
+      const { retryAfter, scope } = decision;
+      const error = new RateLimitError({
+        method,
+        path,
+        retryAfter,
+        scope,
+        bucket: info.bucket,
+        ...(decision.exceeded === "wait" ? { maxWait } : {}),
+      });
+      if (decision.exceeded === "wait") {
+        logger.warn("{message}", { message: error.message });
+      }
+      return {
+        type: "failure",
+        // The bucket still pauses, but never longer than the cap.
+        rateLimit: {
+          ...info,
+          retryAfter: Math.min(retryAfter, maxWait),
+          scope,
+        },
+        error,
+      };
+    }
+    case "success": {
+      if (text === "") {
+        return { type: "success", value: undefined as T, rateLimit: info };
+      }
+      try {
+        return { type: "success", value: JSON.parse(text), rateLimit: info };
+      } catch (error) {
+        return {
+          type: "failure",
+          rateLimit: info,
+          error: new RestError(
+            `${method} ${path} answered ${status} with a body that is not JSON`,
+            { method, path, cause: redactError(error, redact) },
+          ),
+        };
+      }
+    }
+    default: {
+      const parsed = parseJson(redact(text));
+      return {
+        type: "failure",
+        rateLimit: info,
+        error: new DiscordApiError({
+          method,
+          path,
+          status,
+          body: isObject(parsed) ? parsed as DiscordErrorBody : undefined,
+        }),
+      };
+    }
+  }
+}

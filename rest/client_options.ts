@@ -1,0 +1,323 @@
+/**
+ * {@linkcode RestClientOptions}, their defaults, and the checks a
+ * `RestClient` runs on them when it is created, so that a wrong value fails
+ * at once with a message naming the option instead of at the first request
+ * (or never: a bad base URL was retried as a network failure).
+ *
+ * @module
+ */
+import { assertBotToken } from "../base/bot_token.ts";
+import {
+  assertFunctionOption,
+  assertSchedulerOption,
+  assertUrlOption,
+} from "../base/option_checks.ts";
+import {
+  MAX_TIMER_DELAY,
+  realScheduler,
+  type Scheduler,
+} from "../base/scheduler.ts";
+import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
+import type { RetryPolicy, ServerErrorRetry } from "./_request_policy.ts";
+
+/** The API base URL the client talks to unless told otherwise. */
+export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
+/** Default {@linkcode RestClientOptions.maxRateLimitWait}: one minute. */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT = 60_000;
+/** Default {@linkcode RestClientOptions.timeout}: 15 s, as discord.js's. */
+export const DEFAULT_TIMEOUT = 15_000;
+/**
+ * Default {@linkcode RestClientOptions.maxResponseBytes}: 8 MiB. Discord's
+ * largest answers are a few MiB at most (1,000 guild members, 100 messages
+ * with embeds, an audit-log page with its users and threads).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/**
+ * How many answers of the largest size
+ * {@linkcode RestClientOptions.maxBufferedResponseBytes} holds by default.
+ */
+export const BUFFERED_RESPONSES = 4;
+
+/** Options for {@linkcode RestClient}. */
+export interface RestClientOptions {
+  /**
+   * The bot token (a leading `Bot ` and surrounding whitespace are
+   * dropped; what is left must be visible ASCII).
+   */
+  token: string;
+  /**
+   * The API base URL (`http:` or `https:`), without a trailing slash.
+   *
+   * @default {"https://discord.com/api/v10"}
+   */
+  baseUrl?: string;
+  /**
+   * The `fetch` to send requests with (e.g. `FakeRest.fetch` in tests).
+   *
+   * @default {globalThis.fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * The clock every wait (rate limits, retries) goes through.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
+  /**
+   * The `User-Agent` header (no control characters, nothing above U+00FF).
+   *
+   * @default {"DiscordBot (https://jsr.io/@disruption/disruption, 0.1.0)"}
+   */
+  userAgent?: string;
+  /**
+   * How many times one request is retried after a 429, a 5xx or a network
+   * error before its error is thrown.
+   *
+   * @default {3}
+   */
+  maxRetries?: number;
+  /**
+   * Requests per second under the bot's global rate limit, counted over
+   * any 1 s (a sliding window: never more than this in any second).
+   *
+   * @default {50}
+   */
+  globalLimit?: number;
+  /**
+   * Which methods are retried after a 5xx or a network error.
+   *
+   * @default {"idempotent"}
+   */
+  retryServerErrors?: ServerErrorRetry;
+  /**
+   * The first retry delay after a 5xx or a network error, in milliseconds;
+   * it doubles for each further retry (at most 30 s). A `Retry-After` header
+   * on the answer wins.
+   *
+   * @default {1000}
+   */
+  serverErrorBackoff?: number;
+  /**
+   * The longest single wait, in milliseconds, the client accepts from
+   * Discord (`retry_after`, `Retry-After`, `X-RateLimit-Reset-After`). A 429
+   * asking for more fails at once with a `RateLimitError` that
+   * says how long Discord asked for, instead of holding the request (and
+   * its bucket) that long; a longer reset-after on a success holds the
+   * bucket only this long, and a 5xx whose `Retry-After` is longer is not
+   * retried.
+   *
+   * @default {60000}
+   */
+  maxRateLimitWait?: number;
+  /**
+   * The largest response body read, in bytes; a larger one fails the
+   * request with a `ResponseTooLargeError` (and is not read further).
+   *
+   * The body is not all an answer costs: `JSON.parse` makes objects of
+   * many times its size (about 14 times for `[[],[],…]`, measured: 8 MiB of
+   * it became 115 MiB of heap), and that is what the caller gets. The
+   * default fits Discord's largest answers with room; raise it for a
+   * route known to answer more.
+   *
+   * @default {8388608 (8 MiB)}
+   */
+  maxResponseBytes?: number;
+  /**
+   * The most body bytes the client holds at once across every answer being
+   * read or parsed. An answer that would pass it waits (within `timeout`)
+   * until others are done; one that alone passes it fails with a
+   * `ResponseTooLargeError`. The oldest answer being read may always grow
+   * to `maxResponseBytes`, so answers waiting on each other cannot hold
+   * the client for ever. Without it, 16 answers of 32 MiB read at once
+   * took the process out of memory.
+   *
+   * @default {4 * maxResponseBytes (32 MiB)}
+   */
+  maxBufferedResponseBytes?: number;
+  /**
+   * The longest one attempt may take, in ms, from sending the request to
+   * the last byte of its answer. Past it the attempt counts as unanswered:
+   * retried when safe (GET and the like), else a `NetworkError`.
+   * Without it, a peer that never answers held the request, and every
+   * later one of its bucket, for ever. Reading the streams of `files`,
+   * before the first attempt, has the same limit.
+   *
+   * @default {15000}
+   */
+  timeout?: number;
+  /**
+   * Refuse requests (with an `InvalidRequestLimitError`) once this many
+   * responses with status 401, 403 or 429 came back within 10 minutes,
+   * requests in flight counted as if they were such answers; Discord bans
+   * the IP at 10,000.
+   *
+   * @default {9000}
+   */
+  invalidRequestLimit?: number;
+}
+
+/** The options of a `RestClient`, checked and with their defaults. */
+export interface RestSettings {
+  /** The token to send, normalized. */
+  token: string;
+  /** The base URL without trailing slashes. */
+  baseUrl: string;
+  /** What sends requests. */
+  fetch: typeof fetch;
+  /** The clock. */
+  scheduler: Scheduler;
+  /** The `User-Agent` header. */
+  userAgent: string;
+  /** The retry settings. */
+  policy: RetryPolicy;
+  /** The largest body of one answer. */
+  maxResponseBytes: number;
+  /** The most bytes held across answers. */
+  maxBufferedResponseBytes: number;
+  /** The attempt timeout. */
+  timeout: number;
+}
+
+const WHAT = "REST client";
+const SERVER_ERROR_RETRIES: readonly ServerErrorRetry[] = [
+  "idempotent",
+  "all",
+  "never",
+];
+
+/**
+ * Check a `RestClient`'s options and fill in the defaults.
+ *
+ * @param options The options as given.
+ * @returns The settings.
+ * @throws {TypeError} For a missing or malformed token or user agent, a
+ *   base URL that is not http(s), or a `fetch`, `scheduler` or
+ *   `retryServerErrors` of the wrong kind.
+ * @throws {RangeError} For a number out of range.
+ */
+export function restSettings(options: RestClientOptions): RestSettings {
+  const token = options?.token;
+  if (typeof token !== "string" || token.trim() === "") {
+    throw new TypeError(
+      `Cannot create REST client as 'token' must be a non-empty string: current type '${typeof token}'`,
+    );
+  }
+  const normalized = assertBotToken(WHAT, token);
+  const maxRetries = options.maxRetries ?? 3;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new RangeError(
+      `Cannot create REST client as 'maxRetries' must be a non-negative integer: current value 'maxRetries=${maxRetries}'`,
+    );
+  }
+  const backoff = options.serverErrorBackoff ?? 1000;
+  if (!(backoff >= 0) || !Number.isFinite(backoff)) {
+    throw new RangeError(
+      `Cannot create REST client as 'serverErrorBackoff' must be a finite number >= 0: current value 'serverErrorBackoff=${backoff}'`,
+    );
+  }
+  const maxWait = options.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT;
+  if (
+    typeof maxWait !== "number" ||
+    !(maxWait >= 0 && maxWait <= MAX_TIMER_DELAY)
+  ) {
+    throw new RangeError(
+      `Cannot create REST client as 'maxRateLimitWait' must be between 0 and ${MAX_TIMER_DELAY} ms: current value 'maxRateLimitWait=${maxWait}'`,
+    );
+  }
+  const maxBytes = positiveInteger(
+    "maxResponseBytes",
+    options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  );
+  const buffered = positiveInteger(
+    "maxBufferedResponseBytes",
+    options.maxBufferedResponseBytes ??
+      Math.min(Number.MAX_SAFE_INTEGER, BUFFERED_RESPONSES * maxBytes),
+  );
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  if (
+    !Number.isSafeInteger(timeout) || timeout <= 0 ||
+    timeout > MAX_TIMER_DELAY
+  ) {
+    throw new RangeError(
+      `Cannot create REST client as 'timeout' must be a positive integer of ms up to ${MAX_TIMER_DELAY}: current value 'timeout=${timeout}'`,
+    );
+  }
+  const retryServerErrors = options.retryServerErrors ?? "idempotent";
+  if (!SERVER_ERROR_RETRIES.includes(retryServerErrors)) {
+    throw new TypeError(
+      `Cannot create REST client as 'retryServerErrors' must be "idempotent", "all" or "never": current value 'retryServerErrors=${
+        String(retryServerErrors)
+      }'`,
+    );
+  }
+  assertUrlOption(WHAT, "baseUrl", options.baseUrl, ["http:", "https:"]);
+  assertFunctionOption(WHAT, "fetch", options.fetch);
+  assertSchedulerOption(WHAT, options.scheduler);
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  assertHeaderValue("userAgent", userAgent);
+  return {
+    token: normalized,
+    baseUrl: (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    scheduler: options.scheduler ?? realScheduler,
+    userAgent,
+    policy: {
+      maxRetries,
+      retryServerErrors,
+      serverErrorBackoff: backoff,
+      maxRateLimitWait: maxWait,
+    },
+    maxResponseBytes: maxBytes,
+    maxBufferedResponseBytes: buffered,
+    timeout,
+  };
+}
+
+/**
+ * Check a per-call `uploadLimit` (the largest size of each file).
+ *
+ * @param value The value; `undefined` passes.
+ * @throws {RangeError} When it is not a positive integer of bytes (`NaN`
+ *   read files for ever, 0 bytes at a time).
+ */
+export function assertUploadLimit(value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot upload files as 'uploadLimit' must be a positive integer of bytes: current value 'uploadLimit=${
+        String(value)
+      }'`,
+    );
+  }
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot create REST client as '${name}' must be a positive integer: current value '${name}=${
+        String(value)
+      }'`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A header value `fetch` sends as given: a control character (a newline
+ * that would start another header) or a character above U+00FF made every
+ * request fail with the runtime's `Invalid header value`.
+ */
+function assertHeaderValue(name: string, value: unknown): void {
+  if (
+    typeof value === "string" &&
+    // deno-lint-ignore no-control-regex -- control characters are the point
+    !/[\x00-\x1f\x7f\u0100-\uffff]/.test(value)
+  ) {
+    return;
+  }
+  throw new TypeError(
+    `Cannot create REST client as '${name}' must be a string without control characters or characters above U+00FF: current value '${name}=${
+      typeof value === "string" ? JSON.stringify(value) : typeof value
+    }'`,
+  );
+}

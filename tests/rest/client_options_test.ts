@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { RestClient, type RestClientOptions } from "../../rest/rest_client.ts";
+import { prepareUploads } from "../../rest/uploads.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
+
+const TOKEN = "bot.T0KEN-secret_value";
+
+function create(options: Record<string, unknown>): RestClient {
+  return new RestClient(
+    { token: TOKEN, ...options } as unknown as RestClientOptions,
+  );
+}
+
+Deno.test("RestClient refuses a base URL, fetch, scheduler or retryServerErrors that cannot work, at construction", () => {
+  const cases: [Record<string, unknown>, string, string][] = [
+    [
+      { baseUrl: "not a url" },
+      "TypeError",
+      "Cannot create REST client as 'baseUrl' must be an http: or https: URL: current value 'baseUrl=not a url'",
+    ],
+    [
+      { baseUrl: "ftp://discord.com/api/v10" },
+      "TypeError",
+      "Cannot create REST client as 'baseUrl' must be an http: or https: URL: current value 'baseUrl=ftp://discord.com/api/v10'",
+    ],
+    [
+      { fetch: 5 },
+      "TypeError",
+      "Cannot create REST client as 'fetch' must be a function: current value 'fetch=number'",
+    ],
+    [
+      { scheduler: {} },
+      "TypeError",
+      "Cannot create REST client as 'scheduler' must be a Scheduler (now, setTimeout and clearTimeout functions): current value 'scheduler=object'",
+    ],
+    [
+      { retryServerErrors: "always" },
+      "TypeError",
+      `Cannot create REST client as 'retryServerErrors' must be "idempotent", "all" or "never": current value 'retryServerErrors=always'`,
+    ],
+  ];
+  for (const [options, name, message] of cases) {
+    assert.throws(() => create(options), { name, message });
+  }
+  // What is accepted still is.
+  create({ baseUrl: "http://127.0.0.1:9/api/v10/", retryServerErrors: "all" });
+});
+
+Deno.test("RestClient refuses a token with a newline, a control character or a space inside, never showing it", () => {
+  for (
+    const token of [
+      "SECRET.TOKEN.VALUE\nx",
+      "SECRET.TOKEN.VALUE\rx",
+      "SECRET.TOKEN.VALUE\u0000",
+      "SECRET.TOKEN.VALUE x",
+      "SECRET.TOKEN.VALUE\u00e9",
+    ]
+  ) {
+    assert.throws(() => create({ token }), (error: Error) => {
+      assert.equal(error.name, "TypeError");
+      assert.match(
+        error.message,
+        /^Cannot create REST client as 'token' must be the bot token, visible ASCII characters without spaces \(it is sent in an HTTP header\): it holds .* at character 19 \(the token is not shown\)$/,
+      );
+      assert.doesNotMatch(error.message, /SECRET/);
+      return true;
+    });
+  }
+  // Surrounding whitespace and the prefix are still dropped.
+  create({ token: `Bot ${TOKEN}\r\n` });
+});
+
+Deno.test("RestClient refuses a userAgent a header cannot carry", () => {
+  for (const userAgent of ["bot\nX-Evil: 1", "bot\u0007", "bot \u2603", 5]) {
+    assert.throws(() => create({ userAgent }), {
+      name: "TypeError",
+      message: new RegExp(
+        "^Cannot create REST client as 'userAgent' must be a string without control characters",
+      ),
+    });
+  }
+  create({ userAgent: "DiscordBot (https://example.com, 1.0) caf\u00e9" });
+});
+
+Deno.test("RestClient refuses an uploadLimit that is not a positive integer, before reading any file", async () => {
+  const fake = new FakeRest({ token: TOKEN });
+  const rest = new RestClient({ token: TOKEN, fetch: fake.fetch });
+  for (const uploadLimit of [NaN, 0, -5, 1.5, Infinity]) {
+    let pulled = 0;
+    const data = new ReadableStream<Uint8Array>({
+      pull(controller): void {
+        pulled++;
+        controller.enqueue(new TextEncoder().encode("hi"));
+        controller.close();
+      },
+    }, { highWaterMark: 0 });
+    await assert.rejects(
+      rest.request("POST", "/channels/1/messages", {
+        body: { content: "x" },
+        files: [{ name: "a.txt", data }],
+        uploadLimit,
+      }),
+      {
+        name: "RangeError",
+        message:
+          `Cannot upload files as 'uploadLimit' must be a positive integer of bytes: current value 'uploadLimit=${uploadLimit}'`,
+      },
+    );
+    assert.equal(pulled, 0);
+  }
+  assert.equal(fake.requests.length, 0);
+  await assert.rejects(
+    prepareUploads([{ name: "a", data: "x" }], { maxSize: NaN }),
+    /'maxSize' must be a positive integer of bytes/,
+  );
+});

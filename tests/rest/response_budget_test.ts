@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { ResponseTooLargeError } from "../../rest/errors.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { ResponseBudget } from "../../rest/_response_budget.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+const TOKEN = "bot.T0KEN-secret_value";
+
+/**
+ * A `fetch` whose answers stream `size` bytes of JSON (a string) in chunks
+ * of 10, each chunk only when read, counting the bytes handed out.
+ */
+function streamingFetch(size: number): {
+  fetch: () => Promise<Response>;
+  state: { given: number; done: number; peak: number };
+} {
+  const state = { given: 0, done: 0, peak: 0 };
+  const fetch = (): Promise<Response> => {
+    const text = JSON.stringify("x".repeat(size - 2));
+    const bytes = new TextEncoder().encode(text);
+    let at = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller): void {
+        if (at >= bytes.length) {
+          controller.close();
+          state.done += bytes.length;
+          return;
+        }
+        const chunk = bytes.slice(at, at + 10);
+        at += chunk.length;
+        state.given += chunk.length;
+        // Bytes handed out and not yet part of a finished answer.
+        state.peak = Math.max(state.peak, state.given - state.done);
+        controller.enqueue(chunk);
+      },
+    }, { highWaterMark: 0 });
+    return Promise.resolve(new Response(body));
+  };
+  return { fetch, state };
+}
+
+Deno.test("RestClient bounds the bytes of all answers read at once (maxBufferedResponseBytes); answers waiting on each other all finish", async () => {
+  const clock = new VirtualScheduler();
+  const { fetch, state } = streamingFetch(100);
+  const rest = new RestClient({
+    token: TOKEN,
+    fetch,
+    scheduler: clock,
+    maxResponseBytes: 100,
+    maxBufferedResponseBytes: 150,
+  });
+  // Different channels: separate buckets, all read at once.
+  const answers = Promise.all(
+    Array.from(
+      { length: 6 },
+      (_, i) => rest.request<string>("GET", `/channels/${i + 1}/messages`),
+    ),
+  );
+  await clock.advance(0);
+  const texts = await answers;
+  assert.equal(texts.length, 6);
+  for (const text of texts) assert.equal(text.length, 98);
+  // Six answers of 100 bytes read together held 600; the budget, 150 (and
+  // one chunk of 10 an answer waits with).
+  assert.ok(state.peak <= 150 + 6 * 10, `peak ${state.peak}`);
+});
+
+Deno.test("RestClient refuses an answer larger than maxBufferedResponseBytes alone, naming that option", async () => {
+  const { fetch } = streamingFetch(100);
+  const rest = new RestClient({
+    token: TOKEN,
+    fetch,
+    maxResponseBytes: 1000,
+    maxBufferedResponseBytes: 50,
+    maxRetries: 0,
+  });
+  const error = await rest.getGateway().catch((error) => error);
+  assert.ok(error instanceof ResponseTooLargeError, String(error));
+  assert.equal(error.limit, 50);
+  assert.match(error.message, /raise the client's maxBufferedResponseBytes/);
+});
+
+Deno.test("RestClient's default response cap is 8 MiB, its budget 4 answers of it", async () => {
+  const declared = 9 * 1024 * 1024;
+  let pulled = 0;
+  const rest = new RestClient({
+    token: TOKEN,
+    maxRetries: 0,
+    fetch: () => {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller): void {
+          pulled++;
+          controller.enqueue(new Uint8Array(16));
+        },
+      }, { highWaterMark: 0 });
+      return Promise.resolve(
+        new Response(body, {
+          headers: { "content-length": String(declared) },
+        }),
+      );
+    },
+  });
+  const error = await rest.getGateway().catch((error) => error);
+  assert.ok(error instanceof ResponseTooLargeError, String(error));
+  assert.equal(error.limit, 8 * 1024 * 1024);
+  assert.equal(error.bytes, declared);
+  assert.equal(pulled, 0);
+  assert.throws(
+    () => new RestClient({ token: TOKEN, maxBufferedResponseBytes: NaN }),
+    /'maxBufferedResponseBytes' must be a positive integer/,
+  );
+});
+
+Deno.test("ResponseBudget: the oldest answer may always grow to its cap; others wait, and a release wakes them", async () => {
+  const budget = new ResponseBudget(150, 100);
+  const a = budget.lease();
+  const b = budget.lease();
+  const c = budget.lease();
+  assert.equal(a.take(10), undefined);
+  assert.equal(b.take(40), undefined);
+  // The head (a) may still need 90: only 10 is left for the others.
+  const waitingC = c.take(20);
+  assert.ok(waitingC instanceof Promise);
+  assert.equal(a.take(90), undefined, "the head is never held back");
+  assert.equal(budget.held, 140);
+  a.release();
+  a.release(); // twice: nothing more
+  // b is the head now; c's 20 leaves 90 free, more than b's 60 to go.
+  await waitingC;
+  assert.equal(budget.held, 60);
+  // An aborted wait takes nothing.
+  const controller = new AbortController();
+  const waitingD = budget.lease().take(60, controller.signal);
+  assert.ok(waitingD instanceof Promise);
+  controller.abort(new Error("gone"));
+  await assert.rejects(waitingD, /gone/);
+  b.release();
+  c.release();
+  assert.equal(budget.held, 0);
+});
