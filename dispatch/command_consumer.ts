@@ -33,8 +33,16 @@ export interface CommandConsumerOptions {
   queue: string;
   /** Unacknowledged commands the broker delivers at most (`basic.qos`). */
   prefetch: number;
-  /** Called with every command; it acks, rejects or requeues it. */
-  onMessage: (message: AMQPMessage) => Promise<void>;
+  /**
+   * Called with every command; it acks, rejects or requeues it. `signal` is
+   * aborted when the consumer that delivered it ends (its channel closed,
+   * the connection lost, the broker cancelled it, or
+   * {@linkcode CommandConsumer.close}): the delivery can no longer be
+   * settled, RabbitMQ redelivers the message to the next consumer, and
+   * work still pending for it (a command waiting in a shard's send queue)
+   * should be given up so that it is not done twice.
+   */
+  onMessage: (message: AMQPMessage, signal: AbortSignal) => Promise<void>;
   /** Called when consuming starts or stops. */
   onConsuming?: (consuming: boolean) => void;
   /**
@@ -65,6 +73,8 @@ export class CommandConsumer {
   #failures = 0;
   #client: AMQPClient | undefined;
   #channel: AMQPChannel | undefined;
+  /** Aborted when the current consumer ends: its deliveries are void. */
+  #deliveries: AbortController | undefined;
   #retryTimer: TimerId | undefined;
   #consuming = false;
   #closed = false;
@@ -105,6 +115,7 @@ export class CommandConsumer {
   /** Stop consuming and retrying (the connection is closed by its owner). */
   close(): void {
     this.#closed = true;
+    this.#deliveries?.abort(new Error("The command consumer was closed"));
     this.#cancelRetry();
     this.#client = undefined;
     this.#setConsuming(false);
@@ -133,6 +144,7 @@ export class CommandConsumer {
     this.#channel = undefined;
     let channel: AMQPChannel | undefined;
     let consumer: AMQPConsumer;
+    const deliveries = new AbortController();
     try {
       await ensureQueue(client, queue);
       channel = await client.channel();
@@ -142,26 +154,39 @@ export class CommandConsumer {
       consumer = await channel.basicConsume(
         queue,
         { noAck: false },
-        (message) => this.#options.onMessage(message),
+        (message) => this.#options.onMessage(message, deliveries.signal),
       );
     } catch (error) {
+      deliveries.abort(error);
       channel?.close().catch(() => {});
       if (!this.#retryOn(client)) return;
       this.#retry(client, false, error);
       return;
     }
     if (!this.#current(client)) {
+      deliveries.abort(new Error("The connection was replaced"));
       channel.close().catch(() => {});
       return;
     }
     this.#channel = channel;
+    this.#deliveries = deliveries;
     const since = this.#scheduler.now();
     this.#setConsuming(true);
     logger.info("Consuming commands from {queue}", { queue });
-    // Resolves when the client closed it, rejects when the broker did.
+    // Resolves when the client closed it, rejects when the broker did (or
+    // the connection was lost). Either way its unacknowledged messages go
+    // back to the queue (now, or when the channel of a cancelled consumer
+    // is closed) and are delivered again: what still waits for them is
+    // given up. A command already written to Discord cannot be taken back.
     consumer.wait().then(
-      () => this.#ended(client, since, undefined),
-      (error) => this.#ended(client, since, error),
+      () => {
+        deliveries.abort(new Error("The command consumer ended"));
+        this.#ended(client, since, undefined);
+      },
+      (error) => {
+        deliveries.abort(error);
+        this.#ended(client, since, error);
+      },
     );
   }
 

@@ -56,7 +56,15 @@ export class DispatchMetrics {
   readonly resumes: Counter;
   /** `dispatch_identifies`: sessions started. */
   readonly identifies: Counter;
-  /** `dispatch_commands{result}`: commands taken from `gateway.send`. */
+  /**
+   * `dispatch_commands{result}`: commands taken from `gateway.send`, by
+   * what became of them: `done` (sent, or the shard restarted), `retried`
+   * (back in the queue: the shard is paused or restarting, or the channel
+   * was lost while it waited), `malformed` (not a command, or for a shard
+   * this process does not run), `failed` (refused: a payload invalid for
+   * its op, a non-user opcode, over 4096 bytes), `dropped` (its shard
+   * stopped for good, or took no command for too long).
+   */
   readonly commands: Counter<"result">;
   /**
    * `dispatch_unroutable_events`: dispatches not published because their
@@ -186,7 +194,8 @@ export class DispatchMetrics {
     });
     this.commands = new Counter({
       name: "dispatch_commands",
-      help: "Commands taken from gateway.send, by result",
+      help:
+        "Commands taken from gateway.send, by result (done, retried, malformed, failed, dropped)",
       labelNames: ["result"],
       registers,
     });

@@ -15,15 +15,15 @@
  * Why one file of over 800 lines, for now: it arrived whole with the
  * dispatch service, and the broker, the Redis persistence and the shards
  * share the service's state (the paused shards, the confirmed sequences).
- * What would cut cleanly: the command parsing (`parseCommand`), the session
- * and status persistence in Redis (`#loadSessions`, `#save`) and the
- * metrics server, each in its own module beside `publisher.ts` and
- * `metrics.ts`.
+ * The commands of `gateway.send` are run in `command_handler.ts`. What would
+ * cut cleanly still: the session and status persistence in Redis
+ * (`#loadSessions`, `#save`) and the metrics server, each in its own module
+ * beside `publisher.ts` and `metrics.ts`.
  *
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import type { AMQPClient, AMQPMessage } from "@cloudamqp/amqp-client";
+import type { AMQPClient } from "@cloudamqp/amqp-client";
 import { RestClient } from "../rest/rest_client.ts";
 import { checkGatewayBot } from "../handler/gateway_bot_check.ts";
 import {
@@ -35,10 +35,8 @@ import {
 import { ShardManager } from "../gateway/shard_manager.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
-import { GatewayError } from "../gateway/errors.ts";
 import { MetricsServer } from "./metrics_server.ts";
 import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
-import type { GatewayCommand } from "../types/gateway_payloads.ts";
 import {
   closeRedis,
   connectRedis,
@@ -57,6 +55,7 @@ import {
 } from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { CommandConsumer } from "./command_consumer.ts";
+import { CommandHandler } from "./command_handler.ts";
 import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
@@ -64,6 +63,8 @@ import { EventNames } from "./event_name.ts";
 import { GuildJoins } from "./guild_joins.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
+
+export { parseCommand, type ServiceCommand } from "./command_handler.ts";
 
 /** The exchange every event is published to. */
 export const EXCHANGE = "gateway";
@@ -145,8 +146,6 @@ const SHARD_STATUSES = Object.keys(
 
 /** How long the cache may take to give `old` before the event goes without. */
 const OLD_TIMEOUT = 1_000;
-/** The largest `gateway.send` body read (a gateway payload is at most 4096). */
-const MAX_COMMAND_BYTES = 64 * 1024;
 /** How often sessions and statuses are saved. */
 const SAVE_INTERVAL = 1_000;
 /** How long a shutdown waits for the broker to confirm what is buffered. */
@@ -165,16 +164,6 @@ interface Confirmed {
   sequence: number;
 }
 
-/** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
-export interface ServiceCommand {
-  /** 0 sends `data` on the shard, 1 restarts it resumably, 2 starts a new session. */
-  op: 0 | 1 | 2;
-  /** The shard. */
-  shard: number;
-  /** For op 0: the gateway payload to send, e.g. `{ op: 3, d: presence }`. */
-  data?: { op: number; d?: unknown };
-}
-
 /** Seams for tests and embedding. */
 export interface DispatchServiceOptions {
   /** The `fetch` REST requests go through. */
@@ -191,6 +180,7 @@ export class DispatchService {
   #manager: ShardManager | undefined;
   #publisher: ConfirmedPublisher | undefined;
   #commands: CommandConsumer | undefined;
+  readonly #commandHandler: CommandHandler;
   #redis: RedisConnection | undefined;
   /** `gateway_sessions`, through the one implementation of its layout. */
   #sessions: RedisSessionStore | undefined;
@@ -259,6 +249,14 @@ export class DispatchService {
     if (options.fetch) restOptions.fetch = options.fetch;
     restOptions.scheduler = this.#scheduler;
     this.#rest = new RestClient(restOptions);
+    this.#commandHandler = new CommandHandler({
+      queue: SEND_QUEUE,
+      shard: (id) => this.#manager?.shard(id),
+      paused: (id) => this.#paused.has(id),
+      closing: () => this.#closing,
+      counter: this.#metrics.commands,
+      scheduler: this.#scheduler,
+    });
   }
 
   /** The address metrics are served on, once started. */
@@ -322,7 +320,8 @@ export class DispatchService {
     this.#commands = new CommandConsumer({
       queue: SEND_QUEUE,
       prefetch: 100,
-      onMessage: (message) => this.#onCommand(message),
+      onMessage: (message, signal) =>
+        this.#commandHandler.handle(message, signal),
       onConsuming: (up) => this.#metrics.commandsConsuming.set(up ? 1 : 0),
       scheduler: this.#scheduler,
     });
@@ -636,6 +635,7 @@ export class DispatchService {
     let line: string | undefined;
     if (current === "ready") {
       const resumed = previous === "resuming";
+      this.#commandHandler.shardReady(shardId);
       if (resumed) this.#metrics.resumes.inc();
       else this.#metrics.identifies.inc();
       this.#metrics.shardEvents.inc({ type: resumed ? "Resumed" : "Ready" });
@@ -687,78 +687,6 @@ export class DispatchService {
       await channel.close().catch(() => {});
     }
     this.#commands?.attach(client);
-  }
-
-  async #onCommand(message: AMQPMessage): Promise<void> {
-    let command: ServiceCommand;
-    try {
-      // A gateway payload is at most 4096 bytes: a body many times that is
-      // no command, and is refused without being decoded or parsed.
-      if (message.bodySize > MAX_COMMAND_BYTES) {
-        throw new TypeError(
-          `the body is ${message.bodySize} bytes, over ${MAX_COMMAND_BYTES}`,
-        );
-      }
-      command = parseCommand(message.bodyToString() ?? "");
-    } catch (error) {
-      this.#metrics.commands.inc({ result: "malformed" });
-      logger.warn("Rejected a command from {queue}: {reason}", {
-        queue: SEND_QUEUE,
-        reason: error instanceof Error ? error.message : String(error),
-      });
-      await message.reject(false).catch(() => {});
-      return;
-    }
-    const shard = this.#manager?.shard(command.shard);
-    if (!shard) {
-      this.#metrics.commands.inc({ result: "malformed" });
-      logger.warn(
-        "Rejected a command from {queue}: shard {shard} is not run by this process",
-        { queue: SEND_QUEUE, shard: command.shard },
-      );
-      await message.reject(false).catch(() => {});
-      return;
-    }
-    try {
-      if (this.#paused.has(command.shard)) {
-        // Paused for a full buffer: a reconnect now would take in events
-        // the buffer cannot hold (and the shard, already in the paused set,
-        // would never be paused again), and a send would wait for the
-        // resume holding one of the consumer's prefetched messages. It
-        // runs once the shard resumes.
-        throw new GatewayError(
-          "shard_closed",
-          `Shard ${command.shard} is paused until RabbitMQ catches up`,
-          { shardId: command.shard },
-        );
-      }
-      if (command.op === 0) await shard.send(command.data as GatewayCommand);
-      else if (command.op === 1) {
-        await shard.close({ resumable: true });
-        shard.connect().catch(() => {});
-      } else {
-        await shard.close();
-        shard.connect().catch(() => {});
-      }
-      this.#metrics.commands.inc({ result: "done" });
-      await message.ack().catch(() => {});
-    } catch (error) {
-      if (error instanceof GatewayError && error.kind === "shard_closed") {
-        // The shard is paused or restarting: try again a little later.
-        this.#metrics.commands.inc({ result: "retried" });
-        this.#scheduler.setTimeout(
-          () => message.nack(true).catch(() => {}),
-          1_000,
-        );
-        return;
-      }
-      this.#metrics.commands.inc({ result: "failed" });
-      logger.warn("Rejected a command from {queue}: {reason}", {
-        queue: SEND_QUEUE,
-        reason: error instanceof Error ? error.message : String(error),
-      });
-      await message.reject(false).catch(() => {});
-    }
   }
 
   // ------------------------------------------------------------------- redis
@@ -1117,42 +1045,6 @@ export class DispatchService {
       // Redis is down: the gauges keep their last values.
     }
   }
-}
-
-/**
- * Check a command from `gateway.send`.
- *
- * @param text The message body.
- * @returns The command.
- * @throws {TypeError} With the reason it is malformed.
- */
-export function parseCommand(text: string): ServiceCommand {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new TypeError("the body is not JSON");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError("the body is not a JSON object");
-  }
-  const { op, shard, data } = value as Record<string, unknown>;
-  if (op !== 0 && op !== 1 && op !== 2) {
-    throw new TypeError(`'op' must be 0, 1 or 2: current value '${op}'`);
-  }
-  if (typeof shard !== "number" || !Number.isSafeInteger(shard) || shard < 0) {
-    throw new TypeError(
-      `'shard' must be a non-negative integer: current value '${shard}'`,
-    );
-  }
-  if (op !== 0) return { op, shard };
-  if (
-    typeof data !== "object" || data === null || Array.isArray(data) ||
-    typeof (data as { op?: unknown }).op !== "number"
-  ) {
-    throw new TypeError("'data' must be an object with a numeric 'op'");
-  }
-  return { op, shard, data: data as ServiceCommand["data"] & object };
 }
 
 /** The AMQP URL of the configuration. */

@@ -15,6 +15,8 @@ class ScriptedClient {
   refuse: Error | undefined;
   /** Ends the latest consumer: with an error as the broker does. */
   end: ((error: Error) => void) | undefined;
+  /** Delivers a message to the latest consumer. */
+  deliver: ((message: unknown) => void) | undefined;
   channelsClosed = 0;
 
   channel(): Promise<unknown> {
@@ -26,8 +28,13 @@ class ScriptedClient {
         this.channelsClosed++;
         return Promise.resolve();
       },
-      basicConsume: () => {
+      basicConsume: (
+        _queue: string,
+        _options: unknown,
+        onMessage: (message: unknown) => void,
+      ) => {
         this.consumes++;
+        this.deliver = onMessage;
         if (this.refuse) return Promise.reject(this.refuse);
         const ended = Promise.withResolvers<void>();
         this.end = ended.reject;
@@ -126,4 +133,38 @@ Deno.test("CommandConsumer: a lost connection is not retried on; the next one is
   second.end!(new Error("Consumer cancelled by the server"));
   await scheduler.advance(60_000);
   assert.equal(second.consumes, 1);
+});
+
+Deno.test("CommandConsumer: each delivery's signal aborts when its consumer ends, so a command still waiting is given up", async () => {
+  const scheduler = new VirtualScheduler();
+  const signals: AbortSignal[] = [];
+  const commands = new CommandConsumer({
+    queue: "gateway.send",
+    prefetch: 100,
+    onMessage: (_message, signal) => {
+      signals.push(signal);
+      return Promise.resolve();
+    },
+    scheduler,
+  });
+  const client = new ScriptedClient();
+  commands.attach(client as unknown as AMQPClient);
+  await scheduler.flushMicrotasks();
+  client.deliver!({});
+  client.deliver!({});
+  assert.equal(signals.length, 2);
+  assert.ok(signals.every((signal) => signal instanceof AbortSignal));
+  assert.ok(signals.every((signal) => !signal.aborted));
+
+  // The connection is lost: RabbitMQ requeues both.
+  client.end!(new Error("Connection lost"));
+  await scheduler.flushMicrotasks();
+  assert.ok(signals.every((signal) => signal.aborted));
+
+  // The next consumer's deliveries have a signal of their own.
+  await scheduler.advance(250);
+  client.deliver!({});
+  assert.equal(signals[2]!.aborted, false);
+  commands.close();
+  assert.equal(signals[2]!.aborted, true);
 });

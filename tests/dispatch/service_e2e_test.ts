@@ -1212,6 +1212,67 @@ serviceTest(
 );
 
 serviceTest(
+  "commands for a shard stopped for good are dropped, not requeued for ever; malformed op 4/8/43 payloads are refused, never sent",
+  async () => {
+    await using t = await setUp();
+    const service = new ServiceProcess(t.env);
+    const framesOf = (shard: number, op: number): number =>
+      t.discord.gateway.allConnections
+        .filter((c) => c.shard?.[0] === shard)
+        .reduce((n, c) => n + c.received.filter((f) => f.op === op).length, 0);
+    try {
+      await t.ready();
+      t.discord.gateway.closeWith(4010, "Invalid shard", { shardId: 1 });
+      await service.waitFor(
+        "/metrics",
+        (text) => /gateway_statuses\{type="closed"\} 1/.test(text),
+        "shard 1 closed",
+      );
+      // More than the prefetch: they held it for ever, blocking shard 0.
+      const sounds = { op: 31, d: { guild_ids: ["1"] } };
+      for (let i = 0; i < 110; i++) {
+        await t.consumer.command(
+          JSON.stringify({ op: 0, shard: 1, data: sounds }),
+        );
+      }
+      for (
+        const data of [
+          { op: 8, d: {} },
+          { op: 4, d: { guild_id: "x" } },
+          { op: 43, d: null },
+        ]
+      ) await t.consumer.command(JSON.stringify({ op: 0, shard: 0, data }));
+      await t.consumer.command(
+        JSON.stringify({ op: 0, shard: 0, data: sounds }),
+      );
+      await service.waitFor(
+        "/metrics",
+        (text) =>
+          /dispatch_commands\{result="dropped"\} 110\b/.test(text) &&
+          /dispatch_commands\{result="failed"\} 3\b/.test(text) &&
+          /dispatch_commands\{result="done"\} 1\b/.test(text),
+        "110 dropped, 3 refused, 1 sent",
+      );
+      assert.equal(framesOf(0, 31), 1);
+      assert.deepEqual(
+        [framesOf(0, 8), framesOf(0, 4), framesOf(0, 43)],
+        [0, 0, 0],
+      );
+      assert.deepEqual(t.discord.gateway.counters.closes, { 4010: 1 });
+      const said = service.output.join("").split("\n")
+        .filter((line) => line.includes("has stopped for good"));
+      assert.equal(said.length, 1, "said once, not per command");
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(service.output.join(""));
+      throw error;
+    } finally {
+      await service.stop();
+    }
+  },
+);
+
+serviceTest(
   "queues the user declared with arguments (a DLX on gateway.send, a quorum gateway.recv) are used as they are; a malformed command is dead-lettered",
   async () => {
     await using t = await setUp();

@@ -1,0 +1,319 @@
+/**
+ * {@linkcode CommandHandler}: what the dispatch service does with one
+ * message of `gateway.send`. It checks the command (the body, then the
+ * payload of op 4, 8, 31 and 43 with the gateway's own builders, so a
+ * malformed one never reaches Discord, which would close the connection
+ * with 4001 or 4002), runs it on its shard, and settles the delivery: acked
+ * once done, rejected without requeue when it cannot be run, put back in the
+ * queue while its shard can still take it later (paused for a full buffer,
+ * or restarting), for at most {@linkcode MAX_REQUEUE_TIME}.
+ *
+ * @module
+ */
+import type { AMQPMessage } from "@cloudamqp/amqp-client";
+import { getLogger } from "@logtape/logtape";
+import type { Counter } from "prom-client";
+import type { Scheduler } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { GatewayError } from "../gateway/errors.ts";
+import {
+  requestChannelInfoCommand,
+  requestGuildMembersCommand,
+  requestSoundboardSoundsCommand,
+  updateVoiceStateCommand,
+} from "../gateway/gateway_commands.ts";
+import type { Shard } from "../gateway/shard.ts";
+import type {
+  GatewayCommand,
+  RequestChannelInfoData,
+  RequestGuildMembersData,
+  RequestSoundboardSoundsData,
+  UpdateVoiceStateData,
+} from "../types/gateway_payloads.ts";
+
+const logger = getLogger(["disruption", "dispatch", "commands"]);
+const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
+
+/** The largest `gateway.send` body read (a gateway payload is at most 4096). */
+export const MAX_COMMAND_BYTES = 64 * 1024;
+
+/** How long a command waits before it goes back to the queue. */
+export const REQUEUE_DELAY = 1_000;
+
+/**
+ * How long a shard's commands are put back in the queue while it cannot
+ * take them (paused, restarting) before they are rejected instead: each is
+ * requeued at most `MAX_REQUEUE_TIME / REQUEUE_DELAY` times in a row, and
+ * none loops for ever behind a shard that does not come back.
+ */
+export const MAX_REQUEUE_TIME = 5 * 60_000;
+
+/** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
+export interface ServiceCommand {
+  /** 0 sends `data` on the shard, 1 restarts it resumably, 2 starts a new session. */
+  op: 0 | 1 | 2;
+  /** The shard. */
+  shard: number;
+  /** For op 0: the gateway payload to send, e.g. `{ op: 3, d: presence }`. */
+  data?: { op: number; d?: unknown };
+}
+
+/**
+ * Check a command from `gateway.send`.
+ *
+ * @param text The message body.
+ * @returns The command.
+ * @throws {TypeError} With the reason it is malformed.
+ */
+export function parseCommand(text: string): ServiceCommand {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TypeError("the body is not JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError("the body is not a JSON object");
+  }
+  const { op, shard, data } = value as Record<string, unknown>;
+  if (op !== 0 && op !== 1 && op !== 2) {
+    throw new TypeError(`'op' must be 0, 1 or 2: current value '${op}'`);
+  }
+  if (typeof shard !== "number" || !Number.isSafeInteger(shard) || shard < 0) {
+    throw new TypeError(
+      `'shard' must be a non-negative integer: current value '${shard}'`,
+    );
+  }
+  if (op !== 0) return { op, shard };
+  if (
+    typeof data !== "object" || data === null || Array.isArray(data) ||
+    typeof (data as { op?: unknown }).op !== "number"
+  ) {
+    throw new TypeError("'data' must be an object with a numeric 'op'");
+  }
+  return { op, shard, data: data as ServiceCommand["data"] & object };
+}
+
+/**
+ * The gateway's builder of each user command whose payload `Shard.send`
+ * writes as it is (op 3 it checks itself, and other opcodes it refuses).
+ */
+const BUILDERS: Readonly<Record<number, (d: unknown) => GatewayCommand>> = {
+  4: (d) => updateVoiceStateCommand(d as UpdateVoiceStateData),
+  8: (d) => requestGuildMembersCommand(d as RequestGuildMembersData),
+  31: (d) => requestSoundboardSoundsCommand(d as RequestSoundboardSoundsData),
+  43: (d) => requestChannelInfoCommand(d as RequestChannelInfoData),
+};
+
+/**
+ * An op 0 command's payload, checked by the gateway's builder of its opcode
+ * when it has one.
+ *
+ * @param data The payload.
+ * @returns What to send.
+ * @throws {TypeError} A field of the wrong type, unknown or missing.
+ * @throws {RangeError} A number or a length out of bounds.
+ */
+export function checkedPayload(
+  data: { op: number; d?: unknown },
+): GatewayCommand {
+  const build = BUILDERS[data.op];
+  return build ? build(data.d) : data as GatewayCommand;
+}
+
+/** What the handler needs of a delivery. */
+export type CommandMessage = Pick<
+  AMQPMessage,
+  "bodySize" | "bodyToString" | "ack" | "nack" | "reject"
+>;
+
+/** What the handler needs of a shard. */
+export type CommandShard = Pick<Shard, "send" | "close" | "connect" | "status">;
+
+/** Options for {@linkcode CommandHandler}. */
+export interface CommandHandlerOptions {
+  /** The queue the commands come from, for the log. */
+  queue: string;
+  /** The shard this process runs with this ID, if any. */
+  shard: (id: number) => CommandShard | undefined;
+  /** Whether the service holds the shard paused (its buffer is full). */
+  paused: (id: number) => boolean;
+  /** Whether the service is stopping (the next process runs the shards). */
+  closing: () => boolean;
+  /** `dispatch_commands{result}`. */
+  counter: Pick<Counter<"result">, "inc">;
+  /** The clock requeues wait on. */
+  scheduler: Scheduler;
+}
+
+/** Runs the commands of `gateway.send` on their shards. */
+export class CommandHandler {
+  readonly #options: CommandHandlerOptions;
+  /** Shards restarting for an op 1 or 2 command (closed for a moment). */
+  readonly #restarting = new Set<number>();
+  /** Since when each shard that cannot take commands has had them requeued. */
+  readonly #requeuingSince = new Map<number, number>();
+  /** Shards whose commands are rejected, already said in the log. */
+  readonly #dropping = new Set<number>();
+
+  /**
+   * Create it.
+   *
+   * @param options The shards, the service's state and the counter.
+   */
+  constructor(options: CommandHandlerOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * A shard is ready: its commands are requeued again while it cannot take
+   * them, and a later stop is logged again.
+   *
+   * @param id The shard.
+   */
+  shardReady(id: number): void {
+    this.#requeuingSince.delete(id);
+    this.#dropping.delete(id);
+  }
+
+  /**
+   * Run one command and settle its delivery.
+   *
+   * @param message The delivery.
+   * @param signal Aborted when the delivery's channel is gone: RabbitMQ
+   * then gives the message to the next consumer, so a command still queued
+   * in the shard is taken back rather than sent twice. One already written
+   * cannot be taken back: it is sent again when redelivered (at least once).
+   * @returns When the delivery is settled (or its requeue scheduled).
+   */
+  async handle(message: CommandMessage, signal?: AbortSignal): Promise<void> {
+    let command: ServiceCommand;
+    let payload: GatewayCommand | undefined;
+    try {
+      // A gateway payload is at most 4096 bytes: a body many times that is
+      // no command, and is refused without being decoded or parsed.
+      if (message.bodySize > MAX_COMMAND_BYTES) {
+        throw new TypeError(
+          `the body is ${message.bodySize} bytes, over ${MAX_COMMAND_BYTES}`,
+        );
+      }
+      command = parseCommand(message.bodyToString() ?? "");
+    } catch (error) {
+      await this.#reject(message, "malformed", error);
+      return;
+    }
+    const shard = this.#options.shard(command.shard);
+    if (!shard) {
+      await this.#reject(
+        message,
+        "malformed",
+        `shard ${command.shard} is not run by this process`,
+      );
+      return;
+    }
+    if (command.data) {
+      try {
+        payload = checkedPayload(command.data);
+      } catch (error) {
+        // Discord would close the connection for it (4001, 4002).
+        await this.#reject(message, "failed", error);
+        return;
+      }
+    }
+    try {
+      if (this.#options.paused(command.shard)) {
+        // Paused for a full buffer: a reconnect now would take in events
+        // the buffer cannot hold (and the shard, already in the paused set,
+        // would never be paused again), and a send would wait for the
+        // resume holding one of the consumer's prefetched messages. It
+        // runs once the shard resumes.
+        throw new GatewayError(
+          "shard_closed",
+          `Shard ${command.shard} is paused until RabbitMQ catches up`,
+          { shardId: command.shard },
+        );
+      }
+      if (payload) await shard.send(payload, signal ? { signal } : {});
+      else await this.#restart(command.shard, shard, command.op === 1);
+      this.#options.counter.inc({ result: "done" });
+      await message.ack().catch(() => {});
+    } catch (error) {
+      if (signal?.aborted) {
+        // Taken back from the shard's queue: the channel is gone and
+        // RabbitMQ gives the message to the next consumer.
+        this.#options.counter.inc({ result: "retried" });
+        return;
+      }
+      if (error instanceof GatewayError && error.kind === "shard_closed") {
+        await this.#closed(message, command.shard, shard);
+        return;
+      }
+      await this.#reject(message, "failed", error);
+    }
+  }
+
+  /** Close the shard and connect it again (op 1 resumably, op 2 anew). */
+  async #restart(
+    id: number,
+    shard: CommandShard,
+    resumable: boolean,
+  ): Promise<void> {
+    this.#restarting.add(id);
+    try {
+      await shard.close(resumable ? { resumable: true } : {});
+    } finally {
+      this.#restarting.delete(id);
+    }
+    shard.connect().catch(() => {});
+  }
+
+  /** The shard refused the command as closed: requeue it or reject it. */
+  async #closed(
+    message: CommandMessage,
+    id: number,
+    shard: CommandShard,
+  ): Promise<void> {
+    const { scheduler, queue } = this.#options;
+    // Closed and neither paused by the service nor restarting for a
+    // command: stopped for good (a fatal close such as 4004 or 4010), and
+    // nothing brings it back in this process but an op 1 or 2 command.
+    const comesBack = this.#options.paused(id) || this.#restarting.has(id) ||
+      this.#options.closing() || shard.status !== "closed";
+    const now = scheduler.now();
+    const since = this.#requeuingSince.get(id) ?? now;
+    if (comesBack && now - since < MAX_REQUEUE_TIME) {
+      this.#requeuingSince.set(id, since);
+      this.#options.counter.inc({ result: "retried" });
+      scheduler.setTimeout(
+        () => message.nack(true).catch(() => {}),
+        REQUEUE_DELAY,
+      );
+      return;
+    }
+    if (!this.#dropping.has(id)) {
+      this.#dropping.add(id);
+      // Once per shard until it is ready again, not once per command.
+      visible.warn(
+        comesBack
+          ? "Shard {shard} has not taken commands for {seconds} s; its commands from {queue} are rejected without requeue until it is ready again"
+          : "Shard {shard} has stopped for good; its commands from {queue} are rejected without requeue (an op 1 or 2 command, or a restart, starts it again)",
+        { shard: id, queue, seconds: MAX_REQUEUE_TIME / 1000 },
+      );
+    }
+    this.#options.counter.inc({ result: "dropped" });
+    await message.reject(false).catch(() => {});
+  }
+
+  async #reject(
+    message: CommandMessage,
+    result: "malformed" | "failed",
+    reason: unknown,
+  ): Promise<void> {
+    this.#options.counter.inc({ result });
+    logger.warn("Rejected a command from {queue}: {reason}", {
+      queue: this.#options.queue,
+      reason: reason instanceof Error ? reason.message : String(reason),
+    });
+    await message.reject(false).catch(() => {});
+  }
+}

@@ -1,0 +1,318 @@
+// CommandHandler on a virtual clock, with a real Shard on the FakeGateway
+// or a scripted one: what becomes of a command for a shard stopped for good,
+// for a shard that cannot take it for now, with a malformed payload, and
+// still queued in the shard when its delivery's channel is gone.
+import assert from "node:assert/strict";
+import type { Counter } from "prom-client";
+import {
+  CommandHandler,
+  type CommandMessage,
+  type CommandShard,
+  MAX_REQUEUE_TIME,
+  REQUEUE_DELAY,
+} from "../../dispatch/command_handler.ts";
+import { GatewayError } from "../../gateway/errors.ts";
+import { Shard } from "../../gateway/shard.ts";
+import type { ShardStatus } from "../../gateway/shard_state.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+
+/** A delivery that records how it was settled. */
+class Delivery implements CommandMessage {
+  readonly body: string;
+  settled: "ack" | "requeue" | "reject" | undefined;
+  constructor(command: unknown) {
+    this.body = JSON.stringify(command);
+  }
+  get bodySize(): number {
+    return this.body.length;
+  }
+  bodyToString(): string {
+    return this.body;
+  }
+  ack(): Promise<void> {
+    this.#settle("ack");
+    return Promise.resolve();
+  }
+  nack(requeue = true): Promise<void> {
+    this.#settle(requeue ? "requeue" : "reject");
+    return Promise.resolve();
+  }
+  reject(requeue = true): Promise<void> {
+    this.#settle(requeue ? "requeue" : "reject");
+    return Promise.resolve();
+  }
+  #settle(how: "ack" | "requeue" | "reject"): void {
+    assert.equal(this.settled, undefined, "settled once");
+    this.settled = how;
+  }
+}
+
+/** `dispatch_commands{result}` as a plain record. */
+function counter(): {
+  results: Record<string, number>;
+  counter: Pick<Counter<"result">, "inc">;
+} {
+  const results: Record<string, number> = {};
+  const inc = (labels: { result: string }) => {
+    results[labels.result] = (results[labels.result] ?? 0) + 1;
+  };
+  return { results, counter: { inc } as Pick<Counter<"result">, "inc"> };
+}
+
+function handler(
+  scheduler: VirtualScheduler,
+  shard: CommandShard,
+  paused: () => boolean = () => false,
+): { handler: CommandHandler; results: Record<string, number> } {
+  const { results, counter: inc } = counter();
+  return {
+    handler: new CommandHandler({
+      queue: "gateway.send",
+      shard: (id) => id === 0 ? shard : undefined,
+      paused,
+      closing: () => false,
+      counter: inc,
+      scheduler,
+    }),
+    results,
+  };
+}
+
+const SOUNDS = { op: 31, d: { guild_ids: ["41771983423143937"] } };
+
+/** A shard that refuses every command as closed, in the status given. */
+function closedShard(status: ShardStatus): CommandShard & { sent: number } {
+  const shard = {
+    sent: 0,
+    status,
+    send: () => {
+      shard.sent++;
+      return Promise.reject(
+        new GatewayError("shard_closed", "Shard 0 is closed", { shardId: 0 }),
+      );
+    },
+    close: () => Promise.resolve(),
+    connect: () => Promise.resolve(),
+  };
+  return shard as unknown as CommandShard & { sent: number };
+}
+
+Deno.test("CommandHandler: a command for a shard stopped for good (fatal close 4010) is rejected without requeue, counted dropped, and said once", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler();
+    const gateway = new FakeGateway({ scheduler, guilds: 1 });
+    const shard = new Shard({
+      token: "fake-token",
+      intents: 1,
+      transport: gateway.transport,
+      scheduler,
+    });
+    shard.on("error", () => {});
+    const ready = shard.connect();
+    await scheduler.advance(0);
+    await ready;
+    gateway.closeWith(4010, "Invalid shard");
+    await scheduler.advance(0);
+    assert.equal(shard.status, "closed");
+    const { handler: commands, results } = handler(scheduler, shard);
+    const deliveries = Array.from(
+      { length: 100 },
+      () => new Delivery({ op: 0, shard: 0, data: SOUNDS }),
+    );
+    await Promise.all(deliveries.map((d) => commands.handle(d)));
+    await scheduler.advance(60_000);
+    assert.ok(deliveries.every((d) => d.settled === "reject"));
+    assert.deepEqual(results, { dropped: 100 });
+    const lines = records.filter((r) =>
+      String(r.message.join("")).includes("stopped for good")
+    );
+    assert.equal(lines.length, 1, "one line, not one per command");
+    assert.equal(scheduler.pending, 0, "no requeue left scheduled");
+    gateway.close();
+  });
+});
+
+Deno.test("CommandHandler: a paused or restarting shard's commands are requeued after 1 s, for at most MAX_REQUEUE_TIME; ready again starts over", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler();
+    // Paused by the service: closed meanwhile (its status says nothing).
+    const shard = closedShard("closed");
+    const { handler: commands, results } = handler(
+      scheduler,
+      shard,
+      () => true,
+    );
+    // RabbitMQ redelivers each requeue at once: one delivery after another.
+    let requeues = 0;
+    let delivery = new Delivery({ op: 0, shard: 0, data: SOUNDS });
+    await commands.handle(delivery);
+    for (;;) {
+      assert.equal(delivery.settled, undefined, "held for the delay");
+      await scheduler.advance(REQUEUE_DELAY - 1);
+      assert.equal(delivery.settled, undefined);
+      await scheduler.advance(1);
+      if (delivery.settled !== "requeue") break;
+      requeues++;
+      delivery = new Delivery({ op: 0, shard: 0, data: SOUNDS });
+      await commands.handle(delivery);
+      if (delivery.settled === "reject") break;
+    }
+    assert.equal(delivery.settled, "reject");
+    assert.equal(requeues, MAX_REQUEUE_TIME / REQUEUE_DELAY);
+    assert.deepEqual(results, { retried: requeues, dropped: 1 });
+    // More commands for it: rejected at once, and not said again.
+    const more = new Delivery({ op: 0, shard: 0, data: SOUNDS });
+    await commands.handle(more);
+    assert.equal(more.settled, "reject");
+    assert.equal(
+      records.filter((r) => r.message.join("").includes("not taken commands"))
+        .length,
+      1,
+    );
+    // Ready again: requeued again while it cannot take them.
+    commands.shardReady(0);
+    const later = new Delivery({ op: 0, shard: 0, data: SOUNDS });
+    await commands.handle(later);
+    await scheduler.advance(REQUEUE_DELAY);
+    assert.equal(later.settled, "requeue");
+  });
+});
+
+Deno.test("CommandHandler: a shard closed for an op 1 restart, or one reconnecting, gets its commands requeued, not dropped", async () => {
+  const scheduler = new VirtualScheduler();
+  const shard = closedShard("reconnecting");
+  const { handler: commands, results } = handler(scheduler, shard);
+  const delivery = new Delivery({ op: 0, shard: 0, data: SOUNDS });
+  await commands.handle(delivery);
+  await scheduler.advance(REQUEUE_DELAY);
+  assert.equal(delivery.settled, "requeue");
+
+  // Closed while an op 1 command restarts it.
+  const restarting = closedShard("closed");
+  let closed!: () => void;
+  restarting.close = () => new Promise<void>((resolve) => closed = resolve);
+  const { handler: other } = handler(scheduler, restarting);
+  const restart = new Delivery({ op: 1, shard: 0 });
+  const running = other.handle(restart);
+  const during = new Delivery({ op: 0, shard: 0, data: SOUNDS });
+  await other.handle(during);
+  closed();
+  await running;
+  await scheduler.advance(REQUEUE_DELAY);
+  assert.equal(restart.settled, "ack");
+  assert.equal(during.settled, "requeue");
+  assert.deepEqual(results, { retried: 1 });
+});
+
+Deno.test("CommandHandler: malformed op 4, 8, 31 and 43 payloads are rejected with the reason and never sent; valid ones are", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler();
+    const sent: unknown[] = [];
+    const shard = {
+      status: "ready",
+      send: (command: unknown) => {
+        sent.push(command);
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+      connect: () => Promise.resolve(),
+    } as unknown as CommandShard;
+    const { handler: commands, results } = handler(scheduler, shard);
+    const guild = "41771983423143937";
+    const malformed = [
+      { op: 8, d: {} },
+      { op: 8, d: { guild_id: guild, query: "a" } }, // no limit
+      { op: 4, d: { guild_id: "x" } },
+      { op: 4, d: { guild_id: guild, channel_id: null, self_mute: false } },
+      { op: 43, d: null },
+      { op: 43, d: { guild_id: guild, fields: ["nope"] } },
+      { op: 31, d: { guild_ids: [] } },
+      { op: 31, d: { guild_ids: [guild], extra: 1 } },
+    ];
+    for (const data of malformed) {
+      const delivery = new Delivery({ op: 0, shard: 0, data });
+      await commands.handle(delivery);
+      assert.equal(delivery.settled, "reject", JSON.stringify(data));
+    }
+    assert.deepEqual(sent, []);
+    assert.deepEqual(results, { failed: malformed.length });
+    const reasons = records.map((r) => String(r.properties.reason));
+    assert.equal(reasons.length, malformed.length);
+    assert.match(reasons[0]!, /^Cannot build Request Guild Members as /);
+    assert.match(reasons[2]!, /'guild_id' must be a snowflake/);
+
+    const valid = [
+      {
+        op: 4,
+        d: {
+          guild_id: guild,
+          channel_id: null,
+          self_mute: false,
+          self_deaf: true,
+        },
+      },
+      { op: 8, d: { guild_id: guild, user_ids: [guild] } },
+      { op: 43, d: { guild_id: guild, fields: ["status"] } },
+      SOUNDS,
+    ];
+    for (const data of valid) {
+      const delivery = new Delivery({ op: 0, shard: 0, data });
+      await commands.handle(delivery);
+      assert.equal(delivery.settled, "ack");
+    }
+    assert.deepEqual(sent, valid);
+    assert.deepEqual({ ...results }, {
+      failed: malformed.length,
+      done: valid.length,
+    });
+  });
+});
+
+Deno.test("CommandHandler: commands waiting in the shard's queue are taken back when their channel is gone: never sent, left for the redelivery", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, guilds: 1 });
+  const shard = new Shard({
+    token: "fake-token",
+    intents: 1,
+    transport: gateway.transport,
+    scheduler,
+  });
+  const ready = shard.connect();
+  await scheduler.advance(0);
+  await ready;
+  const { handler: commands, results } = handler(scheduler, shard);
+  const channel = new AbortController();
+  // Far more than the 120 frames per 60 s the shard lets out.
+  const deliveries = Array.from({ length: 160 }, (_, i) =>
+    new Delivery({
+      op: 0,
+      shard: 0,
+      data: {
+        op: 31,
+        d: { guild_ids: [String(41771983423143937n + BigInt(i))] },
+      },
+    }));
+  const handled = deliveries.map((d) => commands.handle(d, channel.signal));
+  await scheduler.advance(1_000);
+  const written = (): number =>
+    gateway.allConnections.reduce(
+      (n, c) => n + c.received.filter((f) => f.op === 31).length,
+      0,
+    );
+  const before = written();
+  assert.ok(before > 0 && before < 160, `${before} written at once`);
+  // The broker connection is lost: RabbitMQ requeues every unacked one.
+  channel.abort(new Error("Connection lost"));
+  await Promise.all(handled);
+  await scheduler.advance(180_000);
+  assert.equal(written(), before, "none of the queued ones was written");
+  assert.equal(deliveries.filter((d) => d.settled === "ack").length, before);
+  assert.ok(
+    deliveries.every((d) => d.settled === "ack" || d.settled === undefined),
+  );
+  assert.deepEqual(results, { done: before, retried: 160 - before });
+  await shard.close();
+  gateway.close();
+});
