@@ -5,13 +5,14 @@
  * write back (fractional, or so large Lua prints it with an exponent) made
  * every lease look free and two processes run every shard; a renewal every
  * microsecond flooded Redis; a bad pool id or shard option failed every
- * tick. Internal to the package.
+ * tick. The options a `ReshardingShards` shares with it get the same
+ * checks ({@linkcode assertReshardingOptions}). Internal to the package.
  *
  * @module
  */
+import { assertIntegerOption } from "../base/option_checks.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import {
-  assertIntegerOption,
   assertShardOptions,
   type ShardOptions,
 } from "../gateway/shard_options.ts";
@@ -73,32 +74,23 @@ export interface CheckedFleetOptions {
  * fractional, too small or too large) or `clock` is no known clock.
  */
 export function assertFleetOptions(options: CheckedFleetOptions): void {
-  if (!isObject(options)) {
-    throw new TypeError(
-      `Cannot create ${WHAT} as its options must be an object: current value '${typeof options}'`,
-    );
-  }
-  assertMethods("redis", options.redis, ["eval"], "a Redis connection");
+  assertObject(WHAT, options);
+  assertMethods(WHAT, "redis", options.redis, ["eval"], "a Redis connection");
   assertMethods(
+    WHAT,
     "identifyQueue",
     options.identifyQueue,
     ["acquire"],
     "an IdentifyQueue (e.g. a RedisIdentifyQueue)",
   );
   assertMethods(
+    WHAT,
     "sessionStore",
     options.sessionStore,
     ["load", "save"],
     "a SessionStore (e.g. a RedisSessionStore)",
   );
-  if (options.scheduler !== undefined) {
-    assertMethods(
-      "scheduler",
-      options.scheduler,
-      ["now", "setTimeout", "clearTimeout"],
-      "a Scheduler",
-    );
-  }
+  assertScheduler(WHAT, options.scheduler);
   checkShardCount(options.shardCount as number, `create ${WHAT}`);
   assertTimings(options.leaseTtlMs, options.renewMs);
   assertPool(options.pool);
@@ -117,7 +109,74 @@ export function assertFleetOptions(options: CheckedFleetOptions): void {
       }'`,
     );
   }
-  assertShard(options.shard);
+  assertShard(WHAT, options.shard);
+}
+
+/** The option fields {@linkcode assertReshardingOptions} looks at. */
+export interface CheckedReshardingOptions {
+  /** The options every shard gets. */
+  shard: unknown;
+  /** The shard count to start with. */
+  shardCount: unknown;
+  /** Paces IDENTIFY. */
+  identifyQueue: unknown;
+  /** Called with each event. */
+  onDispatch: unknown;
+  /** The timers. */
+  scheduler?: unknown;
+}
+
+/**
+ * Check the options of a `ReshardingShards` as a `FleetShards` checks the
+ * same ones: `identifyQueue` and `scheduler` objects with the methods
+ * called, `onDispatch` a function, `shardCount` an integer from 1 to
+ * 65,536 and `shard` what a `Shard` accepts, named `shard.<name>`.
+ *
+ * @param options The options.
+ * @throws {TypeError} When an option is missing or has the wrong type.
+ * @throws {RangeError} When a number is out of range.
+ */
+export function assertReshardingOptions(
+  options: CheckedReshardingOptions,
+): void {
+  const what = "ReshardingShards";
+  assertObject(what, options);
+  assertMethods(
+    what,
+    "identifyQueue",
+    options.identifyQueue,
+    ["acquire"],
+    "an IdentifyQueue (e.g. a MemoryIdentifyQueue)",
+  );
+  if (typeof options.onDispatch !== "function") {
+    throw new TypeError(
+      `Cannot create ${what} as 'onDispatch' must be a function (called with each event): current value 'onDispatch=${typeof options
+        .onDispatch}'`,
+    );
+  }
+  assertScheduler(what, options.scheduler);
+  checkShardCount(options.shardCount as number, `create ${what}`);
+  assertShard(what, options.shard);
+}
+
+/** Throw unless `options` is an object. */
+function assertObject(what: string, options: unknown): void {
+  if (isObject(options)) return;
+  throw new TypeError(
+    `Cannot create ${what} as its options must be an object: current value '${typeof options}'`,
+  );
+}
+
+/** `scheduler`, when given: the methods a `Scheduler` has. */
+function assertScheduler(what: string, scheduler: unknown): void {
+  if (scheduler === undefined) return;
+  assertMethods(
+    what,
+    "scheduler",
+    scheduler,
+    ["now", "setTimeout", "clearTimeout"],
+    "a Scheduler",
+  );
 }
 
 /** `leaseTtlMs` and `renewMs`, as the defaults fill them in. */
@@ -158,10 +217,10 @@ function assertPool(pool: unknown): void {
  * `shard`, with the check a `Shard` makes when the fleet starts it, said
  * now and naming `shard.<name>`. Its id and count are the fleet's.
  */
-function assertShard(shard: unknown): void {
+function assertShard(what: string, shard: unknown): void {
   if (!isRecord(shard)) {
     throw new TypeError(
-      `Cannot create ${WHAT} as 'shard' must be an object (the options every shard gets: token, intents, ...): current value 'shard=${
+      `Cannot create ${what} as 'shard' must be an object (the options every shard gets: token, intents, ...): current value 'shard=${
         Array.isArray(shard) ? "array" : shard === null ? "null" : typeof shard
       }'`,
     );
@@ -175,7 +234,7 @@ function assertShard(shard: unknown): void {
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     const message = error.message
-      .replace(/^Cannot create shard as '/, `Cannot create ${WHAT} as 'shard.`)
+      .replace(/^Cannot create shard as '/, `Cannot create ${what} as 'shard.`)
       .replace(/current value '/, "current value 'shard.");
     throw error instanceof TypeError
       ? new TypeError(message, { cause: error })
@@ -185,6 +244,7 @@ function assertShard(shard: unknown): void {
 
 /** Throw unless `value` is an object with each of `methods`. */
 function assertMethods(
+  what: string,
   name: string,
   value: unknown,
   methods: readonly string[],
@@ -195,7 +255,7 @@ function assertMethods(
     : undefined;
   if (isObject(value) && missing === undefined) return;
   throw new TypeError(
-    `Cannot create ${WHAT} as '${name}' must be ${kind}: current value '${name}=${
+    `Cannot create ${what} as '${name}' must be ${kind}: current value '${name}=${
       isObject(value) ? `object without ${missing}()` : String(value)
     }'`,
   );

@@ -9,7 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { checkShardCount } from "./shard_count.ts";
+import { checkSessionStartsLeft, checkShardCount } from "./shard_count.ts";
 import { assertFleetOptions } from "./fleet_options_check.ts";
 import {
   realScheduler,
@@ -285,6 +285,8 @@ export class FleetShards {
    * @returns The count before and the count asked for, once recorded.
    * @throws {ReshardError} When another reshard is running or the budget
    * cannot cover the new set.
+   * @throws {RangeError} When `shardCount` is not an integer from 1 to
+   * 65,536 or `sessionStartsLeft` not an integer >= 0.
    * @throws {Error} When Redis does not answer within 10 s (the request may
    * still be recorded once it does).
    */
@@ -293,6 +295,7 @@ export class FleetShards {
     options: ReshardOptions = {},
   ): Promise<{ from: number; to: number }> {
     checkShardCount(shardCount);
+    checkSessionStartsLeft(options.sessionStartsLeft, shardCount);
     let left = options.sessionStartsLeft;
     const queue = this.#options.identifyQueue;
     if (left === undefined && queue instanceof RedisIdentifyQueue) {

@@ -6,7 +6,8 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { checkShardCount } from "./shard_count.ts";
+import { checkSessionStartsLeft, checkShardCount } from "./shard_count.ts";
+import { assertReshardingOptions } from "./fleet_options_check.ts";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard } from "../gateway/shard.ts";
@@ -55,7 +56,8 @@ export interface ReshardingShardsOptions {
 export interface ReshardOptions {
   /**
    * Session starts left today (`session_start_limit.remaining`, or a shared
-   * queue's budget): the reshard is refused when the new set needs more.
+   * queue's budget), an integer >= 0: the reshard is refused when the new
+   * set needs more.
    */
   sessionStartsLeft?: number;
 }
@@ -109,10 +111,15 @@ export class ReshardingShards {
    * Prepare the shards; {@linkcode ReshardingShards.start} connects them.
    *
    * @param options Shard options, starting count, queue and the handler.
-   * @throws {RangeError} When `shardCount` is not a positive integer.
+   * @throws {TypeError} When an option is missing or has the wrong type
+   * (`shard`, `identifyQueue`, `onDispatch`, `scheduler`, or a shard option
+   * such as `shard.token`).
+   * @throws {RangeError} When `shardCount` is not an integer from 1 to
+   * 65,536, or a shard option (`shard.intents`, `shard.timeouts`, ...) is
+   * out of range.
    */
   constructor(options: ReshardingShardsOptions) {
-    checkShardCount(options.shardCount);
+    assertReshardingOptions(options);
     this.#options = options;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#events = new HeldEvents(
@@ -145,12 +152,15 @@ export class ReshardingShards {
    * @returns What the switch did.
    * @throws {ReshardError} When not started, already resharding, or the
    * session starts left cannot cover the new set.
+   * @throws {RangeError} When `shardCount` is not an integer from 1 to
+   * 65,536 or `sessionStartsLeft` not an integer >= 0.
    */
   async reshard(
     shardCount: number,
     options: ReshardOptions = {},
   ): Promise<ReshardResult> {
     checkShardCount(shardCount);
+    checkSessionStartsLeft(options.sessionStartsLeft, shardCount);
     const old = this.#current;
     if (!old) throw new ReshardError("Cannot reshard before start()");
     if (this.#next) {
@@ -202,8 +212,11 @@ export class ReshardingShards {
    * (within the day's session starts; a refusal is logged as a warning and
    * asked again next time).
    *
-   * @param options How to ask, and how often.
+   * @param options How to ask, and how often (at least a minute apart).
    * @returns A function that stops watching.
+   * @throws {TypeError} When `fetch` is not a function.
+   * @throws {RangeError} When `intervalMs` is not an integer from 60,000 to
+   * 2^31 - 1.
    */
   watchRecommended(options: WatchRecommendedOptions): () => void {
     return watchRecommendedShards(this.#scheduler, options, {

@@ -1,5 +1,6 @@
 // The one check of a shard count a fleet is given (at construction, or to
-// reshard to): shared by the in-process and the Redis-backed fleets.
+// reshard to), and of a reshard's session start budget: shared by the
+// in-process and the Redis-backed fleets.
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 
 /**
@@ -28,4 +29,30 @@ export function checkShardCount(
       }'`,
     );
   }
+}
+
+/**
+ * Throw unless `sessionStartsLeft` (a reshard's budget) is `undefined` or
+ * an integer of at least 0: `NaN` (or a string) is never below the count,
+ * so the budget check let a reshard ask for IDENTIFYs the day may not have.
+ *
+ * @param sessionStartsLeft The budget, when given.
+ * @param shardCount The count the reshard moves to, for the message.
+ * @throws {RangeError} When it is given and is none.
+ */
+export function checkSessionStartsLeft(
+  sessionStartsLeft: number | undefined,
+  shardCount: number,
+): void {
+  if (
+    sessionStartsLeft === undefined ||
+    (Number.isSafeInteger(sessionStartsLeft) && sessionStartsLeft >= 0)
+  ) return;
+  throw new RangeError(
+    `Cannot reshard to ${shardCount} shards as 'sessionStartsLeft' must be an integer >= 0 (session_start_limit.remaining): current value 'sessionStartsLeft=${
+      typeof sessionStartsLeft === "string"
+        ? JSON.stringify(sessionStartsLeft)
+        : String(sessionStartsLeft)
+    }'`,
+  );
 }

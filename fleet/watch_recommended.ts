@@ -6,10 +6,31 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  MAX_TIMER_DELAY,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
+import { assertIntegerOption } from "../base/option_checks.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
+
+/** The default of {@linkcode WatchRecommendedOptions.intervalMs}: an hour. */
+export const DEFAULT_WATCH_INTERVAL_MS = 3_600_000;
+
+/**
+ * The shortest {@linkcode WatchRecommendedOptions.intervalMs}: a minute.
+ * Discord's recommendation moves with the guild count (about a shard per
+ * 1,000 guilds), so hourly is plenty; any number of processes may watch, and
+ * each asks `GET /gateway/bot` once per interval: `0` or `NaN` asked it
+ * about 460 times a second.
+ */
+export const MIN_WATCH_INTERVAL_MS = 60_000;
+
+/** Who the option messages say is being created. */
+const WHAT = "recommended shard count watch";
 
 /** What {@linkcode ReshardingShards.watchRecommended} asks for. */
 export interface RecommendedShards {
@@ -24,7 +45,9 @@ export interface WatchRecommendedOptions {
   /** Ask Discord, e.g. `() => rest.getGatewayBot()`. */
   fetch: () => Promise<RecommendedShards>;
   /**
-   * How often to ask, in ms.
+   * How often to ask, in ms: an integer from 60,000 (a minute: any number
+   * of processes may watch, each asking `GET /gateway/bot` once per
+   * interval) to 2^31 - 1 (a timer's longest wait).
    *
    * @default {3600000}
    */
@@ -50,13 +73,18 @@ export interface ReshardTarget {
  * @param options How to ask, and how often.
  * @param target What to reshard.
  * @returns A function that stops watching.
+ * @throws {TypeError} When `options` is not an object or `fetch` is not a
+ * function.
+ * @throws {RangeError} When `intervalMs` is not an integer from
+ * {@linkcode MIN_WATCH_INTERVAL_MS} to 2^31 - 1.
  */
 export function watchRecommendedShards(
   scheduler: Scheduler,
   options: WatchRecommendedOptions,
   target: ReshardTarget,
 ): () => void {
-  const intervalMs = options.intervalMs ?? 3_600_000;
+  assertWatchOptions(options);
+  const intervalMs = options.intervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
   let timer: TimerId | undefined;
   let stopped = false;
   const check = async (): Promise<void> => {
@@ -104,4 +132,29 @@ export function watchRecommendedShards(
     stopped = true;
     if (timer !== undefined) scheduler.clearTimeout(timer);
   };
+}
+
+/** Throw unless `options` are what {@linkcode watchRecommendedShards} takes. */
+function assertWatchOptions(options: WatchRecommendedOptions): void {
+  if (!isRecord(options)) {
+    throw new TypeError(
+      `Cannot create ${WHAT} as its options must be an object: current value '${
+        options === null ? "null" : typeof options
+      }'`,
+    );
+  }
+  if (typeof options.fetch !== "function") {
+    throw new TypeError(
+      `Cannot create ${WHAT} as 'fetch' must be a function (e.g. () => rest.getGatewayBot()): current value 'fetch=${typeof options
+        .fetch}'`,
+    );
+  }
+  if (options.intervalMs === undefined) return;
+  assertIntegerOption(
+    WHAT,
+    "intervalMs",
+    options.intervalMs,
+    MIN_WATCH_INTERVAL_MS,
+    MAX_TIMER_DELAY,
+  );
 }

@@ -32,6 +32,7 @@ import type {
   UserOptionValue,
 } from "./command_types.ts";
 import { isLocale, LOCALES } from "./locales.ts";
+import { checkChannelTypes, checkCommandFields } from "./_command_rules.ts";
 
 export type {
   ChatInputCommand,
@@ -292,6 +293,7 @@ function commandSize(
 }
 
 function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
+  checkCommandFields(`command '${options.name}'`, options);
   const out: {
     -readonly [K in keyof CommandBase<N>]: CommandBase<N>[K];
   } = { name: options.name };
@@ -320,9 +322,11 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
  * @returns The definition.
  * @throws {TypeError} For a bad name (localized ones included), an option
  *   name that is an integer (object keys would reorder it), a localization
- *   key that is not a Discord locale, or option order.
- * @throws {RangeError} For a bad description, too many options, or more
- *   than {@linkcode MAX_COMMAND_SIZE} characters in all.
+ *   key that is not a Discord locale, option order, or permissions that are
+ *   not a bit set.
+ * @throws {RangeError} For a bad description, too many options, more than
+ *   {@linkcode MAX_COMMAND_SIZE} characters in all, negative permissions,
+ *   or `contexts` or `integrationTypes` outside Discord's values.
  *
  * @example A command with a typed option
  * ```ts
@@ -379,7 +383,7 @@ export function command<
  * @param options Name and permissions.
  * @returns The definition.
  * @throws {RangeError} For a name (localized ones included) that is not
- *   1-32 characters.
+ *   1-32 characters, or permissions or contexts as {@linkcode command}.
  * @throws {TypeError} For a localization key that is not a Discord locale.
  */
 export function userCommand<const N extends string>(
@@ -395,7 +399,7 @@ export function userCommand<const N extends string>(
  * @param options Name and permissions.
  * @returns The definition.
  * @throws {RangeError} For a name (localized ones included) that is not
- *   1-32 characters.
+ *   1-32 characters, or permissions or contexts as {@linkcode command}.
  * @throws {TypeError} For a localization key that is not a Discord locale.
  */
 export function messageCommand<const N extends string>(
@@ -642,10 +646,12 @@ export function user<const R extends boolean = false>(
  * @typeParam R Whether it is required.
  * @param options Description, required, channel types.
  * @returns The option definition.
+ * @throws {RangeError} For a channel type that is not a `ChannelType`.
  */
 export function channel<const R extends boolean = false>(
   options: ChannelOptionOptions<R>,
 ): OptionDefinition<7, ResolvedChannel, R> {
+  checkChannelTypes(options.channelTypes);
   return option(7, options, { channel_types: options.channelTypes });
 }
 

@@ -19,6 +19,7 @@ import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { InteractionRouter } from "./router.ts";
 import { uploadLimitOf } from "./context.ts";
+import { assertEndpointOptions } from "./_options_check.ts";
 
 const logger = getLogger(["disruption", "interactions", "http"]);
 
@@ -44,7 +45,8 @@ export interface InteractionsEndpointOptions {
   clock?: () => number;
   /**
    * Oldest (or furthest in the future) signed timestamp accepted, in
-   * seconds; older requests are replays and get 401.
+   * seconds (an integer from 1 to 86,400); older requests are replays and
+   * get 401.
    *
    * @default {300}
    */
@@ -53,13 +55,14 @@ export interface InteractionsEndpointOptions {
    * How long to wait for the handler's initial response before answering
    * 500, in milliseconds, counted from the request's arrival, its body's
    * reading included (Discord gives up 3 s after sending it); a request
-   * whose body has not arrived within it is answered 408.
+   * whose body has not arrived within it is answered 408. An integer from 1
+   * to 2^31 - 1.
    *
    * @default {3000}
    */
   answerDeadline?: number;
   /**
-   * The largest body accepted, in bytes.
+   * The largest body accepted, in bytes (a positive integer).
    *
    * @default {1048576}
    */
@@ -67,7 +70,7 @@ export interface InteractionsEndpointOptions {
   /**
    * How many interaction IDs are remembered to refuse a replayed request
    * (a valid signed request sent again within `maxAge`); the oldest are
-   * forgotten first past this count.
+   * forgotten first past this count (a positive integer).
    *
    * @default {100000}
    */
@@ -132,6 +135,9 @@ const text = (status: number, body: string): Response =>
  * @param options Public key, router, REST client and limits.
  * @returns The handler.
  * @throws {TypeError} When the public key is not 32 bytes of hex.
+ * @throws {RangeError} When `maxAge`, `answerDeadline`, `maxBodySize` or
+ * `maxRemembered` is not an integer in its range (`NaN`, 0, negative,
+ * fractional, not a number, or too large).
  *
  * @example Serve it
  * ```ts
@@ -154,6 +160,7 @@ export function interactionsEndpoint(
       "Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key)",
     );
   }
+  assertEndpointOptions(options);
   const scheduler = options.scheduler ?? realScheduler;
   const maxAge = options.maxAge ?? 300;
   const clock = options.clock ?? Date.now;

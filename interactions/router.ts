@@ -16,7 +16,6 @@ import type {
   MessageComponentInteractionData,
   ModalSubmitInteractionData,
 } from "../types/objects/interaction.ts";
-import type { Message } from "../types/objects/message.ts";
 import type {
   ChatInputCommand,
   CommandDefinition,
@@ -32,6 +31,7 @@ import { compileCustomId } from "./custom_id.ts";
 import { overlapExample } from "./_pattern_overlap.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
+import { assertRouterOptions } from "./_options_check.ts";
 import {
   readAutocomplete,
   readOptions,
@@ -73,7 +73,7 @@ export interface InteractionRouterOptions {
     interaction: Interaction,
   ) => void | Promise<void>;
   /**
-   * How long a handler may take before the initial response, in ms.
+   * Time a handler has for the initial response, in ms (1 to 2^31 - 1).
    *
    * @default {3000}
    */
@@ -217,8 +217,10 @@ export class InteractionRouter {
    * Create an empty router.
    *
    * @param options Clock, error hook and deadline.
+   * @throws {RangeError} When `answerDeadline` is not an integer of ms.
    */
   constructor(options: InteractionRouterOptions = {}) {
+    assertRouterOptions(options);
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#onError = options.onError;
     this.#deadline = options.answerDeadline ?? ANSWER_DEADLINE;
@@ -589,7 +591,7 @@ export class InteractionRouter {
           throw malformed(customId, "its values are not a list of strings");
         }
         // Discord sends the message a component is on with every click.
-        if (!isObject(interaction.message)) {
+        if (typeof interaction.message !== "object" || !interaction.message) {
           throw malformed(customId, "it came without its message");
         }
         const routed: ComponentInteraction = {
@@ -782,10 +784,6 @@ function malformed(customId: string, why: string): InteractionError {
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) &&
     value.every((item) => typeof item === "string");
-}
-
-function isObject(value: unknown): value is Message {
-  return typeof value === "object" && value !== null;
 }
 
 function describe(interaction: Interaction): string {

@@ -14,11 +14,14 @@
 // options (`#optionList` and its helpers) in a private module, as
 // `_component_checks.ts` is for components.
 import {
+  MAX_TIMER_DELAY,
   realScheduler,
   type Scheduler,
   type TimerId,
 } from "../base/scheduler.ts";
 import type { Transport } from "../gateway/transport.ts";
+import { assertIntegerOption } from "../base/option_checks.ts";
+import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { fixtureChannels, textChannelId } from "./_gateway_model.ts";
 import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
@@ -85,7 +88,8 @@ export interface FakeDiscordOptions {
    */
   scheduler?: Scheduler;
   /**
-   * The shard count GET /gateway/bot recommends.
+   * The shard count GET /gateway/bot recommends: an integer from 1 to
+   * 65,536 (what a client accepts from Discord).
    *
    * @default {1}
    */
@@ -96,7 +100,8 @@ export interface FakeDiscordOptions {
    * An interaction (`runCommand`, a click, a select, a modal, an
    * autocomplete) waits at most 3 s whatever this says: Discord refuses an
    * initial response that comes later (404 `10062 Unknown interaction`), so
-   * the wait rejects at the deadline, naming the 3 s rule.
+   * the wait rejects at the deadline, naming the 3 s rule. An integer
+   * from 1 to 2^31 - 1 (a timer's longest wait).
    *
    * @default {10000}
    */
@@ -136,6 +141,9 @@ const OPTION_KEYS: readonly string[] = Object.keys(
     gateway: true,
   } satisfies Record<keyof FakeDiscordOptions, true>,
 );
+
+/** Who the option messages name. */
+const NAME = "FakeDiscord";
 
 /** Why `gateway.scheduler` and `gateway.tokens` are refused, and what instead. */
 const EXCLUDED_GATEWAY_KEYS: Readonly<Record<string, string>> = {
@@ -477,6 +485,7 @@ export class FakeDiscord {
    *   is not one of their options (`gateway.tokens` and
    *   `gateway.scheduler` included: see {@linkcode FakeDiscordOptions.gateway}),
    *   or the fake gateway refuses its options.
+   * @throws {RangeError} When `shards` or `answerTimeout` is out of range.
    */
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const what = "start FakeDiscord";
@@ -497,6 +506,18 @@ export class FakeDiscord {
         }'`,
       );
     }
+    // Checked here, not when a client reads GET /gateway/bot or a wait ends.
+    const { shards, answerTimeout = 10_000 } = options;
+    if (shards !== undefined) {
+      assertIntegerOption(NAME, "shards", shards, 1, MAX_RECOMMENDED_SHARDS);
+    }
+    assertIntegerOption(
+      NAME,
+      "answerTimeout",
+      answerTimeout,
+      1,
+      MAX_TIMER_DELAY,
+    );
     const token = options.token ?? "fake-token";
     const scheduler = options.scheduler ?? realScheduler;
     const gatewayOptions: FakeGatewayOptions = gatewayKeysChecked({
@@ -530,7 +551,7 @@ export class FakeDiscord {
     return new FakeDiscord(gateway, rest, {
       token,
       scheduler,
-      answerTimeout: options.answerTimeout ?? 10_000,
+      answerTimeout,
       unregisteredCommands,
       gatewayServer,
       restServer,

@@ -4,6 +4,25 @@
  * @module
  */
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import { assertIntegerOption } from "../base/option_checks.ts";
+
+/**
+ * The most {@linkcode VirtualSchedulerOptions.microtaskTurns}: every advance
+ * yields that many turns around each timer, and `Infinity` never returned.
+ */
+const MAX_MICROTASK_TURNS = 1_000_000;
+
+/** Throw unless `value` is a finite number >= 0, naming it in the message. */
+function assertTime(what: string, name: string, value: unknown): void {
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0) {
+    return;
+  }
+  throw new RangeError(
+    `Cannot ${what} as '${name}' must be a finite number >= 0: current value '${name}=${
+      typeof value === "string" ? JSON.stringify(value) : String(value)
+    }'`,
+  );
+}
 
 interface PendingTimer {
   id: TimerId;
@@ -20,7 +39,7 @@ function before(a: PendingTimer, b: PendingTimer): boolean {
 /** Options for {@linkcode VirtualScheduler}. */
 export interface VirtualSchedulerOptions {
   /**
-   * The clock's starting value in milliseconds.
+   * The clock's starting value in milliseconds: a finite number >= 0.
    *
    * @default {0}
    */
@@ -28,7 +47,7 @@ export interface VirtualSchedulerOptions {
   /**
    * How many microtask turns {@linkcode VirtualScheduler.flushMicrotasks}
    * yields for, so promise chains started by a timer settle before the next
-   * timer runs.
+   * timer runs: an integer from 0 to 1,000,000.
    *
    * @default {64}
    */
@@ -75,10 +94,22 @@ export class VirtualScheduler implements Scheduler {
    * Create a clock at `options.start`.
    *
    * @param options Start time and microtask flushing.
+   * @throws {RangeError} When `start` is not a finite number >= 0 or
+   * `microtaskTurns` not an integer from 0 to 1,000,000.
    */
   constructor(options: VirtualSchedulerOptions = {}) {
-    this.#now = options.start ?? 0;
-    this.#microtaskTurns = options.microtaskTurns ?? 64;
+    const start = options.start ?? 0;
+    const turns = options.microtaskTurns ?? 64;
+    assertTime("create VirtualScheduler", "start", start);
+    assertIntegerOption(
+      "VirtualScheduler",
+      "microtaskTurns",
+      turns,
+      0,
+      MAX_MICROTASK_TURNS,
+    );
+    this.#now = start;
+    this.#microtaskTurns = turns;
   }
 
   /** The virtual time in milliseconds. */
@@ -145,11 +176,15 @@ export class VirtualScheduler implements Scheduler {
    * Move the clock forward by `ms`, running every timer that falls due on the
    * way, in order, with microtasks flushed before and after each.
    *
-   * @param ms Milliseconds to move forward.
+   * @param ms Milliseconds to move forward: a finite number >= 0 (`0`
+   * runs the timers due now).
    * @returns A promise that resolves when the clock reached its target.
+   * @throws {RangeError} When `ms` is negative, `NaN` or infinite (a
+   * repeating timer never let `Infinity` return).
    */
   async advance(ms: number): Promise<void> {
-    const target = this.#now + Math.max(0, ms);
+    assertTime("advance VirtualScheduler", "ms", ms);
+    const target = this.#now + ms;
     await this.flushMicrotasks();
     for (;;) {
       const next = this.#earliest();

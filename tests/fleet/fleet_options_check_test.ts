@@ -5,6 +5,12 @@
 import assert from "node:assert/strict";
 import { assertFleetOptions } from "../../fleet/fleet_options_check.ts";
 import { FleetShards } from "../../fleet/fleet_shards.ts";
+import {
+  ReshardError,
+  ReshardingShards,
+  type ReshardingShardsOptions,
+} from "../../fleet/resharding_shards.ts";
+import type { WatchRecommendedOptions } from "../../fleet/watch_recommended.ts";
 import type { FleetShardsOptions } from "../../fleet/fleet_shards_options.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import { MemorySessionStore } from "../../gateway/session_store.ts";
@@ -152,4 +158,194 @@ Deno.test("FleetShards: documented values are accepted", () => {
   for (const over of accepted) {
     new FleetShards({ ...base(), ...over } as FleetShardsOptions);
   }
+});
+
+function reshardingBase(): ReshardingShardsOptions {
+  return {
+    shard: { token: "t", intents: 1 },
+    shardCount: 2,
+    identifyQueue: new MemoryIdentifyQueue(),
+    onDispatch: () => {},
+  };
+}
+
+Deno.test("ReshardingShards: wrong options are refused at construction, as FleetShards refuses them", () => {
+  const reshardingRefused: [
+    Record<string, unknown>,
+    string,
+    ErrorConstructor,
+  ][] = [
+    [{ shard: undefined }, "shard", TypeError],
+    [{ shard: { token: "", intents: 1 } }, "shard.token", TypeError],
+    [{ shard: { token: "t", intents: -1 } }, "shard.intents", RangeError],
+    [
+      { shard: { token: "t", intents: 1, timeouts: { connect: 0 } } },
+      "shard.timeouts.connect",
+      RangeError,
+    ],
+    [{ identifyQueue: undefined }, "identifyQueue", TypeError],
+    [{ identifyQueue: {} }, "identifyQueue", TypeError],
+    [{ onDispatch: undefined }, "onDispatch", TypeError],
+    [{ scheduler: { now: () => 0 } }, "scheduler", TypeError],
+    [{ shardCount: 0 }, "shardCount", RangeError],
+    [{ shardCount: 65_537 }, "shardCount", RangeError],
+  ];
+  for (const [over, name, type] of reshardingRefused) {
+    const options = {
+      ...reshardingBase(),
+      ...over,
+    } as unknown as ReshardingShardsOptions;
+    assert.throws(
+      () => new ReshardingShards(options),
+      (error: unknown) => {
+        assert.ok(error instanceof type, `${name}: ${error}`);
+        assert.match(
+          (error as Error).message,
+          new RegExp(
+            `^Cannot create ReshardingShards as '${
+              name.replace(/[.[\]]/g, "\\$&")
+            }' must be`,
+          ),
+        );
+        return true;
+      },
+      `${name} ${Deno.inspect(over)} was accepted`,
+    );
+  }
+  assert.throws(
+    () => new ReshardingShards(undefined as never),
+    /^TypeError: Cannot create ReshardingShards as its options must be an object/,
+  );
+  new ReshardingShards({
+    ...reshardingBase(),
+    scheduler: new VirtualScheduler(),
+  });
+});
+
+/** Session start budgets that would never refuse a reshard. */
+const BAD_BUDGETS: unknown[] = [NaN, -1, 1.5, Infinity, "5", null];
+
+Deno.test("ReshardingShards.reshard refuses a sessionStartsLeft that is not an integer >= 0, before anything else", async () => {
+  const shards = new ReshardingShards({
+    ...reshardingBase(),
+    scheduler: new VirtualScheduler(),
+  });
+  for (const left of BAD_BUDGETS) {
+    await assert.rejects(
+      shards.reshard(3, { sessionStartsLeft: left as number }),
+      (error: unknown) => {
+        assert.ok(error instanceof RangeError, `${String(left)}: ${error}`);
+        assert.match(
+          error.message,
+          /^Cannot reshard to 3 shards as 'sessionStartsLeft' must be an integer >= 0 .*: current value 'sessionStartsLeft=/,
+        );
+        return true;
+      },
+    );
+  }
+  // A good budget gets as far as the start check.
+  await assert.rejects(
+    shards.reshard(3, { sessionStartsLeft: 0 }),
+    ReshardError,
+  );
+});
+
+Deno.test("FleetShards.reshard refuses a sessionStartsLeft that is not an integer >= 0, before asking Redis", async () => {
+  const fleet = new FleetShards({
+    ...base(),
+    scheduler: new VirtualScheduler(),
+  });
+  for (const left of BAD_BUDGETS) {
+    await assert.rejects(
+      fleet.reshard(8, { sessionStartsLeft: left as number }),
+      (error: unknown) => {
+        assert.ok(error instanceof RangeError, `${String(left)}: ${error}`);
+        assert.match(
+          error.message,
+          /^Cannot reshard to 8 shards as 'sessionStartsLeft' must be an integer >= 0/,
+        );
+        return true;
+      },
+    );
+  }
+  await assert.rejects(
+    fleet.reshard(8, { sessionStartsLeft: 7 }),
+    /^ReshardError: Cannot reshard the fleet to 8 shards: 8 session starts are needed and only 7 are left/,
+  );
+});
+
+Deno.test("watchRecommended refuses an interval under a minute or past a timer's longest wait, and a missing fetch", async () => {
+  const clock = new VirtualScheduler();
+  const watchers: [string, (o: WatchRecommendedOptions) => () => void][] = [
+    [
+      "ReshardingShards",
+      (o) =>
+        new ReshardingShards({ ...reshardingBase(), scheduler: clock })
+          .watchRecommended(o),
+    ],
+    [
+      "FleetShards",
+      (o) =>
+        new FleetShards({ ...base(), scheduler: clock }).watchRecommended(o),
+    ],
+  ];
+  let asked = 0;
+  const fetch = () => {
+    asked++;
+    return Promise.resolve({
+      shards: 1,
+      session_start_limit: { remaining: 9 },
+    });
+  };
+  for (const [who, watch] of watchers) {
+    // 0, NaN and -5 asked GET /gateway/bot about 460 times a second.
+    for (
+      const intervalMs of [
+        0,
+        NaN,
+        -5,
+        1_000,
+        59_999,
+        60_000.5,
+        "60000",
+        2 ** 31,
+        Infinity,
+      ]
+    ) {
+      assert.throws(
+        () => watch({ fetch, intervalMs: intervalMs as number }),
+        (error: unknown) => {
+          assert.ok(
+            error instanceof RangeError,
+            `${who} ${intervalMs}: ${error}`,
+          );
+          assert.match(
+            error.message,
+            /^Cannot create recommended shard count watch as 'intervalMs' must be an integer from 60000 to 2147483647: current value 'intervalMs=/,
+          );
+          return true;
+        },
+        `${who}: intervalMs=${String(intervalMs)} was accepted`,
+      );
+    }
+    for (const bad of [{}, { fetch: "GET /gateway/bot" }]) {
+      assert.throws(
+        () => watch(bad as never),
+        /^TypeError: Cannot create recommended shard count watch as 'fetch' must be a function/,
+      );
+    }
+    assert.throws(() => watch(undefined as never), TypeError);
+  }
+  assert.equal(clock.pending, 0, "no refused watch left a timer");
+  assert.equal(asked, 0);
+  // The bounds and the default are taken: the default asks once an hour.
+  const stops = watchers.flatMap(([, watch]) => [
+    watch({ fetch, intervalMs: 60_000 }),
+    watch({ fetch, intervalMs: 2 ** 31 - 1 }),
+    watch({ fetch }),
+  ]);
+  await clock.advance(3_600_000);
+  assert.equal(asked, 2 * 60 + 2 * 1);
+  for (const stop of stops) stop();
+  assert.equal(clock.pending, 0);
 });

@@ -23,6 +23,7 @@ import {
 } from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { hourIsASecond } from "./_hour_is_a_second.ts";
 
 const server = testRedis();
 // Lower than the failover test: a stall of the loaded machine is magnified
@@ -293,12 +294,11 @@ Deno.test({
       leaseTtlMs: LEASE_TTL,
       renewMs: RENEW,
       clock: "scheduler",
-      scheduler,
+      scheduler: hourIsASecond(scheduler), // the hourly watch: every 1 s
     });
     let remaining = 3; // too few for 4 shards at first
     let asked = 0;
     const stop = fleet.watchRecommended({
-      intervalMs: 1_000,
       fetch: () => {
         asked++;
         return Promise.resolve({

@@ -9,6 +9,7 @@ import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
 import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { hourIsASecond } from "./_hour_is_a_second.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 
 // Lower than the other fleet tests: a stall of the loaded test machine is
@@ -148,14 +149,13 @@ Deno.test("ReshardingShards.watchRecommended: reshards when Discord recommends m
     shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
     shardCount: 2,
     identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
-    scheduler,
+    scheduler: hourIsASecond(scheduler), // the hourly watch: every 1 s
     onDispatch: () => {},
   });
   let remaining = 3; // too few for 4 shards at first
   let asked = 0;
   let answered: () => void = () => {};
   const stop = shards.watchRecommended({
-    intervalMs: 1_000,
     fetch: () => {
       asked++;
       answered();
@@ -206,7 +206,7 @@ Deno.test("ReshardingShards.watchRecommended ignores a recommendation that is no
     shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
     shardCount: 1,
     identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
-    scheduler,
+    scheduler: hourIsASecond(scheduler), // the hourly watch: every 1 s
     onDispatch: () => {},
   });
   // A hostile GET /gateway/bot: a billion shards "and budget for them", then
@@ -218,7 +218,6 @@ Deno.test("ReshardingShards.watchRecommended ignores a recommendation that is no
   let asked = 0;
   let answered: () => void = () => {};
   const stop = shards.watchRecommended({
-    intervalMs: 1_000,
     fetch: () => {
       const answer = answers[asked % answers.length]!;
       asked++;

@@ -615,3 +615,84 @@ Deno.test("an option named like an array index ('0', '7') is refused: JavaScript
     "x1",
   ]);
 });
+
+Deno.test("a channel option refuses channel types outside ChannelType, and keeps the documented ones", () => {
+  for (const bad of [[99], [-1], [1.5], [6], ["0"]]) {
+    assert.throws(
+      () => channel({ description: "d", channelTypes: bad as never }),
+      (error: unknown) =>
+        error instanceof RangeError &&
+        /'channelTypes' must hold only channel types \(ChannelType\) \(0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16\): current entry /
+          .test(error.message),
+      JSON.stringify(bad),
+    );
+  }
+  assert.throws(
+    () => channel({ description: "d", channelTypes: 0 as never }),
+    TypeError,
+  );
+  const ok = channel({ description: "d", channelTypes: [0, 5, 11, 16] });
+  assert.deepEqual(ok.channel_types, [0, 5, 11, 16]);
+});
+
+Deno.test("commands refuse defaultMemberPermissions that are not a bit set, and contexts or integrationTypes outside Discord's values", () => {
+  const define = (extra: Record<string, unknown>) => () =>
+    command({ name: "a", description: "d", ...extra });
+  for (const value of ["abc", "-1", "1.5", "", "0x8", " 8"]) {
+    assert.throws(
+      define({ defaultMemberPermissions: value }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        error.message ===
+          `Cannot define command 'a' as 'defaultMemberPermissions' must be a permission bit set (a bigint or integer >= 0, or a string of decimal digits): current value 'defaultMemberPermissions=${
+            JSON.stringify(value)
+          }'`,
+      value,
+    );
+  }
+  for (const value of [-1n, -1, 1.5, NaN]) {
+    assert.throws(
+      define({ defaultMemberPermissions: value }),
+      RangeError,
+      String(value),
+    );
+  }
+  assert.throws(define({ defaultMemberPermissions: true }), TypeError);
+  assert.throws(
+    define({ contexts: [0, 7] }),
+    /Cannot define command 'a' as 'contexts' must hold only interaction context types \(0, 1, 2\): current entry '7'/,
+  );
+  assert.throws(define({ contexts: [1.5] }), RangeError);
+  assert.throws(define({ contexts: 1 }), TypeError);
+  assert.throws(
+    define({ integrationTypes: [2] }),
+    /'integrationTypes' must hold only integration types \(0, 1\): current entry '2'/,
+  );
+  assert.throws(
+    () => userCommand({ name: "Who", contexts: [3] as never }),
+    RangeError,
+  );
+  assert.throws(
+    () => messageCommand({ name: "Quote", defaultMemberPermissions: -8n }),
+    RangeError,
+  );
+  // The documented values, and the permissions Discord serializes.
+  const ok = command({
+    name: "a",
+    description: "d",
+    defaultMemberPermissions: 8n,
+    contexts: [0, 1, 2],
+    integrationTypes: [0, 1],
+  });
+  assert.equal(ok.default_member_permissions, "8");
+  assert.equal(
+    command({ name: "b", description: "d", defaultMemberPermissions: "0" })
+      .default_member_permissions,
+    "0",
+  );
+  assert.equal(
+    command({ name: "c", description: "d", defaultMemberPermissions: null })
+      .default_member_permissions,
+    null,
+  );
+});

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
+import { RestClient } from "../../rest/rest_client.ts";
 import type { GatewayError } from "../../gateway/errors.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
@@ -83,6 +84,51 @@ Deno.test("FakeDiscord.start names the gateway's nested keys from its own option
     },
   });
   assert.equal(discord.gateway.guildIds.length, 1);
+});
+
+Deno.test("FakeDiscord.start refuses a shards or answerTimeout out of range, naming it", async () => {
+  // shards: 0 surfaced only when a client started, as an error about GET
+  // /gateway/bot's answer; answerTimeout: NaN made every wait end at once.
+  const refused: [string, unknown][] = [
+    ["shards", 0],
+    ["shards", -1],
+    ["shards", NaN],
+    ["shards", 1.5],
+    ["shards", 1e9],
+    ["shards", "2"],
+    ["answerTimeout", 0],
+    ["answerTimeout", -1],
+    ["answerTimeout", NaN],
+    ["answerTimeout", Infinity],
+    ["answerTimeout", 2 ** 31],
+    ["answerTimeout", "10000"],
+  ];
+  for (const [name, value] of refused) {
+    await assert.rejects(
+      FakeDiscord.start({ scheduler: new VirtualScheduler(), [name]: value }),
+      (error: unknown) => {
+        assert.ok(error instanceof RangeError, `${name}=${value}: ${error}`);
+        assert.match(
+          error.message,
+          new RegExp(
+            `^Cannot create FakeDiscord as '${name}' must be an integer from 1 to \\d+: current value '${name}=`,
+          ),
+        );
+        return true;
+      },
+      `${name}=${String(value)} was accepted`,
+    );
+  }
+  await using discord = await FakeDiscord.start({
+    scheduler: new VirtualScheduler(),
+    shards: 65_536,
+    answerTimeout: 2 ** 31 - 1,
+  });
+  const rest = new RestClient({
+    token: discord.token,
+    fetch: discord.rest.fetch,
+  });
+  assert.equal((await rest.getGatewayBot()).shards, 65_536);
 });
 
 Deno.test("FakeGateway refuses keys it does not read, nested ones included", () => {

@@ -1,6 +1,7 @@
 // The virtual clock nearly every shard test stands on, tested directly:
 // ordering, ties, cancelling, negative delays, timers queued by timers,
-// microtask flushing, runNext/runAll and their bounds.
+// microtask flushing, runNext/runAll and their bounds, and the numbers it
+// refuses.
 import assert from "node:assert/strict";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { Gen } from "../_fakes/prng.ts";
@@ -43,8 +44,52 @@ Deno.test("VirtualScheduler clamps negative delays to now and ignores unknown ha
   clock.clearTimeout(12_345);
   await clock.advance(0);
   assert.deepEqual(fired, [50]);
-  await clock.advance(-10);
+  await assert.rejects(clock.advance(-10), RangeError);
   assert.equal(clock.now(), 50, "a negative advance does not go back");
+});
+
+Deno.test("VirtualScheduler.advance refuses NaN, Infinity and negative times instead of hanging", async () => {
+  // With a repeating timer (a heartbeat), advance(NaN) and
+  // advance(Infinity) ran it forever; after advance(NaN) with none, now()
+  // was NaN for good.
+  const clock = new VirtualScheduler({ start: 5 });
+  for (const ms of [NaN, Infinity, -Infinity, -1, "10"]) {
+    await assert.rejects(
+      clock.advance(ms as number),
+      (error: unknown) => {
+        assert.ok(error instanceof RangeError, `${String(ms)}: ${error}`);
+        assert.match(
+          error.message,
+          /^Cannot advance VirtualScheduler as 'ms' must be a finite number >= 0: current value 'ms=/,
+        );
+        return true;
+      },
+    );
+  }
+  assert.equal(clock.now(), 5);
+  await clock.advance(0);
+  await clock.advance(0.5);
+  assert.equal(clock.now(), 5.5);
+});
+
+Deno.test("VirtualScheduler refuses a start that is not a finite number >= 0 and microtaskTurns that are not an integer from 0 to 1,000,000", () => {
+  for (const start of [NaN, Infinity, -1, "0"]) {
+    assert.throws(
+      () => new VirtualScheduler({ start: start as number }),
+      /^RangeError: Cannot create VirtualScheduler as 'start' must be a finite number >= 0: current value 'start=/,
+      `start=${String(start)} was accepted`,
+    );
+  }
+  for (const microtaskTurns of [Infinity, NaN, -1, 1.5, 1_000_001, "64"]) {
+    assert.throws(
+      () => new VirtualScheduler({ microtaskTurns: microtaskTurns as number }),
+      /^RangeError: Cannot create VirtualScheduler as 'microtaskTurns' must be an integer from 0 to 1000000: current value 'microtaskTurns=/,
+      `microtaskTurns=${String(microtaskTurns)} was accepted`,
+    );
+  }
+  assert.equal(new VirtualScheduler({ start: 0.5 }).now(), 0.5);
+  new VirtualScheduler({ microtaskTurns: 0 });
+  new VirtualScheduler({ microtaskTurns: 1_000_000 });
 });
 
 Deno.test("VirtualScheduler cancels a timer, also from inside another timer due at the same time", async () => {

@@ -1,0 +1,149 @@
+/**
+ * Discord's rules on the enumerated and bit-set fields of a command
+ * definition, checked when it is built so a wrong value fails with a
+ * message naming the field instead of a 50035 "Invalid Form Body" at sync
+ * (or, for a type Discord does not know, a field it silently drops).
+ * Internal to the package.
+ *
+ * @module
+ */
+import { ChannelType } from "../types/objects/channel.ts";
+
+/** The documented channel types (channel docs, "Channel Types"). */
+const CHANNEL_TYPES: readonly number[] = Object.values(ChannelType);
+
+/** `GUILD` 0, `BOT_DM` 1, `PRIVATE_CHANNEL` 2 ("Interaction Context Types"). */
+const CONTEXTS: readonly number[] = [0, 1, 2];
+
+/** `GUILD_INSTALL` 0, `USER_INSTALL` 1 ("Application Integration Types"). */
+const INTEGRATION_TYPES: readonly number[] = [0, 1];
+
+const shown = (value: unknown): string =>
+  typeof value === "string"
+    ? JSON.stringify(value)
+    : typeof value === "bigint"
+    ? `${value}n`
+    : String(value);
+
+/**
+ * Check a list field whose entries are one of `allowed` (absent or `null`
+ * is fine).
+ *
+ * @param what Who is being defined, for the message.
+ * @param field The field's name, as the user writes it.
+ * @param list The value.
+ * @param allowed The documented values.
+ * @param names What they are, for the message.
+ * @throws {TypeError} When it is not an array.
+ * @throws {RangeError} When an entry is not one of `allowed`.
+ */
+function checkEnumList(
+  what: string,
+  field: string,
+  list: unknown,
+  allowed: readonly number[],
+  names: string,
+): void {
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list)) {
+    throw new TypeError(
+      `Cannot define ${what} as '${field}' must be an array of ${names}: current value '${field}=${
+        shown(list)
+      }'`,
+    );
+  }
+  for (const entry of list) {
+    if (!allowed.includes(entry)) {
+      throw new RangeError(
+        `Cannot define ${what} as '${field}' must hold only ${names} (${
+          allowed.join(", ")
+        }): current entry '${shown(entry)}'`,
+      );
+    }
+  }
+}
+
+/**
+ * Check a channel option's `channelTypes`: documented channel types only.
+ *
+ * @param types The value.
+ * @throws {TypeError} When it is not an array.
+ * @throws {RangeError} When an entry is not a `ChannelType` value.
+ */
+export function checkChannelTypes(types: unknown): void {
+  checkEnumList(
+    "option",
+    "channelTypes",
+    types,
+    CHANNEL_TYPES,
+    "channel types (ChannelType)",
+  );
+}
+
+/** The command fields {@linkcode checkCommandFields} looks at. */
+export interface CheckedCommandFields {
+  /** A permission bit set. */
+  defaultMemberPermissions?: unknown;
+  /** Interaction context types. */
+  contexts?: unknown;
+  /** Application integration types. */
+  integrationTypes?: unknown;
+}
+
+/**
+ * Check a command's `defaultMemberPermissions` (a bit set: a bigint or a
+ * safe integer >= 0, or a string of decimal digits, as Discord serializes
+ * permissions; `null` is fine), `contexts` (0 guild, 1 bot DM, 2 private
+ * channel) and `integrationTypes` (0 guild install, 1 user install).
+ *
+ * @param what Who is being defined, for the message.
+ * @param options The fields.
+ * @throws {TypeError} When a field has the wrong type, or the permissions
+ * string is not decimal digits.
+ * @throws {RangeError} When the permissions are negative or fractional, or
+ * a list holds an undocumented value.
+ */
+export function checkCommandFields(
+  what: string,
+  options: CheckedCommandFields,
+): void {
+  const permissions = options.defaultMemberPermissions;
+  const rule =
+    "a permission bit set (a bigint or integer >= 0, or a string of decimal digits)";
+  if (
+    (typeof permissions === "bigint" && permissions < 0n) ||
+    (typeof permissions === "number" &&
+      !(Number.isSafeInteger(permissions) && permissions >= 0))
+  ) {
+    throw new RangeError(
+      `Cannot define ${what} as 'defaultMemberPermissions' must be ${rule}: current value 'defaultMemberPermissions=${
+        shown(permissions)
+      }'`,
+    );
+  }
+  if (
+    permissions !== undefined && permissions !== null &&
+    typeof permissions !== "bigint" && typeof permissions !== "number" &&
+    !(typeof permissions === "string" && /^[0-9]+$/.test(permissions))
+  ) {
+    throw new TypeError(
+      `Cannot define ${what} as 'defaultMemberPermissions' must be ${rule}: current value 'defaultMemberPermissions=${
+        shown(permissions)
+      }'`,
+    );
+  }
+  checkEnumList(
+    what,
+    "contexts",
+    options.contexts,
+    CONTEXTS,
+    "interaction context types",
+  );
+  checkEnumList(
+    what,
+    "integrationTypes",
+    options.integrationTypes,
+    INTEGRATION_TYPES,
+    "integration types",
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * Checks the number options of `interactionsEndpoint` and
+ * `InteractionRouter` when they are created, so a wrong value
+ * (`NaN`, a string through `as any`, 0, a negative or fractional number)
+ * fails at once with a message naming the option instead of silently
+ * turning off replay protection, refusing every request or answering every
+ * command with 500. Internal to the package.
+ *
+ * @module
+ */
+import { assertIntegerOption } from "../base/option_checks.ts";
+import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
+
+/** The largest `maxAge` accepted, in seconds: one day. */
+export const MAX_SIGNATURE_AGE = 86_400;
+
+/** {@linkcode assertIntegerOption}, for an option that may be left out. */
+function optionalInteger(
+  what: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max?: number,
+): void {
+  if (value !== undefined) assertIntegerOption(what, name, value, min, max);
+}
+
+/** The number options of the HTTP endpoint. */
+export interface CheckedEndpointOptions {
+  /** Seconds, 1 to a day. */
+  maxAge?: unknown;
+  /** Milliseconds a timer can hold. */
+  answerDeadline?: unknown;
+  /** Bytes, at least 1. */
+  maxBodySize?: unknown;
+  /** Interaction IDs, at least 1. */
+  maxRemembered?: unknown;
+}
+
+/**
+ * Check the number options of `interactionsEndpoint`.
+ *
+ * @param options The options.
+ * @throws {RangeError} When `maxAge` is not an integer from 1 to 86,400 (s),
+ * `answerDeadline` not one from 1 to 2^31 - 1 (ms), or `maxBodySize` or
+ * `maxRemembered` not a positive safe integer.
+ */
+export function assertEndpointOptions(options: CheckedEndpointOptions): void {
+  const what = "interactions endpoint";
+  optionalInteger(what, "maxAge", options.maxAge, 1, MAX_SIGNATURE_AGE);
+  optionalInteger(
+    what,
+    "answerDeadline",
+    options.answerDeadline,
+    1,
+    MAX_TIMER_DELAY,
+  );
+  optionalInteger(what, "maxBodySize", options.maxBodySize, 1);
+  optionalInteger(what, "maxRemembered", options.maxRemembered, 1);
+}
+
+/**
+ * Check the number options of `InteractionRouter`.
+ *
+ * @param options The options.
+ * @throws {RangeError} When `answerDeadline` is not an integer from 1 to
+ * 2^31 - 1 (ms).
+ */
+export function assertRouterOptions(
+  options: { answerDeadline?: unknown },
+): void {
+  optionalInteger(
+    "interaction router",
+    "answerDeadline",
+    options.answerDeadline,
+    1,
+    MAX_TIMER_DELAY,
+  );
+}
