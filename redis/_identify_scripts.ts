@@ -47,7 +47,13 @@ const LUA_FINITE =
  * deadline in ms), 3 bucket next free time, 4 budget (hash: total,
  * remaining, reset_at), 5 ticket counter, 6 the latest grant's next free
  * time, 7 the floor of every bucket's next free time, 8 the layout (the
- * `max_concurrency` of the latest attempt).
+ * `max_concurrency` of the latest attempt), 9 this waiter's grant (a
+ * string: budget left, reset time and total, kept a session start window).
+ *
+ * A waiter granted before that asks again gets the same grant back, and
+ * spends nothing: its reply was lost (a connection dropped after Redis ran
+ * the script, and the command sent again), and a second grant cost a
+ * second session start and held its bucket one more interval.
  * ARGV: 1 waiter id, 2 now in ms ("" = the server's TIME), 3 interval ms,
  * 4 liveness ms, 5 session start window ms, 6 the longest liveness ms,
  * 7 "1" when the caller knows a budget was stored, 8 the caller's
@@ -93,6 +99,7 @@ expect(KEYS[5], 'string')
 expect(KEYS[6], 'string')
 expect(KEYS[7], 'string')
 expect(KEYS[8], 'string')
+expect(KEYS[9], 'string')
 local ticket = tonumber(redis.call('GET', KEYS[5]) or '0')
 if ticket == nil or ticket ~= math.floor(ticket) or ticket > 2^52 then
   redis.call('DEL', KEYS[5])
@@ -105,6 +112,15 @@ local longest = tonumber(ARGV[6])
 local alive = math.min(tonumber(ARGV[4]), longest)
 -- Whole milliseconds: an interval or a liveness with a fraction is allowed.
 local keepNext = math.ceil(interval) + 86400000
+local granted = redis.call('GET', KEYS[9])
+if granted then
+  local left, resetAt, total = string.match(granted, '^(%S+) (%S+) (%S+)$')
+  left, resetAt, total = tonumber(left), tonumber(resetAt), tonumber(total)
+  if finite(left) and finite(resetAt) and finite(total) then
+    return {1, 0, left, fixed, math.max(0, math.ceil(resetAt - now)), total}
+  end
+  return {1, 0, -1, fixed}
+end
 if not redis.call('ZSCORE', KEYS[1], me) then
   redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[5]), me)
 end
@@ -238,11 +254,16 @@ redis.call('SET', KEYS[3], now + interval, 'PX', keepNext)
 redis.call('SET', KEYS[6], now + interval, 'PX', keepNext)
 redis.call('PEXPIRE', KEYS[8], 86400000)
 drop({me})
--- Last: only a grant that went through spends a session start.
+-- Last: only a grant that went through spends a session start (and is
+-- handed again to its waiter should the reply be lost).
 if total then
   redis.call('HSET', KEYS[4], 'remaining', left)
+  redis.call('SET', KEYS[9],
+    string.format('%.17g %.17g %.17g', left, resetAt, total),
+    'PX', math.ceil(window))
   return {1, 0, left, fixed, math.ceil(resetAt - now), total}
 end
+redis.call('SET', KEYS[9], 'unknown', 'PX', math.ceil(window))
 return {1, 0, -1, fixed}
 `;
 

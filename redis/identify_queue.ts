@@ -27,6 +27,7 @@
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
+  MAX_TIMER_DELAY,
   realScheduler,
   type Scheduler,
   type TimerId,
@@ -264,6 +265,13 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     }
     positiveInteger("maxConcurrency", maxConcurrency);
     nonNegative("intervalMs", intervalMs);
+    // Redis's PX refuses what Lua prints in exponent form (1e17): every
+    // attempt failed. A timer's longest wait is far past any pacing.
+    if (intervalMs > MAX_TIMER_DELAY) {
+      throw new RangeError(
+        `Cannot configure identify queue as 'intervalMs' must be at most ${MAX_TIMER_DELAY}: current value 'intervalMs=${intervalMs}'`,
+      );
+    }
     if (!Number.isFinite(pollMs) || pollMs < 1) {
       throw new RangeError(
         `Cannot create identify queue as 'pollMs' must be a finite number of at least 1: current value 'pollMs=${pollMs}'`,
@@ -517,7 +525,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     const own = this.#ownGrants(this.#scheduler.now());
     return this.#redis.eval(
       TRY_SCRIPT,
-      8,
+      9,
       this.#key(`queue:${bucket}`),
       this.#key(`deadlines:${bucket}`),
       this.#key(`next:${bucket}`),
@@ -526,6 +534,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       this.#key("next:last"),
       this.#key("next:floor"),
       this.#key("layout"),
+      this.#key(`granted:${waiter}`),
       waiter,
       this.#nowArg(),
       String(this.#intervalMs),

@@ -55,7 +55,12 @@ end
 local text = redis.call('GET', KEYS[1])
 if text then
   local ok, decoded = pcall(cjson.decode, text)
-  if ok and type(decoded) == 'table' then current = decoded else replaced = 1 end
+  -- cjson decodes an array to a table too: its entries are no shards.
+  if ok and type(decoded) == 'table' and string.match(text, '^%s*{') then
+    current = decoded
+  else
+    replaced = 1
+  end
 end
 for shard, entry in pairs(cjson.decode(ARGV[1])) do current[shard] = entry end
 for _, shard in ipairs(cjson.decode(ARGV[2])) do current[shard] = nil end

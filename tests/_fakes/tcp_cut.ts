@@ -1,6 +1,7 @@
 // A TCP relay on 127.0.0.1 in front of a real server, that a test can cut
 // (every connection dropped, new ones refused) and restore on the same
-// port: "Redis went away, then came back" without touching the server.
+// port: "Redis went away, then came back" without touching the server; or
+// cut at a reply: "the server did it, and its answer was lost".
 
 /** A relay that can be cut and restored. */
 export interface TcpCut {
@@ -10,6 +11,11 @@ export interface TcpCut {
   cut(): void;
   /** Accept connections again. */
   restore(): void;
+  /**
+   * Once: swallow the next server reply that matches `pattern` (a read of
+   * it, as Latin-1 text) and drop every connection; new ones are accepted.
+   */
+  cutAtReply(pattern: RegExp): void;
   /** Stop for good. */
   close(): Promise<void>;
 }
@@ -24,6 +30,31 @@ export function tcpCut(target: number): TcpCut {
     try {
       await from.readable.pipeTo(to.writable);
     } catch { /* the other side went away */ }
+  };
+  let replyPattern: RegExp | undefined;
+  /** Server to client, unless a reply to swallow comes. */
+  const answer = async (
+    from: Deno.TcpConn,
+    to: Deno.TcpConn,
+  ): Promise<void> => {
+    const writer = to.writable.getWriter();
+    try {
+      for await (const chunk of from.readable) {
+        const text = new TextDecoder("latin1").decode(chunk);
+        if (replyPattern?.test(text)) {
+          replyPattern = undefined;
+          dropAll();
+          return;
+        }
+        await writer.write(chunk);
+      }
+      // The server closed: so does the client's side (as pipeTo does).
+      await writer.close();
+    } catch {
+      /* the other side went away */
+    } finally {
+      writer.releaseLock();
+    }
   };
   const serve = (l: Deno.TcpListener): Promise<void> =>
     (async () => {
@@ -40,7 +71,7 @@ export function tcpCut(target: number): TcpCut {
         }
         open.add(conn);
         open.add(upstream);
-        const done = Promise.all([pipe(conn, upstream), pipe(upstream, conn)])
+        const done = Promise.all([pipe(conn, upstream), answer(upstream, conn)])
           .then(() => {
             for (const c of [conn, upstream]) {
               open.delete(c);
@@ -59,15 +90,18 @@ export function tcpCut(target: number): TcpCut {
     port = (listener.addr as Deno.NetAddr).port;
     serving = serve(listener);
   };
-  const stop = (): void => {
-    listener?.close();
-    listener = undefined;
+  const dropAll = (): void => {
     for (const conn of open) {
       try {
         conn.close();
       } catch { /* closed already */ }
     }
     open.clear();
+  };
+  const stop = (): void => {
+    listener?.close();
+    listener = undefined;
+    dropAll();
   };
   start();
   return {
@@ -76,6 +110,9 @@ export function tcpCut(target: number): TcpCut {
     },
     cut: stop,
     restore: start,
+    cutAtReply: (pattern) => {
+      replyPattern = pattern;
+    },
     close: async () => {
       stop();
       await serving.catch(() => {});

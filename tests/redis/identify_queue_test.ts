@@ -273,6 +273,11 @@ Deno.test({
         () => new RedisIdentifyQueue(redis, { prefix: "" }),
         TypeError,
       );
+      // Redis refused the script's expiry of 1e17 ms: every attempt failed.
+      assert.throws(
+        () => new RedisIdentifyQueue(redis, { intervalMs: 1e17 }),
+        /'intervalMs' must be at most 2147483647: current value 'intervalMs=100000000000000000'/,
+      );
       await assert.rejects(f.queues[0]!.acquire(-1), RangeError);
       await assert.rejects(f.queues[0]!.acquire(1.5), RangeError);
     } finally {
@@ -324,6 +329,70 @@ Deno.test({
         "the grant after Redis came back",
       );
       await waiting;
+    } finally {
+      const keys = await direct.keys(`${prefix}:*`);
+      if (keys.length > 0) await direct.del(...keys);
+      await closeRedis(direct);
+      await closeRedis(redis);
+      await relay.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "RedisIdentifyQueue: a grant whose reply is lost (the connection dropped after Redis ran it) is handed again when the command is sent again, spending one session start and one interval, not two",
+  ignore: server.ignore,
+  fn: async () => {
+    const { tcpCut } = await import("../_fakes/tcp_cut.ts");
+    const relay = tcpCut(Number(new URL(server.url).port));
+    const scheduler = new VirtualScheduler();
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${relay.port}`,
+    });
+    const prefix = `disruption:test:identify:${crypto.randomUUID()}`;
+    const queue = new RedisIdentifyQueue(redis, {
+      prefix,
+      clock: "scheduler",
+      scheduler,
+      pollMs: 500,
+      sessionStartLimit: {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 3_600_000,
+        max_concurrency: 1,
+      },
+    });
+    const direct = await connectRedis({ url: server.url });
+    try {
+      const grants: number[] = [];
+      const grantedAt = async (): Promise<void> => {
+        const shard = grants.length;
+        const waiting = queue.acquire(shard).then(() =>
+          grants.push(scheduler.now())
+        );
+        await within(
+          (async () => {
+            while (grants.length === shard) {
+              await scheduler.advance(250);
+              await new Promise((r) => setTimeout(r, 10));
+            }
+          })(),
+          `the grant of shard ${shard}`,
+        );
+        await waiting;
+      };
+      // The granting reply (an array whose first element is 1) is lost.
+      relay.cutAtReply(/^\*[46]\r\n:1\r\n/);
+      await grantedAt();
+      assert.equal((await queue.budget())?.remaining, 999, "one start spent");
+      await grantedAt();
+      assert.equal((await queue.budget())?.remaining, 998);
+      // The second grant waited one interval from the first, not two.
+      assert.ok(
+        grants[1]! - grants[0]! <= 5_000 + 500,
+        `granted at ${grants}`,
+      );
     } finally {
       const keys = await direct.keys(`${prefix}:*`);
       if (keys.length > 0) await direct.del(...keys);

@@ -256,6 +256,13 @@ Deno.test({
       await redis.set(keys.key, "[1,2]");
       const onArray = await captureStderr(() => store.loadAll());
       assert.match(onArray.join("\n"), /holds JSON that is not an object/);
+      // Saved over, an array is replaced, not merged into (its entries
+      // are no shards: "1" was written twice in one object).
+      const onArraySave = await captureStderr(() => store.save([session(1)]));
+      assert.match(onArraySave.join("\n"), /did not hold a JSON object/);
+      assert.deepEqual(Object.keys(JSON.parse((await redis.get(keys.key))!)), [
+        "1",
+      ]);
     }),
 });
 
