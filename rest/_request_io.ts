@@ -11,7 +11,10 @@ import { getLogger } from "@logtape/logtape";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
 import type { FileUpload } from "./uploads.ts";
-import { parseRateLimitHeaders, type RateLimitInfo } from "./rate_limiter.ts";
+import {
+  parseRateLimitHeaders,
+  type RateLimitInfo,
+} from "./rate_limit_headers.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
 import type { ResponseLease } from "./_response_budget.ts";
 import {

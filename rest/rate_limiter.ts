@@ -18,79 +18,10 @@ import {
   type RouteInfo,
 } from "./routes.ts";
 import type { RateLimitScope } from "./errors.ts";
-
-/** What one response said about rate limits (all times in milliseconds). */
-export interface RateLimitInfo {
-  /** `X-RateLimit-Bucket`: the bucket hash, shared by routes with one limit. */
-  bucket?: string;
-  /** `X-RateLimit-Limit`: requests per window. */
-  limit?: number;
-  /** `X-RateLimit-Remaining`: requests left in the window. */
-  remaining?: number;
-  /** `X-RateLimit-Reset-After`, in milliseconds. */
-  resetAfter?: number;
-  /** For a 429: how long to wait, in milliseconds. */
-  retryAfter?: number;
-  /** For a 429: `X-RateLimit-Scope` (`global` also when `X-RateLimit-Global` is set). */
-  scope?: RateLimitScope;
-}
+import type { RateLimitInfo } from "./rate_limit_headers.ts";
 
 /** Requests per second Discord allows an IP without authorization. */
 export const IP_GLOBAL_LIMIT = 50;
-
-/** The longest `X-RateLimit-Bucket` taken as a bucket hash. */
-const MAX_BUCKET_HASH_LENGTH = 256;
-
-/**
- * Read Discord's rate-limit headers. `X-RateLimit-Reset` (an absolute Unix
- * time) is ignored in favour of `X-RateLimit-Reset-After`, so a skewed local
- * clock cannot matter. Seconds become milliseconds, rounded up.
- *
- * @param headers The response headers.
- * @returns The parsed values; absent or malformed headers are left out.
- *
- * @example Usage
- * ```ts
- * import { parseRateLimitHeaders } from "./rate_limiter.ts";
- * import assert from "node:assert/strict";
- *
- * const info = parseRateLimitHeaders(new Headers({
- *   "x-ratelimit-bucket": "abcd1234",
- *   "x-ratelimit-limit": "5",
- *   "x-ratelimit-remaining": "4",
- *   "x-ratelimit-reset-after": "1.25",
- * }));
- * assert.deepEqual(info, { bucket: "abcd1234", limit: 5, remaining: 4, resetAfter: 1250 });
- * ```
- */
-export function parseRateLimitHeaders(headers: Headers): RateLimitInfo {
-  const info: RateLimitInfo = {};
-  const bucket = headers.get("x-ratelimit-bucket");
-  // Discord's hashes are short (32 hex digits); a longer one is a broken or
-  // hostile peer's, and each is kept per route (up to 10,000 routes: 390 KB
-  // hashes took 392 MB for 500 routes). Left out, the route keys the bucket.
-  if (bucket && bucket.length <= MAX_BUCKET_HASH_LENGTH) info.bucket = bucket;
-  const limit = number(headers.get("x-ratelimit-limit"));
-  if (limit !== undefined) info.limit = limit;
-  const remaining = number(headers.get("x-ratelimit-remaining"));
-  if (remaining !== undefined) info.remaining = remaining;
-  const resetAfter = number(headers.get("x-ratelimit-reset-after"));
-  if (resetAfter !== undefined) info.resetAfter = Math.ceil(resetAfter * 1000);
-  const scope = headers.get("x-ratelimit-scope");
-  if (scope === "user" || scope === "global" || scope === "shared") {
-    info.scope = scope;
-  }
-  if (headers.get("x-ratelimit-global")?.toLowerCase() === "true") {
-    info.scope = "global";
-  }
-  return info;
-}
-
-function number(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const parsed = Number(value);
-  return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
-}
 
 /** The fewest buckets kept before idle ones are swept. */
 const MIN_SWEEP_AT = 64;
@@ -201,8 +132,6 @@ interface Job {
   seq: number;
   /** The lane holding the job while it waits; `undefined` in flight. */
   lane: Lane | undefined;
-  /** Its last attempt's global slot: a window from its answer (Discord had it by then). */
-  slot: { at: number } | undefined;
 }
 
 /**
@@ -280,7 +209,8 @@ export interface RateLimitView {
 /** One global limit's sends in its sliding window (a fixed one let 2x out across its edge), and pause. */
 interface GlobalWindow {
   limit: number;
-  sent: Fifo<{ at: number }>;
+  /** The send times within the window, oldest first. */
+  sent: Fifo<number>;
   pausedUntil: number;
 }
 
@@ -408,7 +338,6 @@ export class RateLimiter implements RateLimitView {
         notBefore: -Infinity,
         seq: this.#seq++,
         lane: undefined,
-        slot: undefined,
       };
       if (signal) {
         job.onAbort = () => this.#abort(job);
@@ -604,7 +533,7 @@ export class RateLimiter implements RateLimitView {
           wakeAt = globalAt;
           break;
         }
-        global.sent.push(job.slot = { at: now });
+        global.sent.push(now);
       }
       this.#dequeue(job);
       if (bucket.remaining !== undefined) bucket.remaining--;
@@ -641,11 +570,11 @@ export class RateLimiter implements RateLimitView {
   #globalAvailableAt(global: GlobalWindow, now: number): number {
     if (global.pausedUntil > now) return global.pausedUntil;
     const sent = global.sent;
-    while (sent.length > 0 && sent.peek()!.at + this.#globalWindow <= now) {
+    while (sent.length > 0 && sent.peek()! + this.#globalWindow <= now) {
       sent.shift();
     }
     if (sent.length < global.limit) return now;
-    return sent.peek()!.at + this.#globalWindow;
+    return sent.peek()! + this.#globalWindow;
   }
 
   #send(bucket: Bucket, job: Job): void {
@@ -664,7 +593,6 @@ export class RateLimiter implements RateLimitView {
   #finish(sentFrom: Bucket, job: Job, result: AttemptResult<unknown>): void {
     sentFrom.inFlight--;
     const now = this.#scheduler.now();
-    if (job.slot) job.slot.at = Math.max(job.slot.at, now);
     const info = result.rateLimit;
     let bucket = sentFrom;
     /** Buckets a lane left, to pump (or drop, when idle). */

@@ -8,8 +8,8 @@ import {
   type AttemptResult,
   MAX_ROUTE_HASHES,
   RateLimiter,
-  type RateLimitInfo,
 } from "../../rest/rate_limiter.ts";
+import type { RateLimitInfo } from "../../rest/rate_limit_headers.ts";
 import { parseRoute } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
