@@ -17,7 +17,6 @@ import {
   routeGlobalScope,
   type RouteInfo,
 } from "./routes.ts";
-import type { RateLimitScope } from "./errors.ts";
 import type { RateLimitInfo } from "./rate_limit_headers.ts";
 
 /** Requests per second Discord allows an IP without authorization. */
