@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { normalizeBotToken } from "../base/bot_token.ts";
+import { botTokenFault, normalizeBotToken } from "../base/bot_token.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { DEFAULT_BYTE_CAPACITY } from "./publisher.ts";
 import type {
@@ -366,23 +366,6 @@ function isIpv6(value: string): boolean {
 }
 
 /**
- * What in a bot token cannot go in an HTTP header (`Authorization: Bot
- * <token>`), or `undefined`: a token is visible ASCII. Said by kind and
- * position, never with the token.
- */
-function tokenFault(token: string): string | undefined {
-  const index = token.search(/[^\x21-\x7e]/);
-  if (index === -1) return undefined;
-  const char = token.codePointAt(index)!;
-  const kind = /\s/.test(String.fromCodePoint(char))
-    ? "whitespace"
-    : char < 0x20 || char === 0x7f
-    ? "a control character"
-    : "a non-ASCII character";
-  return `it holds ${kind} at character ${index + 1} (the token is not shown)`;
-}
-
-/**
  * Check the variables and build the configuration. Variables from the
  * environment win over the `.env` file's, as in twilight-dispatch.
  *
@@ -523,7 +506,7 @@ export function loadDispatchConfig(
   }
   // Checked here, not by the first request's Headers ("Failed to construct
   // 'Headers'", naming nothing) or by Discord.
-  const fault = tokenFault(token);
+  const fault = botTokenFault(token);
   if (fault !== undefined) {
     throw new ConfigError(
       "BOT_TOKEN",
