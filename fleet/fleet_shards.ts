@@ -358,6 +358,9 @@ export class FleetShards {
    *
    * @param options How to ask, and how often.
    * @returns A function that stops watching.
+   * @throws {RangeError} An `intervalMs` under a minute or past a timer's
+   * longest wait.
+   * @throws {TypeError} A `fetch` that is not a function.
    */
   watchRecommended(options: WatchRecommendedOptions): () => void {
     return watchRecommendedShards(this.#scheduler, options, {

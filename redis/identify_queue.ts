@@ -363,7 +363,9 @@ export class RedisIdentifyQueue implements IdentifyQueue {
 
   /**
    * The shared budget as stored in Redis, or `undefined` when no process
-   * has stored one.
+   * has stored one, or what is stored is not three numbers (written by
+   * hand or by another program: the next attempt drops it). A `remaining`
+   * of NaN passed every "enough left?" check.
    *
    * @returns `total`, `remaining` and `resetAt` (ms, on the queue's clock).
    */
@@ -379,11 +381,12 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     if (total === null || remaining === null || resetAt === null) {
       return undefined;
     }
-    return {
+    const budget = {
       total: Number(total),
       remaining: Number(remaining),
       resetAt: Number(resetAt),
     };
+    return Object.values(budget).every(Number.isFinite) ? budget : undefined;
   }
 
   /**
