@@ -48,7 +48,8 @@ const LUA_FINITE =
  * remaining, reset_at), 5 ticket counter, 6 the latest grant's next free
  * time, 7 the floor of every bucket's next free time, 8 the layout (the
  * `max_concurrency` of the latest attempt), 9 this waiter's grant (a
- * string: budget left, reset time and total, kept a session start window).
+ * string: budget left, reset time and total, kept 15 minutes or two
+ * intervals: a waiter asks again within seconds, or after an outage).
  *
  * A waiter granted before that asks again gets the same grant back, and
  * spends nothing: its reply was lost (a connection dropped after Redis ran
@@ -112,6 +113,7 @@ local longest = tonumber(ARGV[6])
 local alive = math.min(tonumber(ARGV[4]), longest)
 -- Whole milliseconds: an interval or a liveness with a fraction is allowed.
 local keepNext = math.ceil(interval) + 86400000
+local grantKept = math.max(900000, math.ceil(interval) * 2)
 local granted = redis.call('GET', KEYS[9])
 if granted then
   local left, resetAt, total = string.match(granted, '^(%S+) (%S+) (%S+)$')
@@ -260,10 +262,10 @@ if total then
   redis.call('HSET', KEYS[4], 'remaining', left)
   redis.call('SET', KEYS[9],
     string.format('%.17g %.17g %.17g', left, resetAt, total),
-    'PX', math.ceil(window))
+    'PX', grantKept)
   return {1, 0, left, fixed, math.ceil(resetAt - now), total}
 end
-redis.call('SET', KEYS[9], 'unknown', 'PX', math.ceil(window))
+redis.call('SET', KEYS[9], 'unknown', 'PX', grantKept)
 return {1, 0, -1, fixed}
 `;
 

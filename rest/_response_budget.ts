@@ -14,11 +14,10 @@ export interface ResponseLease {
    * Take `bytes` more for this answer.
    *
    * @param bytes How many.
-   * @param signal Ends the wait: the promise rejects with its reason.
-   * @returns `undefined` when granted at once, else a promise settled when
-   *   granted (or rejected by `signal`).
+   * @returns `undefined` when granted, else a rejected promise: the answer
+   *   stops being read.
    */
-  take(bytes: number, signal?: AbortSignal): Promise<void> | undefined;
+  take(bytes: number): Promise<void> | undefined;
   /** Give back every byte taken (again: nothing happens). */
   release(): void;
 }
@@ -27,20 +26,14 @@ interface Lease extends ResponseLease {
   held: number;
 }
 
-interface Waiter {
-  lease: Lease;
-  bytes: number;
-  resolve: () => void;
-}
-
 /**
  * Grants answers bytes up to `total` held at once. The oldest answer being
- * read (the head) may always grow to `perAnswer`: every grant to another
- * one leaves free at least what the head may still need, so the head always
- * finishes, and when it does at least `perAnswer` is free for the next one.
- * Answers waiting on each other can therefore never hold each other for
- * ever. Waiting answers are served in the order they asked, skipping one
- * that does not fit yet (it becomes the head in its turn).
+ * read (the head) may always grow to `perAnswer`: a grant to another one
+ * leaves free at least what the head may still need. An answer that does
+ * not fit is refused at once, never paused: over HTTP/2 every answer shares
+ * one connection, and the body of a paused answer filled its flow-control
+ * window, so the answers it waited for got no more data and all of them
+ * waited until their timeout.
  *
  * @example Two answers under a budget of 150, each up to 100 bytes
  * ```ts
@@ -53,11 +46,9 @@ interface Waiter {
  * assert.equal(first.take(90), undefined);
  * // The head may still need 10: only 50 is free for the rest.
  * assert.equal(second.take(50), undefined);
- * const waiting = second.take(10);
- * assert.ok(waiting instanceof Promise);
+ * await assert.rejects(second.take(10)!, /maxBufferedResponseBytes/);
  * first.release();
- * await waiting;
- * assert.equal(budget.held, 60);
+ * assert.equal(budget.held, 50);
  * ```
  */
 export class ResponseBudget {
@@ -68,7 +59,6 @@ export class ResponseBudget {
   #free: number;
   /** Answers holding or asking for bytes, oldest (the head) first. */
   readonly #leases = new Set<Lease>();
-  readonly #waiting = new Set<Waiter>();
 
   /**
    * Create a budget.
@@ -95,42 +85,26 @@ export class ResponseBudget {
   lease(): ResponseLease {
     const lease: Lease = {
       held: 0,
-      take: (bytes, signal) => this.#take(lease, bytes, signal),
+      take: (bytes) => this.#take(lease, bytes),
       release: () => this.#release(lease),
     };
     return lease;
   }
 
-  #take(
-    lease: Lease,
-    bytes: number,
-    signal: AbortSignal | undefined,
-  ): Promise<void> | undefined {
+  #take(lease: Lease, bytes: number): Promise<void> | undefined {
     this.#leases.add(lease);
     if (this.#fits(lease, bytes)) {
       this.#grant(lease, bytes);
       return undefined;
     }
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#waiting.delete(waiter);
-        reject(signal!.reason);
-      };
-      const waiter: Waiter = {
-        lease,
-        bytes,
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiting.add(waiter);
-    });
+    return Promise.reject(
+      new Error(
+        `The answers being read at once would hold more than maxBufferedResponseBytes (${this.total} bytes), so this one stopped being read`,
+      ),
+    );
   }
 
-  /** Whether `lease` may take `bytes` now without risking a standstill. */
+  /** Whether `lease` may take `bytes` now, leaving the head its room. */
   #fits(lease: Lease, bytes: number): boolean {
     const head = this.#leases.values().next().value!;
     if (lease === head) return bytes <= this.#free;
@@ -146,14 +120,5 @@ export class ResponseBudget {
     if (!this.#leases.delete(lease)) return;
     this.#free += lease.held;
     lease.held = 0;
-    for (const waiter of this.#waiting) {
-      if (waiter.lease === lease) this.#waiting.delete(waiter);
-    }
-    for (const waiter of this.#waiting) {
-      if (!this.#fits(waiter.lease, waiter.bytes)) continue;
-      this.#waiting.delete(waiter);
-      this.#grant(waiter.lease, waiter.bytes);
-      waiter.resolve();
-    }
   }
 }

@@ -124,12 +124,14 @@ export interface RestClientOptions {
   maxResponseBytes?: number;
   /**
    * The most body bytes the client holds at once across every answer being
-   * read or parsed. An answer that would pass it waits (within `timeout`)
-   * until others are done; one that alone passes it fails with a
+   * read or parsed. An answer that would pass it stops being read (a GET
+   * is asked again, as after a network failure; any other method fails
+   * with a `NetworkError`); one that alone passes it fails with a
    * `ResponseTooLargeError`. The oldest answer being read may always grow
-   * to `maxResponseBytes`, so answers waiting on each other cannot hold
-   * the client for ever. Without it, 16 answers of 32 MiB read at once
-   * took the process out of memory.
+   * to `maxResponseBytes`. Answers are never paused for it: over HTTP/2
+   * they share one connection, and a paused answer's unread body stalled
+   * the others until their timeout. Without it, 16 answers of 32 MiB read
+   * at once took the process out of memory.
    *
    * @default {4 * maxResponseBytes (32 MiB)}
    */

@@ -13,6 +13,7 @@
 // sending it. Candidate for a cut: building and checking a command's
 // options (`#optionList` and its helpers) in a private module, as
 // `_component_checks.ts` is for components.
+import { assertBotToken } from "../base/bot_token.ts";
 import {
   MAX_TIMER_DELAY,
   realScheduler,
@@ -518,7 +519,8 @@ export class FakeDiscord {
       1,
       MAX_TIMER_DELAY,
     );
-    const token = options.token ?? "fake-token";
+    // A token no client takes (a space in it) failed later, at the Client.
+    const token = assertBotToken(NAME, options.token ?? "fake-token");
     const scheduler = options.scheduler ?? realScheduler;
     const gatewayOptions: FakeGatewayOptions = gatewayKeysChecked({
       guilds: 1,

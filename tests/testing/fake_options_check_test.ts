@@ -131,6 +131,17 @@ Deno.test("FakeDiscord.start refuses a shards or answerTimeout out of range, nam
   assert.equal((await rest.getGatewayBot()).shards, 65_536);
 });
 
+Deno.test("FakeDiscord.start refuses a token no client takes, at once and naming itself", async () => {
+  // Taken before, the mistake showed only at new Client, naming the Client.
+  await assert.rejects(
+    FakeDiscord.start({
+      scheduler: new VirtualScheduler(),
+      token: "my test token",
+    }),
+    /^TypeError: Cannot create FakeDiscord as 'token' must be the bot token/,
+  );
+});
+
 Deno.test("FakeGateway refuses keys it does not read, nested ones included", () => {
   const scheduler = new VirtualScheduler();
   assert.throws(

@@ -44,16 +44,17 @@ Deno.test("VirtualScheduler clamps negative delays to now and ignores unknown ha
   clock.clearTimeout(12_345);
   await clock.advance(0);
   assert.deepEqual(fired, [50]);
-  await assert.rejects(clock.advance(-10), RangeError);
+  // As a negative delay: `advance(due - now())` after the due time ran.
+  await clock.advance(-10);
   assert.equal(clock.now(), 50, "a negative advance does not go back");
 });
 
-Deno.test("VirtualScheduler.advance refuses NaN, Infinity and negative times instead of hanging", async () => {
+Deno.test("VirtualScheduler.advance refuses NaN and infinite times instead of hanging", async () => {
   // With a repeating timer (a heartbeat), advance(NaN) and
   // advance(Infinity) ran it forever; after advance(NaN) with none, now()
   // was NaN for good.
   const clock = new VirtualScheduler({ start: 5 });
-  for (const ms of [NaN, Infinity, -Infinity, -1, "10"]) {
+  for (const ms of [NaN, Infinity, -Infinity, "10"]) {
     await assert.rejects(
       clock.advance(ms as number),
       (error: unknown) => {
