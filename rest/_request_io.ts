@@ -17,6 +17,7 @@ import {
 } from "./rate_limit_headers.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
 import type { ResponseLease } from "./_response_budget.ts";
+import type { RateLimitScope } from "./errors.ts";
 import {
   type HttpMethod,
   parseRoute,
@@ -237,7 +238,11 @@ async function attempt(
       limits.budget,
     );
   } catch (error) {
-    return failed(error);
+    // The status came: a 401, 403 or 429 counts as invalid all the same.
+    const ended = failed(error);
+    return ended.type === "no_answer"
+      ? { ...ended, status, scope: headerInfo.scope }
+      : ended;
   }
   const rateLimit = clampWaits(headerInfo, limits.maxRateLimitWait);
   if (typeof body !== "string") {
@@ -338,7 +343,14 @@ export type Attempted =
     rateLimit: RateLimitInfo;
     bytes: number;
   }
-  | { type: "no_answer"; error: unknown }
+  | {
+    type: "no_answer";
+    error: unknown;
+    /** The status, when the headers came and the body did not. */
+    status?: number;
+    /** Their rate limit scope (a 429's). */
+    scope?: RateLimitScope | undefined;
+  }
   | { type: "aborted"; reason: unknown };
 
 /** A body that passed the size cap after `bytes` bytes. */

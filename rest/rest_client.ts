@@ -55,6 +55,7 @@ import type {
 } from "./payloads.ts";
 
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import type { RateLimitScope } from "./errors.ts";
 import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
 import { InvalidRequestGuard, TokenRejectedError } from "./invalid_requests.ts";
 import {
@@ -302,6 +303,8 @@ export class RestClient {
       const budget = this.#responses.lease();
       try {
         let answer: Attempted | undefined;
+        /** What the answer's headers said, when they came. */
+        let answered: AnswerHeaders | undefined;
         try {
           answer = await sendRequest(this.#fetch, prepared, {
             maxResponseBytes: this.#responses.perAnswer,
@@ -310,19 +313,15 @@ export class RestClient {
             scheduler: this.#scheduler,
             budget,
           });
+          answered = answerHeaders(answer);
         } finally {
-          const answered = answer?.type === "answer" ||
-              answer?.type === "too_large"
-            ? answer
-            : undefined;
           this.#invalidRequests.settle(
             answered?.status,
-            answered?.rateLimit.scope,
+            answered?.scope,
           );
         }
         if (
-          (answer.type === "answer" || answer.type === "too_large") &&
-          answer.status === 401 && botToken && !this.#tokenRejected
+          answered?.status === 401 && botToken && !this.#tokenRejected
         ) {
           this.#tokenRejected = true;
           getVisibleLogger(["disruption", "rest"]).error(
@@ -740,4 +739,25 @@ function webhook(applicationId: string, interactionToken: string): string {
   return `/webhooks/${id("applicationId", applicationId)}/${
     token("interactionToken", interactionToken)
   }`;
+}
+
+/** What an answer's headers said: its status and rate limit scope. */
+interface AnswerHeaders {
+  status: number;
+  scope: RateLimitScope | undefined;
+}
+
+/** The status and rate limit scope an attempt's answer came with, if any. */
+function answerHeaders(answer: Attempted): AnswerHeaders | undefined {
+  switch (answer.type) {
+    case "answer":
+    case "too_large":
+      return { status: answer.status, scope: answer.rateLimit.scope };
+    case "no_answer":
+      return answer.status === undefined
+        ? undefined
+        : { status: answer.status, scope: answer.scope };
+    default:
+      return undefined;
+  }
 }

@@ -251,3 +251,42 @@ Deno.test("InvalidRequestGuard refuses a window that is not a positive integer",
     );
   }
 });
+
+Deno.test("A 403 whose body never comes still counts as an invalid request (its status came)", async () => {
+  const clock = new VirtualScheduler();
+  // The status and headers arrive; the body never ends.
+  const fetch = (): Promise<Response> =>
+    Promise.resolve(
+      new Response(
+        new ReadableStream({
+          start(controller): void {
+            controller.enqueue(new TextEncoder().encode("{"));
+          },
+        }),
+        { status: 403 },
+      ),
+    );
+  const rest = new RestClient({
+    token: "abc.def.ghi",
+    fetch,
+    scheduler: clock,
+    timeout: 1000,
+    maxRetries: 0,
+    invalidRequestLimit: 3,
+  });
+  const names: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const answer = rest.request("POST", `/channels/${i + 1}/messages`, {
+      body: {},
+    }).then(() => "ok", (error: Error) => error.name);
+    await clock.advance(1000);
+    names.push(await answer);
+  }
+  assert.deepEqual(names, [
+    "NetworkError",
+    "NetworkError",
+    "NetworkError",
+    "InvalidRequestLimitError",
+    "InvalidRequestLimitError",
+  ]);
+});
