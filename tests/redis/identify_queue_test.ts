@@ -17,6 +17,7 @@ import {
   identifyFleet,
 } from "../_fakes/identify_fleet.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { type TcpCut, tcpCut } from "../_fakes/tcp_cut.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
@@ -286,26 +287,49 @@ Deno.test({
   },
 });
 
+/**
+ * A queue on the virtual clock whose connection goes through a TCP relay a
+ * test can cut; `run` gets them, then the queue's keys and connections go.
+ */
+async function withRelayedQueue(
+  options: RedisIdentifyQueueOptions,
+  run: (scene: {
+    relay: TcpCut;
+    scheduler: VirtualScheduler;
+    queue: RedisIdentifyQueue;
+  }) => Promise<void>,
+): Promise<void> {
+  const relay = tcpCut(Number(new URL(server.url).port));
+  const scheduler = new VirtualScheduler();
+  const redis = await connectRedis({
+    url: `redis://127.0.0.1:${relay.port}`,
+  });
+  const prefix = `disruption:test:identify:${crypto.randomUUID()}`;
+  const queue = new RedisIdentifyQueue(redis, {
+    prefix,
+    clock: "scheduler",
+    scheduler,
+    pollMs: 500,
+    ...options,
+  });
+  const direct = await connectRedis({ url: server.url });
+  try {
+    await run({ relay, scheduler, queue });
+  } finally {
+    const keys = await direct.keys(`${prefix}:*`);
+    if (keys.length > 0) await direct.del(...keys);
+    await closeRedis(direct);
+    await closeRedis(redis);
+    await relay.close();
+  }
+}
+
 Deno.test({
   name:
     "RedisIdentifyQueue: while Redis is unreachable nothing is granted; once it is back the wait ends",
   ignore: server.ignore,
-  fn: async () => {
-    const { tcpCut } = await import("../_fakes/tcp_cut.ts");
-    const relay = tcpCut(Number(new URL(server.url).port));
-    const scheduler = new VirtualScheduler();
-    const redis = await connectRedis({
-      url: `redis://127.0.0.1:${relay.port}`,
-    });
-    const prefix = `disruption:test:identify:${crypto.randomUUID()}`;
-    const queue = new RedisIdentifyQueue(redis, {
-      prefix,
-      clock: "scheduler",
-      scheduler,
-      pollMs: 500,
-    });
-    const direct = await connectRedis({ url: server.url });
-    try {
+  fn: () =>
+    withRelayedQueue({}, async ({ relay, scheduler, queue }) => {
       let granted = false;
       await queue.acquire(0); // t=0: bucket busy until 5000
       const waiting = queue.acquire(1).then(() => granted = true);
@@ -329,42 +353,22 @@ Deno.test({
         "the grant after Redis came back",
       );
       await waiting;
-    } finally {
-      const keys = await direct.keys(`${prefix}:*`);
-      if (keys.length > 0) await direct.del(...keys);
-      await closeRedis(direct);
-      await closeRedis(redis);
-      await relay.close();
-    }
-  },
+    }),
 });
 
 Deno.test({
   name:
     "RedisIdentifyQueue: a grant whose reply is lost (the connection dropped after Redis ran it) is handed again when the command is sent again, spending one session start and one interval, not two",
   ignore: server.ignore,
-  fn: async () => {
-    const { tcpCut } = await import("../_fakes/tcp_cut.ts");
-    const relay = tcpCut(Number(new URL(server.url).port));
-    const scheduler = new VirtualScheduler();
-    const redis = await connectRedis({
-      url: `redis://127.0.0.1:${relay.port}`,
-    });
-    const prefix = `disruption:test:identify:${crypto.randomUUID()}`;
-    const queue = new RedisIdentifyQueue(redis, {
-      prefix,
-      clock: "scheduler",
-      scheduler,
-      pollMs: 500,
+  fn: () =>
+    withRelayedQueue({
       sessionStartLimit: {
         total: 1000,
         remaining: 1000,
         reset_after: 3_600_000,
         max_concurrency: 1,
       },
-    });
-    const direct = await connectRedis({ url: server.url });
-    try {
+    }, async ({ relay, scheduler, queue }) => {
       const grants: number[] = [];
       const grantedAt = async (): Promise<void> => {
         const shard = grants.length;
@@ -393,14 +397,7 @@ Deno.test({
         grants[1]! - grants[0]! <= 5_000 + 500,
         `granted at ${grants}`,
       );
-    } finally {
-      const keys = await direct.keys(`${prefix}:*`);
-      if (keys.length > 0) await direct.del(...keys);
-      await closeRedis(direct);
-      await closeRedis(redis);
-      await relay.close();
-    }
-  },
+    }),
 });
 
 Deno.test({
