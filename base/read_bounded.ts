@@ -36,9 +36,9 @@ export type BoundedRead =
  * @param signal Ends the read early: the stream is cancelled and the call
  *   rejects with the signal's reason.
  * @param reserve Called with each chunk's size once it is known to fit,
- *   before it is kept: a returned promise is awaited (no further chunk is
- *   read meanwhile), and its rejection cancels the stream and rejects the
- *   call. What a REST client bounds its answers' bytes together with.
+ *   before it is kept: what it throws cancels the stream and rejects the
+ *   call. What a REST client bounds its answers' bytes together with
+ *   (it never waits: over HTTP/2 a paused body stalls the connection).
  * @returns The chunks, or the size that passed the cap.
  * @throws {RangeError} When `limit` is not a positive integer (`NaN` read
  *   for ever, allocating a block per chunk and keeping nothing).
@@ -59,7 +59,7 @@ export async function readBounded(
   limit: number,
   cancelReason?: unknown,
   signal?: AbortSignal,
-  reserve?: (bytes: number) => Promise<void> | undefined,
+  reserve?: (bytes: number) => void,
 ): Promise<BoundedRead> {
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new RangeError(
@@ -83,14 +83,11 @@ export async function readBounded(
         await reader.cancel(cancelReason).catch(() => {});
         return { type: "too_large", size };
       }
-      const wait = reserve?.(value.byteLength);
-      if (wait !== undefined) {
-        try {
-          await wait;
-        } catch (error) {
-          await reader.cancel(error).catch(() => {});
-          throw error;
-        }
+      try {
+        reserve?.(value.byteLength);
+      } catch (error) {
+        await reader.cancel(error).catch(() => {});
+        throw error;
       }
       kept.write(value);
     }

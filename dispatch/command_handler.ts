@@ -35,7 +35,7 @@ const logger = getLogger(["disruption", "dispatch", "commands"]);
 const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
 
 /** The largest `gateway.send` body read (a gateway payload is at most 4096). */
-export const MAX_COMMAND_BYTES = 64 * 1024;
+const MAX_COMMAND_BYTES = 64 * 1024;
 
 /** How long a command waits before it goes back to the queue. */
 export const REQUEUE_DELAY = 1_000;
@@ -114,7 +114,7 @@ const BUILDERS: Readonly<Record<number, (d: unknown) => GatewayCommand>> = {
  * @throws {TypeError} A field of the wrong type, unknown or missing.
  * @throws {RangeError} A number or a length out of bounds.
  */
-export function checkedPayload(
+function checkedPayload(
   data: { op: number; d?: unknown },
 ): GatewayCommand {
   const build = BUILDERS[data.op];

@@ -10,7 +10,10 @@
  *
  * @module
  */
-import { assertIntegerOption } from "../base/option_checks.ts";
+import {
+  assertIntegerOption,
+  assertSchedulerOption,
+} from "../base/option_checks.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import {
   assertShardOptions,
@@ -90,7 +93,7 @@ export function assertFleetOptions(options: CheckedFleetOptions): void {
     ["load", "save"],
     "a SessionStore (e.g. a RedisSessionStore)",
   );
-  assertScheduler(WHAT, options.scheduler);
+  assertSchedulerOption(WHAT, options.scheduler);
   checkShardCount(options.shardCount as number, `create ${WHAT}`);
   assertTimings(options.leaseTtlMs, options.renewMs);
   assertPool(options.pool);
@@ -154,7 +157,7 @@ export function assertReshardingOptions(
         .onDispatch}'`,
     );
   }
-  assertScheduler(what, options.scheduler);
+  assertSchedulerOption(what, options.scheduler);
   checkShardCount(options.shardCount as number, `create ${what}`);
   assertShard(what, options.shard);
 }
@@ -164,18 +167,6 @@ function assertObject(what: string, options: unknown): void {
   if (isObject(options)) return;
   throw new TypeError(
     `Cannot create ${what} as its options must be an object: current value '${typeof options}'`,
-  );
-}
-
-/** `scheduler`, when given: the methods a `Scheduler` has. */
-function assertScheduler(what: string, scheduler: unknown): void {
-  if (scheduler === undefined) return;
-  assertMethods(
-    what,
-    "scheduler",
-    scheduler,
-    ["now", "setTimeout", "clearTimeout"],
-    "a Scheduler",
   );
 }
 

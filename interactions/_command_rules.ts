@@ -8,6 +8,7 @@
  * @module
  */
 import { ChannelType } from "../types/objects/channel.ts";
+import { parsePermissions, type PermissionSet } from "../types/permissions.ts";
 
 /** The documented channel types (channel docs, "Channel Types"). */
 const CHANNEL_TYPES: readonly number[] = Object.values(ChannelType);
@@ -110,27 +111,22 @@ export function checkCommandFields(
   const permissions = options.defaultMemberPermissions;
   const rule =
     "a permission bit set (a bigint or integer >= 0, or a string of decimal digits)";
-  if (
-    (typeof permissions === "bigint" && permissions < 0n) ||
-    (typeof permissions === "number" &&
-      !(Number.isSafeInteger(permissions) && permissions >= 0))
-  ) {
-    throw new RangeError(
+  const refuse = (type: RangeErrorConstructor | TypeErrorConstructor) =>
+    new type(
       `Cannot define ${what} as 'defaultMemberPermissions' must be ${rule}: current value 'defaultMemberPermissions=${
         shown(permissions)
       }'`,
     );
-  }
-  if (
-    permissions !== undefined && permissions !== null &&
-    typeof permissions !== "bigint" && typeof permissions !== "number" &&
-    !(typeof permissions === "string" && /^[0-9]+$/.test(permissions))
-  ) {
-    throw new TypeError(
-      `Cannot define ${what} as 'defaultMemberPermissions' must be ${rule}: current value 'defaultMemberPermissions=${
-        shown(permissions)
-      }'`,
-    );
+  if (typeof permissions === "number") {
+    if (!Number.isSafeInteger(permissions) || permissions < 0) {
+      throw refuse(RangeError);
+    }
+  } else if (permissions !== undefined && permissions !== null) {
+    try {
+      parsePermissions(permissions as PermissionSet);
+    } catch (error) {
+      throw refuse(error instanceof RangeError ? RangeError : TypeError);
+    }
   }
   checkEnumList(
     what,

@@ -18,8 +18,9 @@
  * `next:<bucket>` (the bucket's next free time), `next:last` (the latest
  * grant's), `next:floor` (the earliest any bucket may grant, set when
  * `max_concurrency` changes), `layout` (the `max_concurrency` of the latest
- * attempt), `budget` (hash: `total`, `remaining`, `reset_at`) and `tickets`
- * (the ticket counter). Earlier versions kept deadlines in a hash,
+ * attempt), `budget` (hash: `total`, `remaining`, `reset_at`), `tickets`
+ * (the ticket counter) and `granted:<waiter>` (a grant, handed again to a
+ * waiter whose reply was lost). Earlier versions kept deadlines in a hash,
  * `alive:<bucket>`, which is no longer read or written.
  *
  * @module

@@ -382,7 +382,7 @@ async function readBody(
     limit,
     undefined,
     signal,
-    budget && ((bytes) => budget.take(bytes)),
+    budget?.take,
   );
   if (read.type === "too_large") return { bytes: read.size };
   return utf8.decode(joinChunks(read.chunks, read.size));

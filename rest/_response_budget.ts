@@ -14,10 +14,9 @@ export interface ResponseLease {
    * Take `bytes` more for this answer.
    *
    * @param bytes How many.
-   * @returns `undefined` when granted, else a rejected promise: the answer
-   *   stops being read.
+   * @throws {Error} When they do not fit: the answer stops being read.
    */
-  take(bytes: number): Promise<void> | undefined;
+  take(bytes: number): void;
   /** Give back every byte taken (again: nothing happens). */
   release(): void;
 }
@@ -43,10 +42,10 @@ interface Lease extends ResponseLease {
  * const budget = new ResponseBudget(150, 100);
  * const first = budget.lease();
  * const second = budget.lease();
- * assert.equal(first.take(90), undefined);
+ * first.take(90);
  * // The head may still need 10: only 50 is free for the rest.
- * assert.equal(second.take(50), undefined);
- * await assert.rejects(second.take(10)!, /maxBufferedResponseBytes/);
+ * second.take(50);
+ * assert.throws(() => second.take(10), /maxBufferedResponseBytes/);
  * first.release();
  * assert.equal(budget.held, 50);
  * ```
@@ -91,17 +90,15 @@ export class ResponseBudget {
     return lease;
   }
 
-  #take(lease: Lease, bytes: number): Promise<void> | undefined {
+  #take(lease: Lease, bytes: number): void {
     this.#leases.add(lease);
-    if (this.#fits(lease, bytes)) {
-      this.#grant(lease, bytes);
-      return undefined;
-    }
-    return Promise.reject(
-      new Error(
+    if (!this.#fits(lease, bytes)) {
+      throw new Error(
         `The answers being read at once would hold more than maxBufferedResponseBytes (${this.total} bytes), so this one stopped being read`,
-      ),
-    );
+      );
+    }
+    lease.held += bytes;
+    this.#free -= bytes;
   }
 
   /** Whether `lease` may take `bytes` now, leaving the head its room. */
@@ -109,11 +106,6 @@ export class ResponseBudget {
     const head = this.#leases.values().next().value!;
     if (lease === head) return bytes <= this.#free;
     return this.#free - bytes >= this.perAnswer - head.held;
-  }
-
-  #grant(lease: Lease, bytes: number): void {
-    lease.held += bytes;
-    this.#free -= bytes;
   }
 
   #release(lease: Lease): void {

@@ -19,6 +19,7 @@ import {
 } from "../base/scheduler.ts";
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 import type { RetryPolicy, ServerErrorRetry } from "./_request_policy.ts";
+import { bytesLimit } from "./uploads.ts";
 
 /** The API base URL the client talks to unless told otherwise. */
 export const DEFAULT_BASE_URL = "https://discord.com/api/v10";
@@ -36,7 +37,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
  * How many answers of the largest size
  * {@linkcode RestClientOptions.maxBufferedResponseBytes} holds by default.
  */
-export const BUFFERED_RESPONSES = 4;
+const BUFFERED_RESPONSES = 4;
 
 /** Options for {@linkcode RestClient}. */
 export interface RestClientOptions {
@@ -283,14 +284,7 @@ export function restSettings(options: RestClientOptions): RestSettings {
  *   read files for ever, 0 bytes at a time).
  */
 export function assertUploadLimit(value: unknown): void {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(
-      `Cannot upload files as 'uploadLimit' must be a positive integer of bytes: current value 'uploadLimit=${
-        String(value)
-      }'`,
-    );
-  }
+  if (value !== undefined) bytesLimit("uploadLimit", value);
 }
 
 function positiveInteger(name: string, value: unknown): number {

@@ -30,8 +30,9 @@ export interface InvalidRequestGuardOptions {
    */
   limit?: number;
   /**
-   * The window in milliseconds: a positive integer (`NaN` or `Infinity`
-   * refused for ever, 0 or less never refused).
+   * The window in milliseconds: a positive integer (any other value throws
+   * a `RangeError`: `NaN` or `Infinity` refused for ever, 0 or less never
+   * refused).
    *
    * @default {600000}
    */
@@ -200,7 +201,8 @@ export class InvalidRequestGuard {
     const now = this.#scheduler.now();
     this.#expire(now);
     if (this.#count === this.#limit) {
-      // In flight when the cap was reached: keep the newest, drop the oldest.
+      // A record() past the cap (requests in flight are reserved and never
+      // reach it): keep the newest, drop the oldest.
       this.#times[this.#head] = now;
       this.#head = (this.#head + 1) % this.#limit;
       return;

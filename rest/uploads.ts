@@ -172,8 +172,15 @@ export async function prepareUploads(
   return out;
 }
 
-/** A size limit, checked: a positive integer of bytes. */
-function bytesLimit(name: string, value: unknown): number {
+/**
+ * A size limit, checked: a positive integer of bytes.
+ *
+ * @param name The option's name, for the message.
+ * @param value The value.
+ * @returns The limit.
+ * @throws {RangeError} When it is not a positive integer.
+ */
+export function bytesLimit(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(
       `Cannot upload files as '${name}' must be a positive integer of bytes: current value '${name}=${

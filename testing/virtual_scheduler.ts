@@ -185,7 +185,11 @@ export class VirtualScheduler implements Scheduler {
    */
   async advance(ms: number): Promise<void> {
     if (typeof ms !== "number" || !Number.isFinite(ms)) {
-      assertTime("advance VirtualScheduler", "ms", ms);
+      throw new RangeError(
+        `Cannot advance VirtualScheduler as 'ms' must be a finite number: current value 'ms=${
+          typeof ms === "string" ? JSON.stringify(ms) : String(ms)
+        }'`,
+      );
     }
     const target = this.#now + Math.max(0, ms);
     await this.flushMicrotasks();
