@@ -16,20 +16,9 @@ import type { Counter } from "prom-client";
 import type { Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayError } from "../gateway/errors.ts";
-import {
-  requestChannelInfoCommand,
-  requestGuildMembersCommand,
-  requestSoundboardSoundsCommand,
-  updateVoiceStateCommand,
-} from "../gateway/gateway_commands.ts";
+import { checkedCommand } from "../gateway/gateway_commands.ts";
 import type { Shard } from "../gateway/shard.ts";
-import type {
-  GatewayCommand,
-  RequestChannelInfoData,
-  RequestGuildMembersData,
-  RequestSoundboardSoundsData,
-  UpdateVoiceStateData,
-} from "../types/gateway_payloads.ts";
+import type { GatewayCommand } from "../types/gateway_payloads.ts";
 
 const logger = getLogger(["disruption", "dispatch", "commands"]);
 const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
@@ -92,33 +81,6 @@ export function parseCommand(text: string): ServiceCommand {
     throw new TypeError("'data' must be an object with a numeric 'op'");
   }
   return { op, shard, data: data as ServiceCommand["data"] & object };
-}
-
-/**
- * The gateway's builder of each user command whose payload `Shard.send`
- * writes as it is (op 3 it checks itself, and other opcodes it refuses).
- */
-const BUILDERS: Readonly<Record<number, (d: unknown) => GatewayCommand>> = {
-  4: (d) => updateVoiceStateCommand(d as UpdateVoiceStateData),
-  8: (d) => requestGuildMembersCommand(d as RequestGuildMembersData),
-  31: (d) => requestSoundboardSoundsCommand(d as RequestSoundboardSoundsData),
-  43: (d) => requestChannelInfoCommand(d as RequestChannelInfoData),
-};
-
-/**
- * An op 0 command's payload, checked by the gateway's builder of its opcode
- * when it has one.
- *
- * @param data The payload.
- * @returns What to send.
- * @throws {TypeError} A field of the wrong type, unknown or missing.
- * @throws {RangeError} A number or a length out of bounds.
- */
-function checkedPayload(
-  data: { op: number; d?: unknown },
-): GatewayCommand {
-  const build = BUILDERS[data.op];
-  return build ? build(data.d) : data as GatewayCommand;
 }
 
 /** What the handler needs of a delivery. */
@@ -213,7 +175,9 @@ export class CommandHandler {
     }
     if (command.data) {
       try {
-        payload = checkedPayload(command.data);
+        // Checked here as Shard.send checks it, so a malformed command is
+        // refused at once, also for a shard paused for a full buffer.
+        payload = checkedCommand(command.data as GatewayCommand);
       } catch (error) {
         // Discord would close the connection for it (4001, 4002).
         await this.#reject(message, "failed", error);

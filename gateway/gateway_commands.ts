@@ -502,6 +502,46 @@ export function requestChannelInfoCommand(
 }
 
 /**
+ * The builders of the user commands whose payload `Shard.send` checks as a
+ * raw `{ op, d }` (op 3, kept for the next IDENTIFY, has its own check).
+ */
+const CHECKED_BUILDERS: Readonly<
+  Record<number, (d: unknown) => GatewayCommand>
+> = {
+  [GatewayOpcode.VoiceStateUpdate]: (d) =>
+    updateVoiceStateCommand(d as UpdateVoiceStateData),
+  [GatewayOpcode.RequestGuildMembers]: (d) =>
+    requestGuildMembersCommand(d as RequestGuildMembersData),
+  [GatewayOpcode.RequestSoundboardSounds]: (d) =>
+    requestSoundboardSoundsCommand(d as RequestSoundboardSoundsData),
+  [GatewayOpcode.RequestChannelInfo]: (d) =>
+    requestChannelInfoCommand(d as RequestChannelInfoData),
+};
+
+/**
+ * A raw command with its payload checked by the builder of its opcode, when
+ * it has one: sent malformed, Discord closes the connection (4001, 4002)
+ * and the shard reconnects. Other commands are returned as they are.
+ *
+ * @param command The command.
+ * @returns What to send.
+ * @throws {TypeError} A field of the wrong type, unknown or missing.
+ * @throws {RangeError} A number or a length out of bounds.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkedCommand } from "./gateway_commands.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => checkedCommand({ op: 8, d: {} } as never), TypeError);
+ * ```
+ */
+export function checkedCommand(command: GatewayCommand): GatewayCommand {
+  const build = CHECKED_BUILDERS[command.op];
+  return build ? build(command.d) : command;
+}
+
+/**
  * A random nonce for Request Guild Members: 32 lowercase hex characters
  * (128 bits, a UUID v4 without dashes), within Discord's 32-byte limit.
  *

@@ -92,6 +92,7 @@ import {
   requestGuildMemberChunks,
 } from "./member_request.ts";
 import {
+  checkedCommand,
   requestChannelInfoCommand,
   requestGuildMembersCommand,
   requestSoundboardSoundsCommands,
@@ -687,6 +688,8 @@ export class Shard {
    * @throws {TypeError} For an opcode that is not a user command, or a
    * malformed presence (op 3: it is kept for the next IDENTIFY, which must
    * also stay within 4096 bytes with it, or `payload_too_large`).
+   * @throws {TypeError | RangeError} For an op 4, 8, 31 or 43 payload its
+   * builder refuses (Discord would close the connection for it).
    */
   send(
     command: GatewayCommand,
@@ -705,6 +708,12 @@ export class Shard {
       return Promise.reject(this.#closedError());
     }
     let frame: string;
+    try {
+      // A raw op 4, 8, 31 or 43 goes through its builder's checks.
+      command = checkedCommand(command);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     try {
       frame = JSON.stringify({ op: command.op, d: command.d });
     } catch (cause) {

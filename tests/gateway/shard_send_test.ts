@@ -81,6 +81,27 @@ Deno.test("Shard refuses opcodes that are not user commands", async () => {
   await h.shard.close();
 });
 
+Deno.test("Shard refuses a raw op 4, 8, 31 or 43 whose payload Discord would close the connection for, and sends nothing", async () => {
+  const h = await readyHarness();
+  const before = h.socket().sent.length;
+  const malformed = [
+    { op: 8, d: {} },
+    { op: 4, d: { guild_id: "x" } },
+    { op: 43, d: null },
+    { op: 31, d: { guild_ids: "1" } },
+  ];
+  for (const command of malformed) {
+    await assert.rejects(
+      h.shard.send(command as never),
+      (error: unknown) =>
+        error instanceof TypeError || error instanceof RangeError,
+      JSON.stringify(command),
+    );
+  }
+  assert.equal(h.socket().sent.length, before, "nothing written");
+  await h.shard.close();
+});
+
 Deno.test("Shard never sends more than 120 frames per 60 s (and 2 s to spare), heartbeats included", async () => {
   const h = await readyHarness();
   const socket = h.socket();
