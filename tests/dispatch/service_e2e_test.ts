@@ -2,6 +2,7 @@
 // Discord, a real RabbitMQ and a real Redis. The tests of this file share the
 // broker's gateway/gateway.recv/gateway.send names, so they live in one file
 // (Deno runs a file's tests one after another).
+import { within } from "../_fakes/watchdog.ts";
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { AMQPClient } from "@cloudamqp/amqp-client";
@@ -1252,6 +1253,16 @@ serviceTest(
           /dispatch_commands\{result="failed"\} 3\b/.test(text) &&
           /dispatch_commands\{result="done"\} 1\b/.test(text),
         "110 dropped, 3 refused, 1 sent",
+      );
+      // "done" counts a frame the service (another process) wrote: it
+      // reaches the fake a moment later.
+      await within(
+        (async () => {
+          while (framesOf(0, 31) === 0) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        })(),
+        "the op 31 frame at the fake gateway",
       );
       assert.equal(framesOf(0, 31), 1);
       assert.deepEqual(
