@@ -390,27 +390,16 @@ Deno.test("A READY whose bytes keep coming but that never finishes, whole frames
 });
 
 Deno.test("Shard whose identify queue fails says so on stderr, reconnects with backoff and identifies once the queue works again", async () => {
-  const scheduler = new VirtualScheduler();
-  const transport = new FakeTransport();
   let failures = 2;
-  const identifyQueue = {
-    acquire(): Promise<void> {
-      return failures-- > 0
-        ? Promise.reject(new Error("queue store unreachable"))
-        : Promise.resolve();
+  const { scheduler, transport, shard, errors } = createHarness({
+    identifyQueue: {
+      acquire(): Promise<void> {
+        return failures-- > 0
+          ? Promise.reject(new Error("queue store unreachable"))
+          : Promise.resolve();
+      },
     },
-  };
-  const shard = new Shard({
-    token: "t",
-    intents: 1,
-    gatewayUrl: "wss://gateway.test",
-    transport: transport.connect,
-    scheduler,
-    identifyQueue,
-    random: () => 0.5,
   });
-  const errors: string[] = [];
-  shard.on("error", (error) => errors.push(error.kind));
   const stderr = await captureStderr(async () => {
     shard.connect().catch(() => {});
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -432,7 +421,10 @@ Deno.test("Shard whose identify queue fails says so on stderr, reconnects with b
       }
     }
   });
-  assert.deepEqual(errors, ["identify_queue", "identify_queue"]);
+  assert.deepEqual(errors.map((error) => error.kind), [
+    "identify_queue",
+    "identify_queue",
+  ]);
   assert.match(
     stderr.join("\n"),
     /the identify queue failed.*queue store unreachable/,
