@@ -1,6 +1,7 @@
 /**
  * Checks the number options of `interactionsEndpoint` and
- * `InteractionRouter` when they are created, so a wrong value
+ * `InteractionRouter` when they are created, and the timeout of a wait
+ * (`awaitComponent`, `awaitMessage`) when it starts, so a wrong value
  * (`NaN`, a string through `as any`, 0, a negative or fractional number)
  * fails at once with a message naming the option instead of silently
  * turning off replay protection, refusing every request or answering every
@@ -76,4 +77,16 @@ export function assertRouterOptions(
     1,
     MAX_TIMER_DELAY,
   );
+}
+
+/**
+ * Check the timeout of `awaitComponent` or `awaitMessage`: a NaN or
+ * negative one timed out at once, as if nothing had matched.
+ *
+ * @param what The wait, for the message (`"component wait"`).
+ * @param timeout The timeout, in ms.
+ * @throws {RangeError} When it is not an integer from 0 to 2^31 - 1.
+ */
+export function assertWaitTimeout(what: string, timeout: unknown): void {
+  assertIntegerOption(what, "timeout", timeout, 0, MAX_TIMER_DELAY);
 }

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { assertSchedulerOption } from "../base/option_checks.ts";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import { assertWaitTimeout } from "./_options_check.ts";
 import type { GatewayEventMap } from "../types/events.ts";
 
 /** A `MESSAGE_CREATE` payload. */
@@ -28,7 +30,7 @@ export interface AwaitMessageOptions {
   /** Any other condition. */
   filter?: (message: CreatedMessage) => boolean;
   /**
-   * How long to wait, in ms.
+   * How long to wait, in ms: an integer up to 2^31 - 1 (a timer's longest).
    *
    * @default {60000}
    */
@@ -53,6 +55,10 @@ export interface AwaitMessageOptions {
  * @returns The message.
  * @throws {DOMException} `TimeoutError` when none came in time; the signal's
  *   reason when aborted.
+ * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1
+ *   (the promise rejects with it).
+ * @throws {TypeError} When `scheduler` is not a Scheduler (the promise
+ *   rejects with it).
  *
  * @example Wait for an answer
  * ```ts
@@ -75,6 +81,8 @@ export function awaitMessage(
   const timeout = options.timeout ?? 60_000;
   const signal = options.signal;
   return new Promise((resolve, reject) => {
+    assertWaitTimeout("message wait", timeout);
+    assertSchedulerOption("message wait", options.scheduler);
     if (signal?.aborted) return reject(signal.reason);
     // Holder, not a let: a source may call the listener from inside on().
     const subscription: { off?: () => void; done?: boolean } = {};

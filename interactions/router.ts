@@ -31,7 +31,7 @@ import { compileCustomId } from "./custom_id.ts";
 import { overlapExample } from "./_pattern_overlap.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
-import { assertRouterOptions } from "./_options_check.ts";
+import { assertRouterOptions, assertWaitTimeout } from "./_options_check.ts";
 import {
   readAutocomplete,
   readOptions,
@@ -113,7 +113,7 @@ export interface AwaitComponentOptions<P extends string = string> {
   /** Any other condition (it sees the pattern's `params`). */
   filter?: (interaction: ComponentInteraction<P>) => boolean;
   /**
-   * How long to wait, in ms.
+   * How long to wait, in ms: an integer up to 2^31 - 1 (a timer's longest).
    *
    * @default {60000}
    */
@@ -378,6 +378,8 @@ export class InteractionRouter {
    * @returns The interaction (with the pattern's `params`) and its context.
    * @throws {DOMException} `TimeoutError` when nothing came in time; the
    *   signal's reason when aborted.
+   * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1
+   *   (the promise rejects with it).
    */
   awaitComponent<const P extends string = string>(
     options: AwaitComponentOptions<P> = {},
@@ -388,6 +390,7 @@ export class InteractionRouter {
     const timeout = options.timeout ?? 60_000;
     const signal = options.signal;
     return new Promise((resolve, reject) => {
+      assertWaitTimeout("component wait", timeout);
       if (signal?.aborted) return reject(signal.reason);
       const cleanup = (): void => {
         this.#scheduler.clearTimeout(timer);

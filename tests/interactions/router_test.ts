@@ -690,3 +690,39 @@ Deno.test("router refuses a second autocomplete handler for the same option inst
     /already has a handler/,
   );
 });
+
+Deno.test("awaitMessage and awaitComponent reject a timeout that is not an integer from 0 to 2^31 - 1 instead of timing out at once", async () => {
+  const clock = new VirtualScheduler();
+  const listeners = new Set<(message: never) => void>();
+  const source = {
+    on: (_: "MESSAGE_CREATE", listener: (message: never) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const router = new InteractionRouter({ scheduler: clock });
+  for (const timeout of [NaN, -1, 1.5, 2 ** 31, Infinity, "5" as never]) {
+    await assert.rejects(
+      awaitMessage(source, { scheduler: clock, timeout }),
+      RangeError,
+      "'timeout' must be an integer from 0 to 2147483647",
+    );
+    await assert.rejects(
+      router.awaitComponent({ timeout }),
+      RangeError,
+      "Cannot create component wait as 'timeout'",
+    );
+  }
+  await assert.rejects(
+    awaitMessage(source, { scheduler: {} as never }),
+    TypeError,
+    "'scheduler' must be a Scheduler",
+  );
+  // Nothing was left waiting: no listener, no timer.
+  assert.equal(listeners.size, 0);
+  assert.equal(clock.pending, 0);
+  // A timeout of 0 is a valid "only what is already here": it times out.
+  const zero = awaitMessage(source, { scheduler: clock, timeout: 0 });
+  await clock.advance(0);
+  await assert.rejects(zero, (e: Error) => e.name === "TimeoutError");
+});
