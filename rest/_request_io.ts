@@ -35,7 +35,11 @@ export interface RequestOptions {
   query?:
     | URLSearchParams
     | Record<string, string | number | boolean | undefined>;
-  /** An audit-log reason (`X-Audit-Log-Reason`, URL-encoded). */
+  /**
+   * An audit-log reason (`X-Audit-Log-Reason`, URL-encoded). A lone
+   * surrogate (half an emoji, from cutting a reason short) is sent as
+   * U+FFFD.
+   */
   reason?: string;
   /** Cancels the request, waiting or in flight; it rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -138,7 +142,12 @@ export function prepareRequest(
     headers["Content-Type"] = "application/json";
   }
   if (options.reason !== undefined) {
-    headers["X-Audit-Log-Reason"] = encodeURIComponent(options.reason);
+    // Well formed first: a reason cut to Discord's 512 characters may end
+    // in half an emoji (a lone surrogate), which encodeURIComponent refuses
+    // with a URIError. It becomes U+FFFD instead.
+    headers["X-Audit-Log-Reason"] = encodeURIComponent(
+      String(options.reason).toWellFormed(),
+    );
   }
   const signal = options.signal;
   const sent = new Headers(headers).get("authorization");

@@ -162,9 +162,24 @@ function leaf(path: string, item: unknown): DiscordFieldError {
         path.slice(-(MAX_FIELD_PATH_LENGTH / 2 - 1))
       }`
       : path,
-    code: clip(String(code ?? ""), MAX_FIELD_TEXT_LENGTH),
-    message: clip(String(message ?? ""), MAX_FIELD_TEXT_LENGTH),
+    code: clip(text(code), MAX_FIELD_TEXT_LENGTH),
+    message: clip(text(message), MAX_FIELD_TEXT_LENGTH),
   };
+}
+
+/**
+ * A code or message as text. The server shapes it: an object such as
+ * `{ "toString": 1 }` made `String()` throw, and the whole error with it
+ * (its status and rate limit lost), so objects are shown as JSON.
+ */
+function text(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value !== "object") return String(value);
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch {
+    return ""; // nested too deep to show
+  }
 }
 
 function clip(text: string, max: number): string {

@@ -87,21 +87,34 @@ export class InvalidRequestLimitError extends RestError {
  * answered one with 401: the token is invalid (reset or revoked), every
  * further authorized request would be another 401 towards the
  * invalid-request limit, and Discord asks clients to stop. Requests without
- * the bot token (webhook and interaction token routes) still go out.
+ * the bot token (webhook and interaction token routes, and those sent with
+ * a user's OAuth2 token) still go out. The message names the request whose
+ * 401 it was ({@linkcode TokenRejectedError.rejectedBy}): Discord answers
+ * 401 to a valid bot token too on a route that needs a user's OAuth2 token.
  */
 export class TokenRejectedError extends RestError {
+  /**
+   * The request Discord answered 401 to the bot token, as
+   * `<method> <redacted path>` (e.g. `GET /users/@me`); `undefined` when
+   * not given.
+   */
+  readonly rejectedBy: string | undefined;
+
   /**
    * Create the error.
    *
    * @param method The refused request's method.
    * @param path The refused request's path (redacted).
+   * @param rejectedBy The request answered 401, as `<method> <redacted path>`.
    */
-  constructor(method: string, path: string) {
+  constructor(method: string, path: string, rejectedBy?: string) {
+    const on = rejectedBy === undefined ? "" : ` on ${rejectedBy}`;
     super(
-      `${method} ${path} refused: Discord answered 401 to this client's bot token, so it is invalid (reset or revoked?); create a client with a valid token`,
+      `${method} ${path} refused: Discord answered 401 to this client's bot token${on}, so it is invalid (reset or revoked?; a route that needs a user's OAuth2 token answers 401 to any bot token); create a client with a valid token`,
       { method, path },
     );
     this.name = "TokenRejectedError";
+    this.rejectedBy = rejectedBy;
   }
 }
 

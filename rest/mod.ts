@@ -339,6 +339,7 @@ export type {
 } from "./payloads.ts";
 export type {
   AuditedRouteOptions,
+  AuditedUploadRouteOptions,
   Query,
   RouteOptions,
   UploadRouteOptions,

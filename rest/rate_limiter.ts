@@ -11,7 +11,11 @@
  * @module
  */
 import { Fifo } from "../base/fifo.ts";
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  clampTimerDelay,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import {
   type GlobalScope,
   routeGlobalScope,
@@ -232,6 +236,10 @@ interface GlobalWindow {
  *   with the bot token; the IP's, sent without authorization (webhooks with
  *   their token). Interaction endpoints wait for neither.
  * - A retry goes back to the head of its bucket, so order is kept.
+ * - Waits are measured by the scheduler's timers: a wall clock set back
+ *   (an NTP step; the real scheduler reads `Date.now`) neither holds a
+ *   bucket's reset, the global window nor a global pause for the size of
+ *   the step. No wait is longer than the time Discord asked for.
  *
  * @example Two jobs on one route, the first teaching the bucket
  * ```ts
@@ -271,6 +279,14 @@ export class RateLimiter implements RateLimitView {
   #sweepAt = MIN_SWEEP_AT;
   #bot: GlobalWindow;
   #ip: GlobalWindow;
+  /**
+   * The limiter's clock is the scheduler's plus this: it grows by the size
+   * of each step back of the scheduler's clock, and when a timer fired
+   * before the clock reached the time it was armed for.
+   */
+  #offset = 0;
+  /** The limiter's time last read: it never goes back. */
+  #last = -Infinity;
 
   /**
    * Create a rate limiter with no buckets learned yet.
@@ -372,18 +388,52 @@ export class RateLimiter implements RateLimitView {
       inFlight: bucket.inFlight,
       limit: bucket.limit,
       remaining: bucket.remaining,
-      resetAt: bucket.resetAt,
+      resetAt: bucket.resetAt === undefined
+        ? undefined
+        : this.#schedulerTime(bucket.resetAt),
     };
   }
 
   /** Until when (scheduler time) a global 429 pauses requests with the bot token; `-Infinity` when not paused. */
   get globalPausedUntil(): number {
-    return this.#bot.pausedUntil;
+    return this.#schedulerTime(this.#bot.pausedUntil);
   }
 
   /** Until when (scheduler time) a global 429 pauses requests without authorization; `-Infinity` when not paused. */
   get ipGlobalPausedUntil(): number {
-    return this.#ip.pausedUntil;
+    return this.#schedulerTime(this.#ip.pausedUntil);
+  }
+
+  /**
+   * The limiter's time now: the scheduler's, except that it never goes
+   * back. A wall clock set back counts as no time passed, not as the
+   * size of the step still to wait: every reset, window and pause is kept
+   * on this clock.
+   */
+  #now(): number {
+    const raw = this.#scheduler.now();
+    if (raw + this.#offset < this.#last) this.#offset = this.#last - raw;
+    this.#last = raw + this.#offset;
+    return this.#last;
+  }
+
+  /**
+   * A timer armed for limiter time `at` fired: it measured the wait, so
+   * `at` is reached, whatever the wall clock says (set back meanwhile, it
+   * would hold the wait again for the size of the step).
+   */
+  #reached(at: number): void {
+    const now = this.#now();
+    if (at > now) {
+      this.#offset += at - now;
+      this.#last = at;
+    }
+  }
+
+  /** A limiter time on the scheduler's clock, as the view shows it. */
+  #schedulerTime(at: number): number {
+    this.#now();
+    return at - this.#offset;
   }
 
   /** The global limit a scope is under, if any. */
@@ -428,7 +478,7 @@ export class RateLimiter implements RateLimitView {
    * without a timer per bucket.
    */
   #sweep(): void {
-    const now = this.#scheduler.now();
+    const now = this.#now();
     for (const [id, bucket] of this.#buckets) {
       if (
         bucket.queued === 0 && bucket.inFlight === 0 &&
@@ -503,7 +553,7 @@ export class RateLimiter implements RateLimitView {
 
   /** Send whatever may be sent now; otherwise arm one timer for when it may. */
   #pump(bucket: Bucket): void {
-    const now = this.#scheduler.now();
+    const now = this.#now();
     let wakeAt = Infinity;
     while (bucket.queued > 0) {
       if (bucket.resetAt !== undefined && now >= bucket.resetAt) {
@@ -559,11 +609,15 @@ export class RateLimiter implements RateLimitView {
     }
     if (at === Infinity) return;
     bucket.timerAt = at;
+    const armedAt = this.#now();
+    // The time the timer measures: a runtime timer holds 2^31 - 1 ms at most.
+    const delay = clampTimerDelay(at - armedAt);
     bucket.timer = this.#scheduler.setTimeout(() => {
       bucket.timer = undefined;
       bucket.timerAt = Infinity;
+      this.#reached(armedAt + delay);
       this.#pump(bucket);
-    }, at - this.#scheduler.now());
+    }, delay);
   }
 
   #globalAvailableAt(global: GlobalWindow, now: number): number {
@@ -591,7 +645,7 @@ export class RateLimiter implements RateLimitView {
 
   #finish(sentFrom: Bucket, job: Job, result: AttemptResult<unknown>): void {
     sentFrom.inFlight--;
-    const now = this.#scheduler.now();
+    const now = this.#now();
     const info = result.rateLimit;
     let bucket = sentFrom;
     /** Buckets a lane left, to pump (or drop, when idle). */

@@ -38,7 +38,7 @@ import {
   type GlobalScope,
   type HttpMethod,
   isDotSegment,
-  isInteractionCallback,
+  messageField,
   routeGlobalScope,
 } from "./routes.ts";
 import type {
@@ -141,8 +141,8 @@ export class RestClient {
   /** The body bytes held across the answers being read or parsed. */
   #responses: ResponseBudget;
   #outcomeLimits: OutcomeLimits;
-  /** Set once Discord answered 401 to the bot token. */
-  #tokenRejected = false;
+  /** The request Discord answered 401 to the bot token, once it did. */
+  #tokenRejectedBy: string | undefined;
 
   /**
    * Create a client; nothing is sent until a method is called.
@@ -226,6 +226,8 @@ export class RestClient {
    * @throws {DiscordApiError} Discord answered with an error status.
    * @throws {RateLimitError} Still rate limited after `maxRetries` retries.
    * @throws {NetworkError} No answer, after any retries.
+   * @throws {TypeError} Bad input (a path not starting with `/`, a header
+   *   value with a newline): the promise rejects, nothing is thrown at once.
    *
    * @example A route without a typed method
    * ```ts
@@ -275,25 +277,35 @@ export class RestClient {
       }).then((prepared) =>
         this.#request<T>(method, path, {
           ...rest,
-          // A callback's message is its `data`: Discord reads the
-          // files' `attachments` (their alt text) there.
+          // Discord reads the files' `attachments` (their alt text) in
+          // the message: a callback's `data`, a forum post's `message`.
           body: multipartBody(rest.body, prepared, {
-            message: isInteractionCallback(path) ? "data" : "body",
+            message: messageField(method, path),
           }),
         }, interaction)
       );
     }
-    const prepared = prepareRequest(this.#identity(), method, path, options);
+    let prepared: PreparedRequest;
+    try {
+      prepared = prepareRequest(this.#identity(), method, path, options);
+    } catch (error) {
+      // A bad path or header rejects, as other bad input does.
+      return Promise.reject(error);
+    }
     let retries = 0;
     // Only a 401 to the client's own token says that token is bad: one to
     // a user's OAuth2 token (`auth: false` and an `Authorization` header)
     // is that user's.
     const botToken = prepared.authorization === "bot";
     const attempt = async (): Promise<AttemptResult<T>> => {
-      if (botToken && this.#tokenRejected) {
+      if (botToken && this.#tokenRejectedBy !== undefined) {
         return {
           type: "failure",
-          error: new TokenRejectedError(method, prepared.logPath),
+          error: new TokenRejectedError(
+            method,
+            prepared.logPath,
+            this.#tokenRejectedBy,
+          ),
         };
       }
       // Counted as invalid until answered otherwise: a burst in flight
@@ -321,11 +333,12 @@ export class RestClient {
           );
         }
         if (
-          answered?.status === 401 && botToken && !this.#tokenRejected
+          answered?.status === 401 && botToken &&
+          this.#tokenRejectedBy === undefined
         ) {
-          this.#tokenRejected = true;
+          this.#tokenRejectedBy = `${method} ${prepared.logPath}`;
           getVisibleLogger(["disruption", "rest"]).error(
-            "Discord answered 401 to the bot token on {method} {path}: the token is invalid; this client sends no more requests with it",
+            "Discord answered 401 to the bot token on {method} {path}: the token is invalid (or the route needs a user's OAuth2 token); this client sends no more requests with it",
             { method, path: prepared.logPath },
           );
         }
@@ -725,11 +738,11 @@ function id(name: string, value: string): string {
 function token(name: string, value: string): string {
   if (
     typeof value !== "string" || value === "" || /[/?#\s]/.test(value) ||
-    isDotSegment(value)
+    isDotSegment(value) || !value.isWellFormed()
   ) {
     // Never echo a token, even a malformed one.
     throw new TypeError(
-      `Cannot build route as '${name}' must be a non-empty string without '/', '?', '#' or spaces, and not '.' or '..'`,
+      `Cannot build route as '${name}' must be a non-empty, well-formed string without '/', '?', '#' or spaces, and not '.' or '..'`,
     );
   }
   return encodeURIComponent(value);

@@ -297,6 +297,37 @@ export function isInteractionCallback(path: string): boolean {
 }
 
 /**
+ * Where the message of a request with files is in its JSON body, so that
+ * the files' `attachments` (their alt text) go where Discord reads them: in
+ * `data` for an interaction callback (`{ type, data }`), in `message` for
+ * a forum or media post (POST `/channels/{id}/threads` with
+ * `{ name, message }`: a thread started without a message takes no files),
+ * at the top level for every other route.
+ *
+ * @param method The request's method.
+ * @param path A request path (a query string is allowed).
+ * @returns Where `multipartBody` puts the `attachments`.
+ *
+ * @example Usage
+ * ```ts
+ * import { messageField } from "./routes.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(messageField("POST", "/channels/1/threads"), "message");
+ * assert.equal(messageField("POST", "/channels/1/messages"), "body");
+ * ```
+ */
+export function messageField(
+  method: HttpMethod,
+  path: string,
+): "body" | "data" | "message" {
+  if (isInteractionCallback(path)) return "data";
+  return method === "POST" && /^\/channels\/\d+\/threads(?:[?#]|$)/.test(path)
+    ? "message"
+    : "body";
+}
+
+/**
  * Whether a path segment is `.` or `..`, which URL parsing drops or uses to
  * climb one segment up (`/reactions/..` becomes the message's own path).
  * Encoding cannot keep them one segment: `%2e` and `%2E` count as dots too

@@ -253,13 +253,14 @@ function readDeadline(limits: UploadLimits): ReadDeadline {
 export interface MultipartOptions {
   /**
    * Where the message's fields are in the JSON body: at its top level (a
-   * message, a webhook execution, an edit) or in its `data` (an interaction
-   * callback, `{ type, data }`, whose `attachments` Discord reads inside
-   * `data`: put at the top level, the files' alt text was lost).
+   * message, a webhook execution, an edit), in its `data` (an interaction
+   * callback, `{ type, data }`) or in its `message` (a forum or media
+   * post, `{ name, message }`). Discord reads the files' `attachments`
+   * there: put at the top level, their alt text was lost.
    *
    * @default {"body"}
    */
-  message?: "body" | "data";
+  message?: "body" | "data" | "message";
 }
 
 /**
@@ -275,7 +276,8 @@ export interface MultipartOptions {
  *
  * @param payload The JSON body (an object, or `undefined`).
  * @param files The prepared files.
- * @param options Where the message's fields are (callbacks: in `data`).
+ * @param options Where the message's fields are (callbacks: in `data`,
+ *   forum posts: in `message`).
  * @returns The form.
  *
  * @example An edit that keeps one attachment and adds a file
@@ -296,7 +298,8 @@ export function multipartBody(
   options: MultipartOptions = {},
 ): FormData {
   const json = objectCopy(payload);
-  const message = options.message === "data" ? objectCopy(json.data) : json;
+  const field = options.message ?? "body";
+  const message = field === "body" ? json : objectCopy(json[field]);
   const given: unknown[] = Array.isArray(message.attachments)
     ? message.attachments
     : [];
@@ -317,7 +320,7 @@ export function multipartBody(
         : { description: file.description }),
     })),
   ];
-  if (message !== json) json.data = message;
+  if (field !== "body") json[field] = message;
   const form = new FormData();
   form.append(
     "payload_json",

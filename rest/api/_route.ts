@@ -21,6 +21,12 @@ export type UploadRouteOptions = Pick<
   "signal" | "files" | "uploadLimit"
 >;
 
+/** Options of a route that takes file uploads and is recorded in the audit log. */
+export type AuditedUploadRouteOptions = Pick<
+  CallOptions,
+  "signal" | "reason" | "files" | "uploadLimit"
+>;
+
 /**
  * A snowflake path segment.
  *
@@ -40,7 +46,8 @@ export function snowflake(name: string, value: string): string {
  * @param value The value.
  * @param secret Whether to leave the value out of the error (tokens).
  * @returns The encoded value.
- * @throws {TypeError} When it is empty, or `.` or `..`.
+ * @throws {TypeError} When it is empty, `.` or `..`, or holds a lone
+ *   surrogate (half of an emoji).
  */
 export function segment(name: string, value: string, secret = false): string {
   const current = secret
@@ -56,6 +63,12 @@ export function segment(name: string, value: string, secret = false): string {
     // segment or climb one up: DELETE .../reactions/.. deleted the message.
     throw new TypeError(
       `Cannot build route as '${name}' must not be '.' or '..' (the URL would name another endpoint)${current}`,
+    );
+  }
+  if (!value.isWellFormed()) {
+    // encodeURIComponent throws a URIError on half an emoji.
+    throw new TypeError(
+      `Cannot build route as '${name}' must be well-formed text (it holds a lone surrogate, half of an emoji)${current}`,
     );
   }
   return encodeURIComponent(value);

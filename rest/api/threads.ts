@@ -6,10 +6,10 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  type AuditedUploadRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
-  type UploadRouteOptions,
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Channel, ThreadMember } from "../../types/objects/channel.ts";
@@ -123,18 +123,20 @@ export function startThreadWithoutMessage(
 
 /**
  * Start a post in a forum or media channel (files allowed) (`POST /channels/{channelId}/threads`).
+ * The files' `attachments` (their alt text) go in `body.message`, where
+ * Discord reads them.
  *
  * @param rest The REST client.
  * @param channelId The channel.
  * @param body The fields to send.
- * @param options Signal, files.
+ * @param options Signal, audit-log reason, files.
  * @returns Discord's answer.
  */
 export function startThreadInForum(
   rest: RestClient,
   channelId: Snowflake,
   body: StartForumThreadBody,
-  options: UploadRouteOptions = {},
+  options: AuditedUploadRouteOptions = {},
 ): Promise<Channel & { message?: unknown }> {
   return rest.request<Channel & { message?: unknown }>(
     "POST",

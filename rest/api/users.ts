@@ -9,6 +9,7 @@ import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { User } from "../../types/objects/user.ts";
 import type { Channel } from "../../types/objects/channel.ts";
 import type { GuildMember } from "../../types/objects/member.ts";
+import { botTokenFault } from "../../base/bot_token.ts";
 /** Query of {@linkcode getCurrentUserGuilds}. */
 export interface GetCurrentUserGuildsQuery {
   /** Guilds before this ID. */
@@ -116,23 +117,62 @@ export function getCurrentUserGuilds(
 }
 
 /**
- * Get the bot's own member in a guild (`GET /users/@me/guilds/{guildId}/member`).
+ * Get the member of the user an OAuth2 access token belongs to, in a guild
+ * (`GET /users/@me/guilds/{guildId}/member`). Discord requires a user's
+ * access token with the `guilds.members.read` scope: the request is sent
+ * with `Authorization: Bearer <accessToken>`, never with the bot token
+ * (Discord answers 401 to a bot token here). A bot gets its own member with
+ * `getGuildMember(rest, guildId, botUserId)` (`GET
+ * /guilds/{guildId}/members/{userId}`) instead.
+ *
+ * A 401 here is the access token's (expired or revoked): the client keeps
+ * using its bot token.
  *
  * @param rest The REST client.
  * @param guildId The guild.
+ * @param accessToken The user's OAuth2 access token (a leading `Bearer `
+ *   is dropped), with the `guilds.members.read` scope.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `accessToken` is not a token (it is never
+ *   shown).
  */
 export function getCurrentUserGuildMember(
   rest: RestClient,
   guildId: Snowflake,
+  accessToken: string,
   options: RouteOptions = {},
 ): Promise<GuildMember> {
   return rest.request<GuildMember>(
     "GET",
     `/users/@me/guilds/${snowflake("guildId", guildId)}/member`,
-    routeOptions(options),
+    {
+      ...routeOptions(options),
+      auth: false,
+      headers: { Authorization: `Bearer ${bearerToken(accessToken)}` },
+    },
   );
+}
+
+/**
+ * A user's OAuth2 access token as sent after `Bearer `: visible ASCII, as
+ * it goes into an HTTP header (the message never shows it).
+ */
+function bearerToken(accessToken: string): string {
+  const token = typeof accessToken === "string"
+    ? accessToken.trim().replace(/^Bearer\s+/i, "")
+    : undefined;
+  const fault = token === undefined
+    ? `current type '${typeof accessToken}'`
+    : token === ""
+    ? "it is blank"
+    : botTokenFault(token);
+  if (fault !== undefined) {
+    throw new TypeError(
+      `Cannot build route as 'accessToken' must be a user's OAuth2 access token with the guilds.members.read scope, visible ASCII characters without spaces (a bot gets its own member with getGuildMember): ${fault}`,
+    );
+  }
+  return token!;
 }
 
 /**

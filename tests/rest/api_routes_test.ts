@@ -261,9 +261,29 @@ Deno.test("thread routes: start from a message, without one, in a forum; members
   const post = await api.startThreadInForum(rest, FORUM, {
     name: "post",
     message: { content: "first" },
-  }, { files: [{ name: "a.txt", data: "attached" }] });
+  }, {
+    files: [{ name: "a.txt", data: "attached", description: "alt text" }],
+    reason: "weekly post",
+  });
   assert.equal(fake.messages(post.id)[0]!.content, "first");
-  assert.equal((fake.messages(post.id)[0]!.attachments as unknown[]).length, 1);
+  // The files' attachments (alt text) go in the message, where Discord
+  // reads them; the reason goes in the audit log header.
+  assert.deepEqual(fake.requests.at(-1)!.body, {
+    name: "post",
+    message: {
+      content: "first",
+      attachments: [{ id: 0, filename: "a.txt", description: "alt text" }],
+    },
+  });
+  assert.deepEqual(
+    (fake.messages(post.id)[0]!.attachments as { description?: string }[])
+      .map((attachment) => attachment.description),
+    ["alt text"],
+  );
+  assert.equal(
+    fake.requests.at(-1)!.headers["x-audit-log-reason"],
+    "weekly%20post",
+  );
   assert.equal(
     (await discordError(
       api.startThreadInForum(rest, FORUM, { name: "x", message: {} }),
@@ -502,8 +522,10 @@ Deno.test("user routes: me, a user, the bot's guilds and member, DMs, leaving", 
   assert.deepEqual((await api.getCurrentUserGuilds(rest)).map((g) => g.id), [
     GUILD,
   ]);
+  // The bot's own member: the guild member route with its user id
+  // (getCurrentUserGuildMember needs a user's OAuth2 token).
   assert.equal(
-    (await api.getCurrentUserGuildMember(rest, GUILD)).user?.id,
+    (await api.getGuildMember(rest, GUILD, fake.botUser.id)).user?.id,
     fake.botUser.id,
   );
   const dm = await api.createDM(rest, { recipient_id: ada.id });

@@ -13,6 +13,7 @@ import {
   MAX_FIELD_PATH_LENGTH,
 } from "../../rest/field_errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
+import { parseRoute } from "../../rest/routes.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 
 Deno.test("DiscordApiError carries status, code, Discord's message and the request", () => {
@@ -219,4 +220,48 @@ Deno.test("flattenErrors counts what it leaves out: wide trees past 50 leaves, d
     body: { code: 50035, errors: nestedErrors(40_000) },
   });
   assert.equal(deeper.fieldErrorsOmitted, 40_000 - MAX_FIELD_ERROR_DEPTH - 1);
+});
+
+Deno.test("DiscordApiError from a 400 whose field error code or message is an object that cannot become a string: the error keeps its status and the answer's rate limit", async () => {
+  const body = {
+    code: 50035,
+    message: "Invalid Form Body",
+    errors: {
+      content: {
+        _errors: [
+          { code: { toString: 1 }, message: "m" },
+          { code: "X", message: { valueOf: 1, toString: 2 } },
+        ],
+      },
+    },
+  };
+  const rest = new RestClient({
+    token: "t",
+    maxRetries: 0,
+    fetch: () =>
+      Promise.resolve(
+        Response.json(body, {
+          status: 400,
+          headers: {
+            "x-ratelimit-bucket": "abc",
+            "x-ratelimit-limit": "5",
+            "x-ratelimit-remaining": "4",
+            "x-ratelimit-reset-after": "1",
+          },
+        }),
+      ),
+  });
+  const error = await rest.createMessage("1", { content: "x" }).catch((e) => e);
+  assert.ok(error instanceof DiscordApiError, String(error));
+  assert.equal(error.status, 400);
+  assert.equal(error.code, 50035);
+  assert.deepEqual(error.fieldErrors, [
+    { path: "content", code: '{"toString":1}', message: "m" },
+    { path: "content", code: "X", message: '{"valueOf":1,"toString":2}' },
+  ]);
+  assert.equal(
+    rest.rateLimiter.bucketHash(parseRoute("POST", "/channels/1/messages").key),
+    "abc",
+    "the answer's rate limit was still learned",
+  );
 });

@@ -7,6 +7,7 @@ import {
   InvalidRequestLimitError,
   TokenRejectedError,
 } from "../../rest/invalid_requests.ts";
+import { getCurrentUserGuildMember } from "../../rest/api/users.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
@@ -289,4 +290,83 @@ Deno.test("A 403 whose body never comes still counts as an invalid request (its 
     "InvalidRequestLimitError",
     "InvalidRequestLimitError",
   ]);
+});
+
+Deno.test("getCurrentUserGuildMember sends the user's OAuth2 Bearer token, never the bot token: its 401 leaves the bot token in use", async () => {
+  const sent: { path: string; auth: string | null }[] = [];
+  // Discord: the bot token is good; the OAuth2-only route answers 401 to
+  // anything but the user's access token.
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    const auth = new Headers(init?.headers).get("authorization");
+    const path = new URL(String(input)).pathname;
+    sent.push({ path, auth });
+    const ok = path.includes("/users/@me/guilds/")
+      ? auth === "Bearer user-token"
+      : auth === "Bot good";
+    return Promise.resolve(
+      ok
+        ? Response.json({ id: "1" })
+        : Response.json({ message: "401: Unauthorized", code: 0 }, {
+          status: 401,
+        }),
+    );
+  };
+  const rest = new RestClient({
+    token: "good",
+    fetch,
+    scheduler: new VirtualScheduler(),
+  });
+  assert.deepEqual(
+    await getCurrentUserGuildMember(rest, "5", "user-token"),
+    { id: "1" },
+  );
+  assert.deepEqual(
+    await getCurrentUserGuildMember(rest, "5", "Bearer user-token"),
+    { id: "1" },
+  );
+  await assert.rejects(
+    getCurrentUserGuildMember(rest, "5", "expired-token"),
+    (error: unknown) =>
+      error instanceof DiscordApiError && error.status === 401,
+  );
+  assert.deepEqual(await rest.request("GET", "/users/@me"), { id: "1" });
+  assert.deepEqual(sent.map((request) => request.auth), [
+    "Bearer user-token",
+    "Bearer user-token",
+    "Bearer expired-token",
+    "Bot good",
+  ]);
+  // Called as before (no access token) it is refused before anything is
+  // sent, without showing a token.
+  for (const accessToken of [{}, "", "user token\n", undefined]) {
+    assert.throws(
+      () =>
+        getCurrentUserGuildMember(rest, "5", accessToken as unknown as string),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        /^Cannot build route as 'accessToken' must be a user's OAuth2 access token/
+          .test(error.message) &&
+        /getGuildMember/.test(error.message) &&
+        !error.message.includes("user token"),
+    );
+  }
+  assert.equal(sent.length, 4);
+});
+
+Deno.test("TokenRejectedError names the request whose 401 rejected the bot token", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const revoked = new RestClient({ token: "revoked", fetch: fake.fetch });
+  await assert.rejects(
+    revoked.request("GET", "/guilds/1/members/2"),
+    DiscordApiError,
+  );
+  const error = await revoked.createMessage("1", { content: "b" }).catch((
+    e,
+  ) => e);
+  assert.ok(error instanceof TokenRejectedError);
+  assert.equal(error.rejectedBy, "GET /guilds/1/members/2");
+  assert.match(
+    error.message,
+    /^POST \/channels\/1\/messages refused: Discord answered 401 to this client's bot token on GET \/guilds\/1\/members\/2, /,
+  );
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { delay } from "../../base/scheduler.ts";
+import { delay, type Scheduler } from "../../base/scheduler.ts";
 import { type AttemptResult, RateLimiter } from "../../rest/rate_limiter.ts";
 import {
   parseRateLimitHeaders,
@@ -414,5 +414,106 @@ Deno.test("RateLimiter keeps only the buckets in use: one per channel ever writt
   assert.ok(kept <= 600, `${kept} buckets kept`);
   assert.equal(limiter.bucketState(routes[0]!), undefined);
   assert.equal(limiter.bucketState(routes[1999]!)?.remaining, 4);
+  assert.equal(clock.pending, 0);
+});
+
+/**
+ * A wall clock (the real scheduler reads `Date.now`) that NTP can step:
+ * its timers are the virtual clock's, so they measure the time that passed.
+ */
+function steppingClock(): {
+  clock: VirtualScheduler;
+  wall: Scheduler;
+  step: (ms: number) => void;
+} {
+  const clock = new VirtualScheduler({ start: 1_000_000_000 });
+  let offset = 0;
+  const wall: Scheduler = {
+    now: () => clock.now() + offset,
+    setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+    clearTimeout: (id) => clock.clearTimeout(id),
+  };
+  return { clock, wall, step: (ms) => offset += ms };
+}
+
+Deno.test("RateLimiter: a wall clock set back holds no bucket reset, global window or global pause past the time Discord asked for", async () => {
+  const { clock, wall, step } = steppingClock();
+  const limiter = new RateLimiter({ scheduler: wall });
+  const start = clock.now();
+  const sent: number[] = [];
+  const answer =
+    (rateLimit: RateLimitInfo = {}) => (): Promise<AttemptResult<string>> => {
+      sent.push(clock.now() - start);
+      return Promise.resolve({ type: "success", value: "ok", rateLimit });
+    };
+  // A bucket of 1 per 1 s: set back 8 s before the next request, then
+  // another 8 s while the one after it waits.
+  const route = parseRoute("POST", "/channels/1/messages");
+  const oneLeft: RateLimitInfo = {
+    bucket: "b",
+    limit: 1,
+    remaining: 0,
+    resetAfter: 1000,
+  };
+  await limiter.schedule(route, answer(oneLeft));
+  step(-8000);
+  const second = limiter.schedule(route, answer(oneLeft));
+  await clock.advance(1000);
+  assert.deepEqual(sent, [0, 1000], "the second waited its 1 s");
+  await second;
+  const third = limiter.schedule(route, answer(oneLeft));
+  await clock.advance(500);
+  step(-8000);
+  await clock.advance(500);
+  assert.deepEqual(sent, [0, 1000, 2000], "the third waited its 1 s");
+  await third;
+  // The global window: 50 in one second (the third's out of it), then the
+  // clock set back.
+  await clock.advance(1000);
+  sent.length = 0;
+  const fifty = Array.from(
+    { length: 50 },
+    (_, i) =>
+      limiter.schedule(
+        parseRoute("POST", `/channels/${100 + i}/messages`),
+        answer(),
+      ),
+  );
+  await clock.advance(0);
+  await Promise.all(fifty);
+  step(-8000);
+  const fiftyFirst = limiter.schedule(
+    parseRoute("POST", "/channels/999/messages"),
+    answer(),
+  );
+  await clock.advance(1000);
+  assert.equal(sent.length, 51);
+  assert.equal(sent.at(-1), 4000, "the 51st went when the window allowed");
+  await fiftyFirst;
+  // A global 429 pausing 2 s, then the clock set back.
+  let paused = false;
+  const pausedOnce = (): Promise<AttemptResult<string>> => {
+    if (paused) return answer()();
+    paused = true;
+    return Promise.resolve({
+      type: "retry",
+      delay: 2000,
+      rateLimit: { scope: "global", retryAfter: 2000 },
+    });
+  };
+  const retried = limiter.schedule(
+    parseRoute("POST", "/channels/7/messages"),
+    pausedOnce,
+  );
+  await clock.advance(0);
+  step(-8000);
+  assert.equal(limiter.globalPausedUntil - wall.now(), 2000);
+  const other = limiter.schedule(
+    parseRoute("POST", "/channels/8/messages"),
+    answer(),
+  );
+  await clock.advance(2000);
+  assert.deepEqual(sent.slice(-3), [4000, 6000, 6000], "both went after 2 s");
+  assert.deepEqual(await Promise.all([retried, other]), ["ok", "ok"]);
   assert.equal(clock.pending, 0);
 });

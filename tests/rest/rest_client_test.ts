@@ -13,6 +13,7 @@ import {
   type RestClientOptions,
 } from "../../rest/rest_client.ts";
 import { parseRoute } from "../../rest/routes.ts";
+import { createReaction } from "../../rest/api/reactions.ts";
 import { FakeRest, type FakeRestOptions } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
@@ -1025,4 +1026,44 @@ Deno.test("RestClient refuses limits that cannot work", () => {
       /'maxResponseBytes' must be a positive integer/,
     );
   }
+});
+
+Deno.test("RestClient: a reason cut inside an emoji is sent well formed, a lone surrogate in a path segment is a TypeError, and request() rejects bad input rather than throwing", async () => {
+  const { fake, rest } = setup();
+  // 511 characters and half of a 🔥: what `.slice(0, 512)` leaves.
+  const cut = ("x".repeat(511) + "🔥").slice(0, 512);
+  await rest.deleteMessage("1", "2", { reason: cut }).catch(() => {});
+  assert.equal(
+    fake.requests.at(-1)?.headers["x-audit-log-reason"],
+    "x".repeat(511) + "%EF%BF%BD",
+  );
+  const sent = fake.requests.length;
+  // An emoji path segment with half a surrogate pair: refused, typed.
+  await assert.rejects(
+    () => createReaction(rest, "1", "2", "\ud83d"),
+    {
+      name: "TypeError",
+      message:
+        "Cannot build route as 'emoji' must be well-formed text (it holds a lone surrogate, half of an emoji): current value 'emoji=\ud83d'",
+    },
+  );
+  await assert.rejects(
+    () => rest.createInteractionResponse("5", "tok\udc00", { type: 6 }),
+    TypeError,
+  );
+  // request() answers bad input with a rejected promise, never a throw.
+  const bad: [string, () => Promise<unknown>, string][] = [
+    ["a relative path", () => rest.request("GET", "nope"), "TypeError"],
+    [
+      "a header value with a newline",
+      () => rest.request("GET", "/x", { headers: { "X-A": "a\nb" } }),
+      "TypeError",
+    ],
+  ];
+  for (const [what, call, name] of bad) {
+    let result: Promise<unknown> | undefined;
+    assert.doesNotThrow(() => result = call(), what);
+    await assert.rejects(result!, { name }, what);
+  }
+  assert.equal(fake.requests.length, sent, "nothing bad was sent");
 });
