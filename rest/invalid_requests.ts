@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { ForwardClock } from "../base/forward_clock.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import { RestError } from "./errors.ts";
 
@@ -144,7 +145,11 @@ export class TokenRejectedError extends RestError {
  * ```
  */
 export class InvalidRequestGuard {
-  readonly #scheduler: Scheduler;
+  /**
+   * The window's clock: set back, the wall clock would keep every counted
+   * answer in the window for the size of the step longer.
+   */
+  readonly #clock: ForwardClock;
   readonly #limit: number;
   readonly #window: number;
   readonly #onLimit:
@@ -182,7 +187,7 @@ export class InvalidRequestGuard {
         }'`,
       );
     }
-    this.#scheduler = options.scheduler;
+    this.#clock = new ForwardClock(options.scheduler);
     this.#limit = limit;
     this.#window = window;
     this.#onLimit = options.onLimit;
@@ -190,7 +195,7 @@ export class InvalidRequestGuard {
 
   /** Invalid responses counted in the current window. */
   get count(): number {
-    this.#expire(this.#scheduler.now());
+    this.#expire(this.#clock.now());
     return this.#count;
   }
 
@@ -211,7 +216,7 @@ export class InvalidRequestGuard {
   record(status: number, scope?: string): void {
     if (status !== 401 && status !== 403 && status !== 429) return;
     if (status === 429 && scope === "shared") return;
-    const now = this.#scheduler.now();
+    const now = this.#clock.now();
     this.#expire(now);
     if (this.#count === this.#limit) {
       // A record() past the cap (requests in flight are reserved and never
@@ -233,7 +238,7 @@ export class InvalidRequestGuard {
    * @returns `undefined` when it may, otherwise the error to fail it with.
    */
   check(method: string, path: string): InvalidRequestLimitError | undefined {
-    const now = this.#scheduler.now();
+    const now = this.#clock.now();
     this.#expire(now);
     if (this.#count + this.#inFlight < this.#limit) return undefined;
     // Only in flight: they free the cap as they are answered.

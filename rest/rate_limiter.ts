@@ -11,6 +11,7 @@
  * @module
  */
 import { Fifo } from "../base/fifo.ts";
+import { ForwardClock } from "../base/forward_clock.ts";
 import {
   clampTimerDelay,
   type Scheduler,
@@ -280,13 +281,10 @@ export class RateLimiter implements RateLimitView {
   #bot: GlobalWindow;
   #ip: GlobalWindow;
   /**
-   * The limiter's clock is the scheduler's plus this: it grows by the size
-   * of each step back of the scheduler's clock, and when a timer fired
-   * before the clock reached the time it was armed for.
+   * Every reset, window and pause is kept on this clock: a wall clock set
+   * back counts as no time passed, not as the size of the step to wait.
    */
-  #offset = 0;
-  /** The limiter's time last read: it never goes back. */
-  #last = -Infinity;
+  readonly #clock: ForwardClock;
 
   /**
    * Create a rate limiter with no buckets learned yet.
@@ -311,6 +309,7 @@ export class RateLimiter implements RateLimitView {
       );
     }
     this.#scheduler = options.scheduler;
+    this.#clock = new ForwardClock(options.scheduler);
     this.#bot = globalWindowOf(globalLimit);
     this.#ip = globalWindowOf(ipGlobalLimit);
     this.#globalWindow = globalWindow;
@@ -390,50 +389,18 @@ export class RateLimiter implements RateLimitView {
       remaining: bucket.remaining,
       resetAt: bucket.resetAt === undefined
         ? undefined
-        : this.#schedulerTime(bucket.resetAt),
+        : this.#clock.toScheduler(bucket.resetAt),
     };
   }
 
   /** Until when (scheduler time) a global 429 pauses requests with the bot token; `-Infinity` when not paused. */
   get globalPausedUntil(): number {
-    return this.#schedulerTime(this.#bot.pausedUntil);
+    return this.#clock.toScheduler(this.#bot.pausedUntil);
   }
 
   /** Until when (scheduler time) a global 429 pauses requests without authorization; `-Infinity` when not paused. */
   get ipGlobalPausedUntil(): number {
-    return this.#schedulerTime(this.#ip.pausedUntil);
-  }
-
-  /**
-   * The limiter's time now: the scheduler's, except that it never goes
-   * back. A wall clock set back counts as no time passed, not as the
-   * size of the step still to wait: every reset, window and pause is kept
-   * on this clock.
-   */
-  #now(): number {
-    const raw = this.#scheduler.now();
-    if (raw + this.#offset < this.#last) this.#offset = this.#last - raw;
-    this.#last = raw + this.#offset;
-    return this.#last;
-  }
-
-  /**
-   * A timer armed for limiter time `at` fired: it measured the wait, so
-   * `at` is reached, whatever the wall clock says (set back meanwhile, it
-   * would hold the wait again for the size of the step).
-   */
-  #reached(at: number): void {
-    const now = this.#now();
-    if (at > now) {
-      this.#offset += at - now;
-      this.#last = at;
-    }
-  }
-
-  /** A limiter time on the scheduler's clock, as the view shows it. */
-  #schedulerTime(at: number): number {
-    this.#now();
-    return at - this.#offset;
+    return this.#clock.toScheduler(this.#ip.pausedUntil);
   }
 
   /** The global limit a scope is under, if any. */
@@ -478,7 +445,7 @@ export class RateLimiter implements RateLimitView {
    * without a timer per bucket.
    */
   #sweep(): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const [id, bucket] of this.#buckets) {
       if (
         bucket.queued === 0 && bucket.inFlight === 0 &&
@@ -553,7 +520,7 @@ export class RateLimiter implements RateLimitView {
 
   /** Send whatever may be sent now; otherwise arm one timer for when it may. */
   #pump(bucket: Bucket): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     let wakeAt = Infinity;
     while (bucket.queued > 0) {
       if (bucket.resetAt !== undefined && now >= bucket.resetAt) {
@@ -609,13 +576,13 @@ export class RateLimiter implements RateLimitView {
     }
     if (at === Infinity) return;
     bucket.timerAt = at;
-    const armedAt = this.#now();
+    const armedAt = this.#clock.now();
     // The time the timer measures: a runtime timer holds 2^31 - 1 ms at most.
     const delay = clampTimerDelay(at - armedAt);
     bucket.timer = this.#scheduler.setTimeout(() => {
       bucket.timer = undefined;
       bucket.timerAt = Infinity;
-      this.#reached(armedAt + delay);
+      this.#clock.reached(armedAt + delay);
       this.#pump(bucket);
     }, delay);
   }
@@ -645,7 +612,7 @@ export class RateLimiter implements RateLimitView {
 
   #finish(sentFrom: Bucket, job: Job, result: AttemptResult<unknown>): void {
     sentFrom.inFlight--;
-    const now = this.#now();
+    const now = this.#clock.now();
     const info = result.rateLimit;
     let bucket = sentFrom;
     /** Buckets a lane left, to pump (or drop, when idle). */

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
+import { steppedClock } from "../_fakes/stepped_clock.ts";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import {
   MemoryIdentifyQueue,
   type MemoryIdentifyQueueOptions,
   type SessionStartLimit,
 } from "../../gateway/identify_queue.ts";
-import type { Scheduler } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { Gen } from "../_fakes/prng.ts";
@@ -580,34 +580,11 @@ Deno.test("MemoryIdentifyQueue says on stderr, without LogTape set up, that a sp
   assert.equal(scheduler.pending, 0);
 });
 
-/**
- * A clock whose `now()` can be stepped (a wall clock set by NTP) while its
- * timers keep virtual time, as the runtime's timers keep elapsed time:
- * the VirtualScheduler moves both together.
- */
-function steppedClock(): {
-  scheduler: VirtualScheduler;
-  clock: Scheduler;
-  step: (ms: number) => void;
-} {
-  const scheduler = new VirtualScheduler();
-  let offset = 0;
-  return {
-    scheduler,
-    clock: {
-      now: () => scheduler.now() + offset,
-      setTimeout: (callback, delay) => scheduler.setTimeout(callback, delay),
-      clearTimeout: (id) => scheduler.clearTimeout(id),
-    },
-    step: (ms) => void (offset += ms),
-  };
-}
-
 Deno.test("MemoryIdentifyQueue paces by elapsed time when the wall clock steps", async (t) => {
   await t.step(
     "a step back while a bucket waits does not hold it for the step",
     async () => {
-      const { scheduler, clock, step } = steppedClock();
+      const { scheduler, clock, step } = steppedClock(0);
       const queue = new MemoryIdentifyQueue({ scheduler: clock });
       const { grants, done } = requestAll(queue, scheduler, [0, 1, 2]);
       await scheduler.advance(1000);
@@ -621,7 +598,7 @@ Deno.test("MemoryIdentifyQueue paces by elapsed time when the wall clock steps",
   await t.step(
     "a step back while the bucket is idle: the next waits one interval at most",
     async () => {
-      const { scheduler, clock, step } = steppedClock();
+      const { scheduler, clock, step } = steppedClock(0);
       const queue = new MemoryIdentifyQueue({ scheduler: clock });
       await queue.acquire(0);
       await scheduler.advance(1000);
@@ -636,7 +613,7 @@ Deno.test("MemoryIdentifyQueue paces by elapsed time when the wall clock steps",
   await t.step(
     "a step forward while shards wait for a spent budget refills nothing",
     async () => {
-      const { scheduler, clock, step } = steppedClock();
+      const { scheduler, clock, step } = steppedClock(0);
       const queue = new MemoryIdentifyQueue({
         scheduler: clock,
         sessionStartLimit: limit(0, 60_000, { max_concurrency: 2 }),

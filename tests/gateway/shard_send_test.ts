@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
+import { steppedClock } from "../_fakes/stepped_clock.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { GATEWAY_SEND_WINDOW_MS } from "../../gateway/send_rate_limiter.ts";
-import type { Scheduler } from "../../base/scheduler.ts";
-import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import type { UpdatePresenceData } from "../../types/gateway_payloads.ts";
 import {
   createHarness,
@@ -411,14 +410,7 @@ Deno.test("Shard settles the presence updates waiting with the IDENTIFY that car
 });
 
 Deno.test("Shard's presence pace is not held back by a wall clock set back", async () => {
-  const clock = new VirtualScheduler({ start: 1_000_000_000 });
-  let offset = 0;
-  // A wall clock (realScheduler reads Date.now) that NTP steps back.
-  const wall: Scheduler = {
-    now: () => clock.now() + offset,
-    setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
-    clearTimeout: (id) => clock.clearTimeout(id),
-  };
+  const { scheduler: clock, clock: wall, step } = steppedClock();
   const h = createHarness({ scheduler: wall });
   const connected = h.shard.connect();
   await clock.flushMicrotasks();
@@ -427,7 +419,7 @@ Deno.test("Shard's presence pace is not held back by a wall clock set back", asy
   ready(h.socket());
   await connected;
   for (let i = 0; i < 5; i++) await h.shard.send(namedPresence(String(i)));
-  offset = -3_600_000;
+  step(-3_600_000);
   const late = h.shard.send(namedPresence("late"));
   await clock.advance(20_000);
   await late;

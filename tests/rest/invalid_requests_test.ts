@@ -1,3 +1,4 @@
+import { steppedClock } from "../_fakes/stepped_clock.ts";
 import assert from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { DiscordApiError } from "../../rest/errors.ts";
@@ -369,4 +370,25 @@ Deno.test("TokenRejectedError names the request whose 401 rejected the bot token
     error.message,
     /^POST \/channels\/1\/messages refused: Discord answered 401 to this client's bot token on GET \/guilds\/1\/members\/2, /,
   );
+});
+
+Deno.test("InvalidRequestGuard: a wall clock set back keeps no answer in the window past its 10 minutes", async () => {
+  const { scheduler, clock, step } = steppedClock();
+  const guard = new InvalidRequestGuard({ scheduler: clock, limit: 2 });
+  guard.record(401);
+  guard.record(429);
+  assert.ok(guard.check("GET", "/x") instanceof InvalidRequestLimitError);
+  // NTP sets the wall clock back an hour while the answers age and the
+  // bot keeps asking (each request reads the clock).
+  await scheduler.advance(1000);
+  assert.equal(guard.count, 2);
+  step(-3_600_000);
+  assert.ok(guard.check("GET", "/x") instanceof InvalidRequestLimitError);
+  await scheduler.advance(599_000);
+  assert.equal(guard.count, 0);
+  assert.equal(guard.check("GET", "/x"), undefined);
+  // The window goes on counting from there.
+  guard.record(403);
+  guard.record(403);
+  assert.equal(guard.check("GET", "/x")?.retryAfter, 600_000);
 });

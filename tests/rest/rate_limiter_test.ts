@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { delay, type Scheduler } from "../../base/scheduler.ts";
+import { steppedClock } from "../_fakes/stepped_clock.ts";
+import { delay } from "../../base/scheduler.ts";
 import { type AttemptResult, RateLimiter } from "../../rest/rate_limiter.ts";
 import {
   parseRateLimitHeaders,
@@ -417,27 +418,8 @@ Deno.test("RateLimiter keeps only the buckets in use: one per channel ever writt
   assert.equal(clock.pending, 0);
 });
 
-/**
- * A wall clock (the real scheduler reads `Date.now`) that NTP can step:
- * its timers are the virtual clock's, so they measure the time that passed.
- */
-function steppingClock(): {
-  clock: VirtualScheduler;
-  wall: Scheduler;
-  step: (ms: number) => void;
-} {
-  const clock = new VirtualScheduler({ start: 1_000_000_000 });
-  let offset = 0;
-  const wall: Scheduler = {
-    now: () => clock.now() + offset,
-    setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
-    clearTimeout: (id) => clock.clearTimeout(id),
-  };
-  return { clock, wall, step: (ms) => offset += ms };
-}
-
 Deno.test("RateLimiter: a wall clock set back holds no bucket reset, global window or global pause past the time Discord asked for", async () => {
-  const { clock, wall, step } = steppingClock();
+  const { scheduler: clock, clock: wall, step } = steppedClock();
   const limiter = new RateLimiter({ scheduler: wall });
   const start = clock.now();
   const sent: number[] = [];
