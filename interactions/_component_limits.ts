@@ -7,8 +7,11 @@
  * @module
  */
 
+import { textLength } from "./_text_length.ts";
+
 /**
- * A text of at most `max` characters (absent is fine).
+ * A text of at most `max` characters (absent is fine), counted in code
+ * points as Discord counts them (an emoji is one).
  *
  * @param what The field, for the message.
  * @param text The text.
@@ -20,11 +23,11 @@ export function limit(
   text: string | undefined,
   max: number,
 ): void {
-  if (text !== undefined && (typeof text !== "string" || text.length > max)) {
+  if (text === undefined) return;
+  const length = typeof text === "string" ? textLength(text) : typeof text;
+  if (typeof length !== "number" || length > max) {
     throw new RangeError(
-      `Cannot build component as '${what}' must be at most ${max} characters: current length '${
-        typeof text === "string" ? text.length : typeof text
-      }'`,
+      `Cannot build component as '${what}' must be at most ${max} characters: current length '${length}'`,
     );
   }
 }
@@ -76,23 +79,33 @@ export function count(
 /**
  * Fewest and most choices (selects, file uploads, checkbox groups): each
  * in Discord's range (`min` 0 to `top`, `max` 1 to `top`) and `min` not
- * above `max`.
+ * above `max`, or, when `max` is left out, not above the `max` Discord
+ * takes then (`defaultMax`: 1 for selects and file uploads, the option
+ * count for checkbox groups), which Discord refuses just the same.
  *
  * @param min The fewest choices.
  * @param max The most choices.
  * @param top The most Discord allows.
+ * @param defaultMax Discord's `max` when it is left out.
  * @throws {RangeError} When they are not.
  */
 export function minMax(
   min: number | undefined,
   max: number | undefined,
   top: number,
+  defaultMax = 1,
 ): void {
   between("min", min, 0, top);
   between("max", max, 1, top);
-  if (min !== undefined && max !== undefined && min > max) {
+  if (min === undefined) return;
+  if (max !== undefined && min > max) {
     throw new RangeError(
       `Cannot build component as 'min' is above 'max': current values '${min}', '${max}'`,
+    );
+  }
+  if (max === undefined && min > defaultMax) {
+    throw new RangeError(
+      `Cannot build component as 'min' is above 'max', which is ${defaultMax} when left out (set 'max' too): current value 'min=${min}'`,
     );
   }
 }

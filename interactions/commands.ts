@@ -33,6 +33,7 @@ import type {
 } from "./command_types.ts";
 import { isLocale, LOCALES } from "./locales.ts";
 import { checkChannelTypes, checkCommandFields } from "./_command_rules.ts";
+import { textLength } from "./_text_length.ts";
 
 export type {
   ChatInputCommand,
@@ -72,17 +73,14 @@ function checkName(what: string, name: string, lowerCase: boolean): void {
   }
 }
 
+/** Lengths are in code points, as Discord counts them (see textLength). */
 function checkDescription(what: string, description: string): void {
-  if (
-    typeof description !== "string" || description.length < 1 ||
-    description.length > 100
-  ) {
+  const length = typeof description === "string"
+    ? textLength(description)
+    : typeof description;
+  if (typeof length !== "number" || length < 1 || length > 100) {
     throw new RangeError(
-      `Cannot define ${what} as 'description' must be 1-100 characters: current length '${
-        typeof description === "string"
-          ? description.length
-          : typeof description
-      }'`,
+      `Cannot define ${what} as 'description' must be 1-100 characters: current length '${length}'`,
     );
   }
 }
@@ -150,7 +148,7 @@ function checkRange(
 function checkChoices(type: number, choices: readonly Choice[]): void {
   for (const choice of choices) {
     const name = choice?.name;
-    if (typeof name !== "string" || name.length < 1 || name.length > 100) {
+    if (typeof name !== "string" || !within(name, 1, 100)) {
       throw new RangeError(
         `Cannot define option as a choice's 'name' must be 1-100 characters: current value 'name=${name}'`,
       );
@@ -176,7 +174,7 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
       );
     }
     if (
-      (typeof value === "string" && value.length > 100) ||
+      (typeof value === "string" && textLength(value) > 100) ||
       (typeof value === "number" && !Number.isFinite(value)) ||
       (typeof value !== "string" && typeof value !== "number")
     ) {
@@ -190,13 +188,19 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
       const [locale, text] of Object.entries(choice.name_localizations ?? {})
     ) {
       checkLocale(`option (choice '${name}')`, "name_localizations", locale);
-      if (typeof text !== "string" || text.length < 1 || text.length > 100) {
+      if (typeof text !== "string" || !within(text, 1, 100)) {
         throw new RangeError(
           `Cannot define option as the '${locale}' name of choice '${name}' must be 1-100 characters`,
         );
       }
     }
   }
+}
+
+/** Whether `text` has `min` to `max` characters (code points). */
+function within(text: string, min: number, max: number): boolean {
+  const length = textLength(text);
+  return length >= min && length <= max;
 }
 
 /** The largest magnitude of a NUMBER option's value, bounds and choices. */
@@ -244,7 +248,7 @@ function checkLocale(what: string, field: string, locale: string): void {
 /**
  * Discord's limit on a chat input command's text, all options included
  * (application-commands docs: 8000 characters of names, descriptions and
- * values, each field at its longest localization).
+ * values, each field at its longest localization), counted in code points.
  */
 export const MAX_COMMAND_SIZE = 8000;
 
@@ -253,10 +257,10 @@ function longest(
   text: string,
   localizations: Localizations | undefined,
 ): number {
-  let size = text.length;
+  let size = textLength(text);
   for (const localized of Object.values(localizations ?? {})) {
-    if (typeof localized === "string" && localized.length > size) {
-      size = localized.length;
+    if (typeof localized === "string") {
+      size = Math.max(size, textLength(localized));
     }
   }
   return size;
@@ -286,7 +290,7 @@ function commandSize(
     );
     for (const choice of option.choices ?? []) {
       size += longest(choice.name, choice.name_localizations) +
-        String(choice.value).length;
+        textLength(String(choice.value));
     }
   }
   return size;
@@ -427,7 +431,7 @@ function menuBase<const N extends string>(
  * slash commands and options to the lower-case pattern).
  */
 function checkMenuName(what: string, name: string): void {
-  if (typeof name !== "string" || name.length < 1 || name.length > 32) {
+  if (typeof name !== "string" || !within(name, 1, 32)) {
     throw new RangeError(
       `Cannot define ${what} as 'name' must be 1-32 characters: current value 'name=${name}'`,
     );

@@ -241,7 +241,7 @@ export interface SelectOptions {
   id: string;
   /** Text while nothing is chosen (150 characters at most). */
   placeholder?: string;
-  /** Fewest choices (0-25; at most `max`). */
+  /** Fewest choices (0-25; at most `max`, which is 1 when left out). */
   min?: number;
   /** Most choices (1-25; a string select's at most its option count). */
   max?: number;
@@ -443,8 +443,9 @@ export function label(
  * A file upload field (modals only; wrap it in a label).
  *
  * @param options Custom id, min/max files (0-10, 1-10, `min` at most
- *   `max`, `min` 0 only with `required: false`), required, up to 10 file
- *   types (`image`, `video`, `audio` or a dot-prefixed extension).
+ *   `max`, which is 1 when left out, `min` 0 only with `required: false`),
+ *   required, up to 10 file types (`image`, `video`, `audio` or a
+ *   dot-prefixed extension).
  * @returns The component.
  * @throws {RangeError} For `min` or `max` out of range, or bad file types.
  */
@@ -496,7 +497,8 @@ export function radioGroup(
  * A checkbox group (modals only; 1-10 options).
  *
  * @param options Custom id, options, min/max (0-10, 1-10, `min` at most
- *   `max`, `min` 0 only with `required: false`), required.
+ *   `max`, which is the option count when left out, `min` 0 only with
+ *   `required: false`), required.
  * @returns The component.
  * @throws {RangeError} For 0 or more than 10 options, an option's text
  *   over 100 characters, or `min`/`max` out of range.
@@ -513,7 +515,7 @@ export function checkboxGroup(
   checkCustomId(options.id);
   count("options", options.options.length, 1, 10);
   optionTexts(options.options);
-  minMax(options.min, options.max, 10);
+  minMax(options.min, options.max, 10, options.options.length);
   minWhenRequired("checkbox group", options.min, options.required);
   const out: CheckboxGroupComponent = {
     type: 22,

@@ -5,8 +5,10 @@
  *
  * @module
  */
+import { assertIntegerOption } from "../base/option_checks.ts";
 import {
   deadlineSignal,
+  MAX_TIMER_DELAY,
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
@@ -36,6 +38,7 @@ import {
   needsComponentsV2,
 } from "./components.ts";
 import { InteractionError } from "./errors.ts";
+import { textLength } from "./_text_length.ts";
 
 const EPHEMERAL = 1 << 6;
 /** Top-level action rows a message without Components v2 may have. */
@@ -77,7 +80,10 @@ const CALLBACK_NAMES: Readonly<Record<number, string>> = {
 
 /** A message to send or edit in answer to an interaction. */
 export interface MessageResponse {
-  /** Text (2000 characters at most; not with Components v2). */
+  /**
+   * Text (2000 characters, counted in code points as Discord counts them,
+   * at most; not with Components v2).
+   */
   content?: string;
   /** Embeds (10 at most; not with Components v2). */
   embeds?: EmbedPayload[];
@@ -90,7 +96,11 @@ export interface MessageResponse {
   allowed_mentions?: AllowedMentionsPayload;
   /** Text-to-speech. */
   tts?: boolean;
-  /** Only the user who ran it sees it (initial responses and follow-ups). */
+  /**
+   * Only the user who ran it sees it (initial responses and follow-ups).
+   * After a defer, `respond` keeps the defer's visibility: `ephemeral: true`
+   * is refused unless the defer was `defer({ ephemeral: true })`.
+   */
   ephemeral?: boolean;
   /** Extra message flags. */
   flags?: number;
@@ -113,9 +123,10 @@ export interface MessageResponse {
 export type InteractionState = "pending" | "deferred" | "answered";
 
 /**
- * Sends the initial response. The gateway path posts it to the callback
- * route; the HTTP endpoint returns it as the HTTP answer. Its files come
- * read and checked already (streams as blobs), within the 3 s.
+ * Sends the initial response, resolving once Discord has it. The gateway
+ * path posts it to the callback route; the HTTP endpoint returns it as the
+ * HTTP answer (and resolves once that was delivered, when it knows). Its
+ * files come read and checked already (streams as blobs), within the 3 s.
  */
 export type InitialResponder = (
   body: InteractionResponseBody,
@@ -143,12 +154,22 @@ export interface InteractionContextOptions {
    * @default {scheduler.now() when the context is created}
    */
   received?: number;
+  /**
+   * How long after `received` an initial response is taken, in ms (an
+   * integer from 1; Discord's 3 s is the most that counts). The HTTP
+   * endpoint passes its `answerDeadline`: past it the request was answered
+   * 500, and a late answer fails as `token_expired` instead of being sent.
+   *
+   * @default {3000}
+   */
+  answerDeadline?: number;
 }
 
 /**
  * Turn a response into callback data and files; throws for invalid ones.
  * `current` is the flags of the message it edits, when known (Components
- * v2 stays on a message once set).
+ * v2 stays on a message once set). Lengths are counted in code points, as
+ * Discord counts them.
  */
 function messageData(
   message: string | MessageResponse,
@@ -162,23 +183,23 @@ function messageData(
   let bits = flags ?? 0;
   if (ephemeral && initial) bits |= EPHEMERAL;
   const needsV2 = needsComponentsV2(components);
-  checkCounts(
-    input,
-    needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0,
-  );
-  if (needsV2) {
-    bits |= COMPONENTS_V2_FLAG;
-    if (input.content !== undefined || input.embeds !== undefined) {
-      throw new InteractionError(
-        "invalid_response",
-        "A message with Components v2 (sections, containers, text displays, ...) cannot have 'content' or 'embeds': put the text in a textDisplay",
-      );
-    }
-  }
-  if (input.content !== undefined && input.content.length > 2000) {
+  // The flag given, set on the message already, or set here for components.
+  const v2 = needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0;
+  checkCounts(input, v2);
+  if (needsV2) bits |= COMPONENTS_V2_FLAG;
+  if (v2 && (input.content !== undefined || input.embeds !== undefined)) {
     throw new InteractionError(
       "invalid_response",
-      `Message content must be at most 2000 characters: current length '${input.content.length}'`,
+      "A message with Components v2 (the IS_COMPONENTS_V2 flag: given, already on the message, or set for sections, containers, text displays, ...) cannot have 'content' or 'embeds': put the text in a textDisplay",
+    );
+  }
+  const length = typeof input.content === "string"
+    ? textLength(input.content)
+    : 0;
+  if (length > 2000) {
+    throw new InteractionError(
+      "invalid_response",
+      `Message content must be at most 2000 characters: current length '${length}'`,
     );
   }
   const repeated = components && repeatedCustomId(components);
@@ -260,7 +281,13 @@ export class InteractionContext {
   readonly #respond: InitialResponder;
   readonly #scheduler: Scheduler;
   readonly #received: number;
+  /** Ms after `#received` an initial response is taken. */
+  readonly #deadline: number;
   #state: InteractionState = "pending";
+  /** How it was deferred: its answer keeps that visibility. */
+  #deferred: "public" | "ephemeral" | "update" | undefined;
+  /** The flags of the original response, as far as known. */
+  #originalFlags = 0;
   #acknowledged: Promise<void>;
   #acknowledge!: () => void;
 
@@ -275,6 +302,19 @@ export class InteractionContext {
     this.rest = options.rest;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#received = options.received ?? this.#scheduler.now();
+    if (options.answerDeadline !== undefined) {
+      assertIntegerOption(
+        "interaction context",
+        "answerDeadline",
+        options.answerDeadline,
+        1,
+        MAX_TIMER_DELAY,
+      );
+    }
+    this.#deadline = Math.min(
+      options.answerDeadline ?? ANSWER_DEADLINE,
+      ANSWER_DEADLINE,
+    );
     this.#respond = options.respond ??
       ((body, files) =>
         this.rest.createInteractionResponse(
@@ -291,23 +331,40 @@ export class InteractionContext {
     return this.#state;
   }
 
-  /** Resolves once an initial response was handed over. */
+  /**
+   * Resolves once the initial response reached Discord (as
+   * {@linkcode InteractionContext.respond} resolves).
+   */
   get acknowledged(): Promise<void> {
     return this.#acknowledged;
   }
 
   /**
-   * Answer with a message. After {@linkcode InteractionContext.defer} it
-   * edits the deferred response instead.
+   * Answer with a message. After {@linkcode InteractionContext.defer} (or
+   * {@linkcode InteractionContext.deferUpdate}) it edits the deferred
+   * response instead, which keeps the defer's visibility: `ephemeral: true`
+   * is refused then, unless the defer was `defer({ ephemeral: true })`.
+   *
+   * The promise resolves once Discord has the response: on the gateway
+   * path once the callback request succeeded; through
+   * `interactionsEndpoint` once the HTTP answer was delivered, so an
+   * `editOriginal` right after `await ctx.defer()` cannot reach Discord
+   * before the defer does. (An endpoint called without `Deno.serve`'s
+   * handler info, as other frameworks and tests call it, cannot know: it
+   * resolves once the answer was handed over.)
    *
    * @param message Text or a message.
-   * @returns A promise that resolves once it was sent.
-   * @throws {InteractionError} `already_answered`, `invalid_response`;
-   *   `token_expired` 3 s after the interaction arrived; `not_answered`
-   *   when its files were still being read then (nothing is sent).
+   * @returns A promise that resolves once Discord has it.
+   * @throws {InteractionError} `already_answered`; `invalid_response` (also
+   *   for `ephemeral: true` after a public defer or a deferUpdate);
+   *   `token_expired` 3 s after the interaction arrived (or past the HTTP
+   *   endpoint's `answerDeadline`); `not_answered` when its files were
+   *   still being read then (nothing is sent), or when the HTTP answer
+   *   could not be delivered.
    */
   async respond(message: string | MessageResponse): Promise<void> {
     if (this.#state === "deferred") {
+      this.#checkVisibility(message);
       await this.editOriginal(message);
       this.#state = "answered";
       return;
@@ -321,8 +378,12 @@ export class InteractionContext {
    * with {@linkcode InteractionContext.respond} or
    * {@linkcode InteractionContext.editOriginal}.
    *
-   * @param options Whether the later answer is ephemeral.
-   * @returns A promise that resolves once it was sent.
+   * @param options Whether the later answer is ephemeral (Discord keeps
+   *   what the defer chose).
+   * @returns A promise that resolves once Discord has it (as
+   *   {@linkcode InteractionContext.respond}'s): an edit after it cannot
+   *   overtake it.
+   * @throws {InteractionError} As {@linkcode InteractionContext.respond}.
    */
   async defer(options: { ephemeral?: boolean } = {}): Promise<void> {
     await this.#initial(
@@ -336,8 +397,10 @@ export class InteractionContext {
    * For a component (or a modal opened from one): edit the message the
    * component is on.
    *
-   * @param message The new message.
-   * @returns A promise that resolves once it was sent.
+   * @param message The new message (not `content` or `embeds` when the
+   *   message has Components v2).
+   * @returns A promise that resolves once Discord has it (as
+   *   {@linkcode InteractionContext.respond}'s).
    * @throws {InteractionError} As {@linkcode InteractionContext.respond}.
    */
   async update(message: string | MessageResponse): Promise<void> {
@@ -351,9 +414,11 @@ export class InteractionContext {
 
   /**
    * For a component: acknowledge without changing the message yet (edit it
-   * later with {@linkcode InteractionContext.editOriginal}).
+   * later with {@linkcode InteractionContext.editOriginal}; a private
+   * answer goes in `followUp({ ephemeral: true })`).
    *
-   * @returns A promise that resolves once it was sent.
+   * @returns A promise that resolves once Discord has it (as
+   *   {@linkcode InteractionContext.respond}'s).
    */
   async deferUpdate(): Promise<void> {
     await this.#initial({ type: 6 }, undefined, "deferred");
@@ -363,7 +428,8 @@ export class InteractionContext {
    * Show a modal (not possible in answer to a modal submit).
    *
    * @param modal The modal (see `modal()`).
-   * @returns A promise that resolves once it was sent.
+   * @returns A promise that resolves once Discord has it (as
+   *   {@linkcode InteractionContext.respond}'s).
    */
   async showModal(modal: Modal): Promise<void> {
     await this.#initial({
@@ -377,8 +443,9 @@ export class InteractionContext {
    * `choices` are sent (so a filtered list can be passed as it is).
    *
    * @param choices The choices (names 1-100 characters, string values at
-   *   most 100).
-   * @returns A promise that resolves once it was sent.
+   *   most 100, counted in code points as Discord counts them).
+   * @returns A promise that resolves once Discord has it (as
+   *   {@linkcode InteractionContext.respond}'s).
    * @throws {InteractionError} `invalid_response` for a choice Discord
    *   would refuse (nothing is sent).
    */
@@ -387,9 +454,10 @@ export class InteractionContext {
     for (const choice of sent) {
       const name = choice?.name;
       const value = choice?.value;
+      const length = typeof name === "string" ? textLength(name) : 0;
       if (
-        typeof name !== "string" || name.length < 1 || name.length > 100 ||
-        !(typeof value === "string" && value.length <= 100 ||
+        length < 1 || length > 100 ||
+        !(typeof value === "string" && textLength(value) <= 100 ||
           typeof value === "number" && Number.isFinite(value))
       ) {
         throw new InteractionError(
@@ -425,11 +493,18 @@ export class InteractionContext {
    * @param message Text or a message.
    * @returns The created message.
    * @throws {InteractionError} `token_expired` 15 minutes after the
-   *   interaction arrived; `invalid_response`.
+   *   interaction arrived; `invalid_response`, also before any initial
+   *   response (nothing is sent: answer with respond() or defer() first).
    */
   async followUp(message: string | MessageResponse): Promise<RestMessage> {
     const { data, files } = messageData(message, true);
     this.#checkToken();
+    if (this.#state === "pending") {
+      throw new InteractionError(
+        "invalid_response",
+        `Interaction ${this.interaction.id} has no initial response yet, and a follow-up comes after it: answer with respond() or defer() first`,
+      );
+    }
     return await this.rest.createFollowupMessage(
       this.interaction.application_id,
       this.interaction.token,
@@ -450,14 +525,16 @@ export class InteractionContext {
   async editOriginal(
     message: string | MessageResponse,
   ): Promise<RestMessage> {
-    const { data, files } = messageData(message, false);
+    const { data, files } = messageData(message, false, this.#originalFlags);
     this.#checkToken();
-    return await this.rest.editOriginalInteractionResponse(
+    const edited = await this.rest.editOriginalInteractionResponse(
       this.interaction.application_id,
       this.interaction.token,
       data as EditWebhookMessageBody,
       this.#uploads(files),
     );
+    this.#originalFlags |= Number(data.flags ?? 0) & COMPONENTS_V2_FLAG;
+    return edited;
   }
 
   /**
@@ -511,32 +588,76 @@ export class InteractionContext {
       );
     }
     const age = this.#scheduler.now() - this.#received;
-    if (age >= ANSWER_DEADLINE) {
+    if (age >= this.#deadline) {
       throw new InteractionError(
         "token_expired",
-        `Interaction ${this.interaction.id} was not answered within 3 s (${age} ms went by), so Discord dropped it and invalidated its token: call ctx.defer() first for slow work`,
+        `Interaction ${this.interaction.id} was not answered within ${this.#limit()} (${age} ms went by), so ${this.#lateness()}: call ctx.defer() first for slow work`,
       );
     }
     this.#state = next;
+    const flags = Number((body.data as { flags?: number })?.flags ?? 0);
+    this.#deferred = body.type === 6
+      ? "update"
+      : body.type === 5
+      ? (flags & EPHEMERAL ? "ephemeral" : "public")
+      : undefined;
+    this.#originalFlags = flags |
+      (body.type === 6 || body.type === 7
+        ? Number(this.interaction.message?.flags ?? 0)
+        : 0);
     try {
       await this.#respond(
         body,
-        files && await this.#readFiles(files, ANSWER_DEADLINE - age),
+        files && await this.#readFiles(files, this.#deadline - age),
       );
     } catch (error) {
       this.#state = "pending";
+      this.#deferred = undefined;
       throw error;
     }
     this.#acknowledge();
   }
 
+  /** The initial response's deadline, as error messages say it. */
+  #limit(): string {
+    return this.#deadline === ANSWER_DEADLINE
+      ? "3 s"
+      : `the HTTP endpoint's answerDeadline of ${this.#deadline} ms`;
+  }
+
+  /** What happened at that deadline, as error messages say it. */
+  #lateness(): string {
+    return this.#deadline === ANSWER_DEADLINE
+      ? "Discord dropped it and invalidated its token"
+      : "its request was answered 500 and nothing more can be sent";
+  }
+
+  /**
+   * Refuse `ephemeral: true` (or the EPHEMERAL flag) where the answer to a
+   * defer would not be private: after a public defer Discord keeps the
+   * defer's visibility and drops the flag; after deferUpdate the answer
+   * edits the message the component is on, which everyone sees.
+   */
+  #checkVisibility(message: string | MessageResponse): void {
+    if (typeof message !== "object" || message === null) return;
+    const ephemeral = message.ephemeral === true ||
+      (Number(message.flags ?? 0) & EPHEMERAL) !== 0;
+    if (!ephemeral || this.#deferred === "ephemeral") return;
+    throw new InteractionError(
+      "invalid_response",
+      this.#deferred === "update"
+        ? "respond({ ephemeral: true }) after deferUpdate() would edit the message the component is on, which everyone sees, with the private text: send it with followUp({ ephemeral: true })"
+        : "respond({ ephemeral: true }) after a public defer() would answer publicly (Discord keeps the visibility the defer chose): defer with defer({ ephemeral: true }), or answer the defer first and send the private part with followUp({ ephemeral: true })",
+    );
+  }
+
   /** Throws when the interaction's token no longer works for webhooks. */
   #checkToken(): void {
     const age = this.#scheduler.now() - this.#received;
-    if (this.#state === "pending" && age >= ANSWER_DEADLINE) {
+    if (this.#state === "pending" && age >= this.#deadline) {
       throw new InteractionError(
         "token_expired",
-        `Interaction ${this.interaction.id} got no initial response within 3 s, so Discord invalidated its token: call ctx.defer() first for slow work`,
+        `Interaction ${this.interaction.id} got no initial response within ${this.#limit()}, so ${this.#lateness()}: call ctx.defer() first for slow work`,
       );
     }
     if (age >= INTERACTION_TOKEN_LIFETIME) {
@@ -565,7 +686,7 @@ export class InteractionContext {
       () =>
         new InteractionError(
           "not_answered",
-          `The files of the initial response to interaction ${this.interaction.id} were still being read ${ANSWER_DEADLINE} ms after it arrived, so Discord dropped it and nothing was sent: call ctx.defer() first and send slow files with editOriginal() or followUp()`,
+          `The files of the initial response to interaction ${this.interaction.id} were still being read ${this.#deadline} ms after it arrived, so Discord dropped it and nothing was sent: call ctx.defer() first and send slow files with editOriginal() or followUp()`,
         ),
     );
     try {

@@ -13,6 +13,9 @@
  *   definition (the registered command is out of date: sync again).
  * - `invalid_response`: the response breaks one of Discord's rules (e.g.
  *   content with Components v2); nothing was sent.
+ * - `token_expired`: Discord would no longer take it (an initial response
+ *   after 3 s, or after the HTTP endpoint's `answerDeadline`; a follow-up
+ *   or edit after the token's 15 minutes); nothing was sent.
  */
 export type InteractionErrorKind =
   | "not_answered"

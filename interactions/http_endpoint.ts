@@ -18,7 +18,8 @@ import type { RestClient } from "../rest/rest_client.ts";
 import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { InteractionRouter } from "./router.ts";
-import { uploadLimitOf } from "./context.ts";
+import { ANSWER_DEADLINE, uploadLimitOf } from "./context.ts";
+import { InteractionError } from "./errors.ts";
 import { assertEndpointOptions } from "./_options_check.ts";
 
 const logger = getLogger(["disruption", "interactions", "http"]);
@@ -55,8 +56,10 @@ export interface InteractionsEndpointOptions {
    * How long to wait for the handler's initial response before answering
    * 500, in milliseconds, counted from the request's arrival, its body's
    * reading included (Discord gives up 3 s after sending it); a request
-   * whose body has not arrived within it is answered 408. An integer from 1
-   * to 2^31 - 1.
+   * whose body has not arrived within it is answered 408. The handler's
+   * context knows it: an initial response after it (or after 3 s, when it
+   * is longer) fails as `token_expired`, nothing sent. An integer from 1 to
+   * 2^31 - 1.
    *
    * @default {3000}
    */
@@ -77,8 +80,17 @@ export interface InteractionsEndpointOptions {
   maxRemembered?: number;
 }
 
-/** A `fetch`-style request handler, as `Deno.serve` takes it. */
-export type RequestHandler = (request: Request) => Promise<Response>;
+/**
+ * A `fetch`-style request handler, as `Deno.serve` takes it. The second
+ * argument is `Deno.serve`'s handler info: with it, an initial response is
+ * reported sent (`ctx.respond()`, `ctx.defer()` resolve) only once the
+ * HTTP answer was delivered. Without it (another framework, a test) they
+ * resolve once the answer is handed over.
+ */
+export type RequestHandler = (
+  request: Request,
+  info?: Deno.ServeHandlerInfo,
+) => Promise<Response>;
 
 /**
  * Parse a hex string into bytes, or `undefined` when it is not hex.
@@ -112,11 +124,59 @@ async function readRequestBody(
   return read.type === "read" ? joinChunks(read.chunks, read.size) : undefined;
 }
 
-const text = (status: number, body: string): Response =>
+const text = (
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): Response =>
   new Response(body, {
     status,
-    headers: { "content-type": "text/plain; charset=utf-8" },
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
   });
+
+/**
+ * Wait until the HTTP answer of interaction `id` was delivered:
+ * `completed` (from `Deno.serve`'s handler info) resolves then, and rejects
+ * (`Deno.errors.Interrupted`) when the connection broke first. It must
+ * settle within `ms`, Discord's time for the answer: past it the answer
+ * counts as not delivered.
+ *
+ * @throws {InteractionError} `not_answered` when it was not delivered.
+ */
+async function delivered(
+  completed: Promise<void>,
+  scheduler: Scheduler,
+  ms: number,
+  id: string,
+): Promise<void> {
+  const failure = (why: string, cause?: unknown): InteractionError =>
+    new InteractionError(
+      "not_answered",
+      `The HTTP answer to interaction ${id} did not reach Discord (${why}), so Discord does not have the initial response`,
+      cause === undefined ? {} : { cause },
+    );
+  let timer: number | undefined;
+  try {
+    await Promise.race([
+      completed.catch((error) => {
+        throw failure(
+          `the connection broke first: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+          error,
+        );
+      }),
+      new Promise<never>((_, reject) => {
+        timer = scheduler.setTimeout(
+          () => reject(failure(`not delivered within ${ms} ms`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    if (timer !== undefined) scheduler.clearTimeout(timer);
+  }
+}
 
 /**
  * Build the request handler. Requests are refused with 401 when the
@@ -124,9 +184,17 @@ const text = (status: number, body: string): Response =>
  * timestamp followed by the raw body), or the timestamp is more than
  * `maxAge` seconds away, or the same interaction ID came before (a
  * replayed request: its signature and timestamp still verify); with 405
- * for other methods than POST, 413 for oversized bodies, 408 for a body
+ * (and `Allow: POST`) for other methods than POST, 413 for oversized bodies, 408 for a body
  * not received within `answerDeadline` and 400 for bodies that are not an
  * interaction.
+ *
+ * Given to `Deno.serve`, it gets each request's handler info, and
+ * `ctx.respond()`, `ctx.defer()` and the other initial responses resolve
+ * only once their HTTP answer was delivered (`info.completed`), so that
+ * `await ctx.defer(); await ctx.editOriginal(...)` cannot edit before
+ * Discord has the defer; they fail as `not_answered` when it was not
+ * delivered. Called without that info (other frameworks, tests), they
+ * resolve once the answer is handed over.
  *
  * A response with files is sent through the callback route (multipart) and
  * the HTTP request is answered with 202 and no body, as Discord's
@@ -194,11 +262,20 @@ export function interactionsEndpoint(
     return false;
   };
 
-  return async (request: Request): Promise<Response> => {
+  return async (
+    request: Request,
+    info?: Deno.ServeHandlerInfo,
+  ): Promise<Response> => {
     // Discord's 3 s run from when it sent the request: every deadline
     // (the body's, the answer's, the context's) counts from its arrival.
     const arrived = scheduler.now();
-    if (request.method !== "POST") return text(405, "Method Not Allowed");
+    if (request.method !== "POST") {
+      return text(405, "Method Not Allowed", { allow: "POST" });
+    }
+    // Another framework's second argument may be anything.
+    const completed = info?.completed;
+    const canWait = typeof (completed as Promise<void> | undefined)?.then ===
+      "function";
     const signature = hexBytes(request.headers.get("x-signature-ed25519"));
     const timestamp = request.headers.get("x-signature-timestamp");
     if (!signature || signature.length !== 64 || !timestamp) {
@@ -281,16 +358,19 @@ export function interactionsEndpoint(
       options.router.handle(interaction, {
         rest: options.rest,
         received: arrived,
+        answerDeadline: deadline,
         respond: async (
           response: InteractionResponseBody,
           files,
         ): Promise<void> => {
           if (done) {
-            throw new Error(
-              "The HTTP request of this interaction was already answered",
+            throw new InteractionError(
+              "not_answered",
+              `The HTTP request of interaction ${interaction.id} was already answered (500 at the endpoint's answerDeadline of ${deadline} ms, or when its handler failed): nothing was sent`,
             );
           }
           if (files) {
+            // Discord has it once the callback request succeeded.
             await options.rest.createInteractionResponse(
               interaction.id,
               interaction.token,
@@ -298,8 +378,16 @@ export function interactionsEndpoint(
               { files, uploadLimit: uploadLimitOf(interaction) },
             );
             finish(new Response(null, { status: 202 }));
-          } else {
-            finish(Response.json(response));
+            return;
+          }
+          finish(Response.json(response));
+          if (canWait) {
+            await delivered(
+              completed!,
+              scheduler,
+              Math.max(deadline, ANSWER_DEADLINE) - (scheduler.now() - arrived),
+              String(interaction.id),
+            );
           }
         },
         // The handler failed without answering (reported to onError):

@@ -11,6 +11,7 @@ import type {
 } from "../types/objects/interaction.ts";
 import type { OptionMap } from "./commands.ts";
 import { InteractionError } from "./errors.ts";
+import { textLength } from "./_text_length.ts";
 
 /** Option values read from an interaction, with the subcommand that ran. */
 export interface ReadOptions {
@@ -37,7 +38,6 @@ export function readOptions(
   definition: OptionMap,
   data: ApplicationCommandInteractionData,
 ): ReadOptions {
-  const given = data.options ?? [];
   const mismatch = (why: string): InteractionError =>
     new InteractionError(
       "options_mismatch",
@@ -45,7 +45,7 @@ export function readOptions(
       { interaction: `/${name}` },
     );
   let defs = definition;
-  let options = given;
+  let options = optionList(data.options, mismatch);
   const path: string[] = [];
   for (let depth = 0; depth < 2; depth++) {
     const first = options[0];
@@ -56,7 +56,7 @@ export function readOptions(
     }
     path.push(first.name);
     defs = def.options;
-    options = first.options ?? [];
+    options = optionList(first.options, mismatch);
   }
   const hasSub = Object.values(defs).some((d) => d.type === 1 || d.type === 2);
   if (hasSub) throw mismatch("no subcommand given");
@@ -105,8 +105,8 @@ interface OptionLimits {
  * undefined. Discord checks these itself; a value that breaks them comes
  * from a definition that changed since the sync, or from a hostile peer,
  * and the handler's type (a union of the choices) would be a lie. Lengths
- * are checked loosely: the longest in code points, the shortest in UTF-16
- * units, so that however Discord counts, a value it took is taken.
+ * are checked loosely: the longest in code points (as Discord counts), the
+ * shortest in UTF-16 units (never fewer), so a value Discord took is taken.
  */
 function outsideDefinition(
   def: OptionLimits,
@@ -118,7 +118,7 @@ function outsideDefinition(
     }
   }
   if (typeof value === "string") {
-    if (def.max_length !== undefined && [...value].length > def.max_length) {
+    if (def.max_length !== undefined && textLength(value) > def.max_length) {
       return `is longer than ${def.max_length} characters`;
     }
     if (def.min_length !== undefined && value.length < def.min_length) {
@@ -160,6 +160,26 @@ function shown(value: unknown): string {
 }
 
 /**
+ * An interaction's `options` (or a subcommand's) as Discord documents
+ * them: absent, or a list of objects. Anything else (a hostile peer's
+ * object, or `null` entries) is `options_mismatch`, not a TypeError
+ * reading it.
+ */
+function optionList(
+  value: unknown,
+  mismatch: (why: string) => InteractionError,
+): InteractionDataOption[] {
+  if (value === undefined) return [];
+  if (
+    !Array.isArray(value) ||
+    !value.every((item) => typeof item === "object" && item !== null)
+  ) {
+    throw mismatch("its options are not a list of options");
+  }
+  return value;
+}
+
+/**
  * The definition named `name`, if the map has it. (Option names are
  * Discord's, and `constructor` or `toString` are valid ones: a plain
  * lookup would find `Object.prototype`'s members.)
@@ -174,19 +194,26 @@ function own<T>(map: Record<string, T>, name: string): T | undefined {
  *
  * @param data The interaction's data.
  * @returns The values, the focused option and the subcommand path.
+ * @throws {InteractionError} `options_mismatch` when its options are not
+ *   a list of options.
  */
 export function readAutocomplete(data: ApplicationCommandInteractionData): {
   values: Record<string, string | number | boolean>;
   focused: { name: string; value: string } | undefined;
   subcommand: string | undefined;
 } {
-  let options = data.options ?? [];
+  const label = `/${shown(data.name)} autocomplete`;
+  const mismatch = (why: string): InteractionError =>
+    new InteractionError("options_mismatch", `${label}: ${why}`, {
+      interaction: label,
+    });
+  let options = optionList(data.options, mismatch);
   const path: string[] = [];
   for (let depth = 0; depth < 2; depth++) {
     const first = options[0];
     if (first === undefined || (first.type !== 1 && first.type !== 2)) break;
     path.push(first.name);
-    options = first.options ?? [];
+    options = optionList(first.options, mismatch);
   }
   const values: Record<string, string | number | boolean> = {};
   let focused: { name: string; value: string } | undefined;

@@ -32,11 +32,14 @@ import { overlapExample } from "./_pattern_overlap.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
 import { assertRouterOptions, assertWaitTimeout } from "./_options_check.ts";
+import { readAutocomplete, readOptions } from "./option_values.ts";
 import {
-  readAutocomplete,
-  readOptions,
-  resolvedEntry,
-} from "./option_values.ts";
+  common,
+  describe,
+  isStringList,
+  malformed,
+  target,
+} from "./_routing.ts";
 
 const logger = getLogger(["disruption", "interactions"]);
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
@@ -50,7 +53,6 @@ import type {
   MenuInteraction,
   ModalInteraction,
   OptionNames,
-  RoutedInteraction,
   RouteHandler,
 } from "./routed_interaction.ts";
 
@@ -88,6 +90,12 @@ export interface HandleOptions {
   respond?: InitialResponder;
   /** When it arrived, on the router's clock: the deadline counts from it. */
   received?: number;
+  /**
+   * The HTTP endpoint's deadline for the initial response, in ms from
+   * `received`: the context refuses an answer after it (`token_expired`),
+   * and `not_answered` is reported at it when it comes before the router's.
+   */
+  answerDeadline?: number;
   /**
    * Called after `onError` when the interaction failed unanswered (not
    * routable, or its handler threw first): the HTTP endpoint answers at once.
@@ -495,17 +503,21 @@ export class InteractionRouter {
       );
       return true;
     }
+    const deadline = Math.min(
+      this.#deadline,
+      options.answerDeadline ?? this.#deadline,
+    );
     const late = (): InteractionError =>
       new InteractionError(
         "not_answered",
-        `${label} was not answered within ${this.#deadline} ms (Discord's limit is 3 s: call ctx.defer() first for slow work)`,
+        `${label} was not answered within ${deadline} ms (Discord's limit is 3 s: call ctx.defer() first for slow work)`,
         { interaction: label },
       );
     let sending = false; // the answer was still going out at the deadline
     const timer = this.#scheduler.setTimeout(() => {
       if (ctx.state !== "pending") sending = true;
       else this.#report(late(), interaction);
-    }, this.#deadline - (now - received));
+    }, deadline - (now - received));
     ctx.acknowledged.then(() => this.#scheduler.clearTimeout(timer));
     try {
       await run();
@@ -728,73 +740,4 @@ export class InteractionRouter {
       logger.error("onError threw: {error}", { error: String(hookError) });
     }
   }
-}
-
-function common(interaction: Interaction): RoutedInteraction {
-  return {
-    raw: interaction,
-    id: interaction.id,
-    user: (interaction.member?.user ?? interaction.user)!,
-    member: interaction.member,
-    guildId: interaction.guild_id,
-    channelId: interaction.channel_id ?? interaction.channel?.id,
-    locale: interaction.locale,
-  };
-}
-
-/**
- * The user or message a context-menu command ran on, from the resolved
- * data, as slash options are read: a target Discord did not resolve is
- * `options_mismatch`, never an `undefined` handed to a handler typed
- * otherwise.
- */
-function target(data: ApplicationCommandInteractionData): unknown {
-  const id: unknown = data.target_id;
-  const mismatch = (why: string): InteractionError =>
-    new InteractionError(
-      "options_mismatch",
-      `/${data.name}: ${why}; Discord sends the target with the command`,
-      { interaction: `/${data.name}` },
-    );
-  if (typeof id !== "string") throw mismatch("no target_id");
-  const shown = id.slice(0, 32);
-  if (data.type === 2) {
-    const user = resolvedEntry(data.resolved, "users", id);
-    if (user === undefined) {
-      throw mismatch(`target user ${shown} is not resolved`);
-    }
-    return { id, user, member: resolvedEntry(data.resolved, "members", id) };
-  }
-  const message = resolvedEntry(data.resolved, "messages", id);
-  if (message === undefined) {
-    throw mismatch(`target message ${shown} is not resolved`);
-  }
-  return message;
-}
-
-/**
- * A component or modal submit whose data breaks Discord's documented shape
- * (a hostile peer's, or a fake's): `options_mismatch`, before any handler
- * typed by that shape runs.
- */
-function malformed(customId: string, why: string): InteractionError {
-  const label = `'${customId.slice(0, 100)}'`;
-  return new InteractionError("options_mismatch", `${label}: ${why}`, {
-    interaction: label,
-  });
-}
-
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) &&
-    value.every((item) => typeof item === "string");
-}
-
-function describe(interaction: Interaction): string {
-  const data = interaction.data as Record<string, unknown> | undefined;
-  if (interaction.type === 2 || interaction.type === 4) {
-    return `command /${data?.name}`;
-  }
-  if (interaction.type === 3) return `component '${data?.custom_id}'`;
-  if (interaction.type === 5) return `modal '${data?.custom_id}'`;
-  return `interaction type ${interaction.type}`;
 }

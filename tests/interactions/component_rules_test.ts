@@ -17,6 +17,7 @@ import {
   row,
   section,
   separator,
+  stringSelect,
   textDisplay,
   thumbnail,
   userSelect,
@@ -212,4 +213,49 @@ Deno.test("a container refuses, at run time too, a child Discord does not allow 
     separator(),
     file("a.pdf"),
   ]);
+});
+
+Deno.test("a 'min' without 'max' is checked against the max Discord takes then: 1 for selects and file uploads, the option count for checkbox groups", () => {
+  // "max_values ... (defaults to 1)"; a checkbox group's "defaults to the
+  // number of options" (discord-api-docs#3202: min above it is refused).
+  const five = ["a", "b", "c", "d", "e"].map((v) => ({ label: v, value: v }));
+  for (
+    const build of [
+      () => userSelect({ id: "u", min: 3 }),
+      () => roleSelect({ id: "r", min: 2 }),
+      () => mentionableSelect({ id: "m", min: 2 }),
+      () => channelSelect({ id: "c", min: 2 }),
+      () => stringSelect({ id: "s", min: 3, options: five }),
+      () => fileUpload({ id: "f", min: 3 }),
+    ]
+  ) {
+    refused(
+      build,
+      RangeError,
+      /'min' is above 'max', which is 1 when left out \(set 'max' too\)/,
+    );
+  }
+  refused(
+    () =>
+      checkboxGroup({
+        id: "c",
+        min: 5,
+        options: [{ label: "a", value: "a" }, { label: "b", value: "b" }],
+      }),
+    RangeError,
+    /'max', which is 2 when left out.*'min=5'/,
+  );
+  // With 'max' given, or 'min' within the default, they build.
+  assert.equal(userSelect({ id: "u", min: 3, max: 5 }).min_values, 3);
+  assert.equal(userSelect({ id: "u", min: 1 }).min_values, 1);
+  assert.equal(
+    stringSelect({ id: "s", min: 3, max: 5, options: five })
+      .min_values,
+    3,
+  );
+  assert.equal(fileUpload({ id: "f", min: 3, max: 3 }).min_values, 3);
+  assert.equal(
+    checkboxGroup({ id: "c", min: 3, options: three }).min_values,
+    3,
+  );
 });

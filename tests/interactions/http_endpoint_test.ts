@@ -7,6 +7,7 @@ import { FakeRest } from "../../testing/fake_rest.ts";
 import { InteractionSigner } from "../../testing/interaction_signer.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import type { Interaction } from "../../types/objects/interaction.ts";
+import { InteractionError } from "../../interactions/errors.ts";
 import { drive } from "../_fakes/drive.ts";
 import { commandInteraction, endpointHarness } from "../_fakes/interactions.ts";
 
@@ -110,10 +111,11 @@ Deno.test("endpoint refuses missing, malformed, wrong and stale signatures with 
 
 Deno.test("endpoint: 405 for GET, 400 for a signed non-interaction, 413 for a huge body", async () => {
   const { signer, handler } = await setup();
-  assert.equal(
-    (await handler(new Request("http://x/", { method: "GET" }))).status,
-    405,
-  );
+  const get = await handler(new Request("http://x/", { method: "GET" }));
+  assert.equal(get.status, 405);
+  // RFC 9110 15.5.6: a 405 MUST say which methods the resource takes.
+  assert.equal(get.headers.get("allow"), "POST");
+  await get.body?.cancel();
   const text = "not json";
   const headers = await signer.sign(text, Date.now() / 1000);
   const bad = await handler(
@@ -415,4 +417,244 @@ Deno.test("endpoint: a response with files goes through the callback route with 
       attachments: [{ id: 0, filename: "cat.png", description: "A cute cat" }],
     },
   });
+});
+
+/** A message as Discord answers an edit or a follow-up. */
+const MESSAGE = {
+  id: "77",
+  channel_id: "1",
+  content: "x",
+  author: { id: "1", username: "a" },
+  attachments: [],
+  embeds: [],
+  mentions: [],
+  mention_roles: [],
+  pinned: false,
+  mention_everyone: false,
+  tts: false,
+  timestamp: "2024-01-01T00:00:00.000Z",
+  edited_timestamp: null,
+  type: 0,
+  flags: 0,
+};
+
+/**
+ * An endpoint on `clock` whose /slow defers and then edits its answer;
+ * `events` records the handler's steps and each REST request as sent.
+ */
+async function deferThenEdit(clock: VirtualScheduler): Promise<{
+  signer: InteractionSigner;
+  handler: (
+    request: Request,
+    info?: Deno.ServeHandlerInfo,
+  ) => Promise<Response>;
+  events: string[];
+  errors: InteractionError[];
+  edited: Promise<void>;
+}> {
+  const signer = await InteractionSigner.create();
+  const events: string[] = [];
+  const errors: InteractionError[] = [];
+  const rest = new RestClient({
+    token: "t",
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      events.push(`${request.method} ${new URL(request.url).pathname}`);
+      return Promise.resolve(Response.json(MESSAGE));
+    },
+  });
+  const edited = Promise.withResolvers<void>();
+  const router = new InteractionRouter({
+    scheduler: clock,
+    onError: (error) => void errors.push(error),
+  }).command(command({ name: "slow", description: "Slow" }), async (_, ctx) => {
+    try {
+      await ctx.defer();
+      events.push("defer() resolved");
+      await ctx.editOriginal("done");
+    } finally {
+      edited.resolve();
+    }
+  });
+  const handler = interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest,
+    scheduler: clock,
+  });
+  return { signer, handler, events, errors, edited: edited.promise };
+}
+
+/** `Deno.serve`'s handler info, with a `completed` the test settles. */
+function serveInfo(): {
+  info: Deno.ServeHandlerInfo;
+  deliver: () => void;
+  interrupt: (error: Error) => void;
+} {
+  const completed = Promise.withResolvers<void>();
+  // As Deno's own: a rejection nobody awaits is not an uncaught error.
+  completed.promise.catch(() => {});
+  return {
+    info: {
+      remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
+      completed: completed.promise,
+    },
+    deliver: () => completed.resolve(),
+    interrupt: (error) => completed.reject(error),
+  };
+}
+
+const turns = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+Deno.test("endpoint given Deno.serve's info: defer() resolves only once the HTTP answer was delivered, so editOriginal cannot reach Discord before the defer", async () => {
+  const clock = new VirtualScheduler();
+  const { signer, handler, events, errors, edited } = await deferThenEdit(
+    clock,
+  );
+  const { info, deliver } = serveInfo();
+  const answer = await handler(
+    await signer.request({ ...interaction("slow"), id: "601" }),
+    info,
+  );
+  assert.deepEqual(await answer.json(), { type: 5 });
+  await turns(10);
+  assert.deepEqual(events, [], "nothing before the answer was delivered");
+  deliver();
+  await edited;
+  assert.deepEqual(events, [
+    "defer() resolved",
+    "PATCH /api/v10/webhooks/1000000000000000001/tok/messages/@original",
+  ]);
+  assert.deepEqual(errors, []);
+  assert.equal(clock.pending, 0, "the delivery wait's timer is cleared");
+});
+
+Deno.test("endpoint given Deno.serve's info: an answer that was not delivered (connection broke, or nothing within the 3 s) fails defer() as not_answered, reported to onError, and nothing is edited", async () => {
+  const clock = new VirtualScheduler();
+  const { signer, handler, events, errors, edited } = await deferThenEdit(
+    clock,
+  );
+  const broken = serveInfo();
+  await handler(
+    await signer.request({ ...interaction("slow"), id: "602" }),
+    broken.info,
+  );
+  broken.interrupt(new Deno.errors.Interrupted("connection reset"));
+  await edited;
+  await turns(3); // the router reports after the handler ends
+  assert.deepEqual(events, []);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.kind, "not_answered");
+  assert.match(errors[0]!.message, /did not reach Discord.*connection reset/);
+
+  // A `completed` that never settles: given up at Discord's 3 s.
+  const stuck = await deferThenEdit(clock);
+  await stuck.handler(
+    await stuck.signer.request({ ...interaction("slow"), id: "603" }),
+    serveInfo().info,
+  );
+  await clock.advance(2999);
+  await turns(3);
+  assert.equal(stuck.errors.length, 0);
+  await clock.advance(1);
+  await stuck.edited;
+  await turns(3);
+  assert.deepEqual(stuck.events, []);
+  assert.deepEqual(stuck.errors.map((e) => e.kind), ["not_answered"]);
+  assert.match(stuck.errors[0]!.message, /not delivered within 3000 ms/);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("endpoint without Deno.serve's info (another framework's second argument, or none) resolves defer() once the answer is handed over", async () => {
+  const clock = new VirtualScheduler();
+  const { signer, handler, events, errors, edited } = await deferThenEdit(
+    clock,
+  );
+  // Cloudflare-style `fetch(request, env)`: no `completed` to wait for.
+  await handler(
+    await signer.request({ ...interaction("slow"), id: "604" }),
+    {} as Deno.ServeHandlerInfo,
+  );
+  await edited;
+  assert.equal(events.length, 2);
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("endpoint under Deno.serve: the HTTP answer is fully written before defer() resolves and the edit goes out", async () => {
+  const { signer, handler, events, errors, edited } = await deferThenEdit(
+    new VirtualScheduler(),
+  );
+  const server = Deno.serve(
+    { port: 7604, hostname: "127.0.0.1", onListen(): void {} },
+    (request, info) => {
+      // Registered before the endpoint's own wait: runs first on delivery.
+      info.completed.then(() => events.push("answer delivered"), () => {});
+      return handler(request, info);
+    },
+  );
+  try {
+    const signed = await signer.request({ ...interaction("slow"), id: "605" });
+    const answer = await fetch("http://127.0.0.1:7604/", {
+      method: "POST",
+      headers: signed.headers,
+      body: await signed.text(),
+    });
+    assert.deepEqual(await answer.json(), { type: 5 });
+    await edited;
+    assert.deepEqual(events, [
+      "answer delivered",
+      "defer() resolved",
+      "PATCH /api/v10/webhooks/1000000000000000001/tok/messages/@original",
+    ]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("endpoint with an answerDeadline under 3 s: the context refuses a respond() past it as token_expired (nothing sent), and not_answered comes at it", async () => {
+  const clock = new VirtualScheduler();
+  const signer = await InteractionSigner.create();
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  const errors: InteractionError[] = [];
+  let late: unknown;
+  const router = new InteractionRouter({
+    scheduler: clock,
+    onError: (error) => void errors.push(error),
+  }).command(command({ name: "late", description: "Late" }), async (_, ctx) => {
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, 1500));
+    try {
+      await ctx.respond("late but within Discord's 3 s");
+    } catch (error) {
+      late = error;
+      throw error;
+    }
+  });
+  const handler = interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest,
+    scheduler: clock,
+    answerDeadline: 1000,
+  });
+  const answer = await drive(
+    clock,
+    handler(await signer.request({ ...interaction("late"), id: "606" })),
+  );
+  assert.equal(answer.status, 500);
+  await answer.body?.cancel();
+  await clock.advance(600); // the handler answers at 1500 ms
+  await turns(5);
+  assert.ok(late instanceof InteractionError, String(late));
+  assert.equal(late.kind, "token_expired");
+  assert.match(late.message, /answerDeadline of 1000 ms/);
+  assert.deepEqual(errors.map((e) => e.kind), [
+    "not_answered",
+    "token_expired",
+  ]);
+  assert.match(errors[0]!.message, /within 1000 ms/);
+  assert.equal(fake.requests.length, 0);
 });

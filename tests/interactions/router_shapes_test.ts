@@ -7,6 +7,8 @@ import {
   command,
   messageCommand,
   string,
+  subcommand,
+  subcommandGroup,
   user,
   userCommand,
 } from "../../interactions/commands.ts";
@@ -329,4 +331,63 @@ Deno.test("a value built into a custom id reaches its own route decoded, never a
   assert.match(lines.join("\n"), /No route for component 'tag:50%'/);
   assert.equal(ran.length, 2);
   assert.deepEqual(errors, []);
+});
+
+Deno.test("options that are not a list of options (an object, null entries), in a command or autocomplete, are options_mismatch, not a TypeError", async () => {
+  const { router, errors, handle } = harness();
+  const find = command({
+    name: "find",
+    description: "Find",
+    options: { q: string({ description: "Query", autocomplete: true }) },
+  });
+  const ran: unknown[] = [];
+  router.command(find, (i, ctx) => {
+    ran.push(i.options);
+    return ctx.respond("ok");
+  });
+  router.autocomplete(find, "q", (i, ctx) => {
+    ran.push(i.focused);
+    return ctx.autocomplete([]);
+  });
+  const bad: unknown[] = [
+    { q: "x" },
+    [null],
+    [{ name: "q", type: 3, value: "x" }, 5],
+    null,
+  ];
+  for (const options of bad) {
+    await handle(interaction(2, { id: "9", name: "find", type: 1, options }));
+    await handle(interaction(4, { id: "9", name: "find", type: 1, options }));
+  }
+  // Inside a subcommand group's list as well.
+  router.command(
+    command({
+      name: "grp",
+      description: "Group",
+      options: {
+        g: subcommandGroup({
+          description: "G",
+          options: { s: subcommand({ description: "S" }) },
+        }),
+      },
+    }),
+    (_, ctx) => ctx.respond("ok"),
+  );
+  await handle(interaction(2, {
+    id: "9",
+    name: "grp",
+    type: 1,
+    options: [{ name: "g", type: 2, options: { s: 1 } }],
+  }));
+  assert.deepEqual(
+    errors.map((e) => e.kind),
+    Array(bad.length * 2 + 1).fill("options_mismatch"),
+  );
+  assert.match(errors[0]!.message, /\/find: its options are not a list/);
+  assert.match(
+    errors[1]!.message,
+    /\/find autocomplete: its options are not a list/,
+  );
+  assert.match(errors.at(-1)!.message, /\/grp: its options are not a list/);
+  assert.deepEqual(ran, []);
 });

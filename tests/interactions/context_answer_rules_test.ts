@@ -1,0 +1,165 @@
+// What the context refuses before sending because Discord would not do
+// what the call asks: a private answer to a defer that was not private, a
+// Components v2 message with content (the flag given by hand, or already on
+// the message), and a follow-up before any initial response.
+import assert from "node:assert/strict";
+import { COMPONENTS_V2_FLAG } from "../../interactions/components.ts";
+import {
+  InteractionContext,
+  type MessageResponse,
+} from "../../interactions/context.ts";
+import { InteractionError } from "../../interactions/errors.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+
+/** A request as the stub below saw it. */
+interface Sent {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/** A message as Discord answers an edit or a follow-up. */
+const MESSAGE = {
+  id: "77",
+  channel_id: "1",
+  content: "",
+  author: { id: "1", username: "a" },
+  attachments: [],
+  embeds: [],
+  mentions: [],
+  mention_roles: [],
+  pinned: false,
+  mention_everyone: false,
+  tts: false,
+  timestamp: "2024-01-01T00:00:00.000Z",
+  edited_timestamp: null,
+  type: 0,
+  flags: 0,
+};
+
+/**
+ * A context for a click on a message with `flags`, its requests recorded
+ * (Discord's answers stubbed: 204 for callbacks, a message otherwise).
+ */
+function click(flags = 0): { ctx: InteractionContext; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const rest = new RestClient({
+    token: "t",
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      const text = await request.text();
+      const path = new URL(request.url).pathname.replace(/^\/api\/v\d+/, "");
+      sent.push({
+        method: request.method,
+        path,
+        body: text ? JSON.parse(text) : undefined,
+      });
+      return path.startsWith("/interactions/")
+        ? new Response(null, { status: 204 })
+        : Response.json(MESSAGE);
+    },
+  });
+  const ctx = new InteractionContext(
+    {
+      id: "5",
+      token: "tok",
+      application_id: "42",
+      type: 3,
+      message: { id: "9", flags },
+      data: { custom_id: "x", component_type: 2 },
+    } as never,
+    { rest },
+  );
+  return { ctx, sent };
+}
+
+function refused(pattern: RegExp): (error: unknown) => boolean {
+  return (error) =>
+    error instanceof InteractionError && error.kind === "invalid_response" &&
+    pattern.test(error.message);
+}
+
+Deno.test("respond({ ephemeral: true }) after deferUpdate() is refused: it would put the private text on the public message", async () => {
+  for (
+    const message of [
+      { content: "secret", ephemeral: true },
+      { content: "secret", flags: 64 },
+    ] as MessageResponse[]
+  ) {
+    const { ctx, sent } = click();
+    await ctx.deferUpdate();
+    await assert.rejects(
+      ctx.respond(message),
+      refused(/deferUpdate\(\).*followUp\(\{ ephemeral: true \}\)/),
+    );
+    assert.deepEqual(sent.map((r) => r.method), ["POST"]);
+    assert.equal(ctx.state, "deferred");
+    // The private answer goes out as a follow-up.
+    await ctx.followUp({ content: "secret", ephemeral: true });
+    assert.deepEqual(sent.at(-1)!.body, {
+      content: "secret",
+      flags: 64,
+    });
+  }
+});
+
+Deno.test("respond({ ephemeral: true }) after a public defer() is refused (Discord keeps the defer's visibility); after defer({ ephemeral: true }) it edits", async () => {
+  const { ctx, sent } = click();
+  await ctx.defer();
+  await assert.rejects(
+    ctx.respond({ content: "secret", ephemeral: true }),
+    refused(/public defer\(\).*defer\(\{ ephemeral: true \}\)/),
+  );
+  assert.equal(sent.length, 1, "only the defer went out");
+  await ctx.respond({ content: "public" });
+  assert.equal(ctx.state, "answered");
+
+  const privately = click();
+  await privately.ctx.defer({ ephemeral: true });
+  await privately.ctx.respond({ content: "secret", ephemeral: true });
+  const edit = privately.sent.at(-1)!;
+  assert.equal(edit.method, "PATCH");
+  assert.deepEqual(edit.body, { content: "secret" });
+});
+
+Deno.test("content with Components v2 is refused when the flag is given by hand, or the message being updated has it", async () => {
+  const plain = click();
+  await assert.rejects(
+    plain.ctx.respond({ content: "hi", flags: COMPONENTS_V2_FLAG }),
+    refused(/Components v2.*cannot have 'content'/),
+  );
+  await assert.rejects(
+    plain.ctx.respond({ embeds: [{ title: "e" }], flags: COMPONENTS_V2_FLAG }),
+    refused(/Components v2/),
+  );
+  assert.equal(plain.sent.length, 0);
+
+  const v2 = click(COMPONENTS_V2_FLAG);
+  await assert.rejects(
+    v2.ctx.update({ content: "hi" }),
+    refused(/already on the message/),
+  );
+  assert.equal(v2.sent.length, 0);
+  assert.equal(v2.ctx.state, "pending");
+  // Deferred, the edit of that message is checked the same way.
+  await v2.ctx.deferUpdate();
+  await assert.rejects(v2.ctx.respond("hi"), refused(/Components v2/));
+  await assert.rejects(v2.ctx.editOriginal("hi"), refused(/Components v2/));
+  assert.equal(v2.sent.length, 1, "only the deferUpdate went out");
+
+  // A message without the flag still takes content.
+  await plain.ctx.update({ content: "hi" });
+  assert.equal(plain.ctx.state, "answered");
+});
+
+Deno.test("followUp() before any initial response is refused, nothing sent; after one it goes out", async () => {
+  const { ctx, sent } = click();
+  await assert.rejects(
+    ctx.followUp("too early"),
+    refused(/no initial response yet.*respond\(\) or defer\(\) first/),
+  );
+  assert.equal(sent.length, 0);
+  await ctx.respond("first");
+  await ctx.followUp("then this");
+  assert.deepEqual(sent.map((r) => r.method), ["POST", "POST"]);
+});
