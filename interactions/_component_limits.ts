@@ -7,7 +7,7 @@
  * @module
  */
 
-import { textLength } from "./_text_length.ts";
+import { textLength } from "../base/text_length.ts";
 
 /**
  * A text of at most `max` characters (absent is fine), counted in code

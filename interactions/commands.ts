@@ -33,7 +33,7 @@ import type {
 } from "./command_types.ts";
 import { isLocale, LOCALES } from "./locales.ts";
 import { checkChannelTypes, checkCommandFields } from "./_command_rules.ts";
-import { textLength } from "./_text_length.ts";
+import { textLength } from "../base/text_length.ts";
 
 export type {
   ChatInputCommand,

@@ -38,7 +38,7 @@ import {
   needsComponentsV2,
 } from "./components.ts";
 import { InteractionError } from "./errors.ts";
-import { textLength } from "./_text_length.ts";
+import { textLength } from "../base/text_length.ts";
 
 const EPHEMERAL = 1 << 6;
 /** Top-level action rows a message without Components v2 may have. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { textLength } from "./_text_length.ts";
+import { textLength } from "../base/text_length.ts";
 
 /** Discord's longest custom id, in characters (code points). */
 const MAX_CUSTOM_ID_LENGTH = 100;

@@ -11,7 +11,7 @@ import type {
 } from "../types/objects/interaction.ts";
 import type { OptionMap } from "./commands.ts";
 import { InteractionError } from "./errors.ts";
-import { textLength } from "./_text_length.ts";
+import { textLength } from "../base/text_length.ts";
 
 /** Option values read from an interaction, with the subcommand that ran. */
 export interface ReadOptions {

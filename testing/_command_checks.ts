@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { textLength } from "../base/text_length.ts";
 
 const fieldError = (code: string, message: string): unknown => ({
   _errors: [{ code, message }],
@@ -25,7 +26,7 @@ const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 /** A name or description of 1 to `max` characters, or its error. */
 function lengthError(value: unknown, max: number): unknown {
-  return typeof value === "string" && value.length >= 1 && value.length <= max
+  return typeof value === "string" && value !== "" && textLength(value) <= max
     ? undefined
     : fieldError(
       "BASE_TYPE_BAD_LENGTH",

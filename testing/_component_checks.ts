@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { textLength } from "../base/text_length.ts";
 
 type Tree = Record<string, unknown>;
 
@@ -72,11 +73,11 @@ export function componentErrors(
 export function modalErrors(data: Tree): Tree | undefined {
   const tree: Tree = {};
   if (typeof data.custom_id !== "string") put(tree, "custom_id", required());
-  else if (data.custom_id.length < 1 || data.custom_id.length > 100) {
+  else if (data.custom_id === "" || textLength(data.custom_id) > 100) {
     put(tree, "custom_id", badLength(1, 100));
   }
   if (typeof data.title !== "string") put(tree, "title", required());
-  else if (data.title.length < 1 || data.title.length > 45) {
+  else if (data.title === "" || textLength(data.title) > 45) {
     put(tree, "title", badLength(1, 45));
   }
   const components = data.components;
@@ -107,7 +108,7 @@ export function modalErrors(data: Tree): Tree | undefined {
 function checkCustomId(tree: Tree, c: Tree, ids: Set<string>): void {
   if (typeof c.custom_id !== "string") {
     put(tree, "custom_id", required());
-  } else if (c.custom_id.length < 1 || c.custom_id.length > 100) {
+  } else if (c.custom_id === "" || textLength(c.custom_id) > 100) {
     put(tree, "custom_id", badLength(1, 100));
   } else if (ids.has(c.custom_id)) {
     put(
@@ -191,7 +192,7 @@ function componentError(
           ),
         );
       }
-      if (typeof c.label === "string" && c.label.length > 80) {
+      if (typeof c.label === "string" && textLength(c.label) > 80) {
         put(tree, "label", tooLong(80));
       }
       if (style !== 6 && c.label === undefined && c.emoji === undefined) {
@@ -259,7 +260,7 @@ function componentError(
     }
     case 18: {
       if (typeof c.label !== "string") put(tree, "label", required());
-      else if (c.label.length > 45) put(tree, "label", tooLong(45));
+      else if (textLength(c.label) > 45) put(tree, "label", tooLong(45));
       put(tree, "component", componentError(c.component, v2, false, ids, true));
       break;
     }

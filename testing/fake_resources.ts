@@ -14,6 +14,7 @@
 // webhooks) taking the model.
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import { guildObject } from "./_gateway_fixtures.ts";
+import { textLength } from "../base/text_length.ts";
 
 /** A channel (or thread) as the fake stores it. */
 export interface FakeChannel {
@@ -203,8 +204,8 @@ function badLength(
   min: number,
   max: number,
 ): boolean {
-  return typeof value !== "string" || value.length < min ||
-    value.length > max;
+  return typeof value !== "string" || textLength(value) < min ||
+    textLength(value) > max;
 }
 
 const DISCORD_EPOCH = 1_420_070_400_000;

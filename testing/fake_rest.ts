@@ -28,6 +28,7 @@ import type {
   RestUser,
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
+import { textLength } from "../base/text_length.ts";
 
 const DISCORD_EPOCH = 1_420_070_400_000;
 /** Wall-clock time a virtual clock's 0 stands for (2025-01-01T00:00:00Z). */
@@ -1708,7 +1709,9 @@ function validateContent(
       ),
     }));
   }
-  if (typeof fields.content === "string" && fields.content.length > 2000) {
+  if (
+    typeof fields.content === "string" && textLength(fields.content) > 2000
+  ) {
     return invalidForm(nest(prefix, {
       content: fieldError(
         "BASE_TYPE_MAX_LENGTH",
@@ -1751,7 +1754,7 @@ function embedErrors(embeds: unknown): unknown {
   const tooLong = (max: number) =>
     fieldError("BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
   const text = (value: unknown): number =>
-    typeof value === "string" ? value.length : 0;
+    typeof value === "string" ? textLength(value) : 0;
   const errors: Record<string, unknown> = {};
   let total = 0;
   embeds.forEach((item, index) => {

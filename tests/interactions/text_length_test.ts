@@ -19,7 +19,7 @@ import {
   customId,
 } from "../../interactions/custom_id.ts";
 import { InteractionError } from "../../interactions/errors.ts";
-import { textLength } from "../../interactions/_text_length.ts";
+import { textLength } from "../../base/text_length.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 
 /** `n` emoji: `n` code points, `2n` UTF-16 units. */

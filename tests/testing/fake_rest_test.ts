@@ -914,3 +914,30 @@ Deno.test("FakeRest.serve works on loopback with the real fetch", async () => {
     await server.close();
   }
 });
+
+Deno.test("FakeRest counts lengths in code points, as Discord does: 2,000 emoji is a valid message, a 100-character description of emoji a valid command", async () => {
+  const { call, fake } = setup();
+  const emoji = "😀";
+  const fits = await call("POST", "/channels/1/messages", {
+    body: { content: emoji.repeat(2000) },
+  });
+  assert.equal(fits.status, 200);
+  const over = await call("POST", "/channels/1/messages", {
+    body: { content: emoji.repeat(2001) },
+  });
+  assert.equal(over.status, 400);
+  assert.equal(over.json.code, 50035);
+  const embed = await call("POST", "/channels/1/messages", {
+    body: { embeds: [{ title: emoji.repeat(256) }] },
+  });
+  assert.equal(embed.status, 200);
+  const app = fake.applicationId;
+  const command = await call("PUT", `/applications/${app}/commands`, {
+    body: [{ name: "smile", description: emoji.repeat(100) }],
+  });
+  assert.equal(command.status, 200);
+  const tooLong = await call("PUT", `/applications/${app}/commands`, {
+    body: [{ name: "smile", description: emoji.repeat(101) }],
+  });
+  assert.equal(tooLong.status, 400);
+});

@@ -1,6 +1,7 @@
 /**
  * {@linkcode textLength}: a text's length as Discord counts it for its
- * limits. Private to the package.
+ * limits. Internal to the library (interactions, the dispatch config, the
+ * test kit).
  *
  * @module
  */
@@ -18,7 +19,7 @@
  *
  * @example Usage
  * ```ts
- * import { textLength } from "./_text_length.ts";
+ * import { textLength } from "./text_length.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(textLength("😀".repeat(60)), 60);
