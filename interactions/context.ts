@@ -499,12 +499,7 @@ export class InteractionContext {
   async followUp(message: string | MessageResponse): Promise<RestMessage> {
     const { data, files } = messageData(message, true);
     this.#checkToken();
-    if (this.#state === "pending") {
-      throw new InteractionError(
-        "invalid_response",
-        `Interaction ${this.interaction.id} has no initial response yet, and a follow-up comes after it: answer with respond() or defer() first`,
-      );
-    }
+    this.#checkAnswered("a follow-up comes after it");
     return await this.rest.createFollowupMessage(
       this.interaction.application_id,
       this.interaction.token,
@@ -520,13 +515,15 @@ export class InteractionContext {
    * @param message Text or the fields to change.
    * @returns The edited message.
    * @throws {InteractionError} `token_expired` 15 minutes after the
-   *   interaction arrived; `invalid_response`.
+   *   interaction arrived; `invalid_response`, also before any initial
+   *   response (nothing is sent: there is no original to edit yet).
    */
   async editOriginal(
     message: string | MessageResponse,
   ): Promise<RestMessage> {
     const { data, files } = messageData(message, false, this.#originalFlags);
     this.#checkToken();
+    this.#checkAnswered("there is no original response to edit");
     const edited = await this.rest.editOriginalInteractionResponse(
       this.interaction.application_id,
       this.interaction.token,
@@ -542,13 +539,27 @@ export class InteractionContext {
    *
    * @returns A promise that resolves once it was deleted.
    * @throws {InteractionError} `token_expired` 15 minutes after the
-   *   interaction arrived.
+   *   interaction arrived; `invalid_response` before any initial response
+   *   (nothing is sent: there is no original to delete yet).
    */
   async deleteOriginal(): Promise<void> {
     this.#checkToken();
+    this.#checkAnswered("there is no original response to delete");
     await this.rest.deleteOriginalInteractionResponse(
       this.interaction.application_id,
       this.interaction.token,
+    );
+  }
+
+  /**
+   * Refuse what needs the initial response while there is none: Discord
+   * would answer 404 (Unknown Webhook or Unknown Message).
+   */
+  #checkAnswered(why: string): void {
+    if (this.#state !== "pending") return;
+    throw new InteractionError(
+      "invalid_response",
+      `Interaction ${this.interaction.id} has no initial response yet, and ${why}: answer with respond() or defer() first`,
     );
   }
 

@@ -163,3 +163,20 @@ Deno.test("followUp() before any initial response is refused, nothing sent; afte
   await ctx.followUp("then this");
   assert.deepEqual(sent.map((r) => r.method), ["POST", "POST"]);
 });
+
+Deno.test("editOriginal() and deleteOriginal() before any initial response are refused, nothing sent; after one they go out", async () => {
+  const { ctx, sent } = click();
+  await assert.rejects(
+    ctx.editOriginal("too early"),
+    refused(/no initial response yet.*no original response to edit/),
+  );
+  await assert.rejects(
+    ctx.deleteOriginal(),
+    refused(/no initial response yet.*no original response to delete/),
+  );
+  assert.equal(sent.length, 0);
+  await ctx.defer();
+  await ctx.editOriginal("done");
+  await ctx.deleteOriginal();
+  assert.deepEqual(sent.map((r) => r.method), ["POST", "PATCH", "DELETE"]);
+});
