@@ -134,7 +134,9 @@ export class BatchOverlay implements CacheLookup {
   /**
    * Drop what the store drops after a message is set: the oldest past the
    * per-channel bound, and those older than the age bound measured from the
-   * newest (as the memory store and the Redis trim script do).
+   * newest, or from the one before it when the newest is alone more than
+   * the bound after every other (as the memory store and the Redis trim
+   * script do).
    */
   #trimMessages(channelId: string): void {
     const bounds = this.#bounds;
@@ -143,7 +145,13 @@ export class BatchOverlay implements CacheLookup {
     const sorted = [...ids].sort(compareSnowflakes);
     let drop = Math.max(0, sorted.length - bounds.perChannel);
     if (bounds.maxAge !== undefined && sorted.length > 0) {
-      const cutoff = snowflakeTime(sorted[sorted.length - 1]!) - bounds.maxAge;
+      let cutoff = snowflakeTime(sorted[sorted.length - 1]!) - bounds.maxAge;
+      // The newest alone, more than maxAge after every other: measured
+      // from the one before it.
+      const before = sorted.length > 1
+        ? snowflakeTime(sorted[sorted.length - 2]!)
+        : cutoff;
+      if (before < cutoff) cutoff = before - bounds.maxAge;
       while (drop < sorted.length && snowflakeTime(sorted[drop]!) < cutoff) {
         drop++;
       }

@@ -112,6 +112,11 @@ export class ChannelMessages {
     return this.#size === 0 ? undefined : this.#ids[this.#slot(this.#size - 1)];
   }
 
+  /** The id of the message before the newest (none with fewer than two). */
+  idBeforeNewest(): string | undefined {
+    return this.#size < 2 ? undefined : this.#ids[this.#slot(this.#size - 2)];
+  }
+
   /** Forget the oldest message; returns it. */
   shift(): CompactMessage | undefined {
     if (this.#size === 0) return undefined;

@@ -42,6 +42,7 @@ import {
 } from "./options.ts";
 import { DetachedUpdate } from "./detached_update.ts";
 import { reduceDispatch } from "./reduce.ts";
+import { snowflake } from "./reduce_context.ts";
 import { RoleHolders } from "./role_holders.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
@@ -565,10 +566,12 @@ export class MemoryCache implements CacheLookup {
     // kept as sent, and so is a webhook message's author, which Discord's
     // docs make "the webhook's id, username, and avatar" of that message
     // (each execution may name another): shared by id, the newest message
-    // renamed the webhook's earlier ones (Redis keeps each as sent).
+    // renamed the webhook's earlier ones (Redis keeps each as sent). So is
+    // an author whose id is no snowflake (`"1:2"`, `"01"`): users are keyed
+    // by snowflakes only (checked by #userEntry for a user not yet held).
     const entry = isRecord(author) && typeof author.id === "string" &&
         value.webhook_id === undefined
-      ? this.#userEntry(author, 1)
+      ? this.#userEntry(author, 1, true)
       : undefined;
     let guildId = value.guild_id;
     if (typeof guildId === "string") {
@@ -596,7 +599,13 @@ export class MemoryCache implements CacheLookup {
     }
     const maxAge = this.#options.maxAge;
     if (maxAge === undefined || messages.size === 0) return;
-    const cutoff = snowflakeTime(messages.newestId()!) - maxAge;
+    let cutoff = snowflakeTime(messages.newestId()!) - maxAge;
+    if (snowflakeTime(messages.oldestId()!) >= cutoff) return;
+    // The newest alone, more than maxAge after every other (one id from
+    // the future would otherwise evict every real message): the age is
+    // measured from the one before it (see `messages.maxAge`).
+    const before = snowflakeTime(messages.idBeforeNewest()!);
+    if (before < cutoff) cutoff = before - maxAge;
     while (snowflakeTime(messages.oldestId()!) < cutoff) {
       this.#releaseMessage(messages.shift()!);
     }
@@ -695,11 +704,27 @@ export class MemoryCache implements CacheLookup {
     this.#kinds.get("guild")?.get("")?.delete(id);
   }
 
-  /** The shared copy of a user, updated to `value`, with `refs` added. */
-  #userEntry(value: CachedValue, refs: number): CompactUser {
+  /**
+   * The shared copy of a user, updated to `value`, with `refs` added; with
+   * `checkId`, none for a user not yet held whose id is no snowflake (a
+   * message's author: a member's id was checked by the core, and a held
+   * user's when it was added).
+   */
+  #userEntry(value: CachedValue, refs: number): CompactUser;
+  #userEntry(
+    value: CachedValue,
+    refs: number,
+    checkId: true,
+  ): CompactUser | undefined;
+  #userEntry(
+    value: CachedValue,
+    refs: number,
+    checkId = false,
+  ): CompactUser | undefined {
     const id = value.id as string;
     let user = this.#users.get(id);
     if (user === undefined) {
+      if (checkId && snowflake(id) === undefined) return undefined;
       user = new CompactUser(value);
       this.#users.set(id, user);
     } else if (!user.same(value)) {

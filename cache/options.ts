@@ -29,8 +29,13 @@ export interface CacheOptions {
     /**
      * Milliseconds: messages older than this, measured back from the
      * newest message of their channel (times read from the snowflakes),
-     * are dropped when a message arrives there. A time-based bound that
-     * needs no clock; for expiry in Redis see its `ttl`.
+     * are dropped when a message arrives there. A newest message alone,
+     * more than this after every other of its channel, is measured from
+     * the one before it instead, so one id from the future (a valid
+     * snowflake up to the year 2154) cannot evict every real message: a
+     * message after a quiet spell drops the older ones with the next
+     * message. A time-based bound that needs no clock; for expiry in Redis
+     * see its `ttl`.
      *
      * @default {undefined} (no age bound)
      */

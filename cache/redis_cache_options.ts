@@ -5,9 +5,11 @@ import type { CacheOptions, REDIS_ONLY_CACHE_KEYS } from "./options.ts";
 /** Options for `RedisCache`. */
 export interface RedisCacheOptions extends CacheOptions {
   /**
-   * Seconds a cached member or message lives after its last write (a
-   * message: its MESSAGE_CREATE or last MESSAGE_UPDATE, as in
-   * twilight-dispatch; a reaction or a poll vote keeps its time); expired
+   * Seconds a cached member or message lives after its last write, each
+   * more than 0 and at most 315,576,000 (10 years: a later time is one no
+   * expiry entry can record) (a message: its MESSAGE_CREATE or last
+   * MESSAGE_UPDATE, as in twilight-dispatch; a reaction or a poll vote
+   * keeps its time); expired
    * ones are removed (keys and set entries) by
    * `RedisCache.sweepExpired`. Recorded in the `expiry_keys` hash
    * as twilight-dispatch does (the key, and a JSON string of the UTC time),

@@ -84,7 +84,23 @@ export class ExpiryWrites {
   }
 }
 
-/** `ttl` checked: each a positive, finite number of seconds, or absent. */
+/**
+ * The longest TTL, in milliseconds: 10 years (of 365.25 days), far beyond
+ * any cache's use. Each write records its now + TTL in `expiry_keys` as a
+ * twilight-dispatch timestamp ({@linkcode expiryTime}), made with
+ * `Date#toISOString`: that throws past 8.64e15 ms from 1970 (so every
+ * member or message write failed, and the cache went stale), and past the
+ * year 9999 it writes a six-digit year that neither this store's sweep nor
+ * twilight-dispatch's parses, so the entry would never expire. Now + 10
+ * years stays clear of both until the year 9989. The dispatch service's
+ * `STATE_*_TTL` has the same bound.
+ */
+export const MAX_TTL_MS = 315_576_000_000;
+
+/**
+ * `ttl` checked: each a positive number of seconds up to
+ * {@linkcode MAX_TTL_MS}, or absent.
+ */
 export function resolveTtl(
   ttl: Ttl | undefined,
 ): Ttl {
@@ -100,12 +116,13 @@ export function resolveTtl(
     const seconds = ttl[name];
     if (
       seconds !== undefined &&
-      !(typeof seconds === "number" && seconds > 0 && Number.isFinite(seconds))
+      !(typeof seconds === "number" && seconds > 0 &&
+        seconds <= MAX_TTL_MS / 1000)
     ) {
       throw new RangeError(
-        `Cannot create cache as 'ttl.${name}' must be a positive number of seconds: current value '${
-          String(seconds)
-        }'`,
+        `Cannot create cache as 'ttl.${name}' must be a positive number of seconds up to ${
+          MAX_TTL_MS / 1000
+        } (10 years): current value '${String(seconds)}'`,
       );
     }
   }

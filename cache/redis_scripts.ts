@@ -65,7 +65,9 @@ return #items`;
 
 // Keeps the newest ARGV[1] messages of a channel, and with ARGV[2] >= 0
 // none older than ARGV[2] ms before the newest (times from the snowflakes,
-// as snowflakeTime computes them): KEYS = channel_keys:C. Linear in the
+// as snowflakeTime computes them), or before the one before it when the
+// newest is alone more than that after every other (one id from the future
+// emptied the channel): KEYS = channel_keys:C. Linear in the
 // channel's messages: each id is read from its key once, the age bound is
 // one pass, and the usual count overflow (one message) one more; only more
 // than one over the bound sorts. (Sorting with the ids read in the
@@ -95,6 +97,19 @@ if maxAge >= 0 and count > 0 then
   local cutoff = time(newest) - maxAge
   for i = 1, count do
     if time(ids[i]) < cutoff then drop[#drop + 1] = i else kept[#kept + 1] = i end
+  end
+  if #kept == 1 and count > 1 then
+    -- The newest alone, more than maxAge after every other: measured from
+    -- the one before it (the newest of those dropped).
+    local before = drop[1]
+    for j = 2, #drop do
+      if older(ids[before], ids[drop[j]]) then before = drop[j] end
+    end
+    cutoff = time(ids[before]) - maxAge
+    drop, kept = {}, {}
+    for i = 1, count do
+      if time(ids[i]) < cutoff then drop[#drop + 1] = i else kept[#kept + 1] = i end
+    end
   end
 else
   for i = 1, count do kept[i] = i end

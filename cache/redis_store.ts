@@ -165,8 +165,8 @@ export class RedisCache {
    * @throws {TypeError} An unknown resource, `ttl` not an object, or
    * `shards` not iterable.
    * @throws {RangeError} A bad message bound, a `ttl` that is not a
-   * positive number of seconds, or a shard id that is not a non-negative
-   * integer.
+   * positive number of seconds up to 10 years, or a shard id that is not a
+   * non-negative integer.
    */
   constructor(redis: RedisConnection, options: RedisCacheOptions = {}) {
     this.#redis = redis;
@@ -411,16 +411,26 @@ export class RedisCache {
         updates.push(NOTHING);
         continue;
       }
-      if (!single) (state as BatchOverlay).apply(update.changes);
       const batch: BatchWrites = { event, emptied, expiry };
-      for (const change of update.changes) {
+      // The changes as written: a value too long to keep is written as its
+      // removal, which the batch's next dispatches must see too.
+      let asWritten = update.changes;
+      for (let i = 0; i < update.changes.length; i++) {
+        const change = update.changes[i]!;
         if (change.op === "remove_role") split({ removal: change });
         else if (change.op === "remove_guild") {
           // A guild set later in this batch is rebuilt whole (see #write).
           emptied.add(change.id);
           split({ guild: change.id });
-        } else this.#write(pipeline, change, batch);
+        } else {
+          const instead = this.#write(pipeline, change, batch);
+          if (instead !== undefined) {
+            if (asWritten === update.changes) asWritten = [...asWritten];
+            (asWritten as CacheChange[])[i] = instead;
+          }
+        }
       }
+      if (!single) (state as BatchOverlay).apply(asWritten);
       writes += update.changes.length;
       updates.push(update);
       if (event === "READY") this.#staleness.sessionStarted(data);
@@ -471,7 +481,13 @@ export class RedisCache {
 
   /** Wait until the writes of every call so far have been answered. */
   async flush(): Promise<void> {
-    await this.applyBatch([]); // behind the calls still waiting
+    // Behind the calls still waiting, and not through admission: it adds
+    // nothing to the backlog, and refused past a bound (a big batch's
+    // writes unanswered) it marked a healthy cache stale.
+    await new Promise<CacheUpdate[]>((resolve) => {
+      this.#waiting.push({ dispatches: [], entities: 0, resolve });
+      if (!this.#draining) void this.#drain();
+    });
     await this.#redis.ping();
   }
 
@@ -670,8 +686,14 @@ export class RedisCache {
    * @param batch The change's event; the guilds removed earlier in this
    * pipeline (a guild set after its removal is rebuilt whole: its kind sets
    * become complete); the batch's expiry writes.
+   * @returns The change written instead of a value too long to keep (its
+   * removal), or undefined when written as it is.
    */
-  #write(pipeline: Pipeline, change: CacheChange, batch: BatchWrites): void {
+  #write(
+    pipeline: Pipeline,
+    change: CacheChange,
+    batch: BatchWrites,
+  ): CacheChange | undefined {
     switch (change.op) {
       case "set": {
         const { kind, scope, id } = change;
@@ -685,8 +707,14 @@ export class RedisCache {
             "Not caching {key}: its JSON has {length} characters, more than the {max} a cached value may have",
             { key, length: text.length, max: MAX_VALUE_LENGTH },
           );
-          this.#write(pipeline, { op: "delete", kind, scope, id }, batch);
-          return;
+          // Not held: a channel goes as its delete takes it, with its
+          // messages, which would otherwise be listed under no key of the
+          // guild (its removal finds them through the channel's).
+          const instead: CacheChange = kind === "channel"
+            ? { op: "remove_channel", scope, id }
+            : { op: "delete", kind, scope, id };
+          this.#write(pipeline, instead, batch);
+          return instead;
         }
         pipeline.set(key, text);
         if (kind === "bot_user") return;

@@ -220,14 +220,21 @@ function deleteChannel(c: Context, d: D, thread: boolean): unknown {
   return old;
 }
 
-/** Replace a guild's whole list of one kind (emojis, stickers, sounds). */
+/**
+ * Replace a guild's whole list of one kind (emojis, stickers, sounds) with
+ * the event's, `value`. One that is no array (missing, `null`, an object) changes
+ * nothing, as a bulk delete's `ids` does: taken as empty, it removed every
+ * one of them. Returns the list before, or `undefined` when not applied.
+ */
 function replaceAll(
   c: Context,
   kind: CacheKind,
   guildId: string,
-  items: D[],
+  value: unknown,
   idField: string,
-): D[] {
+): D[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const items = list(value);
   const old = byId(c.all(kind, guildId), idField);
   const keep = new Set<string>();
   for (const item of items) {
@@ -521,12 +528,12 @@ const REDUCERS: Record<string, Reducer> = {
   GUILD_EMOJIS_UPDATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
-    return replaceAll(c, "emoji", guildId, list(d.emojis), "id");
+    return replaceAll(c, "emoji", guildId, d.emojis, "id");
   },
   GUILD_STICKERS_UPDATE(c, d): unknown {
     const guildId = snowflake(d.guild_id);
     if (guildId === undefined) return undefined;
-    return replaceAll(c, "sticker", guildId, list(d.stickers), "id");
+    return replaceAll(c, "sticker", guildId, d.stickers, "id");
   },
   GUILD_MEMBER_ADD(c, d): unknown {
     const guildId = snowflake(d.guild_id);
@@ -680,7 +687,7 @@ const REDUCERS: Record<string, Reducer> = {
       c,
       "soundboard_sound",
       guildId,
-      list(d.soundboard_sounds),
+      d.soundboard_sounds,
       "sound_id",
     );
   },

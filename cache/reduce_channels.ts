@@ -170,17 +170,25 @@ export function postCreated(c: Context, d: D): void {
 
 /**
  * THREAD_LIST_SYNC: the active threads of the synced channels (of the whole
- * guild without `channel_ids`) are replaced by the event's, with the bot's
- * thread member of each it is in. Returns the threads removed.
+ * guild without `channel_ids`, which Discord's docs make optional) are
+ * replaced by the event's, with the bot's thread member of each it is in.
+ * Returns the threads removed. A `threads` that is no array (missing,
+ * `null`, a string), or a `channel_ids` sent but no array, changes
+ * nothing, as a bulk delete's `ids` does: taken as an empty list, or as a
+ * sync of the whole guild, it removed every active thread of the guild.
  */
 export function syncThreads(c: Context, d: D): unknown {
   const guildId = snowflake(d.guild_id);
-  if (guildId === undefined) return undefined;
+  const channelIds = d.channel_ids;
+  if (
+    guildId === undefined || !Array.isArray(d.threads) ||
+    (channelIds !== undefined && !Array.isArray(channelIds))
+  ) return undefined;
   const channels = c.all("channel", guildId);
   const threads = list(d.threads);
   const synced = new Set(threads.map((t) => snowflake(t.id)));
-  const parents = Array.isArray(d.channel_ids)
-    ? new Set(d.channel_ids as unknown[])
+  const parents = Array.isArray(channelIds)
+    ? new Set(channelIds as unknown[])
     : undefined;
   const removed: D[] = [];
   // The sync lists active threads only (Discord's docs: clear the active

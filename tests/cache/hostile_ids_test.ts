@@ -90,3 +90,35 @@ Deno.test(redisStoreTest(
     ]);
   },
 ));
+
+Deno.test("MemoryCache: a message whose author's id is no snowflake keeps that author as sent, shared with no one (users are keyed by snowflakes only)", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", {
+    id: "1",
+    name: "g",
+    channels: [{ id: "5", type: 0 }],
+    roles: [],
+    members: [{ user: { ...user("5"), username: "real" }, roles: [] }],
+  });
+  const bad = ["1:2", "05", ...BAD_IDS];
+  bad.forEach((id, i) =>
+    cache.apply("MESSAGE_CREATE", {
+      ...(message(String(100 + i)) as Record<string, unknown>),
+      guild_id: "1",
+      author: { ...user(id), username: `not ${id}` },
+    })
+  );
+  for (const id of bad) assert.equal(cache.user(id), undefined, id);
+  assert.equal(cache.user("5")?.username, "real");
+  assert.equal(cache.sizes().user, 1);
+  // Each message keeps the author it came with.
+  bad.forEach((id, i) =>
+    assert.deepEqual(cache.message("5", String(100 + i))?.author, {
+      ...user(id),
+      username: `not ${id}`,
+    })
+  );
+  // Removed, they release no user they never held.
+  cache.apply("GUILD_DELETE", { id: "1" });
+  assert.equal(cache.sizes().user, 0);
+});

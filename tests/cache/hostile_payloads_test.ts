@@ -310,6 +310,90 @@ Deno.test(redisStoreTest(
   },
 ));
 
+Deno.test(redisStoreTest(
+  "a list event whose list is no array (missing, null, an object, a string) changes nothing in either store, as a bulk delete's `ids` does; a THREAD_LIST_SYNC without `channel_ids` still syncs the whole guild",
+  7,
+  async (redis) => {
+    const guild = {
+      ...GUILD,
+      emojis: [{ id: "10", name: "a" }, { id: "11", name: "b" }],
+      stickers: [{ id: "20", name: "s" }],
+      soundboard_sounds: [{ sound_id: "30", name: "d" }],
+    };
+    const store = new RedisCache(redis);
+    const memory = new MemoryCache();
+    const apply = async (event: string, data: unknown) => {
+      const fromRedis = await store.apply(event, structuredClone(data));
+      const fromMemory = memory.apply(event, structuredClone(data));
+      assert.deepStrictEqual(fromRedis.old, fromMemory.old, event);
+      return fromMemory.old;
+    };
+    await apply("GUILD_CREATE", guild);
+    await apply("MESSAGE_CREATE", {
+      ...message("40", { author: user("7") }),
+      channel_id: "3",
+    });
+    for (const odd of [undefined, null, { "10": { id: "10" } }, "oops"]) {
+      const list = (name: string) =>
+        odd === undefined ? {} : { [name]: structuredClone(odd) };
+      for (
+        const [event, data] of [
+          ["GUILD_EMOJIS_UPDATE", { guild_id: "1", ...list("emojis") }],
+          ["GUILD_STICKERS_UPDATE", { guild_id: "1", ...list("stickers") }],
+          ["SOUNDBOARD_SOUNDS", {
+            guild_id: "1",
+            ...list("soundboard_sounds"),
+          }],
+          ["THREAD_LIST_SYNC", { guild_id: "1", ...list("threads") }],
+          // Sent, but no list of channels: not a sync of the whole guild.
+          ["THREAD_LIST_SYNC", {
+            guild_id: "1",
+            threads: [],
+            channel_ids: odd ?? null,
+          }],
+        ] as [string, unknown][]
+      ) {
+        const where = `${event} ${JSON.stringify(data)}`;
+        assert.equal(await apply(event, data), undefined, where);
+        await store.flush();
+        const held = {
+          emojis: memory.emojis("1").map((e) => e.id).sort(),
+          stickers: memory.stickers("1").length,
+          sounds: memory.soundboardSounds("1").length,
+          thread: memory.channel("3")?.id,
+          message: memory.message("3", "40")?.id,
+        };
+        assert.deepEqual(held, {
+          emojis: ["10", "11"],
+          stickers: 1,
+          sounds: 1,
+          thread: "3",
+          message: "40",
+        }, `memory: ${where}`);
+        assert.deepEqual(
+          {
+            emojis: (await store.all("emoji", "1")).map((e) => e.id).sort(),
+            stickers: (await store.all("sticker", "1")).length,
+            sounds: (await store.all("soundboard_sound", "1")).length,
+            thread: (await store.channel("3"))?.id,
+            message: (await store.message("3", "40"))?.id,
+          },
+          held,
+          `Redis: ${where}`,
+        );
+      }
+    }
+    // Discord's docs make `channel_ids` optional: without it, the sync is
+    // of the whole guild, and an empty list of threads removes them all.
+    const old = await apply("THREAD_LIST_SYNC", { guild_id: "1", threads: [] });
+    assert.deepEqual((old as { id: string }[]).map((t) => t.id), ["3"]);
+    await store.flush();
+    assert.equal(memory.channel("3"), undefined);
+    assert.equal(await store.channel("3"), undefined);
+    assert.deepEqual(await danglingEntries(redis), []);
+  },
+));
+
 Deno.test("reactions without an emoji object add nothing; a bulk delete naming an id twice hands its message back once", () => {
   const cache = new MemoryCache();
   cache.apply("GUILD_CREATE", GUILD);
@@ -627,5 +711,58 @@ Deno.test(redisStoreTest(
     assert.deepEqual(await redis.sismember("message_keys", "message:2:11"), 0);
     assert.equal(await store.message("2", "10"), undefined);
     assert.equal(store.stale, false);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis: a channel whose JSON is longer than MAX_VALUE_LENGTH goes as its delete takes it, messages included (the memory store keeps it): no key is left that its guild's removal cannot find, alone or in a batch",
+  7,
+  async (redis) => {
+    const huge = {
+      id: "2",
+      type: 0,
+      guild_id: "1",
+      topic: "x".repeat(MAX_VALUE_LENGTH),
+    };
+    for (const batched of [false, true]) {
+      await redis.flushdb();
+      const store = new RedisCache(redis);
+      await store.apply("GUILD_CREATE", GUILD);
+      await store.apply("MESSAGE_CREATE", message("10", { author: user("7") }));
+      const events = [
+        { event: "CHANNEL_UPDATE", data: huge },
+        // Later in the same batch the channel is not held either: a
+        // MESSAGE_UPDATE of a message not held (kept as a MESSAGE_CREATE
+        // would be, but without writing the channel again) keeps nothing.
+        { event: "MESSAGE_UPDATE", data: message("11", { author: user("7") }) },
+      ];
+      if (batched) await store.applyBatch(events);
+      else {
+        for (const { event, data } of events) await store.apply(event, data);
+      }
+      await store.flush();
+      // The memory store, which has no such bound, keeps the channel and
+      // its messages; both hold nothing after the guild's removal.
+      const memory = new MemoryCache();
+      memory.apply("GUILD_CREATE", GUILD);
+      memory.apply("MESSAGE_CREATE", message("10", { author: user("7") }));
+      for (const { event, data } of events) memory.apply(event, data);
+      assert.equal(memory.channel("2")?.topic, huge.topic);
+      assert.equal(memory.channelMessages("2").length, 2);
+      memory.apply("GUILD_DELETE", { id: "1" });
+      assert.equal(memory.sizes().message + memory.sizes().channel, 0);
+      assert.equal(await store.channel("2"), undefined);
+      assert.deepEqual(await redis.keys("message:*"), [], `batched ${batched}`);
+      assert.equal(await redis.exists("channel_keys:2"), 0);
+      assert.deepEqual(await danglingEntries(redis), []);
+      await store.apply("GUILD_DELETE", { id: "1" });
+      await store.flush();
+      assert.deepEqual(
+        (await redis.keys("*")).filter((key) => key !== "guild_keys"),
+        [],
+        `batched ${batched}`,
+      );
+      assert.equal(store.stale, false);
+    }
   },
 ));

@@ -36,12 +36,16 @@ const OPTIONS = {
 
 function expected(): string[] {
   // Recomputed here: after each arrival, drop what is more than 60 s older
-  // than the newest message so far.
+  // than the newest message so far, or than the one before it when the
+  // newest is more than 60 s after every other (at 200 s: the messages up
+  // to 70 s go with the next one, at 201 s).
   let kept: [number, string][] = [];
   TIMES.forEach((t, n) => {
     kept.push([t, idAt(t * 1000, n)]);
-    const newest = Math.max(...kept.map(([time]) => time));
-    kept = kept.filter(([time]) => time >= newest - 60);
+    const times = kept.map(([time]) => time).sort((a, b) => b - a);
+    const newest = times[0]!, before = times[1] ?? newest;
+    const from = newest - before > 60 ? before : newest;
+    kept = kept.filter(([time]) => time >= from - 60);
   });
   return kept.sort((a, b) => a[0] - b[0]).map(([, id]) => id);
 }
@@ -78,5 +82,79 @@ Deno.test(redisStoreTest(
       await redis.scard("message_keys"),
       expected().length,
     );
+  },
+));
+
+// One message whose id is far in the future (a valid snowflake: its time is
+// in 2154), among real ones an hour apart at most.
+const FUTURE = "18446744073709551615";
+const WITH_FUTURE = [
+  idAt(0, 0),
+  FUTURE,
+  ...[1, 2, 3].map((s) => idAt(s * 1000, s)),
+];
+const AGE_OPTIONS = {
+  resources: ["messages" as const],
+  messages: { maxAge: 3_600_000 },
+};
+
+Deno.test("MemoryCache: one message id from the future does not make every real message of its channel too old", () => {
+  const cache = new MemoryCache(AGE_OPTIONS);
+  for (const id of WITH_FUTURE) cache.apply("MESSAGE_CREATE", message(id));
+  assert.deepEqual(
+    cache.channelMessages("2").map((m) => m.id),
+    [...WITH_FUTURE.filter((id) => id !== FUTURE), FUTURE],
+  );
+  // A newest message alone, more than maxAge after the others, drops them
+  // with the next one.
+  const later = idAt(7_200_000, 9);
+  cache.apply("MESSAGE_DELETE", { id: FUTURE, channel_id: "2" });
+  cache.apply("MESSAGE_CREATE", message(later));
+  assert.equal(cache.channelMessages("2").length, 5);
+  cache.apply("MESSAGE_CREATE", message(idAt(7_201_000, 10)));
+  assert.deepEqual(
+    cache.channelMessages("2").map((m) => m.id),
+    [later, idAt(7_201_000, 10)],
+  );
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: one message id from the future does not empty its channel either, one by one or in a batch (whose later events see the messages kept)",
+  13,
+  async (redis) => {
+    const memory = new MemoryCache(AGE_OPTIONS);
+    for (const id of WITH_FUTURE) memory.apply("MESSAGE_CREATE", message(id));
+    const kept = memory.channelMessages("2").map((m) => m.id);
+    for (const batched of [false, true]) {
+      await redis.flushdb();
+      const cache = new RedisCache(redis, AGE_OPTIONS);
+      const creates = WITH_FUTURE.map((id) => ({
+        event: "MESSAGE_CREATE",
+        data: message(id),
+      }));
+      const remove = {
+        event: "MESSAGE_DELETE",
+        data: { id: WITH_FUTURE[0], channel_id: "2" },
+      };
+      let old: unknown;
+      if (batched) {
+        old = (await cache.applyBatch([...creates, remove])).at(-1)!.old;
+      } else {
+        for (const { event, data } of creates) await cache.apply(event, data);
+        await cache.flush();
+        assert.deepEqual(
+          (await cache.channelMessages("2")).map((m) => m.id),
+          kept,
+        );
+        old = (await cache.apply(remove.event, remove.data)).old;
+      }
+      await cache.flush();
+      assert.equal((old as { id?: string })?.id, WITH_FUTURE[0], `${batched}`);
+      assert.deepEqual(
+        (await cache.channelMessages("2")).map((m) => m.id),
+        kept.slice(1),
+        `batched ${batched}`,
+      );
+    }
   },
 ));

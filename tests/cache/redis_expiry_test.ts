@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
+import { expiryTime, MAX_TTL_MS } from "../../cache/redis_expiry.ts";
 import { redisStoreTest } from "./_redis_database.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
@@ -67,7 +68,7 @@ Deno.test(redisStoreTest(
   },
 ));
 
-Deno.test("RedisCache refuses a ttl that is not a positive number of seconds, naming it", () => {
+Deno.test("RedisCache refuses a ttl that is not a positive number of seconds up to 10 years (MAX_TTL_MS), naming it", () => {
   // The constructor touches no connection: a stand-in is enough.
   const redis = {} as ConstructorParameters<typeof RedisCache>[0];
   for (
@@ -77,6 +78,10 @@ Deno.test("RedisCache refuses a ttl that is not a positive number of seconds, na
       [{ messages: Number.NaN }, "ttl.messages"],
       [{ messages: Infinity }, "ttl.messages"],
       [{ messages: "60" }, "ttl.messages"],
+      // Past Date's range every write's expiry time threw, and the cache
+      // went stale; past the year 9999 no sweep could read it.
+      [{ members: 1e13 }, "ttl.members"],
+      [{ messages: MAX_TTL_MS / 1000 + 1 }, "ttl.messages"],
     ] as const
   ) {
     assert.throws(
@@ -88,6 +93,18 @@ Deno.test("RedisCache refuses a ttl that is not a positive number of seconds, na
   }
   assert.throws(() => new RedisCache(redis, { ttl: 60 as never }), TypeError);
   new RedisCache(redis, { ttl: { members: 0.5, messages: 86_400 } });
+  new RedisCache(redis, { ttl: { members: MAX_TTL_MS / 1000 } });
+  assert.equal(MAX_TTL_MS, 10 * 365.25 * 86_400_000);
+  // The longest makes an expiry time both sweeps read until the year 9989.
+  assert.match(
+    expiryTime(Date.UTC(9989, 0, 1) + MAX_TTL_MS),
+    /^"9\d{3}-\d\d-\d\dT[\d:.]+"$/,
+  );
+  assert.throws(() => new RedisCache(redis, { ttl: { members: 1e13 } }), {
+    name: "RangeError",
+    message:
+      "Cannot create cache as 'ttl.members' must be a positive number of seconds up to 315576000 (10 years): current value '10000000000000'",
+  });
 });
 
 Deno.test(redisStoreTest(

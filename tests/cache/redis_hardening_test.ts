@@ -106,6 +106,51 @@ Deno.test("RedisCache: write commands Redis has not answered are bounded too (MA
   );
 });
 
+Deno.test("RedisCache.flush() waits for writes past MAX_UNANSWERED_WRITES without being refused: a healthy cache is not marked stale", async () => {
+  // Pipelines answered only when the test says so; PING at once.
+  const unanswered: (() => void)[] = [];
+  let commands = 0;
+  const pipeline = (): Record<string, unknown> => {
+    let length = 0;
+    const queued: Record<string, unknown> = new Proxy({}, {
+      get: (_, name) =>
+        name === "exec"
+          ? () => new Promise((resolve) => unanswered.push(() => resolve([])))
+          : name === "length"
+          ? length
+          : () => (length++, commands++, queued),
+    });
+    return queued;
+  };
+  const redis = {
+    status: "ready",
+    pipeline,
+    ping: () => Promise.resolve("PONG"),
+  } as unknown as RedisConnection;
+  const stale: unknown[] = [];
+  const cache = new RedisCache(redis, {
+    resources: ["members"],
+    onStale: (error) => stale.push(error),
+  });
+  // One batch taken (nothing else unanswered) whose writes pass the bound.
+  const members = Array.from(
+    { length: MAX_UNANSWERED_WRITES / 2 },
+    (_, i) => memberChunk(i).members[0],
+  );
+  const [update] = await cache.applyBatch([{
+    event: "GUILD_MEMBERS_CHUNK",
+    data: { ...memberChunk(0), members },
+  }]);
+  assert.equal(update!.changes.length, members.length);
+  assert.ok(commands > MAX_UNANSWERED_WRITES, `${commands} commands`);
+  // Called while they are unanswered (answered later, as Redis would).
+  const flushed = cache.flush();
+  for (const answer of unanswered) answer();
+  await flushed;
+  assert.deepEqual(stale, []);
+  assert.equal(cache.stale, false);
+});
+
 /** A GUILD_CREATE of guild `n` with `members` members. */
 const guildCreate = (n: number, members: number) => ({
   id: String(10 + n),
