@@ -7,6 +7,8 @@
  * @module
  */
 import { botTokenFault, normalizeBotToken } from "../base/bot_token.ts";
+import { textLength } from "../base/text_length.ts";
+import { MAX_TTL_MS } from "../cache/redis_expiry.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { DEFAULT_BYTE_CAPACITY } from "./publisher.ts";
 import type {
@@ -180,17 +182,9 @@ function oneLine(value: string): string {
 // connected and said nothing of why.
 const MAX_ACTIVITY_NAME = 128;
 
-// The longest STATE_*_TTL, in milliseconds: 10 years (of 365.25 days), far
-// beyond any cache's use (0 keeps entries for ever). Redis EXPIRE/PEXPIRE
-// would take far more (up to about 2^63 ms), but the TTL never reaches them:
-// the service turns it into seconds for the Redis store, which records each
-// write's now + TTL in `expiry_keys` as a twilight-dispatch timestamp
-// (cache/redis_expiry.ts) made with Date#toISOString. That throws "Invalid
-// time value" past 8.64e15 ms from 1970 (so every member or message write
-// failed), and past the year 9999 it writes a six-digit year that neither
-// this store's sweep nor twilight-dispatch's parses, so the entry would
-// never expire. Now + 10 years stays clear of both until the year 9989.
-const MAX_STATE_TTL = 315_576_000_000;
+// The longest STATE_*_TTL, in milliseconds: the Redis store's longest TTL
+// (10 years: its expiry timestamps break past the year 9999).
+const MAX_STATE_TTL = MAX_TTL_MS;
 
 const STATUSES: readonly DispatchConfig["status"][] = [
   "online",
@@ -485,7 +479,7 @@ export function loadDispatchConfig(
   };
   const activityName = (value: string): string => {
     // Counted in code points, as Discord counts characters: an emoji is one.
-    const length = [...value].length;
+    const length = textLength(value);
     if (length > MAX_ACTIVITY_NAME) {
       throw new ConfigError(
         "ACTIVITY_NAME",

@@ -1,7 +1,8 @@
 /**
  * {@linkcode GuildJoins}: tells the guilds a shard joins and leaves from the
  * GUILD_CREATEs that follow every READY and RESUME, for the dispatch
- * service's guild log (`LOG_GUILD_CHANNEL`) and `gateway_guild_events`.
+ * service's `gateway_guild_events` (always counted) and its guild log
+ * (`LOG_GUILD_CHANNEL`).
  *
  * Internal to the dispatch service; not exported from its entry point.
  *
@@ -18,6 +19,16 @@ const logger = getLogger(["disruption", "dispatch"]);
  * any spread while bounding what a gateway's made-up guild ids can take.
  */
 export const MAX_KNOWN_GUILDS = 10_000;
+
+/**
+ * The dispatches {@linkcode GuildJoins.update} reads; the service parses
+ * only these when nothing else needs parsed events.
+ */
+export const GUILD_EVENTS: readonly string[] = [
+  "READY",
+  "GUILD_CREATE",
+  "GUILD_DELETE",
+];
 
 /** A guild joined or left, as twilight-dispatch labels it. */
 export interface GuildChange {
@@ -66,6 +77,9 @@ export class GuildJoins {
       this.#known.set(shardId, known);
       return undefined;
     }
+    // Any other event (most carry an `id`) is passed over at once: with the
+    // state cache on, every dispatch comes through here.
+    if (name !== "GUILD_CREATE" && name !== "GUILD_DELETE") return undefined;
     const id = d?.id;
     if (!isSnowflake(id)) return undefined;
     const known = this.#known.get(shardId) ?? new Set();
@@ -89,7 +103,7 @@ export class GuildJoins {
     if (this.#full.has(shardId)) return;
     this.#full.add(shardId);
     logger.warn(
-      "Shard {shardId} reported more than {max} guilds (Discord allows 2,500 per shard): the guild log remembers no more of them, and may log their reconnects as joins",
+      "Shard {shardId} reported more than {max} guilds (Discord allows 2,500 per shard): no more of them are remembered, so their reconnects may be counted (and logged) as joins",
       { shardId, max: MAX_KNOWN_GUILDS },
     );
   }

@@ -60,7 +60,7 @@ import { ensureQueue } from "./declare.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
 import { EventNames } from "./event_name.ts";
-import { GuildJoins } from "./guild_joins.ts";
+import { GUILD_EVENTS, GuildJoins } from "./guild_joins.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 
@@ -219,7 +219,7 @@ export class DispatchService {
   readonly #eventCounters = new Map<string, { inc(): void }>();
   /** Event names as labels and routing keys. */
   readonly #names = new EventNames(this.#metrics.unroutable);
-  /** Guilds joined and left, for the guild log. */
+  /** Guilds joined and left, for gateway_guild_events and the guild log. */
   readonly #guildJoins = new GuildJoins();
   #closing = false;
   /** The save in flight, if any; a tick while one is pending is skipped. */
@@ -375,10 +375,11 @@ export class DispatchService {
     manager.on("raw", (event) => this.#onRaw(event));
     if (config.stateEnabled) {
       manager.on("dispatch", (event) => this.#onParsed(event));
-    } else if (config.logGuildChannel) {
-      // Only what the guild log needs is parsed.
+    } else {
+      // gateway_guild_events counts with or without the guild log, as in
+      // twilight-dispatch: only its events are parsed, the rest peeked.
       manager.on("dispatch", (event) => this.#onParsed(event), {
-        events: ["READY", "GUILD_CREATE", "GUILD_DELETE"],
+        events: GUILD_EVENTS,
       });
     }
     manager.on("state", (change) => this.#onState(change));
@@ -551,11 +552,10 @@ export class DispatchService {
   }
 
   #trackGuild(shardId: number, name: string, data: unknown): void {
-    if (!this.#guildLog) return;
     const change = this.#guildJoins.update(shardId, name, data);
     if (!change) return;
     this.#metrics.guildEvents.inc({ type: change.type });
-    this.#guildLog.add(
+    this.#guildLog?.add(
       change.type === "Join"
         ? `Joined guild ${change.name ?? ""} (${change.id})`
         : `Left guild ${change.id}`,

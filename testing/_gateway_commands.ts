@@ -4,9 +4,11 @@
  * with the all-members rate limit), soundboard sounds (op 31) and channel
  * info (op 43). Private to the test kit.
  *
- * Op 8 for the whole member list (`query: ""`, `limit: 0`) needs the
- * `GUILD_MEMBERS` intent; without it Discord does not answer, so the fake
- * sends nothing and logs a `command-ignored` event.
+ * Op 8 for the member list (`query: ""`, any `limit`: up to `limit`
+ * members, all of them for 0) needs the `GUILD_MEMBERS` intent; without it
+ * Discord does not answer, so the fake sends nothing and logs a
+ * `command-ignored` event. A name prefix returns at most 100 members, and
+ * only the request for all members (`limit: 0`) is rate limited.
  *
  * @module
  */
@@ -146,11 +148,14 @@ export function onRequestMembers(
       encoder.encode(d.nonce).byteLength <= 32
     ? d.nonce
     : undefined;
-  const allMembers = hasQuery && d.query === "" && d.limit === 0;
+  // "GUILD_MEMBERS intent is required to request the entire member list—
+  // (query='', limit=0<=n)": an empty query is the member list whatever the
+  // limit, not a prefix search (capped at 100, no intent needed).
+  const memberList = hasQuery && d.query === "";
+  const allMembers = memberList && d.limit === 0;
   if (
-    allMembers && (session.intents & GatewayIntent.GuildMembers) === 0
+    memberList && (session.intents & GatewayIntent.GuildMembers) === 0
   ) {
-    // "GUILD_MEMBERS intent is required to request the entire member list":
     // Discord sends nothing back, so the log is the only trace.
     core.emit({
       type: "command-ignored",
@@ -183,6 +188,8 @@ export function onRequestMembers(
     }
     session.token.allMembers.set(guildId, now);
     members = guildMembers(guild, core.config);
+  } else if (memberList) {
+    members = guildMembers(guild, core.config).slice(0, d.limit as number);
   } else if (hasQuery) {
     const query = (d.query as string).toLowerCase();
     const limit = Math.min(d.limit === 0 ? 100 : d.limit as number, 100);

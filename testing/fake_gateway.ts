@@ -234,8 +234,9 @@ export class FakeGateway {
    * What happened, in order: connections, IDENTIFYs (each saying whether a
    * RESUME was possible instead), RESUMEs (with the URL kind they came in
    * on), op 7/op 9 sent, commands Discord would leave unanswered
-   * (`command-ignored`: an all-members op 8 without `GUILD_MEMBERS`), and
-   * closes. Frames are on each connection's `received`.
+   * (`command-ignored`: a member-list op 8, `query: ""`, without
+   * `GUILD_MEMBERS`), and closes. Frames are on each connection's
+   * `received`.
    */
   get log(): FakeGatewayEvent[] {
     return [...this.#engine.log];

@@ -500,8 +500,8 @@ export type FakeGatewayEvent =
   | {
     /**
      * A command of a ready session got no answer because Discord would not
-     * answer it: an op 8 for the whole member list (`query: ""`,
-     * `limit: 0`) from a session without the `GUILD_MEMBERS` intent.
+     * answer it: an op 8 for the member list (`query: ""`, any `limit`)
+     * from a session without the `GUILD_MEMBERS` intent.
      */
     type: "command-ignored";
     /** Scheduler time. */

@@ -3,7 +3,11 @@
  *
  * @module
  */
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  clampTimerDelay,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import { assertIntegerOption } from "../base/option_checks.ts";
 
 /**
@@ -118,17 +122,19 @@ export class VirtualScheduler implements Scheduler {
   }
 
   /**
-   * Queue `callback` for `now() + delay`.
+   * Queue `callback` for `now() + delay`, the delay taken as the real
+   * scheduler takes it (`clampTimerDelay`): negative and `NaN` count as 0,
+   * anything above 2^31 − 1 ms (`Infinity` too) as 2^31 − 1.
    *
    * @param callback What to run.
-   * @param delay Milliseconds; negative counts as 0.
+   * @param delay Milliseconds.
    * @returns The timer's handle.
    */
   setTimeout(callback: () => void, delay: number): TimerId {
     const id = this.#nextId++;
     const timer = {
       id,
-      due: this.#now + Math.max(0, delay),
+      due: this.#now + clampTimerDelay(delay),
       order: this.#order++,
       callback,
     };
@@ -174,11 +180,13 @@ export class VirtualScheduler implements Scheduler {
 
   /**
    * Move the clock forward by `ms`, running every timer that falls due on the
-   * way, in order, with microtasks flushed before and after each.
+   * way, in order, with microtasks flushed before and after each. Advances
+   * may overlap (one started by a timer, or two not awaited): each runs the
+   * timers due by its target or by the clock, whichever is later, and the
+   * clock never goes back, so one that ends sooner leaves it where it is.
    *
    * @param ms Milliseconds to move forward: a finite number (`0`, or a
-   * negative one as timers take it, runs the timers due now; the clock
-   * never goes back).
+   * negative one as timers take it, runs the timers due now).
    * @returns A promise that resolves when the clock reached its target.
    * @throws {RangeError} When `ms` is not a finite number (a repeating
    * timer never let `Infinity` return, and `NaN` made `now()` NaN).
@@ -195,11 +203,13 @@ export class VirtualScheduler implements Scheduler {
     await this.flushMicrotasks();
     for (;;) {
       const next = this.#earliest();
-      if (!next || next.due > target) break;
+      // Another advance may have moved the clock past `target` meanwhile:
+      // the timers due by then are due now too.
+      if (!next || next.due > Math.max(target, this.#now)) break;
       this.#fire(next);
       await this.flushMicrotasks();
     }
-    this.#now = target;
+    if (target > this.#now) this.#now = target;
     await this.flushMicrotasks();
   }
 

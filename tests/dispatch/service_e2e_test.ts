@@ -1506,6 +1506,58 @@ serviceTest(
   },
 );
 
+serviceTest(
+  "gateway_guild_events counts joins and leaves without the guild log, with or without the state cache",
+  async () => {
+    // twilight-dispatch counts them whatever LOG_GUILD_CHANNEL says; the
+    // service counted them only for the guild log, and without it or the
+    // state cache did not even read the guild events.
+    for (const extra of [{}, { STATE_ENABLED: "true" }]) {
+      await using t = await setUp(extra);
+      await t.run(async (service) => {
+        const onShard0 = { shardId: 0, ignoreIntents: true };
+        // A guild shard 0 had at READY, again (a reconnect): not a join.
+        const known = t.discord.gateway.guildIds.find((id) =>
+          (BigInt(id) >> 22n) % BigInt(SHARDS) === 0n
+        )!;
+        t.discord.gateway.dispatch("GUILD_CREATE", {
+          id: known,
+          name: "Known",
+        }, onShard0);
+        t.discord.gateway.dispatch("GUILD_CREATE", {
+          id: "4194304000",
+          name: "Newcomers",
+        }, onShard0);
+        // Unavailable (an outage): not a leave.
+        t.discord.gateway.dispatch("GUILD_DELETE", {
+          id: known,
+          unavailable: true,
+        }, onShard0);
+        t.discord.gateway.dispatch(
+          "GUILD_DELETE",
+          { id: "4194304000" },
+          onShard0,
+        );
+        await t.consumer.until(
+          () =>
+            t.consumer.messages.filter((m) => m.body.t === "GUILD_DELETE")
+              .length === 2,
+          "both GUILD_DELETEs",
+        );
+        // Counted before the event was published: no wait.
+        const metrics = (await service.get("/metrics")).text;
+        const lines = metrics.split("\n").filter((line) =>
+          line.startsWith("gateway_guild_events{")
+        ).sort();
+        assert.deepEqual(lines, [
+          'gateway_guild_events{type="Join"} 1',
+          'gateway_guild_events{type="Leave"} 1',
+        ], JSON.stringify(extra));
+      });
+    }
+  },
+);
+
 /** Whether a presence update (op 3) reached the fake gateway on `shard`. */
 function presenceSent(discord: FakeDiscord, shard: number): boolean {
   return discord.gateway.connections.some((connection) =>

@@ -1565,6 +1565,40 @@ Deno.test("FakeGateway does not answer an all-members op 8 without GUILD_MEMBERS
   s.gateway.close();
 });
 
+Deno.test("FakeGateway takes op 8 with an empty query and a limit as a member-list request", async () => {
+  // Discord: "GUILD_MEMBERS intent is required to request the entire member
+  // list—(query='', limit=0<=n)"; the fake took query "" with limit > 0 as a
+  // prefix search: 100 members at most, no intent needed.
+  for (const withIntent of [false, true]) {
+    const s = setup({ guilds: 1, membersPerGuild: 300 });
+    const { client } = await ready(s, {
+      intents: 513 | (withIntent ? GatewayIntent.GuildMembers : 0),
+    });
+    const guildId = s.gateway.guildIds[0]!;
+    const before = client.payloads.length;
+    client.send({ op: 8, d: { guild_id: guildId, query: "", limit: 250 } });
+    await s.settle();
+    const ignored = s.gateway.log.filter((e) => e.type === "command-ignored");
+    if (!withIntent) {
+      assert.equal(client.payloads.length, before, "Discord sends nothing");
+      assert.equal(ignored.length, 1);
+      assert.equal(client.closed, undefined);
+    } else {
+      assert.equal(ignored.length, 0);
+      // Up to `limit` members; only limit 0 (all of them) is rate limited.
+      client.send({ op: 8, d: { guild_id: guildId, query: "", limit: 250 } });
+      client.send({ op: 8, d: { guild_id: guildId, query: "", limit: 0 } });
+      await s.settle();
+      assert.deepEqual(
+        client.dispatches("GUILD_MEMBERS_CHUNK").map((p) => p.d.members.length),
+        [250, 250, 300],
+      );
+      assert.equal(client.dispatches("RATE_LIMITED").length, 0);
+    }
+    s.gateway.close();
+  }
+});
+
 Deno.test("FakeGateway answers op 8 queries and user_ids", async () => {
   const s = setup({ guilds: 1, membersPerGuild: 15 });
   const { client } = await ready(s, {

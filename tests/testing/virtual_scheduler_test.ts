@@ -1,9 +1,11 @@
 // The virtual clock nearly every shard test stands on, tested directly:
 // ordering, ties, cancelling, negative delays, timers queued by timers,
-// microtask flushing, runNext/runAll and their bounds, and the numbers it
-// refuses.
+// microtask flushing, runNext/runAll and their bounds, the numbers it
+// refuses, delays clamped as the real scheduler clamps them, and overlapping
+// advances.
 import assert from "node:assert/strict";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { MAX_TIMER_DELAY } from "../../base/scheduler.ts";
 import { Gen } from "../_fakes/prng.ts";
 
 Deno.test("VirtualScheduler starts where told and moves only when driven", async () => {
@@ -47,6 +49,91 @@ Deno.test("VirtualScheduler clamps negative delays to now and ignores unknown ha
   // As a negative delay: `advance(due - now())` after the due time ran.
   await clock.advance(-10);
   assert.equal(clock.now(), 50, "a negative advance does not go back");
+});
+
+Deno.test("VirtualScheduler takes NaN, Infinity and huge delays as the real scheduler does", async () => {
+  // `due: now + Math.max(0, delay)` made a NaN timer's due NaN, which broke
+  // the heap (timers ran out of order at wrong times), and an Infinity one
+  // moved now() to Infinity for good. realScheduler clamps with
+  // clampTimerDelay: NaN runs at once, anything above 2^31 - 1 at 2^31 - 1.
+  const clock = new VirtualScheduler();
+  const log: string[] = [];
+  const at = (name: string) => () => log.push(`${name}@${clock.now()}`);
+  clock.setTimeout(at("a100"), 100);
+  clock.setTimeout(at("nan"), NaN);
+  clock.setTimeout(at("c50"), 50);
+  clock.setTimeout(at("d10"), 10);
+  assert.equal(clock.nextDue, 0);
+  await clock.advance(0);
+  assert.deepEqual(log, ["nan@0"]);
+  await clock.advance(200);
+  assert.deepEqual(log, ["nan@0", "d10@10", "c50@50", "a100@100"]);
+
+  const far = new VirtualScheduler();
+  const fired: string[] = [];
+  far.setTimeout(() => fired.push(`inf@${far.now()}`), Infinity);
+  far.setTimeout(() => fired.push(`huge@${far.now()}`), 2 ** 40);
+  assert.equal(far.nextDue, MAX_TIMER_DELAY);
+  assert.equal(await far.runAll(), 2);
+  assert.deepEqual(fired, [
+    `inf@${MAX_TIMER_DELAY}`,
+    `huge@${MAX_TIMER_DELAY}`,
+  ]);
+  assert.equal(far.now(), MAX_TIMER_DELAY);
+  far.setTimeout(() => fired.push(`later@${far.now()}`), 10);
+  await far.advance(5);
+  assert.equal(fired.length, 2, "a 10 ms timer does not run 5 ms on");
+  await far.advance(5);
+  assert.equal(fired.at(-1), `later@${MAX_TIMER_DELAY + 10}`);
+});
+
+Deno.test("VirtualScheduler's clock never goes back when advances overlap, and every due timer runs in order", async () => {
+  // advance() ended with `now = target`: advance(10) started beside
+  // advance(1000) took the clock from 500 (a timer's time) back to 10.
+  const clock = new VirtualScheduler();
+  const seen: number[] = [];
+  const sample = (): void => {
+    const now = clock.now();
+    if (seen.at(-1) !== now) seen.push(now);
+  };
+  const log: string[] = [];
+  clock.setTimeout(() => {
+    log.push(`t500@${clock.now()}`);
+    // A promise chain the timer starts watches the clock.
+    void (async () => {
+      for (let i = 0; i < 300; i++) {
+        sample();
+        await null;
+      }
+    })();
+    clock.setTimeout(() => log.push(`t500+0@${clock.now()}`), 0);
+    clock.setTimeout(() => log.push(`t500+100@${clock.now()}`), 100);
+  }, 500);
+  clock.setTimeout(() => log.push(`t900@${clock.now()}`), 900);
+  const long = clock.advance(1_000);
+  const short = clock.advance(10).then(sample);
+  await Promise.all([long, short]);
+  sample();
+  assert.deepEqual(log, [
+    "t500@500",
+    "t500+0@500",
+    "t500+100@600",
+    "t900@900",
+  ]);
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(seen[i]! > seen[i - 1]!, `the clock went back: ${seen}`);
+  }
+  assert.equal(clock.now(), 1_000);
+  assert.equal(clock.pending, 0);
+
+  // A timer that starts an advance of its own (not awaited).
+  const nested = new VirtualScheduler();
+  const times: number[] = [];
+  nested.setTimeout(() => void nested.advance(0), 100);
+  nested.setTimeout(() => times.push(nested.now()), 300);
+  await nested.advance(400);
+  assert.deepEqual(times, [300]);
+  assert.equal(nested.now(), 400);
 });
 
 Deno.test("VirtualScheduler.advance refuses NaN and infinite times instead of hanging", async () => {
