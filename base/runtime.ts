@@ -14,7 +14,7 @@ interface RuntimeGlobals {
   Deno?: {
     build?: { os?: string };
     connect?: unknown;
-    connectTls?: unknown;
+    startTls?: unknown;
     permissions?: {
       querySync?(descriptor: { name: "env"; variable: string }): {
         state: string;
@@ -41,14 +41,14 @@ export function runtimeOs(): string {
 }
 
 /**
- * Whether `Deno.connect` and `Deno.connectTls` exist here (raw TCP and TLS
+ * Whether `Deno.connect` and `Deno.startTls` exist here (raw TCP and TLS
  * sockets, which the TCP WebSocket transport needs).
  *
  * @returns `true` on Deno.
  */
 export function denoSocketsAvailable(): boolean {
   return typeof runtime.Deno?.connect === "function" &&
-    typeof runtime.Deno.connectTls === "function";
+    typeof runtime.Deno.startTls === "function";
 }
 
 /**

@@ -141,7 +141,10 @@ export interface ShardDispatch {
   shardId: number;
   /** The event name (`t`), e.g. `MESSAGE_CREATE`; unknown names included. */
   name: string;
-  /** The sequence number (`s`). */
+  /**
+   * The sequence number (`s`); for a RESUMED with `s: null` (as gateway
+   * proxies send it), the shard's sequence, unchanged.
+   */
   sequence: number;
   /** The event payload (`d`), as Discord sent it. */
   data: unknown;
@@ -162,7 +165,10 @@ export interface RawShardDispatch {
   shardId: number;
   /** The event name (`t`). */
   name: string;
-  /** The sequence number (`s`). */
+  /**
+   * The sequence number (`s`); for a RESUMED with `s: null`, the shard's
+   * sequence, unchanged.
+   */
   sequence: number;
   /** The whole frame as received (after decompression). */
   text: string;
@@ -371,6 +377,8 @@ export class Shard {
   #mainReachable = false;
   /** Dispatches whose sequence jumped ahead by more than one. */
   #sequenceSkips = 0;
+  /** An undecodable frame before a session was shown on stderr. */
+  #undecodableShown = false;
 
   #queue: QueuedCommand[] = [];
   /**
@@ -1784,12 +1792,23 @@ export class Shard {
    * last good sequence so Discord sends it again.
    */
   #undecodable(connection: Connection, cause: unknown): void {
+    const session = this.#sessionId !== undefined;
     const error = new GatewayError(
       "decode",
-      `Shard ${this.#shardId} received a frame it could not decode; resuming from sequence ${this.#sequence}`,
+      `Shard ${this.#shardId} received a frame it could not decode; ${
+        session ? `resuming from sequence ${this.#sequence}` : "reconnecting"
+      }`,
       { cause, shardId: this.#shardId },
     );
-    logger.warn("{message}: {cause}", { message: error.message, cause });
+    // Before the first session, as for a failed connect: nothing else tells
+    // the user why start() is still waiting (a peer that is no gateway, a
+    // zstd window over maxInflatedBytes). Once: every retry fails alike.
+    const show = !session && !this.#undecodableShown;
+    if (show) this.#undecodableShown = true;
+    (show ? visible : logger).warn("{message}: {cause}", {
+      message: error.message,
+      cause,
+    });
     this.#emit("error", error);
     this.#connectionLost(connection, "resume");
   }
@@ -1891,14 +1910,18 @@ export class Shard {
     text: string,
   ): void {
     if (this.#beforeHello(connection)) return;
-    const sequence = payload.s;
     const name = payload.t;
+    // Gateway proxies (Gelbpunkt/gateway-proxy) send RESUMED with `s: null`:
+    // it carries no event to keep, so the sequence stays as it was. Every
+    // other dispatch needs its own.
+    const unnumbered = name === "RESUMED" && payload.s === null;
+    const sequence = unnumbered ? this.#sequence : payload.s;
     if (!isSequence(sequence) || typeof name !== "string") {
       this.#undecodable(
         connection,
         new TypeError(
           `A dispatch needs 's' (a non-negative integer) and 't' (a string): current values 's=${
-            describeValue(sequence)
+            describeValue(payload.s)
           }', 't=${describeValue(name)}'`,
         ),
       );
@@ -1931,8 +1954,10 @@ export class Shard {
         return;
       }
     }
-    if (!this.#acceptSequence(sequence)) return;
-    this.#replayProgressed(connection);
+    if (!unnumbered) {
+      if (!this.#acceptSequence(sequence)) return;
+      this.#replayProgressed(connection);
+    }
     // While parsing first, check whether peeking would pay again on a sample
     // of the stream only: the check costs a lookup per dispatch.
     if (
@@ -2098,6 +2123,7 @@ export class Shard {
 
   #becomeReady(connection: Connection): void {
     this.#clearPhaseTimer(connection);
+    this.#undecodableShown = false;
     // Quick drops are counted until a connection stays up (#connectionLost).
     connection.readyAt ??= this.#scheduler.now();
     this.#failedAttempts = 0;

@@ -145,6 +145,13 @@ export interface ShardOptions {
    * resumes on a new connection: a decompression bomb costs at most this
    * much memory.
    *
+   * With `zstd-stream` it also caps the window the stream may ask for (the
+   * power of two at or above this value, 1 KiB to 128 MiB): a stream whose
+   * window is larger fails every connection before HELLO with a `decode`
+   * error (shown once on stderr) while `connect()` waits. Standard zstd
+   * at its default level uses a 2 MiB window (higher levels more: 8 MiB at
+   * level 19), so with `zstd-stream` keep it at 2097152 (2 MiB) or more.
+   *
    * @default {67108864 (64 MiB)}
    */
   maxInflatedBytes?: number;

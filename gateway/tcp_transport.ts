@@ -1,6 +1,6 @@
 /**
  * A lighter {@linkcode Transport}: an RFC 6455 WebSocket client written on
- * `Deno.connect` (`ws://`) and `Deno.connectTls` (`wss://`), and the
+ * `Deno.connect` (`ws://`) and `Deno.startTls` over it (`wss://`), and the
  * default transport on Deno. Each idle connection holds one pending read
  * into a small buffer and nothing else: about a third of the memory of the
  * runtime's `WebSocket`, which matters when a process keeps many shards
@@ -207,6 +207,13 @@ class TcpWebSocket implements GatewaySocket {
   #received: { code: number; reason: string } | undefined;
   /** Set when the connection was failed: reported instead of 1006. */
   #failure: ProtocolError | undefined;
+  /**
+   * Cancels the TCP connect: `close()` while connecting aborts it (and so
+   * the shard's connect timeout does). Left running, a connect to a host
+   * that never answers lives on until the OS gives up (about two minutes),
+   * keeping the process alive after `close()`.
+   */
+  readonly #connecting = new AbortController();
 
   constructor(
     url: string,
@@ -228,8 +235,12 @@ class TcpWebSocket implements GatewaySocket {
   close(code: number, reason = ""): void {
     if (this.#state === "closing" || this.#state === "closed") return;
     if (this.#state === "connecting") {
-      // Nothing to shake hands with: cut it; the run loop reports 1006.
+      // Nothing to shake hands with: cut it, a connect still pending
+      // included; the run loop reports 1006.
       this.#state = "closed";
+      this.#connecting.abort(
+        new Error("The socket was closed while connecting"),
+      );
       this.#closeConn();
       return;
     }
@@ -283,13 +294,29 @@ class TcpWebSocket implements GatewaySocket {
     const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const port = url.port ? Number(url.port) : secure ? 443 : 80;
     const key = base64(randomBytes(16));
-    const conn = secure
-      ? await Deno.connectTls(
-        this.#caCerts
-          ? { hostname, port, caCerts: [...this.#caCerts] }
-          : { hostname, port },
-      )
-      : await Deno.connect({ hostname, port });
+    // TCP first, then TLS over it: Deno.connectTls takes no signal, so its
+    // TCP connect could not be cancelled. (The TLS handshake itself, which
+    // runs on the first read or write, cannot be: a peer that never
+    // answers it keeps the connection until it hangs up, a Deno bug.)
+    const tcp = await Deno.connect({
+      hostname,
+      port,
+      signal: this.#connecting.signal,
+    });
+    let conn: Deno.Conn = tcp;
+    if (secure) {
+      try {
+        conn = await Deno.startTls(
+          tcp,
+          this.#caCerts
+            ? { hostname, caCerts: [...this.#caCerts] }
+            : { hostname },
+        );
+      } catch (error) {
+        tcp.close();
+        throw error;
+      }
+    }
     if (this.#state !== "connecting") {
       conn.close();
       throw new Error("The socket was closed while connecting");
@@ -828,8 +855,9 @@ export interface TcpWebSocketTransportOptions {
 
 /**
  * A {@linkcode Transport} that speaks WebSocket itself over a TCP (`ws://`)
- * or TLS (`wss://`) connection from `Deno.connect` / `Deno.connectTls`,
- * instead of the runtime's `WebSocket`. It is the default on Deno (see
+ * or TLS (`wss://`) connection from `Deno.connect` (and `Deno.startTls`),
+ * instead of the runtime's `WebSocket`. `close()` cancels a connect still
+ * pending (a host that never answers). It is the default on Deno (see
  * {@linkcode defaultTransport}). An idle connection costs a pending read
  * into a 2 KiB buffer; a busy one reads up to 64 KiB at a time, and frames
  * larger than that get a buffer of their own for as long as they take to

@@ -20,21 +20,21 @@ const NO_ENV = (): undefined => undefined;
 
 type Mutable = {
   connect: typeof Deno.connect;
-  connectTls: typeof Deno.connectTls | undefined;
+  startTls: typeof Deno.startTls | undefined;
 };
 
 /**
  * Run a Shard on the default transport's choice (made without proxy
- * variables) to READY and close it, with `Deno.connectTls` removed when
+ * variables) to READY and close it, with `Deno.startTls` removed when
  * asked.
  *
  * @returns Whether the shard dialled the server with `Deno.connect`.
  */
 async function shardDialledWithDenoConnect(
-  withoutConnectTls: boolean,
+  withoutStartTls: boolean,
 ): Promise<boolean> {
   const deno = Deno as unknown as Mutable;
-  const { connect, connectTls } = deno;
+  const { connect, startTls } = deno;
   const gateway = new FakeGateway({ tokens: [TOKEN] });
   const server = await serveFakeGateway(gateway);
   const ports: number[] = [];
@@ -42,7 +42,7 @@ async function shardDialledWithDenoConnect(
     ports.push(options.port);
     return connect(options);
   }) as typeof Deno.connect;
-  if (withoutConnectTls) deno.connectTls = undefined;
+  if (withoutStartTls) deno.startTls = undefined;
   const shard = new Shard({
     token: TOKEN,
     intents: GatewayIntent.Guilds,
@@ -56,7 +56,7 @@ async function shardDialledWithDenoConnect(
   } finally {
     await shard.close();
     deno.connect = connect;
-    deno.connectTls = connectTls;
+    deno.startTls = startTls;
     gateway.close();
     await server.close();
   }

@@ -15,6 +15,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deflateBlocks, zstdBlocks } from "../_fakes/bombs.ts";
 import { recordDispatches } from "../_fakes/dispatch_recorder.ts";
 import {
@@ -313,6 +314,43 @@ for (const codec of CODECS) {
     }
   });
 }
+
+Deno.test("Shard with zstd-stream and a maxInflatedBytes under the stream's window says so on stderr once; 2 MiB takes a standard stream", async () => {
+  // The fake gateway compresses as standard zstd does at its default level
+  // (a 2 MiB window): 1,000,000 bytes caps the window at 1 MiB, so every
+  // connection failed before HELLO, and nothing reached stderr.
+  const small = inProcess("zstd-stream", {}, 1_000_000);
+  let connecting: Promise<unknown> | undefined;
+  try {
+    const lines = await captureStderr(async () => {
+      connecting = small.shard.connect().catch((error) => error);
+      await small.until(() => small.errors.length >= 3, "three attempts");
+    });
+    assert.deepEqual(
+      [...new Set(small.errors.map((error) => error.kind))],
+      ["decode"],
+    );
+    assert.equal(small.shard.status, "reconnecting");
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(
+      lines[0]!,
+      /could not decode; reconnecting: .*window is larger than the 1000000 bytes maxInflatedBytes allows/,
+    );
+  } finally {
+    await small.teardown();
+  }
+  await connecting;
+  // The smallest value the option's documentation advises.
+  const enough = inProcess("zstd-stream", {}, 2 * 1024 * 1024);
+  try {
+    const ready = enough.shard.connect();
+    await enough.scheduler.advance(0);
+    await ready;
+    assert.deepEqual(enough.errors, []);
+  } finally {
+    await enough.teardown();
+  }
+});
 
 Deno.test("Shard refuses a maxInflatedBytes that is not a positive integer", () => {
   assert.throws(

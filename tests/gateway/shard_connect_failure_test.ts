@@ -10,11 +10,15 @@ import {
   parseRetryAfter,
 } from "../../gateway/connect_failure.ts";
 import { Shard } from "../../gateway/shard.ts";
-import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
+import {
+  createTcpWebSocketTransport,
+  tcpWebSocketTransport,
+} from "../../gateway/tcp_transport.ts";
 import { type Transport, webSocketTransport } from "../../gateway/transport.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { TEST_CA } from "../_fakes/test_tls.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 const encoder = new TextEncoder();
@@ -319,3 +323,135 @@ Deno.test("Shard shows a failed connect before its first session on stderr, with
     new RegExp(`could not connect to 127\\.0\\.0\\.1:${port}.*trying again`),
   );
 });
+
+/**
+ * A host that never answers a connect (a blackholed route, a firewall that
+ * drops SYNs), on loopback: a listener that never accepts, its accept queue
+ * filled, so the kernel drops every further SYN and a connect waits until
+ * the OS gives up (about two minutes). A probe connect that has not
+ * completed after 300 ms tells the queue is full.
+ */
+async function blackhole(): Promise<{ port: number; close(): void }> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const queued: Deno.Conn[] = [];
+  const close = () => {
+    for (const conn of queued) conn.close();
+    listener.close();
+  };
+  try {
+    for (;;) {
+      if (queued.length > 65_536) throw new Error("The queue never filled");
+      const probe = new AbortController();
+      const timer = setTimeout(() => probe.abort(), 300);
+      try {
+        queued.push(
+          await Deno.connect({
+            hostname: "127.0.0.1",
+            port,
+            signal: probe.signal,
+          }),
+        );
+      } catch (error) {
+        if (!probe.signal.aborted) throw error;
+        return { port, close };
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+/** A transport whose sockets say when `Deno.connect` was called and closed. */
+function watchedTcpTransport(base: Transport): {
+  transport: Transport;
+  closes: Promise<number>[];
+} {
+  const closes: Promise<number>[] = [];
+  const transport: Transport = (url, listener) => {
+    const closed = Promise.withResolvers<number>();
+    closes.push(closed.promise);
+    return base(url, {
+      ...listener,
+      onClose: (code, reason) => {
+        closed.resolve(code);
+        listener.onClose(code, reason);
+      },
+    });
+  };
+  return { transport, closes };
+}
+
+for (const scheme of ["ws", "wss"] as const) {
+  const base = scheme === "wss"
+    ? createTcpWebSocketTransport({ caCerts: [TEST_CA] })
+    : tcpWebSocketTransport;
+
+  Deno.test(`tcpWebSocketTransport close() cancels a ${scheme}:// connect to a host that never answers`, async () => {
+    // The connect went on after close() (Deno.connect had no signal): the
+    // close was reported only when the OS gave up, two minutes later, and
+    // the pending connect kept the process alive that long.
+    const hole = await blackhole();
+    const deno = Deno as unknown as { connect: typeof Deno.connect };
+    const connect = deno.connect;
+    const dialled = Promise.withResolvers<void>();
+    deno.connect = ((options: Deno.ConnectOptions) => {
+      dialled.resolve();
+      return connect(options);
+    }) as typeof Deno.connect;
+    try {
+      const { transport, closes } = watchedTcpTransport(base);
+      const socket = transport(`${scheme}://127.0.0.1:${hole.port}/`, {
+        onOpen: () => assert.fail("a blackhole never opens"),
+        onMessage: () => {},
+        onError: () => {},
+        onClose: () => {},
+      });
+      await within(dialled.promise, "the connect to start");
+      socket.close(1000);
+      assert.equal(
+        await within(closes[0]!, "the close, at once", 2_000),
+        1006,
+      );
+    } finally {
+      deno.connect = connect;
+      hole.close();
+    }
+  });
+
+  Deno.test(`Shard's connect timeouts and close() leave no ${scheme}:// connect pending to a host that never answers`, async () => {
+    // Each 10 s connect timeout of an outage left its connect behind, and
+    // close() resolved (after timeouts.close) with them still pending.
+    const hole = await blackhole();
+    const { transport, closes } = watchedTcpTransport(base);
+    const s = shardTo(`${scheme}://127.0.0.1:${hole.port}`, transport);
+    const connecting = s.shard.connect().catch((error) => error);
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        while (closes.length < attempt) await s.scheduler.advance(1_000);
+        await s.scheduler.advance(10_000); // timeouts.connect
+        assert.equal(
+          await within(closes[attempt - 1]!, `attempt ${attempt}'s close`),
+          1006,
+        );
+      }
+      assert.deepEqual(
+        [...new Set(s.errors.map((error) => error.kind))],
+        ["timeout"],
+      );
+      while (closes.length < 4) await s.scheduler.advance(1_000);
+      // No virtual time passes: close() resolves once the socket reports
+      // its close, not at timeouts.close.
+      await within(s.shard.close(), "close() while connecting", 2_000);
+      assert.equal(await within(closes[3]!, "the last close"), 1006);
+      assert.equal(s.scheduler.pending, 0, "no timer left");
+    } finally {
+      await s.shard.close();
+      hole.close();
+    }
+    assert.ok((await connecting) instanceof GatewayError);
+  });
+}

@@ -188,6 +188,36 @@ Deno.test("Shard shows a handshake that times out before its first session on st
   await connecting;
 });
 
+Deno.test("Shard shows frames it cannot decode before its first session on stderr, once, with no logging configured", async () => {
+  // A peer that is no gateway (an echo server's greeting on every
+  // connection): each connection failed before HELLO, start() waited
+  // forever, and nothing reached stderr.
+  const h = createHarness();
+  const connecting = h.shard.connect().catch((error) => error);
+  const greeted = new Set<FakeSocket>();
+  const lines = await captureStderr(async () => {
+    while (h.errors.length < 4) {
+      await h.scheduler.advance(500);
+      const socket = h.socket();
+      if (socket.state !== "open" || greeted.has(socket)) continue;
+      greeted.add(socket);
+      socket.receive("Welcome to the echo server");
+      await h.settle();
+    }
+  });
+  assert.deepEqual(
+    h.errors.map((error) => error.kind),
+    ["decode", "decode", "decode", "decode"],
+  );
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0]!,
+    /^\[WRN\] disruption·gateway·shard: Shard 0 received a frame it could not decode; reconnecting: SyntaxError/,
+  );
+  await h.shard.close();
+  await connecting;
+});
+
 Deno.test("Shard: a heartbeat Discord asks for just before the shard's own, its ACK on the way, is no zombie", async () => {
   const h = await readyHarness(); // first heartbeat at INTERVAL / 2
   const socket = h.socket();

@@ -198,3 +198,46 @@ Deno.test("Shard keeps the sequence across a resume and delivers the replay once
   ]);
   await h.shard.close();
 });
+
+Deno.test("Shard takes a RESUMED with s: null (as gateway proxies send it), parsed or peeked, and keeps its sequence; any other dispatch needs its s", async () => {
+  // Gelbpunkt/gateway-proxy answers every RESUME with
+  // {"t":"RESUMED","s":null,"op":0,"d":{}}: it was undecodable, so every
+  // RESUME behind such a proxy failed three times and the shard identified
+  // again, losing the events after RESUMED.
+  for (const filtered of [false, true]) {
+    const h = await readyHarness({ recordDispatches: false });
+    const seen: [string, number][] = [];
+    h.shard.on(
+      "dispatch",
+      (event) => seen.push([event.name, event.sequence]),
+      filtered ? { events: ["MESSAGE_CREATE"] } : {},
+    );
+    dispatch(h.socket(), 2);
+    h.socket().drop();
+    await h.scheduler.advance(0);
+    hello(h.socket());
+    await h.settle();
+    assert.deepEqual(h.socket().sentPayloads()[0], {
+      op: 6,
+      d: { token: "harness-token.secret", session_id: "session-1", seq: 2 },
+    });
+    h.socket().receive('{"t":"RESUMED","s":null,"op":0,"d":{}}');
+    assert.equal(h.shard.status, "ready");
+    assert.equal(h.shard.sequence, 2, "no sequence to keep");
+    dispatch(h.socket(), 3);
+    await h.scheduler.advance(31_000); // past the RESUMED timeout
+    assert.equal(h.errors.length, 0, h.errors.join("\n"));
+    assert.equal(h.transport.sockets.length, 2, "one RESUME, kept");
+    assert.deepEqual(
+      seen,
+      filtered
+        ? [["MESSAGE_CREATE", 2], ["MESSAGE_CREATE", 3]]
+        : [["MESSAGE_CREATE", 2], ["RESUMED", 2], ["MESSAGE_CREATE", 3]],
+    );
+    // Only RESUMED: an event without its sequence is still undecodable.
+    h.socket().receive('{"t":"MESSAGE_CREATE","s":null,"op":0,"d":{}}');
+    assert.deepEqual(h.errors.map((error) => error.kind), ["decode"]);
+    assert.equal(h.shard.sequence, 3);
+    await h.shard.close();
+  }
+});
