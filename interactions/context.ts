@@ -82,10 +82,10 @@ const CALLBACK_NAMES: Readonly<Record<number, string>> = {
 export interface MessageResponse {
   /**
    * Text (2000 characters, counted in code points as Discord counts them,
-   * at most; not with Components v2).
+   * at most; not with Components v2). `null` clears it in an edit.
    */
-  content?: string;
-  /** Embeds (10 at most; not with Components v2). */
+  content?: string | null;
+  /** Embeds (10 at most; not with Components v2; `[]` clears them). */
   embeds?: EmbedPayload[];
   /**
    * Components. Anything but action rows at the top level sets the
@@ -163,13 +163,23 @@ export interface InteractionContextOptions {
    * @default {3000}
    */
   answerDeadline?: number;
+  /**
+   * How far the interaction was answered before this context: a worker
+   * finishing an interaction another process deferred passes `"deferred"`
+   * (or `"answered"`), so that follow-ups and edits of the original go
+   * out; from `"pending"` they are refused until an initial response.
+   *
+   * @default {"pending"}
+   */
+  state?: InteractionState;
 }
 
 /**
  * Turn a response into callback data and files; throws for invalid ones.
  * `current` is the flags of the message it edits, when known (Components
- * v2 stays on a message once set). Lengths are counted in code points, as
- * Discord counts them.
+ * v2 stays on a message once set; an edit that sets it clears the
+ * message's content and embeds, as Discord requires). Lengths are counted
+ * in code points, as Discord counts them.
  */
 function messageData(
   message: string | MessageResponse,
@@ -187,7 +197,10 @@ function messageData(
   const v2 = needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0;
   checkCounts(input, v2);
   if (needsV2) bits |= COMPONENTS_V2_FLAG;
-  if (v2 && (input.content !== undefined || input.embeds !== undefined)) {
+  // null and [] clear: what an edit into Components v2 must send.
+  const hasEmbeds = input.embeds !== undefined &&
+    !(Array.isArray(input.embeds) && input.embeds.length === 0);
+  if (v2 && (input.content != null || hasEmbeds)) {
     throw new InteractionError(
       "invalid_response",
       "A message with Components v2 (the IS_COMPONENTS_V2 flag: given, already on the message, or set for sections, containers, text displays, ...) cannot have 'content' or 'embeds': put the text in a textDisplay",
@@ -214,6 +227,15 @@ function messageData(
     data.components = components as unknown as ComponentPayload[];
   }
   if (bits !== 0) data.flags = bits;
+  if (
+    !initial && (bits & COMPONENTS_V2_FLAG) !== 0 &&
+    (current & COMPONENTS_V2_FLAG) === 0
+  ) {
+    // An edit turning a message into Components v2: Discord answers 400
+    // unless its content and embeds are cleared in the same edit.
+    data.content ??= null;
+    data.embeds ??= [];
+  }
   return { data, files: files?.length ? files : undefined };
 }
 
@@ -283,7 +305,7 @@ export class InteractionContext {
   readonly #received: number;
   /** Ms after `#received` an initial response is taken. */
   readonly #deadline: number;
-  #state: InteractionState = "pending";
+  #state: InteractionState;
   /** How it was deferred: its answer keeps that visibility. */
   #deferred: "public" | "ephemeral" | "update" | undefined;
   /** The flags of the original response, as far as known. */
@@ -302,6 +324,15 @@ export class InteractionContext {
     this.rest = options.rest;
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#received = options.received ?? this.#scheduler.now();
+    const state = options.state ?? "pending";
+    if (!["pending", "deferred", "answered"].includes(state)) {
+      throw new TypeError(
+        `Cannot create interaction context as 'state' must be "pending", "deferred" or "answered": current value 'state=${
+          String(state)
+        }'`,
+      );
+    }
+    this.#state = state;
     if (options.answerDeadline !== undefined) {
       assertIntegerOption(
         "interaction context",
@@ -324,6 +355,7 @@ export class InteractionContext {
           this.#uploads(files),
         ));
     this.#acknowledged = new Promise((resolve) => this.#acknowledge = resolve);
+    if (state !== "pending") this.#acknowledge();
   }
 
   /** Whether the initial response was sent, deferred or not yet. */
@@ -559,7 +591,7 @@ export class InteractionContext {
     if (this.#state !== "pending") return;
     throw new InteractionError(
       "invalid_response",
-      `Interaction ${this.interaction.id} has no initial response yet, and ${why}: answer with respond() or defer() first`,
+      `Interaction ${this.interaction.id} has no initial response yet, and ${why}: answer with respond() or defer() first (a context for an interaction another process answered takes { state: "deferred" })`,
     );
   }
 
@@ -633,14 +665,14 @@ export class InteractionContext {
   #limit(): string {
     return this.#deadline === ANSWER_DEADLINE
       ? "3 s"
-      : `the HTTP endpoint's answerDeadline of ${this.#deadline} ms`;
+      : `the answerDeadline of ${this.#deadline} ms`;
   }
 
   /** What happened at that deadline, as error messages say it. */
   #lateness(): string {
     return this.#deadline === ANSWER_DEADLINE
       ? "Discord dropped it and invalidated its token"
-      : "its request was answered 500 and nothing more can be sent";
+      : "it was reported not answered (over HTTP, its request was answered 500) and nothing more is sent";
   }
 
   /**

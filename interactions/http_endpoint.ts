@@ -192,9 +192,11 @@ async function delivered(
  * `ctx.respond()`, `ctx.defer()` and the other initial responses resolve
  * only once their HTTP answer was delivered (`info.completed`), so that
  * `await ctx.defer(); await ctx.editOriginal(...)` cannot edit before
- * Discord has the defer; they fail as `not_answered` when it was not
- * delivered. Called without that info (other frameworks, tests), they
- * resolve once the answer is handed over.
+ * Discord has the defer; they fail as `not_answered` when Deno reports it
+ * undelivered (the connection broke first, or it took longer than
+ * Discord's 3 s; a small answer to a client that had already hung up may
+ * still be reported delivered). Called without that info (other
+ * frameworks, tests), they resolve once the answer is handed over.
  *
  * A response with files is sent through the callback route (multipart) and
  * the HTTP request is answered with 202 and no body, as Discord's

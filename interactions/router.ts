@@ -75,7 +75,10 @@ export interface InteractionRouterOptions {
     interaction: Interaction,
   ) => void | Promise<void>;
   /**
-   * Time a handler has for the initial response, in ms (1 to 2^31 - 1).
+   * Time a handler has for the initial response, in ms (1 to 2^31 - 1;
+   * Discord's 3 s is the most that counts): past it the interaction is
+   * reported `not_answered`, and a late answer fails as `token_expired`,
+   * nothing sent.
    *
    * @default {3000}
    */
@@ -471,10 +474,17 @@ export class InteractionRouter {
   ): Promise<boolean> {
     const now = this.#scheduler.now();
     const received = options.received ?? now;
+    const deadline = Math.min(
+      this.#deadline,
+      options.answerDeadline ?? this.#deadline,
+    );
+    // The context refuses an answer after the deadline the report uses:
+    // reported as not answered, it must not go out after all.
     const ctx = new InteractionContext(interaction, {
       ...options,
       scheduler: this.#scheduler,
       received,
+      answerDeadline: deadline,
     });
     let label = `interaction ${interaction.id}`;
     let run: (() => unknown) | undefined;
@@ -503,10 +513,6 @@ export class InteractionRouter {
       );
       return true;
     }
-    const deadline = Math.min(
-      this.#deadline,
-      options.answerDeadline ?? this.#deadline,
-    );
     const late = (): InteractionError =>
       new InteractionError(
         "not_answered",

@@ -14,6 +14,7 @@
 // options (`#optionList` and its helpers) in a private module, as
 // `_component_checks.ts` is for components.
 import { assertBotToken } from "../base/bot_token.ts";
+import { textLength } from "../base/text_length.ts";
 import {
   MAX_TIMER_DELAY,
   realScheduler,
@@ -1359,15 +1360,17 @@ export class FakeDiscord {
       ) {
         throw new RangeError(`Option '${name}' is out of range: ${value}`);
       }
+      // Counted in code points, as Discord counts characters.
+      const length = typeof value === "string" ? textLength(value) : 0;
       if (
         typeof value === "string" &&
         ((definition.min_length !== undefined &&
-          value.length < definition.min_length) ||
+          length < definition.min_length) ||
           (definition.max_length !== undefined &&
-            value.length > definition.max_length))
+            length > definition.max_length))
       ) {
         throw new RangeError(
-          `Option '${name}' has a bad length: ${value.length}`,
+          `Option '${name}' has a bad length: ${length}`,
         );
       }
       let wire: unknown = value;

@@ -3,9 +3,14 @@
 // Components v2 message with content (the flag given by hand, or already on
 // the message), and a follow-up before any initial response.
 import assert from "node:assert/strict";
-import { COMPONENTS_V2_FLAG } from "../../interactions/components.ts";
+import {
+  COMPONENTS_V2_FLAG,
+  container,
+  textDisplay,
+} from "../../interactions/components.ts";
 import {
   InteractionContext,
+  type InteractionContextOptions,
   type MessageResponse,
 } from "../../interactions/context.ts";
 import { InteractionError } from "../../interactions/errors.ts";
@@ -41,7 +46,10 @@ const MESSAGE = {
  * A context for a click on a message with `flags`, its requests recorded
  * (Discord's answers stubbed: 204 for callbacks, a message otherwise).
  */
-function click(flags = 0): { ctx: InteractionContext; sent: Sent[] } {
+function click(
+  flags = 0,
+  state?: InteractionContextOptions["state"],
+): { ctx: InteractionContext; sent: Sent[] } {
   const sent: Sent[] = [];
   const rest = new RestClient({
     token: "t",
@@ -68,7 +76,7 @@ function click(flags = 0): { ctx: InteractionContext; sent: Sent[] } {
       message: { id: "9", flags },
       data: { custom_id: "x", component_type: 2 },
     } as never,
-    { rest },
+    state === undefined ? { rest } : { rest, state },
   );
   return { ctx, sent };
 }
@@ -179,4 +187,47 @@ Deno.test("editOriginal() and deleteOriginal() before any initial response are r
   await ctx.editOriginal("done");
   await ctx.deleteOriginal();
   assert.deepEqual(sent.map((r) => r.method), ["POST", "PATCH", "DELETE"]);
+});
+
+Deno.test("a context made for an interaction another process answered takes state 'deferred': its edits and follow-ups go out", async () => {
+  const { ctx, sent } = click(0, "deferred");
+  assert.equal(ctx.state, "deferred");
+  await ctx.acknowledged;
+  await ctx.editOriginal("finished by the worker");
+  await ctx.followUp("and more");
+  await ctx.deleteOriginal();
+  assert.deepEqual(sent.map((r) => r.method), ["PATCH", "POST", "DELETE"]);
+  // Its initial response was made elsewhere: a second one is refused.
+  await assert.rejects(ctx.defer(), { kind: "already_answered" });
+  assert.throws(
+    () => click(0, "done" as never),
+    /'state' must be "pending", "deferred" or "answered"/,
+  );
+});
+
+Deno.test("an edit into Components v2 clears the message's content and embeds as Discord requires; null and [] are taken, text is not", async () => {
+  const v2 = [container([textDisplay("now in a container")])];
+  const { ctx, sent } = click();
+  await ctx.deferUpdate();
+  await ctx.editOriginal({ components: v2 });
+  await ctx.editOriginal({ content: null, embeds: [], components: v2 });
+  const [, first, second] = sent.map((r) => r.body as Record<string, unknown>);
+  for (const body of [first!, second!]) {
+    assert.equal(body.content, null);
+    assert.deepEqual(body.embeds, []);
+    assert.equal(Number(body.flags) & COMPONENTS_V2_FLAG, COMPONENTS_V2_FLAG);
+  }
+  // The message is v2 now: a later edit sends no clearing fields.
+  await ctx.editOriginal({ components: v2 });
+  const third = sent[3]!.body as Record<string, unknown>;
+  assert.equal("content" in third, false);
+  await assert.rejects(
+    ctx.editOriginal({ content: "text", components: v2 }),
+    refused(/cannot have 'content' or 'embeds'/),
+  );
+  // Already v2 (the component's message): an update sends no clearing.
+  const onV2 = click(COMPONENTS_V2_FLAG);
+  await onV2.ctx.update({ components: v2 });
+  const update = onV2.sent[0]!.body as { data: Record<string, unknown> };
+  assert.equal("content" in update.data, false);
 });

@@ -9,6 +9,7 @@ import {
   userCommand,
 } from "../../interactions/commands.ts";
 import { InteractionRouter } from "../../interactions/router.ts";
+import { delay } from "../../base/scheduler.ts";
 import { syncCommands } from "../../interactions/sync.ts";
 import type { InteractionError } from "../../interactions/errors.ts";
 import {
@@ -725,4 +726,33 @@ Deno.test("awaitMessage and awaitComponent reject a timeout that is not an integ
   const zero = awaitMessage(source, { scheduler: clock, timeout: 0 });
   await clock.advance(0);
   await assert.rejects(zero, (e: Error) => e.name === "TimeoutError");
+});
+
+Deno.test("the router's answerDeadline reaches the context: an interaction reported not answered at it cannot be answered after all", async () => {
+  const clock = new VirtualScheduler();
+  const reported: string[] = [];
+  const late: string[] = [];
+  const router = new InteractionRouter({
+    scheduler: clock,
+    answerDeadline: 1000,
+    onError: (error) => void reported.push(error.kind),
+  }).command(command({ name: "ping", description: "Ping" }), async (_, ctx) => {
+    await delay(clock, 1500);
+    await ctx.respond("too late").catch((error: InteractionError) =>
+      late.push(error.kind)
+    );
+  });
+  const sent: unknown[] = [];
+  const handled = router.handle(commandInteraction(), {
+    rest: undefined as never,
+    respond: (body) => {
+      sent.push(body);
+      return Promise.resolve();
+    },
+  });
+  await clock.advance(2000);
+  await handled;
+  assert.deepEqual(reported, ["not_answered"]);
+  assert.deepEqual(late, ["token_expired"]);
+  assert.deepEqual(sent, []);
 });

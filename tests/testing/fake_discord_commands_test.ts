@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
-import { command, userCommand } from "../../interactions/commands.ts";
+import { command, string, userCommand } from "../../interactions/commands.ts";
 import { InteractionRouter } from "../../interactions/router.ts";
 import { syncCommands } from "../../interactions/sync.ts";
 import { RestClient } from "../../rest/rest_client.ts";
@@ -240,6 +240,42 @@ Deno.test("runCommand of a command the bot never registered warns on stderr by d
     });
     assert.deepEqual(quietly, { content: "other" });
     assert.deepEqual(quiet, []);
+  } finally {
+    await client.stop();
+  }
+});
+
+Deno.test("runCommand counts a string option's length in code points, as Discord does", async () => {
+  await using discord = await FakeDiscord.start();
+  const say = command({
+    name: "say",
+    description: "Say",
+    options: { text: string({ description: "Text", maxLength: 10 }) },
+  });
+  const router = new InteractionRouter().command(
+    say,
+    (i, ctx) => ctx.respond(i.options.text ?? ""),
+  );
+  const client = new Client({
+    token: discord.token,
+    intents: 1,
+    ...discord.clientOptions,
+  });
+  router.attach(client);
+  await client.start();
+  try {
+    // 10 emoji fit (20 UTF-16 units); 11 do not.
+    const fits = await discord.runCommand(say, { text: "😀".repeat(10) }, {
+      unregistered: true,
+    });
+    assert.deepEqual(fits.body.data, { content: "😀".repeat(10) });
+    await assert.rejects(
+      async () =>
+        await discord.runCommand(say, { text: "😀".repeat(11) }, {
+          unregistered: true,
+        }),
+      /Option 'text' has a bad length: 11/,
+    );
   } finally {
     await client.stop();
   }
