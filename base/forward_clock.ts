@@ -3,7 +3,13 @@
  *
  * @module
  */
-import type { Scheduler } from "./scheduler.ts";
+import { realScheduler, type Scheduler } from "./scheduler.ts";
+
+/**
+ * Milliseconds since the epoch on the runtime's monotonic clock: it never
+ * steps, whatever NTP does to `Date.now()`.
+ */
+const monotonicNow = (): number => performance.timeOrigin + performance.now();
 
 /**
  * A scheduler's clock that never goes back. The real scheduler reads
@@ -12,6 +18,13 @@ import type { Scheduler } from "./scheduler.ts";
  * held every REST request for an hour). On this clock a step back counts
  * as no time passed, and time goes on from there; a timer that fired says
  * the time it was armed for is reached, whatever the wall clock reads.
+ *
+ * Over the real scheduler it reads the runtime's monotonic clock
+ * (`performance.now()`), which no step moves: a step back and its
+ * correction forward would otherwise leave it ahead of real time by the
+ * step (the offset kept the step back, and the step forward counted as
+ * time passed), and waits measured on it would end early. Over any other
+ * scheduler (a test's, a user's) steps are only seen as `now()` going back.
  *
  * Internal: times kept on it are shown on the scheduler's clock with
  * {@linkcode ForwardClock.toScheduler}.
@@ -36,7 +49,9 @@ import type { Scheduler } from "./scheduler.ts";
  */
 export class ForwardClock {
   readonly #scheduler: Scheduler;
-  /** Added to the scheduler's time: grows by each step back. */
+  /** The clock read: the monotonic one under the real scheduler. */
+  readonly #read: () => number;
+  /** Added to the time read: grows by each step back. */
   #offset = 0;
   /** The time last read. */
   #last = -Infinity;
@@ -48,15 +63,18 @@ export class ForwardClock {
    */
   constructor(scheduler: Scheduler) {
     this.#scheduler = scheduler;
+    this.#read = scheduler === realScheduler
+      ? monotonicNow
+      : () => scheduler.now();
   }
 
   /**
-   * The time now: the scheduler's plus the steps back seen.
+   * The time now: the clock read plus the steps back seen.
    *
    * @returns Milliseconds, never less than the last reading.
    */
   now(): number {
-    const raw = this.#scheduler.now();
+    const raw = this.#read();
     if (raw + this.#offset < this.#last) this.#offset = this.#last - raw;
     this.#last = raw + this.#offset;
     return this.#last;
@@ -83,7 +101,6 @@ export class ForwardClock {
    * @returns The same moment on the scheduler's clock.
    */
   toScheduler(at: number): number {
-    this.now();
-    return at - this.#offset;
+    return at - (this.now() - this.#scheduler.now());
   }
 }

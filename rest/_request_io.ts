@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { fnv1a } from "../base/fnv1a.ts";
 import { getLogger } from "@logtape/logtape";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
@@ -151,14 +152,19 @@ export function prepareRequest(
   }
   const signal = options.signal;
   const sent = new Headers(headers).get("authorization");
+  const authorization = sent === null
+    ? "none"
+    : sent === `Bot ${client.token}`
+    ? "bot"
+    : "other";
   return {
     method,
-    route,
-    authorization: sent === null
-      ? "none"
-      : sent === `Bot ${client.token}`
-      ? "bot"
-      : "other",
+    // Discord limits each user on a route by its token: a user's OAuth2
+    // request waits in a lane of its own, not behind another user's 429.
+    route: authorization === "other"
+      ? { ...route, majorParameter: `${route.majorParameter}/${fnv1a(sent!)}` }
+      : route,
+    authorization,
     url,
     init: {
       method,

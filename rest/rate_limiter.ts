@@ -237,10 +237,12 @@ interface GlobalWindow {
  *   with the bot token; the IP's, sent without authorization (webhooks with
  *   their token). Interaction endpoints wait for neither.
  * - A retry goes back to the head of its bucket, so order is kept.
- * - Waits are measured by the scheduler's timers: a wall clock set back
- *   (an NTP step; the real scheduler reads `Date.now`) neither holds a
- *   bucket's reset, the global window nor a global pause for the size of
- *   the step. No wait is longer than the time Discord asked for.
+ * - Waits are measured on a clock that does not step (the runtime's
+ *   monotonic clock under the real scheduler, whose `Date.now` NTP may
+ *   step): a wall clock set back neither holds a bucket's reset, the global
+ *   window nor a global pause for the size of the step, and set back and
+ *   forward again ends none of them early. No wait is longer than the time
+ *   Discord asked for.
  *
  * @example Two jobs on one route, the first teaching the bucket
  * ```ts

@@ -11,6 +11,7 @@ import {
 import { getCurrentUserGuildMember } from "../../rest/api/users.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { realScheduler } from "../../base/scheduler.ts";
 
 Deno.test("RestClient refuses requests once 401/403/429 answers reach the cap, until they age out", async () => {
   const clock = new VirtualScheduler();
@@ -391,4 +392,75 @@ Deno.test("InvalidRequestGuard: a wall clock set back keeps no answer in the win
   guard.record(403);
   guard.record(403);
   assert.equal(guard.check("GET", "/x")?.retryAfter, 600_000);
+});
+
+Deno.test("getCurrentUserGuildMember: one user's 429 does not hold another user's request (Discord limits each token on its own)", async () => {
+  const clock = new VirtualScheduler();
+  const sent: string[] = [];
+  const limited = (auth: string) => auth.endsWith("userA");
+  const rest = new RestClient({
+    token: "bot.token.x",
+    scheduler: clock,
+    maxRetries: 0,
+    fetch: (_input: RequestInfo | URL, init?: RequestInit) => {
+      const auth = new Headers(init?.headers).get("authorization")!;
+      sent.push(`${clock.now()} ${auth}`);
+      const headers = {
+        "content-type": "application/json",
+        "x-ratelimit-bucket": "abc",
+        "x-ratelimit-limit": "5",
+        "x-ratelimit-remaining": limited(auth) ? "0" : "4",
+        "x-ratelimit-reset-after": limited(auth) ? "30" : "1",
+      };
+      return Promise.resolve(
+        limited(auth)
+          ? Response.json(
+            { message: "You are being rate limited.", retry_after: 30 },
+            {
+              status: 429,
+              headers: {
+                ...headers,
+                "retry-after": "30",
+                "x-ratelimit-scope": "user",
+              },
+            },
+          )
+          : Response.json({ user: { id: "2" }, roles: [] }, { headers }),
+      );
+    },
+  });
+  const a = getCurrentUserGuildMember(rest, "5", "userA").catch((e) => e.name);
+  await clock.advance(5);
+  const again = getCurrentUserGuildMember(rest, "5", "userA").catch(() => {});
+  const b = getCurrentUserGuildMember(rest, "5", "userB");
+  await clock.advance(10);
+  assert.deepEqual((await b).roles, []);
+  assert.equal(await a, "RateLimitError");
+  // B went out at once; A's second request waits for A's own reset.
+  assert.deepEqual(sent, ["0 Bearer userA", "5 Bearer userB"]);
+  await clock.advance(30_000);
+  await again;
+  assert.equal(sent.at(-1), "30000 Bearer userA");
+});
+
+Deno.test("InvalidRequestGuard on the real clock: a wall clock set back and corrected forgets no answer early", () => {
+  const guard = new InvalidRequestGuard({
+    scheduler: realScheduler,
+    limit: 2,
+    window: 60_000,
+  });
+  guard.record(401);
+  guard.record(429);
+  const wall = Date.now;
+  try {
+    // NTP steps the wall clock back a minute, then forward again: no time
+    // passed, so both answers are still in the window.
+    Date.now = () => wall() - 60_000;
+    assert.equal(guard.count, 2);
+    Date.now = wall;
+    assert.equal(guard.count, 2);
+    assert.ok(guard.check("GET", "/x") instanceof InvalidRequestLimitError);
+  } finally {
+    Date.now = wall;
+  }
 });
