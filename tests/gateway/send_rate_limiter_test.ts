@@ -3,7 +3,7 @@ import {
   REQUESTED_HEARTBEAT_SPACING,
   SendRateLimiter,
 } from "../../gateway/send_rate_limiter.ts";
-import type { Scheduler } from "../../base/scheduler.ts";
+import { realScheduler, type Scheduler } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 
@@ -526,4 +526,23 @@ Deno.test("SendRateLimiter gives a flood of commands the room the heartbeats lea
       assert.ok(rate >= 25 && rate <= 30, `${rate} commands a minute`);
     },
   );
+});
+
+Deno.test("SendRateLimiter on the real clock: a wall clock stepped forward lets no frame out early", () => {
+  const limiter = new SendRateLimiter({
+    scheduler: realScheduler,
+    limit: 4,
+    windowMs: 60_000,
+  });
+  for (let i = 0; i < 4; i++) limiter.record();
+  const wall = Date.now;
+  try {
+    // NTP steps the wall clock a minute forward: Discord's window still
+    // holds the four frames, so a command must still wait about 60 s.
+    Date.now = () => wall() + 61_000;
+    assert.equal(limiter.inWindow, 4);
+    assert.ok(limiter.delayForCommand() > 59_000);
+  } finally {
+    Date.now = wall;
+  }
 });
