@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { ForwardClock } from "../base/forward_clock.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   realScheduler,
@@ -173,6 +174,13 @@ interface Budget {
  */
 export class MemoryIdentifyQueue implements IdentifyQueue {
   #scheduler: Scheduler;
+  /**
+   * The budget's and buckets' clock: it never goes back, and under the
+   * real scheduler it is the monotonic one, so a wall clock stepped forward
+   * neither refills a spent budget (an IDENTIFY Discord has no session
+   * start for resets the bot's token) nor lets an IDENTIFY out early.
+   */
+  readonly #clock: ForwardClock;
   #intervalMs: number;
   #maxConcurrency: number;
   #buckets = new Map<number, Bucket>();
@@ -209,6 +217,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       );
     }
     this.#scheduler = scheduler;
+    this.#clock = new ForwardClock(scheduler);
     this.#intervalMs = intervalMs;
     this.#maxConcurrency = maxConcurrency;
     if (sessionStartLimit) this.updateSessionStartLimit(sessionStartLimit);
@@ -225,7 +234,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
    */
   get remaining(): number | undefined {
     if (!this.#budget) return undefined;
-    this.#refill(this.#scheduler.now());
+    this.#refill(this.#clock.now());
     return this.#budget.remaining;
   }
 
@@ -266,7 +275,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
         `Cannot update session start limit as 'max_concurrency' must be a positive integer: current value 'max_concurrency=${max_concurrency}'`,
       );
     }
-    const now = this.#scheduler.now();
+    const now = this.#clock.now();
     this.#budget = { total, remaining, resetAt: now + reset_after };
     if (max_concurrency !== this.#maxConcurrency) {
       this.#rebucket(max_concurrency);
@@ -332,7 +341,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       const head = this.#head(bucket);
       if (head === undefined) return;
       if (bucket.timer !== undefined) return; // waiting for the interval
-      const now = this.#scheduler.now();
+      const now = this.#clock.now();
       // A grant sets nextAllowed one interval ahead at most: further means
       // the wall clock stepped back since (NTP), which would hold the bucket
       // for the size of the step. One interval from now is never too early.
@@ -429,7 +438,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     // The timer, not the clock, says when the window has passed.
     this.#resetTimer = this.#scheduler.setTimeout(() => {
       this.#resetTimer = undefined;
-      this.#refillAt(this.#scheduler.now());
+      this.#refillAt(this.#clock.now());
       this.#drainAll();
     }, waitMs);
   }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ForwardClock } from "../base/forward_clock.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 
 /** How many presence updates may be written in one window. */
@@ -19,13 +20,17 @@ export const PRESENCE_WINDOW_MS = 20_000;
  * connection gives a fresh allowance.
  */
 export class PresencePacer {
-  readonly #scheduler: Scheduler;
+  /**
+   * Never goes back (a wall clock set back held presences for the size of
+   * the step), and monotonic under the real scheduler.
+   */
+  readonly #clock: ForwardClock;
   /** When the last {@linkcode PRESENCE_UPDATES_PER_WINDOW} updates went. */
   readonly #writtenAt: number[] = [];
 
   /** @param scheduler The clock that timestamps updates. */
   constructor(scheduler: Scheduler) {
-    this.#scheduler = scheduler;
+    this.#clock = new ForwardClock(scheduler);
   }
 
   /**
@@ -34,18 +39,15 @@ export class PresencePacer {
    */
   delay(): number {
     if (this.#writtenAt.length < PRESENCE_UPDATES_PER_WINDOW) return 0;
-    const now = this.#scheduler.now();
-    // A wall clock set back leaves updates "in the future": they count as
-    // written now, not as holding presences back for the size of the step.
-    for (let i = 0; i < this.#writtenAt.length; i++) {
-      this.#writtenAt[i] = Math.min(this.#writtenAt[i]!, now);
-    }
-    return Math.max(0, this.#writtenAt[0]! + PRESENCE_WINDOW_MS - now);
+    return Math.max(
+      0,
+      this.#writtenAt[0]! + PRESENCE_WINDOW_MS - this.#clock.now(),
+    );
   }
 
   /** Count an update written now. */
   record(): void {
-    this.#writtenAt.push(this.#scheduler.now());
+    this.#writtenAt.push(this.#clock.now());
     if (this.#writtenAt.length > PRESENCE_UPDATES_PER_WINDOW) {
       this.#writtenAt.shift();
     }

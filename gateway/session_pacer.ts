@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { ForwardClock } from "../base/forward_clock.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 
@@ -32,7 +33,12 @@ export const HEALTHY_SESSION = 10 * 60_000;
  * peer behaves, and none of a healthy bot's few a day delayed.
  */
 export class SessionPacer {
-  readonly #scheduler: Scheduler;
+  /**
+   * Never goes back (a wall clock set back would count as a wait the size
+   * of the step), and monotonic under the real scheduler (a step forward
+   * would let an IDENTIFY out early).
+   */
+  readonly #clock: ForwardClock;
   /** IDENTIFYs since the last healthy session. */
   #streak = 0;
   /** When the last one went. */
@@ -40,7 +46,7 @@ export class SessionPacer {
 
   /** @param scheduler The clock. */
   constructor(scheduler: Scheduler) {
-    this.#scheduler = scheduler;
+    this.#clock = new ForwardClock(scheduler);
   }
 
   /** How many IDENTIFYs went since the last healthy session. */
@@ -56,16 +62,13 @@ export class SessionPacer {
       max: MAX_SESSION_WAIT,
       jitter: 0,
     });
-    // A wall clock set back counts the last one as sent now, not as a wait
-    // the size of the step.
-    const now = this.#scheduler.now();
-    return Math.max(0, Math.min(this.#lastAt, now) + wait - now);
+    return Math.max(0, this.#lastAt + wait - this.#clock.now());
   }
 
   /** Count an IDENTIFY sent now. */
   record(): void {
     this.#streak++;
-    this.#lastAt = this.#scheduler.now();
+    this.#lastAt = this.#clock.now();
   }
 
   /**

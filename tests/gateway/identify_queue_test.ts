@@ -7,6 +7,7 @@ import {
   type SessionStartLimit,
 } from "../../gateway/identify_queue.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { realScheduler } from "../../base/scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { Gen } from "../_fakes/prng.ts";
 
@@ -639,4 +640,35 @@ Deno.test("MemoryIdentifyQueue paces by elapsed time when the wall clock steps",
       assert.equal(scheduler.pending, 0);
     },
   );
+});
+
+Deno.test("MemoryIdentifyQueue on the real clock: a wall clock stepped forward past the reset refills no spent budget", async () => {
+  const queue = new MemoryIdentifyQueue({ scheduler: realScheduler });
+  queue.updateSessionStartLimit({
+    total: 1000,
+    remaining: 0,
+    reset_after: 3_600_000,
+    max_concurrency: 1,
+  });
+  const wall = Date.now;
+  const controller = new AbortController();
+  let granted = false;
+  const lines = await captureStderr(async () => {
+    try {
+      // NTP steps the wall clock two hours forward: Discord's budget is
+      // still spent for an hour, so an IDENTIFY now would reset the token.
+      Date.now = () => wall() + 7_200_000;
+      const waiting = queue.acquire(0, controller.signal).then(
+        () => granted = true,
+        () => {},
+      );
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      assert.equal(granted, false);
+      controller.abort();
+      await waiting;
+    } finally {
+      Date.now = wall;
+    }
+  });
+  assert.match(lines.join("\n"), /Session start limit exhausted/);
 });
