@@ -1914,19 +1914,6 @@ export class Shard {
     // Gateway proxies (Gelbpunkt/gateway-proxy) send RESUMED with `s: null`:
     // it carries no event to keep, so the sequence stays as it was. Every
     // other dispatch needs its own.
-    const unnumbered = name === "RESUMED" && payload.s === null;
-    const sequence = unnumbered ? this.#sequence : payload.s;
-    if (!isSequence(sequence) || typeof name !== "string") {
-      this.#undecodable(
-        connection,
-        new TypeError(
-          `A dispatch needs 's' (a non-negative integer) and 't' (a string): current values 's=${
-            describeValue(payload.s)
-          }', 't=${describeValue(name)}'`,
-        ),
-      );
-      return;
-    }
     if (
       (name === "READY" && !connection.identifySent) ||
       (name === "RESUMED" && !connection.resumeSent)
@@ -1945,6 +1932,22 @@ export class Shard {
       );
       return;
     }
+    const unnumbered = name === "RESUMED" && payload.s === null;
+    const sequence = unnumbered ? this.#sequence : payload.s;
+    if (!isSequence(sequence) || typeof name !== "string") {
+      this.#undecodable(
+        connection,
+        new TypeError(
+          `A dispatch needs 's' (a non-negative integer) and 't' (a string): current values 's=${
+            describeValue(payload.s)
+          }', 't=${describeValue(name)}'`,
+        ),
+      );
+      return;
+    }
+    // An unnumbered RESUMED answers the RESUME once: a repeat (a numbered
+    // one would be dropped as an old sequence) changes nothing.
+    if (unnumbered && this.#status !== "resuming") return;
     let ready: ReadyFields | undefined;
     if (name === "READY") {
       try {

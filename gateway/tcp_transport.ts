@@ -238,8 +238,16 @@ class TcpWebSocket implements GatewaySocket {
       // Nothing to shake hands with: cut it, a connect still pending
       // included; the run loop reports 1006.
       this.#state = "closed";
-      this.#connecting.abort(
-        new Error("The socket was closed while connecting"),
+      // On a later turn: an abort in the turn the connect completes makes
+      // Deno.connect reject and drop the connection it made, open for good
+      // (a close() from a Deno.serve handler leaked one each time). A
+      // connect done by then is closed by #run, which sees "closed".
+      setTimeout(
+        () =>
+          this.#connecting.abort(
+            new Error("The socket was closed while connecting"),
+          ),
+        0,
       );
       this.#closeConn();
       return;
@@ -313,7 +321,13 @@ class TcpWebSocket implements GatewaySocket {
             : { hostname },
         );
       } catch (error) {
-        tcp.close();
+        // startTls may have taken the socket already (a bad caCerts entry
+        // fails after it): its close error would hide the real one.
+        try {
+          tcp.close();
+        } catch {
+          // Closed with the TLS attempt.
+        }
         throw error;
       }
     }
@@ -856,8 +870,10 @@ export interface TcpWebSocketTransportOptions {
 /**
  * A {@linkcode Transport} that speaks WebSocket itself over a TCP (`ws://`)
  * or TLS (`wss://`) connection from `Deno.connect` (and `Deno.startTls`),
- * instead of the runtime's `WebSocket`. `close()` cancels a connect still
- * pending (a host that never answers). It is the default on Deno (see
+ * instead of the runtime's `WebSocket`. `close()` cancels a TCP connect
+ * still pending (a host that never answers); a TLS handshake a peer never
+ * answers cannot be cancelled (a Deno limit): its socket stays open until
+ * the peer hangs up. It is the default on Deno (see
  * {@linkcode defaultTransport}). An idle connection costs a pending read
  * into a 2 KiB buffer; a busy one reads up to 64 KiB at a time, and frames
  * larger than that get a buffer of their own for as long as they take to

@@ -228,6 +228,12 @@ Deno.test("Shard takes a RESUMED with s: null (as gateway proxies send it), pars
     await h.scheduler.advance(31_000); // past the RESUMED timeout
     assert.equal(h.errors.length, 0, h.errors.join("\n"));
     assert.equal(h.transport.sockets.length, 2, "one RESUME, kept");
+    // It answers the RESUME once: a repeat is dropped, as a numbered
+    // RESUMED of an old sequence is (it made the shard "ready" again).
+    const states: string[] = [];
+    h.shard.on("state", (change) => states.push(change.current));
+    h.socket().receive('{"t":"RESUMED","s":null,"op":0,"d":{}}');
+    assert.deepEqual(states, []);
     assert.deepEqual(
       seen,
       filtered
