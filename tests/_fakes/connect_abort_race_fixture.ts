@@ -1,0 +1,66 @@
+/**
+ * Run in a subprocess by tests/gateway/shard_connect_failure_test.ts (it
+ * counts this process's sockets, which tests running in parallel would
+ * disturb): twenty times, a TCP-transport socket is closed from a
+ * Deno.serve handler in the turn its connect completes. Prints the number
+ * of sockets left open once the gateway side has closed everything.
+ */
+import { tcpWebSocketTransport } from "../../gateway/tcp_transport.ts";
+
+const TRIALS = 20;
+
+/** This process's open sockets. */
+function sockets(): number {
+  return [...Deno.readDirSync("/proc/self/fd")].filter((entry) => {
+    try {
+      return Deno.readLinkSync(`/proc/self/fd/${entry.name}`).startsWith(
+        "socket:",
+      );
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+const gateway = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+const held: Deno.Conn[] = [];
+const accepting = (async () => {
+  for await (const conn of gateway) held.push(conn);
+})();
+let socket: { close(code: number): void } | undefined;
+const admin = Deno.serve(
+  { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+  () => {
+    socket?.close(1000);
+    return new Response("closed");
+  },
+);
+const url = `http://127.0.0.1:${admin.addr.port}/`;
+await (await fetch(url)).text(); // the client's connection, pooled
+const before = sockets();
+for (let trial = 0; trial < TRIALS; trial++) {
+  const closed = Promise.withResolvers<void>();
+  const asked = fetch(url);
+  socket = tcpWebSocketTransport(`ws://127.0.0.1:${gateway.addr.port}/`, {
+    onOpen: () => {},
+    onMessage: () => {},
+    onError: () => {},
+    onClose: () => closed.resolve(),
+  });
+  await (await asked).text();
+  await closed.promise;
+}
+// The gateway side closes what it took and stops taking more: what is
+// left open is the client's (the listener's own socket is gone too).
+gateway.close();
+await accepting.catch(() => {});
+for (const conn of held) conn.close();
+// A connect that completes after its close() is closed by the transport
+// as it completes: give those a moment (a leaked one stays for good).
+const left = (): number => sockets() - (before - 1);
+for (let wait = 0; wait < 100 && left() > 0; wait++) {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const conn of held.splice(0)) conn.close();
+}
+console.log(JSON.stringify({ left: left() }));
+await admin.shutdown();
