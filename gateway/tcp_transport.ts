@@ -214,6 +214,8 @@ class TcpWebSocket implements GatewaySocket {
    * keeping the process alive after `close()`.
    */
   readonly #connecting = new AbortController();
+  /** The abort close() asked for, one turn later (see close()). */
+  #abortTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     url: string,
@@ -242,7 +244,7 @@ class TcpWebSocket implements GatewaySocket {
       // Deno.connect reject and drop the connection it made, open for good
       // (a close() from a Deno.serve handler leaked one each time). A
       // connect done by then is closed by #run, which sees "closed".
-      setTimeout(
+      this.#abortTimer = setTimeout(
         () =>
           this.#connecting.abort(
             new Error("The socket was closed while connecting"),
@@ -306,11 +308,17 @@ class TcpWebSocket implements GatewaySocket {
     // TCP connect could not be cancelled. (The TLS handshake itself, which
     // runs on the first read or write, cannot be: a peer that never
     // answers it keeps the connection until it hangs up, a Deno bug.)
-    const tcp = await Deno.connect({
-      hostname,
-      port,
-      signal: this.#connecting.signal,
-    });
+    let tcp: Deno.TcpConn;
+    try {
+      tcp = await Deno.connect({
+        hostname,
+        port,
+        signal: this.#connecting.signal,
+      });
+    } finally {
+      // Settled: nothing left to abort, and no timer left behind.
+      clearTimeout(this.#abortTimer);
+    }
     let conn: Deno.Conn = tcp;
     if (secure) {
       try {
