@@ -9,7 +9,10 @@ import { realScheduler, type Scheduler } from "./scheduler.ts";
  * Milliseconds since the epoch on the runtime's monotonic clock: it never
  * steps, whatever NTP does to `Date.now()`.
  */
-const monotonicNow = (): number => performance.timeOrigin + performance.now();
+const monotonicNow = (): number =>
+  // Whole milliseconds, as Date.now() reads: a fractional delay made
+  // timers fire up to a millisecond early, and messages show whole numbers.
+  Math.floor(performance.timeOrigin + performance.now());
 
 /**
  * A scheduler's clock that never goes back. The real scheduler reads
@@ -24,7 +27,9 @@ const monotonicNow = (): number => performance.timeOrigin + performance.now();
  * correction forward would otherwise leave it ahead of real time by the
  * step (the offset kept the step back, and the step forward counted as
  * time passed), and waits measured on it would end early. Over any other
- * scheduler (a test's, a user's) steps are only seen as `now()` going back.
+ * scheduler (a test's, a user's) steps are only seen as `now()` going back:
+ * a scheduler of a user's own that reads `Date.now()` has that limit (a
+ * step back and its correction leave this clock ahead by the step).
  *
  * Internal: times kept on it are shown on the scheduler's clock with
  * {@linkcode ForwardClock.toScheduler}.
@@ -63,7 +68,8 @@ export class ForwardClock {
    */
   constructor(scheduler: Scheduler) {
     this.#scheduler = scheduler;
-    this.#read = scheduler === realScheduler
+    // The real scheduler, or a copy of it (`{ ...realScheduler }`).
+    this.#read = scheduler.now === realScheduler.now
       ? monotonicNow
       : () => scheduler.now();
   }

@@ -342,12 +342,6 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       if (head === undefined) return;
       if (bucket.timer !== undefined) return; // waiting for the interval
       const now = this.#clock.now();
-      // A grant sets nextAllowed one interval ahead at most: further means
-      // the wall clock stepped back since (NTP), which would hold the bucket
-      // for the size of the step. One interval from now is never too early.
-      if (bucket.nextAllowed - now > this.#intervalMs) {
-        bucket.nextAllowed = now + this.#intervalMs;
-      }
       if (now < bucket.nextAllowed) {
         bucket.timer = this.#scheduler.setTimeout(() => {
           bucket.timer = undefined;
@@ -413,8 +407,8 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
   #refill(now: number): void {
     const budget = this.#budget;
     if (!budget || this.#resetTimer !== undefined) return;
-    // Discord's window is a day at most: a reset further off (the clock
-    // stepped back) is brought to a day.
+    // Discord's window is a day at most: a reset further off (a
+    // reset_after over a day) is brought to a day.
     if (budget.resetAt - now > SESSION_START_WINDOW_MS) {
       budget.resetAt = now + SESSION_START_WINDOW_MS;
     }

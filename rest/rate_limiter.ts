@@ -237,12 +237,12 @@ interface GlobalWindow {
  *   with the bot token; the IP's, sent without authorization (webhooks with
  *   their token). Interaction endpoints wait for neither.
  * - A retry goes back to the head of its bucket, so order is kept.
- * - Waits are measured on a clock that does not step (the runtime's
- *   monotonic clock under the real scheduler, whose `Date.now` NTP may
- *   step): a wall clock set back neither holds a bucket's reset, the global
- *   window nor a global pause for the size of the step, and set back and
- *   forward again ends none of them early. No wait is longer than the time
- *   Discord asked for.
+ * - Under the real scheduler waits are measured on the runtime's monotonic
+ *   clock, which NTP does not step (it steps `Date.now`): a wall clock set
+ *   back neither holds a bucket's reset, the global window nor a global
+ *   pause for the size of the step, and set back and forward again ends
+ *   none of them early. Under another scheduler a step back counts as no
+ *   time passed (see `ForwardClock` in `base/forward_clock.ts`).
  *
  * @example Two jobs on one route, the first teaching the bucket
  * ```ts

@@ -464,3 +464,28 @@ Deno.test("InvalidRequestGuard on the real clock: a wall clock set back and corr
     Date.now = wall;
   }
 });
+
+Deno.test("InvalidRequestGuard on a copy of the real scheduler keeps the monotonic clock, in whole milliseconds", () => {
+  const guard = new InvalidRequestGuard({
+    scheduler: { ...realScheduler },
+    limit: 1,
+    window: 60_000,
+  });
+  guard.record(401);
+  const wall = Date.now;
+  try {
+    Date.now = () => wall() - 60_000;
+    assert.equal(guard.count, 1);
+    Date.now = wall;
+    assert.equal(
+      guard.count,
+      1,
+      "a step back and its correction forget nothing",
+    );
+    const refused = guard.check("GET", "/x");
+    assert.ok(refused instanceof InvalidRequestLimitError);
+    assert.ok(Number.isInteger(refused.retryAfter), String(refused.retryAfter));
+  } finally {
+    Date.now = wall;
+  }
+});
