@@ -61,5 +61,6 @@ const left = (): number => sockets() - (before - 1);
 for (let wait = 0; wait < 100 && left() > 0; wait++) {
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
+// deno-lint-ignore no-console
 console.log(JSON.stringify({ left: left() }));
 await admin.shutdown();

@@ -113,3 +113,22 @@ export async function endpointHarness(
   });
   return { signer, fake, rest, router, errors, kinds, handler };
 }
+
+/** A message as Discord answers an edit or a follow-up of an interaction. */
+export const ANSWERED_MESSAGE = {
+  id: "77",
+  channel_id: "1",
+  content: "",
+  author: { id: "1", username: "a" },
+  attachments: [],
+  embeds: [],
+  mentions: [],
+  mention_roles: [],
+  pinned: false,
+  mention_everyone: false,
+  tts: false,
+  timestamp: "2024-01-01T00:00:00.000Z",
+  edited_timestamp: null,
+  type: 0,
+  flags: 0,
+};

@@ -3,6 +3,7 @@
 // Components v2 message with content (the flag given by hand, or already on
 // the message), and a follow-up before any initial response.
 import assert from "node:assert/strict";
+import { ANSWERED_MESSAGE } from "../_fakes/interactions.ts";
 import {
   COMPONENTS_V2_FLAG,
   container,
@@ -22,25 +23,6 @@ interface Sent {
   path: string;
   body: unknown;
 }
-
-/** A message as Discord answers an edit or a follow-up. */
-const MESSAGE = {
-  id: "77",
-  channel_id: "1",
-  content: "",
-  author: { id: "1", username: "a" },
-  attachments: [],
-  embeds: [],
-  mentions: [],
-  mention_roles: [],
-  pinned: false,
-  mention_everyone: false,
-  tts: false,
-  timestamp: "2024-01-01T00:00:00.000Z",
-  edited_timestamp: null,
-  type: 0,
-  flags: 0,
-};
 
 /**
  * A context for a click on a message with `flags`, its requests recorded
@@ -64,7 +46,7 @@ function click(
       });
       return path.startsWith("/interactions/")
         ? new Response(null, { status: 204 })
-        : Response.json(MESSAGE);
+        : Response.json(ANSWERED_MESSAGE);
     },
   });
   const ctx = new InteractionContext(

@@ -9,7 +9,11 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import type { Interaction } from "../../types/objects/interaction.ts";
 import { InteractionError } from "../../interactions/errors.ts";
 import { drive } from "../_fakes/drive.ts";
-import { commandInteraction, endpointHarness } from "../_fakes/interactions.ts";
+import {
+  ANSWERED_MESSAGE,
+  commandInteraction,
+  endpointHarness,
+} from "../_fakes/interactions.ts";
 
 const ping = command({ name: "ping", description: "Ping" });
 
@@ -419,25 +423,6 @@ Deno.test("endpoint: a response with files goes through the callback route with 
   });
 });
 
-/** A message as Discord answers an edit or a follow-up. */
-const MESSAGE = {
-  id: "77",
-  channel_id: "1",
-  content: "x",
-  author: { id: "1", username: "a" },
-  attachments: [],
-  embeds: [],
-  mentions: [],
-  mention_roles: [],
-  pinned: false,
-  mention_everyone: false,
-  tts: false,
-  timestamp: "2024-01-01T00:00:00.000Z",
-  edited_timestamp: null,
-  type: 0,
-  flags: 0,
-};
-
 /**
  * An endpoint on `clock` whose /slow defers and then edits its answer;
  * `events` records the handler's steps and each REST request as sent.
@@ -460,7 +445,7 @@ async function deferThenEdit(clock: VirtualScheduler): Promise<{
     fetch: (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init);
       events.push(`${request.method} ${new URL(request.url).pathname}`);
-      return Promise.resolve(Response.json(MESSAGE));
+      return Promise.resolve(Response.json(ANSWERED_MESSAGE));
     },
   });
   const edited = Promise.withResolvers<void>();
