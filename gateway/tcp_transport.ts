@@ -30,6 +30,12 @@ import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
  * Bytes an idle connection reads at a time (what its pending read holds);
  * frames that do not fit get a buffer of their own.
  */
+
+/**
+ * How long after `close()` a TCP connect still pending is aborted, in
+ * milliseconds (see `TcpWebSocket.close`).
+ */
+const CONNECT_ABORT_DELAY = 1_000;
 const READ_SIZE = 2 * 1024;
 /** The most a busy connection reads at a time. */
 const MAX_READ_SIZE = 64 * 1024;
@@ -240,16 +246,19 @@ class TcpWebSocket implements GatewaySocket {
       // Nothing to shake hands with: cut it, a connect still pending
       // included; the run loop reports 1006.
       this.#state = "closed";
-      // On a later turn: an abort in the turn the connect completes makes
-      // Deno.connect reject and drop the connection it made, open for good
-      // (a close() from a Deno.serve handler leaked one each time). A
-      // connect done by then is closed by #run, which sees "closed".
+      // Only a connect still pending a while later is aborted: an abort in
+      // the turn the connect completes makes Deno.connect reject and drop
+      // the connection it made, open for good (a close() from a Deno.serve
+      // handler leaked one each time, and a timer of 0 ms still raced it
+      // under load). A connect that completes meanwhile clears the timer
+      // and is closed by #run, which sees "closed"; one to a host that
+      // never answers is cut after CONNECT_ABORT_DELAY, not two minutes.
       this.#abortTimer = setTimeout(
         () =>
           this.#connecting.abort(
             new Error("The socket was closed while connecting"),
           ),
-        0,
+        CONNECT_ABORT_DELAY,
       );
       this.#closeConn();
       return;
@@ -878,8 +887,9 @@ export interface TcpWebSocketTransportOptions {
 /**
  * A {@linkcode Transport} that speaks WebSocket itself over a TCP (`ws://`)
  * or TLS (`wss://`) connection from `Deno.connect` (and `Deno.startTls`),
- * instead of the runtime's `WebSocket`. `close()` cancels a TCP connect
- * still pending (a host that never answers); a TLS handshake a peer never
+ * instead of the runtime's `WebSocket`. `close()` reports the close at
+ * once and cancels a TCP connect still pending a second later (a host that
+ * never answers; one that completes meanwhile is closed); a TLS handshake a peer never
  * answers cannot be cancelled (a Deno limit): its socket stays open until
  * the peer hangs up. It is the default on Deno (see
  * {@linkcode defaultTransport}). An idle connection costs a pending read
