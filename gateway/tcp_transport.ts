@@ -887,9 +887,10 @@ export interface TcpWebSocketTransportOptions {
 /**
  * A {@linkcode Transport} that speaks WebSocket itself over a TCP (`ws://`)
  * or TLS (`wss://`) connection from `Deno.connect` (and `Deno.startTls`),
- * instead of the runtime's `WebSocket`. `close()` reports the close at
- * once and cancels a TCP connect still pending a second later (a host that
- * never answers; one that completes meanwhile is closed); a TLS handshake a peer never
+ * instead of the runtime's `WebSocket`. `close()` while connecting cuts a
+ * TCP connect still pending a second later (a host that never answers: the
+ * close is reported then; a connect that completes meanwhile is closed as
+ * it completes); a TLS handshake a peer never
  * answers cannot be cancelled (a Deno limit): its socket stays open until
  * the peer hangs up. It is the default on Deno (see
  * {@linkcode defaultTransport}). An idle connection costs a pending read
