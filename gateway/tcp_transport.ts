@@ -220,8 +220,6 @@ class TcpWebSocket implements GatewaySocket {
    * keeping the process alive after `close()`.
    */
   readonly #connecting = new AbortController();
-  /** The abort close() asked for, one turn later (see close()). */
-  #abortTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     url: string,
@@ -250,15 +248,19 @@ class TcpWebSocket implements GatewaySocket {
       // the turn the connect completes makes Deno.connect reject and drop
       // the connection it made, open for good (a close() from a Deno.serve
       // handler leaked one each time, and a timer of 0 ms still raced it
-      // under load). A connect that completes meanwhile clears the timer
-      // and is closed by #run, which sees "closed"; one to a host that
-      // never answers is cut after CONNECT_ABORT_DELAY, not two minutes.
-      this.#abortTimer = setTimeout(
+      // under load). A connect that completes meanwhile is closed by #run,
+      // which sees "closed", and the late abort then does nothing; one to a
+      // host that never answers is cut after CONNECT_ABORT_DELAY, not two
+      // minutes. AbortSignal.timeout: the pending connect keeps the process
+      // alive until then, the signal itself neither does nor counts as a
+      // test's leaked timer once the connect is done.
+      AbortSignal.timeout(CONNECT_ABORT_DELAY).addEventListener(
+        "abort",
         () =>
           this.#connecting.abort(
             new Error("The socket was closed while connecting"),
           ),
-        CONNECT_ABORT_DELAY,
+        { once: true },
       );
       this.#closeConn();
       return;
@@ -317,17 +319,11 @@ class TcpWebSocket implements GatewaySocket {
     // TCP connect could not be cancelled. (The TLS handshake itself, which
     // runs on the first read or write, cannot be: a peer that never
     // answers it keeps the connection until it hangs up, a Deno bug.)
-    let tcp: Deno.TcpConn;
-    try {
-      tcp = await Deno.connect({
-        hostname,
-        port,
-        signal: this.#connecting.signal,
-      });
-    } finally {
-      // Settled: nothing left to abort, and no timer left behind.
-      clearTimeout(this.#abortTimer);
-    }
+    const tcp = await Deno.connect({
+      hostname,
+      port,
+      signal: this.#connecting.signal,
+    });
     let conn: Deno.Conn = tcp;
     if (secure) {
       try {
