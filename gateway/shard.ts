@@ -1911,9 +1911,6 @@ export class Shard {
   ): void {
     if (this.#beforeHello(connection)) return;
     const name = payload.t;
-    // Gateway proxies (Gelbpunkt/gateway-proxy) send RESUMED with `s: null`:
-    // it carries no event to keep, so the sequence stays as it was. Every
-    // other dispatch needs its own.
     if (
       (name === "READY" && !connection.identifySent) ||
       (name === "RESUMED" && !connection.resumeSent)
@@ -1932,6 +1929,9 @@ export class Shard {
       );
       return;
     }
+    // Gateway proxies (Gelbpunkt/gateway-proxy) send RESUMED with `s: null`:
+    // it carries no event to keep, so the sequence stays as it was. Every
+    // other dispatch needs its own.
     const unnumbered = name === "RESUMED" && payload.s === null;
     const sequence = unnumbered ? this.#sequence : payload.s;
     if (!isSequence(sequence) || typeof name !== "string") {

@@ -27,15 +27,14 @@ import { HandshakeError, parseRetryAfter } from "./connect_failure.ts";
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
 /**
- * Bytes an idle connection reads at a time (what its pending read holds);
- * frames that do not fit get a buffer of their own.
- */
-
-/**
  * How long after `close()` a TCP connect still pending is aborted, in
  * milliseconds (see `TcpWebSocket.close`).
  */
 const CONNECT_ABORT_DELAY = 1_000;
+/**
+ * Bytes an idle connection reads at a time (what its pending read holds);
+ * frames that do not fit get a buffer of their own.
+ */
 const READ_SIZE = 2 * 1024;
 /** The most a busy connection reads at a time. */
 const MAX_READ_SIZE = 64 * 1024;
@@ -214,8 +213,9 @@ class TcpWebSocket implements GatewaySocket {
   /** Set when the connection was failed: reported instead of 1006. */
   #failure: ProtocolError | undefined;
   /**
-   * Cancels the TCP connect: `close()` while connecting aborts it (and so
-   * the shard's connect timeout does). Left running, a connect to a host
+   * Cancels the TCP connect: `close()` while connecting aborts it after
+   * {@linkcode CONNECT_ABORT_DELAY} (and so the shard's connect timeout
+   * does). Left running, a connect to a host
    * that never answers lives on until the OS gives up (about two minutes),
    * keeping the process alive after `close()`.
    */
@@ -886,9 +886,9 @@ export interface TcpWebSocketTransportOptions {
  * instead of the runtime's `WebSocket`. `close()` while connecting cuts a
  * TCP connect still pending a second later (a host that never answers: the
  * close is reported then; a connect that completes meanwhile is closed as
- * it completes); a TLS handshake a peer never
- * answers cannot be cancelled (a Deno limit): its socket stays open until
- * the peer hangs up. It is the default on Deno (see
+ * it completes); a TLS handshake a peer never answers cannot be cancelled
+ * (a Deno limit): its socket stays open until the peer hangs up. It is the
+ * default on Deno (see
  * {@linkcode defaultTransport}). An idle connection costs a pending read
  * into a 2 KiB buffer; a busy one reads up to 64 KiB at a time, and frames
  * larger than that get a buffer of their own for as long as they take to
