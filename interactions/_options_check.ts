@@ -1,6 +1,7 @@
 /**
  * Checks the number options of `interactionsEndpoint` and
- * `InteractionRouter` when they are created, and the timeout of a wait
+ * `InteractionRouter` (and a context's `answerDeadline`) when they are
+ * created, and the timeout of a wait
  * (`awaitComponent`, `awaitMessage`) when it starts, so a wrong value
  * (`NaN`, a string through `as any`, 0, a negative or fractional number)
  * fails at once with a message naming the option instead of silently
@@ -49,13 +50,7 @@ export interface CheckedEndpointOptions {
 export function assertEndpointOptions(options: CheckedEndpointOptions): void {
   const what = "interactions endpoint";
   optionalInteger(what, "maxAge", options.maxAge, 1, MAX_SIGNATURE_AGE);
-  optionalInteger(
-    what,
-    "answerDeadline",
-    options.answerDeadline,
-    1,
-    MAX_TIMER_DELAY,
-  );
+  assertAnswerDeadline(what, options.answerDeadline);
   optionalInteger(what, "maxBodySize", options.maxBodySize, 1);
   optionalInteger(what, "maxRemembered", options.maxRemembered, 1);
 }
@@ -70,13 +65,22 @@ export function assertEndpointOptions(options: CheckedEndpointOptions): void {
 export function assertRouterOptions(
   options: { answerDeadline?: unknown },
 ): void {
-  optionalInteger(
-    "interaction router",
-    "answerDeadline",
-    options.answerDeadline,
-    1,
-    MAX_TIMER_DELAY,
-  );
+  assertAnswerDeadline("interaction router", options.answerDeadline);
+}
+
+/**
+ * Check an `answerDeadline` (the endpoint's, the router's, a context's),
+ * when given.
+ *
+ * @param what Who is being created, for the message.
+ * @param answerDeadline The value, in ms.
+ * @throws {RangeError} When it is not an integer from 1 to 2^31 - 1.
+ */
+export function assertAnswerDeadline(
+  what: string,
+  answerDeadline: unknown,
+): void {
+  optionalInteger(what, "answerDeadline", answerDeadline, 1, MAX_TIMER_DELAY);
 }
 
 /**

@@ -5,10 +5,8 @@
  *
  * @module
  */
-import { assertIntegerOption } from "../base/option_checks.ts";
 import {
   deadlineSignal,
-  MAX_TIMER_DELAY,
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
@@ -38,6 +36,7 @@ import {
   needsComponentsV2,
 } from "./components.ts";
 import { InteractionError } from "./errors.ts";
+import { assertAnswerDeadline } from "./_options_check.ts";
 import { textLength } from "../base/text_length.ts";
 
 const EPHEMERAL = 1 << 6;
@@ -333,15 +332,7 @@ export class InteractionContext {
       );
     }
     this.#state = state;
-    if (options.answerDeadline !== undefined) {
-      assertIntegerOption(
-        "interaction context",
-        "answerDeadline",
-        options.answerDeadline,
-        1,
-        MAX_TIMER_DELAY,
-      );
-    }
+    assertAnswerDeadline("interaction context", options.answerDeadline);
     this.#deadline = Math.min(
       options.answerDeadline ?? ANSWER_DEADLINE,
       ANSWER_DEADLINE,

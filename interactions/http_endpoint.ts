@@ -184,9 +184,9 @@ async function delivered(
  * timestamp followed by the raw body), or the timestamp is more than
  * `maxAge` seconds away, or the same interaction ID came before (a
  * replayed request: its signature and timestamp still verify); with 405
- * (and `Allow: POST`) for other methods than POST, 413 for oversized bodies, 408 for a body
- * not received within `answerDeadline` and 400 for bodies that are not an
- * interaction.
+ * (and `Allow: POST`) for other methods than POST, 413 for oversized
+ * bodies, 408 for a body not received within `answerDeadline` and 400 for
+ * bodies that are not an interaction.
  *
  * Given to `Deno.serve`, it gets each request's handler info, and
  * `ctx.respond()`, `ctx.defer()` and the other initial responses resolve
