@@ -8,7 +8,11 @@ import type {
   CacheKind,
   CacheLookup,
 } from "./changes.ts";
-import { compareSnowflakes, snowflakeTime } from "./options.ts";
+import {
+  compareSnowflakes,
+  messageAgeCutoff,
+  snowflakeTime,
+} from "./options.ts";
 import { snowflake } from "./reduce_context.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
@@ -145,13 +149,13 @@ export class BatchOverlay implements CacheLookup {
     const sorted = [...ids].sort(compareSnowflakes);
     let drop = Math.max(0, sorted.length - bounds.perChannel);
     if (bounds.maxAge !== undefined && sorted.length > 0) {
-      let cutoff = snowflakeTime(sorted[sorted.length - 1]!) - bounds.maxAge;
-      // The newest alone, more than maxAge after every other: measured
-      // from the one before it.
-      const before = sorted.length > 1
-        ? snowflakeTime(sorted[sorted.length - 2]!)
-        : cutoff;
-      if (before < cutoff) cutoff = before - bounds.maxAge;
+      const cutoff = messageAgeCutoff(
+        snowflakeTime(sorted[sorted.length - 1]!),
+        sorted.length > 1
+          ? snowflakeTime(sorted[sorted.length - 2]!)
+          : undefined,
+        bounds.maxAge,
+      );
       while (drop < sorted.length && snowflakeTime(sorted[drop]!) < cutoff) {
         drop++;
       }

@@ -36,6 +36,7 @@ import {
 } from "./compact.ts";
 import {
   type CacheOptions,
+  messageAgeCutoff,
   resolveCacheOptions,
   type ResolvedCacheOptions,
   snowflakeTime,
@@ -599,13 +600,14 @@ export class MemoryCache implements CacheLookup {
     }
     const maxAge = this.#options.maxAge;
     if (maxAge === undefined || messages.size === 0) return;
-    let cutoff = snowflakeTime(messages.newestId()!) - maxAge;
-    if (snowflakeTime(messages.oldestId()!) >= cutoff) return;
-    // The newest alone, more than maxAge after every other (one id from
-    // the future would otherwise evict every real message): the age is
-    // measured from the one before it (see `messages.maxAge`).
-    const before = snowflakeTime(messages.idBeforeNewest()!);
-    if (before < cutoff) cutoff = before - maxAge;
+    const newest = snowflakeTime(messages.newestId()!);
+    // Nothing too old: the usual case, without reading the one before.
+    if (snowflakeTime(messages.oldestId()!) >= newest - maxAge) return;
+    const cutoff = messageAgeCutoff(
+      newest,
+      snowflakeTime(messages.idBeforeNewest()!),
+      maxAge,
+    );
     while (snowflakeTime(messages.oldestId()!) < cutoff) {
       this.#releaseMessage(messages.shift()!);
     }

@@ -215,3 +215,26 @@ export function compareSnowflakes(a: string, b: string): number {
 export function snowflakeTime(id: string): number {
   return Math.floor(Number(id) / 4_194_304) + 1_420_070_400_000;
 }
+
+/**
+ * The oldest time a channel's messages may have under `messages.maxAge`:
+ * `maxAge` before the newest, or before the one before it when the newest
+ * is alone more than `maxAge` after every other (one id from the future
+ * would otherwise evict every real message). The memory store and a
+ * batch's overlay use it; the Redis trim script does the same in Lua.
+ *
+ * @param newest The newest message's time (see {@linkcode snowflakeTime}).
+ * @param beforeNewest The time of the one before it, if any.
+ * @param maxAge The age bound, in milliseconds.
+ * @returns Messages older than this are dropped.
+ */
+export function messageAgeCutoff(
+  newest: number,
+  beforeNewest: number | undefined,
+  maxAge: number,
+): number {
+  const cutoff = newest - maxAge;
+  return beforeNewest !== undefined && beforeNewest < cutoff
+    ? beforeNewest - maxAge
+    : cutoff;
+}

@@ -267,6 +267,14 @@ export class RedisCache {
       );
       return Promise.resolve(dispatches.map(() => NOTHING));
     }
+    return this.#enqueue(dispatches, entities);
+  }
+
+  /** Queue a call behind the waiting ones (admitted already). */
+  #enqueue(
+    dispatches: readonly { event: string; data: unknown }[],
+    entities: number,
+  ): Promise<CacheUpdate[]> {
     return new Promise((resolve) => {
       this.#waiting.push({ dispatches, entities, resolve });
       if (!this.#draining) void this.#drain();
@@ -484,10 +492,7 @@ export class RedisCache {
     // Behind the calls still waiting, and not through admission: it adds
     // nothing to the backlog, and refused past a bound (a big batch's
     // writes unanswered) it marked a healthy cache stale.
-    await new Promise<CacheUpdate[]>((resolve) => {
-      this.#waiting.push({ dispatches: [], entities: 0, resolve });
-      if (!this.#draining) void this.#drain();
-    });
+    await this.#enqueue([], 0);
     await this.#redis.ping();
   }
 
