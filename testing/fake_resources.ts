@@ -204,8 +204,9 @@ function badLength(
   min: number,
   max: number,
 ): boolean {
-  return typeof value !== "string" || textLength(value) < min ||
-    textLength(value) > max;
+  if (typeof value !== "string") return true;
+  const length = textLength(value);
+  return length < min || length > max;
 }
 
 const DISCORD_EPOCH = 1_420_070_400_000;

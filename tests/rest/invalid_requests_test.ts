@@ -117,17 +117,10 @@ Deno.test("RestClient: a 401 to a request with another Authorization (a user's O
   try {
     const sent: (string | null)[] = [];
     // Discord: the bot token is good, the user's Bearer token expired.
-    const fetch: typeof globalThis.fetch = (_input, init) => {
-      const auth = new Headers(init?.headers).get("authorization");
+    const fetch = unauthorizedUnless((auth) => {
       sent.push(auth);
-      return Promise.resolve(
-        auth === "Bot good"
-          ? Response.json({ id: "1" })
-          : Response.json({ message: "401: Unauthorized", code: 0 }, {
-            status: 401,
-          }),
-      );
-    };
+      return auth === "Bot good";
+    });
     const rest = new RestClient({
       token: "good",
       fetch,
@@ -298,21 +291,12 @@ Deno.test("getCurrentUserGuildMember sends the user's OAuth2 Bearer token, never
   const sent: { path: string; auth: string | null }[] = [];
   // Discord: the bot token is good; the OAuth2-only route answers 401 to
   // anything but the user's access token.
-  const fetch: typeof globalThis.fetch = (input, init) => {
-    const auth = new Headers(init?.headers).get("authorization");
-    const path = new URL(String(input)).pathname;
+  const fetch = unauthorizedUnless((auth, path) => {
     sent.push({ path, auth });
-    const ok = path.includes("/users/@me/guilds/")
+    return path.includes("/users/@me/guilds/")
       ? auth === "Bearer user-token"
       : auth === "Bot good";
-    return Promise.resolve(
-      ok
-        ? Response.json({ id: "1" })
-        : Response.json({ message: "401: Unauthorized", code: 0 }, {
-          status: 401,
-        }),
-    );
-  };
+  });
   const rest = new RestClient({
     token: "good",
     fetch,
@@ -489,3 +473,23 @@ Deno.test("InvalidRequestGuard on a copy of the real scheduler keeps the monoton
     Date.now = wall;
   }
 });
+
+/**
+ * A fetch that answers `{ id: "1" }` to the requests `accepts` takes (by
+ * their Authorization header and path) and Discord's 401 to the others.
+ */
+function unauthorizedUnless(
+  accepts: (auth: string | null, path: string) => boolean,
+): typeof globalThis.fetch {
+  return (input, init) => {
+    const auth = new Headers(init?.headers).get("authorization");
+    const path = new URL(String(input)).pathname;
+    return Promise.resolve(
+      accepts(auth, path)
+        ? Response.json({ id: "1" })
+        : Response.json({ message: "401: Unauthorized", code: 0 }, {
+          status: 401,
+        }),
+    );
+  };
+}
