@@ -98,7 +98,8 @@ export interface MessageResponse {
   /**
    * Only the user who ran it sees it (initial responses and follow-ups).
    * After a defer, `respond` keeps the defer's visibility: `ephemeral: true`
-   * is refused unless the defer was `defer({ ephemeral: true })`.
+   * is refused unless the defer was `defer({ ephemeral: true })`, and
+   * `ephemeral: false` is refused after it.
    */
   ephemeral?: boolean;
   /** Extra message flags. */
@@ -366,7 +367,8 @@ export class InteractionContext {
    * Answer with a message. After {@linkcode InteractionContext.defer} (or
    * {@linkcode InteractionContext.deferUpdate}) it edits the deferred
    * response instead, which keeps the defer's visibility: `ephemeral: true`
-   * is refused then, unless the defer was `defer({ ephemeral: true })`.
+   * is refused then, unless the defer was `defer({ ephemeral: true })`,
+   * and `ephemeral: false` is refused after `defer({ ephemeral: true })`.
    *
    * The promise resolves once Discord has the response: on the gateway
    * path once the callback request succeeded; through
@@ -379,7 +381,8 @@ export class InteractionContext {
    * @param message Text or a message.
    * @returns A promise that resolves once Discord has it.
    * @throws {InteractionError} `already_answered`; `invalid_response` (also
-   *   for `ephemeral: true` after a public defer or a deferUpdate);
+   *   for `ephemeral: true` after a public defer or a deferUpdate, and
+   *   `ephemeral: false` after a private defer);
    *   `token_expired` 3 s after the interaction arrived (or past the HTTP
    *   endpoint's `answerDeadline`); `not_answered` when its files were
    *   still being read then (nothing is sent), or when the HTTP answer
@@ -670,10 +673,18 @@ export class InteractionContext {
    * Refuse `ephemeral: true` (or the EPHEMERAL flag) where the answer to a
    * defer would not be private: after a public defer Discord keeps the
    * defer's visibility and drops the flag; after deferUpdate the answer
-   * edits the message the component is on, which everyone sees.
+   * edits the message the component is on, which everyone sees. And refuse
+   * `ephemeral: false` after `defer({ ephemeral: true })`: the answer edits
+   * the private "thinking" message, so it would stay private.
    */
   #checkVisibility(message: string | MessageResponse): void {
     if (typeof message !== "object" || message === null) return;
+    if (message.ephemeral === false && this.#deferred === "ephemeral") {
+      throw new InteractionError(
+        "invalid_response",
+        "respond({ ephemeral: false }) after defer({ ephemeral: true }) would answer privately (Discord keeps the visibility the defer chose): defer with defer() for a public answer, or answer the defer first and send the public part with followUp()",
+      );
+    }
     const ephemeral = message.ephemeral === true ||
       (Number(message.flags ?? 0) & EPHEMERAL) !== 0;
     if (!ephemeral || this.#deferred === "ephemeral") return;

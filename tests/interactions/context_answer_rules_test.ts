@@ -112,6 +112,23 @@ Deno.test("respond({ ephemeral: true }) after a public defer() is refused (Disco
   assert.deepEqual(edit.body, { content: "secret" });
 });
 
+Deno.test("respond({ ephemeral: false }) after defer({ ephemeral: true }) is refused: the edit of the private defer stays private", async () => {
+  const { ctx, sent } = click();
+  await ctx.defer({ ephemeral: true });
+  await assert.rejects(
+    ctx.respond({ content: "for everyone", ephemeral: false }),
+    refused(/ephemeral: false.*answer privately.*followUp\(\)/),
+  );
+  assert.equal(sent.length, 1, "only the defer went out");
+  assert.equal(ctx.state, "deferred");
+  // Without the flag it edits the private answer, as the defer chose.
+  await ctx.respond({ content: "for you" });
+  assert.deepEqual(sent.at(-1)!.body, { content: "for you" });
+  // The public part then goes out as a follow-up.
+  await ctx.followUp({ content: "for everyone", ephemeral: false });
+  assert.deepEqual(sent.at(-1)!.body, { content: "for everyone" });
+});
+
 Deno.test("content with Components v2 is refused when the flag is given by hand, or the message being updated has it", async () => {
   const plain = click();
   await assert.rejects(
