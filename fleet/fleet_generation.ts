@@ -108,13 +108,24 @@ return {count, nxt or 0, fixed, ttl}
  * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the caller's
  * count, 2 the target, 3 the largest valid count, 4 the fleet's prefix, 5
  * now ("" = the server's TIME), 6 the caller's lease TTL, 7 and 8 as the
- * sync's 6 and 7. Returns `{1, count}` when recorded, `{0, next}` when another reshard is
- * running, `{2, count}` when the count is the target. A recorded reshard
- * starts its set's own keys afresh (see {@linkcode eraKeys}): an earlier
- * reshard to the same count left its sessions and marks there.
+ * sync's 6 and 7, 9 the request's id (one per call). Returns `{1, count}`
+ * when recorded, `{0, next}` when another reshard is running, `{2, count}`
+ * when the count is the target. A recorded reshard starts its set's own
+ * keys afresh (see {@linkcode eraKeys}): an earlier reshard to the same
+ * count left its sessions and marks there.
+ *
+ * Repeat-safe: the request's id and the count it was recorded from stay in
+ * the generation hash (field `asked`, until the next request), and a second
+ * run of the same request (ioredis resends a command whose reply was lost
+ * with the connection, so Redis runs the script twice) answers `{1, count}`
+ * again and records nothing: it took its own reshard for another's, and
+ * `reshard()` threw although its reshard ran.
  */
 const REQUEST_SCRIPT = `${luaNow(5)}
 ${seeding({ max: 3, count: 1, ttl: 6, runs: 7, fresh: 8, prefix: 4 })}
+local asked = redis.call('HGET', KEYS[1], 'asked')
+local id, from = string.match(asked or '', '^(.*)|(%d+)$')
+if id == ARGV[9] then return {1, tonumber(from)} end
 local count, nxt = clean()
 if nxt then return {0, nxt} end
 if count == tonumber(ARGV[2]) then return {2, count} end
@@ -123,17 +134,24 @@ redis.call('HDEL', KEYS[1], 'complete_at')
 for _, suffix in ipairs({'sessions', 'session_count', 'complete'}) do
   redis.call('DEL', ARGV[4] .. ':' .. ARGV[2] .. ':' .. suffix)
 end
-redis.call('HSET', KEYS[1], 'next', ARGV[2])
+redis.call('HSET', KEYS[1], 'next', ARGV[2], 'asked', ARGV[9] .. '|' .. count)
 return {1, count}
 `;
 
 /**
  * Give up the reshard asked for. KEYS: 1 generation, 2 ready. ARGV: 1 the
- * target. Returns 1 when it was running.
+ * target, 2 the cancel's id (one per call). Returns 1 when it was running.
+ *
+ * Repeat-safe: the id of the cancel that gave a reshard up stays in the
+ * generation hash (field `cancelled`, until the next cancel), and a second
+ * run of that cancel (a resend, as for {@linkcode REQUEST_SCRIPT}) answers 1
+ * again and gives up nothing more (not a reshard asked since).
  */
 const CANCEL_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'cancelled') == ARGV[2] then return 1 end
 if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
 redis.call('HDEL', KEYS[1], 'next', 'complete_at')
+redis.call('HSET', KEYS[1], 'cancelled', ARGV[2])
 redis.call('DEL', KEYS[2])
 return 1
 `;
@@ -323,7 +341,9 @@ export class FleetGeneration {
   }
 
   /**
-   * Record a reshard to `target`.
+   * Record a reshard to `target`. Repeat-safe (see `REQUEST_SCRIPT`): a
+   * resend of this call after a lost reply answers as the first run, not
+   * "another reshard is running".
    *
    * @param initial The count the caller runs (stored when none is, as by
    *   {@linkcode FleetGeneration.sync}).
@@ -348,6 +368,7 @@ export class FleetGeneration {
       now === undefined ? "" : String(now),
       String(this.#times.ttlMs),
       ...this.#standing(initial),
+      crypto.randomUUID(),
     ) as [number, number];
     return kind === 0
       ? { count: target, running: value }
@@ -355,7 +376,9 @@ export class FleetGeneration {
   }
 
   /**
-   * Give up the reshard to `target`, if it is still running.
+   * Give up the reshard to `target`, if it is still running. Repeat-safe
+   * (see `CANCEL_SCRIPT`): a resend of this call after a lost reply answers
+   * `true` again.
    *
    * @param target The count it was moving to.
    * @returns `true` when it was running and is given up.
@@ -367,6 +390,7 @@ export class FleetGeneration {
       this.#generationKey,
       this.#readyKey,
       String(target),
+      crypto.randomUUID(),
     );
     return cancelled === 1;
   }
@@ -422,33 +446,50 @@ export class FleetGeneration {
  * Claim identities: one whose event was delivered (in the confirmed set) or
  * is being delivered (claimed in the pending hash less than the claim TTL
  * ago) is a second copy; a new one, or one whose claimer died before
- * confirming it (claimed longer ago), is claimed now. Both keys are kept
+ * confirming it (claimed longer ago), is claimed now. The keys are kept
  * alive.
+ *
+ * Repeat-safe: each call has its own id, stored with each claim it makes
+ * (hash `KEYS[1]:claimers`, identity to id, next to the pending hash, whose
+ * values stay claim times), and a second run of the same call (ioredis
+ * resends a command whose reply was lost with the connection, so Redis runs
+ * the script twice) answers 1 again for what the first run claimed: it
+ * found its own claim fresh, answered 0, and the event was dropped as a
+ * second copy by the only process that had it. Only the same call: another
+ * call of the same process is a copy like any other's, and an identity
+ * twice in one call is claimed once.
  *
  * KEYS: 1 the confirmed set (its pending hash is `KEYS[1]:pending`). ARGV:
  * 1 the set TTL (ms), 2 the claim TTL (ms), 3 now (ms, or empty for the
- * server's TIME), 4... identity hashes. Returns 1 for each hash claimed,
- * else 0, in order.
+ * server's TIME), 4 the call's id, 5... identity hashes. Returns 1 for each
+ * hash claimed, else 0, in order.
  */
 const CLAIM_SCRIPT = `
 local ttl = ARGV[1]
 local claimTtl = tonumber(ARGV[2])
 ${luaNow(3)}
 local pending = KEYS[1] .. ':pending'
-local claimed = {}
-for i = 4, #ARGV do
+local claimers = KEYS[1] .. ':claimers'
+local call = ARGV[4]
+local claimed, asked = {}, {}
+for i = 5, #ARGV do
   local answer = 0
   if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then
     local at = tonumber(redis.call('HGET', pending, ARGV[i]))
     if not at or now - at >= claimTtl then
       redis.call('HSET', pending, ARGV[i], now)
+      redis.call('HSET', claimers, ARGV[i], call)
+      answer = 1
+    elseif not asked[ARGV[i]] and redis.call('HGET', claimers, ARGV[i]) == call then
       answer = 1
     end
   end
-  claimed[i - 3] = answer
+  asked[ARGV[i]] = true
+  claimed[i - 4] = answer
 end
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', pending, ttl)
+redis.call('PEXPIRE', claimers, ttl)
 return claimed
 `;
 
@@ -500,9 +541,10 @@ export interface RedisDuplicateFilterOptions {
 /**
  * Event identities delivered, or being delivered, by any process of the
  * fleet, in Redis: a set of confirmed ones (`key`) and a hash of claimed
- * ones (`key:pending`, identity to claim time), which expire `ttlMs` after
- * their last use (so they last as long as the overlap, and are gone soon
- * after). Identities are stored as SHA-1 digests, which are its keys: every
+ * ones (`key:pending`, identity to claim time; `key:claimers`, identity to
+ * the id of the call that claimed it), which expire `ttlMs` after their
+ * last use (so they last as long as the overlap, and are gone soon after).
+ * Identities are stored as SHA-1 digests, which are its keys: every
  * process of the fleet, of any version, must store the same digest for the
  * same event.
  *
@@ -512,6 +554,11 @@ export interface RedisDuplicateFilterOptions {
  * {@linkcode RedisDuplicateFilterOptions.claimTtlMs}): the event's other
  * copies (a held one, a replay when its shard is resumed) are delivered
  * then rather than dropped as second copies of an event nobody delivered.
+ * A claim is repeat-safe: a reply lost with the connection makes ioredis
+ * send the same call again (the connection's `autoResendUnfulfilledCommands`,
+ * on by default), and that second run answers what the first did rather
+ * than take the caller's own fresh claim for another's (and drop an event
+ * nobody delivers).
  *
  * Mixed versions (a rolling deploy): a process from before claims adds
  * identities to the confirmed set directly, which this one reads as
@@ -558,7 +605,10 @@ export class RedisDuplicateFilter implements DuplicateFilter {
   /**
    * Claim `hashes`: `true` for each that is neither confirmed nor claimed
    * within the claim TTL (earlier in `hashes` included), which the caller
-   * must deliver and then {@linkcode RedisDuplicateFilter.confirm}.
+   * must deliver and then {@linkcode RedisDuplicateFilter.confirm}. A
+   * second run of one call's script (a resend after a lost reply) answers
+   * as the first; a second call about a hash this one claimed answers
+   * `false`, as for any asker.
    *
    * @param hashes From {@linkcode RedisDuplicateFilter.key}.
    * @returns One answer per hash, in order.
@@ -573,6 +623,7 @@ export class RedisDuplicateFilter implements DuplicateFilter {
         this.#ttlMs,
         this.#claimTtlMs,
         now === undefined ? "" : Math.floor(now),
+        crypto.randomUUID(),
         ...chunk,
       ) as Promise<number[]>;
     });
@@ -601,14 +652,17 @@ export class RedisDuplicateFilter implements DuplicateFilter {
    */
   async confirm(hashes: readonly string[]): Promise<void> {
     const pending = `${this.#key}:pending`;
+    const claimers = `${this.#key}:claimers`;
     const ttl = this.#ttlMs;
     for (let i = 0; i < hashes.length; i += SEEN_CHUNK) {
       const chunk = hashes.slice(i, i + SEEN_CHUNK);
       const replies = await this.#redis.multi()
         .sadd(this.#key, ...chunk)
         .hdel(pending, ...chunk)
+        .hdel(claimers, ...chunk)
         .pexpire(this.#key, ttl)
         .pexpire(pending, ttl)
+        .pexpire(claimers, ttl)
         .exec();
       const failed = replies?.find(([error]) => error)?.[0];
       if (failed) throw failed;

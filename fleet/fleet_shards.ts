@@ -76,6 +76,13 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  *   tick (within `renewMs`), see {@linkcode FleetShards.reshard} for what a
  *   handler sees.
  *
+ * The lease renewal, the duplicate filter's claim and the reshard request
+ * and cancel are safe to run twice in Redis: one whose reply is lost with
+ * the connection (ioredis then sends the command again, by default)
+ * answers as its first run did, so no shard is left leased and unrun, no
+ * event dropped as a copy of itself, and `reshard()`/`cancelReshard()` say
+ * what they did.
+ *
  * Delivery across a SIGKILL is at least once: the taker resumes from the
  * sequence saved at the dead process's last tick, so events the dead
  * process received after it are delivered again (at most `renewMs` worth).

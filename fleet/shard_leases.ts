@@ -21,6 +21,25 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
 const NO_SHARD = "none";
 
 /**
+ * The pool as {@linkcode TICK_SCRIPT} takes it, the same for every process
+ * whose pool holds the same shards: its shards below `shardCount` (the
+ * only ones there are), sorted, each once, and "" (every shard) when that
+ * is all of them. Members count together only with the same argument: one
+ * process listing `[0, 1, 2, 3]` and another `[3, 2, 1, 0]`, or none, each
+ * took the whole pool for itself, so one ran every shard and the other none.
+ */
+function poolArgument(
+  pool: readonly number[] | undefined,
+  shardCount: number,
+): string {
+  if (pool === undefined) return "";
+  const ids = [...new Set(pool)].filter((id) => id >= 0 && id < shardCount)
+    .sort((a, b) => a - b);
+  if (ids.length === 0) return NO_SHARD;
+  return ids.length === shardCount ? "" : ids.join(",");
+}
+
+/**
  * One tick of one process.
  *
  * KEYS: 1 leases (hash shard -> "owner|expiresAt"), 2 members (hash owner ->
@@ -55,6 +74,13 @@ const NO_SHARD = "none";
  * Returns `{kept, lost, acquired, shed, members}`; shed shards stay leased
  * (and renewed) until released, so their sessions can be closed and saved
  * before anyone else resumes them.
+ *
+ * Repeat-safe: a shard leased to this owner that it does not hold (a second
+ * run of the same tick, whose reply was lost with the connection and which
+ * ioredis sent again; or a shard whose release failed) is taken like a free
+ * one, within the fair share, and reported acquired again: the first run's
+ * acquisitions are not lost with its reply. The pool argument is the same
+ * for every process with the same pool (see `poolArgument`).
  */
 const TICK_SCRIPT = `
 ${luaNow(2)}
@@ -151,10 +177,15 @@ end
 shedWhere(false)
 shedWhere(true)
 local acquired = {}
+-- A live lease of this owner's on a shard it does not hold counts as free
+-- for it: a second run of this tick (ioredis resends a command whose reply
+-- was lost with the connection) finds what the first run took leased to
+-- itself, and left those shards leased and unrun for a TTL. Owners are
+-- unique per process, so no other process can be running that shard.
 local function take(shard)
   if noTake or #kept + #acquired >= share or mine[shard] then return end
   local o, e = lease(shard)
-  if o == nil or e < now then
+  if o == nil or o == owner or e < now then
     redis.call('HSET', KEYS[1], shard, owner .. '|' .. stamp(now + ttl))
     table.insert(acquired, shard)
     mine[shard] = true
@@ -209,14 +240,19 @@ export interface LeaseTick {
 export interface ShardLeasesOptions {
   /** Where the fleet's leases live; every process of a bot uses the same. */
   prefix: string;
-  /** This process's name among the members; unique per process. */
+  /**
+   * This process's name among the members; unique per process (a lease
+   * of this name is this process's own: see `TICK_SCRIPT`).
+   */
   owner: string;
   /** The bot's shard count. */
   shardCount: number;
   /**
    * The shards this process may run; every shard when absent, none when
    * empty (a process whose pool has no shard below the count, after
-   * resharding down, say).
+   * resharding down, say). Order, repeats and IDs not below the count do
+   * not matter, and a list of every shard is the same pool as none:
+   * processes share the shards of the same pool, however it is written.
    */
   pool?: readonly number[] | undefined;
   /**
@@ -253,11 +289,7 @@ export class ShardLeases {
     this.#membersKey = `${options.prefix}:members`;
     this.#owner = options.owner;
     this.#shardCount = options.shardCount;
-    this.#pool = options.pool === undefined
-      ? ""
-      : options.pool.length === 0
-      ? NO_SHARD
-      : options.pool.join(",");
+    this.#pool = poolArgument(options.pool, options.shardCount);
     this.#ttl = options.ttlMs;
   }
 

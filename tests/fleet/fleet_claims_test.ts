@@ -22,6 +22,8 @@ import {
 import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { resendingNext } from "./_resent_scripts.ts";
+import { tcpCut } from "../_fakes/tcp_cut.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 const server = testRedis();
@@ -303,6 +305,98 @@ Deno.test({
       assert.deepEqual(await b.firstSeen([h]), [false]);
       await new Promise((resolve) => setTimeout(resolve, 400));
       assert.deepEqual(await b.firstSeen([h]), [true]);
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisDuplicateFilter: a claim whose reply was lost and resent (Redis ran it twice) answers as its first run: the event is delivered, not dropped as a second copy of itself",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const key = `${prefix}:seen:4`;
+      let now = 1_000_000;
+      const options = { claimTtlMs: CLAIM_TTL, now: () => now };
+      // Through HeldEvents.accept, as a process's running set delivers.
+      const lossy = resendingNext(redis, "':pending'");
+      const delivered: string[] = [];
+      const events = new HeldEvents(
+        (e) => delivered.push((e.data as { id: string }).id),
+        new RedisDuplicateFilter(lossy.redis, key, 40_000, options),
+      );
+      events.accept(message("m2", 2, 0, 2));
+      await within(
+        (async () => {
+          while (delivered.length + events.duplicates === 0) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        })(),
+        "the claim's answer",
+      );
+      await events.confirmed();
+      assert.equal(lossy.resent(), 1, "the claim ran twice");
+      assert.deepEqual(delivered, ["m2"], "its only copy was dropped");
+      assert.equal(events.duplicates, 0);
+      // The answers of a resent call are the first run's, repeats included;
+      // a later call (of the same filter too) is any other asker.
+      const again = resendingNext(redis, "':pending'");
+      const filter = new RedisDuplicateFilter(
+        again.redis,
+        key,
+        40_000,
+        options,
+      );
+      const [h1, h2] = await Promise.all([filter.key("e1"), filter.key("e2")]);
+      const other = new RedisDuplicateFilter(redis, key, 40_000, options);
+      assert.deepEqual(await other.firstSeen([h2]), [true]);
+      assert.deepEqual(await filter.firstSeen([h1, h2, h1]), [
+        true,
+        false,
+        false,
+      ]);
+      assert.equal(again.resent(), 1);
+      assert.deepEqual(await filter.firstSeen([h1]), [false], "a later call");
+      assert.deepEqual(await other.firstSeen([h1, h2]), [false, false]);
+      // Taken over after the claim TTL by another, it is no longer this
+      // call's: the claimers hash follows, and confirming clears it.
+      now += CLAIM_TTL;
+      assert.deepEqual(await other.firstSeen([h1]), [true]);
+      await other.confirm([h1, h2]);
+      assert.equal(await redis.hlen(`${key}:claimers`), 0);
+      const ttl = await redis.pttl(`${key}:claimers`);
+      assert.equal(ttl, -2, "an empty hash is no key");
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisDuplicateFilter: over a real connection cut at the claim's reply (ioredis resends it), the claim still answers true",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const relay = tcpCut(Number(new URL(server.url).port));
+      const lossy = await connectRedis({
+        url: `redis://127.0.0.1:${relay.port}`,
+      });
+      try {
+        const filter = new RedisDuplicateFilter(
+          lossy,
+          `${prefix}:seen`,
+          40_000,
+        );
+        const hash = await filter.key("e");
+        let reconnects = 0;
+        lossy.on("reconnecting", () => reconnects++);
+        // The claiming reply (an array of one 1) is lost with the connection.
+        relay.cutAtReply(/\*1\r\n:1\r\n/);
+        const answer = await within(filter.firstSeen([hash]), "the claim");
+        assert.equal(reconnects, 1, "the reply was lost and the claim resent");
+        assert.deepEqual(answer, [true]);
+        assert.equal(await redis.hexists(`${prefix}:seen:pending`, hash), 1);
+      } finally {
+        await closeRedis(lossy);
+        await relay.close();
+      }
     }),
 });
 

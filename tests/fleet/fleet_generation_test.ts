@@ -3,10 +3,19 @@
 // of stopping every shard or blocking resharding for good.
 import assert from "node:assert/strict";
 import { FleetGeneration } from "../../fleet/fleet_generation.ts";
+import { FleetShards, ReshardError } from "../../fleet/mod.ts";
 import { checkShardCount } from "../../fleet/shard_count.ts";
-import { closeRedis, connectRedis } from "../../redis/connection.ts";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
+import { MemorySessionStore } from "../../gateway/session_store.ts";
+import {
+  closeRedis,
+  connectRedis,
+  type RedisConnection,
+} from "../../redis/connection.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { resendingNext } from "./_resent_scripts.ts";
 
 const server = testRedis();
 
@@ -152,6 +161,68 @@ Deno.test({
         newLeases,
         `${prefix}:4:complete`,
       );
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetShards: a reshard request or cancel whose reply was lost and resent (Redis ran it twice) answers as its first run: reshard() resolves, cancelReshard() returns true, and the resend records or gives up nothing more",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:generation:${crypto.randomUUID()}`;
+    const key = `${prefix}:generation`;
+    const fleet = (connection: RedisConnection): FleetShards =>
+      new FleetShards({
+        redis: connection,
+        shard: { token: "t", intents: 0, gatewayUrl: "ws://127.0.0.1:1" },
+        shardCount: 2,
+        pool: [],
+        identifyQueue: new MemoryIdentifyQueue(),
+        sessionStore: new MemorySessionStore(),
+        prefix,
+      });
+    const other = fleet(redis);
+    try {
+      const asking = resendingNext(redis, "ipairs({'sessions'");
+      assert.deepEqual(
+        await fleet(asking.redis).reshard(4, { sessionStartsLeft: 100 }),
+        { from: 2, to: 4 },
+      );
+      assert.equal(asking.resent(), 1, "the request ran twice");
+      assert.equal(await redis.hget(key, "next"), "4");
+      // Another caller's request is refused as before.
+      await assert.rejects(
+        other.reshard(8, { sessionStartsLeft: 100 }),
+        ReshardError,
+      );
+      // Between the runs of a cancel, the reshard is asked for again:
+      // the resend answers true and leaves the new request alone.
+      const cancelling = resendingNext(
+        redis,
+        "~= ARGV[1] then return 0 end",
+        () => other.reshard(4, { sessionStartsLeft: 100 }),
+      );
+      assert.equal(await fleet(cancelling.redis).cancelReshard(4), true);
+      assert.equal(cancelling.resent(), 1, "the cancel ran twice");
+      assert.equal(await redis.hget(key, "next"), "4", "asked since");
+      // A request resent after a cancel in between records nothing more.
+      const again = resendingNext(
+        redis,
+        "ipairs({'sessions'",
+        () => other.cancelReshard(4),
+      );
+      assert.equal(await other.cancelReshard(4), true);
+      assert.deepEqual(
+        await fleet(again.redis).reshard(4, { sessionStartsLeft: 100 }),
+        { from: 2, to: 4 },
+      );
+      assert.equal(again.resent(), 1);
+      assert.equal(await redis.hexists(key, "next"), 0, "cancelled since");
+    } finally {
+      await deleteKeys(redis, prefix);
       await closeRedis(redis);
     }
   },

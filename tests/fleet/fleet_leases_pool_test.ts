@@ -86,3 +86,53 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "ShardLeases: pools of the same shards written differently (another order, repeats, IDs past the count, every shard listed or none) share them: neither process runs everything",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const cases: [number[] | undefined, number[] | undefined][] = [
+      [[0, 1, 2, 3], [3, 2, 1, 0]],
+      [undefined, [0, 1, 2, 3]],
+      [[3, 1, 2, 0, 1], [0, 1, 2, 3, 9]],
+      [[2, 3], [3, 2, 3, 7]],
+    ];
+    try {
+      for (const [poolA, poolB] of cases) {
+        const prefix = `disruption:test:leases:${crypto.randomUUID()}`;
+        const make = (owner: string, pool?: number[]): ShardLeases =>
+          new ShardLeases(redis, {
+            prefix,
+            owner,
+            shardCount: 4,
+            pool,
+            ttlMs: 1e4,
+          });
+        const processes = [make("a", poolA), make("b", poolB)];
+        const held: number[][] = [[], []];
+        try {
+          for (let round = 0; round < 4; round++) {
+            for (const [i, leases] of processes.entries()) {
+              const t = await leases.tick(held[i]!, 10 * round + i);
+              await leases.release(t.shed);
+              held[i] = [...t.kept, ...t.acquired].sort((x, y) => x - y);
+            }
+          }
+          const size = poolA?.length === 2 ? 1 : 2;
+          const what = `${JSON.stringify(poolA)} and ${JSON.stringify(poolB)}`;
+          assert.deepEqual(
+            held.map((h) => h.length),
+            [size, size],
+            `${what}: ${JSON.stringify(held)}`,
+          );
+        } finally {
+          await redis.del(`${prefix}:leases`, `${prefix}:members`);
+        }
+      }
+    } finally {
+      await closeRedis(redis);
+    }
+  },
+});

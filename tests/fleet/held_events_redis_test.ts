@@ -50,10 +50,10 @@ function counted(redis: RedisConnection, load: RedisLoad): RedisConnection {
         };
       }
       if (property === "eval") {
-        // (script, 1, set, ttl, claimTtl, now, ...hashes): what follows
-        // the first six.
+        // (script, 1, set, ttl, claimTtl, now, call id, ...hashes): what
+        // follows the first seven.
         return (...args: (string | number)[]): unknown => {
-          load.recorded.push(args.length - 6);
+          load.recorded.push(args.length - 7);
           return (target.eval as (...a: unknown[]) => unknown)(...args);
         };
       }

@@ -10,13 +10,18 @@ import {
 } from "../../redis/connection.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { resendingNext } from "./_resent_scripts.ts";
 
 const server = testRedis();
 const TTL = 10_000;
 
 async function withLeases(
   fn: (
-    make: (owner: string, pool?: number[]) => ShardLeases,
+    make: (
+      owner: string,
+      pool?: number[],
+      connection?: RedisConnection,
+    ) => ShardLeases,
     redis: RedisConnection,
   ) => Promise<void>,
 ): Promise<void> {
@@ -24,8 +29,8 @@ async function withLeases(
   const prefix = `disruption:test:leases:${crypto.randomUUID()}`;
   try {
     await fn(
-      (owner, pool) =>
-        new ShardLeases(redis, {
+      (owner, pool, connection = redis) =>
+        new ShardLeases(connection, {
           prefix,
           owner,
           shardCount: 12,
@@ -293,5 +298,41 @@ Deno.test({
       t = await a.tick(aHeld, after + 1);
       assert.equal(t.members, 2);
       assert.equal(t.shed.length, 6);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a tick whose reply was lost and resent (Redis ran it twice) reports what its first run took as acquired; nobody else takes those shards",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make, redis) => {
+      const lossy = resendingNext(redis, "shedWhere");
+      const a = make("a", undefined, lossy.redis);
+      const b = make("b");
+      await a.tick([], 0); // a process's first tick only joins
+      await b.tick([], 0);
+      let t = await a.tick([], 10);
+      assert.equal(lossy.resent(), 1, "the tick ran twice");
+      assert.deepEqual(
+        t.acquired,
+        [0, 1, 2, 3, 4, 5],
+        "its leases, left unrun for a TTL",
+      );
+      // The other process takes its own share, none of a's.
+      t = await b.tick([], 20);
+      assert.deepEqual(t.acquired, [6, 7, 8, 9, 10, 11]);
+      t = await a.tick([0, 1, 2, 3, 4, 5], 30);
+      assert.deepEqual([t.kept, t.lost, t.acquired], [
+        [0, 1, 2, 3, 4, 5],
+        [],
+        [],
+      ]);
+      // Any live lease of its own it does not hold (a release that failed,
+      // say) is taken back within its share; another's never is.
+      t = await a.tick([0, 1, 2], 40);
+      assert.deepEqual([t.kept, t.acquired], [[0, 1, 2], [3, 4, 5]]);
+      t = await b.tick([6, 7, 8, 9, 10, 11], 50);
+      assert.deepEqual([t.lost, t.acquired], [[], []]);
     }),
 });
