@@ -196,7 +196,10 @@ export class RedisStaleness {
    * to shard 0 only) while that shard's state may be wrong, drop what no
    * GUILD_CREATE rebuilds: DM channels, and messages of channels no guild
    * holds. After an outage they may miss changes for good, and the cache is
-   * not stale once every shard started again. A chunk a script.
+   * not stale once every shard started again. A chunk a script. An index
+   * that is not a set (written by hand or by another program: every SADD
+   * to it failed, and so would its SSCAN, for good) is deleted, with a
+   * warning.
    *
    * @returns When done; rejects with Redis's error.
    */
@@ -209,8 +212,25 @@ export class RedisStaleness {
         event === "READY" && readyShard(data) === 0
       );
     if (!rebuildsDirect) return;
-    await forEachChunk(this.#redis, "message_keys", DROP_UNGUILDED);
-    await forEachChunk(this.#redis, "channel_keys", DROP_UNGUILDED);
+    const indexes = ["message_keys", "channel_keys"];
+    await this.#dropWrongTyped(indexes);
+    for (const index of indexes) {
+      await forEachChunk(this.#redis, index, DROP_UNGUILDED);
+    }
+  }
+
+  /** Delete those of `keys` that hold something else than a set. */
+  async #dropWrongTyped(keys: readonly string[]): Promise<void> {
+    const types = await Promise.all(keys.map((key) => this.#redis.type(key)));
+    const wrong = keys.filter((_, i) =>
+      types[i] !== "none" && types[i] !== "set"
+    );
+    if (wrong.length === 0) return;
+    await this.#redis.del(...wrong);
+    visible.warn(
+      "Redis cache: key(s) {keys} did not hold a set (written by hand or by another program); deleted, so that the cache can be rebuilt",
+      { keys: wrong.join(", ") },
+    );
   }
 
   /**

@@ -7,13 +7,25 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { realScheduler } from "../base/scheduler.ts";
-import { Redis } from "ioredis";
+import { assertIntegerOption, shown } from "../base/option_checks.ts";
+import {
+  MAX_TIMER_DELAY,
+  realScheduler,
+  settlesWithin,
+} from "../base/scheduler.ts";
+import { Redis, ReplyError } from "ioredis";
 import { trackServerSession } from "./server_session.ts";
 
 const logger = getLogger(["disruption", "redis"]);
 // An outage is something to act on: shown on stderr unless LogTape is set up.
 const visible = getVisibleLogger(["disruption", "redis"]);
+
+/**
+ * How long {@linkcode closeRedis} waits at most for the server to answer
+ * `QUIT` and close, before it drops the socket (a frozen server, a stalled
+ * network would never answer).
+ */
+const QUIT_WAIT_MS = 2_000;
 
 /** A connected Redis client (ioredis). */
 export type RedisConnection = Redis;
@@ -22,14 +34,18 @@ export type RedisConnection = Redis;
 export interface RedisConnectOptions {
   /**
    * Where the server is: `redis://[user:password@]host[:port][/db]`, or
-   * `rediss://` for TLS.
+   * `rediss://` for TLS (the scheme in any case). `db` is a non-negative
+   * integer.
    *
    * @default {"redis://127.0.0.1:6379"}
    */
   url?: string;
   /**
    * How long the first connection may take, in milliseconds, before
-   * {@linkcode connectRedis} rejects.
+   * {@linkcode connectRedis} rejects: reaching the server and its answers to
+   * the setup (`HELLO`/`AUTH`, `SELECT`, the ready check) together. An
+   * integer from 1 to 2147483647. {@linkcode closeRedis} waits as long for
+   * `QUIT` to be answered, 2 s at most.
    *
    * @default {10000}
    */
@@ -62,7 +78,9 @@ export class RedisConnectError extends Error {
 }
 
 /**
- * Replace the password of a Redis URL with `***`, for logs and errors.
+ * Replace the password of a URL with `***`, for logs and errors. Any scheme,
+ * in any case; the password runs from the first `:` of the user part to the
+ * last `@` (a password with a raw `@` or `/` is hidden whole).
  *
  * @example Usage
  * ```ts
@@ -73,11 +91,11 @@ export class RedisConnectError extends Error {
  * assert.equal(redactRedisUrl("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
  * ```
  *
- * @param url A `redis://` or `rediss://` URL.
+ * @param url A `redis://` or `rediss://` URL (or any other).
  * @returns The URL without its password.
  */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, "$1***@");
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:).*@/is, "$1***@");
 }
 
 /**
@@ -109,25 +127,34 @@ export function redactRedisUrl(url: string): string {
  *
  * @param options Where and how to connect.
  * @returns The ready connection.
- * @throws {RedisConnectError} The server could not be reached in time.
+ * @throws {TypeError} `url` is not a valid `redis://` or `rediss://` URL, or
+ *   its database (`/db`) is not a non-negative integer (the message shows
+ *   the URL with its password redacted).
+ * @throws {RangeError} `connectTimeout` is not an integer from 1 to
+ *   2147483647.
+ * @throws {RedisConnectError} The server could not be reached, did not
+ *   answer within `connectTimeout`, or refused the connection's setup (a
+ *   wrong password, a database it does not have); nothing is left open.
  */
 export async function connectRedis(
   options: RedisConnectOptions = {},
 ): Promise<RedisConnection> {
-  const url = options.url ?? "redis://127.0.0.1:6379";
-  if (!/^rediss?:\/\//.test(url)) {
-    throw new TypeError(
-      `Cannot connect to Redis as 'url' must start with redis:// or rediss://: current value '${
-        redactRedisUrl(url)
-      }'`,
-    );
-  }
+  const url = checkedUrl(options.url ?? "redis://127.0.0.1:6379");
+  const connectTimeout = options.connectTimeout ?? 10_000;
+  assertIntegerOption(
+    "Redis connection",
+    "connectTimeout",
+    connectTimeout,
+    1,
+    MAX_TIMER_DELAY,
+  );
   // The first connection is not retried: connectRedis reports the failure,
   // and nothing (socket, timer) is left behind. Outages after it are.
   let connected = false;
   const redis = new Redis(url, {
     lazyConnect: true,
-    connectTimeout: options.connectTimeout ?? 10_000,
+    // ioredis bounds the TCP connect only; the deadline below bounds it all.
+    connectTimeout,
     maxRetriesPerRequest: 20,
     // Reconnect after an outage with a delay growing to 2 s; commands wait
     // in ioredis's queue meanwhile, and fail after 20 attempts.
@@ -140,18 +167,41 @@ export async function connectRedis(
   watch(redis, redactRedisUrl(url));
   // connect() rejects with "Connection is closed"; the socket's own error
   // (ECONNREFUSED, ENOTFOUND, a timeout) arrives as an "error" event first.
+  // So does a SELECT the server refused, although connect() resolves.
   let socketError: unknown;
   const remember = (error: unknown): void => {
     socketError ??= error;
   };
   redis.on("error", remember);
+  let failure: Error | undefined;
   try {
-    await redis.connect();
+    const ready = redis.connect();
+    // A server that accepts and never answers (frozen, a stalled network)
+    // would hold the setup for ever: ioredis's timer ends with the TCP
+    // connect.
+    if (!await settlesWithin(realScheduler, ready, connectTimeout)) {
+      failure = new Error(
+        `timed out after ${connectTimeout} ms waiting for the server to answer`,
+      );
+      redis.disconnect();
+    }
+    await ready;
+    const refused = socketError;
+    if (failure === undefined && isRedisReply(refused)) {
+      failure = new Error(
+        `the server refused the connection's setup: ${refused.message}`,
+        { cause: refused },
+      );
+    }
+    // (ready may have come with the deadline, the socket being dropped.)
+    if (failure !== undefined) throw failure;
     connected = true;
     trackServerSession(redis);
   } catch (error) {
-    await closeRedis(redis);
-    throw new RedisConnectError(url, { cause: socketError ?? error });
+    await dropConnection(redis);
+    throw new RedisConnectError(url, {
+      cause: failure ?? socketError ?? error,
+    });
   } finally {
     redis.off("error", remember);
   }
@@ -159,9 +209,56 @@ export async function connectRedis(
 }
 
 /**
+ * Whether `error` is an error reply of Redis (`ERR`, `WRONGTYPE`, `OOM`,
+ * `READONLY`, `NOAUTH`, `LOADING`…): the server answered and refused, as
+ * opposed to a connection lost or never made. Internal to the Redis layer.
+ *
+ * @param error What a command rejected with.
+ * @returns Whether Redis answered with it.
+ */
+export function isRedisReply(error: unknown): error is Error {
+  // ioredis types its ReplyError as `any`: the check is the narrowing.
+  return error instanceof ReplyError && error instanceof Error;
+}
+
+/**
+ * `url` checked as {@linkcode connectRedis} takes it, its scheme in lower
+ * case (ioredis tells TLS by a lower-case `rediss://`).
+ */
+function checkedUrl(url: unknown): string {
+  const refuse = (rule: string): never => {
+    throw new TypeError(
+      `Cannot connect to Redis as 'url' must ${rule}: current value 'url=${
+        typeof url === "string" ? redactRedisUrl(url) : shown(url)
+      }'`,
+    );
+  };
+  if (typeof url !== "string" || !/^rediss?:\/\//i.test(url)) {
+    return refuse("start with redis:// or rediss://");
+  }
+  const lower = url.replace(/^[a-z]+/i, (scheme) => scheme.toLowerCase());
+  let parsed: URL;
+  try {
+    parsed = new URL(lower);
+  } catch {
+    // The parser's message repeats the URL, password included: not kept.
+    return refuse("be a valid URL");
+  }
+  // ioredis takes the path, else a `db` query parameter, as the database.
+  const db = parsed.pathname.length > 1
+    ? parsed.pathname.slice(1)
+    : parsed.searchParams.get("db");
+  if (db !== null && !(/^\d+$/.test(db) && Number.isSafeInteger(Number(db)))) {
+    return refuse("name a database that is a non-negative integer (/0, /1…)");
+  }
+  return lower;
+}
+
+/**
  * Close a connection opened by {@linkcode connectRedis}: send `QUIT` so
  * commands already sent finish, or drop the socket when the server is not
- * reachable. Resolves once the socket is closed.
+ * reachable, or does not answer within the connection's `connectTimeout`
+ * (2 s at most). Resolves once the socket is closed.
  *
  * @param redis The connection.
  */
@@ -169,11 +266,14 @@ export async function closeRedis(redis: RedisConnection): Promise<void> {
   if (redis.status === "end") return;
   const ended = new Promise<void>((resolve) => redis.once("end", resolve));
   if (redis.status === "ready") {
-    try {
-      await redis.quit();
-    } catch {
-      redis.disconnect();
-    }
+    // Rejected when the socket is dropped: what is awaited is the close.
+    redis.quit().catch(() => {});
+    const wait = Math.min(
+      redis.options.connectTimeout || QUIT_WAIT_MS,
+      QUIT_WAIT_MS,
+    );
+    if (await settlesWithin(realScheduler, ended, wait)) return;
+    await dropConnection(redis);
   } else if (redis.status === "reconnecting") {
     // Between two attempts there is no socket to close: ioredis only clears
     // its retry timer, never says "end", and leaves every command it holds
@@ -186,9 +286,20 @@ export async function closeRedis(redis: RedisConnection): Promise<void> {
     // An ioredis without those internals never says "end": do not wait.
     // (status is read again: endHeldConnection changed it.)
     if ((redis.status as string) !== "end") return;
+    await ended;
   } else {
-    redis.disconnect();
+    await dropConnection(redis);
   }
+}
+
+/**
+ * Drop the socket without `QUIT`; resolves once the connection has ended
+ * (disconnectTimeout 0 destroys the socket on the next turn).
+ */
+async function dropConnection(redis: RedisConnection): Promise<void> {
+  if (redis.status === "end") return;
+  const ended = new Promise<void>((resolve) => redis.once("end", resolve));
+  redis.disconnect();
   await ended;
 }
 
@@ -228,10 +339,15 @@ function watch(redis: Redis, url: string): void {
   redis.on("error", (error: Error) => {
     if (down) return;
     down = true;
-    visible.warn("Redis at {url} is unreachable: {message}", {
-      url,
-      message: error.message,
-    });
+    const answer: unknown = error;
+    visible.warn(
+      // An answer is no outage: a refused SELECT (a database the server does
+      // not have), AUTH or ready check.
+      isRedisReply(answer)
+        ? "Redis at {url} refused the connection's setup: {message}"
+        : "Redis at {url} is unreachable: {message}",
+      { url, message: error.message },
+    );
   });
   redis.on("ready", () => {
     if (!down) return;

@@ -38,7 +38,7 @@ import type {
   SessionStartLimit,
 } from "../gateway/identify_queue.ts";
 import { assertShardId } from "../gateway/saved_session.ts";
-import type { RedisConnection } from "./connection.ts";
+import { isRedisReply, type RedisConnection } from "./connection.ts";
 import {
   BUDGET_KEPT_MS,
   BUDGET_SCRIPT,
@@ -727,12 +727,11 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #down(error: unknown): void {
     if (this.#redisDown) return;
     this.#redisDown = true;
-    // A script error is Redis answering, not Redis gone: say which.
-    const answered = error instanceof Error &&
-      /^(ERR|WRONGTYPE)\b/.test(error.message);
+    // An error reply (ERR, WRONGTYPE, READONLY, OOM, NOAUTH, LOADING…) is
+    // Redis answering, not Redis gone: say which.
     visible.warn(
-      answered
-        ? "Identify queue: Redis refused its script; no shard identifies until this is fixed: {message}"
+      isRedisReply(error)
+        ? "Redis refused the identify queue's script: {message}; no shard identifies until this is fixed"
         : "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
       { message: messageOf(error) },
     );

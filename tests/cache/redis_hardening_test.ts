@@ -288,3 +288,47 @@ Deno.test({
       assert.equal(cache.stale, true);
     }),
 });
+
+Deno.test({
+  name:
+    "RedisCache: a global index (message_keys, channel_keys) that is not a set is deleted with a warning when shard 0 starts again, and the cache is rebuilt",
+  ignore: server.ignore,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      // Another program's keys of the same names, in the same database.
+      await admin.set("message_keys", "not a set");
+      await admin.hset("channel_keys", "field", "value");
+      const cache = new RedisCache(redis, { shards: [0] });
+      const ready = {
+        v: 10,
+        user: { id: "9", username: "bot" },
+        guilds: [{ id: "1", unavailable: true }],
+        session_id: "s",
+        resume_gateway_url: "wss://gateway.invalid",
+        shard: [0, 1],
+        application: { id: "9", flags: 0 },
+      };
+      const lines = await captureStderr(async () => {
+        cache.markStale([0], "a test");
+        // Each READY's SSCAN failed WRONGTYPE: the batch was dropped, for
+        // good, and the cache never rebuilt.
+        const [updates] = await cache.applyBatch([
+          { event: "READY", data: ready },
+        ]);
+        assert.ok(updates);
+        await cache.apply("GUILD_CREATE", GUILD);
+        await cache.flush();
+      });
+      assert.equal(cache.stale, false, lines.join("\n"));
+      assert.equal((await cache.botUser())?.username, "bot");
+      assert.equal((await cache.guild("1"))?.name, "g");
+      for (const index of ["message_keys", "channel_keys"]) {
+        assert.match(await admin.type(index), /^(set|none)$/);
+      }
+      const warned = lines.filter((line) =>
+        line.includes("did not hold a set")
+      );
+      assert.equal(warned.length, 1, lines.join("\n"));
+      assert.match(warned[0]!, /message_keys, channel_keys/);
+    }),
+});

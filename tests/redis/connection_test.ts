@@ -4,7 +4,9 @@ import {
   connectRedis,
   redactRedisUrl,
   RedisConnectError,
+  type RedisConnection,
 } from "../../redis/mod.ts";
+import { respFake, workingRedis } from "./_resp_fake.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { tcpCut } from "../_fakes/tcp_cut.ts";
@@ -121,4 +123,168 @@ Deno.test({
       await relay.close();
     }
   },
+});
+
+/** What a connectRedis call settled with: the connection, or the error. */
+function settled(
+  options: Parameters<typeof connectRedis>[0],
+): Promise<unknown> {
+  return within(
+    connectRedis(options).then((redis) => redis, (error: unknown) => error),
+    "connectRedis to settle",
+    3_000,
+  );
+}
+
+Deno.test("connectRedis: a server that accepts and never answers (frozen, a stalled network) rejects once connectTimeout is spent, leaving nothing open", async () => {
+  // ioredis's own timer ends with the TCP connect: the setup after it
+  // (HELLO, AUTH, SELECT, the ready check) waited for ever.
+  const fake = respFake(() => undefined);
+  try {
+    const error = await settled({
+      url: `redis://127.0.0.1:${fake.port}`,
+      connectTimeout: 100,
+    });
+    assert.ok(error instanceof RedisConnectError, String(error));
+    assert.match(
+      error.message,
+      /timed out after 100 ms waiting for the server to answer/,
+    );
+    assert.equal(fake.accepted, 1);
+    await within(fake.allClosed(), "the client to close its socket", 3_000);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("closeRedis: a server that stops answering is dropped after the connection's connectTimeout; what it held is rejected", async () => {
+  let frozen = false;
+  const fake = respFake((command) =>
+    frozen ? undefined : workingRedis(command)
+  );
+  try {
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${fake.port}`,
+      connectTimeout: 150,
+    });
+    frozen = true; // SIGSTOP: the socket stays open, nothing is answered
+    const held = redis.get("k").then(() => "answered", () => "rejected");
+    // QUIT was awaited for ever.
+    await within(closeRedis(redis), "closeRedis", 3_000);
+    assert.equal(redis.status, "end");
+    assert.equal(await within(held, "the GET"), "rejected");
+    await within(fake.allClosed(), "the client to close its socket", 3_000);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("connectRedis: the database of the URL must be a non-negative integer (TypeError, password redacted); one the server refuses is a RedisConnectError", async (t) => {
+  const fake = respFake(workingRedis);
+  try {
+    const base = `redis://bot:hunter2@127.0.0.1:${fake.port}`;
+    await t.step(
+      "not a non-negative integer: refused before connecting",
+      async () => {
+        for (const db of ["/-1", "/abc", "/1.5", "/3/", "?db=x"]) {
+          const error = await settled({ url: `${base}${db}` });
+          // The old code connected: what it opened is closed.
+          if (!(error instanceof Error)) {
+            await closeRedis(error as RedisConnection);
+          }
+          assert.ok(error instanceof TypeError, `${db}: ${error}`);
+          assert.equal(
+            error.message,
+            `Cannot connect to Redis as 'url' must name a database that is a non-negative integer (/0, /1…): current value 'url=redis://bot:***@127.0.0.1:${fake.port}${db}'`,
+          );
+        }
+        assert.equal(fake.accepted, 0);
+      },
+    );
+    await t.step("a database the server does not have", async () => {
+      let error: unknown;
+      const lines = await captureStderr(async () => {
+        error = await settled({ url: `redis://127.0.0.1:${fake.port}/99` });
+      });
+      if (!(error instanceof Error)) await closeRedis(error as RedisConnection);
+      // It used database 0 instead, silently.
+      assert.ok(error instanceof RedisConnectError, String(error));
+      assert.match(
+        error.message,
+        /refused the connection's setup: ERR DB index is out of range/,
+      );
+      assert.ok(
+        lines.some((line) => line.includes("refused the connection's setup")),
+        lines.join("\n"),
+      );
+      await within(fake.allClosed(), "the client to close its socket", 3_000);
+    });
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("connectRedis: connectTimeout must be an integer from 1 to 2147483647", async () => {
+  const fake = respFake(() => undefined);
+  try {
+    for (const value of [-1, 0, NaN, Infinity, 1.5, 1e12, "abc"]) {
+      const error = await settled({
+        url: `redis://127.0.0.1:${fake.port}`,
+        connectTimeout: value as number,
+      });
+      assert.ok(error instanceof RangeError, `${String(value)}: ${error}`);
+      assert.equal(
+        error.message,
+        `Cannot create Redis connection as 'connectTimeout' must be an integer from 1 to 2147483647: current value 'connectTimeout=${
+          typeof value === "string" ? JSON.stringify(value) : String(value)
+        }'`,
+      );
+    }
+    assert.equal(fake.accepted, 0);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("redactRedisUrl: any scheme in any case, and a password with a raw '@' or '/', is hidden whole", () => {
+  for (
+    const [url, redacted] of [
+      ["REDIS://bot:hunter2@h:1", "REDIS://bot:***@h:1"],
+      ["valkey://bot:hunter2@h:1/2", "valkey://bot:***@h:1/2"],
+      ["redis://:hunt@er2/x@h:1/2", "redis://:***@h:1/2"],
+      ["redis://bot@h:1", "redis://bot@h:1"],
+    ]
+  ) {
+    assert.equal(redactRedisUrl(url!), redacted);
+  }
+});
+
+Deno.test("connectRedis: a URL it cannot use is a TypeError whose message hides the password; the scheme's case does not matter", async () => {
+  for (
+    const url of [
+      "redis://bot:hunter2@127.0.0.1:99999", // a port out of range
+      "redis://bot:hunter2@[::1:6379", // a typo in an IPv6 host
+      "valkey://bot:hunter2@127.0.0.1:6379", // another scheme
+      "REDIS://bot:hunt@er2@[::1:6379", // a raw '@' in the password
+    ]
+  ) {
+    const error = await settled({ url, connectTimeout: 1_000 });
+    assert.ok(error instanceof TypeError, `${url}: ${error}`);
+    assert.match(error.message, /^Cannot connect to Redis as 'url' must /);
+    assert.match(
+      error.message,
+      /current value 'url=(redis|valkey|REDIS):\/\/bot:\*\*\*@/,
+    );
+    assert.ok(!/hunt|er2/.test(error.message), error.message);
+  }
+  const fake = respFake(workingRedis);
+  try {
+    const redis = await connectRedis({
+      url: `REDIS://127.0.0.1:${fake.port}/2`,
+    });
+    assert.equal(redis.status, "ready");
+    await closeRedis(redis);
+  } finally {
+    await fake.close();
+  }
 });
