@@ -26,11 +26,11 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   // The Client feeds the in-memory cache (its `cache` option) and hands
   // handlers the previous state; the cache knows nothing of handlers.
   handler: ["types", "base", "gateway", "rest", "cache"],
-  // Planned (LAYOUT.md): the shared Redis connection layer, whose session
-  // store and identify queue implement gateway's interfaces; the cache, a
-  // reducer over dispatches with stores behind an interface (one of them on
-  // Redis); interactions on rest/ and handler/; the dispatch service and the
-  // fleet above all of those.
+  // The shared Redis connection layer, whose session store and identify
+  // queue implement gateway's interfaces; the cache, a reducer over
+  // dispatches with stores behind an interface (one of them on Redis);
+  // interactions on rest/ and handler/; the dispatch service and the fleet
+  // above all of those.
   redis: ["types", "base", "gateway"],
   cache: ["types", "base", "gateway", "redis"],
   interactions: ["types", "base", "rest", "handler"],

@@ -106,12 +106,20 @@ export class KvSessionStore implements SessionStore {
    *
    * @param options The database path and the key prefix.
    * @returns The store.
-   * @throws {TypeError} When `prefix` is not an array of strings.
+   * @throws {TypeError} When `prefix` is not an array of strings, or when
+   * Deno KV is not enabled (run with `--unstable-kv`).
    */
   static async open(
     options: KvSessionStoreOpenOptions = {},
   ): Promise<KvSessionStore> {
     const prefix = checkPrefix(options.prefix);
+    // Without the flag `Deno.openKv` is undefined, and calling it said only
+    // "Deno.openKv is not a function".
+    if (typeof Deno.openKv !== "function") {
+      throw new TypeError(
+        `Cannot open session store as Deno KV must be enabled: run with --unstable-kv (or set "unstable": ["kv"] in deno.json)`,
+      );
+    }
     const kv = await Deno.openKv(options.path);
     return new KvSessionStore(kv, { prefix, closeKv: true });
   }

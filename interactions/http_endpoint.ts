@@ -14,6 +14,7 @@ import {
   type Scheduler,
 } from "../base/scheduler.ts";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
+import { shown } from "../base/option_checks.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
@@ -26,7 +27,10 @@ const logger = getLogger(["disruption", "interactions", "http"]);
 
 /** Options for {@linkcode interactionsEndpoint}. */
 export interface InteractionsEndpointOptions {
-  /** The application's public key (hex, from the Developer Portal). */
+  /**
+   * The application's public key (64 hex characters, from the Developer
+   * Portal); whitespace around it, such as the newline of a file, is trimmed.
+   */
   publicKey: string;
   /** The router that handles the interactions. */
   router: InteractionRouter;
@@ -107,6 +111,30 @@ function hexBytes(hex: string | null): Uint8Array | undefined {
     out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   }
   return out;
+}
+
+/**
+ * The bytes of the `publicKey` option: 64 hex characters, once the
+ * whitespace around them (a key read from a file or an environment variable
+ * with its newline) is trimmed.
+ *
+ * @param publicKey The option's value.
+ * @returns The 32 bytes of the key.
+ * @throws {TypeError} When it is not a string of 64 hex characters (an unset
+ * environment variable gives `undefined`).
+ */
+function publicKeyBytes(publicKey: unknown): Uint8Array {
+  const bytes = typeof publicKey === "string"
+    ? hexBytes(publicKey.trim())
+    : undefined;
+  if (bytes?.length === 32) return bytes;
+  throw new TypeError(
+    `Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key): current value 'publicKey=${
+      typeof publicKey === "string"
+        ? JSON.stringify(publicKey)
+        : shown(publicKey)
+    }'`,
+  );
 }
 
 /**
@@ -204,7 +232,8 @@ async function delivered(
  *
  * @param options Public key, router, REST client and limits.
  * @returns The handler.
- * @throws {TypeError} When the public key is not 32 bytes of hex.
+ * @throws {TypeError} When the public key is not a string of 64 hex
+ * characters (whitespace around it is trimmed).
  * @throws {RangeError} When `maxAge`, `answerDeadline`, `maxBodySize` or
  * `maxRemembered` is not an integer in its range (`NaN`, 0, negative,
  * fractional, not a number, or too large).
@@ -224,12 +253,7 @@ async function delivered(
 export function interactionsEndpoint(
   options: InteractionsEndpointOptions,
 ): RequestHandler {
-  const keyBytes = hexBytes(options.publicKey);
-  if (!keyBytes || keyBytes.length !== 32) {
-    throw new TypeError(
-      "Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key)",
-    );
-  }
+  const keyBytes = publicKeyBytes(options.publicKey);
   assertEndpointOptions(options);
   const scheduler = options.scheduler ?? realScheduler;
   const maxAge = options.maxAge ?? 300;

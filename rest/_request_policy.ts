@@ -196,21 +196,50 @@ export function decideAnswer(
 }
 
 /**
- * Decide what follows an attempt that got no answer.
+ * Whether `error` (or one of its causes) is the runtime refusing a
+ * permission: `Deno.errors.NotCapable` (Deno 2: "Requires net access to
+ * "discord.com:443", run again with the --allow-net flag") or
+ * `Deno.errors.PermissionDenied` (Deno 1), by class or, for a copy that lost
+ * its class (a redacted cause), by name.
+ *
+ * @param error What `fetch` threw.
+ * @returns `true` when a permission is missing: sending again cannot help.
+ */
+export function isPermissionError(error: unknown): boolean {
+  for (let depth = 0; depth < 8 && error instanceof Error; depth++) {
+    if (
+      error instanceof Deno.errors.NotCapable ||
+      error instanceof Deno.errors.PermissionDenied ||
+      error.name === "NotCapable" || error.name === "PermissionDenied"
+    ) {
+      return true;
+    }
+    error = error.cause;
+  }
+  return false;
+}
+
+/**
+ * Decide what follows an attempt that got no answer. A permission the
+ * runtime refused (no `--allow-net`) fails at once: every retry would be
+ * refused the same way, and the backoff only hid the reason for seconds.
  *
  * @param policy The client's retry settings.
  * @param method The request's method.
  * @param retries Retries already spent on this request.
+ * @param error What the attempt failed with, when known.
  * @returns A retry with backoff, or a network error.
  */
 export function decideNoAnswer(
   policy: RetryPolicy,
   method: HttpMethod,
   retries: number,
+  error?: unknown,
 ): RequestDecision {
   if (
     retries < policy.maxRetries &&
-    retriesServerErrors(method, policy.retryServerErrors)
+    retriesServerErrors(method, policy.retryServerErrors) &&
+    !isPermissionError(error)
   ) {
     const retry = retries + 1;
     return {

@@ -345,7 +345,7 @@ export class RestClient {
         const decision = answer.type === "answer"
           ? decideAnswer(this.#policy, method, answer.facts, retries)
           : answer.type === "no_answer"
-          ? decideNoAnswer(this.#policy, method, retries)
+          ? decideNoAnswer(this.#policy, method, retries, answer.error)
           : undefined;
         if (decision?.type === "retry") retries = decision.retry;
         return attemptOutcome<T>(

@@ -52,7 +52,7 @@ Deno.test("layer check: a folder missing from the table fails until placed", () 
   ]);
 });
 
-Deno.test("layer check: the planned folders sit where LAYOUT.md puts them", () => {
+Deno.test("layer check: cache/, redis/, interactions/, dispatch/ and fleet/ sit where ARCHITECTURE.md puts them", () => {
   const may = (from: string, to: string): boolean =>
     layerViolations([{ from: `${from}/x.ts`, to: `${to}/y.ts` }]).length ===
       0;

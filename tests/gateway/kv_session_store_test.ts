@@ -377,3 +377,24 @@ Deno.test("KvSessionStore rejects bad arguments", async () => {
     }
   });
 });
+
+Deno.test("KvSessionStore.open says to enable Deno KV when it is not", async () => {
+  // Without --unstable-kv, `Deno.openKv` is undefined.
+  const descriptor = Object.getOwnPropertyDescriptor(Deno, "openKv");
+  assert.ok(descriptor);
+  Object.defineProperty(Deno, "openKv", {
+    value: undefined,
+    configurable: true,
+  });
+  try {
+    await assert.rejects(KvSessionStore.open({ path: ":memory:" }), {
+      name: "TypeError",
+      message:
+        `Cannot open session store as Deno KV must be enabled: run with --unstable-kv (or set "unstable": ["kv"] in deno.json)`,
+    });
+  } finally {
+    Object.defineProperty(Deno, "openKv", descriptor);
+  }
+  const store = await KvSessionStore.open({ path: ":memory:" });
+  store.close();
+});

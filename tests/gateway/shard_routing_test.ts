@@ -323,3 +323,49 @@ Deno.test("shardRange lists IDs with both ends included", async (t) => {
     });
   }
 });
+
+Deno.test("README's two-process split: one shared identify queue, whole buckets, no op 9", async (t) => {
+  // The README's sharding example with the shared RedisIdentifyQueue played
+  // by one in-process queue: two Clients, 32 shards between them.
+  const { Client, Handler } = await import("../../handler/mod.ts");
+  const { MemoryIdentifyQueue } = await import(
+    "../../gateway/identify_queue.ts"
+  );
+  const { FakeDiscord, VirtualScheduler } = await import(
+    "../../testing/mod.ts"
+  );
+  for (const maxConcurrency of [1, 16]) {
+    await t.step(`max_concurrency ${maxConcurrency}`, async () => {
+      const scheduler = new VirtualScheduler();
+      await using discord = await FakeDiscord.start({
+        scheduler,
+        shards: 32,
+        gateway: { maxConcurrency },
+      });
+      const identifyQueue = new MemoryIdentifyQueue({ scheduler });
+      // Without gatewayUrl, GET /gateway/bot tells max_concurrency.
+      const { gatewayUrl: _gatewayUrl, ...reach } = discord.clientOptions;
+      const clients = [0, 1].map((index) =>
+        new Client({
+          ...reach,
+          token: discord.token,
+          intents: 1,
+          scheduler,
+          shards: 32,
+          shardIds: (count, mc) =>
+            shardsForProcess(count, index, 2, { maxConcurrency: mc }),
+          identifyQueue,
+        })
+      );
+      const started = Promise.all(
+        clients.map((client) => client.start(new (class extends Handler {})())),
+      );
+      for (let step = 0; step < 200; step++) await scheduler.advance(1000);
+      await started;
+      const counters = discord.gateway.counters;
+      assert.equal(counters.sessionStarts, 32);
+      assert.equal(counters.invalidSessions, 0);
+      for (const client of clients) await client.stop();
+    });
+  }
+});

@@ -168,6 +168,48 @@ Deno.test("interactionsEndpoint rejects a public key that is not 32 bytes of hex
   );
 });
 
+Deno.test("interactionsEndpoint names the public key it refuses, an unset one too", () => {
+  const router = new InteractionRouter();
+  const rest = new RestClient({ token: "t" });
+  // `publicKey: Deno.env.get("DISCORD_PUBLIC_KEY")!` with the variable unset.
+  assert.throws(
+    () =>
+      interactionsEndpoint({
+        publicKey: undefined as unknown as string,
+        router,
+        rest,
+      }),
+    {
+      name: "TypeError",
+      message:
+        "Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key): current value 'publicKey=undefined'",
+    },
+  );
+  assert.throws(
+    () =>
+      interactionsEndpoint({ publicKey: "1100000000000000001", router, rest }),
+    {
+      name: "TypeError",
+      message:
+        `Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key): current value 'publicKey="1100000000000000001"'`,
+    },
+  );
+});
+
+Deno.test("interactionsEndpoint trims the whitespace around the public key", async () => {
+  const signer = await InteractionSigner.create();
+  const rest = new RestClient({ token: "t", fetch: new FakeRest({}).fetch });
+  // A key read from a file (or `$(cat key)`) keeps its newline.
+  const handler = interactionsEndpoint({
+    publicKey: ` ${signer.publicKey}\n`,
+    router: new InteractionRouter(),
+    rest,
+  });
+  const response = await handler(await signer.request({ type: 1 }));
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { type: 1 });
+});
+
 Deno.test("endpoint stops reading a streamed body without Content-Length at the limit", async () => {
   const { signer, handler } = await setup();
   let pulled = 0;

@@ -155,6 +155,36 @@ Deno.test("decideNoAnswer: network errors follow the 5xx rules", () => {
   });
 });
 
+Deno.test("decideNoAnswer: a permission the runtime refused is not retried", () => {
+  // What Deno 2.9's fetch throws without --allow-net.
+  const refused = new Deno.errors.NotCapable(
+    'Requires net access to "discord.com:443", run again with the --allow-net flag',
+  );
+  assert.deepEqual(decideNoAnswer(policy, "GET", 0, refused), {
+    type: "network_error",
+  });
+  assert.deepEqual(
+    decideNoAnswer(
+      { ...policy, retryServerErrors: "all" },
+      "GET",
+      0,
+      new Deno.errors.PermissionDenied("Requires net access"),
+    ),
+    { type: "network_error" },
+  );
+  // Wrapped, or a copy that kept only the name (a redacted cause).
+  const copy = new Error(refused.message);
+  copy.name = "NotCapable";
+  const wrapped = new TypeError("fetch failed", { cause: copy });
+  assert.deepEqual(decideNoAnswer(policy, "GET", 0, wrapped), {
+    type: "network_error",
+  });
+  // Anything else is retried as before.
+  const reset = new TypeError("connection reset");
+  assert.equal(decideNoAnswer(policy, "GET", 0, reset).type, "retry");
+  assert.equal(decideNoAnswer(policy, "GET", 0).type, "retry");
+});
+
 Deno.test("serverErrorDelay doubles up to 30 s; retriesServerErrors by mode", () => {
   assert.deepEqual(
     [1, 2, 3, 4, 5, 6, 7].map((retry) => serverErrorDelay(1000, retry)),
