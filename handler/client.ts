@@ -6,9 +6,11 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { closestName } from "../base/closest_name.ts";
+import { shown } from "../base/option_checks.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
-import type { Context } from "./context.ts";
+import { type Context, ShardContext } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
 import {
@@ -66,6 +68,29 @@ export type EventListener<K extends GatewayEventName> = (
   ctx: Context<OldState<K>>,
 ) => void | Promise<void>;
 
+/** Options for {@linkcode Client.on}. */
+export interface ListenOptions {
+  /**
+   * Call the listener as the event arrives at the Client, in arrival order,
+   * instead of in turn with the Handler's methods and the other listeners
+   * of the shard. It runs even while a handler of the shard is still
+   * awaiting, so a handler (or listener, or route handler) can wait for a
+   * later event without waiting behind itself: `awaitMessage` and
+   * `InteractionRouter.awaitComponent` use it. With the `cache` option, the
+   * event is already applied to `client.cache` when the listener runs, and
+   * its `ctx.old` is this event's previous state.
+   *
+   * Such a listener is not awaited: keep it short (a promise it returns
+   * runs beside the handlers). What it throws or rejects with is reported
+   * as a handler's is, to `Handler.onError` or else on stderr, and the
+   * Client carries on. The ordinary listeners and Handler methods still get
+   * the event, in order.
+   *
+   * @default {false}
+   */
+  atArrival?: boolean;
+}
+
 /** Options for {@linkcode Client.stop}. */
 export interface ClientStopOptions extends ShardManagerCloseOptions {
   /**
@@ -100,8 +125,10 @@ interface Run {
 /**
  * A bot: runs a {@linkcode Handler} (and typed `on` listeners) on the
  * gateway, with a REST client for answering. Each shard's events are handled
- * one at a time in order, async handlers included; a throwing handler
- * reaches {@linkcode Handler.onError} and the shard carries on.
+ * one at a time in order, async handlers included (listeners added with
+ * `atArrival`, the waiters, are called as events arrive instead); a
+ * throwing handler reaches {@linkcode Handler.onError} and the shard
+ * carries on.
  *
  * @example A ping bot against the fake Discord
  * ```ts
@@ -149,6 +176,11 @@ export class Client {
   /** The started handler's overridden methods. */
   #routes: HandlerRoutes = handlerRoutes(this.#handler);
   #listeners = new Map<string, Set<EventListener<GatewayEventName>>>();
+  /** Listeners called as their event arrives (`atArrival`). */
+  #arrivalListeners = new Map<
+    string,
+    Set<EventListener<GatewayEventName>>
+  >();
   /** Each shard's context and runner, indexed by shard ID. */
   #slots: (ShardSlot | undefined)[] = [];
   #offDispatch: (() => void) | undefined;
@@ -193,16 +225,25 @@ export class Client {
   /**
    * Listen to one dispatch event, typed from the event map.
    *
+   * A listener runs in turn with the Handler's methods and the other
+   * listeners of its shard, one event at a time, awaited when it returns a
+   * promise. With `{ atArrival: true }` it is called as the event arrives
+   * instead, not waiting behind them (see {@linkcode ListenOptions}): what a
+   * waiter needs, so that a handler that waits for the next event gets it.
+   *
    * @typeParam K The event name.
    * @param event E.g. `"MESSAGE_CREATE"`.
    * @param listener Receives the payload and the shard's context.
+   * @param options `atArrival: true` calls it as the event arrives.
    * @returns A function that removes the listener.
    * @throws {TypeError} When `event` is not a gateway event name (the
-   * message names the nearest one) or `listener` is not a function.
+   * message names the nearest one), `listener` is not a function, or
+   * `options` is not an object of known options (`atArrival` a boolean).
    */
   on<K extends GatewayEventName>(
     event: K,
     listener: EventListener<K>,
+    options: ListenOptions = {},
   ): () => void {
     if (!isGatewayEventName(event)) {
       const nearest = closestName(String(event), GATEWAY_EVENT_NAMES);
@@ -217,8 +258,18 @@ export class Client {
         `Cannot listen to '${event}' as the listener must be a function: current type '${typeof listener}'`,
       );
     }
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, set = new Set());
+    checkOptionKeys(`listen to '${event}'`, "", options, ["atArrival"]);
+    const atArrival: unknown = options.atArrival;
+    if (atArrival !== undefined && typeof atArrival !== "boolean") {
+      throw new TypeError(
+        `Cannot listen to '${event}' as 'atArrival' must be a boolean: current value 'atArrival=${
+          shown(atArrival)
+        }'`,
+      );
+    }
+    const listeners = atArrival ? this.#arrivalListeners : this.#listeners;
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, set = new Set());
     set.add(listener as EventListener<GatewayEventName>);
     if (this.#manager) {
       warnUndeliverable(
@@ -233,8 +284,8 @@ export class Client {
       // Called twice (a second clean-up), it must not touch the set a later
       // listener of the same event made once this one had emptied.
       if (!set.delete(listener as EventListener<GatewayEventName>)) return;
-      if (set.size === 0 && this.#listeners.get(event) === set) {
-        this.#listeners.delete(event);
+      if (set.size === 0 && listeners.get(event) === set) {
+        listeners.delete(event);
       }
       if (this.#manager) this.#subscribe();
     };
@@ -324,7 +375,12 @@ export class Client {
         `${method}()`,
       );
     }
-    for (const event of this.#listeners.keys()) {
+    for (
+      const event of new Set([
+        ...this.#listeners.keys(),
+        ...this.#arrivalListeners.keys(),
+      ])
+    ) {
       warnUndeliverable(
         this.#options.intents,
         parsed,
@@ -531,6 +587,7 @@ export class Client {
     return new Set([
       ...this.#routes.methods.keys(),
       ...this.#listeners.keys(),
+      ...this.#arrivalListeners.keys(),
       ...cacheEvents,
     ]);
   }
@@ -552,7 +609,12 @@ export class Client {
     const { runner, ctx } = slot;
     // Applied in gateway order; handlers see the state before their event
     // (none for an event the cache does not reduce).
-    slot.queueOld(this.#cacheFeed.readOld(event));
+    const readOld = this.#cacheFeed.readOld(event);
+    // Waiters first, as the event arrives: a handler awaiting this event
+    // must not wait behind itself.
+    const early = this.#arrivalListeners.get(event.name);
+    if (early !== undefined) this.#callAtArrival(event, early, slot, readOld);
+    slot.queueOld(readOld);
     // Stable functions go through the runner without a closure per event.
     if (this.#routes.raw) runner.call(this.#invokeRaw, event, ctx);
     if (this.#routes.calls.size > 0) {
@@ -570,6 +632,25 @@ export class Client {
     }
     slot.held(event.size);
   };
+
+  /**
+   * Call the `atArrival` listeners of `event` now, with a context of their
+   * own whose `old` is this event's; errors go where a handler's go.
+   */
+  #callAtArrival(
+    event: ShardDispatch,
+    listeners: Set<EventListener<GatewayEventName>>,
+    slot: ShardSlot,
+    readOld: (() => unknown) | undefined,
+  ): void {
+    const ctx = new ShardContext(slot.ctx.shard, slot.ctx.rest);
+    ctx.readOld = readOld;
+    // Over a copy (one added now waits for the next event); one removed by
+    // an earlier one (a waiter resolved) is skipped.
+    for (const f of [...listeners] as HandlerCall[]) {
+      if (listeners.has(f)) void this.#guard(event, f, event.data, ctx);
+    }
+  }
 
   #invokeRaw = (event: ShardDispatch, ctx: Context): void | Promise<void> =>
     this.#guard(

@@ -44,6 +44,7 @@ export {
   Client,
   type ClientStopOptions,
   type EventListener,
+  type ListenOptions,
 } from "./client.ts";
 export type { ClientOptions } from "./client_options.ts";
 export { ClientStoppedError } from "./client_stopped_error.ts";

@@ -8,10 +8,29 @@
 import type {
   ApplicationCommandInteractionData,
   Interaction,
+  MessageComponentInteractionData,
 } from "../types/objects/interaction.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import type { RestClient } from "../rest/rest_client.ts";
+import type { CustomIdPattern } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
+import { overlapExample } from "./_pattern_overlap.ts";
 import { resolvedEntry } from "./option_values.ts";
-import type { RoutedInteraction } from "./routed_interaction.ts";
+import type {
+  ComponentInteraction,
+  RoutedInteraction,
+} from "./routed_interaction.ts";
+
+/** Lines a bot author must act on: on stderr when LogTape is not configured. */
+const visible = getVisibleLogger(["disruption", "interactions"]);
+
+/** What takes an interaction: a route's handler, or a waiter. */
+export interface Found {
+  /** How reports name it. */
+  readonly label: string;
+  /** Runs the handler. */
+  readonly run: () => unknown;
+}
 
 /**
  * The fields every routed interaction has.
@@ -29,6 +48,88 @@ export function common(interaction: Interaction): RoutedInteraction {
     channelId: interaction.channel_id ?? interaction.channel?.id,
     locale: interaction.locale,
   };
+}
+
+/**
+ * A click (or select) as routes and waiters get it, its `params` empty.
+ *
+ * @param interaction A component interaction (type 3).
+ * @returns Its routed form.
+ * @throws {InteractionError} `options_mismatch` when it is malformed: its
+ *   values not a list of strings, or no message.
+ */
+export function component(interaction: Interaction): ComponentInteraction {
+  const data = interaction.data as MessageComponentInteractionData;
+  const customId = String(data.custom_id);
+  const values: unknown = data.values ?? [];
+  if (!isStringList(values)) {
+    throw malformed(customId, "its values are not a list of strings");
+  }
+  // Discord sends the message a component is on with every click.
+  if (typeof interaction.message !== "object" || !interaction.message) {
+    throw malformed(customId, "it came without its message");
+  }
+  return {
+    ...common(interaction),
+    customId,
+    params: {},
+    componentType: data.component_type,
+    values,
+    resolved: data.resolved,
+    message: interaction.message,
+  };
+}
+
+/**
+ * A click as it arrives, for the waiters: `undefined` for another
+ * interaction, or a malformed click (reported when it is routed).
+ *
+ * @param interaction Any interaction.
+ * @returns The click's routed form, if it is a well-formed click.
+ */
+export function arrivedClick(
+  interaction: Interaction,
+): ComponentInteraction | undefined {
+  if (interaction?.type !== 3) return undefined;
+  try {
+    return component(interaction);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a component waiter gets of a click it matches: its own copy with
+ * the pattern's parameters (the routes, or another waiter, get the click as
+ * it came).
+ *
+ * @typeParam P The custom id pattern waited for.
+ * @param interaction The click, as routed.
+ * @param pattern The waiter's compiled `customId`, if any.
+ * @param options The waiter's conditions (`AwaitComponentOptions`).
+ * @returns The copy; `undefined` when the click does not match.
+ * @throws {unknown} Whatever the waiter's `filter` throws.
+ */
+export function awaitedMatch<P extends string>(
+  interaction: ComponentInteraction,
+  pattern: CustomIdPattern | undefined,
+  options: {
+    messageId?: string;
+    userId?: string;
+    filter?: (interaction: ComponentInteraction<P>) => boolean;
+  },
+): ComponentInteraction<P> | undefined {
+  const params = pattern?.match(interaction.customId);
+  const candidate =
+    (params === undefined
+      ? interaction
+      : { ...interaction, params }) as unknown as ComponentInteraction<P>;
+  const matches = (options.messageId === undefined ||
+    interaction.message?.id === options.messageId) &&
+    (options.userId === undefined || interaction.user.id === options.userId) &&
+    (pattern === undefined || params !== undefined) &&
+    (!options.filter || options.filter(candidate));
+  return matches ? candidate : undefined;
 }
 
 /**
@@ -106,4 +207,126 @@ export function describe(interaction: Interaction): string {
   if (interaction.type === 3) return `component '${data?.custom_id}'`;
   if (interaction.type === 5) return `modal '${data?.custom_id}'`;
   return `interaction type ${interaction.type}`;
+}
+
+/**
+ * What a handler (or its answer) failed with, as reported: an
+ * {@linkcode InteractionError} naming the interaction.
+ *
+ * @param error What it threw.
+ * @param label The interaction, as reports name it.
+ * @returns The error to report.
+ */
+export function handlerFailure(
+  error: unknown,
+  label: string,
+): InteractionError {
+  if (error instanceof InteractionError) {
+    return error.interaction !== undefined ? error : new InteractionError(
+      error.kind,
+      `${label}: ${error.message}`,
+      { interaction: label, cause: error },
+    );
+  }
+  return new InteractionError(
+    "handler_failed",
+    `The handler of ${label} threw: ${
+      error instanceof Error ? error.message : String(error)
+    }`,
+    { interaction: label, cause: error },
+  );
+}
+
+/**
+ * Report a new pattern that routes registered before it take ids of: all
+ * of them (`"vote:{x}"` before `"vote:{x}:{y}"`: shadowed), or some, with
+ * an id both match (see `overlapExample` for what that check can miss).
+ *
+ * @param kind What the route answers, for the line.
+ * @param pattern The new pattern.
+ * @param earlier The patterns of the routes before it, in order.
+ */
+export function warnOverlaps(
+  kind: string,
+  pattern: CustomIdPattern,
+  earlier: readonly CustomIdPattern[],
+): void {
+  const source = pattern.source;
+  const probe = source.replace(/\{[^{}]*\}/g, "\u0001");
+  const shadow = earlier.find((route) => route.match(probe));
+  if (shadow) {
+    visible.warn(
+      "The {kind} pattern '{source}' is shadowed by '{earlier}', registered before it: custom ids both match go to '{earlier}'",
+      { kind, source, earlier: shadow.source },
+    );
+    return;
+  }
+  // Each earlier pattern that takes some of its ids (not all).
+  for (const route of earlier) {
+    const example = overlapExample(route, pattern);
+    if (example === undefined) continue;
+    visible.warn(
+      "The {kind} pattern '{source}' overlaps '{earlier}', registered before it: custom ids both match (such as '{example}') go to '{earlier}'",
+      { kind, source, earlier: route.source, example },
+    );
+  }
+}
+
+/** A click an attached source delivered, waiting for its turn. */
+export interface Arrived {
+  /** The click, as routes and waiters get it. */
+  readonly routed: ComponentInteraction;
+  /** The REST client to answer it with. */
+  readonly rest: RestClient;
+  /** When it arrived, on the router's clock. */
+  readonly received: number;
+  /** The attachment it came through. */
+  readonly from: object;
+}
+
+/**
+ * The clicks attached sources delivered, in arrival order, not routed yet:
+ * a waiter that starts before their turn takes them. Only those younger
+ * than the answer deadline are kept (an older one cannot be answered), so
+ * it holds a few seconds of clicks at most.
+ */
+export class ArrivedClicks {
+  readonly #clicks = new Map<Interaction, Arrived>();
+  readonly #maxAge: number;
+
+  /** @param maxAge The answer deadline, in ms. */
+  constructor(maxAge: number) {
+    this.#maxAge = maxAge;
+  }
+
+  /** Keep one that just arrived (those too old go). */
+  add(interaction: Interaction, arrived: Arrived): void {
+    this.#prune(arrived.received);
+    this.#clicks.set(interaction, arrived);
+  }
+
+  /** Forget one: its turn came, or a waiter took it. */
+  delete(interaction: Interaction): void {
+    this.#clicks.delete(interaction);
+  }
+
+  /** Those still young enough at `now`, oldest first. */
+  fresh(now: number): IterableIterator<[Interaction, Arrived]> {
+    this.#prune(now);
+    return this.#clicks.entries();
+  }
+
+  /** Forget those of an attachment, detached. */
+  forget(from: object): void {
+    for (const [interaction, arrived] of this.#clicks) {
+      if (arrived.from === from) this.#clicks.delete(interaction);
+    }
+  }
+
+  #prune(now: number): void {
+    for (const [interaction, arrived] of this.#clicks) {
+      if (now - arrived.received < this.#maxAge) return;
+      this.#clicks.delete(interaction);
+    }
+  }
 }

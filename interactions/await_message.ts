@@ -12,12 +12,18 @@ import type { GatewayEventMap } from "../types/events.ts";
 /** A `MESSAGE_CREATE` payload. */
 export type CreatedMessage = GatewayEventMap["MESSAGE_CREATE"];
 
-/** Something with a typed `on("MESSAGE_CREATE")`, like the `Client`. */
+/**
+ * Something with a typed `on("MESSAGE_CREATE")`, like the `Client`. A
+ * source that understands `{ atArrival: true }` calls the listener as the
+ * message arrives (see the Client's `ListenOptions`); one that does not
+ * takes the listener as an ordinary one.
+ */
 export interface MessageSource {
   /** Subscribe; returns an unsubscribe function. */
   on(
     event: "MESSAGE_CREATE",
     listener: (message: CreatedMessage) => void,
+    options?: { atArrival?: boolean },
   ): () => void;
 }
 
@@ -49,6 +55,14 @@ export interface AwaitMessageOptions {
  * Wait for the next `MESSAGE_CREATE` that matches. The listener is removed
  * when it resolves, times out or is aborted. Needs the GUILD_MESSAGES (or
  * DIRECT_MESSAGES) intent, and MESSAGE_CONTENT to read the text.
+ *
+ * It works from inside a Handler method, an `on` listener or a route
+ * handler (reply, then wait for the answer): the Client matches the waiter
+ * as the message arrives (`on(…, { atArrival: true })`), not in turn behind
+ * the handler that waits. With the Client's `cache`, the message is already
+ * cached then. The message still reaches the Handler and the listeners, in
+ * order; the waiter sees it once. Only messages that arrive after the call
+ * count.
  *
  * @param source The client.
  * @param options Channel, author, filter, timeout, signal.
@@ -106,7 +120,7 @@ export function awaitMessage(
       );
     }, timeout);
     signal?.addEventListener("abort", onAbort, { once: true });
-    const off = source.on("MESSAGE_CREATE", (message) => {
+    const onMessage = (message: CreatedMessage): void => {
       if (subscription.done) return;
       let matches: boolean;
       try {
@@ -124,7 +138,9 @@ export function awaitMessage(
       if (!matches) return;
       cleanup();
       resolve(message);
-    });
+    };
+    // As the message arrives: not queued behind the handler that waits.
+    const off = source.on("MESSAGE_CREATE", onMessage, { atArrival: true });
     if (subscription.done) off();
     else subscription.off = off;
   });

@@ -13,7 +13,6 @@ import type { Snowflake } from "../types/gateway_payloads.ts";
 import type {
   ApplicationCommandInteractionData,
   Interaction,
-  MessageComponentInteractionData,
   ModalSubmitInteractionData,
 } from "../types/objects/interaction.ts";
 import type {
@@ -28,17 +27,23 @@ import {
   InteractionContext,
 } from "./context.ts";
 import { compileCustomId } from "./custom_id.ts";
-import { overlapExample } from "./_pattern_overlap.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
 import { assertRouterOptions, assertWaitTimeout } from "./_options_check.ts";
 import { readAutocomplete, readOptions } from "./option_values.ts";
 import {
+  type Arrived,
+  arrivedClick,
+  ArrivedClicks,
+  awaitedMatch,
   common,
+  component,
   describe,
-  isStringList,
+  type Found,
+  handlerFailure,
   malformed,
   target,
+  warnOverlaps,
 } from "./_routing.ts";
 
 const logger = getLogger(["disruption", "interactions"]);
@@ -145,12 +150,19 @@ export interface AwaitedComponent<P extends string = string> {
   ctx: InteractionContext;
 }
 
-/** Something with a typed `on("INTERACTION_CREATE")`, like the `Client`. */
+/**
+ * Something with a typed `on("INTERACTION_CREATE")`, like the `Client`. A
+ * source that understands `{ atArrival: true }` calls such a listener as the
+ * interaction arrives (see the Client's `ListenOptions`), which lets an
+ * awaited click reach its waiter while the handler that waits still runs;
+ * one that does not takes it as an ordinary listener.
+ */
 export interface InteractionSource {
   /** Subscribe; returns an unsubscribe function. */
   on(
     event: "INTERACTION_CREATE",
     listener: (interaction: Interaction, ctx: { rest: RestClient }) => unknown,
+    options?: { atArrival?: boolean },
   ): () => void;
 }
 
@@ -223,6 +235,10 @@ export class InteractionRouter {
   readonly #selects: PatternRoute[] = [];
   readonly #modals: PatternRoute[] = [];
   readonly #collectors = new Set<Collector>();
+  /** Clicks attached sources delivered, not routed yet. */
+  readonly #arrived: ArrivedClicks;
+  /** Clicks a waiter took before their turn: not routed then. */
+  readonly #awaited = new WeakSet<Interaction>();
 
   /**
    * Create an empty router.
@@ -235,6 +251,7 @@ export class InteractionRouter {
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#onError = options.onError;
     this.#deadline = options.answerDeadline ?? ANSWER_DEADLINE;
+    this.#arrived = new ArrivedClicks(this.#deadline);
   }
 
   /** Every registered command definition (what to sync). */
@@ -369,13 +386,35 @@ export class InteractionRouter {
    * `on`) through this router. The listener returns at once: handlers run
    * beside later events.
    *
+   * A click a pending {@linkcode InteractionRouter.awaitComponent} matches
+   * goes to it as it arrives (an `atArrival` listener), even while a
+   * Handler method or listener of the shard, the one waiting say, still
+   * runs, and is not routed after that; so does one a wait started before
+   * its turn matches. Everything else is routed in turn with the client's
+   * other listeners.
+   *
    * @param source The client.
    * @returns A function that detaches the router.
    */
   attach(source: InteractionSource): () => void {
-    return source.on("INTERACTION_CREATE", (interaction, ctx) => {
+    const from = {};
+    // Registered first: with a source that ignores `atArrival`, it still
+    // runs before the routing listener of the same event.
+    const offWaiters = source.on(
+      "INTERACTION_CREATE",
+      (interaction, ctx) => this.#onArrival(interaction, ctx.rest, from),
+      { atArrival: true },
+    );
+    const offRoutes = source.on("INTERACTION_CREATE", (interaction, ctx) => {
+      this.#arrived.delete(interaction);
+      if (this.#awaited.has(interaction)) return;
       this.handle(interaction, { rest: ctx.rest }).catch(() => {});
     });
+    return () => {
+      offWaiters();
+      offRoutes();
+      this.#arrived.forget(from);
+    };
   }
 
   /**
@@ -383,6 +422,14 @@ export class InteractionRouter {
    * waiter instead of the routes; the waiter answers it with `ctx`, within
    * the same deadline as a route (an unanswered one is reported to
    * `onError` as `not_answered`).
+   *
+   * It works from inside a Handler method, an `on` listener or a route
+   * handler (reply with a button, then wait for the click): on a source
+   * {@linkcode InteractionRouter.attach}ed, the click is matched as it
+   * arrives, not in turn behind the handler that waits, and is then neither
+   * routed nor reported as having no route. A click that arrived before
+   * the call (within the answer deadline) goes to it too if it has not
+   * been routed yet: one queued behind the handler that waits, say.
    *
    * @typeParam P The custom id pattern.
    * @param options Message, user, custom id, filter, timeout, signal.
@@ -403,7 +450,9 @@ export class InteractionRouter {
     return new Promise((resolve, reject) => {
       assertWaitTimeout("component wait", timeout);
       if (signal?.aborted) return reject(signal.reason);
+      let done = false;
       const cleanup = (): void => {
+        done = true;
         this.#scheduler.clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         this.#collectors.delete(collector);
@@ -414,24 +463,9 @@ export class InteractionRouter {
       };
       const collector: Collector = {
         accept: (interaction, ctx) => {
-          let matches: boolean;
-          // Its own copy with the pattern's parameters: the routes (or
-          // another waiter) get the interaction as it came.
-          let candidate = interaction as ComponentInteraction<P>;
+          let candidate: ComponentInteraction<P> | undefined;
           try {
-            const params = pattern?.match(interaction.customId);
-            if (params !== undefined) {
-              candidate = {
-                ...interaction,
-                params,
-              } as unknown as ComponentInteraction<P>;
-            }
-            matches = (options.messageId === undefined ||
-              interaction.message?.id === options.messageId) &&
-              (options.userId === undefined ||
-                interaction.user.id === options.userId) &&
-              (!pattern || params !== undefined) &&
-              (!options.filter || options.filter(candidate));
+            candidate = awaitedMatch(interaction, pattern, options);
           } catch (error) {
             // The waiter's own filter failed: it ends this wait; the
             // interaction goes on to the routes.
@@ -439,7 +473,7 @@ export class InteractionRouter {
             reject(error);
             return false;
           }
-          if (!matches) return false;
+          if (candidate === undefined) return false;
           cleanup();
           resolve({ interaction: candidate, ctx });
           return true;
@@ -455,6 +489,15 @@ export class InteractionRouter {
         );
       }, timeout);
       signal?.addEventListener("abort", onAbort, { once: true });
+      // A click already here, still waiting for its turn, first.
+      const now = this.#scheduler.now();
+      for (const [interaction, arrived] of this.#arrived.fresh(now)) {
+        const ctx = this.#context(interaction, arrived);
+        if (collector.accept(arrived.routed, ctx)) {
+          return this.#claim(interaction, arrived, ctx);
+        }
+        if (done) return; // its filter threw
+      }
       this.#collectors.add(collector);
     });
   }
@@ -472,28 +515,11 @@ export class InteractionRouter {
     interaction: Interaction,
     options: HandleOptions,
   ): Promise<boolean> {
-    const now = this.#scheduler.now();
-    const received = options.received ?? now;
-    const deadline = Math.min(
-      this.#deadline,
-      options.answerDeadline ?? this.#deadline,
-    );
-    // The context refuses an answer after the deadline the report uses:
-    // reported as not answered, it must not go out after all.
-    const ctx = new InteractionContext(interaction, {
-      ...options,
-      scheduler: this.#scheduler,
-      received,
-      answerDeadline: deadline,
-    });
-    let label = `interaction ${interaction.id}`;
-    let run: (() => unknown) | undefined;
+    const ctx = this.#context(interaction, options);
+    let found: Found | undefined;
     try {
-      const found = this.#route(interaction, ctx);
-      if (found) {
-        label = found.label;
-        run = found.run;
-      } else {
+      found = this.#route(interaction, ctx);
+      if (!found) {
         visible.warn(
           "No route for {what} (interaction type {type}); it stays unanswered",
           { what: describe(interaction), type: interaction.type },
@@ -513,6 +539,73 @@ export class InteractionRouter {
       );
       return true;
     }
+    await this.#run(found, interaction, ctx, options);
+    return true;
+  }
+
+  /**
+   * A click arrived at an attached source: to the waiter it matches now,
+   * else kept for one that starts before its turn. Anything else (not a
+   * click, malformed: reported once, at its turn) is left to the routing
+   * listener.
+   */
+  #onArrival(interaction: Interaction, rest: RestClient, from: object): void {
+    const routed = arrivedClick(interaction);
+    if (routed === undefined) return;
+    const arrived = { routed, rest, received: this.#scheduler.now(), from };
+    if (this.#collectors.size > 0) {
+      const ctx = this.#context(interaction, arrived);
+      if (this.#collect(routed, ctx)) {
+        return this.#claim(interaction, arrived, ctx);
+      }
+    }
+    this.#arrived.add(interaction, arrived);
+  }
+
+  /** A waiter took a click before its turn: watch its deadline. */
+  #claim(
+    interaction: Interaction,
+    arrived: Arrived,
+    ctx: InteractionContext,
+  ): void {
+    this.#arrived.delete(interaction);
+    this.#awaited.add(interaction);
+    const label = `'${arrived.routed.customId}' (awaited)`;
+    void this.#run({ label, run: () => {} }, interaction, ctx, arrived);
+  }
+
+  /** The context of one interaction, with the deadline `handle` watches. */
+  #context(
+    interaction: Interaction,
+    options: HandleOptions,
+  ): InteractionContext {
+    // The context refuses an answer after the deadline the report uses:
+    // reported as not answered, it must not go out after all.
+    return new InteractionContext(interaction, {
+      ...options,
+      scheduler: this.#scheduler,
+      received: options.received ?? this.#scheduler.now(),
+      answerDeadline: Math.min(
+        this.#deadline,
+        options.answerDeadline ?? this.#deadline,
+      ),
+    });
+  }
+
+  /** Run what took the interaction, watching the deadline; never rejects. */
+  async #run(
+    found: Found,
+    interaction: Interaction,
+    ctx: InteractionContext,
+    options: HandleOptions,
+  ): Promise<void> {
+    const { label, run } = found;
+    const now = this.#scheduler.now();
+    const received = options.received ?? now;
+    const deadline = Math.min(
+      this.#deadline,
+      options.answerDeadline ?? this.#deadline,
+    );
     const late = (): InteractionError =>
       new InteractionError(
         "not_answered",
@@ -532,33 +625,15 @@ export class InteractionRouter {
     } catch (error) {
       // Reported here; a "not answered" report on top would say nothing new.
       this.#scheduler.clearTimeout(timer);
-      await this.#fail(
-        error instanceof InteractionError
-          ? error.interaction !== undefined ? error : new InteractionError(
-            error.kind,
-            `${label}: ${error.message}`,
-            { interaction: label, cause: error },
-          )
-          : new InteractionError(
-            "handler_failed",
-            `The handler of ${label} threw: ${
-              error instanceof Error ? error.message : String(error)
-            }`,
-            { interaction: label, cause: error },
-          ),
-        interaction,
-        ctx,
-        options,
-      );
+      await this.#fail(handlerFailure(error, label), interaction, ctx, options);
     }
     if (ctx.state !== "pending") this.#scheduler.clearTimeout(timer);
-    return true;
   }
 
   #route(
     interaction: Interaction,
     ctx: InteractionContext,
-  ): { label: string; run: () => unknown } | undefined {
+  ): Found | undefined {
     const base = common(interaction);
     switch (interaction.type) {
       case 2: {
@@ -605,34 +680,10 @@ export class InteractionRouter {
         };
       }
       case 3: {
-        const data = interaction.data as MessageComponentInteractionData;
-        const customId = String(data.custom_id);
-        const values: unknown = data.values ?? [];
-        if (!isStringList(values)) {
-          throw malformed(customId, "its values are not a list of strings");
-        }
-        // Discord sends the message a component is on with every click.
-        if (typeof interaction.message !== "object" || !interaction.message) {
-          throw malformed(customId, "it came without its message");
-        }
-        const routed: ComponentInteraction = {
-          ...base,
-          customId,
-          params: {},
-          componentType: data.component_type,
-          values,
-          resolved: data.resolved,
-          message: interaction.message,
-        };
-        for (const collector of this.#collectors) {
-          // The waiter answers it; the deadline is watched all the same.
-          if (collector.accept(routed, ctx)) {
-            return { label: `'${customId}' (awaited)`, run: () => {} };
-          }
-        }
-        return this.#byPattern(
-          data.component_type === 2 ? this.#buttons : this.#selects,
-          customId,
+        const routed = component(interaction);
+        return this.#collect(routed, ctx) ?? this.#byPattern(
+          routed.componentType === 2 ? this.#buttons : this.#selects,
+          routed.customId,
           routed,
           ctx,
         );
@@ -658,6 +709,20 @@ export class InteractionRouter {
     }
   }
 
+  /** The first waiter that takes the click, if any. */
+  #collect(
+    routed: ComponentInteraction,
+    ctx: InteractionContext,
+  ): Found | undefined {
+    for (const collector of this.#collectors) {
+      // The waiter answers it; the deadline is watched all the same.
+      if (collector.accept(routed, ctx)) {
+        return { label: `'${routed.customId}' (awaited)`, run: () => {} };
+      }
+    }
+    return undefined;
+  }
+
   /**
    * Add a pattern route. The first matching route wins, so a pattern
    * registered twice is refused, and one an earlier pattern already takes
@@ -680,24 +745,7 @@ export class InteractionRouter {
         `Cannot route ${kind} '${source}' as that pattern already has a handler`,
       );
     }
-    const probe = source.replace(/\{[^{}]*\}/g, "\u0001");
-    const earlier = routes.find((route) => route.pattern.match(probe));
-    if (earlier) {
-      visible.warn(
-        "The {kind} pattern '{source}' is shadowed by '{earlier}', registered before it: custom ids both match go to '{earlier}'",
-        { kind, source, earlier: earlier.pattern.source },
-      );
-    } else {
-      // Each earlier pattern that takes some of its ids (not all).
-      for (const route of routes) {
-        const example = overlapExample(route.pattern, pattern);
-        if (example === undefined) continue;
-        visible.warn(
-          "The {kind} pattern '{source}' overlaps '{earlier}', registered before it: custom ids both match (such as '{example}') go to '{earlier}'",
-          { kind, source, earlier: route.pattern.source, example },
-        );
-      }
-    }
+    warnOverlaps(kind, pattern, routes.map((route) => route.pattern));
     routes.push({ pattern, handler });
   }
 
@@ -706,7 +754,7 @@ export class InteractionRouter {
     customId: string,
     routed: { params: Record<string, string> },
     ctx: InteractionContext,
-  ): { label: string; run: () => unknown } | undefined {
+  ): Found | undefined {
     for (const route of routes) {
       const params = route.pattern.match(customId);
       if (!params) continue;
