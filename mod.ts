@@ -50,6 +50,7 @@ export {
   ClientStoppedError,
   type Context,
   type EventListener,
+  type ListenOptions,
   Handler,
   HandlerError,
   type HandlerErrorOptions,
