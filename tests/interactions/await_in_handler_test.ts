@@ -36,6 +36,39 @@ function click(id: string, customId = "go"): Interaction {
   });
 }
 
+/**
+ * A bot that answers "!menu" with a button, runs `beforeWait` (when the
+ * reply is back), then awaits the click from inside its Handler method and
+ * answers it "done"; `outcome` gets "clicked" or the wait's error name.
+ */
+function menuBot(
+  router: InteractionRouter,
+  beforeWait: () => void | Promise<void>,
+  outcome: (seen: string) => void,
+): Handler {
+  return new class extends Handler {
+    override async onMessageCreate(m: Message, ctx: Context): Promise<void> {
+      if (m.content !== "!menu") return;
+      const sent = await ctx.reply(m, {
+        content: "pick",
+        // A message's components, typed loosely by the REST body.
+        components: [row(button({ id: "ok", label: "OK" }))] as never,
+      });
+      await beforeWait();
+      try {
+        const click = await router.awaitComponent({
+          messageId: sent.id,
+          timeout: 4000,
+        });
+        outcome("clicked");
+        await click.ctx.update("done");
+      } catch (error) {
+        outcome((error as Error).name);
+      }
+    }
+  }();
+}
+
 /** A fake Discord and a started client on one virtual clock. */
 async function started(
   clock: VirtualScheduler,
@@ -167,30 +200,12 @@ Deno.test("router.awaitComponent from a Handler method gets the click, which is 
   });
   let asked = 0;
   let outcome = "";
-  class Menu extends Handler {
-    override async onMessageCreate(m: Message, ctx: Context): Promise<void> {
-      if (m.content !== "!menu") return;
-      const sent = await ctx.reply(m, {
-        content: "pick",
-        // A message's components, typed loosely by the REST body.
-        components: [row(button({ id: "ok", label: "OK" }))] as never,
-      });
-      asked = clock.now();
-      try {
-        const click = await router.awaitComponent({
-          messageId: sent.id,
-          timeout: 4000,
-        });
-        outcome = "clicked";
-        await click.ctx.update("done");
-      } catch (error) {
-        outcome = (error as Error).name;
-      }
-    }
-  }
+  const bot = menuBot(router, () => void (asked = clock.now()), (seen) => {
+    outcome = seen;
+  });
   const { discord, client } = await started(
     clock,
-    new Menu(),
+    bot,
     (bot) => void router.attach(bot),
   );
   try {
@@ -361,31 +376,12 @@ Deno.test("a click that arrived while the Handler method was still busy before a
   let release!: () => void;
   const slowStep = new Promise<void>((resolve) => release = resolve);
   let outcome = "";
-  class Menu extends Handler {
-    override async onMessageCreate(m: Message, ctx: Context): Promise<void> {
-      if (m.content !== "!menu") return;
-      const sent = await ctx.reply(m, {
-        content: "pick",
-        components: [row(button({ id: "ok", label: "OK" }))] as never,
-      });
-      // The user clicks before the wait starts (the reply's response was
-      // slow to come back, say).
-      await slowStep;
-      try {
-        const click = await router.awaitComponent({
-          messageId: sent.id,
-          timeout: 4000,
-        });
-        outcome = "clicked";
-        await click.ctx.update("done");
-      } catch (error) {
-        outcome = (error as Error).name;
-      }
-    }
-  }
+  // The user clicks before the wait starts (the reply's response was slow
+  // to come back, say).
+  const bot = menuBot(router, () => slowStep, (seen) => void (outcome = seen));
   const { discord, client } = await started(
     clock,
-    new Menu(),
+    bot,
     (bot) => void router.attach(bot),
   );
   try {
