@@ -79,8 +79,10 @@ export class RedisConnectError extends Error {
 
 /**
  * Replace the password of a URL with `***`, for logs and errors. Any scheme,
- * in any case; the password runs from the first `:` of the user part to the
- * last `@` (a password with a raw `@` or `/` is hidden whole).
+ * in any case, wherever the URL starts (a value read with stray spaces);
+ * the password runs from the first `:` of the user part to the last `@` (a
+ * password with a raw `@` or `/` is hidden whole), and a `password` query
+ * parameter (which ioredis sends as the password) is hidden too.
  *
  * @example Usage
  * ```ts
@@ -95,7 +97,10 @@ export class RedisConnectError extends Error {
  * @returns The URL without its password.
  */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:).*@/is, "$1***@");
+  return url
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:@/]*:).*@/is, "$1***@")
+    // ioredis takes every query parameter as an option, `password` too.
+    .replace(/([?&]password=)[^&#]*/gi, "$1***");
 }
 
 /**
@@ -289,6 +294,11 @@ export async function closeRedis(redis: RedisConnection): Promise<void> {
     await ended;
   } else {
     await dropConnection(redis);
+    // Closed while a reconnect's setup was under way (connecting, or the
+    // server not answering it): ioredis rejects what it queued since, not
+    // the commands unanswered at the loss, which it keeps for the new
+    // connection that now never comes.
+    rejectUnanswered(redis);
   }
 }
 
@@ -323,14 +333,26 @@ interface HeldConnection {
  */
 function endHeldConnection(redis: RedisConnection): void {
   const held = redis as unknown as HeldConnection;
+  const error = rejectUnanswered(redis);
+  held.flushQueue?.(error);
+  held.setStatus?.("end");
+}
+
+/**
+ * Reject the commands a lost connection left unanswered, which ioredis
+ * keeps to send again on the next connection.
+ *
+ * @returns The error they were rejected with.
+ */
+function rejectUnanswered(redis: RedisConnection): Error {
+  const held = redis as unknown as HeldConnection;
   const error = new Error("Connection is closed.");
   const unanswered = held.prevCommandQueue;
   for (let item = unanswered?.shift(); item; item = unanswered?.shift()) {
     item.command.reject(error);
   }
   held.prevCommandQueue = null;
-  held.flushQueue?.(error);
-  held.setStatus?.("end");
+  return error;
 }
 
 /** Log outages and recoveries once each (ioredis reports every retry). */

@@ -3,8 +3,11 @@
 // network), one that answers the connection's setup and then freezes, one
 // that refuses a SELECT. Not a Redis: it answers what the test needs.
 
-/** What the server answers to one command (its words); undefined: nothing. */
-export type RespAnswer = (command: string[]) => string | undefined;
+/**
+ * What the server answers to one command (its words); undefined: nothing;
+ * null: the connection is closed without an answer (a reply lost with it).
+ */
+export type RespAnswer = (command: string[]) => string | undefined | null;
 
 /** A running fake server. */
 export interface RespFake {
@@ -62,6 +65,7 @@ export function respFake(answer: RespAnswer): RespFake {
         text = rest;
         for (const command of commands) {
           const reply = answer(command);
+          if (reply === null) return;
           if (reply === undefined) continue;
           await conn.write(new TextEncoder().encode(reply));
           if (command[0]?.toUpperCase() === "QUIT") return;

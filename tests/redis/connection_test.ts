@@ -179,6 +179,40 @@ Deno.test("closeRedis: a server that stops answering is dropped after the connec
   }
 });
 
+Deno.test("closeRedis while a reconnect's setup goes unanswered rejects the commands the lost connection left unanswered (they waited for ever)", async () => {
+  let lost = false;
+  const fake = respFake((command) => {
+    if (lost) return undefined; // the reconnect's setup: never answered
+    if (command[0]?.toUpperCase() === "SET") {
+      lost = true;
+      return null; // the connection drops with the SET unanswered
+    }
+    return workingRedis(command);
+  });
+  try {
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${fake.port}`,
+      connectTimeout: 1_000,
+    });
+    const held = redis.set("k", "v").then(() => "answered", () => "rejected");
+    // ioredis reconnects (100 ms) and waits for the setup's answers.
+    await within(
+      (async () => {
+        while (fake.accepted < 2 || redis.status !== "connect") {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      })(),
+      "the reconnect",
+      3_000,
+    );
+    await within(closeRedis(redis), "closeRedis", 3_000);
+    assert.equal(redis.status, "end");
+    assert.equal(await within(held, "the SET"), "rejected");
+  } finally {
+    await fake.close();
+  }
+});
+
 Deno.test("connectRedis: the database of the URL must be a non-negative integer (TypeError, password redacted); one the server refuses is a RedisConnectError", async (t) => {
   const fake = respFake(workingRedis);
   try {
@@ -253,6 +287,9 @@ Deno.test("redactRedisUrl: any scheme in any case, and a password with a raw '@'
       ["valkey://bot:hunter2@h:1/2", "valkey://bot:***@h:1/2"],
       ["redis://:hunt@er2/x@h:1/2", "redis://:***@h:1/2"],
       ["redis://bot@h:1", "redis://bot@h:1"],
+      [" redis://bot:hunter2@h:1", " redis://bot:***@h:1"],
+      ["redis://h:1/?password=hunter2&db=2", "redis://h:1/?password=***&db=2"],
+      ["redis://h:1/?db=2&Password=hunter2", "redis://h:1/?db=2&Password=***"],
     ]
   ) {
     assert.equal(redactRedisUrl(url!), redacted);
