@@ -130,7 +130,7 @@ export interface CheckedClientOptions {
  *
  * @param options The options.
  * @throws {TypeError} When the token is missing, an option has the wrong
- * type, or a key is not one of the options (at the top, in `timeouts`,
+ * type (a string for a number: the message quotes it), or a key is not one of the options (at the top, in `timeouts`,
  * `presence`, `cache` or `cache.messages`; the message names the nearest
  * option).
  * @throws {RangeError} When a number is out of range (`NaN`, negative, 0 or
@@ -142,14 +142,19 @@ export interface CheckedClientOptions {
 export function assertClientOptions(options: CheckedClientOptions): void {
   assertOptionKeys(options);
   assertTokenOption("client", options?.token);
-  if (typeof options.intents !== "number" || !isValidIntents(options.intents)) {
-    throw new RangeError(
-      `Cannot create client as 'intents' must be an integer made of documented intent bits (build it from GatewayIntent): current value 'intents=${options.intents}'`,
+  const { intents } = options;
+  if (typeof intents !== "number" || !isValidIntents(intents)) {
+    // A string is quoted: 'intents=513' would look right.
+    const Refusal = typeof intents === "number" ? RangeError : TypeError;
+    throw new Refusal(
+      `Cannot create client as 'intents' must be an integer made of documented intent bits (build it from GatewayIntent): current value 'intents=${
+        typeof intents === "string" ? JSON.stringify(intents) : shown(intents)
+      }'`,
     );
   }
   const { shards, shardIds } = options;
   if (shards !== undefined && shards !== "recommended") {
-    assertIntegerOption("client", "shards", shards, 1);
+    assertCountOption("shards", shards, 1);
     // Caught here rather than when start() builds them.
     assertBuildableShardCount("client", "shards", shards as number, shardIds);
   }
@@ -161,8 +166,7 @@ export function assertClientOptions(options: CheckedClientOptions): void {
     );
   }
   if (options.largeThreshold !== undefined) {
-    assertIntegerOption(
-      "client",
+    assertCountOption(
       "largeThreshold",
       options.largeThreshold,
       50,
@@ -170,8 +174,7 @@ export function assertClientOptions(options: CheckedClientOptions): void {
     );
   }
   if (options.sessionSaveInterval !== undefined) {
-    assertIntegerOption(
-      "client",
+    assertCountOption(
       "sessionSaveInterval",
       options.sessionSaveInterval,
       1,
@@ -179,8 +182,7 @@ export function assertClientOptions(options: CheckedClientOptions): void {
     );
   }
   if (options.maxInflatedBytes !== undefined) {
-    assertIntegerOption(
-      "client",
+    assertCountOption(
       "maxInflatedBytes",
       options.maxInflatedBytes,
       1,
@@ -248,7 +250,7 @@ function assertShardIds(shardIds: readonly unknown[], shards: unknown): void {
   }
   const seen = new Set<unknown>();
   for (const id of shardIds) {
-    assertIntegerOption("client", "shardIds[]", id, 0);
+    assertCountOption("shardIds[]", id, 0);
     if (typeof shards === "number" && (id as number) >= shards) {
       throw new RangeError(
         `Cannot create client as 'shardIds[]' must be an integer from 0 to 'shards' - 1: current values 'shardIds[]=${id}', 'shards=${shards}'`,
@@ -300,6 +302,24 @@ function assertObjectOptions(options: CheckedClientOptions): void {
   assertSchedulerOption("client", scheduler);
 }
 
+/**
+ * {@linkcode assertIntegerOption} for the client, with its message, but a
+ * value that is not a number at all (`"4"`) is a `TypeError`.
+ */
+function assertCountOption(
+  name: string,
+  value: unknown,
+  min: number,
+  max?: number,
+): void {
+  try {
+    assertIntegerOption("client", name, value, min, max);
+  } catch (error) {
+    if (typeof value === "number" || !(error instanceof Error)) throw error;
+    throw new TypeError(error.message);
+  }
+}
+
 /** `"auto"`, `"all"` or a list of gateway event names. */
 function assertEventsOption(events: unknown): void {
   if (!Array.isArray(events)) {
@@ -334,7 +354,8 @@ const HANDLER_METHODS = Object.getOwnPropertyNames(Handler.prototype).filter(
  * handler that can never work (a class instead of an instance, a
  * non-object, an object lacking a Handler method), or a run already under
  * way. Any object with every Handler method is taken, so a Handler of
- * another copy of the library works too.
+ * another copy of the library works too (and is routed as one of this
+ * copy's: only the methods it overrides are called).
  *
  * @param handler What `start()` was given.
  * @param run The client's current run, if any.

@@ -1081,3 +1081,15 @@ export abstract class Handler {
     _ctx: Context<OldState<"RATE_LIMITED">>,
   ): void | Promise<void> {}
 }
+
+/**
+ * Marks `Handler.prototype` in every copy of the library, so that a client
+ * of one copy tells a handler's own methods from the no-op defaults of a
+ * Handler of another copy (two versions of the package in one program).
+ */
+export const HANDLER_PROTOTYPE_MARK: unique symbol = Symbol.for(
+  "disruption.Handler.prototype",
+);
+Object.defineProperty(Handler.prototype, HANDLER_PROTOTYPE_MARK, {
+  value: true,
+});

@@ -4,7 +4,7 @@
 import { closestName } from "../base/closest_name.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Context } from "./context.ts";
-import { Handler } from "./handler.ts";
+import { Handler, HANDLER_PROTOTYPE_MARK } from "./handler.ts";
 import { GATEWAY_EVENT_NAMES, HANDLER_METHOD_NAMES } from "../types/events.ts";
 
 /** A misspelt method is a mistake to show without setup. */
@@ -25,12 +25,16 @@ export interface HandlerRoutes {
   readonly error: boolean;
 }
 
-/** The routes into `handler`: the methods it overrides. */
+/**
+ * The routes into `handler`: the methods it overrides. A handler of another
+ * copy of the library (two versions of the package in one program) is
+ * routed as one of this copy's: its class's own defaults are the no-ops.
+ */
 export function handlerRoutes(handler: Handler): HandlerRoutes {
   const methods = new Map<string, string>();
   const calls = new Map<string, HandlerCall>();
   const own = handler as unknown as Record<string, unknown>;
-  const defaults = Handler.prototype as unknown as Record<string, unknown>;
+  const defaults = handlerDefaults(handler);
   for (const event of GATEWAY_EVENT_NAMES) {
     const name = HANDLER_METHOD_NAMES[event];
     if (own[name] === defaults[name]) continue;
@@ -40,9 +44,36 @@ export function handlerRoutes(handler: Handler): HandlerRoutes {
   return {
     methods,
     calls,
-    raw: handler.onRaw !== Handler.prototype.onRaw,
-    error: handler.onError !== Handler.prototype.onError,
+    raw: own.onRaw !== defaults.onRaw,
+    error: own.onError !== defaults.onError,
   };
+}
+
+/**
+ * The no-op defaults `handler` inherits: the prototype of the
+ * {@linkcode Handler} it extends, whichever copy of the library that is;
+ * none for an object that only has every Handler method (all are its own).
+ */
+function handlerDefaults(handler: Handler): Record<string, unknown> {
+  for (
+    let proto = Object.getPrototypeOf(handler);
+    proto !== null && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    if (isHandlerPrototype(proto)) return proto;
+  }
+  return {};
+}
+
+/**
+ * Whether `proto` is `Handler.prototype` of some copy of the library: this
+ * copy's, or one marked with {@linkcode HANDLER_PROTOTYPE_MARK}. (Not told
+ * by a class's name: a bot's own class named `Handler` that extends nothing
+ * would have had every method taken for a no-op.)
+ */
+function isHandlerPrototype(proto: object): boolean {
+  return proto === Handler.prototype ||
+    Object.hasOwn(proto, HANDLER_PROTOTYPE_MARK);
 }
 
 /** Handler methods that are not events: never "misspelt". */
@@ -69,8 +100,9 @@ export function warnMisspeltMethods(handler: Handler): void {
 }
 
 /**
- * The `onX` functions a handler defines below {@linkcode Handler} itself:
- * its class's methods and its own function-valued fields.
+ * The `onX` functions a handler defines below {@linkcode Handler} itself
+ * (of whichever copy of the library): its class's methods and its own
+ * function-valued fields.
  */
 function handlerMethodNames(handler: Handler): Set<string> {
   const names = new Set<string>();
@@ -84,7 +116,7 @@ function handlerMethodNames(handler: Handler): Set<string> {
   collect(handler);
   for (
     let proto = Object.getPrototypeOf(handler);
-    proto !== null && proto !== Handler.prototype && proto !== Object.prototype;
+    proto !== null && proto !== Object.prototype && !isHandlerPrototype(proto);
     proto = Object.getPrototypeOf(proto)
   ) {
     collect(proto);

@@ -11,6 +11,8 @@ import type {
   MessageComponentInteractionData,
 } from "../types/objects/interaction.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { shown } from "../base/option_checks.ts";
+import { isRecord } from "../gateway/payload_guards.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { CustomIdPattern } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
@@ -30,6 +32,39 @@ export interface Found {
   readonly label: string;
   /** Runs the handler. */
   readonly run: () => unknown;
+}
+
+/**
+ * Refuse what is not an interaction (a dispatch whose `d` is `null`, a
+ * number, a list): nothing could route, answer or name it.
+ *
+ * @param interaction What `handle` was given.
+ * @throws {TypeError} When it is not an object with a numeric `type`.
+ */
+export function assertInteraction(
+  interaction: unknown,
+): asserts interaction is Interaction {
+  if (isRecord(interaction) && typeof interaction.type === "number") return;
+  throw new TypeError(
+    `Cannot handle interaction as 'interaction' must be an interaction object with a numeric 'type': current value '${
+      isRecord(interaction)
+        ? `interaction.type=${shown(interaction.type)}`
+        : `interaction=${shown(interaction)}`
+    }'`,
+  );
+}
+
+/**
+ * Report an `INTERACTION_CREATE` an attached router refused (not an
+ * interaction: its `d` was `null`, say): on stderr when LogTape is not
+ * configured, never dropped without a word.
+ *
+ * @param error Why `handle` refused it.
+ */
+export function reportRefused(error: unknown): void {
+  visible.error("An INTERACTION_CREATE was not routed: {message}", {
+    message: error instanceof Error ? error.message : String(error),
+  });
 }
 
 /**
@@ -234,6 +269,26 @@ export function handlerFailure(
       error instanceof Error ? error.message : String(error)
     }`,
     { interaction: label, cause: error },
+  );
+}
+
+/**
+ * Why an interaction could not be routed, as reported: the
+ * {@linkcode InteractionError} reading it raised, or one naming it.
+ *
+ * @param error What routing it threw.
+ * @param interaction The interaction.
+ * @returns The error to report.
+ */
+export function routeFailure(
+  error: unknown,
+  interaction: Interaction,
+): InteractionError {
+  if (error instanceof InteractionError) return error;
+  return new InteractionError(
+    "handler_failed",
+    `${describe(interaction)} could not be routed: ${error}`,
+    { cause: error },
   );
 }
 

@@ -35,6 +35,7 @@ import {
   type Arrived,
   arrivedClick,
   ArrivedClicks,
+  assertInteraction,
   awaitedMatch,
   common,
   component,
@@ -42,6 +43,8 @@ import {
   type Found,
   handlerFailure,
   malformed,
+  reportRefused,
+  routeFailure,
   target,
   warnOverlaps,
 } from "./_routing.ts";
@@ -384,7 +387,8 @@ export class InteractionRouter {
   /**
    * Route every `INTERACTION_CREATE` of a client (or anything with the same
    * `on`) through this router. The listener returns at once: handlers run
-   * beside later events.
+   * beside later events. One that is not an interaction (its `d` null) is
+   * logged as an error (on stderr without LogTape), not routed.
    *
    * A click a pending {@linkcode InteractionRouter.awaitComponent} matches
    * goes to it as it arrives (an `atArrival` listener), even while a
@@ -408,7 +412,7 @@ export class InteractionRouter {
     const offRoutes = source.on("INTERACTION_CREATE", (interaction, ctx) => {
       this.#arrived.delete(interaction);
       if (this.#awaited.has(interaction)) return;
-      this.handle(interaction, { rest: ctx.rest }).catch(() => {});
+      this.handle(interaction, { rest: ctx.rest }).catch(reportRefused);
     });
     return () => {
       offWaiters();
@@ -510,11 +514,14 @@ export class InteractionRouter {
    * @param options The REST client and the initial responder.
    * @returns Whether a route (or a waiter) took it; resolves once the
    *   handler finished.
+   * @throws {TypeError} When `interaction` is not an object with a numeric
+   *   `type` (`null`, say; the promise rejects with it).
    */
   async handle(
     interaction: Interaction,
     options: HandleOptions,
   ): Promise<boolean> {
+    assertInteraction(interaction);
     const ctx = this.#context(interaction, options);
     let found: Found | undefined;
     try {
@@ -527,16 +534,8 @@ export class InteractionRouter {
         return false;
       }
     } catch (error) {
-      await this.#fail(
-        error instanceof InteractionError ? error : new InteractionError(
-          "handler_failed",
-          `${describe(interaction)} could not be routed: ${error}`,
-          { cause: error },
-        ),
-        interaction,
-        ctx,
-        options,
-      );
+      const failure = routeFailure(error, interaction);
+      await this.#fail(failure, interaction, ctx, options);
       return true;
     }
     await this.#run(found, interaction, ctx, options);

@@ -67,6 +67,56 @@ Deno.test("Client validates every numeric option at construction, naming it", as
   });
 });
 
+Deno.test("Client refuses a number option given as a string with a TypeError that quotes it", async (t) => {
+  const base = { token: "fake-token", intents: 1 };
+  const rows: [string, Record<string, unknown>, string][] = [
+    // Was a RangeError showing 'intents=513', which looks right.
+    [
+      "intents",
+      { intents: "513" },
+      `Cannot create client as 'intents' must be an integer made of documented intent bits (build it from GatewayIntent): current value 'intents="513"'`,
+    ],
+    [
+      "intents an object",
+      { intents: { guilds: true } },
+      `Cannot create client as 'intents' must be an integer made of documented intent bits (build it from GatewayIntent): current value 'intents=object'`,
+    ],
+    [
+      "shards",
+      { shards: "4" },
+      `Cannot create client as 'shards' must be an integer >= 1: current value 'shards="4"'`,
+    ],
+    [
+      "largeThreshold",
+      { largeThreshold: "100" },
+      `Cannot create client as 'largeThreshold' must be an integer from 50 to 250: current value 'largeThreshold="100"'`,
+    ],
+    [
+      "shardIds[]",
+      { shards: 2, shardIds: ["0"] },
+      `Cannot create client as 'shardIds[]' must be an integer >= 0: current value 'shardIds[]="0"'`,
+    ],
+  ];
+  for (const [name, options, message] of rows) {
+    await t.step(name, () => {
+      assert.throws(
+        () => new Client({ ...base, ...options } as never),
+        { name: "TypeError", message },
+      );
+    });
+  }
+  await t.step("a number out of range is still a RangeError", () => {
+    assert.throws(() => new Client({ ...base, intents: 1.5 }), {
+      name: "RangeError",
+      message: /current value 'intents=1\.5'$/,
+    });
+    assert.throws(() => new Client({ ...base, shards: 0 }), {
+      name: "RangeError",
+      message: /current value 'shards=0'$/,
+    });
+  });
+});
+
 Deno.test("Client refuses untyped signal, cache, events and seam options at construction, naming them", async (t) => {
   const base = { token: "fake-token", intents: 1 };
   const rows: [string, Record<string, unknown>, RegExp][] = [

@@ -1,0 +1,73 @@
+// What is not an interaction (a dispatch whose `d` is null, a number) is
+// refused with a TypeError by handle(), and an attached router reports it
+// on stderr instead of dropping it without a word.
+import assert from "node:assert/strict";
+import { InteractionRouter } from "../../interactions/router.ts";
+import type { InteractionError } from "../../interactions/errors.ts";
+import { Client } from "../../handler/client.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+
+Deno.test("router.handle() rejects what is not an interaction with a TypeError naming it", async (t) => {
+  const errors: InteractionError[] = [];
+  const router = new InteractionRouter({ onError: (e) => void errors.push(e) });
+  const rows: [string, unknown, string][] = [
+    ["null", null, "interaction=null"],
+    ["undefined", undefined, "interaction=undefined"],
+    ["a number", 5, "interaction=5"],
+    ["a list", [], "interaction=array"],
+    ["an object without a type", { id: "1" }, "interaction.type=undefined"],
+  ];
+  for (const [name, value, shown] of rows) {
+    await t.step(name, async () => {
+      await assert.rejects(
+        router.handle(value as never, { rest: undefined as never }),
+        {
+          name: "TypeError",
+          message:
+            `Cannot handle interaction as 'interaction' must be an interaction object with a numeric 'type': current value '${shown}'`,
+        },
+      );
+    });
+  }
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("an attached router reports an INTERACTION_CREATE whose d is null on stderr, even with onError, and routes the next one", async () => {
+  const errors: InteractionError[] = [];
+  const router = new InteractionRouter({ onError: (e) => void errors.push(e) });
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: 1,
+    ...discord.clientOptions,
+  });
+  router.attach(client);
+  const seen: unknown[] = [];
+  const lines = await captureStderr(async () => {
+    await client.start();
+    const second = new Promise<void>((resolve) =>
+      client.on("INTERACTION_CREATE", (interaction) => {
+        seen.push(interaction);
+        if (seen.length === 2) resolve();
+      })
+    );
+    discord.gateway.dispatch("INTERACTION_CREATE", null);
+    // Not an interaction the router knows: reported as unrouted, as ever.
+    discord.gateway.dispatch("INTERACTION_CREATE", { id: "5", type: 9 });
+    await second;
+    await client.idle();
+  });
+  assert.equal(seen[0], null);
+  const refused = lines.filter((line) => line.includes("was not routed"));
+  assert.equal(refused.length, 1, lines.join("\n"));
+  assert.match(
+    refused[0]!,
+    /^\[ERR\] disruption·interactions: An INTERACTION_CREATE was not routed: Cannot handle interaction as 'interaction' must be an interaction object with a numeric 'type': current value 'interaction=null'/,
+  );
+  assert.ok(
+    lines.some((line) => line.includes("No route for interaction type 9")),
+    lines.join("\n"),
+  );
+  assert.deepEqual(errors, []);
+});
