@@ -327,7 +327,7 @@ export function warnOverlaps(
   }
 }
 
-/** A click an attached source delivered, waiting for its turn. */
+/** A click an attached source delivered, taken by a waiter as it arrived. */
 export interface Arrived {
   /** The click, as routes and waiters get it. */
   readonly routed: ComponentInteraction;
@@ -335,53 +335,4 @@ export interface Arrived {
   readonly rest: RestClient;
   /** When it arrived, on the router's clock. */
   readonly received: number;
-  /** The attachment it came through. */
-  readonly from: object;
-}
-
-/**
- * The clicks attached sources delivered, in arrival order, not routed yet:
- * a waiter that starts before their turn takes them. Only those younger
- * than the answer deadline are kept (an older one cannot be answered), so
- * it holds a few seconds of clicks at most.
- */
-export class ArrivedClicks {
-  readonly #clicks = new Map<Interaction, Arrived>();
-  readonly #maxAge: number;
-
-  /** @param maxAge The answer deadline, in ms. */
-  constructor(maxAge: number) {
-    this.#maxAge = maxAge;
-  }
-
-  /** Keep one that just arrived (those too old go). */
-  add(interaction: Interaction, arrived: Arrived): void {
-    this.#prune(arrived.received);
-    this.#clicks.set(interaction, arrived);
-  }
-
-  /** Forget one: its turn came, or a waiter took it. */
-  delete(interaction: Interaction): void {
-    this.#clicks.delete(interaction);
-  }
-
-  /** Those still young enough at `now`, oldest first. */
-  fresh(now: number): IterableIterator<[Interaction, Arrived]> {
-    this.#prune(now);
-    return this.#clicks.entries();
-  }
-
-  /** Forget those of an attachment, detached. */
-  forget(from: object): void {
-    for (const [interaction, arrived] of this.#clicks) {
-      if (arrived.from === from) this.#clicks.delete(interaction);
-    }
-  }
-
-  #prune(now: number): void {
-    for (const [interaction, arrived] of this.#clicks) {
-      if (now - arrived.received < this.#maxAge) return;
-      this.#clicks.delete(interaction);
-    }
-  }
 }

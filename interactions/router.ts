@@ -34,7 +34,6 @@ import { readAutocomplete, readOptions } from "./option_values.ts";
 import {
   type Arrived,
   arrivedClick,
-  ArrivedClicks,
   assertInteraction,
   awaitedMatch,
   common,
@@ -238,8 +237,6 @@ export class InteractionRouter {
   readonly #selects: PatternRoute[] = [];
   readonly #modals: PatternRoute[] = [];
   readonly #collectors = new Set<Collector>();
-  /** Clicks attached sources delivered, not routed yet. */
-  readonly #arrived: ArrivedClicks;
   /** Clicks a waiter took before their turn: not routed then. */
   readonly #awaited = new WeakSet<Interaction>();
 
@@ -254,7 +251,6 @@ export class InteractionRouter {
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#onError = options.onError;
     this.#deadline = options.answerDeadline ?? ANSWER_DEADLINE;
-    this.#arrived = new ArrivedClicks(this.#deadline);
   }
 
   /** Every registered command definition (what to sync). */
@@ -393,31 +389,27 @@ export class InteractionRouter {
    * A click a pending {@linkcode InteractionRouter.awaitComponent} matches
    * goes to it as it arrives (an `atArrival` listener), even while a
    * Handler method or listener of the shard, the one waiting say, still
-   * runs, and is not routed after that; so does one a wait started before
-   * its turn matches. Everything else is routed in turn with the client's
-   * other listeners.
+   * runs, and is not routed after that. Everything else is routed in turn
+   * with the client's other listeners.
    *
    * @param source The client.
    * @returns A function that detaches the router.
    */
   attach(source: InteractionSource): () => void {
-    const from = {};
     // Registered first: with a source that ignores `atArrival`, it still
     // runs before the routing listener of the same event.
     const offWaiters = source.on(
       "INTERACTION_CREATE",
-      (interaction, ctx) => this.#onArrival(interaction, ctx.rest, from),
+      (interaction, ctx) => this.#onArrival(interaction, ctx.rest),
       { atArrival: true },
     );
     const offRoutes = source.on("INTERACTION_CREATE", (interaction, ctx) => {
-      this.#arrived.delete(interaction);
       if (this.#awaited.has(interaction)) return;
       this.handle(interaction, { rest: ctx.rest }).catch(reportRefused);
     });
     return () => {
       offWaiters();
       offRoutes();
-      this.#arrived.forget(from);
     };
   }
 
@@ -431,9 +423,10 @@ export class InteractionRouter {
    * handler (reply with a button, then wait for the click): on a source
    * {@linkcode InteractionRouter.attach}ed, the click is matched as it
    * arrives, not in turn behind the handler that waits, and is then neither
-   * routed nor reported as having no route. A click that arrived before
-   * the call (within the answer deadline) goes to it too if it has not
-   * been routed yet: one queued behind the handler that waits, say.
+   * routed nor reported as having no route. Only clicks that arrive after
+   * the call count: not the click whose handler is waiting (a paginator's
+   * "next click on this message" is the next), nor an earlier one still
+   * queued, which is routed as usual.
    *
    * @typeParam P The custom id pattern.
    * @param options Message, user, custom id, filter, timeout, signal.
@@ -493,15 +486,6 @@ export class InteractionRouter {
         );
       }, timeout);
       signal?.addEventListener("abort", onAbort, { once: true });
-      // A click already here, still waiting for its turn, first.
-      const now = this.#scheduler.now();
-      for (const [interaction, arrived] of this.#arrived.fresh(now)) {
-        const ctx = this.#context(interaction, arrived);
-        if (collector.accept(arrived.routed, ctx)) {
-          return this.#claim(interaction, arrived, ctx);
-        }
-        if (done) return; // its filter threw
-      }
       this.#collectors.add(collector);
     });
   }
@@ -543,22 +527,17 @@ export class InteractionRouter {
   }
 
   /**
-   * A click arrived at an attached source: to the waiter it matches now,
-   * else kept for one that starts before its turn. Anything else (not a
-   * click, malformed: reported once, at its turn) is left to the routing
-   * listener.
+   * A click arrived at an attached source: to the waiter it matches now.
+   * Anything else (no waiter matches, not a click, malformed: reported
+   * once, at its turn) is left to the routing listener.
    */
-  #onArrival(interaction: Interaction, rest: RestClient, from: object): void {
+  #onArrival(interaction: Interaction, rest: RestClient): void {
+    if (this.#collectors.size === 0) return;
     const routed = arrivedClick(interaction);
     if (routed === undefined) return;
-    const arrived = { routed, rest, received: this.#scheduler.now(), from };
-    if (this.#collectors.size > 0) {
-      const ctx = this.#context(interaction, arrived);
-      if (this.#collect(routed, ctx)) {
-        return this.#claim(interaction, arrived, ctx);
-      }
-    }
-    this.#arrived.add(interaction, arrived);
+    const arrived = { routed, rest, received: this.#scheduler.now() };
+    const ctx = this.#context(interaction, arrived);
+    if (this.#collect(routed, ctx)) this.#claim(interaction, arrived, ctx);
   }
 
   /** A waiter took a click before its turn: watch its deadline. */
@@ -567,7 +546,6 @@ export class InteractionRouter {
     arrived: Arrived,
     ctx: InteractionContext,
   ): void {
-    this.#arrived.delete(interaction);
     this.#awaited.add(interaction);
     const label = `'${arrived.routed.customId}' (awaited)`;
     void this.#run({ label, run: () => {} }, interaction, ctx, arrived);
