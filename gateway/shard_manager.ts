@@ -17,7 +17,11 @@ import {
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
-import type { SessionStore } from "./session_store.ts";
+import {
+  isSessionUsable,
+  type SavedSession,
+  type SessionStore,
+} from "./session_store.ts";
 import {
   Shard,
   type ShardCloseOptions,
@@ -158,6 +162,49 @@ export type ShardManagerCloseOptions = ShardCloseOptions;
 
 /** The default interval between session saves. */
 export const DEFAULT_SESSION_SAVE_INTERVAL = 10_000;
+
+/**
+ * The sessions of `manager`'s shards as they stand, saved at `savedAt`:
+ * what a resumable close leaves for a restart in the same process (the
+ * Client keeps them so without a session store).
+ *
+ * @param manager The manager, closed resumably.
+ * @param savedAt The time to save them at (the manager's clock).
+ * @returns One session per shard that has one.
+ */
+export function currentSessions(
+  manager: ShardManager,
+  savedAt: number,
+): SavedSession[] {
+  const { shardCount } = manager;
+  const sessions: SavedSession[] = [];
+  for (const { id: shardId, session } of manager.shards.values()) {
+    if (session) sessions.push({ ...session, shardId, shardCount, savedAt });
+  }
+  return sessions;
+}
+
+/**
+ * Hand a manager that has not started the sessions of `saved` that are
+ * usable at `now` (see `isSessionUsable`), so that its shards RESUME them.
+ *
+ * @param manager The manager, before its start.
+ * @param saved Sessions, e.g. from {@linkcode currentSessions}.
+ * @param now The current time (the manager's clock).
+ */
+export function restoreSessions(
+  manager: ShardManager,
+  saved: readonly SavedSession[],
+  now: number,
+): void {
+  const { shardCount } = manager;
+  for (const session of saved) {
+    const shard = manager.shard(session.shardId);
+    if (!shard || !isSessionUsable(session, { shardCount, now })) continue;
+    const { sessionId, sequence, resumeUrl } = session;
+    shard.restore({ sessionId, sequence, resumeUrl });
+  }
+}
 
 /**
  * Runs a set of shards in one process: identifies them as fast as the

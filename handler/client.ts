@@ -28,13 +28,17 @@ import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import { realScheduler, settlesWithin } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
+  currentSessions,
   pacingOptions,
+  restoreSessions,
   ShardManager,
   type ShardManagerCloseOptions,
   type ShardManagerOptions,
 } from "../gateway/shard_manager.ts";
 import { TOKEN_HELP } from "../gateway/shard_state.ts";
 import { DiscordApiError } from "../rest/errors.ts";
+import { TokenRejectedError } from "../rest/invalid_requests.ts";
+import type { SavedSession } from "../gateway/session_store.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
 import { RestClient } from "../rest/rest_client.ts";
 import { warnUndeliverable } from "./_undeliverable.ts";
@@ -169,6 +173,16 @@ export class Client {
   readonly cache: MemoryCache;
   /** The events the cache needs parsed; undefined without a cache. */
   readonly #cacheEvents: ReadonlySet<string> | undefined;
+  /**
+   * The events methods and listeners get, with an `events` list: its
+   * events and the cache's (onRaw gets every one); undefined without.
+   */
+  readonly #routed: ReadonlySet<string> | undefined;
+  /**
+   * The sessions a resumable stop kept, without a `sessionStore`: the next
+   * start() RESUMEs them.
+   */
+  #keptSessions: SavedSession[] = [];
   /** Applies each dispatch to the cache (see {@linkcode ClientCacheFeed}). */
   readonly #cacheFeed: ClientCacheFeed;
   readonly #options: ClientOptions;
@@ -209,6 +223,10 @@ export class Client {
       options.cache,
     ));
     this.#cacheFeed = new ClientCacheFeed(this.cache, this.#cacheEvents);
+    const { events } = options;
+    if (Array.isArray(events)) {
+      this.#routed = new Set([...events, ...this.#cacheEvents ?? []]);
+    }
     this.rest = options.rest ?? new RestClient({
       token: options.token,
       ...(options.restBaseUrl ? { baseUrl: options.restBaseUrl } : {}),
@@ -274,7 +292,7 @@ export class Client {
     if (this.#manager) {
       warnUndeliverable(
         this.#options.intents,
-        this.#wantedEvents(),
+        this.#routed ?? this.#wantedEvents(),
         event,
         `listener for ${event}`,
       );
@@ -304,7 +322,9 @@ export class Client {
    * @throws {ClientStoppedError} When {@linkcode Client.stop} is called (or
    * the `signal` option aborts) before that.
    * @throws {GatewayError} When a shard stops for good before that
-   * (`authentication_failed` for a token Discord rejects).
+   * (`authentication_failed` for a token Discord rejects, at the gateway or
+   * on GET /gateway/bot, or that an earlier REST request found rejected: its
+   * `TokenRejectedError` is then the cause).
    * @throws {TypeError} When `handler` is not a Handler instance (a class
    * instead of `new X()`, say), before anything starts.
    * @throws {Error} When the client is already started or starting.
@@ -342,6 +362,8 @@ export class Client {
       const manager = await this.#createManager(run.abort.signal);
       run.abort.signal.throwIfAborted();
       run.manager = manager;
+      restoreSessions(manager, this.#keptSessions, this.#now());
+      this.#keptSessions = [];
       this.#wire(manager, run.abort.signal);
       await manager.start();
       run.abort.signal.throwIfAborted();
@@ -366,7 +388,7 @@ export class Client {
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     warnMisspeltMethods(this.#handler);
-    const parsed = this.#wantedEvents();
+    const parsed = this.#routed ?? this.#wantedEvents();
     for (const [event, method] of this.#routes.methods) {
       warnUndeliverable(
         this.#options.intents,
@@ -390,13 +412,18 @@ export class Client {
     }
     this.#offOthers.push(
       manager.on("state", (change) => {
-        this.#slots[change.shardId]?.runner.push(() =>
-          this.#guardLifecycle(() => this.#handler.onShardStateChange(change))
+        this.#slots[change.shardId]?.push(
+          "onShardStateChange",
+          () =>
+            this.#guardLifecycle(() =>
+              this.#handler.onShardStateChange(change)
+            ),
         );
       }),
       manager.on("error", (error) => {
-        this.#slots[error.shardId ?? 0]?.runner.push(() =>
-          this.#guardLifecycle(() => this.#handler.onGatewayError(error))
+        this.#slots[error.shardId ?? 0]?.push(
+          "onGatewayError",
+          () => this.#guardLifecycle(() => this.#handler.onGatewayError(error)),
         );
       }),
     );
@@ -404,9 +431,11 @@ export class Client {
   }
 
   /**
-   * Wait until every handler call queued so far has finished.
+   * Wait until every handler call queued so far has finished. Calls queued
+   * after are not waited for: under steady traffic it still resolves.
    *
-   * @returns A promise that resolves when all shards' handlers are idle.
+   * @returns A promise that resolves when the calls queued on every shard
+   * before this call have finished.
    */
   async idle(): Promise<void> {
     await Promise.all(
@@ -416,8 +445,10 @@ export class Client {
 
   /**
    * How many handler calls wait behind a running one: on one shard, or on
-   * all shards together. A warning is logged when a shard's count reaches
-   * 1,000 and again each time it doubles.
+   * all shards together (an event no handler or listener takes, parsed
+   * only for the cache, is none). A warning is shown when a shard's count
+   * reaches 1,000 and again each time it doubles, and when a call has not
+   * finished after 30 s while others wait behind it (naming its event).
    *
    * @param shardId One shard; all shards when left out.
    * @returns The number of queued handler calls.
@@ -440,7 +471,10 @@ export class Client {
    * In a handler, do not await it (`void client.stop()`): the stop waits
    * for that handler until `drainTimeout`, dropping the calls behind it.
    *
-   * @param options `resumable: true` keeps the sessions for a restart;
+   * @param options `resumable: true` closes with 4000 and keeps the
+   * sessions for a restart: the next {@linkcode Client.start} of this
+   * Client RESUMEs them (kept in memory without a `sessionStore`); a new
+   * process resumes them only from the `sessionStore` option.
    * `drainTimeout` bounds the wait for handlers.
    * @returns A promise that resolves once everything is closed.
    * @throws {RangeError} When `drainTimeout` is negative or not a number.
@@ -473,7 +507,13 @@ export class Client {
     drainTimeout: number,
   ): Promise<void> {
     run.abort.abort(); // also stops listening to the client's signal
-    await run.manager?.close(options);
+    const manager = run.manager;
+    await manager?.close(options);
+    // Without a sessionStore, a resumable stop keeps them for start().
+    const keep = options.resumable && !this.#options.sessionStore;
+    this.#keptSessions = keep && manager
+      ? currentSessions(manager, this.#now())
+      : [];
     await this.#drain(drainTimeout);
     this.#offDispatch?.();
     this.#offDispatch = undefined;
@@ -481,6 +521,10 @@ export class Client {
     this.#offOthers = [];
     this.#slots = [];
     if (this.#run === run) this.#run = undefined;
+  }
+
+  #now(): number {
+    return (this.#options.scheduler ?? realScheduler).now();
   }
 
   /** Wait for the handlers up to `timeout` ms; report what is left. */
@@ -560,21 +604,27 @@ export class Client {
     return new ShardManager(managerOptions);
   }
 
-  /** GET /gateway/bot, with a rejected token said as such. */
+  /**
+   * GET /gateway/bot, with a rejected token said as such: by its 401, or
+   * by the REST client, which refuses the call after an earlier 401.
+   */
   async #getGatewayBot(
     signal: AbortSignal,
   ): Promise<GatewayBotResponse> {
     try {
       return checkGatewayBot(await this.rest.getGatewayBot({ signal }));
     } catch (error) {
-      if (error instanceof DiscordApiError && error.status === 401) {
-        throw new GatewayError(
-          "authentication_failed",
-          `Discord rejected the token (HTTP 401 on GET /gateway/bot): ${TOKEN_HELP}`,
-          { cause: error },
-        );
-      }
-      throw error;
+      const on = error instanceof DiscordApiError && error.status === 401
+        ? "GET /gateway/bot"
+        : error instanceof TokenRejectedError
+        ? `${error.rejectedBy}, so GET /gateway/bot was not sent`
+        : undefined;
+      if (on === undefined) throw error;
+      throw new GatewayError(
+        "authentication_failed",
+        `Discord rejected the token (HTTP 401 on ${on}): ${TOKEN_HELP}`,
+        { cause: error },
+      );
     }
   }
 
@@ -606,7 +656,6 @@ export class Client {
   #onDispatch = (event: ShardDispatch): void => {
     const slot = this.#slots[event.shardId];
     if (slot === undefined) return;
-    const { runner, ctx } = slot;
     // Applied in gateway order; handlers see the state before their event
     // (none for an event the cache does not reduce).
     const readOld = this.#cacheFeed.readOld(event);
@@ -614,19 +663,30 @@ export class Client {
     // must not wait behind itself.
     const early = this.#arrivalListeners.get(event.name);
     if (early !== undefined) this.#callAtArrival(event, early, slot, readOld);
-    slot.queueOld(readOld);
+    const raw = this.#routes.raw;
+    // An 'events' list limits methods and listeners, onRaw aside.
+    const routed = this.#routed?.has(event.name) ?? true;
+    const method = routed && this.#routes.calls.has(event.name);
+    const listeners = routed ? this.#listeners.get(event.name) : undefined;
+    // Parsed only for the cache (or the waiters): nothing queued or held,
+    // so it never waits behind a handler (one awaiting its very chunks).
+    if (!raw && !method && listeners === undefined) return;
+    const runner = slot.runner;
+    slot.queueOld(readOld); // before the calls below, which read it
     // Stable functions go through the runner without a closure per event.
-    if (this.#routes.raw) runner.call(this.#invokeRaw, event, ctx);
-    if (this.#routes.calls.size > 0) {
-      runner.call(this.#invokeMethod, event, ctx);
-    }
-    const listeners = this.#listeners.get(event.name);
+    if (raw) runner.call(this.#invokeRaw, event, slot);
+    if (method) runner.call(this.#invokeMethod, event, slot);
     if (listeners !== undefined) {
+      const ctx = slot.ctx;
       // Over a copy (one added now waits); one removed before its turn is
       // skipped.
       for (const f of [...listeners] as HandlerCall[]) {
-        runner.push(() =>
-          listeners.has(f) ? this.#guard(event, f, event.data, ctx) : undefined
+        slot.push(
+          event.name,
+          () =>
+            listeners.has(f)
+              ? this.#guard(event, f, event.data, ctx)
+              : undefined,
         );
       }
     }
@@ -652,22 +712,28 @@ export class Client {
     }
   }
 
-  #invokeRaw = (event: ShardDispatch, ctx: Context): void | Promise<void> =>
-    this.#guard(
+  #invokeRaw = (
+    event: ShardDispatch,
+    slot: ShardSlot,
+  ): void | Promise<void> => {
+    slot.running = event.name;
+    return this.#guard(
       event,
       (dispatch: ShardDispatch, context: Context) =>
         this.#handler.onRaw(dispatch, context),
       event,
-      ctx,
+      slot.ctx,
     );
+  };
 
   #invokeMethod = (
     event: ShardDispatch,
-    ctx: Context,
+    slot: ShardSlot,
   ): void | Promise<void> => {
     const call = this.#routes.calls.get(event.name);
     if (call === undefined) return;
-    return this.#guard(event, call, event.data, ctx);
+    slot.running = event.name;
+    return this.#guard(event, call, event.data, slot.ctx);
   };
 
   /** Call a handler so that whatever it throws or rejects reaches onError. */

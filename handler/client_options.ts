@@ -76,6 +76,9 @@ export interface ClientOptions extends
    * does not handle are never parsed; `"all"` parses everything. With a
    * list, only its events and those the cache needs are parsed and reach
    * methods and listeners; one for another event is warned about at start.
+   * An overridden `Handler.onRaw` still gets every dispatch (so every one
+   * is parsed), whatever this option; the list still limits the methods
+   * and listeners.
    *
    * @default {"auto"}
    */

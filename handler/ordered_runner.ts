@@ -5,6 +5,7 @@
  * @module
  */
 import { Fifo } from "../base/fifo.ts";
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
 
 /** A unit of work; may be async. */
 export type Task = () => void | Promise<void>;
@@ -24,10 +25,39 @@ export interface OrderedRunnerOptions {
    * finish (an `await` that never settles) holds everything behind it.
    */
   onBacklog?: (pending: number) => void;
+  /**
+   * The clock that times a running task for `onStuck`; without it (or
+   * without `onStuck`) no task is timed and no timer is set.
+   */
+  scheduler?: Scheduler;
+  /**
+   * Told, once per task, that the running task has not finished after
+   * {@linkcode STUCK_TASK_MS} while tasks wait behind it (said when the
+   * first one queues, if none waited then): on a quiet runner the backlog
+   * alone would not say so for a long time. A timer runs only while a task
+   * that returned a promise runs, none while the runner is idle or after
+   * {@linkcode OrderedRunner.abandon}.
+   */
+  onStuck?: (pending: number, ms: number) => void;
 }
 
 /** Default {@linkcode OrderedRunnerOptions.backlogWarning}. */
 export const DEFAULT_BACKLOG_WARNING = 1000;
+
+/**
+ * How long a task may run, in ms, with tasks waiting behind it, before
+ * {@linkcode OrderedRunnerOptions.onStuck} is told: 30 s, far longer than
+ * a handler that does its work takes (an interaction must be answered
+ * within 3 s), and said while Discord still keeps the session of a shard
+ * the backlog paused (about 90 s).
+ */
+export const STUCK_TASK_MS = 30_000;
+
+/** An {@linkcode OrderedRunner.idle} caller: released once `target` tasks finished. */
+interface IdleWaiter {
+  readonly target: number;
+  readonly resolve: () => void;
+}
 
 /**
  * A FIFO of tasks that never runs two at once. Synchronous tasks run
@@ -54,11 +84,26 @@ export class OrderedRunner {
   /** Queued tasks that are bookkeeping, not counted in `pending`. */
   #uncounted = 0;
   #onError: (error: unknown) => void;
-  #idleWaiters: (() => void)[] = [];
+  /** Tasks handed to the runner so far, bookkeeping included. */
+  #pushed = 0;
+  /** Tasks finished so far (run, or dropped by abandon()). */
+  #finished = 0;
+  /** In the order of their targets, which only grow. */
+  #idleWaiters: IdleWaiter[] = [];
   readonly #backlogWarning: number;
   readonly #onBacklog: ((pending: number) => void) | undefined;
   /** The backlog at which `onBacklog` is called next. */
   #nextBacklogWarning: number;
+  readonly #scheduler: Scheduler | undefined;
+  readonly #onStuck: ((pending: number, ms: number) => void) | undefined;
+  /** When the task running now (one that returned a promise) started. */
+  #runningSince = 0;
+  /** The running task passed {@linkcode STUCK_TASK_MS}. */
+  #overdue = false;
+  /** `onStuck` was told about the running task (or must not be). */
+  #stuckSaid = false;
+  /** At most one, and only while a task that returned a promise runs. */
+  #stuckTimer: TimerId | undefined;
 
   /**
    * Create an idle runner.
@@ -81,6 +126,10 @@ export class OrderedRunner {
     this.#backlogWarning = warning;
     this.#nextBacklogWarning = warning;
     this.#onBacklog = options.onBacklog;
+    if (options.onStuck !== undefined && options.scheduler !== undefined) {
+      this.#onStuck = options.onStuck;
+      this.#scheduler = options.scheduler;
+    }
   }
 
   /** Whether a task is running, so a new one would wait. */
@@ -105,6 +154,7 @@ export class OrderedRunner {
       return;
     }
     this.#busy = true;
+    this.#pushed++;
     this.#run(task);
   }
 
@@ -125,8 +175,12 @@ export class OrderedRunner {
       return;
     }
     this.#busy = true;
+    this.#pushed++;
     // Tasks a synchronous call pushed run right after it, in order.
-    if (!this.#runOne(fn, a, b)) this.#resume();
+    if (!this.#runOne(fn, a, b)) {
+      this.#finish();
+      this.#resume();
+    }
   }
 
   /**
@@ -146,6 +200,7 @@ export class OrderedRunner {
       return;
     }
     this.#uncounted++;
+    this.#pushed++;
     this.#queue.push(() => {
       this.#uncounted--;
       fn(a, b);
@@ -153,13 +208,19 @@ export class OrderedRunner {
   }
 
   /**
-   * Wait until every queued task has finished.
+   * Wait until every task queued so far has finished; tasks queued later
+   * are not waited for, so a runner that is never empty (steady traffic)
+   * still answers.
    *
-   * @returns A promise that resolves when the runner is idle.
+   * @returns A promise that resolves when the tasks queued before the call
+   * have finished (or were dropped by {@linkcode OrderedRunner.abandon}).
    */
   idle(): Promise<void> {
     if (!this.#busy) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    const target = this.#pushed;
+    return new Promise((resolve) =>
+      this.#idleWaiters.push({ target, resolve })
+    );
   }
 
   /**
@@ -171,8 +232,12 @@ export class OrderedRunner {
    */
   abandon(): number {
     const dropped = this.pending;
+    this.#finished += this.#queue.length;
     this.#queue.clear();
     this.#uncounted = 0;
+    // Nothing waits behind the running task now: no word, and no timer.
+    this.#stuckSaid = true;
+    this.#stopStuckTimer();
     if (this.#busy) {
       // Whatever runs now may still finish; nothing follows it.
       this.#settleWaiters();
@@ -182,6 +247,8 @@ export class OrderedRunner {
 
   #enqueue(task: Task): void {
     this.#queue.push(task);
+    this.#pushed++;
+    if (this.#overdue) this.#sayStuck();
     if (this.#onBacklog === undefined) return;
     const pending = this.pending;
     if (pending < this.#nextBacklogWarning) return;
@@ -196,6 +263,7 @@ export class OrderedRunner {
   #run(task: Task): void {
     for (let next: Task | undefined = task; next; next = this.#queue.shift()) {
       if (this.#runOne(next, undefined, undefined)) return;
+      this.#finish();
     }
     this.#settle();
   }
@@ -221,9 +289,13 @@ export class OrderedRunner {
     if (result == null || typeof result.then !== "function") return false;
     try {
       result.then(
-        () => this.#resume(),
+        () => {
+          this.#finish();
+          this.#resume();
+        },
         (error) => {
           this.#report(error);
+          this.#finish();
           this.#resume();
         },
       );
@@ -231,7 +303,69 @@ export class OrderedRunner {
       this.#report(error);
       return false;
     }
+    if (this.#onStuck !== undefined) this.#watch();
     return true;
+  }
+
+  /** A task finished: release the idle() callers it was the last for. */
+  #finish(): void {
+    this.#finished++;
+    if (this.#idleWaiters.length === 0) return;
+    let released = 0;
+    while (
+      released < this.#idleWaiters.length &&
+      this.#idleWaiters[released]!.target <= this.#finished
+    ) {
+      released++;
+    }
+    if (released === 0) return;
+    for (const waiter of this.#idleWaiters.splice(0, released)) {
+      waiter.resolve();
+    }
+  }
+
+  /** A task returned a promise: time it, with one timer at most. */
+  #watch(): void {
+    this.#runningSince = this.#scheduler!.now();
+    this.#overdue = false;
+    this.#stuckSaid = false;
+    if (this.#stuckTimer === undefined) this.#armStuckTimer(STUCK_TASK_MS);
+  }
+
+  #armStuckTimer(ms: number): void {
+    this.#stuckTimer = this.#scheduler!.setTimeout(() => {
+      this.#stuckTimer = undefined;
+      if (!this.#busy || this.#stuckSaid) return;
+      // The task timed first may have finished: time the one running now.
+      const ran = this.#scheduler!.now() - this.#runningSince;
+      if (ran < STUCK_TASK_MS) {
+        this.#armStuckTimer(STUCK_TASK_MS - ran);
+        return;
+      }
+      this.#overdue = true;
+      this.#sayStuck();
+    }, ms);
+  }
+
+  /** Tell `onStuck`, once for the running task, if tasks wait behind it. */
+  #sayStuck(): void {
+    if (this.#stuckSaid || this.pending === 0) return;
+    this.#stuckSaid = true;
+    try {
+      this.#onStuck!(
+        this.pending,
+        this.#scheduler!.now() - this.#runningSince,
+      );
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  #stopStuckTimer(): void {
+    this.#overdue = false;
+    if (this.#stuckTimer === undefined) return;
+    this.#scheduler!.clearTimeout(this.#stuckTimer);
+    this.#stuckTimer = undefined;
   }
 
   #resume(): void {
@@ -243,6 +377,7 @@ export class OrderedRunner {
   #settle(): void {
     this.#busy = false;
     this.#nextBacklogWarning = this.#backlogWarning;
+    if (this.#onStuck !== undefined) this.#stopStuckTimer();
     this.#settleWaiters();
   }
 
@@ -250,7 +385,7 @@ export class OrderedRunner {
     if (this.#idleWaiters.length === 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    for (const waiter of waiters) waiter.resolve();
   }
 
   #report(error: unknown): void {

@@ -70,6 +70,12 @@ export class ShardSlot implements HeldTotalMember {
   #heldChars = 0;
   /** Set from a pause asked until its resume. */
   #pause: Pause | undefined;
+  /**
+   * What the handler call running now handles (an event name, or a
+   * lifecycle method such as `onShardStateChange`), set by the Client as
+   * each call starts: named when it is stuck.
+   */
+  running = "";
   /** A resumed pause waits for READY or RESUMED to check its session. */
   #checkingSession = false;
 
@@ -96,8 +102,33 @@ export class ShardSlot implements HeldTotalMember {
             "Shard {shardId} has {pending} handler calls waiting behind one that has not finished (an await that never settles?); its events are held in memory until it does",
             { shardId: shard.id, pending },
           ),
+        // A quiet shard would take long to reach the backlog warning.
+        scheduler: this.#scheduler,
+        onStuck: (pending, ms) =>
+          visible.warn(
+            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {pending} handler calls wait behind it (an await that never settles?); the shard's events are not handled until it does",
+            {
+              shardId: shard.id,
+              event: this.running,
+              seconds: Math.round(ms / 1000),
+              pending,
+            },
+          ),
       },
     );
+  }
+
+  /**
+   * Queue a handler call, named for the stuck warning.
+   *
+   * @param name What it handles: an event name or a lifecycle method.
+   * @param call The call.
+   */
+  push(name: string, call: () => void | Promise<void>): void {
+    this.runner.push(() => {
+      this.running = name;
+      return call();
+    });
   }
 
   /**
@@ -114,7 +145,13 @@ export class ShardSlot implements HeldTotalMember {
   /**
    * Count an event whose handler calls were just queued, until they finish.
    * Only events that wait (or whose handler is still running) are counted:
-   * a bot whose handlers finish synchronously pays nothing. Past
+   * a bot whose handlers finish synchronously pays nothing, and the Client
+   * calls this only for an event that runs a handler (not one parsed only
+   * for the cache, or only for `atArrival` listeners). An event the bot
+   * handles still counts while the call before it runs: a handler awaiting
+   * `requestGuildMembers` for a big guild while the bot also handles
+   * GUILD_MEMBERS_CHUNK (or overrides `onRaw`) holds those chunks behind
+   * itself, and past the bound the reply stops until it times out. Past
    * {@linkcode MAX_HELD_EVENT_CHARS} the shard is paused (`Shard.pause`),
    * so that Discord keeps what follows, and past
    * {@linkcode MAX_CLIENT_HELD_CHARS} for all shards together every shard

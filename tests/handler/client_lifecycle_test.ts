@@ -3,6 +3,7 @@ import { Client } from "../../handler/client.ts";
 import { ClientStoppedError } from "../../handler/client_stopped_error.ts";
 import { Handler } from "../../handler/handler.ts";
 import { GatewayError } from "../../gateway/errors.ts";
+import { TokenRejectedError } from "../../rest/invalid_requests.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import type {
   GatewaySocket,
@@ -266,6 +267,59 @@ Deno.test("A rejected token says so and where to get one", async () => {
   });
   assert.equal(client.shards, undefined);
   await client.stop();
+});
+
+Deno.test("A start() after a REST request found the token rejected fails as the documented GatewayError, with the TokenRejectedError as cause", async () => {
+  await using discord = await FakeDiscord.start({ token: "the-right-token" });
+  const client = new Client({
+    ...discord.clientOptions,
+    token: "a-wrong-token",
+    intents: INTENTS,
+  });
+  await assert.rejects(client.rest.getGatewayBot(), /401/);
+  await assert.rejects(client.start(), (error) => {
+    assert.ok(error instanceof GatewayError, String(error));
+    assert.equal(error.kind, "authentication_failed");
+    assert.ok(error.cause instanceof TokenRejectedError);
+    assert.match(
+      error.message,
+      /^Discord rejected the token \(HTTP 401 on GET \/gateway\/bot, so GET \/gateway\/bot was not sent\): copy the bot token from the Discord Developer Portal/,
+    );
+    return true;
+  });
+  assert.equal(client.shards, undefined);
+  await client.stop();
+});
+
+Deno.test("stop({ resumable: true }) without a sessionStore keeps the sessions for the same Client's start(), which RESUMEs them; a plain stop() does not", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  const start = async () => {
+    const starting = client.start();
+    assert.ok(await settlesOn(clock, starting, 60_000), "start() finished");
+    await starting;
+  };
+  await start();
+  const first = client.shards!.shard(0)!.sessionId;
+  await client.stop({ resumable: true });
+  assert.equal(discord.gateway.counters.closes[4000], 1);
+  await start();
+  const { identifies, resumed } = discord.gateway.counters;
+  assert.deepEqual({ identifies, resumed }, { identifies: 1, resumed: 1 });
+  assert.equal(client.shards!.shard(0)!.sessionId, first);
+  await client.stop();
+  await start();
+  const { sessionStarts, resumes } = discord.gateway.counters;
+  assert.deepEqual(
+    { sessionStarts, resumes },
+    { sessionStarts: 2, resumes: 1 },
+    "a session closed with 1000 is not kept",
+  );
 });
 
 Deno.test("A token the gateway rejects (4004) says where to get one", async () => {

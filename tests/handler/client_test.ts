@@ -409,3 +409,56 @@ Deno.test("Client: a method for an event outside the 'events' list that the cach
     assert.doesNotMatch(text, /onGuildCreate\(\) will never be called/);
   });
 });
+
+Deno.test("Client: with an 'events' list and onRaw overridden, onRaw gets every dispatch and only the list's events reach methods and listeners (the others are warned about)", async () => {
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start();
+    const got: string[] = [];
+    class Bot extends Handler {
+      override onRaw(dispatch: ShardDispatch): void {
+        if (
+          dispatch.name !== "GUILD_UPDATE" && dispatch.name !== "MESSAGE_CREATE"
+        ) return;
+        got.push(`onRaw ${dispatch.name}`);
+      }
+      override onGuildUpdate(): void {
+        got.push("onGuildUpdate");
+      }
+      override onMessageCreate(): void {
+        got.push("onMessageCreate");
+      }
+    }
+    await using client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      events: ["MESSAGE_CREATE"],
+      ...discord.clientOptions,
+    });
+    client.on("GUILD_UPDATE", () => void got.push("listener GUILD_UPDATE"));
+    await client.start(new Bot());
+    const text = records.map((r) => r.message.join("")).join("\n");
+    assert.match(
+      text,
+      /onGuildUpdate\(\) will never be called: GUILD_UPDATE is not in the Client's 'events' option/,
+    );
+    assert.match(
+      text,
+      /listener for GUILD_UPDATE will never be called: GUILD_UPDATE is not in the Client's 'events' option/,
+    );
+    const arrived = new Promise<void>((resolve) =>
+      client.on("MESSAGE_CREATE", () => resolve())
+    );
+    discord.gateway.dispatch("GUILD_UPDATE", {
+      id: discord.guildId,
+      name: "x",
+    });
+    discord.postMessage("hello");
+    await arrived;
+    await client.idle();
+    assert.deepEqual(got, [
+      "onRaw GUILD_UPDATE",
+      "onRaw MESSAGE_CREATE",
+      "onMessageCreate",
+    ]);
+  });
+});

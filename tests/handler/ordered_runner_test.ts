@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { OrderedRunner } from "../../handler/ordered_runner.ts";
+import { OrderedRunner, STUCK_TASK_MS } from "../../handler/ordered_runner.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 Deno.test("OrderedRunner runs synchronous tasks at once", () => {
   const runner = new OrderedRunner(() => {});
@@ -146,4 +147,85 @@ Deno.test("OrderedRunner refuses a backlog threshold that is not a positive inte
       /'backlogWarning' must be a positive integer/,
     );
   }
+});
+
+Deno.test("OrderedRunner.idle waits for the tasks queued before it, not for those queued after", async () => {
+  const runner = new OrderedRunner(() => {});
+  const releases: (() => void)[] = [];
+  const task = () => new Promise<void>((resolve) => releases.push(resolve));
+  runner.push(task);
+  runner.push(task);
+  let idle = false;
+  const idling = runner.idle().then(() => idle = true);
+  // Steady traffic: a task queued for every one that finishes.
+  for (let i = 0; i < 2; i++) {
+    runner.push(task);
+    releases.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  assert.equal(idle, true, "idle() resolved while tasks kept coming");
+  await idling;
+  assert.ok(runner.busy, "later tasks still run");
+  while (runner.busy) {
+    releases.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+});
+
+Deno.test("OrderedRunner.onStuck: once per task unfinished for STUCK_TASK_MS with tasks behind it, on the given clock; no timer when idle or abandoned", async () => {
+  const scheduler = new VirtualScheduler();
+  const stuck: [number, number][] = [];
+  const runner = new OrderedRunner(() => {}, {
+    scheduler,
+    onStuck: (pending, ms) => stuck.push([pending, ms]),
+  });
+  let release!: () => void;
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  assert.equal(scheduler.pending, 1, "one timer while a task awaits");
+  await scheduler.advance(STUCK_TASK_MS);
+  assert.deepEqual(stuck, [], "nothing waits behind it");
+  runner.push(() => {});
+  assert.deepEqual(stuck, [[1, STUCK_TASK_MS]]);
+  runner.push(() => {});
+  await scheduler.advance(STUCK_TASK_MS);
+  assert.equal(stuck.length, 1, "once per task");
+  release();
+  await runner.idle();
+  assert.equal(scheduler.pending, 0, "no timer once idle");
+  // A task that finishes in time says nothing; the next one is timed anew.
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  runner.push(() => {});
+  await scheduler.advance(STUCK_TASK_MS - 1);
+  release();
+  await runner.idle();
+  assert.equal(stuck.length, 1);
+  runner.push(() => new Promise<void>(() => {})); // never settles
+  runner.push(() => {});
+  await scheduler.advance(STUCK_TASK_MS - 1);
+  assert.equal(stuck.length, 1);
+  await scheduler.advance(1);
+  assert.deepEqual(stuck.at(-1), [1, STUCK_TASK_MS]);
+  assert.equal(runner.abandon(), 1);
+  assert.equal(scheduler.pending, 0, "no timer once abandoned");
+});
+
+Deno.test("OrderedRunner.onStuck times the task running now, not the first one its timer was set for", async () => {
+  const scheduler = new VirtualScheduler();
+  const stuck: number[] = [];
+  const runner = new OrderedRunner(() => {}, {
+    scheduler,
+    onStuck: (_pending, ms) => stuck.push(ms),
+  });
+  let release!: () => void;
+  runner.push(() => new Promise<void>((resolve) => release = resolve));
+  runner.push(() => new Promise<void>(() => {})); // never settles
+  runner.push(() => {});
+  await scheduler.advance(20_000);
+  release(); // the second task starts at 20 s
+  await scheduler.advance(STUCK_TASK_MS - 1);
+  assert.deepEqual(stuck, []);
+  await scheduler.advance(1);
+  assert.deepEqual(stuck, [STUCK_TASK_MS]);
+  runner.abandon();
+  assert.equal(scheduler.pending, 0);
 });
