@@ -50,10 +50,10 @@ export {
   ClientStoppedError,
   type Context,
   type EventListener,
-  type ListenOptions,
   Handler,
   HandlerError,
   type HandlerErrorOptions,
+  type ListenOptions,
   type ReplyTarget,
   type RespondTarget,
 } from "./handler/mod.ts";

@@ -8,6 +8,14 @@
  * queue while its shard can still take it later (paused for a full buffer,
  * or restarting), for at most {@linkcode MAX_REQUEUE_TIME}.
  *
+ * Several processes may share the bot's shards (`SHARDS_START`/`SHARDS_END`)
+ * and consume the one queue: a command for a shard of the bot that another
+ * process runs is put back for it, at most
+ * {@linkcode MAX_ELSEWHERE_REDELIVERIES} times here. An op 4 or 8 command
+ * goes to the shard of its `guild_id` (`(guild_id >> 22) % SHARDS_TOTAL`),
+ * whatever its `shard` says: Discord leaves one sent on another shard
+ * unanswered.
+ *
  * @module
  */
 import type { AMQPMessage } from "@cloudamqp/amqp-client";
@@ -18,6 +26,7 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayError } from "../gateway/errors.ts";
 import { checkedCommand } from "../gateway/gateway_commands.ts";
 import type { Shard } from "../gateway/shard.ts";
+import { shardForGuild } from "../gateway/shard_routing.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
 
 const logger = getLogger(["disruption", "dispatch", "commands"]);
@@ -36,6 +45,19 @@ export const REQUEUE_DELAY = 1_000;
  * none loops for ever behind a shard that does not come back.
  */
 export const MAX_REQUEUE_TIME = 5 * 60_000;
+
+/**
+ * How many times one command for a shard this process does not run (another
+ * process's) comes back here, redelivered, before it is rejected: no process
+ * consuming the queue runs that shard. Each of those is requeued after
+ * {@linkcode REQUEUE_DELAY}, so such a command never loops fast or for ever.
+ */
+export const MAX_ELSEWHERE_REDELIVERIES = 5;
+
+/** Commands counted by {@linkcode MAX_ELSEWHERE_REDELIVERIES} at most. */
+const MAX_ELSEWHERE_TRACKED = 1_024;
+/** A command not seen again for this long starts its count over. */
+const ELSEWHERE_WINDOW = 60_000;
 
 /** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
 export interface ServiceCommand {
@@ -84,10 +106,9 @@ export function parseCommand(text: string): ServiceCommand {
 }
 
 /** What the handler needs of a delivery. */
-export type CommandMessage = Pick<
-  AMQPMessage,
-  "bodySize" | "bodyToString" | "ack" | "nack" | "reject"
->;
+export type CommandMessage =
+  & Pick<AMQPMessage, "bodySize" | "bodyToString" | "ack" | "nack" | "reject">
+  & Partial<Pick<AMQPMessage, "redelivered">>;
 
 /** What the handler needs of a shard. */
 export type CommandShard = Pick<Shard, "send" | "close" | "connect" | "status">;
@@ -98,6 +119,12 @@ export interface CommandHandlerOptions {
   queue: string;
   /** The shard this process runs with this ID, if any. */
   shard: (id: number) => CommandShard | undefined;
+  /**
+   * The bot's shard count (`SHARDS_TOTAL`), the same in every process: a
+   * shard below it that this process does not run is another's. 0 before
+   * it is known.
+   */
+  shardCount: () => number;
   /** Whether the service holds the shard paused (its buffer is full). */
   paused: (id: number) => boolean;
   /** Whether the service is stopping (the next process runs the shards). */
@@ -117,6 +144,13 @@ export class CommandHandler {
   readonly #requeuingSince = new Map<number, number>();
   /** Shards whose commands are rejected, already said in the log. */
   readonly #dropping = new Set<number>();
+  /**
+   * Redeliveries here of commands for other processes' shards, by body
+   * (oldest first; bounded by {@linkcode MAX_ELSEWHERE_TRACKED}).
+   */
+  readonly #elsewhere = new Map<string, { count: number; since: number }>();
+  /** Shards no consumer ran a command for, already said in the log. */
+  readonly #unowned = new Set<number>();
 
   /**
    * Create it.
@@ -136,6 +170,7 @@ export class CommandHandler {
   shardReady(id: number): void {
     this.#requeuingSince.delete(id);
     this.#dropping.delete(id);
+    this.#unowned.delete(id);
   }
 
   /**
@@ -151,6 +186,7 @@ export class CommandHandler {
   async handle(message: CommandMessage, signal?: AbortSignal): Promise<void> {
     let command: ServiceCommand;
     let payload: GatewayCommand | undefined;
+    let text: string;
     try {
       // A gateway payload is at most 4096 bytes: a body many times that is
       // no command, and is refused without being decoded or parsed.
@@ -159,17 +195,18 @@ export class CommandHandler {
           `the body is ${message.bodySize} bytes, over ${MAX_COMMAND_BYTES}`,
         );
       }
-      command = parseCommand(message.bodyToString() ?? "");
+      text = message.bodyToString() ?? "";
+      command = parseCommand(text);
     } catch (error) {
       await this.#reject(message, "malformed", error);
       return;
     }
-    const shard = this.#options.shard(command.shard);
-    if (!shard) {
+    const total = this.#options.shardCount();
+    if (total > 0 && command.shard >= total) {
       await this.#reject(
         message,
         "malformed",
-        `shard ${command.shard} is not run by this process`,
+        `shard ${command.shard} is not a shard of the bot (SHARDS_TOTAL ${total})`,
       );
       return;
     }
@@ -183,6 +220,20 @@ export class CommandHandler {
         await this.#reject(message, "failed", error);
         return;
       }
+      const guild = guildShard(payload, total);
+      if (guild !== undefined && guild !== command.shard) {
+        // Discord answers a member request only on its guild's shard.
+        logger.debug(
+          "A command for guild shard {guild} came for shard {shard}; sent on shard {guild}",
+          { guild, shard: command.shard },
+        );
+        command = { ...command, shard: guild };
+      }
+    }
+    const shard = this.#options.shard(command.shard);
+    if (!shard) {
+      await this.#elsewhereShard(message, command.shard, text, total);
+      return;
     }
     try {
       if (this.#options.paused(command.shard)) {
@@ -214,6 +265,75 @@ export class CommandHandler {
       }
       await this.#reject(message, "failed", error);
     }
+  }
+
+  /**
+   * The command's shard is not run here: put it back for the process that
+   * runs it, or reject it once it came back here too often (no consumer
+   * runs that shard).
+   */
+  async #elsewhereShard(
+    message: CommandMessage,
+    id: number,
+    text: string,
+    total: number,
+  ): Promise<void> {
+    if (total === 0) {
+      // Not started yet: the shard may be this process's soon.
+      this.#options.counter.inc({ result: "retried" });
+      this.#options.scheduler.setTimeout(
+        () => message.nack(true).catch(() => {}),
+        REQUEUE_DELAY,
+      );
+      return;
+    }
+    const now = this.#options.scheduler.now();
+    let seen = this.#elsewhere.get(text);
+    if (message.redelivered === true) {
+      if (!seen || now - seen.since > ELSEWHERE_WINDOW) {
+        seen = { count: 0, since: now };
+      }
+      seen.count++;
+      // Most recently seen last: the oldest are forgotten first.
+      this.#elsewhere.delete(text);
+      if (seen.count > MAX_ELSEWHERE_REDELIVERIES) {
+        if (!this.#unowned.has(id)) {
+          this.#unowned.add(id);
+          visible.warn(
+            "A command for shard {shard} came back {count} times from {queue} and no consumer ran it: it is rejected without requeue. Does a process run shard {shard}, and do all share SHARDS_TOTAL {total}?",
+            {
+              shard: id,
+              count: MAX_ELSEWHERE_REDELIVERIES,
+              queue: this.#options.queue,
+              total,
+            },
+          );
+        }
+        this.#options.counter.inc({ result: "dropped" });
+        await message.reject(false).catch(() => {});
+        return;
+      }
+      this.#elsewhere.set(text, seen);
+      for (const key of this.#elsewhere.keys()) {
+        if (this.#elsewhere.size <= MAX_ELSEWHERE_TRACKED) break;
+        this.#elsewhere.delete(key);
+      }
+    }
+    logger.debug(
+      "A command for shard {shard} is put back in {queue}: another process runs it",
+      { shard: id, queue: this.#options.queue },
+    );
+    this.#options.counter.inc({ result: "elsewhere" });
+    if (message.redelivered !== true) {
+      // The first time: straight back, for the next consumer.
+      await message.nack(true).catch(() => {});
+      return;
+    }
+    // Back again: a short wait, so a command no one takes never loops fast.
+    this.#options.scheduler.setTimeout(
+      () => message.nack(true).catch(() => {}),
+      REQUEUE_DELAY,
+    );
   }
 
   /** Close the shard and connect it again (op 1 resumably, op 2 anew). */
@@ -280,4 +400,21 @@ export class CommandHandler {
     });
     await message.reject(false).catch(() => {});
   }
+}
+
+/**
+ * The shard of an op 4 or 8 command's guild, when it has one and the shard
+ * count is known.
+ */
+function guildShard(
+  payload: GatewayCommand | undefined,
+  total: number,
+): number | undefined {
+  if (total === 0 || (payload?.op !== 4 && payload?.op !== 8)) {
+    return undefined;
+  }
+  const guildId = (payload.d as { guild_id?: unknown } | undefined)?.guild_id;
+  return typeof guildId === "string"
+    ? shardForGuild(guildId, total)
+    : undefined;
 }

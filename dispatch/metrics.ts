@@ -60,10 +60,12 @@ export class DispatchMetrics {
    * `dispatch_commands{result}`: commands taken from `gateway.send`, by
    * what became of them: `done` (sent, or the shard restarted), `retried`
    * (back in the queue: the shard is paused or restarting, or the channel
-   * was lost while it waited), `malformed` (not a command, or for a shard
-   * this process does not run), `failed` (refused: a payload invalid for
-   * its op, a non-user opcode, over 4096 bytes), `dropped` (its shard
-   * stopped for good, or took no command for too long).
+   * was lost while it waited), `elsewhere` (back in the queue for the
+   * process that runs its shard), `malformed` (not a command, or for a
+   * shard at or above the bot's shard count), `failed` (refused: a payload
+   * invalid for its op, a non-user opcode, over 4096 bytes), `dropped` (its
+   * shard stopped for good, took no command for too long, or no consumer
+   * runs it).
    */
   readonly commands: Counter<"result">;
   /**
@@ -195,7 +197,7 @@ export class DispatchMetrics {
     this.commands = new Counter({
       name: "dispatch_commands",
       help:
-        "Commands taken from gateway.send, by result (done, retried, malformed, failed, dropped)",
+        "Commands taken from gateway.send, by result (done, retried, elsewhere, malformed, failed, dropped)",
       labelNames: ["result"],
       registers,
     });

@@ -38,5 +38,6 @@ export {
   type StoredStatus,
 } from "./service.ts";
 export { runDispatchService } from "./main.ts";
+export type { Scheduler, TimerId } from "../base/scheduler.ts";
 
 if (import.meta.main) await runDispatchService();

@@ -136,6 +136,13 @@ const ROOM_FRACTION = 0.5;
 const MAX_RETRY_DELAY = 5_000;
 /** How long one connection attempt may take. */
 const CONNECT_TIMEOUT = 10_000;
+/**
+ * How long {@linkcode ConfirmedPublisher.close} waits for the broker's
+ * close-ok before it drops the socket. A broker under a resource alarm
+ * (memory, disk) does not read a blocked connection, so the close-ok never
+ * comes, and the client's close has no timeout of its own.
+ */
+export const CLOSE_TIMEOUT = 2_000;
 
 /**
  * Publishes in order with confirms through a bounded buffer; reconnects by
@@ -317,7 +324,10 @@ export class ConfirmedPublisher {
 
   /**
    * Close the connection. Unconfirmed events stay unconfirmed (call
-   * {@linkcode ConfirmedPublisher.drained} first to wait for them).
+   * {@linkcode ConfirmedPublisher.drained} first to wait for them). The
+   * broker's close-ok is awaited for at most {@linkcode CLOSE_TIMEOUT}
+   * (a broker under a resource alarm never sends it); the socket is then
+   * dropped.
    *
    * @returns When the connection is closed.
    */
@@ -334,7 +344,14 @@ export class ConfirmedPublisher {
     this.#setConnected(false);
     this.#epoch++;
     if (client && !client.closed) {
-      await client.close().catch(() => {});
+      const closed = client.close().catch(() => {});
+      if (!await settlesWithin(this.#scheduler, closed, CLOSE_TIMEOUT)) {
+        logger.warn(
+          "RabbitMQ did not answer the close in {ms} ms (blocked by a resource alarm?); dropping the connection",
+          { ms: CLOSE_TIMEOUT },
+        );
+        (client as { socket?: { destroy(): void } }).socket?.destroy();
+      }
     }
     for (const done of this.#drainWaiters.splice(0)) done();
   }

@@ -61,8 +61,10 @@ import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
 import { EventNames } from "./event_name.ts";
 import { GUILD_EVENTS, GuildJoins } from "./guild_joins.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
+const visible = getVisibleLogger(["disruption", "dispatch"]);
 
 export { parseCommand, type ServiceCommand } from "./command_handler.ts";
 
@@ -153,6 +155,17 @@ const DRAIN_TIMEOUT = 10_000;
 /** How long a shutdown waits for the last session save. */
 const SHUTDOWN_SAVE_TIMEOUT = 5_000;
 /**
+ * How long a session save may take before it is said on stderr (once per
+ * outage): a Redis that stops answering keeps its connection `ready`, and
+ * nothing else would tell.
+ */
+export const SAVE_STALL_TIMEOUT = 5_000;
+/**
+ * How long `GET /metrics` waits for Redis's state counts; the `state_*`
+ * gauges keep their last values when it does not answer in time.
+ */
+export const STATE_COUNT_TIMEOUT = 1_000;
+/**
  * How long a shutdown waits for the status and guild logs' last posts. A
  * slow Discord would otherwise hold the exit for minutes (20 posts of up to
  * 15 s each), and the saved sessions would be too old to resume by then.
@@ -168,6 +181,12 @@ interface Confirmed {
 export interface DispatchServiceOptions {
   /** The `fetch` REST requests go through. */
   fetch?: typeof fetch;
+  /**
+   * The clock every wait and timestamp runs on.
+   *
+   * @default {realScheduler}
+   */
+  scheduler?: Scheduler;
 }
 
 /** The dispatch service: start it, and close it on a signal. */
@@ -230,6 +249,10 @@ export class DispatchService {
   #saveAgain = false;
   /** Whether the last save reached Redis (none has yet: `false`). */
   #lastSaveOk = false;
+  /** A save outlived {@linkcode SAVE_STALL_TIMEOUT}, said once. */
+  #saveStalled = false;
+  /** The state counts' read in flight, if any (one at a time). */
+  #counting: Promise<void> | undefined;
 
   /**
    * Create the service; nothing connects until {@linkcode DispatchService.start}.
@@ -239,9 +262,8 @@ export class DispatchService {
    */
   constructor(config: DispatchConfig, options: DispatchServiceOptions = {}) {
     this.config = config;
-    // One clock for every wait and timestamp (the real one: the service is
-    // tested end to end as a process).
-    this.#scheduler = realScheduler;
+    // One clock for every wait and timestamp.
+    this.#scheduler = options.scheduler ?? realScheduler;
     const restOptions: ConstructorParameters<typeof RestClient>[0] = {
       token: config.token,
       baseUrl: config.discordApiUrl,
@@ -252,6 +274,7 @@ export class DispatchService {
     this.#commandHandler = new CommandHandler({
       queue: SEND_QUEUE,
       shard: (id) => this.#manager?.shard(id),
+      shardCount: () => this.#shardCount,
       paused: (id) => this.#paused.has(id),
       closing: () => this.#closing,
       counter: this.#metrics.commands,
@@ -927,7 +950,20 @@ export class DispatchService {
       }
     })().finally(() => {
       this.#saving = undefined;
+      if (this.#saveStalled) {
+        this.#saveStalled = false;
+        logger.info("Redis answers again; sessions are saved");
+      }
       if (this.#saveAgain && !this.#closing) this.#save();
+    });
+    const saving = this.#saving;
+    settlesWithin(this.#scheduler, saving, SAVE_STALL_TIMEOUT).then((done) => {
+      if (done || this.#saveStalled || this.#saving !== saving) return;
+      this.#saveStalled = true;
+      visible.warn(
+        "Saving sessions to Redis has not completed in {seconds} s (Redis does not answer): a restart now identifies instead of resuming",
+        { seconds: SAVE_STALL_TIMEOUT / 1000 },
+      );
     });
   }
 
@@ -1020,7 +1056,19 @@ export class DispatchService {
     return true;
   }
 
+  /**
+   * The `state_*` gauges, read from Redis for at most
+   * {@linkcode STATE_COUNT_TIMEOUT}: a Redis that does not answer leaves
+   * them at their last values, and a read still in flight is not repeated.
+   */
   async #refreshStateCounts(): Promise<void> {
+    this.#counting ??= this.#countState().finally(() => {
+      this.#counting = undefined;
+    });
+    await settlesWithin(this.#scheduler, this.#counting, STATE_COUNT_TIMEOUT);
+  }
+
+  async #countState(): Promise<void> {
     const redis = this.#redis;
     if (!this.#cache || !redis || redis.status !== "ready") return;
     const sets: [string, string][] = [

@@ -2,7 +2,8 @@
  * {@linkcode StatusLog}: status lines (shard ready, resumed, disconnected,
  * closed; guild joined, left) posted to a channel in batches, so a mass
  * reconnect of many shards costs one message every few seconds instead of
- * one per shard and never runs into rate limits.
+ * one per shard and never runs into rate limits. Posts mention no one
+ * (`allowed_mentions: { parse: [] }`): a guild's name is the guild's text.
  *
  * @module
  */
@@ -153,7 +154,11 @@ export class StatusLog {
         this.#dropped = 0;
       }
       try {
-        await this.#rest.createMessage(this.#channelId, { content }, {
+        // No pings: a guild named "@everyone" or "<@&role>" is only text.
+        await this.#rest.createMessage(this.#channelId, {
+          content,
+          allowed_mentions: { parse: [] },
+        }, {
           signal: this.#abort.signal,
         });
       } catch (error) {

@@ -9,8 +9,19 @@
  *   deno run --allow-net --allow-env examples/dispatch_worker.ts
  * ```
  *
- * Any number of workers can share the queue; each message goes to one of
- * them. Ctrl+C stops it.
+ * It skips an event whose `s` is at or below the last one it handled for the
+ * shard (a duplicate: after a crash of the service a few events may come
+ * twice), and starts over on the shard's `READY` (a new session's `s`
+ * starts again from 1), so it binds `READY` too. Every message is settled:
+ * acked once handled, or, when REST refuses the answer (a deleted channel,
+ * missing permissions), logged on stderr and rejected without requeue, so a
+ * failing channel never fills the prefetch and stops the worker.
+ *
+ * Several workers can share the queue (each message goes to one of them),
+ * but each then sees only part of every shard's events, and only the one
+ * that takes a `READY` starts over: workers sharing a queue should keep the
+ * last `s` per shard in a shared store (Redis, say) rather than in memory.
+ * Ctrl+C stops it.
  *
  * @module
  */
@@ -37,13 +48,16 @@ export interface PingWorkerOptions {
   queue?: string;
 }
 
-/** What the service publishes for a `MESSAGE_CREATE`. */
+/** What the service publishes for a `MESSAGE_CREATE` (or a `READY`). */
 interface PublishedEvent {
   t: string;
   s: number;
   shard: number;
   d: MessageCreateDispatch;
 }
+
+/** The events the worker's queue is bound to. */
+const EVENTS = ["MESSAGE_CREATE", "READY"];
 
 /**
  * Start consuming; resolves once the queue is bound and the consumer runs.
@@ -63,10 +77,11 @@ export async function startPingWorker(
   const channel = await amqp.channel();
   await channel.exchangeDeclare("gateway", "topic", { durable: true });
   await channel.queueDeclare(queue, { durable: true });
-  await channel.queueBind(queue, "gateway", "MESSAGE_CREATE");
+  for (const event of EVENTS) await channel.queueBind(queue, "gateway", event);
   await channel.basicQos(50);
   // The last sequence handled per shard: after a crash of the service a few
-  // events may come twice, and `shard` + `s` say which (READY starts over).
+  // events may come twice, and `shard` + `s` say which. A new session
+  // starts over from 1 with its READY.
   const lastSeen = new Map<number, number>();
   await channel.basicConsume(queue, { noAck: false }, async (message) => {
     let event: PublishedEvent;
@@ -76,13 +91,26 @@ export async function startPingWorker(
       await message.reject(false);
       return;
     }
+    if (event.t === "READY") lastSeen.delete(event.shard);
     if ((lastSeen.get(event.shard) ?? 0) >= event.s) {
       await message.ack();
       return;
     }
     lastSeen.set(event.shard, event.s);
-    if (event.d.content === "!ping") {
-      await rest.createMessage(event.d.channel_id, { content: "pong" });
+    if (event.t === "MESSAGE_CREATE" && event.d.content === "!ping") {
+      try {
+        await rest.createMessage(event.d.channel_id, { content: "pong" });
+      } catch (error) {
+        // Settled either way: an unsettled message holds a prefetch slot
+        // for good, and 50 of them stop the worker.
+        console.error(
+          `Answering !ping in channel ${event.d.channel_id} failed: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+        await message.reject(false);
+        return;
+      }
     }
     await message.ack();
   });

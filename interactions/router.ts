@@ -447,9 +447,7 @@ export class InteractionRouter {
     return new Promise((resolve, reject) => {
       assertWaitTimeout("component wait", timeout);
       if (signal?.aborted) return reject(signal.reason);
-      let done = false;
       const cleanup = (): void => {
-        done = true;
         this.#scheduler.clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         this.#collectors.delete(collector);

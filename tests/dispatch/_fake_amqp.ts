@@ -62,7 +62,16 @@ export class FakeAmqpBroker {
   readonly #unacked: { conn: Deno.Conn; publish: FakePublish }[] = [];
   #waiters: { count: number; resolve: () => void }[] = [];
 
-  constructor() {
+  /**
+   * Whether a connection.close is answered (close-ok). `false` acts as a
+   * broker under a resource alarm, which does not read a blocked connection.
+   */
+  readonly answerClose: boolean;
+  /** Connections closed, by the client or by the socket dropping. */
+  closedConnections = 0;
+
+  constructor(options: { answerClose?: boolean } = {}) {
+    this.answerClose = options.answerClose ?? true;
     this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     this.#accepting = this.#accept();
   }
@@ -108,6 +117,7 @@ export class FakeAmqpBroker {
       for await (const conn of this.#listener) {
         this.#conns.add(conn);
         const serving = this.#serve(conn).catch(() => {}).finally(() => {
+          this.closedConnections++;
           this.#conns.delete(conn);
           this.#serving.delete(serving);
         });
@@ -183,6 +193,7 @@ export class FakeAmqpBroker {
             await this.#send(conn, 0, method(10, 41, [0]));
             break;
           case 10_050: // connection.close
+            if (!this.answerClose) break;
             await this.#send(conn, 0, method(10, 51));
             conn.close();
             return;

@@ -8,6 +8,7 @@ import {
   CommandHandler,
   type CommandMessage,
   type CommandShard,
+  MAX_ELSEWHERE_REDELIVERIES,
   MAX_REQUEUE_TIME,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
@@ -22,6 +23,8 @@ import { withLogRecords } from "../_fakes/log_records.ts";
 class Delivery implements CommandMessage {
   readonly body: string;
   settled: "ack" | "requeue" | "reject" | undefined;
+  /** Set by the test for a delivery RabbitMQ made before. */
+  redelivered = false;
   constructor(command: unknown) {
     this.body = JSON.stringify(command);
   }
@@ -65,12 +68,17 @@ function handler(
   scheduler: VirtualScheduler,
   shard: CommandShard,
   paused: () => boolean = () => false,
+  shards: { total: number; run: Record<number, CommandShard> } = {
+    total: 1,
+    run: { 0: shard },
+  },
 ): { handler: CommandHandler; results: Record<string, number> } {
   const { results, counter: inc } = counter();
   return {
     handler: new CommandHandler({
       queue: "gateway.send",
-      shard: (id) => id === 0 ? shard : undefined,
+      shard: (id) => shards.run[id],
+      shardCount: () => shards.total,
       paused,
       closing: () => false,
       counter: inc,
@@ -315,4 +323,154 @@ Deno.test("CommandHandler: commands waiting in the shard's queue are taken back 
   assert.deepEqual(results, { done: before, retried: 160 - before });
   await shard.close();
   gateway.close();
+});
+
+/** A ready shard that records what it sends. */
+function recordingShard(): CommandShard & { sent: unknown[] } {
+  const shard = {
+    sent: [] as unknown[],
+    status: "ready",
+    send: (command: unknown) => {
+      shard.sent.push(command);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+    connect: () => Promise.resolve(),
+  };
+  return shard as unknown as CommandShard & { sent: unknown[] };
+}
+
+/** Guilds of shard 0 and of shard 1 when the bot has 2 shards. */
+const GUILD_OF_SHARD = ["41771983423143937", "41771983427338241"] as const;
+
+Deno.test("CommandHandler: a command for another process's shard (below SHARDS_TOTAL) is put back for it, not lost; a shard the bot does not have is refused", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler();
+    const own = recordingShard();
+    // This process runs shard 0 of 2; another runs shard 1.
+    const { handler: commands, results } = handler(scheduler, own, undefined, {
+      total: 2,
+      run: { 0: own },
+    });
+    const presence = {
+      op: 3,
+      d: { since: null, activities: [], status: "idle", afk: false },
+    };
+    const theirs = new Delivery({ op: 0, shard: 1, data: presence });
+    await commands.handle(theirs);
+    assert.equal(
+      theirs.settled,
+      "requeue",
+      "straight back, for the next consumer",
+    );
+    assert.deepEqual(results, { elsewhere: 1 });
+    const restart = new Delivery({ op: 2, shard: 1 });
+    await commands.handle(restart);
+    assert.equal(restart.settled, "requeue");
+    const none = new Delivery({ op: 0, shard: 2, data: presence });
+    await commands.handle(none);
+    assert.equal(none.settled, "reject", "shard 2 of a 2-shard bot");
+    assert.deepEqual(results, { elsewhere: 2, malformed: 1 });
+    assert.deepEqual(own.sent, []);
+    assert.equal(scheduler.pending, 0);
+    assert.ok(records.every((r) => r.level !== "error"));
+  }, "warning");
+});
+
+Deno.test("CommandHandler: a command no consumer runs the shard of comes back at most MAX_ELSEWHERE_REDELIVERIES times, 1 s apart, then is rejected and said once", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler();
+    const own = recordingShard();
+    const { handler: commands, results } = handler(scheduler, own, undefined, {
+      total: 2,
+      run: { 0: own },
+    });
+    const command = { op: 1, shard: 1 };
+    const first = new Delivery(command);
+    await commands.handle(first);
+    assert.equal(first.settled, "requeue");
+    // RabbitMQ brings it back, here again: no consumer runs shard 1.
+    for (let i = 1; i <= MAX_ELSEWHERE_REDELIVERIES; i++) {
+      const again = new Delivery(command);
+      again.redelivered = true;
+      await commands.handle(again);
+      assert.equal(again.settled, undefined, "held a moment: no fast loop");
+      await scheduler.advance(REQUEUE_DELAY);
+      assert.equal(again.settled, "requeue", `redelivery ${i}`);
+    }
+    const last = new Delivery(command);
+    last.redelivered = true;
+    await commands.handle(last);
+    assert.equal(last.settled, "reject");
+    assert.deepEqual(results, {
+      elsewhere: MAX_ELSEWHERE_REDELIVERIES + 1,
+      dropped: 1,
+    });
+    const said = records.filter((r) =>
+      String(r.message.join("")).includes("no consumer ran it")
+    );
+    assert.equal(said.length, 1);
+    // A second such command: rejected as well, not said again.
+    const other = new Delivery(command);
+    other.redelivered = true;
+    for (let i = 0; i < MAX_ELSEWHERE_REDELIVERIES; i++) {
+      const d = new Delivery(command);
+      d.redelivered = true;
+      await commands.handle(d);
+      await scheduler.advance(REQUEUE_DELAY);
+    }
+    await commands.handle(other);
+    assert.equal(other.settled, "reject");
+    assert.equal(
+      records.filter((r) =>
+        String(r.message.join("")).includes("no consumer ran it")
+      ).length,
+      1,
+    );
+    assert.equal(scheduler.pending, 0);
+  });
+});
+
+Deno.test("CommandHandler: op 8 and op 4 go to their guild's shard ((guild_id >> 22) % SHARDS_TOTAL), or back to the queue when another process runs it", async () => {
+  const scheduler = new VirtualScheduler();
+  const zero = recordingShard();
+  const one = recordingShard();
+  const { handler: both, results } = handler(scheduler, zero, undefined, {
+    total: 2,
+    run: { 0: zero, 1: one },
+  });
+  const members = {
+    op: 8,
+    d: { guild_id: GUILD_OF_SHARD[1], user_ids: [GUILD_OF_SHARD[1]] },
+  };
+  const voice = {
+    op: 4,
+    d: {
+      guild_id: GUILD_OF_SHARD[1],
+      channel_id: null,
+      self_mute: false,
+      self_deaf: false,
+    },
+  };
+  for (const data of [members, voice]) {
+    const delivery = new Delivery({ op: 0, shard: 0, data });
+    await both.handle(delivery);
+    assert.equal(delivery.settled, "ack");
+  }
+  assert.deepEqual(zero.sent, [], "Discord would leave them unanswered");
+  assert.deepEqual(one.sent, [members, voice]);
+  assert.deepEqual(results, { done: 2 });
+
+  // Only shard 0 here: the command goes back for the process with shard 1.
+  const { handler: onlyZero, results: counted } = handler(
+    scheduler,
+    zero,
+    undefined,
+    { total: 2, run: { 0: zero } },
+  );
+  const delivery = new Delivery({ op: 0, shard: 0, data: members });
+  await onlyZero.handle(delivery);
+  assert.equal(delivery.settled, "requeue");
+  assert.deepEqual(counted, { elsewhere: 1 });
+  assert.deepEqual(zero.sent, []);
 });

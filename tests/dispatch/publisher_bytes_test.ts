@@ -180,3 +180,31 @@ Deno.test({
     await publisher.close();
   }
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: close() drops the connection after CLOSE_TIMEOUT when the broker never answers it (a resource alarm)",
+}, async () => {
+  // A blocked connection is not read by RabbitMQ: no close-ok ever comes,
+  // and a SIGTERM during an alarm never exited.
+  await using broker = new FakeAmqpBroker({ answerClose: false });
+  const scheduler = new VirtualScheduler();
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.bytes",
+    capacity: 10,
+    scheduler,
+  });
+  await within(publisher.start(), "connected to the fake broker");
+  assert.equal(publisher.connected, true);
+  const CLOSE_TIMEOUT = 2_000; // the publisher's CLOSE_TIMEOUT, documented
+  let closed = false;
+  const closing = publisher.close().then(() => closed = true);
+  await scheduler.flushMicrotasks();
+  await scheduler.advance(CLOSE_TIMEOUT - 1);
+  assert.equal(closed, false, "the close-ok is awaited for a while");
+  await scheduler.advance(1);
+  await within(closing, "close() once CLOSE_TIMEOUT passed");
+  assert.equal(publisher.connected, false);
+  assert.equal(scheduler.pending, 0, "no timer left behind");
+});

@@ -102,3 +102,25 @@ Deno.test("StatusLog: close() posts what is gathered when REST answers in time",
   await log.close(3_000);
   assert.deepEqual(posted, ["Shard 0 closed"]);
 });
+
+Deno.test("StatusLog: posts ping no one, whatever a guild's name holds (allowed_mentions parse [])", async () => {
+  const scheduler = new VirtualScheduler();
+  const bodies: Record<string, unknown>[] = [];
+  const rest = new RestClient({
+    token: "t",
+    baseUrl: "http://127.0.0.1:1/api/v10",
+    scheduler,
+    fetch: (_input, init) => {
+      bodies.push(JSON.parse(String(init?.body)));
+      return Promise.resolve(
+        Response.json({ id: "1", channel_id: "9", content: "" }),
+      );
+    },
+  });
+  const log = new StatusLog(rest, "9", scheduler, 5_000);
+  log.add("Joined guild @everyone free nitro <@&555000555000555000> (7)");
+  await log.flush();
+  assert.equal(bodies.length, 1);
+  assert.deepEqual(bodies[0]!.allowed_mentions, { parse: [] });
+  assert.match(String(bodies[0]!.content), /@everyone/);
+});

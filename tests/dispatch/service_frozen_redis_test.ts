@@ -1,0 +1,208 @@
+// The dispatch service in-process on a virtual clock, with STATE_ENABLED and
+// a Redis that stops answering while its connection stays open (a frozen
+// server: the client's status stays `ready`): GET /metrics still answers,
+// with the state gauges' last values, and a session save that does not
+// complete is said on stderr, once.
+import assert from "node:assert/strict";
+import { Redis } from "ioredis";
+import { loadDispatchConfig } from "../../dispatch/config.ts";
+import { DispatchService } from "../../dispatch/service.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import { within } from "../_fakes/watchdog.ts";
+import { freePort, REDIS_DB } from "./_service_harness.ts";
+
+const redisServer = testRedis();
+
+/** A TCP proxy that forwards until frozen, then holds every byte. */
+class FreezableProxy {
+  readonly port: number;
+  readonly #listener: Deno.TcpListener;
+  readonly #conns: Deno.Conn[] = [];
+  #thawed = Promise.withResolvers<void>();
+  #frozen = false;
+
+  constructor(target: { hostname: string; port: number }) {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.#listener = listener;
+    this.port = listener.addr.port;
+    (async () => {
+      for await (const inbound of listener) {
+        const outbound = await Deno.connect(target);
+        this.#conns.push(inbound, outbound);
+        this.#pump(inbound, outbound);
+        this.#pump(outbound, inbound);
+      }
+    })().catch(() => {});
+  }
+
+  async #pump(from: Deno.Conn, to: Deno.Conn): Promise<void> {
+    const buffer = new Uint8Array(65_536);
+    try {
+      while (true) {
+        const n = await from.read(buffer);
+        if (n === null) break;
+        if (this.#frozen) await this.#thawed.promise;
+        await to.write(buffer.subarray(0, n));
+      }
+    } catch {
+      // Closed at the end of the test.
+    }
+    for (const conn of [from, to]) {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+
+  freeze(): void {
+    this.#frozen = true;
+  }
+
+  thaw(): void {
+    this.#frozen = false;
+    this.#thawed.resolve();
+    this.#thawed = Promise.withResolvers<void>();
+  }
+
+  close(): void {
+    this.thaw();
+    this.#listener.close();
+    for (const conn of this.#conns) {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+}
+
+/**
+ * Advance the virtual clock in steps until `promise` settles, letting real
+ * I/O (the HTTP request, the sockets) run between the steps.
+ */
+async function advanceUntil<T>(
+  scheduler: VirtualScheduler,
+  promise: Promise<T>,
+  what: string,
+  step = 250,
+): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => settled = true);
+  const driving = (async () => {
+    while (!settled) {
+      await scheduler.advance(step);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  })();
+  try {
+    return await within(watched, what);
+  } finally {
+    settled = true;
+    await driving;
+  }
+}
+
+Deno.test({
+  name:
+    "dispatch service: with a frozen Redis, GET /metrics answers with the state gauges' last values, and a stalled save is said once",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const target = new URL(redisServer.url);
+  const admin = new Redis(`${redisServer.url}/${REDIS_DB}`);
+  await admin.flushdb();
+  await admin.sadd("guild_keys", "g1", "g2", "g3");
+  const proxy = new FreezableProxy({
+    hostname: target.hostname,
+    port: Number(target.port || 6379),
+  });
+  const scheduler = new VirtualScheduler();
+  const metricsPort = freePort();
+  const gatewayBot = {
+    url: "ws://127.0.0.1:1",
+    shards: 1,
+    session_start_limit: {
+      total: 1000,
+      remaining: 1000,
+      reset_after: 0,
+      max_concurrency: 1,
+    },
+  };
+  const service = new DispatchService(
+    loadDispatchConfig({
+      BOT_TOKEN: "fake-token",
+      INTENTS: "1",
+      // Nothing listens here: the broker stays unreachable, events wait.
+      RABBIT_HOST: "127.0.0.1",
+      RABBIT_PORT: "1",
+      REDIS_HOST: "127.0.0.1",
+      REDIS_PORT: String(proxy.port),
+      REDIS_DB: String(REDIS_DB),
+      STATE_ENABLED: "true",
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(metricsPort),
+    }),
+    {
+      fetch: () => Promise.resolve(Response.json(gatewayBot)),
+      scheduler,
+    },
+  );
+  const scrape = async (): Promise<string> => {
+    const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    return await response.text();
+  };
+  try {
+    await withLogRecords(async (records) => {
+      await advanceUntil(scheduler, service.start(), "the service started");
+      const before = await advanceUntil(scheduler, scrape(), "/metrics");
+      assert.match(before, /^state_guilds 3$/m);
+
+      proxy.freeze();
+      // The scrape that counts while Redis is frozen answers in time.
+      const frozen = await advanceUntil(
+        scheduler,
+        scrape(),
+        "/metrics while Redis is frozen",
+      );
+      assert.match(frozen, /^state_guilds 3$/m, "the last value, kept");
+      // And the next ones too (the read in flight is not repeated).
+      await advanceUntil(scheduler, scrape(), "/metrics again");
+      // The periodic save hangs: said once, however long it lasts.
+      await advanceUntil(
+        scheduler,
+        (async () => {
+          while (!records.some((r) => stalled(r.message))) {
+            await scheduler.advance(1_000);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+        "the stalled save said",
+      );
+      const end = scheduler.now() + 30_000;
+      await advanceUntil(
+        scheduler,
+        (async () => {
+          while (scheduler.now() < end) await scheduler.advance(1_000);
+        })(),
+        "30 s more of the freeze",
+      );
+      assert.equal(records.filter((r) => stalled(r.message)).length, 1);
+      proxy.thaw();
+      await advanceUntil(scheduler, service.close(), "the service closed");
+    });
+  } finally {
+    proxy.close();
+    await admin.flushdb().catch(() => {});
+    admin.disconnect();
+  }
+});
+
+function stalled(message: readonly unknown[]): boolean {
+  return message.join("").includes("has not completed");
+}

@@ -1,0 +1,121 @@
+// deno-lint-ignore-file no-console -- the example reports on stderr; the test catches it
+// examples/dispatch_worker.ts against a real RabbitMQ, fed straight through
+// the `gateway` exchange as the dispatch service publishes, with a loopback
+// REST server that records the answers: a new session (READY) starts the
+// duplicate check over, and a REST failure settles its message instead of
+// holding a prefetch slot for good.
+import assert from "node:assert/strict";
+import { AMQPClient } from "@cloudamqp/amqp-client";
+import { startPingWorker } from "../../examples/dispatch_worker.ts";
+import { testAmqp } from "../_fakes/servers.ts";
+import { within } from "../_fakes/watchdog.ts";
+
+const amqp = testAmqp();
+
+/** Channels REST refuses (404), as for a deleted channel. */
+const GONE = "666";
+
+/** A REST server that records each pong by channel; `GONE` answers 404. */
+function restServer(): {
+  url: string;
+  answered: (channel: string) => Promise<void>;
+  refused: (count: number) => Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+} {
+  const waiters = new Map<string, () => void>();
+  let refused = 0;
+  let refusedWaiter: { count: number; resolve: () => void } | undefined;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => {
+      const channel = /\/channels\/(\d+)\/messages$/.exec(
+        new URL(request.url).pathname,
+      )?.[1];
+      if (channel === GONE) {
+        refused++;
+        if (refused >= (refusedWaiter?.count ?? Infinity)) {
+          refusedWaiter?.resolve();
+        }
+        return Response.json({ message: "Unknown Channel", code: 10003 }, {
+          status: 404,
+        });
+      }
+      waiters.get(channel ?? "")?.();
+      return Response.json({ id: "1", channel_id: channel, content: "pong" });
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/api/v10`,
+    answered: (channel) =>
+      new Promise((resolve) => waiters.set(channel, resolve)),
+    refused: (count) =>
+      refused >= count ? Promise.resolve() : new Promise((resolve) => {
+        refusedWaiter = { count, resolve };
+      }),
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+/** An event body as the dispatch service publishes it. */
+function event(t: string, s: number, d: unknown): string {
+  return JSON.stringify({ op: 0, t, s, d, shard: 0 });
+}
+
+function ping(s: number, channel: string): string {
+  return event("MESSAGE_CREATE", s, {
+    id: String(1000 + s),
+    channel_id: channel,
+    content: "!ping",
+  });
+}
+
+Deno.test({
+  name:
+    "dispatch_worker: after a new session (READY) the worker answers again; a REST failure never stops it",
+  ignore: amqp.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using rest = restServer();
+  const queue = `test.pingbot.${crypto.randomUUID()}`;
+  const publisher = new AMQPClient(amqp.url);
+  await publisher.connect();
+  const channel = await publisher.channel();
+  const publish = async (routingKey: string, body: string) => {
+    await channel.basicPublish("gateway", routingKey, body);
+  };
+  const worker = await startPingWorker({
+    amqpUrl: amqp.url,
+    token: "fake-token",
+    restBaseUrl: rest.url,
+    queue,
+  });
+  const errors: string[] = [];
+  const consoleError = console.error;
+  console.error = (line: string) => void errors.push(line);
+  try {
+    let answer = rest.answered("1");
+    await publish("MESSAGE_CREATE", ping(40, "1"));
+    await within(answer, "pong to the first session's !ping");
+
+    // A new session: its `s` starts again from 1.
+    await publish("READY", event("READY", 1, { session_id: "new" }));
+    answer = rest.answered("2");
+    await publish("MESSAGE_CREATE", ping(2, "2"));
+    await within(answer, "pong in the new session (s 2 after s 40)");
+
+    // More failing answers than the prefetch (50) holds.
+    for (let s = 3; s < 63; s++) await publish("MESSAGE_CREATE", ping(s, GONE));
+    await within(rest.refused(60), "60 answers tried (over the prefetch)");
+    answer = rest.answered("3");
+    await publish("MESSAGE_CREATE", ping(63, "3"));
+    await within(answer, "pong after 60 refused answers");
+    assert.equal(errors.length, 60, "each failure said on stderr");
+    assert.match(errors[0]!, /Answering !ping in channel 666 failed/);
+  } finally {
+    console.error = consoleError;
+    await worker.close();
+    await channel.queueDelete(queue).catch(() => {});
+    await publisher.close();
+  }
+});
