@@ -31,3 +31,22 @@ export async function runUntil(
   }
   assert.ok(done(), `condition not reached by t=${scheduler.now()}`);
 }
+
+/**
+ * Run `scheduler`'s timers until `promise` settles (as {@linkcode runUntil});
+ * its value, or its rejection.
+ *
+ * @throws {AssertionError} When no timer is left or `limit` ran first.
+ */
+export async function runUntilSettled<T>(
+  scheduler: VirtualScheduler,
+  promise: Promise<T>,
+  options: RunUntilOptions = {},
+): Promise<T> {
+  let done = false;
+  const watched = promise.finally(() => done = true);
+  // Awaited below: a rejection is the caller's, not an unhandled one.
+  watched.catch(() => {});
+  await runUntil(scheduler, () => done, options);
+  return await watched;
+}

@@ -4,7 +4,7 @@
 // after a call whose reply never comes. (The restart itself, and stores
 // that fail or never answer anything: session_restart_test.ts.)
 import assert from "node:assert/strict";
-import { runUntil } from "../_fakes/run_until.ts";
+import { runUntilSettled } from "../_fakes/run_until.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import {
   MemorySessionStore,
@@ -42,15 +42,7 @@ function manager(
 }
 
 /** Run `promise` on the virtual clock until it settles; its result. */
-async function settled<T>(
-  scheduler: VirtualScheduler,
-  promise: Promise<T>,
-): Promise<T> {
-  let done = false;
-  const result = promise.finally(() => done = true);
-  await runUntil(scheduler, () => done);
-  return await result;
-}
+const settled = runUntilSettled;
 
 /** Dispatch messages `from` to `to - 1` over the gateway's guilds. */
 function stream(gateway: FakeGateway, from: number, to: number): void {

@@ -11,7 +11,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { runUntil } from "../_fakes/run_until.ts";
+import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
@@ -24,10 +24,7 @@ async function start(
   client: Client,
   handler?: Handler,
 ): Promise<void> {
-  let done = false;
-  const starting = client.start(handler).finally(() => done = true);
-  await runUntil(clock, () => done);
-  await starting;
+  await runUntilSettled(clock, client.start(handler));
 }
 
 Deno.test("an atArrival listener sees each event as it arrives, once, with its own ctx.old, while the ordinary ones keep their order", async () => {

@@ -17,7 +17,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { runUntil } from "../_fakes/run_until.ts";
+import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
 import {
   type Harness,
   hello,
@@ -58,10 +58,7 @@ async function started(
   client: Client,
   handler: Handler,
 ): Promise<void> {
-  let done = false;
-  const starting = client.start(handler).finally(() => done = true);
-  await runUntil(scheduler, () => done);
-  await starting;
+  await runUntilSettled(scheduler, client.start(handler));
 }
 
 /** A started Client whose `handler` was sent more than the bound. */

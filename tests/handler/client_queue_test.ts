@@ -13,7 +13,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { runUntil } from "../_fakes/run_until.ts";
+import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
@@ -23,10 +23,7 @@ async function started(
   client: Client,
   handler: Handler,
 ): Promise<void> {
-  let done = false;
-  const starting = client.start(handler).finally(() => done = true);
-  await runUntil(scheduler, () => done);
-  await starting;
+  await runUntilSettled(scheduler, client.start(handler));
 }
 
 /** A gate a handler awaits; open on dispose, so stop() never waits for it. */

@@ -18,7 +18,7 @@ import type { Interaction } from "../../types/objects/interaction.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { commandInteraction } from "../_fakes/interactions.ts";
-import { runUntil } from "../_fakes/run_until.ts";
+import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
@@ -86,24 +86,12 @@ async function started(
       : {}),
   });
   setUp(client);
-  let done = false;
-  const starting = client.start(handler).finally(() => done = true);
-  await runUntil(clock, () => done);
-  await starting;
+  await runUntilSettled(clock, client.start(handler));
   return { discord, client };
 }
 
 /** Run the clock until `promise` settles; its value. */
-async function settle<T>(
-  clock: VirtualScheduler,
-  promise: Promise<T>,
-): Promise<T> {
-  let done = false;
-  const watched = promise.finally(() => done = true);
-  watched.catch(() => {});
-  await runUntil(clock, () => done);
-  return watched;
-}
+const settle = runUntilSettled;
 
 Deno.test("awaitMessage from a Handler method that replied gets the answer at once, cached, exactly once", async () => {
   const clock = new VirtualScheduler();
