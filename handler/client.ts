@@ -511,9 +511,12 @@ export class Client {
     await manager?.close(options);
     // Without a sessionStore, a resumable stop keeps them for start().
     const keep = options.resumable && !this.#options.sessionStore;
-    this.#keptSessions = keep && manager
-      ? currentSessions(manager, this.#now())
-      : [];
+    // A stop before the manager existed (a start still asking Discord)
+    // leaves what an earlier resumable stop kept.
+    if (!keep) this.#keptSessions = [];
+    else if (manager) {
+      this.#keptSessions = currentSessions(manager, this.#now());
+    }
     await this.#drain(drainTimeout);
     this.#offDispatch?.();
     this.#offDispatch = undefined;
@@ -659,13 +662,14 @@ export class Client {
     // Applied in gateway order; handlers see the state before their event
     // (none for an event the cache does not reduce).
     const readOld = this.#cacheFeed.readOld(event);
+    // An 'events' list limits methods and listeners (atArrival ones too),
+    // onRaw aside.
+    const routed = this.#routed?.has(event.name) ?? true;
     // Waiters first, as the event arrives: a handler awaiting this event
     // must not wait behind itself.
-    const early = this.#arrivalListeners.get(event.name);
+    const early = routed ? this.#arrivalListeners.get(event.name) : undefined;
     if (early !== undefined) this.#callAtArrival(event, early, slot, readOld);
     const raw = this.#routes.raw;
-    // An 'events' list limits methods and listeners, onRaw aside.
-    const routed = this.#routed?.has(event.name) ?? true;
     const method = routed && this.#routes.calls.has(event.name);
     const listeners = routed ? this.#listeners.get(event.name) : undefined;
     // Parsed only for the cache (or the waiters): nothing queued or held,

@@ -239,6 +239,11 @@ export class InteractionRouter {
   readonly #collectors = new Set<Collector>();
   /** Clicks a waiter took before their turn: not routed then. */
   readonly #awaited = new WeakSet<Interaction>();
+  /**
+   * Clicks attached sources offered the waiters as they arrived: at their
+   * turn they go to the routes only (a wait started since came after them).
+   */
+  readonly #offered = new WeakSet<Interaction>();
 
   /**
    * Create an empty router.
@@ -530,6 +535,9 @@ export class InteractionRouter {
    * once, at its turn) is left to the routing listener.
    */
   #onArrival(interaction: Interaction, rest: RestClient): void {
+    if (interaction !== null && typeof interaction === "object") {
+      this.#offered.add(interaction);
+    }
     if (this.#collectors.size === 0) return;
     const routed = arrivedClick(interaction);
     if (routed === undefined) return;
@@ -656,7 +664,11 @@ export class InteractionRouter {
       }
       case 3: {
         const routed = component(interaction);
-        return this.#collect(routed, ctx) ?? this.#byPattern(
+        // Offered at arrival already: a wait started since came after it.
+        const waiter = this.#offered.has(interaction)
+          ? undefined
+          : this.#collect(routed, ctx);
+        return waiter ?? this.#byPattern(
           routed.componentType === 2 ? this.#buttons : this.#selects,
           routed.customId,
           routed,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { runUntilSettled } from "../_fakes/run_until.ts";
 import { Client } from "../../handler/client.ts";
 import { ClientStoppedError } from "../../handler/client_stopped_error.ts";
 import { Handler } from "../../handler/handler.ts";
@@ -320,6 +321,34 @@ Deno.test("stop({ resumable: true }) without a sessionStore keeps the sessions f
     { sessionStarts: 2, resumes: 1 },
     "a session closed with 1000 is not kept",
   );
+});
+
+Deno.test("a resumable stop of a start() still asking Discord keeps what an earlier resumable stop kept", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  const start = async () => {
+    const starting = client.start();
+    assert.ok(await settlesOn(clock, starting, 60_000), "start() finished");
+    await starting;
+  };
+  await start();
+  const first = client.shards!.shard(0)!.sessionId;
+  await client.stop({ resumable: true });
+  // Stopped again while GET /gateway/bot is still on its way: no manager.
+  const cancelled = client.start();
+  cancelled.catch(() => {});
+  await runUntilSettled(clock, client.stop({ resumable: true }));
+  await assert.rejects(runUntilSettled(clock, cancelled));
+  await start();
+  const { identifies, resumed } = discord.gateway.counters;
+  assert.deepEqual({ identifies, resumed }, { identifies: 1, resumed: 1 });
+  assert.equal(client.shards!.shard(0)!.sessionId, first);
+  await client.stop();
 });
 
 Deno.test("A token the gateway rejects (4004) says where to get one", async () => {

@@ -410,7 +410,7 @@ Deno.test("Client: a method for an event outside the 'events' list that the cach
   });
 });
 
-Deno.test("Client: with an 'events' list and onRaw overridden, onRaw gets every dispatch and only the list's events reach methods and listeners (the others are warned about)", async () => {
+Deno.test("Client: with an 'events' list and onRaw overridden, onRaw gets every dispatch and only the list's events reach methods and listeners, atArrival ones too (the others are warned about)", async () => {
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start();
     const got: string[] = [];
@@ -435,6 +435,11 @@ Deno.test("Client: with an 'events' list and onRaw overridden, onRaw gets every 
       ...discord.clientOptions,
     });
     client.on("GUILD_UPDATE", () => void got.push("listener GUILD_UPDATE"));
+    client.on(
+      "GUILD_UPDATE",
+      () => void got.push("atArrival listener GUILD_UPDATE"),
+      { atArrival: true },
+    );
     await client.start(new Bot());
     const text = records.map((r) => r.message.join("")).join("\n");
     assert.match(

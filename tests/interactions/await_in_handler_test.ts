@@ -418,3 +418,53 @@ Deno.test("a wait started by a Handler method handling a click gets the next cli
     await discord.close();
   }
 });
+
+Deno.test("a click queued behind a busy handler before awaitComponent was called goes to its route at its turn, not to that wait", async () => {
+  const clock = new VirtualScheduler();
+  const router = new InteractionRouter({ scheduler: clock });
+  let routed = 0;
+  router.button("ok", async (_click, ctx) => {
+    routed++;
+    await ctx.update("routed");
+  });
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  class Busy extends Handler {
+    override async onMessageCreate(m: Message, ctx: Context): Promise<void> {
+      if (m.content === "!menu") {
+        await ctx.reply(m, {
+          content: "pick",
+          components: [row(button({ id: "ok", label: "OK" }))] as never,
+        });
+      }
+      if (m.content === "!slow") await gate;
+    }
+  }
+  const arrived: string[] = [];
+  const { discord, client } = await started(clock, new Busy(), (bot) => {
+    router.attach(bot);
+    bot.on("INTERACTION_CREATE", (click) => void arrived.push(click.id), {
+      atArrival: true,
+    });
+  });
+  try {
+    const menu = await settle(clock, discord.say("!menu"));
+    discord.postMessage("!slow");
+    await clock.flushMicrotasks();
+    const answer = discord.click(menu, "ok");
+    await runUntil(clock, () => arrived.length === 1);
+    // The click waits behind the slow handler; a wait starts after it came.
+    const wait = router.awaitComponent({ messageId: menu.id, timeout: 1000 });
+    wait.catch(() => {});
+    release();
+    assert.equal((await settle(clock, answer)).body.data?.content, "routed");
+    assert.equal(routed, 1);
+    await assert.rejects(
+      settle(clock, wait),
+      (error: Error) => error.name === "TimeoutError",
+    );
+  } finally {
+    await settle(clock, client.stop());
+    await discord.close();
+  }
+});
