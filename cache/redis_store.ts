@@ -153,6 +153,12 @@ export class RedisCache {
    * client's queue without bound while Redis does not answer.
    */
   readonly #backlog = new RedisBacklog();
+  /**
+   * Pipelines sent whose answers are not yet looked at: `flush()` waits for
+   * them, so a write Redis refused has marked the cache stale by then
+   * (ioredis settles a pipeline a few turns after the PING sent behind it).
+   */
+  readonly #unchecked = new Set<Promise<void>>();
   #draining = false;
   /** What the batch just applied still writes after its pipeline. */
   #afterBatch: Promise<void> | undefined;
@@ -481,19 +487,27 @@ export class RedisCache {
   #exec(pipeline: Pipeline): Promise<void> {
     const sent = pipeline.exec();
     this.#backlog.sending(pipeline.length, sent);
-    return sent.then((results) => {
+    const checked = sent.then((results) => {
       const error = results?.find(([error]) => error !== null);
       if (error) this.#staleness.failed(error[0]);
     }, (error) => this.#staleness.failed(error));
+    this.#unchecked.add(checked);
+    void checked.then(() => this.#unchecked.delete(checked));
+    return checked;
   }
 
-  /** Wait until the writes of every call so far have been answered. */
+  /**
+   * Wait until the writes of every call so far have been answered, and a
+   * write Redis refused has marked the cache {@linkcode RedisCache.stale}.
+   */
   async flush(): Promise<void> {
     // Behind the calls still waiting, and not through admission: it adds
     // nothing to the backlog, and refused past a bound (a big batch's
     // writes unanswered) it marked a healthy cache stale.
     await this.#enqueue([], 0);
     await this.#redis.ping();
+    // Answered by now (sent before the PING): each failure said.
+    await Promise.all(this.#unchecked);
   }
 
   /**

@@ -332,3 +332,55 @@ Deno.test({
       assert.match(warned[0]!, /message_keys, channel_keys/);
     }),
 });
+
+Deno.test({
+  name:
+    "RedisCache: a write Redis refuses (an index of another type) has marked the cache stale once flush() resolves",
+  ignore: server.ignore,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      await admin.set("channel_keys", "another program's string");
+      const cache = new RedisCache(redis);
+      const logs = await captureStderr(async () => {
+        await cache.apply("GUILD_CREATE", GUILD);
+        await cache.flush();
+        assert.equal(cache.stale, true);
+      });
+      assert.ok(logs.some((line) => line.includes("WRONGTYPE")), logs.join());
+    }),
+});
+
+Deno.test({
+  name:
+    "RedisCache: a message write Redis refuses has marked the cache stale once flush() resolves",
+  ignore: server.ignore,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      await admin.set("message_keys", "another program's string");
+      const cache = new RedisCache(redis);
+      await cache.apply("GUILD_CREATE", GUILD);
+      await cache.flush();
+      assert.equal(cache.stale, false);
+      const logs = await captureStderr(async () => {
+        await cache.apply("MESSAGE_CREATE", {
+          id: "5",
+          channel_id: "2",
+          guild_id: "1",
+          content: "hi",
+          author: { id: "7", username: "u" },
+          timestamp: "2024-01-01T00:00:00Z",
+          type: 0,
+          attachments: [],
+          embeds: [],
+          mentions: [],
+          mention_roles: [],
+          pinned: false,
+          tts: false,
+          mention_everyone: false,
+        });
+        await cache.flush();
+        assert.equal(cache.stale, true);
+      });
+      assert.ok(logs.some((line) => line.includes("WRONGTYPE")), logs.join());
+    }),
+});
