@@ -153,11 +153,7 @@ export class RedisCache {
    * client's queue without bound while Redis does not answer.
    */
   readonly #backlog = new RedisBacklog();
-  /**
-   * Pipelines sent whose answers are not yet looked at: `flush()` waits for
-   * them, so a write Redis refused has marked the cache stale by then
-   * (ioredis settles a pipeline a few turns after the PING sent behind it).
-   */
+  /** Pipelines whose answers are not looked at yet: `flush()` waits. */
   readonly #unchecked = new Set<Promise<void>>();
   #draining = false;
   /** What the batch just applied still writes after its pipeline. */
@@ -506,7 +502,7 @@ export class RedisCache {
     // writes unanswered) it marked a healthy cache stale.
     await this.#enqueue([], 0);
     await this.#redis.ping();
-    // Answered by now (sent before the PING): each failure said.
+    // Answered before the PING, but ioredis settles a pipeline turns later.
     await Promise.all(this.#unchecked);
   }
 
