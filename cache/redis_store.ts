@@ -497,9 +497,8 @@ export class RedisCache {
    * write Redis refused has marked the cache {@linkcode RedisCache.stale}.
    */
   async flush(): Promise<void> {
-    // Behind the calls still waiting, and not through admission: it adds
-    // nothing to the backlog, and refused past a bound (a big batch's
-    // writes unanswered) it marked a healthy cache stale.
+    // Behind the calls waiting, not through admission: refused past a bound
+    // (a big batch's writes unanswered), it marked a healthy cache stale.
     await this.#enqueue([], 0);
     await this.#redis.ping();
     // Answered before the PING, but ioredis settles a pipeline turns later.
