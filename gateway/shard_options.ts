@@ -280,9 +280,14 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
  */
 export function assertShardOptions(options: ShardOptions): void {
   assertTokenOption("shard", options?.token);
-  if (!isValidIntents(options.intents)) {
-    throw new RangeError(
-      `Cannot create shard as 'intents' must be an integer made of documented intent bits: current value 'intents=${options.intents}'`,
+  const intents: unknown = options.intents;
+  if (typeof intents !== "number" || !isValidIntents(intents)) {
+    // A string is quoted: 'intents=513' would look right.
+    const Refusal = typeof intents === "number" ? RangeError : TypeError;
+    throw new Refusal(
+      `Cannot create shard as 'intents' must be an integer made of documented intent bits: current value 'intents=${
+        typeof intents === "string" ? JSON.stringify(intents) : shown(intents)
+      }'`,
     );
   }
   const shardId = options.shardId ?? 0;

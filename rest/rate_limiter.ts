@@ -12,6 +12,7 @@
  */
 import { Fifo } from "../base/fifo.ts";
 import { ForwardClock } from "../base/forward_clock.ts";
+import { shown } from "../base/option_checks.ts";
 import {
   clampTimerDelay,
   type Scheduler,
@@ -300,8 +301,12 @@ export class RateLimiter implements RateLimitView {
     const limits = { globalLimit, ipGlobalLimit };
     for (const [name, limit] of Object.entries(limits)) {
       if (!Number.isInteger(limit) || limit < 1) {
-        throw new RangeError(
-          `Cannot create rate limiter as '${name}' must be a positive integer: current value '${name}=${limit}'`,
+        // A string is quoted: 'globalLimit=50' would look right.
+        const Refusal = typeof limit === "number" ? RangeError : TypeError;
+        throw new Refusal(
+          `Cannot create rate limiter as '${name}' must be a positive integer: current value '${name}=${
+            typeof limit === "string" ? JSON.stringify(limit) : shown(limit)
+          }'`,
         );
       }
     }

@@ -427,6 +427,12 @@ Deno.test("Shard rejects bad options with clear errors", async (t) => {
       /'intents=131072'/,
     ],
     [
+      "intents given as a string",
+      { intents: "513" as never },
+      TypeError,
+      /'intents="513"'/,
+    ],
+    [
       "shardId too large",
       { shardId: 3, shardCount: 2 },
       RangeError,

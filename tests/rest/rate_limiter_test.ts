@@ -377,13 +377,21 @@ Deno.test("RateLimiter drops an aborted job from its queue", async () => {
   assert.equal(clock.pending, 0);
 });
 
-Deno.test("RateLimiter rejects bad global limits", () => {
+Deno.test("RateLimiter rejects bad global limits; one given as a string is a TypeError that quotes it", () => {
   const clock = new VirtualScheduler();
   assert.throws(() => new RateLimiter({ scheduler: clock, globalLimit: 0 }), {
     name: "RangeError",
     message:
       "Cannot create rate limiter as 'globalLimit' must be a positive integer: current value 'globalLimit=0'",
   });
+  assert.throws(
+    () => new RateLimiter({ scheduler: clock, globalLimit: "50" as never }),
+    {
+      name: "TypeError",
+      message:
+        `Cannot create rate limiter as 'globalLimit' must be a positive integer: current value 'globalLimit="50"'`,
+    },
+  );
 });
 
 Deno.test("RateLimiter keeps only the buckets in use: one per channel ever written to does not pile up", async () => {
