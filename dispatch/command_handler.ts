@@ -10,15 +10,17 @@
  *
  * Several processes may share the bot's shards (`SHARDS_START`/`SHARDS_END`)
  * and consume the one queue: a command for a shard of the bot that another
- * process runs is put back for it, at most
- * {@linkcode MAX_ELSEWHERE_REDELIVERIES} times here. An op 4 or 8 command
+ * process runs is published again at the tail of the queue for it (its copy
+ * carries {@linkcode BOUNCE_HEADER}, when it was first put back) and the
+ * delivery acked; a copy still unrun {@linkcode MAX_REQUEUE_TIME} after its
+ * first bounce is rejected (no consumer runs its shard). An op 4 or 8 command
  * goes to the shard of its `guild_id` (`(guild_id >> 22) % SHARDS_TOTAL`),
  * whatever its `shard` says: Discord leaves one sent on another shard
  * unanswered.
  *
  * @module
  */
-import type { AMQPMessage } from "@cloudamqp/amqp-client";
+import type { AMQPChannel, AMQPMessage } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import type { Counter } from "prom-client";
 import type { Scheduler } from "../base/scheduler.ts";
@@ -47,17 +49,13 @@ export const REQUEUE_DELAY = 1_000;
 export const MAX_REQUEUE_TIME = 5 * 60_000;
 
 /**
- * How many times one command for a shard this process does not run (another
- * process's) comes back here, redelivered, before it is rejected: no process
- * consuming the queue runs that shard. Each of those is requeued after
- * {@linkcode REQUEUE_DELAY}, so such a command never loops fast or for ever.
+ * The header of a command published again for the process that runs its
+ * shard: when it was first put back (epoch milliseconds), kept by every
+ * later bounce. A copy whose first bounce is {@linkcode MAX_REQUEUE_TIME}
+ * old is rejected; a bounced copy waits {@linkcode REQUEUE_DELAY} before it
+ * is published again, so one no process takes never loops fast.
  */
-export const MAX_ELSEWHERE_REDELIVERIES = 5;
-
-/** Commands counted by {@linkcode MAX_ELSEWHERE_REDELIVERIES} at most. */
-const MAX_ELSEWHERE_TRACKED = 1_024;
-/** A command not seen again for this long starts its count over. */
-const ELSEWHERE_WINDOW = 60_000;
+export const BOUNCE_HEADER = "x-disruption-first-bounce";
 
 /** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
 export interface ServiceCommand {
@@ -105,10 +103,20 @@ export function parseCommand(text: string): ServiceCommand {
   return { op, shard, data: data as ServiceCommand["data"] & object };
 }
 
-/** What the handler needs of a delivery. */
+/** What the handler needs of a delivery's channel to publish it again. */
+export type CommandChannel = Pick<
+  AMQPChannel,
+  "basicPublish" | "confirmSelect"
+>;
+
+/**
+ * What the handler needs of a delivery. Without `channel`, a command for
+ * another process's shard is requeued (nack) instead of published again.
+ */
 export type CommandMessage =
   & Pick<AMQPMessage, "bodySize" | "bodyToString" | "ack" | "nack" | "reject">
-  & Partial<Pick<AMQPMessage, "redelivered">>;
+  & Partial<Pick<AMQPMessage, "redelivered" | "properties" | "body">>
+  & { channel?: CommandChannel };
 
 /** What the handler needs of a shard. */
 export type CommandShard = Pick<Shard, "send" | "close" | "connect" | "status">;
@@ -144,13 +152,10 @@ export class CommandHandler {
   readonly #requeuingSince = new Map<number, number>();
   /** Shards whose commands are rejected, already said in the log. */
   readonly #dropping = new Set<number>();
-  /**
-   * Redeliveries here of commands for other processes' shards, by body
-   * (oldest first; bounded by {@linkcode MAX_ELSEWHERE_TRACKED}).
-   */
-  readonly #elsewhere = new Map<string, { count: number; since: number }>();
   /** Shards no consumer ran a command for, already said in the log. */
   readonly #unowned = new Set<number>();
+  /** Publish confirms turned on, by delivery channel. */
+  readonly #confirming = new WeakMap<CommandChannel, Promise<void>>();
 
   /**
    * Create it.
@@ -170,7 +175,6 @@ export class CommandHandler {
   shardReady(id: number): void {
     this.#requeuingSince.delete(id);
     this.#dropping.delete(id);
-    this.#unowned.delete(id);
   }
 
   /**
@@ -181,12 +185,28 @@ export class CommandHandler {
    * then gives the message to the next consumer, so a command still queued
    * in the shard is taken back rather than sent twice. One already written
    * cannot be taken back: it is sent again when redelivered (at least once).
-   * @returns When the delivery is settled (or its requeue scheduled).
+   * @returns When the delivery is settled (or its requeue scheduled). It
+   * never rejects: whatever throws, the delivery is rejected and counted
+   * `failed`, so none holds a prefetch slot for good.
    */
   async handle(message: CommandMessage, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.#handle(message, signal);
+    } catch (error) {
+      // A last resort: a delivery never settled holds a prefetch slot until
+      // the channel closes, and the broker then gives it to the next one.
+      this.#options.counter.inc({ result: "failed" });
+      logger.error("A command from {queue} failed unexpectedly: {reason}", {
+        queue: this.#options.queue,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      await message.reject(false).catch(() => {});
+    }
+  }
+
+  async #handle(message: CommandMessage, signal?: AbortSignal): Promise<void> {
     let command: ServiceCommand;
     let payload: GatewayCommand | undefined;
-    let text: string;
     try {
       // A gateway payload is at most 4096 bytes: a body many times that is
       // no command, and is refused without being decoded or parsed.
@@ -195,8 +215,7 @@ export class CommandHandler {
           `the body is ${message.bodySize} bytes, over ${MAX_COMMAND_BYTES}`,
         );
       }
-      text = message.bodyToString() ?? "";
-      command = parseCommand(text);
+      command = parseCommand(message.bodyToString() ?? "");
     } catch (error) {
       await this.#reject(message, "malformed", error);
       return;
@@ -220,7 +239,14 @@ export class CommandHandler {
         await this.#reject(message, "failed", error);
         return;
       }
-      const guild = guildShard(payload, total);
+      let guild: number | undefined;
+      try {
+        guild = guildShard(payload, total);
+      } catch (error) {
+        // A guild_id of 20 digits above 2^64 - 1: no guild's.
+        await this.#reject(message, "malformed", error);
+        return;
+      }
       if (guild !== undefined && guild !== command.shard) {
         // Discord answers a member request only on its guild's shard.
         logger.debug(
@@ -232,7 +258,7 @@ export class CommandHandler {
     }
     const shard = this.#options.shard(command.shard);
     if (!shard) {
-      await this.#elsewhereShard(message, command.shard, text, total);
+      await this.#elsewhereShard(message, command.shard, total, signal);
       return;
     }
     try {
@@ -268,72 +294,101 @@ export class CommandHandler {
   }
 
   /**
-   * The command's shard is not run here: put it back for the process that
-   * runs it, or reject it once it came back here too often (no consumer
-   * runs that shard).
+   * The command's shard is not run here: publish it again at the tail of
+   * the queue for the process that runs it (a copy stamped with its first
+   * bounce) and ack this delivery, or reject a copy that has bounced for
+   * {@linkcode MAX_REQUEUE_TIME} (no consumer runs that shard).
    */
   async #elsewhereShard(
     message: CommandMessage,
     id: number,
-    text: string,
     total: number,
+    signal: AbortSignal | undefined,
   ): Promise<void> {
+    const { scheduler, counter, queue } = this.#options;
     if (total === 0) {
       // Not started yet: the shard may be this process's soon.
-      this.#options.counter.inc({ result: "retried" });
-      this.#options.scheduler.setTimeout(
+      counter.inc({ result: "retried" });
+      scheduler.setTimeout(
         () => message.nack(true).catch(() => {}),
         REQUEUE_DELAY,
       );
       return;
     }
-    const now = this.#options.scheduler.now();
-    let seen = this.#elsewhere.get(text);
-    if (message.redelivered === true) {
-      if (!seen || now - seen.since > ELSEWHERE_WINDOW) {
-        seen = { count: 0, since: now };
+    const now = scheduler.now();
+    const first = firstBounce(message);
+    if (first !== undefined && now - first >= MAX_REQUEUE_TIME) {
+      if (!this.#unowned.has(id)) {
+        this.#unowned.add(id);
+        visible.warn(
+          "A command for shard {shard} has been put back in {queue} for {seconds} s and no consumer ran it: it is rejected without requeue, and so are the next ones still unrun after as long. Does a process run shard {shard}, with the same SHARDS_TOTAL {total}?",
+          { shard: id, queue, seconds: MAX_REQUEUE_TIME / 1000, total },
+        );
       }
-      seen.count++;
-      // Most recently seen last: the oldest are forgotten first.
-      this.#elsewhere.delete(text);
-      if (seen.count > MAX_ELSEWHERE_REDELIVERIES) {
-        if (!this.#unowned.has(id)) {
-          this.#unowned.add(id);
-          visible.warn(
-            "A command for shard {shard} came back {count} times from {queue} and no consumer ran it: it is rejected without requeue. Does a process run shard {shard}, and do all share SHARDS_TOTAL {total}?",
-            {
-              shard: id,
-              count: MAX_ELSEWHERE_REDELIVERIES,
-              queue: this.#options.queue,
-              total,
-            },
-          );
-        }
-        this.#options.counter.inc({ result: "dropped" });
-        await message.reject(false).catch(() => {});
-        return;
-      }
-      this.#elsewhere.set(text, seen);
-      for (const key of this.#elsewhere.keys()) {
-        if (this.#elsewhere.size <= MAX_ELSEWHERE_TRACKED) break;
-        this.#elsewhere.delete(key);
-      }
+      counter.inc({ result: "dropped" });
+      await message.reject(false).catch(() => {});
+      return;
     }
     logger.debug(
       "A command for shard {shard} is put back in {queue}: another process runs it",
-      { shard: id, queue: this.#options.queue },
+      { shard: id, queue },
     );
-    this.#options.counter.inc({ result: "elsewhere" });
-    if (message.redelivered !== true) {
-      // The first time: straight back, for the next consumer.
+    counter.inc({ result: "elsewhere" });
+    if (first === undefined) {
+      // The first time: at once, at the tail of the queue.
+      await this.#bounce(message, now, signal);
+      return;
+    }
+    // Bounced before: a short wait, so a command no one takes never loops
+    // fast (once per REQUEUE_DELAY per process at most).
+    scheduler.setTimeout(() => {
+      if (!signal?.aborted) void this.#bounce(message, first, signal);
+    }, REQUEUE_DELAY);
+  }
+
+  /**
+   * Publish a copy of the delivery at the tail of its queue, stamped with
+   * its first bounce, then ack the delivery; requeue it if the copy cannot
+   * be published (confirmed).
+   */
+  async #bounce(
+    message: CommandMessage,
+    first: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const channel = message.channel;
+    try {
+      if (!channel) throw new Error("the delivery has no channel");
+      let confirming = this.#confirming.get(channel);
+      if (!confirming) {
+        // Confirmed, so the delivery is acked only once the copy is queued.
+        confirming = channel.confirmSelect();
+        this.#confirming.set(channel, confirming);
+      }
+      await confirming;
+      const properties = message.properties ?? {};
+      await channel.basicPublish(
+        "",
+        this.#options.queue,
+        message.body ?? message.bodyToString(),
+        {
+          ...properties,
+          headers: { ...properties.headers, [BOUNCE_HEADER]: first },
+        },
+      );
+    } catch (error) {
+      if (signal?.aborted) return; // The broker redelivers the original.
+      logger.debug(
+        "A command could not be published again in {queue} ({reason}); it is requeued",
+        {
+          queue: this.#options.queue,
+          reason: error instanceof Error ? error.message : String(error),
+        },
+      );
       await message.nack(true).catch(() => {});
       return;
     }
-    // Back again: a short wait, so a command no one takes never loops fast.
-    this.#options.scheduler.setTimeout(
-      () => message.nack(true).catch(() => {}),
-      REQUEUE_DELAY,
-    );
+    await message.ack().catch(() => {});
   }
 
   /** Close the shard and connect it again (op 1 resumably, op 2 anew). */
@@ -402,9 +457,20 @@ export class CommandHandler {
   }
 }
 
+/** When a bounced copy was first put back, if the delivery is one. */
+function firstBounce(message: CommandMessage): number | undefined {
+  const value = message.properties?.headers?.[BOUNCE_HEADER];
+  const first = typeof value === "bigint" ? Number(value) : value;
+  return typeof first === "number" && Number.isFinite(first)
+    ? first
+    : undefined;
+}
+
 /**
  * The shard of an op 4 or 8 command's guild, when it has one and the shard
  * count is known.
+ *
+ * @throws {RangeError} A `guild_id` above 2^64 - 1.
  */
 function guildShard(
   payload: GatewayCommand | undefined,

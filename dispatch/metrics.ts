@@ -60,12 +60,13 @@ export class DispatchMetrics {
    * `dispatch_commands{result}`: commands taken from `gateway.send`, by
    * what became of them: `done` (sent, or the shard restarted), `retried`
    * (back in the queue: the shard is paused or restarting, or the channel
-   * was lost while it waited), `elsewhere` (back in the queue for the
-   * process that runs its shard), `malformed` (not a command, or for a
-   * shard at or above the bot's shard count), `failed` (refused: a payload
-   * invalid for its op, a non-user opcode, over 4096 bytes), `dropped` (its
-   * shard stopped for good, took no command for too long, or no consumer
-   * runs it).
+   * was lost while it waited), `elsewhere` (published again at the tail of
+   * the queue for the process that runs its shard), `malformed` (not a
+   * command, for a shard at or above the bot's shard count, or an op 4 or 8
+   * whose guild_id is no 64-bit integer), `failed` (refused: a payload
+   * invalid for its op, a non-user opcode, over 4096 bytes; or an
+   * unexpected error), `dropped` (its shard stopped for good, took no
+   * command for too long, or no consumer ran it for 5 minutes).
    */
   readonly commands: Counter<"result">;
   /**

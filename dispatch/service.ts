@@ -249,7 +249,7 @@ export class DispatchService {
   #saveAgain = false;
   /** Whether the last save reached Redis (none has yet: `false`). */
   #lastSaveOk = false;
-  /** A save outlived {@linkcode SAVE_STALL_TIMEOUT}, said once. */
+  /** A save stalled (said once), and none has succeeded since. */
   #saveStalled = false;
   /** The state counts' read in flight, if any (one at a time). */
   #counting: Promise<void> | undefined;
@@ -934,6 +934,10 @@ export class DispatchService {
         await redis.set(REDIS_KEYS.statuses, JSON.stringify(statuses));
         await this.#saveStaleShards(redis);
         this.#lastSaveOk = true;
+        if (this.#saveStalled) {
+          this.#saveStalled = false;
+          logger.info("Redis answers again; sessions are saved");
+        }
       } catch (error) {
         this.#lastSaveOk = false;
         logger.warn(
@@ -950,10 +954,6 @@ export class DispatchService {
       }
     })().finally(() => {
       this.#saving = undefined;
-      if (this.#saveStalled) {
-        this.#saveStalled = false;
-        logger.info("Redis answers again; sessions are saved");
-      }
       if (this.#saveAgain && !this.#closing) this.#save();
     });
     const saving = this.#saving;

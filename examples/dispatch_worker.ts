@@ -11,8 +11,11 @@
  *
  * It skips an event whose `s` is at or below the last one it handled for the
  * shard (a duplicate: after a crash of the service a few events may come
- * twice), and starts over on the shard's `READY` (a new session's `s`
- * starts again from 1), so it binds `READY` too. Every message is settled:
+ * twice), and starts over on the shard's `READY` of a new session (its `s`
+ * starts again from 1), so it binds `READY` too; a `READY` of the session it
+ * already saw (the service publishes it again when a confirm is lost) is a
+ * duplicate like any other, and the events after it are not handled twice.
+ * Every message is settled:
  * acked once handled, or, when REST refuses the answer (a deleted channel,
  * missing permissions), logged on stderr and rejected without requeue, so a
  * failing channel never fills the prefetch and stops the worker.
@@ -49,12 +52,12 @@ export interface PingWorkerOptions {
 }
 
 /** What the service publishes for a `MESSAGE_CREATE` (or a `READY`). */
-interface PublishedEvent {
-  t: string;
-  s: number;
-  shard: number;
-  d: MessageCreateDispatch;
-}
+type PublishedEvent =
+  & { s: number; shard: number }
+  & (
+    | { t: "MESSAGE_CREATE"; d: MessageCreateDispatch }
+    | { t: "READY"; d: { session_id: string } }
+  );
 
 /** The events the worker's queue is bound to. */
 const EVENTS = ["MESSAGE_CREATE", "READY"];
@@ -81,8 +84,9 @@ export async function startPingWorker(
   await channel.basicQos(50);
   // The last sequence handled per shard: after a crash of the service a few
   // events may come twice, and `shard` + `s` say which. A new session
-  // starts over from 1 with its READY.
+  // starts over from 1 with its READY (the first of its session_id).
   const lastSeen = new Map<number, number>();
+  const lastSession = new Map<number, string>();
   await channel.basicConsume(queue, { noAck: false }, async (message) => {
     let event: PublishedEvent;
     try {
@@ -91,7 +95,13 @@ export async function startPingWorker(
       await message.reject(false);
       return;
     }
-    if (event.t === "READY") lastSeen.delete(event.shard);
+    if (
+      event.t === "READY" &&
+      lastSession.get(event.shard) !== event.d?.session_id
+    ) {
+      lastSession.set(event.shard, event.d?.session_id);
+      lastSeen.delete(event.shard);
+    }
     if ((lastSeen.get(event.shard) ?? 0) >= event.s) {
       await message.ack();
       return;
@@ -99,7 +109,11 @@ export async function startPingWorker(
     lastSeen.set(event.shard, event.s);
     if (event.t === "MESSAGE_CREATE" && event.d.content === "!ping") {
       try {
-        await rest.createMessage(event.d.channel_id, { content: "pong" });
+        await rest.createMessage(event.d.channel_id, {
+          content: "pong",
+          // A reply: it also says which !ping it answers.
+          message_reference: { message_id: event.d.id },
+        });
       } catch (error) {
         // Settled either way: an unsettled message holds a prefetch slot
         // for good, and 50 of them stop the worker.

@@ -4,11 +4,13 @@
 // still queued in the shard when its delivery's channel is gone.
 import assert from "node:assert/strict";
 import type { Counter } from "prom-client";
+import type { AMQPProperties } from "@cloudamqp/amqp-client";
 import {
+  BOUNCE_HEADER,
+  type CommandChannel,
   CommandHandler,
   type CommandMessage,
   type CommandShard,
-  MAX_ELSEWHERE_REDELIVERIES,
   MAX_REQUEUE_TIME,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
@@ -21,18 +23,21 @@ import { withLogRecords } from "../_fakes/log_records.ts";
 
 /** A delivery that records how it was settled. */
 class Delivery implements CommandMessage {
-  readonly body: string;
+  readonly text: string;
   settled: "ack" | "requeue" | "reject" | undefined;
   /** Set by the test for a delivery RabbitMQ made before. */
   redelivered = false;
-  constructor(command: unknown) {
-    this.body = JSON.stringify(command);
+  properties: AMQPProperties = { deliveryMode: 2 };
+  channel?: CommandChannel;
+  constructor(command: unknown, channel?: CommandChannel) {
+    this.text = JSON.stringify(command);
+    if (channel) this.channel = channel;
   }
   get bodySize(): number {
-    return this.body.length;
+    return this.text.length;
   }
   bodyToString(): string {
-    return this.body;
+    return this.text;
   }
   ack(): Promise<void> {
     this.#settle("ack");
@@ -89,6 +94,35 @@ function handler(
 }
 
 const SOUNDS = { op: 31, d: { guild_ids: ["41771983423143937"] } };
+
+/** A publish made on a delivery's channel. */
+interface Published {
+  exchange: string;
+  routingKey: string;
+  body: string;
+  properties: AMQPProperties;
+}
+
+/** A delivery channel that records what is published on it. */
+function recordingChannel(
+  fail = false,
+): CommandChannel & { published: Published[] } {
+  const published: Published[] = [];
+  return {
+    published,
+    confirmSelect: () => Promise.resolve(),
+    basicPublish: (exchange, routingKey, data, properties = {}) => {
+      if (fail) return Promise.reject(new Error("Message rejected"));
+      published.push({
+        exchange,
+        routingKey,
+        body: String(data),
+        properties,
+      });
+      return Promise.resolve(published.length);
+    },
+  } as CommandChannel & { published: Published[] };
+}
 
 /** A shard that refuses every command as closed, in the status given. */
 function closedShard(status: ShardStatus): CommandShard & { sent: number } {
@@ -343,10 +377,11 @@ function recordingShard(): CommandShard & { sent: unknown[] } {
 /** Guilds of shard 0 and of shard 1 when the bot has 2 shards. */
 const GUILD_OF_SHARD = ["41771983423143937", "41771983427338241"] as const;
 
-Deno.test("CommandHandler: a command for another process's shard (below SHARDS_TOTAL) is put back for it, not lost; a shard the bot does not have is refused", async () => {
+Deno.test("CommandHandler: a command for another process's shard (below SHARDS_TOTAL) is published again at the tail of the queue for it, stamped, and acked; a shard the bot does not have is refused", async () => {
   await withLogRecords(async (records) => {
-    const scheduler = new VirtualScheduler();
+    const scheduler = new VirtualScheduler({ start: 1_000_000 });
     const own = recordingShard();
+    const channel = recordingChannel();
     // This process runs shard 0 of 2; another runs shard 1.
     const { handler: commands, results } = handler(scheduler, own, undefined, {
       total: 2,
@@ -356,28 +391,83 @@ Deno.test("CommandHandler: a command for another process's shard (below SHARDS_T
       op: 3,
       d: { since: null, activities: [], status: "idle", afk: false },
     };
-    const theirs = new Delivery({ op: 0, shard: 1, data: presence });
+    const theirs = new Delivery({ op: 0, shard: 1, data: presence }, channel);
+    theirs.properties = { deliveryMode: 2, headers: { trace: "t1" } };
     await commands.handle(theirs);
-    assert.equal(
-      theirs.settled,
-      "requeue",
-      "straight back, for the next consumer",
-    );
+    assert.equal(theirs.settled, "ack", "a copy is queued for the other");
+    assert.deepEqual(channel.published, [{
+      exchange: "",
+      routingKey: "gateway.send",
+      body: theirs.text,
+      properties: {
+        deliveryMode: 2,
+        headers: { trace: "t1", [BOUNCE_HEADER]: 1_000_000 },
+      },
+    }]);
     assert.deepEqual(results, { elsewhere: 1 });
-    const restart = new Delivery({ op: 2, shard: 1 });
+    const restart = new Delivery({ op: 2, shard: 1 }, channel);
     await commands.handle(restart);
-    assert.equal(restart.settled, "requeue");
-    const none = new Delivery({ op: 0, shard: 2, data: presence });
+    assert.equal(restart.settled, "ack");
+    assert.equal(channel.published.length, 2);
+    // The copy cannot be published (a blocked connection, a nack): the
+    // delivery goes back to the queue instead, never lost.
+    const refused = new Delivery({ op: 2, shard: 1 }, recordingChannel(true));
+    await commands.handle(refused);
+    assert.equal(refused.settled, "requeue");
+    const none = new Delivery({ op: 0, shard: 2, data: presence }, channel);
     await commands.handle(none);
     assert.equal(none.settled, "reject", "shard 2 of a 2-shard bot");
-    assert.deepEqual(results, { elsewhere: 2, malformed: 1 });
+    assert.deepEqual(results, { elsewhere: 3, malformed: 1 });
     assert.deepEqual(own.sent, []);
     assert.equal(scheduler.pending, 0);
     assert.ok(records.every((r) => r.level !== "error"));
   }, "warning");
 });
 
-Deno.test("CommandHandler: a command no consumer runs the shard of comes back at most MAX_ELSEWHERE_REDELIVERIES times, 1 s apart, then is rejected and said once", async () => {
+Deno.test("CommandHandler: a bounced copy is published again after 1 s with its first bounce kept, and rejected once MAX_REQUEUE_TIME has passed since it, said once per shard", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler({ start: 1_000_000 });
+    const own = recordingShard();
+    const channel = recordingChannel();
+    const { handler: commands, results } = handler(scheduler, own, undefined, {
+      total: 2,
+      run: { 0: own },
+    });
+    const copy = (first: number) => {
+      const delivery = new Delivery({ op: 1, shard: 1 }, channel);
+      delivery.properties = { headers: { [BOUNCE_HEADER]: first } };
+      return delivery;
+    };
+    const young = copy(1_000_000 - MAX_REQUEUE_TIME + 1);
+    await commands.handle(young);
+    assert.equal(young.settled, undefined, "held a moment: no fast loop");
+    await scheduler.advance(REQUEUE_DELAY - 1);
+    assert.equal(channel.published.length, 0);
+    await scheduler.advance(1);
+    assert.equal(young.settled, "ack");
+    assert.deepEqual(channel.published[0]!.properties.headers, {
+      [BOUNCE_HEADER]: 1_000_000 - MAX_REQUEUE_TIME + 1,
+    });
+    // Still bouncing MAX_REQUEUE_TIME after its first bounce: rejected.
+    const old = copy(scheduler.now() - MAX_REQUEUE_TIME);
+    await commands.handle(old);
+    assert.equal(old.settled, "reject");
+    const again = copy(0);
+    await commands.handle(again);
+    assert.equal(again.settled, "reject");
+    assert.deepEqual(results, { elsewhere: 1, dropped: 2 });
+    const said = records.filter((r) =>
+      String(r.message.join("")).includes("no consumer ran it")
+    );
+    assert.equal(said.length, 1, "once per shard, not per command");
+    assert.equal(said[0]!.properties.shard, 1);
+    assert.equal(said[0]!.properties.total, 2);
+    assert.equal(channel.published.length, 1);
+    assert.equal(scheduler.pending, 0);
+  });
+});
+
+Deno.test("CommandHandler: an op 4 or 8 command whose guild_id is above 2^64 - 1 is rejected as malformed; whatever throws, the delivery is settled", async () => {
   await withLogRecords(async (records) => {
     const scheduler = new VirtualScheduler();
     const own = recordingShard();
@@ -385,49 +475,48 @@ Deno.test("CommandHandler: a command no consumer runs the shard of comes back at
       total: 2,
       run: { 0: own },
     });
-    const command = { op: 1, shard: 1 };
-    const first = new Delivery(command);
-    await commands.handle(first);
-    assert.equal(first.settled, "requeue");
-    // RabbitMQ brings it back, here again: no consumer runs shard 1.
-    for (let i = 1; i <= MAX_ELSEWHERE_REDELIVERIES; i++) {
-      const again = new Delivery(command);
-      again.redelivered = true;
-      await commands.handle(again);
-      assert.equal(again.settled, undefined, "held a moment: no fast loop");
-      await scheduler.advance(REQUEUE_DELAY);
-      assert.equal(again.settled, "requeue", `redelivery ${i}`);
+    const members = {
+      op: 8,
+      d: { guild_id: "99999999999999999999", query: "", limit: 0 },
+    };
+    const voice = {
+      op: 4,
+      d: {
+        guild_id: "18446744073709551616",
+        channel_id: null,
+        self_mute: false,
+        self_deaf: false,
+      },
+    };
+    for (const data of [members, voice]) {
+      const delivery = new Delivery({ op: 0, shard: 0, data });
+      await commands.handle(delivery);
+      assert.equal(delivery.settled, "reject", JSON.stringify(data));
     }
-    const last = new Delivery(command);
-    last.redelivered = true;
-    await commands.handle(last);
-    assert.equal(last.settled, "reject");
-    assert.deepEqual(results, {
-      elsewhere: MAX_ELSEWHERE_REDELIVERIES + 1,
-      dropped: 1,
+    assert.deepEqual(results, { malformed: 2 });
+    assert.deepEqual(own.sent, []);
+    assert.match(
+      String(records.at(-1)!.properties.reason),
+      /must be an unsigned 64-bit integer/,
+    );
+
+    // Anything else that throws: rejected and counted, never left unsettled.
+    const { results: counted, counter: inc } = counter();
+    const broken = new CommandHandler({
+      queue: "gateway.send",
+      shard: () => {
+        throw new Error("boom");
+      },
+      shardCount: () => 1,
+      paused: () => false,
+      closing: () => false,
+      counter: inc,
+      scheduler,
     });
-    const said = records.filter((r) =>
-      String(r.message.join("")).includes("no consumer ran it")
-    );
-    assert.equal(said.length, 1);
-    // A second such command: rejected as well, not said again.
-    const other = new Delivery(command);
-    other.redelivered = true;
-    for (let i = 0; i < MAX_ELSEWHERE_REDELIVERIES; i++) {
-      const d = new Delivery(command);
-      d.redelivered = true;
-      await commands.handle(d);
-      await scheduler.advance(REQUEUE_DELAY);
-    }
-    await commands.handle(other);
-    assert.equal(other.settled, "reject");
-    assert.equal(
-      records.filter((r) =>
-        String(r.message.join("")).includes("no consumer ran it")
-      ).length,
-      1,
-    );
-    assert.equal(scheduler.pending, 0);
+    const delivery = new Delivery({ op: 1, shard: 0 });
+    await broken.handle(delivery);
+    assert.equal(delivery.settled, "reject");
+    assert.deepEqual(counted, { failed: 1 });
   });
 });
 
@@ -468,9 +557,11 @@ Deno.test("CommandHandler: op 8 and op 4 go to their guild's shard ((guild_id >>
     undefined,
     { total: 2, run: { 0: zero } },
   );
-  const delivery = new Delivery({ op: 0, shard: 0, data: members });
+  const channel = recordingChannel();
+  const delivery = new Delivery({ op: 0, shard: 0, data: members }, channel);
   await onlyZero.handle(delivery);
-  assert.equal(delivery.settled, "requeue");
+  assert.equal(delivery.settled, "ack");
+  assert.equal(channel.published.length, 1, "a copy for shard 1's process");
   assert.deepEqual(counted, { elsewhere: 1 });
   assert.deepEqual(zero.sent, []);
 });

@@ -2,8 +2,10 @@
 // a Redis that stops answering while its connection stays open (a frozen
 // server: the client's status stays `ready`): GET /metrics still answers,
 // with the state gauges' last values, and a session save that does not
-// complete is said on stderr, once.
+// complete is said on stderr, once; Redis is said to answer again only once
+// a save succeeded.
 import assert from "node:assert/strict";
+import type { LogRecord } from "@logtape/logtape";
 import { Redis } from "ioredis";
 import { loadDispatchConfig } from "../../dispatch/config.ts";
 import { DispatchService } from "../../dispatch/service.ts";
@@ -15,13 +17,49 @@ import { freePort, REDIS_DB } from "./_service_harness.ts";
 
 const redisServer = testRedis();
 
-/** A TCP proxy that forwards until frozen, then holds every byte. */
+/** The commands (RESP arrays) at the start of `bytes`, and what is left. */
+function splitCommands(bytes: Uint8Array): [number, Uint8Array] {
+  let count = 0;
+  let at = 0;
+  const line = (from: number): [number, number] | undefined => {
+    const end = bytes.indexOf(0x0d, from);
+    if (end < 0 || end + 1 >= bytes.length) return undefined;
+    const value = Number(
+      new TextDecoder().decode(bytes.subarray(from + 1, end)),
+    );
+    return [value, end + 2];
+  };
+  for (;;) {
+    const header = line(at);
+    if (!header) break;
+    let [items, next] = header;
+    let complete = true;
+    while (items-- > 0) {
+      const bulk = line(next);
+      if (!bulk || bulk[1] + bulk[0] + 2 > bytes.length) {
+        complete = false;
+        break;
+      }
+      next = bulk[1] + bulk[0] + 2;
+    }
+    if (!complete) break;
+    count++;
+    at = next;
+  }
+  return [count, bytes.slice(at)];
+}
+
+/**
+ * A TCP proxy that forwards until frozen, then holds every byte; when made
+ * to fail, it answers every command itself with an error instead.
+ */
 class FreezableProxy {
   readonly port: number;
   readonly #listener: Deno.TcpListener;
   readonly #conns: Deno.Conn[] = [];
   #thawed = Promise.withResolvers<void>();
   #frozen = false;
+  #failing: string | undefined;
 
   constructor(target: { hostname: string; port: number }) {
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -31,19 +69,30 @@ class FreezableProxy {
       for await (const inbound of listener) {
         const outbound = await Deno.connect(target);
         this.#conns.push(inbound, outbound);
-        this.#pump(inbound, outbound);
-        this.#pump(outbound, inbound);
+        this.#pump(inbound, outbound, true);
+        this.#pump(outbound, inbound, false);
       }
     })().catch(() => {});
   }
 
-  async #pump(from: Deno.Conn, to: Deno.Conn): Promise<void> {
+  async #pump(from: Deno.Conn, to: Deno.Conn, up: boolean): Promise<void> {
     const buffer = new Uint8Array(65_536);
+    let pending: Uint8Array = new Uint8Array(0);
     try {
       while (true) {
         const n = await from.read(buffer);
         if (n === null) break;
         if (this.#frozen) await this.#thawed.promise;
+        if (up && this.#failing !== undefined) {
+          const joined = new Uint8Array(pending.length + n);
+          joined.set(pending);
+          joined.set(buffer.subarray(0, n), pending.length);
+          const [count, rest] = splitCommands(joined);
+          pending = rest;
+          const error = new TextEncoder().encode(`-${this.#failing}\r\n`);
+          for (let i = 0; i < count; i++) await from.write(error);
+          continue;
+        }
         await to.write(buffer.subarray(0, n));
       }
     } catch {
@@ -60,6 +109,11 @@ class FreezableProxy {
 
   freeze(): void {
     this.#frozen = true;
+  }
+
+  /** Answer every command with `-<error>` (`undefined`: forward again). */
+  fail(error: string | undefined): void {
+    this.#failing = error;
   }
 
   thaw(): void {
@@ -200,6 +254,95 @@ Deno.test({
     proxy.close();
     await admin.flushdb().catch(() => {});
     admin.disconnect();
+  }
+});
+
+Deno.test({
+  name:
+    "dispatch service: after a stalled save, Redis is said to answer again only once a save succeeded, not when the stalled one ended in an error",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const target = new URL(redisServer.url);
+  const proxy = new FreezableProxy({
+    hostname: target.hostname,
+    port: Number(target.port || 6379),
+  });
+  const scheduler = new VirtualScheduler();
+  const service = new DispatchService(
+    loadDispatchConfig({
+      BOT_TOKEN: "fake-token",
+      INTENTS: "1",
+      RABBIT_HOST: "127.0.0.1",
+      RABBIT_PORT: "1",
+      REDIS_HOST: "127.0.0.1",
+      REDIS_PORT: String(proxy.port),
+      REDIS_DB: String(REDIS_DB),
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(freePort()),
+    }),
+    {
+      fetch: () =>
+        Promise.resolve(Response.json({
+          url: "ws://127.0.0.1:1",
+          shards: 1,
+          session_start_limit: {
+            total: 1000,
+            remaining: 1000,
+            reset_after: 0,
+            max_concurrency: 1,
+          },
+        })),
+      scheduler,
+    },
+  );
+  const run = (ms: number, what: string) =>
+    advanceUntil(
+      scheduler,
+      (async () => {
+        const end = scheduler.now() + ms;
+        while (scheduler.now() < end) {
+          await scheduler.advance(250);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      })(),
+      what,
+    );
+  const until = (records: LogRecord[], text: string) =>
+    advanceUntil(
+      scheduler,
+      (async () => {
+        while (!records.some((r) => r.message.join("").includes(text))) {
+          await scheduler.advance(250);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      })(),
+      text,
+    );
+  const said = (records: LogRecord[], text: string) =>
+    records.filter((r) => r.message.join("").includes(text)).length;
+  try {
+    await withLogRecords(async (records) => {
+      await advanceUntil(scheduler, service.start(), "the service started");
+      await run(2_000, "a save or two");
+      proxy.freeze();
+      await until(records, "has not completed");
+      // Redis answers, but refuses the writes (maxmemory reached, say).
+      proxy.fail("OOM command not allowed when used memory > 'maxmemory'");
+      proxy.thaw();
+      await until(records, "Saving sessions to Redis failed");
+      await run(5_000, "saves failing");
+      assert.equal(said(records, "Redis answers again"), 0);
+      proxy.fail(undefined);
+      await until(records, "Redis answers again");
+      await run(3_000, "saves succeeding");
+      assert.equal(said(records, "Redis answers again"), 1);
+      assert.equal(said(records, "has not completed"), 1);
+      await advanceUntil(scheduler, service.close(), "the service closed");
+    }, "info");
+  } finally {
+    proxy.close();
   }
 });
 

@@ -2,8 +2,9 @@
 // examples/dispatch_worker.ts against a real RabbitMQ, fed straight through
 // the `gateway` exchange as the dispatch service publishes, with a loopback
 // REST server that records the answers: a new session (READY) starts the
-// duplicate check over, and a REST failure settles its message instead of
-// holding a prefetch slot for good.
+// duplicate check over (a READY published again for the same session does
+// not), and a REST failure settles its message instead of holding a prefetch
+// slot for good.
 import assert from "node:assert/strict";
 import { AMQPClient } from "@cloudamqp/amqp-client";
 import { startPingWorker } from "../../examples/dispatch_worker.ts";
@@ -19,18 +20,29 @@ const GONE = "666";
 function restServer(): {
   url: string;
   answered: (channel: string) => Promise<void>;
+  /** Pongs sent, by channel. */
+  pongs: Map<string, number>;
+  /** The !ping each pong replied to, in the order they came. */
+  repliedTo: string[];
+  /** Resolves at the `count`th pong in `channel`. */
+  pongCount: (channel: string, count: number) => Promise<void>;
   refused: (count: number) => Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 } {
   const waiters = new Map<string, () => void>();
   let refused = 0;
+  const pongs = new Map<string, number>();
+  const repliedTo: string[] = [];
+  const counted: { channel: string; count: number; resolve: () => void }[] = [];
   let refusedWaiter: { count: number; resolve: () => void } | undefined;
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (request) => {
+    async (request) => {
       const channel = /\/channels\/(\d+)\/messages$/.exec(
         new URL(request.url).pathname,
       )?.[1];
+      const body = await request.json().catch(() => ({}));
+      repliedTo.push(String(body?.message_reference?.message_id));
       if (channel === GONE) {
         refused++;
         if (refused >= (refusedWaiter?.count ?? Infinity)) {
@@ -40,6 +52,10 @@ function restServer(): {
           status: 404,
         });
       }
+      pongs.set(channel ?? "", (pongs.get(channel ?? "") ?? 0) + 1);
+      for (const waiter of counted) {
+        if (pongs.get(waiter.channel) === waiter.count) waiter.resolve();
+      }
       waiters.get(channel ?? "")?.();
       return Response.json({ id: "1", channel_id: channel, content: "pong" });
     },
@@ -48,6 +64,10 @@ function restServer(): {
     url: `http://127.0.0.1:${server.addr.port}/api/v10`,
     answered: (channel) =>
       new Promise((resolve) => waiters.set(channel, resolve)),
+    pongs,
+    repliedTo,
+    pongCount: (channel, count) =>
+      new Promise((resolve) => counted.push({ channel, count, resolve })),
     refused: (count) =>
       refused >= count ? Promise.resolve() : new Promise((resolve) => {
         refusedWaiter = { count, resolve };
@@ -114,6 +134,53 @@ Deno.test({
     assert.match(errors[0]!, /Answering !ping in channel 666 failed/);
   } finally {
     console.error = consoleError;
+    await worker.close();
+    await channel.queueDelete(queue).catch(() => {});
+    await publisher.close();
+  }
+});
+
+Deno.test({
+  name:
+    "dispatch_worker: a READY published again for the same session (a lost confirm) does not make it answer the events after it twice",
+  ignore: amqp.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using rest = restServer();
+  const queue = `test.pingbot.${crypto.randomUUID()}`;
+  const publisher = new AMQPClient(amqp.url);
+  await publisher.connect();
+  const channel = await publisher.channel();
+  const publish = async (routingKey: string, body: string) => {
+    await channel.basicPublish("gateway", routingKey, body);
+  };
+  const worker = await startPingWorker({
+    amqpUrl: amqp.url,
+    token: "fake-token",
+    restBaseUrl: rest.url,
+    queue,
+  });
+  try {
+    const ready = event("READY", 1, { session_id: "abc" });
+    let answer = rest.answered("1");
+    await publish("READY", ready);
+    await publish("MESSAGE_CREATE", ping(2, "1"));
+    await within(answer, "pong to the !ping");
+    // The publisher resends READY and the !ping after it: duplicates. The
+    // worker's answers in one channel go one at a time, in order, so once
+    // the next !ping's reply came, a reply to the resent one came before it.
+    await publish("READY", ready);
+    await publish("MESSAGE_CREATE", ping(2, "1"));
+    await publish("MESSAGE_CREATE", ping(3, "1"));
+    await within(rest.pongCount("1", 2), "pong to the next !ping");
+    assert.deepEqual(rest.repliedTo, ["1002", "1003"]);
+    // A new session's READY still starts over.
+    await publish("READY", event("READY", 1, { session_id: "def" }));
+    answer = rest.answered("3");
+    await publish("MESSAGE_CREATE", ping(2, "3"));
+    await within(answer, "pong in the new session");
+  } finally {
     await worker.close();
     await channel.queueDelete(queue).catch(() => {});
     await publisher.close();
