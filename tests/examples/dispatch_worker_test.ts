@@ -76,6 +76,37 @@ function restServer(): {
   };
 }
 
+/**
+ * The example worker on its own queue, answering through `restUrl`, and a
+ * publisher to the events exchange; disposed: both closed, the queue gone.
+ */
+async function runningWorker(restUrl: string): Promise<
+  {
+    publish: (routingKey: string, body: string) => Promise<void>;
+  } & AsyncDisposable
+> {
+  const queue = `test.pingbot.${crypto.randomUUID()}`;
+  const publisher = new AMQPClient(amqp.url);
+  await publisher.connect();
+  const channel = await publisher.channel();
+  const worker = await startPingWorker({
+    amqpUrl: amqp.url,
+    token: "fake-token",
+    restBaseUrl: restUrl,
+    queue,
+  });
+  return {
+    publish: async (routingKey, body) => {
+      await channel.basicPublish("gateway", routingKey, body);
+    },
+    async [Symbol.asyncDispose](): Promise<void> {
+      await worker.close();
+      await channel.queueDelete(queue).catch(() => {});
+      await publisher.close();
+    },
+  };
+}
+
 /** An event body as the dispatch service publishes it. */
 function event(t: string, s: number, d: unknown): string {
   return JSON.stringify({ op: 0, t, s, d, shard: 0 });
@@ -97,19 +128,8 @@ Deno.test({
   sanitizeOps: false,
 }, async () => {
   await using rest = restServer();
-  const queue = `test.pingbot.${crypto.randomUUID()}`;
-  const publisher = new AMQPClient(amqp.url);
-  await publisher.connect();
-  const channel = await publisher.channel();
-  const publish = async (routingKey: string, body: string) => {
-    await channel.basicPublish("gateway", routingKey, body);
-  };
-  const worker = await startPingWorker({
-    amqpUrl: amqp.url,
-    token: "fake-token",
-    restBaseUrl: rest.url,
-    queue,
-  });
+  await using worker = await runningWorker(rest.url);
+  const publish = worker.publish;
   const errors: string[] = [];
   const consoleError = console.error;
   console.error = (line: string) => void errors.push(line);
@@ -134,9 +154,6 @@ Deno.test({
     assert.match(errors[0]!, /Answering !ping in channel 666 failed/);
   } finally {
     console.error = consoleError;
-    await worker.close();
-    await channel.queueDelete(queue).catch(() => {});
-    await publisher.close();
   }
 });
 
@@ -148,41 +165,24 @@ Deno.test({
   sanitizeOps: false,
 }, async () => {
   await using rest = restServer();
-  const queue = `test.pingbot.${crypto.randomUUID()}`;
-  const publisher = new AMQPClient(amqp.url);
-  await publisher.connect();
-  const channel = await publisher.channel();
-  const publish = async (routingKey: string, body: string) => {
-    await channel.basicPublish("gateway", routingKey, body);
-  };
-  const worker = await startPingWorker({
-    amqpUrl: amqp.url,
-    token: "fake-token",
-    restBaseUrl: rest.url,
-    queue,
-  });
-  try {
-    const ready = event("READY", 1, { session_id: "abc" });
-    let answer = rest.answered("1");
-    await publish("READY", ready);
-    await publish("MESSAGE_CREATE", ping(2, "1"));
-    await within(answer, "pong to the !ping");
-    // The publisher resends READY and the !ping after it: duplicates. The
-    // worker's answers in one channel go one at a time, in order, so once
-    // the next !ping's reply came, a reply to the resent one came before it.
-    await publish("READY", ready);
-    await publish("MESSAGE_CREATE", ping(2, "1"));
-    await publish("MESSAGE_CREATE", ping(3, "1"));
-    await within(rest.pongCount("1", 2), "pong to the next !ping");
-    assert.deepEqual(rest.repliedTo, ["1002", "1003"]);
-    // A new session's READY still starts over.
-    await publish("READY", event("READY", 1, { session_id: "def" }));
-    answer = rest.answered("3");
-    await publish("MESSAGE_CREATE", ping(2, "3"));
-    await within(answer, "pong in the new session");
-  } finally {
-    await worker.close();
-    await channel.queueDelete(queue).catch(() => {});
-    await publisher.close();
-  }
+  await using worker = await runningWorker(rest.url);
+  const publish = worker.publish;
+  const ready = event("READY", 1, { session_id: "abc" });
+  let answer = rest.answered("1");
+  await publish("READY", ready);
+  await publish("MESSAGE_CREATE", ping(2, "1"));
+  await within(answer, "pong to the !ping");
+  // The publisher resends READY and the !ping after it: duplicates. The
+  // worker's answers in one channel go one at a time, in order, so once
+  // the next !ping's reply came, a reply to the resent one came before it.
+  await publish("READY", ready);
+  await publish("MESSAGE_CREATE", ping(2, "1"));
+  await publish("MESSAGE_CREATE", ping(3, "1"));
+  await within(rest.pongCount("1", 2), "pong to the next !ping");
+  assert.deepEqual(rest.repliedTo, ["1002", "1003"]);
+  // A new session's READY still starts over.
+  await publish("READY", event("READY", 1, { session_id: "def" }));
+  answer = rest.answered("3");
+  await publish("MESSAGE_CREATE", ping(2, "3"));
+  await within(answer, "pong in the new session");
 });

@@ -292,15 +292,28 @@ Deno.test("A start() after a REST request found the token rejected fails as the 
   await client.stop();
 });
 
-Deno.test("stop({ resumable: true }) without a sessionStore keeps the sessions for the same Client's start(), which RESUMEs them; a plain stop() does not", async () => {
+/**
+ * A client on the virtual clock, started against the fake Discord and
+ * stopped with `resumable: true`; `start()` starts it again, `first` is the
+ * session it had.
+ */
+async function stoppedResumably(): Promise<
+  {
+    clock: VirtualScheduler;
+    discord: FakeDiscord;
+    client: Client;
+    start: () => Promise<void>;
+    first: string | undefined;
+  } & AsyncDisposable
+> {
   const clock = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({ scheduler: clock });
-  await using client = new Client({
+  const discord = await FakeDiscord.start({ scheduler: clock });
+  const client = new Client({
     token: discord.token,
     intents: INTENTS,
     ...discord.clientOptions,
   });
-  const start = async () => {
+  const start = async (): Promise<void> => {
     const starting = client.start();
     assert.ok(await settlesOn(clock, starting, 60_000), "start() finished");
     await starting;
@@ -308,6 +321,22 @@ Deno.test("stop({ resumable: true }) without a sessionStore keeps the sessions f
   await start();
   const first = client.shards!.shard(0)!.sessionId;
   await client.stop({ resumable: true });
+  return {
+    clock,
+    discord,
+    client,
+    start,
+    first,
+    async [Symbol.asyncDispose](): Promise<void> {
+      await client[Symbol.asyncDispose]();
+      await discord[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("stop({ resumable: true }) without a sessionStore keeps the sessions for the same Client's start(), which RESUMEs them; a plain stop() does not", async () => {
+  await using bot = await stoppedResumably();
+  const { discord, client, start, first } = bot;
   assert.equal(discord.gateway.counters.closes[4000], 1);
   await start();
   const { identifies, resumed } = discord.gateway.counters;
@@ -324,21 +353,8 @@ Deno.test("stop({ resumable: true }) without a sessionStore keeps the sessions f
 });
 
 Deno.test("a resumable stop of a start() still asking Discord keeps what an earlier resumable stop kept", async () => {
-  const clock = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({ scheduler: clock });
-  await using client = new Client({
-    token: discord.token,
-    intents: INTENTS,
-    ...discord.clientOptions,
-  });
-  const start = async () => {
-    const starting = client.start();
-    assert.ok(await settlesOn(clock, starting, 60_000), "start() finished");
-    await starting;
-  };
-  await start();
-  const first = client.shards!.shard(0)!.sessionId;
-  await client.stop({ resumable: true });
+  await using bot = await stoppedResumably();
+  const { clock, discord, client, start, first } = bot;
   // Stopped again while GET /gateway/bot is still on its way: no manager.
   const cancelled = client.start();
   cancelled.catch(() => {});
