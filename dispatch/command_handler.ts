@@ -316,7 +316,12 @@ export class CommandHandler {
       return;
     }
     const now = scheduler.now();
-    const first = firstBounce(message);
+    const stamped = firstBounce(message);
+    // A stamp further ahead than a bounce can last is no clock's skew (a
+    // publisher set it): counted from now, or it would bounce for ever.
+    const first = stamped !== undefined && stamped - now > MAX_REQUEUE_TIME
+      ? now
+      : stamped;
     if (first !== undefined && now - first >= MAX_REQUEUE_TIME) {
       if (!this.#unowned.has(id)) {
         this.#unowned.add(id);
@@ -385,7 +390,12 @@ export class CommandHandler {
           reason: error instanceof Error ? error.message : String(error),
         },
       );
-      await message.nack(true).catch(() => {});
+      // After a wait: a queue refusing every copy (full, with
+      // reject-publish) would otherwise hand it straight back, unstamped,
+      // thousands of times a second.
+      this.#options.scheduler.setTimeout(() => {
+        if (!signal?.aborted) void message.nack(true).catch(() => {});
+      }, REQUEUE_DELAY);
       return;
     }
     await message.ack().catch(() => {});

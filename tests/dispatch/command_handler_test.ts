@@ -411,8 +411,12 @@ Deno.test("CommandHandler: a command for another process's shard (below SHARDS_T
     assert.equal(channel.published.length, 2);
     // The copy cannot be published (a blocked connection, a nack): the
     // delivery goes back to the queue instead, never lost.
+    // After a wait: a queue that refuses every copy (full) would hand it
+    // straight back, thousands of times a second.
     const refused = new Delivery({ op: 2, shard: 1 }, recordingChannel(true));
     await commands.handle(refused);
+    assert.equal(refused.settled, undefined);
+    await scheduler.advance(REQUEUE_DELAY);
     assert.equal(refused.settled, "requeue");
     const none = new Delivery({ op: 0, shard: 2, data: presence }, channel);
     await commands.handle(none);
@@ -455,14 +459,23 @@ Deno.test("CommandHandler: a bounced copy is published again after 1 s with its 
     const again = copy(0);
     await commands.handle(again);
     assert.equal(again.settled, "reject");
-    assert.deepEqual(results, { elsewhere: 1, dropped: 2 });
+    // A stamp further ahead than a bounce can last (set by a publisher)
+    // counts from now: bounced again, not for ever.
+    const ahead = copy(scheduler.now() + 365 * 24 * 3_600_000);
+    await commands.handle(ahead);
+    await scheduler.advance(REQUEUE_DELAY);
+    assert.equal(ahead.settled, "ack");
+    assert.deepEqual(channel.published.at(-1)!.properties.headers, {
+      [BOUNCE_HEADER]: scheduler.now() - REQUEUE_DELAY,
+    });
+    assert.deepEqual(results, { elsewhere: 2, dropped: 2 });
     const said = records.filter((r) =>
       String(r.message.join("")).includes("no consumer ran it")
     );
     assert.equal(said.length, 1, "once per shard, not per command");
     assert.equal(said[0]!.properties.shard, 1);
     assert.equal(said[0]!.properties.total, 2);
-    assert.equal(channel.published.length, 1);
+    assert.equal(channel.published.length, 2);
     assert.equal(scheduler.pending, 0);
   });
 });
