@@ -49,6 +49,12 @@ export interface PingWorkerOptions {
    * @default {"pingbot"}
    */
   queue?: string;
+  /**
+   * The exchange the service publishes to (its `EXCHANGE`).
+   *
+   * @default {"gateway"}
+   */
+  exchange?: string;
 }
 
 /** What the service publishes for a `MESSAGE_CREATE` (or a `READY`). */
@@ -75,12 +81,13 @@ export async function startPingWorker(
   if (options.restBaseUrl) restOptions.baseUrl = options.restBaseUrl;
   const rest = new RestClient(restOptions);
   const queue = options.queue ?? "pingbot";
+  const exchange = options.exchange ?? "gateway";
   const amqp = new AMQPClient(options.amqpUrl);
   await amqp.connect();
   const channel = await amqp.channel();
-  await channel.exchangeDeclare("gateway", "topic", { durable: true });
+  await channel.exchangeDeclare(exchange, "topic", { durable: true });
   await channel.queueDeclare(queue, { durable: true });
-  for (const event of EVENTS) await channel.queueBind(queue, "gateway", event);
+  for (const event of EVENTS) await channel.queueBind(queue, exchange, event);
   await channel.basicQos(50);
   // The last sequence handled per shard: after a crash of the service a few
   // events may come twice, and `shard` + `s` say which. A new session

@@ -13,6 +13,14 @@ import { within } from "../_fakes/watchdog.ts";
 
 const amqp = testAmqp();
 
+/**
+ * `within`, with room for another test file's RabbitMQ memory alarm
+ * (tests/dispatch/service_e2e_test.ts), which blocks every publisher on the
+ * broker for several seconds.
+ */
+const settles = <T>(promise: Promise<T>, what: string): Promise<T> =>
+  within(promise, what, 60_000);
+
 /** Channels REST refuses (404), as for a deleted channel. */
 const GONE = "666";
 
@@ -77,8 +85,10 @@ function restServer(): {
 }
 
 /**
- * The example worker on its own queue, answering through `restUrl`, and a
- * publisher to the events exchange; disposed: both closed, the queue gone.
+ * The example worker on its own queue and exchange (the dispatch service's
+ * tests count what reaches the shared `gateway` exchange), answering
+ * through `restUrl`, and a publisher to that exchange; disposed: both
+ * closed, the queue and exchange gone.
  */
 async function runningWorker(restUrl: string): Promise<
   {
@@ -86,6 +96,7 @@ async function runningWorker(restUrl: string): Promise<
   } & AsyncDisposable
 > {
   const queue = `test.pingbot.${crypto.randomUUID()}`;
+  const exchange = `test.gateway.${crypto.randomUUID()}`;
   const publisher = new AMQPClient(amqp.url);
   await publisher.connect();
   const channel = await publisher.channel();
@@ -94,14 +105,16 @@ async function runningWorker(restUrl: string): Promise<
     token: "fake-token",
     restBaseUrl: restUrl,
     queue,
+    exchange,
   });
   return {
     publish: async (routingKey, body) => {
-      await channel.basicPublish("gateway", routingKey, body);
+      await channel.basicPublish(exchange, routingKey, body);
     },
     async [Symbol.asyncDispose](): Promise<void> {
       await worker.close();
       await channel.queueDelete(queue).catch(() => {});
+      await channel.exchangeDelete(exchange).catch(() => {});
       await publisher.close();
     },
   };
@@ -136,20 +149,20 @@ Deno.test({
   try {
     let answer = rest.answered("1");
     await publish("MESSAGE_CREATE", ping(40, "1"));
-    await within(answer, "pong to the first session's !ping");
+    await settles(answer, "pong to the first session's !ping");
 
     // A new session: its `s` starts again from 1.
     await publish("READY", event("READY", 1, { session_id: "new" }));
     answer = rest.answered("2");
     await publish("MESSAGE_CREATE", ping(2, "2"));
-    await within(answer, "pong in the new session (s 2 after s 40)");
+    await settles(answer, "pong in the new session (s 2 after s 40)");
 
     // More failing answers than the prefetch (50) holds.
     for (let s = 3; s < 63; s++) await publish("MESSAGE_CREATE", ping(s, GONE));
-    await within(rest.refused(60), "60 answers tried (over the prefetch)");
+    await settles(rest.refused(60), "60 answers tried (over the prefetch)");
     answer = rest.answered("3");
     await publish("MESSAGE_CREATE", ping(63, "3"));
-    await within(answer, "pong after 60 refused answers");
+    await settles(answer, "pong after 60 refused answers");
     assert.equal(errors.length, 60, "each failure said on stderr");
     assert.match(errors[0]!, /Answering !ping in channel 666 failed/);
   } finally {
@@ -171,18 +184,18 @@ Deno.test({
   let answer = rest.answered("1");
   await publish("READY", ready);
   await publish("MESSAGE_CREATE", ping(2, "1"));
-  await within(answer, "pong to the !ping");
+  await settles(answer, "pong to the !ping");
   // The publisher resends READY and the !ping after it: duplicates. The
   // worker's answers in one channel go one at a time, in order, so once
   // the next !ping's reply came, a reply to the resent one came before it.
   await publish("READY", ready);
   await publish("MESSAGE_CREATE", ping(2, "1"));
   await publish("MESSAGE_CREATE", ping(3, "1"));
-  await within(rest.pongCount("1", 2), "pong to the next !ping");
+  await settles(rest.pongCount("1", 2), "pong to the next !ping");
   assert.deepEqual(rest.repliedTo, ["1002", "1003"]);
   // A new session's READY still starts over.
   await publish("READY", event("READY", 1, { session_id: "def" }));
   answer = rest.answered("3");
   await publish("MESSAGE_CREATE", ping(2, "3"));
-  await within(answer, "pong in the new session");
+  await settles(answer, "pong in the new session");
 });
