@@ -160,14 +160,24 @@ return 1
  * Mark a shard of the next count complete (or no longer), flipping the count
  * when that completes the set (see `liveBarrier`). KEYS: 1 generation,
  * 2 ready. ARGV: 1 the shard's count, 2 shard, 3 "1" ready / "0" not, 4 now
- * ("" = the server's TIME), 5 the fleet's prefix, 6 the lease TTL. Returns 1
- * when it flipped.
+ * ("" = the server's TIME), 5 the fleet's prefix, 6 the lease TTL, 7 "1"
+ * when its session ended (no longer complete either). Returns 1 when it
+ * flipped.
  */
 const MARK_SCRIPT = `
 ${luaNow(4)}
 ${liveBarrier(5, 6)}
 if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
-if ARGV[3] == '0' then redis.call('SREM', KEYS[2], ARGV[2]) return 0 end
+if ARGV[3] == '0' then
+  redis.call('SREM', KEYS[2], ARGV[2])
+  -- No longer complete: a later completion waits for the old set's
+  -- renewals again (see liveBarrier).
+  redis.call('HDEL', KEYS[1], 'complete_at')
+  if ARGV[7] == '1' then
+    redis.call('SREM', ARGV[5] .. ':' .. ARGV[1] .. ':complete', ARGV[2])
+  end
+  return 0
+end
 redis.call('SADD', KEYS[2], ARGV[2])
 -- Kept past the flip, unlike the barrier: whoever takes the shard over
 -- later resumes its session only if it was complete (see eraKeys).
@@ -418,13 +428,18 @@ export class FleetGeneration {
    * @param shardId The shard.
    * @param ready Complete (`true`) or stopped (`false`).
    * @param now The time on the leases' clock, or `undefined` for Redis's.
-   * @returns `true` when this mark completed the set and flipped the count.
+   * @param lost With `ready` false: its session ended (it identifies
+   *   again), so it is no longer complete either, and whoever takes it over
+   *   does not take a session saved since for a complete one.
+   * @returns `true` when this mark completed the set and flipped the count
+   *   (never when the count flipped already: a mark then changes nothing).
    */
   async markReady(
     count: number,
     shardId: number,
     ready: boolean,
     now?: number,
+    lost = false,
   ): Promise<boolean> {
     const flipped = await this.#redis.eval(
       MARK_SCRIPT,
@@ -437,6 +452,7 @@ export class FleetGeneration {
       now === undefined ? "" : String(now),
       this.#prefix,
       String(this.#times.ttlMs),
+      lost ? "1" : "0",
     );
     return flipped === 1;
   }

@@ -3,7 +3,8 @@
  * session each shard a tick starts resumes from ({@linkcode TickSessions},
  * each store read once per tick however many shards the tick starts, and
  * never waited for past the tick's leases) and the save of running shards'
- * sessions ({@linkcode saveSessions}).
+ * sessions ({@linkcode saveSessions}, at each tick, and
+ * {@linkcode NewSessionSaves}, at each READY).
  *
  * @module
  */
@@ -139,4 +140,45 @@ export function savedSessionOf(
  */
 export function newerThan(saved: SavedSession, prior?: SavedSession): boolean {
   return !prior || saved.savedAt > prior.savedAt;
+}
+
+/**
+ * Saves of shards' new sessions, as soon as each is READY rather than at
+ * the next tick: a process killed in between left the taker no session to
+ * resume, so it identified, and the events since that READY were lost.
+ * Bounded: one save in flight per shard; READYs meanwhile are saved once
+ * after it. A failure is logged, as a tick's save's is.
+ */
+export class NewSessionSaves {
+  /** Shards being saved; `again`: once more after the one in flight. */
+  readonly #saving = new Map<Shard, { again: boolean }>();
+
+  /**
+   * Save `shard`'s session (it just had a READY).
+   *
+   * @param shard The shard.
+   * @param save Saves its session as it stands then (skipping a shard that
+   *   no longer runs).
+   */
+  save(shard: Shard, save: () => Promise<void>): void {
+    const saving = this.#saving.get(shard);
+    if (saving) {
+      saving.again = true;
+      return;
+    }
+    const entry = { again: false };
+    this.#saving.set(shard, entry);
+    const run = async (): Promise<void> => {
+      do {
+        entry.again = false;
+        await save();
+      } while (entry.again);
+    };
+    void run().catch((error: unknown) => {
+      logger.warn("Could not save shard {id}'s new session: {error}", {
+        id: shard.id,
+        error,
+      });
+    }).finally(() => this.#saving.delete(shard));
+  }
 }

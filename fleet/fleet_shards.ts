@@ -26,7 +26,7 @@ import {
   silentRedis,
   waitsUntil,
 } from "./redis_waits.ts";
-import { saveSessions } from "./fleet_sessions.ts";
+import { NewSessionSaves, saveSessions } from "./fleet_sessions.ts";
 import { TickFailures } from "./tick_failures.ts";
 import {
   createShardSet,
@@ -38,7 +38,8 @@ import {
   startShards,
 } from "./shard_sets.ts";
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
-import { HeldEvents, whenComplete } from "./held_events.ts";
+import { HeldEvents } from "./held_events.ts";
+import { watchCompletion } from "./shard_completion.ts";
 import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
@@ -62,8 +63,9 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  *   expire in Redis, so a process never runs a shard another may have taken.
  * - **Takeover.** A dead process's leases expire after at most
  *   `leaseTtlMs`; a live process takes them at its next tick (within
- *   `renewMs`) and RESUMEs each from the session store (saved every
- *   `renewMs`), or identifies through the queue when none is usable.
+ *   `renewMs`) and RESUMEs each from the session store (saved at each
+ *   READY and every `renewMs`), or identifies through the queue when none
+ *   is usable.
  * - **Fair share.** Each process holds `ceil(pool / live processes)`
  *   shards, preferring consecutive IDs (distinct identify buckets); one
  *   that joins gets its share as the others shed theirs, each shed shard
@@ -84,8 +86,9 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  * what they did.
  *
  * Delivery across a SIGKILL is at least once: the taker resumes from the
- * sequence saved at the dead process's last tick, so events the dead
- * process received after it are delivered again (at most `renewMs` worth).
+ * sequence saved at the dead process's last tick (or a shard's READY since:
+ * a new session is saved at once), so events the dead process received
+ * after it are delivered again (at most `renewMs` worth).
  * `(shardId, sessionId, sequence)` identifies an event for deduplication.
  * Among live processes each event is delivered once.
  */
@@ -107,6 +110,7 @@ export class FleetShards {
   #current: ShardSet;
   /** The fleet's clock less this machine's, learned at each tick. */
   #clockOffset = 0;
+  readonly #newSessions = new NewSessionSaves();
   /** The shard set being started by a reshard, events held. */
   #next: ShardSet | undefined;
   /** When `#next` was first seen: its shards are taken a tick later. */
@@ -174,6 +178,10 @@ export class FleetShards {
       fleetNow: () => this.#fleetNow(),
       listen: (set, shard) => {
         shard.on("dispatch", (event) => {
+          // A new session: saved now (see NewSessionSaves), not at a tick.
+          if (event.name === "READY") {
+            this.#newSessions.save(shard, () => this.#saveRunning(set, shard));
+          }
           this.#events.fromSet(set, this.#current, this.#next, shard, event);
         });
       },
@@ -255,8 +263,10 @@ export class FleetShards {
    *    a fair share of the new shards, exactly as for the running set, and
    *    identifies them through the queue. Their events are held.
    * 3. Each new shard that is READY and has received a GUILD_CREATE for
-   *    every guild its READY listed is marked in Redis; the mark that
-   *    completes the set flips the fleet's shard count (atomically).
+   *    every guild its READY listed is marked in Redis (withdrawn while its
+   *    session ends, by op 9 or a close such as 4007/4009, until the new one
+   *    is complete); the mark that completes the set flips the fleet's
+   *    shard count (atomically).
    * 4. Each process switches at its next tick (at once for the one whose
    *    mark completed the set): its held events are delivered, from then
    *    on its events come from the new set only, and its old shards are
@@ -573,6 +583,9 @@ export class FleetShards {
         this.#current = this.#next;
         this.#next = undefined;
         this.#switchedAt = now;
+        // Switched: its shards count toward no barrier any more.
+        for (const stop of this.#current.watchers.values()) stop();
+        this.#current.watchers.clear();
         const early = this.#events.deliveredEarly;
         const held = await this.#events.release();
         logger.info(
@@ -673,32 +686,60 @@ export class FleetShards {
     });
   }
 
-  /** Watch a new set's started shard until complete, then mark it ready. */
+  /**
+   * Watch a new set's started shard until the switch: marked ready once
+   * complete, the mark withdrawn if its session ends (it identifies again:
+   * the set must not flip while its guilds have no session), and marked
+   * again once its new session is complete. The marks go to Redis in order.
+   */
   #watch(set: ShardSet, shard: Shard, resumed: boolean): void {
+    let marks = Promise.resolve();
+    const mark = (ready: boolean) => {
+      marks = marks.then(() => this.#mark(set, shard, ready));
+    };
+    const stop = watchCompletion(shard, resumed, {
+      complete: () => mark(true),
+      lost: () => mark(false),
+    });
+    set.watchers.set(shard.id, stop);
+  }
+
+  /** Mark `shard` of the new `set` ready (complete) or not (its session ended). */
+  async #mark(set: ShardSet, shard: Shard, ready: boolean): Promise<void> {
     const id = shard.id;
-    const { complete, stop } = whenComplete(shard, resumed);
-    set.watchers.set(id, stop);
-    void complete.then(async () => {
-      set.watchers.delete(id);
-      if (set !== this.#next || set.shards.get(id) !== shard) return;
-      try {
-        // Its session first: once marked, the set may flip without this
-        // process, and whoever takes the shard over resumes from it.
-        await this.#saveShards(set, [shard]);
-        const flipped = await this.#record.markReady(
+    if (set !== this.#next || set.shards.get(id) !== shard) return;
+    try {
+      if (!ready) {
+        logger.info(
+          "New shard {id} of {count} lost its session; it counts toward the switch again once complete",
+          { id, count: set.count },
+        );
+        await this.#record.markReady(
           set.count,
           id,
-          true,
+          false,
           this.#leaseNow(),
+          true,
         );
-        if (flipped) await this.#tickNow(true);
-      } catch (error) {
-        logger.warn("Could not mark shard {id} ready: {error}", {
-          id,
-          error,
-        });
+        return;
       }
-    });
+      // Its session first: once marked, the set may flip without this
+      // process, and whoever takes the shard over resumes from it.
+      await this.#saveShards(set, [shard]);
+      const flipped = await this.#record.markReady(
+        set.count,
+        id,
+        true,
+        this.#leaseNow(),
+      );
+      if (flipped) await this.#tickNow(true);
+    } catch (error) {
+      logger.warn("Could not mark shard {id} {what}: {error}", {
+        id,
+        what: ready ? "ready" : "no longer ready",
+        error,
+      });
+    }
   }
 
   /** Close shards; with `save`, store their sessions for whoever runs them next. */
@@ -731,6 +772,13 @@ export class FleetShards {
 
   async #save(set: ShardSet, ids: readonly number[]): Promise<void> {
     await this.#saveShards(set, shardsOf(set, ids));
+  }
+
+  /** Save `shard`'s session while it runs in `set`. */
+  async #saveRunning(set: ShardSet, shard: Shard): Promise<void> {
+    const running = set === this.#current || set === this.#next;
+    if (this.#closed || !running || set.shards.get(shard.id) !== shard) return;
+    await this.#saveShards(set, [shard]);
   }
 
   /** The time on the fleet's clock, as of the last tick. */

@@ -13,7 +13,8 @@ import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
 import { MemoryDuplicateFilter } from "./duplicate_filter.ts";
-import { HeldEvents, whenComplete } from "./held_events.ts";
+import { HeldEvents } from "./held_events.ts";
+import { whenAllComplete } from "./shard_completion.ts";
 import {
   type WatchRecommendedOptions,
   watchRecommendedShards,
@@ -86,7 +87,9 @@ interface ShardSet {
  * old one (identifying through the queue, refused up front when the day's
  * session starts cannot cover it), holds the new set's events until every
  * new shard is READY and has received a GUILD_CREATE for each guild its
- * READY listed, then switches: the held events the old set had not
+ * READY listed, all at once (one whose session ends meanwhile, by op 9 or
+ * a close such as 4007/4009, counts again once its new session is; a
+ * RESUME that succeeds keeps it counted), then switches: the held events the old set had not
  * delivered are delivered, from then on events come from the new set only,
  * and the old set is closed.
  *
@@ -178,13 +181,23 @@ export class ReshardingShards {
     this.#next = next;
     this.#events.discard();
     const before = this.#events.duplicates;
+    // Every new shard complete at once: one that completed and then lost
+    // its session (op 9, 4007, 4009) counts again once its new one is.
+    const all = whenAllComplete(next.shards);
     try {
-      await Promise.all(next.shards.map((shard) => completeShard(shard)));
+      await Promise.race([
+        all.complete,
+        Promise.all(next.shards.map((shard) => shard.connect())).then(() =>
+          all.complete
+        ),
+      ]);
     } catch (error) {
       this.#next = undefined;
       this.#events.discard();
       await Promise.all(next.shards.map((s) => s.close()));
       throw error;
+    } finally {
+      all.stop();
     }
     // The switch: held events the old set did not deliver go out now, and
     // from here on the new set delivers (the old one, until closed, only
@@ -255,19 +268,4 @@ export class ReshardingShards {
     }
     return set;
   }
-}
-
-/**
- * Connect `shard` and resolve once it is READY and has heard of every guild
- * its READY listed (see `whenComplete`).
- */
-function completeShard(shard: Shard): Promise<void> {
-  const { complete, stop } = whenComplete(shard);
-  return Promise.race([
-    complete,
-    shard.connect().then(() => complete, (error: unknown) => {
-      stop();
-      throw error;
-    }),
-  ]);
 }

@@ -12,7 +12,6 @@ import type {
 } from "../types/objects/interaction.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { shown } from "../base/option_checks.ts";
-import { isRecord } from "../gateway/payload_guards.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { CustomIdPattern } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
@@ -44,11 +43,16 @@ export interface Found {
 export function assertInteraction(
   interaction: unknown,
 ): asserts interaction is Interaction {
-  if (isRecord(interaction) && typeof interaction.type === "number") return;
+  // (interactions/ may not import gateway's payload guards.)
+  const object = typeof interaction === "object" && interaction !== null &&
+      !Array.isArray(interaction)
+    ? interaction as Record<string, unknown>
+    : undefined;
+  if (typeof object?.type === "number") return;
   throw new TypeError(
     `Cannot handle interaction as 'interaction' must be an interaction object with a numeric 'type': current value '${
-      isRecord(interaction)
-        ? `interaction.type=${shown(interaction.type)}`
+      object
+        ? `interaction.type=${shown(object.type)}`
         : `interaction=${shown(interaction)}`
     }'`,
   );

@@ -4,11 +4,8 @@ import {
   eventIdentity,
   MemoryDuplicateFilter,
 } from "../../fleet/duplicate_filter.ts";
-import {
-  HeldEvents,
-  PRUNE_LIMIT,
-  whenComplete,
-} from "../../fleet/held_events.ts";
+import { HeldEvents, PRUNE_LIMIT } from "../../fleet/held_events.ts";
+import { watchCompletion } from "../../fleet/shard_completion.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { Gen } from "../_fakes/prng.ts";
 import type { Shard } from "../../gateway/shard.ts";
@@ -135,36 +132,56 @@ Deno.test("MemoryDuplicateFilter: bounded by characters as well as by count; wha
 });
 
 /**
- * The one thing whenComplete uses of a shard: its dispatch listener, with
- * the events it asked for.
+ * What watchCompletion uses of a shard: its dispatch listener, with the
+ * events it asked for, its state listener and its session.
  */
 class DispatchSource {
   listener: ((event: { name: string; data: unknown }) => void) | undefined;
+  stateListener: ((change: { current: string }) => void) | undefined;
   events: readonly string[] = [];
+  sessionId: string | undefined;
   on(
-    _type: "dispatch",
-    listener: (event: { name: string; data: unknown }) => void,
-    options: { events: readonly string[] },
+    type: "dispatch" | "state",
+    listener: (event: never) => void,
+    options: { events?: readonly string[] } = {},
   ): () => void {
-    this.listener = listener;
-    this.events = options.events;
+    if (type === "state") {
+      this.stateListener = listener as typeof this.stateListener;
+      return () => this.stateListener = undefined;
+    }
+    this.listener = listener as typeof this.listener;
+    this.events = options.events ?? [];
     return () => this.listener = undefined;
   }
   emit(name: string, data: unknown): void {
+    if (name === "READY") this.sessionId = (data as { id: string }).id;
     if (this.events.includes(name)) this.listener?.({ name, data });
+  }
+  /** A status change; with `forget`, the session forgotten first. */
+  state(current: string, forget = false): void {
+    if (forget) this.sessionId = undefined;
+    this.stateListener?.({ current });
   }
 }
 
-Deno.test("whenComplete: a guild down in an outage (GUILD_DELETE, unavailable) or left before its GUILD_CREATE does not keep the set from completing", async () => {
+/** Watch `source`, recording what is reported. */
+function watched(source: DispatchSource, resuming = false): {
+  seen: string[];
+  stop: () => void;
+} {
+  const seen: string[] = [];
+  const stop = watchCompletion(source as unknown as Shard, resuming, {
+    complete: () => seen.push("complete"),
+    lost: () => seen.push("lost"),
+  });
+  return { seen, stop };
+}
+
+Deno.test("watchCompletion: a guild down in an outage (GUILD_DELETE, unavailable) or left before its GUILD_CREATE does not keep the set from completing", () => {
   const source = new DispatchSource();
-  const { complete } = whenComplete(source as unknown as Shard);
-  // Settled already or not: a resolved promise's callback is queued first.
-  const completed = (): Promise<boolean> =>
-    Promise.race([
-      complete.then(() => true),
-      Promise.resolve().then(() => false),
-    ]);
+  const { seen, stop } = watched(source);
   source.emit("READY", {
+    id: "a",
     guilds: [{ id: "1", unavailable: true }, { id: "2", unavailable: true }, {
       id: "3",
       unavailable: true,
@@ -172,10 +189,59 @@ Deno.test("whenComplete: a guild down in an outage (GUILD_DELETE, unavailable) o
   });
   source.emit("GUILD_CREATE", { id: "1" });
   source.emit("GUILD_DELETE", { id: "2", unavailable: true }); // an outage
-  assert.equal(await completed(), false, "guild 3 not heard of yet");
+  assert.deepEqual(seen, [], "guild 3 not heard of yet");
   source.emit("GUILD_DELETE", { id: "3" }); // left before its GUILD_CREATE
-  assert.equal(await completed(), true);
-  assert.equal(source.listener, undefined, "stops listening once complete");
+  assert.deepEqual(seen, ["complete"]);
+  stop();
+  assert.equal(source.listener, undefined, "stops listening when stopped");
+  assert.equal(source.stateListener, undefined);
+});
+
+Deno.test("watchCompletion: a complete shard whose session ends (forgotten, or an IDENTIFY) is lost, and complete again once its new session is; a RESUME that succeeds keeps it complete", () => {
+  const source = new DispatchSource();
+  const { seen } = watched(source);
+  source.emit("READY", { id: "a", guilds: [{ id: "1" }] });
+  source.emit("GUILD_CREATE", { id: "1" });
+  assert.deepEqual(seen, ["complete"]);
+  // A connection lost and resumed: the same session throughout.
+  for (const state of ["reconnecting", "connecting", "resuming", "ready"]) {
+    source.state(state);
+  }
+  source.emit("RESUMED", {});
+  assert.deepEqual(seen, ["complete"], "a RESUME keeps it complete");
+  // Op 9 d:false (or 4007, 4009): the session forgotten, then an IDENTIFY.
+  source.state("reconnecting", true);
+  assert.deepEqual(seen, ["complete", "lost"]);
+  source.state("identifying", true);
+  assert.deepEqual(seen, ["complete", "lost"], "lost once");
+  source.emit("READY", { id: "b", guilds: [{ id: "1" }, { id: "2" }] });
+  source.emit("GUILD_CREATE", { id: "1" });
+  assert.deepEqual(seen, ["complete", "lost"], "guild 2 not heard of yet");
+  source.emit("GUILD_CREATE", { id: "2" });
+  assert.deepEqual(seen, ["complete", "lost", "complete"]);
+  // A RESUME refused: it identifies (its session still set at that point).
+  source.state("identifying");
+  assert.deepEqual(seen, ["complete", "lost", "complete", "lost"]);
+});
+
+Deno.test("watchCompletion: resuming a complete session, RESUMED completes it; refused, the new session counts from its READY, and a later RESUMED of it does not complete it early", () => {
+  const source = new DispatchSource();
+  source.sessionId = "a";
+  const { seen } = watched(source, true);
+  source.state("resuming");
+  source.emit("RESUMED", {});
+  assert.deepEqual(seen, ["complete"]);
+  const other = new DispatchSource();
+  other.sessionId = "a";
+  const refused = watched(other, true);
+  other.state("identifying");
+  other.emit("READY", { id: "b", guilds: [{ id: "1" }] });
+  other.state("reconnecting"); // dropped before its GUILD_CREATE
+  other.state("resuming");
+  other.emit("RESUMED", {});
+  assert.deepEqual(refused.seen, [], "guild 1 not heard of yet");
+  other.emit("GUILD_CREATE", { id: "1" });
+  assert.deepEqual(refused.seen, ["complete"]);
 });
 
 Deno.test("HeldEvents: with a filter in memory, held copies the running set delivered since are forgotten as the overlap goes on; the new set's own events are kept", async () => {

@@ -8,6 +8,7 @@ import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { serveFakeGateway } from "../../testing/fake_gateway_server.ts";
 import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { hourIsASecond } from "./_hour_is_a_second.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
@@ -238,6 +239,98 @@ Deno.test("ReshardingShards.watchRecommended ignores a recommendation that is no
     assert.equal(shards.shardCount, 1);
   } finally {
     stop();
+    await shards.close();
+    await served.close();
+    gateway.close();
+  }
+});
+
+Deno.test("ReshardingShards: a new shard that lost its session (op 9 d:false) after it completed counts again only once its new session is complete: the switch waits for it", async () => {
+  const scheduler = new VirtualScheduler({ start: 1_000_000 });
+  const gateway = new FakeGateway({
+    scheduler,
+    maxConcurrency: 16,
+    guilds: 4,
+    heartbeatInterval: 3_600_000,
+  });
+  const served = await serveFakeGateway(gateway);
+  // New shard 1 identifies only once let through: new shard 0 completes
+  // first, alone.
+  const shard1 = Promise.withResolvers<void>();
+  const memory = new MemoryIdentifyQueue({
+    scheduler,
+    maxConcurrency: 16,
+    intervalMs: 0,
+  });
+  const shards = new ReshardingShards({
+    shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+    shardCount: 1,
+    identifyQueue: {
+      acquire: async (id, signal) => {
+        if (id === 1) await shard1.promise;
+        await memory.acquire(id, signal);
+      },
+    },
+    scheduler,
+    onDispatch: () => {},
+  });
+  const live = (id: number) =>
+    gateway.sessions.some((s) =>
+      s.state === "active" && s.shard?.[0] === id && s.shard?.[1] === 2
+    );
+  try {
+    await within(shards.start(), "the first set READY");
+    // The fake allows one IDENTIFY per bucket every 5 s: new shard 0 shares
+    // the old one's.
+    await scheduler.advance(5_000);
+    let liveAtSwitch: boolean | undefined;
+    const switched = shards.reshard(2).then((result) => {
+      liveAtSwitch = live(0);
+      return result;
+    });
+    await within(
+      (async () => {
+        while (!live(0)) await new Promise((r) => setTimeout(r, 5));
+      })(),
+      "new shard 0 live",
+    );
+    const conn = gateway.connections.find((c) =>
+      c.shard?.[0] === 0 && c.shard?.[1] === 2
+    )!;
+    assert.equal(
+      gateway.invalidateSession(false, { connectionId: conn.id }),
+      1,
+    );
+    // The shard closes the connection once it took the op 9 in, after its
+    // READY and GUILD_CREATEs (sent before it): it had completed.
+    await within(
+      (async () => {
+        while (
+          !gateway.log.some((e) =>
+            e.type === "close" && e.connectionId === conn.id
+          )
+        ) await new Promise((r) => setTimeout(r, 5));
+      })(),
+      "the op 9 taken in",
+    );
+    shard1.resolve();
+    await within(
+      (async () => {
+        while (liveAtSwitch === undefined) {
+          await new Promise((r) => setTimeout(r, 10));
+          await scheduler.advance(250);
+        }
+      })(),
+      "the switch",
+    );
+    assert.equal(
+      liveAtSwitch,
+      true,
+      "switched while new shard 0 had no session",
+    );
+    assert.deepEqual((await switched).to, 2);
+  } finally {
+    shard1.resolve();
     await shards.close();
     await served.close();
     gateway.close();
