@@ -136,6 +136,48 @@ class FreezableProxy {
 }
 
 /**
+ * A dispatch service on `scheduler` whose Redis is behind `proxy`, with one
+ * shard whose gateway nobody answers and a broker that is never reachable
+ * (events wait), its metrics on `metricsPort`.
+ */
+function serviceBehind(
+  proxy: FreezableProxy,
+  scheduler: VirtualScheduler,
+  metricsPort: number,
+  env: Record<string, string> = {},
+): DispatchService {
+  const gatewayBot = {
+    url: "ws://127.0.0.1:1",
+    shards: 1,
+    session_start_limit: {
+      total: 1000,
+      remaining: 1000,
+      reset_after: 0,
+      max_concurrency: 1,
+    },
+  };
+  return new DispatchService(
+    loadDispatchConfig({
+      BOT_TOKEN: "fake-token",
+      INTENTS: "1",
+      // Nothing listens here: the broker stays unreachable, events wait.
+      RABBIT_HOST: "127.0.0.1",
+      RABBIT_PORT: "1",
+      REDIS_HOST: "127.0.0.1",
+      REDIS_PORT: String(proxy.port),
+      REDIS_DB: String(REDIS_DB),
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(metricsPort),
+      ...env,
+    }),
+    {
+      fetch: () => Promise.resolve(Response.json(gatewayBot)),
+      scheduler,
+    },
+  );
+}
+
+/**
  * Advance the virtual clock in steps until `promise` settles, letting real
  * I/O (the HTTP request, the sockets) run between the steps.
  */
@@ -178,35 +220,9 @@ Deno.test({
   });
   const scheduler = new VirtualScheduler();
   const metricsPort = freePort();
-  const gatewayBot = {
-    url: "ws://127.0.0.1:1",
-    shards: 1,
-    session_start_limit: {
-      total: 1000,
-      remaining: 1000,
-      reset_after: 0,
-      max_concurrency: 1,
-    },
-  };
-  const service = new DispatchService(
-    loadDispatchConfig({
-      BOT_TOKEN: "fake-token",
-      INTENTS: "1",
-      // Nothing listens here: the broker stays unreachable, events wait.
-      RABBIT_HOST: "127.0.0.1",
-      RABBIT_PORT: "1",
-      REDIS_HOST: "127.0.0.1",
-      REDIS_PORT: String(proxy.port),
-      REDIS_DB: String(REDIS_DB),
-      STATE_ENABLED: "true",
-      PROMETHEUS_HOST: "127.0.0.1",
-      PROMETHEUS_PORT: String(metricsPort),
-    }),
-    {
-      fetch: () => Promise.resolve(Response.json(gatewayBot)),
-      scheduler,
-    },
-  );
+  const service = serviceBehind(proxy, scheduler, metricsPort, {
+    STATE_ENABLED: "true",
+  });
   const scrape = async (): Promise<string> => {
     const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     return await response.text();
@@ -270,33 +286,7 @@ Deno.test({
     port: Number(target.port || 6379),
   });
   const scheduler = new VirtualScheduler();
-  const service = new DispatchService(
-    loadDispatchConfig({
-      BOT_TOKEN: "fake-token",
-      INTENTS: "1",
-      RABBIT_HOST: "127.0.0.1",
-      RABBIT_PORT: "1",
-      REDIS_HOST: "127.0.0.1",
-      REDIS_PORT: String(proxy.port),
-      REDIS_DB: String(REDIS_DB),
-      PROMETHEUS_HOST: "127.0.0.1",
-      PROMETHEUS_PORT: String(freePort()),
-    }),
-    {
-      fetch: () =>
-        Promise.resolve(Response.json({
-          url: "ws://127.0.0.1:1",
-          shards: 1,
-          session_start_limit: {
-            total: 1000,
-            remaining: 1000,
-            reset_after: 0,
-            max_concurrency: 1,
-          },
-        })),
-      scheduler,
-    },
-  );
+  const service = serviceBehind(proxy, scheduler, freePort());
   const run = (ms: number, what: string) =>
     advanceUntil(
       scheduler,
