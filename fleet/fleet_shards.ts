@@ -39,7 +39,7 @@ import {
 } from "./shard_sets.ts";
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
 import { HeldEvents } from "./held_events.ts";
-import { watchCompletion } from "./shard_completion.ts";
+import { watchMarks } from "./shard_completion.ts";
 import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
@@ -693,21 +693,19 @@ export class FleetShards {
    * again once its new session is complete. The marks go to Redis in order.
    */
   #watch(set: ShardSet, shard: Shard, resumed: boolean): void {
-    let marks = Promise.resolve();
-    const mark = (ready: boolean) => {
-      marks = marks.then(() => this.#mark(set, shard, ready));
-    };
-    const stop = watchCompletion(shard, resumed, {
-      complete: () => mark(true),
-      lost: () => mark(false),
-    });
+    const stop = watchMarks(
+      shard,
+      resumed,
+      this.#scheduler,
+      (ready) => this.#mark(set, shard, ready),
+    );
     set.watchers.set(shard.id, stop);
   }
 
-  /** Mark `shard` of the new `set` ready (complete) or not (its session ended). */
-  async #mark(set: ShardSet, shard: Shard, ready: boolean): Promise<void> {
+  /** Mark a new shard ready (complete) or not; `false`: Redis not told. */
+  async #mark(set: ShardSet, shard: Shard, ready: boolean): Promise<boolean> {
     const id = shard.id;
-    if (set !== this.#next || set.shards.get(id) !== shard) return;
+    if (set !== this.#next || set.shards.get(id) !== shard) return true;
     try {
       if (!ready) {
         logger.info(
@@ -721,7 +719,7 @@ export class FleetShards {
           this.#leaseNow(),
           true,
         );
-        return;
+        return true;
       }
       // Its session first: once marked, the set may flip without this
       // process, and whoever takes the shard over resumes from it.
@@ -733,12 +731,14 @@ export class FleetShards {
         this.#leaseNow(),
       );
       if (flipped) await this.#tickNow(true);
+      return true;
     } catch (error) {
       logger.warn("Could not mark shard {id} {what}: {error}", {
         id,
         what: ready ? "ready" : "no longer ready",
         error,
       });
+      return false;
     }
   }
 

@@ -153,8 +153,10 @@ export class ReshardingShards {
    * @param shardCount The new count.
    * @param options The day's session starts left, to refuse early.
    * @returns What the switch did.
-   * @throws {ReshardError} When not started, already resharding, or the
-   * session starts left cannot cover the new set.
+   * @throws {ReshardError} When not started, already resharding, the
+   * session starts left cannot cover the new set, or a new shard stopped
+   * before the switch (a fatal close after its READY, or `close()`): the
+   * old set runs on.
    * @throws {RangeError} When `shardCount` is not an integer from 1 to
    * 65,536 or `sessionStartsLeft` not an integer >= 0.
    */
@@ -184,9 +186,24 @@ export class ReshardingShards {
     // Every new shard complete at once: one that completed and then lost
     // its session (op 9, 4007, 4009) counts again once its new one is.
     const all = whenAllComplete(next.shards);
+    // A new shard stopped (a fatal close after its READY, or close()): the
+    // set can never complete, and the wait would never end.
+    const stopped = Promise.withResolvers<never>();
+    stopped.promise.catch(() => {}); // also rejected by the closes below
+    const offs = next.shards.map((shard) =>
+      shard.on("state", ({ current }) => {
+        if (current !== "closed") return;
+        stopped.reject(
+          new ReshardError(
+            `Cannot reshard to ${shardCount} shards: new shard ${shard.id} stopped before the switch`,
+          ),
+        );
+      })
+    );
     try {
       await Promise.race([
         all.complete,
+        stopped.promise,
         Promise.all(next.shards.map((shard) => shard.connect())).then(() =>
           all.complete
         ),
@@ -198,6 +215,7 @@ export class ReshardingShards {
       throw error;
     } finally {
       all.stop();
+      for (const off of offs) off();
     }
     // The switch: held events the old set did not deliver go out now, and
     // from here on the new set delivers (the old one, until closed, only

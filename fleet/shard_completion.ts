@@ -5,7 +5,11 @@
  *
  * @module
  */
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
 import type { Shard } from "../gateway/shard.ts";
+
+/** How long a mark Redis was not told of waits before it is sent again. */
+export const MARK_RETRY_MS = 1_000;
 
 /** What {@linkcode watchCompletion} reports. */
 export interface CompletionHandlers {
@@ -111,4 +115,47 @@ export function whenAllComplete(shards: readonly Shard[]): {
   );
   if (shards.length === 0) resolve();
   return { complete: promise, stop: () => stops.forEach((stop) => stop()) };
+}
+
+/**
+ * {@linkcode watchCompletion}, each change sent with `mark` (in order, one
+ * at a time), and a mark that failed (`mark` resolved `false`: Redis away)
+ * sent again {@linkcode MARK_RETRY_MS} later while it is still the shard's
+ * state: a withdrawal lost once left a lost shard counted, and the set
+ * flipped while its guilds had no session.
+ *
+ * @param shard The shard, before it connects.
+ * @param resuming It resumes a session that was complete.
+ * @param scheduler The clock of the retries.
+ * @param mark Tells Redis; `false` when it could not.
+ * @returns A function that stops watching and retrying.
+ */
+export function watchMarks(
+  shard: Shard,
+  resuming: boolean,
+  scheduler: Scheduler,
+  mark: (ready: boolean) => Promise<boolean>,
+): () => void {
+  let marks = Promise.resolve();
+  let wanted: boolean | undefined;
+  let retry: TimerId | undefined;
+  const send = (ready: boolean): void => {
+    wanted = ready;
+    marks = marks.then(async () => {
+      if (await mark(ready) || wanted !== ready) return;
+      if (retry !== undefined) scheduler.clearTimeout(retry);
+      retry = scheduler.setTimeout(() => {
+        if (wanted === ready) send(ready);
+      }, MARK_RETRY_MS);
+    });
+  };
+  const stop = watchCompletion(shard, resuming, {
+    complete: () => send(true),
+    lost: () => send(false),
+  });
+  return () => {
+    wanted = undefined;
+    if (retry !== undefined) scheduler.clearTimeout(retry);
+    stop();
+  };
 }

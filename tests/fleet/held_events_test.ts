@@ -5,7 +5,12 @@ import {
   MemoryDuplicateFilter,
 } from "../../fleet/duplicate_filter.ts";
 import { HeldEvents, PRUNE_LIMIT } from "../../fleet/held_events.ts";
-import { watchCompletion } from "../../fleet/shard_completion.ts";
+import {
+  MARK_RETRY_MS,
+  watchCompletion,
+  watchMarks,
+} from "../../fleet/shard_completion.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { Gen } from "../_fakes/prng.ts";
 import type { Shard } from "../../gateway/shard.ts";
@@ -428,4 +433,47 @@ Deno.test("HeldEvents.fromSet: an event of a set switched away from is delivered
   const plain = new HeldEvents((e) => unfiltered.push(e));
   plain.fromSet(old, current, undefined, shard, dispatch("c"));
   assert.deepEqual(unfiltered, []);
+});
+
+Deno.test("watchMarks: a mark Redis was not told of (a withdrawal of a lost shard, say) is sent again until it is, unless the shard's state changed; nothing is left after stop", async () => {
+  const scheduler = new VirtualScheduler();
+  const source = new DispatchSource();
+  const sent: string[] = [];
+  let failing = 0;
+  const stop = watchMarks(
+    source as unknown as Shard,
+    false,
+    scheduler,
+    (ready) => {
+      sent.push(ready ? "ready" : "withdraw");
+      return Promise.resolve(failing-- <= 0);
+    },
+  );
+  source.emit("READY", { id: "a", guilds: [] });
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(sent, ["ready"]);
+  failing = 2; // Redis away for the withdrawal and its first retry
+  source.state("identifying", true); // op 9 d:false: its session is gone
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(sent, ["ready", "withdraw"]);
+  await scheduler.advance(MARK_RETRY_MS);
+  assert.deepEqual(sent, ["ready", "withdraw", "withdraw"]);
+  await scheduler.advance(MARK_RETRY_MS);
+  assert.deepEqual(sent, ["ready", "withdraw", "withdraw", "withdraw"]);
+  await scheduler.advance(10 * MARK_RETRY_MS);
+  assert.equal(sent.length, 4, "told at last: no more retries");
+  // A failed mark that is still the shard's state is sent again too.
+  failing = 1;
+  source.emit("READY", { id: "b", guilds: [] });
+  await scheduler.flushMicrotasks();
+  assert.deepEqual(sent.slice(4), ["ready"]);
+  await scheduler.advance(MARK_RETRY_MS);
+  assert.deepEqual(sent.slice(4), ["ready", "ready"]);
+  failing = 1;
+  source.state("identifying", true);
+  await scheduler.flushMicrotasks();
+  stop();
+  await scheduler.advance(10 * MARK_RETRY_MS);
+  assert.deepEqual(sent.slice(6), ["withdraw"], "stopped: not again");
+  assert.equal(scheduler.pending, 0);
 });
