@@ -56,7 +56,7 @@ function withholdingGateway(): {
   return {
     url,
     ready,
-    async close() {
+    async close(): Promise<void> {
       for (const socket of sockets) {
         try {
           socket.close();
