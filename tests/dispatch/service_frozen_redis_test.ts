@@ -14,6 +14,7 @@ import { withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { freePort, REDIS_DB } from "./_service_harness.ts";
+import { PrivateRedis } from "../_fakes/private_redis.ts";
 
 const redisServer = testRedis();
 
@@ -136,6 +137,23 @@ class FreezableProxy {
 }
 
 /**
+ * Run `body` against a redis-server of its own: these tests freeze their
+ * Redis and count its keys, and the shared test server's databases belong
+ * to other files (service_e2e_test.ts's sessions were flushed mid-test).
+ */
+async function withOwnRedis(
+  body: (url: string) => Promise<void>,
+): Promise<void> {
+  const server = new PrivateRedis();
+  await server.start();
+  try {
+    await body(server.url);
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
  * A dispatch service on `scheduler` whose Redis is behind `proxy`, with one
  * shard whose gateway nobody answers and a broker that is never reachable
  * (events wait), its metrics on `metricsPort`.
@@ -209,69 +227,69 @@ Deno.test({
   ignore: redisServer.ignore,
   sanitizeResources: false,
   sanitizeOps: false,
-}, async () => {
-  const target = new URL(redisServer.url);
-  const admin = new Redis(`${redisServer.url}/${REDIS_DB}`);
-  await admin.flushdb();
-  await admin.sadd("guild_keys", "g1", "g2", "g3");
-  const proxy = new FreezableProxy({
-    hostname: target.hostname,
-    port: Number(target.port || 6379),
-  });
-  const scheduler = new VirtualScheduler();
-  const metricsPort = freePort();
-  const service = serviceBehind(proxy, scheduler, metricsPort, {
-    STATE_ENABLED: "true",
-  });
-  const scrape = async (): Promise<string> => {
-    const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
-    return await response.text();
-  };
-  try {
-    await withLogRecords(async (records) => {
-      await advanceUntil(scheduler, service.start(), "the service started");
-      const before = await advanceUntil(scheduler, scrape(), "/metrics");
-      assert.match(before, /^state_guilds 3$/m);
-
-      proxy.freeze();
-      // The scrape that counts while Redis is frozen answers in time.
-      const frozen = await advanceUntil(
-        scheduler,
-        scrape(),
-        "/metrics while Redis is frozen",
-      );
-      assert.match(frozen, /^state_guilds 3$/m, "the last value, kept");
-      // And the next ones too (the read in flight is not repeated).
-      await advanceUntil(scheduler, scrape(), "/metrics again");
-      // The periodic save hangs: said once, however long it lasts.
-      await advanceUntil(
-        scheduler,
-        (async () => {
-          while (!records.some((r) => stalled(r.message))) {
-            await scheduler.advance(1_000);
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          }
-        })(),
-        "the stalled save said",
-      );
-      const end = scheduler.now() + 30_000;
-      await advanceUntil(
-        scheduler,
-        (async () => {
-          while (scheduler.now() < end) await scheduler.advance(1_000);
-        })(),
-        "30 s more of the freeze",
-      );
-      assert.equal(records.filter((r) => stalled(r.message)).length, 1);
-      proxy.thaw();
-      await advanceUntil(scheduler, service.close(), "the service closed");
+}, () =>
+  withOwnRedis(async (redisUrl) => {
+    const target = new URL(redisUrl);
+    const admin = new Redis(`${redisUrl}/${REDIS_DB}`);
+    await admin.flushdb();
+    await admin.sadd("guild_keys", "g1", "g2", "g3");
+    const proxy = new FreezableProxy({
+      hostname: target.hostname,
+      port: Number(target.port || 6379),
     });
-  } finally {
-    proxy.close();
-    await admin.flushdb().catch(() => {});
-    admin.disconnect();
-  }
-});
+    const scheduler = new VirtualScheduler();
+    const metricsPort = freePort();
+    const service = serviceBehind(proxy, scheduler, metricsPort, {
+      STATE_ENABLED: "true",
+    });
+    const scrape = async (): Promise<string> => {
+      const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      return await response.text();
+    };
+    try {
+      await withLogRecords(async (records) => {
+        await advanceUntil(scheduler, service.start(), "the service started");
+        const before = await advanceUntil(scheduler, scrape(), "/metrics");
+        assert.match(before, /^state_guilds 3$/m);
+
+        proxy.freeze();
+        // The scrape that counts while Redis is frozen answers in time.
+        const frozen = await advanceUntil(
+          scheduler,
+          scrape(),
+          "/metrics while Redis is frozen",
+        );
+        assert.match(frozen, /^state_guilds 3$/m, "the last value, kept");
+        // And the next ones too (the read in flight is not repeated).
+        await advanceUntil(scheduler, scrape(), "/metrics again");
+        // The periodic save hangs: said once, however long it lasts.
+        await advanceUntil(
+          scheduler,
+          (async () => {
+            while (!records.some((r) => stalled(r.message))) {
+              await scheduler.advance(1_000);
+              await new Promise((resolve) => setTimeout(resolve, 0));
+            }
+          })(),
+          "the stalled save said",
+        );
+        const end = scheduler.now() + 30_000;
+        await advanceUntil(
+          scheduler,
+          (async () => {
+            while (scheduler.now() < end) await scheduler.advance(1_000);
+          })(),
+          "30 s more of the freeze",
+        );
+        assert.equal(records.filter((r) => stalled(r.message)).length, 1);
+        proxy.thaw();
+        await advanceUntil(scheduler, service.close(), "the service closed");
+      });
+    } finally {
+      proxy.close();
+      admin.disconnect();
+    }
+  }));
 
 Deno.test({
   name:
@@ -279,62 +297,63 @@ Deno.test({
   ignore: redisServer.ignore,
   sanitizeResources: false,
   sanitizeOps: false,
-}, async () => {
-  const target = new URL(redisServer.url);
-  const proxy = new FreezableProxy({
-    hostname: target.hostname,
-    port: Number(target.port || 6379),
-  });
-  const scheduler = new VirtualScheduler();
-  const service = serviceBehind(proxy, scheduler, freePort());
-  const run = (ms: number, what: string) =>
-    advanceUntil(
-      scheduler,
-      (async () => {
-        const end = scheduler.now() + ms;
-        while (scheduler.now() < end) {
-          await scheduler.advance(250);
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-      })(),
-      what,
-    );
-  const until = (records: LogRecord[], text: string) =>
-    advanceUntil(
-      scheduler,
-      (async () => {
-        while (!records.some((r) => r.message.join("").includes(text))) {
-          await scheduler.advance(250);
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-      })(),
-      text,
-    );
-  const said = (records: LogRecord[], text: string) =>
-    records.filter((r) => r.message.join("").includes(text)).length;
-  try {
-    await withLogRecords(async (records) => {
-      await advanceUntil(scheduler, service.start(), "the service started");
-      await run(2_000, "a save or two");
-      proxy.freeze();
-      await until(records, "has not completed");
-      // Redis answers, but refuses the writes (maxmemory reached, say).
-      proxy.fail("OOM command not allowed when used memory > 'maxmemory'");
-      proxy.thaw();
-      await until(records, "Saving sessions to Redis failed");
-      await run(5_000, "saves failing");
-      assert.equal(said(records, "Redis answers again"), 0);
-      proxy.fail(undefined);
-      await until(records, "Redis answers again");
-      await run(3_000, "saves succeeding");
-      assert.equal(said(records, "Redis answers again"), 1);
-      assert.equal(said(records, "has not completed"), 1);
-      await advanceUntil(scheduler, service.close(), "the service closed");
-    }, "info");
-  } finally {
-    proxy.close();
-  }
-});
+}, () =>
+  withOwnRedis(async (redisUrl) => {
+    const target = new URL(redisUrl);
+    const proxy = new FreezableProxy({
+      hostname: target.hostname,
+      port: Number(target.port || 6379),
+    });
+    const scheduler = new VirtualScheduler();
+    const service = serviceBehind(proxy, scheduler, freePort());
+    const run = (ms: number, what: string) =>
+      advanceUntil(
+        scheduler,
+        (async () => {
+          const end = scheduler.now() + ms;
+          while (scheduler.now() < end) {
+            await scheduler.advance(250);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+        what,
+      );
+    const until = (records: LogRecord[], text: string) =>
+      advanceUntil(
+        scheduler,
+        (async () => {
+          while (!records.some((r) => r.message.join("").includes(text))) {
+            await scheduler.advance(250);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+        text,
+      );
+    const said = (records: LogRecord[], text: string) =>
+      records.filter((r) => r.message.join("").includes(text)).length;
+    try {
+      await withLogRecords(async (records) => {
+        await advanceUntil(scheduler, service.start(), "the service started");
+        await run(2_000, "a save or two");
+        proxy.freeze();
+        await until(records, "has not completed");
+        // Redis answers, but refuses the writes (maxmemory reached, say).
+        proxy.fail("OOM command not allowed when used memory > 'maxmemory'");
+        proxy.thaw();
+        await until(records, "Saving sessions to Redis failed");
+        await run(5_000, "saves failing");
+        assert.equal(said(records, "Redis answers again"), 0);
+        proxy.fail(undefined);
+        await until(records, "Redis answers again");
+        await run(3_000, "saves succeeding");
+        assert.equal(said(records, "Redis answers again"), 1);
+        assert.equal(said(records, "has not completed"), 1);
+        await advanceUntil(scheduler, service.close(), "the service closed");
+      }, "info");
+    } finally {
+      proxy.close();
+    }
+  }));
 
 function stalled(message: readonly unknown[]): boolean {
   return message.join("").includes("has not completed");
