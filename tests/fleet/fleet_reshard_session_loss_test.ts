@@ -98,8 +98,10 @@ sceneTest(
       );
       // New shard 1's mark goes through now: the set is not complete.
       valve.open();
+      // Up to a minute: its IDENTIFY again waits for the session pacer's
+      // random delay and the fake's one IDENTIFY per bucket every 5 s.
       let switched = false;
-      for (let i = 0; i < 80 && !switched; i++) {
+      for (let i = 0; i < 240 && !switched; i++) {
         await step(s, valve, 250);
         const count = await s.direct.hget(
           `${s.prefix}:fleet:generation`,
