@@ -309,10 +309,7 @@ export class CommandHandler {
     if (total === 0) {
       // Not started yet: the shard may be this process's soon.
       counter.inc({ result: "retried" });
-      scheduler.setTimeout(
-        () => message.nack(true).catch(() => {}),
-        REQUEUE_DELAY,
-      );
+      this.#requeueLater(message);
       return;
     }
     const now = scheduler.now();
@@ -393,9 +390,7 @@ export class CommandHandler {
       // After a wait: a queue refusing every copy (full, with
       // reject-publish) would otherwise hand it straight back, unstamped,
       // thousands of times a second.
-      this.#options.scheduler.setTimeout(() => {
-        if (!signal?.aborted) void message.nack(true).catch(() => {});
-      }, REQUEUE_DELAY);
+      this.#requeueLater(message, signal);
       return;
     }
     await message.ack().catch(() => {});
@@ -416,6 +411,16 @@ export class CommandHandler {
     shard.connect().catch(() => {});
   }
 
+  /**
+   * Put the delivery back in the queue after {@linkcode REQUEUE_DELAY}
+   * (unless its consumer ended meanwhile: the broker redelivers it then).
+   */
+  #requeueLater(message: CommandMessage, signal?: AbortSignal): void {
+    this.#options.scheduler.setTimeout(() => {
+      if (!signal?.aborted) void message.nack(true).catch(() => {});
+    }, REQUEUE_DELAY);
+  }
+
   /** The shard refused the command as closed: requeue it or reject it. */
   async #closed(
     message: CommandMessage,
@@ -433,10 +438,7 @@ export class CommandHandler {
     if (comesBack && now - since < MAX_REQUEUE_TIME) {
       this.#requeuingSince.set(id, since);
       this.#options.counter.inc({ result: "retried" });
-      scheduler.setTimeout(
-        () => message.nack(true).catch(() => {}),
-        REQUEUE_DELAY,
-      );
+      this.#requeueLater(message);
       return;
     }
     if (!this.#dropping.has(id)) {
