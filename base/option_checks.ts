@@ -77,6 +77,17 @@ export function shown(value: unknown): string {
 }
 
 /**
+ * {@linkcode shown}, with a string quoted: `'intents="513"'`, where
+ * `'intents=513'` would look like a valid value.
+ *
+ * @param value The value.
+ * @returns Its rendering for a message.
+ */
+export function shownQuoted(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : shown(value);
+}
+
+/**
  * Check that an option, when given, is a URL with one of `protocols`.
  *
  * @param what Who is being created, for the message (`"client"`).

@@ -8,6 +8,7 @@ import {
   assertIntegerOption,
   assertSchedulerOption,
   shown,
+  shownQuoted,
 } from "../base/option_checks.ts";
 import type { BackoffOptions } from "../base/backoff.ts";
 import type { IdentifyQueue } from "./identify_queue.ts";
@@ -286,7 +287,7 @@ export function assertShardOptions(options: ShardOptions): void {
     const Refusal = typeof intents === "number" ? RangeError : TypeError;
     throw new Refusal(
       `Cannot create shard as 'intents' must be an integer made of documented intent bits: current value 'intents=${
-        typeof intents === "string" ? JSON.stringify(intents) : shown(intents)
+        shownQuoted(intents)
       }'`,
     );
   }

@@ -16,6 +16,7 @@ import {
   isClass,
   isUrl,
   shown,
+  shownQuoted,
 } from "../base/option_checks.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import { assertCacheOptionsShape } from "../cache/options.ts";
@@ -148,7 +149,7 @@ export function assertClientOptions(options: CheckedClientOptions): void {
     const Refusal = typeof intents === "number" ? RangeError : TypeError;
     throw new Refusal(
       `Cannot create client as 'intents' must be an integer made of documented intent bits (build it from GatewayIntent): current value 'intents=${
-        typeof intents === "string" ? JSON.stringify(intents) : shown(intents)
+        shownQuoted(intents)
       }'`,
     );
   }

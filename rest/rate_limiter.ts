@@ -12,7 +12,7 @@
  */
 import { Fifo } from "../base/fifo.ts";
 import { ForwardClock } from "../base/forward_clock.ts";
-import { shown } from "../base/option_checks.ts";
+import { shownQuoted } from "../base/option_checks.ts";
 import {
   clampTimerDelay,
   type Scheduler,
@@ -305,7 +305,7 @@ export class RateLimiter implements RateLimitView {
         const Refusal = typeof limit === "number" ? RangeError : TypeError;
         throw new Refusal(
           `Cannot create rate limiter as '${name}' must be a positive integer: current value '${name}=${
-            typeof limit === "string" ? JSON.stringify(limit) : shown(limit)
+            shownQuoted(limit)
           }'`,
         );
       }
