@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { isRecord } from "../base/is_record.ts";
 
 /**
  * The smallest HELLO `heartbeat_interval` the shard accepts, in
@@ -41,10 +42,8 @@ export function isObject(
   return typeof value === "object" && value !== null;
 }
 
-/** Whether `value` is an object that is not `null` or an array. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// The cache's reducers and stores read it from here, beside the guards.
+export { isRecord } from "../base/is_record.ts";
 
 /** A short rendering of a value for a message (never a whole payload). */
 export function describeValue(value: unknown): string {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isRecord } from "../base/is_record.ts";
 import type {
   ApplicationCommandInteractionData,
   Interaction,
@@ -43,11 +44,7 @@ export interface Found {
 export function assertInteraction(
   interaction: unknown,
 ): asserts interaction is Interaction {
-  // (interactions/ may not import gateway's payload guards.)
-  const object = typeof interaction === "object" && interaction !== null &&
-      !Array.isArray(interaction)
-    ? interaction as Record<string, unknown>
-    : undefined;
+  const object = isRecord(interaction) ? interaction : undefined;
   if (typeof object?.type === "number") return;
   throw new TypeError(
     `Cannot handle interaction as 'interaction' must be an interaction object with a numeric 'type': current value '${

@@ -319,9 +319,8 @@ export function parseJson(text: string): unknown {
   }
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// The shared record check, under the name REST's modules use.
+export { isRecord as isObject } from "../base/is_record.ts";
 
 /** One request as built by `#prepare`. */
 export interface PreparedRequest {
