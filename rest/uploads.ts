@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { isRecord } from "../base/is_record.ts";
 import { readBounded } from "../base/read_bounded.ts";
 import {
   deadlineSignal,
@@ -334,9 +335,7 @@ export function multipartBody(
 
 /** A shallow copy of an object; anything else becomes `{}`. */
 function objectCopy(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? { ...(value as Record<string, unknown>) }
-    : {};
+  return isRecord(value) ? { ...value } : {};
 }
 
 async function toBlob(
