@@ -159,20 +159,11 @@ export class ManagerSessions {
    */
   save(): Promise<void> {
     const store = this.#store;
-    const now = this.#scheduler.now();
-    const sessions: SavedSession[] = [];
-    for (const shard of this.#shards.values()) {
-      const session = shard.session;
-      if (!session) continue;
-      sessions.push({
-        shardId: shard.id,
-        shardCount: this.#shardCount,
-        sessionId: session.sessionId,
-        sequence: session.sequence,
-        resumeUrl: session.resumeUrl,
-        savedAt: now,
-      });
-    }
+    const sessions = sessionsOf(
+      this.#shards,
+      this.#shardCount,
+      this.#scheduler.now(),
+    );
     return this.#inTurn(() => store.save(sessions));
   }
 
@@ -217,26 +208,12 @@ export class ManagerSessions {
    * @param saved What {@linkcode ManagerSessions.load} returned.
    */
   restore(saved: readonly SavedSession[]): void {
-    const now = this.#scheduler.now();
-    for (const session of saved) {
-      const shard = this.#shards.get(session.shardId);
-      // A running shard (start() called again) keeps its live session.
-      if (!shard || (shard.status !== "idle" && shard.status !== "closed")) {
-        continue;
-      }
-      if (isSessionUsable(session, { shardCount: this.#shardCount, now })) {
-        shard.restore({
-          sessionId: session.sessionId,
-          sequence: session.sequence,
-          resumeUrl: session.resumeUrl,
-        });
-      } else {
-        logger.info(
-          "Shard {shardId}: the saved session is stale or for another shard count; identifying",
-          { shardId: session.shardId },
-        );
-      }
-    }
+    restoreUsable(
+      this.#shards,
+      saved,
+      this.#shardCount,
+      this.#scheduler.now(),
+    );
   }
 
   /** Start saving on the timer; one timer however often it is called. */
@@ -481,4 +458,70 @@ async function within<T>(
     );
   }
   return await answer;
+}
+
+/**
+ * The sessions of `shards` as they stand, dated `savedAt`: what a save
+ * writes, and what a resumable close leaves for a restart in the process.
+ *
+ * @param shards The shards, by ID.
+ * @param shardCount Their shard count.
+ * @param savedAt The time to date them with.
+ * @returns One session per shard that has one.
+ */
+export function sessionsOf(
+  shards: ReadonlyMap<number, Shard>,
+  shardCount: number,
+  savedAt: number,
+): SavedSession[] {
+  const sessions: SavedSession[] = [];
+  for (const shard of shards.values()) {
+    const session = shard.session;
+    if (!session) continue;
+    sessions.push({
+      shardId: shard.id,
+      shardCount,
+      sessionId: session.sessionId,
+      sequence: session.sequence,
+      resumeUrl: session.resumeUrl,
+      savedAt,
+    });
+  }
+  return sessions;
+}
+
+/**
+ * Hand each idle or closed shard of `shards` its saved session when it is
+ * usable at `now` (not stale, same shard count); a running shard (start()
+ * called again) keeps its live one.
+ *
+ * @param shards The shards, by ID.
+ * @param saved Saved sessions.
+ * @param shardCount The shards' count.
+ * @param now The current time (the sessions' clock).
+ */
+export function restoreUsable(
+  shards: ReadonlyMap<number, Shard>,
+  saved: readonly SavedSession[],
+  shardCount: number,
+  now: number,
+): void {
+  for (const session of saved) {
+    const shard = shards.get(session.shardId);
+    if (!shard || (shard.status !== "idle" && shard.status !== "closed")) {
+      continue;
+    }
+    if (isSessionUsable(session, { shardCount, now })) {
+      shard.restore({
+        sessionId: session.sessionId,
+        sequence: session.sequence,
+        resumeUrl: session.resumeUrl,
+      });
+    } else {
+      logger.info(
+        "Shard {shardId}: the saved session is stale or for another shard count; identifying",
+        { shardId: session.shardId },
+      );
+    }
+  }
 }

@@ -17,11 +17,7 @@ import {
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
-import {
-  isSessionUsable,
-  type SavedSession,
-  type SessionStore,
-} from "./session_store.ts";
+import type { SavedSession, SessionStore } from "./session_store.ts";
 import {
   Shard,
   type ShardCloseOptions,
@@ -45,7 +41,11 @@ import type {
   UpdateVoiceStateData,
 } from "../types/gateway_payloads.ts";
 import type { GuildMembersChunkDispatch } from "../types/dispatch_payloads.ts";
-import { ManagerSessions } from "./_manager_sessions.ts";
+import {
+  ManagerSessions,
+  restoreUsable,
+  sessionsOf,
+} from "./_manager_sessions.ts";
 import { handLimit, managerQueue } from "./_manager_pacing.ts";
 
 export { pacingOptions } from "./_manager_pacing.ts";
@@ -176,12 +176,7 @@ export function currentSessions(
   manager: ShardManager,
   savedAt: number,
 ): SavedSession[] {
-  const { shardCount } = manager;
-  const sessions: SavedSession[] = [];
-  for (const { id: shardId, session } of manager.shards.values()) {
-    if (session) sessions.push({ ...session, shardId, shardCount, savedAt });
-  }
-  return sessions;
+  return sessionsOf(manager.shards, manager.shardCount, savedAt);
 }
 
 /**
@@ -197,13 +192,7 @@ export function restoreSessions(
   saved: readonly SavedSession[],
   now: number,
 ): void {
-  const { shardCount } = manager;
-  for (const session of saved) {
-    const shard = manager.shard(session.shardId);
-    if (!shard || !isSessionUsable(session, { shardCount, now })) continue;
-    const { sessionId, sequence, resumeUrl } = session;
-    shard.restore({ sessionId, sequence, resumeUrl });
-  }
+  restoreUsable(manager.shards, saved, manager.shardCount, now);
 }
 
 /**
