@@ -93,6 +93,20 @@ function handler(
   };
 }
 
+/** A handler of a process that runs shard 0 of 2; another runs shard 1. */
+function shardZeroOfTwo(scheduler: VirtualScheduler): {
+  own: ReturnType<typeof recordingShard>;
+  commands: CommandHandler;
+  results: Record<string, number>;
+} {
+  const own = recordingShard();
+  const { handler: commands, results } = handler(scheduler, own, undefined, {
+    total: 2,
+    run: { 0: own },
+  });
+  return { own, commands, results };
+}
+
 const SOUNDS = { op: 31, d: { guild_ids: ["41771983423143937"] } };
 
 /** A publish made on a delivery's channel. */
@@ -380,13 +394,8 @@ const GUILD_OF_SHARD = ["41771983423143937", "41771983427338241"] as const;
 Deno.test("CommandHandler: a command for another process's shard (below SHARDS_TOTAL) is published again at the tail of the queue for it, stamped, and acked; a shard the bot does not have is refused", async () => {
   await withLogRecords(async (records) => {
     const scheduler = new VirtualScheduler({ start: 1_000_000 });
-    const own = recordingShard();
     const channel = recordingChannel();
-    // This process runs shard 0 of 2; another runs shard 1.
-    const { handler: commands, results } = handler(scheduler, own, undefined, {
-      total: 2,
-      run: { 0: own },
-    });
+    const { own, commands, results } = shardZeroOfTwo(scheduler);
     const presence = {
       op: 3,
       d: { since: null, activities: [], status: "idle", afk: false },
@@ -431,12 +440,8 @@ Deno.test("CommandHandler: a command for another process's shard (below SHARDS_T
 Deno.test("CommandHandler: a bounced copy is published again after 1 s with its first bounce kept, and rejected once MAX_REQUEUE_TIME has passed since it, said once per shard", async () => {
   await withLogRecords(async (records) => {
     const scheduler = new VirtualScheduler({ start: 1_000_000 });
-    const own = recordingShard();
     const channel = recordingChannel();
-    const { handler: commands, results } = handler(scheduler, own, undefined, {
-      total: 2,
-      run: { 0: own },
-    });
+    const { commands, results } = shardZeroOfTwo(scheduler);
     const copy = (first: number) => {
       const delivery = new Delivery({ op: 1, shard: 1 }, channel);
       delivery.properties = { headers: { [BOUNCE_HEADER]: first } };
@@ -483,11 +488,7 @@ Deno.test("CommandHandler: a bounced copy is published again after 1 s with its 
 Deno.test("CommandHandler: an op 4 or 8 command whose guild_id is above 2^64 - 1 is rejected as malformed; whatever throws, the delivery is settled", async () => {
   await withLogRecords(async (records) => {
     const scheduler = new VirtualScheduler();
-    const own = recordingShard();
-    const { handler: commands, results } = handler(scheduler, own, undefined, {
-      total: 2,
-      run: { 0: own },
-    });
+    const { own, commands, results } = shardZeroOfTwo(scheduler);
     const members = {
       op: 8,
       d: { guild_id: "99999999999999999999", query: "", limit: 0 },
