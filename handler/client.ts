@@ -19,12 +19,14 @@ import {
   handlerRoutes,
   warnMisspeltMethods,
 } from "./handler_routes.ts";
-import { GatewayError } from "../gateway/errors.ts";
 import { HeldTotal } from "./held_total.ts";
 import { ShardSlot } from "./shard_slot.ts";
 import { assertClientOptions, startRefusal } from "./client_options_check.ts";
-import { checkGatewayBot } from "./gateway_bot_check.ts";
-import type { SessionStartLimit } from "../gateway/identify_queue.ts";
+import { fetchGatewayBot } from "./gateway_bot_check.ts";
+import {
+  MemoryIdentifyQueue,
+  type SessionStartLimit,
+} from "../gateway/identify_queue.ts";
 import { realScheduler, settlesWithin } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
@@ -35,11 +37,7 @@ import {
   type ShardManagerCloseOptions,
   type ShardManagerOptions,
 } from "../gateway/shard_manager.ts";
-import { TOKEN_HELP } from "../gateway/shard_state.ts";
-import { DiscordApiError } from "../rest/errors.ts";
-import { TokenRejectedError } from "../rest/invalid_requests.ts";
 import type { SavedSession } from "../gateway/session_store.ts";
-import type { GatewayBotResponse } from "../rest/payloads.ts";
 import { RestClient } from "../rest/rest_client.ts";
 import { warnUndeliverable } from "./_undeliverable.ts";
 import {
@@ -183,6 +181,13 @@ export class Client {
    * start() RESUMEs them.
    */
   #keptSessions: SavedSession[] = [];
+  /**
+   * The identify queue when none is given, kept across `start()` calls: a
+   * start right after a stop must wait out the 5 s window its last
+   * IDENTIFY opened, or Discord answers op 9 and that IDENTIFY, one of the
+   * day's, is spent for nothing.
+   */
+  #ownQueue: MemoryIdentifyQueue | undefined;
   /** Applies each dispatch to the cache (see {@linkcode ClientCacheFeed}). */
   readonly #cacheFeed: ClientCacheFeed;
   readonly #options: ClientOptions;
@@ -572,7 +577,7 @@ export class Client {
     let shardCount = typeof shards === "number" ? shards : 1;
     let sessionStartLimit: SessionStartLimit | undefined;
     if (gatewayUrl === undefined || shards === "recommended") {
-      const bot = await this.#getGatewayBot(signal);
+      const bot = await fetchGatewayBot(this.rest, signal);
       gatewayUrl ??= bot.url;
       if (shards === undefined || shards === "recommended") {
         shardCount = bot.shards;
@@ -587,8 +592,13 @@ export class Client {
         },
       );
     }
+    const identifyQueue = passed.identifyQueue ??
+      (this.#ownQueue ??= new MemoryIdentifyQueue({
+        scheduler: passed.scheduler ?? realScheduler,
+      }));
     const managerOptions: ShardManagerOptions = {
       ...passed,
+      identifyQueue,
       gatewayUrl,
       shardCount,
     };
@@ -601,34 +611,10 @@ export class Client {
       managerOptions.shardIds = shardIds;
     }
     if (sessionStartLimit) {
-      const pacing = pacingOptions(sessionStartLimit, passed.identifyQueue);
+      const pacing = pacingOptions(sessionStartLimit, identifyQueue);
       Object.assign(managerOptions, pacing);
     }
     return new ShardManager(managerOptions);
-  }
-
-  /**
-   * GET /gateway/bot, with a rejected token said as such: by its 401, or
-   * by the REST client, which refuses the call after an earlier 401.
-   */
-  async #getGatewayBot(
-    signal: AbortSignal,
-  ): Promise<GatewayBotResponse> {
-    try {
-      return checkGatewayBot(await this.rest.getGatewayBot({ signal }));
-    } catch (error) {
-      const on = error instanceof DiscordApiError && error.status === 401
-        ? "GET /gateway/bot"
-        : error instanceof TokenRejectedError
-        ? `${error.rejectedBy}, so GET /gateway/bot was not sent`
-        : undefined;
-      if (on === undefined) throw error;
-      throw new GatewayError(
-        "authentication_failed",
-        `Discord rejected the token (HTTP 401 on ${on}): ${TOKEN_HELP}`,
-        { cause: error },
-      );
-    }
   }
 
   /** The events to parse; `undefined` means every event. */

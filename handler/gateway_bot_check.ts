@@ -4,13 +4,19 @@
  * hostile endpoint), so it gets the same treatment as a gateway frame: a
  * field without the documented shape is refused with a message naming it,
  * instead of a `TypeError` from deep inside `start()`, a billion shards
- * allocated, or the token sent in cleartext. Internal to the package.
+ * allocated, or the token sent in cleartext; and a rejected token is
+ * said as such. Internal to the package.
  *
  * @module
  */
 import { describeValue, isRecord } from "../gateway/payload_guards.ts";
 import { MAX_MANAGER_SHARDS } from "../gateway/shard_manager.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
+import { GatewayError } from "../gateway/errors.ts";
+import { TOKEN_HELP } from "../gateway/shard_state.ts";
+import { DiscordApiError } from "../rest/errors.ts";
+import { TokenRejectedError } from "../rest/invalid_requests.ts";
+import type { RestClient } from "../rest/rest_client.ts";
 
 /**
  * The largest recommended shard count the client accepts: far above any
@@ -105,4 +111,35 @@ export function checkGatewayBot(answer: unknown): GatewayBotResponse {
     );
   }
   return answer as unknown as GatewayBotResponse;
+}
+
+/**
+ * GET /gateway/bot, checked, with a rejected token said as such: by its
+ * 401, or by the REST client, which refuses the call after an earlier 401.
+ *
+ * @param rest The client's REST client.
+ * @param signal Cancels the request.
+ * @returns The checked answer.
+ * @throws {GatewayError} `authentication_failed`, when the token was
+ * rejected; other errors as the REST client or the check throws them.
+ */
+export async function fetchGatewayBot(
+  rest: RestClient,
+  signal: AbortSignal,
+): Promise<GatewayBotResponse> {
+  try {
+    return checkGatewayBot(await rest.getGatewayBot({ signal }));
+  } catch (error) {
+    const on = error instanceof DiscordApiError && error.status === 401
+      ? "GET /gateway/bot"
+      : error instanceof TokenRejectedError
+      ? `${error.rejectedBy}, so GET /gateway/bot was not sent`
+      : undefined;
+    if (on === undefined) throw error;
+    throw new GatewayError(
+      "authentication_failed",
+      `Discord rejected the token (HTTP 401 on ${on}): ${TOKEN_HELP}`,
+      { cause: error },
+    );
+  }
 }

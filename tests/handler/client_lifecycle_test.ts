@@ -470,3 +470,26 @@ Deno.test("A start() nobody awaits that fails is an unhandled rejection (the pro
   }
   await client.stop();
 });
+
+Deno.test("a Client started again right after a plain stop() waits out the 5 s IDENTIFY window its last start used: the next IDENTIFY is not refused", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await runUntilSettled(clock, client.start());
+  await client.stop();
+  await runUntilSettled(clock, client.start());
+  const identified = discord.gateway.log.flatMap((entry) =>
+    entry.type === "identify" ? [entry.at] : []
+  );
+  const { identifies, invalidSessions } = discord.gateway.counters;
+  assert.deepEqual({ identifies, invalidSessions }, {
+    identifies: 2,
+    invalidSessions: 0,
+  });
+  const [first = 0, second = 0] = identified;
+  assert.ok(second - first >= 5_000, `IDENTIFYs ${second - first} ms apart`);
+});
