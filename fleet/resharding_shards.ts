@@ -10,6 +10,7 @@ import { checkSessionStartsLeft, checkShardCount } from "./shard_count.ts";
 import { assertReshardingOptions } from "./fleet_options_check.ts";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
+import type { GatewayError } from "../gateway/errors.ts";
 import { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
 import { MemoryDuplicateFilter } from "./duplicate_filter.ts";
@@ -28,9 +29,11 @@ export class ReshardError extends Error {
    * Make the error.
    *
    * @param message What was wrong and what to do.
+   * @param options `cause`: what made it fail, when something did (a new
+   * shard's fatal close is its `GatewayError`, with its close code).
    */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ReshardError";
   }
 }
@@ -155,8 +158,8 @@ export class ReshardingShards {
    * @returns What the switch did.
    * @throws {ReshardError} When not started, already resharding, the
    * session starts left cannot cover the new set, or a new shard stopped
-   * before the switch (a fatal close after its READY, or `close()`): the
-   * old set runs on.
+   * before the switch (a fatal close, whose `GatewayError` is then the
+   * cause, or `close()`): the old set runs on.
    * @throws {RangeError} When `shardCount` is not an integer from 1 to
    * 65,536 or `sessionStartsLeft` not an integer >= 0.
    */
@@ -190,16 +193,28 @@ export class ReshardingShards {
     // set can never complete, and the wait would never end.
     const stopped = Promise.withResolvers<never>();
     stopped.promise.catch(() => {}); // also rejected by the closes below
-    const offs = next.shards.map((shard) =>
-      shard.on("state", ({ current }) => {
-        if (current !== "closed") return;
-        stopped.reject(
-          new ReshardError(
-            `Cannot reshard to ${shardCount} shards: new shard ${shard.id} stopped before the switch`,
-          ),
-        );
-      })
-    );
+    // Why it stopped: a fatal close's error comes just before its "closed"
+    // (any other state in between means the error was not what stopped it).
+    const offs = next.shards.flatMap((shard) => {
+      let why: GatewayError | undefined;
+      return [
+        shard.on("error", (error) => why = error),
+        shard.on("state", ({ current }) => {
+          if (current !== "closed") {
+            why = undefined;
+            return;
+          }
+          stopped.reject(
+            new ReshardError(
+              `Cannot reshard to ${shardCount} shards: new shard ${shard.id} stopped before the switch${
+                why ? `: ${why.message}` : ""
+              }`,
+              why ? { cause: why } : undefined,
+            ),
+          );
+        }),
+      ];
+    });
     try {
       await Promise.race([
         all.complete,

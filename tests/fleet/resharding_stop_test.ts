@@ -3,6 +3,7 @@
 // with a ReshardError, not wait for ever for GUILD_CREATEs.
 import assert from "node:assert/strict";
 import { ReshardError, ReshardingShards } from "../../fleet/mod.ts";
+import { GatewayError } from "../../gateway/errors.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 /**
@@ -110,12 +111,13 @@ Deno.test({
 }, async () => {
   const outcome = await reshardStopped((shards) => shards.close());
   assert.ok(outcome instanceof ReshardError, String(outcome));
-  assert.match(outcome.message, /new shard \d stopped before the switch/);
+  assert.match(outcome.message, /new shard \d stopped before the switch$/);
+  assert.equal(outcome.cause, undefined, "close() is no shard's failure");
 });
 
 Deno.test({
   name:
-    "ReshardingShards: a new shard stopped for good after its READY (close 4004) ends reshard() with a ReshardError",
+    "ReshardingShards: a new shard stopped for good after its READY (close 4004) ends reshard() with a ReshardError whose cause is the shard's GatewayError",
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
@@ -123,5 +125,14 @@ Deno.test({
     gateway.ready.get(0)!.close(4004, "Authentication failed.")
   );
   assert.ok(outcome instanceof ReshardError, String(outcome));
-  assert.match(outcome.message, /new shard 0 stopped before the switch/);
+  assert.match(
+    outcome.message,
+    /new shard 0 stopped before the switch: .*token/,
+  );
+  const cause = outcome.cause;
+  assert.ok(cause instanceof GatewayError, String(cause));
+  assert.deepEqual([cause.kind, cause.closeCode], [
+    "authentication_failed",
+    4004,
+  ]);
 });
