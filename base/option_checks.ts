@@ -203,3 +203,25 @@ export function assertIntegerOption(
     );
   }
 }
+
+/**
+ * Check that an optional option is a boolean when given: a string such as
+ * `"false"` would otherwise count as `true`.
+ *
+ * @param action What was being done, e.g. `"stop client"`.
+ * @param name The option's name.
+ * @param value The value, `undefined` when not given.
+ * @throws {TypeError} When the value is given and not a boolean.
+ */
+export function assertBooleanOption(
+  action: string,
+  name: string,
+  value: unknown,
+): void {
+  if (value === undefined || typeof value === "boolean") return;
+  throw new TypeError(
+    `Cannot ${action} as '${name}' must be a boolean: current value '${name}=${
+      shownQuoted(value)
+    }'`,
+  );
+}

@@ -27,6 +27,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import {
+  isSavedSession,
   isSessionUsable,
   type SavedSession,
   type SessionStore,
@@ -181,11 +182,13 @@ export class ManagerSessions {
       // Not in the chain: a load overwrites nothing.
       const call = { since: this.#scheduler.now() };
       const answer = this.#ask(call, () => this.#store.loadAll());
-      return await within(
-        this.#scheduler,
-        answer,
-        SESSION_STORE_TIMEOUT,
-        abort.signal,
+      return wellFormed(
+        await within(
+          this.#scheduler,
+          answer,
+          SESSION_STORE_TIMEOUT,
+          abort.signal,
+        ),
       );
     } catch (error) {
       // After close() the caller reports the close instead.
@@ -486,6 +489,35 @@ export function sessionsOf(
       resumeUrl: session.resumeUrl,
       savedAt,
     });
+  }
+  return sessions;
+}
+
+/**
+ * The well-formed sessions of what a store's `loadAll` answered. A store is
+ * the user's code (or a database another program writes): an answer that
+ * is no array, or entries that are no sessions (`null`, a half-written
+ * row), would otherwise crash the start; they are skipped, and said, as
+ * the shards they were for identify instead.
+ *
+ * @throws {TypeError} When the answer is no array (the load then counts as
+ * failed).
+ */
+function wellFormed(answer: unknown): SavedSession[] {
+  if (!Array.isArray(answer)) {
+    throw new TypeError(
+      `the store's loadAll() must return an array of sessions: it returned ${
+        answer === null ? "null" : typeof answer
+      }`,
+    );
+  }
+  const sessions = answer.filter(isSavedSession);
+  const skipped = answer.length - sessions.length;
+  if (skipped > 0) {
+    visible.warn(
+      "The session store's loadAll() returned {skipped} entries that are not well-formed sessions; they are skipped, and their shards identify instead of resuming",
+      { skipped },
+    );
   }
   return sessions;
 }

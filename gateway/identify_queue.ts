@@ -16,6 +16,7 @@ import {
 } from "../base/scheduler.ts";
 import { assertShardId } from "./saved_session.ts";
 import { Fifo } from "../base/fifo.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 
 // Shards held for hours by a spent budget are something to act on (start()
 // looks hung otherwise): shown on stderr unless LogTape is set up.
@@ -87,6 +88,16 @@ export interface MemoryIdentifyQueueOptions {
    */
   sessionStartLimit?: SessionStartLimit;
 }
+
+/** Every key of {@linkcode MemoryIdentifyQueueOptions}. */
+const QUEUE_OPTION_KEYS = optionKeys(
+  {
+    maxConcurrency: true,
+    intervalMs: true,
+    scheduler: true,
+    sessionStartLimit: true,
+  } satisfies Record<keyof MemoryIdentifyQueueOptions, true>,
+);
 
 interface Waiter {
   readonly shardId: number;
@@ -195,11 +206,15 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
    * Create an empty queue.
    *
    * @param options Concurrency, interval, clock and session start limit.
+   * @throws {TypeError} When `options` has a key that is not one of its
+   * options (the message names the nearest one).
    * @throws {RangeError} When `maxConcurrency` is not a positive integer,
    * `intervalMs` is not a non-negative finite number, or the session start
    * limit is malformed.
    */
   constructor(options: MemoryIdentifyQueueOptions = {}) {
+    // A misspelt `maxConcurrency` would pace every shard in one bucket.
+    checkOptionKeys("create identify queue", "", options, QUEUE_OPTION_KEYS);
     const {
       maxConcurrency = 1,
       intervalMs = 5000,

@@ -2,9 +2,9 @@
  * A saved session, what makes one well formed, and what every session store
  * does with what it is given: keep the documented fields only, check a
  * shard ID argument, render a bad value for an error message. The stores
- * (memory, Deno KV, and any other) share these; the entry point exports
- * only {@linkcode SavedSession}, {@linkcode assertSavedSession} and
- * {@linkcode isSavedSession} (through `session_store.ts`).
+ * (memory, Deno KV, Redis) share these; the entry point exports only
+ * {@linkcode SavedSession} (through `session_store.ts`), and the manager
+ * checks what any store loads with {@linkcode isSavedSession}.
  *
  * @module
  */

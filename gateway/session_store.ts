@@ -32,9 +32,14 @@ export {
  * implementation and {@linkcode MemorySessionStore} the in-process one.
  *
  * Implementations should reject malformed sessions in
- * {@linkcode SessionStore.save} (see {@linkcode assertSavedSession}) and skip
- * stored values that are not sessions when loading (see
- * {@linkcode isSavedSession}).
+ * {@linkcode SessionStore.save} (a `TypeError` or `RangeError`) and skip
+ * stored values that are not sessions when loading. A well-formed
+ * {@linkcode SavedSession} has `shardCount` a positive integer, `shardId`
+ * an integer from 0 to `shardCount - 1`, `sessionId` a non-empty string,
+ * `sequence` a non-negative integer, `resumeUrl` a string or absent, and
+ * `savedAt` a finite number. Whether a loaded session is still worth a
+ * RESUME (same shard count, at most 120 s old) is decided by the
+ * `ShardManager`, not the store.
  */
 export interface SessionStore {
   /**

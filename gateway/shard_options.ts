@@ -4,6 +4,7 @@
  * @module
  */
 import { assertBotToken, normalizeBotToken } from "../base/bot_token.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
 import {
   assertIntegerOption,
   assertSchedulerOption,
@@ -60,7 +61,8 @@ export interface ShardTimeouts {
   ready?: number;
   /**
    * How long `close()` waits for a socket's close handshake before it
-   * resolves anyway.
+   * resolves anyway; also how long, after a reconnect closed it, an old
+   * socket whose close is never reported is kept before it is forgotten.
    *
    * @default {5000}
    */
@@ -247,11 +249,13 @@ export function assertTokenOption(what: string, token: unknown): void {
 
 /**
  * Check the timeouts: each a positive integer number of milliseconds a timer
- * can hold (1 to 2^31 - 1).
+ * can hold (1 to 2^31 - 1), under a key of {@linkcode ShardTimeouts}.
  *
  * @param what Who is being created, for the message.
  * @param timeouts The timeouts, if given.
- * @throws {TypeError} When `timeouts` is not an object.
+ * @throws {TypeError} When `timeouts` is not an object, or has a key that is
+ * not a timeout (a misspelt `conect` would leave the default in force; the
+ * message names the nearest key).
  * @throws {RangeError} When a timeout is `NaN`, negative, 0, fractional or
  * too long.
  */
@@ -262,6 +266,13 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
       `Cannot create ${what} as 'timeouts' must be an object: current value 'timeouts=${timeouts}'`,
     );
   }
+  // The keys the Client refuses under the same type, with the same message.
+  checkOptionKeys(
+    `create ${what}`,
+    "timeouts.",
+    timeouts,
+    Object.keys(DEFAULT_TIMEOUTS),
+  );
   for (const name of Object.keys(DEFAULT_TIMEOUTS)) {
     const value = (timeouts as Record<string, unknown>)[name];
     if (value === undefined) continue;

@@ -84,22 +84,26 @@ export interface ShardsForProcessOptions {
  * shards `0` to `max_concurrency - 1` together, then the next group. The
  * split keeps that:
  *
- * - When `processCount <= maxConcurrency`, each process gets its own
- *   contiguous block of buckets and, in every group of `maxConcurrency`
- *   shards, the shards of those buckets. No two processes ever identify in
- *   the same bucket, so each can pace IDENTIFY with its own in-memory queue,
- *   and the groups still start together across processes, as in one process.
+ * - When `processCount` is at most the number of buckets that hold a shard
+ *   (`min(maxConcurrency, totalShards)`), those buckets are split into
+ *   contiguous blocks, one per process, the blocks' sizes differing by at
+ *   most one bucket; each process gets, in every group of `maxConcurrency`
+ *   shards, the shards of its buckets. No two processes ever identify in the
+ *   same bucket, so each can pace IDENTIFY with its own in-memory queue, and
+ *   the groups still start together across processes, as in one process.
  *   When `totalShards` is a multiple of `maxConcurrency` (as Discord requires
  *   of large bots) the processes' shares differ by at most one bucket's worth.
  * - Otherwise (always the case with `max_concurrency` 1 and two or more
  *   processes) buckets cannot be kept apart: each process gets a contiguous
  *   block of shard IDs, the blocks' sizes differing by at most one, and the
  *   processes must share one `IdentifyQueue` (a lock in Redis, a broker) or
- *   Discord answers the extra IDENTIFYs with op 9.
+ *   Discord answers the extra IDENTIFYs with op 9. (With more processes than
+ *   shards and `maxConcurrency >= totalShards`, each shard is alone in its
+ *   bucket, so they are kept apart after all.)
  *
  * Either way the daily `session_start_limit` is one budget for all
- * processes. A process gets no shards when there are more processes than
- * shards (or than buckets with shards in them).
+ * processes. A process gets no shards only when there are more processes
+ * than shards; otherwise every process gets at least one.
  *
  * @param totalShards How many shards the bot runs in total.
  * @param processIndex This process's index, from 0 to `processCount - 1`.
@@ -121,6 +125,15 @@ export interface ShardsForProcessOptions {
  * // Buckets 0-7 in the first process, 8-15 in the second:
  * assert.deepEqual(first, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
  * assert.deepEqual(second, [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]);
+ * ```
+ *
+ * @example Two processes, 8 shards, `max_concurrency` 16: the 8 buckets that hold a shard are split
+ * ```ts
+ * import { shardsForProcess } from "@disruption/disruption/gateway";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(shardsForProcess(8, 0, 2, { maxConcurrency: 16 }), [0, 1, 2, 3]);
+ * assert.deepEqual(shardsForProcess(8, 1, 2, { maxConcurrency: 16 }), [4, 5, 6, 7]);
  * ```
  *
  * @example Two processes, `max_concurrency` 1: contiguous halves
@@ -153,16 +166,14 @@ export function shardsForProcess(
     );
   }
   const ids: number[] = [];
-  if (processCount <= maxConcurrency) {
-    const firstBucket = Math.floor(
-      (processIndex * maxConcurrency) / processCount,
-    );
-    // Buckets at or past totalShards hold no shard: walking them made a
-    // max_concurrency of 2^40 (GET /gateway/bot's answer) spin for hours.
-    const endBucket = Math.min(
-      Math.floor(((processIndex + 1) * maxConcurrency) / processCount),
-      totalShards,
-    );
+  // Only buckets below totalShards hold a shard: splitting all of
+  // maxConcurrency gave the first process every shard when it exceeded
+  // totalShards, and walking the empty ones made a max_concurrency of 2^40
+  // (GET /gateway/bot's answer) spin for hours.
+  const buckets = Math.min(maxConcurrency, totalShards);
+  if (processCount <= buckets) {
+    const firstBucket = Math.floor((processIndex * buckets) / processCount);
+    const endBucket = Math.floor(((processIndex + 1) * buckets) / processCount);
     for (let group = 0; group < totalShards; group += maxConcurrency) {
       for (let bucket = firstBucket; bucket < endBucket; bucket++) {
         const id = group + bucket;

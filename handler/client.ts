@@ -6,7 +6,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { closestName } from "../base/closest_name.ts";
-import { shown } from "../base/option_checks.ts";
+import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
@@ -108,6 +108,12 @@ export interface ClientStopOptions extends ShardManagerCloseOptions {
 
 /** Default {@linkcode ClientStopOptions.drainTimeout}. */
 export const DEFAULT_DRAIN_TIMEOUT = 10_000;
+
+/** stop()'s option keys: a misspelt `resumable` once closed with 1000. */
+const STOP_KEYS: Record<keyof ClientStopOptions, true> = {
+  resumable: true,
+  drainTimeout: true,
+};
 
 /** The Handler every client falls back to: it handles nothing. */
 class NoHandler extends Handler {}
@@ -283,13 +289,7 @@ export class Client {
     }
     checkOptionKeys(`listen to '${event}'`, "", options, ["atArrival"]);
     const atArrival: unknown = options.atArrival;
-    if (atArrival !== undefined && typeof atArrival !== "boolean") {
-      throw new TypeError(
-        `Cannot listen to '${event}' as 'atArrival' must be a boolean: current value 'atArrival=${
-          shown(atArrival)
-        }'`,
-      );
-    }
+    assertBooleanOption(`listen to '${event}'`, "atArrival", atArrival);
     const listeners = atArrival ? this.#arrivalListeners : this.#listeners;
     let set = listeners.get(event);
     if (!set) listeners.set(event, set = new Set());
@@ -482,14 +482,26 @@ export class Client {
    * process resumes them only from the `sessionStore` option.
    * `drainTimeout` bounds the wait for handlers.
    * @returns A promise that resolves once everything is closed.
-   * @throws {RangeError} When `drainTimeout` is negative or not a number.
+   * @throws {TypeError} When `options` has a key other than `resumable` and
+   * `drainTimeout` (the message names the nearest), or is not an object, or
+   * `resumable` is not a boolean.
+   * @throws {RangeError} When `drainTimeout` is negative or not a finite
+   * number (a string such as `"5"` included).
    */
   stop(options: ClientStopOptions = {}): Promise<void> {
+    try {
+      checkOptionKeys("stop client", "", options, Object.keys(STOP_KEYS));
+      assertBooleanOption("stop client", "resumable", options.resumable);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const { drainTimeout = DEFAULT_DRAIN_TIMEOUT, ...closeOptions } = options;
-    if (!(drainTimeout >= 0)) {
+    if (!(Number.isFinite(drainTimeout) && drainTimeout >= 0)) {
       return Promise.reject(
         new RangeError(
-          `Cannot stop client as 'drainTimeout' must be >= 0: current value 'drainTimeout=${drainTimeout}'`,
+          `Cannot stop client as 'drainTimeout' must be a finite number >= 0: current value 'drainTimeout=${
+            shownQuoted(drainTimeout)
+          }'`,
         ),
       );
     }

@@ -71,11 +71,15 @@ export interface ClientOptions extends
    */
   fetch?: typeof fetch;
   /**
-   * Which dispatch events to parse: `"auto"` derives them from the
-   * overridden Handler methods and the `on` listeners, so events the bot
-   * does not handle are never parsed; `"all"` parses everything. With a
-   * list, only its events and those the cache needs are parsed and reach
-   * methods and listeners; one for another event is warned about at start.
+   * Which dispatch events the bot takes: `"auto"` derives them from the
+   * overridden Handler methods and the `on` listeners; `"all"` takes (and
+   * parses) every one. With a list, only its events and those the cache
+   * needs are taken and reach methods and listeners; one for another event
+   * is warned about at start. An event not taken never reaches a handler,
+   * and while such events are a noticeable share of the traffic (a fifth
+   * or more) the shards skip parsing them too; below that share they parse
+   * every frame and drop those, as peeking at each would cost more than it
+   * saves.
    * An overridden `Handler.onRaw` still gets every dispatch (so every one
    * is parsed), whatever this option; the list still limits the methods
    * and listeners.

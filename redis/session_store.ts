@@ -101,7 +101,8 @@ export interface RedisSessionStoreOptions {
  * entry; `gateway_shards` holds the shard count of the latest save. Either
  * side reads what the other wrote: an entry without `shard_count` takes the
  * one in `gateway_shards`, one without `saved_at` counts as saved at `0`
- * (too old to resume by the gateway's `isSessionUsable` rule).
+ * (too old to resume: the manager resumes only sessions saved within the
+ * last 2 minutes, with the same shard count).
  *
  * Each save or delete (of one shard or, with `deleteMany`, of many) is one
  * Lua script, so processes saving different shards at once never undo each

@@ -13,6 +13,7 @@
 // modules, as the component and command checks already are
 // (`_component_checks.ts`, `_command_checks.ts`).
 import { fnv1a } from "../base/fnv1a.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { commandErrors } from "./_command_checks.ts";
@@ -142,6 +143,24 @@ export interface FakeRestOptions {
    */
   channels?: "any" | "known";
 }
+
+/** Every key of {@linkcode FakeRestOptions}: the compiler keeps it exact. */
+const FAKE_REST_OPTION_KEYS = optionKeys(
+  {
+    token: true,
+    scheduler: true,
+    botUser: true,
+    applicationId: true,
+    limit: true,
+    resetAfter: true,
+    globalLimit: true,
+    latency: true,
+    gatewayUrl: true,
+    shards: true,
+    sessionStartLimit: true,
+    channels: true,
+  } satisfies Record<keyof FakeRestOptions, true>,
+);
 
 /** One request {@linkcode FakeRest} received. */
 export interface RecordedRequest {
@@ -489,8 +508,12 @@ export class FakeRest {
    * Create an empty fake Discord.
    *
    * @param options Token, clock, bot user and model settings.
+   * @throws {TypeError} When `options` has a key that is not one of its
+   *   options (the message names the nearest one).
    */
   constructor(options: FakeRestOptions = {}) {
+    // A misspelt option would leave a test running on the default.
+    checkOptionKeys("create FakeRest", "", options, FAKE_REST_OPTION_KEYS);
     this.#token = options.token ?? "fake-bot-token";
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#limit = options.limit ?? 50;

@@ -9,6 +9,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import { assertIntegerOption } from "../base/option_checks.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 
 /**
  * The most {@linkcode VirtualSchedulerOptions.microtaskTurns}: every advance
@@ -58,6 +59,14 @@ export interface VirtualSchedulerOptions {
   microtaskTurns?: number;
 }
 
+/** Every key of {@linkcode VirtualSchedulerOptions}. */
+const OPTION_KEYS = optionKeys(
+  { start: true, microtaskTurns: true } satisfies Record<
+    keyof VirtualSchedulerOptions,
+    true
+  >,
+);
+
 /**
  * A virtual clock with a queue of timers ordered by due time (insertion
  * order breaks ties). Nothing runs until {@linkcode VirtualScheduler.advance},
@@ -98,10 +107,14 @@ export class VirtualScheduler implements Scheduler {
    * Create a clock at `options.start`.
    *
    * @param options Start time and microtask flushing.
+   * @throws {TypeError} When `options` has a key that is not one of its
+   * options (the message names the nearest one).
    * @throws {RangeError} When `start` is not a finite number >= 0 or
    * `microtaskTurns` not an integer from 0 to 1,000,000.
    */
   constructor(options: VirtualSchedulerOptions = {}) {
+    // A misspelt `start` would leave the clock at 0 without a word.
+    checkOptionKeys("create VirtualScheduler", "", options, OPTION_KEYS);
     const start = options.start ?? 0;
     const turns = options.microtaskTurns ?? 64;
     assertTime("create VirtualScheduler", "start", start);

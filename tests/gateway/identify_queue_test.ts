@@ -510,6 +510,22 @@ Deno.test("MemoryIdentifyQueue validates its arguments", async (t) => {
   assert.equal(scheduler.pending, 0);
 });
 
+Deno.test("MemoryIdentifyQueue refuses a key that is not one of its options, naming the nearest", () => {
+  // Ignored, a misspelt maxConcurrency paced every shard in one bucket.
+  assert.throws(
+    () => new MemoryIdentifyQueue({ maxConcurency: 4 } as never),
+    {
+      name: "TypeError",
+      message:
+        "Cannot create identify queue as 'maxConcurency' is not one of its options (did you mean 'maxConcurrency'?)",
+    },
+  );
+  assert.throws(
+    () => new MemoryIdentifyQueue({ interval: 1000 } as never),
+    /^TypeError: Cannot create identify queue as 'interval' is not one of its options \(did you mean 'intervalMs'\?\)$/,
+  );
+});
+
 Deno.test("MemoryIdentifyQueue works on the real scheduler by default", async () => {
   const queue = new MemoryIdentifyQueue({ maxConcurrency: 2 });
   // The first grant of each bucket is immediate, so no real timer is armed.

@@ -196,3 +196,36 @@ Deno.test("ShardManager: a store call whose reply never comes pauses timed saves
     });
   }
 });
+
+/** A store whose `loadAll` answers `answer` (a user's store gone wrong). */
+class AnswersLoadAll extends MemorySessionStore {
+  constructor(readonly answer: unknown) {
+    super();
+  }
+  override loadAll(): Promise<SavedSession[]> {
+    return Promise.resolve(this.answer as SavedSession[]);
+  }
+}
+
+Deno.test("ShardManager: a store's loadAll answering entries that are no sessions, or no array, starts every shard with a new session and says so", async (t) => {
+  for (
+    const [answer, said] of [
+      [[null, 5, { shardId: 0 }], /3 entries that are not well-formed/],
+      [null, /must return an array of sessions: it returned null/],
+      [{ length: 1 }, /must return an array of sessions: it returned object/],
+    ] as const
+  ) {
+    await t.step(JSON.stringify(answer), async () => {
+      const scheduler = new VirtualScheduler();
+      const gateway = new FakeGateway({ scheduler, maxConcurrency: SHARDS });
+      const running = manager(scheduler, gateway, new AnswersLoadAll(answer));
+      const lines = await captureStderr(async () => {
+        await settled(scheduler, running.start());
+      });
+      assert.equal(gateway.counters.sessionStarts, SHARDS);
+      assert.ok(lines.some((line) => said.test(line)), lines.join("\n"));
+      await settled(scheduler, running.close());
+      gateway.close();
+    });
+  }
+});

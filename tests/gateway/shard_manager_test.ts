@@ -671,6 +671,33 @@ Deno.test("ShardManager validates its options", async (t) => {
     });
     assert.deepEqual([...few.shards.keys()], [999_999]);
   });
+  await t.step("a misspelt timeout, as the Client refuses it", () => {
+    // Ignored, it left the connect timeout at its default.
+    assert.throws(
+      () =>
+        new ShardManager({
+          ...base,
+          shardCount: 1,
+          timeouts: { conect: 5 },
+        } as never),
+      {
+        name: "TypeError",
+        message:
+          "Cannot create shard manager as 'timeouts.conect' is not one of its options (did you mean 'timeouts.connect'?)",
+      },
+    );
+    // Per shard too: each shard checks its merged options.
+    assert.throws(
+      () =>
+        new ShardManager({
+          ...base,
+          shardCount: 2,
+          shardOptions: (id: number) =>
+            id === 1 ? { timeouts: { helo: 5 } } : {},
+        } as never),
+      /^TypeError: Cannot create shard as 'timeouts\.helo' is not one of its options \(did you mean 'timeouts\.hello'\?\)$/,
+    );
+  });
   await t.step("a subset of shards", () => {
     const manager = new ShardManager({
       ...base,

@@ -148,6 +148,13 @@ Deno.test("shardsForProcess gives known splits", async (t) => {
     // More processes than buckets: contiguous blocks.
     [8, 0, 4, 2, [0, 1]],
     [8, 3, 4, 2, [6, 7]],
+    // Fewer shards than max_concurrency: the buckets that hold a shard are
+    // split (all of them once went to the first process).
+    [8, 0, 2, 16, [0, 1, 2, 3]],
+    [8, 1, 2, 16, [4, 5, 6, 7]],
+    [4, 0, 4, 16, [0]],
+    [4, 3, 4, 16, [3]],
+    [2, 1, 2, 16, [1]],
   ];
   for (const [total, index, count, maxConcurrency, ids] of rows) {
     const options = maxConcurrency === undefined
@@ -202,6 +209,49 @@ Deno.test("shardsForProcess covers every shard exactly once", () => {
   }
 });
 
+Deno.test("shardsForProcess splits the buckets that hold shards, whatever max_concurrency", () => {
+  // max_concurrency above the shard count once gave the first process every
+  // shard and the others none (so their Client.start() was refused).
+  for (let maxConcurrency = 1; maxConcurrency <= 24; maxConcurrency++) {
+    for (let total = 1; total <= 40; total++) {
+      for (let count = 1; count <= 12; count++) {
+        const lists = Array.from(
+          { length: count },
+          (_, index) =>
+            shardsForProcess(total, index, count, { maxConcurrency }),
+        );
+        const label = `total=${total} count=${count} c=${maxConcurrency}`;
+        assert.deepEqual(
+          lists.flat().sort((a, b) => a - b),
+          shardRange(0, total - 1),
+          label,
+        );
+        for (const list of lists) {
+          assert.deepEqual(list, [...list].sort((a, b) => a - b), label);
+          // Only more processes than shards leaves a process without one.
+          if (count <= total) assert.ok(list.length > 0, label);
+        }
+        if (count <= Math.min(maxConcurrency, total)) {
+          const owner = new Map<number, number>();
+          lists.forEach((list, index) => {
+            for (const id of list) {
+              const bucket = id % maxConcurrency;
+              assert.equal(owner.get(bucket) ?? index, index, label);
+              owner.set(bucket, index);
+            }
+          });
+        } else {
+          const sizes = lists.map((list) => list.length);
+          assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, label);
+          for (const list of lists) {
+            list.forEach((id, i) => assert.equal(id, list[0]! + i, label));
+          }
+        }
+      }
+    }
+  }
+});
+
 Deno.test("shardsForProcess balances bucket shares when the count is a multiple", () => {
   // 1024 shards, max_concurrency 16, 3 processes: buckets 5, 5 and 6.
   const sizes = [0, 1, 2].map((index) =>
@@ -234,12 +284,12 @@ self.postMessage([shardsForProcess(16, 0, 2, big), shardsForProcess(16, 1, 2, bi
       }),
       "shardsForProcess with max_concurrency 2^53 - 1",
     );
-    // Every shard in the first process's half of the buckets, as with any
-    // max_concurrency of at least 32.
-    assert.deepEqual(split, [shardRange(0, 15), []]);
+    // The 16 buckets that hold a shard split in two, as with any
+    // max_concurrency of at least 16.
+    assert.deepEqual(split, [shardRange(0, 7), shardRange(8, 15)]);
     assert.deepEqual(
-      shardsForProcess(16, 0, 2, { maxConcurrency: 32 }),
-      shardRange(0, 15),
+      shardsForProcess(16, 1, 2, { maxConcurrency: 32 }),
+      shardRange(8, 15),
     );
   } finally {
     worker.terminate();
@@ -334,38 +384,51 @@ Deno.test("README's two-process split: one shared identify queue, whole buckets,
   const { FakeDiscord, VirtualScheduler } = await import(
     "../../testing/mod.ts"
   );
-  for (const maxConcurrency of [1, 16]) {
-    await t.step(`max_concurrency ${maxConcurrency}`, async () => {
-      const scheduler = new VirtualScheduler();
-      await using discord = await FakeDiscord.start({
-        scheduler,
-        shards: 32,
-        gateway: { maxConcurrency },
-      });
-      const identifyQueue = new MemoryIdentifyQueue({ scheduler });
-      // Without gatewayUrl, GET /gateway/bot tells max_concurrency.
-      const { gatewayUrl: _gatewayUrl, ...reach } = discord.clientOptions;
-      const clients = [0, 1].map((index) =>
-        new Client({
-          ...reach,
-          token: discord.token,
-          intents: 1,
+  // 8 shards under max_concurrency 16: the second process once got none,
+  // and its start() was refused ('shardIds' must not be empty).
+  const cases: Array<[maxConcurrency: number, shards: number]> = [
+    [1, 32],
+    [16, 32],
+    [16, 8],
+  ];
+  for (const [maxConcurrency, shards] of cases) {
+    await t.step(
+      `max_concurrency ${maxConcurrency}, ${shards} shards`,
+      async () => {
+        const scheduler = new VirtualScheduler();
+        await using discord = await FakeDiscord.start({
           scheduler,
-          shards: 32,
-          shardIds: (count, mc) =>
-            shardsForProcess(count, index, 2, { maxConcurrency: mc }),
-          identifyQueue,
-        })
-      );
-      const started = Promise.all(
-        clients.map((client) => client.start(new (class extends Handler {})())),
-      );
-      for (let step = 0; step < 200; step++) await scheduler.advance(1000);
-      await started;
-      const counters = discord.gateway.counters;
-      assert.equal(counters.sessionStarts, 32);
-      assert.equal(counters.invalidSessions, 0);
-      for (const client of clients) await client.stop();
-    });
+          shards,
+          gateway: { maxConcurrency },
+        });
+        const identifyQueue = new MemoryIdentifyQueue({ scheduler });
+        // Without gatewayUrl, GET /gateway/bot tells max_concurrency.
+        const { gatewayUrl: _gatewayUrl, ...reach } = discord.clientOptions;
+        const clients = [0, 1].map((index) =>
+          new Client({
+            ...reach,
+            token: discord.token,
+            intents: 1,
+            scheduler,
+            shards,
+            shardIds: (count, mc) =>
+              shardsForProcess(count, index, 2, { maxConcurrency: mc }),
+            identifyQueue,
+          })
+        );
+        const started = Promise.all(
+          clients.map((client) =>
+            client.start(new (class extends Handler {})())
+          ),
+        );
+        for (let step = 0; step < 200; step++) await scheduler.advance(1000);
+        await started;
+        const counters = discord.gateway.counters;
+        assert.equal(counters.sessionStarts, shards);
+        assert.equal(counters.invalidSessions, 0);
+        for (const client of clients) assert.ok(client.shards!.shards.size > 0);
+        for (const client of clients) await client.stop();
+      },
+    );
   }
 });

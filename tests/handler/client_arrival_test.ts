@@ -151,7 +151,7 @@ Deno.test("on() refuses options that are not { atArrival?: boolean } instead of 
     {
       name: "TypeError",
       message:
-        "Cannot listen to 'MESSAGE_CREATE' as 'atArrival' must be a boolean: current value 'atArrival=yes'",
+        "Cannot listen to 'MESSAGE_CREATE' as 'atArrival' must be a boolean: current value 'atArrival=\"yes\"'",
     },
   );
   assert.throws(

@@ -303,8 +303,72 @@ Deno.test("Client.stop refuses a negative drainTimeout", async () => {
   await client.start();
   await assert.rejects(
     () => client.stop({ drainTimeout: -1 }),
-    /'drainTimeout' must be >= 0: current value 'drainTimeout=-1'/,
+    /'drainTimeout' must be a finite number >= 0: current value 'drainTimeout=-1'/,
   );
+});
+
+Deno.test("Client.stop refuses a misspelt option and a drainTimeout that is not a number, and stops nothing", async () => {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await client.start();
+  const rows: Array<
+    [
+      options: unknown,
+      error: RangeErrorConstructor | TypeErrorConstructor,
+      message: string,
+    ]
+  > = [
+    // A misspelt `resumable` closed with 1000: the next start identified
+    // every shard again and lost the events in between.
+    [
+      { resumeable: true },
+      TypeError,
+      "Cannot stop client as 'resumeable' is not one of its options (did you mean 'resumable'?)",
+    ],
+    // A string counted as true: "false" kept the sessions.
+    [
+      { resumable: "false" },
+      TypeError,
+      `Cannot stop client as 'resumable' must be a boolean: current value 'resumable="false"'`,
+    ],
+    [
+      { drainTimeout: "5" },
+      RangeError,
+      `Cannot stop client as 'drainTimeout' must be a finite number >= 0: current value 'drainTimeout="5"'`,
+    ],
+    [
+      { drainTimeout: Number.NaN },
+      RangeError,
+      "Cannot stop client as 'drainTimeout' must be a finite number >= 0: current value 'drainTimeout=NaN'",
+    ],
+    [
+      { drainTimeout: Infinity },
+      RangeError,
+      "Cannot stop client as 'drainTimeout' must be a finite number >= 0: current value 'drainTimeout=Infinity'",
+    ],
+    [
+      null,
+      TypeError,
+      "Cannot stop client as 'options' must be an object: current value 'options=null'",
+    ],
+  ];
+  for (const [options, Refusal, message] of rows) {
+    await assert.rejects(
+      () => client.stop(options as Parameters<Client["stop"]>[0]),
+      (error: Error) => {
+        assert.ok(error instanceof Refusal, String(error));
+        assert.equal(error.message, message);
+        return true;
+      },
+    );
+  }
+  assert.deepEqual(discord.gateway.counters.closes, {}, "nothing was closed");
+  await client.stop({ resumable: true, drainTimeout: 5 });
+  assert.deepEqual(discord.gateway.counters.closes, { 4000: 1 });
 });
 
 Deno.test("Client warns about a method or listener outside an explicit 'events' list, and says that without GuildMembers only the bot's own member updates arrive", async () => {

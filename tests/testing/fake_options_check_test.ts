@@ -9,6 +9,7 @@ import { RestClient } from "../../rest/rest_client.ts";
 import type { GatewayError } from "../../gateway/errors.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
@@ -178,6 +179,26 @@ Deno.test("FakeGateway refuses keys it does not read, nested ones included", () 
     rateLimit: { limit: 5, window: 1_000 },
     sessionStartLimit: { total: 2, remaining: 1, resetAfter: 5 },
   }).close();
+});
+
+Deno.test("FakeRest refuses a key that is not one of its options, naming the nearest", () => {
+  // Ignored, a misspelt option ran the test on the default.
+  assert.throws(
+    () => new FakeRest({ globalLimt: 1 } as never),
+    {
+      name: "TypeError",
+      message:
+        "Cannot create FakeRest as 'globalLimt' is not one of its options (did you mean 'globalLimit'?)",
+    },
+  );
+  assert.throws(
+    () => new FakeRest({ latency: 5, shard: 2 } as never),
+    /^TypeError: Cannot create FakeRest as 'shard' is not one of its options \(did you mean 'shards'\?\)$/,
+  );
+  assert.throws(
+    () => new FakeRest(5 as never),
+    /'options' must be an object/,
+  );
 });
 
 Deno.test("setPrivilegedIntents on a FakeDiscord's gateway gets a client 4014", async () => {

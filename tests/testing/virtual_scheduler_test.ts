@@ -180,6 +180,22 @@ Deno.test("VirtualScheduler refuses a start that is not a finite number >= 0 and
   new VirtualScheduler({ microtaskTurns: 1_000_000 });
 });
 
+Deno.test("VirtualScheduler refuses a key that is not one of its options", () => {
+  // Ignored, a misspelt start left the clock at 0.
+  assert.throws(
+    () => new VirtualScheduler({ starts: 1000 } as never),
+    {
+      name: "TypeError",
+      message:
+        "Cannot create VirtualScheduler as 'starts' is not one of its options (did you mean 'start'?)",
+    },
+  );
+  assert.throws(
+    () => new VirtualScheduler({ microtasks: 0 } as never),
+    /^TypeError: Cannot create VirtualScheduler as 'microtasks' is not one of its options/,
+  );
+});
+
 Deno.test("VirtualScheduler cancels a timer, also from inside another timer due at the same time", async () => {
   const clock = new VirtualScheduler();
   const fired: string[] = [];
