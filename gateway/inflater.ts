@@ -295,8 +295,12 @@ class NativeInflater implements Inflater {
     let produced = 0;
     let inOffset = 0;
     let inLength = input.length;
+    // The shared buffer may be larger than the limit (64 KiB to start with,
+    // up to 1 MiB after another connection's payload): the codec is given
+    // room for one byte past the limit at most, never the whole buffer.
+    const room = this.#limit + 1;
     for (;;) {
-      const outLength = output.length - produced;
+      const outLength = Math.min(output.length, room) - produced;
       try {
         handle.writeSync(
           this.#flush,
@@ -325,14 +329,12 @@ class NativeInflater implements Inflater {
       // Output space left over means the codec has nothing more to give.
       if (availOut !== 0) break;
       if (produced > this.#limit) {
-        // The buffer is at most one byte past the limit: a bomb stops here.
+        // The room was one byte past the limit and is full: a bomb stops here.
         throw this.#fail(
           `Cannot decompress a ${this.#compression} message as it inflates to more than ${this.#limit} bytes`,
         );
       }
-      const grown = new Uint8Array(
-        Math.min(output.length * 2, this.#limit + 1),
-      );
+      const grown = new Uint8Array(Math.min(output.length * 2, room));
       grown.set(output.subarray(0, produced));
       output = grown;
     }

@@ -17,6 +17,7 @@
  * @module
  */
 import {
+  CLOSE_TIMEOUT_MS,
   type GatewaySocket,
   MAX_SEND_QUEUE_BYTES,
   type SocketListener,
@@ -42,8 +43,6 @@ const MAX_READ_SIZE = 64 * 1024;
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** The largest handshake response accepted. */
 const MAX_HANDSHAKE_BYTES = 16 * 1024;
-/** How long a close handshake may take before the TCP connection is cut. */
-const CLOSE_TIMEOUT_MS = 2_000;
 /** RFC 6455 §1.3. */
 const ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -780,6 +779,10 @@ class TcpWebSocket implements GatewaySocket {
     }
   }
 
+  /**
+   * Cut the TCP connection if the close handshake is not over within
+   * {@linkcode CLOSE_TIMEOUT_MS}: the read loop then reports the close.
+   */
   #startDeadline(): void {
     if (this.#deadline !== undefined) return;
     this.#deadline = setTimeout(() => {
@@ -868,6 +871,13 @@ function checkHandshake(head: string, accept: string): void {
       "Cannot open a WebSocket as the server chose an extension that was not offered",
     );
   }
+  // No subprotocol is requested, so the server may name none (RFC 6455
+  // §4.1: the client must fail the connection).
+  if (headers.has("sec-websocket-protocol")) {
+    throw new HandshakeError(
+      "Cannot open a WebSocket as the server chose a subprotocol that was not requested",
+    );
+  }
 }
 
 /** Options for {@linkcode createTcpWebSocketTransport}. */
@@ -894,7 +904,8 @@ export interface TcpWebSocketTransportOptions {
  * larger than that get a buffer of their own for as long as they take to
  * arrive. Messages up to 64 MiB are accepted (larger ones
  * close with 1009); binary frames arrive as `Uint8Array`. No extensions are
- * offered (the gateway compresses in the payload, not per message).
+ * offered (the gateway compresses in the payload, not per message) and no
+ * subprotocol is requested: a server that names either is refused.
  *
  * Deno only: it needs `--allow-net` for the gateway's host.
  *

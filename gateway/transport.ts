@@ -62,6 +62,15 @@ export type Transport = (
  */
 export const MAX_SEND_QUEUE_BYTES: number = 4 * 1024 * 1024;
 
+/**
+ * How long a transport waits for the peer to complete the close handshake
+ * (answer the close frame, or end the connection) before it reports the
+ * connection closed with 1006 and stops using it, in milliseconds: a peer
+ * that never answers would otherwise keep the connection, and the shard's
+ * state for it, for good.
+ */
+export const CLOSE_TIMEOUT_MS: number = 2_000;
+
 /** `WebSocket.OPEN`, spelled out so the module loads where `WebSocket` is absent. */
 const OPEN = 1;
 
@@ -69,6 +78,12 @@ const OPEN = 1;
  * The runtime's native `WebSocket` as a transport (Deno, Bun, Node 22+ and
  * browsers all have one): the default outside Deno. Binary frames arrive as
  * `Uint8Array`.
+ *
+ * A close the peer has not completed 2 s after `close()` (it never answers
+ * the close frame, or a connect never completes) is reported as 1006 and
+ * the socket is no longer listened to. The runtime's `WebSocket` has no way
+ * to cut its TCP connection, so that connection itself stays open until the
+ * peer ends it (the TCP transport cuts it).
  *
  * @param url The `wss://` URL to open.
  * @param listener Receives the socket's events.
@@ -86,7 +101,6 @@ export function webSocketTransport(
   url: string,
   listener: SocketListener,
 ): GatewaySocket {
-  let closed = false;
   let ws: WebSocket;
   try {
     ws = new WebSocket(url);
@@ -99,6 +113,47 @@ export function webSocketTransport(
     });
     return { send: () => {}, close: () => {} };
   }
+  /** The close was reported: nothing more is (or is sent). */
+  let closed = false;
+  /** Cuts a close handshake the peer does not complete in time. */
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Report the close (after `error`, if any), once, and stop listening to
+   * the socket: a socket the peer keeps open keeps its handlers, and
+   * through them the listener.
+   */
+  const finish = (code: number, reason: string, error?: Error): void => {
+    if (closed) return;
+    closed = true;
+    if (deadline !== undefined) {
+      clearTimeout(deadline);
+      deadline = undefined;
+    }
+    ws.onopen =
+      ws.onmessage =
+      ws.onerror =
+      ws.onclose =
+        null;
+    if (error !== undefined) listener.onError(error);
+    listener.onClose(code, reason);
+  };
+  const close = (code?: number, reason?: string): void => {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // A code or reason the runtime refuses: close without them.
+      try {
+        ws.close();
+      } catch {
+        // Nothing more to do: the deadline below still reports the close.
+      }
+    }
+    if (closed || deadline !== undefined) return;
+    deadline = setTimeout(() => {
+      deadline = undefined;
+      finish(1006, "the close handshake timed out");
+    }, CLOSE_TIMEOUT_MS);
+  };
   ws.binaryType = "arraybuffer";
   ws.onopen = () => listener.onOpen();
   ws.onmessage = (event: MessageEvent) => {
@@ -111,40 +166,30 @@ export function webSocketTransport(
     listener.onError((event as ErrorEvent).error ?? event);
   };
   ws.onclose = (event: CloseEvent) => {
-    if (closed) return;
-    closed = true;
     // Deno reports 0 for a connection dropped without a close frame; the
     // WebSocket spec's name for that is 1006.
-    listener.onClose(event.code === 0 ? 1006 : event.code, event.reason);
+    finish(event.code === 0 ? 1006 : event.code, event.reason);
   };
   return {
     send(data: string): void {
       if (closed || ws.readyState !== OPEN) return;
       if (ws.bufferedAmount + data.length > MAX_SEND_QUEUE_BYTES) {
         // The runtime would keep buffering; report the connection dead and
-        // stop using it (its own close event is ignored from now on).
-        closed = true;
-        listener.onError(
+        // stop using it.
+        finish(
+          1006,
+          "the peer stopped reading",
           new Error(
             `More than ${MAX_SEND_QUEUE_BYTES} bytes wait to be sent: the peer stopped reading`,
           ),
         );
-        listener.onClose(1006, "the peer stopped reading");
-        try {
-          ws.close();
-        } catch {
-          // Nothing more to do.
-        }
+        close();
         return;
       }
       ws.send(data);
     },
     close(code: number, reason?: string): void {
-      try {
-        ws.close(code, reason);
-      } catch {
-        // Already closing, or a code the runtime refuses: nothing to do.
-      }
+      close(code, reason);
     },
   };
 }

@@ -602,6 +602,59 @@ Deno.test("Inflater stops a zlib bomb (256 KB -> 256 MiB) at maxMessageBytes", a
   });
 });
 
+for (const codec of CODECS) {
+  Deno.test(`Inflater (${codec}) enforces a maxMessageBytes smaller than its output buffer`, async (t) => {
+    /** A payload of exactly `bytes` bytes. */
+    const payloadOf = (bytes: number): string =>
+      JSON.stringify({ d: "x".repeat(bytes - 8) });
+    /**
+     * Push `bytes` through a fresh inflater limited to `limit` (from a zstd
+     * server whose window the limit allows, so the size is what is judged).
+     */
+    const push = async (limit: number, bytes: number): Promise<string> => {
+      const server = new ServerCompressor(
+        codec,
+        Math.max(10, Math.floor(Math.log2(limit))),
+      );
+      const inflater = createInflater(codec, { maxMessageBytes: limit });
+      try {
+        return inflater.push(await server.payload(payloadOf(bytes)))!;
+      } finally {
+        inflater.close();
+        await server.close();
+      }
+    };
+    const tooLarge = (limit: number, bytes: number) =>
+      assert.rejects(
+        () => push(limit, bytes),
+        (error: unknown) =>
+          error instanceof GatewayError && error.kind === "decode" &&
+          error.message.includes(`inflates to more than ${limit} bytes`),
+      );
+    await t.step(
+      "1000 bytes: 50 KB fits the 64 KiB buffer, and is refused",
+      async () => {
+        assert.equal((await push(1_000, 1_000)).length, 1_000);
+        await tooLarge(1_000, 50_000);
+        await tooLarge(1_000, 1_001);
+      },
+    );
+    await t.step(
+      "100 KB after another connection grew the shared buffer to 1 MiB: 900 KB is refused",
+      async () => {
+        // The default limit: the shared buffer grows to hold 900 KB, and is kept.
+        assert.equal(
+          (await push(64 * 1024 * 1024, 900_000)).length,
+          900_000,
+        );
+        await tooLarge(100_000, 900_000);
+        await tooLarge(100_000, 100_001);
+        assert.equal((await push(100_000, 100_000)).length, 100_000);
+      },
+    );
+  });
+}
+
 Deno.test("Inflater refuses zlib data that never ends a message past the limit", () => {
   const limit = 8 * 1024 * 1024;
   const inflater = createInflater("zlib-stream", { maxMessageBytes: limit });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Shard } from "../../gateway/shard.ts";
+import { runUntil } from "../_fakes/run_until.ts";
 import {
   createHarness,
   dispatch,
@@ -362,6 +363,58 @@ Deno.test("Shard.close() waits at most timeouts.close for a socket that never fi
   await h.shard.close();
 });
 
+Deno.test("Shard forgets a socket whose close is never reported timeouts.close after closing it: reconnects keep nothing, close() waits only for the current socket", async () => {
+  const h = await readyHarness({ timeouts: { close: 3_000 } });
+  const RECONNECTS = 8;
+  const closedCodes: number[] = [];
+  for (let i = 0; i < RECONNECTS; i++) {
+    const old = h.socket();
+    // A peer (or transport) that never answers the close: never reported.
+    old.close = (code) => void closedCodes.push(code);
+    old.receive({ op: 7, d: null });
+    // Quick drops back off: run timers until the next socket is made.
+    await runUntil(h.scheduler, () => h.socket() !== old);
+    const next = h.socket();
+    hello(next);
+    await h.settle();
+    assert.deepEqual(sentOps(next).at(-1), 6, "RESUME");
+    next.receive({ op: 0, s: 2 + i, t: "RESUMED", d: null });
+    await h.scheduler.advance(3_000);
+    assert.equal(h.shard.status, "ready");
+  }
+  assert.deepEqual(closedCodes, Array(RECONNECTS).fill(4000));
+  // The current socket answers close(): nothing else is waited for (every
+  // old one was forgotten 3 s after its close), so close() resolves at once
+  // instead of after another timeouts.close.
+  let resolved = false;
+  const closing = h.shard.close().then(() => resolved = true);
+  await h.settle();
+  assert.equal(resolved, true, "close() waited for forgotten sockets");
+  await closing;
+  assert.equal(h.scheduler.pending, 0);
+});
+
+Deno.test("Shard.close() right after a reconnect, no socket ever reporting its close, resolves timeouts.close after closing and leaves no timer", async () => {
+  const h = await readyHarness({ timeouts: { close: 3_000 } });
+  const old = h.socket();
+  old.close = () => {};
+  old.receive({ op: 7, d: null });
+  await h.scheduler.advance(1_000);
+  h.socket().close = () => {};
+  let resolved = false;
+  const closing = h.shard.close().then(() => resolved = true);
+  // The old socket is forgotten 3 s after its close, the current one 3 s
+  // after close().
+  await h.scheduler.advance(2_000);
+  assert.equal(resolved, false);
+  await h.scheduler.advance(999);
+  assert.equal(resolved, false);
+  await h.scheduler.advance(1);
+  await closing;
+  assert.equal(h.scheduler.pending, 0);
+  await h.shard.close();
+});
+
 Deno.test("Shard.close({ resumable: true }) sends 4000 and keeps the session", async () => {
   const h = await readyHarness();
   dispatch(h.socket(), 2);
@@ -471,6 +524,19 @@ Deno.test("Shard rejects bad options with clear errors", async (t) => {
       { token: "abc.def\nghi" },
       TypeError,
       /'token' must be the bot token, visible ASCII characters without spaces/,
+    ],
+    [
+      // Ignored, it left the connect timeout at its default.
+      "misspelt timeout",
+      { timeouts: { conect: 5 } },
+      TypeError,
+      /^Cannot create shard as 'timeouts\.conect' is not one of its options \(did you mean 'timeouts\.connect'\?\)$/,
+    ],
+    [
+      "timeouts as an array",
+      { timeouts: [] },
+      TypeError,
+      /'timeouts' must be an object/,
     ],
   ];
   for (const [name, override, type, message] of rows) {

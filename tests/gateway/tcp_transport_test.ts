@@ -10,11 +10,13 @@ import {
   tcpWebSocketTransport,
 } from "../../gateway/tcp_transport.ts";
 import {
+  CLOSE_TIMEOUT_MS,
   type GatewaySocket,
   type SocketListener,
   type Transport,
   webSocketTransport,
 } from "../../gateway/transport.ts";
+import { HandshakeError } from "../../gateway/connect_failure.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import {
   type FakeGatewayServer,
@@ -326,12 +328,16 @@ class RawPeer {
    * Answer the client's handshake.
    *
    * @param options `badAccept`: a wrong Sec-WebSocket-Accept; `headPadding`:
-   * that many bytes of extra header in the response; `then`: bytes sent in
-   * the same write, right after the head.
+   * that many bytes of extra header in the response; `header`: one more
+   * header line; `then`: bytes sent in the same write, right after the head.
    */
   async handshake(
-    options: { badAccept?: boolean; headPadding?: number; then?: Uint8Array } =
-      {},
+    options: {
+      badAccept?: boolean;
+      headPadding?: number;
+      header?: string;
+      then?: Uint8Array;
+    } = {},
   ): Promise<void> {
     for (;;) {
       const text = decoder.decode(this.#buffer);
@@ -352,9 +358,10 @@ class RawPeer {
       ),
     );
     const accept = btoa(String.fromCharCode(...new Uint8Array(digest)));
-    const padding = options.headPadding
-      ? `X-Padding: ${"p".repeat(options.headPadding)}\r\n`
-      : "";
+    const padding =
+      (options.headPadding
+        ? `X-Padding: ${"p".repeat(options.headPadding)}\r\n`
+        : "") + (options.header === undefined ? "" : `${options.header}\r\n`);
     const head = encoder.encode(
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" +
         `Connection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${padding}\r\n`,
@@ -463,6 +470,7 @@ async function withRawServer(
   options: {
     badAccept?: boolean;
     headPadding?: number;
+    header?: string;
     then?: Uint8Array;
     path?: string;
     transport?: Transport;
@@ -666,6 +674,28 @@ Deno.test("tcpWebSocketTransport refuses a bad Sec-WebSocket-Accept: no open, 10
 });
 
 for (
+  const [header, what] of [
+    ["Sec-WebSocket-Protocol: mqtt", "a subprotocol that was not requested"],
+    [
+      "Sec-WebSocket-Extensions: permessage-deflate",
+      "an extension that was not offered",
+    ],
+  ] as const
+) {
+  Deno.test(`tcpWebSocketTransport refuses a 101 naming ${what} (${header}): no open, no message, 1006`, async () => {
+    await withRawServer(async (peer, recorder) => {
+      const closed = await recorder.next("close");
+      assert.equal(closed.code, 1006);
+      assert.deepEqual(recorder.types(), ["error", "close"]);
+      const error = (recorder.events[0] as { error: Error }).error;
+      assert.ok(error instanceof HandshakeError);
+      assert.match(error.message, new RegExp(`the server chose ${what}`));
+      await peer.eof();
+    }, { header, then: frame(1, "delivered anyway") });
+  });
+}
+
+for (
   const [name, bytes, code] of [
     ["a masked server frame", frame(1, "hi", { mask: true }), 1002],
     ["a frame with RSV1 set", frame(1, "hi", { rsv: 4 }), 1002],
@@ -855,6 +885,29 @@ for (
     }, { transport });
   });
 }
+
+Deno.test("webSocketTransport reports 1006 once, 2 s after close(), when the peer never answers the close frame, and nothing after", async () => {
+  await withRawServer(async (peer, recorder, socket) => {
+    await recorder.next("open");
+    const started = performance.now();
+    socket.close(4000, "resuming");
+    const sent = await peer.readFrame();
+    assert.equal(sent.opcode, 8);
+    assert.equal(closeCode(sent.payload), 4000);
+    // The peer stays silent: the close deadline reports the connection gone.
+    const closed = await recorder.next("close");
+    assert.ok(performance.now() - started >= CLOSE_TIMEOUT_MS - 10);
+    assert.deepEqual(
+      [closed.code, closed.reason],
+      [1006, "the close handshake timed out"],
+    );
+    // What the peer sends afterwards is not reported.
+    await peer.write(frame(1, "late"));
+    await peer.write(frame(8, sent.payload));
+    await peer.eof();
+    assert.deepEqual(recorder.types(), ["open", "close"]);
+  }, { transport: webSocketTransport });
+});
 
 Deno.test("tcpWebSocketTransport keeps a message of millions of empty fragments in bounded memory", async () => {
   await withRawServer(async (peer, recorder) => {
