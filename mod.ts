@@ -128,6 +128,7 @@ export {
   type ServerErrorRetry,
   type SessionStartLimitInfo,
   TokenRejectedError,
+  UnknownWebhookError,
   UploadError,
 } from "./rest/mod.ts";
 export {

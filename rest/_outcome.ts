@@ -10,6 +10,7 @@ import {
   type DiscordErrorBody,
   NetworkError,
   RateLimitError,
+  type RateLimitScope,
   ResponseTooLargeError,
   RestError,
 } from "./errors.ts";
@@ -136,6 +137,26 @@ export function attemptOutcome<T>(
         error,
       };
     }
+    case "cloudflare": {
+      // Not retried: each retry would be one more invalid request. Every
+      // route pauses (the rate limiter reads the `cloudflare` scope), but
+      // never longer than the cap.
+      const { retryAfter } = decision;
+      return {
+        type: "failure",
+        rateLimit: {
+          retryAfter: Math.min(retryAfter, maxWait),
+          scope: "cloudflare",
+        },
+        error: new RateLimitError({
+          method,
+          path,
+          retryAfter,
+          scope: "cloudflare",
+          ...(retryAfter > maxWait ? { maxWait } : {}),
+        }),
+      };
+    }
     case "success": {
       if (text === "") {
         return { type: "success", value: undefined as T, rateLimit: info };
@@ -166,5 +187,34 @@ export function attemptOutcome<T>(
         }),
       };
     }
+  }
+}
+
+/** What an answer's headers said: its status and rate limit scope. */
+export interface AnswerHeaders {
+  /** The HTTP status. */
+  status: number;
+  /** `X-RateLimit-Scope`, if any. */
+  scope: RateLimitScope | undefined;
+}
+
+/**
+ * The status and rate limit scope an attempt's answer came with, if any
+ * (what the invalid-request guard counts).
+ *
+ * @param answer How the attempt went.
+ * @returns The status and scope, or `undefined` when no status came.
+ */
+export function answerHeaders(answer: Attempted): AnswerHeaders | undefined {
+  switch (answer.type) {
+    case "answer":
+    case "too_large":
+      return { status: answer.status, scope: answer.rateLimit.scope };
+    case "no_answer":
+      return answer.status === undefined
+        ? undefined
+        : { status: answer.status, scope: answer.scope };
+    default:
+      return undefined;
   }
 }

@@ -14,7 +14,8 @@ import { backoffDelay } from "../base/backoff.ts";
 
 /**
  * Which failed requests are sent again after a 5xx answer or a network
- * error (429s are always retried, up to `maxRetries`):
+ * error (Discord's 429s are always retried, up to `maxRetries`;
+ * Cloudflare's never):
  * - `idempotent`: GET, PUT, PATCH and DELETE, which Discord applies the same
  *   way twice; a POST (a new message, an interaction callback) is not
  *   repeated, since the first one may have been applied before the error.
@@ -58,7 +59,21 @@ export interface AnswerFacts {
   resetAfter?: number | undefined;
   /** `X-RateLimit-Scope`. */
   scope?: RateLimitScope | undefined;
+  /**
+   * Whether any of Discord's `X-RateLimit-*` headers came (see
+   * `hasRateLimitHeaders`); `undefined` when not known, taken as yes.
+   */
+  rateLimitHeaders?: boolean | undefined;
 }
+
+/**
+ * How long every request waits after a 429 of Cloudflare's that has no
+ * `Retry-After` header (ms): a minute, the client's default
+ * `maxRateLimitWait`. Discord does not say how long the IP restriction
+ * lasts; a shorter pause only sends the waiting requests into it sooner,
+ * each one more invalid request.
+ */
+export const CLOUDFLARE_PAUSE = 60_000;
 
 /** What to do after an attempt. */
 export type RequestDecision =
@@ -91,6 +106,16 @@ export type RequestDecision =
     scope: RateLimitScope;
     /** Which bound was hit. */
     exceeded: "retries" | "wait";
+  }
+  | {
+    /**
+     * Fail with a `RateLimitError` of the `cloudflare` scope, not retried:
+     * a 429 of Cloudflare's ({@linkcode isCloudflare429}). Every request of
+     * the client pauses.
+     */
+    type: "cloudflare";
+    /** The answer's `Retry-After` in ms, else {@linkcode CLOUDFLARE_PAUSE}. */
+    retryAfter: number;
   }
   | {
     /** Fail with a `DiscordApiError` (a 4xx, or a 5xx not retried). */
@@ -146,6 +171,26 @@ export function rateLimitWait(facts: AnswerFacts): number {
 }
 
 /**
+ * Whether a 429 is Cloudflare's rather than Discord's. Discord's rate-limit
+ * answers always carry `retry_after` in a JSON body (its "rate limit
+ * response structure") and, per route or global, `X-RateLimit-*` headers.
+ * The rule: status 429, no finite number `retry_after` in the body (an
+ * HTML or text page, or JSON such as `{"message": "You are being blocked
+ * from accessing our API temporarily…", "code": 0}`), and none of the
+ * `X-RateLimit-*` headers. That is Cloudflare restricting the IP after too
+ * many invalid requests (Discord's docs, "Invalid Request Limit aka
+ * Cloudflare bans": 10,000 answers 401, 403 or 429 in 10 minutes): every
+ * retry would be another one, on every route alike.
+ *
+ * @param facts The answer.
+ * @returns `true` for a 429 of Cloudflare's.
+ */
+export function isCloudflare429(facts: AnswerFacts): boolean {
+  return facts.status === 429 && facts.bodyRetryAfter === undefined &&
+    facts.rateLimitHeaders === false;
+}
+
+/**
  * Decide what follows an HTTP answer.
  *
  * @param policy The client's retry settings.
@@ -161,6 +206,12 @@ export function decideAnswer(
   retries: number,
 ): RequestDecision {
   const status = facts.status;
+  if (isCloudflare429(facts)) {
+    return {
+      type: "cloudflare",
+      retryAfter: facts.retryAfterHeader ?? CLOUDFLARE_PAUSE,
+    };
+  }
   if (status === 429) {
     const retryAfter = rateLimitWait(facts);
     const scope: RateLimitScope = facts.bodyGlobal === true

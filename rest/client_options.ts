@@ -7,6 +7,7 @@
  * @module
  */
 import { assertBotToken } from "../base/bot_token.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
   assertFunctionOption,
   assertSchedulerOption,
@@ -182,6 +183,30 @@ export interface RestSettings {
 }
 
 const WHAT = "REST client";
+
+/**
+ * Every key of {@linkcode RestClientOptions}: the compiler keeps the list
+ * complete and exact, and a misspelt key (`maxRetry`) is refused, not left
+ * to silently keep the default.
+ */
+const REST_OPTION_KEYS = optionKeys(
+  {
+    token: true,
+    baseUrl: true,
+    fetch: true,
+    scheduler: true,
+    userAgent: true,
+    maxRetries: true,
+    globalLimit: true,
+    retryServerErrors: true,
+    serverErrorBackoff: true,
+    maxRateLimitWait: true,
+    maxResponseBytes: true,
+    maxBufferedResponseBytes: true,
+    timeout: true,
+    invalidRequestLimit: true,
+  } satisfies Record<keyof RestClientOptions, true>,
+);
 const SERVER_ERROR_RETRIES: readonly ServerErrorRetry[] = [
   "idempotent",
   "all",
@@ -193,12 +218,14 @@ const SERVER_ERROR_RETRIES: readonly ServerErrorRetry[] = [
  *
  * @param options The options as given.
  * @returns The settings.
- * @throws {TypeError} For a missing or malformed token or user agent, a
- *   base URL that is not http(s), or a `fetch`, `scheduler` or
- *   `retryServerErrors` of the wrong kind.
+ * @throws {TypeError} For options that are not an object or have a key
+ *   that is not an option (the message names the nearest one), a missing
+ *   or malformed token or user agent, a base URL that is not http(s), or a
+ *   `fetch`, `scheduler` or `retryServerErrors` of the wrong kind.
  * @throws {RangeError} For a number out of range.
  */
 export function restSettings(options: RestClientOptions): RestSettings {
+  checkOptionKeys(`create ${WHAT}`, "", options ?? {}, REST_OPTION_KEYS);
   const token = options?.token;
   if (typeof token !== "string" || token.trim() === "") {
     throw new TypeError(

@@ -179,21 +179,29 @@ export class DiscordApiError extends RestError {
   }
 }
 
-/** What kind of limit a {@linkcode RateLimitError} ran into. */
-export type RateLimitScope = "user" | "global" | "shared";
+/**
+ * What kind of limit a {@linkcode RateLimitError} ran into: Discord's
+ * `X-RateLimit-Scope` (`user`, `global`, `shared`), or `cloudflare` for a
+ * 429 that is not Discord's (no `retry_after` in its body and none of the
+ * `X-RateLimit-*` headers): Cloudflare restricting the IP after too many
+ * invalid requests (401, 403 or 429 answers). Such a 429 is never retried;
+ * every request of the client waits (see {@linkcode RateLimitError}).
+ */
+export type RateLimitScope = "user" | "global" | "shared" | "cloudflare";
 
 /** Options for {@linkcode RateLimitError}. */
 export interface RateLimitErrorOptions extends RestErrorOptions {
   /** How long Discord asked to wait, in milliseconds. */
   retryAfter: number;
-  /** The limit's scope (`X-RateLimit-Scope`). */
+  /** The limit's scope (`X-RateLimit-Scope`, or `cloudflare`). */
   scope: RateLimitScope;
   /** The bucket hash, when Discord sent one. */
   bucket?: string | undefined;
   /**
    * Set when the request failed because Discord asked to wait longer than
    * this (the client's `maxRateLimitWait`, in ms) rather than after the
-   * retries.
+   * retries; for the `cloudflare` scope, when the client's pause was cut
+   * to it.
    */
   maxWait?: number | undefined;
 }
@@ -202,6 +210,13 @@ export interface RateLimitErrorOptions extends RestErrorOptions {
  * A request was still answered with 429 after the client's `maxRetries`
  * retries, or Discord asked it to wait longer than the client's
  * `maxRateLimitWait` (then {@linkcode RateLimitError.maxWait} is set).
+ *
+ * With {@linkcode RateLimitError.scope} `cloudflare` the 429 was not
+ * Discord's but Cloudflare's: the IP is restricted after too many invalid
+ * requests (401, 403 or 429 answers, from this process or another on the
+ * same IP). It is not retried: `retryAfter` is the answer's `Retry-After`,
+ * or 60 s without one, and every request of the client waits that long
+ * (at most `maxRateLimitWait`) before it is sent.
  *
  * @example Usage
  * ```ts
@@ -221,9 +236,9 @@ export interface RateLimitErrorOptions extends RestErrorOptions {
 export class RateLimitError extends RestError {
   /** How long Discord asked to wait, in milliseconds. */
   readonly retryAfter: number;
-  /** The limit's scope. */
+  /** The limit's scope (`cloudflare`: an IP restriction, not Discord's limit). */
   readonly scope: RateLimitScope;
-  /** Whether it was the global limit. */
+  /** Whether it was Discord's global limit. */
   readonly global: boolean;
   /** The bucket hash, when Discord sent one. */
   readonly bucket: string | undefined;
@@ -236,10 +251,19 @@ export class RateLimitError extends RestError {
    * @param options The 429's details, method and path.
    */
   constructor(options: RateLimitErrorOptions) {
+    const { method, path, scope, retryAfter, maxWait } = options;
     super(
-      options.maxWait === undefined
-        ? `${options.method} ${options.path} is still rate limited (${options.scope} scope) after retrying: retry after ${options.retryAfter} ms`
-        : `${options.method} ${options.path} is rate limited (${options.scope} scope) and Discord asked to wait ${options.retryAfter} ms, longer than the ${options.maxWait} ms the client waits (maxRateLimitWait)`,
+      scope === "cloudflare"
+        ? `${method} ${path} was answered 429 by Cloudflare, not by Discord's rate limits (no retry_after, no X-RateLimit-* headers): the IP is restricted after too many invalid requests (401/403/429); not retried, and every request of the client waits ${
+          Math.min(retryAfter, maxWait ?? retryAfter)
+        } ms${
+          maxWait === undefined || retryAfter <= maxWait
+            ? ""
+            : ` (maxRateLimitWait; the answer asked for ${retryAfter} ms)`
+        }`
+        : maxWait === undefined
+        ? `${method} ${path} is still rate limited (${scope} scope) after retrying: retry after ${retryAfter} ms`
+        : `${method} ${path} is rate limited (${scope} scope) and Discord asked to wait ${retryAfter} ms, longer than the ${maxWait} ms the client waits (maxRateLimitWait)`,
       options,
     );
     this.maxWait = options.maxWait;

@@ -6,11 +6,21 @@
  * as if each would be one, and refuses further requests before the limit
  * is reached.
  *
+ * The same page of Discord's docs: "If a webhook returns a 404 status you
+ * should not attempt to use it again - repeated attempts to do so will
+ * result in a temporary restriction." A REST client remembers such
+ * webhooks and refuses further requests to them
+ * ({@linkcode UnknownWebhookError}). Their 404s are not counted with the
+ * 401/403/429s: Discord lists only those in the limit.
+ *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { ForwardClock } from "../base/forward_clock.ts";
 import type { Scheduler } from "../base/scheduler.ts";
-import { RestError } from "./errors.ts";
+import { DiscordApiError, RestError } from "./errors.ts";
+
+const logger = getLogger(["disruption", "rest"]);
 
 /** Discord's window for invalid requests (10 minutes). */
 export const INVALID_REQUEST_WINDOW = 600_000;
@@ -116,6 +126,156 @@ export class TokenRejectedError extends RestError {
     );
     this.name = "TokenRejectedError";
     this.rejectedBy = rejectedBy;
+  }
+}
+
+/** How many webhooks that answered 404 a REST client remembers (the oldest is forgotten first). */
+export const MAX_UNKNOWN_WEBHOOKS = 1000;
+
+/** Discord's JSON error code "Unknown Webhook". */
+const UNKNOWN_WEBHOOK = 10015;
+
+/**
+ * Thrown instead of sending a request to a webhook Discord answered 404:
+ * it was deleted, or its token is not (or no longer) valid. Discord asks
+ * not to use such a webhook again ("repeated attempts to do so will result
+ * in a temporary restriction"). A webhook is its id with its token on
+ * token routes (`/webhooks/{id}/{token}/…`); its id alone on the routes
+ * with the bot token (`/webhooks/{id}`). The client remembers the last
+ * 1,000 such webhooks. Its interaction methods (`createFollowupMessage`,
+ * `editOriginalInteractionResponse`, …) are not held to this: a follow-up
+ * that overtakes the HTTP endpoint's answer is answered 10015 once, and the
+ * interaction goes on.
+ *
+ * @example Usage
+ * ```ts
+ * import { RestError, UnknownWebhookError } from "@disruption/disruption/rest";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new UnknownWebhookError("POST", "/webhooks/1/:token", "1", "POST /webhooks/1/:token");
+ * assert.ok(error instanceof RestError);
+ * assert.equal(error.webhookId, "1");
+ * assert.match(error.message, /answered 404 to webhook 1 on POST \/webhooks\/1\/:token/);
+ * ```
+ */
+export class UnknownWebhookError extends RestError {
+  /** The webhook's id (the application's, for an interaction's follow-ups). */
+  readonly webhookId: string;
+  /** The request Discord answered 404, as `<method> <redacted path>`. */
+  readonly rejectedBy: string;
+
+  /**
+   * Create the error.
+   *
+   * @param method The refused request's method.
+   * @param path The refused request's path (redacted).
+   * @param webhookId The webhook's id.
+   * @param rejectedBy The request answered 404, as `<method> <redacted path>`.
+   */
+  constructor(
+    method: string,
+    path: string,
+    webhookId: string,
+    rejectedBy: string,
+  ) {
+    super(
+      `${method} ${path} refused: Discord answered 404 to webhook ${webhookId} on ${rejectedBy}, so it was deleted or its token is not valid (any more); Discord asks not to use it again (repeated attempts get the IP restricted), so this client sends it nothing more`,
+      { method, path },
+    );
+    this.name = "UnknownWebhookError";
+    this.webhookId = webhookId;
+    this.rejectedBy = rejectedBy;
+  }
+}
+
+/** A webhook a path is for: its id, and its token on token routes. */
+interface WebhookOf {
+  id: string;
+  /** `<id>` or `<id>/<token>`: what is remembered. */
+  key: string;
+  /** Whether the path is the webhook's own route, nothing below it. */
+  own: boolean;
+}
+
+function webhookOf(path: string): WebhookOf | undefined {
+  const match = /^\/webhooks\/(\d+)(?:\/([^/?#]+))?(\/[^?#]*)?(?:[?#]|$)/
+    .exec(path);
+  if (!match) return undefined;
+  const [, id, token, below] = match;
+  return {
+    id: id!,
+    key: token === undefined ? id! : `${id}/${token}`,
+    own: below === undefined || below === "/",
+  };
+}
+
+/**
+ * The webhooks that answered 404, most recent last, at most
+ * {@linkcode MAX_UNKNOWN_WEBHOOKS}: what a REST client refuses to send to.
+ * Internal to the package.
+ */
+export class UnknownWebhooks {
+  /** `<id>[/<token>]` to the request that was answered 404. */
+  readonly #gone = new Map<string, string>();
+
+  /** How many are remembered. */
+  get size(): number {
+    return this.#gone.size;
+  }
+
+  /**
+   * Whether a request may go out: not to a webhook that answered 404.
+   *
+   * @param method The request's method.
+   * @param path The request's path, token and all.
+   * @param logPath The same, redacted.
+   * @returns `undefined` when it may, otherwise the error to fail it with.
+   */
+  check(
+    method: string,
+    path: string,
+    logPath: string,
+  ): UnknownWebhookError | undefined {
+    if (this.#gone.size === 0) return undefined;
+    const webhook = webhookOf(path);
+    const rejectedBy = webhook && this.#gone.get(webhook.key);
+    return rejectedBy === undefined || webhook === undefined
+      ? undefined
+      : new UnknownWebhookError(method, logPath, webhook.id, rejectedBy);
+  }
+
+  /**
+   * Remember the webhook of a 404 whose code is Unknown Webhook (10015),
+   * or of a 404 without a code on the webhook's own route
+   * (`/webhooks/{id}[/{token}]`); not one with another code (Unknown
+   * Message, 10008, below it; Unknown Channel for a `thread_id`).
+   *
+   * @param path The request's path, token and all.
+   * @param logPath The same, redacted.
+   * @param error What the request failed with: only a
+   *   {@linkcode DiscordApiError} with status 404 counts.
+   */
+  record(path: string, logPath: string, error: unknown): void {
+    if (!(error instanceof DiscordApiError) || error.status !== 404) return;
+    const { method, code } = error;
+    const webhook = webhookOf(path);
+    if (
+      !webhook || !(code === UNKNOWN_WEBHOOK || (webhook.own && code === 0))
+    ) {
+      return;
+    }
+    const rejectedBy = `${method} ${logPath}`;
+    if (!this.#gone.has(webhook.key)) {
+      logger.warn(
+        "{rejectedBy} answered 404 (code {code}): webhook {id} is not used again by this client",
+        { rejectedBy, code, id: webhook.id },
+      );
+    }
+    this.#gone.delete(webhook.key);
+    this.#gone.set(webhook.key, rejectedBy);
+    if (this.#gone.size > MAX_UNKNOWN_WEBHOOKS) {
+      this.#gone.delete(this.#gone.keys().next().value!);
+    }
   }
 }
 

@@ -52,6 +52,7 @@ export {
   type InvalidRequestGuardOptions,
   InvalidRequestLimitError,
   TokenRejectedError,
+  UnknownWebhookError,
 } from "./invalid_requests.ts";
 
 // Types the public signatures use, so this entry documents itself on its own.

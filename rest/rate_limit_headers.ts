@@ -1,10 +1,13 @@
 /**
  * What one response says about rate limits: its `X-RateLimit-*` headers
- * read into a {@linkcode RateLimitInfo} (the rate limiter reads no HTTP).
+ * read into a {@linkcode RateLimitInfo} (the rate limiter reads no HTTP);
+ * and what the REST client shows of the limits it learnt
+ * ({@linkcode RateLimitView}).
  *
  * @module
  */
 import type { RateLimitScope } from "./errors.ts";
+import type { RouteInfo } from "./routes.ts";
 
 /** What one response said about rate limits (all times in milliseconds). */
 export interface RateLimitInfo {
@@ -20,6 +23,53 @@ export interface RateLimitInfo {
   retryAfter?: number;
   /** For a 429: `X-RateLimit-Scope` (`global` also when `X-RateLimit-Global` is set). */
   scope?: RateLimitScope;
+}
+
+/** A snapshot of one bucket, for tests and diagnostics. */
+export interface BucketState {
+  /** The bucket id: `<hash>:<major parameter>`, or `route:<key>|<major>` before a hash is known. */
+  id: string;
+  /** Requests waiting to be sent. */
+  queued: number;
+  /** Requests sent and not yet answered. */
+  inFlight: number;
+  /** Requests per window, if known. */
+  limit: number | undefined;
+  /** Requests left in the window, if known. */
+  remaining: number | undefined;
+  /** When the window ends on the scheduler's clock, if known. */
+  resetAt: number | undefined;
+}
+
+/**
+ * What the REST client shows of its rate limiter
+ * (`RestClient.rateLimiter`): read-only, for diagnostics and tests.
+ */
+export interface RateLimitView {
+  /**
+   * The bucket hash learned for a route key, if any.
+   *
+   * @param routeKey A {@linkcode RouteInfo.key}.
+   * @returns The hash from `X-RateLimit-Bucket`, or `undefined`.
+   */
+  bucketHash(routeKey: string): string | undefined;
+  /**
+   * The state of the bucket a route currently uses, if it has one.
+   *
+   * @param route The parsed route.
+   * @returns A snapshot, or `undefined` when no bucket is kept for it.
+   */
+  bucketState(route: RouteInfo): BucketState | undefined;
+  /** Until when (scheduler time) a global 429 pauses requests with the bot token; `-Infinity` when not paused. */
+  readonly globalPausedUntil: number;
+  /** Until when (scheduler time) a global 429 pauses requests without authorization; `-Infinity` when not paused. */
+  readonly ipGlobalPausedUntil: number;
+  /**
+   * Until when (scheduler time) a 429 of Cloudflare's (the IP restricted
+   * after too many invalid requests) pauses every request, interaction
+   * endpoints too; `-Infinity` when not paused.
+   */
+  readonly cloudflarePausedUntil: number;
 }
 
 /** The longest `X-RateLimit-Bucket` taken as a bucket hash. */
@@ -68,6 +118,30 @@ export function parseRateLimitHeaders(headers: Headers): RateLimitInfo {
     info.scope = "global";
   }
   return info;
+}
+
+/**
+ * Whether an answer carried any of Discord's rate-limit headers: a bucket,
+ * limit, remaining count, reset-after or scope (`X-RateLimit-Global` sets
+ * the scope). Discord's own 429s carry them, or `retry_after` in the body,
+ * or both; a 429 with neither is Cloudflare's.
+ *
+ * @param info What {@linkcode parseRateLimitHeaders} read.
+ * @returns `true` when at least one was there (and well formed).
+ *
+ * @example Usage
+ * ```ts
+ * import { hasRateLimitHeaders, parseRateLimitHeaders } from "./rate_limit_headers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(hasRateLimitHeaders(parseRateLimitHeaders(new Headers({ "retry-after": "5" }))), false);
+ * assert.equal(hasRateLimitHeaders(parseRateLimitHeaders(new Headers({ "x-ratelimit-scope": "user" }))), true);
+ * ```
+ */
+export function hasRateLimitHeaders(info: RateLimitInfo): boolean {
+  return info.bucket !== undefined || info.limit !== undefined ||
+    info.remaining !== undefined || info.resetAfter !== undefined ||
+    info.scope !== undefined;
 }
 
 function number(value: string | null): number | undefined {

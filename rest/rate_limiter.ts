@@ -23,7 +23,14 @@ import {
   routeGlobalScope,
   type RouteInfo,
 } from "./routes.ts";
-import type { RateLimitInfo } from "./rate_limit_headers.ts";
+import type {
+  BucketState,
+  RateLimitInfo,
+  RateLimitView,
+} from "./rate_limit_headers.ts";
+
+// The read-only view of a limiter lives with what answers say of limits.
+export type { BucketState, RateLimitView } from "./rate_limit_headers.ts";
 
 /** Requests per second Discord allows an IP without authorization. */
 export const IP_GLOBAL_LIMIT = 50;
@@ -55,7 +62,11 @@ export type AttemptResult<T> =
     type: "failure";
     /** The job's error. */
     error: unknown;
-    /** The response's rate-limit headers, when there was a response. */
+    /**
+     * The response's rate-limit headers, when there was a response. With
+     * the `cloudflare` scope and a `retryAfter`, every job of every scope
+     * pauses for that long.
+     */
     rateLimit?: RateLimitInfo;
   }
   | {
@@ -120,6 +131,18 @@ export type RateLimiterEvent =
     duration: number;
     /** The scope paused: that of the request the 429 answered. */
     scope: GlobalScope;
+  }
+  | {
+    /**
+     * Every request pauses, whatever its scope: a 429 of Cloudflare's (the
+     * IP is restricted). Reported when a pause starts, not again when
+     * another such answer extends it.
+     */
+    type: "cloudflare_pause";
+    /** Milliseconds of the pause. */
+    duration: number;
+    /** The route key of the request it answered. */
+    route: string;
   };
 
 interface Job {
@@ -170,47 +193,6 @@ interface Bucket {
   timerAt: number;
 }
 
-/** A snapshot of one bucket, for tests and diagnostics. */
-export interface BucketState {
-  /** The bucket id: `<hash>:<major parameter>`, or `route:<key>|<major>` before a hash is known. */
-  id: string;
-  /** Requests waiting to be sent. */
-  queued: number;
-  /** Requests sent and not yet answered. */
-  inFlight: number;
-  /** Requests per window, if known. */
-  limit: number | undefined;
-  /** Requests left in the window, if known. */
-  remaining: number | undefined;
-  /** When the window ends on the scheduler's clock, if known. */
-  resetAt: number | undefined;
-}
-
-/**
- * What the REST client shows of its rate limiter
- * (`RestClient.rateLimiter`): read-only, for diagnostics and tests.
- */
-export interface RateLimitView {
-  /**
-   * The bucket hash learned for a route key, if any.
-   *
-   * @param routeKey A {@linkcode RouteInfo.key}.
-   * @returns The hash from `X-RateLimit-Bucket`, or `undefined`.
-   */
-  bucketHash(routeKey: string): string | undefined;
-  /**
-   * The state of the bucket a route currently uses, if it has one.
-   *
-   * @param route The parsed route.
-   * @returns A snapshot, or `undefined` when no bucket is kept for it.
-   */
-  bucketState(route: RouteInfo): BucketState | undefined;
-  /** Until when (scheduler time) a global 429 pauses requests with the bot token; `-Infinity` when not paused. */
-  readonly globalPausedUntil: number;
-  /** Until when (scheduler time) a global 429 pauses requests without authorization; `-Infinity` when not paused. */
-  readonly ipGlobalPausedUntil: number;
-}
-
 /** One global limit's sends in its sliding window (a fixed one let 2x out across its edge), and pause. */
 interface GlobalWindow {
   limit: number;
@@ -237,6 +219,13 @@ interface GlobalWindow {
  *   back the requests under them ({@linkcode GlobalScope}): the bot's, sent
  *   with the bot token; the IP's, sent without authorization (webhooks with
  *   their token). Interaction endpoints wait for neither.
+ * - A 429 of Cloudflare's (a failure whose `rateLimit.scope` is
+ *   `cloudflare`: the IP is restricted) pauses every job, interaction
+ *   endpoints too, for its `retryAfter`.
+ * - An answer's `remaining` is never taken above its `limit`. When it maps
+ *   the route to another bucket, the requests still in flight from the
+ *   one it was sent from count against what it says remains (they may be
+ *   in the same window).
  * - A retry goes back to the head of its bucket, so order is kept.
  * - Under the real scheduler waits are measured on the runtime's monotonic
  *   clock, which NTP does not step (it steps `Date.now`): a wall clock set
@@ -283,6 +272,8 @@ export class RateLimiter implements RateLimitView {
   #sweepAt = MIN_SWEEP_AT;
   #bot: GlobalWindow;
   #ip: GlobalWindow;
+  /** Until when a 429 of Cloudflare's holds every job (on `#clock`). */
+  #cloudflareUntil = -Infinity;
   /**
    * Every reset, window and pause is kept on this clock: a wall clock set
    * back counts as no time passed, not as the size of the step to wait.
@@ -408,6 +399,11 @@ export class RateLimiter implements RateLimitView {
   /** Until when (scheduler time) a global 429 pauses requests without authorization; `-Infinity` when not paused. */
   get ipGlobalPausedUntil(): number {
     return this.#clock.toScheduler(this.#ip.pausedUntil);
+  }
+
+  /** Until when (scheduler time) a 429 of Cloudflare's pauses every request; `-Infinity` when not paused. */
+  get cloudflarePausedUntil(): number {
+    return this.#clock.toScheduler(this.#cloudflareUntil);
   }
 
   /** The global limit a scope is under, if any. */
@@ -549,6 +545,10 @@ export class RateLimiter implements RateLimitView {
         wakeAt = job.notBefore;
         break;
       }
+      if (this.#cloudflareUntil > now) {
+        wakeAt = this.#cloudflareUntil;
+        break;
+      }
       const global = this.#globalOf(job.global);
       if (global) {
         const globalAt = this.#globalAvailableAt(global, now);
@@ -625,7 +625,22 @@ export class RateLimiter implements RateLimitView {
     /** Buckets a lane left, to pump (or drop, when idle). */
     const left: Bucket[] = [];
     let pauseExtended = false;
-    if (info?.scope === "global" && info.retryAfter !== undefined) {
+    if (info?.scope === "cloudflare" && info.retryAfter !== undefined) {
+      // The IP is restricted: every job waits, whatever its scope.
+      const until = now + info.retryAfter;
+      pauseExtended = until > this.#cloudflareUntil;
+      if (pauseExtended) {
+        const starts = this.#cloudflareUntil <= now;
+        this.#cloudflareUntil = until;
+        if (starts) {
+          this.#onEvent?.({
+            type: "cloudflare_pause",
+            duration: info.retryAfter,
+            route: job.route.key,
+          });
+        }
+      }
+    } else if (info?.scope === "global" && info.retryAfter !== undefined) {
       // The limit of the request's own scope: a webhook's 429 is the IP's,
       // not the bot's. An exempt request's (an interaction endpoint's) holds
       // back only itself, by its retry's delay.
@@ -641,7 +656,10 @@ export class RateLimiter implements RateLimitView {
       }
     } else if (info) {
       bucket = this.#learn(job.route, sentFrom, info, left);
-      this.#apply(bucket, info, now, result.type === "success");
+      // Sent from another bucket (the route's hash changed): those still
+      // in flight from it may count against this window too.
+      const carried = bucket === sentFrom ? 0 : sentFrom.inFlight;
+      this.#apply(bucket, info, now, result.type === "success", carried);
     }
 
     if (result.type === "retry" && job.signal?.aborted) {
@@ -712,19 +730,36 @@ export class RateLimiter implements RateLimitView {
     return target;
   }
 
+  /**
+   * Take in what an answer says of the bucket's window. `carried` requests
+   * in flight from another bucket count against its `remaining`.
+   */
   #apply(
     bucket: Bucket,
     info: RateLimitInfo,
     now: number,
     success: boolean,
+    carried: number,
   ): void {
+    if (bucket.resetAt !== undefined && now >= bucket.resetAt) {
+      // The local window is over (a bucket the route left, mapped to
+      // again): its count is stale, the answer's is of the current one.
+      bucket.remaining = undefined;
+      bucket.resetAt = undefined;
+    }
     if (info.limit !== undefined) bucket.limit = info.limit;
     if (info.remaining !== undefined) {
+      // Never more than the limit (a peer said 50 of 5), less those in
+      // flight from the bucket the route left.
+      const reported = Math.max(
+        0,
+        Math.min(info.remaining, bucket.limit ?? Infinity) - carried,
+      );
       // In-flight requests may already have used some of what the header
       // reports, so never trust a higher count than the local one.
       bucket.remaining = bucket.remaining === undefined
-        ? info.remaining
-        : Math.min(bucket.remaining, info.remaining);
+        ? reported
+        : Math.min(bucket.remaining, reported);
     }
     if (info.resetAfter !== undefined) bucket.resetAt = now + info.resetAfter;
     if (

@@ -55,16 +55,25 @@ import type {
 } from "./payloads.ts";
 
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import type { RateLimitScope } from "./errors.ts";
 import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
-import { InvalidRequestGuard, TokenRejectedError } from "./invalid_requests.ts";
+import {
+  InvalidRequestGuard,
+  TokenRejectedError,
+  UnknownWebhooks,
+} from "./invalid_requests.ts";
 import {
   assertUploadLimit,
   type RestClientOptions,
   restSettings,
 } from "./client_options.ts";
 import { ResponseBudget } from "./_response_budget.ts";
-import { attemptOutcome, type OutcomeLimits } from "./_outcome.ts";
+import {
+  type AnswerHeaders,
+  answerHeaders,
+  attemptOutcome,
+  type OutcomeLimits,
+} from "./_outcome.ts";
+import { hasRateLimitHeaders } from "./rate_limit_headers.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -99,19 +108,28 @@ export interface CallOptions {
 /**
  * A client for Discord's HTTP API.
  *
- * Every request goes through one {@linkcode RateLimiter}: per-route buckets
- * learned from the `X-RateLimit-*` headers (same-bucket requests leave in
- * order), the global limit, and 429s (waiting `retry_after`, then retrying
- * up to `maxRetries` times). 5xx answers and network errors are retried with
- * backoff for idempotent methods (see {@linkcode ServerErrorRetry}). All
- * waiting goes through the `scheduler`.
+ * Every request goes through the client's rate limiter (its state shown by
+ * {@linkcode RestClient.rateLimiter}): per-route buckets learned from the
+ * `X-RateLimit-*` headers (same-bucket requests leave in order), the global
+ * limit, and 429s (waiting `retry_after`, then retrying up to `maxRetries`
+ * times). A 429 of Cloudflare's (no `retry_after`, no `X-RateLimit-*`
+ * headers: the IP is restricted after too many invalid requests) is not
+ * retried and pauses every request (its `Retry-After`, else 60 s; at most
+ * `maxRateLimitWait`), with a warning on stderr unless logging is
+ * configured. 5xx answers and network errors are retried with backoff for
+ * idempotent methods (see {@linkcode ServerErrorRetry}). All waiting goes
+ * through the `scheduler`.
  *
  * Failures throw a {@linkcode DiscordApiError} (Discord answered with an
- * error), a {@linkcode RateLimitError} (still 429 after the retries, or a
- * wait longer than `maxRateLimitWait`), a {@linkcode ResponseTooLargeError}
- * (a body over `maxResponseBytes`) or a {@linkcode NetworkError} (no
- * answer). None of them, and no log line, holds
- * the bot token or an interaction token.
+ * error), a {@linkcode RateLimitError} (still 429 after the retries, a
+ * wait longer than `maxRateLimitWait`, or scope `cloudflare`), a
+ * {@linkcode ResponseTooLargeError} (a body over `maxResponseBytes`) or a
+ * {@linkcode NetworkError} (no answer); requests are refused without being
+ * sent with a {@linkcode TokenRejectedError} after a 401 to the bot token,
+ * an {@linkcode UnknownWebhookError} to a webhook that answered 404, and an
+ * {@linkcode InvalidRequestLimitError} near Discord's invalid-request limit.
+ * None of them, and no log line, holds the bot token or an interaction
+ * token.
  *
  * @example Send a message to a fake Discord
  * ```ts
@@ -143,14 +161,17 @@ export class RestClient {
   #outcomeLimits: OutcomeLimits;
   /** The request Discord answered 401 to the bot token, once it did. */
   #tokenRejectedBy: string | undefined;
+  /** Webhooks that answered 404, not used again. */
+  #unknownWebhooks = new UnknownWebhooks();
 
   /**
    * Create a client; nothing is sent until a method is called.
    *
    * @param options The token and optional overrides.
-   * @throws {TypeError} For a missing token or one with a space or a
-   *   control character inside (never shown), a `baseUrl` that is not an
-   *   http(s) URL, a `userAgent` with a control character, a `fetch`,
+   * @throws {TypeError} For a key that is not an option (a misspelt one:
+   *   the message names the nearest), a missing token or one with a space
+   *   or a control character inside (never shown), a `baseUrl` that is not
+   *   an http(s) URL, a `userAgent` with a control character, a `fetch`,
    *   `scheduler` or `retryServerErrors` of the wrong kind.
    * @throws {RangeError} For a number out of range.
    */
@@ -195,6 +216,11 @@ export class RestClient {
           logger.warn(
             "Global rate limit ({scope}) hit: every request under it waits {ms} ms",
             { scope: event.scope, ms: event.duration },
+          );
+        } else if (event.type === "cloudflare_pause") {
+          getVisibleLogger(["disruption", "rest"]).warn(
+            "{route} was answered 429 by Cloudflare, not by Discord's rate limits (no retry_after, no X-RateLimit-* headers): the IP is restricted after too many invalid requests (401/403/429; Discord allows 10,000 in 10 minutes). Every request of this client waits {ms} ms and such 429s are not retried. Check for requests failing again and again with 401, 403 or 429 (a bad token, missing permissions, rate limits not waited for), here or in other processes on this IP",
+            { route: event.route, ms: event.duration },
           );
         } else {
           logger.debug("Route {route} uses bucket {bucket}", {
@@ -292,6 +318,13 @@ export class RestClient {
       // A bad path or header rejects, as other bad input does.
       return Promise.reject(error);
     }
+    // An interaction's token is no webhook to give up on: a follow-up that
+    // overtakes the HTTP endpoint's answer gets 10015 once, and an expired
+    // token is refused by its own check.
+    const webhooks = interaction ? undefined : this.#unknownWebhooks;
+    // Refused before it waits for its bucket too (a 404 may come meanwhile).
+    const gone = webhooks?.check(method, path, prepared.logPath);
+    if (gone) return Promise.reject(gone);
     let retries = 0;
     // Only a 401 to the client's own token says that token is bad: one to
     // a user's OAuth2 token (`auth: false` and an `Authorization` header)
@@ -308,6 +341,8 @@ export class RestClient {
           ),
         };
       }
+      const gone = webhooks?.check(method, path, prepared.logPath);
+      if (gone) return { type: "failure", error: gone };
       // Counted as invalid until answered otherwise: a burst in flight
       // (interaction callbacks have no global limit) cannot pass the cap.
       const refused = this.#invalidRequests.reserve(method, prepared.logPath);
@@ -343,17 +378,24 @@ export class RestClient {
           );
         }
         const decision = answer.type === "answer"
-          ? decideAnswer(this.#policy, method, answer.facts, retries)
+          ? decideAnswer(this.#policy, method, {
+            ...answer.facts,
+            rateLimitHeaders: hasRateLimitHeaders(answer.rateLimit),
+          }, retries)
           : answer.type === "no_answer"
           ? decideNoAnswer(this.#policy, method, retries, answer.error)
           : undefined;
         if (decision?.type === "retry") retries = decision.retry;
-        return attemptOutcome<T>(
+        const outcome = attemptOutcome<T>(
           prepared,
           answer,
           decision,
           this.#outcomeLimits,
         );
+        if (outcome.type === "failure") {
+          webhooks?.record(path, prepared.logPath, outcome.error);
+        }
+        return outcome;
       } finally {
         // Parsed (or failed) by now: its bytes are no longer held here.
         budget.release();
@@ -752,25 +794,4 @@ function webhook(applicationId: string, interactionToken: string): string {
   return `/webhooks/${id("applicationId", applicationId)}/${
     token("interactionToken", interactionToken)
   }`;
-}
-
-/** What an answer's headers said: its status and rate limit scope. */
-interface AnswerHeaders {
-  status: number;
-  scope: RateLimitScope | undefined;
-}
-
-/** The status and rate limit scope an attempt's answer came with, if any. */
-function answerHeaders(answer: Attempted): AnswerHeaders | undefined {
-  switch (answer.type) {
-    case "answer":
-    case "too_large":
-      return { status: answer.status, scope: answer.rateLimit.scope };
-    case "no_answer":
-      return answer.status === undefined
-        ? undefined
-        : { status: answer.status, scope: answer.scope };
-    default:
-      return undefined;
-  }
 }

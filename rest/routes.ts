@@ -36,7 +36,11 @@ const DISCORD_EPOCH = 1_420_070_400_000;
 /** Messages older than this are deleted under a separate, stricter sub-limit. */
 const OLD_MESSAGE_AGE = 14 * 24 * 60 * 60 * 1000;
 
-/** What {@linkcode parseRoute} learns about one request path. */
+/**
+ * What the REST client reads from one request's method and path for its
+ * rate limits: the route key it learns a bucket hash for, the major
+ * parameter that splits a bucket, and the path with its token redacted.
+ */
 export interface RouteInfo {
   /** The method, upper case. */
   method: HttpMethod;

@@ -114,3 +114,46 @@ Deno.test("RestClient refuses an uploadLimit that is not a positive integer, bef
     /'maxSize' must be a positive integer of bytes/,
   );
 });
+
+Deno.test("RestClient refuses an option key it does not have, naming the nearest one", () => {
+  // `maxRetry` was ignored: the client retried 3 times, the default.
+  assert.throws(() => create({ maxRetry: 0 }), {
+    name: "TypeError",
+    message:
+      "Cannot create REST client as 'maxRetry' is not one of its options (did you mean 'maxRetries'?)",
+  });
+  assert.throws(() => create({ baseURL: "http://127.0.0.1:9" }), {
+    name: "TypeError",
+    message:
+      "Cannot create REST client as 'baseURL' is not one of its options (did you mean 'baseUrl'?)",
+  });
+  assert.throws(() => create({ zzzzzzzzzzzz: 1 }), {
+    name: "TypeError",
+    message:
+      /^Cannot create REST client as 'zzzzzzzzzzzz' is not one of its options; the options are 'token', 'baseUrl', /,
+  });
+  assert.throws(
+    () => new RestClient("token" as unknown as RestClientOptions),
+    {
+      name: "TypeError",
+      message:
+        "Cannot create REST client as 'options' must be an object: current value 'options=token'",
+    },
+  );
+  // Every option it has, given at once, is accepted.
+  create({
+    baseUrl: "http://127.0.0.1:9/api/v10",
+    fetch: new FakeRest({ token: TOKEN }).fetch,
+    userAgent: "DiscordBot (x, 1)",
+    maxRetries: 1,
+    globalLimit: 10,
+    retryServerErrors: "never",
+    serverErrorBackoff: 10,
+    maxRateLimitWait: 10,
+    maxResponseBytes: 1024,
+    maxBufferedResponseBytes: 4096,
+    timeout: 1000,
+    invalidRequestLimit: 100,
+    scheduler: undefined,
+  });
+});

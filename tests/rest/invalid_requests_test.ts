@@ -1,14 +1,18 @@
 import { steppedClock } from "../_fakes/stepped_clock.ts";
 import assert from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
-import { DiscordApiError } from "../../rest/errors.ts";
+import { DiscordApiError, RateLimitError } from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import {
   InvalidRequestGuard,
   InvalidRequestLimitError,
+  MAX_UNKNOWN_WEBHOOKS,
   TokenRejectedError,
+  UnknownWebhookError,
+  UnknownWebhooks,
 } from "../../rest/invalid_requests.ts";
 import { getCurrentUserGuildMember } from "../../rest/api/users.ts";
+import { executeWebhook } from "../../rest/api/webhooks.ts";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { realScheduler } from "../../base/scheduler.ts";
@@ -493,3 +497,323 @@ function unauthorizedUnless(
     );
   };
 }
+
+/** Warnings logged under `disruption` while `body` runs. */
+async function warningsOf(body: () => Promise<void>): Promise<string[]> {
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { memory: (record: LogRecord) => records.push(record) },
+    loggers: [
+      { category: ["disruption"], lowestLevel: "warning", sinks: ["memory"] },
+      { category: ["logtape", "meta"], lowestLevel: "error", sinks: [] },
+    ],
+  });
+  try {
+    await body();
+  } finally {
+    await reset();
+  }
+  return records.filter((record) => record.level === "warning").map((
+    record,
+  ) => record.message.map(String).join(""));
+}
+
+Deno.test("RestClient: a 429 of Cloudflare's is not retried, pauses every request (interaction callbacks too) for its Retry-After, and warns once", async () => {
+  // An IP restriction: an HTML 429 without retry_after or X-RateLimit-*
+  // headers. Each was retried maxRetries times, 1 s apart, each retry one
+  // more invalid request, and other routes kept sending.
+  const clock = new VirtualScheduler();
+  const sent: string[] = [];
+  let banned = true;
+  const rest = new RestClient({
+    token: "bot.token.x",
+    scheduler: clock,
+    maxRetries: 3,
+    fetch: (input, init) => {
+      sent.push(
+        `${clock.now()} ${init?.method} ${new URL(String(input)).pathname}`,
+      );
+      return Promise.resolve(
+        banned
+          ? new Response("<html><body>error code: 1015</body></html>", {
+            status: 429,
+            headers: { "content-type": "text/html", "retry-after": "30" },
+          })
+          : Response.json({ id: "1" }),
+      );
+    },
+  });
+  const warnings = await warningsOf(async () => {
+    const failures: unknown[] = [];
+    for (
+      const call of [
+        rest.request("GET", "/channels/1/messages"),
+        rest.request("GET", "/channels/2/messages"),
+        rest.createInteractionResponse("5", "tok", { type: 1 }),
+      ]
+    ) {
+      call.then(() => failures.push("resolved"), (e) => failures.push(e));
+    }
+    await clock.flushMicrotasks();
+    assert.equal(failures.length, 3, "settled at once, no retry waited for");
+    for (const error of failures) {
+      assert.ok(error instanceof RateLimitError, String(error));
+      assert.equal(error.scope, "cloudflare");
+      assert.equal(error.retryAfter, 30_000);
+      assert.equal(error.global, false);
+      assert.match(error.message, /answered 429 by Cloudflare/);
+      assert.match(
+        error.message,
+        /too many invalid requests \(401\/403\/429\)/,
+      );
+    }
+    assert.equal(sent.length, 3, "none retried");
+    assert.equal(rest.rateLimiter.cloudflarePausedUntil, 30_000);
+    // Every route waits for the pause, an interaction callback and a
+    // webhook (under no global limit, and the IP's) too.
+    banned = false;
+    const later = Promise.all([
+      rest.request("GET", "/channels/3/messages"),
+      rest.createInteractionResponse("6", "tok2", { type: 1 }),
+      rest.request("POST", "/webhooks/1/webhook-token", { body: {} }),
+    ]);
+    await clock.advance(29_999);
+    assert.equal(sent.length, 3);
+    await clock.advance(1);
+    await later;
+    assert.deepEqual(sent.slice(3).map((line) => line.split(" ")[0]), [
+      "30000",
+      "30000",
+      "30000",
+    ]);
+  });
+  // One warning for the pause, not one per request it answered.
+  const cloudflare = warnings.filter((w) => w.includes("Cloudflare"));
+  assert.equal(cloudflare.length, 1, warnings.join("\n"));
+  assert.match(cloudflare[0]!, /restricted after too many invalid requests/);
+  assert.match(cloudflare[0]!, /waits 30000 ms/);
+  assert.match(cloudflare[0]!, /other processes on this IP/);
+});
+
+Deno.test("RestClient: a Cloudflare 429 without Retry-After pauses 60 s, at most maxRateLimitWait, and warns once per pause; Discord's 429s are retried as before", async () => {
+  const clock = new VirtualScheduler();
+  let sent = 0;
+  let answer = (): Response =>
+    Response.json({
+      message:
+        "You are being blocked from accessing our API temporarily due to exceeding our rate limits frequently.",
+      code: 0,
+    }, { status: 429 });
+  const rest = new RestClient({
+    token: "bot.token.x",
+    scheduler: clock,
+    maxRateLimitWait: 10_000,
+    fetch: () => {
+      sent++;
+      return Promise.resolve(answer());
+    },
+  });
+  const warnings = await warningsOf(async () => {
+    const first = await rest.request("GET", "/gateway/bot").catch((e) => e);
+    assert.ok(first instanceof RateLimitError);
+    assert.equal(first.scope, "cloudflare");
+    assert.equal(first.retryAfter, 60_000);
+    assert.equal(first.maxWait, 10_000);
+    assert.equal(rest.rateLimiter.cloudflarePausedUntil, 10_000);
+    const second = rest.request("GET", "/gateway/bot").then(
+      () => undefined,
+      (e: RateLimitError) => e,
+    );
+    await clock.advance(10_000);
+    assert.equal((await second)?.scope, "cloudflare");
+    assert.equal(sent, 2);
+    // Discord's own 429 (retry_after in its body) is waited out and retried.
+    let limited = true;
+    answer = () => {
+      if (!limited) return Response.json({ url: "wss://x" });
+      limited = false;
+      return Response.json({
+        message: "You are being rate limited.",
+        retry_after: 1,
+        global: false,
+      }, {
+        status: 429,
+      });
+    };
+    const retried = rest.request("GET", "/gateway/bot");
+    await clock.advance(10_000 + 1000);
+    assert.deepEqual(await retried, { url: "wss://x" });
+    assert.equal(sent, 4);
+  });
+  assert.equal(warnings.filter((w) => w.includes("Cloudflare")).length, 2);
+});
+
+Deno.test("RestClient does not use a webhook again after Discord answered 404 Unknown Webhook: keyed by id and token, bounded", async () => {
+  const clock = new VirtualScheduler();
+  const sent: string[] = [];
+  const notFound = (code: number, message: string): Response =>
+    Response.json({ code, message }, { status: 404 });
+  const rest = new RestClient({
+    token: "bot.token.x",
+    scheduler: clock,
+    fetch: (input, init) => {
+      const path = new URL(String(input)).pathname.slice("/api/v10".length);
+      sent.push(`${init?.method} ${path}`);
+      if (path === "/webhooks/10/gone-token") {
+        return Promise.resolve(notFound(10015, "Unknown Webhook"));
+      }
+      if (path.startsWith("/webhooks/20/live-token/messages/")) {
+        return Promise.resolve(notFound(10008, "Unknown Message"));
+      }
+      if (path === "/webhooks/30") {
+        return Promise.resolve(notFound(10015, "Unknown Webhook"));
+      }
+      if (path === "/webhooks/40/thread-token") {
+        return Promise.resolve(notFound(10003, "Unknown Channel"));
+      }
+      return Promise.resolve(Response.json({ id: "1" }));
+    },
+  });
+  // The second waits behind the first in the webhook's bucket: refused
+  // when its turn comes, not sent.
+  const [first, queued] = await Promise.all(
+    ["a", "a2"].map((content) =>
+      executeWebhook(rest, "10", "gone-token", { content }).then(
+        () => undefined,
+        (e) => e,
+      )
+    ),
+  );
+  assert.ok(first instanceof DiscordApiError);
+  assert.equal(first.code, 10015);
+  assert.ok(queued instanceof UnknownWebhookError);
+  for (
+    const call of [
+      () => executeWebhook(rest, "10", "gone-token", { content: "b" }),
+      () =>
+        rest.request("PATCH", "/webhooks/10/gone-token/messages/5", {
+          body: { content: "c" },
+        }),
+      () => rest.request("GET", "/webhooks/10/gone-token?x=1"),
+    ]
+  ) {
+    const refused = await call().then(() => undefined, (e) => e);
+    assert.ok(refused instanceof UnknownWebhookError, String(refused));
+    assert.equal(refused.webhookId, "10");
+    assert.equal(refused.rejectedBy, "POST /webhooks/10/:token");
+    assert.match(
+      refused.message,
+      /refused: Discord answered 404 to webhook 10 on POST \/webhooks\/10\/:token/,
+    );
+    assert.ok(!refused.message.includes("gone-token"));
+  }
+  assert.deepEqual(sent, ["POST /webhooks/10/gone-token"]);
+  // Another token of the same id (another interaction of the application)
+  // still goes out.
+  await rest.createFollowupMessage("10", "other-token", { content: "d" });
+  // An Unknown Message below a webhook is the message's, not the webhook's.
+  await assert.rejects(
+    rest.request("GET", "/webhooks/20/live-token/messages/7"),
+    DiscordApiError,
+  );
+  await rest.request("GET", "/webhooks/20/live-token/messages/8").catch(
+    () => {},
+  );
+  await executeWebhook(rest, "20", "live-token", { content: "e" });
+  // Nor is another code on the webhook's own route (a thread_id unknown).
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(
+      executeWebhook(rest, "40", "thread-token", { content: "f" }, {
+        threadId: "9",
+      }),
+      DiscordApiError,
+    );
+  }
+  // With the bot token: the id alone.
+  await assert.rejects(rest.request("GET", "/webhooks/30"), DiscordApiError);
+  await assert.rejects(
+    rest.request("PATCH", "/webhooks/30", { body: { name: "x" } }),
+    UnknownWebhookError,
+  );
+  assert.deepEqual(sent.slice(1), [
+    "POST /webhooks/10/other-token",
+    "GET /webhooks/20/live-token/messages/7",
+    "GET /webhooks/20/live-token/messages/8",
+    "POST /webhooks/20/live-token",
+    "POST /webhooks/40/thread-token",
+    "POST /webhooks/40/thread-token",
+    "GET /webhooks/30",
+  ]);
+});
+
+Deno.test("RestClient keeps sending an interaction's follow-ups after one answered 404 Unknown Webhook (a follow-up that overtook the HTTP endpoint's answer)", async () => {
+  const sent: string[] = [];
+  let answered = false;
+  const rest = new RestClient({
+    token: "bot.token.x",
+    scheduler: new VirtualScheduler(),
+    fetch: (input, init) => {
+      const path = new URL(String(input)).pathname.slice("/api/v10".length);
+      sent.push(`${init?.method} ${path}`);
+      return Promise.resolve(
+        answered
+          ? Response.json({ id: "1" })
+          : Response.json({ code: 10015, message: "Unknown Webhook" }, {
+            status: 404,
+          }),
+      );
+    },
+  });
+  await assert.rejects(
+    rest.createFollowupMessage("10", "interaction-token", { content: "a" }),
+    DiscordApiError,
+  );
+  answered = true; // Discord has the initial response now.
+  await rest.createFollowupMessage("10", "interaction-token", { content: "b" });
+  await rest.editOriginalInteractionResponse("10", "interaction-token", {
+    content: "c",
+  });
+  assert.deepEqual(sent, [
+    "POST /webhooks/10/interaction-token",
+    "POST /webhooks/10/interaction-token",
+    "PATCH /webhooks/10/interaction-token/messages/@original",
+  ]);
+});
+
+Deno.test("UnknownWebhooks remembers the last 1,000 webhooks that answered 404", () => {
+  const gone = new UnknownWebhooks();
+  const unknown = (method: string, path: string) =>
+    new DiscordApiError({
+      method,
+      path,
+      status: 404,
+      body: { code: 10015, message: "Unknown Webhook" },
+    });
+  assert.equal(MAX_UNKNOWN_WEBHOOKS, 1000);
+  for (let i = 0; i <= MAX_UNKNOWN_WEBHOOKS; i++) {
+    const path = `/webhooks/${i}/token-${i}`;
+    gone.record(path, `/webhooks/${i}/:token`, unknown("POST", path));
+  }
+  assert.equal(gone.size, MAX_UNKNOWN_WEBHOOKS);
+  assert.equal(gone.check("POST", "/webhooks/0/token-0", "/x"), undefined);
+  assert.ok(
+    gone.check("POST", "/webhooks/1/token-1", "/x") instanceof
+      UnknownWebhookError,
+  );
+  assert.ok(
+    gone.check("POST", "/webhooks/1000/token-1000", "/x") instanceof
+      UnknownWebhookError,
+  );
+  // Only a 404.
+  gone.record(
+    "/webhooks/5000/t",
+    "/x",
+    new DiscordApiError({
+      method: "POST",
+      path: "/x",
+      status: 400,
+      body: { code: 10015 },
+    }),
+  );
+  assert.equal(gone.check("POST", "/webhooks/5000/t", "/x"), undefined);
+});

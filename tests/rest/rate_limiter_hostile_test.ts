@@ -195,3 +195,124 @@ Deno.test("RateLimiter: answers naming the global scope without a 429 pause leav
     1,
   );
 });
+
+/** Attempts held until the test answers them. */
+interface HeldAttempts {
+  /** Each attempt sent, with the time it was sent. */
+  sent: [string, number][];
+  /** An attempt named `name`. */
+  attempt: (name: string) => () => Promise<AttemptResult<string>>;
+  /** Settle the attempt `name` with these rate-limit headers. */
+  answer: (name: string, rateLimit: RateLimitInfo) => Promise<void>;
+}
+
+/**
+ * Attempts the test answers by hand: each one sent is held until
+ * `answer(name, info)` settles it with those rate-limit headers.
+ */
+function heldAttempts(clock: VirtualScheduler): HeldAttempts {
+  const sent: [string, number][] = [];
+  const held = new Map<string, (result: AttemptResult<string>) => void>();
+  return {
+    sent,
+    attempt: (name: string) => (): Promise<AttemptResult<string>> => {
+      sent.push([name, clock.now()]);
+      return new Promise((resolve) => held.set(name, resolve));
+    },
+    answer: async (name: string, rateLimit: RateLimitInfo): Promise<void> => {
+      held.get(name)!({ type: "success", value: name, rateLimit });
+      held.delete(name);
+      await clock.flushMicrotasks();
+    },
+  };
+}
+
+Deno.test("RateLimiter never takes an X-RateLimit-Remaining above X-RateLimit-Limit", async () => {
+  // A peer said 50 left of 5: the limiter sent 50 at once (the server
+  // answered 45 of them 429 in a loopback run).
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/channels/1/messages");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  for (let i = 0; i < 10; i++) limiter.schedule(route, attempt(`j${i}`));
+  await clock.flushMicrotasks();
+  assert.equal(sent.length, 1, "one at a time while remaining is unknown");
+  await answer("j0", {
+    bucket: "h",
+    limit: 5,
+    remaining: 50,
+    resetAfter: 1000,
+  });
+  assert.equal(limiter.bucketState(route)?.remaining, 0);
+  assert.equal(sent.length, 6, "five more, not all nine");
+});
+
+Deno.test("RateLimiter: when an answer maps a route to another bucket, the requests still in flight from the old one count against what it says remains", async () => {
+  // Discord names a new hash while the route's requests sent under the old
+  // one are still out: the new bucket took `remaining` whole and sent that
+  // many more at once, into a window they had used (40 of 60 requests
+  // answered 429 in a loopback run with a hash flipping each window).
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const route = parseRoute("GET", "/channels/1/messages");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  for (let i = 0; i < 12; i++) limiter.schedule(route, attempt(`j${i}`));
+  await clock.flushMicrotasks();
+  await answer("j0", { bucket: "a", limit: 5, remaining: 4, resetAfter: 1000 });
+  assert.equal(sent.length, 5, "j1..j4 in flight from bucket a");
+  // j1's answer: the route is now bucket b, 3 left in this window. j2..j4,
+  // still in flight, will take those 3.
+  await answer("j1", { bucket: "b", limit: 5, remaining: 3, resetAfter: 900 });
+  assert.equal(limiter.bucketState(route)?.id, "b:channels/1");
+  assert.equal(limiter.bucketState(route)?.remaining, 0);
+  assert.equal(sent.length, 5, "nothing more sent into the used window");
+  for (const name of ["j2", "j3", "j4"]) {
+    await answer(name, {
+      bucket: "b",
+      limit: 5,
+      remaining: 0,
+      resetAfter: 900,
+    });
+  }
+  assert.equal(sent.length, 5);
+  // The new window: five go out together.
+  await clock.advance(900);
+  assert.deepEqual(sent.slice(5).map(([, at]) => at), [
+    900,
+    900,
+    900,
+    900,
+    900,
+  ]);
+});
+
+Deno.test("RateLimiter: a route mapped back to a bucket whose window is over takes the answer's remaining and reset, not the old window's", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1e9 });
+  const pins = parseRoute("GET", "/channels/1/pins");
+  const messages = parseRoute("GET", "/channels/1/messages");
+  const { sent, attempt, answer } = heldAttempts(clock);
+  // Bucket a (pins): its window used up, and p1 still in flight from it,
+  // so the bucket is kept after its reset at 100.
+  limiter.schedule(pins, attempt("p0"));
+  limiter.schedule(pins, attempt("p1"));
+  await clock.flushMicrotasks();
+  await answer("p0", { bucket: "a", limit: 3, remaining: 1, resetAfter: 100 });
+  assert.deepEqual(limiter.bucketState(pins)?.remaining, 0);
+  // Messages use bucket b, one request per window.
+  limiter.schedule(messages, attempt("m0"));
+  await clock.flushMicrotasks();
+  await answer("m0", { bucket: "b", limit: 1, remaining: 0, resetAfter: 100 });
+  await clock.advance(150);
+  for (let i = 1; i <= 3; i++) limiter.schedule(messages, attempt(`m${i}`));
+  await clock.flushMicrotasks();
+  assert.deepEqual(sent.map(([name]) => name), ["p0", "p1", "m0", "m1"]);
+  // m1's answer maps messages to bucket a again: 2 left of a new window of
+  // 1 s. The old window's count (0 left, over at 100) no longer holds.
+  await answer("m1", { bucket: "a", limit: 3, remaining: 2, resetAfter: 1000 });
+  assert.equal(limiter.bucketState(messages)?.id, "a:channels/1");
+  assert.deepEqual(sent.slice(4), [["m2", 150], ["m3", 150]]);
+  await answer("p1", { bucket: "a", limit: 3, remaining: 0, resetAfter: 1000 });
+  await answer("m2", { bucket: "a", limit: 3, remaining: 0, resetAfter: 1000 });
+  await answer("m3", { bucket: "a", limit: 3, remaining: 0, resetAfter: 1000 });
+});

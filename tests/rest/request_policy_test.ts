@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  CLOUDFLARE_PAUSE,
   decideAnswer,
   decideNoAnswer,
   rateLimitWait,
@@ -195,4 +196,34 @@ Deno.test("serverErrorDelay doubles up to 30 s; retriesServerErrors by mode", ()
   assert.equal(retriesServerErrors("POST", "all"), true);
   assert.equal(retriesServerErrors("GET", "never"), false);
   assert.equal(rateLimitWait({ status: 429, bodyRetryAfter: -5 }), 0);
+});
+
+Deno.test("decideAnswer: a 429 without retry_after and without any X-RateLimit-* header is Cloudflare's: never retried", () => {
+  const cloudflare = { status: 429, rateLimitHeaders: false };
+  assert.equal(CLOUDFLARE_PAUSE, 60_000);
+  for (const retries of [0, 1]) {
+    assert.deepEqual(decideAnswer(policy, "GET", cloudflare, retries), {
+      type: "cloudflare",
+      retryAfter: CLOUDFLARE_PAUSE,
+    });
+  }
+  assert.deepEqual(
+    decideAnswer(policy, "GET", { ...cloudflare, retryAfterHeader: 5000 }, 0),
+    { type: "cloudflare", retryAfter: 5000 },
+  );
+  // Discord's: retry_after in the body, or any of its headers.
+  for (
+    const facts of [
+      { ...cloudflare, bodyRetryAfter: 1000 },
+      { status: 429, rateLimitHeaders: true },
+      { status: 429 },
+    ]
+  ) {
+    assert.equal(decideAnswer(policy, "GET", facts, 0).type, "retry");
+  }
+  // Only a 429.
+  assert.deepEqual(
+    decideAnswer(policy, "GET", { status: 403, rateLimitHeaders: false }, 0),
+    { type: "api_error" },
+  );
 });

@@ -331,11 +331,14 @@ Deno.test("RestClient honours a 429's retry_after exactly, over the Retry-After 
   assert.deepEqual(fake.requests.map((r) => r.at), [0, 1234]);
 });
 
-Deno.test("RestClient falls back to Retry-After, then to reset-after, when a 429 has no retry_after", async (t) => {
+Deno.test("RestClient falls back to Retry-After, then to reset-after, when a 429 with Discord's headers has no retry_after", async (t) => {
+  // Without retry_after and every X-RateLimit-* header it is Cloudflare's
+  // (see invalid_requests_test.ts).
+  const scope = { "x-ratelimit-scope": "user" };
   const rows: [string, Record<string, string>, number][] = [
-    ["Retry-After", { "retry-after": "3" }, 3000],
+    ["Retry-After", { "retry-after": "3", ...scope }, 3000],
     ["reset-after", { "x-ratelimit-reset-after": "0.75" }, 750],
-    ["nothing", {}, 1000],
+    ["nothing", scope, 1000],
   ];
   for (const [name, headers, wait] of rows) {
     await t.step(name, async () => {
@@ -879,7 +882,10 @@ Deno.test("RestClient fails at once, saying how long, when a 429 asks for more t
   const huge = 2 ** 32; // seconds: far past what a runtime timer holds
   const rows: [string, BodyInit, Record<string, string>][] = [
     ["retry_after", JSON.stringify({ retry_after: huge }), {}],
-    ["Retry-After", "not json", { "retry-after": String(huge) }],
+    ["Retry-After", "not json", {
+      "retry-after": String(huge),
+      "x-ratelimit-scope": "user",
+    }],
     ["X-RateLimit-Reset-After", "not json", {
       "x-ratelimit-reset-after": String(huge),
     }],
