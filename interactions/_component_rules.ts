@@ -1,13 +1,14 @@
 /**
  * The checks of Discord's component rules that tie one field to another or
- * restrict what a list may hold (a `min` of 0 only when not required,
- * default values within `min`..`max`, file types, a container's children),
- * kept apart from the builders and from the plain limits of
- * `_component_limits.ts`. Private to the package (tested through the
- * builders in `tests/interactions/component_rules_test.ts`).
+ * restrict what a list may hold (a `min` of 0 only when not required, no
+ * `disabled` input in a modal, default values within `min`..`max`, file
+ * types, a container's children), kept apart from the builders and from the
+ * plain limits of `_component_limits.ts`. Private to the package (tested
+ * through the builders in `tests/interactions/component_rules_test.ts`).
  *
  * @module
  */
+import { shown } from "../base/option_checks.ts";
 import { count } from "./_component_limits.ts";
 
 /**
@@ -30,6 +31,41 @@ export function minWhenRequired(
       `Cannot build ${what} as 'min' must be at least 1 unless 'required' is false: current value '${min}'`,
     );
   }
+}
+
+/**
+ * One input of a modal (a label's component, or a row's): Discord's
+ * reference says "Using `disabled` in a modal will result in an error.
+ * Modals can not currently have disabled components in them", and, for
+ * selects (as for file uploads and checkbox groups), "`min_values` must be
+ * either omitted or at least `1` if `required` is omitted or `true`".
+ *
+ * @param input The input.
+ * @throws {TypeError} When it sets `disabled`.
+ * @throws {RangeError} When its `min_values` is 0 and its `required` is not
+ *   `false`.
+ */
+export function modalInput(input: unknown): void {
+  if (typeof input !== "object" || input === null) return;
+  const fields = input as {
+    custom_id?: unknown;
+    disabled?: unknown;
+    min_values?: unknown;
+    required?: unknown;
+  };
+  const id = shown(fields.custom_id).slice(0, 100);
+  if (fields.disabled !== undefined) {
+    throw new TypeError(
+      `Cannot build modal as 'disabled' must be left out of its input '${id}' (Discord refuses disabled components in a modal): current value 'disabled=${
+        shown(fields.disabled)
+      }'`,
+    );
+  }
+  minWhenRequired(
+    `modal input '${id}'`,
+    fields.min_values as number | undefined,
+    fields.required as boolean | undefined,
+  );
 }
 
 /**

@@ -1,17 +1,63 @@
 /**
- * Checks the number options of `interactionsEndpoint` and
- * `InteractionRouter` (and a context's `answerDeadline`) when they are
- * created, and the timeout of a wait
+ * Checks the options of `interactionsEndpoint` and `InteractionRouter`
+ * (their keys, and their numbers, as a context's `answerDeadline`) when
+ * they are created, and the timeout of a wait
  * (`awaitComponent`, `awaitMessage`) when it starts, so a wrong value
  * (`NaN`, a string through `as any`, 0, a negative or fractional number)
- * fails at once with a message naming the option instead of silently
- * turning off replay protection, refusing every request or answering every
- * command with 500. Internal to the package.
+ * or a misspelt key (`maxage`) fails at once with a message naming the
+ * option instead of silently turning off replay protection, refusing every
+ * request, answering every command with 500 or leaving a default in force.
+ * Internal to the package.
  *
  * @module
  */
 import { assertIntegerOption } from "../base/option_checks.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
+import type { InteractionsEndpointOptions } from "./http_endpoint.ts";
+import type { InteractionRouterOptions } from "./router.ts";
+
+/** Every key of `InteractionsEndpointOptions`: the compiler keeps it exact. */
+const ENDPOINT_OPTION_KEYS = optionKeys(
+  {
+    publicKey: true,
+    router: true,
+    rest: true,
+    scheduler: true,
+    clock: true,
+    maxAge: true,
+    answerDeadline: true,
+    maxBodySize: true,
+    maxRemembered: true,
+  } satisfies Record<keyof InteractionsEndpointOptions, true>,
+);
+
+/** Every key of `InteractionRouterOptions`: the compiler keeps it exact. */
+const ROUTER_OPTION_KEYS = optionKeys(
+  {
+    scheduler: true,
+    onError: true,
+    answerDeadline: true,
+  } satisfies Record<keyof InteractionRouterOptions, true>,
+);
+
+/**
+ * Refuse an options object of `interactionsEndpoint` that is not an object,
+ * or has a key it does not read (`maxage`: the default would stay in force
+ * without a word).
+ *
+ * @param options The options.
+ * @throws {TypeError} When it is not an object, or has another key (the
+ *   message names the nearest option).
+ */
+export function assertEndpointOptionKeys(options: unknown): void {
+  checkOptionKeys(
+    "create interactions endpoint",
+    "",
+    options,
+    ENDPOINT_OPTION_KEYS,
+  );
+}
 
 /** The largest `maxAge` accepted, in seconds: one day. */
 export const MAX_SIGNATURE_AGE = 86_400;
@@ -56,15 +102,23 @@ export function assertEndpointOptions(options: CheckedEndpointOptions): void {
 }
 
 /**
- * Check the number options of `InteractionRouter`.
+ * Check the options of `InteractionRouter`: their keys, and its number.
  *
  * @param options The options.
+ * @throws {TypeError} When they are not an object, or have a key the router
+ * does not read (the message names the nearest option).
  * @throws {RangeError} When `answerDeadline` is not an integer from 1 to
  * 2^31 - 1 (ms).
  */
 export function assertRouterOptions(
   options: { answerDeadline?: unknown },
 ): void {
+  checkOptionKeys(
+    "create interaction router",
+    "",
+    options,
+    ROUTER_OPTION_KEYS,
+  );
   assertAnswerDeadline("interaction router", options.answerDeadline);
 }
 

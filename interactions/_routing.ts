@@ -231,17 +231,22 @@ export function isStringList(value: unknown): value is string[] {
 
 /**
  * An interaction as log lines name it (`command /roll`, `component 'x'`).
+ * It never throws: a name or custom id that is no string (a hostile
+ * peer's `{"toString":0}`) is shown by its type, as the option checks
+ * show a wrong value, and a long one is cut at 100 characters.
  *
  * @param interaction The interaction.
  * @returns Its description.
  */
 export function describe(interaction: Interaction): string {
-  const data = interaction.data as Record<string, unknown> | undefined;
+  const data: unknown = interaction.data;
+  const field = (name: string): string =>
+    shown(isRecord(data) ? data[name] : undefined).slice(0, 100);
   if (interaction.type === 2 || interaction.type === 4) {
-    return `command /${data?.name}`;
+    return `command /${field("name")}`;
   }
-  if (interaction.type === 3) return `component '${data?.custom_id}'`;
-  if (interaction.type === 5) return `modal '${data?.custom_id}'`;
+  if (interaction.type === 3) return `component '${field("custom_id")}'`;
+  if (interaction.type === 5) return `modal '${field("custom_id")}'`;
   return `interaction type ${interaction.type}`;
 }
 
@@ -288,7 +293,9 @@ export function routeFailure(
   if (error instanceof InteractionError) return error;
   return new InteractionError(
     "handler_failed",
-    `${describe(interaction)} could not be routed: ${error}`,
+    `${describe(interaction)} could not be routed: ${
+      error instanceof Error ? String(error) : shown(error)
+    }`,
     { cause: error },
   );
 }

@@ -199,7 +199,10 @@ export interface CommandOptions<N extends string> {
   name: N;
   /** Localized names. */
   nameLocalizations?: Localizations;
-  /** Permissions a member needs by default (a bit set; `0n`/`"0"` = admins only). */
+  /**
+   * Permissions a member needs by default (a bit set; `0n`/`"0"` = admins
+   * only), sent as the decimal string Discord stores (`"0008"` as `"8"`).
+   */
   defaultMemberPermissions?: bigint | string | null;
   /** Where the command can be used. */
   contexts?: readonly InteractionContextType[];

@@ -307,7 +307,7 @@ function base<N extends string>(options: CommandOptions<N>): CommandBase<N> {
   if (options.defaultMemberPermissions !== undefined) {
     out.default_member_permissions = options.defaultMemberPermissions === null
       ? null
-      : String(options.defaultMemberPermissions);
+      : String(BigInt(options.defaultMemberPermissions));
   }
   if (options.contexts) out.contexts = options.contexts;
   if (options.integrationTypes) {

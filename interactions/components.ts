@@ -55,6 +55,7 @@ import {
   defaultCount,
   fileTypes,
   minWhenRequired,
+  modalInput,
 } from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
 
@@ -241,11 +242,14 @@ export interface SelectOptions {
   id: string;
   /** Text while nothing is chosen (150 characters at most). */
   placeholder?: string;
-  /** Fewest choices (0-25; at most `max`, which is 1 when left out). */
+  /**
+   * Fewest choices (0-25; at most `max`, which is 1 when left out; in a
+   * modal, 0 only with `required: false`).
+   */
   min?: number;
   /** Most choices (1-25; a string select's at most its option count). */
   max?: number;
-  /** In a message: greyed out. */
+  /** In a message: greyed out (a modal refuses it). */
   disabled?: boolean;
   /** In a modal: whether an answer is required. */
   required?: boolean;
@@ -568,8 +572,10 @@ export interface ModalOptions {
  *
  * @param options Custom id, title and 1-5 components.
  * @returns The modal.
- * @throws {RangeError} For a bad title or component count.
- * @throws {TypeError} When two inputs share a custom id.
+ * @throws {RangeError} For a bad title or component count, or an input
+ *   (a select, say) with `min` 0 whose `required` is not `false`.
+ * @throws {TypeError} When two inputs share a custom id, or an input sets
+ *   `disabled` (Discord refuses disabled components in a modal).
  *
  * @example Usage
  * ```ts
@@ -601,6 +607,7 @@ export function modal(options: ModalOptions): Modal {
       ? component.components
       : [];
     for (const input of inputs) {
+      modalInput(input);
       const id = (input as { custom_id?: string }).custom_id;
       if (id === undefined) continue;
       if (ids.has(id)) {

@@ -21,7 +21,10 @@ import type { Interaction } from "../types/objects/interaction.ts";
 import type { InteractionRouter } from "./router.ts";
 import { ANSWER_DEADLINE, uploadLimitOf } from "./context.ts";
 import { InteractionError } from "./errors.ts";
-import { assertEndpointOptions } from "./_options_check.ts";
+import {
+  assertEndpointOptionKeys,
+  assertEndpointOptions,
+} from "./_options_check.ts";
 
 const logger = getLogger(["disruption", "interactions", "http"]);
 
@@ -62,7 +65,9 @@ export interface InteractionsEndpointOptions {
    * reading included (Discord gives up 3 s after sending it); a request
    * whose body has not arrived within it is answered 408. The handler's
    * context knows it: an initial response after it (or after 3 s, when it
-   * is longer) fails as `token_expired`, nothing sent. An integer from 1 to
+   * is longer) fails as `token_expired`, nothing sent. A response with
+   * files whose callback request went out before it is not answered 500:
+   * the HTTP request gets that callback's outcome. An integer from 1 to
    * 2^31 - 1.
    *
    * @default {3000}
@@ -227,13 +232,20 @@ async function delivered(
  * frameworks, tests), they resolve once the answer is handed over.
  *
  * A response with files is sent through the callback route (multipart) and
- * the HTTP request is answered with 202 and no body, as Discord's
- * documentation prescribes.
+ * the HTTP request is answered with 202 and no body once Discord confirmed
+ * it, as Discord's documentation prescribes. Once that callback request is
+ * on its way, the `answerDeadline` no longer answers 500: the HTTP request
+ * waits for the callback's outcome (as long as the REST client's timeout
+ * lets it), 202 when it succeeded, even after the deadline (Discord has
+ * the response: `ctx.respond()` resolves), or 500 "The interaction's
+ * callback request failed" when it failed (`ctx.respond()` rejects with
+ * the REST error).
  *
  * @param options Public key, router, REST client and limits.
  * @returns The handler.
  * @throws {TypeError} When the public key is not a string of 64 hex
- * characters (whitespace around it is trimmed).
+ * characters (whitespace around it is trimmed), or `options` has a key that
+ * is not one of its options (`maxage`: the message names the nearest).
  * @throws {RangeError} When `maxAge`, `answerDeadline`, `maxBodySize` or
  * `maxRemembered` is not an integer in its range (`NaN`, 0, negative,
  * fractional, not a number, or too large).
@@ -253,6 +265,7 @@ async function delivered(
 export function interactionsEndpoint(
   options: InteractionsEndpointOptions,
 ): RequestHandler {
+  assertEndpointOptionKeys(options);
   const keyBytes = publicKeyBytes(options.publicKey);
   assertEndpointOptions(options);
   const scheduler = options.scheduler ?? realScheduler;
@@ -368,6 +381,9 @@ export function interactionsEndpoint(
 
     return await new Promise<Response>((resolve) => {
       let done = false;
+      // A response with files is on its way to Discord over the callback
+      // route: its outcome answers the HTTP request, not the deadline.
+      let calledBack = false;
       const finish = (response: Response): void => {
         if (done) return;
         done = true;
@@ -375,9 +391,10 @@ export function interactionsEndpoint(
         resolve(response);
       };
       const timer = scheduler.setTimeout(() => {
+        if (calledBack) return;
         logger.warn(
           "Interaction {id} got no initial response within {deadline} ms of its request's arrival: answered 500",
-          { id: String(interaction.id), deadline },
+          { id: shown(interaction.id), deadline },
         );
         finish(text(500, "The interaction was not answered in time"));
       }, deadline - (scheduler.now() - arrived));
@@ -392,17 +409,26 @@ export function interactionsEndpoint(
           if (done) {
             throw new InteractionError(
               "not_answered",
-              `The HTTP request of interaction ${interaction.id} was already answered (500 at the endpoint's answerDeadline of ${deadline} ms, or when its handler failed): nothing was sent`,
+              `The HTTP request of interaction ${
+                shown(interaction.id)
+              } was already answered (500 at the endpoint's answerDeadline of ${deadline} ms, when its handler failed, or when a response's callback request failed): nothing was sent`,
             );
           }
           if (files) {
-            // Discord has it once the callback request succeeded.
-            await options.rest.createInteractionResponse(
-              interaction.id,
-              interaction.token,
-              response,
-              { files, uploadLimit: uploadLimitOf(interaction) },
-            );
+            // Discord has it once the callback request succeeded; the
+            // HTTP request waits for that, past the deadline too.
+            calledBack = true;
+            try {
+              await options.rest.createInteractionResponse(
+                interaction.id,
+                interaction.token,
+                response,
+                { files, uploadLimit: uploadLimitOf(interaction) },
+              );
+            } catch (error) {
+              finish(text(500, "The interaction's callback request failed"));
+              throw error;
+            }
             finish(new Response(null, { status: 202 }));
             return;
           }
@@ -412,7 +438,7 @@ export function interactionsEndpoint(
               completed!,
               scheduler,
               Math.max(deadline, ANSWER_DEADLINE) - (scheduler.now() - arrived),
-              String(interaction.id),
+              shown(interaction.id),
             );
           }
         },

@@ -249,6 +249,8 @@ export class InteractionRouter {
    * Create an empty router.
    *
    * @param options Clock, error hook and deadline.
+   * @throws {TypeError} When `options` has a key that is not one of them
+   *   (the message names the nearest).
    * @throws {RangeError} When `answerDeadline` is not an integer of ms.
    */
   constructor(options: InteractionRouterOptions = {}) {

@@ -13,6 +13,7 @@ import type {
 } from "../rest/payloads.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type { Application as ApplicationObject } from "../types/objects/application.ts";
+import { parsePermissions } from "../types/permissions.ts";
 import { type CommandDefinition, commandPayload } from "./commands.ts";
 
 const logger = getLogger(["disruption", "interactions", "sync"]);
@@ -52,8 +53,9 @@ export interface SyncCommandsResult {
  * installation contexts (`[0]` unless its `integration_types_config` says
  * otherwise; read from GET `/applications/@me` only when a stored command
  * is on another value). A stored value off that default is a change, and
- * the overwrite, which replaces each command whole, resets it. An
- * Activity's Entry Point command (type 4), which definitions cannot
+ * the overwrite, which replaces each command whole, resets it.
+ * `default_member_permissions` is sent and compared as Discord stores it
+ * (`"0008"` as `"8"`). An Activity's Entry Point command (type 4), which definitions cannot
  * describe, is kept: sent back as stored, with its id (Discord refuses an
  * overwrite without it), and never in `removed`.
  *
@@ -90,7 +92,7 @@ export async function syncCommands(
   definitions: readonly CommandDefinition[],
   options: SyncCommandsOptions = {},
 ): Promise<SyncCommandsResult> {
-  const desired = definitions.map(commandPayload);
+  const desired = definitions.map(commandPayload).map(canonicalPermissions);
   const seen = new Set<string>();
   for (const command of desired) {
     const key = `${command.type ?? 1}:${command.name}`;
@@ -361,6 +363,36 @@ function installationContexts(application: Application): readonly number[] {
     ? Object.keys(config).filter((key) => /^\d+$/.test(key)).map(Number)
     : [];
   return types.length > 0 ? types : DEFAULT_INTEGRATION_TYPES;
+}
+
+/**
+ * A command body with its `default_member_permissions` as Discord stores
+ * them, a decimal string without leading zeros: a literal definition's
+ * `"0008"` (or `8`, `8n`) goes out, and is compared, as the stored `"8"`,
+ * else every start would see a change and overwrite the commands. A value
+ * that is no bit set is left as it is (Discord refuses it).
+ */
+function canonicalPermissions(
+  command: ApplicationCommandBody,
+): ApplicationCommandBody {
+  const permissions: unknown = command.default_member_permissions;
+  let canonical: string | undefined;
+  if (typeof permissions === "number") {
+    if (Number.isSafeInteger(permissions) && permissions >= 0) {
+      canonical = String(permissions);
+    }
+  } else if (
+    typeof permissions === "string" || typeof permissions === "bigint"
+  ) {
+    try {
+      canonical = String(parsePermissions(permissions));
+    } catch {
+      // Not a bit set: sent as given, for Discord to refuse.
+    }
+  }
+  return canonical === undefined
+    ? command
+    : { ...command, default_member_permissions: canonical };
 }
 
 /** A stored command as a bulk overwrite takes it back: its id kept. */

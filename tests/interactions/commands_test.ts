@@ -690,6 +690,15 @@ Deno.test("commands refuse defaultMemberPermissions that are not a bit set, and 
       .default_member_permissions,
     "0",
   );
+  // Sent as Discord stores it: "0008" would look changed on every sync.
+  for (const value of ["0008", "00", 8n]) {
+    assert.equal(
+      command({ name: "z", description: "d", defaultMemberPermissions: value })
+        .default_member_permissions,
+      String(BigInt(value)),
+      String(value),
+    );
+  }
   assert.equal(
     command({ name: "c", description: "d", defaultMemberPermissions: null })
       .default_member_permissions,

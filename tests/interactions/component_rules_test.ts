@@ -11,19 +11,23 @@ import {
   container,
   file,
   fileUpload,
+  label,
   mediaGallery,
   mentionableSelect,
+  modal,
   roleSelect,
   row,
   section,
   separator,
   stringSelect,
   textDisplay,
+  textInput,
   thumbnail,
   userSelect,
 } from "../../interactions/components.ts";
 import type {
   ContainerChild,
+  LabelChild,
   SelectDefaultValue,
 } from "../../types/objects/component.ts";
 
@@ -258,4 +262,49 @@ Deno.test("a 'min' without 'max' is checked against the max Discord takes then: 
     checkboxGroup({ id: "c", min: 3, options: three }).min_values,
     3,
   );
+});
+
+Deno.test("a modal refuses a disabled input, and a select with 'min' 0 unless its 'required' is false", () => {
+  const inModal = (input: LabelChild) => () =>
+    modal({ id: "m", title: "T", components: [label("Pick", input)] });
+  // "Using disabled in a modal will result in an error."
+  for (const disabled of [true, false]) {
+    refused(
+      inModal(stringSelect({ id: "s", options: three, disabled })),
+      TypeError,
+      new RegExp(
+        `^Cannot build modal as 'disabled' must be left out of its input 's' \\(Discord refuses disabled components in a modal\\): current value 'disabled=${disabled}'$`,
+      ),
+    );
+  }
+  refused(inModal(userSelect({ id: "u", disabled: true })), TypeError, /'u'/);
+  // "min_values must be either omitted or at least 1 if required is omitted
+  // or true", for string, user, role, mentionable and channel selects.
+  const selects = [
+    (extra: object) => stringSelect({ id: "s", options: three, ...extra }),
+    (extra: object) => userSelect({ id: "s", ...extra }),
+    (extra: object) => roleSelect({ id: "s", ...extra }),
+    (extra: object) => mentionableSelect({ id: "s", ...extra }),
+    (extra: object) => channelSelect({ id: "s", ...extra }),
+  ];
+  for (const select of selects) {
+    for (const required of [undefined, true]) {
+      refused(
+        inModal(select({ min: 0, max: 2, ...(required ? { required } : {}) })),
+        RangeError,
+        /^Cannot build modal input 's' as 'min' must be at least 1 unless 'required' is false: current value '0'$/,
+      );
+    }
+    inModal(select({ min: 0, max: 2, required: false }))();
+    inModal(select({ min: 1, max: 2 }))();
+    // In a message, a select may be disabled, and chosen from with none.
+    row(select({ min: 0, max: 2, disabled: true }));
+  }
+  // A literal file upload takes the same rule in a modal.
+  refused(
+    inModal({ type: 19, custom_id: "f", min_values: 0 }),
+    RangeError,
+    /modal input 'f'/,
+  );
+  inModal(textInput({ id: "t" }))();
 });

@@ -685,3 +685,18 @@ Deno.test("endpoint with an answerDeadline under 3 s: the context refuses a resp
   assert.match(errors[0]!.message, /within 1000 ms/);
   assert.equal(fake.requests.length, 0);
 });
+
+Deno.test("endpoint answers 500 at once, reported to onError, for a signed command whose name String() cannot convert ({toString: 0})", async () => {
+  const clock = new VirtualScheduler();
+  const { signer, handler, errors } = await setup({ scheduler: clock });
+  // No clock advance: an answer that waited for the deadline never comes.
+  const answer = await handler(
+    await signer.request(
+      commandInteraction({ id: "701", data: { name: { toString: 0 } } }),
+    ),
+  );
+  assert.equal(answer.status, 500);
+  assert.equal(await answer.text(), "The interaction handler failed");
+  assert.deepEqual(errors, ["handler_failed"]);
+  assert.equal(clock.now(), 0);
+});

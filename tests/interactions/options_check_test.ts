@@ -7,6 +7,7 @@ import { InteractionRouter } from "../../interactions/router.ts";
 import { MAX_TIMER_DELAY } from "../../base/scheduler.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { InteractionSigner } from "../../testing/interaction_signer.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 const publicKey = "ab".repeat(32);
 
@@ -112,4 +113,47 @@ Deno.test("InteractionRouter refuses an answerDeadline that is not an integer a 
   }
   new InteractionRouter({ answerDeadline: 1 });
   new InteractionRouter({ answerDeadline: MAX_TIMER_DELAY });
+});
+
+Deno.test("interactionsEndpoint and InteractionRouter refuse a key that is not one of their options, naming the nearest", () => {
+  assert.throws(() => endpointWith("maxage", 60), {
+    name: "TypeError",
+    message:
+      "Cannot create interactions endpoint as 'maxage' is not one of its options (did you mean 'maxAge'?)",
+  });
+  assert.throws(() => endpointWith("answerDeadLine", 1000), {
+    name: "TypeError",
+    message:
+      "Cannot create interactions endpoint as 'answerDeadLine' is not one of its options (did you mean 'answerDeadline'?)",
+  });
+  assert.throws(
+    () => new InteractionRouter({ onerror: () => {} } as never),
+    {
+      name: "TypeError",
+      message:
+        "Cannot create interaction router as 'onerror' is not one of its options (did you mean 'onError'?)",
+    },
+  );
+  assert.throws(() => new InteractionRouter(null as never), {
+    name: "TypeError",
+    message:
+      "Cannot create interaction router as 'options' must be an object: current value 'options=null'",
+  });
+  // Every documented option is taken.
+  new InteractionRouter({
+    scheduler: new VirtualScheduler(),
+    onError: () => {},
+    answerDeadline: 1000,
+  });
+  interactionsEndpoint({
+    publicKey,
+    router: new InteractionRouter(),
+    rest: new RestClient({ token: "t" }),
+    scheduler: new VirtualScheduler(),
+    clock: Date.now,
+    maxAge: 60,
+    answerDeadline: 1000,
+    maxBodySize: 1024,
+    maxRemembered: 10,
+  });
 });

@@ -391,3 +391,62 @@ Deno.test("options that are not a list of options (an object, null entries), in 
   assert.match(errors.at(-1)!.message, /\/grp: its options are not a list/);
   assert.deepEqual(ran, []);
 });
+
+Deno.test("a command name or custom id String() cannot convert ({toString: 0}) is reported to onError at once, handle() resolves, and the endpoint is told", async () => {
+  const clock = new VirtualScheduler();
+  const { router, errors } = harness(clock);
+  const ran: string[] = [];
+  router
+    .command(command({ name: "ok", description: "Ok" }), (_, ctx) => {
+      ran.push("ok");
+      return ctx.respond("ok");
+    })
+    .button("b", (_, ctx) => ctx.deferUpdate())
+    .modal("m", (_, ctx) => ctx.respond("ok"));
+  const hostile = { toString: 0 };
+  const payloads: [string, Interaction][] = [
+    ["command", interaction(2, { id: "9", type: 1, name: hostile })],
+    [
+      "autocomplete",
+      interaction(4, {
+        id: "9",
+        type: 1,
+        name: hostile,
+        options: [{ name: "q", type: 3, value: "x", focused: true }],
+      }),
+    ],
+    [
+      "button",
+      interaction(3, { component_type: 2, custom_id: hostile }, {
+        message: { id: "5" },
+      }),
+    ],
+    ["modal", interaction(5, { custom_id: hostile, components: [] })],
+  ];
+  const failed: string[] = [];
+  for (const [what, payload] of payloads) {
+    const routed = await router.handle(payload, {
+      rest: undefined as never,
+      respond: () => Promise.resolve(),
+      failed: (error) => void failed.push(`${what}: ${error.kind}`),
+    });
+    assert.equal(routed, true, what);
+  }
+  assert.deepEqual(failed, [
+    "command: handler_failed",
+    "autocomplete: handler_failed",
+    "button: handler_failed",
+    "modal: handler_failed",
+  ]);
+  assert.deepEqual(
+    errors.map((e) => e.message.replace(/:.*/, "")),
+    [
+      "command /object could not be routed",
+      "command /object could not be routed",
+      "component 'object' could not be routed",
+      "modal 'object' could not be routed",
+    ],
+  );
+  assert.deepEqual(ran, []);
+  assert.equal(clock.now(), 0, "reported at once, not at the deadline");
+});

@@ -419,3 +419,35 @@ Deno.test("syncCommands keeps an Activity's Entry Point command: sent back with 
   assert.deepEqual(emptied.removed, ["ping", "roll"]);
   assert.deepEqual(discord.stored().map((c) => c.name), ["launch"]);
 });
+
+Deno.test("syncCommands sends and compares default_member_permissions as Discord stores them: '0008' is the stored '8', not a change on every start", async () => {
+  const stored = [{ ...STORED, default_member_permissions: "8" }];
+  const built = command({
+    name: "ping",
+    description: "Ping",
+    defaultMemberPermissions: "0008",
+  });
+  // A literal definition (from JavaScript, or a generated file).
+  const literal = { ...ping, default_member_permissions: "0008" };
+  for (const [what, definition] of [["built", built], ["literal", literal]]) {
+    const discord = storingDiscord(stored);
+    const result = await syncCommands(discord.rest, [definition as never], {
+      applicationId: "9",
+    });
+    assert.equal(result.changed, false, `${what}: ${result.updated}`);
+  }
+  // A real change is written, as Discord stores it.
+  const discord = storingDiscord(stored);
+  const result = await syncCommands(
+    discord.rest,
+    [{ ...ping, default_member_permissions: "0016" }],
+    { applicationId: "9" },
+  );
+  assert.deepEqual(result.updated, ["ping"]);
+  const put = discord.requests.find((r) => r.method === "PUT")!;
+  assert.equal(
+    (put.body as { default_member_permissions?: string }[])[0]!
+      .default_member_permissions,
+    "16",
+  );
+});
