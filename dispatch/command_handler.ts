@@ -11,12 +11,14 @@
  * Several processes may share the bot's shards (`SHARDS_START`/`SHARDS_END`)
  * and consume the one queue: a command for a shard of the bot that another
  * process runs is published again at the tail of the queue for it (its copy
- * carries {@linkcode BOUNCE_HEADER}, when it was first put back) and the
- * delivery acked; a copy still unrun {@linkcode MAX_REQUEUE_TIME} after its
- * first bounce is rejected (no consumer runs its shard). An op 4 or 8 command
- * goes to the shard of its `guild_id` (`(guild_id >> 22) % SHARDS_TOTAL`),
- * whatever its `shard` says: Discord leaves one sent on another shard
- * unanswered.
+ * carries {@linkcode BOUNCE_HEADER}, when it was first put back, and
+ * {@linkcode LAST_BOUNCE_HEADER}, when it was last) and the delivery acked;
+ * a copy back sooner than {@linkcode REQUEUE_DELAY} after its last bounce
+ * waits the rest of it first, and one still unrun
+ * {@linkcode MAX_REQUEUE_TIME} after its first bounce is rejected (no
+ * consumer runs its shard). An op 4 or 8 command goes to the shard of its
+ * `guild_id` (`(guild_id >> 22) % SHARDS_TOTAL`), whatever its `shard` says:
+ * Discord leaves one sent on another shard unanswered.
  *
  * @module
  */
@@ -37,7 +39,10 @@ const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
 /** The largest `gateway.send` body read (a gateway payload is at most 4096). */
 const MAX_COMMAND_BYTES = 64 * 1024;
 
-/** How long a command waits before it goes back to the queue. */
+/**
+ * How long a command waits before it goes back to the queue; a bounced copy
+ * goes back no sooner than this after its last bounce.
+ */
 export const REQUEUE_DELAY = 1_000;
 
 /**
@@ -52,10 +57,19 @@ export const MAX_REQUEUE_TIME = 5 * 60_000;
  * The header of a command published again for the process that runs its
  * shard: when it was first put back (epoch milliseconds), kept by every
  * later bounce. A copy whose first bounce is {@linkcode MAX_REQUEUE_TIME}
- * old is rejected; a bounced copy waits {@linkcode REQUEUE_DELAY} before it
- * is published again, so one no process takes never loops fast.
+ * old is rejected.
  */
 export const BOUNCE_HEADER = "x-disruption-first-bounce";
+
+/**
+ * The header of a bounced copy that says when it was last published again
+ * (epoch milliseconds, the publishing process's clock). A copy back less than
+ * {@linkcode REQUEUE_DELAY} after it waits the rest of that delay before it
+ * is published again, so one no process takes never loops fast; one back
+ * later (the queue was long) is published again at once. A copy without it
+ * (from an older version) waits the whole delay.
+ */
+export const LAST_BOUNCE_HEADER = "x-disruption-last-bounce";
 
 /** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
 export interface ServiceCommand {
@@ -152,8 +166,11 @@ export class CommandHandler {
   readonly #requeuingSince = new Map<number, number>();
   /** Shards whose commands are rejected, already said in the log. */
   readonly #dropping = new Set<number>();
-  /** Shards no consumer ran a command for, already said in the log. */
-  readonly #unowned = new Set<number>();
+  /**
+   * When the log last said that no consumer ran a command for a shard, by
+   * shard (at most one entry per shard of the bot).
+   */
+  readonly #unowned = new Map<number, number>();
   /** Publish confirms turned on, by delivery channel. */
   readonly #confirming = new WeakMap<CommandChannel, Promise<void>>();
 
@@ -320,8 +337,13 @@ export class CommandHandler {
       ? now
       : stamped;
     if (first !== undefined && now - first >= MAX_REQUEUE_TIME) {
-      if (!this.#unowned.has(id)) {
-        this.#unowned.add(id);
+      // Said again once the last line for the shard is MAX_REQUEUE_TIME
+      // old: an outage that goes on is said every 5 min, not per command,
+      // and a later one always is (its first drop comes MAX_REQUEUE_TIME
+      // after it began, so after any line of an earlier one).
+      const said = this.#unowned.get(id);
+      if (said === undefined || now - said >= MAX_REQUEUE_TIME) {
+        this.#unowned.set(id, now);
         visible.warn(
           "A command for shard {shard} has been put back in {queue} for {seconds} s and no consumer ran it: it is rejected without requeue, and so are the next ones still unrun after as long. Does a process run shard {shard}, with the same SHARDS_TOTAL {total}?",
           { shard: id, queue, seconds: MAX_REQUEUE_TIME / 1000, total },
@@ -341,17 +363,36 @@ export class CommandHandler {
       await this.#bounce(message, now, signal);
       return;
     }
-    // Bounced before: a short wait, so a command no one takes never loops
-    // fast (once per REQUEUE_DELAY per process at most).
+    // Bounced before: a copy no process takes must not loop fast, so it is
+    // published again no sooner than REQUEUE_DELAY after its last bounce.
+    // Counted from that bounce, not from now: a copy held here keeps one of
+    // the consumer's prefetch slots, and with a process down its copies
+    // would fill them all (each held a full second) while this process's
+    // own commands queued behind them. One back REQUEUE_DELAY or more after
+    // its last bounce (the queue was that long) goes at once; one back
+    // sooner waits the rest; one without the stamp (an older version's)
+    // the whole delay, as does one stamped ahead of this clock (at most).
+    // So each copy comes round about once per REQUEUE_DELAY whatever the
+    // queue's length: own commands wait at most about REQUEUE_DELAY behind
+    // the held ones, and the broker carries each copy once a second for its
+    // MAX_REQUEUE_TIME (a copy held by the old way came round less often,
+    // as the slots let it, and that wait was the cost). Clocks apart by a
+    // second or more may cut one process's wait to nothing; the next
+    // process, on the slower clock, then holds the copy the whole delay.
+    const wait = bounceWait(message, now);
+    if (wait === 0) {
+      await this.#bounce(message, first, signal);
+      return;
+    }
     scheduler.setTimeout(() => {
       if (!signal?.aborted) void this.#bounce(message, first, signal);
-    }, REQUEUE_DELAY);
+    }, wait);
   }
 
   /**
    * Publish a copy of the delivery at the tail of its queue, stamped with
-   * its first bounce, then ack the delivery; requeue it if the copy cannot
-   * be published (confirmed).
+   * its first bounce and with now as its last, then ack the delivery;
+   * requeue it if the copy cannot be published (confirmed).
    */
   async #bounce(
     message: CommandMessage,
@@ -375,7 +416,11 @@ export class CommandHandler {
         message.body ?? message.bodyToString(),
         {
           ...properties,
-          headers: { ...properties.headers, [BOUNCE_HEADER]: first },
+          headers: {
+            ...properties.headers,
+            [BOUNCE_HEADER]: first,
+            [LAST_BOUNCE_HEADER]: this.#options.scheduler.now(),
+          },
         },
       );
     } catch (error) {
@@ -471,11 +516,25 @@ export class CommandHandler {
 
 /** When a bounced copy was first put back, if the delivery is one. */
 function firstBounce(message: CommandMessage): number | undefined {
-  const value = message.properties?.headers?.[BOUNCE_HEADER];
-  const first = typeof value === "bigint" ? Number(value) : value;
-  return typeof first === "number" && Number.isFinite(first)
-    ? first
-    : undefined;
+  return timeHeader(message, BOUNCE_HEADER);
+}
+
+/**
+ * How long a copy bounced before waits before it is published again: the
+ * rest of {@linkcode REQUEUE_DELAY} since its last bounce, 0 once that has
+ * passed, the whole delay at most (no stamp, or one ahead of `now`).
+ */
+function bounceWait(message: CommandMessage, now: number): number {
+  const last = timeHeader(message, LAST_BOUNCE_HEADER);
+  if (last === undefined) return REQUEUE_DELAY;
+  return Math.min(REQUEUE_DELAY, Math.max(0, REQUEUE_DELAY - (now - last)));
+}
+
+/** A header holding epoch milliseconds, if the delivery has it. */
+function timeHeader(message: CommandMessage, name: string): number | undefined {
+  const value = message.properties?.headers?.[name];
+  const time = typeof value === "bigint" ? Number(value) : value;
+  return typeof time === "number" && Number.isFinite(time) ? time : undefined;
 }
 
 /**

@@ -16,7 +16,12 @@ import type {
   UpdatePresenceData,
 } from "../types/gateway_payloads.ts";
 
-/** The checked configuration of the dispatch service. */
+/**
+ * The checked configuration of the dispatch service. One from
+ * {@linkcode loadDispatchConfig} shows `token`, `rabbitPassword` and
+ * `redisPassword` as `***` in `Deno.inspect` and `console.log` output; read
+ * as properties, they are the values.
+ */
 export interface DispatchConfig {
   /**
    * `BOT_TOKEN`: the bot token (required): visible ASCII characters, as it
@@ -97,7 +102,8 @@ export interface DispatchConfig {
   rabbitPassword: string;
   /**
    * `REDIS_HOST`: a hostname, an IPv4 or an IPv6 address (given bare or in
-   * brackets, kept bare: put it in a URL with {@linkcode urlHostPort}).
+   * brackets, kept bare: in a URL, an IPv6 address goes in brackets, as in
+   * `redis://[::1]:6379`).
    */
   redisHost: string;
   /** `REDIS_PORT`. */
@@ -130,6 +136,45 @@ export interface DispatchConfig {
    * taken: it fills the buffer only with another beside it.
    */
   publishBufferBytes: number;
+}
+
+/** The secrets of a configuration, never shown when it is inspected. */
+const SECRETS = ["token", "rabbitPassword", "redisPassword"] as const;
+
+/**
+ * The configuration as it may be shown: a plain copy with the bot token and
+ * the passwords as `***` (an unset password stays `undefined`).
+ *
+ * @param config The configuration.
+ * @returns The copy, for `Deno.inspect` or a log.
+ */
+export function redactedConfig(
+  config: DispatchConfig,
+): Record<string, unknown> {
+  const shown: Record<string, unknown> = { ...config };
+  for (const key of SECRETS) {
+    if (shown[key] !== undefined) shown[key] = "***";
+  }
+  return shown;
+}
+
+/**
+ * A copy of `config` whose `Deno.inspect` (and so `console.log`) output is
+ * {@linkcode redactedConfig}'s. The hook is a non-enumerable property: the
+ * fields, a spread copy and JSON stay as they were.
+ *
+ * @param config The configuration.
+ * @returns The copy.
+ */
+export function withHiddenSecrets(config: DispatchConfig): DispatchConfig {
+  const copy = { ...config };
+  Object.defineProperty(copy, Symbol.for("Deno.customInspect"), {
+    value: (
+      inspect: (value: unknown, options?: unknown) => string,
+      options?: unknown,
+    ): string => inspect(redactedConfig(copy), options),
+  });
+  return copy;
 }
 
 /** A configuration value that is missing or wrong; its message is one line. */
@@ -539,7 +584,7 @@ export function loadDispatchConfig(
       String(shardsStart),
     );
   }
-  return {
+  return withHiddenSecrets({
     token,
     shardsStart,
     shardsEnd,
@@ -588,5 +633,5 @@ export function loadDispatchConfig(
     publishBufferBytes: integer("PUBLISH_BUFFER_BYTES", 1) ??
       DEFAULT_BYTE_CAPACITY,
     logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
-  };
+  });
 }

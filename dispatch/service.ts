@@ -50,8 +50,10 @@ import type { CacheResource } from "../cache/resources.ts";
 import {
   ConfigError,
   type DispatchConfig,
+  redactedConfig,
   startingPresence,
   urlHostPort,
+  withHiddenSecrets,
 } from "./config.ts";
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { CommandConsumer } from "./command_consumer.ts";
@@ -191,7 +193,10 @@ export interface DispatchServiceOptions {
 
 /** The dispatch service: start it, and close it on a signal. */
 export class DispatchService {
-  /** The configuration it runs with. */
+  /**
+   * The configuration it runs with: a copy of the one given, whose
+   * `Deno.inspect` output shows no token or password.
+   */
   readonly config: DispatchConfig;
   /** Its metrics, served on `GET /metrics`. */
   readonly #metrics: DispatchMetrics = new DispatchMetrics();
@@ -261,7 +266,7 @@ export class DispatchService {
    * @param options Seams.
    */
   constructor(config: DispatchConfig, options: DispatchServiceOptions = {}) {
-    this.config = config;
+    this.config = withHiddenSecrets(config);
     // One clock for every wait and timestamp.
     this.#scheduler = options.scheduler ?? realScheduler;
     const restOptions: ConstructorParameters<typeof RestClient>[0] = {
@@ -280,6 +285,16 @@ export class DispatchService {
       counter: this.#metrics.commands,
       scheduler: this.#scheduler,
     });
+  }
+
+  /** Shows the configuration with the token and passwords as `***`. */
+  [Symbol.for("Deno.customInspect")](
+    inspect: (value: unknown, options?: unknown) => string,
+    options?: unknown,
+  ): string {
+    return `DispatchService ${
+      inspect({ config: redactedConfig(this.config) }, options)
+    }`;
   }
 
   /** The address metrics are served on, once started. */

@@ -1,7 +1,8 @@
 // Several dispatch processes sharing `gateway.send`, each a CommandHandler
 // on one virtual clock, fed by a small in-memory queue that acts as
-// RabbitMQ does: deliveries go round-robin to the consumers, a nack with
-// requeue puts the message back at the head, a publish goes to the tail.
+// RabbitMQ does: deliveries go round-robin to the consumers (each holding
+// at most its prefetch unsettled, when one is given), a nack with requeue
+// puts the message back at the head, a publish goes to the tail.
 // A command for another process's shard is bounced to the tail and bounded
 // per message (its first bounce travels with it), not per body.
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import {
   type CommandMessage,
   type CommandShard,
   MAX_REQUEUE_TIME,
+  REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -41,10 +43,27 @@ class SharedQueue {
   #turn = 0;
   #nextId = 0;
   #pumping = false;
+  /** Unsettled deliveries, by consumer. */
+  readonly #unsettled = new Map<Process, number>();
+  /** When each message was first published, by id. */
+  readonly publishedAt = new Map<number, number>();
   /** Messages rejected, by id. */
   readonly rejected: number[] = [];
   /** Every delivery made. */
   deliveries = 0;
+  /** Deliveries made, by message id. */
+  readonly deliveriesOf = new Map<number, number>();
+  /** How long each message run by its shard's process was in the queue. */
+  readonly waits: number[] = [];
+
+  /**
+   * @param clock For the waits.
+   * @param prefetch The most unsettled deliveries a consumer holds.
+   */
+  constructor(
+    readonly clock?: VirtualScheduler,
+    readonly prefetch = Infinity,
+  ) {}
 
   add(process: Process): void {
     this.#consumers.push(process);
@@ -52,26 +71,49 @@ class SharedQueue {
 
   publish(body: string, redelivered = false): number {
     const id = this.#nextId++;
+    this.publishedAt.set(id, this.clock?.now() ?? 0);
     this.#queue.push({ id, body, properties: {}, redelivered });
     this.pump();
     return id;
   }
 
-  /** Deliver what is queued, round-robin, without waiting for settles. */
+  /** Deliver what is queued, round-robin, up to each consumer's prefetch. */
   pump(): void {
     if (this.#pumping) return;
     this.#pumping = true;
     while (this.#queue.length > 0) {
+      const consumer = this.#nextConsumer();
+      if (!consumer) break;
       const item = this.#queue.shift()!;
-      const consumer = this.#consumers[this.#turn++ % this.#consumers.length]!;
       this.deliveries++;
+      this.deliveriesOf.set(item.id, (this.deliveriesOf.get(item.id) ?? 0) + 1);
+      this.#unsettled.set(consumer, (this.#unsettled.get(consumer) ?? 0) + 1);
       void consumer.handler.handle(this.#delivery(item, consumer));
     }
     this.#pumping = false;
   }
 
+  /** The next consumer in turn with a prefetch slot free, if any. */
+  #nextConsumer(): Process | undefined {
+    for (let i = 0; i < this.#consumers.length; i++) {
+      const consumer = this.#consumers[this.#turn++ % this.#consumers.length]!;
+      if ((this.#unsettled.get(consumer) ?? 0) < this.prefetch) return consumer;
+    }
+    return undefined;
+  }
+
   #delivery(item: Queued, consumer: Process): CommandMessage {
+    let settled = false;
     const settle = (then: () => void) => {
+      if (!settled) {
+        settled = true;
+        this.#unsettled.set(consumer, this.#unsettled.get(consumer)! - 1);
+        then();
+      }
+      queueMicrotask(() => this.pump());
+      return Promise.resolve();
+    };
+    const publish = (then: () => void) => {
       then();
       queueMicrotask(() => this.pump());
       return Promise.resolve();
@@ -79,7 +121,7 @@ class SharedQueue {
     const channel: CommandChannel = {
       confirmSelect: () => Promise.resolve(),
       basicPublish: (_exchange, _key, data, properties = {}) =>
-        settle(() =>
+        publish(() =>
           this.#queue.push({
             id: item.id,
             body: String(data),
@@ -99,6 +141,8 @@ class SharedQueue {
           const shard = JSON.parse(item.body).shard;
           if (consumer.runs(shard)) {
             consumer.sent.push({ shard, id: item.id });
+            const since = this.publishedAt.get(item.id)!;
+            this.waits.push((this.clock?.now() ?? 0) - since);
           }
         }),
       nack: (requeue = true) =>
@@ -231,9 +275,9 @@ Deno.test("CommandHandler, shared queue: with 13 processes and none running the 
       rejectedAt >= MAX_REQUEUE_TIME && rejectedAt <= MAX_REQUEUE_TIME + 2_000,
       `rejected at ${rejectedAt} ms`,
     );
-    // At most one bounce per process per second: no fast loop.
+    // One bounce per REQUEUE_DELAY at most, whichever process: no fast loop.
     assert.ok(
-      queue.deliveries <= 13 * (rejectedAt / 1_000) + 13,
+      queue.deliveries <= rejectedAt / REQUEUE_DELAY + 2,
       `${queue.deliveries} deliveries`,
     );
     const said = records.filter((r) =>
@@ -242,4 +286,42 @@ Deno.test("CommandHandler, shared queue: with 13 processes and none running the 
     assert.equal(said.length, 1);
     assert.equal(scheduler.pending, 0);
   });
+});
+
+Deno.test("CommandHandler, shared queue: with a process down, the live one's own commands are not held up behind the copies it bounces (prefetch 100), and no copy loops more than once per REQUEUE_DELAY", async () => {
+  const scheduler = new VirtualScheduler();
+  // RabbitMQ's consumer prefetch as the service sets it (basic.qos 100).
+  const queue = new SharedQueue(scheduler, 100);
+  // A runs shard 0; B, with shard 1, is down (a crash, a slow restart).
+  const a = process(scheduler, 2, [0]);
+  queue.add(a);
+  const own = JSON.stringify({ ...PRESENCE, shard: 0 });
+  const theirs = JSON.stringify(PRESENCE);
+  const step = 100;
+  // For 90 s: 20 commands a second for shard 1, one for A's shard 0. Copies
+  // held a full REQUEUE_DELAY each filled the 100 slots: A's own commands
+  // waited behind some 2,000 copies (10 s and more by the end).
+  const end = 90_000;
+  for (let ms = 0; ms < end; ms += step) {
+    if (ms % 1_000 === 0) queue.publish(own);
+    queue.publish(theirs);
+    queue.publish(theirs);
+    await scheduler.advance(step);
+  }
+  const worst = Math.max(...queue.waits);
+  assert.ok(
+    worst <= REQUEUE_DELAY + step,
+    `an own command waited ${worst} ms (waits ${queue.waits.join(", ")})`,
+  );
+  await scheduler.advance(REQUEUE_DELAY + step);
+  assert.equal(a.sent.length, end / 1_000, "every own command sent");
+  // Every copy still bounced, none faster than once per REQUEUE_DELAY.
+  assert.deepEqual(queue.rejected, []);
+  for (const [id, count] of queue.deliveriesOf) {
+    const age = scheduler.now() - queue.publishedAt.get(id)!;
+    assert.ok(
+      count <= age / REQUEUE_DELAY + 2,
+      `message ${id}: ${count} deliveries in ${age} ms`,
+    );
+  }
 });

@@ -11,6 +11,7 @@ import {
   CommandHandler,
   type CommandMessage,
   type CommandShard,
+  LAST_BOUNCE_HEADER,
   MAX_REQUEUE_TIME,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
@@ -410,7 +411,11 @@ Deno.test("CommandHandler: a command for another process's shard (below SHARDS_T
       body: theirs.text,
       properties: {
         deliveryMode: 2,
-        headers: { trace: "t1", [BOUNCE_HEADER]: 1_000_000 },
+        headers: {
+          trace: "t1",
+          [BOUNCE_HEADER]: 1_000_000,
+          [LAST_BOUNCE_HEADER]: 1_000_000,
+        },
       },
     }]);
     assert.deepEqual(results, { elsewhere: 1 });
@@ -447,6 +452,7 @@ Deno.test("CommandHandler: a bounced copy is published again after 1 s with its 
       delivery.properties = { headers: { [BOUNCE_HEADER]: first } };
       return delivery;
     };
+    // Without a last bounce (an older version's copy): the whole delay.
     const young = copy(1_000_000 - MAX_REQUEUE_TIME + 1);
     await commands.handle(young);
     assert.equal(young.settled, undefined, "held a moment: no fast loop");
@@ -456,6 +462,7 @@ Deno.test("CommandHandler: a bounced copy is published again after 1 s with its 
     assert.equal(young.settled, "ack");
     assert.deepEqual(channel.published[0]!.properties.headers, {
       [BOUNCE_HEADER]: 1_000_000 - MAX_REQUEUE_TIME + 1,
+      [LAST_BOUNCE_HEADER]: 1_000_000 + REQUEUE_DELAY,
     });
     // Still bouncing MAX_REQUEUE_TIME after its first bounce: rejected.
     const old = copy(scheduler.now() - MAX_REQUEUE_TIME);
@@ -472,6 +479,7 @@ Deno.test("CommandHandler: a bounced copy is published again after 1 s with its 
     assert.equal(ahead.settled, "ack");
     assert.deepEqual(channel.published.at(-1)!.properties.headers, {
       [BOUNCE_HEADER]: scheduler.now() - REQUEUE_DELAY,
+      [LAST_BOUNCE_HEADER]: scheduler.now(),
     });
     assert.deepEqual(results, { elsewhere: 2, dropped: 2 });
     const said = records.filter((r) =>
@@ -482,6 +490,91 @@ Deno.test("CommandHandler: a bounced copy is published again after 1 s with its 
     assert.equal(said[0]!.properties.total, 2);
     assert.equal(channel.published.length, 2);
     assert.equal(scheduler.pending, 0);
+  });
+});
+
+Deno.test("CommandHandler: a copy back REQUEUE_DELAY after its last bounce is published again at once (no prefetch slot held); one back sooner waits only the rest, one stamped ahead at most REQUEUE_DELAY", async () => {
+  const scheduler = new VirtualScheduler({ start: 1_000_000 });
+  const channel = recordingChannel();
+  const { commands, results } = shardZeroOfTwo(scheduler);
+  const copy = (last: number) => {
+    const delivery = new Delivery({ op: 1, shard: 1 }, channel);
+    delivery.properties = {
+      headers: { [BOUNCE_HEADER]: 900_000, [LAST_BOUNCE_HEADER]: last },
+    };
+    return delivery;
+  };
+  // The queue was long: it came back a second or more after its bounce.
+  for (const last of [1_000_000 - REQUEUE_DELAY, 950_000]) {
+    const late = copy(last);
+    await commands.handle(late);
+    assert.equal(late.settled, "ack", `at once after ${1_000_000 - last} ms`);
+    assert.deepEqual(channel.published.at(-1)!.properties.headers, {
+      [BOUNCE_HEADER]: 900_000,
+      [LAST_BOUNCE_HEADER]: 1_000_000,
+    });
+  }
+  assert.equal(scheduler.pending, 0, "nothing held");
+  // Back 300 ms after its bounce (a short queue): the other 700 ms here.
+  const soon = copy(1_000_000 - 300);
+  await commands.handle(soon);
+  await scheduler.advance(REQUEUE_DELAY - 300 - 1);
+  assert.equal(soon.settled, undefined, "no fast loop");
+  await scheduler.advance(1);
+  assert.equal(soon.settled, "ack");
+  assert.equal(
+    channel.published.at(-1)!.properties.headers![LAST_BOUNCE_HEADER],
+    scheduler.now(),
+  );
+  // Stamped ahead of this clock (another process's, or a publisher's):
+  // the whole delay at most, never longer.
+  const ahead = copy(scheduler.now() + 3_600_000);
+  await commands.handle(ahead);
+  await scheduler.advance(REQUEUE_DELAY - 1);
+  assert.equal(ahead.settled, undefined);
+  await scheduler.advance(1);
+  assert.equal(ahead.settled, "ack");
+  // A stamp as AMQP may decode a long integer: a bigint.
+  const big = copy(0);
+  big.properties.headers![LAST_BOUNCE_HEADER] = BigInt(scheduler.now() - 400);
+  await commands.handle(big);
+  await scheduler.advance(REQUEUE_DELAY - 400);
+  assert.equal(big.settled, "ack");
+  assert.deepEqual(results, { elsewhere: 5 });
+  assert.equal(channel.published.length, 5);
+});
+
+Deno.test("CommandHandler: 'no consumer ran it' is said again once the shard's last line is MAX_REQUEUE_TIME old: an ongoing outage every 5 min, a later one always", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler({ start: 10 * MAX_REQUEUE_TIME });
+    const { commands, results } = shardZeroOfTwo(scheduler);
+    const stale = () => {
+      const delivery = new Delivery({ op: 1, shard: 1 }, recordingChannel());
+      delivery.properties = {
+        headers: { [BOUNCE_HEADER]: scheduler.now() - MAX_REQUEUE_TIME },
+      };
+      return delivery;
+    };
+    const said = () =>
+      records.filter((r) =>
+        String(r.message.join("")).includes("no consumer ran it")
+      ).length;
+    await commands.handle(stale());
+    assert.equal(said(), 1);
+    // The same outage, commands dropped one a second: not said per command.
+    for (let i = 0; i < MAX_REQUEUE_TIME / 1_000 - 1; i++) {
+      await scheduler.advance(1_000);
+      await commands.handle(stale());
+    }
+    assert.equal(said(), 1, "once in its first 5 min");
+    await scheduler.advance(1_000);
+    await commands.handle(stale());
+    assert.equal(said(), 2, "still going 5 min later: said again");
+    // Shard 1 ran elsewhere meanwhile; a day later it is gone again.
+    await scheduler.advance(24 * 3_600_000);
+    await commands.handle(stale());
+    assert.equal(said(), 3, "a new outage is said");
+    assert.equal(results.dropped, MAX_REQUEUE_TIME / 1_000 + 2);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   urlHostPort,
 } from "../../dispatch/config.ts";
 import { expiryTime, resolveTtl } from "../../cache/redis_expiry.ts";
+import { DispatchService } from "../../dispatch/service.ts";
 import { serviceCommand } from "./_service_harness.ts";
 
 const BASE = { BOT_TOKEN: "t", INTENTS: "513" };
@@ -261,6 +262,45 @@ Deno.test("dispatch config: a BOT_TOKEN with a character no HTTP header takes is
   const { token } = loadDispatchConfig({ ...BASE, BOT_TOKEN: ` ${secret} ` });
   assert.equal(token, secret);
   new Headers({ Authorization: `Bot ${token}` });
+});
+
+Deno.test("dispatch config and service: Deno.inspect and console.log show no token or password; the fields, a spread copy and JSON keep them", () => {
+  const secrets = {
+    BOT_TOKEN: "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.tokentokentoken",
+    RABBIT_PASSWORD: "rabbit-secret-pw",
+    REDIS_PASSWORD: "redis-secret-pw",
+  };
+  const config = loadDispatchConfig({ ...BASE, ...secrets });
+  const given = { ...config }; // A plain object, as an embedder may build.
+  const service = new DispatchService(given);
+  const shown = [
+    Deno.inspect(config),
+    Deno.inspect(service),
+    Deno.inspect(service.config),
+    Deno.inspect({ nested: [service, config] }, { depth: 10 }),
+    Deno.inspect(config, { colors: true, compact: false }),
+  ];
+  for (const text of shown) {
+    for (const secret of Object.values(secrets)) {
+      assert.ok(!text.includes(secret), `${secret} in ${text}`);
+    }
+    // deno-lint-ignore no-control-regex -- the colours' escapes
+    assert.match(text.replace(/\x1b\[\d+m/g, ""), /token: "\*\*\*"/);
+  }
+  assert.match(shown[0]!, /rabbitPassword: "\*\*\*"/);
+  assert.match(shown[0]!, /redisPassword: "\*\*\*"/);
+  assert.match(shown[0]!, /rabbitUsername: "guest"/, "the rest as it is");
+  assert.match(shown[1]!, /^DispatchService \{/);
+  // Read as fields, the secrets are there; nothing else changed.
+  assert.equal(config.token, secrets.BOT_TOKEN);
+  assert.equal(service.config.rabbitPassword, secrets.RABBIT_PASSWORD);
+  assert.equal(service.config.redisPassword, secrets.REDIS_PASSWORD);
+  assert.deepEqual(service.config, given);
+  assert.deepEqual(Object.keys(config), Object.keys(given));
+  assert.equal(JSON.parse(JSON.stringify(config)).token, secrets.BOT_TOKEN);
+  // An unset password is shown unset.
+  const bare = loadDispatchConfig(BASE);
+  assert.match(Deno.inspect(bare), /redisPassword: undefined/);
 });
 
 Deno.test("dispatch config: a value with a line break stays a one-line message", () => {
