@@ -9,6 +9,7 @@ import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { assertIntegerOption, shown } from "../base/option_checks.ts";
 import {
+  delay,
   MAX_TIMER_DELAY,
   realScheduler,
   settlesWithin,
@@ -27,6 +28,12 @@ const visible = getVisibleLogger(["disruption", "redis"]);
  */
 const QUIT_WAIT_MS = 2_000;
 
+/**
+ * The longest wait between two asks whether a server loading its data is
+ * done (ioredis's `maxLoadingRetryTime`), and the shortest.
+ */
+const LOADING_WAIT_MS = { max: 10_000, min: 100 };
+
 /** A connected Redis client (ioredis). */
 export type RedisConnection = Redis;
 
@@ -42,9 +49,10 @@ export interface RedisConnectOptions {
   url?: string;
   /**
    * How long the first connection may take, in milliseconds, before
-   * {@linkcode connectRedis} rejects: reaching the server and its answers to
-   * the setup (`HELLO`/`AUTH`, `SELECT`, the ready check) together. An
-   * integer from 1 to 2147483647. {@linkcode closeRedis} waits as long for
+   * {@linkcode connectRedis} rejects: reaching the server, its answers to
+   * the setup (`HELLO`/`AUTH`, `SELECT`, the ready check) and the wait for a
+   * server still loading its data (after a restart) together. An integer
+   * from 1 to 2147483647. {@linkcode closeRedis} waits as long for
    * `QUIT` to be answered, 2 s at most.
    *
    * @default {10000}
@@ -82,7 +90,10 @@ export class RedisConnectError extends Error {
  * in any case, wherever the URL starts (a value read with stray spaces);
  * the password runs from the first `:` of the user part to the last `@` (a
  * password with a raw `@` or `/` is hidden whole), and a `password` query
- * parameter (which ioredis sends as the password) is hidden too.
+ * parameter (which ioredis sends as the password) is hidden too, however
+ * its name is written: in any case, percent-encoded (`%70assword`), or with
+ * tabs or newlines in it (the URL parser drops them); so is any parameter
+ * whose name ends with `password` (`sentinelPassword`).
  *
  * @example Usage
  * ```ts
@@ -98,9 +109,30 @@ export class RedisConnectError extends Error {
  */
 export function redactRedisUrl(url: string): string {
   return url
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:@/]*:).*@/is, "$1***@")
+    // The URL parser drops tabs and newlines, in `://` too.
+    .replace(
+      /([a-z][a-z0-9+.-]*:[\t\n\r]*\/[\t\n\r]*\/[^:@/]*:).*@/is,
+      "$1***@",
+    )
     // ioredis takes every query parameter as an option, `password` too.
-    .replace(/([?&]password=)[^&#]*/gi, "$1***");
+    .replace(
+      /([?&])([^=&#]*)=[^&#]*/g,
+      (parameter: string, separator: string, name: string) =>
+        /password$/i.test(queryName(name))
+          ? `${separator}${name}=***`
+          : parameter,
+    );
+}
+
+/**
+ * A query parameter's name as ioredis reads it: the URL parser drops tabs
+ * and newlines, then `URLSearchParams` decodes it (`%70` a `p`, `+` a
+ * space; a malformed escape is kept as written).
+ */
+function queryName(raw: string): string {
+  const name = new URLSearchParams(`${raw.replace(/[\t\n\r]/g, "")}=`)
+    .keys().next().value;
+  return name ?? "";
 }
 
 /**
@@ -138,8 +170,9 @@ export function redactRedisUrl(url: string): string {
  * @throws {RangeError} `connectTimeout` is not an integer from 1 to
  *   2147483647.
  * @throws {RedisConnectError} The server could not be reached, did not
- *   answer within `connectTimeout`, or refused the connection's setup (a
- *   wrong password, a database it does not have); nothing is left open.
+ *   answer within `connectTimeout` or was still loading its data then, or
+ *   refused the connection's setup (a wrong password, a database it does not
+ *   have); nothing (socket, timer) is left behind.
  */
 export async function connectRedis(
   options: RedisConnectOptions = {},
@@ -158,6 +191,9 @@ export async function connectRedis(
   let connected = false;
   const redis = new Redis(url, {
     lazyConnect: true,
+    // The first ready check (is the server still loading its data?) is
+    // ours, see untilLoaded; ioredis does the later ones.
+    enableReadyCheck: false,
     // ioredis bounds the TCP connect only; the deadline below bounds it all.
     connectTimeout,
     maxRetriesPerRequest: 20,
@@ -179,27 +215,27 @@ export async function connectRedis(
   };
   redis.on("error", remember);
   let failure: Error | undefined;
+  const deadline = realScheduler.now() + connectTimeout;
   try {
     const ready = redis.connect();
     // A server that accepts and never answers (frozen, a stalled network)
     // would hold the setup for ever: ioredis's timer ends with the TCP
     // connect.
     if (!await settlesWithin(realScheduler, ready, connectTimeout)) {
-      failure = new Error(
-        `timed out after ${connectTimeout} ms waiting for the server to answer`,
-      );
+      failure = timedOut(connectTimeout);
       redis.disconnect();
     }
     await ready;
     const refused = socketError;
     if (failure === undefined && isRedisReply(refused)) {
-      failure = new Error(
-        `the server refused the connection's setup: ${refused.message}`,
-        { cause: refused },
-      );
+      failure = refusedSetup(refused);
     }
+    failure ??= await untilLoaded(redis, connectTimeout, deadline);
     // (ready may have come with the deadline, the socket being dropped.)
     if (failure !== undefined) throw failure;
+    // After an outage, ioredis's own ready check (no deadline, as it should
+    // be then) holds the commands until the server has loaded its data.
+    redis.options.enableReadyCheck = true;
     connected = true;
     trackServerSession(redis);
   } catch (error) {
@@ -211,6 +247,95 @@ export async function connectRedis(
     redis.off("error", remember);
   }
   return redis;
+}
+
+/**
+ * Why connectRedis gave up at its deadline; `loading`: the server said it is
+ * loading its data, with this estimate (or "").
+ */
+function timedOut(connectTimeout: number, loading?: string): Error {
+  const after = `timed out after ${connectTimeout} ms`;
+  return new Error(
+    loading === undefined
+      ? `${after} waiting for the server to answer`
+      : `${after}: the server is loading its data${
+        loading ? ` (${loading})` : ""
+      }`,
+  );
+}
+
+/** The error of a setup the server answered with an error reply. */
+function refusedSetup(reply: Error): Error {
+  return new Error(
+    `the server refused the connection's setup: ${reply.message}`,
+    { cause: reply },
+  );
+}
+
+/**
+ * Wait until the server has loaded its data (after a restart it answers
+ * `LOADING` to nearly every command): ioredis's ready check, done here
+ * because ioredis waits between two `INFO`s with a timer of up to
+ * `maxLoadingRetryTime` (10 s) that it never clears: after connectRedis
+ * gave up, the process stayed alive that long and then sent `INFO` on the
+ * ended client (8 s for a server that said `loading_eta_seconds:8`, to a
+ * connectTimeout of 500 ms). Every wait here ends by the deadline, and the
+ * process exits right after the rejection. A `maxLoadingRetryTime` set to
+ * connectTimeout still left ioredis's timer firing after the rejection (11
+ * ms after, measured; up to connectTimeout in the worst case), and would not
+ * say why the setup timed out.
+ *
+ * @returns Why the connection cannot be used, if not ready.
+ * @throws What `INFO` rejected with when the connection was lost.
+ */
+async function untilLoaded(
+  redis: Redis,
+  connectTimeout: number,
+  deadline: number,
+): Promise<Error | undefined> {
+  let loading: string | undefined;
+  for (;;) {
+    const left = deadline - realScheduler.now();
+    if (left <= 0) return timedOut(connectTimeout, loading);
+    const asked = redis.info();
+    // (Not answered in time: rejected by the drop that follows.)
+    if (!await settlesWithin(realScheduler, asked, left)) {
+      return timedOut(connectTimeout, loading);
+    }
+    let info: unknown;
+    try {
+      info = await asked;
+    } catch (error) {
+      // An ACL that denies INFO: ioredis skips its ready check too.
+      if (isRedisReply(error) && /NOPERM/.test(error.message)) return;
+      if (isRedisReply(error)) return refusedSetup(error);
+      throw error;
+    }
+    const field = (name: string): string | undefined =>
+      typeof info === "string"
+        ? new RegExp(`^${name}:(.+?)\r?$`, "m").exec(info)?.[1]
+        : undefined;
+    const state = field("loading");
+    if (state === undefined || state === "0") return;
+    // As ioredis: ask again once the server expects to be done, 1 s when it
+    // does not say, 10 s at most (and 100 ms at least: not in a tight loop).
+    const eta = Number(field("loading_eta_seconds") ?? Number.NaN);
+    loading = Number.isFinite(eta) ? `${eta} s to go by its estimate` : "";
+    const wait = Math.min(
+      Math.max(Number.isFinite(eta) ? eta * 1_000 : 1_000, LOADING_WAIT_MS.min),
+      LOADING_WAIT_MS.max,
+    );
+    // A connection lost meanwhile ends the wait: the next INFO says why.
+    const ended = new AbortController();
+    const onEnd = (): void => ended.abort();
+    redis.once("end", onEnd);
+    try {
+      await delay(realScheduler, Math.min(wait, left), ended.signal)
+        .catch(() => {});
+    } finally {
+      redis.off("end", onEnd);
+    }
+  }
 }
 
 /**

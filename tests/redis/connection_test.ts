@@ -325,3 +325,210 @@ Deno.test("connectRedis: a URL it cannot use is a TypeError whose message hides 
     await fake.close();
   }
 });
+
+/** An INFO answer (a bulk string) with these lines. */
+function infoAnswer(...lines: string[]): string {
+  const body = `# Server\r\nrun_id:0123456789abcdef\r\n${
+    lines.map((line) => `${line}\r\n`).join("")
+  }`;
+  return `$${body.length}\r\n${body}\r\n`;
+}
+
+Deno.test("connectRedis: a server still loading its data at connectTimeout rejects saying so", async () => {
+  // The rejection blamed a server that did answer ("waiting for the server
+  // to answer").
+  let infos = 0;
+  const fake = respFake((command) => {
+    if (command[0]?.toUpperCase() !== "INFO") return workingRedis(command);
+    infos++;
+    return infoAnswer("loading:1", "loading_eta_seconds:8");
+  });
+  try {
+    const error = await settled({
+      url: `redis://127.0.0.1:${fake.port}`,
+      connectTimeout: 200,
+    });
+    assert.ok(error instanceof RedisConnectError, String(error));
+    assert.match(
+      error.message,
+      /timed out after 200 ms: the server is loading its data \(8 s to go by its estimate\)/,
+    );
+    assert.equal(infos, 1);
+    await within(fake.allClosed(), "the client to close its socket", 3_000);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("connectRedis: after it rejected against a server still loading its data, the process exits at once (no timer left behind)", async () => {
+  // A subprocess, because what lingered is invisible to the test
+  // sanitizers: ioredis's ready check waited min(loading_eta_seconds, 10 s)
+  // with a timer disconnect() never cleared, so the process lived 8 s after
+  // the rejection, then sent INFO on the ended client.
+  const fixture = new URL("./_loading_exit_fixture.ts", import.meta.url);
+  const child = new Deno.Command("deno", {
+    args: [
+      "run",
+      "--no-check",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      "--allow-read",
+      fixture.pathname,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    env: {
+      NO_COLOR: "1",
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+    },
+  }).spawn();
+  try {
+    const stderr = new Response(child.stderr).text();
+    let output = "";
+    let rejectedAt: number | undefined;
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      output += decoder.decode(chunk, { stream: true });
+      if (rejectedAt === undefined && output.includes("\n")) {
+        rejectedAt = performance.now();
+      }
+    }
+    const status = await within(child.status, "the fixture to exit");
+    const linger = performance.now() - (rejectedAt ?? 0);
+    assert.equal(status.code, 0, await stderr);
+    assert.ok(linger < 1_000, `the process lingered ${linger.toFixed(0)} ms`);
+    assert.match(output, /^rejected: .*the server is loading its data/);
+  } finally {
+    try {
+      child.kill();
+    } catch { /* exited */ }
+  }
+});
+
+Deno.test("connectRedis: a server lost while it loads its data rejects at once, with why, not at connectTimeout", async () => {
+  const fake = respFake((command) => {
+    if (command[0]?.toUpperCase() !== "INFO") return workingRedis(command);
+    // Answered, then the server goes away (its socket closed).
+    setTimeout(() => void fake.close(), 0);
+    return infoAnswer("loading:1", "loading_eta_seconds:8");
+  });
+  try {
+    // settled's watchdog is 3 s: the wait for the next INFO went on.
+    const error = await settled({
+      url: `redis://127.0.0.1:${fake.port}`,
+      connectTimeout: 5_000,
+    });
+    assert.ok(error instanceof RedisConnectError, String(error));
+    assert.doesNotMatch(error.message, /timed out/);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("connectRedis: a server that loads its data within connectTimeout is waited for; after an outage ioredis waits for it again", async () => {
+  let loadingAnswers = 1; // the first connection's first INFO
+  let cut = false;
+  const afterCut: string[] = [];
+  const fake = respFake((command) => {
+    const name = command[0]?.toUpperCase() ?? "";
+    if (cut) afterCut.push(name);
+    if (name === "SET" && !cut) {
+      cut = true;
+      loadingAnswers = 1; // the server restarts and loads its data again
+      return null; // the connection drops with the SET unanswered
+    }
+    if (name !== "INFO") return workingRedis(command);
+    if (loadingAnswers === 0) return infoAnswer("loading:0");
+    loadingAnswers--;
+    return infoAnswer("loading:1", "loading_eta_seconds:0");
+  });
+  try {
+    const redis = await within(
+      connectRedis({
+        url: `redis://127.0.0.1:${fake.port}`,
+        connectTimeout: 2_000,
+      }),
+      "connectRedis",
+    );
+    try {
+      assert.equal(redis.status, "ready");
+      assert.equal(loadingAnswers, 0);
+      await captureStderr(async () => {
+        // Sent again once the new connection is ready: after the loading.
+        assert.equal(await within(redis.set("k", "v"), "the SET"), "OK");
+      });
+      const set = afterCut.indexOf("SET");
+      assert.ok(
+        afterCut.slice(0, set).filter((name) => name === "INFO").length >= 2,
+        afterCut.join(" "),
+      );
+    } finally {
+      await closeRedis(redis);
+    }
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("connectRedis: a server whose ACL denies INFO connects (the loading check is skipped, as ioredis does)", async () => {
+  const fake = respFake((command) =>
+    command[0]?.toUpperCase() === "INFO"
+      ? "-NOPERM User bot has no permissions to run the 'info' command\r\n"
+      : workingRedis(command)
+  );
+  try {
+    const redis = await connectRedis({
+      url: `redis://127.0.0.1:${fake.port}`,
+      connectTimeout: 1_000,
+    });
+    assert.equal(redis.status, "ready");
+    await closeRedis(redis);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("redactRedisUrl: a password parameter is hidden however its name is written (percent-encoded, in any case, with a tab), as ioredis reads it", () => {
+  for (
+    const [url, redacted] of [
+      ["redis://h:1/?%70assword=hunter2", "redis://h:1/?%70assword=***"],
+      [
+        "redis://h:1/?db=2&PASS%57ORD=hunter2",
+        "redis://h:1/?db=2&PASS%57ORD=***",
+      ],
+      [
+        "redis://h:1/?pass\tword=hunter2&db=2",
+        "redis://h:1/?pass\tword=***&db=2",
+      ],
+      [
+        "redis://h:1/?sentinelPassword=hunter2",
+        "redis://h:1/?sentinelPassword=***",
+      ],
+      ["redis:/\t/bot:hunter2@h:1", "redis:/\t/bot:***@h:1"],
+      // Not the password: kept.
+      ["redis://h:1/?pass+word=x&db=2", "redis://h:1/?pass+word=x&db=2"],
+      ["redis://h:1/?passwords=x", "redis://h:1/?passwords=x"],
+    ]
+  ) {
+    assert.equal(redactRedisUrl(url!), redacted);
+  }
+});
+
+Deno.test("connectRedis: a percent-encoded password parameter is hidden in the warning, the error's message and its url", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const url = `redis://127.0.0.1:${port}/?%70assword=hunter2`;
+  let error: unknown;
+  const lines = await captureStderr(async () => {
+    error = await settled({ url, connectTimeout: 1_000 });
+  });
+  assert.ok(error instanceof RedisConnectError, String(error));
+  assert.equal(error.url, `redis://127.0.0.1:${port}/?%70assword=***`);
+  assert.ok(!error.message.includes("hunter2"), error.message);
+  assert.ok(
+    lines.length > 0 && lines.every((line) => !line.includes("hunter2")),
+    lines.join("\n"),
+  );
+});
