@@ -67,14 +67,18 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   AUTO_MODERATION_RULE_UPDATE: none("auto-moderation rules are not cached"),
   AUTO_MODERATION_RULE_DELETE: none("auto-moderation rules are not cached"),
   AUTO_MODERATION_ACTION_EXECUTION: none(NOT_STATE),
-  CHANNEL_CREATE: effect(["channel"]),
-  CHANNEL_UPDATE: effect(["channel"], ["channel"]),
+  // The cache holds active threads only: each of the four events that send
+  // a channel object removes a held thread it marks archived, with its
+  // messages (Discord archives a thread with THREAD_UPDATE, never deleting
+  // it).
+  CHANNEL_CREATE: effect(["channel"], [], ["channel", "message"]),
+  CHANNEL_UPDATE: effect(["channel"], ["channel"], ["channel", "message"]),
   CHANNEL_DELETE: effect([], [], ["channel", "message"]),
   CHANNEL_INFO: effect([], ["channel"]),
   VOICE_CHANNEL_STATUS_UPDATE: effect([], ["channel"]),
   VOICE_CHANNEL_START_TIME_UPDATE: effect([], ["channel"]),
-  THREAD_CREATE: effect(["channel"], ["channel"]),
-  THREAD_UPDATE: effect(["channel"], ["channel"]),
+  THREAD_CREATE: effect(["channel"], ["channel"], ["channel", "message"]),
+  THREAD_UPDATE: effect(["channel"], ["channel"], ["channel", "message"]),
   THREAD_DELETE: effect([], [], ["channel", "message"]),
   THREAD_LIST_SYNC: effect(["channel"], ["channel"], ["channel", "message"]),
   THREAD_MEMBER_UPDATE: effect([], ["channel"]),

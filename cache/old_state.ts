@@ -43,11 +43,14 @@ export interface CachedOldState {
   VOICE_CHANNEL_START_TIME_UPDATE: CachedChannel;
   /** The thread, when it was already cached (a thread the bot was added to). */
   THREAD_CREATE: CachedChannel;
-  /** The thread before the update. */
+  /**
+   * The thread before the update (also when the update archived it: the
+   * cache, holding active threads only, then dropped it with its messages).
+   */
   THREAD_UPDATE: CachedChannel;
   /** The deleted thread. */
   THREAD_DELETE: CachedChannel;
-  /** The cached threads the sync removed (no longer active). */
+  /** The cached threads the sync removed (no longer active, or archived). */
   THREAD_LIST_SYNC: CachedChannel[];
   /** The thread before the bot's thread member changed. */
   THREAD_MEMBER_UPDATE: CachedChannel;

@@ -35,7 +35,9 @@ import {
   CHANNEL_UNCARRIED,
   channelScope,
   channelValue,
+  dropArchived,
   heldElsewhere,
+  isArchivedThread,
   isThread,
   patchChannel,
   postCreated,
@@ -350,6 +352,9 @@ const REDUCERS: Record<string, Reducer> = {
     // channel without its guild is a malformed event, and would sit outside
     // every guild's removal.
     if (scope === "" && d.type !== 1 && d.type !== 3) return old;
+    // The cache holds active threads only: an archived one goes (Discord
+    // archives with this event, and never deletes).
+    if (isArchivedThread(d)) return dropArchived(c, scope, id, old);
     const value = channelValue(d, scope || undefined);
     c.set("channel", scope, id, keepUncarried(value, old, CHANNEL_UNCARRIED));
     return old;
@@ -400,6 +405,8 @@ const REDUCERS: Record<string, Reducer> = {
     postCreated(c, d);
     return old;
   },
+  // One that archives a held thread removes it with its messages (the cache
+  // holds active threads only: see isArchivedThread), `old` its last form.
   THREAD_UPDATE(c, d): unknown {
     return REDUCERS.CHANNEL_UPDATE!(c, d);
   },
@@ -460,7 +467,9 @@ const REDUCERS: Record<string, Reducer> = {
     c.set("guild", "", id, projectGuild(d));
     for (const channel of [...list(d.channels), ...list(d.threads)]) {
       const channelId = snowflake(channel.id);
-      if (channelId !== undefined && !heldElsewhere(c, channelId, id)) {
+      // Active threads only (Discord's `threads` lists those alone).
+      if (channelId === undefined || isArchivedThread(channel)) continue;
+      if (!heldElsewhere(c, channelId, id)) {
         c.set("channel", id, channelId, channelValue(channel, id));
       }
     }

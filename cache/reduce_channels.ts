@@ -169,13 +169,17 @@ export function postCreated(c: Context, d: D): void {
 }
 
 /**
- * THREAD_LIST_SYNC: the active threads of the synced channels (of the whole
- * guild without `channel_ids`, which Discord's docs make optional) are
- * replaced by the event's, with the bot's thread member of each it is in.
- * Returns the threads removed. A `threads` that is no array (missing,
- * `null`, a string), or a `channel_ids` sent but no array, changes
- * nothing, as a bulk delete's `ids` does: taken as an empty list, or as a
- * sync of the whole guild, it removed every active thread of the guild.
+ * THREAD_LIST_SYNC: the threads of the synced channels (of the whole guild
+ * without `channel_ids`, which Discord's docs make optional) are replaced
+ * by the event's, with the bot's thread member of each it is in. Discord
+ * lists active threads only, and the cache holds active threads only (see
+ * {@linkcode isArchivedThread}), so a held thread missing from the sync is
+ * no longer active and goes; one the sync marks archived (Discord's never
+ * does) is not added, and a held one goes whatever its parent. Returns the
+ * threads removed. A `threads` that is no array (missing, `null`, a
+ * string), or a `channel_ids` sent but no array, changes nothing, as a bulk
+ * delete's `ids` does: taken as an empty list, or as a sync of the whole
+ * guild, it removed every thread of the guild.
  */
 export function syncThreads(c: Context, d: D): unknown {
   const guildId = snowflake(d.guild_id);
@@ -185,21 +189,27 @@ export function syncThreads(c: Context, d: D): unknown {
     (channelIds !== undefined && !Array.isArray(channelIds))
   ) return undefined;
   const channels = c.all("channel", guildId);
-  const threads = list(d.threads);
+  const threads: D[] = [];
+  const archived = new Set<string | undefined>();
+  for (const thread of list(d.threads)) {
+    if (isArchivedThread(thread)) archived.add(snowflake(thread.id));
+    else threads.push(thread);
+  }
   const synced = new Set(threads.map((t) => snowflake(t.id)));
   const parents = Array.isArray(channelIds)
     ? new Set(channelIds as unknown[])
     : undefined;
   const removed: D[] = [];
-  // The sync lists active threads only (Discord's docs: clear the active
-  // threads of the synced channels, then take the event's): an archived
-  // one missing from it still exists.
+  // Discord's docs: clear the active threads of the synced channels, then
+  // take the event's. Every held thread is active (an archived one held by
+  // an older version of this cache, in Redis, goes too).
   for (const channel of channels) {
     const id = snowflake(channel.id);
-    if (!isActiveThread(channel) || id === undefined || synced.has(id)) {
-      continue;
-    }
-    if (parents !== undefined && !parents.has(channel.parent_id)) continue;
+    if (!isThread(channel) || id === undefined || synced.has(id)) continue;
+    if (
+      parents !== undefined && !parents.has(channel.parent_id) &&
+      !archived.has(id)
+    ) continue;
     removed.push(channel);
     c.removeChannel(guildId, id);
   }
@@ -222,10 +232,48 @@ export function syncThreads(c: Context, d: D): unknown {
   return byId(removed, "id");
 }
 
-/** A thread not archived (a channel that is no thread is not one). */
-function isActiveThread(channel: D): boolean {
+/**
+ * A thread (channel object `channel`, as an event sends it or as held)
+ * marked archived in its `thread_metadata`. The cache holds active threads
+ * only, as Discord's gateway keeps a client's view of them (its threads
+ * docs, "Active & Archived Threads": archiving "exists to limit the working
+ * set of threads that need to be kept around", and "archived threads are
+ * not synced"): Discord archives an inactive thread with a THREAD_UPDATE and
+ * never deletes it, so a held archived thread, with its messages, would
+ * stay for the session (and in Redis beyond it). An event that archives a
+ * held thread removes it with its messages ({@linkcode dropArchived}); one
+ * of an archived thread not held adds nothing; a THREAD_UPDATE that
+ * unarchives one adds it again (without the bot's thread member, which it
+ * does not carry, nor the messages dropped).
+ */
+export function isArchivedThread(channel: D): boolean {
+  if (!isThread(channel)) return false;
   const meta = channel.thread_metadata;
-  return isThread(channel) && !(isRecord(meta) && meta.archived === true);
+  return isRecord(meta) && meta.archived === true;
+}
+
+/**
+ * CHANNEL_CREATE, CHANNEL_UPDATE, THREAD_CREATE or THREAD_UPDATE of an
+ * archived thread (see {@linkcode isArchivedThread}) `id` of scope
+ * `scope`, held as `old` in that scope or not held: a held thread goes with
+ * its messages, as THREAD_DELETE takes it. One not held adds nothing (but
+ * with messages kept and channels not, where the core cannot tell whether
+ * the thread is held, its messages go). A held channel that is no thread is
+ * left as it is (Discord never makes a channel a thread; as THREAD_DELETE,
+ * it would leave its threads behind).
+ *
+ * @returns `old`, the thread before the event.
+ */
+export function dropArchived(
+  c: Context,
+  scope: string,
+  id: string,
+  old: D | undefined,
+): unknown {
+  if (old === undefined ? !c.keeps("channel") : isThread(old)) {
+    c.removeChannel(scope, id);
+  }
+  return old;
 }
 
 /** A thread (announcement, public or private). */

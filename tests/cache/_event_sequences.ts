@@ -26,6 +26,11 @@ export function user(id: string): V {
   };
 }
 
+/** A thread marked archived (the cache holds active threads only). */
+export function isArchived(thread: V): boolean {
+  return (thread.thread_metadata as V | undefined)?.archived === true;
+}
+
 function time(n: number): string {
   return new Date(1_700_000_000_000 + n * 1000).toISOString().slice(0, 23) +
     "000+00:00";
@@ -106,6 +111,10 @@ export class Model {
         for (const c of d.channels as V[]) {
           e.set(`channel:${c.id}`, { ...c, guild_id: id });
         }
+        // Its active threads (an archived one listed is not held).
+        for (const t of d.threads as V[]) {
+          if (!isArchived(t)) e.set(`channel:${t.id}`, { ...t, guild_id: id });
+        }
         for (const r of d.roles as V[]) e.set(`role:${id}:${r.id}`, r);
         for (const m of d.members as V[]) {
           e.set(`member:${id}:${(m.user as V).id}`, { ...m, guild_id: id });
@@ -178,7 +187,46 @@ export class Model {
         return;
       case "CHANNEL_DELETE":
         this.#removeChannel(d.id as string);
+        // Its threads go with it.
+        for (const [key, value] of [...e]) {
+          if (key.startsWith("channel:") && value.parent_id === d.id) {
+            this.#removeChannel(key.slice(8));
+          }
+        }
         return;
+      case "THREAD_CREATE":
+      case "THREAD_UPDATE":
+        // Active threads only (Discord's threads docs: archived ones are
+        // not synced, and keeping them all "may be quite prohibitive"): one
+        // archived goes with its messages; unarchived, it is back.
+        if (isArchived(d)) this.#removeChannel(d.id as string);
+        else e.set(`channel:${d.id}`, d);
+        return;
+      case "THREAD_DELETE":
+        this.#removeChannel(d.id as string);
+        return;
+      case "THREAD_LIST_SYNC": {
+        // The synced channels' threads are the listed active ones; one
+        // listed archived goes whatever its parent.
+        const listed = d.threads as V[];
+        const active = listed.filter((t) => !isArchived(t));
+        const activeIds = new Set(active.map((t) => t.id));
+        const archived = new Set(listed.filter(isArchived).map((t) => t.id));
+        const parents = d.channel_ids as unknown[] | undefined;
+        for (const [key, value] of [...e]) {
+          if (!key.startsWith("channel:") || value.type !== 11) continue;
+          const id = key.slice(8);
+          if (value.guild_id !== d.guild_id || activeIds.has(id)) continue;
+          if (
+            archived.has(id) || parents === undefined ||
+            parents.includes(value.parent_id)
+          ) this.#removeChannel(id);
+        }
+        for (const t of active) {
+          e.set(`channel:${t.id}`, { ...t, guild_id: d.guild_id });
+        }
+        return;
+      }
       case "MESSAGE_CREATE": {
         // The bot's ephemeral reply (flag 64; Discord sends it to the bot
         // alone, without guild_id) is none of the channel's messages.
@@ -242,6 +290,30 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
     [...model.entries].filter(([k, v]) =>
       k.startsWith("channel:") && v.guild_id === guildId
     ).map(([k]) => k.slice(8));
+  /** The held channels of a guild that are threads, or that are not. */
+  const threadsOf = (guildId: string, threads = true): string[] =>
+    channelsOf(guildId).filter((id) =>
+      (model.entries.get(`channel:${id}`)!.type === 11) === threads
+    );
+  /** Archived threads by id (not held): a THREAD_UPDATE may unarchive one. */
+  const archived = new Map<string, V>();
+  const thread = (guildId: string, parentId: string, closed: boolean): V => ({
+    id: model.nextId(),
+    type: 11,
+    guild_id: guildId,
+    parent_id: parentId,
+    name: "t",
+    thread_metadata: {
+      archived: closed,
+      auto_archive_duration: 60,
+      archive_timestamp: time(out.length),
+      locked: false,
+    },
+  });
+  const withArchived = (t: V, closed: boolean): V => ({
+    ...t,
+    thread_metadata: { ...(t.thread_metadata as V), archived: closed },
+  });
   const messagesOf = (channelId: string): string[] =>
     [...model.entries.keys()].filter((k) =>
       k.startsWith(`message:${channelId}:`)
@@ -264,12 +336,17 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
         { length: 1 + Math.floor(random() * 3) },
         () => ({ id: model.nextId(), type: 0, name: "c", position: 0 }),
       );
+      // Now and then a thread, sometimes archived (Discord lists active
+      // ones only: an archived one must not be held).
+      const threads = random() < 0.3
+        ? [thread(guildId, channels[0]!.id, random() < 0.3)]
+        : [];
       dispatch = ["GUILD_CREATE", {
         id: guildId,
         name: `guild ${guildId} v${out.length}`,
         member_count: 50,
         channels,
-        threads: [],
+        threads,
         roles: [{ id: `${guildId}1`, name: "role", position: 1 }],
         emojis: [],
         members: USERS.slice(0, 1 + Math.floor(random() * 4)).map((u) =>
@@ -349,7 +426,7 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
         guild_id: guildId,
       }];
     } else if (roll < 0.44) {
-      const channels = channelsOf(guildId);
+      const channels = threadsOf(guildId, false);
       if (channels.length > 0) {
         dispatch = ["CHANNEL_DELETE", {
           id: pick(channels),
@@ -357,6 +434,8 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
           guild_id: guildId,
         }];
       }
+    } else if (roll < 0.5) {
+      dispatch = threadEvent(guildId);
     } else {
       const channels = channelsOf(guildId);
       if (channels.length === 0) continue;
@@ -417,6 +496,57 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
     if (dispatch === undefined) continue;
     model.apply(dispatch);
     out.push(dispatch);
+    // Archived threads, for a later THREAD_UPDATE to unarchive.
+    const [event, d] = dispatch;
+    const listed = event === "GUILD_CREATE" || event === "THREAD_LIST_SYNC"
+      ? d.threads as V[]
+      : event.startsWith("THREAD_")
+      ? [d]
+      : [];
+    for (const t of listed) {
+      if (isArchived(t)) archived.set(t.id as string, t);
+      else archived.delete(t.id as string);
+    }
   }
   return out;
+
+  /**
+   * A thread event of guild `guildId`: a thread created (now and then
+   * archived already), archived (Discord's auto-archive: a THREAD_UPDATE,
+   * never a delete), unarchived, deleted, or a sync of the guild's threads.
+   */
+  function threadEvent(guildId: string): Dispatch | undefined {
+    const parents = threadsOf(guildId, false);
+    const threads = threadsOf(guildId);
+    const closed = [...archived.values()].filter((t) => t.guild_id === guildId);
+    const held = (id: string): V => model.entries.get(`channel:${id}`)!;
+    const kind = random();
+    if (kind < 0.3 && parents.length > 0) {
+      return ["THREAD_CREATE", thread(guildId, pick(parents), random() < 0.1)];
+    }
+    if (kind < 0.6 && threads.length > 0) {
+      return ["THREAD_UPDATE", withArchived(held(pick(threads)), true)];
+    }
+    if (kind < 0.75 && closed.length > 0) {
+      return ["THREAD_UPDATE", withArchived(pick(closed), false)];
+    }
+    if (kind < 0.85 && threads.length > 0) {
+      const id = pick(threads);
+      const { parent_id } = held(id);
+      return ["THREAD_DELETE", { id, guild_id: guildId, parent_id, type: 11 }];
+    }
+    if (kind < 0.85) return undefined;
+    // A sync: of the whole guild or some channels; the threads kept, and
+    // now and then one listed archived (which goes).
+    const kept = threads.filter(() => random() < 0.6);
+    const data: V = { guild_id: guildId, threads: kept.map(held), members: [] };
+    if (random() < 0.5) {
+      data.channel_ids = parents.filter(() => random() < 0.5);
+    }
+    const left = threads.filter((id) => !kept.includes(id));
+    if (left.length > 0 && random() < 0.3) {
+      (data.threads as V[]).push(withArchived(held(pick(left)), true));
+    }
+    return ["THREAD_LIST_SYNC", data];
+  }
 }

@@ -49,6 +49,11 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       items.filter(() => gen.chance(0.5));
     const message = (): string => gen.pick(messages.length ? messages : ["1"]);
     const anyChannel = (): string => gen.pick([...channels, ...threads]);
+    // A thread's metadata, now and then archived (the cache holds active
+    // threads only: an archived one goes, with its messages).
+    const meta = (): V => ({
+      thread_metadata: { archived: gen.chance(0.3), locked: false },
+    });
     const reaction = (event: string): Dispatch => [event, {
       user_id: u,
       channel_id: c,
@@ -92,6 +97,7 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
           type: 11,
           parent_id: gen.pick(channels),
           member_count: 2,
+          ...meta(),
           ...(gen.chance(0.5) ? { member: { id, user_id: "9" } } : {}),
         })),
         roles: [{ id: g, name: "@everyone" }, { id: "50", name: "r" }],
@@ -132,8 +138,24 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
         member_count: 1,
         message_count: 0,
         total_message_sent: 0,
+        ...meta(),
       }],
-      () => ["THREAD_UPDATE", { id: t, type: 11, parent_id: c, guild_id: g }],
+      () => ["THREAD_UPDATE", {
+        id: t,
+        type: 11,
+        parent_id: c,
+        guild_id: g,
+        ...meta(),
+      }],
+      // A thread's archive in the event channels send (Discord's is a
+      // THREAD_UPDATE).
+      () => ["CHANNEL_UPDATE", {
+        id: t,
+        type: 11,
+        parent_id: c,
+        guild_id: g,
+        thread_metadata: { archived: true },
+      }],
       () => ["THREAD_DELETE", { id: t, type: 11, parent_id: c, guild_id: g }],
       () => ["THREAD_LIST_SYNC", {
         guild_id: g,
@@ -142,6 +164,7 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
           id,
           type: 11,
           parent_id: gen.pick(channels),
+          ...meta(),
         })),
         members: some(threads).map((id) => ({ id, user_id: "9" })),
       }],

@@ -1,5 +1,5 @@
 // Events that name their entities oddly, in both stores (the core is
-// theirs). One Redis database for the file.
+// theirs), and integrations. One Redis database for the file.
 //
 // CHANNEL_DELETE naming another scope than the one holding the channel
 // (another guild, none) is not applied, as CHANNEL_UPDATE is not; and a
@@ -175,5 +175,68 @@ Deno.test(redisStoreTest(
       voice_start_time: 1700000000,
     });
     assert.equal((await store.get("soundboard_sound", "1", "9"))?.name, "c");
+  },
+));
+
+// Integrations: kept from INTEGRATION_CREATE/UPDATE, dropped by
+// INTEGRATION_DELETE and with their guild; in Redis as integration:G:I in
+// integration_keys and guild_keys:G.
+
+const INTEGRATION_GUILD = { id: "1", name: "g", channels: [], roles: [] };
+const TWITCH = {
+  id: "30",
+  guild_id: "1",
+  name: "Twitch",
+  type: "TWITCH",
+  enabled: true,
+  account: { id: "a", name: "streamer" },
+};
+
+Deno.test("MemoryCache keeps integrations: create, update (old), delete (old), and a removed guild takes them", () => {
+  const cache = new MemoryCache({ resources: ["guilds", "integrations"] });
+  cache.apply("GUILD_CREATE", INTEGRATION_GUILD);
+  assert.equal(cache.apply("INTEGRATION_CREATE", TWITCH).old, undefined);
+  assert.deepEqual(cache.integrations("1"), [TWITCH]);
+  const renamed = { ...TWITCH, name: "Twitch (renamed)" };
+  assert.deepEqual(cache.apply("INTEGRATION_UPDATE", renamed).old, TWITCH);
+  assert.equal(cache.integrations("1")[0]?.name, "Twitch (renamed)");
+  assert.deepEqual(
+    cache.apply("INTEGRATION_DELETE", { id: "30", guild_id: "1" }).old,
+    renamed,
+  );
+  assert.deepEqual(cache.integrations("1"), []);
+  cache.apply("INTEGRATION_CREATE", TWITCH);
+  cache.apply("GUILD_DELETE", { id: "1" });
+  assert.equal(cache.sizes().integration, 0);
+  // Not kept without the resource.
+  const without = new MemoryCache({ resources: ["guilds"] });
+  without.apply("GUILD_CREATE", INTEGRATION_GUILD);
+  without.apply("INTEGRATION_CREATE", TWITCH);
+  assert.equal(without.sizes().integration, 0);
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache keeps integrations as integration:G:I, listed in the guild's keys, gone with the guild",
+  4,
+  async (redis) => {
+    const store = new RedisCache(redis, {
+      resources: ["guilds", "integrations"],
+    });
+    await store.apply("GUILD_CREATE", INTEGRATION_GUILD);
+    await store.apply("INTEGRATION_CREATE", TWITCH);
+    await store.flush();
+    assert.deepEqual(
+      JSON.parse((await redis.get("integration:1:30"))!),
+      TWITCH,
+    );
+    assert.deepEqual(await redis.smembers("integration_keys"), [
+      "integration:1:30",
+    ]);
+    assert.ok(
+      (await redis.smembers("guild_keys:1")).includes("integration:1:30"),
+    );
+    await store.apply("GUILD_DELETE", { id: "1" });
+    await store.flush();
+    assert.deepEqual(await redis.keys("*"), []);
   },
 ));
