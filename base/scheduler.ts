@@ -61,9 +61,10 @@ export function clampTimerDelay(delay: number): number {
 }
 
 /**
- * The real scheduler: `Date.now` and the runtime's timers. Delays are
- * clamped with {@linkcode clampTimerDelay}: a callback that checks the
- * clock and re-arms (as the REST rate limiter does) waits as long as meant.
+ * The real scheduler: `Date.now` and the runtime's timers. Delays past
+ * what a runtime timer holds (about 24.8 days) are clamped to it: a
+ * callback that checks the clock and re-arms (as the REST rate limiter
+ * does) waits as long as meant.
  *
  * @example Usage
  * ```ts

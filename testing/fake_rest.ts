@@ -168,7 +168,11 @@ export interface RecordedRequest {
   method: string;
   /** The path below `/api/v10`, query included (tokens not redacted). */
   path: string;
-  /** The rate-limit route key ({@linkcode parseRoute}). */
+  /**
+   * The rate-limit route key: the method and path with every id but the
+   * top-level resource's (`channel_id`, `guild_id`, a webhook's) replaced,
+   * as the REST client buckets requests.
+   */
   route: string;
   /** The parsed JSON body, the raw text if not JSON, or `undefined`. */
   body: unknown;

@@ -174,3 +174,20 @@ Deno.test("The types entry exports every wire type declared under types/", async
   }
   assert.deepEqual(missing, [], "add them to types/mod.ts");
 });
+
+Deno.test("No entry's documentation links a symbol no entry point exports (a dead link on JSR)", async () => {
+  const nodes = await docNodes(...await entryFiles());
+  const exported = new Set(
+    Object.values(nodes).flatMap((node) => node.symbols.map((s) => s.name)),
+  );
+  const dead = new Set<string>();
+  // RestClient's JSDoc once pointed at RateLimiter, RouteInfo's at
+  // parseRoute, realScheduler's at clampTimerDelay.
+  const links = JSON.stringify(nodes).matchAll(
+    /\{@link(?:code|plain)?\s+([A-Za-z_$][\w$]*)/g,
+  );
+  for (const [, name] of links) {
+    if (!exported.has(name!) && !(name! in globalThis)) dead.add(name!);
+  }
+  assert.deepEqual([...dead], []);
+});
