@@ -445,8 +445,11 @@ export class Shard {
    * it, cannot make this grow, reconnect after reconnect.
    */
   #socketsOpen = new Map<Connection, TimerId | undefined>();
-  /** Called once `#socketsOpen` is empty (what `close()` waits for). */
-  #socketsClosedWaiters: (() => void)[] = [];
+  /**
+   * The `close()` calls waiting, each for the sockets open when it was
+   * called: a socket a later `connect()` opened is not theirs to wait for.
+   */
+  #socketsClosedWaiters: { sockets: Set<Connection>; done: () => void }[] = [];
 
   /**
    * Create a shard; nothing happens until {@linkcode Shard.connect}.
@@ -1102,7 +1105,10 @@ export class Shard {
     for (const connection of this.#socketsOpen.keys()) {
       this.#forgetSocketLater(connection);
     }
-    return new Promise((resolve) => this.#socketsClosedWaiters.push(resolve));
+    const sockets = new Set(this.#socketsOpen.keys());
+    return new Promise((done) =>
+      this.#socketsClosedWaiters.push({ sockets, done })
+    );
   }
 
   /**
@@ -1123,21 +1129,25 @@ export class Shard {
   }
 
   /**
-   * A socket reported its close, or was given up on; the last one releases
-   * `close()`.
+   * A socket reported its close, or was given up on; the last one a
+   * `close()` waits for releases it.
    */
   #socketEnded(connection: Connection): void {
     if (!this.#socketsOpen.has(connection)) return;
     const timer = this.#socketsOpen.get(connection);
     if (timer !== undefined) this.#scheduler.clearTimeout(timer);
     this.#socketsOpen.delete(connection);
-    if (this.#socketsOpen.size === 0) this.#releaseCloseWaiters();
-  }
-
-  #releaseCloseWaiters(): void {
-    const waiters = this.#socketsClosedWaiters;
-    this.#socketsClosedWaiters = [];
-    for (const done of waiters) done();
+    if (this.#socketsClosedWaiters.length === 0) return;
+    const released: (() => void)[] = [];
+    this.#socketsClosedWaiters = this.#socketsClosedWaiters.filter(
+      ({ sockets, done }) => {
+        sockets.delete(connection);
+        if (sockets.size > 0) return true;
+        released.push(done);
+        return false;
+      },
+    );
+    for (const done of released) done();
   }
 
   /** Same as {@linkcode Shard.close} with default options, for `await using`. */

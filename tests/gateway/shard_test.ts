@@ -415,6 +415,23 @@ Deno.test("Shard.close() right after a reconnect, no socket ever reporting its c
   await h.shard.close();
 });
 
+Deno.test("Shard.close() waits only for the sockets open when it was called: a connect() before it resolves does not hold it", async () => {
+  const h = await readyHarness({ timeouts: { close: 3_000 } });
+  const old = h.socket();
+  old.close = () => {}; // its close is never reported
+  let resolved = false;
+  const closing = h.shard.close().then(() => resolved = true);
+  // Started again at once, without waiting for the close.
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  assert.notEqual(h.socket(), old, "a new socket");
+  await h.scheduler.advance(3_000);
+  await h.settle();
+  assert.equal(resolved, true, "released when the old socket is forgotten");
+  await closing;
+  await h.shard.close();
+});
+
 Deno.test("Shard.close({ resumable: true }) sends 4000 and keeps the session", async () => {
   const h = await readyHarness();
   dispatch(h.socket(), 2);
