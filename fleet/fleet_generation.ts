@@ -1,8 +1,8 @@
 /**
  * {@linkcode FleetGeneration}: the fleet's shard count in Redis, the reshard
- * in progress and its barrier (the new shards that are complete), and
- * {@linkcode RedisDuplicateFilter}, which drops second copies of events
- * across the processes of a fleet while two shard sets run.
+ * in progress and its barrier (the new shards that are complete), and the
+ * deletion of the keys of counts the fleet has left behind or given up
+ * (see {@linkcode retiredKeysGraceMs}).
  *
  * @module
  */
@@ -11,14 +11,77 @@ import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
-import type { DuplicateFilter } from "./duplicate_filter.ts";
+import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import { luaNow } from "../redis/lua_now.ts";
 import { seeding } from "./generation_seed.ts";
-import { DEFAULT_LEASE_TTL_MS, LeaseTimes } from "./lease_times.ts";
+import { LeaseTimes } from "./lease_times.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
 /** What was put right in Redis is for an operator to see. */
 const visible = getVisibleLogger(["disruption", "fleet"]);
+
+/**
+ * How long after the fleet leaves a shard count (switches away from it, or
+ * gives up the reshard to it) that count's keys in Redis are deleted, for a
+ * fleet whose lease TTL is `leaseTtlMs`: four TTLs plus
+ * `DEFAULT_SESSION_MAX_AGE` (120 s), 3 minutes by default. A count's keys
+ * are its leases and members (`<prefix>:<n>:leases`, `:members`) and its
+ * {@linkcode eraKeys}; the count switched to keeps its leases and members,
+ * and its era keys go after the same grace. By then every process has
+ * switched (or closed the given-up set) and stopped writing them (each
+ * within a renewal), a process that died around the switch has had its new
+ * shards taken over (within a TTL and a renewal) and resumed from the era
+ * keys, and every session saved there is past the age a shard resumes
+ * (120 s): nothing reads them any more. A bot that only grows its count
+ * would otherwise keep one set of keys per reshard for good.
+ *
+ * @param leaseTtlMs The fleet's lease TTL, in ms.
+ * @returns The grace, in ms.
+ */
+export function retiredKeysGraceMs(leaseTtlMs: number): number {
+  return 4 * leaseTtlMs + DEFAULT_SESSION_MAX_AGE;
+}
+
+/**
+ * Lua for the keys of counts the fleet left: `retire(prefix, count, what,
+ * ttl)` records that `count`'s keys (`what`: "all", or "era" for its
+ * {@linkcode eraKeys} only) go `retiredKeysGraceMs(ttl)` from `now`, in
+ * the hash `<prefix>:retired` (field `<count>:<what>`, value the time, on
+ * the leases' clock); `unretire(prefix, count)` keeps them (a reshard to
+ * that count starts); `sweep(prefix, count, nxt)`, at every sync, deletes
+ * the keys whose time has come, never those of the running reshard's
+ * count nor the running count's leases and members. Expects `now`.
+ */
+const RETIRING = `
+local function retire(prefix, count, what, ttl)
+  redis.call('HSET', prefix .. ':retired', count .. ':' .. what,
+    now + 4 * tonumber(ttl) + ${DEFAULT_SESSION_MAX_AGE})
+end
+local function unretire(prefix, count)
+  redis.call('HDEL', prefix .. ':retired', count .. ':all', count .. ':era')
+end
+local function sweep(prefix, count, nxt)
+  local retired = prefix .. ':retired'
+  local raw = redis.call('HGETALL', retired)
+  for i = 1, #raw, 2 do
+    local c, what = string.match(raw[i], '^(%d+):(%a+)$')
+    local at = tonumber(raw[i + 1])
+    local valid = c and at and (what == 'all' or what == 'era')
+    if not valid or at <= now then
+      redis.call('HDEL', retired, raw[i])
+      c = tonumber(c)
+      if valid and c ~= nxt and (what == 'era' or c ~= count) then
+        local base = prefix .. ':' .. c .. ':'
+        redis.call('DEL', base .. 'sessions', base .. 'session_count',
+          base .. 'complete')
+        if what == 'all' then
+          redis.call('DEL', base .. 'leases', base .. 'members')
+        end
+      end
+    end
+  end
+end
+`;
 
 /**
  * Whether the fleet may switch to the next set (`nxt` shards): every one of
@@ -81,7 +144,8 @@ end
 
 /**
  * Read the shard count, flipping it to the next one when the barrier is
- * complete (a mark may have been lost with its process).
+ * complete (a mark may have been lost with its process), and delete the
+ * keys of counts left long enough ago (see {@linkcode retiredKeysGraceMs}).
  *
  * KEYS: 1 generation (hash count, next, lease_ttl, seeded), 2 ready (set
  * of the next count's complete shards). ARGV: 1 the caller's count, 2 the
@@ -94,13 +158,17 @@ end
 const SYNC_SCRIPT = `${luaNow(3)}
 ${seeding({ max: 2, count: 1, ttl: 5, runs: 6, fresh: 7, prefix: 4 })}
 ${liveBarrier(4, 5)}
+${RETIRING}
 local count, nxt, fixed, ttl = clean()
 if nxt and complete(nxt) then
   redis.call('HSET', KEYS[1], 'count', nxt)
   redis.call('HDEL', KEYS[1], 'next', 'seeded')
   redis.call('DEL', KEYS[2])
-  return {nxt, 0, fixed, ttl}
+  retire(ARGV[4], count, 'all', ttl)
+  retire(ARGV[4], nxt, 'era', ttl)
+  count, nxt = nxt, nil
 end
+sweep(ARGV[4], count, nxt)
 return {count, nxt or 0, fixed, ttl}
 `;
 
@@ -112,7 +180,8 @@ return {count, nxt or 0, fixed, ttl}
  * when recorded, `{0, next}` when another reshard is running, `{2, count}`
  * when the count is the target. A recorded reshard starts its set's own
  * keys afresh (see {@linkcode eraKeys}): an earlier reshard to the same
- * count left its sessions and marks there.
+ * count left its sessions and marks there, and the count's keys, if the
+ * fleet left it lately, are no longer to be deleted.
  *
  * Repeat-safe: the request's id and the count it was recorded from stay in
  * the generation hash (field `asked`, until the next request), and a second
@@ -123,6 +192,7 @@ return {count, nxt or 0, fixed, ttl}
  */
 const REQUEST_SCRIPT = `${luaNow(5)}
 ${seeding({ max: 3, count: 1, ttl: 6, runs: 7, fresh: 8, prefix: 4 })}
+${RETIRING}
 local asked = redis.call('HGET', KEYS[1], 'asked')
 local id, from = string.match(asked or '', '^(.*)|(%d+)$')
 if id == ARGV[9] then return {1, tonumber(from)} end
@@ -134,13 +204,17 @@ redis.call('HDEL', KEYS[1], 'complete_at')
 for _, suffix in ipairs({'sessions', 'session_count', 'complete'}) do
   redis.call('DEL', ARGV[4] .. ':' .. ARGV[2] .. ':' .. suffix)
 end
+unretire(ARGV[4], ARGV[2])
 redis.call('HSET', KEYS[1], 'next', ARGV[2], 'asked', ARGV[9] .. '|' .. count)
 return {1, count}
 `;
 
 /**
- * Give up the reshard asked for. KEYS: 1 generation, 2 ready. ARGV: 1 the
- * target, 2 the cancel's id (one per call). Returns 1 when it was running.
+ * Give up the reshard asked for; its count's keys are deleted after
+ * {@linkcode retiredKeysGraceMs}. KEYS: 1 generation, 2 ready. ARGV: 1 the
+ * target, 2 the cancel's id (one per call), 3 the fleet's prefix, 4 now
+ * ("" = the server's TIME), 5 the caller's lease TTL. Returns 1 when it
+ * was running.
  *
  * Repeat-safe: the id of the cancel that gave a reshard up stays in the
  * generation hash (field `cancelled`, until the next cancel), and a second
@@ -148,11 +222,14 @@ return {1, count}
  * again and gives up nothing more (not a reshard asked since).
  */
 const CANCEL_SCRIPT = `
+${luaNow(4)}
+${RETIRING}
 if redis.call('HGET', KEYS[1], 'cancelled') == ARGV[2] then return 1 end
 if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
 redis.call('HDEL', KEYS[1], 'next', 'complete_at')
 redis.call('HSET', KEYS[1], 'cancelled', ARGV[2])
 redis.call('DEL', KEYS[2])
+retire(ARGV[3], ARGV[1], 'all', ARGV[5])
 return 1
 `;
 
@@ -162,11 +239,12 @@ return 1
  * 2 ready. ARGV: 1 the shard's count, 2 shard, 3 "1" ready / "0" not, 4 now
  * ("" = the server's TIME), 5 the fleet's prefix, 6 the lease TTL, 7 "1"
  * when its session ended (no longer complete either). Returns 1 when it
- * flipped.
+ * flipped (the count left is then retired, as by {@linkcode SYNC_SCRIPT}).
  */
 const MARK_SCRIPT = `
 ${luaNow(4)}
 ${liveBarrier(5, 6)}
+${RETIRING}
 if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
 if ARGV[3] == '0' then
   redis.call('SREM', KEYS[2], ARGV[2])
@@ -183,9 +261,12 @@ redis.call('SADD', KEYS[2], ARGV[2])
 -- later resumes its session only if it was complete (see eraKeys).
 redis.call('SADD', ARGV[5] .. ':' .. ARGV[1] .. ':complete', ARGV[2])
 if complete(tonumber(ARGV[1])) then
+  local left = redis.call('HGET', KEYS[1], 'count')
   redis.call('HSET', KEYS[1], 'count', ARGV[1])
   redis.call('HDEL', KEYS[1], 'next', 'seeded')
   redis.call('DEL', KEYS[2])
+  if left then retire(ARGV[5], left, 'all', ARGV[6]) end
+  retire(ARGV[5], ARGV[1], 'era', ARGV[6])
   return 1
 end
 return 0
@@ -199,7 +280,10 @@ return 0
  * completed may let the set flip without it: whoever takes those shards
  * over resumes them from here, so Discord replays what was missed, instead
  * of identifying afresh and losing every event of their guilds since the
- * death. Deleted when a reshard to that count is recorded.
+ * death. Deleted when a reshard to that count is recorded, and
+ * {@linkcode retiredKeysGraceMs} after the fleet switches to the count,
+ * away from it, or gives up the reshard to it (by then every session
+ * there is too old to resume).
  *
  * @param prefix The fleet's prefix.
  * @param count The set's shard count.
@@ -391,9 +475,11 @@ export class FleetGeneration {
    * `true` again.
    *
    * @param target The count it was moving to.
+   * @param now The time on the leases' clock, or `undefined` for Redis's
+   *   (the count's keys are deleted a grace after it).
    * @returns `true` when it was running and is given up.
    */
-  async cancel(target: number): Promise<boolean> {
+  async cancel(target: number, now?: number): Promise<boolean> {
     const cancelled = await this.#redis.eval(
       CANCEL_SCRIPT,
       2,
@@ -401,8 +487,27 @@ export class FleetGeneration {
       this.#readyKey,
       String(target),
       crypto.randomUUID(),
+      this.#prefix,
+      now === undefined ? "" : String(now),
+      String(this.#times.ttlMs),
     );
     return cancelled === 1;
+  }
+
+  /**
+   * The shards of the reshard to `count` not counted complete in the
+   * barrier (not READY with their guilds, or run by no live process).
+   *
+   * @param count The count the reshard moves to.
+   * @returns Their IDs, in order.
+   */
+  async incompleteShards(count: number): Promise<number[]> {
+    const marked = new Set(await this.#redis.smembers(this.#readyKey));
+    const ids: number[] = [];
+    for (let id = 0; id < count; id++) {
+      if (!marked.has(String(id))) ids.push(id);
+    }
+    return ids;
   }
 
   /**
@@ -456,264 +561,4 @@ export class FleetGeneration {
     );
     return flipped === 1;
   }
-}
-
-/**
- * Claim identities: one whose event was delivered (in the confirmed set) or
- * is being delivered (claimed in the pending hash less than the claim TTL
- * ago) is a second copy; a new one, or one whose claimer died before
- * confirming it (claimed longer ago), is claimed now. The keys are kept
- * alive.
- *
- * Repeat-safe: each call has its own id, stored with each claim it makes
- * (hash `KEYS[1]:claimers`, identity to id, next to the pending hash, whose
- * values stay claim times), and a second run of the same call (ioredis
- * resends a command whose reply was lost with the connection, so Redis runs
- * the script twice) answers 1 again for what the first run claimed: it
- * found its own claim fresh, answered 0, and the event was dropped as a
- * second copy by the only process that had it. Only the same call: another
- * call of the same process is a copy like any other's, and an identity
- * twice in one call is claimed once.
- *
- * KEYS: 1 the confirmed set (its pending hash is `KEYS[1]:pending`). ARGV:
- * 1 the set TTL (ms), 2 the claim TTL (ms), 3 now (ms, or empty for the
- * server's TIME), 4 the call's id, 5... identity hashes. Returns 1 for each
- * hash claimed, else 0, in order.
- */
-const CLAIM_SCRIPT = `
-local ttl = ARGV[1]
-local claimTtl = tonumber(ARGV[2])
-${luaNow(3)}
-local pending = KEYS[1] .. ':pending'
-local claimers = KEYS[1] .. ':claimers'
-local call = ARGV[4]
-local claimed, asked = {}, {}
-for i = 5, #ARGV do
-  local answer = 0
-  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then
-    local at = tonumber(redis.call('HGET', pending, ARGV[i]))
-    if not at or now - at >= claimTtl then
-      redis.call('HSET', pending, ARGV[i], now)
-      redis.call('HSET', claimers, ARGV[i], call)
-      answer = 1
-    elseif not asked[ARGV[i]] and redis.call('HGET', claimers, ARGV[i]) == call then
-      answer = 1
-    end
-  end
-  asked[ARGV[i]] = true
-  claimed[i - 4] = answer
-end
-redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('PEXPIRE', pending, ttl)
-redis.call('PEXPIRE', claimers, ttl)
-return claimed
-`;
-
-/**
- * Keys one request records or asks about at most: one command over every
- * held event (100,000 of them) would keep Redis busy, and every other
- * client of it waiting, for that long.
- */
-const SEEN_CHUNK = 1_000;
-
-/**
- * How long a claim stands unconfirmed by default: the fleet's default lease
- * TTL less its renewal period (see {@linkcode RedisDuplicateFilterOptions}).
- */
-export const DEFAULT_CLAIM_TTL_MS: number = DEFAULT_LEASE_TTL_MS -
-  DEFAULT_LEASE_TTL_MS / 3;
-
-/** Options for {@linkcode RedisDuplicateFilter}. */
-export interface RedisDuplicateFilterOptions {
-  /**
-   * How long a claim (an event a process was told is new, and is
-   * delivering) stands unconfirmed: until then a copy is a second copy;
-   * after, the claimer is taken for dead and the next copy is delivered
-   * (perhaps a second delivery). A dead process's shards are
-   * resumed, replaying what it was delivering, only after its leases
-   * expire, at most a lease TTL after its last renewal; it claimed events
-   * up to a renewal period after that renewal. So `FleetShards` passes the
-   * lease TTL less the renewal period: every claim of a dead process has
-   * expired by the time its shards can be resumed. A live process confirms
-   * within milliseconds of delivering. A switch within that time of the
-   * claimer's death (it renewed after the new set completed, then died)
-   * finds the survivor's held copy claimed and not confirmed, while the
-   * old set it was delivering from is never resumed: `HeldEvents` keeps
-   * that copy for its `claimGraceMs` and delivers it unless confirmed by
-   * then (a possible second copy, never a loss).
-   *
-   * @default {DEFAULT_CLAIM_TTL_MS}
-   */
-  claimTtlMs?: number;
-  /**
-   * The time claims are dated on, in ms, or `undefined` for the Redis
-   * server's (`FleetShards` passes its leases' clock, a test's fake one).
-   *
-   * @default {() => undefined}
-   */
-  now?: () => number | undefined;
-}
-
-/**
- * Event identities delivered, or being delivered, by any process of the
- * fleet, in Redis: a set of confirmed ones (`key`) and a hash of claimed
- * ones (`key:pending`, identity to claim time; `key:claimers`, identity to
- * the id of the call that claimed it), which expire `ttlMs` after their
- * last use (so they last as long as the overlap, and are gone soon after).
- * Identities are stored as SHA-1 digests, which are its keys: every
- * process of the fleet, of any version, must store the same digest for the
- * same event.
- *
- * {@linkcode RedisDuplicateFilter.firstSeen} claims; the deliverer then
- * {@linkcode RedisDuplicateFilter.confirm}s. A process killed between the
- * two leaves only a claim, which expires (see
- * {@linkcode RedisDuplicateFilterOptions.claimTtlMs}): the event's other
- * copies (a held one, a replay when its shard is resumed) are delivered
- * then rather than dropped as second copies of an event nobody delivered.
- * A claim is repeat-safe: a reply lost with the connection makes ioredis
- * send the same call again (the connection's `autoResendUnfulfilledCommands`,
- * on by default), and that second run answers what the first did rather
- * than take the caller's own fresh claim for another's (and drop an event
- * nobody delivers).
- *
- * Mixed versions (a rolling deploy): a process from before claims adds
- * identities to the confirmed set directly, which this one reads as
- * confirmed (that process's behaviour, as before); it does not read the
- * pending hash, so a copy it gets of an event claimed here is delivered
- * twice, never lost.
- */
-export class RedisDuplicateFilter implements DuplicateFilter {
-  readonly #redis: RedisConnection;
-  readonly #key: string;
-  readonly #ttlMs: number;
-  readonly #claimTtlMs: number;
-  readonly #now: () => number | undefined;
-
-  /**
-   * @param redis The connection.
-   * @param key The confirmed set's key (the pending hash is `key:pending`).
-   * @param ttlMs How long both live after their last use.
-   * @param options The claims' TTL and clock.
-   * @throws {RangeError} When `ttlMs` or `claimTtlMs` is not a positive
-   *   number (a fraction is rounded up to whole milliseconds).
-   */
-  constructor(
-    redis: RedisConnection,
-    key: string,
-    ttlMs: number,
-    options: RedisDuplicateFilterOptions = {},
-  ) {
-    this.#redis = redis;
-    this.#key = key;
-    this.#ttlMs = positive("ttlMs", ttlMs);
-    this.#claimTtlMs = positive(
-      "claimTtlMs",
-      options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
-    );
-    this.#now = options.now ?? (() => undefined);
-  }
-
-  /** @inheritdoc */
-  key(identity: string): Promise<string> {
-    return digest(identity);
-  }
-
-  /**
-   * Claim `hashes`: `true` for each that is neither confirmed nor claimed
-   * within the claim TTL (earlier in `hashes` included), which the caller
-   * must deliver and then {@linkcode RedisDuplicateFilter.confirm}. A
-   * second run of one call's script (a resend after a lost reply) answers
-   * as the first; a second call about a hash this one claimed answers
-   * `false`, as for any asker.
-   *
-   * @param hashes From {@linkcode RedisDuplicateFilter.key}.
-   * @returns One answer per hash, in order.
-   */
-  firstSeen(hashes: readonly string[]): Promise<boolean[]> {
-    return this.#inChunks(hashes, (chunk) => {
-      const now = this.#now();
-      return this.#redis.eval(
-        CLAIM_SCRIPT,
-        1,
-        this.#key,
-        this.#ttlMs,
-        this.#claimTtlMs,
-        now === undefined ? "" : Math.floor(now),
-        crypto.randomUUID(),
-        ...chunk,
-      ) as Promise<number[]>;
-    });
-  }
-
-  /**
-   * Whether `hashes` are confirmed delivered. One only claimed answers
-   * `false`: its claimer may yet die without delivering it.
-   *
-   * @param hashes From {@linkcode RedisDuplicateFilter.key}.
-   * @returns One answer per hash, in order.
-   */
-  seenAlready(hashes: readonly string[]): Promise<boolean[]> {
-    return this.#inChunks(
-      hashes,
-      (chunk) => this.#redis.smismember(this.#key, ...chunk),
-    );
-  }
-
-  /**
-   * Move delivered `hashes` from the claimed to the confirmed, in one
-   * MULTI per chunk.
-   *
-   * @param hashes Hashes {@linkcode RedisDuplicateFilter.firstSeen} claimed
-   *   for this process, their events delivered.
-   */
-  async confirm(hashes: readonly string[]): Promise<void> {
-    const pending = `${this.#key}:pending`;
-    const claimers = `${this.#key}:claimers`;
-    const ttl = this.#ttlMs;
-    for (let i = 0; i < hashes.length; i += SEEN_CHUNK) {
-      const chunk = hashes.slice(i, i + SEEN_CHUNK);
-      const replies = await this.#redis.multi()
-        .sadd(this.#key, ...chunk)
-        .hdel(pending, ...chunk)
-        .hdel(claimers, ...chunk)
-        .pexpire(this.#key, ttl)
-        .pexpire(pending, ttl)
-        .pexpire(claimers, ttl)
-        .exec();
-      const failed = replies?.find(([error]) => error)?.[0];
-      if (failed) throw failed;
-    }
-  }
-
-  /** Ask `request` about `hashes` a chunk at a time, one chunk after another. */
-  async #inChunks(
-    hashes: readonly string[],
-    request: (chunk: string[]) => Promise<number[]>,
-  ): Promise<boolean[]> {
-    const answers: boolean[] = [];
-    for (let i = 0; i < hashes.length; i += SEEN_CHUNK) {
-      const replies = await request(hashes.slice(i, i + SEEN_CHUNK));
-      for (const reply of replies) answers.push(reply === 1);
-    }
-    return answers;
-  }
-}
-
-/** `value` in whole ms, when it is a positive number (named `name`). */
-function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isSafeInteger(Math.ceil(value))) {
-    throw new RangeError(
-      `Cannot create a duplicate filter as '${name}' must be a positive number of milliseconds: current value '${name}=${value}'`,
-    );
-  }
-  return Math.ceil(value);
-}
-
-/** The base64 SHA-1 of an identity, as every process stores it. */
-async function digest(identity: string): Promise<string> {
-  const bytes = await crypto.subtle.digest(
-    "SHA-1",
-    new TextEncoder().encode(identity),
-  );
-  return btoa(String.fromCharCode(...new Uint8Array(bytes)));
 }

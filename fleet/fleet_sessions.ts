@@ -2,9 +2,10 @@
  * The sessions of the shards a `FleetShards` process runs: which saved
  * session each shard a tick starts resumes from ({@linkcode TickSessions},
  * each store read once per tick however many shards the tick starts, and
- * never waited for past the tick's leases) and the save of running shards'
+ * never waited for past the tick's leases), the save of running shards'
  * sessions ({@linkcode saveSessions}, at each tick, and
- * {@linkcode NewSessionSaves}, at each READY).
+ * {@linkcode NewSessionSaves}, at each READY), and the sessions forgotten
+ * at a switch to fewer shards ({@linkcode forgetSessionsPast}).
  *
  * @module
  */
@@ -109,6 +110,33 @@ export async function saveSessions(
     await store.save(sessions);
   } catch (error) {
     logger.warn("Could not save sessions: {error}", { error });
+  }
+}
+
+/**
+ * Forget the saved sessions of shards `shardCount` and up, at a switch to
+ * `shardCount` shards: those of the count switched down from, which nobody
+ * resumes (their count is not the fleet's) and no shard saves over. A
+ * failure is logged, not thrown.
+ *
+ * @param store The fleet's session store.
+ * @param shardCount The count switched to.
+ */
+export async function forgetSessionsPast(
+  store: SessionStore,
+  shardCount: number,
+): Promise<void> {
+  try {
+    const ids = (await store.loadAll()).map((saved) => saved.shardId)
+      .filter((id) => id >= shardCount);
+    if (ids.length === 0) return;
+    if (store.deleteMany) await store.deleteMany(ids);
+    else for (const id of ids) await store.delete(id);
+  } catch (error) {
+    logger.warn(
+      "Could not forget the sessions of shards {count} and up: {error}",
+      { count: shardCount, error },
+    );
   }
 }
 

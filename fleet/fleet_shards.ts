@@ -26,7 +26,11 @@ import {
   silentRedis,
   waitsUntil,
 } from "./redis_waits.ts";
-import { NewSessionSaves, saveSessions } from "./fleet_sessions.ts";
+import {
+  forgetSessionsPast,
+  NewSessionSaves,
+  saveSessions,
+} from "./fleet_sessions.ts";
 import { TickFailures } from "./tick_failures.ts";
 import {
   createShardSet,
@@ -40,7 +44,8 @@ import {
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
 import { HeldEvents } from "./held_events.ts";
 import { watchMarks } from "./shard_completion.ts";
-import { FleetGeneration, RedisDuplicateFilter } from "./fleet_generation.ts";
+import { FleetGeneration } from "./fleet_generation.ts";
+import { ReshardOverlap } from "./reshard_overlap.ts";
 import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 import type { FleetShardsOptions } from "./fleet_shards_options.ts";
@@ -115,8 +120,8 @@ export class FleetShards {
   #next: ShardSet | undefined;
   /** When `#next` was first seen: its shards are taken a tick later. */
   #nextSeenAt = 0;
-  /** When this process last switched sets: filtering goes on a while. */
-  #switchedAt: number | undefined;
+  /** The duplicate filter and overdue warning of a reshard. */
+  readonly #overlap: ReshardOverlap;
   #timer: TimerId | undefined;
   readonly #guard: LeaseGuard;
   #ticking: Promise<void> | undefined;
@@ -168,6 +173,14 @@ export class FleetShards {
       undefined,
       { scheduler: this.#scheduler },
     );
+    this.#overlap = new ReshardOverlap({
+      redis: options.redis,
+      prefix: this.#prefix,
+      times,
+      events: this.#events,
+      record: this.#record,
+      leaseNow: () => this.#leaseNow(),
+    });
     this.#starts = {
       scheduler: this.#scheduler,
       shard: options.shard,
@@ -273,12 +286,13 @@ export class FleetShards {
    *    closed and their leases released.
    *
    * What a handler sees: every event Discord sent to either set, once where
-   * the copies can be told apart. From the request until `leaseTtlMs`
-   * after its switch, every process checks each event's identity (name
-   * plus payload JSON, as in {@linkcode ReshardingShards}) against a set
-   * in Redis shared by the fleet and drops second copies: needed because a
-   * guild's events reach the old shard of one process and the new shard of
-   * another. Between the flip and a process's switch (at most `renewMs`
+   * the copies can be told apart. From the request until twice
+   * `leaseTtlMs` after its switch, every process checks each event's
+   * identity (name plus payload JSON, as in {@linkcode ReshardingShards})
+   * against sets in Redis shared by the fleet, which remember the last one
+   * to two windows of events (see `duplicateWindowMs`), and drops second
+   * copies: needed because a guild's events reach the old shard of one
+   * process and the new shard of another. Between the flip and a process's switch (at most `renewMs`
    * plus a tick) that process still delivers from its old set while others
    * deliver from the new one, so events of one guild may come from two
    * processes in that window, each once; held events are delivered at the
@@ -344,9 +358,10 @@ export class FleetShards {
 
   /**
    * Give up the fleet's running reshard (one whose new shards cannot
-   * complete, say): every process closes its new shards at its next tick
-   * and keeps running the current count. Nothing happens when the count
-   * has flipped already.
+   * complete, say, which each process says on stderr every 10 minutes):
+   * every process closes its new shards at its next tick and keeps running
+   * the current count, and the count's keys go a grace later (see
+   * `retiredKeysGraceMs`). Nothing happens when the count has flipped.
    *
    * @param shardCount The count the reshard moves to.
    * @returns `true` when the reshard was running and is given up.
@@ -355,7 +370,7 @@ export class FleetShards {
   async cancelReshard(shardCount: number): Promise<boolean> {
     const cancelled = await fromRedis(
       this.#scheduler,
-      this.#record.cancel(shardCount),
+      this.#record.cancel(shardCount, this.#leaseNow()),
       `give up the reshard to ${shardCount} shards`,
     );
     if (cancelled) {
@@ -582,7 +597,7 @@ export class FleetShards {
         // first; the old set's, until it is closed, only when no copy was.
         this.#current = this.#next;
         this.#next = undefined;
-        this.#switchedAt = now;
+        this.#overlap.end(now);
         // Switched: its shards count toward no barrier any more.
         for (const stop of this.#current.watchers.values()) stop();
         this.#current.watchers.clear();
@@ -597,44 +612,28 @@ export class FleetShards {
         this.#current = this.#createSet(state.count);
         await this.#dropNext();
       }
-      // The old sessions end for good: nobody resumes a count left behind.
+      // The old sessions end for good: nobody resumes a count left behind
+      // (its keys go a grace later: see retiredKeysGraceMs).
       const ids = idsOf(old);
       await this.#stop(old, ids, false, false);
       await old.leases.release(ids, true).catch(() => {});
+      await forgetSessionsPast(this.#options.sessionStore, state.count);
     }
     if (this.#next && this.#next.count !== state.next) await this.#dropNext();
     if (state.next !== undefined && !this.#next) {
       this.#next = this.#createSet(state.next);
       this.#nextSeenAt = now;
-      this.#events.filter = new RedisDuplicateFilter(
-        this.#options.redis,
-        `${this.#prefix}:seen:${state.next}`,
-        4 * this.#times.ttlMs,
-        // A dead process's claims expire before its leases can (see
-        // RedisDuplicateFilterOptions.claimTtlMs), on the leases' clock.
-        {
-          claimTtlMs: this.#times.ttlMs - this.#times.renewMs,
-          now: () => this.#leaseNow(),
-        },
-      );
+      this.#overlap.begin(state.next, now);
       logger.info("Resharding to {to} shards", { to: state.next });
     }
-    if (
-      !this.#next && this.#switchedAt !== undefined &&
-      now - this.#switchedAt >= 2 * this.#times.ttlMs
-    ) {
-      // Every process has switched by now, and a new shard whose process
-      // died around the flip was taken over (within a TTL) and its replay
-      // delivered: nothing can be a second copy.
-      this.#events.filter = undefined;
-      this.#switchedAt = undefined;
-    }
+    this.#overlap.tick(this.#next !== undefined, now);
   }
 
   async #dropNext(): Promise<void> {
     const next = this.#next;
     if (!next) return;
     this.#next = undefined;
+    this.#overlap.end(this.#scheduler.now());
     this.#events.discard();
     const ids = idsOf(next);
     await this.#stop(next, ids, false);

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import {
   RedisDuplicateFilter,
   type RedisDuplicateFilterOptions,
-} from "../../fleet/fleet_generation.ts";
+} from "../../fleet/duplicate_filter.ts";
 import { HeldEvents, type HeldEventsOptions } from "../../fleet/held_events.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 import {
@@ -100,6 +100,35 @@ function victimAndSurvivor(
   const filter = new RedisDuplicateFilter(redis, key, 40_000, options);
   const survivor = new HeldEvents(deliver, filter, survivorOptions);
   return { delivered, applied: killed.applied, victim, filter, survivor };
+}
+
+/** Marks the claim script, for {@linkcode resendingNext}. */
+const CLAIM = "now - at >= claimTtl";
+
+/**
+ * The keys of the filter at `key`'s windows: the confirmed sets, or with
+ * `suffix` (":pending", ":claimers") the claims' hashes.
+ */
+async function windowKeys(
+  redis: RedisConnection,
+  key: string,
+  suffix = "",
+): Promise<string[]> {
+  const keys = await redis.keys(`${key}:*${suffix}`);
+  return keys.filter((k) => suffix !== "" || !/:(pending|claimers)$/.test(k));
+}
+
+/** Whether `field` is in the `suffix` hash of any window of `key`. */
+async function inAnyWindow(
+  redis: RedisConnection,
+  key: string,
+  suffix: string,
+  field: string,
+): Promise<boolean> {
+  for (const k of await windowKeys(redis, key, suffix)) {
+    if (await redis.hexists(k, field) === 1) return true;
+  }
+  return false;
 }
 
 /** Run `body` with a connection and a fresh prefix, cleaned up after. */
@@ -275,14 +304,20 @@ Deno.test({
       assert.deepEqual(await a.seenAlready([h1, h2]), [true, false]);
       now += 10 * CLAIM_TTL;
       assert.deepEqual(await a.firstSeen([h1]), [false], "confirmed");
-      assert.equal(await redis.hexists(`${key}:pending`, h1), 0);
-      // A process from before claims adds to the confirmed set directly.
+      assert.equal(await inAnyWindow(redis, key, ":pending", h1), false);
+      // A process from before claims (or windows) adds to the confirmed
+      // set at the key itself.
       await redis.sadd(key, h3);
       assert.deepEqual(await b.firstSeen([h3]), [false]);
       assert.deepEqual(await b.seenAlready([h3]), [true]);
-      for (const k of [key, `${key}:pending`]) {
+      const windows = [
+        ...await windowKeys(redis, key),
+        ...await windowKeys(redis, key, ":pending"),
+      ];
+      assert.ok(windows.length >= 2, `${windows}`);
+      for (const k of windows) {
         const ttl = await redis.pttl(k);
-        assert.ok(ttl > 0 && ttl <= 60_000, `${k} expires in ${ttl} ms`);
+        assert.ok(ttl > 0 && ttl <= 120_000, `${k} expires in ${ttl} ms`);
       }
     }),
 });
@@ -318,7 +353,7 @@ Deno.test({
       let now = 1_000_000;
       const options = { claimTtlMs: CLAIM_TTL, now: () => now };
       // Through HeldEvents.accept, as a process's running set delivers.
-      const lossy = resendingNext(redis, "':pending'");
+      const lossy = resendingNext(redis, CLAIM);
       const delivered: string[] = [];
       const events = new HeldEvents(
         (e) => delivered.push((e.data as { id: string }).id),
@@ -339,7 +374,7 @@ Deno.test({
       assert.equal(events.duplicates, 0);
       // The answers of a resent call are the first run's, repeats included;
       // a later call (of the same filter too) is any other asker.
-      const again = resendingNext(redis, "':pending'");
+      const again = resendingNext(redis, CLAIM);
       const filter = new RedisDuplicateFilter(
         again.redis,
         key,
@@ -362,9 +397,8 @@ Deno.test({
       now += CLAIM_TTL;
       assert.deepEqual(await other.firstSeen([h1]), [true]);
       await other.confirm([h1, h2]);
-      assert.equal(await redis.hlen(`${key}:claimers`), 0);
-      const ttl = await redis.pttl(`${key}:claimers`);
-      assert.equal(ttl, -2, "an empty hash is no key");
+      const claimers = await windowKeys(redis, key, ":claimers");
+      assert.deepEqual(claimers, [], "an empty hash is no key");
     }),
 });
 
@@ -392,7 +426,7 @@ Deno.test({
         const answer = await within(filter.firstSeen([hash]), "the claim");
         assert.equal(reconnects, 1, "the reply was lost and the claim resent");
         assert.deepEqual(answer, [true]);
-        assert.equal(await redis.hexists(`${prefix}:seen:pending`, hash), 1);
+        assert.ok(await inAnyWindow(redis, `${prefix}:seen`, ":pending", hash));
       } finally {
         await closeRedis(lossy);
         await relay.close();
@@ -400,11 +434,68 @@ Deno.test({
     }),
 });
 
-Deno.test("RedisDuplicateFilter: the TTLs must be positive", () => {
+Deno.test({
+  name:
+    "RedisDuplicateFilter: a confirmed event is remembered a window at least and two at most; Redis holds the last two windows' events however long the filter runs",
+  ignore: server.ignore,
+  fn: () =>
+    withRedis(async (redis, prefix) => {
+      const key = `${prefix}:seen:4`;
+      const WINDOW = 60_000;
+      let now = 7 * WINDOW + 1; // the start of window 7
+      const options = { claimTtlMs: CLAIM_TTL, now: () => now };
+      const a = new RedisDuplicateFilter(redis, key, WINDOW, options);
+      const b = new RedisDuplicateFilter(redis, key, WINDOW, options);
+      const [early, late] = await Promise.all([a.key("early"), a.key("late")]);
+      assert.deepEqual(await a.firstSeen([early]), [true]);
+      await a.confirm([early]);
+      now = 8 * WINDOW - 1; // the end of window 7
+      assert.deepEqual(await a.firstSeen([late]), [true]);
+      await a.confirm([late]);
+      // A copy a window less a millisecond after the later confirm (two
+      // windows less 3 ms after the earlier) is a second copy.
+      now = 9 * WINDOW - 2;
+      assert.deepEqual(await b.firstSeen([early, late]), [false, false]);
+      assert.deepEqual(await b.seenAlready([early, late]), [true, true]);
+      now = 9 * WINDOW; // window 9: window 7 is forgotten
+      assert.deepEqual(await b.seenAlready([early, late]), [false, false]);
+      // A steady stream: what Redis holds stays two windows' worth.
+      const held: number[] = [];
+      for (let second = 1; second <= 8 * 60; second++) {
+        const hash = await a.key(`e${second}`);
+        assert.deepEqual(await a.firstSeen([hash]), [true]);
+        await a.confirm([hash]);
+        // Its copy within the window: a second copy.
+        assert.deepEqual(await b.firstSeen([hash]), [false]);
+        now += 1_000;
+        if (second % 120 === 0) {
+          let members = 0;
+          for (const k of await windowKeys(redis, key)) {
+            members += await redis.scard(k);
+          }
+          held.push(members);
+        }
+      }
+      assert.ok(held.every((n) => n <= 120), `held ${held}`);
+      assert.equal(new Set(held.slice(1)).size, 1, `held ${held}`);
+      const claims = await windowKeys(redis, key, ":pending");
+      assert.deepEqual(claims, [], "confirmed claims leave no pending hash");
+    }),
+});
+
+Deno.test("RedisDuplicateFilter: the window and claim TTL must be positive, the claim TTL at most the window", () => {
   const redis = {} as RedisConnection;
   assert.throws(() => new RedisDuplicateFilter(redis, "k", 0), RangeError);
   assert.throws(
     () => new RedisDuplicateFilter(redis, "k", 1_000, { claimTtlMs: -1 }),
     RangeError,
+  );
+  assert.throws(
+    () => new RedisDuplicateFilter(redis, "k", 1_000, { claimTtlMs: 1_001 }),
+    {
+      name: "RangeError",
+      message:
+        "Cannot create a duplicate filter as 'claimTtlMs' must be at most 'windowMs' (1000 ms): current value 'claimTtlMs=1001'",
+    },
   );
 });

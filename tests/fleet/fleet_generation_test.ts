@@ -2,7 +2,10 @@
 // count or a reshard that is no shard count is put right, loudly, instead
 // of stopping every shard or blocking resharding for good.
 import assert from "node:assert/strict";
-import { FleetGeneration } from "../../fleet/fleet_generation.ts";
+import {
+  FleetGeneration,
+  retiredKeysGraceMs,
+} from "../../fleet/fleet_generation.ts";
 import { FleetShards, ReshardError } from "../../fleet/mod.ts";
 import { checkShardCount } from "../../fleet/shard_count.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
@@ -154,13 +157,7 @@ Deno.test({
       await generation.request(4, 8);
       await generation.cancel(8);
     } finally {
-      await redis.del(
-        `${prefix}:generation`,
-        `${prefix}:ready`,
-        oldLeases,
-        newLeases,
-        `${prefix}:4:complete`,
-      );
+      await deleteKeys(redis, prefix);
       await closeRedis(redis);
     }
   },
@@ -221,6 +218,88 @@ Deno.test({
       );
       assert.equal(again.resent(), 1);
       assert.equal(await redis.hexists(key, "next"), 0, "cancelled since");
+    } finally {
+      await deleteKeys(redis, prefix);
+      await closeRedis(redis);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetGeneration: a count's keys go retiredKeysGraceMs after the fleet switches away from it or gives up the reshard to it, on the leases' clock and not before; the count switched to keeps its leases and members, and a reshard asked to a count keeps its keys",
+  ignore: server.ignore,
+  fn: async () => {
+    const redis = await connectRedis({ url: server.url });
+    const prefix = `disruption:test:generation:${crypto.randomUUID()}`;
+    const TTL = 10_000;
+    const GRACE = retiredKeysGraceMs(TTL);
+    const generation = new FleetGeneration(redis, prefix, TTL);
+    const t = 1_000_000;
+    const leased = (at: number) => ({ 0: `a|${at + TTL}`, 1: `a|${at + TTL}` });
+    const keys = async (): Promise<string[]> =>
+      (await redis.keys(`${prefix}:*`)).map((k) => k.slice(prefix.length + 1))
+        .filter((k) => /^\d/.test(k)).sort();
+    try {
+      assert.equal(GRACE, 4 * TTL + 120_000);
+      await generation.sync(2, t);
+      await generation.request(2, 4, t);
+      await redis.hset(`${prefix}:2:leases`, leased(t));
+      await redis.hset(`${prefix}:2:members`, { a: `${t + TTL}|` });
+      await redis.hset(`${prefix}:4:leases`, {
+        ...leased(t),
+        2: `a|${t + TTL}`,
+        3: `a|${t + TTL}`,
+      });
+      await redis.hset(`${prefix}:4:members`, { a: `${t + TTL}|` });
+      await redis.set(`${prefix}:4:sessions`, "{}");
+      await redis.set(`${prefix}:4:session_count`, "4");
+      for (const shard of [0, 1, 2, 3]) {
+        assert.equal(await generation.markReady(4, shard, true, t), false);
+      }
+      // The old set renews: the fleet flips to 4.
+      const t1 = t + 1_000;
+      await redis.hset(`${prefix}:2:leases`, leased(t1));
+      assert.deepEqual(await generation.sync(2, t1), {
+        count: 4,
+        next: undefined,
+      });
+      const all = [
+        "2:leases",
+        "2:members",
+        "4:complete",
+        "4:leases",
+        "4:members",
+        "4:session_count",
+        "4:sessions",
+      ];
+      assert.deepEqual(await keys(), all);
+      // Within the grace a reshard back to 2 is asked (its set keys start
+      // afresh, its leases and members are kept) and given up.
+      const t2 = t1 + GRACE - 1;
+      assert.deepEqual(await generation.sync(4, t2), {
+        count: 4,
+        next: undefined,
+      });
+      assert.deepEqual(await keys(), all, "not before the grace");
+      await generation.request(4, 2, t2);
+      await redis.set(`${prefix}:2:sessions`, "{}");
+      assert.equal(await generation.cancel(2, t2), true);
+      // The grace of the switch to 4: its set keys go, its leases stay;
+      // 2's wait for the grace of the cancel.
+      await generation.sync(4, t1 + GRACE);
+      assert.deepEqual(await keys(), [
+        "2:leases",
+        "2:members",
+        "2:sessions",
+        "4:leases",
+        "4:members",
+      ]);
+      await generation.sync(4, t2 + GRACE - 1);
+      assert.equal((await keys()).length, 5, "not before the cancel's grace");
+      await generation.sync(4, t2 + GRACE);
+      assert.deepEqual(await keys(), ["4:leases", "4:members"]);
+      assert.equal(await redis.exists(`${prefix}:retired`), 0);
     } finally {
       await deleteKeys(redis, prefix);
       await closeRedis(redis);

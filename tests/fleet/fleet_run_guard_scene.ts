@@ -163,6 +163,8 @@ export interface MemberOptions {
    * valve, as a fleet shares them) instead of in memory; `store` wins.
    */
   redisStore?: boolean;
+  /** The shards it may run: every one unless given. */
+  pool?: readonly number[];
 }
 
 /** One test's fleet. */
@@ -232,6 +234,7 @@ export async function scene(
             ? sessionStoreAt(wrapped, prefix)
             : new MemorySessionStore()),
         prefix: `${prefix}:fleet`,
+        ...(options.pool ? { pool: options.pool } : {}),
         leaseTtlMs: options.leaseTtlMs ?? 3_000,
         renewMs: options.renewMs ?? 1_000,
         clock: "scheduler",

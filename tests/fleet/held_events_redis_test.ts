@@ -4,7 +4,7 @@
 // driven by a VirtualScheduler.
 import assert from "node:assert/strict";
 import { HeldEvents, PRUNE_LIMIT } from "../../fleet/held_events.ts";
-import { RedisDuplicateFilter } from "../../fleet/fleet_generation.ts";
+import { RedisDuplicateFilter } from "../../fleet/duplicate_filter.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 import {
   closeRedis,
@@ -33,27 +33,29 @@ const event = (
   data: { id, pad: "p".repeat(pad) },
 });
 
-/** What the filter sent Redis: hashes per SMISMEMBER and per recording script. */
+/** What the filter sent Redis: hashes per asking and per recording script. */
 interface RedisLoad {
   asked: number[];
   recorded: number[];
 }
 
-/** `redis`, noting the hashes each duplicate-filter request names. */
+/**
+ * `redis`, noting the hashes each duplicate-filter request names: the
+ * claim (script, 1, key, window, claimTtl, now, call id, ...hashes) records
+ * what follows the first seven; the question (script, 1, key, window, now,
+ * ...hashes) asks about what follows the first five; the confirm is not
+ * counted.
+ */
 function counted(redis: RedisConnection, load: RedisLoad): RedisConnection {
   return new Proxy(redis, {
     get(target, property): unknown {
-      if (property === "smismember") {
-        return (key: string, ...members: string[]): Promise<number[]> => {
-          load.asked.push(members.length);
-          return target.smismember(key, ...members);
-        };
-      }
       if (property === "eval") {
-        // (script, 1, set, ttl, claimTtl, now, call id, ...hashes): what
-        // follows the first seven.
         return (...args: (string | number)[]): unknown => {
-          load.recorded.push(args.length - 7);
+          const script = String(args[0]);
+          if (script.includes("claimTtl")) load.recorded.push(args.length - 7);
+          else if (script.includes("SMISMEMBER")) {
+            load.asked.push(args.length - 5);
+          }
           return (target.eval as (...a: unknown[]) => unknown)(...args);
         };
       }
