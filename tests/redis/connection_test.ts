@@ -10,6 +10,7 @@ import { respFake, workingRedis } from "./_resp_fake.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { tcpCut } from "../_fakes/tcp_cut.ts";
+import { runUntilExit } from "../_fakes/exit_linger.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 const server = testRedis();
@@ -365,45 +366,13 @@ Deno.test("connectRedis: after it rejected against a server still loading its da
   // sanitizers: ioredis's ready check waited min(loading_eta_seconds, 10 s)
   // with a timer disconnect() never cleared, so the process lived 8 s after
   // the rejection, then sent INFO on the ended client.
-  const fixture = new URL("./_loading_exit_fixture.ts", import.meta.url);
-  const child = new Deno.Command("deno", {
-    args: [
-      "run",
-      "--no-check",
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      "--allow-read",
-      fixture.pathname,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    env: {
-      NO_COLOR: "1",
-      NO_PROXY: "127.0.0.1,localhost",
-      no_proxy: "127.0.0.1,localhost",
-    },
-  }).spawn();
-  try {
-    const stderr = new Response(child.stderr).text();
-    let output = "";
-    let rejectedAt: number | undefined;
-    const decoder = new TextDecoder();
-    for await (const chunk of child.stdout) {
-      output += decoder.decode(chunk, { stream: true });
-      if (rejectedAt === undefined && output.includes("\n")) {
-        rejectedAt = performance.now();
-      }
-    }
-    const status = await within(child.status, "the fixture to exit");
-    const linger = performance.now() - (rejectedAt ?? 0);
-    assert.equal(status.code, 0, await stderr);
-    assert.ok(linger < 1_000, `the process lingered ${linger.toFixed(0)} ms`);
-    assert.match(output, /^rejected: .*the server is loading its data/);
-  } finally {
-    try {
-      child.kill();
-    } catch { /* exited */ }
-  }
+  const { code, stdout, stderr, linger } = await runUntilExit(
+    new URL("./_loading_exit_fixture.ts", import.meta.url),
+    "\n",
+  );
+  assert.equal(code, 0, stderr);
+  assert.ok(linger < 1_000, `the process lingered ${linger.toFixed(0)} ms`);
+  assert.match(stdout, /^rejected: .*the server is loading its data/);
 });
 
 Deno.test("connectRedis: a server lost while it loads its data rejects at once, with why, not at connectTimeout", async () => {
