@@ -26,7 +26,12 @@ import {
   type ShardListener,
   type ShardListenOptions,
 } from "./shard.ts";
-import { assertTimeouts, type ShardOptions } from "./shard_options.ts";
+import {
+  assertTimeouts,
+  SHARD_OPTION_KEYS,
+  type ShardOptions,
+} from "./shard_options.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { assertIntegerOption } from "../base/option_checks.ts";
 import type { ShardStatus } from "./shard_state.ts";
 import { shardForGuild } from "./shard_routing.ts";
@@ -139,6 +144,31 @@ export interface ShardManagerOptions extends SharedShardOptions {
    */
   sessionSaveInterval?: number;
 }
+
+/**
+ * Every key of {@linkcode ShardManagerOptions}: the shards' shared ones
+ * and the manager's own. A misspelt option is refused at run time.
+ */
+const MANAGER_OPTION_KEYS: readonly string[] = [
+  ...SHARD_OPTION_KEYS.filter((key) =>
+    !["shardId", "shardCount", "session", "identifyQueue"].includes(key)
+  ),
+  ...optionKeys(
+    {
+      shardCount: true,
+      shardIds: true,
+      shardOptions: true,
+      identifyQueue: true,
+      maxConcurrency: true,
+      sessionStartLimit: true,
+      sessionStore: true,
+      sessionSaveInterval: true,
+    } satisfies Record<
+      Exclude<keyof ShardManagerOptions, keyof SharedShardOptions>,
+      true
+    >,
+  ),
+];
 
 /** One shard's state, for monitoring. */
 export interface ShardInfo {
@@ -264,6 +294,7 @@ export class ShardManager {
    * own.
    */
   constructor(options: ShardManagerOptions) {
+    checkOptionKeys("create shard manager", "", options, MANAGER_OPTION_KEYS);
     const {
       shardCount,
       shardIds,

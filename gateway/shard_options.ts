@@ -4,7 +4,7 @@
  * @module
  */
 import { assertBotToken, normalizeBotToken } from "../base/bot_token.ts";
-import { checkOptionKeys } from "../base/option_keys.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
   assertIntegerOption,
   assertSchedulerOption,
@@ -281,17 +281,44 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
 }
 
 /**
+ * Every key of {@linkcode ShardOptions}: the compiler keeps the list
+ * complete and exact, and a misspelt option is refused at run time.
+ */
+export const SHARD_OPTION_KEYS: readonly string[] = optionKeys(
+  {
+    token: true,
+    intents: true,
+    shardId: true,
+    shardCount: true,
+    gatewayUrl: true,
+    compress: true,
+    largeThreshold: true,
+    presence: true,
+    properties: true,
+    session: true,
+    transport: true,
+    scheduler: true,
+    random: true,
+    identifyQueue: true,
+    timeouts: true,
+    maxInflatedBytes: true,
+  } satisfies Record<keyof ShardOptions, true>,
+);
+
+/**
  * Check every option of a {@linkcode ShardOptions}, with a message naming
  * the option that is wrong.
  *
  * @param options The options.
- * @throws {TypeError} When the token is missing, a URL is malformed,
+ * @throws {TypeError} When the token is missing, a key is none of the
+ * options (the message names the nearest), a URL is malformed,
  * `properties` is not three strings or a function option is not a
  * function.
  * @throws {RangeError} When a number is out of range.
  */
 export function assertShardOptions(options: ShardOptions): void {
   assertTokenOption("shard", options?.token);
+  checkOptionKeys("create shard", "", options, SHARD_OPTION_KEYS);
   const intents: unknown = options.intents;
   if (typeof intents !== "number" || !isValidIntents(intents)) {
     // A string is quoted: 'intents=513' would look right.

@@ -698,6 +698,25 @@ Deno.test("ShardManager validates its options", async (t) => {
       /^TypeError: Cannot create shard as 'timeouts\.helo' is not one of its options \(did you mean 'timeouts\.hello'\?\)$/,
     );
   });
+  await t.step("a misspelt option of its own or of the shards", () => {
+    // Ignored, every shard ran in this process; the sessions were not saved.
+    for (
+      const [key, nearest] of [
+        ["shardIDs", "shardIds"],
+        ["sessionstore", "sessionStore"],
+        ["largethreshold", "largeThreshold"],
+      ]
+    ) {
+      assert.throws(
+        () => new ShardManager({ ...base, shardCount: 2, [key!]: 1 } as never),
+        {
+          name: "TypeError",
+          message:
+            `Cannot create shard manager as '${key}' is not one of its options (did you mean '${nearest}'?)`,
+        },
+      );
+    }
+  });
   await t.step("a subset of shards", () => {
     const manager = new ShardManager({
       ...base,

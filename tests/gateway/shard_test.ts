@@ -550,6 +550,13 @@ Deno.test("Shard rejects bad options with clear errors", async (t) => {
       /^Cannot create shard as 'timeouts\.conect' is not one of its options \(did you mean 'timeouts\.connect'\?\)$/,
     ],
     [
+      // Ignored, the shard identified as shard 0 of 1.
+      "misspelt option",
+      { shardid: 3 },
+      TypeError,
+      /^Cannot create shard as 'shardid' is not one of its options \(did you mean 'shardId'\?\)$/,
+    ],
+    [
       "timeouts as an array",
       { timeouts: [] },
       TypeError,

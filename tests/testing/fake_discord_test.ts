@@ -29,8 +29,16 @@ Deno.test("FakeDiscord.clientOptions point at the fake in both modes", async (t)
         assert.equal(options.gatewayUrl, discord.gateway.url);
       }
       assert.equal(options.shards, "recommended");
-      // A bare Shard built from the options reaches the fake.
-      const shard = new Shard({ token: discord.token, intents: 1, ...options });
+      // A bare Shard built from the options' gateway part reaches the fake
+      // (a Shard refuses the Client's own keys: shards, restBaseUrl, fetch).
+      const { gatewayUrl, transport, scheduler } = options;
+      const shard = new Shard({
+        token: discord.token,
+        intents: 1,
+        gatewayUrl,
+        ...(transport ? { transport } : {}),
+        ...(scheduler ? { scheduler } : {}),
+      });
       try {
         await within(shard.connect(), "the shard to be ready");
         assert.equal(shard.status, "ready");
@@ -99,7 +107,7 @@ Deno.test("An in-process fake at its own URL: a bare Shard from clientOptions ne
   const shard = new Shard({
     token: discord.token,
     intents: 1,
-    ...options,
+    gatewayUrl: options.gatewayUrl,
     transport: (url, listener) => {
       urls.push(url);
       return discord.gateway.transport(url, listener);
