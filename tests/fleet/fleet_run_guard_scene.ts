@@ -70,6 +70,26 @@ export class Valve {
    */
   down = false;
 
+  /**
+   * Resolves once Redis answered every command sent but those held, and
+   * no command was sent over a real macrotask turn after that: the member
+   * is done with what it was doing (a tick, a mark), not between two of its
+   * commands. Every command answered is not enough: the next command of a
+   * tick goes out a few microtasks after the answer to the one before, and
+   * a test that moves the clock in that gap answers the tick late on the
+   * virtual clock (as a slow Redis would); a few such gaps in a row and
+   * the lease guard fires and stops every shard.
+   */
+  async idle(): Promise<void> {
+    const settled = () => this.answered + this.held.length === this.sent.length;
+    for (;;) {
+      await pollUntil("Redis answered", settled);
+      const sent = this.sent.length;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.sent.length === sent && settled()) return;
+    }
+  }
+
   /** Send what is held, and hold nothing more. */
   open(): void {
     this.hold = undefined;
