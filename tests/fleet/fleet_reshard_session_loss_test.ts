@@ -13,6 +13,7 @@ import {
   type Scene,
   sceneTest,
   type SentCommand,
+  step,
   type Valve,
 } from "./fleet_run_guard_scene.ts";
 
@@ -36,22 +37,11 @@ async function until(
   );
 }
 
-/**
- * Once the member is idle (see Valve.idle), move the clock. Waiting only
- * until every command sent was answered moved it between two commands of
- * a tick now and then, each time answering the tick 250 ms later on the
- * virtual clock; a few of those in a row and a renewal came more than
- * `leaseTtlMs - renewMs` after the one before, so the lease guard fired
- * (as it must when Redis is that slow) and stopped every shard: each
- * restarted, the old shard and complete new shard 1 resuming, new shard 0,
- * its new session not yet complete, identifying a third time (a RESUMED
- * carries no READY listing the guilds to wait for). About 3 runs in 10
- * failed so, none of them at the switch.
- */
-async function step(s: Scene, valve: Valve, ms: number): Promise<void> {
-  await valve.idle();
-  await s.scheduler.advance(ms);
-}
+// The scene's step waits until the member is idle: waiting only for
+// Redis's answers stepped into a tick's gap now and then, the lease guard
+// fired, and new shard 0, its new session not yet complete, identified a
+// third time (a RESUMED carries no READY listing the guilds to wait for).
+// About 3 runs in 10 failed so, none of them at the switch.
 
 /** Whether the lease guard stopped the shards (said on stderr). */
 const GUARD_FIRED = /No lease renewal answered by Redis/;

@@ -10,18 +10,14 @@ import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { retiredKeysGraceMs } from "../../fleet/fleet_generation.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
-import { type Scene, sceneTest, type Valve } from "./fleet_run_guard_scene.ts";
+import {
+  type Scene,
+  sceneTest,
+  step,
+  type Valve,
+} from "./fleet_run_guard_scene.ts";
 
 const TTL = 3_000;
-
-/** Once Redis answered what was sent, move the clock. */
-async function step(s: Scene, valve: Valve, ms: number): Promise<void> {
-  await pollUntil(
-    "Redis answered",
-    () => valve.answered + valve.held.length === valve.sent.length,
-  );
-  await s.scheduler.advance(ms);
-}
 
 /** Step a second at a time (at most two minutes) until `done()`. */
 async function stepUntil(

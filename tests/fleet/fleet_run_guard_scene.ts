@@ -136,6 +136,19 @@ export class Valve {
   }
 }
 
+/**
+ * Once `valve`'s member is idle ({@linkcode Valve.idle}), move the clock by
+ * `ms`. Waiting only until every command sent was answered moved it between
+ * two commands of a tick now and then, each time answering the tick `ms`
+ * later on the virtual clock; a few of those in a row and a renewal came
+ * more than `leaseTtlMs - renewMs` after the one before, so the lease guard
+ * fired (as it must when Redis is that slow) and stopped every shard.
+ */
+export async function step(s: Scene, valve: Valve, ms: number): Promise<void> {
+  await valve.idle();
+  await s.scheduler.advance(ms);
+}
+
 /** Whether `command` runs the lease tick script (shard_leases.ts). */
 export function isLeaseTick(command: SentCommand): boolean {
   return command.name === "eval" &&

@@ -10,19 +10,10 @@ import { duplicateWindowMs } from "../../fleet/duplicate_filter.ts";
 import type { RedisConnection } from "../../redis/connection.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
-import { type Scene, sceneTest, type Valve } from "./fleet_run_guard_scene.ts";
+import { sceneTest, step } from "./fleet_run_guard_scene.ts";
 
 const TTL = 3_000;
 const WINDOW = duplicateWindowMs(TTL);
-
-/** Once Redis answered what was sent, move the clock. */
-async function step(s: Scene, valve: Valve, ms: number): Promise<void> {
-  await pollUntil(
-    "Redis answered",
-    () => valve.answered + valve.held.length === valve.sent.length,
-  );
-  await s.scheduler.advance(ms);
-}
 
 /** Identities (and claims) held across every key of the filter at `key`. */
 async function filterMembers(
