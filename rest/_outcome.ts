@@ -21,7 +21,10 @@ import {
   type PreparedRequest,
   redactError,
 } from "./_request_io.ts";
-import type { RequestDecision } from "./_request_policy.ts";
+import {
+  CLOUDFLARE_MIN_PAUSE,
+  type RequestDecision,
+} from "./_request_policy.ts";
 import type { AttemptResult } from "./rate_limiter.ts";
 
 const logger = getLogger(["disruption", "rest"]);
@@ -139,13 +142,15 @@ export function attemptOutcome<T>(
     }
     case "cloudflare": {
       // Not retried: each retry would be one more invalid request. Every
-      // route pauses (the rate limiter reads the `cloudflare` scope), but
-      // never longer than the cap.
-      const { retryAfter } = decision;
+      // route pauses (the rate limiter reads the `cloudflare` scope), never
+      // longer than the cap nor shorter than CLOUDFLARE_MIN_PAUSE, which
+      // the error's numbers say as the pause's.
+      const retryAfter = Math.max(decision.retryAfter, CLOUDFLARE_MIN_PAUSE);
+      const cap = Math.max(maxWait, CLOUDFLARE_MIN_PAUSE);
       return {
         type: "failure",
         rateLimit: {
-          retryAfter: Math.min(retryAfter, maxWait),
+          retryAfter: Math.min(retryAfter, cap),
           scope: "cloudflare",
         },
         error: new RateLimitError({
@@ -153,7 +158,7 @@ export function attemptOutcome<T>(
           path,
           retryAfter,
           scope: "cloudflare",
-          ...(retryAfter > maxWait ? { maxWait } : {}),
+          ...(retryAfter > cap ? { maxWait: cap } : {}),
         }),
       };
     }
@@ -188,6 +193,44 @@ export function attemptOutcome<T>(
       };
     }
   }
+}
+
+/**
+ * The error of a request a Cloudflare pause fails unsent: an interaction
+ * callback during the pause (Discord takes one only within 3 s of the
+ * interaction, so it cannot wait the pause out), or any request still
+ * waiting when the one sent first after a pause was answered by Cloudflare
+ * again (rather than wait through one pause after another). Sent, either
+ * would be one more request to the restricted IP. A `RateLimitError` of
+ * the `cloudflare` scope, as the 429 that started the pause; `retryAfter`
+ * is what is left of the pause.
+ *
+ * @param method The refused request's method.
+ * @param path The refused request's path (redacted).
+ * @param pausedFor Milliseconds the pause still lasts.
+ * @param callback Whether it is an interaction callback.
+ * @returns The error to fail it with.
+ */
+export function cloudflareRefusal(
+  method: string,
+  path: string,
+  pausedFor: number,
+  callback: boolean,
+): RateLimitError {
+  const error = new RateLimitError({
+    method,
+    path,
+    retryAfter: pausedFor,
+    scope: "cloudflare",
+  });
+  // The constructor's message is that of a request Cloudflare answered.
+  error.message =
+    `${method} ${path} refused unsent: the IP is restricted by Cloudflare after too many invalid requests (401/403/429; 429s without retry_after or X-RateLimit-* headers, not Discord's rate limits), and every request of this client is paused for another ${pausedFor} ms; ${
+      callback
+        ? "an interaction callback cannot wait that long (Discord takes it only within 3 s of the interaction)"
+        : "the request sent first after the last pause was answered 429 by Cloudflare again, so those that waited fail rather than wait for the next"
+    }`;
+  return error;
 }
 
 /** What an answer's headers said: its status and rate limit scope. */

@@ -75,6 +75,16 @@ export interface AnswerFacts {
  */
 export const CLOUDFLARE_PAUSE = 60_000;
 
+/**
+ * The shortest pause after a 429 of Cloudflare's (ms): a second, whatever
+ * its `Retry-After` (0 too) and the client's `maxRateLimitWait` (0 too).
+ * The restriction lasts minutes, and after each pause one request goes
+ * to see whether it is over: a shorter pause made one request and one
+ * pause after another, each a new invalid request (20 of them for 20
+ * calls at `maxRateLimitWait` 0).
+ */
+export const CLOUDFLARE_MIN_PAUSE = 1000;
+
 /** What to do after an attempt. */
 export type RequestDecision =
   | {

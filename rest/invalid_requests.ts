@@ -18,7 +18,9 @@
 import { getLogger } from "@logtape/logtape";
 import { ForwardClock } from "../base/forward_clock.ts";
 import type { Scheduler } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { DiscordApiError, RestError } from "./errors.ts";
+import { CLOUDFLARE_REPORT_INTERVAL } from "./rate_limit_headers.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -455,5 +457,136 @@ export class InvalidRequestGuard {
       this.#head = (this.#head + 1) % this.#limit;
       this.#count--;
     }
+  }
+}
+
+/** What {@linkcode RequestRefusals.check} needs of one request. */
+export interface RefusableRequest {
+  /** The method. */
+  method: string;
+  /** The path, token and all. */
+  path: string;
+  /** The same, redacted. */
+  logPath: string;
+  /** Whether it is sent with the client's bot token. */
+  botToken: boolean;
+  /**
+   * Whether a webhook that answered 404 refuses it: not for the client's
+   * interaction methods (an interaction's token is no webhook to give up
+   * on: a follow-up that overtakes the HTTP endpoint's answer gets 10015
+   * once, and an expired token is refused by its own check).
+   */
+  webhook: boolean;
+}
+
+/**
+ * Whatever refuses a REST client's request without sending it: its bot
+ * token after Discord answered 401 to it ({@linkcode TokenRejectedError}),
+ * a webhook that answered 404 ({@linkcode UnknownWebhookError}), and the
+ * invalid-request cap ({@linkcode InvalidRequestLimitError}), each said on
+ * stderr unless logging is configured. Internal to the package.
+ */
+export class RequestRefusals {
+  /** The invalid-request cap. */
+  readonly invalid: InvalidRequestGuard;
+  /** Webhooks that answered 404, not used again. */
+  readonly webhooks: UnknownWebhooks = new UnknownWebhooks();
+  /** The request Discord answered 401 to the bot token, once it did. */
+  #tokenRejectedBy: string | undefined;
+
+  /**
+   * Create the refusals of one client.
+   *
+   * @param scheduler The client's clock.
+   * @param limit The client's `invalidRequestLimit`, if set.
+   * @throws {RangeError} For a `limit` the guard refuses.
+   */
+  constructor(scheduler: Scheduler, limit: number | undefined) {
+    this.invalid = new InvalidRequestGuard({
+      scheduler,
+      ...(limit === undefined ? {} : { limit }),
+      onLimit: (count, retryAfter, inFlight) =>
+        getVisibleLogger(["disruption", "rest"]).error(
+          "{count} responses with status 401/403/429 in 10 minutes and {inFlight} requests in flight: refusing requests for {ms} ms (Discord bans the IP at 10,000)",
+          { count, inFlight, ms: retryAfter },
+        ),
+    });
+  }
+
+  /**
+   * Whether a request is refused: the rate limiter asks before it waits
+   * (`sending` false: a rejected token, a webhook gone) and as it would be
+   * sent (`sending` true: the invalid-request cap too).
+   *
+   * @param request The request.
+   * @param sending Whether it would be sent now.
+   * @returns The error to fail it with, or `undefined`.
+   */
+  check(request: RefusableRequest, sending: boolean): RestError | undefined {
+    const { method, path, logPath } = request;
+    if (request.botToken && this.#tokenRejectedBy !== undefined) {
+      return new TokenRejectedError(method, logPath, this.#tokenRejectedBy);
+    }
+    return (request.webhook
+      ? this.webhooks.check(method, path, logPath)
+      : undefined) ??
+      (sending ? this.invalid.check(method, logPath) : undefined);
+  }
+
+  /**
+   * Discord answered 401 to a request with the bot token: no request with
+   * it goes out after, which the first such answer says on stderr.
+   *
+   * @param method The request's method.
+   * @param logPath Its redacted path.
+   */
+  rejectToken(method: string, logPath: string): void {
+    if (this.#tokenRejectedBy !== undefined) return;
+    this.#tokenRejectedBy = `${method} ${logPath}`;
+    getVisibleLogger(["disruption", "rest"]).error(
+      "Discord answered 401 to the bot token on {method} {path}: the token is invalid (or the route needs a user's OAuth2 token); this client sends no more requests with it",
+      { method, path: logPath },
+    );
+  }
+}
+
+/**
+ * A rate limiter's pause after a 429 of Cloudflare's (the IP restricted
+ * after too many invalid requests: the ban this module's guard is there to
+ * avoid), on the limiter's clock: until when every job waits, the job sent
+ * first after it (`J`), and when it was last reported. Internal to the
+ * package.
+ */
+export class CloudflarePause<J> {
+  /** Until when every job waits; `-Infinity` before the first pause. */
+  until = -Infinity;
+  /**
+   * After a pause, until an answer that is not Cloudflare's: the next job
+   * sent goes first, the others wait for its answer.
+   */
+  probeDue = false;
+  /** That job, while in flight. */
+  probe: J | undefined;
+  #reportedAt = -Infinity;
+
+  /**
+   * Pause (longer) for a 429 of Cloudflare's.
+   *
+   * @param now The limiter's time.
+   * @param duration The pause, in ms.
+   * @returns `same` when the pause's end did not move; `report` when a
+   *   pause starts and none was reported for
+   *   {@linkcode CLOUDFLARE_REPORT_INTERVAL}; otherwise `moved`.
+   */
+  extend(now: number, duration: number): "same" | "moved" | "report" {
+    if (now + duration <= this.until) return "same";
+    const starts = this.until <= now;
+    this.until = now + duration;
+    this.probeDue = true;
+    if (!starts || now < this.#reportedAt + CLOUDFLARE_REPORT_INTERVAL) {
+      return "moved";
+    }
+    this.#reportedAt = now;
+    return "report";
   }
 }

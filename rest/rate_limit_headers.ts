@@ -1,13 +1,18 @@
 /**
  * What one response says about rate limits: its `X-RateLimit-*` headers
  * read into a {@linkcode RateLimitInfo} (the rate limiter reads no HTTP);
- * and what the REST client shows of the limits it learnt
- * ({@linkcode RateLimitView}).
+ * what the REST client shows of the limits it learnt
+ * ({@linkcode RateLimitView}); and the rate limiter's options
+ * ({@linkcode RateLimiterOptions}) and what it and its jobs tell each
+ * other: how an attempt ended ({@linkcode AttemptResult}), what fails a
+ * job unsent ({@linkcode JobChecks}) and what the limiter reports
+ * ({@linkcode RateLimiterEvent}).
  *
  * @module
  */
 import type { RateLimitScope } from "./errors.ts";
-import type { RouteInfo } from "./routes.ts";
+import type { Scheduler } from "../base/scheduler.ts";
+import type { GlobalScope, RouteInfo } from "./routes.ts";
 
 /** What one response said about rate limits (all times in milliseconds). */
 export interface RateLimitInfo {
@@ -24,6 +29,149 @@ export interface RateLimitInfo {
   /** For a 429: `X-RateLimit-Scope` (`global` also when `X-RateLimit-Global` is set). */
   scope?: RateLimitScope;
 }
+
+/** How one attempt ended, as the rate limiter needs to know it. */
+export type AttemptResult<T> =
+  | {
+    /** Done: resolve the job with `value`. */
+    type: "success";
+    /** The job's result. */
+    value: T;
+    /** The response's rate-limit headers. */
+    rateLimit?: RateLimitInfo;
+  }
+  | {
+    /** Done: reject the job with `error`. */
+    type: "failure";
+    /** The job's error. */
+    error: unknown;
+    /**
+     * The response's rate-limit headers, when there was a response. With
+     * the `cloudflare` scope and a `retryAfter`, every job of every scope
+     * pauses for that long (see {@linkcode JobChecks.cloudflareRefusal}).
+     */
+    rateLimit?: RateLimitInfo;
+  }
+  | {
+    /**
+     * Send again after `delay` ms, at the head of the bucket's queue. With a
+     * `rateLimit.retryAfter` (a 429) the bucket, or every bucket for the
+     * `global` scope, pauses for that long too.
+     */
+    type: "retry";
+    /** Milliseconds before the retry. */
+    delay: number;
+    /** The response's rate-limit headers, when there was a response. */
+    rateLimit?: RateLimitInfo;
+  };
+
+/**
+ * What fails a rate limiter job without sending it. A refused job takes
+ * no global slot and none of its bucket's `remaining`: refusals never pace
+ * the requests that are sent, and a queue of them drains at once.
+ */
+export interface JobChecks {
+  /**
+   * Asked whenever the job is at the head of its queue, before it waits
+   * for anything (`sending` false: for what no wait changes, such as a
+   * webhook that answered 404), and again just before it is sent
+   * (`sending` true). Whatever it returns other than `undefined` (or
+   * throws) fails the job.
+   */
+  refuse?: (sending: boolean) => unknown;
+  /**
+   * What fails the job unsent because of a Cloudflare pause, given the ms
+   * the pause still lasts. Asked for every job still queued when the first
+   * request after a pause is answered with another such 429 (so that none
+   * waits through more than one pause while the restriction lasts), and,
+   * for a job that cannot wait (`waitsForCloudflare` false), whenever it is
+   * at the head of its queue while a pause runs. Without it a job waits.
+   */
+  cloudflareRefusal?: (pausedFor: number) => unknown;
+  /**
+   * `false` for a job that cannot wait out a Cloudflare pause (an
+   * interaction callback: Discord takes it within 3 s of the interaction or
+   * never): while a pause runs it fails at once, queued before the pause or
+   * after, with what `cloudflareRefusal` returns; nor does it wait for the
+   * first request after a pause to be answered.
+   *
+   * @default {true}
+   */
+  waitsForCloudflare?: boolean;
+}
+
+/** Options for the rate limiter. */
+export interface RateLimiterOptions {
+  /** The clock every wait goes through. */
+  scheduler: Scheduler;
+  /**
+   * Requests per `globalWindow` sent with the bot token (Discord's global
+   * limit is 50 per second for most bots).
+   *
+   * @default {50}
+   */
+  globalLimit?: number;
+  /**
+   * Requests per `globalWindow` sent without authorization (the `ip`
+   * {@linkcode GlobalScope}: webhooks with their token), which Discord
+   * limits per IP address.
+   *
+   * @default {50}
+   */
+  ipGlobalLimit?: number;
+  /**
+   * The global limits' sliding window in ms: never more in any such span.
+   *
+   * @default {1000}
+   */
+  globalWindow?: number;
+  /**
+   * Called with a job's bucket id, hash and state changes, for logging.
+   * Never receives a token.
+   */
+  onEvent?: (event: RateLimiterEvent) => void;
+}
+
+/**
+ * The least time between two `cloudflare_pause` events of a rate limiter
+ * (ms): a minute. A restriction that outlasts its pause makes one pause
+ * after another.
+ */
+export const CLOUDFLARE_REPORT_INTERVAL = 60_000;
+
+/** What the rate limiter reports to its `onEvent`. */
+export type RateLimiterEvent =
+  | {
+    /** A route's bucket hash was learned or changed. */
+    type: "bucket_learned";
+    /** The route key. */
+    route: string;
+    /** The bucket hash. */
+    bucket: string;
+  }
+  | {
+    /** Every request of one global scope pauses after a global 429. */
+    type: "global_pause";
+    /** Milliseconds of the pause. */
+    duration: number;
+    /** The scope paused: that of the request the 429 answered. */
+    scope: GlobalScope;
+  }
+  | {
+    /**
+     * Every request pauses, whatever its scope: a 429 of Cloudflare's (the
+     * IP is restricted). Reported when a pause starts, not when another
+     * such answer extends it, and at most once a minute
+     * ({@linkcode CLOUDFLARE_REPORT_INTERVAL}): a restriction that outlasts its pause
+     * starts one pause after another (the first request after each is
+     * answered 429 again), and that is one restriction to say.
+     */
+    type: "cloudflare_pause";
+    /** Milliseconds of the pause. */
+    duration: number;
+    /** The route key of the request it answered. */
+    route: string;
+  };
 
 /** A snapshot of one bucket, for tests and diagnostics. */
 export interface BucketState {
@@ -66,8 +214,11 @@ export interface RateLimitView {
   readonly ipGlobalPausedUntil: number;
   /**
    * Until when (scheduler time) a 429 of Cloudflare's (the IP restricted
-   * after too many invalid requests) pauses every request, interaction
-   * endpoints too; `-Infinity` when not paused.
+   * after too many invalid requests) pauses every request; `-Infinity` when
+   * it never did. Interaction callbacks fail at once meanwhile (they cannot
+   * wait: Discord takes them within 3 s). After a pause one request goes
+   * first and the others wait for its answer: another 429 of Cloudflare's
+   * pauses again. A past time once a pause is over.
    */
   readonly cloudflarePausedUntil: number;
 }

@@ -24,13 +24,27 @@ import {
   type RouteInfo,
 } from "./routes.ts";
 import type {
+  AttemptResult,
   BucketState,
+  JobChecks,
+  RateLimiterEvent,
+  RateLimiterOptions,
   RateLimitInfo,
   RateLimitView,
 } from "./rate_limit_headers.ts";
+import { CloudflarePause } from "./invalid_requests.ts";
 
-// The read-only view of a limiter lives with what answers say of limits.
-export type { BucketState, RateLimitView } from "./rate_limit_headers.ts";
+// The read-only view of a limiter, its options and what it and its jobs
+// tell each other live with what answers say of limits.
+export { CLOUDFLARE_REPORT_INTERVAL } from "./rate_limit_headers.ts";
+export type {
+  AttemptResult,
+  BucketState,
+  JobChecks,
+  RateLimiterEvent,
+  RateLimiterOptions,
+  RateLimitView,
+} from "./rate_limit_headers.ts";
 
 /** Requests per second Discord allows an IP without authorization. */
 export const IP_GLOBAL_LIMIT = 50;
@@ -47,109 +61,13 @@ const MIN_SWEEP_AT = 64;
  */
 export const MAX_ROUTE_HASHES = 10_000;
 
-/** How one attempt ended, as the {@linkcode RateLimiter} needs to know it. */
-export type AttemptResult<T> =
-  | {
-    /** Done: resolve the job with `value`. */
-    type: "success";
-    /** The job's result. */
-    value: T;
-    /** The response's rate-limit headers. */
-    rateLimit?: RateLimitInfo;
-  }
-  | {
-    /** Done: reject the job with `error`. */
-    type: "failure";
-    /** The job's error. */
-    error: unknown;
-    /**
-     * The response's rate-limit headers, when there was a response. With
-     * the `cloudflare` scope and a `retryAfter`, every job of every scope
-     * pauses for that long.
-     */
-    rateLimit?: RateLimitInfo;
-  }
-  | {
-    /**
-     * Send again after `delay` ms, at the head of the bucket's queue. With a
-     * `rateLimit.retryAfter` (a 429) the bucket, or every bucket for the
-     * `global` scope, pauses for that long too.
-     */
-    type: "retry";
-    /** Milliseconds before the retry. */
-    delay: number;
-    /** The response's rate-limit headers, when there was a response. */
-    rateLimit?: RateLimitInfo;
-  };
-
-/** Options for {@linkcode RateLimiter}. */
-export interface RateLimiterOptions {
-  /** The clock every wait goes through. */
-  scheduler: Scheduler;
-  /**
-   * Requests per `globalWindow` sent with the bot token (Discord's global
-   * limit is 50 per second for most bots).
-   *
-   * @default {50}
-   */
-  globalLimit?: number;
-  /**
-   * Requests per `globalWindow` sent without authorization (the `ip`
-   * {@linkcode GlobalScope}: webhooks with their token), which Discord
-   * limits per IP address.
-   *
-   * @default {50}
-   */
-  ipGlobalLimit?: number;
-  /**
-   * The global limits' sliding window in ms: never more in any such span.
-   *
-   * @default {1000}
-   */
-  globalWindow?: number;
-  /**
-   * Called with a job's bucket id, hash and state changes, for logging.
-   * Never receives a token.
-   */
-  onEvent?: (event: RateLimiterEvent) => void;
-}
-
-/** What the {@linkcode RateLimiter} reports to `onEvent`. */
-export type RateLimiterEvent =
-  | {
-    /** A route's bucket hash was learned or changed. */
-    type: "bucket_learned";
-    /** The route key. */
-    route: string;
-    /** The bucket hash. */
-    bucket: string;
-  }
-  | {
-    /** Every request of one global scope pauses after a global 429. */
-    type: "global_pause";
-    /** Milliseconds of the pause. */
-    duration: number;
-    /** The scope paused: that of the request the 429 answered. */
-    scope: GlobalScope;
-  }
-  | {
-    /**
-     * Every request pauses, whatever its scope: a 429 of Cloudflare's (the
-     * IP is restricted). Reported when a pause starts, not again when
-     * another such answer extends it.
-     */
-    type: "cloudflare_pause";
-    /** Milliseconds of the pause. */
-    duration: number;
-    /** The route key of the request it answered. */
-    route: string;
-  };
-
 interface Job {
   route: RouteInfo;
   /** The global limit it counts against and waits for. */
   global: GlobalScope;
   attempt: () => Promise<AttemptResult<unknown>>;
+  /** What fails it unsent. */
+  checks: JobChecks;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
@@ -221,7 +139,15 @@ interface GlobalWindow {
  *   their token). Interaction endpoints wait for neither.
  * - A 429 of Cloudflare's (a failure whose `rateLimit.scope` is
  *   `cloudflare`: the IP is restricted) pauses every job, interaction
- *   endpoints too, for its `retryAfter`.
+ *   endpoints too, for its `retryAfter`; a job that cannot wait (see
+ *   {@linkcode JobChecks.waitsForCloudflare}) fails meanwhile. After the
+ *   pause one job goes first and the others wait for its answer, so a
+ *   restriction still on gets one request per pause, not every one queued;
+ *   answered by Cloudflare again, the jobs held fail (see
+ *   {@linkcode JobChecks.cloudflareRefusal}), so none waits more than one
+ *   pause and the queue does not grow for as long as the restriction lasts.
+ * - A job its {@linkcode JobChecks} refuse fails unsent, taking neither a
+ *   global slot nor its bucket's `remaining`.
  * - An answer's `remaining` is never taken above its `limit`. When it maps
  *   the route to another bucket, the requests still in flight from the
  *   one it was sent from count against what it says remains (they may be
@@ -272,8 +198,8 @@ export class RateLimiter implements RateLimitView {
   #sweepAt = MIN_SWEEP_AT;
   #bot: GlobalWindow;
   #ip: GlobalWindow;
-  /** Until when a 429 of Cloudflare's holds every job (on `#clock`). */
-  #cloudflareUntil = -Infinity;
+  /** A 429 of Cloudflare's holds every job (on `#clock`). */
+  #cloudflare = new CloudflarePause<Job>();
   /**
    * Every reset, window and pause is kept on this clock: a wall clock set
    * back counts as no time passed, not as the size of the step to wait.
@@ -326,13 +252,16 @@ export class RateLimiter implements RateLimitView {
    * itself.
    * @param global The global limit it counts against (see
    * {@linkcode routeGlobalScope} for the default).
-   * @returns The `value` of the first `success`, or the `error` of a `failure`.
+   * @param checks What fails it unsent.
+   * @returns The `value` of the first `success`, or the `error` of a
+   * `failure` or a refusal.
    */
   schedule<T>(
     route: RouteInfo,
     attempt: () => Promise<AttemptResult<T>>,
     signal?: AbortSignal,
     global: GlobalScope = routeGlobalScope(route),
+    checks: JobChecks = {},
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
@@ -343,6 +272,7 @@ export class RateLimiter implements RateLimitView {
         route,
         global,
         attempt: attempt as () => Promise<AttemptResult<unknown>>,
+        checks,
         resolve: resolve as (value: unknown) => void,
         reject,
         signal,
@@ -403,7 +333,7 @@ export class RateLimiter implements RateLimitView {
 
   /** Until when (scheduler time) a 429 of Cloudflare's pauses every request; `-Infinity` when not paused. */
   get cloudflarePausedUntil(): number {
-    return this.#clock.toScheduler(this.#cloudflareUntil);
+    return this.#clock.toScheduler(this.#cloudflare.until);
   }
 
   /** The global limit a scope is under, if any. */
@@ -521,6 +451,27 @@ export class RateLimiter implements RateLimitView {
     if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
   }
 
+  /**
+   * What refuses a job, if anything: its own check, or, at the head of its
+   * queue, a Cloudflare pause it cannot wait out.
+   */
+  #refusal(job: Job, now: number, sending: boolean): unknown {
+    const { refuse, cloudflareRefusal, waitsForCloudflare } = job.checks;
+    const refused = asked(() => refuse?.(sending));
+    const pausedFor = this.#cloudflare.until - now;
+    return refused !== undefined || sending || pausedFor <= 0 ||
+        waitsForCloudflare !== false
+      ? refused
+      : asked(() => cloudflareRefusal?.(pausedFor));
+  }
+
+  /** Fail a queued job unsent: nothing of its bucket's or global taken. */
+  #refuse(job: Job, error: unknown): void {
+    this.#dequeue(job);
+    this.#settle(job);
+    job.reject(error);
+  }
+
   /** Send whatever may be sent now; otherwise arm one timer for when it may. */
   #pump(bucket: Bucket): void {
     const now = this.#clock.now();
@@ -531,6 +482,14 @@ export class RateLimiter implements RateLimitView {
         bucket.remaining = bucket.limit;
         bucket.resetAt = undefined;
       }
+      const job = this.#headLane(bucket).queue.peek()!;
+      // Refused before it waits (a dead webhook, a rejected token, a
+      // callback in a Cloudflare pause): the next one's turn, at once.
+      const refused = this.#refusal(job, now, false);
+      if (refused !== undefined) {
+        this.#refuse(job, refused);
+        continue;
+      }
       if (bucket.remaining === undefined && bucket.inFlight > 0) break;
       if (bucket.remaining !== undefined && bucket.remaining <= 0) {
         if (bucket.resetAt !== undefined) {
@@ -540,24 +499,32 @@ export class RateLimiter implements RateLimitView {
         if (bucket.inFlight > 0) break; // a response will tell the reset
         bucket.remaining = undefined; // no reset known: ask once
       }
-      const job = this.#headLane(bucket).queue.peek()!;
       if (job.notBefore > now) {
         wakeAt = job.notBefore;
         break;
       }
-      if (this.#cloudflareUntil > now) {
-        wakeAt = this.#cloudflareUntil;
+      if (this.#cloudflare.until > now) {
+        wakeAt = this.#cloudflare.until;
         break;
       }
+      // After a pause the first job's answer tells whether the IP is still
+      // restricted; the others wait for it (`#finish` pumps them).
+      const probing = this.#cloudflare.probeDue &&
+        job.checks.waitsForCloudflare !== false;
+      if (probing && this.#cloudflare.probe !== undefined) break;
       const global = this.#globalOf(job.global);
-      if (global) {
-        const globalAt = this.#globalAvailableAt(global, now);
-        if (globalAt > now) {
-          wakeAt = globalAt;
-          break;
-        }
-        global.sent.push(now);
+      const globalAt = global ? this.#globalAvailableAt(global, now) : now;
+      if (globalAt > now) {
+        wakeAt = globalAt;
+        break;
       }
+      const refusedNow = this.#refusal(job, now, true);
+      if (refusedNow !== undefined) {
+        this.#refuse(job, refusedNow);
+        continue;
+      }
+      global?.sent.push(now);
+      if (probing) this.#cloudflare.probe = job;
       this.#dequeue(job);
       if (bucket.remaining !== undefined) bucket.remaining--;
       bucket.inFlight++;
@@ -625,21 +592,25 @@ export class RateLimiter implements RateLimitView {
     /** Buckets a lane left, to pump (or drop, when idle). */
     const left: Bucket[] = [];
     let pauseExtended = false;
-    if (info?.scope === "cloudflare" && info.retryAfter !== undefined) {
-      // The IP is restricted: every job waits, whatever its scope.
-      const until = now + info.retryAfter;
-      pauseExtended = until > this.#cloudflareUntil;
-      if (pauseExtended) {
-        const starts = this.#cloudflareUntil <= now;
-        this.#cloudflareUntil = until;
-        if (starts) {
-          this.#onEvent?.({
-            type: "cloudflare_pause",
-            duration: info.retryAfter,
-            route: job.route.key,
-          });
-        }
+    const probed = job === this.#cloudflare.probe;
+    if (probed) this.#cloudflare.probe = undefined;
+    const cloudflare = info?.scope === "cloudflare";
+    if (probed && !cloudflare && now >= this.#cloudflare.until) {
+      // Answered, and not by Cloudflare: the restriction is over.
+      this.#cloudflare.probeDue = false;
+    }
+    if (cloudflare && info.retryAfter !== undefined) {
+      const pause = this.#cloudflare.extend(now, info.retryAfter);
+      pauseExtended = pause !== "same";
+      if (pause === "report") {
+        const duration = info.retryAfter;
+        this.#onEvent?.({
+          type: "cloudflare_pause",
+          duration,
+          route: job.route.key,
+        });
       }
+      if (probed) this.#failHeld(now);
     } else if (info?.scope === "global" && info.retryAfter !== undefined) {
       // The limit of the request's own scope: a webhook's 429 is the IP's,
       // not the bot's. An exempt request's (an interaction endpoint's) holds
@@ -678,13 +649,34 @@ export class RateLimiter implements RateLimitView {
     for (const other of left) if (other !== bucket) this.#pump(other);
     if (bucket !== sentFrom) this.#pump(sentFrom);
     this.#pump(bucket);
-    if (pauseExtended) {
+    if (pauseExtended || probed) {
       // Everyone waits for the pause now; re-arm their timers. Only for a
       // 429 that moved the pause's end: Discord sends the scope on 429s
       // alone, and rescanning for any answer naming it (a 200 too) took
-      // 7.1 s for 16,000 answers over 16,000 waiting buckets.
+      // 7.1 s for 16,000 answers over 16,000 waiting buckets. Or the first
+      // job after a Cloudflare pause was answered: the others held for it
+      // have no timer.
       for (const other of [...this.#buckets.values()]) {
         if (other !== bucket && other.queued > 0) this.#pump(other);
+      }
+    }
+  }
+
+  /**
+   * The first job after a Cloudflare pause was answered by Cloudflare
+   * again: the jobs held fail (by their `cloudflareRefusal`), from the head
+   * of each queue, rather than wait through one pause after another.
+   */
+  #failHeld(now: number): void {
+    const pausedFor = this.#cloudflare.until - now;
+    for (const bucket of [...this.#buckets.values()]) {
+      for (const lane of [...bucket.lanes]) {
+        while (lane.queue.length > 0) {
+          const job = lane.queue.peek()!;
+          const error = asked(() => job.checks.cloudflareRefusal?.(pausedFor));
+          if (error === undefined) break;
+          this.#refuse(job, error);
+        }
       }
     }
   }
@@ -780,6 +772,15 @@ export class RateLimiter implements RateLimitView {
 
 function globalWindowOf(limit: number): GlobalWindow {
   return { limit, sent: new Fifo(), pausedUntil: -Infinity };
+}
+
+/** What a job's check returned, or threw: a throwing check refuses too. */
+function asked(check: () => unknown): unknown {
+  try {
+    return check();
+  } catch (error) {
+    return error;
+  }
 }
 
 /** The lane a route's jobs wait in: one per route key and major parameter. */

@@ -38,6 +38,7 @@ import {
   type GlobalScope,
   type HttpMethod,
   isDotSegment,
+  isInteractionCallback,
   messageField,
   routeGlobalScope,
 } from "./routes.ts";
@@ -56,11 +57,7 @@ import type {
 
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
-import {
-  InvalidRequestGuard,
-  TokenRejectedError,
-  UnknownWebhooks,
-} from "./invalid_requests.ts";
+import { RequestRefusals } from "./invalid_requests.ts";
 import {
   assertUploadLimit,
   type RestClientOptions,
@@ -71,6 +68,7 @@ import {
   type AnswerHeaders,
   answerHeaders,
   attemptOutcome,
+  cloudflareRefusal,
   type OutcomeLimits,
 } from "./_outcome.ts";
 import { hasRateLimitHeaders } from "./rate_limit_headers.ts";
@@ -115,8 +113,10 @@ export interface CallOptions {
  * times). A 429 of Cloudflare's (no `retry_after`, no `X-RateLimit-*`
  * headers: the IP is restricted after too many invalid requests) is not
  * retried and pauses every request (its `Retry-After`, else 60 s; at most
- * `maxRateLimitWait`), with a warning on stderr unless logging is
- * configured. 5xx answers and network errors are retried with backoff for
+ * `maxRateLimitWait`, at least 1 s), after which one request goes first
+ * and the others wait for its answer; interaction callbacks, which Discord
+ * takes only within 3 s, fail at once meanwhile. A warning says so on
+ * stderr unless logging is configured, at most once a minute. 5xx answers and network errors are retried with backoff for
  * idempotent methods (see {@linkcode ServerErrorRetry}). All waiting goes
  * through the `scheduler`.
  *
@@ -127,7 +127,8 @@ export interface CallOptions {
  * {@linkcode NetworkError} (no answer); requests are refused without being
  * sent with a {@linkcode TokenRejectedError} after a 401 to the bot token,
  * an {@linkcode UnknownWebhookError} to a webhook that answered 404, and an
- * {@linkcode InvalidRequestLimitError} near Discord's invalid-request limit.
+ * {@linkcode InvalidRequestLimitError} near Discord's invalid-request limit
+ * (queued ones too, at once: a refusal holds up no other request).
  * None of them, and no log line, holds the bot token or an interaction
  * token.
  *
@@ -155,14 +156,11 @@ export class RestClient {
   #policy: RetryPolicy;
   #timeout: number;
   #limiter: RateLimiter;
-  #invalidRequests: InvalidRequestGuard;
+  /** What refuses requests unsent (401, 404 webhooks, invalid-request cap). */
+  #refusals: RequestRefusals;
   /** The body bytes held across the answers being read or parsed. */
   #responses: ResponseBudget;
   #outcomeLimits: OutcomeLimits;
-  /** The request Discord answered 401 to the bot token, once it did. */
-  #tokenRejectedBy: string | undefined;
-  /** Webhooks that answered 404, not used again. */
-  #unknownWebhooks = new UnknownWebhooks();
 
   /**
    * Create a client; nothing is sent until a method is called.
@@ -195,17 +193,10 @@ export class RestClient {
         : "maxResponseBytes",
       maxRateLimitWait: settings.policy.maxRateLimitWait,
     };
-    this.#invalidRequests = new InvalidRequestGuard({
-      scheduler: this.#scheduler,
-      ...(options.invalidRequestLimit === undefined
-        ? {}
-        : { limit: options.invalidRequestLimit }),
-      onLimit: (count, retryAfter, inFlight) =>
-        getVisibleLogger(["disruption", "rest"]).error(
-          "{count} responses with status 401/403/429 in 10 minutes and {inFlight} requests in flight: refusing requests for {ms} ms (Discord bans the IP at 10,000)",
-          { count, inFlight, ms: retryAfter },
-        ),
-    });
+    this.#refusals = new RequestRefusals(
+      this.#scheduler,
+      options.invalidRequestLimit,
+    );
     this.#limiter = new RateLimiter({
       scheduler: this.#scheduler,
       ...(options.globalLimit === undefined
@@ -219,7 +210,7 @@ export class RestClient {
           );
         } else if (event.type === "cloudflare_pause") {
           getVisibleLogger(["disruption", "rest"]).warn(
-            "{route} was answered 429 by Cloudflare, not by Discord's rate limits (no retry_after, no X-RateLimit-* headers): the IP is restricted after too many invalid requests (401/403/429; Discord allows 10,000 in 10 minutes). Every request of this client waits {ms} ms and such 429s are not retried. Check for requests failing again and again with 401, 403 or 429 (a bad token, missing permissions, rate limits not waited for), here or in other processes on this IP",
+            "{route} was answered 429 by Cloudflare, not by Discord's rate limits (no retry_after, no X-RateLimit-* headers): the IP is restricted after too many invalid requests (401/403/429; Discord allows 10,000 in 10 minutes). Every request of this client waits {ms} ms, then one goes first to see whether the restriction is over (interaction callbacks fail meanwhile: they cannot wait), and such 429s are not retried; this is said at most once a minute. Check for requests failing again and again with 401, 403 or 429 (a bad token, missing permissions, rate limits not waited for), here or in other processes on this IP",
             { route: event.route, ms: event.duration },
           );
         } else {
@@ -318,34 +309,32 @@ export class RestClient {
       // A bad path or header rejects, as other bad input does.
       return Promise.reject(error);
     }
-    // An interaction's token is no webhook to give up on: a follow-up that
-    // overtakes the HTTP endpoint's answer gets 10015 once, and an expired
-    // token is refused by its own check.
-    const webhooks = interaction ? undefined : this.#unknownWebhooks;
-    // Refused before it waits for its bucket too (a 404 may come meanwhile).
-    const gone = webhooks?.check(method, path, prepared.logPath);
-    if (gone) return Promise.reject(gone);
-    let retries = 0;
+    const { logPath } = prepared;
+    const refusals = this.#refusals;
     // Only a 401 to the client's own token says that token is bad: one to
     // a user's OAuth2 token (`auth: false` and an `Authorization` header)
     // is that user's.
     const botToken = prepared.authorization === "bot";
+    const refusable = {
+      method,
+      path,
+      logPath,
+      botToken,
+      webhook: !interaction,
+    };
+    // Asked by the limiter before the request waits (a 401 or a 404 may
+    // come meanwhile) and as it would be sent: refused, it takes no global
+    // slot and none of its bucket's remaining, and those queued behind it
+    // are asked at once.
+    const refuse = (sending: boolean) => refusals.check(refusable, sending);
+    const refused = refuse(false);
+    if (refused) return Promise.reject(refused);
+    const waits = !isInteractionCallback(path);
+    let retries = 0;
     const attempt = async (): Promise<AttemptResult<T>> => {
-      if (botToken && this.#tokenRejectedBy !== undefined) {
-        return {
-          type: "failure",
-          error: new TokenRejectedError(
-            method,
-            prepared.logPath,
-            this.#tokenRejectedBy,
-          ),
-        };
-      }
-      const gone = webhooks?.check(method, path, prepared.logPath);
-      if (gone) return { type: "failure", error: gone };
       // Counted as invalid until answered otherwise: a burst in flight
       // (interaction callbacks have no global limit) cannot pass the cap.
-      const refused = this.#invalidRequests.reserve(method, prepared.logPath);
+      const refused = refusals.invalid.reserve(method, logPath);
       if (refused) return { type: "failure", error: refused };
       const budget = this.#responses.lease();
       try {
@@ -362,20 +351,10 @@ export class RestClient {
           });
           answered = answerHeaders(answer);
         } finally {
-          this.#invalidRequests.settle(
-            answered?.status,
-            answered?.scope,
-          );
+          refusals.invalid.settle(answered?.status, answered?.scope);
         }
-        if (
-          answered?.status === 401 && botToken &&
-          this.#tokenRejectedBy === undefined
-        ) {
-          this.#tokenRejectedBy = `${method} ${prepared.logPath}`;
-          getVisibleLogger(["disruption", "rest"]).error(
-            "Discord answered 401 to the bot token on {method} {path}: the token is invalid (or the route needs a user's OAuth2 token); this client sends no more requests with it",
-            { method, path: prepared.logPath },
-          );
+        if (answered?.status === 401 && botToken) {
+          refusals.rejectToken(method, logPath);
         }
         const decision = answer.type === "answer"
           ? decideAnswer(this.#policy, method, {
@@ -392,8 +371,8 @@ export class RestClient {
           decision,
           this.#outcomeLimits,
         );
-        if (outcome.type === "failure") {
-          webhooks?.record(path, prepared.logPath, outcome.error);
+        if (outcome.type === "failure" && !interaction) {
+          refusals.webhooks.record(path, logPath, outcome.error);
         }
         return outcome;
       } finally {
@@ -406,6 +385,13 @@ export class RestClient {
       attempt,
       options.signal,
       globalScope(prepared, interaction),
+      {
+        refuse,
+        cloudflareRefusal: (ms) =>
+          cloudflareRefusal(method, logPath, ms, !waits),
+        // Taken only within 3 s: it fails rather than wait a pause out.
+        waitsForCloudflare: waits,
+      },
     );
   }
 

@@ -507,3 +507,37 @@ Deno.test("RateLimiter: a wall clock set back holds no bucket reset, global wind
   assert.deepEqual(await Promise.all([retried, other]), ["ok", "ok"]);
   assert.equal(clock.pending, 0);
 });
+
+Deno.test("RateLimiter: a job its check refuses (or whose check throws) fails unsent, taking no global slot and none of its bucket's count; the next one goes at once", async () => {
+  const clock = new VirtualScheduler();
+  const limiter = new RateLimiter({ scheduler: clock, globalLimit: 1 });
+  const route = parseRoute("POST", "/channels/1/messages");
+  const sent: string[] = [];
+  const attempt = (name: string) => (): Promise<AttemptResult<string>> => {
+    sent.push(`${clock.now()} ${name}`);
+    return Promise.resolve({
+      type: "success",
+      value: name,
+      rateLimit: { bucket: "h", limit: 5, remaining: 4, resetAfter: 10_000 },
+    });
+  };
+  await limiter.schedule(route, attempt("a"));
+  await clock.advance(1000);
+  const refusal = new Error("gone");
+  const checked = [
+    limiter.schedule(route, attempt("b"), undefined, undefined, {
+      refuse: (sending) => sending ? refusal : undefined,
+    }),
+    limiter.schedule(route, attempt("c"), undefined, undefined, {
+      refuse: () => {
+        throw refusal;
+      },
+    }),
+  ];
+  const last = limiter.schedule(route, attempt("d"));
+  const results = await Promise.allSettled(checked);
+  assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+  assert.equal(await last, "d");
+  assert.deepEqual(sent, ["0 a", "1000 d"], "d took the one global slot");
+  assert.equal(limiter.bucketState(route)?.remaining, 3);
+});
