@@ -385,8 +385,12 @@ export class InteractionContext {
    *   `ephemeral: false` after a private defer);
    *   `token_expired` 3 s after the interaction arrived (or past the HTTP
    *   endpoint's `answerDeadline`); `not_answered` when its files were
-   *   still being read then (nothing is sent), or when the HTTP answer
-   *   could not be delivered.
+   *   still being read then (nothing is sent), when the HTTP answer could
+   *   not be delivered, or, through `interactionsEndpoint`, when a response
+   *   with files was still waiting in the REST client then (a rate limit, a
+   *   pause: cancelled, nothing sent). A failed response leaves
+   *   {@linkcode InteractionContext.state} `"pending"`: after one Discord
+   *   refused (a 4xx), another answer may still be given within the time.
    */
   async respond(message: string | MessageResponse): Promise<void> {
     if (this.#state === "deferred") {

@@ -16,6 +16,10 @@ import {
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { shown } from "../base/option_checks.ts";
 import type { RestClient } from "../rest/rest_client.ts";
+import { DiscordApiError, RateLimitError } from "../rest/errors.ts";
+import { InvalidRequestLimitError } from "../rest/invalid_requests.ts";
+import { parseRoute } from "../rest/routes.ts";
+import { UploadError } from "../rest/uploads.ts";
 import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { InteractionRouter } from "./router.ts";
@@ -27,6 +31,36 @@ import {
 } from "./_options_check.ts";
 
 const logger = getLogger(["disruption", "interactions", "http"]);
+
+/**
+ * How often a files response's callback that was in flight at the deadline
+ * is looked at again, in ms: one that Discord answered with a 429 waits in
+ * the REST client to be retried, and is cancelled at the next look.
+ */
+const CALLBACK_CHECK_INTERVAL = 100;
+
+/** Discord's error code for "Interaction has already been acknowledged". */
+const ALREADY_ACKNOWLEDGED = 40060;
+
+/**
+ * Whether a files response's callback failed in a way that says Discord
+ * does not have the response: refused before it was sent (a 429 past the
+ * REST client's retries or wait, a Cloudflare pause, the invalid-request
+ * cap, a file Discord would refuse), or refused by Discord with a 4xx (but
+ * "already acknowledged"). No answer, a timeout or a 5xx may come after
+ * Discord took it.
+ *
+ * @param error What the callback request rejected with.
+ * @returns Whether the interaction is still unanswered.
+ */
+function refusedUnsent(error: unknown): boolean {
+  if (error instanceof DiscordApiError) {
+    return error.status >= 400 && error.status < 500 &&
+      error.code !== ALREADY_ACKNOWLEDGED;
+  }
+  return error instanceof RateLimitError ||
+    error instanceof InvalidRequestLimitError || error instanceof UploadError;
+}
 
 /** Options for {@linkcode interactionsEndpoint}. */
 export interface InteractionsEndpointOptions {
@@ -66,9 +100,11 @@ export interface InteractionsEndpointOptions {
    * whose body has not arrived within it is answered 408. The handler's
    * context knows it: an initial response after it (or after 3 s, when it
    * is longer) fails as `token_expired`, nothing sent. A response with
-   * files whose callback request went out before it is not answered 500:
-   * the HTTP request gets that callback's outcome. An integer from 1 to
-   * 2^31 - 1.
+   * files whose callback request left for Discord before it (or before 3
+   * s, when it is longer) is not answered 500: the HTTP request gets that
+   * callback's outcome. One still waiting in the REST client then (a rate
+   * limit, a pause) is cancelled, never sent, and answered 500. An integer
+   * from 1 to 2^31 - 1.
    *
    * @default {3000}
    */
@@ -233,13 +269,22 @@ async function delivered(
  *
  * A response with files is sent through the callback route (multipart) and
  * the HTTP request is answered with 202 and no body once Discord confirmed
- * it, as Discord's documentation prescribes. Once that callback request is
- * on its way, the `answerDeadline` no longer answers 500: the HTTP request
- * waits for the callback's outcome (as long as the REST client's timeout
- * lets it), 202 when it succeeded, even after the deadline (Discord has
- * the response: `ctx.respond()` resolves), or 500 "The interaction's
- * callback request failed" when it failed (`ctx.respond()` rejects with
- * the REST error).
+ * it, as Discord's documentation prescribes. Once that callback request
+ * has left for Discord, the `answerDeadline` no longer answers 500: the
+ * HTTP request waits for the callback's outcome (for as long as an attempt
+ * is in flight: the REST client's `timeout` bounds it), 202 when it
+ * succeeded, even after the deadline (Discord has the response:
+ * `ctx.respond()` resolves), or 500 "The interaction's callback request
+ * failed" when it failed in a way Discord may have it (no answer, a
+ * timeout, a 5xx: `ctx.respond()` rejects with the REST error). A callback
+ * still waiting in the REST client at the deadline (or at 3 s, when it is
+ * longer) — a rate limit, a pause, a retry after a 429 — is cancelled,
+ * never sent: the request is answered 500 and `ctx.respond()` rejects as
+ * `not_answered`. A callback Discord refused before the deadline (a 4xx,
+ * or a 429 the REST client gave up on) leaves the request open for the
+ * handler's fallback: `ctx.respond()` rejects with the REST error,
+ * `ctx.state` is `"pending"` again, and a plain answer still becomes the
+ * HTTP answer.
  *
  * @param options Public key, router, REST client and limits.
  * @returns The handler.
@@ -381,23 +426,66 @@ export function interactionsEndpoint(
 
     return await new Promise<Response>((resolve) => {
       let done = false;
-      // A response with files is on its way to Discord over the callback
-      // route: its outcome answers the HTTP request, not the deadline.
-      let calledBack = false;
+      // A response with files going to Discord over the callback route
+      // (cancelled through it): its outcome answers the HTTP request, not
+      // the deadline, once it has left.
+      let callback: AbortController | undefined;
+      /** The `answerDeadline` has passed. */
+      let expired = false;
+      /** The timer of the next look at the callback. */
+      let check: number | undefined;
       const finish = (response: Response): void => {
         if (done) return;
         done = true;
         scheduler.clearTimeout(timer);
+        if (check !== undefined) scheduler.clearTimeout(check);
         resolve(response);
       };
       const timer = scheduler.setTimeout(() => {
-        if (calledBack) return;
+        expired = true;
+        if (callback) return; // watchCallback decides
         logger.warn(
           "Interaction {id} got no initial response within {deadline} ms of its request's arrival: answered 500",
           { id: shown(interaction.id), deadline },
         );
         finish(text(500, "The interaction was not answered in time"));
       }, deadline - (scheduler.now() - arrived));
+      // Discord takes an initial response only within its 3 s, so the
+      // deadline spares a callback only once it has left. One still waiting
+      // in the REST client (a bucket's or a 429's wait, a Cloudflare pause,
+      // still being prepared) could only be refused later, and held this
+      // request, its files with it, for as long as the wait. The REST client
+      // tells no "sent", but its rate limiter shows the callback's bucket,
+      // one per interaction: a request in flight there has left; anything
+      // else has not, and is cancelled (never sent). One in flight is looked
+      // at again until it settles: a 429 puts it back to wait.
+      const limit = Math.min(deadline, ANSWER_DEADLINE);
+      const watchCallback = (): void => {
+        check = undefined;
+        if (done || !callback) return;
+        // (A stand-in for the REST client without a rate limiter to show
+        // cannot say it left: its callback is cancelled.)
+        const bucket = options.rest.rateLimiter?.bucketState?.(parseRoute(
+          "POST",
+          `/interactions/${String(interaction.id)}/token/callback`,
+        ));
+        if ((bucket?.inFlight ?? 0) > 0) {
+          check = scheduler.setTimeout(watchCallback, CALLBACK_CHECK_INTERVAL);
+          return;
+        }
+        logger.warn(
+          "Interaction {id}: its callback request (a response with files) was still waiting in the REST client (a rate limit or a pause) {limit} ms after its request's arrival: cancelled, answered 500",
+          { id: shown(interaction.id), limit },
+        );
+        callback.abort(
+          new InteractionError(
+            "not_answered",
+            `The callback request of interaction ${
+              shown(interaction.id)
+            } (a response with files) was still waiting in the REST client (a rate limit or a pause) ${limit} ms after the interaction arrived, past Discord's time for an initial response: it was cancelled, nothing was sent, and the HTTP request was answered 500`,
+          ),
+        );
+      };
       options.router.handle(interaction, {
         rest: options.rest,
         received: arrived,
@@ -411,24 +499,46 @@ export function interactionsEndpoint(
               "not_answered",
               `The HTTP request of interaction ${
                 shown(interaction.id)
-              } was already answered (500 at the endpoint's answerDeadline of ${deadline} ms, when its handler failed, or when a response's callback request failed): nothing was sent`,
+              } was already answered (500 at the endpoint's answerDeadline of ${deadline} ms, when its handler failed, or when a response's callback request failed in a way Discord may have it, or was cancelled at the deadline): nothing was sent`,
             );
           }
           if (files) {
             // Discord has it once the callback request succeeded; the
-            // HTTP request waits for that, past the deadline too.
-            calledBack = true;
+            // HTTP request waits for that, past the deadline too, once the
+            // request has left (watchCallback).
+            const controller = new AbortController();
+            callback = controller;
+            check = scheduler.setTimeout(
+              watchCallback,
+              Math.max(0, limit - (scheduler.now() - arrived)),
+            );
             try {
               await options.rest.createInteractionResponse(
                 interaction.id,
                 interaction.token,
                 response,
-                { files, uploadLimit: uploadLimitOf(interaction) },
+                {
+                  files,
+                  uploadLimit: uploadLimitOf(interaction),
+                  signal: controller.signal,
+                },
               );
             } catch (error) {
-              finish(text(500, "The interaction's callback request failed"));
+              callback = undefined;
+              if (check !== undefined) scheduler.clearTimeout(check);
+              check = undefined;
+              if (controller.signal.aborted) {
+                finish(text(500, "The interaction was not answered in time"));
+              } else if (expired || !refusedUnsent(error)) {
+                // Discord may have it (or its time is over): nothing else
+                // can answer the request now.
+                finish(text(500, "The interaction's callback request failed"));
+              }
+              // Else Discord refused it and the interaction is unanswered:
+              // the request stays open (to the deadline) for a fallback.
               throw error;
             }
+            callback = undefined;
             finish(new Response(null, { status: 202 }));
             return;
           }
