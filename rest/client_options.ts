@@ -106,7 +106,8 @@ export interface RestClientOptions {
    * says how long Discord asked for, instead of holding the request (and
    * its bucket) that long; a longer reset-after on a success holds the
    * bucket only this long, and a 5xx whose `Retry-After` is longer is not
-   * retried.
+   * retried. It also bounds the pause after a Cloudflare 429, which lasts
+   * at least 1 s whatever this is.
    *
    * @default {60000}
    */

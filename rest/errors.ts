@@ -216,7 +216,11 @@ export interface RateLimitErrorOptions extends RestErrorOptions {
  * requests (401, 403 or 429 answers, from this process or another on the
  * same IP). It is not retried: `retryAfter` is the answer's `Retry-After`,
  * or 60 s without one, and every request of the client waits that long
- * (at most `maxRateLimitWait`) before it is sent.
+ * (at most `maxRateLimitWait`, at least 1 s) before it is sent. The same
+ * error, never sent, fails an interaction callback made during that pause
+ * (Discord takes an initial response only within 3 s; `retryAfter` is
+ * what is left of the pause) and the requests that waited out a pause
+ * when the one sent first after it is refused again.
  *
  * @example Usage
  * ```ts
