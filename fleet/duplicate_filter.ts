@@ -156,10 +156,13 @@ export class MemoryDuplicateFilter implements DuplicateFilter {
  * reaching the filter. Discord sends both sets' copies at about the same
  * time; a copy comes late only when
  * - it was held: a process asks Redis about its held events at every
- *   renewal, at most 10,000 a tick (`PRUNE_LIMIT`) of at most 100,000, so
- *   within 10 renewals (under 4 TTLs, as `renewMs` is at most a third of
- *   the TTL) a held copy whose other copy was confirmed is forgotten; the
- *   rest are claimed at the switch;
+ *   renewal, at most 10,000 a tick (`PRUNE_LIMIT`) of at most 100,000, in
+ *   turn (the one asked longest ago first, a new one behind every other,
+ *   however fast new ones come), so each is asked again within 10
+ *   renewals of its hold and of its last ask, and a held copy whose other
+ *   copy was confirmed is forgotten within 10 renewals of the confirm (or
+ *   of its hold, when later): under 4 TTLs, as `renewMs` is at most a
+ *   third of the TTL. The rest are claimed at the switch;
  * - it is a replay: a shard RESUMEs a session saved at most
  *   `DEFAULT_SESSION_MAX_AGE` ago after a lease takeover (the store's rule),
  *   and within Discord's resume window (about 90 s) after its own drop, so

@@ -84,6 +84,19 @@ end
 `;
 
 /**
+ * Lua: `liveMark(leases, shard)`, whether a barrier mark of `shard` counts:
+ * its lease in the hash `leases` (`holder|expiry`) is held at `now` (see
+ * `liveBarrier`). Expects `now`.
+ */
+const LIVE_MARK = `
+local function liveMark(leases, shard)
+  local v = redis.call('HGET', leases, shard)
+  local e = v and tonumber(string.match(v, '|(%d+)$'))
+  return e and e >= now or false
+end
+`;
+
+/**
  * Whether the fleet may switch to the next set (`nxt` shards): every one of
  * its shards is marked complete by a process that still holds its lease,
  * and every lease of the running set was renewed since that was so. A mark
@@ -103,14 +116,13 @@ end
  */
 function liveBarrier(prefixArg: number, ttlArg: number): string {
   return `
+${LIVE_MARK}
 local function complete(nxt)
   local live = 0
   if redis.call('SCARD', KEYS[2]) >= nxt then
     local leases = ARGV[${prefixArg}] .. ':' .. nxt .. ':leases'
     for _, shard in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-      local v = redis.call('HGET', leases, shard)
-      local e = v and tonumber(string.match(v, '|(%d+)$'))
-      if e and e >= now then live = live + 1
+      if liveMark(leases, shard) then live = live + 1
       else redis.call('SREM', KEYS[2], shard) end
     end
   end
@@ -270,6 +282,24 @@ if complete(tonumber(ARGV[1])) then
   return 1
 end
 return 0
+`;
+
+/**
+ * The barrier's marks that count (see `liveBarrier`), read only: a mark
+ * whose shard's lease expired (its process died) is dropped by the barrier
+ * only once it holds as many marks as shards. KEYS: 1 ready. ARGV: 1 the
+ * reshard's count, 2 the fleet's prefix, 3 now ("" = the server's TIME).
+ * Returns the shards of the live marks.
+ */
+const LIVE_MARKS_SCRIPT = `
+${luaNow(3)}
+${LIVE_MARK}
+local leases = ARGV[2] .. ':' .. ARGV[1] .. ':leases'
+local live = {}
+for _, shard in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if liveMark(leases, shard) then live[#live + 1] = shard end
+end
+return live
 `;
 
 /**
@@ -496,13 +526,24 @@ export class FleetGeneration {
 
   /**
    * The shards of the reshard to `count` not counted complete in the
-   * barrier (not READY with their guilds, or run by no live process).
+   * barrier (not READY with their guilds, or run by no live process): a
+   * shard marked complete counts only while its lease is held, as the
+   * barrier counts it (the process that marked it may have died since).
    *
    * @param count The count the reshard moves to.
+   * @param now The time on the leases' clock, or `undefined` for Redis's.
    * @returns Their IDs, in order.
    */
-  async incompleteShards(count: number): Promise<number[]> {
-    const marked = new Set(await this.#redis.smembers(this.#readyKey));
+  async incompleteShards(count: number, now?: number): Promise<number[]> {
+    const live = await this.#redis.eval(
+      LIVE_MARKS_SCRIPT,
+      1,
+      this.#readyKey,
+      String(count),
+      this.#prefix,
+      now === undefined ? "" : String(now),
+    ) as string[];
+    const marked = new Set(live);
     const ids: number[] = [];
     for (let id = 0; id < count; id++) {
       if (!marked.has(String(id))) ids.push(id);

@@ -37,7 +37,9 @@ export const DEFAULT_MAX_HELD = 100_000;
  * in its renewal tick, after arming the lease guard (`leaseTtlMs - renewMs`,
  * 10 s by default, which stops every shard), so a prune's cost must not
  * grow with what is held: one that serialised and hashed 100,000 held
- * events took 12 s. Past this many, prunes go round the held events in turn.
+ * events took 12 s. Past this many, prunes go round the held events in turn
+ * (see {@linkcode HeldEvents.prune}): each is asked about again within
+ * `ceil(maxHeld / PRUNE_LIMIT)` prunes, 10 by default.
  */
 export const PRUNE_LIMIT = 10_000;
 
@@ -93,8 +95,6 @@ interface Held {
   filter: DuplicateFilter | undefined;
   /** Its key, computed once when held (a digest costs what the payload does). */
   key: string | Promise<string> | undefined;
-  /** The last sweep of prunes that asked about it (0: none did). */
-  sweep: number;
 }
 
 /**
@@ -104,7 +104,9 @@ interface Held {
  *
  * Each held event is serialised and keyed once, when it is held; pruning
  * asks the filter about the kept keys, at most {@linkcode PRUNE_LIMIT} a
- * prune, so a tick's cost does not grow with what is held.
+ * prune, so a tick's cost does not grow with what is held, and in turn, so
+ * each held event is asked about again within `ceil(maxHeld / limit)`
+ * prunes however fast new ones come (see {@linkcode HeldEvents.prune}).
  *
  * When the filter has {@linkcode DuplicateFilter.confirm}, the keys of the
  * events delivered are confirmed after delivery, in batches (those that
@@ -131,8 +133,13 @@ export class HeldEvents {
   #early = 0;
   /** Held events at which a filter in memory is asked again (see hold()). */
   #pruneAt = MEMORY_PRUNE_START;
-  /** Prunes go round the held events: the sweep they are in. */
-  #sweep = 1;
+  /**
+   * The held events in the order prunes ask about them: the one asked
+   * longest ago (or never, held longest ago) first. A prune moves those it
+   * asks to the back, and a new one joins there: it waits its turn behind
+   * every other, so none is passed over however fast events come.
+   */
+  readonly #turns = new Set<Held>();
   /** Bumped when the held events are released or discarded. */
   #round = 0;
   #tail: Promise<void> = Promise.resolve();
@@ -280,7 +287,7 @@ export class HeldEvents {
       void this.#pass([event], key === undefined ? undefined : [key]);
       return;
     }
-    const held: Held = { event, chars, filter, key, sweep: 0 };
+    const held: Held = { event, chars, filter, key };
     if (typeof key === "object") {
       // Kept as the string once known, so a prune need not wait on it; a
       // failure is met by whoever asks next (and then costs no rejection
@@ -290,6 +297,7 @@ export class HeldEvents {
       }, () => {});
     }
     this.#held.push(held);
+    this.#turns.add(held);
     this.#chars += chars;
     if (
       filter instanceof MemoryDuplicateFilter &&
@@ -314,7 +322,13 @@ export class HeldEvents {
    * would be dropped at the switch anyway), so what is held stays about
    * what the new set received ahead of the old, however long the new set
    * takes to complete. Asks about at most `limit` held events, by the keys
-   * kept since their hold; successive prunes go round them all in turn.
+   * kept since their hold; successive prunes go round them all in turn,
+   * the one asked longest ago (or never, held longest ago) first, a new one
+   * behind every other. So each held event is asked about within
+   * `ceil(maxHeld / limit)` prunes (10 at the defaults) of its hold and of
+   * each time it was asked, whatever the rate new ones come: a copy whose
+   * other copy is confirmed is forgotten within that many prunes of the
+   * confirm (or of its hold, when later).
    *
    * @param limit The most held events asked about.
    * @returns How many were forgotten.
@@ -498,6 +512,7 @@ export class HeldEvents {
     }
     this.#rechecking?.resolve();
     this.#held = [];
+    this.#turns.clear();
     this.#chars = 0;
     this.#pruneAt = MEMORY_PRUNE_START;
     this.#overflowing = false;
@@ -523,22 +538,23 @@ export class HeldEvents {
   }
 
   /**
-   * Up to `limit` held events not yet asked about in this sweep, oldest
-   * first; when the sweep is done, a new one starts from the oldest.
+   * The first `limit` held events in turn (see `#turns`), moved to the
+   * back. One waits behind at most `maxHeld - 1` others, and each prune
+   * takes `limit` of those ahead: it is asked within `ceil(maxHeld /
+   * limit)` prunes. (Taking the events not yet asked in a sweep instead, a
+   * sweep never ended while `limit` new ones came between two prunes: one
+   * asked a moment before its other copy was confirmed was never asked
+   * again, outlived the confirm in the filter, and was delivered twice.)
    */
   #nextToAsk(limit: number): Held[] {
     const asked: Held[] = [];
-    for (let pass = 0; pass < 2 && asked.length < limit; pass++) {
-      if (pass === 1) {
-        this.#sweep++;
-        for (const h of asked) h.sweep = this.#sweep;
-      }
-      for (const h of this.#held) {
-        if (asked.length >= limit) break;
-        if (h.sweep >= this.#sweep) continue;
-        h.sweep = this.#sweep;
-        asked.push(h);
-      }
+    for (const h of this.#turns) {
+      if (asked.length >= limit) break;
+      asked.push(h);
+    }
+    for (const h of asked) {
+      this.#turns.delete(h);
+      this.#turns.add(h);
     }
     return asked;
   }
@@ -549,7 +565,11 @@ export class HeldEvents {
     const drop = new Set(gone);
     const kept = this.#held.filter((h) => !drop.has(h));
     const forgotten = this.#held.length - kept.length;
-    for (const h of this.#held) if (drop.has(h)) this.#chars -= h.chars;
+    for (const h of this.#held) {
+      if (!drop.has(h)) continue;
+      this.#chars -= h.chars;
+      this.#turns.delete(h);
+    }
     this.#held = kept;
     this.#duplicates += forgotten;
     return forgotten;

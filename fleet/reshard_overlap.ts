@@ -119,7 +119,8 @@ export class ReshardOverlap {
   async #sayOverdue(count: number, ms: number): Promise<void> {
     let ids: number[];
     try {
-      ids = await this.#options.record.incompleteShards(count);
+      const { record, leaseNow } = this.#options;
+      ids = await record.incompleteShards(count, leaseNow());
     } catch (error) {
       logger.warn("Could not read the reshard's barrier: {error}", { error });
       return;
