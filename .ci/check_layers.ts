@@ -82,6 +82,8 @@ export const OWN_TIMERS: Readonly<Record<string, string>> = {
     "a log record's wall-clock timestamp, read the way LogTape stamps its own records",
   "gateway/tcp_transport.ts":
     "a socket's close deadline inside the transport, like the runtime WebSocket's own",
+  "gateway/transport.ts":
+    "the runtime WebSocket's close deadline inside the transport, as the TCP transport's (the transport takes no Scheduler)",
 };
 
 const RUNTIME_TIMER = /(^|[^.\w#$])(setTimeout|setInterval|Date\.now)\s*\(/;

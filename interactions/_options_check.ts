@@ -12,34 +12,8 @@
  * @module
  */
 import { assertIntegerOption } from "../base/option_checks.ts";
-import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import { checkOptionKeys } from "../base/option_keys.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
-import type { InteractionsEndpointOptions } from "./http_endpoint.ts";
-import type { InteractionRouterOptions } from "./router.ts";
-
-/** Every key of `InteractionsEndpointOptions`: the compiler keeps it exact. */
-const ENDPOINT_OPTION_KEYS = optionKeys(
-  {
-    publicKey: true,
-    router: true,
-    rest: true,
-    scheduler: true,
-    clock: true,
-    maxAge: true,
-    answerDeadline: true,
-    maxBodySize: true,
-    maxRemembered: true,
-  } satisfies Record<keyof InteractionsEndpointOptions, true>,
-);
-
-/** Every key of `InteractionRouterOptions`: the compiler keeps it exact. */
-const ROUTER_OPTION_KEYS = optionKeys(
-  {
-    scheduler: true,
-    onError: true,
-    answerDeadline: true,
-  } satisfies Record<keyof InteractionRouterOptions, true>,
-);
 
 /**
  * Refuse an options object of `interactionsEndpoint` that is not an object,
@@ -47,16 +21,15 @@ const ROUTER_OPTION_KEYS = optionKeys(
  * without a word).
  *
  * @param options The options.
+ * @param keys Its option keys (kept with the type, in http_endpoint.ts).
  * @throws {TypeError} When it is not an object, or has another key (the
  *   message names the nearest option).
  */
-export function assertEndpointOptionKeys(options: unknown): void {
-  checkOptionKeys(
-    "create interactions endpoint",
-    "",
-    options,
-    ENDPOINT_OPTION_KEYS,
-  );
+export function assertEndpointOptionKeys(
+  options: unknown,
+  keys: readonly string[],
+): void {
+  checkOptionKeys("create interactions endpoint", "", options, keys);
 }
 
 /** The largest `maxAge` accepted, in seconds: one day. */
@@ -105,6 +78,7 @@ export function assertEndpointOptions(options: CheckedEndpointOptions): void {
  * Check the options of `InteractionRouter`: their keys, and its number.
  *
  * @param options The options.
+ * @param keys Its option keys (kept with the type, in router.ts).
  * @throws {TypeError} When they are not an object, or have a key the router
  * does not read (the message names the nearest option).
  * @throws {RangeError} When `answerDeadline` is not an integer from 1 to
@@ -112,13 +86,9 @@ export function assertEndpointOptions(options: CheckedEndpointOptions): void {
  */
 export function assertRouterOptions(
   options: { answerDeadline?: unknown },
+  keys: readonly string[],
 ): void {
-  checkOptionKeys(
-    "create interaction router",
-    "",
-    options,
-    ROUTER_OPTION_KEYS,
-  );
+  checkOptionKeys("create interaction router", "", options, keys);
   assertAnswerDeadline("interaction router", options.answerDeadline);
 }
 

@@ -15,6 +15,7 @@ import {
 } from "../base/scheduler.ts";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { shown } from "../base/option_checks.ts";
+import { optionKeys } from "../base/option_keys.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { DiscordApiError, RateLimitError } from "../rest/errors.ts";
 import { InvalidRequestLimitError } from "../rest/invalid_requests.ts";
@@ -124,6 +125,21 @@ export interface InteractionsEndpointOptions {
    */
   maxRemembered?: number;
 }
+
+/** Every key of `InteractionsEndpointOptions`: the compiler keeps it exact. */
+const ENDPOINT_OPTION_KEYS = optionKeys(
+  {
+    publicKey: true,
+    router: true,
+    rest: true,
+    scheduler: true,
+    clock: true,
+    maxAge: true,
+    answerDeadline: true,
+    maxBodySize: true,
+    maxRemembered: true,
+  } satisfies Record<keyof InteractionsEndpointOptions, true>,
+);
 
 /**
  * A `fetch`-style request handler, as `Deno.serve` takes it. The second
@@ -310,7 +326,7 @@ async function delivered(
 export function interactionsEndpoint(
   options: InteractionsEndpointOptions,
 ): RequestHandler {
-  assertEndpointOptionKeys(options);
+  assertEndpointOptionKeys(options, ENDPOINT_OPTION_KEYS);
   const keyBytes = publicKeyBytes(options.publicKey);
   assertEndpointOptions(options);
   const scheduler = options.scheduler ?? realScheduler;

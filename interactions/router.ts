@@ -30,6 +30,7 @@ import { compileCustomId } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
 import { ModalFields } from "./modal_fields.ts";
 import { assertRouterOptions, assertWaitTimeout } from "./_options_check.ts";
+import { optionKeys } from "../base/option_keys.ts";
 import { readAutocomplete, readOptions } from "./option_values.ts";
 import {
   type Arrived,
@@ -91,6 +92,15 @@ export interface InteractionRouterOptions {
    */
   answerDeadline?: number;
 }
+
+/** Every key of `InteractionRouterOptions`: the compiler keeps it exact. */
+const ROUTER_OPTION_KEYS = optionKeys(
+  {
+    scheduler: true,
+    onError: true,
+    answerDeadline: true,
+  } satisfies Record<keyof InteractionRouterOptions, true>,
+);
 
 /** Options for {@linkcode InteractionRouter.handle}. */
 export interface HandleOptions {
@@ -254,7 +264,7 @@ export class InteractionRouter {
    * @throws {RangeError} When `answerDeadline` is not an integer of ms.
    */
   constructor(options: InteractionRouterOptions = {}) {
-    assertRouterOptions(options);
+    assertRouterOptions(options, ROUTER_OPTION_KEYS);
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#onError = options.onError;
     this.#deadline = options.answerDeadline ?? ANSWER_DEADLINE;
