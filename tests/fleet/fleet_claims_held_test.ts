@@ -8,15 +8,9 @@ import { HeldEvents } from "../../fleet/held_events.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
+import { messageEvent } from "./_message_event.ts";
 
-const event = (id: string, shardCount = 2): FleetDispatch => ({
-  shardId: 0,
-  shardCount,
-  sessionId: `s${shardCount}`,
-  name: "MESSAGE_CREATE",
-  sequence: 1,
-  data: { id },
-});
+const event = messageEvent;
 const ids = (events: FleetDispatch[]) =>
   events.map((e) => (e.data as { id: string }).id);
 /** The event id in a key (the identity: name, NUL, payload JSON). */

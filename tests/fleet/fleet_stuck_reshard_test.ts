@@ -104,6 +104,12 @@ sceneTest(
     // 6 windows of 132 s: 13 minutes and more, said at 10.
     assert.equal(said.length, 1, stderr.join("\n"));
     assert.match(said[0]!, /run 10 minutes/);
-    assert.match(said[0]!, /new shards \[ 2, 3 \] are not complete/);
+    // Shards 2 and 3 are run by no process. 0 and 1 are named too when
+    // the warning's tick looked at their leases after they lapsed (a tick
+    // late on a loaded machine: then no live process holds them either).
+    assert.match(
+      said[0]!,
+      /new shards \[ (0, 1, )?2, 3 \] are not complete/,
+    );
   },
 );

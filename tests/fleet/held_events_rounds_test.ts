@@ -16,17 +16,12 @@ import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { Gen } from "../_fakes/prng.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { messageEvent } from "./_message_event.ts";
 
 const server = testRedis();
 
-const event = (id: string, shardCount = 4): FleetDispatch => ({
-  shardId: 0,
-  shardCount,
-  sessionId: `s${shardCount}`,
-  name: "MESSAGE_CREATE",
-  sequence: 1,
-  data: { id },
-});
+const event = (id: string, shardCount = 4): FleetDispatch =>
+  messageEvent(id, shardCount);
 
 /**
  * A filter in memory whose confirmed keys the test sets (`seen`), noting

@@ -15,15 +15,9 @@ import { withLogRecords } from "../_fakes/log_records.ts";
 import { Gen } from "../_fakes/prng.ts";
 import type { Shard } from "../../gateway/shard.ts";
 import type { FleetDispatch } from "../../fleet/mod.ts";
+import { messageEvent } from "./_message_event.ts";
 
-const event = (id: string, shardCount = 2): FleetDispatch => ({
-  shardId: 0,
-  shardCount,
-  sessionId: `s${shardCount}`,
-  name: "MESSAGE_CREATE",
-  sequence: 1,
-  data: { id },
-});
+const event = messageEvent;
 const ids = (events: FleetDispatch[]) =>
   events.map((e) => (e.data as { id: string }).id);
 
