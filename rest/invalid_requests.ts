@@ -21,6 +21,7 @@ import type { Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { DiscordApiError, RestError } from "./errors.ts";
 import { CLOUDFLARE_REPORT_INTERVAL } from "./rate_limit_headers.ts";
+import type { RouteInfo } from "./routes.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -190,24 +191,30 @@ export class UnknownWebhookError extends RestError {
   }
 }
 
-/** A webhook a path is for: its id, and its token on token routes. */
+/** A webhook a request is for: its id, and its token on token routes. */
 interface WebhookOf {
   id: string;
-  /** `<id>` or `<id>/<token>`: what is remembered. */
+  /**
+   * What is remembered: the route's major parameter, `webhooks/<id>` or
+   * `webhooks/<id>/<token fingerprint>` (no token kept).
+   */
   key: string;
   /** Whether the path is the webhook's own route, nothing below it. */
   own: boolean;
 }
 
-function webhookOf(path: string): WebhookOf | undefined {
-  const match = /^\/webhooks\/(\d+)(?:\/([^/?#]+))?(\/[^?#]*)?(?:[?#]|$)/
-    .exec(path);
-  if (!match) return undefined;
-  const [, id, token, below] = match;
+/** How a webhook's routes start in a {@linkcode RouteInfo.template}. */
+const WEBHOOK_ROUTE = "/webhooks/:webhook_id";
+
+/** The webhook of a route the client parsed, if it is one's. */
+function webhookOf(route: RouteInfo): WebhookOf | undefined {
+  const path = route.template.slice(route.template.indexOf(" ") + 1);
+  if (!path.startsWith(WEBHOOK_ROUTE)) return undefined;
+  const below = path.slice(WEBHOOK_ROUTE.length).replace(/^\/:token/, "");
   return {
-    id: id!,
-    key: token === undefined ? id! : `${id}/${token}`,
-    own: below === undefined || below === "/",
+    id: route.majorParameter.split("/")[1]!,
+    key: route.majorParameter,
+    own: below === "" || below === "/",
   };
 }
 
@@ -217,7 +224,7 @@ function webhookOf(path: string): WebhookOf | undefined {
  * Internal to the package.
  */
 export class UnknownWebhooks {
-  /** `<id>[/<token>]` to the request that was answered 404. */
+  /** A webhook's key to the request that was answered 404. */
   readonly #gone = new Map<string, string>();
 
   /** How many are remembered. */
@@ -229,17 +236,17 @@ export class UnknownWebhooks {
    * Whether a request may go out: not to a webhook that answered 404.
    *
    * @param method The request's method.
-   * @param path The request's path, token and all.
-   * @param logPath The same, redacted.
+   * @param route The request's route, as the client parsed it.
+   * @param logPath Its path, redacted.
    * @returns `undefined` when it may, otherwise the error to fail it with.
    */
   check(
     method: string,
-    path: string,
+    route: RouteInfo,
     logPath: string,
   ): UnknownWebhookError | undefined {
     if (this.#gone.size === 0) return undefined;
-    const webhook = webhookOf(path);
+    const webhook = webhookOf(route);
     const rejectedBy = webhook && this.#gone.get(webhook.key);
     return rejectedBy === undefined || webhook === undefined
       ? undefined
@@ -252,15 +259,15 @@ export class UnknownWebhooks {
    * (`/webhooks/{id}[/{token}]`); not one with another code (Unknown
    * Message, 10008, below it; Unknown Channel for a `thread_id`).
    *
-   * @param path The request's path, token and all.
-   * @param logPath The same, redacted.
+   * @param route The request's route, as the client parsed it.
+   * @param logPath Its path, redacted.
    * @param error What the request failed with: only a
    *   {@linkcode DiscordApiError} with status 404 counts.
    */
-  record(path: string, logPath: string, error: unknown): void {
+  record(route: RouteInfo, logPath: string, error: unknown): void {
     if (!(error instanceof DiscordApiError) || error.status !== 404) return;
     const { method, code } = error;
-    const webhook = webhookOf(path);
+    const webhook = webhookOf(route);
     if (
       !webhook || !(code === UNKNOWN_WEBHOOK || (webhook.own && code === 0))
     ) {
@@ -464,8 +471,8 @@ export class InvalidRequestGuard {
 export interface RefusableRequest {
   /** The method. */
   method: string;
-  /** The path, token and all. */
-  path: string;
+  /** Its route, as the client parsed it. */
+  route: RouteInfo;
   /** The same, redacted. */
   logPath: string;
   /** Whether it is sent with the client's bot token. */
@@ -523,12 +530,12 @@ export class RequestRefusals {
    * @returns The error to fail it with, or `undefined`.
    */
   check(request: RefusableRequest, sending: boolean): RestError | undefined {
-    const { method, path, logPath } = request;
+    const { method, route, logPath } = request;
     if (request.botToken && this.#tokenRejectedBy !== undefined) {
       return new TokenRejectedError(method, logPath, this.#tokenRejectedBy);
     }
     return (request.webhook
-      ? this.webhooks.check(method, path, logPath)
+      ? this.webhooks.check(method, route, logPath)
       : undefined) ??
       (sending ? this.invalid.check(method, logPath) : undefined);
   }

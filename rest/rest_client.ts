@@ -317,7 +317,7 @@ export class RestClient {
     const botToken = prepared.authorization === "bot";
     const refusable = {
       method,
-      path,
+      route: prepared.route,
       logPath,
       botToken,
       webhook: !interaction,
@@ -372,7 +372,7 @@ export class RestClient {
           this.#outcomeLimits,
         );
         if (outcome.type === "failure" && !interaction) {
-          refusals.webhooks.record(path, logPath, outcome.error);
+          refusals.webhooks.record(prepared.route, logPath, outcome.error);
         }
         return outcome;
       } finally {

@@ -1,5 +1,6 @@
 import { steppedClock } from "../_fakes/stepped_clock.ts";
 import assert from "node:assert/strict";
+import { parseRoute } from "../../rest/routes.ts";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { DiscordApiError, RateLimitError } from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
@@ -796,21 +797,36 @@ Deno.test("UnknownWebhooks remembers the last 1,000 webhooks that answered 404",
   assert.equal(MAX_UNKNOWN_WEBHOOKS, 1000);
   for (let i = 0; i <= MAX_UNKNOWN_WEBHOOKS; i++) {
     const path = `/webhooks/${i}/token-${i}`;
-    gone.record(path, `/webhooks/${i}/:token`, unknown("POST", path));
+    gone.record(
+      parseRoute("POST", path),
+      `/webhooks/${i}/:token`,
+      unknown("POST", path),
+    );
   }
   assert.equal(gone.size, MAX_UNKNOWN_WEBHOOKS);
-  assert.equal(gone.check("POST", "/webhooks/0/token-0", "/x"), undefined);
+  assert.equal(
+    gone.check("POST", parseRoute("POST", "/webhooks/0/token-0"), "/x"),
+    undefined,
+  );
   assert.ok(
-    gone.check("POST", "/webhooks/1/token-1", "/x") instanceof
+    gone.check(
+      "POST",
+      parseRoute("POST", "/webhooks/1/token-1"),
+      "/x",
+    ) instanceof
       UnknownWebhookError,
   );
   assert.ok(
-    gone.check("POST", "/webhooks/1000/token-1000", "/x") instanceof
+    gone.check(
+      "POST",
+      parseRoute("POST", "/webhooks/1000/token-1000"),
+      "/x",
+    ) instanceof
       UnknownWebhookError,
   );
   // Only a 404.
   gone.record(
-    "/webhooks/5000/t",
+    parseRoute("POST", "/webhooks/5000/t"),
     "/x",
     new DiscordApiError({
       method: "POST",
@@ -819,5 +835,8 @@ Deno.test("UnknownWebhooks remembers the last 1,000 webhooks that answered 404",
       body: { code: 10015 },
     }),
   );
-  assert.equal(gone.check("POST", "/webhooks/5000/t", "/x"), undefined);
+  assert.equal(
+    gone.check("POST", parseRoute("POST", "/webhooks/5000/t"), "/x"),
+    undefined,
+  );
 });
