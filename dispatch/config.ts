@@ -148,7 +148,7 @@ const SECRETS = ["token", "rabbitPassword", "redisPassword"] as const;
  * @param config The configuration.
  * @returns The copy, for `Deno.inspect` or a log.
  */
-export function redactedConfig(
+function redactedConfig(
   config: DispatchConfig,
 ): Record<string, unknown> {
   const shown: Record<string, unknown> = { ...config };

@@ -50,7 +50,6 @@ import type { CacheResource } from "../cache/resources.ts";
 import {
   ConfigError,
   type DispatchConfig,
-  redactedConfig,
   startingPresence,
   urlHostPort,
   withHiddenSecrets,
@@ -292,9 +291,8 @@ export class DispatchService {
     inspect: (value: unknown, options?: unknown) => string,
     options?: unknown,
   ): string {
-    return `DispatchService ${
-      inspect({ config: redactedConfig(this.config) }, options)
-    }`;
+    // this.config shows itself redacted (withHiddenSecrets).
+    return `DispatchService ${inspect({ config: this.config }, options)}`;
   }
 
   /** The address metrics are served on, once started. */
