@@ -165,13 +165,13 @@ end
  * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 "1"
  * when the caller runs what Redis last gave it, 7 "1" on its first sync
  * (see `generation_seed.ts` for what is stored when). Returns `{count,
- * next or 0, fixed, the fleet's lease TTL}`.
+ * next or 0, fixed, the fleet's lease TTL, created_at or 0}`.
  */
 const SYNC_SCRIPT = `${luaNow(3)}
 ${seeding({ max: 2, count: 1, ttl: 5, runs: 6, fresh: 7, prefix: 4 })}
 ${liveBarrier(4, 5)}
 ${RETIRING}
-local count, nxt, fixed, ttl = clean()
+local count, nxt, fixed, ttl, created = clean()
 if nxt and complete(nxt) then
   redis.call('HSET', KEYS[1], 'count', nxt)
   redis.call('HDEL', KEYS[1], 'next', 'seeded')
@@ -181,7 +181,7 @@ if nxt and complete(nxt) then
   count, nxt = nxt, nil
 end
 sweep(ARGV[4], count, nxt)
-return {count, nxt or 0, fixed, ttl}
+return {count, nxt or 0, fixed, ttl, created}
 `;
 
 /**
@@ -344,6 +344,8 @@ export class FleetGeneration {
   #known: number | undefined;
   /** The reshard the last sync returned, if any. */
   #knownNext: number | undefined;
+  /** See {@linkcode FleetGeneration.createdAt}. */
+  #createdAt: number | undefined;
 
   /**
    * @param redis The connection.
@@ -376,7 +378,7 @@ export class FleetGeneration {
     initial: number,
     now?: number,
   ): Promise<{ count: number; next: number | undefined }> {
-    const [count, next, fixed, ttl] = await this.#redis.eval(
+    const [count, next, fixed, ttl, created] = await this.#redis.eval(
       SYNC_SCRIPT,
       2,
       this.#generationKey,
@@ -387,13 +389,33 @@ export class FleetGeneration {
       this.#prefix,
       String(this.#times.ttlMs),
       ...this.#standing(initial),
-    ) as [number, number, number, number];
+    ) as [number, number, number, number, number];
     const lostNext = fixed & 64 ? this.#knownNext : undefined;
     this.#known = count;
     this.#knownNext = next > 0 ? next : undefined;
     this.#reportFixed(fixed, initial, lostNext);
     this.#times.adopt(ttl, this.#generationKey);
+    this.#createdAt = created > 0 ? created : undefined;
     return { count, next: this.#knownNext };
+  }
+
+  /**
+   * When the count was last written where Redis had none (a first start, or
+   * it lost its keys), on the leases' clock, as of the last sync;
+   * `undefined` when unknown (a fleet older than the field).
+   */
+  get createdAt(): number | undefined {
+    return this.#createdAt;
+  }
+
+  /**
+   * No process takes a shard before this time, on the leases' clock: a lease
+   * TTL after {@linkcode FleetGeneration.createdAt} (see
+   * `generation_seed.ts`); 0 when that is unknown.
+   */
+  get takeFrom(): number {
+    const created = this.#createdAt;
+    return created === undefined ? 0 : created + this.#times.ttlMs;
   }
 
   /** The `runs` and `fresh` arguments of a caller of `count`. */

@@ -75,6 +75,10 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  *   shards, preferring consecutive IDs (distinct identify buckets); one
  *   that joins gets its share as the others shed theirs, each shed shard
  *   closed resumably and its session saved before its lease is released.
+ * - **A fresh count waits a TTL.** After the shard count is written where
+ *   Redis had none (a first start, or a data loss), no process takes a
+ *   shard for `leaseTtlMs`: one running from before has rewritten its
+ *   leases by then, or closed its shards (see `generation_seed.ts`).
  * - **Resharding across the fleet** ({@linkcode FleetShards.reshard}): the
  *   fleet's shard count lives in Redis; a reshard runs the new count's
  *   shards (leased with the same fair share) alongside the old, holds their
@@ -132,8 +136,7 @@ export class FleetShards {
   #forced: { joins: number; take: boolean } | undefined;
   /**
    * The Redis connection is ready again after a drop (see start()): a
-   * renewal that takes nothing, as a first tick (right after a data loss,
-   * a newcomer's would take every shard the live processes still run).
+   * renewal that takes nothing, as a first tick (see generation_seed.ts).
    */
   readonly #reconnected = (): void => void this.#tickNow(false);
 
@@ -459,8 +462,7 @@ export class FleetShards {
     const stale = () => this.#closed || joins !== this.#joins;
     const run = async (): Promise<void> => {
       try {
-        // The count it runs, not the one configured: if Redis lost the key,
-        // a reshard done since is not undone.
+        // The count it runs, not the configured one (see generation_seed.ts).
         const state = await this.#record.sync(
           this.#current.count,
           this.#leaseNow(),
@@ -487,6 +489,7 @@ export class FleetShards {
               heldIds(set),
               this.#useSchedulerClock ? sentAt : undefined,
               take,
+              this.#record.takeFrom,
             ),
           );
         }

@@ -18,6 +18,16 @@
  * writes its TTL over the stored one when no process of the running count
  * is live (the fleet was stopped): that is how the fleet's TTL changes.
  *
+ * When the count is written where there was none, the time is stored too
+ * (field `created_at`), and no process takes a shard until a lease TTL
+ * after it (see `FleetShards`). After a data loss the processes still
+ * running have either renewed by then, writing their leases and their count
+ * back, or stopped their shards (their lease guard fires within a TTL of
+ * their last renewal); before it, a process that had just started took
+ * the shards they still ran (their leases were gone), under its own count
+ * when its seed still stood, and the fleet ran them twice. A fleet's very
+ * first start waits that TTL too: nothing tells it from a data loss.
+ *
  * @module
  */
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
@@ -53,7 +63,8 @@ export interface SeedArgs {
  * stored count or TTL that is none back, drops a stored `next` that is none
  * (or equals the count: a value written by hand or by a broken process,
  * "abc", "0", "2.5", "1e9", stopped every shard or left the fleet unable to
- * reshard, for good), and returns `count, next, fixed, ttl`. `fixed`
+ * reshard, for good), and returns `count, next, fixed, ttl, created`
+ * (`created_at`, 0 when none). `fixed`
  * says what it did: 1 the count was none, 2 the next was none, 4 the TTL
  * was none, 8 seeded provisionally, 16 a provisional seed replaced by the
  * caller's running values, 32 the TTL of a stopped fleet replaced, 64 the
@@ -104,10 +115,20 @@ local function clean()
     redis.call('HDEL', KEYS[1], 'seeded')
     seeded = nil
   end
+  -- When the count was last written where there was none: nobody takes a
+  -- shard for a TTL after it (see the module's doc). One not a time before now
+  -- (written by hand, or garbage) is dropped: it would hold takes longer.
+  local rawCreated = redis.call('HGET', KEYS[1], 'created_at')
+  local created = tonumber(rawCreated)
+  if rawCreated and not (created and created <= now and created > 0) then
+    redis.call('HDEL', KEYS[1], 'created_at')
+    created = nil
+  end
   if not count then
     if raw then fixed = fixed + 1 end
     count, fleetTtl = mine, ttl
-    redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
+    created = math.floor(now)
+    redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl, 'created_at', string.format('%.0f', created))
     if runs then
       redis.call('HDEL', KEYS[1], 'seeded')
       if not raw then fixed = fixed + 64 end
@@ -133,7 +154,7 @@ local function clean()
     redis.call('HDEL', KEYS[1], 'next', 'complete_at')
     redis.call('DEL', KEYS[2])
   end
-  return count, nxt, fixed, fleetTtl
+  return count, nxt, fixed, fleetTtl, created or 0
 end
 `;
 }

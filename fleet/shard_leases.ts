@@ -307,12 +307,17 @@ export class ShardLeases {
    * @param now The time on the fleet's clock, or `undefined` for Redis's.
    * @param take `false` to only join the members (and renew what is held),
    * so that others count this process before anyone takes shards.
+   * @param notBefore Take no free shard before this time, on the tick's
+   *   clock, and be counted by no other process until then (as in a grace
+   *   after rejoining): the fleet's count was just written afresh (see
+   *   `generation_seed.ts`).
    * @returns What to stop and start.
    */
   async tick(
     held: readonly number[],
     now: number | undefined,
     take = true,
+    notBefore = 0,
   ): Promise<LeaseTick> {
     // A process's first tick only joins: right after Redis lost its data a
     // process starting then sees no member and no lease, and took every
@@ -332,7 +337,7 @@ export class ShardLeases {
         this.#pool,
         held.join(","),
         joinOnly ? "1" : "0",
-        String(this.#graceUntil),
+        String(Math.max(this.#graceUntil, notBefore)),
         this.#ticked ? "1" : "0",
       ) as [
         number[],

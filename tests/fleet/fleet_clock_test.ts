@@ -45,6 +45,8 @@ Deno.test({
       renewMs: 2_500,
     });
     try {
+      // A running fleet's count (a first start takes shards a TTL later).
+      await redis.hset(`${prefix}:fleet:generation`, "count", "2");
       await fleet.start();
       await pollUntil(
         "2 live sessions",

@@ -9,7 +9,12 @@
 import assert from "node:assert/strict";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
-import { type Scene, sceneTest, Valve } from "./fleet_run_guard_scene.ts";
+import {
+  established,
+  type Scene,
+  sceneTest,
+  Valve,
+} from "./fleet_run_guard_scene.ts";
 
 /** Once Redis answered what `valves` sent, move the clock by `ms`. */
 async function step(s: Scene, valves: Valve[], ms: number): Promise<void> {
@@ -31,6 +36,7 @@ sceneTest(
       if (e.name === "MESSAGE_CREATE") got.push((e.data as { id: string }).id);
     });
     await captureStderr(async () => {
+      await established(s, dying);
       await dying.start();
       await step(s, [valve], 1_000); // takes shards 0 and 1, identifies them
       await pollUntil("both READY", () => readies === 2);

@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
-import { type Scene, scene, server, Valve } from "./fleet_run_guard_scene.ts";
+import {
+  established,
+  type Scene,
+  scene,
+  server,
+  Valve,
+} from "./fleet_run_guard_scene.ts";
 
 /** MESSAGE_CREATE ids delivered by any of `fleets`, in order. */
 function delivered(fleets: FleetShards[]): string[] {
@@ -60,6 +66,7 @@ async function outage(
   valves: Valve[],
   outageMs: number,
 ): Promise<{ posted: string[]; downAt: number }> {
+  await established(s, fleets[0]!);
   for (const fleet of fleets) await fleet.start();
   await step(s, valves); // the tick after the join takes the shards
   await pollUntil(

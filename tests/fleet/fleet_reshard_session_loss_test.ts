@@ -10,6 +10,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
 import { within } from "../_fakes/watchdog.ts";
 import {
+  established,
   type Scene,
   sceneTest,
   type SentCommand,
@@ -59,6 +60,7 @@ function newShard0Live(s: Scene): boolean {
  */
 async function newShard0Marked(s: Scene, valve: Valve): Promise<string> {
   const fleet = await s.member(valve, { shardCount: 1 });
+  await established(s, fleet);
   await fleet.start();
   await step(s, valve, 1_000); // takes shard 0
   await pollUntil(

@@ -316,8 +316,26 @@ export function sceneTest(
   });
 }
 
-/** Start `fleet` and run its second tick (the first only joins). */
+/**
+ * Make the scene's fleet one whose shard count Redis already holds (that of
+ * `fleet`): at a fleet's first start, where Redis holds none, no process
+ * takes a shard for a lease TTL (see `generation_seed.ts`), and the tests
+ * using this are about a fleet that runs.
+ */
+export async function established(s: Scene, fleet: FleetShards): Promise<void> {
+  await s.direct.hsetnx(
+    `${s.prefix}:fleet:generation`,
+    "count",
+    fleet.shardCount,
+  );
+}
+
+/**
+ * Start `fleet` in an {@linkcode established} fleet and run its second
+ * tick (the first only joins).
+ */
 export async function running(s: Scene, fleet: FleetShards): Promise<void> {
+  await established(s, fleet);
   await fleet.start();
   await s.scheduler.advance(1_000);
   await pollUntil("two shards running", () => fleet.shardIds.length === 2);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
 import {
+  established,
   isLeaseTick,
   isRelease,
   running,
@@ -131,6 +132,7 @@ sceneTest(
   async (s, valve) => {
     const fleet = await s.member(valve);
     const lines = await captureStderr(async () => {
+      await established(s, fleet);
       await fleet.start();
       let ticks = 0;
       valve.rewrite = (command, answer) => {

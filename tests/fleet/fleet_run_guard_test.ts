@@ -11,6 +11,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
 import {
   CountedStore,
+  established,
   isLeaseTick,
   isRelease,
   running,
@@ -40,6 +41,7 @@ sceneTest(
         renewMs: 2_500,
       });
       const lines = await captureStderr(async () => {
+        await established(s, fleet);
         await fleet.start();
         await s.scheduler.advance(2_500); // the tick that takes 0 and 1
         await pollUntil(
@@ -93,6 +95,7 @@ sceneTest(
       shardCount: 64,
       gatewayUrl,
     });
+    await established(s, fleet);
     await fleet.start();
     // No session saved: each shard asks whether it completed a reshard's
     // new set (one Redis call each), held here until all are asked.

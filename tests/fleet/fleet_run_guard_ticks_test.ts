@@ -10,6 +10,7 @@ import { ShardLeases } from "../../fleet/shard_leases.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
 import {
+  established,
   isLeaseTick,
   isRelease,
   type Scene,
@@ -72,6 +73,7 @@ sceneTest(
     const active = () =>
       s.gateway.sessions.filter((x) => x.state === "active").length;
     const lines = await captureStderr(async () => {
+      await established(s, fleet);
       await fleet.start();
       await nextTick(s, valve); // takes shards 0 and 1
       await pollUntil("two live sessions", () => active() === 2);
@@ -112,6 +114,7 @@ sceneTest(
   async (s, valve) => {
     const fleet = await s.member(valve);
     await captureStderr(async () => {
+      await established(s, fleet);
       await fleet.start();
       await nextTick(s, valve); // takes shards 0 and 1
       await pollUntil(

@@ -34,7 +34,10 @@ Deno.test({
       await captureStderr(async () => {
         const a = await s.member(valves[0]!, { shardCount: 2 });
         await a.start();
-        await step(s, valves);
+        // A first start takes shards a lease TTL (3 s) after it.
+        for (let i = 0; i < 5 && a.shardIds.length < 2; i++) {
+          await step(s, valves);
+        }
         assert.deepEqual(a.shardIds, [0, 1]);
         // The fleet moves to 4 shards (the option stays 2 everywhere).
         // Bounded by steps, not by one count of them: the new set's
@@ -50,15 +53,23 @@ Deno.test({
         assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
         const before = s.gateway.log.length;
         // Redis restarts empty; a process configured with the old count
-        // starts before the running one renews.
+        // starts before the running one renews, and renews more often: its
+        // second tick comes before the running process's next. Taking
+        // shards then, it ran the old count's shards 0 and 1 (its seed still
+        // stood) beside the running ones, until that process put its count
+        // back: nobody takes a shard for a TTL after a count written afresh.
         await deleteKeys(s.direct, s.prefix);
-        const b = await s.member(valves[1]!, { shardCount: 2 });
+        const b = await s.member(valves[1]!, { shardCount: 2, renewMs: 250 });
         await b.start();
         for (let i = 0; i < 8; i++) {
           await step(s, valves);
           assert.equal(a.shardCount, 4, `a moved back at step ${i}`);
           const ids = running([a, b]);
-          assert.equal(new Set(ids).size, ids.length, `run twice: ${ids}`);
+          assert.equal(
+            new Set(ids).size,
+            ids.length,
+            `run twice: ${ids} at ${i}`,
+          );
         }
         assert.equal(b.shardCount, 4);
         assert.deepEqual(running([a, b]), [0, 1, 2, 3]);
@@ -73,6 +84,37 @@ Deno.test({
           [],
         );
       });
+    } finally {
+      await s.teardown();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "FleetShards: at a fleet's first start (no count in Redis) no shard is taken, nor identified, until a lease TTL after the count was written",
+  ignore: server.ignore,
+  fn: async () => {
+    const s = await scene();
+    const valves = [new Valve()];
+    try {
+      const a = await s.member(valves[0]!, { shardCount: 2 });
+      await a.start();
+      const writtenAt = Number(
+        await s.direct.hget(`${s.prefix}:fleet:generation`, "created_at"),
+      );
+      assert.equal(writtenAt, s.scheduler.now());
+      // The lease TTL is 3 s.
+      while (s.scheduler.now() < writtenAt + 2_000) await step(s, valves);
+      assert.deepEqual(a.shardIds, []);
+      assert.deepEqual(
+        s.gateway.log.filter((e) => e.type === "identify"),
+        [],
+      );
+      for (let i = 0; i < 2 && a.shardIds.length < 2; i++) {
+        await step(s, valves);
+      }
+      assert.deepEqual(a.shardIds, [0, 1]);
     } finally {
       await s.teardown();
     }

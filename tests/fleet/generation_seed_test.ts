@@ -241,3 +241,30 @@ seedTest(
     );
   },
 );
+
+seedTest(
+  "FleetGeneration: the time a count is written where there was none is kept (created_at): not moved by later syncs or by a running process putting its count back; one not in the past is dropped",
+  async (redis, prefix, key) => {
+    const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await runner.sync(4, T);
+    assert.equal(runner.createdAt, T);
+    assert.equal(await redis.hget(key, "created_at"), String(T));
+    await runner.sync(4, T + 1_000);
+    assert.equal(runner.createdAt, T);
+    // Redis loses its keys; a process with older options starts first.
+    await redis.del(key);
+    const fresh = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await fresh.sync(2, T + 5_000);
+    assert.equal(fresh.createdAt, T + 5_000);
+    await captureStderr(() => runner.sync(4, T + 6_000)); // puts its 4 back
+    assert.equal(await redis.hget(key, "count"), "4");
+    assert.equal(runner.createdAt, T + 5_000);
+    // Written by hand: a time ahead would hold every take past a TTL.
+    for (const value of [String(T + 60_000), "abc", "-5", "0"]) {
+      await redis.hset(key, "created_at", value);
+      await runner.sync(4, T + 7_000);
+      assert.equal(runner.createdAt, undefined, value);
+      assert.equal(await redis.hexists(key, "created_at"), 0, value);
+    }
+  },
+);
