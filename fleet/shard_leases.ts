@@ -49,7 +49,8 @@ function poolArgument(
  * `NO_SHARD` = none), 6 shards held (comma-separated), 7 "1" to take no
  * shard (join the members only: a process's first tick, or a new shard
  * set's), 8 take none before this time (a grace after rejoining), 9 "1"
- * when this process has ticked before.
+ * when this process has ticked before, 10 take and shed none before this
+ * time (the fleet's count was just written afresh).
  *
  * A held shard stays held unless another process holds a live lease on it:
  * a lease that is gone (Redis lost its data, or someone deleted the key) is
@@ -125,7 +126,13 @@ local rejoined = prior == nil or prior < now or prior > horizon
 -- shards it will not take, and nobody runs them for that TTL. Its entry is
 -- marked, which keeps it out of their member lists.
 local grace = now < (tonumber(ARGV[8]) or 0) or (rejoined and ARGV[9] == '1')
-local noTake = ARGV[7] == '1' or grace
+-- Until a TTL after the fleet's count was written afresh (see
+-- generation_seed.ts) nobody takes a shard, so nobody sheds one either (it
+-- would stay unrun); everyone is counted, so the shares are settled at its
+-- end. Marked as a grace instead, the first process past it counted only
+-- itself and took every shard, to hand most of them over at once.
+local hold = now < (tonumber(ARGV[10]) or 0)
+local noTake = ARGV[7] == '1' or grace or hold
 local entry = stamp(now + ttl) .. '|' .. ARGV[5]
 if grace then entry = entry .. '|grace' end
 redis.call('HSET', KEYS[2], owner, entry)
@@ -174,8 +181,10 @@ local function shedWhere(wanted)
     end
   end
 end
-shedWhere(false)
-shedWhere(true)
+if not hold then
+  shedWhere(false)
+  shedWhere(true)
+end
 local acquired = {}
 -- A live lease of this owner's on a shard it does not hold counts as free
 -- for it: a second run of this tick (ioredis resends a command whose reply
@@ -307,9 +316,8 @@ export class ShardLeases {
    * @param now The time on the fleet's clock, or `undefined` for Redis's.
    * @param take `false` to only join the members (and renew what is held),
    * so that others count this process before anyone takes shards.
-   * @param notBefore Take no free shard before this time, on the tick's
-   *   clock, and be counted by no other process until then (as in a grace
-   *   after rejoining): the fleet's count was just written afresh (see
+   * @param notBefore Take no free shard and shed none before this time, on
+   *   the tick's clock: the fleet's count was just written afresh (see
    *   `generation_seed.ts`).
    * @returns What to stop and start.
    */
@@ -337,8 +345,9 @@ export class ShardLeases {
         this.#pool,
         held.join(","),
         joinOnly ? "1" : "0",
-        String(Math.max(this.#graceUntil, notBefore)),
+        String(this.#graceUntil),
         this.#ticked ? "1" : "0",
+        String(notBefore),
       ) as [
         number[],
         number[],

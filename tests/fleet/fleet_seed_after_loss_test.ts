@@ -120,3 +120,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "FleetShards: processes of a fleet's first start each take their fair share when the hold ends: none takes every shard to hand most of them over",
+  ignore: server.ignore,
+  fn: async () => {
+    const s = await scene();
+    const valves = [new Valve(), new Valve()];
+    try {
+      await captureStderr(async () => {
+        const a = await s.member(valves[0]!, { shardCount: 4 });
+        const b = await s.member(valves[1]!, { shardCount: 4 });
+        await a.start();
+        await b.start();
+        for (let i = 0; i < 8; i++) {
+          await step(s, valves);
+          assert.ok(a.shardIds.length <= 2, `a ran ${a.shardIds} at ${i}`);
+          assert.ok(b.shardIds.length <= 2, `b ran ${b.shardIds} at ${i}`);
+        }
+        assert.deepEqual(running([a, b]), [0, 1, 2, 3]);
+        // Each shard identified once: none was handed over.
+        const identified = s.gateway.log.filter((e) => e.type === "identify")
+          .map((e) => e.shard?.[0]).sort();
+        assert.deepEqual(identified, [0, 1, 2, 3]);
+      });
+    } finally {
+      await s.teardown();
+    }
+  },
+});
