@@ -205,6 +205,7 @@ return {count, nxt or 0, fixed, ttl, created}
 const REQUEST_SCRIPT = `${luaNow(5)}
 ${seeding({ max: 3, count: 1, ttl: 6, runs: 7, fresh: 8, prefix: 4 })}
 ${RETIRING}
+retype()
 local asked = redis.call('HGET', KEYS[1], 'asked')
 local id, from = string.match(asked or '', '^(.*)|(%d+)$')
 if id == ARGV[9] then return {1, tonumber(from)} end
@@ -482,6 +483,12 @@ export class FleetGeneration {
       logger.info(
         "No process of the fleet was live: its lease TTL is now {ttl} ms, this process's",
         { ttl },
+      );
+    }
+    if (fixed & 128) {
+      visible.error(
+        "The fleet's {key}, its barrier set ({ready}) or {retired} in Redis held another type than expected; dropped (what it held is lost, as after a Redis data loss)",
+        { key, ready: this.#readyKey, retired: `${this.#prefix}:retired` },
       );
     }
   }

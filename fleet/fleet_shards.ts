@@ -75,10 +75,9 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  *   shards, preferring consecutive IDs (distinct identify buckets); one
  *   that joins gets its share as the others shed theirs, each shed shard
  *   closed resumably and its session saved before its lease is released.
- * - **A fresh count waits a TTL.** After the shard count is written where
- *   Redis had none (a first start, or a data loss), no process takes a
- *   shard for `leaseTtlMs`: one running from before has rewritten its
- *   leases by then, or closed its shards (see `generation_seed.ts`).
+ * - **A fresh count waits a TTL.** After the count is written where Redis
+ *   had none (a first start, a data loss), no process takes a shard for
+ *   `leaseTtlMs` (see `generation_seed.ts`).
  * - **Resharding across the fleet** ({@linkcode FleetShards.reshard}): the
  *   fleet's shard count lives in Redis; a reshard runs the new count's
  *   shards (leased with the same fair share) alongside the old, holds their
@@ -134,10 +133,7 @@ export class FleetShards {
   #joins = 0;
   /** The forced tick waiting for the one in flight: later asks of its join ride on it. */
   #forced: { joins: number; take: boolean } | undefined;
-  /**
-   * The Redis connection is ready again after a drop (see start()): a
-   * renewal that takes nothing, as a first tick (see generation_seed.ts).
-   */
+  /** Redis ready again after a drop (see start()): renew, taking nothing. */
   readonly #reconnected = (): void => void this.#tickNow(false);
 
   /**
@@ -461,13 +457,16 @@ export class FleetShards {
     // close() ran since, or close() and start(): act on nothing more.
     const stale = () => this.#closed || joins !== this.#joins;
     const run = async (): Promise<void> => {
+      // The count it runs, not the configured one; a tick that could not
+      // read it takes nothing (see generation_seed.ts).
+      let synced = false;
       try {
-        // The count it runs, not the configured one (see generation_seed.ts).
         const state = await this.#record.sync(
           this.#current.count,
           this.#leaseNow(),
         );
         if (stale()) return;
+        synced = true;
         await this.#follow(state);
       } catch (error) {
         logger.warn("Could not read the fleet's shard count: {error}", {
@@ -482,7 +481,7 @@ export class FleetShards {
           // saw it: by then every live process has seen it (so filters
           // duplicates) and joined its members (so the fair share counts
           // everyone and no process identifies shards it must hand over).
-          const take = mayTake && (set === this.#current ||
+          const take = mayTake && synced && (set === this.#current ||
             sentAt - this.#nextSeenAt >= this.#times.renewMs);
           results.push(
             await set.leases.tick(

@@ -68,7 +68,9 @@ export interface SeedArgs {
  * says what it did: 1 the count was none, 2 the next was none, 4 the TTL
  * was none, 8 seeded provisionally, 16 a provisional seed replaced by the
  * caller's running values, 32 the TTL of a stopped fleet replaced, 64 the
- * count was missing and the caller's running one written back. Expects
+ * count was missing and the caller's running one written back, 128 the
+ * generation hash, its barrier set or the retired hash held another type
+ * and was dropped (`retype()`, also defined). Expects
  * `now` (luaNow) and the generation hash in KEYS[1], its barrier set in
  * KEYS[2].
  */
@@ -96,8 +98,25 @@ local function anyLive(count)
   end
   return false
 end
+-- A key of another type (set by hand, or by another program on the same
+-- prefix) failed every sync with WRONGTYPE, and nothing said so: the
+-- process ran its option's count for good, never held after a loss, and
+-- reshard() threw Redis's error. Dropped, and said (fixed 128).
+local function retype()
+  local dropped = false
+  for key, want in pairs({[KEYS[1]] = 'hash', [KEYS[2]] = 'set',
+      [ARGV[${a.prefix}] .. ':retired'] = 'hash'}) do
+    local t = redis.call('TYPE', key).ok
+    if t ~= 'none' and t ~= want then
+      redis.call('DEL', key)
+      dropped = true
+    end
+  end
+  return dropped
+end
 local function clean()
   local fixed = 0
+  if retype() then fixed = fixed + 128 end
   local mine, ttl = tonumber(ARGV[${a.count}]), tonumber(ARGV[${a.ttl}])
   local runs, fresh = ARGV[${a.runs}] == '1', ARGV[${a.fresh}] == '1'
   local hold = math.max(ttl, ${MIN_SEED_HOLD_MS})

@@ -59,9 +59,12 @@ function poolArgument(
  * no free shard this tick, and the caller none for a TTL: the others, who
  * lost theirs too, have rewritten their leases by then, so nobody takes a
  * shard another still runs. A process that starts then (its first tick)
- * finds no member and no lease either: its first tick only joins, and it
- * takes its share from its next, after the live processes (ticking every
- * renew interval) have written theirs back. An expiry further ahead than
+ * finds no member and no lease either: its first tick only joins, and no
+ * process takes a shard until a TTL after the fleet's count was written
+ * again (ARGV 10, see `generation_seed.ts`), by when the live processes
+ * have written theirs back. (Only the leases deleted, the count kept, there
+ * is no such hold: a process started then takes what is free from its
+ * second tick.) An expiry further ahead than
  * twice the TTL is no process's (a ghost written by hand, or by a clock far
  * ahead): it counts as expired.
  *
@@ -380,6 +383,10 @@ export class ShardLeases {
    * @param leave Also leave the members (the process is stopping).
    */
   async release(shards: readonly number[], leave = false): Promise<void> {
+    // Left on purpose (close()): a start() after joins afresh, not as one
+    // back from a loss, whose grace kept it uncounted for a TTL (others took
+    // its share meanwhile, to hand it over after).
+    if (leave) [this.#ticked, this.#graceUntil] = [false, 0];
     await this.#redis.eval(
       RELEASE_SCRIPT,
       2,

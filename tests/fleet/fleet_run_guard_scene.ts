@@ -155,6 +155,12 @@ export function isLeaseTick(command: SentCommand): boolean {
     String(command.args[0]).includes("local horizon = now + 2 * ttl");
 }
 
+/** Whether `command` syncs the fleet's shard count (fleet_generation.ts). */
+export function isSync(command: SentCommand): boolean {
+  return command.name === "eval" &&
+    String(command.args[0]).includes("if nxt and complete(nxt) then");
+}
+
 /** Whether `command` releases leases (shard_leases.ts). */
 export function isRelease(command: SentCommand): boolean {
   return command.name === "eval" &&

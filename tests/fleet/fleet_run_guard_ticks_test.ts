@@ -13,6 +13,7 @@ import {
   established,
   isLeaseTick,
   isRelease,
+  isSync,
   type Scene,
   sceneTest,
   type SentCommand,
@@ -23,12 +24,6 @@ import {
 function isLeaseTickOf(command: SentCommand, count: number): boolean {
   return isLeaseTick(command) &&
     String(command.args[2]).endsWith(`:${count}:leases`);
-}
-
-/** Whether `command` syncs the fleet's shard count (fleet_generation.ts). */
-function isSync(command: SentCommand): boolean {
-  return command.name === "eval" &&
-    String(command.args[0]).includes("if nxt and complete(nxt) then");
 }
 
 /**
@@ -135,13 +130,14 @@ sceneTest(
       await s.scheduler.advance(10_000); // close() waits no longer
       await pollUntil("close() to return", () => closed);
       assert.deepEqual(fleet.shardIds, []);
-      // A new run: back after its leave, it takes shards after a TTL.
+      // A new run joins afresh: it takes shards at its second tick.
       await fleet.start();
       for (let i = 0; i < 3; i++) await nextTick(s, valve);
       await pollUntil(
         "two shards running",
         () => fleet.shardIds.length === 2,
       );
+      await valve.idle(); // the new run's tick done
       const sent = valve.sent.length;
       valve.open(); // Redis answers the stalled read at last
       await pollUntil(
