@@ -84,17 +84,32 @@ export async function runFleet(options: {
         }).spawn(),
       );
     }
+    const loaded = children.map(() => Promise.withResolvers<void>());
+    const readies = Promise.all(children.map(async (child, i) => {
+      const text = new TextDecoder();
+      let seen = "";
+      for await (const chunk of child.stdout) {
+        seen += text.decode(chunk, { stream: true });
+        if (seen.includes("loaded")) loaded[i]!.resolve();
+        if (seen.includes("ready")) return;
+      }
+      const error = new Error("a worker ended before its shards were READY");
+      loaded[i]!.reject(error);
+      throw error;
+    }));
+    readies.catch(() => {}); // awaited below
     await within(
-      Promise.all(children.map(async (child) => {
-        const text = new TextDecoder();
-        for await (const chunk of child.stdout) {
-          if (text.decode(chunk).includes("ready")) return;
-        }
-        throw new Error("a worker ended before its shards were READY");
-      })),
-      "every worker's shards READY",
+      Promise.all(loaded.map((l) => l.promise)),
+      "every worker loaded",
       60_000,
     );
+    // Start-up is the queue's, not the runtimes' (see fleet_worker.ts).
+    for (const child of children) {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode("go\n"));
+      writer.releaseLock();
+    }
+    await within(readies, "every worker's shards READY", 60_000);
     const identifies = gateway.log.filter((e) => e.type === "identify");
     const ready = identifies.filter((e) => e.outcome === "ready");
     return {

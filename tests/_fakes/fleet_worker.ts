@@ -1,8 +1,8 @@
 // One process of a bot in the multi-process tests: runs its shards of the
 // bot against the fake gateway, pacing IDENTIFY through a RedisIdentifyQueue
 // (or, as the control, a queue of its own). Configured by one JSON argument;
-// prints `ready` once every shard of it is READY, and closes when its stdin
-// closes.
+// prints `loaded`, starts its shards at a `go` line on its stdin, prints
+// `ready` once every shard of it is READY, and closes when its stdin closes.
 import { ShardManager } from "../../gateway/shard_manager.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import type { IdentifyQueue } from "../../gateway/identify_queue.ts";
@@ -56,10 +56,21 @@ if (import.meta.main) {
     identifyQueue,
   });
   const out = new TextEncoder();
+  // Every worker starts its shards at the test's `go`, once all have
+  // loaded: how far apart the runtimes started (half a second on a busy
+  // 2-core machine, 5 s on the scaled clock) is no part of the start-up.
+  await Deno.stdout.write(out.encode("loaded\n"));
+  const stdin = Deno.stdin.readable.getReader();
+  let line = "";
+  while (!line.includes("go")) {
+    const { value, done } = await stdin.read();
+    if (done) Deno.exit(0);
+    line += new TextDecoder().decode(value);
+  }
   await manager.start();
   await Deno.stdout.write(out.encode("ready\n"));
   // Run until the test closes stdin.
-  for await (const _ of Deno.stdin.readable) { /* nothing to read */ }
+  while (!(await stdin.read()).done) { /* nothing to read */ }
   await manager.close();
   if (redis) await closeRedis(redis);
 }

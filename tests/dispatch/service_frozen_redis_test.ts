@@ -83,7 +83,11 @@ class FreezableProxy {
       while (true) {
         const n = await from.read(buffer);
         if (n === null) break;
-        if (this.#frozen) await this.#thawed.promise;
+        // Commands wait; replies to commands already through do not: a
+        // save's second command sent a moment before the freeze had its
+        // reply held and passed at the thaw, so the save meant to stall
+        // succeeded then (1 run in 5).
+        if (up && this.#frozen) await this.#thawed.promise;
         if (up && this.#failing !== undefined) {
           const joined = new Uint8Array(pending.length + n);
           joined.set(pending);
@@ -249,7 +253,9 @@ Deno.test({
     try {
       await withLogRecords(async (records) => {
         await advanceUntil(scheduler, service.start(), "the service started");
-        const before = await advanceUntil(scheduler, scrape(), "/metrics");
+        // Small steps: the count times out after 1 s of the test's clock,
+        // and 250 ms steps left its round trip a few turns of the loop.
+        const before = await advanceUntil(scheduler, scrape(), "/metrics", 10);
         assert.match(before, /^state_guilds 3$/m);
 
         proxy.freeze();

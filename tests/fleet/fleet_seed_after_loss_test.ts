@@ -6,16 +6,17 @@
 import assert from "node:assert/strict";
 import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
+import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import { type Scene, scene, server, Valve } from "./fleet_run_guard_scene.ts";
 
-/** Advance a second, then wait until every command sent was answered. */
+/**
+ * Advance a second, then wait until every member is idle (every command
+ * answered was not enough: the next step fell between two commands of a
+ * tick now and then, the lease guard fired, and the reshard never ended).
+ */
 async function step(s: Scene, valves: Valve[]): Promise<void> {
   await s.scheduler.advance(1_000);
-  await pollUntil(
-    "the commands answered",
-    () => valves.every((v) => v.answered === v.sent.length),
-  );
+  for (const valve of valves) await valve.idle();
 }
 
 /** Every shard id `fleets` run, sorted. */
