@@ -9,16 +9,13 @@ import assert from "node:assert/strict";
 import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
-import { type Scene, scene, server, Valve } from "./fleet_run_guard_scene.ts";
-
-/** Advance a second, then wait until every command sent was answered. */
-async function step(s: Scene, valves: Valve[]): Promise<void> {
-  await s.scheduler.advance(1_000);
-  await pollUntil(
-    "the commands answered",
-    () => valves.every((v) => v.answered === v.sent.length),
-  );
-}
+import {
+  type Scene,
+  scene,
+  server,
+  stepAll,
+  Valve,
+} from "./fleet_run_guard_scene.ts";
 
 /** Sessions the fake gateway has connected now, by shard id. */
 function activeShards(s: Scene): number[] {
@@ -42,7 +39,7 @@ async function joinWithoutTakingOver(
       await a.start();
       // A fleet's first start takes shards a lease TTL after it (up to 9 s).
       for (let i = 0; i < 12 && a.shardIds.length < 2; i++) {
-        await step(s, valves);
+        await stepAll(s, valves);
       }
       assert.deepEqual(a.shardIds, [0, 1]);
       await pollUntil(
@@ -55,7 +52,7 @@ async function joinWithoutTakingOver(
       // varies with Redis's answers): never held or connected twice.
       const balanced = () => a.shardIds.length === 1 && b.shardIds.length === 1;
       for (let i = 0; i < 20 || (i < 40 && !balanced()); i++) {
-        await step(s, valves);
+        await stepAll(s, valves);
         const ids = [...a.shardIds, ...b.shardIds];
         assert.equal(new Set(ids).size, ids.length, `held twice: ${ids}`);
         const active = activeShards(s);

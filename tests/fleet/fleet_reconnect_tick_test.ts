@@ -23,18 +23,10 @@ import {
   scene,
   sceneTest,
   server,
+  stepAll,
   Valve,
 } from "./fleet_run_guard_scene.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
-
-/** Advance `ms`, then wait until every command sent was answered. */
-async function step(s: Scene, valves: Valve[], ms: number): Promise<void> {
-  await s.scheduler.advance(ms);
-  await pollUntil(
-    "the commands answered",
-    () => valves.every((v) => v.answered === v.sent.length),
-  );
-}
 
 /** What runs twice now: shards both fleets list, or with two live sessions. */
 function runTwice(s: Scene, a: FleetShards, b: FleetShards): string[] {
@@ -70,7 +62,7 @@ Deno.test({
         // Renewals (sessions saved) past the fake's 5 s between IDENTIFYs
         // of a bucket (a newcomer's would be refused): a's next renewal is
         // a whole renewMs away.
-        for (let i = 0; i < 5; i++) await step(s, [va], 1_000);
+        for (let i = 0; i < 5; i++) await stepAll(s, [va], 1_000);
         assert.deepEqual(a.shardIds, [0, 1]);
         const restartAt = s.scheduler.now();
         const logFrom = s.gateway.log.length;
@@ -90,7 +82,7 @@ Deno.test({
         // b's second tick is 250 ms on, a's timed one 1,000 ms; a hands b
         // its share at the first of a's ticks that counts b.
         for (let i = 0; i < 80; i++) {
-          await step(s, valves, 100);
+          await stepAll(s, valves, 100);
           const at = s.scheduler.now() - restartAt;
           for (const what of runTwice(s, a, b)) {
             twice.push(`+${at} ms: ${what}`);

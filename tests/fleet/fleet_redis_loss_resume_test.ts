@@ -14,6 +14,7 @@ import {
   type Scene,
   scene,
   server,
+  stepAll,
   Valve,
 } from "./fleet_run_guard_scene.ts";
 
@@ -41,15 +42,6 @@ function post(s: Scene, tag: string): string[] {
   });
 }
 
-/** Advance a second, then wait until every command sent was answered. */
-async function step(s: Scene, valves: Valve[]): Promise<void> {
-  await s.scheduler.advance(1_000);
-  await pollUntil(
-    "the commands answered",
-    () => valves.every((v) => v.answered === v.sent.length),
-  );
-}
-
 /** Sessions the fake gateway has connected now. */
 function active(s: Scene): number {
   return s.gateway.sessions.filter((x) => x.state === "active").length;
@@ -68,22 +60,22 @@ async function outage(
 ): Promise<{ posted: string[]; downAt: number }> {
   await established(s, fleets[0]!);
   for (const fleet of fleets) await fleet.start();
-  await step(s, valves); // the tick after the join takes the shards
+  await stepAll(s, valves); // the tick after the join takes the shards
   await pollUntil(
     "both shards running",
     () => fleets.flatMap((f) => f.shardIds).length === 2 && active(s) === 2,
   );
   const posted = post(s, "before");
-  await step(s, valves); // a renewal saves the sessions
+  await stepAll(s, valves); // a renewal saves the sessions
   const downAt = s.scheduler.now();
   for (const valve of valves) valve.down = true;
   // The guard stops every shard before its lease can expire.
-  for (let t = 0; t < 3_000; t += 1_000) await step(s, valves);
+  for (let t = 0; t < 3_000; t += 1_000) await stepAll(s, valves);
   assert.deepEqual(fleets.flatMap((f) => f.shardIds), []);
   await pollUntil("both sessions closed resumably", () => active(s) === 0);
   posted.push(...post(s, "during"));
   await deleteKeys(s.direct, s.prefix); // Redis restarted empty
-  while (s.scheduler.now() < downAt + outageMs) await step(s, valves);
+  while (s.scheduler.now() < downAt + outageMs) await stepAll(s, valves);
   for (const valve of valves) valve.down = false;
   return { posted, downAt };
 }
@@ -112,7 +104,7 @@ async function recovered(
       since().some((e) => e.type === "identify"));
   let tookBoth = false;
   for (let i = 0; i < 15 && !done(); i++) {
-    await step(s, valves);
+    await stepAll(s, valves);
     const ids = fleets.flatMap((f) => f.shardIds);
     assert.equal(new Set(ids).size, ids.length, `run twice: ${ids}`);
     tookBoth ||= fleets.some((f) => f.shardIds.length === 2);

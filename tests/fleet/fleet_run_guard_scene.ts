@@ -149,6 +149,20 @@ export async function step(s: Scene, valve: Valve, ms: number): Promise<void> {
   await s.scheduler.advance(ms);
 }
 
+/**
+ * Move the clock by `ms`, then wait until every member is idle
+ * ({@linkcode Valve.idle}; every command answered was not enough, see
+ * {@linkcode step}): the steps of the tests with several members.
+ */
+export async function stepAll(
+  s: Scene,
+  valves: Valve[],
+  ms = 1_000,
+): Promise<void> {
+  await s.scheduler.advance(ms);
+  for (const valve of valves) await valve.idle();
+}
+
 /** Whether `command` runs the lease tick script (shard_leases.ts). */
 export function isLeaseTick(command: SentCommand): boolean {
   return command.name === "eval" &&

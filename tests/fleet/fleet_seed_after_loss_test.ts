@@ -7,17 +7,7 @@ import assert from "node:assert/strict";
 import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deleteKeys } from "../_fakes/fleet_scene.ts";
-import { type Scene, scene, server, Valve } from "./fleet_run_guard_scene.ts";
-
-/**
- * Advance a second, then wait until every member is idle (every command
- * answered was not enough: the next step fell between two commands of a
- * tick now and then, the lease guard fired, and the reshard never ended).
- */
-async function step(s: Scene, valves: Valve[]): Promise<void> {
-  await s.scheduler.advance(1_000);
-  for (const valve of valves) await valve.idle();
-}
+import { scene, server, stepAll, Valve } from "./fleet_run_guard_scene.ts";
 
 /** Every shard id `fleets` run, sorted. */
 function running(fleets: FleetShards[]): number[] {
@@ -37,7 +27,7 @@ Deno.test({
         await a.start();
         // A first start takes shards a lease TTL (3 s) after it.
         for (let i = 0; i < 5 && a.shardIds.length < 2; i++) {
-          await step(s, valves);
+          await stepAll(s, valves);
         }
         assert.deepEqual(a.shardIds, [0, 1]);
         // The fleet moves to 4 shards (the option stays 2 everywhere).
@@ -45,11 +35,11 @@ Deno.test({
         // IDENTIFYs and readiness take a varying number of renewals.
         await a.reshard(4, { sessionStartsLeft: 100 });
         for (let i = 0; i < 60 && a.shardCount !== 4; i++) {
-          await step(s, valves);
+          await stepAll(s, valves);
         }
         assert.equal(a.shardCount, 4);
         for (let i = 0; i < 10 && a.shardIds.length !== 4; i++) {
-          await step(s, valves);
+          await stepAll(s, valves);
         }
         assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
         const before = s.gateway.log.length;
@@ -63,7 +53,7 @@ Deno.test({
         const b = await s.member(valves[1]!, { shardCount: 2, renewMs: 250 });
         await b.start();
         for (let i = 0; i < 8; i++) {
-          await step(s, valves);
+          await stepAll(s, valves);
           assert.equal(a.shardCount, 4, `a moved back at step ${i}`);
           const ids = running([a, b]);
           assert.equal(
@@ -106,14 +96,14 @@ Deno.test({
       );
       assert.equal(writtenAt, s.scheduler.now());
       // The lease TTL is 3 s.
-      while (s.scheduler.now() < writtenAt + 2_000) await step(s, valves);
+      while (s.scheduler.now() < writtenAt + 2_000) await stepAll(s, valves);
       assert.deepEqual(a.shardIds, []);
       assert.deepEqual(
         s.gateway.log.filter((e) => e.type === "identify"),
         [],
       );
       for (let i = 0; i < 2 && a.shardIds.length < 2; i++) {
-        await step(s, valves);
+        await stepAll(s, valves);
       }
       assert.deepEqual(a.shardIds, [0, 1]);
     } finally {
@@ -136,7 +126,7 @@ Deno.test({
         await a.start();
         await b.start();
         for (let i = 0; i < 8; i++) {
-          await step(s, valves);
+          await stepAll(s, valves);
           assert.ok(a.shardIds.length <= 2, `a ran ${a.shardIds} at ${i}`);
           assert.ok(b.shardIds.length <= 2, `b ran ${b.shardIds} at ${i}`);
         }

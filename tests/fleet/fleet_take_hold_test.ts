@@ -13,14 +13,9 @@ import {
   type Scene,
   scene,
   server,
+  stepAll,
   Valve,
 } from "./fleet_run_guard_scene.ts";
-
-/** Advance a second, then wait until every member is idle. */
-async function step(s: Scene, valves: Valve[]): Promise<void> {
-  await s.scheduler.advance(1_000);
-  for (const valve of valves) await valve.idle();
-}
 
 /** Every shard id `fleets` run, sorted. */
 function running(fleets: FleetShards[]): number[] {
@@ -36,7 +31,7 @@ async function watch(
   most = 2,
 ): Promise<void> {
   for (let i = 0; i < steps; i++) {
-    await step(s, valves);
+    await stepAll(s, valves);
     const ids = running(fleets);
     assert.equal(new Set(ids).size, ids.length, `run twice: ${ids} at ${i}`);
     for (const fleet of fleets) {
@@ -71,7 +66,7 @@ holdTest(
       await established(s, a);
       await a.start();
       for (let i = 0; i < 5 && a.shardIds.length < 4; i++) {
-        await step(s, valves);
+        await stepAll(s, valves);
       }
       assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
       await deleteKeys(s.direct, s.prefix); // Redis restarted empty
@@ -87,7 +82,7 @@ holdTest(
       // Its reads answered again: it gets its share, once the hold is over.
       valves[1]!.rewrite = undefined;
       for (let i = 0; i < 8 && b.shardIds.length < 2; i++) {
-        await step(s, valves);
+        await stepAll(s, valves);
       }
       assert.deepEqual(running([a, b]), [0, 1, 2, 3]);
       assert.equal(b.shardIds.length, 2);
@@ -103,7 +98,7 @@ holdTest(
       const b = await s.member(valves[1]!, { shardCount: 4 });
       await a.start();
       await b.start();
-      await step(s, valves);
+      await stepAll(s, valves);
       await a.close();
       await a.start();
       await watch(s, valves, [a, b], 8);
@@ -125,7 +120,7 @@ holdTest(
         const a = await s.member(valves[0]!, { shardCount: 2 });
         await a.start();
         for (let i = 0; i < 5 && a.shardIds.length < 2; i++) {
-          await step(s, valves);
+          await stepAll(s, valves);
         }
         assert.deepEqual(a.shardIds, [0, 1], suffix);
         assert.equal(
