@@ -163,7 +163,7 @@ end
  * of the next count's complete shards). ARGV: 1 the caller's count, 2 the
  * largest valid count, 3 now ("" = the server's TIME), 4 the fleet's prefix
  * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 "1"
- * when the caller runs what Redis last gave it, 7 "1" on its first sync
+ * (or "p", see `SeedArgs`) when the caller runs what Redis last gave it, 7 "1" on its first sync
  * (see `generation_seed.ts` for what is stored when). Returns `{count,
  * next or 0, fixed, the fleet's lease TTL, created_at or 0}`.
  */
@@ -391,7 +391,7 @@ export class FleetGeneration {
       String(this.#times.ttlMs),
       ...this.#standing(initial),
     ) as [number, number, number, number, number];
-    const lostNext = fixed & 64 ? this.#knownNext : undefined;
+    const lostNext = fixed & (8 | 64) ? this.#knownNext : undefined;
     this.#known = count;
     this.#knownNext = next > 0 ? next : undefined;
     this.#reportFixed(fixed, initial, lostNext);
@@ -419,10 +419,21 @@ export class FleetGeneration {
     return created === undefined ? 0 : created + this.#times.ttlMs;
   }
 
-  /** The `runs` and `fresh` arguments of a caller of `count`. */
+  /**
+   * The `runs` and `fresh` arguments of a caller of `count`. One that last
+   * saw a reshard running seeds only provisionally ("p"): the set may have
+   * flipped since and another process switched, whose count, put back over
+   * the seed, wins (a firm old count took the switched fleet back, and it
+   * identified its old shards again).
+   */
   #standing(count: number): [string, string] {
+    const runs = count !== this.#known
+      ? "0"
+      : this.#knownNext === undefined
+      ? "1"
+      : "p";
     return [
-      count === this.#known ? "1" : "0",
+      runs,
       this.#known === undefined ? "1" : "0",
     ];
   }
@@ -440,7 +451,7 @@ export class FleetGeneration {
     const ttl = this.#times.ttlMs;
     if (lostNext !== undefined) {
       visible.error(
-        "Redis lost the fleet's keys ({key}) during the reshard to {next} shards: the reshard is abandoned (its new shards closed; the fleet stays at {initial}); call reshard() again",
+        "Redis lost the fleet's keys ({key}) during the reshard to {next} shards: the reshard is abandoned (its new shards closed; the fleet stays at {initial}, unless a process had switched already: it puts {next} back); call reshard() again if the fleet stays at {initial}",
         { key, next: lostNext, initial },
       );
     } else if (fixed & 64) {

@@ -49,7 +49,12 @@ export interface SeedArgs {
   count: number;
   /** The caller's lease TTL. */
   ttl: number;
-  /** "1" when the caller runs the count and TTL Redis last gave it. */
+  /**
+   * "1" when the caller runs the count and TTL Redis last gave it; "p" when
+   * it does but last saw a reshard running (the set may have flipped since:
+   * it seeds provisionally, and still puts its count back over another's
+   * provisional seed).
+   */
   runs: number;
   /** "1" when the caller has not synced before (just started). */
   fresh: number;
@@ -118,7 +123,8 @@ local function clean()
   local fixed = 0
   if retype() then fixed = fixed + 128 end
   local mine, ttl = tonumber(ARGV[${a.count}]), tonumber(ARGV[${a.ttl}])
-  local runs, fresh = ARGV[${a.runs}] == '1', ARGV[${a.fresh}] == '1'
+  local runs = ARGV[${a.runs}] == '1' or ARGV[${a.runs}] == 'p'
+  local firm, fresh = ARGV[${a.runs}] == '1', ARGV[${a.fresh}] == '1'
   local hold = math.max(ttl, ${MIN_SEED_HOLD_MS})
   local raw = redis.call('HGET', KEYS[1], 'count')
   local count = valid(raw)
@@ -148,7 +154,7 @@ local function clean()
     count, fleetTtl = mine, ttl
     created = math.floor(now)
     redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl, 'created_at', string.format('%.0f', created))
-    if runs then
+    if firm then
       redis.call('HDEL', KEYS[1], 'seeded')
       if not raw then fixed = fixed + 64 end
     else
