@@ -420,6 +420,16 @@ export class FleetGeneration {
   }
 
   /**
+   * Forget what the last syncs returned: the next sync is a first one (a
+   * process started again after `close()` knows nothing of what the fleet
+   * did meanwhile, and must not write its old count back as one it runs).
+   */
+  forget(): void {
+    this.#known = undefined;
+    this.#knownNext = undefined;
+  }
+
+  /**
    * The `runs` and `fresh` arguments of a caller of `count`. One that last
    * saw a reshard running seeds only provisionally ("p"): the set may have
    * flipped since and another process switched, whose count, put back over
@@ -498,7 +508,7 @@ export class FleetGeneration {
     }
     if (fixed & 128) {
       visible.error(
-        "The fleet's {key}, its barrier set ({ready}) or {retired} in Redis held another type than expected; dropped (what it held is lost, as after a Redis data loss)",
+        "The fleet's {key}, its barrier set ({ready}) or {retired} in Redis held another type than expected; dropped (what it held is lost, as after a Redis data loss: a reshard running is abandoned, call reshard() again)",
         { key, ready: this.#readyKey, retired: `${this.#prefix}:retired` },
       );
     }

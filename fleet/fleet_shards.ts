@@ -249,6 +249,7 @@ export class FleetShards {
     // writes them back before a process starting meanwhile takes them.
     const redis = this.#options.redis;
     redis.off("ready", this.#reconnected).on("ready", this.#reconnected);
+    this.#record.forget(); // joins afresh, as its leases do
     let failed: { error: unknown } | undefined;
     const first = this.#tick().catch((error: unknown) => {
       failed = { error };

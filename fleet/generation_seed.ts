@@ -106,7 +106,10 @@ end
 -- A key of another type (set by hand, or by another program on the same
 -- prefix) failed every sync with WRONGTYPE, and nothing said so: the
 -- process ran its option's count for good, never held after a loss, and
--- reshard() threw Redis's error. Dropped, and said (fixed 128).
+-- reshard() threw Redis's error. Dropped, and said (fixed 128). A
+-- reshard running loses its barrier's marks with it, and processes mark a
+-- shard only when it changes: it is abandoned (as after a data loss)
+-- rather than left never to flip.
 local function retype()
   local dropped = false
   for key, want in pairs({[KEYS[1]] = 'hash', [KEYS[2]] = 'set',
@@ -115,6 +118,9 @@ local function retype()
     if t ~= 'none' and t ~= want then
       redis.call('DEL', key)
       dropped = true
+      if key == KEYS[2] and redis.call('TYPE', KEYS[1]).ok == 'hash' then
+        redis.call('HDEL', KEYS[1], 'next', 'complete_at')
+      end
     end
   end
   return dropped
@@ -164,7 +170,9 @@ local function clean()
   elseif seeded and runs and (count ~= mine or fleetTtl ~= ttl) then
     count, fleetTtl = mine, ttl
     redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
-    redis.call('HDEL', KEYS[1], 'seeded')
+    -- One that last saw a reshard running ("p") puts its count back only
+    -- provisionally: a process that switched since puts the new one over it.
+    if firm then redis.call('HDEL', KEYS[1], 'seeded') end
     fixed = fixed + 16
   elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)) then
     if fleetTtl then fixed = fixed + 32 end

@@ -151,3 +151,77 @@ holdTest(
     });
   },
 );
+
+holdTest(
+  "FleetShards: a process started again after close() does not write back the count it ran before as one it runs (after a reshard and a loss meanwhile, it took the fleet back)",
+  async (s, valves) => {
+    const generation = `${s.prefix}:fleet:generation`;
+    await captureStderr(async () => {
+      const a = await s.member(valves[0]!, { shardCount: 2 });
+      const b = await s.member(valves[1]!, { shardCount: 2 });
+      await established(s, a);
+      await a.start();
+      await b.start();
+      for (let i = 0; i < 10 && running([a, b]).length < 2; i++) {
+        await stepAll(s, valves);
+      }
+      assert.deepEqual(running([a, b]), [0, 1]);
+      await a.close();
+      // b alone reshards to 4 and switches. (A new shard whose IDENTIFY met
+      // another's in its bucket three times in a row waits about a minute:
+      // 150 steps, where 60 ran out 1 run in 10.)
+      await b.reshard(4, { sessionStartsLeft: 100 });
+      for (let i = 0; i < 150 && b.shardCount !== 4; i++) {
+        await stepAll(s, valves);
+      }
+      assert.equal(b.shardCount, 4);
+      await deleteKeys(s.direct, s.prefix); // Redis restarts empty
+      const before = s.gateway.log.length;
+      await a.start(); // first to find no count: its old 2, provisionally
+      for (let i = 0; i < 12; i++) {
+        await stepAll(s, valves);
+        assert.equal(b.shardCount, 4, `b went back at step ${i}`);
+      }
+      assert.equal(a.shardCount, 4);
+      assert.equal(await s.direct.hget(generation, "count"), "4");
+      assert.deepEqual(
+        s.gateway.log.slice(before).filter((e) =>
+          e.type === "identify" && e.shard?.[1] !== 4
+        ),
+        [],
+      );
+    });
+  },
+);
+
+holdTest(
+  "FleetShards: a barrier set of another type dropped during a reshard abandons the reshard, said on stderr (its marks were lost with it, and it never flipped)",
+  async (s, valves) => {
+    const generation = `${s.prefix}:fleet:generation`;
+    const ready = `${s.prefix}:fleet:ready`;
+    const lines = await captureStderr(async () => {
+      const a = await s.member(valves[0]!, { shardCount: 2 });
+      await established(s, a);
+      await a.start();
+      for (let i = 0; i < 5 && a.shardIds.length < 2; i++) {
+        await stepAll(s, valves);
+      }
+      await a.reshard(4, { sessionStartsLeft: 100 });
+      await s.direct.set(ready, "written by another program");
+      for (let i = 0; i < 3; i++) await stepAll(s, valves);
+      assert.equal(await s.direct.hget(generation, "next"), null);
+      assert.equal(await s.direct.type(ready), "none");
+      assert.deepEqual([a.shardCount, a.resharding], [2, undefined]);
+      // A reshard asked again runs to its end.
+      await a.reshard(4, { sessionStartsLeft: 100 });
+      for (let i = 0; i < 60 && a.shardCount !== 4; i++) {
+        await stepAll(s, valves);
+      }
+      assert.equal(a.shardCount, 4);
+    });
+    assert.ok(
+      lines.some((l) => /\[ERR\].*reshard running is abandoned/.test(l)),
+      lines.join("\n"),
+    );
+  },
+);
