@@ -19,15 +19,24 @@ import {
 
 const TTL = 3_000;
 
-/** Step a second at a time (at most two minutes) until `done()`. */
+/**
+ * Step a second at a time (at most four minutes: a new shard whose IDENTIFY
+ * met another's in its bucket three times in a row waits about a minute,
+ * and two minutes ran out once) until `done()`.
+ */
 async function stepUntil(
   s: Scene,
   valve: Valve,
   what: string,
   done: () => boolean,
 ): Promise<void> {
-  for (let i = 0; i < 120 && !done(); i++) await step(s, valve, 1_000);
-  assert.ok(done(), what);
+  for (let i = 0; i < 240 && !done(); i++) await step(s, valve, 1_000);
+  // The gateway's last IDENTIFYs, for a run that fails so.
+  const identifies = s.gateway.log.map((e) =>
+    e as { type: string; at: number; shard?: number[]; outcome?: string }
+  ).filter((e) => e.type === "identify").slice(-8)
+    .map((e) => `${e.at} ${e.shard} ${e.outcome}`);
+  assert.ok(done(), `${what}; last IDENTIFYs: ${identifies.join(", ")}`);
 }
 
 /** Reshard `fleet` (its only process) to `count` and wait for the switch. */
