@@ -315,25 +315,39 @@ export async function scene(
 
 /**
  * Register the test `name` (ignored without the test Redis): `fn` runs in a
- * new scene with a new valve, and the scene is torn down however it ends.
+ * new scene with `count` new valves (one per member it makes), and the
+ * scene is torn down however it ends.
  */
-export function sceneTest(
+export function valvesTest(
   name: string,
-  fn: (s: Scene, valve: Valve) => Promise<void>,
+  count: number,
+  fn: (s: Scene, valves: Valve[]) => Promise<void>,
 ): void {
   Deno.test({
     name,
     ignore: server.ignore,
     fn: async () => {
       const s = await scene();
-      const valve = new Valve();
       try {
-        await fn(s, valve);
+        await fn(s, Array.from({ length: count }, () => new Valve()));
       } finally {
         await s.teardown();
       }
     },
   });
+}
+
+/** {@linkcode valvesTest} with one valve. */
+export function sceneTest(
+  name: string,
+  fn: (s: Scene, valve: Valve) => Promise<void>,
+): void {
+  valvesTest(name, 1, (s, valves) => fn(s, valves[0]!));
+}
+
+/** Every shard id `fleets` run, sorted. */
+export function runningIds(fleets: FleetShards[]): number[] {
+  return fleets.flatMap((f) => f.shardIds).sort((a, b) => a - b);
 }
 
 /**

@@ -4,150 +4,77 @@
 // option. The count live processes run wins over the one a newcomer seeds.
 // On a VirtualScheduler (leases on its clock) against the test Redis.
 import assert from "node:assert/strict";
-import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import {
   established,
   isSync,
-  scene,
-  server,
+  runningIds,
+  type Scene,
   stepAll,
-  Valve,
+  type Valve,
+  valvesTest,
 } from "./fleet_run_guard_scene.ts";
 
-/** Every shard id `fleets` run, sorted. */
-function running(fleets: FleetShards[]): number[] {
-  return fleets.flatMap((f) => f.shardIds).sort((a, b) => a - b);
-}
-
-Deno.test({
-  name:
-    "FleetShards: a process started after Redis lost its keys does not undo the fleet's reshard by seeding its older shardCount",
-  ignore: server.ignore,
-  fn: async () => {
-    const s = await scene();
-    const valves = [new Valve(), new Valve()];
-    try {
-      await captureStderr(async () => {
-        const a = await s.member(valves[0]!, { shardCount: 2 });
-        await a.start();
-        // A first start takes shards a lease TTL (3 s) after it.
-        for (let i = 0; i < 5 && a.shardIds.length < 2; i++) {
-          await stepAll(s, valves);
-        }
-        assert.deepEqual(a.shardIds, [0, 1]);
-        // The fleet moves to 4 shards (the option stays 2 everywhere).
-        // Bounded by steps, not by one count of them: the new set's
-        // IDENTIFYs and readiness take a varying number of renewals.
-        await a.reshard(4, { sessionStartsLeft: 100 });
-        for (let i = 0; i < 60 && a.shardCount !== 4; i++) {
-          await stepAll(s, valves);
-        }
-        assert.equal(a.shardCount, 4);
-        for (let i = 0; i < 10 && a.shardIds.length !== 4; i++) {
-          await stepAll(s, valves);
-        }
-        assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
-        const before = s.gateway.log.length;
-        // Redis restarts empty; a process configured with the old count
-        // starts before the running one renews, and renews more often: its
-        // second tick comes before the running process's next. Taking
-        // shards then, it ran the old count's shards 0 and 1 (its seed still
-        // stood) beside the running ones, until that process put its count
-        // back: nobody takes a shard for a TTL after a count written afresh.
-        await deleteKeys(s.direct, s.prefix);
-        const b = await s.member(valves[1]!, { shardCount: 2, renewMs: 250 });
-        await b.start();
-        for (let i = 0; i < 8; i++) {
-          await stepAll(s, valves);
-          assert.equal(a.shardCount, 4, `a moved back at step ${i}`);
-          const ids = running([a, b]);
-          assert.equal(
-            new Set(ids).size,
-            ids.length,
-            `run twice: ${ids} at ${i}`,
-          );
-        }
-        assert.equal(b.shardCount, 4);
-        assert.deepEqual(running([a, b]), [0, 1, 2, 3]);
-        assert.equal(
-          await s.direct.hget(`${s.prefix}:fleet:generation`, "count"),
-          "4",
-        );
-        // No shard of the old count was started again.
-        const since = s.gateway.log.slice(before);
-        assert.deepEqual(
-          since.filter((e) => e.type === "identify" && e.shard?.[1] === 2),
-          [],
-        );
-      });
-    } finally {
-      await s.teardown();
-    }
-  },
-});
-
-Deno.test({
-  name:
-    "FleetShards: at a fleet's first start (no count in Redis) no shard is taken, nor identified, until a lease TTL after the count was written",
-  ignore: server.ignore,
-  fn: async () => {
-    const s = await scene();
-    const valves = [new Valve()];
-    try {
+valvesTest(
+  "FleetShards: a process started after Redis lost its keys does not undo the fleet's reshard by seeding its older shardCount",
+  2,
+  async (s, valves) => {
+    await captureStderr(async () => {
       const a = await s.member(valves[0]!, { shardCount: 2 });
       await a.start();
-      const writtenAt = Number(
-        await s.direct.hget(`${s.prefix}:fleet:generation`, "created_at"),
-      );
-      assert.equal(writtenAt, s.scheduler.now());
-      // The lease TTL is 3 s.
-      while (s.scheduler.now() < writtenAt + 2_000) await stepAll(s, valves);
-      assert.deepEqual(a.shardIds, []);
-      assert.deepEqual(
-        s.gateway.log.filter((e) => e.type === "identify"),
-        [],
-      );
-      for (let i = 0; i < 2 && a.shardIds.length < 2; i++) {
+      // A first start takes shards a lease TTL (3 s) after it.
+      for (let i = 0; i < 5 && a.shardIds.length < 2; i++) {
         await stepAll(s, valves);
       }
       assert.deepEqual(a.shardIds, [0, 1]);
-    } finally {
-      await s.teardown();
-    }
+      // The fleet moves to 4 shards (the option stays 2 everywhere).
+      // Bounded by steps, not by one count of them: the new set's
+      // IDENTIFYs and readiness take a varying number of renewals.
+      await a.reshard(4, { sessionStartsLeft: 100 });
+      for (let i = 0; i < 60 && a.shardCount !== 4; i++) {
+        await stepAll(s, valves);
+      }
+      assert.equal(a.shardCount, 4);
+      for (let i = 0; i < 10 && a.shardIds.length !== 4; i++) {
+        await stepAll(s, valves);
+      }
+      assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
+      const before = s.gateway.log.length;
+      // Redis restarts empty; a process configured with the old count
+      // starts before the running one renews, and renews more often: its
+      // second tick comes before the running process's next. Taking
+      // shards then, it ran the old count's shards 0 and 1 (its seed still
+      // stood) beside the running ones, until that process put its count
+      // back: nobody takes a shard for a TTL after a count written afresh.
+      await deleteKeys(s.direct, s.prefix);
+      const b = await s.member(valves[1]!, { shardCount: 2, renewMs: 250 });
+      await b.start();
+      for (let i = 0; i < 8; i++) {
+        await stepAll(s, valves);
+        assert.equal(a.shardCount, 4, `a moved back at step ${i}`);
+        const ids = runningIds([a, b]);
+        assert.equal(
+          new Set(ids).size,
+          ids.length,
+          `run twice: ${ids} at ${i}`,
+        );
+      }
+      assert.equal(b.shardCount, 4);
+      assert.deepEqual(runningIds([a, b]), [0, 1, 2, 3]);
+      assert.equal(
+        await s.direct.hget(`${s.prefix}:fleet:generation`, "count"),
+        "4",
+      );
+      // No shard of the old count was started again.
+      const since = s.gateway.log.slice(before);
+      assert.deepEqual(
+        since.filter((e) => e.type === "identify" && e.shard?.[1] === 2),
+        [],
+      );
+    });
   },
-});
-
-Deno.test({
-  name:
-    "FleetShards: processes of a fleet's first start each take their fair share when the hold ends: none takes every shard to hand most of them over",
-  ignore: server.ignore,
-  fn: async () => {
-    const s = await scene();
-    const valves = [new Valve(), new Valve()];
-    try {
-      await captureStderr(async () => {
-        const a = await s.member(valves[0]!, { shardCount: 4 });
-        const b = await s.member(valves[1]!, { shardCount: 4 });
-        await a.start();
-        await b.start();
-        for (let i = 0; i < 8; i++) {
-          await stepAll(s, valves);
-          assert.ok(a.shardIds.length <= 2, `a ran ${a.shardIds} at ${i}`);
-          assert.ok(b.shardIds.length <= 2, `b ran ${b.shardIds} at ${i}`);
-        }
-        assert.deepEqual(running([a, b]), [0, 1, 2, 3]);
-        // Each shard identified once: none was handed over.
-        const identified = s.gateway.log.filter((e) => e.type === "identify")
-          .map((e) => e.shard?.[0]).sort();
-        assert.deepEqual(identified, [0, 1, 2, 3]);
-      });
-    } finally {
-      await s.teardown();
-    }
-  },
-});
+);
 
 /**
  * Two processes reshard from 2 to 4; b's reads lag past the flip, so a
@@ -155,70 +82,66 @@ Deno.test({
  * configured with 1 shard starts first and seeds its count): the fleet
  * must end at 4 without a shard of the old count identified again.
  */
-async function lossAfterFlip(newcomer: boolean): Promise<void> {
-  const s = await scene();
-  const valves = [new Valve(), new Valve(), new Valve()];
+async function lossAfterFlip(
+  s: Scene,
+  valves: Valve[],
+  newcomer: boolean,
+): Promise<void> {
   const generation = `${s.prefix}:fleet:generation`;
-  try {
-    await captureStderr(async () => {
-      const a = await s.member(valves[0]!, { shardCount: 2 });
-      // b renews every 250 ms: its read after the loss comes first.
-      const b = await s.member(valves[1]!, { shardCount: 2, renewMs: 250 });
-      await established(s, a);
-      await a.start();
-      await b.start();
-      for (let i = 0; i < 10 && running([a, b]).length < 2; i++) {
-        await stepAll(s, valves);
-      }
-      assert.deepEqual(running([a, b]), [0, 1]);
-      await a.reshard(4, { sessionStartsLeft: 100 });
-      // From the flip on, b reads the count as before it (a process whose
-      // read came just before the flip), so a switches alone.
-      valves[1]!.rewrite = (command, answer) => {
-        if (!isSync(command)) return answer;
-        const [count, ...rest] = answer as number[];
-        return count === 4 ? [2, 4, ...rest.slice(1)] : answer;
-      };
-      for (let i = 0; i < 60 && a.shardCount !== 4; i++) {
-        await stepAll(s, valves);
-      }
-      assert.equal(a.shardCount, 4);
-      assert.equal(b.shardCount, 2);
-      await deleteKeys(s.direct, s.prefix); // Redis restarts empty
-      valves[1]!.rewrite = undefined;
-      const before = s.gateway.log.length;
-      if (newcomer) {
-        await (await s.member(valves[2]!, { shardCount: 1 })).start();
-        assert.equal(await s.direct.hget(generation, "count"), "1");
-      }
-      for (let i = 0; i < 40; i++) {
-        await stepAll(s, valves, 250);
-        assert.equal(a.shardCount, 4, `a went back at step ${i}`);
-      }
-      assert.equal(b.shardCount, 4);
-      assert.equal(await s.direct.hget(generation, "count"), "4");
-      const since = s.gateway.log.slice(before);
-      assert.deepEqual(
-        since.filter((e) => e.type === "identify" && e.shard?.[1] !== 4),
-        [],
-        "a shard of another count identified",
-      );
-    });
-  } finally {
-    await s.teardown();
-  }
+  await captureStderr(async () => {
+    const a = await s.member(valves[0]!, { shardCount: 2 });
+    // b renews every 250 ms: its read after the loss comes first.
+    const b = await s.member(valves[1]!, { shardCount: 2, renewMs: 250 });
+    await established(s, a);
+    await a.start();
+    await b.start();
+    for (let i = 0; i < 10 && runningIds([a, b]).length < 2; i++) {
+      await stepAll(s, valves);
+    }
+    assert.deepEqual(runningIds([a, b]), [0, 1]);
+    await a.reshard(4, { sessionStartsLeft: 100 });
+    // From the flip on, b reads the count as before it (a process whose
+    // read came just before the flip), so a switches alone.
+    valves[1]!.rewrite = (command, answer) => {
+      if (!isSync(command)) return answer;
+      const [count, ...rest] = answer as number[];
+      return count === 4 ? [2, 4, ...rest.slice(1)] : answer;
+    };
+    for (let i = 0; i < 60 && a.shardCount !== 4; i++) {
+      await stepAll(s, valves);
+    }
+    assert.equal(a.shardCount, 4);
+    assert.equal(b.shardCount, 2);
+    await deleteKeys(s.direct, s.prefix); // Redis restarts empty
+    valves[1]!.rewrite = undefined;
+    const before = s.gateway.log.length;
+    if (newcomer) {
+      await (await s.member(valves[2]!, { shardCount: 1 })).start();
+      assert.equal(await s.direct.hget(generation, "count"), "1");
+    }
+    for (let i = 0; i < 40; i++) {
+      await stepAll(s, valves, 250);
+      assert.equal(a.shardCount, 4, `a went back at step ${i}`);
+    }
+    assert.equal(b.shardCount, 4);
+    assert.equal(await s.direct.hget(generation, "count"), "4");
+    const since = s.gateway.log.slice(before);
+    assert.deepEqual(
+      since.filter((e) => e.type === "identify" && e.shard?.[1] !== 4),
+      [],
+      "a shard of another count identified",
+    );
+  });
 }
 
-Deno.test({
-  name:
-    "FleetShards: Redis losing its keys right after a reshard's flip, before every process switched, does not take the switched fleet back (the one still on the old count stores it provisionally)",
-  ignore: server.ignore,
-  fn: () => lossAfterFlip(false),
-});
+valvesTest(
+  "FleetShards: Redis losing its keys right after a reshard's flip, before every process switched, does not take the switched fleet back (the one still on the old count stores it provisionally)",
+  3,
+  (s, valves) => lossAfterFlip(s, valves, false),
+);
 
-Deno.test({
-  name:
-    "FleetShards: nor when a newcomer seeds its own count first (the one still on the old count puts it back over the seed only provisionally)",
-  ignore: server.ignore,
-  fn: () => lossAfterFlip(true),
-});
+valvesTest(
+  "FleetShards: nor when a newcomer seeds its own count first (the one still on the old count puts it back over the seed only provisionally)",
+  3,
+  (s, valves) => lossAfterFlip(s, valves, true),
+);

@@ -1,5 +1,5 @@
 // When no process may take a shard (generation_seed.ts: a lease TTL after
-// the fleet's count was written afresh) and what ends such a hold early:
+// the fleet's count was written afresh) and the cases around it:
 // a tick whose count read failed, a process restarted by close() and
 // start(), a fleet key of another type. On a VirtualScheduler (leases on
 // its clock) against the test Redis.
@@ -10,17 +10,12 @@ import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import {
   established,
   isSync,
+  runningIds,
   type Scene,
-  scene,
-  server,
   stepAll,
-  Valve,
+  type Valve,
+  valvesTest,
 } from "./fleet_run_guard_scene.ts";
-
-/** Every shard id `fleets` run, sorted. */
-function running(fleets: FleetShards[]): number[] {
-  return fleets.flatMap((f) => f.shardIds).sort((a, b) => a - b);
-}
 
 /** Step `steps` times; no shard may run twice, nor anyone hold over `most`. */
 async function watch(
@@ -32,7 +27,7 @@ async function watch(
 ): Promise<void> {
   for (let i = 0; i < steps; i++) {
     await stepAll(s, valves);
-    const ids = running(fleets);
+    const ids = runningIds(fleets);
     assert.equal(new Set(ids).size, ids.length, `run twice: ${ids} at ${i}`);
     for (const fleet of fleets) {
       assert.ok(fleet.shardIds.length <= most, `${fleet.shardIds} at ${i}`);
@@ -40,26 +35,52 @@ async function watch(
   }
 }
 
-function holdTest(
-  name: string,
-  fn: (s: Scene, valves: Valve[]) => Promise<void>,
-): void {
-  Deno.test({
-    name,
-    ignore: server.ignore,
-    fn: async () => {
-      const s = await scene();
-      try {
-        await fn(s, [new Valve(), new Valve()]);
-      } finally {
-        await s.teardown();
-      }
-    },
-  });
-}
+valvesTest(
+  "FleetShards: at a fleet's first start (no count in Redis) no shard is taken, nor identified, until a lease TTL after the count was written",
+  1,
+  async (s, valves) => {
+    const a = await s.member(valves[0]!, { shardCount: 2 });
+    await a.start();
+    const writtenAt = Number(
+      await s.direct.hget(`${s.prefix}:fleet:generation`, "created_at"),
+    );
+    assert.equal(writtenAt, s.scheduler.now());
+    // The lease TTL is 3 s.
+    while (s.scheduler.now() < writtenAt + 2_000) await stepAll(s, valves);
+    assert.deepEqual(a.shardIds, []);
+    assert.deepEqual(
+      s.gateway.log.filter((e) => e.type === "identify"),
+      [],
+    );
+    for (let i = 0; i < 2 && a.shardIds.length < 2; i++) {
+      await stepAll(s, valves);
+    }
+    assert.deepEqual(a.shardIds, [0, 1]);
+  },
+);
 
-holdTest(
+valvesTest(
+  "FleetShards: processes of a fleet's first start each take their fair share when the hold ends: none takes every shard to hand most of them over",
+  2,
+  async (s, valves) => {
+    await captureStderr(async () => {
+      const a = await s.member(valves[0]!, { shardCount: 4 });
+      const b = await s.member(valves[1]!, { shardCount: 4 });
+      await a.start();
+      await b.start();
+      await watch(s, valves, [a, b], 8);
+      assert.deepEqual(runningIds([a, b]), [0, 1, 2, 3]);
+      // Each shard identified once: none was handed over.
+      const identified = s.gateway.log.filter((e) => e.type === "identify")
+        .map((e) => e.shard?.[0]).sort();
+      assert.deepEqual(identified, [0, 1, 2, 3]);
+    });
+  },
+);
+
+valvesTest(
   "FleetShards: a process whose count reads fail takes no shard (after a data loss it cannot know the hold, and took the shards a live process still ran)",
+  2,
   async (s, valves) => {
     await captureStderr(async () => {
       const a = await s.member(valves[0]!, { shardCount: 4 });
@@ -84,14 +105,15 @@ holdTest(
       for (let i = 0; i < 8 && b.shardIds.length < 2; i++) {
         await stepAll(s, valves);
       }
-      assert.deepEqual(running([a, b]), [0, 1, 2, 3]);
+      assert.deepEqual(runningIds([a, b]), [0, 1, 2, 3]);
       assert.equal(b.shardIds.length, 2);
     });
   },
 );
 
-holdTest(
+valvesTest(
   "FleetShards: a process restarted (close(), start()) during a first start's hold joins afresh and is counted: nobody takes every shard at its end",
+  2,
   async (s, valves) => {
     await captureStderr(async () => {
       const a = await s.member(valves[0]!, { shardCount: 4 });
@@ -102,7 +124,7 @@ holdTest(
       await a.close();
       await a.start();
       await watch(s, valves, [a, b], 8);
-      assert.deepEqual(running([a, b]), [0, 1, 2, 3]);
+      assert.deepEqual(runningIds([a, b]), [0, 1, 2, 3]);
       const identified = s.gateway.log.filter((e) => e.type === "identify")
         .map((e) => e.shard?.[0]).sort();
       assert.deepEqual(identified, [0, 1, 2, 3], "a shard handed over");
@@ -110,8 +132,9 @@ holdTest(
   },
 );
 
-holdTest(
+valvesTest(
   "FleetShards: a generation key or retired key of another type is dropped and said on stderr, and the fleet runs on (it failed every count read, for good, and reshard() threw WRONGTYPE)",
+  2,
   async (s, valves) => {
     for (const suffix of ["generation", "retired"]) {
       const key = `${s.prefix}:fleet:${suffix}`;
@@ -152,8 +175,9 @@ holdTest(
   },
 );
 
-holdTest(
+valvesTest(
   "FleetShards: a process started again after close() does not write back the count it ran before as one it runs (after a reshard and a loss meanwhile, it took the fleet back)",
+  2,
   async (s, valves) => {
     const generation = `${s.prefix}:fleet:generation`;
     await captureStderr(async () => {
@@ -162,10 +186,10 @@ holdTest(
       await established(s, a);
       await a.start();
       await b.start();
-      for (let i = 0; i < 10 && running([a, b]).length < 2; i++) {
+      for (let i = 0; i < 10 && runningIds([a, b]).length < 2; i++) {
         await stepAll(s, valves);
       }
-      assert.deepEqual(running([a, b]), [0, 1]);
+      assert.deepEqual(runningIds([a, b]), [0, 1]);
       await a.close();
       // b alone reshards to 4 and switches. (A new shard whose IDENTIFY met
       // another's in its bucket three times in a row waits about a minute:
@@ -194,8 +218,9 @@ holdTest(
   },
 );
 
-holdTest(
+valvesTest(
   "FleetShards: a barrier set of another type dropped during a reshard abandons the reshard, said on stderr (its marks were lost with it, and it never flipped)",
+  2,
   async (s, valves) => {
     const generation = `${s.prefix}:fleet:generation`;
     const ready = `${s.prefix}:fleet:ready`;
