@@ -165,7 +165,8 @@ end
  * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 "1"
  * (or "p", see `SeedArgs`) when the caller runs what Redis last gave it, 7 "1" on its first sync
  * (see `generation_seed.ts` for what is stored when). Returns `{count,
- * next or 0, fixed, the fleet's lease TTL, created_at or 0}`.
+ * next or 0, fixed, the fleet's lease TTL, created_at or 0, 1 when the
+ * count is provisional (seeded), the id of the last reshard request}`.
  */
 const SYNC_SCRIPT = `${luaNow(3)}
 ${seeding({ max: 2, count: 1, ttl: 5, runs: 6, fresh: 7, prefix: 4 })}
@@ -181,7 +182,9 @@ if nxt and complete(nxt) then
   count, nxt = nxt, nil
 end
 sweep(ARGV[4], count, nxt)
-return {count, nxt or 0, fixed, ttl, created}
+local asked = string.match(redis.call('HGET', KEYS[1], 'asked') or '', '^(.*)|')
+return {count, nxt or 0, fixed, ttl, created,
+  redis.call('HEXISTS', KEYS[1], 'seeded'), asked or ''}
 `;
 
 /**
@@ -190,10 +193,11 @@ return {count, nxt or 0, fixed, ttl, created}
  * now ("" = the server's TIME), 6 the caller's lease TTL, 7 and 8 as the
  * sync's 6 and 7, 9 the request's id (one per call). Returns `{1, count}`
  * when recorded, `{0, next}` when another reshard is running, `{2, count}`
- * when the count is the target. A recorded reshard starts its set's own
- * keys afresh (see {@linkcode eraKeys}): an earlier reshard to the same
- * count left its sessions and marks there, and the count's keys, if the
- * fleet left it lately, are no longer to be deleted.
+ * when the count is the target, each with what `clean()` fixed third. A
+ * recorded reshard starts its set's own keys afresh (see
+ * {@linkcode eraKeys}): an earlier reshard to the same count left its
+ * sessions and marks there, and the count's keys, if the fleet left it
+ * lately, are no longer to be deleted.
  *
  * Repeat-safe: the request's id and the count it was recorded from stay in
  * the generation hash (field `asked`, until the next request), and a second
@@ -205,13 +209,14 @@ return {count, nxt or 0, fixed, ttl, created}
 const REQUEST_SCRIPT = `${luaNow(5)}
 ${seeding({ max: 3, count: 1, ttl: 6, runs: 7, fresh: 8, prefix: 4 })}
 ${RETIRING}
-retype()
+local retyped = retype()
 local asked = redis.call('HGET', KEYS[1], 'asked')
 local id, from = string.match(asked or '', '^(.*)|(%d+)$')
 if id == ARGV[9] then return {1, tonumber(from)} end
-local count, nxt = clean()
-if nxt then return {0, nxt} end
-if count == tonumber(ARGV[2]) then return {2, count} end
+local count, nxt, fixed = clean()
+if retyped then fixed = fixed + 128 end
+if nxt then return {0, nxt, fixed} end
+if count == tonumber(ARGV[2]) then return {2, count, fixed} end
 redis.call('DEL', KEYS[2])
 redis.call('HDEL', KEYS[1], 'complete_at')
 for _, suffix in ipairs({'sessions', 'session_count', 'complete'}) do
@@ -219,7 +224,7 @@ for _, suffix in ipairs({'sessions', 'session_count', 'complete'}) do
 end
 unretire(ARGV[4], ARGV[2])
 redis.call('HSET', KEYS[1], 'next', ARGV[2], 'asked', ARGV[9] .. '|' .. count)
-return {1, count}
+return {1, count, fixed}
 `;
 
 /**
@@ -347,6 +352,10 @@ export class FleetGeneration {
   #knownNext: number | undefined;
   /** See {@linkcode FleetGeneration.createdAt}. */
   #createdAt: number | undefined;
+  /** Whether the count last synced was firm (not a provisional seed). */
+  #knownFirm = false;
+  /** See {@linkcode FleetGeneration.reshardId}. */
+  #reshardId: string | undefined;
 
   /**
    * @param redis The connection.
@@ -379,7 +388,7 @@ export class FleetGeneration {
     initial: number,
     now?: number,
   ): Promise<{ count: number; next: number | undefined }> {
-    const [count, next, fixed, ttl, created] = await this.#redis.eval(
+    const reply = await this.#redis.eval(
       SYNC_SCRIPT,
       2,
       this.#generationKey,
@@ -390,14 +399,32 @@ export class FleetGeneration {
       this.#prefix,
       String(this.#times.ttlMs),
       ...this.#standing(initial),
-    ) as [number, number, number, number, number];
-    const lostNext = fixed & (8 | 64) ? this.#knownNext : undefined;
+    ) as [number, number, number, number, number, number, string];
+    const [count, next, fixed, ttl, created, provisional, asked] = reply;
+    const createdAt = created > 0 ? created : undefined;
+    // The count written afresh since the last sync (Redis lost its keys),
+    // whoever wrote it: a reshard seen running was lost with them.
+    const rewritten = createdAt !== undefined && createdAt !== this.#createdAt;
+    const lostNext = fixed & (8 | 64) || rewritten
+      ? this.#knownNext
+      : undefined;
     this.#known = count;
+    this.#knownFirm = provisional === 0;
     this.#knownNext = next > 0 ? next : undefined;
+    this.#reshardId = this.#knownNext === undefined ? undefined : asked;
     this.#reportFixed(fixed, initial, lostNext);
     this.#times.adopt(ttl, this.#generationKey);
-    this.#createdAt = created > 0 ? created : undefined;
+    this.#createdAt = createdAt;
     return { count, next: this.#knownNext };
+  }
+
+  /**
+   * The id of the reshard request running, as of the last sync: a reshard
+   * given up and asked again to the same count is another reshard (its
+   * barrier starts empty, and the new set's shards must be marked again).
+   */
+  get reshardId(): string | undefined {
+    return this.#reshardId;
   }
 
   /**
@@ -427,6 +454,7 @@ export class FleetGeneration {
   forget(): void {
     this.#known = undefined;
     this.#knownNext = undefined;
+    this.#knownFirm = false;
   }
 
   /**
@@ -434,10 +462,12 @@ export class FleetGeneration {
    * saw a reshard running seeds only provisionally ("p"): the set may have
    * flipped since and another process switched, whose count, put back over
    * the seed, wins (a firm old count took the switched fleet back, and it
-   * identified its old shards again).
+   * identified its old shards again). One whose count was provisional (its
+   * own seed, or one put back over it) runs nothing of the fleet's: as a
+   * runner, a newcomer made its own seed firm over a running process's.
    */
   #standing(count: number): [string, string] {
-    const runs = count !== this.#known
+    const runs = count !== this.#known || !this.#knownFirm
       ? "0"
       : this.#knownNext === undefined
       ? "1"
@@ -530,7 +560,7 @@ export class FleetGeneration {
     target: number,
     now?: number,
   ): Promise<{ count: number; running: number | undefined }> {
-    const [kind, value] = await this.#redis.eval(
+    const [kind, value, fixed] = await this.#redis.eval(
       REQUEST_SCRIPT,
       2,
       this.#generationKey,
@@ -543,7 +573,9 @@ export class FleetGeneration {
       String(this.#times.ttlMs),
       ...this.#standing(initial),
       crypto.randomUUID(),
-    ) as [number, number];
+    ) as [number, number, number?];
+    // What it put right is said as by a sync (a key of another type, say).
+    if (fixed) this.#reportFixed(fixed, initial);
     return kind === 0
       ? { count: target, running: value }
       : { count: value, running: undefined };

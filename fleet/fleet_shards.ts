@@ -39,6 +39,7 @@ import {
   type ShardSet,
   shardsOf,
   type ShardStarts,
+  startedFor,
   startShards,
 } from "./shard_sets.ts";
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
@@ -86,18 +87,14 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  *   tick (within `renewMs`), see {@linkcode FleetShards.reshard} for what a
  *   handler sees.
  *
- * The lease renewal, the duplicate filter's claim and the reshard request
- * and cancel are safe to run twice in Redis: one whose reply is lost with
- * the connection (ioredis then sends the command again, by default)
- * answers as its first run did, so no shard is left leased and unrun, no
- * event dropped as a copy of itself, and `reshard()`/`cancelReshard()` say
- * what they did.
+ * Renewals, duplicate claims, reshard requests and cancels are safe to run
+ * twice in Redis (ioredis resends a command whose reply the connection
+ * lost): each answers as its first run did.
  *
  * Delivery across a SIGKILL is at least once: the taker resumes from the
- * sequence saved at the dead process's last tick (or a shard's READY since:
- * a new session is saved at once), so events the dead process received
- * after it are delivered again (at most `renewMs` worth).
- * `(shardId, sessionId, sequence)` identifies an event for deduplication.
+ * sequence saved at the dead process's last tick (or a shard's READY since),
+ * so events the dead process received after it are delivered again (at most
+ * `renewMs` worth); `(shardId, sessionId, sequence)` identifies an event.
  * Among live processes each event is delivered once.
  */
 export class FleetShards {
@@ -622,9 +619,12 @@ export class FleetShards {
       await old.leases.release(ids, true).catch(() => {});
       await forgetSessionsPast(this.#options.sessionStore, state.count);
     }
-    if (this.#next && this.#next.count !== state.next) await this.#dropNext();
+    const id = this.#record.reshardId;
+    if (this.#next && !startedFor(this.#next, state.next, id)) {
+      await this.#dropNext();
+    }
     if (state.next !== undefined && !this.#next) {
-      this.#next = this.#createSet(state.next);
+      this.#next = { ...this.#createSet(state.next), reshardId: id };
       this.#nextSeenAt = now;
       this.#overlap.begin(state.next, now);
       logger.info("Resharding to {to} shards", { to: state.next });

@@ -41,6 +41,26 @@ export interface ShardSet {
    * again at the next tick (see {@linkcode heldIds}).
    */
   carried: number[];
+  /**
+   * As the new set, the reshard request it was started for (see
+   * `FleetGeneration.reshardId`).
+   */
+  reshardId?: string | undefined;
+}
+
+/**
+ * Whether the new set `set` is the one of the reshard to `count` requested
+ * as `reshardId`: another reshard to the same count (given up and asked
+ * again) starts its barrier empty, and a set kept would not mark its
+ * complete shards again (marks go out when a shard changes), so it never
+ * flipped.
+ */
+export function startedFor(
+  set: ShardSet,
+  count: number | undefined,
+  reshardId: string | undefined,
+): boolean {
+  return set.count === count && set.reshardId === reshardId;
 }
 
 /** The IDs of the shards a set runs, in order. */

@@ -250,3 +250,29 @@ valvesTest(
     );
   },
 );
+
+valvesTest(
+  "FleetShards: a reshard given up and asked again to the same count before the next renewal runs to its end (the set kept did not mark its shards again, and it never flipped)",
+  1,
+  async (s, valves) => {
+    const ready = `${s.prefix}:fleet:ready`;
+    await captureStderr(async () => {
+      const a = await s.member(valves[0]!, { shardCount: 2 });
+      await established(s, a);
+      await a.start();
+      await a.reshard(4, { sessionStartsLeft: 100 });
+      for (let i = 0; i < 60; i++) {
+        await stepAll(s, valves);
+        if ((await s.direct.scard(ready)) > 0) break;
+      }
+      assert.ok((await s.direct.scard(ready)) > 0, "a new shard marked");
+      await a.cancelReshard(4);
+      await a.reshard(4, { sessionStartsLeft: 100 });
+      for (let i = 0; i < 150 && a.shardCount !== 4; i++) {
+        await stepAll(s, valves);
+      }
+      assert.equal(a.shardCount, 4);
+      assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
+    });
+  },
+);

@@ -47,6 +47,7 @@ seedTest(
   "FleetGeneration: a provisional seed by a process that just started gives way to the count and TTL a running process runs, holds after 60 s, and ends at a flip",
   async (redis, prefix, key) => {
     const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await redis.hset(key, { count: "4", lease_ttl: "3000" }); // a running fleet
     assert.deepEqual(await runner.sync(4, T), { count: 4, next: undefined });
     assert.equal(await redis.hget(key, "lease_ttl"), "3000");
     // Redis loses its keys; a process with older options starts first.
@@ -161,7 +162,9 @@ seedTest(
     ) {
       const times = new LeaseTimes(runnerTtl);
       const runner = new FleetGeneration(redis, prefix, times);
-      await runner.sync(8, T); // the fleet runs 8, after a reshard
+      // The fleet runs 8, after a reshard.
+      await redis.hset(key, { count: "8", lease_ttl: String(runnerTtl) });
+      await runner.sync(8, T);
       await redis.del(key); // Redis loses its keys
       const newcomer = new FleetGeneration(
         redis,
@@ -249,22 +252,67 @@ seedTest(
     await runner.sync(4, T);
     assert.equal(runner.createdAt, T);
     assert.equal(await redis.hget(key, "created_at"), String(T));
-    await runner.sync(4, T + 1_000);
+    // Its own seed held (provisional no more): it runs the fleet's count.
+    const U = T + MIN_SEED_HOLD_MS + 1_000;
+    await runner.sync(4, U);
     assert.equal(runner.createdAt, T);
     // Redis loses its keys; a process with older options starts first.
     await redis.del(key);
     const fresh = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
-    await fresh.sync(2, T + 5_000);
-    assert.equal(fresh.createdAt, T + 5_000);
-    await captureStderr(() => runner.sync(4, T + 6_000)); // puts its 4 back
+    await fresh.sync(2, U + 5_000);
+    assert.equal(fresh.createdAt, U + 5_000);
+    await captureStderr(() => runner.sync(4, U + 6_000)); // puts its 4 back
     assert.equal(await redis.hget(key, "count"), "4");
-    assert.equal(runner.createdAt, T + 5_000);
+    assert.equal(runner.createdAt, U + 5_000);
     // Written by hand: a time ahead would hold every take past a TTL.
-    for (const value of [String(T + 60_000), "abc", "-5", "0"]) {
+    for (const value of [String(U + 60_000), "abc", "-5", "0"]) {
       await redis.hset(key, "created_at", value);
-      await runner.sync(4, T + 7_000);
+      await runner.sync(4, U + 7_000);
       assert.equal(runner.createdAt, undefined, value);
       assert.equal(await redis.hexists(key, "created_at"), 0, value);
     }
+  },
+);
+
+seedTest(
+  "FleetGeneration: after a loss during a reshard, a newcomer's seed does not win over the count a running process puts back provisionally (its seed is no count it runs), and the lost reshard is said",
+  async (redis, prefix, key) => {
+    const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await redis.hset(key, { count: "4", lease_ttl: "3000" }); // a running fleet
+    await runner.sync(4, T);
+    await runner.request(4, 8, T);
+    assert.equal((await runner.sync(4, T + 100)).next, 8);
+    await redis.del(key); // Redis loses its keys mid-reshard
+    const newcomer = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    const lines = await captureStderr(async () => {
+      assert.equal((await newcomer.sync(2, T + 200)).count, 2);
+      assert.equal((await runner.sync(4, T + 300)).count, 4);
+      assert.equal((await newcomer.sync(2, T + 400)).count, 4);
+    });
+    assert.equal(await redis.hget(key, "count"), "4");
+    assert.ok(
+      lines.some((l) => /during the reshard to 8 shards/.test(l)),
+      lines.join("\n"),
+    );
+  },
+);
+
+seedTest(
+  "FleetGeneration: a reshard request that drops a barrier set of another type says so on stderr",
+  async (redis, prefix, key) => {
+    const g = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await redis.hset(key, { count: "2", lease_ttl: "3000" });
+    await g.sync(2, T);
+    await redis.set(`${prefix}:ready`, "written by another program");
+    const lines = await captureStderr(async () => {
+      assert.deepEqual(await g.request(2, 4, T + 100), {
+        count: 2,
+        running: undefined,
+      });
+    });
+    assert.ok(
+      lines.some((l) => /\[ERR\].*held another type than expected/.test(l)),
+      lines.join("\n"),
+    );
   },
 );
