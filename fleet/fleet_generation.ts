@@ -354,6 +354,10 @@ export class FleetGeneration {
   #createdAt: number | undefined;
   /** Whether the count last synced was firm (not a provisional seed). */
   #knownFirm = false;
+  /** The count a sync last returned as firm: the fleet's, as far as known. */
+  #firmCount: number | undefined;
+  /** See {@linkcode FleetGeneration.lapse}. */
+  #lapsed = false;
   /** See {@linkcode FleetGeneration.reshardId}. */
   #reshardId: string | undefined;
 
@@ -410,6 +414,8 @@ export class FleetGeneration {
       : undefined;
     this.#known = count;
     this.#knownFirm = provisional === 0;
+    if (this.#knownFirm) this.#firmCount = count;
+    this.#lapsed = false;
     this.#knownNext = next > 0 ? next : undefined;
     this.#reshardId = this.#knownNext === undefined ? undefined : asked;
     this.#reportFixed(fixed, initial, lostNext);
@@ -455,23 +461,37 @@ export class FleetGeneration {
     this.#known = undefined;
     this.#knownNext = undefined;
     this.#knownFirm = false;
+    this.#firmCount = undefined;
+    this.#lapsed = false;
   }
 
   /**
-   * The `runs` and `fresh` arguments of a caller of `count`. One that last
-   * saw a reshard running seeds only provisionally ("p"): the set may have
-   * flipped since and another process switched, whose count, put back over
-   * the seed, wins (a firm old count took the switched fleet back, and it
-   * identified its old shards again). One whose count was provisional (its
-   * own seed, or one put back over it) runs nothing of the fleet's: as a
-   * runner, a newcomer made its own seed firm over a running process's.
+   * Redis has not answered this process for about a lease TTL (its lease
+   * guard fired): until a sync goes through, what it knows of the count
+   * may be old. A process cut off through a whole reshard, back first after
+   * Redis lost its keys, wrote the count it had left as firm, and the fleet
+   * went back to it.
+   */
+  lapse(): void {
+    this.#lapsed = true;
+  }
+
+  /**
+   * The `runs` and `fresh` arguments of a caller of `count` (see
+   * `SeedArgs`). Only a count once synced as firm is run as the fleet's: as
+   * a runner, a newcomer made its own seed firm over a running process's.
+   * One that may have missed a change since seeds only provisionally ("p"):
+   * it last saw a reshard running (the set may have flipped and another
+   * process switched, whose count, put back over the seed, wins: a firm old
+   * count took the switched fleet back, and it identified its old shards
+   * again), Redis did not answer it for a TTL, or the count is provisional
+   * (a second loss within the seed's minute let a process with an old
+   * option write its count for good, none putting the fleet's back).
    */
   #standing(count: number): [string, string] {
-    const runs = count !== this.#known || !this.#knownFirm
-      ? "0"
-      : this.#knownNext === undefined
-      ? "1"
-      : "p";
+    const sure = count === this.#known && this.#knownFirm &&
+      this.#knownNext === undefined && !this.#lapsed;
+    const runs = count !== this.#firmCount ? "0" : sure ? "1" : "p";
     return [
       runs,
       this.#known === undefined ? "1" : "0",

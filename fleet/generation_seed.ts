@@ -16,7 +16,8 @@
  * period, so a provisional seed lasts a TTL (at least
  * {@linkcode MIN_SEED_HOLD_MS}), then holds; a flip ends it at once. A process that just started also
  * writes its TTL over the stored one when no process of the running count
- * is live (the fleet was stopped): that is how the fleet's TTL changes.
+ * is live (the fleet was stopped) and the count was not written afresh
+ * within a TTL: that is how the fleet's TTL changes.
  *
  * When the count is written where there was none, the time is stored too
  * (field `created_at`), and no process takes a shard until a lease TTL
@@ -51,9 +52,11 @@ export interface SeedArgs {
   ttl: number;
   /**
    * "1" when the caller runs the count and TTL Redis last gave it; "p" when
-   * it does but last saw a reshard running (the set may have flipped since:
-   * it seeds provisionally, and still puts its count back over another's
-   * provisional seed).
+   * it ran that count as the fleet's but may have missed a change since (it
+   * last saw a reshard running, the count was provisional, or Redis did not
+   * answer it for a TTL): it seeds provisionally, and still puts its count
+   * back over another's provisional seed; "0" when it never ran the count
+   * as the fleet's.
    */
   runs: number;
   /** "1" when the caller has not synced before (just started). */
@@ -174,7 +177,18 @@ local function clean()
     -- provisionally: a process that switched since puts the new one over it.
     if firm then redis.call('HDEL', KEYS[1], 'seeded') end
     fixed = fixed + 16
-  elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)) then
+  elseif seeded and firm then
+    -- A newcomer seeded the very count and TTL a running process runs:
+    -- firm at once. Left provisional, it kept the running processes from
+    -- putting their count back for a minute, and a second loss in that
+    -- time let a process with an old option write its count for good.
+    redis.call('HDEL', KEYS[1], 'seeded')
+  elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)
+      and not (created and created > now - fleetTtl)) then
+    -- Not while the count is fresh from a loss: the running processes'
+    -- memberships are gone until their next lease tick, and a newcomer's
+    -- shorter TTL, written in that gap, made the leases they renewed look
+    -- like ghosts it could take (a shard ran twice).
     if fleetTtl then fixed = fixed + 32 end
     fleetTtl = ttl
     redis.call('HSET', KEYS[1], 'lease_ttl', ttl)

@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { deleteKeys } from "../_fakes/fleet_scene.ts";
+import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
 import {
   established,
+  isLeaseTick,
   isSync,
   runningIds,
   type Scene,
@@ -273,6 +274,47 @@ valvesTest(
       }
       assert.equal(a.shardCount, 4);
       assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
+    });
+  },
+);
+
+valvesTest(
+  "FleetShards: a newcomer with a shorter lease TTL, syncing after a loss between a running process's sync and its lease tick, does not replace the fleet's TTL (the running process's leases looked like ghosts to it, and both ran the shards)",
+  2,
+  async (s, valves) => {
+    const generation = `${s.prefix}:fleet:generation`;
+    await captureStderr(async () => {
+      const a = await s.member(valves[0]!, {
+        shardCount: 2,
+        leaseTtlMs: 12_000,
+        renewMs: 4_000,
+      });
+      await established(s, a);
+      await a.start();
+      for (let i = 0; i < 12 && a.shardIds.length < 2; i++) {
+        await stepAll(s, [valves[0]!]);
+      }
+      assert.deepEqual(a.shardIds, [0, 1]);
+      await deleteKeys(s.direct, s.prefix); // Redis restarts empty
+      // a's sync goes through (and writes the count back); its lease tick,
+      // one round trip later, is held until the newcomer synced.
+      valves[0]!.hold = isLeaseTick;
+      const syncs = valves[0]!.sent.filter(isSync).length;
+      for (let i = 0; i < 8; i++) {
+        if (valves[0]!.sent.filter(isSync).length > syncs) break;
+        await stepAll(s, [valves[0]!], 500);
+      }
+      await pollUntil("a's lease tick held", () => valves[0]!.held.length > 0);
+      assert.equal(await s.direct.hget(generation, "lease_ttl"), "12000");
+      const n = await s.member(valves[1]!, {
+        shardCount: 2,
+        leaseTtlMs: 3_000,
+        renewMs: 1_000,
+      });
+      await n.start();
+      assert.equal(await s.direct.hget(generation, "lease_ttl"), "12000");
+      valves[0]!.open();
+      await watch(s, valves, [a, n], 12);
     });
   },
 );

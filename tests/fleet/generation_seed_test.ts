@@ -98,7 +98,8 @@ seedTest(
     await redis.del(key);
     const fresh = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
     await fresh.sync(8, t3); // provisional, 8 as the fleet runs
-    await lone.request(8, 2, t3);
+    // (Asked by lone, a process running 8, the seed would be firm at once.)
+    await fresh.request(8, 2, t3);
     await redis.hset(`${prefix}:2:leases`, { 0: `x|${t3 + 3_000}` });
     await redis.hset(`${prefix}:2:leases`, { 1: `x|${t3 + 3_000}` });
     await fresh.markReady(2, 0, true, t3);
