@@ -13,7 +13,7 @@ import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import { luaNow } from "../redis/lua_now.ts";
-import { seeding } from "./generation_seed.ts";
+import { EPOCH_LUA, seeding } from "./generation_seed.ts";
 import { LeaseTimes } from "./lease_times.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
@@ -162,19 +162,21 @@ end
  * KEYS: 1 generation (hash count, next, lease_ttl, seeded), 2 ready (set
  * of the next count's complete shards). ARGV: 1 the caller's count, 2 the
  * largest valid count, 3 now ("" = the server's TIME), 4 the fleet's prefix
- * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 "1"
- * (or "p", see `SeedArgs`) when the caller runs what Redis last gave it, 7 "1" on its first sync
- * (see `generation_seed.ts` for what is stored when). Returns `{count,
- * next or 0, fixed, the fleet's lease TTL, created_at or 0, 1 when the
- * count is provisional (seeded), the id of the last reshard request}`.
+ * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 the
+ * epoch of the count the caller runs ("" when none: see `SeedArgs`), 7 "1"
+ * on its first sync (see `generation_seed.ts` for what is stored when).
+ * Returns `{count, next or 0, fixed, the fleet's lease TTL, created_at or 0,
+ * 1 when the count is provisional (seeded), the id of the last reshard
+ * request, the count's epoch}`.
  */
 const SYNC_SCRIPT = `${luaNow(3)}
-${seeding({ max: 2, count: 1, ttl: 5, runs: 6, fresh: 7, prefix: 4 })}
+${seeding({ max: 2, count: 1, ttl: 5, epoch: 6, fresh: 7, prefix: 4 })}
 ${liveBarrier(4, 5)}
 ${RETIRING}
 local count, nxt, fixed, ttl, created = clean()
 if nxt and complete(nxt) then
   redis.call('HSET', KEYS[1], 'count', nxt)
+  bumpEpoch(KEYS[1])
   redis.call('HDEL', KEYS[1], 'next', 'seeded')
   redis.call('DEL', KEYS[2])
   retire(ARGV[4], count, 'all', ttl)
@@ -184,7 +186,8 @@ end
 sweep(ARGV[4], count, nxt)
 local asked = string.match(redis.call('HGET', KEYS[1], 'asked') or '', '^(.*)|')
 return {count, nxt or 0, fixed, ttl, created,
-  redis.call('HEXISTS', KEYS[1], 'seeded'), asked or ''}
+  redis.call('HEXISTS', KEYS[1], 'seeded'), asked or '',
+  epochOf(redis.call('HGET', KEYS[1], 'epoch')) or 0}
 `;
 
 /**
@@ -207,7 +210,7 @@ return {count, nxt or 0, fixed, ttl, created,
  * `reshard()` threw although its reshard ran.
  */
 const REQUEST_SCRIPT = `${luaNow(5)}
-${seeding({ max: 3, count: 1, ttl: 6, runs: 7, fresh: 8, prefix: 4 })}
+${seeding({ max: 3, count: 1, ttl: 6, epoch: 7, fresh: 8, prefix: 4 })}
 ${RETIRING}
 local retyped = retype()
 local asked = redis.call('HGET', KEYS[1], 'asked')
@@ -261,6 +264,7 @@ return 1
  */
 const MARK_SCRIPT = `
 ${luaNow(4)}
+${EPOCH_LUA}
 ${liveBarrier(5, 6)}
 ${RETIRING}
 if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
@@ -281,6 +285,7 @@ redis.call('SADD', ARGV[5] .. ':' .. ARGV[1] .. ':complete', ARGV[2])
 if complete(tonumber(ARGV[1])) then
   local left = redis.call('HGET', KEYS[1], 'count')
   redis.call('HSET', KEYS[1], 'count', ARGV[1])
+  bumpEpoch(KEYS[1])
   redis.call('HDEL', KEYS[1], 'next', 'seeded')
   redis.call('DEL', KEYS[2])
   if left then retire(ARGV[5], left, 'all', ARGV[6]) end
@@ -352,12 +357,11 @@ export class FleetGeneration {
   #knownNext: number | undefined;
   /** See {@linkcode FleetGeneration.createdAt}. */
   #createdAt: number | undefined;
-  /** Whether the count last synced was firm (not a provisional seed). */
-  #knownFirm = false;
-  /** The count a sync last returned as firm: the fleet's, as far as known. */
-  #firmCount: number | undefined;
-  /** See {@linkcode FleetGeneration.lapse}. */
-  #lapsed = false;
+  /**
+   * The epoch of the count the last sync returned (see
+   * `generation_seed.ts`), `undefined` when that count was provisional.
+   */
+  #knownEpoch: number | undefined;
   /** See {@linkcode FleetGeneration.reshardId}. */
   #reshardId: string | undefined;
 
@@ -403,8 +407,8 @@ export class FleetGeneration {
       this.#prefix,
       String(this.#times.ttlMs),
       ...this.#standing(initial),
-    ) as [number, number, number, number, number, number, string];
-    const [count, next, fixed, ttl, created, provisional, asked] = reply;
+    ) as [number, number, number, number, number, number, string, number];
+    const [count, next, fixed, ttl, created, provisional, asked, epoch] = reply;
     const createdAt = created > 0 ? created : undefined;
     // The count written afresh since the last sync (Redis lost its keys),
     // whoever wrote it: a reshard seen running was lost with them.
@@ -413,9 +417,7 @@ export class FleetGeneration {
       ? this.#knownNext
       : undefined;
     this.#known = count;
-    this.#knownFirm = provisional === 0;
-    if (this.#knownFirm) this.#firmCount = count;
-    this.#lapsed = false;
+    this.#knownEpoch = provisional === 0 ? epoch : undefined;
     this.#knownNext = next > 0 ? next : undefined;
     this.#reshardId = this.#knownNext === undefined ? undefined : asked;
     this.#reportFixed(fixed, initial, lostNext);
@@ -460,40 +462,19 @@ export class FleetGeneration {
   forget(): void {
     this.#known = undefined;
     this.#knownNext = undefined;
-    this.#knownFirm = false;
-    this.#firmCount = undefined;
-    this.#lapsed = false;
+    this.#knownEpoch = undefined;
   }
 
   /**
-   * Redis has not answered this process for about a lease TTL (its lease
-   * guard fired): until a sync goes through, what it knows of the count
-   * may be old. A process cut off through a whole reshard, back first after
-   * Redis lost its keys, wrote the count it had left as firm, and the fleet
-   * went back to it.
-   */
-  lapse(): void {
-    this.#lapsed = true;
-  }
-
-  /**
-   * The `runs` and `fresh` arguments of a caller of `count` (see
-   * `SeedArgs`). Only a count once synced as firm is run as the fleet's: as
-   * a runner, a newcomer made its own seed firm over a running process's.
-   * One that may have missed a change since seeds only provisionally ("p"):
-   * it last saw a reshard running (the set may have flipped and another
-   * process switched, whose count, put back over the seed, wins: a firm old
-   * count took the switched fleet back, and it identified its old shards
-   * again), Redis did not answer it for a TTL, or the count is provisional
-   * (a second loss within the seed's minute let a process with an old
-   * option write its count for good, none putting the fleet's back).
+   * The `epoch` and `fresh` arguments of a caller of `count` (see
+   * `SeedArgs`): the epoch only while it runs the count the last sync
+   * returned, and that count was not provisional (a newcomer following its
+   * own seed, or another's, knows no epoch of it).
    */
   #standing(count: number): [string, string] {
-    const sure = count === this.#known && this.#knownFirm &&
-      this.#knownNext === undefined && !this.#lapsed;
-    const runs = count !== this.#firmCount ? "0" : sure ? "1" : "p";
+    const epoch = count === this.#known ? this.#knownEpoch : undefined;
     return [
-      runs,
+      epoch === undefined ? "" : String(epoch),
       this.#known === undefined ? "1" : "0",
     ];
   }
@@ -548,6 +529,12 @@ export class FleetGeneration {
       visible.warn(
         "The fleet's shard count or lease TTL in Redis ({key}) had been stored by a process that started after Redis lost them; put back to what the fleet runs ({initial} shards, a lease TTL of {ttl} ms)",
         { key, initial, ttl },
+      );
+    }
+    if (fixed & 256) {
+      visible.warn(
+        "The fleet's shard count in Redis ({key}) had been written back, after Redis lost its keys, by a process that missed a reshard; put back to {initial} shards, the count the fleet switched to",
+        { key, initial },
       );
     }
     if (fixed & 32) {

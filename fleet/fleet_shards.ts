@@ -645,11 +645,11 @@ export class FleetShards {
 
   /** No renewal answered in time (see LeaseGuard): stop every shard. */
   #guardFired(): void {
-    this.#record.lapse();
     for (const set of [this.#current, this.#next]) {
       const ids = set ? idsOf(set) : [];
       if (!set || ids.length === 0) continue;
-      // Said without setup: a silent Redis fails no command; the only sign.
+      // Said without setup: Redis silent (frozen, a stalled network) fails
+      // no command, and this is the only sign of it.
       visible.error(
         "No lease renewal answered by Redis for {ms} ms: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
         { ms: this.#times.ttlMs - this.#times.renewMs, shards: ids },

@@ -4,20 +4,27 @@
  * none (a first start, or Redis lost its keys), and whose values win: Lua
  * shared by the scripts of `fleet_generation.ts`. Internal to the package.
  *
- * The rule: a process that runs the count and TTL Redis last gave it (a
- * "running" process) writes them back as they are. One that has not (just
- * started: it has only its options, perhaps from before a reshard) writes
- * its own provisionally, marked `seeded` (until when), and a running
- * process whose count or TTL differs puts its own back over them. After a
- * data loss a process started then was often the first to find no count;
- * it wrote its `shardCount`, every running process followed it, and a
- * reshard done since was undone: each dropped the shards it ran and
- * identified the old count's afresh. Running processes sync every renewal
- * period, so a provisional seed lasts a TTL (at least
- * {@linkcode MIN_SEED_HOLD_MS}), then holds; a flip ends it at once. A process that just started also
- * writes its TTL over the stored one when no process of the running count
- * is live (the fleet was stopped) and the count was not written afresh
- * within a TTL: that is how the fleet's TTL changes.
+ * The rule: a process that runs the count Redis gave it knows that count's
+ * epoch (field `epoch`: how many times the fleet's count flipped, bumped at
+ * every flip), and the count of the higher epoch wins. After a data loss the
+ * first process to sync writes back the count it runs with its epoch; one
+ * that switched at a flip it missed (cut off from Redis through a whole
+ * reshard, or lagging behind the flip) knows a higher epoch and puts its
+ * count back over it, once, and the others follow. A process that has not
+ * run a count Redis gave it (just started: it has only its options, perhaps
+ * from before a reshard) writes its own provisionally, marked `seeded`
+ * (until when), with no epoch, and any running process puts its own back
+ * over them. Firm/provisional alone was not enough: a process cut off
+ * through a reshard wrote the count it had left as firm and the fleet went
+ * back to it, and processes all unsure of their counts put theirs back over
+ * each other at every sync, the fleet running both counts for a minute.
+ * Running processes sync every renewal period, so a provisional seed lasts
+ * a TTL (at least {@linkcode MIN_SEED_HOLD_MS}), then holds; a flip ends it
+ * at once. A process that just started also writes its TTL over the stored
+ * one when no process of the running count is live (the fleet was stopped)
+ * and the count was not written afresh within a TTL (the running processes'
+ * memberships are gone until their next lease tick): that is how the
+ * fleet's TTL changes.
  *
  * When the count is written where there was none, the time is stored too
  * (field `created_at`), and no process takes a shard until a lease TTL
@@ -42,6 +49,25 @@ import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
  */
 export const MIN_SEED_HOLD_MS = 60_000;
 
+/**
+ * Lua defining `epochOf(v)` (a stored or given epoch, a whole number from 0,
+ * or nil) and `bumpEpoch(key)`, which counts one flip of the generation
+ * hash at `key` (a missing or broken epoch counts from 0). The epoch orders
+ * what processes know of the count after Redis lost it (see the module's
+ * doc); a flip is the only change of count a running fleet makes.
+ */
+export const EPOCH_LUA = `
+local function epochOf(v)
+  local n = tonumber(v)
+  if n and n >= 0 and n < 2^53 and n == math.floor(n) then return n end
+  return nil
+end
+local function bumpEpoch(key)
+  local e = epochOf(redis.call('HGET', key, 'epoch')) or 0
+  redis.call('HSET', key, 'epoch', string.format('%.0f', e + 1))
+end
+`;
+
 /** Where {@linkcode seeding} finds its inputs in `ARGV`. */
 export interface SeedArgs {
   /** The largest valid count. */
@@ -51,14 +77,11 @@ export interface SeedArgs {
   /** The caller's lease TTL. */
   ttl: number;
   /**
-   * "1" when the caller runs the count and TTL Redis last gave it; "p" when
-   * it ran that count as the fleet's but may have missed a change since (it
-   * last saw a reshard running, the count was provisional, or Redis did not
-   * answer it for a TTL): it seeds provisionally, and still puts its count
-   * back over another's provisional seed; "0" when it never ran the count
-   * as the fleet's.
+   * The epoch of the caller's count when it runs the count Redis gave it
+   * (see {@linkcode EPOCH_LUA}); "" when it does not (just started, or it
+   * follows a provisional seed).
    */
-  runs: number;
+  epoch: number;
   /** "1" when the caller has not synced before (just started). */
   fresh: number;
   /** The fleet's prefix (memberships at `prefix:count:members`). */
@@ -78,12 +101,13 @@ export interface SeedArgs {
  * caller's running values, 32 the TTL of a stopped fleet replaced, 64 the
  * count was missing and the caller's running one written back, 128 the
  * generation hash, its barrier set or the retired hash held another type
- * and was dropped (`retype()`, also defined). Expects
+ * and was dropped (`retype()`, also defined), 256 a count of an older epoch
+ * replaced by the caller's running values. Includes {@linkcode EPOCH_LUA}. Expects
  * `now` (luaNow) and the generation hash in KEYS[1], its barrier set in
  * KEYS[2].
  */
 export function seeding(a: SeedArgs): string {
-  return `
+  return `${EPOCH_LUA}
 local function valid(v)
   local n = tonumber(v)
   if n and n >= 1 and n <= tonumber(ARGV[${a.max}]) and n == math.floor(n) then
@@ -132,14 +156,16 @@ local function clean()
   local fixed = 0
   if retype() then fixed = fixed + 128 end
   local mine, ttl = tonumber(ARGV[${a.count}]), tonumber(ARGV[${a.ttl}])
-  local runs = ARGV[${a.runs}] == '1' or ARGV[${a.runs}] == 'p'
-  local firm, fresh = ARGV[${a.runs}] == '1', ARGV[${a.fresh}] == '1'
+  local known, fresh = epochOf(ARGV[${a.epoch}]), ARGV[${a.fresh}] == '1'
   local hold = math.max(ttl, ${MIN_SEED_HOLD_MS})
   local raw = redis.call('HGET', KEYS[1], 'count')
   local count = valid(raw)
   local rawTtl = redis.call('HGET', KEYS[1], 'lease_ttl')
   local fleetTtl = validTtl(rawTtl)
   if rawTtl and not fleetTtl then fixed = fixed + 4 end
+  local rawEpoch = redis.call('HGET', KEYS[1], 'epoch')
+  local epoch = epochOf(rawEpoch)
+  if rawEpoch and not epoch then redis.call('HDEL', KEYS[1], 'epoch') end
   local seeded = tonumber(redis.call('HGET', KEYS[1], 'seeded'))
   -- Against the longer of this caller's hold and the seeder's (its TTL is
   -- the stored one): a newcomer with a longer TTL seeded further ahead, and
@@ -163,25 +189,23 @@ local function clean()
     count, fleetTtl = mine, ttl
     created = math.floor(now)
     redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl, 'created_at', string.format('%.0f', created))
-    if firm then
+    if known then
+      redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
       redis.call('HDEL', KEYS[1], 'seeded')
       if not raw then fixed = fixed + 64 end
     else
       redis.call('HSET', KEYS[1], 'seeded', now + hold)
       fixed = fixed + 8
     end
-  elseif seeded and runs and (count ~= mine or fleetTtl ~= ttl) then
-    count, fleetTtl = mine, ttl
-    redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
-    -- One that last saw a reshard running ("p") puts its count back only
-    -- provisionally: a process that switched since puts the new one over it.
-    if firm then redis.call('HDEL', KEYS[1], 'seeded') end
-    fixed = fixed + 16
-  elseif seeded and firm then
-    -- A newcomer seeded the very count and TTL a running process runs:
-    -- firm at once. Left provisional, it kept the running processes from
-    -- putting their count back for a minute, and a second loss in that
-    -- time let a process with an old option write its count for good.
+  elseif known and (seeded or known > (epoch or 0)) then
+    -- A running process's count over a newcomer's seed, or over a count of
+    -- an older epoch (written back by a process that missed a flip).
+    if count ~= mine or fleetTtl ~= ttl then
+      fixed = fixed + (seeded and 16 or 256)
+      count, fleetTtl = mine, ttl
+      redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
+    end
+    redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
     redis.call('HDEL', KEYS[1], 'seeded')
   elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)
       and not (created and created > now - fleetTtl)) then

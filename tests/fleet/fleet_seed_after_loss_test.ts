@@ -86,6 +86,7 @@ async function lossAfterFlip(
   s: Scene,
   valves: Valve[],
   newcomer: boolean,
+  fleetDown = false,
 ): Promise<void> {
   const generation = `${s.prefix}:fleet:generation`;
   await captureStderr(async () => {
@@ -101,17 +102,25 @@ async function lossAfterFlip(
     assert.deepEqual(runningIds([a, b]), [0, 1]);
     await a.reshard(4, { sessionStartsLeft: 100 });
     // From the flip on, b reads the count as before it (a process whose
-    // read came just before the flip), so a switches alone.
+    // read came just before the flip: the epoch before the flip's too), so
+    // a switches alone.
     valves[1]!.rewrite = (command, answer) => {
       if (!isSync(command)) return answer;
-      const [count, ...rest] = answer as number[];
-      return count === 4 ? [2, 4, ...rest.slice(1)] : answer;
+      const [count, , ...rest] = answer as number[];
+      const epoch = rest.pop()!;
+      return count === 4 ? [2, 4, ...rest, epoch - 1] : answer;
     };
     for (let i = 0; i < 60 && a.shardCount !== 4; i++) {
       await stepAll(s, valves);
     }
     assert.equal(a.shardCount, 4);
     assert.equal(b.shardCount, 2);
+    if (fleetDown) {
+      // Redis restarts with every process cut off past a TTL.
+      for (const valve of valves) valve.down = true;
+      for (let i = 0; i < 5; i++) await stepAll(s, valves);
+      for (const valve of valves) valve.down = false;
+    }
     await deleteKeys(s.direct, s.prefix); // Redis restarts empty
     valves[1]!.rewrite = undefined;
     const before = s.gateway.log.length;
@@ -135,13 +144,19 @@ async function lossAfterFlip(
 }
 
 valvesTest(
-  "FleetShards: Redis losing its keys right after a reshard's flip, before every process switched, does not take the switched fleet back (the one still on the old count stores it provisionally)",
+  "FleetShards: Redis losing its keys right after a reshard's flip, before every process switched, does not take the switched fleet back (the one still on the old count knows an older epoch of it)",
   3,
   (s, valves) => lossAfterFlip(s, valves, false),
 );
 
 valvesTest(
-  "FleetShards: nor when a newcomer seeds its own count first (the one still on the old count puts it back over the seed only provisionally)",
+  "FleetShards: nor when a newcomer seeds its own count first (the one still on the old count puts it back over the seed, and the switched one its count of a later epoch over that)",
   3,
   (s, valves) => lossAfterFlip(s, valves, true),
+);
+
+valvesTest(
+  "FleetShards: nor when Redis restarted with every process cut off past a TTL (neither sure of its count, they put theirs back over each other for a minute, running both counts)",
+  3,
+  (s, valves) => lossAfterFlip(s, valves, false, true),
 );

@@ -276,7 +276,7 @@ seedTest(
 );
 
 seedTest(
-  "FleetGeneration: after a loss during a reshard, a newcomer's seed does not win over the count a running process puts back provisionally (its seed is no count it runs), and the lost reshard is said",
+  "FleetGeneration: after a loss during a reshard, a newcomer's seed does not win over the count a running process puts back (its seed is no count it runs), and the lost reshard is said",
   async (redis, prefix, key) => {
     const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
     await redis.hset(key, { count: "4", lease_ttl: "3000" }); // a running fleet
@@ -295,6 +295,40 @@ seedTest(
       lines.some((l) => /during the reshard to 8 shards/.test(l)),
       lines.join("\n"),
     );
+  },
+);
+
+seedTest(
+  "FleetGeneration: every flip bumps the epoch; after a loss the count of the later epoch wins whichever process syncs first, once, with a warning; an epoch that is none is dropped",
+  async (redis, prefix, key) => {
+    const lagging = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    const switched = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await redis.hset(key, { count: "2", lease_ttl: "3000", epoch: "junk" });
+    await lagging.sync(2, T);
+    assert.equal(await redis.hget(key, "epoch"), null);
+    await switched.sync(2, T);
+    await switched.request(2, 1, T);
+    // No old shard is leased: marking the new shard (leased) flips it.
+    await redis.hset(`${prefix}:1:leases`, { 0: `x|${T + 3_000}` });
+    assert.equal(await switched.markReady(1, 0, true, T), true);
+    assert.equal(await redis.hget(key, "epoch"), "1");
+    assert.equal((await switched.sync(1, T + 1_100)).count, 1);
+    await redis.del(key); // Redis loses its keys
+    const lines = await captureStderr(async () => {
+      // The lagging process (epoch 0, count 2) writes first; the switched
+      // one (epoch 1) puts 1 back over it, and the lagging one cannot undo
+      // that (a command of its sent before, resent, changes nothing).
+      assert.equal((await lagging.sync(2, T + 1_200)).count, 2);
+      assert.equal((await switched.sync(1, T + 1_300)).count, 1);
+      assert.equal((await lagging.sync(2, T + 1_400)).count, 1);
+      assert.equal((await switched.sync(1, T + 1_500)).count, 1);
+    });
+    assert.deepEqual(
+      [await redis.hget(key, "count"), await redis.hget(key, "epoch")],
+      ["1", "1"],
+    );
+    const warned = lines.filter((l) => /missed a reshard/.test(l));
+    assert.equal(warned.length, 1, lines.join("\n"));
   },
 );
 
