@@ -533,8 +533,14 @@ export class FleetGeneration {
     }
     if (fixed & 256) {
       visible.warn(
-        "The fleet's shard count in Redis ({key}) had been written back, after Redis lost its keys, by a process that missed a reshard; put back to {initial} shards, the count the fleet switched to",
+        "The fleet's shard count in Redis ({key}) had been written back, after Redis lost its keys, by a process that missed a reshard; put back to {initial} shards, the count of the later reshard this process ran",
         { key, initial },
+      );
+    }
+    if (fixed & 512) {
+      visible.error(
+        "The fleet's epoch in Redis ({key}, field epoch) was not a whole number from 0; it is dropped (the next reshard stamps it again)",
+        { key },
       );
     }
     if (fixed & 32) {

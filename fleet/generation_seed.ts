@@ -5,8 +5,8 @@
  * shared by the scripts of `fleet_generation.ts`. Internal to the package.
  *
  * The rule: a process that runs the count Redis gave it knows that count's
- * epoch (field `epoch`: how many times the fleet's count flipped, bumped at
- * every flip), and the count of the higher epoch wins. After a data loss the
+ * epoch (field `epoch`: when the fleet's count last flipped, stamped at
+ * every flip), and the count of the later epoch wins. After a data loss the
  * first process to sync writes back the count it runs with its epoch; one
  * that switched at a flip it missed (cut off from Redis through a whole
  * reshard, or lagging behind the flip) knows a higher epoch and puts its
@@ -51,10 +51,14 @@ export const MIN_SEED_HOLD_MS = 60_000;
 
 /**
  * Lua defining `epochOf(v)` (a stored or given epoch, a whole number from 0,
- * or nil) and `bumpEpoch(key)`, which counts one flip of the generation
- * hash at `key` (a missing or broken epoch counts from 0). The epoch orders
- * what processes know of the count after Redis lost it (see the module's
- * doc); a flip is the only change of count a running fleet makes.
+ * or nil) and `bumpEpoch(key)`, which stamps a flip of the generation hash
+ * at `key`: the time on the leases' clock (`now`, defined by the caller),
+ * or one more than the stored epoch if that is later. The epoch orders what
+ * processes know of the count after Redis lost it (see the module's doc); a
+ * flip is the only change of count a running fleet makes. A time, not a
+ * count of flips: a count started again from 0 with the keys, and a process
+ * frozen through a loss, back with a higher count of an older flip, undid
+ * a reshard made since.
  */
 export const EPOCH_LUA = `
 local function epochOf(v)
@@ -64,7 +68,7 @@ local function epochOf(v)
 end
 local function bumpEpoch(key)
   local e = epochOf(redis.call('HGET', key, 'epoch')) or 0
-  redis.call('HSET', key, 'epoch', string.format('%.0f', e + 1))
+  redis.call('HSET', key, 'epoch', string.format('%.0f', math.max(e + 1, math.floor(now))))
 end
 `;
 
@@ -102,7 +106,8 @@ export interface SeedArgs {
  * count was missing and the caller's running one written back, 128 the
  * generation hash, its barrier set or the retired hash held another type
  * and was dropped (`retype()`, also defined), 256 a count of an older epoch
- * replaced by the caller's running values. Includes {@linkcode EPOCH_LUA}. Expects
+ * replaced by the caller's running values, 512 the epoch was none and was
+ * dropped. Includes {@linkcode EPOCH_LUA}. Expects
  * `now` (luaNow) and the generation hash in KEYS[1], its barrier set in
  * KEYS[2].
  */
@@ -165,7 +170,10 @@ local function clean()
   if rawTtl and not fleetTtl then fixed = fixed + 4 end
   local rawEpoch = redis.call('HGET', KEYS[1], 'epoch')
   local epoch = epochOf(rawEpoch)
-  if rawEpoch and not epoch then redis.call('HDEL', KEYS[1], 'epoch') end
+  if rawEpoch and not epoch then
+    redis.call('HDEL', KEYS[1], 'epoch')
+    fixed = fixed + 512
+  end
   local seeded = tonumber(redis.call('HGET', KEYS[1], 'seeded'))
   -- Against the longer of this caller's hold and the seeder's (its TTL is
   -- the stored one): a newcomer with a longer TTL seeded further ahead, and

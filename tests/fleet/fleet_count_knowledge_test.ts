@@ -171,3 +171,46 @@ valvesTest(
     });
   },
 );
+
+valvesTest(
+  "FleetShards: a process frozen through a loss, back with the count of a reshard from before it, does not undo a reshard made after it by processes started since (the epoch is the flip's time, not a count of flips started again with the keys)",
+  3,
+  async (s, valves) => {
+    const [va, vf, vn] = valves as [Valve, Valve, Valve];
+    await captureStderr(async () => {
+      const a = await s.member(va, { shardCount: 2 });
+      const f = await s.member(vf, { shardCount: 2 });
+      await established(s, a);
+      await a.start();
+      await f.start();
+      for (let i = 0; i < 10 && runningIds([a, f]).length < 2; i++) {
+        await stepAll(s, [va, vf]);
+      }
+      for (const count of [3, 4]) {
+        await a.reshard(count, { sessionStartsLeft: 100 });
+        for (
+          let i = 0;
+          i < 150 && !(f.shardCount === count &&
+            runningIds([a, f]).length === count);
+          i++
+        ) await stepAll(s, [va, vf]);
+        assert.equal(f.shardCount, count);
+      }
+      vf.hold = () => true; // f frozen (SIGSTOP, a stalled link)
+      for (let i = 0; i < 6; i++) await stepAll(s, [va, vf]);
+      await a.close(); // the rest of the fleet restarts...
+      await deleteKeys(s.direct, s.prefix); // ...as Redis loses its keys
+      const n = await s.member(vn, { shardCount: 4 });
+      await n.start();
+      for (let i = 0; i < 75; i++) await stepAll(s, [vn, vf]); // seed holds
+      await n.reshard(5, { sessionStartsLeft: 100 });
+      for (let i = 0; i < 150 && n.shardIds.length < 5; i++) {
+        await stepAll(s, [vn, vf]);
+      }
+      assert.equal(n.shardCount, 5);
+      vf.open();
+      await staysOn(s, [vn, vf], n, 5, 20);
+      assert.equal(f.shardCount, 5);
+    });
+  },
+);

@@ -299,19 +299,23 @@ seedTest(
 );
 
 seedTest(
-  "FleetGeneration: every flip bumps the epoch; after a loss the count of the later epoch wins whichever process syncs first, once, with a warning; an epoch that is none is dropped",
+  "FleetGeneration: every flip stamps the epoch with its time; after a loss the count of the later epoch wins whichever process syncs first, once, with a warning; an epoch that is none is dropped, said",
   async (redis, prefix, key) => {
     const lagging = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
     const switched = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
     await redis.hset(key, { count: "2", lease_ttl: "3000", epoch: "junk" });
-    await lagging.sync(2, T);
+    const junk = await captureStderr(async () => {
+      await lagging.sync(2, T);
+    });
     assert.equal(await redis.hget(key, "epoch"), null);
+    assert.ok(junk.some((l) => /field epoch/.test(l)), junk.join("\n"));
     await switched.sync(2, T);
     await switched.request(2, 1, T);
     // No old shard is leased: marking the new shard (leased) flips it.
     await redis.hset(`${prefix}:1:leases`, { 0: `x|${T + 3_000}` });
     assert.equal(await switched.markReady(1, 0, true, T), true);
-    assert.equal(await redis.hget(key, "epoch"), "1");
+    const flipped = await redis.hget(key, "epoch"); // the flip's time
+    assert.equal(flipped, String(T));
     assert.equal((await switched.sync(1, T + 1_100)).count, 1);
     await redis.del(key); // Redis loses its keys
     const lines = await captureStderr(async () => {
@@ -325,7 +329,7 @@ seedTest(
     });
     assert.deepEqual(
       [await redis.hget(key, "count"), await redis.hget(key, "epoch")],
-      ["1", "1"],
+      ["1", flipped],
     );
     const warned = lines.filter((l) => /missed a reshard/.test(l));
     assert.equal(warned.length, 1, lines.join("\n"));
