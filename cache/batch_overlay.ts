@@ -2,11 +2,12 @@
 // for the whole batch in one round trip, with the changes of the batch's
 // earlier dispatches laid over it, so each dispatch is reduced against the
 // state its predecessors left (as if applied one by one).
-import type {
-  CacheChange,
-  CachedValue,
-  CacheKind,
-  CacheLookup,
+import {
+  type CacheChange,
+  type CachedValue,
+  type CacheKind,
+  type CacheLookup,
+  KIND_RESOURCE,
 } from "./changes.ts";
 import {
   compareSnowflakes,
@@ -30,7 +31,27 @@ function guildScoped(kind: CacheKind): boolean {
     kind !== "message";
 }
 
-/** A lookup over a fetched snapshot, updated by {@linkcode BatchOverlay.apply}. */
+/** The kinds whose id sets a removed guild empties: those scoped by it. */
+const SCOPED_KINDS = (Object.keys(KIND_RESOURCE) as CacheKind[]).filter(
+  guildScoped,
+);
+
+/** Add `item` to the set under `key`, making the set on first use. */
+function addTo<T>(sets: Map<string, Set<T>>, key: string, item: T): void {
+  const set = sets.get(key);
+  if (set === undefined) sets.set(key, new Set([item]));
+  else set.add(item);
+}
+
+/**
+ * A lookup over a fetched snapshot, updated by {@linkcode BatchOverlay.apply}.
+ *
+ * A removal touches only its own entries, found through indexes filled as
+ * values are set: a batch of a thousand GUILD_CREATEs, each of which first
+ * removes its guild, would otherwise scan everything the batch set before
+ * it, quadratic in the batch. An index may name keys whose value changed
+ * or went since; each entry is checked against the value it names.
+ */
 export class BatchOverlay implements CacheLookup {
   readonly #snapshot: CacheLookup;
   readonly #key: (kind: CacheKind, scope: string, id: string) => string;
@@ -42,6 +63,21 @@ export class BatchOverlay implements CacheLookup {
   /** Guild id -> roles deleted by the batch (taken out of its members). */
   readonly #removedRoles = new Map<string, Set<string>>();
   readonly #removedChannels = new Set<string>();
+
+  /**
+   * `kind\0guildId` -> keys of the values set of the guild-scoped kinds
+   * other than channels (those are found by their `guild_id`).
+   */
+  readonly #scoped = new Map<string, Set<string>>();
+  /** Guild id -> ids of the channels set with that `guild_id`. */
+  readonly #guildChannels = new Map<string, Set<string>>();
+  /** Channel id -> keys of the messages set in it. */
+  readonly #channelMessages = new Map<string, Set<string>>();
+  /**
+   * Guild id -> the channels, of that guild in the snapshot, whose message
+   * ids the batch read or changed (its channel list may not name them).
+   */
+  readonly #messageSetsByGuild = new Map<string, Set<string>>();
 
   readonly #bounds: MessageBounds | undefined;
 
@@ -81,14 +117,14 @@ export class BatchOverlay implements CacheLookup {
   apply(changes: readonly CacheChange[]): void {
     for (const change of changes) {
       switch (change.op) {
-        case "set":
-          this.#values.set(
-            this.#key(change.kind, change.scope, change.id),
-            change.value,
-          );
+        case "set": {
+          const key = this.#key(change.kind, change.scope, change.id);
+          this.#values.set(key, change.value);
+          this.#index(change.kind, change.scope, change.id, key, change.value);
           this.#idSet(change.kind, change.scope).add(change.id);
           if (change.kind === "message") this.#trimMessages(change.scope);
           break;
+        }
         case "delete":
           this.#values.set(
             this.#key(change.kind, change.scope, change.id),
@@ -105,31 +141,20 @@ export class BatchOverlay implements CacheLookup {
             this.#removedRoles.set(change.scope, roles = new Set());
           }
           roles.add(change.id);
-          // Members set earlier in the batch lose it too.
-          const prefix = this.#key("member", change.scope, "");
-          for (const [key, value] of this.#values) {
-            if (value !== null && key.startsWith(prefix)) {
-              this.#values.set(key, withoutRoles(value, roles));
+          // Members set earlier in the batch lose it too (only it: one set
+          // after an earlier deletion kept the role it was given, as it
+          // does in the store).
+          const removed = new Set([change.id]);
+          for (const key of this.#scoped.get(`member\0${change.scope}`) ?? []) {
+            const value = this.#values.get(key);
+            if (value != null) {
+              this.#values.set(key, withoutRoles(value, removed));
             }
           }
           break;
         }
         case "remove_guild":
-          for (const channel of this.#channelsOf(change.id)) {
-            this.#removeChannel(change.id, channel);
-          }
-          this.#removedGuilds.add(change.id);
-          for (const [key, value] of this.#values) {
-            if (value !== null && this.#inGuild(key, value, change.id)) {
-              this.#values.set(key, null);
-            }
-          }
-          for (const [key, ids] of this.#ids) {
-            const [kind, scope] = key.split("\0") as [CacheKind, string];
-            if (guildScoped(kind) && scope === change.id) ids.clear();
-          }
-          this.#values.set(this.#key("guild", "", change.id), null);
-          this.#idSet("guild", "").delete(change.id);
+          this.#removeGuild(change.id);
           break;
       }
     }
@@ -166,18 +191,51 @@ export class BatchOverlay implements CacheLookup {
     }
   }
 
+  /** Index a value set, for the removals that may take it. */
+  #index(
+    kind: CacheKind,
+    scope: string,
+    id: string,
+    key: string,
+    value: CachedValue,
+  ): void {
+    if (kind === "channel") {
+      if (typeof value.guild_id === "string") {
+        addTo(this.#guildChannels, value.guild_id, id);
+      }
+    } else if (kind === "message") addTo(this.#channelMessages, scope, key);
+    else if (guildScoped(kind)) addTo(this.#scoped, `${kind}\0${scope}`, key);
+  }
+
+  #removeGuild(guildId: string): void {
+    for (const channel of this.#channelsOf(guildId)) {
+      this.#removeChannel(guildId, channel);
+    }
+    this.#removedGuilds.add(guildId);
+    // Its messages went with its channels, as the stores take them: one
+    // kept in a channel the guild no longer holds stays.
+    for (const kind of SCOPED_KINDS) {
+      const scope = `${kind}\0${guildId}`;
+      for (const key of this.#scoped.get(scope) ?? []) {
+        if (this.#values.get(key) != null) this.#values.set(key, null);
+      }
+      this.#scoped.delete(scope);
+      this.#ids.get(scope)?.clear();
+    }
+    this.#values.set(this.#key("guild", "", guildId), null);
+    this.#idSet("guild", "").delete(guildId);
+  }
+
   #removeChannel(scope: string, id: string): void {
     this.#removedChannels.add(id);
     this.#values.set(this.#key("channel", scope, id), null);
     this.#idSet("channel", scope).delete(id);
     this.#idSet("message", id).clear();
-    for (const [key, value] of this.#values) {
-      if (
-        value !== null && value.channel_id === id && key.startsWith("message")
-      ) {
-        this.#values.set(key, null);
-      }
+    // Its messages, as the stores find them: under its id.
+    for (const key of this.#channelMessages.get(id) ?? []) {
+      if (this.#values.get(key) != null) this.#values.set(key, null);
     }
+    this.#channelMessages.delete(id);
   }
 
   /**
@@ -189,28 +247,22 @@ export class BatchOverlay implements CacheLookup {
    */
   #channelsOf(guildId: string): Set<string> {
     const channels = new Set(this.#idSet("channel", guildId));
-    const prefix = this.#key("channel", guildId, "");
-    for (const [key, value] of this.#values) {
-      if (
-        value !== null && key.startsWith(prefix) && value.guild_id === guildId
-      ) channels.add(key.slice(prefix.length));
+    for (const id of this.#guildChannels.get(guildId) ?? []) {
+      const value = this.#values.get(this.#key("channel", guildId, id));
+      if (value != null && value.guild_id === guildId) channels.add(id);
     }
-    for (const key of this.#ids.keys()) {
-      const [kind, channelId] = key.split("\0") as [CacheKind, string];
-      if (
-        kind === "message" &&
-        this.#snapshot.get("channel", "", channelId)?.guild_id === guildId
-      ) channels.add(channelId);
+    // All removed now, or set again (and indexed again) under another.
+    this.#guildChannels.delete(guildId);
+    // A channel of the guild in the snapshot is still its own unless the
+    // batch removed or set it since (then the lines above decide): one
+    // removed, then named by a message event, holds no message the guild
+    // takes.
+    for (const id of this.#messageSetsByGuild.get(guildId) ?? []) {
+      if (!this.#values.has(this.#key("channel", guildId, id))) {
+        channels.add(id);
+      }
     }
     return channels;
-  }
-
-  /** Whether an entity set earlier in the batch belongs to the guild. */
-  #inGuild(key: string, value: CachedValue, guildId: string): boolean {
-    const [kind, scope] = key.split(":") as [CacheKind, string];
-    if (kind === "channel") return value.guild_id === guildId;
-    if (kind === "message") return this.#channelRemoved(scope);
-    return guildScoped(kind) && scope === guildId;
   }
 
   /**
@@ -254,6 +306,12 @@ export class BatchOverlay implements CacheLookup {
         : guildScoped(kind) && this.#removedGuilds.has(scope);
       ids = new Set(removed ? [] : this.#snapshot.ids(kind, scope));
       this.#ids.set(key, ids);
+      if (kind === "message") {
+        const guildId = this.#snapshot.get("channel", "", scope)?.guild_id;
+        if (typeof guildId === "string") {
+          addTo(this.#messageSetsByGuild, guildId, scope);
+        }
+      }
     }
     return ids;
   }

@@ -1,9 +1,12 @@
 // A batch of dispatches in the Redis store sees the state its earlier
 // dispatches left, as one by one would: a message evicted by a later create
 // (the per-channel bound, or the age bound) is gone for the rest of the batch,
-// and a removed guild takes the messages of its channels, no others.
+// a removed guild takes the messages of the channels it holds then, no
+// others, and a deleted role leaves members given it again since; also with
+// many guilds created and removed in one batch.
 import assert from "node:assert/strict";
-import { MemoryCache, RedisCache } from "../../cache/mod.ts";
+import { type CacheKind, MemoryCache, RedisCache } from "../../cache/mod.ts";
+import { mulberry32 } from "../_fakes/prng.ts";
 import { redisStoreTest } from "./_redis_database.ts";
 
 const GUILD = {
@@ -152,6 +155,186 @@ Deno.test(redisStoreTest(
       update("150", "e"),
       ...reads("150").slice(1, 2),
       update("150", "again"),
+    ]);
+  },
+));
+
+/** Guilds, channels per guild, roles per guild and members per guild. */
+const [GUILDS, CHANNELS, ROLES, MEMBERS] = [6, 3, 3, 4];
+const guildIdOf = (g: number): string => String(100 + g);
+const channelIdOf = (g: number, c: number): string => `${100 + g}0${c}`;
+const roleIdOf = (g: number, r: number): string => `${100 + g}1${r}`;
+const userIdOf = (g: number, m: number): string => `${100 + g}2${m}`;
+
+/**
+ * One random dispatch among the guilds: a GUILD_CREATE (of some of the
+ * guild's channels, roles and members), a removal (guild, channel, role),
+ * a message, or an update that reads what earlier ones left.
+ */
+function guildEvent(random: () => number, n: number): [string, unknown] {
+  const below = (k: number): number => Math.floor(random() * k);
+  const g = below(GUILDS);
+  const guild_id = guildIdOf(g);
+  const some = (k: number): number[] =>
+    Array.from({ length: k }, (_, i) => i).filter(() => random() < 0.7);
+  const user = (m: number): unknown => ({
+    id: userIdOf(g, m),
+    username: `u${m}`,
+    discriminator: "0",
+  });
+  const roles = (): string[] => some(ROLES).map((r) => roleIdOf(g, r));
+  const channel = channelIdOf(g, below(CHANNELS));
+  const message = String(1000 + below(8));
+  switch (below(10)) {
+    case 0:
+    case 1:
+      return ["GUILD_CREATE", {
+        id: guild_id,
+        name: `g${n}`,
+        channels: some(CHANNELS).map((c) => ({
+          id: channelIdOf(g, c),
+          type: 0,
+          name: `c${n}`,
+        })),
+        roles: some(ROLES).map((r) => ({ id: roleIdOf(g, r), name: `r${n}` })),
+        members: some(MEMBERS).map((m) => ({ user: user(m), roles: roles() })),
+      }];
+    case 2:
+      return ["GUILD_DELETE", { id: guild_id }];
+    case 3:
+      return ["CHANNEL_DELETE", { id: channel, guild_id, type: 0 }];
+    case 4:
+      return ["GUILD_ROLE_DELETE", { guild_id, role_id: roleIdOf(g, 0) }];
+    case 5:
+      return ["MESSAGE_CREATE", {
+        id: message,
+        channel_id: channel,
+        guild_id,
+        content: `m${n}`,
+        author: user(0),
+      }];
+    case 6:
+      return ["MESSAGE_UPDATE", {
+        id: message,
+        channel_id: channel,
+        guild_id,
+        content: `e${n}`,
+      }];
+    case 7:
+      return ["GUILD_MEMBER_UPDATE", {
+        guild_id,
+        user: user(below(MEMBERS)),
+        roles: roles(),
+      }];
+    case 8:
+      return ["CHANNEL_UPDATE", {
+        id: channel,
+        guild_id,
+        type: 0,
+        name: `u${n}`,
+      }];
+    default:
+      return ["GUILD_ROLE_UPDATE", {
+        guild_id,
+        role: { id: roleIdOf(g, below(ROLES)), name: `u${n}` },
+      }];
+  }
+}
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: GUILD_CREATEs, GUILD_DELETEs, CHANNEL_DELETEs and GUILD_ROLE_DELETEs interleaved in one batch leave each event the state one by one would, and the same end state",
+  6,
+  async (redis) => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const random = mulberry32(seed);
+      const before = Array.from(
+        { length: 30 },
+        (_, n) => guildEvent(random, n),
+      );
+      const batch = Array.from(
+        { length: 200 },
+        (_, n) => guildEvent(random, 100 + n),
+      );
+      const options = { messages: { perChannel: 3 } };
+      await compareBatch(redis, options, before, batch);
+      const store = new RedisCache(redis, options);
+      const memory = new MemoryCache(options);
+      for (const [event, data] of [...before, ...batch]) {
+        memory.apply(event, structuredClone(data));
+      }
+      for (let g = 0; g < GUILDS; g++) {
+        const entities: [CacheKind, string, string][] = [
+          ["guild", "", guildIdOf(g)],
+        ];
+        for (let c = 0; c < CHANNELS; c++) {
+          entities.push(["channel", "", channelIdOf(g, c)]);
+          for (let m = 1000; m < 1008; m++) {
+            entities.push(["message", channelIdOf(g, c), String(m)]);
+          }
+        }
+        for (let r = 0; r < ROLES; r++) {
+          entities.push(["role", guildIdOf(g), roleIdOf(g, r)]);
+        }
+        for (let m = 0; m < MEMBERS; m++) {
+          entities.push(["member", guildIdOf(g), userIdOf(g, m)]);
+        }
+        for (const [kind, scope, id] of entities) {
+          assert.deepStrictEqual(
+            await store.get(kind, scope, id),
+            memory.get(kind, scope, id),
+            `seed ${seed}: ${kind} ${scope} ${id}`,
+          );
+        }
+      }
+    }
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a channel deleted earlier in the batch is no longer its guild's, so the guild's removal leaves a message kept in it since",
+  6,
+  async (redis) => {
+    // Without a guild id, a message in a channel not held in a guild is
+    // kept (as a DM's would be).
+    const { guild_id: _, ...outside } = create("11")[1] as Record<
+      string,
+      unknown
+    >;
+    await compareBatch(redis, {}, [["GUILD_CREATE", GUILD], create("10")], [
+      ["CHANNEL_DELETE", { id: "2", guild_id: "1", type: 0 }],
+      ["MESSAGE_CREATE", outside],
+      ["GUILD_DELETE", { id: "1" }],
+      ...reads("11"),
+    ]);
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a role deletion takes only that role from the members set earlier in the batch",
+  6,
+  async (redis) => {
+    const member = (roles: string[]): [string, unknown] => [
+      "GUILD_MEMBER_UPDATE",
+      {
+        guild_id: "1",
+        user: { id: "7", username: "u", discriminator: "0" },
+        roles,
+      },
+    ];
+    const guild = {
+      ...GUILD,
+      roles: [{ id: "3", name: "a" }, { id: "4", name: "b" }],
+      members: [{
+        user: { id: "7", username: "u", discriminator: "0" },
+        roles: ["3", "4"],
+      }],
+    };
+    await compareBatch(redis, {}, [["GUILD_CREATE", guild]], [
+      ["GUILD_ROLE_DELETE", { guild_id: "1", role_id: "3" }],
+      // Given the deleted role again (a stale update): it keeps it.
+      member(["3", "4"]),
+      ["GUILD_ROLE_DELETE", { guild_id: "1", role_id: "4" }],
+      member([]),
     ]);
   },
 ));
