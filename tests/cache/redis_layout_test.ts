@@ -14,7 +14,7 @@ import { TRIM_MESSAGES } from "../../cache/redis_scripts.ts";
 import { ROLE_REMOVAL_CHUNK } from "../../cache/redis_role_removal.ts";
 import { countingScripts, type ScriptRun } from "../_fakes/counted_scripts.ts";
 
-const DATABASE = 4;
+const DATABASE = 12;
 
 const ada = {
   id: "5",
