@@ -100,6 +100,16 @@ export type CacheRead =
     type: "all";
     kind: CacheKind;
     scope: string;
+  }
+  | {
+    /**
+     * The ids of every entity of a kind in a scope, without their values
+     * (READY's guild list: a store holding 80,000 guilds sent all of them
+     * for each READY when ids were read as `"all"`).
+     */
+    type: "ids";
+    kind: CacheKind;
+    scope: string;
   };
 
 /** One change the core asks a store to make. */

@@ -31,9 +31,16 @@ export class RedisStaleness {
   #runId: Promise<string | undefined> | undefined;
   /**
    * The shards (READY's `shard[0]`; 0 without one) whose sessions fed the
-   * store: one store may serve several (the dispatch service's does).
+   * store: one store may serve several (the dispatch service's does). All
+   * of one shard count, {@linkcode RedisStaleness.#count}.
    */
   readonly #shards = new Set<number>();
+  /**
+   * The shard count of the last READY seen (1 without `shard`); undefined
+   * before any, when the ids in `#shards` came from the `shards` option or
+   * markStale (taken as of the first READY's count).
+   */
+  #count: number | undefined;
   /**
    * The shards whose state may be wrong since the cache went stale: it is
    * stale until each has started a new session (a READY, then its guilds).
@@ -124,6 +131,29 @@ export class RedisStaleness {
   }
 
   /**
+   * Dispatches were dropped unapplied (Redis down, too slow, or failing):
+   * writes lost, as {@linkcode RedisStaleness.failed} says. The shard of
+   * each READY among them is seen first, so it must start a new session
+   * before the cache is fresh: a shard whose first session started during
+   * an outage was otherwise never known, and the next READY of another
+   * shard said the cache was fresh while it missed that shard's guilds.
+   *
+   * @param dispatches The dispatches dropped.
+   * @param error What dropped them.
+   */
+  dropped(
+    dispatches: readonly { event: string; data: unknown }[],
+    error: unknown,
+  ): void {
+    for (const { event, data } of dispatches) {
+      if (event !== "READY") continue;
+      const shard = readyShard(data);
+      if (shard !== undefined) this.#see(shard);
+    }
+    this.failed(error);
+  }
+
+  /**
    * Writes were lost: the cache is stale (logged, `onStale` once).
    *
    * @param error What lost them.
@@ -209,7 +239,7 @@ export class RedisStaleness {
     const rebuildsDirect = this.#stale &&
       (this.#toRebuild.has(0) || this.#shards.size === 0) &&
       dispatches.some(({ event, data }) =>
-        event === "READY" && readyShard(data) === 0
+        event === "READY" && readyShard(data)?.id === 0
       );
     if (!rebuildsDirect) return;
     const indexes = ["message_keys", "channel_keys"];
@@ -241,10 +271,11 @@ export class RedisStaleness {
    * again).
    */
   sessionStarted(data: unknown): void {
-    const shard = readyShard(data);
-    if (shard === undefined) return; // cannot tell whose: stays stale
-    this.#shards.add(shard);
+    const ready = readyShard(data);
+    if (ready === undefined) return; // cannot tell whose: stays stale
+    this.#see(ready);
     if (!this.#stale) return;
+    const shard = ready.id;
     this.#toRebuild.delete(shard);
     if (this.#toRebuild.size > 0) {
       logger.info(
@@ -258,22 +289,59 @@ export class RedisStaleness {
       "Redis cache: a new session; guilds are rebuilt as they arrive",
     );
   }
+
+  /**
+   * A READY's shard fed the store (applied or dropped). A READY of another
+   * shard count than the last is a reshard: the old count's ids name
+   * sessions that are gone, whose guilds the new count's shards rebuild as
+   * each starts (kept, they were awaited for good), so they are dropped,
+   * from the awaited ones too. Ids of no known count yet (the `shards`
+   * option, markStale) are taken as of the first READY's count, but for
+   * those it cannot carry (not below it).
+   */
+  #see({ id, count }: ReadyShard): void {
+    if (this.#count !== count) {
+      const known = this.#count;
+      const keep = (shard: number): boolean =>
+        known === undefined && shard < count;
+      for (const shard of this.#shards) {
+        if (!keep(shard)) this.#shards.delete(shard);
+      }
+      for (const shard of this.#toRebuild) {
+        if (!keep(shard)) this.#toRebuild.delete(shard);
+      }
+      if (known !== undefined) {
+        logger.info(
+          "Redis cache: a session of {count} shards, after {known}: the shards of {known} are no longer awaited",
+          { count, known },
+        );
+      }
+      this.#count = count;
+    }
+    this.#shards.add(id);
+  }
+}
+
+/** A READY's shard: its id and the shard count. */
+interface ReadyShard {
+  id: number;
+  count: number;
 }
 
 /**
- * The shard a READY's session is of: `shard[0]`, 0 without `shard` (one
- * session for every guild); undefined for a malformed one.
+ * The shard a READY's session is of: `shard`, or shard 0 of 1 without it
+ * (one session for every guild); undefined for a malformed one.
  */
-function readyShard(data: unknown): number | undefined {
+function readyShard(data: unknown): ReadyShard | undefined {
   if (!isRecord(data)) return undefined;
   const shard = data.shard;
-  if (shard === undefined || shard === null) return 0;
+  if (shard === undefined || shard === null) return { id: 0, count: 1 };
   if (!Array.isArray(shard) || shard.length !== 2) return undefined;
   const [id, count]: unknown[] = shard;
   return typeof id === "number" && typeof count === "number" &&
       Number.isSafeInteger(id) && Number.isSafeInteger(count) && id >= 0 &&
       id < count
-    ? id
+    ? { id, count }
     : undefined;
 }
 

@@ -48,12 +48,8 @@ import {
 } from "./redis_layout.ts";
 import { entitiesOf, RedisBacklog, type Waiting } from "./redis_backlog.ts";
 import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
-import {
-  COMPLETE,
-  READ_KIND_KEYS,
-  REMOVE_CHANNEL,
-  TRIM_MESSAGES,
-} from "./redis_scripts.ts";
+import { EMPTY_LOOKUP, fetchReads } from "./redis_reads.ts";
+import { COMPLETE, REMOVE_CHANNEL, TRIM_MESSAGES } from "./redis_scripts.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
@@ -118,9 +114,11 @@ interface BatchWrites {
  * rather than held; and so is a server restarted or replaced (a new
  * `run_id`) or a connection lost while writes were unanswered, on a
  * connection from `connectRedis`. The cache is fresh again once every shard
- * that fed it sent a new READY (one store may serve several); the READY of
- * shard 0 (which gets the DMs) first drops what no GUILD_CREATE rebuilds:
- * DM channels, and messages of channels no guild holds.
+ * that fed it sent a new READY (one store may serve several; a shard whose
+ * READY was dropped fed it too; after a reshard, the shards of the new count
+ * only); the READY of shard 0 (which gets the DMs) first drops what no
+ * GUILD_CREATE rebuilds: DM channels, and messages of channels no guild
+ * holds.
  *
  * @example Keep a bot's state in Redis
  * ```ts
@@ -194,6 +192,8 @@ export class RedisCache {
    * The shards whose state in the cache may be wrong while it is
    * {@linkcode RedisCache.stale}: each must send a new READY (start a new
    * session) before the cache is right again. Empty while it is not stale.
+   * Ids of the shard count of the last READY (a READY of another count, a
+   * reshard, drops those of the old one).
    * A service that outlives its process keeps this list (in Redis, say)
    * and hands it to {@linkcode RedisCache.markStale} at its next start: the
    * shards it resumes then are not rebuilt, and the cache stays wrong.
@@ -264,7 +264,8 @@ export class RedisCache {
     const entities = entitiesOf(dispatches);
     const behind = this.#backlog.admit(dispatches.length, entities);
     if (behind !== undefined) {
-      this.#staleness.failed(
+      this.#staleness.dropped(
+        dispatches,
         new Error(`Redis is too slow: ${behind}, and more are dropped`),
       );
       return Promise.resolve(dispatches.map(() => NOTHING));
@@ -310,7 +311,7 @@ export class RedisCache {
       try {
         [updates, written] = await this.#applyNow(dispatches, untilLost);
       } catch (error) {
-        this.#staleness.failed(error);
+        this.#staleness.dropped(dispatches, error);
         updates = dispatches.map(() => NOTHING);
       }
       if (written === undefined) this.#backlog.done(count, entities);
@@ -345,14 +346,15 @@ export class RedisCache {
     untilLost: <T>(promise: Promise<T>) => Promise<T>,
   ): Promise<[CacheUpdate[], Promise<void>?]> {
     if (dispatches.length === 0) return [[]]; // flush's turn: nothing to write
-    const failed = (): [CacheUpdate[]] => [dispatches.map(() => NOTHING)];
+    // Dropped whole: the stale cache awaits the shards of its READYs too.
+    const failed = (error: unknown): [CacheUpdate[]] => {
+      this.#staleness.dropped(dispatches, error);
+      return [dispatches.map(() => NOTHING)];
+    };
     if (this.#redis.status !== "ready") {
       // Down or reconnecting: fail fast rather than hold the gateway's
       // events behind a queue that may never drain.
-      this.#staleness.failed(
-        new Error(`the connection is ${this.#redis.status}`),
-      );
-      return failed();
+      return failed(new Error(`the connection is ${this.#redis.status}`));
     }
     const lost = this.#staleness.lostSince();
     try {
@@ -361,8 +363,7 @@ export class RedisCache {
       await untilLost(this.#staleness.checkServer());
       await untilLost(this.#staleness.beforeBatch(dispatches));
     } catch (error) {
-      this.#staleness.failed(error);
-      return failed();
+      return failed(error);
     }
     // The core throwing on a payload (a bug it should not have) costs that
     // dispatch its changes and marks the cache stale; it never rejects the
@@ -390,10 +391,9 @@ export class RedisCache {
       try {
         // A connection lost meanwhile fails the batch at once: the client
         // would hold the reads, and every event behind them, until it is back.
-        snapshot = await untilLost(this.#fetch(reads, trimmed));
+        snapshot = await untilLost(fetchReads(this.#redis, reads, trimmed));
       } catch (error) {
-        this.#staleness.failed(error);
-        return failed();
+        return failed(error);
       }
     }
     const state = single
@@ -417,7 +417,7 @@ export class RedisCache {
       try {
         update = reduceDispatch(state, event, data, this.#options);
       } catch (error) {
-        this.#staleness.failed(error);
+        this.#staleness.dropped([{ event, data }], error);
         updates.push(NOTHING);
         continue;
       }
@@ -586,7 +586,9 @@ export class RedisCache {
    */
   async all(kind: CacheKind, scope: string): Promise<CachedValue[]> {
     // The core's own read of a whole list, so both find the same keys.
-    const lookup = await this.#fetch([{ type: "all", kind, scope }]);
+    const lookup = await fetchReads(this.#redis, [
+      { type: "all", kind, scope },
+    ]);
     const values: CachedValue[] = [];
     for (const id of lookup.ids(kind, scope)) {
       const value = lookup.get(kind, scope, id);
@@ -606,92 +608,6 @@ export class RedisCache {
       if (value !== undefined) values.push(value);
     }
     return values;
-  }
-
-  /**
-   * Fetch what the core will read, into a synchronous lookup, and the
-   * message ids (not the messages) of `messageChannels`.
-   */
-  async #fetch(
-    reads: ReturnType<typeof cacheReads>,
-    messageChannels: readonly string[] = [],
-  ): Promise<CacheLookup> {
-    const values = new Map<string, CachedValue>();
-    const sets = new Map<string, string[]>();
-    const gets: string[] = [];
-    const alls: { kind: CacheKind; scope: string }[] = [];
-    for (const read of reads) {
-      if (UNKEYED.has(read.kind)) continue;
-      if (read.type === "get") {
-        gets.push(redisKey(read.kind, read.scope, read.id));
-      } else alls.push(read);
-    }
-    const pipeline = this.#redis.pipeline();
-    if (gets.length > 0) pipeline.mget(gets);
-    for (const { kind, scope } of alls) {
-      if (INDEXED.has(kind) && scope !== "") {
-        pipeline.eval(
-          READ_KIND_KEYS,
-          2,
-          kindKeys(scope, kind),
-          `guild_keys:${scope}`,
-          redisKey(kind, scope, ""),
-        );
-      } else {
-        pipeline.smembers(
-          kind === "message"
-            ? `channel_keys:${scope}`
-            : kind === "guild"
-            ? "guild_keys"
-            : `guild_keys:${scope}`,
-        );
-      }
-    }
-    for (const channelId of messageChannels) {
-      pipeline.smembers(`channel_keys:${channelId}`);
-    }
-    const results = await pipeline.exec();
-    if (results === null) throw new Error("Redis pipeline was discarded");
-    let index = 0;
-    if (gets.length > 0) {
-      const [error, texts] = results[index++]!;
-      if (error) throw error;
-      (texts as (string | null)[]).forEach((text, i) => {
-        const value = text === null ? undefined : parseValue(text);
-        if (value !== undefined) values.set(gets[i]!, value);
-      });
-    }
-    const more: string[] = [];
-    for (const { kind, scope } of alls) {
-      const [error, members] = results[index++]!;
-      if (error) throw error;
-      const prefix = redisKey(kind, scope, "");
-      const keys = (members as string[]).filter((k) => k.startsWith(prefix));
-      sets.set(`${kind}\0${scope}`, keys.map((k) => k.slice(prefix.length)));
-      more.push(...keys.filter((k) => !values.has(k)));
-    }
-    for (const channelId of messageChannels) {
-      const [error, members] = results[index++]!;
-      if (error) throw error;
-      const prefix = `message:${channelId}:`;
-      sets.set(
-        `message\0${channelId}`,
-        (members as string[]).filter((k) => k.startsWith(prefix)).map((k) =>
-          k.slice(prefix.length)
-        ),
-      );
-    }
-    if (more.length > 0) {
-      const texts = await this.#redis.mget(more);
-      texts.forEach((text, i) => {
-        const value = text === null ? undefined : parseValue(text);
-        if (value !== undefined) values.set(more[i]!, value);
-      });
-    }
-    return {
-      get: (kind, scope, id) => values.get(redisKey(kind, scope, id)),
-      ids: (kind, scope) => sets.get(`${kind}\0${scope}`) ?? [],
-    };
   }
 
   /**
@@ -792,8 +708,3 @@ export class RedisCache {
     }
   }
 }
-
-const EMPTY_LOOKUP: CacheLookup = {
-  get: () => undefined,
-  ids: () => [],
-};

@@ -30,6 +30,7 @@ import {
   merge,
   snowflake,
 } from "./reduce_context.ts";
+import { recordReads } from "./read_recorder.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
   CHANNEL_UNCARRIED,
@@ -103,10 +104,14 @@ export function reduceDispatch(
   data: unknown,
   config: CacheConfig,
 ): CacheUpdate {
+  return reduceIn(new Context(lookup, config), event, data);
+}
+
+/** {@linkcode reduceDispatch} with the context made (see cacheReads). */
+function reduceIn(context: Context, event: string, data: unknown): CacheUpdate {
   if (!isRecord(data)) return NOTHING;
   const reducer = REDUCER_OF.get(event);
   if (reducer === undefined) return NOTHING;
-  const context = new Context(lookup, config);
   // An event of a guild the cache does not hold (never created, or removed
   // since) adds nothing of that guild: Discord sends a guild's events only
   // after its GUILD_CREATE, and entities of a guild no GUILD_DELETE will
@@ -137,31 +142,15 @@ function addsGuildState(change: CacheChange): boolean {
  * @param event The dispatch's `t`.
  * @param data The dispatch's `d`.
  * @param config Which resources are kept.
- * @returns The reads, without duplicates.
+ * @returns The reads, without duplicates: a list whose ids only are read
+ * (READY's guilds) is an `"ids"` read, one whose values are too `"all"`.
  */
 export function cacheReads(
   event: string,
   data: unknown,
   config: CacheConfig,
 ): CacheRead[] {
-  const reads = new Map<string, CacheRead>();
-  const recorder: CacheLookup = {
-    get(kind, scope, id): undefined {
-      reads.set(`g\0${kind}\0${scope}\0${id}`, {
-        type: "get",
-        kind,
-        scope,
-        id,
-      });
-      return undefined;
-    },
-    ids(kind, scope): string[] {
-      reads.set(`a\0${kind}\0${scope}`, { type: "all", kind, scope });
-      return [];
-    },
-  };
-  reduceDispatch(recorder, event, data, config);
-  return [...reads.values()];
+  return recordReads(config, (context) => reduceIn(context, event, data));
 }
 
 function hasMoreThanId(user: D): boolean {

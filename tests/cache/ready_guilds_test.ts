@@ -148,7 +148,8 @@ Deno.test("READY's reads depend on its payload only: the guild ids, each listed 
   const reads = cacheReads("READY", ready(["1"], [0, 2]), config);
   assert.deepEqual(reads, [
     { type: "get", kind: "bot_user", scope: "", id: "@me" },
-    { type: "all", kind: "guild", scope: "" },
+    // The ids only: a store holding 80,000 guilds sent every one's JSON.
+    { type: "ids", kind: "guild", scope: "" },
     // Marked unavailable until its GUILD_CREATE, keeping what is known.
     { type: "get", kind: "guild", scope: "", id: "1" },
   ]);

@@ -109,6 +109,19 @@ async function settlesSoon(promise: Promise<unknown>): Promise<string> {
   return result;
 }
 
+/** A connection that is ready, and whose every pipeline stays unanswered. */
+function hungConnection(): RedisConnection {
+  const pipeline: Record<string, unknown> = {};
+  for (const command of ["mget", "smembers", "set", "sadd", "eval", "hset"]) {
+    pipeline[command] = () => pipeline;
+  }
+  pipeline.exec = () => new Promise(() => {});
+  return {
+    status: "ready",
+    pipeline: () => pipeline,
+  } as unknown as RedisConnection;
+}
+
 const GUILD = {
   id: "1",
   name: "g",
@@ -213,16 +226,7 @@ Deno.test({
 });
 
 Deno.test("RedisCache: a Redis that is up but never answers holds at most MAX_WAITING dispatches; the next are dropped at once, and the cache says it is stale (once)", async () => {
-  // A connection that is ready, and whose every pipeline stays unanswered.
-  const pipeline: Record<string, unknown> = {};
-  for (const command of ["mget", "smembers", "set", "sadd", "eval", "hset"]) {
-    pipeline[command] = () => pipeline;
-  }
-  pipeline.exec = () => new Promise(() => {});
-  const hung = {
-    status: "ready",
-    pipeline: () => pipeline,
-  } as unknown as RedisConnection;
+  const hung = hungConnection();
   const stale: unknown[] = [];
   const cache = new RedisCache(hung, { onStale: (error) => stale.push(error) });
   const message = (id: number) => ({
@@ -443,4 +447,116 @@ Deno.test("RedisCache: shard ids that no READY could carry are refused, in the s
   });
   assert.equal(cache.stale, true);
   assert.deepEqual(cache.staleShards.sort(), [0, 2]);
+});
+
+/** Shard `shard`'s READY (of `count`), listing `guildIds`. */
+const readyOf = (shard: number, count: number, guildIds: string[] = []) => ({
+  v: 10,
+  user: { id: "9", username: "bot" },
+  guilds: guildIds.map((id) => ({ id, unavailable: true })),
+  session_id: `s${shard}`,
+  resume_gateway_url: "wss://x",
+  application: { id: "9", flags: 0 },
+  shard: [shard, count],
+});
+
+Deno.test({
+  name:
+    "RedisCache: a shard whose first READY is dropped while Redis is down is awaited: another shard's new READY leaves the cache stale until it sends one",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const { relay, redis } = setup;
+    const cache = new RedisCache(redis);
+    // Guild 8388608 is shard 0's of two, 4194304 shard 1's.
+    await cache.apply("READY", readyOf(0, 2, ["8388608"]));
+    await cache.apply("GUILD_CREATE", { ...GUILD, id: "8388608" });
+    await cache.flush();
+
+    const down = new Promise((resolve) => redis.once("close", resolve));
+    await relay.stop();
+    await down;
+    await captureStderr(async () => {
+      // Shard 1 starts its first session meanwhile: nothing of it is kept.
+      await cache.applyBatch([
+        { event: "READY", data: readyOf(1, 2, ["4194304"]) },
+        { event: "GUILD_CREATE", data: { ...GUILD, id: "4194304" } },
+      ]);
+    });
+    assert.equal(cache.stale, true);
+    assert.deepEqual(cache.staleShards.sort(), [0, 1]);
+    const up = new Promise((resolve) => redis.once("ready", resolve));
+    relay.start();
+    await up;
+
+    await cache.apply("READY", readyOf(0, 2, ["8388608"]));
+    await cache.apply("GUILD_CREATE", { ...GUILD, id: "8388608" });
+    await cache.flush();
+    assert.equal(cache.stale, true, "shard 1's guild is missing");
+    assert.deepEqual(cache.staleShards, [1]);
+    await cache.apply("READY", readyOf(1, 2, ["4194304"]));
+    assert.equal(cache.stale, false);
+    assert.deepEqual(cache.staleShards, []);
+  },
+});
+
+Deno.test("RedisCache: a READY dropped because Redis is too slow is awaited too", async () => {
+  const cache = new RedisCache(hungConnection());
+  for (let i = 0; i < MAX_WAITING; i++) {
+    void cache.apply("GUILD_UPDATE", { id: String(i + 1), name: "g" });
+  }
+  await captureStderr(async () => {
+    const [dropped] = await cache.applyBatch([
+      { event: "READY", data: readyOf(3, 4) },
+    ]);
+    assert.deepEqual(dropped?.changes, []);
+  });
+  assert.equal(cache.stale, true);
+  assert.deepEqual(cache.staleShards, [3]);
+});
+
+Deno.test({
+  name:
+    "RedisCache: after a reshard, the new shard count's READYs end the staleness: the old count's shards are no longer awaited",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const { redis } = setup;
+    const cache = new RedisCache(redis);
+    for (let shard = 0; shard < 4; shard++) {
+      await cache.apply("READY", readyOf(shard, 4));
+    }
+    await captureStderr(() => cache.markStale([], "writes lost"));
+    assert.deepEqual(cache.staleShards.sort(), [0, 1, 2, 3]);
+    // The bot now runs two shards: both start a session.
+    await cache.apply("READY", readyOf(0, 2));
+    await cache.apply("READY", readyOf(1, 2));
+    await cache.flush();
+    assert.equal(cache.stale, false);
+    assert.deepEqual(cache.staleShards, []);
+    // A later loss awaits the two shards of the count that runs now.
+    await captureStderr(() => cache.markStale([], "writes lost again"));
+    assert.deepEqual(cache.staleShards.sort(), [0, 1]);
+    await cache.apply("READY", readyOf(0, 2));
+    assert.deepEqual(cache.staleShards, [1]);
+    await cache.apply("READY", readyOf(1, 2));
+    assert.equal(cache.stale, false);
+  },
+});
+
+Deno.test({
+  name:
+    "RedisCache: shard ids given before any READY (shards, markStale) are taken as of the first READY's count; one that count cannot carry is not awaited for good",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const cache = new RedisCache(setup.redis, { shards: [0, 1, 5] });
+    await captureStderr(() => cache.markStale([2], "missed"));
+    assert.deepEqual(cache.staleShards.sort(), [0, 1, 2, 5]);
+    await cache.apply("READY", readyOf(0, 3));
+    assert.deepEqual(cache.staleShards.sort(), [1, 2]);
+    await cache.apply("READY", readyOf(1, 3));
+    await cache.apply("READY", readyOf(2, 3));
+    assert.equal(cache.stale, false);
+  },
 });

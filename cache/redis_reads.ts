@@ -1,0 +1,134 @@
+// The Redis store's reads for a batch: what the core will read (see
+// cacheReads), fetched in one round trip (two when a list's values are
+// read) into the synchronous lookup the core reduces against.
+import type { RedisConnection } from "../redis/connection.ts";
+import type {
+  CachedValue,
+  CacheKind,
+  CacheLookup,
+  CacheRead,
+} from "./changes.ts";
+import {
+  INDEXED,
+  kindKeys,
+  parseValue,
+  redisKey,
+  UNKEYED,
+} from "./redis_layout.ts";
+import { READ_KIND_KEYS } from "./redis_scripts.ts";
+
+/** A lookup of nothing: a batch that reads nothing. */
+export const EMPTY_LOOKUP: CacheLookup = {
+  get: () => undefined,
+  ids: () => [],
+};
+
+/** One list read: its ids, and whether its values are read too. */
+interface ListRead {
+  kind: CacheKind;
+  scope: string;
+  values: boolean;
+}
+
+/**
+ * Fetch `reads` into a synchronous lookup, with the message ids (not the
+ * messages) of `messageChannels`. An `"all"` read fetches its values; an
+ * `"ids"` read only its set's members (READY's guild list: every guild's
+ * JSON was sent for each READY, 96 MB for 80,000 guilds).
+ *
+ * @returns The lookup; rejects with Redis's error.
+ */
+export async function fetchReads(
+  redis: RedisConnection,
+  reads: readonly CacheRead[],
+  messageChannels: readonly string[] = [],
+): Promise<CacheLookup> {
+  const values = new Map<string, CachedValue>();
+  const sets = new Map<string, string[]>();
+  const gets: string[] = [];
+  // One per kind and scope: read for its ids and whole (two dispatches of a
+  // batch), it is read whole.
+  const lists = new Map<string, ListRead>();
+  for (const read of reads) {
+    if (UNKEYED.has(read.kind)) continue;
+    if (read.type === "get") {
+      gets.push(redisKey(read.kind, read.scope, read.id));
+      continue;
+    }
+    const key = `${read.kind}\0${read.scope}`;
+    const list = lists.get(key);
+    if (list === undefined) {
+      lists.set(key, {
+        kind: read.kind,
+        scope: read.scope,
+        values: read.type === "all",
+      });
+    } else if (read.type === "all") list.values = true;
+  }
+  const pipeline = redis.pipeline();
+  if (gets.length > 0) pipeline.mget(gets);
+  for (const { kind, scope } of lists.values()) {
+    if (INDEXED.has(kind) && scope !== "") {
+      pipeline.eval(
+        READ_KIND_KEYS,
+        2,
+        kindKeys(scope, kind),
+        `guild_keys:${scope}`,
+        redisKey(kind, scope, ""),
+      );
+    } else {
+      pipeline.smembers(
+        kind === "message"
+          ? `channel_keys:${scope}`
+          : kind === "guild"
+          ? "guild_keys"
+          : `guild_keys:${scope}`,
+      );
+    }
+  }
+  for (const channelId of messageChannels) {
+    pipeline.smembers(`channel_keys:${channelId}`);
+  }
+  const results = await pipeline.exec();
+  if (results === null) throw new Error("Redis pipeline was discarded");
+  let index = 0;
+  if (gets.length > 0) {
+    const [error, texts] = results[index++]!;
+    if (error) throw error;
+    (texts as (string | null)[]).forEach((text, i) => {
+      const value = text === null ? undefined : parseValue(text);
+      if (value !== undefined) values.set(gets[i]!, value);
+    });
+  }
+  const more: string[] = [];
+  for (const [key, { kind, scope, values: whole }] of lists) {
+    const [error, members] = results[index++]!;
+    if (error) throw error;
+    const prefix = redisKey(kind, scope, "");
+    const keys = (members as string[]).filter((k) => k.startsWith(prefix));
+    sets.set(key, keys.map((k) => k.slice(prefix.length)));
+    if (whole) more.push(...keys.filter((k) => !values.has(k)));
+  }
+  for (const channelId of messageChannels) {
+    const [error, members] = results[index++]!;
+    if (error) throw error;
+    const prefix = `message:${channelId}:`;
+    sets.set(
+      `message\0${channelId}`,
+      (members as string[]).filter((k) => k.startsWith(prefix)).map((k) =>
+        k.slice(prefix.length)
+      ),
+    );
+  }
+  if (more.length > 0) {
+    const texts = await redis.mget(more);
+    texts.forEach((text, i) => {
+      const value = text === null ? undefined : parseValue(text);
+      if (value !== undefined) values.set(more[i]!, value);
+    });
+  }
+  return {
+    get: (kind, scope, id) => values.get(redisKey(kind, scope, id)),
+    ids: (kind, scope) => sets.get(`${kind}\0${scope}`) ?? [],
+  };
+}
