@@ -51,14 +51,18 @@ export const MIN_SEED_HOLD_MS = 60_000;
 
 /**
  * Lua defining `epochOf(v)` (a stored or given epoch, a whole number from 0,
- * or nil) and `bumpEpoch(key)`, which stamps a flip of the generation hash
- * at `key`: the time on the leases' clock (`now`, defined by the caller),
- * or one more than the stored epoch if that is later. The epoch orders what
- * processes know of the count after Redis lost it (see the module's doc); a
- * flip is the only change of count a running fleet makes. A time, not a
- * count of flips: a count started again from 0 with the keys, and a process
- * frozen through a loss, back with a higher count of an older flip, undid
- * a reshard made since.
+ * or nil) and `bumpEpoch(key)`, which stamps a flip (or a seed holding) in
+ * the generation hash at `key`: the time on the leases' clock (`now`,
+ * defined by the caller), or one more than the stored epoch if that is
+ * later, marked `epoch_stamped`. The epoch orders what processes know of
+ * the count after Redis lost it (see the module's doc); a flip is the only
+ * change of count a running fleet makes. A time, not a count of flips: a
+ * count started again from 0 with the keys, and a process frozen through a
+ * loss, back with a higher count of an older flip, undid a reshard made
+ * since. And a stamped epoch is never replaced by one a process writes
+ * back: everything a process knew before the loss is older than what this
+ * Redis stamped since, whatever its clock says (one back from a loss
+ * minutes behind stamped lower than the flips before it).
  */
 export const EPOCH_LUA = `
 local function epochOf(v)
@@ -68,7 +72,8 @@ local function epochOf(v)
 end
 local function bumpEpoch(key)
   local e = epochOf(redis.call('HGET', key, 'epoch')) or 0
-  redis.call('HSET', key, 'epoch', string.format('%.0f', math.max(e + 1, math.floor(now))))
+  redis.call('HSET', key, 'epoch', string.format('%.0f', math.max(e + 1, math.floor(now))),
+    'epoch_stamped', '1')
 end
 `;
 
@@ -171,7 +176,7 @@ local function clean()
   local rawEpoch = redis.call('HGET', KEYS[1], 'epoch')
   local epoch = epochOf(rawEpoch)
   if rawEpoch and not epoch then
-    redis.call('HDEL', KEYS[1], 'epoch')
+    redis.call('HDEL', KEYS[1], 'epoch', 'epoch_stamped')
     fixed = fixed + 512
   end
   local seeded = tonumber(redis.call('HGET', KEYS[1], 'seeded'))
@@ -182,6 +187,10 @@ local function clean()
   if seeded and not (seeded > now and seeded <= now + 2 * seedHold) then
     redis.call('HDEL', KEYS[1], 'seeded')
     seeded = nil
+    -- A seed nobody running contradicted holds: stamped, as a flip is, so
+    -- a process frozen since before the loss, back however late with the
+    -- epoch of an older flip, does not take the fleet back to its count.
+    if count then bumpEpoch(KEYS[1]) end
   end
   -- When the count was last written where there was none: nobody takes a
   -- shard for a TTL after it (see the module's doc). One not a time before now
@@ -192,6 +201,8 @@ local function clean()
     redis.call('HDEL', KEYS[1], 'created_at')
     created = nil
   end
+  local stamped = redis.call('HGET', KEYS[1], 'epoch_stamped') == '1'
+  local putBack = false
   if not count then
     if raw then fixed = fixed + 1 end
     count, fleetTtl = mine, ttl
@@ -199,22 +210,22 @@ local function clean()
     redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl, 'created_at', string.format('%.0f', created))
     if known then
       redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
-      redis.call('HDEL', KEYS[1], 'seeded')
+      redis.call('HDEL', KEYS[1], 'seeded', 'epoch_stamped')
       if not raw then fixed = fixed + 64 end
     else
       redis.call('HSET', KEYS[1], 'seeded', now + hold)
       fixed = fixed + 8
     end
-  elseif known and (seeded or known > (epoch or 0)) then
+  elseif known and (seeded or (not stamped and known > (epoch or 0))) then
     -- A running process's count over a newcomer's seed, or over a count of
-    -- an older epoch (written back by a process that missed a flip).
+    -- an older epoch written back by a process that missed a flip.
     if count ~= mine or fleetTtl ~= ttl then
       fixed = fixed + (seeded and 16 or 256)
-      count, fleetTtl = mine, ttl
+      count, fleetTtl, putBack = mine, ttl, true
       redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
     end
     redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
-    redis.call('HDEL', KEYS[1], 'seeded')
+    redis.call('HDEL', KEYS[1], 'seeded', 'epoch_stamped')
   elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)
       and not (created and created > now - fleetTtl)) then
     -- Not while the count is fresh from a loss: the running processes'
@@ -228,7 +239,9 @@ local function clean()
   local rawNext = redis.call('HGET', KEYS[1], 'next')
   local nxt = valid(rawNext)
   if rawNext and (not nxt or nxt == count) then
-    fixed = fixed + 2
+    -- A reshard asked on a newcomer's seed to the count just put back is
+    -- done: dropped without a word (it is no broken field).
+    if not (putBack and nxt == count) then fixed = fixed + 2 end
     nxt = nil
     redis.call('HDEL', KEYS[1], 'next', 'complete_at')
     redis.call('DEL', KEYS[2])

@@ -204,13 +204,61 @@ valvesTest(
       await n.start();
       for (let i = 0; i < 75; i++) await stepAll(s, [vn, vf]); // seed holds
       await n.reshard(5, { sessionStartsLeft: 100 });
-      for (let i = 0; i < 150 && n.shardIds.length < 5; i++) {
+      // Bounded by steps (a new shard may wait a minute after three
+      // refused IDENTIFYs); what it waited on is said if it fails.
+      for (let i = 0; i < 240 && n.shardIds.length < 5; i++) {
         await stepAll(s, [vn, vf]);
       }
-      assert.equal(n.shardCount, 5);
+      const generation = await s.direct.hgetall(`${s.prefix}:fleet:generation`);
+      const last = s.gateway.log.slice(-12).map((e) =>
+        `${e.type}${"shard" in e ? `[${e.shard}]` : ""}`
+      );
+      assert.equal(
+        n.shardCount,
+        5,
+        `${
+          JSON.stringify(generation)
+        } n=${n.shardIds} next=${n.resharding?.shardIds} ${last}`,
+      );
       vf.open();
       await staysOn(s, [vn, vf], n, 5, 20);
       assert.equal(f.shardCount, 5);
+    });
+  },
+);
+
+valvesTest(
+  "FleetShards: a newcomer's seed that held (no running process contradicted it) is not undone by a process frozen through the loss, back minutes later with the count of an older reshard",
+  3,
+  async (s, valves) => {
+    const [va, vf, vn] = valves as [Valve, Valve, Valve];
+    await captureStderr(async () => {
+      const a = await s.member(va, { shardCount: 2 });
+      const f = await s.member(vf, { shardCount: 2 });
+      await established(s, a);
+      await a.start();
+      await f.start();
+      for (let i = 0; i < 10 && runningIds([a, f]).length < 2; i++) {
+        await stepAll(s, [va, vf]);
+      }
+      await a.reshard(3, { sessionStartsLeft: 100 });
+      for (
+        let i = 0;
+        i < 150 && !(f.shardCount === 3 && runningIds([a, f]).length === 3);
+        i++
+      ) await stepAll(s, [va, vf]);
+      assert.equal(f.shardCount, 3);
+      vf.hold = () => true; // f frozen
+      for (let i = 0; i < 6; i++) await stepAll(s, [va, vf]);
+      await a.close();
+      await deleteKeys(s.direct, s.prefix); // Redis loses its keys
+      const n = await s.member(vn, { shardCount: 2 });
+      await n.start();
+      for (let i = 0; i < 180; i++) await stepAll(s, [vn, vf]);
+      assert.deepEqual(n.shardIds, [0, 1]);
+      vf.open();
+      await staysOn(s, [vn, vf], n, 2, 15);
+      assert.equal(f.shardCount, 2);
     });
   },
 );

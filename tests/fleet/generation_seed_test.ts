@@ -336,6 +336,78 @@ seedTest(
   },
 );
 
+/**
+ * Flip `generation`'s fleet from `from` to `to` shards at `now`: the
+ * request, every new shard leased and marked (no old shard is leased), and
+ * the syncs that flip it.
+ */
+async function flip(
+  redis: RedisConnection,
+  prefix: string,
+  generation: FleetGeneration,
+  [from, to]: [number, number],
+  now: number,
+): Promise<void> {
+  await generation.request(from, to, now);
+  for (let shard = 0; shard < to; shard++) {
+    await redis.hset(`${prefix}:${to}:leases`, { [shard]: `x|${now + 3_000}` });
+    await redis.sadd(`${prefix}:ready`, String(shard));
+  }
+  await generation.sync(from, now); // complete since now
+  assert.equal((await generation.sync(from, now + 1)).count, to);
+}
+
+seedTest(
+  "FleetGeneration: an epoch this Redis stamped since a loss (a seed that held, a flip) is never replaced by one a process writes back, however late it comes back or whatever Redis's clock said",
+  async (redis, prefix, key) => {
+    const frozen = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    const T0 = T + 1_000_000;
+    await redis.hset(key, { count: "3", lease_ttl: "3000", epoch: String(T0) });
+    await frozen.sync(3, T0 + 5_000); // runs 3 (a flip at T0), then frozen
+    // A loss; Redis comes back with its clock 5 minutes behind, and a
+    // newcomer's seed of 2 holds.
+    await redis.del(key);
+    const behind = T0 + 10_000 - 300_000;
+    const newcomer = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await captureStderr(async () => {
+      await newcomer.sync(2, behind);
+    });
+    await newcomer.sync(2, behind + MIN_SEED_HOLD_MS + 1_000);
+    assert.equal(await redis.hget(key, "epoch_stamped"), "1");
+    // The frozen process comes back: the seed holds.
+    assert.equal((await frozen.sync(3, behind + 100_000)).count, 2);
+    // The fleet reshards to 4, stamped on the clock behind: it holds too.
+    await flip(redis, prefix, newcomer, [2, 4], behind + 120_000);
+    assert.ok(Number(await redis.hget(key, "epoch")) < T0);
+    const lines = await captureStderr(async () => {
+      assert.equal((await frozen.sync(3, behind + 200_000)).count, 4);
+    });
+    assert.equal(await redis.hget(key, "count"), "4");
+    assert.deepEqual(lines, []);
+  },
+);
+
+seedTest(
+  "FleetGeneration: a reshard asked on a newcomer's seed to the count a running process then puts back is dropped without a word (it said a field was broken)",
+  async (redis, prefix, key) => {
+    const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await redis.hset(key, { count: "3", lease_ttl: "3000" });
+    await runner.sync(3, T);
+    await redis.del(key); // a loss
+    const newcomer = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    const lines = await captureStderr(async () => {
+      await newcomer.sync(2, T + 100);
+      await newcomer.request(2, 3, T + 200);
+      assert.deepEqual(await runner.sync(3, T + 300), {
+        count: 3,
+        next: undefined,
+      });
+    });
+    assert.equal(await redis.hget(key, "next"), null);
+    assert.ok(!lines.some((l) => /field next/.test(l)), lines.join("\n"));
+  },
+);
+
 seedTest(
   "FleetGeneration: a reshard request that drops a barrier set of another type says so on stderr",
   async (redis, prefix, key) => {
