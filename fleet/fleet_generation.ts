@@ -164,13 +164,24 @@ end
  * largest valid count, 3 now ("" = the server's TIME), 4 the fleet's prefix
  * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 the
  * epoch of the count the caller runs ("" when none: see `SeedArgs`), 7 "1"
- * on its first sync (see `generation_seed.ts` for what is stored when).
+ * on its first sync, 8 until when its last renewal keeps its shards safe
+ * ("" when none; see `generation_seed.ts` for what is stored when).
  * Returns `{count, next or 0, fixed, the fleet's lease TTL, created_at or 0,
  * 1 when the count is provisional (seeded), the id of the last reshard
  * request, the count's epoch}`.
  */
 const SYNC_SCRIPT = `${luaNow(3)}
-${seeding({ max: 2, count: 1, ttl: 5, epoch: 6, fresh: 7, prefix: 4 })}
+${
+  seeding({
+    max: 2,
+    count: 1,
+    ttl: 5,
+    epoch: 6,
+    fresh: 7,
+    running: 8,
+    prefix: 4,
+  })
+}
 ${liveBarrier(4, 5)}
 ${RETIRING}
 local count, nxt, fixed, ttl, created = clean()
@@ -194,7 +205,7 @@ return {count, nxt or 0, fixed, ttl, created,
  * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the caller's
  * count, 2 the target, 3 the largest valid count, 4 the fleet's prefix, 5
  * now ("" = the server's TIME), 6 the caller's lease TTL, 7 and 8 as the
- * sync's 6 and 7, 9 the request's id (one per call). Returns `{1, count}`
+ * sync's 6 and 7, 9 the request's id (one per call), 10 as the sync's 8. Returns `{1, count}`
  * when recorded, `{0, next}` when another reshard is running, `{2, count}`
  * when the count is the target, each with what `clean()` fixed third. A
  * recorded reshard starts its set's own keys afresh (see
@@ -210,7 +221,17 @@ return {count, nxt or 0, fixed, ttl, created,
  * `reshard()` threw although its reshard ran.
  */
 const REQUEST_SCRIPT = `${luaNow(5)}
-${seeding({ max: 3, count: 1, ttl: 6, epoch: 7, fresh: 8, prefix: 4 })}
+${
+  seeding({
+    max: 3,
+    count: 1,
+    ttl: 6,
+    epoch: 7,
+    fresh: 8,
+    running: 10,
+    prefix: 4,
+  })
+}
 ${RETIRING}
 local retyped = retype()
 local asked = redis.call('HGET', KEYS[1], 'asked')
@@ -362,6 +383,8 @@ export class FleetGeneration {
    * `generation_seed.ts`), `undefined` when that count was provisional.
    */
   #knownEpoch: number | undefined;
+  /** What the last sync was given as `runningUntil` (a request reuses it). */
+  #runningUntil: number | undefined;
   /** See {@linkcode FleetGeneration.reshardId}. */
   #reshardId: string | undefined;
 
@@ -390,12 +413,17 @@ export class FleetGeneration {
    * @param initial The count the caller runs (stored when none is: see
    *   `generation_seed.ts` for which count wins).
    * @param now The time on the leases' clock, or `undefined` for Redis's.
+   * @param runningUntil Until when, on the leases' clock, the caller's last
+   *   renewal keeps its shards safe; `undefined` when it runs on none (its
+   *   guard fired, or it just started).
    * @returns The counts.
    */
   async sync(
     initial: number,
     now?: number,
+    runningUntil?: number,
   ): Promise<{ count: number; next: number | undefined }> {
+    this.#runningUntil = runningUntil;
     const reply = await this.#redis.eval(
       SYNC_SCRIPT,
       2,
@@ -460,22 +488,24 @@ export class FleetGeneration {
    * did meanwhile, and must not write its old count back as one it runs).
    */
   forget(): void {
+    this.#runningUntil = undefined;
     this.#known = undefined;
     this.#knownNext = undefined;
     this.#knownEpoch = undefined;
   }
 
   /**
-   * The `epoch` and `fresh` arguments of a caller of `count` (see
-   * `SeedArgs`): the epoch only while it runs the count the last sync
+   * The `epoch`, `fresh` and `running` arguments of a caller of `count`
+   * (see `SeedArgs`): the epoch only while it runs the count the last sync
    * returned, and that count was not provisional (a newcomer following its
    * own seed, or another's, knows no epoch of it).
    */
-  #standing(count: number): [string, string] {
+  #standing(count: number): [string, string, string] {
     const epoch = count === this.#known ? this.#knownEpoch : undefined;
     return [
       epoch === undefined ? "" : String(epoch),
       this.#known === undefined ? "1" : "0",
+      this.#runningUntil === undefined ? "" : String(this.#runningUntil),
     ];
   }
 
@@ -584,8 +614,9 @@ export class FleetGeneration {
       this.#prefix,
       now === undefined ? "" : String(now),
       String(this.#times.ttlMs),
-      ...this.#standing(initial),
+      ...this.#standing(initial).slice(0, 2),
       crypto.randomUUID(),
+      this.#standing(initial)[2],
     ) as [number, number, number?];
     // What it put right is said as by a sync (a key of another type, say).
     if (fixed) this.#reportFixed(fixed, initial);

@@ -462,6 +462,7 @@ export class FleetShards {
         const state = await this.#record.sync(
           this.#current.count,
           this.#leaseNow(),
+          this.#guard.safeUntil(this.#clockOffset),
         );
         if (stale()) return;
         synced = true;
@@ -648,8 +649,7 @@ export class FleetShards {
     for (const set of [this.#current, this.#next]) {
       const ids = set ? idsOf(set) : [];
       if (!set || ids.length === 0) continue;
-      // Said without setup: Redis silent (frozen, a stalled network) fails
-      // no command, and this is the only sign of it.
+      // Said without setup: a silent Redis fails no command; the only sign.
       visible.error(
         "No lease renewal answered by Redis for {ms} ms: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
         { ms: this.#times.ttlMs - this.#times.renewMs, shards: ids },

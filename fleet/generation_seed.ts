@@ -70,10 +70,10 @@ local function epochOf(v)
   if n and n >= 0 and n < 2^53 and n == math.floor(n) then return n end
   return nil
 end
-local function bumpEpoch(key)
+local function bumpEpoch(key, kind)
   local e = epochOf(redis.call('HGET', key, 'epoch')) or 0
   redis.call('HSET', key, 'epoch', string.format('%.0f', math.max(e + 1, math.floor(now))),
-    'epoch_stamped', '1')
+    'epoch_stamped', kind or 'flip')
 end
 `;
 
@@ -93,6 +93,11 @@ export interface SeedArgs {
   epoch: number;
   /** "1" when the caller has not synced before (just started). */
   fresh: number;
+  /**
+   * Until when (on the leases' clock) the caller's last renewal keeps its
+   * shards safe: it still runs its count. "" when it runs nothing on one.
+   */
+  running: number;
   /** The fleet's prefix (memberships at `prefix:count:members`). */
   prefix: number;
 }
@@ -184,13 +189,20 @@ local function clean()
   -- the stored one): a newcomer with a longer TTL seeded further ahead, and
   -- dropping its seed as garbage made it firm. Written so that nan drops.
   local seedHold = math.max(hold, fleetTtl or 0)
-  if seeded and not (seeded > now and seeded <= now + 2 * seedHold) then
+  if seeded and seeded > now + 2 * seedHold then
+    -- Too far ahead (Redis's clock stepped back, or garbage): provisional
+    -- still, for a hold from now (taken as held, it could be put back by
+    -- no running process).
+    seeded = now + hold
+    redis.call('HSET', KEYS[1], 'seeded', seeded)
+  elseif seeded and not (seeded > now) then
     redis.call('HDEL', KEYS[1], 'seeded')
     seeded = nil
-    -- A seed nobody running contradicted holds: stamped, as a flip is, so
-    -- a process frozen since before the loss, back however late with the
-    -- epoch of an older flip, does not take the fleet back to its count.
-    if count then bumpEpoch(KEYS[1]) end
+    -- A seed nobody running contradicted holds: stamped, so a process
+    -- frozen since before the loss, back however late with the epoch of
+    -- an older flip, does not take the fleet back to its count. One still
+    -- running its shards puts its count back over it (see below).
+    if count then bumpEpoch(KEYS[1], 'seed') end
   end
   -- When the count was last written where there was none: nobody takes a
   -- shard for a TTL after it (see the module's doc). One not a time before now
@@ -201,7 +213,15 @@ local function clean()
     redis.call('HDEL', KEYS[1], 'created_at')
     created = nil
   end
-  local stamped = redis.call('HGET', KEYS[1], 'epoch_stamped') == '1'
+  local stamped = redis.call('HGET', KEYS[1], 'epoch_stamped')
+  -- The caller's last renewal kept its shards safe past the moment a seed
+  -- held (its stamp): it ran its count on through the seed's minute (a
+  -- fleet with a long TTL, cut off from Redis), and a newcomer's count had
+  -- taken it for good. Against the stamp, not now: a command held in a
+  -- stalled link runs late, and its own process stopped its shards since.
+  local runningUntil = tonumber(ARGV[${a.running}])
+  local running = stamped == 'seed' and runningUntil ~= nil
+    and runningUntil > (epoch or 0)
   local putBack = false
   if not count then
     if raw then fixed = fixed + 1 end
@@ -216,16 +236,24 @@ local function clean()
       redis.call('HSET', KEYS[1], 'seeded', now + hold)
       fixed = fixed + 8
     end
-  elseif known and (seeded or (not stamped and known > (epoch or 0))) then
-    -- A running process's count over a newcomer's seed, or over a count of
-    -- an older epoch written back by a process that missed a flip.
+  elseif known and (seeded or running
+      or (not stamped and known > (epoch or 0))) then
+    -- A running process's count over a newcomer's seed (one that held
+    -- too, while it runs on), or over a count of an older epoch written
+    -- back by a process that missed a flip.
     if count ~= mine or fleetTtl ~= ttl then
-      fixed = fixed + (seeded and 16 or 256)
+      fixed = fixed + ((seeded or stamped) and 16 or 256)
       count, fleetTtl, putBack = mine, ttl, true
       redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
     end
-    redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
-    redis.call('HDEL', KEYS[1], 'seeded', 'epoch_stamped')
+    -- The same count a seed held with keeps its stamp. Over a held seed,
+    -- past its epoch: the newcomers that followed it know that epoch, and
+    -- put the seed's count back over an older one.
+    if putBack or seeded or not stamped then
+      local over = stamped == 'seed' and (epoch or 0) + 1 or 0
+      redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', math.max(known, over)))
+      redis.call('HDEL', KEYS[1], 'seeded', 'epoch_stamped')
+    end
   elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)
       and not (created and created > now - fleetTtl)) then
     -- Not while the count is fresh from a loss: the running processes'

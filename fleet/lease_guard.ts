@@ -25,6 +25,8 @@ export class LeaseGuard {
   /** Read at each use: a process runs with the fleet's TTL once it knows it. */
   readonly #times: { readonly ttlMs: number; readonly renewMs: number };
   readonly #fire: () => void;
+  /** When the renewal the guard is armed for was sent, if it is armed. */
+  #armedAt: number | undefined;
   #timer: TimerId | undefined;
   /** Bumped when it fires or is disarmed: starts asked before give up. */
   #epoch = 0;
@@ -50,6 +52,17 @@ export class LeaseGuard {
     this.#fire = fire;
   }
 
+  /**
+   * Until when, on a clock `offset` ahead of the scheduler's, the leases of
+   * the last renewal are safe; `undefined` once the guard fired or was
+   * disarmed (nothing runs on a renewal then).
+   */
+  safeUntil(offset: number): number | undefined {
+    return this.#armedAt === undefined
+      ? undefined
+      : this.deadline(this.#armedAt) + offset;
+  }
+
   /** When the leases a renewal sent at `sentAt` renewed stop being safe. */
   deadline(sentAt: number): number {
     return sentAt + this.#times.ttlMs - this.#times.renewMs;
@@ -61,8 +74,10 @@ export class LeaseGuard {
    */
   arm(sentAt: number): void {
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
+    this.#armedAt = sentAt;
     this.#timer = this.#scheduler.setTimeout(() => {
       this.#timer = undefined;
+      this.#armedAt = undefined;
       this.#epoch++;
       this.#fire();
     }, this.deadline(sentAt) - this.#scheduler.now());
@@ -72,6 +87,7 @@ export class LeaseGuard {
   disarm(): void {
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#armedAt = undefined;
     this.#epoch++;
   }
 

@@ -11,6 +11,7 @@ import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import type { FleetShards } from "../../fleet/mod.ts";
 import {
   established,
+  isLeaseTick,
   runningIds,
   type Scene,
   stepAll,
@@ -259,6 +260,46 @@ valvesTest(
       vf.open();
       await staysOn(s, [vn, vf], n, 2, 15);
       assert.equal(f.shardCount, 2);
+    });
+  },
+);
+
+valvesTest(
+  "FleetShards: a process of a long-TTL fleet cut off from Redis over a newcomer's seed minute, its shards still safe on its last renewal, puts its count back over the seed that held (the fleet's count was the newcomer's for good)",
+  2,
+  async (s, valves) => {
+    const [va, vn] = valves as [Valve, Valve];
+    await captureStderr(async () => {
+      await s.direct.hset(`${s.prefix}:fleet:generation`, {
+        count: "3",
+        lease_ttl: "180000",
+        epoch: "900000",
+        epoch_stamped: "flip",
+      });
+      const a = await s.member(va, {
+        shardCount: 3,
+        leaseTtlMs: 180_000,
+        renewMs: 60_000,
+      });
+      await a.start();
+      for (let i = 0; i < 20 && a.shardIds.length < 3; i++) {
+        await stepAll(s, [va]);
+      }
+      // Cut off right after a renewal: its shards are safe for 120 s.
+      const ticks = () => va.sent.filter(isLeaseTick).length;
+      const first = ticks();
+      for (let i = 0; i < 130 && ticks() < first + 2; i++) {
+        await stepAll(s, [va]);
+      }
+      va.hold = () => true;
+      await deleteKeys(s.direct, s.prefix); // Redis loses its keys
+      const n = await s.member(vn, { shardCount: 2 });
+      await n.start();
+      for (let i = 0; i < 75; i++) await stepAll(s, [vn]); // the seed holds
+      assert.deepEqual(a.shardIds, [0, 1, 2]);
+      va.open();
+      await staysOn(s, [va, vn], a, 3, 10);
+      assert.equal(n.shardCount, 3);
     });
   },
 );

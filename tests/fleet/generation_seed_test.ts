@@ -373,7 +373,7 @@ seedTest(
       await newcomer.sync(2, behind);
     });
     await newcomer.sync(2, behind + MIN_SEED_HOLD_MS + 1_000);
-    assert.equal(await redis.hget(key, "epoch_stamped"), "1");
+    assert.equal(await redis.hget(key, "epoch_stamped"), "seed");
     // The frozen process comes back: the seed holds.
     assert.equal((await frozen.sync(3, behind + 100_000)).count, 2);
     // The fleet reshards to 4, stamped on the clock behind: it holds too.
@@ -384,6 +384,62 @@ seedTest(
     });
     assert.equal(await redis.hget(key, "count"), "4");
     assert.deepEqual(lines, []);
+  },
+);
+
+seedTest(
+  "FleetGeneration: a process still running its shards (a long TTL, cut off from Redis over a seed's minute) puts its count back over a newcomer's seed that held; a seed far ahead (Redis's clock stepped back) stays provisional instead of holding at once",
+  async (redis, prefix, key) => {
+    const runner = new FleetGeneration(redis, prefix, new LeaseTimes(180_000));
+    await redis.hset(key, {
+      count: "3",
+      lease_ttl: "180000",
+      epoch: String(T),
+      epoch_stamped: "flip",
+    });
+    await runner.sync(3, T + 1_000, T + 121_000);
+    await redis.del(key); // a loss; the runner is cut off
+    const newcomer = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await captureStderr(async () => {
+      await newcomer.sync(2, T + 2_000);
+    });
+    await newcomer.sync(2, T + 2_000 + MIN_SEED_HOLD_MS + 1_000); // held
+    assert.equal(await redis.hget(key, "epoch_stamped"), "seed");
+    // Back at 75 s, its last renewal still safe until 121 s: it puts 3 back.
+    const lines = await captureStderr(async () => {
+      assert.equal((await runner.sync(3, T + 75_000, T + 121_000)).count, 3);
+    });
+    assert.equal(await redis.hget(key, "count"), "3");
+    assert.ok(lines.some((l) => /put back to what the fleet runs/.test(l)));
+    // Its shards stopped before a seed held, it would not have.
+    await redis.del(key);
+    const second = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await captureStderr(async () => {
+      await second.sync(2, T + 200_000);
+    });
+    await second.sync(2, T + 200_000 + MIN_SEED_HOLD_MS + 1_000);
+    await captureStderr(async () => {
+      assert.equal((await runner.sync(3, T + 275_000, T + 121_000)).count, 2);
+    });
+
+    // Redis's clock steps back 3 minutes in a seed's minute: the seed,
+    // now far ahead, is provisional for a hold from now, and a running
+    // process's count goes back over it.
+    await redis.hset(key, { count: "3", epoch: String(T), epoch_stamped: "" });
+    const other = new FleetGeneration(redis, prefix, new LeaseTimes(180_000));
+    await captureStderr(async () => {
+      await other.sync(3, T + 300_000, T + 420_000);
+    });
+    await redis.del(key);
+    const late = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
+    await captureStderr(async () => {
+      await late.sync(2, T + 400_000);
+    });
+    assert.ok(await redis.hexists(key, "seeded"));
+    await captureStderr(async () => {
+      assert.equal((await other.sync(3, T + 220_000)).count, 3);
+    });
+    assert.equal(await redis.hget(key, "epoch_stamped"), null);
   },
 );
 
