@@ -70,16 +70,20 @@ export function warnCacheIntents(cache: MemoryCache, intents: number): void {
 }
 
 /**
- * The Client's call into its cache for one dispatch: the state before it,
- * or undefined when the cache does not take the event. A cache that throws
- * (a payload it does not expect) costs the event its old state, never its
- * delivery; a cache failing event after event is said at the 1st, 2nd,
- * 4th … failure, not once per event.
+ * The Client's call into its cache for one dispatch: the update it made
+ * (whose `readOld()` gives each handler call its own copy of the state
+ * before it), or undefined when the cache does not take the event. A cache
+ * that throws (a payload it does not expect) costs the event its old state,
+ * never its delivery; a cache failing event after event is said at the
+ * 1st, 2nd, 4th … failure, not once per event. It also knows which session
+ * of each shard it saw start (see {@linkcode ClientCacheFeed.warnUnseenResumes}).
  */
 export class ClientCacheFeed {
   readonly #cache: MemoryCache;
   readonly #events: ReadonlySet<string> | undefined;
   #failures = 0;
+  /** Each shard's session whose READY the cache took, by shard ID. */
+  readonly #readySessions = new Map<number, string>();
 
   constructor(cache: MemoryCache, events: ReadonlySet<string> | undefined) {
     this.#cache = cache;
@@ -87,22 +91,21 @@ export class ClientCacheFeed {
   }
 
   /**
-   * Apply `event`; a function returning the state before it as a deep copy
-   * the cache does not hold, made at the first call (only an event whose
-   * handler reads `ctx.old` pays for it), or undefined when there is none.
+   * Apply `event` to the cache.
+   *
+   * @param event The dispatch and its shard.
+   * @returns The update, whose `readOld()` returns a function reading the
+   * state before it as a deep copy the cache does not hold (made at its
+   * first call: only a handler that reads `ctx.old` pays for it), or
+   * undefined when the cache does not take the event or failed on it.
    */
-  readOld(
-    event: { name: string; data: unknown; shardId: number },
-  ): (() => unknown) | undefined {
-    return this.#apply(event)?.readOld();
-  }
-
-  #apply(
+  apply(
     event: { name: string; data: unknown; shardId: number },
   ): DetachedUpdate | undefined {
     if (this.#events === undefined || !this.#events.has(event.name)) {
       return undefined;
     }
+    if (event.name === "READY") this.#sawReady(event.shardId, event.data);
     try {
       // The memory store's update: its `old` is copied on read.
       return this.#cache.apply(event.name, event.data) as DetachedUpdate;
@@ -116,5 +119,46 @@ export class ClientCacheFeed {
       }
       return undefined;
     }
+  }
+
+  #sawReady(shardId: number, data: unknown): void {
+    const sessionId = (data as { session_id?: unknown } | null)?.session_id;
+    if (typeof sessionId === "string") {
+      this.#readySessions.set(shardId, sessionId);
+    }
+  }
+
+  /**
+   * Say, once for all of them, which `shards` run a session whose READY
+   * this cache did not take: one RESUMEd from a `sessionStore` that another
+   * process (or this Client's cache before a later session) started.
+   * Discord sends no READY or GUILD_CREATE on a RESUME, and the cache
+   * drops the events of a guild it does not hold, so it stays without
+   * those shards' guilds until their next READY. Called when the Client
+   * has started (every shard ready), never for a Client without a cache.
+   *
+   * @param shards The started shards: their ID and session.
+   * @returns The IDs of the shards it named (none: it said nothing).
+   */
+  warnUnseenResumes(
+    shards: Iterable<
+      { readonly id: number; readonly sessionId: string | undefined }
+    >,
+  ): number[] {
+    if (this.#events === undefined) return [];
+    const unseen: number[] = [];
+    for (const { id, sessionId } of shards) {
+      if (
+        sessionId !== undefined && this.#readySessions.get(id) !== sessionId
+      ) {
+        unseen.push(id);
+      }
+    }
+    if (unseen.length === 0) return unseen;
+    visible.warn(
+      "Shards {shards} resumed sessions saved before this Client's cache saw them start (from the sessionStore, e.g. a restart in a new process): Discord sends no READY or GUILD_CREATE on a RESUME, so client.cache holds none of those shards' guilds, and ignores their guilds' events, until each shard's next READY (ctx.old stays undefined for them meanwhile). To have the cache filled now, delete those saved sessions from the sessionStore before start() so the shards IDENTIFY (the events sent while no process ran them are then lost), or accept it; see the README's Cache section",
+      { shards: unseen.join(", ") },
+    );
+    return unseen;
   }
 }

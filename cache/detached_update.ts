@@ -15,32 +15,57 @@ import type { CacheChange, CacheUpdate } from "./changes.ts";
 /** A {@linkcode CacheUpdate} whose `old` is detached from the store on read. */
 export class DetachedUpdate implements CacheUpdate {
   readonly changes: CacheChange[];
+  /** The store's own objects: copied by each reader, never handed out. */
+  readonly #stored: unknown;
+  /** {@linkcode DetachedUpdate.old}'s copy, made at its first read. */
   #old: unknown;
   /** Whether `#old` is the caller's own (copied, or nothing to copy). */
   #detached: boolean;
 
   constructor(update: CacheUpdate) {
     this.changes = update.changes;
+    this.#stored = update.old;
     this.#old = update.old;
-    this.#detached = update.old === null || typeof update.old !== "object";
+    this.#detached = !isObject(update.old);
   }
 
-  /** The state before the dispatch, a copy the store does not hold. */
+  /**
+   * The state before the dispatch, a copy the store does not hold (the
+   * same copy at every read of this update).
+   */
   get old(): unknown {
     if (!this.#detached) {
-      this.#old = structuredClone(this.#old);
+      this.#old = structuredClone(this.#stored);
       this.#detached = true;
     }
     return this.#old;
   }
 
   /**
-   * A function returning {@linkcode DetachedUpdate.old} (so copied at its
-   * first call), or `undefined` when there is no previous state: the
-   * Client's context holds it and calls it only when a handler reads
-   * `ctx.old`.
+   * A function returning the state before the dispatch as a copy of its
+   * own, made at its first call and the same at each later one, or
+   * `undefined` when there is no previous state. The Client asks one per
+   * handler call (each Handler method, `onRaw` and listener of the event):
+   * a handler editing its `ctx.old` edits what it alone sees, and a call
+   * that never reads `ctx.old` copies nothing.
    */
   readOld(): (() => unknown) | undefined {
-    return this.#old === undefined ? undefined : () => this.old;
+    const stored = this.#stored;
+    if (stored === undefined) return undefined;
+    if (!isObject(stored)) return () => stored;
+    let copy: unknown = undefined;
+    let copied = false;
+    return () => {
+      if (!copied) {
+        copy = structuredClone(stored);
+        copied = true;
+      }
+      return copy;
+    };
   }
+}
+
+/** Whether `value` is an object a handler could edit (so must be copied). */
+function isObject(value: unknown): value is object {
+  return value !== null && typeof value === "object";
 }

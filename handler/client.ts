@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { closestName } from "../base/closest_name.ts";
 import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
@@ -22,20 +21,15 @@ import {
 import { HeldTotal } from "./held_total.ts";
 import { ShardSlot } from "./shard_slot.ts";
 import { assertClientOptions, startRefusal } from "./client_options_check.ts";
-import { fetchGatewayBot } from "./gateway_bot_check.ts";
-import {
-  MemoryIdentifyQueue,
-  type SessionStartLimit,
-} from "../gateway/identify_queue.ts";
+import { createClientManager } from "./_client_manager.ts";
+import { MemoryIdentifyQueue } from "../gateway/identify_queue.ts";
 import { realScheduler, settlesWithin } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
   currentSessions,
-  pacingOptions,
   restoreSessions,
-  ShardManager,
+  type ShardManager,
   type ShardManagerCloseOptions,
-  type ShardManagerOptions,
 } from "../gateway/shard_manager.ts";
 import type { SavedSession } from "../gateway/session_store.ts";
 import { RestClient } from "../rest/rest_client.ts";
@@ -45,6 +39,7 @@ import {
   createClientCache,
   warnCacheIntents,
 } from "../cache/client_cache.ts";
+import type { DetachedUpdate } from "../cache/detached_update.ts";
 import type { MemoryCache } from "../cache/memory_store.ts";
 import type { OldState } from "../cache/old_state.ts";
 import type { ClientOptions } from "./client_options.ts";
@@ -55,7 +50,6 @@ import {
   isGatewayEventName,
 } from "../types/events.ts";
 
-const logger = getLogger(["disruption", "handler"]);
 /** Handler errors and start-up mistakes: on stderr unless LogTape takes them. */
 const visible = getVisibleLogger(["disruption", "handler"]);
 
@@ -364,7 +358,15 @@ export class Client {
     try {
       this.#handler = handler;
       this.#routes = handlerRoutes(handler);
-      const manager = await this.#createManager(run.abort.signal);
+      const manager = await createClientManager(
+        this.#options,
+        this.rest,
+        () =>
+          this.#ownQueue ??= new MemoryIdentifyQueue({
+            scheduler: this.#options.scheduler ?? realScheduler,
+          }),
+        run.abort.signal,
+      );
       run.abort.signal.throwIfAborted();
       run.manager = manager;
       restoreSessions(manager, this.#keptSessions, this.#now());
@@ -372,6 +374,7 @@ export class Client {
       this.#wire(manager, run.abort.signal);
       await manager.start();
       run.abort.signal.throwIfAborted();
+      this.#cacheFeed.warnUnseenResumes(manager.shards.values());
     } catch (error) {
       if (run.abort.signal.aborted) {
         const signal = this.#options.signal;
@@ -571,64 +574,6 @@ export class Client {
     return `Client { shards: ${this.#manager?.shards.size ?? 0} }`;
   }
 
-  async #createManager(signal: AbortSignal): Promise<ShardManager> {
-    // The client's own options stay here; the rest pass to the manager.
-    const {
-      shards,
-      shardIds,
-      gatewayUrl: givenUrl,
-      rest: _rest,
-      restBaseUrl: _restBaseUrl,
-      fetch: _fetch,
-      events: _events,
-      signal: _signal,
-      cache: _cache,
-      ...passed
-    } = this.#options;
-    let gatewayUrl = givenUrl;
-    let shardCount = typeof shards === "number" ? shards : 1;
-    let sessionStartLimit: SessionStartLimit | undefined;
-    if (gatewayUrl === undefined || shards === "recommended") {
-      const bot = await fetchGatewayBot(this.rest, signal);
-      gatewayUrl ??= bot.url;
-      if (shards === undefined || shards === "recommended") {
-        shardCount = bot.shards;
-      }
-      sessionStartLimit = bot.session_start_limit;
-      logger.info(
-        "GET /gateway/bot: {shards} shards recommended, {remaining} of {total} session starts left",
-        {
-          shards: bot.shards,
-          remaining: bot.session_start_limit.remaining,
-          total: bot.session_start_limit.total,
-        },
-      );
-    }
-    const identifyQueue = passed.identifyQueue ??
-      (this.#ownQueue ??= new MemoryIdentifyQueue({
-        scheduler: passed.scheduler ?? realScheduler,
-      }));
-    const managerOptions: ShardManagerOptions = {
-      ...passed,
-      identifyQueue,
-      gatewayUrl,
-      shardCount,
-    };
-    if (typeof shardIds === "function") {
-      managerOptions.shardIds = shardIds(
-        shardCount,
-        sessionStartLimit?.max_concurrency ?? 1,
-      );
-    } else if (shardIds !== undefined) {
-      managerOptions.shardIds = shardIds;
-    }
-    if (sessionStartLimit) {
-      const pacing = pacingOptions(sessionStartLimit, identifyQueue);
-      Object.assign(managerOptions, pacing);
-    }
-    return new ShardManager(managerOptions);
-  }
-
   /** The events to parse; `undefined` means every event. */
   #wantedEvents(): Set<string> | undefined {
     const events = this.#options.events ?? "auto";
@@ -658,15 +603,15 @@ export class Client {
     const slot = this.#slots[event.shardId];
     if (slot === undefined) return;
     // Applied in gateway order; handlers see the state before their event
-    // (none for an event the cache does not reduce).
-    const readOld = this.#cacheFeed.readOld(event);
+    // (none for an event the cache does not reduce), each call its own copy.
+    const update = this.#cacheFeed.apply(event);
     // An 'events' list limits methods and listeners (atArrival ones too),
     // onRaw aside.
     const routed = this.#routed?.has(event.name) ?? true;
     // Waiters first, as the event arrives: a handler awaiting this event
     // must not wait behind itself.
     const early = routed ? this.#arrivalListeners.get(event.name) : undefined;
-    if (early !== undefined) this.#callAtArrival(event, early, slot, readOld);
+    if (early !== undefined) this.#callAtArrival(event, early, slot, update);
     const raw = this.#routes.raw;
     const method = routed && this.#routes.calls.has(event.name);
     const listeners = routed ? this.#listeners.get(event.name) : undefined;
@@ -674,15 +619,23 @@ export class Client {
     // so it never waits behind a handler (one awaiting its very chunks).
     if (!raw && !method && listeners === undefined) return;
     const runner = slot.runner;
-    slot.queueOld(readOld); // before the calls below, which read it
-    // Stable functions go through the runner without a closure per event.
-    if (raw) runner.call(this.#invokeRaw, event, slot);
-    if (method) runner.call(this.#invokeMethod, event, slot);
+    // Each call's reader of `old` is queued just before it: one handler's
+    // edit of ctx.old is not the next one's. Stable functions go through
+    // the runner without a closure per event.
+    if (raw) {
+      slot.queueOld(update?.readOld());
+      runner.call(this.#invokeRaw, event, slot);
+    }
+    if (method) {
+      slot.queueOld(update?.readOld());
+      runner.call(this.#invokeMethod, event, slot);
+    }
     if (listeners !== undefined) {
       const ctx = slot.ctx;
       // Over a copy (one added now waits); one removed before its turn is
       // skipped.
       for (const f of [...listeners] as HandlerCall[]) {
+        slot.queueOld(update?.readOld());
         slot.push(
           event.name,
           () =>
@@ -696,21 +649,23 @@ export class Client {
   };
 
   /**
-   * Call the `atArrival` listeners of `event` now, with a context of their
-   * own whose `old` is this event's; errors go where a handler's go.
+   * Call the `atArrival` listeners of `event` now, each with a context of
+   * its own whose `old` is its own copy of this event's (they run side by
+   * side); errors go where a handler's go.
    */
   #callAtArrival(
     event: ShardDispatch,
     listeners: Set<EventListener<GatewayEventName>>,
     slot: ShardSlot,
-    readOld: (() => unknown) | undefined,
+    update: DetachedUpdate | undefined,
   ): void {
-    const ctx = new ShardContext(slot.ctx.shard, slot.ctx.rest);
-    ctx.readOld = readOld;
     // Over a copy (one added now waits for the next event); one removed by
     // an earlier one (a waiter resolved) is skipped.
     for (const f of [...listeners] as HandlerCall[]) {
-      if (listeners.has(f)) void this.#guard(event, f, event.data, ctx);
+      if (!listeners.has(f)) continue;
+      const ctx = new ShardContext(slot.ctx.shard, slot.ctx.rest);
+      ctx.readOld = update?.readOld();
+      void this.#guard(event, f, event.data, ctx);
     }
   }
 

@@ -126,24 +126,29 @@ Deno.test("MemoryCache: an old read after later events is still the state before
   const old = first.old as Loose;
   assert.deepEqual(old.embeds, [{ title: "original" }]);
   assert.equal(old.reactions, undefined);
-  // Read twice, one copy: a handler's edit is seen by the next handler.
+  // Read twice, one copy: the update's `old` is its caller's own.
   assert.equal(first.old, old);
 });
 
-Deno.test("ClientCacheFeed.readOld: the old it reads is a copy; no old, no reader", () => {
+Deno.test("ClientCacheFeed.apply: each reader's old is a copy of its own; no old, no reader", () => {
   const cache = filled();
   const feed = new ClientCacheFeed(cache, REDUCED_EVENTS);
-  const read = feed.readOld({
+  const update = feed.apply({
     name: "GUILD_UPDATE",
     data: { id: "1", name: "renamed", features: ["COMMUNITY", "NEWS"] },
     shardId: 0,
   })!;
+  const read = update.readOld()!;
   const old = read() as Loose;
   assert.equal(old.name, "g");
   old.features.push("ADDED");
   assert.equal(read(), old);
   assert.deepEqual(cache.guild("1")!.features, ["COMMUNITY", "NEWS"]);
-  const created = feed.readOld({
+  // Another handler call's reader: the state before, without that edit.
+  const other = update.readOld()!() as Loose;
+  assert.notEqual(other, old);
+  assert.deepEqual(other.features, ["COMMUNITY"]);
+  const created = feed.apply({
     name: "MESSAGE_CREATE",
     data: {
       id: "101",
@@ -155,5 +160,5 @@ Deno.test("ClientCacheFeed.readOld: the old it reads is a copy; no old, no reade
     },
     shardId: 0,
   });
-  assert.equal(created, undefined);
+  assert.equal(created?.readOld(), undefined);
 });
