@@ -212,6 +212,7 @@ export class BatchOverlay implements CacheLookup {
       this.#removeChannel(guildId, channel);
     }
     this.#removedGuilds.add(guildId);
+    this.#messageSetsByGuild.delete(guildId);
     // Its messages went with its channels, as the stores take them: one
     // kept in a channel the guild no longer holds stays.
     for (const kind of SCOPED_KINDS) {
@@ -306,7 +307,10 @@ export class BatchOverlay implements CacheLookup {
         : guildScoped(kind) && this.#removedGuilds.has(scope);
       ids = new Set(removed ? [] : this.#snapshot.ids(kind, scope));
       this.#ids.set(key, ids);
-      if (kind === "message") {
+      // A channel whose messages a removal already took is no longer its
+      // snapshot guild's: a message kept in it since (no guild holds the
+      // channel) must not go with that guild's next removal.
+      if (kind === "message" && !removed) {
         const guildId = this.#snapshot.get("channel", "", scope)?.guild_id;
         if (typeof guildId === "string") {
           addTo(this.#messageSetsByGuild, guildId, scope);

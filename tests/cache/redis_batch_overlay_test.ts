@@ -338,3 +338,23 @@ Deno.test(redisStoreTest(
     ]);
   },
 ));
+
+Deno.test(redisStoreTest(
+  "Redis applyBatch: a message kept in a channel its guild no longer holds (its removal earlier in the batch) stays through the guild's next removal",
+  6,
+  async (redis) => {
+    const { guild_id: _, ...outside } = create("11", "13")[1] as Record<
+      string,
+      unknown
+    >;
+    await compareBatch(redis, {}, [["GUILD_CREATE", GUILD], [
+      "CHANNEL_CREATE",
+      { id: "13", type: 0, name: "x", guild_id: "1" },
+    ]], [
+      ["GUILD_CREATE", GUILD], // channel 13 is no longer the guild's
+      ["MESSAGE_CREATE", outside],
+      ["GUILD_CREATE", GUILD],
+      ["MESSAGE_UPDATE", { id: "11", channel_id: "13", content: "edited" }],
+    ]);
+  },
+));
