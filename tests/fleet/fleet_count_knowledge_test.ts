@@ -95,6 +95,41 @@ async function cutOffThroughReshard(
   });
 }
 
+/**
+ * a and f run 2 shards and reshard through `counts`; then f freezes (its
+ * valve holds every command), a closes and Redis loses its keys. Returns f.
+ */
+async function frozenThroughLoss(
+  s: Scene,
+  va: Valve,
+  vf: Valve,
+  counts: number[],
+): Promise<FleetShards> {
+  const a = await s.member(va, { shardCount: 2 });
+  const f = await s.member(vf, { shardCount: 2 });
+  await established(s, a);
+  await a.start();
+  await f.start();
+  for (let i = 0; i < 10 && runningIds([a, f]).length < 2; i++) {
+    await stepAll(s, [va, vf]);
+  }
+  for (const count of counts) {
+    await a.reshard(count, { sessionStartsLeft: 100 });
+    for (
+      let i = 0;
+      i < 150 && !(f.shardCount === count &&
+        runningIds([a, f]).length === count);
+      i++
+    ) await stepAll(s, [va, vf]);
+    assert.equal(f.shardCount, count);
+  }
+  vf.hold = () => true; // f frozen (SIGSTOP, a stalled link)
+  for (let i = 0; i < 6; i++) await stepAll(s, [va, vf]);
+  await a.close(); // the rest of the fleet restarts...
+  await deleteKeys(s.direct, s.prefix); // ...as Redis loses its keys
+  return f;
+}
+
 valvesTest(
   "FleetShards: a process cut off from Redis through a whole reshard, first to reach it after Redis lost its keys, does not take the fleet back to the count it left",
   2,
@@ -179,28 +214,7 @@ valvesTest(
   async (s, valves) => {
     const [va, vf, vn] = valves as [Valve, Valve, Valve];
     await captureStderr(async () => {
-      const a = await s.member(va, { shardCount: 2 });
-      const f = await s.member(vf, { shardCount: 2 });
-      await established(s, a);
-      await a.start();
-      await f.start();
-      for (let i = 0; i < 10 && runningIds([a, f]).length < 2; i++) {
-        await stepAll(s, [va, vf]);
-      }
-      for (const count of [3, 4]) {
-        await a.reshard(count, { sessionStartsLeft: 100 });
-        for (
-          let i = 0;
-          i < 150 && !(f.shardCount === count &&
-            runningIds([a, f]).length === count);
-          i++
-        ) await stepAll(s, [va, vf]);
-        assert.equal(f.shardCount, count);
-      }
-      vf.hold = () => true; // f frozen (SIGSTOP, a stalled link)
-      for (let i = 0; i < 6; i++) await stepAll(s, [va, vf]);
-      await a.close(); // the rest of the fleet restarts...
-      await deleteKeys(s.direct, s.prefix); // ...as Redis loses its keys
+      const f = await frozenThroughLoss(s, va, vf, [3, 4]);
       const n = await s.member(vn, { shardCount: 4 });
       await n.start();
       for (let i = 0; i < 75; i++) await stepAll(s, [vn, vf]); // seed holds
@@ -234,25 +248,7 @@ valvesTest(
   async (s, valves) => {
     const [va, vf, vn] = valves as [Valve, Valve, Valve];
     await captureStderr(async () => {
-      const a = await s.member(va, { shardCount: 2 });
-      const f = await s.member(vf, { shardCount: 2 });
-      await established(s, a);
-      await a.start();
-      await f.start();
-      for (let i = 0; i < 10 && runningIds([a, f]).length < 2; i++) {
-        await stepAll(s, [va, vf]);
-      }
-      await a.reshard(3, { sessionStartsLeft: 100 });
-      for (
-        let i = 0;
-        i < 150 && !(f.shardCount === 3 && runningIds([a, f]).length === 3);
-        i++
-      ) await stepAll(s, [va, vf]);
-      assert.equal(f.shardCount, 3);
-      vf.hold = () => true; // f frozen
-      for (let i = 0; i < 6; i++) await stepAll(s, [va, vf]);
-      await a.close();
-      await deleteKeys(s.direct, s.prefix); // Redis loses its keys
+      const f = await frozenThroughLoss(s, va, vf, [3]);
       const n = await s.member(vn, { shardCount: 2 });
       await n.start();
       for (let i = 0; i < 180; i++) await stepAll(s, [vn, vf]);

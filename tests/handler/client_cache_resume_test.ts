@@ -13,6 +13,21 @@ import { runUntilSettled } from "../_fakes/run_until.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages;
 
+/** A Client's options on `discord`, sessions in `sessionStore`. */
+function clientOptions(
+  discord: FakeDiscord,
+  sessionStore: MemorySessionStore,
+  cache: boolean,
+): ClientOptions {
+  return {
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+    sessionStore,
+    ...(cache ? { cache: { resources: ["guilds", "channels"] } } : {}),
+  };
+}
+
 /** The lines of `lines` that are the unseen-resume warning. */
 function resumeWarnings(lines: readonly string[]): string[] {
   return lines.filter((line) => line.includes("resumed sessions saved"));
@@ -21,13 +36,7 @@ function resumeWarnings(lines: readonly string[]): string[] {
 Deno.test("Client with a cache: resuming a stored session its cache did not see start is said once, naming the shard; its own session is not", async () => {
   await using discord = await FakeDiscord.start();
   const sessionStore = new MemorySessionStore();
-  const options: ClientOptions = {
-    token: discord.token,
-    intents: INTENTS,
-    ...discord.clientOptions,
-    sessionStore,
-    cache: { resources: ["guilds", "channels"] },
-  };
+  const options = clientOptions(discord, sessionStore, true);
   const first = new Client(options);
   const identified = await captureStderr(() => first.start());
   assert.deepEqual(resumeWarnings(identified), []);
@@ -55,13 +64,7 @@ Deno.test("Client with a cache: resuming a stored session its cache did not see 
 
 Deno.test("Client without a cache: resuming a stored session says nothing of a cache", async () => {
   await using discord = await FakeDiscord.start();
-  const sessionStore = new MemorySessionStore();
-  const options: ClientOptions = {
-    token: discord.token,
-    intents: INTENTS,
-    ...discord.clientOptions,
-    sessionStore,
-  };
+  const options = clientOptions(discord, new MemorySessionStore(), false);
   const first = new Client(options);
   await first.start();
   await first.stop({ resumable: true });
@@ -76,13 +79,7 @@ Deno.test("Client with a cache: the stored sessions deleted before start, the sh
   const clock = new VirtualScheduler();
   await using discord = await FakeDiscord.start({ scheduler: clock });
   const sessionStore = new MemorySessionStore();
-  const options: ClientOptions = {
-    token: discord.token,
-    intents: INTENTS,
-    ...discord.clientOptions,
-    sessionStore,
-    cache: { resources: ["guilds", "channels"] },
-  };
+  const options = clientOptions(discord, sessionStore, true);
   const first = new Client(options);
   await runUntilSettled(clock, first.start());
   await runUntilSettled(clock, first.stop({ resumable: true }));
