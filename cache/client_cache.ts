@@ -156,7 +156,7 @@ export class ClientCacheFeed {
     }
     if (unseen.length === 0) return unseen;
     visible.warn(
-      "Shards {shards} resumed sessions saved before this Client's cache saw them start (from the sessionStore, e.g. a restart in a new process): Discord sends no READY or GUILD_CREATE on a RESUME, so client.cache holds none of those shards' guilds, and ignores their guilds' events, until each shard's next READY (ctx.old stays undefined for them meanwhile). To have the cache filled now, delete those saved sessions from the sessionStore before start() so the shards IDENTIFY (the events sent while no process ran them are then lost), or accept it; see the README's Cache section",
+      "Shards {shards} resumed sessions saved before this Client's cache saw them start (from the sessionStore, e.g. a restart in a new process): Discord sends no READY or GUILD_CREATE on a RESUME, so client.cache holds none of those shards' guilds (or, for shards this Client ran before, what it held when it stopped, without what another process took since), and ignores the events of guilds it does not hold, until each shard's next READY (ctx.old stays undefined for them meanwhile). To have the cache filled now, delete those saved sessions from the sessionStore before start() so the shards IDENTIFY (the events sent while no process ran them are then lost), or accept it; see the README's Cache section",
       { shards: unseen.join(", ") },
     );
     return unseen;
