@@ -223,6 +223,7 @@ local function clean()
   local running = stamped == 'seed' and runningUntil ~= nil
     and runningUntil > (epoch or 0)
   local putBack = false
+  local seedEpoch = tonumber(redis.call('HGET', KEYS[1], 'seed_epoch'))
   if not count then
     if raw then fixed = fixed + 1 end
     count, fleetTtl = mine, ttl
@@ -237,7 +238,7 @@ local function clean()
       fixed = fixed + 8
     end
   elseif known and (seeded or running
-      or (not stamped and known > (epoch or 0))) then
+      or (not stamped and known > (epoch or 0) and known ~= seedEpoch)) then
     -- A running process's count over a newcomer's seed (one that held
     -- too, while it runs on), or over a count of an older epoch written
     -- back by a process that missed a flip.
@@ -247,11 +248,15 @@ local function clean()
       redis.call('HSET', KEYS[1], 'count', mine, 'lease_ttl', ttl)
     end
     -- The same count a seed held with keeps its stamp. Over a held seed,
-    -- past its epoch: the newcomers that followed it know that epoch, and
-    -- put the seed's count back over an older one.
+    -- the caller's own epoch (raised past the seed's, the first running
+    -- process to come back won whatever it knew, and one that missed the
+    -- last reshard undid it), the seed's kept: the newcomers that followed
+    -- it know that one, and put nothing back with it.
     if putBack or seeded or not stamped then
-      local over = stamped == 'seed' and (epoch or 0) + 1 or 0
-      redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', math.max(known, over)))
+      if stamped == 'seed' then
+        redis.call('HSET', KEYS[1], 'seed_epoch', string.format('%.0f', epoch or 0))
+      end
+      redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
       redis.call('HDEL', KEYS[1], 'seeded', 'epoch_stamped')
     end
   elseif not fleetTtl or (fresh and fleetTtl ~= ttl and not anyLive(count)

@@ -444,6 +444,58 @@ seedTest(
 );
 
 seedTest(
+  "FleetGeneration: running processes put their counts back over a seed that held in the order of their epochs, whichever syncs first (the first back won, and one that missed the last reshard undid it)",
+  async (redis, prefix, key) => {
+    const ttl = 300_000;
+    for (
+      const [seedCount, laggingFirst] of [[2, true], [4, true], [2, false]] as [
+        number,
+        boolean,
+      ][]
+    ) {
+      await redis.del(key);
+      const switched = new FleetGeneration(redis, prefix, new LeaseTimes(ttl));
+      const lagging = new FleetGeneration(redis, prefix, new LeaseTimes(ttl));
+      const T0 = T + 10_000_000;
+      // The fleet ran 8; lagging syncs, then is cut off (misses the flip).
+      await redis.hset(key, {
+        count: "8",
+        lease_ttl: String(ttl),
+        epoch: String(T0 - 600_000),
+        epoch_stamped: "flip",
+      });
+      await lagging.sync(8, T0 - 5_000, T0 - 5_000 + ttl);
+      // The reshard to 4 flips at T0; switched syncs, then is cut off.
+      await redis.hset(key, { count: "4", epoch: String(T0) });
+      await switched.sync(4, T0 + 1_000, T0 + 1_000 + ttl);
+      await redis.del(key); // Redis loses its keys; a newcomer's seed holds
+      const newcomer = new FleetGeneration(
+        redis,
+        prefix,
+        new LeaseTimes(3_000),
+      );
+      await captureStderr(async () => {
+        await newcomer.sync(seedCount, T0 + 15_000);
+        await newcomer.sync(seedCount, T0 + 76_000);
+      });
+      assert.equal(await redis.hget(key, "epoch_stamped"), "seed");
+      // Both come back within their leases, in either order.
+      const back = [
+        () => lagging.sync(8, T0 + 100_000, T0 - 5_000 + ttl),
+        () => switched.sync(4, T0 + 100_100, T0 + 1_000 + ttl),
+      ];
+      if (!laggingFirst) back.reverse();
+      await captureStderr(async () => {
+        for (const sync of back) await sync();
+        assert.equal((await newcomer.sync(seedCount, T0 + 100_200)).count, 4);
+        assert.equal((await lagging.sync(8, T0 + 101_000)).count, 4);
+      });
+      assert.equal(await redis.hget(key, "count"), "4", `${seedCount}`);
+    }
+  },
+);
+
+seedTest(
   "FleetGeneration: a reshard asked on a newcomer's seed to the count a running process then puts back is dropped without a word (it said a field was broken)",
   async (redis, prefix, key) => {
     const runner = new FleetGeneration(redis, prefix, new LeaseTimes(3_000));
