@@ -165,10 +165,10 @@ end
  * (its leases are `prefix:count:leases`), 5 the caller's lease TTL, 6 the
  * epoch of the count the caller runs ("" when none: see `SeedArgs`), 7 "1"
  * on its first sync, 8 until when its last renewal keeps its shards safe
- * ("" when none), 9 "1" when that epoch is a held seed's (see
- * `generation_seed.ts` for what is stored when). Returns `{count, next or 0, fixed, the fleet's lease TTL, created_at or 0,
+ * ("" when none; see `generation_seed.ts` for what is stored when).
+ * Returns `{count, next or 0, fixed, the fleet's lease TTL, created_at or 0,
  * 1 when the count is provisional (seeded), the id of the last reshard
- * request, the count's epoch, 1 when that epoch is a held seed's}`.
+ * request, the count's epoch}`.
  */
 const SYNC_SCRIPT = `${luaNow(3)}
 ${
@@ -179,7 +179,6 @@ ${
     epoch: 6,
     fresh: 7,
     running: 8,
-    seedKnown: 9,
     prefix: 4,
   })
 }
@@ -197,20 +196,16 @@ if nxt and complete(nxt) then
 end
 sweep(ARGV[4], count, nxt)
 local asked = string.match(redis.call('HGET', KEYS[1], 'asked') or '', '^(.*)|')
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
-local fromSeed = redis.call('HGET', KEYS[1], 'epoch_stamped') == 'seed'
-  or (epoch and epoch == redis.call('HGET', KEYS[1], 'seed_epoch'))
 return {count, nxt or 0, fixed, ttl, created,
   redis.call('HEXISTS', KEYS[1], 'seeded'), asked or '',
-  epochOf(epoch) or 0, fromSeed and 1 or 0}
+  epochOf(redis.call('HGET', KEYS[1], 'epoch')) or 0}
 `;
 
 /**
  * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the caller's
  * count, 2 the target, 3 the largest valid count, 4 the fleet's prefix, 5
  * now ("" = the server's TIME), 6 the caller's lease TTL, 7 and 8 as the
- * sync's 6 and 7, 9 the request's id (one per call), 10 and 11 as the
- * sync's 8 and 9. Returns `{1, count}`
+ * sync's 6 and 7, 9 the request's id (one per call), 10 as the sync's 8. Returns `{1, count}`
  * when recorded, `{0, next}` when another reshard is running, `{2, count}`
  * when the count is the target, each with what `clean()` fixed third. A
  * recorded reshard starts its set's own keys afresh (see
@@ -234,7 +229,6 @@ ${
     epoch: 7,
     fresh: 8,
     running: 10,
-    seedKnown: 11,
     prefix: 4,
   })
 }
@@ -389,8 +383,6 @@ export class FleetGeneration {
    * `generation_seed.ts`), `undefined` when that count was provisional.
    */
   #knownEpoch: number | undefined;
-  /** Whether `#knownEpoch` is a held seed's (see `generation_seed.ts`). */
-  #knownSeed = false;
   /** What the last sync was given as `runningUntil` (a request reuses it). */
   #runningUntil: number | undefined;
   /** See {@linkcode FleetGeneration.reshardId}. */
@@ -443,19 +435,8 @@ export class FleetGeneration {
       this.#prefix,
       String(this.#times.ttlMs),
       ...this.#standing(initial),
-    ) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      string,
-      number,
-      number,
-    ];
-    const [count, next, fixed, ttl, created, provisional, asked, epoch, seed] =
-      reply;
+    ) as [number, number, number, number, number, number, string, number];
+    const [count, next, fixed, ttl, created, provisional, asked, epoch] = reply;
     const createdAt = created > 0 ? created : undefined;
     // The count written afresh since the last sync (Redis lost its keys),
     // whoever wrote it: a reshard seen running was lost with them.
@@ -465,7 +446,6 @@ export class FleetGeneration {
       : undefined;
     this.#known = count;
     this.#knownEpoch = provisional === 0 ? epoch : undefined;
-    this.#knownSeed = seed === 1;
     this.#knownNext = next > 0 ? next : undefined;
     this.#reshardId = this.#knownNext === undefined ? undefined : asked;
     this.#reportFixed(fixed, initial, lostNext);
@@ -512,7 +492,6 @@ export class FleetGeneration {
     this.#known = undefined;
     this.#knownNext = undefined;
     this.#knownEpoch = undefined;
-    this.#knownSeed = false;
   }
 
   /**
@@ -521,13 +500,12 @@ export class FleetGeneration {
    * returned, and that count was not provisional (a newcomer following its
    * own seed, or another's, knows no epoch of it).
    */
-  #standing(count: number): [string, string, string, string] {
+  #standing(count: number): [string, string, string] {
     const epoch = count === this.#known ? this.#knownEpoch : undefined;
     return [
       epoch === undefined ? "" : String(epoch),
       this.#known === undefined ? "1" : "0",
       this.#runningUntil === undefined ? "" : String(this.#runningUntil),
-      this.#knownSeed ? "1" : "0",
     ];
   }
 
@@ -638,7 +616,7 @@ export class FleetGeneration {
       String(this.#times.ttlMs),
       ...this.#standing(initial).slice(0, 2),
       crypto.randomUUID(),
-      ...this.#standing(initial).slice(2),
+      this.#standing(initial)[2],
     ) as [number, number, number?];
     // What it put right is said as by a sync (a key of another type, say).
     if (fixed) this.#reportFixed(fixed, initial);

@@ -98,8 +98,6 @@ export interface SeedArgs {
    * shards safe: it still runs its count. "" when it runs nothing on one.
    */
   running: number;
-  /** "1" when the caller's epoch is a seed's that held (see `clean()`). */
-  seedKnown: number;
   /** The fleet's prefix (memberships at `prefix:count:members`). */
   prefix: number;
 }
@@ -174,11 +172,6 @@ local function clean()
   if retype() then fixed = fixed + 128 end
   local mine, ttl = tonumber(ARGV[${a.count}]), tonumber(ARGV[${a.ttl}])
   local known, fresh = epochOf(ARGV[${a.epoch}]), ARGV[${a.fresh}] == '1'
-  -- The caller runs a newcomer's count that held, and knows its stamp:
-  -- written back after a second loss, it is a seed's still (a running
-  -- process puts its count back over it), and it wins by no epoch (a
-  -- second loss right after a put-back left the fleet on the seed's count).
-  local fromSeed = ARGV[${a.seedKnown}] == '1'
   local hold = math.max(ttl, ${MIN_SEED_HOLD_MS})
   local raw = redis.call('HGET', KEYS[1], 'count')
   local count = valid(raw)
@@ -241,15 +234,13 @@ local function clean()
     if known then
       redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', known))
       redis.call('HDEL', KEYS[1], 'seeded', 'epoch_stamped')
-      if fromSeed then redis.call('HSET', KEYS[1], 'epoch_stamped', 'seed') end
       if not raw then fixed = fixed + 64 end
     else
       redis.call('HSET', KEYS[1], 'seeded', now + hold)
       fixed = fixed + 8
     end
   elseif known and (seeded or running
-      or (not stamped and not fromSeed and known > (epoch or 0)
-        and known ~= seedEpoch)) then
+      or (not stamped and known > (epoch or 0) and known ~= seedEpoch)) then
     -- A running process's count over a newcomer's seed (one that held
     -- too, while it runs on), or over a count of an older epoch written
     -- back by a process that missed a flip.

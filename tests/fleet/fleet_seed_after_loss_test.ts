@@ -107,8 +107,8 @@ async function lossAfterFlip(
     valves[1]!.rewrite = (command, answer) => {
       if (!isSync(command)) return answer;
       const [count, , ...rest] = answer as number[];
-      const [epoch, seed] = rest.splice(-2);
-      return count === 4 ? [2, 4, ...rest, epoch! - 1, seed] : answer;
+      const epoch = rest.pop()!;
+      return count === 4 ? [2, 4, ...rest, epoch - 1] : answer;
     };
     for (let i = 0; i < 60 && a.shardCount !== 4; i++) {
       await stepAll(s, valves);
