@@ -38,6 +38,8 @@ export interface Waiting {
   dispatches: readonly { event: string; data: unknown }[];
   /** What the dispatches weigh ({@linkcode entitiesOf}). */
   entities: number;
+  /** The call's number (see `RedisStaleness.admit`). */
+  admitted: number;
   resolve: (updates: CacheUpdate[]) => void;
 }
 

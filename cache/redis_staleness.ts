@@ -41,6 +41,16 @@ export class RedisStaleness {
    * markStale (taken as of the first READY's count).
    */
   #count: number | undefined;
+  /** The calls admitted so far (see {@linkcode RedisStaleness.admit}). */
+  #admitted = 0;
+  /**
+   * The last call whose dispatches or writes may be lost: a READY admitted
+   * up to it does not end the staleness (what was lost after it is not
+   * rebuilt by it). A backlog drops calls while a READY before them still
+   * waits its turn, and that READY, reduced later, said the cache was fresh
+   * without them.
+   */
+  #lostThrough = 0;
   /**
    * The shards whose state may be wrong since the cache went stale: it is
    * stale until each has started a new session (a READY, then its guilds).
@@ -112,6 +122,15 @@ export class RedisStaleness {
   }
 
   /**
+   * A call of the store was admitted: its number, in the order the store
+   * got them (see {@linkcode RedisStaleness.sessionStarted}). A call
+   * dropped unadmitted takes one too: it comes after all admitted before.
+   */
+  admit(): number {
+    return ++this.#admitted;
+  }
+
+  /**
    * The shards whose state may be wrong: each must start a new session
    * (send a READY) before the cache is right. Empty while not stale, and
    * while stale before any shard fed the store (the first READY clears it).
@@ -144,13 +163,14 @@ export class RedisStaleness {
   dropped(
     dispatches: readonly { event: string; data: unknown }[],
     error: unknown,
+    through?: number,
   ): void {
     for (const { event, data } of dispatches) {
       if (event !== "READY") continue;
       const shard = readyShard(data);
       if (shard !== undefined) this.#see(shard);
     }
-    this.failed(error);
+    this.failed(error, undefined, through);
   }
 
   /**
@@ -159,7 +179,12 @@ export class RedisStaleness {
    * @param error What lost them.
    * @param what The loss, as the log says it.
    */
-  failed(error: unknown, what = "a Redis failure lost writes"): void {
+  failed(
+    error: unknown,
+    what = "a Redis failure lost writes",
+    through = this.#admitted,
+  ): void {
+    this.#lostThrough = Math.max(this.#lostThrough, through);
     // Every shard's state may be wrong again, those rebuilt since included.
     this.#toRebuild = new Set(this.#shards);
     if (this.#stale) return;
@@ -270,11 +295,14 @@ export class RedisStaleness {
    * nothing of another's guilds (which may have resumed, and never be sent
    * again).
    */
-  sessionStarted(data: unknown): void {
+  sessionStarted(data: unknown, admitted: number): void {
     const ready = readyShard(data);
     if (ready === undefined) return; // cannot tell whose: stays stale
     this.#see(ready);
-    if (!this.#stale) return;
+    // A loss of what was admitted after this READY (dropped while it
+    // waited its turn) is not rebuilt by it: the cache stays stale for its
+    // shard until the next.
+    if (!this.#stale || admitted <= this.#lostThrough) return;
     const shard = ready.id;
     this.#toRebuild.delete(shard);
     if (this.#toRebuild.size > 0) {

@@ -263,23 +263,26 @@ export class RedisCache {
   ): Promise<CacheUpdate[]> {
     const entities = entitiesOf(dispatches);
     const behind = this.#backlog.admit(dispatches.length, entities);
+    const admitted = this.#staleness.admit();
     if (behind !== undefined) {
       this.#staleness.dropped(
         dispatches,
         new Error(`Redis is too slow: ${behind}, and more are dropped`),
+        admitted,
       );
       return Promise.resolve(dispatches.map(() => NOTHING));
     }
-    return this.#enqueue(dispatches, entities);
+    return this.#enqueue(dispatches, entities, admitted);
   }
 
   /** Queue a call behind the waiting ones (admitted already). */
   #enqueue(
     dispatches: readonly { event: string; data: unknown }[],
     entities: number,
+    admitted: number,
   ): Promise<CacheUpdate[]> {
     return new Promise((resolve) => {
-      this.#waiting.push({ dispatches, entities, resolve });
+      this.#waiting.push({ dispatches, entities, admitted, resolve });
       if (!this.#draining) void this.#drain();
     });
   }
@@ -308,10 +311,23 @@ export class RedisCache {
       let updates: CacheUpdate[];
       let written: Promise<void> | undefined;
       const untilLost = this.#staleness.untilLost();
+      // Each dispatch's call number, for a READY's (see sessionStarted).
+      const admitted = (i: number): number => {
+        for (const call of calls) {
+          if (i < call.dispatches.length) return call.admitted;
+          i -= call.dispatches.length;
+        }
+        return calls[calls.length - 1]!.admitted;
+      };
+      const last = calls[calls.length - 1]!.admitted;
       try {
-        [updates, written] = await this.#applyNow(dispatches, untilLost);
+        [updates, written] = await this.#applyNow(
+          dispatches,
+          untilLost,
+          admitted,
+        );
       } catch (error) {
-        this.#staleness.dropped(dispatches, error);
+        this.#staleness.dropped(dispatches, error, last);
         updates = dispatches.map(() => NOTHING);
       }
       if (written === undefined) this.#backlog.done(count, entities);
@@ -344,11 +360,13 @@ export class RedisCache {
   async #applyNow(
     dispatches: readonly { event: string; data: unknown }[],
     untilLost: <T>(promise: Promise<T>) => Promise<T>,
+    admitted: (index: number) => number,
   ): Promise<[CacheUpdate[], Promise<void>?]> {
     if (dispatches.length === 0) return [[]]; // flush's turn: nothing to write
+    const last = admitted(dispatches.length - 1);
     // Dropped whole: the stale cache awaits the shards of its READYs too.
     const failed = (error: unknown): [CacheUpdate[]] => {
-      this.#staleness.dropped(dispatches, error);
+      this.#staleness.dropped(dispatches, error, last);
       return [dispatches.map(() => NOTHING)];
     };
     if (this.#redis.status !== "ready") {
@@ -412,12 +430,12 @@ export class RedisCache {
       steps.push(chunked, { pipeline });
     };
     let writes = 0;
-    for (const { event, data } of dispatches) {
+    for (const [index, { event, data }] of dispatches.entries()) {
       let update: CacheUpdate;
       try {
         update = reduceDispatch(state, event, data, this.#options);
       } catch (error) {
-        this.#staleness.dropped([{ event, data }], error);
+        this.#staleness.dropped([{ event, data }], error, admitted(index));
         updates.push(NOTHING);
         continue;
       }
@@ -443,7 +461,9 @@ export class RedisCache {
       if (!single) (state as BatchOverlay).apply(asWritten);
       writes += update.changes.length;
       updates.push(update);
-      if (event === "READY") this.#staleness.sessionStarted(data);
+      if (event === "READY") {
+        this.#staleness.sessionStarted(data, admitted(index));
+      }
     }
     if (writes === 0) return [updates];
     expiry.endPipeline(pipeline);
@@ -499,7 +519,7 @@ export class RedisCache {
   async flush(): Promise<void> {
     // Behind the calls waiting, not through admission: refused past a bound
     // (a big batch's writes unanswered), it marked a healthy cache stale.
-    await this.#enqueue([], 0);
+    await this.#enqueue([], 0, this.#staleness.admit());
     await this.#redis.ping();
     // Answered before the PING, but ioredis settles a pipeline turns later.
     await Promise.all(this.#unchecked);

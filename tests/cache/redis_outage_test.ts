@@ -560,3 +560,31 @@ Deno.test({
     assert.equal(cache.stale, false);
   },
 });
+
+Deno.test({
+  name:
+    "RedisCache: a READY still waiting its turn when later dispatches are dropped (the backlog full) does not end the staleness: what was dropped after it is not rebuilt by it",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const cache = new RedisCache(setup.redis);
+    await cache.apply("READY", readyOf(0, 1));
+    await captureStderr(() => cache.markStale([], "writes lost"));
+    assert.deepEqual(cache.staleShards, [0]);
+    await captureStderr(async () => {
+      // Not awaited, as the dispatch service feeds the store: the READY
+      // waits its turn while the backlog fills and the rest is dropped.
+      const calls = [cache.apply("READY", readyOf(0, 1))];
+      for (let i = 0; i <= MAX_WAITING; i++) {
+        calls.push(cache.apply("GUILD_UPDATE", { id: String(i + 1) }));
+      }
+      await Promise.all(calls);
+      await cache.flush();
+    });
+    assert.equal(cache.stale, true);
+    assert.deepEqual(cache.staleShards, [0]);
+    // The shard's next session rebuilds it.
+    await cache.apply("READY", readyOf(0, 1));
+    assert.equal(cache.stale, false);
+  },
+});
