@@ -146,7 +146,9 @@ export class RedisStaleness {
    */
   missed(shards: Iterable<number>, error: unknown): void {
     for (const shard of shards) this.#shards.add(shard);
-    this.failed(error, "it missed events");
+    // What was missed came before any call: a READY admitted already
+    // (events flow while a service reads its saved stale shards) ends it.
+    this.failed(error, "it missed events", 0);
   }
 
   /**
@@ -213,7 +215,7 @@ export class RedisStaleness {
    * its run_id (INFO refused) is taken as another one: stale at each drop,
    * as what it kept cannot be known. Only waits when there was a drop.
    */
-  async checkServer(): Promise<void> {
+  async checkServer(through: number): Promise<void> {
     const session = this.#session;
     if (session === undefined || session.drops === this.#drops) return;
     const drops = session.drops;
@@ -223,6 +225,8 @@ export class RedisStaleness {
         new Error(
           "the Redis server was restarted or replaced: what it held may be lost",
         ),
+        undefined,
+        through,
       );
     }
     this.#drops = drops;
@@ -236,12 +240,14 @@ export class RedisStaleness {
    * server had applied them, which server they went to, or whether a
    * pipeline was cut in two cannot be known.
    */
-  checkLost(lost: () => boolean): void {
+  checkLost(lost: () => boolean, through: number): void {
     if (lost()) {
       this.failed(
         new Error(
           "the connection to Redis was lost while writes were unanswered",
         ),
+        undefined,
+        through,
       );
     }
   }

@@ -156,6 +156,11 @@ export class RedisCache {
   #draining = false;
   /** What the batch just applied still writes after its pipeline. */
   #afterBatch: Promise<void> | undefined;
+  /**
+   * The last call whose writes were sent: a server restarted since may have
+   * lost them (see `RedisStaleness.admit`).
+   */
+  #sentThrough = 0;
 
   /**
    * Create a store on a connection from `connectRedis`.
@@ -337,7 +342,7 @@ export class RedisCache {
       // as when it was one pipeline.
       if (this.#afterBatch !== undefined) {
         await untilLost(this.#afterBatch).catch((error) =>
-          this.#staleness.failed(error)
+          this.#staleness.failed(error, undefined, last)
         );
       }
       this.#afterBatch = undefined;
@@ -378,7 +383,7 @@ export class RedisCache {
     try {
       // Right after a reconnect this waits for the server's run_id: lost
       // again meanwhile, the batch fails rather than wait for the retries.
-      await untilLost(this.#staleness.checkServer());
+      await untilLost(this.#staleness.checkServer(this.#sentThrough));
       await untilLost(this.#staleness.beforeBatch(dispatches));
     } catch (error) {
       return failed(error);
@@ -471,8 +476,11 @@ export class RedisCache {
       { pipeline: Pipeline },
       ...WriteStep[],
     ];
-    const written = this.#exec(first.pipeline).then(() =>
-      this.#staleness.checkLost(lost)
+    // A loss of these writes covers this batch, no later call: a READY
+    // behind it rebuilds what they held.
+    this.#sentThrough = last;
+    const written = this.#exec(first.pipeline, last).then(() =>
+      this.#staleness.checkLost(lost, last)
     );
     if (rest.length === 0) return [updates, written];
     // The next batch waits for the rest (see #drain).
@@ -489,24 +497,26 @@ export class RedisCache {
             step.guild,
             [...INDEXED].map((kind) => kindKeys(step.guild, kind)),
           );
-        } else await this.#exec(step.pipeline);
+        } else await this.#exec(step.pipeline, last);
       }
-      this.#staleness.checkLost(lost);
+      this.#staleness.checkLost(lost, last);
     })().catch((error) => {
       // After a loss already said; again, it would undo a rebuild's fresh.
-      if (!lost()) this.#staleness.failed(error);
+      if (!lost()) this.#staleness.failed(error, undefined, last);
     });
     return [updates, this.#afterBatch];
   }
 
   /** Send a pipeline's writes; a failure marks the cache stale. */
-  #exec(pipeline: Pipeline): Promise<void> {
+  #exec(pipeline: Pipeline, through: number): Promise<void> {
     const sent = pipeline.exec();
     this.#backlog.sending(pipeline.length, sent);
+    const failed = (error: unknown) =>
+      this.#staleness.failed(error, undefined, through);
     const checked = sent.then((results) => {
       const error = results?.find(([error]) => error !== null);
-      if (error) this.#staleness.failed(error[0]);
-    }, (error) => this.#staleness.failed(error));
+      if (error) failed(error[0]);
+    }, failed);
     this.#unchecked.add(checked);
     void checked.then(() => this.#unchecked.delete(checked));
     return checked;

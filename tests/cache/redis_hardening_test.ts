@@ -384,3 +384,36 @@ Deno.test({
       assert.ok(logs.some((line) => line.includes("WRONGTYPE")), logs.join());
     }),
 });
+
+Deno.test({
+  name:
+    "RedisCache: a new session's READY as the first call after a Redis restart ends the staleness the restart caused (the restart lost only what was sent before it)",
+  ignore: server.ignore,
+  fn: () =>
+    withPrivateRedis(async (redisServer, redis) => {
+      const cache = new RedisCache(redis);
+      const ready = {
+        v: 10,
+        user: { id: "9", username: "bot" },
+        guilds: [{ id: "1", unavailable: true }],
+        session_id: "s",
+        shard: [0, 1],
+      };
+      await cache.apply("READY", ready);
+      await cache.apply("GUILD_CREATE", GUILD);
+      await cache.flush();
+      const up = new Promise((resolve) => redis.once("ready", resolve));
+      await captureStderr(async () => {
+        await redisServer.stop();
+        await redisServer.start();
+        await up;
+        await cache.applyBatch([
+          { event: "READY", data: { ...ready, session_id: "t" } },
+          { event: "GUILD_CREATE", data: GUILD },
+        ]);
+        await cache.flush();
+      });
+      assert.equal(cache.stale, false);
+      assert.equal((await cache.guild("1"))?.name, "g");
+    }),
+});

@@ -588,3 +588,37 @@ Deno.test({
     assert.equal(cache.stale, false);
   },
 });
+
+Deno.test({
+  name:
+    "RedisCache: a loss covers what it lost, no later call: a READY behind a batch whose writes failed, and a READY admitted before markStale, end the staleness",
+  ignore: server.ignore,
+  fn: async () => {
+    await using setup = await relayed();
+    const { direct, redis } = setup;
+    const cache = new RedisCache(redis);
+    await cache.applyBatch([
+      { event: "READY", data: readyOf(0, 1) },
+      { event: "GUILD_CREATE", data: GUILD },
+    ]);
+    await direct.set("guild_keys:300", "not a set"); // its write fails once
+    await captureStderr(async () => {
+      const lost = cache.apply("GUILD_CREATE", { ...GUILD, id: "300" });
+      // The shard's next session, after the lost write in gateway order,
+      // not awaited (as the dispatch service feeds the store).
+      const next = cache.applyBatch([
+        { event: "READY", data: readyOf(0, 1) },
+        { event: "GUILD_CREATE", data: GUILD },
+      ]);
+      await Promise.all([lost, next]);
+      await cache.flush();
+    });
+    await direct.del("guild_keys:300");
+    assert.equal(cache.stale, false);
+    // Shards said missed while a READY waits its turn: it ends it.
+    const ready = cache.apply("READY", readyOf(0, 1));
+    await captureStderr(() => cache.markStale([0], "missed"));
+    await ready;
+    assert.equal(cache.stale, false);
+  },
+});
