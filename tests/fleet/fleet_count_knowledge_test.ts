@@ -130,6 +130,18 @@ async function frozenThroughLoss(
   return f;
 }
 
+/** One process of an established fleet, running its 4 shards. */
+async function runningFour(s: Scene, valve: Valve): Promise<FleetShards> {
+  const a = await s.member(valve, { shardCount: 4 });
+  await established(s, a);
+  await a.start();
+  for (let i = 0; i < 10 && a.shardIds.length < 4; i++) {
+    await stepAll(s, [valve]);
+  }
+  assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
+  return a;
+}
+
 valvesTest(
   "FleetShards: a process cut off from Redis through a whole reshard, first to reach it after Redis lost its keys, does not take the fleet back to the count it left",
   2,
@@ -156,13 +168,7 @@ valvesTest(
   2,
   async (s, valves) => {
     await captureStderr(async () => {
-      const a = await s.member(valves[0]!, { shardCount: 4 });
-      await established(s, a);
-      await a.start();
-      for (let i = 0; i < 10 && a.shardIds.length < 4; i++) {
-        await stepAll(s, [valves[0]!]);
-      }
-      assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
+      const a = await runningFour(s, valves[0]!);
       await a.reshard(8, { sessionStartsLeft: 100 });
       await stepAll(s, [valves[0]!]);
       assert.equal(a.resharding?.shardCount, 8);
@@ -183,13 +189,7 @@ valvesTest(
   3,
   async (s, valves) => {
     await captureStderr(async () => {
-      const a = await s.member(valves[0]!, { shardCount: 4 });
-      await established(s, a);
-      await a.start();
-      for (let i = 0; i < 10 && a.shardIds.length < 4; i++) {
-        await stepAll(s, [valves[0]!]);
-      }
-      assert.deepEqual(a.shardIds, [0, 1, 2, 3]);
+      const a = await runningFour(s, valves[0]!);
       await deleteKeys(s.direct, s.prefix);
       const same = await s.member(valves[1]!, { shardCount: 4 });
       await same.start(); // seeds 4 before a syncs
