@@ -205,8 +205,8 @@ return {count, nxt or 0, fixed, ttl, created,
  * Ask for a reshard. KEYS: 1 generation, 2 ready. ARGV: 1 the caller's
  * count, 2 the target, 3 the largest valid count, 4 the fleet's prefix, 5
  * now ("" = the server's TIME), 6 the caller's lease TTL, 7 and 8 as the
- * sync's 6 and 7, 9 the request's id (one per call), 10 as the sync's 8. Returns `{1, count}`
- * when recorded, `{0, next}` when another reshard is running, `{2, count}`
+ * sync's 6 and 7, 9 the request's id (one per call), 10 as the sync's 8.
+ * Returns `{1, count}` when recorded, `{0, next}` when another reshard is running, `{2, count}`
  * when the count is the target, each with what `clean()` fixed third. A
  * recorded reshard starts its set's own keys afresh (see
  * {@linkcode eraKeys}): an earlier reshard to the same count left its
@@ -603,6 +603,7 @@ export class FleetGeneration {
     target: number,
     now?: number,
   ): Promise<{ count: number; running: number | undefined }> {
+    const [epoch, fresh, running] = this.#standing(initial);
     const [kind, value, fixed] = await this.#redis.eval(
       REQUEST_SCRIPT,
       2,
@@ -614,9 +615,10 @@ export class FleetGeneration {
       this.#prefix,
       now === undefined ? "" : String(now),
       String(this.#times.ttlMs),
-      ...this.#standing(initial).slice(0, 2),
+      epoch,
+      fresh,
       crypto.randomUUID(),
-      this.#standing(initial)[2],
+      running,
     ) as [number, number, number?];
     // What it put right is said as by a sync (a key of another type, say).
     if (fixed) this.#reportFixed(fixed, initial);
