@@ -148,7 +148,7 @@ export class RedisStaleness {
     for (const shard of shards) this.#shards.add(shard);
     // What was missed came before any call: a READY admitted already
     // (events flow while a service reads its saved stale shards) ends it.
-    this.failed(error, "it missed events", 0);
+    this.failed(error, 0, "it missed events");
   }
 
   /**
@@ -161,6 +161,7 @@ export class RedisStaleness {
    *
    * @param dispatches The dispatches dropped.
    * @param error What dropped them.
+   * @param through The last call they may include (see `failed`).
    */
   dropped(
     dispatches: readonly { event: string; data: unknown }[],
@@ -172,19 +173,22 @@ export class RedisStaleness {
       const shard = readyShard(data);
       if (shard !== undefined) this.#see(shard);
     }
-    this.failed(error, undefined, through);
+    this.failed(error, through);
   }
 
   /**
    * Writes were lost: the cache is stale (logged, `onStale` once).
    *
    * @param error What lost them.
+   * @param through The last call (its number from `admit`) whose writes
+   *   they may include: a READY of a later call ends the staleness. Every
+   *   call admitted so far unless known.
    * @param what The loss, as the log says it.
    */
   failed(
     error: unknown,
-    what = "a Redis failure lost writes",
     through = this.#admitted,
+    what = "a Redis failure lost writes",
   ): void {
     this.#lostThrough = Math.max(this.#lostThrough, through);
     // Every shard's state may be wrong again, those rebuilt since included.
@@ -225,7 +229,6 @@ export class RedisStaleness {
         new Error(
           "the Redis server was restarted or replaced: what it held may be lost",
         ),
-        undefined,
         through,
       );
     }
@@ -246,7 +249,6 @@ export class RedisStaleness {
         new Error(
           "the connection to Redis was lost while writes were unanswered",
         ),
-        undefined,
         through,
       );
     }

@@ -342,7 +342,7 @@ export class RedisCache {
       // as when it was one pipeline.
       if (this.#afterBatch !== undefined) {
         await untilLost(this.#afterBatch).catch((error) =>
-          this.#staleness.failed(error, undefined, last)
+          this.#staleness.failed(error, last)
         );
       }
       this.#afterBatch = undefined;
@@ -502,7 +502,7 @@ export class RedisCache {
       this.#staleness.checkLost(lost, last);
     })().catch((error) => {
       // After a loss already said; again, it would undo a rebuild's fresh.
-      if (!lost()) this.#staleness.failed(error, undefined, last);
+      if (!lost()) this.#staleness.failed(error, last);
     });
     return [updates, this.#afterBatch];
   }
@@ -511,8 +511,7 @@ export class RedisCache {
   #exec(pipeline: Pipeline, through: number): Promise<void> {
     const sent = pipeline.exec();
     this.#backlog.sending(pipeline.length, sent);
-    const failed = (error: unknown) =>
-      this.#staleness.failed(error, undefined, through);
+    const failed = (error: unknown) => this.#staleness.failed(error, through);
     const checked = sent.then((results) => {
       const error = results?.find(([error]) => error !== null);
       if (error) failed(error[0]);
