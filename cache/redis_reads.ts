@@ -92,41 +92,37 @@ export async function fetchReads(
   const results = await pipeline.exec();
   if (results === null) throw new Error("Redis pipeline was discarded");
   let index = 0;
-  if (gets.length > 0) {
-    const [error, texts] = results[index++]!;
+  const next = (): unknown => {
+    const [error, result] = results[index++]!;
     if (error) throw error;
-    (texts as (string | null)[]).forEach((text, i) => {
-      const value = text === null ? undefined : parseValue(text);
-      if (value !== undefined) values.set(gets[i]!, value);
-    });
-  }
-  const more: string[] = [];
-  for (const [key, { kind, scope, values: whole }] of lists) {
-    const [error, members] = results[index++]!;
-    if (error) throw error;
-    const prefix = redisKey(kind, scope, "");
-    const keys = (members as string[]).filter((k) => k.startsWith(prefix));
-    sets.set(key, keys.map((k) => k.slice(prefix.length)));
-    if (whole) more.push(...keys.filter((k) => !values.has(k)));
-  }
-  for (const channelId of messageChannels) {
-    const [error, members] = results[index++]!;
-    if (error) throw error;
-    const prefix = `message:${channelId}:`;
-    sets.set(
-      `message\0${channelId}`,
-      (members as string[]).filter((k) => k.startsWith(prefix)).map((k) =>
-        k.slice(prefix.length)
-      ),
-    );
-  }
-  if (more.length > 0) {
-    const texts = await redis.mget(more);
+    return result;
+  };
+  // The values of `keys` as MGET answered them (`texts`), those parsed.
+  const keep = (keys: readonly string[], texts: (string | null)[]): void => {
     texts.forEach((text, i) => {
       const value = text === null ? undefined : parseValue(text);
-      if (value !== undefined) values.set(more[i]!, value);
+      if (value !== undefined) values.set(keys[i]!, value);
     });
+  };
+  // A set's keys under `prefix` (an index may hold others), as ids.
+  const under = (members: unknown, prefix: string): string[] =>
+    (members as string[]).filter((k) => k.startsWith(prefix)).map((k) =>
+      k.slice(prefix.length)
+    );
+  if (gets.length > 0) keep(gets, next() as (string | null)[]);
+  const more: string[] = [];
+  for (const [key, { kind, scope, values: whole }] of lists) {
+    const prefix = redisKey(kind, scope, "");
+    const ids = under(next(), prefix);
+    sets.set(key, ids);
+    if (whole) {
+      more.push(...ids.map((id) => prefix + id).filter((k) => !values.has(k)));
+    }
   }
+  for (const channelId of messageChannels) {
+    sets.set(`message\0${channelId}`, under(next(), `message:${channelId}:`));
+  }
+  if (more.length > 0) keep(more, await redis.mget(more));
   return {
     get: (kind, scope, id) => values.get(redisKey(kind, scope, id)),
     ids: (kind, scope) => sets.get(`${kind}\0${scope}`) ?? [],
