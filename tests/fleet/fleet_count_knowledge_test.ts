@@ -15,6 +15,7 @@ import {
   runningIds,
   type Scene,
   stepAll,
+  twoRunning,
   type Valve,
   valvesTest,
 } from "./fleet_run_guard_scene.ts";
@@ -63,16 +64,8 @@ async function cutOffThroughReshard(
   how: { stall: boolean; fleetDown: boolean },
 ): Promise<void> {
   await captureStderr(async () => {
-    const a = await s.member(valves[0]!, { shardCount: 2 });
     // p renews every 250 ms: its sync after the loss comes first.
-    const p = await s.member(valves[1]!, { shardCount: 2, renewMs: 250 });
-    await established(s, a);
-    await a.start();
-    await p.start();
-    for (let i = 0; i < 10 && runningIds([a, p]).length < 2; i++) {
-      await stepAll(s, valves);
-    }
-    assert.deepEqual(runningIds([a, p]), [0, 1]);
+    const [a, p] = await twoRunning(s, valves, { renewMs: 250 });
     if (how.stall) valves[1]!.hold = () => true;
     else valves[1]!.down = true; // p's guard stops its shards
     for (let i = 0; i < 6; i++) await stepAll(s, valves);
@@ -105,14 +98,7 @@ async function frozenThroughLoss(
   vf: Valve,
   counts: number[],
 ): Promise<FleetShards> {
-  const a = await s.member(va, { shardCount: 2 });
-  const f = await s.member(vf, { shardCount: 2 });
-  await established(s, a);
-  await a.start();
-  await f.start();
-  for (let i = 0; i < 10 && runningIds([a, f]).length < 2; i++) {
-    await stepAll(s, [va, vf]);
-  }
+  const [a, f] = await twoRunning(s, [va, vf]);
   for (const count of counts) {
     await a.reshard(count, { sessionStartsLeft: 100 });
     for (

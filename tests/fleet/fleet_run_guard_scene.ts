@@ -4,6 +4,7 @@
 // held command reaches Redis only when the valve opens), fail them the way
 // a Redis that is down does, and rewrite answers; the fake gateway on
 // loopback, on the same clock.
+import assert from "node:assert/strict";
 import { FleetShards } from "../../fleet/fleet_shards.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import {
@@ -362,6 +363,28 @@ export async function established(s: Scene, fleet: FleetShards): Promise<void> {
     "count",
     fleet.shardCount,
   );
+}
+
+/**
+ * Two processes of an {@linkcode established} fleet of two shards, on the
+ * first two of `valves` (the second with `second`'s options too), started
+ * and stepped until they run both shards between them.
+ */
+export async function twoRunning(
+  s: Scene,
+  valves: Valve[],
+  second: MemberOptions = {},
+): Promise<[FleetShards, FleetShards]> {
+  const a = await s.member(valves[0]!, { shardCount: 2 });
+  const b = await s.member(valves[1]!, { shardCount: 2, ...second });
+  await established(s, a);
+  await a.start();
+  await b.start();
+  for (let i = 0; i < 10 && runningIds([a, b]).length < 2; i++) {
+    await stepAll(s, valves);
+  }
+  assert.deepEqual(runningIds([a, b]), [0, 1]);
+  return [a, b];
 }
 
 /**

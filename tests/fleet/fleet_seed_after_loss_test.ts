@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deleteKeys } from "../_fakes/fleet_scene.ts";
 import {
-  established,
   isSync,
   runningIds,
   type Scene,
   stepAll,
+  twoRunning,
   type Valve,
   valvesTest,
 } from "./fleet_run_guard_scene.ts";
@@ -90,16 +90,8 @@ async function lossAfterFlip(
 ): Promise<void> {
   const generation = `${s.prefix}:fleet:generation`;
   await captureStderr(async () => {
-    const a = await s.member(valves[0]!, { shardCount: 2 });
     // b renews every 250 ms: its read after the loss comes first.
-    const b = await s.member(valves[1]!, { shardCount: 2, renewMs: 250 });
-    await established(s, a);
-    await a.start();
-    await b.start();
-    for (let i = 0; i < 10 && runningIds([a, b]).length < 2; i++) {
-      await stepAll(s, valves);
-    }
-    assert.deepEqual(runningIds([a, b]), [0, 1]);
+    const [a, b] = await twoRunning(s, valves, { renewMs: 250 });
     await a.reshard(4, { sessionStartsLeft: 100 });
     // From the flip on, b reads the count as before it (a process whose
     // read came just before the flip: the epoch before the flip's too), so

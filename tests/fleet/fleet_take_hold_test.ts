@@ -14,6 +14,7 @@ import {
   runningIds,
   type Scene,
   stepAll,
+  twoRunning,
   type Valve,
   valvesTest,
 } from "./fleet_run_guard_scene.ts";
@@ -182,15 +183,7 @@ valvesTest(
   async (s, valves) => {
     const generation = `${s.prefix}:fleet:generation`;
     await captureStderr(async () => {
-      const a = await s.member(valves[0]!, { shardCount: 2 });
-      const b = await s.member(valves[1]!, { shardCount: 2 });
-      await established(s, a);
-      await a.start();
-      await b.start();
-      for (let i = 0; i < 10 && runningIds([a, b]).length < 2; i++) {
-        await stepAll(s, valves);
-      }
-      assert.deepEqual(runningIds([a, b]), [0, 1]);
+      const [a, b] = await twoRunning(s, valves);
       await a.close();
       // b alone reshards to 4 and switches. (A new shard whose IDENTIFY met
       // another's in its bucket three times in a row waits about a minute:
