@@ -155,25 +155,44 @@ Deno.test({
     const redisNew = await connectRedis({ url: server.url });
     const prefix = `disruption:test:held:${crypto.randomUUID()}`;
     const RENEW = 2_500;
+    const GRACE = 1_000;
     const maxHeldChars = 300_000;
+    // The old set's process is slow to confirm around the switch, so the
+    // release finds copies it claimed and has not confirmed, and keeps them
+    // for the grace (on the virtual clock): once confirmed, they are second
+    // copies. (Under a loaded run its confirms lagged on their own, and the
+    // test's end delivered what the grace still kept: twice.)
+    let confirmsOpen = Promise.resolve();
+    const slowOld = new Proxy(redisOld, {
+      get(target, property): unknown {
+        if (property === "eval") {
+          return async (...args: unknown[]): Promise<unknown> => {
+            if (String(args[0]).includes("SADD")) await confirmsOpen;
+            return (target.eval as (...a: unknown[]) => unknown)(...args);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
     try {
       await withLogRecords(async (records) => {
         const delivered: string[] = [];
         const deliver = (e: FleetDispatch) =>
           delivered.push((e.data as { id: string }).id);
         const key = `${prefix}:seen`;
+        const clock = new VirtualScheduler();
         const old = new HeldEvents(
           deliver,
-          new RedisDuplicateFilter(redisOld, key, 60_000),
+          new RedisDuplicateFilter(slowOld, key, 60_000),
         );
         const fresh = new HeldEvents(
           deliver,
           new RedisDuplicateFilter(redisNew, key, 60_000),
-          { maxHeldChars },
+          { maxHeldChars, claimGraceMs: GRACE, scheduler: clock },
         );
         // The new set's process prunes at each renewal, as FleetShards does,
         // here asking about few at a time so that prunes go round.
-        const clock = new VirtualScheduler();
         let pruning = Promise.resolve();
         let ticks = 0;
         let pruned = 0;
@@ -190,16 +209,29 @@ Deno.test({
         let most = 0;
         let switched = false;
         let early = 0;
+        let openConfirms = () => {};
+        let graceOver = false;
         for (let i = 0; i < 4_000; i++) {
           const id = `m${i}`;
           sent.push(id);
           const copy = event(id, 2, gen.int(1_500));
           const next = { ...copy, shardCount: 4, sessionId: "s4" };
+          if (i === 2_990) {
+            const gate = Promise.withResolvers<void>();
+            confirmsOpen = gate.promise;
+            openConfirms = gate.resolve;
+          }
+          if (i === 3_010) {
+            assert.ok(!graceOver, "the release kept claimed copies a grace");
+            openConfirms();
+            await within(old.confirmed(), "the old set's confirms");
+          }
           if (i === 3_000) {
             // The flip: the new set's process switches; the old one runs
             // on a while (until its own next tick), its copies second.
             early = fresh.deliveredEarly;
             await fresh.release();
+            void fresh.rechecked().then(() => graceOver = true);
             switched = true;
           }
           const route = gen.int(10);
@@ -221,7 +253,12 @@ Deno.test({
           await clock.advance(10);
           await pruning;
         }
-        await old.release(); // both drained: every verdict in
+        // Both drained: every verdict in, the old set's confirms sent, and
+        // the grace over (the test's end would deliver what it keeps).
+        await old.release();
+        await within(old.confirmed(), "the old set's last confirms");
+        await clock.advance(GRACE);
+        await within(fresh.rechecked(), "the grace's recheck");
         await fresh.release();
         assert.ok(ticks >= 15, `${ticks} ticks`);
         assert.ok(pruned > 0, "prunes forgot what the old set delivered");
