@@ -327,7 +327,9 @@ const COMMAND_LIMITS: readonly [type: number, max: number, what: string][] = [
 
 /**
  * Fields Discord adds that say nothing about the definition (`contexts`
- * and `integration_types` are compared by `same` itself).
+ * and `integration_types` are compared by `same` itself). The deprecated
+ * `default_permission` is still returned, `true` by default: counted, it
+ * rewrote every command on every start.
  */
 const SERVER_FIELDS = new Set([
   "id",
@@ -335,6 +337,7 @@ const SERVER_FIELDS = new Set([
   "guild_id",
   "version",
   "dm_permission",
+  "default_permission",
   "integration_types",
   "contexts",
   "handler",

@@ -353,6 +353,21 @@ Deno.test("syncCommands: contexts or integration types a definition no longer se
     assert.equal(result.changed, false);
     assert.equal(discord.requests.length, 1);
   });
+  await t.step(
+    "the deprecated default_permission and dm_permission Discord still returns (true) are no change",
+    async () => {
+      const discord = storingDiscord([{
+        ...STORED,
+        default_permission: true,
+        dm_permission: true,
+      }]);
+      const result = await syncCommands(discord.rest, [ping], {
+        applicationId: "9",
+      });
+      assert.deepEqual([result.changed, result.updated], [false, []]);
+      assert.equal(discord.requests.some((r) => r.method === "PUT"), false);
+    },
+  );
   await t.step("set lists compare as sets", async () => {
     const discord = storingDiscord([{
       ...STORED,
