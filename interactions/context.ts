@@ -174,6 +174,23 @@ export interface InteractionContextOptions {
   state?: InteractionState;
 }
 
+const SETTINGS = new Set([
+  "ephemeral",
+  "flags",
+  "allowed_mentions",
+  "tts",
+  "attachments",
+]);
+
+/** Whether `input` has nothing to show but `SETTINGS` (a key the type does
+ * not name, such as a poll passed through a cast, counts as something). */
+function isEmpty(input: MessageResponse): boolean {
+  return Object.entries(input).every(([key, value]) =>
+    SETTINGS.has(key) || value === undefined || value === null ||
+    value === "" || (Array.isArray(value) && value.length === 0)
+  );
+}
+
 /**
  * Turn a response into callback data and files; throws for invalid ones.
  * `current` is the flags of the message it edits, when known (Components
@@ -196,6 +213,14 @@ function messageData(
   // The flag given, set on the message already, or set here for components.
   const v2 = needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0;
   checkCounts(input, v2);
+  if (initial && isEmpty(input)) {
+    // Discord refuses it (50006), over HTTP after the 200 the endpoint sent:
+    // the call would resolve and the user see "This interaction failed".
+    throw new InteractionError(
+      "invalid_response",
+      "A new message needs 'content', 'embeds', 'components' or 'files': Discord refuses an empty message",
+    );
+  }
   if (needsV2) bits |= COMPONENTS_V2_FLAG;
   // null and [] clear: what an edit into Components v2 must send.
   const hasEmbeds = input.embeds !== undefined &&
@@ -381,8 +406,8 @@ export class InteractionContext {
    * @param message Text or a message.
    * @returns A promise that resolves once Discord has it.
    * @throws {InteractionError} `already_answered`; `invalid_response` (also
-   *   for `ephemeral: true` after a public defer or a deferUpdate, and
-   *   `ephemeral: false` after a private defer);
+   *   for a message with nothing to show, `ephemeral: true` after a public
+   *   defer or a deferUpdate, and `ephemeral: false` after a private defer);
    *   `token_expired` 3 s after the interaction arrived (or past the HTTP
    *   endpoint's `answerDeadline`); `not_answered` when its files were
    *   still being read then (nothing is sent), when the HTTP answer could

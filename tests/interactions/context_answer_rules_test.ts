@@ -1,7 +1,8 @@
 // What the context refuses before sending because Discord would not do
 // what the call asks: a private answer to a defer that was not private, a
 // Components v2 message with content (the flag given by hand, or already on
-// the message), and a follow-up before any initial response.
+// the message), a new message with nothing in it, and a follow-up before
+// any initial response.
 import assert from "node:assert/strict";
 import { ANSWERED_MESSAGE } from "../_fakes/interactions.ts";
 import {
@@ -42,7 +43,10 @@ function click(
       sent.push({
         method: request.method,
         path,
-        body: text ? JSON.parse(text) : undefined,
+        // A multipart body (files) is not read.
+        body: text && request.headers.get("content-type") === "application/json"
+          ? JSON.parse(text)
+          : undefined,
       });
       return path.startsWith("/interactions/")
         ? new Response(null, { status: 204 })
@@ -229,4 +233,39 @@ Deno.test("an edit into Components v2 clears the message's content and embeds as
   await onV2.ctx.update({ components: v2 });
   const update = onV2.sent[0]!.body as { data: Record<string, unknown> };
   assert.equal("content" in update.data, false);
+});
+
+Deno.test("a new message with nothing to show (respond(''), only flags, empty lists) is refused before sending: Discord refuses it after the endpoint's 200", async () => {
+  for (
+    const message of [
+      "",
+      { ephemeral: true },
+      { content: "", embeds: [], components: [], files: [] },
+      { content: null, allowed_mentions: { parse: [] } },
+    ] as (string | MessageResponse)[]
+  ) {
+    const { ctx, sent } = click();
+    await assert.rejects(ctx.respond(message), refused(/empty message/));
+    assert.equal(sent.length, 0);
+    assert.equal(ctx.state, "pending");
+    await ctx.respond("first");
+    await assert.rejects(ctx.followUp(message), refused(/empty message/));
+    assert.equal(sent.length, 1, "only the first answer went out");
+  }
+  // Anything to show is taken: embeds alone, components alone, a file.
+  for (
+    const message of [
+      { embeds: [{ title: "e" }] },
+      { components: [container([textDisplay("t")])] },
+      { files: [{ name: "a.txt", data: "a" }], ephemeral: true },
+    ] as MessageResponse[]
+  ) {
+    const { ctx } = click();
+    await ctx.respond(message);
+    assert.equal(ctx.state, "answered");
+  }
+  // An edit may leave fields out: it is not a new message.
+  const { ctx } = click();
+  await ctx.deferUpdate();
+  await ctx.editOriginal({ allowed_mentions: { parse: [] } });
 });
