@@ -1818,6 +1818,16 @@ export class Shard {
         this.#onInvalidSession(connection, payload.d === true);
         break;
       default:
+        if (payload.s != null || payload.t != null) {
+          // Numbered or named: a dispatch with a broken op, whose sequence
+          // skipping it would lose. Resumed from before it, as any frame
+          // that cannot be read.
+          this.#undecodable(
+            connection,
+            new TypeError(`a frame with 't' or 's' has op ${payload.op}`),
+          );
+          return;
+        }
         logger.warn("Shard {shardId} skipped a frame with unknown op {op}", {
           shardId: this.#shardId,
           op: payload.op,
@@ -1950,19 +1960,23 @@ export class Shard {
     if (this.#beforeHello(connection)) return;
     const name = payload.t;
     if (
-      (name === "READY" && !connection.identifySent) ||
+      (name === "READY" &&
+        (!connection.identifySent || connection.readyAt !== undefined)) ||
       (name === "RESUMED" && !connection.resumeSent)
     ) {
-      // Discord sends these only to answer an IDENTIFY or RESUME. Taken
-      // unasked (say, while the identify queue held ours), READY made the
-      // shard send an IDENTIFY on a live session anyway, then time out
-      // waiting for a second READY and drop a healthy connection.
+      // Discord sends these only to answer an IDENTIFY or RESUME, once a
+      // connection. Taken unasked (say, while the identify queue held ours),
+      // READY made the shard send an IDENTIFY on a live session anyway,
+      // then time out waiting for a second READY and drop a healthy
+      // connection; a second one replaced the session and its resume URL.
       this.#undecodable(
         connection,
         new TypeError(
-          `${name} came before the shard sent ${
-            name === "READY" ? "IDENTIFY" : "RESUME"
-          }`,
+          connection.readyAt !== undefined && name === "READY"
+            ? "a second READY came on one connection"
+            : `${name} came before the shard sent ${
+              name === "READY" ? "IDENTIFY" : "RESUME"
+            }`,
         ),
       );
       return;
@@ -1970,7 +1984,13 @@ export class Shard {
     // Gateway proxies (Gelbpunkt/gateway-proxy) send RESUMED with `s: null`:
     // it carries no event to keep, so the sequence stays as it was. Every
     // other dispatch needs its own.
-    const unnumbered = name === "RESUMED" && payload.s === null;
+    // A RESUMED numbered as the last event replayed (or older) is the same
+    // answer: taken as an old sequence, it was dropped and the RESUME
+    // failed at its timeout.
+    const unnumbered = name === "RESUMED" &&
+      (payload.s === null ||
+        (isSequence(payload.s) && this.#sequence !== null &&
+          payload.s <= this.#sequence));
     const sequence = unnumbered ? this.#sequence : payload.s;
     if (!isSequence(sequence) || typeof name !== "string") {
       this.#undecodable(

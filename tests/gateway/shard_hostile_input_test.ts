@@ -91,13 +91,13 @@ Deno.test("Shard drops a resume URL's fragment, which the runtime's WebSocket re
 });
 
 Deno.test("Shard accepts a ws: resume URL only when its gateway URL is ws:", async () => {
-  const h = await readyHarness({ gatewayUrl: "ws://127.0.0.1:1" });
-  h.socket().receive({
-    op: 0,
-    s: 2,
-    t: "READY",
-    d: { session_id: "s-2", resume_gateway_url: "ws://127.0.0.1:2" },
-  });
+  const h = createHarness({ gatewayUrl: "ws://127.0.0.1:1" });
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  ready(h.socket(), 1, "s-2", "ws://127.0.0.1:2");
+  await connected;
   assert.equal(h.shard.resumeUrl, "ws://127.0.0.1:2");
   await h.shard.close();
 });

@@ -1,7 +1,8 @@
 // Edges a peer (or a bot author's state listener) can push the shard to:
 // close() from inside a state listener, a RESUME whose replay outlasts the
-// RESUMED timeout while it progresses, a READY nothing asked for, and a
-// server requesting a heartbeat every interval while commands are queued.
+// RESUMED timeout while it progresses, a READY nothing asked for (or a
+// second one), a numbered frame with a broken op, and a server requesting a
+// heartbeat every interval while commands are queued.
 import assert from "node:assert/strict";
 import { Shard } from "../../gateway/shard.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
@@ -13,10 +14,12 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import {
   createHarness,
   dispatch,
+  type Harness,
   hello,
   INTERVAL,
   ready,
   readyHarness,
+  RESUME_URL,
   sentOps,
 } from "../_fakes/shard_harness.ts";
 
@@ -277,6 +280,54 @@ Deno.test("Shard refuses a READY sent before its IDENTIFY (the identify queue st
   assert.equal(shard.status, "ready");
   await shard.close();
 });
+
+Deno.test("Shard resumes from before a numbered or named frame whose op is missing or not a number, and from a second READY on one connection: nothing skipped, no session replaced", async (t) => {
+  const frames: Record<string, unknown>[] = [
+    { t: "MESSAGE_CREATE", s: 2, d: { id: "2" } },
+    { op: "0", t: "MESSAGE_CREATE", s: 2, d: { id: "2" } },
+    { op: null, s: 2, d: null },
+    {
+      op: 0,
+      s: 2,
+      t: "READY",
+      d: { session_id: "taken", resume_gateway_url: "wss://x.test" },
+    },
+  ];
+  for (const frame of frames) {
+    await t.step(JSON.stringify(frame), async () => {
+      const h = await readyHarness();
+      h.socket().receive(JSON.stringify(frame));
+      await h.settle();
+      assert.notEqual(h.shard.status, "ready");
+      assert.deepEqual(h.errors.map((e) => e.kind), ["decode"]);
+      assert.equal(h.shard.sessionId, "session-1", "the session is kept");
+      // The next connection resumes from sequence 1, on the resume URL.
+      await runUntil(h, () => h.transport.sockets.length === 2);
+      hello(h.socket());
+      await h.scheduler.advance(1_000);
+      const sent = h.socket().sentPayloads();
+      assert.deepEqual(sent.map((p) => p.op), [GatewayOpcode.Resume]);
+      assert.equal((sent[0]!.d as { seq: number }).seq, 1);
+      assert.equal(h.socket().url.startsWith(RESUME_URL), true);
+      await h.shard.close();
+    });
+  }
+  await t.step("an op it does not know, unnumbered, is skipped", async () => {
+    const h = await readyHarness();
+    h.socket().receive({ op: 42, d: null });
+    dispatch(h.socket(), 2);
+    await h.settle();
+    assert.equal(h.shard.status, "ready");
+    assert.deepEqual(h.dispatches.map((e) => e.sequence), [1, 2]);
+    await h.shard.close();
+  });
+});
+
+/** Advance `h`'s clock a second at a time until `done` (at most a minute). */
+async function runUntil(h: Harness, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 60 && !done(); i++) await h.scheduler.advance(1_000);
+  assert.ok(done(), "within a minute");
+}
 
 for (const interval of [1_000, 5_000]) {
   Deno.test(`Shard keeps to 120 frames per rolling 60 s, with a second of jitter to spare, when the server asks for a heartbeat every interval (${interval} ms) and commands are queued`, async () => {

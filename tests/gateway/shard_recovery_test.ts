@@ -199,12 +199,19 @@ Deno.test("Shard keeps the sequence across a resume and delivers the replay once
   await h.shard.close();
 });
 
-Deno.test("Shard takes a RESUMED with s: null (as gateway proxies send it), parsed or peeked, and keeps its sequence; any other dispatch needs its s", async () => {
+Deno.test("Shard takes a RESUMED with s: null (as gateway proxies send it) or numbered as the last event, parsed or peeked, and keeps its sequence; any other dispatch needs its s", async () => {
   // Gelbpunkt/gateway-proxy answers every RESUME with
   // {"t":"RESUMED","s":null,"op":0,"d":{}}: it was undecodable, so every
   // RESUME behind such a proxy failed three times and the shard identified
-  // again, losing the events after RESUMED.
-  for (const filtered of [false, true]) {
+  // again, losing the events after RESUMED. One numbered as the last event
+  // was dropped as an old sequence, and the RESUME failed at its timeout.
+  for (
+    const [filtered, s] of [[false, "null"], [true, "null"], [false, "2"]] as [
+      boolean,
+      string,
+    ][]
+  ) {
+    const resumed = `{"t":"RESUMED","s":${s},"op":0,"d":{}}`;
     const h = await readyHarness({ recordDispatches: false });
     const seen: [string, number][] = [];
     h.shard.on(
@@ -221,7 +228,7 @@ Deno.test("Shard takes a RESUMED with s: null (as gateway proxies send it), pars
       op: 6,
       d: { token: "harness-token.secret", session_id: "session-1", seq: 2 },
     });
-    h.socket().receive('{"t":"RESUMED","s":null,"op":0,"d":{}}');
+    h.socket().receive(resumed);
     assert.equal(h.shard.status, "ready");
     assert.equal(h.shard.sequence, 2, "no sequence to keep");
     dispatch(h.socket(), 3);
@@ -232,7 +239,7 @@ Deno.test("Shard takes a RESUMED with s: null (as gateway proxies send it), pars
     // RESUMED of an old sequence is (it made the shard "ready" again).
     const states: string[] = [];
     h.shard.on("state", (change) => states.push(change.current));
-    h.socket().receive('{"t":"RESUMED","s":null,"op":0,"d":{}}');
+    h.socket().receive(resumed);
     assert.deepEqual(states, []);
     assert.deepEqual(
       seen,
