@@ -117,8 +117,9 @@ export interface HandleOptions {
    */
   answerDeadline?: number;
   /**
-   * Called after `onError` when the interaction failed unanswered (not
-   * routable, or its handler threw first): the HTTP endpoint answers at once.
+   * Called when the interaction failed unanswered (not routable, or its
+   * handler threw first), before `onError` runs: the HTTP endpoint answers
+   * at once.
    */
   failed?: (error: InteractionError) => void;
 }
@@ -766,15 +767,18 @@ export class InteractionRouter {
     return undefined;
   }
 
-  /** Report a failure; tell the caller when nothing will answer it now. */
+  /** Tell the caller when nothing will answer it now; report the failure. */
   async #fail(
     error: InteractionError,
     interaction: Interaction,
     ctx: InteractionContext,
     options: HandleOptions,
   ): Promise<void> {
-    await this.#report(error, interaction);
+    // Before the hook: it cannot answer (it has no context), and one that
+    // reported over REST for seconds held the endpoint's 500 that long, or
+    // past the deadline.
     if (ctx.state === "pending") options.failed?.(error);
+    await this.#report(error, interaction);
   }
 
   async #report(

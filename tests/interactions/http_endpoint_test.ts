@@ -439,6 +439,37 @@ Deno.test("endpoint answers 500 as soon as a handler throws without answering (o
   });
 });
 
+Deno.test("endpoint answers 500 when a handler throws without waiting for a slow onError hook (one reporting over REST)", async () => {
+  const clock = new VirtualScheduler();
+  const signer = await InteractionSigner.create();
+  const hook = Promise.withResolvers<void>();
+  const reported: string[] = [];
+  const router = new InteractionRouter({
+    scheduler: clock,
+    onError: async (error) => {
+      reported.push(error.kind);
+      await hook.promise;
+    },
+  });
+  router.command(command({ name: "boom", description: "Fails" }), () => {
+    throw new Error("broken");
+  });
+  const handler = interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest: new RestClient({ token: "t", fetch: new FakeRest({}).fetch }),
+    scheduler: clock,
+  });
+  const failed = await handler(
+    await signer.request({ ...interaction("boom"), id: "311" }),
+  );
+  assert.equal(failed.status, 500);
+  assert.equal(await failed.text(), "The interaction handler failed");
+  assert.deepEqual(reported, ["handler_failed"], "the hook was called");
+  assert.equal(clock.now(), 0, "no virtual time passed");
+  hook.resolve();
+});
+
 Deno.test("endpoint: a response with files goes through the callback route with the files' alt text in data, and the HTTP request gets 202", async () => {
   const { signer, handler, router, fake } = await setup();
   router.command(
