@@ -131,10 +131,15 @@ export function attemptOutcome<T>(
       }
       return {
         type: "failure",
-        // The bucket still pauses, but never longer than the cap.
+        // The bucket pauses for all Discord asked: the requests queued on
+        // it fail unsent meanwhile (see `bucketWaitRefusal`) rather than
+        // each get another 429. A global pause, which holds every route
+        // and fails none, is kept to the cap.
         rateLimit: {
           ...info,
-          retryAfter: Math.min(retryAfter, maxWait),
+          retryAfter: scope === "global"
+            ? Math.min(retryAfter, maxWait)
+            : retryAfter,
           scope,
         },
         error,
@@ -230,6 +235,44 @@ export function cloudflareRefusal(
         ? "an interaction callback cannot wait that long (Discord takes it only within 3 s of the interaction)"
         : "the request sent first after the last pause was answered 429 by Cloudflare again, so those that waited fail rather than wait for the next"
     }`;
+  return error;
+}
+
+/**
+ * The error of a request refused unsent because its bucket has no request
+ * left for longer than the client waits: the window Discord's last answer
+ * on it reported (`X-RateLimit-Remaining: 0`, or a 429) resets in
+ * `waitFor` ms, more than `maxRateLimitWait`. Sent, it would be answered
+ * 429, one more invalid request. A `RateLimitError` naming the cap, whose
+ * `retryAfter` is the time left until the reset.
+ *
+ * @param method The refused request's method.
+ * @param path The refused request's path (redacted).
+ * @param waitFor Milliseconds until its bucket resets.
+ * @param maxWait The client's `maxRateLimitWait`.
+ * @param bucket The bucket's hash, when Discord named one.
+ * @returns `undefined` when `waitFor` is within `maxWait` (the request
+ *   waits), otherwise the error to fail it with.
+ */
+export function bucketWaitRefusal(
+  method: string,
+  path: string,
+  waitFor: number,
+  maxWait: number,
+  bucket: string | undefined,
+): RateLimitError | undefined {
+  if (waitFor <= maxWait) return undefined;
+  const error = new RateLimitError({
+    method,
+    path,
+    retryAfter: waitFor,
+    scope: "user",
+    bucket,
+    maxWait,
+  });
+  // The constructor's message is that of a 429 answered to this request.
+  error.message =
+    `${method} ${path} refused unsent: its rate-limit bucket has no request left until it resets in ${waitFor} ms, longer than the ${maxWait} ms the client waits (maxRateLimitWait); sent now, Discord would answer 429`;
   return error;
 }
 

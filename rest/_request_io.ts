@@ -98,8 +98,6 @@ export interface ClientIdentity {
 export interface ResponseLimits {
   /** The largest body read, in bytes. */
   maxResponseBytes: number;
-  /** The longest wait passed on to the rate limiter, in ms. */
-  maxRateLimitWait: number;
   /** The longest an attempt may take, headers and body, in ms. */
   timeout: number;
   /** Times {@linkcode ResponseLimits.timeout}. */
@@ -259,7 +257,9 @@ async function attempt(
       ? { ...ended, status, scope: headerInfo.scope }
       : ended;
   }
-  const rateLimit = clampWaits(headerInfo, limits.maxRateLimitWait);
+  // Waits as Discord sent them: the limiter keeps a bucket's real reset,
+  // and fails at once what would wait past `maxRateLimitWait` for it.
+  const rateLimit = headerInfo;
   if (typeof body !== "string") {
     return { type: "too_large", status, rateLimit, bytes: body.bytes };
   }
@@ -346,7 +346,7 @@ export type Attempted =
     type: "answer";
     status: number;
     text: string;
-    /** Rate-limit headers, waits clamped to `maxRateLimitWait`. */
+    /** Rate-limit headers, waits as Discord sent them. */
     rateLimit: RateLimitInfo;
     /** What the policy reads (waits as Discord sent them). */
     facts: AnswerFacts;
@@ -403,12 +403,6 @@ async function readBody(
 }
 
 const utf8 = new TextDecoder();
-
-/** A copy of `info` whose waits are at most `max` ms. */
-function clampWaits(info: RateLimitInfo, max: number): RateLimitInfo {
-  if (info.resetAfter === undefined || info.resetAfter <= max) return info;
-  return { ...info, resetAfter: max };
-}
 
 /** What the policy needs from an answer (a 429's body is parsed for it). */
 function answerFacts(

@@ -33,6 +33,12 @@ export interface RetryPolicy {
   /** First 5xx/network retry delay in ms; doubles per retry, at most 30 s. */
   serverErrorBackoff: number;
   /**
+   * Randomness for the jitter of 5xx/network retries, in [0, 1).
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
+  /**
    * The longest single wait Discord may ask for (ms); a 429 asking for more
    * fails at once instead of waiting.
    */
@@ -41,6 +47,14 @@ export interface RetryPolicy {
 
 /** Longest backoff between two 5xx/network retries, in milliseconds. */
 export const MAX_SERVER_ERROR_BACKOFF = 30_000;
+
+/**
+ * How far a 5xx/network retry's delay strays from its base, as a fraction
+ * of it: without it, requests that failed together (a Discord outage,
+ * answers cut short for `maxBufferedResponseBytes`) were retried together
+ * on the same 1/2/4 s schedule, and collided again.
+ */
+export const SERVER_ERROR_JITTER = 0.5;
 
 /**
  * An HTTP answer, reduced to what the retry decision needs. Times are in
@@ -155,15 +169,23 @@ export function retriesServerErrors(
  *
  * @param base The first delay in ms.
  * @param retry The retry's number, from 1.
- * @returns `base * 2^(retry-1)`, at most {@linkcode MAX_SERVER_ERROR_BACKOFF}.
+ * @param random Randomness for the jitter, in [0, 1) (0.5: none).
+ * @returns `base * 2^(retry-1)`, give or take
+ *   {@linkcode SERVER_ERROR_JITTER} of it, at least 1 ms and at most
+ *   {@linkcode MAX_SERVER_ERROR_BACKOFF}.
  */
-export function serverErrorDelay(base: number, retry: number): number {
-  // The library's one backoff formula, here without jitter.
+export function serverErrorDelay(
+  base: number,
+  retry: number,
+  random: () => number = Math.random,
+): number {
+  // The library's one backoff formula and jitter.
   return backoffDelay(retry, {
     initial: base,
     min: 1,
     max: MAX_SERVER_ERROR_BACKOFF,
-    jitter: 0,
+    jitter: SERVER_ERROR_JITTER,
+    random,
   });
 }
 
@@ -248,7 +270,7 @@ export function decideAnswer(
   ) {
     const retry = retries + 1;
     const delay = facts.retryAfterHeader ??
-      serverErrorDelay(policy.serverErrorBackoff, retry);
+      serverErrorDelay(policy.serverErrorBackoff, retry, policy.random);
     if (delay <= policy.maxRateLimitWait) {
       return { type: "retry", reason: "server_error", delay, retry };
     }
@@ -306,7 +328,7 @@ export function decideNoAnswer(
     return {
       type: "retry",
       reason: "network_error",
-      delay: serverErrorDelay(policy.serverErrorBackoff, retry),
+      delay: serverErrorDelay(policy.serverErrorBackoff, retry, policy.random),
       retry,
     };
   }

@@ -93,21 +93,35 @@ export interface RestClientOptions {
   retryServerErrors?: ServerErrorRetry;
   /**
    * The first retry delay after a 5xx or a network error, in milliseconds;
-   * it doubles for each further retry (at most 30 s). A `Retry-After` header
-   * on the answer wins.
+   * it doubles for each further retry (at most 30 s), each delay give or
+   * take half of it at random, so that requests failing together are not
+   * retried together. A `Retry-After` header on the answer wins.
    *
    * @default {1000}
    */
   serverErrorBackoff?: number;
   /**
+   * Randomness for the jitter of 5xx/network retry delays, in [0, 1)
+   * (tests pass a fixed one; `() => 0.5` is no jitter).
+   *
+   * @default {Math.random}
+   */
+  random?: () => number;
+  /**
    * The longest single wait, in milliseconds, the client accepts from
    * Discord (`retry_after`, `Retry-After`, `X-RateLimit-Reset-After`). A 429
    * asking for more fails at once with a `RateLimitError` that
    * says how long Discord asked for, instead of holding the request (and
-   * its bucket) that long; a longer reset-after on a success holds the
-   * bucket only this long, and a 5xx whose `Retry-After` is longer is not
-   * retried. It also bounds the pause after a Cloudflare 429, which lasts
-   * at least 1 s whatever this is.
+   * its bucket) that long. The bucket is still known to be used up until
+   * Discord's reset (for at most an hour): a request on it (after a 429,
+   * or a success with `X-RateLimit-Remaining: 0` and a longer
+   * reset-after) that would wait for the reset longer than this fails at
+   * once, unsent, with a `RateLimitError` whose `retryAfter` is the time
+   * left, rather than be sent into the closed window for a 429; one with
+   * a shorter wait waits. A global 429 pauses requests at most this long,
+   * and a 5xx whose `Retry-After` is longer is not retried. It also bounds
+   * the pause after a Cloudflare 429, which lasts at least 1 s whatever
+   * this is.
    *
    * @default {60000}
    */
@@ -201,6 +215,7 @@ const REST_OPTION_KEYS = optionKeys(
     globalLimit: true,
     retryServerErrors: true,
     serverErrorBackoff: true,
+    random: true,
     maxRateLimitWait: true,
     maxResponseBytes: true,
     maxBufferedResponseBytes: true,
@@ -222,7 +237,8 @@ const SERVER_ERROR_RETRIES: readonly ServerErrorRetry[] = [
  * @throws {TypeError} For options that are not an object or have a key
  *   that is not an option (the message names the nearest one), a missing
  *   or malformed token or user agent, a base URL that is not http(s), or a
- *   `fetch`, `scheduler` or `retryServerErrors` of the wrong kind.
+ *   `fetch`, `random`, `scheduler` or `retryServerErrors` of the wrong
+ *   kind.
  * @throws {RangeError} For a number out of range.
  */
 export function restSettings(options: RestClientOptions): RestSettings {
@@ -283,6 +299,7 @@ export function restSettings(options: RestClientOptions): RestSettings {
   }
   assertUrlOption(WHAT, "baseUrl", options.baseUrl, ["http:", "https:"]);
   assertFunctionOption(WHAT, "fetch", options.fetch);
+  assertFunctionOption(WHAT, "random", options.random);
   assertSchedulerOption(WHAT, options.scheduler);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   assertHeaderValue("userAgent", userAgent);
@@ -297,6 +314,7 @@ export function restSettings(options: RestClientOptions): RestSettings {
       retryServerErrors,
       serverErrorBackoff: backoff,
       maxRateLimitWait: maxWait,
+      ...(options.random === undefined ? {} : { random: options.random }),
     },
     maxResponseBytes: maxBytes,
     maxBufferedResponseBytes: buffered,

@@ -263,18 +263,23 @@ export class UnknownWebhooks {
    * @param logPath Its path, redacted.
    * @param error What the request failed with: only a
    *   {@linkcode DiscordApiError} with status 404 counts.
+   * @returns Whether the webhook was not remembered before: requests to
+   *   it are refused from now on.
    */
-  record(route: RouteInfo, logPath: string, error: unknown): void {
-    if (!(error instanceof DiscordApiError) || error.status !== 404) return;
+  record(route: RouteInfo, logPath: string, error: unknown): boolean {
+    if (!(error instanceof DiscordApiError) || error.status !== 404) {
+      return false;
+    }
     const { method, code } = error;
     const webhook = webhookOf(route);
     if (
       !webhook || !(code === UNKNOWN_WEBHOOK || (webhook.own && code === 0))
     ) {
-      return;
+      return false;
     }
     const rejectedBy = `${method} ${logPath}`;
-    if (!this.#gone.has(webhook.key)) {
+    const fresh = !this.#gone.has(webhook.key);
+    if (fresh) {
       logger.warn(
         "{rejectedBy} answered 404 (code {code}): webhook {id} is not used again by this client",
         { rejectedBy, code, id: webhook.id },
@@ -285,6 +290,7 @@ export class UnknownWebhooks {
     if (this.#gone.size > MAX_UNKNOWN_WEBHOOKS) {
       this.#gone.delete(this.#gone.keys().next().value!);
     }
+    return fresh;
   }
 }
 
@@ -383,8 +389,7 @@ export class InvalidRequestGuard {
    * @param scope A 429's `X-RateLimit-Scope` (`shared` ones do not count).
    */
   record(status: number, scope?: string): void {
-    if (status !== 401 && status !== 403 && status !== 429) return;
-    if (status === 429 && scope === "shared") return;
+    if (!invalidStatus(status, scope)) return;
     const now = this.#clock.now();
     this.#expire(now);
     if (this.#count === this.#limit) {
@@ -451,10 +456,14 @@ export class InvalidRequestGuard {
    *
    * @param status The answer's status; `undefined` when none came.
    * @param scope A 429's `X-RateLimit-Scope`.
+   * @returns Whether the answer was counted as invalid and the cap is now
+   *   reached: requests are refused until some leave the window.
    */
-  settle(status?: number, scope?: string): void {
+  settle(status?: number, scope?: string): boolean {
     if (this.#inFlight > 0) this.#inFlight--;
-    if (status !== undefined) this.record(status, scope);
+    if (status === undefined || !invalidStatus(status, scope)) return false;
+    this.record(status, scope);
+    return this.#count + this.#inFlight >= this.#limit;
   }
 
   #expire(now: number): void {
@@ -465,6 +474,12 @@ export class InvalidRequestGuard {
       this.#count--;
     }
   }
+}
+
+/** Whether an answer counts towards Discord's invalid-request limit. */
+function invalidStatus(status: number, scope: string | undefined): boolean {
+  return (status === 401 || status === 403 || status === 429) &&
+    !(status === 429 && scope === "shared");
 }
 
 /** What {@linkcode RequestRefusals.check} needs of one request. */
@@ -546,14 +561,17 @@ export class RequestRefusals {
    *
    * @param method The request's method.
    * @param logPath Its redacted path.
+   * @returns Whether this is the first such answer: the requests with the
+   *   bot token are refused from now on.
    */
-  rejectToken(method: string, logPath: string): void {
-    if (this.#tokenRejectedBy !== undefined) return;
+  rejectToken(method: string, logPath: string): boolean {
+    if (this.#tokenRejectedBy !== undefined) return false;
     this.#tokenRejectedBy = `${method} ${logPath}`;
     getVisibleLogger(["disruption", "rest"]).error(
       "Discord answered 401 to the bot token on {method} {path}: the token is invalid (or the route needs a user's OAuth2 token); this client sends no more requests with it",
       { method, path: logPath },
     );
+    return true;
   }
 }
 

@@ -75,10 +75,19 @@ export interface JobChecks {
    * Asked whenever the job is at the head of its queue, before it waits
    * for anything (`sending` false: for what no wait changes, such as a
    * webhook that answered 404), and again just before it is sent
-   * (`sending` true). Whatever it returns other than `undefined` (or
-   * throws) fails the job.
+   * (`sending` true), and for every queued job, wherever it waits, when
+   * `RateLimiter.recheck` is called (`sending` true). Whatever it returns
+   * other than `undefined` (or throws) fails the job.
    */
   refuse?: (sending: boolean) => unknown;
+  /**
+   * What fails the job unsent when it is at the head of a bucket with no
+   * request left until its reset, `waitFor` ms away (a wait longer than
+   * the client accepts: sent before the reset, it would only be answered
+   * 429). Whatever it returns other than `undefined` (or throws) fails the
+   * job; without it, or returning `undefined`, the job waits for the reset.
+   */
+  waitRefusal?: (waitFor: number) => unknown;
   /**
    * What fails the job unsent because of a Cloudflare pause, given the ms
    * the pause still lasts. Asked for every job still queued when the first

@@ -13,11 +13,7 @@
 import { Fifo } from "../base/fifo.ts";
 import { ForwardClock } from "../base/forward_clock.ts";
 import { shownQuoted } from "../base/option_checks.ts";
-import {
-  clampTimerDelay,
-  type Scheduler,
-  type TimerId,
-} from "../base/scheduler.ts";
+import { clampTimerDelay, type Scheduler } from "../base/scheduler.ts";
 import {
   type GlobalScope,
   routeGlobalScope,
@@ -33,6 +29,15 @@ import type {
   RateLimitView,
 } from "./rate_limit_headers.ts";
 import { CloudflarePause } from "./invalid_requests.ts";
+import {
+  asked,
+  type Bucket,
+  type GlobalWindow,
+  globalWindowOf,
+  type Job,
+  type Lane,
+  laneId,
+} from "./_limiter_queue.ts";
 
 // The read-only view of a limiter, its options and what it and its jobs
 // tell each other live with what answers say of limits.
@@ -49,6 +54,15 @@ export type {
 /** Requests per second Discord allows an IP without authorization. */
 export const IP_GLOBAL_LIMIT = 50;
 
+/**
+ * The longest a bucket is held for a reset Discord reported (the longest
+ * documented windows are minutes long). The requests waiting past the
+ * client's `maxRateLimitWait` fail unsent meanwhile; a peer's reset of a
+ * year would otherwise keep each bucket it named, and the sweep frees
+ * only buckets whose window is over.
+ */
+export const MAX_HELD_RESET = 3_600_000;
+
 /** The fewest buckets kept before idle ones are swept. */
 const MIN_SWEEP_AT = 64;
 
@@ -60,64 +74,6 @@ const MIN_SWEEP_AT = 64;
  * bucket's window long over: it learns its hash again on its next answer.
  */
 export const MAX_ROUTE_HASHES = 10_000;
-
-interface Job {
-  route: RouteInfo;
-  /** The global limit it counts against and waits for. */
-  global: GlobalScope;
-  attempt: () => Promise<AttemptResult<unknown>>;
-  /** What fails it unsent. */
-  checks: JobChecks;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  /** Not sent before this time (retries). */
-  notBefore: number;
-  /** Arrival order: a bucket's lanes send their heads oldest first. */
-  seq: number;
-  /** The lane holding the job while it waits; `undefined` in flight. */
-  lane: Lane | undefined;
-}
-
-/**
- * The waiting jobs of one route key and major parameter, in order. A
- * route's jobs move between buckets (its hash learned or changed) as one
- * lane, so a move costs the same for 1 job or 200,000: filtering them out
- * of the old bucket cost O(queue) per answer (a server alternating hashes
- * made 20,000 queued jobs take 8.6 s instead of 0.2 s), and spreading
- * 200,000 into the new one overflowed the stack.
- */
-interface Lane {
-  /** `<route key>|<major parameter>`. */
-  id: string;
-  queue: Fifo<Job>;
-  bucket: Bucket;
-}
-
-interface Bucket {
-  id: string;
-  /** The lanes with waiting jobs; routes sharing a hash share the bucket. */
-  lanes: Lane[];
-  /** Jobs waiting in all lanes. */
-  queued: number;
-  inFlight: number;
-  limit: number | undefined;
-  /** `undefined` = unknown: send one at a time until a response tells. */
-  remaining: number | undefined;
-  /** When the current window ends, if known. */
-  resetAt: number | undefined;
-  timer: TimerId | undefined;
-  timerAt: number;
-}
-
-/** One global limit's sends in its sliding window (a fixed one let 2x out across its edge), and pause. */
-interface GlobalWindow {
-  limit: number;
-  /** The send times within the window, oldest first. */
-  sent: Fifo<number>;
-  pausedUntil: number;
-}
 
 /**
  * Queues requests per rate-limit bucket and sends them when Discord's limits
@@ -132,7 +88,10 @@ interface GlobalWindow {
  *   the new bucket, keeping their order (in O(1), however many wait).
  * - Within a bucket jobs leave strictly in FIFO order. While `remaining` is
  *   unknown only one job is in flight; with `remaining` known, up to
- *   `remaining` jobs go out at once; at 0 the bucket waits for the reset.
+ *   `remaining` jobs go out at once; at 0 the bucket waits for the reset,
+ *   however far Discord put it, and a job that cannot wait so long fails
+ *   unsent (see {@linkcode JobChecks.waitRefusal}) instead of being sent
+ *   into a window still closed.
  * - Two global limits (default 50 in any second each) and a global 429 hold
  *   back the requests under them ({@linkcode GlobalScope}): the bot's, sent
  *   with the bot token; the IP's, sent without authorization (webhooks with
@@ -336,6 +295,41 @@ export class RateLimiter implements RateLimitView {
     return this.#clock.toScheduler(this.#cloudflare.until);
   }
 
+  /**
+   * Ask every queued job, in every bucket and wherever in its queue, its
+   * `refuse` check as if it were about to be sent, and fail at once those
+   * it refuses: for when a refusal starts to apply (a rejected token, a
+   * webhook gone, the invalid-request cap reached), which otherwise
+   * reached a job waiting on another bucket only at its turn. O(jobs
+   * queued): for that rare moment, not for every answer.
+   */
+  recheck(): void {
+    for (const bucket of [...this.#buckets.values()]) {
+      if (bucket.queued === 0) continue;
+      for (const lane of [...bucket.lanes]) {
+        // Each job once around the queue, those kept in order; taken out
+        // here, as `#dequeue`'s removal from the middle is O(queue).
+        for (let n = lane.queue.length; n > 0; n--) {
+          const job = lane.queue.shift()!;
+          const refused = asked(() => job.checks.refuse?.(true));
+          if (refused === undefined) {
+            lane.queue.push(job);
+            continue;
+          }
+          job.lane = undefined;
+          bucket.queued--;
+          this.#settle(job);
+          job.reject(refused);
+        }
+        if (lane.queue.length === 0) {
+          this.#detach(lane);
+          this.#lanes.delete(lane.id);
+        }
+      }
+      this.#pump(bucket);
+    }
+  }
+
   /** The global limit a scope is under, if any. */
   #globalOf(scope: GlobalScope): GlobalWindow | undefined {
     return scope === "bot" ? this.#bot : scope === "ip" ? this.#ip : undefined;
@@ -493,6 +487,14 @@ export class RateLimiter implements RateLimitView {
       if (bucket.remaining === undefined && bucket.inFlight > 0) break;
       if (bucket.remaining !== undefined && bucket.remaining <= 0) {
         if (bucket.resetAt !== undefined) {
+          // Sent before the reset it would only be answered 429: one that
+          // cannot wait so long fails now, unsent.
+          const waitFor = bucket.resetAt - now;
+          const tooLong = asked(() => job.checks.waitRefusal?.(waitFor));
+          if (tooLong !== undefined) {
+            this.#refuse(job, tooLong);
+            continue;
+          }
           wakeAt = bucket.resetAt;
           break;
         }
@@ -753,7 +755,9 @@ export class RateLimiter implements RateLimitView {
         ? reported
         : Math.min(bucket.remaining, reported);
     }
-    if (info.resetAfter !== undefined) bucket.resetAt = now + info.resetAfter;
+    if (info.resetAfter !== undefined) {
+      bucket.resetAt = now + Math.min(info.resetAfter, MAX_HELD_RESET);
+    }
     if (
       success && info.limit === undefined && info.remaining === undefined &&
       info.bucket === undefined
@@ -764,26 +768,15 @@ export class RateLimiter implements RateLimitView {
       bucket.limit = Infinity;
     }
     if (info.retryAfter !== undefined) {
+      // The window's reset holds the bucket too unless the 429 says it has
+      // requests left (a shared resource's limit): then only the wait does,
+      // or a short retry would be refused for the window's whole length.
+      const open = info.remaining !== undefined && info.remaining > 0;
       bucket.remaining = 0;
-      bucket.resetAt = Math.max(bucket.resetAt ?? now, now + info.retryAfter);
+      bucket.resetAt = Math.max(
+        open ? now : bucket.resetAt ?? now,
+        now + Math.min(info.retryAfter, MAX_HELD_RESET),
+      );
     }
   }
-}
-
-function globalWindowOf(limit: number): GlobalWindow {
-  return { limit, sent: new Fifo(), pausedUntil: -Infinity };
-}
-
-/** What a job's check returned, or threw: a throwing check refuses too. */
-function asked(check: () => unknown): unknown {
-  try {
-    return check();
-  } catch (error) {
-    return error;
-  }
-}
-
-/** The lane a route's jobs wait in: one per route key and major parameter. */
-function laneId(route: RouteInfo): string {
-  return `${route.key}|${route.majorParameter}`;
 }

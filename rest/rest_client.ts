@@ -68,6 +68,7 @@ import {
   type AnswerHeaders,
   answerHeaders,
   attemptOutcome,
+  bucketWaitRefusal,
   cloudflareRefusal,
   type OutcomeLimits,
 } from "./_outcome.ts";
@@ -170,7 +171,7 @@ export class RestClient {
    *   the message names the nearest), a missing token or one with a space
    *   or a control character inside (never shown), a `baseUrl` that is not
    *   an http(s) URL, a `userAgent` with a control character, a `fetch`,
-   *   `scheduler` or `retryServerErrors` of the wrong kind.
+   *   `random`, `scheduler` or `retryServerErrors` of the wrong kind.
    * @throws {RangeError} For a number out of range.
    */
   constructor(options: RestClientOptions) {
@@ -341,20 +342,21 @@ export class RestClient {
         let answer: Attempted | undefined;
         /** What the answer's headers said, when they came. */
         let answered: AnswerHeaders | undefined;
+        /** Whether a refusal starts to apply with this answer. */
+        let refusing = false;
         try {
           answer = await sendRequest(this.#fetch, prepared, {
             maxResponseBytes: this.#responses.perAnswer,
-            maxRateLimitWait: this.#policy.maxRateLimitWait,
             timeout: this.#timeout,
             scheduler: this.#scheduler,
             budget,
           });
           answered = answerHeaders(answer);
         } finally {
-          refusals.invalid.settle(answered?.status, answered?.scope);
+          refusing = refusals.invalid.settle(answered?.status, answered?.scope);
         }
         if (answered?.status === 401 && botToken) {
-          refusals.rejectToken(method, logPath);
+          refusing = refusals.rejectToken(method, logPath) || refusing;
         }
         const decision = answer.type === "answer"
           ? decideAnswer(this.#policy, method, {
@@ -372,8 +374,12 @@ export class RestClient {
           this.#outcomeLimits,
         );
         if (outcome.type === "failure" && !interaction) {
-          refusals.webhooks.record(prepared.route, logPath, outcome.error);
+          refusing =
+            refusals.webhooks.record(prepared.route, logPath, outcome.error) ||
+            refusing;
         }
+        // Those it refuses fail now, in every bucket, not at their turn.
+        if (refusing) this.#limiter.recheck();
         return outcome;
       } finally {
         // Parsed (or failed) by now: its bytes are no longer held here.
@@ -391,6 +397,14 @@ export class RestClient {
           cloudflareRefusal(method, logPath, ms, !waits),
         // Taken only within 3 s: it fails rather than wait a pause out.
         waitsForCloudflare: waits,
+        waitRefusal: (ms) =>
+          bucketWaitRefusal(
+            method,
+            logPath,
+            ms,
+            this.#policy.maxRateLimitWait,
+            this.#limiter.bucketHash(prepared.route.key),
+          ),
       },
     );
   }

@@ -14,6 +14,8 @@ const policy: RetryPolicy = {
   retryServerErrors: "idempotent",
   serverErrorBackoff: 1000,
   maxRateLimitWait: 60_000,
+  // No jitter: the schedule's base (jitter has its own test).
+  random: () => 0.5,
 };
 
 Deno.test("decideAnswer: a 2xx succeeds, a 4xx is an API error", () => {
@@ -188,7 +190,9 @@ Deno.test("decideNoAnswer: a permission the runtime refused is not retried", () 
 
 Deno.test("serverErrorDelay doubles up to 30 s; retriesServerErrors by mode", () => {
   assert.deepEqual(
-    [1, 2, 3, 4, 5, 6, 7].map((retry) => serverErrorDelay(1000, retry)),
+    [1, 2, 3, 4, 5, 6, 7].map((retry) =>
+      serverErrorDelay(1000, retry, () => 0.5)
+    ),
     [1000, 2000, 4000, 8000, 16000, 30000, 30000],
   );
   assert.equal(retriesServerErrors("PATCH", "idempotent"), true);

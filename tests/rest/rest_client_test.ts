@@ -12,6 +12,7 @@ import {
   RestClient,
   type RestClientOptions,
 } from "../../rest/rest_client.ts";
+import { MAX_HELD_RESET } from "../../rest/rate_limiter.ts";
 import { parseRoute } from "../../rest/routes.ts";
 import { createReaction } from "../../rest/api/reactions.ts";
 import { FakeRest, type FakeRestOptions } from "../../testing/fake_rest.ts";
@@ -35,6 +36,8 @@ function setup(
     token: TOKEN,
     fetch: fake.fetch,
     scheduler: clock,
+    // No jitter on 5xx/network retries: their times are asserted.
+    random: () => 0.5,
     ...clientOptions,
   });
   return { clock, fake, rest };
@@ -919,18 +922,21 @@ Deno.test("RestClient fails at once, saying how long, when a 429 asks for more t
         /asked to wait 4294967296000 ms, longer than the 120000 ms the client waits \(maxRateLimitWait\)/,
       );
       assert.equal(calls, 1);
-      // The route's bucket pauses for the cap, not for Discord's number.
-      const next = rest.getGateway().catch((error) => error);
-      await clock.advance(119_999);
+      // The bucket is closed for all Discord asked (held an hour at most):
+      // the next request on it fails at once, unsent, rather than walk
+      // into another 429 once the cap has passed.
+      await clock.advance(120_000);
+      const next = await rest.getGateway().catch((error) => error);
+      assert.ok(next instanceof RateLimitError, String(next));
+      assert.equal(next.retryAfter, MAX_HELD_RESET - 120_000);
+      assert.equal(next.maxWait, 120_000);
+      assert.match(next.message, /refused unsent/);
       assert.equal(calls, 1);
-      await clock.advance(1);
-      assert.ok(await next instanceof RateLimitError);
-      assert.equal(calls, 2);
     });
   }
 });
 
-Deno.test("RestClient holds a bucket at most maxRateLimitWait after a huge reset-after on a success", async () => {
+Deno.test("RestClient fails at once, unsent, a request whose bucket is used up for longer than maxRateLimitWait after a success", async () => {
   const clock = new VirtualScheduler();
   const at: number[] = [];
   const fetch = (): Promise<Response> => {
@@ -948,10 +954,14 @@ Deno.test("RestClient holds a bucket at most maxRateLimitWait after a huge reset
   };
   const rest = new RestClient({ token: TOKEN, fetch, scheduler: clock });
   await rest.getGateway();
-  const second = rest.getGateway();
+  // Held only 60 s, it was sent into the window still closed: a 429.
   await clock.advance(60_000);
-  await second;
-  assert.deepEqual(at, [0, 60_000]);
+  const second = await rest.getGateway().catch((error) => error);
+  assert.ok(second instanceof RateLimitError, String(second));
+  assert.equal(second.retryAfter, MAX_HELD_RESET - 60_000, "held an hour");
+  assert.equal(second.maxWait, 60_000);
+  assert.equal(second.bucket, "b");
+  assert.deepEqual(at, [0]);
 });
 
 Deno.test("RestClient stops reading a response body past maxResponseBytes", async (t) => {
