@@ -205,6 +205,53 @@ export function assertIntegerOption(
 }
 
 /**
+ * {@linkcode assertIntegerOption}, but a value that is not a number at all
+ * (`"100"`, quoted in the message) is a `TypeError`: its range is not what
+ * is wrong, and "must be a positive integer: current value '100'" read as
+ * a contradiction.
+ *
+ * @param what Who is being created, for the message (`"shard"`, `"client"`).
+ * @param name The option's name, as the user writes it.
+ * @param value The value.
+ * @param min The smallest value allowed.
+ * @param max The largest value allowed.
+ * @throws {TypeError} When the value is not a number.
+ * @throws {RangeError} When it is a number but not an integer in range.
+ *
+ * @example Usage
+ * ```ts
+ * import { assertNumberTypedIntegerOption } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(
+ *   () => assertNumberTypedIntegerOption("shard", "largeThreshold", "100", 50, 250),
+ *   {
+ *     name: "TypeError",
+ *     message: `Cannot create shard as 'largeThreshold' must be an integer from 50 to 250: current value 'largeThreshold="100"'`,
+ *   },
+ * );
+ * assert.throws(
+ *   () => assertNumberTypedIntegerOption("shard", "largeThreshold", 10, 50, 250),
+ *   RangeError,
+ * );
+ * ```
+ */
+export function assertNumberTypedIntegerOption(
+  what: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max?: number,
+): void {
+  try {
+    assertIntegerOption(what, name, value, min, max);
+  } catch (error) {
+    if (typeof value === "number" || !(error instanceof Error)) throw error;
+    throw new TypeError(error.message);
+  }
+}
+
+/**
  * Check that an optional option is a boolean when given: a string such as
  * `"false"` would otherwise count as `true`.
  *

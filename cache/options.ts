@@ -6,6 +6,7 @@
  */
 import { closestName } from "../base/closest_name.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
+import { shownQuoted } from "../base/option_checks.ts";
 import type { CacheConfig } from "./changes.ts";
 import { CACHE_RESOURCES, type CacheResource } from "./resources.ts";
 
@@ -147,7 +148,9 @@ export function assertCacheOptionsShape(
  *   {@linkcode CacheOptions} (`RedisCache` gives its own, which it checks
  *   itself); none by default.
  * @throws {TypeError} Options or `messages` that are not an object or have
- * an unknown key, `resources` that is not an array, or an unknown resource.
+ * an unknown key, `resources` that is not an array, an unknown resource,
+ * or a message bound that is not a number (a string such as `"100"`
+ * included).
  * @throws {RangeError} A message bound that is not a positive integer.
  */
 export function resolveCacheOptions(
@@ -173,10 +176,17 @@ export function resolveCacheOptions(
   if (resources.has("messages")) resources.add("channels");
   const perChannel = positiveInteger("perChannel", 100, options);
   const dmChannels = positiveInteger("dmChannels", 1000, options);
-  const maxAge = options.messages?.maxAge;
-  if (maxAge !== undefined && !(maxAge > 0 && Number.isFinite(maxAge))) {
-    throw new RangeError(
-      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value '${maxAge}'`,
+  const maxAge: unknown = options.messages?.maxAge;
+  if (
+    maxAge !== undefined &&
+    !(typeof maxAge === "number" && maxAge > 0 && Number.isFinite(maxAge))
+  ) {
+    // A string is quoted and a type error: '60000' read as a valid number.
+    const Refusal = typeof maxAge === "number" ? RangeError : TypeError;
+    throw new Refusal(
+      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value 'messages.maxAge=${
+        shownQuoted(maxAge)
+      }'`,
     );
   }
   return { resources, perChannel, maxAge, dmChannels };
@@ -188,10 +198,14 @@ function positiveInteger(
   fallback: number,
   options: CacheOptions,
 ): number {
-  const value = options.messages?.[name] ?? fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(
-      `Cannot create cache as 'messages.${name}' must be a positive integer: current value '${value}'`,
+  const value: unknown = options.messages?.[name] ?? fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    // A string is quoted and a type error: '100' read as a valid number.
+    const Refusal = typeof value === "number" ? RangeError : TypeError;
+    throw new Refusal(
+      `Cannot create cache as 'messages.${name}' must be a positive integer: current value 'messages.${name}=${
+        shownQuoted(value)
+      }'`,
     );
   }
   return value;

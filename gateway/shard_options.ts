@@ -6,7 +6,7 @@
 import { assertBotToken, normalizeBotToken } from "../base/bot_token.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
-  assertIntegerOption,
+  assertNumberTypedIntegerOption,
   assertSchedulerOption,
   shown,
   shownQuoted,
@@ -253,9 +253,9 @@ export function assertTokenOption(what: string, token: unknown): void {
  *
  * @param what Who is being created, for the message.
  * @param timeouts The timeouts, if given.
- * @throws {TypeError} When `timeouts` is not an object, or has a key that is
+ * @throws {TypeError} When `timeouts` is not an object, has a key that is
  * not a timeout (a misspelt `conect` would leave the default in force; the
- * message names the nearest key).
+ * message names the nearest key), or a timeout is not a number (`"1000"`).
  * @throws {RangeError} When a timeout is `NaN`, negative, 0, fractional or
  * too long.
  */
@@ -276,7 +276,13 @@ export function assertTimeouts(what: string, timeouts: unknown): void {
   for (const name of Object.keys(DEFAULT_TIMEOUTS)) {
     const value = (timeouts as Record<string, unknown>)[name];
     if (value === undefined) continue;
-    assertIntegerOption(what, `timeouts.${name}`, value, 1, MAX_TIMER_DELAY);
+    assertNumberTypedIntegerOption(
+      what,
+      `timeouts.${name}`,
+      value,
+      1,
+      MAX_TIMER_DELAY,
+    );
   }
 }
 
@@ -312,8 +318,9 @@ export const SHARD_OPTION_KEYS: readonly string[] = optionKeys(
  * @param options The options.
  * @throws {TypeError} When the token is missing, a key is none of the
  * options (the message names the nearest), a URL is malformed,
- * `properties` is not three strings or a function option is not a
- * function.
+ * `properties` is not three strings, a function option is not a
+ * function, or a number option is not a number (a string such as `"100"`
+ * included: the message quotes it).
  * @throws {RangeError} When a number is out of range.
  */
 export function assertShardOptions(options: ShardOptions): void {
@@ -341,13 +348,23 @@ export function assertShardOptions(options: ShardOptions): void {
       `Cannot create shard as 'shardId' must be an integer from 0 to 'shardCount' - 1: current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
     );
   }
-  const largeThreshold = options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD;
-  if (
-    !Number.isInteger(largeThreshold) || largeThreshold < 50 ||
-    largeThreshold > 250
-  ) {
-    throw new RangeError(
-      `Cannot create shard as 'largeThreshold' must be an integer from 50 to 250: current value 'largeThreshold=${largeThreshold}'`,
+  // A string ("100") is a TypeError, quoted: "must be an integer from 50
+  // to 250: current value '100'" read as a contradiction.
+  assertNumberTypedIntegerOption(
+    "shard",
+    "largeThreshold",
+    options.largeThreshold ?? DEFAULT_LARGE_THRESHOLD,
+    50,
+    250,
+  );
+  // Its numeric range the inflater checks; a string got its message with
+  // the value unquoted, as if "1000000" were not a positive integer.
+  const inflated: unknown = options.maxInflatedBytes;
+  if (inflated !== undefined && typeof inflated !== "number") {
+    throw new TypeError(
+      `Cannot create shard as 'maxInflatedBytes' must be a positive integer number of bytes: current value 'maxInflatedBytes=${
+        shownQuoted(inflated)
+      }'`,
     );
   }
   const compress = options.compress ?? "none";

@@ -3,6 +3,9 @@
 // is not given, and the identify pacing its session start limit sets. Kept
 // apart from handler/client.ts, which runs the manager once built.
 import { getLogger } from "@logtape/logtape";
+import { shownQuoted } from "../base/option_checks.ts";
+import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import type {
   IdentifyQueue,
   SessionStartLimit,
@@ -12,11 +15,41 @@ import {
   ShardManager,
   type ShardManagerOptions,
 } from "../gateway/shard_manager.ts";
+import { DEFAULT_TIMEOUTS } from "../gateway/shard_options.ts";
+import type { GatewayBotResponse } from "../rest/payloads.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import type { ClientOptions } from "./client_options.ts";
 import { fetchGatewayBot } from "./gateway_bot_check.ts";
 
 const logger = getLogger(["disruption", "handler"]);
+/** The wait for GET /gateway/bot, said without configuring logging. */
+const visible = getVisibleLogger(["disruption", "handler"]);
+
+/**
+ * GET /gateway/bot, saying on stderr once it has gone unanswered as long as
+ * a shard waits for its socket (the `connect` timeout): a REST API that
+ * accepts connections and never answers otherwise kept start() silent for
+ * its every retry (over a minute), where a silent gateway is warned about
+ * after 10 s.
+ */
+async function fetchGatewayBotSaid(
+  rest: RestClient,
+  signal: AbortSignal,
+  scheduler: Scheduler,
+  after: number,
+): Promise<GatewayBotResponse> {
+  const timer = scheduler.setTimeout(() => {
+    visible.warn(
+      "start() is waiting for Discord's REST API: GET /gateway/bot has not answered after {after} ms; the REST client retries it, and start() rejects if no attempt is answered",
+      { after },
+    );
+  }, after);
+  try {
+    return await fetchGatewayBot(rest, signal);
+  } finally {
+    scheduler.clearTimeout(timer);
+  }
+}
 
 /**
  * The shard manager a Client's start runs, not started.
@@ -52,7 +85,12 @@ export async function createClientManager(
   let shardCount = typeof shards === "number" ? shards : 1;
   let sessionStartLimit: SessionStartLimit | undefined;
   if (gatewayUrl === undefined || shards === "recommended") {
-    const bot = await fetchGatewayBot(rest, signal);
+    const bot = await fetchGatewayBotSaid(
+      rest,
+      signal,
+      options.scheduler ?? realScheduler,
+      options.timeouts?.connect ?? DEFAULT_TIMEOUTS.connect,
+    );
     gatewayUrl ??= bot.url;
     if (shards === undefined || shards === "recommended") {
       shardCount = bot.shards;
@@ -75,10 +113,17 @@ export async function createClientManager(
     shardCount,
   };
   if (typeof shardIds === "function") {
-    managerOptions.shardIds = shardIds(
-      shardCount,
-      sessionStartLimit?.max_concurrency ?? 1,
-    );
+    const maxConcurrency = sessionStartLimit?.max_concurrency ?? 1;
+    const ids: unknown = shardIds(shardCount, maxConcurrency);
+    // Else the manager failed on it as "ids is not iterable", unnamed.
+    if (!Array.isArray(ids)) {
+      throw new TypeError(
+        `Cannot start client as 'shardIds' must return a list of shard IDs: current value 'shardIds(${shardCount}, ${maxConcurrency})=${
+          shownQuoted(ids)
+        }'`,
+      );
+    }
+    managerOptions.shardIds = ids;
   } else if (shardIds !== undefined) {
     managerOptions.shardIds = shardIds;
   }

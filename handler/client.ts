@@ -471,7 +471,9 @@ export class Client {
   /**
    * Disconnect every shard and wait for running handlers to finish, at most
    * `drainTimeout` (10 s by default); handler calls still queued then are
-   * dropped and reported in a warning. Called while {@linkcode Client.start}
+   * dropped and reported in a warning (a handler still running when the
+   * wait begins is said at once on stderr, so a stuck one does not look like
+   * a hung process). Called while {@linkcode Client.start}
    * is still running, it cancels the start (which rejects with
    * {@linkcode ClientStoppedError}) and leaves no timer or socket behind.
    * Calling it again while it runs waits for the same stop.
@@ -553,6 +555,20 @@ export class Client {
   /** Wait for the handlers up to `timeout` ms; report what is left. */
   async #drain(timeout: number): Promise<void> {
     const scheduler = this.#options.scheduler ?? realScheduler;
+    // Said at once: a Ctrl+C on a stuck handler otherwise gave `timeout`
+    // ms of silence, which looks like a hung process.
+    const running = this.#slots.filter((slot) => slot?.runner.busy);
+    if (timeout > 0 && running.length > 0) {
+      visible.warn(
+        "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped",
+        {
+          timeout,
+          events: running.map((slot) =>
+            `shard ${slot!.ctx.shard.id}: ${slot!.running}`
+          ).join(", "),
+        },
+      );
+    }
     if (await settlesWithin(scheduler, this.idle(), timeout)) return;
     for (const [shardId, slot] of this.#slots.entries()) {
       if (!slot?.runner.busy) continue;

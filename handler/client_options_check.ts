@@ -10,7 +10,7 @@ import { closestName } from "../base/closest_name.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
   assertFunctionOption,
-  assertIntegerOption,
+  assertNumberTypedIntegerOption,
   assertSchedulerOption,
   assertUrlOption,
   isClass,
@@ -28,6 +28,7 @@ import {
 import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
 import { isObject, isRecord } from "../gateway/payload_guards.ts";
+import { updatePresenceCommand } from "../gateway/gateway_commands.ts";
 import { GATEWAY_EVENT_NAMES, isGatewayEventName } from "../types/events.ts";
 import type { UpdatePresenceData } from "../types/gateway_payloads.ts";
 import type { ClientOptions } from "./client_options.ts";
@@ -124,18 +125,53 @@ export interface CheckedClientOptions {
   fetch?: unknown;
   /** The clock and timers. */
   scheduler?: unknown;
+  /** The gateway transport compression. */
+  compress?: unknown;
+  /** The presence to identify with. */
+  presence?: unknown;
+  /** Per-shard options: a function of the shard ID. */
+  shardOptions?: unknown;
+  /** Paces IDENTIFY. */
+  identifyQueue?: unknown;
+  /** Where sessions are saved. */
+  sessionStore?: unknown;
+  /** Makes the sockets. */
+  transport?: unknown;
 }
+
+/** The `compress` values the shards take. */
+const COMPRESSIONS = ["none", "zlib-stream", "zstd-stream"];
+
+/**
+ * The methods a given object option must have, by option: what the shards
+ * and the Client call on it.
+ */
+const OBJECT_METHODS: Readonly<Record<string, readonly string[]>> = {
+  identifyQueue: ["acquire"],
+  sessionStore: ["load", "loadAll", "save", "delete"],
+  rest: ["getGatewayBot", "request"],
+};
+
+/** What each of {@linkcode OBJECT_METHODS}'s options is, for messages. */
+const OBJECT_KINDS: Readonly<Record<string, string>> = {
+  identifyQueue: "an IdentifyQueue",
+  sessionStore: "a SessionStore",
+  rest: "a RestClient",
+};
 
 /**
  * Check the options of a `Client`.
  *
  * @param options The options.
  * @throws {TypeError} When the token is missing, an option has the wrong
- * type (a string for a number: the message quotes it), or a key is not one of the options (at the top, in `timeouts`,
+ * type (a string for a number: the message quotes it; a function option
+ * not a function; `rest`, `identifyQueue` or `sessionStore` without the
+ * methods called on it; a `presence` the gateway refuses), or a key is not one of the options (at the top, in `timeouts`,
  * `presence`, `cache` or `cache.messages`; the message names the nearest
  * option).
  * @throws {RangeError} When a number is out of range (`NaN`, negative, 0 or
- * fractional where an integer count or duration is needed), `shards`
+ * fractional where an integer count or duration is needed), `compress` is
+ * a word other than its three, `shards`
  * is above 65,536 without `shardIds` (every shard would be built in this
  * process), or `shardIds` is empty, repeats an ID or (with a numeric
  * `shards`) lists one not below `shards`.
@@ -202,6 +238,77 @@ export function assertClientOptions(options: CheckedClientOptions): void {
   assertFunctionOption("client", "fetch", options.fetch);
   assertObjectOptions(options);
   assertEventsOption(options.events);
+  assertPassedOptions(options);
+}
+
+/**
+ * The options the Client passes on to its shards unchecked until start():
+ * `compress: "zlib"` failed only there, `shardOptions: {}` as "shardOptions
+ * is not a function", `identifyQueue: {}` at the first IDENTIFY.
+ */
+function assertPassedOptions(options: CheckedClientOptions): void {
+  const { compress, presence } = options;
+  if (compress !== undefined && !COMPRESSIONS.includes(compress as string)) {
+    // A word that is none of them is out of range; anything else a type.
+    const Refusal = typeof compress === "string" ? RangeError : TypeError;
+    throw new Refusal(
+      `Cannot create client as 'compress' must be "none", "zlib-stream" or "zstd-stream": current value 'compress=${
+        shownQuoted(compress)
+      }'`,
+    );
+  }
+  if (presence !== undefined) assertPresenceOption(presence);
+  assertFunctionOption("client", "shardOptions", options.shardOptions);
+  assertFunctionOption("client", "transport", options.transport);
+  for (const name of ["identifyQueue", "sessionStore"] as const) {
+    assertMethodsOption(name, options[name]);
+  }
+}
+
+/** `presence`: an object the gateway's op 3 takes, checked as the shards will. */
+function assertPresenceOption(presence: unknown): void {
+  if (!isRecord(presence)) {
+    throw new TypeError(
+      `Cannot create client as 'presence' must be an object with since, activities, status and afk: current value 'presence=${
+        shownQuoted(presence)
+      }'`,
+    );
+  }
+  try {
+    updatePresenceCommand(presence as never);
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    const Refusal = error instanceof RangeError ? RangeError : TypeError;
+    throw new Refusal(
+      `Cannot create client as 'presence' must be a presence the gateway takes (${error.message})`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * An injected object, when given, has the methods the library calls on it
+ * (else the first call fails deep inside start(), or later).
+ */
+function assertMethodsOption(name: string, value: unknown): void {
+  if (value === undefined) return;
+  const methods = OBJECT_METHODS[name]!;
+  const missing = isObject(value)
+    ? methods.find((method) => typeof value[method] !== "function")
+    : methods[0];
+  if (missing === undefined) return;
+  const list = methods.length > 1
+    ? `${methods.slice(0, -1).join(", ")} and ${methods.at(-1)} functions`
+    : `an ${methods[0]} function`;
+  throw new TypeError(
+    `Cannot create client as '${name}' must be ${
+      OBJECT_KINDS[name]
+    } (${list}): current value '${name}=${
+      // typeof only for rest: a token put there by mistake is never shown.
+      name === "rest" ? typeof value : shownQuoted(value)}${
+      isObject(value) ? ` without ${missing}()` : ""
+    }'`,
+  );
 }
 
 /**
@@ -299,13 +406,15 @@ function assertObjectOptions(options: CheckedClientOptions): void {
       `Cannot create client as 'rest' must be a RestClient: current value 'rest=${typeof rest}'`,
     );
   }
+  // `rest: {}` failed at start() as "rest.getGatewayBot is not a function".
+  assertMethodsOption("rest", rest);
   assertUrlOption("client", "restBaseUrl", restBaseUrl, ["http:", "https:"]);
   assertSchedulerOption("client", scheduler);
 }
 
 /**
- * {@linkcode assertIntegerOption} for the client, with its message, but a
- * value that is not a number at all (`"4"`) is a `TypeError`.
+ * {@linkcode assertNumberTypedIntegerOption} for the client: a value that
+ * is not a number at all (`"4"`) is a `TypeError`.
  */
 function assertCountOption(
   name: string,
@@ -313,12 +422,7 @@ function assertCountOption(
   min: number,
   max?: number,
 ): void {
-  try {
-    assertIntegerOption("client", name, value, min, max);
-  } catch (error) {
-    if (typeof value === "number" || !(error instanceof Error)) throw error;
-    throw new TypeError(error.message);
-  }
+  assertNumberTypedIntegerOption("client", name, value, min, max);
 }
 
 /** `"auto"`, `"all"` or a list of gateway event names. */

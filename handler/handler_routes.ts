@@ -1,6 +1,7 @@
 // What the Client reads off a Handler at start: which event methods it
 // overrides (so that only those events are parsed and routed), whether it
-// overrides onRaw and onError, and the `on*` methods that match no event.
+// overrides onRaw and onError, and the `on*` methods that look like a
+// misspelt event method.
 import { closestName } from "../base/closest_name.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Context } from "./context.ts";
@@ -81,20 +82,23 @@ const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
   Object.getOwnPropertyNames(Handler.prototype),
 );
 
-/** Warn about `on*` methods that match no event (e.g. `onMesageCreate`). */
+/**
+ * Warn about `on*` methods near an event method's name (`onMesageCreate`,
+ * `onmessageCreate`): a misspelling that is never called. A name far from
+ * every one (`onPingCommand`) is taken for the bot's own helper, which it
+ * calls itself: warning about it at every start was a false alarm only a
+ * LogTape configuration silenced.
+ */
 export function warnMisspeltMethods(handler: Handler): void {
   const known = new Set<string>(Object.values(HANDLER_METHOD_NAMES));
   for (const name of handlerMethodNames(handler)) {
     if (known.has(name) || LIFECYCLE_METHODS.has(name)) continue;
+    // closestName ignores case: `onmessageCreate` is 0 edits away.
     const nearest = closestName(name, [...known, ...LIFECYCLE_METHODS]);
+    if (nearest === undefined) continue;
     visible.warn(
-      "{name}() matches no gateway event and will never be called{hint}",
-      {
-        name,
-        hint: nearest === undefined
-          ? ""
-          : `; did you mean ${nearest}()? (add 'override' to have TypeScript check the name)`,
-      },
+      "{name}() matches no gateway event and will never be called; did you mean {nearest}()? (add 'override' to have TypeScript check the name)",
+      { name, nearest },
     );
   }
 }
@@ -108,7 +112,8 @@ function handlerMethodNames(handler: Handler): Set<string> {
   const names = new Set<string>();
   const collect = (target: object): void => {
     for (const name of Object.getOwnPropertyNames(target)) {
-      if (!/^on[A-Z]/.test(name)) continue;
+      // Any case after `on`: `onmessageCreate` is a misspelling too.
+      if (!/^on[A-Za-z]/.test(name)) continue;
       const descriptor = Object.getOwnPropertyDescriptor(target, name);
       if (typeof descriptor?.value === "function") names.add(name);
     }

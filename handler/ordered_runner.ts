@@ -32,13 +32,18 @@ export interface OrderedRunnerOptions {
   scheduler?: Scheduler;
   /**
    * Told, once per task, that the running task has not finished after
-   * {@linkcode STUCK_TASK_MS} while tasks wait behind it (said when the
-   * first one queues, if none waited then): on a quiet runner the backlog
-   * alone would not say so for a long time. A timer runs only while a task
-   * that returned a promise runs, none while the runner is idle or after
-   * {@linkcode OrderedRunner.abandon}.
+   * {@linkcode STUCK_TASK_MS} while tasks or an {@linkcode OrderedRunner.idle}
+   * caller wait behind it (said when the first one comes, if none waited
+   * then): on a quiet runner the backlog alone would not say so for a long
+   * time, and an `await client.idle()` hung without a word. A timer runs
+   * only while a task that returned a promise runs, none while the runner
+   * is idle or after {@linkcode OrderedRunner.abandon}.
+   *
+   * @param pending The tasks waiting (may be 0 when only `idle()` waits).
+   * @param ms How long the task has run.
+   * @param idleWaiting Whether an `idle()` caller waits for it.
    */
-  onStuck?: (pending: number, ms: number) => void;
+  onStuck?: (pending: number, ms: number, idleWaiting: boolean) => void;
 }
 
 /** Default {@linkcode OrderedRunnerOptions.backlogWarning}. */
@@ -95,7 +100,9 @@ export class OrderedRunner {
   /** The backlog at which `onBacklog` is called next. */
   #nextBacklogWarning: number;
   readonly #scheduler: Scheduler | undefined;
-  readonly #onStuck: ((pending: number, ms: number) => void) | undefined;
+  readonly #onStuck:
+    | ((pending: number, ms: number, idleWaiting: boolean) => void)
+    | undefined;
   /** When the task running now (one that returned a promise) started. */
   #runningSince = 0;
   /** The running task passed {@linkcode STUCK_TASK_MS}. */
@@ -218,9 +225,13 @@ export class OrderedRunner {
   idle(): Promise<void> {
     if (!this.#busy) return Promise.resolve();
     const target = this.#pushed;
-    return new Promise((resolve) =>
+    const waiting = new Promise<void>((resolve) =>
       this.#idleWaiters.push({ target, resolve })
     );
+    // A waiter counts as one behind the running task: said now if that
+    // task is already overdue.
+    if (this.#overdue) this.#sayStuck();
+    return waiting;
   }
 
   /**
@@ -347,14 +358,19 @@ export class OrderedRunner {
     }, ms);
   }
 
-  /** Tell `onStuck`, once for the running task, if tasks wait behind it. */
+  /**
+   * Tell `onStuck`, once for the running task, if tasks or an idle()
+   * caller wait behind it.
+   */
   #sayStuck(): void {
-    if (this.#stuckSaid || this.pending === 0) return;
+    const idleWaiting = this.#idleWaiters.length > 0;
+    if (this.#stuckSaid || (this.pending === 0 && !idleWaiting)) return;
     this.#stuckSaid = true;
     try {
       this.#onStuck!(
         this.pending,
         this.#scheduler!.now() - this.#runningSince,
+        idleWaiting,
       );
     } catch (error) {
       this.#report(error);

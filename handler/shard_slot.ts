@@ -104,13 +104,18 @@ export class ShardSlot implements HeldTotalMember {
           ),
         // A quiet shard would take long to reach the backlog warning.
         scheduler: this.#scheduler,
-        onStuck: (pending, ms) =>
+        // An idle() caller (`await client.idle()`, stop()'s drain) waits
+        // too: without a word, a handler that never settles hung it.
+        onStuck: (pending, ms, idleWaiting) =>
           visible.warn(
-            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {pending} handler calls wait behind it (an await that never settles?); the shard's events are not handled until it does",
+            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {behind} behind it (an await that never settles?); the shard's events are not handled until it does",
             {
               shardId: shard.id,
               event: this.running,
               seconds: Math.round(ms / 1000),
+              behind: pending > 0 || !idleWaiting
+                ? `${pending} handler calls wait`
+                : "a client.idle() or stop() call waits",
               pending,
             },
           ),

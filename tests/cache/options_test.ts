@@ -108,3 +108,51 @@ Deno.test("cache options of the wrong shape get a TypeError naming them", async 
     );
   });
 });
+
+Deno.test("cache message bounds given as strings are a TypeError quoting them; bad numbers a RangeError", async (t) => {
+  const rows: [string, Record<string, unknown>, ErrorConstructor, string][] = [
+    // Was "must be a positive integer: current value '100'": a contradiction.
+    [
+      "perChannel a string",
+      { perChannel: "100" },
+      TypeError,
+      `Cannot create cache as 'messages.perChannel' must be a positive integer: current value 'messages.perChannel="100"'`,
+    ],
+    [
+      "dmChannels a string",
+      { dmChannels: "1000" },
+      TypeError,
+      `Cannot create cache as 'messages.dmChannels' must be a positive integer: current value 'messages.dmChannels="1000"'`,
+    ],
+    [
+      "maxAge a string",
+      { maxAge: "60000" },
+      TypeError,
+      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value 'messages.maxAge="60000"'`,
+    ],
+    [
+      "perChannel 0",
+      { perChannel: 0 },
+      RangeError,
+      `Cannot create cache as 'messages.perChannel' must be a positive integer: current value 'messages.perChannel=0'`,
+    ],
+    [
+      "maxAge negative",
+      { maxAge: -1 },
+      RangeError,
+      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value 'messages.maxAge=-1'`,
+    ],
+  ];
+  for (const [name, messages, type, message] of rows) {
+    await t.step(name, () => {
+      assert.throws(
+        () => resolveCacheOptions({ messages } as never),
+        (error) => {
+          assert.equal((error as Error).constructor, type, String(error));
+          assert.equal((error as Error).message, message);
+          return true;
+        },
+      );
+    });
+  }
+});

@@ -209,11 +209,15 @@ Deno.test("A second concurrent start() rejects and events are handled once", asy
   assert.deepEqual(seen, ["once"]);
 });
 
-Deno.test("A misspelt Handler method is reported at start with the nearest event method", async () => {
+Deno.test("A misspelt Handler method is reported at start with the nearest event method, a helper far from every event is not", async () => {
   await using discord = await FakeDiscord.start();
   class Bot extends Handler {
     onMesageCreate(): void {}
+    // Lower case after `on`: still a misspelling of onMessageCreate.
+    onmessageUpdate(): void {}
+    // The bot's own helpers, called by itself: no warning at every start.
     onSomethingUnrelatedEntirely(): void {}
+    onPingCommand(): void {}
     override onReady(): void {}
   }
   await using client = new Client({
@@ -224,7 +228,7 @@ Deno.test("A misspelt Handler method is reported at start with the nearest event
   const lines = await captureStderr(() => client.start(new Bot()));
   assert.deepEqual(lines, [
     "[WRN] disruption·handler: onMesageCreate() matches no gateway event and will never be called; did you mean onMessageCreate()? (add 'override' to have TypeScript check the name)",
-    "[WRN] disruption·handler: onSomethingUnrelatedEntirely() matches no gateway event and will never be called",
+    "[WRN] disruption·handler: onmessageUpdate() matches no gateway event and will never be called; did you mean onMessageUpdate()? (add 'override' to have TypeScript check the name)",
   ]);
 });
 

@@ -277,3 +277,69 @@ Deno.test("A handler still stuck at stop() leaves no stuck-call timer behind", a
     );
   });
 });
+
+Deno.test("await client.idle() behind a handler that never settles gets the stuck-call warning", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    using hang = gate();
+    class Bot extends Handler {
+      override async onMessageCreate(): Promise<void> {
+        await hang.wait;
+      }
+    }
+    const client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    await started(scheduler, client, new Bot());
+    const stuck = () =>
+      records.filter((r) => /has not finished after/.test(r.message.join("")));
+    // Nothing queued behind the call: only the idle() caller waits.
+    discord.postMessage("!hang");
+    await scheduler.flushMicrotasks();
+    const idle = client.idle();
+    await scheduler.advance(STUCK_TASK_MS - 1);
+    assert.equal(stuck().length, 0);
+    await scheduler.advance(1);
+    assert.equal(stuck().length, 1);
+    assert.match(
+      stuck()[0]!.message.join(""),
+      /^Shard 0: the handler call for MESSAGE_CREATE has not finished after 30 s, and a client\.idle\(\) or stop\(\) call waits behind it/,
+    );
+    hang.open();
+    await idle;
+    await client.stop();
+  });
+});
+
+Deno.test("client.idle() called once a lone handler call is overdue says so at once", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    using hang = gate();
+    class Bot extends Handler {
+      override async onMessageCreate(): Promise<void> {
+        await hang.wait;
+      }
+    }
+    const client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      ...discord.clientOptions,
+    });
+    await started(scheduler, client, new Bot());
+    const stuck = () =>
+      records.filter((r) => /has not finished after/.test(r.message.join("")));
+    discord.postMessage("!hang");
+    await scheduler.advance(STUCK_TASK_MS);
+    assert.equal(stuck().length, 0, "alone, a long call says nothing");
+    const idle = client.idle();
+    await scheduler.flushMicrotasks();
+    assert.equal(stuck().length, 1);
+    hang.open();
+    await idle;
+    await client.stop();
+  });
+});
