@@ -12,6 +12,7 @@ import {
   assertFunctionOption,
   assertSchedulerOption,
   assertUrlOption,
+  shownQuoted,
 } from "../base/option_checks.ts";
 import {
   MAX_TIMER_DELAY,
@@ -250,6 +251,7 @@ export function restSettings(options: RestClientOptions): RestSettings {
     );
   }
   const normalized = assertBotToken(WHAT, token);
+  for (const name of NUMBER_OPTIONS) numberTyped(name, options[name]);
   const maxRetries = options.maxRetries ?? 3;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new RangeError(
@@ -331,6 +333,30 @@ export function restSettings(options: RestClientOptions): RestSettings {
  */
 export function assertUploadLimit(value: unknown): void {
   if (value !== undefined) bytesLimit("uploadLimit", value);
+}
+
+/** The options that take a number (see `numberTyped`). */
+const NUMBER_OPTIONS = [
+  "maxRetries",
+  "serverErrorBackoff",
+  "maxRateLimitWait",
+  "maxResponseBytes",
+  "maxBufferedResponseBytes",
+  "timeout",
+] as const satisfies readonly (keyof RestClientOptions)[];
+
+/**
+ * Refuse an option given as anything but a number, quoted: a `"3"` read
+ * from the environment got "must be a non-negative integer: current value
+ * 'maxRetries=3'", which read as a contradiction.
+ */
+function numberTyped(name: string, value: unknown): void {
+  if (value === undefined || typeof value === "number") return;
+  throw new TypeError(
+    `Cannot create REST client as '${name}' must be a number: current value '${name}=${
+      shownQuoted(value)
+    }'`,
+  );
 }
 
 function positiveInteger(name: string, value: unknown): number {

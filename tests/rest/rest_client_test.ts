@@ -804,6 +804,24 @@ Deno.test("RestClient checks its options and arguments", async (t) => {
         "Cannot create REST client as 'token' must be a non-empty string: current type 'string'",
     });
   });
+  await t.step("a number option given as a string: a quoted TypeError", () => {
+    for (
+      const name of [
+        "maxRetries",
+        "serverErrorBackoff",
+        "maxRateLimitWait",
+        "maxResponseBytes",
+        "maxBufferedResponseBytes",
+        "timeout",
+      ]
+    ) {
+      assert.throws(() => new RestClient({ token: "t", [name]: "3" }), {
+        name: "TypeError",
+        message:
+          `Cannot create REST client as '${name}' must be a number: current value '${name}="3"'`,
+      });
+    }
+  });
   await t.step("maxRetries", () => {
     assert.throws(() => new RestClient({ token: "t", maxRetries: -1 }), {
       name: "RangeError",
@@ -817,7 +835,7 @@ Deno.test("RestClient checks its options and arguments", async (t) => {
       assert.throws(
         () =>
           new RestClient({ token: "t", maxRateLimitWait: "60000" as never }),
-        { name: "RangeError", message: /'maxRateLimitWait=60000'/ },
+        { name: "TypeError", message: /'maxRateLimitWait="60000"'/ },
       );
     },
   );
