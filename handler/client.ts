@@ -54,6 +54,12 @@ import {
 const visible = getVisibleLogger(["disruption", "handler"]);
 
 /**
+ * How long stop() waits for running handlers before saying it waits: a
+ * handler finishing a reply is no news.
+ */
+const DRAIN_NOTICE_MS = 1_000;
+
+/**
  * A typed listener for one dispatch event: its payload, and the shard's
  * context with `old` typed for the event (see `OldState`).
  *
@@ -555,21 +561,27 @@ export class Client {
   /** Wait for the handlers up to `timeout` ms; report what is left. */
   async #drain(timeout: number): Promise<void> {
     const scheduler = this.#options.scheduler ?? realScheduler;
-    // Said at once: a Ctrl+C on a stuck handler otherwise gave `timeout`
-    // ms of silence, which looks like a hung process.
-    const running = this.#slots.filter((slot) => slot?.runner.busy);
-    if (timeout > 0 && running.length > 0) {
-      visible.warn(
-        "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped",
-        {
-          timeout,
-          events: running.map((slot) =>
-            `shard ${slot!.ctx.shard.id}: ${slot!.running}`
-          ).join(", "),
-        },
-      );
-    }
-    if (await settlesWithin(scheduler, this.idle(), timeout)) return;
+    // Said a second in: a Ctrl+C on a stuck handler otherwise gave
+    // `timeout` ms of silence, which looks like a hung process; said at
+    // once, it showed on every clean exit, a reply still on its way.
+    const notice = timeout > DRAIN_NOTICE_MS
+      ? scheduler.setTimeout(() => {
+        const running = this.#slots.filter((slot) => slot?.runner.busy);
+        if (running.length === 0) return;
+        visible.warn(
+          "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped",
+          {
+            timeout,
+            events: running.map((slot) =>
+              `shard ${slot!.ctx.shard.id}: ${slot!.running}`
+            ).join(", "),
+          },
+        );
+      }, DRAIN_NOTICE_MS)
+      : undefined;
+    const settled = await settlesWithin(scheduler, this.idle(), timeout);
+    if (notice !== undefined) scheduler.clearTimeout(notice);
+    if (settled) return;
     for (const [shardId, slot] of this.#slots.entries()) {
       if (!slot?.runner.busy) continue;
       const dropped = slot.runner.abandon();

@@ -67,7 +67,7 @@ Deno.test("start() waits timeouts.connect before saying GET /gateway/bot has not
   await assert.rejects(starting!, ClientStoppedError);
 });
 
-Deno.test("stop() with a handler still running says at once that it waits up to drainTimeout", async () => {
+Deno.test("stop() with a handler still running says, a second in, that it waits up to drainTimeout; one that finishes within the second is not mentioned", async () => {
   const clock = new VirtualScheduler();
   await using discord = await FakeDiscord.start({ scheduler: clock });
   let release!: () => void;
@@ -95,13 +95,42 @@ Deno.test("stop() with a handler still running says at once that it waits up to 
     // The shards' close handshake, not the drain.
     await clock.advance(0);
     await clock.flushMicrotasks();
+    await clock.advance(999);
   });
-  assert.deepEqual(atStop, [
+  assert.deepEqual(atStop, [], "nothing said within the first second");
+  const aSecondIn = await captureStderr(() => clock.advance(1));
+  assert.deepEqual(aSecondIn, [
     "[WRN] disruption·handler: stop() waits up to 20000 ms (drainTimeout) for handler calls still running (shard 0: MESSAGE_CREATE); calls not started by then are dropped",
   ]);
   release();
   const after = await captureStderr(() => runUntilSettled(clock, stopping!));
   assert.deepEqual(after, [], "a handler that finished is not warned about");
+});
+
+Deno.test("stop() while a handler finishes its reply within a second says nothing (a clean exit of the quick start)", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  let entered = false;
+  class Bot extends Handler {
+    override async onMessageCreate(): Promise<void> {
+      entered = true;
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 500));
+    }
+  }
+  const client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+      GatewayIntent.MessageContent,
+    ...discord.clientOptions,
+  });
+  await runUntilSettled(clock, client.start(new Bot()));
+  discord.postMessage("quick");
+  await clock.flushMicrotasks();
+  assert.ok(entered);
+  const lines = await captureStderr(() =>
+    runUntilSettled(clock, client.stop())
+  );
+  assert.deepEqual(lines, []);
 });
 
 Deno.test("stop() with no handler running says nothing", async () => {
