@@ -15,6 +15,10 @@
  * assert.equal(config.defaultQueue, true);
  * ```
  *
+ * Importing this entry loads the Redis client (ioredis), which reads the
+ * environment when loaded: run with `--allow-env` (not scoped to names)
+ * and `--allow-net`.
+ *
  * @module
  */
 import { runDispatchService } from "./main.ts";

@@ -885,7 +885,8 @@ export class Shard {
    *
    * @param data The guilds.
    * @returns A promise that resolves when every frame is written.
-   * @throws {TypeError} For malformed arguments.
+   * @throws {TypeError} (as a rejection) For malformed arguments.
+   * @throws {RangeError} (as a rejection) When `guild_ids` is empty.
    */
   requestSoundboardSounds(data: RequestSoundboardSoundsData): Promise<void> {
     return this.#sendValidated(() => requestSoundboardSoundsCommands(data));
@@ -896,7 +897,8 @@ export class Shard {
    *
    * @param data The guild and fields.
    * @returns A promise that resolves when the frame is written.
-   * @throws {TypeError} For malformed arguments.
+   * @throws {TypeError} (as a rejection) For malformed arguments.
+   * @throws {RangeError} (as a rejection) When `fields` is empty.
    */
   requestChannelInfo(data: RequestChannelInfoData): Promise<void> {
     return this.#sendValidated(() => requestChannelInfoCommand(data));

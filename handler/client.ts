@@ -330,8 +330,13 @@ export class Client {
    * (`authentication_failed` for a token Discord rejects, at the gateway or
    * on GET /gateway/bot, or that an earlier REST request found rejected: its
    * `TokenRejectedError` is then the cause).
+   * @throws {RestError} When GET /gateway/bot fails otherwise (a
+   * `DiscordApiError` for another error status, a `NetworkError` when no
+   * attempt is answered).
    * @throws {TypeError} When `handler` is not a Handler instance (a class
-   * instead of `new X()`, say), before anything starts.
+   * instead of `new X()`, say), before anything starts; or when GET
+   * /gateway/bot's answer cannot be used (no `wss:` URL, a shard count that
+   * is not a positive integer).
    * @throws {Error} When the client is already started or starting.
    */
   start(handler: Handler = new NoHandler()): Promise<void> {

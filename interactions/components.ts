@@ -170,6 +170,7 @@ export type ButtonOptions = ButtonFields & LabelOrEmoji;
  * @param options Custom id, label, emoji, style.
  * @returns The button.
  * @throws {RangeError} For a bad custom id or label.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function button(options: ButtonOptions): InteractiveButton {
   checkCustomId(options.id);
@@ -276,6 +277,7 @@ function selectBase(options: SelectOptions): Record<string, unknown> {
  * @throws {RangeError} For 0 or more than 25 options, texts over 100
  *   characters, or `min`/`max` out of range (0-25, 1-25, `min` at most
  *   `max`, neither above the number of options).
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function stringSelect(
   options: SelectOptions & { options: readonly SelectOption[] },
@@ -316,6 +318,7 @@ function autoSelect(
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function userSelect(options: AutoSelectOptions): AutoSelectComponent {
   return autoSelect(5, options);
@@ -328,6 +331,7 @@ export function userSelect(options: AutoSelectOptions): AutoSelectComponent {
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function roleSelect(options: AutoSelectOptions): AutoSelectComponent {
   return autoSelect(6, options);
@@ -340,6 +344,7 @@ export function roleSelect(options: AutoSelectOptions): AutoSelectComponent {
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function mentionableSelect(
   options: AutoSelectOptions,
@@ -354,6 +359,7 @@ export function mentionableSelect(
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function channelSelect(
   options: AutoSelectOptions & { channelTypes?: readonly ChannelType[] },
@@ -392,6 +398,7 @@ export interface TextInputOptions {
  *
  * @param options Custom id, style, lengths, value, placeholder.
  * @returns The text input.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function textInput(options: TextInputOptions): TextInputComponent {
   checkCustomId(options.id);
@@ -452,6 +459,7 @@ export function label(
  *   dot-prefixed extension).
  * @returns The component.
  * @throws {RangeError} For `min` or `max` out of range, or bad file types.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function fileUpload(
   options: {
@@ -481,6 +489,7 @@ export function fileUpload(
  * @returns The component.
  * @throws {RangeError} For fewer than 2 or more than 10 options, or an
  *   option's label, value or description over 100 characters.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function radioGroup(
   options: { id: string; options: readonly ChoiceOption[]; required?: boolean },
@@ -506,6 +515,7 @@ export function radioGroup(
  * @returns The component.
  * @throws {RangeError} For 0 or more than 10 options, an option's text
  *   over 100 characters, or `min`/`max` out of range.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function checkboxGroup(
   options: {
@@ -537,6 +547,7 @@ export function checkboxGroup(
  *
  * @param options Custom id and default state.
  * @returns The component.
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  */
 export function checkbox(
   options: { id: string; default?: boolean },
@@ -576,6 +587,7 @@ export interface ModalOptions {
  *   (a select, say) with `min` 0 whose `required` is not `false`.
  * @throws {TypeError} When two inputs share a custom id, or an input sets
  *   `disabled` (Discord refuses disabled components in a modal).
+ * @throws {TypeError} For a custom id with an unpaired surrogate.
  *
  * @example Usage
  * ```ts

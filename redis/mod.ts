@@ -14,6 +14,10 @@
  * void main; // needs a server: defined, not run
  * ```
  *
+ * Importing this entry loads the Redis client (ioredis), which reads the
+ * environment when loaded: run with `--allow-env` (not scoped to names)
+ * and `--allow-net`.
+ *
  * @module
  */
 export {

@@ -244,6 +244,14 @@ export class RestClient {
    * @throws {DiscordApiError} Discord answered with an error status.
    * @throws {RateLimitError} Still rate limited after `maxRetries` retries.
    * @throws {NetworkError} No answer, after any retries.
+   * @throws {ResponseTooLargeError} The answer's body passed
+   *   `maxResponseBytes`.
+   * @throws {TokenRejectedError} An earlier request found the bot token
+   *   rejected (401): sent no more.
+   * @throws {UnknownWebhookError} An earlier request found the webhook
+   *   gone: sent no more.
+   * @throws {InvalidRequestLimitError} The invalid-request cap is reached.
+   * @throws {UploadError} A file could not be read or passed its limit.
    * @throws {TypeError} Bad input (a path not starting with `/`, a header
    *   value with a newline): the promise rejects, nothing is thrown at once.
    *

@@ -30,6 +30,10 @@ import type {
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
 import { textLength } from "../base/text_length.ts";
+import {
+  ANSWER_DEADLINE as INTERACTION_RESPONSE_DEADLINE,
+  INTERACTION_TOKEN_LIFETIME,
+} from "../interactions/context.ts";
 
 const DISCORD_EPOCH = 1_420_070_400_000;
 /** Wall-clock time a virtual clock's 0 stands for (2025-01-01T00:00:00Z). */
@@ -349,19 +353,13 @@ interface ModelBucket {
   resetAt: number;
 }
 
-/**
- * How long after an interaction Discord accepts its initial response
- * (callback), in milliseconds: "within 3 seconds". A callback at or after it
- * gets 404 `10062 Unknown interaction`.
- */
-export const INTERACTION_RESPONSE_DEADLINE = 3_000;
-
-/**
- * How long an interaction token works for follow-ups and `@original`, in
- * milliseconds: "valid for 15 minutes". Later, 401
- * `50027 Invalid Webhook Token`.
- */
-export const INTERACTION_TOKEN_LIFETIME = 15 * 60_000;
+// Discord's two interaction deadlines, which the fake's rules enforce: one
+// declaration each, the interactions context's, under the names the fake
+// has always exported them by.
+export {
+  ANSWER_DEADLINE as INTERACTION_RESPONSE_DEADLINE,
+  INTERACTION_TOKEN_LIFETIME,
+} from "../interactions/context.ts";
 
 interface InteractionState {
   id: string;
