@@ -118,8 +118,7 @@ export interface HandleOptions {
   answerDeadline?: number;
   /**
    * Called when the interaction failed unanswered (not routable, or its
-   * handler threw first), before `onError` runs: the HTTP endpoint answers
-   * at once.
+   * handler threw first), before `onError`: the endpoint answers at once.
    */
   failed?: (error: InteractionError) => void;
 }
@@ -774,9 +773,8 @@ export class InteractionRouter {
     ctx: InteractionContext,
     options: HandleOptions,
   ): Promise<void> {
-    // Before the hook: it cannot answer (it has no context), and one that
-    // reported over REST for seconds held the endpoint's 500 that long, or
-    // past the deadline.
+    // Before the hook, which cannot answer: one reporting over REST held
+    // the endpoint's 500 that long.
     if (ctx.state === "pending") options.failed?.(error);
     await this.#report(error, interaction);
   }

@@ -244,12 +244,9 @@ export class RestClient {
    * @throws {DiscordApiError} Discord answered with an error status.
    * @throws {RateLimitError} Still rate limited after `maxRetries` retries.
    * @throws {NetworkError} No answer, after any retries.
-   * @throws {ResponseTooLargeError} The answer's body passed
-   *   `maxResponseBytes`.
-   * @throws {TokenRejectedError} An earlier request found the bot token
-   *   rejected (401): sent no more.
-   * @throws {UnknownWebhookError} An earlier request found the webhook
-   *   gone: sent no more.
+   * @throws {ResponseTooLargeError} A body over `maxResponseBytes`.
+   * @throws {TokenRejectedError} The bot token was found rejected (401).
+   * @throws {UnknownWebhookError} The webhook was found gone (404).
    * @throws {InvalidRequestLimitError} The invalid-request cap is reached.
    * @throws {UploadError} A file could not be read or passed its limit.
    * @throws {TypeError} Bad input (a path not starting with `/`, a header
@@ -350,8 +347,7 @@ export class RestClient {
         let answer: Attempted | undefined;
         /** What the answer's headers said, when they came. */
         let answered: AnswerHeaders | undefined;
-        /** Whether a refusal starts to apply with this answer. */
-        let refusing = false;
+        let refusing = false; // a refusal starts to apply with this answer
         try {
           answer = await sendRequest(this.#fetch, prepared, {
             maxResponseBytes: this.#responses.perAnswer,
@@ -381,13 +377,10 @@ export class RestClient {
           decision,
           this.#outcomeLimits,
         );
-        if (outcome.type === "failure" && !interaction) {
-          refusing =
-            refusals.webhooks.record(prepared.route, logPath, outcome.error) ||
-            refusing;
-        }
+        const gone = outcome.type === "failure" && !interaction &&
+          refusals.webhooks.record(prepared.route, logPath, outcome.error);
         // Those it refuses fail now, in every bucket, not at their turn.
-        if (refusing) this.#limiter.recheck();
+        if (refusing || gone) this.#limiter.recheck();
         return outcome;
       } finally {
         // Parsed (or failed) by now: its bytes are no longer held here.
