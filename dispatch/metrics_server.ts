@@ -14,7 +14,11 @@
 import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import {
+  type Scheduler,
+  settlesWithin,
+  type TimerId,
+} from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 // Descriptors running out is for the operator to act on: shown on stderr
@@ -43,6 +47,13 @@ export interface MetricsServerOptions {
 
 /** The longest wait before listening again, in ms. */
 const MAX_RELISTEN_DELAY = 30_000;
+
+/**
+ * The longest shutdown() waits for requests still open, in ms: Deno.serve's
+ * shutdown waits for each, and a peer that sent part of a body held the
+ * service's exit after SIGTERM for as long as it kept the connection.
+ */
+export const SHUTDOWN_WAIT_MS = 1_000;
 
 /** The HTTP endpoint; it listens again when accepting connections fails. */
 export class MetricsServer {
@@ -74,7 +85,10 @@ export class MetricsServer {
     return this.#addr;
   }
 
-  /** Stop listening, and stop trying to. */
+  /**
+   * Stop listening, and stop trying to; wait for the requests still open
+   * at most {@linkcode SHUTDOWN_WAIT_MS} (the process exits after this).
+   */
   async shutdown(): Promise<void> {
     this.#closed = true;
     if (this.#retry !== undefined) {
@@ -83,7 +97,14 @@ export class MetricsServer {
     }
     const server = this.#server;
     this.#server = undefined;
-    await server?.shutdown();
+    if (server === undefined) return;
+    const { scheduler } = this.#options;
+    if (!await settlesWithin(scheduler, server.shutdown(), SHUTDOWN_WAIT_MS)) {
+      logger.warn(
+        "The metrics endpoint still had a request open {ms} ms after shutdown began; not waiting for it",
+        { ms: SHUTDOWN_WAIT_MS },
+      );
+    }
   }
 
   #listen(port: number): Deno.HttpServer<Deno.NetAddr> {

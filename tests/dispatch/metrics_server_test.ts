@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   MetricsServer,
   type ServeFunction,
+  SHUTDOWN_WAIT_MS,
 } from "../../dispatch/metrics_server.ts";
 import { realScheduler } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -77,6 +78,8 @@ class FakeServe {
   }[] = [];
   /** Make the next call throw this. */
   throwNext: Error | undefined;
+  /** A request never finishes: shutdown() of a server never settles. */
+  openRequest = false;
 
   readonly serve: ServeFunction = (options) => {
     this.calls.push(options.port!);
@@ -94,7 +97,9 @@ class FakeServe {
       finished,
       shutdown: () => {
         entry.shutdown++;
-        return Promise.resolve();
+        return this.openRequest
+          ? new Promise<void>(() => {})
+          : Promise.resolve();
       },
     } as unknown as Deno.HttpServer<Deno.NetAddr>;
   };
@@ -136,5 +141,26 @@ Deno.test("metrics endpoint: when accepting fails (out of file descriptors) it l
   await server.shutdown();
   await scheduler.advance(60_000);
   assert.equal(fake.calls.length, 4, "no listen after shutdown");
+  assert.equal(scheduler.pending, 0);
+});
+
+Deno.test("metrics endpoint: shutdown() waits at most SHUTDOWN_WAIT_MS for a request still open (a peer that sent part of a body held the exit after SIGTERM for ever)", async () => {
+  const scheduler = new VirtualScheduler();
+  const fake = new FakeServe();
+  fake.openRequest = true;
+  const server = new MetricsServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    routes,
+    scheduler,
+    serve: fake.serve,
+  });
+  let done = false;
+  const stopping = server.shutdown().then(() => done = true);
+  await scheduler.advance(SHUTDOWN_WAIT_MS - 1);
+  assert.equal(done, false, "it waits a while for the request");
+  await scheduler.advance(1);
+  await stopping;
+  assert.equal(fake.servers[0]!.shutdown, 1);
   assert.equal(scheduler.pending, 0);
 });
