@@ -163,12 +163,26 @@ Deno.test({
     // copies. (Under a loaded run its confirms lagged on their own, and the
     // test's end delivered what the grace still kept: twice.)
     let confirmsOpen = Promise.resolve();
+    /**
+     * The old set's claims sent (one per event it accepts, once the
+     * event's digest is known): the switch waits for them to be in.
+     */
+    const oldClaims: Promise<unknown>[] = [];
+    let claimSent = (): void => {};
     const slowOld = new Proxy(redisOld, {
       get(target, property): unknown {
         if (property === "eval") {
           return async (...args: unknown[]): Promise<unknown> => {
-            if (String(args[0]).includes("SADD")) await confirmsOpen;
-            return (target.eval as (...a: unknown[]) => unknown)(...args);
+            const script = String(args[0]);
+            if (script.includes("SADD")) await confirmsOpen;
+            const sent = (target.eval as (...a: unknown[]) => unknown)(
+              ...args,
+            ) as Promise<unknown>;
+            if (script.includes("claimTtl")) {
+              oldClaims.push(sent);
+              claimSent();
+            }
+            return await sent;
           };
         }
         const value = Reflect.get(target, property, target);
@@ -211,6 +225,11 @@ Deno.test({
         let early = 0;
         let openConfirms = () => {};
         let graceOver = false;
+        let oldAccepted = 0;
+        const accept = (copy: FleetDispatch): void => {
+          oldAccepted++;
+          old.accept(copy);
+        };
         for (let i = 0; i < 4_000; i++) {
           const id = `m${i}`;
           sent.push(id);
@@ -230,6 +249,16 @@ Deno.test({
             // The flip: the new set's process switches; the old one runs
             // on a while (until its own next tick), its copies second.
             early = fresh.deliveredEarly;
+            // The old set claimed its copies before the switch (under load
+            // the release's claims overtook them, and it kept none).
+            const allSent = new Promise<void>((resolve) => {
+              claimSent = () => {
+                if (oldClaims.length >= oldAccepted) resolve();
+              };
+              claimSent();
+            });
+            await within(allSent, "the old set's claims sent");
+            await within(Promise.all(oldClaims), "the old set's claims");
             await fresh.release();
             void fresh.rechecked().then(() => graceOver = true);
             switched = true;
@@ -237,17 +266,17 @@ Deno.test({
           const route = gen.int(10);
           if (switched) {
             fresh.accept(next);
-            if (i < 3_500 && route < 7) old.accept(copy);
+            if (i < 3_500 && route < 7) accept(copy);
           } else if (route < 3) {
-            old.accept(copy); // the old set's copy first
+            accept(copy); // the old set's copy first
             fresh.hold(next);
           } else if (route < 6) {
             fresh.hold(next); // the new set's copy first
-            old.accept(copy);
+            accept(copy);
           } else if (route < 9) {
             fresh.hold(next); // only the new set has the guild yet
           } else {
-            old.accept(copy); // only the old set
+            accept(copy); // only the old set
           }
           most = Math.max(most, fresh.heldChars);
           await clock.advance(10);
