@@ -114,6 +114,8 @@ const MAX_FRAME_TRANSFER = 5 * 60_000;
 
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
+/** The WebSocket close for a message too big to take (RFC 6455). */
+const MESSAGE_TOO_BIG = 1009;
 /** Client close code that ends the session (the bot goes offline). */
 const NORMAL_CLOSE_CODE = 1000;
 /** Dispatches per sample of how many go unwanted. */
@@ -1230,9 +1232,15 @@ export class Shard {
       this.#sessionId !== undefined &&
       this.#failedResumes >= MAX_RESUME_ATTEMPTS
     ) {
-      logger.info(
-        "Shard {shardId}: {attempts} RESUME attempts failed in a row, starting a new session",
-        { shardId: this.#shardId, attempts: this.#failedResumes },
+      // The events after the last sequence are lost with the session: the
+      // bot author must hear of it without configuring logging.
+      visible.warn(
+        "Shard {shardId}: {attempts} RESUME attempts failed in a row; starting a new session, the events after sequence {sequence} are lost",
+        {
+          shardId: this.#shardId,
+          attempts: this.#failedResumes,
+          sequence: this.#sequence,
+        },
       );
       this.#forgetSession();
     }
@@ -1443,6 +1451,18 @@ export class Shard {
       code,
       reason,
     });
+    if (code === MESSAGE_TOO_BIG) {
+      // A message over the size the shard takes (the transport's own close,
+      // or the server's): an event's frame, perhaps, read only if the
+      // RESUME replays it. Said and reported as any frame it cannot read.
+      this.#undecodable(
+        connection,
+        new RangeError(
+          `a message too big to take (closed with 1009 ${reason})`,
+        ),
+      );
+      return;
+    }
     const policy = closePolicy(code);
     if (policy.action === "fatal") {
       this.#dropConnection(undefined);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 import {
   createHarness,
@@ -122,8 +123,9 @@ Deno.test("Shard times out waiting for RESUMED and tries again", async () => {
   await h.shard.close();
 });
 
-Deno.test("Shard starts a new session after 3 failed RESUME attempts in a row", async () => {
+Deno.test("Shard starts a new session after 3 failed RESUME attempts in a row, saying on stderr which events are lost", async () => {
   const h = await readyHarness();
+  dispatch(h.socket(), 2);
   for (let attempt = 1; attempt <= 3; attempt++) {
     const count = h.transport.sockets.length;
     h.socket().serverClose(4000);
@@ -133,12 +135,30 @@ Deno.test("Shard starts a new session after 3 failed RESUME attempts in a row", 
     assert.deepEqual(sentOps(h.socket()), [6], `attempt ${attempt} resumes`);
   }
   const count = h.transport.sockets.length;
-  h.socket().serverClose(4000);
-  await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+  const said = await captureStderr(async () => {
+    h.socket().serverClose(4000);
+    await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+  });
+  assert.deepEqual(said, [
+    "[WRN] disruption·gateway·shard: Shard 0: 3 RESUME attempts failed in a row; starting a new session, the events after sequence 2 are lost",
+  ]);
   assert.equal(h.socket().url, `${GATEWAY_URL}/?v=10&encoding=json`);
   hello(h.socket(), 100_000);
   await h.scheduler.advance(5000);
   assert.deepEqual(sentOps(h.socket()), [2]);
+  await h.shard.close();
+});
+
+Deno.test("Shard reports a message too big to take (1009) as a decode error and resumes from before it", async () => {
+  const h = await readyHarness();
+  dispatch(h.socket(), 2);
+  h.socket().serverClose(1009, "Message too big");
+  await runUntil(h.scheduler, () => h.transport.sockets.length === 2);
+  assert.deepEqual(h.errors.map((e) => e.kind), ["decode"]);
+  assert.match(h.errors[0]!.message, /resuming from sequence 2/);
+  hello(h.socket(), 100_000);
+  await h.settle();
+  assert.deepEqual(h.socket().sentPayloads()[0]?.op, 6);
   await h.shard.close();
 });
 
