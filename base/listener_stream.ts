@@ -39,9 +39,18 @@ export interface StreamHold<T> {
   limit: number;
   /** The weight of unread events at which a paused source resumes. */
   resumeAt: number;
-  /** Stop the source sending (its events are kept elsewhere meanwhile). */
-  pause(): void;
-  /** Let the source send again. */
+  /**
+   * Stop the source sending (its events are kept elsewhere meanwhile).
+   *
+   * @param unread The weight of the events the reader has not taken yet,
+   *   read when needed: to say how far behind a reader that holds the
+   *   source paused is, then and later.
+   */
+  pause(unread: () => number): void;
+  /**
+   * Let the source send again: the reader caught up, cancelled the stream,
+   * or the stream ended.
+   */
   resume(): void;
 }
 
@@ -92,6 +101,12 @@ export function listenerStream<T>(
     stopListening?.();
     stopWatching?.();
   };
+  // Ends the stream's pause (its source may still be paused by others).
+  const release = (): void => {
+    if (!paused) return;
+    paused = false;
+    hold!.resume();
+  };
   return new ReadableStream<T>(
     {
       start: (controller) => {
@@ -104,12 +119,19 @@ export function listenerStream<T>(
           // desiredSize: the limit less the weight of what waits unread.
           if (hold && !paused && controller.desiredSize! <= 0) {
             paused = true;
-            hold.pause();
+            // Asked only until the end releases the pause; an errored
+            // stream (desiredSize null) holds nothing.
+            hold.pause(() =>
+              hold.limit - (controller.desiredSize ?? hold.limit)
+            );
           }
         });
         stopWatching = options.watchEnd(() => {
           stop();
           controller.close();
+          // The source is done: a hold that watches its pause (a timer, a
+          // warning) stops watching, whatever is left unread.
+          release();
         });
       },
       // Called as the reader takes events while there is room; only with
@@ -117,14 +139,13 @@ export function listenerStream<T>(
       ...(hold && {
         pull: (controller: ReadableStreamDefaultController<T>) => {
           if (paused && controller.desiredSize! >= hold.limit - hold.resumeAt) {
-            paused = false;
-            hold.resume();
+            release();
           }
         },
       }),
       cancel: () => {
         stop();
-        if (paused) hold!.resume();
+        release();
       },
     },
     hold ? { highWaterMark: hold.limit, size: (event) => hold.size(event) } : {

@@ -464,7 +464,9 @@ export class ShardManager {
    * in order per shard; it ends when the manager closes. No event is
    * dropped: a reader that falls 16 MiB of events behind pauses the shards
    * (`Shard.pause`; Discord keeps the rest for the RESUME) until it has
-   * read all but a quarter of that.
+   * read all but a quarter of that: said on stderr (unless LogTape is
+   * configured), again if it is still unread after 45 s, since a stream
+   * nobody reads holds every shard, and a Client's handlers, for ever.
    *
    * @returns The merged stream.
    */
