@@ -8,6 +8,7 @@ import { getLogger } from "@logtape/logtape";
 import { Fifo } from "../base/fifo.ts";
 import { GatewayError } from "./errors.ts";
 import { createNonce } from "./gateway_commands.ts";
+import { MAX_HELD_EVENT_CHARS } from "./event_backlog.ts";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
 import type {
   GatewayCommand,
@@ -21,6 +22,7 @@ import { GatewayOpcode } from "../types/opcodes.ts";
 import {
   chunkCount,
   chunkIndex,
+  chunkMemberCount,
   isRecord,
   nonceOf,
   retryAfterMs,
@@ -43,11 +45,23 @@ export interface MemberRequestOptions {
    * ends the request: it stops listening at once, and the reader gets the
    * chunks held, then a {@linkcode GatewayError} `backlog_full`. A reply
    * that has all come in is held whole however long it is not read, but
-   * nothing more.
+   * nothing more. It also bounds the chunk indices remembered that came out
+   * of order (Discord sends them in order): one more is a `decode`.
    *
    * @default {1000}
    */
   maxBacklog?: number;
+  /**
+   * The most frame text (UTF-16 code units, about bytes) of the chunks held
+   * for the reader, ended the same way as `maxBacklog`: a chunk's frame may
+   * be 64 MiB, so the count alone does not bound the heap. One chunk is
+   * always taken, however big.
+   *
+   * @default {67108864} 64 Mi characters: a reply of about 230,000 members
+   * held whole (290 characters a member), and the bound of the events a
+   * Client's handlers hold across all its shards.
+   */
+  maxBacklogChars?: number;
   /** Cancels the request. */
   signal?: AbortSignal;
 }
@@ -69,7 +83,12 @@ export interface MemberRequestShard {
   on(
     event: "dispatch",
     listener: (
-      event: { readonly name: string; readonly data: unknown },
+      event: {
+        readonly name: string;
+        readonly data: unknown;
+        /** The frame's length (see `ShardDispatch.size`); 0 when absent. */
+        readonly size?: number;
+      },
     ) => void,
     options?: { events?: Iterable<string> },
   ): () => void;
@@ -91,25 +110,71 @@ export const DEFAULT_MEMBER_REQUEST_TIMEOUT = 30_000;
 export const DEFAULT_MEMBER_REQUEST_BACKLOG = 1_000;
 
 /**
+ * How much chunk frame text a members request holds for its reader by
+ * default: four times `MAX_HELD_EVENT_CHARS`, as a Client holds across its
+ * shards. A reply is one burst (Discord sends its chunks back to back), so
+ * a reader that awaits anything per chunk falls a reply behind: this holds
+ * a guild of about 230,000 members whole, where 16 Mi characters failed a
+ * reply of 100,000 members read by an awaiting handler.
+ */
+export const DEFAULT_MEMBER_REQUEST_BACKLOG_CHARS = 4 * MAX_HELD_EVENT_CHARS;
+
+/**
  * The chunk indices of one reply seen so far, in memory that grows only
- * with the indices that came out of order (Discord sends them in order).
+ * with the indices that came out of order (Discord sends them in order),
+ * and at most to `limit` of them: a gateway sending indices in descending
+ * order would otherwise grow it by one a chunk (3 million chunks, 126 MB).
  */
 class SeenIndices {
   /** Every index below it was seen. */
   #below = 0;
   /** The indices seen above {@link SeenIndices.#below}. */
   #above = new Set<number>();
+  readonly #limit: number;
 
-  /** Records `index`; false when it was seen before. */
-  add(index: number): boolean {
-    if (index < this.#below || this.#above.has(index)) return false;
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  /**
+   * Records `index`.
+   *
+   * @throws {RangeError} When it was seen before, or would be one more
+   * out-of-order index than `limit`.
+   */
+  add(index: number): void {
+    if (index < this.#below || this.#above.has(index)) {
+      throw new RangeError(
+        `GUILD_MEMBERS_CHUNK's 'chunk_index' must not repeat: current value '${index}'`,
+      );
+    }
     if (index !== this.#below) {
+      if (this.#above.size >= this.#limit) {
+        throw new RangeError(
+          `GUILD_MEMBERS_CHUNK's 'chunk_index' came out of order more than ${this.#limit} times (maxBacklog) before chunk ${this.#below}: current value '${index}'`,
+        );
+      }
       this.#above.add(index);
-      return true;
+      return;
     }
     this.#below++;
     while (this.#above.delete(this.#below)) this.#below++;
-    return true;
+  }
+}
+
+/**
+ * The nonces of the requests listening on each shard. Two requests with
+ * one nonce on one shard could not tell their chunks apart (each would
+ * take the other's), so a second one is refused while the first listens.
+ * Keyed by the shard object, so a closed shard's entry goes with it.
+ */
+const noncesInFlight = new WeakMap<MemberRequestShard, Set<string>>();
+
+function assertNonceFree(shard: MemberRequestShard, nonce: string): void {
+  if (noncesInFlight.get(shard)?.has(nonce)) {
+    throw new TypeError(
+      `Cannot request guild members as nonce '${nonce}' is already in use by a request on shard ${shard.id}: give each concurrent request its own nonce, or none`,
+    );
   }
 }
 
@@ -121,9 +186,18 @@ class SeenIndices {
  * The reply is the `chunk_count` chunks of its first chunk, with the
  * indices 0 to `chunk_count - 1` once each: a chunk that names another
  * count, an index out of that range or one already seen ends the request
- * (a hostile gateway could otherwise make it run for ever). The request
- * stops listening as soon as it has the whole reply or fails, so an
- * abandoned reader holds no listener.
+ * (a hostile gateway could otherwise make it run for ever), as do a
+ * `chunk_count` over `MAX_MEMBER_CHUNK_COUNT` (100,000: a hundred million
+ * members), a chunk of more than 1,000 `members` (Discord's most) and more
+ * than `maxBacklog` indices out of order. The request stops listening as
+ * soon as it has the whole reply or fails, so an abandoned reader holds no
+ * listener.
+ *
+ * A nonce given in `data` is sent as it is (a caller may match the chunks
+ * by it elsewhere), so it must not be the nonce of a request still
+ * listening on the same shard: that is refused with a `TypeError`, thrown
+ * by this call, or by the first read when the other request began after
+ * this call.
  *
  * @param shard The shard of the guild (see `shardForGuild`).
  * @param data The request; a nonce is added when it has none.
@@ -131,8 +205,12 @@ class SeenIndices {
  * @returns The chunks, in the order they came.
  * @throws {GatewayError} `timeout` when no chunk arrives in time, `decode`
  * when a chunk is malformed or does not fit the reply, `backlog_full` when
- * the reader falls `maxBacklog` chunks behind.
- * @throws {RangeError} When `maxBacklog` is not a positive integer.
+ * the reader falls `maxBacklog` chunks (or `maxBacklogChars` of frame text)
+ * behind.
+ * @throws {RangeError} When `maxBacklog` or `maxBacklogChars` is not a
+ * positive integer.
+ * @throws {TypeError} When `data.nonce` is that of a request listening on
+ * `shard`.
  */
 export function requestGuildMemberChunks(
   shard: MemberRequestShard,
@@ -146,7 +224,15 @@ export function requestGuildMemberChunks(
       `Cannot request guild members as 'maxBacklog' must be a positive integer: current value 'maxBacklog=${maxBacklog}'`,
     );
   }
-  return memberChunks(shard, data, options, maxBacklog);
+  const maxChars = options.maxBacklogChars ??
+    DEFAULT_MEMBER_REQUEST_BACKLOG_CHARS;
+  if (!Number.isSafeInteger(maxChars) || maxChars < 1) {
+    throw new RangeError(
+      `Cannot request guild members as 'maxBacklogChars' must be a positive integer: current value 'maxBacklogChars=${maxChars}'`,
+    );
+  }
+  if (data?.nonce !== undefined) assertNonceFree(shard, data.nonce);
+  return memberChunks(shard, data, options, maxBacklog, maxChars);
 }
 
 async function* memberChunks(
@@ -154,19 +240,29 @@ async function* memberChunks(
   data: RequestGuildMembersData,
   options: MemberRequestOptions,
   maxBacklog: number,
+  maxChars: number,
 ): AsyncGenerator<GuildMembersChunkDispatch, void, undefined> {
   const scheduler = shard.scheduler;
   const timeout = options.timeout ?? DEFAULT_MEMBER_REQUEST_TIMEOUT;
-  const request: RequestGuildMembersData = {
-    ...data,
-    nonce: data.nonce ?? createNonce(),
-  };
+  const nonce = data.nonce ?? createNonce();
+  const request: RequestGuildMembersData = { ...data, nonce };
+  // Checked again: another request may have taken the nonce since the call.
+  assertNonceFree(shard, nonce);
+  const nonces = noncesInFlight.get(shard) ?? new Set<string>();
+  noncesInFlight.set(shard, nonces);
+  nonces.add(nonce);
+  let nonceHeld = true;
   // Array.shift moves every chunk held: draining 200,000 took 26.7 s.
-  const chunks = new Fifo<GuildMembersChunkDispatch>();
+  const chunks = new Fifo<
+    { chunk: GuildMembersChunkDispatch; size: number }
+  >();
+  // The frame text of the chunks held: a chunk frame may be 64 MiB, so the
+  // count of chunks alone does not bound the heap they take.
+  let heldChars = 0;
   // The reply's chunk_count, from its first chunk (0 before it).
   let count = 0;
   let received = 0;
-  const seen = new SeenIndices();
+  const seen = new SeenIndices(maxBacklog);
   let complete = false;
   let failure: unknown;
   let wake: (() => void) | undefined;
@@ -185,6 +281,11 @@ async function* memberChunks(
     withdraw.abort();
     unsubscribe?.();
     unsubscribe = undefined;
+    if (nonceHeld) {
+      nonceHeld = false;
+      nonces.delete(nonce);
+      if (nonces.size === 0) noncesInFlight.delete(shard);
+    }
     if (timer !== undefined) scheduler.clearTimeout(timer);
     timer = undefined;
   };
@@ -220,7 +321,11 @@ async function* memberChunks(
     }, fail);
   };
   const onDispatch = (
-    event: { readonly name: string; readonly data: unknown },
+    event: {
+      readonly name: string;
+      readonly data: unknown;
+      readonly size?: number;
+    },
   ): void => {
     // A payload that is not shaped as documented cannot end the request
     // properly: it fails with a `decode` error instead of waiting forever,
@@ -248,27 +353,32 @@ async function* memberChunks(
           );
         }
         count = total;
-        const index = chunkIndex(event.data, count);
-        if (!seen.add(index)) {
-          throw new RangeError(
-            `GUILD_MEMBERS_CHUNK's 'chunk_index' must not repeat: current value '${index}'`,
-          );
-        }
+        chunkMemberCount(event.data);
+        seen.add(chunkIndex(event.data, count));
       } catch (cause) {
         malformed(cause);
         return;
       }
-      if (chunks.length >= maxBacklog) {
+      const size = event.size ?? 0;
+      // One chunk is always taken, however big its frame: the shard has
+      // parsed it already, and the bound is on what piles up behind it.
+      const tooMuch = chunks.length >= maxBacklog
+        ? `held ${maxBacklog} chunks its reader had not taken (maxBacklog)`
+        : chunks.length > 0 && heldChars + size > maxChars
+        ? `held ${heldChars} characters of chunk frames its reader had not taken, and one of ${size} more would pass ${maxChars} (maxBacklogChars)`
+        : undefined;
+      if (tooMuch !== undefined) {
         fail(
           new GatewayError(
             "backlog_full",
-            `Request Guild Members for guild ${request.guild_id} held ${maxBacklog} chunks its reader had not taken (maxBacklog), and stopped`,
+            `Request Guild Members for guild ${request.guild_id} ${tooMuch}, and stopped`,
             { shardId: shard.id },
           ),
         );
         return;
       }
-      chunks.push(event.data as GuildMembersChunkDispatch);
+      chunks.push({ chunk: event.data as GuildMembersChunkDispatch, size });
+      heldChars += size;
       if (++received === count) {
         complete = true;
         stop();
@@ -302,16 +412,22 @@ async function* memberChunks(
       timer = scheduler.setTimeout(send, wait);
     }
   };
-  unsubscribe = shard.on("dispatch", onDispatch, {
-    events: ["GUILD_MEMBERS_CHUNK", "RATE_LIMITED"],
-  });
   const onAbort = (): void => fail(options.signal?.reason);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
+  // Everything after the nonce is taken runs in the try, whose finally
+  // gives it back.
   try {
+    unsubscribe = shard.on("dispatch", onDispatch, {
+      events: ["GUILD_MEMBERS_CHUNK", "RATE_LIMITED"],
+    });
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) throw options.signal.reason;
     send();
     for (;;) {
-      while (chunks.length > 0) yield chunks.shift()!;
+      while (chunks.length > 0) {
+        const { chunk, size } = chunks.shift()!;
+        heldChars -= size;
+        yield chunk;
+      }
       if (complete) return;
       if (failure !== undefined) throw failure;
       await new Promise<void>((resolve) => wake = resolve);

@@ -201,22 +201,68 @@ export function nonceOf(d: unknown): string | undefined {
 }
 
 /**
+ * The most members a GUILD_MEMBERS_CHUNK holds: Discord's docs (Request
+ * Guild Members) say it answers "with up to 1000 members per chunk".
+ */
+export const MAX_CHUNK_MEMBERS = 1_000;
+
+/**
+ * The largest GUILD_MEMBERS_CHUNK `chunk_count` a members request accepts.
+ * Discord documents no guild member limit; the largest guilds have about
+ * 20 million members (20,000 chunks), and this allows five times that, a
+ * hundred million members. Without a bound a gateway that sends
+ * `chunk_count: 2^53 - 1` keeps the request listening for ever.
+ */
+export const MAX_MEMBER_CHUNK_COUNT = 100_000;
+
+/**
  * GUILD_MEMBERS_CHUNK's `chunk_count`.
  *
  * @param d The chunk.
- * @returns A positive integer.
- * @throws {RangeError} When `chunk_count` is not a positive safe integer.
+ * @returns An integer from 1 to {@linkcode MAX_MEMBER_CHUNK_COUNT}.
+ * @throws {RangeError} When `chunk_count` is not an integer in that range.
  */
 export function chunkCount(d: unknown): number {
   const count = isRecord(d) ? d.chunk_count : undefined;
-  if (!Number.isSafeInteger(count) || (count as number) < 1) {
+  if (
+    !Number.isSafeInteger(count) || (count as number) < 1 ||
+    (count as number) > MAX_MEMBER_CHUNK_COUNT
+  ) {
     throw new RangeError(
-      `GUILD_MEMBERS_CHUNK's 'chunk_count' must be a positive integer: current value '${
+      `GUILD_MEMBERS_CHUNK's 'chunk_count' must be an integer from 1 to ${MAX_MEMBER_CHUNK_COUNT}: current value '${
         describeValue(count)
       }'`,
     );
   }
   return count as number;
+}
+
+/**
+ * Checks GUILD_MEMBERS_CHUNK's `members`: an array (the docs make it
+ * required) of at most {@linkcode MAX_CHUNK_MEMBERS} entries. A reader
+ * would throw on another shape, and a longer one is more than Discord
+ * sends in a chunk (a frame of 10,000 members held 2.7 MB of heap).
+ *
+ * @param d The chunk.
+ * @returns How many members it has.
+ * @throws {TypeError} When `members` is not an array.
+ * @throws {RangeError} When it has more than {@linkcode MAX_CHUNK_MEMBERS}.
+ */
+export function chunkMemberCount(d: unknown): number {
+  const members = isRecord(d) ? d.members : undefined;
+  if (!Array.isArray(members)) {
+    throw new TypeError(
+      `GUILD_MEMBERS_CHUNK's 'members' must be an array: current value '${
+        describeValue(members)
+      }'`,
+    );
+  }
+  if (members.length > MAX_CHUNK_MEMBERS) {
+    throw new RangeError(
+      `GUILD_MEMBERS_CHUNK's 'members' must have at most ${MAX_CHUNK_MEMBERS} entries: current length ${members.length}`,
+    );
+  }
+  return members.length;
 }
 
 /**

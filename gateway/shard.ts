@@ -831,18 +831,21 @@ export class Shard {
    *
    * @param data The request; a nonce is added when missing.
    * @param options Timeout (30 s without a chunk by default, counted from
-   * when the request is written, not while it queues), the most chunks held
-   * for a reader that falls behind (1,000 by default) and signal (which
-   * also takes back a request still queued).
+   * when the request is written, not while it queues), the most chunks
+   * (1,000) and frame characters (64 Mi) held for a reader that falls
+   * behind, and signal (which also takes back a request still queued).
    * @returns The chunks, in order, ending after the last one.
    * @throws {TypeError} For malformed arguments, a guild on another shard,
-   * the whole list (query `""`) without the GUILD_MEMBERS intent, or
-   * presences without GUILD_PRESENCES.
-   * @throws {RangeError} For a `maxBacklog` that is not a positive integer.
+   * the whole list (query `""`) without the GUILD_MEMBERS intent,
+   * presences without GUILD_PRESENCES, or a nonce a request of this shard
+   * still listens with.
+   * @throws {RangeError} For a `maxBacklog` or `maxBacklogChars` that is
+   * not a positive integer.
    * @throws {GatewayError} (while iterating) `timeout` when the reply stops
-   * coming, `decode` when a chunk does not fit the reply (malformed, another
-   * `chunk_count`, an index repeated or out of range), `backlog_full` when
-   * the reader falls `maxBacklog` chunks behind.
+   * coming, `decode` when a chunk does not fit the reply (malformed, over
+   * 1,000 members, another `chunk_count` or one over 100,000, an index
+   * repeated or out of range, too many out of order), `backlog_full` when
+   * the reader falls `maxBacklog` chunks or `maxBacklogChars` behind.
    */
   requestGuildMembers(
     data: RequestGuildMembersData,

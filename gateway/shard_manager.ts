@@ -592,10 +592,11 @@ export class ShardManager {
    * {@linkcode GatewayError}: `timeout` when the reply stops coming,
    * `shard_closed` when the shard closes first, `decode` when a chunk does
    * not fit the reply, `backlog_full` when the reader falls `maxBacklog`
-   * chunks behind.
-   * @throws {TypeError} For malformed arguments.
+   * chunks or `maxBacklogChars` behind.
+   * @throws {TypeError} For malformed arguments, or a nonce a request of
+   * that shard still listens with.
    * @throws {RangeError} When this manager does not run the guild's shard,
-   * or `maxBacklog` is not a positive integer.
+   * or `maxBacklog` or `maxBacklogChars` is not a positive integer.
    */
   requestGuildMembers(
     data: RequestGuildMembersData,
