@@ -482,9 +482,10 @@ export class Client {
   /**
    * Disconnect every shard and wait for running handlers to finish, at most
    * `drainTimeout` (10 s by default); handler calls still queued then are
-   * dropped and reported in a warning (a handler still running when the
-   * wait begins is said at once on stderr, so a stuck one does not look like
-   * a hung process). Called while {@linkcode Client.start}
+   * dropped and reported in a warning (a handler still running a second
+   * into the wait, with `drainTimeout` over a second, is said on stderr, so
+   * a stuck one does not look like a hung process). Called while
+   * {@linkcode Client.start}
    * is still running, it cancels the start (which rejects with
    * {@linkcode ClientStoppedError}) and leaves no timer or socket behind.
    * Calling it again while it runs waits for the same stop.

@@ -456,14 +456,16 @@ export class InvalidRequestGuard {
    *
    * @param status The answer's status; `undefined` when none came.
    * @param scope A 429's `X-RateLimit-Scope`.
-   * @returns Whether the answer was counted as invalid and the cap is now
-   *   reached: requests are refused until some leave the window.
+   * @returns Whether the answer was counted as invalid and the answered
+   *   ones alone now reach the cap: requests are refused until some leave
+   *   the window. (Those in flight may still be answered 200: counted
+   *   here, one 403 failed every queued request while they came back.)
    */
   settle(status?: number, scope?: string): boolean {
     if (this.#inFlight > 0) this.#inFlight--;
     if (status === undefined || !invalidStatus(status, scope)) return false;
     this.record(status, scope);
-    return this.#count + this.#inFlight >= this.#limit;
+    return this.#count >= this.#limit;
   }
 
   #expire(now: number): void {

@@ -368,3 +368,38 @@ Deno.test("RestClient holds a bucket at most MAX_HELD_RESET for a reset a peer r
   await rest.request("GET", "/channels/1");
   assert.equal(sent, 2);
 });
+
+Deno.test("RestClient: an invalid answer that reaches the cap only with the requests still in flight fails nothing queued; they may come back 200", async () => {
+  const clock = new VirtualScheduler();
+  const later = (ms: number, response: Response): Promise<Response> =>
+    new Promise((resolve) => clock.setTimeout(() => resolve(response), ms));
+  const fetch: typeof globalThis.fetch = (input) => {
+    const path = pathOf(input as string);
+    if (path === "/channels/1") {
+      return later(
+        10,
+        Response.json({ message: "Missing Access" }, {
+          status: 403,
+        }),
+      );
+    }
+    return later(path === "/channels/2" ? 100 : 50, Response.json({}));
+  };
+  const rest = new RestClient({
+    token: TOKEN,
+    fetch,
+    scheduler: clock,
+    invalidRequestLimit: 3,
+  });
+  const calls = ["/channels/1", "/channels/2", "/channels/2", "/channels/3"]
+    .map((path) => settled(rest.request("GET", path)));
+  const said = await captureStderr(() => clock.advance(1_000));
+  assert.deepEqual(said, [], "no refusal said");
+  assert.ok(calls.every((call) => call.done));
+  assert.equal(calls[0]!.error?.constructor.name, "DiscordApiError");
+  assert.deepEqual(calls.slice(1).map((call) => call.error), [
+    undefined,
+    undefined,
+    undefined,
+  ]);
+});
