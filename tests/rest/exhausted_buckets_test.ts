@@ -18,30 +18,9 @@ import {
 } from "../../rest/invalid_requests.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { pathOf, settled } from "../_fakes/rest_calls.ts";
 
 const TOKEN = "bot.T0KEN-secret_value";
-
-/** The path below the API base of a request. */
-function pathOf(input: string | URL | Request): string {
-  return new URL(String(input)).pathname.slice("/api/v10".length);
-}
-
-/** How a call went so far: `done` once settled, `error` if it rejected. */
-interface Settled {
-  done: boolean;
-  error: unknown;
-}
-
-function settled(promise: Promise<unknown>): Settled {
-  const state: Settled = { done: false, error: undefined };
-  promise.then(() => {
-    state.done = true;
-  }, (error) => {
-    state.done = true;
-    state.error = error;
-  });
-  return state;
-}
 
 /**
  * A route limited as Discord limits a channel rename (2 per 10 minutes),

@@ -15,6 +15,7 @@ import {
 } from "../../rest/invalid_requests.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { pathOf, type Settled, settled } from "../_fakes/rest_calls.ts";
 
 /** Cloudflare's ban page: 429, HTML, no retry_after, no X-RateLimit-*. */
 function cloudflare429(retryAfter: string): Response {
@@ -22,28 +23,6 @@ function cloudflare429(retryAfter: string): Response {
     status: 429,
     headers: { "content-type": "text/html", "retry-after": retryAfter },
   });
-}
-
-/** The path below the API base of a request the fake Discord got. */
-function pathOf(input: string | URL | Request): string {
-  return new URL(String(input)).pathname.slice("/api/v10".length);
-}
-
-/** How a call went so far: `done` once settled, `error` if it rejected. */
-interface Settled {
-  done: boolean;
-  error: unknown;
-}
-
-function settled(promise: Promise<unknown>): Settled {
-  const state: Settled = { done: false, error: undefined };
-  promise.then(() => {
-    state.done = true;
-  }, (error) => {
-    state.done = true;
-    state.error = error;
-  });
-  return state;
 }
 
 Deno.test("RestClient: during a Cloudflare pause an interaction callback fails at once, unsent, one queued before the pause too; a follow-up waits the pause out", async () => {
