@@ -158,7 +158,8 @@ Deno.test({
     const GRACE = 1_000;
     const maxHeldChars = 300_000;
     // The old set's process is slow to confirm around the switch, so the
-    // release finds copies it claimed and has not confirmed, and keeps them
+    // release may find copies it claimed and has not confirmed (unless the
+    // size bound had the new set deliver those early), and keeps them
     // for the grace (on the virtual clock): once confirmed, they are second
     // copies. (Under a loaded run its confirms lagged on their own, and the
     // test's end delivered what the grace still kept: twice.)
@@ -224,7 +225,6 @@ Deno.test({
         let switched = false;
         let early = 0;
         let openConfirms = () => {};
-        let graceOver = false;
         let oldAccepted = 0;
         const accept = (copy: FleetDispatch): void => {
           oldAccepted++;
@@ -241,7 +241,6 @@ Deno.test({
             openConfirms = gate.resolve;
           }
           if (i === 3_010) {
-            assert.ok(!graceOver, "the release kept claimed copies a grace");
             openConfirms();
             await within(old.confirmed(), "the old set's confirms");
           }
@@ -260,7 +259,6 @@ Deno.test({
             await within(allSent, "the old set's claims sent");
             await within(Promise.all(oldClaims), "the old set's claims");
             await fresh.release();
-            void fresh.rechecked().then(() => graceOver = true);
             switched = true;
           }
           const route = gen.int(10);
