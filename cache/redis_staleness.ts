@@ -196,7 +196,7 @@ export class RedisStaleness {
     if (this.#stale) return;
     this.#stale = true;
     visible.error(
-      "Redis cache: {what} ({message}); the cache is stale until guilds are sent again (GUILD_CREATE)",
+      "Redis cache: {what} ({message}); the cache is stale until each shard starts a new session (its READY) and its guilds are sent again",
       { what, message: error instanceof Error ? error.message : String(error) },
     );
     try {

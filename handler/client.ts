@@ -171,8 +171,10 @@ export class Client {
   /**
    * The gateway state kept by the `cache` option:
    * `client.cache.guild(id)`, `client.cache.member(guildId, userId)`, …
-   * Without the option it stays empty, and the first read of it logs a
-   * warning saying so.
+   * It is the state after every event received so far, which a handler
+   * that awaited may find ahead of its own event; `ctx.old` is the state
+   * just before that event. Without the option it stays empty, and the
+   * first read of it logs a warning saying so.
    */
   readonly cache: MemoryCache;
   /** The events the cache needs parsed; undefined without a cache. */
