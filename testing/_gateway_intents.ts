@@ -187,19 +187,22 @@ export function applyIntents(
   const d = isObject(data) ? data : {};
   if (event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE") {
     if (need.dm) return data;
-    const author = d.author;
-    if (isObject(author) && author.id === botUserId) return data;
-    const mentions = d.mentions;
-    if (
-      Array.isArray(mentions) &&
-      mentions.some((m) => isObject(m) && m.id === botUserId)
-    ) return data;
-    const copy: Record<string, unknown> = { ...d };
-    if ("content" in copy) copy.content = "";
-    for (const key of ["embeds", "attachments", "components"]) {
-      if (key in copy) copy[key] = [];
+    const copy = visibleToBot(botUserId, d) ? { ...d } : blanked(d);
+    // The message it quotes or forwards is blanked on its own terms (the
+    // docs' footnote: "referenced_message" and "message_snapshots"): read
+    // through the bot's own reply, a user's text passed a test that
+    // Discord would fail.
+    const quoted = copy.referenced_message;
+    if (isObject(quoted) && !visibleToBot(botUserId, quoted)) {
+      copy.referenced_message = blanked(quoted);
     }
-    delete copy.poll;
+    if (Array.isArray(copy.message_snapshots)) {
+      copy.message_snapshots = copy.message_snapshots.map((snapshot) =>
+        isObject(snapshot) && isObject(snapshot.message)
+          ? { ...snapshot, message: blanked(snapshot.message) }
+          : snapshot
+      );
+    }
     return copy;
   }
   if (event === "AUTO_MODERATION_ACTION_EXECUTION") {
@@ -209,6 +212,29 @@ export function applyIntents(
     return copy;
   }
   return data;
+}
+
+/** Whether the bot sees `message`'s content without MESSAGE_CONTENT. */
+function visibleToBot(
+  botUserId: string,
+  message: Record<string, unknown>,
+): boolean {
+  const author = message.author;
+  if (isObject(author) && author.id === botUserId) return true;
+  const mentions = message.mentions;
+  return Array.isArray(mentions) &&
+    mentions.some((m) => isObject(m) && m.id === botUserId);
+}
+
+/** A copy of a message without what MESSAGE_CONTENT gives. */
+function blanked(message: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...message };
+  if ("content" in copy) copy.content = "";
+  for (const key of ["embeds", "attachments", "components"]) {
+    if (key in copy) copy[key] = [];
+  }
+  delete copy.poll;
+  return copy;
 }
 
 /** Whether a THREAD_MEMBERS_UPDATE adds or removes the bot. */

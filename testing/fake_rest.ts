@@ -881,6 +881,7 @@ export class FakeRest {
         limit: this.#limitOf(route).limit,
         resetAt: bucket.resetAt,
         now,
+        wallResetAt: this.#wall(bucket.resetAt),
       });
     }
 
@@ -918,6 +919,7 @@ export class FakeRest {
         limit,
         resetAt: bucket.resetAt,
         now,
+        wallResetAt: this.#wall(bucket.resetAt),
       });
     }
     bucket.remaining--;
@@ -1670,7 +1672,14 @@ function tooManyRequests(
   retryAfter: number,
   scope: "user" | "global" | "shared",
   bucket:
-    | { hash: string; limit: number; resetAt: number; now: number }
+    | {
+      hash: string;
+      limit: number;
+      resetAt: number;
+      now: number;
+      /** `resetAt` on the wall clock, for `X-RateLimit-Reset`. */
+      wallResetAt: number;
+    }
     | undefined,
 ): Response {
   const seconds = Math.max(0, Math.round(retryAfter * 1000) / 1000);
@@ -1683,6 +1692,7 @@ function tooManyRequests(
     headers["x-ratelimit-bucket"] = bucket.hash;
     headers["x-ratelimit-limit"] = String(bucket.limit);
     headers["x-ratelimit-remaining"] = "0";
+    headers["x-ratelimit-reset"] = (bucket.wallResetAt / 1000).toFixed(3);
     headers["x-ratelimit-reset-after"] = ((bucket.resetAt - bucket.now) / 1000)
       .toFixed(3);
   }

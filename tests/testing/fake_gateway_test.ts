@@ -855,6 +855,9 @@ Deno.test("FakeGateway filters dispatches by intents", async (t) => {
         ...message,
         id: "5",
         author: { id: bot },
+        // The bot's reply quotes the user's message, and forwards it.
+        referenced_message: message,
+        message_snapshots: [{ message: { content: "secret", embeds: [] } }],
       }, opts);
       s.gateway.dispatch("MESSAGE_CREATE", {
         ...message,
@@ -883,6 +886,16 @@ Deno.test("FakeGateway filters dispatches by intents", async (t) => {
           p.d.id === "5"
         )!.d;
       assert.equal(own.content, "secret");
+      const quoted = own.referenced_message as Record<string, unknown>;
+      assert.equal(quoted.content, "", "the user's message it quotes");
+      assert.equal("poll" in quoted, false);
+      assert.deepEqual(
+        (own.message_snapshots as { message: { content: string } }[]).map(
+          (snapshot) => snapshot.message.content,
+        ),
+        [""],
+        "the message it forwards",
+      );
       const mention =
         sessions.guildMessages.dispatches("MESSAGE_CREATE").find((p) =>
           p.d.id === "6"

@@ -422,6 +422,11 @@ Deno.test("FakeRest script429 answers 429s and keeps the bucket empty meanwhile"
   assert.equal(limited.headers.get("retry-after"), "3");
   assert.equal(limited.headers.get("x-ratelimit-scope"), "user");
   assert.equal(limited.headers.get("x-ratelimit-reset-after"), "2.500");
+  // As Discord's example 429: the reset as a Unix time in seconds too.
+  assert.match(
+    limited.headers.get("x-ratelimit-reset") ?? "",
+    /^\d{10}\.\d{3}$/,
+  );
   await clock.advance(2499);
   const early = await call("POST", "/channels/1/messages", {
     body: { content: "a" },
