@@ -43,13 +43,25 @@ const LUA_FINITE =
  * gone writes its grants back, and another would otherwise grant its own
  * bucket again within the interval.
  *
+ * A loss of the keys is seen through KEYS 10, the epoch: an id and the time
+ * it was written, written again by whichever attempt finds it missing. A
+ * caller that saw another id (ARGV 13) knows the keys were lost, and then
+ * nobody knows every grant of the last interval (each process knows its
+ * own, and the first to ask after the loss may never have granted): every
+ * bucket is held until an interval after the new epoch (the floor, KEYS
+ * 7), the same time for every process that finds the loss, so at most one
+ * interval of delay. (A process that never had a reply, first to ask after
+ * a loss, cannot tell it from a first start: it finds nothing to hold.)
+ *
  * KEYS: 1 queue (zset: waiter → ticket), 2 deadlines (zset: waiter →
  * deadline in ms), 3 bucket next free time, 4 budget (hash: total,
  * remaining, reset_at), 5 ticket counter, 6 the latest grant's next free
  * time, 7 the floor of every bucket's next free time, 8 the layout (the
  * `max_concurrency` of the latest attempt), 9 this waiter's grant (a
  * string: budget left, reset time and total, kept 15 minutes or two
- * intervals: a waiter asks again within seconds, or after an outage).
+ * intervals: a waiter asks again within seconds, or after an outage), 10 the
+ * epoch (a string: id and the time it was written, kept a day from the
+ * latest attempt).
  *
  * A waiter granted before that asks again gets the same grant back, and
  * spends nothing: its reply was lost (a connection dropped after Redis ran
@@ -61,7 +73,11 @@ const LUA_FINITE =
  * `max_concurrency`, 9 ms until the caller's own latest grant in this
  * bucket is an interval old, 10 the same for its latest grant in any
  * bucket, 11 ms until the buckets of the caller's previous layout are free
- * (each 0 when none).
+ * (each 0 when none; each applied only where its key is missing: a stored
+ * time already counts the grant, and a command held up on the way, by a
+ * frozen Redis, would otherwise add the delay to it), 12 an id unique to
+ * this attempt, the new epoch's should this attempt write it, 13 the epoch
+ * id the caller last saw ("" when none).
  *
  * Every expiry is a whole number of milliseconds (PEXPIRE and PX refuse a
  * fraction, which a `reset_at` written by another program or a scheduler
@@ -70,9 +86,13 @@ const LUA_FINITE =
  * writes before it, and a count spent before a failing write was a session
  * start spent on every attempt and none granted.
  *
- * Returns `{kind, waitMs, extra, fixed, resetIn, total}` (fixed: keys it
- * dropped as unreadable): kind 1 granted (extra = budget left, -1 when
- * unknown; resetIn and total given when known), 0 wait (waitMs = until a
+ * Returns `{kind, waitMs, extra, fixed, epoch, lost, resetIn, total,
+ * remaining}` (fixed: keys it dropped as unreadable; epoch: the epoch id;
+ * lost: 1 when the caller's epoch was another, so the keys were lost; the
+ * last three, the budget as stored, given whenever one is, so a process
+ * writing it back after a loss knows it as of its latest attempt, not its
+ * latest grant): kind 1 granted (extra = budget left, -1 when
+ * unknown), 0 wait (waitMs = until a
  * grant is possible: the bucket is free and, for a waiter behind others, a
  * spent budget has reset; extra = waiters ahead), 2 out of budget (waitMs =
  * until the reset), 3 budget gone (expected, and not in Redis).
@@ -101,6 +121,7 @@ expect(KEYS[6], 'string')
 expect(KEYS[7], 'string')
 expect(KEYS[8], 'string')
 expect(KEYS[9], 'string')
+expect(KEYS[10], 'string')
 local ticket = tonumber(redis.call('GET', KEYS[5]) or '0')
 if ticket == nil or ticket ~= math.floor(ticket) or ticket > 2^52 then
   redis.call('DEL', KEYS[5])
@@ -114,14 +135,42 @@ local alive = math.min(tonumber(ARGV[4]), longest)
 -- Whole milliseconds: an interval or a liveness with a fraction is allowed.
 local keepNext = math.ceil(interval) + 86400000
 local grantKept = math.max(900000, math.ceil(interval) * 2)
+-- The epoch (see above); one that is not an id and a time is written anew.
+local epochId, epochAt = nil, nil
+local epoch = redis.call('GET', KEYS[10])
+if epoch then
+  epochId, epochAt = string.match(epoch, '^(%S+) (%S+)$')
+  epochAt = tonumber(epochAt)
+end
+if not epochId or not finite(epochAt) then
+  epochId, epochAt = ARGV[12], now
+  redis.call('SET', KEYS[10], string.format('%s %.17g', epochId, now),
+    'PX', 86400000)
+else
+  redis.call('PEXPIRE', KEYS[10], 86400000)
+end
+local lost = 0
+if ARGV[13] ~= '' and ARGV[13] ~= epochId then
+  lost = 1
+  -- Held from the new epoch, not from now: every process that finds the
+  -- same loss holds the buckets until the same time.
+  local hold = epochAt + interval
+  local floor = tonumber(redis.call('GET', KEYS[7]))
+  if hold > now and (not finite(floor) or floor < hold) then
+    redis.call('SET', KEYS[7], string.format('%.17g', hold), 'PX', keepNext)
+  end
+end
+local function answer(kind, waitMs, extra, resetIn, total, remaining)
+  return {kind, waitMs, extra, fixed, epochId, lost, resetIn, total, remaining}
+end
 local granted = redis.call('GET', KEYS[9])
 if granted then
   local left, resetAt, total = string.match(granted, '^(%S+) (%S+) (%S+)$')
   left, resetAt, total = tonumber(left), tonumber(resetAt), tonumber(total)
   if finite(left) and finite(resetAt) and finite(total) then
-    return {1, 0, left, fixed, math.max(0, math.ceil(resetAt - now)), total}
+    return answer(1, 0, left, math.max(0, math.ceil(resetAt - now)), total, left)
   end
-  return {1, 0, -1, fixed}
+  return answer(1, 0, -1)
 end
 if not redis.call('ZSCORE', KEYS[1], me) then
   redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[5]), me)
@@ -158,9 +207,12 @@ end
 -- off (another program's, or a clock far ahead) would hold the bucket for
 -- good, and one that is no number ("nan" granted at once) is no time. Either
 -- is brought to one interval from now, which is never earlier than a grant.
--- Then it is raised to \`mine\` ms from now (an interval at most) when the
--- caller knows of a grant of its own that Redis does not: the keys were lost
--- and whoever wrote the budget back knew only its own grants.
+-- A missing one is raised to \`mine\` ms from now (an interval at most) when
+-- the caller knows of a grant of its own that Redis does not: the keys were
+-- lost and whoever wrote the budget back knew only its own grants. (Only a
+-- missing one: \`mine\` was measured when the command was sent, and one
+-- held up on the way, by a frozen Redis, would hold a bucket that long
+-- past its grant's interval.)
 local function nextFree(key, mine)
   local at = redis.call('GET', key)
   if at then
@@ -169,12 +221,11 @@ local function nextFree(key, mine)
       at = now + interval
       redis.call('SET', key, at, 'PX', keepNext)
     end
-  else
-    at = 0
-  end
-  if mine > 0 and at < now + mine then
+  elseif mine > 0 then
     at = now + mine
     redis.call('SET', key, at, 'PX', keepNext)
+  else
+    at = 0
   end
   return at
 end
@@ -223,12 +274,19 @@ end
 -- a failover, the key deleted): "no budget" would grant every IDENTIFY, and
 -- one without a session start left resets the bot's token. The caller
 -- writes it again from what it knows, then asks again.
-if ARGV[7] == '1' and not total then return {3, 0, ahead, fixed} end
+if ARGV[7] == '1' and not total then return answer(3, 0, ahead) end
 -- Discord's session start window is a day at most: a reset further off
 -- (the same) would hold every bucket for good; it is brought to a window.
 if resetAt and resetAt - now > window then
   resetAt = now + window
   redis.call('HSET', KEYS[4], 'reset_at', resetAt)
+end
+-- The budget as stored, for the reply: what the caller writes back after
+-- a loss.
+local function wait(waitMs, extra)
+  if not total then return answer(0, waitMs, extra) end
+  return answer(0, waitMs, extra, math.max(0, math.ceil(resetAt - now)),
+    total, remaining)
 end
 if ahead > 0 then
   -- Nor is anyone granted before a spent budget resets (within its window
@@ -236,9 +294,9 @@ if ahead > 0 then
   if remaining and resetAt and remaining <= 0 and resetAt - now > free then
     free = math.ceil(resetAt - now)
   end
-  return {0, free, ahead, fixed}
+  return wait(free, ahead)
 end
-if free > 0 then return {0, free, 0, fixed} end
+if free > 0 then return wait(free, 0) end
 local left = -1
 if total then
   if now >= resetAt then
@@ -246,7 +304,10 @@ if total then
     resetAt = now + window
     redis.call('HSET', KEYS[4], 'remaining', remaining, 'reset_at', resetAt)
   end
-  if remaining <= 0 then return {2, math.ceil(resetAt - now), 0, fixed} end
+  if remaining <= 0 then
+    local resetIn = math.ceil(resetAt - now)
+    return answer(2, resetIn, 0, resetIn, total, remaining)
+  end
   left = remaining - 1
   -- Kept as the update keeps it, a day past its reset: refilled here, it
   -- would otherwise expire with the window it was written for.
@@ -263,10 +324,10 @@ if total then
   redis.call('SET', KEYS[9],
     string.format('%.17g %.17g %.17g', left, resetAt, total),
     'PX', grantKept)
-  return {1, 0, left, fixed, math.ceil(resetAt - now), total}
+  return answer(1, 0, left, math.ceil(resetAt - now), total, left)
 end
 redis.call('SET', KEYS[9], 'unknown', 'PX', grantKept)
-return {1, 0, -1, fixed}
+return answer(1, 0, -1)
 `;
 
 /**
@@ -318,8 +379,11 @@ export type TryReply = [
   waitMs: number,
   extra: number,
   fixed: number,
+  epoch: string,
+  lost: number,
   resetIn?: number,
   total?: number,
+  remaining?: number,
 ];
 
 /** A reply of {@linkcode BUDGET_SCRIPT}. */

@@ -19,8 +19,9 @@
  * grant's), `next:floor` (the earliest any bucket may grant, set when
  * `max_concurrency` changes), `layout` (the `max_concurrency` of the latest
  * attempt), `budget` (hash: `total`, `remaining`, `reset_at`), `tickets`
- * (the ticket counter) and `granted:<waiter>` (a grant, handed again to a
- * waiter whose reply was lost). Earlier versions kept deadlines in a hash,
+ * (the ticket counter), `granted:<waiter>` (a grant, handed again to a
+ * waiter whose reply was lost) and `epoch` (an id and a time, written anew
+ * when missing: a process that saw another id knows the keys were lost). Earlier versions kept deadlines in a hash,
  * `alive:<bucket>`, which is no longer read or written.
  *
  * @module
@@ -46,6 +47,11 @@ import {
   TRY_SCRIPT,
   type TryReply,
 } from "./_identify_scripts.ts";
+import {
+  nonNegative,
+  nonNegativeInteger,
+  positiveInteger,
+} from "./_identify_checks.ts";
 
 const logger = getLogger(["disruption", "redis", "identify_queue"]);
 // Shards that cannot identify are something to act on: shown on stderr
@@ -158,12 +164,17 @@ interface KnownBudget {
  *   reset (logging a warning) and never grants without budget;
  * - when Redis loses the budget (a restart without persistence, a failover,
  *   the key deleted), a process that was given one grants nothing on the
- *   missing key: it writes the budget again from what it last learnt (its
- *   count, less its grants since, and the same reset time) with a warning,
- *   and its buckets' next free times with it, then asks again; and every
- *   attempt brings the asking process's own grants of the last interval
- *   back, so whichever process wrote the budget again, none grants a bucket
- *   of its own twice within `intervalMs`;
+ *   missing key: it writes the budget again from what it last learnt (the
+ *   count of its latest attempt, granted or not, and the same reset time)
+ *   with a warning, and its buckets' next free times with it, then asks
+ *   again;
+ * - when Redis loses its keys, the first attempt of a process that had a
+ *   reply before finds it (the `epoch` is another) and holds every bucket
+ *   `intervalMs` from then, with a warning, whoever granted before the
+ *   loss (a process that never had a reply, alone to ask meanwhile, cannot
+ *   tell a loss from a first start); every attempt also brings the asking
+ *   process's own grants of the last interval back where their keys are
+ *   missing;
  * - a new `max_concurrency` (from
  *   {@linkcode RedisIdentifyQueue.updateSessionStartLimit}) lets no bucket
  *   of the new layout grant before the latest grant of the old one is
@@ -238,6 +249,10 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #oldLayoutFree = -Infinity;
   /** The write of a lost budget in progress, shared by every waiter. */
   #restoring: Promise<void> | undefined;
+  /** The epoch id of the latest reply: another one means the keys were lost. */
+  #epoch = "";
+  /** Numbers the ids this process offers for a new epoch. */
+  #epochSeq = 0;
 
   /**
    * Create a queue on a connection from `connectRedis` (the caller closes
@@ -529,7 +544,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     const own = this.#ownGrants(this.#scheduler.now());
     return this.#redis.eval(
       TRY_SCRIPT,
-      9,
+      10,
       this.#key(`queue:${bucket}`),
       this.#key(`deadlines:${bucket}`),
       this.#key(`next:${bucket}`),
@@ -539,6 +554,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       this.#key("next:floor"),
       this.#key("layout"),
       this.#key(`granted:${waiter}`),
+      this.#key("epoch"),
       waiter,
       this.#nowArg(),
       String(this.#intervalMs),
@@ -550,6 +566,8 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       String(Math.ceil(own.buckets.get(bucket) ?? 0)),
       String(Math.ceil(own.latest)),
       String(Math.ceil(own.oldLayout)),
+      `${this.#owner}:${this.#epochSeq++}`,
+      this.#epoch,
     ) as Promise<TryReply>;
   }
 
@@ -609,18 +627,30 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   }
 
   /**
-   * Follow the shared budget, and this process's grants, through an
-   * attempt's reply.
+   * Follow the shared budget, this process's grants and the keys' epoch
+   * through an attempt's reply. The budget is taken from every reply that
+   * gives it, a wait too: a process whose shards only waited behind others'
+   * grants wrote back, after a loss, the count of its last grant, session
+   * starts ago, and spent them again.
    */
   #learn(
-    [kind, wait, extra, , resetIn, total]: TryReply,
+    [kind, wait, , , epoch, lost, resetIn, total, remaining]: TryReply,
     bucket: number,
   ): void {
     const now = this.#scheduler.now();
     if (kind === 1) this.#lastGrants.set(bucket, now);
+    if (lost === 1) {
+      visible.warn(
+        "Identify queue: Redis lost its keys (restarted without persistence, failed over, or flushed); every bucket waits {intervalMs} ms from when this was found, as the grants made before are not all known",
+        { intervalMs: this.#intervalMs },
+      );
+    }
+    this.#epoch = epoch;
     if (!this.#known) return;
-    if (kind === 1 && resetIn !== undefined && total !== undefined) {
-      this.#known = { total, remaining: extra, resetAt: now + resetIn };
+    if (
+      resetIn !== undefined && total !== undefined && remaining !== undefined
+    ) {
+      this.#known = { total, remaining, resetAt: now + resetIn };
     } else if (kind === 2) {
       this.#known.remaining = 0;
       this.#known.resetAt = now + wait;
@@ -755,28 +785,4 @@ export class RedisIdentifyQueue implements IdentifyQueue {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function positiveInteger(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a positive integer: current value '${name}=${value}'`,
-    );
-  }
-}
-
-function nonNegativeInteger(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a non-negative integer: current value '${name}=${value}'`,
-    );
-  }
-}
-
-function nonNegative(name: string, value: number): void {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(
-      `Cannot configure identify queue as '${name}' must be a non-negative finite number: current value '${name}=${value}'`,
-    );
-  }
 }

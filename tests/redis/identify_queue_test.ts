@@ -550,8 +550,9 @@ Deno.test({
           });
           await Promise.all(rest);
         });
-        // Shard 1 shares shard 0's bucket: 5 s after it, not at once.
-        assert.deepEqual(grants, [[0, 0], [1, 5000]]);
+        // Shard 1 shares shard 0's bucket: not at once, and not before
+        // every bucket has been held an interval from the loss (at 1000).
+        assert.deepEqual(grants, [[0, 0], [1, 6000]]);
         assert.equal((await queue.budget())?.remaining, 8);
         assert.equal(
           lines.filter((line) => /gone from Redis/.test(line)).length,
@@ -793,8 +794,11 @@ Deno.test({
           });
         });
         await Promise.all(all);
-        // Process 0 asks again 10 ms after writing the budget back.
-        assert.deepEqual(grants, [[1, 0], [0, 1010], [3, 5000]]);
+        // Process 0 asks again 10 ms after writing the budget back (it had
+        // no reply before the loss: it cannot tell it from a first start).
+        // Process 1 finds the loss and holds every bucket an interval from
+        // it (its own grant alone held bucket 1 until 5000).
+        assert.deepEqual(grants, [[1, 0], [0, 1010], [3, 6000]]);
         assert.equal(
           lines.filter((line) => /gone from Redis/.test(line)).length,
           1,
@@ -819,7 +823,8 @@ Deno.test({
           settle: f.settle,
         });
         await Promise.all(all);
-        assert.deepEqual(grants, [[0, 0], [1, 5000]]);
+        // Held an interval from the loss at 1000, not only from the grant.
+        assert.deepEqual(grants, [[0, 0], [1, 6000]]);
       } finally {
         await f.close();
       }
@@ -844,7 +849,8 @@ Deno.test({
           settle: f.settle,
         });
         await Promise.all(all);
-        assert.deepEqual(grants, [[1, 0], [17, 5000]]);
+        // The floor the loss sets (1000 + 5000) covers the old layout's.
+        assert.deepEqual(grants, [[1, 0], [17, 6000]]);
       } finally {
         await f.close();
       }
