@@ -331,6 +331,7 @@ export type {
   Poll,
   PollAnswer,
   PollAnswerCount,
+  PollCreateRequest,
   PollMedia,
   PollResults,
 } from "../types/objects/poll.ts";

@@ -418,6 +418,7 @@ export type {
   Poll,
   PollAnswer,
   PollAnswerCount,
+  PollCreateRequest,
   PollMedia,
   PollResults,
 } from "../types/objects/poll.ts";

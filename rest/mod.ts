@@ -480,6 +480,7 @@ export type {
   Poll,
   PollAnswer,
   PollAnswerCount,
+  PollCreateRequest,
   PollMedia,
   PollResults,
 } from "../types/objects/poll.ts";

@@ -9,6 +9,7 @@
  */
 import type { Snowflake } from "../types/gateway_payloads.ts";
 import type { Message } from "../types/objects/message.ts";
+import type { PollCreateRequest } from "../types/objects/poll.ts";
 import type { User } from "../types/objects/user.ts";
 
 /** Who a message may ping (`allowed_mentions`). */
@@ -108,6 +109,8 @@ export interface CreateMessageBody {
   flags?: number;
   /** With `nonce`: return the existing message if one with that nonce was sent recently. */
   enforce_nonce?: boolean;
+  /** A poll. */
+  poll?: PollCreateRequest;
 }
 
 /** Body of PATCH `/channels/{channel.id}/messages/{message.id}`. */
@@ -144,10 +147,14 @@ export interface FollowupMessageBody {
   components?: ComponentPayload[];
   /** Message flags (64 = EPHEMERAL). */
   flags?: number;
+  /** A poll. */
+  poll?: PollCreateRequest;
 }
 
 /** Body of PATCH on an interaction's original response or a follow-up. */
 export interface EditWebhookMessageBody {
+  /** New flags (IS_COMPONENTS_V2 turns a message into Components V2). */
+  flags?: number | null;
   /** New text; `null` removes it. */
   content?: string | null;
   /** New embeds; `null` removes them. */
@@ -188,6 +195,8 @@ export interface InteractionResponseData {
   flags?: number;
   /** Components (also the modal's rows for type 9). */
   components?: ComponentPayload[];
+  /** A poll (types 4 and 7). */
+  poll?: PollCreateRequest;
   /** Autocomplete choices (type 8). */
   choices?: CommandOptionChoicePayload[];
   /** Modal id (type 9). */

@@ -224,14 +224,14 @@ export function createGuildChannel(
  * @param rest The REST client.
  * @param guildId The guild.
  * @param body The fields to send.
- * @param options Signal, audit-log reason.
+ * @param options Signal (Discord documents no audit-log reason here).
  * @returns A promise that resolves when Discord accepted it.
  */
 export async function modifyGuildChannelPositions(
   rest: RestClient,
   guildId: Snowflake,
   body: ChannelPosition[],
-  options: AuditedRouteOptions = {},
+  options: RouteOptions = {},
 ): Promise<void> {
   await rest.request(
     "PATCH",

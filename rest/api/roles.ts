@@ -11,15 +11,17 @@ import {
   snowflake,
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
-import type { Role } from "../../types/objects/role.ts";
+import type { Role, RoleColors } from "../../types/objects/role.ts";
 /** Body of {@linkcode createGuildRole} and {@linkcode modifyGuildRole}. */
 export interface RoleBody {
   /** Name. */
   name?: string | null;
   /** Permission bits, as a string. */
   permissions?: string | null;
-  /** Colour as an RGB integer. */
+  /** Colour as an RGB integer (deprecated: `colors`). */
   color?: number | null;
+  /** Colours: a primary one, and a secondary and tertiary for a gradient. */
+  colors?: RoleColors | null;
   /** Shown separately in the member list. */
   hoist?: boolean | null;
   /** Icon as a data URI (boosted guilds). */

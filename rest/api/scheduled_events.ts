@@ -156,14 +156,14 @@ export function modifyScheduledEvent(
  * @param rest The REST client.
  * @param guildId The guild.
  * @param eventId The scheduled event.
- * @param options Signal, audit-log reason.
+ * @param options Signal (Discord documents no audit-log reason here).
  * @returns A promise that resolves when Discord accepted it.
  */
 export async function deleteScheduledEvent(
   rest: RestClient,
   guildId: Snowflake,
   eventId: Snowflake,
-  options: AuditedRouteOptions = {},
+  options: RouteOptions = {},
 ): Promise<void> {
   await rest.request(
     "DELETE",

@@ -14,6 +14,7 @@ import {
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Message } from "../../types/objects/message.ts";
+import type { PollCreateRequest } from "../../types/objects/poll.ts";
 import type { Webhook } from "../../types/objects/webhook.ts";
 import type { FileUpload } from "../uploads.ts";
 import type {
@@ -47,8 +48,13 @@ export interface ExecuteWebhookBody {
   embeds?: EmbedPayload[];
   /** Who may be pinged. */
   allowed_mentions?: AllowedMentionsPayload;
-  /** Components (application-owned webhooks, or non-interactive ones). */
+  /**
+   * Components (application-owned webhooks; others send non-interactive
+   * ones with `withComponents`).
+   */
   components?: ComponentPayload[];
+  /** A poll. */
+  poll?: PollCreateRequest;
   /** Message flags. */
   flags?: number;
   /** Forum channels: the new post's name. */
@@ -61,6 +67,11 @@ export interface ExecuteWebhookBody {
 export interface ExecuteWebhookOptions {
   /** Post in this thread of the webhook's channel. */
   threadId?: Snowflake;
+  /**
+   * Send `components` through a webhook no application owns (non-interactive
+   * ones only): without it Discord ignores them.
+   */
+  withComponents?: boolean;
   /** Files to attach. */
   files?: readonly FileUpload[];
   /** Largest size of each file, in bytes. */
@@ -119,7 +130,11 @@ export async function executeWebhook(
     }`,
     routeOptions(options, {
       body,
-      query: { wait: options.wait ?? false, thread_id: options.threadId },
+      query: {
+        wait: options.wait ?? false,
+        thread_id: options.threadId,
+        with_components: options.withComponents,
+      },
     }),
   );
   if (options.wait) return message;
@@ -260,7 +275,7 @@ export function modifyWebhook(
  * @param webhookId The webhook.
  * @param webhookToken The webhook token.
  * @param body The fields to send.
- * @param options Signal, audit-log reason.
+ * @param options Signal (Discord keeps no audit-log entry for it).
  * @returns Discord's answer.
  */
 export function modifyWebhookWithToken(
@@ -268,7 +283,7 @@ export function modifyWebhookWithToken(
   webhookId: Snowflake,
   webhookToken: string,
   body: { name?: string; avatar?: string | null },
-  options: AuditedRouteOptions = {},
+  options: RouteOptions = {},
 ): Promise<Webhook> {
   return rest.request<Webhook>(
     "PATCH",
@@ -305,14 +320,14 @@ export async function deleteWebhook(
  * @param rest The REST client.
  * @param webhookId The webhook.
  * @param webhookToken The webhook token.
- * @param options Signal, audit-log reason.
+ * @param options Signal (Discord keeps no audit-log entry for it).
  * @returns A promise that resolves when Discord accepted it.
  */
 export async function deleteWebhookWithToken(
   rest: RestClient,
   webhookId: Snowflake,
   webhookToken: string,
-  options: AuditedRouteOptions = {},
+  options: RouteOptions = {},
 ): Promise<void> {
   await rest.request(
     "DELETE",
@@ -369,7 +384,7 @@ export function editWebhookMessage(
   webhookToken: string,
   messageId: Snowflake,
   body: EditWebhookMessageBody,
-  query: { thread_id?: Snowflake } = {},
+  query: { thread_id?: Snowflake; with_components?: boolean } = {},
   options: UploadRouteOptions = {},
 ): Promise<Message> {
   return rest.request<Message>(

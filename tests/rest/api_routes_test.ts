@@ -491,6 +491,11 @@ Deno.test("webhook routes: create, list, execute with and without wait, in a thr
     threadId: thread.id,
   });
   assert.equal(fake.messages(thread.id)[0]!.content, "in thread");
+  // Components through a webhook no application owns need with_components.
+  await api.executeWebhook(rest, hook.id, token, { content: "c" }, {
+    withComponents: true,
+  });
+  assert.match(fake.requests.at(-1)!.path, /[?&]with_components=true(&|$)/);
 
   assert.equal(
     (await discordError(api.getWebhookWithToken(rest, hook.id, "wrong"))).code,
