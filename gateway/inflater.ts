@@ -43,6 +43,11 @@ export interface Inflater {
    * {@linkcode Inflater.close}.
    */
   push(chunk: Uint8Array): string | null;
+  /**
+   * Whether part of a message is buffered (zlib-stream: bytes waiting for
+   * the `00 00 ff ff` suffix): a frame read meanwhile would overtake it.
+   */
+  readonly midMessage: boolean;
   /** Free the native context. Idempotent. */
   close(): void;
 }
@@ -224,6 +229,10 @@ class NativeInflater implements Inflater {
     handle.onerror = (message, errno) => {
       this.#error = new Error(`${message} (errno ${errno})`);
     };
+  }
+
+  get midMessage(): boolean {
+    return this.#pendingLength > 0;
   }
 
   push(chunk: Uint8Array): string | null {

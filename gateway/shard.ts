@@ -1752,6 +1752,11 @@ export class Shard {
     connection.heardSinceHeartbeat = true;
     let text: string | null;
     try {
+      if (typeof data === "string" && connection.inflater?.midMessage) {
+        // Read now, it would overtake the compressed message it interrupts,
+        // whose event was then dropped as an old sequence.
+        throw new TypeError("A text frame came inside a compressed message");
+      }
       text = typeof data === "string"
         ? data
         : connection.inflater
@@ -2106,12 +2111,18 @@ export class Shard {
         this.#undecodable(connection, cause);
         return;
       }
-      if (payload.s !== sequence || payload.t !== name) {
+      if (
+        payload.s !== sequence || payload.t !== name ||
+        payload.op !== GatewayOpcode.Dispatch
+      ) {
         // A key repeated where the peek does not look: the frame means
-        // different things to different readers.
+        // different things to different readers (as the parsed path, which
+        // reads the last copy, would take it).
         this.#undecodable(
           connection,
-          new TypeError("The frame repeats 's' or 't' with different values"),
+          new TypeError(
+            "The frame repeats 'op', 's' or 't' with different values",
+          ),
         );
         return;
       }

@@ -18,6 +18,7 @@ import { within } from "../_fakes/watchdog.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deflateBlocks, zstdBlocks } from "../_fakes/bombs.ts";
 import { recordDispatches } from "../_fakes/dispatch_recorder.ts";
+import { dispatch, readyHarness } from "../_fakes/shard_harness.ts";
 import {
   contentsOf,
   numberedContents,
@@ -461,3 +462,20 @@ for (const codec of CODECS) {
     }
   });
 }
+
+Deno.test("Shard with zlib-stream refuses a text frame inside a compressed message (read, it overtook that message's event) and resumes from before both", async () => {
+  const zlib = await import("node:zlib");
+  const h = await readyHarness({ compress: "zlib-stream" });
+  const message = zlib.deflateSync(
+    JSON.stringify({ op: 0, s: 2, t: "MESSAGE_CREATE", d: { id: "2" } }),
+    { finishFlush: zlib.constants.Z_SYNC_FLUSH },
+  );
+  const half = Math.floor(message.length / 2);
+  h.socket().receive(new Uint8Array(message.subarray(0, half)));
+  dispatch(h.socket(), 3); // a plain text frame, mid-message
+  await h.settle();
+  assert.deepEqual(h.errors.map((e) => e.kind), ["decode"]);
+  assert.deepEqual(h.dispatches.map((e) => e.sequence), [1]);
+  assert.equal(h.shard.sequence, 1, "resumes from before both");
+  await h.shard.close();
+});

@@ -52,6 +52,17 @@ Deno.test("Shard parses wanted dispatches and resumes when one is undecodable", 
   await h.shard.close();
 });
 
+Deno.test("Shard refuses a wanted frame that repeats op after d with another value, as the parsed path does", async () => {
+  const h = await filteredHarness(["MESSAGE_CREATE"]);
+  h.socket().receive(
+    '{"t":"MESSAGE_CREATE","s":2,"op":0,"d":{"content":"m2"},"op":{"x":1}}',
+  );
+  assert.deepEqual(h.delivered, []);
+  assert.equal(h.errors[0]?.kind, "decode");
+  assert.equal(h.shard.sequence, 1, "resumed from before it");
+  await h.shard.close();
+});
+
 Deno.test("A raw listener gets every dispatch's text without a parse", async () => {
   const h = await filteredHarness(["MESSAGE_CREATE"]);
   const raw: RawShardDispatch[] = [];
