@@ -205,6 +205,45 @@ export function assertIntegerOption(
 }
 
 /**
+ * The error for a number option whose value breaks its rule: a
+ * `RangeError` for a number, a `TypeError` for anything else, its value
+ * quoted (`'perChannel="100"'`: unquoted, "must be a positive integer:
+ * current value '100'" read as a contradiction).
+ *
+ * @param what Who is being created, for the message (`"cache"`).
+ * @param name The option's name, as the user writes it.
+ * @param rule What it must be (`"a positive integer"`).
+ * @param value The value.
+ * @returns The error to throw.
+ *
+ * @example Usage
+ * ```ts
+ * import { numberOptionError } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = numberOptionError("cache", "ttl", "a positive integer", "9");
+ * assert.ok(error instanceof TypeError);
+ * assert.equal(
+ *   error.message,
+ *   `Cannot create cache as 'ttl' must be a positive integer: current value 'ttl="9"'`,
+ * );
+ * ```
+ */
+export function numberOptionError(
+  what: string,
+  name: string,
+  rule: string,
+  value: unknown,
+): RangeError | TypeError {
+  const Refusal = typeof value === "number" ? RangeError : TypeError;
+  return new Refusal(
+    `Cannot create ${what} as '${name}' must be ${rule}: current value '${name}=${
+      shownQuoted(value)
+    }'`,
+  );
+}
+
+/**
  * {@linkcode assertIntegerOption}, but a value that is not a number at all
  * (`"100"`, quoted in the message) is a `TypeError`: its range is not what
  * is wrong, and "must be a positive integer: current value '100'" read as

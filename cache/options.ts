@@ -6,7 +6,7 @@
  */
 import { closestName } from "../base/closest_name.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
-import { shownQuoted } from "../base/option_checks.ts";
+import { numberOptionError } from "../base/option_checks.ts";
 import type { CacheConfig } from "./changes.ts";
 import { CACHE_RESOURCES, type CacheResource } from "./resources.ts";
 
@@ -181,12 +181,11 @@ export function resolveCacheOptions(
     maxAge !== undefined &&
     !(typeof maxAge === "number" && maxAge > 0 && Number.isFinite(maxAge))
   ) {
-    // A string is quoted and a type error: '60000' read as a valid number.
-    const Refusal = typeof maxAge === "number" ? RangeError : TypeError;
-    throw new Refusal(
-      `Cannot create cache as 'messages.maxAge' must be a positive number of milliseconds: current value 'messages.maxAge=${
-        shownQuoted(maxAge)
-      }'`,
+    throw numberOptionError(
+      "cache",
+      "messages.maxAge",
+      "a positive number of milliseconds",
+      maxAge,
     );
   }
   return { resources, perChannel, maxAge, dmChannels };
@@ -200,12 +199,11 @@ function positiveInteger(
 ): number {
   const value: unknown = options.messages?.[name] ?? fallback;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-    // A string is quoted and a type error: '100' read as a valid number.
-    const Refusal = typeof value === "number" ? RangeError : TypeError;
-    throw new Refusal(
-      `Cannot create cache as 'messages.${name}' must be a positive integer: current value 'messages.${name}=${
-        shownQuoted(value)
-      }'`,
+    throw numberOptionError(
+      "cache",
+      `messages.${name}`,
+      "a positive integer",
+      value,
     );
   }
   return value;

@@ -193,7 +193,13 @@ function shardsLabel(held: readonly Held[]): string {
   return `Shards ${parts.join(", ")}`;
 }
 
-/** Frame text in MiB, rounded (the Client's `mib`; handler/ is above). */
-function mib(chars: number): number {
+/**
+ * `chars` of frame text in whole MiB, for the warnings (the stream's here,
+ * the Client's handlers' in handler/).
+ *
+ * @param chars Characters of frame text.
+ * @returns Them in MiB, rounded.
+ */
+export function mib(chars: number): number {
   return Math.round(chars / 1024 / 1024);
 }

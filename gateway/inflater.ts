@@ -30,6 +30,13 @@ function zlib(): typeof NodeZlib {
 /** How the gateway compresses what it sends on a connection. */
 export type TransportCompression = "none" | "zlib-stream" | "zstd-stream";
 
+/** Every {@linkcode TransportCompression}, for the option checks. */
+export const TRANSPORT_COMPRESSIONS: readonly string[] = [
+  "none",
+  "zlib-stream",
+  "zstd-stream",
+] satisfies TransportCompression[];
+
 /** A per-connection decompressor for gateway messages. */
 export interface Inflater {
   /**

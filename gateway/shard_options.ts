@@ -8,12 +8,16 @@ import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
   assertNumberTypedIntegerOption,
   assertSchedulerOption,
+  numberOptionError,
   shown,
   shownQuoted,
 } from "../base/option_checks.ts";
 import type { BackoffOptions } from "../base/backoff.ts";
 import type { IdentifyQueue } from "./identify_queue.ts";
-import type { TransportCompression } from "./inflater.ts";
+import {
+  TRANSPORT_COMPRESSIONS,
+  type TransportCompression,
+} from "./inflater.ts";
 import { MAX_TIMER_DELAY, type Scheduler } from "../base/scheduler.ts";
 import type { Transport } from "./transport.ts";
 import type {
@@ -361,14 +365,15 @@ export function assertShardOptions(options: ShardOptions): void {
   // the value unquoted, as if "1000000" were not a positive integer.
   const inflated: unknown = options.maxInflatedBytes;
   if (inflated !== undefined && typeof inflated !== "number") {
-    throw new TypeError(
-      `Cannot create shard as 'maxInflatedBytes' must be a positive integer number of bytes: current value 'maxInflatedBytes=${
-        shownQuoted(inflated)
-      }'`,
+    throw numberOptionError(
+      "shard",
+      "maxInflatedBytes",
+      "a positive integer number of bytes",
+      inflated,
     );
   }
   const compress = options.compress ?? "none";
-  if (!["none", "zlib-stream", "zstd-stream"].includes(compress)) {
+  if (!TRANSPORT_COMPRESSIONS.includes(compress)) {
     throw new RangeError(
       `Cannot create shard as 'compress' must be "none", "zlib-stream" or "zstd-stream": current value 'compress=${compress}'`,
     );

@@ -29,6 +29,7 @@ import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
 import { isObject, isRecord } from "../gateway/payload_guards.ts";
 import { updatePresenceCommand } from "../gateway/gateway_commands.ts";
+import { TRANSPORT_COMPRESSIONS } from "../gateway/inflater.ts";
 import { GATEWAY_EVENT_NAMES, isGatewayEventName } from "../types/events.ts";
 import type { UpdatePresenceData } from "../types/gateway_payloads.ts";
 import type { ClientOptions } from "./client_options.ts";
@@ -139,9 +140,6 @@ export interface CheckedClientOptions {
   transport?: unknown;
 }
 
-/** The `compress` values the shards take. */
-const COMPRESSIONS = ["none", "zlib-stream", "zstd-stream"];
-
 /**
  * The methods a given object option must have, by option: what the shards
  * and the Client call on it.
@@ -248,7 +246,10 @@ export function assertClientOptions(options: CheckedClientOptions): void {
  */
 function assertPassedOptions(options: CheckedClientOptions): void {
   const { compress, presence } = options;
-  if (compress !== undefined && !COMPRESSIONS.includes(compress as string)) {
+  if (
+    compress !== undefined &&
+    !TRANSPORT_COMPRESSIONS.includes(compress as string)
+  ) {
     // A word that is none of them is out of range; anything else a type.
     const Refusal = typeof compress === "string" ? RangeError : TypeError;
     throw new Refusal(

@@ -8,7 +8,7 @@
 // holds about the bound and the frame that passed it (one or two such
 // frames), whatever its number of shards.
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { MAX_HELD_EVENT_CHARS } from "../gateway/event_backlog.ts";
+import { MAX_HELD_EVENT_CHARS, mib } from "../gateway/event_backlog.ts";
 
 /** Said without setup: every shard of the Client stops taking events. */
 const visible = getVisibleLogger(["disruption", "handler"]);
@@ -105,9 +105,4 @@ export class HeldTotal {
       if (member !== except) member.check();
     }
   }
-}
-
-/** `chars` of text in whole MiB, for the warnings. */
-export function mib(chars: number): number {
-  return Math.round(chars / 1024 / 1024);
 }

@@ -5,7 +5,9 @@ import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
 import {
+  LONG_PAUSE_MS,
   MAX_HELD_EVENT_CHARS,
+  mib,
   RESUME_HELD_EVENT_CHARS,
 } from "../gateway/event_backlog.ts";
 import type { Shard } from "../gateway/shard.ts";
@@ -13,7 +15,6 @@ import {
   type HeldTotal,
   type HeldTotalMember,
   MAX_CLIENT_HELD_CHARS,
-  mib,
   RESUME_CLIENT_HELD_CHARS,
 } from "./held_total.ts";
 import type { RestClient } from "../rest/rest_client.ts";
@@ -29,8 +30,9 @@ const logger = getLogger(["disruption", "handler"]);
  * made room (below the bound, not yet at a quarter), in ms: well within the
  * ~90 s Discord keeps a closed session, so a handler that keeps up only
  * slowly keeps its session, taking one replay more than the bound at most.
+ * The gateway's limit for a dispatch stream's pauses, one value for both.
  */
-export const MAX_PAUSE_MS = 45_000;
+export const MAX_PAUSE_MS: number = LONG_PAUSE_MS;
 
 /** One pause of the shard, from asked to resumed. */
 interface Pause {

@@ -12,7 +12,7 @@ import {
   assertFunctionOption,
   assertSchedulerOption,
   assertUrlOption,
-  shownQuoted,
+  numberOptionError,
 } from "../base/option_checks.ts";
 import {
   MAX_TIMER_DELAY,
@@ -352,11 +352,7 @@ const NUMBER_OPTIONS = [
  */
 function numberTyped(name: string, value: unknown): void {
   if (value === undefined || typeof value === "number") return;
-  throw new TypeError(
-    `Cannot create REST client as '${name}' must be a number: current value '${name}=${
-      shownQuoted(value)
-    }'`,
-  );
+  throw numberOptionError("REST client", name, "a number", value);
 }
 
 function positiveInteger(name: string, value: unknown): number {
