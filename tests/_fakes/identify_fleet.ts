@@ -78,6 +78,21 @@ export async function identifyFleet(
 }
 
 /**
+ * Delete every key under the fleet's prefix (but `keep`), as a Redis
+ * restart without persistence would.
+ */
+export async function wipeFleetKeys(
+  f: IdentifyFleet,
+  keep?: string,
+): Promise<void> {
+  const redis = f.connections[0]!;
+  const keys = (await redis.keys(`${f.prefix}:*`)).filter((key) =>
+    key !== keep
+  );
+  if (keys.length > 0) await redis.del(...keys);
+}
+
+/**
  * Ask for shards in order, one process each, letting each reach Redis
  * first; each grant is noted in `grants` as `[shard, virtual time]`.
  */

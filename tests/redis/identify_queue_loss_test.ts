@@ -10,6 +10,7 @@ import {
   askInOrder as ask,
   type IdentifyFleet,
   identifyFleet,
+  wipeFleetKeys as wipe,
 } from "../_fakes/identify_fleet.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { runUntil } from "../_fakes/run_until.ts";
@@ -22,13 +23,6 @@ function fleet(
   options: RedisIdentifyQueueOptions = {},
 ): Promise<IdentifyFleet> {
   return identifyFleet(server.url, processes, options);
-}
-
-/** Everything under the fleet's prefix is gone, as after a restart. */
-async function wipe(f: IdentifyFleet): Promise<void> {
-  const redis = f.connections[0]!;
-  const keys = await redis.keys(`${f.prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
 }
 
 const LIMIT = {

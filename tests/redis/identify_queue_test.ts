@@ -15,6 +15,7 @@ import {
   askInOrder as ask,
   type IdentifyFleet,
   identifyFleet,
+  wipeFleetKeys,
 } from "../_fakes/identify_fleet.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { type TcpCut, tcpCut } from "../_fakes/tcp_cut.ts";
@@ -499,8 +500,7 @@ Deno.test({
         await f.scheduler.advance(1000);
         await f.settle();
         // Everything under the prefix is gone, as after a restart.
-        const redis = f.connections[0]!;
-        await redis.del(...await redis.keys(`${f.prefix}:*`));
+        await wipeFleetKeys(f);
         await runUntil(f.scheduler, () => f.scheduler.now() >= 30_000, {
           settle: f.settle,
         });
@@ -542,8 +542,7 @@ Deno.test({
           const first = await ask(f, [[0, 0]], grants);
           await Promise.all(first);
           await f.scheduler.advance(1000);
-          const redis = f.connections[0]!;
-          await redis.del(...await redis.keys(`${f.prefix}:*`));
+          await wipeFleetKeys(f);
           const rest = await ask(f, [[0, 1]], grants);
           await runUntil(f.scheduler, () => grants.length === 2, {
             settle: f.settle,
@@ -766,10 +765,6 @@ Deno.test({
     "RedisIdentifyQueue: after Redis lost its keys, a process grants no bucket of its own twice within the interval, whoever wrote the budget back",
   ignore: server.ignore,
   fn: async (t) => {
-    const wipe = async (f: IdentifyFleet, keep = ""): Promise<void> => {
-      const keys = await f.connections[0]!.keys(`${f.prefix}:*`);
-      await f.connections[0]!.del(...keys.filter((key) => key !== keep));
-    };
     await t.step("another process wrote the budget back", async () => {
       const f = await fleet(2, { maxConcurrency: 2 });
       try {
@@ -781,7 +776,7 @@ Deno.test({
         const lines = await captureStderr(async () => {
           all = await ask(f, [[1, 1]], grants); // process 1, bucket 1
           await f.scheduler.advance(1000);
-          await wipe(f); // a restart without persistence
+          await wipeFleetKeys(f); // a restart without persistence
           // Process 0 finds the budget gone first and writes it back
           // with its own grants: it knows none of process 1's.
           all.push(...await ask(f, [[0, 0]], grants));
@@ -814,7 +809,7 @@ Deno.test({
         const grants: [number, number][] = [];
         const all = await ask(f, [[0, 0]], grants);
         await f.scheduler.advance(1000);
-        await wipe(f);
+        await wipeFleetKeys(f);
         all.push(...await ask(f, [[0, 1]], grants));
         const redis = f.connections[0]!;
         assert.equal(await redis.get(`${f.prefix}:next:0`), "5000");
@@ -842,7 +837,7 @@ Deno.test({
         await f.scheduler.advance(1000);
         // The budget survives, so nobody finds it gone; the floor and the
         // layout it would have been set from do not.
-        await wipe(f, `${f.prefix}:budget`);
+        await wipeFleetKeys(f, `${f.prefix}:budget`);
         // Shards 1 and 17 share Discord's bucket at 16.
         all.push(...await ask(f, [[0, 17]], grants));
         await runUntil(f.scheduler, () => grants.length === 2, {
