@@ -278,22 +278,32 @@ Deno.test("A handler still stuck at stop() leaves no stuck-call timer behind", a
   });
 });
 
+/** A started Client whose onMessageCreate waits until `hang` opens. */
+async function hangingClient(
+  scheduler: VirtualScheduler,
+  discord: FakeDiscord,
+  hang: { wait: Promise<void> },
+): Promise<Client> {
+  class Bot extends Handler {
+    override async onMessageCreate(): Promise<void> {
+      await hang.wait;
+    }
+  }
+  const client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  await started(scheduler, client, new Bot());
+  return client;
+}
+
 Deno.test("await client.idle() behind a handler that never settles gets the stuck-call warning", async () => {
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
     using hang = gate();
-    class Bot extends Handler {
-      override async onMessageCreate(): Promise<void> {
-        await hang.wait;
-      }
-    }
-    const client = new Client({
-      token: discord.token,
-      intents: INTENTS,
-      ...discord.clientOptions,
-    });
-    await started(scheduler, client, new Bot());
+    const client = await hangingClient(scheduler, discord, hang);
     const stuck = () =>
       records.filter((r) => /has not finished after/.test(r.message.join("")));
     // Nothing queued behind the call: only the idle() caller waits.
@@ -319,17 +329,7 @@ Deno.test("client.idle() called once a lone handler call is overdue says so at o
   await withLogRecords(async (records) => {
     await using discord = await FakeDiscord.start({ scheduler });
     using hang = gate();
-    class Bot extends Handler {
-      override async onMessageCreate(): Promise<void> {
-        await hang.wait;
-      }
-    }
-    const client = new Client({
-      token: discord.token,
-      intents: INTENTS,
-      ...discord.clientOptions,
-    });
-    await started(scheduler, client, new Bot());
+    const client = await hangingClient(scheduler, discord, hang);
     const stuck = () =>
       records.filter((r) => /has not finished after/.test(r.message.join("")));
     discord.postMessage("!hang");

@@ -23,6 +23,35 @@ const hangingFetch =
       );
     })) as typeof fetch;
 
+/**
+ * A started Client whose onMessageCreate runs `handle`, a message posted
+ * and its handler running.
+ */
+async function handling(
+  clock: VirtualScheduler,
+  discord: FakeDiscord,
+  handle: () => Promise<void>,
+): Promise<Client> {
+  let entered = false;
+  class Bot extends Handler {
+    override async onMessageCreate(): Promise<void> {
+      entered = true;
+      await handle();
+    }
+  }
+  const client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+      GatewayIntent.MessageContent,
+    ...discord.clientOptions,
+  });
+  await runUntilSettled(clock, client.start(new Bot()));
+  discord.postMessage("a message");
+  await clock.flushMicrotasks();
+  assert.ok(entered, "its handler runs");
+  return client;
+}
+
 Deno.test("start() says on stderr when GET /gateway/bot has gone unanswered for the connect timeout", async () => {
   const clock = new VirtualScheduler();
   const client = new Client({
@@ -72,23 +101,7 @@ Deno.test("stop() with a handler still running says, a second in, that it waits 
   await using discord = await FakeDiscord.start({ scheduler: clock });
   let release!: () => void;
   const hang = new Promise<void>((resolve) => release = resolve);
-  let entered = false;
-  class Bot extends Handler {
-    override async onMessageCreate(): Promise<void> {
-      entered = true;
-      await hang;
-    }
-  }
-  const client = new Client({
-    token: discord.token,
-    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
-      GatewayIntent.MessageContent,
-    ...discord.clientOptions,
-  });
-  await runUntilSettled(clock, client.start(new Bot()));
-  discord.postMessage("hang");
-  await clock.flushMicrotasks();
-  assert.ok(entered);
+  const client = await handling(clock, discord, () => hang);
   let stopping: Promise<void> | undefined;
   const atStop = await captureStderr(async () => {
     stopping = client.stop({ drainTimeout: 20_000 });
@@ -110,23 +123,11 @@ Deno.test("stop() with a handler still running says, a second in, that it waits 
 Deno.test("stop() while a handler finishes its reply within a second says nothing (a clean exit of the quick start)", async () => {
   const clock = new VirtualScheduler();
   await using discord = await FakeDiscord.start({ scheduler: clock });
-  let entered = false;
-  class Bot extends Handler {
-    override async onMessageCreate(): Promise<void> {
-      entered = true;
-      await new Promise<void>((resolve) => clock.setTimeout(resolve, 500));
-    }
-  }
-  const client = new Client({
-    token: discord.token,
-    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
-      GatewayIntent.MessageContent,
-    ...discord.clientOptions,
-  });
-  await runUntilSettled(clock, client.start(new Bot()));
-  discord.postMessage("quick");
-  await clock.flushMicrotasks();
-  assert.ok(entered);
+  const client = await handling(
+    clock,
+    discord,
+    () => new Promise<void>((resolve) => clock.setTimeout(resolve, 500)),
+  );
   const lines = await captureStderr(() =>
     runUntilSettled(clock, client.stop())
   );
