@@ -15,7 +15,11 @@ export interface OrderedRunnerOptions {
   /**
    * Tasks waiting at which `onBacklog` is first called; it is called again
    * each time the backlog doubles (1,000, 2,000, 4,000, ...), and the count
-   * starts over once the runner is idle.
+   * starts over once the runner is idle. With a `scheduler`, a backlog that
+   * fills again within {@linkcode BACKLOG_REPEAT_MS} of the last call is
+   * told only past the size already told: a healthy async handler under a
+   * burst of events fills and drains its backlog over and over, and would
+   * otherwise repeat the same warning at each burst.
    *
    * @default {1000}
    */
@@ -26,8 +30,9 @@ export interface OrderedRunnerOptions {
    */
   onBacklog?: (pending: number) => void;
   /**
-   * The clock that times a running task for `onStuck`; without it (or
-   * without `onStuck`) no task is timed and no timer is set.
+   * The clock that times a running task for `onStuck` and spaces the
+   * `onBacklog` calls; without it (or without `onStuck`) no task is timed
+   * and no timer is set.
    */
   scheduler?: Scheduler;
   /**
@@ -48,6 +53,14 @@ export interface OrderedRunnerOptions {
 
 /** Default {@linkcode OrderedRunnerOptions.backlogWarning}. */
 export const DEFAULT_BACKLOG_WARNING = 1000;
+
+/**
+ * How long, in ms, after an {@linkcode OrderedRunnerOptions.onBacklog} call
+ * a backlog that fills again is told only past the size already told: a
+ * minute, so a burst that recurs says so once, and a handler stuck later is
+ * told from the first threshold again (and by `onStuck` in any case).
+ */
+export const BACKLOG_REPEAT_MS = 60_000;
 
 /**
  * How long a task may run, in ms, with tasks waiting behind it, before
@@ -99,6 +112,12 @@ export class OrderedRunner {
   readonly #onBacklog: ((pending: number) => void) | undefined;
   /** The backlog at which `onBacklog` is called next. */
   #nextBacklogWarning: number;
+  /** The threshold in force when the runner last went idle. */
+  #toldBacklogWarning = 0;
+  /** Spaces the `onBacklog` calls; `undefined` without a scheduler. */
+  readonly #backlogClock: Scheduler | undefined;
+  /** When `onBacklog` was last called; -Infinity before. */
+  #lastBacklogAt = -Infinity;
   readonly #scheduler: Scheduler | undefined;
   readonly #onStuck:
     | ((pending: number, ms: number, idleWaiting: boolean) => void)
@@ -133,6 +152,7 @@ export class OrderedRunner {
     this.#backlogWarning = warning;
     this.#nextBacklogWarning = warning;
     this.#onBacklog = options.onBacklog;
+    this.#backlogClock = options.scheduler;
     if (options.onStuck !== undefined && options.scheduler !== undefined) {
       this.#onStuck = options.onStuck;
       this.#scheduler = options.scheduler;
@@ -263,6 +283,18 @@ export class OrderedRunner {
     if (this.#onBacklog === undefined) return;
     const pending = this.pending;
     if (pending < this.#nextBacklogWarning) return;
+    if (this.#backlogClock !== undefined) {
+      const now = this.#backlogClock.now();
+      if (
+        pending < this.#toldBacklogWarning &&
+        now - this.#lastBacklogAt < BACKLOG_REPEAT_MS
+      ) {
+        // Said a moment ago, and no larger now: the same burst again.
+        this.#nextBacklogWarning = this.#toldBacklogWarning;
+        return;
+      }
+      this.#lastBacklogAt = now;
+    }
     this.#nextBacklogWarning = pending * 2;
     try {
       this.#onBacklog(pending);
@@ -392,6 +424,9 @@ export class OrderedRunner {
 
   #settle(): void {
     this.#busy = false;
+    if (this.#nextBacklogWarning > this.#backlogWarning) {
+      this.#toldBacklogWarning = this.#nextBacklogWarning;
+    }
     this.#nextBacklogWarning = this.#backlogWarning;
     if (this.#onStuck !== undefined) this.#stopStuckTimer();
     this.#settleWaiters();

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { OrderedRunner, STUCK_TASK_MS } from "../../handler/ordered_runner.ts";
+import {
+  BACKLOG_REPEAT_MS,
+  OrderedRunner,
+  STUCK_TASK_MS,
+} from "../../handler/ordered_runner.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 Deno.test("OrderedRunner runs synchronous tasks at once", () => {
@@ -228,4 +232,38 @@ Deno.test("OrderedRunner.onStuck times the task running now, not the first one i
   assert.deepEqual(stuck, [STUCK_TASK_MS]);
   runner.abandon();
   assert.equal(scheduler.pending, 0);
+});
+
+Deno.test("OrderedRunner with a clock tells a backlog that fills again within a minute only past the size already told", async () => {
+  const clock = new VirtualScheduler();
+  const reports: number[] = [];
+  const runner = new OrderedRunner(() => {}, {
+    backlogWarning: 100,
+    onBacklog: (pending) => reports.push(pending),
+    scheduler: clock,
+  });
+  const burst = async (size: number) => {
+    let release!: () => void;
+    runner.push(() => new Promise<void>((resolve) => release = resolve));
+    for (let i = 0; i < size; i++) runner.push(() => {});
+    release();
+    await runner.idle();
+  };
+  await burst(150);
+  assert.deepEqual(reports, [100]);
+  // The same burst again, a healthy handler catching up: said once.
+  for (let i = 0; i < 5; i++) {
+    await clock.advance(10_000);
+    await burst(150);
+  }
+  assert.deepEqual(reports, [100]);
+  // Larger than told: said at the next doubling.
+  await burst(250);
+  assert.deepEqual(reports, [100, 200]);
+  // A minute after the last word, the count starts over.
+  await clock.advance(BACKLOG_REPEAT_MS);
+  await burst(150);
+  assert.deepEqual(reports, [100, 200, 100]);
+  await burst(150);
+  assert.deepEqual(reports, [100, 200, 100]);
 });
