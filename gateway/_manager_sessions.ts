@@ -65,6 +65,15 @@ const LOST_AFTER = 3 * SESSION_STORE_TIMEOUT;
  */
 const MAX_LOST_AFTER = 20 * LOST_AFTER;
 
+/**
+ * How soon after a shard's READY the sessions are saved, in milliseconds,
+ * when that is sooner than the next timed save: a process that crashed
+ * between a READY and the first timed save had its successor identify the
+ * shard again (a session start each time, in a crash loop every time). A
+ * second lets the READYs of one identify bucket share the save.
+ */
+const READY_SAVE_DELAY = 1_000;
+
 /** A store call not answered yet. */
 interface Unanswered {
   /** When it was asked for (a save or delete: when it joined the chain). */
@@ -116,6 +125,10 @@ export class ManagerSessions {
   readonly #saveNow: () => Promise<void>;
   readonly #closed: () => boolean;
   #saveTimer: TimerId | undefined;
+  /** The save soon after a READY; at most one. */
+  #readySaveTimer: TimerId | undefined;
+  /** The session each shard had when it was last ready. */
+  readonly #readySessions = new Map<number, string>();
   /** The latest save or delete: the next one waits for the store's answer to it. */
   #tail: Link | undefined;
   /** How many saves and deletes joined the chain. */
@@ -133,6 +146,11 @@ export class ManagerSessions {
   #saveFailing = false;
   /** Whether the pause of timed saves was said (once until one works). */
   #pauseSaid = false;
+  /**
+   * When each shard's session, held across a resumable close, was last
+   * current here: a saved copy from before then is older.
+   */
+  readonly #heldSince = new Map<number, number>();
   /** Stops the running start()'s wait for the store; aborted by stop(). */
   #loadAbort: AbortController | undefined;
 
@@ -216,7 +234,41 @@ export class ManagerSessions {
       saved,
       this.#shardCount,
       this.#scheduler.now(),
+      this.#heldSince,
     );
+  }
+
+  /**
+   * Note sessions handed to the shards from elsewhere than the store (a
+   * Client's kept sessions): the store's copy must be newer to replace them.
+   *
+   * @param sessions The sessions the shards now hold, dated.
+   */
+  held(sessions: readonly SavedSession[]): void {
+    for (const session of sessions) {
+      this.#heldSince.set(session.shardId, session.savedAt);
+    }
+  }
+
+  /**
+   * A shard is ready: when with a session not seen ready here before (a
+   * READY, or the first RESUMED of a restored one), save within
+   * {@linkcode READY_SAVE_DELAY} rather than at the next timed save.
+   *
+   * @param shard The shard.
+   */
+  ready(shard: Shard): void {
+    const sessionId = shard.sessionId;
+    if (sessionId === undefined) return;
+    if (this.#readySessions.get(shard.id) === sessionId) return;
+    this.#readySessions.set(shard.id, sessionId);
+    if (this.#readySaveTimer !== undefined || this.#closed()) return;
+    this.#readySaveTimer = this.#scheduler.setTimeout(() => {
+      this.#readySaveTimer = undefined;
+      // Behind a call the store has not answered it would only queue; the
+      // timed saves handle that, and say it.
+      if (!this.#closed() && this.#unanswered.size === 0) this.#timedSave();
+    }, Math.min(READY_SAVE_DELAY, this.#saveInterval));
   }
 
   /** Start saving on the timer; one timer however often it is called. */
@@ -231,6 +283,10 @@ export class ManagerSessions {
       this.#scheduler.clearTimeout(this.#saveTimer);
       this.#saveTimer = undefined;
     }
+    if (this.#readySaveTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#readySaveTimer);
+      this.#readySaveTimer = undefined;
+    }
   }
 
   /**
@@ -242,6 +298,12 @@ export class ManagerSessions {
    */
   async close(resumable: boolean): Promise<boolean> {
     const store = this.#store;
+    const now = this.#scheduler.now();
+    this.#heldSince.clear();
+    if (resumable) {
+      // Held as they stand, whether or not the store takes them.
+      for (const id of this.#shards.keys()) this.#heldSince.set(id, now);
+    }
     try {
       if (resumable) await this.#saveNow();
       else {
@@ -254,7 +316,7 @@ export class ManagerSessions {
     } catch (error) {
       if (resumable) {
         visible.error(
-          "Saving the sessions at close failed, so the next start identifies every shard closed here ({count}, a session start each) instead of resuming it: {error}",
+          "Saving the sessions at close failed: a start in this process still resumes them, but another process finds none or older ones, and identifies every shard closed here ({count}, a session start each) or replays events from an older save: {error}",
           { count: this.#shards.size, error },
         );
       } else {
@@ -524,36 +586,65 @@ function wellFormed(answer: unknown): SavedSession[] {
 
 /**
  * Hand each idle or closed shard of `shards` its saved session when it is
- * usable at `now` (not stale, same shard count); a running shard (start()
- * called again) keeps its live one.
+ * usable at `now` (not stale, same shard count) and not older than the one
+ * the shard holds; a running shard (start() called again) keeps its live
+ * one.
+ *
+ * A shard closed resumably keeps its session, and a store may hold an older
+ * copy of it (a save at close that failed, a session replaced after op 9
+ * while saves failed): taken from the store, it replayed events already
+ * delivered, or resumed a dead session and cost a session start. The held
+ * one gives way to the same session further on, or to another session
+ * saved after `heldSince` (another process ran the shard meanwhile).
  *
  * @param shards The shards, by ID.
  * @param saved Saved sessions.
  * @param shardCount The shards' count.
  * @param now The current time (the sessions' clock).
+ * @param heldSince When each shard's held session was last known current;
+ * a shard missing here gives way to any usable saved session.
+ * @returns The sessions handed to shards.
  */
 export function restoreUsable(
   shards: ReadonlyMap<number, Shard>,
   saved: readonly SavedSession[],
   shardCount: number,
   now: number,
-): void {
+  heldSince?: ReadonlyMap<number, number>,
+): SavedSession[] {
+  const restored: SavedSession[] = [];
   for (const session of saved) {
     const shard = shards.get(session.shardId);
     if (!shard || (shard.status !== "idle" && shard.status !== "closed")) {
       continue;
     }
-    if (isSessionUsable(session, { shardCount, now })) {
-      shard.restore({
-        sessionId: session.sessionId,
-        sequence: session.sequence,
-        resumeUrl: session.resumeUrl,
-      });
-    } else {
+    if (!isSessionUsable(session, { shardCount, now })) {
       logger.info(
         "Shard {shardId}: the saved session is stale or for another shard count; identifying",
         { shardId: session.shardId },
       );
+      continue;
     }
+    const held = shard.session;
+    const since = heldSince?.get(shard.id);
+    if (
+      held !== undefined &&
+      (held.sessionId === session.sessionId
+        ? held.sequence >= session.sequence
+        : since !== undefined && session.savedAt <= since)
+    ) {
+      logger.info(
+        "Shard {shardId}: keeping the session it holds (sequence {sequence}) over an older saved one",
+        { shardId: shard.id, sequence: held.sequence },
+      );
+      continue;
+    }
+    shard.restore({
+      sessionId: session.sessionId,
+      sequence: session.sequence,
+      resumeUrl: session.resumeUrl,
+    });
+    restored.push(session);
   }
+  return restored;
 }

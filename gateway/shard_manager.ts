@@ -138,7 +138,8 @@ export interface ShardManagerOptions extends SharedShardOptions {
   /** Where sessions are saved so a restarted process can resume them. */
   sessionStore?: SessionStore;
   /**
-   * How often sessions are saved, in milliseconds (never per event).
+   * How often sessions are saved, in milliseconds (never per event); a
+   * shard's new session is also saved a second after its READY.
    *
    * @default {10000}
    */
@@ -222,8 +223,18 @@ export function restoreSessions(
   saved: readonly SavedSession[],
   now: number,
 ): void {
-  restoreUsable(manager.shards, saved, manager.shardCount, now);
+  noteHeld(
+    manager,
+    restoreUsable(manager.shards, saved, manager.shardCount, now),
+  );
 }
+
+/**
+ * Tell a manager's session keeping which sessions its shards were handed
+ * by {@linkcode restoreSessions}, so an older copy in its store does not
+ * replace them; set by the class, which alone reaches its keeping.
+ */
+let noteHeld: (manager: ShardManager, sessions: SavedSession[]) => void;
 
 /**
  * Runs a set of shards in one process: identifies them as fast as the
@@ -271,6 +282,10 @@ export class ShardManager {
   readonly #scheduler: Scheduler;
   /** The session keeping; none without a session store. */
   readonly #sessions: ManagerSessions | undefined;
+
+  static {
+    noteHeld = (manager, sessions) => manager.#sessions?.held(sessions);
+  }
   #closed = false;
   /**
    * Bumped by close() only, so a start() overtaken by close() stops. (Bumped
@@ -383,6 +398,7 @@ export class ShardManager {
       shard.on("state", ({ previous, current }) => {
         if (current === "closed") this.#closedShards++;
         if (previous === "closed") this.#closedShards--;
+        if (current === "ready") this.#sessions?.ready(shard);
       });
       this.#shards.set(id, shard);
     }

@@ -545,8 +545,11 @@ export class Client {
     run.abort.abort(); // also stops listening to the client's signal
     const manager = run.manager;
     await manager?.close(options);
-    // Without a sessionStore, a resumable stop keeps them for start().
-    const keep = options.resumable && !this.#options.sessionStore;
+    // A resumable stop keeps them for start(), also with a sessionStore:
+    // should the save at close have failed, the store holds older ones,
+    // which replayed events or resumed a dead session (the manager lets
+    // the store's copy win only when it is newer).
+    const keep = options.resumable;
     // A stop before the manager existed (a start still asking Discord)
     // leaves what an earlier resumable stop kept.
     if (!keep) this.#keptSessions = [];
