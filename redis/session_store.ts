@@ -265,7 +265,7 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  async #read(): Promise<Map<number, SavedSession>> {
+  async #read(again = false): Promise<Map<number, SavedSession>> {
     const [text, countText] = await this.#redis.mget(
       this.#key,
       this.#shardCountKey,
@@ -274,6 +274,9 @@ export class RedisSessionStore implements SessionStore {
     if (text === null || text === undefined) {
       // MGET answers nil for a key of another type as for a missing one.
       const kind = await this.#redis.type(this.#key);
+      // A string: another process saved between the two calls (after a
+      // Redis restart, processes save at once), not a key gone wrong.
+      if (kind === "string") return again ? sessions : await this.#read(true);
       if (kind !== "none") this.#unreadable(`a ${kind}`);
       return sessions;
     }

@@ -300,3 +300,34 @@ Deno.test({
       assert.equal(await redis.get(keys.key), "{}");
     }),
 });
+
+Deno.test({
+  name:
+    "RedisSessionStore: a save by another process between the read and the type check loads that save, without blaming the key",
+  ignore: server.ignore,
+  fn: () =>
+    withStore(async (_store, redis, keys) => {
+      const other = new RedisSessionStore(redis, keys);
+      // TYPE answers just after another process saved (after a Redis
+      // restart, processes save at once): MGET found nothing, TYPE a string.
+      const raced = new Proxy(redis, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target);
+          if (property === "type") {
+            return async (key: string) => {
+              await other.save([session(3)]);
+              return await target.type(key);
+            };
+          }
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      const store = new RedisSessionStore(raced, keys);
+      let loaded: SavedSession[] | undefined;
+      const said = await captureStderr(async () => {
+        loaded = await store.loadAll();
+      });
+      assert.deepEqual(said, []);
+      assert.deepEqual(loaded, [session(3)]);
+    }),
+});
