@@ -9,8 +9,10 @@ import { isRecord } from "../base/is_record.ts";
 import type {
   ApplicationCommandInteractionData,
   Interaction,
+  InteractionMember,
   MessageComponentInteractionData,
 } from "../types/objects/interaction.ts";
+import type { User } from "../types/objects/user.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { shown } from "../base/option_checks.ts";
 import type { RestClient } from "../rest/rest_client.ts";
@@ -69,17 +71,47 @@ export function reportRefused(error: unknown): void {
 }
 
 /**
- * The fields every routed interaction has.
+ * The interaction types routes and waiters take (commands, clicks,
+ * autocomplete, modal submits): those whose user {@linkcode common} checks.
+ * Another type is never handed to a handler: it stays "no route", whatever
+ * it carries.
+ */
+const ROUTED_TYPES: ReadonlySet<number> = new Set([2, 3, 4, 5]);
+
+/**
+ * The fields every routed interaction has. Who used it is checked here,
+ * before any handler typed by it runs: Discord always sends `user`, or
+ * `member.user` in a guild; without them a slash command's handler ran
+ * with `i.user` undefined, and a click's threw in every waiter for a user.
  *
  * @param interaction The interaction.
  * @returns Its common fields.
+ * @throws {InteractionError} `options_mismatch` when, for a type the router
+ *   routes, `member` is not an object, or neither it nor the interaction
+ *   has a user with an id.
  */
 export function common(interaction: Interaction): RoutedInteraction {
+  const member: unknown = interaction.member;
+  const checked = ROUTED_TYPES.has(interaction.type);
+  if (checked && member != null && !isRecord(member)) {
+    throw unidentified(interaction, "its member is not an object");
+  }
+  const user: unknown = isRecord(member) && member.user != null
+    ? member.user
+    : interaction.user;
+  if (checked && (!isRecord(user) || typeof user.id !== "string")) {
+    throw unidentified(
+      interaction,
+      "it came without its user (Discord sends 'user', or 'member.user' in a guild)",
+    );
+  }
   return {
     raw: interaction,
     id: interaction.id,
-    user: (interaction.member?.user ?? interaction.user)!,
-    member: interaction.member,
+    user: user as unknown as User,
+    member: isRecord(member)
+      ? member as unknown as InteractionMember
+      : undefined,
     guildId: interaction.guild_id,
     channelId: interaction.channel_id ?? interaction.channel?.id,
     locale: interaction.locale,
@@ -162,7 +194,9 @@ export function awaitedMatch<P extends string>(
       : { ...interaction, params }) as unknown as ComponentInteraction<P>;
   const matches = (options.messageId === undefined ||
     interaction.message?.id === options.messageId) &&
-    (options.userId === undefined || interaction.user.id === options.userId) &&
+    // (`?.`: a click without a user never matches, never throws.)
+    (options.userId === undefined ||
+      interaction.user?.id === options.userId) &&
     (pattern === undefined || params !== undefined) &&
     (!options.filter || options.filter(candidate));
   return matches ? candidate : undefined;
@@ -213,6 +247,21 @@ export function target(data: ApplicationCommandInteractionData): unknown {
  */
 export function malformed(customId: string, why: string): InteractionError {
   const label = `'${customId.slice(0, 100)}'`;
+  return new InteractionError("options_mismatch", `${label}: ${why}`, {
+    interaction: label,
+  });
+}
+
+/**
+ * An interaction that does not say who used it (no user, a member that is
+ * no object): `options_mismatch`, named as log lines name it.
+ *
+ * @param interaction The interaction.
+ * @param why What is wrong.
+ * @returns The error.
+ */
+function unidentified(interaction: Interaction, why: string): InteractionError {
+  const label = describe(interaction);
   return new InteractionError("options_mismatch", `${label}: ${why}`, {
     interaction: label,
   });

@@ -21,11 +21,7 @@ import type {
   InteractionResponseBody,
   RestMessage,
 } from "../rest/payloads.ts";
-import {
-  DEFAULT_UPLOAD_LIMIT,
-  type FileUpload,
-  prepareUploads,
-} from "../rest/uploads.ts";
+import { type FileUpload, prepareUploads } from "../rest/uploads.ts";
 import type { MessageComponent } from "../types/objects/component.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { Choice } from "./commands.ts";
@@ -37,6 +33,7 @@ import {
 } from "./components.ts";
 import { InteractionError } from "./errors.ts";
 import { assertAnswerDeadline } from "./_options_check.ts";
+import { uploadLimitOf } from "./_upload_limit.ts";
 import { textLength } from "../base/text_length.ts";
 
 const EPHEMERAL = 1 << 6;
@@ -782,17 +779,4 @@ export class InteractionContext {
   #uploads(files: readonly FileUpload[] | undefined): CallOptions {
     return files ? { files, uploadLimit: uploadLimitOf(this.interaction) } : {};
   }
-}
-
-/**
- * The upload limit per file of an interaction's responses, in bytes: its
- * `attachment_size_limit` when that is a positive number, else
- * {@linkcode DEFAULT_UPLOAD_LIMIT}.
- *
- * @param interaction The interaction.
- * @returns The limit in bytes.
- */
-export function uploadLimitOf(interaction: Interaction): number {
-  const limit = interaction.attachment_size_limit;
-  return typeof limit === "number" && limit > 0 ? limit : DEFAULT_UPLOAD_LIMIT;
 }

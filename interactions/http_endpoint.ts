@@ -14,17 +14,22 @@ import {
   type Scheduler,
 } from "../base/scheduler.ts";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
-import { shown } from "../base/option_checks.ts";
+import { assertIntegerOption, shown } from "../base/option_checks.ts";
 import { optionKeys } from "../base/option_keys.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { DiscordApiError, RateLimitError } from "../rest/errors.ts";
+import {
+  ResponseBudget,
+  type ResponseLease,
+} from "../rest/_response_budget.ts";
 import { InvalidRequestLimitError } from "../rest/invalid_requests.ts";
 import { parseRoute } from "../rest/routes.ts";
 import { UploadError } from "../rest/uploads.ts";
 import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { InteractionRouter } from "./router.ts";
-import { ANSWER_DEADLINE, uploadLimitOf } from "./context.ts";
+import { ANSWER_DEADLINE } from "./context.ts";
+import { uploadLimitOf } from "./_upload_limit.ts";
 import { InteractionError } from "./errors.ts";
 import {
   assertEndpointOptionKeys,
@@ -39,6 +44,12 @@ const logger = getLogger(["disruption", "interactions", "http"]);
  * the REST client to be retried, and is cancelled at the next look.
  */
 const CALLBACK_CHECK_INTERVAL = 100;
+
+/**
+ * Default {@linkcode InteractionsEndpointOptions.maxBufferedBodyBytes}:
+ * 32 MiB (or `maxBodySize`, when that is larger).
+ */
+const DEFAULT_BUFFERED_BODY_BYTES = 32 * 1024 * 1024;
 
 /** Discord's error code for "Interaction has already been acknowledged". */
 const ALREADY_ACKNOWLEDGED = 40060;
@@ -117,6 +128,23 @@ export interface InteractionsEndpointOptions {
    */
   maxBodySize?: number;
   /**
+   * The most body bytes held at once across every request whose body is
+   * being read, until its signature is checked: before that a body is
+   * anyone's, and `maxBodySize` bounds one request, not how many are read
+   * together (1,000 unsigned connections each sending 1 MB slowly took the
+   * process to 1.5 GB). A request whose body would pass it stops being
+   * read and is answered 503 (logged once per burst, not per request); one
+   * whose Content-Length does not fit, before a byte of it is read. The
+   * oldest body being read may always grow to `maxBodySize`. The default
+   * holds 32 bodies of the largest size at once, and thousands of
+   * Discord's real ones (a few KiB each); with it, the same flood left the
+   * process at 215 MB (56 MB idle). An integer from `maxBodySize` up: a
+   * smaller one would answer every body of the largest size 503.
+   *
+   * @default {33554432 (32 MiB), or maxBodySize when that is larger}
+   */
+  maxBufferedBodyBytes?: number;
+  /**
    * How many interaction IDs are remembered to refuse a replayed request
    * (a valid signed request sent again within `maxAge`); the oldest are
    * forgotten first past this count (a positive integer).
@@ -137,6 +165,7 @@ const ENDPOINT_OPTION_KEYS = optionKeys(
     maxAge: true,
     answerDeadline: true,
     maxBodySize: true,
+    maxBufferedBodyBytes: true,
     maxRemembered: true,
   } satisfies Record<keyof InteractionsEndpointOptions, true>,
 );
@@ -195,17 +224,71 @@ function publicKeyBytes(publicKey: unknown): Uint8Array {
 }
 
 /**
+ * The `maxBufferedBodyBytes` option, checked, with its default.
+ *
+ * @param value The option's value.
+ * @param maxBody The endpoint's `maxBodySize`.
+ * @returns The budget in bytes.
+ * @throws {RangeError} When it is not an integer of at least `maxBody`.
+ */
+function bufferedBodyBytes(value: unknown, maxBody: number): number {
+  if (value === undefined) {
+    return Math.max(DEFAULT_BUFFERED_BODY_BYTES, maxBody);
+  }
+  const name = "maxBufferedBodyBytes";
+  assertIntegerOption("interactions endpoint", name, value, 1);
+  if ((value as number) < maxBody) {
+    throw new RangeError(
+      `Cannot create interactions endpoint as '${name}' must be at least 'maxBodySize' (${maxBody}), or every body of that size is answered 503: current value '${name}=${value}'`,
+    );
+  }
+  return value as number;
+}
+
+/** A body did not fit in the endpoint's `maxBufferedBodyBytes`. */
+class BodyBudgetSpent extends Error {}
+
+/**
  * Read a request body, stopping (and cancelling the stream) as soon as it
  * passes `max` bytes: a body without Content-Length cannot make us buffer
- * more than that.
+ * more than that. Its bytes are taken from `lease`: the `declared`
+ * Content-Length before a byte is read, then what the chunks bring past it.
+ *
+ * @throws {BodyBudgetSpent} When they do not fit in the lease's budget (the
+ *   body is cancelled).
  */
 async function readRequestBody(
   request: Request,
   max: number,
   signal: AbortSignal,
+  lease: ResponseLease,
+  declared: number,
 ): Promise<Uint8Array | undefined> {
   if (!request.body) return new Uint8Array();
-  const read = await readBounded(request.body, max, undefined, signal);
+  const take = (bytes: number): void => {
+    try {
+      lease.take(bytes);
+    } catch {
+      throw new BodyBudgetSpent();
+    }
+  };
+  // A body that says its length is refused before a byte of it is read:
+  // taken chunk by chunk, each of 1,000 refused requests had its first
+  // chunks read into the server's buffers before it was (measured, 1,000
+  // slow bodies of 1 MB: 410 MB of RSS, 215 MB refused up front).
+  let prepaid = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+  try {
+    if (prepaid > 0) take(prepaid);
+  } catch (error) {
+    await request.body.cancel().catch(() => {});
+    throw error;
+  }
+  const reserve = (bytes: number): void => {
+    const beyond = bytes - prepaid;
+    prepaid = Math.max(0, prepaid - bytes);
+    if (beyond > 0) take(beyond);
+  };
+  const read = await readBounded(request.body, max, undefined, signal, reserve);
   return read.type === "read" ? joinChunks(read.chunks, read.size) : undefined;
 }
 
@@ -270,8 +353,9 @@ async function delivered(
  * `maxAge` seconds away, or the same interaction ID came before (a
  * replayed request: its signature and timestamp still verify); with 405
  * (and `Allow: POST`) for other methods than POST, 413 for oversized
- * bodies, 408 for a body not received within `answerDeadline` and 400 for
- * bodies that are not an interaction.
+ * bodies, 408 for a body not received within `answerDeadline`, 503 for a
+ * body that would pass `maxBufferedBodyBytes` with the others being read,
+ * and 400 for bodies that are not an interaction.
  *
  * Given to `Deno.serve`, it gets each request's handler info, and
  * `ctx.respond()`, `ctx.defer()` and the other initial responses resolve
@@ -307,9 +391,10 @@ async function delivered(
  * @throws {TypeError} When the public key is not a string of 64 hex
  * characters (whitespace around it is trimmed), or `options` has a key that
  * is not one of its options (`maxage`: the message names the nearest).
- * @throws {RangeError} When `maxAge`, `answerDeadline`, `maxBodySize` or
- * `maxRemembered` is not an integer in its range (`NaN`, 0, negative,
- * fractional, not a number, or too large).
+ * @throws {RangeError} When `maxAge`, `answerDeadline`, `maxBodySize`,
+ * `maxBufferedBodyBytes` (at least `maxBodySize`) or `maxRemembered` is
+ * not an integer in its range (`NaN`, 0, negative, fractional, not a
+ * number, or too large).
  *
  * @example Serve it
  * ```ts
@@ -334,6 +419,32 @@ export function interactionsEndpoint(
   const clock = options.clock ?? Date.now;
   const deadline = options.answerDeadline ?? 3000;
   const maxBody = options.maxBodySize ?? 1024 * 1024;
+  // The bytes of every body being read or checked, held together (the
+  // REST client's pattern for its answers: refused, never paused).
+  const bodies = new ResponseBudget(
+    bufferedBodyBytes(options.maxBufferedBodyBytes, maxBody),
+    maxBody,
+  );
+  /** Requests answered 503 since the bodies' bytes were last all given back. */
+  let refused = 0;
+  const overBudget = (): Response => {
+    if (refused++ === 0) {
+      logger.warn(
+        "Interaction request bodies being read hold maxBufferedBodyBytes ({total} bytes): requests are answered 503 until those are read (said once until then)",
+        { total: bodies.total },
+      );
+    }
+    return text(503, "Service Unavailable");
+  };
+  const released = (lease: ResponseLease): void => {
+    lease.release();
+    if (refused === 0 || bodies.held > 0) return;
+    logger.info(
+      "Interaction request bodies are all read: {refused} requests were answered 503 for maxBufferedBodyBytes",
+      { refused },
+    );
+    refused = 0;
+  };
   const key = crypto.subtle.importKey(
     "raw",
     keyBytes as Uint8Array<ArrayBuffer>,
@@ -362,28 +473,18 @@ export function interactionsEndpoint(
     return false;
   };
 
-  return async (
+  /**
+   * Read a request's body (of `declared` bytes, when its Content-Length
+   * says), its bytes taken from `lease`, and check its signature: the body,
+   * or the refusal to answer with.
+   */
+  const signedBody = async (
     request: Request,
-    info?: Deno.ServeHandlerInfo,
-  ): Promise<Response> => {
-    // Discord's 3 s run from when it sent the request: every deadline
-    // (the body's, the answer's, the context's) counts from its arrival.
-    const arrived = scheduler.now();
-    if (request.method !== "POST") {
-      return text(405, "Method Not Allowed", { allow: "POST" });
-    }
-    // Another framework's second argument may be anything.
-    const completed = info?.completed;
-    const canWait = typeof (completed as Promise<void> | undefined)?.then ===
-      "function";
-    const signature = hexBytes(request.headers.get("x-signature-ed25519"));
-    const timestamp = request.headers.get("x-signature-timestamp");
-    if (!signature || signature.length !== 64 || !timestamp) {
-      logger.warn("Interaction request without a valid signature header");
-      return text(401, "invalid request signature");
-    }
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > maxBody) return text(413, "Payload Too Large");
+    signature: Uint8Array,
+    timestamp: string,
+    lease: ResponseLease,
+    declared: number,
+  ): Promise<Uint8Array | Response> => {
     // The body must arrive within the answer deadline: Discord has stopped
     // waiting by then, and a peer trickling a body would otherwise hold the
     // request (and its memory) open for as long as it likes.
@@ -391,8 +492,15 @@ export function interactionsEndpoint(
     const reading = deadlineSignal(scheduler, deadline, () => undefined);
     let body: Uint8Array | undefined;
     try {
-      body = await readRequestBody(request, maxBody, reading.signal);
-    } catch {
+      body = await readRequestBody(
+        request,
+        maxBody,
+        reading.signal,
+        lease,
+        declared,
+      );
+    } catch (error) {
+      if (error instanceof BodyBudgetSpent) return overBudget();
       if (!reading.expired.aborted) return text(400, "Bad Request");
       logger.warn(
         "Interaction request whose body did not arrive within {deadline} ms refused",
@@ -416,6 +524,41 @@ export function interactionsEndpoint(
       logger.warn("Interaction request with a bad signature refused");
       return text(401, "invalid request signature");
     }
+    return body;
+  };
+
+  return async (
+    request: Request,
+    info?: Deno.ServeHandlerInfo,
+  ): Promise<Response> => {
+    // Discord's 3 s run from when it sent the request: every deadline
+    // (the body's, the answer's, the context's) counts from its arrival.
+    const arrived = scheduler.now();
+    if (request.method !== "POST") {
+      return text(405, "Method Not Allowed", { allow: "POST" });
+    }
+    // Another framework's second argument may be anything.
+    const completed = info?.completed;
+    const canWait = typeof (completed as Promise<void> | undefined)?.then ===
+      "function";
+    const signature = hexBytes(request.headers.get("x-signature-ed25519"));
+    const timestamp = request.headers.get("x-signature-timestamp");
+    if (!signature || signature.length !== 64 || !timestamp) {
+      logger.warn("Interaction request without a valid signature header");
+      return text(401, "invalid request signature");
+    }
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > maxBody) return text(413, "Payload Too Large");
+    // Until its signature is checked, the body's bytes count in the budget
+    // of every body being read (given back whatever the outcome).
+    const lease = bodies.lease();
+    let body: Uint8Array | Response;
+    try {
+      body = await signedBody(request, signature, timestamp, lease, declared);
+    } finally {
+      released(lease);
+    }
+    if (body instanceof Response) return body;
     const seconds = Number(timestamp);
     const now = clock() / 1000;
     if (!Number.isFinite(seconds) || Math.abs(now - seconds) > maxAge) {

@@ -265,9 +265,9 @@ export interface MultipartOptions {
 }
 
 /**
- * The multipart body of a request with files: `payload_json` holds the JSON
- * body with an `attachments` entry per file, and each file is the part
- * `files[n]` whose `n` is its entry's `id`.
+ * The multipart body of a request with files: `payload_json`, a plain
+ * field (no filename), holds the JSON body with an `attachments` entry per
+ * file, and each file is the part `files[n]` whose `n` is its entry's `id`.
  *
  * Attachments the payload already lists are kept, before the new files'
  * entries: on an edit (PATCH) they are the message's existing attachments
@@ -288,7 +288,7 @@ export interface MultipartOptions {
  *
  * const files = await prepareUploads([{ name: "new.png", data: "png" }]);
  * const form = multipartBody({ attachments: [{ id: "111" }] }, files);
- * const json = JSON.parse(await (form.get("payload_json") as Blob).text());
+ * const json = JSON.parse(form.get("payload_json") as string);
  * assert.deepEqual(json.attachments, [{ id: "111" }, { id: 0, filename: "new.png" }]);
  * assert.ok(form.has("files[0]"));
  * ```
@@ -323,10 +323,10 @@ export function multipartBody(
   ];
   if (field !== "body") json[field] = message;
   const form = new FormData();
-  form.append(
-    "payload_json",
-    new Blob([JSON.stringify(json)], { type: "application/json" }),
-  );
+  // A plain field, as Discord documents it and discord.js sends it: a Blob
+  // would make it a file part, `filename="blob"` (a FormData part cannot
+  // have its own Content-Type without a filename).
+  form.append("payload_json", JSON.stringify(json));
   files.forEach((file, index) =>
     form.append(`files[${ids[index]}]`, file.blob, file.name)
   );

@@ -19,6 +19,7 @@ import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { commandErrors } from "./_command_checks.ts";
 import { componentErrors, modalErrors } from "./_component_checks.ts";
 import { FakeResources } from "./fake_resources.ts";
+import { multipartParts } from "./_multipart_parts.ts";
 import {
   editedAttachments,
   uploadedAttachments,
@@ -775,23 +776,21 @@ export class FakeRest {
     let body: unknown = undefined;
     let bodyError = false;
     const files: RecordedFile[] = [];
-    const multipart = (request.headers.get("content-type") ?? "")
-      .startsWith("multipart/form-data");
+    const contentType = request.headers.get("content-type") ?? "";
+    const multipart = contentType.startsWith("multipart/form-data");
     const text = multipart ? "" : await request.text();
     if (multipart) {
       try {
-        const form = await request.formData();
-        for (const [field, value] of form) {
-          if (field === "payload_json") {
-            body = JSON.parse(
-              typeof value === "string" ? value : await value.text(),
-            );
-          } else if (typeof value !== "string") {
+        const raw = new Uint8Array(await request.arrayBuffer());
+        for (const part of multipartParts(raw, contentType)) {
+          if (part.field === "payload_json") {
+            body = JSON.parse(new TextDecoder().decode(part.data));
+          } else if (part.filename !== undefined) {
             files.push({
-              field,
-              name: value.name,
-              contentType: value.type || "application/octet-stream",
-              data: new Uint8Array(await value.arrayBuffer()),
+              field: part.field,
+              name: part.filename,
+              contentType: part.contentType || "application/octet-stream",
+              data: part.data,
             });
           }
         }

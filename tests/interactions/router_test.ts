@@ -220,6 +220,7 @@ Deno.test("router: a throwing handler, a second answer and unknown interactions 
           type: 3,
           data: { custom_id: "zzz", component_type: 2 },
           message: { id: "1" },
+          user: { id: "2", username: "u" },
         } as never,
         {
           rest: client.rest,

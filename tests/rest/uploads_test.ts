@@ -179,7 +179,7 @@ Deno.test("sizes are checked before sending: too large, too many, no name; a str
 Deno.test("multipartBody keeps attachments the payload already lists", async () => {
   const [file] = await prepareUploads([{ name: "new.txt", data: "n" }]);
   const form = multipartBody({ attachments: [{ id: "111" }] }, [file!]);
-  const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
+  const payload = JSON.parse(form.get("payload_json") as string);
   assert.deepEqual(payload.attachments, [{ id: "111" }, {
     id: 0,
     filename: "new.txt",
@@ -217,7 +217,7 @@ Deno.test("an interaction callback with files lists their attachments (alt text)
     [file!],
     { message: "data" },
   );
-  const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
+  const payload = JSON.parse(form.get("payload_json") as string);
   assert.deepEqual(payload, {
     type: 7,
     data: {
@@ -258,7 +258,7 @@ Deno.test("an edit keeps the attachments it lists (typed on the edit bodies): ne
     { name: "b.txt", data: "b" },
   ]);
   const form = multipartBody({ attachments: [{ id: 0 }, { id: "2" }] }, files);
-  const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
+  const payload = JSON.parse(form.get("payload_json") as string);
   assert.deepEqual(payload.attachments, [
     { id: 0 },
     { id: "2" },
@@ -269,4 +269,22 @@ Deno.test("an edit keeps the attachments it lists (typed on the edit bodies): ne
     [...form.keys()].filter((key) => key.startsWith("files[")),
     ["files[1]", "files[3]"],
   );
+});
+
+Deno.test("payload_json is a plain form field, as Discord documents it: no filename (a Blob made it a file named 'blob')", async () => {
+  const files = await prepareUploads([{ name: "a.txt", data: "a" }]);
+  const form = multipartBody({ content: "hi" }, files);
+  assert.equal(typeof form.get("payload_json"), "string");
+  const serialized = new Request("http://x/", { method: "POST", body: form });
+  const text = await serialized.text();
+  const part = text.split(/\r\n--/).find((p) => p.includes('"payload_json"'))!;
+  const [headers, json] = part.split("\r\n\r\n");
+  assert.deepEqual(headers!.split("\r\n").slice(1), [
+    'Content-Disposition: form-data; name="payload_json"',
+  ]);
+  assert.deepEqual(JSON.parse(json!), {
+    content: "hi",
+    attachments: [{ id: 0, filename: "a.txt" }],
+  });
+  assert.doesNotMatch(text, /filename="blob"/);
 });
