@@ -31,7 +31,18 @@ export async function runDispatchService(): Promise<void> {
       console.error(`.env line ${line} is not NAME=value; it is ignored`);
     });
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      // A directory (`docker run -v ./.env:/app/.env` without the file
+      // creates one) or a file the service's user cannot read: said as
+      // the configuration error it is, not as a crash.
+      // deno-lint-ignore no-console
+      console.error(
+        `Configuration error: cannot read .env: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+      Deno.exit(1);
+    }
   }
   let config: DispatchConfig;
   try {

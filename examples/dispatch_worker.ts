@@ -153,7 +153,10 @@ if (import.meta.main) {
     amqpUrl: Deno.env.get("AMQP_URL") ?? "amqp://guest:guest@127.0.0.1:5672",
   });
   console.log("Answering !ping from the dispatch service's events");
-  Deno.addSignalListener("SIGINT", () => {
+  // SIGTERM too: `docker stop` and systemd send it.
+  const stop = (): void => {
     worker.close().then(() => Deno.exit(0));
-  });
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
 }

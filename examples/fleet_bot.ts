@@ -135,10 +135,14 @@ if (import.meta.main) {
     console.log(
       `Process ${Deno.pid} joined with shards ${running.fleet.shardIds}`,
     );
+    // SIGTERM too: `docker stop` and systemd send it, and a process that
+    // does not release its leases holds its shards until they expire.
     const interrupted = Promise.withResolvers<void>();
     Deno.addSignalListener("SIGINT", interrupted.resolve);
+    Deno.addSignalListener("SIGTERM", interrupted.resolve);
     await interrupted.promise;
     Deno.removeSignalListener("SIGINT", interrupted.resolve);
+    Deno.removeSignalListener("SIGTERM", interrupted.resolve);
     await running.stop();
     console.log(`Process ${Deno.pid} left the fleet`);
   }, NETWORK_ADVICE);

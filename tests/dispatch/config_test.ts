@@ -138,6 +138,16 @@ Deno.test("dispatch service: a .env line that is not NAME=value is reported (by 
   assert.ok(!stderr.includes("secret"));
 });
 
+Deno.test("dispatch service: an .env it cannot read (a directory, as `docker run -v` makes of a missing file) is one configuration error line, not a crash", async () => {
+  const cwd = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${cwd}/.env`);
+  const output = await serviceCommand({}, cwd).output();
+  assert.equal(output.code, 1);
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  assert.match(stderr, /^Configuration error: cannot read \.env: .+$/);
+  assert.ok(!stderr.includes("Uncaught"), stderr);
+});
+
 Deno.test("dispatch commands: malformed commands are refused with the reason", () => {
   assert.deepEqual(parseCommand('{"op":1,"shard":3}'), { op: 1, shard: 3 });
   assert.deepEqual(
