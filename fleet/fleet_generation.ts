@@ -387,6 +387,8 @@ export class FleetGeneration {
   #runningUntil: number | undefined;
   /** See {@linkcode FleetGeneration.reshardId}. */
   #reshardId: string | undefined;
+  /** See {@linkcode FleetGeneration.lostNext}. */
+  #lostNext: number | undefined;
 
   /**
    * @param redis The connection.
@@ -448,6 +450,7 @@ export class FleetGeneration {
     this.#knownEpoch = provisional === 0 ? epoch : undefined;
     this.#knownNext = next > 0 ? next : undefined;
     this.#reshardId = this.#knownNext === undefined ? undefined : asked;
+    this.#lostNext = lostNext;
     this.#reportFixed(fixed, initial, lostNext);
     this.#times.adopt(ttl, this.#generationKey);
     this.#createdAt = createdAt;
@@ -461,6 +464,15 @@ export class FleetGeneration {
    */
   get reshardId(): string | undefined {
     return this.#reshardId;
+  }
+
+  /**
+   * The count of the reshard this process saw running before Redis lost the
+   * fleet's keys, when the last sync found them lost (the reshard gone with
+   * them); `undefined` otherwise, and at every sync after that one.
+   */
+  get lostNext(): number | undefined {
+    return this.#lostNext;
   }
 
   /**
@@ -522,8 +534,8 @@ export class FleetGeneration {
     const ttl = this.#times.ttlMs;
     if (lostNext !== undefined) {
       visible.error(
-        "Redis lost the fleet's keys ({key}) during the reshard to {next} shards: the reshard is abandoned (its new shards closed; the fleet stays at {initial}, unless a process had switched already: it puts {next} back); call reshard() again if the fleet stays at {initial}",
-        { key, next: lostNext, initial },
+        "Redis lost the fleet's keys ({key}) during the reshard to {next} shards: the reshard is abandoned (its new shards are closed in {ttl} ms, a lease TTL, and the fleet stays at {initial}, unless a process had switched already: it puts {next} back meanwhile and the others switch to it); call reshard() again if the fleet stays at {initial}",
+        { key, next: lostNext, initial, ttl },
       );
     } else if (fixed & 64) {
       logger.info(

@@ -36,10 +36,10 @@ import {
   createShardSet,
   heldIds,
   idsOf,
+  keepsNext,
   type ShardSet,
   shardsOf,
   type ShardStarts,
-  startedFor,
   startShards,
 } from "./shard_sets.ts";
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
@@ -620,8 +620,8 @@ export class FleetShards {
       await old.leases.release(ids, true).catch(() => {});
       await forgetSessionsPast(this.#options.sessionStore, state.count);
     }
-    const id = this.#record.reshardId;
-    if (this.#next && !startedFor(this.#next, state.next, id)) {
+    const [next, id] = [this.#next, this.#record.reshardId];
+    if (next && !keepsNext(next, state.next, this.#record, this.#fleetNow())) {
       await this.#dropNext();
     }
     if (state.next !== undefined && !this.#next) {

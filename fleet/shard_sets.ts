@@ -46,6 +46,11 @@ export interface ShardSet {
    * `FleetGeneration.reshardId`).
    */
   reshardId?: string | undefined;
+  /**
+   * As the new set of a reshard Redis lost with its keys, until when it is
+   * kept (see {@linkcode keepsNext}), on the leases' clock.
+   */
+  keptUntil?: number | undefined;
 }
 
 /**
@@ -61,6 +66,42 @@ export function startedFor(
   reshardId: string | undefined,
 ): boolean {
   return set.count === count && set.reshardId === reshardId;
+}
+
+/** What {@linkcode keepsNext} needs of the last sync (`FleetGeneration`). */
+export interface SyncedReshard {
+  /** The id of the reshard request running. */
+  readonly reshardId: string | undefined;
+  /** The count of the reshard the sync found lost with Redis's keys. */
+  readonly lostNext: number | undefined;
+  /** When the hold after a loss ends, on the leases' clock. */
+  readonly takeFrom: number;
+}
+
+/**
+ * Whether the new set `set` stays at a sync that found the reshard to
+ * `count` running (`undefined`: none), at `now` on the leases' clock: it
+ * was started for that reshard (see {@linkcode startedFor}), or Redis lost
+ * its reshard with the fleet's keys and the hold after the loss (a lease
+ * TTL, see `generation_seed.ts`) is not over. A process that switched
+ * before the loss puts the new count back within that hold (it syncs every
+ * renewal), and the kept set then switches as at a flip, its held events
+ * delivered and its sessions live. Closed at once, the new shards of the
+ * processes that had not switched were started again from scratch once
+ * the count came back: their held events discarded, their sessions (lost
+ * with the keys) identified again, and every event of their guilds lost
+ * from the old set's close to the new READY.
+ */
+export function keepsNext(
+  set: ShardSet,
+  count: number | undefined,
+  synced: SyncedReshard,
+  now: number,
+): boolean {
+  if (startedFor(set, count, synced.reshardId)) return true;
+  if (count !== undefined) return false; // another reshard asked since
+  if (synced.lostNext === set.count) set.keptUntil = synced.takeFrom;
+  return set.keptUntil !== undefined && now < set.keptUntil;
 }
 
 /** The IDs of the shards a set runs, in order. */
