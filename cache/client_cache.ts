@@ -48,7 +48,7 @@ function saysItIsEmpty(cache: MemoryCache): MemoryCache {
       if (!warned && !NOT_READS.has(property)) {
         warned = true;
         visible.warn(
-          "client.cache.{method}() was called, but this Client keeps no gateway state: give it a `cache` option (`cache: {{}}` keeps every resource; see the README's Cache section)",
+          "client.cache.{method}() was called, but this Client keeps no gateway state: give it a `cache` option (`cache: {{ resources: [...] }}` keeps those listed, `cache: {{}}` every one; see the README's Cache section)",
           { method: String(property) },
         );
       }

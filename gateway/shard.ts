@@ -369,6 +369,12 @@ export class Shard {
   #reconnectDue = 0;
   /** Consecutive connection attempts that did not reach READY/RESUMED. */
   #failedAttempts = 0;
+  /** When the first reconnect since the last READY/RESUMED failed. */
+  #downSince: number | undefined;
+  /** The outage since `#downSince` was said (see #sayLongOutage). */
+  #outageSaid = false;
+  /** Why the last connect failed, for the outage's warning. */
+  #lastFailure: string | undefined;
   /** Consecutive RESUME attempts that did not reach RESUMED. */
   #failedResumes = 0;
   /** Consecutive connections lost soon after READY/RESUMED (not healthy). */
@@ -683,6 +689,8 @@ export class Shard {
       if (this.#lifetime.signal.aborted) this.#lifetime = new AbortController();
       this.#failedAttempts = 0;
       this.#quickDrops = 0;
+      this.#downSince = undefined;
+      this.#outageSaid = false;
       this.#open();
     }
     return ready;
@@ -1379,7 +1387,9 @@ export class Shard {
       return;
     }
     if (error.kind === "permission_denied") {
-      logger.error("Shard {shardId} stopped: {message}", {
+      // Stops for good: in a fleet nothing else says so (its start() does
+      // not wait for the shard), and its guilds' events stop with it.
+      visible.error("Shard {shardId} stopped: {message}", {
         shardId: this.#shardId,
         message: error.message,
       });
@@ -1390,11 +1400,14 @@ export class Shard {
     // Before the first session nothing else tells the user why start() is
     // still waiting (a wrong gatewayUrl, a proxy, a firewall): show it
     // without configuration. Once a session exists, a failed reconnect is
-    // an outage the shard rides out, logged through LogTape only.
+    // an outage the shard rides out, logged through LogTape only, until it
+    // lasts: then it is said once (and its end), as hours offline after a
+    // DNS or egress change went without a word.
     (this.#sessionId === undefined ? visible : logger).warn(
       "{message}; trying again",
       { message: error.message },
     );
+    this.#lastFailure = error.message;
     this.#connectionLost(connection, "resume", {
       minDelay: Math.min(error.retryAfter ?? 0, MAX_CONNECT_RETRY_AFTER),
     });
@@ -1516,6 +1529,7 @@ export class Shard {
   ): void {
     if (!this.#current(connection)) return;
     this.#dropConnection(RESUMABLE_CLOSE_CODE);
+    this.#sayLongOutage(connection);
     if (connection.readyAt === undefined) {
       if (!options.probeOpened) this.#failedAttempts++;
     } else {
@@ -2218,7 +2232,37 @@ export class Shard {
     }
   }
 
+  /**
+   * A connection was lost: once the shard, with a session, has reached no
+   * READY or RESUMED for {@linkcode LONG_OUTAGE_MS}, say so (once).
+   */
+  #sayLongOutage(connection: Connection): void {
+    const now = this.#scheduler.now();
+    this.#downSince ??= now;
+    if (connection.readyAt !== undefined) return; // it was up until now
+    if (this.#sessionId === undefined || this.#outageSaid) return;
+    if (now - this.#downSince < LONG_OUTAGE_MS) return;
+    this.#outageSaid = true;
+    visible.warn(
+      "Shard {shardId} has not reached the gateway for {seconds} s (the last attempt: {failure}); still trying. Discord keeps a session resumable only for a short while: the events of one it ended are lost",
+      {
+        shardId: this.#shardId,
+        seconds: Math.round((now - this.#downSince) / 1000),
+        failure: this.#lastFailure ?? "no READY or RESUMED",
+      },
+    );
+  }
+
   #becomeReady(connection: Connection): void {
+    if (this.#outageSaid) {
+      visible.warn("Shard {shardId} is connected again after {seconds} s", {
+        shardId: this.#shardId,
+        seconds: Math.round((this.#scheduler.now() - this.#downSince!) / 1000),
+      });
+    }
+    this.#downSince = undefined;
+    this.#lastFailure = undefined;
+    this.#outageSaid = false;
     this.#clearPhaseTimer(connection);
     this.#undecodableShown = false;
     // Quick drops are counted until a connection stays up (#connectionLost).
@@ -2406,3 +2450,8 @@ function defaultProperties(): IdentifyProperties {
 const decoder = new TextDecoder("utf-8", { fatal: true });
 /** The longest `Retry-After` on a refused upgrade the shard waits (10 min). */
 const MAX_CONNECT_RETRY_AFTER = 600_000;
+/**
+ * How long, in ms, a shard that had a session may fail to reconnect before
+ * it says so on stderr: a minute, past the blips it rides out unseen.
+ */
+const LONG_OUTAGE_MS = 60_000;

@@ -779,10 +779,7 @@ export class InteractionRouter {
     await this.#report(error, interaction);
   }
 
-  async #report(
-    error: InteractionError,
-    interaction: Interaction,
-  ): Promise<void> {
+  async #report(error: InteractionError, raw: Interaction): Promise<void> {
     if (this.#onError) {
       logger.error("{message}", { message: error.message, kind: error.kind });
     } else {
@@ -790,9 +787,12 @@ export class InteractionRouter {
       visible.error("{message}", { message: error.message, error });
     }
     try {
-      await this.#onError?.(error, interaction);
+      await this.#onError?.(error, raw);
     } catch (hookError) {
-      logger.error("onError threw: {error}", { error: String(hookError) });
+      visible.error("The router's onError threw ({hookError}): {message}", {
+        hookError, // and the error it was given went to it alone
+        message: error.message,
+      });
     }
   }
 }

@@ -317,6 +317,9 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     this.#useSchedulerClock = clock === "scheduler";
     this.#maxConcurrency = maxConcurrency;
     if (sessionStartLimit) {
+      // Its numbers are checked here, as the constructor's @throws says
+      // (the update rejects instead, and the rejection is not kept).
+      checkSessionStartLimit(sessionStartLimit);
       // Grants wait for it; a failure is logged and the next update retries.
       this.updateSessionStartLimit(sessionStartLimit).catch(() => {});
     }
@@ -345,11 +348,8 @@ export class RedisIdentifyQueue implements IdentifyQueue {
    */
   updateSessionStartLimit(limit: SessionStartLimit): Promise<void> {
     try {
+      checkSessionStartLimit(limit);
       const { total, remaining, reset_after, max_concurrency } = limit;
-      nonNegativeInteger("total", total);
-      nonNegativeInteger("remaining", remaining);
-      nonNegative("reset_after", reset_after);
-      positiveInteger("max_concurrency", max_concurrency);
       if (max_concurrency !== this.#maxConcurrency) {
         this.#changeLayout(max_concurrency);
       }
@@ -785,4 +785,17 @@ export class RedisIdentifyQueue implements IdentifyQueue {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Refuse a session start limit with a field out of range.
+ *
+ * @param limit The `session_start_limit` of `GET /gateway/bot`.
+ * @throws {RangeError} When a field is out of range.
+ */
+function checkSessionStartLimit(limit: SessionStartLimit): void {
+  nonNegativeInteger("total", limit.total);
+  nonNegativeInteger("remaining", limit.remaining);
+  nonNegative("reset_after", limit.reset_after);
+  positiveInteger("max_concurrency", limit.max_concurrency);
 }

@@ -268,11 +268,20 @@ for (
     ignore: !denied,
     fn: async () => {
       const s = shardTo(`ws://${DENIED_HOST}`, transport);
-      const connecting = s.shard.connect();
-      await s.scheduler.advance(0);
-      const error = await within(
-        connecting.then(() => undefined, (error) => error),
-        "connect() to settle",
+      let error: unknown;
+      // On stderr too: a fleet's start() does not wait for its shards.
+      const lines = await captureStderr(async () => {
+        const connecting = s.shard.connect();
+        await s.scheduler.advance(0);
+        error = await within(
+          connecting.then(() => undefined, (error) => error),
+          "connect() to settle",
+        );
+      });
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.match(
+        lines[0]!,
+        /^\[ERR\] disruption·gateway·shard: Shard 0 stopped: .*--allow-net/,
       );
       assert.ok(error instanceof GatewayError, String(error));
       assert.equal(error.kind, "permission_denied");

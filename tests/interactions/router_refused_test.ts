@@ -3,10 +3,14 @@
 // on stderr instead of dropping it without a word.
 import assert from "node:assert/strict";
 import { InteractionRouter } from "../../interactions/router.ts";
+import { command } from "../../interactions/commands.ts";
+import { syncCommands } from "../../interactions/sync.ts";
 import type { InteractionError } from "../../interactions/errors.ts";
 import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { runUntilSettled } from "../_fakes/run_until.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 Deno.test("router.handle() rejects what is not an interaction with a TypeError naming it", async (t) => {
   const errors: InteractionError[] = [];
@@ -70,4 +74,37 @@ Deno.test("an attached router reports an INTERACTION_CREATE whose d is null on s
     lines.join("\n"),
   );
   assert.deepEqual(errors, []);
+});
+
+Deno.test("an onError hook that throws is said on stderr with the error it was given (both were otherwise lost)", async () => {
+  const boom = command({ name: "boom", description: "Boom" });
+  const router = new InteractionRouter({
+    onError: () => {
+      throw new Error("the reporter is broken");
+    },
+  }).command(boom, () => {
+    throw new Error("handler bug");
+  });
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler });
+  await using client = new Client({
+    token: discord.token,
+    intents: 1,
+    ...discord.clientOptions,
+  });
+  router.attach(client);
+  const lines = await captureStderr(async () => {
+    await runUntilSettled(scheduler, client.start());
+    await syncCommands(client.rest, router.commands);
+    // The bot never answers: the deadline passes on the virtual clock.
+    await runUntilSettled(
+      scheduler,
+      discord.runCommand(boom, {}).catch(() => {}),
+    );
+    await client.idle();
+  });
+  const said = lines.filter((line) => line.includes("onError threw"));
+  assert.equal(said.length, 1, lines.join("\n"));
+  assert.match(said[0]!, /the reporter is broken/);
+  assert.match(said[0]!, /handler bug/);
 });

@@ -280,6 +280,30 @@ Deno.test({
         () => new RedisIdentifyQueue(redis, { intervalMs: 1e17 }),
         /'intervalMs' must be at most 2147483647: current value 'intervalMs=100000000000000000'/,
       );
+      // A limit given to the constructor is checked there: the update it
+      // starts rejected, unseen, and the queue ran with no shared budget.
+      const limit = {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 0,
+        max_concurrency: 1,
+      };
+      for (
+        const [field, value] of [
+          ["max_concurrency", 0],
+          ["remaining", -1],
+          ["total", 1.5],
+          ["reset_after", Number.NaN],
+        ] as const
+      ) {
+        assert.throws(
+          () =>
+            new RedisIdentifyQueue(redis, {
+              sessionStartLimit: { ...limit, [field]: value },
+            }),
+          new RegExp(`'${field}'`),
+        );
+      }
       await assert.rejects(f.queues[0]!.acquire(-1), RangeError);
       await assert.rejects(f.queues[0]!.acquire(1.5), RangeError);
     } finally {

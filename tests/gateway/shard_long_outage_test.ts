@@ -1,0 +1,49 @@
+// A shard with a session that cannot reconnect rides a short outage out
+// without a word (LogTape only), says a long one once on stderr, and says
+// when it is connected again.
+import assert from "node:assert/strict";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { runUntil } from "../_fakes/run_until.ts";
+import {
+  type Harness,
+  hello,
+  readyManualHarness,
+} from "../_fakes/shard_harness.ts";
+
+/** Refuse the connect in progress, and run until the next one starts. */
+async function refuseAndWait(h: Harness): Promise<void> {
+  const count = h.transport.sockets.length;
+  h.socket().refuse();
+  await runUntil(h.scheduler, () => h.transport.sockets.length > count);
+}
+
+Deno.test("Shard says on stderr, once, that it has had no connection for a minute, and when it is back", async () => {
+  const h = await readyManualHarness();
+  const downAt = h.scheduler.now();
+  const short = await captureStderr(async () => {
+    const count = h.transport.sockets.length;
+    h.socket().serverClose(4000);
+    await runUntil(h.scheduler, () => h.transport.sockets.length > count);
+    // Every reconnect fails (a DNS or egress change): 1, 2, 4 … s apart.
+    while (h.scheduler.now() - downAt < 60_000) await refuseAndWait(h);
+  });
+  assert.deepEqual(short, [], "a short outage is ridden out unseen");
+  const long = await captureStderr(async () => {
+    for (let i = 0; i < 3; i++) await refuseAndWait(h);
+  });
+  assert.equal(long.length, 1, long.join("\n"));
+  assert.match(
+    long[0]!,
+    /^\[WRN\] disruption·gateway·shard: Shard 0 has not reached the gateway for \d+ s .*still trying/,
+  );
+  const back = await captureStderr(async () => {
+    h.socket().open();
+    hello(h.socket());
+    await h.settle();
+    h.socket().receive({ op: 0, s: 2, t: "RESUMED", d: null });
+    await runUntil(h.scheduler, () => h.shard.status === "ready");
+  });
+  assert.equal(back.length, 1, back.join("\n"));
+  assert.match(back[0]!, /Shard 0 is connected again after \d+ s/);
+  await h.shard.close();
+});
