@@ -48,8 +48,8 @@ import {
   type TryReply,
 } from "./_identify_scripts.ts";
 import {
+  checkSessionStartLimit,
   nonNegative,
-  nonNegativeInteger,
   positiveInteger,
 } from "./_identify_checks.ts";
 
@@ -785,17 +785,4 @@ export class RedisIdentifyQueue implements IdentifyQueue {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Refuse a session start limit with a field out of range.
- *
- * @param limit The `session_start_limit` of `GET /gateway/bot`.
- * @throws {RangeError} When a field is out of range.
- */
-function checkSessionStartLimit(limit: SessionStartLimit): void {
-  nonNegativeInteger("total", limit.total);
-  nonNegativeInteger("remaining", limit.remaining);
-  nonNegative("reset_after", limit.reset_after);
-  positiveInteger("max_concurrency", limit.max_concurrency);
 }
