@@ -13,6 +13,7 @@ import { getLogger } from "@logtape/logtape";
 import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import type { SavedSession, SessionStore } from "../gateway/session_store.ts";
 import type { Shard } from "../gateway/shard.ts";
+import type { StoreFailures } from "./store_failures.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
 
@@ -30,12 +31,14 @@ export class TickSessions {
   readonly #scheduler: Scheduler;
   readonly #until: number;
   readonly #newer: ReadonlyMap<number, SavedSession>;
+  readonly #failures: StoreFailures;
   #loaded: Promise<Map<number, SavedSession>> | undefined;
 
   /**
    * @param store Where the sessions are saved.
    * @param scheduler The clock `until` is on.
    * @param until When to stop waiting for the store.
+   * @param failures Where a failed load is said (see StoreFailures).
    * @param newer Sessions this process kept itself (of shards it stopped):
    * each is used instead of the stored one when saved later.
    */
@@ -43,11 +46,13 @@ export class TickSessions {
     store: SessionStore,
     scheduler: Scheduler,
     until: number,
+    failures: StoreFailures,
     newer: ReadonlyMap<number, SavedSession> = new Map(),
   ) {
     this.#store = store;
     this.#scheduler = scheduler;
     this.#until = until;
+    this.#failures = failures;
     this.#newer = newer;
   }
 
@@ -72,15 +77,19 @@ export class TickSessions {
     loading.catch(() => {}); // A read given up on may still fail.
     try {
       if (await settlesWithin(this.#scheduler, loading, ms)) {
-        return new Map((await loading).map((s) => [s.shardId, s]));
+        const sessions = await loading;
+        this.#failures.worked("load");
+        return new Map(sessions.map((s) => [s.shardId, s]));
       }
       logger.warn(
         "The session store did not answer before the shards' leases ran short; not starting them",
       );
     } catch (error) {
-      logger.warn("Could not load the saved sessions; identifying: {error}", {
-        error,
-      });
+      this.#failures.failed(
+        "load",
+        "Could not load the fleet's saved sessions, so the shards started now identify (a session start each) instead of resuming: {error}",
+        { error },
+      );
     }
     return new Map();
   }
@@ -88,18 +97,20 @@ export class TickSessions {
 
 /**
  * Save the sessions of `shards` (of `shardCount` shards), dated `now` on
- * the fleet's clock; a failure is logged, not thrown.
+ * the fleet's clock; a failure is said (see StoreFailures), not thrown.
  *
  * @param store Where to save them.
  * @param shardCount The shard count they were identified with.
  * @param shards The shards; those with no session are skipped.
  * @param now The fleet's time.
+ * @param failures Where a failure is said.
  */
 export async function saveSessions(
   store: SessionStore,
   shardCount: number,
   shards: readonly Shard[],
   now: number,
+  failures: StoreFailures,
 ): Promise<void> {
   const sessions = shards.flatMap((shard) => {
     const saved = savedSessionOf(shard, shardCount, now);
@@ -108,33 +119,47 @@ export async function saveSessions(
   if (sessions.length === 0) return;
   try {
     await store.save(sessions);
+    failures.worked("save");
   } catch (error) {
-    logger.warn("Could not save sessions: {error}", { error });
+    failures.failed("save", SAVE_FAILED, { shards: idsOf(sessions), error });
   }
+}
+
+/** What a failed save costs, said once per outage. */
+const SAVE_FAILED =
+  "Could not save the sessions of shards {shards}, so until a save works a process that takes them over (this one restarted, or another) identifies them (a session start each) instead of resuming, and their events meanwhile are lost: {error}";
+
+/** The shard ids of `sessions`. */
+function idsOf(sessions: readonly { shardId: number }[]): number[] {
+  return sessions.map((s) => s.shardId);
 }
 
 /**
  * Forget the saved sessions of shards `shardCount` and up, at a switch to
  * `shardCount` shards: those of the count switched down from, which nobody
  * resumes (their count is not the fleet's) and no shard saves over. A
- * failure is logged, not thrown.
+ * failure is said (see StoreFailures), not thrown.
  *
  * @param store The fleet's session store.
  * @param shardCount The count switched to.
+ * @param failures Where a failure is said.
  */
 export async function forgetSessionsPast(
   store: SessionStore,
   shardCount: number,
+  failures: StoreFailures,
 ): Promise<void> {
   try {
-    const ids = (await store.loadAll()).map((saved) => saved.shardId)
-      .filter((id) => id >= shardCount);
-    if (ids.length === 0) return;
-    if (store.deleteMany) await store.deleteMany(ids);
-    else for (const id of ids) await store.delete(id);
+    const ids = idsOf(await store.loadAll()).filter((id) => id >= shardCount);
+    if (ids.length > 0) {
+      if (store.deleteMany) await store.deleteMany(ids);
+      else for (const id of ids) await store.delete(id);
+    }
+    failures.worked("forget");
   } catch (error) {
-    logger.warn(
-      "Could not forget the sessions of shards {count} and up: {error}",
+    failures.failed(
+      "forget",
+      "Could not forget the saved sessions of shards {count} and up (a shard count left behind): they stay in the session store, unused: {error}",
       { count: shardCount, error },
     );
   }
@@ -175,11 +200,17 @@ export function newerThan(saved: SavedSession, prior?: SavedSession): boolean {
  * the next tick: a process killed in between left the taker no session to
  * resume, so it identified, and the events since that READY were lost.
  * Bounded: one save in flight per shard; READYs meanwhile are saved once
- * after it. A failure is logged, as a tick's save's is.
+ * after it. A failure is said, as a tick's save's is.
  */
 export class NewSessionSaves {
   /** Shards being saved; `again`: once more after the one in flight. */
   readonly #saving = new Map<Shard, { again: boolean }>();
+  readonly #failures: StoreFailures;
+
+  /** @param failures Where a failure is said (see StoreFailures). */
+  constructor(failures: StoreFailures) {
+    this.#failures = failures;
+  }
 
   /**
    * Save `shard`'s session (it just had a READY).
@@ -203,10 +234,7 @@ export class NewSessionSaves {
       } while (entry.again);
     };
     void run().catch((error: unknown) => {
-      logger.warn("Could not save shard {id}'s new session: {error}", {
-        id: shard.id,
-        error,
-      });
+      this.#failures.failed("save", SAVE_FAILED, { shards: [shard.id], error });
     }).finally(() => this.#saving.delete(shard));
   }
 }

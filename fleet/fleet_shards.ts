@@ -32,6 +32,7 @@ import {
   saveSessions,
 } from "./fleet_sessions.ts";
 import { TickFailures } from "./tick_failures.ts";
+import { StoreFailures } from "./store_failures.ts";
 import {
   createShardSet,
   heldIds,
@@ -44,6 +45,7 @@ import {
 } from "./shard_sets.ts";
 import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
 import { HeldEvents } from "./held_events.ts";
+import { callListeners } from "./dispatch_listeners.ts";
 import { watchMarks } from "./shard_completion.ts";
 import { FleetGeneration } from "./fleet_generation.ts";
 import { ReshardOverlap } from "./reshard_overlap.ts";
@@ -115,7 +117,9 @@ export class FleetShards {
   #current: ShardSet;
   /** The fleet's clock less this machine's, learned at each tick. */
   #clockOffset = 0;
-  readonly #newSessions = new NewSessionSaves();
+  /** Session store failures, each kind said visibly once in a row. */
+  readonly #storeFailures = new StoreFailures();
+  readonly #newSessions = new NewSessionSaves(this.#storeFailures);
   /** The shard set being started by a reshard, events held. */
   #next: ShardSet | undefined;
   /** When `#next` was first seen: its shards are taken a tick later. */
@@ -156,19 +160,9 @@ export class FleetShards {
       () => this.#guardFired(),
     );
     this.#current = this.#createSet(options.shardCount);
-    this.#events = new HeldEvents(
-      (event) => {
-        for (const listener of this.#listeners) {
-          try {
-            listener(event);
-          } catch (error) {
-            logger.error("A dispatch listener threw: {error}", { error });
-          }
-        }
-      },
-      undefined,
-      { scheduler: this.#scheduler },
-    );
+    this.#events = new HeldEvents(callListeners(this.#listeners), undefined, {
+      scheduler: this.#scheduler,
+    });
     this.#overlap = new ReshardOverlap({
       redis: options.redis,
       prefix: this.#prefix,
@@ -182,6 +176,7 @@ export class FleetShards {
       shard: options.shard,
       identifyQueue: options.identifyQueue,
       sessionStore: options.sessionStore,
+      storeFailures: this.#storeFailures,
       record: this.#record,
       isRunning: (set) => set === this.#current,
       fleetNow: () => this.#fleetNow(),
@@ -195,6 +190,7 @@ export class FleetShards {
         });
       },
       watch: (set, shard, resumed) => this.#watch(set, shard, resumed),
+      stop: (set, shard) => this.#stop(set, [shard.id], false, false),
     };
   }
 
@@ -618,7 +614,8 @@ export class FleetShards {
       const ids = idsOf(old);
       await this.#stop(old, ids, false, false);
       await old.leases.release(ids, true).catch(() => {});
-      await forgetSessionsPast(this.#options.sessionStore, state.count);
+      const store = this.#options.sessionStore;
+      await forgetSessionsPast(store, state.count, this.#storeFailures);
     }
     const [next, id] = [this.#next, this.#record.reshardId];
     if (next && !keepsNext(next, state.next, this.#record, this.#fleetNow())) {
@@ -794,6 +791,7 @@ export class FleetShards {
     const store = set === this.#current
       ? this.#options.sessionStore
       : set.sessions;
-    await saveSessions(store, set.count, shards, this.#fleetNow());
+    const [now, failures] = [this.#fleetNow(), this.#storeFailures];
+    await saveSessions(store, set.count, shards, now, failures);
   }
 }

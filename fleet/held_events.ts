@@ -26,7 +26,10 @@ import {
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
-/** Reaching the held limit changes delivery: shown without setup. */
+/**
+ * Shown without setup: reaching the held limit changes delivery, and a
+ * throwing listener is a bot author's bug.
+ */
 const visible = getVisibleLogger(["disruption", "fleet", "reshard"]);
 
 /** The most events held for a switch by default. */
@@ -704,7 +707,8 @@ export class HeldEvents {
       try {
         this.#deliver(event);
       } catch (error) {
-        logger.error("A dispatch listener threw: {error}", { error });
+        // A bot author's bug: said as a shard's throwing listener is.
+        visible.error("A dispatch listener threw: {error}", { error });
       }
     }
     return delivered;

@@ -12,6 +12,7 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard } from "../gateway/shard.ts";
+import { GatewayError } from "../gateway/errors.ts";
 import {
   isSessionUsable,
   type SavedSession,
@@ -21,7 +22,8 @@ import type { RedisConnection } from "../redis/connection.ts";
 import { RedisSessionStore } from "../redis/session_store.ts";
 import { eraKeys, type FleetGeneration } from "./fleet_generation.ts";
 import { TickSessions } from "./fleet_sessions.ts";
-import { ShardLeases } from "./shard_leases.ts";
+import type { StoreFailures } from "./store_failures.ts";
+import { RefusingLeases } from "./refusing_leases.ts";
 import type { FleetShardOptions } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
@@ -30,7 +32,8 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
 /** The shards of one shard count that this process runs. */
 export interface ShardSet {
   count: number;
-  leases: ShardLeases;
+  /** Its leases, less the shards that stopped for good here. */
+  leases: RefusingLeases;
   /** Its sessions while it is the new set (see `eraKeys`). */
   sessions: SessionStore;
   shards: Map<number, Shard>;
@@ -147,7 +150,7 @@ export function createShardSet(
     shards: new Map(),
     watchers: new Map(),
     carried: [],
-    leases: new ShardLeases(redis, {
+    leases: new RefusingLeases(redis, {
       // One lease namespace per shard count: the old and the new set are
       // leased side by side during a reshard.
       prefix: `${options.prefix}:${count}`,
@@ -171,6 +174,8 @@ export interface ShardStarts {
   identifyQueue: IdentifyQueue;
   /** The running set's sessions (the fleet's store). */
   sessionStore: SessionStore;
+  /** Where a session that cannot be loaded is said. */
+  storeFailures: StoreFailures;
   record: FleetGeneration;
   /** Whether `set` is the running set (else a reshard's new set). */
   isRunning(set: ShardSet): boolean;
@@ -180,6 +185,8 @@ export interface ShardStarts {
   listen(set: ShardSet, shard: Shard): void;
   /** Watch a new set's shard, once started, until it is complete. */
   watch(set: ShardSet, shard: Shard, resumed: boolean): void;
+  /** Take a shard out of `set` (unmarked, closed): it stopped for good. */
+  stop(set: ShardSet, shard: Shard): Promise<void>;
 }
 
 /** When the shards of one tick may start. */
@@ -209,14 +216,15 @@ export async function startShards(
   window: StartWindow,
 ): Promise<void> {
   if (ids.length === 0) return;
-  const { scheduler, sessionStore } = starts;
+  const { scheduler, sessionStore, storeFailures: failures } = starts;
   if (!window.safe()) {
     void set.leases.release(ids).catch(() => {});
     return;
   }
+  const { until, kept } = window;
   const sessions = {
-    fleet: new TickSessions(sessionStore, scheduler, window.until, window.kept),
-    set: new TickSessions(set.sessions, scheduler, window.until),
+    fleet: new TickSessions(sessionStore, scheduler, until, failures, kept),
+    set: new TickSessions(set.sessions, scheduler, until, failures),
   };
   const errors: unknown[] = [];
   const running = await Promise.all(
@@ -257,6 +265,7 @@ async function startShard(
     identifyQueue: starts.identifyQueue,
   });
   starts.listen(set, shard);
+  watchStop(starts, set, shard);
   let resumed = false;
   const resume = async (store: TickSessions): Promise<void> => {
     try {
@@ -271,8 +280,9 @@ async function startShard(
         resumed = true;
       }
     } catch (error) {
-      logger.warn(
-        "Could not load shard {id}'s session; identifying: {error}",
+      starts.storeFailures.failed(
+        "load",
+        "Could not load shard {id}'s saved session, so it identifies (a session start) instead of resuming: {error}",
         { id, error },
       );
     }
@@ -302,8 +312,47 @@ async function startShard(
     count: set.count,
     how: resumed ? "resuming" : "identifying",
   });
-  shard.connect().catch((error: unknown) => {
-    logger.warn("Shard {id} stopped: {error}", { id, error });
-  });
+  // Rejected when the shard stops before a READY: said below, if the fleet
+  // did not stop it itself.
+  shard.connect().catch(() => {});
   return true;
+}
+
+/**
+ * Watch `shard` of `set` for a stop for good (a fatal close, network access
+ * to the gateway host denied): the fleet takes a shard out of its set
+ * before it closes it, so one that closes while still in it stopped on its
+ * own. Its lease was renewed at every tick, and no other process ever ran
+ * it; it is said visibly and refused (see {@linkcode RefusingLeases}).
+ */
+function watchStop(starts: ShardStarts, set: ShardSet, shard: Shard): void {
+  let reason: unknown;
+  // The shard reports why (an "error" event) just before it stops.
+  shard.on("error", (error) => void (reason = error));
+  shard.on("state", ({ current }) => {
+    if (current !== "closed" || set.shards.get(shard.id) !== shard) return;
+    const id = shard.id;
+    visible.error(
+      "Shard {id} of {count} stopped for good ({reason}): its lease is released so that another process can run it, and this process does not run it again",
+      { id, count: set.count, reason: kindOf(reason) },
+    );
+    void Promise.all([
+      set.leases.refuse(id).catch((error: unknown) => {
+        logger.warn(
+          "Could not release the lease of stopped shard {id}; it expires unrenewed: {error}",
+          { id, error },
+        );
+      }),
+      starts.stop(set, shard),
+    ]);
+  });
+}
+
+/**
+ * Why a shard stopped, in short: the shard said it in full just before (on
+ * stderr too), so the fleet's line names the kind only.
+ */
+function kindOf(value: unknown): string {
+  if (value instanceof GatewayError) return value.kind;
+  return value instanceof Error ? value.message : String(value);
 }

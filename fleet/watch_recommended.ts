@@ -7,6 +7,10 @@
  */
 import { getLogger } from "@logtape/logtape";
 import {
+  getVisibleLogger,
+  type LogProperties,
+} from "../base/visible_logger.ts";
+import {
   MAX_TIMER_DELAY,
   type Scheduler,
   type TimerId,
@@ -16,6 +20,11 @@ import { isRecord } from "../gateway/payload_guards.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
+/**
+ * A watch that keeps failing never reshards: Discord's first sign is a 4011
+ * close once the count is too low. Shown without setup.
+ */
+const visible = getVisibleLogger(["disruption", "fleet", "reshard"]);
 
 /** The default of {@linkcode WatchRecommendedOptions.intervalMs}: an hour. */
 export const DEFAULT_WATCH_INTERVAL_MS = 3_600_000;
@@ -67,7 +76,9 @@ export interface ReshardTarget {
 /**
  * Every `intervalMs`, ask for the recommended shard count and reshard
  * `target` when it is above the current one (a refusal or a failure is
- * logged as a warning and asked again next time).
+ * logged as a warning and asked again next time: on stderr without setup
+ * the first time, and when its reason changes, as is the first check that
+ * works after).
  *
  * @param scheduler The timers.
  * @param options How to ask, and how often.
@@ -87,6 +98,7 @@ export function watchRecommendedShards(
   const intervalMs = options.intervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
   let timer: TimerId | undefined;
   let stopped = false;
+  const said = new FailureSaid();
   const check = async (): Promise<void> => {
     try {
       const bot = await options.fetch();
@@ -99,7 +111,8 @@ export function watchRecommendedShards(
       ) {
         // The answer comes from the network: 1e9 shards would be built
         // before anything failed, and a non-number budget never refuses.
-        logger.warn(
+        said.failed(
+          "invalid answer",
           "Ignoring a recommended shard count that is not an integer from 1 to {max} with a non-negative integer budget: shards={shards}, remaining={remaining}",
           { max: MAX_RECOMMENDED_SHARDS, shards: bot?.shards, remaining },
         );
@@ -113,10 +126,13 @@ export function watchRecommendedShards(
         });
         await target.reshard(bot.shards, remaining);
       }
+      said.worked();
     } catch (error) {
-      logger.warn("Resharding to the recommended count failed: {error}", {
-        error,
-      });
+      said.failed(
+        reasonOf(error),
+        "Resharding to the recommended count failed (asked again in {ms} ms): {error}",
+        { ms: intervalMs, error },
+      );
     }
   };
   const schedule = (): void => {
@@ -132,6 +148,40 @@ export function watchRecommendedShards(
     stopped = true;
     if (timer !== undefined) scheduler.clearTimeout(timer);
   };
+}
+
+/**
+ * How a watch says its failures: the first, and one whose reason differs
+ * from the last one's, on stderr without setup; repeats as warnings only;
+ * the first check that works after a failure, once, on stderr too.
+ */
+class FailureSaid {
+  /** The reason of the last check's failure; `undefined`: it worked. */
+  #reason: string | undefined;
+
+  failed(reason: string, message: string, properties: LogProperties): void {
+    const repeat = reason === this.#reason;
+    this.#reason = reason;
+    (repeat ? logger : visible).warn(message, properties);
+  }
+
+  worked(): void {
+    if (this.#reason === undefined) return;
+    this.#reason = undefined;
+    visible.warn("Checking the recommended shard count works again");
+  }
+}
+
+/**
+ * What a failure is about, for telling a new reason from a repeat: its
+ * class and message, numbers left out (a budget refusal names the session
+ * starts left, which change every check).
+ */
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
+  return text.replace(/\d+/g, "#");
 }
 
 /** Throw unless `options` are what {@linkcode watchRecommendedShards} takes. */
