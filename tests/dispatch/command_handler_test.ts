@@ -78,6 +78,7 @@ function handler(
     total: 1,
     run: { 0: shard },
   },
+  sendLimit?: number,
 ): { handler: CommandHandler; results: Record<string, number> } {
   const { results, counter: inc } = counter();
   return {
@@ -89,6 +90,7 @@ function handler(
       closing: () => false,
       counter: inc,
       scheduler,
+      ...(sendLimit === undefined ? {} : { sendLimit }),
     }),
     results,
   };
@@ -339,7 +341,14 @@ Deno.test("CommandHandler: commands waiting in the shard's queue are taken back 
   const ready = shard.connect();
   await scheduler.advance(0);
   await ready;
-  const { handler: commands, results } = handler(scheduler, shard);
+  // All of them let into the shard's send queue (not SHARD_SEND_LIMIT).
+  const { handler: commands, results } = handler(
+    scheduler,
+    shard,
+    undefined,
+    undefined,
+    160,
+  );
   const channel = new AbortController();
   // Far more than the 120 frames per 60 s the shard lets out.
   const deliveries = Array.from({ length: 160 }, (_, i) =>
