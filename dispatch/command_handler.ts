@@ -6,21 +6,7 @@
  * with 4001 or 4002), runs it on its shard, and settles the delivery: acked
  * once done, rejected without requeue when it cannot be run, put back in the
  * queue while its shard can still take it later (paused for a full buffer,
- * restarting, or not ready: reconnecting, starting), for at most
- * {@linkcode MAX_REQUEUE_TIME} in a row per shard.
- *
- * The consumer's prefetch slots are shared by every shard of the process, so
- * no shard may hold them: a command is handed to its shard only while that
- * shard is ready and holds fewer than {@linkcode SHARD_SEND_LIMIT} of them in
- * its send queue (paced at 120 frames per 60 s). One that cannot go in is
- * put back at the tail of the queue (a copy published, as for another
- * process's shard, and the delivery acked): a requeue would put it back at
- * the head, where RabbitMQ hands it straight back, and more commands for one
- * shard than the prefetch would then hide every other shard's behind them.
- * A copy back before {@linkcode REQUEUE_DELAY} waits out the rest (none
- * loops fast), and while a shard's commands go round that way they run in
- * the order they came, and its new ones join them rather than pass them
- * (`command_order.ts`).
+ * or restarting), for at most {@linkcode MAX_REQUEUE_TIME}.
  *
  * Several processes may share the bot's shards (`SHARDS_START`/`SHARDS_END`)
  * and consume the one queue: a command for a shard of the bot that another
@@ -39,20 +25,13 @@
 import type { AMQPChannel, AMQPMessage } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import type { Counter } from "prom-client";
-import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import type { Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayError } from "../gateway/errors.ts";
 import { checkedCommand } from "../gateway/gateway_commands.ts";
 import type { Shard } from "../gateway/shard.ts";
+import { shardForGuild } from "../gateway/shard_routing.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
-import { CommandOrder, ORDER_HEADER } from "./command_order.ts";
-import {
-  guildShard,
-  parseCommand,
-  type ServiceCommand,
-} from "./command_parse.ts";
-
-export { parseCommand, type ServiceCommand } from "./command_parse.ts";
 
 const logger = getLogger(["disruption", "dispatch", "commands"]);
 const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
@@ -75,22 +54,6 @@ export const REQUEUE_DELAY = 1_000;
 export const MAX_REQUEUE_TIME = 5 * 60_000;
 
 /**
- * The most commands a shard holds in its send queue (each keeps one of the
- * consumer's prefetch slots until it is written); more go back to the tail
- * of the queue, so that a shard that is slow to write (a flood of requests
- * against the send limit) leaves the other slots to the other shards.
- */
-export const SHARD_SEND_LIMIT = 10;
-
-/**
- * How long the lowest-numbered of a shard's commands going round may go
- * unseen before its turn is given up (see `command_order.ts`): a copy comes
- * back within {@linkcode REQUEUE_DELAY} and the time it takes through the
- * queue.
- */
-const ORDER_WAIT = 10 * REQUEUE_DELAY;
-
-/**
  * The header of a command published again for the process that runs its
  * shard: when it was first put back (epoch milliseconds), kept by every
  * later bounce. A copy whose first bounce is {@linkcode MAX_REQUEUE_TIME}
@@ -107,6 +70,52 @@ export const BOUNCE_HEADER = "x-disruption-first-bounce";
  * (from an older version) waits the whole delay.
  */
 export const LAST_BOUNCE_HEADER = "x-disruption-last-bounce";
+
+/** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
+export interface ServiceCommand {
+  /** 0 sends `data` on the shard, 1 restarts it resumably, 2 starts a new session. */
+  op: 0 | 1 | 2;
+  /** The shard. */
+  shard: number;
+  /** For op 0: the gateway payload to send, e.g. `{ op: 3, d: presence }`. */
+  data?: { op: number; d?: unknown };
+}
+
+/**
+ * Check a command from `gateway.send`.
+ *
+ * @param text The message body.
+ * @returns The command.
+ * @throws {TypeError} With the reason it is malformed.
+ */
+export function parseCommand(text: string): ServiceCommand {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TypeError("the body is not JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError("the body is not a JSON object");
+  }
+  const { op, shard, data } = value as Record<string, unknown>;
+  if (op !== 0 && op !== 1 && op !== 2) {
+    throw new TypeError(`'op' must be 0, 1 or 2: current value '${op}'`);
+  }
+  if (typeof shard !== "number" || !Number.isSafeInteger(shard) || shard < 0) {
+    throw new TypeError(
+      `'shard' must be a non-negative integer: current value '${shard}'`,
+    );
+  }
+  if (op !== 0) return { op, shard };
+  if (
+    typeof data !== "object" || data === null || Array.isArray(data) ||
+    typeof (data as { op?: unknown }).op !== "number"
+  ) {
+    throw new TypeError("'data' must be an object with a numeric 'op'");
+  }
+  return { op, shard, data: data as ServiceCommand["data"] & object };
+}
 
 /** What the handler needs of a delivery's channel to publish it again. */
 export type CommandChannel = Pick<
@@ -146,38 +155,6 @@ export interface CommandHandlerOptions {
   counter: Pick<Counter<"result">, "inc">;
   /** The clock requeues wait on. */
   scheduler: Scheduler;
-  /**
-   * The most commands one shard holds in its send queue.
-   *
-   * @default {SHARD_SEND_LIMIT}
-   */
-  sendLimit?: number;
-}
-
-/** A command for a shard of this process, waiting its turn. */
-interface Waiting {
-  message: CommandMessage;
-  signal: AbortSignal | undefined;
-  /** The payload to send (op 0); none for a restart (op 1 or 2). */
-  payload: GatewayCommand | undefined;
-  /** For a restart: op 1 (resumable), else op 2. */
-  resumable: boolean;
-  /** When it goes back to the queue if the shard cannot take it by then. */
-  due: number;
-  /** Its number among the shard's commands going round, if it has one. */
-  order: number | undefined;
-}
-
-/**
- * Whether the shard can take the command now: a restart unless the shard
- * is paused, a payload only while it is ready.
- */
-function canRun(
-  shard: CommandShard,
-  payload: GatewayCommand | undefined,
-  paused: boolean,
-): boolean {
-  return !paused && (!payload || shard.status === "ready");
 }
 
 /** Runs the commands of `gateway.send` on their shards. */
@@ -194,17 +171,6 @@ export class CommandHandler {
    * shard (at most one entry per shard of the bot).
    */
   readonly #unowned = new Map<number, number>();
-  /** Commands waiting in each shard's send queue (none: no entry). */
-  readonly #sending = new Map<number, number>();
-  /** The turns of the commands going round the queue. */
-  readonly #order: CommandOrder;
-  /**
-   * Each shard's commands that wait their turn here, in the order they
-   * came (none: no entry); see {@linkcode CommandHandler.#pump}.
-   */
-  readonly #waiting = new Map<number, Waiting[]>();
-  /** The timer of each shard whose first waiting command is not yet due. */
-  readonly #timers = new Map<number, TimerId>();
   /** Publish confirms turned on, by delivery channel. */
   readonly #confirming = new WeakMap<CommandChannel, Promise<void>>();
 
@@ -215,7 +181,6 @@ export class CommandHandler {
    */
   constructor(options: CommandHandlerOptions) {
     this.#options = options;
-    this.#order = new CommandOrder(options.scheduler, ORDER_WAIT);
   }
 
   /**
@@ -227,8 +192,6 @@ export class CommandHandler {
   shardReady(id: number): void {
     this.#requeuingSince.delete(id);
     this.#dropping.delete(id);
-    // Its commands waiting in line run now rather than go round again.
-    void this.#pump(id);
   }
 
   /**
@@ -239,22 +202,13 @@ export class CommandHandler {
    * then gives the message to the next consumer, so a command still queued
    * in the shard is taken back rather than sent twice. One already written
    * cannot be taken back: it is sent again when redelivered (at least once).
-   * @returns When the delivery is settled, or waits its turn in its
-   * shard's line (settled later, within {@linkcode REQUEUE_DELAY} unless
-   * its shard takes it). It never rejects: whatever throws, the delivery is
-   * rejected and counted `failed`, so none holds a prefetch slot for good.
+   * @returns When the delivery is settled (or its requeue scheduled). It
+   * never rejects: whatever throws, the delivery is rejected and counted
+   * `failed`, so none holds a prefetch slot for good.
    */
   async handle(message: CommandMessage, signal?: AbortSignal): Promise<void> {
-    await this.#guarded(message, this.#handle(message, signal));
-  }
-
-  /** Settle the delivery as `failed` if `handling` throws. */
-  async #guarded(
-    message: CommandMessage,
-    handling: Promise<void>,
-  ): Promise<void> {
     try {
-      await handling;
+      await this.#handle(message, signal);
     } catch (error) {
       // A last resort: a delivery never settled holds a prefetch slot until
       // the channel closes, and the broker then gives it to the next one.
@@ -267,10 +221,7 @@ export class CommandHandler {
     }
   }
 
-  async #handle(
-    message: CommandMessage,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
+  async #handle(message: CommandMessage, signal?: AbortSignal): Promise<void> {
     let command: ServiceCommand;
     let payload: GatewayCommand | undefined;
     try {
@@ -327,147 +278,21 @@ export class CommandHandler {
       await this.#elsewhereShard(message, command.shard, total, signal);
       return;
     }
-    const id = command.shard;
-    const order = this.#order.read(message.properties?.headers);
-    this.#order.seen(id, order);
-    if (!canRun(shard, payload, this.#options.paused(id))) {
-      // Paused for a full buffer (a reconnect now would take in events the
-      // buffer cannot hold, and a send would wait for the resume), or not
-      // ready: Shard.send would keep the command, and its prefetch slot,
-      // until the shard is ready, however long that takes.
-      if (!this.#comesBack(id, shard)) {
-        this.#order.done(id, order);
-        this.#options.counter.inc({ result: "dropped" });
-        await message.reject(false).catch(() => {});
-        return;
-      }
-    }
-    const now = this.#options.scheduler.now();
-    const copy = firstBounce(message) !== undefined;
-    this.#enqueue(id, {
-      message,
-      signal,
-      payload,
-      resumable: command.op === 1,
-      // A copy back sooner than REQUEUE_DELAY after its last bounce goes
-      // round again no sooner than that: none loops fast.
-      due: !message.channel
-        ? now + REQUEUE_DELAY
-        : copy
-        ? now + bounceWait(message, now)
-        : now,
-      order,
-    });
-    await this.#pump(id);
-  }
-
-  /**
-   * Add a command to its shard's waiting line: by its turn (see
-   * `command_order.ts`), those never put back last, in the order they came.
-   */
-  #enqueue(id: number, waiting: Waiting): void {
-    let line = this.#waiting.get(id);
-    if (!line) this.#waiting.set(id, line = []);
-    const rank = waiting.order ?? Infinity;
-    let at = line.length;
-    while (at > 0 && (line[at - 1]!.order ?? Infinity) > rank) at--;
-    line.splice(at, 0, waiting);
-  }
-
-  /**
-   * Move the shard's waiting line along, in order: the first command runs
-   * if the shard can take it (ready, not paused, fewer than the send limit
-   * in its send queue), goes back to the tail of the queue once due, or
-   * waits (holding its prefetch slot) until it is due, and so do those
-   * after it. Called when a command comes, when one the shard held is
-   * done, when the shard is ready, and when the first is due.
-   *
-   * @returns When the commands it started running are settled.
-   */
-  #pump(id: number): Promise<void> {
-    const { scheduler, counter } = this.#options;
-    const line = this.#waiting.get(id);
-    const timer = this.#timers.get(id);
-    if (timer !== undefined) {
-      scheduler.clearTimeout(timer);
-      this.#timers.delete(id);
-    }
-    if (!line) return Promise.resolve();
-    const started: Promise<void>[] = [];
-    const limit = this.#options.sendLimit ?? SHARD_SEND_LIMIT;
-    const now = scheduler.now();
-    // The first in line that stays (the shard will take it), if any: those
-    // after it wait behind it or go round.
-    let kept = 0;
-    while (line.length > kept) {
-      const next = line[kept]!;
-      const { message, signal } = next;
-      if (signal?.aborted) {
-        // Its channel is gone: RabbitMQ gives it to the next consumer (its
-        // turn is given up: the redelivery may be the original).
-        line.splice(kept, 1);
-        this.#order.done(id, next.order);
-        counter.inc({ result: "retried" });
-        continue;
-      }
-      const shard = this.#options.shard(id);
-      if (!shard) {
-        // No longer this process's (its shards were replaced meanwhile).
-        line.splice(kept, 1);
-        this.#order.done(id, next.order);
-        const total = this.#options.shardCount();
-        started.push(
-          this.#guarded(
-            message,
-            this.#elsewhereShard(message, id, total, signal),
-          ),
-        );
-        continue;
-      }
-      // Its turn: the commands going round run in the order they came.
-      const runnable = canRun(shard, next.payload, this.#options.paused(id)) &&
-        this.#order.turn(id, next.order);
-      if (kept === 0 && runnable) {
-        const sending = this.#sending.get(id) ?? 0;
-        if (!next.payload || sending < limit) {
-          line.shift();
-          this.#order.done(id, next.order);
-          if (next.payload) this.#sending.set(id, sending + 1);
-          started.push(this.#guarded(message, this.#run(id, shard, next)));
-          continue;
-        }
-        // Held only by the send limit: the shard takes it within a few
-        // frames, so it waits for that in place (one prefetch slot)
-        // rather than go round, where a later command could take its turn
-        // when the shard has room. Those after it go round when due, and
-        // its turn comes before theirs.
-        next.order ??= this.#order.putBack(id, undefined);
-        kept = 1;
-        continue;
-      }
-      if (next.due > now) {
-        this.#timers.set(
-          id,
-          scheduler.setTimeout(() => {
-            this.#timers.delete(id);
-            void this.#pump(id);
-          }, next.due - now),
-        );
-        break;
-      }
-      line.splice(kept, 1);
-      started.push(this.#guarded(message, this.#putBack(id, next)));
-    }
-    if (line.length === 0) this.#waiting.delete(id);
-    return Promise.all(started).then(() => {});
-  }
-
-  /** Run the command on its shard and settle the delivery by the outcome. */
-  async #run(id: number, shard: CommandShard, waiting: Waiting): Promise<void> {
-    const { message, signal, payload } = waiting;
     try {
+      if (this.#options.paused(command.shard)) {
+        // Paused for a full buffer: a reconnect now would take in events
+        // the buffer cannot hold (and the shard, already in the paused set,
+        // would never be paused again), and a send would wait for the
+        // resume holding one of the consumer's prefetched messages. It
+        // runs once the shard resumes.
+        throw new GatewayError(
+          "shard_closed",
+          `Shard ${command.shard} is paused until RabbitMQ catches up`,
+          { shardId: command.shard },
+        );
+      }
       if (payload) await shard.send(payload, signal ? { signal } : {});
-      else await this.#restart(id, shard, waiting.resumable);
+      else await this.#restart(command.shard, shard, command.op === 1);
       this.#options.counter.inc({ result: "done" });
       await message.ack().catch(() => {});
     } catch (error) {
@@ -478,59 +303,11 @@ export class CommandHandler {
         return;
       }
       if (error instanceof GatewayError && error.kind === "shard_closed") {
-        // Closed while it waited in the shard: first in its turn again
-        // (sent before the others going round), or dropped.
-        if (!this.#comesBack(id, shard)) {
-          this.#options.counter.inc({ result: "dropped" });
-          await message.reject(false).catch(() => {});
-          return;
-        }
-        const now = this.#options.scheduler.now();
-        this.#enqueue(id, {
-          ...waiting,
-          due: message.channel ? now : now + REQUEUE_DELAY,
-          order: message.channel ? this.#order.first(id) : undefined,
-        });
+        await this.#closed(message, command.shard, shard);
         return;
       }
       await this.#reject(message, "failed", error);
-    } finally {
-      if (payload) {
-        const left = (this.#sending.get(id) ?? 1) - 1;
-        if (left > 0) this.#sending.set(id, left);
-        else this.#sending.delete(id);
-      }
-      // Room in the shard, or the line to move on: not awaited, the
-      // commands it starts are their deliveries' business.
-      void this.#pump(id);
     }
-  }
-
-  /**
-   * Put a command for a shard of this process back at the tail of the queue
-   * (a copy, stamped as a bounce and numbered for its turn, and the
-   * delivery acked), or requeue it when the delivery has no channel. The
-   * copy's first bounce is now: this process still runs the shard, so
-   * another process that sees the copy counts its MAX_REQUEUE_TIME from
-   * here.
-   */
-  async #putBack(id: number, waiting: Waiting): Promise<void> {
-    const { message, signal } = waiting;
-    this.#options.counter.inc({ result: "retried" });
-    if (!message.channel) {
-      await message.nack(true).catch(() => {});
-      return;
-    }
-    const order = this.#order.putBack(id, waiting.order);
-    const published = await this.#bounce(
-      message,
-      this.#options.scheduler.now(),
-      signal,
-      { [ORDER_HEADER]: this.#order.stamp(order) },
-    );
-    // The delivery comes back as it was: without a number given now, which
-    // no copy carries (the others would wait for it).
-    if (!published && order !== waiting.order) this.#order.done(id, order);
   }
 
   /**
@@ -616,15 +393,12 @@ export class CommandHandler {
    * Publish a copy of the delivery at the tail of its queue, stamped with
    * its first bounce and with now as its last, then ack the delivery;
    * requeue it if the copy cannot be published (confirmed).
-   *
-   * @returns Whether the copy was published.
    */
   async #bounce(
     message: CommandMessage,
     first: number,
     signal: AbortSignal | undefined,
-    headers: Record<string, unknown> = {},
-  ): Promise<boolean> {
+  ): Promise<void> {
     const channel = message.channel;
     try {
       if (!channel) throw new Error("the delivery has no channel");
@@ -644,15 +418,13 @@ export class CommandHandler {
           ...properties,
           headers: {
             ...properties.headers,
-            ...headers,
             [BOUNCE_HEADER]: first,
             [LAST_BOUNCE_HEADER]: this.#options.scheduler.now(),
           },
         },
       );
     } catch (error) {
-      // The broker redelivers the original.
-      if (signal?.aborted) return false;
+      if (signal?.aborted) return; // The broker redelivers the original.
       logger.debug(
         "A command could not be published again in {queue} ({reason}); it is requeued",
         {
@@ -664,10 +436,9 @@ export class CommandHandler {
       // reject-publish) would otherwise hand it straight back, unstamped,
       // thousands of times a second.
       this.#requeueLater(message, signal);
-      return false;
+      return;
     }
     await message.ack().catch(() => {});
-    return true;
   }
 
   /** Close the shard and connect it again (op 1 resumably, op 2 anew). */
@@ -695,12 +466,12 @@ export class CommandHandler {
     }, REQUEUE_DELAY);
   }
 
-  /**
-   * The shard cannot take a command now: whether to put it back (the shard
-   * comes back, within {@linkcode MAX_REQUEUE_TIME} of when it first could
-   * not take one) or drop it (said once per shard until it is ready again).
-   */
-  #comesBack(id: number, shard: CommandShard): boolean {
+  /** The shard refused the command as closed: requeue it or reject it. */
+  async #closed(
+    message: CommandMessage,
+    id: number,
+    shard: CommandShard,
+  ): Promise<void> {
     const { scheduler, queue } = this.#options;
     // Closed and neither paused by the service nor restarting for a
     // command: stopped for good (a fatal close such as 4004 or 4010), and
@@ -711,7 +482,9 @@ export class CommandHandler {
     const since = this.#requeuingSince.get(id) ?? now;
     if (comesBack && now - since < MAX_REQUEUE_TIME) {
       this.#requeuingSince.set(id, since);
-      return true;
+      this.#options.counter.inc({ result: "retried" });
+      this.#requeueLater(message);
+      return;
     }
     if (!this.#dropping.has(id)) {
       this.#dropping.add(id);
@@ -723,7 +496,8 @@ export class CommandHandler {
         { shard: id, queue, seconds: MAX_REQUEUE_TIME / 1000 },
       );
     }
-    return false;
+    this.#options.counter.inc({ result: "dropped" });
+    await message.reject(false).catch(() => {});
   }
 
   async #reject(
@@ -761,4 +535,23 @@ function timeHeader(message: CommandMessage, name: string): number | undefined {
   const value = message.properties?.headers?.[name];
   const time = typeof value === "bigint" ? Number(value) : value;
   return typeof time === "number" && Number.isFinite(time) ? time : undefined;
+}
+
+/**
+ * The shard of an op 4 or 8 command's guild, when it has one and the shard
+ * count is known.
+ *
+ * @throws {RangeError} A `guild_id` above 2^64 - 1.
+ */
+function guildShard(
+  payload: GatewayCommand | undefined,
+  total: number,
+): number | undefined {
+  if (total === 0 || (payload?.op !== 4 && payload?.op !== 8)) {
+    return undefined;
+  }
+  const guildId = (payload.d as { guild_id?: unknown } | undefined)?.guild_id;
+  return typeof guildId === "string"
+    ? shardForGuild(guildId, total)
+    : undefined;
 }

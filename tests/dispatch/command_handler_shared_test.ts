@@ -14,13 +14,10 @@ import {
   type CommandShard,
   MAX_REQUEUE_TIME,
   REQUEUE_DELAY,
-  SHARD_SEND_LIMIT,
 } from "../../dispatch/command_handler.ts";
 import { GatewayError } from "../../gateway/errors.ts";
-import type { ShardStatus } from "../../gateway/shard_state.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { PacedShard } from "./_paced_shard.ts";
 
 /** A message in the queue: its body, properties and an id for the test. */
 interface Queued {
@@ -58,8 +55,6 @@ class SharedQueue {
   readonly deliveriesOf = new Map<number, number>();
   /** How long each message run by its shard's process was in the queue. */
   readonly waits: number[] = [];
-  /** When each message run by its shard's process was acked, by id. */
-  readonly sentAt = new Map<number, number>();
 
   /**
    * @param clock For the waits.
@@ -109,8 +104,6 @@ class SharedQueue {
 
   #delivery(item: Queued, consumer: Process): CommandMessage {
     let settled = false;
-    // A delivery acked after its copy was published was put back, not sent.
-    let copied = false;
     const settle = (then: () => void) => {
       if (!settled) {
         settled = true;
@@ -121,7 +114,6 @@ class SharedQueue {
       return Promise.resolve();
     };
     const publish = (then: () => void) => {
-      copied = true;
       then();
       queueMicrotask(() => this.pump());
       return Promise.resolve();
@@ -147,11 +139,10 @@ class SharedQueue {
       ack: () =>
         settle(() => {
           const shard = JSON.parse(item.body).shard;
-          if (consumer.runs(shard) && !copied) {
+          if (consumer.runs(shard)) {
             consumer.sent.push({ shard, id: item.id });
             const since = this.publishedAt.get(item.id)!;
             this.waits.push((this.clock?.now() ?? 0) - since);
-            this.sentAt.set(item.id, this.clock?.now() ?? 0);
           }
         }),
       nack: (requeue = true) =>
@@ -186,13 +177,11 @@ function shard(paused: () => boolean): CommandShard {
 function process(
   scheduler: VirtualScheduler,
   total: number,
-  shards: number[] | Map<number, CommandShard>,
+  shards: number[],
   paused: () => boolean = () => false,
 ): Process {
   const results: Record<string, number> = {};
-  const own = Array.isArray(shards)
-    ? new Map(shards.map((id) => [id, shard(paused)]))
-    : shards;
+  const own = new Map(shards.map((id) => [id, shard(paused)]));
   const handler = new CommandHandler({
     queue: "gateway.send",
     shard: (id) => own.get(id),
@@ -335,165 +324,4 @@ Deno.test("CommandHandler, shared queue: with a process down, the live one's own
       `message ${id}: ${count} deliveries in ${age} ms`,
     );
   }
-});
-
-/** A distinct op 31 command for `shard` (its `n`th). */
-function soundboard(shard: number, n: number): string {
-  const guild = String(41771983423143937n + BigInt(n));
-  return JSON.stringify({
-    op: 0,
-    shard,
-    data: { op: 31, d: { guild_ids: [guild] } },
-  });
-}
-
-/** The frame a shard writes for a `gateway.send` command. */
-function frameOf(body: string): string {
-  return JSON.stringify(JSON.parse(body).data);
-}
-
-/** A presence for `shard` with `status`. */
-function presence(shard: number, status: string): string {
-  return JSON.stringify({
-    op: 0,
-    shard,
-    data: { op: 3, d: { since: null, activities: [], status, afk: false } },
-  });
-}
-
-/** One process with shard 0 (paced, in `status`) and shard 1 (instant). */
-function twoShards(
-  scheduler: VirtualScheduler,
-  interval: number,
-  status: ShardStatus,
-): { zero: PacedShard; one: PacedShard; process: Process; queue: SharedQueue } {
-  // RabbitMQ's consumer prefetch as the service sets it (basic.qos 100).
-  const queue = new SharedQueue(scheduler, 100);
-  const zero = new PacedShard(scheduler, interval, status);
-  const one = new PacedShard(scheduler, 0);
-  const p = process(
-    scheduler,
-    2,
-    new Map([[0, zero.shard], [1, one.shard]]),
-  );
-  queue.add(p);
-  return { zero, one, process: p, queue };
-}
-
-/** How long the message waited between its publish and its send. */
-function waited(queue: SharedQueue, id: number): number | undefined {
-  const at = queue.sentAt.get(id);
-  return at === undefined ? undefined : at - queue.publishedAt.get(id)!;
-}
-
-Deno.test("CommandHandler, shared queue: a reconnecting shard's commands hold no prefetch slots (another shard's go at once), go round the tail of the queue, and are all sent once it is ready", async () => {
-  const scheduler = new VirtualScheduler();
-  const { zero, one, process: p, queue } = twoShards(
-    scheduler,
-    500,
-    "reconnecting",
-  );
-  // More commands for the reconnecting shard than the prefetch: held in
-  // its send queue, they took all 100 slots and shard 1 got nothing.
-  const commands = Array.from({ length: 120 }, (_, i) => soundboard(0, i));
-  for (const command of commands) queue.publish(command);
-  const step = 100;
-  const others: number[] = [];
-  for (let ms = 0; ms < 30_000; ms += step) {
-    if (ms % 1_000 === 0) others.push(queue.publish(presence(1, "idle")));
-    await scheduler.advance(step);
-  }
-  for (const id of others) {
-    const wait = waited(queue, id);
-    assert.ok(
-      wait !== undefined && wait <= REQUEUE_DELAY + step,
-      `shard 1's command ${id} waited ${wait} ms`,
-    );
-  }
-  assert.equal(one.written.length, others.length);
-  assert.equal(zero.waiting, 0, "none waits in the reconnecting shard");
-  zero.setStatus("ready");
-  p.handler.shardReady(0);
-  for (let s = 0; s < 120 && zero.written.length < 120; s++) {
-    await scheduler.advance(1_000);
-    assert.ok(zero.waiting <= SHARD_SEND_LIMIT, `${zero.waiting} waiting`);
-  }
-  await scheduler.advance(2 * REQUEUE_DELAY);
-  // Every one once, in the order sent, none dropped.
-  assert.deepEqual(zero.written, commands.map(frameOf));
-  assert.deepEqual(queue.rejected, []);
-  assert.equal(p.results.dropped, undefined);
-  // Round once per REQUEUE_DELAY at most: no fast loop.
-  for (const [id, count] of queue.deliveriesOf) {
-    const age = scheduler.now() - queue.publishedAt.get(id)!;
-    assert.ok(count <= age / REQUEUE_DELAY + 2, `${id}: ${count} deliveries`);
-  }
-});
-
-Deno.test("CommandHandler, shared queue: a flood for one ready shard, slower than its send limit, holds at most SHARD_SEND_LIMIT slots; another shard's commands wait at most about REQUEUE_DELAY, and the flood is all sent, none dropped past MAX_REQUEUE_TIME", async () => {
-  const scheduler = new VirtualScheduler();
-  // 300 commands at one per 1.2 s: 6 minutes, past MAX_REQUEUE_TIME.
-  const { zero, one, process: p, queue } = twoShards(scheduler, 1_200, "ready");
-  const commands = Array.from({ length: 300 }, (_, i) => soundboard(0, i));
-  for (const command of commands) queue.publish(command);
-  const step = 100;
-  const others: number[] = [];
-  for (let ms = 0; zero.written.length < 300 && ms < 500_000; ms += step) {
-    if (ms % 1_000 === 0) others.push(queue.publish(presence(1, "idle")));
-    await scheduler.advance(step);
-    assert.ok(zero.waiting <= SHARD_SEND_LIMIT, `${zero.waiting} waiting`);
-  }
-  assert.ok(scheduler.now() > MAX_REQUEUE_TIME);
-  await scheduler.advance(2 * REQUEUE_DELAY);
-  // Before, the first one waited for 200 of the flood to be written.
-  const worst = Math.max(...others.map((id) => waited(queue, id) ?? Infinity));
-  assert.ok(worst <= REQUEUE_DELAY + step, `shard 1 waited ${worst} ms`);
-  assert.equal(one.written.length, others.length);
-  assert.deepEqual(zero.written, commands.map(frameOf), "each once, in order");
-  assert.deepEqual(queue.rejected, []);
-  assert.equal(p.results.dropped, undefined);
-});
-
-Deno.test("CommandHandler, shared queue: a shard that never comes back has its commands rejected MAX_REQUEUE_TIME after it first could not take one, said once, none looping fast", async () => {
-  await withLogRecords(async (records) => {
-    const scheduler = new VirtualScheduler();
-    const { queue, process: p } = twoShards(scheduler, 500, "reconnecting");
-    for (let i = 0; i < 5; i++) queue.publish(soundboard(0, i));
-    let rejectedAt: number | undefined;
-    for (let t = 0; t < 30 * 60 && rejectedAt === undefined; t++) {
-      await scheduler.advance(1_000);
-      if (queue.rejected.length === 5) rejectedAt = scheduler.now();
-    }
-    assert.ok(rejectedAt !== undefined, "rejected, not held for ever");
-    assert.ok(
-      rejectedAt >= MAX_REQUEUE_TIME && rejectedAt <= MAX_REQUEUE_TIME + 2_000,
-      `rejected at ${rejectedAt} ms`,
-    );
-    assert.equal(p.results.dropped, 5);
-    for (const [id, count] of queue.deliveriesOf) {
-      assert.ok(
-        count <= rejectedAt / REQUEUE_DELAY + 2,
-        `${id}: ${count} deliveries`,
-      );
-    }
-    const said = records.filter((r) =>
-      String(r.message.join("")).includes("has not taken commands")
-    );
-    assert.equal(said.length, 1);
-  });
-});
-
-Deno.test("CommandHandler, shared queue: a presence sent once the shard is ready does not pass an older one still going round the queue", async () => {
-  const scheduler = new VirtualScheduler();
-  const { zero, process: p, queue } = twoShards(scheduler, 0, "reconnecting");
-  queue.publish(presence(0, "idle"));
-  await scheduler.advance(5_500);
-  zero.setStatus("ready");
-  p.handler.shardReady(0);
-  queue.publish(presence(0, "online"));
-  await scheduler.advance(3 * REQUEUE_DELAY);
-  assert.deepEqual(
-    zero.written.map((frame) => JSON.parse(frame).d.status),
-    ["idle", "online"],
-  );
 });

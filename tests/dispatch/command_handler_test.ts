@@ -78,7 +78,6 @@ function handler(
     total: 1,
     run: { 0: shard },
   },
-  sendLimit?: number,
 ): { handler: CommandHandler; results: Record<string, number> } {
   const { results, counter: inc } = counter();
   return {
@@ -90,7 +89,6 @@ function handler(
       closing: () => false,
       counter: inc,
       scheduler,
-      ...(sendLimit === undefined ? {} : { sendLimit }),
     }),
     results,
   };
@@ -341,14 +339,7 @@ Deno.test("CommandHandler: commands waiting in the shard's queue are taken back 
   const ready = shard.connect();
   await scheduler.advance(0);
   await ready;
-  // All of them let into the shard's send queue (not SHARD_SEND_LIMIT).
-  const { handler: commands, results } = handler(
-    scheduler,
-    shard,
-    undefined,
-    undefined,
-    160,
-  );
+  const { handler: commands, results } = handler(scheduler, shard);
   const channel = new AbortController();
   // Far more than the 120 frames per 60 s the shard lets out.
   const deliveries = Array.from({ length: 160 }, (_, i) =>
