@@ -52,6 +52,16 @@ export class DispatchMetrics {
   readonly redisConnected: Gauge;
   /** `dispatch_cache_stale`: 1 while the cache lost writes. */
   readonly cacheStale: Gauge;
+  /**
+   * `dispatch_default_queue_messages`: messages ready in `gateway.recv` at
+   * its last check (every minute, with `DEFAULT_QUEUE`; 0 without).
+   */
+  readonly defaultQueueMessages: Gauge;
+  /**
+   * `dispatch_default_queue_consumers`: consumers of `gateway.recv` at its
+   * last check (with `DEFAULT_QUEUE`; 0 without).
+   */
+  readonly defaultQueueConsumers: Gauge;
   /** `dispatch_resumes`: sessions resumed. */
   readonly resumes: Counter;
   /** `dispatch_identifies`: sessions started. */
@@ -183,6 +193,17 @@ export class DispatchMetrics {
     this.cacheStale = new Gauge({
       name: "dispatch_cache_stale",
       help: "1 while the state cache lost writes and is being rebuilt",
+      registers,
+    });
+    this.defaultQueueMessages = new Gauge({
+      name: "dispatch_default_queue_messages",
+      help:
+        "Messages ready in gateway.recv at its last check (every minute, with DEFAULT_QUEUE)",
+      registers,
+    });
+    this.defaultQueueConsumers = new Gauge({
+      name: "dispatch_default_queue_consumers",
+      help: "Consumers of gateway.recv at its last check (with DEFAULT_QUEUE)",
       registers,
     });
     this.resumes = new Counter({

@@ -14,6 +14,8 @@ import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { ensureTopicExchange } from "./declare.ts";
+import { isLoginRefused } from "./credentials_refused.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
 import {
   realScheduler,
@@ -23,6 +25,8 @@ import {
 } from "../base/scheduler.ts";
 
 const logger = getLogger(["disruption", "dispatch", "publisher"]);
+// A refused login is a setting to fix, not an outage to wait out.
+const visible = getVisibleLogger(["disruption", "dispatch", "publisher"]);
 
 /** One event on its way to the broker. */
 export interface PendingEvent {
@@ -106,6 +110,17 @@ export interface ConfirmedPublisherOptions {
    */
   onTooLarge?: (event: PendingEvent, bytes: number, max: number) => void;
   /**
+   * What to fix when the broker refuses the login (403 `ACCESS_REFUSED`),
+   * logged as an error with every refused attempt, and shown on stderr
+   * unless LogTape is configured for it (once until a connection succeeds):
+   * e.g. which settings hold the user name and password. Connecting is
+   * retried as for an outage: the user may be created on the broker
+   * meanwhile.
+   *
+   * @default {"check the user name and password of the URL"}
+   */
+  loginHint?: string;
+  /**
    * The clock reconnection waits run on.
    *
    * @default {realScheduler}
@@ -167,6 +182,8 @@ export class ConfirmedPublisher {
   #epoch = 0;
   /** The broker refuses publishes for now (a resource alarm). */
   #blocked = false;
+  /** The last attempt's login was refused (said on stderr already). */
+  #loginRefused = false;
   /** The broker's `max_message_size`, once a publish went over it. */
   #maxBodyBytes: number | undefined;
   #client: AMQPClient | undefined;
@@ -411,6 +428,7 @@ export class ConfirmedPublisher {
         this.#pump();
       };
       this.#blocked = false;
+      this.#loginRefused = false;
       // The backoff starts over once this connection proves itself (a
       // confirm), so a broker that nacks everything is not hammered.
       if (this.size === 0) this.#failures = 0;
@@ -422,14 +440,29 @@ export class ConfirmedPublisher {
       this.#pump();
     } catch (error) {
       if (!client.closed) client.close().catch(() => {});
-      logger.warn(
-        "RabbitMQ unreachable ({message}); {count} event(s) buffered, retrying in {ms} ms",
-        {
-          message: error instanceof Error ? error.message : String(error),
-          count: this.size,
-          ms: this.#backoff(this.#failures + 1),
-        },
-      );
+      const properties = {
+        message: error instanceof Error ? error.message : String(error),
+        count: this.size,
+        ms: this.#backoff(this.#failures + 1),
+      };
+      if (isLoginRefused(error)) {
+        // On stderr once per streak of refusals; every attempt is logged.
+        const log = this.#loginRefused ? logger : visible;
+        this.#loginRefused = true;
+        log.error(
+          "RabbitMQ refused the login ({message}): {hint}; {count} event(s) buffered, retrying in {ms} ms",
+          {
+            ...properties,
+            hint: this.#options.loginHint ??
+              "check the user name and password of the URL",
+          },
+        );
+      } else {
+        logger.warn(
+          "RabbitMQ unreachable ({message}); {count} event(s) buffered, retrying in {ms} ms",
+          properties,
+        );
+      }
       this.#scheduleRetry();
     }
   }

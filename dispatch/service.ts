@@ -58,6 +58,8 @@ import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { CommandConsumer } from "./command_consumer.ts";
 import { CommandHandler } from "./command_handler.ts";
 import { ensureQueue } from "./declare.ts";
+import { DefaultQueueWatch } from "./default_queue_watch.ts";
+import { redisPasswordHint } from "./credentials_refused.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
 import { EventNames } from "./event_name.ts";
@@ -211,6 +213,8 @@ export class DispatchService {
   #statusLog: StatusLog | undefined;
   #guildLog: StatusLog | undefined;
   #server: MetricsServer | undefined;
+  /** Says when `gateway.recv` fills up unread (with `DEFAULT_QUEUE`). */
+  #queueWatch: DefaultQueueWatch | undefined;
   readonly #scheduler: Scheduler;
   #saveTimer: TimerId | undefined;
   #redisRetry: TimerId | undefined;
@@ -361,8 +365,20 @@ export class DispatchService {
       onConsuming: (up) => this.#metrics.commandsConsuming.set(up ? 1 : 0),
       scheduler: this.#scheduler,
     });
+    if (config.defaultQueue) {
+      this.#queueWatch = new DefaultQueueWatch({
+        queue: RECV_QUEUE,
+        scheduler: this.#scheduler,
+        onCounts: ({ messages, consumers }) => {
+          this.#metrics.defaultQueueMessages.set(messages);
+          this.#metrics.defaultQueueConsumers.set(consumers);
+        },
+      });
+    }
     this.#publisher = new ConfirmedPublisher({
       url: amqpUrl(config),
+      loginHint:
+        `set RABBIT_USERNAME and RABBIT_PASSWORD to a user of the broker (RABBIT_USERNAME is "${config.rabbitUsername}")`,
       exchange: EXCHANGE,
       capacity: config.publishBuffer,
       byteCapacity: config.publishBufferBytes,
@@ -452,6 +468,7 @@ export class DispatchService {
     if (this.#redisRetry !== undefined) {
       this.#scheduler.clearTimeout(this.#redisRetry);
     }
+    this.#queueWatch?.close();
     await this.#manager?.close({ resumable: true });
     this.#commands?.close();
     // The logs' last lines (the shards closed) are posted while the broker
@@ -721,6 +738,7 @@ export class DispatchService {
       const channel = await client.channel();
       await channel.queueBind(RECV_QUEUE, EXCHANGE, "#");
       await channel.close().catch(() => {});
+      this.#queueWatch?.attach(client);
     }
     this.#commands?.attach(client);
   }
@@ -747,9 +765,14 @@ export class DispatchService {
       this.#metrics.redisConnected.set(1);
     } catch (error) {
       this.#metrics.redisConnected.set(0);
-      logger.error(
-        "{message}; running without saved sessions and cache, retrying in 5 s",
-        { message: error instanceof Error ? error.message : String(error) },
+      // A password to fix is said as such, and visibly.
+      const hint = redisPasswordHint(error, "REDIS_PASSWORD");
+      (hint === undefined ? logger : visible).error(
+        "{message}{hint}; running without saved sessions and cache, retrying in 5 s",
+        {
+          message: error instanceof Error ? error.message : String(error),
+          hint: hint === undefined ? "" : ` ${hint}`,
+        },
       );
       this.#redisRetry = this.#scheduler.setTimeout(() => {
         this.#redisRetry = undefined;

@@ -3,9 +3,11 @@
  * that stopped for good in this process (a fatal close such as 4004 or
  * 4014, or the runtime denying network access to the gateway host). Such a
  * shard's lease is released, so that another process (with the right
- * token, intents or permissions, say) can run it, and this process never
- * runs it again: its options are the same for its whole life, so the shard
- * would only stop again, at every tick.
+ * token, intents or permissions, say) with room in its fair share can run
+ * it, and this process never runs it again: its options are the same for
+ * its whole life, so the shard would only stop again, at every tick. This
+ * process still counts in the fair share, so when every other process is
+ * at its share the shard stays unrun until this one is fixed or leaves.
  *
  * @module
  */

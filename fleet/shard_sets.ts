@@ -333,7 +333,7 @@ function watchStop(starts: ShardStarts, set: ShardSet, shard: Shard): void {
     if (current !== "closed" || set.shards.get(shard.id) !== shard) return;
     const id = shard.id;
     visible.error(
-      "Shard {id} of {count} stopped for good ({reason}): its lease is released so that another process can run it, and this process does not run it again",
+      "Shard {id} of {count} stopped for good ({reason}): this process does not run it again and released its lease, which a process with room in its fair share takes; while this process stays in the fleet the others may have none, and the shard stays unrun: fix this process (its token, intents or network permissions) and restart it",
       { id, count: set.count, reason: kindOf(reason) },
     );
     void Promise.all([

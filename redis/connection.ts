@@ -76,10 +76,13 @@ export class RedisConnectError extends Error {
     const reason = options?.cause instanceof Error
       ? options.cause.message.replace(/\.$/, "")
       : String(options?.cause ?? "unknown error");
-    super(
-      `Cannot connect to Redis at ${safe}: ${reason}. Is the server running, and is the URL right?`,
-      options,
-    );
+    // A refused password is no outage: "Is the server running?" misled.
+    const advice = /\bNOAUTH\b/.test(reason)
+      ? "The server requires a password, and none was given."
+      : /\bWRONGPASS\b|invalid password/i.test(reason)
+      ? "The server refused the password given."
+      : "Is the server running, and is the URL right?";
+    super(`Cannot connect to Redis at ${safe}: ${reason}. ${advice}`, options);
     this.name = "RedisConnectError";
     this.url = safe;
   }

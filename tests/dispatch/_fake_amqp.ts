@@ -1,6 +1,7 @@
 // A RabbitMQ stand-in on 127.0.0.1 that speaks just enough AMQP 0-9-1 for
 // ConfirmedPublisher (handshake, channels, exchange declare, confirm mode,
-// publish) and confirms publishes only when the test says so: the buffer's
+// publish) and the dispatch service's queue setup (queue declare, bind),
+// and confirms publishes only when the test says so: the buffer's
 // accounting can be watched event by event without a real broker.
 
 /** AMQP frame types. */
@@ -69,6 +70,13 @@ export class FakeAmqpBroker {
   readonly answerClose: boolean;
   /** Connections closed, by the client or by the socket dropping. */
   closedConnections = 0;
+  /**
+   * What a `queue.declare` (passive or not) of each queue answers: its
+   * message and consumer counts (a queue not listed has none of either).
+   */
+  readonly queues = new Map<string, { messages: number; consumers: number }>();
+  /** The queues declared (passively or not), in order, one entry a declare. */
+  readonly declared: string[] = [];
 
   constructor(options: { answerClose?: boolean } = {}) {
     this.answerClose = options.answerClose ?? true;
@@ -205,6 +213,29 @@ export class FakeAmqpBroker {
             break;
           case 40_010: // exchange.declare (passive or not: it exists)
             await this.#send(conn, channel, method(40, 11));
+            break;
+          case 50_010: { // queue.declare: reserved short, then the name
+            const length = payload[6]!;
+            const name = new TextDecoder().decode(
+              payload.subarray(7, 7 + length),
+            );
+            this.declared.push(name);
+            const counts = this.queues.get(name) ??
+              { messages: 0, consumers: 0 };
+            await this.#send(
+              conn,
+              channel,
+              method(50, 11, [
+                length,
+                ...payload.subarray(7, 7 + length),
+                ...be(counts.messages, 4),
+                ...be(counts.consumers, 4),
+              ]),
+            );
+            break;
+          }
+          case 50_020: // queue.bind
+            await this.#send(conn, channel, method(50, 21));
             break;
           case 85_010: // confirm.select
             tags.set(channel, 0);

@@ -53,7 +53,7 @@ valvesTest(
     assert.equal(said.length, 1, lines.join("\n"));
     assert.match(
       said[0]!,
-      /^\[ERR\] disruption·fleet: Shard 0 of 2 stopped for good \(.+\): its lease is released so that another process can run it, and this process does not run it again$/,
+      /^\[ERR\] disruption·fleet: Shard 0 of 2 stopped for good \(.+\): this process does not run it again and released its lease, which a process with room in its fair share takes; .*fix this process .* and restart it$/,
     );
   },
 );

@@ -311,7 +311,7 @@ Deno.test({
       // TYPE answers just after another process saved (after a Redis
       // restart, processes save at once): MGET found nothing, TYPE a string.
       const raced = new Proxy(redis, {
-        get(target, property) {
+        get(target, property): unknown {
           const value = Reflect.get(target, property, target);
           if (property === "type") {
             return async (key: string) => {

@@ -1,0 +1,174 @@
+// The dispatch service in-process on a virtual clock, against the fake
+// broker: with DEFAULT_QUEUE, gateway.recv is checked every minute, its
+// counts exported as gauges, and a growing backlog nobody consumes said on
+// stderr (no LogTape configured) with the variable to change; without
+// DEFAULT_QUEUE it is never checked. (The warning's rules, against a real
+// RabbitMQ, are default_queue_watch_test.ts's.)
+import assert from "node:assert/strict";
+import { loadDispatchConfig } from "../../dispatch/config.ts";
+import { DispatchService, RECV_QUEUE } from "../../dispatch/service.ts";
+import { DEFAULT_QUEUE_CHECK_INTERVAL } from "../../dispatch/default_queue_watch.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { within } from "../_fakes/watchdog.ts";
+import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import { freePort } from "./_service_harness.ts";
+
+/**
+ * A service on `scheduler` publishing to `broker`, with one shard whose
+ * gateway nobody answers and a Redis nothing listens on.
+ */
+function service(
+  broker: FakeAmqpBroker,
+  scheduler: VirtualScheduler,
+  metricsPort: number,
+  env: Record<string, string> = {},
+): DispatchService {
+  const gatewayBot = {
+    url: "ws://127.0.0.1:1",
+    shards: 1,
+    session_start_limit: {
+      total: 1000,
+      remaining: 1000,
+      reset_after: 0,
+      max_concurrency: 1,
+    },
+  };
+  return new DispatchService(
+    loadDispatchConfig({
+      BOT_TOKEN: "fake-token",
+      INTENTS: "1",
+      RABBIT_HOST: "127.0.0.1",
+      RABBIT_PORT: new URL(broker.url).port,
+      REDIS_HOST: "127.0.0.1",
+      REDIS_PORT: "1",
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(metricsPort),
+      ...env,
+    }),
+    { fetch: () => Promise.resolve(Response.json(gatewayBot)), scheduler },
+  );
+}
+
+/**
+ * Advance the virtual clock in steps until `promise` settles, letting real
+ * I/O run between the steps.
+ */
+async function advanceUntil<T>(
+  scheduler: VirtualScheduler,
+  promise: Promise<T>,
+  what: string,
+): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => settled = true);
+  const driving = (async () => {
+    while (!settled) {
+      await scheduler.advance(250);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  })();
+  try {
+    return await within(watched, what);
+  } finally {
+    settled = true;
+    await driving;
+  }
+}
+
+/** Declares of gateway.recv the broker has seen. */
+function recvDeclares(broker: FakeAmqpBroker): number {
+  return broker.declared.filter((name) => name === RECV_QUEUE).length;
+}
+
+/**
+ * Run the clock one check interval on, in steps, and until the broker saw
+ * one more declare of gateway.recv than `before` (the check).
+ */
+async function nextCheck(
+  scheduler: VirtualScheduler,
+  broker: FakeAmqpBroker,
+  before: number,
+): Promise<void> {
+  const end = scheduler.now() + DEFAULT_QUEUE_CHECK_INTERVAL;
+  await advanceUntil(
+    scheduler,
+    (async () => {
+      while (scheduler.now() < end || recvDeclares(broker) === before) {
+        await scheduler.advance(1_000);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    })(),
+    "the next check of gateway.recv",
+  );
+}
+
+Deno.test({
+  name:
+    "dispatch service: with DEFAULT_QUEUE, gateway.recv is checked every minute, exported as dispatch_default_queue_messages/consumers, and a growing backlog with no consumer said on stderr naming DEFAULT_QUEUE=false",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  broker.queues.set(RECV_QUEUE, { messages: 12_000, consumers: 0 });
+  const scheduler = new VirtualScheduler();
+  const metricsPort = freePort();
+  const dispatch = service(broker, scheduler, metricsPort);
+  const scrape = async (): Promise<string> =>
+    await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const lines = await captureStderr(async () => {
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the service started");
+      // The setup's own declare (is it there?), then the checks.
+      const setUp = recvDeclares(broker);
+      assert.equal(setUp, 1);
+      await nextCheck(scheduler, broker, setUp);
+      const first = await advanceUntil(scheduler, scrape(), "/metrics");
+      assert.match(first, /^dispatch_default_queue_messages 12000$/m);
+      assert.match(first, /^dispatch_default_queue_consumers 0$/m);
+      broker.queues.set(RECV_QUEUE, { messages: 15_000, consumers: 0 });
+      await nextCheck(scheduler, broker, setUp + 1);
+      const second = await advanceUntil(scheduler, scrape(), "/metrics");
+      assert.match(second, /^dispatch_default_queue_messages 15000$/m);
+    } finally {
+      await advanceUntil(scheduler, dispatch.close(), "the service closed");
+    }
+  });
+  const said = lines.filter((line) => line.includes(RECV_QUEUE));
+  assert.equal(said.length, 1, lines.join("\n"));
+  assert.match(
+    said[0]!,
+    /^\[WRN\] .*gateway\.recv holds 15000 messages and has no consumer.*Set DEFAULT_QUEUE=false if your workers consume queues of their own/,
+  );
+});
+
+Deno.test({
+  name:
+    "dispatch service: with DEFAULT_QUEUE=false, gateway.recv is never declared nor checked",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const scheduler = new VirtualScheduler();
+  const dispatch = service(broker, scheduler, freePort(), {
+    DEFAULT_QUEUE: "false",
+  });
+  await captureStderr(async () => {
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the service started");
+      const end = scheduler.now() + 3 * DEFAULT_QUEUE_CHECK_INTERVAL;
+      await advanceUntil(
+        scheduler,
+        (async () => {
+          while (scheduler.now() < end) {
+            await scheduler.advance(1_000);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+        "three check intervals",
+      );
+    } finally {
+      await advanceUntil(scheduler, dispatch.close(), "the service closed");
+    }
+  });
+  assert.equal(recvDeclares(broker), 0);
+});
