@@ -1,6 +1,7 @@
 // A redis-server of a test's own, to restart without its data (restarting
 // the shared test server would fail every other test file running then):
-// the Redis cache's and the fleet's data-loss tests.
+// the Redis cache's and the fleet's data-loss tests; with a password
+// (--requirepass), the tests of a refused login.
 import { within } from "./watchdog.ts";
 
 /**
@@ -11,8 +12,11 @@ export class PrivateRedis {
   #process: Deno.ChildProcess | undefined;
   #drained: Promise<void> | undefined;
   readonly port: number;
+  readonly #password: string | undefined;
 
-  constructor() {
+  /** @param options `password`: what `AUTH` must give (none by default). */
+  constructor(options: { password?: string } = {}) {
+    this.#password = options.password;
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     this.port = (listener.addr as Deno.NetAddr).port;
     listener.close();
@@ -28,6 +32,9 @@ export class PrivateRedis {
       args: [
         ...["--port", String(this.port), "--bind", "127.0.0.1"],
         ...["--save", "", "--appendonly", "no"],
+        ...(this.#password === undefined
+          ? []
+          : ["--requirepass", this.#password]),
       ],
       stdout: "piped",
       stderr: "null",

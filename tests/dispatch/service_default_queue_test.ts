@@ -5,74 +5,25 @@
 // DEFAULT_QUEUE it is never checked. (The warning's rules, against a real
 // RabbitMQ, are default_queue_watch_test.ts's.)
 import assert from "node:assert/strict";
-import { loadDispatchConfig } from "../../dispatch/config.ts";
-import { DispatchService, RECV_QUEUE } from "../../dispatch/service.ts";
+import { type DispatchService, RECV_QUEUE } from "../../dispatch/service.ts";
 import { DEFAULT_QUEUE_CHECK_INTERVAL } from "../../dispatch/default_queue_watch.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import { advanceUntil, inProcessService } from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
-/**
- * A service on `scheduler` publishing to `broker`, with one shard whose
- * gateway nobody answers and a Redis nothing listens on.
- */
+/** A service on `scheduler` publishing to `broker`. */
 function service(
   broker: FakeAmqpBroker,
   scheduler: VirtualScheduler,
   metricsPort: number,
   env: Record<string, string> = {},
 ): DispatchService {
-  const gatewayBot = {
-    url: "ws://127.0.0.1:1",
-    shards: 1,
-    session_start_limit: {
-      total: 1000,
-      remaining: 1000,
-      reset_after: 0,
-      max_concurrency: 1,
-    },
-  };
-  return new DispatchService(
-    loadDispatchConfig({
-      BOT_TOKEN: "fake-token",
-      INTENTS: "1",
-      RABBIT_HOST: "127.0.0.1",
-      RABBIT_PORT: new URL(broker.url).port,
-      REDIS_HOST: "127.0.0.1",
-      REDIS_PORT: "1",
-      PROMETHEUS_HOST: "127.0.0.1",
-      PROMETHEUS_PORT: String(metricsPort),
-      ...env,
-    }),
-    { fetch: () => Promise.resolve(Response.json(gatewayBot)), scheduler },
-  );
-}
-
-/**
- * Advance the virtual clock in steps until `promise` settles, letting real
- * I/O run between the steps.
- */
-async function advanceUntil<T>(
-  scheduler: VirtualScheduler,
-  promise: Promise<T>,
-  what: string,
-): Promise<T> {
-  let settled = false;
-  const watched = promise.finally(() => settled = true);
-  const driving = (async () => {
-    while (!settled) {
-      await scheduler.advance(250);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-  })();
-  try {
-    return await within(watched, what);
-  } finally {
-    settled = true;
-    await driving;
-  }
+  return inProcessService(scheduler, metricsPort, {
+    RABBIT_PORT: new URL(broker.url).port,
+    ...env,
+  });
 }
 
 /** Declares of gateway.recv the broker has seen. */

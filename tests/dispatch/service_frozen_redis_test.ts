@@ -7,12 +7,11 @@
 import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
 import { Redis } from "ioredis";
-import { loadDispatchConfig } from "../../dispatch/config.ts";
-import { DispatchService } from "../../dispatch/service.ts";
+import type { DispatchService } from "../../dispatch/service.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { within } from "../_fakes/watchdog.ts";
+import { advanceUntil, inProcessService } from "./_in_process_service.ts";
 import { freePort, REDIS_DB } from "./_service_harness.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
 
@@ -168,61 +167,11 @@ function serviceBehind(
   metricsPort: number,
   env: Record<string, string> = {},
 ): DispatchService {
-  const gatewayBot = {
-    url: "ws://127.0.0.1:1",
-    shards: 1,
-    session_start_limit: {
-      total: 1000,
-      remaining: 1000,
-      reset_after: 0,
-      max_concurrency: 1,
-    },
-  };
-  return new DispatchService(
-    loadDispatchConfig({
-      BOT_TOKEN: "fake-token",
-      INTENTS: "1",
-      // Nothing listens here: the broker stays unreachable, events wait.
-      RABBIT_HOST: "127.0.0.1",
-      RABBIT_PORT: "1",
-      REDIS_HOST: "127.0.0.1",
-      REDIS_PORT: String(proxy.port),
-      REDIS_DB: String(REDIS_DB),
-      PROMETHEUS_HOST: "127.0.0.1",
-      PROMETHEUS_PORT: String(metricsPort),
-      ...env,
-    }),
-    {
-      fetch: () => Promise.resolve(Response.json(gatewayBot)),
-      scheduler,
-    },
-  );
-}
-
-/**
- * Advance the virtual clock in steps until `promise` settles, letting real
- * I/O (the HTTP request, the sockets) run between the steps.
- */
-async function advanceUntil<T>(
-  scheduler: VirtualScheduler,
-  promise: Promise<T>,
-  what: string,
-  step = 250,
-): Promise<T> {
-  let settled = false;
-  const watched = promise.finally(() => settled = true);
-  const driving = (async () => {
-    while (!settled) {
-      await scheduler.advance(step);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-  })();
-  try {
-    return await within(watched, what);
-  } finally {
-    settled = true;
-    await driving;
-  }
+  return inProcessService(scheduler, metricsPort, {
+    REDIS_PORT: String(proxy.port),
+    REDIS_DB: String(REDIS_DB),
+    ...env,
+  });
 }
 
 Deno.test({

@@ -1,10 +1,12 @@
 // connectRedis against a real redis-server that requires a password: a
-// missing or wrong password is said as such, not as a server to start.
+// missing or wrong password is said as such, not as a server to start (and
+// the dispatch service names REDIS_PASSWORD for it).
 import assert from "node:assert/strict";
 import { connectRedis, RedisConnectError } from "../../redis/mod.ts";
+import { redisPasswordHint } from "../../dispatch/credentials_refused.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { startPasswordRedis } from "./_password_redis.ts";
+import { PrivateRedis } from "../_fakes/private_redis.ts";
 
 // redis-server is there wherever the test server is.
 const server = testRedis();
@@ -14,12 +16,23 @@ Deno.test({
     "connectRedis: a server that requires a password, given none or a wrong one, rejects saying the password is missing or refused (NOAUTH, WRONGPASS), not to check that the server runs",
   ignore: server.ignore,
 }, async () => {
-  const redis = await startPasswordRedis("s3cret");
+  const redis = new PrivateRedis({ password: "s3cret" });
+  await redis.start();
   try {
     for (
-      const [auth, reply, advice] of [
-        ["", "NOAUTH", "The server requires a password, and none was given."],
-        [":wrong@", "WRONGPASS", "The server refused the password given."],
+      const [auth, reply, advice, hint] of [
+        [
+          "",
+          "NOAUTH",
+          "The server requires a password, and none was given.",
+          "Set REDIS_PASSWORD",
+        ],
+        [
+          ":wrong@",
+          "WRONGPASS",
+          "The server refused the password given.",
+          "Check REDIS_PASSWORD",
+        ],
       ] as const
     ) {
       let error: unknown;
@@ -33,6 +46,8 @@ Deno.test({
       assert.ok(error.message.endsWith(`. ${advice}`), error.message);
       assert.doesNotMatch(error.message, /Is the server running/);
       assert.doesNotMatch(error.message, /wrong@/, "no password shown");
+      // What the dispatch service says of it, naming its variable.
+      assert.equal(redisPasswordHint(error, "REDIS_PASSWORD"), hint);
     }
   } finally {
     await redis.stop();

@@ -1,0 +1,69 @@
+// The dispatch service in the test's own process on a virtual clock (the
+// tests that steer its broker or its Redis from inside: a frozen Redis, the
+// default queue's check), and the loop that drives that clock.
+import { loadDispatchConfig } from "../../dispatch/config.ts";
+import { DispatchService } from "../../dispatch/service.ts";
+import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { within } from "../_fakes/watchdog.ts";
+
+/**
+ * A service on `scheduler` with one shard whose gateway nobody answers,
+ * its metrics on 127.0.0.1:`metricsPort`: `env` over a broker and a Redis
+ * nothing listens on (port 1).
+ */
+export function inProcessService(
+  scheduler: VirtualScheduler,
+  metricsPort: number,
+  env: Record<string, string> = {},
+): DispatchService {
+  const gatewayBot = {
+    url: "ws://127.0.0.1:1",
+    shards: 1,
+    session_start_limit: {
+      total: 1000,
+      remaining: 1000,
+      reset_after: 0,
+      max_concurrency: 1,
+    },
+  };
+  return new DispatchService(
+    loadDispatchConfig({
+      BOT_TOKEN: "fake-token",
+      INTENTS: "1",
+      RABBIT_HOST: "127.0.0.1",
+      RABBIT_PORT: "1",
+      REDIS_HOST: "127.0.0.1",
+      REDIS_PORT: "1",
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(metricsPort),
+      ...env,
+    }),
+    { fetch: () => Promise.resolve(Response.json(gatewayBot)), scheduler },
+  );
+}
+
+/**
+ * Advance the virtual clock `step` ms at a time until `promise` settles,
+ * letting real I/O (the HTTP request, the sockets) run between the steps.
+ */
+export async function advanceUntil<T>(
+  scheduler: VirtualScheduler,
+  promise: Promise<T>,
+  what: string,
+  step = 250,
+): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => settled = true);
+  const driving = (async () => {
+    while (!settled) {
+      await scheduler.advance(step);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  })();
+  try {
+    return await within(watched, what);
+  } finally {
+    settled = true;
+    await driving;
+  }
+}
