@@ -3,19 +3,15 @@
  * session store fails, as `ShardManager` does (`gateway/_manager_sessions.ts`):
  * the first failure of a kind of call is said visibly (on stderr when
  * LogTape is not configured), the next ones, while that kind keeps failing,
- * as warnings only, and the first success after, visibly, once.
+ * as warnings only, and the first success after, visibly, once (a
+ * {@linkcode FailureStreak} per kind).
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
-import { getVisibleLogger } from "../base/visible_logger.ts";
+import { FailureStreak } from "../base/failure_streak.ts";
 
-const logger = getLogger(["disruption", "fleet"]);
-/**
- * Sessions not saved or not loaded cost session starts and lose events at
- * the next takeover: shown without setup.
- */
-const visible = getVisibleLogger(["disruption", "fleet"]);
+/** The category the fleet's lines are logged under. */
+const CATEGORY = ["disruption", "fleet"];
 
 /** A kind of session store call, failing or working on its own. */
 export type StoreCall = "save" | "load" | "forget";
@@ -42,8 +38,16 @@ const KINDS: Record<
 
 /** The failures of one process's session store calls, by kind. */
 export class StoreFailures {
-  /** The kinds whose last call failed (said visibly once). */
-  readonly #failing = new Set<StoreCall>();
+  /**
+   * One streak per kind: a kind works or fails on its own. Sessions not
+   * saved or not loaded cost session starts and lose events at the next
+   * takeover: shown without setup.
+   */
+  readonly #streaks: Record<StoreCall, FailureStreak> = {
+    save: new FailureStreak(CATEGORY),
+    load: new FailureStreak(CATEGORY),
+    forget: new FailureStreak(CATEGORY),
+  };
 
   /**
    * A call of kind `call` failed: said visibly unless the last one of its
@@ -58,13 +62,7 @@ export class StoreFailures {
     message: string,
     properties: Record<string, unknown>,
   ): void {
-    if (this.#failing.has(call)) {
-      logger.warn(message, properties);
-      return;
-    }
-    this.#failing.add(call);
-    if (KINDS[call].level === "error") visible.error(message, properties);
-    else visible.warn(message, properties);
+    this.#streaks[call].failed(call, KINDS[call].level, message, properties);
   }
 
   /**
@@ -74,6 +72,6 @@ export class StoreFailures {
    * @param call The kind of call.
    */
   worked(call: StoreCall): void {
-    if (this.#failing.delete(call)) visible.warn(KINDS[call].again);
+    this.#streaks[call].worked(KINDS[call].again);
   }
 }

@@ -6,10 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import {
-  getVisibleLogger,
-  type LogProperties,
-} from "../base/visible_logger.ts";
+import { FailureStreak } from "../base/failure_streak.ts";
 import {
   MAX_TIMER_DELAY,
   type Scheduler,
@@ -20,11 +17,6 @@ import { isRecord } from "../gateway/payload_guards.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
-/**
- * A watch that keeps failing never reshards: Discord's first sign is a 4011
- * close once the count is too low. Shown without setup.
- */
-const visible = getVisibleLogger(["disruption", "fleet", "reshard"]);
 
 /** The default of {@linkcode WatchRecommendedOptions.intervalMs}: an hour. */
 export const DEFAULT_WATCH_INTERVAL_MS = 3_600_000;
@@ -98,7 +90,9 @@ export function watchRecommendedShards(
   const intervalMs = options.intervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
   let timer: TimerId | undefined;
   let stopped = false;
-  const said = new FailureSaid();
+  // A watch that keeps failing never reshards: Discord's first sign is a
+  // 4011 close once the count is too low. Shown without setup.
+  const said = new FailureStreak(["disruption", "fleet", "reshard"]);
   const check = async (): Promise<void> => {
     try {
       const bot = await options.fetch();
@@ -113,6 +107,7 @@ export function watchRecommendedShards(
         // before anything failed, and a non-number budget never refuses.
         said.failed(
           "invalid answer",
+          "warn",
           "Ignoring a recommended shard count that is not an integer from 1 to {max} with a non-negative integer budget: shards={shards}, remaining={remaining}",
           { max: MAX_RECOMMENDED_SHARDS, shards: bot?.shards, remaining },
         );
@@ -126,10 +121,11 @@ export function watchRecommendedShards(
         });
         await target.reshard(bot.shards, remaining);
       }
-      said.worked();
+      said.worked("Checking the recommended shard count works again");
     } catch (error) {
       said.failed(
         reasonOf(error),
+        "warn",
         "Resharding to the recommended count failed (asked again in {ms} ms): {error}",
         { ms: intervalMs, error },
       );
@@ -148,28 +144,6 @@ export function watchRecommendedShards(
     stopped = true;
     if (timer !== undefined) scheduler.clearTimeout(timer);
   };
-}
-
-/**
- * How a watch says its failures: the first, and one whose reason differs
- * from the last one's, on stderr without setup; repeats as warnings only;
- * the first check that works after a failure, once, on stderr too.
- */
-class FailureSaid {
-  /** The reason of the last check's failure; `undefined`: it worked. */
-  #reason: string | undefined;
-
-  failed(reason: string, message: string, properties: LogProperties): void {
-    const repeat = reason === this.#reason;
-    this.#reason = reason;
-    (repeat ? logger : visible).warn(message, properties);
-  }
-
-  worked(): void {
-    if (this.#reason === undefined) return;
-    this.#reason = undefined;
-    visible.warn("Checking the recommended shard count works again");
-  }
 }
 
 /**
