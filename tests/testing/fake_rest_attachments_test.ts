@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { RestClient } from "../../rest/rest_client.ts";
+import type { RestClient } from "../../rest/rest_client.ts";
 import * as api from "../../rest/mod.ts";
 import type { FileUpload } from "../../rest/uploads.ts";
 import type { AttachmentPayload, RestMessage } from "../../rest/payloads.ts";
-import { FakeRest } from "../../testing/fake_rest.ts";
+import type { FakeRest } from "../../testing/fake_rest.ts";
+import { BASE, CHANNEL, oneChannel } from "./_one_channel.ts";
 
 // Discord's v10 rule for editing a message's attachments (the reference's
 // "Editing Message Attachments"; Edit Message, Edit Webhook Message): the
@@ -11,19 +12,7 @@ import { FakeRest } from "../../testing/fake_rest.ts";
 // ones by id and new uploads by their `files[n]` placeholder; whatever it
 // does not list is removed. Without `attachments`, nothing is removed.
 
-const BASE = "https://discord.com/api/v10";
-const GUILD = "100000000000000001";
-const CHANNEL = "100000000000000002";
-
-function setup(): { fake: FakeRest; rest: RestClient } {
-  const fake = new FakeRest();
-  fake.resources.addGuild({ id: GUILD, name: "Guild" });
-  fake.resources.addChannel({ id: CHANNEL, type: 0, guild_id: GUILD });
-  return {
-    fake,
-    rest: new RestClient({ token: "fake-bot-token", fetch: fake.fetch }),
-  };
-}
+const setup = oneChannel;
 
 function stored(fake: FakeRest, id: string): RestMessage {
   const message = fake.messages().find((m) => m.id === id);

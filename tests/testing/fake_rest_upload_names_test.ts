@@ -3,22 +3,9 @@
 // `Request.formData()` cut a quoted filename at `;` (`report;v=2.txt` was
 // recorded as `"report`), though the body was right per RFC 7578.
 import assert from "node:assert/strict";
-import { RestClient } from "../../rest/rest_client.ts";
-import { FakeRest } from "../../testing/fake_rest.ts";
+import { BASE, CHANNEL, oneChannel } from "./_one_channel.ts";
 
-const BASE = "https://discord.com/api/v10";
-const GUILD = "100000000000000001";
-const CHANNEL = "100000000000000002";
-
-function setup(): { fake: FakeRest; rest: RestClient } {
-  const fake = new FakeRest();
-  fake.resources.addGuild({ id: GUILD, name: "Guild" });
-  fake.resources.addChannel({ id: CHANNEL, type: 0, guild_id: GUILD });
-  return {
-    fake,
-    rest: new RestClient({ token: "fake-bot-token", fetch: fake.fetch }),
-  };
-}
+const setup = oneChannel;
 
 const NAMES = [
   "report;v=2.txt",
