@@ -114,10 +114,9 @@ export class OrderedRunner {
   #nextBacklogWarning: number;
   /** The threshold in force when the runner last went idle. */
   #toldBacklogWarning = 0;
-  /** Spaces the `onBacklog` calls; `undefined` without a scheduler. */
-  readonly #backlogClock: Scheduler | undefined;
   /** When `onBacklog` was last called; -Infinity before. */
   #lastBacklogAt = -Infinity;
+  /** Times a running task for `onStuck` and spaces the `onBacklog` calls. */
   readonly #scheduler: Scheduler | undefined;
   readonly #onStuck:
     | ((pending: number, ms: number, idleWaiting: boolean) => void)
@@ -152,10 +151,9 @@ export class OrderedRunner {
     this.#backlogWarning = warning;
     this.#nextBacklogWarning = warning;
     this.#onBacklog = options.onBacklog;
-    this.#backlogClock = options.scheduler;
+    this.#scheduler = options.scheduler;
     if (options.onStuck !== undefined && options.scheduler !== undefined) {
       this.#onStuck = options.onStuck;
-      this.#scheduler = options.scheduler;
     }
   }
 
@@ -283,8 +281,8 @@ export class OrderedRunner {
     if (this.#onBacklog === undefined) return;
     const pending = this.pending;
     if (pending < this.#nextBacklogWarning) return;
-    if (this.#backlogClock !== undefined) {
-      const now = this.#backlogClock.now();
+    if (this.#scheduler !== undefined) {
+      const now = this.#scheduler.now();
       if (
         pending < this.#toldBacklogWarning &&
         now - this.#lastBacklogAt < BACKLOG_REPEAT_MS
