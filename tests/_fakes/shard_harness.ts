@@ -100,6 +100,22 @@ export function dispatch(
   socket.receive({ op: 0, s, t, d });
 }
 
+/**
+ * Send MESSAGE_CREATEs of 1 MiB each, from sequence 2, until a slow
+ * dispatch stream pauses the shard.
+ *
+ * @returns The sequence of the last one sent.
+ */
+export function sendUntilPaused(h: Harness): number {
+  const content = "x".repeat(1024 * 1024);
+  let s = 2;
+  while (!h.shard.paused && s < 100) {
+    dispatch(h.socket(), s++, "MESSAGE_CREATE", { content });
+  }
+  if (!h.shard.paused) throw new Error("the shard did not pause");
+  return s - 1;
+}
+
 /** Connect and play HELLO + READY; returns once the shard is ready. */
 export async function readyHarness(
   options: Parameters<typeof createHarness>[0] = {},

@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import {
   createHarness,
   dispatch,
-  type Harness,
   hello,
   INTERVAL,
   ready,
   readyHarness,
+  sendUntilPaused,
   sentOps,
 } from "../_fakes/shard_harness.ts";
 import { GatewayOpcode } from "../../types/opcodes.ts";
@@ -159,22 +159,6 @@ Deno.test("A state listener that pauses the shard on 'ready' still gets READY de
   await connected;
   await h.shard.close();
 });
-
-/**
- * Send MESSAGE_CREATEs of 1 MiB each, from sequence 2, until a slow stream
- * pauses the shard.
- *
- * @returns The sequence of the last one sent.
- */
-function sendUntilPaused(h: Harness): number {
-  const content = "x".repeat(1024 * 1024);
-  let s = 2;
-  while (!h.shard.paused && s < 100) {
-    dispatch(h.socket(), s++, "MESSAGE_CREATE", { content });
-  }
-  assert.equal(h.shard.paused, true);
-  return s - 1;
-}
 
 Deno.test("A dispatch stream read too slowly pauses its shard past 16 MiB; read down to a quarter, the shard RESUMEs; every event once, in order", async () => {
   const h = await readyHarness();

@@ -16,10 +16,9 @@ import { GatewayIntent } from "../../types/intents.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 import {
-  dispatch,
-  type Harness,
   hello,
   readyHarness,
+  sendUntilPaused,
 } from "../_fakes/shard_harness.ts";
 
 const PAUSED = /paused: a dispatch stream \(dispatches\(\)\) has (\d+) MiB/;
@@ -30,17 +29,6 @@ const LOST =
 
 function count(lines: readonly string[], pattern: RegExp): number {
   return lines.filter((line) => pattern.test(line)).length;
-}
-
-/** Send 1 MiB MESSAGE_CREATEs from sequence 2 until the shard pauses. */
-function sendUntilPaused(h: Harness): number {
-  const content = "x".repeat(1024 * 1024);
-  let s = 2;
-  while (!h.shard.paused && s < 100) {
-    dispatch(h.socket(), s++, "MESSAGE_CREATE", { content });
-  }
-  assert.equal(h.shard.paused, true);
-  return s - 1;
 }
 
 Deno.test("A dispatch stream that pauses its shard says so once on stderr: the shard, an unread dispatch stream, how much", async () => {
