@@ -13,6 +13,7 @@ import {
 } from "../../gateway/member_request.ts";
 import { MAX_MEMBER_CHUNK_COUNT } from "../../gateway/payload_guards.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { startedRequest } from "../_fakes/started_request.ts";
 import type { GuildMembersChunkDispatch } from "../../types/dispatch_payloads.ts";
 
 type Listener = Parameters<MemberRequestShard["on"]>[1];
@@ -62,22 +63,10 @@ async function start(
     { guild_id: "1", query: "", limit: 0, nonce: "n" },
     maxBacklog === undefined ? {} : { maxBacklog },
   );
-  // The generator sends and subscribes when first asked for a chunk.
-  const first = request.next();
-  await shard.scheduler.flushMicrotasks();
+  const started = await startedRequest(request, shard.scheduler);
   assert.equal(shard.sent.length, 1);
   assert.ok(shard.listener, "listening");
-  // Hand that first read back as the first chunk, for the test to take.
-  return (async function* (): AsyncGenerator<
-    GuildMembersChunkDispatch,
-    void,
-    undefined
-  > {
-    const result = await first;
-    if (result.done) return;
-    yield result.value;
-    yield* request;
-  })();
+  return started;
 }
 
 /** The indices read until the request ends, and how it ended. */

@@ -17,6 +17,7 @@ import {
   MAX_MEMBER_CHUNK_COUNT,
 } from "../../gateway/payload_guards.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { startedRequest } from "../_fakes/started_request.ts";
 import type { GuildMembersChunkDispatch } from "../../types/dispatch_payloads.ts";
 
 type Listener = Parameters<MemberRequestShard["on"]>[1];
@@ -89,14 +90,7 @@ async function start(
         : { maxBacklogChars: options.maxBacklogChars }),
     },
   );
-  const first = request.next();
-  await shard.scheduler.flushMicrotasks();
-  return (async function* (): Chunks {
-    const result = await first;
-    if (result.done) return;
-    yield result.value;
-    yield* request;
-  })();
+  return await startedRequest(request, shard.scheduler);
 }
 
 async function readAll(
