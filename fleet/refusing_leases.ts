@@ -5,9 +5,10 @@
  * shard's lease is released, so that another process (with the right
  * token, intents or permissions, say) with room in its fair share can run
  * it, and this process never runs it again: its options are the same for
- * its whole life, so the shard would only stop again, at every tick. This
- * process still counts in the fair share, so when every other process is
- * at its share the shard stays unrun until this one is fixed or leaves.
+ * its whole life, so the shard would only stop again, at every tick. Once
+ * it refuses one, the other processes stop counting it in their fair
+ * shares, so one of them takes the shard even when each was at its share
+ * (it counted, the shard stayed unrun until this process was fixed or left).
  *
  * @module
  */
@@ -26,6 +27,11 @@ export class RefusingLeases extends ShardLeases {
   refuse(shardId: number): Promise<void> {
     this.#refused.add(shardId);
     return this.release([shardId]);
+  }
+
+  /** Whether a shard was refused: the others then count without this process. */
+  protected override get refusing(): boolean {
+    return this.#refused.size > 0;
   }
 
   /**

@@ -43,14 +43,16 @@ function poolArgument(
  * One tick of one process.
  *
  * KEYS: 1 leases (hash shard -> "owner|expiresAt"), 2 members (hash owner ->
- * "expiresAt|pool", with "|grace" while it takes none after rejoining);
+ * "expiresAt|pool", with "|grace" while it takes none after rejoining and
+ * "|refusing" while it refuses a shard);
  * expiries are whole milliseconds. ARGV: 1 owner, 2 now ("" = the server's
  * TIME), 3 ttl, 4 shard count, 5 pool (comma-separated, "" = every shard,
  * `NO_SHARD` = none), 6 shards held (comma-separated), 7 "1" to take no
  * shard (join the members only: a process's first tick, or a new shard
  * set's), 8 take none before this time (a grace after rejoining), 9 "1"
  * when this process has ticked before, 10 take and shed none before this
- * time (the fleet's count was just written afresh).
+ * time (the fleet's count was just written afresh), 11 "1" when this
+ * process refuses a shard of the pool (the others count without it).
  *
  * A held shard stays held unless another process holds a live lease on it:
  * a lease that is gone (Redis lost its data, or someone deleted the key) is
@@ -74,6 +76,9 @@ function poolArgument(
  * consecutive shards `[rank * share, rank * share + share)` of the pool
  * (rank: its place among members by name): consecutive IDs fall in
  * different `max_concurrency` buckets, so its shards identify in parallel.
+ * A member that refuses a shard is not counted by the others: their shares
+ * then cover the whole pool, so the shard it released is taken, while it
+ * keeps (and takes) shards within its own share as before.
  *
  * Returns `{kept, lost, acquired, shed, members}`; shed shards stay leased
  * (and renewed) until released, so their sessions can be closed and saved
@@ -138,6 +143,11 @@ local hold = now < (tonumber(ARGV[10]) or 0)
 local noTake = ARGV[7] == '1' or grace or hold
 local entry = stamp(now + ttl) .. '|' .. ARGV[5]
 if grace then entry = entry .. '|grace' end
+-- A process that refuses a shard of the pool (stopped for good there: see
+-- refusing_leases.ts) is kept out of the others' member lists the same way:
+-- counted, it held their shares at a size that left the shard it released
+-- to them unrun by anyone.
+if ARGV[11] == '1' then entry = entry .. '|refusing' end
 redis.call('HSET', KEYS[2], owner, entry)
 local members = {}
 local raw = redis.call('HGETALL', KEYS[2])
@@ -305,6 +315,14 @@ export class ShardLeases {
     this.#ttl = options.ttlMs;
   }
 
+  /**
+   * Whether this process refuses a shard of its pool: the other members
+   * then leave it out of their fair shares (see `TICK_SCRIPT`).
+   */
+  protected get refusing(): boolean {
+    return false;
+  }
+
   /** The lease TTL now. */
   get #ttlMs(): number {
     return typeof this.#ttl === "number" ? this.#ttl : this.#ttl.ttlMs;
@@ -351,6 +369,7 @@ export class ShardLeases {
         String(this.#graceUntil),
         this.#ticked ? "1" : "0",
         String(notBefore),
+        this.refusing ? "1" : "0",
       ) as [
         number[],
         number[],

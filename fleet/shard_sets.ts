@@ -323,7 +323,8 @@ async function startShard(
  * to the gateway host denied): the fleet takes a shard out of its set
  * before it closes it, so one that closes while still in it stopped on its
  * own. Its lease was renewed at every tick, and no other process ever ran
- * it; it is said visibly and refused (see {@linkcode RefusingLeases}).
+ * it; it is said visibly and refused (see {@linkcode RefusingLeases}), so
+ * that another process runs it.
  */
 function watchStop(starts: ShardStarts, set: ShardSet, shard: Shard): void {
   let reason: unknown;
@@ -333,7 +334,7 @@ function watchStop(starts: ShardStarts, set: ShardSet, shard: Shard): void {
     if (current !== "closed" || set.shards.get(shard.id) !== shard) return;
     const id = shard.id;
     visible.error(
-      "Shard {id} of {count} stopped for good ({reason}): this process does not run it again and released its lease, which a process with room in its fair share takes; while this process stays in the fleet the others may have none, and the shard stays unrun: fix this process (its token, intents or network permissions) and restart it",
+      "Shard {id} of {count} stopped for good ({reason}): this process does not run it again and released its lease, which another process of the fleet takes (the others no longer count this one in their fair shares); with no other process, the shard stays unrun: fix this process (its token, intents or network permissions) and restart it",
       { id, count: set.count, reason: kindOf(reason) },
     );
     void Promise.all([

@@ -12,6 +12,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { pollUntil } from "../_fakes/fleet_scene.ts";
 import {
   running,
+  runningIds,
   sceneTest,
   step,
   stepAll,
@@ -53,8 +54,37 @@ valvesTest(
     assert.equal(said.length, 1, lines.join("\n"));
     assert.match(
       said[0]!,
-      /^\[ERR\] disruption·fleet: Shard 0 of 2 stopped for good \(.+\): this process does not run it again and released its lease, which a process with room in its fair share takes; .*fix this process .* and restart it$/,
+      /^\[ERR\] disruption·fleet: Shard 0 of 2 stopped for good \(.+\): this process does not run it again and released its lease, which another process of the fleet takes .*; with no other process, the shard stays unrun: fix this process .* and restart it$/,
     );
+  },
+);
+
+valvesTest(
+  "FleetShards: a shard that stops for good in one process is run by another that was already at its fair share",
+  2,
+  async (s, [va, vb]) => {
+    const a = await s.member(va!);
+    const b = await s.member(vb!);
+    await captureStderr(async () => {
+      await a.start();
+      await b.start();
+      for (let i = 0; i < 10 && runningIds([a, b]).length < 2; i++) {
+        await stepAll(s, [va!, vb!]);
+      }
+      assert.deepEqual([a.shardIds.length, b.shardIds.length], [1, 1]);
+      const refused = a.shardIds[0]!;
+      s.gateway.closeWith(4014, { shardId: refused });
+      await pollUntil(
+        "the shard out of a's set",
+        () => a.shardIds.length === 0,
+      );
+      // b held its share of one: counting a, it never took the shard.
+      for (let i = 0; i < 10 && b.shardIds.length < 2; i++) {
+        await stepAll(s, [va!, vb!]);
+      }
+      assert.deepEqual([a.shardIds, b.shardIds.length], [[], 2]);
+      assert.deepEqual(Object.keys(await s.leases(2)).length, 2);
+    });
   },
 );
 

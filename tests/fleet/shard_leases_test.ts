@@ -2,6 +2,7 @@
 // to a joining process, expiry of a silent one, pools) against a real
 // Redis, on explicit times: each ShardLeases stands for one process.
 import assert from "node:assert/strict";
+import { RefusingLeases } from "../../fleet/refusing_leases.ts";
 import { ShardLeases } from "../../fleet/shard_leases.ts";
 import {
   closeRedis,
@@ -21,7 +22,7 @@ async function withLeases(
       owner: string,
       pool?: number[],
       connection?: RedisConnection,
-    ) => ShardLeases,
+    ) => RefusingLeases,
     redis: RedisConnection,
   ) => Promise<void>,
 ): Promise<void> {
@@ -30,7 +31,7 @@ async function withLeases(
   try {
     await fn(
       (owner, pool, connection = redis) =>
-        new ShardLeases(connection, {
+        new RefusingLeases(connection, {
           prefix,
           owner,
           shardCount: 12,
@@ -334,5 +335,50 @@ Deno.test({
       assert.deepEqual([t.kept, t.acquired], [[0, 1, 2], [3, 4, 5]]);
       t = await b.tick([6, 7, 8, 9, 10, 11], 50);
       assert.deepEqual([t.lost, t.acquired], [[], []]);
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardLeases: a shard one process refuses is taken by another already at its fair share, which counts without the refuser",
+  ignore: server.ignore,
+  fn: () =>
+    withLeases(async (make) => {
+      const [a, b] = [make("a"), make("b")];
+      await a.tick([], 0); // a process's first tick only joins
+      await b.tick([], 0);
+      const aHeld = (await a.tick([], 10)).acquired;
+      const bHeld = (await b.tick([], 10)).acquired;
+      assert.deepEqual([aHeld, bHeld], [[0, 1, 2, 3, 4, 5], [
+        6,
+        7,
+        8,
+        9,
+        10,
+        11,
+      ]]);
+      // Shard 2 stopped for good in a (a 4014, a denied --allow-net).
+      await a.refuse(2);
+      let t = await a.tick(aHeld, 20);
+      assert.deepEqual(t.kept, [0, 1, 3, 4, 5]);
+      assert.deepEqual(t.acquired, []);
+      // b was at its share of 6: counted with a it took nothing, and no
+      // process ever ran shard 2.
+      t = await b.tick(bHeld, 30);
+      assert.deepEqual(t.acquired, [2]);
+      assert.equal(t.members, 1);
+      assert.deepEqual(t.shed, []);
+      // a keeps its other shards; nobody sheds at the next ticks.
+      t = await a.tick([0, 1, 3, 4, 5], 40);
+      assert.deepEqual([t.kept, t.shed, t.acquired], [[0, 1, 3, 4, 5], [], []]);
+      t = await b.tick([...bHeld, 2], 50);
+      assert.deepEqual([t.shed, t.acquired], [[], []]);
+      // A process that refuses nothing is still counted: c joins, and b
+      // (now at share 6 of 12 over b and c) sheds above it.
+      const c = make("c");
+      await c.tick([], 60);
+      t = await b.tick([...bHeld, 2], 70);
+      assert.equal(t.members, 2);
+      assert.equal(t.shed.length, 1);
     }),
 });
