@@ -9,7 +9,7 @@ import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
-import { type Context, ShardContext } from "./context.ts";
+import type { Context, ShardContext } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { HandlerError } from "./handler_error.ts";
 import {
@@ -658,23 +658,21 @@ export class Client {
     // so it never waits behind a handler (one awaiting its very chunks).
     if (!raw && !method && listeners === undefined) return;
     const runner = slot.runner;
-    // Each call's reader of `old` is queued just before it: one handler's
-    // edit of ctx.old is not the next one's. Stable functions go through
-    // the runner without a closure per event.
+    // Each call has its own reader of `old` (in a context of its own when
+    // there is one): one handler's edit of ctx.old is not the next one's.
+    // Stable functions go through the runner without a closure per event.
     if (raw) {
-      slot.queueOld(update?.readOld());
-      runner.call(this.#invokeRaw, event, slot);
+      runner.call(this.#invokeRaw, event, slot.contextFor(update?.readOld()));
     }
     if (method) {
-      slot.queueOld(update?.readOld());
-      runner.call(this.#invokeMethod, event, slot);
+      const ctx = slot.contextFor(update?.readOld());
+      runner.call(this.#invokeMethod, event, ctx);
     }
     if (listeners !== undefined) {
-      const ctx = slot.ctx;
       // Over a copy (one added now waits); one removed before its turn is
       // skipped.
       for (const f of [...listeners] as HandlerCall[]) {
-        slot.queueOld(update?.readOld());
+        const ctx = slot.contextFor(update?.readOld());
         slot.push(
           event.name,
           () =>
@@ -702,35 +700,40 @@ export class Client {
     // an earlier one (a waiter resolved) is skipped.
     for (const f of [...listeners] as HandlerCall[]) {
       if (!listeners.has(f)) continue;
-      const ctx = new ShardContext(slot.ctx.shard, slot.ctx.rest);
-      ctx.readOld = update?.readOld();
+      const ctx = slot.contextFor(update?.readOld());
       void this.#guard(event, f, event.data, ctx);
     }
   }
 
   #invokeRaw = (
     event: ShardDispatch,
-    slot: ShardSlot,
+    ctx: ShardContext,
   ): void | Promise<void> => {
-    slot.running = event.name;
+    this.#running(event);
     return this.#guard(
       event,
       (dispatch: ShardDispatch, context: Context) =>
         this.#handler.onRaw(dispatch, context),
       event,
-      slot.ctx,
+      ctx,
     );
   };
 
   #invokeMethod = (
     event: ShardDispatch,
-    slot: ShardSlot,
+    ctx: ShardContext,
   ): void | Promise<void> => {
     const call = this.#routes.calls.get(event.name);
     if (call === undefined) return;
-    slot.running = event.name;
-    return this.#guard(event, call, event.data, slot.ctx);
+    this.#running(event);
+    return this.#guard(event, call, event.data, ctx);
   };
+
+  /** Name the event whose handler call starts now, for the stuck warning. */
+  #running(event: ShardDispatch): void {
+    const slot = this.#slots[event.shardId];
+    if (slot !== undefined) slot.running = event.name;
+  }
 
   /** Call a handler so that whatever it throws or rejects reaches onError. */
   #guard<A>(

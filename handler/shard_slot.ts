@@ -66,8 +66,6 @@ export class ShardSlot implements HeldTotalMember {
   readonly #stopped: AbortSignal;
   /** What every shard of the Client holds together. */
   readonly #total: HeldTotal;
-  /** Whether the last `old` queued for the context is not `undefined`. */
-  #holdsOld = false;
   /** Text of the events whose handlers have not finished yet. */
   #heldChars = 0;
   /** Set from a pause asked until its resume. */
@@ -139,14 +137,19 @@ export class ShardSlot implements HeldTotalMember {
   }
 
   /**
-   * The previous state for the handlers of the event queued next, in queue
-   * order; `undefined` for an event without one, so that it never sees the
-   * state of the event before it.
+   * The context of one handler call: the shard's own when the event has no
+   * previous state (its `old` is always `undefined`), else one of its own.
+   * A handler may read `ctx.old` in work it does not await, after later
+   * events' handlers ran: one context per shard whose `old` was swapped
+   * between calls gave it another event's state.
+   *
+   * @param readOld Reads the call's copy of the state before the event.
    */
-  queueOld(readOld: (() => unknown) | undefined): void {
-    if (readOld === undefined && !this.#holdsOld) return;
-    this.#holdsOld = readOld !== undefined;
-    this.runner.callUncounted(setOld, this.ctx, readOld);
+  contextFor(readOld: (() => unknown) | undefined): ShardContext {
+    if (readOld === undefined) return this.ctx;
+    const ctx = new ShardContext(this.ctx.shard, this.ctx.rest);
+    ctx.readOld = readOld;
+    return ctx;
   }
 
   /**
@@ -329,10 +332,6 @@ export class ShardSlot implements HeldTotalMember {
     this.#scheduler.clearTimeout(timer);
     this.#pause!.timer = undefined;
   }
-}
-
-function setOld(ctx: ShardContext, readOld: (() => unknown) | undefined): void {
-  ctx.readOld = readOld;
 }
 
 function release(slot: ShardSlot, chars: number): void {

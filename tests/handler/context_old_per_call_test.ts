@@ -102,3 +102,57 @@ Deno.test("Client: a later event's handlers see its own old, whatever an earlier
   assert.deepEqual(seen, [["update", "original", 0], ["delete", "second", 0]]);
   assert.equal(client.cache.message(discord.channelId, message.id), undefined);
 });
+
+Deno.test("Client: ctx.old read after the handler returned (work it did not await) is still its own event's, for a method, onRaw and a listener", async () => {
+  await using discord = await FakeDiscord.start();
+  const kept: [string, string, Context<unknown>][] = [];
+  class Bot extends Handler {
+    override onRaw(event: ShardDispatch, ctx: Context): void {
+      if (event.name !== "MESSAGE_DELETE") return;
+      kept.push(["raw", (event.data as { id: string }).id, ctx]);
+    }
+    override onMessageDelete(
+      data: { id: string },
+      ctx: Context<unknown>,
+    ): void {
+      kept.push(["method", data.id, ctx]);
+    }
+    override onMessageCreate(
+      data: { id: string },
+      ctx: Context<unknown>,
+    ): void {
+      kept.push(["create", data.id, ctx]);
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+    cache: { resources: ["guilds", "channels", "messages"] },
+  });
+  client.on("MESSAGE_DELETE", (d, ctx) => void kept.push(["on", d.id, ctx]));
+  await client.start(new Bot());
+  const first = discord.postMessage("first");
+  const second = discord.postMessage("second");
+  await client.idle();
+  for (const { id } of [first, second]) {
+    discord.gateway.dispatch("MESSAGE_DELETE", {
+      id,
+      channel_id: discord.channelId,
+      guild_id: discord.guildId,
+    }, { guildId: discord.guildId });
+  }
+  await client.idle();
+  const content = new Map([[first.id, "first"], [second.id, "second"]]);
+  assert.equal(kept.length, 2 * 4); // a create; raw, method and on a delete
+  for (const [who, id, ctx] of kept) {
+    const old = ctx.old as CachedMessage | undefined;
+    if (who === "create") {
+      // A create has no previous state, read whenever.
+      assert.equal(old, undefined, `${who} ${id}`);
+      continue;
+    }
+    assert.equal(old?.id, id, `${who}: the deleted message's own state`);
+    assert.equal(old?.content, content.get(id), who);
+  }
+});
