@@ -436,15 +436,20 @@ export class Client {
         this.#slots[change.shardId]?.push(
           "onShardStateChange",
           () =>
-            this.#guardLifecycle(() =>
-              this.#handler.onShardStateChange(change)
+            this.#guardLifecycle(
+              "onShardStateChange",
+              () => this.#handler.onShardStateChange(change),
             ),
         );
       }),
       manager.on("error", (error) => {
         this.#slots[error.shardId ?? 0]?.push(
           "onGatewayError",
-          () => this.#guardLifecycle(() => this.#handler.onGatewayError(error)),
+          () =>
+            this.#guardLifecycle(
+              "onGatewayError",
+              () => this.#handler.onGatewayError(error),
+            ),
         );
       }),
     );
@@ -771,22 +776,41 @@ export class Client {
       visible.error("{error}", { error });
       return;
     }
-    return this.#guardLifecycle(() => this.#handler.onError(error));
+    return this.#guardLifecycle(
+      "onError",
+      () => this.#handler.onError(error),
+      error,
+    );
   }
 
-  #guardLifecycle(call: () => void | Promise<void>): void | Promise<void> {
+  /**
+   * Call a Handler lifecycle method; what it throws or rejects is said on
+   * stderr, naming the method, with the error an `onError` was handling
+   * (otherwise lost with it).
+   */
+  #guardLifecycle(
+    method: string,
+    call: () => void | Promise<void>,
+    handling?: HandlerError,
+  ): void | Promise<void> {
+    const failed = (error: unknown) => {
+      if (handling === undefined) {
+        visible.error("Handler.{method} threw: {error}", { method, error });
+      } else {
+        visible.error(
+          "Handler.{method} threw: {error}, handling: {handling}",
+          { method, error, handling },
+        );
+      }
+    };
     try {
       const result = call();
       // null too: JavaScript callers may return it, as event handlers may.
       if (result != null && typeof result.then === "function") {
-        return result.then(
-          undefined,
-          (error) =>
-            visible.error("A lifecycle handler threw: {error}", { error }),
-        );
+        return result.then(undefined, failed);
       }
     } catch (error) {
-      visible.error("A lifecycle handler threw: {error}", { error });
+      failed(error);
     }
   }
 }

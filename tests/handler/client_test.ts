@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { Client } from "../../handler/client.ts";
 import type { Context } from "../../handler/context.ts";
 import { Handler } from "../../handler/handler.ts";
@@ -446,8 +447,35 @@ Deno.test("Client: a lifecycle handler returning null (from JavaScript) is not r
     await client.start(new Bot());
     assert.ok(calls > 0);
     const text = records.map((r) => r.message.join("")).join("\n");
-    assert.doesNotMatch(text, /lifecycle handler threw/);
+    assert.doesNotMatch(text, /onShardStateChange threw/);
   });
+});
+
+Deno.test("Client: an onError that throws is said on stderr naming it, with the handler error it was handling", async () => {
+  await using discord = await FakeDiscord.start();
+  class Bot extends Handler {
+    override onMessageCreate(): void {
+      throw new TypeError("the handler's own fault");
+    }
+    override onError(): Promise<void> {
+      return Promise.reject(new Error("onError's fault"));
+    }
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  const lines = await captureStderr(async () => {
+    await client.start(new Bot());
+    discord.postMessage("hi");
+    await client.idle();
+  });
+  const said = lines.filter((l) => l.includes("threw"));
+  assert.equal(said.length, 1, lines.join("\n"));
+  assert.match(said[0]!, /Handler\.onError threw: Error: onError's fault/);
+  assert.match(said[0]!, /handling: HandlerError: .*MESSAGE_CREATE/);
+  assert.match(said[0]!, /the handler's own fault/);
 });
 
 Deno.test("Client: a method for an event outside the 'events' list that the cache needs is called, and not warned about", async () => {
