@@ -166,6 +166,14 @@ function memberValue(m: D, guildId: string): [string, D] | undefined {
   return [id, projectMember(m, guildId, projectUser(user as D))];
 }
 
+/** Whether a member payload has every field Discord's member object requires. */
+function wholeMember(m: D): boolean {
+  return Array.isArray(m.roles) &&
+    (typeof m.joined_at === "string" || m.joined_at === null) &&
+    typeof m.deaf === "boolean" && typeof m.mute === "boolean" &&
+    typeof m.flags === "number";
+}
+
 function presenceValue(p: D, guildId: string): [string, D] | undefined {
   const user = p.user;
   const id = isRecord(user) ? snowflake(user.id) : undefined;
@@ -575,6 +583,14 @@ const REDUCERS: Record<string, Reducer> = {
     const userId = isRecord(d.user) ? snowflake(d.user.id) : undefined;
     if (userId === undefined) return undefined;
     const old = c.member(guildId, userId);
+    // A member the cache does not hold is kept only from a payload with the
+    // member object's own fields: the docs make `deaf`, `mute` and `flags`
+    // optional here, and one made from a payload without them broke its
+    // type (a CachedMember whose `deaf` was undefined).
+    if (old === undefined && !wholeMember(d)) {
+      c.user(d.user); // the user is whole: kept, or updated, all the same
+      return undefined;
+    }
     const entry = memberValue(d, guildId)!;
     c.setMember(guildId, userId, merge(old, entry[1]));
     c.userOf("member", d.user);

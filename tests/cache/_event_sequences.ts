@@ -161,6 +161,8 @@ export class Model {
       }
       case "GUILD_MEMBER_UPDATE": {
         const key = `member:${d.guild_id}:${(d.user as V).id}`;
+        // One not held is kept only from a whole member object.
+        if (!e.has(key) && typeof d.deaf !== "boolean") return;
         e.set(key, { ...(e.get(key) ?? {}), ...d });
         return;
       }
@@ -393,6 +395,15 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
         roles: rolesOf(guildId).filter(() => random() < 0.4),
       };
       if (random() < 0.5) partial.nick = random() < 0.5 ? null : "nick";
+      if (random() < 0.3) {
+        // Every field a member object requires: kept when not held.
+        Object.assign(partial, {
+          joined_at: "2024-01-01T00:00:00.000000+00:00",
+          deaf: false,
+          mute: random() < 0.5,
+          flags: 0,
+        });
+      }
       dispatch = ["GUILD_MEMBER_UPDATE", partial];
     } else if (roll < 0.3) {
       dispatch = ["GUILD_MEMBER_ADD", {

@@ -733,6 +733,37 @@ Deno.test("MESSAGE_UPDATE of a message not held keeps it, as MESSAGE_CREATE woul
   assert.equal(cache.sizes().message, 0);
 });
 
+Deno.test("GUILD_MEMBER_UPDATE of a member not held keeps it only with the member object's required fields (the docs make deaf, mute and flags optional there): never a CachedMember missing them", () => {
+  const cache = cacheWithGuild();
+  // The user is held (by a message), as it may be for another guild.
+  cache.apply("MESSAGE_CREATE", message("20", { author: user("70") }));
+  const partial = {
+    guild_id: "1",
+    roles: [],
+    user: { ...user("70"), username: "renamed" },
+    joined_at: "2024-01-01T00:00:00.000000+00:00",
+    avatar: null,
+  };
+  assert.equal(cache.apply("GUILD_MEMBER_UPDATE", partial).old, undefined);
+  assert.equal(cache.member("1", "70"), undefined);
+  // Its user is whole all the same: the held one is updated.
+  assert.equal(cache.user("70")?.username, "renamed");
+  const whole = { ...partial, deaf: false, mute: true, flags: 0 };
+  cache.apply("GUILD_MEMBER_UPDATE", whole);
+  const member = cache.member("1", "70");
+  assert.deepEqual([member?.deaf, member?.mute, member?.flags], [
+    false,
+    true,
+    0,
+  ]);
+  // Held now, a partial update is merged: what it lacks stays.
+  cache.apply("GUILD_MEMBER_UPDATE", { ...partial, nick: "n" });
+  assert.deepEqual(
+    [cache.member("1", "70")?.nick, cache.member("1", "70")?.mute],
+    ["n", true],
+  );
+});
+
 Deno.test("MESSAGE_UPDATE of a message older than a full channel keeps is not kept; a newer one evicts the oldest", () => {
   const cache = new MemoryCache({ messages: { perChannel: 2 } });
   cache.apply("GUILD_CREATE", GUILD);

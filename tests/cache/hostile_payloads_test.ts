@@ -500,7 +500,15 @@ Deno.test(redisStoreTest(
         },
         {
           event: "GUILD_MEMBER_UPDATE",
-          data: { guild_id: "1", user: user("7"), roles: [] },
+          data: {
+            guild_id: "1",
+            user: user("7"),
+            roles: [],
+            joined_at: null,
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
         },
         {
           event: "CHANNEL_PINS_UPDATE",
