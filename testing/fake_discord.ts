@@ -157,7 +157,10 @@ const EXCLUDED_GATEWAY_KEYS: Readonly<Record<string, string>> = {
 /** Where a simulated user acts. */
 export interface FakeUserActionOptions {
   /**
-   * The channel.
+   * The channel. One the fake has not seen is created: a text channel of
+   * the guild, whose `CHANNEL_CREATE` the gateway dispatches first (so a
+   * bot's cache holds it, as Discord's channels exist before anyone posts
+   * in them), or a DM with the author.
    *
    * @default {FakeDiscord.channelId}
    */
@@ -1706,7 +1709,9 @@ export class FakeDiscord {
   /**
    * A simulated user acts only in a channel that exists: store one the test
    * names for the first time (a text channel of `guildId`, or a DM with
-   * `user`), so the bot's REST calls to it work as on Discord.
+   * `user`), so the bot's REST calls to it work as on Discord, and dispatch
+   * a guild channel's CHANNEL_CREATE: without it a bot's cache, which keeps
+   * a guild's messages only in channels it holds, never kept any of it.
    */
   #ensureChannel(
     channelId: string,
@@ -1714,18 +1719,26 @@ export class FakeDiscord {
     user: RestUser,
   ): void {
     if (this.rest.resources.channel(channelId)) return;
-    this.rest.resources.addChannel(
-      guildId === null
-        ? { id: channelId, type: 1, recipients: [structuredClone(user)] }
-        : {
-          id: channelId,
-          type: 0,
-          guild_id: guildId,
-          name: `channel-${channelId}`,
-          position: 0,
-          permission_overwrites: [],
-        },
-    );
+    if (guildId === null) {
+      this.rest.resources.addChannel({
+        id: channelId,
+        type: 1,
+        recipients: [structuredClone(user)],
+      });
+      return;
+    }
+    const channel = {
+      id: channelId,
+      type: 0,
+      guild_id: guildId,
+      name: `channel-${channelId}`,
+      position: 0,
+      permission_overwrites: [],
+    };
+    this.rest.resources.addChannel(channel);
+    this.gateway.dispatch("CHANNEL_CREATE", structuredClone(channel), {
+      guildId,
+    });
   }
 
   #snowflake(): string {

@@ -385,3 +385,35 @@ Deno.test("the filtered-dispatch warning of a THREAD_MEMBERS_UPDATE names GuildM
     gateway.close();
   }
 });
+
+Deno.test("postMessage in a guild channel the fake has not seen dispatches its CHANNEL_CREATE first, so a bot's cache keeps the message and says what a delete removed", async () => {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: MESSAGES,
+    ...discord.clientOptions,
+    cache: { resources: ["guilds", "channels", "messages"] },
+  });
+  const created: string[] = [];
+  client.on("CHANNEL_CREATE", (channel) => void created.push(channel.id));
+  let deleted: unknown;
+  client.on("MESSAGE_DELETE", (_d, ctx) => void (deleted = ctx.old));
+  await client.start();
+  const channelId = "4242";
+  const posted = discord.postMessage("hello", { channelId });
+  discord.postMessage("again", { channelId });
+  await client.idle();
+  assert.deepEqual(created, [channelId], "one CHANNEL_CREATE, before");
+  assert.equal(client.cache.channel(channelId)?.guild_id, discord.guildId);
+  assert.deepEqual(
+    client.cache.channelMessages(channelId).map((m) => m.content),
+    ["hello", "again"],
+  );
+  discord.deleteMessage(posted);
+  await client.idle();
+  assert.equal((deleted as { content?: string } | undefined)?.content, "hello");
+  // A DM channel has no create event: none is dispatched.
+  discord.postMessage("dm", { channelId: "4343", guildId: null });
+  await client.idle();
+  assert.deepEqual(created, [channelId]);
+});
