@@ -11,7 +11,7 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
 import type { Context, ShardContext } from "./context.ts";
 import { Handler } from "./handler.ts";
-import { HandlerError } from "./handler_error.ts";
+import { guardHandlerCall, guardLifecycle } from "./guarded_calls.ts";
 import {
   type HandlerCall,
   type HandlerRoutes,
@@ -436,7 +436,7 @@ export class Client {
         this.#slots[change.shardId]?.push(
           "onShardStateChange",
           () =>
-            this.#guardLifecycle(
+            guardLifecycle(
               "onShardStateChange",
               () => this.#handler.onShardStateChange(change),
             ),
@@ -446,7 +446,7 @@ export class Client {
         this.#slots[error.shardId ?? 0]?.push(
           "onGatewayError",
           () =>
-            this.#guardLifecycle(
+            guardLifecycle(
               "onGatewayError",
               () => this.#handler.onGatewayError(error),
             ),
@@ -747,70 +747,7 @@ export class Client {
     a: A,
     ctx: Context,
   ): void | Promise<void> {
-    try {
-      const result = call(a, ctx);
-      if (result instanceof Promise) {
-        return result.then(undefined, (cause) => this.#failed(event, cause));
-      }
-      // A thenable from JavaScript is adopted: its then() may return null.
-      const other = result as unknown as PromiseLike<void> | null | undefined;
-      if (other != null && typeof other.then === "function") {
-        return Promise.resolve(other).then(
-          undefined,
-          (cause) => this.#failed(event, cause),
-        );
-      }
-    } catch (cause) {
-      return this.#failed(event, cause);
-    }
-  }
-
-  #failed(event: ShardDispatch, cause: unknown): void | Promise<void> {
-    const error = new HandlerError({
-      cause,
-      event: event.name,
-      shardId: event.shardId,
-      sequence: event.sequence,
-    });
-    if (!this.#routes.error) {
-      visible.error("{error}", { error });
-      return;
-    }
-    return this.#guardLifecycle(
-      "onError",
-      () => this.#handler.onError(error),
-      error,
-    );
-  }
-
-  /**
-   * Call a Handler lifecycle method; what it throws or rejects is said on
-   * stderr, naming the method, with the error an `onError` was handling
-   * (otherwise lost with it).
-   */
-  #guardLifecycle(
-    method: string,
-    call: () => void | Promise<void>,
-    handling?: HandlerError,
-  ): void | Promise<void> {
-    const failed = (error: unknown) => {
-      if (handling === undefined) {
-        visible.error("Handler.{method} threw: {error}", { method, error });
-      } else {
-        visible.error(
-          "Handler.{method} threw: {error}, handling: {handling}",
-          { method, error, handling },
-        );
-      }
-    };
-    try {
-      const result = call();
-      // null too: JavaScript callers may return it, as event handlers may.
-      if (result != null && typeof result.then === "function") {
-        return result.then(undefined, failed);
-      }
-    } catch (error) {
-      failed(error);
-    }
+    const onError = this.#routes.error ? this.#handler : undefined;
+    return guardHandlerCall(event, call, a, ctx, onError);
   }
 }
