@@ -14,6 +14,7 @@ import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { ensureTopicExchange } from "./declare.ts";
+import { holdAmqpLibraryRejections } from "./amqp_library_rejections.ts";
 import { isLoginRefused } from "./credentials_refused.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
@@ -197,6 +198,8 @@ export class ConfirmedPublisher {
   #wasFull = false;
   #drainWaiters: (() => void)[] = [];
   #connecting: Promise<void> | undefined;
+  /** Ends this publisher's hold on the AMQP client's stray rejections. */
+  #releaseRejections: (() => void) | undefined;
   /** Confirmed-publish latency of the last event, in milliseconds. */
   lastLatency = 0;
 
@@ -266,6 +269,8 @@ export class ConfirmedPublisher {
    */
   start(): Promise<void> {
     this.#closing = false;
+    // The publisher's connection carries every AMQP call of the service.
+    this.#releaseRejections ??= holdAmqpLibraryRejections();
     return this.#connect();
   }
 
@@ -371,6 +376,8 @@ export class ConfirmedPublisher {
       }
     }
     for (const done of this.#drainWaiters.splice(0)) done();
+    this.#releaseRejections?.();
+    this.#releaseRejections = undefined;
   }
 
   #connect(): Promise<void> {
