@@ -250,7 +250,7 @@ export class CommandHandler {
       try {
         // Checked here as Shard.send checks it, so a malformed command is
         // refused at once, also for a shard paused for a full buffer.
-        payload = checkedCommand(command.data as GatewayCommand);
+        payload = checkedCommand(botActivitiesOnly(command.data));
       } catch (error) {
         // Discord would close the connection for it (4001, 4002).
         await this.#reject(message, "failed", error);
@@ -512,6 +512,40 @@ export class CommandHandler {
     });
     await message.reject(false).catch(() => {});
   }
+}
+
+/** The activity fields a bot may set (Discord's activity object docs). */
+const BOT_ACTIVITY_FIELDS = new Set(["name", "type", "url", "state"]);
+
+/**
+ * An op 3 command with each activity cut to the fields a bot may set, the
+ * others dropped and logged. twilight-dispatch sent a presence on as it
+ * came, and workers send what their library builds (discord.py's
+ * `Streaming.to_dict()` adds `assets` and `details`): refused whole, a
+ * presence that worked there was lost here. Anything else malformed is
+ * still refused by the gateway's builder.
+ */
+function botActivitiesOnly(data: { op: number; d?: unknown }): GatewayCommand {
+  const d = data.d as { activities?: unknown } | undefined;
+  if (data.op !== 3 || !Array.isArray(d?.activities)) {
+    return data as GatewayCommand;
+  }
+  const dropped = new Set<string>();
+  const activities = d.activities.map((activity: unknown) => {
+    if (typeof activity !== "object" || activity === null) return activity;
+    const kept: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(activity)) {
+      if (BOT_ACTIVITY_FIELDS.has(key)) kept[key] = value;
+      else dropped.add(key);
+    }
+    return kept;
+  });
+  if (dropped.size === 0) return data as GatewayCommand;
+  logger.warn(
+    "A presence command had activity fields bots cannot set ({fields}); sent without them",
+    { fields: [...dropped].join(", ") },
+  );
+  return { ...data, d: { ...d, activities } } as GatewayCommand;
 }
 
 /** When a bounced copy was first put back, if the delivery is one. */

@@ -327,6 +327,35 @@ Deno.test("CommandHandler: malformed op 4, 8, 31 and 43 payloads are rejected wi
   });
 });
 
+Deno.test("CommandHandler: a presence with activity fields bots cannot set (discord.py's Streaming.to_dict()) is sent without them and logged, as twilight-dispatch sent it on", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler();
+    const shard = recordingShard();
+    const { handler: commands, results } = handler(scheduler, shard);
+    const presence = (activity: Record<string, unknown>) => ({
+      op: 3,
+      d: { since: null, activities: [activity], status: "online", afk: false },
+    });
+    const streaming = presence({
+      type: 1,
+      name: "x",
+      url: "https://twitch.tv/x",
+      assets: {},
+      details: "d",
+    });
+    const delivery = new Delivery({ op: 0, shard: 0, data: streaming });
+    await commands.handle(delivery);
+    assert.equal(delivery.settled, "ack");
+    assert.deepEqual(shard.sent, [
+      presence({ type: 1, name: "x", url: "https://twitch.tv/x" }),
+    ]);
+    const said = records.filter((r) => r.level === "warning");
+    assert.equal(said.length, 1);
+    assert.equal(said[0]!.properties.fields, "assets, details");
+    assert.deepEqual(results, { done: 1 });
+  });
+});
+
 Deno.test("CommandHandler: commands waiting in the shard's queue are taken back when their channel is gone: never sent, left for the redelivery", async () => {
   const scheduler = new VirtualScheduler();
   const gateway = new FakeGateway({ scheduler, guilds: 1 });
