@@ -5,8 +5,11 @@
  * write back (fractional, or so large Lua prints it with an exponent) made
  * every lease look free and two processes run every shard; a renewal every
  * microsecond flooded Redis; a bad pool id or shard option failed every
- * tick. The options a `ReshardingShards` shares with it get the same
- * checks ({@linkcode assertReshardingOptions}). Internal to the package.
+ * tick; a misspelt key (`leaseTtl`, or ShardManager's `sessionSaveInterval`)
+ * left the default in force without a word, so it is refused, with the
+ * nearest key or where the option belongs. The options a `ReshardingShards`
+ * shares with it get the same checks ({@linkcode assertReshardingOptions}).
+ * Internal to the package.
  *
  * @module
  */
@@ -14,18 +17,140 @@ import {
   assertIntegerOption,
   assertSchedulerOption,
 } from "../base/option_checks.ts";
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import {
   assertShardOptions,
+  SHARD_OPTION_KEYS,
   type ShardOptions,
 } from "../gateway/shard_options.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { isObject, isRecord } from "../gateway/payload_guards.ts";
+import type { FleetShardsOptions } from "./fleet_shards_options.ts";
 import { DEFAULT_LEASE_TTL_MS } from "./lease_times.ts";
 import { checkShardCount } from "./shard_count.ts";
 
 /** Who the messages say is being created. */
 const WHAT = "fleet";
+
+/**
+ * Every key of a `FleetShards`' options: the compiler keeps the list
+ * complete and exact.
+ */
+const FLEET_OPTION_KEYS = optionKeys(
+  {
+    redis: true,
+    shard: true,
+    shardCount: true,
+    pool: true,
+    identifyQueue: true,
+    sessionStore: true,
+    prefix: true,
+    leaseTtlMs: true,
+    renewMs: true,
+    clock: true,
+    scheduler: true,
+  } satisfies Record<keyof FleetShardsOptions, true>,
+);
+
+/**
+ * Every key of a `ReshardingShards`' options (its type, in
+ * `resharding_shards.ts`, imports this module: tests/fleet keep the two
+ * alike).
+ */
+const RESHARDING_OPTION_KEYS = optionKeys(
+  {
+    shard: true,
+    shardCount: true,
+    identifyQueue: true,
+    onDispatch: true,
+    scheduler: true,
+  } satisfies Record<keyof CheckedReshardingOptions, true>,
+);
+
+/** The options the fleet sets on each shard itself, over `shard`'s. */
+const SET_BY_FLEET = [
+  "shardId",
+  "shardCount",
+  "identifyQueue",
+  "scheduler",
+  "session",
+];
+
+/** The keys `shard` may have: a `Shard`'s options, but the fleet's own. */
+const SHARD_KEYS = SHARD_OPTION_KEYS.filter((key) =>
+  !SET_BY_FLEET.includes(key)
+);
+
+/**
+ * Where a shard option written beside `shard`, as a `ShardManager` takes
+ * it, goes instead.
+ */
+const UNDER_SHARD: Readonly<Record<string, string>> = Object.fromEntries(
+  SHARD_KEYS.map((key) => [
+    key,
+    `the options every shard gets go under 'shard': 'shard.${key}'`,
+  ]),
+);
+
+/** Where a `FleetShards`' shards get their ids and sessions from. */
+const FLEET_SETS = {
+  shardId: "the fleet gives each shard its id ('pool' limits the ids)",
+  session: "the fleet resumes each shard's session from its 'sessionStore'",
+};
+
+/** Where a `ReshardingShards`' shards get their ids and sessions from. */
+const RESHARDING_SETS = {
+  shardId: "it runs every shard id below 'shardCount'",
+  session: "each shard starts its own session",
+};
+
+/** Why the options of other classes are not a `FleetShards`' own. */
+const FLEET_KEY_HINTS: Readonly<Record<string, string>> = {
+  ...UNDER_SHARD,
+  leaseTtl: "the lease TTL is 'leaseTtlMs', in ms",
+  sessionSaveInterval: "a fleet saves sessions at each renewal: 'renewMs'",
+  shards: "the shard count is 'shardCount' here",
+  ...FLEET_SETS,
+  shardIds: "the shards this process may run are its 'pool' here",
+  maxConcurrency: "the identify queue takes it (give an 'identifyQueue')",
+  sessionStartLimit: "the identify queue takes it (give an 'identifyQueue')",
+};
+
+/** Why the options of other classes are not a `ReshardingShards`' own. */
+const RESHARDING_KEY_HINTS: Readonly<Record<string, string>> = {
+  ...UNDER_SHARD,
+  ...Object.fromEntries(
+    FLEET_OPTION_KEYS.filter((key) => !RESHARDING_OPTION_KEYS.includes(key))
+      .map((key) => [
+        key,
+        `a ReshardingShards runs every shard in this process ('${key}' is an option of FleetShards)`,
+      ]),
+  ),
+  leaseTtl:
+    "a ReshardingShards runs every shard in this process ('leaseTtlMs' is an option of FleetShards)",
+  shards: "the shard count is 'shardCount' here",
+  ...RESHARDING_SETS,
+};
+
+/** What to give instead of the options the fleet sets on each shard. */
+const SHARD_KEY_HINTS: Readonly<Record<string, string>> = {
+  shardCount: "the shard count is 'shardCount', beside 'shard'",
+  identifyQueue: "the queue is 'identifyQueue', beside 'shard'",
+  scheduler: "the timers are 'scheduler', beside 'shard'",
+};
+
+/** {@linkcode SHARD_KEY_HINTS}, for a `FleetShards`. */
+const FLEET_SHARD_KEY_HINTS: Readonly<Record<string, string>> = {
+  ...SHARD_KEY_HINTS,
+  ...FLEET_SETS,
+};
+
+/** {@linkcode SHARD_KEY_HINTS}, for a `ReshardingShards`. */
+const RESHARDING_SHARD_KEY_HINTS: Readonly<Record<string, string>> = {
+  ...SHARD_KEY_HINTS,
+  ...RESHARDING_SETS,
+};
 
 /** The option fields {@linkcode assertFleetOptions} looks at. */
 export interface CheckedFleetOptions {
@@ -69,15 +194,28 @@ export interface CheckedFleetOptions {
  * - `prefix`: a non-empty string; `clock`: `"redis"` or `"scheduler"`.
  * - `redis`, `identifyQueue`, `sessionStore` and `scheduler`: objects with
  *   the methods the fleet calls.
- * - `shard`: what a `Shard` accepts (its own check), named `shard.<name>`.
+ * - `shard`: what a `Shard` accepts (its own check), named `shard.<name>`,
+ *   but for the options the fleet gives each shard itself (`shardId`,
+ *   `shardCount`, `identifyQueue`, `scheduler`, `session`).
+ * - No other key, here or in `shard`: a misspelt one (`leaseTtl`) would
+ *   leave the default in force without a word.
  *
  * @param options The options.
- * @throws {TypeError} When an option is missing or has the wrong type.
+ * @throws {TypeError} When an option is missing, has the wrong type or is
+ * none of the options (the message names the nearest one, or says where it
+ * belongs).
  * @throws {RangeError} When a number is out of range (`NaN`, `Infinity`,
  * fractional, too small or too large) or `clock` is no known clock.
  */
 export function assertFleetOptions(options: CheckedFleetOptions): void {
   assertObject(WHAT, options);
+  checkOptionKeys(
+    `create ${WHAT}`,
+    "",
+    options,
+    FLEET_OPTION_KEYS,
+    FLEET_KEY_HINTS,
+  );
   assertMethods(WHAT, "redis", options.redis, ["eval"], "a Redis connection");
   assertMethods(
     WHAT,
@@ -112,7 +250,7 @@ export function assertFleetOptions(options: CheckedFleetOptions): void {
       }'`,
     );
   }
-  assertShard(WHAT, options.shard);
+  assertShard(WHAT, options.shard, FLEET_SHARD_KEY_HINTS);
 }
 
 /** The option fields {@linkcode assertReshardingOptions} looks at. */
@@ -133,10 +271,13 @@ export interface CheckedReshardingOptions {
  * Check the options of a `ReshardingShards` as a `FleetShards` checks the
  * same ones: `identifyQueue` and `scheduler` objects with the methods
  * called, `onDispatch` a function, `shardCount` an integer from 1 to
- * 65,536 and `shard` what a `Shard` accepts, named `shard.<name>`.
+ * 65,536 and `shard` what a `Shard` accepts, named `shard.<name>`; no
+ * other key, here or in `shard`.
  *
  * @param options The options.
- * @throws {TypeError} When an option is missing or has the wrong type.
+ * @throws {TypeError} When an option is missing, has the wrong type or is
+ * none of the options (the message names the nearest one, or says where it
+ * belongs).
  * @throws {RangeError} When a number is out of range.
  */
 export function assertReshardingOptions(
@@ -144,6 +285,13 @@ export function assertReshardingOptions(
 ): void {
   const what = "ReshardingShards";
   assertObject(what, options);
+  checkOptionKeys(
+    `create ${what}`,
+    "",
+    options,
+    RESHARDING_OPTION_KEYS,
+    RESHARDING_KEY_HINTS,
+  );
   assertMethods(
     what,
     "identifyQueue",
@@ -159,7 +307,7 @@ export function assertReshardingOptions(
   }
   assertSchedulerOption(what, options.scheduler);
   checkShardCount(options.shardCount as number, `create ${what}`);
-  assertShard(what, options.shard);
+  assertShard(what, options.shard, RESHARDING_SHARD_KEY_HINTS);
 }
 
 /** Throw unless `options` is an object. */
@@ -206,9 +354,15 @@ function assertPool(pool: unknown): void {
 
 /**
  * `shard`, with the check a `Shard` makes when the fleet starts it, said
- * now and naming `shard.<name>`. Its id and count are the fleet's.
+ * now and naming `shard.<name>`. Its id and count are the fleet's: they,
+ * and the other options the fleet sets on each shard, are refused here
+ * (given, they were overwritten, or every shard resumed one `session`).
  */
-function assertShard(what: string, shard: unknown): void {
+function assertShard(
+  what: string,
+  shard: unknown,
+  hints: Readonly<Record<string, string>>,
+): void {
   if (!isRecord(shard)) {
     throw new TypeError(
       `Cannot create ${what} as 'shard' must be an object (the options every shard gets: token, intents, ...): current value 'shard=${
@@ -216,6 +370,7 @@ function assertShard(what: string, shard: unknown): void {
       }'`,
     );
   }
+  checkOptionKeys(`create ${what}`, "shard.", shard, SHARD_KEYS, hints);
   try {
     assertShardOptions({
       ...shard,

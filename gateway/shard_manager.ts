@@ -309,7 +309,10 @@ export class ShardManager {
    * own.
    */
   constructor(options: ShardManagerOptions) {
-    checkOptionKeys("create shard manager", "", options, MANAGER_OPTION_KEYS);
+    checkOptionKeys("create shard manager", "", options, MANAGER_OPTION_KEYS, {
+      // The Client's name: the nearest key, 'shardIds', is a list of ids.
+      shards: "the shard count is 'shardCount' here",
+    });
     const {
       shardCount,
       shardIds,

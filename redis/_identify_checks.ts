@@ -1,6 +1,39 @@
-// The range checks of RedisIdentifyQueue's options and session start limit
-// (redis/identify_queue.ts), with its messages. Private to the queue.
+// The range and key checks of RedisIdentifyQueue's options and session
+// start limit (redis/identify_queue.ts), with its messages. Private to the
+// queue.
+import { checkOptionKeys } from "../base/option_keys.ts";
 import type { SessionStartLimit } from "../gateway/identify_queue.ts";
+
+/**
+ * Every key of `RedisIdentifyQueueOptions`: the queue passes its options
+ * type along, and the compiler refuses a list that misses one.
+ */
+export const QUEUE_KEYS = {
+  prefix: true,
+  maxConcurrency: true,
+  intervalMs: true,
+  sessionStartLimit: true,
+  pollMs: true,
+  livenessMs: true,
+  clock: true,
+  scheduler: true,
+} as const;
+
+/**
+ * Refuse a key that is none of the queue's options, as `MemoryIdentifyQueue`
+ * does: a misspelt `interval` left every process pacing at 5 s.
+ *
+ * @param options The queue's options.
+ * @param keys Every key of their type ({@linkcode QUEUE_KEYS}).
+ * @throws {TypeError} When `options` is not an object or has another key
+ * (the message names the nearest one).
+ */
+export function checkQueueKeys<T>(
+  options: T,
+  keys: NoInfer<Readonly<Record<keyof T, true>>>,
+): void {
+  checkOptionKeys("create identify queue", "", options, Object.keys(keys));
+}
 
 /** Throws a RangeError unless `value` is a positive safe integer. */
 export function positiveInteger(name: string, value: number): void {

@@ -48,9 +48,11 @@ import {
   type TryReply,
 } from "./_identify_scripts.ts";
 import {
+  checkQueueKeys,
   checkSessionStartLimit,
   nonNegative,
   positiveInteger,
+  QUEUE_KEYS,
 } from "./_identify_checks.ts";
 
 const logger = getLogger(["disruption", "redis", "identify_queue"]);
@@ -261,9 +263,11 @@ export class RedisIdentifyQueue implements IdentifyQueue {
    * @param redis The connection.
    * @param options Prefix, concurrency, pacing, clock and daily budget.
    * @throws {RangeError} When a number is out of range.
-   * @throws {TypeError} When `prefix` is empty or `clock` is unknown.
+   * @throws {TypeError} When `prefix` is empty, `clock` is unknown or a key
+   * is none of the options (the message names the nearest one).
    */
   constructor(redis: RedisConnection, options: RedisIdentifyQueueOptions = {}) {
+    checkQueueKeys<RedisIdentifyQueueOptions>(options, QUEUE_KEYS);
     const {
       prefix = "disruption:identify",
       maxConcurrency = 1,

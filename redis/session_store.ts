@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   assertSavedSessions,
@@ -91,6 +92,24 @@ export interface RedisSessionStoreOptions {
   shardCountKey?: string;
 }
 
+/** Every key of {@linkcode RedisSessionStoreOptions}. */
+const STORE_OPTION_KEYS = optionKeys(
+  {
+    key: true,
+    shardCountKey: true,
+  } satisfies Record<keyof RedisSessionStoreOptions, true>,
+);
+
+/**
+ * What the options of other stores are here: a `prefix` (KvSessionStore's,
+ * RedisIdentifyQueue's) would have left the sessions under the key of every
+ * other bot on the same Redis.
+ */
+const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
+  prefix:
+    "the sessions are under one key, 'key' (the shard count under 'shardCountKey')",
+};
+
 /**
  * A {@linkcode SessionStore} in Redis, shared by every process of a bot.
  *
@@ -137,9 +156,18 @@ export class RedisSessionStore implements SessionStore {
    *
    * @param redis The connection.
    * @param options The keys.
-   * @throws {TypeError} When a key is not a non-empty string.
+   * @throws {TypeError} When a key is not a non-empty string, or `options`
+   * has a key that is none of its options (the message names the nearest
+   * one).
    */
   constructor(redis: RedisConnection, options: RedisSessionStoreOptions = {}) {
+    checkOptionKeys(
+      "create session store",
+      "",
+      options,
+      STORE_OPTION_KEYS,
+      STORE_KEY_HINTS,
+    );
     const { key = "gateway_sessions", shardCountKey = "gateway_shards" } =
       options;
     for (
