@@ -116,6 +116,10 @@ const MAX_FRAME_TRANSFER = 5 * 60_000;
 const RESUMABLE_CLOSE_CODE = 4000;
 /** The WebSocket close for a message too big to take (RFC 6455). */
 const MESSAGE_TOO_BIG = 1009;
+/** The WebSocket close for a frame that breaks the protocol (RFC 6455). */
+const PROTOCOL_ERROR = 1002;
+/** The WebSocket close for a text frame that is not UTF-8 (RFC 6455). */
+const INVALID_FRAME_PAYLOAD = 1007;
 /** Client close code that ends the session (the bot goes offline). */
 const NORMAL_CLOSE_CODE = 1000;
 /** Dispatches per sample of how many go unwanted. */
@@ -1452,10 +1456,9 @@ export class Shard {
       this.#connectionLost(connection, "resume", { probeOpened: true });
       return;
     }
-    if (connection.target === "resume") {
-      this.#resumeUrlFailures = 0;
-      this.#mainReachable = false;
-    }
+    // A resume URL that opens is not yet one that works: a load balancer
+    // before a dead backend opens and then sends nothing. Its failures
+    // reset once a RESUME could be sent (see #resume).
     this.#setStatus("waiting_for_hello");
     if (!this.#current(connection)) return; // closed by a state listener
     this.#setPhaseTimer(connection, this.#timeouts.hello, "HELLO");
@@ -1475,6 +1478,19 @@ export class Shard {
         connection,
         new RangeError(
           `a message too big to take (closed with 1009 ${reason})`,
+        ),
+      );
+      return;
+    }
+    if (code === PROTOCOL_ERROR || code === INVALID_FRAME_PAYLOAD) {
+      // Framing the transport could not read (a masked or reserved frame,
+      // text that is not UTF-8): a peer that is no gateway, or a broken
+      // one. Said as a frame it cannot decode: resumed quietly, start()
+      // waited on it for ever with nothing on stderr.
+      this.#undecodable(
+        connection,
+        new TypeError(
+          `a frame it could not read (closed with ${code} ${reason})`,
         ),
       );
       return;
@@ -1552,7 +1568,13 @@ export class Shard {
         connection.resumeSent && !connection.replayed && !options.requested
       ) this.#failedResumes++;
     }
-    if (!connection.opened) this.#unreachable(connection.target);
+    // A resume URL that opened and then failed before the RESUME (no
+    // HELLO, a bad one, a drop) counts as one that refused: counted by
+    // neither, the shard tried it for ever while the main URL worked.
+    if (
+      !connection.opened ||
+      (connection.target === "resume" && !connection.resumeSent)
+    ) this.#unreachable(connection.target);
     if (action === "new_session") this.#forgetSession();
     const backoff = options.probeOpened
       ? 0
@@ -1927,6 +1949,11 @@ export class Shard {
 
   #resume(connection: Connection): void {
     connection.resumeSent = true;
+    if (connection.target === "resume") {
+      // The resume host speaks the gateway: an outage ended.
+      this.#resumeUrlFailures = 0;
+      this.#mainReachable = false;
+    }
     this.#setStatus("resuming");
     if (!this.#current(connection)) return; // closed by a state listener
     this.#sendPriority(connection, {

@@ -397,7 +397,9 @@ Deno.test("Shard refuses READY or RESUMED before HELLO: no heartbeat-less 'ready
         h.socket().receive({ op: 7, d: null });
       }
       const gaps = times.slice(1).map((time, i) => time - times[i]!);
-      assert.ok(gaps.every((gap) => gap >= 1000), `${gaps}`);
+      // Three failures at the resume URL probe the main URL, which answers,
+      // and the resume URL is tried again at once: one hop with no wait.
+      assert.ok(gaps.filter((gap) => gap < 1000).length <= 1, `${gaps}`);
       assert.ok(errors.includes("decode"));
       await h.shard.close();
     });

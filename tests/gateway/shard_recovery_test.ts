@@ -196,6 +196,64 @@ Deno.test("Shard forgets the resume URL only when it fails while the main URL an
   await h.shard.close();
 });
 
+Deno.test("Shard leaves a resume URL that opens but never brings a RESUME to be sent (no HELLO, a drop after the upgrade) as one that refuses: the main URL is probed, and it resumes there", async () => {
+  const h = await readyManualHarness();
+  h.socket().serverClose(4000);
+  await h.scheduler.advance(0);
+  const resumeAt = `${RESUME_URL}/?v=10&encoding=json`;
+  const mainAt = `${GATEWAY_URL}/?v=10&encoding=json`;
+  const urls: string[] = [];
+  // A load balancer before a dead backend: the upgrade works, then nothing.
+  for (let i = 0; i < 3; i++) {
+    urls.push(h.socket().url);
+    h.socket().open();
+    await h.scheduler.advance(0);
+    if (i === 0) {
+      // No HELLO: the HELLO timeout ends it.
+      const count = h.transport.sockets.length;
+      await runUntil(h.scheduler, () => h.transport.sockets.length !== count);
+    } else {
+      h.socket().drop();
+      await h.scheduler.runNext();
+    }
+  }
+  assert.deepEqual(urls, [resumeAt, resumeAt, resumeAt]);
+  assert.equal(h.socket().url, mainAt, "the probe goes to the main URL");
+  h.socket().open();
+  await h.scheduler.advance(0);
+  assert.equal(h.socket().url, resumeAt, "the resume URL once more");
+  h.socket().open();
+  h.socket().drop();
+  await h.scheduler.runNext();
+  assert.equal(h.shard.resumeUrl, undefined, "forgotten");
+  assert.equal(h.socket().url, mainAt);
+  h.socket().open();
+  hello(h.socket());
+  await h.settle();
+  assert.deepEqual(sentOps(h.socket()), [6], "resumes on the main URL");
+  await h.shard.close();
+});
+
+Deno.test("Shard says a peer that breaks WebSocket framing (1002, 1007) as a frame it cannot decode, on stderr before the first session", async () => {
+  for (const code of [1002, 1007]) {
+    const h = createHarness();
+    const said = await captureStderr(async () => {
+      const started = h.shard.connect().catch(() => {});
+      await h.scheduler.advance(0);
+      h.socket().serverClose(code, "bad frame");
+      await runUntil(h.scheduler, () => h.transport.sockets.length === 2);
+      await h.shard.close();
+      await started;
+    });
+    assert.deepEqual(h.errors.map((e) => e.kind), ["decode"], `${code}`);
+    assert.equal(
+      said.filter((l) => l.includes("could not decode")).length,
+      1,
+      said.join("\n"),
+    );
+  }
+});
+
 Deno.test("Shard keeps the sequence across a resume and delivers the replay once", async () => {
   const h = await readyHarness();
   for (let s = 2; s <= 5; s++) dispatch(h.socket(), s);
