@@ -59,6 +59,7 @@ export {
 
 // Types its public signatures use, so this entry documents itself on its own.
 export type { Scheduler, TimerId } from "../base/scheduler.ts";
+export type { RedisConnection } from "../redis/connection.ts";
 export type {
   Activity,
   ActivityAssets,
@@ -98,6 +99,11 @@ export type {
   GuildScheduledEvent,
   IncidentsData,
   InstallParams,
+  Integration,
+  IntegrationAccount,
+  IntegrationApplication,
+  IntegrationCreateDispatch,
+  IntegrationType,
   InteractionType,
   Message,
   MessageActivity,

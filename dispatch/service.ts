@@ -513,6 +513,14 @@ export class DispatchService {
     }
   }
 
+  /**
+   * Same as {@linkcode DispatchService.close}, for `await using`: the shards
+   * close resumably, so the next process resumes them.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   // ------------------------------------------------------------------ events
 
   #onRaw(

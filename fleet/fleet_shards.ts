@@ -9,7 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { checkSessionStartsLeft, checkShardCount } from "./shard_count.ts";
+import { checkFleetReshard } from "./reshard_budget.ts";
 import { assertFleetOptions } from "./fleet_options_check.ts";
 import {
   realScheduler,
@@ -43,7 +43,6 @@ import {
   type ShardStarts,
   startShards,
 } from "./shard_sets.ts";
-import { RedisIdentifyQueue } from "../redis/identify_queue.ts";
 import { HeldEvents } from "./held_events.ts";
 import { callListeners } from "./dispatch_listeners.ts";
 import { watchMarks } from "./shard_completion.ts";
@@ -318,20 +317,8 @@ export class FleetShards {
     shardCount: number,
     options: ReshardOptions = {},
   ): Promise<{ from: number; to: number }> {
-    checkShardCount(shardCount);
-    checkSessionStartsLeft(options.sessionStartsLeft, shardCount);
-    let left = options.sessionStartsLeft;
     const queue = this.#options.identifyQueue;
-    if (left === undefined && queue instanceof RedisIdentifyQueue) {
-      const what = `reshard to ${shardCount} shards`;
-      left = (await fromRedis(this.#scheduler, queue.budget(), what))
-        ?.remaining;
-    }
-    if (left !== undefined && left < shardCount) {
-      throw new ReshardError(
-        `Cannot reshard the fleet to ${shardCount} shards: ${shardCount} session starts are needed and only ${left} are left today; wait for the reset or reshard later`,
-      );
-    }
+    await checkFleetReshard(this.#scheduler, queue, shardCount, options);
     const asked = await fromRedis(
       this.#scheduler,
       this.#record.request(this.#current.count, shardCount, this.#leaseNow()),
@@ -403,6 +390,11 @@ export class FleetShards {
    */
   async close(): Promise<void> {
     await this.#leave(REDIS_WAIT_MS);
+  }
+
+  /** Same as {@linkcode FleetShards.close}, for `await using`: leaves resumably. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** What close() does, waiting for Redis at most `ms`. */

@@ -52,7 +52,10 @@ export type {
   WatchRecommendedOptions,
 } from "./watch_recommended.ts";
 // What the options take, so this entry's documentation is complete.
-export type { IdentifyQueue } from "../gateway/identify_queue.ts";
+export type {
+  IdentifyQueue,
+  SessionStartLimit,
+} from "../gateway/identify_queue.ts";
 export type { SavedSession, SessionStore } from "../gateway/session_store.ts";
 export type { RedisConnection } from "../redis/connection.ts";
 export type { Scheduler, TimerId } from "../base/scheduler.ts";

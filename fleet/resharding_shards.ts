@@ -284,6 +284,11 @@ export class ReshardingShards {
     await Promise.all(sets.flatMap((set) => set.shards.map((s) => s.close())));
   }
 
+  /** Same as {@linkcode ReshardingShards.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #createSet(count: number): ShardSet {
     const set: ShardSet = { count, shards: [] };
     for (let id = 0; id < count; id++) {

@@ -43,8 +43,10 @@ export interface SessionStartLimit {
 
 /**
  * Decides when a shard may send IDENTIFY. Implement it to share the budget
- * between processes (a Redis lock, a broker); the shard only calls
- * {@linkcode IdentifyQueue.acquire}.
+ * between processes (a Redis lock, a broker): a shard only calls
+ * {@linkcode IdentifyQueue.acquire}; a `ShardManager` also hands it
+ * Discord's session start limit through
+ * {@linkcode IdentifyQueue.updateSessionStartLimit} when it has that method.
  */
 export interface IdentifyQueue {
   /**
@@ -58,6 +60,25 @@ export interface IdentifyQueue {
    * `GatewayError` `identify_queue` and reconnects to ask again.
    */
   acquire(shardId: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Take Discord's session start limit (`session_start_limit` of
+   * `GET /gateway/bot`) and its `max_concurrency`. A `ShardManager` calls
+   * it once, at construction, with its `sessionStartLimit` option (which
+   * the `Client` fills from `GET /gateway/bot`). Implement it so the daily
+   * budget and the bucket count reach the queue: a manager given a
+   * `sessionStartLimit` refuses a queue without it (a `TypeError`), and the
+   * `Client` then warns that the queue must keep to the limit by itself
+   * (Discord resets the token of a bot that starts too many sessions).
+   *
+   * @param limit The limit, as Discord sent it.
+   * @returns Nothing, or a promise that settles once the limit is stored
+   * (a shared store); a rejection is logged as a warning, as shards may then
+   * identify past the budget.
+   * @throws {RangeError} When a field is out of range (what
+   * {@linkcode MemoryIdentifyQueue.updateSessionStartLimit} throws): the
+   * manager's constructor throws it on.
+   */
+  updateSessionStartLimit?(limit: SessionStartLimit): void | Promise<void>;
 }
 
 /** Options for {@linkcode MemoryIdentifyQueue}. */

@@ -70,7 +70,11 @@ export type {
   ResolvedCacheOptions,
 } from "../cache/mod.ts";
 export type { Scheduler, TimerId } from "../base/scheduler.ts";
-export { GatewayError, type GatewayErrorKind } from "../gateway/errors.ts";
+export {
+  GatewayError,
+  type GatewayErrorKind,
+  type GatewayErrorOptions,
+} from "../gateway/errors.ts";
 export type {
   IdentifyQueue,
   SessionStartLimit,
@@ -134,7 +138,28 @@ export {
   type CallOptions,
   type RequestOptions,
   RestClient,
+  type RestClientOptions,
+  type ServerErrorRetry,
 } from "../rest/rest_client.ts";
+export {
+  DiscordApiError,
+  type DiscordApiErrorOptions,
+  type DiscordErrorBody,
+  type DiscordFieldError,
+  NetworkError,
+  RateLimitError,
+  type RateLimitErrorOptions,
+  type RateLimitScope,
+  ResponseTooLargeError,
+  type ResponseTooLargeErrorOptions,
+  RestError,
+  type RestErrorOptions,
+} from "../rest/errors.ts";
+export {
+  InvalidRequestLimitError,
+  TokenRejectedError,
+  UnknownWebhookError,
+} from "../rest/invalid_requests.ts";
 export type { HttpMethod, RouteInfo } from "../rest/routes.ts";
 export type {
   ApplicationCommandPermissionsUpdateDispatch,
@@ -253,9 +278,19 @@ export type {
   AuditLogEntryInfo,
 } from "../types/objects/audit_log.ts";
 export type {
+  ApplicationCommandOptionType,
+  ApplicationCommandPermission,
+  ApplicationCommandPermissionType,
+  ApplicationCommandType,
+  GuildApplicationCommandPermissions,
+} from "../types/objects/application_command.ts";
+export type {
   AutoModerationAction,
   AutoModerationActionMetadata,
   AutoModerationActionType,
+  AutoModerationEventType,
+  AutoModerationRule,
+  AutoModerationTriggerMetadata,
   AutoModerationTriggerType,
 } from "../types/objects/auto_moderation.ts";
 export {
@@ -271,6 +306,10 @@ export {
   type ThreadMetadata,
 } from "../types/objects/channel.ts";
 export type { Emoji, PartialEmoji } from "../types/objects/emoji.ts";
+export type {
+  Entitlement,
+  EntitlementType,
+} from "../types/objects/entitlement.ts";
 export type {
   Guild,
   GuildFeature,
@@ -288,7 +327,19 @@ export type {
   IntegrationType,
 } from "../types/objects/integration.ts";
 export {
+  type ApplicationCommandInteractionData,
+  type ApplicationIntegrationType,
+  type AuthorizingIntegrationOwners,
+  type Interaction,
+  type InteractionChannel,
+  type InteractionContextType,
+  type InteractionData,
+  type InteractionDataOption,
+  type InteractionGuild,
+  type InteractionMember,
   InteractionType,
+  type MessageComponentInteractionData,
+  type ModalSubmitInteractionData,
   type ResolvedChannel,
   type ResolvedData,
   type ResolvedMember,
@@ -360,6 +411,10 @@ export type {
 } from "../types/objects/scheduled_event.ts";
 export type { SoundboardSound } from "../types/objects/soundboard.ts";
 export type {
+  Subscription,
+  SubscriptionStatus,
+} from "../types/objects/subscription.ts";
+export type {
   StageInstance,
   StagePrivacyLevel,
 } from "../types/objects/stage_instance.ts";
@@ -380,4 +435,8 @@ export type {
 } from "../types/objects/user.ts";
 export type { VoiceState } from "../types/objects/voice.ts";
 export { GatewayOpcode } from "../types/opcodes.ts";
-export type { FileUpload, UploadData } from "../rest/uploads.ts";
+export {
+  type FileUpload,
+  type UploadData,
+  UploadError,
+} from "../rest/uploads.ts";

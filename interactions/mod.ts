@@ -192,8 +192,32 @@ export type {
   RestMessage,
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
-export type { CallOptions, RestClient } from "../rest/rest_client.ts";
-export type { FileUpload, UploadData } from "../rest/uploads.ts";
+export type {
+  CallOptions,
+  RestClient,
+  RestClientOptions,
+  ServerErrorRetry,
+} from "../rest/rest_client.ts";
+export type {
+  DiscordApiError,
+  DiscordApiErrorOptions,
+  DiscordErrorBody,
+  DiscordFieldError,
+  NetworkError,
+  RateLimitError,
+  RateLimitErrorOptions,
+  RateLimitScope,
+  ResponseTooLargeError,
+  ResponseTooLargeErrorOptions,
+  RestError,
+  RestErrorOptions,
+} from "../rest/errors.ts";
+export type {
+  InvalidRequestLimitError,
+  TokenRejectedError,
+  UnknownWebhookError,
+} from "../rest/invalid_requests.ts";
+export type { FileUpload, UploadData, UploadError } from "../rest/uploads.ts";
 export type { GatewayEventMap } from "../types/events.ts";
 export type { ReadySessionData, Snowflake } from "../types/gateway_payloads.ts";
 export type {
@@ -403,7 +427,10 @@ export type {
 } from "../types/objects/application.ts";
 export type {
   ApplicationCommandOptionType,
+  ApplicationCommandPermission,
+  ApplicationCommandPermissionType,
   ApplicationCommandType,
+  GuildApplicationCommandPermissions,
 } from "../types/objects/application_command.ts";
 export type {
   Entitlement,
@@ -439,6 +466,9 @@ export type {
   AutoModerationAction,
   AutoModerationActionMetadata,
   AutoModerationActionType,
+  AutoModerationEventType,
+  AutoModerationRule,
+  AutoModerationTriggerMetadata,
   AutoModerationTriggerType,
 } from "../types/objects/auto_moderation.ts";
 export type {
@@ -473,6 +503,10 @@ export type {
   ReceivedPresenceStatus,
 } from "../types/objects/presence.ts";
 export type { SoundboardSound } from "../types/objects/soundboard.ts";
+export type {
+  Subscription,
+  SubscriptionStatus,
+} from "../types/objects/subscription.ts";
 export type {
   GuildScheduledEvent,
   RecurrenceRule,

@@ -14,6 +14,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { Scheduler } from "../base/scheduler.ts";
+import { checkSnowflake } from "../base/snowflake.ts";
 import {
   type Attempted,
   callOptions,
@@ -767,15 +768,9 @@ function globalScope(
   }
 }
 
+/** An id path segment: the typed routes' check (at most 20 digits), not its own. */
 function id(name: string, value: string): string {
-  if (typeof value !== "string" || !/^\d+$/.test(value)) {
-    throw new TypeError(
-      `Cannot build route as '${name}' must be a snowflake string: current value '${name}=${
-        typeof value === "string" ? value : typeof value
-      }'`,
-    );
-  }
-  return value;
+  return checkSnowflake("build route", name, value);
 }
 
 function token(name: string, value: string): string {
