@@ -220,6 +220,8 @@ export class DispatchService {
   #redisRetry: TimerId | undefined;
   /** Whether the shards were started (a cache created later missed them). */
   #shardsStarted = false;
+  /** `gateway_started`'s value: when the shards started (written once). */
+  #startedValue: string | undefined;
   /**
    * The shards {@linkcode REDIS_KEYS.cacheStale} holds for this process, as
    * last written (undefined: not yet written this run).
@@ -724,9 +726,11 @@ export class DispatchService {
     );
     for (const shard of this.#manager?.shards.values() ?? []) {
       counts.set(shard.status, (counts.get(shard.status) ?? 0) + 1);
-      if (shard.latency !== undefined) {
-        this.#metrics.latencies.set({ shard: String(shard.id) }, shard.latency);
-      }
+      // 0 until the first ACK, as twilight-dispatch sets it for every shard.
+      this.#metrics.latencies.set(
+        { shard: String(shard.id) },
+        shard.latency ?? 0,
+      );
     }
     for (const [status, count] of counts) {
       this.#metrics.statuses.set({ type: status }, count);
@@ -831,10 +835,11 @@ export class DispatchService {
 
   /** `gateway_started`: a JSON string, as twilight-dispatch writes it. */
   async #writeStarted(): Promise<void> {
-    await this.#redis?.set(
-      REDIS_KEYS.started,
-      JSON.stringify(twilightTimestamp(this.#scheduler.now())),
-    ).catch(() => {});
+    this.#startedValue ??= JSON.stringify(
+      twilightTimestamp(this.#scheduler.now()),
+    );
+    await this.#redis?.set(REDIS_KEYS.started, this.#startedValue)
+      .catch(() => {});
   }
 
   /**
@@ -976,6 +981,11 @@ export class DispatchService {
         if (sessions.length > 0) await store.save(sessions);
         else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
         await redis.set(REDIS_KEYS.statuses, JSON.stringify(statuses));
+        // Written once at start; put back (the same time) if Redis lost it
+        // with its data, as the README promises these keys every second.
+        if (this.#startedValue !== undefined) {
+          await redis.set(REDIS_KEYS.started, this.#startedValue, "NX");
+        }
         await this.#saveStaleShards(redis);
         this.#lastSaveOk = true;
         if (this.#saveStalled) {

@@ -1,0 +1,76 @@
+// The dispatch service's own Redis keys and gauges as a twilight-dispatch
+// dashboard reads them: `gateway_started` comes back (the same time) after
+// Redis lost its data, and `gateway_latencies` has a series for every
+// shard before its first heartbeat ACK. In-process on a virtual clock, one
+// shard whose gateway nobody answers, against a redis-server of its own.
+import assert from "node:assert/strict";
+import { Redis } from "ioredis";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { PrivateRedis } from "../_fakes/private_redis.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import { freePort } from "./_service_harness.ts";
+
+const redisServer = testRedis();
+
+Deno.test({
+  name:
+    "dispatch service: gateway_started is written again with its first value after Redis lost it, and gateway_latencies is 0 for a shard not acknowledged yet",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const server = new PrivateRedis();
+  await server.start();
+  const port = new URL(server.url).port;
+  const admin = new Redis(server.url);
+  const scheduler = new VirtualScheduler();
+  const metricsPort = freePort();
+  const service = inProcessService(scheduler, metricsPort, {
+    REDIS_PORT: port,
+  });
+  const wait = (what: string, until: () => Promise<boolean>) =>
+    advanceUntil(
+      scheduler,
+      (async () => {
+        while (!await until()) {
+          await scheduler.advance(500);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      })(),
+      what,
+    );
+  // The shard's failed connects are said on stderr: kept out of the output.
+  await captureStderr(async () => {
+    try {
+      await advanceUntil(scheduler, service.start(), "the service started");
+      await wait(
+        "gateway_started",
+        async () => await admin.get("gateway_started") !== null,
+      );
+      const started = await admin.get("gateway_started");
+      await wait(
+        "a save",
+        async () => await admin.get("gateway_statuses") !== null,
+      );
+      await admin.flushall(); // a restart without persistence
+      await scheduler.advance(5_000);
+      await wait(
+        "gateway_started again",
+        async () => await admin.get("gateway_started") !== null,
+      );
+      assert.equal(await admin.get("gateway_started"), started);
+      const metrics = await advanceUntil(
+        scheduler,
+        fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()),
+        "/metrics",
+      );
+      assert.match(metrics, /^gateway_latencies\{shard="0"\} 0$/m);
+    } finally {
+      await advanceUntil(scheduler, service.close(), "the service closed");
+      admin.disconnect();
+      await server.stop();
+    }
+  });
+});
