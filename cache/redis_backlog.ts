@@ -14,22 +14,31 @@ import type { CacheUpdate } from "./changes.ts";
 export const MAX_WAITING = 20_000;
 
 /**
- * Entities the waiting dispatches may carry at most (each dispatch counts
- * one, plus the length of each array at its top: a GUILD_CREATE's members,
- * presences and channels, a chunk's members, a bulk delete's ids). The
- * dispatch count alone bounds nothing: 2,000 GUILD_CREATEs of 1,000 members
- * each, waiting behind a read Redis had not answered, held 420 MB of heap
- * (measured), and 20,000 would have been allowed.
+ * Entities the dispatches waiting to be read and reduced may carry at most
+ * (each dispatch counts one, plus the length of each array at its top: a
+ * GUILD_CREATE's members, presences and channels, a chunk's members, a bulk
+ * delete's ids); once a batch is reduced, its writes are what it weighs,
+ * bounded by {@linkcode MAX_UNANSWERED_WRITES}. The dispatch count alone
+ * bounds nothing: 2,000 GUILD_CREATEs of 1,000 members each, waiting behind
+ * a read Redis had not answered, held 420 MB of heap (measured), and 20,000
+ * would have been allowed. Discord's largest GUILD_CREATEs carry about
+ * 150,000 (75,000 members and as many presences): a READY's burst of three
+ * arriving together, before the first is reduced, is taken, where 100,000
+ * dropped the third on a healthy Redis. A Redis that never answers holds
+ * this many at most, about 105 MB of parsed dispatches (210 bytes each,
+ * measured), beside the one batch whose writes it stopped answering.
  */
-export const MAX_WAITING_ENTITIES = 100_000;
+export const MAX_WAITING_ENTITIES = 500_000;
 
 /**
  * Write commands that may be unanswered at once. Dispatches alone bound
  * nothing: a GUILD_MEMBERS_CHUNK writes up to 1,000 members, and 20,000
  * chunks of only 10 held 1.15 GB (measured) in the client's queue. A
- * dispatch writes at most a few thousand commands (a GUILD_CREATE's
- * members, presences, channels and roles), so a healthy Redis, which
- * answers this many in well under a second, never reaches it.
+ * batch's writes go a chunk at a time (`CHUNK_COMMANDS`, a few thousand
+ * commands), the next once the one before is answered: a GUILD_CREATE of
+ * 150,000 entities writes about 450,000 commands, but a healthy Redis,
+ * which answers a chunk in milliseconds, never has this many unanswered;
+ * one that has stopped answering reaches it with many batches.
  */
 export const MAX_UNANSWERED_WRITES = 100_000;
 
@@ -58,10 +67,11 @@ export class RedisBacklog {
    * Take `count` more dispatches carrying `entities` (see
    * {@linkcode entitiesOf}), or say why not (the store then drops them and
    * goes stale). Past the bound on entities, a call is still taken when
-   * nothing else waits, whatever it carries: the largest guild is not
+   * none waits to be reduced, whatever it carries: the largest guild is not
    * dropped for being large.
    *
-   * @returns Undefined when taken (counted until {@linkcode done}), or what
+   * @returns Undefined when taken (its entities counted until
+   *   {@linkcode reduced}, its dispatches until {@linkcode done}), or what
    *   Redis is behind on.
    */
   admit(count: number, entities: number): string | undefined {
@@ -69,7 +79,7 @@ export class RedisBacklog {
       return `${this.#dispatches} dispatches are waiting for it`;
     }
     if (
-      this.#dispatches > 0 && this.#entities + entities > MAX_WAITING_ENTITIES
+      this.#entities > 0 && this.#entities + entities > MAX_WAITING_ENTITIES
     ) {
       return `${this.#dispatches} dispatches of ${this.#entities} entities are waiting for it`;
     }
@@ -81,10 +91,18 @@ export class RedisBacklog {
     return undefined;
   }
 
-  /** `count` dispatches of `entities` taken by {@linkcode admit} were answered. */
-  done(count: number, entities: number): void {
-    this.#dispatches -= count;
+  /**
+   * Dispatches carrying `entities` taken by {@linkcode admit} were reduced:
+   * their writes are made (and bounded as they are sent, see
+   * {@linkcode sending}).
+   */
+  reduced(entities: number): void {
     this.#entities -= entities;
+  }
+
+  /** `count` dispatches taken by {@linkcode admit} were answered. */
+  done(count: number): void {
+    this.#dispatches -= count;
   }
 
   /**

@@ -4,11 +4,13 @@
 import type { RedisConnection } from "../redis/connection.ts";
 import { CHUNK } from "./redis_chunks.ts";
 import { SWEEP } from "./redis_scripts.ts";
+import type { WriteChunk } from "./redis_write_chunk.ts";
 
 /** Seconds members and messages are kept, each optional. */
 type Ttl = { members?: number; messages?: number };
 
-type Pipeline = ReturnType<RedisConnection["pipeline"]>;
+/** Where the entries' writes are recorded: a batch's write chunk. */
+type Writes = Pick<WriteChunk, "hset" | "hsetnx" | "hdel">;
 
 /**
  * The events whose write of a message starts its time again, as in
@@ -30,14 +32,14 @@ const MESSAGE_WRITES: ReadonlySet<string> = new Set([
  * give one only to a message without); without one, the entry a key may
  * hold is removed, or the sweep would remove the key by it: entries a run
  * with a TTL left, or twilight-dispatch, which records one for every
- * member. Those removals are one HDEL per pipeline (a chunk of keys each),
+ * member. Those removals are HDELs at the end of each write chunk,
  * not one command more per write, as this store cannot tell which keys
  * have an entry without reading them.
  */
 export class ExpiryWrites {
   readonly #ttl: Ttl;
   readonly #now: number;
-  /** Keys written without a TTL, whose entries the pipeline removes last. */
+  /** Keys written without a TTL, whose entries the chunk removes last. */
   readonly #unexpiring: string[] = [];
 
   /**
@@ -52,13 +54,13 @@ export class ExpiryWrites {
   /**
    * Queue what writing member or message `key` does to its entry.
    *
-   * @param pipeline The pipeline the write is in.
+   * @param writes The chunk the write is in.
    * @param kind The key's kind.
    * @param key The key written.
    * @param event The dispatch whose change it is.
    */
   wrote(
-    pipeline: Pipeline,
+    writes: Writes,
     kind: "member" | "message",
     key: string,
     event: string,
@@ -70,15 +72,15 @@ export class ExpiryWrites {
     }
     const time = expiryTime(this.#now + ttl * 1000);
     if (kind === "message" && !MESSAGE_WRITES.has(event)) {
-      pipeline.hsetnx("expiry_keys", key, time);
-    } else pipeline.hset("expiry_keys", key, time);
+      writes.hsetnx("expiry_keys", key, time);
+    } else writes.hset("expiry_keys", key, time);
   }
 
-  /** Queue, last in `pipeline`, the removals of the entries it needs. */
-  endPipeline(pipeline: Pipeline): void {
+  /** Queue, last in `writes`, the removals of the entries it needs. */
+  endChunk(writes: Writes): void {
     const keys = this.#unexpiring;
     for (let from = 0; from < keys.length; from += CHUNK) {
-      pipeline.hdel("expiry_keys", ...keys.slice(from, from + CHUNK));
+      writes.hdel("expiry_keys", ...keys.slice(from, from + CHUNK));
     }
     keys.length = 0;
   }

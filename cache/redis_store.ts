@@ -51,6 +51,7 @@ import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
 import { EMPTY_LOOKUP, fetchReads } from "./redis_reads.ts";
 import { COMPLETE, REMOVE_CHANNEL, TRIM_MESSAGES } from "./redis_scripts.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
+import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
 
@@ -60,14 +61,12 @@ const logger = getLogger(["disruption", "cache", "redis"]);
  */
 const MAX_BATCH = 1_000;
 
-type Pipeline = ReturnType<RedisConnection["pipeline"]>;
-
 /**
- * One step of a batch's writes: a pipeline, or a role's or a guild's
- * chunked removal.
+ * One step of a batch's writes: a chunk of writes (one MULTI/EXEC), or a
+ * role's or a guild's chunked removal.
  */
 type WriteStep =
-  | { pipeline: Pipeline }
+  | { chunk: WriteChunk }
   | { removal: RoleRemoval }
   | { guild: string };
 
@@ -75,7 +74,7 @@ type WriteStep =
 interface BatchWrites {
   /** The dispatch whose change it is. */
   event: string;
-  /** Guilds removed earlier in the pipeline. */
+  /** Guilds removed earlier in the batch's writes. */
   emptied: Set<string>;
   /** The batch's `expiry_keys` writes. */
   expiry: ExpiryWrites;
@@ -84,10 +83,14 @@ interface BatchWrites {
 /**
  * The Redis store. {@linkcode RedisCache.apply} takes one dispatch: it reads
  * what the core needs in one round trip, computes the changes, sends the
- * writes as one pipeline (not awaited: the next dispatch's reads queue
- * behind them on the same connection) and returns the previous state. A
- * call made before the last one resolved waits for it (so it sees its
- * writes); calls that wait together run as one batch.
+ * writes and returns the previous state. The writes go as MULTI/EXEC
+ * transactions of a few thousand commands (each change whole in one, so
+ * a Redis refusing writes never keeps half of one); the first is not
+ * awaited (the next dispatch's reads queue behind it on the same
+ * connection), the others of a big batch each once the one before is
+ * answered, before the call resolves. A call made before the last one
+ * resolved waits for it (so it sees its writes); calls that wait together
+ * run as one batch.
  * Usable from a Client or from a standalone process (the dispatch service).
  *
  * Layout (values are Discord's JSON as text): `bot_user`, `guild:G`,
@@ -107,10 +110,10 @@ interface BatchWrites {
  * A Redis failure never throws out of `apply`: it is logged, the cache is
  * marked {@linkcode RedisCache.stale} and `onStale` is called once. So is
  * a Redis too slow to keep up: past 20,000 dispatches waiting or with
- * writes unanswered, 100,000 entities in the dispatches waiting (one each
- * plus their top-level lists; a call is taken when none waits), or
- * 100,000 write commands unanswered, the next ones are dropped (they get
- * no previous state)
+ * writes unanswered, 500,000 entities in the dispatches waiting to be read
+ * (one each plus their top-level lists; a call is taken when none waits),
+ * or 100,000 write commands unanswered, the next ones are dropped (they
+ * get no previous state)
  * rather than held; and so is a server restarted or replaced (a new
  * `run_id`) or a connection lost while writes were unanswered, on a
  * connection from `connectRedis`. The cache is fresh again once every shard
@@ -147,14 +150,14 @@ export class RedisCache {
   /**
    * Dispatches taken and not yet answered by Redis: waiting, being read, or
    * written and unacknowledged. Writes count too: an event that needs no
-   * reads resolves at once, and its pipeline would otherwise pile up in the
+   * reads resolves at once, and its writes would otherwise pile up in the
    * client's queue without bound while Redis does not answer.
    */
   readonly #backlog = new RedisBacklog();
-  /** Pipelines whose answers are not looked at yet: `flush()` waits. */
+  /** Write chunks whose answers are not looked at yet: `flush()` waits. */
   readonly #unchecked = new Set<Promise<void>>();
   #draining = false;
-  /** What the batch just applied still writes after its pipeline. */
+  /** What the batch just applied still writes after its first chunk. */
   #afterBatch: Promise<void> | undefined;
   /**
    * The last call whose writes were sent: a server restarted since may have
@@ -252,8 +255,9 @@ export class RedisCache {
   /**
    * Apply several dispatches, in order, with one round trip of reads for
    * the whole batch (two when some event needs a whole list, e.g. a guild's
-   * emojis) and one pipeline of writes: the way a busy shard's cache keeps
-   * up. Each dispatch sees the state its predecessors in the batch left, as
+   * emojis) and one transaction of writes (more for a big batch, see
+   * {@linkcode RedisCache}): the way a busy shard's cache keeps up. Each
+   * dispatch sees the state its predecessors in the batch left, as
    * with {@linkcode RedisCache.apply} one by one.
    *
    * Calls need not be awaited one by one: one made before the last one
@@ -325,21 +329,31 @@ export class RedisCache {
         return calls[calls.length - 1]!.admitted;
       };
       const last = calls[calls.length - 1]!.admitted;
+      // Reduced (or failed before): what the batch weighs now is its
+      // writes, bounded as they are sent; its dispatches count until they
+      // are answered.
+      let released = false;
+      const reduced = (): void => {
+        if (!released) this.#backlog.reduced(entities);
+        released = true;
+      };
       try {
         [updates, written] = await this.#applyNow(
           dispatches,
           untilLost,
           admitted,
+          reduced,
         );
       } catch (error) {
         this.#staleness.dropped(dispatches, error, last);
         updates = dispatches.map(() => NOTHING);
       }
-      if (written === undefined) this.#backlog.done(count, entities);
-      else void written.then(() => this.#backlog.done(count, entities));
-      // What this batch still writes (a chunked removal, the writes after
-      // it) lands before the next batch reads and before its callers go on,
-      // as when it was one pipeline.
+      reduced();
+      if (written === undefined) this.#backlog.done(count);
+      else void written.then(() => this.#backlog.done(count));
+      // What this batch still writes (its next chunks, a chunked removal)
+      // lands before the next batch reads and before its callers go on, as
+      // if it were all sent at once.
       if (this.#afterBatch !== undefined) {
         await untilLost(this.#afterBatch).catch((error) =>
           this.#staleness.failed(error, last)
@@ -359,6 +373,8 @@ export class RedisCache {
   /**
    * Apply one batch.
    *
+   * @param reduced Called once the dispatches are reduced, before their
+   * writes are sent.
    * @returns The updates, and when its writes are answered (none: nothing
    * was written). The promise never rejects: a failure marks the cache stale.
    */
@@ -366,6 +382,7 @@ export class RedisCache {
     dispatches: readonly { event: string; data: unknown }[],
     untilLost: <T>(promise: Promise<T>) => Promise<T>,
     admitted: (index: number) => number,
+    reduced: () => void,
   ): Promise<[CacheUpdate[], Promise<void>?]> {
     if (dispatches.length === 0) return [[]]; // flush's turn: nothing to write
     const last = admitted(dispatches.length - 1);
@@ -423,16 +440,17 @@ export class RedisCache {
       ? snapshot
       : new BatchOverlay(snapshot, redisKey, this.#options);
     const updates: CacheUpdate[] = [];
-    // The writes in order: one pipeline, split where a role is deleted or a
-    // guild removed, a chunk a script between the two (removeRole, …Guild).
-    let pipeline = this.#redis.pipeline();
-    const steps: WriteStep[] = [{ pipeline }];
+    // The writes in order: chunks (see WriteChunk) of CHUNK_COMMANDS or so,
+    // each ended between two changes, and where a role is deleted or a
+    // guild removed, a chunked removal between two (removeRole, …Guild).
+    let chunk = new WriteChunk();
+    const steps: WriteStep[] = [{ chunk }];
     const emptied = new Set<string>();
     const expiry = new ExpiryWrites(this.#ttl, this.#scheduler.now());
-    const split = (chunked: WriteStep): void => {
-      expiry.endPipeline(pipeline);
-      pipeline = this.#redis.pipeline();
-      steps.push(chunked, { pipeline });
+    const split = (...between: WriteStep[]): void => {
+      expiry.endChunk(chunk);
+      chunk = new WriteChunk();
+      steps.push(...between, { chunk });
     };
     let writes = 0;
     for (const [index, { event, data }] of dispatches.entries()) {
@@ -456,11 +474,12 @@ export class RedisCache {
           emptied.add(change.id);
           split({ guild: change.id });
         } else {
-          const instead = this.#write(pipeline, change, batch);
+          const instead = this.#write(chunk, change, batch);
           if (instead !== undefined) {
             if (asWritten === update.changes) asWritten = [...asWritten];
             (asWritten as CacheChange[])[i] = instead;
           }
+          if (chunk.length >= CHUNK_COMMANDS) split();
         }
       }
       if (!single) (state as BatchOverlay).apply(asWritten);
@@ -470,23 +489,23 @@ export class RedisCache {
         this.#staleness.sessionStarted(data, admitted(index));
       }
     }
+    reduced();
     if (writes === 0) return [updates];
-    expiry.endPipeline(pipeline);
-    const [first, ...rest] = steps as [
-      { pipeline: Pipeline },
-      ...WriteStep[],
-    ];
+    expiry.endChunk(chunk);
+    const [first, ...rest] = steps as [{ chunk: WriteChunk }, ...WriteStep[]];
     // A loss of these writes covers this batch, no later call: a READY
     // behind it rebuilds what they held.
     this.#sentThrough = last;
-    const written = this.#exec(first.pipeline, last).then(() =>
+    const written = this.#exec(first.chunk, last).then(() =>
       this.#staleness.checkLost(lost, last)
     );
     if (rest.length === 0) return [updates, written];
-    // The next batch waits for the rest (see #drain).
+    // The next batch waits for the rest (see #drain), sent a step at a time
+    // once the one before is answered: a big guild's writes are never all
+    // unanswered at once (see MAX_UNANSWERED_WRITES).
     this.#afterBatch = (async () => {
       await written;
-      for (const step of rest) {
+      for (let step; (step = rest.shift()) !== undefined;) {
         // Lost midway: the rest would land after a rebuild once the
         // connection is back. Dropped; #drain marked the loss stale.
         if (lost()) return;
@@ -497,7 +516,7 @@ export class RedisCache {
             step.guild,
             [...INDEXED].map((kind) => kindKeys(step.guild, kind)),
           );
-        } else await this.#exec(step.pipeline, last);
+        } else if (step.chunk.length > 0) await this.#exec(step.chunk, last);
       }
       this.#staleness.checkLost(lost, last);
     })().catch((error) => {
@@ -507,10 +526,14 @@ export class RedisCache {
     return [updates, this.#afterBatch];
   }
 
-  /** Send a pipeline's writes; a failure marks the cache stale. */
-  #exec(pipeline: Pipeline, through: number): Promise<void> {
-    const sent = pipeline.exec();
-    this.#backlog.sending(pipeline.length, sent);
+  /**
+   * Send a chunk's writes; a failure (a command's, or the chunk refused
+   * whole) marks the cache stale.
+   */
+  #exec(chunk: WriteChunk, through: number): Promise<void> {
+    const commands = chunk.length;
+    const sent = chunk.send(this.#redis);
+    this.#backlog.sending(commands, sent);
     const failed = (error: unknown) => this.#staleness.failed(error, through);
     const checked = sent.then((results) => {
       const error = results?.find(([error]) => error !== null);
@@ -530,7 +553,7 @@ export class RedisCache {
     // (a big batch's writes unanswered), it marked a healthy cache stale.
     await this.#enqueue([], 0, this.#staleness.admit());
     await this.#redis.ping();
-    // Answered before the PING, but ioredis settles a pipeline turns later.
+    // Answered before the PING, but ioredis settles a transaction turns later.
     await Promise.all(this.#unchecked);
   }
 
@@ -642,14 +665,14 @@ export class RedisCache {
   /**
    * Queue one change's writes.
    *
-   * @param batch The change's event; the guilds removed earlier in this
-   * pipeline (a guild set after its removal is rebuilt whole: its kind sets
-   * become complete); the batch's expiry writes.
+   * @param batch The change's event; the guilds removed earlier in the
+   * batch's writes (a guild set after its removal is rebuilt whole: its kind
+   * sets become complete); the batch's expiry writes.
    * @returns The change written instead of a value too long to keep (its
    * removal), or undefined when written as it is.
    */
   #write(
-    pipeline: Pipeline,
+    chunk: WriteChunk,
     change: CacheChange,
     batch: BatchWrites,
   ): CacheChange | undefined {
@@ -672,21 +695,21 @@ export class RedisCache {
           const instead: CacheChange = kind === "channel"
             ? { op: "remove_channel", scope, id }
             : { op: "delete", kind, scope, id };
-          this.#write(pipeline, instead, batch);
+          this.#write(chunk, instead, batch);
           return instead;
         }
-        pipeline.set(key, text);
+        chunk.set(key, text);
         if (kind === "bot_user") return;
-        pipeline.sadd(`${kind}_keys`, key);
+        chunk.sadd(`${kind}_keys`, key);
         // Recorded before the trim: a message it drops at once (older than
         // every one of a full channel) loses its entry with it, where one
         // written after named a key that is gone.
         if (kind === "member" || kind === "message") {
-          batch.expiry.wrote(pipeline, kind, key, batch.event);
+          batch.expiry.wrote(chunk, kind, key, batch.event);
         }
         if (kind === "message") {
-          pipeline.sadd(`channel_keys:${scope}`, key);
-          pipeline.eval(
+          chunk.sadd(`channel_keys:${scope}`, key);
+          chunk.eval(
             TRIM_MESSAGES,
             1,
             `channel_keys:${scope}`,
@@ -694,12 +717,12 @@ export class RedisCache {
             this.#options.maxAge ?? -1,
           );
         } else if (kind !== "guild" && scope !== "") {
-          pipeline.sadd(`guild_keys:${scope}`, key);
-          if (INDEXED.has(kind)) pipeline.sadd(kindKeys(scope, kind), key);
+          chunk.sadd(`guild_keys:${scope}`, key);
+          if (INDEXED.has(kind)) chunk.sadd(kindKeys(scope, kind), key);
         } else if (kind === "guild" && batch.emptied.has(id)) {
           // Rebuilt from nothing in this batch: its kind sets are whole.
           for (const indexed of INDEXED) {
-            pipeline.sadd(kindKeys(id, indexed), COMPLETE);
+            chunk.sadd(kindKeys(id, indexed), COMPLETE);
           }
         }
         return;
@@ -708,19 +731,19 @@ export class RedisCache {
         const { kind, scope, id } = change;
         if (UNKEYED.has(kind)) return;
         const key = redisKey(kind, scope, id);
-        pipeline.del(key);
+        chunk.del(key);
         if (kind === "bot_user") return;
-        pipeline.srem(`${kind}_keys`, key);
-        pipeline.hdel("expiry_keys", key);
-        if (kind === "message") pipeline.srem(`channel_keys:${scope}`, key);
+        chunk.srem(`${kind}_keys`, key);
+        chunk.hdel("expiry_keys", key);
+        if (kind === "message") chunk.srem(`channel_keys:${scope}`, key);
         else if (kind !== "guild" && scope !== "") {
-          pipeline.srem(`guild_keys:${scope}`, key);
-          if (INDEXED.has(kind)) pipeline.srem(kindKeys(scope, kind), key);
+          chunk.srem(`guild_keys:${scope}`, key);
+          if (INDEXED.has(kind)) chunk.srem(kindKeys(scope, kind), key);
         }
         return;
       }
       case "remove_channel":
-        pipeline.eval(
+        chunk.eval(
           REMOVE_CHANNEL,
           4,
           `channel:${change.id}`,
@@ -733,7 +756,7 @@ export class RedisCache {
         return;
       case "remove_role":
       case "remove_guild":
-        return; // between two pipelines (see #applyNow)
+        return; // between two chunks (see #applyNow)
     }
   }
 }

@@ -109,7 +109,10 @@ async function settlesSoon(promise: Promise<unknown>): Promise<string> {
   return result;
 }
 
-/** A connection that is ready, and whose every pipeline stays unanswered. */
+/**
+ * A connection that is ready, and whose every pipeline and transaction
+ * stays unanswered.
+ */
 function hungConnection(): RedisConnection {
   const pipeline: Record<string, unknown> = {};
   for (const command of ["mget", "smembers", "set", "sadd", "eval", "hset"]) {
@@ -119,6 +122,7 @@ function hungConnection(): RedisConnection {
   return {
     status: "ready",
     pipeline: () => pipeline,
+    multi: () => pipeline,
   } as unknown as RedisConnection;
 }
 

@@ -6,72 +6,14 @@
 // so do they for hostile variants of those sequences and the property
 // test's (tests/cache/_hostile_mutations.ts).
 import assert from "node:assert/strict";
-import {
-  type CacheKind,
-  type CacheOptions,
-  MemoryCache,
-  RedisCache,
-  redisKey,
-} from "../../cache/mod.ts";
-import { COMPLETE } from "../../cache/redis_scripts.ts";
-import type { RedisConnection } from "../../redis/mod.ts";
+import { type CacheOptions, MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { mulberry32 } from "../_fakes/prng.ts";
 import { redisStoreTest } from "./_redis_database.ts";
-import { memoryValue } from "./_memory_view.ts";
+import { assertSameStores } from "./_same_stores.ts";
 import { wideSequence } from "./_wide_sequences.ts";
 import { randomSequence } from "./_event_sequences.ts";
 import { hostileVariant } from "./_hostile_mutations.ts";
 import { runCount } from "../_fakes/run_count.ts";
-
-/** Both stores hold the same; every set entry has its key and back. */
-async function compareStores(
-  redis: RedisConnection,
-  memory: MemoryCache,
-  where: string,
-): Promise<void> {
-  const keys = await redis.keys("*");
-  const valueKeys = keys.filter((key) => !key.includes("_keys"));
-  const texts = valueKeys.length > 0 ? await redis.mget(valueKeys) : [];
-  const counts = new Map<string, number>();
-  valueKeys.forEach((key, i) => {
-    const kind = key.split(":")[0]!;
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    assert.deepStrictEqual(
-      memoryValue(memory, key),
-      JSON.parse(texts[i]!),
-      `${where}: ${key}`,
-    );
-  });
-  for (const [kind, size] of Object.entries(memory.sizes())) {
-    if (kind === "user") continue; // users live inside members in Redis
-    assert.equal(counts.get(kind) ?? 0, size, `${where}: ${kind} count`);
-  }
-  const existing = new Set(valueKeys);
-  const listed = new Set<string>();
-  for (const set of keys.filter((key) => key.includes("_keys"))) {
-    if (set === "expiry_keys") continue;
-    for (const key of await redis.smembers(set)) {
-      if (key === COMPLETE) continue; // a kind set's "whole" marker
-      assert.ok(existing.has(key), `${where}: ${set} names ${key}, gone`);
-      if (set === `${key.split(":")[0]}_keys`) listed.add(key);
-    }
-  }
-  // A guild's kind set holds its keys of that kind, as guild_keys:G does.
-  for (const set of keys.filter((key) => key.startsWith("guild_kind_keys:"))) {
-    const [, guildId, kind] = set.split(":") as [string, string, CacheKind];
-    const prefix = redisKey(kind, guildId, "");
-    assert.deepEqual(
-      (await redis.smembers(set)).filter((key) => key !== COMPLETE).sort(),
-      (await redis.smembers(`guild_keys:${guildId}`))
-        .filter((key) => key.startsWith(prefix)).sort(),
-      `${where}: ${set}`,
-    );
-  }
-  for (const key of valueKeys) {
-    if (key === "bot_user") continue;
-    assert.ok(listed.has(key), `${where}: ${key} not in its kind's set`);
-  }
-}
 
 /**
  * Seeds per case of the wide sequences' tests, and of the hostile variants'
@@ -108,7 +50,7 @@ Deno.test(redisStoreTest(
             `${where}: old`,
           );
           await store.flush();
-          await compareStores(redis, memory, where);
+          await assertSameStores(redis, memory, where);
         }
         assert.equal(store.stale, false);
       }
@@ -144,7 +86,7 @@ Deno.test(redisStoreTest(
           });
           i += batch.length;
           await store.flush();
-          await compareStores(redis, memory, `${name} seed ${seed} at ${i}`);
+          await assertSameStores(redis, memory, `${name} seed ${seed} at ${i}`);
         }
         assert.equal(store.stale, false);
       }
@@ -173,7 +115,7 @@ Deno.test(redisStoreTest(
         const fromMemory = memory.apply(event, structuredClone(data));
         assert.deepStrictEqual(fromRedis.old, fromMemory.old, `${where}: old`);
         await store.flush();
-        await compareStores(redis, memory, where);
+        await assertSameStores(redis, memory, where);
       }
       assert.equal(store.stale, false, `seed ${seed}`);
     }

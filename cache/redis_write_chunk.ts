@@ -1,0 +1,102 @@
+// One chunk of a batch's writes to Redis, recorded as plain arrays and sent
+// as one MULTI/EXEC when its turn comes (see RedisCache's #applyNow).
+//
+// Chunks, because one GUILD_CREATE can write hundreds of thousands of
+// commands (75,000 members and as many presences, three commands each): as
+// one pipeline, they were all unanswered at once, so the store's bound on
+// unanswered writes dropped the events behind a healthy Redis; and ioredis
+// held each queued command at about 1.2 KB (2 KB once sent), measured,
+// where the arrays here cost about 200 bytes.
+//
+// MULTI/EXEC, because the writes of one change (a value's SET and the SADDs
+// that list it in `<kind>_keys` and `guild_keys:G`) are separate commands:
+// in a plain pipeline, a Redis past its `maxmemory` refused some and took
+// others, leaving a value no index lists (kept through a rebuild and a
+// GUILD_DELETE) or an index naming a key that is gone. Redis checks memory
+// once, at EXEC, for the whole transaction: a chunk is written whole or
+// not at all (and then the store goes stale).
+import type { RedisConnection } from "../redis/connection.ts";
+
+/**
+ * Commands a chunk reaches before the store starts the next one (a chunk
+ * ends only between changes, so it may pass this by one change's writes).
+ * Redis runs a MULTI without serving its other clients: a few thousand
+ * commands are a few milliseconds; and it is small beside the bound on
+ * unanswered writes (`MAX_UNANSWERED_WRITES`), since a batch has one chunk
+ * unanswered at a time.
+ */
+export const CHUNK_COMMANDS = 5_000;
+
+/** The writes of one chunk, in order, until {@linkcode WriteChunk.send}. */
+export class WriteChunk {
+  #commands: (string | number)[][] = [];
+
+  /** Commands recorded. */
+  get length(): number {
+    return this.#commands.length;
+  }
+
+  /** Record `SET key value`. */
+  set(key: string, value: string): this {
+    this.#commands.push(["set", key, value]);
+    return this;
+  }
+
+  /** Record `SADD key member`. */
+  sadd(key: string, member: string): this {
+    this.#commands.push(["sadd", key, member]);
+    return this;
+  }
+
+  /** Record `SREM key member`. */
+  srem(key: string, member: string): this {
+    this.#commands.push(["srem", key, member]);
+    return this;
+  }
+
+  /** Record `DEL key`. */
+  del(key: string): this {
+    this.#commands.push(["del", key]);
+    return this;
+  }
+
+  /** Record `HSET key field value`. */
+  hset(key: string, field: string, value: string): this {
+    this.#commands.push(["hset", key, field, value]);
+    return this;
+  }
+
+  /** Record `HSETNX key field value`. */
+  hsetnx(key: string, field: string, value: string): this {
+    this.#commands.push(["hsetnx", key, field, value]);
+    return this;
+  }
+
+  /** Record `HDEL key field…`. */
+  hdel(key: string, ...fields: string[]): this {
+    this.#commands.push(["hdel", key, ...fields]);
+    return this;
+  }
+
+  /** Record `EVAL script keys…` (`keys` counted first, then ARGV). */
+  eval(script: string, keys: number, ...args: (string | number)[]): this {
+    this.#commands.push(["eval", script, keys, ...args]);
+    return this;
+  }
+
+  /**
+   * Send the commands as one MULTI/EXEC (then forgotten here: ioredis holds
+   * them until answered).
+   *
+   * @returns What ioredis's `exec` gives: each command's error or result;
+   *   rejects when Redis refused the transaction whole (`EXECABORT`, or an
+   *   `OOM` at EXEC) or the connection failed.
+   */
+  send(
+    redis: RedisConnection,
+  ): Promise<[error: Error | null, result: unknown][] | null> {
+    const commands = this.#commands;
+    this.#commands = [];
+    return redis.multi(commands).exec();
+  }
+}

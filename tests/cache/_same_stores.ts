@@ -1,0 +1,78 @@
+// The memory store and the Redis store hold the same entities, and Redis's
+// helper sets name exactly its keys: each `*_keys` entry names a key that
+// exists, each value is listed in its kind's set, and each guild's kind
+// sets hold its keys of that kind, as `guild_keys:G` does.
+import assert from "node:assert/strict";
+import { type CacheKind, type MemoryCache, redisKey } from "../../cache/mod.ts";
+import { COMPLETE } from "../../cache/redis_scripts.ts";
+import type { RedisConnection } from "../../redis/mod.ts";
+import { memoryValue } from "./_memory_view.ts";
+
+/**
+ * Assert that `redis` holds what `memory` holds, with helper sets naming
+ * exactly its keys; `where` starts each message.
+ */
+export async function assertSameStores(
+  redis: RedisConnection,
+  memory: MemoryCache,
+  where: string,
+): Promise<void> {
+  const keys = await redis.keys("*");
+  const valueKeys = keys.filter((key) => !key.includes("_keys"));
+  const texts = valueKeys.length > 0 ? await redis.mget(valueKeys) : [];
+  const counts = new Map<string, number>();
+  valueKeys.forEach((key, i) => {
+    const kind = key.split(":")[0]!;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    // Said short first: the values may be long (a message's 20 KB).
+    const held = memoryValue(memory, key);
+    assert.notEqual(held, undefined, `${where}: ${key} held by Redis only`);
+    assert.deepStrictEqual(
+      held,
+      JSON.parse(texts[i]!),
+      `${where}: ${key}`,
+    );
+  });
+  for (const [kind, size] of Object.entries(memory.sizes())) {
+    if (kind === "user") continue; // users live inside members in Redis
+    assert.equal(counts.get(kind) ?? 0, size, `${where}: ${kind} count`);
+  }
+  const existing = new Set(valueKeys);
+  const listed = new Set<string>();
+  for (const set of keys.filter((key) => key.includes("_keys"))) {
+    const entries = set === "expiry_keys"
+      ? await redis.hkeys(set)
+      : await redis.smembers(set);
+    for (const key of entries) {
+      if (key === COMPLETE) continue; // a kind set's "whole" marker
+      assert.ok(existing.has(key), `${where}: ${set} names ${key}, gone`);
+      if (set === `${key.split(":")[0]}_keys`) listed.add(key);
+    }
+  }
+  for (const set of keys.filter((key) => key.startsWith("guild_kind_keys:"))) {
+    const [, guildId, kind] = set.split(":") as [string, string, CacheKind];
+    const prefix = redisKey(kind, guildId, "");
+    assert.deepEqual(
+      (await redis.smembers(set)).filter((key) => key !== COMPLETE).sort(),
+      (await redis.smembers(`guild_keys:${guildId}`))
+        .filter((key) => key.startsWith(prefix)).sort(),
+      `${where}: ${set}`,
+    );
+  }
+  for (const key of valueKeys) {
+    if (key === "bot_user") continue;
+    assert.ok(listed.has(key), `${where}: ${key} not in its kind's set`);
+    const [kind, scope] = key.split(":");
+    if (kind === "message") {
+      assert.ok(
+        await redis.sismember(`channel_keys:${scope}`, key),
+        `${where}: ${key} not in channel_keys:${scope}`,
+      );
+    } else if (kind !== "guild" && kind !== "channel") {
+      assert.ok(
+        await redis.sismember(`guild_keys:${scope}`, key),
+        `${where}: ${key} not in guild_keys:${scope}`,
+      );
+    }
+  }
+}
