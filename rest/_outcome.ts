@@ -186,19 +186,23 @@ export function attemptOutcome<T>(
     }
     default: {
       const parsed = parseJson(redact(text));
+      const body = status >= 300 && status < 400
+        ? { message: REDIRECTED }
+        : isObject(parsed)
+        ? parsed as DiscordErrorBody
+        : undefined;
       return {
         type: "failure",
         rateLimit: info,
-        error: new DiscordApiError({
-          method,
-          path,
-          status,
-          body: isObject(parsed) ? parsed as DiscordErrorBody : undefined,
-        }),
+        error: new DiscordApiError({ method, path, status, body }),
       };
     }
   }
 }
+
+/** What a redirect's error says: none is followed (see `prepareRequest`). */
+const REDIRECTED =
+  "a redirect, not followed: Discord's API answers without one, so 'baseUrl' (or a proxy before it) is not the API's own URL";
 
 /**
  * The error of a request a Cloudflare pause fails unsent: an interaction

@@ -167,6 +167,12 @@ export function prepareRequest(
     init: {
       method,
       headers,
+      // Discord's API never redirects. Followed, a 301 on a POST became a
+      // GET whose answer the call resolved with (a message list for a
+      // created message), a 307 sent the body to another host, and that
+      // host's 401 (to a request the runtime had stripped of its token)
+      // was taken as the bot token's: every later call refused.
+      redirect: "manual",
       ...(body === undefined ? {} : { body }),
       ...(signal === undefined ? {} : { signal }),
     },

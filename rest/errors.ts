@@ -368,10 +368,26 @@ export class NetworkError extends RestError {
    * @param options Method, path and the (redacted) underlying error.
    */
   constructor(options: RestErrorOptions) {
-    const reason = options.cause instanceof Error
-      ? options.cause.message
-      : String(options.cause);
-    super(`${options.method} ${options.path} failed: ${reason}`, options);
+    super(
+      `${options.method} ${options.path} failed: ${
+        innermostReason(options.cause)
+      }`,
+      options,
+    );
     this.name = "NetworkError";
   }
+}
+
+/**
+ * The message of the innermost error of a chain: Deno's fetch says only
+ * "fetch failed" and puts the reason (a reset, a refused connection) a
+ * cause or two below.
+ */
+function innermostReason(error: unknown): string {
+  let inner = error;
+  for (let depth = 0; depth < 8; depth++) {
+    if (!(inner instanceof Error) || !(inner.cause instanceof Error)) break;
+    inner = inner.cause;
+  }
+  return inner instanceof Error ? inner.message : String(inner);
 }
