@@ -21,10 +21,17 @@ const logger = getLogger(["disruption", "dispatch", "publisher"]);
 /** Holders of the guard: it listens while there is one. */
 let holders = 0;
 
+/** The connections whose stray rejections are held back (the service's). */
+const guarded = new WeakSet<object>();
+
 function onUnhandled(event: PromiseRejectionEvent): void {
-  // Only the library's own errors: every promise of the service's code is
-  // handled, and another program's rejection keeps Deno's default.
-  if (!(event.reason instanceof AMQPError)) return;
+  // Only errors of the service's own connections: every promise of its
+  // code is handled, and any other rejection (an AMQPError of the user's
+  // own connection in the same process included) keeps Deno's default.
+  const reason = event.reason;
+  if (!(reason instanceof AMQPError) || !guarded.has(reason.connection)) {
+    return;
+  }
   event.preventDefault();
   logger.debug(
     "The AMQP client left a rejection unhandled ({message}); the publish it belongs to failed and is sent again",
@@ -33,9 +40,20 @@ function onUnhandled(event: PromiseRejectionEvent): void {
 }
 
 /**
- * Keep an `AMQPError` the AMQP client leaves unhandled from ending the
- * process, until the returned function is called (holders count: the
- * guard listens while one holds it).
+ * Hold back the stray rejections of `connection` while the guard listens
+ * (see {@linkcode holdAmqpLibraryRejections}).
+ *
+ * @param connection A connection the service made.
+ */
+export function guardAmqpConnection(connection: object): void {
+  guarded.add(connection);
+}
+
+/**
+ * Keep an `AMQPError` the AMQP client leaves unhandled, on a connection
+ * given to {@linkcode guardAmqpConnection}, from ending the process, until
+ * the returned function is called (holders count: the guard listens while
+ * one holds it).
  *
  * @returns Releases this hold; calling it again does nothing.
  */

@@ -14,7 +14,10 @@ import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { ensureTopicExchange } from "./declare.ts";
-import { holdAmqpLibraryRejections } from "./amqp_library_rejections.ts";
+import {
+  guardAmqpConnection,
+  holdAmqpLibraryRejections,
+} from "./amqp_library_rejections.ts";
 import { isLoginRefused } from "./credentials_refused.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
@@ -389,6 +392,7 @@ export class ConfirmedPublisher {
 
   async #open(): Promise<void> {
     const client = new AMQPClient(this.#options.url);
+    guardAmqpConnection(client);
     try {
       // A host that drops packets would keep connect() waiting for the
       // system's TCP timeout (minutes), and start() and close() with it.

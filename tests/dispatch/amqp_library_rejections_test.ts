@@ -7,7 +7,10 @@
 import assert from "node:assert/strict";
 import { AMQPError } from "@cloudamqp/amqp-client";
 import { ConfirmedPublisher } from "../../dispatch/publisher.ts";
-import { holdAmqpLibraryRejections } from "../../dispatch/amqp_library_rejections.ts";
+import {
+  guardAmqpConnection,
+  holdAmqpLibraryRejections,
+} from "../../dispatch/amqp_library_rejections.ts";
 
 /** Whether an unhandled rejection of `reason` would be held back now. */
 function heldBack(reason: unknown): boolean {
@@ -22,10 +25,14 @@ function heldBack(reason: unknown): boolean {
   return event.defaultPrevented;
 }
 
-const closed = () =>
+/** The service's connection: its stray rejections are held back. */
+const ours = {};
+guardAmqpConnection(ours);
+
+const closed = (connection: object = ours) =>
   new AMQPError(
     "connection closed: CONNECTION_FORCED - broker forced connection closure with reason 'shutdown' (320)",
-    {} as never,
+    connection as never,
   );
 
 Deno.test({
@@ -46,6 +53,8 @@ Deno.test({
   await publisher.start();
   assert.equal(heldBack(closed()), true);
   assert.equal(heldBack(new TypeError("a bug")), false, "another error held");
+  // The user's own connection in the same process: its errors are theirs.
+  assert.equal(heldBack(closed({})), false, "another connection's held");
   // A real unhandled one: before the guard, Deno failed this test with it.
   Promise.reject(closed());
   await new Promise((resolve) => setTimeout(resolve, 0));
