@@ -11,6 +11,7 @@ import {
   privateRedisIgnored,
   withPrivateRedis,
 } from "./_private_redis_store.ts";
+import { guildMessage } from "./_guild_message.ts";
 
 /** A GUILD_CREATE of guild `id` with `people` members, each with a presence. */
 function bigGuild(id: string, people: number): Record<string, unknown> {
@@ -80,22 +81,7 @@ Deno.test({
       const cache = new RedisCache(redis, {
         onStale: (error) => stale.push(error),
       });
-      const message = {
-        id: "5",
-        channel_id: "10",
-        guild_id: "1",
-        content: "hi",
-        author: { id: "7", username: "u" },
-        timestamp: "2024-01-01T00:00:00.000000+00:00",
-        type: 0,
-        attachments: [],
-        embeds: [],
-        mentions: [],
-        mention_roles: [],
-        pinned: false,
-        tts: false,
-        mention_everyone: false,
-      };
+      const message = guildMessage("5", "10", "1");
       let behind: Promise<CacheUpdate> | undefined;
       onceWritesSent(redis, 1_000, () => {
         behind = cache.apply("MESSAGE_CREATE", message);

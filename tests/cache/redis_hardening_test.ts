@@ -12,6 +12,7 @@ import type { RedisConnection } from "../../redis/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { withPrivateRedis } from "./_private_redis_store.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { guildMessage } from "./_guild_message.ts";
 
 const server = testRedis();
 
@@ -379,22 +380,7 @@ Deno.test({
       await cache.flush();
       assert.equal(cache.stale, false);
       const logs = await captureStderr(async () => {
-        await cache.apply("MESSAGE_CREATE", {
-          id: "5",
-          channel_id: "2",
-          guild_id: "1",
-          content: "hi",
-          author: { id: "7", username: "u" },
-          timestamp: "2024-01-01T00:00:00Z",
-          type: 0,
-          attachments: [],
-          embeds: [],
-          mentions: [],
-          mention_roles: [],
-          pinned: false,
-          tts: false,
-          mention_everyone: false,
-        });
+        await cache.apply("MESSAGE_CREATE", guildMessage("5", "2", "1"));
         await cache.flush();
         assert.equal(cache.stale, true);
       });

@@ -14,6 +14,7 @@ import {
   withPrivateRedis,
 } from "./_private_redis_store.ts";
 import { assertSameStores } from "./_same_stores.ts";
+import { guildMessage } from "./_guild_message.ts";
 
 const OPTIONS = { messages: { perChannel: 50 } };
 
@@ -51,22 +52,13 @@ const READY = {
 };
 
 /** A message of 20 KB in `channelId`. */
-const message = (channelId: string, id: number) => ({
-  id: String(1_100_000_000_000_000_000n + BigInt(id)),
-  channel_id: channelId,
-  guild_id: GUILD_ID,
-  content: "x".repeat(20_000),
-  author: user("7"),
-  timestamp: "2024-01-01T00:00:00.000000+00:00",
-  type: 0,
-  attachments: [],
-  embeds: [],
-  mentions: [],
-  mention_roles: [],
-  pinned: false,
-  tts: false,
-  mention_everyone: false,
-});
+const message = (channelId: string, id: number) =>
+  guildMessage(
+    String(1_100_000_000_000_000_000n + BigInt(id)),
+    channelId,
+    GUILD_ID,
+    { content: "x".repeat(20_000), author: user("7") },
+  );
 
 /** The server's count of an error it replied, from INFO errorstats. */
 async function errorCount(
