@@ -269,7 +269,10 @@ serviceTest(
           },
         }),
       );
-      assert.equal(await presence, 1);
+      assert.equal(
+        await within(presence, "the presence command on shard 1", 30_000),
+        1,
+      );
       await service.waitFor(
         "/metrics",
         (text) =>

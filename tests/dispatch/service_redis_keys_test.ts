@@ -3,8 +3,10 @@
 // Redis lost its data, and `gateway_latencies` has a series for every
 // shard before its first heartbeat ACK. In-process on a virtual clock, one
 // shard whose gateway nobody answers, against a redis-server of its own.
+// And `await using` closes the service (a recording close() shows it).
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
+import { DispatchService } from "../../dispatch/service.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
@@ -73,4 +75,20 @@ Deno.test({
       await server.stop();
     }
   });
+});
+
+Deno.test("dispatch service: `await using` calls close() once when the block ends", async () => {
+  let closes = 0;
+  const service = Object.create(DispatchService.prototype) as DispatchService;
+  Object.defineProperty(service, "close", {
+    value: () => {
+      closes++;
+      return Promise.resolve();
+    },
+  });
+  {
+    await using _dispatch = service;
+    assert.equal(closes, 0);
+  }
+  assert.equal(closes, 1);
 });
