@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { entryFiles } from "../.ci/doc_lint_entries.ts";
+import { docNodes } from "./_fakes/deno_doc.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -31,22 +32,6 @@ const INTERNALS = [
 ];
 
 /** The names `deno doc` lists for the given modules, by module URL. */
-async function docNodes(
-  ...modules: string[]
-): Promise<Record<string, { symbols: { name: string }[] }>> {
-  const { code, stdout, stderr } = await new Deno.Command("deno", {
-    args: ["doc", "--json", ...modules],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  const doc = JSON.parse(new TextDecoder().decode(stdout)) as {
-    nodes: Record<string, { symbols: { name: string }[] }>;
-  };
-  return doc.nodes;
-}
-
 async function exportedNames(entry: string): Promise<Set<string>> {
   return new Set(
     Object.values(await docNodes(entry)).flatMap((node) =>

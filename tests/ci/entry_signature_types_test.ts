@@ -8,8 +8,7 @@
 // --lint` passes those (it flags only types no module exports).
 import assert from "node:assert/strict";
 import { entryFiles } from "../../.ci/doc_lint_entries.ts";
-
-const ROOT = new URL("../../", import.meta.url);
+import { docNodes } from "../_fakes/deno_doc.ts";
 
 /**
  * TypeScript's type-only names from its own libraries (`Record`, ...): not
@@ -91,18 +90,8 @@ interface DocSymbol {
 
 /** What `deno doc --json` lists for one entry file. */
 async function docSymbols(entry: string): Promise<DocSymbol[]> {
-  const { code, stdout, stderr } = await new Deno.Command("deno", {
-    args: ["doc", "--json", entry],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  assert.equal(code, 0, `${entry}:\n${new TextDecoder().decode(stderr)}`);
-  const doc = JSON.parse(new TextDecoder().decode(stdout)) as {
-    nodes: Record<string, { symbols: DocSymbol[] }>;
-  };
-  return Object.values(doc.nodes).flatMap((node) => node.symbols);
+  const nodes = await docNodes<DocSymbol>(entry);
+  return Object.values(nodes).flatMap((node) => node.symbols);
 }
 
 /**
