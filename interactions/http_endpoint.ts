@@ -464,7 +464,8 @@ export function interactionsEndpoint(
    */
   const replayed = (id: unknown, now: number, signedAt: number): boolean => {
     for (const [old, until] of seen) {
-      if (until > now && seen.size < maxRemembered) break;
+      // Kept through `until` itself: a timestamp exactly maxAge old passes.
+      if (until >= now && seen.size < maxRemembered) break;
       seen.delete(old);
     }
     if (typeof id !== "string") return false;

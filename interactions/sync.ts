@@ -51,8 +51,9 @@ export interface SyncCommandsResult {
  * A field a definition leaves out counts as Discord's default: `contexts`
  * as none stored (null), `integrationTypes` as the application's
  * installation contexts (`[0]` unless its `integration_types_config` says
- * otherwise; read from GET `/applications/@me` only when a stored command
- * is on another value). A stored value off that default is a change, and
+ * otherwise; read from GET `/applications/@me` when a global definition
+ * leaves them out and Discord has the command, or, in a guild, when a
+ * stored command is on another value). A stored value off that default is a change, and
  * the overwrite, which replaces each command whole, resets it.
  * `default_member_permissions` is sent and compared as Discord stores it
  * (`"0008"` as `"8"`). An Activity's Entry Point command (type 4), which definitions cannot
@@ -141,19 +142,24 @@ export async function syncCommands(
   );
   const key = (c: ApplicationCommandBody): string => `${c.type ?? 1}:${c.name}`;
   const byKey = new Map(existing.map((c) => [key(c), c]));
-  // A definition without `integrationTypes` gets the application's
-  // installation contexts; asked for only when a stored command is not on
-  // the documented default, so most syncs cost no extra request.
+  // A global definition without `integrationTypes` gets the application's
+  // installation contexts, whatever the stored command has: one stored on
+  // [0] in an app installable by users too would otherwise look up to date
+  // after `integrationTypes: [0]` was removed. A guild command's are read
+  // only when one stored is off the documented default (they apply to
+  // global commands only).
   let integrationDefault = DEFAULT_INTEGRATION_TYPES;
-  const offDefault = desired.some((command) => {
+  const needsDefault = desired.some((command) => {
     const old = byKey.get(key(command));
-    return command.integration_types === undefined && old !== undefined &&
-      !sameSet(
-        old.integration_types ?? DEFAULT_INTEGRATION_TYPES,
-        DEFAULT_INTEGRATION_TYPES,
-      );
+    if (command.integration_types !== undefined || old === undefined) {
+      return false;
+    }
+    return options.guildId === undefined || !sameSet(
+      old.integration_types ?? DEFAULT_INTEGRATION_TYPES,
+      DEFAULT_INTEGRATION_TYPES,
+    );
   });
-  if (offDefault) {
+  if (needsDefault) {
     integrationDefault = installationContexts(await getApplication());
   }
   const added: string[] = [];

@@ -13,6 +13,7 @@
  */
 import { isRecord } from "../base/is_record.ts";
 import { readBounded } from "../base/read_bounded.ts";
+import { textLength } from "../base/text_length.ts";
 import {
   deadlineSignal,
   realScheduler,
@@ -202,12 +203,12 @@ function checkFields(file: FileUpload): void {
   const alt: unknown = file.description;
   if (
     alt !== undefined &&
-    (typeof alt !== "string" || alt.length > MAX_DESCRIPTION)
+    (typeof alt !== "string" || textLength(alt) > MAX_DESCRIPTION)
   ) {
     throw new UploadError(
       `Cannot upload '${file.name}' as its 'description' must be a string of at most ${MAX_DESCRIPTION} characters: current ${
         typeof alt === "string"
-          ? `length '${alt.length}'`
+          ? `length '${textLength(alt)}'`
           : `type '${typeof alt}'`
       }`,
     );

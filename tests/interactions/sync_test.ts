@@ -345,14 +345,48 @@ Deno.test("syncCommands: contexts or integration types a definition no longer se
       ]);
     },
   );
-  await t.step("on the documented default, no application read", async () => {
-    const discord = storingDiscord([STORED]);
-    const result = await syncCommands(discord.rest, [ping], {
-      applicationId: "9",
-    });
-    assert.equal(result.changed, false);
-    assert.equal(discord.requests.length, 1);
-  });
+  await t.step(
+    "integration types [0] stored, none defined, app on [0, 1]: a change (the app's contexts are the default, read even when [0] is stored)",
+    async () => {
+      const discord = storingDiscord([STORED], [0, 1]);
+      const first = await syncCommands(discord.rest, [ping], {
+        applicationId: "9",
+      });
+      assert.deepEqual([first.changed, first.updated], [true, ["ping"]]);
+      assert.deepEqual(discord.stored()[0]!.integration_types, [0, 1]);
+      assert.equal(
+        (await syncCommands(discord.rest, [ping], { applicationId: "9" }))
+          .changed,
+        false,
+      );
+    },
+  );
+  await t.step(
+    "on the documented default, one application read, no write",
+    async () => {
+      const discord = storingDiscord([STORED]);
+      const result = await syncCommands(discord.rest, [ping], {
+        applicationId: "9",
+      });
+      assert.equal(result.changed, false);
+      assert.deepEqual(discord.requests.map((r) => r.path), [
+        "/applications/9/commands",
+        "/applications/@me",
+      ]);
+    },
+  );
+  await t.step(
+    "a guild command on the documented default: no application read",
+    async () => {
+      const discord = storingDiscord([STORED], [0, 1]);
+      const result = await syncCommands(discord.rest, [ping], {
+        applicationId: "9",
+        guildId: "42",
+      });
+      assert.equal(result.changed, false);
+      assert.equal(discord.requests.length, 1);
+    },
+  );
   await t.step(
     "the deprecated default_permission and dm_permission Discord still returns (true) are no change",
     async () => {

@@ -87,11 +87,19 @@ Deno.test("a caller's abort still ends a stalled upload read with its reason; a 
   assert.equal(clock.pending, 0);
 });
 
-Deno.test("upload alt text over 1024 characters is refused before any stream is read", async () => {
-  const [ok] = await prepareUploads([
+Deno.test("upload alt text over 1024 characters (code points, as Discord counts) is refused before any stream is read", async () => {
+  const [ok, emoji] = await prepareUploads([
     { name: "a.txt", data: "x", description: "d".repeat(1024) },
+    { name: "e.txt", data: "x", description: "😀".repeat(1024) },
   ]);
   assert.equal(ok!.description!.length, 1024);
+  assert.equal(emoji!.description, "😀".repeat(1024));
+  await assert.rejects(
+    prepareUploads([
+      { name: "f.txt", data: "x", description: "😀".repeat(1025) },
+    ]),
+    /current length '1025'/,
+  );
   let pulled = false;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller): void {
