@@ -47,6 +47,9 @@ export class RecvConsumer {
     await ch.queueDeclare("gateway.recv", { durable: true });
     await ch.queueBind("gateway.recv", "gateway", "#");
     await ch.queueDeclare("gateway.send", { durable: true });
+    // Commands are confirmed: one the broker refuses (its channel closed)
+    // fails the test where it is sent, not as a command never seen later.
+    await ch.confirmSelect();
     await ch.basicConsume("gateway.recv", { noAck: true }, (message) => {
       this.messages.push({
         routingKey: message.routingKey,
@@ -64,6 +67,7 @@ export class RecvConsumer {
     await this.#client.connect();
     const channel = await this.#client.channel();
     this.#channel = channel;
+    await channel.confirmSelect();
     await channel.basicConsume("gateway.recv", { noAck: true }, (message) => {
       this.messages.push({
         routingKey: message.routingKey,
@@ -73,7 +77,7 @@ export class RecvConsumer {
     });
   }
 
-  /** Publish a command to gateway.send. */
+  /** Publish a command to gateway.send, confirmed by the broker. */
   async command(body: string): Promise<void> {
     await this.#channel!.basicPublish("", "gateway.send", body, {
       deliveryMode: 2,
