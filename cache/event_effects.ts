@@ -107,9 +107,11 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   GUILD_MEMBER_ADD: effect(["member", "user"], ["guild", "user"]),
   GUILD_MEMBER_REMOVE: effect([], ["guild"], ["member", "presence"]),
   GUILD_MEMBER_UPDATE: effect(["member", "user"], ["member", "user"]),
+  // The ids asked for that are not members (`not_found`) are not held.
   GUILD_MEMBERS_CHUNK: effect(
     ["member", "user", "presence"],
     ["member", "user", "presence"],
+    ["member", "presence"],
   ),
   GUILD_ROLE_CREATE: effect(["role"]),
   GUILD_ROLE_UPDATE: effect(["role"], ["role"]),

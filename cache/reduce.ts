@@ -609,6 +609,15 @@ const REDUCERS: Record<string, Reducer> = {
       const entry = presenceValue(presence, guildId);
       if (entry !== undefined) c.set("presence", guildId, entry[0], entry[1]);
     }
+    // The ids asked for that are not members: without GUILD_MEMBERS no
+    // GUILD_MEMBER_REMOVE comes, and this is the only word that a held
+    // member left. (member_count is the guild's own, left as it is.)
+    for (const id of Array.isArray(d.not_found) ? d.not_found : []) {
+      const userId = snowflake(id);
+      if (userId === undefined) continue;
+      c.delete("member", guildId, userId);
+      c.delete("presence", guildId, userId);
+    }
     return undefined;
   },
   GUILD_ROLE_CREATE(c, d): unknown {

@@ -138,6 +138,9 @@ export class Model {
             guild_id: d.guild_id,
           });
         }
+        for (const id of (d.not_found as string[] | undefined) ?? []) {
+          e.delete(`member:${d.guild_id}:${id}`);
+        }
         return;
       case "GUILD_MEMBER_ADD":
       case "GUILD_MEMBER_REMOVE": {
@@ -380,11 +383,15 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
         random() < 0.5 ? { id: guildId, unavailable: true } : { id: guildId },
       ];
     } else if (roll < 0.15) {
+      // One roll per user: a member (< 0.4), or not found (> 0.9).
+      const rolls = USERS.map((u) => [u, random()] as const);
+      const notFound = rolls.filter(([, r]) => r > 0.9).map(([u]) => u);
       dispatch = ["GUILD_MEMBERS_CHUNK", {
         guild_id: guildId,
-        members: USERS.filter(() => random() < 0.4).map((u) =>
+        members: rolls.filter(([, r]) => r < 0.4).map(([u]) =>
           member(guildId, u)
         ),
+        ...(notFound.length > 0 ? { not_found: notFound } : {}),
         chunk_index: 0,
         chunk_count: 1,
       }];

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { CACHE_RESOURCES, MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { user } from "./_event_sequences.ts";
 import { redisStoreTest } from "./_redis_database.ts";
+import { assertSameStores } from "./_same_stores.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 
 const BOT = user("9");
@@ -282,6 +283,50 @@ Deno.test("PRESENCE_UPDATE without some fields keeps the cached ones (Discord: n
   assert.equal(cache.presence("1", "5")?.status, "idle");
   assert.deepEqual(cache.presence("1", "5")?.client_status, { mobile: "idle" });
 });
+
+/**
+ * A member request by user ids whose chunk finds 5 no longer a member
+ * (`not_found`), and adds 6 with its presence.
+ */
+const NOT_FOUND_CHUNK: [string, object][] = [
+  ["PRESENCE_UPDATE", { user: { id: "5" }, guild_id: "1", status: "online" }],
+  ["GUILD_MEMBERS_CHUNK", {
+    guild_id: "1",
+    members: [{ ...MEMBER, user: user("6") }],
+    presences: [{ user: { id: "6" }, status: "idle" }],
+    not_found: ["5", "not a snowflake", 7],
+    chunk_index: 0,
+    chunk_count: 1,
+  }],
+];
+
+Deno.test("GUILD_MEMBERS_CHUNK's not_found ids leave the cache with their presence (Discord: the ids asked for that are not members; without GUILD_MEMBERS no GUILD_MEMBER_REMOVE comes)", () => {
+  const cache = cacheWithGuild();
+  for (const [event, data] of NOT_FOUND_CHUNK) cache.apply(event, data);
+  assert.equal(cache.member("1", "5"), undefined);
+  assert.equal(cache.presence("1", "5"), undefined);
+  assert.equal(cache.member("1", "6")?.user.id, "6");
+  assert.equal(cache.presence("1", "6")?.status, "idle");
+  assert.equal(cache.get("guild", "", "1")?.member_count, 2, "as sent");
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache: GUILD_MEMBERS_CHUNK's not_found ids leave the cache, as in the memory store",
+  3,
+  async (redis) => {
+    const memory = cacheWithGuild();
+    const store = await redisWithGuild(redis);
+    for (const [event, data] of NOT_FOUND_CHUNK) {
+      memory.apply(event, data);
+      await store.apply(event, data);
+    }
+    await store.flush();
+    assert.equal(await store.get("member", "1", "5"), undefined);
+    assert.equal(await store.get("presence", "1", "5"), undefined);
+    assert.equal((await store.get("presence", "1", "6"))?.status, "idle");
+    await assertSameStores(redis, memory, "after the chunk");
+  },
+));
 
 /** A thread of channel `parent` in guild 1, with one message. */
 function threadWithMessage(id: string, parent: string): [string, unknown][] {
