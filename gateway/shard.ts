@@ -373,6 +373,13 @@ export class Shard {
   #reconnectDue = 0;
   /** Consecutive connection attempts that did not reach READY/RESUMED. */
   #failedAttempts = 0;
+  /**
+   * Op 9 (not resumable) since the last READY: what the wait before the
+   * next IDENTIFY grows with. Not the failed connects: a shard whose stored
+   * session died in an outage is told so once the network is back, and
+   * waited up to 60 s more for the refusals before it.
+   */
+  #invalidSessions = 0;
   /** When the first reconnect since the last READY/RESUMED failed. */
   #downSince: number | undefined;
   /** The outage since `#downSince` was said (see #sayLongOutage). */
@@ -692,6 +699,7 @@ export class Shard {
     else if (this.#status === "idle" || this.#status === "closed") {
       if (this.#lifetime.signal.aborted) this.#lifetime = new AbortController();
       this.#failedAttempts = 0;
+      this.#invalidSessions = 0;
       this.#quickDrops = 0;
       this.#downSince = undefined;
       this.#outageSaid = false;
@@ -1579,7 +1587,7 @@ export class Shard {
     const backoff = options.probeOpened
       ? 0
       : options.invalidSession
-      ? backoffDelay(Math.max(1, attempt), {
+      ? backoffDelay(Math.max(this.#invalidSessions, this.#quickDrops - 1), {
         ...INVALID_SESSION_BACKOFF,
         random: this.#random,
       })
@@ -2020,6 +2028,7 @@ export class Shard {
     }
     // Wait 1-5 s before identifying again, as Discord's docs ask, and longer
     // while sessions keep being invalidated (INVALID_SESSION_BACKOFF).
+    this.#invalidSessions++;
     this.#connectionLost(connection, "new_session", { invalidSession: true });
   }
 
@@ -2295,6 +2304,7 @@ export class Shard {
     // Quick drops are counted until a connection stays up (#connectionLost).
     connection.readyAt ??= this.#scheduler.now();
     this.#failedAttempts = 0;
+    this.#invalidSessions = 0;
     this.#failedResumes = 0;
     this.#setStatus("ready");
     if (!this.#current(connection)) return; // closed by a state listener

@@ -1,6 +1,7 @@
 // A shard with a session that cannot reconnect rides a short outage out
 // without a word (LogTape only), says a long one once on stderr, and says
-// when it is connected again.
+// when it is connected again. An op 9 once it is back waits as a first one
+// does, not as long as the outage's backoff had grown.
 import assert from "node:assert/strict";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { runUntil } from "../_fakes/run_until.ts";
@@ -45,5 +46,26 @@ Deno.test("Shard says on stderr, once, that it has had no connection for a minut
   });
   assert.equal(back.length, 1, back.join("\n"));
   assert.match(back[0]!, /Shard 0 is connected again after \d+ s/);
+  await h.shard.close();
+});
+
+Deno.test("Shard waits 1-5 s after op 9 d:false that follows an outage of refused connects, not the outage's backoff", async () => {
+  const h = await readyManualHarness();
+  const count = h.transport.sockets.length;
+  h.socket().serverClose(4000);
+  await runUntil(h.scheduler, () => h.transport.sockets.length > count);
+  // Six refused connects: the reconnect backoff is at 32 s by now.
+  for (let i = 0; i < 6; i++) await refuseAndWait(h);
+  // The network is back, the session is not: the RESUME gets op 9.
+  h.socket().open();
+  hello(h.socket());
+  await h.settle();
+  assert.equal(h.socket().sentPayloads()[0]?.op, 6);
+  const invalidatedAt = h.scheduler.now();
+  const before = h.transport.sockets.length;
+  h.socket().receive({ op: 9, d: false });
+  await runUntil(h.scheduler, () => h.transport.sockets.length > before);
+  // 1-5 s (3 s with random 0.5), as after any first op 9.
+  assert.equal(h.scheduler.now() - invalidatedAt, 3000);
   await h.shard.close();
 });
