@@ -9,7 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { checkFleetReshard } from "./reshard_budget.ts";
+import { checkReshard, type ReshardOptions } from "./reshard_budget.ts";
 import { assertFleetOptions } from "./fleet_options_check.ts";
 import {
   realScheduler,
@@ -48,7 +48,7 @@ import { callListeners } from "./dispatch_listeners.ts";
 import { watchMarks } from "./shard_completion.ts";
 import { FleetGeneration } from "./fleet_generation.ts";
 import { ReshardOverlap } from "./reshard_overlap.ts";
-import { ReshardError, type ReshardOptions } from "./resharding_shards.ts";
+import { ReshardError } from "./reshard_error.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 import type { FleetShardsOptions } from "./fleet_shards_options.ts";
 import {
@@ -318,7 +318,13 @@ export class FleetShards {
     options: ReshardOptions = {},
   ): Promise<{ from: number; to: number }> {
     const queue = this.#options.identifyQueue;
-    await checkFleetReshard(this.#scheduler, queue, shardCount, options);
+    await checkReshard(
+      this.#scheduler,
+      queue,
+      shardCount,
+      options,
+      "the fleet",
+    );
     const asked = await fromRedis(
       this.#scheduler,
       this.#record.request(this.#current.count, shardCount, this.#leaseNow()),

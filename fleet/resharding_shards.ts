@@ -7,8 +7,14 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { checkSessionStartsLeft, checkShardCount } from "./shard_count.ts";
+import { checkReshard, type ReshardOptions } from "./reshard_budget.ts";
+import { ReshardError } from "./reshard_error.ts";
 import { assertReshardingOptions } from "./fleet_options_check.ts";
-import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import type { GatewayError } from "../gateway/errors.ts";
 import { Shard } from "../gateway/shard.ts";
@@ -23,20 +29,14 @@ import {
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
-/** Why a reshard was refused. */
-export class ReshardError extends Error {
-  /**
-   * Make the error.
-   *
-   * @param message What was wrong and what to do.
-   * @param options `cause`: what made it fail, when something did (a new
-   * shard's fatal close is its `GatewayError`, with its close code).
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ReshardError";
-  }
-}
+/**
+ * How long after the old set closed the new set's events are still checked
+ * for second copies: one the old set delivered just before it closed may
+ * reach the new shard a moment later.
+ */
+const OVERLAP_GRACE_MS = 60_000;
+
+export { ReshardError, type ReshardOptions };
 
 /** Options for {@linkcode ReshardingShards}. */
 export interface ReshardingShardsOptions {
@@ -54,16 +54,6 @@ export interface ReshardingShardsOptions {
    * @default {realScheduler}
    */
   scheduler?: Scheduler;
-}
-
-/** Options for {@linkcode ReshardingShards.reshard}. */
-export interface ReshardOptions {
-  /**
-   * Session starts left today (`session_start_limit.remaining`, or a shared
-   * queue's budget), an integer >= 0: the reshard is refused when the new
-   * set needs more.
-   */
-  sessionStartsLeft?: number;
 }
 
 /** What a switch-over did. */
@@ -101,9 +91,10 @@ interface ShardSet {
  * copies are recognised by their identity (event name plus the payload's
  * JSON) and dropped, for the last 50 000 events. Two different events with
  * the same name and payload are indistinguishable and the second of them is
- * dropped during the overlap; an event the old set received after the
- * switch decision but before it closed is lost only if the new set did not
- * get it too.
+ * dropped during the overlap (from `reshard()` until a minute after the old
+ * set closed; outside it, nothing is compared); an event the old set
+ * received after the switch decision but before it closed is lost only if
+ * the new set did not get it too.
  */
 export class ReshardingShards {
   readonly #options: ReshardingShardsOptions;
@@ -112,6 +103,12 @@ export class ReshardingShards {
   #next: ShardSet | undefined;
   /** Delivers the running set's events and holds the next set's. */
   readonly #events: HeldEvents;
+  /** The first set's start, shared by calls made while it runs. */
+  #starting: Promise<void> | undefined;
+  /** Ends the overlap's duplicate check, a while after a switch. */
+  #overlapTimer: TimerId | undefined;
+  /** close() runs: no reshard may start a set it would not close. */
+  #closing = false;
 
   /**
    * Prepare the shards; {@linkcode ReshardingShards.start} connects them.
@@ -128,10 +125,9 @@ export class ReshardingShards {
     assertReshardingOptions(options);
     this.#options = options;
     this.#scheduler = options.scheduler ?? realScheduler;
-    this.#events = new HeldEvents(
-      (event) => options.onDispatch(event),
-      new MemoryDuplicateFilter(),
-    );
+    // No filter outside a reshard: an event that repeats an earlier one
+    // exactly (a reaction added again) is a new event there.
+    this.#events = new HeldEvents((event) => options.onDispatch(event));
   }
 
   /** The shard count events come from. */
@@ -140,14 +136,20 @@ export class ReshardingShards {
   }
 
   /**
-   * Start the first set.
+   * Start the first set. A call while it runs, or once it runs, starts no
+   * second set (one would connect every shard twice, and spend the session
+   * starts twice): it shares the first call's promise. Start again after
+   * {@linkcode ReshardingShards.close}.
    *
    * @returns A promise that resolves when every shard is READY.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    if (this.#starting) return this.#starting;
     const set = this.#createSet(this.#options.shardCount);
     this.#current = set;
-    await Promise.all(set.shards.map((shard) => shard.connect()));
+    this.#starting = Promise.all(set.shards.map((shard) => shard.connect()))
+      .then(() => {});
+    return this.#starting;
   }
 
   /**
@@ -169,22 +171,23 @@ export class ReshardingShards {
   ): Promise<ReshardResult> {
     checkShardCount(shardCount);
     checkSessionStartsLeft(options.sessionStartsLeft, shardCount);
-    const old = this.#current;
-    if (!old) throw new ReshardError("Cannot reshard before start()");
-    if (this.#next) {
-      throw new ReshardError(
-        `Cannot reshard to ${shardCount} shards while a reshard to ${this.#next.count} is running`,
-      );
-    }
-    const left = options.sessionStartsLeft;
-    if (left !== undefined && left < shardCount) {
-      throw new ReshardError(
-        `Cannot reshard to ${shardCount} shards: ${shardCount} session starts are needed and only ${left} are left today; wait for the reset or reshard later`,
-      );
-    }
+    this.#checkIdle(shardCount);
+    // The day's session starts: given, or the identify queue's budget.
+    await checkReshard(
+      this.#scheduler,
+      this.#options.identifyQueue,
+      shardCount,
+      options,
+    );
+    const old = this.#checkIdle(shardCount); // again: the check awaited
     const next = this.#createSet(shardCount);
     this.#next = next;
     this.#events.discard();
+    this.#cancelOverlapEnd();
+    // Both sets run from here: the new set's copies of what the old one
+    // delivered are dropped.
+    const filter = new MemoryDuplicateFilter();
+    this.#events.filter = filter;
     const before = this.#events.duplicates;
     // Every new shard complete at once: one that completed and then lost
     // its session (op 9, 4007, 4009) counts again once its new one is.
@@ -227,6 +230,10 @@ export class ReshardingShards {
       this.#next = undefined;
       this.#events.discard();
       await Promise.all(next.shards.map((s) => s.close()));
+      // The new set delivered nothing: nothing of it can be a copy.
+      if (this.#next === undefined && this.#events.filter === filter) {
+        this.#events.filter = undefined;
+      }
       throw error;
     } finally {
       all.stop();
@@ -244,6 +251,7 @@ export class ReshardingShards {
       { from: old.count, to: shardCount, held: heldDelivered, early },
     );
     await Promise.all(old.shards.map((s) => s.close()));
+    this.#endOverlapLater(filter);
     return {
       from: old.count,
       to: shardCount,
@@ -280,13 +288,66 @@ export class ReshardingShards {
    */
   async close(): Promise<void> {
     const sets = [this.#current, this.#next].filter((s) => s !== undefined);
+    this.#starting = undefined;
+    this.#cancelOverlapEnd();
+    this.#closing = true;
+    try {
+      // The sets stay what they were while they close: what the running
+      // one hands on meanwhile is delivered, as before close().
+      await Promise.all(
+        sets.flatMap((set) => set.shards.map((s) => s.close())),
+      );
+    } finally {
+      this.#closing = false;
+    }
     this.#current = this.#next = undefined;
-    await Promise.all(sets.flatMap((set) => set.shards.map((s) => s.close())));
+    this.#events.discard();
+    this.#events.filter = undefined;
   }
 
   /** Same as {@linkcode ReshardingShards.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * The running set, when a reshard to `shardCount` may start: started,
+   * and no other reshard running.
+   */
+  #checkIdle(shardCount: number): ShardSet {
+    const old = this.#current;
+    if (!old || this.#closing) {
+      throw new ReshardError(
+        `Cannot reshard ${this.#closing ? "while closing" : "before start()"}`,
+      );
+    }
+    if (this.#next) {
+      throw new ReshardError(
+        `Cannot reshard to ${shardCount} shards while a reshard to ${this.#next.count} is running`,
+      );
+    }
+    return old;
+  }
+
+  /**
+   * Drop `filter` {@linkcode OVERLAP_GRACE_MS} from now, unless another
+   * reshard has begun (with a filter of its own).
+   */
+  #endOverlapLater(filter: MemoryDuplicateFilter): void {
+    this.#cancelOverlapEnd();
+    this.#overlapTimer = this.#scheduler.setTimeout(() => {
+      this.#overlapTimer = undefined;
+      if (this.#next === undefined && this.#events.filter === filter) {
+        this.#events.filter = undefined;
+      }
+    }, OVERLAP_GRACE_MS);
+  }
+
+  #cancelOverlapEnd(): void {
+    if (this.#overlapTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#overlapTimer);
+      this.#overlapTimer = undefined;
+    }
   }
 
   #createSet(count: number): ShardSet {
