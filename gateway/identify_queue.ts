@@ -483,6 +483,10 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     if (waiter.settled) return;
     waiter.settled = true;
     const bucket = waiter.bucket;
+    // Out of the queue now, not when it reaches the head: behind a head
+    // that waits hours for the budget's reset, every reconnect's given-up
+    // request stayed queued.
+    bucket.queue.remove(waiter);
     bucket.waiting--;
     this.#pending--;
     if (bucket.waiting === 0 && bucket.timer !== undefined) {
