@@ -16,6 +16,8 @@ import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
  * yields that many turns around each timer, and `Infinity` never returned.
  */
 const MAX_MICROTASK_TURNS = 1_000_000;
+/** Timers one `advance` runs at one instant before it calls it a loop. */
+const MAX_TIMERS_AT_ONE_INSTANT = 100_000;
 
 /** Throw unless `value` is a finite number >= 0, naming it in the message. */
 function assertTime(what: string, name: string, value: unknown): void {
@@ -202,7 +204,9 @@ export class VirtualScheduler implements Scheduler {
    * negative one as timers take it, runs the timers due now).
    * @returns A promise that resolves when the clock reached its target.
    * @throws {RangeError} When `ms` is not a finite number (a repeating
-   * timer never let `Infinity` return, and `NaN` made `now()` NaN).
+   * timer never let `Infinity` return, and `NaN` made `now()` NaN), or
+   * when 100,000 timers ran at one instant (a timer setting itself again
+   * with delay 0 would hang the test).
    */
   async advance(ms: number): Promise<void> {
     if (typeof ms !== "number" || !Number.isFinite(ms)) {
@@ -214,11 +218,26 @@ export class VirtualScheduler implements Scheduler {
     }
     const target = this.#now + Math.max(0, ms);
     await this.flushMicrotasks();
+    let instant = this.#now;
+    let atInstant = 0;
     for (;;) {
       const next = this.#earliest();
       // Another advance may have moved the clock past `target` meanwhile:
       // the timers due by then are due now too.
       if (!next || next.due > Math.max(target, this.#now)) break;
+      // A timer that sets itself again with delay 0 never lets the clock
+      // move, and this loop yields to no real task: the test would hang
+      // without a word (a real runtime clamps nested timers to 4 ms).
+      if (next.due === instant) {
+        if (++atInstant > MAX_TIMERS_AT_ONE_INSTANT) {
+          throw new RangeError(
+            `Cannot advance VirtualScheduler: ${MAX_TIMERS_AT_ONE_INSTANT} timers ran at t=${instant} without the clock moving (a timer that sets itself again with delay 0, a poll loop?); give it a delay above 0`,
+          );
+        }
+      } else {
+        instant = next.due;
+        atInstant = 1;
+      }
       this.#fire(next);
       await this.flushMicrotasks();
     }

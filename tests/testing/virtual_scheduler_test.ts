@@ -355,3 +355,31 @@ Deno.test("VirtualScheduler runs timers in due-then-set order through random set
     assert.equal(ran.length, model.filter((t) => t.state !== "cleared").length);
   }
 });
+
+Deno.test("VirtualScheduler.advance throws, naming the loop, when a timer sets itself again with delay 0 (it would hang the test), and time moves on for timers that do not", async () => {
+  const scheduler = new VirtualScheduler();
+  let polls = 0;
+  const poll = (): void => {
+    polls++;
+    scheduler.setTimeout(poll, 0);
+  };
+  scheduler.setTimeout(poll, 10);
+  await assert.rejects(
+    scheduler.advance(1_000),
+    (error: unknown) =>
+      error instanceof RangeError &&
+      /100000 timers ran at t=10 without the clock moving \(a timer that sets itself again with delay 0/
+        .test(error.message),
+  );
+  assert.equal(polls, 100_000);
+  // A timer re-armed 1 ms later runs 1,000 times in a second, no error.
+  const other = new VirtualScheduler();
+  let ticks = 0;
+  const tick = (): void => {
+    ticks++;
+    other.setTimeout(tick, 1);
+  };
+  other.setTimeout(tick, 1);
+  await other.advance(1_000);
+  assert.equal(ticks, 1_000);
+});
