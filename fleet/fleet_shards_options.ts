@@ -29,7 +29,9 @@ export interface FleetShardsOptions {
   /** Where sessions are shared, e.g. a `RedisSessionStore`. */
   sessionStore: SessionStore;
   /**
-   * Where the fleet's leases live: the same in every process of the bot.
+   * Where the fleet's leases live: the same in every process of the bot,
+   * and another for each bot sharing the Redis database (two bots on one
+   * prefix take one shard count and split its shards between them).
    *
    * @default {"disruption:fleet"}
    */
