@@ -21,6 +21,8 @@ export class DetachedUpdate implements CacheUpdate {
   #old: unknown;
   /** Whether `#old` is the caller's own (copied, or nothing to copy). */
   #detached: boolean;
+  /** {@linkcode DetachedUpdate.oldChars}, once measured. */
+  #oldChars: number | undefined;
 
   constructor(update: CacheUpdate) {
     this.changes = update.changes;
@@ -39,6 +41,27 @@ export class DetachedUpdate implements CacheUpdate {
       this.#detached = true;
     }
     return this.#old;
+  }
+
+  /**
+   * The length of the previous state's JSON: what a handler call queued
+   * with it keeps alive, once the store let it go (a deleted message, the
+   * 100 of a bulk delete). Measured at the first read, so only events that
+   * wait behind a handler pay for it.
+   */
+  get oldChars(): number {
+    if (this.#oldChars === undefined) {
+      let chars = 0;
+      if (isObject(this.#stored)) {
+        try {
+          chars = JSON.stringify(this.#stored)?.length ?? 0;
+        } catch {
+          chars = 0; // the store keeps parsed JSON: not reached
+        }
+      }
+      this.#oldChars = chars;
+    }
+    return this.#oldChars;
   }
 
   /**

@@ -687,7 +687,7 @@ export class Client {
         );
       }
     }
-    slot.held(event.size);
+    slot.held(event.size, update);
   };
 
   /**

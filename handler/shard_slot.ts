@@ -167,10 +167,17 @@ export class ShardSlot implements HeldTotalMember {
    * {@linkcode MAX_CLIENT_HELD_CHARS} for all shards together every shard
    * is; it RESUMEs once the handlers caught up.
    *
-   * @param chars The event's frame length (`ShardDispatch.size`).
+   * @param frameChars The event's frame length (`ShardDispatch.size`).
+   * @param old The cache's previous state the queued calls keep (their
+   *   `ctx.old`), counted with the frame: a MESSAGE_DELETE's 136-character
+   *   frame keeps the whole deleted message.
    */
-  held(chars: number | undefined): void {
-    if (!this.runner.busy || chars === undefined) return;
+  held(
+    frameChars: number | undefined,
+    old?: { readonly oldChars: number },
+  ): void {
+    if (!this.runner.busy || frameChars === undefined) return;
+    const chars = frameChars + (old?.oldChars ?? 0);
     this.#heldChars += chars;
     this.runner.callUncounted(release, this, chars);
     const pause = this.#pause;

@@ -215,6 +215,42 @@ Deno.test("A handler that never settles holds a bounded backlog however much the
   });
 });
 
+Deno.test("Deletes queued behind a handler that never settles count the deleted messages their ctx.old keeps: the shard pauses, though their frames are small", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async () => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    class StuckOnDeletes extends Handler {
+      override onMessageDelete(): Promise<void> {
+        return new Promise(() => {});
+      }
+    }
+    const client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      cache: {},
+      ...discord.clientOptions,
+    });
+    await started(scheduler, client, new StuckOnDeletes());
+    // Cached, not handled: nothing held for them.
+    const posted: { id: string; channel_id: string }[] = [];
+    for (let i = 0; i < OVER_BOUND; i++) {
+      posted.push(discord.postMessage(big(i)));
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(discord.gateway.counters.closes[4000] ?? 0, 0);
+    // Each MESSAGE_DELETE frame is ~100 characters; its old is 256 KiB.
+    for (const message of posted) {
+      discord.deleteMessage(message);
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(discord.gateway.counters.closes[4000], 1);
+    assert.equal(client.shards!.shard(0)!.paused, true);
+    const stopping = client.stop({ drainTimeout: 1000 });
+    await scheduler.advance(1000);
+    await stopping;
+  });
+});
+
 Deno.test("A handler that makes room but does not catch up keeps its session: the shard resumes after MAX_PAUSE_MS", async () => {
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
