@@ -8,10 +8,10 @@
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
+  assertSavedSession,
   assertSavedSessions,
   assertShardId,
   describe,
-  isSavedSession,
   type SavedSession,
 } from "../gateway/saved_session.ts";
 import { assertShardIds, type SessionStore } from "../gateway/session_store.ts";
@@ -33,6 +33,9 @@ interface StoredEntry {
   saved_at?: number;
 }
 
+/** How many dropped or skipped shards a warning names; the rest it counts. */
+const NAMED_SHARDS = 10;
+
 /**
  * Merge entries into the sessions object, and remove some, atomically
  * (other processes write the other shards' entries), in one pass over the
@@ -41,12 +44,107 @@ interface StoredEntry {
  * not a JSON object, or a key that is not a string at all (a hash there
  * failed every save with WRONGTYPE), is replaced, and the script says so.
  *
+ * Redis's cjson cannot take some JSON whole that readers parse: a number
+ * beyond the double range decodes to inf, which it refuses to encode (every
+ * later save of every shard failed), and it decodes 1,000 levels of nesting
+ * at most (one deep entry made the object unreadable, and the save replaced
+ * every shard's session). So an object that does not encode whole is
+ * encoded entry by entry (only then: always, it doubled the time of a save
+ * of 4,000 shards), and one cjson cannot decode is split into its members
+ * by a scan of its text (no depth limit: it only counts brackets outside
+ * strings), each decoded alone. An entry that does not encode or decode is
+ * dropped, and the script says which; the others are kept. Dropped, not
+ * kept as text, because text cjson accepts need not be JSON (`nan`,
+ * `0x1F`): kept, it would leave the whole key unreadable to every reader
+ * for good; dropped, one shard identifies once. The rebuilt object can
+ * itself be one level too deep for cjson (an entry exactly 1,000 deep):
+ * each save then scans again, slower (about 50 ms for 4,000 shards), and
+ * works.
+ *
  * KEYS: 1 sessions, 2 shard count. ARGV: 1 JSON object of entries to set,
  * 2 JSON array of shard ids (strings) to delete, 3 shard count to store (""
- * for none). Returns 1 when a malformed value was replaced, else 0.
+ * for none), 4 how many dropped keys to name. Returns `{replaced, dropped,
+ * key...}`: replaced 1 when a malformed value was replaced, else 0; the
+ * count of entries dropped; the keys of the first ARGV[4] of them (shards
+ * first, in order), each cut to 64 bytes.
  */
-const WRITE_SCRIPT = `
+const WRITE_SCRIPT = String.raw`
+-- The end of the string starting at i (its closing quote), or nil.
+local function string_end(text, i)
+  local j = i + 1
+  while true do
+    local k = string.find(text, '["\\]', j)
+    if not k then return nil end
+    if string.byte(text, k) == 34 then return k end
+    j = k + 2
+  end
+end
+-- The end of the value starting at i, or nil. Brackets are only counted:
+-- decoding the value checks the rest.
+local function value_end(text, i)
+  local first = string.byte(text, i)
+  if first == 34 then return string_end(text, i) end
+  if first ~= 123 and first ~= 91 then
+    local k = string.find(text, '[,}%] \t\r\n]', i)
+    if not k or k == i then return nil end
+    return k - 1
+  end
+  local depth = 0
+  local j = i
+  while true do
+    local k = string.find(text, '["{}%[%]]', j)
+    if not k then return nil end
+    local c = string.byte(text, k)
+    if c == 34 then
+      k = string_end(text, k)
+      if not k then return nil end
+    elseif c == 123 or c == 91 then
+      depth = depth + 1
+    else
+      depth = depth - 1
+      if depth == 0 then return k end
+    end
+    j = k + 1
+  end
+end
+-- The members of an object as {key text, value text} pairs, or nil when the
+-- text is no object.
+local function members(text)
+  local list = {}
+  local i = string.find(text, '[^ \t\r\n]')
+  if not i or string.byte(text, i) ~= 123 then return nil end
+  i = string.find(text, '[^ \t\r\n]', i + 1)
+  if i and string.byte(text, i) == 125 then
+    if string.find(text, '[^ \t\r\n]', i + 1) then return nil end
+    return list
+  end
+  while true do
+    if not i or string.byte(text, i) ~= 34 then return nil end
+    local key_end = string_end(text, i)
+    if not key_end then return nil end
+    local colon = string.find(text, '[^ \t\r\n]', key_end + 1)
+    if not colon or string.byte(text, colon) ~= 58 then return nil end
+    local value = string.find(text, '[^ \t\r\n]', colon + 1)
+    if not value then return nil end
+    local last = value_end(text, value)
+    if not last then return nil end
+    list[#list + 1] = {
+      string.sub(text, i, key_end), string.sub(text, value, last)
+    }
+    i = string.find(text, '[^ \t\r\n]', last + 1)
+    if not i then return nil end
+    local c = string.byte(text, i)
+    if c == 125 then
+      if string.find(text, '[^ \t\r\n]', i + 1) then return nil end
+      return list
+    end
+    if c ~= 44 then return nil end
+    i = string.find(text, '[^ \t\r\n]', i + 1)
+  end
+end
+
 local replaced = 0
+local dropped = {}
 local current = {}
 local kind = redis.call('TYPE', KEYS[1]).ok
 if kind ~= 'none' and kind ~= 'string' then
@@ -60,18 +158,56 @@ if text then
   if ok and type(decoded) == 'table' and string.match(text, '^%s*{') then
     current = decoded
   else
-    replaced = 1
+    local list = not ok and members(text)
+    if list then
+      for _, member in ipairs(list) do
+        local key_ok, key = pcall(cjson.decode, member[1])
+        local value_ok, value = pcall(cjson.decode, member[2])
+        if key_ok and value_ok then
+          current[key] = value
+        else
+          dropped[#dropped + 1] = key_ok and key or member[1]
+        end
+      end
+    else
+      replaced = 1
+    end
   end
 end
 for shard, entry in pairs(cjson.decode(ARGV[1])) do current[shard] = entry end
 for _, shard in ipairs(cjson.decode(ARGV[2])) do current[shard] = nil end
+-- Whole first, as fast as ever; one by one only when that fails.
+local whole_ok, whole = pcall(cjson.encode, current)
 if next(current) == nil then
-  redis.call('SET', KEYS[1], '{}')
-else
-  redis.call('SET', KEYS[1], cjson.encode(current))
+  whole = '{}'
+elseif not whole_ok then
+  local parts = {}
+  for shard, entry in pairs(current) do
+    local ok, encoded = pcall(cjson.encode, entry)
+    if ok then
+      parts[#parts + 1] = cjson.encode(shard) .. ':' .. encoded
+    else
+      dropped[#dropped + 1] = shard
+    end
+  end
+  whole = '{' .. table.concat(parts, ',') .. '}'
 end
+redis.call('SET', KEYS[1], whole)
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
-return replaced
+local reply = {replaced, #dropped}
+if #dropped > 0 then
+  table.sort(dropped, function(a, b)
+    local a_shard = string.match(a, '^%d+$') ~= nil
+    local b_shard = string.match(b, '^%d+$') ~= nil
+    if a_shard ~= b_shard then return a_shard end
+    if a_shard and #a ~= #b then return #a < #b end
+    return a < b
+  end)
+  for i = 1, math.min(#dropped, tonumber(ARGV[4])) do
+    reply[#reply + 1] = string.sub(dropped[i], 1, 64)
+  end
+end
+return reply
 `;
 
 /** Options for {@linkcode RedisSessionStore}. */
@@ -127,9 +263,12 @@ const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
  * Lua script, so processes saving different shards at once never undo each
  * other's entries. Entries that are not well-formed sessions are skipped
  * when loading; a value that is not a JSON object, or a key of another
- * type, loads as no sessions and is replaced by the next save (each with a
- * warning, on stderr unless LogTape is configured). Numbers are kept to
- * Redis's JSON precision of 14 digits, ample for sequences and times.
+ * type, loads as no sessions and is replaced by the next save; entries
+ * Redis's JSON cannot rewrite (a number beyond the double range, nesting
+ * over 1,000 levels) are dropped by the next save, the other shards' kept
+ * (each with a warning naming the shards, on stderr unless LogTape is
+ * configured). Numbers are kept to Redis's JSON precision of 14 digits,
+ * ample for sequences and times.
  *
  * @example Save on one machine, load on another
  * ```ts
@@ -197,7 +336,7 @@ export class RedisSessionStore implements SessionStore {
    */
   async load(shardId: number): Promise<SavedSession | undefined> {
     assertShardId(shardId, "load session");
-    const sessions = await this.#read();
+    const sessions = await this.#read(shardId);
     return sessions.get(shardId);
   }
 
@@ -276,7 +415,7 @@ export class RedisSessionStore implements SessionStore {
     remove: string,
     shardCount: string,
   ): Promise<void> {
-    const replaced = await this.#redis.eval(
+    const [replaced, dropped, ...keys] = await this.#redis.eval(
       WRITE_SCRIPT,
       2,
       this.#key,
@@ -284,16 +423,35 @@ export class RedisSessionStore implements SessionStore {
       entries,
       remove,
       shardCount,
-    );
+      String(NAMED_SHARDS),
+    ) as [number, number, ...string[]];
     if (replaced === 1) {
       visible.warn(
         "Redis key {key} did not hold a JSON object of sessions (written by hand or by another program); it was replaced",
         { key: this.#key },
       );
     }
+    if (dropped > 0) {
+      visible.warn(
+        "Redis key {key} held {entries} Redis cannot decode or encode (a number beyond the double range, nesting deeper than 1,000 levels, text that is not JSON), for {shards}: dropped so that saves go through, the other entries kept; those shards identify instead of resuming",
+        {
+          key: this.#key,
+          entries: dropped === 1 ? "1 entry" : `${dropped} entries`,
+          shards: nameSome(keys.map(showKey), dropped),
+        },
+      );
+    }
   }
 
-  async #read(again = false): Promise<Map<number, SavedSession>> {
+  /**
+   * Read every well-formed session; say, once, which entries of shards
+   * (only `only`'s, when given) are skipped and why: each costs its shard an
+   * IDENTIFY.
+   */
+  async #read(
+    only?: number,
+    again = false,
+  ): Promise<Map<number, SavedSession>> {
     const [text, countText] = await this.#redis.mget(
       this.#key,
       this.#shardCountKey,
@@ -304,7 +462,9 @@ export class RedisSessionStore implements SessionStore {
       const kind = await this.#redis.type(this.#key);
       // A string: another process saved between the two calls (after a
       // Redis restart, processes save at once), not a key gone wrong.
-      if (kind === "string") return again ? sessions : await this.#read(true);
+      if (kind === "string") {
+        return again ? sessions : await this.#read(only, true);
+      }
       if (kind !== "none") this.#unreadable(`a ${kind}`);
       return sessions;
     }
@@ -322,21 +482,29 @@ export class RedisSessionStore implements SessionStore {
       return sessions;
     }
     const fallbackCount = countText === null ? undefined : Number(countText);
+    const skipped: string[] = [];
     for (const [shard, value] of Object.entries(stored)) {
+      // Other keys are no shard's: nothing identifies for them.
       if (!/^(0|[1-9][0-9]*)$/.test(shard)) continue;
-      if (typeof value !== "object" || value === null) continue;
-      const entry = value as Record<string, unknown>;
-      const session: Record<string, unknown> = {
-        shardId: Number(shard),
-        shardCount: entry.shard_count ?? fallbackCount,
-        sessionId: entry.session_id,
-        sequence: entry.sequence,
-        savedAt: entry.saved_at ?? 0,
-      };
-      if (entry.resume_url !== undefined && entry.resume_url !== null) {
-        session.resumeUrl = entry.resume_url;
+      if (only !== undefined && shard !== String(only)) continue;
+      const session = toSession(Number(shard), value, fallbackCount);
+      if (typeof session === "string") {
+        skipped.push(`${cut(shard, 20)} (${session})`);
+      } else {
+        sessions.set(session.shardId, session);
       }
-      if (isSavedSession(session)) sessions.set(session.shardId, session);
+    }
+    if (skipped.length > 0) {
+      visible.warn(
+        "Redis key {key} holds {skipped}, skipped: their shards identify instead of resuming: {shards}",
+        {
+          key: this.#key,
+          skipped: skipped.length === 1
+            ? "1 entry that is not a well-formed session"
+            : `${skipped.length} entries that are not well-formed sessions`,
+          shards: nameSome(skipped.slice(0, NAMED_SHARDS), skipped.length),
+        },
+      );
     }
     return sessions;
   }
@@ -347,4 +515,57 @@ export class RedisSessionStore implements SessionStore {
       { key: this.#key, held },
     );
   }
+}
+
+/** The longest part of a skipped entry's value a warning shows. */
+const SHOWN_CHARS = 40;
+
+/**
+ * The session an entry holds, or why it holds none (the rule's message,
+ * bounded: the value may be anything someone wrote).
+ */
+function toSession(
+  shardId: number,
+  value: unknown,
+  fallbackCount: number | undefined,
+): SavedSession | string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return `not an object: current value '${cut(describe(value))}'`;
+  }
+  const entry = value as Record<string, unknown>;
+  const session: Record<string, unknown> = {
+    shardId,
+    shardCount: entry.shard_count ?? fallbackCount,
+    sessionId: entry.session_id,
+    sequence: entry.sequence,
+    savedAt: entry.saved_at ?? 0,
+  };
+  if (entry.resume_url !== undefined && entry.resume_url !== null) {
+    session.resumeUrl = entry.resume_url;
+  }
+  try {
+    assertSavedSession(session);
+    return session;
+  } catch (error) {
+    return cut(
+      (error as Error).message.replace(/^Cannot use session as /, ""),
+      4 * SHOWN_CHARS,
+    );
+  }
+}
+
+/** `text` cut to `max` characters, marked when cut. */
+function cut(text: string, max = SHOWN_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** A key Redis named, as a warning shows it (quoted unless a shard ID). */
+function showKey(key: string): string {
+  return /^[0-9]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+/** `named` joined, followed by how many of `total` it leaves out. */
+function nameSome(named: readonly string[], total: number): string {
+  const more = total - named.length;
+  return named.join(", ") + (more > 0 ? ` and ${more} more` : "");
 }
