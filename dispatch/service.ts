@@ -15,10 +15,10 @@
  * Why one file of over 800 lines, for now: it arrived whole with the
  * dispatch service, and the broker, the Redis persistence and the shards
  * share the service's state (the paused shards, the confirmed sequences).
- * The commands of `gateway.send` are run in `command_handler.ts`. What would
- * cut cleanly still: the session and status persistence in Redis
- * (`#loadSessions`, `#save`) and the metrics server, each in its own module
- * beside `publisher.ts` and `metrics.ts`.
+ * The commands of `gateway.send` are run in `command_handler.ts`, what the
+ * start reads from Redis in `start_reads.ts`. What would cut cleanly still:
+ * the session and status saves to Redis (`#save`) and the metrics server,
+ * each in its own module beside `publisher.ts` and `metrics.ts`.
  *
  * @module
  */
@@ -36,7 +36,6 @@ import { ShardManager } from "../gateway/shard_manager.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
 import { MetricsServer } from "./metrics_server.ts";
-import { DEFAULT_SESSION_MAX_AGE } from "../gateway/session_store.ts";
 import {
   closeRedis,
   connectRedis,
@@ -65,6 +64,11 @@ import { StatusLog } from "./status_log.ts";
 import { EventNames } from "./event_name.ts";
 import { GUILD_EVENTS, GuildJoins } from "./guild_joins.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import {
+  loadStaleShardIds,
+  loadUsableSessions,
+  StartReads,
+} from "./start_reads.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 const visible = getVisibleLogger(["disruption", "dispatch"]);
@@ -251,6 +255,13 @@ export class DispatchService {
   /** Guilds joined and left, for gateway_guild_events and the guild log. */
   readonly #guildJoins = new GuildJoins();
   #closing = false;
+  /**
+   * Aborted by `close()`: a start waiting on Redis stops waiting at once,
+   * rather than going on to connect the shards once the wait ends.
+   */
+  readonly #closeSignal = new AbortController();
+  /** The start's waits on Redis: bounded, and ended by `close()`. */
+  readonly #startReads: StartReads;
   /** The save in flight, if any; a tick while one is pending is skipped. */
   #saving: Promise<void> | undefined;
   /** The expiry sweep in flight, if any. */
@@ -274,6 +285,10 @@ export class DispatchService {
     this.config = withHiddenSecrets(config);
     // One clock for every wait and timestamp.
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#startReads = new StartReads(
+      this.#scheduler,
+      this.#closeSignal.signal,
+    );
     const restOptions: ConstructorParameters<typeof RestClient>[0] = {
       token: config.token,
       baseUrl: config.discordApiUrl,
@@ -310,15 +325,30 @@ export class DispatchService {
    * Start: ask Discord for the gateway, connect Redis and RabbitMQ, restore
    * saved sessions and connect every shard.
    *
-   * @returns When the shards are connecting (not when they are ready).
+   * A Redis that does not answer a read of the start within 10 s
+   * (`START_READ_TIMEOUT`, in `start_reads.ts`) is said on stderr, and the
+   * start goes on without what it would have read (the shards identify).
+   *
+   * {@linkcode DispatchService.close} called before the shards start ends
+   * the start: it resolves at its next step, having connected no shard and
+   * opened nothing more (`main.ts` exits once `close()` resolves; a
+   * rejection would have it report a failed start and exit before the
+   * close had saved the sessions). Called after `close()`, it does nothing.
+   *
+   * @returns When the shards are connecting (not when they are ready), or
+   *   when a {@linkcode DispatchService.close} called meanwhile stopped it.
    * @throws {ConfigError} A shard range that does not fit the shard count.
    */
   async start(): Promise<void> {
     const config = this.config;
+    // Past every await below: once close() is called nothing more is opened
+    // (close() closed only what existed then), and no shard is connected.
+    if (this.#closing) return;
     // Checked as the Client checks it: a shard count from the network builds
     // that many shards (1e9 would exhaust memory), and a bad URL or budget
     // would fail later and less clearly.
     const bot = checkGatewayBot(await this.#rest.getGatewayBot());
+    if (this.#closing) return;
     const total = config.shardsTotal ?? bot.shards;
     const first = config.shardsStart ?? 0;
     const last = config.shardsEnd ?? total - 1;
@@ -357,7 +387,9 @@ export class DispatchService {
 
     this.#server = this.#serveMetrics();
     await this.#connectRedis();
+    if (this.#closing) return;
     const saved = config.resume ? await this.#loadSessions() : new Map();
+    if (this.#closing) return;
 
     this.#commands = new CommandConsumer({
       queue: SEND_QUEUE,
@@ -392,6 +424,7 @@ export class DispatchService {
       scheduler: this.#scheduler,
     });
     await this.#publisher.start();
+    if (this.#closing) return;
 
     const presence = startingPresence(config);
     const manager = new ShardManager({
@@ -443,7 +476,18 @@ export class DispatchService {
         message: error.message,
       });
     });
-    await this.#writeStarted();
+    const writing = this.#writeStarted();
+    // Not waited for past a read Redis did not answer (said already); the
+    // periodic save writes it again.
+    if (!this.#startReads.silent) {
+      await this.#startReads.answered(
+        writing,
+        `writing ${REDIS_KEYS.started}`,
+        "the shards start; it is written again with the next save",
+      );
+    }
+    // close() closed the manager: started now, its shards would run on.
+    if (this.#closing) return;
     this.#tick();
     this.#shardsStarted = true;
     manager.start().catch((error) => {
@@ -464,6 +508,7 @@ export class DispatchService {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    this.#closeSignal.abort();
     if (this.#saveTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#saveTimer);
     }
@@ -763,11 +808,18 @@ export class DispatchService {
       ? ""
       : `:${encodeURIComponent(config.redisPassword)}@`;
     try {
-      this.#redis = await connectRedis({
+      const redis = await connectRedis({
         url: `redis://${auth}${
           urlHostPort(config.redisHost, config.redisPort)
         }/${config.redisDb}`,
       });
+      if (this.#closing) {
+        // close() may be past closing this.#redis already: kept, this
+        // connection would stay open.
+        await closeRedis(redis);
+        return;
+      }
+      this.#redis = redis;
       this.#sessions = new RedisSessionStore(this.#redis, {
         key: REDIS_KEYS.sessions,
         shardCountKey: REDIS_KEYS.shards,
@@ -777,6 +829,8 @@ export class DispatchService {
       this.#metrics.redisConnected.set(1);
     } catch (error) {
       this.#metrics.redisConnected.set(0);
+      // Closing: no retry (close() cleared the timer of any earlier one).
+      if (this.#closing) return;
       // A password to fix is said as such, and visibly.
       const hint = redisPasswordHint(error, "REDIS_PASSWORD");
       (hint === undefined ? logger : visible).error(
@@ -847,21 +901,13 @@ export class DispatchService {
    * stale for: they are resumed, so no GUILD_CREATE rebuilds them.
    */
   async #loadStaleShards(cache: RedisCache): Promise<void> {
-    let stored: string[];
-    try {
-      stored = await this.#redis!.smembers(REDIS_KEYS.cacheStale);
-    } catch (error) {
-      // Unreadable (a key of another type, say): stale for every shard
-      // rather than silently fresh.
-      stored = this.#shardIds.map(String);
-      logger.warn("Reading {key} failed: {message}", {
-        key: REDIS_KEYS.cacheStale,
-        message: error instanceof Error ? error.message : String(error),
-      });
-    }
-    const own = new Set(this.#shardIds);
-    const stale = stored.map(Number).filter((id) => own.has(id));
-    if (stale.length === 0) return;
+    const stale = await loadStaleShardIds(
+      this.#redis!,
+      REDIS_KEYS.cacheStale,
+      this.#shardIds,
+      this.#startReads,
+    );
+    if (stale === undefined || stale.length === 0) return;
     this.#persistedStale = new Set(stale);
     cache.markStale(
       stale,
@@ -893,41 +939,14 @@ export class DispatchService {
     this.#persistedStale = stale;
   }
 
-  async #loadSessions(): Promise<Map<number, SavedSession>> {
-    const usable = new Map<number, SavedSession>();
+  #loadSessions(): Promise<Map<number, SavedSession>> {
     const store = this.#sessions;
-    if (!store) return usable;
-    try {
-      const now = this.#scheduler.now();
-      const wanted = new Set(this.#shardIds);
-      let otherCount: number | undefined;
-      for (const session of await store.loadAll()) {
-        if (!wanted.has(session.shardId)) continue;
-        if (session.shardCount !== this.#shardCount) {
-          otherCount = session.shardCount;
-          continue;
-        }
-        // twilight-dispatch saves no time (savedAt 0): worth a RESUME, as
-        // Discord answers an expired one with INVALID_SESSION and the shard
-        // identifies.
-        if (
-          session.savedAt !== 0 &&
-          Math.abs(now - session.savedAt) > DEFAULT_SESSION_MAX_AGE
-        ) continue;
-        usable.set(session.shardId, session);
-      }
-      if (otherCount !== undefined) {
-        logger.info(
-          "Saved sessions are for {saved} shards, not {total}; identifying",
-          { saved: otherCount, total: this.#shardCount },
-        );
-      }
-    } catch (error) {
-      logger.warn("Reading saved sessions failed; identifying: {message}", {
-        message: error instanceof Error ? error.message : String(error),
-      });
-    }
-    return usable;
+    if (!store) return Promise.resolve(new Map());
+    return loadUsableSessions(store, this.#startReads, {
+      shardIds: this.#shardIds,
+      shardCount: this.#shardCount,
+      now: this.#scheduler.now(),
+    });
   }
 
   /**

@@ -7,17 +7,19 @@ import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 /**
- * A service on `scheduler` with one shard whose gateway nobody answers,
- * its metrics on 127.0.0.1:`metricsPort`: `env` over a broker and a Redis
- * nothing listens on (port 1).
+ * A service on `scheduler` with one shard whose gateway nobody answers
+ * (`gatewayUrl`: nothing listens on port 1 by default), its metrics on
+ * 127.0.0.1:`metricsPort`: `env` over a broker and a Redis nothing listens
+ * on (port 1).
  */
 export function inProcessService(
   scheduler: VirtualScheduler,
   metricsPort: number,
   env: Record<string, string> = {},
+  gatewayUrl = "ws://127.0.0.1:1",
 ): DispatchService {
   const gatewayBot = {
-    url: "ws://127.0.0.1:1",
+    url: gatewayUrl,
     shards: 1,
     session_start_limit: {
       total: 1000,
