@@ -21,7 +21,7 @@ import {
   isSnowflake,
   malformed,
 } from "./_gateway_checks.ts";
-import { members as guildMembers } from "./_gateway_fixtures.ts";
+import { members as guildMembers, presenceOf } from "./_gateway_fixtures.ts";
 import {
   type GatewayCore,
   type Session,
@@ -228,12 +228,7 @@ export function onRequestMembers(
       data.not_found = notFound;
     }
     if (withPresences) {
-      data.presences = chunk.map((member) => ({
-        user: { id: (member.user as { id: string }).id },
-        status: "online",
-        activities: [],
-        client_status: { desktop: "online" },
-      }));
+      data.presences = chunk.map(presenceOf);
     }
     if (nonce !== undefined) data.nonce = nonce;
     core.emitDispatch(session, "GUILD_MEMBERS_CHUNK", data, true);

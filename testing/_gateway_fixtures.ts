@@ -6,6 +6,7 @@
  * @module
  */
 import type { FakeGuildSeed } from "./fake_gateway_types.ts";
+import { GatewayIntent } from "../types/intents.ts";
 import { isSnowflake, nonNegativeInteger } from "./_gateway_checks.ts";
 import {
   type Conn,
@@ -84,28 +85,63 @@ export function members(
 ): Record<string, unknown>[] {
   const members: Record<string, unknown>[] = [];
   for (let i = 0; i < config.membersPerGuild; i++) {
-    const user = i === 0 ? botUser(config) : {
-      id: String(guild.big + 1000n + BigInt(i)),
-      username: `member${i}`,
-      discriminator: "0",
-      global_name: null,
-      avatar: null,
-    };
-    members.push({
-      user,
-      nick: null,
-      avatar: null,
-      banner: null,
-      roles: [],
-      joined_at: JOINED_AT,
-      premium_since: null,
-      deaf: false,
-      mute: false,
-      flags: 0,
-      pending: false,
-    });
+    members.push(
+      memberOf(i === 0 ? botUser(config) : generatedUser(guild.big, i)),
+    );
   }
   return members;
+}
+
+/** The generated member `member<i>` (i >= 1) of the guild `big` names. */
+function generatedUser(big: bigint, i: number): Record<string, unknown> {
+  return {
+    id: String(big + 1000n + BigInt(i)),
+    username: `member${i}`,
+    discriminator: "0",
+    global_name: null,
+    avatar: null,
+  };
+}
+
+/** A member object around `user`, as the fixtures' members all look. */
+function memberOf(user: Record<string, unknown>): Record<string, unknown> {
+  return {
+    user,
+    nick: null,
+    avatar: null,
+    banner: null,
+    roles: [],
+    joined_at: JOINED_AT,
+    premium_since: null,
+    deaf: false,
+    mute: false,
+    flags: 0,
+    pending: false,
+  };
+}
+
+/**
+ * One generated member of a guild (`member1`, `member2`, ...; not the bot)
+ * by user ID, as {@linkcode members} lists it: what a `<@id>` mention in a
+ * fake message finds when the fake gateway, not the REST resources, knows
+ * the user.
+ *
+ * @param guildId The guild.
+ * @param userId The user ID.
+ * @param membersPerGuild The gateway's `membersPerGuild` (the bot counted).
+ * @returns The member (with `user`), or `undefined` when the ID is none of
+ *   the guild's generated members.
+ */
+export function generatedMember(
+  guildId: string,
+  userId: string,
+  membersPerGuild: number,
+): Record<string, unknown> | undefined {
+  if (!/^\d+$/.test(userId)) return undefined;
+  const big = BigInt(guildId);
+  const i = BigInt(userId) - big - 1000n;
+  if (i < 1n || i >= BigInt(membersPerGuild)) return undefined;
+  return memberOf(generatedUser(big, Number(i)));
 }
 
 /**
@@ -155,20 +191,53 @@ export function guildObject(guild: {
 }
 
 /**
- * A guild's GUILD_CREATE, with the bot as its only listed member.
+ * A member's presence as the fixtures have it: every generated member is
+ * online (GUILD_CREATE's `presences`, op 8's `presences: true`).
+ *
+ * @param member A member object of {@linkcode members}.
+ * @returns The partial presence update.
+ */
+export function presenceOf(
+  member: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    user: { id: (member.user as { id: string }).id },
+    status: "online",
+    activities: [],
+    client_status: { desktop: "online" },
+  };
+}
+
+/**
+ * A guild's GUILD_CREATE. Its `members` and `presences` follow Discord's
+ * rule for the initial member list (gateway-events, Request Guild Members):
+ * with the `GUILD_PRESENCES` intent and no more members than the session's
+ * `large_threshold`, every member and their presences; otherwise (no
+ * intent, or a large guild, whose fixture members the fake counts as
+ * offline: a bot must request them with op 8, as it must a real large
+ * guild's offline members) only the bot, the connecting user, with no
+ * presences.
  *
  * @param guild The guild.
- * @param largeThreshold The session's `large_threshold`.
+ * @param session The session's `large_threshold` and intents.
  * @param config The bot user and the member count.
  * @returns The payload.
  */
 export function guildCreate(
   guild: Guild,
-  largeThreshold: number,
+  session: { largeThreshold: number; intents: number },
   config: Pick<GatewayConfig, "botUser" | "membersPerGuild">,
 ): Record<string, unknown> {
-  const bot = members(guild, config)[0];
+  const { largeThreshold } = session;
   const memberCount = config.membersPerGuild;
+  const everyone = (session.intents & GatewayIntent.GuildPresences) !== 0 &&
+    memberCount <= largeThreshold;
+  // Only the members sent are built: a fixture of 100,000 members built
+  // them all for every GUILD_CREATE to send one.
+  const listed = members(guild, {
+    botUser: config.botUser,
+    membersPerGuild: everyone ? memberCount : Math.min(memberCount, 1),
+  });
   return {
     ...guildObject({
       id: guild.id,
@@ -194,7 +263,7 @@ export function guildCreate(
     unavailable: false,
     member_count: memberCount,
     voice_states: [],
-    members: bot ? [bot] : [],
+    members: listed,
     channels: [
       {
         id: textChannelId(guild.id),
@@ -221,7 +290,7 @@ export function guildCreate(
       },
     ],
     threads: [],
-    presences: [],
+    presences: everyone ? listed.map(presenceOf) : [],
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],

@@ -187,7 +187,7 @@ export function onIdentify(core: GatewayCore, conn: Conn, d: unknown): void {
       core.emitDispatch(
         session,
         "GUILD_CREATE",
-        guildCreate(guild, session.largeThreshold, core.config),
+        guildCreate(guild, session, core.config),
         false,
       );
     }

@@ -67,6 +67,8 @@ import {
   gatewayKeysChecked,
 } from "./_gateway_checks.ts";
 import { InteractionSigner } from "./interaction_signer.ts";
+import { KnownUsers } from "./_fake_discord_users.ts";
+import { messageMentions } from "./_message_mentions.ts";
 
 /** Options for {@linkcode FakeDiscord.start}. */
 export interface FakeDiscordOptions {
@@ -333,7 +335,11 @@ const ID_BASE = 1_300_000_000_000_000_000n;
  * from GUILD_CREATE) and those a simulated user acts in, and answers 404
  * `10003 Unknown Channel` for messages elsewhere (`channels: "known"`); its
  * GET /gateway/bot reports the gateway's live session start budget. An
- * interaction must get its initial response within 3 s, as on Discord.
+ * interaction must get its initial response within 3 s, as on Discord, and
+ * a callback for an interaction the fake never dispatched gets 404 `10062
+ * Unknown interaction` (`interactions: "known"`). A message's `mentions`,
+ * `mention_roles` and `mention_everyone` come from its content (`<@id>`,
+ * `<@&id>`, `@everyone`), a user's and the bot's alike.
  *
  * @example Test a bot end to end
  * ```ts
@@ -420,6 +426,8 @@ export class FakeDiscord {
   readonly #pendingWaits = new Set<() => void>();
   /** Deliveries that failed, by interaction ID (reported to the waiter). */
   readonly #failures = new Map<string, unknown>();
+  /** The users mentions find besides the REST resources' ones. */
+  readonly #users: KnownUsers;
 
   private constructor(
     gateway: FakeGateway,
@@ -433,6 +441,7 @@ export class FakeDiscord {
       restServer: FakeRestServer | undefined;
       signer: InteractionSigner;
       guildSeeds: readonly FakeGuildSeed[];
+      membersPerGuild: number;
     },
   ) {
     this.signer = options.signer;
@@ -473,6 +482,14 @@ export class FakeDiscord {
     });
     this.#ensureChannel(this.channelId, this.guildId, this.user);
     rest.resources.addMember(this.guildId, this.user);
+    this.#users = new KnownUsers(
+      rest.resources,
+      gateway.guildIds,
+      options.membersPerGuild,
+    );
+    // The bot's messages mention the gateway's members and the simulated
+    // users too, not only those the REST resources hold.
+    rest.knownUser = (id) => this.#users.user(id);
     rest.onMessageCreate = (message) => this.#botMessage(message);
     rest.onInteractionResponse = (response) => {
       for (const waiter of this.#responseWaiters) {
@@ -552,6 +569,9 @@ export class FakeDiscord {
       sessionStartLimit: () => gateway.sessionStartLimit(token),
       // Messages only in channels that exist, as on Discord.
       channels: "known",
+      // Callbacks only for interactions the fake dispatched (404 10062
+      // Unknown interaction for any other id, as on Discord).
+      interactions: "known",
     });
     if (options.loopback) restServer = rest.serve();
     return new FakeDiscord(gateway, rest, {
@@ -567,6 +587,8 @@ export class FakeDiscord {
           typeof seed === "object"
         )
         : [],
+      // FakeGateway's default, which its constructor checked.
+      membersPerGuild: options.gateway?.membersPerGuild ?? 1,
     });
   }
 
@@ -612,17 +634,21 @@ export class FakeDiscord {
     this.#channelGuilds.set(channelId, guildId);
     const author = options.author ?? this.user;
     this.#ensureChannel(channelId, guildId, author);
+    const timestamp = new Date(this.#scheduler.now()).toISOString();
+    this.#users.remember(author, guildId, timestamp);
     const message: RestMessage = {
       id: this.#snowflake(),
       channel_id: channelId,
       author,
       content,
-      timestamp: new Date(this.#scheduler.now()).toISOString(),
+      timestamp,
       edited_timestamp: null,
       tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
+      // Filled from the content as Discord does: a bot without
+      // MESSAGE_CONTENT reads the content of a message mentioning it.
+      ...messageMentions(content, guildId, this.#users.directory, {
+        authorId: author.id,
+      }),
       attachments: [],
       embeds: [],
       pinned: false,
@@ -681,15 +707,19 @@ export class FakeDiscord {
         `Cannot edit message ${message.id} as a user: the bot wrote it, and only its author can edit a message`,
       );
     }
+    const guildId = this.#channelGuilds.get(stored.channel_id) ?? null;
     const edited: RestMessage = {
       ...stored,
       content,
+      // Discord parses the edited content's mentions again.
+      ...messageMentions(content, guildId, this.#users.directory, {
+        authorId: stored.author.id,
+      }),
       edited_timestamp: new Date(this.#scheduler.now()).toISOString(),
       // "The value for tts will always be false in message updates."
       tts: false,
     };
     this.rest.addMessage(edited);
-    const guildId = this.#channelGuilds.get(edited.channel_id) ?? null;
     const dispatched = this.#dispatched(edited, guildId);
     this.gateway.dispatch("MESSAGE_UPDATE", dispatched, { guildId });
     return structuredClone(dispatched);
@@ -760,11 +790,11 @@ export class FakeDiscord {
   }
 
   /**
-   * A message as the gateway dispatches it: in a guild with `guild_id` and
-   * the author's partial `member`, as Discord's MESSAGE_CREATE and
-   * MESSAGE_UPDATE have them (a user's message and the bot's own alike;
-   * Discord leaves `member` out of a webhook's message, such as an
-   * interaction response).
+   * A message as the gateway dispatches it: in a guild with `guild_id`, the
+   * author's partial `member` and each mentioned member's, as Discord's
+   * MESSAGE_CREATE and MESSAGE_UPDATE have them (a user's message and the
+   * bot's own alike; Discord leaves the author's `member` out of a
+   * webhook's message, such as an interaction response).
    */
   #dispatched(
     message: RestMessage,
@@ -773,6 +803,10 @@ export class FakeDiscord {
     const dispatched: FakeDispatchedMessage = structuredClone(message);
     if (guildId !== null) {
       dispatched.guild_id = guildId;
+      dispatched.mentions = dispatched.mentions.map((user) => {
+        const member = this.#users.member(guildId, user.id);
+        return member ? { ...user, member } : user;
+      });
       if (message.webhook_id !== undefined) return dispatched;
       dispatched.member = {
         roles: [],
@@ -1486,6 +1520,11 @@ export class FakeDiscord {
     }
     const user = options.author ?? this.user;
     this.#ensureChannel(channelId, guildId, user);
+    this.#users.remember(
+      user,
+      guildId,
+      new Date(this.#scheduler.now()).toISOString(),
+    );
     const id = this.#snowflake();
     const token = `interaction-token-${id}`;
     this.rest.addInteraction({
@@ -1640,6 +1679,7 @@ export class FakeDiscord {
     await this.#restServer?.close();
     this.rest.onMessageCreate = undefined;
     this.rest.onInteractionResponse = undefined;
+    this.rest.knownUser = undefined;
     for (const cancel of [...this.#pendingWaits]) cancel();
   }
 

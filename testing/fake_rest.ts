@@ -20,6 +20,8 @@ import { commandErrors } from "./_command_checks.ts";
 import { componentErrors, modalErrors } from "./_component_checks.ts";
 import { FakeResources } from "./fake_resources.ts";
 import { multipartParts } from "./_multipart_parts.ts";
+import { messageMentions, resourcesDirectory } from "./_message_mentions.ts";
+import { callbackResponse } from "./_interaction_callback_response.ts";
 import {
   editedAttachments,
   uploadedAttachments,
@@ -147,6 +149,22 @@ export interface FakeRestOptions {
    * @default {"any"}
    */
   channels?: "any" | "known";
+  /**
+   * Which interactions the callback route (POST
+   * `/interactions/{id}/{token}/callback`) answers:
+   *
+   * - `"any"`: an id never registered with
+   *   {@linkcode FakeRest.addInteraction} is registered on the spot (its
+   *   messages go to channel `"0"`), so a test of a bot's answer needs no
+   *   seeding;
+   * - `"known"`: only registered ones; any other id gets 404 `10062 Unknown
+   *   interaction`, as Discord answers for an interaction it never sent.
+   *   {@linkcode FakeDiscord} uses this (it registers each interaction it
+   *   dispatches).
+   *
+   * @default {"any"}
+   */
+  interactions?: "any" | "known";
 }
 
 /** Every key of {@linkcode FakeRestOptions}: the compiler keeps it exact. */
@@ -164,6 +182,7 @@ const FAKE_REST_OPTION_KEYS = optionKeys(
     shards: true,
     sessionStartLimit: true,
     channels: true,
+    interactions: true,
   } satisfies Record<keyof FakeRestOptions, true>,
 );
 
@@ -467,6 +486,15 @@ export class FakeRest {
   onInteractionResponse:
     | ((response: RecordedInteractionResponse) => void)
     | undefined;
+  /**
+   * Users a `<@id>` in a message created or edited over REST may mention
+   * besides the ones {@linkcode FakeRest.resources} holds (the bot and the
+   * guilds' members); {@linkcode FakeDiscord} answers with the users its
+   * gateway and its simulated users brought. An id that neither knows is
+   * left out of the message's `mentions`, as Discord leaves out an id that
+   * names no user.
+   */
+  knownUser: ((id: string) => RestUser | undefined) | undefined;
 
   /**
    * The fake as a `fetch` function (bound; pass it as is). Accepts any URL
@@ -484,6 +512,7 @@ export class FakeRest {
   #shards: number;
   #sessionStartLimit: SessionStartLimitInfo | (() => SessionStartLimitInfo);
   #knownChannelsOnly: boolean;
+  #knownInteractionsOnly: boolean;
   #increment = 0;
   #messages = new Map<string, RestMessage>();
   #interactions = new Map<string, InteractionState>();
@@ -526,6 +555,7 @@ export class FakeRest {
     this.#gatewayUrl = options.gatewayUrl ?? "wss://gateway.discord.gg";
     this.#shards = options.shards ?? 1;
     this.#knownChannelsOnly = options.channels === "known";
+    this.#knownInteractionsOnly = options.interactions === "known";
     this.#sessionStartLimit = options.sessionStartLimit ??
       {
         total: 1000,
@@ -547,6 +577,7 @@ export class FakeRest {
     this.onMessageUpdate = undefined;
     this.onMessageDelete = undefined;
     this.onInteractionResponse = undefined;
+    this.knownUser = undefined;
     this.resources = new FakeResources({
       botUser: this.botUser,
       applicationId: this.applicationId,
@@ -613,7 +644,9 @@ export class FakeRest {
   /**
    * Register an interaction so its responses go to its channel and a wrong
    * token is refused. Unregistered interactions are accepted with any token,
-   * their messages going to channel `"0"`.
+   * their messages going to channel `"0"`, unless the fake was created with
+   * `interactions: "known"` (then they get 404 `10062 Unknown interaction`,
+   * as on Discord).
    *
    * Registering starts its clocks, on the fake's scheduler, as Discord's
    * start when it sends the interaction: the initial response must come
@@ -1066,6 +1099,10 @@ export class FakeRest {
         : [],
       ...extra,
     };
+    Object.assign(
+      message,
+      this.#mentions(message, body.allowed_mentions, message.type === 19),
+    );
     if (files.length > 0) {
       message.attachments = uploadedAttachments(
         body,
@@ -1091,6 +1128,20 @@ export class FakeRest {
     if ("content" in body) {
       message.content = typeof body.content === "string" ? body.content : "";
     }
+    if ("content" in body || "allowed_mentions" in body) {
+      // Discord parses the edited content again; a reply keeps mentioning
+      // the author it mentioned.
+      const replied = message.referenced_message?.author;
+      Object.assign(
+        message,
+        this.#mentions(
+          message,
+          body.allowed_mentions,
+          replied !== undefined &&
+            message.mentions.some((user) => user.id === replied.id),
+        ),
+      );
+    }
     if ("embeds" in body) {
       message.embeds = Array.isArray(body.embeds)
         ? structuredClone(body.embeds)
@@ -1113,6 +1164,30 @@ export class FakeRest {
     if ((message.flags & EPHEMERAL) === 0) {
       this.onMessageUpdate?.(structuredClone(message));
     }
+  }
+
+  /**
+   * A message's mentions as Discord derives them from its content in its
+   * channel's guild (see `_message_mentions.ts`), the replied-to author
+   * first when `withReplied`.
+   */
+  #mentions(
+    message: RestMessage,
+    allowed: unknown,
+    withReplied: boolean,
+  ): Pick<RestMessage, "mentions" | "mention_roles" | "mention_everyone"> {
+    return messageMentions(
+      message.content,
+      this.resources.channel(message.channel_id)?.guild_id ?? null,
+      resourcesDirectory(this.resources, (id) => this.knownUser?.(id)),
+      {
+        allowed,
+        repliedTo: withReplied
+          ? message.referenced_message?.author ?? undefined
+          : undefined,
+        authorId: message.author.id,
+      },
+    );
   }
 
   #deleteMessage(message: RestMessage): void {
@@ -1211,8 +1286,14 @@ export class FakeRest {
       [
         "POST",
         /^\/interactions\/(\d+)\/([^/]+)\/callback$/,
-        ({ match, body, files }) =>
-          this.#callback(match[1]!, match[2]!, body, files),
+        ({ match, body, files, query }) =>
+          this.#callback(
+            match[1]!,
+            match[2]!,
+            body,
+            files,
+            query.get("with_response") === "true",
+          ),
       ],
       ["POST", /^\/webhooks\/(\d+)\/([^/]+)$/, ({ match, body, files }) => {
         const interaction = this.#webhook(match[1]!, match[2]!);
@@ -1327,9 +1408,17 @@ export class FakeRest {
     token: string,
     body: unknown,
     files: RecordedFile[],
+    withResponse = false,
   ): Reply {
     let interaction = this.#interactions.get(interactionId);
     if (interaction && interaction.token !== token) {
+      return {
+        status: 404,
+        body: errorBody(10062, "Unknown interaction"),
+      };
+    }
+    if (!interaction && this.#knownInteractionsOnly) {
+      // An id Discord never sent: nothing to answer.
       return {
         status: 404,
         body: errorBody(10062, "Unknown interaction"),
@@ -1460,31 +1549,30 @@ export class FakeRest {
           interacted_message_id: interaction.messageId,
         },
     };
+    let message: RestMessage | undefined;
     if (fields.type === 4) {
-      interaction.original = this.#newMessage(
-        interaction.channelId,
-        data,
-        extra,
-        files,
-      ).id;
+      message = this.#newMessage(interaction.channelId, data, extra, files);
+      interaction.original = message.id;
     } else if (fields.type === 5) {
       const flags = (typeof data.flags === "number" ? data.flags : 0) |
         LOADING;
-      interaction.original = this.#newMessage(
-        interaction.channelId,
-        { flags },
-        extra,
-      ).id;
+      message = this.#newMessage(interaction.channelId, { flags }, extra);
+      interaction.original = message.id;
     } else if (fields.type === 7 || fields.type === 6) {
       interaction.original = interaction.messageId;
-      const message = interaction.messageId === undefined
+      message = interaction.messageId === undefined
         ? undefined
         : this.#messages.get(interaction.messageId);
       if (message && fields.type === 7) {
         this.#editMessage(message, data, files);
       }
     }
-    return { status: 204 };
+    return withResponse
+      ? {
+        status: 200,
+        body: callbackResponse(interaction, fields.type, message),
+      }
+      : { status: 204 };
   }
 
   /** The acknowledged interaction a webhook (application id + token) stands for. */
