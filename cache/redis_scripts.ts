@@ -5,19 +5,27 @@
 
 // Removes one message key from Redis and from the message helper entries
 // every message has (`message_keys`, `expiry_keys`): the prelude of each
-// script that removes messages.
+// script that removes messages. With channelMessages: the messages of a
+// channel's set (channel_keys:C) the script deletes after; none when it
+// holds another type (written by hand or by another program), which failed
+// the script, and so every removal of its channel or guild, for good (no
+// batch names such a set, see redis_wrong_type.ts; it is deleted anyway).
 const DROP_MESSAGE = `
 local function dropMessage(key)
   redis.call('DEL', key)
   redis.call('SREM', 'message_keys', key)
   redis.call('HDEL', 'expiry_keys', key)
+end
+local function channelMessages(key)
+  if redis.call('TYPE', key).ok ~= 'set' then return {} end
+  return redis.call('SMEMBERS', key)
 end`;
 
 // Removes a channel's messages, then the channel: KEYS = channel key,
 // channel_keys:C, guild_keys:G and guild_kind_keys:G:channel (or unused
 // keys for DMs).
 export const REMOVE_CHANNEL = `${DROP_MESSAGE}
-local messages = redis.call('SMEMBERS', KEYS[2])
+local messages = channelMessages(KEYS[2])
 for _, key in ipairs(messages) do dropMessage(key) end
 redis.call('DEL', KEYS[2], KEYS[1])
 redis.call('SREM', 'channel_keys', KEYS[1])
@@ -34,7 +42,7 @@ local function dropItems(items, set)
     local kind, rest = string.match(key, '^([^:]+):(.*)$')
     if kind == 'channel' then
       local channel = 'channel_keys:' .. rest
-      for _, message in ipairs(redis.call('SMEMBERS', channel)) do
+      for _, message in ipairs(channelMessages(channel)) do
         dropMessage(message)
       end
       redis.call('DEL', channel)
@@ -288,10 +296,11 @@ for _, key in ipairs(KEYS) do
   local kind, channelId = string.match(key, '^([^:]+):(%d+)')
   if kind == 'message' and not inGuild('channel:' .. channelId) then
     dropMessage(key)
-    redis.call('SREM', 'channel_keys:' .. channelId, key)
+    -- pcall: a set of another type (see channelMessages) lists nothing.
+    redis.pcall('SREM', 'channel_keys:' .. channelId, key)
     dropped = dropped + 1
   elseif kind == 'channel' and not inGuild(key) then
-    for _, message in ipairs(redis.call('SMEMBERS', 'channel_keys:' .. channelId)) do
+    for _, message in ipairs(channelMessages('channel_keys:' .. channelId)) do
       dropMessage(message)
     end
     redis.call('DEL', key, 'channel_keys:' .. channelId)

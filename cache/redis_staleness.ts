@@ -14,6 +14,11 @@ import { isRecord } from "../gateway/payload_guards.ts";
 import { assertShardId } from "../gateway/saved_session.ts";
 import { forEachChunk } from "./redis_chunks.ts";
 import { DROP_UNGUILDED } from "./redis_scripts.ts";
+import {
+  dropWrongTyped,
+  GLOBAL_INDEXES,
+  isWrongType,
+} from "./redis_wrong_type.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
 /** Lost writes are an outage to show without setup. */
@@ -56,6 +61,13 @@ export class RedisStaleness {
    * stale until each has started a new session (a READY, then its guilds).
    */
   #toRebuild = new Set<number>();
+  /**
+   * Index keys a failure that said WRONGTYPE may have come from (see
+   * redis_wrong_type.ts): looked at before the next batch.
+   */
+  readonly #suspects = new Set<string>();
+  /** Whether another bot's READY was said (once: see `#otherBot`). */
+  #otherBotSaid = false;
 
   /**
    * @param redis The store's connection.
@@ -190,15 +202,27 @@ export class RedisStaleness {
     through = this.#admitted,
     what = "a Redis failure lost writes",
   ): void {
+    this.#goStale(error, through, () =>
+      visible.error(
+        "Redis cache: {what} ({message}); the cache is stale until each shard starts a new session (its READY) and its guilds are sent again",
+        {
+          what,
+          message: error instanceof Error ? error.message : String(error),
+        },
+      ));
+  }
+
+  /**
+   * Writes were lost (see {@linkcode RedisStaleness.failed}): `say` logs
+   * it when the cache was not stale yet.
+   */
+  #goStale(error: unknown, through: number, say: () => void): void {
     this.#lostThrough = Math.max(this.#lostThrough, through);
     // Every shard's state may be wrong again, those rebuilt since included.
     this.#toRebuild = new Set(this.#shards);
     if (this.#stale) return;
     this.#stale = true;
-    visible.error(
-      "Redis cache: {what} ({message}); the cache is stale until each shard starts a new session (its READY) and its guilds are sent again",
-      { what, message: error instanceof Error ? error.message : String(error) },
-    );
+    say();
     try {
       this.#onStale?.(error);
     } catch (callbackError) {
@@ -206,6 +230,16 @@ export class RedisStaleness {
         callbackError,
       });
     }
+  }
+
+  /**
+   * A batch failed with `error`: when Redis said WRONGTYPE, the index keys
+   * it read or wrote (`keys`, computed only then) are looked at before the
+   * next batch, and those of another type deleted (see redis_wrong_type.ts).
+   */
+  suspect(error: unknown, keys: () => Iterable<string>): void {
+    if (!isWrongType(error)) return;
+    for (const key of keys()) this.#suspects.add(key);
   }
 
   /**
@@ -259,41 +293,42 @@ export class RedisStaleness {
    * to shard 0 only) while that shard's state may be wrong, drop what no
    * GUILD_CREATE rebuilds: DM channels, and messages of channels no guild
    * holds. After an outage they may miss changes for good, and the cache is
-   * not stale once every shard started again. A chunk a script. An index
-   * that is not a set (written by hand or by another program: every SADD
-   * to it failed, and so would its SSCAN, for good) is deleted, with a
-   * warning.
+   * not stale once every shard started again. A chunk a script.
+   *
+   * Before any READY of a stale cache, and any batch after a WRONGTYPE
+   * failure (see {@linkcode RedisStaleness.suspect}), an index that holds
+   * another type than the store's (written by hand or by another program:
+   * every write to it failed, and so would its reads, for good) is deleted,
+   * with a warning: the global ones then (every `<kind>_keys`,
+   * `expiry_keys`), the failed batch's per-guild and per-channel ones after
+   * a failure. Never on a fresh cache's batches: no round trip is added to
+   * the normal event path.
    *
    * @returns When done; rejects with Redis's error.
    */
   async beforeBatch(
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<void> {
+    const ready = dispatches.some(({ event }) => event === "READY");
+    const check = new Set(this.#suspects);
+    if (this.#stale && ready) {
+      for (const key of GLOBAL_INDEXES) {
+        check.add(key);
+      }
+    }
+    if (check.size > 0) {
+      await dropWrongTyped(this.#redis, check);
+      for (const key of check) this.#suspects.delete(key);
+    }
     const rebuildsDirect = this.#stale &&
       (this.#toRebuild.has(0) || this.#shards.size === 0) &&
       dispatches.some(({ event, data }) =>
         event === "READY" && readyShard(data)?.id === 0
       );
     if (!rebuildsDirect) return;
-    const indexes = ["message_keys", "channel_keys"];
-    await this.#dropWrongTyped(indexes);
-    for (const index of indexes) {
+    for (const index of ["message_keys", "channel_keys"]) {
       await forEachChunk(this.#redis, index, DROP_UNGUILDED);
     }
-  }
-
-  /** Delete those of `keys` that hold something else than a set. */
-  async #dropWrongTyped(keys: readonly string[]): Promise<void> {
-    const types = await Promise.all(keys.map((key) => this.#redis.type(key)));
-    const wrong = keys.filter((_, i) =>
-      types[i] !== "none" && types[i] !== "set"
-    );
-    if (wrong.length === 0) return;
-    await this.#redis.del(...wrong);
-    visible.warn(
-      "Redis cache: key(s) {keys} did not hold a set (written by hand or by another program); deleted, so that the cache can be rebuilt",
-      { keys: wrong.join(", ") },
-    );
   }
 
   /**
@@ -302,11 +337,14 @@ export class RedisStaleness {
    * stale once every shard that fed it did so: one shard's new session says
    * nothing of another's guilds (which may have resumed, and never be sent
    * again).
+   *
+   * @param stored The `bot_user` the READY replaced (see `#otherBot`).
    */
-  sessionStarted(data: unknown, admitted: number): void {
+  sessionStarted(data: unknown, admitted: number, stored?: unknown): void {
     const ready = readyShard(data);
+    if (ready !== undefined) this.#see(ready);
+    if (this.#otherBot(stored, data, admitted)) return;
     if (ready === undefined) return; // cannot tell whose: stays stale
-    this.#see(ready);
     // A loss of what was admitted after this READY (dropped while it
     // waited its turn) is not rebuilt by it: the cache stays stale for its
     // shard until the next.
@@ -324,6 +362,43 @@ export class RedisStaleness {
     logger.info(
       "Redis cache: a new session; guilds are rebuilt as they arrive",
     );
+  }
+
+  /**
+   * Whether the READY (`data`) is of another bot than the `bot_user` it
+   * replaced (`stored`): two bots share the database (the layout is
+   * twilight-dispatch's, without a prefix), and each one's READY removes
+   * the other's guilds and replaces its bot user. Said visibly once, with
+   * the fix; the cache is then stale, this READY not ending it. The stored
+   * user is one the READY's own reads fetched: no round trip more.
+   */
+  #otherBot(stored: unknown, data: unknown, admitted: number): boolean {
+    const before = isRecord(stored) ? stored.id : undefined;
+    const user = isRecord(data) && isRecord(data.user)
+      ? data.user.id
+      : undefined;
+    if (
+      typeof before !== "string" || typeof user !== "string" ||
+      before === user
+    ) return false;
+    const error = new Error(
+      `the database held bot ${before}'s state and bot ${user}'s READY replaced it: another bot shares this Redis database`,
+    );
+    const said = this.#otherBotSaid;
+    this.#otherBotSaid = true;
+    if (!said) {
+      visible.error(
+        "Redis cache: the database held the state of bot {before}, and a READY of bot {user} replaced it: two bots share one Redis database, and each one's READY removes the other's guilds and replaces its bot_user. Each bot needs its own Redis database (the db number in the URL, e.g. redis://127.0.0.1:6379/1). The cache is stale until each shard starts a new session",
+        { before, user },
+      );
+    }
+    // Said once visibly; again (the two bots' READYs alternate), to LogTape.
+    this.#goStale(error, admitted, () => {
+      if (said) {
+        logger.warn("Redis cache: {message}", { message: error.message });
+      }
+    });
+    return true;
   }
 
   /**

@@ -52,6 +52,7 @@ import { EMPTY_LOOKUP, fetchReads } from "./redis_reads.ts";
 import { COMPLETE, REMOVE_CHANNEL, TRIM_MESSAGES } from "./redis_scripts.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
+import { indexKeysOf } from "./redis_wrong_type.ts";
 
 const logger = getLogger(["disruption", "cache", "redis"]);
 
@@ -121,7 +122,8 @@ interface BatchWrites {
  * READY was dropped fed it too; after a reshard, the shards of the new count
  * only); the READY of shard 0 (which gets the DMs) first drops what no
  * GUILD_CREATE rebuilds: DM channels, and messages of channels no guild
- * holds.
+ * holds. A READY of another bot than the `bot_user` stored (two bots on one
+ * database: use one per bot) is said once on stderr and marks it stale.
  *
  * @example Keep a bot's state in Redis
  * ```ts
@@ -433,6 +435,7 @@ export class RedisCache {
         // would hold the reads, and every event behind them, until it is back.
         snapshot = await untilLost(fetchReads(this.#redis, reads, trimmed));
       } catch (error) {
+        this.#staleness.suspect(error, () => indexKeysOf(reads, trimmed, []));
         return failed(error);
       }
     }
@@ -486,7 +489,7 @@ export class RedisCache {
       writes += update.changes.length;
       updates.push(update);
       if (event === "READY") {
-        this.#staleness.sessionStarted(data, admitted(index));
+        this.#staleness.sessionStarted(data, admitted(index), update.old);
       }
     }
     reduced();
@@ -496,7 +499,10 @@ export class RedisCache {
     // A loss of these writes covers this batch, no later call: a READY
     // behind it rebuilds what they held.
     this.#sentThrough = last;
-    const written = this.#exec(first.chunk, last).then(() =>
+    // Where a WRONGTYPE of these writes can come from: computed only then.
+    const suspects = (): Set<string> =>
+      indexKeysOf([], [], updates.flatMap((update) => update.changes));
+    const written = this.#exec(first.chunk, last, suspects).then(() =>
       this.#staleness.checkLost(lost, last)
     );
     if (rest.length === 0) return [updates, written];
@@ -516,10 +522,13 @@ export class RedisCache {
             step.guild,
             [...INDEXED].map((kind) => kindKeys(step.guild, kind)),
           );
-        } else if (step.chunk.length > 0) await this.#exec(step.chunk, last);
+        } else if (step.chunk.length > 0) {
+          await this.#exec(step.chunk, last, suspects);
+        }
       }
       this.#staleness.checkLost(lost, last);
     })().catch((error) => {
+      this.#staleness.suspect(error, suspects);
       // After a loss already said; again, it would undo a rebuild's fresh.
       if (!lost()) this.#staleness.failed(error, last);
     });
@@ -529,12 +538,22 @@ export class RedisCache {
   /**
    * Send a chunk's writes; a failure (a command's, or the chunk refused
    * whole) marks the cache stale.
+   *
+   * @param suspects The index keys its writes may name (see
+   * `RedisStaleness.suspect`).
    */
-  #exec(chunk: WriteChunk, through: number): Promise<void> {
+  #exec(
+    chunk: WriteChunk,
+    through: number,
+    suspects: () => Iterable<string>,
+  ): Promise<void> {
     const commands = chunk.length;
     const sent = chunk.send(this.#redis);
     this.#backlog.sending(commands, sent);
-    const failed = (error: unknown) => this.#staleness.failed(error, through);
+    const failed = (error: unknown) => {
+      this.#staleness.suspect(error, suspects);
+      this.#staleness.failed(error, through);
+    };
     const checked = sent.then((results) => {
       const error = results?.find(([error]) => error !== null);
       if (error) failed(error[0]);
