@@ -3,11 +3,14 @@
  * (`_request_policy.ts`) and the rate limiter: {@linkcode prepareRequest}
  * is the one place a request's URL, headers and body are built, and
  * {@linkcode sendRequest} the one place an answer is taken in (status,
- * rate-limit headers, a size-capped body). Private to the package.
+ * rate-limit headers, a size-capped body). Also the per-call options of
+ * the typed routes ({@linkcode CallOptions}), which each route narrows to
+ * what Discord takes there. Private to the package.
  *
  * @module
  */
 import { fnv1a } from "../base/fnv1a.ts";
+import { textLength } from "../base/text_length.ts";
 import { getLogger } from "@logtape/logtape";
 import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
@@ -37,7 +40,11 @@ export interface RequestOptions {
     | URLSearchParams
     | Record<string, string | number | boolean | undefined>;
   /**
-   * An audit-log reason (`X-Audit-Log-Reason`, URL-encoded). A lone
+   * An audit-log reason (`X-Audit-Log-Reason`, URL-encoded), for routes
+   * whose docs say they support the header. Discord takes 1 to 512
+   * characters (code points): an empty one
+   * sends no header, and a longer one rejects the call with a `TypeError`
+   * before anything is sent (Discord would answer 400 and not act). A lone
    * surrogate (half an emoji, from cutting a reason short) is sent as
    * U+FFFD.
    */
@@ -67,19 +74,130 @@ export interface RequestOptions {
 }
 
 /**
+ * The longest audit-log reason Discord takes, in characters (code points):
+ * its docs allow 1-512, and over it the request is answered 400 and its
+ * action (the ban, the kick, the delete) does not happen.
+ */
+export const MAX_AUDIT_LOG_REASON = 512;
+
+/** Options for the typed {@linkcode RestClient} methods and route functions. */
+export interface CallOptions {
+  /** Cancels the request; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * An audit-log reason (`X-Audit-Log-Reason`), taken only by routes
+   * Discord records in the audit log (their docs say they support the
+   * header; see {@linkcode AuditedRouteOptions}). 1 to 512 characters
+   * (code points): an empty one sends no header, a longer one rejects the
+   * call with a `TypeError` before anything is sent.
+   */
+  reason?: string;
+  /** Files to attach (routes that create or edit messages). */
+  files?: readonly FileUpload[];
+  /**
+   * Largest size of each of `files`, in bytes (Discord checks each
+   * attachment; all together may take 25 MiB or this, the larger).
+   *
+   * @default {10485760}
+   */
+  uploadLimit?: number;
+}
+
+/** Options of a route that takes no audit-log reason and no files. */
+export type RouteOptions = Pick<CallOptions, "signal">;
+
+/**
+ * Options of a route Discord records in the audit log (its docs say it
+ * supports the `X-Audit-Log-Reason` header).
+ */
+export type AuditedRouteOptions = Pick<CallOptions, "signal" | "reason">;
+
+/** Options of a route that takes file uploads. */
+export type UploadRouteOptions = Pick<
+  CallOptions,
+  "signal" | "files" | "uploadLimit"
+>;
+
+/** Options of a route that takes file uploads and is recorded in the audit log. */
+export type AuditedUploadRouteOptions = Pick<
+  CallOptions,
+  "signal" | "reason" | "files" | "uploadLimit"
+>;
+
+/**
+ * Which per-call options a route takes besides `signal`, named after its
+ * options type: `"plain"` ({@linkcode RouteOptions}) none, `"audited"` an
+ * audit-log reason, `"upload"` files, `"auditedUpload"` both.
+ */
+export type RouteKind = "plain" | "audited" | "upload" | "auditedUpload";
+
+/**
  * The per-call options of a typed route (signal, audit-log reason, files)
  * as request options, leaving out the unset ones: shared by the client's
  * methods and the `api/` route functions.
+ *
+ * @param options The call's options.
+ * @param kind What the route takes besides `signal`.
+ * @returns The request options.
+ * @throws {TypeError} When `options` sets an option the route does not
+ *   take: a `reason` where Discord keeps no audit-log entry, `files` or
+ *   `uploadLimit` where it takes no attachments. Refused, as the project
+ *   refuses option keys nothing reads, rather than dropped: the caller
+ *   meant a reason to be recorded (or files to be sent), and a silent drop
+ *   would hide that it never is.
  */
 export function callOptions(
-  options: Pick<RequestOptions, "signal" | "reason" | "files" | "uploadLimit">,
+  options: CallOptions,
+  kind: RouteKind,
 ): RequestOptions {
+  const audited = kind === "audited" || kind === "auditedUpload";
+  if (!audited && options.reason !== undefined) {
+    throw new TypeError(
+      "Cannot build route as 'reason' is not one of its options: Discord keeps no audit-log entry for this route (only those whose docs say they support X-Audit-Log-Reason take one)",
+    );
+  }
+  if (kind === "plain" || kind === "audited") {
+    for (const key of ["files", "uploadLimit"] as const) {
+      if (options[key] === undefined) continue;
+      throw new TypeError(
+        `Cannot build route as '${key}' is not one of its options: this route takes no attachments`,
+      );
+    }
+  }
   const out: RequestOptions = {};
   if (options.signal !== undefined) out.signal = options.signal;
   if (options.reason !== undefined) out.reason = options.reason;
   if (options.files !== undefined) out.files = options.files;
   if (options.uploadLimit !== undefined) out.uploadLimit = options.uploadLimit;
   return out;
+}
+
+/**
+ * The `X-Audit-Log-Reason` value of a reason: `undefined` for none or an
+ * empty one (Discord takes 1-512 characters; an empty header records
+ * nothing), else the reason URL-encoded.
+ *
+ * @param reason The reason.
+ * @returns The header's value, or `undefined` to send none.
+ * @throws {TypeError} When it is longer than
+ *   {@linkcode MAX_AUDIT_LOG_REASON} characters (code points, as Discord
+ *   counts them).
+ */
+export function auditLogReasonHeader(reason: unknown): string | undefined {
+  if (reason === undefined) return undefined;
+  const text = String(reason);
+  if (text === "") return undefined;
+  const length = textLength(text);
+  if (length > MAX_AUDIT_LOG_REASON) {
+    // Discord answers 400 and the ban, kick or delete does not happen.
+    throw new TypeError(
+      `Cannot send request as 'reason' must be at most ${MAX_AUDIT_LOG_REASON} characters (code points; Discord's limit for X-Audit-Log-Reason): it has ${length}`,
+    );
+  }
+  // Well formed first: a reason cut to Discord's 512 characters may end in
+  // half an emoji (a lone surrogate), which encodeURIComponent refuses with
+  // a URIError. It becomes U+FFFD instead.
+  return encodeURIComponent(text.toWellFormed());
 }
 
 /** What every request of one client carries. */
@@ -140,14 +258,8 @@ export function prepareRequest(
     body = JSON.stringify(options.body);
     headers["Content-Type"] = "application/json";
   }
-  if (options.reason !== undefined) {
-    // Well formed first: a reason cut to Discord's 512 characters may end
-    // in half an emoji (a lone surrogate), which encodeURIComponent refuses
-    // with a URIError. It becomes U+FFFD instead.
-    headers["X-Audit-Log-Reason"] = encodeURIComponent(
-      String(options.reason).toWellFormed(),
-    );
-  }
+  const reason = auditLogReasonHeader(options.reason);
+  if (reason !== undefined) headers["X-Audit-Log-Reason"] = reason;
   const signal = options.signal;
   const sent = new Headers(headers).get("authorization");
   const authorization = sent === null

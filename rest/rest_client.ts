@@ -17,12 +17,17 @@ import type { Scheduler } from "../base/scheduler.ts";
 import { checkSnowflake } from "../base/snowflake.ts";
 import {
   type Attempted,
+  type AuditedRouteOptions,
+  auditLogReasonHeader,
+  type CallOptions,
   callOptions,
   type ClientIdentity,
   type PreparedRequest,
   prepareRequest,
   type RequestOptions,
+  type RouteOptions,
   sendRequest,
+  type UploadRouteOptions,
 } from "./_request_io.ts";
 import {
   decideAnswer,
@@ -57,7 +62,7 @@ import type {
 } from "./payloads.ts";
 
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { type FileUpload, multipartBody, prepareUploads } from "./uploads.ts";
+import { multipartBody, prepareUploads } from "./uploads.ts";
 import { RequestRefusals } from "./invalid_requests.ts";
 import {
   assertUploadLimit,
@@ -86,24 +91,7 @@ export {
 } from "./client_options.ts";
 export { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 
-export type { RequestOptions, ServerErrorRetry };
-
-/** Options for the typed {@linkcode RestClient} methods. */
-export interface CallOptions {
-  /** Cancels the request; it rejects with the signal's reason. */
-  signal?: AbortSignal;
-  /** An audit-log reason, where Discord records one (deletes). */
-  reason?: string;
-  /** Files to attach (routes that create or edit messages). */
-  files?: readonly FileUpload[];
-  /**
-   * Largest size of each of `files`, in bytes (Discord checks each
-   * attachment; all together may take 25 MiB or this, the larger).
-   *
-   * @default {10485760}
-   */
-  uploadLimit?: number;
-}
+export type { CallOptions, RequestOptions, ServerErrorRetry };
 
 /**
  * A client for Discord's HTTP API.
@@ -132,7 +120,10 @@ export interface CallOptions {
  * {@linkcode InvalidRequestLimitError} near Discord's invalid-request limit
  * (queued ones too, at once: a refusal holds up no other request).
  * None of them, and no log line, holds the bot token or an interaction
- * token.
+ * token. A method takes only the per-call options its route does (`reason`
+ * where Discord keeps an audit-log entry, `files` where it takes
+ * attachments): another, set from JavaScript or through a cast, is a
+ * `TypeError` and nothing is sent.
  *
  * @example Send a message to a fake Discord
  * ```ts
@@ -251,7 +242,8 @@ export class RestClient {
    * @throws {InvalidRequestLimitError} The invalid-request cap is reached.
    * @throws {UploadError} A file could not be read or passed its limit.
    * @throws {TypeError} Bad input (a path not starting with `/`, a header
-   *   value with a newline): the promise rejects, nothing is thrown at once.
+   *   value with a newline, a `reason` over 512 characters): the promise
+   *   rejects, nothing is thrown at once.
    *
    * @example A route without a typed method
    * ```ts
@@ -287,6 +279,8 @@ export class RestClient {
   ): Promise<T> {
     try {
       assertUploadLimit(options.uploadLimit);
+      // Before any file is read: a reason Discord would refuse sends nothing.
+      auditLogReasonHeader(options.reason);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -417,18 +411,18 @@ export class RestClient {
    * @typeParam T The message type to return.
    * @param channelId The channel.
    * @param body The message.
-   * @param options Signal.
+   * @param options Signal, files.
    * @returns The created message.
    */
   createMessage<T = RestMessage>(
     channelId: string,
     body: CreateMessageBody,
-    options: CallOptions = {},
+    options: UploadRouteOptions = {},
   ): Promise<T> {
     return this.request<T>(
       "POST",
       `/channels/${id("channelId", channelId)}/messages`,
-      { ...callOptions(options), body },
+      { ...callOptions(options, "upload"), body },
     );
   }
 
@@ -439,21 +433,21 @@ export class RestClient {
    * @param channelId The channel.
    * @param messageId The message.
    * @param body The fields to change.
-   * @param options Signal.
+   * @param options Signal, files.
    * @returns The edited message.
    */
   editMessage<T = RestMessage>(
     channelId: string,
     messageId: string,
     body: EditMessageBody,
-    options: CallOptions = {},
+    options: UploadRouteOptions = {},
   ): Promise<T> {
     return this.request<T>(
       "PATCH",
       `/channels/${id("channelId", channelId)}/messages/${
         id("messageId", messageId)
       }`,
-      { ...callOptions(options), body },
+      { ...callOptions(options, "upload"), body },
     );
   }
 
@@ -468,14 +462,14 @@ export class RestClient {
   async deleteMessage(
     channelId: string,
     messageId: string,
-    options: CallOptions = {},
+    options: AuditedRouteOptions = {},
   ): Promise<void> {
     await this.request(
       "DELETE",
       `/channels/${id("channelId", channelId)}/messages/${
         id("messageId", messageId)
       }`,
-      callOptions(options),
+      callOptions(options, "audited"),
     );
   }
 
@@ -509,14 +503,14 @@ export class RestClient {
     interactionId: string,
     interactionToken: string,
     body: InteractionResponseBody,
-    options: CallOptions = {},
+    options: UploadRouteOptions = {},
   ): Promise<void> {
     await this.#request(
       "POST",
       `/interactions/${id("interactionId", interactionId)}/${
         token("interactionToken", interactionToken)
       }/callback`,
-      { ...callOptions(options), body },
+      { ...callOptions(options, "upload"), body },
       true,
     );
   }
@@ -533,12 +527,12 @@ export class RestClient {
   getOriginalInteractionResponse<T = RestMessage>(
     applicationId: string,
     interactionToken: string,
-    options: CallOptions = {},
+    options: RouteOptions = {},
   ): Promise<T> {
     return this.#request<T>(
       "GET",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      callOptions(options),
+      callOptions(options, "plain"),
       true,
     );
   }
@@ -551,19 +545,19 @@ export class RestClient {
    * @param applicationId The application.
    * @param interactionToken The interaction's token.
    * @param body The fields to change.
-   * @param options Signal.
+   * @param options Signal, files.
    * @returns The edited message.
    */
   editOriginalInteractionResponse<T = RestMessage>(
     applicationId: string,
     interactionToken: string,
     body: EditWebhookMessageBody,
-    options: CallOptions = {},
+    options: UploadRouteOptions = {},
   ): Promise<T> {
     return this.#request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      { ...callOptions(options), body },
+      { ...callOptions(options, "upload"), body },
       true,
     );
   }
@@ -579,12 +573,12 @@ export class RestClient {
   async deleteOriginalInteractionResponse(
     applicationId: string,
     interactionToken: string,
-    options: CallOptions = {},
+    options: RouteOptions = {},
   ): Promise<void> {
     await this.#request(
       "DELETE",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
-      callOptions(options),
+      callOptions(options, "plain"),
       true,
     );
   }
@@ -596,19 +590,19 @@ export class RestClient {
    * @param applicationId The application.
    * @param interactionToken The interaction's token.
    * @param body The message.
-   * @param options Signal.
+   * @param options Signal, files.
    * @returns The created message.
    */
   createFollowupMessage<T = RestMessage>(
     applicationId: string,
     interactionToken: string,
     body: FollowupMessageBody,
-    options: CallOptions = {},
+    options: UploadRouteOptions = {},
   ): Promise<T> {
     return this.#request<T>(
       "POST",
       webhook(applicationId, interactionToken),
-      { ...callOptions(options), body },
+      { ...callOptions(options, "upload"), body },
       true,
     );
   }
@@ -621,7 +615,7 @@ export class RestClient {
    * @param interactionToken The interaction's token.
    * @param messageId The follow-up message.
    * @param body The fields to change.
-   * @param options Signal.
+   * @param options Signal, files.
    * @returns The edited message.
    */
   editFollowupMessage<T = RestMessage>(
@@ -629,14 +623,14 @@ export class RestClient {
     interactionToken: string,
     messageId: string,
     body: EditWebhookMessageBody,
-    options: CallOptions = {},
+    options: UploadRouteOptions = {},
   ): Promise<T> {
     return this.#request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
-      { ...callOptions(options), body },
+      { ...callOptions(options, "upload"), body },
       true,
     );
   }
@@ -654,14 +648,14 @@ export class RestClient {
     applicationId: string,
     interactionToken: string,
     messageId: string,
-    options: CallOptions = {},
+    options: RouteOptions = {},
   ): Promise<void> {
     await this.#request(
       "DELETE",
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
       }`,
-      callOptions(options),
+      callOptions(options, "plain"),
       true,
     );
   }
@@ -679,12 +673,12 @@ export class RestClient {
   bulkOverwriteGlobalApplicationCommands<T = RestApplicationCommand>(
     applicationId: string,
     commands: ApplicationCommandBody[],
-    options: CallOptions = {},
+    options: RouteOptions = {},
   ): Promise<T[]> {
     return this.request<T[]>(
       "PUT",
       `/applications/${id("applicationId", applicationId)}/commands`,
-      { ...callOptions(options), body: commands },
+      { ...callOptions(options, "plain"), body: commands },
     );
   }
 
@@ -702,14 +696,14 @@ export class RestClient {
     applicationId: string,
     guildId: string,
     commands: ApplicationCommandBody[],
-    options: CallOptions = {},
+    options: RouteOptions = {},
   ): Promise<T[]> {
     return this.request<T[]>(
       "PUT",
       `/applications/${id("applicationId", applicationId)}/guilds/${
         id("guildId", guildId)
       }/commands`,
-      { ...callOptions(options), body: commands },
+      { ...callOptions(options, "plain"), body: commands },
     );
   }
 
@@ -720,11 +714,11 @@ export class RestClient {
    * @param options Signal.
    * @returns Discord's answer.
    */
-  getGatewayBot(options: CallOptions = {}): Promise<GatewayBotResponse> {
+  getGatewayBot(options: RouteOptions = {}): Promise<GatewayBotResponse> {
     return this.request<GatewayBotResponse>(
       "GET",
       "/gateway/bot",
-      callOptions(options),
+      callOptions(options, "plain"),
     );
   }
 
@@ -734,11 +728,11 @@ export class RestClient {
    * @param options Signal.
    * @returns Discord's answer.
    */
-  getGateway(options: CallOptions = {}): Promise<GatewayResponse> {
+  getGateway(options: RouteOptions = {}): Promise<GatewayResponse> {
     return this.request<GatewayResponse>(
       "GET",
       "/gateway",
-      callOptions(options),
+      callOptions(options, "plain"),
     );
   }
 

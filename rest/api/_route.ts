@@ -4,28 +4,33 @@
  *
  * @module
  */
-import type { CallOptions, RequestOptions } from "../rest_client.ts";
-import { callOptions } from "../_request_io.ts";
+import type { RequestOptions } from "../rest_client.ts";
+import {
+  type AuditedRouteOptions,
+  type AuditedUploadRouteOptions,
+  callOptions,
+  type RouteKind,
+  type RouteOptions,
+  type UploadRouteOptions,
+} from "../_request_io.ts";
 import { checkSnowflake } from "../../base/snowflake.ts";
 import { isDotSegment } from "../routes.ts";
 
-/** Options of a route that takes no audit-log reason and no files. */
-export type RouteOptions = Pick<CallOptions, "signal">;
+export type {
+  AuditedRouteOptions,
+  AuditedUploadRouteOptions,
+  RouteOptions,
+  UploadRouteOptions,
+};
 
-/** Options of a route Discord records in the audit log. */
-export type AuditedRouteOptions = Pick<CallOptions, "signal" | "reason">;
-
-/** Options of a route that takes file uploads. */
-export type UploadRouteOptions = Pick<
-  CallOptions,
-  "signal" | "files" | "uploadLimit"
->;
-
-/** Options of a route that takes file uploads and is recorded in the audit log. */
-export type AuditedUploadRouteOptions = Pick<
-  CallOptions,
-  "signal" | "reason" | "files" | "uploadLimit"
->;
+/**
+ * Options a route does not take, as `never`: a route function whose
+ * options type takes a reason (or files) cannot hand them to a builder of
+ * a route that takes none, so each function's type and its builder agree.
+ */
+type NotTaken<K extends "reason" | "files" | "uploadLimit"> = {
+  [P in K]?: never;
+};
 
 /**
  * A snowflake path segment.
@@ -75,17 +80,77 @@ export function segment(name: string, value: string, secret = false): string {
 }
 
 /**
- * The request options of a route call.
+ * The request options of a route that takes no audit-log reason and no
+ * files.
+ *
+ * @param options The call's options.
+ * @param extra Body and query.
+ * @returns The options for `RestClient.request`.
+ * @throws {TypeError} When `options` sets `reason`, `files` or
+ *   `uploadLimit` (from JavaScript or through a cast): sent, the header
+ *   would record nothing.
+ */
+export function routeOptions(
+  options: RouteOptions & NotTaken<"reason" | "files" | "uploadLimit">,
+  extra: Extra = {},
+): RequestOptions {
+  return build(options, "plain", extra);
+}
+
+/**
+ * The request options of a route Discord records in the audit log.
+ *
+ * @param options The call's options.
+ * @param extra Body and query.
+ * @returns The options for `RestClient.request`.
+ * @throws {TypeError} When `options` sets `files` or `uploadLimit`.
+ */
+export function auditedRouteOptions(
+  options: AuditedRouteOptions & NotTaken<"files" | "uploadLimit">,
+  extra: Extra = {},
+): RequestOptions {
+  return build(options, "audited", extra);
+}
+
+/**
+ * The request options of a route that takes files.
+ *
+ * @param options The call's options.
+ * @param extra Body and query.
+ * @returns The options for `RestClient.request`.
+ * @throws {TypeError} When `options` sets `reason`.
+ */
+export function uploadRouteOptions(
+  options: UploadRouteOptions & NotTaken<"reason">,
+  extra: Extra = {},
+): RequestOptions {
+  return build(options, "upload", extra);
+}
+
+/**
+ * The request options of a route that takes files and is recorded in the
+ * audit log.
  *
  * @param options The call's options.
  * @param extra Body and query.
  * @returns The options for `RestClient.request`.
  */
-export function routeOptions(
-  options: CallOptions,
-  extra: Pick<RequestOptions, "body" | "query"> = {},
+export function auditedUploadRouteOptions(
+  options: AuditedUploadRouteOptions,
+  extra: Extra = {},
 ): RequestOptions {
-  const out = callOptions(options);
+  return build(options, "auditedUpload", extra);
+}
+
+/** What a route adds to its per-call options. */
+type Extra = Pick<RequestOptions, "body" | "query">;
+
+function build(
+  options: AuditedUploadRouteOptions,
+  kind: RouteKind,
+  extra: Extra,
+): RequestOptions {
+  const out = callOptions(options, kind);
   if (extra.body !== undefined) out.body = extra.body;
   if (extra.query !== undefined) out.query = extra.query;
   return out;

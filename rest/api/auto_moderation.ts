@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -98,7 +99,7 @@ export function createAutoModerationRule(
   return rest.request<AutoModerationRule>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -124,7 +125,7 @@ export function modifyAutoModerationRule(
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules/${
       snowflake("ruleId", ruleId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -148,6 +149,6 @@ export async function deleteAutoModerationRule(
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules/${
       snowflake("ruleId", ruleId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }

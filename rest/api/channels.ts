@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -144,7 +145,7 @@ export function modifyChannel(
   return rest.request<Channel>(
     "PATCH",
     `/channels/${snowflake("channelId", channelId)}`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -164,7 +165,7 @@ export function deleteChannel(
   return rest.request<Channel>(
     "DELETE",
     `/channels/${snowflake("channelId", channelId)}`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -190,7 +191,7 @@ export async function editChannelPermissions(
     `/channels/${snowflake("channelId", channelId)}/permissions/${
       snowflake("overwriteId", overwriteId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -214,7 +215,7 @@ export async function deleteChannelPermission(
     `/channels/${snowflake("channelId", channelId)}/permissions/${
       snowflake("overwriteId", overwriteId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -256,7 +257,7 @@ export function createChannelInvite(
   return rest.request<InviteWithMetadata>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/invites`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -278,7 +279,7 @@ export function followAnnouncementChannel(
   return rest.request<FollowedChannel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/followers`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -344,7 +345,7 @@ export async function pinMessage(
     `/channels/${snowflake("channelId", channelId)}/messages/pins/${
       snowflake("messageId", messageId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -366,7 +367,7 @@ export async function setVoiceChannelStatus(
   await rest.request(
     "PUT",
     `/channels/${snowflake("channelId", channelId)}/voice-status`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -390,6 +391,6 @@ export async function unpinMessage(
     `/channels/${snowflake("channelId", channelId)}/messages/pins/${
       snowflake("messageId", messageId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }

@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -70,7 +71,7 @@ export async function createGuildSticker(
   return await rest.request<Sticker>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/stickers`,
-    routeOptions(options, { body: form }),
+    auditedRouteOptions(options, { body: form }),
   );
 }
 
@@ -136,7 +137,7 @@ export function createGuildEmoji(
   return rest.request<Emoji>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/emojis`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -162,7 +163,7 @@ export function modifyGuildEmoji(
     `/guilds/${snowflake("guildId", guildId)}/emojis/${
       snowflake("emojiId", emojiId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -186,7 +187,7 @@ export async function deleteGuildEmoji(
     `/guilds/${snowflake("guildId", guildId)}/emojis/${
       snowflake("emojiId", emojiId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -314,7 +315,7 @@ export function modifyGuildSticker(
     `/guilds/${snowflake("guildId", guildId)}/stickers/${
       snowflake("stickerId", stickerId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -338,6 +339,6 @@ export async function deleteGuildSticker(
     `/guilds/${snowflake("guildId", guildId)}/stickers/${
       snowflake("stickerId", stickerId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }

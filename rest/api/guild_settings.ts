@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -106,7 +107,7 @@ export function beginGuildPrune(
   return rest.request<{ pruned: number | null }>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/prune`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -170,7 +171,7 @@ export async function deleteGuildIntegration(
     `/guilds/${snowflake("guildId", guildId)}/integrations/${
       snowflake("integrationId", integrationId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -212,7 +213,7 @@ export function modifyGuildWidget(
   return rest.request<GuildWidgetSettings>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/widget`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -298,7 +299,7 @@ export function modifyGuildWelcomeScreen(
   return rest.request<WelcomeScreen>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/welcome-screen`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -340,6 +341,6 @@ export function modifyGuildOnboarding(
   return rest.request<GuildOnboarding>(
     "PUT",
     `/guilds/${snowflake("guildId", guildId)}/onboarding`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }

@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -172,7 +173,7 @@ export function modifyGuild(
   return rest.request<Guild>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -214,7 +215,7 @@ export function createGuildChannel(
   return rest.request<Channel>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/channels`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 

@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   segment,
@@ -51,6 +52,6 @@ export function deleteInvite(
   return rest.request<Invite>(
     "DELETE",
     `/invites/${segment("code", code)}`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }

@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -181,7 +182,7 @@ export function modifyGuildMember(
     `/guilds/${snowflake("guildId", guildId)}/members/${
       snowflake("userId", userId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -203,7 +204,7 @@ export function modifyCurrentMember(
   return rest.request<GuildMember>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/members/@me`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -229,7 +230,7 @@ export async function addGuildMemberRole(
     `/guilds/${snowflake("guildId", guildId)}/members/${
       snowflake("userId", userId)
     }/roles/${snowflake("roleId", roleId)}`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -255,7 +256,7 @@ export async function removeGuildMemberRole(
     `/guilds/${snowflake("guildId", guildId)}/members/${
       snowflake("userId", userId)
     }/roles/${snowflake("roleId", roleId)}`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -279,7 +280,7 @@ export async function removeGuildMember(
     `/guilds/${snowflake("guildId", guildId)}/members/${
       snowflake("userId", userId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -351,7 +352,7 @@ export async function createGuildBan(
     `/guilds/${snowflake("guildId", guildId)}/bans/${
       snowflake("userId", userId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -375,7 +376,7 @@ export async function removeGuildBan(
     `/guilds/${snowflake("guildId", guildId)}/bans/${
       snowflake("userId", userId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -397,6 +398,6 @@ export function bulkGuildBan(
   return rest.request<{ banned_users: Snowflake[]; failed_users: Snowflake[] }>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/bulk-ban`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }

@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -112,6 +113,6 @@ export async function bulkDeleteMessages(
   await rest.request(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/messages/bulk-delete`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }

@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -94,7 +95,7 @@ export function createGuildRole(
   return rest.request<Role>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/roles`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -116,7 +117,7 @@ export function modifyGuildRolePositions(
   return rest.request<Role[]>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/roles`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -142,7 +143,7 @@ export function modifyGuildRole(
     `/guilds/${snowflake("guildId", guildId)}/roles/${
       snowflake("roleId", roleId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -186,6 +187,6 @@ export async function deleteGuildRole(
     `/guilds/${snowflake("guildId", guildId)}/roles/${
       snowflake("roleId", roleId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }

@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -94,7 +95,7 @@ export function createScheduledEvent(
   return rest.request<GuildScheduledEvent>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/scheduled-events`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -146,7 +147,7 @@ export function modifyScheduledEvent(
     `/guilds/${snowflake("guildId", guildId)}/scheduled-events/${
       snowflake("eventId", eventId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 

@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -128,7 +129,7 @@ export function createGuildSoundboardSound(
   return rest.request<SoundboardSound>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -154,7 +155,7 @@ export function modifyGuildSoundboardSound(
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${
       snowflake("soundId", soundId)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -178,6 +179,6 @@ export async function deleteGuildSoundboardSound(
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${
       snowflake("soundId", soundId)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }

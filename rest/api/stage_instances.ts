@@ -6,6 +6,7 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -42,7 +43,7 @@ export function createStageInstance(
   return rest.request<StageInstance>(
     "POST",
     `/stage-instances`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -84,7 +85,7 @@ export function modifyStageInstance(
   return rest.request<StageInstance>(
     "PATCH",
     `/stage-instances/${snowflake("channelId", channelId)}`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -104,6 +105,6 @@ export async function deleteStageInstance(
   await rest.request(
     "DELETE",
     `/stage-instances/${snowflake("channelId", channelId)}`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }

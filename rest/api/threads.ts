@@ -6,7 +6,9 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type AuditedUploadRouteOptions,
+  auditedUploadRouteOptions,
   type RouteOptions,
   routeOptions,
   snowflake,
@@ -95,7 +97,7 @@ export function startThreadFromMessage(
     `/channels/${snowflake("channelId", channelId)}/messages/${
       snowflake("messageId", messageId)
     }/threads`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -117,7 +119,7 @@ export function startThreadWithoutMessage(
   return rest.request<Channel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -141,7 +143,7 @@ export function startThreadInForum(
   return rest.request<Channel & { message?: unknown }>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,
-    routeOptions(options, { body }),
+    auditedUploadRouteOptions(options, { body }),
   );
 }
 

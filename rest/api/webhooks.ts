@@ -6,11 +6,13 @@
 import type { RestClient } from "../rest_client.ts";
 import {
   type AuditedRouteOptions,
+  auditedRouteOptions,
   type RouteOptions,
   routeOptions,
   segment,
   snowflake,
   type UploadRouteOptions,
+  uploadRouteOptions,
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Message } from "../../types/objects/message.ts";
@@ -128,7 +130,7 @@ export async function executeWebhook(
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)
     }`,
-    routeOptions(options, {
+    uploadRouteOptions(options, {
       body,
       query: {
         wait: options.wait ?? false,
@@ -158,7 +160,7 @@ export function createWebhook(
   return rest.request<Webhook>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/webhooks`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -264,7 +266,7 @@ export function modifyWebhook(
   return rest.request<Webhook>(
     "PATCH",
     `/webhooks/${snowflake("webhookId", webhookId)}`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -275,7 +277,8 @@ export function modifyWebhook(
  * @param webhookId The webhook.
  * @param webhookToken The webhook token.
  * @param body The fields to send.
- * @param options Signal (Discord keeps no audit-log entry for it).
+ * @param options Signal, audit-log reason (taken as by
+ *   {@linkcode modifyWebhook}: Discord's docs say "same as above").
  * @returns Discord's answer.
  */
 export function modifyWebhookWithToken(
@@ -283,14 +286,14 @@ export function modifyWebhookWithToken(
   webhookId: Snowflake,
   webhookToken: string,
   body: { name?: string; avatar?: string | null },
-  options: RouteOptions = {},
+  options: AuditedRouteOptions = {},
 ): Promise<Webhook> {
   return rest.request<Webhook>(
     "PATCH",
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)
     }`,
-    routeOptions(options, { body }),
+    auditedRouteOptions(options, { body }),
   );
 }
 
@@ -310,7 +313,7 @@ export async function deleteWebhook(
   await rest.request(
     "DELETE",
     `/webhooks/${snowflake("webhookId", webhookId)}`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -320,21 +323,22 @@ export async function deleteWebhook(
  * @param rest The REST client.
  * @param webhookId The webhook.
  * @param webhookToken The webhook token.
- * @param options Signal (Discord keeps no audit-log entry for it).
+ * @param options Signal, audit-log reason (taken as by
+ *   {@linkcode deleteWebhook}: Discord's docs say "same as above").
  * @returns A promise that resolves when Discord accepted it.
  */
 export async function deleteWebhookWithToken(
   rest: RestClient,
   webhookId: Snowflake,
   webhookToken: string,
-  options: RouteOptions = {},
+  options: AuditedRouteOptions = {},
 ): Promise<void> {
   await rest.request(
     "DELETE",
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)
     }`,
-    routeOptions(options),
+    auditedRouteOptions(options),
   );
 }
 
@@ -392,7 +396,7 @@ export function editWebhookMessage(
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)
     }/messages/${snowflake("messageId", messageId)}`,
-    routeOptions(options, { body, query: { ...query } }),
+    uploadRouteOptions(options, { body, query: { ...query } }),
   );
 }
 
