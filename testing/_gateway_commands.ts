@@ -10,6 +10,10 @@
  * `command-ignored` event. A name prefix returns at most 100 members, and
  * only the request for all members (`limit: 0`) is rate limited.
  *
+ * Op 4 joins only a voice or stage channel of the guild's GUILD_CREATE (the
+ * fixtures' "Voice", or a seed's own `channels`); Discord sends nothing for
+ * any other id, so the fake logs a `command-ignored` event instead.
+ *
  * @module
  */
 import { GatewayIntent } from "../types/intents.ts";
@@ -24,6 +28,7 @@ import {
 import { members as guildMembers, presenceOf } from "./_gateway_fixtures.ts";
 import {
   type GatewayCore,
+  type Guild,
   type Session,
   voiceChannelId,
 } from "./_gateway_model.ts";
@@ -85,7 +90,24 @@ export function onCommand(
   }
 }
 
-/** Op 4: VOICE_STATE_UPDATE, and VOICE_SERVER_UPDATE when joining. */
+/** Channel types a voice connection can join: voice (2) and stage (13). */
+const VOICE_TYPES = new Set([2, 13]);
+
+/** Whether the guild's GUILD_CREATE lists `channelId` as a voice or stage channel. */
+function isVoiceChannel(guild: Guild, channelId: string): boolean {
+  const seeded = guild.extra.channels;
+  if (!Array.isArray(seeded)) return channelId === voiceChannelId(guild);
+  return seeded.some((channel) =>
+    isObject(channel) && channel.id === channelId &&
+    VOICE_TYPES.has(channel.type as number)
+  );
+}
+
+/**
+ * Op 4: VOICE_STATE_UPDATE, and VOICE_SERVER_UPDATE when joining a voice or
+ * stage channel of the guild; nothing (a `command-ignored` event) for any
+ * other channel.
+ */
 export function onVoiceState(
   core: GatewayCore,
   session: Session,
@@ -97,6 +119,22 @@ export function onVoiceState(
     typeof d.self_mute !== "boolean" || typeof d.self_deaf !== "boolean"
   ) throw malformed();
   if (!core.sessionHasGuild(session, d.guild_id)) return;
+  const guild = core.guilds.find((g) => g.id === d.guild_id)!;
+  if (d.channel_id !== null && !isVoiceChannel(guild, d.channel_id)) {
+    // Discord answers no join of a channel that is not one of the guild's
+    // voice channels: the bot's join would time out there.
+    core.emit({
+      type: "command-ignored",
+      at: core.scheduler.now(),
+      connectionId: session.conn!.id,
+      sessionId: session.id,
+      op: GatewayOpcode.VoiceStateUpdate,
+      reason: "unknown-channel",
+      guildId: guild.id,
+      channelId: d.channel_id,
+    });
+    return;
+  }
   core.emitDispatch(session, "VOICE_STATE_UPDATE", {
     guild_id: d.guild_id,
     channel_id: d.channel_id,

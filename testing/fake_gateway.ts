@@ -235,7 +235,8 @@ export class FakeGateway {
    * RESUME was possible instead), RESUMEs (with the URL kind they came in
    * on), op 7/op 9 sent, commands Discord would leave unanswered
    * (`command-ignored`: a member-list op 8, `query: ""`, without
-   * `GUILD_MEMBERS`), and closes. Frames are on each connection's
+   * `GUILD_MEMBERS`; an op 4 joining no voice or stage channel of the
+   * guild), and closes. Frames are on each connection's
    * `received`.
    */
   get log(): FakeGatewayEvent[] {

@@ -512,10 +512,34 @@ export type FakeGatewayEvent =
     sessionId: string;
     /** The command's opcode. */
     op: number;
-    /** Why it went unanswered. */
+    /** Why it went unanswered: the session lacks an intent. */
     reason: "missing-intent";
     /** The intent the command needed (`GatewayIntent.GuildMembers`). */
     intent: number;
+  }
+  | {
+    /**
+     * A command of a ready session got no answer because Discord would not
+     * answer it: an op 4 joining a channel that is not one of the guild's
+     * voice or stage channels (types 2 and 13) in its GUILD_CREATE (an
+     * unknown id, a text channel). Discord sends neither VOICE_STATE_UPDATE
+     * nor VOICE_SERVER_UPDATE, so the bot's join times out.
+     */
+    type: "command-ignored";
+    /** Scheduler time. */
+    at: number;
+    /** The connection. */
+    connectionId: number;
+    /** The session that sent it. */
+    sessionId: string;
+    /** The command's opcode (`GatewayOpcode.VoiceStateUpdate`, 4). */
+    op: number;
+    /** Why it went unanswered: the channel is no voice channel of the guild. */
+    reason: "unknown-channel";
+    /** The guild named by the command. */
+    guildId: string;
+    /** The channel it tried to join. */
+    channelId: string;
   }
   | {
     /** Op 7 was sent. */

@@ -15,6 +15,8 @@
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import { guildObject } from "./_gateway_fixtures.ts";
 import { textLength } from "../base/text_length.ts";
+import { parseIsoTimestamp, timestampParseError } from "./_iso_timestamp.ts";
+import { prunedMembers, pruneRequest } from "./_guild_prune.ts";
 
 /** A channel (or thread) as the fake stores it. */
 export interface FakeChannel {
@@ -564,7 +566,11 @@ export class FakeResources {
         "POST",
         re(`${C}/messages/bulk-delete`),
         ({ match, body }) =>
-          this.#withChannel(match[1]!, () => this.#bulkDelete(match[1]!, body)),
+          this.#withChannel(match[1]!, (channel) =>
+            // "This endpoint can only be used on guild channels."
+            channel.type === 1 || channel.type === 3
+              ? error(403, 50003, "Cannot execute action on a DM channel")
+              : this.#bulkDelete(match[1]!, body)),
       ],
       [
         "PUT",
@@ -1028,6 +1034,28 @@ export class FakeResources {
             }
             return ok({ banned_users: banned, failed_users: failed });
           }),
+      ],
+      [
+        "GET",
+        re(`${G}/prune`),
+        ({ match, query }) =>
+          this.#prune(match[1]!, {
+            days: query.get("days") ?? undefined,
+            includeRoles: query.get("include_roles") ?? undefined,
+            computeCount: undefined,
+          }, false),
+      ],
+      [
+        "POST",
+        re(`${G}/prune`),
+        ({ match, body }) => {
+          const f = fields(body);
+          return this.#prune(match[1]!, {
+            days: f.days,
+            includeRoles: f.include_roles,
+            computeCount: f.compute_prune_count,
+          }, true);
+        },
       ],
       [
         "GET",
@@ -1568,6 +1596,15 @@ export class FakeResources {
         "Must be between 2 and 100 in length.",
       );
     }
+    // Discord's docs: it fails "if any duplicate message IDs are provided"
+    // (they document the 400, not its body: the field error is the fake's).
+    if (new Set(ids.map(String)).size !== ids.length) {
+      return invalid(
+        "messages",
+        "BASE_TYPE_DUPLICATES",
+        "Message IDs must be unique.",
+      );
+    }
     const now = this.#host.wallClock();
     const messages: RestMessage[] = [];
     for (const id of ids.map(String)) {
@@ -1747,31 +1784,51 @@ export class FakeResources {
         "Must be 32 or fewer in length.",
       );
     }
+    // Every check before any change: Discord applies none of a refused body.
+    const until = self ? undefined : f.communication_disabled_until;
+    if (until !== undefined && until !== null) {
+      const at = parseIsoTimestamp(until);
+      if (at === undefined) {
+        const { code, message } = timestampParseError(until);
+        return invalid("communication_disabled_until", code, message);
+      }
+      if (at - this.#host.wallClock() > 28 * 24 * 3600 * 1000) {
+        return invalid(
+          "communication_disabled_until",
+          "COMMUNICATION_DISABLED_UNTIL_TOO_LONG",
+          "Timeouts cannot be longer than 28 days.",
+        );
+      }
+    }
     if (f.nick !== undefined) {
       member.nick = f.nick === "" ? null : f.nick as string | null;
     }
     if (!self) {
       if (Array.isArray(f.roles)) member.roles = f.roles.map(String);
-      if (f.communication_disabled_until !== undefined) {
-        const until = f.communication_disabled_until;
-        if (
-          until !== null &&
-          Date.parse(String(until)) - this.#host.wallClock() >
-            28 * 24 * 3600 * 1000
-        ) {
-          return invalid(
-            "communication_disabled_until",
-            "COMMUNICATION_DISABLED_UNTIL_TOO_LONG",
-            "Timeouts cannot be longer than 28 days.",
-          );
-        }
-        member.communication_disabled_until = until;
-      }
+      if (until !== undefined) member.communication_disabled_until = until;
       for (const key of ["mute", "deaf"]) {
         if (typeof f[key] === "boolean") member[key] = f[key];
       }
     }
     return ok(member);
+  }
+
+  /** GET (count) or POST (kick) `/guilds/{id}/prune`: see `_guild_prune.ts`. */
+  #prune(
+    guildId: string,
+    source: Parameters<typeof pruneRequest>[0],
+    kick: boolean,
+  ): FakeReply {
+    return this.#withGuild(guildId, (guild) => {
+      const request = pruneRequest(source);
+      if ("field" in request) {
+        return invalid(request.field, request.code, request.message);
+      }
+      const spared = new Set([guild.owner_id, this.#host.botUser.id]);
+      const ids = prunedMembers(guild.members.values(), request, spared);
+      if (kick) { for (const id of ids) guild.members.delete(id); }
+      return ok({ pruned: kick && !request.computeCount ? null : ids.length });
+    });
   }
 
   #ban(

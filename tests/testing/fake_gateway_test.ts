@@ -1694,7 +1694,8 @@ Deno.test("FakeGateway answers op 4 with voice events and accepts op 3", async (
     op: 4,
     d: {
       guild_id: guildId,
-      channel_id: "5",
+      // The fixtures' voice channel: only a voice channel gets an answer.
+      channel_id: String(BigInt(guildId) + 2n),
       self_mute: true,
       self_deaf: false,
     },
