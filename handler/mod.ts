@@ -134,6 +134,11 @@ export type {
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
 export type { BucketState, RateLimitView } from "../rest/rate_limiter.ts";
+export type {
+  AuditedRouteOptions,
+  RouteOptions,
+  UploadRouteOptions,
+} from "../rest/api/_route.ts";
 export {
   type CallOptions,
   type RequestOptions,

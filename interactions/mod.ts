@@ -193,6 +193,11 @@ export type {
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
 export type {
+  AuditedRouteOptions,
+  RouteOptions,
+  UploadRouteOptions,
+} from "../rest/api/_route.ts";
+export type {
   CallOptions,
   RestClient,
   RestClientOptions,

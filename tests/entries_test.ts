@@ -94,7 +94,9 @@ Deno.test("Each entry point passes deno doc --lint on its own", async () => {
 async function routeNames(): Promise<Set<string>> {
   const names = new Set<string>();
   for await (const item of Deno.readDir(new URL("rest/api", ROOT))) {
+    // `_route.ts` holds no route: the option types every call shares.
     if (!item.isFile || !item.name.endsWith(".ts")) continue;
+    if (item.name.startsWith("_")) continue;
     for (const name of await exportedNames(`rest/api/${item.name}`)) {
       names.add(name);
     }
