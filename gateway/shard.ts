@@ -1504,6 +1504,12 @@ export class Shard {
       return;
     }
     const policy = closePolicy(code);
+    if (connection.readyAt === undefined) {
+      // Named if the attempts go on long (#sayLongOutage): a proxy or a
+      // load balancer that closes before HELLO was otherwise retried for
+      // ever with nothing said.
+      this.#lastFailure = `closed with ${code}${reason ? ` ${reason}` : ""}`;
+    }
     if (policy.action === "fatal") {
       this.#dropConnection(undefined);
       this.#forgetSession();
@@ -2269,16 +2275,28 @@ export class Shard {
   }
 
   /**
-   * A connection was lost: once the shard, with a session, has reached no
-   * READY or RESUMED for {@linkcode LONG_OUTAGE_MS}, say so (once).
+   * A connection was lost: once the shard has reached no READY or RESUMED
+   * for {@linkcode LONG_OUTAGE_MS}, say so (once), with or without a
+   * session (before the first, start() is what waits).
    */
   #sayLongOutage(connection: Connection): void {
     const now = this.#scheduler.now();
     this.#downSince ??= now;
     if (connection.readyAt !== undefined) return; // it was up until now
-    if (this.#sessionId === undefined || this.#outageSaid) return;
-    if (now - this.#downSince < LONG_OUTAGE_MS) return;
+    if (this.#outageSaid || now - this.#downSince < LONG_OUTAGE_MS) return;
     this.#outageSaid = true;
+    if (this.#sessionId === undefined) {
+      // No session to lose; start() (or the shard's events) waits for one.
+      visible.warn(
+        "Shard {shardId} has not started a session for {seconds} s (the last attempt: {failure}); still trying",
+        {
+          shardId: this.#shardId,
+          seconds: Math.round((now - this.#downSince) / 1000),
+          failure: this.#lastFailure ?? "no READY",
+        },
+      );
+      return;
+    }
     visible.warn(
       "Shard {shardId} has not reached the gateway for {seconds} s (the last attempt: {failure}); still trying. Discord keeps a session resumable only for a short while: the events of one it ended are lost",
       {
@@ -2488,7 +2506,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 /** The longest `Retry-After` on a refused upgrade the shard waits (10 min). */
 const MAX_CONNECT_RETRY_AFTER = 600_000;
 /**
- * How long, in ms, a shard that had a session may fail to reconnect before
+ * How long, in ms, a shard may fail to connect (a session, or its first) before
  * it says so on stderr: a minute, past the blips it rides out unseen.
  */
 const LONG_OUTAGE_MS = 60_000;

@@ -6,8 +6,10 @@ import assert from "node:assert/strict";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { runUntil } from "../_fakes/run_until.ts";
 import {
+  createHarness,
   type Harness,
   hello,
+  ready,
   readyManualHarness,
 } from "../_fakes/shard_harness.ts";
 
@@ -67,5 +69,34 @@ Deno.test("Shard waits 1-5 s after op 9 d:false that follows an outage of refuse
   await runUntil(h.scheduler, () => h.transport.sockets.length > before);
   // 1-5 s (3 s with random 0.5), as after any first op 9.
   assert.equal(h.scheduler.now() - invalidatedAt, 3000);
+  await h.shard.close();
+});
+
+Deno.test("Shard says on stderr, once, that it has not started a first session for a minute when every connection closes before HELLO (a proxy before a dead gateway), naming the close", async () => {
+  const h = createHarness();
+  void h.shard.connect().catch(() => {});
+  const startedAt = h.scheduler.now();
+  const lines = await captureStderr(async () => {
+    while (h.scheduler.now() - startedAt < 120_000) {
+      await h.settle();
+      const count = h.transport.sockets.length;
+      h.socket().serverClose(1006, "");
+      await runUntil(h.scheduler, () => h.transport.sockets.length > count);
+    }
+  });
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(
+    lines[0]!,
+    /^\[WRN\] disruption·gateway·shard: Shard 0 has not started a session for \d+ s \(the last attempt: closed with 1006\); still trying/,
+  );
+  const back = await captureStderr(async () => {
+    await h.settle();
+    hello(h.socket());
+    await h.settle();
+    ready(h.socket());
+    await runUntil(h.scheduler, () => h.shard.status === "ready");
+  });
+  assert.equal(back.length, 1, back.join("\n"));
+  assert.match(back[0]!, /Shard 0 is connected again after \d+ s/);
   await h.shard.close();
 });
