@@ -279,6 +279,46 @@ export class ManagerSessions {
   /** Stop the save timer and a load in progress (which then finds none). */
   stop(): void {
     this.#loadAbort?.abort();
+    this.#stopTimers();
+  }
+
+  /**
+   * Every shard stopped without the manager's close (a fatal close code on
+   * each: a reset token, revoked intents): stop the timed saves, which
+   * otherwise kept a process with nothing connected alive for ever and
+   * wrote the store every interval, and leave the store as the shards
+   * stand, once: the session of a shard closed resumably by its own
+   * `close` is saved, and the saved session of every other shard deleted
+   * (a shard stopped for good forgot its session: a later process would
+   * only try to resume a dead one). Starting the manager, or a shard,
+   * again starts the timed saves again. Nothing is done while timed saves
+   * do not run: the shards of a manager not started, closed by hand,
+   * leave the store alone, as its sessions are for a start to resume.
+   */
+  allStopped(): void {
+    if (this.#saveTimer === undefined) return;
+    this.#stopTimers();
+    const store = this.#store;
+    const sessions = sessionsOf(
+      this.#shards,
+      this.#shardCount,
+      this.#scheduler.now(),
+    );
+    const kept = new Set(sessions.map((session) => session.shardId));
+    const gone = [...this.#shards.keys()].filter((id) => !kept.has(id));
+    // In the chain: it lands after a timed save still in flight, not under it.
+    this.#inTurn(async () => {
+      if (sessions.length > 0) await store.save(sessions);
+      if (gone.length > 0) await deleteSessions(store, gone);
+    }).catch((error) => {
+      visible.warn(
+        "Every shard has stopped, and updating the saved sessions failed: the store may still hold sessions of shards that stopped for good, which a later process tries to resume before identifying: {error}",
+        { error },
+      );
+    });
+  }
+
+  #stopTimers(): void {
     if (this.#saveTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#saveTimer);
       this.#saveTimer = undefined;

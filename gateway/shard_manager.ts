@@ -135,7 +135,13 @@ export interface ShardManagerOptions extends SharedShardOptions {
    * `updateSessionStartLimit`).
    */
   sessionStartLimit?: SessionStartLimit;
-  /** Where sessions are saved so a restarted process can resume them. */
+  /**
+   * Where sessions are saved so a restarted process can resume them. Once
+   * every shard has stopped without {@linkcode ShardManager.close} (a fatal
+   * close code on each), the timed saves stop and the store forgets the
+   * sessions of the shards stopped for good; they go on when a shard runs
+   * again.
+   */
   sessionStore?: SessionStore;
   /**
    * How often sessions are saved, in milliseconds (never per event); a
@@ -402,6 +408,14 @@ export class ShardManager {
         if (current === "closed") this.#closedShards++;
         if (previous === "closed") this.#closedShards--;
         if (current === "ready") this.#sessions?.ready(shard);
+        // Every shard stopped for good (or by its own close) while the
+        // manager runs: nothing is left to save on a timer, which kept the
+        // process alive with nothing connected. Saves go on when a shard
+        // runs again.
+        if (this.#closed) return;
+        if (current === "closed" && this.#allClosed()) {
+          this.#sessions?.allStopped();
+        } else if (previous === "closed") this.#sessions?.keepSaving();
       });
       this.#shards.set(id, shard);
     }

@@ -18,6 +18,7 @@ import {
 import { DEFAULT_TIMEOUTS } from "../gateway/shard_options.ts";
 import type { GatewayBotResponse } from "../rest/payloads.ts";
 import type { RestClient } from "../rest/rest_client.ts";
+import { parseRoute } from "../rest/routes.ts";
 import type { ClientOptions } from "./client_options.ts";
 import { fetchGatewayBot } from "./gateway_bot_check.ts";
 
@@ -25,12 +26,40 @@ const logger = getLogger(["disruption", "handler"]);
 /** The wait for GET /gateway/bot, said without configuring logging. */
 const visible = getVisibleLogger(["disruption", "handler"]);
 
+/** GET /gateway/bot's route, to read its rate limit. */
+const GATEWAY_BOT_ROUTE = parseRoute("GET", "/gateway/bot");
+
+/**
+ * How much longer GET /gateway/bot waits on a rate limit before the REST
+ * client sends it again, in milliseconds (0: the attempt is due now): its
+ * bucket spent with the request queued (after a 429), the bot's global
+ * limit, or Cloudflare's pause; `undefined` when it waits on none (in
+ * flight, or between the retries of another failure).
+ */
+function rateLimitWait(rest: RestClient, now: number): number | undefined {
+  const limiter = rest.rateLimiter;
+  const bucket = limiter.bucketState(GATEWAY_BOT_ROUTE);
+  if (bucket !== undefined && bucket.inFlight > 0) return undefined;
+  const until = Math.max(
+    limiter.globalPausedUntil,
+    limiter.cloudflarePausedUntil,
+  );
+  const spent = bucket !== undefined && bucket.queued > 0 &&
+    bucket.remaining === 0 && bucket.resetAt !== undefined;
+  // At the very time a pause ends the retry is due but not yet sent (its
+  // timer and this one fire at the same instant): still rate limited.
+  if (!spent && until < now) return undefined;
+  return Math.max(0, until - now, spent ? bucket.resetAt! - now : 0);
+}
+
 /**
  * GET /gateway/bot, saying on stderr once it has gone unanswered as long as
  * a shard waits for its socket (the `connect` timeout): a REST API that
  * accepts connections and never answers otherwise kept start() silent for
  * its every retry (over a minute), where a silent gateway is warned about
- * after 10 s.
+ * after 10 s. When it is rate limited the line says so, with the time to
+ * the next attempt: "has not answered" sent the reader looking for a
+ * network fault when Discord answered 429 to each attempt.
  */
 async function fetchGatewayBotSaid(
   rest: RestClient,
@@ -39,6 +68,14 @@ async function fetchGatewayBotSaid(
   after: number,
 ): Promise<GatewayBotResponse> {
   const timer = scheduler.setTimeout(() => {
+    const retryIn = rateLimitWait(rest, scheduler.now());
+    if (retryIn !== undefined) {
+      visible.warn(
+        "start() is waiting for Discord's REST API: GET /gateway/bot is rate limited ({after} ms so far; the REST client's next attempt is in {retryIn} ms), and start() rejects if it stays rate limited",
+        { after, retryIn },
+      );
+      return;
+    }
     visible.warn(
       "start() is waiting for Discord's REST API: GET /gateway/bot has not answered after {after} ms; the REST client retries it, and start() rejects if no attempt is answered",
       { after },

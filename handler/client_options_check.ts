@@ -15,6 +15,7 @@ import {
   assertUrlOption,
   isClass,
   isUrl,
+  numberOptionError,
   shown,
   shownQuoted,
 } from "../base/option_checks.ts";
@@ -189,7 +190,16 @@ export function assertClientOptions(options: CheckedClientOptions): void {
   }
   const { shards, shardIds } = options;
   if (shards !== undefined && shards !== "recommended") {
-    assertCountOption("shards", shards, 1);
+    // Both forms named: a refused "auto" was told only of integers, hiding
+    // the word the option takes.
+    if (!Number.isSafeInteger(shards) || (shards as number) < 1) {
+      throw numberOptionError(
+        "client",
+        "shards",
+        `an integer >= 1 or "recommended" (GET /gateway/bot's count)`,
+        shards,
+      );
+    }
     // Caught here rather than when start() builds them.
     assertBuildableShardCount("client", "shards", shards as number, shardIds);
   }

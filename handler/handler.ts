@@ -102,9 +102,10 @@ import type {
  * the Client's `cache`) is typed for the event: declare the parameter as
  * `ctx: Context<OldState<"MESSAGE_DELETE">>` to read it so, or as a plain
  * `Context` to ignore it. Methods may be async: the client awaits them
- * and keeps each shard's events in order. Whatever a method throws reaches
- * {@linkcode Handler.onError} as a {@linkcode HandlerError} and the shard
- * carries on.
+ * and keeps each shard's events in order. Whatever an event method throws
+ * reaches {@linkcode Handler.onError} as a {@linkcode HandlerError} and the
+ * shard carries on; what the lifecycle methods (`onError`,
+ * `onShardStateChange`, `onGatewayError`) throw is logged instead.
  *
  * Each method's documentation names the intent it needs; the client warns at
  * start-up about overridden methods the requested intents can never trigger,
@@ -142,10 +143,17 @@ export abstract class Handler {
   onRaw(_dispatch: ShardDispatch, _ctx: Context): void | Promise<void> {}
 
   /**
-   * Called when a handler method or listener throws or rejects. When this
-   * method is not overridden the client logs the error through LogTape
-   * (category `disruption.handler`), and prints it with its stack to stderr
-   * when the application configured no LogTape sink for that category.
+   * Called when an event method (`onRaw` and the `on<Event>` methods) or a
+   * Client listener throws or rejects. When this method is not overridden
+   * the client logs the error through LogTape (category
+   * `disruption.handler`), and prints it with its stack to stderr when the
+   * application configured no LogTape sink for that category.
+   *
+   * Not called for what `onShardStateChange`, `onGatewayError` or this
+   * method itself throw or reject with: that is logged the same way as
+   * `Handler.<method> threw: …`, naming the method (a `HandlerError` names
+   * an event, which they have none of, and an `onError` fed its own
+   * failures could loop).
    *
    * @param _error The error, with the event and shard it happened on.
    */
@@ -153,7 +161,8 @@ export abstract class Handler {
 
   /**
    * Called when a shard's status changes (connecting, ready, reconnecting,
-   * closed, ...).
+   * closed, ...). What it throws or rejects with is logged (category
+   * `disruption.handler`, stderr without a sink), not passed to `onError`.
    *
    * @param _change The shard and its previous and current status.
    */
@@ -161,7 +170,9 @@ export abstract class Handler {
 
   /**
    * Called for gateway problems: fatal closes (the shard stops), timeouts and
-   * undecodable frames (the shard recovers by itself).
+   * undecodable frames (the shard recovers by itself). What it throws or
+   * rejects with is logged (category `disruption.handler`, stderr without
+   * a sink), not passed to `onError`.
    *
    * @param _error The gateway error.
    */

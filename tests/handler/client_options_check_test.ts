@@ -84,7 +84,7 @@ Deno.test("Client refuses a number option given as a string with a TypeError tha
     [
       "shards",
       { shards: "4" },
-      `Cannot create client as 'shards' must be an integer >= 1: current value 'shards="4"'`,
+      `Cannot create client as 'shards' must be an integer >= 1 or "recommended" (GET /gateway/bot's count): current value 'shards="4"'`,
     ],
     [
       "largeThreshold",
