@@ -9,6 +9,7 @@ import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
+import { registerClientRuns } from "./_client_runs.ts";
 import type { Context, ShardContext } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { guardHandlerCall, guardLifecycle } from "./guarded_calls.ts";
@@ -120,13 +121,19 @@ class NoHandler extends Handler {}
 
 /** One run, from {@linkcode Client.start} to the end of {@linkcode Client.stop}. */
 interface Run {
-  /** Aborted by stop() or the client's signal (cancels the start), and at teardown. */
+  /**
+   * Aborted by stop() or the client's signal (cancels the start), and at
+   * teardown; the waiters registered through the client end with it.
+   */
   readonly abort: AbortController;
   /** The manager, once the start created it. */
   manager: ShardManager | undefined;
   /** Settles when start() has returned or thrown. */
   started: Promise<void>;
-  /** The teardown in progress, shared by every stop() call. */
+  /**
+   * The teardown in progress (a stop's, or a failed start's), shared by
+   * every stop() call.
+   */
   stopping: Promise<void> | undefined;
 }
 
@@ -232,6 +239,11 @@ export class Client {
   constructor(options: ClientOptions) {
     assertClientOptions(options);
     this.#options = options;
+    // awaitMessage and awaitComponent end with the run they started in.
+    registerClientRuns(this, {
+      current: () => this.#run?.abort.signal,
+      signal: options.signal,
+    });
     ({ cache: this.cache, events: this.#cacheEvents } = createClientCache(
       options.cache,
     ));
@@ -395,8 +407,12 @@ export class Client {
           signal?.aborted ? { cause: signal.reason } : {},
         );
       }
-      // Nothing may keep running after a failed start.
-      await this.#teardown(run, {}, DEFAULT_DRAIN_TIMEOUT);
+      // Nothing may keep running after a failed start. A stop() called
+      // meanwhile waits for this teardown instead of running a second one.
+      const teardown = this.#teardown(run, {}, DEFAULT_DRAIN_TIMEOUT, "start");
+      run.stopping = teardown.finally(() => run.started);
+      run.stopping.catch(() => {}); // the start rejects with it (a stop too)
+      await teardown;
       throw error;
     }
   }
@@ -460,6 +476,11 @@ export class Client {
    * Wait until every handler call queued so far has finished. Calls queued
    * after are not waited for: under steady traffic it still resolves.
    *
+   * In a handler, do not await it: the call that awaits is one of those it
+   * waits for, so it waits for itself and the shard handles nothing more
+   * until {@linkcode Client.stop} (the stuck-call warning says so after
+   * 30 s).
+   *
    * @returns A promise that resolves when the calls queued on every shard
    * before this call have finished.
    */
@@ -495,7 +516,15 @@ export class Client {
    * {@linkcode Client.start}
    * is still running, it cancels the start (which rejects with
    * {@linkcode ClientStoppedError}) and leaves no timer or socket behind.
-   * Calling it again while it runs waits for the same stop.
+   * Calling it again while it runs waits for the same stop; called while a
+   * failed start cleans up, it waits for that clean-up (whose drain is 10 s)
+   * instead of running another.
+   *
+   * The waits started through this Client (`awaitMessage`, and
+   * `awaitComponent` of a router attached to it) reject with
+   * {@linkcode ClientStoppedError} as the stop begins, so a handler awaiting
+   * one finishes instead of holding the stop (and the process) until its
+   * timeout.
    *
    * In a handler, do not await it (`void client.stop()`): the stop waits
    * for that handler until `drainTimeout`, dropping the calls behind it.
@@ -534,18 +563,22 @@ export class Client {
     if (run.stopping) return run.stopping;
     run.abort.abort();
     run.stopping = (async () => {
-      await this.#teardown(run, closeOptions, drainTimeout);
+      await this.#teardown(run, closeOptions, drainTimeout, "stop");
       // start() has given up (or finished) by now.
       await run.started;
     })();
     return run.stopping;
   }
 
-  /** Close the run's manager, drain the handlers and forget the run. */
+  /**
+   * Close the run's manager, drain the handlers and forget the run: for
+   * stop(), or for a start that failed (`by`, for the warnings).
+   */
   async #teardown(
     run: Run,
     options: ShardManagerCloseOptions,
     drainTimeout: number,
+    by: "stop" | "start",
   ): Promise<void> {
     run.abort.abort(); // also stops listening to the client's signal
     const manager = run.manager;
@@ -561,7 +594,7 @@ export class Client {
     else if (manager) {
       this.#keptSessions = currentSessions(manager, this.#now());
     }
-    await this.#drain(drainTimeout);
+    await this.#drain(drainTimeout, by);
     this.#offDispatch?.();
     this.#offDispatch = undefined;
     for (const off of this.#offOthers) off();
@@ -575,7 +608,7 @@ export class Client {
   }
 
   /** Wait for the handlers up to `timeout` ms; report what is left. */
-  async #drain(timeout: number): Promise<void> {
+  async #drain(timeout: number, by: "stop" | "start"): Promise<void> {
     const scheduler = this.#options.scheduler ?? realScheduler;
     // Said a second in: a Ctrl+C on a stuck handler otherwise gave
     // `timeout` ms of silence, which looks like a hung process; said at
@@ -585,7 +618,9 @@ export class Client {
         const running = this.#slots.filter((slot) => slot?.runner.busy);
         if (running.length === 0) return;
         visible.warn(
-          "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped",
+          by === "stop"
+            ? "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped"
+            : "start() failed and, before it rejects, waits up to {timeout} ms for handler calls still running ({events}); calls not started by then are dropped",
           {
             timeout,
             events: running.map((slot) =>
@@ -602,7 +637,9 @@ export class Client {
       if (!slot?.runner.busy) continue;
       const dropped = slot.runner.abandon();
       visible.warn(
-        "Shard {shardId}: a handler was still running {timeout} ms after stop(); {dropped} queued handler calls were dropped without running",
+        by === "stop"
+          ? "Shard {shardId}: a handler was still running {timeout} ms after stop(); {dropped} queued handler calls were dropped without running"
+          : "Shard {shardId}: a handler was still running {timeout} ms after start() failed; {dropped} queued handler calls were dropped without running",
         { shardId, timeout, dropped },
       );
     }

@@ -1,5 +1,7 @@
 /**
- * The error a start cancelled by `stop()` (or the client's signal) becomes.
+ * The error a start cancelled by `stop()` (or the client's signal) becomes,
+ * and a wait on the client's events (`awaitMessage`, `awaitComponent`)
+ * that its stop ended.
  *
  * @module
  */
@@ -8,7 +10,10 @@
  * {@linkcode Client.stop} was called, or the client's `signal` aborted,
  * before {@linkcode Client.start} finished: the start was cancelled and
  * nothing is left connecting. `cause` is the signal's reason when a signal
- * stopped it.
+ * stopped it. A wait on the client's events (`awaitMessage`, a router's
+ * `awaitComponent`) rejects with it too when the client stops, or at once
+ * when it does not run, with a message saying so: no message or component
+ * of a later run can answer it.
  *
  * @example Ctrl+C during a slow start
  * ```ts

@@ -108,7 +108,7 @@ export class ShardSlot implements HeldTotalMember {
         // too: without a word, a handler that never settles hung it.
         onStuck: (pending, ms, idleWaiting) =>
           visible.warn(
-            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {behind} behind it (an await that never settles?); the shard's events are not handled until it does",
+            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {behind} behind it ({why}); the shard's events are not handled until it does",
             {
               shardId: shard.id,
               event: this.running,
@@ -116,6 +116,11 @@ export class ShardSlot implements HeldTotalMember {
               behind: pending > 0 || !idleWaiting
                 ? `${pending} handler calls wait`
                 : "a client.idle() or stop() call waits",
+              // An idle() awaited in the running handler itself waits for
+              // that handler: a wedge, not a slow await.
+              why: idleWaiting
+                ? "an await that never settles, or a client.idle() awaited in this very handler, which waits for itself?"
+                : "an await that never settles?",
               pending,
             },
           ),

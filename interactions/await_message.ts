@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { assertSchedulerOption } from "../base/option_checks.ts";
-import { realScheduler, type Scheduler } from "../base/scheduler.ts";
-import { assertWaitTimeout } from "./_options_check.ts";
+import type { Scheduler } from "../base/scheduler.ts";
+import { waitFor } from "./_wait.ts";
 import type { GatewayEventMap } from "../types/events.ts";
 
 /** A `MESSAGE_CREATE` payload. */
@@ -64,11 +63,19 @@ export interface AwaitMessageOptions {
  * order; the waiter sees it once. Only messages that arrive after the call
  * count.
  *
+ * A wait on a `Client` belongs to its run: `client.stop()` (or a failed
+ * start's clean-up) ends it with a `ClientStoppedError`, clearing its timer
+ * and listener, so a stop is not held up to the timeout; a wait started
+ * while the client does not run (before `start()`, or once `stop()` began)
+ * rejects with it at once.
+ *
  * @param source The client.
  * @param options Channel, author, filter, timeout, signal.
  * @returns The message.
  * @throws {DOMException} `TimeoutError` when none came in time; the signal's
  *   reason when aborted.
+ * @throws {ClientStoppedError} When the Client stops during the wait, or
+ *   does not run when it starts.
  * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1
  *   (the promise rejects with it).
  * @throws {TypeError} When `scheduler` is not a Scheduler (the promise
@@ -91,37 +98,18 @@ export function awaitMessage(
   source: MessageSource,
   options: AwaitMessageOptions = {},
 ): Promise<CreatedMessage> {
-  const scheduler = options.scheduler ?? realScheduler;
   const timeout = options.timeout ?? 60_000;
-  const signal = options.signal;
-  return new Promise((resolve, reject) => {
-    assertWaitTimeout("message wait", timeout);
-    assertSchedulerOption("message wait", options.scheduler);
-    if (signal?.aborted) return reject(signal.reason);
-    // Holder, not a let: a source may call the listener from inside on().
-    const subscription: { off?: () => void; done?: boolean } = {};
-    const cleanup = (): void => {
-      scheduler.clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      subscription.done = true;
-      subscription.off?.();
-    };
-    const onAbort = (): void => {
-      cleanup();
-      reject(signal!.reason);
-    };
-    const timer = scheduler.setTimeout(() => {
-      cleanup();
-      reject(
-        new DOMException(
-          `No matching message within ${timeout} ms`,
-          "TimeoutError",
-        ),
-      );
-    }, timeout);
-    signal?.addEventListener("abort", onAbort, { once: true });
+  const ends = {
+    what: "message wait",
+    timeout,
+    timeoutMessage: `No matching message within ${timeout} ms`,
+    signal: options.signal,
+    scheduler: options.scheduler,
+    sources: [source],
+  };
+  return waitFor<CreatedMessage>(ends, (settle) => {
     const onMessage = (message: CreatedMessage): void => {
-      if (subscription.done) return;
+      if (settle.done) return;
       let matches: boolean;
       try {
         matches = (options.channelId === undefined ||
@@ -131,17 +119,12 @@ export function awaitMessage(
           (!options.filter || options.filter(message));
       } catch (error) {
         // The waiter's own filter failed: it ends the wait, not the client.
-        cleanup();
-        reject(error);
+        settle.reject(error);
         return;
       }
-      if (!matches) return;
-      cleanup();
-      resolve(message);
+      if (matches) settle.resolve(message);
     };
     // As the message arrives: not queued behind the handler that waits.
-    const off = source.on("MESSAGE_CREATE", onMessage, { atArrival: true });
-    if (subscription.done) off();
-    else subscription.off = off;
+    return source.on("MESSAGE_CREATE", onMessage, { atArrival: true });
   });
 }

@@ -223,6 +223,7 @@ export type {
   UnknownWebhookError,
 } from "../rest/invalid_requests.ts";
 export type { FileUpload, UploadData, UploadError } from "../rest/uploads.ts";
+export type { ClientStoppedError } from "../handler/client_stopped_error.ts";
 export type { GatewayEventMap } from "../types/events.ts";
 export type { ReadySessionData, Snowflake } from "../types/gateway_payloads.ts";
 export type {

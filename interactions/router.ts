@@ -28,8 +28,9 @@ import {
 } from "./context.ts";
 import { compileCustomId } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
+import { waitFor } from "./_wait.ts";
 import { ModalFields } from "./modal_fields.ts";
-import { assertRouterOptions, assertWaitTimeout } from "./_options_check.ts";
+import { assertRouterOptions } from "./_options_check.ts";
 import { optionKeys } from "../base/option_keys.ts";
 import { readAutocomplete, readOptions } from "./option_values.ts";
 import {
@@ -247,6 +248,8 @@ export class InteractionRouter {
   readonly #selects: PatternRoute[] = [];
   readonly #modals: PatternRoute[] = [];
   readonly #collectors = new Set<Collector>();
+  /** One entry per attach: an attached Client's stop ends the waits. */
+  readonly #attached = new Set<{ source: InteractionSource }>();
   /** Clicks a waiter took before their turn: not routed then. */
   readonly #awaited = new WeakSet<Interaction>();
   /**
@@ -424,9 +427,12 @@ export class InteractionRouter {
       if (this.#awaited.has(interaction)) return;
       this.handle(interaction, { rest: ctx.rest }).catch(reportRefused);
     });
+    const attached = { source };
+    this.#attached.add(attached);
     return () => {
       offWaiters();
       offRoutes();
+      this.#attached.delete(attached);
     };
   }
 
@@ -443,13 +449,17 @@ export class InteractionRouter {
    * routed nor reported as having no route. Only clicks that arrive after
    * the call count: not the click whose handler is waiting (a paginator's
    * "next click on this message" is the next), nor an earlier one still
-   * queued, which is routed as usual.
+   * queued, which is routed as usual. Attached to a Client, a wait belongs
+   * to its run: `stop()` ends it, and one started while no attached Client
+   * runs rejects at once (unattached, as with the HTTP endpoint, it does not).
    *
    * @typeParam P The custom id pattern.
    * @param options Message, user, custom id, filter, timeout, signal.
    * @returns The interaction (with the pattern's `params`) and its context.
    * @throws {DOMException} `TimeoutError` when nothing came in time; the
    *   signal's reason when aborted.
+   * @throws {ClientStoppedError} When every attached Client stopped during
+   *   the wait, or none ran when it started.
    * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1
    *   (the promise rejects with it).
    */
@@ -460,19 +470,15 @@ export class InteractionRouter {
       ? undefined
       : compileCustomId(options.customId);
     const timeout = options.timeout ?? 60_000;
-    const signal = options.signal;
-    return new Promise((resolve, reject) => {
-      assertWaitTimeout("component wait", timeout);
-      if (signal?.aborted) return reject(signal.reason);
-      const cleanup = (): void => {
-        this.#scheduler.clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        this.#collectors.delete(collector);
-      };
-      const onAbort = (): void => {
-        cleanup();
-        reject(signal!.reason);
-      };
+    const ends = {
+      what: "component wait",
+      timeout,
+      timeoutMessage: `No matching component interaction within ${timeout} ms`,
+      signal: options.signal,
+      scheduler: this.#scheduler,
+      sources: [...this.#attached].map((attached) => attached.source),
+    };
+    return waitFor<AwaitedComponent<P>>(ends, (settle) => {
       const collector: Collector = {
         accept: (interaction, ctx) => {
           let candidate: ComponentInteraction<P> | undefined;
@@ -481,27 +487,16 @@ export class InteractionRouter {
           } catch (error) {
             // The waiter's own filter failed: it ends this wait; the
             // interaction goes on to the routes.
-            cleanup();
-            reject(error);
+            settle.reject(error);
             return false;
           }
           if (candidate === undefined) return false;
-          cleanup();
-          resolve({ interaction: candidate, ctx });
+          settle.resolve({ interaction: candidate, ctx });
           return true;
         },
       };
-      const timer = this.#scheduler.setTimeout(() => {
-        cleanup();
-        reject(
-          new DOMException(
-            `No matching component interaction within ${timeout} ms`,
-            "TimeoutError",
-          ),
-        );
-      }, timeout);
-      signal?.addEventListener("abort", onAbort, { once: true });
       this.#collectors.add(collector);
+      return () => this.#collectors.delete(collector);
     });
   }
 

@@ -1,0 +1,99 @@
+// Which run of a Client a waiter (awaitMessage, awaitComponent) belongs to.
+// A waiter left pending by stop() kept a timer and listeners alive: the
+// process exited only at its timeout (up to 2^31 ms), and after a new
+// start() of the same Client it took an event of the next run. The Client
+// registers here what its waiters need, so they end with its run without a
+// public API on the Client; the waiters, in interactions/, ask here.
+import { ClientStoppedError } from "./client_stopped_error.ts";
+
+/** What a Client tells the waiters registered through it. */
+export interface ClientRuns {
+  /**
+   * The current run's signal, aborted as its stop (or a failed start's
+   * clean-up) begins; undefined while the client does not run.
+   */
+  current(): AbortSignal | undefined;
+  /** The client's `signal` option: its reason is the error's cause. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Weak: a Client dropped by its bot is not kept for its waiters. */
+const registry = new WeakMap<object, ClientRuns>();
+
+/** Register a Client (called once, by its constructor). */
+export function registerClientRuns(client: object, runs: ClientRuns): void {
+  registry.set(client, runs);
+}
+
+/**
+ * How a waiter is tied to the runs of its Clients: `stopped` when none of
+ * them runs (the waiter rejects with it at once), else `untie` to call when
+ * the wait ends otherwise.
+ */
+export type RunTie = { stopped: ClientStoppedError } | { untie: () => void };
+
+/**
+ * Tie a waiter to the runs of the Clients among `sources` (other sources,
+ * a test's stub say, do not end it): `onStop` gets a
+ * {@linkcode ClientStoppedError} once every one of them that runs now has
+ * stopped. A waiter needs one of them running: after a stop, nothing it
+ * listens to delivers, and it would hold its timer until the timeout.
+ *
+ * @param sources What the waiter listens to (a Client, or a router's
+ *   attached sources).
+ * @param what The wait, for the message: `"message wait"`.
+ * @param onStop Ends the wait.
+ * @returns The tie.
+ */
+export function tieToClientRuns(
+  sources: Iterable<unknown>,
+  what: string,
+  onStop: (error: ClientStoppedError) => void,
+): RunTie {
+  const clients: ClientRuns[] = [];
+  for (const source of sources) {
+    const runs = typeof source === "object" && source !== null
+      ? registry.get(source)
+      : undefined;
+    if (runs !== undefined) clients.push(runs);
+  }
+  if (clients.length === 0) return { untie: () => {} };
+  const running: [ClientRuns, AbortSignal][] = [];
+  for (const runs of clients) {
+    const signal = runs.current();
+    if (signal !== undefined && !signal.aborted) running.push([runs, signal]);
+  }
+  if (running.length === 0) {
+    return {
+      stopped: stoppedError(
+        `Cannot start the ${what} as the client is not running (a waiter belongs to a run, from start() until stop())`,
+        clients[0]!,
+      ),
+    };
+  }
+  let left = running.length;
+  const offs = running.map(([runs, signal]) => {
+    const onAbort = (): void => {
+      if (--left > 0) return;
+      untie();
+      onStop(stoppedError(`The ${what} ended as the client stopped`, runs));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    return () => signal.removeEventListener("abort", onAbort);
+  });
+  const untie = (): void => {
+    for (const off of offs) off();
+  };
+  return { untie };
+}
+
+/** The error of a wait its client's stop ended, or refused. */
+function stoppedError(message: string, runs: ClientRuns): ClientStoppedError {
+  const signal = runs.signal;
+  const error = new ClientStoppedError(
+    signal?.aborted ? { cause: signal.reason } : {},
+  );
+  // Its own message says a start was cancelled; this is a wait.
+  error.message = message;
+  return error;
+}

@@ -1,0 +1,93 @@
+// How a waiter (awaitMessage, awaitComponent) ends besides its match: its
+// timeout, its signal, or the stop of the Client it listens to. One place,
+// so that every way out clears the timer and removes every listener.
+import { assertSchedulerOption } from "../base/option_checks.ts";
+import {
+  realScheduler,
+  type Scheduler,
+  type TimerId,
+} from "../base/scheduler.ts";
+import { tieToClientRuns } from "../handler/_client_runs.ts";
+import { assertWaitTimeout } from "./_options_check.ts";
+
+/** What ends a wait besides its match. */
+export interface WaitEnds {
+  /** The wait, for the messages: `"message wait"`. */
+  what: string;
+  /** The timeout in ms, as given (checked here). */
+  timeout: number;
+  /** The message of the `TimeoutError`. */
+  timeoutMessage: string;
+  /** The caller's signal. */
+  signal: AbortSignal | undefined;
+  /** The clock for the timeout, as given (checked here). */
+  scheduler: Scheduler | undefined;
+  /** What the wait listens to: a Client among them ends it as it stops. */
+  sources: Iterable<unknown>;
+}
+
+/** Settles a wait once; later calls are ignored. */
+export interface WaitSettle<T> {
+  /** Whether the wait has ended (a listener called late ignores it). */
+  readonly done: boolean;
+  /** End the wait with its match. */
+  resolve(value: T): void;
+  /** End the wait with an error (a filter's, say). */
+  reject(error: unknown): void;
+}
+
+/**
+ * Wait: `listen` registers what matches (it may settle at once, from inside
+ * its own registration) and returns its removal. Rejects at once, before
+ * `listen`, when an option is wrong, the signal is aborted or the Client is
+ * not running.
+ *
+ * @param ends Timeout, signal and sources.
+ * @param listen Registers the matcher; returns its removal.
+ * @returns The match.
+ */
+export function waitFor<T>(
+  ends: WaitEnds,
+  listen: (settle: WaitSettle<T>) => () => void,
+): Promise<T> {
+  const { signal } = ends;
+  const scheduler = ends.scheduler ?? realScheduler;
+  return new Promise<T>((resolve, reject) => {
+    assertWaitTimeout(ends.what, ends.timeout);
+    assertSchedulerOption(ends.what, ends.scheduler);
+    if (signal?.aborted) return reject(signal.reason);
+    let done = false;
+    let untie = (): void => {};
+    let off: (() => void) | undefined;
+    const end = (): boolean => {
+      if (done) return false;
+      done = true;
+      scheduler.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      untie();
+      off?.();
+      return true;
+    };
+    const settle: WaitSettle<T> = {
+      get done(): boolean {
+        return done;
+      },
+      resolve: (value) => void (end() && resolve(value)),
+      reject: (error) => void (end() && reject(error)),
+    };
+    const onAbort = (): void => settle.reject(signal!.reason);
+    const tie = tieToClientRuns(ends.sources, ends.what, settle.reject);
+    if ("stopped" in tie) return reject(tie.stopped);
+    untie = tie.untie;
+    // After every early return: `end` runs only once it is set.
+    const timer: TimerId = scheduler.setTimeout(
+      () =>
+        settle.reject(new DOMException(ends.timeoutMessage, "TimeoutError")),
+      ends.timeout,
+    );
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const remove = listen(settle);
+    if (done) remove();
+    else off = remove;
+  });
+}
