@@ -109,6 +109,8 @@ export class ReshardingShards {
   #overlapTimer: TimerId | undefined;
   /** close() runs: no reshard may start a set it would not close. */
   #closing = false;
+  /** The running close(), which a start() called meanwhile waits for. */
+  #closed: Promise<void> | undefined;
 
   /**
    * Prepare the shards; {@linkcode ReshardingShards.start} connects them.
@@ -144,6 +146,9 @@ export class ReshardingShards {
    * @returns A promise that resolves when every shard is READY.
    */
   start(): Promise<void> {
+    // Started during a close(): once it is done (its end would forget a
+    // set started meanwhile, left connected with nothing to close it).
+    if (this.#closed) return this.#closed.then(() => this.start());
     if (this.#starting) return this.#starting;
     const set = this.#createSet(this.#options.shardCount);
     this.#current = set;
@@ -286,7 +291,13 @@ export class ReshardingShards {
    *
    * @returns A promise that resolves when they are closed.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return this.#closed ??= this.#close().finally(() => {
+      this.#closed = undefined;
+    });
+  }
+
+  async #close(): Promise<void> {
     const sets = [this.#current, this.#next].filter((s) => s !== undefined);
     this.#starting = undefined;
     this.#cancelOverlapEnd();

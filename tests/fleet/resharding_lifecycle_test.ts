@@ -107,12 +107,27 @@ Deno.test("ReshardingShards: with no reshard running, an event that repeats an e
       ignoreIntents: true,
     });
   }
-  const reactions = () =>
-    t.delivered.filter((e) => e.name.startsWith("MESSAGE_REACTION")).length;
-  await t.until(() => reactions() >= 4, "four reaction events");
-  // Nothing else is on its way: a fifth would be a copy.
-  await t.until(() => t.gateway.counters.dispatches > 0, "dispatches");
-  assert.equal(reactions(), 4);
+  // A marker after them: in order on the shard, so once it is delivered
+  // any copy of a reaction would have been too.
+  t.gateway.dispatch("TYPING_START", {
+    channel_id: "1",
+    user_id: "80351110224678912",
+    timestamp: 1,
+    guild_id: t.gateway.guildIds[0],
+  }, { ignoreIntents: true });
+  await t.until(
+    () => t.delivered.some((e) => e.name === "TYPING_START"),
+    "the marker",
+  );
+  const reactions = t.delivered.filter((e) =>
+    e.name.startsWith("MESSAGE_REACTION")
+  );
+  assert.deepEqual(reactions.map((e) => e.name), [
+    "MESSAGE_REACTION_ADD",
+    "MESSAGE_REACTION_REMOVE",
+    "MESSAGE_REACTION_ADD",
+    "MESSAGE_REACTION_REMOVE",
+  ]);
 });
 
 Deno.test("ReshardingShards.start() called again (while it runs, or after) starts no second set: one session per shard, one IDENTIFY each", async () => {
@@ -151,4 +166,16 @@ Deno.test("ReshardingShards.reshard is refused up front when the identify queue'
   assert.equal(t.identifyQueue.remaining, 1, "no session start spent");
   assert.deepEqual(active(t.gateway), ["0/2", "1/2"]);
   assert.equal(t.shards.shardCount, 2);
+});
+
+Deno.test("ReshardingShards.start() called while close() runs starts once the close is done, and the next close() closes what it started", async () => {
+  await using t = await setUp(2);
+  assert.equal((await outcome(t, t.shards.start())).status, "fulfilled");
+  const closing = t.shards.close();
+  const restarted = t.shards.start();
+  assert.equal((await outcome(t, closing)).status, "fulfilled");
+  assert.equal((await outcome(t, restarted)).status, "fulfilled");
+  assert.deepEqual(active(t.gateway), ["0/2", "1/2"]);
+  assert.equal((await outcome(t, t.shards.close())).status, "fulfilled");
+  assert.deepEqual(active(t.gateway), [], "the second close() closed them");
 });
