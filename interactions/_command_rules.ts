@@ -81,6 +81,47 @@ export function checkChannelTypes(types: unknown): void {
   );
 }
 
+/** Discord's most file types an attachment option filters for. */
+const MAX_FILE_TYPES = 10;
+
+/**
+ * Check an attachment option's `fileTypes`: at most 10 of `image`,
+ * `video`, `audio` or a dot-prefixed extension (`.pdf`), as Discord's
+ * file type filtering takes.
+ *
+ * @param types The value.
+ * @throws {TypeError} When it is not an array of strings.
+ * @throws {RangeError} When it has more than 10 entries, or one that is
+ * none of those.
+ */
+export function checkFileTypes(types: unknown): void {
+  if (types === undefined) return;
+  if (!Array.isArray(types)) {
+    throw new TypeError(
+      `Cannot define option as 'fileTypes' must be an array of file types: current type '${typeof types}'`,
+    );
+  }
+  if (types.length > MAX_FILE_TYPES) {
+    throw new RangeError(
+      `Cannot define option as 'fileTypes' must have at most ${MAX_FILE_TYPES} entries: current length '${types.length}'`,
+    );
+  }
+  for (const entry of types) {
+    if (typeof entry !== "string") {
+      throw new TypeError(
+        `Cannot define option as 'fileTypes' entries must be strings: current entry type '${typeof entry}'`,
+      );
+    }
+    if (!/^(?:image|video|audio|\.[^\s./\\]+)$/.test(entry)) {
+      throw new RangeError(
+        `Cannot define option as 'fileTypes' entries must be image, video, audio or a dot-prefixed extension such as .pdf: current entry '${
+          entry.slice(0, 50)
+        }'`,
+      );
+    }
+  }
+}
+
 /** The command fields {@linkcode checkCommandFields} looks at. */
 export interface CheckedCommandFields {
   /** A permission bit set. */

@@ -80,6 +80,8 @@ export interface OptionDefinition<
   readonly max_length?: number;
   /** Channel types listed (channel options). */
   readonly channel_types?: readonly ChannelType[];
+  /** File types the picker filters for (attachment options). */
+  readonly file_types?: readonly string[];
   /** Nested options (subcommands and groups). */
   readonly options?: OptionMap;
   /** Type-level only: the value the handler receives. */
@@ -222,3 +224,71 @@ export interface ChatInputCommandOptions<N extends string, O extends OptionMap>
   /** The options keyed by name (25 at most). */
   options?: O;
 }
+
+/** What every option helper accepts. */
+export interface OptionOptions<R extends boolean> {
+  /** Description (1-100 characters). */
+  description: string;
+  /**
+   * Whether the user must fill it in.
+   *
+   * @default {false}
+   */
+  required?: R;
+  /** Localized names. */
+  nameLocalizations?: Localizations;
+  /** Localized descriptions. */
+  descriptionLocalizations?: Localizations;
+}
+
+/** Options of {@linkcode string}. */
+export interface StringOptionOptions<
+  R extends boolean,
+  C extends readonly Choice<string>[],
+> extends OptionOptions<R> {
+  /** Fixed choices; the handler's value is then their union. */
+  choices?: C;
+  /** Whether choices come from an autocomplete handler. */
+  autocomplete?: boolean;
+  /** Shortest text (0-6000). */
+  minLength?: number;
+  /** Longest text (1-6000). */
+  maxLength?: number;
+}
+
+/** Options of {@linkcode integer} and {@linkcode number}. */
+export interface NumberOptionOptions<
+  R extends boolean,
+  C extends readonly Choice<number>[],
+> extends OptionOptions<R> {
+  /** Fixed choices; the handler's value is then their union. */
+  choices?: C;
+  /** Whether choices come from an autocomplete handler. */
+  autocomplete?: boolean;
+  /** Smallest value. */
+  min?: number;
+  /** Largest value. */
+  max?: number;
+}
+
+/** Options of {@linkcode channel}. */
+export interface ChannelOptionOptions<R extends boolean>
+  extends OptionOptions<R> {
+  /** Which channel types can be picked. */
+  channelTypes?: readonly ChannelType[];
+}
+
+/** Options of {@linkcode attachment}. */
+export interface AttachmentOptionOptions<R extends boolean>
+  extends OptionOptions<R> {
+  /**
+   * File types the picker filters for: `image`, `video`, `audio` or a
+   * dot-prefixed extension such as `.pdf`, at most 10. Discord matches the
+   * file extension only: check the attachment's type again in the handler.
+   */
+  fileTypes?: readonly string[];
+}
+
+/** The union of the choices' values, or `Fallback` without choices. */
+export type ChoiceValue<C extends readonly Choice[], Fallback> =
+  [C[number]] extends [never] ? Fallback : C[number]["value"];

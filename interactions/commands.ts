@@ -10,47 +10,62 @@
  * @module
  */
 import type { ApplicationCommandBody } from "../rest/payloads.ts";
-import type { ChannelType } from "../types/objects/channel.ts";
 import type { ResolvedChannel } from "../types/objects/interaction.ts";
 import type { Attachment, Message } from "../types/objects/message.ts";
 import type { Role } from "../types/objects/role.ts";
 import type {
+  AttachmentOptionOptions,
+  ChannelOptionOptions,
   ChatInputCommand,
   ChatInputCommandOptions,
   Choice,
+  ChoiceValue,
   CommandBase,
   CommandDefinition,
   CommandOptions,
   Localizations,
   MentionableOptionValue,
   MessageCommand,
+  NumberOptionOptions,
   OptionDefinition,
   OptionMap,
+  OptionOptions,
+  StringOptionOptions,
   SubcommandDefinition,
   SubcommandGroupDefinition,
   UserCommand,
   UserOptionValue,
 } from "./command_types.ts";
 import { isLocale, LOCALES } from "./locales.ts";
-import { checkChannelTypes, checkCommandFields } from "./_command_rules.ts";
+import {
+  checkChannelTypes,
+  checkCommandFields,
+  checkFileTypes,
+} from "./_command_rules.ts";
 import { textLength } from "../base/text_length.ts";
 
 export type {
+  AttachmentOptionOptions,
+  ChannelOptionOptions,
   ChatInputCommand,
   ChatInputCommandOptions,
   Choice,
+  ChoiceValue,
   CommandBase,
   CommandDefinition,
   CommandOptions,
   Localizations,
   MentionableOptionValue,
   MessageCommand,
+  NumberOptionOptions,
   OptionDefinition,
   OptionMap,
+  OptionOptions,
   OptionValue,
   OptionValues,
   RequiredKeys,
   Simplify,
+  StringOptionOptions,
   SubcommandDefinition,
   SubcommandGroupDefinition,
   SubcommandOf,
@@ -438,63 +453,6 @@ function checkMenuName(what: string, name: string): void {
   }
 }
 
-/** What every option helper accepts. */
-export interface OptionOptions<R extends boolean> {
-  /** Description (1-100 characters). */
-  description: string;
-  /**
-   * Whether the user must fill it in.
-   *
-   * @default {false}
-   */
-  required?: R;
-  /** Localized names. */
-  nameLocalizations?: Localizations;
-  /** Localized descriptions. */
-  descriptionLocalizations?: Localizations;
-}
-
-/** Options of {@linkcode string}. */
-export interface StringOptionOptions<
-  R extends boolean,
-  C extends readonly Choice<string>[],
-> extends OptionOptions<R> {
-  /** Fixed choices; the handler's value is then their union. */
-  choices?: C;
-  /** Whether choices come from an autocomplete handler. */
-  autocomplete?: boolean;
-  /** Shortest text (0-6000). */
-  minLength?: number;
-  /** Longest text (1-6000). */
-  maxLength?: number;
-}
-
-/** Options of {@linkcode integer} and {@linkcode number}. */
-export interface NumberOptionOptions<
-  R extends boolean,
-  C extends readonly Choice<number>[],
-> extends OptionOptions<R> {
-  /** Fixed choices; the handler's value is then their union. */
-  choices?: C;
-  /** Whether choices come from an autocomplete handler. */
-  autocomplete?: boolean;
-  /** Smallest value. */
-  min?: number;
-  /** Largest value. */
-  max?: number;
-}
-
-/** Options of {@linkcode channel}. */
-export interface ChannelOptionOptions<R extends boolean>
-  extends OptionOptions<R> {
-  /** Which channel types can be picked. */
-  channelTypes?: readonly ChannelType[];
-}
-
-/** The union of the choices' values, or `Fallback` without choices. */
-export type ChoiceValue<C extends readonly Choice[], Fallback> =
-  [C[number]] extends [never] ? Fallback : C[number]["value"];
-
 function option<T extends number, V, R extends boolean>(
   type: T,
   options: OptionOptions<R>,
@@ -689,13 +647,35 @@ export function mentionable<const R extends boolean = false>(
  * An attachment option (type 11): the handler gets the attachment.
  *
  * @typeParam R Whether it is required.
- * @param options Description and required.
+ * @param options Description, required, file types.
  * @returns The option definition.
+ * @throws {RangeError} For more than 10 file types, or one that is not
+ * `image`, `video`, `audio` or a dot-prefixed extension.
+ *
+ * @example PDFs only
+ * ```ts
+ * import {
+ *   attachment,
+ *   command,
+ *   commandPayload,
+ * } from "@disruption/disruption/interactions";
+ * import assert from "node:assert/strict";
+ *
+ * const upload = command({
+ *   name: "upload",
+ *   description: "Upload a report",
+ *   options: { report: attachment({ description: "The PDF", fileTypes: [".pdf"] }) },
+ * });
+ * assert.deepEqual(commandPayload(upload).options?.[0]?.file_types, [".pdf"]);
+ * ```
  */
 export function attachment<const R extends boolean = false>(
-  options: OptionOptions<R>,
+  options: AttachmentOptionOptions<R>,
 ): OptionDefinition<11, Attachment, R> {
-  return option(11, options);
+  checkFileTypes(options.fileTypes);
+  return option(11, options, {
+    file_types: options.fileTypes ? [...options.fileTypes] : undefined,
+  });
 }
 
 /** Options of {@linkcode subcommand}. */

@@ -21,6 +21,7 @@
  */
 export {
   attachment,
+  type AttachmentOptionOptions,
   boolean,
   channel,
   type ChannelOptionOptions,

@@ -635,6 +635,37 @@ Deno.test("a channel option refuses channel types outside ChannelType, and keeps
   assert.deepEqual(ok.channel_types, [0, 5, 11, 16]);
 });
 
+Deno.test("an attachment option's fileTypes go out as file_types (Discord's file type filter: image, video, audio or .ext, at most 10); others are refused", () => {
+  const ok = attachment({
+    description: "d",
+    fileTypes: ["image", ".pdf", ".tar.gz".slice(4)],
+  });
+  assert.deepEqual(ok.file_types, ["image", ".pdf", ".gz"]);
+  assert.equal("file_types" in attachment({ description: "d" }), false);
+  for (const bad of [["pdf"], ["."], [". pdf"], ["images"], [".a/b"]]) {
+    assert.throws(
+      () => attachment({ description: "d", fileTypes: bad }),
+      (error: unknown) =>
+        error instanceof RangeError &&
+        /'fileTypes' entries must be image, video, audio or a dot-prefixed extension/
+          .test(error.message),
+      JSON.stringify(bad),
+    );
+  }
+  assert.throws(
+    () =>
+      attachment({
+        description: "d",
+        fileTypes: Array.from({ length: 11 }, (_, i) => `.e${i}`),
+      }),
+    /at most 10 entries/,
+  );
+  assert.throws(
+    () => attachment({ description: "d", fileTypes: [3] as never }),
+    TypeError,
+  );
+});
+
 Deno.test("commands refuse defaultMemberPermissions that are not a bit set, and contexts or integrationTypes outside Discord's values", () => {
   const define = (extra: Record<string, unknown>) => () =>
     command({ name: "a", description: "d", ...extra });

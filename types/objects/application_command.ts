@@ -141,6 +141,11 @@ export interface ApplicationCommandOption {
   options?: ApplicationCommandOption[];
   /** Channel types shown, for channel options. */
   channel_types?: ChannelType[];
+  /**
+   * File types the picker filters for, for attachment options: `image`,
+   * `video`, `audio` or a dot-prefixed extension such as `.pdf`; at most 10.
+   */
+  file_types?: string[];
   /** Minimum value, for integer and number options. */
   min_value?: number;
   /** Maximum value, for integer and number options. */

@@ -373,8 +373,14 @@ export interface UnfurledMediaItem {
   height?: number | null;
   /** Width (set by Discord, images and videos). */
   width?: number | null;
+  /** Thumbhash placeholder (set by Discord, images and videos). */
+  placeholder?: string;
+  /** Version of the placeholder (set by Discord, images and videos). */
+  placeholder_version?: number;
   /** Media type (set by Discord). */
   content_type?: string;
+  /** Unfurled media item flags, a bit set (set by Discord). */
+  flags?: number;
   /** The uploaded attachment's ID (set by Discord). */
   attachment_id?: Snowflake;
 }
