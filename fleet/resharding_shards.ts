@@ -111,6 +111,8 @@ export class ReshardingShards {
   #closing = false;
   /** The running close(), which a start() called meanwhile waits for. */
   #closed: Promise<void> | undefined;
+  /** close() calls so far: a start() waiting for one is void after another. */
+  #closeCalls = 0;
 
   /**
    * Prepare the shards; {@linkcode ReshardingShards.start} connects them.
@@ -148,7 +150,18 @@ export class ReshardingShards {
   start(): Promise<void> {
     // Started during a close(): once it is done (its end would forget a
     // set started meanwhile, left connected with nothing to close it).
-    if (this.#closed) return this.#closed.then(() => this.start());
+    if (this.#closed) {
+      const calls = this.#closeCalls;
+      return this.#closed.then(() => {
+        // close() was called again after this start(): it wins.
+        if (this.#closeCalls !== calls) {
+          throw new ReshardError(
+            "Cannot start: close() was called after this start()",
+          );
+        }
+        return this.start();
+      });
+    }
     if (this.#starting) return this.#starting;
     const set = this.#createSet(this.#options.shardCount);
     this.#current = set;
@@ -292,6 +305,7 @@ export class ReshardingShards {
    * @returns A promise that resolves when they are closed.
    */
   close(): Promise<void> {
+    this.#closeCalls++;
     return this.#closed ??= this.#close().finally(() => {
       this.#closed = undefined;
     });

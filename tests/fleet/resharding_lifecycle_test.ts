@@ -179,3 +179,22 @@ Deno.test("ReshardingShards.start() called while close() runs starts once the cl
   assert.equal((await outcome(t, t.shards.close())).status, "fulfilled");
   assert.deepEqual(active(t.gateway), [], "the second close() closed them");
 });
+
+Deno.test("ReshardingShards: close(), start(), close() ends closed: the second close() voids the start() waiting for the first", async () => {
+  await using t = await setUp(2);
+  assert.equal((await outcome(t, t.shards.start())).status, "fulfilled");
+  const closing = t.shards.close();
+  const restarted = t.shards.start();
+  restarted.catch(() => {}); // read below, once both closes are done
+  const closingAgain = t.shards.close();
+  assert.equal((await outcome(t, closing)).status, "fulfilled");
+  assert.equal((await outcome(t, closingAgain)).status, "fulfilled");
+  const start = await outcome(t, restarted);
+  assert.equal(start.status, "rejected");
+  assert.match(
+    String((start as PromiseRejectedResult).reason),
+    /close\(\) was called after this start\(\)/,
+  );
+  await t.until(() => true, "a turn");
+  assert.deepEqual(active(t.gateway), []);
+});
