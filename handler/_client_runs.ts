@@ -35,35 +35,42 @@ export type RunTie = { stopped: ClientStoppedError } | { untie: () => void };
 /**
  * Tie a waiter to the runs of the Clients among `sources` (other sources,
  * a test's stub say, do not end it): `onStop` gets a
- * {@linkcode ClientStoppedError} once every one of them that runs now has
- * stopped. A waiter needs one of them running: after a stop, nothing it
- * listens to delivers, and it would hold its timer until the timeout.
+ * {@linkcode ClientStoppedError} once none of them runs. A waiter needs one
+ * of them running: after a stop, nothing it listens to delivers, and it
+ * would hold its timer until the timeout. `sources` may be a function,
+ * asked again at each stop: a router's attached Clients change, and one
+ * started since keeps the wait alive.
  *
  * @param sources What the waiter listens to (a Client, or a router's
- *   attached sources).
+ *   attached sources), or a function giving them now.
  * @param what The wait, for the message: `"message wait"`.
  * @param onStop Ends the wait.
  * @returns The tie.
  */
 export function tieToClientRuns(
-  sources: Iterable<unknown>,
+  sources: Iterable<unknown> | (() => Iterable<unknown>),
   what: string,
   onStop: (error: ClientStoppedError) => void,
 ): RunTie {
-  const clients: ClientRuns[] = [];
-  for (const source of sources) {
-    const runs = typeof source === "object" && source !== null
-      ? registry.get(source)
-      : undefined;
-    if (runs !== undefined) clients.push(runs);
-  }
+  const clientsNow = (): ClientRuns[] => {
+    const clients: ClientRuns[] = [];
+    const list = typeof sources === "function" ? sources() : sources;
+    for (const source of list) {
+      const runs = typeof source === "object" && source !== null
+        ? registry.get(source)
+        : undefined;
+      if (runs !== undefined) clients.push(runs);
+    }
+    return clients;
+  };
+  const runningAmong = (clients: ClientRuns[]): AbortSignal[] =>
+    clients.map((runs) => runs.current()).filter(
+      (signal): signal is AbortSignal =>
+        signal !== undefined && !signal.aborted,
+    );
+  const clients = clientsNow();
   if (clients.length === 0) return { untie: () => {} };
-  const running: [ClientRuns, AbortSignal][] = [];
-  for (const runs of clients) {
-    const signal = runs.current();
-    if (signal !== undefined && !signal.aborted) running.push([runs, signal]);
-  }
-  if (running.length === 0) {
+  if (runningAmong(clients).length === 0) {
     return {
       stopped: stoppedError(
         `Cannot start the ${what} as the client is not running (a waiter belongs to a run, from start() until stop())`,
@@ -71,19 +78,31 @@ export function tieToClientRuns(
       ),
     };
   }
-  let left = running.length;
-  const offs = running.map(([runs, signal]) => {
-    const onAbort = (): void => {
-      if (--left > 0) return;
-      untie();
-      onStop(stoppedError(`The ${what} ended as the client stopped`, runs));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    return () => signal.removeEventListener("abort", onAbort);
-  });
+  let offs: (() => void)[] = [];
   const untie = (): void => {
     for (const off of offs) off();
+    offs = [];
   };
+  // Listens to the stop of every run going on now; at each, looks again.
+  const tie = (): void => {
+    untie();
+    const now = clientsNow();
+    const running = runningAmong(now);
+    if (running.length === 0) {
+      onStop(
+        stoppedError(
+          `The ${what} ended as the client stopped`,
+          now[0] ?? clients[0]!,
+        ),
+      );
+      return;
+    }
+    offs = running.map((signal) => {
+      signal.addEventListener("abort", tie, { once: true });
+      return () => signal.removeEventListener("abort", tie);
+    });
+  };
+  tie();
   return { untie };
 }
 

@@ -22,8 +22,11 @@ export interface WaitEnds {
   signal: AbortSignal | undefined;
   /** The clock for the timeout, as given (checked here). */
   scheduler: Scheduler | undefined;
-  /** What the wait listens to: a Client among them ends it as it stops. */
-  sources: Iterable<unknown>;
+  /**
+   * What the wait listens to (or a function giving it now): the stop of
+   * the last running Client among them ends it.
+   */
+  sources: Iterable<unknown> | (() => Iterable<unknown>);
 }
 
 /** Settles a wait once; later calls are ignored. */

@@ -28,6 +28,7 @@ import { UploadError } from "../rest/uploads.ts";
 import type { InteractionResponseBody } from "../rest/payloads.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { InteractionRouter } from "./router.ts";
+import { servedOverHttp } from "./_wait_sources.ts";
 import { ANSWER_DEADLINE } from "./context.ts";
 import { uploadLimitOf } from "./_upload_limit.ts";
 import { InteractionError } from "./errors.ts";
@@ -414,6 +415,8 @@ export function interactionsEndpoint(
   assertEndpointOptionKeys(options, ENDPOINT_OPTION_KEYS);
   const keyBytes = publicKeyBytes(options.publicKey);
   assertEndpointOptions(options);
+  // Its component waits go on whether an attached Client runs or not.
+  servedOverHttp(options.router);
   const scheduler = options.scheduler ?? realScheduler;
   const maxAge = options.maxAge ?? 300;
   const clock = options.clock ?? Date.now;

@@ -29,6 +29,7 @@ import {
 import { compileCustomId } from "./custom_id.ts";
 import { InteractionError } from "./errors.ts";
 import { waitFor } from "./_wait.ts";
+import { type AttachedSource, waitSources } from "./_wait_sources.ts";
 import { ModalFields } from "./modal_fields.ts";
 import { assertRouterOptions } from "./_options_check.ts";
 import { optionKeys } from "../base/option_keys.ts";
@@ -249,7 +250,7 @@ export class InteractionRouter {
   readonly #modals: PatternRoute[] = [];
   readonly #collectors = new Set<Collector>();
   /** One entry per attach: an attached Client's stop ends the waits. */
-  readonly #attached = new Set<{ source: InteractionSource }>();
+  readonly #attached = new Set<AttachedSource<InteractionSource>>();
   /** Clicks a waiter took before their turn: not routed then. */
   readonly #awaited = new WeakSet<Interaction>();
   /**
@@ -427,7 +428,7 @@ export class InteractionRouter {
       if (this.#awaited.has(interaction)) return;
       this.handle(interaction, { rest: ctx.rest }).catch(reportRefused);
     });
-    const attached = { source };
+    const attached = { source: new WeakRef(source) };
     this.#attached.add(attached);
     return () => {
       offWaiters();
@@ -450,8 +451,9 @@ export class InteractionRouter {
    * the call count: not the click whose handler is waiting (a paginator's
    * "next click on this message" is the next), nor an earlier one still
    * queued, which is routed as usual. Attached to a Client, a wait belongs
-   * to its run: `stop()` ends it, and one started while no attached Client
-   * runs rejects at once (unattached, as with the HTTP endpoint, it does not).
+   * to its runs: the stop of the last attached Client running ends it, and
+   * one started while no attached Client runs rejects at once (unattached,
+   * or served by the HTTP endpoint too, it does neither).
    *
    * @typeParam P The custom id pattern.
    * @param options Message, user, custom id, filter, timeout, signal.
@@ -476,7 +478,9 @@ export class InteractionRouter {
       timeoutMessage: `No matching component interaction within ${timeout} ms`,
       signal: options.signal,
       scheduler: this.#scheduler,
-      sources: [...this.#attached].map((attached) => attached.source),
+      // Asked again at each stop (a Client attached or started since
+      // keeps the wait); none when the HTTP endpoint serves this router.
+      sources: () => waitSources(this, this.#attached),
     };
     return waitFor<AwaitedComponent<P>>(ends, (settle) => {
       const collector: Collector = {

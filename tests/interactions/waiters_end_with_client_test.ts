@@ -9,7 +9,11 @@ import { ClientStoppedError } from "../../handler/client_stopped_error.ts";
 import type { Context } from "../../handler/context.ts";
 import { Handler } from "../../handler/handler.ts";
 import { awaitMessage } from "../../interactions/await_message.ts";
+import { interactionsEndpoint } from "../../interactions/http_endpoint.ts";
 import { InteractionRouter } from "../../interactions/router.ts";
+import { RestClient } from "../../rest/rest_client.ts";
+import { FakeRest } from "../../testing/fake_rest.ts";
+import { InteractionSigner } from "../../testing/interaction_signer.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
@@ -198,4 +202,43 @@ Deno.test("router.awaitComponent: a router attached to no Client (the HTTP endpo
   await runUntilSettled(clock, second.stop());
   assert.ok(wait.state instanceof ClientStoppedError, String(wait.state));
   assert.equal(clock.pending, 0);
+});
+
+Deno.test("router.awaitComponent on two Clients: one started after the wait keeps it alive when the other stops", async () => {
+  const clock = new VirtualScheduler();
+  await using one = await FakeDiscord.start({ scheduler: clock });
+  await using two = await FakeDiscord.start({ scheduler: clock });
+  const first = clientOf(one);
+  const second = clientOf(two);
+  const shared = new InteractionRouter({ scheduler: clock });
+  shared.attach(first);
+  shared.attach(second);
+  await runUntilSettled(clock, first.start());
+  const wait = watch(shared.awaitComponent({ timeout: 900_000 }));
+  await runUntilSettled(clock, second.start());
+  await runUntilSettled(clock, first.stop());
+  assert.equal(wait.state as unknown, "pending", "the second Client runs");
+  await runUntilSettled(clock, second.stop());
+  assert.ok(wait.state instanceof ClientStoppedError, String(wait.state));
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("router.awaitComponent on a router the HTTP endpoint serves waits whether its attached Client runs or not", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  const client = clientOf(discord);
+  const router = new InteractionRouter({ scheduler: clock });
+  router.attach(client);
+  const signer = await InteractionSigner.create();
+  interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest: new RestClient({ token: "t", fetch: new FakeRest({}).fetch }),
+  });
+  // The Client is not running: clicks still come over HTTP.
+  const wait = watch(router.awaitComponent({ timeout: 1_000 }));
+  await clock.flushMicrotasks();
+  assert.equal(wait.state as unknown, "pending");
+  await clock.advance(1_000);
+  assert.equal((wait.state as Error).name, "TimeoutError");
 });
