@@ -138,9 +138,10 @@ export interface ShardManagerOptions extends SharedShardOptions {
   /**
    * Where sessions are saved so a restarted process can resume them. Once
    * every shard has stopped without {@linkcode ShardManager.close} (a fatal
-   * close code on each), the timed saves stop and the store forgets the
-   * sessions of the shards stopped for good; they go on when a shard runs
-   * again.
+   * close code on each, or each shard's own `close()`), the timed saves
+   * stop and the store keeps only the sessions still resumable (a shard
+   * closed with `resumable: true`), forgetting the others; they go on when
+   * a shard runs again.
    */
   sessionStore?: SessionStore;
   /**
