@@ -253,6 +253,8 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #restoring: Promise<void> | undefined;
   /** The epoch id of the latest reply: another one means the keys were lost. */
   #epoch = "";
+  /** The epoch whose loss was last said (once per loss, not per request). */
+  #lossSaidAt: string | undefined;
   /** Numbers the ids this process offers for a new epoch. */
   #epochSeq = 0;
 
@@ -643,7 +645,10 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   ): void {
     const now = this.#scheduler.now();
     if (kind === 1) this.#lastGrants.set(bucket, now);
-    if (lost === 1) {
+    // Every request sent with the old epoch finds the loss: said once per
+    // epoch it brought (120 waiters said it 78 times).
+    if (lost === 1 && epoch !== this.#lossSaidAt) {
+      this.#lossSaidAt = epoch;
       visible.warn(
         "Identify queue: Redis lost its keys (restarted without persistence, failed over, or flushed); every bucket waits {intervalMs} ms from when this was found, as the grants made before are not all known",
         { intervalMs: this.#intervalMs },
