@@ -23,6 +23,17 @@ export const EMPTY_LOOKUP: CacheLookup = {
   ids: () => [],
 };
 
+/**
+ * A read sent first in a batch's read pipeline, answered apart (an error
+ * of it fails nothing): the store's epoch marker (see redis_epoch.ts).
+ */
+export interface ExtraRead {
+  /** Queue its command on the pipeline. */
+  queue(pipeline: ReturnType<RedisConnection["pipeline"]>): void;
+  /** Its answer: Redis's error, or the result. */
+  answer(error: Error | null, result: unknown): void;
+}
+
 /** One list read: its ids, and whether its values are read too. */
 interface ListRead {
   kind: CacheKind;
@@ -34,7 +45,8 @@ interface ListRead {
  * Fetch `reads` into a synchronous lookup, with the message ids (not the
  * messages) of `messageChannels`. An `"all"` read fetches its values; an
  * `"ids"` read only its set's members (READY's guild list: every guild's
- * JSON was sent for each READY, 96 MB for 80,000 guilds).
+ * JSON was sent for each READY, 96 MB for 80,000 guilds). `extra` goes
+ * first in the same round trip.
  *
  * @returns The lookup; rejects with Redis's error.
  */
@@ -42,6 +54,7 @@ export async function fetchReads(
   redis: RedisConnection,
   reads: readonly CacheRead[],
   messageChannels: readonly string[] = [],
+  extra?: ExtraRead,
 ): Promise<CacheLookup> {
   const values = new Map<string, CachedValue>();
   const sets = new Map<string, string[]>();
@@ -66,6 +79,7 @@ export async function fetchReads(
     } else if (read.type === "all") list.values = true;
   }
   const pipeline = redis.pipeline();
+  extra?.queue(pipeline);
   if (gets.length > 0) pipeline.mget(gets);
   for (const { kind, scope } of lists.values()) {
     if (INDEXED.has(kind) && scope !== "") {
@@ -92,6 +106,7 @@ export async function fetchReads(
   const results = await pipeline.exec();
   if (results === null) throw new Error("Redis pipeline was discarded");
   let index = 0;
+  if (extra !== undefined) extra.answer(...results[index++]!);
   const next = (): unknown => {
     const [error, result] = results[index++]!;
     if (error) throw error;

@@ -49,6 +49,7 @@ import {
 import { entitiesOf, RedisBacklog, type Waiting } from "./redis_backlog.ts";
 import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
 import { EMPTY_LOOKUP, fetchReads } from "./redis_reads.ts";
+import { CacheEpoch } from "./redis_epoch.ts";
 import { COMPLETE, REMOVE_CHANNEL, TRIM_MESSAGES } from "./redis_scripts.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
@@ -117,8 +118,10 @@ interface BatchWrites {
  * get no previous state)
  * rather than held; and so is a server restarted or replaced (a new
  * `run_id`) or a connection lost while writes were unanswered, on a
- * connection from `connectRedis`. The cache is fresh again once every shard
- * that fed it sent a new READY (one store may serve several; a shard whose
+ * connection from `connectRedis`, and a database that lost its keys (a
+ * FLUSHDB: its marker `disruption_cache_epoch` is gone, see
+ * redis_epoch.ts). The cache is fresh again once every shard that fed it
+ * sent a new READY (one store may serve several; a shard whose
  * READY was dropped fed it too; after a reshard, the shards of the new count
  * only); the READY of shard 0 (which gets the DMs) first drops what no
  * GUILD_CREATE rebuilds: DM channels, and messages of channels no guild
@@ -147,6 +150,8 @@ export class RedisCache {
   readonly #scheduler: Scheduler;
   /** Whether it is stale, and what makes it so and not. */
   readonly #staleness: RedisStaleness;
+  /** The database's epoch marker as last read (see redis_epoch.ts). */
+  readonly #epoch = new CacheEpoch();
   /** Calls of applyBatch waiting for the batch in progress. */
   #waiting: Waiting[] = [];
   /**
@@ -430,10 +435,18 @@ export class RedisCache {
     }
     let snapshot: CacheLookup = EMPTY_LOOKUP;
     if (reads.length > 0 || trimmed.length > 0) {
+      // The epoch marker, read with the rest: the keys lost under the store
+      // since its last batch are lost after the writes it sent.
+      const epoch = this.#epoch.read(
+        dispatches.some(({ event }) => event === "READY"),
+        (error, what) => this.#staleness.failed(error, this.#sentThrough, what),
+      );
       try {
         // A connection lost meanwhile fails the batch at once: the client
         // would hold the reads, and every event behind them, until it is back.
-        snapshot = await untilLost(fetchReads(this.#redis, reads, trimmed));
+        snapshot = await untilLost(
+          fetchReads(this.#redis, reads, trimmed, epoch),
+        );
       } catch (error) {
         this.#staleness.suspect(error, () => indexKeysOf(reads, trimmed, []));
         return failed(error);

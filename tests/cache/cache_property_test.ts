@@ -11,6 +11,7 @@ import {
 import { mulberry32 } from "../_fakes/prng.ts";
 import type { RedisConnection } from "../../redis/mod.ts";
 import { redisStoreTest } from "./_redis_database.ts";
+import { EPOCH_KEY } from "../../cache/redis_epoch.ts";
 import { memoryValue } from "./_memory_view.ts";
 import {
   type Dispatch,
@@ -166,9 +167,9 @@ async function redisSnapshot(
 ): Promise<{ values: Map<string, unknown>; sets: Map<string, string[]> }> {
   // A guild's kind sets are the store's own index (beyond the layout the
   // model follows); store_differential_test checks them against
-  // guild_keys:G.
+  // guild_keys:G. The epoch marker is no entity (see redis_epoch.ts).
   const keys = (await redis.keys("*"))
-    .filter((key) => !key.startsWith("guild_kind_keys:"));
+    .filter((key) => !key.startsWith("guild_kind_keys:") && key !== EPOCH_KEY);
   // One round trip for every key's value or members.
   const pipeline = redis.pipeline();
   for (const key of keys) {

@@ -120,6 +120,9 @@ Deno.test(redisStoreTest(
       "channel_keys",
       "channel_keys:2",
       "channel_keys:20",
+      // Beyond the layout too: the database's epoch marker, which says the
+      // keys were lost (a FLUSHDB) to the stores reading it.
+      "disruption_cache_epoch",
       "emoji:1:4",
       "emoji_keys",
       "guild:1",
