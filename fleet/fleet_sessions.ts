@@ -104,6 +104,8 @@ export class TickSessions {
  * @param shards The shards; those with no session are skipped.
  * @param now The fleet's time.
  * @param failures Where a failure is said.
+ * @returns The sessions it saved, or tried to (a failed save's may be the
+ * only copy left).
  */
 export async function saveSessions(
   store: SessionStore,
@@ -111,18 +113,19 @@ export async function saveSessions(
   shards: readonly Shard[],
   now: number,
   failures: StoreFailures,
-): Promise<void> {
+): Promise<SavedSession[]> {
   const sessions = shards.flatMap((shard) => {
     const saved = savedSessionOf(shard, shardCount, now);
     return saved ? [saved] : [];
   });
-  if (sessions.length === 0) return;
+  if (sessions.length === 0) return sessions;
   try {
     await store.save(sessions);
     failures.worked("save");
   } catch (error) {
     failures.failed("save", SAVE_FAILED, { shards: idsOf(sessions), error });
   }
+  return sessions;
 }
 
 /** What a failed save costs, said once per outage. */

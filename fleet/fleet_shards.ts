@@ -18,6 +18,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import type { Shard } from "../gateway/shard.ts";
+import type { SavedSession } from "../gateway/session_store.ts";
 import { LeaseGuard } from "./lease_guard.ts";
 import { LeaseTimes } from "./lease_times.ts";
 import {
@@ -189,7 +190,8 @@ export class FleetShards {
         });
       },
       watch: (set, shard, resumed) => this.#watch(set, shard, resumed),
-      stop: (set, shard) => this.#stop(set, [shard.id], false, false),
+      stop: async (set, shard) =>
+        void await this.#stop(set, [shard.id], false, false),
     };
   }
 
@@ -532,7 +534,9 @@ export class FleetShards {
             "Handing shards {shards} over ({members} processes now)",
             { shards: result.shed, members: result.members },
           );
-          await this.#stop(set, result.shed, live);
+          // Kept a TTL: Redis may lose them before the taker resumes them.
+          const saved = await this.#stop(set, result.shed, live);
+          this.#guard.parked.keep(saved, this.#fleetNow() + this.#times.ttlMs);
           await set.leases.release(result.shed).catch(() => {});
         }
         // A kept shard not running was stopped by the guard while this tick
@@ -739,13 +743,13 @@ export class FleetShards {
     }
   }
 
-  /** Close shards; with `save`, store their sessions for whoever runs them next. */
+  /** Close shards; with `save`, store their sessions (returned) for whoever runs them next. */
   async #stop(
     set: ShardSet,
     ids: readonly number[],
     save: boolean,
     resumable = true,
-  ): Promise<void> {
+  ): Promise<SavedSession[]> {
     const shards = shardsOf(set, ids);
     for (const shard of shards) {
       set.shards.delete(shard.id);
@@ -764,7 +768,7 @@ export class FleetShards {
       await settlesWithin(this.#scheduler, unmarked, this.#times.renewMs / 2);
     }
     await Promise.all(shards.map((s) => s.close({ resumable })));
-    if (save) await this.#saveShards(set, shards);
+    return save ? await this.#saveShards(set, shards) : [];
   }
 
   async #save(set: ShardSet, ids: readonly number[]): Promise<void> {
@@ -783,13 +787,13 @@ export class FleetShards {
     return this.#scheduler.now() + this.#clockOffset;
   }
 
-  async #saveShards(set: ShardSet, shards: Shard[]): Promise<void> {
+  async #saveShards(set: ShardSet, shards: Shard[]): Promise<SavedSession[]> {
     // The running set's in the fleet's store; the new set's in its own
     // (keyed by shard id too, they would overwrite the running set's).
     const store = set === this.#current
       ? this.#options.sessionStore
       : set.sessions;
     const [now, failures] = [this.#fleetNow(), this.#storeFailures];
-    await saveSessions(store, set.count, shards, now, failures);
+    return await saveSessions(store, set.count, shards, now, failures);
   }
 }

@@ -33,7 +33,8 @@ export class LeaseGuard {
   /**
    * Sessions of the shards stopped when it fired (the caller parks them):
    * newer than the store's, Redis being silent; used to resume those shards
-   * and written back to the store once a renewal goes through.
+   * and written back to the store once a renewal goes through. The caller
+   * keeps those of shards it hands over there too, for a lease TTL.
    */
   readonly parked: ParkedSessions = new ParkedSessions();
 

@@ -1,8 +1,8 @@
 /**
  * {@linkcode ParkedSessions}: the sessions of the shards a `FleetShards`
- * process's lease guard stopped (no renewal answered), kept in memory by
- * shard id with their shard count, and handed back to the fleet's session
- * store once Redis answers again.
+ * process's lease guard stopped (no renewal answered) or that it handed
+ * over, kept in memory by shard id with their shard count, and handed back
+ * to the fleet's session store once Redis answers again.
  *
  * @module
  */
@@ -42,9 +42,18 @@ export interface ParkedSet {
  * and their events since the stop were lost while Discord still held the
  * sessions. A parked session is resumed only by the shard's lease holder,
  * like a stored one, so never by two processes at once.
+ *
+ * The sessions of shards handed over to a process that joined are kept
+ * too ({@linkcode ParkedSessions.keep}), for a lease TTL: saved once as they
+ * closed, they were lost when Redis lost its data before the taker's next
+ * tick, and it identified them.
  */
 export class ParkedSessions {
-  readonly #sessions = new Map<number, SavedSession>();
+  /** By shard id; `until`: a handed over one's end, on the fleet's clock. */
+  readonly #sessions = new Map<
+    number,
+    { saved: SavedSession; until?: number }
+  >();
 
   /**
    * Park the sessions of every shard `set` runs as they stand, dated
@@ -53,14 +62,30 @@ export class ParkedSessions {
   park(set: ParkedSet, savedAt: number): void {
     for (const [id, shard] of set.shards) {
       const saved = savedSessionOf(shard, set.count, savedAt);
-      if (saved) this.#sessions.set(id, saved);
+      if (saved) this.#sessions.set(id, { saved });
+    }
+  }
+
+  /**
+   * Keep the sessions of shards handed over (saved to the store as they
+   * closed, `sessions` as saved: same `savedAt`, so not written back while
+   * the store holds them) until `until` on the fleet's clock, or until the
+   * store holds a newer one (the taker's: it saves those it runs at each
+   * tick). Within that, a tick after Redis lost its data writes them back
+   * ({@linkcode ParkedSessions.publish}), and the taker resumes them.
+   */
+  keep(sessions: readonly SavedSession[], until: number): void {
+    for (const saved of sessions) {
+      this.#sessions.set(saved.shardId, { saved, until });
     }
   }
 
   /** The sessions parked for shards of `count`, by shard id. */
   of(count: number): ReadonlyMap<number, SavedSession> {
     return new Map(
-      [...this.#sessions].filter(([, saved]) => saved.shardCount === count),
+      [...this.#sessions].flatMap(([id, { saved }]) =>
+        saved.shardCount === count ? [[id, saved]] : []
+      ),
     );
   }
 
@@ -68,10 +93,12 @@ export class ParkedSessions {
    * Write the parked sessions of `set`'s count back to `store` where they
    * are newer than what it holds (it may have lost them with Redis's data),
    * so whichever process takes a shard next resumes it; then forget them
-   * (the store holds them, or something newer). Sessions of another count,
-   * of shards `set` runs (a renewal answered late restarted them: their
-   * sessions are saved as they run) or too old to resume are forgotten at
-   * once. A store that fails keeps them parked, for this process to resume
+   * (the store holds them, or something newer), but those handed over while
+   * kept ({@linkcode ParkedSessions.keep}) unless the store holds newer
+   * (Redis may lose its data again before the taker runs them). Sessions
+   * of another count, of shards `set` runs (a renewal answered late
+   * restarted them: their sessions are saved as they run) or too old to
+   * resume are forgotten at once. A store that fails keeps them parked, for this process to resume
    * its own shards from and for the next renewal to try again; logged, not
    * thrown.
    *
@@ -89,7 +116,7 @@ export class ParkedSessions {
     set: ParkedSet,
     now: number,
   ): Promise<void> {
-    for (const [id, saved] of this.#sessions) {
+    for (const [id, { saved }] of this.#sessions) {
       if (
         set.shards.has(id) ||
         !isSessionUsable(saved, { shardCount: set.count, now })
@@ -99,11 +126,13 @@ export class ParkedSessions {
     }
     const parked = [...this.#sessions.values()];
     if (parked.length === 0) return;
+    const current = (entry: (typeof parked)[number]) =>
+      this.#sessions.get(entry.saved.shardId) === entry;
     try {
       const stored = new Map(
         (await store.loadAll()).map((saved) => [saved.shardId, saved]),
       );
-      const newer = parked.filter((saved) =>
+      const newer = parked.map(({ saved }) => saved).filter((saved) =>
         newerThan(saved, stored.get(saved.shardId))
       );
       if (newer.length > 0) {
@@ -114,11 +143,15 @@ export class ParkedSessions {
         );
       }
       // Only those written or outdated: the guard may have parked newer
-      // ones meanwhile (Redis silent again), for the next renewal.
-      for (const saved of parked) {
-        if (this.#sessions.get(saved.shardId) === saved) {
-          this.#sessions.delete(saved.shardId);
-        }
+      // ones meanwhile (Redis silent again), for the next renewal. One
+      // handed over stays while kept and the store holds no newer: equal
+      // is its own save (or the write-back), which a loss may take again.
+      for (const entry of parked) {
+        const { saved, until } = entry;
+        const prior = stored.get(saved.shardId);
+        const taken = prior !== undefined && newerThan(prior, saved);
+        const kept = until !== undefined && now < until && !taken;
+        if (!kept && current(entry)) this.#sessions.delete(saved.shardId);
       }
     } catch (error) {
       logger.warn(

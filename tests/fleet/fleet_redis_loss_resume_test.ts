@@ -10,42 +10,16 @@ import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
 import {
+  activeSessions,
+  deliveredMessages,
   established,
+  postInEveryGuild,
   type Scene,
   scene,
   server,
   stepAll,
   Valve,
 } from "./fleet_run_guard_scene.ts";
-
-/** MESSAGE_CREATE ids delivered by any of `fleets`, in order. */
-function delivered(fleets: FleetShards[]): string[] {
-  const got: string[] = [];
-  for (const fleet of fleets) {
-    fleet.onDispatch((e) => {
-      if (e.name === "MESSAGE_CREATE") got.push((e.data as { id: string }).id);
-    });
-  }
-  return got;
-}
-
-/** A MESSAGE_CREATE in each guild (each shard gets one): their ids. */
-function post(s: Scene, tag: string): string[] {
-  return s.gateway.guildIds.map((guild, i) => {
-    const id = `${tag}-${i}`;
-    s.gateway.dispatch(
-      "MESSAGE_CREATE",
-      { id, guild_id: guild, channel_id: "1", content: "" },
-      { ignoreIntents: true },
-    );
-    return id;
-  });
-}
-
-/** Sessions the fake gateway has connected now. */
-function active(s: Scene): number {
-  return s.gateway.sessions.filter((x) => x.state === "active").length;
-}
 
 /**
  * Run `fleets` (on `valves`) to two live shards, take Redis down for
@@ -63,17 +37,21 @@ async function outage(
   await stepAll(s, valves); // the tick after the join takes the shards
   await pollUntil(
     "both shards running",
-    () => fleets.flatMap((f) => f.shardIds).length === 2 && active(s) === 2,
+    () =>
+      fleets.flatMap((f) => f.shardIds).length === 2 && activeSessions(s) === 2,
   );
-  const posted = post(s, "before");
+  const posted = postInEveryGuild(s, "before");
   await stepAll(s, valves); // a renewal saves the sessions
   const downAt = s.scheduler.now();
   for (const valve of valves) valve.down = true;
   // The guard stops every shard before its lease can expire.
   for (let t = 0; t < 3_000; t += 1_000) await stepAll(s, valves);
   assert.deepEqual(fleets.flatMap((f) => f.shardIds), []);
-  await pollUntil("both sessions closed resumably", () => active(s) === 0);
-  posted.push(...post(s, "during"));
+  await pollUntil(
+    "both sessions closed resumably",
+    () => activeSessions(s) === 0,
+  );
+  posted.push(...postInEveryGuild(s, "during"));
   await deleteKeys(s.direct, s.prefix); // Redis restarted empty
   while (s.scheduler.now() < downAt + outageMs) await stepAll(s, valves);
   for (const valve of valves) valve.down = false;
@@ -99,7 +77,7 @@ async function recovered(
   const since = () => s.gateway.log.filter((e) => e.at >= downAt);
   // Done once every event came, or once one cannot (a session started anew).
   const done = (): boolean =>
-    fleets.flatMap((f) => f.shardIds).length === 2 && active(s) === 2 &&
+    fleets.flatMap((f) => f.shardIds).length === 2 && activeSessions(s) === 2 &&
     (posted.every((id) => got.includes(id)) ||
       since().some((e) => e.type === "identify"));
   let tookBoth = false;
@@ -146,7 +124,7 @@ Deno.test({
         await s.member(valves[0]!, { redisStore: true }),
         await s.member(valves[1]!, { redisStore: true }),
       ];
-      const got = delivered(fleets);
+      const got = deliveredMessages(fleets);
       await captureStderr(async () => {
         const expected = await outage(s, fleets, valves, 40_000);
         // The first process out of its grace after the loss counts the
@@ -169,7 +147,7 @@ Deno.test({
     const valves = [new Valve()];
     try {
       const fleets = [await s.member(valves[0]!, { redisStore: true })];
-      const got = delivered(fleets);
+      const got = deliveredMessages(fleets);
       await captureStderr(async () => {
         const expected = await outage(s, fleets, valves, 20_000);
         await recovered(s, fleets, valves, got, expected);

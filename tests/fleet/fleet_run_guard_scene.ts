@@ -401,3 +401,32 @@ export async function running(s: Scene, fleet: FleetShards): Promise<void> {
     () => s.gateway.sessions.filter((x) => x.state === "active").length === 2,
   );
 }
+
+/** MESSAGE_CREATE ids delivered by any of `fleets`, in order. */
+export function deliveredMessages(fleets: FleetShards[]): string[] {
+  const got: string[] = [];
+  for (const fleet of fleets) {
+    fleet.onDispatch((e) => {
+      if (e.name === "MESSAGE_CREATE") got.push((e.data as { id: string }).id);
+    });
+  }
+  return got;
+}
+
+/** A MESSAGE_CREATE in each guild (each shard gets one): their ids. */
+export function postInEveryGuild(s: Scene, tag: string): string[] {
+  return s.gateway.guildIds.map((guild, i) => {
+    const id = `${tag}-${i}`;
+    s.gateway.dispatch(
+      "MESSAGE_CREATE",
+      { id, guild_id: guild, channel_id: "1", content: "" },
+      { ignoreIntents: true },
+    );
+    return id;
+  });
+}
+
+/** Sessions the fake gateway has connected now. */
+export function activeSessions(s: Scene): number {
+  return s.gateway.sessions.filter((x) => x.state === "active").length;
+}
