@@ -269,7 +269,13 @@ export class ReshardingShards {
       { from: old.count, to: shardCount, held: heldDelivered, early },
     );
     await Promise.all(old.shards.map((s) => s.close()));
-    this.#endOverlapLater(filter);
+    // Not once close() has begun (or ended): it ends the overlap itself,
+    // and a timer armed after it would outlive it.
+    if (
+      this.#current === next && !this.#closing && this.#closed === undefined
+    ) {
+      this.#endOverlapLater(filter);
+    }
     return {
       from: old.count,
       to: shardCount,
