@@ -40,11 +40,17 @@ export class CacheEpoch {
   /** The marker's value as last read; undefined before one was seen. */
   #seen: string | undefined;
 
+  /** Whether this process has read no marker yet. */
+  get unseen(): boolean {
+    return this.#seen === undefined;
+  }
+
   /**
    * The marker's read, for a batch's read pipeline (see fetchReads).
    *
    * @param create Whether to create it when missing: the batch holds a
-   *   READY, which starts rebuilding the cache on what the database holds.
+   *   READY, which starts rebuilding the cache on what the database holds,
+   *   or this process has read none yet.
    * @param lost Called when the answer says the database lost its keys,
    *   with the error and the loss as the log says it.
    */

@@ -437,8 +437,10 @@ export class RedisCache {
     if (reads.length > 0 || trimmed.length > 0) {
       // The epoch marker, read with the rest: the keys lost under the store
       // since its last batch are lost after the writes it sent.
+      // Created by a READY, or by this process's first read (its shards
+      // may all have resumed: it would never see a marker to miss).
       const epoch = this.#epoch.read(
-        dispatches.some(({ event }) => event === "READY"),
+        this.#epoch.unseen || dispatches.some(({ event }) => event === "READY"),
         (error, what) => this.#staleness.failed(error, this.#sentThrough, what),
       );
       try {

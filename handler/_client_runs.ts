@@ -87,6 +87,9 @@ export function tieToClientRuns(
   const tie = (): void => {
     untie();
     const now = clientsNow();
+    // No Client among the sources any more (detached, or an HTTP endpoint
+    // serves the router since): nothing of theirs ends the wait.
+    if (now.length === 0) return;
     const running = runningAmong(now);
     if (running.length === 0) {
       onStop(

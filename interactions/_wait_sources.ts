@@ -31,12 +31,11 @@ export function waitSources<S extends object>(
   router: object,
   attached: Set<AttachedSource<S>>,
 ): S[] {
-  if (HTTP_SERVED_ROUTERS.has(router)) return [];
   const live: S[] = [];
   for (const entry of attached) {
     const source = entry.source.deref();
     if (source === undefined) attached.delete(entry);
     else live.push(source);
   }
-  return live;
+  return HTTP_SERVED_ROUTERS.has(router) ? [] : live;
 }

@@ -429,6 +429,7 @@ export class InteractionRouter {
       this.handle(interaction, { rest: ctx.rest }).catch(reportRefused);
     });
     const attached = { source: new WeakRef(source) };
+    waitSources(this, this.#attached); // drops the attaches of dead sources
     this.#attached.add(attached);
     return () => {
       offWaiters();

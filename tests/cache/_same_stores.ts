@@ -19,7 +19,7 @@ export async function assertSameStores(
   where: string,
 ): Promise<void> {
   // The store's epoch marker is no entity (see redis_epoch.ts).
-  const keys = (await redis.keys("*")).filter((key) => key !== EPOCH_KEY);
+  const keys = await cacheKeys(redis);
   const valueKeys = keys.filter((key) => !key.includes("_keys"));
   const texts = valueKeys.length > 0 ? await redis.mget(valueKeys) : [];
   const counts = new Map<string, number>();
@@ -77,4 +77,12 @@ export async function assertSameStores(
       );
     }
   }
+}
+
+/**
+ * Every key of the cache's database but its epoch marker (written by the
+ * store's first read, whatever it holds): the keys of what it caches.
+ */
+export async function cacheKeys(redis: RedisConnection): Promise<string[]> {
+  return (await redis.keys("*")).filter((key) => key !== EPOCH_KEY);
 }

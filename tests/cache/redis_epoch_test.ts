@@ -204,3 +204,26 @@ Deno.test({
       }
     }),
 });
+
+Deno.test({
+  name:
+    "RedisCache: a process whose shards all resumed (no READY) creates the marker at its first read, so a FLUSHDB after is seen",
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, redis, admin) => {
+      const one = store(redis);
+      await captureStderr(async () => {
+        // The cache was built by an earlier process; this one resumed.
+        await one.cache.apply("GUILD_CREATE", guild("1"));
+        await one.cache.apply("MESSAGE_CREATE", message("1", "500"));
+        await one.cache.flush();
+        assert.equal(one.cache.stale, false);
+        await admin.flushdb();
+        await one.cache.apply("MESSAGE_CREATE", message("1", "501"));
+        await one.cache.apply("GUILD_UPDATE", guild("1"));
+        await one.cache.flush();
+      });
+      assert.equal(one.cache.stale, true);
+      assert.equal(one.stale, 1);
+    }),
+});

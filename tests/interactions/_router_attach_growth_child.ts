@@ -12,7 +12,7 @@ for (let i = 0; i < 100; i++) {
   router.attach(client); // its detach function dropped
   refs.push(new WeakRef(client));
 }
-// A wait in between walks the attached sources (and drops the dead ones).
+// (Each attach also drops the attaches of sources already collected.)
 await new Promise((resolve) => setTimeout(resolve, 0));
 gc();
 await new Promise((resolve) => setTimeout(resolve, 0));

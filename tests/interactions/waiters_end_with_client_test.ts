@@ -242,3 +242,23 @@ Deno.test("router.awaitComponent on a router the HTTP endpoint serves waits whet
   await clock.advance(1_000);
   assert.equal((wait.state as Error).name, "TimeoutError");
 });
+
+Deno.test("router.awaitComponent started before an HTTP endpoint came to serve the router is not ended by the Client's stop", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  const client = clientOf(discord);
+  const router = new InteractionRouter({ scheduler: clock });
+  router.attach(client);
+  await runUntilSettled(clock, client.start());
+  const wait = watch(router.awaitComponent({ timeout: 900_000 }));
+  const signer = await InteractionSigner.create();
+  interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest: new RestClient({ token: "t", fetch: new FakeRest({}).fetch }),
+  });
+  await runUntilSettled(clock, client.stop());
+  assert.equal(wait.state as unknown, "pending", "clicks still come over HTTP");
+  await clock.advance(900_000);
+  assert.equal((wait.state as Error).name, "TimeoutError");
+});
