@@ -143,9 +143,12 @@ export class ReshardingShards {
    * Start the first set. A call while it runs, or once it runs, starts no
    * second set (one would connect every shard twice, and spend the session
    * starts twice): it shares the first call's promise. Start again after
-   * {@linkcode ReshardingShards.close}.
+   * {@linkcode ReshardingShards.close}; a call during `close()` waits for
+   * it, then starts.
    *
    * @returns A promise that resolves when every shard is READY.
+   * @throws {ReshardError} When `close()` was called again after this call,
+   * while it waited for an earlier close (the later close wins).
    */
   start(): Promise<void> {
     // Started during a close(): once it is done (its end would forget a

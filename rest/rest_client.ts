@@ -480,7 +480,7 @@ export class RestClient {
    * @param interactionId The interaction.
    * @param interactionToken The interaction's token.
    * @param body The callback type and data.
-   * @param options Signal.
+   * @param options Signal, files, upload limit.
    * @returns A promise that resolves once Discord accepted it.
    *
    * @example Answer with a message
