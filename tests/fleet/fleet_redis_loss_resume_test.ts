@@ -11,6 +11,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
 import {
   activeSessions,
+  assertResumedAll,
   deliveredMessages,
   established,
   postInEveryGuild,
@@ -88,22 +89,7 @@ async function recovered(
     tookBoth ||= fleets.some((f) => f.shardIds.length === 2);
   }
   await pollUntil("the fleet back, every event delivered", done);
-  assert.deepEqual(
-    since().filter((e) => e.type === "identify").map((e) => e.type),
-    [],
-    "identified after the outage",
-  );
-  const resumes = since().filter((e) => e.type === "resume");
-  assert.ok(resumes.length >= 2, `${resumes.length} RESUMEs`);
-  for (const resume of resumes) {
-    assert.ok(resume.type === "resume");
-    assert.equal(resume.outcome, "resumed");
-  }
-  assert.deepEqual(
-    [...new Set(got)].sort(),
-    [...posted].sort(),
-    "events lost or unexpected",
-  );
+  assertResumedAll(s, downAt, 2, got, posted, "outage");
   assert.deepEqual(
     [...fleets.flatMap((f) => f.shardIds)].sort(),
     [0, 1],

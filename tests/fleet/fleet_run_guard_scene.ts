@@ -430,3 +430,35 @@ export function postInEveryGuild(s: Scene, tag: string): string[] {
 export function activeSessions(s: Scene): number {
   return s.gateway.sessions.filter((x) => x.state === "active").length;
 }
+
+/**
+ * Assert that since `at` every shard came back by RESUME (at least
+ * `resumes` of them, each resumed, no IDENTIFY) and that every event of
+ * `posted` was delivered, none other: what a loss of Redis must not cost.
+ */
+export function assertResumedAll(
+  s: Scene,
+  at: number,
+  resumes: number,
+  delivered: string[],
+  posted: string[],
+  after: string,
+): void {
+  const since = s.gateway.log.filter((e) => e.at >= at);
+  assert.deepEqual(
+    since.filter((e) => e.type === "identify").map((e) => e.type),
+    [],
+    `identified after the ${after}`,
+  );
+  const resumed = since.filter((e) => e.type === "resume");
+  assert.ok(resumed.length >= resumes, `${resumed.length} RESUMEs`);
+  for (const resume of resumed) {
+    assert.ok(resume.type === "resume");
+    assert.equal(resume.outcome, "resumed");
+  }
+  assert.deepEqual(
+    [...new Set(delivered)].sort(),
+    [...posted].sort(),
+    "events lost or unexpected",
+  );
+}

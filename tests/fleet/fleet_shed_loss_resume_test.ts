@@ -11,6 +11,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
 import {
   activeSessions,
+  assertResumedAll,
   deliveredMessages,
   established,
   postInEveryGuild,
@@ -59,22 +60,7 @@ valvesTest(
         assert.equal(new Set(ids).size, ids.length, `run twice: ${ids}`);
       }
       await pollUntil("both shards back", done);
-      assert.deepEqual(
-        since().filter((e) => e.type === "identify").map((e) => e.type),
-        [],
-        "identified after the loss",
-      );
-      const resumes = since().filter((e) => e.type === "resume");
-      assert.ok(resumes.length >= 1, `${resumes.length} RESUMEs`);
-      for (const resume of resumes) {
-        assert.ok(resume.type === "resume");
-        assert.equal(resume.outcome, "resumed");
-      }
-      assert.deepEqual(
-        [...new Set(got)].sort(),
-        [...posted].sort(),
-        "events lost or unexpected",
-      );
+      assertResumedAll(s, shedAt, 1, got, posted, "loss");
       assert.deepEqual(runningIds([a, b]), [0, 1]);
     });
   },

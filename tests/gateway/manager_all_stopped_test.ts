@@ -12,6 +12,7 @@ import {
 } from "../../gateway/session_store.ts";
 import { ShardManager } from "../../gateway/shard_manager.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
+import type { FakeCloseOptions } from "../../testing/fake_gateway_types.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 
@@ -33,6 +34,23 @@ class CountingStore extends MemorySessionStore {
     this.deletes++;
     return super.deleteMany(shardIds);
   }
+}
+
+/**
+ * Close `gateway`'s connections with the fatal `code` (the stderr line of
+ * each stopped shard taken in) and let the shards take it in.
+ */
+async function closeForGood(
+  scheduler: VirtualScheduler,
+  gateway: FakeGateway,
+  code: number,
+  reason: string | FakeCloseOptions,
+): Promise<void> {
+  await captureStderr(async () => {
+    gateway.closeWith(code, reason);
+    await scheduler.advance(0);
+    await scheduler.flushMicrotasks();
+  });
 }
 
 /** A started two-shard manager on `gateway` with `store`, sessions saved. */
@@ -64,11 +82,7 @@ Deno.test("ShardManager: once every shard stopped for good its timed saves stop,
     const gateway = new FakeGateway({ scheduler, maxConcurrency: 2 });
     const store = new CountingStore();
     const manager = await started(scheduler, gateway, store);
-    await captureStderr(async () => {
-      gateway.closeWith(code, "stopped for good");
-      await scheduler.advance(0);
-      await scheduler.flushMicrotasks();
-    });
+    await closeForGood(scheduler, gateway, code, "stopped for good");
     assert.deepEqual(
       manager.info().map((shard) => shard.status),
       ["closed", "closed"],
@@ -95,11 +109,7 @@ Deno.test("ShardManager: started again after every shard stopped for good, it sa
   const gateway = new FakeGateway({ scheduler, maxConcurrency: 2 });
   const store = new CountingStore();
   const manager = await started(scheduler, gateway, store);
-  await captureStderr(async () => {
-    gateway.closeWith(4004, "token reset");
-    await scheduler.advance(0);
-    await scheduler.flushMicrotasks();
-  });
+  await closeForGood(scheduler, gateway, 4004, "token reset");
   assert.equal(scheduler.pending, 0);
   await runUntilSettled(scheduler, manager.start());
   const saves = store.saves;
@@ -115,11 +125,7 @@ Deno.test("ShardManager: a shard connected again by hand after every shard stopp
   const gateway = new FakeGateway({ scheduler, maxConcurrency: 2 });
   const store = new CountingStore();
   const manager = await started(scheduler, gateway, store);
-  await captureStderr(async () => {
-    gateway.closeWith(4004, "token reset");
-    await scheduler.advance(0);
-    await scheduler.flushMicrotasks();
-  });
+  await closeForGood(scheduler, gateway, 4004, "token reset");
   assert.equal(scheduler.pending, 0);
   // As the dispatch service restarts a shard: its own connect().
   await runUntilSettled(scheduler, manager.shard(0)!.connect());
@@ -142,10 +148,9 @@ Deno.test("ShardManager: a shard stopped for good beside one closed resumably by
   );
   const kept = manager.shard(0)!.sessionId;
   assert.ok(kept !== undefined);
-  await captureStderr(async () => {
-    gateway.closeWith(4014, { shardId: 1, reason: "intents revoked" });
-    await scheduler.advance(0);
-    await scheduler.flushMicrotasks();
+  await closeForGood(scheduler, gateway, 4014, {
+    shardId: 1,
+    reason: "intents revoked",
   });
   // The fake keeps shard 0's session for its TTL on the same clock.
   gateway.close();

@@ -33,6 +33,41 @@ function clientOf(discord: FakeDiscord, signal?: AbortSignal): Client {
   });
 }
 
+/** Two Clients of two fake Discords, and one router attached to both. */
+async function twoClients(clock: VirtualScheduler): Promise<{
+  first: Client;
+  second: Client;
+  shared: InteractionRouter;
+  [Symbol.asyncDispose](): Promise<void>;
+}> {
+  const one = await FakeDiscord.start({ scheduler: clock });
+  const two = await FakeDiscord.start({ scheduler: clock });
+  const first = clientOf(one);
+  const second = clientOf(two);
+  const shared = new InteractionRouter({ scheduler: clock });
+  shared.attach(first);
+  shared.attach(second);
+  return {
+    first,
+    second,
+    shared,
+    async [Symbol.asyncDispose](): Promise<void> {
+      await one[Symbol.asyncDispose]();
+      await two[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** Give `router` to an HTTP interactions endpoint (never called here). */
+async function serveOverHttp(router: InteractionRouter): Promise<void> {
+  const signer = await InteractionSigner.create();
+  interactionsEndpoint({
+    publicKey: signer.publicKey,
+    router,
+    rest: new RestClient({ token: "t", fetch: new FakeRest({}).fetch }),
+  });
+}
+
 /** How `promise` has settled so far: "pending", its value, or its error. */
 function watch<T>(promise: Promise<T>): { readonly state: unknown } {
   const seen: { state: unknown } = { state: "pending" };
@@ -179,10 +214,8 @@ Deno.test("router.awaitComponent on a router attached to a Client ends with its 
 
 Deno.test("router.awaitComponent: a router attached to no Client (the HTTP endpoint's) or detached waits as before; one on two Clients ends when both stopped", async () => {
   const clock = new VirtualScheduler();
-  await using one = await FakeDiscord.start({ scheduler: clock });
-  await using two = await FakeDiscord.start({ scheduler: clock });
-  const first = clientOf(one);
-  const second = clientOf(two);
+  await using t = await twoClients(clock);
+  const { first, second, shared } = t;
 
   const alone = new InteractionRouter({ scheduler: clock });
   const detach = alone.attach(first);
@@ -191,9 +224,6 @@ Deno.test("router.awaitComponent: a router attached to no Client (the HTTP endpo
   await clock.advance(1_000);
   assert.equal((unattached.state as Error).name, "TimeoutError");
 
-  const shared = new InteractionRouter({ scheduler: clock });
-  shared.attach(first);
-  shared.attach(second);
   await runUntilSettled(clock, first.start());
   await runUntilSettled(clock, second.start());
   const wait = watch(shared.awaitComponent({ timeout: 900_000 }));
@@ -206,13 +236,8 @@ Deno.test("router.awaitComponent: a router attached to no Client (the HTTP endpo
 
 Deno.test("router.awaitComponent on two Clients: one started after the wait keeps it alive when the other stops", async () => {
   const clock = new VirtualScheduler();
-  await using one = await FakeDiscord.start({ scheduler: clock });
-  await using two = await FakeDiscord.start({ scheduler: clock });
-  const first = clientOf(one);
-  const second = clientOf(two);
-  const shared = new InteractionRouter({ scheduler: clock });
-  shared.attach(first);
-  shared.attach(second);
+  await using t = await twoClients(clock);
+  const { first, second, shared } = t;
   await runUntilSettled(clock, first.start());
   const wait = watch(shared.awaitComponent({ timeout: 900_000 }));
   await runUntilSettled(clock, second.start());
@@ -229,12 +254,7 @@ Deno.test("router.awaitComponent on a router the HTTP endpoint serves waits whet
   const client = clientOf(discord);
   const router = new InteractionRouter({ scheduler: clock });
   router.attach(client);
-  const signer = await InteractionSigner.create();
-  interactionsEndpoint({
-    publicKey: signer.publicKey,
-    router,
-    rest: new RestClient({ token: "t", fetch: new FakeRest({}).fetch }),
-  });
+  await serveOverHttp(router);
   // The Client is not running: clicks still come over HTTP.
   const wait = watch(router.awaitComponent({ timeout: 1_000 }));
   await clock.flushMicrotasks();
@@ -251,12 +271,7 @@ Deno.test("router.awaitComponent started before an HTTP endpoint came to serve t
   router.attach(client);
   await runUntilSettled(clock, client.start());
   const wait = watch(router.awaitComponent({ timeout: 900_000 }));
-  const signer = await InteractionSigner.create();
-  interactionsEndpoint({
-    publicKey: signer.publicKey,
-    router,
-    rest: new RestClient({ token: "t", fetch: new FakeRest({}).fetch }),
-  });
+  await serveOverHttp(router);
   await runUntilSettled(clock, client.stop());
   assert.equal(wait.state as unknown, "pending", "clicks still come over HTTP");
   await clock.advance(900_000);
