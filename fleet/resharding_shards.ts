@@ -107,10 +107,11 @@ export class ReshardingShards {
   #starting: Promise<void> | undefined;
   /** Ends the overlap's duplicate check, a while after a switch. */
   #overlapTimer: TimerId | undefined;
-  /** close() runs: no reshard may start a set it would not close. */
-  #closing = false;
-  /** The running close(), which a start() called meanwhile waits for. */
-  #closed: Promise<void> | undefined;
+  /**
+   * The running close(): a start() called meanwhile waits for it, and no
+   * reshard may start a set it would not close.
+   */
+  #closing: Promise<void> | undefined;
   /** close() calls so far: a start() waiting for one is void after another. */
   #closeCalls = 0;
 
@@ -153,9 +154,9 @@ export class ReshardingShards {
   start(): Promise<void> {
     // Started during a close(): once it is done (its end would forget a
     // set started meanwhile, left connected with nothing to close it).
-    if (this.#closed) {
+    if (this.#closing) {
       const calls = this.#closeCalls;
-      return this.#closed.then(() => {
+      return this.#closing.then(() => {
         // close() was called again after this start(): it wins.
         if (this.#closeCalls !== calls) {
           throw new ReshardError(
@@ -275,7 +276,7 @@ export class ReshardingShards {
     // Not once close() has begun (or ended): it ends the overlap itself,
     // and a timer armed after it would outlive it.
     if (
-      this.#current === next && !this.#closing && this.#closed === undefined
+      this.#current === next && this.#closing === undefined
     ) {
       this.#endOverlapLater(filter);
     }
@@ -315,8 +316,8 @@ export class ReshardingShards {
    */
   close(): Promise<void> {
     this.#closeCalls++;
-    return this.#closed ??= this.#close().finally(() => {
-      this.#closed = undefined;
+    return this.#closing ??= this.#close().finally(() => {
+      this.#closing = undefined;
     });
   }
 
@@ -324,16 +325,9 @@ export class ReshardingShards {
     const sets = [this.#current, this.#next].filter((s) => s !== undefined);
     this.#starting = undefined;
     this.#cancelOverlapEnd();
-    this.#closing = true;
-    try {
-      // The sets stay what they were while they close: what the running
-      // one hands on meanwhile is delivered, as before close().
-      await Promise.all(
-        sets.flatMap((set) => set.shards.map((s) => s.close())),
-      );
-    } finally {
-      this.#closing = false;
-    }
+    // The sets stay what they were while they close: what the running one
+    // hands on meanwhile is delivered, as before close().
+    await Promise.all(sets.flatMap((set) => set.shards.map((s) => s.close())));
     this.#current = this.#next = undefined;
     this.#events.discard();
     this.#events.filter = undefined;
@@ -350,9 +344,11 @@ export class ReshardingShards {
    */
   #checkIdle(shardCount: number): ShardSet {
     const old = this.#current;
-    if (!old || this.#closing) {
+    if (!old || this.#closing !== undefined) {
       throw new ReshardError(
-        `Cannot reshard ${this.#closing ? "while closing" : "before start()"}`,
+        `Cannot reshard ${
+          this.#closing !== undefined ? "while closing" : "before start()"
+        }`,
       );
     }
     if (this.#next) {
