@@ -244,7 +244,7 @@ export function assertFleetOptions(options: CheckedFleetOptions): void {
     );
   }
   if (clock !== undefined && clock !== "redis" && clock !== "scheduler") {
-    throw new RangeError(
+    throw new TypeError(
       `Cannot create ${WHAT} as 'clock' must be "redis" or "scheduler": current value 'clock=${
         String(clock)
       }'`,

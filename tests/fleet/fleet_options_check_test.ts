@@ -44,7 +44,7 @@ const refused: [string, Record<string, unknown>, string, ErrorConstructor][] = [
   ["renewMs", { renewMs: 2_500.5 }, "renewMs", RangeError],
   ["renewMs", { leaseTtlMs: 15_000, renewMs: 15_000 }, "renewMs", RangeError],
   ["renewMs", { leaseTtlMs: 15_000, renewMs: 5_001 }, "renewMs", RangeError],
-  ["clock", { clock: "bogus" }, "clock", RangeError],
+  ["clock", { clock: "bogus" }, "clock", TypeError],
   ["prefix", { prefix: "" }, "prefix", TypeError],
   ["prefix", { prefix: 7 }, "prefix", TypeError],
   ["pool", { pool: "0,1" }, "pool", TypeError],
