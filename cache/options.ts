@@ -90,7 +90,7 @@ const MESSAGE_OPTION_KEYS = optionKeys(
 export const REDIS_ONLY_CACHE_KEYS = [
   "ttl",
   "onStale",
-  "shards",
+  "shardIds",
   "scheduler",
 ] as const;
 

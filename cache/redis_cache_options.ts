@@ -36,7 +36,7 @@ export interface RedisCacheOptions extends CacheOptions {
    *
    * @default {[]}
    */
-  shards?: Iterable<number>;
+  shardIds?: Iterable<number>;
   /**
    * The clock for expiry.
    *

@@ -42,7 +42,7 @@ export class RedisStaleness {
   readonly #shards = new Set<number>();
   /**
    * The shard count of the last READY seen (1 without `shard`); undefined
-   * before any, when the ids in `#shards` came from the `shards` option or
+   * before any, when the ids in `#shards` came from the `shardIds` option or
    * markStale (taken as of the first READY's count).
    */
   #count: number | undefined;
@@ -406,7 +406,7 @@ export class RedisStaleness {
    * shard count than the last is a reshard: the old count's ids name
    * sessions that are gone, whose guilds the new count's shards rebuild as
    * each starts (kept, they were awaited for good), so they are dropped,
-   * from the awaited ones too. Ids of no known count yet (the `shards`
+   * from the awaited ones too. Ids of no known count yet (the `shardIds`
    * option, markStale) are taken as of the first READY's count, but for
    * those it cannot carry (not below it).
    */
@@ -456,7 +456,7 @@ function readyShard(data: unknown): ReadyShard | undefined {
     : undefined;
 }
 
-/** `RedisCache`'s `shards` checked: shard ids are non-negative integers. */
+/** `RedisCache`'s `shardIds` checked: shard ids are non-negative integers. */
 export function checkShardIds(
   shards: Iterable<number> | undefined,
   action: string,
@@ -467,7 +467,7 @@ export function checkShardIds(
     !(Symbol.iterator in shards)
   ) {
     throw new TypeError(
-      `Cannot ${action} as 'shards' must be an iterable of shard ids`,
+      `Cannot ${action} as 'shardIds' must be an iterable of shard ids`,
     );
   }
   const ids = [...shards];

@@ -178,7 +178,7 @@ export class RedisCache {
    * @param redis The connection (closing it stays the caller's job).
    * @param options What to keep, and expiry.
    * @throws {TypeError} An unknown resource, `ttl` not an object, or
-   * `shards` not iterable.
+   * `shardIds` not iterable.
    * @throws {RangeError} A bad message bound, a `ttl` that is not a
    * positive number of seconds up to 10 years, or a shard id that is not a
    * non-negative integer.
@@ -191,7 +191,7 @@ export class RedisCache {
     this.#staleness = new RedisStaleness(
       redis,
       options.onStale,
-      checkShardIds(options.shards, "create a RedisCache"),
+      checkShardIds(options.shardIds, "create a RedisCache"),
     );
   }
 
@@ -223,9 +223,9 @@ export class RedisCache {
    * process left it stale for them. It is stale (logged, `onStale` called)
    * until each of them sends a new READY.
    *
-   * @param shards The shards' ids.
+   * @param shardIds The shards' ids.
    * @param reason Why, for the log.
-   * @throws {TypeError} `shards` not iterable.
+   * @throws {TypeError} `shardIds` not iterable.
    * @throws {RangeError} A shard id that is not a non-negative integer.
    *
    * @example A store created once the shards were already running
@@ -242,9 +242,9 @@ export class RedisCache {
    * void main; // needs a server: defined, not run
    * ```
    */
-  markStale(shards: Iterable<number>, reason: string): void {
+  markStale(shardIds: Iterable<number>, reason: string): void {
     // An id no READY can carry would keep the cache stale for good.
-    const ids = checkShardIds(shards, "mark a RedisCache stale");
+    const ids = checkShardIds(shardIds, "mark a RedisCache stale");
     this.#staleness.missed(ids, new Error(reason));
   }
 

@@ -870,7 +870,7 @@ export class DispatchService {
         ttl,
         // Resumed shards send no READY: the store must know them to stay
         // stale until they, too, have started anew.
-        shards: this.#shardIds,
+        shardIds: this.#shardIds,
         onStale: () => this.#metrics.cacheStale.set(1),
       });
       this.#cache = cache;

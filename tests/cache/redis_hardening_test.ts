@@ -316,7 +316,7 @@ Deno.test({
       // Another program's keys of the same names, in the same database.
       await admin.set("message_keys", "not a set");
       await admin.hset("channel_keys", "field", "value");
-      const cache = new RedisCache(redis, { shards: [0] });
+      const cache = new RedisCache(redis, { shardIds: [0] });
       const ready = {
         v: 10,
         user: { id: "9", username: "bot" },

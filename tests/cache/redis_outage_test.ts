@@ -420,13 +420,13 @@ Deno.test("RedisCache: shard ids that no READY could carry are refused, in the s
   const redis = {} as RedisConnection;
   for (const bad of [[-1], [1.5], [Number.NaN], ["0"], [0, 2 ** 53]]) {
     assert.throws(
-      () => new RedisCache(redis, { shards: bad as number[] }),
+      () => new RedisCache(redis, { shardIds: bad as number[] }),
       RangeError,
       JSON.stringify(bad),
     );
   }
   assert.throws(
-    () => new RedisCache(redis, { shards: 3 as unknown as number[] }),
+    () => new RedisCache(redis, { shardIds: 3 as unknown as number[] }),
     TypeError,
   );
   const cache = new RedisCache(redis);
@@ -554,7 +554,7 @@ Deno.test({
   ignore: server.ignore,
   fn: async () => {
     await using setup = await relayed();
-    const cache = new RedisCache(setup.redis, { shards: [0, 1, 5] });
+    const cache = new RedisCache(setup.redis, { shardIds: [0, 1, 5] });
     await captureStderr(() => cache.markStale([2], "missed"));
     assert.deepEqual(cache.staleShards.sort(), [0, 1, 2, 5]);
     await cache.apply("READY", readyOf(0, 3));

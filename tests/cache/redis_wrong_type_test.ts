@@ -152,7 +152,7 @@ Deno.test({
   ignore: server.ignore,
   fn: () =>
     withPrivateRedis(async (_, redis, admin) => {
-      const cache = new RedisCache(redis, { shards: [0] });
+      const cache = new RedisCache(redis, { shardIds: [0] });
       await cache.apply("CHANNEL_CREATE", {
         id: "50",
         type: 1,
