@@ -1850,17 +1850,12 @@ export class Shard {
         this.#onDispatch(connection, payload, text);
         break;
       case GatewayOpcode.Heartbeat:
-        // A flood of requests gets one heartbeat: while one is in flight,
-        // the next request is answered by that one; and a server that ACKs
-        // each at once still gets at most one answer per heartbeat interval
-        // (and per REQUESTED_HEARTBEAT_SPACING): the send budget reserves
-        // room for that many, not for 1,000.
-        if (connection.awaitingAck) {
-          logger.debug(
-            "Shard {shardId}: heartbeat requested while one is in flight; not sending another",
-            { shardId: this.#shardId },
-          );
-        } else if (
+        // Answered at once, even while the shard's own heartbeat waits for
+        // its ACK (Discord asks when it has not heard one: that one may be
+        // lost). A flood gets one answer per heartbeat interval (and per
+        // REQUESTED_HEARTBEAT_SPACING), even from a server that ACKs each
+        // at once: the send budget reserves room for that many, not 1,000.
+        if (
           connection.lastRequestedAt !== undefined &&
           this.#scheduler.now() - connection.lastRequestedAt <
             Math.max(

@@ -339,6 +339,21 @@ Deno.test("Shard answers one op 1 per heartbeat interval even when the server AC
   await h.shard.close();
 });
 
+Deno.test("Shard answers an op 1 that comes while its own heartbeat waits for an ACK", async () => {
+  // Discord asks when it has not heard the heartbeat: the one in flight may
+  // be the lost one, so the request is answered all the same (gateway.mdx,
+  // "Heartbeat Requests": send one back immediately).
+  const h = await readyHarness();
+  const heartbeats = (): number =>
+    sentOps(h.socket()).filter((op) => op === 1).length;
+  await h.scheduler.advance(INTERVAL);
+  const afterTick = heartbeats();
+  h.socket().receive({ op: 1, d: null });
+  assert.equal(heartbeats(), afterTick + 1);
+  assert.equal(h.shard.status, "ready");
+  await h.shard.close();
+});
+
 /** Connection times while a server answers every RESUMED with `frame`. */
 async function reconnectTimes(
   frame: { op: number; d: unknown },
