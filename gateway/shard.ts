@@ -273,6 +273,8 @@ interface Connection {
   lastHeartbeatAt: number;
   /** A heartbeat went out and its ACK has not come back yet. */
   awaitingAck: boolean;
+  /** Whether a sequence going backwards outside a replay was said. */
+  backwardsSaid: boolean;
   /** When the last heartbeat the server asked for (op 1) went out. */
   lastRequestedAt: number | undefined;
   /** When READY or RESUMED arrived on this connection. */
@@ -1314,6 +1316,7 @@ export class Shard {
       heartbeatsSent: 0,
       lastHeartbeatAt: 0,
       awaitingAck: false,
+      backwardsSaid: false,
       lastRequestedAt: undefined,
       readyAt: undefined,
       heardSinceHeartbeat: true,
@@ -2062,6 +2065,7 @@ export class Shard {
       );
       return;
     }
+    if (this.#beforeReady(connection, name)) return;
     // Gateway proxies (Gelbpunkt/gateway-proxy) send RESUMED with `s: null`:
     // it carries no event to keep, so the sequence stays as it was. Every
     // other dispatch needs its own.
@@ -2097,7 +2101,7 @@ export class Shard {
       }
     }
     if (!unnumbered) {
-      if (!this.#acceptSequence(sequence)) return;
+      if (!this.#acceptSequence(connection, sequence)) return;
       this.#replayProgressed(connection);
     }
     // While parsing first, check whether peeking would pay again on a sample
@@ -2141,6 +2145,23 @@ export class Shard {
     return true;
   }
 
+  /**
+   * A new session's first dispatch is its READY: another one before it
+   * breaks the protocol. Taken, it set the sequence, the READY after it
+   * was dropped as old, and the shard timed out waiting for the READY it
+   * had (spending another IDENTIFY): it is a `decode` error instead.
+   */
+  #beforeReady(connection: Connection, name: unknown): boolean {
+    if (this.#status !== "identifying" || name === "READY") return false;
+    this.#undecodable(
+      connection,
+      new TypeError(
+        `A ${describeValue(name)} dispatch came before the session's READY`,
+      ),
+    );
+    return true;
+  }
+
   /** A dispatch read by {@linkcode peekFrame}: parsed only if wanted. */
   #onPeekedDispatch(
     connection: Connection,
@@ -2149,7 +2170,8 @@ export class Shard {
     sequence: number,
   ): void {
     if (this.#beforeHello(connection)) return;
-    if (!this.#acceptSequence(sequence)) return;
+    if (this.#beforeReady(connection, name)) return;
+    if (!this.#acceptSequence(connection, sequence)) return;
     this.#replayProgressed(connection);
     const wanted = this.#wanted.has(name);
     this.#sample(wanted);
@@ -2212,14 +2234,27 @@ export class Shard {
    * backwards): dropped and logged. One more than a step ahead means events
    * were skipped: delivered, logged and counted in `sequenceSkips`.
    */
-  #acceptSequence(sequence: number): boolean {
+  #acceptSequence(connection: Connection, sequence: number): boolean {
     const last = this.#sequence;
     if (last === null) return true;
     if (sequence <= last) {
-      logger.info(
-        "Shard {shardId} dropped sequence {sequence}, not above the last one {last}",
-        { shardId: this.#shardId, sequence, last },
-      );
+      // In a replay (resuming) an overlap is expected; anywhere else the
+      // gateway (or a proxy renumbering events) went backwards, and a jump
+      // far ahead before it would drop every later event unseen: said
+      // once a connection, visible.
+      const values = { shardId: this.#shardId, sequence, last };
+      if (this.#status !== "resuming" && !connection.backwardsSaid) {
+        connection.backwardsSaid = true;
+        visible.warn(
+          "Shard {shardId} dropped sequence {sequence}, not above the last one {last}, outside a replay: the gateway (or a proxy renumbering events) went backwards; later events are dropped until one is above {last}",
+          values,
+        );
+      } else {
+        logger.info(
+          "Shard {shardId} dropped sequence {sequence}, not above the last one {last}",
+          values,
+        );
+      }
       return false;
     }
     if (sequence > last + 1) {
