@@ -75,6 +75,27 @@ export const CLOSE_TIMEOUT_MS: number = 2_000;
 const OPEN = 1;
 
 /**
+ * The close code of a framing error the runtime's socket reported only as
+ * an error and a close without a code (Deno's words, from its WebSocket
+ * library): as the TCP transport reports them, so the shard says them
+ * instead of resuming in silence as after a dropped connection.
+ */
+const FRAMING_ERRORS: readonly [RegExp, number][] = [
+  [/^Invalid UTF-8/, 1007],
+  [/^Frame too large/, 1009],
+  [
+    /^(Reserved bits are not zero|Invalid value|Invalid continuation frame|Invalid fragment|Control frame must not be fragmented|Ping frame too large|Invalid close frame|Invalid close code)/,
+    1002,
+  ],
+];
+
+/** The close code for an error the socket reported, if it is a framing error. */
+function framingErrorCode(message: string | undefined): number | undefined {
+  if (message === undefined) return undefined;
+  return FRAMING_ERRORS.find(([pattern]) => pattern.test(message))?.[1];
+}
+
+/**
  * The runtime's native `WebSocket` as a transport (Deno, Bun, Node 22+ and
  * browsers all have one): the default outside Deno. Binary frames arrive as
  * `Uint8Array`.
@@ -83,7 +104,10 @@ const OPEN = 1;
  * the close frame, or a connect never completes) is reported as 1006 and
  * the socket is no longer listened to. The runtime's `WebSocket` has no way
  * to cut its TCP connection, so that connection itself stays open until the
- * peer ends it (the TCP transport cuts it).
+ * peer ends it (the TCP transport cuts it). A framing error the runtime
+ * reports only as an error and a close without a code (reserved bits,
+ * invalid UTF-8, a frame too large) is closed with the TCP transport's code
+ * for it (1002, 1007, 1009), not as a dropped connection.
  *
  * @param url The `wss://` URL to open.
  * @param listener Receives the socket's events.
@@ -162,13 +186,22 @@ export function webSocketTransport(
       typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer),
     );
   };
+  /** The message of the last error reported, for the close after it. */
+  let lastError: string | undefined;
   ws.onerror = (event: Event) => {
+    lastError = (event as ErrorEvent).message;
     listener.onError((event as ErrorEvent).error ?? event);
   };
   ws.onclose = (event: CloseEvent) => {
     // Deno reports 0 for a connection dropped without a close frame; the
-    // WebSocket spec's name for that is 1006.
-    finish(event.code === 0 ? 1006 : event.code, event.reason);
+    // WebSocket spec's name for that is 1006. A framing error before it
+    // gets its own code.
+    if (event.code === 0 || event.code === 1006) {
+      const code = framingErrorCode(lastError);
+      finish(code ?? 1006, code === undefined ? event.reason : lastError!);
+      return;
+    }
+    finish(event.code, event.reason);
   };
   return {
     send(data: string): void {

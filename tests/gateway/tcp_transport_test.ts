@@ -651,16 +651,18 @@ Deno.test("tcpWebSocketTransport close() sends a close frame and reports the ser
   });
 });
 
-Deno.test("tcpWebSocketTransport reports 1006 when TCP ends without a close frame", async () => {
-  await withRawServer(async (peer, recorder) => {
-    await recorder.next("open");
-    await peer.write(frame(1, "one"));
-    await recorder.next("message");
-    peer.close();
-    const closed = await recorder.next("close");
-    assert.equal(closed.code, 1006);
+for (const transport of [tcpWebSocketTransport, webSocketTransport]) {
+  Deno.test(`${transport.name} reports 1006 when TCP ends without a close frame`, async () => {
+    await withRawServer(async (peer, recorder) => {
+      await recorder.next("open");
+      await peer.write(frame(1, "one"));
+      await recorder.next("message");
+      peer.close();
+      const closed = await recorder.next("close");
+      assert.equal(closed.code, 1006);
+    }, { transport });
   });
-});
+}
 
 Deno.test("tcpWebSocketTransport refuses a bad Sec-WebSocket-Accept: no open, 1006", async () => {
   await withRawServer(async (peer, recorder) => {
@@ -972,3 +974,30 @@ Deno.test("tcpWebSocketTransport reports no bytes for whole frames and pings, on
     assert.equal(messages[1]?.data, "first half, second half");
   });
 });
+
+for (
+  const [name, bytes, code] of [
+    ["a frame with RSV1 set", frame(1, "hi", { rsv: 4 }), 1002],
+    ["an unknown opcode", frame(3, "hi"), 1002],
+    ["a continuation without a message", frame(0, "hi"), 1002],
+    ["a fragmented ping", frame(9, "hi", { fin: false }), 1002],
+    ["invalid UTF-8 in a text frame", frame(1, new Uint8Array([0xff])), 1007],
+    [
+      "a message over 64 MiB",
+      frame(2, new Uint8Array(0), { length: 65 * 1024 * 1024 }),
+      1009,
+    ],
+  ] as const
+) {
+  // The runtime's socket reports these as an error and a close without a
+  // code (1006), like a dropped connection: the shard resumed in silence,
+  // for ever against a peer breaking framing after each RESUMED.
+  Deno.test(`webSocketTransport reports ${name} with ${code}, not as a dropped connection`, async () => {
+    await withRawServer(async (peer, recorder) => {
+      await recorder.next("open");
+      await peer.write(bytes);
+      const closed = await recorder.next("close");
+      assert.equal(closed.code, code, closed.reason);
+    }, { transport: webSocketTransport });
+  });
+}
