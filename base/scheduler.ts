@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { onAbort } from "./abort_fanout.ts";
 
 /** An opaque handle to a pending timer. */
 export type TimerId = number;
@@ -181,17 +182,17 @@ export function deadlineSignal(
     combined.abort(source.reason);
   const onExpiry = forward(expiry.signal);
   expiry.signal.addEventListener("abort", onExpiry, { once: true });
-  const onCaller = caller ? forward(caller) : undefined;
-  if (caller && onCaller) {
-    if (caller.aborted) onCaller();
-    else caller.addEventListener("abort", onCaller, { once: true });
-  }
+  // Through `onAbort`: one listener on a signal however many attempts
+  // share it (a listener each made every attempt's start O(attempts)).
+  let unlisten: (() => void) | undefined;
+  if (caller?.aborted) combined.abort(caller.reason);
+  else if (caller) unlisten = onAbort(caller, forward(caller));
   return {
     signal: combined.signal,
     expired: expiry.signal,
     end: (): void => {
       scheduler.clearTimeout(timer);
-      if (caller && onCaller) caller.removeEventListener("abort", onCaller);
+      unlisten?.();
     },
   };
 }

@@ -26,8 +26,8 @@ export interface Job {
   reject: (error: unknown) => void;
   /** The caller's signal, if any. */
   signal: AbortSignal | undefined;
-  /** The listener on `signal`, removed once the job settles. */
-  onAbort: (() => void) | undefined;
+  /** Stops listening to `signal` (see `onAbort`), once the job settles. */
+  unlisten: (() => void) | undefined;
   /** Not sent before this time (retries). */
   notBefore: number;
   /** Arrival order: a bucket's lanes send their heads oldest first. */

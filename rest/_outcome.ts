@@ -37,6 +37,30 @@ export interface OutcomeLimits {
   sizeOption: string;
   /** The longest wait accepted from Discord. */
   maxRateLimitWait: number;
+  /**
+   * How an earlier attempt went that may have been applied unseen (see
+   * {@linkcode unconfirmedAttempt}), named in a `DiscordApiError`.
+   */
+  earlierAttempt?: "no_answer" | "server_error" | undefined;
+}
+
+/**
+ * What a retry decision says of the attempt it follows, when that attempt
+ * may have been applied without the client seeing it: no answer (a
+ * timeout) or a 5xx. A 429 was not applied.
+ *
+ * @param decision The policy's decision on an attempt.
+ * @returns `no_answer` or `server_error`, else `undefined`.
+ */
+export function unconfirmedAttempt(
+  decision: RequestDecision | undefined,
+): "no_answer" | "server_error" | undefined {
+  if (decision?.type !== "retry") return undefined;
+  return decision.reason === "network_error"
+    ? "no_answer"
+    : decision.reason === "server_error"
+    ? "server_error"
+    : undefined;
 }
 
 /**
@@ -107,7 +131,13 @@ export function attemptOutcome<T>(
         return {
           type: "retry",
           delay,
-          rateLimit: { ...info, retryAfter: delay, scope },
+          // A shared resource's limit (one message's reactions, say) is not
+          // the bucket's: the bucket keeps what the headers say of it, and
+          // only this request waits (at the head of its lane, keeping the
+          // order of its route's requests).
+          rateLimit: scope === "shared"
+            ? info
+            : { ...info, retryAfter: delay, scope },
         };
       }
       logger.warn(
@@ -128,6 +158,14 @@ export function attemptOutcome<T>(
       });
       if (decision.exceeded === "wait") {
         logger.warn("{message}", { message: error.message });
+      }
+      if (scope === "shared") {
+        // A shared resource's limit (Discord's docs: per resource, e.g. one
+        // message; it does not count against the bot, and its answer says
+        // the bucket has requests left): only this request fails, and the
+        // bucket keeps what its headers say. Paused, a reaction on another
+        // message of the channel failed unsent for the hour asked.
+        return { type: "failure", rateLimit: info, error };
       }
       return {
         type: "failure",
@@ -194,7 +232,13 @@ export function attemptOutcome<T>(
       return {
         type: "failure",
         rateLimit: info,
-        error: new DiscordApiError({ method, path, status, body }),
+        error: new DiscordApiError({
+          method,
+          path,
+          status,
+          body,
+          earlierAttempt: limits.earlierAttempt,
+        }),
       };
     }
   }

@@ -16,8 +16,10 @@ import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { deadlineSignal, type Scheduler } from "../base/scheduler.ts";
 import type { FileUpload } from "./uploads.ts";
 import {
+  decimalNumber,
   parseRateLimitHeaders,
   type RateLimitInfo,
+  secondsToMs,
 } from "./rate_limit_headers.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
 import type { ResponseLease } from "./_response_budget.ts";
@@ -541,20 +543,20 @@ function answerFacts(
       | undefined;
     const retryAfter = parsed?.retry_after;
     if (typeof retryAfter === "number" && Number.isFinite(retryAfter)) {
-      facts.bodyRetryAfter = Math.max(0, Math.ceil(retryAfter * 1000));
+      facts.bodyRetryAfter = secondsToMs(retryAfter);
     }
     facts.bodyGlobal = parsed?.global === true;
   }
   return facts;
 }
 
-/** A header in seconds, as milliseconds; `undefined` unless a number >= 0. */
+/**
+ * A header in seconds, as milliseconds (at most `MAX_READ_WAIT`);
+ * `undefined` unless a decimal number >= 0 (an HTTP date is not read).
+ */
 function seconds(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const parsed = Number(value);
-  return Number.isFinite(parsed) && parsed >= 0
-    ? Math.ceil(parsed * 1000)
-    : undefined;
+  const parsed = decimalNumber(value);
+  return parsed === undefined ? undefined : secondsToMs(parsed);
 }
 
 function secretsOf(botToken: string, routeToken: string | undefined): string[] {

@@ -88,6 +88,28 @@ export interface DiscordApiErrorOptions extends RestErrorOptions {
   status: number;
   /** The parsed JSON body, or `undefined` when it was not JSON. */
   body?: DiscordErrorBody | undefined;
+  /**
+   * How an earlier attempt of the same call went when it may have been
+   * applied unseen and was sent again: no answer (a timeout, a lost
+   * connection) or a 5xx. Sets {@linkcode DiscordApiError.mayHaveApplied}.
+   */
+  earlierAttempt?: "no_answer" | "server_error" | undefined;
+}
+
+/**
+ * What a {@linkcode DiscordApiError}'s message says of an earlier attempt
+ * that may have been applied: a retried DELETE answered 404 was otherwise
+ * a plain failure, though the first attempt had most likely deleted it.
+ */
+function earlierNote(options: DiscordApiErrorOptions): string {
+  const earlier = options.earlierAttempt;
+  if (earlier === undefined) return "";
+  const how = earlier === "no_answer"
+    ? "got no answer"
+    : "was answered with a server error (5xx)";
+  return options.method === "DELETE" && options.status === 404
+    ? `; an earlier attempt ${how} and was retried: it may have done the delete itself`
+    : `; an earlier attempt ${how} and was retried: it may have been applied`;
 }
 
 /**
@@ -138,6 +160,12 @@ export class DiscordApiError extends RestError {
    * then).
    */
   readonly fieldErrorsOmitted: number;
+  /**
+   * Whether an earlier attempt of this call got no answer or a 5xx and was
+   * sent again: that attempt may have been applied. A DELETE answered 404
+   * then most likely was (what it deleted is gone), which the message says.
+   */
+  readonly mayHaveApplied: boolean;
   #fieldErrors: DiscordFieldError[];
 
   /**
@@ -156,7 +184,9 @@ export class DiscordApiError extends RestError {
     const flattened = flattenErrors(options.body?.errors);
     const details = fieldErrorDetails(flattened);
     super(
-      `${options.method} ${options.path} failed with ${options.status}: ${apiMessage} (code ${code})${details}`,
+      `${options.method} ${options.path} failed with ${options.status}: ${apiMessage} (code ${code})${
+        earlierNote(options)
+      }${details}`,
       options,
     );
     this.name = "DiscordApiError";
@@ -166,6 +196,7 @@ export class DiscordApiError extends RestError {
     this.errors = options.body?.errors;
     this.#fieldErrors = flattened.fields;
     this.fieldErrorsOmitted = flattened.omitted;
+    this.mayHaveApplied = options.earlierAttempt !== undefined;
   }
 
   /**

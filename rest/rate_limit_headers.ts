@@ -264,12 +264,12 @@ export function parseRateLimitHeaders(headers: Headers): RateLimitInfo {
   // hostile peer's, and each is kept per route (up to 10,000 routes: 390 KB
   // hashes took 392 MB for 500 routes). Left out, the route keys the bucket.
   if (bucket && bucket.length <= MAX_BUCKET_HASH_LENGTH) info.bucket = bucket;
-  const limit = number(headers.get("x-ratelimit-limit"));
+  const limit = decimalNumber(headers.get("x-ratelimit-limit"));
   if (limit !== undefined) info.limit = limit;
-  const remaining = number(headers.get("x-ratelimit-remaining"));
+  const remaining = decimalNumber(headers.get("x-ratelimit-remaining"));
   if (remaining !== undefined) info.remaining = remaining;
-  const resetAfter = number(headers.get("x-ratelimit-reset-after"));
-  if (resetAfter !== undefined) info.resetAfter = Math.ceil(resetAfter * 1000);
+  const resetAfter = decimalNumber(headers.get("x-ratelimit-reset-after"));
+  if (resetAfter !== undefined) info.resetAfter = secondsToMs(resetAfter);
   const scope = headers.get("x-ratelimit-scope");
   if (scope === "user" || scope === "global" || scope === "shared") {
     info.scope = scope;
@@ -304,8 +304,63 @@ export function hasRateLimitHeaders(info: RateLimitInfo): boolean {
     info.scope !== undefined;
 }
 
-function number(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
+/**
+ * A non-negative decimal number: as Discord writes its headers (`5`,
+ * `0.25`, `64.57`), an exponent allowed (`1e3`), surrounding spaces too.
+ */
+const DECIMAL = /^\s*(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/**
+ * A header's value as a non-negative decimal number, else `undefined`
+ * (absent or malformed). `Number` alone took what no Discord header holds:
+ * hex (`0x10` read as 16), binary (`0b11`), octal (`0o7`) and `Infinity`.
+ *
+ * @param value The header's value, or `null` when it is absent.
+ * @returns The number, or `undefined` when absent, malformed or too large
+ *   to be finite.
+ *
+ * @example Usage
+ * ```ts
+ * import { decimalNumber } from "./rate_limit_headers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(decimalNumber("64.57"), 64.57);
+ * assert.equal(decimalNumber("0x10"), undefined);
+ * assert.equal(decimalNumber(null), undefined);
+ * ```
+ */
+export function decimalNumber(value: string | null): number | undefined {
+  if (value === null || !DECIMAL.test(value)) return undefined;
   const parsed = Number(value);
-  return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+/**
+ * The longest wait read from an answer, in ms: the largest integer a
+ * number holds exactly (about 285,000 years). Any wait that long is past
+ * what a client waits; the cap keeps it a finite, exact number, where
+ * `retry_after: 1e308` seconds became `Infinity` ms (in the error's
+ * message too).
+ */
+export const MAX_READ_WAIT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Seconds from an answer as milliseconds: rounded up, at most
+ * {@linkcode MAX_READ_WAIT}, never negative.
+ *
+ * @param seconds The seconds Discord sent (a finite number).
+ * @returns Milliseconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { MAX_READ_WAIT, secondsToMs } from "./rate_limit_headers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(secondsToMs(1.2345), 1235);
+ * assert.equal(secondsToMs(1e308), MAX_READ_WAIT);
+ * ```
+ */
+export function secondsToMs(seconds: number): number {
+  const ms = Math.ceil(seconds * 1000);
+  return ms > 0 ? Math.min(ms, MAX_READ_WAIT) : 0;
 }

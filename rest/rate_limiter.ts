@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { onAbort } from "../base/abort_fanout.ts";
 import { Fifo } from "../base/fifo.ts";
 import { ForwardClock } from "../base/forward_clock.ts";
 import { shownQuoted } from "../base/option_checks.ts";
@@ -235,15 +236,14 @@ export class RateLimiter implements RateLimitView {
         resolve: resolve as (value: unknown) => void,
         reject,
         signal,
-        onAbort: undefined,
+        unlisten: undefined,
         notBefore: -Infinity,
         seq: this.#seq++,
         lane: undefined,
       };
-      if (signal) {
-        job.onAbort = () => this.#abort(job);
-        signal.addEventListener("abort", job.onAbort, { once: true });
-      }
+      // One listener per signal, not per job: an app's one shutdown
+      // signal passed to every call made queueing quadratic.
+      if (signal) job.unlisten = onAbort(signal, () => this.#abort(job));
       this.#enqueue(job, false);
     });
   }
@@ -442,7 +442,8 @@ export class RateLimiter implements RateLimitView {
   }
 
   #settle(job: Job): void {
-    if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
+    job.unlisten?.();
+    job.unlisten = undefined;
   }
 
   /**
@@ -769,8 +770,9 @@ export class RateLimiter implements RateLimitView {
     }
     if (info.retryAfter !== undefined) {
       // The window's reset holds the bucket too unless the 429 says it has
-      // requests left (a shared resource's limit): then only the wait does,
-      // or a short retry would be refused for the window's whole length.
+      // requests left: then only the wait does, or a short retry would be
+      // refused for the window's whole length. (A `shared` 429, a
+      // resource's limit, comes without `retryAfter`: see `attemptOutcome`.)
       const open = info.remaining !== undefined && info.remaining > 0;
       bucket.remaining = 0;
       bucket.resetAt = Math.max(

@@ -77,6 +77,7 @@ import {
   bucketWaitRefusal,
   cloudflareRefusal,
   type OutcomeLimits,
+  unconfirmedAttempt,
 } from "./_outcome.ts";
 import { hasRateLimitHeaders } from "./rate_limit_headers.ts";
 
@@ -332,6 +333,8 @@ export class RestClient {
     if (refused) return Promise.reject(refused);
     const waits = !isInteractionCallback(path);
     let retries = 0;
+    /** An earlier attempt that may have been applied unseen, if any. */
+    let earlier: OutcomeLimits["earlierAttempt"];
     const attempt = async (): Promise<AttemptResult<T>> => {
       // Counted as invalid until answered otherwise: a burst in flight
       // (interaction callbacks have no global limit) cannot pass the cap.
@@ -366,12 +369,11 @@ export class RestClient {
           ? decideNoAnswer(this.#policy, method, retries, answer.error)
           : undefined;
         if (decision?.type === "retry") retries = decision.retry;
-        const outcome = attemptOutcome<T>(
-          prepared,
-          answer,
-          decision,
-          this.#outcomeLimits,
-        );
+        const outcome = attemptOutcome<T>(prepared, answer, decision, {
+          ...this.#outcomeLimits,
+          earlierAttempt: earlier,
+        });
+        earlier ??= unconfirmedAttempt(decision);
         const gone = outcome.type === "failure" && !interaction &&
           refusals.webhooks.record(prepared.route, logPath, outcome.error);
         // Those it refuses fail now, in every bucket, not at their turn.
