@@ -47,7 +47,9 @@ import {
 import { HeldEvents } from "./held_events.ts";
 import { callListeners } from "./dispatch_listeners.ts";
 import { watchMarks } from "./shard_completion.ts";
+import { markShard, type ShardMarks } from "./reshard_marks.ts";
 import { FleetGeneration } from "./fleet_generation.ts";
+import { FleetBot } from "./fleet_bot.ts";
 import { ReshardOverlap } from "./reshard_overlap.ts";
 import { ReshardError } from "./reshard_error.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
@@ -78,6 +80,9 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  *   shards, preferring consecutive IDs (distinct identify buckets); one
  *   that joins gets its share as the others shed theirs, each shed shard
  *   closed resumably and its session saved before its lease is released.
+ * - **One bot per prefix** (see `fleet_bot.ts`): a process of another bot
+ *   is refused by `start()` (`OtherBotError`), or leaves at its
+ *   first READY when its token holds no user id.
  * - **A fresh count waits a TTL.** After the count is written where Redis
  *   had none (a first start, a data loss), no process takes a shard for
  *   `leaseTtlMs` (see `generation_seed.ts`).
@@ -104,6 +109,8 @@ export class FleetShards {
   readonly #prefix: string;
   readonly #owner = crypto.randomUUID();
   readonly #record: FleetGeneration;
+  /** The bot the prefix belongs to (see fleet_bot.ts). */
+  readonly #bot: FleetBot;
   readonly #scheduler: Scheduler;
   /** The fleet's lease TTL (its first process's option) and renewal. */
   readonly #times: LeaseTimes;
@@ -124,6 +131,8 @@ export class FleetShards {
   #next: ShardSet | undefined;
   /** When `#next` was first seen: its shards are taken a tick later. */
   #nextSeenAt = 0;
+  /** How the new set's shards are marked complete (see reshard_marks.ts). */
+  readonly #marks: ShardMarks;
   /** The duplicate filter and overdue warning of a reshard. */
   readonly #overlap: ReshardOverlap;
   #timer: TimerId | undefined;
@@ -154,6 +163,19 @@ export class FleetShards {
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#prefix = options.prefix ?? "disruption:fleet";
     this.#record = new FleetGeneration(options.redis, this.#prefix, times);
+    this.#marks = {
+      record: this.#record,
+      leaseNow: () => this.#leaseNow(),
+      save: (set, shards) => this.#saveShards(set, shards),
+      flipped: () => this.#tickNow(true),
+    };
+    // Another bot's process leaves: its sessions are not the fleet's.
+    this.#bot = new FleetBot(
+      options.redis,
+      this.#prefix,
+      options.shard.token,
+      () => void this.#leave(REDIS_WAIT_MS),
+    );
     this.#guard = new LeaseGuard(
       this.#scheduler,
       times,
@@ -184,7 +206,10 @@ export class FleetShards {
         shard.on("dispatch", (event) => {
           // A new session: saved now (see NewSessionSaves), not at a tick.
           if (event.name === "READY") {
-            this.#newSessions.save(shard, () => this.#saveRunning(set, shard));
+            const mine = this.#bot.ready(shard, event.data);
+            this.#newSessions.save(shard, async () => {
+              if (await mine) await this.#saveRunning(set, shard);
+            });
           }
           this.#events.fromSet(set, this.#current, this.#next, shard, event);
         });
@@ -230,12 +255,16 @@ export class FleetShards {
    * Join the fleet: take a fair share of the shards and keep renewing.
    *
    * @returns A promise that resolves after the first tick.
+   * @throws {OtherBotError} When the prefix belongs to another bot than
+   * the token's (recorded by the fleet's first process): nothing is taken.
    * @throws {Error} When Redis does not answer the first tick within 10 s,
    * or the tick fails otherwise (a shard that cannot be created): the
    * fleet is left then, as by {@linkcode FleetShards.close}, and nothing
    * more is scheduled.
    */
   async start(): Promise<void> {
+    // Before joining: a member of another bot makes the others shed to it.
+    await this.#bot.assertJoinable(this.#scheduler);
     this.#closed = false;
     this.#joins++;
     // Back after a drop, Redis may have lost the leases (restarted without
@@ -454,6 +483,7 @@ export class FleetShards {
       // The count it runs, not the configured one; a tick that could not
       // read it takes nothing (see generation_seed.ts).
       let synced = false;
+      const bot = this.#bot.mayTake(); // beside the sync: no round trip more
       try {
         const state = await this.#record.sync(
           this.#current.count,
@@ -476,8 +506,9 @@ export class FleetShards {
           // saw it: by then every live process has seen it (so filters
           // duplicates) and joined its members (so the fair share counts
           // everyone and no process identifies shards it must hand over).
-          const take = mayTake && synced && (set === this.#current ||
-            sentAt - this.#nextSeenAt >= this.#times.renewMs);
+          const take = mayTake && synced && await bot &&
+            (set === this.#current ||
+              sentAt - this.#nextSeenAt >= this.#times.renewMs);
           results.push(
             await set.leases.tick(
               heldIds(set),
@@ -698,49 +729,12 @@ export class FleetShards {
       shard,
       resumed,
       this.#scheduler,
-      (ready) => this.#mark(set, shard, ready),
+      (ready) =>
+        set !== this.#next || set.shards.get(shard.id) !== shard
+          ? Promise.resolve(true)
+          : markShard(this.#marks, set, shard, ready),
     );
     set.watchers.set(shard.id, stop);
-  }
-
-  /** Mark a new shard ready (complete) or not; `false`: Redis not told. */
-  async #mark(set: ShardSet, shard: Shard, ready: boolean): Promise<boolean> {
-    const id = shard.id;
-    if (set !== this.#next || set.shards.get(id) !== shard) return true;
-    try {
-      if (!ready) {
-        logger.info(
-          "New shard {id} of {count} lost its session; it counts toward the switch again once complete",
-          { id, count: set.count },
-        );
-        await this.#record.markReady(
-          set.count,
-          id,
-          false,
-          this.#leaseNow(),
-          true,
-        );
-        return true;
-      }
-      // Its session first: once marked, the set may flip without this
-      // process, and whoever takes the shard over resumes from it.
-      await this.#saveShards(set, [shard]);
-      const flipped = await this.#record.markReady(
-        set.count,
-        id,
-        true,
-        this.#leaseNow(),
-      );
-      if (flipped) await this.#tickNow(true);
-      return true;
-    } catch (error) {
-      logger.warn("Could not mark shard {id} {what}: {error}", {
-        id,
-        what: ready ? "ready" : "no longer ready",
-        error,
-      });
-      return false;
-    }
   }
 
   /** Close shards; with `save`, store their sessions (returned) for whoever runs them next. */
@@ -794,6 +788,7 @@ export class FleetShards {
       ? this.#options.sessionStore
       : set.sessions;
     const [now, failures] = [this.#fleetNow(), this.#storeFailures];
-    return await saveSessions(store, set.count, shards, now, failures);
+    const saved = shards.filter((shard) => this.#bot.saves(shard));
+    return await saveSessions(store, set.count, saved, now, failures);
   }
 }

@@ -30,8 +30,11 @@ export interface FleetShardsOptions {
   sessionStore: SessionStore;
   /**
    * Where the fleet's leases live: the same in every process of the bot,
-   * and another for each bot sharing the Redis database (two bots on one
-   * prefix take one shard count and split its shards between them).
+   * and another for each bot sharing the Redis database. The prefix
+   * records its bot (`<prefix>:bot`, the user id in the token, or else in
+   * the first READY): a process of another bot is refused by `start()`
+   * (`OtherBotError`), or, when its token names no user id, leaves the
+   * fleet at its first READY without saving a session, said on stderr.
    *
    * @default {"disruption:fleet"}
    */

@@ -40,6 +40,7 @@
 export type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
 export { FleetShards } from "./fleet_shards.ts";
 export type { FleetShardsOptions } from "./fleet_shards_options.ts";
+export { OtherBotError } from "./other_bot_error.ts";
 export {
   ReshardError,
   ReshardingShards,

@@ -212,6 +212,8 @@ export interface MemberOptions {
   store?: SessionStore;
   /** Where shards connect: the scene's fake gateway unless given. */
   gatewayUrl?: string;
+  /** The bot token: `"fake-token"` (the scene's fake's) unless given. */
+  token?: string;
   /**
    * Keep sessions in Redis (`<prefix>:sessions`, through the member's
    * valve, as a fleet shares them) instead of in memory; `store` wins.
@@ -273,7 +275,7 @@ export async function scene(
       const member = new FleetShards({
         redis: wrapped,
         shard: {
-          token: "fake-token",
+          token: options.token ?? "fake-token",
           intents: 1,
           gatewayUrl: options.gatewayUrl ?? served.url,
         },
