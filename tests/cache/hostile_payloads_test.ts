@@ -2,12 +2,13 @@
 // odd values inside: nothing throws out of a store's apply, both stores keep
 // the same thing, and a handler still gets the event.
 import assert from "node:assert/strict";
-import { cacheKeys } from "./_same_stores.ts";
+import { assertSameStores, cacheKeys } from "./_same_stores.ts";
 import { MemoryCache, RedisCache } from "../../cache/mod.ts";
 import { MAX_POLL_ANSWERS } from "../../cache/poll_votes.ts";
 import { MAX_REACTIONS } from "../../cache/reactions.ts";
 import { COMPLETE } from "../../cache/redis_scripts.ts";
 import { MAX_VALUE_LENGTH } from "../../cache/redis_layout.ts";
+import { OversizedValues, stubOf } from "../../cache/redis_oversized.ts";
 import { Client } from "../../handler/client.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { GatewayIntent } from "../../types/intents.ts";
@@ -701,7 +702,7 @@ Deno.test("a list longer than Discord sends (reactions, poll answers) is kept as
 });
 
 Deno.test(redisStoreTest(
-  "Redis keeps no value whose JSON is longer than MAX_VALUE_LENGTH: a message that grows past it goes, and the events that patch it change nothing",
+  "Redis keeps no value whose JSON is longer than MAX_VALUE_LENGTH: a message that grows past it is held as its stub, without the long content, which the events that patch it patch",
   7,
   async (redis) => {
     const store = new RedisCache(redis);
@@ -715,10 +716,26 @@ Deno.test(redisStoreTest(
     await store.apply("MESSAGE_UPDATE", message("11", { content: huge }));
     await store.apply("MESSAGE_REACTION_ADD", reactionAdd("e"));
     await store.flush();
-    assert.equal(await redis.exists("message:2:10", "message:2:11"), 0);
-    assert.deepEqual(await redis.smembers("channel_keys:2"), []);
-    assert.deepEqual(await redis.sismember("message_keys", "message:2:11"), 0);
-    assert.equal(await store.message("2", "10"), undefined);
+    for (const id of ["10", "11"]) {
+      const text = (await redis.get(`message:2:${id}`))!;
+      assert.ok(text.length < 1_000, `message ${id}: ${text.length}`);
+      assert.equal((await store.message("2", id))?.content, undefined);
+      assert.equal((await store.message("2", id))?.author?.id, "7");
+    }
+    assert.deepEqual((await store.message("2", "10"))?.reactions, [
+      {
+        count: 1,
+        count_details: { burst: 0, normal: 1 },
+        me: false,
+        me_burst: false,
+        emoji: { id: null, name: "e" },
+        burst_colors: [],
+      },
+    ]);
+    assert.deepEqual((await redis.smembers("channel_keys:2")).sort(), [
+      "message:2:10",
+      "message:2:11",
+    ]);
     assert.equal(store.stale, false);
   },
 ));
@@ -775,3 +792,184 @@ Deno.test(redisStoreTest(
     }
   },
 ));
+
+// A value whose JSON is longer than MAX_VALUE_LENGTH is held in Redis as a
+// stub of its short fields: the removals that find it by being held (READY's
+// drop of the guilds a session no longer lists, GUILD_DELETE,
+// GUILD_ROLE_DELETE's taking the role out of its members) leave Redis as
+// they leave the memory store, and no key of the guild behind.
+const HUGE = "x".repeat(MAX_VALUE_LENGTH);
+
+const member = (id: string, roles: string[]) => ({
+  user: user(id),
+  roles,
+  joined_at: "2024-01-01T00:00:00.000000+00:00",
+  deaf: false,
+  mute: false,
+  flags: 0,
+});
+
+const ready = (guilds: string[], session: string) => ({
+  v: 10,
+  user: user("99"),
+  guilds: guilds.map((id) => ({ id, unavailable: true })),
+  session_id: session,
+  shard: [0, 1],
+});
+
+/** Both stores given the same dispatches, alone or as one Redis batch. */
+async function applyBoth(
+  store: RedisCache,
+  memory: MemoryCache,
+  events: [string, unknown][],
+  batched: boolean,
+): Promise<void> {
+  for (const [event, data] of events) {
+    memory.apply(event, structuredClone(data));
+  }
+  if (batched) {
+    await store.applyBatch(
+      events.map(([event, data]) => ({ event, data: structuredClone(data) })),
+    );
+  } else {
+    for (const [event, data] of events) {
+      await store.apply(event, structuredClone(data));
+    }
+  }
+  await store.flush();
+}
+
+Deno.test(redisStoreTest(
+  "Redis: a guild whose JSON is longer than MAX_VALUE_LENGTH is held as its stub, so its later events are kept and READY's drop and GUILD_DELETE leave Redis as the memory store, with no key of it, alone or in a batch",
+  7,
+  async (redis) => {
+    const created: [string, unknown][] = [
+      ["READY", ready(["1"], "s1")],
+      ["GUILD_CREATE", {
+        id: "1",
+        name: "g",
+        description: HUGE,
+        features: ["COMMUNITY"],
+        member_count: 1,
+        channels: [{ id: "10", type: 0, name: "c" }],
+        roles: [{ id: "1", name: "@everyone", permissions: "0" }],
+        members: [member("7", [])],
+      }],
+      // Of a known guild: kept by both stores.
+      ["GUILD_ROLE_CREATE", { guild_id: "1", role: { id: "5", name: "r" } }],
+    ];
+    const endings: [string, [string, unknown][]][] = [
+      ["READY without it", [["READY", ready([], "s2")]]],
+      ["GUILD_DELETE", [["GUILD_DELETE", { id: "1" }]]],
+    ];
+    for (const batched of [false, true]) {
+      for (const [ending, events] of endings) {
+        const where = `${ending}, batched ${batched}`;
+        await redis.flushdb();
+        const store = new RedisCache(redis);
+        const memory = new MemoryCache();
+        await applyBoth(store, memory, created, batched);
+        assert.equal(memory.guild("1")?.description, HUGE);
+        const stub = await store.guild("1");
+        assert.deepEqual(
+          stub,
+          { id: "1", name: "g", features: ["COMMUNITY"], member_count: 1 },
+          where,
+        );
+        assert.equal(
+          (await store.role("1", "5"))?.name,
+          memory.role("1", "5")?.name,
+        );
+        await applyBoth(store, memory, events, batched);
+        await assertSameStores(redis, memory, where);
+        // No key of the guild is left: only the bot's own.
+        assert.deepEqual(await cacheKeys(redis), ["bot_user"], where);
+        assert.equal(store.stale, false);
+      }
+    }
+  },
+));
+
+Deno.test(redisStoreTest(
+  "Redis: a role whose JSON is longer than MAX_VALUE_LENGTH is held as its stub, so GUILD_ROLE_DELETE takes it out of its members as in the memory store, alone or in a batch",
+  7,
+  async (redis) => {
+    for (const batched of [false, true]) {
+      await redis.flushdb();
+      const store = new RedisCache(redis);
+      const memory = new MemoryCache();
+      await applyBoth(store, memory, [
+        ["GUILD_CREATE", {
+          id: "2",
+          name: "g2",
+          channels: [],
+          roles: [
+            { id: "2", name: "@everyone", permissions: "0" },
+            { id: "5", name: HUGE, permissions: "8", position: 1 },
+          ],
+          members: [member("8", ["5"])],
+        }],
+      ], batched);
+      assert.deepEqual(await store.role("2", "5"), {
+        id: "5",
+        permissions: "8",
+        position: 1,
+      });
+      await applyBoth(store, memory, [
+        ["GUILD_ROLE_DELETE", { guild_id: "2", role_id: "5" }],
+      ], batched);
+      assert.deepEqual((await store.member("2", "8"))?.roles, []);
+      await assertSameStores(redis, memory, `batched ${batched}`);
+      assert.equal(store.stale, false);
+    }
+  },
+));
+
+Deno.test("stubOf keeps short fields, short lists of short values and nested objects' short fields; drops long strings, long lists and lists of objects", () => {
+  const stub = stubOf({
+    id: "1",
+    nick: null,
+    pending: false,
+    flags: 0,
+    long: HUGE,
+    roles: ["5", "6"],
+    many: Array.from({ length: 251 }, () => "5"),
+    embeds: [{ title: "t" }],
+    user: { id: "7", bio: HUGE, avatar_decoration_data: { asset: "a" } },
+  });
+  assert.deepEqual(stub, {
+    id: "1",
+    nick: null,
+    pending: false,
+    flags: 0,
+    roles: ["5", "6"],
+    user: { id: "7" },
+  });
+});
+
+Deno.test("OversizedValues.instead: a stub, a channel's removal, or a delete when the stub is still too long", () => {
+  const oversized = new OversizedValues();
+  const set = (kind: "member" | "channel", value: Record<string, unknown>) => ({
+    op: "set" as const,
+    kind,
+    scope: "1",
+    id: "7",
+    value,
+  });
+  assert.deepEqual(
+    oversized.instead(set("member", { user: { id: "7" }, nick: HUGE }), "m", 1),
+    set("member", { user: { id: "7" } }),
+  );
+  assert.deepEqual(
+    oversized.instead(set("channel", { id: "7", topic: HUGE }), "c", 1),
+    { op: "remove_channel", scope: "1", id: "7" },
+  );
+  // Short fields only, but more of them than one value may hold.
+  const wide = Object.fromEntries(
+    Array.from({ length: 300 }, (_, i) => [`f${i}`, "y".repeat(4_000)]),
+  );
+  assert.deepEqual(
+    oversized.instead(set("member", wide), "m", 1),
+    { op: "delete", kind: "member", scope: "1", id: "7" },
+  );
+});
