@@ -9,11 +9,15 @@
 
 /**
  * The candidate nearest to `name` by edit distance (ignoring case), when it
- * is near enough to be a plausible typo: at most a third of the longer
- * name's length, and at least 1 edit away from nothing.
+ * is near enough to be a plausible typo: at most `share` (a third by
+ * default) of the longer name's length, and at least 1 edit away from
+ * nothing.
  *
  * @param name The misspelt name, e.g. `"MESSAGE_CREATED"`.
  * @param candidates The valid names.
+ * @param share The largest distance, as a share of the longer name's
+ * length: lower for names sharing long parts (`onGuildUpdate`,
+ * `onVoiceStateUpdate`), where a third let a different word pass.
  * @returns The nearest candidate, or `undefined` when none is close.
  *
  * @example Usage
@@ -28,6 +32,7 @@
 export function closestName(
   name: string,
   candidates: Iterable<string>,
+  share = 1 / 3,
 ): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
@@ -40,7 +45,10 @@ export function closestName(
     }
   }
   if (best === undefined) return undefined;
-  const limit = Math.max(1, Math.floor(Math.max(name.length, best.length) / 3));
+  const limit = Math.max(
+    1,
+    Math.floor(Math.max(name.length, best.length) * share),
+  );
   return bestDistance <= limit ? best : undefined;
 }
 

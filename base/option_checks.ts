@@ -49,7 +49,7 @@ export function isClass(fn: Function): boolean {
  *
  * @param value The value.
  * @returns `function name`, `class Name`, `array`, a class name, `object`,
- *   or the value as a string.
+ *   a bigint with its `n` (`513n`), or the value as a string.
  *
  * @example Usage
  * ```ts
@@ -59,9 +59,12 @@ export function isClass(fn: Function): boolean {
  * assert.equal(shown({ a: 1 }), "object");
  * assert.equal(shown(new Map()), "Map");
  * assert.equal(shown(5), "5");
+ * assert.equal(shown(513n), "513n");
  * ```
  */
 export function shown(value: unknown): string {
+  // `intents=513` read as a valid number: the `n` is what is wrong.
+  if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "function") {
     const kind = isClass(value) ? "class" : "function";
     return `${kind} ${value.name || "anonymous"}`;

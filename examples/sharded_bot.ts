@@ -151,8 +151,8 @@ export interface ShardedBotOptions
   /**
    * Stops the bot resumably when it aborts (sessions saved, close code
    * 4000), also while it is still starting (the start then rejects with
-   * `ClientStoppedError`). Unlike the client's own `signal`, which stops
-   * with `stop()`'s defaults and ends the sessions.
+   * `ClientStoppedError`), as the client's own `signal` does for a client
+   * with a session store.
    */
   interrupt?: AbortSignal;
 }

@@ -231,8 +231,8 @@ export class Client {
    * Create a client; nothing connects until {@linkcode Client.start}.
    *
    * @param options Token, intents and the optional seams.
-   * @throws {TypeError} When the token is missing or an option has the
-   * wrong type.
+   * @throws {TypeError} When `options` is not an object (a token passed
+   * alone), the token is missing or an option has the wrong type.
    * @throws {RangeError} When a number is out of range (the message names
    * the option).
    */
@@ -369,8 +369,12 @@ export class Client {
     this.#run = run;
     // Listened to for the whole run, not only the start: the signal stops a
     // running client (a bot's Ctrl-C). The run's own abort, at its stop or
-    // teardown, removes the listener.
-    signal?.addEventListener("abort", () => void this.stop(), {
+    // teardown, removes the listener. With a sessionStore the stop keeps
+    // the sessions: a clean one deleted them, so the restart after a Ctrl+C
+    // spent an IDENTIFY and lost the events sent meanwhile, which a hard
+    // kill would have resumed.
+    const resumable = this.#options.sessionStore !== undefined;
+    signal?.addEventListener("abort", () => void this.stop({ resumable }), {
       once: true,
       signal: run.abort.signal,
     });
@@ -612,14 +616,15 @@ export class Client {
     const scheduler = this.#options.scheduler ?? realScheduler;
     // Said a second in: a Ctrl+C on a stuck handler otherwise gave
     // `timeout` ms of silence, which looks like a hung process; said at
-    // once, it showed on every clean exit, a reply still on its way.
+    // once, it showed on every clean exit, a reply still on its way. The
+    // likeliest cause named: a handler awaiting stop() itself.
     const notice = timeout > DRAIN_NOTICE_MS
       ? scheduler.setTimeout(() => {
         const running = this.#slots.filter((slot) => slot?.runner.busy);
         if (running.length === 0) return;
         visible.warn(
           by === "stop"
-            ? "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped"
+            ? "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)"
             : "start() failed and, before it rejects, waits up to {timeout} ms for handler calls still running ({events}); calls not started by then are dropped",
           {
             timeout,

@@ -90,8 +90,13 @@ export interface ClientOptions extends
   /**
    * Stops the client when it aborts, like `Client.stop`: a `Client.start`
    * in progress rejects with `ClientStoppedError`, a running client
-   * disconnects. Made for
-   * Ctrl+C: abort it from a `SIGINT` listener.
+   * disconnects. Made for Ctrl+C: abort it from a `SIGINT` listener.
+   *
+   * With a `sessionStore` the stop is resumable (as
+   * `stop({ resumable: true })`: close code 4000, the sessions kept in the
+   * store), so a restart within about a minute RESUMEs them: no session
+   * start spent, and the events sent meanwhile are replayed. Without one
+   * it is a clean stop (close code 1000): the bot goes offline at once.
    */
   signal?: AbortSignal;
   /**

@@ -162,7 +162,8 @@ const OBJECT_KINDS: Readonly<Record<string, string>> = {
  * Check the options of a `Client`.
  *
  * @param options The options.
- * @throws {TypeError} When the token is missing, an option has the wrong
+ * @throws {TypeError} When `options` is not an object (a token passed
+ * alone), the token is missing, an option has the wrong
  * type (a string for a number: the message quotes it; a function option
  * not a function; `rest`, `identifyQueue` or `sessionStore` without the
  * methods called on it; a `presence` the gateway refuses), or a key is not one of the options (at the top, in `timeouts`,
@@ -176,6 +177,7 @@ const OBJECT_KINDS: Readonly<Record<string, string>> = {
  * `shards`) lists one not below `shards`.
  */
 export function assertClientOptions(options: CheckedClientOptions): void {
+  assertOptionsObject(options);
   assertOptionKeys(options);
   assertTokenOption("client", options?.token);
   const { intents } = options;
@@ -323,12 +325,29 @@ function assertMethodsOption(name: string, value: unknown): void {
 }
 
 /**
+ * The options are an object: `new Client("…")`, as discord.js's
+ * `login(token)`, was told 'token' must be a non-empty string, with the
+ * token right there. Only its type is shown: it may be the token.
+ */
+function assertOptionsObject(options: unknown): void {
+  if (isObject(options) && !Array.isArray(options)) return;
+  const type = options === null
+    ? "null"
+    : Array.isArray(options)
+    ? "array"
+    : typeof options;
+  throw new TypeError(
+    `Cannot create client as its argument must be an options object ({ token, intents }): current type '${type}'`,
+  );
+}
+
+/**
  * Refuse a key that is not an option, at every level written by hand: a
  * misspelt one (`shard`, `timeouts.conect`) would leave the default in
  * force without a word.
  */
 function assertOptionKeys(options: CheckedClientOptions): void {
-  // `undefined` or `null` options: the token's check says it is missing.
+  // Refused before by assertOptionsObject; narrows the type.
   if (!isObject(options)) return;
   checkOptionKeys(
     "create client",

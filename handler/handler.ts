@@ -109,8 +109,8 @@ import type {
  *
  * Each method's documentation names the intent it needs; the client warns at
  * start-up about overridden methods the requested intents can never trigger,
- * and about `on…` methods that match no event (a misspelt name without
- * `override`), naming the nearest event method. Warnings and handler errors
+ * and about every `on…` method matching no event (a misspelt name, or
+ * `onMessage`), naming the method meant when clear. Warnings and handler errors
  * reach stderr unless LogTape is configured for `disruption`.
  *
  * @example A ping bot

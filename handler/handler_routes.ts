@@ -1,11 +1,11 @@
 // What the Client reads off a Handler at start: which event methods it
 // overrides (so that only those events are parsed and routed), whether it
-// overrides onRaw and onError, and the `on*` methods that look like a
-// misspelt event method.
-import { closestName } from "../base/closest_name.ts";
+// overrides onRaw and onError, and the `on*` methods that match no event
+// method (never called).
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Context } from "./context.ts";
 import { Handler, HANDLER_PROTOTYPE_MARK } from "./handler.ts";
+import { suggestMethod } from "./_method_suggestion.ts";
 import { GATEWAY_EVENT_NAMES, HANDLER_METHOD_NAMES } from "../types/events.ts";
 
 /** A misspelt method is a mistake to show without setup. */
@@ -83,23 +83,36 @@ const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Warn about `on*` methods near an event method's name (`onMesageCreate`,
- * `onmessageCreate`): a misspelling that is never called. A name far from
- * every one (`onPingCommand`) is taken for the bot's own helper, which it
- * calls itself: warning about it at every start was a false alarm only a
- * LogTape configuration silenced.
+ * Warn about every `on*` method that matches no Handler method: the Client
+ * never calls it. A misspelling (`onMesageCreate`, `onmessageCreate`) or
+ * another library's name (`onMessage`) gets the method meant when one is
+ * clear (see {@linkcode suggestMethod}). A bot's own helper (`onPingCommand`)
+ * is warned about too, with how to keep it quiet: telling it from a
+ * guessed name such as `onMemberJoin` is beyond a start-up check. A name
+ * with a lower-case letter after `on` (`once`) is warned about only when
+ * it looks like a method (`onmessageCreate`).
  */
 export function warnMisspeltMethods(handler: Handler): void {
   const known = new Set<string>(Object.values(HANDLER_METHOD_NAMES));
+  const methods = [...LIFECYCLE_METHODS].filter((name) =>
+    name.startsWith("on")
+  );
   for (const name of handlerMethodNames(handler)) {
     if (known.has(name) || LIFECYCLE_METHODS.has(name)) continue;
-    // closestName ignores case: `onmessageCreate` is 0 edits away.
-    const nearest = closestName(name, [...known, ...LIFECYCLE_METHODS]);
-    if (nearest === undefined) continue;
-    visible.warn(
-      "{name}() matches no gateway event and will never be called; did you mean {nearest}()? (add 'override' to have TypeScript check the name)",
-      { name, nearest },
-    );
+    const nearest = suggestMethod(name, methods);
+    if (nearest !== undefined) {
+      visible.warn(
+        "{name}() matches no gateway event and will never be called; did you mean {nearest}()? (add 'override' to have TypeScript check the name)",
+        { name, nearest },
+      );
+    } else if (/^on[A-Z]/.test(name)) {
+      // Only the event-method shape: `once()` or `only()` is no guess at
+      // one, while `onmessage()` got its suggestion above.
+      visible.warn(
+        "{name}() matches no gateway event and will never be called by the Client (an event method is named after its event: onMessageCreate for MESSAGE_CREATE); a helper of your own: make it private (#{name}) or name it without 'on' to silence this",
+        { name },
+      );
+    }
   }
 }
 

@@ -329,7 +329,9 @@ export class FakeGateway {
    * a DM event, so it needs `DirectMessages` (or the DM intent of its kind)
    * rather than the guild intent. When the sessions it was routed to all
    * filter it out, a warning on stderr says which intent was missing (see
-   * {@linkcode FakeDispatchOptions.warnIfFiltered}).
+   * {@linkcode FakeDispatchOptions.warnIfFiltered}); when no bot has
+   * connected yet (a `client.start()` not awaited), one says so, once (not
+   * for a dispatch with `warnIfFiltered: false`).
    *
    * @param event The event name (`t`), e.g. `"MESSAGE_CREATE"`.
    * @param data The event data (`d`); sent as JSON.
@@ -343,7 +345,7 @@ export class FakeGateway {
    * import assert from "node:assert/strict";
    *
    * const gateway = new FakeGateway({ scheduler: new VirtualScheduler() });
-   * // No session yet: nobody gets it.
+   * // No session yet: nobody gets it (and stderr says no bot has connected).
    * assert.equal(gateway.dispatch("GUILD_UPDATE", { id: "1", name: "x" }), 0);
    * gateway.close();
    * ```
@@ -391,12 +393,36 @@ export class FakeGateway {
       }
     }
     // Every session it was routed to dropped it (emitDispatch refuses only
-    // for intents): say why, or a test just waits for an event that never
-    // comes.
+    // for intents), or there is no session at all: say why, or a test just
+    // waits for an event that never comes.
     if (count === 0 && routed.length > 0 && options.warnIfFiltered !== false) {
       this.#warnFiltered(event, d, routed);
     }
+    // No bot has connected yet. Not after one has: a test losing events on
+    // purpose (a reconnect, a stop) is no mistake. `warnIfFiltered: false`
+    // marks an event nobody need get (the bot's own message echoed).
+    if (
+      this.#engine.sessions.length === 0 && options.warnIfFiltered !== false
+    ) {
+      this.#warnNoBot(event);
+    }
     return count;
+  }
+
+  /** Whether {@linkcode FakeGateway.dispatch} said that no bot is connected. */
+  #noBotWarned = false;
+
+  /**
+   * Once: an event dispatched before any session started, typically a
+   * `say()` after a `client.start()` that was not awaited, went to nobody.
+   */
+  #warnNoBot(event: string): void {
+    if (this.#noBotWarned) return;
+    this.#noBotWarned = true;
+    visible.warn(
+      "FakeGateway: {event} reached no bot, as no bot has connected yet (was client.start() awaited?); an event dispatched with no session is lost (said once)",
+      { event },
+    );
   }
 
   /** Events and intents already warned about by {@linkcode FakeGateway.dispatch}. */

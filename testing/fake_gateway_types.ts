@@ -260,9 +260,10 @@ export interface FakeDispatchOptions {
    * `disruption·testing` log category) when the dispatch reaches none of
    * the sessions it was routed to because none of them requested the
    * intent that gates it, e.g. a `MESSAGE_UPDATE` without `guild_id`,
-   * which counts as a DM and needs `DirectMessages`. `false` for a test
-   * that filters on purpose; configuring LogTape for the category also
-   * takes the line off stderr.
+   * which counts as a DM and needs `DirectMessages`, or when no bot has
+   * connected yet (a `start()` not awaited). `false` for a test that
+   * filters on purpose; configuring LogTape for the category also takes
+   * the line off stderr.
    *
    * @default {true}
    */

@@ -209,15 +209,20 @@ Deno.test("A second concurrent start() rejects and events are handled once", asy
   assert.deepEqual(seen, ["once"]);
 });
 
-Deno.test("A misspelt Handler method is reported at start with the nearest event method, a helper far from every event is not", async () => {
+Deno.test("A misspelt Handler method is reported at start with the nearest event method, one far from every event with how to silence it", async () => {
   await using discord = await FakeDiscord.start();
   class Bot extends Handler {
     onMesageCreate(): void {}
     // Lower case after `on`: still a misspelling of onMessageCreate.
     onmessageUpdate(): void {}
-    // The bot's own helpers, called by itself: no warning at every start.
-    onSomethingUnrelatedEntirely(): void {}
+    // No event's: never called by the Client, which says so (it may be a
+    // guess at an event name as well as the bot's own helper).
     onPingCommand(): void {}
+    // Private, or not named on + capital: the bot's own, said nothing of.
+    #onHelp(): void {}
+    once(): void {
+      this.#onHelp();
+    }
     override onReady(): void {}
   }
   await using client = new Client({
@@ -229,6 +234,7 @@ Deno.test("A misspelt Handler method is reported at start with the nearest event
   assert.deepEqual(lines, [
     "[WRN] disruption·handler: onMesageCreate() matches no gateway event and will never be called; did you mean onMessageCreate()? (add 'override' to have TypeScript check the name)",
     "[WRN] disruption·handler: onmessageUpdate() matches no gateway event and will never be called; did you mean onMessageUpdate()? (add 'override' to have TypeScript check the name)",
+    "[WRN] disruption·handler: onPingCommand() matches no gateway event and will never be called by the Client (an event method is named after its event: onMessageCreate for MESSAGE_CREATE); a helper of your own: make it private (#onPingCommand) or name it without 'on' to silence this",
   ]);
 });
 

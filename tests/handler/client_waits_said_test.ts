@@ -113,7 +113,7 @@ Deno.test("stop() with a handler still running says, a second in, that it waits 
   assert.deepEqual(atStop, [], "nothing said within the first second");
   const aSecondIn = await captureStderr(() => clock.advance(1));
   assert.deepEqual(aSecondIn, [
-    "[WRN] disruption·handler: stop() waits up to 20000 ms (drainTimeout) for handler calls still running (shard 0: MESSAGE_CREATE); calls not started by then are dropped",
+    "[WRN] disruption·handler: stop() waits up to 20000 ms (drainTimeout) for handler calls still running (shard 0: MESSAGE_CREATE); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)",
   ]);
   release();
   const after = await captureStderr(() => runUntilSettled(clock, stopping!));
@@ -147,4 +147,39 @@ Deno.test("stop() with no handler running says nothing", async () => {
     runUntilSettled(clock, client.stop())
   );
   assert.deepEqual(lines, []);
+});
+
+Deno.test("A handler awaiting client.stop() waits for itself, and the drain notice says so", async () => {
+  const clock = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({ scheduler: clock });
+  // In a box: a promise resolved with a promise would be awaited through.
+  const stopping = Promise.withResolvers<{ stop: Promise<void> }>();
+  class Bot extends Handler {
+    override async onMessageCreate(): Promise<void> {
+      const stop = client.stop();
+      stopping.resolve({ stop });
+      await stop; // the mistake: `void client.stop()` is meant
+    }
+  }
+  const client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+      GatewayIntent.MessageContent,
+    ...discord.clientOptions,
+  });
+  const lines = await captureStderr(async () => {
+    await runUntilSettled(clock, client.start(new Bot()));
+    discord.postMessage("!shutdown");
+    // The notice comes a second in; the stop ends at drainTimeout (10 s).
+    await runUntilSettled(clock, (await stopping.promise).stop);
+  });
+  assert.equal(lines.length, 2, lines.join("\n"));
+  assert.equal(
+    lines[0],
+    "[WRN] disruption·handler: stop() waits up to 10000 ms (drainTimeout) for handler calls still running (shard 0: MESSAGE_CREATE); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)",
+  );
+  assert.match(
+    lines[1]!,
+    /a handler was still running 10000 ms after stop\(\)/,
+  );
 });

@@ -130,3 +130,63 @@ Deno.test("An onError of a Handler of another copy receives the handler's errors
   assert.equal(errors.length, 1);
   assert.match(String(errors[0]!.cause ?? errors[0]!.message), /handler bug/);
 });
+
+Deno.test("Every on… method that matches no event is reported at start, with the method meant when it is clear", async () => {
+  await using discord = await FakeDiscord.start();
+  class Bot extends Handler {
+    // Other libraries' names and guesses: another word, not a typo.
+    onMessage(): void {}
+    onMemberJoin(): void {}
+    onGuildJoin(): void {}
+    onReactionAdd(): void {}
+    onSlashCommand(): void {}
+    onVoiceUpdate(): void {}
+    onGuildAdd(): void {}
+    // `Guild` left out; the one method it begins.
+    onMemberAdd(): void {}
+    onTyping(): void {}
+    // Near two different words (onGuildBanAdd, onGuildRoleCreate): no
+    // guess is better than a wrong one.
+    onGuildRoleAdd(): void {}
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  const lines = await captureStderr(() => client.start(new Bot()));
+  const said = (name: string, meant: string) =>
+    `[WRN] disruption·handler: ${name}() matches no gateway event and will never be called; did you mean ${meant}()? (add 'override' to have TypeScript check the name)`;
+  assert.deepEqual(lines, [
+    said("onMessage", "onMessageCreate"),
+    said("onMemberJoin", "onGuildMemberAdd"),
+    said("onGuildJoin", "onGuildCreate"),
+    said("onReactionAdd", "onMessageReactionAdd"),
+    said("onSlashCommand", "onInteractionCreate"),
+    said("onVoiceUpdate", "onVoiceStateUpdate"),
+    said("onGuildAdd", "onGuildCreate"),
+    said("onMemberAdd", "onGuildMemberAdd"),
+    said("onTyping", "onTypingStart"),
+    "[WRN] disruption·handler: onGuildRoleAdd() matches no gateway event and will never be called by the Client (an event method is named after its event: onMessageCreate for MESSAGE_CREATE); a helper of your own: make it private (#onGuildRoleAdd) or name it without 'on' to silence this",
+  ]);
+});
+
+Deno.test("Handler's own methods overridden are never reported as matching no event", async () => {
+  await using discord = await FakeDiscord.start();
+  class Bot extends Handler {
+    override onRaw(): void {}
+    override onError(): void {}
+    override onShardStateChange(): void {}
+    override onGatewayError(): void {}
+    override onReady(): void {}
+    override onResumed(): void {}
+    override onRateLimited(): void {}
+    override onMessageCreate(): void {}
+  }
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  assert.deepEqual(await captureStderr(() => client.start(new Bot())), []);
+});

@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { shown, shownQuoted } from "../../base/option_checks.ts";
+import { Client } from "../../handler/client.ts";
+
+Deno.test("shown() writes a bigint with its n: 'intents=513' would read as a valid value", () => {
+  assert.equal(shown(513n), "513n");
+  assert.equal(shownQuoted(-2n), "-2n");
+  assert.equal(shown(513), "513");
+});
+
+Deno.test("A bigint option is shown as one in the Client's message", () => {
+  assert.throws(
+    () => new Client({ token: "t", intents: 513n as unknown as number }),
+    /current value 'intents=513n'$/,
+  );
+  assert.throws(
+    () =>
+      new Client({
+        token: "t",
+        intents: 1,
+        shards: 2n as unknown as number,
+      }),
+    /current value 'shards=2n'$/,
+  );
+});
