@@ -13,6 +13,11 @@ export const TOKEN = "harness-token.secret";
 export const GATEWAY_URL = "wss://gateway.test";
 export const RESUME_URL = "wss://resume.gateway.test";
 export const INTERVAL = 41_250;
+/**
+ * MemoryIdentifyQueue's default spacing of one bucket's IDENTIFYs: Discord's
+ * 5 s plus its margin.
+ */
+export const IDENTIFY_SPACING = 5_250;
 
 export interface Harness {
   scheduler: VirtualScheduler;

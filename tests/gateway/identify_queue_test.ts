@@ -45,9 +45,17 @@ function setup(options: Omit<MemoryIdentifyQueueOptions, "scheduler"> = {}): {
   const scheduler = new VirtualScheduler();
   return {
     scheduler,
-    queue: new MemoryIdentifyQueue({ scheduler, ...options }),
+    // Exact multiples of 5 s read better here than the default's margin
+    // (its own test is below).
+    queue: new MemoryIdentifyQueue({
+      scheduler,
+      intervalMs: FIVE_SECONDS,
+      ...options,
+    }),
   };
 }
+
+const FIVE_SECONDS = 5_000;
 
 async function captureWarnings(run: () => Promise<void>): Promise<LogRecord[]> {
   const records: LogRecord[] = [];
@@ -538,6 +546,7 @@ Deno.test("MemoryIdentifyQueue: waiters giving up anywhere in the queue leave th
   const queue = new MemoryIdentifyQueue({
     scheduler: clock,
     maxConcurrency: 2,
+    intervalMs: FIVE_SECONDS,
   });
   const gen = new Gen(7);
   const count = 2_000;
@@ -602,7 +611,10 @@ Deno.test("MemoryIdentifyQueue paces by elapsed time when the wall clock steps",
     "a step back while a bucket waits does not hold it for the step",
     async () => {
       const { scheduler, clock, step } = steppedClock(0);
-      const queue = new MemoryIdentifyQueue({ scheduler: clock });
+      const queue = new MemoryIdentifyQueue({
+        scheduler: clock,
+        intervalMs: FIVE_SECONDS,
+      });
       const { grants, done } = requestAll(queue, scheduler, [0, 1, 2]);
       await scheduler.advance(1000);
       step(-3_600_000);
@@ -616,7 +628,10 @@ Deno.test("MemoryIdentifyQueue paces by elapsed time when the wall clock steps",
     "a step back while the bucket is idle: the next waits one interval at most",
     async () => {
       const { scheduler, clock, step } = steppedClock(0);
-      const queue = new MemoryIdentifyQueue({ scheduler: clock });
+      const queue = new MemoryIdentifyQueue({
+        scheduler: clock,
+        intervalMs: FIVE_SECONDS,
+      });
       await queue.acquire(0);
       await scheduler.advance(1000);
       step(-3_600_000);
@@ -687,4 +702,19 @@ Deno.test("MemoryIdentifyQueue on the real clock: a wall clock stepped forward p
     }
   });
   assert.match(lines.join("\n"), /Session start limit exhausted/);
+});
+
+Deno.test("MemoryIdentifyQueue by default grants a bucket 5.25 s apart: an IDENTIFY that leaves 200 ms after its grant is still 5 s before the next", async () => {
+  // Granted exactly 5 s apart, IDENTIFYs reached a strict gateway in
+  // 4,997 ms (a timer's jitter, a first IDENTIFY slower to arrive than the
+  // next) and the later one was refused with op 9: a session start spent.
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({ scheduler });
+  await queue.acquire(0);
+  const firstSent = scheduler.now() + 200;
+  let secondSent = -1;
+  const second = queue.acquire(1).then(() => secondSent = scheduler.now());
+  await scheduler.runAll();
+  await second;
+  assert.ok(secondSent - firstSent >= 5_000, `${secondSent - firstSent} ms`);
 });

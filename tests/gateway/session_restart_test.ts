@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { runUntil as runTimersUntil } from "../_fakes/run_until.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { IDENTIFY_SPACING } from "../_fakes/shard_harness.ts";
 import { KvSessionStore } from "../../gateway/kv_session_store.ts";
 import {
   MemorySessionStore,
@@ -291,11 +292,7 @@ Deno.test("ShardManager identifies through the queue when the saved sessions are
   const identifies = entries(after, "identify");
   assert.deepEqual(
     identifies.map((e) => [e.shard![0], e.at - restartAt, e.outcome]),
-    [[0, 0, "ready"], [1, 5000, "ready"], [2, 10000, "ready"], [
-      3,
-      15000,
-      "ready",
-    ]],
+    [0, 1, 2, 3].map((shard) => [shard, shard * IDENTIFY_SPACING, "ready"]),
   );
   assert.ok(identifies.every((e) => e.resumableSessionAvailable));
   await manager.close();

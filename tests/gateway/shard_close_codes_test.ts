@@ -3,6 +3,7 @@ import { closeAction, closePolicy } from "../../gateway/shard_state.ts";
 import {
   GATEWAY_URL,
   hello,
+  IDENTIFY_SPACING,
   readyHarness,
   RESUME_URL,
   sentOps,
@@ -96,9 +97,9 @@ Deno.test("Shard reacts to each close code as the table says", async (t) => {
         assert.deepEqual(sentOps(second), [6]);
       } else {
         assert.equal(second.url, `${GATEWAY_URL}/?v=10&encoding=json`);
-        // The identify queue spaces IDENTIFYs 5 s apart.
+        // The identify queue spaces IDENTIFYs 5 s (and its margin) apart.
         assert.deepEqual(sentOps(second), []);
-        await h.scheduler.advance(5000);
+        await h.scheduler.advance(IDENTIFY_SPACING);
         assert.deepEqual(sentOps(second), [2]);
         assert.equal(h.shard.sessionId, undefined);
       }

@@ -9,6 +9,7 @@ import type { ShardDispatch } from "../../gateway/shard.ts";
 import { shardForGuild } from "../../gateway/shard_routing.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { IDENTIFY_SPACING } from "../_fakes/shard_harness.ts";
 import {
   FakeGateway,
   type FakeGatewayCounters,
@@ -106,11 +107,11 @@ async function pace(
   return result;
 }
 
-Deno.test("ShardManager paces IDENTIFY one per 5 s with max_concurrency 1", async () => {
+Deno.test("ShardManager paces IDENTIFY one per 5.25 s (5 s and a margin) with max_concurrency 1", async () => {
   const result = await pace(16, 1);
   assert.deepEqual(
     result.identifyTimes,
-    Array.from({ length: 16 }, (_, i) => i * 5000),
+    Array.from({ length: 16 }, (_, i) => i * IDENTIFY_SPACING),
   );
   assert.deepEqual(result.readyAt, result.identifyTimes);
   assert.equal(result.invalidSessions, 0);
@@ -129,7 +130,7 @@ Deno.test("ShardManager identifies 32 shards in two waves with max_concurrency 1
   const result = await pace(32, 16);
   assert.deepEqual(result.identifyTimes, [
     ...Array(16).fill(0),
-    ...Array(16).fill(5000),
+    ...Array(16).fill(IDENTIFY_SPACING),
   ]);
   assert.equal(result.invalidSessions, 0);
   assert.equal(result.counters.sessionStarts, 32);
@@ -138,7 +139,7 @@ Deno.test("ShardManager identifies 32 shards in two waves with max_concurrency 1
 Deno.test("ShardManager: time for 16 shards to become ready (virtual clock)", async () => {
   const mc1 = await pace(16, 1);
   const mc16 = await pace(16, 16);
-  assert.equal(mc1.allReadyAt, 75_000);
+  assert.equal(mc1.allReadyAt, 15 * IDENTIFY_SPACING);
   assert.equal(mc16.allReadyAt, 0);
   // deno-lint-ignore no-console
   console.log(
@@ -187,9 +188,12 @@ Deno.test("ShardManager waits for session_start_limit.reset_after when remaining
     );
     await s.scheduler.advance(1);
     assert.deepEqual(identifies(s.gateway.log).map((e) => e.at), [60_000]);
-    await s.scheduler.advance(5_000);
+    await s.scheduler.advance(IDENTIFY_SPACING);
     await started;
-    assert.deepEqual(identifyTimes(s.gateway), [60_000, 65_000]);
+    assert.deepEqual(identifyTimes(s.gateway), [
+      60_000,
+      60_000 + IDENTIFY_SPACING,
+    ]);
     const warnings = records.filter((r) => r.level === "warning");
     assert.equal(warnings.length, 1);
     assert.deepEqual(warnings[0]!.category, [

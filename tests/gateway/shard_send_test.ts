@@ -7,6 +7,7 @@ import {
   createHarness,
   type Harness,
   hello,
+  IDENTIFY_SPACING,
   ready,
   readyHarness,
 } from "../_fakes/shard_harness.ts";
@@ -170,7 +171,7 @@ async function presenceOfNextIdentify(h: Harness): Promise<unknown> {
   h.socket().serverClose(4007);
   await h.scheduler.advance(0);
   hello(h.socket());
-  await h.scheduler.advance(5000);
+  await h.scheduler.advance(IDENTIFY_SPACING);
   const identify = h.socket().sentPayloads()[0]!;
   assert.equal(identify.op, 2);
   return (identify.d as { presence: unknown }).presence;
