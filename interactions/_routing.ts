@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { isRecord } from "../base/is_record.ts";
 import type {
   ApplicationCommandInteractionData,
@@ -25,6 +26,7 @@ import type {
   RoutedInteraction,
 } from "./routed_interaction.ts";
 
+const logger = getLogger(["disruption", "interactions"]);
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
 const visible = getVisibleLogger(["disruption", "interactions"]);
 
@@ -324,6 +326,62 @@ export function handlerFailure(
       error instanceof Error ? error.message : String(error)
     }`,
     { interaction: label, cause: error },
+  );
+}
+
+/**
+ * Report a failure: logged, and given to the router's `onError` (without
+ * one, on stderr when LogTape is not configured). Never rejects.
+ *
+ * @param onError The router's hook.
+ * @param error What went wrong.
+ * @param raw The interaction, as it came.
+ * @returns A promise that settles once the hook finished.
+ */
+export async function reportError(
+  onError:
+    | ((error: InteractionError, raw: Interaction) => void | Promise<void>)
+    | undefined,
+  error: InteractionError,
+  raw: Interaction,
+): Promise<void> {
+  if (onError) {
+    logger.error("{message}", { message: error.message, kind: error.kind });
+  } else {
+    // Nobody handles it: make sure the author sees it.
+    visible.error("{message}", { message: error.message, error });
+  }
+  try {
+    await onError?.(error, raw);
+  } catch (hookError) {
+    visible.error("The router's onError threw ({hookError}): {message}", {
+      hookError, // and the error it was given went to it alone
+      message: error.message,
+    });
+  }
+}
+
+/**
+ * The report of an interaction not answered in time.
+ *
+ * @param label How reports name it.
+ * @param deadline The ms it had from its arrival.
+ * @param waited The ms from its arrival to its handler: on the gateway, a
+ *   slow Handler method or listener of the shard holds the events behind it.
+ * @returns The `not_answered` error.
+ */
+export function notAnswered(
+  label: string,
+  deadline: number,
+  waited: number,
+): InteractionError {
+  const queued = waited > 0
+    ? `; it reached its handler ${waited} ms after it arrived (on the gateway, a slow Handler method or listener of its shard holds back the events behind it: hand slow work off instead of awaiting it there)`
+    : "";
+  return new InteractionError(
+    "not_answered",
+    `${label} was not answered within ${deadline} ms of arriving (Discord's limit is 3 s: call ctx.defer() first for slow work)${queued}`,
+    { interaction: label },
   );
 }
 

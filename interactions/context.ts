@@ -12,37 +12,27 @@ import {
 } from "../base/scheduler.ts";
 import type { CallOptions, RestClient } from "../rest/rest_client.ts";
 import type {
-  AllowedMentionsPayload,
-  AttachmentPayload,
-  ComponentPayload,
   EditWebhookMessageBody,
-  EmbedPayload,
   FollowupMessageBody,
   InteractionResponseBody,
   RestMessage,
 } from "../rest/payloads.ts";
 import { type FileUpload, prepareUploads } from "../rest/uploads.ts";
-import type { MessageComponent } from "../types/objects/component.ts";
 import type { Interaction } from "../types/objects/interaction.ts";
 import type { Choice } from "./commands.ts";
-import { componentCount, repeatedCustomId } from "./_component_limits.ts";
-import {
-  COMPONENTS_V2_FLAG,
-  type Modal,
-  needsComponentsV2,
-} from "./components.ts";
+import { COMPONENTS_V2_FLAG, type Modal } from "./components.ts";
 import { InteractionError } from "./errors.ts";
+import {
+  EPHEMERAL,
+  messageData,
+  type MessageResponse,
+} from "./_message_data.ts";
+import { unknownInteraction } from "./_unknown_interaction.ts";
 import { assertAnswerDeadline } from "./_options_check.ts";
 import { uploadLimitOf } from "./_upload_limit.ts";
 import { textLength } from "../base/text_length.ts";
 
-const EPHEMERAL = 1 << 6;
-/** Top-level action rows a message without Components v2 may have. */
-const MAX_ACTION_ROWS = 5;
-/** Components a Components v2 message may have in all, nested ones included. */
-const MAX_V2_COMPONENTS = 40;
-/** Embeds a message may have. */
-const MAX_EMBEDS = 10;
+export type { MessageResponse } from "./_message_data.ts";
 
 /**
  * Discord's deadline for the initial response, in milliseconds: past it
@@ -73,48 +63,6 @@ const CALLBACK_NAMES: Readonly<Record<number, string>> = {
   8: "autocomplete()",
   9: "showModal()",
 };
-
-/** A message to send or edit in answer to an interaction. */
-export interface MessageResponse {
-  /**
-   * Text (2000 characters, counted in code points as Discord counts them,
-   * at most; not with Components v2). `null` clears it in an edit.
-   */
-  content?: string | null;
-  /** Embeds (10 at most; not with Components v2; `[]` clears them). */
-  embeds?: EmbedPayload[];
-  /**
-   * Components. Anything but action rows at the top level sets the
-   * IS_COMPONENTS_V2 flag by itself.
-   */
-  components?: MessageComponent[];
-  /** Who may be pinged. */
-  allowed_mentions?: AllowedMentionsPayload;
-  /** Text-to-speech. */
-  tts?: boolean;
-  /**
-   * Only the user who ran it sees it (initial responses and follow-ups).
-   * After a defer, `respond` keeps the defer's visibility: `ephemeral: true`
-   * is refused unless the defer was `defer({ ephemeral: true })`, and
-   * `ephemeral: false` is refused after it.
-   */
-  ephemeral?: boolean;
-  /** Extra message flags. */
-  flags?: number;
-  /**
-   * Files to attach (sent as `multipart/form-data`). On an edit
-   * (`editOriginal`, `update`) they replace the message's attachments,
-   * except those listed in `attachments`.
-   */
-  files?: readonly FileUpload[];
-  /**
-   * Edits only (`editOriginal`, `update`): the existing attachments to
-   * keep, by id. Discord keeps only what an edit lists, so new `files`
-   * replace the old attachments unless they are listed here; `[]` removes
-   * them all.
-   */
-  attachments?: AttachmentPayload[];
-}
 
 /** Where an interaction's state is: nothing sent yet, deferred, or answered. */
 export type InteractionState = "pending" | "deferred" | "answered";
@@ -165,134 +113,13 @@ export interface InteractionContextOptions {
    * finishing an interaction another process deferred passes `"deferred"`
    * (or `"answered"`), so that follow-ups and edits of the original go
    * out; from `"pending"` they are refused until an initial response.
+   * (Such a context sends each follow-up as a new message: answer a defer
+   * with `respond` or `editOriginal`, as Discord would take the first
+   * follow-up for that answer.)
    *
    * @default {"pending"}
    */
   state?: InteractionState;
-}
-
-const SETTINGS = new Set([
-  "ephemeral",
-  "flags",
-  "allowed_mentions",
-  "tts",
-  "attachments",
-]);
-
-/** Whether `input` has nothing to show but `SETTINGS` (a key the type does
- * not name, such as a poll passed through a cast, counts as something). */
-function isEmpty(input: MessageResponse): boolean {
-  return Object.entries(input).every(([key, value]) =>
-    SETTINGS.has(key) || value === undefined || value === null ||
-    value === "" || (Array.isArray(value) && value.length === 0)
-  );
-}
-
-/**
- * Turn a response into callback data and files; throws for invalid ones.
- * `current` is the flags of the message it edits, when known (Components
- * v2 stays on a message once set; an edit that sets it clears the
- * message's content and embeds, as Discord requires). Lengths are counted
- * in code points, as Discord counts them.
- */
-function messageData(
-  message: string | MessageResponse,
-  initial: boolean,
-  current = 0,
-): { data: Record<string, unknown>; files: readonly FileUpload[] | undefined } {
-  const input: MessageResponse = typeof message === "string"
-    ? { content: message }
-    : message;
-  const { ephemeral, files, flags, components, ...rest } = input;
-  let bits = flags ?? 0;
-  if (ephemeral && initial) bits |= EPHEMERAL;
-  const needsV2 = needsComponentsV2(components);
-  // The flag given, set on the message already, or set here for components.
-  const v2 = needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0;
-  checkCounts(input, v2);
-  if (initial && isEmpty(input)) {
-    // Discord refuses it (50006), over HTTP after the 200 the endpoint sent:
-    // the call would resolve and the user see "This interaction failed".
-    throw new InteractionError(
-      "invalid_response",
-      "A new message needs 'content', 'embeds', 'components' or 'files': Discord refuses an empty message",
-    );
-  }
-  if (needsV2) bits |= COMPONENTS_V2_FLAG;
-  // null and [] clear: what an edit into Components v2 must send.
-  const hasEmbeds = input.embeds !== undefined &&
-    !(Array.isArray(input.embeds) && input.embeds.length === 0);
-  if (v2 && (input.content != null || hasEmbeds)) {
-    throw new InteractionError(
-      "invalid_response",
-      "A message with Components v2 (the IS_COMPONENTS_V2 flag: given, already on the message, or set for sections, containers, text displays, ...) cannot have 'content' or 'embeds': put the text in a textDisplay",
-    );
-  }
-  const length = typeof input.content === "string"
-    ? textLength(input.content)
-    : 0;
-  if (length > 2000) {
-    throw new InteractionError(
-      "invalid_response",
-      `Message content must be at most 2000 characters: current length '${length}'`,
-    );
-  }
-  const repeated = components && repeatedCustomId(components);
-  if (repeated !== undefined) {
-    throw new InteractionError(
-      "invalid_response",
-      `Two components of a message have the custom id '${repeated}': Discord wants custom ids unique per message`,
-    );
-  }
-  const data: Record<string, unknown> = { ...rest };
-  if (components !== undefined) {
-    data.components = components as unknown as ComponentPayload[];
-  }
-  if (bits !== 0) data.flags = bits;
-  if (
-    !initial && (bits & COMPONENTS_V2_FLAG) !== 0 &&
-    (current & COMPONENTS_V2_FLAG) === 0
-  ) {
-    // An edit turning a message into Components v2: Discord answers 400
-    // unless its content and embeds are cleared in the same edit.
-    data.content ??= null;
-    data.embeds ??= [];
-  }
-  return { data, files: files?.length ? files : undefined };
-}
-
-/**
- * Discord's counts for a message: at most 5 action rows without Components
- * v2 (`v2`: the flag is set, or will be), 40 components in all with it
- * (rows' children and sections' accessories counted), 10 embeds.
- */
-function checkCounts(input: MessageResponse, v2: boolean): void {
-  const refuse = (rule: string, count: number): never => {
-    throw new InteractionError(
-      "invalid_response",
-      `A message may have at most ${rule}: current count '${count}'`,
-    );
-  };
-  const components = input.components;
-  if (Array.isArray(components)) {
-    if (v2) {
-      const count = componentCount(components);
-      if (count > MAX_V2_COMPONENTS) {
-        refuse(
-          `${MAX_V2_COMPONENTS} components with Components v2, nested ones included`,
-          count,
-        );
-      }
-    } else if (components.length > MAX_ACTION_ROWS) {
-      refuse(
-        `${MAX_ACTION_ROWS} action rows (without Components v2)`,
-        components.length,
-      );
-    }
-  }
-  if (Array.isArray(input.embeds) && input.embeds.length > MAX_EMBEDS) {
-    refuse(`${MAX_EMBEDS} embeds`, input.embeds.length);
-  }
 }
 
 /**
@@ -330,6 +157,11 @@ export class InteractionContext {
   #state: InteractionState;
   /** How it was deferred: its answer keeps that visibility. */
   #deferred: "public" | "ephemeral" | "update" | undefined;
+  /**
+   * Whether the "thinking..." message of a `defer()` still shows: Discord
+   * makes the next follow-up edit it (the answer to the defer).
+   */
+  #loading = false;
   /** The flags of the original response, as far as known. */
   #originalFlags = 0;
   #acknowledged: Promise<void>;
@@ -416,7 +248,7 @@ export class InteractionContext {
    */
   async respond(message: string | MessageResponse): Promise<void> {
     if (this.#state === "deferred") {
-      this.#checkVisibility(message);
+      this.#checkVisibility(message, "respond");
       await this.editOriginal(message);
       this.#state = "answered";
       return;
@@ -428,7 +260,9 @@ export class InteractionContext {
   /**
    * Acknowledge now and answer later (the user sees "thinking..."); answer
    * with {@linkcode InteractionContext.respond} or
-   * {@linkcode InteractionContext.editOriginal}.
+   * {@linkcode InteractionContext.editOriginal} (a
+   * {@linkcode InteractionContext.followUp} right after it is the answer
+   * too, as on Discord).
    *
    * @param options Whether the later answer is ephemeral (Discord keeps
    *   what the defer chose).
@@ -542,16 +376,40 @@ export class InteractionContext {
   /**
    * Send another message (after the initial response; 15 minutes at most).
    *
+   * Right after {@linkcode InteractionContext.defer} (before the loading
+   * message was answered or edited), Discord makes a follow-up the answer
+   * to the defer: it edits the loading message, which keeps the defer's
+   * visibility. So does this call then, as
+   * {@linkcode InteractionContext.respond} would (the same visibility
+   * checks; the interaction is answered after it). After
+   * {@linkcode InteractionContext.deferUpdate} a follow-up is a new message.
+   *
    * @param message Text or a message.
-   * @returns The created message.
+   * @returns The created message (the edited original when it answered a
+   *   defer).
    * @throws {InteractionError} `token_expired` 15 minutes after the
    *   interaction arrived; `invalid_response`, also before any initial
-   *   response (nothing is sent: answer with respond() or defer() first).
+   *   response (nothing is sent: answer with respond() or defer() first),
+   *   and right after a defer for `ephemeral: true` after a public one or
+   *   `ephemeral: false` after a private one.
    */
   async followUp(message: string | MessageResponse): Promise<RestMessage> {
     const { data, files } = messageData(message, true);
     this.#checkToken();
     this.#checkAnswered("a follow-up comes after it");
+    if (this.#loading) {
+      this.#checkVisibility(message, "followUp");
+      // One follow-up answers the defer: one sent meanwhile is a new message.
+      this.#loading = false;
+      try {
+        const edited = await this.editOriginal(message);
+        this.#state = "answered";
+        return edited;
+      } catch (error) {
+        this.#loading = this.#state === "deferred";
+        throw error;
+      }
+    }
     return await this.rest.createFollowupMessage(
       this.interaction.application_id,
       this.interaction.token,
@@ -583,6 +441,7 @@ export class InteractionContext {
       this.#uploads(files),
     );
     this.#originalFlags |= Number(data.flags ?? 0) & COMPONENTS_V2_FLAG;
+    this.#loading = false;
     return edited;
   }
 
@@ -601,6 +460,7 @@ export class InteractionContext {
       this.interaction.application_id,
       this.interaction.token,
     );
+    this.#loading = false;
   }
 
   /**
@@ -664,6 +524,7 @@ export class InteractionContext {
       : body.type === 5
       ? (flags & EPHEMERAL ? "ephemeral" : "public")
       : undefined;
+    this.#loading = body.type === 5;
     this.#originalFlags = flags |
       (body.type === 6 || body.type === 7
         ? Number(this.interaction.message?.flags ?? 0)
@@ -676,7 +537,8 @@ export class InteractionContext {
     } catch (error) {
       this.#state = "pending";
       this.#deferred = undefined;
-      throw error;
+      this.#loading = false;
+      throw unknownInteraction(error, this.interaction.id) ?? error;
     }
     this.#acknowledge();
   }
@@ -703,12 +565,20 @@ export class InteractionContext {
    * `ephemeral: false` after `defer({ ephemeral: true })`: the answer edits
    * the private "thinking" message, so it would stay private.
    */
-  #checkVisibility(message: string | MessageResponse): void {
+  #checkVisibility(
+    message: string | MessageResponse,
+    method: "respond" | "followUp",
+  ): void {
     if (typeof message !== "object" || message === null) return;
+    const how = `${method}(`;
+    // A follow-up right after a defer is the answer to it on Discord.
+    const why = method === "respond"
+      ? "Discord keeps the visibility the defer chose"
+      : "Discord makes the first follow-up after a defer edit its loading message, which keeps the visibility the defer chose";
     if (message.ephemeral === false && this.#deferred === "ephemeral") {
       throw new InteractionError(
         "invalid_response",
-        "respond({ ephemeral: false }) after defer({ ephemeral: true }) would answer privately (Discord keeps the visibility the defer chose): defer with defer() for a public answer, or answer the defer first and send the public part with followUp()",
+        `${how}{ ephemeral: false }) after defer({ ephemeral: true }) would answer privately (${why}): defer with defer() for a public answer, or answer the defer first (respond() or editOriginal()) and send the public part with followUp()`,
       );
     }
     const ephemeral = message.ephemeral === true ||
@@ -718,7 +588,7 @@ export class InteractionContext {
       "invalid_response",
       this.#deferred === "update"
         ? "respond({ ephemeral: true }) after deferUpdate() would edit the message the component is on, which everyone sees, with the private text: send it with followUp({ ephemeral: true })"
-        : "respond({ ephemeral: true }) after a public defer() would answer publicly (Discord keeps the visibility the defer chose): defer with defer({ ephemeral: true }), or answer the defer first and send the private part with followUp({ ephemeral: true })",
+        : `${how}{ ephemeral: true }) after a public defer() would answer publicly (${why}): defer with defer({ ephemeral: true }), or answer the defer first (respond() or editOriginal()) and send the private part with followUp({ ephemeral: true })`,
     );
   }
 

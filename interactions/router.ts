@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RestClient } from "../rest/rest_client.ts";
@@ -27,7 +26,7 @@ import {
   InteractionContext,
 } from "./context.ts";
 import { compileCustomId } from "./custom_id.ts";
-import { InteractionError } from "./errors.ts";
+import type { InteractionError } from "./errors.ts";
 import { waitFor } from "./_wait.ts";
 import { type AttachedSource, waitSources } from "./_wait_sources.ts";
 import { ModalFields } from "./modal_fields.ts";
@@ -45,13 +44,14 @@ import {
   type Found,
   handlerFailure,
   malformed,
+  notAnswered,
+  reportError,
   reportRefused,
   routeFailure,
   target,
   warnOverlaps,
 } from "./_routing.ts";
 
-const logger = getLogger(["disruption", "interactions"]);
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
 const visible = getVisibleLogger(["disruption", "interactions"]);
 
@@ -110,8 +110,12 @@ export interface HandleOptions {
   rest: RestClient;
   /** How the initial response is sent (the HTTP endpoint's). */
   respond?: InitialResponder;
-  /** When it arrived, on the router's clock: the deadline counts from it. */
-  received?: number;
+  /**
+   * When it arrived, on the router's clock: the deadlines count from it.
+   *
+   * @default {the router's clock when `handle` is called}
+   */
+  received?: number | undefined;
   /**
    * The HTTP endpoint's deadline for the initial response, in ms from
    * `received`: the context refuses an answer after it (`token_expired`),
@@ -254,10 +258,12 @@ export class InteractionRouter {
   /** Clicks a waiter took before their turn: not routed then. */
   readonly #awaited = new WeakSet<Interaction>();
   /**
-   * Clicks attached sources offered the waiters as they arrived: at their
-   * turn they go to the routes only (a wait started since came after them).
+   * When each interaction reached an attached source (its `atArrival`
+   * listener): Discord's 3 s and 15 minutes count from then, not from its
+   * turn behind the shard's other listeners. Clicks in it were offered the
+   * waiters then: at their turn they go to the routes only.
    */
-  readonly #offered = new WeakSet<Interaction>();
+  readonly #arrived = new WeakMap<Interaction, number>();
 
   /**
    * Create an empty router.
@@ -426,7 +432,9 @@ export class InteractionRouter {
     );
     const offRoutes = source.on("INTERACTION_CREATE", (interaction, ctx) => {
       if (this.#awaited.has(interaction)) return;
-      this.handle(interaction, { rest: ctx.rest }).catch(reportRefused);
+      const received = this.#arrived.get(interaction);
+      this.handle(interaction, { rest: ctx.rest, received })
+        .catch(reportRefused);
     });
     const attached = { source: new WeakRef(source) };
     waitSources(this, this.#attached); // drops the attaches of dead sources
@@ -547,13 +555,14 @@ export class InteractionRouter {
    * once, at its turn) is left to the routing listener.
    */
   #onArrival(interaction: Interaction, rest: RestClient): void {
+    const received = this.#scheduler.now();
     if (interaction !== null && typeof interaction === "object") {
-      this.#offered.add(interaction);
+      this.#arrived.set(interaction, received);
     }
     if (this.#collectors.size === 0) return;
     const routed = arrivedClick(interaction);
     if (routed === undefined) return;
-    const arrived = { routed, rest, received: this.#scheduler.now() };
+    const arrived = { routed, rest, received };
     const ctx = this.#context(interaction, arrived);
     if (this.#collect(routed, ctx)) this.#claim(interaction, arrived, ctx);
   }
@@ -602,16 +611,20 @@ export class InteractionRouter {
       options.answerDeadline ?? this.#deadline,
     );
     const late = (): InteractionError =>
-      new InteractionError(
-        "not_answered",
-        `${label} was not answered within ${deadline} ms (Discord's limit is 3 s: call ctx.defer() first for slow work)`,
-        { interaction: label },
-      );
+      notAnswered(label, deadline, now - received);
     let sending = false; // the answer was still going out at the deadline
-    const timer = this.#scheduler.setTimeout(() => {
+    let reported = false;
+    const expire = (): void => {
       if (ctx.state !== "pending") sending = true;
-      else this.#report(late(), interaction);
-    }, deadline - (now - received));
+      else if (!reported) {
+        reported = true;
+        void reportError(this.#onError, late(), interaction);
+      }
+    };
+    // Routed past its deadline (queued behind slow listeners): said first,
+    // before the handler's answer is refused as late.
+    if (now - received >= deadline) expire();
+    const timer = this.#scheduler.setTimeout(expire, deadline - now + received);
     ctx.acknowledged.then(() => this.#scheduler.clearTimeout(timer));
     try {
       await run();
@@ -677,7 +690,7 @@ export class InteractionRouter {
       case 3: {
         const routed = component(interaction);
         // Offered at arrival already: a wait started since came after it.
-        const waiter = this.#offered.has(interaction)
+        const waiter = this.#arrived.has(interaction)
           ? undefined
           : this.#collect(routed, ctx);
         return waiter ?? this.#byPattern(
@@ -776,23 +789,6 @@ export class InteractionRouter {
     // Before the hook, which cannot answer: one reporting over REST held
     // the endpoint's 500 that long.
     if (ctx.state === "pending") options.failed?.(error);
-    await this.#report(error, interaction);
-  }
-
-  async #report(error: InteractionError, raw: Interaction): Promise<void> {
-    if (this.#onError) {
-      logger.error("{message}", { message: error.message, kind: error.kind });
-    } else {
-      // Nobody handles it: make sure the author sees it.
-      visible.error("{message}", { message: error.message, error });
-    }
-    try {
-      await this.#onError?.(error, raw);
-    } catch (hookError) {
-      visible.error("The router's onError threw ({hookError}): {message}", {
-        hookError, // and the error it was given went to it alone
-        message: error.message,
-      });
-    }
+    await reportError(this.#onError, error, interaction);
   }
 }

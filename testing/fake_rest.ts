@@ -33,6 +33,7 @@ import type {
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
 import { textLength } from "../base/text_length.ts";
+import { deferredReplyEdit } from "./_deferred_followup.ts";
 import {
   ANSWER_DEADLINE as INTERACTION_RESPONSE_DEADLINE,
   INTERACTION_TOKEN_LIFETIME,
@@ -1302,6 +1303,15 @@ export class FakeRest {
         const fields = asObject(body);
         const invalid = validateMessage(fields, "", files.length > 0);
         if (invalid) return invalid;
+        const original = interaction.original === undefined
+          ? undefined
+          : this.#messages.get(interaction.original);
+        const edit = deferredReplyEdit(original, fields);
+        if (original && edit) {
+          // Right after a deferred reply, Discord edits its loading message.
+          this.#editMessage(original, edit, files);
+          return { status: 200, body: original };
+        }
         const message = this.#newMessage(interaction.channelId, fields, {
           webhook_id: this.applicationId,
           application_id: this.applicationId,

@@ -121,11 +121,13 @@ Deno.test("FakeRest: an interaction token serves follow-ups and @original for 15
   fake.addInteraction({ id: "1", token: "tok", channelId: "5", type: 2 });
   await rest.createInteractionResponse("1", "tok", { type: 5 });
   await clock.advance(INTERACTION_TOKEN_LIFETIME - 1);
-  const followUp = await rest.request<{ id: string }>("POST", webhook, {
-    body: { content: "just in time" },
-  });
+  // The deferred reply answered first: a follow-up right after it would
+  // edit its loading message, as on Discord, instead of adding one.
   await rest.request("PATCH", `${webhook}/messages/@original`, {
     body: { content: "done" },
+  });
+  const followUp = await rest.request<{ id: string }>("POST", webhook, {
+    body: { content: "just in time" },
   });
   await clock.advance(1);
   const expired = async (

@@ -1,0 +1,202 @@
+/**
+ * What a message answer becomes on the wire: the callback or webhook data
+ * and its files, checked against Discord's rules first (nothing is sent
+ * for a message Discord would refuse). Private to the package.
+ *
+ * @module
+ */
+import type {
+  AllowedMentionsPayload,
+  AttachmentPayload,
+  ComponentPayload,
+  EmbedPayload,
+} from "../rest/payloads.ts";
+import type { FileUpload } from "../rest/uploads.ts";
+import { textLength } from "../base/text_length.ts";
+import { componentCount, repeatedCustomId } from "./_component_limits.ts";
+import { COMPONENTS_V2_FLAG, needsComponentsV2 } from "./components.ts";
+import { InteractionError } from "./errors.ts";
+import type { MessageComponent } from "../types/objects/component.ts";
+
+/** The EPHEMERAL message flag: only the user who ran it sees it. */
+export const EPHEMERAL = 1 << 6;
+/** Top-level action rows a message without Components v2 may have. */
+const MAX_ACTION_ROWS = 5;
+/** Components a Components v2 message may have in all, nested ones included. */
+const MAX_V2_COMPONENTS = 40;
+/** Embeds a message may have. */
+const MAX_EMBEDS = 10;
+
+/** A message to send or edit in answer to an interaction. */
+export interface MessageResponse {
+  /**
+   * Text (2000 characters, counted in code points as Discord counts them,
+   * at most; not with Components v2). `null` clears it in an edit.
+   */
+  content?: string | null;
+  /** Embeds (10 at most; not with Components v2; `[]` clears them). */
+  embeds?: EmbedPayload[];
+  /**
+   * Components. Anything but action rows at the top level sets the
+   * IS_COMPONENTS_V2 flag by itself.
+   */
+  components?: MessageComponent[];
+  /** Who may be pinged. */
+  allowed_mentions?: AllowedMentionsPayload;
+  /** Text-to-speech. */
+  tts?: boolean;
+  /**
+   * Only the user who ran it sees it (initial responses and follow-ups).
+   * After a defer, `respond` keeps the defer's visibility: `ephemeral: true`
+   * is refused unless the defer was `defer({ ephemeral: true })`, and
+   * `ephemeral: false` is refused after it.
+   */
+  ephemeral?: boolean;
+  /** Extra message flags. */
+  flags?: number;
+  /**
+   * Files to attach (sent as `multipart/form-data`). On an edit
+   * (`editOriginal`, `update`) they replace the message's attachments,
+   * except those listed in `attachments`.
+   */
+  files?: readonly FileUpload[];
+  /**
+   * Edits only (`editOriginal`, `update`): the existing attachments to
+   * keep, by id. Discord keeps only what an edit lists, so new `files`
+   * replace the old attachments unless they are listed here; `[]` removes
+   * them all.
+   */
+  attachments?: AttachmentPayload[];
+}
+
+const SETTINGS = new Set([
+  "ephemeral",
+  "flags",
+  "allowed_mentions",
+  "tts",
+  "attachments",
+]);
+
+/** Whether `input` has nothing to show but `SETTINGS` (a key the type does
+ * not name, such as a poll passed through a cast, counts as something). */
+function isEmpty(input: MessageResponse): boolean {
+  return Object.entries(input).every(([key, value]) =>
+    SETTINGS.has(key) || value === undefined || value === null ||
+    value === "" || (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/**
+ * Turn a response into callback data and files; throws for invalid ones.
+ * `current` is the flags of the message it edits, when known (Components
+ * v2 stays on a message once set; an edit that sets it clears the
+ * message's content and embeds, as Discord requires). Lengths are counted
+ * in code points, as Discord counts them.
+ *
+ * @param message Text or a message.
+ * @param initial Whether it makes a new message (an initial response or a
+ *   follow-up: `ephemeral` counts, and it must show something).
+ * @param current The flags of the message it edits, when known.
+ * @returns The data and the files, if any.
+ * @throws {InteractionError} `invalid_response` for a message Discord
+ *   would refuse.
+ */
+export function messageData(
+  message: string | MessageResponse,
+  initial: boolean,
+  current = 0,
+): { data: Record<string, unknown>; files: readonly FileUpload[] | undefined } {
+  const input: MessageResponse = typeof message === "string"
+    ? { content: message }
+    : message;
+  const { ephemeral, files, flags, components, ...rest } = input;
+  let bits = flags ?? 0;
+  if (ephemeral && initial) bits |= EPHEMERAL;
+  const needsV2 = needsComponentsV2(components);
+  // The flag given, set on the message already, or set here for components.
+  const v2 = needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0;
+  checkCounts(input, v2);
+  if (initial && isEmpty(input)) {
+    // Discord refuses it (50006), over HTTP after the 200 the endpoint sent:
+    // the call would resolve and the user see "This interaction failed".
+    throw new InteractionError(
+      "invalid_response",
+      "A new message needs 'content', 'embeds', 'components' or 'files': Discord refuses an empty message",
+    );
+  }
+  if (needsV2) bits |= COMPONENTS_V2_FLAG;
+  // null and [] clear: what an edit into Components v2 must send.
+  const hasEmbeds = input.embeds !== undefined &&
+    !(Array.isArray(input.embeds) && input.embeds.length === 0);
+  if (v2 && (input.content != null || hasEmbeds)) {
+    throw new InteractionError(
+      "invalid_response",
+      "A message with Components v2 (the IS_COMPONENTS_V2 flag: given, already on the message, or set for sections, containers, text displays, ...) cannot have 'content' or 'embeds': put the text in a textDisplay",
+    );
+  }
+  const length = typeof input.content === "string"
+    ? textLength(input.content)
+    : 0;
+  if (length > 2000) {
+    throw new InteractionError(
+      "invalid_response",
+      `Message content must be at most 2000 characters: current length '${length}'`,
+    );
+  }
+  const repeated = components && repeatedCustomId(components);
+  if (repeated !== undefined) {
+    throw new InteractionError(
+      "invalid_response",
+      `Two components of a message have the custom id '${repeated}': Discord wants custom ids unique per message`,
+    );
+  }
+  const data: Record<string, unknown> = { ...rest };
+  if (components !== undefined) {
+    data.components = components as unknown as ComponentPayload[];
+  }
+  if (bits !== 0) data.flags = bits;
+  if (
+    !initial && (bits & COMPONENTS_V2_FLAG) !== 0 &&
+    (current & COMPONENTS_V2_FLAG) === 0
+  ) {
+    // An edit turning a message into Components v2: Discord answers 400
+    // unless its content and embeds are cleared in the same edit.
+    data.content ??= null;
+    data.embeds ??= [];
+  }
+  return { data, files: files?.length ? files : undefined };
+}
+
+/**
+ * Discord's counts for a message: at most 5 action rows without Components
+ * v2 (`v2`: the flag is set, or will be), 40 components in all with it
+ * (rows' children and sections' accessories counted), 10 embeds.
+ */
+function checkCounts(input: MessageResponse, v2: boolean): void {
+  const refuse = (rule: string, count: number): never => {
+    throw new InteractionError(
+      "invalid_response",
+      `A message may have at most ${rule}: current count '${count}'`,
+    );
+  };
+  const components = input.components;
+  if (Array.isArray(components)) {
+    if (v2) {
+      const count = componentCount(components);
+      if (count > MAX_V2_COMPONENTS) {
+        refuse(
+          `${MAX_V2_COMPONENTS} components with Components v2, nested ones included`,
+          count,
+        );
+      }
+    } else if (components.length > MAX_ACTION_ROWS) {
+      refuse(
+        `${MAX_ACTION_ROWS} action rows (without Components v2)`,
+        components.length,
+      );
+    }
+  }
+  if (Array.isArray(input.embeds) && input.embeds.length > MAX_EMBEDS) {
+    refuse(`${MAX_EMBEDS} embeds`, input.embeds.length);
+  }
+}
