@@ -4,9 +4,13 @@
  * payload of op 4, 8, 31 and 43 with the gateway's own builders, so a
  * malformed one never reaches Discord, which would close the connection
  * with 4001 or 4002), runs it on its shard, and settles the delivery: acked
- * once done, rejected without requeue when it cannot be run, put back in the
- * queue while its shard can still take it later (paused for a full buffer,
- * or restarting), for at most {@linkcode MAX_REQUEUE_TIME}.
+ * once done, rejected without requeue when it cannot be run, put back at
+ * the tail of the queue while its shard can still take it later (paused
+ * for a full buffer, restarting, reconnecting), for at most
+ * {@linkcode MAX_REQUEUE_TIME}, and while its shard already holds
+ * {@linkcode MAX_SHARD_COMMANDS} unsettled: one shard's flood or outage
+ * never takes the prefetch slots the other shards' commands need. A
+ * shard's commands keep their order through the queue (`shard_turns.ts`).
  *
  * Several processes may share the bot's shards (`SHARDS_START`/`SHARDS_END`)
  * and consume the one queue: a command for a shard of the bot that another
@@ -32,6 +36,10 @@ import { checkedCommand } from "../gateway/gateway_commands.ts";
 import type { Shard } from "../gateway/shard.ts";
 import { shardForGuild } from "../gateway/shard_routing.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
+import { parseExactJson, withStringSnowflakes } from "./command_json.ts";
+import { MAX_SHARD_COMMANDS, ShardTurns, TURN_HEADER } from "./shard_turns.ts";
+
+export { MAX_SHARD_COMMANDS, TURN_HEADER };
 
 const logger = getLogger(["disruption", "dispatch", "commands"]);
 const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
@@ -47,9 +55,10 @@ export const REQUEUE_DELAY = 1_000;
 
 /**
  * How long a shard's commands are put back in the queue while it cannot
- * take them (paused, restarting) before they are rejected instead: each is
- * requeued at most `MAX_REQUEUE_TIME / REQUEUE_DELAY` times in a row, and
- * none loops for ever behind a shard that does not come back.
+ * take them (not ready: paused, restarting, reconnecting) before they are
+ * rejected instead, counted from a copy's first bounce (put back while its
+ * shard was ready, for {@linkcode MAX_SHARD_COMMANDS}, a copy starts
+ * again): none loops for ever behind a shard that does not come back.
  */
 export const MAX_REQUEUE_TIME = 5 * 60_000;
 
@@ -82,7 +91,9 @@ export interface ServiceCommand {
 }
 
 /**
- * Check a command from `gateway.send`.
+ * Check a command from `gateway.send`. Integer snowflakes (as discord.py
+ * sends `guild_id`) are kept exact, and those of op 4, 8, 31 and 43 come
+ * out as the decimal strings the gateway's builders take.
  *
  * @param text The message body.
  * @returns The command.
@@ -91,7 +102,7 @@ export interface ServiceCommand {
 export function parseCommand(text: string): ServiceCommand {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseExactJson(text);
   } catch {
     throw new TypeError("the body is not JSON");
   }
@@ -114,7 +125,11 @@ export function parseCommand(text: string): ServiceCommand {
   ) {
     throw new TypeError("'data' must be an object with a numeric 'op'");
   }
-  return { op, shard, data: data as ServiceCommand["data"] & object };
+  return {
+    op,
+    shard,
+    data: withStringSnowflakes(data as ServiceCommand["data"] & object),
+  };
 }
 
 /** What the handler needs of a delivery's channel to publish it again. */
@@ -171,6 +186,8 @@ export class CommandHandler {
    * shard (at most one entry per shard of the bot).
    */
   readonly #unowned = new Map<number, number>();
+  /** Each shard's unsettled commands and copies on their way round. */
+  readonly #turns = new ShardTurns();
   /** Publish confirms turned on, by delivery channel. */
   readonly #confirming = new WeakMap<CommandChannel, Promise<void>>();
 
@@ -278,21 +295,36 @@ export class CommandHandler {
       await this.#elsewhereShard(message, command.shard, total, signal);
       return;
     }
+    const id = command.shard;
+    const turns = this.#turns;
+    const copy = turns.turnOf(message.properties?.headers?.[TURN_HEADER]);
+    if (copy) turns.arrived(id, copy.turn, copy.publish);
+    const turn = copy?.turn;
+    // Paused for a full buffer: a reconnect now would take in events the
+    // buffer cannot hold (and the shard, already in the paused set, would
+    // never be paused again). Not ready (reconnecting, restarting, not
+    // started yet): a send would wait in the shard, holding a prefetch slot
+    // for as long. Either way it runs once the shard is ready. An op 1 or 2
+    // restarts a shard whatever its state (the way to unstick one).
+    if (
+      this.#options.paused(id) ||
+      (payload && (shard.status !== "ready" || this.#restarting.has(id)))
+    ) {
+      await this.#notReady(message, id, shard, turn, signal);
+      return;
+    }
+    if (payload && !turns.mayRun(id, turn, this.#options.scheduler.now())) {
+      // Full, or older commands of the shard are on their way round: to the
+      // tail, behind them. The shard sends, so it is no outage: the copy's
+      // 5 minutes start again.
+      this.#options.counter.inc({ result: "retried" });
+      await this.#putBack(message, id, undefined, turn, signal);
+      return;
+    }
+    turns.started(id);
     try {
-      if (this.#options.paused(command.shard)) {
-        // Paused for a full buffer: a reconnect now would take in events
-        // the buffer cannot hold (and the shard, already in the paused set,
-        // would never be paused again), and a send would wait for the
-        // resume holding one of the consumer's prefetched messages. It
-        // runs once the shard resumes.
-        throw new GatewayError(
-          "shard_closed",
-          `Shard ${command.shard} is paused until RabbitMQ catches up`,
-          { shardId: command.shard },
-        );
-      }
       if (payload) await shard.send(payload, signal ? { signal } : {});
-      else await this.#restart(command.shard, shard, command.op === 1);
+      else await this.#restart(id, shard, command.op === 1);
       this.#options.counter.inc({ result: "done" });
       await message.ack().catch(() => {});
     } catch (error) {
@@ -303,11 +335,82 @@ export class CommandHandler {
         return;
       }
       if (error instanceof GatewayError && error.kind === "shard_closed") {
-        await this.#closed(message, command.shard, shard);
+        await this.#notReady(message, id, shard, undefined, signal);
         return;
       }
       await this.#reject(message, "failed", error);
+    } finally {
+      turns.finished(id);
     }
+  }
+
+  /**
+   * The shard cannot take the command for now: publish it again at the
+   * tail of the queue in its turn, or reject it when the shard stopped for
+   * good or the copy has been put back for {@linkcode MAX_REQUEUE_TIME}
+   * since its first bounce. A delivery without a channel is requeued.
+   */
+  async #notReady(
+    message: CommandMessage,
+    id: number,
+    shard: CommandShard,
+    turn: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    if (!message.channel || !this.#comesBack(id, shard)) {
+      await this.#closed(message, id, shard);
+      return;
+    }
+    const now = this.#options.scheduler.now();
+    const stamped = firstBounce(message);
+    const first = stamped !== undefined && stamped - now > MAX_REQUEUE_TIME
+      ? now
+      : stamped;
+    if (first !== undefined && now - first >= MAX_REQUEUE_TIME) {
+      await this.#drop(message, id, true);
+      return;
+    }
+    this.#options.counter.inc({ result: "retried" });
+    await this.#putBack(message, id, first ?? now, turn, signal);
+  }
+
+  /**
+   * Publish a command of a shard this process runs again at the tail of the
+   * queue, with its turn: at once the first time, else no sooner than
+   * {@linkcode REQUEUE_DELAY} after its last bounce (as a copy for another
+   * process), so that none loops fast.
+   *
+   * @param first Its first bounce; `undefined` to count from now (its
+   * shard sends: the wait is no outage).
+   */
+  async #putBack(
+    message: CommandMessage,
+    id: number,
+    first: number | undefined,
+    turn: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const now = this.#options.scheduler.now();
+    const mine = this.#turns.putBack(id, turn, now);
+    const go = async (): Promise<void> => {
+      const headers = { [TURN_HEADER]: this.#turns.publish(id, mine) };
+      const published = await this.#bounce(message, first ?? now, signal, {
+        headers,
+      });
+      // The original is requeued (or redelivered) with its old turn, if any.
+      if (!published) this.#turns.arrived(id, mine);
+    };
+    const wait = firstBounce(message) === undefined
+      ? 0
+      : bounceWait(message, now);
+    if (wait === 0) {
+      await go();
+      return;
+    }
+    this.#options.scheduler.setTimeout(() => {
+      if (signal?.aborted) this.#turns.arrived(id, mine);
+      else void go();
+    }, wait);
   }
 
   /**
@@ -360,7 +463,7 @@ export class CommandHandler {
     counter.inc({ result: "elsewhere" });
     if (first === undefined) {
       // The first time: at once, at the tail of the queue.
-      await this.#bounce(message, now, signal);
+      await this.#bounce(message, now, signal, {});
       return;
     }
     // Bounced before: a copy no process takes must not loop fast, so it is
@@ -381,24 +484,28 @@ export class CommandHandler {
     // process, on the slower clock, then holds the copy the whole delay.
     const wait = bounceWait(message, now);
     if (wait === 0) {
-      await this.#bounce(message, first, signal);
+      await this.#bounce(message, first, signal, {});
       return;
     }
     scheduler.setTimeout(() => {
-      if (!signal?.aborted) void this.#bounce(message, first, signal);
+      if (!signal?.aborted) void this.#bounce(message, first, signal, {});
     }, wait);
   }
 
   /**
    * Publish a copy of the delivery at the tail of its queue, stamped with
-   * its first bounce and with now as its last, then ack the delivery;
-   * requeue it if the copy cannot be published (confirmed).
+   * its first bounce and with now as its last (and `extra.headers`), then
+   * ack the delivery; requeue it if the copy cannot be published
+   * (confirmed).
+   *
+   * @returns Whether the copy was published.
    */
   async #bounce(
     message: CommandMessage,
     first: number,
     signal: AbortSignal | undefined,
-  ): Promise<void> {
+    extra: { headers?: Record<string, string> },
+  ): Promise<boolean> {
     const channel = message.channel;
     try {
       if (!channel) throw new Error("the delivery has no channel");
@@ -418,13 +525,14 @@ export class CommandHandler {
           ...properties,
           headers: {
             ...properties.headers,
+            ...extra.headers,
             [BOUNCE_HEADER]: first,
             [LAST_BOUNCE_HEADER]: this.#options.scheduler.now(),
           },
         },
       );
     } catch (error) {
-      if (signal?.aborted) return; // The broker redelivers the original.
+      if (signal?.aborted) return false; // The broker redelivers the original.
       logger.debug(
         "A command could not be published again in {queue} ({reason}); it is requeued",
         {
@@ -436,9 +544,10 @@ export class CommandHandler {
       // reject-publish) would otherwise hand it straight back, unstamped,
       // thousands of times a second.
       this.#requeueLater(message, signal);
-      return;
+      return false;
     }
     await message.ack().catch(() => {});
+    return true;
   }
 
   /** Close the shard and connect it again (op 1 resumably, op 2 anew). */
@@ -472,12 +581,8 @@ export class CommandHandler {
     id: number,
     shard: CommandShard,
   ): Promise<void> {
-    const { scheduler, queue } = this.#options;
-    // Closed and neither paused by the service nor restarting for a
-    // command: stopped for good (a fatal close such as 4004 or 4010), and
-    // nothing brings it back in this process but an op 1 or 2 command.
-    const comesBack = this.#options.paused(id) || this.#restarting.has(id) ||
-      this.#options.closing() || shard.status !== "closed";
+    const { scheduler } = this.#options;
+    const comesBack = this.#comesBack(id, shard);
     const now = scheduler.now();
     const since = this.#requeuingSince.get(id) ?? now;
     if (comesBack && now - since < MAX_REQUEUE_TIME) {
@@ -486,6 +591,26 @@ export class CommandHandler {
       this.#requeueLater(message);
       return;
     }
+    await this.#drop(message, id, comesBack);
+  }
+
+  /**
+   * Whether a shard that cannot take commands comes back: closed and
+   * neither paused by the service nor restarting for a command, it stopped
+   * for good (a fatal close such as 4004 or 4010), and nothing brings it
+   * back in this process but an op 1 or 2 command.
+   */
+  #comesBack(id: number, shard: CommandShard): boolean {
+    return this.#options.paused(id) || this.#restarting.has(id) ||
+      this.#options.closing() || shard.status !== "closed";
+  }
+
+  /** Reject a command its shard did not take, said once per shard. */
+  async #drop(
+    message: CommandMessage,
+    id: number,
+    comesBack: boolean,
+  ): Promise<void> {
     if (!this.#dropping.has(id)) {
       this.#dropping.add(id);
       // Once per shard until it is ready again, not once per command.
@@ -493,7 +618,11 @@ export class CommandHandler {
         comesBack
           ? "Shard {shard} has not taken commands for {seconds} s; its commands from {queue} are rejected without requeue until it is ready again"
           : "Shard {shard} has stopped for good; its commands from {queue} are rejected without requeue (an op 1 or 2 command, or a restart, starts it again)",
-        { shard: id, queue, seconds: MAX_REQUEUE_TIME / 1000 },
+        {
+          shard: id,
+          queue: this.#options.queue,
+          seconds: MAX_REQUEUE_TIME / 1000,
+        },
       );
     }
     this.#options.counter.inc({ result: "dropped" });
@@ -585,6 +714,8 @@ function guildShard(
     return undefined;
   }
   const guildId = (payload.d as { guild_id?: unknown } | undefined)?.guild_id;
+  // A string: parseCommand turned integer ids into strings, and the
+  // builders take no other.
   return typeof guildId === "string"
     ? shardForGuild(guildId, total)
     : undefined;

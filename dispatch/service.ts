@@ -61,6 +61,7 @@ import { DefaultQueueWatch } from "./default_queue_watch.ts";
 import { redisPasswordHint } from "./credentials_refused.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { StatusLog } from "./status_log.ts";
+import { saveStatuses } from "./status_store.ts";
 import { EventNames } from "./event_name.ts";
 import { GUILD_EVENTS, GuildJoins } from "./guild_joins.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
@@ -999,7 +1000,14 @@ export class DispatchService {
         // It writes gateway_shards too (with no session yet, here).
         if (sessions.length > 0) await store.save(sessions);
         else await redis.set(REDIS_KEYS.shards, String(this.#shardCount));
-        await redis.set(REDIS_KEYS.statuses, JSON.stringify(statuses));
+        // Merged too: the other shards' entries are other processes'.
+        await saveStatuses(
+          redis,
+          REDIS_KEYS.statuses,
+          statuses,
+          this.#shardIds,
+          this.#shardCount,
+        );
         // Written once at start; put back (the same time) if Redis lost it
         // with its data, as the README promises these keys every second.
         if (this.#startedValue !== undefined) {

@@ -1,0 +1,234 @@
+// One process, two shards, one consumer with RabbitMQ's prefetch (100), on
+// a virtual clock: a flood of commands for shard 0, or shard 0
+// reconnecting, no longer holds the consumer's slots, so shard 1's command
+// runs at once; shard 0's commands go round the queue and all run, once
+// each and in the order they came, when it can take them.
+import assert from "node:assert/strict";
+import {
+  CommandHandler,
+  type CommandShard,
+  MAX_SHARD_COMMANDS,
+  REQUEUE_DELAY,
+} from "../../dispatch/command_handler.ts";
+import type { ShardStatus } from "../../gateway/shard_state.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { type Process, SharedQueue } from "./_shared_queue.ts";
+
+/**
+ * A shard that writes one command per `pace` ms, in order, once ready (as
+ * a Shard's send queue paces 120 frames a minute).
+ */
+class PacedShard {
+  status: ShardStatus = "ready";
+  /** The commands written, by their number. */
+  readonly written: number[] = [];
+  /** When each was written, by number. */
+  readonly writtenAt = new Map<number, number>();
+  /** The most commands waiting in it at once. */
+  most = 0;
+  readonly #waiting: { n: number; resolve: () => void }[] = [];
+  #timer = false;
+
+  constructor(readonly scheduler: VirtualScheduler, readonly pace: number) {}
+
+  send(command: { d: { guild_ids: string[] } }): Promise<void> {
+    const n = Number(command.d.guild_ids[0]);
+    return new Promise((resolve) => {
+      this.#waiting.push({ n, resolve });
+      this.most = Math.max(this.most, this.#waiting.length);
+      this.#pump();
+    });
+  }
+
+  /** Connected again: writes what waits. */
+  ready(): void {
+    this.status = "ready";
+    this.#pump();
+  }
+
+  #pump(): void {
+    if (this.#timer || this.status !== "ready") return;
+    const next = this.#waiting.shift();
+    if (!next) return;
+    this.#timer = true;
+    this.scheduler.setTimeout(() => {
+      this.#timer = false;
+      this.written.push(next.n);
+      this.writtenAt.set(next.n, this.scheduler.now());
+      next.resolve();
+      this.#pump();
+    }, this.pace);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A process running shards 0 and 1 of 2, and its queue (prefetch 100). */
+function setUp(scheduler: VirtualScheduler): {
+  queue: SharedQueue;
+  shards: [PacedShard, PacedShard];
+  process: Process;
+  ready: (id: number) => void;
+} {
+  const shards: [PacedShard, PacedShard] = [
+    new PacedShard(scheduler, 500),
+    new PacedShard(scheduler, 500),
+  ];
+  const results: Record<string, number> = {};
+  const handler = new CommandHandler({
+    queue: "gateway.send",
+    shard: (id) => shards[id] as unknown as CommandShard | undefined,
+    shardCount: () => 2,
+    paused: () => false,
+    closing: () => false,
+    counter: {
+      inc: (labels: { result: string }) => {
+        results[labels.result] = (results[labels.result] ?? 0) + 1;
+      },
+    } as never,
+    scheduler,
+  });
+  const process: Process = {
+    handler,
+    results,
+    sent: [],
+    runs: (id) => id === 0 || id === 1,
+  };
+  const queue = new SharedQueue(scheduler, 100);
+  queue.add(process);
+  return {
+    queue,
+    shards,
+    process,
+    ready: (id) => {
+      handler.shardReady(id);
+      shards[id]!.ready();
+    },
+  };
+}
+
+/** Command number `n` for a shard (its number as the guild id). */
+function command(shard: number, n: number): string {
+  return JSON.stringify({
+    op: 0,
+    shard,
+    data: { op: 31, d: { guild_ids: [String(n)] } },
+  });
+}
+
+/** Advance until `done` holds, one step at a time; the time it took. */
+async function until(
+  scheduler: VirtualScheduler,
+  done: () => boolean,
+  limit: number,
+  step = 100,
+): Promise<number> {
+  const start = scheduler.now();
+  while (!done()) {
+    assert.ok(scheduler.now() - start < limit, `not within ${limit} ms`);
+    await scheduler.advance(step);
+  }
+  return scheduler.now() - start;
+}
+
+Deno.test("CommandHandler, one consumer: 250 commands for shard 0 hold at most MAX_SHARD_COMMANDS of it; shard 1's command runs at once; all 250 run once each, in order", async () => {
+  const scheduler = new VirtualScheduler();
+  const { queue, shards: [zero, one], process } = setUp(scheduler);
+  for (let n = 0; n < 250; n++) queue.publish(command(0, n));
+  queue.publish(command(1, 1_000));
+  // Held in shard 0's send queue until written, the flood took all 100
+  // slots: shard 1's command waited about 62 s behind it (2 a second).
+  const took = await until(scheduler, () => one.written.length === 1, 60_000);
+  assert.ok(
+    took <= REQUEUE_DELAY + 100,
+    `shard 1's command ran after ${took} ms`,
+  );
+  // Every command of shard 0 runs, once, in order, at the shard's pace.
+  await until(scheduler, () => zero.written.length === 250, 250 * 500 + 5_000);
+  await scheduler.advance(5_000);
+  assert.deepEqual(zero.written, [...Array(250).keys()]);
+  assert.ok(zero.most <= MAX_SHARD_COMMANDS, `${zero.most} waited in it`);
+  assert.deepEqual(queue.rejected, []);
+  assert.equal(process.results.done, 251);
+  assert.equal(process.results.dropped, undefined);
+  assert.ok(process.results.retried! > 0);
+  // A later command for shard 1 still goes at once.
+  queue.publish(command(1, 1_001));
+  await until(scheduler, () => one.written.length === 2, REQUEUE_DELAY + 600);
+});
+
+Deno.test("CommandHandler, one consumer: shard 0 reconnecting holds none of its 100 commands in the shard; shard 1's command runs at once; all 100 run in order once shard 0 is ready", async () => {
+  const scheduler = new VirtualScheduler();
+  const { queue, shards: [zero, one], process, ready } = setUp(scheduler);
+  zero.status = "reconnecting";
+  for (let n = 0; n < 100; n++) queue.publish(command(0, n));
+  queue.publish(command(1, 1_000));
+  // Held while shard 0 reconnected, they took every slot: shard 1's command
+  // never ran for as long as the outage lasted.
+  const took = await until(scheduler, () => one.written.length === 1, 60_000);
+  assert.ok(took <= REQUEUE_DELAY + 100, `shard 1's ran after ${took} ms`);
+  // Shard 0 down for a minute: its commands go round, none in it.
+  await scheduler.advance(60_000);
+  assert.equal(zero.most, 0);
+  assert.deepEqual(zero.written, []);
+  assert.deepEqual(queue.rejected, []);
+  // A command published while shard 0 is down runs after the older ones.
+  queue.publish(command(0, 100));
+  ready(0);
+  await until(scheduler, () => zero.written.length === 101, 101 * 500 + 5_000);
+  await scheduler.advance(5_000);
+  assert.deepEqual(zero.written, [...Array(101).keys()]);
+  assert.ok(zero.most <= MAX_SHARD_COMMANDS, `${zero.most} waited in it`);
+  assert.equal(process.results.done, 102);
+  assert.equal(process.results.dropped, undefined);
+});
+
+Deno.test("CommandHandler, two consumers of shard 0 (the old process still stopping): copies the old one took hold none of the new one's later commands back", async () => {
+  const scheduler = new VirtualScheduler();
+  const { queue, shards: [zero], process } = setUp(scheduler);
+  // The old process runs shard 0 too, for a moment, and sends at once.
+  const old: Process = {
+    handler: new CommandHandler({
+      queue: "gateway.send",
+      shard: (id) =>
+        id === 0
+          ? {
+            status: "ready",
+            send: () => Promise.resolve(),
+            close: () => Promise.resolve(),
+            connect: () => Promise.resolve(),
+          } as unknown as CommandShard
+          : undefined,
+      shardCount: () => 2,
+      paused: () => false,
+      closing: () => true,
+      counter: { inc: () => {} } as never,
+      scheduler,
+    }),
+    results: {},
+    sent: [],
+    runs: (id) => id === 0,
+  };
+  queue.add(old);
+  for (let n = 0; n < 60; n++) queue.publish(command(0, n));
+  await scheduler.advance(2_000);
+  queue.remove(old);
+  assert.ok(old.sent.length > 0, "the old process took some");
+  const before = zero.written.length;
+  for (let n = 100; n < 130; n++) queue.publish(command(0, n));
+  // Waiting for copies the old process took, they waited 5 minutes.
+  await until(
+    scheduler,
+    () => zero.written.filter((n) => n >= 100).length === 30,
+    60_000,
+  );
+  const later = zero.written.slice(before).filter((n) => n >= 100);
+  assert.deepEqual(later, [...Array(30).keys()].map((i) => 100 + i));
+  assert.equal(process.results.dropped, undefined);
+});

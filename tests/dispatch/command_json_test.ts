@@ -1,0 +1,167 @@
+// Integer snowflakes in `gateway.send` bodies, as discord.py writes them:
+// kept exact by parseCommand and sent as the strings Discord's builders
+// take, routed to their guild's shard; the other numbers left as they are.
+import assert from "node:assert/strict";
+import type { Counter } from "prom-client";
+import {
+  CommandHandler,
+  type CommandMessage,
+  type CommandShard,
+  parseCommand,
+} from "../../dispatch/command_handler.ts";
+import {
+  parseExactJson,
+  withStringSnowflakes,
+} from "../../dispatch/command_json.ts";
+import { shardForGuild } from "../../gateway/shard_routing.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+
+/** A guild id above 2^53, as discord.py sends it (an int). */
+const GUILD = "1258291200000000000";
+const CHANNEL = "1258291200004194305";
+
+Deno.test("parseExactJson: integer literals beyond 2^53 keep their digits (as strings); every other number is JSON.parse's", () => {
+  assert.deepEqual(
+    parseExactJson(
+      `{"a":${GUILD},"b":[1,2.5,-3,1e21,-${GUILD},${GUILD}.0],"c":"${GUILD}"}`,
+    ),
+    {
+      a: GUILD,
+      b: [1, 2.5, -3, 1e21, -Number(GUILD), Number(GUILD)],
+      c: GUILD,
+    },
+  );
+});
+
+Deno.test("parseCommand: discord.py's op 4 with integer guild_id and channel_id keeps them exact, as strings; op, shard and other numbers stay numbers", () => {
+  const command = parseCommand(
+    `{"op":0,"shard":0,"data":{"op":4,"d":{"guild_id":${GUILD},"channel_id":${CHANNEL},"self_mute":false,"self_deaf":false}}}`,
+  );
+  assert.deepEqual(command, {
+    op: 0,
+    shard: 0,
+    data: {
+      op: 4,
+      d: {
+        guild_id: GUILD,
+        channel_id: CHANNEL,
+        self_mute: false,
+        self_deaf: false,
+      },
+    },
+  });
+  // Ids small enough to be safe integers are snowflakes too.
+  assert.deepEqual(
+    parseCommand(
+      `{"op":0,"shard":0,"data":{"op":8,"d":{"guild_id":41771983,"user_ids":[80351110,"80351111"],"limit":0,"presences":false}}}`,
+    ).data,
+    {
+      op: 8,
+      d: {
+        guild_id: "41771983",
+        user_ids: ["80351110", "80351111"],
+        limit: 0,
+        presences: false,
+      },
+    },
+  );
+  assert.deepEqual(
+    withStringSnowflakes({ op: 31, d: { guild_ids: [7, GUILD] } }),
+    { op: 31, d: { guild_ids: ["7", GUILD] } },
+  );
+  // Not ids: left for the builders to refuse.
+  assert.deepEqual(
+    withStringSnowflakes({ op: 43, d: { guild_id: -1, fields: ["status"] } }),
+    { op: 43, d: { guild_id: -1, fields: ["status"] } },
+  );
+  const presence = { op: 3, d: { since: 1_700_000_000_000, afk: false } };
+  assert.equal(withStringSnowflakes(presence), presence);
+});
+
+/** A delivery of a raw body, settled once. */
+function delivery(text: string): CommandMessage & { settled?: string } {
+  const message: CommandMessage & { settled?: string } = {
+    bodySize: text.length,
+    bodyToString: () => text,
+    ack: () => {
+      message.settled = "ack";
+      return Promise.resolve();
+    },
+    nack: () => {
+      message.settled = "requeue";
+      return Promise.resolve();
+    },
+    reject: () => {
+      message.settled = "reject";
+      return Promise.resolve();
+    },
+  };
+  return message;
+}
+
+Deno.test("CommandHandler: integer snowflakes (discord.py) are sent exactly, on their guild's shard; a guild_id that is no snowflake is refused as failed", async () => {
+  const scheduler = new VirtualScheduler();
+  const total = 4;
+  const sent = new Map<number, unknown[]>();
+  const shards = new Map<number, CommandShard>();
+  for (let id = 0; id < total; id++) {
+    sent.set(id, []);
+    shards.set(id, {
+      status: "ready",
+      send: (command: unknown) => {
+        sent.get(id)!.push(command);
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+      connect: () => Promise.resolve(),
+    } as unknown as CommandShard);
+  }
+  const results: Record<string, number> = {};
+  const commands = new CommandHandler({
+    queue: "gateway.send",
+    shard: (id) => shards.get(id),
+    shardCount: () => total,
+    paused: () => false,
+    closing: () => false,
+    counter: {
+      inc: (labels: { result: string }) => {
+        results[labels.result] = (results[labels.result] ?? 0) + 1;
+      },
+    } as Pick<Counter<"result">, "inc">,
+    scheduler,
+  });
+  const home = shardForGuild(GUILD, total);
+  const wrong = (home + 1) % total;
+  const voice = delivery(
+    `{"op":0,"shard":${wrong},"data":{"op":4,"d":{"guild_id":${GUILD},"channel_id":${CHANNEL},"self_mute":false,"self_deaf":true}}}`,
+  );
+  await commands.handle(voice);
+  assert.equal(voice.settled, "ack");
+  assert.deepEqual(sent.get(home), [{
+    op: 4,
+    d: {
+      guild_id: GUILD,
+      channel_id: CHANNEL,
+      self_mute: false,
+      self_deaf: true,
+    },
+  }]);
+  // A safe integer id too, routed by its value.
+  const small = 41771983423;
+  const members = delivery(
+    `{"op":0,"shard":0,"data":{"op":8,"d":{"guild_id":${small},"query":"","limit":0}}}`,
+  );
+  await commands.handle(members);
+  assert.equal(members.settled, "ack");
+  assert.deepEqual(sent.get(shardForGuild(String(small), total))!.at(-1), {
+    op: 8,
+    d: { guild_id: String(small), query: "", limit: 0 },
+  });
+  // No snowflake: the builder refuses it (failed), never sent.
+  const negative = delivery(
+    `{"op":0,"shard":0,"data":{"op":4,"d":{"guild_id":-5,"channel_id":null,"self_mute":false,"self_deaf":false}}}`,
+  );
+  await commands.handle(negative);
+  assert.equal(negative.settled, "reject");
+  assert.deepEqual(results, { done: 2, failed: 1 });
+});
