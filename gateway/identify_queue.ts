@@ -185,7 +185,8 @@ interface Budget {
  * );
  * await scheduler.runAll();
  * await Promise.all(all);
- * assert.deepEqual(grants, [0, 5000, 10000, 15000]);
+ * // 5 s apart, and a margin (see `intervalMs`).
+ * assert.deepEqual(grants, [0, 5250, 10500, 15750]);
  * ```
  *
  * @example Respect the session start limit
