@@ -16,6 +16,9 @@ import {
 } from "../base/scheduler.ts";
 import { Redis, ReplyError } from "ioredis";
 import { trackServerSession } from "./server_session.ts";
+import { redactCommandError, redactCommandErrors } from "./_redacted_error.ts";
+import { boundReconnectSetup } from "./_reconnect_setup.ts";
+import { closestName } from "../base/closest_name.ts";
 
 const logger = getLogger(["disruption", "redis"]);
 // An outage is something to act on: shown on stderr unless LogTape is set up.
@@ -42,7 +45,10 @@ export interface RedisConnectOptions {
   /**
    * Where the server is: `redis://[user:password@]host[:port][/db]`, or
    * `rediss://` for TLS (the scheme in any case). `db` is a non-negative
-   * integer.
+   * integer. The query may hold `db`, `username`, `password` and `family`
+   * (`4` or `6`: IPv4 or IPv6 only), nothing else: the client would take
+   * any other parameter as an option over the ones set here. Unix sockets
+   * are not supported.
    *
    * @default {"redis://127.0.0.1:6379"}
    */
@@ -69,10 +75,19 @@ export class RedisConnectError extends Error {
    * Make the error for a failed connection to `url`.
    *
    * @param url The URL that was tried (a password in it is redacted).
-   * @param options `cause`: the client's error.
+   * @param options `cause`: the client's error (the arguments of the
+   *   command it carries, a refused `AUTH`'s password among them, are
+   *   redacted, in its causes too).
    */
   constructor(url: string, options?: { cause?: unknown }) {
     const safe = redactRedisUrl(url);
+    for (
+      let cause = options?.cause, depth = 0;
+      cause instanceof Error && depth < 5;
+      cause = cause.cause, depth++
+    ) {
+      redactCommandError(cause);
+    }
     const reason = options?.cause instanceof Error
       ? options.cause.message.replace(/\.$/, "")
       : String(options?.cause ?? "unknown error");
@@ -80,12 +95,31 @@ export class RedisConnectError extends Error {
     const advice = /\bNOAUTH\b/.test(reason)
       ? "The server requires a password, and none was given."
       : /\bWRONGPASS\b|invalid password/i.test(reason)
-      ? "The server refused the password given."
+      ? givesPassword(url)
+        ? "The server refused the password given."
+        : "The server requires a password for this user, and none was given."
       : "Is the server running, and is the URL right?";
     super(`Cannot connect to Redis at ${safe}: ${reason}. ${advice}`, options);
     this.name = "RedisConnectError";
     this.url = safe;
   }
+}
+
+/**
+ * Whether `url` gives a password as ioredis reads it: the one after the
+ * user (even empty, once a user is named), else a `password` parameter.
+ */
+function givesPassword(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return true; // not said then: the advice stays the general one
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    return parsed.password !== "";
+  }
+  return (parsed.searchParams.get("password") ?? "") !== "";
 }
 
 /**
@@ -142,10 +176,17 @@ function queryName(raw: string): string {
  * Open a connection to Redis and wait until it is ready.
  *
  * After the first connection, an outage is handled by the client: it
- * reconnects with a growing delay (up to 2 s) and queues commands meanwhile;
- * each outage and recovery is logged once under the `["disruption",
- * "redis"]` category, and each is followed (the server's `run_id` asked
- * again) so a store learns its data may be gone. Close the connection with {@linkcode closeRedis}.
+ * reconnects with a growing delay (up to 2 s) and queues commands meanwhile,
+ * each failing after 20 attempts; a reconnect the server does not answer
+ * within `connectTimeout` counts as one. Each outage and recovery is logged
+ * once under the `["disruption", "redis"]` category, and each is followed
+ * (the server's `run_id` asked again) so a store learns its data may be
+ * gone. Close the connection with {@linkcode closeRedis}.
+ *
+ * The errors the connection hands out (a command's rejection, an `"error"`
+ * event) name the failed command but not its arguments (keys, values,
+ * scripts, a session's ID), and hide the password of a refused `AUTH` or
+ * `HELLO`: they are logged whole.
  *
  * Under Deno, ioredis needs `--allow-env` without a list of names, and
  * `--allow-net` for the server.
@@ -167,8 +208,10 @@ function queryName(raw: string): string {
  *
  * @param options Where and how to connect.
  * @returns The ready connection.
- * @throws {TypeError} `url` is not a valid `redis://` or `rediss://` URL, or
- *   its database (`/db`) is not a non-negative integer (the message shows
+ * @throws {TypeError} `url` is not a valid `redis://` or `rediss://` URL,
+ *   names a unix socket, has a query parameter other than `db`,
+ *   `username`, `password` and `family`, or its database (`/db`) is not a
+ *   non-negative integer, or its `family` not `4` or `6` (the message shows
  *   the URL with its password redacted).
  * @throws {RangeError} `connectTimeout` is not an integer from 1 to
  *   2147483647.
@@ -201,13 +244,16 @@ export async function connectRedis(
     connectTimeout,
     maxRetriesPerRequest: 20,
     // Reconnect after an outage with a delay growing to 2 s; commands wait
-    // in ioredis's queue meanwhile, and fail after 20 attempts.
+    // in ioredis's queue meanwhile, and fail after 20 attempts (each bounded
+    // by connectTimeout, see boundReconnectSetup).
     retryStrategy: (times) => connected ? Math.min(times * 100, 2_000) : null,
     // A socket closed by disconnect() is destroyed on the next turn rather
     // than after 2 s: ioredis arms this timer even for a socket that is
     // already gone, and it would outlive closeRedis.
     disconnectTimeout: 0,
   });
+  // Before the first command: the setup's AUTH is one.
+  redactCommandErrors(redis);
   watch(redis, redactRedisUrl(url));
   // connect() rejects with "Connection is closed"; the socket's own error
   // (ECONNREFUSED, ENOTFOUND, a timeout) arrives as an "error" event first.
@@ -241,6 +287,7 @@ export async function connectRedis(
     redis.options.enableReadyCheck = true;
     connected = true;
     trackServerSession(redis);
+    boundReconnectSetup(redis, connectTimeout);
   } catch (error) {
     await dropConnection(redis);
     throw new RedisConnectError(url, {
@@ -377,6 +424,13 @@ function checkedUrl(url: unknown): string {
     // The parser's message repeats the URL, password included: not kept.
     return refuse("be a valid URL");
   }
+  // ioredis would read the path as a database number, not as a socket.
+  if (parsed.hostname === "" && !/^\/?\d*$/.test(parsed.pathname)) {
+    return refuse(
+      "name a host and port: unix sockets (redis:///path) are not supported",
+    );
+  }
+  checkQuery(parsed.searchParams, refuse);
   // ioredis takes the path, else a `db` query parameter, as the database.
   const db = parsed.pathname.length > 1
     ? parsed.pathname.slice(1)
@@ -385,6 +439,44 @@ function checkedUrl(url: unknown): string {
     return refuse("name a database that is a non-negative integer (/0, /1…)");
   }
   return lower;
+}
+
+/**
+ * The query parameters a URL may hold. ioredis takes every parameter as an
+ * option, over the ones connectRedis sets: `?connectTimeout=5000` (a
+ * string) crashed the process from a timer of the client, `?retryStrategy=`
+ * ended reconnecting, `?maxRetriesPerRequest=1` was ignored. These four
+ * say where and as whom to connect, and nothing connectRedis decides.
+ */
+const QUERY_PARAMETERS = ["db", "family", "password", "username"];
+
+/** What connectRedis takes as its own option, not in the URL. */
+const OWN_OPTIONS = ["connectTimeout"];
+
+/** Refuse a query parameter not in {@linkcode QUERY_PARAMETERS}. */
+function checkQuery(
+  query: URLSearchParams,
+  refuse: (rule: string) => never,
+): void {
+  for (const [name, value] of query) {
+    if (!QUERY_PARAMETERS.includes(name)) {
+      const nearest = closestName(name, [...QUERY_PARAMETERS, ...OWN_OPTIONS]);
+      const hint = nearest === undefined
+        ? ""
+        : OWN_OPTIONS.includes(nearest)
+        ? ` ('${nearest}' is an option of connectRedis, not of the URL)`
+        : ` (did you mean '${nearest}'?)`;
+      refuse(
+        `have no query parameter other than ${
+          QUERY_PARAMETERS.map((known) => `'${known}'`).join(", ")
+        }, not '${name}'${hint}`,
+      );
+    }
+    // ioredis passes any other value on to the socket, which throws later.
+    if (name === "family" && !/^[46]$/.test(value)) {
+      refuse("have a 'family' of 4 or 6 (IPv4 or IPv6 only)");
+    }
+  }
 }
 
 /**
