@@ -14,7 +14,9 @@
  *   The handler is the same as `all`'s, so the Client parses the same
  *   events as in `all` (all ten types); the cache adds its work on the
  *   seven of them it reduces (not TYPING_START, INTERACTION_CREATE or
- *   the ones no resource keeps) and `ctx.old` for each.
+ *   the ones no resource keeps). `ctx.old` is a copy made only when
+ *   read, and this handler never reads it: a handler that does pays that
+ *   copy too.
  *
  * - `kept`: `all` without a cache, whose handler also runs the cache's
  *   pure core (`reduceDispatch`, every resource, against an empty state)
