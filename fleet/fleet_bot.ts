@@ -127,13 +127,26 @@ export class FleetBot {
    * no shard before the record answers, see {@linkcode FleetBot.mayTake}).
    *
    * @param scheduler The timers.
+   * @param joining Whether the start() asking still stands: a close()
+   *   during the read (Ctrl+C while Redis is slow) wins, as a member that
+   *   joined after it would hold leases with nobody to close it.
    * @throws {OtherBotError} When the prefix belongs to another bot.
-   * @throws {Error} When Redis does not answer within 10 s.
+   * @throws {Error} When Redis does not answer within 10 s, or `joining`
+   *   says a close() came meanwhile.
    */
-  async assertJoinable(scheduler: Scheduler): Promise<void> {
+  async assertJoinable(
+    scheduler: Scheduler,
+    joining: () => boolean,
+  ): Promise<void> {
     const other = this.other();
     other.catch(() => {}); // A read given up on may still fail.
-    if (!await settlesWithin(scheduler, other, REDIS_WAIT_MS)) {
+    const answered = await settlesWithin(scheduler, other, REDIS_WAIT_MS);
+    if (!joining()) {
+      throw new Error(
+        "Cannot start the fleet: close() was called while it started; nothing was taken",
+      );
+    }
+    if (!answered) {
       throw new Error(`Cannot start the fleet: ${silentRedis(REDIS_WAIT_MS)}`);
     }
     const fleetBot = await other.catch(() => undefined);

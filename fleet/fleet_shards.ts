@@ -260,11 +260,15 @@ export class FleetShards {
    * @throws {Error} When Redis does not answer the first tick within 10 s,
    * or the tick fails otherwise (a shard that cannot be created): the
    * fleet is left then, as by {@linkcode FleetShards.close}, and nothing
-   * more is scheduled.
+   * more is scheduled; or close() was called before it joined.
    */
   async start(): Promise<void> {
     // Before joining: a member of another bot makes the others shed to it.
-    await this.#bot.assertJoinable(this.#scheduler);
+    const joins = this.#joins; // a close() meanwhile voids this start()
+    await this.#bot.assertJoinable(
+      this.#scheduler,
+      () => this.#joins === joins,
+    );
     this.#closed = false;
     this.#joins++;
     // Back after a drop, Redis may have lost the leases (restarted without

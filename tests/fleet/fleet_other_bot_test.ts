@@ -330,3 +330,31 @@ for (const [kind, token] of RECORD_TOKENS) {
     },
   );
 }
+
+valvesTest(
+  "FleetShards: a close() while start() checks the fleet's bot wins: start() rejects, nothing is taken, no member is left",
+  1,
+  async (s, [va]) => {
+    const g = await botGateway(s, BOT_A, [tokenOf(BOT_A)]);
+    try {
+      const a = await s.member(va!, {
+        token: tokenOf(BOT_A),
+        gatewayUrl: g.url,
+      });
+      // Ctrl+C while a deploy starts: close() runs during start()'s first
+      // Redis round trip.
+      const started = a.start().then(() => undefined, (e: unknown) => e);
+      await a.close();
+      const error = await started;
+      assert.ok(error instanceof Error, String(error));
+      assert.match(error.message, /close\(\) was called while it started/);
+      for (let i = 0; i < 5; i++) await stepAll(s, [va!]);
+      assert.deepEqual(a.shardIds, []);
+      assert.equal(await members(s), 0);
+      assert.deepEqual(await owners(s), {});
+      assert.deepEqual(g.active(), []);
+    } finally {
+      await g.close();
+    }
+  },
+);
