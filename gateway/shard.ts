@@ -2411,8 +2411,13 @@ export class Shard {
 
   #sendHeartbeat(connection: Connection): void {
     connection.heartbeatsSent++;
+    // The latency counts from the oldest heartbeat not yet acknowledged:
+    // one sent while another waits (an op 1 answered) is acknowledged with
+    // it, and measured from it read short.
+    if (!connection.awaitingAck) {
+      connection.lastHeartbeatAt = this.#scheduler.now();
+    }
     connection.awaitingAck = true;
-    connection.lastHeartbeatAt = this.#scheduler.now();
     this.#sendPriority(connection, {
       op: GatewayOpcode.Heartbeat,
       d: this.#sequence,

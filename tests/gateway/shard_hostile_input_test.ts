@@ -354,6 +354,17 @@ Deno.test("Shard answers an op 1 that comes while its own heartbeat waits for an
   await h.shard.close();
 });
 
+Deno.test("Shard measures latency from the heartbeat an ACK answers, not from an op 1 answered while it waited", async () => {
+  const h = await readyHarness();
+  await h.scheduler.advance(INTERVAL); // the shard's own heartbeat goes out
+  await h.scheduler.advance(900);
+  h.socket().receive({ op: 1, d: null }); // answered while the first waits
+  await h.scheduler.advance(100);
+  h.socket().receive({ op: 11, d: null });
+  assert.ok(h.shard.latency! >= 1_000, `latency ${h.shard.latency}`);
+  await h.shard.close();
+});
+
 /** Connection times while a server answers every RESUMED with `frame`. */
 async function reconnectTimes(
   frame: { op: number; d: unknown },
