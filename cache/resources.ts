@@ -70,10 +70,24 @@ export const RESOURCE_INTENTS: Readonly<Record<CacheResource, number>> = {
 };
 
 /**
+ * Resources a GUILD_CREATE carries whatever the intents (its `emojis`,
+ * `stickers`, `guild_scheduled_events`, `soundboard_sounds`, and `members`:
+ * the bot's own and those in voice): without their intent they fill, then
+ * no event keeps them up to date.
+ */
+const FILLED_BY_GUILD_CREATE: ReadonlySet<CacheResource> = new Set([
+  "emojis",
+  "stickers",
+  "scheduledEvents",
+  "soundboardSounds",
+  "members",
+]);
+
+/**
  * The warnings a Client shows at start when `intents` make resources
- * impossible (or incomplete): one for every resource no event can fill
- * (with the intents each lacks), and one for messages kept without their
- * content.
+ * impossible (or incomplete): one naming every resource no event can fill
+ * and every one only GUILD_CREATE fills (with the intents each lacks), and
+ * one for messages kept without their content.
  *
  * @example Presences without the presence intent
  * ```ts
@@ -96,17 +110,37 @@ export function cacheIntentWarnings(
 ): string[] {
   const kept = [...resources];
   const warnings: string[] = [];
-  const missing = kept.flatMap((resource) => {
+  const missing: string[] = [];
+  const stale: string[] = [];
+  for (const resource of kept) {
     const needed = RESOURCE_INTENTS[resource];
-    if (needed === 0 || (intents & needed) !== 0) return [];
+    if (needed === 0 || (intents & needed) !== 0) continue;
     const lack = intentNames(needed).join(" or ");
-    return [`${resource} (needs ${lack})`];
-  });
-  if (missing.length > 0) {
+    (FILLED_BY_GUILD_CREATE.has(resource) ? stale : missing).push(
+      `${resource} (needs ${lack})`,
+    );
+  }
+  const parts = [
+    ...(missing.length > 0
+      ? [
+        `${
+          missing.join(", ")
+        }, which the intents cannot fill (Discord sends no events for them)`,
+      ]
+      : []),
+    ...(stale.length > 0
+      ? [
+        `${
+          stale.join(", ")
+        }, which only each GUILD_CREATE fills and no event updates after it (they go out of date)`,
+      ]
+      : []),
+  ];
+  if (parts.length > 0) {
     warnings.push(
       `The cache keeps ${
-        missing.join(", ")
-      }, which the intents cannot fill (Discord sends no events for them): add the intents, or keep only what the bot needs with \`cache: { resources: [...] }\``,
+        parts.join("; and ")
+      }: add the intents, or keep only what the bot needs with \`cache: { resources: [...] }\``,
     );
   }
   const receivesMessages =

@@ -131,6 +131,24 @@ Deno.test("Client cache: the resources the intents make impossible are warned ab
   );
 });
 
+Deno.test("cacheIntentWarnings: resources a GUILD_CREATE carries whatever the intents are said to go out of date, not to stay empty", async () => {
+  const { cacheIntentWarnings } = await import("../../cache/mod.ts");
+  const { GatewayIntent } = await import("../../types/intents.ts");
+  const [warning, ...rest] = cacheIntentWarnings(
+    ["guilds", "emojis", "scheduledEvents", "integrations"],
+    GatewayIntent.Guilds,
+  );
+  assert.deepEqual(rest, []);
+  assert.match(
+    warning!,
+    /integrations \(needs GuildIntegrations\), which the intents cannot fill/,
+  );
+  assert.match(
+    warning!,
+    /emojis \(needs GuildExpressions\), scheduledEvents \(needs GuildScheduledEvents\), which only each GUILD_CREATE fills and no event updates after it/,
+  );
+});
+
 Deno.test("MemoryCache: users live as long as a member or message holds them (bounded)", async () => {
   const { MemoryCache } = await import("../../cache/mod.ts");
   const cache = new MemoryCache({ messages: { perChannel: 2 } });
