@@ -102,11 +102,14 @@ const FILLED_BY_GUILD_CREATE: ReadonlySet<CacheResource> = new Set([
  *
  * @param resources The resources the cache is asked to keep.
  * @param intents The intents the shards identify with.
+ * @param narrow How to keep fewer resources, for the advice ending the
+ *   first warning (the Client's `cache` option by default).
  * @returns At most two messages; empty when every resource can fill.
  */
 export function cacheIntentWarnings(
   resources: Iterable<CacheResource>,
   intents: number,
+  narrow = "keep only what the bot needs with `cache: { resources: [...] }`",
 ): string[] {
   const kept = [...resources];
   const warnings: string[] = [];
@@ -138,9 +141,7 @@ export function cacheIntentWarnings(
   ];
   if (parts.length > 0) {
     warnings.push(
-      `The cache keeps ${
-        parts.join("; and ")
-      }: add the intents, or keep only what the bot needs with \`cache: { resources: [...] }\``,
+      `The cache keeps ${parts.join("; and ")}: add the intents, or ${narrow}`,
     );
   }
   const receivesMessages =

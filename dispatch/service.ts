@@ -45,7 +45,7 @@ import { RedisSessionStore } from "../redis/session_store.ts";
 import type { SavedSession } from "../gateway/saved_session.ts";
 import { RedisCache } from "../cache/redis_store.ts";
 import { twilightTimestamp } from "../cache/redis_expiry.ts";
-import type { CacheResource } from "../cache/resources.ts";
+import { cacheIntentWarnings, type CacheResource } from "../cache/resources.ts";
 import {
   ConfigError,
   type DispatchConfig,
@@ -856,6 +856,16 @@ export class DispatchService {
       if (config.statePresence) resources.push("presences");
       if (config.stateEmoji) resources.push("emojis");
       if (config.stateVoice) resources.push("voiceStates");
+      const unsettled = "unset the STATE_ settings the consumers do not need";
+      for (
+        const warning of cacheIntentWarnings(
+          resources,
+          config.intents,
+          unsettled,
+        )
+      ) {
+        visible.warn("{warning}", { warning });
+      }
       const ttl: { members?: number; messages?: number } = {};
       // twilight-dispatch's TTLs are in milliseconds; the store's in seconds.
       // Without STATE_MEMBER only the bot's own member is kept, and never
