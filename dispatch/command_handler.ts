@@ -7,10 +7,12 @@
  * once done, rejected without requeue when it cannot be run, put back at
  * the tail of the queue while its shard can still take it later (paused
  * for a full buffer, restarting, reconnecting), for at most
- * {@linkcode MAX_REQUEUE_TIME}, and while its shard already holds
- * {@linkcode MAX_SHARD_COMMANDS} unsettled: one shard's flood or outage
- * never takes the prefetch slots the other shards' commands need. A
- * shard's commands keep their order through the queue (`shard_turns.ts`).
+ * {@linkcode MAX_REQUEUE_TIME}, and while its shard already holds its
+ * budget of commands unsettled (`shard_holds.ts`: a busy shard's next
+ * commands are kept at hand, in order, up to a share of the prefetch less a
+ * reserve): one shard's flood or outage never takes the prefetch slots the
+ * other shards' commands need. A shard's commands keep their order through
+ * the queue (`shard_turns.ts`).
  *
  * Several processes may share the bot's shards (`SHARDS_START`/`SHARDS_END`)
  * and consume the one queue: a command for a shard of the bot that another
@@ -36,8 +38,10 @@ import { checkedCommand } from "../gateway/gateway_commands.ts";
 import type { Shard } from "../gateway/shard.ts";
 import { shardForGuild } from "../gateway/shard_routing.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
+import { botActivitiesOnly } from "./bot_activities.ts";
 import { parseExactJson, withStringSnowflakes } from "./command_json.ts";
-import { MAX_SHARD_COMMANDS, ShardTurns, TURN_HEADER } from "./shard_turns.ts";
+import { MAX_SHARD_COMMANDS, ShardHolds } from "./shard_holds.ts";
+import { ShardTurns, TURN_HEADER } from "./shard_turns.ts";
 
 export { MAX_SHARD_COMMANDS, TURN_HEADER };
 
@@ -170,6 +174,21 @@ export interface CommandHandlerOptions {
   counter: Pick<Counter<"result">, "inc">;
   /** The clock requeues wait on. */
   scheduler: Scheduler;
+  /**
+   * The consumer's prefetch (100 by default): the shards' budgets of held
+   * commands share it less a reserve.
+   */
+  prefetch?: number;
+}
+
+/** A command kept at hand for its busy shard, until it is its turn. */
+interface Held {
+  message: CommandMessage;
+  payload: GatewayCommand;
+  turn: number;
+  signal: AbortSignal | undefined;
+  /** Hands it what to do: run it, put it back, or leave it. */
+  resolve: (then: () => Promise<void>) => void;
 }
 
 /** Runs the commands of `gateway.send` on their shards. */
@@ -186,8 +205,10 @@ export class CommandHandler {
    * shard (at most one entry per shard of the bot).
    */
   readonly #unowned = new Map<number, number>();
-  /** Each shard's unsettled commands and copies on their way round. */
+  /** Each shard's copies on their way round, in order. */
   readonly #turns = new ShardTurns();
+  /** Each shard's unsettled commands: given to it, and held at hand. */
+  readonly #holds: ShardHolds<Held>;
   /** Publish confirms turned on, by delivery channel. */
   readonly #confirming = new WeakMap<CommandChannel, Promise<void>>();
 
@@ -198,6 +219,7 @@ export class CommandHandler {
    */
   constructor(options: CommandHandlerOptions) {
     this.#options = options;
+    this.#holds = new ShardHolds(options.prefetch);
   }
 
   /**
@@ -298,8 +320,8 @@ export class CommandHandler {
     const id = command.shard;
     const turns = this.#turns;
     const copy = turns.turnOf(message.properties?.headers?.[TURN_HEADER]);
-    if (copy) turns.arrived(id, copy.turn, copy.publish);
-    const turn = copy?.turn;
+    if (copy) turns.arrived(id, copy.publish);
+    const turn = copy?.turn ?? turns.next();
     // Paused for a full buffer: a reconnect now would take in events the
     // buffer cannot hold (and the shard, already in the paused set, would
     // never be paused again). Not ready (reconnecting, restarting, not
@@ -313,18 +335,48 @@ export class CommandHandler {
       await this.#notReady(message, id, shard, turn, signal);
       return;
     }
-    if (payload && !turns.mayRun(id, turn, this.#options.scheduler.now())) {
-      // Full, or older commands of the shard are on their way round: to the
-      // tail, behind them. The shard sends, so it is no outage: the copy's
-      // 5 minutes start again.
+    const holds = this.#holds;
+    if (
+      payload && (!turns.mayTake(id, turn, this.#options.scheduler.now()) ||
+        !holds.mayTake(id))
+    ) {
+      // Its budget full, or older commands of the shard are on their way
+      // round: to the tail, behind them. The shard sends, so it is no
+      // outage: the copy's 5 minutes start again.
       this.#options.counter.inc({ result: "retried" });
       await this.#putBack(message, id, undefined, turn, signal);
       return;
     }
-    turns.started(id);
+    turns.done(id, turn);
+    if (!payload || holds.runsNow(id)) {
+      holds.started(id);
+      await this.#run(message, id, shard, payload, command.op, turn, signal);
+      return;
+    }
+    // Its send queue is busy: kept at hand, unsettled (a crash leaves it to
+    // the broker), until the shard writes one of those before it.
+    const then = await new Promise<() => Promise<void>>((resolve) =>
+      holds.hold(id, { message, payload, turn, signal, resolve })
+    );
+    await then();
+  }
+
+  /**
+   * Give a command taken to its shard (or restart the shard, op 1 or 2)
+   * and settle its delivery; then give the shard its next held one.
+   */
+  async #run(
+    message: CommandMessage,
+    id: number,
+    shard: CommandShard,
+    payload: GatewayCommand | undefined,
+    op: ServiceCommand["op"],
+    turn: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     try {
       if (payload) await shard.send(payload, signal ? { signal } : {});
-      else await this.#restart(id, shard, command.op === 1);
+      else await this.#restart(id, shard, op === 1);
       this.#options.counter.inc({ result: "done" });
       await message.ack().catch(() => {});
     } catch (error) {
@@ -335,12 +387,46 @@ export class CommandHandler {
         return;
       }
       if (error instanceof GatewayError && error.kind === "shard_closed") {
-        await this.#notReady(message, id, shard, undefined, signal);
+        // Back in its turn, before the shard's later ones.
+        await this.#notReady(message, id, shard, turn, signal);
         return;
       }
       await this.#reject(message, "failed", error);
     } finally {
-      turns.finished(id);
+      this.#holds.finished(id);
+      this.#giveHeld(id);
+    }
+  }
+
+  /**
+   * Hand the shard's held commands on, oldest first: to the shard while
+   * fewer than {@linkcode MAX_SHARD_COMMANDS} are given to it, back to the
+   * queue (in their turns) all at once when it cannot take them any more;
+   * those whose channel is gone are left to the broker's redelivery.
+   */
+  #giveHeld(id: number): void {
+    const shard = this.#options.shard(id);
+    const ready = shard !== undefined && shard.status === "ready" &&
+      !this.#options.paused(id) && !this.#restarting.has(id);
+    for (;;) {
+      const held = this.#holds.next(id, !ready);
+      if (!held) return;
+      const { message, payload, turn, signal } = held;
+      if (signal?.aborted) {
+        this.#options.counter.inc({ result: "retried" });
+        held.resolve(() => Promise.resolve());
+      } else if (!shard) {
+        // No longer this process's shard (not seen: shards are fixed).
+        this.#options.counter.inc({ result: "retried" });
+        held.resolve(() => Promise.resolve(this.#requeueLater(message)));
+      } else if (!ready) {
+        held.resolve(() => this.#notReady(message, id, shard, turn, signal));
+      } else {
+        this.#holds.started(id);
+        held.resolve(() =>
+          this.#run(message, id, shard, payload, 0, turn, signal)
+        );
+      }
     }
   }
 
@@ -354,10 +440,12 @@ export class CommandHandler {
     message: CommandMessage,
     id: number,
     shard: CommandShard,
-    turn: number | undefined,
+    turn: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     if (!message.channel || !this.#comesBack(id, shard)) {
+      // Requeued as it came, or rejected: no copy of its turn goes round.
+      this.#turns.done(id, turn);
       await this.#closed(message, id, shard);
       return;
     }
@@ -367,6 +455,7 @@ export class CommandHandler {
       ? now
       : stamped;
     if (first !== undefined && now - first >= MAX_REQUEUE_TIME) {
+      this.#turns.done(id, turn);
       await this.#drop(message, id, true);
       return;
     }
@@ -387,7 +476,7 @@ export class CommandHandler {
     message: CommandMessage,
     id: number,
     first: number | undefined,
-    turn: number | undefined,
+    turn: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const now = this.#options.scheduler.now();
@@ -398,7 +487,7 @@ export class CommandHandler {
         headers,
       });
       // The original is requeued (or redelivered) with its old turn, if any.
-      if (!published) this.#turns.arrived(id, mine);
+      if (!published) this.#turns.done(id, mine);
     };
     const wait = firstBounce(message) === undefined
       ? 0
@@ -408,7 +497,7 @@ export class CommandHandler {
       return;
     }
     this.#options.scheduler.setTimeout(() => {
-      if (signal?.aborted) this.#turns.arrived(id, mine);
+      if (signal?.aborted) this.#turns.done(id, mine);
       else void go();
     }, wait);
   }
@@ -641,40 +730,6 @@ export class CommandHandler {
     });
     await message.reject(false).catch(() => {});
   }
-}
-
-/** The activity fields a bot may set (Discord's activity object docs). */
-const BOT_ACTIVITY_FIELDS = new Set(["name", "type", "url", "state"]);
-
-/**
- * An op 3 command with each activity cut to the fields a bot may set, the
- * others dropped and logged. twilight-dispatch sent a presence on as it
- * came, and workers send what their library builds (discord.py's
- * `Streaming.to_dict()` adds `assets` and `details`): refused whole, a
- * presence that worked there was lost here. Anything else malformed is
- * still refused by the gateway's builder.
- */
-function botActivitiesOnly(data: { op: number; d?: unknown }): GatewayCommand {
-  const d = data.d as { activities?: unknown } | undefined;
-  if (data.op !== 3 || !Array.isArray(d?.activities)) {
-    return data as GatewayCommand;
-  }
-  const dropped = new Set<string>();
-  const activities = d.activities.map((activity: unknown) => {
-    if (typeof activity !== "object" || activity === null) return activity;
-    const kept: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(activity)) {
-      if (BOT_ACTIVITY_FIELDS.has(key)) kept[key] = value;
-      else dropped.add(key);
-    }
-    return kept;
-  });
-  if (dropped.size === 0) return data as GatewayCommand;
-  logger.warn(
-    "A presence command had activity fields bots cannot set ({fields}); sent without them",
-    { fields: [...dropped].join(", ") },
-  );
-  return { ...data, d: { ...d, activities } } as GatewayCommand;
 }
 
 /** When a bounced copy was first put back, if the delivery is one. */

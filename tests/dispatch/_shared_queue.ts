@@ -47,13 +47,21 @@ export class SharedQueue {
   /** How long each message run by its shard's process was in the queue. */
   readonly waits: number[] = [];
 
+  /** Copies published again (basicPublish), by any consumer. */
+  republished = 0;
+  /** When the broker is done with the publishes given so far. */
+  #publishedUntil = 0;
+
   /**
    * @param clock For the waits.
    * @param prefetch The most unsettled deliveries a consumer holds.
+   * @param publishRate The publishes the broker queues and confirms a
+   * second, one after the other (needs `clock`); at once by default.
    */
   constructor(
     readonly clock?: VirtualScheduler,
     readonly prefetch = Infinity,
+    readonly publishRate = Infinity,
   ) {}
 
   add(process: Process): void {
@@ -113,9 +121,24 @@ export class SharedQueue {
       return Promise.resolve();
     };
     const publish = (then: () => void) => {
-      then();
-      queueMicrotask(() => this.pump());
-      return Promise.resolve();
+      this.republished++;
+      const clock = this.clock;
+      if (!clock || this.publishRate === Infinity) {
+        then();
+        queueMicrotask(() => this.pump());
+        return Promise.resolve();
+      }
+      // Queued and confirmed in turn, at the broker's rate.
+      const at = Math.max(clock.now(), this.#publishedUntil) +
+        1_000 / this.publishRate;
+      this.#publishedUntil = at;
+      return new Promise<void>((resolve) => {
+        clock.setTimeout(() => {
+          then();
+          resolve();
+          queueMicrotask(() => this.pump());
+        }, at - clock.now());
+      });
     };
     const channel: CommandChannel = {
       confirmSelect: () => Promise.resolve(),

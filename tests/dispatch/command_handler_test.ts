@@ -16,6 +16,7 @@ import {
   MAX_SHARD_COMMANDS,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
+import { DEFAULT_PREFETCH, SLOT_RESERVE } from "../../dispatch/shard_holds.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { Shard } from "../../gateway/shard.ts";
 import type { ShardStatus } from "../../gateway/shard_state.ts";
@@ -377,10 +378,14 @@ Deno.test("CommandHandler: commands waiting in the shard's queue are taken back 
   });
   // The shard's 120 frames per 60 s taken by the bot's own sends first.
   const own = Array.from({ length: 130 }, (_, i) => shard.send(sounds(i)));
-  // MAX_SHARD_COMMANDS of these wait in the shard; the rest go round.
+  // MAX_SHARD_COMMANDS of these wait in the shard, the next ones are held
+  // at hand up to the budget (the prefetch less the reserve); the rest go
+  // round.
+  const COUNT = 120;
+  const TAKEN = DEFAULT_PREFETCH - SLOT_RESERVE;
   const queue = recordingChannel();
   const deliveries = Array.from(
-    { length: 30 },
+    { length: COUNT },
     (_, i) => new Delivery({ op: 0, shard: 0, data: sounds(1000 + i) }, queue),
   );
   const handled = deliveries.map((d) => commands.handle(d, channel.signal));
@@ -400,7 +405,7 @@ Deno.test("CommandHandler: commands waiting in the shard's queue are taken back 
     );
   const before = written();
   assert.ok(before < MAX_SHARD_COMMANDS, `${before} written at once`);
-  assert.equal(queue.published.length, 30 - MAX_SHARD_COMMANDS);
+  assert.equal(queue.published.length, COUNT - TAKEN);
   // The broker connection is lost: RabbitMQ requeues every unacked one.
   channel.abort(new Error("Connection lost"));
   await Promise.all(handled);
@@ -409,13 +414,13 @@ Deno.test("CommandHandler: commands waiting in the shard's queue are taken back 
   assert.equal(written(), before, "none of the queued ones was written");
   assert.equal(
     deliveries.filter((d) => d.settled === "ack").length,
-    before + 30 - MAX_SHARD_COMMANDS,
+    before + COUNT - TAKEN,
   );
   assert.ok(
     deliveries.every((d) => d.settled === "ack" || d.settled === undefined),
   );
   assert.equal(results.done ?? 0, before);
-  assert.equal(results.retried, 30 - before);
+  assert.equal(results.retried, COUNT - before);
   await shard.close();
   gateway.close();
 });

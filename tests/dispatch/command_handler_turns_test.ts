@@ -10,64 +10,9 @@ import {
   MAX_SHARD_COMMANDS,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
-import type { ShardStatus } from "../../gateway/shard_state.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { PacedShard } from "./_paced_shard.ts";
 import { type Process, SharedQueue } from "./_shared_queue.ts";
-
-/**
- * A shard that writes one command per `pace` ms, in order, once ready (as
- * a Shard's send queue paces 120 frames a minute).
- */
-class PacedShard {
-  status: ShardStatus = "ready";
-  /** The commands written, by their number. */
-  readonly written: number[] = [];
-  /** When each was written, by number. */
-  readonly writtenAt = new Map<number, number>();
-  /** The most commands waiting in it at once. */
-  most = 0;
-  readonly #waiting: { n: number; resolve: () => void }[] = [];
-  #timer = false;
-
-  constructor(readonly scheduler: VirtualScheduler, readonly pace: number) {}
-
-  send(command: { d: { guild_ids: string[] } }): Promise<void> {
-    const n = Number(command.d.guild_ids[0]);
-    return new Promise((resolve) => {
-      this.#waiting.push({ n, resolve });
-      this.most = Math.max(this.most, this.#waiting.length);
-      this.#pump();
-    });
-  }
-
-  /** Connected again: writes what waits. */
-  ready(): void {
-    this.status = "ready";
-    this.#pump();
-  }
-
-  #pump(): void {
-    if (this.#timer || this.status !== "ready") return;
-    const next = this.#waiting.shift();
-    if (!next) return;
-    this.#timer = true;
-    this.scheduler.setTimeout(() => {
-      this.#timer = false;
-      this.written.push(next.n);
-      this.writtenAt.set(next.n, this.scheduler.now());
-      next.resolve();
-      this.#pump();
-    }, this.pace);
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  connect(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 /** A process running shards 0 and 1 of 2, and its queue (prefetch 100). */
 function setUp(scheduler: VirtualScheduler): {

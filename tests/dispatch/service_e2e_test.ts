@@ -1187,9 +1187,9 @@ serviceTest(
         "/metrics",
         (text) => /dispatch_commands\{result="done"\} (1\d\d)\b/.test(text),
         "the first 100 commands sent",
-        // A watchdog, not a timing: a flooded shard holds at most
-        // MAX_SHARD_COMMANDS at once and its other commands come round the
-        // queue, about 10 a second here on a loaded 2-core machine.
+        // A watchdog, not a timing: a flooded shard holds at most its
+        // budget (the prefetch less a reserve) at once, writing 2 a second,
+        // and its other commands come round the queue.
         60_000,
       );
       const client = new AMQPClient(amqp.url);
