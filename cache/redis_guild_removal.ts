@@ -4,29 +4,41 @@
 // for every client for hundreds of milliseconds.
 import type { RedisConnection } from "../redis/connection.ts";
 import { forEachChunk } from "./redis_chunks.ts";
+import { INDEXED, kindKeys } from "./redis_layout.ts";
 import { REMOVE_GUILD, REMOVE_GUILD_ITEMS } from "./redis_scripts.ts";
 
 /**
- * Remove a guild and every key listed in `guild_keys:G` (channels with their
- * messages), then the guild's key and its sets.
+ * Remove a guild: the channels of its channel kind set (its threads are
+ * listed there alone, see redis_listing.ts) with their messages, then every
+ * key listed in `guild_keys:G` (threads an older store listed there among
+ * them), then the guild's key and its sets.
  *
  * @param redis The connection.
  * @param guildId The guild.
- * @param kindSets The guild's kind sets (`guild_kind_keys:G:K`).
  * @returns When it is gone; rejects with Redis's error.
  */
 export async function removeGuild(
   redis: RedisConnection,
   guildId: string,
-  kindSets: readonly string[],
 ): Promise<void> {
   const set = `guild_keys:${guildId}`;
+  const channels = kindKeys(guildId, "channel");
+  // Taken out of guild_keys:G too, so its pass does not remove them again.
+  await forEachChunk(
+    redis,
+    channels,
+    REMOVE_GUILD_ITEMS,
+    [channels, set],
+    "channel:*",
+  );
   await forEachChunk(redis, set, REMOVE_GUILD_ITEMS, [set]);
+  const others = [...INDEXED].filter((kind) => kind !== "channel");
   await redis.eval(
     REMOVE_GUILD,
-    2 + kindSets.length,
+    3 + others.length,
     `guild:${guildId}`,
     set,
-    ...kindSets,
+    channels,
+    ...others.map((kind) => kindKeys(guildId, kind)),
   );
 }

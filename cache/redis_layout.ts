@@ -3,6 +3,7 @@
 // and how a stored value is read back.
 import { isRecord } from "../gateway/payload_guards.ts";
 import type { CachedValue, CacheKind } from "./changes.ts";
+import { guildAsRead } from "./redis_guild_value.ts";
 
 /** Kinds kept inside others (users in members and messages): no key. */
 export const UNKEYED = new Set<CacheKind>(["user"]);
@@ -66,4 +67,16 @@ export function parseValue(text: string): CachedValue | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The value stored under `key` (text `text`) as the cache holds it: see
+ * {@linkcode parseValue}; a guild's without the empty lists written for
+ * twilight-dispatch's consumers (see redis_guild_value.ts).
+ */
+export function readValue(key: string, text: string): CachedValue | undefined {
+  const value = parseValue(text);
+  return value !== undefined && key.startsWith("guild:")
+    ? guildAsRead(value)
+    : value;
 }

@@ -11,7 +11,7 @@ import type {
 import {
   INDEXED,
   kindKeys,
-  parseValue,
+  readValue,
   redisKey,
   UNKEYED,
 } from "./redis_layout.ts";
@@ -115,7 +115,7 @@ export async function fetchReads(
   // The values of `keys` as MGET answered them (`texts`), those parsed.
   const keep = (keys: readonly string[], texts: (string | null)[]): void => {
     texts.forEach((text, i) => {
-      const value = text === null ? undefined : parseValue(text);
+      const value = text === null ? undefined : readValue(keys[i]!, text);
       if (value !== undefined) values.set(keys[i]!, value);
     });
   };

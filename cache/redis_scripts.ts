@@ -33,11 +33,13 @@ redis.call('SREM', KEYS[3], KEYS[1])
 redis.call('SREM', KEYS[4], KEYS[1])
 return #messages`;
 
-// Removes keys of a guild listed in guild_keys:G (ARGV[1]), channels with
-// their messages, and takes them out of that set: the prelude of the scripts
-// that remove a guild.
+// Removes keys of a guild listed in its sets (guild_keys:G, or the channel
+// kind set, which alone lists its threads: see redis_listing.ts), channels
+// with their messages, and takes them out of the sets `sets`: the prelude
+// of the scripts that remove a guild. A member that names no kind (a kind
+// set's whole marker, '') is no key.
 const DROP_GUILD_ITEMS = `${DROP_MESSAGE}
-local function dropItems(items, set)
+local function dropItems(items, sets)
   for _, key in ipairs(items) do
     local kind, rest = string.match(key, '^([^:]+):(.*)$')
     if kind == 'channel' then
@@ -47,29 +49,34 @@ local function dropItems(items, set)
       end
       redis.call('DEL', channel)
     end
-    redis.call('DEL', key)
-    redis.call('SREM', kind .. '_keys', key)
-    redis.call('HDEL', 'expiry_keys', key)
-    redis.call('SREM', set, key)
+    if kind ~= nil then
+      redis.call('DEL', key)
+      redis.call('SREM', kind .. '_keys', key)
+      redis.call('HDEL', 'expiry_keys', key)
+    end
+    for _, set in ipairs(sets) do redis.call('SREM', set, key) end
   end
 end`;
 
-// Removes one chunk of a guild's keys (KEYS, found with SSCAN of
-// guild_keys:G, ARGV[1]): a script over all of a big guild's keys blocked
-// Redis for every client (hundreds of ms at 100,000 members).
+// Removes one chunk of a guild's keys (KEYS, found with SSCAN of one of its
+// sets), and takes them out of the sets ARGV (the one scanned first): a
+// script over all of a big guild's keys blocked Redis for every client
+// (hundreds of ms at 100,000 members).
 export const REMOVE_GUILD_ITEMS = `${DROP_GUILD_ITEMS}
-dropItems(KEYS, ARGV[1])
+dropItems(KEYS, ARGV)
 return #KEYS`;
 
 // Removes a guild once its keys are (see REMOVE_GUILD_ITEMS), and any key
-// listed since: KEYS = guild:G, guild_keys:G, then its kind sets
-// (guild_kind_keys:G:K).
+// listed since: KEYS = guild:G, guild_keys:G, guild_kind_keys:G:channel
+// (its threads), then its other kind sets (guild_kind_keys:G:K).
 export const REMOVE_GUILD = `${DROP_GUILD_ITEMS}
 local items = redis.call('SMEMBERS', KEYS[2])
-dropItems(items, KEYS[2])
+dropItems(items, {KEYS[2]})
+local channels = redis.call('SMEMBERS', KEYS[3])
+dropItems(channels, {KEYS[3]})
 redis.call('DEL', unpack(KEYS))
 redis.call('SREM', 'guild_keys', KEYS[1])
-return #items`;
+return #items + #channels`;
 
 // Keeps the newest ARGV[1] messages of a channel, and with ARGV[2] >= 0
 // none older than ARGV[2] ms before the newest (times from the snowflakes,
@@ -264,14 +271,21 @@ export const COMPLETE = "";
 // ARGV[1] = the kind's key prefix. From the kind's own set when it is whole
 // (it holds the empty marker, which no prefix matches), else the guild's
 // keys of that prefix (the set is filled from the guild's next
-// GUILD_CREATE on).
+// GUILD_CREATE on) and those the set lists (written since: a thread is
+// listed there alone, see redis_listing.ts).
 export const READ_KIND_KEYS = `
 if redis.call('SISMEMBER', KEYS[1], '') == 1 then
   return redis.call('SMEMBERS', KEYS[1])
 end
-local out, prefix = {}, ARGV[1]
+local out, seen, prefix = {}, {}, ARGV[1]
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if string.sub(key, 1, #prefix) == prefix then out[#out + 1] = key end
+  if string.sub(key, 1, #prefix) == prefix then
+    out[#out + 1] = key
+    seen[key] = true
+  end
+end
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if not seen[key] then out[#out + 1] = key end
 end
 return out`;
 

@@ -42,9 +42,12 @@ import {
   kindKeys,
   MAX_VALUE_LENGTH,
   parseValue,
+  readValue,
   redisKey,
   UNKEYED,
 } from "./redis_layout.ts";
+import { listKey, unlistKey } from "./redis_listing.ts";
+import { guildAsStored } from "./redis_guild_value.ts";
 import { entitiesOf, RedisBacklog, type Waiting } from "./redis_backlog.ts";
 import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
 import { EMPTY_LOOKUP, fetchReads } from "./redis_reads.ts";
@@ -102,10 +105,13 @@ interface BatchWrites {
  * (a channel's messages), and beyond twilight-dispatch's
  * `guild_kind_keys:G:K` (a guild's channel, emoji, sticker and soundboard
  * sound keys, the lists the core reads whole). Users live inside members and messages: the
- * layout has no user key. Values differ from twilight-dispatch's on
- * purpose in a few ways (README, "Cache"): a guild holds none of its lists,
- * an outage keeps the guild, threads are channels, and voice states and
- * messages carry no `member`.
+ * layout has no user key. A thread is a `channel:C` key listed in its
+ * guild's channel kind set only, not in `guild_keys:G` nor `channel_keys`,
+ * which twilight-dispatch never listed one in (see redis_listing.ts).
+ * Values differ from twilight-dispatch's on purpose in a few ways (README,
+ * "Cache"): a guild's lists are stored empty (see redis_guild_value.ts),
+ * an outage keeps the guild, and voice states and messages carry no
+ * `member`.
  *
  * A Redis failure never throws out of `apply`: it is logged, the cache is
  * marked {@linkcode RedisCache.stale} and `onStale` is called once. So is
@@ -533,11 +539,7 @@ export class RedisCache {
         if (lost()) return;
         if ("removal" in step) await removeRole(this.#redis, step.removal);
         else if ("guild" in step) {
-          await removeGuild(
-            this.#redis,
-            step.guild,
-            [...INDEXED].map((kind) => kindKeys(step.guild, kind)),
-          );
+          await removeGuild(this.#redis, step.guild);
         } else if (step.chunk.length > 0) {
           await this.#exec(step.chunk, last, suspects);
         }
@@ -614,8 +616,9 @@ export class RedisCache {
     scope: string,
     id: string,
   ): Promise<CachedValue | undefined> {
-    const text = await this.#redis.get(redisKey(kind, scope, id));
-    return text === null ? undefined : parseValue(text);
+    const key = redisKey(kind, scope, id);
+    const text = await this.#redis.get(key);
+    return text === null ? undefined : readValue(key, text);
   }
 
   /** The bot's user. */
@@ -716,8 +719,14 @@ export class RedisCache {
         const { kind, scope, id } = change;
         if (UNKEYED.has(kind)) return;
         const key = redisKey(kind, scope, id);
+        // A guild with twilight-dispatch's emptied lists, which its
+        // consumers' decoders require (see redis_guild_value.ts).
         const text = JSON.stringify(
-          kind === "member" ? rolesFirst(change.value) : change.value,
+          kind === "member"
+            ? rolesFirst(change.value)
+            : kind === "guild"
+            ? guildAsStored(change.value)
+            : change.value,
         );
         if (text.length > MAX_VALUE_LENGTH) {
           // Its stub (a channel: its removal), written and read back as
@@ -728,7 +737,7 @@ export class RedisCache {
         }
         chunk.set(key, text);
         if (kind === "bot_user") return;
-        chunk.sadd(`${kind}_keys`, key);
+        listKey(chunk, kind, scope, key, change.value);
         // Recorded before the trim: a message it drops at once (older than
         // every one of a full channel) loses its entry with it, where one
         // written after named a key that is gone.
@@ -736,7 +745,6 @@ export class RedisCache {
           batch.expiry.wrote(chunk, kind, key, batch.event);
         }
         if (kind === "message") {
-          chunk.sadd(`channel_keys:${scope}`, key);
           chunk.eval(
             TRIM_MESSAGES,
             1,
@@ -744,9 +752,6 @@ export class RedisCache {
             this.#options.perChannel,
             this.#options.maxAge ?? -1,
           );
-        } else if (kind !== "guild" && scope !== "") {
-          chunk.sadd(`guild_keys:${scope}`, key);
-          if (INDEXED.has(kind)) chunk.sadd(kindKeys(scope, kind), key);
         } else if (kind === "guild" && batch.emptied.has(id)) {
           // Rebuilt from nothing in this batch: its kind sets are whole.
           for (const indexed of INDEXED) {
@@ -761,13 +766,8 @@ export class RedisCache {
         const key = redisKey(kind, scope, id);
         chunk.del(key);
         if (kind === "bot_user") return;
-        chunk.srem(`${kind}_keys`, key);
+        unlistKey(chunk, kind, scope, key);
         chunk.hdel("expiry_keys", key);
-        if (kind === "message") chunk.srem(`channel_keys:${scope}`, key);
-        else if (kind !== "guild" && scope !== "") {
-          chunk.srem(`guild_keys:${scope}`, key);
-          if (INDEXED.has(kind)) chunk.srem(kindKeys(scope, kind), key);
-        }
         return;
       }
       case "remove_channel":

@@ -226,10 +226,13 @@ Deno.test(redisStoreTest(
     await store.flush();
     assert.equal((await store.channel("3"))?.name, "t3");
     assert.deepEqual(await store.channelMessages("3"), []);
+    // Listed where the store finds a guild's threads; not in guild_keys:1,
+    // which twilight-dispatch's consumers read as channels only.
     assert.ok(
-      (await redis.smembers("guild_keys:1")).includes("channel:3"),
-      "back in its guild's keys",
+      await redis.sismember("guild_kind_keys:1:channel", "channel:3"),
+      "back in its guild's channel kind set",
     );
+    assert.ok(!(await redis.sismember("guild_keys:1", "channel:3")));
   },
 ));
 
