@@ -2,22 +2,7 @@ import assert from "node:assert/strict";
 import { abortListenerCount, onAbort } from "../../base/abort_fanout.ts";
 import { deadlineSignal } from "../../base/scheduler.ts";
 import { VirtualScheduler } from "../../testing/mod.ts";
-
-/** `signal`, counting the listeners added to and removed from it. */
-function counted(signal: AbortSignal): { added: number; removed: number } {
-  const counts = { added: 0, removed: 0 };
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = (...args: Parameters<typeof add>) => {
-    counts.added++;
-    add(...args);
-  };
-  signal.removeEventListener = (...args: Parameters<typeof remove>) => {
-    counts.removed++;
-    remove(...args);
-  };
-  return counts;
-}
+import { counted } from "../_fakes/counted_listeners.ts";
 
 Deno.test("onAbort: one listener on the signal however many wait, called in order, each once", () => {
   const controller = new AbortController();

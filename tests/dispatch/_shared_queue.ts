@@ -8,6 +8,7 @@ import type {
   CommandHandler,
   CommandMessage,
 } from "../../dispatch/command_handler.ts";
+import assert from "node:assert/strict";
 import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 /** A message in the queue: its body, properties and an id for the test. */
@@ -180,4 +181,28 @@ export class SharedQueue {
         }),
     } as CommandMessage;
   }
+}
+
+/** Command number `n` for a shard (its number as the guild id). */
+export function command(shard: number, n: number): string {
+  return JSON.stringify({
+    op: 0,
+    shard,
+    data: { op: 31, d: { guild_ids: [String(n)] } },
+  });
+}
+
+/** Advance until `done` holds, one step at a time; the time it took. */
+export async function until(
+  scheduler: VirtualScheduler,
+  done: () => boolean,
+  limit: number,
+  step = 100,
+): Promise<number> {
+  const start = scheduler.now();
+  while (!done()) {
+    assert.ok(scheduler.now() - start < limit, `not within ${limit} ms`);
+    await scheduler.advance(step);
+  }
+  return scheduler.now() - start;
 }

@@ -12,7 +12,7 @@ import {
 } from "../../dispatch/command_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { PacedShard } from "./_paced_shard.ts";
-import { type Process, SharedQueue } from "./_shared_queue.ts";
+import { command, type Process, SharedQueue, until } from "./_shared_queue.ts";
 
 /** The pace of a Shard's send queue: 120 frames a minute. */
 const PACE = 500;
@@ -50,30 +50,6 @@ function setUp(
   const queue = new SharedQueue(scheduler, 100, publishRate);
   queue.add(process);
   return { queue, shards, process };
-}
-
-/** Command number `n` for a shard (its number as the guild id). */
-function command(shard: number, n: number): string {
-  return JSON.stringify({
-    op: 0,
-    shard,
-    data: { op: 31, d: { guild_ids: [String(n)] } },
-  });
-}
-
-/** Advance until `done` holds, one step at a time; the time it took. */
-async function until(
-  scheduler: VirtualScheduler,
-  done: () => boolean,
-  limit: number,
-  step = 100,
-): Promise<number> {
-  const start = scheduler.now();
-  while (!done()) {
-    assert.ok(scheduler.now() - start < limit, `not within ${limit} ms`);
-    await scheduler.advance(step);
-  }
-  return scheduler.now() - start;
 }
 
 Deno.test("CommandHandler, budget: 80 commands for one busy shard are held at hand, none put back; written at the shard's pace, in order", async () => {

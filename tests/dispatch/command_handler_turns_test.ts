@@ -12,7 +12,7 @@ import {
 } from "../../dispatch/command_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { PacedShard } from "./_paced_shard.ts";
-import { type Process, SharedQueue } from "./_shared_queue.ts";
+import { command, type Process, SharedQueue, until } from "./_shared_queue.ts";
 
 /** A process running shards 0 and 1 of 2, and its queue (prefetch 100). */
 function setUp(scheduler: VirtualScheduler): {
@@ -56,30 +56,6 @@ function setUp(scheduler: VirtualScheduler): {
       shards[id]!.ready();
     },
   };
-}
-
-/** Command number `n` for a shard (its number as the guild id). */
-function command(shard: number, n: number): string {
-  return JSON.stringify({
-    op: 0,
-    shard,
-    data: { op: 31, d: { guild_ids: [String(n)] } },
-  });
-}
-
-/** Advance until `done` holds, one step at a time; the time it took. */
-async function until(
-  scheduler: VirtualScheduler,
-  done: () => boolean,
-  limit: number,
-  step = 100,
-): Promise<number> {
-  const start = scheduler.now();
-  while (!done()) {
-    assert.ok(scheduler.now() - start < limit, `not within ${limit} ms`);
-    await scheduler.advance(step);
-  }
-  return scheduler.now() - start;
 }
 
 Deno.test("CommandHandler, one consumer: 250 commands for shard 0 hold at most MAX_SHARD_COMMANDS of it; shard 1's command runs at once; all 250 run once each, in order", async () => {

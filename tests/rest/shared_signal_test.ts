@@ -9,24 +9,9 @@ import { abortListenerCount } from "../../base/abort_fanout.ts";
 import { RestClient } from "../../rest/rest_client.ts";
 import { parseRoute } from "../../rest/routes.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { counted } from "../_fakes/counted_listeners.ts";
 
 const TOKEN = "bot.T0KEN-secret_value";
-
-/** `signal`, counting the listeners added to and removed from it. */
-function counted(signal: AbortSignal): { added: number; removed: number } {
-  const counts = { added: 0, removed: 0 };
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = (...args: Parameters<typeof add>) => {
-    counts.added++;
-    add(...args);
-  };
-  signal.removeEventListener = (...args: Parameters<typeof remove>) => {
-    counts.removed++;
-    remove(...args);
-  };
-  return counts;
-}
 
 /**
  * A client whose `/channels/2/...` requests are never answered (the first
