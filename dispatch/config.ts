@@ -7,10 +7,12 @@
  * @module
  */
 import { botTokenFault, normalizeBotToken } from "../base/bot_token.ts";
+import { isSnowflake } from "../base/snowflake.ts";
 import { textLength } from "../base/text_length.ts";
 import { MAX_TTL_MS } from "../cache/redis_expiry.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { DEFAULT_BYTE_CAPACITY } from "./publisher.ts";
+import { ALL_INTENTS, isValidIntents } from "../types/intents.ts";
 import type {
   BotActivity,
   UpdatePresenceData,
@@ -48,7 +50,7 @@ export interface DispatchConfig {
   defaultQueue: boolean;
   /** `RESUME`: resume saved sessions at start. */
   resume: boolean;
-  /** `INTENTS`: the gateway intents bitfield (required). */
+  /** `INTENTS`: the gateway intents bitfield (required), documented bits only. */
   intents: number;
   /** `LARGE_THRESHOLD`: 50 to 250. */
   largeThreshold: number;
@@ -61,9 +63,9 @@ export interface DispatchConfig {
    * when empty.
    */
   activityName: string;
-  /** `LOG_CHANNEL`: where shard status lines are posted. */
+  /** `LOG_CHANNEL`: where shard status lines are posted (a snowflake). */
   logChannel: string | undefined;
-  /** `LOG_GUILD_CHANNEL`: where guild joins and leaves are posted. */
+  /** `LOG_GUILD_CHANNEL`: where guild joins and leaves are posted (a snowflake). */
   logGuildChannel: string | undefined;
   /** `STATE_ENABLED`: keep the state cache in Redis. */
   stateEnabled: boolean;
@@ -96,9 +98,9 @@ export interface DispatchConfig {
   rabbitHost: string;
   /** `RABBIT_PORT`. */
   rabbitPort: number;
-  /** `RABBIT_USERNAME`. */
+  /** `RABBIT_USERNAME`, as given (not trimmed). */
   rabbitUsername: string;
-  /** `RABBIT_PASSWORD`. */
+  /** `RABBIT_PASSWORD`, as given (not trimmed). */
   rabbitPassword: string;
   /**
    * `REDIS_HOST`: a hostname, an IPv4 or an IPv6 address (given bare or in
@@ -110,7 +112,7 @@ export interface DispatchConfig {
   redisPort: number;
   /** `REDIS_DB` (an addition): the database number. */
   redisDb: number;
-  /** `REDIS_PASSWORD` (an addition). */
+  /** `REDIS_PASSWORD` (an addition), as given (not trimmed). */
   redisPassword: string | undefined;
   /** `PROMETHEUS_HOST`. */
   prometheusHost: string;
@@ -231,6 +233,9 @@ const MAX_ACTIVITY_NAME = 128;
 // (10 years: its expiry timestamps break past the year 9999).
 const MAX_STATE_TTL = MAX_TTL_MS;
 
+// The largest snowflake: Discord's IDs are unsigned 64-bit integers.
+const MAX_SNOWFLAKE = (1n << 64n) - 1n;
+
 const STATUSES: readonly DispatchConfig["status"][] = [
   "online",
   "dnd",
@@ -250,7 +255,10 @@ const LOG_LEVELS: readonly DispatchConfig["logLevel"][] = [
 
 /**
  * Parse a `.env` file: `NAME=value` lines, `#` comments, optional `export `,
- * values optionally in single or double quotes.
+ * values optionally in single or double quotes. A quoted value is what is
+ * between the quotes, kept as it is (spaces and `#` included), and may be
+ * followed by spaces and a `# comment`; an unquoted value ends before a `#`
+ * that follows a space, and is trimmed.
  *
  * @param text The file's text.
  * @param onInvalid Called with the (1-based) number of each line that is
@@ -284,14 +292,11 @@ export function parseEnvFile(
       onInvalid?.(index + 1);
       continue;
     }
-    let value = match[2]!;
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.endsWith(quote)) {
-      value = value.slice(1, -1);
-    } else {
-      value = value.replace(/\s+#.*$/, "");
-    }
-    vars[match[1]!] = value;
+    const value = match[2]!;
+    // The shortest quoted value a comment (or nothing) may follow: in
+    // `"a" # say "b"` the value is `a`, in `"a"b"` it is `a"b`.
+    const quoted = /^(["'])(.*?)\1\s*(?:#.*)?$/.exec(value);
+    vars[match[1]!] = quoted ? quoted[2]! : value.replace(/\s+#.*$/, "");
   }
   return vars;
 }
@@ -406,7 +411,9 @@ function isIpv6(value: string): boolean {
 
 /**
  * Check the variables and build the configuration. Variables from the
- * environment win over the `.env` file's, as in twilight-dispatch.
+ * environment win over the `.env` file's, as in twilight-dispatch. Values
+ * are trimmed, except `RABBIT_USERNAME`, `RABBIT_PASSWORD` and
+ * `REDIS_PASSWORD`, taken as given; a blank value is an unset one.
  *
  * @param env The variables (environment merged over `.env`).
  * @returns The configuration.
@@ -431,6 +438,13 @@ export function loadDispatchConfig(
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === "" ? undefined : value;
+  };
+  // Credentials are taken as they are, not trimmed: a space may be part of
+  // a password (quoted in `.env`), and trimming it made the login fail with
+  // nothing to tell why. Blank, they are unset, as every variable.
+  const verbatim = (name: string): string | undefined => {
+    const value = env[name];
+    return value?.trim() === "" ? undefined : value;
   };
   const integer = (
     name: string,
@@ -473,8 +487,16 @@ export function loadDispatchConfig(
   const snowflake = (name: string): string | undefined => {
     const value = read(name);
     if (value === undefined || value === "0") return undefined;
-    if (!/^\d{1,20}$/.test(value)) {
-      throw new ConfigError(name, "a channel ID (digits)", value);
+    // Discord writes IDs without leading zeros, and they fit in 64 bits:
+    // anything else names no channel, and every post to it would fail.
+    if (
+      !isSnowflake(value) || value[0] === "0" || BigInt(value) > MAX_SNOWFLAKE
+    ) {
+      throw new ConfigError(
+        name,
+        `a channel ID (digits without a leading zero, at most ${MAX_SNOWFLAKE})`,
+        value,
+      );
     }
     return value;
   };
@@ -560,6 +582,17 @@ export function loadDispatchConfig(
       "the gateway intents bitfield, e.g. 513 for GUILDS and GUILD_MESSAGES",
     );
   }
+  // The shard refuses undocumented bits too, but only once RabbitMQ and
+  // Redis are connected, and in words naming its option, not this variable.
+  if (!isValidIntents(intents)) {
+    throw new ConfigError(
+      "INTENTS",
+      `made of documented intent bits (all of them: ${ALL_INTENTS}; ${
+        intents & ~ALL_INTENTS
+      } is none)`,
+      String(intents),
+    );
+  }
   // Each shard id in the range is built at start: a typo of a few digits
   // more would exhaust memory before any error.
   const shardsTotal = integer("SHARDS_TOTAL", 1, MAX_RECOMMENDED_SHARDS);
@@ -619,12 +652,12 @@ export function loadDispatchConfig(
     stateOld: flag("STATE_OLD", false),
     rabbitHost: rabbitHost(host("RABBIT_HOST", "127.0.0.1")),
     rabbitPort: integer("RABBIT_PORT", 1, 65535) ?? 5672,
-    rabbitUsername: read("RABBIT_USERNAME") ?? "guest",
-    rabbitPassword: read("RABBIT_PASSWORD") ?? "guest",
+    rabbitUsername: verbatim("RABBIT_USERNAME") ?? "guest",
+    rabbitPassword: verbatim("RABBIT_PASSWORD") ?? "guest",
     redisHost: host("REDIS_HOST", "127.0.0.1"),
     redisPort: integer("REDIS_PORT", 1, 65535) ?? 6379,
     redisDb: integer("REDIS_DB", 0, 15) ?? 0,
-    redisPassword: read("REDIS_PASSWORD"),
+    redisPassword: verbatim("REDIS_PASSWORD"),
     prometheusHost: read("PROMETHEUS_HOST") ?? "0.0.0.0",
     prometheusPort: integer("PROMETHEUS_PORT", 0, 65535) ?? 8005,
     compress: oneOf("COMPRESS", COMPRESSIONS, "none"),

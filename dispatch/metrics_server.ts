@@ -19,6 +19,7 @@ import {
   settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
+import { urlHostPort } from "./config.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 // Descriptors running out is for the operator to act on: shown on stderr
@@ -35,7 +36,7 @@ export type ServeFunction = (
 export interface MetricsServerOptions {
   /** The address to listen on. */
   hostname: string;
-  /** The port (0: any free one). */
+  /** The port (0: any free one, which the start's log line says). */
   port: number;
   /** The answer of each path served; any other path gets 404. */
   routes: Readonly<Record<string, () => Response | Promise<Response>>>;
@@ -78,6 +79,11 @@ export class MetricsServer {
     this.#serve = options.serve ?? Deno.serve;
     this.#server = this.#listen(options.port);
     this.#addr = this.#server.addr;
+    // Always said, at info: with PROMETHEUS_PORT=0 it is the only place
+    // the port chosen is shown.
+    logger.info("The metrics endpoint listens on {address}", {
+      address: urlHostPort(this.#addr.hostname, this.#addr.port),
+    });
   }
 
   /** The address served on (the last one, while listening again). */

@@ -254,7 +254,7 @@ export class DispatchService {
   /** Event names as labels and routing keys. */
   readonly #names = new EventNames(this.#metrics.unroutable);
   /** Guilds joined and left, for gateway_guild_events and the guild log. */
-  readonly #guildJoins = new GuildJoins();
+  readonly #guildJoins = new GuildJoins(() => this.#scheduler.now());
   #closing = false;
   /**
    * Aborted by `close()`: a start waiting on Redis stops waiting at once,

@@ -2,14 +2,17 @@
  * {@linkcode StatusLog}: status lines (shard ready, resumed, disconnected,
  * closed; guild joined, left) posted to a channel in batches, so a mass
  * reconnect of many shards costs one message every few seconds instead of
- * one per shard and never runs into rate limits. Posts mention no one
- * (`allowed_mentions: { parse: [] }`): a guild's name is the guild's text.
+ * one per shard and never runs into rate limits: one message per interval
+ * at most, the lines of a burst that fill several waiting their turn. Posts
+ * mention no one (`allowed_mentions: { parse: [] }`): a guild's name is the
+ * guild's text.
  *
  * @module
  */
 import { getLogger } from "@logtape/logtape";
 import type { RestClient } from "../rest/rest_client.ts";
 import {
+  delay,
   type Scheduler,
   settlesWithin,
   type TimerId,
@@ -19,6 +22,14 @@ const logger = getLogger(["disruption", "dispatch", "status"]);
 
 /** Discord's limit on a message's content. */
 const MAX_CONTENT = 2000;
+/**
+ * Room kept in every message for the note on dropped lines, which is only
+ * known when the message goes out: at most 84 characters (a count of 16
+ * digits) and its line break.
+ */
+const NOTE_ROOM = 100;
+/** The most a message is packed with, lines included. */
+const MAX_PACKED = MAX_CONTENT - NOTE_ROOM;
 /**
  * Messages waiting to be posted at most: while REST is stalled (an outage,
  * a long rate limit) the oldest lines are dropped, and counted, rather than
@@ -39,6 +50,12 @@ export class StatusLog {
   /** Lines dropped since the last post that said so. */
   #dropped = 0;
   #posting: Promise<void> | undefined;
+  /** When the last post began (the next waits an interval from it). */
+  #lastPost = -Infinity;
+  /** Closing: what is left goes out without waiting for its turn. */
+  #closing = false;
+  /** Cancels the wait for the next post's turn when closing. */
+  readonly #hurry = new AbortController();
   /** Closed: lines are no longer taken, and the post in flight is aborted. */
   readonly #abort = new AbortController();
 
@@ -48,7 +65,8 @@ export class StatusLog {
    * @param rest The REST client that posts.
    * @param channelId The channel.
    * @param scheduler The clock the batching waits on.
-   * @param interval Milliseconds lines are gathered before a post.
+   * @param interval Milliseconds lines are gathered before a post, and the
+   * least between two posts.
    */
   constructor(
     rest: RestClient,
@@ -74,7 +92,7 @@ export class StatusLog {
    */
   add(line: string): void {
     if (this.#abort.signal.aborted) return;
-    this.#lines.push(line.slice(0, MAX_CONTENT));
+    this.#lines.push(line.slice(0, MAX_PACKED));
     // A burst within one interval is capped like a backlog is.
     if (this.#lines.length > MAX_WAITING * 20) {
       this.#lines.shift();
@@ -97,9 +115,10 @@ export class StatusLog {
     this.#timer = undefined;
     const lines = this.#lines;
     this.#lines = [];
-    let current = "";
+    // The last message waiting (none is in flight) takes more lines first.
+    let current = this.#waiting.pop() ?? "";
     for (const line of lines) {
-      if (current !== "" && current.length + 1 + line.length > MAX_CONTENT) {
+      if (current !== "" && current.length + 1 + line.length > MAX_PACKED) {
         this.#waiting.push(current);
         current = "";
       }
@@ -130,6 +149,9 @@ export class StatusLog {
    * @returns When everything is posted, or dropped.
    */
   async close(ms: number): Promise<void> {
+    // The last lines go out at once: the service is stopping.
+    this.#closing = true;
+    this.#hurry.abort();
     if (await settlesWithin(this.#scheduler, this.flush(), ms)) {
       this.#abort.abort();
       return;
@@ -146,13 +168,26 @@ export class StatusLog {
 
   async #post(): Promise<void> {
     while (this.#waiting.length > 0 && !this.#abort.signal.aborted) {
+      // One message per interval: a burst's messages wait their turn (and
+      // gather the lines that come meanwhile) instead of going out at once.
+      const wait = this.#lastPost + this.#interval - this.#scheduler.now();
+      if (wait > 0 && !this.#closing) {
+        try {
+          await delay(this.#scheduler, wait, this.#hurry.signal);
+        } catch {
+          // Closing: the rest goes out now.
+        }
+        continue;
+      }
       let content = this.#waiting.shift()!;
       if (this.#dropped > 0) {
+        // Messages are packed with room for it: no line is cut.
         const note =
           `(${this.#dropped} earlier status line(s) dropped: the log channel could not keep up)`;
-        content = `${note}\n${content}`.slice(0, MAX_CONTENT);
+        content = `${note}\n${content}`;
         this.#dropped = 0;
       }
+      this.#lastPost = this.#scheduler.now();
       try {
         // No pings: a guild named "@everyone" or "<@&role>" is only text.
         await this.#rest.createMessage(this.#channelId, {
