@@ -234,6 +234,19 @@ export class CommandHandler {
   }
 
   /**
+   * A shard is no longer ready (its connection ended, paused, restarting):
+   * its held commands go back to the queue now, in their turns. Kept, they
+   * waited for one of those given to the shard to settle, which a shard
+   * keeps queued until it is ready again: for a whole outage, 90 prefetch
+   * slots held and past RabbitMQ's acknowledgement timeout.
+   *
+   * @param id The shard.
+   */
+  shardNotReady(id: number): void {
+    this.#giveHeld(id);
+  }
+
+  /**
    * Run one command and settle its delivery.
    *
    * @param message The delivery.

@@ -742,6 +742,9 @@ export class DispatchService {
     // a mass reconnect's changes did it (40,000 shards: 140 s of start).
     const { shardId, previous, current } = change;
     let line: string | undefined;
+    if (previous === "ready" && current !== "ready") {
+      this.#commandHandler.shardNotReady(shardId);
+    }
     if (current === "ready") {
       const resumed = previous === "resuming";
       this.#commandHandler.shardReady(shardId);

@@ -44,9 +44,21 @@ export class PacedShard {
     this.#pump();
   }
 
-  /** The connection ends: what waits in it is rejected with shard_closed. */
-  drop(): void {
+  /**
+   * The connection ends: what waits in it is rejected with shard_closed,
+   * or kept (`keep`) until it is ready again, as a Shard keeps its queue
+   * while it reconnects.
+   */
+  drop(keep = false): void {
     this.status = "reconnecting";
+    if (keep) {
+      if (this.#current) {
+        this.scheduler.clearTimeout(this.#current.timer);
+        this.#waiting.unshift(this.#current.next);
+        this.#current = undefined;
+      }
+      return;
+    }
     const waiting = this.#waiting.splice(0);
     if (this.#current) {
       this.scheduler.clearTimeout(this.#current.timer);

@@ -65,6 +65,11 @@ export class SharedQueue {
     readonly publishRate = Infinity,
   ) {}
 
+  /** The deliveries `process` holds unsettled. */
+  unsettledOf(process: Process): number {
+    return this.#unsettled.get(process) ?? 0;
+  }
+
   add(process: Process): void {
     this.#consumers.push(process);
   }

@@ -141,3 +141,27 @@ Deno.test("CommandHandler, budget: commands held when their shard disconnects go
   assert.equal(process.results.done, 70);
   assert.equal(process.results.dropped, undefined);
 });
+
+Deno.test("CommandHandler, budget: a shard that keeps its queue through an outage gives its held commands back at once; the others keep their slots; all are written in order once it is back", async () => {
+  const scheduler = new VirtualScheduler();
+  const { queue, shards: [zero, one], process } = setUp(scheduler, 2);
+  for (let n = 0; n < 60; n++) queue.publish(command(0, n));
+  await scheduler.advance(2_100);
+  assert.ok(queue.unsettledOf(process) > MAX_SHARD_COMMANDS);
+  // A Shard keeps what waits in it while it reconnects: those given to it
+  // never settle before it is back, and the service says it is not ready.
+  zero!.drop(true);
+  process.handler.shardNotReady(0);
+  // The held ones go round the queue (each waiting out its second, as a
+  // command of a shard not ready does), none waits on the shard's own.
+  await scheduler.advance(3_100);
+  const wentRound = [...queue.deliveriesOf.values()].filter((n) => n > 1);
+  assert.ok(wentRound.length >= 40, `${wentRound.length} went round`);
+  // Another shard's commands find their slots and go at its own pace.
+  for (let n = 0; n < 20; n++) queue.publish(command(1, n));
+  await until(scheduler, () => one!.written.length === 20, 20 * PACE + 5_000);
+  zero!.ready();
+  process.handler.shardReady(0);
+  await until(scheduler, () => zero!.written.length === 60, 60 * PACE + 20_000);
+  assert.deepEqual(zero!.written, [...Array(60).keys()]);
+});
