@@ -15,6 +15,7 @@
 // when it was lost and another process's READY created it again. A process
 // that has not seen it yet (started on a database without one) adopts what
 // it reads.
+import { LUA_GET_OR_SET } from "../redis/lua_get_or_set.ts";
 import type { ExtraRead } from "./redis_reads.ts";
 
 /**
@@ -22,18 +23,6 @@ import type { ExtraRead } from "./redis_reads.ts";
  * `<kind>_keys`, `gateway_…`), which its consumers read.
  */
 export const EPOCH_KEY = "disruption_cache_epoch";
-
-/**
- * KEYS[1] the marker, ARGV[1] a new epoch: the marker's value, set to
- * ARGV[1] first when missing (atomically: two processes' READYs on an
- * emptied database agree on one).
- */
-const ENSURE_EPOCH = `
-local epoch = redis.call('GET', KEYS[1])
-if epoch then return epoch end
-redis.call('SET', KEYS[1], ARGV[1])
-return ARGV[1]
-`;
 
 /** The epoch this process last read, and the check of each new read. */
 export class CacheEpoch {
@@ -61,7 +50,7 @@ export class CacheEpoch {
     return {
       queue: (pipeline) => {
         if (create) {
-          pipeline.eval(ENSURE_EPOCH, 1, EPOCH_KEY, crypto.randomUUID());
+          pipeline.eval(LUA_GET_OR_SET, 1, EPOCH_KEY, crypto.randomUUID());
         } else pipeline.get(EPOCH_KEY);
       },
       answer: (error, value) => {

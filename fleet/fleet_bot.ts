@@ -24,6 +24,7 @@ import { isRecord } from "../base/is_record.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Shard } from "../gateway/shard.ts";
 import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
+import { LUA_GET_OR_SET } from "../redis/lua_get_or_set.ts";
 import { REDIS_WAIT_MS, silentRedis } from "./redis_waits.ts";
 import { OtherBotError } from "./other_bot_error.ts";
 
@@ -49,19 +50,6 @@ export function botIdOfToken(token: string): string | undefined {
     return undefined; // not base64 at all
   }
 }
-
-/**
- * Lua: the bot the prefix belongs to (KEYS[1]), recording ARGV[1] when no
- * bot is (the first process, or Redis lost the key: written again, no
- * alarm). One script: two processes of different bots starting together
- * must not both find the key absent.
- */
-const CLAIM_SCRIPT = `
-local v = redis.call('GET', KEYS[1])
-if v then return v end
-redis.call('SET', KEYS[1], ARGV[1])
-return ARGV[1]
-`;
 
 /** The bot a fleet's prefix belongs to, and whether this process is it. */
 export class FleetBot {
@@ -258,6 +246,6 @@ export class FleetBot {
   }
 
   async #claim(id: string): Promise<string> {
-    return String(await this.#redis.eval(CLAIM_SCRIPT, 1, this.#key, id));
+    return String(await this.#redis.eval(LUA_GET_OR_SET, 1, this.#key, id));
   }
 }
