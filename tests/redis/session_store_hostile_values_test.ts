@@ -4,37 +4,25 @@
 // levels (the save replaced every shard's session), and entries that are
 // no sessions, skipped on load without a word.
 import assert from "node:assert/strict";
-import {
-  closeRedis,
-  connectRedis,
-  type RedisConnection,
-  RedisSessionStore,
-} from "../../redis/mod.ts";
+import type { RedisConnection, RedisSessionStore } from "../../redis/mod.ts";
 import type { SavedSession } from "../../gateway/mod.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { withSessionStore } from "./_session_store.ts";
 
 const server = testRedis();
 
-async function withStore(
+function withStore(
   fn: (
     store: RedisSessionStore,
     redis: RedisConnection,
     key: string,
   ) => Promise<void>,
 ): Promise<void> {
-  const redis = await connectRedis({ url: server.url });
-  const id = crypto.randomUUID();
-  const keys = {
-    key: `disruption:test:sessions:${id}`,
-    shardCountKey: `disruption:test:shards:${id}`,
-  };
-  try {
-    await fn(new RedisSessionStore(redis, keys), redis, keys.key);
-  } finally {
-    await redis.del(keys.key, keys.shardCountKey);
-    await closeRedis(redis);
-  }
+  return withSessionStore(
+    server.url,
+    (store, redis, keys) => fn(store, redis, keys.key),
+  );
 }
 
 const session = (shardId: number, sequence = 100): SavedSession => ({

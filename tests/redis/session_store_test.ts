@@ -11,29 +11,19 @@ import {
 import type { SavedSession } from "../../gateway/mod.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { type SessionKeys, withSessionStore } from "./_session_store.ts";
 import { countingScripts, type ScriptRun } from "../_fakes/counted_scripts.ts";
 
 const server = testRedis();
 
-async function withStore(
+function withStore(
   fn: (
     store: RedisSessionStore,
     redis: RedisConnection,
-    keys: { key: string; shardCountKey: string },
+    keys: SessionKeys,
   ) => Promise<void>,
 ): Promise<void> {
-  const redis = await connectRedis({ url: server.url });
-  const id = crypto.randomUUID();
-  const keys = {
-    key: `disruption:test:sessions:${id}`,
-    shardCountKey: `disruption:test:shards:${id}`,
-  };
-  try {
-    await fn(new RedisSessionStore(redis, keys), redis, keys);
-  } finally {
-    await redis.del(keys.key, keys.shardCountKey);
-    await closeRedis(redis);
-  }
+  return withSessionStore(server.url, fn);
 }
 
 const session = (
