@@ -2,6 +2,12 @@
 // from outside: gateway commands, shard routing, REST routes and the cache.
 
 /**
+ * The largest snowflake: Discord's ids are unsigned 64-bit integers, and
+ * 20 digits reach past them.
+ */
+export const MAX_SNOWFLAKE: bigint = (1n << 64n) - 1n;
+
+/**
  * Whether `value` is a snowflake as Discord writes it: a string of 1 to 20
  * ASCII digits. (Read by char codes: the cache checks every id of every
  * event, and a RegExp costs more per call.)

@@ -7,7 +7,7 @@
  * @module
  */
 import { botTokenFault, normalizeBotToken } from "../base/bot_token.ts";
-import { isSnowflake } from "../base/snowflake.ts";
+import { isSnowflake, MAX_SNOWFLAKE } from "../base/snowflake.ts";
 import { textLength } from "../base/text_length.ts";
 import { MAX_TTL_MS } from "../cache/redis_expiry.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
@@ -232,9 +232,6 @@ const MAX_ACTIVITY_NAME = 128;
 // The longest STATE_*_TTL, in milliseconds: the Redis store's longest TTL
 // (10 years: its expiry timestamps break past the year 9999).
 const MAX_STATE_TTL = MAX_TTL_MS;
-
-// The largest snowflake: Discord's IDs are unsigned 64-bit integers.
-const MAX_SNOWFLAKE = (1n << 64n) - 1n;
 
 const STATUSES: readonly DispatchConfig["status"][] = [
   "online",

@@ -5,9 +5,7 @@
  *
  * @module
  */
-import { isSnowflake } from "../base/snowflake.ts";
-
-const MAX_SNOWFLAKE = (1n << 64n) - 1n;
+import { isSnowflake, MAX_SNOWFLAKE } from "../base/snowflake.ts";
 
 /**
  * The shard that receives a guild's events, by Discord's formula
