@@ -6,7 +6,7 @@
  */
 import type { Shard } from "../gateway/shard.ts";
 import type { RestClient } from "../rest/rest_client.ts";
-import { DiscordApiError } from "../rest/errors.ts";
+import { isUnknownInteraction } from "../rest/errors.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type {
   CreateMessageBody,
@@ -188,9 +188,7 @@ export class ShardContext implements Context {
       interaction.token,
       body,
     ).catch((error: unknown) => {
-      if (
-        error instanceof DiscordApiError && error.code === UNKNOWN_INTERACTION
-      ) {
+      if (isUnknownInteraction(error)) {
         // The raw 404 does not say why: nearly always the 3 s deadline.
         visible.warn(
           "Interaction {id} was unknown to Discord (10062): an interaction must be answered within 3 s of being sent; for slow work answer {{ type: 5 }} (a deferred reply) first, then edit the original response",
@@ -201,6 +199,3 @@ export class ShardContext implements Context {
     });
   }
 }
-
-/** Discord's JSON error code for an interaction it no longer knows. */
-const UNKNOWN_INTERACTION = 10062;

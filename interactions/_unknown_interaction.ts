@@ -4,11 +4,8 @@
  *
  * @module
  */
-import { DiscordApiError } from "../rest/errors.ts";
+import { isUnknownInteraction } from "../rest/errors.ts";
 import { InteractionError } from "./errors.ts";
-
-/** Discord's JSON error code for an interaction it no longer knows. */
-const UNKNOWN_INTERACTION = 10062;
 
 /**
  * The `token_expired` error for an initial response Discord refused as an
@@ -24,9 +21,7 @@ export function unknownInteraction(
   error: unknown,
   id: string,
 ): InteractionError | undefined {
-  if (
-    !(error instanceof DiscordApiError) || error.code !== UNKNOWN_INTERACTION
-  ) return undefined;
+  if (!isUnknownInteraction(error)) return undefined;
   return new InteractionError(
     "token_expired",
     `Interaction ${id} was unknown to Discord (10062): an interaction must be answered within 3 s of being sent, and Discord had dropped this one and invalidated its token by the time the answer reached it: call ctx.defer() first for slow work, and keep the listeners before it short`,

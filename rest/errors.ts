@@ -211,6 +211,19 @@ export class DiscordApiError extends RestError {
 }
 
 /**
+ * Whether `error` is Discord's answer for an interaction it no longer knows
+ * (404, JSON code 10062): nearly always one answered after its 3 s, its
+ * token already invalidated. (Not exported by the entry: the handler and
+ * the interactions tooling each say it their way.)
+ *
+ * @param error What a request threw.
+ * @returns `true` for a `DiscordApiError` of code 10062.
+ */
+export function isUnknownInteraction(error: unknown): boolean {
+  return error instanceof DiscordApiError && error.code === 10062;
+}
+
+/**
  * What kind of limit a {@linkcode RateLimitError} ran into: Discord's
  * `X-RateLimit-Scope` (`user`, `global`, `shared`), or `cloudflare` for a
  * 429 that is not Discord's (no `retry_after` in its body and none of the
