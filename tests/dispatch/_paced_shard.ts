@@ -1,9 +1,14 @@
 // A shard for CommandHandler tests that writes one command per `pace` ms,
 // in order, once ready (as a Shard's send queue paces 120 frames a
 // minute), and whose disconnect rejects what waits in it (shard_closed).
+import {
+  CommandHandler,
+  type CommandShard,
+} from "../../dispatch/command_handler.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import type { ShardStatus } from "../../gateway/shard_state.ts";
 import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import type { Process } from "./_shared_queue.ts";
 
 type TimerId = ReturnType<VirtualScheduler["setTimeout"]>;
 
@@ -91,4 +96,34 @@ export class PacedShard {
   connect(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/**
+ * A process whose CommandHandler runs `shards` (shard `i` is `shards[i]`, of
+ * as many), counting each result in `results`.
+ */
+export function pacedProcess(
+  scheduler: VirtualScheduler,
+  shards: readonly PacedShard[],
+): Process {
+  const results: Record<string, number> = {};
+  const handler = new CommandHandler({
+    queue: "gateway.send",
+    shard: (id) => shards[id] as unknown as CommandShard | undefined,
+    shardCount: () => shards.length,
+    paused: () => false,
+    closing: () => false,
+    counter: {
+      inc: (labels: { result: string }) => {
+        results[labels.result] = (results[labels.result] ?? 0) + 1;
+      },
+    } as never,
+    scheduler,
+  });
+  return {
+    handler,
+    results,
+    sent: [],
+    runs: (id) => id < shards.length,
+  };
 }

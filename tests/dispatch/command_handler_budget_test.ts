@@ -5,13 +5,9 @@
 // flood goes round the queue, and another shard's command always finds a
 // slot; commands held when their shard disconnects go round in their turn.
 import assert from "node:assert/strict";
-import {
-  CommandHandler,
-  type CommandShard,
-  MAX_SHARD_COMMANDS,
-} from "../../dispatch/command_handler.ts";
+import { MAX_SHARD_COMMANDS } from "../../dispatch/command_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { PacedShard } from "./_paced_shard.ts";
+import { pacedProcess, PacedShard } from "./_paced_shard.ts";
 import { command, type Process, SharedQueue, until } from "./_shared_queue.ts";
 
 /** The pace of a Shard's send queue: 120 frames a minute. */
@@ -27,26 +23,7 @@ function setUp(
     { length: count },
     () => new PacedShard(scheduler, PACE),
   );
-  const results: Record<string, number> = {};
-  const handler = new CommandHandler({
-    queue: "gateway.send",
-    shard: (id) => shards[id] as unknown as CommandShard | undefined,
-    shardCount: () => count,
-    paused: () => false,
-    closing: () => false,
-    counter: {
-      inc: (labels: { result: string }) => {
-        results[labels.result] = (results[labels.result] ?? 0) + 1;
-      },
-    } as never,
-    scheduler,
-  });
-  const process: Process = {
-    handler,
-    results,
-    sent: [],
-    runs: (id) => id < count,
-  };
+  const process = pacedProcess(scheduler, shards);
   const queue = new SharedQueue(scheduler, 100, publishRate);
   queue.add(process);
   return { queue, shards, process };

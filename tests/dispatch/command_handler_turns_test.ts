@@ -11,7 +11,7 @@ import {
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { PacedShard } from "./_paced_shard.ts";
+import { pacedProcess, PacedShard } from "./_paced_shard.ts";
 import { command, type Process, SharedQueue, until } from "./_shared_queue.ts";
 
 /** A process running shards 0 and 1 of 2, and its queue (prefetch 100). */
@@ -25,26 +25,7 @@ function setUp(scheduler: VirtualScheduler): {
     new PacedShard(scheduler, 500),
     new PacedShard(scheduler, 500),
   ];
-  const results: Record<string, number> = {};
-  const handler = new CommandHandler({
-    queue: "gateway.send",
-    shard: (id) => shards[id] as unknown as CommandShard | undefined,
-    shardCount: () => 2,
-    paused: () => false,
-    closing: () => false,
-    counter: {
-      inc: (labels: { result: string }) => {
-        results[labels.result] = (results[labels.result] ?? 0) + 1;
-      },
-    } as never,
-    scheduler,
-  });
-  const process: Process = {
-    handler,
-    results,
-    sent: [],
-    runs: (id) => id === 0 || id === 1,
-  };
+  const process = pacedProcess(scheduler, shards);
   const queue = new SharedQueue(scheduler, 100);
   queue.add(process);
   return {
@@ -52,7 +33,7 @@ function setUp(scheduler: VirtualScheduler): {
     shards,
     process,
     ready: (id) => {
-      handler.shardReady(id);
+      process.handler.shardReady(id);
       shards[id]!.ready();
     },
   };
