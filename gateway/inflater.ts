@@ -8,6 +8,7 @@
 import type * as NodeZlib from "node:zlib";
 import { GatewayError } from "./errors.ts";
 import { nodeBuiltin } from "../base/runtime.ts";
+import { decodeUtf8 } from "../base/utf8_decode.ts";
 
 let zlibModule: typeof NodeZlib | undefined;
 
@@ -108,8 +109,6 @@ const INITIAL_OUTPUT = 64 * 1024;
 /** Buffers grown past this are dropped after use instead of kept. */
 const RETAINED_MAX = 1024 * 1024;
 
-/** Fatal: inflated bytes that are not UTF-8 are a corrupt payload. */
-const decoder = new TextDecoder("utf-8", { fatal: true });
 /**
  * Output space shared by every inflater: decoding is synchronous and the
  * text is copied out, so one buffer serves all connections.
@@ -367,7 +366,8 @@ class NativeInflater implements Inflater {
     let text: string | null = null;
     if (produced > 0) {
       try {
-        text = decoder.decode(output.subarray(0, produced));
+        // Strict: inflated bytes that are not UTF-8 are a corrupt payload.
+        text = decodeUtf8(output.subarray(0, produced));
       } catch {
         throw this.#fail(
           `Cannot decode a ${this.#compression} message as it inflates to bytes that are not UTF-8`,

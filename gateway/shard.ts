@@ -20,6 +20,7 @@ import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
+import { decodeUtf8 } from "../base/utf8_decode.ts";
 import { GatewayError } from "./errors.ts";
 import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
@@ -1814,7 +1815,10 @@ export class Shard {
         ? data
         : connection.inflater
         ? connection.inflater.push(data)
-        : decoder.decode(data);
+        // Strict: a binary frame that is not UTF-8 is as undecodable as a
+        // text frame that is not (which the transport closes with 1007),
+        // not a payload with U+FFFD in it.
+        : decodeUtf8(data);
     } catch (cause) {
       this.#undecodable(connection, cause);
       return;
@@ -2534,10 +2538,6 @@ function defaultProperties(): IdentifyProperties {
   return { os: runtimeOs(), browser: "disruption", device: "disruption" };
 }
 
-// Fatal: a binary frame that is not UTF-8 is as undecodable as a text frame
-// that is not (which the transport closes with 1007), not a payload with
-// U+FFFD in it.
-const decoder = new TextDecoder("utf-8", { fatal: true });
 /** The longest `Retry-After` on a refused upgrade the shard waits (10 min). */
 const MAX_CONNECT_RETRY_AFTER = 600_000;
 /**

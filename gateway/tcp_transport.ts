@@ -26,6 +26,7 @@ import {
 import { sha1 } from "./sha1.ts";
 import { HandshakeError, parseRetryAfter } from "./connect_failure.ts";
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
+import { decodeUtf8 } from "../base/utf8_decode.ts";
 
 /**
  * How long after `close()` a TCP connect still pending is aborted, in
@@ -53,14 +54,6 @@ const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
 const OP_PONG = 0xa;
 
-/** Shared by every connection: one-shot decodes keep no state between calls. */
-const decoder = new TextDecoder("utf-8", { fatal: true });
-/**
- * Replaces invalid bytes with U+FFFD instead of throwing, and is about four
- * times faster than the fatal decoder: text is decoded with it, and the
- * fatal one only judges the rare message that comes out with a U+FFFD.
- */
-const laxDecoder = new TextDecoder("utf-8");
 const encoder = new TextEncoder();
 
 /** Random bytes for masks and keys, refilled when used up. */
@@ -668,17 +661,12 @@ class TcpWebSocket implements GatewaySocket {
       this.#call(() => this.#listener.onMessage(data));
       return;
     }
-    const text = laxDecoder.decode(payload);
-    // A U+FFFD is either in the text or a replaced invalid sequence: the
-    // fatal decoder tells. (On a one-byte string, which every ASCII or
-    // Latin-1 message decodes to, V8 answers this without a scan.)
-    if (text.includes("\uFFFD")) {
-      try {
-        decoder.decode(payload);
-      } catch {
-        this.#fail(1007, "A text message is not valid UTF-8");
-        return;
-      }
+    let text: string;
+    try {
+      text = decodeUtf8(payload);
+    } catch {
+      this.#fail(1007, "A text message is not valid UTF-8");
+      return;
     }
     this.#call(() => this.#listener.onMessage(text));
   }
@@ -698,7 +686,7 @@ class TcpWebSocket implements GatewaySocket {
         return;
       }
       try {
-        reason = decoder.decode(payload.subarray(2));
+        reason = decodeUtf8(payload.subarray(2));
       } catch {
         this.#fail(1007, "A close reason is not valid UTF-8");
         return;

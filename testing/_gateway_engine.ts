@@ -12,6 +12,7 @@
  */
 import type { GatewaySocket, SocketListener } from "../gateway/transport.ts";
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
+import { decodeUtf8 } from "../base/utf8_decode.ts";
 import { GatewayCloseCode } from "../types/close_codes.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
 import type { GatewayPayload } from "../types/gateway_payloads.ts";
@@ -64,7 +65,6 @@ import {
 /** Discord's payload limit for client frames. */
 const MAX_PAYLOAD_BYTES = 4096;
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
 /** The state and machinery behind one `FakeGateway`. */
 export class GatewayEngine implements GatewayCore {
@@ -334,7 +334,7 @@ export class GatewayEngine implements GatewayCore {
       try {
         const text = typeof frame === "string"
           ? frame
-          : strictDecoder.decode(frame);
+          : decodeUtf8(frame);
         payload = JSON.parse(text);
       } catch {
         throw new CloseSignal(
