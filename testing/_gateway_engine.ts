@@ -332,9 +332,7 @@ export class GatewayEngine implements GatewayCore {
       }
       let payload: unknown;
       try {
-        const text = typeof frame === "string"
-          ? frame
-          : decodeUtf8(frame);
+        const text = typeof frame === "string" ? frame : decodeUtf8(frame);
         payload = JSON.parse(text);
       } catch {
         throw new CloseSignal(
