@@ -14,6 +14,7 @@ import type {
 import type { FileUpload } from "../rest/uploads.ts";
 import { textLength } from "../base/text_length.ts";
 import { componentCount, repeatedCustomId } from "./_component_limits.ts";
+import { checkEmbedLimits } from "./_embed_limits.ts";
 import { COMPONENTS_V2_FLAG, needsComponentsV2 } from "./components.ts";
 import { InteractionError } from "./errors.ts";
 import type { MessageComponent } from "../types/objects/component.ts";
@@ -34,7 +35,12 @@ export interface MessageResponse {
    * at most; not with Components v2). `null` clears it in an edit.
    */
   content?: string | null;
-  /** Embeds (10 at most; not with Components v2; `[]` clears them). */
+  /**
+   * Embeds (10 at most, within Discord's embed limits: title 256,
+   * description 4096, 25 fields, field name 256 and value 1024, footer
+   * text 2048, author name 256, 6000 of those characters in all; not with
+   * Components v2; `[]` clears them).
+   */
   embeds?: EmbedPayload[];
   /**
    * Components. Anything but action rows at the top level sets the
@@ -116,6 +122,7 @@ export function messageData(
   // The flag given, set on the message already, or set here for components.
   const v2 = needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0;
   checkCounts(input, v2);
+  checkEmbedLimits(input.embeds);
   if (initial && isEmpty(input)) {
     // Discord refuses it (50006), over HTTP after the 200 the endpoint sent:
     // the call would resolve and the user see "This interaction failed".

@@ -160,24 +160,38 @@ function checkRange(
   }
 }
 
-function checkChoices(type: number, choices: readonly Choice[]): void {
+/**
+ * Discord's rules for the choices of an option of `type` (3, 4 or 10): the
+ * names and values, localized names included. Shared with autocomplete.
+ *
+ * @param type The option's type.
+ * @param choices The choices.
+ * @param action For the messages: "Cannot {action} as ...".
+ * @throws {TypeError} For a value of the wrong type or a key not a locale.
+ * @throws {RangeError} For a length or a number out of range.
+ */
+export function checkChoices(
+  type: number,
+  choices: readonly Choice[],
+  action = "define option",
+): void {
   for (const choice of choices) {
     const name = choice?.name;
     if (typeof name !== "string" || !within(name, 1, 100)) {
       throw new RangeError(
-        `Cannot define option as a choice's 'name' must be 1-100 characters: current value 'name=${name}'`,
+        `Cannot ${action} as a choice's 'name' must be 1-100 characters: current value 'name=${name}'`,
       );
     }
     const value = choice.value;
     const expected = type === 3 ? "string" : "number";
     if ((type === 3) !== (typeof value === "string")) {
       throw new TypeError(
-        `Cannot define option as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
+        `Cannot ${action} as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
       );
     }
     if (type === 4 && !Number.isSafeInteger(value)) {
       throw new RangeError(
-        `Cannot define option as the value of choice '${name}' must be an integer in -(2^53-1)..2^53-1 (Discord's INTEGER range): current value '${value}'`,
+        `Cannot ${action} as the value of choice '${name}' must be an integer in -(2^53-1)..2^53-1 (Discord's INTEGER range): current value '${value}'`,
       );
     }
     if (
@@ -185,7 +199,7 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
       !(Number.isFinite(value) && Math.abs(value as number) <= NUMBER_LIMIT)
     ) {
       throw new RangeError(
-        `Cannot define option as the value of choice '${name}' must be a finite number in -2^53..2^53 (Discord's NUMBER range): current value '${value}'`,
+        `Cannot ${action} as the value of choice '${name}' must be a finite number in -2^53..2^53 (Discord's NUMBER range): current value '${value}'`,
       );
     }
     if (
@@ -194,7 +208,7 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
       (typeof value !== "string" && typeof value !== "number")
     ) {
       throw new RangeError(
-        `Cannot define option as the value of choice '${name}' must be a string of at most 100 characters or a finite number: current value '${
+        `Cannot ${action} as the value of choice '${name}' must be a string of at most 100 characters or a finite number: current value '${
           String(value).slice(0, 120)
         }'`,
       );
@@ -202,10 +216,10 @@ function checkChoices(type: number, choices: readonly Choice[]): void {
     for (
       const [locale, text] of Object.entries(choice.name_localizations ?? {})
     ) {
-      checkLocale(`option (choice '${name}')`, "name_localizations", locale);
+      checkLocale(`${action} (choice '${name}')`, "name_localizations", locale);
       if (typeof text !== "string" || !within(text, 1, 100)) {
         throw new RangeError(
-          `Cannot define option as the '${locale}' name of choice '${name}' must be 1-100 characters`,
+          `Cannot ${action} as the '${locale}' name of choice '${name}' must be 1-100 characters`,
         );
       }
     }
@@ -234,7 +248,7 @@ function checkLocalizations(
   for (
     const [locale, text] of Object.entries(options.nameLocalizations ?? {})
   ) {
-    checkLocale(what, "nameLocalizations", locale);
+    checkLocale(`define ${what}`, "nameLocalizations", locale);
     if (text === undefined) continue;
     checkLocalizedName(`${what} (its '${locale}' name)`, text);
   }
@@ -243,17 +257,20 @@ function checkLocalizations(
       options.descriptionLocalizations ?? {},
     )
   ) {
-    checkLocale(what, "descriptionLocalizations", locale);
+    checkLocale(`define ${what}`, "descriptionLocalizations", locale);
     if (text === undefined) continue;
     checkDescription(`${what} (its '${locale}' description)`, text);
   }
 }
 
-/** Discord refuses a localization map keyed by anything but its locales. */
-function checkLocale(what: string, field: string, locale: string): void {
+/**
+ * Discord refuses a localization map keyed by anything but its locales
+ * (`action`: "define command 'x'", "answer autocomplete (choice 'y')").
+ */
+function checkLocale(action: string, field: string, locale: string): void {
   if (!isLocale(locale)) {
     throw new TypeError(
-      `Cannot define ${what} as '${field}' has a key that is not a Discord locale (${
+      `Cannot ${action} as '${field}' has a key that is not a Discord locale (${
         LOCALES.join(", ")
       }): current value '${locale}'`,
     );

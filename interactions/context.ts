@@ -30,7 +30,7 @@ import {
 import { unknownInteraction } from "./_unknown_interaction.ts";
 import { assertAnswerDeadline } from "./_options_check.ts";
 import { uploadLimitOf } from "./_upload_limit.ts";
-import { textLength } from "../base/text_length.ts";
+import { checkAutocompleteChoices } from "./_autocomplete_choices.ts";
 
 export type { MessageResponse } from "./_message_data.ts";
 
@@ -328,8 +328,11 @@ export class InteractionContext {
    * Answer an autocomplete request with up to 25 choices: the first 25 of
    * `choices` are sent (so a filtered list can be passed as it is).
    *
-   * @param choices The choices (names 1-100 characters, string values at
-   *   most 100, counted in code points as Discord counts them).
+   * @param choices The choices: names 1-100 characters, values of the
+   *   focused option's type (a string of at most 100 characters, a safe
+   *   integer, or a finite number within 2^53), `name_localizations` keyed
+   *   by Discord locales, each 1-100 characters (counted in code points, as
+   *   Discord counts them).
    * @returns A promise that resolves once Discord has it (as
    *   {@linkcode InteractionContext.respond}'s).
    * @throws {InteractionError} `invalid_response` for a choice Discord
@@ -337,23 +340,7 @@ export class InteractionContext {
    */
   async autocomplete(choices: readonly Choice[]): Promise<void> {
     const sent = choices.slice(0, 25);
-    for (const choice of sent) {
-      const name = choice?.name;
-      const value = choice?.value;
-      const length = typeof name === "string" ? textLength(name) : 0;
-      if (
-        length < 1 || length > 100 ||
-        !(typeof value === "string" && textLength(value) <= 100 ||
-          typeof value === "number" && Number.isFinite(value))
-      ) {
-        throw new InteractionError(
-          "invalid_response",
-          `An autocomplete choice needs a name of 1-100 characters and a string value of at most 100 characters or a finite number: current choice '${
-            String(name).slice(0, 120)
-          }'`,
-        );
-      }
-    }
+    checkAutocompleteChoices(this.interaction, sent);
     await this.#initial({
       type: 8,
       data: {

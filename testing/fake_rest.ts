@@ -1885,8 +1885,10 @@ function embedErrors(embeds: unknown): unknown {
   if (!Array.isArray(embeds)) return undefined;
   const tooLong = (max: number) =>
     fieldError("BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
+  // "Leading and trailing whitespace characters are not included (they are
+  // trimmed automatically)", for every limit and the total.
   const text = (value: unknown): number =>
-    typeof value === "string" ? textLength(value) : 0;
+    typeof value === "string" ? textLength(value.trim()) : 0;
   const errors: Record<string, unknown> = {};
   let total = 0;
   embeds.forEach((item, index) => {

@@ -240,6 +240,18 @@ Deno.test("FakeRest enforces Discord's embed limits with 50035 errors at the fie
     });
     assert.equal(response.status, 200);
   });
+  await t.step("leading and trailing whitespace is not counted", async () => {
+    // Discord trims it before counting, for each limit and the total.
+    const padded = `  \n${x(256)}\t `;
+    const response = await call("POST", "/channels/1/messages", {
+      body: {
+        embeds: [{ title: padded, description: ` ${x(4096)} ` }, {
+          description: `${x(1648)}   `,
+        }],
+      },
+    });
+    assert.equal(response.status, 200);
+  });
   await t.step("edits, callbacks and follow-ups too", async () => {
     const sent = await call("POST", "/channels/1/messages", {
       body: { content: "hi" },
