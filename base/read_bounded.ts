@@ -25,6 +25,42 @@ export type BoundedRead =
   };
 
 /**
+ * A stream handed {@linkcode readBounded} a chunk that is not a
+ * `Uint8Array` (a string, an `ArrayBuffer`, a `DataView`, another typed
+ * array): a byte stream's chunks are bytes, and no other kind is read.
+ */
+export class ChunkTypeError extends TypeError {
+  /** The refused chunk's class (`typeof` for a primitive). */
+  readonly chunkType: string;
+
+  /**
+   * Create the error.
+   *
+   * @param chunk The chunk refused (only its type is shown).
+   */
+  constructor(chunk: unknown) {
+    const type = chunkType(chunk);
+    super(
+      `Cannot read a stream as its chunks must be Uint8Array bytes: current chunk type '${type}'`,
+    );
+    this.chunkType = type;
+  }
+}
+
+/** A chunk's type as a message shows it: its class, else `typeof`. */
+function chunkType(chunk: unknown): string {
+  if (chunk === null) return "null";
+  if (typeof chunk !== "object") return typeof chunk;
+  try {
+    const name: unknown = Object.getPrototypeOf(chunk)?.constructor?.name;
+    if (typeof name === "string" && name !== "") return name;
+  } catch {
+    // A proxy's trap or a getter threw: the message shows `object`.
+  }
+  return "object";
+}
+
+/**
  * Read `stream` to its end, unless it passes `limit` bytes: then cancel it
  * (with `cancelReason`) and say how far it got. A failing read rejects, and
  * so does an abort of `signal`, which cancels the stream (a peer sending a
@@ -42,6 +78,8 @@ export type BoundedRead =
  * @returns The chunks, or the size that passed the cap.
  * @throws {RangeError} When `limit` is not a positive integer (`NaN` read
  *   for ever, allocating a block per chunk and keeping nothing).
+ * @throws {ChunkTypeError} When a chunk is not a `Uint8Array` (a string,
+ *   an `ArrayBuffer`, another typed array): the stream is cancelled.
  *
  * @example Usage
  * ```ts
@@ -78,6 +116,14 @@ export async function readBounded(
       // A cancel ends a pending read as if the stream had ended.
       signal?.throwIfAborted();
       if (done) return { type: "read", chunks: kept.finish(), size };
+      if (!(value instanceof Uint8Array)) {
+        // Counted as they are, a string is `NaN` bytes (an empty read), a
+        // Uint16Array is cut to bytes one element at a time and a buffer
+        // fails deep in the copy: refused before anything is counted.
+        const error = new ChunkTypeError(value);
+        await reader.cancel(error).catch(() => {});
+        throw error;
+      }
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel(cancelReason).catch(() => {});

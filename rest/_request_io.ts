@@ -25,6 +25,7 @@ import type { AnswerFacts } from "./_request_policy.ts";
 import type { ResponseLease } from "./_response_budget.ts";
 import type { RateLimitScope } from "./errors.ts";
 import {
+  assertLiteralPath,
   type HttpMethod,
   parseRoute,
   pathToken,
@@ -240,6 +241,8 @@ export function prepareRequest(
   options: RequestOptions,
 ): PreparedRequest {
   const route = parseRoute(method, path, { now: client.now });
+  // The route is read from the literal path: the URL sent must be that one.
+  assertLiteralPath(client.baseUrl, path);
   const secrets = secretsOf(client.token, pathToken(path));
   let url = client.baseUrl + path;
   const query = queryString(options.query);

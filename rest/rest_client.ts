@@ -416,12 +416,12 @@ export class RestClient {
    * @param options Signal, files.
    * @returns The created message.
    */
-  createMessage<T = RestMessage>(
+  async createMessage<T = RestMessage>(
     channelId: string,
     body: CreateMessageBody,
     options: UploadRouteOptions = {},
   ): Promise<T> {
-    return this.request<T>(
+    return await this.request<T>(
       "POST",
       `/channels/${id("channelId", channelId)}/messages`,
       { ...callOptions(options, "upload"), body },
@@ -438,13 +438,13 @@ export class RestClient {
    * @param options Signal, files.
    * @returns The edited message.
    */
-  editMessage<T = RestMessage>(
+  async editMessage<T = RestMessage>(
     channelId: string,
     messageId: string,
     body: EditMessageBody,
     options: UploadRouteOptions = {},
   ): Promise<T> {
-    return this.request<T>(
+    return await this.request<T>(
       "PATCH",
       `/channels/${id("channelId", channelId)}/messages/${
         id("messageId", messageId)
@@ -526,12 +526,12 @@ export class RestClient {
    * @param options Signal.
    * @returns The original response message.
    */
-  getOriginalInteractionResponse<T = RestMessage>(
+  async getOriginalInteractionResponse<T = RestMessage>(
     applicationId: string,
     interactionToken: string,
     options: RouteOptions = {},
   ): Promise<T> {
-    return this.#request<T>(
+    return await this.#request<T>(
       "GET",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
       callOptions(options, "plain"),
@@ -550,13 +550,13 @@ export class RestClient {
    * @param options Signal, files.
    * @returns The edited message.
    */
-  editOriginalInteractionResponse<T = RestMessage>(
+  async editOriginalInteractionResponse<T = RestMessage>(
     applicationId: string,
     interactionToken: string,
     body: EditWebhookMessageBody,
     options: UploadRouteOptions = {},
   ): Promise<T> {
-    return this.#request<T>(
+    return await this.#request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/@original`,
       { ...callOptions(options, "upload"), body },
@@ -595,13 +595,13 @@ export class RestClient {
    * @param options Signal, files.
    * @returns The created message.
    */
-  createFollowupMessage<T = RestMessage>(
+  async createFollowupMessage<T = RestMessage>(
     applicationId: string,
     interactionToken: string,
     body: FollowupMessageBody,
     options: UploadRouteOptions = {},
   ): Promise<T> {
-    return this.#request<T>(
+    return await this.#request<T>(
       "POST",
       webhook(applicationId, interactionToken),
       { ...callOptions(options, "upload"), body },
@@ -620,14 +620,14 @@ export class RestClient {
    * @param options Signal, files.
    * @returns The edited message.
    */
-  editFollowupMessage<T = RestMessage>(
+  async editFollowupMessage<T = RestMessage>(
     applicationId: string,
     interactionToken: string,
     messageId: string,
     body: EditWebhookMessageBody,
     options: UploadRouteOptions = {},
   ): Promise<T> {
-    return this.#request<T>(
+    return await this.#request<T>(
       "PATCH",
       `${webhook(applicationId, interactionToken)}/messages/${
         id("messageId", messageId)
@@ -672,12 +672,12 @@ export class RestClient {
    * @param options Signal.
    * @returns The commands as Discord stored them.
    */
-  bulkOverwriteGlobalApplicationCommands<T = RestApplicationCommand>(
+  async bulkOverwriteGlobalApplicationCommands<T = RestApplicationCommand>(
     applicationId: string,
     commands: ApplicationCommandBody[],
     options: RouteOptions = {},
   ): Promise<T[]> {
-    return this.request<T[]>(
+    return await this.request<T[]>(
       "PUT",
       `/applications/${id("applicationId", applicationId)}/commands`,
       { ...callOptions(options, "plain"), body: commands },
@@ -694,13 +694,13 @@ export class RestClient {
    * @param options Signal.
    * @returns The commands as Discord stored them.
    */
-  bulkOverwriteGuildApplicationCommands<T = RestApplicationCommand>(
+  async bulkOverwriteGuildApplicationCommands<T = RestApplicationCommand>(
     applicationId: string,
     guildId: string,
     commands: ApplicationCommandBody[],
     options: RouteOptions = {},
   ): Promise<T[]> {
-    return this.request<T[]>(
+    return await this.request<T[]>(
       "PUT",
       `/applications/${id("applicationId", applicationId)}/guilds/${
         id("guildId", guildId)
@@ -716,8 +716,8 @@ export class RestClient {
    * @param options Signal.
    * @returns Discord's answer.
    */
-  getGatewayBot(options: RouteOptions = {}): Promise<GatewayBotResponse> {
-    return this.request<GatewayBotResponse>(
+  async getGatewayBot(options: RouteOptions = {}): Promise<GatewayBotResponse> {
+    return await this.request<GatewayBotResponse>(
       "GET",
       "/gateway/bot",
       callOptions(options, "plain"),
@@ -730,8 +730,8 @@ export class RestClient {
    * @param options Signal.
    * @returns Discord's answer.
    */
-  getGateway(options: RouteOptions = {}): Promise<GatewayResponse> {
-    return this.request<GatewayResponse>(
+  async getGateway(options: RouteOptions = {}): Promise<GatewayResponse> {
+    return await this.request<GatewayResponse>(
       "GET",
       "/gateway",
       callOptions(options, "plain"),

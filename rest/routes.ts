@@ -345,6 +345,69 @@ export function isDotSegment(value: string): boolean {
 }
 
 /**
+ * Check that a request path reaches the endpoint it names as written: the
+ * route (bucket, major parameter, refusals) is read from the literal path,
+ * while the URL parser collapses `.` and `..` segments (`%2e` counting as
+ * a dot), reads `\` as `/` and drops tabs and newlines, so
+ * `/channels/1/messages/2\..\..\..\..\guilds\5\bans\6` was sent as
+ * `/guilds/5/bans/6` but limited and refused as a channel's message. A `#`
+ * would end the URL there and silently drop the `query` option.
+ *
+ * @param baseUrl The API base URL, without a trailing slash.
+ * @param path The path below it, starting with `/` (a query allowed).
+ * @throws {TypeError} When the path holds `\` or `#`, or its parsed URL's
+ *   path is not the literal one (the parser's own percent-encoding aside).
+ *
+ * @example Usage
+ * ```ts
+ * import { assertLiteralPath } from "./routes.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const base = "https://discord.com/api/v10";
+ * assertLiteralPath(base, "/channels/1/messages?limit=5");
+ * assert.throws(() => assertLiteralPath(base, "/channels/1/x/../../2"), TypeError);
+ * ```
+ */
+export function assertLiteralPath(baseUrl: string, path: string): void {
+  const bare = path.split("?", 1)[0]!;
+  let parsed: string | undefined;
+  if (!/[\\#]/.test(path)) {
+    try {
+      parsed = new URL(baseUrl + path).pathname;
+    } catch {
+      // Unparsable: refused below like any other path it would change.
+    }
+  }
+  const basePath = new URL(baseUrl).pathname.replace(/\/$/, "");
+  if (
+    parsed !== undefined &&
+    comparable(parsed) === comparable(basePath + bare.toWellFormed())
+  ) {
+    return;
+  }
+  throw new TypeError(
+    `Cannot send request as 'path' must reach the endpoint it names as written (no '\\', no '#', no '.' or '..' segment, '%2e' counting as a dot, no tab or newline): current value 'path=${
+      redactPath(path)
+    }'`,
+  );
+}
+
+/**
+ * A URL path with every character outside the URL's unreserved and
+ * sub-delimiter sets percent-encoded and every escape in upper case:
+ * runtimes' parsers encode different sets (`^`, `|`), but none decodes.
+ */
+function comparable(path: string): string {
+  return path.replace(
+    /%[0-9a-fA-F]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/gu,
+    (match) =>
+      match.length === 3 && match[0] === "%"
+        ? match.toUpperCase()
+        : encodeURIComponent(match),
+  );
+}
+
+/**
  * The token a path carries (a webhook or interaction token), if any.
  *
  * @param path A request path.

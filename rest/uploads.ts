@@ -12,7 +12,7 @@
  * @module
  */
 import { isRecord } from "../base/is_record.ts";
-import { readBounded } from "../base/read_bounded.ts";
+import { ChunkTypeError, readBounded } from "../base/read_bounded.ts";
 import { textLength } from "../base/text_length.ts";
 import {
   deadlineSignal,
@@ -20,7 +20,11 @@ import {
   type Scheduler,
 } from "../base/scheduler.ts";
 
-/** Data of a file to upload. */
+/**
+ * Data of a file to upload. A stream's chunks must be `Uint8Array`s: any
+ * other (a string, an `ArrayBuffer`) fails the upload with an
+ * {@linkcode UploadError}.
+ */
 export type UploadData =
   | Uint8Array
   | ArrayBuffer
@@ -109,9 +113,10 @@ export class UploadError extends Error {
    * Create the error.
    *
    * @param message What is wrong.
+   * @param options The error that caused it.
    */
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "UploadError";
   }
 }
@@ -362,7 +367,14 @@ async function toBlob(
   if (data instanceof ReadableStream) {
     // No room left: one byte read says whether the stream is empty.
     const limit = Math.max(1, room);
-    const read = await readBounded(data, limit, "upload too large", signal);
+    const read = await readBounded(data, limit, "upload too large", signal)
+      .catch((error: unknown) => {
+        if (!(error instanceof ChunkTypeError)) throw error;
+        throw new UploadError(
+          `Cannot upload '${file.name}' as its 'data' stream must yield Uint8Array chunks: current chunk type '${error.chunkType}'`,
+          { cause: error },
+        );
+      });
     if (read.type === "too_large") throw tooLarge(file.name, room);
     return new Blob(read.chunks as BlobPart[], { type });
   }

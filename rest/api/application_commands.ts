@@ -21,13 +21,13 @@ import type { ApplicationCommandBody } from "../payloads.ts";
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGlobalApplicationCommands(
+export async function getGlobalApplicationCommands(
   rest: RestClient,
   applicationId: Snowflake,
   query: { with_localizations?: boolean } = {},
   options: RouteOptions = {},
 ): Promise<ApplicationCommand[]> {
-  return rest.request<ApplicationCommand[]>(
+  return await rest.request<ApplicationCommand[]>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/commands`,
     routeOptions(options, { query: { ...query } }),
@@ -43,13 +43,13 @@ export function getGlobalApplicationCommands(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function createGlobalApplicationCommand(
+export async function createGlobalApplicationCommand(
   rest: RestClient,
   applicationId: Snowflake,
   body: ApplicationCommandBody,
   options: RouteOptions = {},
 ): Promise<ApplicationCommand> {
-  return rest.request<ApplicationCommand>(
+  return await rest.request<ApplicationCommand>(
     "POST",
     `/applications/${snowflake("applicationId", applicationId)}/commands`,
     routeOptions(options, { body }),
@@ -65,13 +65,13 @@ export function createGlobalApplicationCommand(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGlobalApplicationCommand(
+export async function getGlobalApplicationCommand(
   rest: RestClient,
   applicationId: Snowflake,
   commandId: Snowflake,
   options: RouteOptions = {},
 ): Promise<ApplicationCommand> {
-  return rest.request<ApplicationCommand>(
+  return await rest.request<ApplicationCommand>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/commands/${
       snowflake("commandId", commandId)
@@ -90,14 +90,14 @@ export function getGlobalApplicationCommand(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function editGlobalApplicationCommand(
+export async function editGlobalApplicationCommand(
   rest: RestClient,
   applicationId: Snowflake,
   commandId: Snowflake,
   body: Partial<ApplicationCommandBody>,
   options: RouteOptions = {},
 ): Promise<ApplicationCommand> {
-  return rest.request<ApplicationCommand>(
+  return await rest.request<ApplicationCommand>(
     "PATCH",
     `/applications/${snowflake("applicationId", applicationId)}/commands/${
       snowflake("commandId", commandId)
@@ -140,14 +140,14 @@ export async function deleteGlobalApplicationCommand(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildApplicationCommands(
+export async function getGuildApplicationCommands(
   rest: RestClient,
   applicationId: Snowflake,
   guildId: Snowflake,
   query: { with_localizations?: boolean } = {},
   options: RouteOptions = {},
 ): Promise<ApplicationCommand[]> {
-  return rest.request<ApplicationCommand[]>(
+  return await rest.request<ApplicationCommand[]>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/guilds/${
       snowflake("guildId", guildId)
@@ -166,14 +166,14 @@ export function getGuildApplicationCommands(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function createGuildApplicationCommand(
+export async function createGuildApplicationCommand(
   rest: RestClient,
   applicationId: Snowflake,
   guildId: Snowflake,
   body: ApplicationCommandBody,
   options: RouteOptions = {},
 ): Promise<ApplicationCommand> {
-  return rest.request<ApplicationCommand>(
+  return await rest.request<ApplicationCommand>(
     "POST",
     `/applications/${snowflake("applicationId", applicationId)}/guilds/${
       snowflake("guildId", guildId)
@@ -192,14 +192,14 @@ export function createGuildApplicationCommand(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildApplicationCommand(
+export async function getGuildApplicationCommand(
   rest: RestClient,
   applicationId: Snowflake,
   guildId: Snowflake,
   commandId: Snowflake,
   options: RouteOptions = {},
 ): Promise<ApplicationCommand> {
-  return rest.request<ApplicationCommand>(
+  return await rest.request<ApplicationCommand>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/guilds/${
       snowflake("guildId", guildId)
@@ -219,7 +219,7 @@ export function getGuildApplicationCommand(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function editGuildApplicationCommand(
+export async function editGuildApplicationCommand(
   rest: RestClient,
   applicationId: Snowflake,
   guildId: Snowflake,
@@ -227,7 +227,7 @@ export function editGuildApplicationCommand(
   body: Partial<ApplicationCommandBody>,
   options: RouteOptions = {},
 ): Promise<ApplicationCommand> {
-  return rest.request<ApplicationCommand>(
+  return await rest.request<ApplicationCommand>(
     "PATCH",
     `/applications/${snowflake("applicationId", applicationId)}/guilds/${
       snowflake("guildId", guildId)
@@ -271,13 +271,13 @@ export async function deleteGuildApplicationCommand(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildApplicationCommandPermissions(
+export async function getGuildApplicationCommandPermissions(
   rest: RestClient,
   applicationId: Snowflake,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<GuildApplicationCommandPermissions[]> {
-  return rest.request<GuildApplicationCommandPermissions[]>(
+  return await rest.request<GuildApplicationCommandPermissions[]>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/guilds/${
       snowflake("guildId", guildId)
@@ -296,14 +296,14 @@ export function getGuildApplicationCommandPermissions(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getApplicationCommandPermissions(
+export async function getApplicationCommandPermissions(
   rest: RestClient,
   applicationId: Snowflake,
   guildId: Snowflake,
   commandId: Snowflake,
   options: RouteOptions = {},
 ): Promise<GuildApplicationCommandPermissions> {
-  return rest.request<GuildApplicationCommandPermissions>(
+  return await rest.request<GuildApplicationCommandPermissions>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/guilds/${
       snowflake("guildId", guildId)

@@ -43,11 +43,11 @@ export interface EditCurrentApplicationBody {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getCurrentApplication(
+export async function getCurrentApplication(
   rest: RestClient,
   options: RouteOptions = {},
 ): Promise<Application> {
-  return rest.request<Application>(
+  return await rest.request<Application>(
     "GET",
     `/applications/@me`,
     routeOptions(options),
@@ -62,12 +62,12 @@ export function getCurrentApplication(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function editCurrentApplication(
+export async function editCurrentApplication(
   rest: RestClient,
   body: EditCurrentApplicationBody,
   options: RouteOptions = {},
 ): Promise<Application> {
-  return rest.request<Application>(
+  return await rest.request<Application>(
     "PATCH",
     `/applications/@me`,
     routeOptions(options, { body }),
@@ -82,12 +82,12 @@ export function editCurrentApplication(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listApplicationEmojis(
+export async function listApplicationEmojis(
   rest: RestClient,
   applicationId: Snowflake,
   options: RouteOptions = {},
 ): Promise<{ items: Emoji[] }> {
-  return rest.request<{ items: Emoji[] }>(
+  return await rest.request<{ items: Emoji[] }>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/emojis`,
     routeOptions(options),
@@ -103,13 +103,13 @@ export function listApplicationEmojis(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getApplicationEmoji(
+export async function getApplicationEmoji(
   rest: RestClient,
   applicationId: Snowflake,
   emojiId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Emoji> {
-  return rest.request<Emoji>(
+  return await rest.request<Emoji>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/emojis/${
       snowflake("emojiId", emojiId)
@@ -127,13 +127,13 @@ export function getApplicationEmoji(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function createApplicationEmoji(
+export async function createApplicationEmoji(
   rest: RestClient,
   applicationId: Snowflake,
   body: { name: string; image: string },
   options: RouteOptions = {},
 ): Promise<Emoji> {
-  return rest.request<Emoji>(
+  return await rest.request<Emoji>(
     "POST",
     `/applications/${snowflake("applicationId", applicationId)}/emojis`,
     routeOptions(options, { body }),
@@ -150,14 +150,14 @@ export function createApplicationEmoji(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function modifyApplicationEmoji(
+export async function modifyApplicationEmoji(
   rest: RestClient,
   applicationId: Snowflake,
   emojiId: Snowflake,
   body: { name: string },
   options: RouteOptions = {},
 ): Promise<Emoji> {
-  return rest.request<Emoji>(
+  return await rest.request<Emoji>(
     "PATCH",
     `/applications/${snowflake("applicationId", applicationId)}/emojis/${
       snowflake("emojiId", emojiId)

@@ -30,13 +30,13 @@ export interface GetGuildAuditLogQuery {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildAuditLog(
+export async function getGuildAuditLog(
   rest: RestClient,
   guildId: Snowflake,
   query: GetGuildAuditLogQuery = {},
   options: RouteOptions = {},
 ): Promise<AuditLog> {
-  return rest.request<AuditLog>(
+  return await rest.request<AuditLog>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/audit-logs`,
     routeOptions(options, { query: { ...query } }),

@@ -45,12 +45,12 @@ export interface AutoModerationRuleBody {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listAutoModerationRules(
+export async function listAutoModerationRules(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<AutoModerationRule[]> {
-  return rest.request<AutoModerationRule[]>(
+  return await rest.request<AutoModerationRule[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules`,
     routeOptions(options),
@@ -66,13 +66,13 @@ export function listAutoModerationRules(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getAutoModerationRule(
+export async function getAutoModerationRule(
   rest: RestClient,
   guildId: Snowflake,
   ruleId: Snowflake,
   options: RouteOptions = {},
 ): Promise<AutoModerationRule> {
-  return rest.request<AutoModerationRule>(
+  return await rest.request<AutoModerationRule>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules/${
       snowflake("ruleId", ruleId)
@@ -90,13 +90,13 @@ export function getAutoModerationRule(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createAutoModerationRule(
+export async function createAutoModerationRule(
   rest: RestClient,
   guildId: Snowflake,
   body: AutoModerationRuleBody,
   options: AuditedRouteOptions = {},
 ): Promise<AutoModerationRule> {
-  return rest.request<AutoModerationRule>(
+  return await rest.request<AutoModerationRule>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules`,
     auditedRouteOptions(options, { body }),
@@ -113,14 +113,14 @@ export function createAutoModerationRule(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyAutoModerationRule(
+export async function modifyAutoModerationRule(
   rest: RestClient,
   guildId: Snowflake,
   ruleId: Snowflake,
   body: Partial<Omit<AutoModerationRuleBody, "trigger_type">>,
   options: AuditedRouteOptions = {},
 ): Promise<AutoModerationRule> {
-  return rest.request<AutoModerationRule>(
+  return await rest.request<AutoModerationRule>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/auto-moderation/rules/${
       snowflake("ruleId", ruleId)

@@ -115,12 +115,12 @@ export interface ChannelPins {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getChannel(
+export async function getChannel(
   rest: RestClient,
   channelId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Channel> {
-  return rest.request<Channel>(
+  return await rest.request<Channel>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}`,
     routeOptions(options),
@@ -136,13 +136,13 @@ export function getChannel(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyChannel(
+export async function modifyChannel(
   rest: RestClient,
   channelId: Snowflake,
   body: ModifyChannelBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  return rest.request<Channel>(
+  return await rest.request<Channel>(
     "PATCH",
     `/channels/${snowflake("channelId", channelId)}`,
     auditedRouteOptions(options, { body }),
@@ -157,12 +157,12 @@ export function modifyChannel(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function deleteChannel(
+export async function deleteChannel(
   rest: RestClient,
   channelId: Snowflake,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  return rest.request<Channel>(
+  return await rest.request<Channel>(
     "DELETE",
     `/channels/${snowflake("channelId", channelId)}`,
     auditedRouteOptions(options),
@@ -227,12 +227,12 @@ export async function deleteChannelPermission(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getChannelInvites(
+export async function getChannelInvites(
   rest: RestClient,
   channelId: Snowflake,
   options: RouteOptions = {},
 ): Promise<InviteWithMetadata[]> {
-  return rest.request<InviteWithMetadata[]>(
+  return await rest.request<InviteWithMetadata[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/invites`,
     routeOptions(options),
@@ -248,13 +248,13 @@ export function getChannelInvites(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createChannelInvite(
+export async function createChannelInvite(
   rest: RestClient,
   channelId: Snowflake,
   body: CreateChannelInviteBody = {},
   options: AuditedRouteOptions = {},
 ): Promise<InviteWithMetadata> {
-  return rest.request<InviteWithMetadata>(
+  return await rest.request<InviteWithMetadata>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/invites`,
     auditedRouteOptions(options, { body }),
@@ -270,13 +270,13 @@ export function createChannelInvite(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function followAnnouncementChannel(
+export async function followAnnouncementChannel(
   rest: RestClient,
   channelId: Snowflake,
   body: { webhook_channel_id: Snowflake },
   options: AuditedRouteOptions = {},
 ): Promise<FollowedChannel> {
-  return rest.request<FollowedChannel>(
+  return await rest.request<FollowedChannel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/followers`,
     auditedRouteOptions(options, { body }),
@@ -312,13 +312,13 @@ export async function triggerTypingIndicator(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getChannelPins(
+export async function getChannelPins(
   rest: RestClient,
   channelId: Snowflake,
   query: GetChannelPinsQuery = {},
   options: RouteOptions = {},
 ): Promise<ChannelPins> {
-  return rest.request<ChannelPins>(
+  return await rest.request<ChannelPins>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages/pins`,
     routeOptions(options, { query: { ...query } }),

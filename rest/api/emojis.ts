@@ -83,12 +83,12 @@ export async function createGuildSticker(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listGuildEmojis(
+export async function listGuildEmojis(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Emoji[]> {
-  return rest.request<Emoji[]>(
+  return await rest.request<Emoji[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/emojis`,
     routeOptions(options),
@@ -104,13 +104,13 @@ export function listGuildEmojis(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildEmoji(
+export async function getGuildEmoji(
   rest: RestClient,
   guildId: Snowflake,
   emojiId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Emoji> {
-  return rest.request<Emoji>(
+  return await rest.request<Emoji>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/emojis/${
       snowflake("emojiId", emojiId)
@@ -128,13 +128,13 @@ export function getGuildEmoji(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createGuildEmoji(
+export async function createGuildEmoji(
   rest: RestClient,
   guildId: Snowflake,
   body: { name: string; image: string; roles?: Snowflake[] },
   options: AuditedRouteOptions = {},
 ): Promise<Emoji> {
-  return rest.request<Emoji>(
+  return await rest.request<Emoji>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/emojis`,
     auditedRouteOptions(options, { body }),
@@ -151,14 +151,14 @@ export function createGuildEmoji(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildEmoji(
+export async function modifyGuildEmoji(
   rest: RestClient,
   guildId: Snowflake,
   emojiId: Snowflake,
   body: { name?: string; roles?: Snowflake[] | null },
   options: AuditedRouteOptions = {},
 ): Promise<Emoji> {
-  return rest.request<Emoji>(
+  return await rest.request<Emoji>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/emojis/${
       snowflake("emojiId", emojiId)
@@ -199,12 +199,12 @@ export async function deleteGuildEmoji(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getSticker(
+export async function getSticker(
   rest: RestClient,
   stickerId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Sticker> {
-  return rest.request<Sticker>(
+  return await rest.request<Sticker>(
     "GET",
     `/stickers/${snowflake("stickerId", stickerId)}`,
     routeOptions(options),
@@ -218,11 +218,11 @@ export function getSticker(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listStickerPacks(
+export async function listStickerPacks(
   rest: RestClient,
   options: RouteOptions = {},
 ): Promise<{ sticker_packs: StickerPack[] }> {
-  return rest.request<{ sticker_packs: StickerPack[] }>(
+  return await rest.request<{ sticker_packs: StickerPack[] }>(
     "GET",
     `/sticker-packs`,
     routeOptions(options),
@@ -237,12 +237,12 @@ export function listStickerPacks(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getStickerPack(
+export async function getStickerPack(
   rest: RestClient,
   packId: Snowflake,
   options: RouteOptions = {},
 ): Promise<StickerPack> {
-  return rest.request<StickerPack>(
+  return await rest.request<StickerPack>(
     "GET",
     `/sticker-packs/${snowflake("packId", packId)}`,
     routeOptions(options),
@@ -257,12 +257,12 @@ export function getStickerPack(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listGuildStickers(
+export async function listGuildStickers(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Sticker[]> {
-  return rest.request<Sticker[]>(
+  return await rest.request<Sticker[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/stickers`,
     routeOptions(options),
@@ -278,13 +278,13 @@ export function listGuildStickers(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildSticker(
+export async function getGuildSticker(
   rest: RestClient,
   guildId: Snowflake,
   stickerId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Sticker> {
-  return rest.request<Sticker>(
+  return await rest.request<Sticker>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/stickers/${
       snowflake("stickerId", stickerId)
@@ -303,14 +303,14 @@ export function getGuildSticker(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildSticker(
+export async function modifyGuildSticker(
   rest: RestClient,
   guildId: Snowflake,
   stickerId: Snowflake,
   body: { name?: string; description?: string | null; tags?: string },
   options: AuditedRouteOptions = {},
 ): Promise<Sticker> {
-  return rest.request<Sticker>(
+  return await rest.request<Sticker>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/stickers/${
       snowflake("stickerId", stickerId)

@@ -76,13 +76,13 @@ export interface GuildOnboarding {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildPruneCount(
+export async function getGuildPruneCount(
   rest: RestClient,
   guildId: Snowflake,
   query: { days?: number; include_roles?: string } = {},
   options: RouteOptions = {},
 ): Promise<{ pruned: number }> {
-  return rest.request<{ pruned: number }>(
+  return await rest.request<{ pruned: number }>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/prune`,
     routeOptions(options, { query: { ...query } }),
@@ -98,13 +98,13 @@ export function getGuildPruneCount(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function beginGuildPrune(
+export async function beginGuildPrune(
   rest: RestClient,
   guildId: Snowflake,
   body: BeginGuildPruneBody,
   options: AuditedRouteOptions = {},
 ): Promise<{ pruned: number | null }> {
-  return rest.request<{ pruned: number | null }>(
+  return await rest.request<{ pruned: number | null }>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/prune`,
     auditedRouteOptions(options, { body }),
@@ -119,12 +119,12 @@ export function beginGuildPrune(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildVoiceRegions(
+export async function getGuildVoiceRegions(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<VoiceRegion[]> {
-  return rest.request<VoiceRegion[]>(
+  return await rest.request<VoiceRegion[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/regions`,
     routeOptions(options),
@@ -139,12 +139,12 @@ export function getGuildVoiceRegions(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildIntegrations(
+export async function getGuildIntegrations(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Integration[]> {
-  return rest.request<Integration[]>(
+  return await rest.request<Integration[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/integrations`,
     routeOptions(options),
@@ -183,12 +183,12 @@ export async function deleteGuildIntegration(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildWidgetSettings(
+export async function getGuildWidgetSettings(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<GuildWidgetSettings> {
-  return rest.request<GuildWidgetSettings>(
+  return await rest.request<GuildWidgetSettings>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/widget`,
     routeOptions(options),
@@ -204,13 +204,13 @@ export function getGuildWidgetSettings(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildWidget(
+export async function modifyGuildWidget(
   rest: RestClient,
   guildId: Snowflake,
   body: Partial<GuildWidgetSettings>,
   options: AuditedRouteOptions = {},
 ): Promise<GuildWidgetSettings> {
-  return rest.request<GuildWidgetSettings>(
+  return await rest.request<GuildWidgetSettings>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/widget`,
     auditedRouteOptions(options, { body }),
@@ -225,12 +225,12 @@ export function modifyGuildWidget(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildWidget(
+export async function getGuildWidget(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<GuildWidget> {
-  return rest.request<GuildWidget>(
+  return await rest.request<GuildWidget>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/widget.json`,
     routeOptions(options),
@@ -245,12 +245,12 @@ export function getGuildWidget(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildVanityUrl(
+export async function getGuildVanityUrl(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<{ code: string | null; uses: number }> {
-  return rest.request<{ code: string | null; uses: number }>(
+  return await rest.request<{ code: string | null; uses: number }>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/vanity-url`,
     routeOptions(options),
@@ -265,12 +265,12 @@ export function getGuildVanityUrl(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildWelcomeScreen(
+export async function getGuildWelcomeScreen(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<WelcomeScreen> {
-  return rest.request<WelcomeScreen>(
+  return await rest.request<WelcomeScreen>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/welcome-screen`,
     routeOptions(options),
@@ -286,7 +286,7 @@ export function getGuildWelcomeScreen(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildWelcomeScreen(
+export async function modifyGuildWelcomeScreen(
   rest: RestClient,
   guildId: Snowflake,
   body: {
@@ -296,7 +296,7 @@ export function modifyGuildWelcomeScreen(
   },
   options: AuditedRouteOptions = {},
 ): Promise<WelcomeScreen> {
-  return rest.request<WelcomeScreen>(
+  return await rest.request<WelcomeScreen>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/welcome-screen`,
     auditedRouteOptions(options, { body }),
@@ -311,12 +311,12 @@ export function modifyGuildWelcomeScreen(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildOnboarding(
+export async function getGuildOnboarding(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<GuildOnboarding> {
-  return rest.request<GuildOnboarding>(
+  return await rest.request<GuildOnboarding>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/onboarding`,
     routeOptions(options),
@@ -332,13 +332,13 @@ export function getGuildOnboarding(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildOnboarding(
+export async function modifyGuildOnboarding(
   rest: RestClient,
   guildId: Snowflake,
   body: Partial<Omit<GuildOnboarding, "guild_id">>,
   options: AuditedRouteOptions = {},
 ): Promise<GuildOnboarding> {
-  return rest.request<GuildOnboarding>(
+  return await rest.request<GuildOnboarding>(
     "PUT",
     `/guilds/${snowflake("guildId", guildId)}/onboarding`,
     auditedRouteOptions(options, { body }),

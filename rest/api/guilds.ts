@@ -122,13 +122,13 @@ export interface ChannelPosition {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuild(
+export async function getGuild(
   rest: RestClient,
   guildId: Snowflake,
   query: { with_counts?: boolean } = {},
   options: RouteOptions = {},
 ): Promise<Guild> {
-  return rest.request<Guild>(
+  return await rest.request<Guild>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}`,
     routeOptions(options, { query: { ...query } }),
@@ -143,12 +143,12 @@ export function getGuild(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildPreview(
+export async function getGuildPreview(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<GuildPreview> {
-  return rest.request<GuildPreview>(
+  return await rest.request<GuildPreview>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/preview`,
     routeOptions(options),
@@ -164,13 +164,13 @@ export function getGuildPreview(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuild(
+export async function modifyGuild(
   rest: RestClient,
   guildId: Snowflake,
   body: ModifyGuildBody,
   options: AuditedRouteOptions = {},
 ): Promise<Guild> {
-  return rest.request<Guild>(
+  return await rest.request<Guild>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}`,
     auditedRouteOptions(options, { body }),
@@ -185,12 +185,12 @@ export function modifyGuild(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildChannels(
+export async function getGuildChannels(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Channel[]> {
-  return rest.request<Channel[]>(
+  return await rest.request<Channel[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/channels`,
     routeOptions(options),
@@ -206,13 +206,13 @@ export function getGuildChannels(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createGuildChannel(
+export async function createGuildChannel(
   rest: RestClient,
   guildId: Snowflake,
   body: CreateGuildChannelBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  return rest.request<Channel>(
+  return await rest.request<Channel>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/channels`,
     auditedRouteOptions(options, { body }),
@@ -249,12 +249,12 @@ export async function modifyGuildChannelPositions(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildInvites(
+export async function getGuildInvites(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<InviteWithMetadata[]> {
-  return rest.request<InviteWithMetadata[]>(
+  return await rest.request<InviteWithMetadata[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/invites`,
     routeOptions(options),

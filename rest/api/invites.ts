@@ -23,13 +23,13 @@ import type { Invite } from "../../types/objects/invite.ts";
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getInvite(
+export async function getInvite(
   rest: RestClient,
   code: string,
   query: { with_counts?: boolean; guild_scheduled_event_id?: Snowflake } = {},
   options: RouteOptions = {},
 ): Promise<Invite> {
-  return rest.request<Invite>(
+  return await rest.request<Invite>(
     "GET",
     `/invites/${segment("code", code)}`,
     routeOptions(options, { query: { ...query } }),
@@ -44,12 +44,12 @@ export function getInvite(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function deleteInvite(
+export async function deleteInvite(
   rest: RestClient,
   code: string,
   options: AuditedRouteOptions = {},
 ): Promise<Invite> {
-  return rest.request<Invite>(
+  return await rest.request<Invite>(
     "DELETE",
     `/invites/${segment("code", code)}`,
     auditedRouteOptions(options),

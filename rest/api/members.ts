@@ -101,13 +101,13 @@ export interface BulkGuildBanBody {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildMember(
+export async function getGuildMember(
   rest: RestClient,
   guildId: Snowflake,
   userId: Snowflake,
   options: RouteOptions = {},
 ): Promise<GuildMember> {
-  return rest.request<GuildMember>(
+  return await rest.request<GuildMember>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/members/${
       snowflake("userId", userId)
@@ -125,13 +125,13 @@ export function getGuildMember(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listGuildMembers(
+export async function listGuildMembers(
   rest: RestClient,
   guildId: Snowflake,
   query: ListGuildMembersQuery = {},
   options: RouteOptions = {},
 ): Promise<GuildMember[]> {
-  return rest.request<GuildMember[]>(
+  return await rest.request<GuildMember[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/members`,
     routeOptions(options, { query: { ...query } }),
@@ -147,13 +147,13 @@ export function listGuildMembers(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function searchGuildMembers(
+export async function searchGuildMembers(
   rest: RestClient,
   guildId: Snowflake,
   query: SearchGuildMembersQuery,
   options: RouteOptions = {},
 ): Promise<GuildMember[]> {
-  return rest.request<GuildMember[]>(
+  return await rest.request<GuildMember[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/members/search`,
     routeOptions(options, { query: { ...query } }),
@@ -170,14 +170,14 @@ export function searchGuildMembers(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildMember(
+export async function modifyGuildMember(
   rest: RestClient,
   guildId: Snowflake,
   userId: Snowflake,
   body: ModifyGuildMemberBody,
   options: AuditedRouteOptions = {},
 ): Promise<GuildMember> {
-  return rest.request<GuildMember>(
+  return await rest.request<GuildMember>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/members/${
       snowflake("userId", userId)
@@ -195,13 +195,13 @@ export function modifyGuildMember(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyCurrentMember(
+export async function modifyCurrentMember(
   rest: RestClient,
   guildId: Snowflake,
   body: ModifyCurrentMemberBody,
   options: AuditedRouteOptions = {},
 ): Promise<GuildMember> {
-  return rest.request<GuildMember>(
+  return await rest.request<GuildMember>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/members/@me`,
     auditedRouteOptions(options, { body }),
@@ -293,13 +293,13 @@ export async function removeGuildMember(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildBans(
+export async function getGuildBans(
   rest: RestClient,
   guildId: Snowflake,
   query: GetGuildBansQuery = {},
   options: RouteOptions = {},
 ): Promise<GuildBan[]> {
-  return rest.request<GuildBan[]>(
+  return await rest.request<GuildBan[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/bans`,
     routeOptions(options, { query: { ...query } }),
@@ -315,13 +315,13 @@ export function getGuildBans(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildBan(
+export async function getGuildBan(
   rest: RestClient,
   guildId: Snowflake,
   userId: Snowflake,
   options: RouteOptions = {},
 ): Promise<GuildBan> {
-  return rest.request<GuildBan>(
+  return await rest.request<GuildBan>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/bans/${
       snowflake("userId", userId)
@@ -389,13 +389,15 @@ export async function removeGuildBan(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function bulkGuildBan(
+export async function bulkGuildBan(
   rest: RestClient,
   guildId: Snowflake,
   body: BulkGuildBanBody,
   options: AuditedRouteOptions = {},
 ): Promise<{ banned_users: Snowflake[]; failed_users: Snowflake[] }> {
-  return rest.request<{ banned_users: Snowflake[]; failed_users: Snowflake[] }>(
+  return await rest.request<
+    { banned_users: Snowflake[]; failed_users: Snowflake[] }
+  >(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/bulk-ban`,
     auditedRouteOptions(options, { body }),

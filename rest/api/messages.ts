@@ -34,13 +34,13 @@ export interface GetChannelMessagesQuery {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getChannelMessages(
+export async function getChannelMessages(
   rest: RestClient,
   channelId: Snowflake,
   query: GetChannelMessagesQuery = {},
   options: RouteOptions = {},
 ): Promise<Message[]> {
-  return rest.request<Message[]>(
+  return await rest.request<Message[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages`,
     routeOptions(options, { query: { ...query } }),
@@ -56,13 +56,13 @@ export function getChannelMessages(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getChannelMessage(
+export async function getChannelMessage(
   rest: RestClient,
   channelId: Snowflake,
   messageId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Message> {
-  return rest.request<Message>(
+  return await rest.request<Message>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages/${
       snowflake("messageId", messageId)
@@ -80,13 +80,13 @@ export function getChannelMessage(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function crosspostMessage(
+export async function crosspostMessage(
   rest: RestClient,
   channelId: Snowflake,
   messageId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Message> {
-  return rest.request<Message>(
+  return await rest.request<Message>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/messages/${
       snowflake("messageId", messageId)

@@ -65,13 +65,13 @@ export interface Sku {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listEntitlements(
+export async function listEntitlements(
   rest: RestClient,
   applicationId: Snowflake,
   query: ListEntitlementsQuery = {},
   options: RouteOptions = {},
 ): Promise<Entitlement[]> {
-  return rest.request<Entitlement[]>(
+  return await rest.request<Entitlement[]>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/entitlements`,
     routeOptions(options, { query: { ...query } }),
@@ -87,13 +87,13 @@ export function listEntitlements(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getEntitlement(
+export async function getEntitlement(
   rest: RestClient,
   applicationId: Snowflake,
   entitlementId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Entitlement> {
-  return rest.request<Entitlement>(
+  return await rest.request<Entitlement>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/entitlements/${
       snowflake("entitlementId", entitlementId)
@@ -135,13 +135,13 @@ export async function consumeEntitlement(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function createTestEntitlement(
+export async function createTestEntitlement(
   rest: RestClient,
   applicationId: Snowflake,
   body: { sku_id: Snowflake; owner_id: Snowflake; owner_type: 1 | 2 },
   options: RouteOptions = {},
 ): Promise<Entitlement> {
-  return rest.request<Entitlement>(
+  return await rest.request<Entitlement>(
     "POST",
     `/applications/${snowflake("applicationId", applicationId)}/entitlements`,
     routeOptions(options, { body }),
@@ -180,12 +180,12 @@ export async function deleteTestEntitlement(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listSkus(
+export async function listSkus(
   rest: RestClient,
   applicationId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Sku[]> {
-  return rest.request<Sku[]>(
+  return await rest.request<Sku[]>(
     "GET",
     `/applications/${snowflake("applicationId", applicationId)}/skus`,
     routeOptions(options),
@@ -201,13 +201,13 @@ export function listSkus(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listSkuSubscriptions(
+export async function listSkuSubscriptions(
   rest: RestClient,
   skuId: Snowflake,
   query: ListSkuSubscriptionsQuery = {},
   options: RouteOptions = {},
 ): Promise<Subscription[]> {
-  return rest.request<Subscription[]>(
+  return await rest.request<Subscription[]>(
     "GET",
     `/skus/${snowflake("skuId", skuId)}/subscriptions`,
     routeOptions(options, { query: { ...query } }),
@@ -223,13 +223,13 @@ export function listSkuSubscriptions(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getSkuSubscription(
+export async function getSkuSubscription(
   rest: RestClient,
   skuId: Snowflake,
   subscriptionId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Subscription> {
-  return rest.request<Subscription>(
+  return await rest.request<Subscription>(
     "GET",
     `/skus/${snowflake("skuId", skuId)}/subscriptions/${
       snowflake("subscriptionId", subscriptionId)

@@ -20,7 +20,7 @@ import type { User } from "../../types/objects/user.ts";
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getAnswerVoters(
+export async function getAnswerVoters(
   rest: RestClient,
   channelId: Snowflake,
   messageId: Snowflake,
@@ -28,7 +28,7 @@ export function getAnswerVoters(
   query: { after?: Snowflake; limit?: number } = {},
   options: RouteOptions = {},
 ): Promise<{ users: User[] }> {
-  return rest.request<{ users: User[] }>(
+  return await rest.request<{ users: User[] }>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/polls/${
       snowflake("messageId", messageId)
@@ -46,13 +46,13 @@ export function getAnswerVoters(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function endPoll(
+export async function endPoll(
   rest: RestClient,
   channelId: Snowflake,
   messageId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Message> {
-  return rest.request<Message>(
+  return await rest.request<Message>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/polls/${
       snowflake("messageId", messageId)

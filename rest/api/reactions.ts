@@ -113,7 +113,7 @@ export async function deleteUserReaction(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getReactions(
+export async function getReactions(
   rest: RestClient,
   channelId: Snowflake,
   messageId: Snowflake,
@@ -121,7 +121,7 @@ export function getReactions(
   query: GetReactionsQuery = {},
   options: RouteOptions = {},
 ): Promise<User[]> {
-  return rest.request<User[]>(
+  return await rest.request<User[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/messages/${
       snowflake("messageId", messageId)

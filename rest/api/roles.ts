@@ -41,12 +41,12 @@ export interface RoleBody {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildRoles(
+export async function getGuildRoles(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Role[]> {
-  return rest.request<Role[]>(
+  return await rest.request<Role[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/roles`,
     routeOptions(options),
@@ -62,13 +62,13 @@ export function getGuildRoles(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildRole(
+export async function getGuildRole(
   rest: RestClient,
   guildId: Snowflake,
   roleId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Role> {
-  return rest.request<Role>(
+  return await rest.request<Role>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/roles/${
       snowflake("roleId", roleId)
@@ -86,13 +86,13 @@ export function getGuildRole(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createGuildRole(
+export async function createGuildRole(
   rest: RestClient,
   guildId: Snowflake,
   body: RoleBody = {},
   options: AuditedRouteOptions = {},
 ): Promise<Role> {
-  return rest.request<Role>(
+  return await rest.request<Role>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/roles`,
     auditedRouteOptions(options, { body }),
@@ -108,13 +108,13 @@ export function createGuildRole(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildRolePositions(
+export async function modifyGuildRolePositions(
   rest: RestClient,
   guildId: Snowflake,
   body: { id: Snowflake; position?: number | null }[],
   options: AuditedRouteOptions = {},
 ): Promise<Role[]> {
-  return rest.request<Role[]>(
+  return await rest.request<Role[]>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/roles`,
     auditedRouteOptions(options, { body }),
@@ -131,14 +131,14 @@ export function modifyGuildRolePositions(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildRole(
+export async function modifyGuildRole(
   rest: RestClient,
   guildId: Snowflake,
   roleId: Snowflake,
   body: RoleBody,
   options: AuditedRouteOptions = {},
 ): Promise<Role> {
-  return rest.request<Role>(
+  return await rest.request<Role>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/roles/${
       snowflake("roleId", roleId)
@@ -155,12 +155,12 @@ export function modifyGuildRole(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildRoleMemberCounts(
+export async function getGuildRoleMemberCounts(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Record<Snowflake, number>> {
-  return rest.request<Record<Snowflake, number>>(
+  return await rest.request<Record<Snowflake, number>>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/roles/member-counts`,
     routeOptions(options),

@@ -64,13 +64,13 @@ export interface GetScheduledEventUsersQuery {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listScheduledEvents(
+export async function listScheduledEvents(
   rest: RestClient,
   guildId: Snowflake,
   query: { with_user_count?: boolean } = {},
   options: RouteOptions = {},
 ): Promise<GuildScheduledEvent[]> {
-  return rest.request<GuildScheduledEvent[]>(
+  return await rest.request<GuildScheduledEvent[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/scheduled-events`,
     routeOptions(options, { query: { ...query } }),
@@ -86,13 +86,13 @@ export function listScheduledEvents(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createScheduledEvent(
+export async function createScheduledEvent(
   rest: RestClient,
   guildId: Snowflake,
   body: ScheduledEventBody,
   options: AuditedRouteOptions = {},
 ): Promise<GuildScheduledEvent> {
-  return rest.request<GuildScheduledEvent>(
+  return await rest.request<GuildScheduledEvent>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/scheduled-events`,
     auditedRouteOptions(options, { body }),
@@ -109,14 +109,14 @@ export function createScheduledEvent(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getScheduledEvent(
+export async function getScheduledEvent(
   rest: RestClient,
   guildId: Snowflake,
   eventId: Snowflake,
   query: { with_user_count?: boolean } = {},
   options: RouteOptions = {},
 ): Promise<GuildScheduledEvent> {
-  return rest.request<GuildScheduledEvent>(
+  return await rest.request<GuildScheduledEvent>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/scheduled-events/${
       snowflake("eventId", eventId)
@@ -135,14 +135,14 @@ export function getScheduledEvent(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyScheduledEvent(
+export async function modifyScheduledEvent(
   rest: RestClient,
   guildId: Snowflake,
   eventId: Snowflake,
   body: Partial<ScheduledEventBody> & { status?: 1 | 2 | 3 | 4 },
   options: AuditedRouteOptions = {},
 ): Promise<GuildScheduledEvent> {
-  return rest.request<GuildScheduledEvent>(
+  return await rest.request<GuildScheduledEvent>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/scheduled-events/${
       snowflake("eventId", eventId)
@@ -185,7 +185,7 @@ export async function deleteScheduledEvent(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getScheduledEventUsers(
+export async function getScheduledEventUsers(
   rest: RestClient,
   guildId: Snowflake,
   eventId: Snowflake,
@@ -194,7 +194,7 @@ export function getScheduledEventUsers(
 ): Promise<
   { guild_scheduled_event_id: Snowflake; user: User; member?: GuildMember }[]
 > {
-  return rest.request<
+  return await rest.request<
     { guild_scheduled_event_id: Snowflake; user: User; member?: GuildMember }[]
   >(
     "GET",

@@ -56,11 +56,11 @@ export async function sendSoundboardSound(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listDefaultSoundboardSounds(
+export async function listDefaultSoundboardSounds(
   rest: RestClient,
   options: RouteOptions = {},
 ): Promise<SoundboardSound[]> {
-  return rest.request<SoundboardSound[]>(
+  return await rest.request<SoundboardSound[]>(
     "GET",
     `/soundboard-default-sounds`,
     routeOptions(options),
@@ -75,12 +75,12 @@ export function listDefaultSoundboardSounds(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listGuildSoundboardSounds(
+export async function listGuildSoundboardSounds(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<{ items: SoundboardSound[] }> {
-  return rest.request<{ items: SoundboardSound[] }>(
+  return await rest.request<{ items: SoundboardSound[] }>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds`,
     routeOptions(options),
@@ -96,13 +96,13 @@ export function listGuildSoundboardSounds(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildSoundboardSound(
+export async function getGuildSoundboardSound(
   rest: RestClient,
   guildId: Snowflake,
   soundId: Snowflake,
   options: RouteOptions = {},
 ): Promise<SoundboardSound> {
-  return rest.request<SoundboardSound>(
+  return await rest.request<SoundboardSound>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${
       snowflake("soundId", soundId)
@@ -120,13 +120,13 @@ export function getGuildSoundboardSound(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createGuildSoundboardSound(
+export async function createGuildSoundboardSound(
   rest: RestClient,
   guildId: Snowflake,
   body: CreateSoundboardSoundBody,
   options: AuditedRouteOptions = {},
 ): Promise<SoundboardSound> {
-  return rest.request<SoundboardSound>(
+  return await rest.request<SoundboardSound>(
     "POST",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds`,
     auditedRouteOptions(options, { body }),
@@ -143,14 +143,14 @@ export function createGuildSoundboardSound(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyGuildSoundboardSound(
+export async function modifyGuildSoundboardSound(
   rest: RestClient,
   guildId: Snowflake,
   soundId: Snowflake,
   body: Partial<Omit<CreateSoundboardSoundBody, "sound">>,
   options: AuditedRouteOptions = {},
 ): Promise<SoundboardSound> {
-  return rest.request<SoundboardSound>(
+  return await rest.request<SoundboardSound>(
     "PATCH",
     `/guilds/${snowflake("guildId", guildId)}/soundboard-sounds/${
       snowflake("soundId", soundId)

@@ -35,12 +35,12 @@ export interface CreateStageInstanceBody {
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createStageInstance(
+export async function createStageInstance(
   rest: RestClient,
   body: CreateStageInstanceBody,
   options: AuditedRouteOptions = {},
 ): Promise<StageInstance> {
-  return rest.request<StageInstance>(
+  return await rest.request<StageInstance>(
     "POST",
     `/stage-instances`,
     auditedRouteOptions(options, { body }),
@@ -55,12 +55,12 @@ export function createStageInstance(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getStageInstance(
+export async function getStageInstance(
   rest: RestClient,
   channelId: Snowflake,
   options: RouteOptions = {},
 ): Promise<StageInstance> {
-  return rest.request<StageInstance>(
+  return await rest.request<StageInstance>(
     "GET",
     `/stage-instances/${snowflake("channelId", channelId)}`,
     routeOptions(options),
@@ -76,13 +76,13 @@ export function getStageInstance(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyStageInstance(
+export async function modifyStageInstance(
   rest: RestClient,
   channelId: Snowflake,
   body: { topic?: string; privacy_level?: 1 | 2 },
   options: AuditedRouteOptions = {},
 ): Promise<StageInstance> {
-  return rest.request<StageInstance>(
+  return await rest.request<StageInstance>(
     "PATCH",
     `/stage-instances/${snowflake("channelId", channelId)}`,
     auditedRouteOptions(options, { body }),

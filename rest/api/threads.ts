@@ -85,14 +85,14 @@ export interface ArchivedThreads {
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function startThreadFromMessage(
+export async function startThreadFromMessage(
   rest: RestClient,
   channelId: Snowflake,
   messageId: Snowflake,
   body: StartThreadBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  return rest.request<Channel>(
+  return await rest.request<Channel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/messages/${
       snowflake("messageId", messageId)
@@ -110,13 +110,13 @@ export function startThreadFromMessage(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function startThreadWithoutMessage(
+export async function startThreadWithoutMessage(
   rest: RestClient,
   channelId: Snowflake,
   body: StartThreadWithoutMessageBody,
   options: AuditedRouteOptions = {},
 ): Promise<Channel> {
-  return rest.request<Channel>(
+  return await rest.request<Channel>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,
     auditedRouteOptions(options, { body }),
@@ -134,13 +134,13 @@ export function startThreadWithoutMessage(
  * @param options Signal, audit-log reason, files.
  * @returns Discord's answer.
  */
-export function startThreadInForum(
+export async function startThreadInForum(
   rest: RestClient,
   channelId: Snowflake,
   body: StartForumThreadBody,
   options: AuditedUploadRouteOptions = {},
 ): Promise<Channel & { message?: unknown }> {
-  return rest.request<Channel & { message?: unknown }>(
+  return await rest.request<Channel & { message?: unknown }>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/threads`,
     auditedUploadRouteOptions(options, { body }),
@@ -245,14 +245,14 @@ export async function removeThreadMember(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getThreadMember(
+export async function getThreadMember(
   rest: RestClient,
   channelId: Snowflake,
   userId: Snowflake,
   query: { with_member?: boolean } = {},
   options: RouteOptions = {},
 ): Promise<ThreadMember> {
-  return rest.request<ThreadMember>(
+  return await rest.request<ThreadMember>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/thread-members/${
       snowflake("userId", userId)
@@ -270,13 +270,13 @@ export function getThreadMember(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listThreadMembers(
+export async function listThreadMembers(
   rest: RestClient,
   channelId: Snowflake,
   query: ListThreadMembersQuery = {},
   options: RouteOptions = {},
 ): Promise<ThreadMember[]> {
-  return rest.request<ThreadMember[]>(
+  return await rest.request<ThreadMember[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/thread-members`,
     routeOptions(options, { query: { ...query } }),
@@ -292,13 +292,13 @@ export function listThreadMembers(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listPublicArchivedThreads(
+export async function listPublicArchivedThreads(
   rest: RestClient,
   channelId: Snowflake,
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
-  return rest.request<ArchivedThreads>(
+  return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/threads/archived/public`,
     routeOptions(options, { query: { ...query } }),
@@ -314,13 +314,13 @@ export function listPublicArchivedThreads(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listPrivateArchivedThreads(
+export async function listPrivateArchivedThreads(
   rest: RestClient,
   channelId: Snowflake,
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
-  return rest.request<ArchivedThreads>(
+  return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/threads/archived/private`,
     routeOptions(options, { query: { ...query } }),
@@ -336,13 +336,13 @@ export function listPrivateArchivedThreads(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listJoinedPrivateArchivedThreads(
+export async function listJoinedPrivateArchivedThreads(
   rest: RestClient,
   channelId: Snowflake,
   query: ArchivedThreadsQuery = {},
   options: RouteOptions = {},
 ): Promise<ArchivedThreads> {
-  return rest.request<ArchivedThreads>(
+  return await rest.request<ArchivedThreads>(
     "GET",
     `/channels/${
       snowflake("channelId", channelId)
@@ -359,12 +359,12 @@ export function listJoinedPrivateArchivedThreads(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listActiveGuildThreads(
+export async function listActiveGuildThreads(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<{ threads: Channel[]; members: ThreadMember[] }> {
-  return rest.request<{ threads: Channel[]; members: ThreadMember[] }>(
+  return await rest.request<{ threads: Channel[]; members: ThreadMember[] }>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/threads/active`,
     routeOptions(options),

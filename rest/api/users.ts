@@ -49,11 +49,11 @@ export interface PartialGuild {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getCurrentUser(
+export async function getCurrentUser(
   rest: RestClient,
   options: RouteOptions = {},
 ): Promise<User> {
-  return rest.request<User>("GET", `/users/@me`, routeOptions(options));
+  return await rest.request<User>("GET", `/users/@me`, routeOptions(options));
 }
 
 /**
@@ -64,12 +64,12 @@ export function getCurrentUser(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getUser(
+export async function getUser(
   rest: RestClient,
   userId: Snowflake,
   options: RouteOptions = {},
 ): Promise<User> {
-  return rest.request<User>(
+  return await rest.request<User>(
     "GET",
     `/users/${snowflake("userId", userId)}`,
     routeOptions(options),
@@ -84,12 +84,12 @@ export function getUser(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function modifyCurrentUser(
+export async function modifyCurrentUser(
   rest: RestClient,
   body: { username?: string; avatar?: string | null; banner?: string | null },
   options: RouteOptions = {},
 ): Promise<User> {
-  return rest.request<User>(
+  return await rest.request<User>(
     "PATCH",
     `/users/@me`,
     routeOptions(options, { body }),
@@ -104,12 +104,12 @@ export function modifyCurrentUser(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getCurrentUserGuilds(
+export async function getCurrentUserGuilds(
   rest: RestClient,
   query: GetCurrentUserGuildsQuery = {},
   options: RouteOptions = {},
 ): Promise<PartialGuild[]> {
-  return rest.request<PartialGuild[]>(
+  return await rest.request<PartialGuild[]>(
     "GET",
     `/users/@me/guilds`,
     routeOptions(options, { query: { ...query } }),
@@ -137,13 +137,13 @@ export function getCurrentUserGuilds(
  * @throws {TypeError} When `accessToken` is not a token (it is never
  *   shown).
  */
-export function getCurrentUserGuildMember(
+export async function getCurrentUserGuildMember(
   rest: RestClient,
   guildId: Snowflake,
   accessToken: string,
   options: RouteOptions = {},
 ): Promise<GuildMember> {
-  return rest.request<GuildMember>(
+  return await rest.request<GuildMember>(
     "GET",
     `/users/@me/guilds/${snowflake("guildId", guildId)}/member`,
     {
@@ -203,12 +203,12 @@ export async function leaveGuild(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function createDM(
+export async function createDM(
   rest: RestClient,
   body: { recipient_id: Snowflake },
   options: RouteOptions = {},
 ): Promise<Channel> {
-  return rest.request<Channel>(
+  return await rest.request<Channel>(
     "POST",
     `/users/@me/channels`,
     routeOptions(options, { body }),

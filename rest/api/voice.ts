@@ -28,11 +28,11 @@ export interface VoiceRegion {
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function listVoiceRegions(
+export async function listVoiceRegions(
   rest: RestClient,
   options: RouteOptions = {},
 ): Promise<VoiceRegion[]> {
-  return rest.request<VoiceRegion[]>(
+  return await rest.request<VoiceRegion[]>(
     "GET",
     `/voice/regions`,
     routeOptions(options),
@@ -47,12 +47,12 @@ export function listVoiceRegions(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getCurrentUserVoiceState(
+export async function getCurrentUserVoiceState(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<VoiceState> {
-  return rest.request<VoiceState>(
+  return await rest.request<VoiceState>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/voice-states/@me`,
     routeOptions(options),
@@ -68,13 +68,13 @@ export function getCurrentUserVoiceState(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getUserVoiceState(
+export async function getUserVoiceState(
   rest: RestClient,
   guildId: Snowflake,
   userId: Snowflake,
   options: RouteOptions = {},
 ): Promise<VoiceState> {
-  return rest.request<VoiceState>(
+  return await rest.request<VoiceState>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/voice-states/${
       snowflake("userId", userId)

@@ -151,13 +151,13 @@ export async function executeWebhook(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function createWebhook(
+export async function createWebhook(
   rest: RestClient,
   channelId: Snowflake,
   body: { name: string; avatar?: string | null },
   options: AuditedRouteOptions = {},
 ): Promise<Webhook> {
-  return rest.request<Webhook>(
+  return await rest.request<Webhook>(
     "POST",
     `/channels/${snowflake("channelId", channelId)}/webhooks`,
     auditedRouteOptions(options, { body }),
@@ -172,12 +172,12 @@ export function createWebhook(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getChannelWebhooks(
+export async function getChannelWebhooks(
   rest: RestClient,
   channelId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Webhook[]> {
-  return rest.request<Webhook[]>(
+  return await rest.request<Webhook[]>(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/webhooks`,
     routeOptions(options),
@@ -192,12 +192,12 @@ export function getChannelWebhooks(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getGuildWebhooks(
+export async function getGuildWebhooks(
   rest: RestClient,
   guildId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Webhook[]> {
-  return rest.request<Webhook[]>(
+  return await rest.request<Webhook[]>(
     "GET",
     `/guilds/${snowflake("guildId", guildId)}/webhooks`,
     routeOptions(options),
@@ -212,12 +212,12 @@ export function getGuildWebhooks(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getWebhook(
+export async function getWebhook(
   rest: RestClient,
   webhookId: Snowflake,
   options: RouteOptions = {},
 ): Promise<Webhook> {
-  return rest.request<Webhook>(
+  return await rest.request<Webhook>(
     "GET",
     `/webhooks/${snowflake("webhookId", webhookId)}`,
     routeOptions(options),
@@ -233,13 +233,13 @@ export function getWebhook(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getWebhookWithToken(
+export async function getWebhookWithToken(
   rest: RestClient,
   webhookId: Snowflake,
   webhookToken: string,
   options: RouteOptions = {},
 ): Promise<Webhook> {
-  return rest.request<Webhook>(
+  return await rest.request<Webhook>(
     "GET",
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)
@@ -257,13 +257,13 @@ export function getWebhookWithToken(
  * @param options Signal, audit-log reason.
  * @returns Discord's answer.
  */
-export function modifyWebhook(
+export async function modifyWebhook(
   rest: RestClient,
   webhookId: Snowflake,
   body: ModifyWebhookBody,
   options: AuditedRouteOptions = {},
 ): Promise<Webhook> {
-  return rest.request<Webhook>(
+  return await rest.request<Webhook>(
     "PATCH",
     `/webhooks/${snowflake("webhookId", webhookId)}`,
     auditedRouteOptions(options, { body }),
@@ -281,14 +281,14 @@ export function modifyWebhook(
  *   {@linkcode modifyWebhook}: Discord's docs say "same as above").
  * @returns Discord's answer.
  */
-export function modifyWebhookWithToken(
+export async function modifyWebhookWithToken(
   rest: RestClient,
   webhookId: Snowflake,
   webhookToken: string,
   body: { name?: string; avatar?: string | null },
   options: AuditedRouteOptions = {},
 ): Promise<Webhook> {
-  return rest.request<Webhook>(
+  return await rest.request<Webhook>(
     "PATCH",
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)
@@ -353,7 +353,7 @@ export async function deleteWebhookWithToken(
  * @param options Signal.
  * @returns Discord's answer.
  */
-export function getWebhookMessage(
+export async function getWebhookMessage(
   rest: RestClient,
   webhookId: Snowflake,
   webhookToken: string,
@@ -361,7 +361,7 @@ export function getWebhookMessage(
   query: { thread_id?: Snowflake } = {},
   options: RouteOptions = {},
 ): Promise<Message> {
-  return rest.request<Message>(
+  return await rest.request<Message>(
     "GET",
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)
@@ -382,7 +382,7 @@ export function getWebhookMessage(
  * @param options Signal, files.
  * @returns Discord's answer.
  */
-export function editWebhookMessage(
+export async function editWebhookMessage(
   rest: RestClient,
   webhookId: Snowflake,
   webhookToken: string,
@@ -391,7 +391,7 @@ export function editWebhookMessage(
   query: { thread_id?: Snowflake; with_components?: boolean } = {},
   options: UploadRouteOptions = {},
 ): Promise<Message> {
-  return rest.request<Message>(
+  return await rest.request<Message>(
     "PATCH",
     `/webhooks/${snowflake("webhookId", webhookId)}/${
       segment("webhookToken", webhookToken, true)

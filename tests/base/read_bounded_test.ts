@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { joinChunks, readBounded } from "../../base/read_bounded.ts";
+import {
+  ChunkTypeError,
+  joinChunks,
+  readBounded,
+} from "../../base/read_bounded.ts";
 
 /** A stream of the given chunks, then its end. */
 function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
@@ -140,4 +144,46 @@ Deno.test("readBounded takes each chunk from reserve before keeping it; a refusa
     (error) => error === refusal,
   );
   assert.equal(cancelled, refusal);
+});
+
+Deno.test("readBounded refuses a chunk that is not a Uint8Array before counting it, and cancels the stream", async () => {
+  const chunks: [string, unknown][] = [
+    ["string", "hello"],
+    ["ArrayBuffer", new ArrayBuffer(4)],
+    ["DataView", new DataView(new ArrayBuffer(4))],
+    ["Uint16Array", new Uint16Array([0x6968])],
+    ["Uint8ClampedArray", new Uint8ClampedArray(2)],
+    ["null", null],
+  ];
+  for (const [type, chunk] of chunks) {
+    let cancelled: unknown;
+    const taken: number[] = [];
+    const stream = new ReadableStream<unknown>({
+      start(controller): void {
+        controller.enqueue(new Uint8Array([1, 2]));
+        controller.enqueue(chunk);
+      },
+      cancel(reason): void {
+        cancelled = reason;
+      },
+    });
+    await assert.rejects(
+      readBounded(
+        stream as ReadableStream<Uint8Array>,
+        100,
+        undefined,
+        undefined,
+        (bytes) => void taken.push(bytes),
+      ),
+      (error: unknown) =>
+        error instanceof ChunkTypeError && error instanceof TypeError &&
+        error.chunkType === type &&
+        error.message ===
+          `Cannot read a stream as its chunks must be Uint8Array bytes: current chunk type '${type}'`,
+      type,
+    );
+    assert.ok(cancelled instanceof ChunkTypeError, type);
+    assert.deepEqual(taken, [2], type);
+    assert.equal(stream.locked, false, type);
+  }
 });

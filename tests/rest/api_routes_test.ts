@@ -78,7 +78,7 @@ Deno.test("channel routes: get, modify (with audit-log reason), overwrites, typi
   await api.deleteChannel(rest, CHANNEL);
   const gone = await discordError(api.getChannel(rest, CHANNEL));
   assert.deepEqual([gone.status, gone.code], [404, 10003]);
-  assert.throws(
+  await assert.rejects(
     () => api.getChannel(rest, "not-a-snowflake"),
     /'channelId' must be a snowflake/,
   );

@@ -159,12 +159,12 @@ Deno.test("a reason or files given to a route that does not take them is a TypeE
       }),
     noReason,
   );
-  assert.throws(
+  await assert.rejects(
     // @ts-expect-error: a created message records no audit log.
     () => rest.createMessage("1", { content: "x" }, { reason: "why" }),
     noReason,
   );
-  assert.throws(
+  await assert.rejects(
     () =>
       rest.editFollowupMessage("5", "interaction-token", "7", {}, {
         // @ts-expect-error: a follow-up records no audit log.
@@ -184,9 +184,9 @@ Deno.test("a reason or files given to a route that does not take them is a TypeE
   );
   // A route function reached through a cast (or from JavaScript).
   const cast = { reason: "why" } as api.RouteOptions;
-  assert.throws(() => api.getChannel(rest, "1", cast), noReason);
+  await assert.rejects(() => api.getChannel(rest, "1", cast), noReason);
   await assert.rejects(() => api.leaveGuild(rest, "1", cast), noReason);
-  assert.throws(
+  await assert.rejects(
     () =>
       api.modifyChannel(rest, "1", { name: "n" }, {
         files,

@@ -330,7 +330,7 @@ Deno.test("getCurrentUserGuildMember sends the user's OAuth2 Bearer token, never
   // Called as before (no access token) it is refused before anything is
   // sent, without showing a token.
   for (const accessToken of [{}, "", "user token\n", undefined]) {
-    assert.throws(
+    await assert.rejects(
       () =>
         getCurrentUserGuildMember(rest, "5", accessToken as unknown as string),
       (error: unknown) =>

@@ -845,9 +845,9 @@ Deno.test("RestClient checks its options and arguments", async (t) => {
     await rest.getGatewayBot();
     assert.equal(fake.requests[0]!.headers["authorization"], "Bot abc");
   });
-  await t.step("ids must be snowflakes", () => {
+  await t.step("ids must be snowflakes", async () => {
     const rest = new RestClient({ token: "t" });
-    assert.throws(() => rest.createMessage("1/../2", { content: "x" }), {
+    await assert.rejects(() => rest.createMessage("1/../2", { content: "x" }), {
       name: "TypeError",
       message:
         "Cannot build route as 'channelId' must be a snowflake string: current value 'channelId=1/../2'",
@@ -876,9 +876,9 @@ Deno.test("RestClient checks its options and arguments", async (t) => {
       assert.equal(fake.requests.length, 0);
     },
   );
-  await t.step("tokens are never echoed", () => {
+  await t.step("tokens are never echoed", async () => {
     const rest = new RestClient({ token: "t" });
-    assert.throws(
+    await assert.rejects(
       () => rest.createFollowupMessage("1", "secret/value", { content: "x" }),
       (error: Error) =>
         error instanceof TypeError && !error.message.includes("secret"),

@@ -288,3 +288,31 @@ Deno.test("payload_json is a plain form field, as Discord documents it: no filen
   });
   assert.doesNotMatch(text, /filename="blob"/);
 });
+
+Deno.test("a stream of chunks that are not Uint8Arrays fails its upload with an UploadError naming the file, before anything is sent", async () => {
+  const fake = new FakeRest({ token: "t" });
+  const rest = new RestClient({ token: "t", fetch: fake.fetch });
+  const cases: [string, unknown[]][] = [
+    // Uploaded as an empty file (a string counted `NaN` bytes).
+    ["string", ["hello ", "world"]],
+    // Uploaded cut to one byte per element.
+    ["Uint16Array", [new Uint16Array([0x6968])]],
+    ["ArrayBuffer", [new TextEncoder().encode("hello").buffer]],
+    ["DataView", [new DataView(new ArrayBuffer(5))]],
+  ];
+  for (const [type, chunks] of cases) {
+    const data = ReadableStream.from(chunks) as ReadableStream<Uint8Array>;
+    await assert.rejects(
+      rest.createMessage("1", { content: "x" }, {
+        files: [{ name: "notes.txt", data }],
+      }),
+      (error: unknown) =>
+        error instanceof UploadError &&
+        error.message ===
+          `Cannot upload 'notes.txt' as its 'data' stream must yield Uint8Array chunks: current chunk type '${type}'` &&
+        error.cause instanceof TypeError,
+      type,
+    );
+  }
+  assert.equal(fake.requests.length, 0);
+});
