@@ -634,8 +634,12 @@ function wellFormed(answer: unknown): SavedSession[] {
  * copy of it (a save at close that failed, a session replaced after op 9
  * while saves failed): taken from the store, it replayed events already
  * delivered, or resumed a dead session and cost a session start. The held
- * one gives way to the same session further on, or to another session
- * saved after `heldSince` (another process ran the shard meanwhile).
+ * one gives way to another session saved after `heldSince` (another
+ * process ran the shard meanwhile), and to the same session further on
+ * unless saved no later than `heldSince`: the held one may have been set
+ * back on purpose (a Client's resumable stop that dropped handler calls
+ * resumes before their events, and the store may still hold the close's
+ * save, further on, when the save of the set-back one failed).
  *
  * @param shards The shards, by ID.
  * @param saved Saved sessions.
@@ -667,11 +671,11 @@ export function restoreUsable(
     }
     const held = shard.session;
     const since = heldSince?.get(shard.id);
+    const notNewer = since !== undefined && session.savedAt <= since;
     if (
       held !== undefined &&
-      (held.sessionId === session.sessionId
-        ? held.sequence >= session.sequence
-        : since !== undefined && session.savedAt <= since)
+      (notNewer || (held.sessionId === session.sessionId &&
+        held.sequence >= session.sequence))
     ) {
       logger.info(
         "Shard {shardId}: keeping the session it holds (sequence {sequence}) over an older saved one",

@@ -7,7 +7,6 @@
 import { closestName } from "../base/closest_name.ts";
 import { assertBooleanOption, shownQuoted } from "../base/option_checks.ts";
 import { checkOptionKeys } from "../base/option_keys.ts";
-import { getVisibleLogger } from "../base/visible_logger.ts";
 import { ClientStoppedError } from "./client_stopped_error.ts";
 import { registerClientRuns } from "./_client_runs.ts";
 import type { Context, ShardContext } from "./context.ts";
@@ -21,10 +20,11 @@ import {
 } from "./handler_routes.ts";
 import { HeldTotal } from "./held_total.ts";
 import { ShardSlot } from "./shard_slot.ts";
+import { drainHandlers, resumeBeforeDropped } from "./_stop_drain.ts";
 import { assertClientOptions, startRefusal } from "./client_options_check.ts";
 import { createClientManager } from "./_client_manager.ts";
 import { MemoryIdentifyQueue } from "../gateway/identify_queue.ts";
-import { realScheduler, settlesWithin } from "../base/scheduler.ts";
+import { realScheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
   currentSessions,
@@ -50,15 +50,6 @@ import {
   type GatewayEventName,
   isGatewayEventName,
 } from "../types/events.ts";
-
-/** Handler errors and start-up mistakes: on stderr unless LogTape takes them. */
-const visible = getVisibleLogger(["disruption", "handler"]);
-
-/**
- * How long stop() waits for running handlers before saying it waits: a
- * handler finishing a reply is no news.
- */
-const DRAIN_NOTICE_MS = 1_000;
 
 /**
  * A typed listener for one dispatch event: its payload, and the shard's
@@ -101,6 +92,10 @@ export interface ClientStopOptions extends ShardManagerCloseOptions {
    * running or queued. Calls not started by then are dropped and their
    * number is logged (a warning per shard on `["disruption", "handler"]`);
    * a handler that never settles cannot hold `stop()` longer than this.
+   * With `resumable: true` their events are not lost: the sessions are
+   * saved before the first of them, so the next RESUME replays them, at
+   * least once (an event whose method ran but a listener's call was
+   * dropped comes again whole, and its method runs twice).
    *
    * @default {10000}
    */
@@ -536,7 +531,9 @@ export class Client {
    * @param options `resumable: true` closes with 4000 and keeps the
    * sessions for a restart: the next {@linkcode Client.start} of this
    * Client RESUMEs them (kept in memory without a `sessionStore`); a new
-   * process resumes them only from the `sessionStore` option.
+   * process resumes them only from the `sessionStore` option. Handler
+   * calls the drain dropped are replayed by that RESUME (see
+   * {@linkcode ClientStopOptions.drainTimeout}).
    * `drainTimeout` bounds the wait for handlers.
    * @returns A promise that resolves once everything is closed.
    * @throws {TypeError} When `options` has a key other than `resumable` and
@@ -591,14 +588,30 @@ export class Client {
     // should the save at close have failed, the store holds older ones,
     // which replayed events or resumed a dead session (the manager lets
     // the store's copy win only when it is newer).
-    const keep = options.resumable;
+    const keep = options.resumable === true;
     // A stop before the manager existed (a start still asking Discord)
     // leaves what an earlier resumable stop kept.
     if (!keep) this.#keptSessions = [];
     else if (manager) {
       this.#keptSessions = currentSessions(manager, this.#now());
     }
-    await this.#drain(drainTimeout, by);
+    const dropped = await drainHandlers(
+      this.#slots,
+      this.idle(),
+      this.#options.scheduler ?? realScheduler,
+      drainTimeout,
+      by,
+      keep,
+    );
+    // Saved at the last sequence received, the sessions counted the events
+    // whose calls were dropped: the RESUME would skip them for good.
+    if (manager && dropped.size > 0) {
+      this.#keptSessions = await resumeBeforeDropped(
+        manager,
+        dropped,
+        this.#now(),
+      );
+    }
     this.#offDispatch?.();
     this.#offDispatch = undefined;
     for (const off of this.#offOthers) off();
@@ -609,45 +622,6 @@ export class Client {
 
   #now(): number {
     return (this.#options.scheduler ?? realScheduler).now();
-  }
-
-  /** Wait for the handlers up to `timeout` ms; report what is left. */
-  async #drain(timeout: number, by: "stop" | "start"): Promise<void> {
-    const scheduler = this.#options.scheduler ?? realScheduler;
-    // Said a second in: a Ctrl+C on a stuck handler otherwise gave
-    // `timeout` ms of silence, which looks like a hung process; said at
-    // once, it showed on every clean exit, a reply still on its way. The
-    // likeliest cause named: a handler awaiting stop() itself.
-    const notice = timeout > DRAIN_NOTICE_MS
-      ? scheduler.setTimeout(() => {
-        const running = this.#slots.filter((slot) => slot?.runner.busy);
-        if (running.length === 0) return;
-        visible.warn(
-          by === "stop"
-            ? "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)"
-            : "start() failed and, before it rejects, waits up to {timeout} ms for handler calls still running ({events}); calls not started by then are dropped",
-          {
-            timeout,
-            events: running.map((slot) =>
-              `shard ${slot!.ctx.shard.id}: ${slot!.running}`
-            ).join(", "),
-          },
-        );
-      }, DRAIN_NOTICE_MS)
-      : undefined;
-    const settled = await settlesWithin(scheduler, this.idle(), timeout);
-    if (notice !== undefined) scheduler.clearTimeout(notice);
-    if (settled) return;
-    for (const [shardId, slot] of this.#slots.entries()) {
-      if (!slot?.runner.busy) continue;
-      const dropped = slot.runner.abandon();
-      visible.warn(
-        by === "stop"
-          ? "Shard {shardId}: a handler was still running {timeout} ms after stop(); {dropped} queued handler calls were dropped without running"
-          : "Shard {shardId}: a handler was still running {timeout} ms after start() failed; {dropped} queued handler calls were dropped without running",
-        { shardId, timeout, dropped },
-      );
-    }
   }
 
   /** Same as {@linkcode Client.stop}, for `await using`. */
@@ -729,6 +703,7 @@ export class Client {
         );
       }
     }
+    slot.queued(event.sequence);
     slot.held(event.size, update);
   };
 

@@ -168,6 +168,23 @@ export class OrderedRunner {
   }
 
   /**
+   * How many tasks were handed to the runner so far, bookkeeping included:
+   * the place in the order the next one takes (the first is 0).
+   */
+  get handed(): number {
+    return this.#pushed;
+  }
+
+  /**
+   * How many tasks have started so far (run, running, or dropped by
+   * {@linkcode OrderedRunner.abandon}), bookkeeping included: the task
+   * handed at place `n` has started when `n < started`.
+   */
+  get started(): number {
+    return this.#finished + (this.#busy ? 1 : 0);
+  }
+
+  /**
    * Run `task` now if nothing is running, otherwise after the tasks before it.
    *
    * @param task The work.

@@ -2,6 +2,7 @@
 // handler calls in order, the previous state (`ctx.old`) it hands them, and
 // the back-pressure that pauses the shard while its handlers fall behind.
 import { getLogger } from "@logtape/logtape";
+import { Fifo } from "../base/fifo.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
 import {
@@ -56,6 +57,31 @@ interface Pause {
   all: boolean;
 }
 
+/** A dispatch with a handler call the runner has not started yet. */
+interface Unstarted {
+  /** Its sequence number. */
+  readonly sequence: number;
+  /** The session it came in. */
+  readonly sessionId: string | undefined;
+  /** The runner's `handed` after its last call: all started once passed. */
+  readonly end: number;
+}
+
+/**
+ * What {@linkcode ShardSlot.abandon} dropped, and where the session must
+ * resume to have it sent again.
+ */
+export interface Abandoned {
+  /** How many handler calls were dropped without running. */
+  readonly dropped: number;
+  /**
+   * The sequence to resume the shard's session from so that Discord sends
+   * again every event with a dropped call (the first one's minus one);
+   * `undefined` when none was of the session the shard holds.
+   */
+  readonly resumeFrom: number | undefined;
+}
+
 /** One shard's context and the runner that keeps its events in order. */
 export class ShardSlot implements HeldTotalMember {
   readonly ctx: ShardContext;
@@ -78,6 +104,12 @@ export class ShardSlot implements HeldTotalMember {
   running = "";
   /** A resumed pause waits for READY or RESUMED to check its session. */
   #checkingSession = false;
+  /**
+   * The dispatches with a handler call not started yet, in order (those
+   * found all started since are removed as more are noted): a resumable
+   * stop that drops calls resumes before the first.
+   */
+  readonly #unstarted = new Fifo<Unstarted>();
 
   constructor(
     shard: Shard,
@@ -139,6 +171,57 @@ export class ShardSlot implements HeldTotalMember {
       this.running = name;
       return call();
     });
+  }
+
+  /**
+   * Note the dispatch whose handler calls were just queued: while one of
+   * them has not started, {@linkcode ShardSlot.abandon} can tell where to
+   * resume for it. Nothing is kept when they all started (the handlers
+   * keep up): the cost is paid only while calls wait.
+   *
+   * @param sequence The dispatch's sequence number.
+   */
+  queued(sequence: number): void {
+    const runner = this.runner;
+    const started = runner.started;
+    if (runner.handed === started) return;
+    this.#forgetStarted(started);
+    this.#unstarted.push({
+      sequence,
+      sessionId: this.#shard.sessionId,
+      end: runner.handed,
+    });
+  }
+
+  /**
+   * Drop the handler calls not started yet (`OrderedRunner.abandon`), for a
+   * stop that waits no longer, saying where the shard's session must
+   * resume so that Discord sends their events again.
+   *
+   * @returns How many calls were dropped, and the sequence to resume from.
+   */
+  abandon(): Abandoned {
+    this.#forgetStarted(this.runner.started);
+    const dropped = this.runner.abandon();
+    const sessionId = this.#shard.sessionId;
+    let resumeFrom: number | undefined;
+    // Events of an earlier session cannot be sent again: the first one of
+    // the session the shard holds is where its RESUME must start.
+    for (const unstarted = this.#unstarted; unstarted.length > 0;) {
+      const next = unstarted.shift()!;
+      if (sessionId !== undefined && next.sessionId === sessionId) {
+        resumeFrom = Math.max(0, next.sequence - 1);
+        break;
+      }
+    }
+    this.#unstarted.clear();
+    return { dropped, resumeFrom };
+  }
+
+  /** Forget the noted dispatches whose calls have all started. */
+  #forgetStarted(started: number): void {
+    const unstarted = this.#unstarted;
+    while ((unstarted.peek()?.end ?? Infinity) <= started) unstarted.shift();
   }
 
   /**

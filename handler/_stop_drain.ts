@@ -1,0 +1,146 @@
+// A Client stop's wait for its handlers (the drain), and where it leaves the
+// shards' sessions when the drain dropped handler calls. A resumable close
+// saves each session at the last sequence received, which counts the events
+// whose calls were then dropped: the next RESUME started after them and
+// Discord never sent them again. The session is set back before the first
+// of them instead, so they are replayed (at least once: an event whose
+// method ran and one of whose listeners was dropped comes again whole).
+// Kept apart from handler/client.ts, which calls it from its teardown.
+import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import {
+  currentSessions,
+  type ShardManager,
+} from "../gateway/shard_manager.ts";
+import type { SavedSession } from "../gateway/session_store.ts";
+import type { ShardSlot } from "./shard_slot.ts";
+
+/** The drain's notice and drop warnings: on stderr unless LogTape takes them. */
+const visible = getVisibleLogger(["disruption", "handler"]);
+
+/**
+ * How long stop() waits for running handlers before saying it waits: a
+ * handler finishing a reply is no news.
+ */
+const DRAIN_NOTICE_MS = 1_000;
+
+/**
+ * Wait for the handler calls of every shard up to `timeout` ms; past it,
+ * drop those not started and report them.
+ *
+ * @param slots The Client's shard slots, by shard ID.
+ * @param idle Settles once the calls queued so far have finished.
+ * @param scheduler The Client's clock.
+ * @param timeout The `drainTimeout`, in ms.
+ * @param by Whether a stop or a failed start drains.
+ * @param resumable Whether the stop keeps the sessions (they are then set
+ * back before the dropped events, and the warning says so).
+ * @returns Per shard, the sequence its session must resume from so that
+ * its dropped events come again; empty when nothing was dropped.
+ */
+export async function drainHandlers(
+  slots: readonly (ShardSlot | undefined)[],
+  idle: Promise<void>,
+  scheduler: Scheduler,
+  timeout: number,
+  by: "stop" | "start",
+  resumable: boolean,
+): Promise<Map<number, number>> {
+  // Said a second in: a Ctrl+C on a stuck handler otherwise gave `timeout`
+  // ms of silence, which looks like a hung process; said at once, it showed
+  // on every clean exit, a reply still on its way. The likeliest cause
+  // named: a handler awaiting stop() itself.
+  const notice = timeout > DRAIN_NOTICE_MS
+    ? scheduler.setTimeout(() => {
+      const running = slots.filter((slot) => slot?.runner.busy);
+      if (running.length === 0) return;
+      visible.warn(
+        by === "stop"
+          ? "stop() waits up to {timeout} ms (drainTimeout) for handler calls still running ({events}); calls not started by then are dropped (a handler awaiting client.stop() waits for itself: write void client.stop() there)"
+          : "start() failed and, before it rejects, waits up to {timeout} ms for handler calls still running ({events}); calls not started by then are dropped",
+        {
+          timeout,
+          events: running.map((slot) =>
+            `shard ${slot!.ctx.shard.id}: ${slot!.running}`
+          ).join(", "),
+        },
+      );
+    }, DRAIN_NOTICE_MS)
+    : undefined;
+  const settled = await settlesWithin(scheduler, idle, timeout);
+  if (notice !== undefined) scheduler.clearTimeout(notice);
+  if (settled) return new Map();
+  return abandonCalls(slots, timeout, by, resumable);
+}
+
+/**
+ * Drop the handler calls that have not started on each busy shard, for a
+ * drain that timed out, and say how many per shard (see
+ * {@linkcode drainHandlers}, whose result it is).
+ */
+function abandonCalls(
+  slots: readonly (ShardSlot | undefined)[],
+  timeout: number,
+  by: "stop" | "start",
+  resumable: boolean,
+): Map<number, number> {
+  const resumeFrom = new Map<number, number>();
+  for (const [shardId, slot] of slots.entries()) {
+    if (!slot?.runner.busy) continue;
+    const abandoned = slot.abandon();
+    const replayed = resumable && abandoned.resumeFrom !== undefined;
+    if (replayed) resumeFrom.set(shardId, abandoned.resumeFrom!);
+    visible.warn(
+      by === "stop"
+        ? "Shard {shardId}: a handler was still running {timeout} ms after stop(); {dropped} queued handler calls were dropped without running{replay}"
+        : "Shard {shardId}: a handler was still running {timeout} ms after start() failed; {dropped} queued handler calls were dropped without running",
+      {
+        shardId,
+        timeout,
+        dropped: abandoned.dropped,
+        replay: replayed
+          ? "; the session is saved before them, so a resume replays them (an event partly handled comes again whole)"
+          : "",
+      },
+    );
+  }
+  return resumeFrom;
+}
+
+/**
+ * Set the sessions of a manager closed resumably back to `resumeFrom` and
+ * save them to its session store (after the close's own save, in the
+ * store's order), so that a RESUME, here or in another process, replays
+ * the events whose handler calls were dropped.
+ *
+ * @param manager The manager, closed with `resumable: true`.
+ * @param resumeFrom Per shard, the sequence to resume from (see
+ * {@linkcode drainHandlers}); a shard holding no session, or one already
+ * further back, is left as it is.
+ * @param now The time to date the sessions with (the manager's clock):
+ * no earlier than the close's save, so that a restart in this process keeps
+ * them over that copy should this save fail.
+ * @returns The sessions as they now stand, for the next start of the
+ * Client to resume.
+ */
+export async function resumeBeforeDropped(
+  manager: ShardManager,
+  resumeFrom: ReadonlyMap<number, number>,
+  now: number,
+): Promise<SavedSession[]> {
+  for (const [shardId, sequence] of resumeFrom) {
+    const shard = manager.shards.get(shardId);
+    const session = shard?.session;
+    if (session === undefined || session.sequence <= sequence) continue;
+    shard!.restore({ ...session, sequence });
+  }
+  try {
+    await manager.saveSessions();
+  } catch (error) {
+    visible.warn(
+      "Saving the sessions set back before the dropped handler calls failed: a start in this process still replays their events, but another process resumes after them, and they are lost there: {error}",
+      { error },
+    );
+  }
+  return currentSessions(manager, now);
+}
