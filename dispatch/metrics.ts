@@ -48,7 +48,11 @@ export class DispatchMetrics {
    * subscribed (commands are taken).
    */
   readonly commandsConsuming: Gauge;
-  /** `dispatch_redis_connected`: 1 while Redis answers. */
+  /**
+   * `dispatch_redis_connected`: 1 while Redis answers; 0 when the
+   * connection fails, or when a session save has not completed in 5 s (a
+   * frozen Redis keeps its connection open), until a save succeeds.
+   */
   readonly redisConnected: Gauge;
   /** `dispatch_cache_stale`: 1 while the cache lost writes. */
   readonly cacheStale: Gauge;
@@ -89,6 +93,18 @@ export class DispatchMetrics {
    * message is over the broker's `max_message_size`.
    */
   readonly oversized: Counter;
+  /**
+   * `dispatch_nacked_events`: publishes RabbitMQ refused (nacks: a queue
+   * full with `x-overflow: reject-publish`), each attempt counted; each is
+   * sent again until taken.
+   */
+  readonly nacked: Counter;
+  /**
+   * `dispatch_sessions_lost`: sessions a shard had and could not resume
+   * (e.g. paused past Discord's resume window): the events after its last
+   * sequence received are lost.
+   */
+  readonly sessionsLost: Counter;
 
   /** Create the metrics on a fresh registry. */
   constructor() {
@@ -233,6 +249,18 @@ export class DispatchMetrics {
       name: "dispatch_oversized_events",
       help:
         "Dispatches not published: their message is over RabbitMQ's max_message_size",
+      registers,
+    });
+    this.nacked = new Counter({
+      name: "dispatch_nacked_events",
+      help:
+        "Publishes RabbitMQ refused (nack, e.g. a full queue with x-overflow reject-publish), each attempt counted; sent again until taken",
+      registers,
+    });
+    this.sessionsLost = new Counter({
+      name: "dispatch_sessions_lost",
+      help:
+        "Sessions a shard could not resume (a new one started): the events after its last sequence received are lost",
       registers,
     });
   }

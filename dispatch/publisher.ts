@@ -4,7 +4,10 @@
  * events and in bytes that keeps every event until the broker confirmed it.
  * A lost connection puts the unconfirmed events back in line; they are sent
  * again, in order, once the connection is back (a consumer may then see one
- * twice, never miss one).
+ * twice, never miss one). An event the broker refuses (a nack: a queue full
+ * with `x-overflow: reject-publish`) stops publishing: it alone is sent
+ * again, with a growing wait, until it is taken (see
+ * {@linkcode ConfirmedPublisherOptions.onNack}).
  *
  * @module
  */
@@ -19,6 +22,7 @@ import {
   holdAmqpLibraryRejections,
 } from "./amqp_library_rejections.ts";
 import { isLoginRefused } from "./credentials_refused.ts";
+import { readNackMultiple } from "./amqp_nack_multiple.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { MAX_ROUTING_KEY_BYTES, routingKeyProblem } from "./event_name.ts";
 import {
@@ -108,6 +112,17 @@ export interface ConfirmedPublisherOptions {
   /** Called when the connection goes up or down. */
   onConnection?: (connected: boolean) => void;
   /**
+   * Called with an event each time the broker refuses it (a nack: a queue
+   * bound to the exchange is full with `x-overflow: reject-publish`, or
+   * the broker failed to store it). Publishing then stops: the refused
+   * events are sent again, alone and in order, every 250 ms doubling up to
+   * 30 s, until the broker takes them; the buffer fills meanwhile (so
+   * {@linkcode ConfirmedPublisher.push} says when to stop taking events).
+   * The queues that did take a refused event get it again with each
+   * attempt.
+   */
+  onNack?: (event: PendingEvent) => void;
+  /**
    * Called with an event whose body is larger than the broker takes (its
    * `max_message_size`: 16 MiB by default on RabbitMQ 4, 128 MiB on 3): it
    * is never published, and counts as confirmed in its place in line.
@@ -153,6 +168,12 @@ export const DEFAULT_BYTE_CAPACITY: number = 256 * 1024 * 1024;
  */
 const ROOM_FRACTION = 0.5;
 const MAX_RETRY_DELAY = 5_000;
+/**
+ * The longest wait between attempts at an event the broker refused. Each
+ * attempt is taken again by the queues that took it before: a queue that
+ * stays full for an hour costs each of them 120 copies, not one per 5 s.
+ */
+const MAX_NACK_RETRY_DELAY = 30_000;
 /** How long one connection attempt may take. */
 const CONNECT_TIMEOUT = 10_000;
 /**
@@ -186,6 +207,17 @@ export class ConfirmedPublisher {
   #epoch = 0;
   /** The broker refuses publishes for now (a resource alarm). */
   #blocked = false;
+  /**
+   * The broker refused (nacked) an event: nothing new is sent until every
+   * refused one was sent again, alone, and taken.
+   */
+  #stalled = false;
+  /** Nacks during this stall; the log says how many once it ends. */
+  #stallNacks = 0;
+  /** Attempts at refused events this stall: the backoff's attempt. */
+  #nackAttempts = 0;
+  /** The wait before the next attempt at a refused event. */
+  #nackTimer: TimerId | undefined;
   /** The last attempt's login was refused (said on stderr already). */
   #loginRefused = false;
   /** The broker's `max_message_size`, once a publish went over it. */
@@ -362,6 +394,7 @@ export class ConfirmedPublisher {
       this.#scheduler.clearTimeout(this.#retryTimer);
     }
     this.#retryTimer = undefined;
+    this.#endStall(false);
     await this.#connecting;
     const client = this.#client;
     this.#client = undefined;
@@ -409,6 +442,7 @@ export class ConfirmedPublisher {
       await ensureTopicExchange(client, this.#options.exchange);
       const channel = await client.channel();
       await channel.confirmSelect();
+      readNackMultiple(channel);
       await this.#options.onConnect?.(client);
       this.#client = client;
       this.#channel = channel;
@@ -435,7 +469,8 @@ export class ConfirmedPublisher {
         // The publishes refused while blocked (never written) go again, in
         // order; those written before the block stay in flight on this
         // connection and are confirmed as usual, so nothing is sent twice.
-        this.#next = this.#head;
+        // (During a nack stall they are among the refused, sent one by one.)
+        if (!this.#stalled) this.#next = this.#head;
         this.#pump();
       };
       this.#blocked = false;
@@ -524,6 +559,8 @@ export class ConfirmedPublisher {
     this.#client = undefined;
     this.#channel = undefined;
     this.#blocked = false;
+    // A new connection sends every unconfirmed event again anyway.
+    this.#endStall(false);
     this.#setConnected(false);
     if (!client.closed) client.close().catch(() => {});
     logger.warn(
@@ -560,8 +597,11 @@ export class ConfirmedPublisher {
   #pump(): void {
     const channel = this.#channel;
     if (!channel || !this.#connected || this.#blocked) return;
+    if (this.#stalled) {
+      this.#resendRefused(channel);
+      return;
+    }
     const epoch = this.#epoch;
-    const exchange = this.#options.exchange;
     while (this.#next < this.#slots.length) {
       const slot = this.#slots[this.#next]!;
       // Confirmed (or a skip), or written on this connection and awaiting
@@ -578,15 +618,62 @@ export class ConfirmedPublisher {
         continue;
       }
       this.#next++;
-      slot.sentOn = epoch;
-      channel.basicPublish(exchange, slot.event.routingKey, body, {
-        deliveryMode: 2,
-        contentType: "application/json",
-      }).then(
-        () => this.#confirmed(slot, epoch),
-        (error) => this.#rejected(slot, epoch, error),
+      this.#send(channel, slot, body, epoch);
+    }
+  }
+
+  #send(channel: AMQPChannel, slot: Slot, body: string, epoch: number): void {
+    slot.sentOn = epoch;
+    channel.basicPublish(this.#options.exchange, slot.event.routingKey, body, {
+      deliveryMode: 2,
+      contentType: "application/json",
+    }).then(
+      () => this.#confirmed(slot, epoch),
+      (error) => this.#rejected(slot, epoch, error),
+    );
+  }
+
+  /**
+   * During a nack stall: once nothing is in flight, send the oldest refused
+   * event alone (each answer decides the next step), or end the stall when
+   * none is left. Only events sent before the stall can be refused: the
+   * ones from {@linkcode ConfirmedPublisher.#next} on wait.
+   */
+  #resendRefused(channel: AMQPChannel): void {
+    if (this.#nackTimer !== undefined) return;
+    const epoch = this.#epoch;
+    let refused: Slot | undefined;
+    for (let i = this.#head; i < this.#next; i++) {
+      const slot = this.#slots[i]!;
+      if (slot.confirmed) continue;
+      if (slot.sentOn === epoch) return; // an answer is awaited
+      refused ??= slot;
+    }
+    const body = refused?.event.body;
+    if (refused === undefined || body === undefined) {
+      this.#endStall(true);
+      this.#pump();
+      return;
+    }
+    this.#send(channel, refused, body, epoch);
+  }
+
+  /** The stall is over (`taken`: the refused events were confirmed). */
+  #endStall(taken: boolean): void {
+    if (this.#nackTimer !== undefined) {
+      this.#scheduler.clearTimeout(this.#nackTimer);
+      this.#nackTimer = undefined;
+    }
+    if (!this.#stalled) return;
+    this.#stalled = false;
+    if (taken) {
+      logger.info(
+        "RabbitMQ took the refused event(s) after {nacks} nack(s); publishing goes on with {count} buffered event(s)",
+        { nacks: this.#stallNacks, count: this.size },
       );
     }
+    this.#stallNacks = 0;
+    this.#nackAttempts = 0;
   }
 
   #confirmed(slot: Slot, epoch: number): void {
@@ -594,6 +681,8 @@ export class ConfirmedPublisher {
     slot.confirmed = true;
     this.#failures = 0;
     this.#advance();
+    // The refused event sent alone was taken: on to the next one.
+    if (this.#stalled) this.#pump();
   }
 
   /** Hand on the confirmed events at the head of the line, in order. */
@@ -641,19 +730,51 @@ export class ConfirmedPublisher {
       slot.sentOn = 0;
       return;
     }
-    this.#tooLarge(error instanceof Error ? error.message : String(error));
-    // A nack on a live connection (a queue's reject-publish overflow, or a
-    // broker error): reconnect and resend everything unconfirmed, in order,
-    // on a fresh channel. Publishes after the nacked one may have been
-    // taken already, so a consumer can see a later event first (and some
-    // twice); `shard` + `s` tell.
-    logger.warn(
-      "RabbitMQ refused a publish (nack); resending every unconfirmed event — consumers may see some out of order or twice",
-    );
-    this.#lost(
-      client,
-      error instanceof Error ? error : new Error(String(error)),
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    this.#tooLarge(message);
+    const channel = this.#channel;
+    if (!channel || channel.closed) {
+      // The channel ended (a broker error; it closes before the client
+      // fails its publishes): everything unconfirmed goes again, in order,
+      // on a new connection.
+      this.#lost(client, error instanceof Error ? error : new Error(message));
+      return;
+    }
+    // A nack on a live channel: a queue refused it (reject-publish
+    // overflow) while the others took it. Reconnecting and resending every
+    // unconfirmed event, as before, put the whole buffer into every other
+    // queue again every 5 s while the queue stayed full (7,200 copies of
+    // 1,000 events in 30 s). Only the refused event goes again, alone, with
+    // a growing wait; nothing new is sent meanwhile, so the buffer fills
+    // and the shards pause. The events after it that were taken are
+    // already out: a consumer sees the refused one late (`shard` + `s`
+    // tell), and again after each refused attempt.
+    slot.sentOn = 0;
+    this.#stallNacks++;
+    this.#options.onNack?.(slot.event);
+    if (!this.#stalled) {
+      this.#stalled = true;
+      visible.warn(
+        "RabbitMQ refused event {name} (shard {shardId}, sequence {sequence}): a nack, e.g. a queue bound to the exchange is full with x-overflow reject-publish. Publishing stops; the refused event is sent again alone, waiting up to {seconds} s between attempts, until it is taken; {count} event(s) wait in the buffer",
+        {
+          name: slot.event.routingKey,
+          shardId: slot.event.shardId,
+          sequence: slot.event.sequence,
+          seconds: MAX_NACK_RETRY_DELAY / 1000,
+          count: this.size,
+        },
+      );
+    }
+    if (this.#nackTimer !== undefined) return;
+    const delay = backoffDelay(++this.#nackAttempts, {
+      min: this.#retryBase,
+      max: MAX_NACK_RETRY_DELAY,
+      jitter: 0,
+    });
+    this.#nackTimer = this.#scheduler.setTimeout(() => {
+      this.#nackTimer = undefined;
+      this.#pump();
+    }, delay);
   }
 
   #compact(): void {

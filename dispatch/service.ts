@@ -8,7 +8,9 @@
  *
  * Nothing is lost to a broker outage: events wait in a bounded buffer; when
  * it is full the shards close resumably (Discord keeps their events) and
- * RESUME once it has room. A session's sequence is saved only once every
+ * RESUME once it has room. Discord keeps them only briefly: a shard paused
+ * for a minute is said, and a RESUME refused (a new session) is said with
+ * the sequence after which events are lost (`session_watch.ts`). A session's sequence is saved only once every
  * event up to it was confirmed, so a crash resumes from an event the broker
  * has.
  *
@@ -60,6 +62,7 @@ import { ensureQueue } from "./declare.ts";
 import { DefaultQueueWatch } from "./default_queue_watch.ts";
 import { redisPasswordHint } from "./credentials_refused.ts";
 import { DispatchMetrics } from "./metrics.ts";
+import { SessionWatch } from "./session_watch.ts";
 import { StatusLog } from "./status_log.ts";
 import { saveStatuses } from "./status_store.ts";
 import { EventNames } from "./event_name.ts";
@@ -98,15 +101,26 @@ export const REDIS_KEYS = {
 
 /**
  * The `gateway_shard_events` type of each status on the way to a session,
- * as twilight-dispatch counts its shards' stages (a shard whose socket is
- * open waits for HELLO: "Connected").
+ * as twilight-dispatch counts its shards' stages. "Connected" is not one:
+ * twilight-gateway's `ShardConnected` comes with READY or RESUMED.
  */
 const STAGE_EVENTS: Partial<Record<ShardStatus, string>> = {
   connecting: "Connecting",
-  waiting_for_hello: "Connected",
   identifying: "Identifying",
   resuming: "Resuming",
 };
+
+/**
+ * The statuses with a gateway connection open: leaving one for
+ * `reconnecting` or `closed` ends it ("Disconnected", as twilight-gateway's
+ * `ShardDisconnected` comes with every connection's end).
+ */
+const CONNECTED_STATUSES: ReadonlySet<ShardStatus> = new Set([
+  "waiting_for_hello",
+  "identifying",
+  "resuming",
+  "ready",
+]);
 
 /** One shard's entry in `gateway_sessions`. */
 export interface StoredSession {
@@ -275,6 +289,8 @@ export class DispatchService {
   #saveStalled = false;
   /** The state counts' read in flight, if any (one at a time). */
   #counting: Promise<void> | undefined;
+  /** Says long pauses and sessions that could not be resumed. */
+  readonly #sessionWatch: SessionWatch;
 
   /**
    * Create the service; nothing connects until {@linkcode DispatchService.start}.
@@ -286,6 +302,10 @@ export class DispatchService {
     this.config = withHiddenSecrets(config);
     // One clock for every wait and timestamp.
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#sessionWatch = new SessionWatch({
+      scheduler: this.#scheduler,
+      lost: this.#metrics.sessionsLost,
+    });
     this.#startReads = new StartReads(
       this.#scheduler,
       this.#closeSignal.signal,
@@ -422,6 +442,7 @@ export class DispatchService {
       onRoom: () => this.#resumePaused(),
       onConnection: (up) => this.#metrics.brokerConnected.set(up ? 1 : 0),
       onTooLarge: () => this.#metrics.oversized.inc(),
+      onNack: () => this.#metrics.nacked.inc(),
       scheduler: this.#scheduler,
     });
     await this.#publisher.start();
@@ -449,6 +470,7 @@ export class DispatchService {
         sequence: session.sequence,
         resumeUrl: session.resumeUrl,
       });
+      this.#sessionWatch.hold(id, session.sessionId, session.sequence);
     }
     logger.info(
       "Starting shards {first}-{last} of {total}: {resumed} to resume, {identify} to identify",
@@ -517,6 +539,7 @@ export class DispatchService {
       this.#scheduler.clearTimeout(this.#redisRetry);
     }
     this.#queueWatch?.close();
+    this.#sessionWatch.close();
     await this.#manager?.close({ resumable: true });
     this.#commands?.close();
     // The logs' last lines (the shards closed) are posted while the broker
@@ -587,6 +610,7 @@ export class DispatchService {
       this.#eventCounters.set(counterKey, counter);
     }
     counter.inc();
+    this.#sessionWatch.received(shardId, shard.sessionId, sequence);
     let pending: PendingEvent;
     if (!this.#names.routable(shardId, name)) {
       // The AMQP client refuses a routing key over 255 bytes on every
@@ -708,6 +732,7 @@ export class DispatchService {
   #pause(shard: Shard): void {
     this.#paused.set(shard.id, undefined);
     this.#metrics.pausedShards.set(this.#paused.size);
+    this.#sessionWatch.paused(shard.id);
     logger.warn(
       "Shard {shardId}: publish buffer full ({count} events, {bytes} bytes); pausing the shard until RabbitMQ catches up",
       {
@@ -726,6 +751,7 @@ export class DispatchService {
   #resumePaused(): void {
     if (this.#closing) return;
     for (const [id, resume] of this.#paused) {
+      this.#sessionWatch.resumed(id);
       if (!this.#manager?.shard(id)?.paused) continue; // closed meanwhile
       logger.info("Shard {shardId}: the buffer has room; resuming", {
         shardId: id,
@@ -741,7 +767,13 @@ export class DispatchService {
     // save), not here: counting walks every shard, and each of a start's or
     // a mass reconnect's changes did it (40,000 shards: 140 s of start).
     const { shardId, previous, current } = change;
+    const shard = this.#manager?.shard(shardId);
+    if (shard) this.#sessionWatch.state(change, shard);
     let line: string | undefined;
+    if (
+      (current === "reconnecting" || current === "closed") &&
+      CONNECTED_STATUSES.has(previous)
+    ) this.#metrics.shardEvents.inc({ type: "Disconnected" });
     if (previous === "ready" && current !== "ready") {
       this.#commandHandler.shardNotReady(shardId);
     }
@@ -750,13 +782,12 @@ export class DispatchService {
       this.#commandHandler.shardReady(shardId);
       if (resumed) this.#metrics.resumes.inc();
       else this.#metrics.identifies.inc();
+      // twilight-gateway's ShardConnected: a session is up.
+      this.#metrics.shardEvents.inc({ type: "Connected" });
       this.#metrics.shardEvents.inc({ type: resumed ? "Resumed" : "Ready" });
       line = `Shard ${shardId} ${resumed ? "resumed" : "ready"}`;
     } else if (current === "reconnecting") {
-      if (previous === "ready") {
-        this.#metrics.shardEvents.inc({ type: "Disconnected" });
-        line = `Shard ${shardId} disconnected`;
-      }
+      if (previous === "ready") line = `Shard ${shardId} disconnected`;
       this.#metrics.shardEvents.inc({ type: "Reconnecting" });
     } else if (STAGE_EVENTS[current] !== undefined) {
       this.#metrics.shardEvents.inc({ type: STAGE_EVENTS[current] });
@@ -1030,6 +1061,7 @@ export class DispatchService {
         this.#lastSaveOk = true;
         if (this.#saveStalled) {
           this.#saveStalled = false;
+          this.#metrics.redisConnected.set(1);
           logger.info("Redis answers again; sessions are saved");
         }
       } catch (error) {
@@ -1054,6 +1086,8 @@ export class DispatchService {
     settlesWithin(this.#scheduler, saving, SAVE_STALL_TIMEOUT).then((done) => {
       if (done || this.#saveStalled || this.#saving !== saving) return;
       this.#saveStalled = true;
+      // The connection is open (a frozen Redis): only the stall tells.
+      this.#metrics.redisConnected.set(0);
       visible.warn(
         "Saving sessions to Redis has not completed in {seconds} s (Redis does not answer): a restart now identifies instead of resuming",
         { seconds: SAVE_STALL_TIMEOUT / 1000 },

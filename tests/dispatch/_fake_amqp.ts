@@ -106,6 +106,24 @@ export class FakeAmqpBroker {
     }
   }
 
+  /**
+   * Refuse (basic.nack) the oldest `count` unconfirmed publishes, in order,
+   * as RabbitMQ does when a queue with `x-overflow: reject-publish` is full:
+   * one nack each, or with `multiple` one nack of the last with `multiple`
+   * and `requeue` set, as RabbitMQ sends a nack of several.
+   */
+  async nack(count = 1, options: { multiple?: boolean } = {}): Promise<void> {
+    const refused = this.#unacked.splice(0, count);
+    const sent = options.multiple ? refused.slice(-1) : refused;
+    for (const { conn, publish } of sent) {
+      await this.#send(
+        conn,
+        publish.channel,
+        method(60, 120, [...be(publish.tag, 8), options.multiple ? 3 : 0]),
+      );
+    }
+  }
+
   /** Close the listener and every connection; resolves once all ended. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.#listener.close();

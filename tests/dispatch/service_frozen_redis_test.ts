@@ -171,6 +171,59 @@ Deno.test({
     }
   }));
 
+Deno.test({
+  name:
+    "dispatch service: dispatch_redis_connected is 0 once a save stalls on a frozen Redis (its connection open), and 1 again after the next successful save",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, () =>
+  withOwnRedis(async (redisUrl) => {
+    const target = new URL(redisUrl);
+    const proxy = new FreezableProxy({
+      hostname: target.hostname,
+      port: Number(target.port || 6379),
+    });
+    const scheduler = new VirtualScheduler();
+    const metricsPort = freePort();
+    const service = serviceBehind(proxy, scheduler, metricsPort);
+    const gauge = async (): Promise<string | undefined> => {
+      const text = await advanceUntil(
+        scheduler,
+        fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()),
+        "/metrics",
+        10,
+      );
+      return /^dispatch_redis_connected (\d+)$/m.exec(text)?.[1];
+    };
+    const until = (records: LogRecord[], text: string) =>
+      advanceUntil(
+        scheduler,
+        (async () => {
+          while (!records.some((r) => r.message.join("").includes(text))) {
+            await scheduler.advance(250);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+        text,
+      );
+    try {
+      await withLogRecords(async (records) => {
+        await advanceUntil(scheduler, service.start(), "the service started");
+        assert.equal(await gauge(), "1");
+        proxy.freeze();
+        await until(records, "has not completed");
+        assert.equal(await gauge(), "0", "frozen: Redis does not answer");
+        proxy.thaw();
+        await until(records, "Redis answers again");
+        assert.equal(await gauge(), "1");
+        await advanceUntil(scheduler, service.close(), "the service closed");
+      }, "info");
+    } finally {
+      proxy.close();
+    }
+  }));
+
 function stalled(message: readonly unknown[]): boolean {
   return message.join("").includes("has not completed");
 }

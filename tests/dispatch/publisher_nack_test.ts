@@ -1,0 +1,163 @@
+// ConfirmedPublisher when the broker refuses a publish (a nack: a queue
+// with `x-overflow: reject-publish` is full) on a live connection, against
+// the fake broker on a virtual clock: only the refused event is sent again,
+// alone, with a growing wait, nothing new is sent meanwhile, and the
+// connection is kept. Reconnecting and resending every unconfirmed event
+// put the whole buffer into every other queue again every 5 s.
+import assert from "node:assert/strict";
+import {
+  ConfirmedPublisher,
+  type PendingEvent,
+} from "../../dispatch/publisher.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { within } from "../_fakes/watchdog.ts";
+import { FakeAmqpBroker } from "./_fake_amqp.ts";
+
+/** An event whose body is 100 + `sequence` bytes: the broker tells them apart. */
+function event(sequence: number): PendingEvent {
+  const head = `{"op":0,"t":"MESSAGE_CREATE","s":${sequence},"d":{"c":"`;
+  const tail = `"},"shard":0}`;
+  return {
+    shardId: 0,
+    sessionId: "s",
+    sequence,
+    routingKey: "MESSAGE_CREATE",
+    body: head + "x".repeat(100 + sequence - head.length - tail.length) + tail,
+    queuedAt: performance.now(),
+  };
+}
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a nack sends the refused event again alone, with a growing wait, holds new events until it is taken, keeps the connection, and is said once",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const scheduler = new VirtualScheduler();
+  const confirmed: number[] = [];
+  const nacked: number[] = [];
+  let changed = Promise.withResolvers<void>();
+  const until = async (test: () => boolean, what: string) => {
+    while (!test()) {
+      changed = Promise.withResolvers<void>();
+      await within(changed.promise, what);
+    }
+  };
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.nack",
+    capacity: 100,
+    scheduler,
+    onConfirmed: (e) => {
+      confirmed.push(e.sequence);
+      changed.resolve();
+    },
+    onNack: (e) => {
+      nacked.push(e.sequence);
+      changed.resolve();
+    },
+  });
+  /** The events the broker was sent, in order, by their body size. */
+  const sent = () => broker.publishes.map((p) => p.bodyBytes - 100);
+  await withLogRecords(async (records) => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      for (const s of [1, 2, 3]) publisher.push(event(s));
+      await within(broker.received(3), "3 publishes");
+      // The queue refuses event 1; the others take 2 and 3.
+      await broker.nack(1);
+      await broker.ack(2);
+      await until(() => nacked.length === 1, "the nack");
+      publisher.push(event(4));
+      await scheduler.flushMicrotasks();
+      // The first attempt, 250 ms on: event 1 alone, not 4.
+      await scheduler.advance(250);
+      await within(broker.received(4), "event 1 sent again");
+      assert.deepEqual(sent(), [1, 2, 3, 1]);
+      await broker.nack(1);
+      await until(() => nacked.length === 2, "the second nack");
+      // The wait doubles.
+      await scheduler.advance(499);
+      assert.deepEqual(sent(), [1, 2, 3, 1]);
+      await scheduler.advance(1);
+      await within(broker.received(5), "event 1 sent a third time");
+      assert.deepEqual(confirmed, [], "2 and 3 wait behind 1");
+      await broker.ack(1);
+      await until(() => confirmed.length === 3, "1, 2 and 3 confirmed");
+      await within(broker.received(6), "event 4, once 1 was taken");
+      await broker.ack();
+      await within(publisher.drained(), "every event confirmed");
+      assert.deepEqual(confirmed, [1, 2, 3, 4]);
+      assert.deepEqual(sent(), [1, 2, 3, 1, 1, 4], "nothing else resent");
+      assert.deepEqual(nacked, [1, 1]);
+      assert.equal(broker.closedConnections, 0, "the connection was kept");
+      const said = records.filter((r) =>
+        r.message.join("").includes("RabbitMQ refused event")
+      );
+      assert.equal(said.length, 1, "said once per stall, not per attempt");
+      assert.match(said[0]!.message.join(""), /MESSAGE_CREATE.*sequence 1/);
+    } finally {
+      await publisher.close();
+    }
+  });
+});
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a nack of several publishes at once (multiple and requeue set, as RabbitMQ sends it) refuses each of them, and each is sent again alone",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  // The AMQP client read `multiple` only when no other bit was set: the
+  // earlier publishes were never answered and the publisher hung on them.
+  await using broker = new FakeAmqpBroker();
+  const scheduler = new VirtualScheduler();
+  const confirmed: number[] = [];
+  const nacked: number[] = [];
+  let changed = Promise.withResolvers<void>();
+  const until = async (test: () => boolean, what: string) => {
+    while (!test()) {
+      changed = Promise.withResolvers<void>();
+      await within(changed.promise, what);
+    }
+  };
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.nack",
+    capacity: 100,
+    scheduler,
+    onConfirmed: (e) => {
+      confirmed.push(e.sequence);
+      changed.resolve();
+    },
+    onNack: (e) => {
+      nacked.push(e.sequence);
+      changed.resolve();
+    },
+  });
+  const sent = () => broker.publishes.map((p) => p.bodyBytes - 100);
+  await withLogRecords(async () => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      for (const s of [1, 2, 3]) publisher.push(event(s));
+      await within(broker.received(3), "3 publishes");
+      await broker.nack(3, { multiple: true });
+      await until(() => nacked.length === 3, "the three refused");
+      assert.deepEqual(nacked, [1, 2, 3]);
+      await scheduler.advance(250);
+      for (const count of [4, 5, 6]) {
+        await within(broker.received(count), `publish ${count}`);
+        assert.equal(broker.publishes.length, count, "one at a time");
+        await broker.ack(1);
+        await until(() => confirmed.length === count - 3, "its confirm");
+      }
+      await within(publisher.drained(), "every event confirmed");
+      assert.deepEqual(sent(), [1, 2, 3, 1, 2, 3]);
+      assert.deepEqual(confirmed, [1, 2, 3]);
+    } finally {
+      await publisher.close();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+// The dispatch service in-process on a virtual clock, with the loopback
+// FakeDiscord on the same clock and the fake broker (which confirms only
+// when told): a shard paused because the publish buffer is full is said
+// once it stayed paused for a minute; paused past Discord's resume window,
+// its RESUME is refused and it starts a new session, which is said with the
+// sequence after which events are lost and counted in
+// dispatch_sessions_lost. gateway_shard_events counts as twilight-dispatch
+// does: Connected when a session is up (READY or RESUMED), Disconnected at
+// every connection's end.
+import assert from "node:assert/strict";
+import type { LogRecord } from "@logtape/logtape";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import { freePort } from "./_service_harness.ts";
+
+/** Discord's resume window in the fake: shorter than the pause below. */
+const SESSION_TTL = 90_000;
+
+Deno.test({
+  name:
+    "dispatch service: a shard paused past the resume window is said at 60 s, its lost session said with the last sequence and counted in dispatch_sessions_lost; gateway_shard_events Connected/Disconnected as twilight-dispatch counts them",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { sessionTtl: SESSION_TTL, guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  const metricsPort = freePort();
+  const service = inProcessService(
+    scheduler,
+    metricsPort,
+    {
+      BOT_TOKEN: discord.token,
+      RABBIT_PORT: new URL(broker.url).port,
+      PUBLISH_BUFFER: "4",
+      DEFAULT_QUEUE: "false",
+    },
+    discord.clientOptions.gatewayUrl,
+  );
+  const scrape = () =>
+    advanceUntil(
+      scheduler,
+      fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()),
+      "/metrics",
+    );
+  /** Run the clock until `test` holds, letting real I/O run between steps. */
+  const until = (test: () => boolean, what: string, step = 250) =>
+    advanceUntil(
+      scheduler,
+      (async () => {
+        while (!test()) {
+          await broker.ack();
+          await scheduler.advance(step);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      })(),
+      what,
+    );
+  const said = (records: LogRecord[], text: string) =>
+    records.filter((r) => r.message.join("").includes(text));
+  await withLogRecords(async (records) => {
+    try {
+      await advanceUntil(scheduler, service.start(), "the service started");
+      // READY and the guild, confirmed as they come.
+      await until(
+        () =>
+          discord.gateway.counters.sessionStarts === 1 &&
+          broker.publishes.length >= 2,
+        "READY published",
+      );
+      const ready = await scrape();
+      assert.match(ready, /^gateway_shard_events\{type="Connected"\} 1$/m);
+      // No more confirms: the buffer (4) fills and the shard pauses.
+      for (let i = 0; i < 6; i++) {
+        discord.gateway.dispatch("MESSAGE_CREATE", {
+          id: String(1_000 + i),
+          channel_id: "42",
+          content: `m${i}`,
+        }, { shardId: 0, ignoreIntents: true });
+      }
+      await advanceUntil(
+        scheduler,
+        (async () => {
+          while (said(records, "pausing the shard").length === 0) {
+            await scheduler.advance(10);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+        "the shard paused",
+      );
+      // A minute paused: said once.
+      const pausedAt = scheduler.now();
+      await advanceUntil(
+        scheduler,
+        (async () => {
+          while (scheduler.now() - pausedAt < SESSION_TTL + 30_000) {
+            await scheduler.advance(1_000);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        })(),
+        "two minutes paused",
+      );
+      const long = said(records, "has been paused for 60 s");
+      assert.equal(long.length, 1);
+      assert.match(long[0]!.message.join(""), /^Shard 0 /);
+      // Room again: the RESUME is refused (the window passed), and a new
+      // session starts.
+      await until(
+        () => discord.gateway.counters.sessionStarts === 2,
+        "a new session",
+      );
+      const lost = said(records, "could not be resumed");
+      assert.equal(lost.length, 1, records.map((r) => r.message).join("\n"));
+      // READY is 1, the guild 2, the messages 3..8: the shard took 4 of
+      // them into the buffer before it paused (the rest were Discord's).
+      const text = lost[0]!.message.join("");
+      assert.match(text, /^Shard 0: .*paused \d+ s for a full publish buffer/);
+      const sequence = Number(
+        /events after sequence (\d+) are lost/.exec(text)?.[1],
+      );
+      assert.ok(sequence >= 6 && sequence <= 8, text);
+      const after = await scrape();
+      assert.match(after, /^dispatch_sessions_lost 1$/m);
+      // Two sessions up (two READYs); two connections ended: the pause and
+      // the refused RESUME.
+      assert.match(after, /^gateway_shard_events\{type="Connected"\} 2$/m);
+      assert.match(after, /^gateway_shard_events\{type="Disconnected"\} 2$/m);
+    } finally {
+      await advanceUntil(scheduler, service.close(), "the service closed");
+    }
+  });
+});
