@@ -217,6 +217,8 @@ export function checkChoices(
       const [locale, text] of Object.entries(choice.name_localizations ?? {})
     ) {
       checkLocale(`${action} (choice '${name}')`, "name_localizations", locale);
+      // A missing translation (`{ fr: t.fr?.[key] }`): JSON leaves it out.
+      if (text === undefined) continue;
       if (typeof text !== "string" || !within(text, 1, 100)) {
         throw new RangeError(
           `Cannot ${action} as the '${locale}' name of choice '${name}' must be 1-100 characters`,

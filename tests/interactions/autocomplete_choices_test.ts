@@ -131,6 +131,13 @@ Deno.test("autocomplete choices of the focused option's type are sent, under a s
     { name: "half", value: 1.5 },
     { name: "big", value: -(2 ** 53) },
   ]);
+  // A missing translation (`{ fr: t.fr?.[key] }`) is left out of the JSON:
+  // not refused.
+  await context(autocompleteOf("2207", STRING)).autocomplete([
+    { name: "x", value: "y", name_localizations: { fr: undefined } },
+  ] as unknown as Choice[]);
+  assert.equal(sent.length, 4);
+  sent.pop();
   assert.equal(sent.length, 3);
   assert.deepEqual(sent[0], {
     type: 8,
