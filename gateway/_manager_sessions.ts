@@ -90,6 +90,22 @@ interface Link extends Unanswered {
   settled: Promise<void>;
 }
 
+/**
+ * A session a shard is handed across a resumable close (a Client's kept
+ * sessions): a saved session, with the sequence received when it was set
+ * back on purpose.
+ */
+export interface HeldSession extends SavedSession {
+  /**
+   * The last sequence the shard received in the session, when it was then
+   * set back below it (a Client's resumable stop that dropped handler
+   * calls resumes before their events): the store's copy of the same
+   * session, such as the close's own save, wins only further on than this
+   * (another process ran it since). Left out: `sequence`.
+   */
+  readonly received?: number;
+}
+
 /** What {@linkcode ManagerSessions} keeps the sessions of, and how. */
 export interface ManagerSessionsOptions {
   /** Where the sessions are saved. */
@@ -151,6 +167,12 @@ export class ManagerSessions {
    * current here: a saved copy from before then is older.
    */
   readonly #heldSince = new Map<number, number>();
+  /**
+   * The last sequence each shard received in the session it holds across a
+   * resumable close (above the one it holds, when set back): the store's
+   * copy of that session wins only further on.
+   */
+  readonly #heldReceived = new Map<number, number>();
   /** Stops the running start()'s wait for the store; aborted by stop(). */
   #loadAbort: AbortController | undefined;
 
@@ -235,6 +257,7 @@ export class ManagerSessions {
       this.#shardCount,
       this.#scheduler.now(),
       this.#heldSince,
+      this.#heldReceived,
     );
   }
 
@@ -244,9 +267,13 @@ export class ManagerSessions {
    *
    * @param sessions The sessions the shards now hold, dated.
    */
-  held(sessions: readonly SavedSession[]): void {
+  held(sessions: readonly HeldSession[]): void {
     for (const session of sessions) {
       this.#heldSince.set(session.shardId, session.savedAt);
+      this.#heldReceived.set(
+        session.shardId,
+        session.received ?? session.sequence,
+      );
     }
   }
 
@@ -340,9 +367,14 @@ export class ManagerSessions {
     const store = this.#store;
     const now = this.#scheduler.now();
     this.#heldSince.clear();
+    this.#heldReceived.clear();
     if (resumable) {
       // Held as they stand, whether or not the store takes them.
-      for (const id of this.#shards.keys()) this.#heldSince.set(id, now);
+      for (const [id, shard] of this.#shards) {
+        this.#heldSince.set(id, now);
+        const sequence = shard.session?.sequence;
+        if (sequence !== undefined) this.#heldReceived.set(id, sequence);
+      }
     }
     try {
       if (resumable) await this.#saveNow();
@@ -635,28 +667,36 @@ function wellFormed(answer: unknown): SavedSession[] {
  * while saves failed): taken from the store, it replayed events already
  * delivered, or resumed a dead session and cost a session start. The held
  * one gives way to another session saved after `heldSince` (another
- * process ran the shard meanwhile), and to the same session further on
- * unless saved no later than `heldSince`: the held one may have been set
- * back on purpose (a Client's resumable stop that dropped handler calls
- * resumes before their events, and the store may still hold the close's
- * save, further on, when the save of the set-back one failed).
+ * process ran the shard meanwhile), and to the same session only further
+ * on than both its sequence and the one it had received (`heldReceived`):
+ * the held one may have been set back on purpose (a Client's resumable
+ * stop that dropped handler calls resumes before their events), and the
+ * store may still hold the close's save, at the sequence received, when
+ * the save of the set-back one failed. Sequences, not `savedAt`, decide
+ * for the same session: another process's clock may lag this one's, and
+ * its copy further on then lost, replaying what it had delivered.
  *
+ * @typeParam S The sessions' type, kept in the result.
  * @param shards The shards, by ID.
  * @param saved Saved sessions.
  * @param shardCount The shards' count.
  * @param now The current time (the sessions' clock).
  * @param heldSince When each shard's held session was last known current;
- * a shard missing here gives way to any usable saved session.
+ * a shard missing here gives way to any usable saved session of another
+ * session.
+ * @param heldReceived The last sequence each shard had received in the
+ * session it holds (above the one it holds when that was set back).
  * @returns The sessions handed to shards.
  */
-export function restoreUsable(
+export function restoreUsable<S extends SavedSession>(
   shards: ReadonlyMap<number, Shard>,
-  saved: readonly SavedSession[],
+  saved: readonly S[],
   shardCount: number,
   now: number,
   heldSince?: ReadonlyMap<number, number>,
-): SavedSession[] {
-  const restored: SavedSession[] = [];
+  heldReceived?: ReadonlyMap<number, number>,
+): S[] {
+  const restored: S[] = [];
   for (const session of saved) {
     const shard = shards.get(session.shardId);
     if (!shard || (shard.status !== "idle" && shard.status !== "closed")) {
@@ -671,11 +711,12 @@ export function restoreUsable(
     }
     const held = shard.session;
     const since = heldSince?.get(shard.id);
-    const notNewer = since !== undefined && session.savedAt <= since;
     if (
       held !== undefined &&
-      (notNewer || (held.sessionId === session.sessionId &&
-        held.sequence >= session.sequence))
+      (held.sessionId === session.sessionId
+        ? session.sequence <=
+          Math.max(held.sequence, heldReceived?.get(shard.id) ?? 0)
+        : since !== undefined && session.savedAt <= since)
     ) {
       logger.info(
         "Shard {shardId}: keeping the session it holds (sequence {sequence}) over an older saved one",

@@ -47,6 +47,7 @@ import type {
 } from "../types/gateway_payloads.ts";
 import type { GuildMembersChunkDispatch } from "../types/dispatch_payloads.ts";
 import {
+  type HeldSession,
   ManagerSessions,
   restoreUsable,
   sessionsOf,
@@ -54,6 +55,7 @@ import {
 import { handLimit, managerQueue } from "./_manager_pacing.ts";
 
 export { pacingOptions } from "./_manager_pacing.ts";
+export type { HeldSession } from "./_manager_sessions.ts";
 
 /**
  * The most shards one manager builds: far above any bot's count (Discord
@@ -222,12 +224,13 @@ export function currentSessions(
  * usable at `now` (see `isSessionUsable`), so that its shards RESUME them.
  *
  * @param manager The manager, before its start.
- * @param saved Sessions, e.g. from {@linkcode currentSessions}.
+ * @param saved Sessions, e.g. from {@linkcode currentSessions}; one set
+ * back carries the sequence it had `received` (see `HeldSession`).
  * @param now The current time (the manager's clock).
  */
 export function restoreSessions(
   manager: ShardManager,
-  saved: readonly SavedSession[],
+  saved: readonly HeldSession[],
   now: number,
 ): void {
   noteHeld(
@@ -241,7 +244,7 @@ export function restoreSessions(
  * by {@linkcode restoreSessions}, so an older copy in its store does not
  * replace them; set by the class, which alone reaches its keeping.
  */
-let noteHeld: (manager: ShardManager, sessions: SavedSession[]) => void;
+let noteHeld: (manager: ShardManager, sessions: HeldSession[]) => void;
 
 /**
  * Runs a set of shards in one process: identifies them as fast as the

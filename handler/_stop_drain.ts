@@ -10,9 +10,9 @@ import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   currentSessions,
+  type HeldSession,
   type ShardManager,
 } from "../gateway/shard_manager.ts";
-import type { SavedSession } from "../gateway/session_store.ts";
 import type { ShardSlot } from "./shard_slot.ts";
 
 /** The drain's notice and drop warnings: on stderr unless LogTape takes them. */
@@ -99,7 +99,11 @@ function abandonCalls(
         timeout,
         dropped: abandoned.dropped,
         replay: replayed
-          ? "; the session is saved before them, so a resume replays them (an event partly handled comes again whole)"
+          ? `; the session is saved before them, so a resume replays them (an event partly handled comes again whole)${
+            abandoned.notReplayed === undefined
+              ? ""
+              : `, but for those of ${abandoned.notReplayed}, which Discord never sends again`
+          }`
           : "",
       },
     );
@@ -121,17 +125,21 @@ function abandonCalls(
  * no earlier than the close's save, so that a restart in this process keeps
  * them over that copy should this save fail.
  * @returns The sessions as they now stand, for the next start of the
- * Client to resume.
+ * Client to resume; a set-back one carries the sequence `received` at the
+ * stop (its store copy wins only further on, and the Client's cache, which
+ * applied the events up to it, does not apply their replay again).
  */
 export async function resumeBeforeDropped(
   manager: ShardManager,
   resumeFrom: ReadonlyMap<number, number>,
   now: number,
-): Promise<SavedSession[]> {
+): Promise<HeldSession[]> {
+  const received = new Map<number, number>();
   for (const [shardId, sequence] of resumeFrom) {
     const shard = manager.shards.get(shardId);
     const session = shard?.session;
     if (session === undefined || session.sequence <= sequence) continue;
+    received.set(shardId, session.sequence);
     shard!.restore({ ...session, sequence });
   }
   try {
@@ -142,5 +150,8 @@ export async function resumeBeforeDropped(
       { error },
     );
   }
-  return currentSessions(manager, now);
+  return currentSessions(manager, now).map((session) => {
+    const last = received.get(session.shardId);
+    return last === undefined ? session : { ...session, received: last };
+  });
 }

@@ -28,11 +28,11 @@ import { realScheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
   currentSessions,
+  type HeldSession,
   restoreSessions,
   type ShardManager,
   type ShardManagerCloseOptions,
 } from "../gateway/shard_manager.ts";
-import type { SavedSession } from "../gateway/session_store.ts";
 import { RestClient } from "../rest/rest_client.ts";
 import { warnUndeliverable } from "./_undeliverable.ts";
 import {
@@ -95,7 +95,12 @@ export interface ClientStopOptions extends ShardManagerCloseOptions {
    * With `resumable: true` their events are not lost: the sessions are
    * saved before the first of them, so the next RESUME replays them, at
    * least once (an event whose method ran but a listener's call was
-   * dropped comes again whole, and its method runs twice).
+   * dropped comes again whole, and its method runs twice). The `cache`
+   * does not apply the replayed events again when this Client's start()
+   * resumes (it took them at arrival): their handlers get `ctx.old`
+   * undefined. A READY or RESUMED is not replayed, nor its dropped calls;
+   * a cache the bot feeds itself (a `RedisCache` other processes share)
+   * gets the replayed events twice, counts included.
    *
    * @default {10000}
    */
@@ -190,7 +195,7 @@ export class Client {
    * The sessions a resumable stop kept, without a `sessionStore`: the next
    * start() RESUMEs them.
    */
-  #keptSessions: SavedSession[] = [];
+  #keptSessions: HeldSession[] = [];
   /**
    * The identify queue when none is given, kept across `start()` calls: a
    * start right after a stop must wait out the 5 s window its last
@@ -393,9 +398,10 @@ export class Client {
       );
       run.abort.signal.throwIfAborted();
       run.manager = manager;
-      restoreSessions(manager, this.#keptSessions, this.#now());
+      const kept = this.#keptSessions;
+      restoreSessions(manager, kept, this.#now());
       this.#keptSessions = [];
-      this.#wire(manager, run.abort.signal);
+      this.#wire(manager, run.abort.signal, kept);
       await manager.start();
       run.abort.signal.throwIfAborted();
       this.#cacheFeed.warnUnseenResumes(manager.shards.values());
@@ -417,10 +423,18 @@ export class Client {
   }
 
   /** Shard contexts, start-up warnings and the manager's listeners. */
-  #wire(manager: ShardManager, stopped: AbortSignal): void {
+  #wire(
+    manager: ShardManager,
+    stopped: AbortSignal,
+    kept: readonly HeldSession[],
+  ): void {
     const total = new HeldTotal();
     for (const shard of manager.shards.values()) {
       this.#slots[shard.id] = new ShardSlot(shard, this.rest, stopped, total);
+    }
+    for (const { shardId, sessionId, received } of kept) {
+      if (received === undefined) continue;
+      this.#slots[shardId]?.cachedThrough(sessionId, received);
     }
     if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
     warnMisspeltMethods(this.#handler);
@@ -664,7 +678,12 @@ export class Client {
     if (slot === undefined) return;
     // Applied in gateway order; handlers see the state before their event
     // (none for an event the cache does not reduce), each call its own copy.
-    const update = this.#cacheFeed.apply(event);
+    // Not the replay of a session a resumable stop set back: applied twice,
+    // a reaction counted twice.
+    const update = event.sequence > slot.cachedUpTo ||
+        !slot.cached(event.sequence)
+      ? this.#cacheFeed.apply(event)
+      : undefined;
     // An 'events' list limits methods and listeners (atArrival ones too),
     // onRaw aside.
     const routed = this.#routed?.has(event.name) ?? true;
@@ -703,7 +722,7 @@ export class Client {
         );
       }
     }
-    slot.queued(event.sequence);
+    slot.queued(event.sequence, event.name);
     slot.held(event.size, update);
   };
 

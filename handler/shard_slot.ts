@@ -59,8 +59,10 @@ interface Pause {
 
 /** A dispatch with a handler call the runner has not started yet. */
 interface Unstarted {
-  /** Its sequence number. */
-  readonly sequence: number;
+  /** The sequence to resume its session from for Discord to send it again. */
+  readonly from: number;
+  /** READY or RESUMED, which Discord never sends again; else undefined. */
+  readonly once: string | undefined;
   /** The session it came in. */
   readonly sessionId: string | undefined;
   /** The runner's `handed` after its last call: all started once passed. */
@@ -76,10 +78,16 @@ export interface Abandoned {
   readonly dropped: number;
   /**
    * The sequence to resume the shard's session from so that Discord sends
-   * again every event with a dropped call (the first one's minus one);
+   * again every event with a dropped call (the first one's minus one; a
+   * READY's or RESUMED's own, see {@linkcode ShardSlot.queued});
    * `undefined` when none was of the session the shard holds.
    */
   readonly resumeFrom: number | undefined;
+  /**
+   * The READY or RESUMED of that session whose dropped calls the resume
+   * does not replay (Discord never sends them again), if any.
+   */
+  readonly notReplayed: string | undefined;
 }
 
 /** One shard's context and the runner that keeps its events in order. */
@@ -110,6 +118,15 @@ export class ShardSlot implements HeldTotalMember {
    * stop that drops calls resumes before the first.
    */
   readonly #unstarted = new Fifo<Unstarted>();
+  /**
+   * The last sequence of the set-back session the Client's cache applied
+   * before the resumable stop that set that session back (-1: none):
+   * the RESUME sends those events again, and applied twice a reaction
+   * counted twice (see {@linkcode ShardSlot.cached}).
+   */
+  cachedUpTo = -1;
+  /** The set-back session whose events up to `cachedUpTo` are replayed. */
+  #cachedSession: string | undefined;
 
   constructor(
     shard: Shard,
@@ -179,15 +196,26 @@ export class ShardSlot implements HeldTotalMember {
    * resume for it. Nothing is kept when they all started (the handlers
    * keep up): the cost is paid only while calls wait.
    *
+   * A READY or RESUMED is never resumed before: Discord sends them only to
+   * answer an IDENTIFY or RESUME, never again, and refuses a RESUME before
+   * READY's sequence (three failed RESUMEs, then a new session: the events
+   * were lost all the same). Their own dropped calls are not replayed;
+   * what follows them is. No other event of a session lies at or below its
+   * READY's sequence (the shard takes the session at READY and only higher
+   * sequences after), so a RESUME never starts before its READY.
+   *
    * @param sequence The dispatch's sequence number.
+   * @param name The dispatch's name.
    */
-  queued(sequence: number): void {
+  queued(sequence: number, name: string): void {
     const runner = this.runner;
     const started = runner.started;
     if (runner.handed === started) return;
     this.#forgetStarted(started);
+    const once = name === "READY" || name === "RESUMED" ? name : undefined;
     this.#unstarted.push({
-      sequence,
+      from: once === undefined ? sequence - 1 : sequence,
+      once,
       sessionId: this.#shard.sessionId,
       end: runner.handed,
     });
@@ -205,17 +233,50 @@ export class ShardSlot implements HeldTotalMember {
     const dropped = this.runner.abandon();
     const sessionId = this.#shard.sessionId;
     let resumeFrom: number | undefined;
+    let notReplayed: string | undefined;
     // Events of an earlier session cannot be sent again: the first one of
     // the session the shard holds is where its RESUME must start.
     for (const unstarted = this.#unstarted; unstarted.length > 0;) {
       const next = unstarted.shift()!;
-      if (sessionId !== undefined && next.sessionId === sessionId) {
-        resumeFrom = Math.max(0, next.sequence - 1);
-        break;
-      }
+      if (sessionId === undefined || next.sessionId !== sessionId) continue;
+      resumeFrom ??= Math.max(0, next.from);
+      notReplayed ??= next.once;
     }
-    this.#unstarted.clear();
-    return { dropped, resumeFrom };
+    return { dropped, resumeFrom, notReplayed };
+  }
+
+  /**
+   * Note that the Client's cache applied the events of `sessionId` up to
+   * `sequence` (the last received at a resumable stop that set the session
+   * back): replayed by the RESUME, they are not applied again.
+   *
+   * @param sessionId The set-back session.
+   * @param sequence The last sequence received in it at the stop.
+   */
+  cachedThrough(sessionId: string, sequence: number): void {
+    this.#cachedSession = sessionId;
+    this.cachedUpTo = sequence;
+  }
+
+  /**
+   * Whether the cache already applied the dispatch numbered `sequence`, one
+   * at or below {@linkcode ShardSlot.cachedUpTo} (the Client checks that
+   * first: one comparison per event): so while the shard still runs the
+   * set-back session. A new session (its RESUME failed) numbers from 1
+   * again: the window is then forgotten.
+   *
+   * @param sequence The dispatch's sequence number.
+   * @returns Whether to leave the cache alone for it.
+   */
+  cached(sequence: number): boolean {
+    if (
+      sequence <= this.cachedUpTo &&
+      this.#shard.sessionId === this.#cachedSession
+    ) {
+      return true;
+    }
+    this.cachedUpTo = -1;
+    return false;
   }
 
   /** Forget the noted dispatches whose calls have all started. */

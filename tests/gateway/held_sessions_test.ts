@@ -156,6 +156,32 @@ Deno.test("ShardManager: a session saved after the close (another process ran th
   assert.equal(scheduler.pending, 0);
 });
 
+Deno.test("ShardManager: the store's copy of the same session further on replaces the one the shard holds, though saved by a process whose clock lags (dated before the close)", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, guilds: 1 });
+  const store = new FlakyStore();
+  const manager = oneShard(scheduler, gateway, store, []);
+  await runUntilSettled(scheduler, manager.start());
+  post(gateway, 0, 5);
+  await scheduler.advance(0);
+  await runUntilSettled(scheduler, manager.close({ resumable: true }));
+  const held = manager.info()[0]!.sequence!;
+  // Another process resumed it, took 5 more events, and saved with a clock
+  // 5 s behind this one's.
+  post(gateway, 5, 10);
+  const [own] = await store.loadAll();
+  await store.save([{
+    ...own!,
+    sequence: held + 5,
+    savedAt: scheduler.now() - 5_000,
+  }]);
+  await runUntilSettled(scheduler, manager.start());
+  assert.deepEqual(resumes(gateway).map(([, seq]) => seq), [held + 5]);
+  await runUntilSettled(scheduler, manager.close());
+  gateway.close();
+  assert.equal(scheduler.pending, 0);
+});
+
 Deno.test("ShardManager saves a new session a second after READY: a process that dies before the first timed save is resumed, not identified again", async () => {
   const scheduler = new VirtualScheduler();
   const gateway = new FakeGateway({ scheduler, guilds: 1 });
