@@ -143,17 +143,28 @@ export async function readBounded(
   }
 }
 
-/** The size of the blocks a read is copied into. */
+/** The largest block a read is copied into. */
 const BLOCK_SIZE = 65_536;
 
+/** The smallest block a read is copied into. */
+const FIRST_BLOCK_SIZE = 4_096;
+
 /**
- * The bytes read so far, copied into blocks of {@linkcode BLOCK_SIZE}.
- * Keeping the chunks as they came is not bounded by their bytes: a chunk
- * can be a view of a larger buffer (Deno's server hands each read of a
- * request body in a 64 KiB buffer of its own, however few bytes it holds;
- * and a peer sending its body a byte at a time held 64 KiB per byte: 1.5
- * GiB for 330 KiB sent over 16 connections, measured). Copied, what is
- * held is the bytes and one block.
+ * The bytes read so far, copied into blocks of at most
+ * {@linkcode BLOCK_SIZE}. Keeping the chunks as they came is not bounded by
+ * their bytes: a chunk can be a view of a larger buffer (Deno's server hands
+ * each read of a request body in a 64 KiB buffer of its own, however few
+ * bytes it holds; and a peer sending its body a byte at a time held 64 KiB
+ * per byte: 1.5 GiB for 330 KiB sent over 16 connections, measured).
+ * Copied, what is held is the bytes and one block.
+ *
+ * Blocks are sized by need: the first one fits the first chunk (at least
+ * 4 KiB), each next one doubles, up to 64 KiB, so a body that is still
+ * arriving a byte at a time holds 4 KiB, not 64 (1,000 of them held 64 MB),
+ * while a stream of 64 KiB chunks is copied into 64 KiB blocks from the
+ * start. A last block less than half full is copied to its size: a kept
+ * 330-byte body (an interaction waiting for its handler) owns 330 bytes, not
+ * the 4 KiB block it was read into.
  */
 class BlockWriter {
   readonly #blocks: Uint8Array[] = [];
@@ -161,6 +172,8 @@ class BlockWriter {
   #used = 0;
   /** Bytes copied so far. */
   #copied = 0;
+  /** The size of the next block, before the chunk and the limit have a say. */
+  #next = FIRST_BLOCK_SIZE;
 
   /** @param limit The most bytes that will be written (sizes the blocks). */
   constructor(readonly limit: number) {}
@@ -171,7 +184,10 @@ class BlockWriter {
       if (this.#block === undefined || this.#used === this.#block.byteLength) {
         if (this.#block !== undefined) this.#blocks.push(this.#block);
         const room = this.limit - this.#copied;
-        this.#block = new Uint8Array(Math.max(1, Math.min(BLOCK_SIZE, room)));
+        const want = Math.max(this.#next, chunk.byteLength - from);
+        const size = Math.max(1, Math.min(BLOCK_SIZE, room, want));
+        this.#block = new Uint8Array(size);
+        this.#next = Math.min(BLOCK_SIZE, size * 2);
         this.#used = 0;
       }
       const take = Math.min(
@@ -185,10 +201,18 @@ class BlockWriter {
     }
   }
 
-  /** The blocks, the last one cut to what it holds. */
+  /**
+   * The blocks, the last one cut to what it holds (copied when less than
+   * half of it is used, so that it does not keep the rest alive).
+   */
   finish(): Uint8Array[] {
-    if (this.#block !== undefined && this.#used > 0) {
-      this.#blocks.push(this.#block.subarray(0, this.#used));
+    const block = this.#block;
+    if (block !== undefined && this.#used > 0) {
+      this.#blocks.push(
+        this.#used * 2 < block.byteLength
+          ? block.slice(0, this.#used)
+          : block.subarray(0, this.#used),
+      );
     }
     this.#block = undefined;
     return this.#blocks;

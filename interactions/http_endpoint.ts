@@ -13,15 +13,10 @@ import {
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
-import { joinChunks, readBounded } from "../base/read_bounded.ts";
 import { assertIntegerOption, shown } from "../base/option_checks.ts";
 import { optionKeys } from "../base/option_keys.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { DiscordApiError, RateLimitError } from "../rest/errors.ts";
-import {
-  ResponseBudget,
-  type ResponseLease,
-} from "../rest/_response_budget.ts";
 import { InvalidRequestLimitError } from "../rest/invalid_requests.ts";
 import { parseRoute } from "../rest/routes.ts";
 import { UploadError } from "../rest/uploads.ts";
@@ -32,6 +27,12 @@ import { servedOverHttp } from "./_wait_sources.ts";
 import { ANSWER_DEADLINE } from "./context.ts";
 import { uploadLimitOf } from "./_upload_limit.ts";
 import { InteractionError } from "./errors.ts";
+import {
+  BodyBudget,
+  BodyBudgetSpent,
+  type BodyLease,
+  readRequestBody,
+} from "./_request_body.ts";
 import {
   assertEndpointOptionKeys,
   assertEndpointOptions,
@@ -133,11 +134,16 @@ export interface InteractionsEndpointOptions {
    * being read, until its signature is checked: before that a body is
    * anyone's, and `maxBodySize` bounds one request, not how many are read
    * together (1,000 unsigned connections each sending 1 MB slowly took the
-   * process to 1.5 GB). A request whose body would pass it stops being
-   * read and is answered 503 (logged once per burst, not per request); one
-   * whose Content-Length does not fit, before a byte of it is read. The
-   * oldest body being read may always grow to `maxBodySize`. The default
-   * holds 32 bodies of the largest size at once, and thousands of
+   * process to 1.5 GB). Only bytes that arrived count, not a
+   * Content-Length. An eighth of it (at most `maxBufferedBodyBytes -
+   * maxBodySize`; none when `maxBodySize` is 64 KiB or less) is kept for
+   * bodies of up to 64 KiB, such as Discord's, that the rest cannot take:
+   * slow senders of large bodies filling the rest do not refuse those. A
+   * request whose body would pass it stops being read and is answered 503
+   * (logged once per burst, not per request); one that comes when it is
+   * full, before a byte of it is read. The oldest body the rest holds may
+   * always grow to `maxBodySize`. The default
+   * holds 28 bodies of the largest size at once, and thousands of
    * Discord's real ones (a few KiB each); with it, the same flood left the
    * process at 215 MB (56 MB idle). An integer from `maxBodySize` up: a
    * smaller one would answer every body of the largest size 503.
@@ -244,53 +250,6 @@ function bufferedBodyBytes(value: unknown, maxBody: number): number {
     );
   }
   return value as number;
-}
-
-/** A body did not fit in the endpoint's `maxBufferedBodyBytes`. */
-class BodyBudgetSpent extends Error {}
-
-/**
- * Read a request body, stopping (and cancelling the stream) as soon as it
- * passes `max` bytes: a body without Content-Length cannot make us buffer
- * more than that. Its bytes are taken from `lease`: the `declared`
- * Content-Length before a byte is read, then what the chunks bring past it.
- *
- * @throws {BodyBudgetSpent} When they do not fit in the lease's budget (the
- *   body is cancelled).
- */
-async function readRequestBody(
-  request: Request,
-  max: number,
-  signal: AbortSignal,
-  lease: ResponseLease,
-  declared: number,
-): Promise<Uint8Array | undefined> {
-  if (!request.body) return new Uint8Array();
-  const take = (bytes: number): void => {
-    try {
-      lease.take(bytes);
-    } catch {
-      throw new BodyBudgetSpent();
-    }
-  };
-  // A body that says its length is refused before a byte of it is read:
-  // taken chunk by chunk, each of 1,000 refused requests had its first
-  // chunks read into the server's buffers before it was (measured, 1,000
-  // slow bodies of 1 MB: 410 MB of RSS, 215 MB refused up front).
-  let prepaid = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
-  try {
-    if (prepaid > 0) take(prepaid);
-  } catch (error) {
-    await request.body.cancel().catch(() => {});
-    throw error;
-  }
-  const reserve = (bytes: number): void => {
-    const beyond = bytes - prepaid;
-    prepaid = Math.max(0, prepaid - bytes);
-    if (beyond > 0) take(beyond);
-  };
-  const read = await readBounded(request.body, max, undefined, signal, reserve);
-  return read.type === "read" ? joinChunks(read.chunks, read.size) : undefined;
 }
 
 const text = (
@@ -424,7 +383,7 @@ export function interactionsEndpoint(
   const maxBody = options.maxBodySize ?? 1024 * 1024;
   // The bytes of every body being read or checked, held together (the
   // REST client's pattern for its answers: refused, never paused).
-  const bodies = new ResponseBudget(
+  const bodies = new BodyBudget(
     bufferedBodyBytes(options.maxBufferedBodyBytes, maxBody),
     maxBody,
   );
@@ -439,7 +398,7 @@ export function interactionsEndpoint(
     }
     return text(503, "Service Unavailable");
   };
-  const released = (lease: ResponseLease): void => {
+  const released = (lease: BodyLease): void => {
     lease.release();
     if (refused === 0 || bodies.held > 0) return;
     logger.info(
@@ -486,7 +445,7 @@ export function interactionsEndpoint(
     request: Request,
     signature: Uint8Array,
     timestamp: string,
-    lease: ResponseLease,
+    lease: BodyLease,
     declared: number,
   ): Promise<Uint8Array | Response> => {
     // The body must arrive within the answer deadline: Discord has stopped

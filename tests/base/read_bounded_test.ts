@@ -187,3 +187,49 @@ Deno.test("readBounded refuses a chunk that is not a Uint8Array before counting 
     assert.equal(stream.locked, false, type);
   }
 });
+
+Deno.test("readBounded gives a small body in bytes that own its size, not a view of a 64 KiB block", async () => {
+  // An interaction of 330 bytes, in one chunk (a view of Deno's 64 KiB
+  // read buffer) or a byte at a time, and a 1-byte body: each is kept
+  // (pending its handler) for as long as the request, so what it pins is
+  // what its buffer holds.
+  const body = Uint8Array.from({ length: 330 }, (_, i) => i % 256);
+  const inBuffer = new Uint8Array(65_536);
+  inBuffer.set(body, 10);
+  const cases: [string, Uint8Array[]][] = [
+    ["one chunk", [inBuffer.subarray(10, 340)]],
+    ["a byte at a time", [...body].map((b) => Uint8Array.of(b))],
+    ["one byte", [Uint8Array.of(42)]],
+  ];
+  for (const [name, chunks] of cases) {
+    const read = await readBounded(streamOf(chunks), 1_048_576);
+    assert.equal(read.type, "read", name);
+    if (read.type !== "read") return;
+    const bytes = joinChunks(read.chunks, read.size);
+    assert.equal(bytes.byteLength, read.size, name);
+    assert.equal(bytes.buffer.byteLength, read.size, `${name}: its buffer`);
+  }
+  // A body of 40,000 bytes sent 1,000 at a time is copied into blocks
+  // grown to its need, not a 64 KiB one; read, its bytes own their size.
+  const chunks = Array.from({ length: 40 }, () => new Uint8Array(1000));
+  const read = await readBounded(streamOf(chunks), 1_048_576);
+  assert.equal(read.type, "read");
+  if (read.type !== "read") return;
+  assert.ok(
+    heldBytes(read.chunks) < 40_000 * 1.5,
+    `holds ${heldBytes(read.chunks)} for 40,000`,
+  );
+  assert.equal(joinChunks(read.chunks, read.size).buffer.byteLength, 40_000);
+});
+
+Deno.test("readBounded copies a stream of 64 KiB chunks into 64 KiB blocks, as many as it takes", async () => {
+  // The path of a large upload: no smaller blocks first, no copy at the end.
+  const chunks = Array.from({ length: 16 }, () => new Uint8Array(65_536));
+  const read = await readBounded(streamOf(chunks), 64 * 1_048_576);
+  assert.equal(read.type, "read");
+  if (read.type !== "read") return;
+  assert.deepEqual(
+    read.chunks.map((chunk) => chunk.buffer.byteLength),
+    chunks.map(() => 65_536),
+  );
+});

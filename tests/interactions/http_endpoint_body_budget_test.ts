@@ -1,7 +1,8 @@
 // The HTTP endpoint bounds the body bytes it holds across every request
 // whose body is being read (before its signature is checked, a body is
 // anyone's): past `maxBufferedBodyBytes` a request is answered 503, said
-// once per burst, and every reservation is given back once read.
+// once per burst, and every reservation is given back once read. Only bytes
+// that arrived count, and a share is kept for small bodies.
 import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
 import { command } from "../../interactions/commands.ts";
@@ -39,8 +40,9 @@ async function budgetEndpoint(
 
 /**
  * An unsigned request (well-formed signature headers that do not verify)
- * whose body's first `size` bytes have arrived and whose end waits for
- * `finish()`, as a slow sender's; with `declared`, its Content-Length.
+ * whose body's first `size` bytes have arrived (none for 0) and whose end
+ * waits for `finish()`, as a slow sender's; with `declared`, its
+ * Content-Length.
  */
 function heldRequest(size: number, declared?: number): {
   request: Request;
@@ -53,7 +55,7 @@ function heldRequest(size: number, declared?: number): {
   const body = new ReadableStream<Uint8Array>({
     start(c): void {
       controller = c;
-      c.enqueue(new Uint8Array(size).fill(0x79));
+      if (size > 0) c.enqueue(new Uint8Array(size).fill(0x79));
     },
     cancel(): void {
       cancelled = true;
@@ -145,14 +147,40 @@ Deno.test("endpoint answers 503 to the requests whose bodies would pass maxBuffe
   }, "info");
 });
 
-Deno.test("endpoint takes a body's Content-Length before reading it: one that does not fit is answered 503 without a byte read", async () => {
+Deno.test("endpoint counts the bytes that arrived, not a Content-Length: header-only requests declaring the largest body do not get a signed request answered 503", async () => {
+  const { signer, handler } = await budgetEndpoint({
+    maxBodySize: 1000,
+    maxBufferedBodyBytes: 3000,
+  });
+  // Declared, their 10,000 bytes would fill the budget ten times over; not
+  // a byte of them came.
+  const held = Array.from({ length: 10 }, () => heldRequest(0, 1000));
+  const answers = held.map(({ request }) => handler(request));
+  await new VirtualScheduler().flushMicrotasks();
+  assert.deepEqual(held.map((h) => h.cancelled()), held.map(() => false));
+  const answer = await handler(
+    await signer.request(commandInteraction({ id: "9" })),
+  );
+  assert.equal(answer.status, 200);
+  assert.deepEqual(await answer.json(), {
+    type: 4,
+    data: { content: "pong" },
+  });
+  for (const h of held) h.finish();
+  for (const done of await Promise.all(answers)) {
+    assert.equal(done.status, 401);
+    await done.body?.cancel();
+  }
+});
+
+Deno.test("endpoint answers 503 without a byte read a request with a Content-Length that comes when the bodies that arrived fill the budget", async () => {
   const { handler } = await budgetEndpoint({
     maxBodySize: 1000,
     maxBufferedBodyBytes: 3000,
   });
-  // Three bodies still arriving that said they are 800 bytes hold 2400 of
-  // the 3000, and the oldest may still reach 1000: 500 more do not fit.
-  const held = [800, 800, 800].map((declared) => heldRequest(10, declared));
+  // 2500 of the 3000 arrived, and the oldest body may still need 500 more:
+  // nothing is left for another.
+  const held = [500, 1000, 1000].map((size) => heldRequest(size, 1000));
   const answers = held.map(({ request }) => handler(request));
   await new VirtualScheduler().flushMicrotasks();
   let pulled = 0;
@@ -182,6 +210,39 @@ Deno.test("endpoint takes a body's Content-Length before reading it: one that do
     assert.equal(answer.status, 401);
     await answer.body?.cancel();
   }
+});
+
+Deno.test("endpoint keeps a share of maxBufferedBodyBytes for small bodies: slow senders of large bodies that fill the rest do not get a signed request answered 503", async () => {
+  const { signer, handler } = await budgetEndpoint({
+    maxBodySize: 200_000,
+    maxBufferedBodyBytes: 800_000,
+  });
+  // Bodies of 150,000 bytes that arrived (and whose end never comes) share
+  // 700,000 of the 800,000: four, while the oldest may reach 200,000.
+  const held = Array.from({ length: 8 }, () => heldRequest(150_000));
+  const statuses: (number | undefined)[] = held.map(() => undefined);
+  const answers = held.map(({ request }, i) =>
+    handler(request).then((response) => {
+      statuses[i] = response.status;
+      return response;
+    })
+  );
+  await new VirtualScheduler().flushMicrotasks();
+  assert.deepEqual(statuses, [
+    ...[undefined, undefined, undefined, undefined],
+    ...[503, 503, 503, 503],
+  ]);
+  // Discord's few hundred bytes are held in the kept 100,000.
+  const answer = await handler(
+    await signer.request(commandInteraction({ id: "10" })),
+  );
+  assert.equal(answer.status, 200);
+  assert.deepEqual(await answer.json(), {
+    type: 4,
+    data: { content: "pong" },
+  });
+  for (const h of held) h.finish();
+  for (const done of await Promise.all(answers)) await done.body?.cancel();
 });
 
 Deno.test("endpoint with maxBufferedBodyBytes equal to maxBodySize still takes one body of that size", async () => {
