@@ -442,7 +442,7 @@ export class ConfirmedPublisher {
       await ensureTopicExchange(client, this.#options.exchange);
       const channel = await client.channel();
       await channel.confirmSelect();
-      readNackMultiple(channel);
+      readNackMultiple(client, channel);
       await this.#options.onConnect?.(client);
       this.#client = client;
       this.#channel = channel;

@@ -127,17 +127,26 @@ export class SessionWatch {
     this.#options.lost.inc();
     const pause = this.#paused.get(shardId);
     this.#forgetPause(shardId);
+    // Two messages rather than an empty {why}: LogTape shows "" for one.
+    const said = {
+      shardId,
+      sessionId: held.sessionId,
+      sequence: held.sequence,
+    };
+    if (pause === undefined) {
+      visible.warn(
+        "Shard {shardId}: session {sessionId} could not be resumed (Discord refused the RESUME: its resume window passed, or the replay was too long); a new session starts, and the events after sequence {sequence} are lost",
+        said,
+      );
+      return;
+    }
     visible.warn(
-      "Shard {shardId}: session {sessionId} could not be resumed (Discord refused the RESUME: its resume window passed, or the replay was too long{why}); a new session starts, and the events after sequence {sequence} are lost",
+      "Shard {shardId}: session {sessionId} could not be resumed (Discord refused the RESUME: its resume window passed, or the replay was too long: paused {seconds} s for a full publish buffer); a new session starts, and the events after sequence {sequence} are lost",
       {
-        shardId,
-        sessionId: held.sessionId,
-        sequence: held.sequence,
-        why: pause === undefined
-          ? ""
-          : `: paused ${
-            Math.round((this.#options.scheduler.now() - pause.since) / 1000)
-          } s for a full publish buffer`,
+        ...said,
+        seconds: Math.round(
+          (this.#options.scheduler.now() - pause.since) / 1000,
+        ),
       },
     );
   }

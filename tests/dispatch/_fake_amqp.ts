@@ -124,6 +124,22 @@ export class FakeAmqpBroker {
     }
   }
 
+  /**
+   * Refuse (basic.nack) only the unconfirmed publish at `index` (0: the
+   * oldest), `requeue` set and `multiple` not, leaving the ones before it
+   * unanswered: as RabbitMQ nacks a persistent publish a full queue refused
+   * at once while earlier ones wait for the disk before their ack.
+   */
+  async nackOnly(index: number): Promise<void> {
+    const [refused] = this.#unacked.splice(index, 1);
+    if (refused === undefined) throw new RangeError(`no publish ${index}`);
+    await this.#send(
+      refused.conn,
+      refused.publish.channel,
+      method(60, 120, [...be(refused.publish.tag, 8), 2]),
+    );
+  }
+
   /** Close the listener and every connection; resolves once all ended. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.#listener.close();

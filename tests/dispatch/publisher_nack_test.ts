@@ -161,3 +161,60 @@ Deno.test({
     }
   });
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a nack of one publish while earlier ones wait for their ack refuses that one only: the earlier ones, taken by every queue, are not sent again",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  // Every nack was taken as covering the unanswered publishes before it:
+  // RabbitMQ acks a persistent publish once it is on disk but nacks a
+  // refused one at once, so the earlier ones were failed and sent again.
+  await using broker = new FakeAmqpBroker();
+  const scheduler = new VirtualScheduler();
+  const confirmed: number[] = [];
+  const nacked: number[] = [];
+  let changed = Promise.withResolvers<void>();
+  const until = async (test: () => boolean, what: string) => {
+    while (!test()) {
+      changed = Promise.withResolvers<void>();
+      await within(changed.promise, what);
+    }
+  };
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.nack",
+    capacity: 100,
+    scheduler,
+    onConfirmed: (e) => {
+      confirmed.push(e.sequence);
+      changed.resolve();
+    },
+    onNack: (e) => {
+      nacked.push(e.sequence);
+      changed.resolve();
+    },
+  });
+  const sent = () => broker.publishes.map((p) => p.bodyBytes - 100);
+  await withLogRecords(async () => {
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      for (const s of [1, 2, 3]) publisher.push(event(s));
+      await within(broker.received(3), "3 publishes");
+      await broker.nackOnly(2);
+      await until(() => nacked.length === 1, "the refused one");
+      assert.deepEqual(nacked, [3]);
+      await broker.ack(2);
+      await until(() => confirmed.length === 2, "the earlier two confirmed");
+      await scheduler.advance(250);
+      await within(broker.received(4), "the refused one again");
+      await broker.ack(1);
+      await within(publisher.drained(), "every event confirmed");
+      assert.deepEqual(sent(), [1, 2, 3, 3], "only the refused one again");
+      assert.deepEqual(confirmed, [1, 2, 3]);
+    } finally {
+      await publisher.close();
+    }
+  });
+});
