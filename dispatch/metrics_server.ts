@@ -3,14 +3,21 @@
 // tested thing. It listens on PROMETHEUS_HOST, 0.0.0.0 by default as in
 // twilight-dispatch, so anyone who can reach the port is a peer.
 //
-// Deno.serve has no cap on connections and no header timeout: a peer that
-// opens connections and sends nothing holds a file descriptor each. When
-// the process runs out of them, accepting fails and Deno.serve's `finished`
-// promise rejects; unobserved, that rejection ended the whole service
-// (measured: 19,970 idle connections under a 20,000 file limit, or 996
-// under 1,024). Here it is logged and the endpoint listens again, backing
-// off, so the service keeps running and the endpoint comes back once the
-// descriptors are free.
+// It was a Deno.serve, which caps neither connections nor the time a peer
+// takes to send its request head, and exposes no setting for either: peers
+// that opened connections and sent nothing, or a byte now and then, held a
+// file descriptor each for as long as they liked (measured: 3,000 of them
+// kept for 41 s; 19,970 idle connections under a 20,000 file limit), and
+// the service's own connects to Redis, RabbitMQ and Discord failed with
+// EMFILE meanwhile. So it accepts connections itself (Deno.listen) and
+// answers with a deliberately small responder (http_responder.ts): at most
+// MAX_CONNECTIONS open, a new one past that closing the oldest still
+// waiting for its head; HEAD_TIMEOUT_MS for the head, ANSWER_TIMEOUT_MS for
+// the answer; one request per connection.
+//
+// Accepting can still fail (descriptors taken by something else): that is
+// logged and the endpoint listens again, backing off, so the service keeps
+// running (an unobserved rejection of Deno.serve's `finished` had ended it).
 import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
@@ -20,17 +27,23 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import { urlHostPort } from "./config.ts";
+import {
+  parseHead,
+  readHead,
+  type RequestHead,
+  textResponse,
+  writeResponse,
+} from "./http_responder.ts";
 
 const logger = getLogger(["disruption", "dispatch"]);
 // Descriptors running out is for the operator to act on: shown on stderr
 // unless LogTape is set up.
 const visible = getVisibleLogger(["disruption", "dispatch"]);
 
-/** How Deno.serve is called (tests give a fake one). */
-export type ServeFunction = (
-  options: Deno.ServeTcpOptions,
-  handler: Deno.ServeHandler,
-) => Deno.HttpServer<Deno.NetAddr>;
+/** How Deno.listen is called (tests give a fake one). */
+export type ListenFunction = (
+  options: Deno.TcpListenOptions & { transport: "tcp" },
+) => Deno.Listener<Deno.Conn, Deno.NetAddr>;
 
 /** Options for {@linkcode MetricsServer}. */
 export interface MetricsServerOptions {
@@ -40,29 +53,58 @@ export interface MetricsServerOptions {
   port: number;
   /** The answer of each path served; any other path gets 404. */
   routes: Readonly<Record<string, () => Response | Promise<Response>>>;
-  /** Times the wait before listening again. */
+  /** Times the wait before listening again, and each connection's deadlines. */
   scheduler: Scheduler;
-  /** @default {Deno.serve} */
-  serve?: ServeFunction;
+  /** @default {Deno.listen} */
+  listen?: ListenFunction;
 }
 
 /** The longest wait before listening again, in ms. */
 const MAX_RELISTEN_DELAY = 30_000;
 
 /**
- * The longest shutdown() waits for requests still open, in ms: Deno.serve's
- * shutdown waits for each, and a peer that sent part of a body held the
- * service's exit after SIGTERM for as long as it kept the connection.
+ * The most connections open at once: Prometheus scrapes with one, a few
+ * more are health checks; past it, a new connection closes the oldest one
+ * still waiting for its head (or, with none, is closed itself).
+ */
+export const MAX_CONNECTIONS = 64;
+
+/** The time a peer has to send its whole request head, in ms. */
+export const HEAD_TIMEOUT_MS = 5_000;
+
+/**
+ * The time an answer may take once the head is in, in ms (the routes
+ * included: /metrics asks Redis), so no connection stays open for ever.
+ */
+export const ANSWER_TIMEOUT_MS = 30_000;
+
+/**
+ * The longest shutdown() waits for answers still being made or written,
+ * in ms: a peer that never read its answer held the service's exit after
+ * SIGTERM for as long as it kept the connection.
  */
 export const SHUTDOWN_WAIT_MS = 1_000;
+
+/** An open connection. */
+interface Connection {
+  conn: Deno.Conn;
+  /** The head is in: the request is being answered. */
+  answering: boolean;
+  /** Its deadline: the head's, then the answer's. */
+  timer: TimerId | undefined;
+  /** Settles when it is closed. */
+  done: Promise<void>;
+}
 
 /** The HTTP endpoint; it listens again when accepting connections fails. */
 export class MetricsServer {
   readonly #options: MetricsServerOptions;
-  readonly #serve: ServeFunction;
-  #server: Deno.HttpServer<Deno.NetAddr> | undefined;
+  readonly #listenFunction: ListenFunction;
+  #listener: Deno.Listener<Deno.Conn, Deno.NetAddr> | undefined;
   /** The address listened on first: a port 0 stays the one it got. */
   readonly #addr: Deno.NetAddr;
+  /** Open connections, oldest first. */
+  readonly #connections = new Set<Connection>();
   #retry: TimerId | undefined;
   #failures = 0;
   #closed = false;
@@ -76,9 +118,9 @@ export class MetricsServer {
    */
   constructor(options: MetricsServerOptions) {
     this.#options = options;
-    this.#serve = options.serve ?? Deno.serve;
-    this.#server = this.#listen(options.port);
-    this.#addr = this.#server.addr;
+    this.#listenFunction = options.listen ?? Deno.listen;
+    this.#listener = this.#listen(options.port);
+    this.#addr = this.#listener.addr;
     // Always said, at info: with PROMETHEUS_PORT=0 it is the only place
     // the port chosen is shown.
     logger.info("The metrics endpoint listens on {address}", {
@@ -91,67 +133,179 @@ export class MetricsServer {
     return this.#addr;
   }
 
+  /** How many connections are open (at most {@linkcode MAX_CONNECTIONS}). */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
   /**
-   * Stop listening, and stop trying to; wait for the requests still open
-   * at most {@linkcode SHUTDOWN_WAIT_MS} (the process exits after this).
+   * Stop listening, and stop trying to; close the connections still
+   * waiting for their head, and wait for the answers still being made at
+   * most {@linkcode SHUTDOWN_WAIT_MS} (the process exits after this).
    */
   async shutdown(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     if (this.#retry !== undefined) {
       this.#options.scheduler.clearTimeout(this.#retry);
       this.#retry = undefined;
     }
-    const server = this.#server;
-    this.#server = undefined;
-    if (server === undefined) return;
+    const listener = this.#listener;
+    this.#listener = undefined;
+    closeQuietly(listener);
+    for (const connection of this.#connections) {
+      if (!connection.answering) this.#drop(connection);
+    }
+    const answering = [...this.#connections].map((c) => c.done);
+    if (answering.length === 0) return;
     const { scheduler } = this.#options;
-    if (!await settlesWithin(scheduler, server.shutdown(), SHUTDOWN_WAIT_MS)) {
+    if (
+      !await settlesWithin(scheduler, Promise.all(answering), SHUTDOWN_WAIT_MS)
+    ) {
       logger.warn(
         "The metrics endpoint still had a request open {ms} ms after shutdown began; not waiting for it",
         { ms: SHUTDOWN_WAIT_MS },
       );
+      for (const connection of this.#connections) this.#drop(connection);
     }
   }
 
-  #listen(port: number): Deno.HttpServer<Deno.NetAddr> {
-    const server = this.#serve({
+  #listen(port: number): Deno.Listener<Deno.Conn, Deno.NetAddr> {
+    const listener = this.#listenFunction({
       hostname: this.#options.hostname,
       port,
-      onListen: () => {},
-    }, (request) => this.#answer(request));
-    server.finished.then(
-      () => {},
-      (error) => this.#stopped(server, error),
-    );
-    return server;
+      transport: "tcp",
+    });
+    void this.#accept(listener);
+    return listener;
   }
 
-  #answer(request: Request): Response | Promise<Response> {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return new Response("Method Not Allowed", {
-        status: 405,
-        headers: { allow: "GET, HEAD" },
-      });
+  async #accept(
+    listener: Deno.Listener<Deno.Conn, Deno.NetAddr>,
+  ): Promise<void> {
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        this.#stopped(listener, error);
+        return;
+      }
+      if (this.#closed || listener !== this.#listener) {
+        closeQuietly(conn);
+        return;
+      }
+      this.#admit(conn);
     }
-    let path: string;
+  }
+
+  /** Take a connection in, within the cap, with its head's deadline. */
+  #admit(conn: Deno.Conn): void {
+    if (this.#connections.size >= MAX_CONNECTIONS) {
+      let idle: Connection | undefined;
+      for (const connection of this.#connections) {
+        if (!connection.answering) {
+          idle = connection;
+          break;
+        }
+      }
+      if (idle === undefined) {
+        closeQuietly(conn);
+        return;
+      }
+      logger.debug(
+        "The metrics endpoint has {max} connections open; closing the oldest one still waiting for its request",
+        { max: MAX_CONNECTIONS },
+      );
+      this.#drop(idle);
+    }
+    const connection: Connection = {
+      conn,
+      answering: false,
+      timer: undefined,
+      done: Promise.resolve(),
+    };
+    this.#deadline(connection, HEAD_TIMEOUT_MS);
+    this.#connections.add(connection);
+    connection.done = this.#serve(connection);
+  }
+
+  #deadline(connection: Connection, ms: number): void {
+    const { scheduler } = this.#options;
+    if (connection.timer !== undefined) {
+      scheduler.clearTimeout(connection.timer);
+    }
+    connection.timer = scheduler.setTimeout(() => {
+      connection.timer = undefined;
+      this.#drop(connection);
+    }, ms);
+  }
+
+  /** Close a connection (at most once) and forget it. */
+  #drop(connection: Connection): void {
+    if (!this.#connections.delete(connection)) return;
+    if (connection.timer !== undefined) {
+      this.#options.scheduler.clearTimeout(connection.timer);
+      connection.timer = undefined;
+    }
+    closeQuietly(connection.conn);
+  }
+
+  /** Read one request, answer it, close. */
+  async #serve(connection: Connection): Promise<void> {
     try {
-      // The URL is built from the Host header, which a peer writes: a
-      // malformed one threw here, a 500 with a stack trace on stderr for
-      // every such request.
-      path = new URL(request.url).pathname;
+      const read = await readHead(connection.conn);
+      if (read.type === "ended" || !this.#connections.has(connection)) return;
+      connection.answering = true;
+      this.#deadline(connection, ANSWER_TIMEOUT_MS);
+      const head = read.type === "head" ? parseHead(read.text) : undefined;
+      const response = read.type === "too_large"
+        ? textResponse(431, "Request Header Fields Too Large")
+        : await this.#answer(head);
+      if (!this.#connections.has(connection)) return;
+      await writeResponse(
+        connection.conn,
+        response,
+        head?.method === "HEAD",
+      );
     } catch {
-      return new Response("Bad Request", { status: 400 });
+      // Reading or writing failed: the peer left, or a deadline, the cap
+      // or shutdown closed the connection.
+    } finally {
+      this.#drop(connection);
     }
-    const route = Object.hasOwn(this.#options.routes, path)
-      ? this.#options.routes[path]
-      : undefined;
-    return route ? route() : new Response("Not found", { status: 404 });
   }
 
-  /** Accepting failed and the server ended: listen again, later. */
-  #stopped(server: Deno.HttpServer<Deno.NetAddr>, error: unknown): void {
-    if (this.#closed || server !== this.#server) return;
-    this.#server = undefined;
+  async #answer(head: RequestHead | undefined): Promise<Response> {
+    if (head === undefined) return textResponse(400, "Bad Request");
+    if (head.method !== "GET" && head.method !== "HEAD") {
+      return textResponse(405, "Method Not Allowed", { allow: "GET, HEAD" });
+    }
+    // A Host or target no URL takes was a 400 under Deno.serve too.
+    if (head.path === undefined) return textResponse(400, "Bad Request");
+    const route = Object.hasOwn(this.#options.routes, head.path)
+      ? this.#options.routes[head.path]
+      : undefined;
+    if (!route) return textResponse(404, "Not found");
+    try {
+      return await route();
+    } catch (error) {
+      logger.error("The metrics endpoint failed to answer {path}: {error}", {
+        path: head.path,
+        error,
+      });
+      return textResponse(500, "Internal Server Error");
+    }
+  }
+
+  /** Accepting failed: listen again, later. */
+  #stopped(
+    listener: Deno.Listener<Deno.Conn, Deno.NetAddr>,
+    error: unknown,
+  ): void {
+    if (this.#closed || listener !== this.#listener) return;
+    this.#listener = undefined;
+    closeQuietly(listener);
     this.#schedule(error);
   }
 
@@ -174,7 +328,7 @@ export class MetricsServer {
       this.#retry = undefined;
       if (this.#closed) return;
       try {
-        this.#server = this.#listen(this.#addr.port);
+        this.#listener = this.#listen(this.#addr.port);
         this.#failures = 0;
         logger.info("The metrics endpoint listens again on {hostname}:{port}", {
           hostname: this.#options.hostname,
@@ -184,5 +338,14 @@ export class MetricsServer {
         this.#schedule(listenError);
       }
     }, delay);
+  }
+}
+
+/** Close a connection or listener that may be closed already. */
+function closeQuietly(closer: { close(): void } | undefined): void {
+  try {
+    closer?.close();
+  } catch {
+    // Closed already.
   }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  type ListenFunction,
   MetricsServer,
-  type ServeFunction,
   SHUTDOWN_WAIT_MS,
 } from "../../dispatch/metrics_server.ts";
 import { realScheduler } from "../../base/scheduler.ts";
@@ -69,19 +69,17 @@ Deno.test("metrics endpoint: GET of its paths, 405 for other methods, 404 elsewh
   }
 });
 
-/** A stand-in for Deno.serve whose servers end (or fail to start) on demand. */
-class FakeServe {
+/** A stand-in for Deno.listen whose listeners fail (or fail to start) on demand. */
+class FakeListen {
   readonly calls: number[] = [];
-  readonly servers: {
+  readonly listeners: {
     fail(error: Error): void;
-    shutdown: number;
+    closed: number;
   }[] = [];
   /** Make the next call throw this. */
   throwNext: Error | undefined;
-  /** A request never finishes: shutdown() of a server never settles. */
-  openRequest = false;
 
-  readonly serve: ServeFunction = (options) => {
+  readonly listen: ListenFunction = (options) => {
     this.calls.push(options.port!);
     if (this.throwNext) {
       const error = this.throwNext;
@@ -89,36 +87,35 @@ class FakeServe {
       throw error;
     }
     let fail!: (error: Error) => void;
-    const finished = new Promise<void>((_, reject) => fail = reject);
-    const entry = { fail, shutdown: 0 };
-    this.servers.push(entry);
+    // accept() fails once, when told to (or when closed).
+    const failed = new Promise<never>((_, reject) => fail = reject);
+    const entry = { fail, closed: 0 };
+    this.listeners.push(entry);
     return {
       addr: { transport: "tcp", hostname: "127.0.0.1", port: 4321 },
-      finished,
-      shutdown: () => {
-        entry.shutdown++;
-        return this.openRequest
-          ? new Promise<void>(() => {})
-          : Promise.resolve();
+      accept: () => failed,
+      close: () => {
+        entry.closed++;
+        fail(new Deno.errors.BadResource("closed"));
       },
-    } as unknown as Deno.HttpServer<Deno.NetAddr>;
+    } as unknown as Deno.Listener<Deno.Conn, Deno.NetAddr>;
   };
 }
 
 Deno.test("metrics endpoint: when accepting fails (out of file descriptors) it listens again on its port, backing off, instead of ending the process", async () => {
   const scheduler = new VirtualScheduler();
-  const fake = new FakeServe();
+  const fake = new FakeListen();
   const server = new MetricsServer({
     hostname: "127.0.0.1",
     port: 0,
     routes,
     scheduler,
-    serve: fake.serve,
+    listen: fake.listen,
   });
   assert.deepEqual(fake.calls, [0]);
-  // Deno.serve's `finished` rejects when accept fails: unobserved, that
-  // rejection ended the service.
-  fake.servers[0]!.fail(new Error("Too many open files (os error 24)"));
+  // Accepting fails (Deno.serve's `finished` rejected then: unobserved,
+  // that rejection ended the service).
+  fake.listeners[0]!.fail(new Error("Too many open files (os error 24)"));
   await scheduler.advance(0);
   await scheduler.advance(999);
   assert.deepEqual(fake.calls, [0], "not at once");
@@ -130,13 +127,14 @@ Deno.test("metrics endpoint: when accepting fails (out of file descriptors) it l
   assert.equal(fake.calls.length, 2);
   await scheduler.advance(1);
   assert.deepEqual(fake.calls, [0, 4321, 4321]);
-  assert.equal(fake.servers.length, 2, "listening again");
+  assert.equal(fake.listeners.length, 2, "listening again");
+  assert.equal(fake.listeners[0]!.closed, 1, "the failed listener closed");
   // A later failure starts from the shortest wait again.
-  fake.servers[1]!.fail(new Error("Too many open files (os error 24)"));
+  fake.listeners[1]!.fail(new Error("Too many open files (os error 24)"));
   await scheduler.advance(1000);
   assert.equal(fake.calls.length, 4);
   // Shut down: the server it has ends and no retry is left.
-  fake.servers[2]!.fail(new Error("again"));
+  fake.listeners[2]!.fail(new Error("again"));
   await scheduler.advance(0);
   await server.shutdown();
   await scheduler.advance(60_000);
@@ -146,21 +144,37 @@ Deno.test("metrics endpoint: when accepting fails (out of file descriptors) it l
 
 Deno.test("metrics endpoint: shutdown() waits at most SHUTDOWN_WAIT_MS for a request still open (a peer that sent part of a body held the exit after SIGTERM for ever)", async () => {
   const scheduler = new VirtualScheduler();
-  const fake = new FakeServe();
-  fake.openRequest = true;
+  let called!: () => void;
+  const routeCalled = new Promise<void>((resolve) => called = resolve);
   const server = new MetricsServer({
     hostname: "127.0.0.1",
     port: 0,
-    routes,
+    routes: {
+      // An answer that never comes.
+      "/metrics": () => {
+        called();
+        return new Promise<Response>(() => {});
+      },
+    },
     scheduler,
-    serve: fake.serve,
   });
-  let done = false;
-  const stopping = server.shutdown().then(() => done = true);
-  await scheduler.advance(SHUTDOWN_WAIT_MS - 1);
-  assert.equal(done, false, "it waits a while for the request");
-  await scheduler.advance(1);
-  await stopping;
-  assert.equal(fake.servers[0]!.shutdown, 1);
-  assert.equal(scheduler.pending, 0);
+  const conn = await Deno.connect({
+    hostname: "127.0.0.1",
+    port: server.addr.port,
+  });
+  try {
+    await conn.write(new TextEncoder().encode("GET /metrics HTTP/1.1\r\n\r\n"));
+    await routeCalled;
+    let done = false;
+    const stopping = server.shutdown().then(() => done = true);
+    await scheduler.advance(SHUTDOWN_WAIT_MS - 1);
+    assert.equal(done, false, "it waits a while for the request");
+    await scheduler.advance(1);
+    await stopping;
+    assert.equal(server.connections, 0);
+    assert.equal(await conn.read(new Uint8Array(64)), null, "closed");
+    assert.equal(scheduler.pending, 0);
+  } finally {
+    conn.close();
+  }
 });
