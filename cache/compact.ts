@@ -51,7 +51,8 @@ export class Interner {
 
   /**
    * @param bound How many strings and lists the cache may reference now
-   * (the store's entity count, times what one entity may reference).
+   * (the memory store: a few per guild, channel and role it holds, the
+   * holders of the ids it interns).
    */
   constructor(bound: () => number = () => INTERNED_FLOOR) {
     this.#bound = bound;
@@ -334,7 +335,10 @@ function hasExtra(bits: number): boolean {
 
 /** A user, kept once and shared by every member and message of it. */
 export class CompactUser {
-  /** How many cached members and messages refer to it. */
+  /**
+   * How many cached members and messages refer to it (0: freed, kept a
+   * while unseen for a reference coming back; see shared_users.ts).
+   */
   refs = 0;
   username: unknown;
   global_name: unknown;

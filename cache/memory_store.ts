@@ -28,12 +28,7 @@ import {
   GUILD_SCOPED_KINDS,
 } from "./changes.ts";
 import { ChannelMessages } from "./channel_messages.ts";
-import {
-  CompactMember,
-  CompactMessage,
-  CompactUser,
-  Interner,
-} from "./compact.ts";
+import { CompactMember, CompactMessage, Interner } from "./compact.ts";
 import {
   type CacheOptions,
   messageAgeCutoff,
@@ -43,7 +38,7 @@ import {
 } from "./options.ts";
 import { DetachedUpdate } from "./detached_update.ts";
 import { reduceDispatch } from "./reduce.ts";
-import { snowflake } from "./reduce_context.ts";
+import { SharedUsers } from "./shared_users.ts";
 import { RoleHolders } from "./role_holders.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
@@ -127,17 +122,25 @@ type Scopes = Map<string, Map<string, Stored>>;
  */
 export class MemoryCache implements CacheLookup {
   readonly #options: ResolvedCacheOptions;
-  // Each entity references a few interned values (its ids, a role list):
-  // four per entity is more than a legitimate cache reaches.
-  readonly #interner = new Interner(() => 4 * this.#entityCount());
+  // Interned values are guild and role ids and one-role lists (channel ids
+  // are not: a channel's messages share its ChannelMessages' copy), so the
+  // bound follows what can name them, not the members and messages: bound
+  // by those, unique channels or roles churning grew the heap to 1.7 times
+  // the cache before a reset.
+  readonly #interner = new Interner(() => 4 * this.#internable());
   readonly #kinds = new Map<CacheKind, Scopes>();
   /** channel id -> its scope (guild id or ""). */
   readonly #channelScope = new Map<string, string>();
-  readonly #users = new Map<string, CompactUser>();
+  readonly #users = new SharedUsers();
   /** channel id -> its messages. */
   readonly #channelMessages = new Map<string, ChannelMessages>();
-  /** Ids of DM channels with messages, least recently written first. */
+  /**
+   * Ids of DM channels with messages (or whose messages were all deleted,
+   * see #emptied), least recently written first.
+   */
   readonly #dmChannels = new Set<string>();
+  /** The DM channel written last (its place in #dmChannels is right). */
+  #newestDm: string | undefined;
   /** How many members hold each role, per guild: a role delete's scan. */
   readonly #roleHolders = new RoleHolders();
 
@@ -205,7 +208,7 @@ export class MemoryCache implements CacheLookup {
    * @returns The ids.
    */
   ids(kind: CacheKind, scope: string): Iterable<string> {
-    if (kind === "user") return this.#users.keys();
+    if (kind === "user") return this.#users.ids();
     if (kind === "message") {
       return this.#channelMessages.get(scope)?.keys() ?? [];
     }
@@ -391,10 +394,19 @@ export class MemoryCache implements CacheLookup {
     return this.#list<CachedIntegration>("integration", guildId);
   }
 
-  /** Every cached entity (users included), as `sizes` counts them. */
-  #entityCount(): number {
-    let count = 0;
-    for (const size of Object.values(this.sizes())) count += size;
+  /**
+   * How many values the interner may hold for this cache: its guilds,
+   * channels and roles (members name roles, messages guilds and roles),
+   * and the guilds its members are scoped by (held as guilds or not).
+   * Without roles kept, members' role lists are bounded by the entities.
+   */
+  #internable(): number {
+    const sizes = this.sizes();
+    let count = sizes.guild + sizes.channel + sizes.role +
+      (this.#kinds.get("member")?.size ?? 0);
+    if (!this.#options.resources.has("roles")) {
+      for (const size of Object.values(sizes)) count += size;
+    }
     return count;
   }
 
@@ -432,6 +444,7 @@ export class MemoryCache implements CacheLookup {
     this.#users.clear();
     this.#channelMessages.clear();
     this.#dmChannels.clear();
+    this.#newestDm = undefined;
     this.#roleHolders.clear();
     this.#interner.clear();
   }
@@ -468,10 +481,9 @@ export class MemoryCache implements CacheLookup {
   #messages(channelId: string): ChannelMessages {
     let messages = this.#channelMessages.get(channelId);
     if (messages === undefined) {
-      messages = new ChannelMessages(
-        this.#interner.intern(channelId),
-        this.#options.perChannel,
-      );
+      // Its messages share this copy of the id: interned too, it stayed
+      // in the interner after the channel went.
+      messages = new ChannelMessages(channelId, this.#options.perChannel);
       this.#channelMessages.set(messages.channelId, messages);
     }
     return messages;
@@ -525,8 +537,8 @@ export class MemoryCache implements CacheLookup {
       case "member": {
         const entries = this.#scope(kind, scope);
         const old = entries.get(id) as CompactMember | undefined;
-        const user = this.#userEntry(value.user as CachedValue, 1);
-        if (old !== undefined) this.#release(old.user, id);
+        const user = this.#users.hold(value.user as CachedValue);
+        if (old !== undefined) this.#users.release(old.user, id);
         const member = new CompactMember(value, user, this.#interner);
         this.#roleHolders.replace(scope, old?.roles, member.roles);
         entries.set(id, member);
@@ -569,10 +581,10 @@ export class MemoryCache implements CacheLookup {
     // (each execution may name another): shared by id, the newest message
     // renamed the webhook's earlier ones (Redis keeps each as sent). So is
     // an author whose id is no snowflake (`"1:2"`, `"01"`): users are keyed
-    // by snowflakes only (checked by #userEntry for a user not yet held).
+    // by snowflakes only (checked by SharedUsers.hold for a user not yet held).
     const entry = isRecord(author) && typeof author.id === "string" &&
         value.webhook_id === undefined
-      ? this.#userEntry(author, 1, true)
+      ? this.#users.hold(author, true)
       : undefined;
     let guildId = value.guild_id;
     if (typeof guildId === "string") {
@@ -622,15 +634,25 @@ export class MemoryCache implements CacheLookup {
    * bounds it now, and it holds that guild's messages.
    */
   #wroteDm(channelId: string): void {
+    // Written last already: moving it again would delete and re-add the
+    // same key for every message of a busy DM (see freed_ring.ts).
+    if (channelId === this.#newestDm) return;
     const dms = this.#dmChannels;
     dms.delete(channelId);
     dms.add(channelId);
+    this.#newestDm = channelId;
     if (dms.size <= this.#options.dmChannels) return;
     const oldest = dms.values().next().value!;
     const scope = this.#channelScope.get(oldest);
     if (scope === "") this.#removeChannel(oldest);
     else if (scope === undefined) this.#removeMessages(oldest);
-    else dms.delete(oldest);
+    else this.#forgetDm(oldest);
+  }
+
+  /** Take channel `channelId` out of the DM bound. */
+  #forgetDm(channelId: string): void {
+    this.#dmChannels.delete(channelId);
+    if (channelId === this.#newestDm) this.#newestDm = undefined;
   }
 
   /** Whether channel `channelId` is held in a guild. */
@@ -642,9 +664,7 @@ export class MemoryCache implements CacheLookup {
   /** Forget a channel's messages (not the channel). */
   #removeMessages(channelId: string): void {
     // A DM channel held itself stays counted against the bound.
-    if (this.#channelScope.get(channelId) !== "") {
-      this.#dmChannels.delete(channelId);
-    }
+    if (this.#channelScope.get(channelId) !== "") this.#forgetDm(channelId);
     const messages = this.#channelMessages.get(channelId);
     if (messages === undefined) return;
     for (const message of messages.values()) this.#releaseMessage(message);
@@ -652,17 +672,15 @@ export class MemoryCache implements CacheLookup {
   }
 
   #delete(kind: CacheKind, scope: string, id: string): void {
-    if (kind === "user") {
-      const entry = this.#users.get(id);
-      if (entry !== undefined && entry.refs === 0) this.#users.delete(id);
-      return;
-    }
+    // A user no member or message holds is unseen already; it goes when
+    // it leaves SharedUsers' queue.
+    if (kind === "user") return;
     if (kind === "channel") return this.#removeChannel(id);
     if (kind === "message") {
       const messages = this.#channelMessages.get(scope);
       const old = messages?.delete(id);
       if (old !== undefined) this.#releaseMessage(old);
-      if (messages?.size === 0) this.#removeMessages(scope);
+      if (messages?.size === 0) this.#emptied(scope);
       return;
     }
     const entries = this.#entries(kind, scope);
@@ -670,10 +688,36 @@ export class MemoryCache implements CacheLookup {
     if (old === undefined) return;
     entries!.delete(id);
     if (old instanceof CompactMember) {
-      this.#release(old.user, id);
+      this.#users.release(old.user, id);
       this.#roleHolders.replace(scope, old.roles, undefined);
     }
-    if (entries!.size === 0) this.#kinds.get(kind)!.delete(scope);
+    // A held guild's empty scope stays until the guild goes: the guild's
+    // one voice state leaving and coming back would delete and re-add its
+    // key (see freed_ring.ts).
+    if (entries!.size === 0 && !this.#guildHeld(scope)) {
+      this.#kinds.get(kind)!.delete(scope);
+    }
+  }
+
+  /** Whether guild `id` is held (its scopes go with its removal). */
+  #guildHeld(id: string): boolean {
+    return this.#kinds.get("guild")?.get("")?.has(id) ?? false;
+  }
+
+  /**
+   * Channel `channelId`'s last message went. Its empty entry stays while
+   * the channel is held (its removal takes it) or on the DM bound (whose
+   * eviction takes it: a DM channel whose messages were all deleted counts
+   * as written, until another message moves it or the bound drops it).
+   * Dropped, the next message added the same key back: one channel's
+   * messages all deleted as they come (a verification channel) deleted and
+   * re-added one key of a big Map per message (see freed_ring.ts).
+   */
+  #emptied(channelId: string): void {
+    if (
+      this.#channelScope.has(channelId) || this.#dmChannels.has(channelId)
+    ) return;
+    this.#removeMessages(channelId);
   }
 
   #removeChannel(id: string): void {
@@ -682,7 +726,9 @@ export class MemoryCache implements CacheLookup {
       this.#channelScope.delete(id);
       const channels = this.#kinds.get("channel")?.get(scope);
       channels?.delete(id);
-      if (channels?.size === 0) this.#kinds.get("channel")!.delete(scope);
+      if (channels?.size === 0 && !this.#guildHeld(scope)) {
+        this.#kinds.get("channel")!.delete(scope);
+      }
     }
     this.#removeMessages(id);
   }
@@ -691,13 +737,14 @@ export class MemoryCache implements CacheLookup {
     for (const channelId of [...this.ids("channel", id)]) {
       this.#removeChannel(channelId);
     }
+    this.#kinds.get("channel")?.delete(id);
     for (const kind of GUILD_SCOPED_KINDS) {
       const scopes = this.#kinds.get(kind);
       const entries = scopes?.get(id);
       if (entries === undefined) continue;
       if (kind === "member") {
         for (const [userId, member] of entries) {
-          this.#release((member as CompactMember).user, userId);
+          this.#users.release((member as CompactMember).user, userId);
         }
       }
       scopes!.delete(id);
@@ -706,46 +753,11 @@ export class MemoryCache implements CacheLookup {
     this.#kinds.get("guild")?.get("")?.delete(id);
   }
 
-  /**
-   * The shared copy of a user, updated to `value`, with `refs` added; with
-   * `checkId`, none for a user not yet held whose id is no snowflake (a
-   * message's author: a member's id was checked by the core, and a held
-   * user's when it was added).
-   */
-  #userEntry(value: CachedValue, refs: number): CompactUser;
-  #userEntry(
-    value: CachedValue,
-    refs: number,
-    checkId: true,
-  ): CompactUser | undefined;
-  #userEntry(
-    value: CachedValue,
-    refs: number,
-    checkId = false,
-  ): CompactUser | undefined {
-    const id = value.id as string;
-    let user = this.#users.get(id);
-    if (user === undefined) {
-      if (checkId && snowflake(id) === undefined) return undefined;
-      user = new CompactUser(value);
-      this.#users.set(id, user);
-    } else if (!user.same(value)) {
-      user.update(value);
-    }
-    user.refs += refs;
-    return user;
-  }
-
-  #release(user: CompactUser, id: string): void {
-    user.refs--;
-    if (user.refs <= 0) {
-      this.#users.delete(id);
-    }
-  }
-
   #releaseMessage(message: CompactMessage): void {
     const author = message.sharedAuthor;
-    if (author !== undefined) this.#release(author, message.authorId as string);
+    if (author !== undefined) {
+      this.#users.release(author, message.authorId as string);
+    }
   }
 }
 
