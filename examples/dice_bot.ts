@@ -217,6 +217,15 @@ async function demo(): Promise<void> {
     const [message] = discord.rest.messages(discord.channelId);
     const again = await discord.click(message!, "reroll:20:2");
     console.log(`Again → ${again.body.data?.content}`);
+    // The button's id carries the roll's total: read it from the message.
+    const [updated] = discord.rest.messages(discord.channelId);
+    const total = updated!.content.match(/= (\d+)$/)?.[1] ?? "0";
+    const shown = await discord.click(updated!, `note:${total}`);
+    const noted = await discord.submitModal(shown, { note: "nat 20!" });
+    const reply = discord.rest.messages(discord.channelId).at(-1)!;
+    const files = (reply.attachments as { filename: string }[])
+      .map((a) => a.filename).join(", ");
+    console.log(`Add note → modal → ${noted.body.data?.content} (${files})`);
     const choices = await discord.autocomplete(roll, "note", "s");
     console.log(`note "s" → ${choices.map((c) => c.name).join(", ")}`);
   } finally {
