@@ -462,6 +462,7 @@ export class Client {
     }
     this.#offOthers.push(
       manager.on("state", (change) => {
+        if (!this.#routes.shardState) return;
         this.#slots[change.shardId]?.push(
           "onShardStateChange",
           () =>
@@ -472,6 +473,7 @@ export class Client {
         );
       }),
       manager.on("error", (error) => {
+        if (!this.#routes.gatewayError) return;
         this.#slots[error.shardId ?? 0]?.push(
           "onGatewayError",
           () =>

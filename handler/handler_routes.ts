@@ -24,6 +24,13 @@ export interface HandlerRoutes {
   readonly raw: boolean;
   /** Whether the handler overrides `onError`. */
   readonly error: boolean;
+  /**
+   * Whether it overrides `onShardStateChange` / `onGatewayError`: the
+   * Client queues those calls only then (a no-op queued behind a slow
+   * handler was counted among the calls a stop dropped).
+   */
+  readonly shardState: boolean;
+  readonly gatewayError: boolean;
 }
 
 /**
@@ -47,6 +54,8 @@ export function handlerRoutes(handler: Handler): HandlerRoutes {
     calls,
     raw: own.onRaw !== defaults.onRaw,
     error: own.onError !== defaults.onError,
+    shardState: own.onShardStateChange !== defaults.onShardStateChange,
+    gatewayError: own.onGatewayError !== defaults.onGatewayError,
   };
 }
 

@@ -242,3 +242,26 @@ Deno.test("Client: a resumable stop whose drain finished saves the sequence rece
     await s.discord[Symbol.asyncDispose]();
   }
 });
+
+Deno.test("Client: the calls a stop says it dropped are handler calls only: no state change is queued for a Handler that does not override onShardStateChange", async () => {
+  // The library's own onShardStateChange call (ready -> closed), queued
+  // behind the slow handler though the Handler kept the no-op, was counted
+  // among the dropped calls: one message queued was said as two.
+  const s = await scene();
+  const client = new Client(s.options);
+  try {
+    await runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)));
+    s.discord.postMessage("running");
+    s.discord.postMessage("queued");
+    await s.clock.advance(100);
+    const lines = await captureStderr(() =>
+      runUntilSettled(
+        s.clock,
+        client.stop({ resumable: true, drainTimeout: 500 }),
+      )
+    );
+    assert.match(lines.join("\n"), /; 1 queued handler calls were dropped/);
+  } finally {
+    await s.discord.close();
+  }
+});
