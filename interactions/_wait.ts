@@ -1,6 +1,7 @@
 // How a waiter (awaitMessage, awaitComponent) ends besides its match: its
 // timeout, its signal, or the stop of the Client it listens to. One place,
 // so that every way out clears the timer and removes every listener.
+import { onAbort } from "../base/abort_fanout.ts";
 import { assertSchedulerOption } from "../base/option_checks.ts";
 import {
   realScheduler,
@@ -43,7 +44,8 @@ export interface WaitSettle<T> {
  * Wait: `listen` registers what matches (it may settle at once, from inside
  * its own registration) and returns its removal. Rejects at once, before
  * `listen`, when an option is wrong, the signal is aborted or the Client is
- * not running.
+ * not running; rejects with what `listen` throws, its timer and listeners
+ * cleared.
  *
  * @param ends Timeout, signal and sources.
  * @param listen Registers the matcher; returns its removal.
@@ -61,12 +63,13 @@ export function waitFor<T>(
     if (signal?.aborted) return reject(signal.reason);
     let done = false;
     let untie = (): void => {};
+    let unlisten = (): void => {};
     let off: (() => void) | undefined;
     const end = (): boolean => {
       if (done) return false;
       done = true;
       scheduler.clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      unlisten();
       untie();
       off?.();
       return true;
@@ -78,7 +81,6 @@ export function waitFor<T>(
       resolve: (value) => void (end() && resolve(value)),
       reject: (error) => void (end() && reject(error)),
     };
-    const onAbort = (): void => settle.reject(signal!.reason);
     const tie = tieToClientRuns(ends.sources, ends.what, settle.reject);
     if ("stopped" in tie) return reject(tie.stopped);
     untie = tie.untie;
@@ -88,8 +90,18 @@ export function waitFor<T>(
         settle.reject(new DOMException(ends.timeoutMessage, "TimeoutError")),
       ends.timeout,
     );
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const remove = listen(settle);
+    // Through the fan-out: one listener on a signal many waits share (an
+    // app's shutdown signal), not one each, which made N waits O(N²).
+    if (signal) unlisten = onAbort(signal, () => settle.reject(signal.reason));
+    let remove: () => void;
+    try {
+      remove = listen(settle);
+    } catch (error) {
+      // Nothing registered: without this the timer, the signal's listener
+      // and the run's tie stayed to the timeout, holding the process.
+      settle.reject(error);
+      return;
+    }
     if (done) remove();
     else off = remove;
   });

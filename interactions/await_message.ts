@@ -6,6 +6,7 @@
  */
 import type { Scheduler } from "../base/scheduler.ts";
 import { waitFor } from "./_wait.ts";
+import { WaiterIndex } from "./_waiter_index.ts";
 import type { GatewayEventMap } from "../types/events.ts";
 
 /** A `MESSAGE_CREATE` payload. */
@@ -124,7 +125,67 @@ export function awaitMessage(
       }
       if (matches) settle.resolve(message);
     };
-    // As the message arrives: not queued behind the handler that waits.
-    return source.on("MESSAGE_CREATE", onMessage, { atArrival: true });
+    return listenShared(
+      source,
+      [options.channelId, options.authorId],
+      onMessage,
+    );
   });
+}
+
+/** The waits on one source, behind its one listener. */
+interface SharedListener {
+  /** Filed by channel and author (`undefined`: any). */
+  readonly waiters: WaiterIndex<(message: CreatedMessage) => void>;
+  /** Removes the source's listener; undefined while none is registered. */
+  off: (() => void) | undefined;
+}
+
+/** Each source waited on (weak: a Client dropped goes with its waits). */
+const sharedListeners = new WeakMap<MessageSource, SharedListener>();
+
+/**
+ * Add a wait to the one listener of `source` (registered with the first
+ * wait, removed with the last). A listener per wait made each message pass
+ * every wait, and the Client's listener list grow with them.
+ */
+function listenShared(
+  source: MessageSource,
+  values: [channelId: string | undefined, authorId: string | undefined],
+  onMessage: (message: CreatedMessage) => void,
+): () => void {
+  let shared = sharedListeners.get(source);
+  if (shared === undefined) {
+    shared = { waiters: new WaiterIndex(2), off: undefined };
+    sharedListeners.set(source, shared);
+  }
+  const { waiters } = shared;
+  const remove = waiters.add(values, onMessage);
+  if (shared.off === undefined) {
+    try {
+      // As the message arrives: not queued behind the handler that waits.
+      shared.off = source.on("MESSAGE_CREATE", (message) => {
+        // In the order the waits came; only those of its channel and
+        // author (or of any) can match.
+        for (
+          const waiter of waiters.offer([
+            message?.channel_id,
+            message?.author?.id,
+          ])
+        ) {
+          waiter(message);
+        }
+      }, { atArrival: true });
+    } catch (error) {
+      remove();
+      throw error;
+    }
+  }
+  return (): void => {
+    remove();
+    if (waiters.size > 0 || shared.off === undefined) return;
+    const off = shared.off;
+    shared.off = undefined;
+    off();
+  };
 }

@@ -239,8 +239,9 @@ export function readAutocomplete(data: ApplicationCommandInteractionData): {
  * The object `resolved[kind][id]` of an interaction, or undefined. Own
  * entries only (the IDs come from the payload, and
  * `resolved.users["constructor"]` would otherwise find `Object`), and only
- * an object of the documented shape (see {@linkcode RESOLVED_SHAPES}): a
- * hostile or buggy peer's `{}` or `[]` is not handed to code typed by it.
+ * an object of the documented shape (see {@linkcode RESOLVED_SHAPES}) whose
+ * `id` is `id` (members have none): a hostile or buggy peer's `{}`, `[]`
+ * or user filed under another user's id is not handed to code typed by it.
  *
  * @param resolved The interaction's resolved data.
  * @param kind Which map.
@@ -273,7 +274,10 @@ function lookup<K extends keyof ResolvedData>(
   const entry: unknown = (map as Record<string, unknown>)[id];
   return typeof entry === "object" && entry !== null &&
       !Array.isArray(entry) &&
-      RESOLVED_SHAPES[kind](entry as Record<string, unknown>)
+      RESOLVED_SHAPES[kind](entry as Record<string, unknown>) &&
+      // Its own id is its key (members carry none: keyed by the user's):
+      // one filed under another id is not what the option names.
+      (kind === "members" || (entry as { id?: unknown }).id === id)
     ? entry as NonNullable<ResolvedData[K]>[string]
     : MALFORMED;
 }
@@ -284,7 +288,8 @@ function lookup<K extends keyof ResolvedData>(
  * username; members (partial: no user, deaf or mute) their role ids;
  * roles an id and a name; channels (partial) an id and a numeric type;
  * attachments an id, a filename and a URL; messages (a message command's
- * target) an id and a channel id.
+ * target) an id and a channel id. Each id must also be the entry's key
+ * ({@linkcode lookup} checks it).
  */
 const RESOLVED_SHAPES: {
   readonly [K in keyof ResolvedData]-?: (

@@ -29,6 +29,7 @@ import { compileCustomId } from "./custom_id.ts";
 import type { InteractionError } from "./errors.ts";
 import { waitFor } from "./_wait.ts";
 import { type AttachedSource, waitSources } from "./_wait_sources.ts";
+import { ComponentWaiters } from "./_component_waiters.ts";
 import { ModalFields } from "./modal_fields.ts";
 import { assertRouterOptions } from "./_options_check.ts";
 import { optionKeys } from "../base/option_keys.ts";
@@ -37,7 +38,6 @@ import {
   type Arrived,
   arrivedClick,
   assertInteraction,
-  awaitedMatch,
   common,
   component,
   describe,
@@ -193,10 +193,6 @@ interface PatternRoute {
   handler: RouteHandler<any>;
 }
 
-interface Collector {
-  accept(interaction: ComponentInteraction, ctx: InteractionContext): boolean;
-}
-
 /**
  * Routes interactions to typed handlers.
  *
@@ -252,9 +248,11 @@ export class InteractionRouter {
   readonly #buttons: PatternRoute[] = [];
   readonly #selects: PatternRoute[] = [];
   readonly #modals: PatternRoute[] = [];
-  readonly #collectors = new Set<Collector>();
+  readonly #collectors = new ComponentWaiters();
   /** One entry per attach: an attached Client's stop ends the waits. */
   readonly #attached = new Set<AttachedSource<InteractionSource>>();
+  /** The detach of each source attached now (weak, as `#attached`). */
+  readonly #detaches = new WeakMap<InteractionSource, () => void>();
   /** Clicks a waiter took before their turn: not routed then. */
   readonly #awaited = new WeakSet<Interaction>();
   /**
@@ -419,10 +417,16 @@ export class InteractionRouter {
    * runs, and is not routed after that. Everything else is routed in turn
    * with the client's other listeners.
    *
+   * Attaching it again to a source it is attached to does nothing (every
+   * handler ran twice, the second answer failing as already acknowledged)
+   * and returns the same detach; after a detach it attaches anew.
+   *
    * @param source The client.
    * @returns A function that detaches the router.
    */
   attach(source: InteractionSource): () => void {
+    const current = this.#detaches.get(source);
+    if (current !== undefined) return current;
     // Registered first: with a source that ignores `atArrival`, it still
     // runs before the routing listener of the same event.
     const offWaiters = source.on(
@@ -439,11 +443,14 @@ export class InteractionRouter {
     const attached = { source: new WeakRef(source) };
     waitSources(this, this.#attached); // drops the attaches of dead sources
     this.#attached.add(attached);
-    return () => {
+    const detach = (): void => {
       offWaiters();
       offRoutes();
       this.#attached.delete(attached);
+      if (this.#detaches.get(source) === detach) this.#detaches.delete(source);
     };
+    this.#detaches.set(source, detach);
+    return detach;
   }
 
   /**
@@ -492,24 +499,8 @@ export class InteractionRouter {
       sources: () => waitSources(this, this.#attached),
     };
     return waitFor<AwaitedComponent<P>>(ends, (settle) => {
-      const collector: Collector = {
-        accept: (interaction, ctx) => {
-          let candidate: ComponentInteraction<P> | undefined;
-          try {
-            candidate = awaitedMatch(interaction, pattern, options);
-          } catch (error) {
-            // The waiter's own filter failed: it ends this wait; the
-            // interaction goes on to the routes.
-            settle.reject(error);
-            return false;
-          }
-          if (candidate === undefined) return false;
-          settle.resolve({ interaction: candidate, ctx });
-          return true;
-        },
-      };
-      this.#collectors.add(collector);
-      return () => this.#collectors.delete(collector);
+      // Only what arrives from now on: not the click whose handler waits.
+      return this.#collectors.add(options, pattern, settle);
     });
   }
 
@@ -564,7 +555,9 @@ export class InteractionRouter {
     if (routed === undefined) return;
     const arrived = { routed, rest, received };
     const ctx = this.#context(interaction, arrived);
-    if (this.#collect(routed, ctx)) this.#claim(interaction, arrived, ctx);
+    if (this.#collectors.collect(routed, ctx)) {
+      this.#claim(interaction, arrived, ctx);
+    }
   }
 
   /** A waiter took a click before its turn: watch its deadline. */
@@ -692,13 +685,17 @@ export class InteractionRouter {
         // Offered at arrival already: a wait started since came after it.
         const waiter = this.#arrived.has(interaction)
           ? undefined
-          : this.#collect(routed, ctx);
-        return waiter ?? this.#byPattern(
-          routed.componentType === 2 ? this.#buttons : this.#selects,
-          routed.customId,
-          routed,
-          ctx,
-        );
+          : this.#collectors.collect(routed, ctx);
+        // Buttons are type 2, selects 3 and 5-8; another (or none) has no
+        // route, as an unknown interaction type has none.
+        const type = routed.componentType;
+        const routes = type === 2
+          ? this.#buttons
+          : [3, 5, 6, 7, 8].includes(type)
+          ? this.#selects
+          : undefined;
+        return waiter ??
+          (routes && this.#byPattern(routes, routed.customId, routed, ctx));
       }
       case 5: {
         const data = interaction.data as ModalSubmitInteractionData;
@@ -719,20 +716,6 @@ export class InteractionRouter {
       default:
         return undefined;
     }
-  }
-
-  /** The first waiter that takes the click, if any. */
-  #collect(
-    routed: ComponentInteraction,
-    ctx: InteractionContext,
-  ): Found | undefined {
-    for (const collector of this.#collectors) {
-      // The waiter answers it; the deadline is watched all the same.
-      if (collector.accept(routed, ctx)) {
-        return { label: `'${routed.customId}' (awaited)`, run: () => {} };
-      }
-    }
-    return undefined;
   }
 
   /**
