@@ -7,7 +7,7 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 
 Deno.test("SessionWatch: a held session lost without a pause is said without the pause's words or an empty placeholder", async () => {
-  await withLogRecords(async (records) => {
+  await withLogRecords((records) => {
     let lost = 0;
     const watch = new SessionWatch({
       scheduler: new VirtualScheduler(),
@@ -27,5 +27,6 @@ Deno.test("SessionWatch: a held session lost without a pause is said without the
     assert.match(text, /session "s1" could not be resumed/);
     assert.match(text, /the events after sequence 42 are lost/);
     assert.doesNotMatch(text, /""|paused/);
+    return Promise.resolve();
   });
 });
