@@ -171,8 +171,10 @@ export function attemptOutcome<T>(
         type: "failure",
         // The bucket pauses for all Discord asked: the requests queued on
         // it fail unsent meanwhile (see `bucketWaitRefusal`) rather than
-        // each get another 429. A global pause, which holds every route
-        // and fails none, is kept to the cap.
+        // each get another 429; unless the headers say it has requests
+        // left, a sublimit of this request alone (the limiter's `#apply`).
+        // A global pause, which holds every route and fails none, is kept
+        // to the cap.
         rateLimit: {
           ...info,
           retryAfter: scope === "global"

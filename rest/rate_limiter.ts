@@ -18,6 +18,7 @@ import { clampTimerDelay, type Scheduler } from "../base/scheduler.ts";
 import {
   type GlobalScope,
   routeGlobalScope,
+  routeHashKey,
   type RouteInfo,
 } from "./routes.ts";
 import type {
@@ -69,10 +70,12 @@ const MIN_SWEEP_AT = 64;
 
 /**
  * Route keys whose bucket hash is kept; past this the hash least recently
- * answered is forgotten. Keys carry their channel, guild or webhook id, so a
- * bot's count grows with those it writes to. At the global limit of 50
- * requests a second, a forgotten route has been quiet for over 200 s, its
- * bucket's window long over: it learns its hash again on its next answer.
+ * answered is forgotten. Keys leave out the major id
+ * (`routeHashKey` in `routes.ts`), so a bot's count is that of the routes it
+ * uses (a few hundred), not of the channels it writes to: only paths with
+ * free-form segments reach it. At the global limit of 50 requests a second, a
+ * forgotten route has been quiet for over 200 s, its bucket's window long
+ * over: it learns its hash again on its next answer.
  */
 export const MAX_ROUTE_HASHES = 10_000;
 
@@ -80,8 +83,9 @@ export const MAX_ROUTE_HASHES = 10_000;
  * Queues requests per rate-limit bucket and sends them when Discord's limits
  * allow.
  *
- * - Each route key maps to a bucket hash once a response names one
- *   (`X-RateLimit-Bucket`); routes with the same hash and major parameter
+ * - Each route key, without its major id (`routeHashKey` in `routes.ts`), maps
+ *   to a bucket hash once a response names one (`X-RateLimit-Bucket`), for
+ *   every major parameter; routes with the same hash and major parameter
  *   share one bucket. Before that, each route key (with its major
  *   parameter) is its own bucket. The hashes of the
  *   {@linkcode MAX_ROUTE_HASHES} route keys answered last are kept.
@@ -112,7 +116,9 @@ export const MAX_ROUTE_HASHES = 10_000;
  *   the route to another bucket, the requests still in flight from the
  *   one it was sent from count against what it says remains (they may be
  *   in the same window).
- * - A retry goes back to the head of its bucket, so order is kept.
+ * - A retry goes back to the head of its bucket: sent in order, though
+ *   requests in flight together may be applied in another, a retried one
+ *   after those sent while it waited.
  * - Under the real scheduler waits are measured on the runtime's monotonic
  *   clock, which NTP does not step (it steps `Date.now`): a wall clock set
  *   back neither holds a bucket's reset, the global window nor a global
@@ -249,13 +255,14 @@ export class RateLimiter implements RateLimitView {
   }
 
   /**
-   * The bucket hash learned for a route key, if any.
+   * The bucket hash learned for a route key, if any: learned from any
+   * major parameter's answer (`routeHashKey` in `routes.ts`).
    *
    * @param routeKey A {@linkcode RouteInfo.key}.
    * @returns The hash from `X-RateLimit-Bucket`, or `undefined`.
    */
   bucketHash(routeKey: string): string | undefined {
-    return this.#hashes.get(routeKey);
+    return this.#hashes.get(routeHashKey(routeKey));
   }
 
   /**
@@ -336,7 +343,7 @@ export class RateLimiter implements RateLimitView {
   }
 
   #bucketId(route: RouteInfo): string {
-    const hash = this.#hashes.get(route.key);
+    const hash = this.#hashes.get(routeHashKey(route.key));
     return hash === undefined
       ? `route:${route.key}|${route.majorParameter}`
       : `${hash}:${route.majorParameter}`;
@@ -696,11 +703,12 @@ export class RateLimiter implements RateLimitView {
     left: Bucket[],
   ): Bucket {
     if (info.bucket === undefined) return sentFrom;
-    const known = this.#hashes.get(route.key);
+    const key = routeHashKey(route.key);
+    const known = this.#hashes.get(key);
     // Deleted first so that the key moves to the end: the Map's order is
     // then least recently answered first, and the first key is evicted.
-    if (known !== undefined) this.#hashes.delete(route.key);
-    this.#hashes.set(route.key, info.bucket);
+    if (known !== undefined) this.#hashes.delete(key);
+    this.#hashes.set(key, info.bucket);
     if (this.#hashes.size > MAX_ROUTE_HASHES) {
       this.#hashes.delete(this.#hashes.keys().next().value!);
     }
@@ -768,15 +776,17 @@ export class RateLimiter implements RateLimitView {
       bucket.remaining = Infinity;
       bucket.limit = Infinity;
     }
-    if (info.retryAfter !== undefined) {
-      // The window's reset holds the bucket too unless the 429 says it has
-      // requests left: then only the wait does, or a short retry would be
-      // refused for the window's whole length. (A `shared` 429, a
-      // resource's limit, comes without `retryAfter`: see `attemptOutcome`.)
-      const open = info.remaining !== undefined && info.remaining > 0;
+    // A 429 whose headers say the bucket has requests left is a sublimit
+    // of that request alone (2 channel renames in 10 minutes): it waits
+    // (its retry's delay) or fails, and the bucket keeps what the headers
+    // say. Held, the bucket refused its other requests (a slowmode edit, a
+    // permission overwrite) unsent for the rename's 5 minutes. (A `shared`
+    // 429 comes without `retryAfter`: see `attemptOutcome`.)
+    const open = info.remaining !== undefined && info.remaining > 0;
+    if (info.retryAfter !== undefined && !open) {
       bucket.remaining = 0;
       bucket.resetAt = Math.max(
-        open ? now : bucket.resetAt ?? now,
+        bucket.resetAt ?? now,
         now + Math.min(info.retryAfter, MAX_HELD_RESET),
       );
     }

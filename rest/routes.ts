@@ -7,7 +7,8 @@
  * `GET /channels/1/messages/2` and `GET /channels/1/messages/3` share the key
  * `GET /channels/1/messages/:id` while another channel gets its own. Nothing
  * else a path carries per request (an interaction's id and token, an invite
- * or template code) stays in a key: the rate limiter keeps a hash per key.
+ * or template code) stays in a key. The rate limiter keeps a hash per key
+ * without its major id (`routeHashKey`).
  *
  * @module
  */
@@ -49,8 +50,8 @@ export interface RouteInfo {
    * ids replaced by `:id` (an interaction callback's too), webhook and
    * interaction tokens by `:token`, invite and template codes by `:code`,
    * reactions by `:reaction`, query string dropped; e.g.
-   * `DELETE /channels/1/messages/:id`. The client maps this key to the bucket
-   * hash Discord returns.
+   * `DELETE /channels/1/messages/:id`. The client maps this key, without its
+   * major id (`routeHashKey`), to the bucket hash Discord returns.
    */
   key: string;
   /**
@@ -251,6 +252,40 @@ export function parseRoute(
     redactedPath: redactPath(path),
     tokenRoute,
   };
+}
+
+/**
+ * The key a route's bucket hash is learned under: its route key with the
+ * major parameter's id replaced by `:major`. Discord's hash names a limit
+ * shared by similar routes, and the major parameter splits it into buckets:
+ * learned once, it holds for every channel, guild or webhook, and a new
+ * one's requests share their bucket from the first (keyed with the id, each
+ * new channel learned again that its routes share a hash, one 429 each).
+ *
+ * @param routeKey A {@linkcode RouteInfo.key}.
+ * @returns The key without the major parameter's id.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseRoute, routeHashKey } from "./routes.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   routeHashKey(parseRoute("POST", "/channels/1/messages").key),
+ *   "POST /channels/:major/messages",
+ * );
+ * assert.equal(
+ *   routeHashKey(parseRoute("POST", "/webhooks/2/tok").key),
+ *   "POST /webhooks/:major/:token",
+ * );
+ * ```
+ */
+export function routeHashKey(routeKey: string): string {
+  // Only the major parameter's id survives in a key (`parseRoute`).
+  return routeKey.replace(
+    /^([A-Z]+ \/(?:channels|guilds|webhooks)\/)\d+(?=\/|$)/,
+    "$1:major",
+  );
 }
 
 /**

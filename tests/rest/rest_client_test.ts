@@ -223,8 +223,13 @@ Deno.test("RestClient learns bucket hashes from the headers", async () => {
     rest.rateLimiter.bucketHash("POST /channels/1/messages"),
     "cafe0001",
   );
+  // The hash holds for every channel; the major parameter splits its buckets.
   assert.equal(
     rest.rateLimiter.bucketHash("POST /channels/2/messages"),
+    "cafe0001",
+  );
+  assert.equal(
+    rest.rateLimiter.bucketState(parseRoute("POST", "/channels/2/messages")),
     undefined,
   );
   const state = rest.rateLimiter.bucketState(

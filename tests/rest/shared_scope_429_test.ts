@@ -87,7 +87,7 @@ Deno.test("RestClient: a shared-scope 429 (Discord's documented example) fails o
   }
 });
 
-Deno.test("RestClient: a shared-scope 429 within maxRateLimitWait retries its request; the bucket is not emptied, a user-scope 429 still empties it", async (t) => {
+Deno.test("RestClient: a shared-scope 429 within maxRateLimitWait retries its request; the bucket is not emptied, a user-scope 429 whose headers say none left still empties it", async (t) => {
   for (const scope of ["shared", "user"] as const) {
     await t.step(scope, async () => {
       const clock = new VirtualScheduler();
@@ -98,6 +98,12 @@ Deno.test("RestClient: a shared-scope 429 within maxRateLimitWait retries its re
         if (path.includes("/messages/111/") && sent.length === 1) {
           const answer = shared429(2);
           answer.headers.set("x-ratelimit-scope", scope);
+          if (scope === "user") {
+            // The bucket's own limit (with requests left, a user-scope 429
+            // is a sublimit of its request: sublimit_429_test.ts).
+            answer.headers.set("x-ratelimit-remaining", "0");
+            answer.headers.set("x-ratelimit-reset-after", "2");
+          }
           return Promise.resolve(answer);
         }
         return Promise.resolve(
