@@ -37,6 +37,7 @@ import {
   snowflakeTime,
 } from "./options.ts";
 import { DetachedUpdate } from "./detached_update.ts";
+import { EmptiedDms } from "./emptied_dms.ts";
 import { reduceDispatch } from "./reduce.ts";
 import { SharedUsers } from "./shared_users.ts";
 import { RoleHolders } from "./role_holders.ts";
@@ -135,10 +136,11 @@ export class MemoryCache implements CacheLookup {
   /** channel id -> its messages. */
   readonly #channelMessages = new Map<string, ChannelMessages>();
   /**
-   * Ids of DM channels with messages (or whose messages were all deleted,
-   * see #emptied), least recently written first.
+   * Ids of DM channels with messages, least recently written first, and of
+   * those emptied lately (in #emptiedDms: not counted by the bound).
    */
   readonly #dmChannels = new Set<string>();
+  readonly #emptiedDms = new EmptiedDms();
   /** The DM channel written last (its place in #dmChannels is right). */
   #newestDm: string | undefined;
   /** How many members hold each role, per guild: a role delete's scan. */
@@ -444,6 +446,7 @@ export class MemoryCache implements CacheLookup {
     this.#users.clear();
     this.#channelMessages.clear();
     this.#dmChannels.clear();
+    this.#emptiedDms.clear();
     this.#newestDm = undefined;
     this.#roleHolders.clear();
     this.#interner.clear();
@@ -634,6 +637,7 @@ export class MemoryCache implements CacheLookup {
    * bounds it now, and it holds that guild's messages.
    */
   #wroteDm(channelId: string): void {
+    this.#emptiedDms.delete(channelId);
     // Written last already: moving it again would delete and re-add the
     // same key for every message of a busy DM (see freed_ring.ts).
     if (channelId === this.#newestDm) return;
@@ -641,17 +645,21 @@ export class MemoryCache implements CacheLookup {
     dms.delete(channelId);
     dms.add(channelId);
     this.#newestDm = channelId;
-    if (dms.size <= this.#options.dmChannels) return;
-    const oldest = dms.values().next().value!;
-    const scope = this.#channelScope.get(oldest);
-    if (scope === "") this.#removeChannel(oldest);
-    else if (scope === undefined) this.#removeMessages(oldest);
-    else this.#forgetDm(oldest);
+    // Emptied channels older than the one evicted go with it (each once),
+    // not counted: the bound never scans past them.
+    while (dms.size - this.#emptiedDms.size > this.#options.dmChannels) {
+      const oldest = dms.values().next().value!;
+      const scope = this.#channelScope.get(oldest);
+      if (scope === "") this.#removeChannel(oldest);
+      else if (scope === undefined) this.#removeMessages(oldest);
+      else this.#forgetDm(oldest);
+    }
   }
 
   /** Take channel `channelId` out of the DM bound. */
   #forgetDm(channelId: string): void {
     this.#dmChannels.delete(channelId);
+    this.#emptiedDms.delete(channelId);
     if (channelId === this.#newestDm) this.#newestDm = undefined;
   }
 
@@ -706,18 +714,24 @@ export class MemoryCache implements CacheLookup {
 
   /**
    * Channel `channelId`'s last message went. Its empty entry stays while
-   * the channel is held (its removal takes it) or on the DM bound (whose
-   * eviction takes it: a DM channel whose messages were all deleted counts
-   * as written, until another message moves it or the bound drops it).
-   * Dropped, the next message added the same key back: one channel's
-   * messages all deleted as they come (a verification channel) deleted and
-   * re-added one key of a big Map per message (see freed_ring.ts).
+   * the channel is held (its removal takes it); a DM channel's stays a
+   * while off the DM bound's count (see emptied_dms.ts: counted, it pushed
+   * out DMs that hold messages), dropped when it leaves that queue empty.
+   * Dropped at once, the next message added the same key back: one
+   * channel's messages all deleted as they come (a verification channel)
+   * deleted and re-added one key of a big Map per message (freed_ring.ts).
    */
   #emptied(channelId: string): void {
+    if (this.#channelScope.has(channelId)) return;
+    if (!this.#dmChannels.has(channelId)) {
+      return this.#removeMessages(channelId);
+    }
+    const out = this.#emptiedDms.add(channelId);
+    // Still not held and empty (held in a guild since, it counts again).
     if (
-      this.#channelScope.has(channelId) || this.#dmChannels.has(channelId)
-    ) return;
-    this.#removeMessages(channelId);
+      out !== undefined && !this.#channelScope.has(out) &&
+      this.#channelMessages.get(out)?.size === 0
+    ) this.#removeMessages(out);
   }
 
   #removeChannel(id: string): void {

@@ -47,8 +47,11 @@ export interface CacheOptions {
      * message in it) is dropped with its messages. (No guild's removal
      * takes a DM channel, and a DM message needs no create event, so
      * nothing else bounds how many there are; a guild message is kept only
-     * in a channel the cache holds.) `RedisCache` keeps every DM channel
-     * and its messages: bound the messages there with its `ttl`.
+     * in a channel the cache holds.) A DM channel whose messages were all
+     * deleted no longer counts (unless the cache holds its channel object),
+     * so it never pushes out one that holds messages. `RedisCache` keeps
+     * every DM channel and its messages: bound the messages there with its
+     * `ttl`.
      *
      * @default {1000}
      */

@@ -106,7 +106,7 @@ Deno.test("MemoryCache: a user whose only message is deleted and who writes agai
   );
 });
 
-Deno.test("MemoryCache: a DM channel (not held) whose every message is deleted keeps its entry on the DM bound (2,000 cycles delete no key of a big map or set twice)", () => {
+Deno.test("MemoryCache: a DM channel (not held) whose every message is deleted keeps its entry, off the DM bound's count (2,000 cycles delete no key of a big map or set twice)", () => {
   const cache = new MemoryCache({ messages: { dmChannels: 5_000 } });
   for (let i = 0; i < CHANNELS; i++) {
     const data = guildMessage(id(), id(), "", { author: user(id()) });
