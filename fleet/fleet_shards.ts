@@ -179,7 +179,8 @@ export class FleetShards {
     this.#guard = new LeaseGuard(
       this.#scheduler,
       times,
-      () => this.#guardFired(),
+      (why) => this.#guardFired(why),
+      () => void this.#tickNow(false),
     );
     this.#current = this.#createSet(options.shardCount);
     this.#events = new HeldEvents(callListeners(this.#listeners), undefined, {
@@ -678,15 +679,15 @@ export class FleetShards {
     await next.leases.release(ids, true).catch(() => {});
   }
 
-  /** No renewal answered in time (see LeaseGuard): stop every shard. */
-  #guardFired(): void {
+  /** No renewal answered in time (see LeaseGuard, `why`): stop every shard. */
+  #guardFired(why: string): void {
     for (const set of [this.#current, this.#next]) {
       const ids = set ? idsOf(set) : [];
       if (!set || ids.length === 0) continue;
       // Said without setup: a silent Redis fails no command; the only sign.
       visible.error(
-        "No lease renewal answered by Redis for {ms} ms: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
-        { ms: this.#times.ttlMs - this.#times.renewMs, shards: ids },
+        "No lease renewal answered {why}: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
+        { why, shards: ids },
       );
       if (set === this.#current) this.#guard.parked.park(set, this.#fleetNow());
       void this.#stop(set, ids, false);

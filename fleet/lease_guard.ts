@@ -11,20 +11,39 @@ import {
   settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { SessionStore } from "../gateway/session_store.ts";
 import { ParkedSessions, type ParkedSet } from "./parked_sessions.ts";
+
+const visible = getVisibleLogger(["disruption", "fleet"]);
+
+/**
+ * How late past its deadline the guard may run before it counts as the
+ * event loop having been blocked: a loaded machine delays timers by tens of
+ * milliseconds, a handler doing synchronous work by seconds.
+ */
+export const BLOCKED_LOOP_MS = 1_000;
+
+/** How long before its leases end a late guard's renewal must answer. */
+const LATE_RENEWAL_MARGIN_MS = 1_000;
 
 /**
  * After a renewal sent at `sentAt` succeeds, the leases are safe until
  * `sentAt + ttl` (Redis renewed them after that). The guard fires `renew`
  * before that (the caller stops every shard then, with a renewal period
  * left to close them) unless armed again first by a later renewal.
+ *
+ * A guard that runs late (the event loop was blocked: its timer and the
+ * renewals' could not run, Redis was not silent) says so, and while the
+ * leases have not run out yet it asks for one renewal and stops the shards
+ * only if none answers before they do.
  */
 export class LeaseGuard {
   readonly #scheduler: Scheduler;
   /** Read at each use: a process runs with the fleet's TTL once it knows it. */
   readonly #times: { readonly ttlMs: number; readonly renewMs: number };
-  readonly #fire: () => void;
+  readonly #fire: (why: string) => void;
+  readonly #renew: (() => void) | undefined;
   /** When the renewal the guard is armed for was sent, if it is armed. */
   #armedAt: number | undefined;
   #timer: TimerId | undefined;
@@ -41,16 +60,21 @@ export class LeaseGuard {
   /**
    * @param scheduler The timers.
    * @param times The lease TTL and the renewal period (a `LeaseTimes`).
-   * @param fire What to do when it fires (stop every shard).
+   * @param fire What to do when it fires (stop every shard), given why:
+   *   what no renewal was answered by, for how long.
+   * @param renew Send a renewal now (one that succeeds arms the guard
+   *   again): asked when the guard runs late with the leases not run out.
    */
   constructor(
     scheduler: Scheduler,
     times: { readonly ttlMs: number; readonly renewMs: number },
-    fire: () => void,
+    fire: (why: string) => void,
+    renew?: () => void,
   ) {
     this.#scheduler = scheduler;
     this.#times = times;
     this.#fire = fire;
+    this.#renew = renew;
   }
 
   /**
@@ -76,12 +100,52 @@ export class LeaseGuard {
   arm(sentAt: number): void {
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#armedAt = sentAt;
+    const due = this.deadline(sentAt);
+    this.#timer = this.#scheduler.setTimeout(
+      () => this.#due(sentAt, due),
+      due - this.#scheduler.now(),
+    );
+  }
+
+  /** The deadline of a renewal sent at `sentAt` came (or passed long ago). */
+  #due(sentAt: number, due: number): void {
+    this.#timer = undefined;
+    const now = this.#scheduler.now();
+    const blocked = now - due;
+    if (blocked <= BLOCKED_LOOP_MS) {
+      const ms = this.#times.ttlMs - this.#times.renewMs;
+      return this.#fired(`by Redis for ${ms} ms`);
+    }
+    // Blamed on Redis, a busy handler stopped and resumed every shard with
+    // its leases still good for seconds, Redis healthy all along.
+    // A second short of the leases' end: another member may take them as
+    // soon as they expire, and its RESUME must not find this one's open.
+    const left = sentAt + this.#times.ttlMs - LATE_RENEWAL_MARGIN_MS - now;
+    const renew = left > 0 ? this.#renew : undefined;
+    visible.error(
+      "This process's event loop was blocked for at least {blocked} ms (likely a handler doing synchronous work: move it to a worker or await between parts): its lease renewals could not run; {action}",
+      {
+        blocked,
+        action: renew
+          ? `renewing now; its shards stop only if no renewal answers within ${left} ms (a second before their leases end)`
+          : "its leases may have expired: stopping its shards",
+      },
+    );
+    const why = `in time, the event loop blocked for ${blocked} ms`;
+    if (!renew) return this.#fired(why);
+    // Armed again (clearing this) when the renewal succeeds.
     this.#timer = this.#scheduler.setTimeout(() => {
       this.#timer = undefined;
-      this.#armedAt = undefined;
-      this.#epoch++;
-      this.#fire();
-    }, this.deadline(sentAt) - this.#scheduler.now());
+      this.#fired(why);
+    }, left);
+    renew();
+  }
+
+  /** Fired: no start asked before goes on; `why` no renewal was answered. */
+  #fired(why: string): void {
+    this.#armedAt = undefined;
+    this.#epoch++;
+    this.#fire(why);
   }
 
   /** Fire no more until armed, and let no start asked before go on. */

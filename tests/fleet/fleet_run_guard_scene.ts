@@ -5,6 +5,7 @@
 // a Redis that is down does, and rewrite answers; the fake gateway on
 // loopback, on the same clock.
 import assert from "node:assert/strict";
+import type { Scheduler } from "../../base/scheduler.ts";
 import { FleetShards } from "../../fleet/fleet_shards.ts";
 import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
 import {
@@ -221,6 +222,8 @@ export interface MemberOptions {
   redisStore?: boolean;
   /** The shards it may run: every one unless given. */
   pool?: readonly number[];
+  /** Its clock and timers: the scene's unless given (one that blocks). */
+  scheduler?: Scheduler;
 }
 
 /** One test's fleet. */
@@ -294,7 +297,7 @@ export async function scene(
         leaseTtlMs: options.leaseTtlMs ?? 3_000,
         renewMs: options.renewMs ?? 1_000,
         clock: "scheduler",
-        scheduler,
+        scheduler: options.scheduler ?? scheduler,
       });
       members.push(member);
       return member;
