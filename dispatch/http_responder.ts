@@ -28,6 +28,31 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
+ * The most empty lines skipped before a request line: RFC 9112 §2.2 says a
+ * server should ignore at least one (a client may send a CRLF after a
+ * body, and Deno.serve took them). More than that is a malformed head.
+ */
+export const MAX_LEADING_EMPTY_LINES = 4;
+
+/**
+ * The index past the empty lines (CRLF or LF) that start `bytes`, at most
+ * {@linkcode MAX_LEADING_EMPTY_LINES}, or -1 while the last byte is a CR
+ * that may start one more.
+ */
+function leadingEmptyLines(bytes: Uint8Array, length: number): number {
+  let start = 0;
+  for (let lines = 0; lines < MAX_LEADING_EMPTY_LINES; lines++) {
+    if (bytes[start] === LF && start < length) start += 1;
+    else if (bytes[start] === CR && start + 1 === length) return -1;
+    else if (
+      bytes[start] === CR && bytes[start + 1] === LF && start + 1 < length
+    ) start += 2;
+    else break;
+  }
+  return start;
+}
+
+/**
  * The index just past the blank line that ends a head (CRLF CRLF, or bare
  * LFs, which RFC 9112 lets a server take), or -1.
  */
@@ -52,8 +77,13 @@ export async function readHead(conn: Deno.Conn): Promise<HeadRead> {
   while (length < buffer.length) {
     const read = await conn.read(buffer.subarray(length));
     if (read === null) return { type: "ended" };
+    // The head's end is looked for past the empty lines before it, or a
+    // CRLF sent ahead of a request would end an empty head.
+    const start = leadingEmptyLines(buffer, length + read);
     // A terminator may straddle the previous read: look 2 bytes back.
-    const end = headEnd(buffer, Math.max(0, length - 2), length + read);
+    const end = start < 0
+      ? -1
+      : headEnd(buffer, Math.max(start, length - 2), length + read);
     length += read;
     if (end >= 0) {
       // latin1: a head is bytes, and no byte makes the decoder throw.
@@ -115,18 +145,22 @@ function targetPath(target: string): string | undefined {
 /**
  * Parse a request head: the request line and the header fields.
  *
- * @param text The head {@linkcode readHead} read.
+ * @param text The head {@linkcode readHead} read (up to
+ * {@linkcode MAX_LEADING_EMPTY_LINES} empty lines before the request line
+ * are skipped).
  * @returns The request, or `undefined` when malformed (the answer is 400).
  */
 export function parseHead(text: string): RequestHead | undefined {
   const lines = text.split("\n").map((line) =>
     line.endsWith("\r") ? line.slice(0, -1) : line
   );
-  const request = REQUEST_LINE.exec(lines[0] ?? "");
+  let first = 0;
+  while (first < MAX_LEADING_EMPTY_LINES && lines[first] === "") first++;
+  const request = REQUEST_LINE.exec(lines[first] ?? "");
   if (!request) return undefined;
   let hosts = 0;
   // The last two lines are the blank line and what follows it: nothing.
-  for (const line of lines.slice(1, -2)) {
+  for (const line of lines.slice(first + 1, -2)) {
     const field = FIELD.exec(line);
     // No field, or obs-fold (a line starting with whitespace): RFC 9112
     // lets a server refuse it.

@@ -11,9 +11,16 @@
 // the service's own connects to Redis, RabbitMQ and Discord failed with
 // EMFILE meanwhile. So it accepts connections itself (Deno.listen) and
 // answers with a deliberately small responder (http_responder.ts): at most
-// MAX_CONNECTIONS open, a new one past that closing the oldest still
-// waiting for its head; HEAD_TIMEOUT_MS for the head, ANSWER_TIMEOUT_MS for
-// the answer; one request per connection.
+// MAX_CONNECTIONS open, a new one past that closing the oldest lingering
+// one, else the oldest still waiting for its head; HEAD_TIMEOUT_MS for the
+// head, ANSWER_TIMEOUT_MS for the answer; one request per connection.
+//
+// After the answer it closes its side only and reads what the peer still
+// sends (LINGER_MS, LINGER_BYTES) before closing: closing with unread bytes
+// (a pipelined request, a body) makes the kernel reset the connection and
+// drop the answer's unsent end (measured: a 3 MB /metrics to a slow reader
+// that had pipelined a second request ended in ECONNRESET after 32 KB).
+// RFC 9112 §9.6 asks for this "lingering close".
 //
 // Accepting can still fail (descriptors taken by something else): that is
 // logged and the endpoint listens again, backing off, so the service keeps
@@ -85,12 +92,26 @@ export const ANSWER_TIMEOUT_MS = 30_000;
  */
 export const SHUTDOWN_WAIT_MS = 1_000;
 
+/**
+ * The longest a connection lingers after its answer, in ms: time for the
+ * peer to read the answer's end and close, not to hold a connection.
+ */
+export const LINGER_MS = 2_000;
+
+/** The most bytes read and thrown away while lingering. */
+export const LINGER_BYTES = 64 * 1024;
+
+/**
+ * Where a connection is: waiting for its head, being answered, or
+ * lingering once answered.
+ */
+type Stage = "head" | "answering" | "lingering";
+
 /** An open connection. */
 interface Connection {
   conn: Deno.Conn;
-  /** The head is in: the request is being answered. */
-  answering: boolean;
-  /** Its deadline: the head's, then the answer's. */
+  stage: Stage;
+  /** Its deadline: the head's, the answer's, then the linger's. */
   timer: TimerId | undefined;
   /** Settles when it is closed. */
   done: Promise<void>;
@@ -140,8 +161,9 @@ export class MetricsServer {
 
   /**
    * Stop listening, and stop trying to; close the connections still
-   * waiting for their head, and wait for the answers still being made at
-   * most {@linkcode SHUTDOWN_WAIT_MS} (the process exits after this).
+   * waiting for their head or lingering after theirs, and wait for the
+   * answers still being made at most {@linkcode SHUTDOWN_WAIT_MS} (the
+   * process exits after this).
    */
   async shutdown(): Promise<void> {
     if (this.#closed) return;
@@ -154,7 +176,7 @@ export class MetricsServer {
     this.#listener = undefined;
     closeQuietly(listener);
     for (const connection of this.#connections) {
-      if (!connection.answering) this.#drop(connection);
+      if (connection.stage !== "answering") this.#drop(connection);
     }
     const answering = [...this.#connections].map((c) => c.done);
     if (answering.length === 0) return;
@@ -202,32 +224,35 @@ export class MetricsServer {
   /** Take a connection in, within the cap, with its head's deadline. */
   #admit(conn: Deno.Conn): void {
     if (this.#connections.size >= MAX_CONNECTIONS) {
-      let idle: Connection | undefined;
-      for (const connection of this.#connections) {
-        if (!connection.answering) {
-          idle = connection;
-          break;
-        }
-      }
+      // A lingering peer has its answer already: it goes first.
+      const idle = this.#oldest("lingering") ?? this.#oldest("head");
       if (idle === undefined) {
         closeQuietly(conn);
         return;
       }
       logger.debug(
-        "The metrics endpoint has {max} connections open; closing the oldest one still waiting for its request",
+        "The metrics endpoint has {max} connections open; closing the oldest one answered or still waiting for its request",
         { max: MAX_CONNECTIONS },
       );
       this.#drop(idle);
     }
     const connection: Connection = {
       conn,
-      answering: false,
+      stage: "head",
       timer: undefined,
       done: Promise.resolve(),
     };
     this.#deadline(connection, HEAD_TIMEOUT_MS);
     this.#connections.add(connection);
     connection.done = this.#serve(connection);
+  }
+
+  /** The oldest open connection at `stage`. */
+  #oldest(stage: Stage): Connection | undefined {
+    for (const connection of this.#connections) {
+      if (connection.stage === stage) return connection;
+    }
+    return undefined;
   }
 
   #deadline(connection: Connection, ms: number): void {
@@ -251,12 +276,12 @@ export class MetricsServer {
     closeQuietly(connection.conn);
   }
 
-  /** Read one request, answer it, close. */
+  /** Read one request, answer it, linger, close. */
   async #serve(connection: Connection): Promise<void> {
     try {
       const read = await readHead(connection.conn);
       if (read.type === "ended" || !this.#connections.has(connection)) return;
-      connection.answering = true;
+      connection.stage = "answering";
       this.#deadline(connection, ANSWER_TIMEOUT_MS);
       const head = read.type === "head" ? parseHead(read.text) : undefined;
       const response = read.type === "too_large"
@@ -268,11 +293,30 @@ export class MetricsServer {
         response,
         head?.method === "HEAD",
       );
+      if (!this.#connections.has(connection) || this.#closed) return;
+      await this.#linger(connection);
     } catch {
       // Reading or writing failed: the peer left, or a deadline, the cap
       // or shutdown closed the connection.
     } finally {
       this.#drop(connection);
+    }
+  }
+
+  /**
+   * Close the writing side, so the peer sees the answer end, and read what
+   * it still sends until it closes, or LINGER_MS or LINGER_BYTES pass.
+   */
+  async #linger(connection: Connection): Promise<void> {
+    connection.stage = "lingering";
+    this.#deadline(connection, LINGER_MS);
+    await connection.conn.closeWrite();
+    const buffer = new Uint8Array(4096);
+    let discarded = 0;
+    while (discarded < LINGER_BYTES) {
+      const read = await connection.conn.read(buffer);
+      if (read === null) return;
+      discarded += read;
     }
   }
 

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import {
   HEAD_TIMEOUT_MS,
+  LINGER_MS,
   MAX_CONNECTIONS,
   MetricsServer,
 } from "../../dispatch/metrics_server.ts";
@@ -64,6 +65,22 @@ function statusLine(answer: string): string {
   return answer.split("\r\n")[0]!;
 }
 
+/**
+ * Send `text` on `conn` and read the answer until the server closes its
+ * side, keeping the connection open: the server lingers on it until the
+ * peer closes, or LINGER_MS pass (the counts the tests assert stay put).
+ */
+async function answerOf(conn: Deno.Conn, text: string): Promise<string> {
+  await conn.write(encoder.encode(text));
+  const buffer = new Uint8Array(4096);
+  let answer = "";
+  for (;;) {
+    const read = await conn.read(buffer);
+    if (read === null) return answer;
+    answer += new TextDecoder().decode(buffer.subarray(0, read));
+  }
+}
+
 Deno.test("metrics endpoint: past MAX_CONNECTIONS a new connection closes the oldest one still waiting for its head (idle peers held every file descriptor)", async () => {
   const scheduler = new VirtualScheduler();
   const server = new MetricsServer({
@@ -83,20 +100,23 @@ Deno.test("metrics endpoint: past MAX_CONNECTIONS a new connection closes the ol
     }
     // Connections are accepted in order: once this one is answered, every
     // idle one before it was taken in (and the cap applied).
+    const last = await connect(server);
+    idle.push(last);
     assert.equal(
       statusLine(
-        await request(
-          server,
+        await answerOf(
+          last,
           "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n",
         ),
       ),
       "HTTP/1.1 200 OK",
     );
-    assert.equal(server.connections, MAX_CONNECTIONS - 1);
+    // The idle ones left, and the one answered, lingering.
+    assert.equal(server.connections, MAX_CONNECTIONS);
     // The oldest `extra` were closed for the newer idle ones, one more for
     // the request; the others still wait for their head.
     const answers: string[] = [];
-    for (const [i, conn] of idle.entries()) {
+    for (const [i, conn] of idle.slice(0, -1).entries()) {
       answers.push(
         statusLine(
           await exchange(
@@ -112,6 +132,7 @@ Deno.test("metrics endpoint: past MAX_CONNECTIONS a new connection closes the ol
       ...Array(extra + 1).fill("closed"),
       ...Array(MAX_CONNECTIONS - 1).fill("HTTP/1.1 200 OK"),
     ]);
+    await scheduler.advance(LINGER_MS);
     assert.equal(server.connections, 0);
   } finally {
     for (const conn of idle) {
@@ -135,48 +156,53 @@ Deno.test("metrics endpoint: a peer has HEAD_TIMEOUT_MS from connecting to send 
   });
   const punctual = await connect(server);
   const trickling = await connect(server);
+  const answered = await connect(server);
   try {
     await punctual.write(encoder.encode("GET /metrics HTTP/1.1\r\nHost: a"));
     // Accepted in order: after this answer, the three have their deadline.
     assert.equal(
       statusLine(
-        await request(
-          server,
+        await answerOf(
+          answered,
           "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n",
         ),
       ),
       "HTTP/1.1 200 OK",
     );
-    assert.equal(server.connections, 2);
+    // The answered one lingers (until LINGER_MS, before the head's deadline).
+    assert.equal(server.connections, 3);
     // A byte every HEAD_TIMEOUT_MS / 10 does not move the deadline.
     for (const byte of "GET /metr") {
       await trickling.write(encoder.encode(byte));
       await scheduler.advance(HEAD_TIMEOUT_MS / 10);
     }
     await scheduler.advance(HEAD_TIMEOUT_MS / 10 - 1);
-    // Within the time: answered.
+    // Within the time: answered (and lingering).
     assert.equal(
-      statusLine(await exchange(punctual, "\r\nConnection: close\r\n\r\n")),
+      statusLine(await answerOf(punctual, "\r\nConnection: close\r\n\r\n")),
       "HTTP/1.1 200 OK",
     );
     await scheduler.advance(1);
-    assert.equal(server.connections, 0);
+    assert.equal(server.connections, 1);
     assert.equal(
       await exchange(trickling, "ics HTTP/1.1\r\nConnection: close\r\n\r\n"),
       "closed",
     );
-    // Shutting down waits for no head.
+    await scheduler.advance(LINGER_MS);
+    assert.equal(server.connections, 0);
+    // Shutting down waits for no head, nor a lingering peer.
     const waiting = await connect(server);
+    const answered2 = await connect(server);
     assert.equal(
       statusLine(
-        await request(
-          server,
+        await answerOf(
+          answered2,
           "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n",
         ),
       ),
       "HTTP/1.1 200 OK",
     );
-    assert.equal(server.connections, 1);
+    assert.equal(server.connections, 2);
     await server.shutdown();
     assert.equal(server.connections, 0);
     assert.equal(
@@ -186,8 +212,11 @@ Deno.test("metrics endpoint: a peer has HEAD_TIMEOUT_MS from connecting to send 
       ),
       "closed",
     );
+    answered2.close();
     assert.equal(scheduler.pending, 0);
   } finally {
+    punctual.close();
+    answered.close();
     await server.shutdown();
   }
 });
@@ -219,7 +248,7 @@ Deno.test("metrics endpoint: a flood of slowloris peers leaves a real request an
   }
 });
 
-Deno.test("metrics endpoint: the answer's status, headers and body; 400 for a malformed head, 431 past 8 KiB, 405 with Allow, 404, 500 for a route that throws", async () => {
+Deno.test("metrics endpoint: the answer's status, headers and body; empty lines before the request line ignored; 400 for a malformed head, 431 past 8 KiB, 405 with Allow, 404, 500 for a route that throws", async () => {
   const scheduler = new VirtualScheduler();
   const server = new MetricsServer({
     hostname: "127.0.0.1",
@@ -248,6 +277,12 @@ Deno.test("metrics endpoint: the answer's status, headers and body; 400 for a ma
     const cases: [string, string][] = [
       ["GET http://a/metrics HTTP/1.1\r\n\r\n", "200 OK"],
       ["GET /metrics HTTP/1.1\r\nX-Empty:\r\nX-B:  b \r\n\r\n", "200 OK"],
+      // RFC 9112 §2.2: empty lines before the request line are ignored
+      // (Deno.serve did), up to MAX_LEADING_EMPTY_LINES.
+      ["\r\nGET /metrics HTTP/1.1\r\n\r\n", "200 OK"],
+      ["\r\n\r\nGET /metrics HTTP/1.1\r\n\r\n", "200 OK"],
+      ["\n\r\n\n\r\nGET /metrics HTTP/1.1\r\nHost: a\r\n\r\n", "200 OK"],
+      ["\r\n".repeat(5) + "GET /metrics HTTP/1.1\r\n\r\n", "400 Bad Request"],
       ["GARBAGE\r\n\r\n", "400 Bad Request"],
       ["GET /metrics HTTP/2.0\r\n\r\n", "400 Bad Request"],
       ["GET  /metrics HTTP/1.1\r\n\r\n", "400 Bad Request"],
@@ -279,8 +314,118 @@ Deno.test("metrics endpoint: the answer's status, headers and body; 400 for a ma
         assert.match(answer, /\r\nallow: GET, HEAD\r\n/);
       }
     }
+    // The answered ones linger until their peer closes, LINGER_MS at most.
+    await scheduler.advance(LINGER_MS);
     assert.equal(server.connections, 0);
   } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("metrics endpoint: an answer reaches a peer that sent more after its head, whole (closing with those bytes unread reset the connection and cut a large /metrics)", async () => {
+  const scheduler = new VirtualScheduler();
+  const size = 4 * 1024 * 1024;
+  let entered!: () => void;
+  const routeEntered = new Promise<void>((resolve) => entered = resolve);
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  const server = new MetricsServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    routes: {
+      "/metrics": async () => {
+        entered();
+        await released;
+        return new Response("x".repeat(size));
+      },
+    },
+    scheduler,
+  });
+  const conn = await connect(server);
+  try {
+    await conn.write(encoder.encode("GET /metrics HTTP/1.1\r\n\r\n"));
+    // The head was read: the next request stays unread in the kernel.
+    await routeEntered;
+    await conn.write(encoder.encode("GET /metrics HTTP/1.1\r\n\r\n"));
+    release();
+    const buffer = new Uint8Array(64 * 1024);
+    let received = 0;
+    let reset = false;
+    try {
+      for (;;) {
+        const read = await conn.read(buffer);
+        if (read === null) break;
+        received += read;
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.ConnectionReset)) throw error;
+      reset = true;
+    }
+    assert.equal(reset, false, `reset after ${received} bytes`);
+    assert.ok(received > size, `${received} bytes`);
+    // It lingers, reading what the peer sends, until LINGER_MS pass.
+    assert.equal(server.connections, 1);
+    await scheduler.advance(LINGER_MS - 1);
+    assert.equal(server.connections, 1);
+    await scheduler.advance(1);
+    assert.equal(server.connections, 0);
+    assert.equal(scheduler.pending, 0);
+  } finally {
+    conn.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("metrics endpoint: connections lingering after their answer count toward MAX_CONNECTIONS and are closed first past it; shutdown closes them at once", async () => {
+  const scheduler = new VirtualScheduler();
+  const server = new MetricsServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    routes,
+    scheduler,
+  });
+  const open: Deno.TcpConn[] = [];
+  try {
+    const answered = await connect(server);
+    open.push(answered);
+    assert.equal(
+      statusLine(await answerOf(answered, "GET /metrics HTTP/1.1\r\n\r\n")),
+      "HTTP/1.1 200 OK",
+    );
+    assert.equal(server.connections, 1, "lingering");
+    const idle: Deno.TcpConn[] = [];
+    for (let i = 0; i < MAX_CONNECTIONS - 1; i++) {
+      idle.push(await connect(server));
+    }
+    open.push(...idle);
+    // The 65th: the lingering one is closed for it, not the oldest idle.
+    const last = await connect(server);
+    open.push(last);
+    assert.equal(
+      statusLine(await answerOf(last, "GET /metrics HTTP/1.1\r\n\r\n")),
+      "HTTP/1.1 200 OK",
+    );
+    assert.equal(server.connections, MAX_CONNECTIONS);
+    const answers: string[] = [];
+    for (const conn of idle) {
+      answers.push(
+        statusLine(await answerOf(conn, "GET /metrics HTTP/1.1\r\n\r\n")),
+      );
+    }
+    assert.deepEqual(
+      answers,
+      Array(MAX_CONNECTIONS - 1).fill("HTTP/1.1 200 OK"),
+    );
+    assert.equal(server.connections, MAX_CONNECTIONS, "all lingering");
+    let stopped = false;
+    const stopping = server.shutdown().then(() => stopped = true);
+    await scheduler.flushMicrotasks();
+    assert.equal(stopped, true, "no wait for lingering connections");
+    await stopping;
+    assert.equal(server.connections, 0);
+    assert.equal(scheduler.pending, 0);
+  } finally {
+    for (const conn of open) conn.close();
     await server.shutdown();
   }
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  LINGER_BYTES,
   type ListenFunction,
   MetricsServer,
   SHUTDOWN_WAIT_MS,
@@ -176,5 +177,113 @@ Deno.test("metrics endpoint: shutdown() waits at most SHUTDOWN_WAIT_MS for a req
     assert.equal(scheduler.pending, 0);
   } finally {
     conn.close();
+  }
+});
+
+/**
+ * A connection whose peer the test plays (what it sends, when it closes),
+ * and a listen that hands it out once.
+ */
+/** The peer's side of {@linkcode fakePeer}'s connection. */
+interface FakePeer {
+  /** Settles when the server closed its writing side. */
+  closeWritten: Promise<void>;
+  /** Settles when the server closed the connection. */
+  closed: Promise<void>;
+  readonly isClosed: boolean;
+  /** Send bytes, or end (null). */
+  send(chunk: string | Uint8Array | null): void;
+}
+
+function fakePeer(): { peer: FakePeer; listen: ListenFunction } {
+  const chunks: (Uint8Array | null)[] = [];
+  let wake: (() => void) | undefined;
+  let fail: ((error: Error) => void) | undefined;
+  let isClosed = false;
+  let closeWritten!: () => void;
+  let closed!: () => void;
+  const peer: FakePeer = {
+    closeWritten: new Promise<void>((resolve) => closeWritten = resolve),
+    closed: new Promise<void>((resolve) => closed = resolve),
+    get isClosed() {
+      return isClosed;
+    },
+    send(chunk: string | Uint8Array | null): void {
+      chunks.push(
+        typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk,
+      );
+      wake?.();
+    },
+  };
+  const conn = {
+    async read(buffer: Uint8Array): Promise<number | null> {
+      while (chunks.length === 0) {
+        if (isClosed) throw new Deno.errors.BadResource("closed");
+        await new Promise<void>((resolve, reject) => {
+          wake = resolve;
+          fail = reject;
+        });
+      }
+      const chunk = chunks.shift()!;
+      if (chunk === null) return null;
+      buffer.set(chunk);
+      return chunk.length;
+    },
+    write: (bytes: Uint8Array) => Promise.resolve(bytes.length),
+    closeWrite: () => {
+      closeWritten();
+      return Promise.resolve();
+    },
+    close: () => {
+      isClosed = true;
+      closed();
+      fail?.(new Deno.errors.BadResource("closed"));
+    },
+  } as unknown as Deno.Conn;
+  let accepted = false;
+  let stop!: (error: Error) => void;
+  const stopped = new Promise<never>((_, reject) => stop = reject);
+  const listen: ListenFunction = () =>
+    ({
+      addr: { transport: "tcp", hostname: "127.0.0.1", port: 4321 },
+      accept: () => {
+        if (accepted) return stopped;
+        accepted = true;
+        return Promise.resolve(conn);
+      },
+      close: () => stop(new Deno.errors.BadResource("closed")),
+    }) as unknown as Deno.Listener<Deno.Conn, Deno.NetAddr>;
+  return { peer, listen };
+}
+
+Deno.test("metrics endpoint: after its answer a connection closes its writing side and reads what the peer still sends until the peer closes, or LINGER_BYTES (closing with bytes unread reset it and cut the answer)", async () => {
+  for (const ending of ["peer closes", "too many bytes"]) {
+    const scheduler = new VirtualScheduler();
+    const { peer, listen } = fakePeer();
+    const server = new MetricsServer({
+      hostname: "127.0.0.1",
+      port: 0,
+      routes,
+      scheduler,
+      listen,
+    });
+    try {
+      peer.send("GET /metrics HTTP/1.1\r\n\r\n");
+      await peer.closeWritten;
+      assert.equal(server.connections, 1, ending);
+      // A pipelined request, and more: read and thrown away.
+      const chunk = new Uint8Array(4096);
+      for (let sent = 0; sent < LINGER_BYTES - chunk.length; sent += 4096) {
+        peer.send(chunk);
+      }
+      await scheduler.flushMicrotasks();
+      assert.equal(peer.isClosed, false, ending);
+      peer.send(ending === "peer closes" ? null : chunk);
+      await peer.closed;
+      assert.equal(server.connections, 0, ending);
+      assert.equal(scheduler.pending, 0, ending);
+    } finally {
+      await server.shutdown();
+    }
   }
 });
