@@ -2,6 +2,7 @@
 // scripts, the key layout and arguments they take, and the replies they
 // give, read beside the class that calls them. Private to the queue.
 import { luaNow } from "./lua_now.ts";
+import { MAX_ROUND_TRIP_MS } from "./_identify_round_trips.ts";
 
 /**
  * How long the budget is kept in Redis after its reset: gone later than
@@ -77,7 +78,14 @@ const LUA_FINITE =
  * time already counts the grant, and a command held up on the way, by a
  * frozen Redis, would otherwise add the delay to it), 12 an id unique to
  * this attempt, the new epoch's should this attempt write it, 13 the epoch
- * id the caller last saw ("" when none).
+ * id the caller last saw ("" when none), 14 the caller's recent round trip to
+ * Redis in ms (missing, as from a version before it, or no positive number:
+ * 0; at most ${MAX_ROUND_TRIP_MS}).
+ *
+ * A grant holds its bucket an interval plus the grantee's round trip: its
+ * IDENTIFY leaves when the reply arrives, and a reply's way back is at most
+ * a round trip, so the next grant, to however near a process, reaches it at
+ * least an interval after this one reached its own.
  *
  * Every expiry is a whole number of milliseconds (PEXPIRE and PX refuse a
  * fraction, which a `reset_at` written by another program or a scheduler
@@ -132,6 +140,11 @@ local interval = tonumber(ARGV[3])
 local window = tonumber(ARGV[5])
 local longest = tonumber(ARGV[6])
 local alive = math.min(tonumber(ARGV[4]), longest)
+local transit = tonumber(ARGV[14])
+if not finite(transit) or transit < 0 then transit = 0 end
+transit = math.min(transit, ${MAX_ROUND_TRIP_MS})
+-- The furthest ahead a grant sets a next free time.
+local furthest = interval + ${MAX_ROUND_TRIP_MS}
 -- Whole milliseconds: an interval or a liveness with a fraction is allowed.
 local keepNext = math.ceil(interval) + 86400000
 local grantKept = math.max(900000, math.ceil(interval) * 2)
@@ -203,10 +216,11 @@ for _ = 1, ${DROP_BATCH} do
   redis.call('ZREM', KEYS[1], head)
   ahead = ahead - 1
 end
--- A grant sets a next free time an interval ahead at most: a time further
--- off (another program's, or a clock far ahead) would hold the bucket for
--- good, and one that is no number ("nan" granted at once) is no time. Either
--- is brought to one interval from now, which is never earlier than a grant.
+-- A grant sets a next free time an interval and a capped round trip ahead
+-- at most: a time further off (another program's, or a clock far ahead)
+-- would hold the bucket for good, and one that is no number ("nan" granted
+-- at once) is no time. Either is brought to that from now, which is never
+-- earlier than a grant.
 -- A missing one is raised to \`mine\` ms from now (an interval at most) when
 -- the caller knows of a grant of its own that Redis does not: the keys were
 -- lost and whoever wrote the budget back knew only its own grants. (Only a
@@ -217,8 +231,8 @@ local function nextFree(key, mine)
   local at = redis.call('GET', key)
   if at then
     at = tonumber(at)
-    if not finite(at) or at - now > interval then
-      at = now + interval
+    if not finite(at) or at - now > furthest then
+      at = now + furthest
       redis.call('SET', key, at, 'PX', keepNext)
     end
   elseif mine > 0 then
@@ -313,8 +327,8 @@ if total then
   -- would otherwise expire with the window it was written for.
   redis.call('PEXPIRE', KEYS[4], math.ceil(resetAt - now) + ${BUDGET_KEPT_MS})
 end
-redis.call('SET', KEYS[3], now + interval, 'PX', keepNext)
-redis.call('SET', KEYS[6], now + interval, 'PX', keepNext)
+redis.call('SET', KEYS[3], now + interval + transit, 'PX', keepNext)
+redis.call('SET', KEYS[6], now + interval + transit, 'PX', keepNext)
 redis.call('PEXPIRE', KEYS[8], 86400000)
 drop({me})
 -- Last: only a grant that went through spends a session start (and is

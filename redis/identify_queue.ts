@@ -53,6 +53,10 @@ import {
   positiveInteger,
   QUEUE_KEYS,
 } from "./_identify_checks.ts";
+import type { RedisIdentifyQueueOptions } from "./identify_queue_options.ts";
+import { RoundTrips } from "./_identify_round_trips.ts";
+
+export type { RedisIdentifyQueueOptions };
 
 const logger = getLogger(["disruption", "redis", "identify_queue"]);
 // Shards that cannot identify are something to act on: shown on stderr
@@ -80,72 +84,6 @@ const SILENT_REDIS_MS = 10_000;
  */
 const MAX_LIVENESS_MS = 60_000;
 
-/** Options for {@linkcode RedisIdentifyQueue}. */
-export interface RedisIdentifyQueueOptions {
-  /**
-   * Where the bot's queue lives: every process of one bot must use the same
-   * prefix, and two bots on one Redis different ones.
-   *
-   * @default {"disruption:identify"}
-   */
-  prefix?: string;
-  /**
-   * IDENTIFYs allowed per interval, one per bucket `shardId %
-   * maxConcurrency`; every process must agree. `sessionStartLimit`'s
-   * `max_concurrency` takes precedence when given.
-   *
-   * @default {1}
-   */
-  maxConcurrency?: number;
-  /**
-   * Milliseconds between two grants of the same bucket: Discord's 5 s plus
-   * room for an IDENTIFY leaving a few ms after its grant, a different few
-   * in each process (5 s apart, some reached a strict gateway in 4,997 ms).
-   *
-   * @default {5250}
-   */
-  intervalMs?: number;
-  /**
-   * The daily budget from `GET /gateway/bot`: shared in Redis (see
-   * {@linkcode RedisIdentifyQueue.updateSessionStartLimit}). Without it
-   * (here or stored by another process) the queue only paces buckets.
-   */
-  sessionStartLimit?: SessionStartLimit;
-  /**
-   * How often a waiting shard asks Redis again while its bucket is free but
-   * another shard is ahead of it, in milliseconds: the longest a shard waits
-   * after the one ahead of it gave up. While the bucket is not free yet a
-   * waiter sleeps until it is, renewing its place every `livenessMs / 2`
-   * (or `pollMs`, if longer).
-   *
-   * @default {500}
-   */
-  pollMs?: number;
-  /**
-   * How long a waiter stays in the queue without asking again, in
-   * milliseconds: a dead process's shards block their buckets at most this
-   * long. Must exceed `pollMs` plus a Redis round trip, and be at most
-   * 60,000 (a deadline further ahead, whoever wrote it, counts as expired).
-   *
-   * @default {5000}
-   */
-  livenessMs?: number;
-  /**
-   * Whose clock decides: `"redis"` (the server's `TIME`, one clock for every
-   * machine) or `"scheduler"` (the `scheduler`'s `now()`, for tests on a
-   * virtual clock; every process must then share that clock).
-   *
-   * @default {"redis"}
-   */
-  clock?: "redis" | "scheduler";
-  /**
-   * The timers for the waits.
-   *
-   * @default {realScheduler}
-   */
-  scheduler?: Scheduler;
-}
-
 /** The daily budget as one process last learnt it. */
 interface KnownBudget {
   total: number;
@@ -162,6 +100,14 @@ interface KnownBudget {
  * - at most one grant per bucket `shardId % maxConcurrency` per
  *   `intervalMs`, decided atomically by Redis on one clock (the server's by
  *   default), so no lock is ever held;
+ * - grants reach their processes at least `intervalMs` apart in a bucket
+ *   however far each is from Redis, while round trips hold steady: a grant
+ *   holds its bucket longer by the longest of its process's latest round
+ *   trips to Redis (its way back is at most one; a process's first attempt
+ *   measures one with a PING), 5 s at most, so one absurd measure stalls a
+ *   bucket no longer than that (a process of an earlier version sharing the
+ *   prefix sends none, counted 0, and its attempts cut a next free time
+ *   back to `intervalMs` ahead: not guaranteed during a rolling upgrade);
  * - when a session start limit is known, each grant uses one of its
  *   `remaining`, shared by all processes; at `0` the queue waits for the
  *   reset (logging a warning) and never grants without budget;
@@ -234,6 +180,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   readonly #livenessMs: number;
   readonly #useSchedulerClock: boolean;
   readonly #owner = crypto.randomUUID();
+  readonly #roundTrips: RoundTrips;
   #maxConcurrency: number;
   #seq = 0;
   #pending = 0;
@@ -317,6 +264,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     }
     this.#redis = redis;
     this.#scheduler = scheduler;
+    this.#roundTrips = new RoundTrips(scheduler);
     this.#prefix = prefix;
     this.#intervalMs = intervalMs;
     this.#pollMs = pollMs;
@@ -469,6 +417,9 @@ export class RedisIdentifyQueue implements IdentifyQueue {
         }, SILENT_REDIS_MS);
         try {
           await this.#budgetUpdate;
+          // A grant holds its bucket this process's round trip longer (see
+          // _identify_round_trips.ts): the first attempt knows one already.
+          await this.#roundTrips.ready(() => this.#redis.ping());
           if (done) return;
           // A new max_concurrency moves the waiter to its new bucket.
           const current = shardId % this.#maxConcurrency;
@@ -549,33 +500,37 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     // gone writes back only its own, and this one would otherwise grant its
     // bucket again within the interval.
     const own = this.#ownGrants(this.#scheduler.now());
-    return this.#redis.eval(
-      TRY_SCRIPT,
-      10,
-      this.#key(`queue:${bucket}`),
-      this.#key(`deadlines:${bucket}`),
-      this.#key(`next:${bucket}`),
-      this.#key("budget"),
-      this.#key("tickets"),
-      this.#key("next:last"),
-      this.#key("next:floor"),
-      this.#key("layout"),
-      this.#key(`granted:${waiter}`),
-      this.#key("epoch"),
-      waiter,
-      this.#nowArg(),
-      String(this.#intervalMs),
-      String(this.#livenessMs),
-      String(SESSION_START_WINDOW_MS),
-      String(MAX_LIVENESS_MS),
-      this.#known ? "1" : "0",
-      String(this.#maxConcurrency),
-      String(Math.ceil(own.buckets.get(bucket) ?? 0)),
-      String(Math.ceil(own.latest)),
-      String(Math.ceil(own.oldLayout)),
-      `${this.#owner}:${this.#epochSeq++}`,
-      this.#epoch,
-    ) as Promise<TryReply>;
+    const roundTrip = this.#roundTrips.longest;
+    return this.#roundTrips.time(() =>
+      this.#redis.eval(
+        TRY_SCRIPT,
+        10,
+        this.#key(`queue:${bucket}`),
+        this.#key(`deadlines:${bucket}`),
+        this.#key(`next:${bucket}`),
+        this.#key("budget"),
+        this.#key("tickets"),
+        this.#key("next:last"),
+        this.#key("next:floor"),
+        this.#key("layout"),
+        this.#key(`granted:${waiter}`),
+        this.#key("epoch"),
+        waiter,
+        this.#nowArg(),
+        String(this.#intervalMs),
+        String(this.#livenessMs),
+        String(SESSION_START_WINDOW_MS),
+        String(MAX_LIVENESS_MS),
+        this.#known ? "1" : "0",
+        String(this.#maxConcurrency),
+        String(Math.ceil(own.buckets.get(bucket) ?? 0)),
+        String(Math.ceil(own.latest)),
+        String(Math.ceil(own.oldLayout)),
+        `${this.#owner}:${this.#epochSeq++}`,
+        this.#epoch,
+        String(Math.ceil(roundTrip)),
+      ) as Promise<TryReply>
+    );
   }
 
   /**

@@ -7,9 +7,14 @@ import { type RedisConnection, RedisIdentifyQueue } from "../../redis/mod.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 
-/** A ready connection whose every script fails with `error`. */
+/**
+ * A ready connection whose every script fails with `error` (a PING, the
+ * queue's first measure of a round trip, is answered: a replica or a full
+ * Redis answers it).
+ */
 function failing(error: Error): RedisConnection {
   return {
+    ping: () => Promise.resolve("PONG"),
     eval: () => Promise.reject(error),
     multi: () => {
       const chain = { zrem: () => chain, exec: () => Promise.resolve([]) };

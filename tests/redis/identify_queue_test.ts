@@ -681,6 +681,7 @@ Deno.test("RedisIdentifyQueue: a Redis that does not answer at all (frozen) is s
   // A connection to a server that accepts commands and never answers them
   // (SIGSTOP): nothing fails, nothing returns.
   const frozen = {
+    ping: () => new Promise(() => {}),
     eval: () => new Promise(() => {}),
     multi: () => {
       const chain = { zrem: () => chain, exec: () => new Promise(() => {}) };
