@@ -28,13 +28,19 @@ function event(sequence: number): PendingEvent {
   };
 }
 
-Deno.test({
-  name:
-    "ConfirmedPublisher: a nack sends the refused event again alone, with a growing wait, holds new events until it is taken, keeps the connection, and is said once",
-  sanitizeResources: false,
-  sanitizeOps: false,
-}, async () => {
-  await using broker = new FakeAmqpBroker();
+/** A publisher on the fake broker and a virtual clock, and what it reported. */
+interface Scene {
+  scheduler: VirtualScheduler;
+  publisher: ConfirmedPublisher;
+  /** Sequences confirmed, in order. */
+  confirmed: number[];
+  /** Sequences refused (nacked), in order. */
+  nacked: number[];
+  /** Wait (on the watchdog) until `test` holds after a report. */
+  until: (test: () => boolean, what: string) => Promise<void>;
+}
+
+function scene(broker: FakeAmqpBroker): Scene {
   const scheduler = new VirtualScheduler();
   const confirmed: number[] = [];
   const nacked: number[] = [];
@@ -59,6 +65,17 @@ Deno.test({
       changed.resolve();
     },
   });
+  return { scheduler, publisher, confirmed, nacked, until };
+}
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a nack sends the refused event again alone, with a growing wait, holds new events until it is taken, keeps the connection, and is said once",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const { scheduler, publisher, confirmed, nacked, until } = scene(broker);
   /** The events the broker was sent, in order, by their body size. */
   const sent = () => broker.publishes.map((p) => p.bodyBytes - 100);
   await withLogRecords(async (records) => {
@@ -113,30 +130,7 @@ Deno.test({
   // The AMQP client read `multiple` only when no other bit was set: the
   // earlier publishes were never answered and the publisher hung on them.
   await using broker = new FakeAmqpBroker();
-  const scheduler = new VirtualScheduler();
-  const confirmed: number[] = [];
-  const nacked: number[] = [];
-  let changed = Promise.withResolvers<void>();
-  const until = async (test: () => boolean, what: string) => {
-    while (!test()) {
-      changed = Promise.withResolvers<void>();
-      await within(changed.promise, what);
-    }
-  };
-  const publisher = new ConfirmedPublisher({
-    url: broker.url,
-    exchange: "test.nack",
-    capacity: 100,
-    scheduler,
-    onConfirmed: (e) => {
-      confirmed.push(e.sequence);
-      changed.resolve();
-    },
-    onNack: (e) => {
-      nacked.push(e.sequence);
-      changed.resolve();
-    },
-  });
+  const { scheduler, publisher, confirmed, nacked, until } = scene(broker);
   const sent = () => broker.publishes.map((p) => p.bodyBytes - 100);
   await withLogRecords(async () => {
     try {
@@ -172,30 +166,7 @@ Deno.test({
   // RabbitMQ acks a persistent publish once it is on disk but nacks a
   // refused one at once, so the earlier ones were failed and sent again.
   await using broker = new FakeAmqpBroker();
-  const scheduler = new VirtualScheduler();
-  const confirmed: number[] = [];
-  const nacked: number[] = [];
-  let changed = Promise.withResolvers<void>();
-  const until = async (test: () => boolean, what: string) => {
-    while (!test()) {
-      changed = Promise.withResolvers<void>();
-      await within(changed.promise, what);
-    }
-  };
-  const publisher = new ConfirmedPublisher({
-    url: broker.url,
-    exchange: "test.nack",
-    capacity: 100,
-    scheduler,
-    onConfirmed: (e) => {
-      confirmed.push(e.sequence);
-      changed.resolve();
-    },
-    onNack: (e) => {
-      nacked.push(e.sequence);
-      changed.resolve();
-    },
-  });
+  const { scheduler, publisher, confirmed, nacked, until } = scene(broker);
   const sent = () => broker.publishes.map((p) => p.bodyBytes - 100);
   await withLogRecords(async () => {
     try {

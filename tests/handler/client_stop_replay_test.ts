@@ -14,16 +14,14 @@ import {
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
-import type { MessageCreateDispatch } from "../../types/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
+import { HANDLER_MS, Slow } from "./_slow_handler.ts";
+import type { MessageCreateDispatch } from "../../types/mod.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
 const MESSAGES = Array.from({ length: 30 }, (_, i) => `m${i}`);
-/** How long each handler call takes, in virtual ms. */
-const HANDLER_MS = 1_000;
-
 /** A store whose saves fail from the `failFrom`-th on (1-based). */
 class CountingStore extends MemorySessionStore {
   saves = 0;
@@ -33,22 +31,6 @@ class CountingStore extends MemorySessionStore {
       return Promise.reject(new Error("save failed"));
     }
     return super.save(sessions);
-  }
-}
-
-/** Handles each message in a second of virtual time, noting it after. */
-class Slow extends Handler {
-  constructor(
-    readonly clock: VirtualScheduler,
-    readonly handled: string[],
-  ) {
-    super();
-  }
-  override async onMessageCreate(
-    message: MessageCreateDispatch,
-  ): Promise<void> {
-    await new Promise<void>((r) => this.clock.setTimeout(r, HANDLER_MS));
-    this.handled.push(message.content);
   }
 }
 

@@ -6,14 +6,14 @@
 // must not apply them twice, and the store's copy of the same session wins
 // by its sequence, not by the clock of the process that saved it.
 import assert from "node:assert/strict";
-import { Client, type ClientOptions, Handler } from "../../handler/mod.ts";
+import { Client, type ClientOptions } from "../../handler/mod.ts";
 import { MemorySessionStore } from "../../gateway/session_store.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
-import type { MessageCreateDispatch } from "../../types/mod.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
+import { Slow } from "./_slow_handler.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent | GatewayIntent.GuildMessageReactions;
@@ -21,23 +21,8 @@ const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
 const CACHE = {
   resources: ["guilds", "channels", "roles", "users", "messages"],
 } as const;
-/** How long each message's handler call takes, in virtual ms. */
-const HANDLER_MS = 1_000;
-
-/** Handles each message in a second of virtual time, noting it after. */
-class Slow extends Handler {
-  constructor(
-    readonly clock: VirtualScheduler,
-    readonly handled: string[],
-  ) {
-    super();
-  }
-  override async onMessageCreate(
-    message: MessageCreateDispatch,
-  ): Promise<void> {
-    await new Promise<void>((r) => this.clock.setTimeout(r, HANDLER_MS));
-    this.handled.push(message.content);
-  }
+/** The slow handler, noting READY too. */
+class SlowWithReady extends Slow {
   override onReady(): void {
     this.handled.push("READY");
   }
@@ -89,7 +74,10 @@ Deno.test("Client: a resumable stop that dropped the call of a new session's REA
   const store = new MemorySessionStore();
   const s = await scene({ sessionStore: store });
   const first = new Client(s.options);
-  await runUntilSettled(s.clock, first.start(new Slow(s.clock, s.handled)));
+  await runUntilSettled(
+    s.clock,
+    first.start(new SlowWithReady(s.clock, s.handled)),
+  );
   for (let i = 0; i < 12; i++) s.discord.postMessage(`a${i}`);
   await s.clock.advance(10);
   const dead = first.shards!.info()[0]!.sessionId;
@@ -108,7 +96,10 @@ Deno.test("Client: a resumable stop that dropped the call of a new session's REA
   assert.match(said, /but for those of READY, which Discord never sends/);
   const second = new Client(s.options);
   try {
-    await runUntilSettled(s.clock, second.start(new Slow(s.clock, s.handled)));
+    await runUntilSettled(
+      s.clock,
+      second.start(new SlowWithReady(s.clock, s.handled)),
+    );
     await runUntil(s.clock, () => s.handled.includes("b2"));
     assert.deepEqual(resumeSequences(s.discord), [1]);
     assert.equal(s.discord.gateway.counters.sessionStarts, 2, "no IDENTIFY");
@@ -126,7 +117,10 @@ Deno.test("Client: start() after a resumable stop that set the session back does
     "MESSAGE_REACTION_ADD",
     (_, ctx) => void olds.push(["add", ctx.old]),
   );
-  await runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)));
+  await runUntilSettled(
+    s.clock,
+    client.start(new SlowWithReady(s.clock, s.handled)),
+  );
   const posted = Array.from(
     { length: 6 },
     (_, i) => s.discord.postMessage(`m${i}`),
@@ -151,7 +145,10 @@ Deno.test("Client: start() after a resumable stop that set the session back does
   const received = client.shards!.info()[0]!.sequence!;
   await stopDropping(s.clock, client);
   try {
-    await runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)));
+    await runUntilSettled(
+      s.clock,
+      client.start(new SlowWithReady(s.clock, s.handled)),
+    );
     await runUntil(s.clock, () => s.handled.includes("m5"));
     assert.ok(resumeSequences(s.discord)[0]! < received, "set back");
     assert.equal(count(), 1, "the replayed reaction counted once");
@@ -171,7 +168,10 @@ Deno.test("Client: start() after a resumable stop that set the session back does
 Deno.test("Client: when the set-back session cannot be resumed, the new session's events (numbered from 1 again) go to client.cache", async () => {
   const s = await scene({ cache: CACHE });
   const client = new Client(s.options);
-  await runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)));
+  await runUntilSettled(
+    s.clock,
+    client.start(new SlowWithReady(s.clock, s.handled)),
+  );
   for (let i = 0; i < 10; i++) s.discord.postMessage(`m${i}`);
   await s.clock.advance(1_500);
   const received = client.shards!.info()[0]!.sequence!;
@@ -180,7 +180,10 @@ Deno.test("Client: when the set-back session cannot be resumed, the new session'
   await s.clock.advance(100_000);
   try {
     await captureStderr(() =>
-      runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)))
+      runUntilSettled(
+        s.clock,
+        client.start(new SlowWithReady(s.clock, s.handled)),
+      )
     );
     assert.equal(s.discord.gateway.counters.sessionStarts, 2, "identified");
     const fresh = s.discord.postMessage("fresh");
@@ -199,7 +202,10 @@ Deno.test("Client: start() after a set-back stop resumes the store's copy of the
   const store = new MemorySessionStore();
   const s = await scene({ sessionStore: store });
   const client = new Client(s.options);
-  await runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)));
+  await runUntilSettled(
+    s.clock,
+    client.start(new SlowWithReady(s.clock, s.handled)),
+  );
   for (let i = 0; i < 10; i++) s.discord.postMessage(`m${i}`);
   await s.clock.advance(1_500);
   const received = client.shards!.info()[0]!.sequence!;
@@ -216,7 +222,10 @@ Deno.test("Client: start() after a set-back stop resumes the store's copy of the
     savedAt: s.clock.now() - 5_000,
   }]);
   try {
-    await runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)));
+    await runUntilSettled(
+      s.clock,
+      client.start(new SlowWithReady(s.clock, s.handled)),
+    );
     assert.deepEqual(resumeSequences(s.discord), [further]);
     assert.equal(s.discord.gateway.counters.sessionStarts, 1);
   } finally {
