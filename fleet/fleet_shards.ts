@@ -179,7 +179,7 @@ export class FleetShards {
     this.#guard = new LeaseGuard(
       this.#scheduler,
       times,
-      (why) => this.#guardFired(why),
+      (why, late) => this.#guardFired(why, late),
       () => void this.#tickNow(false),
     );
     this.#current = this.#createSet(options.shardCount);
@@ -485,8 +485,7 @@ export class FleetShards {
     // close() ran since, or close() and start(): act on nothing more.
     const stale = () => this.#closed || joins !== this.#joins;
     const run = async (): Promise<void> => {
-      // The count it runs, not the configured one; a tick that could not
-      // read it takes nothing (see generation_seed.ts).
+      // The count it runs; one that cannot read it takes nothing.
       let synced = false;
       const bot = this.#bot.mayTake(); // beside the sync: no round trip more
       try {
@@ -679,8 +678,8 @@ export class FleetShards {
     await next.leases.release(ids, true).catch(() => {});
   }
 
-  /** No renewal answered in time (see LeaseGuard, `why`): stop every shard. */
-  #guardFired(why: string): void {
+  /** No renewal answered in time (LeaseGuard: `why`, `late`): stop all. */
+  #guardFired(why: string, late: boolean): void {
     for (const set of [this.#current, this.#next]) {
       const ids = set ? idsOf(set) : [];
       if (!set || ids.length === 0) continue;
@@ -690,7 +689,7 @@ export class FleetShards {
         { why, shards: ids },
       );
       if (set === this.#current) this.#guard.parked.park(set, this.#fleetNow());
-      void this.#stop(set, ids, false);
+      void this.#stop(set, ids, false, true, late);
     }
   }
 
@@ -713,8 +712,7 @@ export class FleetShards {
     sentAt: number,
   ): Promise<void> {
     const startable = this.#guard.startable(sentAt);
-    // Answered past its deadline (Redis stalled): claimed again at the
-    // next tick (due at once), which starts them while they are safe.
+    // Past its deadline (Redis stalled): claimed again at the next tick.
     if (!this.#closed && !startable()) return void set.carried.push(...ids);
     await startShards(this.#starts, set, ids, {
       until: this.#guard.deadline(sentAt),
@@ -748,6 +746,7 @@ export class FleetShards {
     ids: readonly number[],
     save: boolean,
     resumable = true,
+    late = false,
   ): Promise<SavedSession[]> {
     const shards = shardsOf(set, ids);
     for (const shard of shards) {
@@ -755,16 +754,17 @@ export class FleetShards {
       set.watchers.get(shard.id)?.();
       set.watchers.delete(shard.id);
     }
+    const half = this.#times.renewMs / 2;
     if (set === this.#next && shards.length > 0) {
       // A new shard that stops no longer counts toward the barrier. Redis
-      // is waited for half a renewal at most: the shards close regardless
-      // (the guard stops them a renewal period before their leases end).
+      // is waited for half a renewal at most (the guard stops them a renewal
+      // period before their leases end; a late one a second: not waited).
       const unmarked = Promise.all(
         shards.map((shard) =>
           this.#record.markReady(set.count, shard.id, false).catch(() => {})
         ),
       );
-      await settlesWithin(this.#scheduler, unmarked, this.#times.renewMs / 2);
+      await settlesWithin(this.#scheduler, late ? undefined : unmarked, half);
     }
     await Promise.all(shards.map((s) => s.close({ resumable })));
     return save ? await this.#saveShards(set, shards) : [];

@@ -42,7 +42,7 @@ export class LeaseGuard {
   readonly #scheduler: Scheduler;
   /** Read at each use: a process runs with the fleet's TTL once it knows it. */
   readonly #times: { readonly ttlMs: number; readonly renewMs: number };
-  readonly #fire: (why: string) => void;
+  readonly #fire: (why: string, late: boolean) => void;
   readonly #renew: (() => void) | undefined;
   /** When the renewal the guard is armed for was sent, if it is armed. */
   #armedAt: number | undefined;
@@ -68,7 +68,7 @@ export class LeaseGuard {
   constructor(
     scheduler: Scheduler,
     times: { readonly ttlMs: number; readonly renewMs: number },
-    fire: (why: string) => void,
+    fire: (why: string, late: boolean) => void,
     renew?: () => void,
   ) {
     this.#scheduler = scheduler;
@@ -114,7 +114,7 @@ export class LeaseGuard {
     const blocked = now - due;
     if (blocked <= BLOCKED_LOOP_MS) {
       const ms = this.#times.ttlMs - this.#times.renewMs;
-      return this.#fired(`by Redis for ${ms} ms`);
+      return this.#fired(`by Redis for ${ms} ms`, false);
     }
     // Blamed on Redis, a busy handler stopped and resumed every shard with
     // its leases still good for seconds, Redis healthy all along.
@@ -132,20 +132,20 @@ export class LeaseGuard {
       },
     );
     const why = `in time, the event loop blocked for ${blocked} ms`;
-    if (!renew) return this.#fired(why);
+    if (!renew) return this.#fired(why, true);
     // Armed again (clearing this) when the renewal succeeds.
     this.#timer = this.#scheduler.setTimeout(() => {
       this.#timer = undefined;
-      this.#fired(why);
+      this.#fired(why, true);
     }, left);
     renew();
   }
 
   /** Fired: no start asked before goes on; `why` no renewal was answered. */
-  #fired(why: string): void {
+  #fired(why: string, late: boolean): void {
     this.#armedAt = undefined;
     this.#epoch++;
-    this.#fire(why);
+    this.#fire(why, late);
   }
 
   /** Fire no more until armed, and let no start asked before go on. */

@@ -21,6 +21,8 @@ interface Armed {
   guard: LeaseGuard;
   /** The `why` of each firing. */
   fired: string[];
+  /** Whether each firing was late (the shards then close before unmarking). */
+  lates: boolean[];
   /** How many renewals it asked for. */
   renewals: () => number;
 }
@@ -30,30 +32,35 @@ function armed(renews: (guard: LeaseGuard) => void): Armed {
   const scheduler = new VirtualScheduler();
   const loop = new BlockedLoop(scheduler);
   const fired: string[] = [];
+  const lates: boolean[] = [];
   let renewals = 0;
   const guard: LeaseGuard = new LeaseGuard(
     loop,
     TIMES,
-    (why) => void fired.push(why),
+    (why, late) => {
+      fired.push(why);
+      lates.push(late);
+    },
     () => {
       renewals++;
       renews(guard);
     },
   );
   guard.arm(0);
-  return { scheduler, loop, guard, fired, renewals: () => renewals };
+  return { scheduler, loop, guard, fired, lates, renewals: () => renewals };
 }
 
 Deno.test("LeaseGuard: on time with no renewal, it fires blaming Redis", async () => {
-  const { scheduler, fired, renewals } = armed(() => {});
+  const { scheduler, fired, lates, renewals } = armed(() => {});
   const lines = await captureStderr(() => scheduler.advance(DUE));
   assert.deepEqual(fired, ["by Redis for 10000 ms"]);
+  assert.deepEqual(lates, [false]);
   assert.equal(renewals(), 0);
   assert.deepEqual(lines, []);
 });
 
 Deno.test("LeaseGuard: run 3 s late, it says the event loop was blocked, not Redis", async () => {
-  const { scheduler, loop, fired } = armed(() => {}); // never answered
+  const { scheduler, loop, fired, lates } = armed(() => {}); // unanswered
   await scheduler.advance(DUE - 1_000);
   // Blocked from 1 s before the deadline to 3 s past it.
   const lines = await captureStderr(() => loop.block(4_000));
@@ -72,6 +79,9 @@ Deno.test("LeaseGuard: run 3 s late, it says the event loop was blocked, not Red
   await scheduler.advance(1);
   assert.equal(scheduler.now(), TIMES.ttlMs - 1_000);
   assert.deepEqual(fired, ["in time, the event loop blocked for 3000 ms"]);
+  // A second left, not a renewal period: FleetShards closes before it
+  // unmarks a resharding set's shards.
+  assert.deepEqual(lates, [true]);
 });
 
 Deno.test("LeaseGuard: run late with its leases not run out, a renewal that answers stops nothing", async () => {
