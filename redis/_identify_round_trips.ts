@@ -19,15 +19,22 @@ export const MAX_ROUND_TRIP_MS = 5_000;
 
 /** How many of the latest round trips count. */
 const KEPT = 8;
+/**
+ * How long a round trip counts, in ms: one slow reply (a Redis hiccup, a
+ * reconnect) held every grant of the next 8 attempts 5 s longer, however
+ * long after; now at most for this long.
+ */
+export const ROUND_TRIP_COUNTS_MS = 30_000;
 
 /**
  * The longest of this process's latest {@linkcode KEPT} round trips to
- * Redis, on the queue's scheduler.
+ * Redis measured within {@linkcode ROUND_TRIP_COUNTS_MS}, on the queue's
+ * scheduler (the latest one when none is that recent).
  */
 export class RoundTrips {
   readonly #scheduler: Scheduler;
-  /** The latest round trips, in ms, oldest first. */
-  readonly #latest: number[] = [];
+  /** The latest round trips (ms, and when measured), oldest first. */
+  readonly #latest: { ms: number; at: number }[] = [];
   /** The first measure in progress, shared by every waiter. */
   #first: Promise<void> | undefined;
 
@@ -45,7 +52,12 @@ export class RoundTrips {
    * {@linkcode MAX_ROUND_TRIP_MS} (0 before any).
    */
   get longest(): number {
-    return Math.min(Math.max(0, ...this.#latest), MAX_ROUND_TRIP_MS);
+    const since = this.#scheduler.now() - ROUND_TRIP_COUNTS_MS;
+    let longest = this.#latest.at(-1)?.ms ?? 0;
+    for (const { ms, at } of this.#latest) {
+      if (at >= since && ms > longest) longest = ms;
+    }
+    return Math.min(longest, MAX_ROUND_TRIP_MS);
   }
 
   /**
@@ -74,7 +86,8 @@ export class RoundTrips {
   async time<T>(send: () => Promise<T>): Promise<T> {
     const sentAt = this.#scheduler.now();
     const reply = await send();
-    this.#latest.push(Math.max(0, this.#scheduler.now() - sentAt));
+    const at = this.#scheduler.now();
+    this.#latest.push({ ms: Math.max(0, at - sentAt), at });
     if (this.#latest.length > KEPT) this.#latest.shift();
     return reply;
   }

@@ -104,8 +104,9 @@ interface KnownBudget {
  *   however far each is from Redis, while round trips hold steady: a grant
  *   holds its bucket longer by the longest of its process's latest round
  *   trips to Redis (its way back is at most one; a process's first attempt
- *   measures one with a PING), 5 s at most, so one absurd measure stalls a
- *   bucket no longer than that (a process of an earlier version sharing the
+ *   measures one with a PING), 5 s at most and a measure counting for 30
+ *   s, so one absurd measure stalls the grants of that half minute no
+ *   longer than that (a process of an earlier version sharing the
  *   prefix sends none, counted 0, and its attempts cut a next free time
  *   back to `intervalMs` ahead: not guaranteed during a rolling upgrade);
  * - when a session start limit is known, each grant uses one of its
