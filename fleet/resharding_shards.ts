@@ -13,6 +13,7 @@ import { assertReshardingOptions } from "./fleet_options_check.ts";
 import {
   realScheduler,
   type Scheduler,
+  settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
@@ -35,6 +36,16 @@ const logger = getLogger(["disruption", "fleet", "reshard"]);
  * reach the new shard a moment later.
  */
 const OVERLAP_GRACE_MS = 60_000;
+/**
+ * How long the old set keeps reading after the switch before it closes.
+ * An event Discord sent only to the old set (before the new sessions
+ * existed) may still be on its way in, unread, when the new set completes
+ * at READY (a shard with few guilds): closed at once, the old shard dropped
+ * it and nobody delivered it (reproduced with the old socket read 10 ms
+ * late). Meanwhile the old set delivers only what no copy of was (see
+ * HeldEvents.fromSet).
+ */
+const OLD_SET_DRAIN_MS = 2_000;
 
 export { ReshardError, type ReshardOptions };
 
@@ -92,9 +103,10 @@ interface ShardSet {
  * JSON) and dropped, for the last 50 000 events. Two different events with
  * the same name and payload are indistinguishable and the second of them is
  * dropped during the overlap (from `reshard()` until a minute after the old
- * set closed; outside it, nothing is compared); an event the old set
- * received after the switch decision but before it closed is lost only if
- * the new set did not get it too.
+ * set closed; outside it, nothing is compared). The old set keeps reading
+ * for 2 s after the switch before it closes, delivering what no copy of
+ * was: an event Discord sent only to it (before the new sessions existed)
+ * and still on its way in then arrives; one later than that is lost.
  */
 export class ReshardingShards {
   readonly #options: ReshardingShardsOptions;
@@ -112,6 +124,8 @@ export class ReshardingShards {
    * reshard may start a set it would not close.
    */
   #closing: Promise<void> | undefined;
+  /** Aborted by close(): the old set's drain after a switch ends at once. */
+  #draining: AbortController | undefined;
   /** close() calls so far: a start() waiting for one is void after another. */
   #closeCalls = 0;
 
@@ -272,6 +286,15 @@ export class ReshardingShards {
       "Resharded from {from} to {to} shards ({held} held events delivered; {early} delivered as they came, past the held bound)",
       { from: old.count, to: shardCount, held: heldDelivered, early },
     );
+    // Cut short by close(), which must not wait for it.
+    this.#draining = new AbortController();
+    await settlesWithin(
+      this.#scheduler,
+      new Promise<never>(() => {}),
+      OLD_SET_DRAIN_MS,
+      this.#draining.signal,
+    );
+    this.#draining = undefined;
     await Promise.all(old.shards.map((s) => s.close()));
     // Not once close() has begun (or ended): it ends the overlap itself,
     // and a timer armed after it would outlive it.
@@ -316,6 +339,7 @@ export class ReshardingShards {
    */
   close(): Promise<void> {
     this.#closeCalls++;
+    this.#draining?.abort();
     return this.#closing ??= this.#close().finally(() => {
       this.#closing = undefined;
     });

@@ -11,7 +11,9 @@ import { ScaledScheduler } from "../_fakes/scaled_scheduler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { hourIsASecond } from "./_hour_is_a_second.ts";
-import type { FleetDispatch } from "../../fleet/mod.ts";
+import type { FleetDispatch, FleetShardOptions } from "../../fleet/mod.ts";
+import { defaultTransport } from "../../gateway/default_transport.ts";
+import type { Transport } from "../../gateway/transport.ts";
 
 // Lower than the other fleet tests: a stall of the loaded test machine is
 // magnified SCALE times, and a heartbeat missed that way costs a RESUME.
@@ -22,17 +24,32 @@ const SCALE = 4;
  * every event delivered once, only the new set's sessions after the
  * switch, the old set closed.
  */
-async function reshardsMidStream(from: number, to: number): Promise<void> {
+async function reshardsMidStream(
+  from: number,
+  to: number,
+  oldSetLagMs = 0,
+): Promise<void> {
   const scheduler = new ScaledScheduler(Date.now(), SCALE);
+  let resharding = false;
   const gateway = new FakeGateway({ scheduler, maxConcurrency: 4, guilds: 16 });
   const served = await serveFakeGateway(gateway);
   const delivered: FleetDispatch[] = [];
   const shards = new ReshardingShards({
-    shard: { token: "fake-token", intents: 1, gatewayUrl: served.url },
+    shard: {
+      token: "fake-token",
+      intents: 1,
+      gatewayUrl: served.url,
+      // Not a FleetShardOptions field: passed through to each Shard.
+      transport: ((url, listener) =>
+        resharding
+          ? defaultTransport(url, listener)
+          : lagging(url, listener, oldSetLagMs)) as Transport,
+    } as FleetShardOptions,
     shardCount: from,
     identifyQueue: new MemoryIdentifyQueue({ scheduler, maxConcurrency: 4 }),
     scheduler,
-    onDispatch: (event) => delivered.push(event),
+    onDispatch: (event) =>
+      delivered.push(event),
   });
   const sent: string[] = [];
   let pump: ReturnType<typeof setInterval> | undefined;
@@ -51,6 +68,7 @@ async function reshardsMidStream(from: number, to: number): Promise<void> {
       );
       sent.push(id);
     }, 5);
+    resharding = true;
     await assert.rejects(
       shards.reshard(to, { sessionStartsLeft: to - 1 }),
       (error) =>
@@ -141,6 +159,44 @@ Deno.test("ReshardingShards: 2 -> 4 shards mid-stream: every event delivered onc
 
 Deno.test("ReshardingShards: 4 -> 2 shards (shrinking) mid-stream: every event delivered once, new set only after the switch", () =>
   reshardsMidStream(4, 2));
+
+Deno.test("ReshardingShards: 4 -> 2 shards while the old set's sockets are read 10 ms late: the events only the old set was sent still reach the handler (the old set drains before it closes)", () =>
+  reshardsMidStream(4, 2, 10));
+
+/**
+ * The default transport with every inbound frame handed on `lagMs` real ms
+ * late, in order: an old set's socket read after the new set's (different
+ * connections, any order). Closed at the real close, frames still queued
+ * are dropped there, as a shard drops what it reads after closing.
+ */
+function lagging(
+  url: string,
+  listener: Parameters<Transport>[1],
+  lagMs: number,
+): ReturnType<Transport> {
+  if (lagMs === 0) return defaultTransport(url, listener);
+  let chain = Promise.resolve();
+  const later = (f: () => void): void => {
+    chain = chain.then(() =>
+      new Promise<void>((r) =>
+        setTimeout(() => {
+          f();
+          r();
+        }, lagMs)
+      )
+    );
+  };
+  let closed = false;
+  return defaultTransport(url, {
+    ...listener,
+    onMessage: (data) => later(() => closed || listener.onMessage(data)),
+    onClose: (code, reason) =>
+      later(() => {
+        closed = true;
+        listener.onClose(code, reason);
+      }),
+  });
+}
 
 Deno.test("ReshardingShards.watchRecommended: reshards when Discord recommends more shards, not while the budget is short", async () => {
   const scheduler = new ScaledScheduler(Date.now(), SCALE);
