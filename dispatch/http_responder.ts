@@ -7,6 +7,7 @@
 // RabbitMQ failed with EMFILE meanwhile), so the endpoint owns its sockets
 // (metrics_server.ts) and only needs GET and HEAD of two paths, which
 // Prometheus asks one request per connection for.
+import { writeAll } from "../base/write_all.ts";
 
 /** The largest request head read, in bytes; a larger one gets 431. */
 export const MAX_HEAD_BYTES = 8 * 1024;
@@ -232,11 +233,4 @@ export async function writeResponse(
   const start = new TextEncoder().encode(text);
   await writeAll(conn, start);
   if (!head) await writeAll(conn, body);
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    written += await conn.write(bytes.subarray(written));
-  }
 }

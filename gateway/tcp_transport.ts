@@ -27,6 +27,7 @@ import { sha1 } from "./sha1.ts";
 import { HandshakeError, parseRetryAfter } from "./connect_failure.ts";
 import { DEFAULT_USER_AGENT } from "../base/user_agent.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
+import { writeAll } from "../base/write_all.ts";
 
 /**
  * How long after `close()` a TCP connect still pending is aborted, in
@@ -129,13 +130,6 @@ function sendableCode(code: number): boolean {
   return Number.isInteger(code) && code >= 1000 && code <= 4999 &&
     code !== 1004 && code !== 1005 && code !== 1006 && code !== 1015 &&
     (code >= 3000 || code <= 1014);
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += await conn.write(bytes.subarray(offset));
-  }
 }
 
 /** Why the connection was failed: the code sent and reported. */

@@ -14,6 +14,7 @@ import type {
   FakeGatewayUrlKind,
 } from "./fake_gateway_peer.ts";
 import { ClientFrameBoundary } from "./_client_frame_boundary.ts";
+import { writeAll } from "../base/write_all.ts";
 
 /** Options for {@linkcode serveFakeGateway}. */
 export interface FakeGatewayServerOptions {
@@ -73,13 +74,6 @@ function closeConn(conn: Deno.Conn): void {
     conn.close();
   } catch {
     // Already closed.
-  }
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += await conn.write(bytes.subarray(offset));
   }
 }
 
