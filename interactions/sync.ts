@@ -93,7 +93,13 @@ export async function syncCommands(
   definitions: readonly CommandDefinition[],
   options: SyncCommandsOptions = {},
 ): Promise<SyncCommandsResult> {
-  const desired = definitions.map(commandPayload).map(canonicalPermissions);
+  // Compared in the form that goes over the wire: a translation map such as
+  // `{ de: undefined }` (a missing translation, which JSON leaves out) is sent
+  // as `{}`, which Discord may store and answer as `null`; compared as built it
+  // looked like a change and every start rewrote the commands.
+  const desired = definitions
+    .map((definition) => JSON.parse(JSON.stringify(commandPayload(definition))))
+    .map(canonicalPermissions);
   const seen = new Set<string>();
   for (const command of desired) {
     const key = `${command.type ?? 1}:${command.name}`;

@@ -130,6 +130,56 @@ Deno.test("syncCommands: an empty localization map is the same as none", async (
   assert.equal(puts(fake), 1);
 });
 
+Deno.test("syncCommands: a translation map of missing translations, sent as {} and stored as null, is no change", async () => {
+  const fake = new FakeRest();
+  // Discord documents these maps as nullable: an empty one may come back null.
+  const nullEmpty = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(nullEmpty)
+      : typeof value === "object" && value !== null
+      ? Object.fromEntries(
+        Object.entries(value).map(([key, inner]) => [
+          key,
+          key.endsWith("_localizations") && typeof inner === "object" &&
+            inner !== null && Object.keys(inner).length === 0
+            ? null
+            : nullEmpty(inner),
+        ]),
+      )
+      : value;
+  const fetch = async (
+    input: RequestInfo | URL,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    const response = await fake.fetch(input, init);
+    if ((init?.method ?? "GET") !== "GET") return response;
+    return Response.json(nullEmpty(await response.json()), {
+      status: response.status,
+    });
+  };
+  const rest = new RestClient({ token: "fake-bot-token", fetch });
+  const missing: string | undefined = undefined;
+  const ping = command({
+    name: "ping",
+    description: "Ping",
+    nameLocalizations: { de: missing },
+    options: {
+      size: string({
+        description: "Size",
+        choices: [{
+          name: "big",
+          value: "big",
+          name_localizations: { fr: missing },
+        }],
+      }),
+    },
+  });
+  assert.equal((await syncCommands(rest, [ping])).changed, true);
+  assert.equal((await syncCommands(rest, [ping])).changed, false);
+  assert.equal((await syncCommands(rest, [ping])).changed, false);
+  assert.equal(puts(fake), 1);
+});
+
 Deno.test("syncCommands: a translation equal to the default, which Discord drops, is no change", async () => {
   const { fake, rest } = setup();
   const roll = command({
