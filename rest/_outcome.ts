@@ -214,12 +214,23 @@ export function attemptOutcome<T>(
       try {
         return { type: "success", value: JSON.parse(text), rateLimit: info };
       } catch (error) {
+        // The parser's own message quotes the body around the fault, and a
+        // quoted piece of a token echoed back (by a debugging proxy, say)
+        // is no longer a whole token for `redact` to find: the cause keeps
+        // the kind of fault and the length, never the quote.
+        const kind = error instanceof Error ? error.name : "SyntaxError";
         return {
           type: "failure",
           rateLimit: info,
           error: new RestError(
             `${method} ${path} answered ${status} with a body that is not JSON`,
-            { method, path, cause: redactError(error, redact) },
+            {
+              method,
+              path,
+              cause: new SyntaxError(
+                `${kind}: a body of ${text.length} characters is not valid JSON`,
+              ),
+            },
           ),
         };
       }

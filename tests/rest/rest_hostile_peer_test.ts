@@ -257,3 +257,29 @@ Deno.test("RestClient: an answer a signal-ignoring fetch brings after the timeou
   await clock.flushMicrotasks();
   assert.equal(cancelled, true);
 });
+
+Deno.test("RestClient: a 200 body that is not JSON and echoes the token quotes no piece of it in the error", async () => {
+  // JSON.parse's message quotes about ten characters around the fault; a
+  // piece of the token is not a whole token for the redactor to find.
+  const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secretPartOfTheToken12345678";
+  for (const body of [`Bot ${token}`, `{"echo":"${token}":}`]) {
+    const rest = new RestClient({
+      token,
+      scheduler: new VirtualScheduler(),
+      fetch: () => Promise.resolve(new Response(body, { status: 200 })),
+    });
+    const error = await rest.request("GET", "/channels/1").then(
+      () => assert.fail("a body that is not JSON resolved"),
+      (e: Error & { cause?: Error }) => e,
+    );
+    assert.match(error.message, /with a body that is not JSON/);
+    const shown = `${error.message} ${error.cause} ${error.cause?.message}`;
+    for (const part of token.split(".")) {
+      for (let i = 0; i + 6 <= part.length; i++) {
+        const piece = part.slice(i, i + 6);
+        assert.ok(!shown.includes(piece), `'${piece}' shows in: ${shown}`);
+      }
+    }
+    assert.match(String(error.cause), /SyntaxError.*not valid JSON/);
+  }
+});
