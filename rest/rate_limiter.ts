@@ -605,8 +605,14 @@ export class RateLimiter implements RateLimitView {
     const probed = job === this.#cloudflare.probe;
     if (probed) this.#cloudflare.probe = undefined;
     const cloudflare = info?.scope === "cloudflare";
-    if (probed && !cloudflare && now >= this.#cloudflare.until) {
-      // Answered, and not by Cloudflare: the restriction is over.
+    if (
+      probed && info !== undefined && !cloudflare &&
+      now >= this.#cloudflare.until
+    ) {
+      // Answered, and not by Cloudflare: the restriction is over. A probe
+      // with no answer (timed out, cut, aborted by its caller) says nothing:
+      // the next held request goes first instead, rather than all of them
+      // into an IP that may still be restricted.
       this.#cloudflare.probeDue = false;
     }
     if (cloudflare && info.retryAfter !== undefined) {

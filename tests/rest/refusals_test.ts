@@ -320,3 +320,48 @@ Deno.test("RestClient: with maxRateLimitWait 0 a Cloudflare 429 still pauses 1 s
   assert.equal(warnings.length, 2, stderr.join("\n"));
   assert.match(warnings[0]!, /at most once a minute/);
 });
+
+Deno.test("RestClient: a Cloudflare probe that gets no answer (aborted, timed out) does not end the restriction: the next held request goes first, alone", async () => {
+  // The probe's abort used to count as "answered, not by Cloudflare": all
+  // 30 held requests then went into the restricted IP at once.
+  const clock = new VirtualScheduler();
+  const sent: string[] = [];
+  const probe = new AbortController();
+  const rest = new RestClient({
+    token: "bot.token.x",
+    scheduler: clock,
+    fetch: (input, init) => {
+      const path = pathOf(input);
+      sent.push(path);
+      if (sent.length === 1) return Promise.resolve(cloudflare429("1"));
+      if (path.endsWith("/channels/0")) {
+        // The probe: no answer until its caller gives up.
+        return new Promise((_, reject) =>
+          init?.signal?.addEventListener(
+            "abort",
+            () => reject(init.signal?.reason),
+          )
+        );
+      }
+      return Promise.resolve(cloudflare429("1"));
+    },
+  });
+  await assert.rejects(rest.request("GET", "/gateway/bot"), RateLimitError);
+  const calls: Settled[] = [
+    settled(rest.request("GET", "/channels/0", { signal: probe.signal })),
+  ];
+  for (let i = 1; i <= 30; i++) {
+    calls.push(settled(rest.request("GET", `/channels/${i}`)));
+  }
+  await clock.advance(1000);
+  assert.deepEqual(sent.slice(1), ["/channels/0"], "one probe first");
+  probe.abort();
+  await clock.advance(0);
+  assert.equal(sent.length, 3, `one new probe, not the queue: ${sent}`);
+  await clock.advance(60_000);
+  assert.ok(calls.every((call) => call.done && call.error !== undefined));
+  assert.ok(
+    sent.length <= 4,
+    `the held requests fail unsent once a probe is answered 429: ${sent}`,
+  );
+});
