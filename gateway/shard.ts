@@ -725,7 +725,8 @@ export class Shard {
    * @param options `signal` takes the command back while it waits in the
    * queue (the promise rejects with the signal's reason); once written, it
    * has no effect.
-   * @returns A promise that resolves when the frame is written.
+   * @returns A promise that resolves when the frame is written: one a
+   * closing connection did not take waits for the next connection.
    * @throws {GatewayError} `payload_too_large` over 4096 bytes,
    * `invalid_payload` when it cannot be encoded, `shard_closed` when the
    * shard closes first.
@@ -1972,7 +1973,9 @@ export class Shard {
     }
     this.#setStatus("resuming");
     if (!this.#current(connection)) return; // closed by a state listener
-    this.#sendPriority(connection, {
+    // A RESUME the closing connection did not take says nothing about the
+    // session: not counted against it (#connectionLost).
+    connection.resumeSent = this.#sendPriority(connection, {
       op: GatewayOpcode.Resume,
       d: {
         token: this.#token,
@@ -2014,11 +2017,16 @@ export class Shard {
     const presence = this.#heldPresences.at(-1)?.presence ??
       this.#presenceSent;
     if (presence) identify.presence = presence;
-    connection.identifySent = true;
+    // Counted even when the closing connection does not take it: the
+    // identify queue gave it its slot, and undercounting could spend the
+    // day's session starts (the safe side).
     this.#sessionPacer.record();
-    this.#sendPriority(connection, { op: GatewayOpcode.Identify, d: identify });
+    connection.identifySent = this.#sendPriority(connection, {
+      op: GatewayOpcode.Identify,
+      d: identify,
+    });
     // IDENTIFY carried the latest presence: the ones waiting are written.
-    this.#presencesWritten(presence);
+    if (connection.identifySent) this.#presencesWritten(presence);
     this.#setPhaseTimer(connection, this.#timeouts.ready, "READY");
   }
 
@@ -2414,6 +2422,9 @@ export class Shard {
   }
 
   #sendHeartbeat(connection: Connection): void {
+    const payload = { op: GatewayOpcode.Heartbeat, d: this.#sequence };
+    // Not taken (the connection is closing): no ACK to wait for.
+    if (!this.#sendPriority(connection, payload)) return;
     connection.heartbeatsSent++;
     // The latency counts from the oldest heartbeat not yet acknowledged:
     // one sent while another waits (an op 1 answered) is acknowledged with
@@ -2422,16 +2433,17 @@ export class Shard {
       connection.lastHeartbeatAt = this.#scheduler.now();
     }
     connection.awaitingAck = true;
-    this.#sendPriority(connection, {
-      op: GatewayOpcode.Heartbeat,
-      d: this.#sequence,
-    });
   }
 
-  /** Heartbeat, IDENTIFY and RESUME: never delayed, always counted. */
-  #sendPriority(connection: Connection, payload: GatewayPayload): void {
+  /**
+   * Heartbeat, IDENTIFY and RESUME: never delayed, counted when written.
+   *
+   * @returns Whether the socket took it (`false`: the connection closes).
+   */
+  #sendPriority(connection: Connection, payload: GatewayPayload): boolean {
+    if (connection.socket.send(JSON.stringify(payload)) === false) return false;
     this.#limiter.record();
-    connection.socket.send(JSON.stringify(payload));
+    return true;
   }
 
   /**
@@ -2469,10 +2481,13 @@ export class Shard {
         return;
       }
       if (command === undefined) return;
+      // Not taken: the close frame is in and `onClose` not yet called (a
+      // round trip, up to CLOSE_TIMEOUT_MS). It stays queued, or held, for
+      // the READY or RESUMED of the next connection, unresolved till then.
+      if (connection.socket.send(command.frame) === false) return;
       if (presenceFirst) this.#presencePacer.record();
       else this.#queue.shift();
       this.#limiter.record();
-      connection.socket.send(command.frame);
       if (presenceFirst) this.#presencesWritten(latest.presence);
       else command.resolve();
     }

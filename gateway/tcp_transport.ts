@@ -219,9 +219,14 @@ class TcpWebSocket implements GatewaySocket {
     queueMicrotask(() => void this.#run());
   }
 
-  send(data: string): void {
-    if (this.#state !== "open") return;
+  send(data: string): boolean {
+    // "closing" included: the server's close frame is in (or ours went
+    // out), and onClose waits for the TCP connection to end. No #conn: a
+    // failed write dropped it, and the read loop has yet to report that.
+    if (this.#state !== "open" || !this.#conn) return false;
     this.#write(encodeFrame(OP_TEXT, encoder.encode(data)));
+    // A write that overflowed the queue gave the connection up unqueued.
+    return this.#state === "open";
   }
 
   close(code: number, reason = ""): void {
@@ -815,7 +820,8 @@ function checkHandshake(head: string, accept: string): void {
       line.slice(colon + 1).trim(),
     );
   }
-  const status = /^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? "");
+  // The code is three digits and ends there: "HTTP/1.1 1010" is no 101.
+  const status = /^HTTP\/1\.1 (\d{3})(?: |$)/.exec(lines[0] ?? "");
   if (!status || status[1] !== "101") {
     const location = headers.get("location");
     throw new HandshakeError(

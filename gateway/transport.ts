@@ -37,10 +37,16 @@ export interface SocketListener {
 /** One WebSocket connection, as the shard sees it. */
 export interface GatewaySocket {
   /**
-   * Send a text frame. Never throws: sending on a socket that is not open is
-   * ignored (the shard only sends while open).
+   * Send a text frame. Never throws.
+   *
+   * @returns `false` when the frame was not taken because the connection is
+   * closing or closed (a close frame came in or went out, and `onClose` has
+   * not been called yet, or has): the shard then keeps the command queued
+   * for the next connection instead of counting it as written. Anything
+   * else (`true`, or nothing, as from a transport written before this was
+   * reported) means the frame was taken.
    */
-  send(data: string): void;
+  send(data: string): boolean | void;
   /** Close with a code and reason. Closing twice is harmless. */
   close(code: number, reason?: string): void;
 }
@@ -135,7 +141,7 @@ export function webSocketTransport(
       listener.onError(error);
       listener.onClose(1006, "could not open socket");
     });
-    return { send: () => {}, close: () => {} };
+    return { send: () => false, close: () => {} };
   }
   /** The close was reported: nothing more is (or is sent). */
   let closed = false;
@@ -204,8 +210,10 @@ export function webSocketTransport(
     finish(event.code, event.reason);
   };
   return {
-    send(data: string): void {
-      if (closed || ws.readyState !== OPEN) return;
+    send(data: string): boolean {
+      // CLOSING included: the close event (and the shard's onClose) may
+      // come a round trip or CLOSE_TIMEOUT_MS after the close frame.
+      if (closed || ws.readyState !== OPEN) return false;
       if (ws.bufferedAmount + data.length > MAX_SEND_QUEUE_BYTES) {
         // The runtime would keep buffering; report the connection dead and
         // stop using it.
@@ -217,9 +225,10 @@ export function webSocketTransport(
           ),
         );
         close();
-        return;
+        return false;
       }
       ws.send(data);
+      return true;
     },
     close(code: number, reason?: string): void {
       close(code, reason);
