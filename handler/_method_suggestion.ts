@@ -3,6 +3,7 @@
 // is worse than none (onVoiceUpdate was once told onGuildUpdate), so each
 // rule answers only when it points at one method.
 import { closestName } from "../base/closest_name.ts";
+import { GATEWAY_EVENT_NAMES, HANDLER_METHOD_NAMES } from "../types/events.ts";
 
 /**
  * Names other libraries and guesses use, lower-cased, with the method that
@@ -63,4 +64,38 @@ export function suggestMethod(
     methods.filter((m) => m.toLowerCase().startsWith(lower)),
   );
   return begun.size === 1 ? [...begun][0] : undefined;
+}
+
+/**
+ * Event methods by the names other libraries give them: the event in
+ * camelCase (`messageCreate`, discord.js) and in snake_case
+ * (`message_create`).
+ */
+const FOREIGN_EVENT_NAMES: ReadonlyMap<string, string> = new Map(
+  GATEWAY_EVENT_NAMES.flatMap((event) => {
+    const method = HANDLER_METHOD_NAMES[event];
+    const camel = method.charAt(2).toLowerCase() + method.slice(3);
+    return [[camel, method], [event.toLowerCase(), method]];
+  }),
+);
+
+/**
+ * The `on…` name a method named in another library's style stands for, for
+ * the start-up warning (the Client never calls it): an event's name in
+ * camelCase or snake_case (`messageCreate`, `guild_member_add`) gives its
+ * event method, an `on_` name (`on_message`, discord.py) the same name in
+ * this library's shape (`onMessage`), for {@linkcode suggestMethod}.
+ * `undefined` for any other name: a bot's own helpers are no mistake.
+ *
+ * @param name A method name that does not begin with `on` and a letter.
+ * @returns The `on…` name, or `undefined`.
+ */
+export function onShapedName(name: string): string | undefined {
+  const method = FOREIGN_EVENT_NAMES.get(name);
+  if (method !== undefined) return method;
+  if (!/^on_[A-Za-z0-9_]*[A-Za-z0-9]$/.test(name)) return undefined;
+  return "on" +
+    name.slice(3).split("_").map((word) =>
+      word.charAt(0).toUpperCase() + word.slice(1)
+    ).join("");
 }

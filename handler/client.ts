@@ -12,6 +12,7 @@ import { registerClientRuns } from "./_client_runs.ts";
 import type { Context, ShardContext } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { guardHandlerCall, guardLifecycle } from "./guarded_calls.ts";
+import { callAtArrivalSafely } from "./_arrival_call.ts";
 import {
   type HandlerCall,
   type HandlerRoutes,
@@ -731,7 +732,7 @@ export class Client {
   /**
    * Call the `atArrival` listeners of `event` now, each with a context of
    * its own whose `old` is its own copy of this event's (they run side by
-   * side); errors go where a handler's go.
+   * side); errors go where a handler's go, never into the shard.
    */
   #callAtArrival(
     event: ShardDispatch,
@@ -744,7 +745,7 @@ export class Client {
     for (const f of [...listeners] as HandlerCall[]) {
       if (!listeners.has(f)) continue;
       const ctx = slot.contextFor(update?.readOld());
-      void this.#guard(event, f, event.data, ctx);
+      callAtArrivalSafely(event, () => this.#guard(event, f, event.data, ctx));
     }
   }
 

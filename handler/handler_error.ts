@@ -44,9 +44,7 @@ export class HandlerError extends Error {
    * @param options What was thrown, and where.
    */
   constructor(options: HandlerErrorOptions) {
-    const reason = options.cause instanceof Error
-      ? options.cause.message
-      : describe(options.cause);
+    const reason = describe(options.cause);
     super(
       `Handler for ${options.event} (shard ${options.shardId}, sequence ${options.sequence}) threw: ${reason}`,
       { cause: options.cause },
@@ -59,14 +57,21 @@ export class HandlerError extends Error {
 }
 
 /**
- * A thrown value as text. `String()` itself throws for some (an object
- * without a prototype, one whose `toString` throws), and the error report
- * then failed: `onError` was never called.
+ * A thrown value as text, never throwing: building the error must not fail
+ * (its report, `onError` or the stderr line, was then lost, and an
+ * `atArrival` listener's rejection ended the process). Anything can throw
+ * here: `instanceof` on a revoked Proxy, an Error's `message` getter,
+ * `String()` of an object without a prototype or whose `toString` throws,
+ * and even `Object.prototype.toString` on a revoked Proxy.
  */
 function describe(value: unknown): string {
   try {
-    return String(value);
+    return value instanceof Error ? String(value.message) : String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return "(an unprintable value)";
+    }
   }
 }

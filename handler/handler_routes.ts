@@ -5,7 +5,7 @@
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Context } from "./context.ts";
 import { Handler, HANDLER_PROTOTYPE_MARK } from "./handler.ts";
-import { suggestMethod } from "./_method_suggestion.ts";
+import { onShapedName, suggestMethod } from "./_method_suggestion.ts";
 import { GATEWAY_EVENT_NAMES, HANDLER_METHOD_NAMES } from "../types/events.ts";
 
 /** A misspelt method is a mistake to show without setup. */
@@ -99,7 +99,10 @@ const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(
  * is warned about too, with how to keep it quiet: telling it from a
  * guessed name such as `onMemberJoin` is beyond a start-up check. A name
  * with a lower-case letter after `on` (`once`) is warned about only when
- * it looks like a method (`onmessageCreate`).
+ * it looks like a method (`onmessageCreate`). Other libraries' shapes are
+ * warned about as the `on…` name they stand for (see
+ * {@linkcode onShapedName}): an event's name (`messageCreate`,
+ * `message_create`) or an `on_` one (`on_message`); other names are not.
  */
 export function warnMisspeltMethods(handler: Handler): void {
   const known = new Set<string>(Object.values(HANDLER_METHOD_NAMES));
@@ -108,13 +111,16 @@ export function warnMisspeltMethods(handler: Handler): void {
   );
   for (const name of handlerMethodNames(handler)) {
     if (known.has(name) || LIFECYCLE_METHODS.has(name)) continue;
-    const nearest = suggestMethod(name, methods);
+    // Any case after `on`: `onmessageCreate` is a misspelling too.
+    const shaped = /^on[A-Za-z]/.test(name) ? name : onShapedName(name);
+    if (shaped === undefined) continue;
+    const nearest = known.has(shaped) ? shaped : suggestMethod(shaped, methods);
     if (nearest !== undefined) {
       visible.warn(
         "{name}() matches no gateway event and will never be called; did you mean {nearest}()? (add 'override' to have TypeScript check the name)",
         { name, nearest },
       );
-    } else if (/^on[A-Z]/.test(name)) {
+    } else if (/^on[A-Z]/.test(shaped)) {
       // Only the event-method shape: `once()` or `only()` is no guess at
       // one, while `onmessage()` got its suggestion above.
       visible.warn(
@@ -126,16 +132,14 @@ export function warnMisspeltMethods(handler: Handler): void {
 }
 
 /**
- * The `onX` functions a handler defines below {@linkcode Handler} itself
- * (of whichever copy of the library): its class's methods and its own
+ * The functions a handler defines below {@linkcode Handler} itself (of
+ * whichever copy of the library): its class's methods and its own
  * function-valued fields.
  */
 function handlerMethodNames(handler: Handler): Set<string> {
   const names = new Set<string>();
   const collect = (target: object): void => {
     for (const name of Object.getOwnPropertyNames(target)) {
-      // Any case after `on`: `onmessageCreate` is a misspelling too.
-      if (!/^on[A-Za-z]/.test(name)) continue;
       const descriptor = Object.getOwnPropertyDescriptor(target, name);
       if (typeof descriptor?.value === "function") names.add(name);
     }

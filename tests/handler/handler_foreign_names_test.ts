@@ -1,0 +1,82 @@
+// Event methods named as other libraries name them (discord.js's
+// `messageCreate`, discord.py's `on_message`) are never called by the
+// Client: the bot silently did nothing, while `onMessage` was warned about.
+import assert from "node:assert/strict";
+import { Client } from "../../handler/client.ts";
+import { Handler } from "../../handler/handler.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+
+const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+  GatewayIntent.MessageContent;
+
+/** The start-up lines of a client started with `handler`. */
+async function startLines(handler: Handler): Promise<string[]> {
+  await using discord = await FakeDiscord.start();
+  await using client = new Client({
+    token: discord.token,
+    intents: INTENTS,
+    ...discord.clientOptions,
+  });
+  return await captureStderr(() => client.start(handler));
+}
+
+const said = (name: string, meant: string) =>
+  `[WRN] disruption·handler: ${name}() matches no gateway event and will never be called; did you mean ${meant}()? (add 'override' to have TypeScript check the name)`;
+
+Deno.test("Methods named as other libraries name events (camelCase, snake_case, on_) are warned about at start, with the on… method meant", async () => {
+  class Base extends Handler {
+    // Declared lower in the bot's own class chain: still the bot's.
+    guildMemberAdd(): void {}
+  }
+  class Bot extends Base {
+    messageCreate(): void {}
+    interactionCreate(): void {}
+    ready(): void {}
+    message_create(): void {}
+    on_message(): void {}
+    on_message_create(): void {}
+    on_member_join(): void {}
+    // A function-valued field too.
+    readonly messageReactionAdd = (): void => {};
+  }
+  const lines = await startLines(new Bot());
+  assert.deepEqual(
+    lines.toSorted(),
+    [
+      said("guildMemberAdd", "onGuildMemberAdd"),
+      said("messageCreate", "onMessageCreate"),
+      said("interactionCreate", "onInteractionCreate"),
+      said("ready", "onReady"),
+      said("message_create", "onMessageCreate"),
+      said("on_message", "onMessageCreate"),
+      said("on_message_create", "onMessageCreate"),
+      said("on_member_join", "onGuildMemberAdd"),
+      said("messageReactionAdd", "onMessageReactionAdd"),
+    ].toSorted(),
+  );
+});
+
+Deno.test("An on_ method with no event meant gets the helper warning", async () => {
+  class Bot extends Handler {
+    on_ping_command(): void {}
+  }
+  assert.deepEqual(await startLines(new Bot()), [
+    "[WRN] disruption·handler: on_ping_command() matches no gateway event and will never be called by the Client (an event method is named after its event: onMessageCreate for MESSAGE_CREATE); a helper of your own: make it private (#on_ping_command) or name it without 'on' to silence this",
+  ]);
+});
+
+Deno.test("A bot's own helpers with other names, and event methods, are not warned about", async () => {
+  class Bot extends Handler {
+    override onMessageCreate(): void {}
+    handleMessage(): void {}
+    messageCreated(): void {}
+    createMessage(): void {}
+    message(): void {}
+    sendReply(): void {}
+    once(): void {}
+    readonly helper = (): void => {};
+  }
+  assert.deepEqual(await startLines(new Bot()), []);
+});
