@@ -6,6 +6,7 @@
  * @module
  */
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { callListener } from "../base/listener_call.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 
 /**
@@ -14,10 +15,16 @@ import type { FleetDispatch } from "./fleet_dispatch.ts";
  */
 const visible = getVisibleLogger(["disruption", "fleet"]);
 
+/** Said without setup: a bot author's bug. */
+function listenerFailed(error: unknown): void {
+  visible.error("A fleet dispatch listener threw: {error}", { error });
+}
+
 /**
  * A function that calls every listener in `listeners` (as the set stands
- * at each call) with an event; a listener that throws is logged as an
- * error, and the next ones are called all the same.
+ * at each call) with an event; a listener that throws, or whose promise
+ * rejects, is logged as an error, and the next ones are called all the
+ * same.
  *
  * @param listeners The listeners, added and removed over time.
  * @returns The function that delivers one event.
@@ -27,11 +34,7 @@ export function callListeners(
 ): (event: FleetDispatch) => void {
   return (event) => {
     for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        visible.error("A fleet dispatch listener threw: {error}", { error });
-      }
+      callListener(listener, event, listenerFailed);
     }
   };
 }

@@ -244,7 +244,7 @@ export class FleetShards {
   /**
    * Listen to every dispatch of every shard this process runs, now or later.
    *
-   * @param listener Called with each dispatch.
+   * @param listener Called with each dispatch (a throw or rejection logged).
    * @returns A function that removes the listener.
    */
   onDispatch(listener: (event: FleetDispatch) => void): () => void {

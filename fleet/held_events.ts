@@ -16,6 +16,7 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import { callListener } from "../base/listener_call.ts";
 import type { Shard, ShardDispatch } from "../gateway/shard.ts";
 import {
   DEFAULT_MAX_CHARS,
@@ -31,6 +32,10 @@ const logger = getLogger(["disruption", "fleet", "reshard"]);
  * throwing listener is a bot author's bug.
  */
 const visible = getVisibleLogger(["disruption", "fleet", "reshard"]);
+
+function deliveryFailed(error: unknown): void {
+  visible.error("A dispatch listener threw: {error}", { error });
+}
 
 /** The most events held for a switch by default. */
 export const DEFAULT_MAX_HELD = 100_000;
@@ -704,12 +709,9 @@ export class HeldEvents {
         continue;
       }
       delivered++;
-      try {
-        this.#deliver(event);
-      } catch (error) {
-        // A bot author's bug: said as a shard's throwing listener is.
-        visible.error("A dispatch listener threw: {error}", { error });
-      }
+      // A bot author's bug, thrown or rejected: said as a shard's
+      // throwing listener is.
+      callListener(this.#deliver, event, deliveryFailed);
     }
     return delivered;
   }

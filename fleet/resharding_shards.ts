@@ -57,7 +57,10 @@ export interface ReshardingShardsOptions {
   shardCount: number;
   /** Paces IDENTIFY, for the first set and every new one. */
   identifyQueue: IdentifyQueue;
-  /** Called with each event, from one shard set at a time. */
+  /**
+   * Called with each event, from one shard set at a time; what it throws
+   * or rejects with is logged.
+   */
   onDispatch: (event: FleetDispatch) => void;
   /**
    * The timers.

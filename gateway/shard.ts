@@ -72,6 +72,7 @@ import type { GatewaySocket, Transport } from "./transport.ts";
 import { defaultTransport } from "./default_transport.ts";
 import { runtimeOs } from "../base/runtime.ts";
 import { listenerStream } from "../base/listener_stream.ts";
+import { callListener } from "../base/listener_call.ts";
 import { pauseHold } from "./event_backlog.ts";
 import { GatewayOpcode } from "../types/opcodes.ts";
 import { GatewayIntent } from "../types/intents.ts";
@@ -229,8 +230,18 @@ export interface ShardCloseOptions {
   resumable?: boolean;
 }
 
-/** A listener for one {@linkcode ShardEventMap} event. */
+/**
+ * A listener for one {@linkcode ShardEventMap} event. What it throws, or
+ * the promise it returns rejects with, is logged; the shard goes on.
+ */
+// `=> void` (not `void | Promise<void>`): an async listener is accepted
+// as it is, and an arrow that returns a value (`(e) => last = e`) stays valid.
 export type ShardListener<T> = (event: T) => void;
+
+/** Said without setup: a bot author's bug. */
+function dispatchListenerFailed(error: unknown): void {
+  visible.error("A shard dispatch listener threw: {error}", { error });
+}
 
 interface QueuedCommand {
   frame: string;
@@ -1508,7 +1519,7 @@ export class Shard {
       );
       return;
     }
-    const policy = closePolicy(code);
+    const policy = closePolicy(code, this.#intents);
     if (connection.readyAt === undefined) {
       // Named if the attempts go on long (#sayLongOutage): a proxy or a
       // load balancer that closes before HELLO was otherwise retried for
@@ -2308,11 +2319,7 @@ export class Shard {
       if (!listeners.has(listener)) continue;
       const filter = this.#dispatchFilters.get(listener);
       if (filter !== undefined && !filter.has(name)) continue;
-      try {
-        listener(event);
-      } catch (error) {
-        visible.error("A shard dispatch listener threw: {error}", { error });
-      }
+      callListener(listener, event, dispatchListenerFailed);
     }
   }
 
@@ -2522,14 +2529,15 @@ export class Shard {
     const listeners = this.#listeners[event];
     for (const listener of this.#listenerList(event)) {
       if (!listeners.has(listener)) continue;
-      try {
-        (listener as ShardListener<ShardEventMap[K]>)(value);
-      } catch (error) {
-        visible.error("A shard {event} listener threw: {error}", {
-          event,
-          error,
-        });
-      }
+      callListener(
+        listener as ShardListener<ShardEventMap[K]>,
+        value,
+        (error) =>
+          visible.error("A shard {event} listener threw: {error}", {
+            event,
+            error,
+          }),
+      );
     }
   }
 }
