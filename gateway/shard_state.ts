@@ -5,6 +5,7 @@
  * @module
  */
 import type { GatewayErrorKind } from "./errors.ts";
+import { GatewayIntent } from "../types/intents.ts";
 
 /**
  * Where a shard is in its life.
@@ -113,7 +114,10 @@ const RESUME: ClosePolicy = { action: "resume" };
  * to stop, why.
  *
  * @param code The close code the connection ended with.
- * @returns The row of {@linkcode CLOSE_CODE_POLICY}, or `resume`.
+ * @param intents The intents the shard identified with: a 4014's message
+ * then names the privileged ones among them.
+ * @returns The row of {@linkcode CLOSE_CODE_POLICY} (a 4014's message
+ * narrowed to `intents`), or `resume`.
  *
  * @example Usage
  * ```ts
@@ -126,9 +130,30 @@ const RESUME: ClosePolicy = { action: "resume" };
  * assert.deepEqual(closePolicy(1006), { action: "resume" });
  * ```
  */
-export function closePolicy(code: number): ClosePolicy {
-  return CLOSE_CODE_POLICY[code] ?? RESUME;
+export function closePolicy(code: number, intents?: number): ClosePolicy {
+  const policy = CLOSE_CODE_POLICY[code] ?? RESUME;
+  if (code !== 4014 || intents === undefined || policy.action !== "fatal") {
+    return policy;
+  }
+  // Named as the Portal names them, and only those the shard asked for: a
+  // bot told to enable an intent it never requested looks in vain.
+  const asked = PORTAL_INTENT_NAMES.filter(([bit]) => (intents & bit) !== 0)
+    .map(([, name]) => name);
+  if (asked.length === 0) return policy;
+  return {
+    ...policy,
+    message: `Discord refused a privileged intent (close code 4014): enable ${
+      asked.join(" and ")
+    } for the app in the Developer Portal (Bot > Privileged Gateway Intents), or stop requesting it`,
+  };
 }
+
+/** The privileged intents, by their names in the Developer Portal. */
+const PORTAL_INTENT_NAMES: readonly (readonly [number, string])[] = [
+  [GatewayIntent.GuildPresences, "Presence Intent (GuildPresences)"],
+  [GatewayIntent.GuildMembers, "Server Members Intent (GuildMembers)"],
+  [GatewayIntent.MessageContent, "Message Content Intent (MessageContent)"],
+];
 
 /**
  * The action for a close code.

@@ -122,3 +122,27 @@ Deno.test("A fatal close rejects a pending connect() with the typed error", asyn
     (error: Error & { kind?: string }) => error.kind === "disallowed_intents",
   );
 });
+
+Deno.test("A 4014 names the privileged intents the shard asked for, as the Developer Portal names them, and no other", async () => {
+  const { createHarness } = await import("../_fakes/shard_harness.ts");
+  const { GatewayIntent } = await import("../../types/intents.ts");
+  const h = createHarness({
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMembers |
+      GatewayIntent.MessageContent,
+  });
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  h.socket().serverClose(4014);
+  const error = await connected.then(
+    () => assert.fail("connect() resolved after a 4014"),
+    (e: Error) => e,
+  );
+  assert.match(error.message, /Server Members Intent \(GuildMembers\)/);
+  assert.match(error.message, /Message Content Intent \(MessageContent\)/);
+  assert.doesNotMatch(error.message, /Presence/);
+  // Without intents to go by, the table's sentence names all three.
+  const plain = closePolicy(4014);
+  assert.ok(plain.action === "fatal" && /GUILD_PRESENCES/.test(plain.message));
+});
