@@ -163,6 +163,8 @@ export function onIdentify(core: GatewayCore, conn: Conn, d: unknown): void {
       intents,
       largeThreshold: (large_threshold as number | null | undefined) ?? 50,
       payloadCompress: compress === true && conn.compress === "none",
+      version: conn.version,
+      encoding: connEncoding(conn),
       seq: 0,
       buffer: [],
       state: "active",
@@ -239,6 +241,24 @@ export function onResume(core: GatewayCore, conn: Conn, d: unknown): void {
       core.sendInvalidSession(conn, false);
       return;
     }
+    if (
+      session.version !== conn.version ||
+      session.encoding !== connEncoding(conn)
+    ) {
+      // "When resuming with the resume_gateway_url you need to provide the
+      // same version and encoding as the initial connection" (events/
+      // gateway.mdx); what Discord does otherwise is undocumented. The fake
+      // says the session cannot be resumed (op 9 d:false) and ends it, as
+      // d:false means. Transport compression (`compress`) is not checked:
+      // the sentence names only `v` and `encoding`, a separate query
+      // parameter, and a stream is compressed per connection, so a client
+      // may resume with or without it.
+      core.invalidate(session);
+      event.outcome = "invalid-session";
+      core.emit(event);
+      core.sendInvalidSession(conn, false);
+      return;
+    }
     const seq = d.seq;
     const oldest = session.buffer[0]?.s ?? session.seq + 1;
     if (seq > session.seq || seq + 1 < oldest) {
@@ -277,4 +297,9 @@ export function onResume(core: GatewayCore, conn: Conn, d: unknown): void {
     }
     throw error;
   }
+}
+
+/** A connection's `encoding` query parameter; JSON when it names none. */
+function connEncoding(conn: Conn): string {
+  return conn.query.encoding ?? "json";
 }

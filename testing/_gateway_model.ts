@@ -106,6 +106,12 @@ export interface Session {
   intents: number;
   largeThreshold: number;
   payloadCompress: boolean;
+  /**
+   * The API version (`v`) and `encoding` of the connection that identified:
+   * a RESUME must come with the same (`_gateway_handshake.ts`).
+   */
+  version: number | null;
+  encoding: string;
   seq: number;
   buffer: GatewayPayload[];
   state: FakeSessionState;

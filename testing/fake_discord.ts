@@ -69,6 +69,7 @@ import {
 import { InteractionSigner } from "./interaction_signer.ts";
 import { KnownUsers } from "./_fake_discord_users.ts";
 import { messageMentions } from "./_message_mentions.ts";
+import { markTokenReset, watchTokenReset } from "./_token_reset.ts";
 
 /** Options for {@linkcode FakeDiscord.start}. */
 export interface FakeDiscordOptions {
@@ -543,12 +544,19 @@ export class FakeDiscord {
     // A token no client takes (a space in it) failed later, at the Client.
     const token = assertBotToken(NAME, options.token ?? "fake-token");
     const scheduler = options.scheduler ?? realScheduler;
-    const gatewayOptions: FakeGatewayOptions = gatewayKeysChecked({
-      guilds: 1,
-      ...options.gateway,
-      scheduler,
-      tokens: [token],
-    });
+    // A token the gateway resets (its session-start budget ran out) is
+    // refused by REST too, as on Discord; no IDENTIFY reaches the gateway
+    // before `rest` exists.
+    const gatewayOptions: FakeGatewayOptions = watchTokenReset(
+      gatewayKeysChecked({
+        guilds: 1,
+        ...options.gateway,
+        scheduler,
+        tokens: [token],
+      }),
+      token,
+      () => markTokenReset(rest),
+    );
     const gateway = new FakeGateway(gatewayOptions);
     let gatewayServer: FakeGatewayServer | undefined;
     let restServer: FakeRestServer | undefined;

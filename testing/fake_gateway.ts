@@ -106,6 +106,8 @@ const visible = getVisibleLogger(["disruption", "testing"]);
  * - RESUME with the wrong token gets op 9 `d:false`; RESUME of a session
  *   that is still on another socket moves it and closes the old socket with
  *   4000; RESUMED carries `d: {}`;
+ * - RESUME with another `v` or `encoding` than the identifying connection's
+ *   gets op 9 `d:false` and ends the session; `compress` may differ;
  * - server-side closes keep the session except 4003, 4004, 4007, 4009 and
  *   4010-4014; the close after op 7 uses 4000;
  * - an IDENTIFY when the session-start budget is used up does what Discord

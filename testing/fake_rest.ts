@@ -10,14 +10,16 @@
 // routes to it right now. Once that lands it splits like the fake gateway:
 // public types, the route table with its handlers, the rate-limit model
 // and the payload checks (`validateMessage` and friends) in their own
-// modules, as the component and command checks already are
-// (`_component_checks.ts`, `_command_checks.ts`).
+// modules, as the component, command and embed checks and the 429 answer
+// already are (`_component_checks.ts`, `_command_checks.ts`,
+// `_embed_checks.ts`, `_rate_limit_answer.ts`).
 import { fnv1a } from "../base/fnv1a.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { commandErrors } from "./_command_checks.ts";
 import { componentErrors, modalErrors } from "./_component_checks.ts";
+import { embedErrors } from "./_embed_checks.ts";
 import { FakeResources } from "./fake_resources.ts";
 import { multipartParts } from "./_multipart_parts.ts";
 import { messageMentions, resourcesDirectory } from "./_message_mentions.ts";
@@ -34,6 +36,8 @@ import type {
 } from "../rest/payloads.ts";
 import { textLength } from "../base/text_length.ts";
 import { deferredReplyEdit } from "./_deferred_followup.ts";
+import { tooManyRequests } from "./_rate_limit_answer.ts";
+import { isTokenReset } from "./_token_reset.ts";
 import {
   ANSWER_DEADLINE as INTERACTION_RESPONSE_DEADLINE,
   INTERACTION_TOKEN_LIFETIME,
@@ -301,7 +305,8 @@ export interface Script429Options {
    */
   scope?: "user" | "global" | "shared";
   /**
-   * How many matching requests get it.
+   * How many matching requests get it; with `"shared"`, how many times the
+   * resource gets limited (the requests its limit answers take none).
    *
    * @default {1}
    */
@@ -525,6 +530,8 @@ export class FakeRest {
   #nextBucketState: RateLimitScript | undefined;
   #bucketScripts: (RateLimitScript & { key: string })[] = [];
   #scripted429: Script429[] = [];
+  /** Route key -> when its shared resource's limit (a scripted one) ends. */
+  #sharedUntil = new Map<string, number>();
   #scriptedErrors: ScriptError[] = [];
   #scriptedNetwork: Script[] = [];
   #globalWindowStart = -Infinity;
@@ -706,7 +713,12 @@ export class FakeRest {
   }
 
   /**
-   * Answer the next matching request(s) with a 429.
+   * Answer the next matching request(s) with a 429. A `"user"` one empties
+   * the route's bucket until `retryAfter` passes, a `"global"` one pauses
+   * every bot route; a `"shared"` one limits the route (the fake's stand-in
+   * for Discord's resource) until `retryAfter` passes and leaves its bucket
+   * alone: every request on it meanwhile gets a shared 429 too, reporting
+   * the bucket's real `X-RateLimit-Remaining`.
    *
    * @param options Route, retry-after seconds, global, scope and count.
    */
@@ -890,19 +902,48 @@ export class FakeRest {
   ): Response {
     const now = this.#scheduler.now();
     const needsAuth = !route.tokenRoute && route.key !== "GET /gateway";
-    if (needsAuth && headers["authorization"] !== `Bot ${this.#token}`) {
+    // A token the gateway reset (FakeDiscord's session-start budget ran
+    // out) is refused here too: Discord has no such token any more.
+    if (
+      needsAuth &&
+      (headers["authorization"] !== `Bot ${this.#token}` || isTokenReset(this))
+    ) {
       return json(401, errorBody(0, "401: Unauthorized"), {});
     }
 
-    const scripted = take(this.#scripted429, route.key);
+    let sharedUntil = this.#sharedUntil.get(route.key) ?? -Infinity;
+    // A request the resource's limit answers takes no script: it is not
+    // one of the "next matching requests" a script counts.
+    const scripted = now < sharedUntil
+      ? undefined
+      : take(this.#scripted429, route.key);
+    if (scripted?.scope === "global") {
+      this.#globalPausedUntil = Math.max(
+        this.#globalPausedUntil,
+        now + scripted.retryAfter * 1000,
+      );
+      return tooManyRequests(scripted.retryAfter, "global", undefined);
+    }
+    if (scripted?.scope === "shared") {
+      sharedUntil = now + scripted.retryAfter * 1000;
+      this.#sharedUntil.set(route.key, sharedUntil);
+    }
+    if (now < sharedUntil) {
+      // A shared resource's limit is not the bot's (Discord's docs: it does
+      // not count against it): the bucket keeps its count and reset, which
+      // the answer reports, as the docs' shared example does.
+      const bucket = this.#bucket(route, now);
+      return tooManyRequests((sharedUntil - now) / 1000, "shared", {
+        hash: bucket.hash,
+        limit: this.#limitOf(route).limit,
+        remaining: bucket.remaining,
+        resetAt: bucket.resetAt,
+        now,
+        wallResetAt: this.#wall(bucket.resetAt),
+      });
+    }
+    this.#sharedUntil.delete(route.key);
     if (scripted) {
-      if (scripted.scope === "global") {
-        this.#globalPausedUntil = Math.max(
-          this.#globalPausedUntil,
-          now + scripted.retryAfter * 1000,
-        );
-        return tooManyRequests(scripted.retryAfter, "global", undefined);
-      }
       const bucket = this.#bucket(route, now);
       bucket.remaining = 0;
       bucket.resetAt = Math.max(
@@ -912,6 +953,7 @@ export class FakeRest {
       return tooManyRequests(scripted.retryAfter, scripted.scope, {
         hash: bucket.hash,
         limit: this.#limitOf(route).limit,
+        remaining: 0,
         resetAt: bucket.resetAt,
         now,
         wallResetAt: this.#wall(bucket.resetAt),
@@ -950,6 +992,7 @@ export class FakeRest {
       return tooManyRequests((bucket.resetAt - now) / 1000, "user", {
         hash: bucket.hash,
         limit,
+        remaining: 0,
         resetAt: bucket.resetAt,
         now,
         wallResetAt: this.#wall(bucket.resetAt),
@@ -991,7 +1034,8 @@ export class FakeRest {
         bodyError,
         files,
         query,
-        authorized: headers["authorization"] === `Bot ${this.#token}`,
+        authorized: headers["authorization"] === `Bot ${this.#token}` &&
+          !isTokenReset(this),
       });
       if (reply !== undefined) break;
     }
@@ -1564,8 +1608,12 @@ export class FakeRest {
       message = this.#newMessage(interaction.channelId, data, extra, files);
       interaction.original = message.id;
     } else if (fields.type === 5) {
-      const flags = (typeof data.flags === "number" ? data.flags : 0) |
-        LOADING;
+      // "The only valid message flag you may use is EPHEMERAL": Discord
+      // drops the others, not refuses them (discord-api-docs PR #7386 and
+      // issue #7910: IS_COMPONENTS_V2 on a defer leaves flags 128), so an
+      // edit counting on them fails later, as on Discord.
+      const asked = typeof data.flags === "number" ? data.flags : 0;
+      const flags = (asked & EPHEMERAL) | LOADING;
       message = this.#newMessage(interaction.channelId, { flags }, extra);
       interaction.original = message.id;
     } else if (fields.type === 7 || fields.type === 6) {
@@ -1765,41 +1813,6 @@ function json(
   });
 }
 
-function tooManyRequests(
-  retryAfter: number,
-  scope: "user" | "global" | "shared",
-  bucket:
-    | {
-      hash: string;
-      limit: number;
-      resetAt: number;
-      now: number;
-      /** `resetAt` on the wall clock, for `X-RateLimit-Reset`. */
-      wallResetAt: number;
-    }
-    | undefined,
-): Response {
-  const seconds = Math.max(0, Math.round(retryAfter * 1000) / 1000);
-  const headers: Record<string, string> = {
-    "retry-after": String(Math.ceil(seconds)),
-    "x-ratelimit-scope": scope,
-  };
-  if (scope === "global") headers["x-ratelimit-global"] = "true";
-  if (bucket) {
-    headers["x-ratelimit-bucket"] = bucket.hash;
-    headers["x-ratelimit-limit"] = String(bucket.limit);
-    headers["x-ratelimit-remaining"] = "0";
-    headers["x-ratelimit-reset"] = (bucket.wallResetAt / 1000).toFixed(3);
-    headers["x-ratelimit-reset-after"] = ((bucket.resetAt - bucket.now) / 1000)
-      .toFixed(3);
-  }
-  return json(429, {
-    message: "You are being rate limited.",
-    retry_after: seconds,
-    global: scope === "global",
-  }, headers);
-}
-
 function unknownWebhook(): Reply {
   return { status: 404, body: errorBody(10015, "Unknown Webhook") };
 }
@@ -1861,74 +1874,6 @@ function validateContent(
   }
   const embeds = embedErrors(fields.embeds);
   if (embeds) return invalidForm(nest(prefix, { embeds }));
-  return undefined;
-}
-
-/** Discord's per-field embed limits (the embed object's limits table). */
-const EMBED_TEXT_LIMITS: [path: readonly string[], max: number][] = [
-  [["title"], 256],
-  [["description"], 4096],
-  [["footer", "text"], 2048],
-  [["author", "name"], 256],
-];
-/** Characters all of a message's embeds may hold together. */
-const EMBEDS_TOTAL_LIMIT = 6000;
-
-/**
- * The `embeds` errors Discord answers 50035 with: a title over 256, a
- * description over 4096, more than 25 fields, a field name over 256 or value
- * over 1024, footer text over 2048, an author name over 256 (each at its
- * path, e.g. `embeds.0.fields.3.value`); otherwise more than 6000 of those
- * characters across every embed (`MAX_EMBED_SIZE_EXCEEDED` on `embeds`).
- */
-function embedErrors(embeds: unknown): unknown {
-  if (!Array.isArray(embeds)) return undefined;
-  const tooLong = (max: number) =>
-    fieldError("BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
-  // "Leading and trailing whitespace characters are not included (they are
-  // trimmed automatically)", for every limit and the total.
-  const text = (value: unknown): number =>
-    typeof value === "string" ? textLength(value.trim()) : 0;
-  const errors: Record<string, unknown> = {};
-  let total = 0;
-  embeds.forEach((item, index) => {
-    const embed = asObject(item);
-    const own: Record<string, unknown> = {};
-    for (const [path, max] of EMBED_TEXT_LIMITS) {
-      let value: unknown = embed;
-      for (const key of path) value = asObject(value)[key];
-      total += text(value);
-      if (text(value) <= max) continue;
-      if (path.length === 1) own[path[0]!] = tooLong(max);
-      else {
-        own[path[0]!] = {
-          ...asObject(own[path[0]!]),
-          [path[1]!]: tooLong(max),
-        };
-      }
-    }
-    if (Array.isArray(embed.fields)) {
-      const fieldErrors: Record<string, unknown> = {};
-      embed.fields.forEach((entry, at) => {
-        const field = asObject(entry);
-        total += text(field.name) + text(field.value);
-        const bad: Record<string, unknown> = {};
-        if (text(field.name) > 256) bad.name = tooLong(256);
-        if (text(field.value) > 1024) bad.value = tooLong(1024);
-        if (Object.keys(bad).length > 0) fieldErrors[at] = bad;
-      });
-      if (embed.fields.length > 25) own.fields = tooLong(25);
-      else if (Object.keys(fieldErrors).length > 0) own.fields = fieldErrors;
-    }
-    if (Object.keys(own).length > 0) errors[index] = own;
-  });
-  if (Object.keys(errors).length > 0) return errors;
-  if (total > EMBEDS_TOTAL_LIMIT) {
-    return fieldError(
-      "MAX_EMBED_SIZE_EXCEEDED",
-      `Embed size exceeds maximum size of ${EMBEDS_TOTAL_LIMIT}`,
-    );
-  }
   return undefined;
 }
 

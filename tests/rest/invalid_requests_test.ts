@@ -40,7 +40,7 @@ Deno.test("RestClient refuses requests once 401/403/429 answers reach the cap, u
   );
   fake.script429({ retryAfter: 1, scope: "shared" }); // not counted
   await assert.rejects(rest.createMessage("1", { content: "c" }));
-  await clock.advance(1000); // the shared 429 emptied the bucket for 1 s
+  await clock.advance(1000); // the shared 429 held the resource for 1 s
   const wrongToken = new RestClient({
     token: "wrong",
     fetch: fake.fetch,
