@@ -24,9 +24,10 @@ export interface ListenerStreamOptions<T> {
   ended?: () => boolean;
   /**
    * Back-pressure on the source: events the reader has not taken, weighed
-   * by `size`, past `limit` call `pause`, and `resume` once no more than
-   * `resumeAt` is left (or the stream is cancelled). Without it the stream buffers
-   * without limit.
+   * by `size`, past `limit` call `pause` (and `repause` at each event that
+   * still comes while paused and full), and `resume` once no more than
+   * `resumeAt` is left (or the stream is cancelled). Without it the stream
+   * buffers without limit.
    */
   hold?: StreamHold<T>;
 }
@@ -47,6 +48,17 @@ export interface StreamHold<T> {
    *   source paused is, then and later.
    */
   pause(unread: () => number): void;
+  /**
+   * Pause what sends although the stream holds the source paused and is
+   * still full: a part of the source that took no pause, or lost it, since
+   * `pause` (a shard that was not running then, or was closed and started
+   * again). Without it such a part fills the stream past `limit` without
+   * bound. Asked at each event that arrives while paused and full, so it
+   * should be cheap when nothing escaped.
+   *
+   * @param unread As for `pause`.
+   */
+  repause?(unread: () => number): void;
   /**
    * Let the source send again: the reader caught up, cancelled the stream,
    * or the stream ended.
@@ -114,16 +126,22 @@ export function listenerStream<T>(
           controller.close(); // Nothing will ever come.
           return;
         }
+        // Asked only until the end releases the pause; an errored stream
+        // (desiredSize null) holds nothing.
+        const unread = () =>
+          hold!.limit - (controller.desiredSize ?? hold!.limit);
         stopListening = options.listen((event) => {
           controller.enqueue(event);
           // desiredSize: the limit less the weight of what waits unread.
-          if (hold && !paused && controller.desiredSize! <= 0) {
+          if (!hold || controller.desiredSize! > 0) return;
+          if (!paused) {
             paused = true;
-            // Asked only until the end releases the pause; an errored
-            // stream (desiredSize null) holds nothing.
-            hold.pause(() =>
-              hold.limit - (controller.desiredSize ?? hold.limit)
-            );
+            hold.pause(unread);
+          } else {
+            // Paused, yet an event came: part of the source escaped the
+            // pause (started since, or restarted: a close ends its pauses).
+            // Asked only while full, so it waits at most one event each.
+            hold.repause?.(unread);
           }
         });
         stopWatching = options.watchEnd(() => {

@@ -73,16 +73,23 @@ interface Held {
  * stays paused until they end theirs). Like the Client's pauses for its
  * handlers, each pause is said on stderr (unless LogTape is configured),
  * again once if the stream is still unread after {@linkcode LONG_PAUSE_MS},
- * and so is a session that did not survive the pause.
+ * and so is a session that did not survive the pause. A shard that sends
+ * while the stream is still paused and full (not running when it paused,
+ * or closed and started again since, which ended its pauses) is paused
+ * too, so the backlog stays bounded however the shards come and go.
  *
- * @param shards The shards the stream reads, looked at when it pauses.
+ * @param shards The shards the stream reads, looked at when it pauses and
+ *   when one of them escaped the pause.
  * @returns The stream's hold.
  */
 export function pauseHold<T extends { size?: number }>(
   shards: () => Iterable<Pausable>,
 ): StreamHold<T> {
-  let held: Held[] = [];
+  /** The shards the stream paused, each with its latest pause. */
+  let held = new Map<Pausable, Held>();
   let timer: { scheduler: Scheduler; id: TimerId } | undefined;
+  /** Whether this pause armed its long-pause timer: said once per pause. */
+  let armed = false;
   /** Shards whose session is being checked: said once per READY. */
   const checking = new Set<Pausable>();
   const stopTimer = (): void => {
@@ -90,38 +97,77 @@ export function pauseHold<T extends { size?: number }>(
     timer.scheduler.clearTimeout(timer.id);
     timer = undefined;
   };
-  return {
-    size: (event) => event.size ?? 0,
-    limit: MAX_HELD_EVENT_CHARS,
-    resumeAt: RESUME_HELD_EVENT_CHARS,
-    pause: (unread) => {
-      held = [];
-      for (const shard of shards()) {
-        const resume = shard.pause();
-        // One that does not run took no pause: nothing to say about it.
-        if (shard.paused) {
-          held.push({ shard, resume, session: shard.sessionId });
-        }
-      }
-      const first = held[0];
-      if (first === undefined) return;
-      visible.warn(
-        "{shards} paused: a dispatch stream (dispatches()) has {mib} MiB of events unread; the connection stays closed until it is read down to a quarter of that (Discord replays what it sent meanwhile). Read every dispatch stream, or cancel it once no longer wanted",
-        { shards: shardsLabel(held), shardIds: ids(held), mib: mib(unread()) },
-      );
+  /**
+   * Pause each of `shards()` (at the stream's pause), or each that no pause
+   * holds (at a repause), and arm the long-pause timer at the first shard
+   * paused.
+   *
+   * @returns The shards paused now.
+   */
+  const pauseShards = (unread: () => number, all: boolean): Held[] => {
+    const paused: Held[] = [];
+    for (const shard of shards()) {
+      // At a repause, one held by a pause (ours, or a Client's that keeps
+      // it off the gateway just as well until it ends) sends nothing; one
+      // whose events come again once that ends is paused at its first.
+      if (!all && shard.paused) continue;
+      const resume = shard.pause();
+      // One that does not run took no pause: nothing to say about it.
+      if (!shard.paused) continue;
+      // A pause of ours it lost by closing is replaced: its end does
+      // nothing now (a close forgets the pause it ends).
+      const entry = { shard, resume, session: shard.sessionId };
+      held.set(shard, entry);
+      paused.push(entry);
+    }
+    const first = paused[0];
+    if (first !== undefined && !armed) {
+      armed = true;
       const scheduler = first.shard.scheduler;
       timer = {
         scheduler,
         id: scheduler.setTimeout(() => {
           timer = undefined;
-          stillUnread(held, unread());
+          stillUnread([...held.values()], unread());
         }, LONG_PAUSE_MS),
       };
+    }
+    return paused;
+  };
+  return {
+    size: (event) => event.size ?? 0,
+    limit: MAX_HELD_EVENT_CHARS,
+    resumeAt: RESUME_HELD_EVENT_CHARS,
+    pause: (unread) => {
+      held = new Map();
+      armed = false;
+      const paused = pauseShards(unread, true);
+      if (paused.length === 0) return;
+      visible.warn(
+        "{shards} paused: a dispatch stream (dispatches()) has {mib} MiB of events unread; the connection stays closed until it is read down to a quarter of that (Discord replays what it sent meanwhile). Read every dispatch stream, or cancel it once no longer wanted",
+        {
+          shards: shardsLabel(paused),
+          shardIds: ids(paused),
+          mib: mib(unread()),
+        },
+      );
+    },
+    repause: (unread) => {
+      const paused = pauseShards(unread, false);
+      if (paused.length === 0) return;
+      visible.warn(
+        "{shards} paused: started while a dispatch stream (dispatches()) still has {mib} MiB of events unread; the connection stays closed until it is read down to a quarter of that",
+        {
+          shards: shardsLabel(paused),
+          shardIds: ids(paused),
+          mib: mib(unread()),
+        },
+      );
     },
     resume: () => {
       stopTimer();
-      const ended = held;
-      held = [];
+      const ended = [...held.values()];
+      held = new Map();
       // Closed since (which ends every pause): nothing to resume or check.
       const resumed = ended.filter(({ shard }) => shard.paused);
       for (const { resume } of ended) resume();

@@ -106,7 +106,7 @@ Deno.test("MemoryIdentifyQueue grants 16 buckets at once with max_concurrency 16
   assert.equal(scheduler.pending, 0);
 });
 
-Deno.test("MemoryIdentifyQueue grants in request order within a bucket, buckets independent", async () => {
+Deno.test("MemoryIdentifyQueue grants the first requester at once, then within a bucket lowest shard first, buckets independent", async () => {
   const { scheduler, queue } = setup({ maxConcurrency: 2 });
   // 4, 0, 2 share bucket 0; 1 and 3 share bucket 1.
   const { grants, order, done } = requestAll(queue, scheduler, [4, 0, 1, 2, 3]);

@@ -30,7 +30,7 @@ Deno.test("Shard: async dispatch and state listeners that reject are logged, not
     h.shard.on(
       "state",
       (() => ({
-        then() {
+        then(): never {
           throw new Error("thenable bug");
         },
       })) as unknown as () => void,

@@ -1,0 +1,121 @@
+// MemoryIdentifyQueue starts a bucket's waiting shards lowest ID first, as
+// Discord asks ("shard 0 to 15 concurrently, then 16 to 31"), not in the
+// order their requests came: a shard 0 whose HELLO came 300 ms late went
+// after every shard of its bucket that asked meanwhile.
+import assert from "node:assert/strict";
+import { MemoryIdentifyQueue } from "../../gateway/identify_queue.ts";
+import { ShardManager } from "../../gateway/shard_manager.ts";
+import type { Transport } from "../../gateway/transport.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { runUntil } from "../_fakes/run_until.ts";
+
+Deno.test("MemoryIdentifyQueue: a lower shard that asks late goes before the higher ones of its bucket still waiting", async () => {
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({ scheduler, maxConcurrency: 2 });
+  const grants: [number, number][] = [];
+  const ask = (shard: number) =>
+    queue.acquire(shard).then(() => grants.push([shard, scheduler.now()]));
+  // Shard 0's HELLO is late: 1 to 5 ask at 0, shard 0 at 300.
+  const asked = [1, 2, 3, 4, 5].map(ask);
+  await scheduler.advance(300);
+  asked.push(ask(0));
+  await scheduler.runAll();
+  await Promise.all(asked);
+  assert.deepEqual(grants, [
+    [1, 0],
+    [2, 0],
+    [3, 5250],
+    [0, 5250],
+    [5, 10500],
+    [4, 10500],
+  ]);
+});
+
+Deno.test("MemoryIdentifyQueue: 1,000 shards of one bucket asking highest first are granted lowest first, one per interval", async () => {
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({ scheduler, intervalMs: 1 });
+  const order: number[] = [];
+  // Shard 1000 asks first and is granted at once; the rest wait.
+  const shards = Array.from({ length: 1001 }, (_, i) => 1000 - i);
+  const all = shards.map((shard) =>
+    queue.acquire(shard).then(() => order.push(shard))
+  );
+  await scheduler.runAll();
+  await Promise.all(all);
+  assert.deepEqual(order, [1000, ...Array.from({ length: 1000 }, (_, i) => i)]);
+  assert.equal(scheduler.now(), 1000);
+});
+
+Deno.test("MemoryIdentifyQueue: a waiter giving up leaves the others granted lowest shard first, then by request", async () => {
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({ scheduler, intervalMs: 10 });
+  const order: string[] = [];
+  const controllers = new Map<string, AbortController>();
+  const ask = (shard: number, name: string) => {
+    const controller = new AbortController();
+    controllers.set(name, controller);
+    return queue.acquire(shard, controller.signal).then(
+      () => order.push(name),
+      () => order.push(`${name} gave up`),
+    );
+  };
+  // 9 at once; then two requests of shard 3 (a reconnect asking again),
+  // 1, 5 and 2; 1 gives up.
+  const all = [ask(9, "9"), ask(3, "3a"), ask(5, "5"), ask(3, "3b")];
+  all.push(ask(1, "1"), ask(2, "2"));
+  controllers.get("1")!.abort();
+  await scheduler.runAll();
+  await Promise.all(all);
+  assert.deepEqual(order, ["9", "1 gave up", "2", "3a", "3b", "5"]);
+  assert.equal(queue.pending, 0);
+  assert.equal(scheduler.pending, 0);
+});
+
+Deno.test("ShardManager with max_concurrency 2: shard 0, its HELLO 300 ms late, identifies in the second round, before shard 4", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, maxConcurrency: 2, guilds: 8 });
+  let connections = 0;
+  // The first connection (shard 0's) reaches the gateway 300 ms late.
+  const slow: Transport = (url, listener) => {
+    if (connections++ !== 0) return gateway.transport(url, listener);
+    let socket: ReturnType<Transport> | undefined;
+    const pending: (() => void)[] = [];
+    scheduler.setTimeout(() => {
+      socket = gateway.transport(url, listener);
+      for (const run of pending) run();
+    }, 300);
+    return {
+      send: (data) => socket ? socket.send(data) : false,
+      close: (code, reason) =>
+        socket
+          ? socket.close(code, reason)
+          : pending.push(() => socket!.close(code, reason)),
+    };
+  };
+  const manager = new ShardManager({
+    token: "fake-token",
+    intents: GatewayIntent.Guilds,
+    shardCount: 6,
+    maxConcurrency: 2,
+    transport: slow,
+    scheduler,
+  });
+  let started = false;
+  manager.start().finally(() => started = true);
+  await runUntil(scheduler, () => started);
+  const identified = gateway.log.flatMap((entry) =>
+    entry.type === "identify" ? [[entry.shard?.[0], entry.at]] : []
+  );
+  assert.deepEqual(identified, [
+    [1, 0],
+    [2, 0],
+    [3, 5250],
+    [0, 5250],
+    [5, 10500],
+    [4, 10500],
+  ]);
+  await manager.close();
+  gateway.close();
+});
