@@ -61,10 +61,13 @@ function saysItIsEmpty(cache: MemoryCache): MemoryCache {
 /**
  * Log, at start, the resources the intents make impossible (in one
  * warning however many: `cache: {}` keeps every resource) and messages
- * kept without their content.
+ * kept without their content. Judged on the resources asked for: one they
+ * imply (guilds, channels) is not named, since the user never asked for
+ * it; cacheIntentWarnings says instead what those asked for need.
  */
 export function warnCacheIntents(cache: MemoryCache, intents: number): void {
-  for (const warning of cacheIntentWarnings(cache.options.resources, intents)) {
+  const { requested } = cache.options;
+  for (const warning of cacheIntentWarnings(requested, intents)) {
     visible.warn("{warning}", { warning }); // text, not a template
   }
 }

@@ -391,7 +391,10 @@ export class MemoryCache implements CacheLookup {
     return this.#list<SoundboardSound>("soundboard_sound", guildId);
   }
 
-  /** A guild's integrations (as INTEGRATION_CREATE/UPDATE sent them). */
+  /**
+   * A guild's integrations, as INTEGRATION_CREATE/UPDATE sent them since
+   * its last GUILD_CREATE (which carries none, and rebuilds the guild).
+   */
   integrations(guildId: Snowflake): CachedIntegration[] {
     return this.#list<CachedIntegration>("integration", guildId);
   }

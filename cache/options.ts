@@ -14,7 +14,10 @@ import { CACHE_RESOURCES, type CacheResource } from "./resources.ts";
 export interface CacheOptions {
   /**
    * The resources to keep. `"messages"` implies `"channels"` (a removed
-   * guild finds its messages through its channels).
+   * guild finds its messages through its channels), and every resource but
+   * `"users"` implies `"guilds"` (a new session's READY lists the bot's
+   * guilds: one it left while disconnected is found missing only against
+   * the guilds held, and its channels, members and the rest go with it).
    *
    * @default {every resource}
    */
@@ -61,6 +64,11 @@ export interface CacheOptions {
 
 /** The options checked, with defaults filled in. */
 export interface ResolvedCacheOptions extends CacheConfig {
+  /**
+   * The resources as given (every one by default), without those they
+   * imply: what the start-up warnings about intents judge.
+   */
+  readonly requested: ReadonlySet<CacheResource>;
   /** Messages kept per channel. */
   readonly perChannel: number;
   /** The age bound of messages in milliseconds, if any. */
@@ -161,10 +169,10 @@ export function resolveCacheOptions(
   storeKeys: readonly string[] = [],
 ): ResolvedCacheOptions {
   assertCacheOptionsShape("create cache", "", options, storeKeys);
-  const resources = new Set<CacheResource>(
+  const requested = new Set<CacheResource>(
     options.resources ?? CACHE_RESOURCES,
   );
-  for (const resource of resources) {
+  for (const resource of requested) {
     if (!CACHE_RESOURCES.includes(resource)) {
       const nearest = typeof resource === "string"
         ? closestName(resource, CACHE_RESOURCES)
@@ -176,7 +184,14 @@ export function resolveCacheOptions(
       );
     }
   }
+  const resources = new Set(requested);
   if (resources.has("messages")) resources.add("channels");
+  // Without the guilds, READY could not tell which guilds the bot left while
+  // disconnected (no GUILD_DELETE comes for those), and everything of theirs
+  // stayed for good, session after session.
+  if ([...resources].some((resource) => resource !== "users")) {
+    resources.add("guilds");
+  }
   const perChannel = positiveInteger("perChannel", 100, options);
   const dmChannels = positiveInteger("dmChannels", 1000, options);
   const maxAge: unknown = options.messages?.maxAge;
@@ -191,7 +206,7 @@ export function resolveCacheOptions(
       maxAge,
     );
   }
-  return { resources, perChannel, maxAge, dmChannels };
+  return { resources, requested, perChannel, maxAge, dmChannels };
 }
 
 /** `messages[name]`, or `fallback`, checked to be a positive integer. */

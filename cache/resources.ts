@@ -87,7 +87,10 @@ const FILLED_BY_GUILD_CREATE: ReadonlySet<CacheResource> = new Set([
  * The warnings a Client shows at start when `intents` make resources
  * impossible (or incomplete): one naming every resource no event can fill
  * and every one only GUILD_CREATE fills (with the intents each lacks), and
- * one for messages kept without their content.
+ * one for messages kept without their content. Every resource but users
+ * implies guilds (a guild's entities are kept only while its GUILD_CREATE
+ * is held): without the Guilds intent, each is said to need it too (DM
+ * messages excepted), rather than guilds being named when not asked for.
  *
  * @example Presences without the presence intent
  * ```ts
@@ -100,7 +103,8 @@ const FILLED_BY_GUILD_CREATE: ReadonlySet<CacheResource> = new Set([
  * assert.match(warnings[0]!, /presences \(needs GuildPresences\)/);
  * ```
  *
- * @param resources The resources the cache is asked to keep.
+ * @param resources The resources the cache is asked to keep (as given,
+ *   without those they imply).
  * @param intents The intents the shards identify with.
  * @param narrow How to keep fewer resources, for the advice ending the
  *   first warning (the Client's `cache` option by default).
@@ -115,11 +119,22 @@ export function cacheIntentWarnings(
   const warnings: string[] = [];
   const missing: string[] = [];
   const stale: string[] = [];
+  const guilds = (intents & GatewayIntent.Guilds) !== 0;
   for (const resource of kept) {
     const needed = RESOURCE_INTENTS[resource];
-    if (needed === 0 || (intents & needed) !== 0) continue;
-    const lack = intentNames(needed).join(" or ");
-    (FILLED_BY_GUILD_CREATE.has(resource) ? stale : missing).push(
+    const lacking = needed !== 0 && (intents & needed) === 0;
+    // Without guilds held, a resource of guilds keeps nothing: DMs, which
+    // have none, only messages.
+    const unheld = !guilds && resource !== "users" &&
+      needed !== GatewayIntent.Guilds &&
+      !(resource === "messages" &&
+        (intents & GatewayIntent.DirectMessages) !== 0);
+    if (!lacking && !unheld) continue;
+    const lack = [
+      ...(lacking ? [intentNames(needed).join(" or ")] : []),
+      ...(unheld ? ["Guilds"] : []),
+    ].join(" and ");
+    (FILLED_BY_GUILD_CREATE.has(resource) && !unheld ? stale : missing).push(
       `${resource} (needs ${lack})`,
     );
   }
@@ -128,7 +143,7 @@ export function cacheIntentWarnings(
       ? [
         `${
           missing.join(", ")
-        }, which the intents cannot fill (Discord sends no events for them)`,
+        }, which the intents cannot fill (Discord sends no events for them, or no GUILD_CREATE of their guilds)`,
       ]
       : []),
     ...(stale.length > 0

@@ -13,17 +13,18 @@ const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
 
 /**
  * What `body` makes a Client with `cache` (undefined: no cache option)
- * write to stderr, given the Client and its fake Discord.
+ * and `intents` write to stderr, given the Client and its fake Discord.
  */
 async function stderrOfClient(
   cache: CacheOptions | undefined,
   body: (client: Client, discord: FakeDiscord) => Promise<unknown>,
+  intents = INTENTS,
 ): Promise<string[]> {
   return await captureStderr(async () => {
     await using discord = await FakeDiscord.start();
     await using client = new Client({
       token: discord.token,
-      intents: INTENTS,
+      intents,
       ...discord.clientOptions,
       ...(cache === undefined ? {} : { cache }),
     });
@@ -147,6 +148,41 @@ Deno.test("cacheIntentWarnings: resources a GUILD_CREATE carries whatever the in
     warning!,
     /emojis \(needs GuildExpressions\), scheduledEvents \(needs GuildScheduledEvents\), which only each GUILD_CREATE fills and no event updates after it/,
   );
+});
+
+Deno.test("Client cache: the start-up warning judges the resources asked for, not the guilds and channels they imply: messages of a DM-only bot warn of nothing", async () => {
+  const dms = GatewayIntent.DirectMessages | GatewayIntent.MessageContent;
+  const lines = await stderrOfClient(
+    { resources: ["messages"] },
+    async (client) => {
+      await client.start();
+      assert.ok(client.cache.options.resources.has("guilds"), "implied");
+    },
+    dms,
+  );
+  assert.deepEqual(lines.filter((line) => line.includes("intent")), []);
+});
+
+Deno.test("cacheIntentWarnings: without the Guilds intent, each resource asked for that needs guilds held says it needs Guilds (DM messages need none)", async () => {
+  const { cacheIntentWarnings } = await import("../../cache/mod.ts");
+  assert.deepEqual(
+    cacheIntentWarnings(
+      ["messages", "users"],
+      GatewayIntent.DirectMessages | GatewayIntent.MessageContent,
+    ),
+    [],
+  );
+  const [warning, ...rest] = cacheIntentWarnings(
+    ["members", "emojis", "messages"],
+    GatewayIntent.GuildMembers | GatewayIntent.GuildMessages |
+      GatewayIntent.MessageContent,
+  );
+  assert.deepEqual(rest, []);
+  assert.match(
+    warning!,
+    /keeps members \(needs Guilds\), emojis \(needs GuildExpressions and Guilds\), messages \(needs Guilds\), which the intents cannot fill/,
+  );
+  assert.doesNotMatch(warning!, /guilds \(|channels \(/);
 });
 
 Deno.test("MemoryCache: users live as long as a member or message holds them (bounded)", async () => {

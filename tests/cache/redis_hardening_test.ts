@@ -17,32 +17,87 @@ import { guildMessage } from "./_guild_message.ts";
 const server = testRedis();
 
 /**
- * A connection that is ready, and whose every pipeline and transaction
- * stays unanswered (each counts its commands in `length`, as ioredis's
- * does, those given at its creation too); `onSend` is called as each is
- * sent.
+ * A pipeline or transaction whose `exec` is `exec(commands)`, `commands`
+ * the count it holds (in `length` too, as ioredis's does, those given at
+ * its creation included).
  */
-function hungConnection(onSend?: () => void): RedisConnection {
-  const pipeline = (commands: unknown[][] = []): Record<string, unknown> => {
-    let length = commands.length;
+function queue(
+  exec: (commands: number) => Promise<unknown>,
+  commands: unknown[][] = [],
+): Record<string, unknown> {
+  let length = commands.length;
+  const queued: Record<string, unknown> = new Proxy({}, {
+    get: (_, name) =>
+      name === "exec"
+        ? () => exec(length)
+        : name === "length"
+        ? length
+        : () => (length++, queued),
+  });
+  return queued;
+}
+
+/**
+ * A connection that is ready, and whose every pipeline and transaction
+ * stays unanswered.
+ */
+function hungConnection(): RedisConnection {
+  const hung = (commands?: unknown[][]) =>
+    queue(() => new Promise(() => {}), commands);
+  return {
+    status: "ready",
+    pipeline: hung,
+    multi: hung,
+  } as unknown as RedisConnection;
+}
+
+/**
+ * A connection that is ready, whose reads (a batch's pipeline) are
+ * answered at once, finding guild 1 held, and whose transactions (the
+ * writes) `send` answers, given their count of commands: never, by
+ * default. (A member is kept only in a guild held, and guilds come with
+ * members: each chunk reads its guild first, a read the gateway's events
+ * would wait on, unlike writes.)
+ */
+function guildHeldConnection(
+  send: (commands: number) => Promise<unknown> = () => new Promise(() => {}),
+): RedisConnection {
+  const pipeline = (): Record<string, unknown> => {
+    const answers: [null, unknown][] = [];
     const queued: Record<string, unknown> = new Proxy({}, {
       get: (_, name) =>
         name === "exec"
-          ? () => (onSend?.(), new Promise(() => {}))
-          : name === "length"
-          ? length
-          : () => (length++, queued),
+          ? () => Promise.resolve(answers)
+          : (...args: unknown[]) => {
+            // MGET of the guild, SMEMBERS of a list (none read here), and
+            // the epoch marker (GET, or EVAL to create it): the same each
+            // time, so never lost.
+            answers.push([
+              null,
+              name === "mget"
+                ? (args[0] as string[]).map((key) =>
+                  key === "guild:1"
+                    ? JSON.stringify({ id: "1", name: "g" })
+                    : null
+                )
+                : name === "smembers"
+                ? []
+                : "epoch",
+            ]);
+            return queued;
+          },
     });
     return queued;
   };
   return {
     status: "ready",
     pipeline,
-    multi: pipeline,
+    multi: (commands?: unknown[][]) => queue(send, commands),
+    ping: () => Promise.resolve("PONG"),
   } as unknown as RedisConnection;
 }
 
-/** A GUILD_MEMBERS_CHUNK of one member: with only members kept, no reads. */
+/** A GUILD_MEMBERS_CHUNK of one member of guild 1. */
 const memberChunk = (id: number) => ({
   guild_id: "1",
   chunk_index: 0,
@@ -56,13 +111,14 @@ const memberChunk = (id: number) => ({
   }],
 });
 
-Deno.test("RedisCache: writes Redis has not answered count against MAX_WAITING, also for events that need no reads", async () => {
+Deno.test("RedisCache: writes Redis has not answered count against MAX_WAITING, also for events already resolved (their reads answered)", async () => {
   const stale: unknown[] = [];
-  const cache = new RedisCache(hungConnection(), {
+  const cache = new RedisCache(guildHeldConnection(), {
     resources: ["members"],
     onStale: (error) => stale.push(error),
   });
-  // Each resolves at once (nothing to read), as the gateway awaits them.
+  // Each resolves once its read is answered, its writes never, as the
+  // gateway awaits them.
   for (let i = 0; i < MAX_WAITING; i++) {
     const update = await cache.apply("GUILD_MEMBERS_CHUNK", memberChunk(i));
     assert.equal(update.changes.length, 1);
@@ -89,7 +145,7 @@ const bigChunk = (n: number) => ({
 
 Deno.test("RedisCache: write commands Redis has not answered are bounded too (MAX_UNANSWERED_WRITES), not only dispatches", async () => {
   const stale: unknown[] = [];
-  const cache = new RedisCache(hungConnection(), {
+  const cache = new RedisCache(guildHeldConnection(), {
     resources: ["members"],
     onStale: (error) => stale.push(error),
   });
@@ -114,29 +170,14 @@ Deno.test("RedisCache: write commands Redis has not answered are bounded too (MA
 });
 
 Deno.test("RedisCache.flush() waits for writes past MAX_UNANSWERED_WRITES without being refused: a healthy cache is not marked stale", async () => {
-  // Pipelines and transactions answered only when the test says so; PING
-  // at once.
+  // Transactions (the writes) answered only when the test says so; reads
+  // and PING at once.
   const unanswered: (() => void)[] = [];
   let commands = 0;
-  const pipeline = (given: unknown[][] = []): Record<string, unknown> => {
-    let length = given.length;
-    commands += length;
-    const queued: Record<string, unknown> = new Proxy({}, {
-      get: (_, name) =>
-        name === "exec"
-          ? () => new Promise((resolve) => unanswered.push(() => resolve([])))
-          : name === "length"
-          ? length
-          : () => (length++, commands++, queued),
-    });
-    return queued;
-  };
-  const redis = {
-    status: "ready",
-    pipeline,
-    multi: pipeline,
-    ping: () => Promise.resolve("PONG"),
-  } as unknown as RedisConnection;
+  const redis = guildHeldConnection((sent) => {
+    commands += sent;
+    return new Promise((resolve) => unanswered.push(() => resolve([])));
+  });
   const stale: unknown[] = [];
   const cache = new RedisCache(redis, {
     resources: ["members"],
@@ -205,12 +246,12 @@ Deno.test("RedisCache: a big batch whose writes Redis stops answering midway (it
   const stale: unknown[] = [];
   let sent!: () => void;
   const firstSent = new Promise<void>((resolve) => sent = resolve);
-  const cache = new RedisCache(hungConnection(() => sent()), {
-    resources: ["members"],
-    onStale: (error) => stale.push(error),
-  });
-  // 20 chunks' members in one dispatch: no reads, written a chunk at a
-  // time, the first never answered.
+  const cache = new RedisCache(
+    guildHeldConnection(() => (sent(), new Promise(() => {}))),
+    { resources: ["members"], onStale: (error) => stale.push(error) },
+  );
+  // 20 chunks' members in one dispatch: its read answered, written a chunk
+  // at a time, the first never answered.
   const members = Array.from(
     { length: 20_000 },
     (_, i) => memberChunk(i).members[0],
