@@ -389,6 +389,8 @@ export class FleetGeneration {
   #reshardId: string | undefined;
   /** See {@linkcode FleetGeneration.lostNext}. */
   #lostNext: number | undefined;
+  /** See {@linkcode FleetGeneration.lostAt}. */
+  #lostAt: number | undefined;
 
   /**
    * @param redis The connection.
@@ -446,6 +448,9 @@ export class FleetGeneration {
     const lostNext = fixed & (8 | 64) || rewritten
       ? this.#knownNext
       : undefined;
+    // Seen by a process that synced before since it started: a first sync
+    // cannot tell a loss from the fleet's first start.
+    if (rewritten && this.#known !== undefined) this.#lostAt = createdAt;
     this.#known = count;
     this.#knownEpoch = provisional === 0 ? epoch : undefined;
     this.#knownNext = next > 0 ? next : undefined;
@@ -473,6 +478,16 @@ export class FleetGeneration {
    */
   get lostNext(): number | undefined {
     return this.#lostNext;
+  }
+
+  /**
+   * When the count was written again after Redis lost the fleet's keys, on
+   * the leases' clock, as seen by a sync of this process that followed
+   * another since it started (see `identify_after_loss.ts`); `undefined`
+   * when it saw no loss.
+   */
+  get lostAt(): number | undefined {
+    return this.#lostAt;
   }
 
   /**

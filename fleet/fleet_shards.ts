@@ -21,6 +21,7 @@ import type { Shard } from "../gateway/shard.ts";
 import type { SavedSession } from "../gateway/session_store.ts";
 import { LeaseGuard } from "./lease_guard.ts";
 import { LeaseTimes } from "./lease_times.ts";
+import { FleetClock } from "./fleet_clock.ts";
 import {
   fromRedis,
   REDIS_WAIT_MS,
@@ -75,7 +76,8 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  *   `leaseTtlMs`; a live process takes them at its next tick (within
  *   `renewMs`) and RESUMEs each from the session store (saved at each
  *   READY and every `renewMs`), or identifies through the queue when none
- *   is usable.
+ *   is usable (after Redis lost its keys, only once none came back for a
+ *   minute: see `identify_after_loss.ts`).
  * - **Fair share.** Each process holds `ceil(pool / live processes)`
  *   shards, preferring consecutive IDs (distinct identify buckets); one
  *   that joins gets its share as the others shed theirs, each shed shard
@@ -111,10 +113,15 @@ export class FleetShards {
   readonly #record: FleetGeneration;
   /** The bot the prefix belongs to (see fleet_bot.ts). */
   readonly #bot: FleetBot;
+  /** The timers, with time elapsed on this machine (see fleet_clock.ts). */
   readonly #scheduler: Scheduler;
+  readonly #clock: FleetClock;
+  /** Now on the leases' clock: the scheduler's, or `undefined` for Redis's. */
+  readonly #leaseNow = (): number | undefined => this.#clock.leaseNow();
+  /** The time on the fleet's clock, as of the last tick. */
+  readonly #fleetNow = (): number => this.#clock.fleetNow();
   /** The fleet's lease TTL (its first process's option) and renewal. */
   readonly #times: LeaseTimes;
-  readonly #useSchedulerClock: boolean;
   readonly #failures = new TickFailures();
   readonly #listeners = new Set<(event: FleetDispatch) => void>();
   readonly #events: HeldEvents;
@@ -122,8 +129,6 @@ export class FleetShards {
   readonly #starts: ShardStarts;
   /** The shard set events come from. */
   #current: ShardSet;
-  /** The fleet's clock less this machine's, learned at each tick. */
-  #clockOffset = 0;
   /** Session store failures, each kind said visibly once in a row. */
   readonly #storeFailures = new StoreFailures();
   readonly #newSessions = new NewSessionSaves(this.#storeFailures);
@@ -159,8 +164,9 @@ export class FleetShards {
     const times = new LeaseTimes(options.leaseTtlMs, options.renewMs);
     this.#options = options;
     this.#times = times;
-    this.#useSchedulerClock = options.clock === "scheduler";
-    this.#scheduler = options.scheduler ?? realScheduler;
+    const scheduler = options.scheduler ?? realScheduler;
+    this.#clock = new FleetClock(scheduler, options.clock === "scheduler");
+    this.#scheduler = this.#clock.scheduler;
     this.#prefix = options.prefix ?? "disruption:fleet";
     this.#record = new FleetGeneration(options.redis, this.#prefix, times);
     this.#marks = {
@@ -184,7 +190,7 @@ export class FleetShards {
     );
     this.#current = this.#createSet(options.shardCount);
     this.#events = new HeldEvents(callListeners(this.#listeners), undefined, {
-      scheduler: this.#scheduler,
+      scheduler,
     });
     this.#overlap = new ReshardOverlap({
       redis: options.redis,
@@ -195,7 +201,7 @@ export class FleetShards {
       leaseNow: () => this.#leaseNow(),
     });
     this.#starts = {
-      scheduler: this.#scheduler,
+      scheduler,
       shard: options.shard,
       identifyQueue: options.identifyQueue,
       sessionStore: options.sessionStore,
@@ -474,13 +480,9 @@ export class FleetShards {
     }
   }
 
-  /** Now on the leases' clock: the scheduler's, or `undefined` for Redis's. */
-  #leaseNow(): number | undefined {
-    return this.#useSchedulerClock ? this.#scheduler.now() : undefined;
-  }
-
   #tick(mayTake = true): Promise<void> {
-    const sentAt = this.#scheduler.now();
+    // Timed on the local clock; the leases dated on theirs.
+    const [sentAt, leaseAt] = [this.#scheduler.now(), this.#leaseNow()];
     const joins = this.#joins;
     // close() ran since, or close() and start(): act on nothing more.
     const stale = () => this.#closed || joins !== this.#joins;
@@ -492,7 +494,7 @@ export class FleetShards {
         const state = await this.#record.sync(
           this.#current.count,
           this.#leaseNow(),
-          this.#guard.safeUntil(this.#clockOffset),
+          this.#guard.safeUntil(this.#clock.offset),
         );
         if (stale()) return;
         synced = true;
@@ -516,7 +518,7 @@ export class FleetShards {
           results.push(
             await set.leases.tick(
               heldIds(set),
-              this.#useSchedulerClock ? sentAt : undefined,
+              leaseAt,
               take,
               this.#record.takeFrom,
             ),
@@ -538,7 +540,7 @@ export class FleetShards {
       // default), not this machine's: another machine's clock minutes off
       // made every handover's session look stale, so it identified.
       const at = results[0]?.at;
-      if (at !== undefined) this.#clockOffset = at - sentAt;
+      if (at !== undefined) this.#clock.learn(at, sentAt);
       // Parked sessions back to the store before any start: Redis may have
       // lost them, and another process may take the shards.
       const [store, now] = [this.#options.sessionStore, this.#fleetNow()];
@@ -715,6 +717,7 @@ export class FleetShards {
     // Past its deadline (Redis stalled): claimed again at the next tick.
     if (!this.#closed && !startable()) return void set.carried.push(...ids);
     await startShards(this.#starts, set, ids, {
+      clock: this.#scheduler,
       until: this.#guard.deadline(sentAt),
       safe: () => !this.#closed && startable(),
       kept: this.#guard.parked.of(set.count),
@@ -779,11 +782,6 @@ export class FleetShards {
     const running = set === this.#current || set === this.#next;
     if (this.#closed || !running || set.shards.get(shard.id) !== shard) return;
     await this.#saveShards(set, [shard]);
-  }
-
-  /** The time on the fleet's clock, as of the last tick. */
-  #fleetNow(): number {
-    return this.#scheduler.now() + this.#clockOffset;
   }
 
   async #saveShards(set: ShardSet, shards: Shard[]): Promise<SavedSession[]> {

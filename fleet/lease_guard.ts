@@ -58,7 +58,8 @@ export class LeaseGuard {
   readonly parked: ParkedSessions = new ParkedSessions();
 
   /**
-   * @param scheduler The timers.
+   * @param scheduler The timers, with time elapsed on this machine (a
+   *   `FleetClock`'s: a wall clock stepped back must not delay the guard).
    * @param times The lease TTL and the renewal period (a `LeaseTimes`).
    * @param fire What to do when it fires (stop every shard), given why:
    *   what no renewal was answered by, for how long.
@@ -101,37 +102,59 @@ export class LeaseGuard {
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#armedAt = sentAt;
     const due = this.deadline(sentAt);
+    const armedAt = this.#scheduler.now();
+    // The timer's own lateness is what a blocked loop shows: a deadline
+    // already past here (a renewal answered late, Redis back after an
+    // outage) fires at once, Redis's doing. Counted from the deadline, that
+    // was read as the event loop blocked for a minute.
+    const delay = Math.max(0, due - armedAt);
     this.#timer = this.#scheduler.setTimeout(
-      () => this.#due(sentAt, due),
-      due - this.#scheduler.now(),
+      () =>
+        this.#due(sentAt, armedAt + delay, delay === 0 ? armedAt : undefined),
+      delay,
     );
   }
 
-  /** The deadline of a renewal sent at `sentAt` came (or passed long ago). */
-  #due(sentAt: number, due: number): void {
+  /**
+   * The deadline of a renewal sent at `sentAt` came; its timer was due at
+   * `expected`. `answeredAt`: when the renewal was answered, if its
+   * deadline had passed by then.
+   */
+  #due(sentAt: number, expected: number, answeredAt?: number): void {
     this.#timer = undefined;
     const now = this.#scheduler.now();
-    const blocked = now - due;
-    if (blocked <= BLOCKED_LOOP_MS) {
+    const blocked = now - expected;
+    if (blocked <= BLOCKED_LOOP_MS && answeredAt === undefined) {
       const ms = this.#times.ttlMs - this.#times.renewMs;
       return this.#fired(`by Redis for ${ms} ms`, false);
     }
-    // Blamed on Redis, a busy handler stopped and resumed every shard with
-    // its leases still good for seconds, Redis healthy all along.
-    // A second short of the leases' end: another member may take them as
-    // soon as they expire, and its RESUME must not find this one's open.
+    // Late, by a blocked loop or by a renewal answered past its deadline
+    // (Redis slow, or back after an outage): the leases that renewal set are
+    // still good till about `sentAt` + TTL, so renew first rather than stop
+    // and resume every shard. A second short of the leases' end: another
+    // member may take them as soon as they expire, and its RESUME must not
+    // find this one's open.
     const left = sentAt + this.#times.ttlMs - LATE_RENEWAL_MARGIN_MS - now;
     const renew = left > 0 ? this.#renew : undefined;
-    visible.error(
-      "This process's event loop was blocked for at least {blocked} ms (likely a handler doing synchronous work: move it to a worker or await between parts): its lease renewals could not run; {action}",
-      {
-        blocked,
-        action: renew
-          ? `renewing now; its shards stop only if no renewal answers within ${left} ms (a second before their leases end)`
-          : "its leases may have expired: stopping its shards",
-      },
-    );
-    const why = `in time, the event loop blocked for ${blocked} ms`;
+    const action = renew
+      ? `renewing now; its shards stop only if no renewal answers within ${left} ms (a second before their leases end)`
+      : "its leases may have expired: stopping its shards";
+    let why: string;
+    if (answeredAt !== undefined) {
+      // The timer was set past its deadline: no sign of a blocked loop.
+      const after = answeredAt - sentAt;
+      visible.error(
+        "Redis answered a lease renewal after {after} ms, past the {ms} ms the leases allow; {action}",
+        { after, ms: this.#times.ttlMs - this.#times.renewMs, action },
+      );
+      why = `in time, Redis answered after ${after} ms`;
+    } else {
+      visible.error(
+        "This process's event loop was blocked for at least {blocked} ms (likely a handler doing synchronous work: move it to a worker or await between parts): its lease renewals could not run; {action}",
+        { blocked, action },
+      );
+      why = `in time, the event loop blocked for ${blocked} ms`;
+    }
     if (!renew) return this.#fired(why, true);
     // Armed again (clearing this) when the renewal succeeds.
     this.#timer = this.#scheduler.setTimeout(() => {

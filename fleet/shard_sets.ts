@@ -24,6 +24,7 @@ import { eraKeys, type FleetGeneration } from "./fleet_generation.ts";
 import { TickSessions } from "./fleet_sessions.ts";
 import type { StoreFailures } from "./store_failures.ts";
 import { RefusingLeases } from "./refusing_leases.ts";
+import { sayWaiting, waitsForSession } from "./identify_after_loss.ts";
 import type { FleetShardOptions } from "./fleet_dispatch.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
@@ -191,7 +192,9 @@ export interface ShardStarts {
 
 /** When the shards of one tick may start. */
 export interface StartWindow {
-  /** The tick's guard deadline (the scheduler's clock): no load waits past. */
+  /** The timers with the local clock `until` is on (see fleet_clock.ts). */
+  clock: Scheduler;
+  /** The tick's guard deadline (on `clock`): no load waits past. */
   until: number;
   /** Whether a shard may connect now (its lease is still safe). */
   safe: () => boolean;
@@ -204,7 +207,10 @@ export interface StartWindow {
  * read once. A shard not `safe` to connect once its session is loaded is
  * not started (its lease may be another's: a load that outlasted it had
  * two processes resume one session) and its lease is released, as is that
- * of a shard that cannot be created.
+ * of a shard that cannot be created. A running set's shard with no session
+ * right after Redis lost the fleet's keys waits instead (see
+ * `identify_after_loss.ts`): claimed again at the next tick, whose start
+ * reads the store again.
  *
  * @returns Once each shard is started or given up.
  * @throws The first error creating a shard, after starting the others.
@@ -216,15 +222,15 @@ export async function startShards(
   window: StartWindow,
 ): Promise<void> {
   if (ids.length === 0) return;
-  const { scheduler, sessionStore, storeFailures: failures } = starts;
+  const { sessionStore, storeFailures: failures } = starts;
   if (!window.safe()) {
     void set.leases.release(ids).catch(() => {});
     return;
   }
-  const { until, kept } = window;
+  const { clock, until, kept } = window;
   const sessions = {
-    fleet: new TickSessions(sessionStore, scheduler, until, failures, kept),
-    set: new TickSessions(set.sessions, scheduler, until, failures),
+    fleet: new TickSessions(sessionStore, clock, until, failures, kept),
+    set: new TickSessions(set.sessions, clock, until, failures),
   };
   const errors: unknown[] = [];
   const running = await Promise.all(
@@ -237,9 +243,12 @@ export async function startShards(
       )
     ),
   );
+  const waiting = ids.filter((_, i) => running[i] === "waiting");
+  set.carried.push(...waiting);
+  sayWaiting(starts.record, waiting, starts.fleetNow());
   const dropped = ids.filter((_, i) => !running[i]);
   if (dropped.length === 0) return;
-  if (dropped.length > errors.length && scheduler.now() >= window.until) {
+  if (dropped.length > errors.length && clock.now() >= until) {
     visible.warn(
       "Did not start shards {shards}: their leases ran short while their sessions loaded (the session store or Redis slow or silent); released",
       { shards: dropped },
@@ -249,14 +258,17 @@ export async function startShards(
   if (errors.length > 0) throw errors[0];
 }
 
-/** Start one shard (see startShards): `false` when it was not. */
+/**
+ * Start one shard (see startShards): `false` when it was not, `"waiting"`
+ * when it waits for its session after a loss.
+ */
 async function startShard(
   starts: ShardStarts,
   set: ShardSet,
   id: number,
   sessions: { fleet: TickSessions; set: TickSessions },
   safe: () => boolean,
-): Promise<boolean> {
+): Promise<boolean | "waiting"> {
   const shard = new Shard({
     ...starts.shard,
     scheduler: starts.scheduler,
@@ -296,6 +308,10 @@ async function startShard(
   if (live) {
     await resume(sessions.fleet);
     if (!resumed && await wasComplete()) await resume(sessions.set);
+    const record = starts.record;
+    if (!resumed && waitsForSession(record, starts.fleetNow())) {
+      return "waiting";
+    }
   } else {
     // A new set's shard counts toward the fleet's barrier once complete;
     // one taken over from a process that died is uncounted until then
