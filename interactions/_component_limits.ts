@@ -1,8 +1,8 @@
 /**
  * The checks of Discord's component limits the builders share (lengths,
- * counts, min/max choices, custom ids unique per message), kept apart from
- * the builders themselves. Private to the package (tested through the
- * builders in `tests/interactions/components_test.ts`).
+ * counts, min/max choices, custom ids and numeric ids unique per message),
+ * kept apart from the builders themselves. Private to the package (tested
+ * through the builders in `tests/interactions/components_test.ts`).
  *
  * @module
  */
@@ -132,14 +132,17 @@ export function optionTexts(
 
 /** The fields a walk of components reads. */
 interface ComponentFields {
+  id?: unknown;
   custom_id?: unknown;
   components?: unknown;
   accessory?: unknown;
+  component?: unknown;
 }
 
 /**
  * Visit each component of `items`, depth first, looking into rows,
- * sections' accessories and containers; stop when `visit` returns `true`.
+ * sections' accessories, containers and (in a modal) labels' inputs; stop
+ * when `visit` returns `true`.
  *
  * @returns Whether `visit` stopped the walk.
  */
@@ -157,6 +160,7 @@ function walkComponents(
     const inner = [
       ...(Array.isArray(fields.components) ? fields.components : []),
       ...(fields.accessory === undefined ? [] : [fields.accessory]),
+      ...(fields.component === undefined ? [] : [fields.component]),
     ];
     if (walkComponents(inner, visit, depth + 1)) return true;
   }
@@ -179,6 +183,33 @@ export function repeatedCustomId(
   let repeated: string | undefined;
   walkComponents(components, ({ custom_id: id }) => {
     if (typeof id !== "string") return false;
+    if (seen.has(id)) {
+      repeated = id;
+      return true;
+    }
+    seen.add(id);
+    return false;
+  });
+  return repeated;
+}
+
+/**
+ * The first numeric `id` that two components of `components` share, looking
+ * where {@linkcode repeatedCustomId} looks (and into labels); `undefined`
+ * when all differ. Discord's reference: "The `id` must be unique within the
+ * message"; an `id` of 0 "will be treated as empty and replaced by the
+ * API", so zeros may repeat.
+ *
+ * @param components A message's or a modal's components.
+ * @returns The repeated id, if any.
+ */
+export function repeatedComponentId(
+  components: readonly unknown[],
+): number | undefined {
+  const seen = new Set<number>();
+  let repeated: number | undefined;
+  walkComponents(components, ({ id }) => {
+    if (typeof id !== "number" || id === 0) return false;
     if (seen.has(id)) {
       repeated = id;
       return true;

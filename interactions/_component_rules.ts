@@ -1,15 +1,18 @@
 /**
  * The checks of Discord's component rules that tie one field to another or
  * restrict what a list may hold (a `min` of 0 only when not required, no
- * `disabled` input in a modal, default values within `min`..`max`, file
- * types, a container's children), kept apart from the builders and from the
+ * `disabled` input in a modal, a text input's own label by where it sits,
+ * default values within `min`..`max`, file types, a container's children),
+ * kept apart from the builders and from the
  * plain limits of `_component_limits.ts`. Private to the package (tested
  * through the builders in `tests/interactions/component_rules_test.ts`).
  *
  * @module
  */
 import { shown } from "../base/option_checks.ts";
-import { count } from "./_component_limits.ts";
+import { textLength } from "../base/text_length.ts";
+import type { ModalComponent } from "../types/objects/component.ts";
+import { count, repeatedComponentId } from "./_component_limits.ts";
 
 /**
  * A `min` of 0 only with `required: false`: Discord's reference says
@@ -38,14 +41,18 @@ export function minWhenRequired(
  * reference says "Using `disabled` in a modal will result in an error.
  * Modals can not currently have disabled components in them", and, for
  * selects (as for file uploads and checkbox groups), "`min_values` must be
- * either omitted or at least `1` if `required` is omitted or `true`".
+ * either omitted or at least `1` if `required` is omitted or `true`"; a
+ * text input's own `label` as {@linkcode textInputLabel} checks it.
  *
  * @param input The input.
- * @throws {TypeError} When it sets `disabled`.
+ * @param where Whether it sits in a label or a (deprecated) action row.
+ * @throws {TypeError} When it sets `disabled`, or is a text input with a
+ *   `label` inside a label.
  * @throws {RangeError} When its `min_values` is 0 and its `required` is not
- *   `false`.
+ *   `false`, or it is a text input in a row without a 1-45 character
+ *   `label`.
  */
-export function modalInput(input: unknown): void {
+export function modalInput(input: unknown, where: "label" | "row"): void {
   if (typeof input !== "object" || input === null) return;
   const fields = input as {
     custom_id?: unknown;
@@ -66,6 +73,90 @@ export function modalInput(input: unknown): void {
     fields.min_values as number | undefined,
     fields.required as boolean | undefined,
   );
+  textInputLabel(input, where);
+}
+
+/**
+ * A text input's own `label`, by where the input sits. Inside a Label
+ * component Discord refuses it (change log, 2025-08-25: "When a Text Input
+ * is used in a Label component the `label` field on the Text Input is not
+ * allowed"); in the deprecated action-row layout, where nothing else names
+ * the input, Discord requires it, 1-45 characters. Either way the modal
+ * would fail when shown ("This interaction failed"). Other inputs pass.
+ *
+ * @param input The input.
+ * @param where Whether it sits in a label or a (deprecated) action row.
+ * @throws {TypeError} For a text input with a `label` inside a label.
+ * @throws {RangeError} For a text input in a row without a 1-45 character
+ *   `label`.
+ */
+export function textInputLabel(input: unknown, where: "label" | "row"): void {
+  if (typeof input !== "object" || input === null) return;
+  const fields = input as {
+    type?: unknown;
+    custom_id?: unknown;
+    label?: unknown;
+  };
+  if (fields.type !== 4) return;
+  const id = shown(fields.custom_id).slice(0, 100);
+  const text = fields.label;
+  if (where === "label") {
+    if (text === undefined) return;
+    throw new TypeError(
+      `Cannot build label as its text input '${id}' has a 'label' of its own, which Discord refuses inside a label component: leave it out (the label component's text names the input): current value 'label=${
+        shown(text).slice(0, 100)
+      }'`,
+    );
+  }
+  const length = typeof text === "string" ? textLength(text) : undefined;
+  if (length === undefined || length < 1 || length > 45) {
+    throw new RangeError(
+      `Cannot build modal row as its text input '${id}' needs a 'label' of 1-45 characters, which Discord requires in the action-row layout: pass it as modalRow(textInput({ ... }), { label: "..." }), or use label("...", textInput({ ... })) instead: current ${
+        length === undefined
+          ? `value 'label=${shown(text)}'`
+          : `length '${length}'`
+      }`,
+    );
+  }
+}
+
+/**
+ * A modal's components: each input (a label's, or a deprecated row's) as
+ * {@linkcode modalInput} checks it, no custom id twice (Discord refuses it,
+ * and the submit could not tell the inputs apart), and no numeric `id`
+ * twice but 0 (Discord: "The `id` must be unique").
+ *
+ * @param components The modal's components.
+ * @throws {TypeError} For a repeated custom id or id, or as
+ *   {@linkcode modalInput}.
+ * @throws {RangeError} As {@linkcode modalInput}.
+ */
+export function modalComponents(components: readonly ModalComponent[]): void {
+  const ids = new Set<string>();
+  for (const component of components) {
+    const inputs = component.type === 18
+      ? [component.component]
+      : component.type === 1
+      ? component.components
+      : [];
+    for (const input of inputs) {
+      modalInput(input, component.type === 18 ? "label" : "row");
+      const id = (input as { custom_id?: string }).custom_id;
+      if (id === undefined) continue;
+      if (ids.has(id)) {
+        throw new TypeError(
+          `Cannot build modal as two of its inputs have the custom id '${id}'`,
+        );
+      }
+      ids.add(id);
+    }
+  }
+  const repeated = repeatedComponentId(components);
+  if (repeated !== undefined) {
+    throw new TypeError(
+      `Cannot build modal as two of its components have the id ${repeated}: Discord wants a component's 'id' unique (0 aside, which Discord replaces)`,
+    );
+  }
 }
 
 /**

@@ -13,7 +13,11 @@ import type {
 } from "../rest/payloads.ts";
 import type { FileUpload } from "../rest/uploads.ts";
 import { textLength } from "../base/text_length.ts";
-import { componentCount, repeatedCustomId } from "./_component_limits.ts";
+import {
+  componentCount,
+  repeatedComponentId,
+  repeatedCustomId,
+} from "./_component_limits.ts";
 import { checkEmbedLimits } from "./_embed_limits.ts";
 import { COMPONENTS_V2_FLAG, needsComponentsV2 } from "./components.ts";
 import { InteractionError } from "./errors.ts";
@@ -75,6 +79,19 @@ export interface MessageResponse {
   attachments?: AttachmentPayload[];
 }
 
+/**
+ * What an edit needs to know of the message it edits (a `Message` fits):
+ * its flags, and whether it has stickers or a poll.
+ */
+export interface EditedMessage {
+  /** Its flags. */
+  flags?: number | undefined;
+  /** Its stickers. */
+  sticker_items?: readonly unknown[] | undefined;
+  /** Its poll. */
+  poll?: unknown;
+}
+
 const SETTINGS = new Set([
   "ephemeral",
   "flags",
@@ -94,15 +111,16 @@ function isEmpty(input: MessageResponse): boolean {
 
 /**
  * Turn a response into callback data and files; throws for invalid ones.
- * `current` is the flags of the message it edits, when known (Components
+ * `edited` is the message it edits, or its flags, when known (Components
  * v2 stays on a message once set; an edit that sets it clears the
- * message's content and embeds, as Discord requires). Lengths are counted
- * in code points, as Discord counts them.
+ * message's content and embeds, as Discord requires, and is refused for a
+ * message with stickers or a poll). Lengths are counted in code points, as
+ * Discord counts them.
  *
  * @param message Text or a message.
  * @param initial Whether it makes a new message (an initial response or a
  *   follow-up: `ephemeral` counts, and it must show something).
- * @param current The flags of the message it edits, when known.
+ * @param edited The message it edits, or its flags, when known.
  * @returns The data and the files, if any.
  * @throws {InteractionError} `invalid_response` for a message Discord
  *   would refuse.
@@ -110,8 +128,9 @@ function isEmpty(input: MessageResponse): boolean {
 export function messageData(
   message: string | MessageResponse,
   initial: boolean,
-  current = 0,
+  edited: number | EditedMessage | undefined = 0,
 ): { data: Record<string, unknown>; files: readonly FileUpload[] | undefined } {
+  const current = (typeof edited === "number" ? edited : edited?.flags) ?? 0;
   const input: MessageResponse = typeof message === "string"
     ? { content: message }
     : message;
@@ -157,6 +176,13 @@ export function messageData(
       `Two components of a message have the custom id '${repeated}': Discord wants custom ids unique per message`,
     );
   }
+  const repeatedId = components && repeatedComponentId(components);
+  if (repeatedId !== undefined) {
+    throw new InteractionError(
+      "invalid_response",
+      `Two components of a message have the id ${repeatedId}: Discord wants a component's 'id' unique within the message (0 aside, which Discord replaces)`,
+    );
+  }
   const data: Record<string, unknown> = { ...rest };
   if (components !== undefined) {
     data.components = components as unknown as ComponentPayload[];
@@ -167,11 +193,35 @@ export function messageData(
     (current & COMPONENTS_V2_FLAG) === 0
   ) {
     // An edit turning a message into Components v2: Discord answers 400
-    // unless its content and embeds are cleared in the same edit.
+    // unless its content, embeds, stickers and poll are cleared in the same
+    // edit, and a sent message's stickers and poll cannot be cleared.
+    refuseStickersAndPoll(edited);
     data.content ??= null;
     data.embeds ??= [];
   }
   return { data, files: files?.length ? files : undefined };
+}
+
+/**
+ * Refuse turning a message with stickers or a poll into Components v2:
+ * Discord's reference wants `sticker_ids` and `poll` reset in that edit
+ * (400 otherwise), and neither can be taken off a sent message.
+ */
+function refuseStickersAndPoll(
+  edited: number | EditedMessage | undefined,
+): void {
+  if (typeof edited !== "object" || edited === null) return;
+  const what = [
+    ...((edited.sticker_items?.length ?? 0) > 0 ? ["stickers"] : []),
+    ...(edited.poll != null ? ["a poll"] : []),
+  ];
+  if (what.length === 0) return;
+  throw new InteractionError(
+    "invalid_response",
+    `This edit would turn a message with ${
+      what.join(" and ")
+    } into a Components v2 message (the IS_COMPONENTS_V2 flag: given, or set for its layout components): Discord refuses it, as stickers and polls cannot be removed from a sent message; send the Components v2 message as a new one (followUp), or edit with action rows only`,
+  );
 }
 
 /**

@@ -55,7 +55,8 @@ import {
   defaultCount,
   fileTypes,
   minWhenRequired,
-  modalInput,
+  modalComponents,
+  textInputLabel,
 } from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
 
@@ -431,9 +432,12 @@ export function textInput(options: TextInputOptions): TextInputComponent {
  * A label (45 characters) and description (100) around one modal input.
  *
  * @param text The label.
- * @param component The input.
+ * @param component The input (a text input without a `label` of its own:
+ *   Discord refuses one inside a label).
  * @param options The description.
  * @returns The label component.
+ * @throws {RangeError} For an empty or longer label or description.
+ * @throws {TypeError} For a text input with its own `label`.
  */
 export function label(
   text: string,
@@ -445,6 +449,7 @@ export function label(
   if (text.length === 0) {
     throw new RangeError("Cannot build label as it is empty");
   }
+  textInputLabel(component, "label");
   const out: LabelComponent = { type: 18, label: text, component };
   set(out, "description", options.description);
   return out;
@@ -585,8 +590,11 @@ export interface ModalOptions {
  * @returns The modal.
  * @throws {RangeError} For a bad title or component count, or an input
  *   (a select, say) with `min` 0 whose `required` is not `false`.
- * @throws {TypeError} When two inputs share a custom id, or an input sets
- *   `disabled` (Discord refuses disabled components in a modal).
+ * @throws {TypeError} When two inputs share a custom id, two components a
+ *   non-zero `id`, an input sets `disabled` (Discord refuses disabled
+ *   components in a modal), or a text input in a label has its own `label`.
+ * @throws {RangeError} For a text input in a (deprecated) row without a
+ *   1-45 character `label`.
  * @throws {TypeError} For a custom id with an unpaired surrogate.
  *
  * @example Usage
@@ -609,27 +617,7 @@ export function modal(options: ModalOptions): Modal {
     throw new RangeError("Cannot build modal as its 'title' is empty");
   }
   count("components", options.components.length, 1, 5);
-  // Discord refuses a modal whose inputs share a custom id (and the submit
-  // could not tell them apart).
-  const ids = new Set<string>();
-  for (const component of options.components) {
-    const inputs = component.type === 18
-      ? [component.component]
-      : component.type === 1
-      ? component.components
-      : [];
-    for (const input of inputs) {
-      modalInput(input);
-      const id = (input as { custom_id?: string }).custom_id;
-      if (id === undefined) continue;
-      if (ids.has(id)) {
-        throw new TypeError(
-          `Cannot build modal as two of its inputs have the custom id '${id}'`,
-        );
-      }
-      ids.add(id);
-    }
-  }
+  modalComponents(options.components);
   return {
     custom_id: options.id,
     title: options.title,
@@ -639,13 +627,25 @@ export function modal(options: ModalOptions): Modal {
 
 /**
  * A row holding one text input: the deprecated modal layout (prefer
- * {@linkcode label}).
+ * {@linkcode label}). Discord requires the text input's own label here.
  *
- * @param input The text input, with its `label` set.
+ * @param input The text input.
+ * @param options Its label (1-45 characters), which `textInput()` leaves
+ *   out; it may instead be set on `input` already:
+ *   `modalRow(textInput({ id: "name" }), { label: "Your name" })`.
  * @returns The row.
+ * @throws {RangeError} When the text input ends up without a 1-45
+ *   character label.
  */
-export function modalRow(input: TextInputComponent): ModalActionRow {
-  return { type: 1, components: [input] };
+export function modalRow(
+  input: TextInputComponent,
+  options: { label?: string } = {},
+): ModalActionRow {
+  const out = options.label === undefined
+    ? input
+    : { ...input, label: options.label };
+  textInputLabel(out, "row");
+  return { type: 1, components: [out] };
 }
 
 /**

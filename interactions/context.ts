@@ -290,10 +290,13 @@ export class InteractionContext {
    * @throws {InteractionError} As {@linkcode InteractionContext.respond}.
    */
   async update(message: string | MessageResponse): Promise<void> {
+    // The message itself: an update turning one with stickers or a poll
+    // into Components v2 is refused before sending (Discord cannot take
+    // them off a sent message).
     const { data, files } = messageData(
       message,
       false,
-      this.interaction.message?.flags,
+      this.interaction.message,
     );
     await this.#initial({ type: 7, data }, files);
   }

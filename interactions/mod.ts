@@ -185,6 +185,7 @@ export type {
   FollowupMessageBody,
   GatewayBotResponse,
   GatewayResponse,
+  InteractionCallbackResponse,
   InteractionCallbackTypeValue,
   InteractionResponseBody,
   InteractionResponseData,
@@ -198,6 +199,7 @@ export type {
   RouteOptions,
   UploadRouteOptions,
 } from "../rest/api/_route.ts";
+export type { InteractionResponseOptions } from "../rest/_interaction_callback.ts";
 export type {
   CallOptions,
   RestClient,
