@@ -1,8 +1,9 @@
 /**
  * Shape checks for every field the shard reads from what the server sends
- * (HELLO, READY, the sequence number) and from saved sessions (the resume
- * URL). A payload without the documented shape must never crash the shard or
- * put a value into its state that breaks it later: each check either returns
+ * (HELLO, READY, the sequence number) and from saved sessions (the session
+ * ID, the resume URL and its host). A payload without the documented shape
+ * must never crash the shard or put a value into its state that breaks it
+ * later: each check either returns
  * the value or throws a `TypeError`/`RangeError` naming the field, which the
  * shard turns into a `decode` error (resume from the last good sequence).
  *
@@ -121,7 +122,7 @@ export const MAX_RESUME_URL_LENGTH = 2_048;
  * @param d READY's `d`.
  * @returns The session ID and the resume URL as sent.
  * @throws {TypeError} When `d` is not an object or `session_id` is not a
- * non-empty string of at most {@linkcode MAX_SESSION_ID_LENGTH} characters.
+ * session ID ({@linkcode sessionIdProblem}).
  */
 export function readyFields(d: unknown): ReadyFields {
   if (!isRecord(d)) {
@@ -130,17 +131,38 @@ export function readyFields(d: unknown): ReadyFields {
     );
   }
   const sessionId = d.session_id;
-  if (
-    typeof sessionId !== "string" || sessionId.length === 0 ||
-    sessionId.length > MAX_SESSION_ID_LENGTH
-  ) {
-    throw new TypeError(
-      `READY's 'session_id' must be a string of 1 to ${MAX_SESSION_ID_LENGTH} characters: current value '${
-        describeValue(sessionId)
-      }'`,
-    );
+  const problem = sessionIdProblem(sessionId);
+  if (problem !== undefined) {
+    throw new TypeError(`READY's 'session_id' ${problem}`);
   }
-  return { sessionId, resumeUrl: d.resume_gateway_url };
+  return { sessionId: sessionId as string, resumeUrl: d.resume_gateway_url };
+}
+
+/**
+ * Why `value` cannot be a session ID, or `undefined` when it can: a string
+ * of 1 to {@linkcode MAX_SESSION_ID_LENGTH} characters of well-formed
+ * UTF-16. One rule for READY's `session_id` and for every saved session
+ * (stores check it on save and load, the shard on restore): a session ID a
+ * store hands back that READY would have refused made every RESUME pass
+ * 4,096 bytes (closed 4002, three times, before the shard identified), and
+ * one READY would accept but a store refuse failed every save. A lone
+ * surrogate has no UTF-8 encoding: the RESUME would carry another ID.
+ *
+ * @param value The candidate.
+ * @returns The rule and the current value, to follow the field's name in
+ * a message (`"must be a string of …"`), or `undefined`.
+ */
+export function sessionIdProblem(value: unknown): string | undefined {
+  if (
+    typeof value === "string" && value.length > 0 &&
+    value.length <= MAX_SESSION_ID_LENGTH && value.isWellFormed()
+  ) return undefined;
+  const length = typeof value === "string" && value.length > 64
+    ? ` (${value.length} characters)`
+    : "";
+  return `must be a string of 1 to ${MAX_SESSION_ID_LENGTH} characters of well-formed UTF-16: current value '${
+    describeValue(value)
+  }'${length}`;
 }
 
 /**
@@ -184,6 +206,80 @@ export function resumeUrlProblem(
   return `its scheme must be wss: (or ws: when the gateway URL is ws:): current value '${
     describeValue(resumeUrl)
   }'`;
+}
+
+/**
+ * Why a saved session's resume URL must not be used with a gateway at
+ * `gatewayUrl`, or `undefined` when it is fine: the rules of
+ * {@linkcode resumeUrlProblem}, and a host that belongs to the gateway's.
+ * READY's `resume_gateway_url` comes from the gateway the token already
+ * went to; a store's may have been written by any program with access to
+ * it (the Redis key is shared with twilight-dispatch), and the RESUME
+ * carries the token. The rule (no public suffix list: the library has none):
+ *
+ * - A gateway host that is an IP address, `localhost` (or `*.localhost`),
+ *   or a single DNS label: the resume URL must have the same host and the
+ *   same port (default ports included). Such a host runs services of other
+ *   owners on other ports.
+ * - Any other gateway host (a DNS name): the resume host is the gateway's,
+ *   or lies in the gateway host's parent domain, the gateway host less its
+ *   first label when it has three labels or more (`gateway.discord.gg` →
+ *   `discord.gg`, which takes `gateway-us-east1-b.discord.gg`), else the
+ *   gateway host itself (`discord.gg` takes `*.discord.gg`). The parent,
+ *   not the last two labels: a gateway at `gw.example.co.uk` trusts
+ *   `*.example.co.uk`, not all of `co.uk`. Any port: the host's owner
+ *   runs them all.
+ *
+ * @param resumeUrl The saved session's `resumeUrl`.
+ * @param gatewayUrl The shard's main gateway URL.
+ * @returns A sentence saying what is wrong, or `undefined`.
+ */
+export function restoredResumeUrlProblem(
+  resumeUrl: unknown,
+  gatewayUrl: string,
+): string | undefined {
+  const problem = resumeUrlProblem(resumeUrl, gatewayUrl);
+  if (problem !== undefined) return problem;
+  const url = new URL(resumeUrl as string);
+  const gateway = new URL(gatewayUrl);
+  const host = bareHost(url);
+  const gatewayHost = bareHost(gateway);
+  if (isMachineHost(gatewayHost)) {
+    if (host === gatewayHost && portOf(url) === portOf(gateway)) {
+      return undefined;
+    }
+    return `its host and port must be the gateway URL's ('${gateway.host}') for a saved session: current value '${
+      describeValue(resumeUrl)
+    }'`;
+  }
+  const labels = gatewayHost.split(".");
+  const domain = labels.length >= 3 ? labels.slice(1).join(".") : gatewayHost;
+  if (host === domain || host.endsWith(`.${domain}`)) return undefined;
+  return `its host must be in the gateway URL's domain ('${domain}') for a saved session: current value '${
+    describeValue(resumeUrl)
+  }'`;
+}
+
+/** The URL's host name without the trailing dot of a fully qualified one. */
+function bareHost(url: URL): string {
+  return url.hostname.endsWith(".") ? url.hostname.slice(0, -1) : url.hostname;
+}
+
+/**
+ * Whether a host names one machine rather than a domain: an IPv6 address
+ * (the URL parser brackets it), an IPv4 address (the parser writes every
+ * form as four decimal numbers), `localhost` and its subdomains, or a
+ * single label (a container's name).
+ */
+function isMachineHost(host: string): boolean {
+  return host.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(host) ||
+    host === "localhost" || host.endsWith(".localhost") || !host.includes(".");
+}
+
+/** The URL's port, its scheme's default when it names none. */
+function portOf(url: URL): string {
+  if (url.port !== "") return url.port;
+  return url.protocol === "wss:" ? "443" : "80";
 }
 
 /** The longest RATE_LIMITED `retry_after` the shard waits, in seconds. */

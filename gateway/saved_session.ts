@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { sessionIdProblem } from "./payload_guards.ts";
 
 /** One shard's session as saved for a later RESUME. */
 export interface SavedSession {
@@ -28,7 +29,8 @@ export interface SavedSession {
 /**
  * Check that a value is a well-formed {@linkcode SavedSession}: `shardCount`
  * a positive integer, `shardId` an integer in `[0, shardCount)`, `sessionId`
- * a non-empty string, `sequence` a non-negative integer, `resumeUrl` a string
+ * a string of 1 to 512 characters of well-formed UTF-16 (READY's rule,
+ * `sessionIdProblem`), `sequence` a non-negative integer, `resumeUrl` a string
  * or absent, `savedAt` a finite number. Other fields are allowed and ignored.
  *
  * @param value The value to check.
@@ -83,12 +85,11 @@ export function assertSavedSession(
       `Cannot use session as 'shardId' must be an integer in [0, shardCount): current values 'shardId=${shardId}', 'shardCount=${shardCount}'`,
     );
   }
-  if (typeof sessionId !== "string" || sessionId === "") {
-    throw new TypeError(
-      `Cannot use session as 'sessionId' must be a non-empty string: current value 'sessionId=${
-        describe(sessionId)
-      }'`,
-    );
+  // READY's rule: a store's session ID READY would refuse (10 KB written
+  // by hand) made every RESUME too large for the gateway.
+  const sessionIdIssue = sessionIdProblem(sessionId);
+  if (sessionIdIssue !== undefined) {
+    throw new TypeError(`Cannot use session as 'sessionId' ${sessionIdIssue}`);
   }
   if (typeof sequence !== "number") {
     throw new TypeError(

@@ -35,7 +35,8 @@ export {
  * {@linkcode SessionStore.save} (a `TypeError` or `RangeError`) and skip
  * stored values that are not sessions when loading. A well-formed
  * {@linkcode SavedSession} has `shardCount` a positive integer, `shardId`
- * an integer from 0 to `shardCount - 1`, `sessionId` a non-empty string,
+ * an integer from 0 to `shardCount - 1`, `sessionId` a well-formed string
+ * of 1 to 512 characters (what READY may carry),
  * `sequence` a non-negative integer, `resumeUrl` a string or absent, and
  * `savedAt` a finite number. Whether a loaded session is still worth a
  * RESUME (same shard count, at most 120 s old) is decided by the

@@ -61,7 +61,9 @@ import {
   isSequence,
   type ReadyFields,
   readyFields,
+  restoredResumeUrlProblem,
   resumeUrlProblem,
+  sessionIdProblem,
 } from "./payload_guards.ts";
 import {
   type CloseAction,
@@ -1093,11 +1095,12 @@ export class Shard {
    * instead of identifying. Only while the shard is idle or closed.
    *
    * @param session The session, e.g. from a `SessionStore`. A resume URL
-   * that is not usable with this shard's gateway URL (not a URL, or `ws:`
-   * where the gateway is `wss:`) is ignored with a warning: the session then
+   * that is not usable with this shard's gateway URL (not a URL, `ws:`
+   * where the gateway is `wss:`, a host outside the gateway's domain:
+   * `restoredResumeUrlProblem`) is ignored with a warning: the session then
    * resumes on the main URL.
    * @throws {Error} When the shard is running.
-   * @throws {TypeError} When `sessionId` is not a non-empty string.
+   * @throws {TypeError} When `sessionId` is not one READY could have sent.
    * @throws {RangeError} When `sequence` is not a non-negative integer.
    */
   restore(session: ResumableSession): void {
@@ -1761,13 +1764,14 @@ export class Shard {
 
   #restoreSession(session: ResumableSession): void {
     const { sessionId, sequence, resumeUrl } = session ?? {};
-    if (typeof sessionId !== "string" || sessionId.length === 0) {
+    const idProblem = sessionIdProblem(sessionId);
+    if (idProblem !== undefined) {
       throw new TypeError(
-        `Cannot restore a session as 'sessionId' must be a non-empty string: current value 'sessionId=${
-          describeValue(sessionId)
-        }'`,
+        `Cannot restore a session as 'sessionId' ${idProblem}`,
       );
     }
+    // Its own READY's URL stays (a stop that sets the session back).
+    const own = sessionId === this.#sessionId && resumeUrl === this.#resumeUrl;
     if (!isSequence(sequence)) {
       throw new RangeError(
         `Cannot restore a session as 'sequence' must be a non-negative integer: current value 'sequence=${
@@ -1779,19 +1783,28 @@ export class Shard {
     this.#sequence = sequence;
     this.#resumeUrlFailures = 0;
     this.#mainReachable = false;
-    this.#resumeUrl = resumeUrl === undefined
-      ? undefined
-      : this.#usableResumeUrl(resumeUrl, "the restored session");
+    this.#resumeUrl = resumeUrl === undefined || own
+      ? resumeUrl
+      : this.#usableResumeUrl(resumeUrl, "the restored session", true);
   }
 
   /**
    * `url` if it may be used as this shard's resume URL, otherwise
    * `undefined` with a warning (the session then resumes on the main URL).
+   * A `restored` (stored) one must also be of the gateway's host or domain.
    */
-  #usableResumeUrl(url: unknown, source: string): string | undefined {
-    const problem = resumeUrlProblem(url, this.#gatewayUrl);
+  #usableResumeUrl(
+    url: unknown,
+    source: string,
+    restored = false,
+  ): string | undefined {
+    const problem = (restored ? restoredResumeUrlProblem : resumeUrlProblem)(
+      url,
+      this.#gatewayUrl,
+    );
     if (problem === undefined) return url as string;
-    logger.warn(
+    // A stored URL may have been written to take the token elsewhere: said.
+    (restored ? visible : logger).warn(
       "Shard {shardId} ignores the resume URL of {source} and will resume on the main gateway URL, as {problem}",
       { shardId: this.#shardId, source, problem },
     );
