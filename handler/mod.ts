@@ -125,6 +125,7 @@ export type {
   FollowupMessageBody,
   GatewayBotResponse,
   GatewayResponse,
+  InteractionCallbackResponse,
   InteractionCallbackTypeValue,
   InteractionResponseBody,
   InteractionResponseData,
@@ -139,6 +140,7 @@ export type {
   RouteOptions,
   UploadRouteOptions,
 } from "../rest/api/_route.ts";
+export type { InteractionResponseOptions } from "../rest/_interaction_callback.ts";
 export {
   type CallOptions,
   type RequestOptions,

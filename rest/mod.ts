@@ -329,6 +329,7 @@ export type {
   FollowupMessageBody,
   GatewayBotResponse,
   GatewayResponse,
+  InteractionCallbackResponse,
   InteractionCallbackTypeValue,
   InteractionResponseBody,
   InteractionResponseData,
@@ -345,6 +346,7 @@ export type {
   RouteOptions,
   UploadRouteOptions,
 } from "./api/_route.ts";
+export type { InteractionResponseOptions } from "./_interaction_callback.ts";
 export type {
   ApplicationCommand,
   ApplicationCommandOption,

@@ -8,7 +8,8 @@
  * @module
  */
 import type { Snowflake } from "../types/gateway_payloads.ts";
-import type { Message } from "../types/objects/message.ts";
+import type { Message, SharedClientTheme } from "../types/objects/message.ts";
+import type { InteractionType } from "../types/objects/interaction.ts";
 import type { PollCreateRequest } from "../types/objects/poll.ts";
 import type { User } from "../types/objects/user.ts";
 
@@ -111,6 +112,8 @@ export interface CreateMessageBody {
   enforce_nonce?: boolean;
   /** A poll. */
   poll?: PollCreateRequest;
+  /** The custom client-side theme to share via the message. */
+  shared_client_theme?: SharedClientTheme;
 }
 
 /** Body of PATCH `/channels/{channel.id}/messages/{message.id}`. */
@@ -169,6 +172,11 @@ export interface EditWebhookMessageBody {
    * files replace the old ones (and `[]` removes them all).
    */
   attachments?: AttachmentPayload[];
+  /**
+   * A poll: it can only be added when editing a deferred interaction
+   * response; `null` clears one before switching to IS_COMPONENTS_V2.
+   */
+  poll?: PollCreateRequest | null;
 }
 
 /** An autocomplete choice. */
@@ -225,6 +233,38 @@ export interface InteractionResponseBody {
   type: InteractionCallbackTypeValue;
   /** The message, choices or modal. */
   data?: InteractionResponseData;
+}
+
+/**
+ * Discord's answer to an interaction callback sent with
+ * `?with_response=true` (200 instead of 204): the interaction callback
+ * response.
+ */
+export interface InteractionCallbackResponse {
+  /** The interaction object associated with the interaction response. */
+  interaction: {
+    /** ID of the interaction. */
+    id: Snowflake;
+    /** Interaction type. */
+    type: InteractionType;
+    /** Instance ID of the Activity if one was launched or joined. */
+    activity_instance_id?: string;
+    /** ID of the message that was created by the interaction. */
+    response_message_id?: Snowflake;
+    /** Whether the message is in a loading state. */
+    response_message_loading?: boolean;
+    /** Whether the response message is ephemeral. */
+    response_message_ephemeral?: boolean;
+  };
+  /** The resource that was created by the interaction response. */
+  resource?: {
+    /** Interaction callback type. */
+    type: InteractionCallbackTypeValue;
+    /** The Activity launched (only for LAUNCH_ACTIVITY): its instance ID. */
+    activity_instance?: { id: string };
+    /** Message created (only for CHANNEL_MESSAGE_WITH_SOURCE or UPDATE_MESSAGE). */
+    message?: RestMessage;
+  };
 }
 
 /** An application command option, as sent (loosely typed below the top level). */

@@ -14,7 +14,6 @@
  */
 import { getLogger } from "@logtape/logtape";
 import type { Scheduler } from "../base/scheduler.ts";
-import { checkSnowflake } from "../base/snowflake.ts";
 import {
   type Attempted,
   type AuditedRouteOptions,
@@ -41,13 +40,11 @@ import {
   type RateLimitView,
 } from "./rate_limiter.ts";
 import {
-  type GlobalScope,
   type HttpMethod,
-  isDotSegment,
   isInteractionCallback,
   messageField,
-  routeGlobalScope,
 } from "./routes.ts";
+import { globalScope } from "./_global_scope.ts";
 import type {
   ApplicationCommandBody,
   CreateMessageBody,
@@ -56,6 +53,7 @@ import type {
   FollowupMessageBody,
   GatewayBotResponse,
   GatewayResponse,
+  InteractionCallbackResponse,
   InteractionResponseBody,
   RestApplicationCommand,
   RestMessage,
@@ -80,6 +78,11 @@ import {
   unconfirmedAttempt,
 } from "./_outcome.ts";
 import { hasRateLimitHeaders } from "./rate_limit_headers.ts";
+import { id, token, webhook } from "./_client_paths.ts";
+import {
+  interactionCallbackOptions,
+  type InteractionResponseOptions,
+} from "./_interaction_callback.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -501,18 +504,56 @@ export class RestClient {
    * assert.equal(discord.requests[0]!.headers["authorization"], undefined);
    * ```
    */
+  createInteractionResponse(
+    interactionId: string,
+    interactionToken: string,
+    body: InteractionResponseBody,
+    options?: InteractionResponseOptions & { withResponse?: false },
+  ): Promise<void>;
+  /**
+   * Answer an interaction and read what the answer created
+   * (`?with_response=true`): the message (callback types 4 and 7), the
+   * Activity launched, whether the message is loading or ephemeral.
+   *
+   * @param interactionId The interaction.
+   * @param interactionToken The interaction's token.
+   * @param body The callback type and data.
+   * @param options `withResponse: true`; signal, files, upload limit.
+   * @returns Discord's interaction callback response.
+   *
+   * @example Read the message a reply created
+   * ```ts
+   * import { RestClient } from "@disruption/disruption/rest";
+   * import { FakeRest } from "@disruption/disruption/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const discord = new FakeRest({ token: "t" });
+   * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+   * const answer = await rest.createInteractionResponse("5", "token", {
+   *   type: 4,
+   *   data: { content: "pong" },
+   * }, { withResponse: true });
+   * assert.equal(answer.resource?.message?.content, "pong");
+   * ```
+   */
+  createInteractionResponse(
+    interactionId: string,
+    interactionToken: string,
+    body: InteractionResponseBody,
+    options: InteractionResponseOptions & { withResponse: true },
+  ): Promise<InteractionCallbackResponse>;
   async createInteractionResponse(
     interactionId: string,
     interactionToken: string,
     body: InteractionResponseBody,
-    options: UploadRouteOptions = {},
-  ): Promise<void> {
-    await this.#request(
+    options: InteractionResponseOptions = {},
+  ): Promise<InteractionCallbackResponse | void> {
+    return await this.#request<InteractionCallbackResponse | undefined>(
       "POST",
       `/interactions/${id("interactionId", interactionId)}/${
         token("interactionToken", interactionToken)
       }/callback`,
-      { ...callOptions(options, "upload"), body },
+      interactionCallbackOptions(options, body),
       true,
     );
   }
@@ -746,44 +787,4 @@ export class RestClient {
       now: this.#scheduler.now(),
     };
   }
-}
-
-/** The global limit a request counts against (see {@linkcode GlobalScope}). */
-function globalScope(
-  request: PreparedRequest,
-  interaction: boolean,
-): GlobalScope {
-  if (interaction) return "none";
-  switch (request.authorization) {
-    case "bot":
-      return routeGlobalScope(request.route) === "none" ? "none" : "bot";
-    case "none":
-      return routeGlobalScope(request.route) === "none" ? "none" : "ip";
-    default:
-      return "none";
-  }
-}
-
-/** An id path segment: the typed routes' check (at most 20 digits), not its own. */
-function id(name: string, value: string): string {
-  return checkSnowflake("build route", name, value);
-}
-
-function token(name: string, value: string): string {
-  if (
-    typeof value !== "string" || value === "" || /[/?#\s]/.test(value) ||
-    isDotSegment(value) || !value.isWellFormed()
-  ) {
-    // Never echo a token, even a malformed one.
-    throw new TypeError(
-      `Cannot build route as '${name}' must be a non-empty, well-formed string without '/', '?', '#' or spaces, and not '.' or '..'`,
-    );
-  }
-  return encodeURIComponent(value);
-}
-
-function webhook(applicationId: string, interactionToken: string): string {
-  return `/webhooks/${id("applicationId", applicationId)}/${
-    token("interactionToken", interactionToken)
-  }`;
 }

@@ -6,9 +6,12 @@
 import type { RestClient } from "../rest_client.ts";
 import { type RouteOptions, routeOptions, snowflake } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
-import type { Application } from "../../types/objects/application.ts";
+import type {
+  Application,
+  ApplicationIntegrationTypesConfig,
+} from "../../types/objects/application.ts";
 import type { Emoji } from "../../types/objects/emoji.ts";
-/** Body of {@linkcode editCurrentApplication} (the common fields). */
+/** Body of {@linkcode editCurrentApplication} (every field optional). */
 export interface EditCurrentApplicationBody {
   /** Default custom authorization URL. */
   custom_install_url?: string;
@@ -18,6 +21,11 @@ export interface EditCurrentApplicationBody {
   role_connections_verification_url?: string;
   /** Install parameters. */
   install_params?: { scopes: string[]; permissions: string };
+  /**
+   * Default scopes and permissions for each supported installation
+   * context, keyed by integration type ("0" guild, "1" user install).
+   */
+  integration_types_config?: ApplicationIntegrationTypesConfig;
   /** Public flags that may be changed. */
   flags?: number;
   /** Icon as a data URI. */

@@ -12,13 +12,20 @@ import {
   snowflake,
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
-import type { Channel, Overwrite } from "../../types/objects/channel.ts";
+import type {
+  Channel,
+  DefaultReaction,
+  ForumTag,
+  Overwrite,
+} from "../../types/objects/channel.ts";
 import type { InviteWithMetadata } from "../../types/objects/invite.ts";
 import type { Message } from "../../types/objects/message.ts";
 /** Body of {@linkcode modifyChannel} (channels and threads; every field optional). */
 export interface ModifyChannelBody {
   /** Name (1-100 characters). */
   name?: string;
+  /** Group DMs: base64 encoded icon. */
+  icon?: string;
   /** Convert between text (0) and announcement (5). */
   type?: number;
   /** Sorting position. */
@@ -39,10 +46,28 @@ export interface ModifyChannelBody {
   parent_id?: Snowflake | null;
   /** Voice region, `null` for automatic. */
   rtc_region?: string | null;
+  /** Voice and stage: the camera video quality mode (1 auto, 2 full). */
+  video_quality_mode?: 1 | 2 | null;
   /** Default archive duration of new threads, in minutes. */
   default_auto_archive_duration?: number | null;
   /** Channel flags. */
   flags?: number;
+  /**
+   * Forum and media: the tags threads may have (20 at most); a new tag
+   * needs only `name`, an existing one is kept by its `id`.
+   */
+  available_tags?: (Partial<ForumTag> & Pick<ForumTag, "name">)[];
+  /**
+   * Forum and media: the emoji of a post's add reaction button (exactly
+   * one of `emoji_id` and `emoji_name`).
+   */
+  default_reaction_emoji?: Partial<DefaultReaction> | null;
+  /** The initial `rate_limit_per_user` of new threads, copied at their creation. */
+  default_thread_rate_limit_per_user?: number;
+  /** Forum and media: the default sort order of posts (0 latest activity, 1 creation date). */
+  default_sort_order?: 0 | 1 | null;
+  /** Forum: the default layout of posts (0 not set, 1 list, 2 gallery). */
+  default_forum_layout?: 0 | 1 | 2;
   /** Threads: archived. */
   archived?: boolean;
   /** Threads: minutes of inactivity before archiving (60, 1440, 4320, 10080). */
@@ -81,6 +106,11 @@ export interface CreateChannelInviteBody {
   target_user_id?: Snowflake;
   /** The embedded application to open. */
   target_application_id?: Snowflake;
+  /**
+   * Roles given to the users who accept the invite (needs MANAGE_ROLES;
+   * none above the sender's).
+   */
+  role_ids?: Snowflake[];
 }
 
 /** Answer of {@linkcode followAnnouncementChannel}. */

@@ -13,7 +13,12 @@ import {
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Guild } from "../../types/objects/guild.ts";
-import type { Channel, Overwrite } from "../../types/objects/channel.ts";
+import type {
+  Channel,
+  DefaultReaction,
+  ForumTag,
+  Overwrite,
+} from "../../types/objects/channel.ts";
 import type { Emoji } from "../../types/objects/emoji.ts";
 import type { Sticker } from "../../types/objects/sticker.ts";
 import type { InviteWithMetadata } from "../../types/objects/invite.ts";
@@ -43,10 +48,12 @@ export interface GuildPreview {
   stickers: Sticker[];
 }
 
-/** Body of {@linkcode modifyGuild} (the common fields). */
+/** Body of {@linkcode modifyGuild} (every field optional). */
 export interface ModifyGuildBody {
   /** Name. */
   name?: string;
+  /** Voice region id (deprecated). */
+  region?: string | null;
   /** Verification level 0-4. */
   verification_level?: number | null;
   /** Default notification level (0 all, 1 mentions). */
@@ -59,6 +66,12 @@ export interface ModifyGuildBody {
   afk_timeout?: number;
   /** Icon as a data URI. */
   icon?: string | null;
+  /** Invite splash as a data URI (16:9 png/jpeg; needs the INVITE_SPLASH feature). */
+  splash?: string | null;
+  /** Discovery splash as a data URI (16:9 png/jpeg; needs the DISCOVERABLE feature). */
+  discovery_splash?: string | null;
+  /** Banner as a data URI (16:9 png/jpeg; needs the BANNER feature, a gif ANIMATED_BANNER). */
+  banner?: string | null;
   /** System channel. */
   system_channel_id?: Snowflake | null;
   /** System channel flags. */
@@ -73,6 +86,10 @@ export interface ModifyGuildBody {
   features?: string[];
   /** Description. */
   description?: string | null;
+  /** Whether the guild's boost progress bar is shown. */
+  premium_progress_bar_enabled?: boolean;
+  /** Community guilds: where admins and moderators receive safety alerts from Discord. */
+  safety_alerts_channel_id?: Snowflake | null;
 }
 
 /** Body of {@linkcode createGuildChannel}. */
@@ -99,6 +116,25 @@ export interface CreateGuildChannelBody {
   nsfw?: boolean | null;
   /** Default archive duration of new threads. */
   default_auto_archive_duration?: number | null;
+  /** Voice and stage: voice region id, `null` for automatic. */
+  rtc_region?: string | null;
+  /** Voice and stage: the camera video quality mode (1 auto, 2 full). */
+  video_quality_mode?: 1 | 2 | null;
+  /**
+   * Forum and media: the emoji of a post's add reaction button (exactly
+   * one of `emoji_id` and `emoji_name`).
+   */
+  default_reaction_emoji?: Partial<DefaultReaction> | null;
+  /** Forum and media: the tags threads may have (20 at most; each needs only `name`). */
+  available_tags?: (Partial<ForumTag> & Pick<ForumTag, "name">)[] | null;
+  /** Forum and media: the default sort order of posts (0 latest activity, 1 creation date). */
+  default_sort_order?: 0 | 1 | null;
+  /** Forum: the default layout of posts (0 not set, 1 list, 2 gallery). */
+  default_forum_layout?: 0 | 1 | 2 | null;
+  /** The initial `rate_limit_per_user` of new threads, copied at their creation. */
+  default_thread_rate_limit_per_user?: number | null;
+  /** Channel flags. */
+  flags?: number | null;
 }
 
 /** One entry of {@linkcode modifyGuildChannelPositions}. */
@@ -111,6 +147,8 @@ export interface ChannelPosition {
   lock_permissions?: boolean | null;
   /** New parent category. */
   parent_id?: Snowflake | null;
+  /** Channel flags. */
+  flags?: number | null;
 }
 
 /**

@@ -15,16 +15,19 @@ import type { User } from "../../types/objects/user.ts";
  * @param rest The REST client.
  * @param channelId The channel.
  * @param messageId The message.
- * @param answerId The poll answer (its `answer_id`).
+ * @param answerId The poll answer: its `answer_id`, a positive integer (a
+ *   string of its digits is taken too).
  * @param query Query parameters.
  * @param options Signal.
  * @returns Discord's answer.
+ * @throws {TypeError} When `answerId` is not a positive safe integer or a
+ *   string of one's digits (the promise rejects).
  */
 export async function getAnswerVoters(
   rest: RestClient,
   channelId: Snowflake,
   messageId: Snowflake,
-  answerId: Snowflake,
+  answerId: number | string,
   query: { after?: Snowflake; limit?: number } = {},
   options: RouteOptions = {},
 ): Promise<{ users: User[] }> {
@@ -32,9 +35,29 @@ export async function getAnswerVoters(
     "GET",
     `/channels/${snowflake("channelId", channelId)}/polls/${
       snowflake("messageId", messageId)
-    }/answers/${snowflake("answerId", answerId)}`,
+    }/answers/${pollAnswerId(answerId)}`,
     routeOptions(options, { query: { ...query } }),
   );
+}
+
+/**
+ * A poll answer's id as a path segment: Discord numbers a poll's answers
+ * with integers from 1 (`answer_id`), not snowflakes.
+ */
+function pollAnswerId(value: unknown): string {
+  const id = typeof value === "string" && /^[1-9][0-9]{0,15}$/.test(value)
+    ? Number(value)
+    : value;
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 1) {
+    throw new TypeError(
+      `Cannot build route as 'answerId' must be a positive integer (a poll answer's answer_id): current value 'answerId=${
+        typeof value === "string" || typeof value === "number"
+          ? String(value).slice(0, 40)
+          : typeof value
+      }'`,
+    );
+  }
+  return String(id);
 }
 
 /**

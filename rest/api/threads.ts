@@ -15,6 +15,7 @@ import {
 } from "./_route.ts";
 import type { Snowflake } from "../../types/gateway_payloads.ts";
 import type { Channel, ThreadMember } from "../../types/objects/channel.ts";
+import type { AllowedMentionsPayload, AttachmentPayload } from "../payloads.ts";
 /** Body of {@linkcode startThreadFromMessage}. */
 export interface StartThreadBody {
   /** Name (1-100 characters). */
@@ -35,12 +36,24 @@ export interface StartThreadWithoutMessageBody extends StartThreadBody {
 
 /** Body of {@linkcode startThreadInForum}. */
 export interface StartForumThreadBody extends StartThreadBody {
-  /** The first message. */
+  /** The first message (at least one of content, embeds, sticker_ids, components or files). */
   message: {
+    /** Message contents (up to 2000 characters). */
     content?: string;
+    /** Up to 10 `rich` embeds (up to 6000 characters). */
     embeds?: unknown[];
+    /** Who may be pinged. */
+    allowed_mentions?: AllowedMentionsPayload;
+    /** Components. */
     components?: unknown[];
+    /** Up to 3 of the guild's stickers. */
     sticker_ids?: Snowflake[];
+    /**
+     * The attachments' metadata (alt text, file name); the options' files
+     * get their entries after these.
+     */
+    attachments?: AttachmentPayload[];
+    /** Message flags (only SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS). */
     flags?: number;
   };
   /** Tag IDs to apply. */
