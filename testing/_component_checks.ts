@@ -1,46 +1,62 @@
 /**
- * The component rules the fake REST API enforces the way Discord does:
- * a per-field `errors` tree for Discord's 50035 "Invalid Form Body".
+ * The component rules the fake REST API enforces the way Discord does, as a
+ * per-field `errors` tree for Discord's 50035 "Invalid Form Body": where
+ * each type may sit (the child-component tables of
+ * `developers/components/reference.mdx`, kept in `_component_table.ts`),
+ * how many a message holds (5 rows, or 40 components in all with
+ * IS_COMPONENTS_V2), unique `custom_id`s and non-zero `id`s, and each
+ * type's own fields (`_component_fields.ts`).
  *
  * @module
  */
 import { textLength } from "../base/text_length.ts";
-
-type Tree = Record<string, unknown>;
-
-const fieldError = (code: string, message: string): Tree => ({
-  _errors: [{ code, message }],
-});
-
-const required = (): Tree =>
-  fieldError("BASE_TYPE_REQUIRED", "This field is required");
-
-const tooLong = (max: number): Tree =>
-  fieldError("BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
-
-const badLength = (min: number, max: number): Tree =>
-  fieldError(
-    "BASE_TYPE_BAD_LENGTH",
-    `Must be between ${min} and ${max} in length.`,
-  );
-
-function asObject(value: unknown): Tree {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Tree
-    : {};
-}
-
-function put(tree: Tree, key: string, value: Tree | undefined): void {
-  if (value !== undefined && Object.keys(value).length > 0) tree[key] = value;
-}
+import {
+  KNOWN_TYPES,
+  LIMITS,
+  type Place,
+  PLACES,
+  SELECT_TYPES,
+} from "./_component_table.ts";
+import {
+  accentFields,
+  buttonFields,
+  checkboxGroupFields,
+  type FieldContext,
+  fileUploadFields,
+  labelFields,
+  mediaFields,
+  radioGroupFields,
+  selectFields,
+  separatorFields,
+  textInputFields,
+} from "./_component_fields.ts";
+import {
+  asObject,
+  badLength,
+  fieldError,
+  orNothing,
+  put,
+  required,
+  tooLong,
+  type Tree,
+} from "./_form_errors.ts";
 
 const V2 = 1 << 15;
+
+/** What one message's (or modal's) walk has seen so far. */
+interface Walk {
+  modal: boolean;
+  customIds: Set<string>;
+  ids: Set<number>;
+  count: number;
+}
 
 /**
  * Check a message's `components` against Discord's rules.
  *
  * @param components The components field.
- * @param flags The message flags.
+ * @param flags The message's flags as they will be (an edit's stored flags
+ *   included: IS_COMPONENTS_V2 cannot be removed once set).
  * @returns The errors tree for `components`, or `undefined` when valid.
  */
 export function componentErrors(
@@ -55,13 +71,18 @@ export function componentErrors(
     );
   }
   const v2 = (flags & V2) !== 0;
-  const tree: Tree = {};
-  if (!v2 && components.length > 5) return tooLong(5);
-  const customIds = new Set<string>();
-  components.forEach((component, index) => {
-    put(tree, String(index), componentError(component, v2, true, customIds));
-  });
-  return Object.keys(tree).length ? tree : undefined;
+  if (!v2 && components.length > LIMITS.legacyTopLevel) {
+    return tooLong(LIMITS.legacyTopLevel);
+  }
+  const walk = newWalk(false);
+  const tree = children(components, v2 ? "v2Top" : "legacyTop", walk);
+  if (tree === undefined && v2 && walk.count > LIMITS.v2Total) {
+    return fieldError(
+      "BASE_TYPE_MAX_LENGTH",
+      `Must be ${LIMITS.v2Total} or fewer components in total (nested ones counted).`,
+    );
+  }
+  return tree;
 }
 
 /**
@@ -72,45 +93,54 @@ export function componentErrors(
  */
 export function modalErrors(data: Tree): Tree | undefined {
   const tree: Tree = {};
-  if (typeof data.custom_id !== "string") put(tree, "custom_id", required());
-  else if (data.custom_id === "" || textLength(data.custom_id) > 100) {
-    put(tree, "custom_id", badLength(1, 100));
-  }
-  if (typeof data.title !== "string") put(tree, "title", required());
-  else if (data.title === "" || textLength(data.title) > 45) {
-    put(tree, "title", badLength(1, 45));
-  }
+  textField(tree, data, "custom_id", LIMITS.customId);
+  textField(tree, data, "title", 45);
   const components = data.components;
   if (!Array.isArray(components)) put(tree, "components", required());
-  else if (components.length < 1 || components.length > 5) {
-    put(tree, "components", badLength(1, 5));
-  } else {
-    const inner: Tree = {};
-    const ids = new Set<string>();
-    components.forEach((component, index) => {
-      const c = asObject(component);
-      if (c.type !== 18 && c.type !== 10 && c.type !== 1) {
-        put(inner, String(index), {
-          type: fieldError(
-            "UNION_TYPE_CHOICES",
-            'Value of field "type" must be one of (1, 10, 18).',
-          ),
-        });
-        return;
-      }
-      put(inner, String(index), componentError(c, true, true, ids, true));
-    });
-    put(tree, "components", inner);
-  }
-  return Object.keys(tree).length ? tree : undefined;
+  else if (
+    components.length < 1 || components.length > LIMITS.modalComponents
+  ) {
+    put(tree, "components", badLength(1, LIMITS.modalComponents));
+  } else {put(
+      tree,
+      "components",
+      children(components, "modalTop", newWalk(true)),
+    );}
+  return orNothing(tree);
 }
 
-function checkCustomId(tree: Tree, c: Tree, ids: Set<string>): void {
+function newWalk(modal: boolean): Walk {
+  return { modal, customIds: new Set(), ids: new Set(), count: 0 };
+}
+
+/** A required string of 1 to `max` characters. */
+function textField(tree: Tree, c: Tree, key: string, max: number): void {
+  const value = c[key];
+  if (typeof value !== "string") put(tree, key, required());
+  else if (value === "" || textLength(value) > max) {
+    put(tree, key, badLength(1, max));
+  }
+}
+
+/** Each item of a list, placed at `place`, as the list's errors tree. */
+function children(
+  list: readonly unknown[],
+  place: Place,
+  walk: Walk,
+): Tree | undefined {
+  const tree: Tree = {};
+  list.forEach((component, index) =>
+    put(tree, String(index), componentError(component, place, walk))
+  );
+  return orNothing(tree);
+}
+
+function checkCustomId(tree: Tree, c: Tree, walk: Walk): void {
   if (typeof c.custom_id !== "string") {
     put(tree, "custom_id", required());
-  } else if (c.custom_id === "" || textLength(c.custom_id) > 100) {
-    put(tree, "custom_id", badLength(1, 100));
-  } else if (ids.has(c.custom_id)) {
+  } else if (c.custom_id === "" || textLength(c.custom_id) > LIMITS.customId) {
+    put(tree, "custom_id", badLength(1, LIMITS.customId));
+  } else if (walk.customIds.has(c.custom_id)) {
     put(
       tree,
       "custom_id",
@@ -119,46 +149,92 @@ function checkCustomId(tree: Tree, c: Tree, ids: Set<string>): void {
         "Component custom id cannot be duplicated",
       ),
     );
-  } else ids.add(c.custom_id);
+  } else walk.customIds.add(c.custom_id);
+}
+
+/** "The `id` must be unique within the message"; `0` counts as empty. */
+function checkId(tree: Tree, c: Tree, walk: Walk): void {
+  if (c.id === undefined || c.id === null || c.id === 0) return;
+  if (typeof c.id !== "number" || !Number.isInteger(c.id)) {
+    put(tree, "id", fieldError("NUMBER_TYPE_COERCE", "Value is not int."));
+  } else if (walk.ids.has(c.id)) {
+    put(
+      tree,
+      "id",
+      fieldError(
+        "COMPONENT_ID_DUPLICATED",
+        "Component id must be unique within the message",
+      ),
+    );
+  } else walk.ids.add(c.id);
+}
+
+function misplaced(place: Place, type: number): Tree {
+  if (place === "legacyTop") {
+    return fieldError(
+      "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+      "Components other than action rows at the top level need the IS_COMPONENTS_V2 flag",
+    );
+  }
+  return fieldError(
+    "UNION_TYPE_CHOICES",
+    KNOWN_TYPES.has(type)
+      ? `Value of field "type" must be one of (${
+        [...PLACES[place]].join(", ")
+      }).`
+      : `Unknown component type ${type}`,
+  );
+}
+
+/** A list field of `min`..`max` items, `[]` (and an error) otherwise. */
+function listField(
+  tree: Tree,
+  c: Tree,
+  key: string,
+  min: number,
+  max: number,
+): unknown[] {
+  const list = c[key];
+  if (!Array.isArray(list)) {
+    put(tree, key, required());
+    return [];
+  }
+  if (list.length < min || list.length > max) {
+    put(tree, key, badLength(min, max));
+    return [];
+  }
+  return list;
 }
 
 function componentError(
   component: unknown,
-  v2: boolean,
-  topLevel: boolean,
-  ids: Set<string>,
-  modal = false,
+  place: Place,
+  walk: Walk,
 ): Tree | undefined {
   const c = asObject(component);
-  const tree: Tree = {};
   const type = c.type;
   if (typeof type !== "number") return { type: required() };
-  if (topLevel && !modal && !v2 && type !== 1) {
-    return {
-      type: fieldError(
-        "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
-        "Components other than action rows at the top level need the IS_COMPONENTS_V2 flag",
-      ),
-    };
+  walk.count++;
+  const tree: Tree = {};
+  checkId(tree, c, walk);
+  if (!PLACES[place].has(type)) {
+    put(tree, "type", misplaced(place, type));
+    return tree;
   }
-  const children = (key: string, min: number, max: number): unknown[] => {
-    const list = c[key];
-    if (!Array.isArray(list)) {
-      put(tree, key, required());
-      return [];
-    }
-    if (list.length < min || list.length > max) {
-      put(tree, key, badLength(min, max));
-      return [];
-    }
-    return list;
+  const context: FieldContext = {
+    modal: walk.modal,
+    inLabel: place === "label",
   };
+  const nested = (key: string, list: unknown[], at: Place): void =>
+    put(tree, key, children(list, at, walk));
   switch (type) {
     case 1: {
-      const list = children("components", 1, 5);
-      const inner: Tree = {};
-      const selects = list.filter((x) => asObject(x).type !== 2).length;
-      if (selects > 0 && list.length > 1) {
+      const list = listField(tree, c, "components", 1, LIMITS.rowButtons);
+      const wide = walk.modal
+        ? list.length > 1
+        : list.some((x) => SELECT_TYPES.has(asObject(x).type as number)) &&
+          list.length > 1;
+      if (wide) {
         put(
           tree,
           "components",
@@ -168,74 +244,56 @@ function componentError(
           ),
         );
       }
-      list.forEach((x, i) =>
-        put(inner, String(i), componentError(x, v2, false, ids, modal))
-      );
-      put(tree, "components", inner);
+      nested("components", list, walk.modal ? "modalRow" : "row");
       break;
     }
-    case 2: {
-      const style = c.style;
-      if (typeof style !== "number") put(tree, "style", required());
-      else if (style >= 1 && style <= 4) checkCustomId(tree, c, ids);
-      else if (style === 5) {
-        if (typeof c.url !== "string") put(tree, "url", required());
-      } else if (style === 6) {
-        if (typeof c.sku_id !== "string") put(tree, "sku_id", required());
-      } else {
-        put(
-          tree,
-          "style",
-          fieldError(
-            "BASE_TYPE_CHOICES",
-            "Value must be one of {1, 2, 3, 4, 5, 6}.",
-          ),
-        );
-      }
-      if (typeof c.label === "string" && textLength(c.label) > 80) {
-        put(tree, "label", tooLong(80));
-      }
-      if (style !== 6 && c.label === undefined && c.emoji === undefined) {
-        put(tree, "label", required());
+    case 2:
+      buttonFields(tree, c);
+      if (typeof c.style === "number" && c.style >= 1 && c.style <= 4) {
+        checkCustomId(tree, c, walk);
       }
       break;
-    }
-    case 3: {
-      checkCustomId(tree, c, ids);
-      children("options", 1, 25);
-      break;
-    }
-    case 4: {
-      checkCustomId(tree, c, ids);
-      if (c.style !== 1 && c.style !== 2) put(tree, "style", required());
-      break;
-    }
+    case 3:
     case 5:
     case 6:
     case 7:
     case 8:
-    case 19:
-    case 21:
-    case 22:
-    case 23:
-      checkCustomId(tree, c, ids);
+      checkCustomId(tree, c, walk);
+      selectFields(tree, c, context);
       break;
-    case 9: {
-      children("components", 1, 3);
-      put(tree, "accessory", componentError(c.accessory, v2, false, ids));
+    case 4:
+      checkCustomId(tree, c, walk);
+      textInputFields(tree, c, context);
       break;
-    }
+    case 9:
+      nested(
+        "components",
+        listField(tree, c, "components", 1, LIMITS.sectionComponents),
+        "sectionText",
+      );
+      if (c.accessory === undefined) put(tree, "accessory", required());
+      else {put(
+          tree,
+          "accessory",
+          componentError(c.accessory, "accessory", walk),
+        );}
+      break;
     case 10:
       if (typeof c.content !== "string") put(tree, "content", required());
       break;
     case 11:
-      if (typeof asObject(c.media).url !== "string") {
-        put(tree, "media", required());
-      }
+      mediaFields(tree, c, "media");
       break;
-    case 12:
-      children("items", 1, 10);
+    case 12: {
+      const items: Tree = {};
+      listField(tree, c, "items", 1, LIMITS.galleryItems).forEach((item, i) => {
+        const node: Tree = {};
+        mediaFields(node, asObject(item), "media");
+        put(items, String(i), node);
+      });
+      put(tree, "items", items);
       break;
+    }
     case 13:
       if (!String(asObject(c.file).url ?? "").startsWith("attachment://")) {
         put(
@@ -249,27 +307,36 @@ function componentError(
       }
       break;
     case 14:
+      separatorFields(tree, c);
       break;
-    case 17: {
-      const inner: Tree = {};
-      children("components", 1, 40).forEach((x, i) =>
-        put(inner, String(i), componentError(x, v2, false, ids))
+    case 17:
+      accentFields(tree, c);
+      nested(
+        "components",
+        listField(tree, c, "components", 1, LIMITS.v2Total),
+        "container",
       );
-      put(tree, "components", inner);
       break;
-    }
-    case 18: {
-      if (typeof c.label !== "string") put(tree, "label", required());
-      else if (textLength(c.label) > 45) put(tree, "label", tooLong(45));
-      put(tree, "component", componentError(c.component, v2, false, ids, true));
+    case 18:
+      labelFields(tree, c);
+      if (c.component === undefined) put(tree, "component", required());
+      else put(tree, "component", componentError(c.component, "label", walk));
       break;
-    }
-    default:
-      put(
-        tree,
-        "type",
-        fieldError("UNION_TYPE_CHOICES", `Unknown component type ${type}`),
-      );
+    case 19:
+      checkCustomId(tree, c, walk);
+      fileUploadFields(tree, c, context);
+      break;
+    case 21:
+      checkCustomId(tree, c, walk);
+      radioGroupFields(tree, c);
+      break;
+    case 22:
+      checkCustomId(tree, c, walk);
+      checkboxGroupFields(tree, c, context);
+      break;
+    case 23:
+      checkCustomId(tree, c, walk);
+      break;
   }
-  return Object.keys(tree).length ? tree : undefined;
+  return orNothing(tree);
 }

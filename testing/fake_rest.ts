@@ -9,17 +9,16 @@
 // commands, interactions, buckets), and the interactions work is adding
 // routes to it right now. Once that lands it splits like the fake gateway:
 // public types, the route table with its handlers, the rate-limit model
-// and the payload checks (`validateMessage` and friends) in their own
-// modules, as the component, command and embed checks and the 429 answer
-// already are (`_component_checks.ts`, `_command_checks.ts`,
+// in their own modules, as the payload checks and the 429 answer already
+// are (`_message_checks.ts`, `_component_checks.ts`, `_command_checks.ts`,
 // `_embed_checks.ts`, `_rate_limit_answer.ts`).
 import { fnv1a } from "../base/fnv1a.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { commandErrors } from "./_command_checks.ts";
-import { componentErrors, modalErrors } from "./_component_checks.ts";
-import { embedErrors } from "./_embed_checks.ts";
+import { modalErrors } from "./_component_checks.ts";
+import { editedFlags, editErrors, messageErrors } from "./_message_checks.ts";
 import { FakeResources } from "./fake_resources.ts";
 import { multipartParts } from "./_multipart_parts.ts";
 import { messageMentions, resourcesDirectory } from "./_message_mentions.ts";
@@ -34,7 +33,6 @@ import type {
   RestUser,
   SessionStartLimitInfo,
 } from "../rest/payloads.ts";
-import { textLength } from "../base/text_length.ts";
 import { deferredReplyEdit } from "./_deferred_followup.ts";
 import { tooManyRequests } from "./_rate_limit_answer.ts";
 import { isTokenReset } from "./_token_reset.ts";
@@ -600,7 +598,7 @@ export class FakeRest {
       editMessage: (message, body, files) =>
         this.#editMessage(message, body, files),
       deleteMessage: (message) => this.#deleteMessage(message),
-      validateMessage: (body, hasFiles) => validateMessage(body, "", hasFiles),
+      validateMessage: (body, hasFiles) => messageErrors(body, "", hasFiles),
     });
     this.#handlers = [...this.resources.routes(), ...this.#routes()];
   }
@@ -1197,7 +1195,9 @@ export class FakeRest {
         ? structuredClone(body.components)
         : [];
     }
-    if (typeof body.flags === "number") message.flags = body.flags;
+    if (typeof body.flags === "number") {
+      message.flags = editedFlags(message.flags ?? 0, body.flags);
+    }
     message.attachments = editedAttachments(
       Array.isArray(message.attachments) ? message.attachments : [],
       body,
@@ -1274,7 +1274,7 @@ export class FakeRest {
       ["POST", /^\/channels\/(\d+)\/messages$/, ({ match, body, files }) => {
         if (!channel(match[1]!)) return unknownChannel;
         const fields = asObject(body);
-        const invalid = validateMessage(fields, "", files.length > 0);
+        const invalid = messageErrors(fields, "", files.length > 0);
         if (invalid) return invalid;
         const extra: Partial<RestMessage> = {};
         const reference = asObject(fields.message_reference);
@@ -1316,7 +1316,7 @@ export class FakeRest {
         const message = found(match[1]!, match[2]!);
         if (!message) return unknownMessage;
         const fields = asObject(body);
-        const invalid = validateContent(fields);
+        const invalid = editErrors(fields, message);
         if (invalid) return invalid;
         this.#editMessage(message, fields, files);
         return { status: 200, body: message };
@@ -1345,7 +1345,7 @@ export class FakeRest {
         if (!interaction) return unknownWebhook();
         if (this.#expired(interaction)) return invalidWebhookToken();
         const fields = asObject(body);
-        const invalid = validateMessage(fields, "", files.length > 0);
+        const invalid = messageErrors(fields, "", files.length > 0);
         if (invalid) return invalid;
         const original = interaction.original === undefined
           ? undefined
@@ -1375,7 +1375,7 @@ export class FakeRest {
         if (message === false) return invalidWebhookToken();
         if (!message) return unknownMessage;
         const fields = asObject(body);
-        const invalid = validateContent(fields);
+        const invalid = editErrors(fields, message);
         if (invalid) return invalid;
         this.#editMessage(message, fields, files);
         return { status: 200, body: message };
@@ -1509,19 +1509,15 @@ export class FakeRest {
     }
     const data = asObject(fields.data);
     if (fields.type === 4) {
-      const invalid = validateMessage(data, "data.", files.length > 0);
+      const invalid = messageErrors(data, "data.", files.length > 0);
       if (invalid) return invalid;
     }
     if (fields.type === 7) {
-      const invalid = validateContent(data, "data.");
-      if (invalid) return invalid;
       const target = interaction.messageId === undefined
         ? undefined
         : this.#messages.get(interaction.messageId);
-      const flags = (typeof data.flags === "number" ? data.flags : 0) |
-        (target?.flags ?? 0);
-      const components = componentErrors(data.components, flags);
-      if (components) return invalidForm({ data: { components } });
+      const invalid = editErrors(data, target, "data.");
+      if (invalid) return invalid;
     }
     if (fields.type === 9) {
       if (interaction.modalSubmit) {
@@ -1833,75 +1829,4 @@ function decode(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-function validateContent(
-  fields: Record<string, unknown>,
-  prefix = "",
-): Reply | undefined {
-  const flags = typeof fields.flags === "number" ? fields.flags : 0;
-  const components = componentErrors(fields.components, flags);
-  if (components) return invalidForm(nest(prefix, { components }));
-  if (
-    (flags & (1 << 15)) !== 0 &&
-    (nonEmptyText(fields.content) ||
-      (Array.isArray(fields.embeds) && fields.embeds.length > 0))
-  ) {
-    return invalidForm(nest(prefix, {
-      content: fieldError(
-        "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
-        "The 'content' and 'embeds' fields cannot be used when using components v2",
-      ),
-    }));
-  }
-  if (
-    typeof fields.content === "string" && textLength(fields.content) > 2000
-  ) {
-    return invalidForm(nest(prefix, {
-      content: fieldError(
-        "BASE_TYPE_MAX_LENGTH",
-        "Must be 2000 or fewer in length.",
-      ),
-    }));
-  }
-  if (Array.isArray(fields.embeds) && fields.embeds.length > 10) {
-    return invalidForm(nest(prefix, {
-      embeds: fieldError(
-        "BASE_TYPE_MAX_LENGTH",
-        "Must be 10 or fewer in length.",
-      ),
-    }));
-  }
-  const embeds = embedErrors(fields.embeds);
-  if (embeds) return invalidForm(nest(prefix, { embeds }));
-  return undefined;
-}
-
-function validateMessage(
-  fields: Record<string, unknown>,
-  prefix = "",
-  hasFiles = false,
-): Reply | undefined {
-  const nonEmpty = (value: unknown): boolean =>
-    (typeof value === "string" && value.length > 0) ||
-    (Array.isArray(value) && value.length > 0);
-  if (
-    !nonEmpty(fields.content) && !nonEmpty(fields.embeds) &&
-    !nonEmpty(fields.components) && !nonEmpty(fields.sticker_ids) &&
-    fields.poll === undefined && !hasFiles
-  ) {
-    return {
-      status: 400,
-      body: errorBody(50006, "Cannot send an empty message"),
-    };
-  }
-  return validateContent(fields, prefix);
-}
-
-function nest(prefix: string, errors: Record<string, unknown>): unknown {
-  return prefix === "" ? errors : { [prefix.replace(/\.$/, "")]: errors };
-}
-
-function nonEmptyText(value: unknown): boolean {
-  return typeof value === "string" && value.length > 0;
 }

@@ -1,0 +1,169 @@
+/**
+ * The message body checks of the fake REST API (create, edit, the
+ * interaction callbacks that carry a message): the empty message, content
+ * and embed limits, the components, and IS_COMPONENTS_V2's "the message can
+ * only contain components". An edit is checked as the message it leaves:
+ * the flag stays once set ("the `IS_COMPONENTS_V2` flag can only be set",
+ * message resource, Edit Message), so the stored message's flags count as
+ * much as the request's, and a stored field the edit does not reset counts
+ * as sent. Private to the test kit.
+ *
+ * @module
+ */
+import { textLength } from "../base/text_length.ts";
+import { componentErrors } from "./_component_checks.ts";
+import { embedErrors } from "./_embed_checks.ts";
+import { asObject, fieldError, type Tree } from "./_form_errors.ts";
+
+/** IS_COMPONENTS_V2. */
+export const COMPONENTS_V2 = 1 << 15;
+
+/** A refusal, as the fake's route handlers answer it. */
+export interface Refusal {
+  /** The HTTP status. */
+  status: number;
+  /** Discord's error body. */
+  body: unknown;
+}
+
+/** The stored message an edit applies to (the fields these checks read). */
+export interface StoredMessage {
+  /** Its flags. */
+  flags?: number | undefined;
+  /** Its text. */
+  content?: string | undefined;
+  /** Its embeds. */
+  embeds?: unknown[] | undefined;
+}
+
+const invalidForm = (errors: unknown): Refusal => ({
+  status: 400,
+  body: { code: 50035, message: "Invalid Form Body", errors },
+});
+
+const nest = (prefix: string, errors: Tree): unknown =>
+  prefix === "" ? errors : { [prefix.replace(/\.$/, "")]: errors };
+
+const nonEmpty = (value: unknown): boolean =>
+  (typeof value === "string" && value.length > 0) ||
+  (Array.isArray(value) && value.length > 0);
+
+/**
+ * The refusal Discord answers a new message's body with, if any.
+ *
+ * @param fields The body (or a callback's `data`).
+ * @param prefix `"data."` for a callback's data, `""` otherwise.
+ * @param hasFiles Whether files came with it (a file alone is a message).
+ * @returns The refusal, or `undefined` when Discord accepts it.
+ */
+export function messageErrors(
+  fields: Tree,
+  prefix = "",
+  hasFiles = false,
+): Refusal | undefined {
+  if (
+    !nonEmpty(fields.content) && !nonEmpty(fields.embeds) &&
+    !nonEmpty(fields.components) && !nonEmpty(fields.sticker_ids) &&
+    fields.poll === undefined && !hasFiles
+  ) {
+    return {
+      status: 400,
+      body: { code: 50006, message: "Cannot send an empty message" },
+    };
+  }
+  return contentErrors(fields, prefix, undefined);
+}
+
+/**
+ * The refusal Discord answers an edit of `stored` with, if any.
+ *
+ * @param fields The edit's body (or a type 7 callback's `data`).
+ * @param stored The message it edits, when known.
+ * @param prefix `"data."` for a callback's data, `""` otherwise.
+ * @returns The refusal, or `undefined` when Discord accepts it.
+ */
+export function editErrors(
+  fields: Tree,
+  stored: StoredMessage | undefined,
+  prefix = "",
+): Refusal | undefined {
+  return contentErrors(fields, prefix, stored);
+}
+
+/**
+ * The flags a message has after an edit: the request's, but
+ * IS_COMPONENTS_V2 "can only be set" and an edit cannot make an ephemeral
+ * message public or a public one ephemeral.
+ *
+ * @param stored The flags before.
+ * @param asked The edit's `flags`.
+ * @returns The flags after.
+ */
+export function editedFlags(stored: number, asked: number): number {
+  const kept = 1 << 6;
+  return (asked & ~kept) | (stored & (kept | COMPONENTS_V2));
+}
+
+function contentErrors(
+  fields: Tree,
+  prefix: string,
+  stored: StoredMessage | undefined,
+): Refusal | undefined {
+  const asked = typeof fields.flags === "number" ? fields.flags : 0;
+  const flags = asked | ((stored?.flags ?? 0) & COMPONENTS_V2);
+  const components = componentErrors(fields.components, flags);
+  if (components) return invalidForm(nest(prefix, { components }));
+  if ((flags & COMPONENTS_V2) !== 0) {
+    const legacy = legacyField(fields, stored);
+    if (legacy !== undefined) {
+      return invalidForm(nest(prefix, {
+        [legacy]: fieldError(
+          "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+          "The 'content', 'embeds', 'sticker_ids' and 'poll' fields cannot be used when using components v2",
+        ),
+      }));
+    }
+  }
+  if (
+    typeof fields.content === "string" && textLength(fields.content) > 2000
+  ) {
+    return invalidForm(nest(prefix, {
+      content: fieldError(
+        "BASE_TYPE_MAX_LENGTH",
+        "Must be 2000 or fewer in length.",
+      ),
+    }));
+  }
+  if (Array.isArray(fields.embeds) && fields.embeds.length > 10) {
+    return invalidForm(nest(prefix, {
+      embeds: fieldError(
+        "BASE_TYPE_MAX_LENGTH",
+        "Must be 10 or fewer in length.",
+      ),
+    }));
+  }
+  const embeds = embedErrors(fields.embeds);
+  if (embeds) return invalidForm(nest(prefix, { embeds }));
+  return undefined;
+}
+
+/**
+ * The first legacy field the message would hold with IS_COMPONENTS_V2: sent
+ * non-empty, or stored and not reset to empty by the edit ("any of the
+ * used `content`, `embeds`, `sticker_ids`, or `poll` fields must have
+ * their values reset to empty").
+ */
+function legacyField(
+  fields: Tree,
+  stored: StoredMessage | undefined,
+): string | undefined {
+  const before = asObject(stored);
+  const after = (key: string, storedKey = key): unknown =>
+    key in fields ? fields[key] : before[storedKey];
+  if (nonEmpty(after("content"))) return "content";
+  if (nonEmpty(after("embeds"))) return "embeds";
+  if (nonEmpty(after("sticker_ids", "sticker_items"))) return "sticker_ids";
+  const poll = after("poll");
+  if (poll !== undefined && poll !== null) return "poll";
+  return undefined;
+}
