@@ -114,6 +114,11 @@ export interface FakeResourceHost {
     body: Record<string, unknown>,
     hasFiles: boolean,
   ): FakeReply | undefined;
+  /** Check an edit as the edit routes do (against the stored message). */
+  validateEdit(
+    body: Record<string, unknown>,
+    message: RestMessage,
+  ): FakeReply | undefined;
 }
 
 /** A file of a multipart request. */
@@ -1440,7 +1445,10 @@ export class FakeResources {
           withHook(match[1]!, match[2]!, (w) => {
             const message = ownMessage(w, match[3]!);
             if (!message) return unknown.message();
-            this.#host.editMessage(message, fields(body), files);
+            const edit = fields(body);
+            const bad = this.#host.validateEdit(edit, message);
+            if (bad) return bad;
+            this.#host.editMessage(message, edit, files);
             return ok(message);
           }),
       ],

@@ -599,6 +599,7 @@ export class FakeRest {
         this.#editMessage(message, body, files),
       deleteMessage: (message) => this.#deleteMessage(message),
       validateMessage: (body, hasFiles) => messageErrors(body, "", hasFiles),
+      validateEdit: (body, message) => editErrors(body, message),
     });
     this.#handlers = [...this.resources.routes(), ...this.#routes()];
   }

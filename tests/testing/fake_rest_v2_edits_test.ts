@@ -172,3 +172,23 @@ Deno.test("FakeRest: an edit's flags cannot make an ephemeral reply public", asy
   assert.equal(edited.json.flags, EPHEMERAL | V2);
   assert.deepEqual(updates, []);
 });
+
+Deno.test("FakeRest: an edit through a webhook's own token is checked as the other edits are", async () => {
+  const fake = new FakeRest();
+  fake.resources.addChannel({ id: "1", type: 0, guild_id: "10" });
+  const hook = await call(fake, "POST", "/channels/1/webhooks", { name: "h" });
+  assert.equal(hook.status, 200, JSON.stringify(hook.json));
+  const base = `/webhooks/${hook.json.id}/${hook.json.token}`;
+  const sent = await call(fake, "POST", `${base}?wait=true`, {
+    flags: V2,
+    components: [text("hello")],
+  });
+  assert.equal(sent.status, 200, JSON.stringify(sent.json));
+  const path = `${base}/messages/${sent.json.id}`;
+  const refused = await call(fake, "PATCH", path, { content: "legacy" });
+  assert.equal(refused.status, 400, JSON.stringify(refused.json));
+  const edited = await call(fake, "PATCH", path, {
+    components: [text("edited")],
+  });
+  assert.equal(edited.status, 200, JSON.stringify(edited.json));
+});
