@@ -240,6 +240,35 @@ export interface ShardCloseOptions {
 // as it is, and an arrow that returns a value (`(e) => last = e`) stays valid.
 export type ShardListener<T> = (event: T) => void;
 
+/**
+ * The event names of {@linkcode ShardListenOptions.events}, read once;
+ * `undefined` for every event.
+ *
+ * @throws {TypeError} A string (an iterable of its characters: no event
+ * would ever match) or a name that is not a string.
+ */
+function eventNames(
+  events: Iterable<string> | undefined,
+): ReadonlySet<string> | undefined {
+  if (events === undefined) return undefined;
+  if (typeof events === "string") {
+    throw new TypeError(
+      `Cannot listen as 'events' must be a list of event names, not a string: current value 'events=${events}' (write ["${events}"])`,
+    );
+  }
+  const names = new Set(events);
+  for (const name of names) {
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `Cannot listen as 'events' must hold event names (strings): current value '${
+          String(name)
+        }'`,
+      );
+    }
+  }
+  return names;
+}
+
 /** Said without setup: a bot author's bug. */
 function dispatchListenerFailed(error: unknown): void {
   visible.error("A shard dispatch listener threw: {error}", { error });
@@ -618,30 +647,66 @@ export class Shard {
    * @param event `"dispatch"`, `"raw"`, `"state"` or `"error"`.
    * @param listener Called synchronously, in order; a throwing listener is
    * logged and does not affect the shard.
-   * @param options For dispatch listeners, the events wanted.
+   * @param options For dispatch listeners, the events wanted (read once;
+   * a listener added again keeps its place and takes the events given
+   * now).
    * @returns A function that removes the listener.
+   * @throws {TypeError} `events` a string, or holding a name that is not
+   * one.
    */
   on<K extends keyof ShardEventMap>(
     event: K,
     listener: ShardListener<ShardEventMap[K]>,
     options: ShardListenOptions = {},
   ): () => void {
+    // Read once, before anything changes: an iterator passed on (a Set's
+    // values()) is used up, and a string is an iterable of its characters.
+    const names = event === "dispatch" ? eventNames(options.events) : undefined;
     const set = this.#listeners[event] as Set<ShardListener<ShardEventMap[K]>>;
-    if (set.has(listener)) return () => this.#off(event, listener);
+    const dispatchListener = listener as ShardListener<ShardDispatch>;
+    if (set.has(listener)) {
+      // Added again: its filter is the one given now (it was kept silently,
+      // the new events never delivered to it), its place in the order kept.
+      if (event === "dispatch") {
+        this.#unfilter(dispatchListener);
+        this.#filter(dispatchListener, names);
+      }
+      return () => this.#off(event, listener);
+    }
     set.add(listener);
     delete this.#listenerLists[event];
-    if (event === "dispatch") {
-      const dispatchListener = listener as ShardListener<ShardDispatch>;
-      if (options.events === undefined) this.#wantsAll++;
-      else {
-        const names = new Set(options.events);
-        this.#dispatchFilters.set(dispatchListener, names);
-        for (const name of names) {
-          this.#wanted.set(name, (this.#wanted.get(name) ?? 0) + 1);
-        }
-      }
-    }
+    if (event === "dispatch") this.#filter(dispatchListener, names);
     return () => this.#off(event, listener);
+  }
+
+  /** Count `listener`'s wanted events (`undefined`: every event). */
+  #filter(
+    listener: ShardListener<ShardDispatch>,
+    names: ReadonlySet<string> | undefined,
+  ): void {
+    if (names === undefined) {
+      this.#wantsAll++;
+      return;
+    }
+    this.#dispatchFilters.set(listener, names);
+    for (const name of names) {
+      this.#wanted.set(name, (this.#wanted.get(name) ?? 0) + 1);
+    }
+  }
+
+  /** Undo {@linkcode Shard.#filter} for `listener`. */
+  #unfilter(listener: ShardListener<ShardDispatch>): void {
+    const names = this.#dispatchFilters.get(listener);
+    if (names === undefined) {
+      this.#wantsAll--;
+      return;
+    }
+    this.#dispatchFilters.delete(listener);
+    for (const name of names) {
+      const count = this.#wanted.get(name)! - 1;
+      if (count === 0) this.#wanted.delete(name);
+      else this.#wanted.set(name, count);
+    }
   }
 
   #off<K extends keyof ShardEventMap>(
@@ -652,18 +717,7 @@ export class Shard {
     if (!set.delete(listener)) return;
     delete this.#listenerLists[event];
     if (event !== "dispatch") return;
-    const dispatchListener = listener as ShardListener<ShardDispatch>;
-    const names = this.#dispatchFilters.get(dispatchListener);
-    if (names === undefined) {
-      this.#wantsAll--;
-      return;
-    }
-    this.#dispatchFilters.delete(dispatchListener);
-    for (const name of names) {
-      const count = this.#wanted.get(name)! - 1;
-      if (count === 0) this.#wanted.delete(name);
-      else this.#wanted.set(name, count);
-    }
+    this.#unfilter(listener as ShardListener<ShardDispatch>);
   }
 
   /**

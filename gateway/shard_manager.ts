@@ -490,8 +490,14 @@ export class ShardManager {
     listener: ShardListener<ShardEventMap[K]>,
     options: ShardListenOptions = {},
   ): () => void {
+    // Read once for all shards: an iterator (a Set's values()) given to
+    // each in turn left every shard after the first an empty filter.
+    const events = options.events;
+    const each = events === undefined || typeof events === "string"
+      ? options
+      : { ...options, events: [...events] };
     const offs = [...this.#shards.values()].map((shard) =>
-      shard.on(event, listener, options)
+      shard.on(event, listener, each)
     );
     return () => offs.forEach((off) => off());
   }
