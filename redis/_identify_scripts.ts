@@ -3,6 +3,7 @@
 // give, read beside the class that calls them. Private to the queue.
 import { luaNow } from "./lua_now.ts";
 import { MAX_ROUND_TRIP_MS } from "./_identify_round_trips.ts";
+import { sentBySha } from "./_scripts_by_sha.ts";
 
 /**
  * How long the budget is kept in Redis after its reset: gone later than
@@ -59,15 +60,18 @@ const LUA_FINITE =
  * remaining, reset_at), 5 ticket counter, 6 the latest grant's next free
  * time, 7 the floor of every bucket's next free time, 8 the layout (the
  * `max_concurrency` of the latest attempt), 9 this waiter's grant (a
- * string: budget left, reset time and total, kept 15 minutes or two
- * intervals: a waiter asks again within seconds, or after an outage), 10 the
- * epoch (a string: id and the time it was written, kept a day from the
- * latest attempt).
+ * string: budget left, reset time and total, or `unknown`, then the
+ * bucket's next free time it set; kept 15 minutes or two intervals: a
+ * waiter asks again within seconds, or after an outage), 10 the epoch (a
+ * string: id and the time it was written, kept without expiry).
  *
  * A waiter granted before that asks again gets the same grant back, and
  * spends nothing: its reply was lost (a connection dropped after Redis ran
  * the script, and the command sent again), and a second grant cost a
- * second session start and held its bucket one more interval.
+ * second session start and held its bucket one more interval. Its IDENTIFY
+ * leaves only now, so the bucket is held an interval from now (never
+ * earlier than stored), and it waits for the bucket first should another
+ * grant have come since (reply 0, as any wait).
  * ARGV: 1 waiter id, 2 now in ms ("" = the server's TIME), 3 interval ms,
  * 4 liveness ms, 5 session start window ms, 6 the longest liveness ms,
  * 7 "1" when the caller knows a budget was stored, 8 the caller's
@@ -105,7 +109,7 @@ const LUA_FINITE =
  * spent budget has reset; extra = waiters ahead), 2 out of budget (waitMs =
  * until the reset), 3 budget gone (expected, and not in Redis).
  */
-export const TRY_SCRIPT = `
+export const TRY_SCRIPT = sentBySha(`
 ${luaNow(2)}
 ${LUA_FINITE}
 -- A key of the wrong type, a ticket counter that is no integer, or a budget
@@ -155,12 +159,16 @@ if epoch then
   epochId, epochAt = string.match(epoch, '^(%S+) (%S+)$')
   epochAt = tonumber(epochAt)
 end
+-- Kept without expiry: only a loss may remove it. Expiring a day after the
+-- latest attempt, it was gone after a quiet day, and the next attempt of a
+-- process that had a reply before took the expiry for a loss (a false
+-- warning, every bucket held an interval). One short key per prefix.
 if not epochId or not finite(epochAt) then
   epochId, epochAt = ARGV[12], now
-  redis.call('SET', KEYS[10], string.format('%s %.17g', epochId, now),
-    'PX', 86400000)
+  redis.call('SET', KEYS[10], string.format('%s %.17g', epochId, now))
 else
-  redis.call('PEXPIRE', KEYS[10], 86400000)
+  -- One written by an earlier version expires: kept from now on.
+  redis.call('PERSIST', KEYS[10])
 end
 local lost = 0
 if ARGV[13] ~= '' and ARGV[13] ~= epochId then
@@ -176,11 +184,83 @@ end
 local function answer(kind, waitMs, extra, resetIn, total, remaining)
   return {kind, waitMs, extra, fixed, epochId, lost, resetIn, total, remaining}
 end
+-- A grant sets a next free time an interval and a capped round trip ahead
+-- at most: a time further off (another program's, or a clock far ahead)
+-- would hold the bucket for good, and one that is no number ("nan" granted
+-- at once) is no time. Either is brought to that from now, which is never
+-- earlier than a grant.
+-- A missing one is raised to \`mine\` ms from now (an interval at most) when
+-- the caller knows of a grant of its own that Redis does not: the keys were
+-- lost and whoever wrote the budget back knew only its own grants. (Only a
+-- missing one: \`mine\` was measured when the command was sent, and one
+-- held up on the way, by a frozen Redis, would hold a bucket that long
+-- past its grant's interval.)
+local function nextFree(key, mine)
+  local at = redis.call('GET', key)
+  if at then
+    at = tonumber(at)
+    if not finite(at) or at - now > furthest then
+      at = now + furthest
+      redis.call('SET', key, at, 'PX', keepNext)
+    end
+  elseif mine > 0 then
+    at = now + mine
+    redis.call('SET', key, at, 'PX', keepNext)
+  else
+    at = 0
+  end
+  return at
+end
+-- The grant's record (KEYS 9): the budget left, its reset time and total
+-- (or 'unknown'), then the bucket's next free time the grant set.
+local function grantRecord(left, resetAt, total, freeAt)
+  if left == nil then
+    return string.format('unknown %.17g', freeAt)
+  end
+  return string.format('%.17g %.17g %.17g %.17g', left, resetAt, total, freeAt)
+end
 local granted = redis.call('GET', KEYS[9])
 if granted then
-  local left, resetAt, total = string.match(granted, '^(%S+) (%S+) (%S+)$')
-  left, resetAt, total = tonumber(left), tonumber(resetAt), tonumber(total)
-  if finite(left) and finite(resetAt) and finite(total) then
+  local fields = {}
+  for field in string.gmatch(granted, '%S+') do fields[#fields + 1] = field end
+  local left, resetAt, total, freeAt = nil, nil, nil, nil
+  if fields[1] == 'unknown' then
+    freeAt = tonumber(fields[2])
+  else
+    left, resetAt, total = tonumber(fields[1]), tonumber(fields[2]), tonumber(fields[3])
+    freeAt = tonumber(fields[4])
+    if not (finite(left) and finite(resetAt) and finite(total)) then
+      left, resetAt, total = nil, nil, nil
+    end
+  end
+  -- (A record of an earlier version has no free time: taken as this
+  -- grant's own, nothing to wait for.)
+  if not finite(freeAt) then freeAt = nil end
+  -- Handed again late (the reply was lost and the command sent again, up
+  -- to the record's life later), its IDENTIFY leaves now, not when Redis
+  -- first ran it. Should another grant of the bucket have come since (the
+  -- bucket's next free time, or the floor, past the one this grant set),
+  -- it waits until that one is an interval old: handed at once, the two
+  -- IDENTIFYs left 1,477 ms apart (a 3 s outage). Then the bucket is held
+  -- an interval from now, as by a new grant (never earlier than stored):
+  -- counted from the first run, the next grant came that much too early.
+  local busy = math.max(nextFree(KEYS[3], 0), nextFree(KEYS[7], 0))
+  if freeAt and busy > freeAt + 1 and busy > now then
+    return answer(0, math.ceil(busy - now), 0)
+  end
+  local holdUntil = now + interval + transit
+  local raised = holdUntil
+  for _, key in ipairs({KEYS[3], KEYS[6]}) do
+    local at = nextFree(key, 0)
+    if at < holdUntil then
+      redis.call('SET', key, string.format('%.17g', holdUntil), 'PX', keepNext)
+    elseif key == KEYS[3] then
+      raised = at
+    end
+  end
+  redis.call('SET', KEYS[9], grantRecord(left, resetAt, total, raised),
+    'PX', grantKept)
+  if left then
     return answer(1, 0, left, math.max(0, math.ceil(resetAt - now)), total, left)
   end
   return answer(1, 0, -1)
@@ -215,33 +295,6 @@ for _ = 1, ${DROP_BATCH} do
   if redis.call('ZSCORE', KEYS[2], head) then break end
   redis.call('ZREM', KEYS[1], head)
   ahead = ahead - 1
-end
--- A grant sets a next free time an interval and a capped round trip ahead
--- at most: a time further off (another program's, or a clock far ahead)
--- would hold the bucket for good, and one that is no number ("nan" granted
--- at once) is no time. Either is brought to that from now, which is never
--- earlier than a grant.
--- A missing one is raised to \`mine\` ms from now (an interval at most) when
--- the caller knows of a grant of its own that Redis does not: the keys were
--- lost and whoever wrote the budget back knew only its own grants. (Only a
--- missing one: \`mine\` was measured when the command was sent, and one
--- held up on the way, by a frozen Redis, would hold a bucket that long
--- past its grant's interval.)
-local function nextFree(key, mine)
-  local at = redis.call('GET', key)
-  if at then
-    at = tonumber(at)
-    if not finite(at) or at - now > furthest then
-      at = now + furthest
-      redis.call('SET', key, at, 'PX', keepNext)
-    end
-  elseif mine > 0 then
-    at = now + mine
-    redis.call('SET', key, at, 'PX', keepNext)
-  else
-    at = 0
-  end
-  return at
 end
 -- The caller's own grants (ARGV 9-11), in ms from now: a value that is no
 -- positive number counts as none, and none is more than an interval ahead.
@@ -327,22 +380,22 @@ if total then
   -- would otherwise expire with the window it was written for.
   redis.call('PEXPIRE', KEYS[4], math.ceil(resetAt - now) + ${BUDGET_KEPT_MS})
 end
-redis.call('SET', KEYS[3], now + interval + transit, 'PX', keepNext)
-redis.call('SET', KEYS[6], now + interval + transit, 'PX', keepNext)
+local freeAt = now + interval + transit
+redis.call('SET', KEYS[3], freeAt, 'PX', keepNext)
+redis.call('SET', KEYS[6], freeAt, 'PX', keepNext)
 redis.call('PEXPIRE', KEYS[8], 86400000)
 drop({me})
 -- Last: only a grant that went through spends a session start (and is
 -- handed again to its waiter should the reply be lost).
 if total then
   redis.call('HSET', KEYS[4], 'remaining', left)
-  redis.call('SET', KEYS[9],
-    string.format('%.17g %.17g %.17g', left, resetAt, total),
+  redis.call('SET', KEYS[9], grantRecord(left, resetAt, total, freeAt),
     'PX', grantKept)
   return answer(1, 0, left, math.ceil(resetAt - now), total, left)
 end
-redis.call('SET', KEYS[9], 'unknown', 'PX', grantKept)
+redis.call('SET', KEYS[9], grantRecord(nil, nil, nil, freeAt), 'PX', grantKept)
 return answer(1, 0, -1)
-`;
+`);
 
 /**
  * Take Discord's fresh `session_start_limit`, or a process's own account of
@@ -357,7 +410,7 @@ return answer(1, 0, -1)
  * Returns `{remaining, resetIn}`: the count now stored and the ms until its
  * reset.
  */
-export const BUDGET_SCRIPT = `
+export const BUDGET_SCRIPT = sentBySha(`
 ${luaNow(1)}
 ${LUA_FINITE}
 local total, remaining, resetAfter = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -385,7 +438,7 @@ for i = 2, #KEYS do
   end
 end
 return {remaining, resetAt - now}
-`;
+`);
 
 /** A reply of {@linkcode TRY_SCRIPT}. */
 export type TryReply = [

@@ -18,6 +18,7 @@ import { Redis, ReplyError } from "ioredis";
 import { trackServerSession } from "./server_session.ts";
 import { redactCommandError, redactCommandErrors } from "./_redacted_error.ts";
 import { boundReconnectSetup } from "./_reconnect_setup.ts";
+import { sendScriptsBySha } from "./_scripts_by_sha.ts";
 import { closestName } from "../base/closest_name.ts";
 
 const logger = getLogger(["disruption", "redis"]);
@@ -254,6 +255,8 @@ export async function connectRedis(
   });
   // Before the first command: the setup's AUTH is one.
   redactCommandErrors(redis);
+  // Over the redaction: an EVALSHA's error is redacted too.
+  sendScriptsBySha(redis);
   watch(redis, redactRedisUrl(url));
   // connect() rejects with "Connection is closed"; the socket's own error
   // (ECONNREFUSED, ENOTFOUND, a timeout) arrives as an "error" event first.

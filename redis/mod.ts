@@ -28,6 +28,7 @@ export {
   type RedisConnection,
   type RedisConnectOptions,
 } from "./connection.ts";
+export { RedisClosedError } from "./closed_error.ts";
 export {
   RedisIdentifyQueue,
   type RedisIdentifyQueueOptions,

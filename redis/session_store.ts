@@ -16,6 +16,7 @@ import {
 } from "../gateway/saved_session.ts";
 import { assertShardIds, type SessionStore } from "../gateway/session_store.ts";
 import type { RedisConnection } from "./connection.ts";
+import { sentBySha } from "./_scripts_by_sha.ts";
 
 // A key this store cannot read loses every saved session (the next start
 // identifies every shard): shown on stderr unless LogTape is set up.
@@ -68,7 +69,7 @@ const NAMED_SHARDS = 10;
  * count of entries dropped; the keys of the first ARGV[4] of them (shards
  * first, in order), each cut to 64 bytes.
  */
-const WRITE_SCRIPT = String.raw`
+const WRITE_SCRIPT = sentBySha(String.raw`
 -- The end of the string starting at i (its closing quote), or nil.
 local function string_end(text, i)
   local j = i + 1
@@ -208,7 +209,7 @@ if #dropped > 0 then
   end
 end
 return reply
-`;
+`);
 
 /** Options for {@linkcode RedisSessionStore}. */
 export interface RedisSessionStoreOptions {
@@ -353,7 +354,10 @@ export class RedisSessionStore implements SessionStore {
   /**
    * Save a batch of sessions in one atomic write, leaving other shards'
    * entries as they are. Nothing is saved when one of them is malformed;
-   * when a shard appears twice the last one wins.
+   * when a shard appears twice the last one wins. A session whose ID or
+   * resume URL is not well-formed Unicode (a lone surrogate, which Redis's
+   * JSON cannot read) is not saved, with a warning, and its shard's stored
+   * entry (an earlier session's) is removed; the others are saved.
    *
    * @param sessions The sessions to save.
    * @returns A promise that resolves when they are stored.
@@ -363,10 +367,34 @@ export class RedisSessionStore implements SessionStore {
    * range.
    */
   async save(sessions: SavedSession[]): Promise<void> {
-    assertSavedSessions(sessions);
-    if (sessions.length === 0) return;
+    // JSON.stringify writes a lone surrogate as an escape Redis's cjson
+    // refuses: the whole batch failed, every shard's save, until that
+    // shard had a new session. Left out before the checks, so a rule that
+    // refuses such an ID does not fail the batch either.
+    const unwritable = Array.isArray(sessions)
+      ? sessions.filter(isUnwritable)
+      : [];
+    const kept = unwritable.length === 0
+      ? sessions
+      : sessions.filter((session) => !isUnwritable(session));
+    assertSavedSessions(kept);
+    const removed = unwritable.map((session) => String(session.shardId));
+    if (removed.length > 0) {
+      visible.warn(
+        "Session of {shards} not saved: its session ID or resume URL is not well-formed Unicode (a lone surrogate), which Redis's JSON cannot read; the stored one removed, the other sessions saved. Those shards identify instead of resuming",
+        {
+          shards: `shard ${
+            nameSome(
+              removed.slice(0, NAMED_SHARDS).map((id) => cut(id, 20)),
+              removed.length,
+            )
+          }`,
+        },
+      );
+    }
+    if (kept.length === 0 && removed.length === 0) return;
     const entries: Record<string, StoredEntry> = {};
-    for (const session of sessions) {
+    for (const session of kept) {
       const entry: StoredEntry = {
         session_id: session.sessionId,
         sequence: session.sequence,
@@ -376,8 +404,12 @@ export class RedisSessionStore implements SessionStore {
       if (session.resumeUrl !== undefined) entry.resume_url = session.resumeUrl;
       entries[String(session.shardId)] = entry;
     }
-    const shardCount = sessions[sessions.length - 1]!.shardCount;
-    await this.#write(JSON.stringify(entries), "[]", String(shardCount));
+    const last = kept[kept.length - 1];
+    await this.#write(
+      JSON.stringify(entries),
+      JSON.stringify(removed),
+      last === undefined ? "" : String(last.shardCount),
+    );
   }
 
   /**
@@ -545,6 +577,11 @@ function toSession(
   }
   try {
     assertSavedSession(session);
+    // Written by another program (as a JSON escape): resumed, it would
+    // fail every later save of the batch it is in.
+    if (isUnwritable(session)) {
+      return "'sessionId' or 'resumeUrl' is not well-formed Unicode (a lone surrogate)";
+    }
     return session;
   } catch (error) {
     return cut(
@@ -552,6 +589,17 @@ function toSession(
       4 * SHOWN_CHARS,
     );
   }
+}
+
+/**
+ * Whether `session` holds text Redis's JSON cannot read: a session ID or
+ * resume URL that is not well-formed Unicode (a lone surrogate).
+ */
+function isUnwritable(session: unknown): boolean {
+  if (typeof session !== "object" || session === null) return false;
+  const { sessionId, resumeUrl } = session as Record<string, unknown>;
+  return (typeof sessionId === "string" && !sessionId.isWellFormed()) ||
+    (typeof resumeUrl === "string" && !resumeUrl.isWellFormed());
 }
 
 /** `text` cut to `max` characters, marked when cut. */
