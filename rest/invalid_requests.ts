@@ -616,4 +616,32 @@ export class CloudflarePause<J> {
     this.#reportedAt = now;
     return "report";
   }
+
+  /**
+   * `job` came back from the server, `answered` or not, and the answer
+   * `fromCloudflare` or not: whether it was the probe. An answer not of
+   * Cloudflare's after the pause ends the restriction. A probe with no
+   * answer (timed out, cut, aborted by its caller) says nothing: the next
+   * held job goes first instead, rather than all of them into an IP that
+   * may still be restricted.
+   *
+   * @param job The job that came back.
+   * @param now The limiter's time.
+   * @param answered Whether the server answered it.
+   * @param fromCloudflare Whether the answer was a 429 of Cloudflare's.
+   * @returns Whether `job` was the probe.
+   */
+  settled(
+    job: J,
+    now: number,
+    answered: boolean,
+    fromCloudflare: boolean,
+  ): boolean {
+    if (job !== this.probe) return false;
+    this.probe = undefined;
+    if (answered && !fromCloudflare && now >= this.until) {
+      this.probeDue = false;
+    }
+    return true;
+  }
 }

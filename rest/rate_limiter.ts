@@ -602,19 +602,13 @@ export class RateLimiter implements RateLimitView {
     /** Buckets a lane left, to pump (or drop, when idle). */
     const left: Bucket[] = [];
     let pauseExtended = false;
-    const probed = job === this.#cloudflare.probe;
-    if (probed) this.#cloudflare.probe = undefined;
     const cloudflare = info?.scope === "cloudflare";
-    if (
-      probed && info !== undefined && !cloudflare &&
-      now >= this.#cloudflare.until
-    ) {
-      // Answered, and not by Cloudflare: the restriction is over. A probe
-      // with no answer (timed out, cut, aborted by its caller) says nothing:
-      // the next held request goes first instead, rather than all of them
-      // into an IP that may still be restricted.
-      this.#cloudflare.probeDue = false;
-    }
+    const probed = this.#cloudflare.settled(
+      job,
+      now,
+      info !== undefined,
+      cloudflare,
+    );
     if (cloudflare && info.retryAfter !== undefined) {
       const pause = this.#cloudflare.extend(now, info.retryAfter);
       pauseExtended = pause !== "same";
