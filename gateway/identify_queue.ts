@@ -126,6 +126,8 @@ const QUEUE_OPTION_KEYS = optionKeys(
 interface Waiter {
   readonly shardId: number;
   readonly seq: number;
+  /** The bucket's grant count when it asked (see byShardThenArrival). */
+  round: number;
   readonly resolve: () => void;
   readonly reject: (reason: unknown) => void;
   readonly signal: AbortSignal | undefined;
@@ -143,23 +145,27 @@ interface Bucket {
   readonly queue: BinaryHeap<Waiter>;
   /** Waiters in `queue` not given up. */
   waiting: number;
+  /** Grants so far: the round a request joins. */
+  grants: number;
   /** The earliest time this bucket may grant again. */
   nextAllowed: number;
   timer: TimerId | undefined;
 }
 
 /**
- * A bucket's order: lowest shard ID first, as Discord asks bots to start
- * shards ("shard 0 to 15 concurrently, then 16 to 31"), then by request.
- * Request order alone let a shard whose HELLO came late (shard 0, 300 ms)
- * go after every shard of its bucket that asked meanwhile. A late request
- * of a lower shard goes before a higher one that has waited longer (a
- * reconnect in steady state): each request waits once, and shard IDs are
- * finite, so none is passed over for ever; a binary heap keeps each insert
+ * A bucket's order: by round (the requests that came between two grants),
+ * then lowest shard ID first, as Discord asks bots to start shards ("shard
+ * 0 to 15 concurrently, then 16 to 31"), then by request. Request order
+ * alone let a shard whose HELLO came late (shard 0, 300 ms) go after every
+ * shard of its bucket that asked meanwhile; shard order alone let low
+ * shards that drop and ask again within an interval pass a higher one for
+ * ever (measured: shard 15 never granted in an hour of shards 0-14 asking
+ * again each minute). By round, a request is passed only by those of its
+ * own round or earlier, a bounded number. A binary heap keeps each insert
  * O(log n) for a bucket of 1,000 shards and more (max_concurrency 1).
  */
 function byShardThenArrival(a: Waiter, b: Waiter): number {
-  return a.shardId - b.shardId || a.seq - b.seq;
+  return a.round - b.round || a.shardId - b.shardId || a.seq - b.seq;
 }
 
 interface Budget {
@@ -171,10 +177,11 @@ interface Budget {
 /**
  * An in-memory {@linkcode IdentifyQueue} for the shards of one process.
  *
- * Each bucket (`shardId % maxConcurrency`) grants its waiting shards lowest
- * ID first (then in request order), the first grant at once and then at
- * most one per `intervalMs`; buckets do not wait for each other. When a
- * session start limit is known, each grant uses
+ * Each bucket (`shardId % maxConcurrency`) grants its waiting shards in
+ * rounds (the requests made between two of its grants), each lowest ID
+ * first, the first grant at once and then at most one per `intervalMs`;
+ * buckets do not wait for each other. When a session start limit is known,
+ * each grant uses
  * one of `remaining`; at `0` the queue waits until `reset_after` has passed
  * (with a warning on `["disruption", "gateway", "identify_queue"]`, shown on
  * stderr unless LogTape is configured) and never grants without budget.
@@ -360,6 +367,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       const waiter: Waiter = {
         shardId,
         seq: this.#seq++,
+        round: bucket.grants,
         resolve,
         reject,
         signal,
@@ -381,6 +389,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       bucket = {
         queue: new BinaryHeap(byShardThenArrival),
         waiting: 0,
+        grants: 0,
         nextAllowed: this.#floor,
         timer: undefined,
       };
@@ -417,6 +426,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       this.#pending--;
       head.signal?.removeEventListener("abort", head.onAbort);
       bucket.nextAllowed = now + this.#intervalMs;
+      bucket.grants++;
       head.resolve();
     }
   }
@@ -538,6 +548,8 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     for (const waiter of waiters) {
       const bucket = this.#bucket(waiter.shardId % maxConcurrency);
       waiter.bucket = bucket;
+      // One round in the new buckets: lowest shard first, as at a start.
+      waiter.round = 0;
       bucket.queue.push(waiter);
       bucket.waiting++;
     }

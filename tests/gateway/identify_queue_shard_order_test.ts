@@ -119,3 +119,24 @@ Deno.test("ShardManager with max_concurrency 2: shard 0, its HELLO 300 ms late, 
   await manager.close();
   gateway.close();
 });
+
+Deno.test("MemoryIdentifyQueue: low shards that drop and ask again each minute do not pass a higher one for ever (it goes in its round)", async () => {
+  // Lowest shard first alone: shard 15 was never granted in an hour of
+  // shards 0-14 asking again a minute after each grant (an op 9 storm at
+  // the reconnect backoff's cap).
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({ scheduler, maxConcurrency: 1 });
+  let stopped = false;
+  const churn = (shard: number): void => {
+    void queue.acquire(shard).then(() => {
+      if (!stopped) scheduler.setTimeout(() => churn(shard), 60_000);
+    });
+  };
+  for (let shard = 0; shard < 15; shard++) churn(shard);
+  let grantedAt: number | undefined;
+  void queue.acquire(15).then(() => grantedAt = scheduler.now());
+  await scheduler.advance(3_600_000);
+  stopped = true;
+  assert.equal(grantedAt, 15 * 5250, "shard 15 waits its round only");
+  await scheduler.runAll();
+});
