@@ -12,7 +12,9 @@
  * commands are kept at hand, in order, up to a share of the prefetch less a
  * reserve): one shard's flood or outage never takes the prefetch slots the
  * other shards' commands need. A shard's commands keep their order through
- * the queue (`shard_turns.ts`).
+ * the queue (`shard_turns.ts`), but for presences (op 3): only the latest
+ * counts, so none holds the others back and an older one is settled as
+ * done once a newer one was taken (`_shard_presences.ts`).
  *
  * Several processes may share the bot's shards (`SHARDS_START`/`SHARDS_END`)
  * and consume the one queue: a command for a shard of the bot that another
@@ -22,13 +24,13 @@
  * a copy back sooner than {@linkcode REQUEUE_DELAY} after its last bounce
  * waits the rest of it first, and one still unrun
  * {@linkcode MAX_REQUEUE_TIME} after its first bounce is rejected (no
- * consumer runs its shard). An op 4 or 8 command goes to the shard of its
+ * consumer runs its shard). Copies are published by `_command_bouncer.ts`
+ * (with the properties of `_command_copies.ts`). An op 4 or 8 command goes to the shard of its
  * `guild_id` (`(guild_id >> 22) % SHARDS_TOTAL`), whatever its `shard` says:
  * Discord leaves one sent on another shard unanswered.
  *
  * @module
  */
-import type { AMQPChannel, AMQPMessage } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import type { Counter } from "prom-client";
 import type { Scheduler } from "../base/scheduler.ts";
@@ -36,120 +38,48 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import { GatewayError } from "../gateway/errors.ts";
 import { checkedCommand } from "../gateway/gateway_commands.ts";
 import type { Shard } from "../gateway/shard.ts";
-import { shardForGuild } from "../gateway/shard_routing.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
+import {
+  CommandBouncer,
+  type CommandChannel,
+  type CommandMessage,
+  firstBounce,
+} from "./_command_bouncer.ts";
+import {
+  BOUNCE_HEADER,
+  bounceWait,
+  LAST_BOUNCE_HEADER,
+  MAX_REQUEUE_TIME,
+  REQUEUE_DELAY,
+} from "./_command_copies.ts";
+import {
+  guildShard,
+  parseCommand,
+  type ServiceCommand,
+} from "./_service_command.ts";
+import { ShardPresences } from "./_shard_presences.ts";
 import { botActivitiesOnly } from "./bot_activities.ts";
-import { parseExactJson, withStringSnowflakes } from "./command_json.ts";
 import { MAX_SHARD_COMMANDS, ShardHolds } from "./shard_holds.ts";
 import { ShardTurns, TURN_HEADER } from "./shard_turns.ts";
 
-export { MAX_SHARD_COMMANDS, TURN_HEADER };
+export {
+  BOUNCE_HEADER,
+  type CommandChannel,
+  type CommandMessage,
+  LAST_BOUNCE_HEADER,
+  MAX_REQUEUE_TIME,
+  MAX_SHARD_COMMANDS,
+  parseCommand,
+  REQUEUE_DELAY,
+  type ServiceCommand,
+  TURN_HEADER,
+};
 
 const logger = getLogger(["disruption", "dispatch", "commands"]);
 const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
 
 /** The largest `gateway.send` body read (a gateway payload is at most 4096). */
 const MAX_COMMAND_BYTES = 64 * 1024;
-
-/**
- * How long a command waits before it goes back to the queue; a bounced copy
- * goes back no sooner than this after its last bounce.
- */
-export const REQUEUE_DELAY = 1_000;
-
-/**
- * How long a shard's commands are put back in the queue while it cannot
- * take them (not ready: paused, restarting, reconnecting) before they are
- * rejected instead, counted from a copy's first bounce (put back while its
- * shard was ready, for {@linkcode MAX_SHARD_COMMANDS}, a copy starts
- * again): none loops for ever behind a shard that does not come back.
- */
-export const MAX_REQUEUE_TIME = 5 * 60_000;
-
-/**
- * The header of a command published again for the process that runs its
- * shard: when it was first put back (epoch milliseconds), kept by every
- * later bounce. A copy whose first bounce is {@linkcode MAX_REQUEUE_TIME}
- * old is rejected.
- */
-export const BOUNCE_HEADER = "x-disruption-first-bounce";
-
-/**
- * The header of a bounced copy that says when it was last published again
- * (epoch milliseconds, the publishing process's clock). A copy back less than
- * {@linkcode REQUEUE_DELAY} after it waits the rest of that delay before it
- * is published again, so one no process takes never loops fast; one back
- * later (the queue was long) is published again at once. A copy without it
- * (from an older version) waits the whole delay.
- */
-export const LAST_BOUNCE_HEADER = "x-disruption-last-bounce";
-
-/** A command from `gateway.send`, checked by {@linkcode parseCommand}. */
-export interface ServiceCommand {
-  /** 0 sends `data` on the shard, 1 restarts it resumably, 2 starts a new session. */
-  op: 0 | 1 | 2;
-  /** The shard. */
-  shard: number;
-  /** For op 0: the gateway payload to send, e.g. `{ op: 3, d: presence }`. */
-  data?: { op: number; d?: unknown };
-}
-
-/**
- * Check a command from `gateway.send`. Integer snowflakes (as discord.py
- * sends `guild_id`) are kept exact, and those of op 4, 8, 31 and 43 come
- * out as the decimal strings the gateway's builders take.
- *
- * @param text The message body.
- * @returns The command.
- * @throws {TypeError} With the reason it is malformed.
- */
-export function parseCommand(text: string): ServiceCommand {
-  let value: unknown;
-  try {
-    value = parseExactJson(text);
-  } catch {
-    throw new TypeError("the body is not JSON");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError("the body is not a JSON object");
-  }
-  const { op, shard, data } = value as Record<string, unknown>;
-  if (op !== 0 && op !== 1 && op !== 2) {
-    throw new TypeError(`'op' must be 0, 1 or 2: current value '${op}'`);
-  }
-  if (typeof shard !== "number" || !Number.isSafeInteger(shard) || shard < 0) {
-    throw new TypeError(
-      `'shard' must be a non-negative integer: current value '${shard}'`,
-    );
-  }
-  if (op !== 0) return { op, shard };
-  if (
-    typeof data !== "object" || data === null || Array.isArray(data) ||
-    typeof (data as { op?: unknown }).op !== "number"
-  ) {
-    throw new TypeError("'data' must be an object with a numeric 'op'");
-  }
-  return {
-    op,
-    shard,
-    data: withStringSnowflakes(data as ServiceCommand["data"] & object),
-  };
-}
-
-/** What the handler needs of a delivery's channel to publish it again. */
-export type CommandChannel = Pick<
-  AMQPChannel,
-  "basicPublish" | "confirmSelect"
->;
-
-/**
- * What the handler needs of a delivery. Without `channel`, a command for
- * another process's shard is requeued (nack) instead of published again.
- */
-export type CommandMessage =
-  & Pick<AMQPMessage, "bodySize" | "bodyToString" | "ack" | "nack" | "reject">
-  & Partial<Pick<AMQPMessage, "redelivered" | "properties" | "body">>
-  & { channel?: CommandChannel };
 
 /** What the handler needs of a shard. */
 export type CommandShard = Pick<Shard, "send" | "close" | "connect" | "status">;
@@ -200,17 +130,14 @@ export class CommandHandler {
   readonly #requeuingSince = new Map<number, number>();
   /** Shards whose commands are rejected, already said in the log. */
   readonly #dropping = new Set<number>();
-  /**
-   * When the log last said that no consumer ran a command for a shard, by
-   * shard (at most one entry per shard of the bot).
-   */
-  readonly #unowned = new Map<number, number>();
   /** Each shard's copies on their way round, in order. */
   readonly #turns = new ShardTurns();
   /** Each shard's unsettled commands: given to it, and held at hand. */
   readonly #holds: ShardHolds<Held>;
-  /** Publish confirms turned on, by delivery channel. */
-  readonly #confirming = new WeakMap<CommandChannel, Promise<void>>();
+  /** Publishes deliveries again, or requeues them. */
+  readonly #copies: CommandBouncer;
+  /** Each shard's presences: the latest, the one it holds, the next. */
+  readonly #presences = new ShardPresences<Held>();
 
   /**
    * Create it.
@@ -220,6 +147,7 @@ export class CommandHandler {
   constructor(options: CommandHandlerOptions) {
     this.#options = options;
     this.#holds = new ShardHolds(options.prefetch);
+    this.#copies = new CommandBouncer(options);
   }
 
   /**
@@ -327,7 +255,7 @@ export class CommandHandler {
     }
     const shard = this.#options.shard(command.shard);
     if (!shard) {
-      await this.#elsewhereShard(message, command.shard, total, signal);
+      await this.#copies.elsewhere(message, command.shard, total, signal);
       return;
     }
     const id = command.shard;
@@ -335,6 +263,14 @@ export class CommandHandler {
     const copy = turns.turnOf(message.properties?.headers?.[TURN_HEADER]);
     if (copy) turns.arrived(id, copy.publish);
     const turn = copy?.turn ?? turns.next();
+    const presence = payload?.op === 3;
+    if (presence && this.#presences.superseded(id, turn)) {
+      // A newer presence of the shard was taken or put back: this one
+      // would never be written (only the latest counts), and going round
+      // again it took the broker thousands of copies a second in a flood.
+      await this.#superseded(message, id);
+      return;
+    }
     // Paused for a full buffer: a reconnect now would take in events the
     // buffer cannot hold (and the shard, already in the paused set, would
     // never be paused again). Not ready (reconnecting, restarting, not
@@ -345,7 +281,11 @@ export class CommandHandler {
       this.#options.paused(id) ||
       (payload && (shard.status !== "ready" || this.#restarting.has(id)))
     ) {
-      await this.#notReady(message, id, shard, turn, signal);
+      await this.#notReady(message, id, shard, turn, presence, signal);
+      return;
+    }
+    if (presence) {
+      await this.#takePresence(message, id, shard, payload!, turn, signal);
       return;
     }
     const holds = this.#holds;
@@ -357,7 +297,7 @@ export class CommandHandler {
       // round: to the tail, behind them. The shard sends, so it is no
       // outage: the copy's 5 minutes start again.
       this.#options.counter.inc({ result: "retried" });
-      await this.#putBack(message, id, undefined, turn, signal);
+      await this.#putBack(message, id, undefined, turn, false, signal);
       return;
     }
     turns.done(id, turn);
@@ -375,6 +315,65 @@ export class CommandHandler {
   }
 
   /**
+   * Take a presence (op 3) of a ready shard, newer than any taken or put
+   * back (`_shard_presences.ts`): it waits only for the shard's older
+   * commands of other ops going round (its turn keeps no place among
+   * them), is given to the shard at once unless it holds one of this
+   * handler's presences already, and else waits for that one to be
+   * written, replacing (settling as done) the one that waited before it.
+   */
+  async #takePresence(
+    message: CommandMessage,
+    id: number,
+    shard: CommandShard,
+    payload: GatewayCommand,
+    turn: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const holds = this.#holds;
+    const presences = this.#presences;
+    if (!this.#turns.mayTake(id, turn, this.#options.scheduler.now())) {
+      this.#options.counter.inc({ result: "retried" });
+      await this.#putBack(message, id, undefined, turn, true, signal);
+      return;
+    }
+    presences.seen(id, turn);
+    const older = presences.take(id);
+    if (older) older.resolve(() => this.#superseded(older.message, id));
+    if (!presences.given(id) && holds.runsNow(id) && holds.mayTake(id)) {
+      holds.started(id);
+      presences.setGiven(id, true);
+      await this.#run(message, id, shard, payload, 0, turn, signal);
+      return;
+    }
+    // Kept outside the shard's budget: one a shard, and given to it (and
+    // counted) once the one it holds is settled (#giveHeld).
+    const then = await new Promise<() => Promise<void>>((resolve) => {
+      const replaced = presences.wait(id, {
+        message,
+        payload,
+        turn,
+        signal,
+        resolve,
+      });
+      if (replaced) {
+        replaced.resolve(() => this.#superseded(replaced.message, id));
+      }
+    });
+    await then();
+  }
+
+  /** A presence older than one taken: done, as the shard settles one. */
+  async #superseded(message: CommandMessage, id: number): Promise<void> {
+    logger.debug(
+      "A presence for shard {shard} from {queue} is superseded by a newer one",
+      { shard: id, queue: this.#options.queue },
+    );
+    this.#options.counter.inc({ result: "done" });
+    await message.ack().catch(() => {});
+  }
+
+  /**
    * Give a command taken to its shard (or restart the shard, op 1 or 2)
    * and settle its delivery; then give the shard its next held one.
    */
@@ -387,6 +386,9 @@ export class CommandHandler {
     turn: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
+    // A presence was marked given by whoever gave it, at once: another
+    // must not pass it in the meantime.
+    const presence = payload?.op === 3;
     try {
       if (payload) await shard.send(payload, signal ? { signal } : {});
       else await this.#restart(id, shard, op === 1);
@@ -401,11 +403,12 @@ export class CommandHandler {
       }
       if (error instanceof GatewayError && error.kind === "shard_closed") {
         // Back in its turn, before the shard's later ones.
-        await this.#notReady(message, id, shard, turn, signal);
+        await this.#notReady(message, id, shard, turn, presence, signal);
         return;
       }
       await this.#reject(message, "failed", error);
     } finally {
+      if (presence) this.#presences.setGiven(id, false);
       this.#holds.finished(id);
       this.#giveHeld(id);
     }
@@ -423,23 +426,43 @@ export class CommandHandler {
       !this.#options.paused(id) && !this.#restarting.has(id);
     for (;;) {
       const held = this.#holds.next(id, !ready);
-      if (!held) return;
-      const { message, payload, turn, signal } = held;
-      if (signal?.aborted) {
-        this.#options.counter.inc({ result: "retried" });
-        held.resolve(() => Promise.resolve());
-      } else if (!shard) {
-        // No longer this process's shard (not seen: shards are fixed).
-        this.#options.counter.inc({ result: "retried" });
-        held.resolve(() => Promise.resolve(this.#requeueLater(message)));
-      } else if (!ready) {
-        held.resolve(() => this.#notReady(message, id, shard, turn, signal));
-      } else {
-        this.#holds.started(id);
-        held.resolve(() =>
-          this.#run(message, id, shard, payload, 0, turn, signal)
-        );
-      }
+      if (!held) break;
+      this.#give(held, id, shard, ready, false);
+    }
+    // The presence waiting for the one the shard holds, after the shard's
+    // older commands held here (it is a command in line as any other).
+    const presences = this.#presences;
+    if (ready && (presences.given(id) || !this.#holds.runsNow(id))) return;
+    const waiting = presences.take(id);
+    if (waiting) this.#give(waiting, id, shard, ready, true);
+  }
+
+  /** Settle a command held at hand as {@linkcode CommandHandler.#giveHeld} says. */
+  #give(
+    held: Held,
+    id: number,
+    shard: CommandShard | undefined,
+    ready: boolean,
+    presence: boolean,
+  ): void {
+    const { message, payload, turn, signal } = held;
+    if (signal?.aborted) {
+      this.#options.counter.inc({ result: "retried" });
+      held.resolve(() => Promise.resolve());
+    } else if (!shard) {
+      // No longer this process's shard (not seen: shards are fixed).
+      this.#options.counter.inc({ result: "retried" });
+      held.resolve(() => Promise.resolve(this.#copies.requeueLater(message)));
+    } else if (!ready) {
+      held.resolve(() =>
+        this.#notReady(message, id, shard, turn, presence, signal)
+      );
+    } else {
+      this.#holds.started(id);
+      if (presence) this.#presences.setGiven(id, true);
+      held.resolve(() =>
+        this.#run(message, id, shard, payload, 0, turn, signal)
+      );
     }
   }
 
@@ -454,6 +477,7 @@ export class CommandHandler {
     id: number,
     shard: CommandShard,
     turn: number,
+    presence: boolean,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     if (!message.channel || !this.#comesBack(id, shard)) {
@@ -473,7 +497,7 @@ export class CommandHandler {
       return;
     }
     this.#options.counter.inc({ result: "retried" });
-    await this.#putBack(message, id, first ?? now, turn, signal);
+    await this.#putBack(message, id, first ?? now, turn, presence, signal);
   }
 
   /**
@@ -484,27 +508,38 @@ export class CommandHandler {
    *
    * @param first Its first bounce; `undefined` to count from now (its
    * shard sends: the wait is no outage).
+   * @param presence Whether it is a presence: its copy keeps its turn but
+   * no place in the shard's line (it holds no later command back), and the
+   * shard's older presences are superseded.
    */
   async #putBack(
     message: CommandMessage,
     id: number,
     first: number | undefined,
     turn: number,
+    presence: boolean,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const now = this.#options.scheduler.now();
-    const mine = this.#turns.putBack(id, turn, now);
+    if (presence) this.#presences.seen(id, turn);
+    const mine = presence ? turn : this.#turns.putBack(id, turn, now);
     const go = async (): Promise<void> => {
       const headers = { [TURN_HEADER]: this.#turns.publish(id, mine) };
-      const published = await this.#bounce(message, first ?? now, signal, {
-        headers,
-      });
+      const published = await this.#copies.bounce(
+        message,
+        id,
+        first ?? now,
+        signal,
+        {
+          headers,
+        },
+      );
       // The original is requeued (or redelivered) with its old turn, if any.
       if (!published) this.#turns.done(id, mine);
     };
     const wait = firstBounce(message) === undefined
       ? 0
-      : bounceWait(message, now);
+      : bounceWait(message.properties?.headers, now);
     if (wait === 0) {
       await go();
       return;
@@ -513,143 +548,6 @@ export class CommandHandler {
       if (signal?.aborted) this.#turns.done(id, mine);
       else void go();
     }, wait);
-  }
-
-  /**
-   * The command's shard is not run here: publish it again at the tail of
-   * the queue for the process that runs it (a copy stamped with its first
-   * bounce) and ack this delivery, or reject a copy that has bounced for
-   * {@linkcode MAX_REQUEUE_TIME} (no consumer runs that shard).
-   */
-  async #elsewhereShard(
-    message: CommandMessage,
-    id: number,
-    total: number,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const { scheduler, counter, queue } = this.#options;
-    if (total === 0) {
-      // Not started yet: the shard may be this process's soon.
-      counter.inc({ result: "retried" });
-      this.#requeueLater(message);
-      return;
-    }
-    const now = scheduler.now();
-    const stamped = firstBounce(message);
-    // A stamp further ahead than a bounce can last is no clock's skew (a
-    // publisher set it): counted from now, or it would bounce for ever.
-    const first = stamped !== undefined && stamped - now > MAX_REQUEUE_TIME
-      ? now
-      : stamped;
-    if (first !== undefined && now - first >= MAX_REQUEUE_TIME) {
-      // Said again once the last line for the shard is MAX_REQUEUE_TIME
-      // old: an outage that goes on is said every 5 min, not per command,
-      // and a later one always is (its first drop comes MAX_REQUEUE_TIME
-      // after it began, so after any line of an earlier one).
-      const said = this.#unowned.get(id);
-      if (said === undefined || now - said >= MAX_REQUEUE_TIME) {
-        this.#unowned.set(id, now);
-        visible.warn(
-          "A command for shard {shard} has been put back in {queue} for {seconds} s and no consumer ran it: it is rejected without requeue, and so are the next ones still unrun after as long. Does a process run shard {shard}, with the same SHARDS_TOTAL {total}?",
-          { shard: id, queue, seconds: MAX_REQUEUE_TIME / 1000, total },
-        );
-      }
-      counter.inc({ result: "dropped" });
-      await message.reject(false).catch(() => {});
-      return;
-    }
-    logger.debug(
-      "A command for shard {shard} is put back in {queue}: another process runs it",
-      { shard: id, queue },
-    );
-    counter.inc({ result: "elsewhere" });
-    if (first === undefined) {
-      // The first time: at once, at the tail of the queue.
-      await this.#bounce(message, now, signal, {});
-      return;
-    }
-    // Bounced before: a copy no process takes must not loop fast, so it is
-    // published again no sooner than REQUEUE_DELAY after its last bounce.
-    // Counted from that bounce, not from now: a copy held here keeps one of
-    // the consumer's prefetch slots, and with a process down its copies
-    // would fill them all (each held a full second) while this process's
-    // own commands queued behind them. One back REQUEUE_DELAY or more after
-    // its last bounce (the queue was that long) goes at once; one back
-    // sooner waits the rest; one without the stamp (an older version's)
-    // the whole delay, as does one stamped ahead of this clock (at most).
-    // So each copy comes round about once per REQUEUE_DELAY whatever the
-    // queue's length: own commands wait at most about REQUEUE_DELAY behind
-    // the held ones, and the broker carries each copy once a second for its
-    // MAX_REQUEUE_TIME (a copy held by the old way came round less often,
-    // as the slots let it, and that wait was the cost). Clocks apart by a
-    // second or more may cut one process's wait to nothing; the next
-    // process, on the slower clock, then holds the copy the whole delay.
-    const wait = bounceWait(message, now);
-    if (wait === 0) {
-      await this.#bounce(message, first, signal, {});
-      return;
-    }
-    scheduler.setTimeout(() => {
-      if (!signal?.aborted) void this.#bounce(message, first, signal, {});
-    }, wait);
-  }
-
-  /**
-   * Publish a copy of the delivery at the tail of its queue, stamped with
-   * its first bounce and with now as its last (and `extra.headers`), then
-   * ack the delivery; requeue it if the copy cannot be published
-   * (confirmed).
-   *
-   * @returns Whether the copy was published.
-   */
-  async #bounce(
-    message: CommandMessage,
-    first: number,
-    signal: AbortSignal | undefined,
-    extra: { headers?: Record<string, string> },
-  ): Promise<boolean> {
-    const channel = message.channel;
-    try {
-      if (!channel) throw new Error("the delivery has no channel");
-      let confirming = this.#confirming.get(channel);
-      if (!confirming) {
-        // Confirmed, so the delivery is acked only once the copy is queued.
-        confirming = channel.confirmSelect();
-        this.#confirming.set(channel, confirming);
-      }
-      await confirming;
-      const properties = message.properties ?? {};
-      await channel.basicPublish(
-        "",
-        this.#options.queue,
-        message.body ?? message.bodyToString(),
-        {
-          ...properties,
-          headers: {
-            ...properties.headers,
-            ...extra.headers,
-            [BOUNCE_HEADER]: first,
-            [LAST_BOUNCE_HEADER]: this.#options.scheduler.now(),
-          },
-        },
-      );
-    } catch (error) {
-      if (signal?.aborted) return false; // The broker redelivers the original.
-      logger.debug(
-        "A command could not be published again in {queue} ({reason}); it is requeued",
-        {
-          queue: this.#options.queue,
-          reason: error instanceof Error ? error.message : String(error),
-        },
-      );
-      // After a wait: a queue refusing every copy (full, with
-      // reject-publish) would otherwise hand it straight back, unstamped,
-      // thousands of times a second.
-      this.#requeueLater(message, signal);
-      return false;
-    }
-    await message.ack().catch(() => {});
-    return true;
   }
 
   /** Close the shard and connect it again (op 1 resumably, op 2 anew). */
@@ -667,16 +565,6 @@ export class CommandHandler {
     shard.connect().catch(() => {});
   }
 
-  /**
-   * Put the delivery back in the queue after {@linkcode REQUEUE_DELAY}
-   * (unless its consumer ended meanwhile: the broker redelivers it then).
-   */
-  #requeueLater(message: CommandMessage, signal?: AbortSignal): void {
-    this.#options.scheduler.setTimeout(() => {
-      if (!signal?.aborted) void message.nack(true).catch(() => {});
-    }, REQUEUE_DELAY);
-  }
-
   /** The shard refused the command as closed: requeue it or reject it. */
   async #closed(
     message: CommandMessage,
@@ -690,7 +578,7 @@ export class CommandHandler {
     if (comesBack && now - since < MAX_REQUEUE_TIME) {
       this.#requeuingSince.set(id, since);
       this.#options.counter.inc({ result: "retried" });
-      this.#requeueLater(message);
+      this.#copies.requeueLater(message);
       return;
     }
     await this.#drop(message, id, comesBack);
@@ -743,48 +631,4 @@ export class CommandHandler {
     });
     await message.reject(false).catch(() => {});
   }
-}
-
-/** When a bounced copy was first put back, if the delivery is one. */
-function firstBounce(message: CommandMessage): number | undefined {
-  return timeHeader(message, BOUNCE_HEADER);
-}
-
-/**
- * How long a copy bounced before waits before it is published again: the
- * rest of {@linkcode REQUEUE_DELAY} since its last bounce, 0 once that has
- * passed, the whole delay at most (no stamp, or one ahead of `now`).
- */
-function bounceWait(message: CommandMessage, now: number): number {
-  const last = timeHeader(message, LAST_BOUNCE_HEADER);
-  if (last === undefined) return REQUEUE_DELAY;
-  return Math.min(REQUEUE_DELAY, Math.max(0, REQUEUE_DELAY - (now - last)));
-}
-
-/** A header holding epoch milliseconds, if the delivery has it. */
-function timeHeader(message: CommandMessage, name: string): number | undefined {
-  const value = message.properties?.headers?.[name];
-  const time = typeof value === "bigint" ? Number(value) : value;
-  return typeof time === "number" && Number.isFinite(time) ? time : undefined;
-}
-
-/**
- * The shard of an op 4 or 8 command's guild, when it has one and the shard
- * count is known.
- *
- * @throws {RangeError} A `guild_id` above 2^64 - 1.
- */
-function guildShard(
-  payload: GatewayCommand | undefined,
-  total: number,
-): number | undefined {
-  if (total === 0 || (payload?.op !== 4 && payload?.op !== 8)) {
-    return undefined;
-  }
-  const guildId = (payload.d as { guild_id?: unknown } | undefined)?.guild_id;
-  // A string: parseCommand turned integer ids into strings, and the
-  // builders take no other.
-  return typeof guildId === "string"
-    ? shardForGuild(guildId, total)
-    : undefined;
 }

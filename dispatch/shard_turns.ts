@@ -32,6 +32,13 @@
  * it is forgotten {@linkcode TURN_LIFETIME} after it was last put back,
  * once it is the oldest.
  *
+ * Presence updates (op 3) take no place in a line: only the latest presence
+ * counts and the shard lets later commands pass one that must wait, so the
+ * handler puts a presence back with its turn in the header but never
+ * {@linkcode ShardTurns.putBack}s it, and a flood of them holds none of the
+ * shard's other commands back (200 held an op 31 for 120 s). A presence is
+ * still taken only after the older commands of its line.
+ *
  * @module
  */
 import { Fifo } from "../base/fifo.ts";
