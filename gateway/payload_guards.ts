@@ -221,14 +221,14 @@ export function resumeUrlProblem(
  *   or a single DNS label: the resume URL must have the same host and the
  *   same port (default ports included). Such a host runs services of other
  *   owners on other ports.
- * - Any other gateway host (a DNS name): the resume host is the gateway's,
- *   or lies in the gateway host's parent domain, the gateway host less its
- *   first label when it has three labels or more (`gateway.discord.gg` →
- *   `discord.gg`, which takes `gateway-us-east1-b.discord.gg`), else the
- *   gateway host itself (`discord.gg` takes `*.discord.gg`). The parent,
- *   not the last two labels: a gateway at `gw.example.co.uk` trusts
- *   `*.example.co.uk`, not all of `co.uk`. Any port: the host's owner
- *   runs them all.
+ * - A gateway host in Discord's gateway domain (`discord.gg` or under
+ *   it): the resume host is in it too (`gateway.discord.gg` takes
+ *   `gateway-us-east1-b.discord.gg`), any port.
+ * - Any other gateway host (a DNS name: a proxy of the bot's own): the
+ *   same host or one under it, any port (the host's owner runs them all,
+ *   and names under it are its owner's to give). Not its parent
+ *   domain: that may be a hosting platform's (`fly.dev`, `herokuapp.com`,
+ *   `co.uk`), whose other tenants are not the bot's.
  *
  * @param resumeUrl The saved session's `resumeUrl`.
  * @param gatewayUrl The shard's main gateway URL.
@@ -252,12 +252,18 @@ export function restoredResumeUrlProblem(
       describeValue(resumeUrl)
     }'`;
   }
-  const labels = gatewayHost.split(".");
-  const domain = labels.length >= 3 ? labels.slice(1).join(".") : gatewayHost;
-  if (host === domain || host.endsWith(`.${domain}`)) return undefined;
-  return `its host must be in the gateway URL's domain ('${domain}') for a saved session: current value '${
+  if (host === gatewayHost || host.endsWith(`.${gatewayHost}`)) {
+    return undefined;
+  }
+  if (inDiscordDomain(gatewayHost) && inDiscordDomain(host)) return undefined;
+  return `its host must be the gateway URL's ('${gateway.hostname}') or under it, or in discord.gg for Discord's, for a saved session: current value '${
     describeValue(resumeUrl)
   }'`;
+}
+
+/** Whether a host is Discord's gateway domain or under it. */
+function inDiscordDomain(host: string): boolean {
+  return host === "discord.gg" || host.endsWith(".discord.gg");
 }
 
 /** The URL's host name without the trailing dot of a fully qualified one. */

@@ -2497,9 +2497,11 @@ export class Shard {
 
   #sendHeartbeat(connection: Connection): void {
     const payload = { op: GatewayOpcode.Heartbeat, d: this.#sequence };
-    // Not taken (the connection is closing): no ACK to wait for.
-    if (!this.#sendPriority(connection, payload)) return;
+    // Counted even when not taken (the connection is closing): the zombie
+    // check needs a heartbeat sent, and a socket stuck closing whose close
+    // never comes must still end as a zombie. No ACK is waited for then.
     connection.heartbeatsSent++;
+    if (!this.#sendPriority(connection, payload)) return;
     // The latency counts from the oldest heartbeat not yet acknowledged:
     // one sent while another waits (an op 1 answered) is acknowledged with
     // it, and measured from it read short.

@@ -97,7 +97,7 @@ async function startWith(
   return { transport, stderr };
 }
 
-Deno.test("restoredResumeUrlProblem takes a host of the gateway's own host or domain only", async (t) => {
+Deno.test("restoredResumeUrlProblem takes the gateway's own host, or Discord's domain for Discord's, only", async (t) => {
   const rows: [string, string, boolean][] = [
     // Discord's: the resume host is another one of discord.gg.
     ["wss://gateway.discord.gg", "wss://gateway-us-east1-b.discord.gg", true],
@@ -109,9 +109,15 @@ Deno.test("restoredResumeUrlProblem takes a host of the gateway's own host or do
     ["wss://gateway.discord.gg", "wss://discord.gg.evil.test", false],
     ["wss://gateway.discord.gg", "wss://xdiscord.gg", false],
     ["wss://gateway.discord.gg", "wss://162.159.135.232", false],
-    // The parent domain, not the last two labels.
-    ["wss://gw.example.co.uk", "wss://resume.example.co.uk", true],
+    // Another DNS host (a proxy of the bot's): that host only, any port;
+    // not its parent domain, which may be a hosting platform's.
+    ["wss://gw.example.co.uk", "wss://gw.example.co.uk:8443", true],
+    ["wss://gw.example.co.uk", "wss://r.gw.example.co.uk", true],
+    ["wss://gw.example.co.uk", "wss://xgw.example.co.uk", false],
+    ["wss://gw.example.co.uk", "wss://resume.example.co.uk", false],
     ["wss://gw.example.co.uk", "wss://evil.co.uk", false],
+    ["wss://mybot-proxy.fly.dev", "wss://evil-app.fly.dev", false],
+    ["wss://gw.herokuapp.com", "wss://attacker.herokuapp.com", false],
     // One machine: host and port.
     ["ws://127.0.0.1:6438", "ws://127.0.0.1:6438/resume", true],
     ["ws://127.0.0.1:6438", "ws://127.0.0.1:6439/", false],
