@@ -90,7 +90,8 @@ const FILLED_BY_GUILD_CREATE: ReadonlySet<CacheResource> = new Set([
  * one for messages kept without their content. Every resource but users
  * implies guilds (a guild's entities are kept only while its GUILD_CREATE
  * is held): without the Guilds intent, each is said to need it too (DM
- * messages excepted), rather than guilds being named when not asked for.
+ * messages excepted: messages of a bot that receives guild messages need
+ * it "for guild ones"), rather than guilds being named when not asked for.
  *
  * @example Presences without the presence intent
  * ```ts
@@ -124,15 +125,19 @@ export function cacheIntentWarnings(
     const needed = RESOURCE_INTENTS[resource];
     const lacking = needed !== 0 && (intents & needed) === 0;
     // Without guilds held, a resource of guilds keeps nothing: DMs, which
-    // have none, only messages.
+    // have none, only messages; a bot receiving guild messages as well as
+    // DMs keeps the DMs' alone, and is told of the others.
+    const guildMessages = (intents & GatewayIntent.GuildMessages) !== 0;
+    const dmOnly = resource === "messages" && !guildMessages &&
+      (intents & GatewayIntent.DirectMessages) !== 0;
     const unheld = !guilds && resource !== "users" &&
-      needed !== GatewayIntent.Guilds &&
-      !(resource === "messages" &&
-        (intents & GatewayIntent.DirectMessages) !== 0);
+      needed !== GatewayIntent.Guilds && !dmOnly;
     if (!lacking && !unheld) continue;
+    const dms = resource === "messages" &&
+      (intents & GatewayIntent.DirectMessages) !== 0;
     const lack = [
       ...(lacking ? [intentNames(needed).join(" or ")] : []),
-      ...(unheld ? ["Guilds"] : []),
+      ...(unheld ? [dms ? "Guilds for guild ones" : "Guilds"] : []),
     ].join(" and ");
     (FILLED_BY_GUILD_CREATE.has(resource) && !unheld ? stale : missing).push(
       `${resource} (needs ${lack})`,

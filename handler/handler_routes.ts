@@ -115,7 +115,15 @@ export function warnMisspeltMethods(handler: Handler): void {
     const shaped = /^on[A-Za-z]/.test(name) ? name : onShapedName(name);
     if (shaped === undefined) continue;
     const nearest = known.has(shaped) ? shaped : suggestMethod(shaped, methods);
-    if (nearest !== undefined) {
+    if (nearest !== undefined && shaped !== name) {
+      // Another library's name (`messageCreate`, `on_message`), or a helper
+      // of the bot's own named like an event (`ready()`): `override` would
+      // not compile, so the way to silence it is said instead.
+      visible.warn(
+        "{name}() is never called by the Client: event methods are named on…, {nearest}() for this one; a helper of your own: make it private (#{name}) to silence this",
+        { name, nearest },
+      );
+    } else if (nearest !== undefined) {
       visible.warn(
         "{name}() matches no gateway event and will never be called; did you mean {nearest}()? (add 'override' to have TypeScript check the name)",
         { name, nearest },

@@ -97,9 +97,10 @@ export async function syncCommands(
   // `{ de: undefined }` (a missing translation, which JSON leaves out) is sent
   // as `{}`, which Discord may store and answer as `null`; compared as built it
   // looked like a change and every start rewrote the commands.
+  // Permissions first: a bigint (`8n`) is one JSON cannot write.
   const desired = definitions
-    .map((definition) => JSON.parse(JSON.stringify(commandPayload(definition))))
-    .map(canonicalPermissions);
+    .map((definition) => canonicalPermissions(commandPayload(definition)))
+    .map((payload) => JSON.parse(JSON.stringify(payload)));
   const seen = new Set<string>();
   for (const command of desired) {
     const key = `${command.type ?? 1}:${command.name}`;

@@ -479,38 +479,6 @@ export class RestClient {
   }
 
   /**
-   * Answer an interaction (within 3 s of receiving it). Sent without the
-   * bot token and outside the global rate limit.
-   *
-   * @param interactionId The interaction.
-   * @param interactionToken The interaction's token.
-   * @param body The callback type and data.
-   * @param options Signal, files, upload limit.
-   * @returns A promise that resolves once Discord accepted it.
-   *
-   * @example Answer with a message
-   * ```ts
-   * import { RestClient } from "@disruption/disruption/rest";
-   * import { FakeRest } from "@disruption/disruption/testing";
-   * import assert from "node:assert/strict";
-   *
-   * const discord = new FakeRest({ token: "t" });
-   * const rest = new RestClient({ token: "t", fetch: discord.fetch });
-   * await rest.createInteractionResponse("5", "interaction-token", {
-   *   type: 4,
-   *   data: { content: "pong" },
-   * });
-   * assert.deepEqual(discord.interactionResponses[0]!.body, { type: 4, data: { content: "pong" } });
-   * assert.equal(discord.requests[0]!.headers["authorization"], undefined);
-   * ```
-   */
-  createInteractionResponse(
-    interactionId: string,
-    interactionToken: string,
-    body: InteractionResponseBody,
-    options?: InteractionResponseOptions & { withResponse?: false },
-  ): Promise<void>;
-  /**
    * Answer an interaction and read what the answer created
    * (`?with_response=true`): the message (callback types 4 and 7), the
    * Activity launched, whether the message is loading or ephemeral.
@@ -542,6 +510,41 @@ export class RestClient {
     body: InteractionResponseBody,
     options: InteractionResponseOptions & { withResponse: true },
   ): Promise<InteractionCallbackResponse>;
+  // The plain form last: `Parameters<>` and `ReturnType<>` read the last
+  // overload, and code typed against them before `withResponse` existed
+  // keeps compiling.
+  /**
+   * Answer an interaction (within 3 s of receiving it). Sent without the
+   * bot token and outside the global rate limit.
+   *
+   * @param interactionId The interaction.
+   * @param interactionToken The interaction's token.
+   * @param body The callback type and data.
+   * @param options Signal, files, upload limit.
+   * @returns A promise that resolves once Discord accepted it.
+   *
+   * @example Answer with a message
+   * ```ts
+   * import { RestClient } from "@disruption/disruption/rest";
+   * import { FakeRest } from "@disruption/disruption/testing";
+   * import assert from "node:assert/strict";
+   *
+   * const discord = new FakeRest({ token: "t" });
+   * const rest = new RestClient({ token: "t", fetch: discord.fetch });
+   * await rest.createInteractionResponse("5", "interaction-token", {
+   *   type: 4,
+   *   data: { content: "pong" },
+   * });
+   * assert.deepEqual(discord.interactionResponses[0]!.body, { type: 4, data: { content: "pong" } });
+   * assert.equal(discord.requests[0]!.headers["authorization"], undefined);
+   * ```
+   */
+  createInteractionResponse(
+    interactionId: string,
+    interactionToken: string,
+    body: InteractionResponseBody,
+    options?: InteractionResponseOptions & { withResponse?: false },
+  ): Promise<void>;
   async createInteractionResponse(
     interactionId: string,
     interactionToken: string,

@@ -183,6 +183,13 @@ Deno.test("cacheIntentWarnings: without the Guilds intent, each resource asked f
     /keeps members \(needs Guilds\), emojis \(needs GuildExpressions and Guilds\), messages \(needs Guilds\), which the intents cannot fill/,
   );
   assert.doesNotMatch(warning!, /guilds \(|channels \(/);
+  // Receiving guild messages and DMs: the DMs' are kept, the others said.
+  const [both] = cacheIntentWarnings(
+    ["messages"],
+    GatewayIntent.GuildMessages | GatewayIntent.DirectMessages |
+      GatewayIntent.MessageContent,
+  );
+  assert.match(both!, /messages \(needs Guilds for guild ones\)/);
 });
 
 Deno.test("MemoryCache: users live as long as a member or message holds them (bounded)", async () => {

@@ -23,7 +23,7 @@ async function startLines(handler: Handler): Promise<string[]> {
 }
 
 const said = (name: string, meant: string) =>
-  `[WRN] disruption·handler: ${name}() matches no gateway event and will never be called; did you mean ${meant}()? (add 'override' to have TypeScript check the name)`;
+  `[WRN] disruption·handler: ${name}() is never called by the Client: event methods are named on…, ${meant}() for this one; a helper of your own: make it private (#${name}) to silence this`;
 
 Deno.test("Methods named as other libraries name events (camelCase, snake_case, on_) are warned about at start, with the on… method meant", async () => {
   class Base extends Handler {

@@ -528,7 +528,15 @@ Deno.test("syncCommands sends and compares default_member_permissions as Discord
   });
   // A literal definition (from JavaScript, or a generated file).
   const literal = { ...ping, default_member_permissions: "0008" };
-  for (const [what, definition] of [["built", built], ["literal", literal]]) {
+  // A bigint, as PermissionFlags are (JSON cannot write one as it is).
+  const bigint = { ...ping, default_member_permissions: 8n };
+  for (
+    const [what, definition] of [
+      ["built", built],
+      ["literal", literal],
+      ["bigint", bigint],
+    ] as const
+  ) {
     const discord = storingDiscord(stored);
     const result = await syncCommands(discord.rest, [definition as never], {
       applicationId: "9",

@@ -316,3 +316,14 @@ Deno.test("getAnswerVoters takes the answer's integer answer_id (and a string of
   }
   assert.equal(fake.requests.length, before);
 });
+
+Deno.test("createInteractionResponse's plain form is the last overload: code typed with Parameters<> and ReturnType<> before withResponse keeps compiling", () => {
+  // Checked by `deno check`: with the withResponse overload last, these
+  // read it (4 arguments required, a callback response returned).
+  type Args = Parameters<RestClient["createInteractionResponse"]>;
+  const args: Args = ["1", "token", { type: 1 }];
+  type Result = ReturnType<RestClient["createInteractionResponse"]>;
+  const result: Result = Promise.resolve();
+  assert.equal(args.length, 3);
+  return result;
+});
