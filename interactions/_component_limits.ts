@@ -179,18 +179,10 @@ function walkComponents(
 export function repeatedCustomId(
   components: readonly unknown[],
 ): string | undefined {
-  const seen = new Set<string>();
-  let repeated: string | undefined;
-  walkComponents(components, ({ custom_id: id }) => {
-    if (typeof id !== "string") return false;
-    if (seen.has(id)) {
-      repeated = id;
-      return true;
-    }
-    seen.add(id);
-    return false;
-  });
-  return repeated;
+  return firstRepeated(
+    components,
+    ({ custom_id: id }) => typeof id === "string" ? id : undefined,
+  );
 }
 
 /**
@@ -206,15 +198,27 @@ export function repeatedCustomId(
 export function repeatedComponentId(
   components: readonly unknown[],
 ): number | undefined {
-  const seen = new Set<number>();
-  let repeated: number | undefined;
-  walkComponents(components, ({ id }) => {
-    if (typeof id !== "number" || id === 0) return false;
-    if (seen.has(id)) {
-      repeated = id;
+  return firstRepeated(
+    components,
+    ({ id }) => typeof id === "number" && id !== 0 ? id : undefined,
+  );
+}
+
+/** The first value `read` gives two components of `components`. */
+function firstRepeated<T>(
+  components: readonly unknown[],
+  read: (item: ComponentFields) => T | undefined,
+): T | undefined {
+  const seen = new Set<T>();
+  let repeated: T | undefined;
+  walkComponents(components, (item) => {
+    const value = read(item);
+    if (value === undefined) return false;
+    if (seen.has(value)) {
+      repeated = value;
       return true;
     }
-    seen.add(id);
+    seen.add(value);
     return false;
   });
   return repeated;
