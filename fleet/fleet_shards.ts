@@ -459,7 +459,7 @@ export class FleetShards {
     this.#events.discard(); // copies kept for a grace: delivered, no timer
     for (const set of [this.#current, this.#next]) {
       if (!set) continue;
-      const ids = idsOf(set);
+      const ids = heldIds(set);
       // The shards close whatever Redis does (see #stop); the leases are
       // released once their sessions are saved, if Redis answers at all.
       const released = this.#stop(set, ids, set === this.#current).then(
@@ -481,8 +481,8 @@ export class FleetShards {
   }
 
   #tick(mayTake = true): Promise<void> {
-    // Timed on the local clock; the leases dated on theirs.
-    const [sentAt, leaseAt] = [this.#scheduler.now(), this.#leaseNow()];
+    // Timed on the local clock (a suspend counted); the leases on theirs.
+    const [sentAt, leaseAt] = [this.#clock.stamp(), this.#leaseNow()];
     const joins = this.#joins;
     // close() ran since, or close() and start(): act on nothing more.
     const stale = () => this.#closed || joins !== this.#joins;
@@ -591,7 +591,7 @@ export class FleetShards {
       // (at once when longer): the guard counts from the sending.
       this.#timer = this.#scheduler.setTimeout(
         () => void this.#tick().catch((e) => this.#failures.threw(e)),
-        Math.max(0, sentAt + this.#times.renewMs - this.#scheduler.now()),
+        Math.max(0, this.#times.renewMs - this.#clock.elapsed(sentAt)),
       );
     });
     this.#ticking = ticking;
@@ -650,7 +650,7 @@ export class FleetShards {
       }
       // The old sessions end for good: nobody resumes a count left behind
       // (its keys go a grace later: see retiredKeysGraceMs).
-      const ids = idsOf(old);
+      const ids = heldIds(old);
       await this.#stop(old, ids, false, false);
       await old.leases.release(ids, true).catch(() => {});
       const store = this.#options.sessionStore;
@@ -675,7 +675,7 @@ export class FleetShards {
     this.#next = undefined;
     this.#overlap.end(this.#scheduler.now());
     this.#events.discard();
-    const ids = idsOf(next);
+    const ids = heldIds(next);
     await this.#stop(next, ids, false);
     await next.leases.release(ids, true).catch(() => {});
   }

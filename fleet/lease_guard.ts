@@ -24,6 +24,16 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  */
 export const BLOCKED_LOOP_MS = 1_000;
 
+/**
+ * The timers, with time elapsed on this machine (its `now()`, never going
+ * back) and since a send (`elapsed`, counting a suspend: see
+ * `FleetClock.stamp`).
+ */
+export interface ElapsedScheduler extends Scheduler {
+  /** Milliseconds elapsed since `sentAt`, a time of `FleetClock.stamp()`. */
+  elapsed(sentAt: number): number;
+}
+
 /** How long before its leases end a late guard's renewal must answer. */
 const LATE_RENEWAL_MARGIN_MS = 1_000;
 
@@ -39,7 +49,7 @@ const LATE_RENEWAL_MARGIN_MS = 1_000;
  * only if none answers before they do.
  */
 export class LeaseGuard {
-  readonly #scheduler: Scheduler;
+  readonly #scheduler: Scheduler & Partial<Pick<ElapsedScheduler, "elapsed">>;
   /** Read at each use: a process runs with the fleet's TTL once it knows it. */
   readonly #times: { readonly ttlMs: number; readonly renewMs: number };
   readonly #fire: (why: string, late: boolean) => void;
@@ -59,7 +69,8 @@ export class LeaseGuard {
 
   /**
    * @param scheduler The timers, with time elapsed on this machine (a
-   *   `FleetClock`'s: a wall clock stepped back must not delay the guard).
+   *   `FleetClock`'s: a wall clock stepped back must not delay the guard,
+   *   and its `elapsed` counts a suspend since a renewal was sent).
    * @param times The lease TTL and the renewal period (a `LeaseTimes`).
    * @param fire What to do when it fires (stop every shard), given why:
    *   what no renewal was answered by, for how long.
@@ -67,7 +78,7 @@ export class LeaseGuard {
    *   again): asked when the guard runs late with the leases not run out.
    */
   constructor(
-    scheduler: Scheduler,
+    scheduler: Scheduler & Partial<Pick<ElapsedScheduler, "elapsed">>,
     times: { readonly ttlMs: number; readonly renewMs: number },
     fire: (why: string, late: boolean) => void,
     renew?: () => void,
@@ -89,9 +100,24 @@ export class LeaseGuard {
       : this.deadline(this.#armedAt) + offset;
   }
 
-  /** When the leases a renewal sent at `sentAt` renewed stop being safe. */
+  /**
+   * When the leases a renewal sent at `sentAt` renewed stop being safe, on
+   * the scheduler's clock as it reads now (a suspend since brings it
+   * closer: that clock stopped, the leases' did not).
+   */
   deadline(sentAt: number): number {
-    return sentAt + this.#times.ttlMs - this.#times.renewMs;
+    return this.#scheduler.now() + this.#left(sentAt, this.#times.renewMs);
+  }
+
+  /**
+   * How long the leases a renewal sent at `sentAt` renewed have left, less
+   * `margin`: counted on the larger of the scheduler's elapsed times (see
+   * `FleetClock.elapsed`).
+   */
+  #left(sentAt: number, margin: number): number {
+    const elapsed = this.#scheduler.elapsed?.(sentAt) ??
+      this.#scheduler.now() - sentAt;
+    return this.#times.ttlMs - margin - elapsed;
   }
 
   /**
@@ -101,30 +127,31 @@ export class LeaseGuard {
   arm(sentAt: number): void {
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#armedAt = sentAt;
-    const due = this.deadline(sentAt);
     const armedAt = this.#scheduler.now();
     // The timer's own lateness is what a blocked loop shows: a deadline
     // already past here (a renewal answered late, Redis back after an
-    // outage) fires at once, Redis's doing. Counted from the deadline, that
-    // was read as the event loop blocked for a minute.
-    const delay = Math.max(0, due - armedAt);
+    // outage, the machine suspended) fires at once, not the loop's doing.
+    // Counted from the deadline, that was read as the loop blocked a minute.
+    const left = this.#left(sentAt, this.#times.renewMs);
+    const delay = Math.max(0, left);
+    const after = left > 0
+      ? undefined
+      : this.#times.ttlMs - this.#times.renewMs - left;
     this.#timer = this.#scheduler.setTimeout(
-      () =>
-        this.#due(sentAt, armedAt + delay, delay === 0 ? armedAt : undefined),
+      () => this.#due(sentAt, armedAt + delay, after),
       delay,
     );
   }
 
   /**
    * The deadline of a renewal sent at `sentAt` came; its timer was due at
-   * `expected`. `answeredAt`: when the renewal was answered, if its
-   * deadline had passed by then.
+   * `expected`. `answeredAfter`: how long after it was sent the renewal was
+   * answered, if its deadline had passed by then.
    */
-  #due(sentAt: number, expected: number, answeredAt?: number): void {
+  #due(sentAt: number, expected: number, answeredAfter?: number): void {
     this.#timer = undefined;
-    const now = this.#scheduler.now();
-    const blocked = now - expected;
-    if (blocked <= BLOCKED_LOOP_MS && answeredAt === undefined) {
+    const blocked = this.#scheduler.now() - expected;
+    if (blocked <= BLOCKED_LOOP_MS && answeredAfter === undefined) {
       const ms = this.#times.ttlMs - this.#times.renewMs;
       return this.#fired(`by Redis for ${ms} ms`, false);
     }
@@ -134,15 +161,15 @@ export class LeaseGuard {
     // and resume every shard. A second short of the leases' end: another
     // member may take them as soon as they expire, and its RESUME must not
     // find this one's open.
-    const left = sentAt + this.#times.ttlMs - LATE_RENEWAL_MARGIN_MS - now;
+    const left = this.#left(sentAt, LATE_RENEWAL_MARGIN_MS);
     const renew = left > 0 ? this.#renew : undefined;
     const action = renew
       ? `renewing now; its shards stop only if no renewal answers within ${left} ms (a second before their leases end)`
       : "its leases may have expired: stopping its shards";
     let why: string;
-    if (answeredAt !== undefined) {
+    if (answeredAfter !== undefined) {
       // The timer was set past its deadline: no sign of a blocked loop.
-      const after = answeredAt - sentAt;
+      const after = answeredAfter;
       visible.error(
         "Redis answered a lease renewal after {after} ms, past the {ms} ms the leases allow; {action}",
         { after, ms: this.#times.ttlMs - this.#times.renewMs, action },
@@ -186,8 +213,8 @@ export class LeaseGuard {
    */
   startable(sentAt: number): () => boolean {
     const epoch = this.#epoch;
-    const until = this.deadline(sentAt);
-    return () => epoch === this.#epoch && this.#scheduler.now() < until;
+    return () =>
+      epoch === this.#epoch && this.#left(sentAt, this.#times.renewMs) > 0;
   }
 
   /**
@@ -207,7 +234,7 @@ export class LeaseGuard {
     sentAt: number,
     fleetNow: number,
   ): Promise<void> {
-    const ms = this.deadline(sentAt) - this.#scheduler.now();
+    const ms = this.#left(sentAt, this.#times.renewMs);
     const written = this.parked.publish(store, set, fleetNow);
     await settlesWithin(this.#scheduler, written, ms);
   }

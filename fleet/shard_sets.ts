@@ -120,7 +120,11 @@ export function shardsOf(set: ShardSet, ids: readonly number[]): Shard[] {
 
 /**
  * What a tick claims to hold: the shards running and those carried (once:
- * a claim not answered soon goes stale, as the lease may expire).
+ * a claim not answered soon goes stale, as the lease may expire). Also
+ * what a set that stops releases: a shard waiting for its session after a
+ * loss (see `identify_after_loss.ts`) is carried, leased but not run; left
+ * out of close()'s release, its lease kept every other process off it for
+ * a lease TTL.
  */
 export function heldIds(set: ShardSet): number[] {
   const ids = new Set([...idsOf(set), ...set.carried]);
@@ -243,10 +247,14 @@ export async function startShards(
       )
     ),
   );
-  const waiting = ids.filter((_, i) => running[i] === "waiting");
+  // Carried only while the leases are safe and the process has not left:
+  // carried after close(), a lease was kept till it expired.
+  const safe = window.safe();
+  const waits = (i: number) => running[i] === "waiting";
+  const waiting = safe ? ids.filter((_, i) => waits(i)) : [];
   set.carried.push(...waiting);
   sayWaiting(starts.record, waiting, starts.fleetNow());
-  const dropped = ids.filter((_, i) => !running[i]);
+  const dropped = ids.filter((_, i) => !running[i] || (!safe && waits(i)));
   if (dropped.length === 0) return;
   if (dropped.length > errors.length && clock.now() >= until) {
     visible.warn(
@@ -309,8 +317,9 @@ async function startShard(
     await resume(sessions.fleet);
     if (!resumed && await wasComplete()) await resume(sessions.set);
     const record = starts.record;
+    // Not after close() nor past the lease: released, not carried.
     if (!resumed && waitsForSession(record, starts.fleetNow())) {
-      return "waiting";
+      return safe() ? "waiting" : false;
     }
   } else {
     // A new set's shard counts toward the fleet's barrier once complete;

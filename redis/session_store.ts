@@ -357,7 +357,8 @@ export class RedisSessionStore implements SessionStore {
    * when a shard appears twice the last one wins. A session whose ID or
    * resume URL is not well-formed Unicode (a lone surrogate, which Redis's
    * JSON cannot read) is not saved, with a warning, and its shard's stored
-   * entry (an earlier session's) is removed; the others are saved.
+   * entry (an earlier session's) is removed, unless a later session of that
+   * shard in the batch is saved; the others are saved.
    *
    * @param sessions The sessions to save.
    * @returns A promise that resolves when they are stored.
@@ -378,7 +379,14 @@ export class RedisSessionStore implements SessionStore {
       ? sessions
       : sessions.filter((session) => !isUnwritable(session));
     assertSavedSessions(kept);
-    const removed = unwritable.map((session) => String(session.shardId));
+    // Each shard's last session only: an unwritable one before a good one
+    // of its shard had the good one removed (the script deletes after it
+    // writes), though the last one wins.
+    const last = new Map<string, SavedSession>();
+    for (const session of unwritable.length === 0 ? kept : sessions) {
+      last.set(String(session.shardId), session);
+    }
+    const removed = [...last.keys()].filter((id) => isUnwritable(last.get(id)));
     if (removed.length > 0) {
       visible.warn(
         "Session of {shards} not saved: its session ID or resume URL is not well-formed Unicode (a lone surrogate), which Redis's JSON cannot read; the stored one removed, the other sessions saved. Those shards identify instead of resuming",
@@ -394,7 +402,8 @@ export class RedisSessionStore implements SessionStore {
     }
     if (kept.length === 0 && removed.length === 0) return;
     const entries: Record<string, StoredEntry> = {};
-    for (const session of kept) {
+    for (const session of last.values()) {
+      if (isUnwritable(session)) continue;
       const entry: StoredEntry = {
         session_id: session.sessionId,
         sequence: session.sequence,
@@ -404,11 +413,11 @@ export class RedisSessionStore implements SessionStore {
       if (session.resumeUrl !== undefined) entry.resume_url = session.resumeUrl;
       entries[String(session.shardId)] = entry;
     }
-    const last = kept[kept.length - 1];
+    const final = kept[kept.length - 1];
     await this.#write(
       JSON.stringify(entries),
       JSON.stringify(removed),
-      last === undefined ? "" : String(last.shardCount),
+      final === undefined ? "" : String(final.shardCount),
     );
   }
 
