@@ -224,6 +224,7 @@ export class FleetShards {
       watch: (set, shard, resumed) => this.#watch(set, shard, resumed),
       stop: async (set, shard) =>
         void await this.#stop(set, [shard.id], false, false),
+      checkLeases: () => this.#guard.check(), // see shard_sets.ts
     };
   }
 

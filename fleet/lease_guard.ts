@@ -34,6 +34,16 @@ export interface ElapsedScheduler extends Scheduler {
   elapsed(sentAt: number): number;
 }
 
+/**
+ * A guard's timer: what it runs once the leases of the renewal sent at
+ * `sentAt` are `margin` from their end.
+ */
+interface Pending {
+  readonly sentAt: number;
+  readonly margin: number;
+  readonly run: () => void;
+}
+
 /** How long before its leases end a late guard's renewal must answer. */
 const LATE_RENEWAL_MARGIN_MS = 1_000;
 
@@ -57,6 +67,11 @@ export class LeaseGuard {
   /** When the renewal the guard is armed for was sent, if it is armed. */
   #armedAt: number | undefined;
   #timer: TimerId | undefined;
+  /**
+   * What `#timer` runs, and the renewal and margin it is for: run at once
+   * by {@linkcode LeaseGuard.check} once that deadline is past.
+   */
+  #pending: Pending | undefined;
   /** Bumped when it fires or is disarmed: starts asked before give up. */
   #epoch = 0;
   /**
@@ -115,9 +130,12 @@ export class LeaseGuard {
    * `FleetClock.elapsed`).
    */
   #left(sentAt: number, margin: number): number {
-    const elapsed = this.#scheduler.elapsed?.(sentAt) ??
-      this.#scheduler.now() - sentAt;
-    return this.#times.ttlMs - margin - elapsed;
+    return this.#times.ttlMs - margin - this.#elapsed(sentAt);
+  }
+
+  /** Milliseconds elapsed since `sentAt`, a suspend counted (see `#left`). */
+  #elapsed(sentAt: number): number {
+    return this.#scheduler.elapsed?.(sentAt) ?? this.#scheduler.now() - sentAt;
   }
 
   /**
@@ -137,10 +155,47 @@ export class LeaseGuard {
     const after = left > 0
       ? undefined
       : this.#times.ttlMs - this.#times.renewMs - left;
-    this.#timer = this.#scheduler.setTimeout(
+    this.#schedule(
+      sentAt,
+      this.#times.renewMs,
       () => this.#due(sentAt, armedAt + delay, after),
       delay,
     );
+  }
+
+  /** Run `run` in `delay` ms (or at `check()` past `sentAt`'s `margin`). */
+  #schedule(
+    sentAt: number,
+    margin: number,
+    run: () => void,
+    delay: number,
+  ): void {
+    const pending: Pending = { sentAt, margin, run };
+    this.#pending = pending;
+    this.#timer = this.#scheduler.setTimeout(() => {
+      if (this.#pending === pending) this.#pending = undefined;
+      run();
+    }, delay);
+  }
+
+  /**
+   * Fire now if the guard's deadline is past, without waiting for its
+   * timer: asked when a shard is about to connect. Timers run on the
+   * monotonic clock, which stops while the machine is suspended: after a
+   * minute's suspend with no renewal in flight, the guard's timer and the
+   * next tick ran up to a renewal period after the resume, while the leases
+   * had expired in Redis and another process had taken the shards; this
+   * process's shards, their sockets dead, reconnected by themselves and
+   * RESUMEd, taking the sessions back and replaying events delivered
+   * already. Cheap (two clock reads): what runs is what the timer would.
+   */
+  check(): void {
+    const pending = this.#pending;
+    if (!pending || this.#left(pending.sentAt, pending.margin) > 0) return;
+    if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = undefined;
+    pending.run();
   }
 
   /**
@@ -150,8 +205,19 @@ export class LeaseGuard {
    */
   #due(sentAt: number, expected: number, answeredAfter?: number): void {
     this.#timer = undefined;
-    const blocked = this.#scheduler.now() - expected;
+    const now = this.#scheduler.now();
+    const blocked = now - expected;
     if (blocked <= BLOCKED_LOOP_MS && answeredAfter === undefined) {
+      // Past the deadline by the wall clock only: the machine was
+      // suspended (the local clock stopped, the leases' did not) or its
+      // clock stepped forward. The leases may be gone: no wait for Redis.
+      const jumped = this.#elapsed(sentAt) - (now - sentAt);
+      if (jumped > BLOCKED_LOOP_MS) {
+        return this.#fired(
+          `in time, the wall clock jumped ${jumped} ms ahead of the monotonic one (the machine suspended, or its clock stepped)`,
+          true,
+        );
+      }
       const ms = this.#times.ttlMs - this.#times.renewMs;
       return this.#fired(`by Redis for ${ms} ms`, false);
     }
@@ -184,7 +250,7 @@ export class LeaseGuard {
     }
     if (!renew) return this.#fired(why, true);
     // Armed again (clearing this) when the renewal succeeds.
-    this.#timer = this.#scheduler.setTimeout(() => {
+    this.#schedule(sentAt, LATE_RENEWAL_MARGIN_MS, () => {
       this.#timer = undefined;
       this.#fired(why, true);
     }, left);
@@ -194,6 +260,7 @@ export class LeaseGuard {
   /** Fired: no start asked before goes on; `why` no renewal was answered. */
   #fired(why: string, late: boolean): void {
     this.#armedAt = undefined;
+    this.#pending = undefined;
     this.#epoch++;
     this.#fire(why, late);
   }
@@ -202,6 +269,7 @@ export class LeaseGuard {
   disarm(): void {
     if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#pending = undefined;
     this.#armedAt = undefined;
     this.#epoch++;
   }

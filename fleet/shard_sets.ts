@@ -13,6 +13,7 @@ import type { Scheduler } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard } from "../gateway/shard.ts";
 import { GatewayError } from "../gateway/errors.ts";
+import type { ShardStatus } from "../gateway/shard_state.ts";
 import {
   isSessionUsable,
   type SavedSession,
@@ -192,6 +193,12 @@ export interface ShardStarts {
   watch(set: ShardSet, shard: Shard, resumed: boolean): void;
   /** Take a shard out of `set` (unmarked, closed): it stopped for good. */
   stop(set: ShardSet, shard: Shard): Promise<void>;
+  /**
+   * Stop every shard now if their leases may be gone (`LeaseGuard.check`):
+   * asked, synchronously, as a shard is about to connect (see
+   * {@linkcode checkOnConnect}).
+   */
+  checkLeases?: () => void;
 }
 
 /** When the shards of one tick may start. */
@@ -286,6 +293,7 @@ async function startShard(
   });
   starts.listen(set, shard);
   watchStop(starts, set, shard);
+  checkOnConnect(starts, shard);
   let resumed = false;
   const resume = async (store: TickSessions): Promise<void> => {
     try {
@@ -371,6 +379,34 @@ function watchStop(starts: ShardStarts, set: ShardSet, shard: Shard): void {
       }),
       starts.stop(set, shard),
     ]);
+  });
+}
+
+/** The states a shard takes on its way to a connection (RESUME or IDENTIFY). */
+const TOWARD_CONNECTION: ReadonlySet<ShardStatus> = new Set([
+  "reconnecting",
+  "connecting",
+  "waiting_for_hello",
+  "identifying",
+  "resuming",
+]);
+
+/**
+ * Check the leases ({@linkcode ShardStarts.checkLeases}) each time `shard`
+ * moves toward a connection. After a suspend with no renewal in flight,
+ * nothing of the fleet runs at the resume (its timers are on the monotonic
+ * clock, which stopped) while the leases expired in Redis and another
+ * process took the shards; the first thing to run is a shard whose socket
+ * died meanwhile, reconnecting on its own. Its state listeners run
+ * synchronously before the reconnect is armed and before a socket opens,
+ * and a shard a listener closes goes no further: stopped here, it never
+ * RESUMEs the session the other process took (replaying its events again).
+ */
+function checkOnConnect(starts: ShardStarts, shard: Shard): void {
+  const check = starts.checkLeases;
+  if (!check) return;
+  shard.on("state", ({ current }) => {
+    if (TOWARD_CONNECTION.has(current)) check();
   });
 }
 

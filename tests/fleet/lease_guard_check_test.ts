@@ -1,0 +1,42 @@
+// LeaseGuard.check(), asked as a shard moves toward a connection: it fires
+// the guard at once when the leases' deadline passed while the guard's
+// timer could not run (a suspend stops the monotonic clock its timer is
+// on), and does nothing while the leases are safe. On a VirtualScheduler
+// with the runtime's clocks replaced (see _suspended_machine.ts).
+import assert from "node:assert/strict";
+import { FleetClock } from "../../fleet/fleet_clock.ts";
+import { LeaseGuard } from "../../fleet/lease_guard.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { SuspendedMachine } from "./_suspended_machine.ts";
+
+Deno.test("LeaseGuard: check() fires at once after a suspend with no renewal in flight, not before, and once", async () => {
+  const virtual = new VirtualScheduler({ start: 1_000_000 });
+  const machine = new SuspendedMachine(virtual);
+  machine.install();
+  try {
+    const clock = new FleetClock(machine.scheduler, true);
+    const fired: { why: string; late: boolean }[] = [];
+    const guard = new LeaseGuard(
+      clock.scheduler,
+      { ttlMs: 15_000, renewMs: 5_000 },
+      (why, late) => fired.push({ why, late }),
+    );
+    const sentAt = clock.stamp();
+    guard.arm(sentAt);
+    await virtual.advance(1_000);
+    guard.check();
+    assert.equal(fired.length, 0, "fired with the leases safe");
+    machine.suspend(60_000);
+    guard.check();
+    assert.equal(fired.length, 1, "did not fire at the check");
+    assert.match(fired[0]!.why, /jumped \d+ ms ahead/);
+    assert.equal(fired[0]!.late, true, "waits for Redis with leases gone");
+    assert.equal(guard.safeUntil(0), undefined, "still armed");
+    // Its timer was cleared: no second fire when it comes due.
+    await virtual.advance(20_000);
+    guard.check();
+    assert.equal(fired.length, 1, "fired twice");
+  } finally {
+    machine.uninstall();
+  }
+});
