@@ -233,7 +233,15 @@ export class LeaseGuard {
       ? `renewing now; its shards stop only if no renewal answers within ${left} ms (a second before their leases end)`
       : "its leases may have expired: stopping its shards";
     let why: string;
-    if (answeredAfter !== undefined) {
+    const jumped = this.#elapsed(sentAt) - (now - sentAt);
+    if (answeredAfter !== undefined && jumped > BLOCKED_LOOP_MS) {
+      // Redis may have answered at once: the wall clock moved meanwhile.
+      visible.error(
+        "The wall clock jumped {jumped} ms ahead of the monotonic one while a lease renewal was in flight (the machine suspended, or its clock stepped); {action}",
+        { jumped, action },
+      );
+      why = `in time, the wall clock jumped ${jumped} ms`;
+    } else if (answeredAfter !== undefined) {
       // The timer was set past its deadline: no sign of a blocked loop.
       const after = answeredAfter;
       visible.error(

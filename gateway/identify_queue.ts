@@ -246,6 +246,8 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
   #budget: Budget | undefined;
   #resetTimer: TimerId | undefined;
   #seq = 0;
+  /** Shards granted before (at most 65,536: see the rounds in acquire). */
+  readonly #granted = new Set<number>();
   #pending = 0;
 
   /**
@@ -364,10 +366,17 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const bucket = this.#bucket(shardId % this.#maxConcurrency);
+      // A shard asking for the first time joins the oldest round still
+      // waiting, so one whose first connect failed still starts among the
+      // first (it went last of 1,000, 5.4 min late); asking again, after a
+      // grant, it joins the current round. Each shard is first once: bounded.
+      const round = this.#granted.has(shardId)
+        ? bucket.grants
+        : this.#head(bucket)?.round ?? bucket.grants;
       const waiter: Waiter = {
         shardId,
         seq: this.#seq++,
-        round: bucket.grants,
+        round,
         resolve,
         reject,
         signal,
@@ -427,6 +436,7 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
       head.signal?.removeEventListener("abort", head.onAbort);
       bucket.nextAllowed = now + this.#intervalMs;
       bucket.grants++;
+      this.#granted.add(head.shardId);
       head.resolve();
     }
   }

@@ -8,6 +8,7 @@ import { FleetClock } from "../../fleet/fleet_clock.ts";
 import { LeaseGuard } from "../../fleet/lease_guard.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { SuspendedMachine } from "./_suspended_machine.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 
 Deno.test("LeaseGuard: check() fires at once after a suspend with no renewal in flight, not before, and once", async () => {
   const virtual = new VirtualScheduler({ start: 1_000_000 });
@@ -36,6 +37,34 @@ Deno.test("LeaseGuard: check() fires at once after a suspend with no renewal in 
     await virtual.advance(20_000);
     guard.check();
     assert.equal(fired.length, 1, "fired twice");
+  } finally {
+    machine.uninstall();
+  }
+});
+
+Deno.test("LeaseGuard: a renewal answered at once across a 12 s forward step is blamed on the clock, not on Redis", async () => {
+  const virtual = new VirtualScheduler({ start: 1_000_000 });
+  const machine = new SuspendedMachine(virtual);
+  machine.install();
+  try {
+    const clock = new FleetClock(machine.scheduler, true);
+    const guard = new LeaseGuard(
+      clock.scheduler,
+      { ttlMs: 15_000, renewMs: 5_000 },
+      () => {},
+      () => {},
+    );
+    const sentAt = clock.stamp();
+    machine.suspend(12_000); // the wall clock steps while Redis answers
+    await virtual.advance(5);
+    const lines = await captureStderr(async () => {
+      guard.arm(sentAt);
+      await virtual.advance(0);
+    });
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0]!, /wall clock jumped \d+ ms ahead/);
+    assert.doesNotMatch(lines[0]!, /Redis answered/);
+    guard.disarm();
   } finally {
     machine.uninstall();
   }

@@ -140,3 +140,19 @@ Deno.test("MemoryIdentifyQueue: low shards that drop and ask again each minute d
   assert.equal(grantedAt, 15 * 5250, "shard 15 waits its round only");
   await scheduler.runAll();
 });
+
+Deno.test("MemoryIdentifyQueue: a shard asking for the first time after others were granted joins the oldest round, not the last", async () => {
+  // Its round taken at the time it asked, a shard whose first connect
+  // failed went after all 999 others (5.4 min late, not 5 s).
+  const scheduler = new VirtualScheduler();
+  const queue = new MemoryIdentifyQueue({ scheduler, maxConcurrency: 16 });
+  const asked = [];
+  for (let shard = 1; shard < 1000; shard++) asked.push(queue.acquire(shard));
+  await scheduler.advance(6_000);
+  let grantedAt = -1;
+  asked.push(queue.acquire(0).then(() => void (grantedAt = scheduler.now())));
+  await scheduler.advance(10_500);
+  assert.equal(grantedAt, 10_500);
+  await scheduler.runAll();
+  await Promise.all(asked);
+});
