@@ -16,6 +16,7 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   BOUNCE_HEADER,
   bounceWait,
+  closedByBroker,
   copyProperties,
   LAST_BOUNCE_HEADER,
   MAX_CHANNEL_LOSSES,
@@ -30,8 +31,8 @@ const visible = getVisibleLogger(["disruption", "dispatch", "commands"]);
 
 /**
  * What the handler needs of a delivery's channel to publish it again
- * (`closed`, when it has it, tells a copy the broker closed the channel
- * for from one it refused).
+ * (`closed`, when it has it, tells a copy lost with its channel, which the
+ * broker redelivers, from one refused on a channel still open).
  */
 export type CommandChannel =
   & Pick<AMQPChannel, "basicPublish" | "confirmSelect">
@@ -55,6 +56,14 @@ export interface CommandBouncerOptions {
   /** The clock requeues wait on. */
   scheduler: Scheduler;
 }
+
+/**
+ * What became of a delivery {@linkcode CommandBouncer.bounce} put back:
+ * its copy `published` (the delivery acked), `requeued` (no copy: the
+ * delivery is requeued, or the broker redelivers it), or `dropped` (rejected
+ * without requeue).
+ */
+export type BounceOutcome = "published" | "requeued" | "dropped";
 
 /** Puts the handler's deliveries back in their queue. */
 export class CommandBouncer {
@@ -130,10 +139,9 @@ export class CommandBouncer {
       "A command for shard {shard} is put back in {queue}: another process runs it",
       { shard: id, queue },
     );
-    counter.inc({ result: "elsewhere" });
     if (first === undefined) {
       // The first time: at once, at the tail of the queue.
-      await this.bounce(message, id, now, signal, {});
+      await this.bounce(message, id, now, signal, {}, "elsewhere");
       return;
     }
     // Bounced before: a copy no process takes must not loop fast, so it is
@@ -154,11 +162,13 @@ export class CommandBouncer {
     // process, on the slower clock, then holds the copy the whole delay.
     const wait = bounceWait(message.properties?.headers, now);
     if (wait === 0) {
-      await this.bounce(message, id, first, signal, {});
+      await this.bounce(message, id, first, signal, {}, "elsewhere");
       return;
     }
     scheduler.setTimeout(() => {
-      if (!signal?.aborted) void this.bounce(message, id, first, signal, {});
+      // Left to the broker's redelivery: counted as put back.
+      if (signal?.aborted) counter.inc({ result: "elsewhere" });
+      else void this.bounce(message, id, first, signal, {}, "elsewhere");
     }, wait);
   }
 
@@ -173,7 +183,14 @@ export class CommandBouncer {
    * connection cannot write at all (its header over the frame size), is
    * rejected instead: none loops for ever.
    *
-   * @returns Whether the copy was published.
+   * The delivery is counted here, once: `dropped` when it is rejected,
+   * else `result` once its copy is confirmed or refused, or
+   * {@linkcode REQUEUE_DELAY} after it went if neither yet (a connection
+   * blocked by a resource alarm holds the confirm until the alarm clears,
+   * and the put-back must show meanwhile).
+   *
+   * @param result What a delivery put back counts as.
+   * @returns What became of the delivery.
    */
   async bounce(
     message: CommandMessage,
@@ -181,7 +198,8 @@ export class CommandBouncer {
     first: number,
     signal: AbortSignal | undefined,
     extra: { headers?: Record<string, string> },
-  ): Promise<boolean> {
+    result: "elsewhere" | "retried",
+  ): Promise<BounceOutcome> {
     const channel = message.channel;
     const now = this.#options.scheduler.now();
     const original = message.properties ?? {};
@@ -191,24 +209,28 @@ export class CommandBouncer {
     let key = message.redelivered && unpublished.size > 0
       ? UnpublishedCopies.key(message.bodyToString() ?? "", original)
       : undefined;
-    const failed = key === undefined ? undefined : unpublished.get(key, now);
+    const failed = key === undefined
+      ? undefined
+      : unpublished.get(key, now) ?? unpublished.forgotten(id, now);
     if (failed && failed.losses >= MAX_CHANNEL_LOSSES) {
-      unpublished.published(key!);
+      unpublished.forget(key!);
+      this.#options.counter.inc({ result: "dropped" });
       await this.#unpublishable(
         message,
         id,
         `RabbitMQ closed the channel on its copy ${failed.losses} times`,
       );
-      return false;
+      return "dropped";
     }
     if (failed && now - failed.first >= MAX_REQUEUE_TIME) {
-      unpublished.published(key!);
+      unpublished.forget(key!);
+      this.#options.counter.inc({ result: "dropped" });
       await this.#unpublishable(
         message,
         id,
         `its copy could not be published for ${MAX_REQUEUE_TIME / 1000} s`,
       );
-      return false;
+      return "dropped";
     }
     const properties = copyProperties(original, {
       ...extra.headers,
@@ -223,8 +245,17 @@ export class CommandBouncer {
       );
       this.#options.counter.inc({ result: "dropped" });
       await message.reject(false).catch(() => {});
-      return false;
+      return "dropped";
     }
+    const { counter, scheduler } = this.#options;
+    let counted = false;
+    const count = (as: "elsewhere" | "retried" | "dropped"): void => {
+      if (counted) return;
+      counted = true;
+      scheduler.clearTimeout(late);
+      counter.inc({ result: as });
+    };
+    const late = scheduler.setTimeout(() => count(result), REQUEUE_DELAY);
     try {
       if (!channel) throw new Error("the delivery has no channel");
       let confirming = this.#confirming.get(channel);
@@ -242,6 +273,7 @@ export class CommandBouncer {
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      count(error instanceof RangeError ? "dropped" : result);
       if (error instanceof RangeError) {
         // The library writes a publish's header in one frame of the
         // connection's frame size: a header larger (a producer on a larger
@@ -251,16 +283,27 @@ export class CommandBouncer {
           id,
           `its copy cannot be written on this connection (${reason}): are its headers larger than the frame size?`,
         );
-        return false;
+        return "dropped";
       }
       // RabbitMQ closes the channel on a publish it refuses that way: the
       // delivery comes back at the head of the queue, first in the next
-      // batch, and would close it again for ever.
-      const lost = channel?.closed === true ? channel : undefined;
-      key ??= UnpublishedCopies.key(message.bodyToString() ?? "", original);
-      unpublished.failed(key, now, lost);
+      // batch, and would close it again for ever. Only a close the broker
+      // sent (with its reply code) is the copy's: the library marks every
+      // channel closed when the connection drops or the client closes it,
+      // and a copy in flight then is no more to blame than any other (two
+      // blips dead-lettered a command, and the same command sent twice
+      // shares its fingerprint, so its count).
+      const lost = channel !== undefined && closedByBroker(error)
+        ? channel
+        : undefined;
+      if (lost || channel?.closed !== true) {
+        key ??= UnpublishedCopies.key(message.bodyToString() ?? "", original);
+        unpublished.failed(key, now, lost, id);
+      }
       // The broker redelivers the original.
-      if (signal?.aborted || lost) return false;
+      if (signal?.aborted || channel?.closed === true || lost) {
+        return "requeued";
+      }
       logger.debug(
         "A command could not be published again in {queue} ({reason}); it is requeued",
         { queue: this.#options.queue, reason },
@@ -269,11 +312,12 @@ export class CommandBouncer {
       // reject-publish) would otherwise hand it straight back, unstamped,
       // thousands of times a second.
       this.requeueLater(message, signal);
-      return false;
+      return "requeued";
     }
-    if (key !== undefined) unpublished.published(key);
+    count(result);
+    unpublished.published(key, id);
     await message.ack().catch(() => {});
-    return true;
+    return "published";
   }
 
   /**
@@ -294,7 +338,6 @@ export class CommandBouncer {
         { shard: id, queue: this.#options.queue, reason },
       );
     }
-    this.#options.counter.inc({ result: "dropped" });
     await message.reject(false).catch(() => {});
   }
 

@@ -65,6 +65,30 @@ export const LAST_BOUNCE_HEADER = "x-disruption-last-bounce";
 export const MAX_CHANNEL_LOSSES = 2;
 
 /**
+ * The library's error for a channel the broker closed (`channel.close` with
+ * its reply code and text): `channel N closed: TEXT (CODE)`. A connection
+ * lost or closed by the client fails the publishes in flight otherwise
+ * ("Connection closed by client", "Socket closed", a socket's error, or
+ * `connection closed: TEXT (CODE)` for the broker's connection.close).
+ */
+const CHANNEL_CLOSE = /^channel \d+ closed: [\s\S]*\((\d{3})\)$/;
+
+/**
+ * Whether a publish failed because the broker closed its channel (with a
+ * reply code other than 200, the normal close): what RabbitMQ does on a
+ * publish it refuses, unlike a connection lost or closed by the client,
+ * which closes every channel and is no copy's fault.
+ *
+ * @param error What the publish rejected with.
+ * @returns Whether the broker closed the channel.
+ */
+export function closedByBroker(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = CHANNEL_CLOSE.exec(error.message)?.[1];
+  return code !== undefined && code !== "200";
+}
+
+/**
  * Deliveries remembered whose copy could not be published: the oldest is
  * forgotten past it. Few fail at once (at most the prefetch).
  */
@@ -112,8 +136,11 @@ export function bounceWait(headers: Headers, now: number): number {
   return Math.min(REQUEUE_DELAY, Math.max(0, REQUEUE_DELAY - (now - last)));
 }
 
-/** A per-message TTL as RabbitMQ takes it: whole milliseconds. */
-const TTL = /^\d{1,15}$/;
+/**
+ * A per-message TTL as RabbitMQ takes it: whole milliseconds, a leading
+ * `+` allowed (it parses the string as an Erlang integer: "+3000" is 3000).
+ */
+const TTL = /^\+?\d{1,15}$/;
 
 /**
  * What a copy carries of the original's properties: content type and
@@ -123,7 +150,8 @@ const TTL = /^\d{1,15}$/;
  * (`expiration`) goes on less the time since the copy's last bounce: a TTL
  * starts again each time a message is queued, and a copy that got the
  * whole of it at each bounce could go round for ever past it (a copy's
- * first bounce keeps it whole: how long the original waited is unknown).
+ * first bounce keeps it whole: how long the original waited is unknown);
+ * one it cannot read is kept as it is.
  *
  * @param properties The delivery's properties.
  * @param headers The headers to add (the stamps, the turn).
@@ -158,7 +186,11 @@ export function copyProperties(
   if (timestamp !== undefined) copy.timestamp = timestamp;
   if (type !== undefined) copy.type = type;
   if (appId !== undefined) copy.appId = appId;
-  if (expiration !== undefined && TTL.test(expiration)) {
+  if (expiration !== undefined && !TTL.test(expiration)) {
+    // Not one this reads, yet the broker took it on the original: kept as
+    // it is, so the copy still expires (left out, it never did).
+    copy.expiration = expiration;
+  } else if (expiration !== undefined) {
     const last = timeHeader(properties.headers, LAST_BOUNCE_HEADER);
     // A stamp ahead of this clock takes nothing off.
     const spent = last === undefined ? 0 : Math.max(0, now - last);
@@ -187,12 +219,22 @@ export interface FailedCopy {
  * it, a blocked connection, the broker closing the channel for it), by
  * their body and properties: a delivery requeued (or redelivered with its
  * channel closed) comes back as it was, unstamped, so this is how its
- * {@linkcode MAX_REQUEUE_TIME} still runs.
+ * {@linkcode MAX_REQUEUE_TIME} still runs. Past
+ * {@linkcode MAX_REMEMBERED} of them each was forgotten before it came
+ * back, and none was ever rejected: a delivery not remembered then counts
+ * from when its shard's copies began to fail (none published since).
  */
 export class UnpublishedCopies {
   readonly #failed = new Map<string, FailedCopy>();
   /** Channels whose loss was already blamed on a copy. */
   readonly #blamed = new WeakSet<object>();
+  /**
+   * Since when each shard's copies have failed, none published since (at
+   * most one entry per shard of the bot), and when they last did.
+   */
+  readonly #shards = new Map<number, { first: number; last: number }>();
+  /** When a delivery was last forgotten to stay within MAX_REMEMBERED. */
+  #evicted: number | undefined;
 
   /** How many deliveries are remembered. */
   get size(): number {
@@ -243,15 +285,31 @@ export class UnpublishedCopies {
    * (the first copy that failed with a channel is blamed for its loss:
    * RabbitMQ closes a channel on the publish it refuses, and those after
    * it fail with it).
+   * @param shard The command's shard.
    * @returns Its failures so far.
    */
-  failed(key: string, now: number, lost: object | undefined): FailedCopy {
+  failed(
+    key: string,
+    now: number,
+    lost: object | undefined,
+    shard: number,
+  ): FailedCopy {
+    let streak = this.#shards.get(shard);
+    if (!streak || now - streak.last >= FORGET_AFTER) {
+      streak = { first: now, last: now };
+      this.#shards.set(shard, streak);
+    }
+    streak.last = now;
     let failed = this.get(key, now);
     if (failed) {
       this.#failed.delete(key); // To the end: the most recent.
       failed.last = now;
     } else {
-      failed = { first: now, last: now, losses: 0 };
+      // While deliveries are being forgotten, a new one may be one that
+      // failed before: it takes its shard's clock (else each, forgotten and
+      // taken anew in turn, started afresh for ever).
+      const first = this.forgotten(shard, now)?.first ?? now;
+      failed = { first, last: now, losses: 0 };
     }
     if (lost && !this.#blamed.has(lost)) {
       this.#blamed.add(lost);
@@ -260,16 +318,50 @@ export class UnpublishedCopies {
     this.#failed.set(key, failed);
     while (this.#failed.size > MAX_REMEMBERED) {
       this.#failed.delete(this.#failed.keys().next().value!);
+      this.#evicted = now;
     }
     return failed;
   }
 
   /**
-   * A delivery's copy was published: it starts afresh.
+   * The failures of a delivery not remembered while deliveries are being
+   * forgotten (past {@linkcode MAX_REMEMBERED}): it may be one whose copy
+   * failed before, so its shard's clock stands in for its own, from the
+   * shard's first failure with none of its copies published since.
+   *
+   * @param shard The command's shard.
+   * @param now The time.
+   * @returns Them, or `undefined` when none were forgotten lately or the
+   * shard's copies do not fail.
+   */
+  forgotten(shard: number, now: number): FailedCopy | undefined {
+    if (this.#evicted === undefined || now - this.#evicted >= FORGET_AFTER) {
+      return undefined;
+    }
+    const streak = this.#shards.get(shard);
+    if (!streak || now - streak.last >= FORGET_AFTER) return undefined;
+    return { first: streak.first, last: streak.last, losses: 0 };
+  }
+
+  /**
+   * A delivery is rejected: forgotten (its shard's clock runs on for the
+   * shard's other deliveries).
    *
    * @param key Its {@linkcode UnpublishedCopies.key}.
    */
-  published(key: string): void {
+  forget(key: string): void {
     this.#failed.delete(key);
+  }
+
+  /**
+   * A delivery's copy was published: it starts afresh, and so does its
+   * shard's clock.
+   *
+   * @param key Its {@linkcode UnpublishedCopies.key}, if it was taken.
+   * @param shard The command's shard.
+   */
+  published(key: string | undefined, shard: number): void {
+    if (key !== undefined) this.#failed.delete(key);
+    this.#shards.delete(shard);
   }
 }

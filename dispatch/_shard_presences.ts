@@ -5,7 +5,8 @@
  * shard's turns (`shard_turns.ts`), so a flood of them holds none of the
  * shard's other commands back, and each shard holds at most two of them,
  * one given to it and the newest one taken after it, waiting here for
- * that one to be written. A presence older than one already taken or put
+ * that one to be written (in the shard's budget of `shard_holds.ts`, or
+ * put back when that is full). A presence older than one already taken or put
  * back for its shard is superseded: settled as done at once, as the shard
  * settles one a newer presence replaced, rather than given to the shard or
  * put back at the tail again. A flood of 200 presences, each going round

@@ -296,7 +296,6 @@ export class CommandHandler {
       // Its budget full, or older commands of the shard are on their way
       // round: to the tail, behind them. The shard sends, so it is no
       // outage: the copy's 5 minutes start again.
-      this.#options.counter.inc({ result: "retried" });
       await this.#putBack(message, id, undefined, turn, false, signal);
       return;
     }
@@ -320,7 +319,8 @@ export class CommandHandler {
    * commands of other ops going round (its turn keeps no place among
    * them), is given to the shard at once unless it holds one of this
    * handler's presences already, and else waits for that one to be
-   * written, replacing (settling as done) the one that waited before it.
+   * written, replacing (settling as done) the one that waited before it:
+   * in the shard's budget (`shard_holds.ts`), or put back when that is full.
    */
   async #takePresence(
     message: CommandMessage,
@@ -333,12 +333,11 @@ export class CommandHandler {
     const holds = this.#holds;
     const presences = this.#presences;
     if (!this.#turns.mayTake(id, turn, this.#options.scheduler.now())) {
-      this.#options.counter.inc({ result: "retried" });
       await this.#putBack(message, id, undefined, turn, true, signal);
       return;
     }
     presences.seen(id, turn);
-    const older = presences.take(id);
+    const older = this.#takeWaiting(id);
     if (older) older.resolve(() => this.#superseded(older.message, id));
     if (!presences.given(id) && holds.runsNow(id) && holds.mayTake(id)) {
       holds.started(id);
@@ -346,21 +345,29 @@ export class CommandHandler {
       await this.#run(message, id, shard, payload, 0, turn, signal);
       return;
     }
-    // Kept outside the shard's budget: one a shard, and given to it (and
-    // counted) once the one it holds is settled (#giveHeld).
+    if (!holds.mayTake(id)) {
+      // Its slot is counted in the shard's budget as any command's: kept
+      // outside it, with 45 busy shards the presences given and waiting
+      // filled the prefetch, and no other shard's command was delivered
+      // until a presence was written (the pacer: 5 per 20 s). Put back as
+      // any command over budget; it stays the newest, its copy comes back.
+      await this.#putBack(message, id, undefined, turn, true, signal);
+      return;
+    }
+    // One a shard, in the shard's budget, given to it once the one it holds
+    // is settled (#giveHeld).
+    holds.setAside(id);
     const then = await new Promise<() => Promise<void>>((resolve) => {
-      const replaced = presences.wait(id, {
-        message,
-        payload,
-        turn,
-        signal,
-        resolve,
-      });
-      if (replaced) {
-        replaced.resolve(() => this.#superseded(replaced.message, id));
-      }
+      presences.wait(id, { message, payload, turn, signal, resolve });
     });
     await then();
+  }
+
+  /** Take the shard's waiting presence, if any, out of its budget. */
+  #takeWaiting(id: number): Held | undefined {
+    const waiting = this.#presences.take(id);
+    if (waiting) this.#holds.takenAside(id);
+    return waiting;
   }
 
   /** A presence older than one taken: done, as the shard settles one. */
@@ -433,7 +440,7 @@ export class CommandHandler {
     // older commands held here (it is a command in line as any other).
     const presences = this.#presences;
     if (ready && (presences.given(id) || !this.#holds.runsNow(id))) return;
-    const waiting = presences.take(id);
+    const waiting = this.#takeWaiting(id);
     if (waiting) this.#give(waiting, id, shard, ready, true);
   }
 
@@ -496,7 +503,6 @@ export class CommandHandler {
       await this.#drop(message, id, true);
       return;
     }
-    this.#options.counter.inc({ result: "retried" });
     await this.#putBack(message, id, first ?? now, turn, presence, signal);
   }
 
@@ -511,6 +517,8 @@ export class CommandHandler {
    * @param presence Whether it is a presence: its copy keeps its turn but
    * no place in the shard's line (it holds no later command back), and the
    * shard's older presences are superseded.
+   * Counted once (by the bouncer): `retried`, or `dropped` when its copy
+   * cannot be put back.
    */
   async #putBack(
     message: CommandMessage,
@@ -525,17 +533,16 @@ export class CommandHandler {
     const mine = presence ? turn : this.#turns.putBack(id, turn, now);
     const go = async (): Promise<void> => {
       const headers = { [TURN_HEADER]: this.#turns.publish(id, mine) };
-      const published = await this.#copies.bounce(
+      const outcome = await this.#copies.bounce(
         message,
         id,
         first ?? now,
         signal,
-        {
-          headers,
-        },
+        { headers },
+        "retried",
       );
       // The original is requeued (or redelivered) with its old turn, if any.
-      if (!published) this.#turns.done(id, mine);
+      if (outcome !== "published") this.#turns.done(id, mine);
     };
     const wait = firstBounce(message) === undefined
       ? 0
@@ -545,8 +552,11 @@ export class CommandHandler {
       return;
     }
     this.#options.scheduler.setTimeout(() => {
-      if (signal?.aborted) this.#turns.done(id, mine);
-      else void go();
+      if (signal?.aborted) {
+        // The broker redelivers it.
+        this.#options.counter.inc({ result: "retried" });
+        this.#turns.done(id, mine);
+      } else void go();
     }, wait);
   }
 

@@ -21,7 +21,12 @@
  * alone, a flooded shard holds 90 (45 s of its sends, so it writes at its
  * own pace while the rest of its flood goes round); with 16 busy shards, 5
  * each. A shard that holds none may always take one, so every other
- * shard's command finds a slot in the reserve.
+ * shard's command finds a slot in the reserve. A command the handler keeps
+ * elsewhere, unsettled (a shard's next presence, waiting for the one it
+ * holds), is counted too ({@linkcode ShardHolds.setAside}): uncounted, 45
+ * shards each holding a presence given and one waiting filled the prefetch,
+ * and no other shard's command was delivered until a presence was written
+ * (17 s).
  *
  * @module
  */
@@ -51,6 +56,8 @@ interface Hold<T> {
   running: number;
   /** Held here, in order, to be given to it. */
   readonly held: Fifo<T>;
+  /** Kept unsettled elsewhere by the handler (a waiting presence). */
+  aside: number;
 }
 
 /**
@@ -82,7 +89,7 @@ export class ShardHolds<T> {
    */
   taken(shard: number): number {
     const hold = this.#shards.get(shard);
-    return hold ? hold.running + hold.held.length : 0;
+    return hold ? hold.running + hold.held.length + hold.aside : 0;
   }
 
   /** Commands taken by all shards. */
@@ -154,6 +161,31 @@ export class ShardHolds<T> {
   }
 
   /**
+   * A command of the shard is kept unsettled outside this FIFO (a presence
+   * waiting for the one the shard holds): it takes a slot as any other,
+   * until {@linkcode ShardHolds.takenAside}.
+   *
+   * @param shard The shard.
+   */
+  setAside(shard: number): void {
+    this.#hold(shard).aside++;
+    this.#total++;
+  }
+
+  /**
+   * A command set aside is given to the shard or settled.
+   *
+   * @param shard The shard.
+   */
+  takenAside(shard: number): void {
+    const hold = this.#shards.get(shard);
+    if (!hold || hold.aside === 0) return;
+    hold.aside--;
+    this.#total--;
+    this.#forget(shard, hold);
+  }
+
+  /**
    * Keep a command of the shard at hand, behind its others.
    *
    * @param shard The shard.
@@ -188,7 +220,7 @@ export class ShardHolds<T> {
   #hold(shard: number): Hold<T> {
     let hold = this.#shards.get(shard);
     if (!hold) {
-      hold = { running: 0, held: new Fifo() };
+      hold = { running: 0, held: new Fifo(), aside: 0 };
       this.#shards.set(shard, hold);
     }
     return hold;
@@ -196,7 +228,7 @@ export class ShardHolds<T> {
 
   /** A shard that holds nothing is no longer busy: others' budgets grow. */
   #forget(shard: number, hold: Hold<T>): void {
-    if (hold.running === 0 && hold.held.length === 0) {
+    if (hold.running === 0 && hold.held.length === 0 && hold.aside === 0) {
       this.#shards.delete(shard);
     }
   }
