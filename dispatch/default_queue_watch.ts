@@ -62,15 +62,22 @@ export interface DefaultQueueWatchOptions {
   backlog?: number;
   /** Called with the counts of every check that succeeded (for gauges). */
   onCounts?: (counts: QueueCounts) => void;
+  /**
+   * Declares and binds the queue again through the client: called (and
+   * said on stderr) when a check finds it deleted (404 `NOT_FOUND`), as
+   * the events published meanwhile reach no queue.
+   */
+  redeclare?: (client: AMQPClient) => Promise<void>;
 }
 
 /**
  * Checks a queue periodically and warns (visible on stderr) when it has no
  * consumer and grows past the backlog: once, again each time it grows ten
  * times larger than when last said, and an info line once it is consumed
- * again or falls below the backlog. A check the broker refuses (the queue
- * deleted, the channel refused) or that is still in flight changes nothing;
- * the next one is made on time.
+ * again or falls below the backlog. A queue found deleted is said on
+ * stderr and declared and bound again (`redeclare`). A check the broker
+ * refuses otherwise (the channel refused) or that is still in flight
+ * changes nothing; the next one is made on time.
  */
 export class DefaultQueueWatch {
   readonly #queue: string;
@@ -78,6 +85,7 @@ export class DefaultQueueWatch {
   readonly #interval: number;
   readonly #backlog: number;
   readonly #onCounts: ((counts: QueueCounts) => void) | undefined;
+  readonly #redeclare: ((client: AMQPClient) => Promise<void>) | undefined;
   #client: AMQPClient | undefined;
   #timer: TimerId | undefined;
   #checking: Promise<void> | undefined;
@@ -106,6 +114,7 @@ export class DefaultQueueWatch {
     this.#interval = interval;
     this.#backlog = backlog;
     this.#onCounts = options.onCounts;
+    this.#redeclare = options.redeclare;
     this.#arm();
   }
 
@@ -161,6 +170,12 @@ export class DefaultQueueWatch {
       await channel.close().catch(() => {});
       counts = { messages: ok.messageCount, consumers: ok.consumerCount };
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // "channel 2 closed: NOT_FOUND - no queue 'gateway.recv' ... (404)"
+      if (this.#redeclare && /NOT_FOUND|\(404\)/.test(message)) {
+        await this.#recreate(client, message);
+        return;
+      }
       if (!this.#failing) {
         this.#failing = true;
         logger.info("Checking {queue}'s length failed: {message}", {
@@ -173,6 +188,22 @@ export class DefaultQueueWatch {
     this.#failing = false;
     this.#onCounts?.(counts);
     this.#judge(counts);
+  }
+
+  /** The queue was deleted: say so, and declare and bind it again. */
+  async #recreate(client: AMQPClient, reason: string): Promise<void> {
+    visible.warn(
+      "{queue} was deleted ({reason}): declaring and binding it again. The events RabbitMQ returned meanwhile as unroutable are sent again",
+      { queue: this.#queue, reason },
+    );
+    try {
+      await this.#redeclare!(client);
+    } catch (error) {
+      visible.warn("Declaring {queue} again failed: {message}", {
+        queue: this.#queue,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   /** Say the backlog when it starts or worsens, and when it ends. */

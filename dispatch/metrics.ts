@@ -100,6 +100,12 @@ export class DispatchMetrics {
    */
   readonly nacked: Counter;
   /**
+   * `dispatch_returned_events`: publishes RabbitMQ returned as unroutable
+   * (with `DEFAULT_QUEUE`: `gateway.recv` deleted or unbound); each is sent
+   * again once the queue is declared and bound anew.
+   */
+  readonly returned: Counter;
+  /**
    * `dispatch_sessions_lost`: sessions a shard had and could not resume
    * (e.g. paused past Discord's resume window): the events after its last
    * sequence received are lost.
@@ -255,6 +261,12 @@ export class DispatchMetrics {
       name: "dispatch_nacked_events",
       help:
         "Publishes RabbitMQ refused (nack, e.g. a full queue with x-overflow reject-publish), each attempt counted; sent again until taken",
+      registers,
+    });
+    this.returned = new Counter({
+      name: "dispatch_returned_events",
+      help:
+        "Publishes RabbitMQ returned as unroutable (DEFAULT_QUEUE: gateway.recv deleted or unbound); sent again once it is declared and bound anew",
       registers,
     });
     this.sessionsLost = new Counter({

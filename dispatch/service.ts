@@ -12,7 +12,8 @@
  * for a minute is said, and a RESUME refused (a new session) is said with
  * the sequence after which events are lost (`session_watch.ts`). A session's sequence is saved only once every
  * event up to it was confirmed, so a crash resumes from an event the broker
- * has.
+ * has; a new session is saved at its READY's sequence at once (the old one
+ * cannot be resumed, and a RESUME replays the new one's events).
  *
  * Why one file of over 800 lines, for now: it arrived whole with the
  * dispatch service, and the broker, the Redis persistence and the shards
@@ -58,7 +59,8 @@ import {
 import { ConfirmedPublisher, type PendingEvent } from "./publisher.ts";
 import { CommandConsumer } from "./command_consumer.ts";
 import { CommandHandler } from "./command_handler.ts";
-import { ensureQueue } from "./declare.ts";
+import { bindToEveryEvent } from "./_bound_queue.ts";
+import { sayUndrained } from "./_undrained.ts";
 import { DefaultQueueWatch } from "./default_queue_watch.ts";
 import { redisPasswordHint } from "./credentials_refused.ts";
 import { DispatchMetrics } from "./metrics.ts";
@@ -68,6 +70,11 @@ import { saveStatuses } from "./status_store.ts";
 import { EventNames } from "./event_name.ts";
 import { GUILD_EVENTS, GuildJoins } from "./guild_joins.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
+import {
+  CONNECTED_STATUSES,
+  SHARD_STATUSES,
+  STAGE_EVENTS,
+} from "./_shard_status_sets.ts";
 import {
   loadStaleShardIds,
   loadUsableSessions,
@@ -99,29 +106,6 @@ export const REDIS_KEYS = {
   cacheStale: "dispatch_cache_stale",
 } as const;
 
-/**
- * The `gateway_shard_events` type of each status on the way to a session,
- * as twilight-dispatch counts its shards' stages. "Connected" is not one:
- * twilight-gateway's `ShardConnected` comes with READY or RESUMED.
- */
-const STAGE_EVENTS: Partial<Record<ShardStatus, string>> = {
-  connecting: "Connecting",
-  identifying: "Identifying",
-  resuming: "Resuming",
-};
-
-/**
- * The statuses with a gateway connection open: leaving one for
- * `reconnecting` or `closed` ends it ("Disconnected", as twilight-gateway's
- * `ShardDisconnected` comes with every connection's end).
- */
-const CONNECTED_STATUSES: ReadonlySet<ShardStatus> = new Set([
-  "waiting_for_hello",
-  "identifying",
-  "resuming",
-  "ready",
-]);
-
 /** One shard's entry in `gateway_sessions`. */
 export interface StoredSession {
   /** The session ID. */
@@ -150,23 +134,6 @@ export interface StoredStatus {
    */
   last_ack: string;
 }
-
-/**
- * Every shard status, for `gateway_statuses` (a record, so a status added to
- * the gateway fails type-checking here until it is listed).
- */
-const SHARD_STATUSES = Object.keys(
-  {
-    idle: true,
-    connecting: true,
-    waiting_for_hello: true,
-    identifying: true,
-    resuming: true,
-    ready: true,
-    reconnecting: true,
-    closed: true,
-  } satisfies Record<ShardStatus, true>,
-) as ShardStatus[];
 
 /** How long the cache may take to give `old` before the event goes without. */
 const OLD_TIMEOUT = 1_000;
@@ -428,6 +395,7 @@ export class DispatchService {
           this.#metrics.defaultQueueMessages.set(messages);
           this.#metrics.defaultQueueConsumers.set(consumers);
         },
+        redeclare: (client) => bindToEveryEvent(client, RECV_QUEUE, EXCHANGE),
       });
     }
     this.#publisher = new ConfirmedPublisher({
@@ -443,6 +411,11 @@ export class DispatchService {
       onConnection: (up) => this.#metrics.brokerConnected.set(up ? 1 : 0),
       onTooLarge: () => this.#metrics.oversized.inc(),
       onNack: () => this.#metrics.nacked.inc(),
+      // gateway.recv takes every event: one returned means it was deleted or
+      // unbound. A user's own bindings may leave events out on purpose, and
+      // those would be returned (and resent) for ever: not mandatory then.
+      mandatory: config.defaultQueue,
+      onReturned: () => this.#metrics.returned.inc(),
       scheduler: this.#scheduler,
     });
     await this.#publisher.start();
@@ -471,6 +444,10 @@ export class DispatchService {
         resumeUrl: session.resumeUrl,
       });
       this.#sessionWatch.hold(id, session.sessionId, session.sequence);
+      // Its sequence was confirmed by an earlier process: every save keeps
+      // it fresh (saved_at), so that restarts during an outage that confirm
+      // nothing do not leave it too old to resume.
+      this.#confirmed.set(id, session);
     }
     logger.info(
       "Starting shards {first}-{last} of {total}: {resumed} to resume, {identify} to identify",
@@ -555,10 +532,7 @@ export class DispatchService {
         DRAIN_TIMEOUT,
       );
       if (!drained) {
-        logger.warn(
-          "RabbitMQ did not confirm {count} event(s) in time; the saved sessions resume before them",
-          { count: this.#publisher.size },
-        );
+        sayUndrained(this.#publisher.unconfirmed(), this.#confirmed);
       }
     }
     // The last save, after any in flight; bounded, as Redis may be down.
@@ -697,10 +671,17 @@ export class DispatchService {
 
   #onConfirmed(event: PendingEvent): void {
     const previous = this.#confirmed.get(event.shardId);
-    this.#confirmed.set(event.shardId, {
-      sessionId: event.sessionId,
-      sequence: event.sequence,
-    });
+    // An old session's late confirms never replace the shard's new session
+    // (saved from its READY on): that one alone can still be resumed.
+    const newer = previous !== undefined &&
+      previous.sessionId !== event.sessionId &&
+      previous.sessionId === this.#manager?.shard(event.shardId)?.sessionId;
+    if (!newer) {
+      this.#confirmed.set(event.shardId, {
+        sessionId: event.sessionId,
+        sequence: event.sequence,
+      });
+    }
     if (event.skip !== true) {
       this.#metrics.published.inc();
       this.#metrics.publishLatency.observe(
@@ -710,7 +691,7 @@ export class DispatchService {
     // A new session is saved at once, not at the next tick: a crash before
     // the first save would otherwise identify and lose the old session's
     // unpublished events.
-    if (previous?.sessionId !== event.sessionId) this.#save(true);
+    if (!newer && previous?.sessionId !== event.sessionId) this.#save(true);
   }
 
   /**
@@ -782,6 +763,16 @@ export class DispatchService {
       this.#commandHandler.shardReady(shardId);
       if (resumed) this.#metrics.resumes.inc();
       else this.#metrics.identifies.inc();
+      // A new session is saved at once, at READY's sequence: the old one
+      // Discord ended, and the new one's events wait behind its unconfirmed
+      // events. A RESUME from here replays the new one's events.
+      if (!resumed && shard?.sessionId !== undefined) {
+        this.#confirmed.set(shardId, {
+          sessionId: shard.sessionId,
+          sequence: shard.sequence ?? 0,
+        });
+        this.#save(true);
+      }
       // twilight-gateway's ShardConnected: a session is up.
       this.#metrics.shardEvents.inc({ type: "Connected" });
       this.#metrics.shardEvents.inc({ type: resumed ? "Resumed" : "Ready" });
@@ -826,10 +817,7 @@ export class DispatchService {
     // the command consumer runs, and retries, on its own: a `gateway.send`
     // that cannot be consumed must not stop the events.
     if (this.config.defaultQueue) {
-      await ensureQueue(client, RECV_QUEUE);
-      const channel = await client.channel();
-      await channel.queueBind(RECV_QUEUE, EXCHANGE, "#");
-      await channel.close().catch(() => {});
+      await bindToEveryEvent(client, RECV_QUEUE, EXCHANGE);
       this.#queueWatch?.attach(client);
     }
     this.#commands?.attach(client);
@@ -988,6 +976,7 @@ export class DispatchService {
     const store = this.#sessions;
     if (!store) return Promise.resolve(new Map());
     return loadUsableSessions(store, this.#startReads, {
+      lost: this.#metrics.sessionsLost,
       shardIds: this.#shardIds,
       shardCount: this.#shardCount,
       now: this.#scheduler.now(),

@@ -99,11 +99,18 @@ export interface UsableSessionsOptions {
   shardCount: number;
   /** Now, on the service's clock: sessions too old to resume are left out. */
   now: number;
+  /**
+   * Counts each session left out as too old (`dispatch_sessions_lost`):
+   * its shard identifies, and the events after its sequence are lost.
+   */
+  lost?: { inc(): void };
 }
 
 /**
  * The saved sessions worth a RESUME: this process's shards', identified
- * with the same shard count, not too old. None when the store fails or
+ * with the same shard count, not too old (one too old is said on stderr
+ * and counted as lost: a silent skip lost its events unsaid). None when
+ * the store fails or
  * does not answer in time (said; the shards identify) or the service is
  * closing.
  *
@@ -141,7 +148,20 @@ export async function loadUsableSessions(
       if (
         session.savedAt !== 0 &&
         Math.abs(now - session.savedAt) > DEFAULT_SESSION_MAX_AGE
-      ) continue;
+      ) {
+        options.lost?.inc();
+        visible.warn(
+          "Shard {shardId}: saved session {sessionId} was saved {seconds} s ago, past the {max} s Discord keeps one resumable; the shard identifies, and the events after sequence {sequence} are lost",
+          {
+            shardId: session.shardId,
+            sessionId: session.sessionId,
+            seconds: Math.round(Math.abs(now - session.savedAt) / 1000),
+            max: DEFAULT_SESSION_MAX_AGE / 1000,
+            sequence: session.sequence,
+          },
+        );
+        continue;
+      }
       usable.set(session.shardId, session);
     }
     if (otherCount !== undefined) {

@@ -2,10 +2,13 @@
 // ConfirmedPublisher (handshake, channels, exchange declare, confirm mode,
 // publish) and the dispatch service's queue setup (queue declare, bind),
 // and confirms publishes only when the test says so: the buffer's
-// accounting can be watched event by event without a real broker.
+// accounting can be watched event by event without a real broker. It can
+// return a publish (basic.return, as RabbitMQ returns a mandatory one no
+// queue took) and answer a passive declare of a deleted queue with 404.
 
 /** AMQP frame types. */
 const METHOD = 1;
+const HEADER = 2;
 const BODY = 3;
 const FRAME_END = 0xce;
 const FRAME_MAX = 131_072;
@@ -49,6 +52,8 @@ export interface FakePublish {
   readonly channel: number;
   readonly tag: number;
   bodyBytes: number;
+  /** Whether it was published `mandatory`. */
+  readonly mandatory: boolean;
 }
 
 /** The fake broker: one listener, any number of connections. */
@@ -77,6 +82,14 @@ export class FakeAmqpBroker {
   readonly queues = new Map<string, { messages: number; consumers: number }>();
   /** The queues declared (passively or not), in order, one entry a declare. */
   readonly declared: string[] = [];
+  /**
+   * Queues deleted: a passive declare of one closes its channel with 404
+   * `NOT_FOUND`, as RabbitMQ does; a declare that is not passive creates it
+   * again (removes it from here).
+   */
+  readonly deleted = new Set<string>();
+  /** Connections opened (connection.open answered). */
+  connections = 0;
 
   constructor(options: { answerClose?: boolean } = {}) {
     this.answerClose = options.answerClose ?? true;
@@ -138,6 +151,32 @@ export class FakeAmqpBroker {
       refused.publish.channel,
       method(60, 120, [...be(refused.publish.tag, 8), 2]),
     );
+  }
+
+  /**
+   * Return (basic.return 312 `NO_ROUTE`, with an empty body) the unconfirmed
+   * publish at `index` (0: the oldest), as RabbitMQ returns a mandatory
+   * publish no queue took; it stays unconfirmed, and {@linkcode ack}
+   * confirms it later as RabbitMQ does.
+   */
+  async returnOnly(index: number): Promise<void> {
+    const entry = this.#unacked[index];
+    if (entry === undefined) throw new RangeError(`no publish ${index}`);
+    const text = (s: string) => [s.length, ...new TextEncoder().encode(s)];
+    const { conn, publish } = entry;
+    await this.#send(
+      conn,
+      publish.channel,
+      method(60, 50, [
+        ...be(312, 2),
+        ...text("NO_ROUTE"),
+        ...text("gateway"),
+        ...text("MESSAGE_CREATE"),
+      ]),
+    );
+    // The content header: class 60, weight 0, body size 0, no properties.
+    const header = new Uint8Array([0, 60, 0, 0, ...be(0, 8), 0, 0]);
+    await conn.write(frame(HEADER, publish.channel, header));
   }
 
   /** Close the listener and every connection; resolves once all ended. */
@@ -232,6 +271,7 @@ export class FakeAmqpBroker {
             );
             break;
           case 10_040: // connection.open
+            this.connections++;
             await this.#send(conn, 0, method(10, 41, [0]));
             break;
           case 10_050: // connection.close
@@ -245,6 +285,8 @@ export class FakeAmqpBroker {
           case 20_040: // channel.close
             await this.#send(conn, channel, method(20, 41));
             break;
+          case 20_041: // channel.close-ok (of a close the broker sent)
+            break;
           case 40_010: // exchange.declare (passive or not: it exists)
             await this.#send(conn, channel, method(40, 11));
             break;
@@ -254,6 +296,24 @@ export class FakeAmqpBroker {
               payload.subarray(7, 7 + length),
             );
             this.declared.push(name);
+            // The bits after the name: passive is the first.
+            const passive = (payload[7 + length]! & 1) === 1;
+            if (passive && this.deleted.has(name)) {
+              const reply = `NOT_FOUND - no queue '${name}' in vhost '/'`;
+              await this.#send(
+                conn,
+                channel,
+                method(20, 40, [
+                  ...be(404, 2),
+                  reply.length,
+                  ...new TextEncoder().encode(reply),
+                  ...be(50, 2),
+                  ...be(10, 2),
+                ]),
+              );
+              break;
+            }
+            if (!passive) this.deleted.delete(name);
             const counts = this.queues.get(name) ??
               { messages: 0, consumers: 0 };
             await this.#send(
@@ -278,7 +338,11 @@ export class FakeAmqpBroker {
           case 60_040: { // basic.publish
             const tag = (tags.get(channel) ?? 0) + 1;
             tags.set(channel, tag);
-            const publish = { channel, tag, bodyBytes: 0 };
+            // reserved short, exchange, routing key, then the bits.
+            let at = 6 + payload[6]! + 1;
+            at += payload[at]! + 1;
+            const mandatory = (payload[at]! & 1) === 1;
+            const publish = { channel, tag, bodyBytes: 0, mandatory };
             this.publishes.push(publish);
             this.#unacked.push({ conn, publish });
             const count = this.publishes.length;

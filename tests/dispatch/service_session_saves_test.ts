@@ -1,0 +1,267 @@
+// When the dispatch service saves a shard's session, in-process on a
+// virtual clock with the loopback FakeDiscord, the fake broker (which
+// confirms only when told) and a redis-server of the test's own:
+// - a session resumed from Redis is saved again every second (saved_at
+//   fresh) though nothing was confirmed since: restarts during a broker
+//   outage left saved_at at the last save before it, and once two minutes
+//   old the next start dropped the session unsaid;
+// - a saved session too old to resume is said, with its shard and
+//   sequence, and counted in dispatch_sessions_lost;
+// - a new session (op 9 d:false) is saved at READY's sequence while the
+//   old one's events are still unconfirmed: Redis kept the ended one, and
+//   the next start identified and lost the new one's events; a close that
+//   cannot drain names it, and says the old one's unconfirmed events lost.
+import assert from "node:assert/strict";
+import type { LogRecord } from "@logtape/logtape";
+import { Redis } from "ioredis";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { RedisSessionStore } from "../../redis/session_store.ts";
+import type { SavedSession } from "../../gateway/saved_session.ts";
+import { loadUsableSessions, StartReads } from "../../dispatch/start_reads.ts";
+import { type DispatchService, REDIS_KEYS } from "../../dispatch/service.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { PrivateRedis } from "../_fakes/private_redis.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import { freePort } from "./_service_harness.ts";
+
+const redisServer = testRedis();
+
+/** The text of the log records that include `text`. */
+function said(records: LogRecord[], text: string): string[] {
+  return records.map((r) => r.message.join(""))
+    .filter((line) => line.includes(text));
+}
+
+Deno.test("loadUsableSessions: a session too old to resume is said with its shard and sequence, and counted as lost", async () => {
+  const scheduler = new VirtualScheduler();
+  const now = 1_000_000_000;
+  const sessions: SavedSession[] = [
+    {
+      shardId: 0,
+      shardCount: 2,
+      sessionId: "old-one",
+      sequence: 3106,
+      savedAt: now - 150_000,
+    },
+    {
+      shardId: 1,
+      shardCount: 2,
+      sessionId: "fresh",
+      sequence: 7,
+      savedAt: now - 1_000,
+    },
+  ];
+  let lost = 0;
+  await withLogRecords(async (records) => {
+    const usable = await loadUsableSessions(
+      { loadAll: () => Promise.resolve(sessions) },
+      new StartReads(scheduler, new AbortController().signal),
+      { shardIds: [0, 1], shardCount: 2, now, lost: { inc: () => lost++ } },
+    );
+    assert.deepEqual([...usable.keys()], [1]);
+    const lines = said(records, "old-one");
+    assert.equal(lines.length, 1, records.map((r) => r.message).join("\n"));
+    assert.match(lines[0]!, /^Shard 0: /);
+    assert.match(lines[0]!, /150 s ago/);
+    assert.match(lines[0]!, /events after sequence 3106 are lost/);
+    assert.equal(
+      records.find((r) => r.message.join("").includes("old-one"))!
+        .level,
+      "warning",
+    );
+  });
+  assert.equal(lost, 1);
+});
+
+/** A service of the test on `discord`, `broker` and `redisPort`. */
+function service(
+  scheduler: VirtualScheduler,
+  discord: FakeDiscord,
+  broker: FakeAmqpBroker,
+  redisPort: string,
+): DispatchService {
+  return inProcessService(
+    scheduler,
+    freePort(),
+    {
+      BOT_TOKEN: discord.token,
+      RABBIT_PORT: new URL(broker.url).port,
+      REDIS_PORT: redisPort,
+      DEFAULT_QUEUE: "false",
+    },
+    discord.clientOptions.gatewayUrl,
+  );
+}
+
+/** Run the clock until `test` holds, letting real I/O run between steps. */
+function until(
+  scheduler: VirtualScheduler,
+  test: () => boolean | Promise<boolean>,
+  what: string,
+  each: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  return advanceUntil(
+    scheduler,
+    (async () => {
+      while (!await test()) {
+        await each();
+        await scheduler.advance(250);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    })(),
+    what,
+  );
+}
+
+Deno.test({
+  name:
+    "dispatch service: a session resumed from Redis is saved again (saved_at fresh) though no event was confirmed since",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const redis = new PrivateRedis();
+  await redis.start();
+  const admin = new Redis(redis.url);
+  const store = new RedisSessionStore(admin, { key: REDIS_KEYS.sessions });
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { sessionTtl: 3_600_000, guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  const port = new URL(redis.url).port;
+  const saved = async () => (await store.loadAll())[0];
+  await withLogRecords(async () => {
+    try {
+      // The first process: a session, confirmed and saved.
+      const first = service(scheduler, discord, broker, port);
+      await advanceUntil(scheduler, first.start(), "the first start");
+      await until(
+        scheduler,
+        async () => (await saved())?.sequence === 2,
+        "READY and the guild confirmed and saved",
+        () => broker.ack(),
+      );
+      await advanceUntil(scheduler, first.close(), "the first close");
+      const before = (await saved())!;
+      // The second resumes it and has nothing confirmed (an outage):
+      // every save still refreshes saved_at, at the same sequence.
+      await scheduler.advance(60_000);
+      const second = service(scheduler, discord, broker, port);
+      try {
+        await advanceUntil(scheduler, second.start(), "the second start");
+        await until(
+          scheduler,
+          () => discord.gateway.counters.resumes >= 1,
+          "the RESUME",
+        );
+        const resumedAt = scheduler.now();
+        await until(
+          scheduler,
+          () => scheduler.now() >= resumedAt + 5_000,
+          "five seconds",
+        );
+        const after = (await saved())!;
+        assert.equal(after.sessionId, before.sessionId);
+        assert.equal(after.sequence, before.sequence);
+        assert.ok(
+          after.savedAt >= before.savedAt + 60_000,
+          `saved_at ${after.savedAt} not refreshed from ${before.savedAt}`,
+        );
+      } finally {
+        await advanceUntil(scheduler, second.close(), "the second close");
+      }
+    } finally {
+      admin.disconnect();
+      await redis.stop();
+    }
+  });
+});
+
+Deno.test({
+  name:
+    "dispatch service: a new session started while events are unconfirmed is saved at READY's sequence, and a close that cannot drain names it",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const redis = new PrivateRedis();
+  await redis.start();
+  const admin = new Redis(redis.url);
+  const store = new RedisSessionStore(admin, { key: REDIS_KEYS.sessions });
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  const saved = async () => (await store.loadAll())[0];
+  await withLogRecords(async (records) => {
+    const dispatch = service(
+      scheduler,
+      discord,
+      broker,
+      new URL(redis.url).port,
+    );
+    let closed = false;
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the start");
+      await until(
+        scheduler,
+        async () => (await saved())?.sequence === 2,
+        "READY and the guild confirmed and saved",
+        () => broker.ack(),
+      );
+      const old = (await saved())!.sessionId;
+      // Events the broker does not confirm, then Discord ends the session.
+      for (let i = 0; i < 3; i++) {
+        discord.gateway.dispatch("MESSAGE_CREATE", {
+          id: String(1_000 + i),
+          channel_id: "42",
+          content: `m${i}`,
+        }, { shardId: 0, ignoreIntents: true });
+      }
+      await until(scheduler, () => broker.publishes.length >= 5, "published");
+      discord.gateway.invalidateSession(false);
+      await until(
+        scheduler,
+        () => discord.gateway.counters.sessionStarts === 2,
+        "a new session",
+      );
+      const readyAt = scheduler.now();
+      await until(
+        scheduler,
+        () => scheduler.now() >= readyAt + 3_000,
+        "three seconds",
+      );
+      const now = (await saved())!;
+      const fresh = discord.gateway.sessions.at(-1)!.id;
+      assert.notEqual(fresh, old);
+      assert.equal(now.sessionId, fresh, "the new session is saved");
+      assert.equal(now.sequence, 1, "at READY's sequence");
+      // A close the broker never confirms for: the warning names it.
+      await advanceUntil(scheduler, dispatch.close(), "the close");
+      closed = true;
+      const lines = said(records, "did not confirm");
+      assert.equal(lines.length, 1);
+      assert.match(lines[0]!, new RegExp(`shard 0: session ${fresh} at 1`));
+      // The old session's unconfirmed events cannot be replayed: said.
+      const lost = said(records, "are lost: Discord ended that session");
+      assert.equal(lost.length, 1);
+      assert.match(lost[0]!, new RegExp(`3 event\\(s\\) of session ${old}`));
+      assert.match(lost[0]!, /sequences 3 to 5/);
+      assert.match(lost[0]!, new RegExp(`the saved one is ${fresh}$`));
+      assert.equal((await saved())!.sessionId, fresh);
+    } finally {
+      if (!closed) await advanceUntil(scheduler, dispatch.close(), "close");
+      admin.disconnect();
+      await redis.stop();
+    }
+  });
+});
