@@ -16,31 +16,13 @@ import {
   activeSessions,
   assertResumedAll,
   deliveredMessages,
-  established,
+  oneEach,
   postInEveryGuild,
   type Scene,
   stepAll,
   type Valve,
   valvesTest,
 } from "./fleet_run_guard_scene.ts";
-
-/** Two processes sharing the store in Redis, one shard each. */
-async function oneEach(
-  s: Scene,
-  valves: Valve[],
-): Promise<[FleetShards, FleetShards]> {
-  const a = await s.member(valves[0]!, { redisStore: true });
-  const b = await s.member(valves[1]!, { redisStore: true });
-  await established(s, a);
-  await a.start();
-  await b.start();
-  const settled = () =>
-    a.shardIds.length === 1 && b.shardIds.length === 1 &&
-    activeSessions(s) === 2;
-  for (let i = 0; i < 20 && !settled(); i++) await stepAll(s, valves);
-  await pollUntil("one shard each", settled);
-  return [a, b];
-}
 
 /**
  * Cut `a` off Redis until its guard stops its shard, post an event in

@@ -467,3 +467,24 @@ export function assertResumedAll(
     "events lost or unexpected",
   );
 }
+
+/**
+ * Two processes sharing the session store in Redis, one shard each: the
+ * first two of `valves`, started and stepped until each runs one.
+ */
+export async function oneEach(
+  s: Scene,
+  valves: Valve[],
+): Promise<[FleetShards, FleetShards]> {
+  const a = await s.member(valves[0]!, { redisStore: true });
+  const b = await s.member(valves[1]!, { redisStore: true });
+  await established(s, a);
+  await a.start();
+  await b.start();
+  const settled = () =>
+    a.shardIds.length === 1 && b.shardIds.length === 1 &&
+    activeSessions(s) === 2;
+  for (let i = 0; i < 20 && !settled(); i++) await stepAll(s, valves);
+  await pollUntil("one shard each", settled);
+  return [a, b];
+}

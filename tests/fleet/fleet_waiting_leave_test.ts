@@ -5,7 +5,6 @@
 // other process off it; a start that found it waiting after close() (or
 // past its lease) carried it on instead of releasing it.
 import assert from "node:assert/strict";
-import type { FleetShards } from "../../fleet/fleet_shards.ts";
 import type { FleetGeneration } from "../../fleet/fleet_generation.ts";
 import {
   type ShardSet,
@@ -18,33 +17,8 @@ import { MemorySessionStore } from "../../gateway/session_store.ts";
 import type { RefusingLeases } from "../../fleet/refusing_leases.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { deleteKeys, pollUntil } from "../_fakes/fleet_scene.ts";
-import {
-  activeSessions,
-  established,
-  type Scene,
-  stepAll,
-  type Valve,
-  valvesTest,
-} from "./fleet_run_guard_scene.ts";
-
-/** Two processes sharing the store in Redis, one shard each. */
-async function oneEach(
-  s: Scene,
-  valves: Valve[],
-): Promise<[FleetShards, FleetShards]> {
-  const a = await s.member(valves[0]!, { redisStore: true });
-  const b = await s.member(valves[1]!, { redisStore: true });
-  await established(s, a);
-  await a.start();
-  await b.start();
-  const settled = () =>
-    a.shardIds.length === 1 && b.shardIds.length === 1 &&
-    activeSessions(s) === 2;
-  for (let i = 0; i < 20 && !settled(); i++) await stepAll(s, valves);
-  await pollUntil("one shard each", settled);
-  return [a, b];
-}
+import { deleteKeys } from "../_fakes/fleet_scene.ts";
+import { oneEach, stepAll, valvesTest } from "./fleet_run_guard_scene.ts";
 
 valvesTest(
   "FleetShards: close() releases the lease of a shard waiting for its session after Redis lost the fleet's keys",
