@@ -763,10 +763,17 @@ export class DispatchService {
       this.#commandHandler.shardReady(shardId);
       if (resumed) this.#metrics.resumes.inc();
       else this.#metrics.identifies.inc();
-      // A new session is saved at once, at READY's sequence: the old one
-      // Discord ended, and the new one's events wait behind its unconfirmed
-      // events. A RESUME from here replays the new one's events.
-      if (!resumed && shard?.sessionId !== undefined) {
+      // A new session replacing one this process saved is saved at once,
+      // at READY's sequence: the old one Discord ended, and the new one's
+      // events wait behind its unconfirmed events; a RESUME from here
+      // replays them (READY itself, if not confirmed by then, is lost: the
+      // cheaper loss). A first session waits for READY's confirm: saved
+      // before it, a restart resumed past a READY the broker never took.
+      const replaced = this.#confirmed.get(shardId);
+      if (
+        !resumed && shard?.sessionId !== undefined && replaced !== undefined &&
+        replaced.sessionId !== shard.sessionId
+      ) {
         this.#confirmed.set(shardId, {
           sessionId: shard.sessionId,
           sequence: shard.sequence ?? 0,

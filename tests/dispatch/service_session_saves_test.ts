@@ -265,3 +265,52 @@ Deno.test({
     }
   });
 });
+
+Deno.test({
+  name:
+    "dispatch service: a first session is not saved before its READY is confirmed (a restart then identifies, and READY is delivered, rather than resuming past it)",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const redis = new PrivateRedis();
+  await redis.start();
+  const admin = new Redis(redis.url);
+  const store = new RedisSessionStore(admin, { key: REDIS_KEYS.sessions });
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  await withLogRecords(async () => {
+    const dispatch = service(
+      scheduler,
+      discord,
+      broker,
+      new URL(redis.url).port,
+    );
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the start");
+      await until(scheduler, () => broker.publishes.length >= 2, "published");
+      const readyAt = scheduler.now();
+      await until(
+        scheduler,
+        () => scheduler.now() >= readyAt + 3_000,
+        "three seconds",
+      );
+      assert.deepEqual(await store.loadAll(), [], "saved unconfirmed");
+      await until(
+        scheduler,
+        async () => (await store.loadAll())[0]?.sequence === 2,
+        "READY and the guild confirmed and saved",
+        () => broker.ack(),
+      );
+    } finally {
+      await advanceUntil(scheduler, dispatch.close(), "the close");
+      admin.disconnect();
+      await redis.stop();
+    }
+  });
+});
