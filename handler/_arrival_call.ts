@@ -4,6 +4,7 @@
 // runner: a throw went into the shard (the Handler method and the ordinary
 // listeners of that event were never queued) and a rejection was left
 // unhandled (the process ended).
+import { callListener } from "../base/listener_call.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 
@@ -22,15 +23,8 @@ export function callAtArrivalSafely(
   event: ShardDispatch,
   call: () => void | Promise<void>,
 ): void {
-  try {
-    const result = call();
-    // Promise.resolve: a JavaScript onError may hand back any thenable.
-    if (result != null) {
-      Promise.resolve(result).catch((error) => sinkFailed(event, error));
-    }
-  } catch (error) {
-    sinkFailed(event, error);
-  }
+  // Any thenable adopted: a JavaScript onError may hand one back.
+  callListener(call, undefined, (error) => sinkFailed(event, error));
 }
 
 function sinkFailed(event: ShardDispatch, error: unknown): void {
