@@ -6,16 +6,7 @@
  * @module
  */
 import { textLength } from "../base/text_length.ts";
-
-const fieldError = (code: string, message: string): unknown => ({
-  _errors: [{ code, message }],
-});
-
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
-}
+import { asObject, fieldError } from "./_form_errors.ts";
 
 /** Discord's per-field embed limits (the embed object's limits table). */
 const EMBED_TEXT_LIMITS: [path: readonly string[], max: number][] = [

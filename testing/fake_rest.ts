@@ -384,6 +384,7 @@ export {
   ANSWER_DEADLINE as INTERACTION_RESPONSE_DEADLINE,
   INTERACTION_TOKEN_LIFETIME,
 } from "../interactions/context.ts";
+import { asObject, fieldError } from "./_form_errors.ts";
 
 interface InteractionState {
   id: string;
@@ -422,10 +423,6 @@ function errorBody(code: number, message: string, errors?: unknown): unknown {
 const invalidForm = (errors: unknown): Reply => ({
   status: 400,
   body: errorBody(50035, "Invalid Form Body", errors),
-});
-
-const fieldError = (code: string, message: string): unknown => ({
-  _errors: [{ code, message }],
 });
 
 /**
@@ -1816,12 +1813,6 @@ function unknownWebhook(): Reply {
 
 function invalidWebhookToken(): Reply {
   return { status: 401, body: errorBody(50027, "Invalid Webhook Token") };
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
 }
 
 function decode(segment: string): string {
