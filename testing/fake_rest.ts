@@ -17,6 +17,7 @@ import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { commandErrors } from "./_command_checks.ts";
+import { asObject, fieldError } from "./_form_errors.ts";
 import { modalErrors } from "./_component_checks.ts";
 import { editedFlags, editErrors, messageErrors } from "./_message_checks.ts";
 import { FakeResources } from "./fake_resources.ts";
@@ -384,7 +385,6 @@ export {
   ANSWER_DEADLINE as INTERACTION_RESPONSE_DEADLINE,
   INTERACTION_TOKEN_LIFETIME,
 } from "../interactions/context.ts";
-import { asObject, fieldError } from "./_form_errors.ts";
 
 interface InteractionState {
   id: string;
