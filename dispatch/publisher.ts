@@ -70,6 +70,11 @@ interface Slot {
 const ROOM_FRACTION = 0.5;
 const MAX_RETRY_DELAY = 5_000;
 /**
+ * A return this long after the previous one starts a new streak: a queue
+ * deleted once, and declared again, reconnects at once the next time.
+ */
+const RETURN_STREAK_MS = 60_000;
+/**
  * The longest wait between attempts at an event the broker refused. Each
  * attempt is taken again by the queues that took it before: a queue that
  * stays full for an hour costs each of them 120 copies, not one per 5 s.
@@ -112,6 +117,17 @@ export class ConfirmedPublisher {
    * confirmed too, and they do not say which one it was.
    */
   #returnedOn = -1;
+  /**
+   * Returns in a row (a return within {@linkcode RETURN_STREAK_MS} of the
+   * previous one): the reconnect backoff's attempt after a return. The
+   * confirms each new connection gets before its own return reset
+   * `#failures`, so without this a queue that keeps vanishing (an `expires`
+   * policy and no consumer) had the service reconnect and resend every
+   * ~2 s for as long as it lasted.
+   */
+  #returns = 0;
+  /** `scheduler.now()` at the last return. */
+  #lastReturnAt = -Infinity;
   /** The broker refuses publishes for now (a resource alarm). */
   #blocked = false;
   /**
@@ -519,7 +535,14 @@ export class ConfirmedPublisher {
     this.#options.onReturned?.(routingKey, reason);
     if (client !== this.#client || this.#closing) return;
     this.#returnedOn = this.#epoch;
-    visible.warn(
+    const now = this.#scheduler.now();
+    if (now - this.#lastReturnAt > RETURN_STREAK_MS) this.#returns = 0;
+    this.#lastReturnAt = now;
+    // The reconnect below waits as the streak's attempt says, however many
+    // confirms this connection had.
+    this.#failures = Math.max(this.#failures, this.#returns++);
+    // On stderr once a streak; the later ones are logged.
+    (this.#returns === 1 ? visible : logger).warn(
       "RabbitMQ returned event {name} ({reason}): no queue is bound to it (the queue deleted or unbound?). Reconnecting to declare and bind the queues again; the {count} unconfirmed event(s) are sent again",
       { name: routingKey, reason, count: this.size },
     );

@@ -11,6 +11,7 @@ import {
   type PendingEvent,
 } from "../../dispatch/publisher.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
@@ -91,4 +92,80 @@ Deno.test({
       await publisher.close();
     }
   });
+});
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: returns in a row back the reconnects off even when each new connection had confirms before its return, and are said on stderr once a streak",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const scheduler = new VirtualScheduler();
+  const connectedAt: number[] = [];
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "gateway",
+    capacity: 100,
+    scheduler,
+    mandatory: true,
+    retryDelay: 250,
+    onConnect: () => {
+      connectedAt.push(scheduler.now());
+      return Promise.resolve();
+    },
+  });
+  const until = (test: () => boolean, what: string) =>
+    within(
+      (async () => {
+        while (!test()) {
+          await scheduler.advance(50);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      })(),
+      what,
+    );
+  const stderr = await captureStderr(async () => {
+    try {
+      await publisher.start();
+      const waits: number[] = [];
+      let sequence = 0;
+      let published = 0;
+      for (let round = 1; round <= 5; round++) {
+        // This connection proves itself (a confirm), then a queue vanishes.
+        publisher.push(event(++sequence));
+        await broker.received(++published);
+        await broker.ack();
+        await until(() => publisher.size === 0, "the confirm");
+        publisher.push(event(++sequence));
+        await broker.received(++published);
+        await broker.returnOnly(0);
+        await broker.ack();
+        // The wait the publisher set for its reconnect, read off the clock
+        // before it moves.
+        await within(
+          (async () => {
+            while (publisher.connected || scheduler.nextDue === undefined) {
+              await new Promise((resolve) => setTimeout(resolve, 1));
+            }
+          })(),
+          "the connection dropped",
+        );
+        waits.push(scheduler.nextDue! - scheduler.now());
+        await until(() => connectedAt.length === round + 1, "a reconnect");
+        // The returned event is sent again on the new connection.
+        await broker.received(++published);
+        await broker.ack();
+        await until(() => publisher.size === 0, "the resend confirmed");
+      }
+      // From 250 ms, doubling; it was 250 ms every time.
+      assert.deepEqual(waits, [250, 500, 1_000, 2_000, 4_000]);
+    } finally {
+      await publisher.close();
+    }
+  });
+  const said = stderr.filter((line) =>
+    line.includes("returned event MESSAGE_CREATE")
+  );
+  assert.equal(said.length, 1, stderr.join("\n"));
 });
