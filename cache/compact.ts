@@ -547,6 +547,43 @@ export class CompactMember {
   }
 }
 
+/**
+ * A message's `mention_roles` at least this long is not interned again when
+ * a change to its message (a reaction, an edit) gives it back unchanged.
+ * Shorter lists are: interning them costs little, and tracking them would
+ * cost each read of their message.
+ */
+const REUSED_ROLES_FROM = 16;
+
+/**
+ * The copies of long `mention_roles` lists that {@linkcode CompactMessage}'s
+ * `toJSON` gave out, each to the interned list it copied. Every event that
+ * changes a cached message reads it (a copy) and stores the changed copy,
+ * and each store interned its role list again: 22 ms an event for a
+ * message naming 100,000 roles. Weak: a copy nobody holds goes.
+ */
+const rolesCopies = new WeakMap<unknown[], unknown[]>();
+
+/**
+ * `roles` interned: the interned list it was copied from when it is one of
+ * {@linkcode rolesCopies} and still holds the same ids (a copy is anyone's
+ * to change: one that was is interned again).
+ */
+function internMentionRoles(roles: unknown, interner: Interner): unknown {
+  if (Array.isArray(roles) && roles.length >= REUSED_ROLES_FROM) {
+    const source = rolesCopies.get(roles);
+    if (source !== undefined && sameItems(source, roles)) return source;
+  }
+  return interner.internList(roles);
+}
+
+/** Lists of the same items, in order. */
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Message fields kept outside the fixed shape, when any is present. */
 function rareMessage(m: CachedValue): CachedValue | undefined {
   let extra: CachedValue | undefined;
@@ -642,7 +679,7 @@ export class CompactMessage {
     this.tts = value.tts;
     this.mention_everyone = value.mention_everyone;
     this.mentions = emptyIn(value.mentions);
-    this.mention_roles = interner.internList(value.mention_roles);
+    this.mention_roles = internMentionRoles(value.mention_roles, interner);
     this.attachments = emptyIn(value.attachments);
     this.embeds = emptyIn(value.embeds);
     this.reactions = emptyIn(value.reactions);
@@ -683,11 +720,12 @@ export class CompactMessage {
       value.mention_everyone = this.mention_everyone;
     }
     put(value, "mentions", arrayOut(this.mentions));
-    if (this.mention_roles !== undefined) {
-      value.mention_roles = Array.isArray(this.mention_roles)
-        ? [...this.mention_roles]
-        : this.mention_roles;
-    }
+    const roles = this.mention_roles;
+    if (Array.isArray(roles)) {
+      const copy = [...roles];
+      if (copy.length >= REUSED_ROLES_FROM) rolesCopies.set(copy, roles);
+      value.mention_roles = copy;
+    } else if (roles !== undefined) value.mention_roles = roles;
     put(value, "attachments", arrayOut(this.attachments));
     put(value, "embeds", arrayOut(this.embeds));
     put(value, "reactions", arrayOut(this.reactions));

@@ -1,9 +1,17 @@
 // How the poll vote events change a cached message's poll tally (Discord's
 // poll results object: `answer_counts` of `{ id, count, me_voted }` and
 // `is_finalized`). A pure function of the old message and the event; the
-// core stores the result.
+// core stores the result. The poll, its results and the changed count are
+// rebuilt from their documented fields (project.ts), not spread: the cache
+// keeps a message's poll as the gateway sent it, and a spread would copy
+// whatever extra keys it came with on every later vote.
 import type { CachedValue } from "./changes.ts";
 import { isBotUser, longerThan, withEntry } from "./reduce_context.ts";
+import {
+  projectAnswerCount,
+  projectPoll,
+  projectPollResults,
+} from "./project.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -57,13 +65,19 @@ export function countVote(
   const was = current.count;
   const count = (Number.isSafeInteger(was) ? was as number : 0) + delta;
   if (index === -1 && count <= 0) return undefined;
-  const next: D = { ...current, count };
+  const next = projectAnswerCount(current);
+  next.count = count;
   if (isBotUser(d.user_id, botId)) next.me_voted = delta > 0;
-  const answerCounts = withEntry(counts, index, count > 0 ? next : undefined);
-  return {
-    ...message,
-    poll: { ...poll, results: { ...results, answer_counts: answerCounts } },
-  };
+  const nextResults = projectPollResults(results);
+  nextResults.answer_counts = withEntry(
+    counts,
+    index,
+    count > 0 ? next : undefined,
+  );
+  const nextPoll = projectPoll(poll);
+  nextPoll.results = nextResults;
+  // The message is the store's own copy, with its documented fields only.
+  return { ...message, poll: nextPoll };
 }
 
 /** Whether `answerId` is one of the poll's answers. */

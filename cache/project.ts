@@ -160,6 +160,68 @@ export function projectMessage(message: CachedValue): CachedValue {
   return value;
 }
 
+// The objects below are the ones the reaction and poll vote events copy to
+// change a count. projectMessage keeps them as the gateway sent them (the
+// events creating messages do not pay for it), so each event builds its new
+// copy from the named fields: one sent with 200,000 extra keys made every
+// later reaction or vote on its message copy them all (119 ms an event).
+// Named fields, not `pick`: it reads every key the source has.
+
+/** Discord's reaction object's fields. */
+const REACTION_FIELDS = [
+  "count",
+  "count_details",
+  "me",
+  "me_burst",
+  "emoji",
+  "burst_colors",
+] as const;
+/** Discord's poll object's fields. */
+const POLL_FIELDS = [
+  "question",
+  "answers",
+  "expiry",
+  "allow_multiselect",
+  "layout_type",
+  "results",
+] as const;
+/** Discord's poll results object's fields. */
+const POLL_RESULTS_FIELDS = ["is_finalized", "answer_counts"] as const;
+/** Discord's poll answer count object's fields. */
+const ANSWER_COUNT_FIELDS = ["id", "count", "me_voted"] as const;
+
+/** The `fields` `source` has, read by name: the work is theirs, not its. */
+function named(source: CachedValue, fields: readonly string[]): CachedValue {
+  const value: CachedValue = {};
+  for (const field of fields) {
+    if (source[field] !== undefined) value[field] = source[field];
+  }
+  return value;
+}
+
+/** A reaction (Discord's reaction object) with its documented fields only. */
+export function projectReaction(reaction: CachedValue): CachedValue {
+  return named(reaction, REACTION_FIELDS);
+}
+
+/**
+ * A poll (Discord's poll object) with its documented fields only; its
+ * `results` as they are (see {@linkcode projectPollResults}).
+ */
+export function projectPoll(poll: CachedValue): CachedValue {
+  return named(poll, POLL_FIELDS);
+}
+
+/** A poll's results object with its documented fields only. */
+export function projectPollResults(results: CachedValue): CachedValue {
+  return named(results, POLL_RESULTS_FIELDS);
+}
+
+/** A poll answer count object with its documented fields only. */
+export function projectAnswerCount(count: CachedValue): CachedValue {
+  return named(count, ANSWER_COUNT_FIELDS);
+}
+
 /**
  * JSON.parse makes `"__proto__"` an own key. Copied by assignment it becomes
  * an own key of the copy on Deno (which has no `__proto__` accessor) and

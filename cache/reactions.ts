@@ -1,9 +1,13 @@
 // How the reaction events change a cached message's `reactions` list
 // (Discord's reaction objects: count, count_details, me, me_burst, emoji,
 // burst_colors). Pure functions of the old list and the event; the core
-// stores the result.
+// stores the result. The entry an event changes is rebuilt from those
+// fields (projectReaction), not spread: the cache keeps a message's
+// reactions as the gateway sent them, and a spread would copy whatever
+// extra keys one came with on every later event of its message.
 import type { CachedValue } from "./changes.ts";
 import { isBotUser, withEntry } from "./reduce_context.ts";
+import { projectReaction } from "./project.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 
 type D = CachedValue;
@@ -58,13 +62,11 @@ export function addReaction(
     }
     : reactions[index]!;
   const details = countDetails(current);
-  const next: D = {
-    ...current,
-    count: (typeof current.count === "number" ? current.count : 0) + 1,
-    count_details: burst
-      ? { ...details, burst: details.burst + 1 }
-      : { ...details, normal: details.normal + 1 },
-  };
+  const next = projectReaction(current);
+  next.count = (typeof current.count === "number" ? current.count : 0) + 1;
+  next.count_details = burst
+    ? { ...details, burst: details.burst + 1 }
+    : { ...details, normal: details.normal + 1 };
   if (me && burst) next.me_burst = true;
   if (me && !burst) next.me = true;
   if (burst && Array.isArray(d.burst_colors)) {
@@ -90,13 +92,11 @@ export function removeReaction(
   const details = countDetails(current);
   const count = (typeof current.count === "number" ? current.count : 1) - 1;
   if (count <= 0) return withEntry(reactions, index);
-  const next: D = {
-    ...current,
-    count,
-    count_details: burst
-      ? { ...details, burst: Math.max(0, details.burst - 1) }
-      : { ...details, normal: Math.max(0, details.normal - 1) },
-  };
+  const next = projectReaction(current);
+  next.count = count;
+  next.count_details = burst
+    ? { ...details, burst: Math.max(0, details.burst - 1) }
+    : { ...details, normal: Math.max(0, details.normal - 1) };
   if (me && burst) next.me_burst = false;
   if (me && !burst) next.me = false;
   return withEntry(reactions, index, next);
