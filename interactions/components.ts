@@ -569,8 +569,8 @@ export interface Modal {
   custom_id: string;
   /** The title (45 characters at most). */
   title: string;
-  /** 1 to 5 components. */
-  components: ModalComponent[];
+  /** 1 to 5 components; never empty. */
+  components: [ModalComponent, ...ModalComponent[]];
 }
 
 /** Options of {@linkcode modal}. */

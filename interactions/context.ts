@@ -31,6 +31,7 @@ import { unknownInteraction } from "./_unknown_interaction.ts";
 import { assertAnswerDeadline } from "./_options_check.ts";
 import { uploadLimitOf } from "./_upload_limit.ts";
 import { checkAutocompleteChoices } from "./_autocomplete_choices.ts";
+import { checkModal } from "./_modal_check.ts";
 
 export type { MessageResponse } from "./_message_data.ts";
 
@@ -316,11 +317,17 @@ export class InteractionContext {
   /**
    * Show a modal (not possible in answer to a modal submit).
    *
-   * @param modal The modal (see `modal()`).
+   * @param modal The modal (see `modal()`; a literal is checked as the
+   *   builder checks it).
    * @returns A promise that resolves once Discord has it (as
    *   {@linkcode InteractionContext.respond}'s).
+   * @throws {InteractionError} `invalid_response` for a modal Discord
+   *   would refuse (a custom id not 1-100 characters, a title not 1-45, not
+   *   1-5 components, an input `modal()` refuses, a custom id used twice;
+   *   nothing is sent); otherwise as {@linkcode InteractionContext.respond}.
    */
   async showModal(modal: Modal): Promise<void> {
+    checkModal(modal);
     await this.#initial({
       type: 9,
       data: modal as unknown as InteractionResponseBody["data"] & object,
