@@ -53,13 +53,12 @@ export async function checkReshard(
 ): Promise<void> {
   checkShardCount(shardCount);
   checkSessionStartsLeft(options.sessionStartsLeft, shardCount);
-  let left = options.sessionStartsLeft;
-  if (left === undefined && queue instanceof RedisIdentifyQueue) {
-    const asked = `reshard to ${shardCount} shards`;
-    left = (await fromRedis(scheduler, queue.budget(), asked))?.remaining;
-  } else if (left === undefined && queue instanceof MemoryIdentifyQueue) {
-    left = queue.remaining;
-  }
+  const left = options.sessionStartsLeft ??
+    await sessionStartsLeft(
+      scheduler,
+      queue,
+      `reshard to ${shardCount} shards`,
+    );
   if (left !== undefined && left < shardCount) {
     throw new ReshardError(
       `Cannot reshard ${
@@ -67,4 +66,26 @@ export async function checkReshard(
       }to ${shardCount} shards: ${shardCount} session starts are needed and only ${left} are left today; wait for the reset or reshard later`,
     );
   }
+}
+
+/**
+ * The session starts `queue`'s budget has left: a `RedisIdentifyQueue`'s
+ * shared one, a `MemoryIdentifyQueue`'s own; `undefined` for a queue that
+ * keeps none, or a budget not known yet.
+ *
+ * @param scheduler The timers, for the wait on Redis.
+ * @param queue The identify queue.
+ * @param asked What the budget is asked for, as a Redis timeout says it.
+ * @returns The session starts left, when known.
+ * @throws {Error} When Redis does not answer within 10 s.
+ */
+export async function sessionStartsLeft(
+  scheduler: Scheduler,
+  queue: IdentifyQueue,
+  asked: string,
+): Promise<number | undefined> {
+  if (queue instanceof RedisIdentifyQueue) {
+    return (await fromRedis(scheduler, queue.budget(), asked))?.remaining;
+  }
+  return queue instanceof MemoryIdentifyQueue ? queue.remaining : undefined;
 }

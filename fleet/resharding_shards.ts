@@ -13,16 +13,18 @@ import { assertReshardingOptions } from "./fleet_options_check.ts";
 import {
   realScheduler,
   type Scheduler,
-  settlesWithin,
   type TimerId,
 } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
-import type { GatewayError } from "../gateway/errors.ts";
 import { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
 import { MemoryDuplicateFilter } from "./duplicate_filter.ts";
 import { HeldEvents } from "./held_events.ts";
 import { whenAllComplete } from "./shard_completion.ts";
+import { onStopped } from "./shard_stops.ts";
+import { drainOldSet } from "./old_set_drain.ts";
+import { BudgetWatchingQueue } from "./reshard_identify_guard.ts";
+import { DISCORD_HEARTBEAT_MS } from "./shard_read_barrier.ts";
 import {
   type WatchRecommendedOptions,
   watchRecommendedShards,
@@ -36,16 +38,6 @@ const logger = getLogger(["disruption", "fleet", "reshard"]);
  * reach the new shard a moment later.
  */
 const OVERLAP_GRACE_MS = 60_000;
-/**
- * How long the old set keeps reading after the switch before it closes.
- * An event Discord sent only to the old set (before the new sessions
- * existed) may still be on its way in, unread, when the new set completes
- * at READY (a shard with few guilds): closed at once, the old shard dropped
- * it and nobody delivered it (reproduced with the old socket read 10 ms
- * late). Meanwhile the old set delivers only what no copy of was (see
- * HeldEvents.fromSet).
- */
-const OLD_SET_DRAIN_MS = 2_000;
 
 export { ReshardError, type ReshardOptions };
 
@@ -88,6 +80,25 @@ interface ShardSet {
 }
 
 /**
+ * The old set after a switch, until its shards are closed: it still
+ * delivers what no copy of was (see HeldEvents.fromSet), so no other
+ * reshard may replace the duplicate filter meanwhile.
+ */
+interface Retired {
+  /** The set switched away from. */
+  set: ShardSet;
+  /** The count switched to. */
+  to: number;
+  /** Aborted by close(): the drain ends at once. */
+  abort: AbortController;
+  /**
+   * Its shards left running once the drain ended, for the guilds of a new
+   * shard that stopped for good meanwhile; empty while it drains.
+   */
+  kept: Shard[];
+}
+
+/**
  * All shards of a bot in one process, reshardable while running.
  *
  * {@linkcode ReshardingShards.reshard} starts the new set alongside the
@@ -98,7 +109,8 @@ interface ShardSet {
  * a close such as 4007/4009, counts again once its new session is; a
  * RESUME that succeeds keeps it counted), then switches: the held events the old set had not
  * delivered are delivered, from then on events come from the new set only,
- * and the old set is closed.
+ * and the old set is closed, each of its shards once it has read
+ * everything Discord sent it before the switch (see below).
  *
  * What a handler sees: every event once, where Discord sent it to either
  * set. Discord sends guild events to both sets while both run, and the
@@ -106,16 +118,31 @@ interface ShardSet {
  * JSON) and dropped, for the last 50 000 events. Two different events with
  * the same name and payload are indistinguishable and the second of them is
  * dropped during the overlap (from `reshard()` until a minute after the old
- * set closed; outside it, nothing is compared). The old set keeps reading
- * for 2 s after the switch before it closes, delivering what no copy of
- * was: an event Discord sent only to it (before the new sessions existed)
- * and still on its way in then arrives; one later than that is lost.
+ * set closed; outside it, nothing is compared). After the switch the old
+ * set keeps reading, delivering what no copy of was (an event Discord sent
+ * only to it, before the new sessions existed, still on its way in), and
+ * each old shard is closed once a heartbeat ACK shows it has read
+ * everything Discord sent it before the switch; one reconnecting at the
+ * switch is first waited for to RESUME, its replay delivered. One that is
+ * not back within 90 s, loses its session, or gets no such ACK within
+ * 92.5 s is closed with a warning naming the sequence from which events
+ * may be lost. A new shard that stops for good (a fatal close) before the
+ * old set is closed leaves the old shards that may hold its guilds open
+ * (said as an error; `reshard()` then rejects) until `close()`.
+ *
+ * Until the old set is closed (or while shards of it are kept open) the
+ * reshard counts as running: another `reshard()` is refused, and
+ * `watchRecommended` waits.
  */
 export class ReshardingShards {
   readonly #options: ReshardingShardsOptions;
   readonly #scheduler: Scheduler;
   #current: ShardSet | undefined;
   #next: ShardSet | undefined;
+  /** The count the next start() starts: the last switch's, once one was. */
+  #count: number;
+  /** The old set of the last switch, until it is closed. */
+  #retired: Retired | undefined;
   /** Delivers the running set's events and holds the next set's. */
   readonly #events: HeldEvents;
   /** The first set's start, shared by calls made while it runs. */
@@ -127,8 +154,6 @@ export class ReshardingShards {
    * reshard may start a set it would not close.
    */
   #closing: Promise<void> | undefined;
-  /** Aborted by close(): the old set's drain after a switch ends at once. */
-  #draining: AbortController | undefined;
   /** close() calls so far: a start() waiting for one is void after another. */
   #closeCalls = 0;
 
@@ -147,22 +172,27 @@ export class ReshardingShards {
     assertReshardingOptions(options);
     this.#options = options;
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#count = options.shardCount;
     // No filter outside a reshard: an event that repeats an earlier one
     // exactly (a reaction added again) is a new event there.
     this.#events = new HeldEvents((event) => options.onDispatch(event));
   }
 
-  /** The shard count events come from. */
+  /**
+   * The shard count events come from (when stopped: the count the next
+   * `start()` starts, the last switch's once one was).
+   */
   get shardCount(): number {
-    return this.#current?.count ?? this.#options.shardCount;
+    return this.#current?.count ?? this.#count;
   }
 
   /**
    * Start the first set. A call while it runs, or once it runs, starts no
    * second set (one would connect every shard twice, and spend the session
    * starts twice): it shares the first call's promise. Start again after
-   * {@linkcode ReshardingShards.close}; a call during `close()` waits for
-   * it, then starts.
+   * {@linkcode ReshardingShards.close}, with the count of the last switch
+   * (the constructor's before any); a call during `close()` waits for it,
+   * then starts.
    *
    * @returns A promise that resolves when every shard is READY.
    * @throws {ReshardError} When `close()` was called again after this call,
@@ -184,7 +214,9 @@ export class ReshardingShards {
       });
     }
     if (this.#starting) return this.#starting;
-    const set = this.#createSet(this.#options.shardCount);
+    // A completed switch's count: going back to the first one would run
+    // fewer shards than Discord asked for (4011), or waste sessions.
+    const set = this.#createSet(this.#count);
     this.#current = set;
     this.#starting = Promise.all(set.shards.map((shard) => shard.connect()))
       .then(() => {});
@@ -196,11 +228,16 @@ export class ReshardingShards {
    *
    * @param shardCount The new count.
    * @param options The day's session starts left, to refuse early.
-   * @returns What the switch did.
-   * @throws {ReshardError} When not started, already resharding, the
-   * session starts left cannot cover the new set, or a new shard stopped
-   * before the switch (a fatal close, whose `GatewayError` is then the
-   * cause, or `close()`): the old set runs on.
+   * @returns What the switch did, once the old set is closed.
+   * @throws {ReshardError} When not started, already resharding (the last
+   * reshard's old set still draining included), the session starts left
+   * cannot cover the new set (up front, or later: a new shard that would
+   * wait for the budget's reset because other shards identified meanwhile),
+   * or a new shard stopped before the switch (a fatal close, whose
+   * `GatewayError` is then the cause, or `close()`): the old set runs on.
+   * Also when a new shard stopped for good after the switch, before the old
+   * set was closed (its `GatewayError` the cause): the switch stands, and
+   * the old shards that may hold its guilds stay open until `close()`.
    * @throws {RangeError} When `shardCount` is not an integer from 1 to
    * 65,536 or `sessionStartsLeft` not an integer >= 0.
    */
@@ -219,7 +256,24 @@ export class ReshardingShards {
       options,
     );
     const old = this.#checkIdle(shardCount); // again: the check awaited
-    const next = this.#createSet(shardCount);
+    // A new shard stopped (a fatal close after its READY, or close()): the
+    // set can never complete, and the wait would never end.
+    const stopped = Promise.withResolvers<never>();
+    stopped.promise.catch(() => {}); // also rejected by the closes below
+    // The budget checked above can run out before every new shard has
+    // identified (old shards losing their sessions identify too): one left
+    // waiting for the reset would hold the reshard up to a day.
+    const queue = new BudgetWatchingQueue(
+      this.#options.identifyQueue,
+      this.#scheduler,
+      (shardId) =>
+        stopped.reject(
+          new ReshardError(
+            `Cannot reshard to ${shardCount} shards: new shard ${shardId} would wait for the session start budget's reset, as no session start is left (shards that identified since the reshard began used those it counted on); the old set runs on: reshard again after the reset`,
+          ),
+        ),
+    );
+    const next = this.#createSet(shardCount, queue);
     this.#next = next;
     this.#events.discard();
     this.#cancelOverlapEnd();
@@ -231,32 +285,15 @@ export class ReshardingShards {
     // Every new shard complete at once: one that completed and then lost
     // its session (op 9, 4007, 4009) counts again once its new one is.
     const all = whenAllComplete(next.shards);
-    // A new shard stopped (a fatal close after its READY, or close()): the
-    // set can never complete, and the wait would never end.
-    const stopped = Promise.withResolvers<never>();
-    stopped.promise.catch(() => {}); // also rejected by the closes below
-    // Why it stopped: a fatal close's error comes just before its "closed"
-    // (any other state in between means the error was not what stopped it).
-    const offs = next.shards.flatMap((shard) => {
-      let why: GatewayError | undefined;
-      return [
-        shard.on("error", (error) => why = error),
-        shard.on("state", ({ current }) => {
-          if (current !== "closed") {
-            why = undefined;
-            return;
-          }
-          stopped.reject(
-            new ReshardError(
-              `Cannot reshard to ${shardCount} shards: new shard ${shard.id} stopped before the switch${
-                why ? `: ${why.message}` : ""
-              }`,
-              why ? { cause: why } : undefined,
-            ),
-          );
-        }),
-      ];
-    });
+    const off = onStopped(next.shards, (shard, why) =>
+      stopped.reject(
+        new ReshardError(
+          `Cannot reshard to ${shardCount} shards: new shard ${shard.id} stopped before the switch${
+            why ? `: ${why.message}` : ""
+          }`,
+          why ? { cause: why } : undefined,
+        ),
+      ));
     try {
       await Promise.race([
         all.complete,
@@ -276,35 +313,70 @@ export class ReshardingShards {
       throw error;
     } finally {
       all.stop();
-      for (const off of offs) off();
+      off();
+      queue.stop();
     }
     // The switch: held events the old set did not deliver go out now, and
     // from here on the new set delivers (the old one, until closed, only
     // what no copy of was: see HeldEvents.fromSet).
     this.#current = next;
     this.#next = undefined;
+    this.#count = shardCount;
+    const since = this.#scheduler.now();
+    // Busy until the old set is closed: a reshard started meanwhile would
+    // replace the filter while the old set still delivers late copies.
+    const retired: Retired = {
+      set: old,
+      to: shardCount,
+      abort: new AbortController(),
+      kept: [],
+    };
+    this.#retired = retired;
     const early = this.#events.deliveredEarly;
     const heldDelivered = await this.#events.release();
     logger.info(
       "Resharded from {from} to {to} shards ({held} held events delivered; {early} delivered as they came, past the held bound)",
       { from: old.count, to: shardCount, held: heldDelivered, early },
     );
-    // Cut short by close(), which must not wait for it.
-    this.#draining = new AbortController();
-    await settlesWithin(
-      this.#scheduler,
-      new Promise<never>(() => {}),
-      OLD_SET_DRAIN_MS,
-      this.#draining.signal,
-    );
-    this.#draining = undefined;
-    await Promise.all(old.shards.map((s) => s.close()));
+    const { kept, stopped: lost } = await drainOldSet({
+      old,
+      next,
+      since,
+      scheduler: this.#scheduler,
+      signal: retired.abort.signal,
+    });
+    // Kept: they still deliver (what no copy of was, by the filter, which
+    // stays), and the reshard still counts as running.
+    retired.kept = kept;
+    if (kept.length === 0 && this.#retired === retired) {
+      this.#retired = undefined;
+    }
     // Not once close() has begun (or ended): it ends the overlap itself,
     // and a timer armed after it would outlive it.
     if (
-      this.#current === next && this.#closing === undefined
+      kept.length === 0 && this.#current === next &&
+      this.#closing === undefined
     ) {
       this.#endOverlapLater(filter);
+    }
+    const first = lost[0];
+    if (first !== undefined) {
+      throw new ReshardError(
+        `Resharded to ${shardCount} shards, but new shard${
+          lost.length > 1 ? "s" : ""
+        } ${
+          lost.map((s) => s.shard.id).join(", ")
+        } stopped for good before the old set was closed${
+          first.why ? `: ${first.why.message}` : ""
+        }; ${
+          kept.length > 0
+            ? `old shards ${
+              kept.map((s) => s.id).join(", ")
+            } of ${old.count} stay open for their guilds until close()`
+            : "no old shard was left open for their guilds"
+        }`,
+        first.why ? { cause: first.why } : undefined,
+      );
     }
     return {
       from: old.count,
@@ -329,7 +401,10 @@ export class ReshardingShards {
   watchRecommended(options: WatchRecommendedOptions): () => void {
     return watchRecommendedShards(this.#scheduler, options, {
       shardCount: () => this.shardCount,
-      busy: () => this.#next !== undefined || this.#current === undefined,
+      // The last reshard's old set still draining counts: see #checkIdle.
+      busy: () =>
+        this.#next !== undefined || this.#retired !== undefined ||
+        this.#current === undefined,
       reshard: (count, left) =>
         this.reshard(count, { sessionStartsLeft: left }),
     });
@@ -342,20 +417,21 @@ export class ReshardingShards {
    */
   close(): Promise<void> {
     this.#closeCalls++;
-    this.#draining?.abort();
+    this.#retired?.abort.abort();
     return this.#closing ??= this.#close().finally(() => {
       this.#closing = undefined;
     });
   }
 
   async #close(): Promise<void> {
-    const sets = [this.#current, this.#next].filter((s) => s !== undefined);
+    const sets = [this.#current, this.#next, this.#retired?.set]
+      .filter((s) => s !== undefined);
     this.#starting = undefined;
     this.#cancelOverlapEnd();
     // The sets stay what they were while they close: what the running one
     // hands on meanwhile is delivered, as before close().
     await Promise.all(sets.flatMap((set) => set.shards.map((s) => s.close())));
-    this.#current = this.#next = undefined;
+    this.#current = this.#next = this.#retired = undefined;
     this.#events.discard();
     this.#events.filter = undefined;
   }
@@ -367,7 +443,8 @@ export class ReshardingShards {
 
   /**
    * The running set, when a reshard to `shardCount` may start: started,
-   * and no other reshard running.
+   * and no other reshard running, its old set's drain included (its late
+   * copies need the filter a new reshard would replace).
    */
   #checkIdle(shardCount: number): ShardSet {
     const old = this.#current;
@@ -381,6 +458,21 @@ export class ReshardingShards {
     if (this.#next) {
       throw new ReshardError(
         `Cannot reshard to ${shardCount} shards while a reshard to ${this.#next.count} is running`,
+      );
+    }
+    const retired = this.#retired;
+    if (retired && retired.kept.length > 0) {
+      throw new ReshardError(
+        `Cannot reshard to ${shardCount} shards while old shards ${
+          retired.kept.map((s) => s.id).join(", ")
+        } of ${retired.set.count} stay open for the guilds of a new shard of ${retired.to} that stopped for good: close() and start() again`,
+      );
+    }
+    if (retired) {
+      throw new ReshardError(
+        `Cannot reshard to ${shardCount} shards while the reshard to ${retired.to} is closing its old set of ${retired.set.count} (each old shard once a heartbeat ACK shows it has read what Discord sent it before the switch: usually within a heartbeat interval, ${
+          DISCORD_HEARTBEAT_MS / 1000
+        } s); try again then`,
       );
     }
     return old;
@@ -407,7 +499,10 @@ export class ReshardingShards {
     }
   }
 
-  #createSet(count: number): ShardSet {
+  #createSet(
+    count: number,
+    identifyQueue: IdentifyQueue = this.#options.identifyQueue,
+  ): ShardSet {
     const set: ShardSet = { count, shards: [] };
     for (let id = 0; id < count; id++) {
       const shard = new Shard({
@@ -415,7 +510,7 @@ export class ReshardingShards {
         scheduler: this.#scheduler,
         shardId: id,
         shardCount: count,
-        identifyQueue: this.#options.identifyQueue,
+        identifyQueue,
       });
       shard.on("dispatch", (event) => {
         this.#events.fromSet(set, this.#current, this.#next, shard, event);

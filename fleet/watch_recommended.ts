@@ -59,7 +59,10 @@ export interface WatchRecommendedOptions {
 export interface ReshardTarget {
   /** The shard count events come from. */
   shardCount(): number;
-  /** `true` while a reshard runs (or before start): nothing is asked. */
+  /**
+   * `true` while a reshard runs, until its old set is closed (or before
+   * start): the recommendation is not acted on.
+   */
   busy(): boolean;
   /** Reshard to `count`, refusing when `sessionStartsLeft` cannot cover it. */
   reshard(count: number, sessionStartsLeft: number): Promise<unknown>;

@@ -31,7 +31,14 @@ async function reshardsMidStream(
 ): Promise<void> {
   const scheduler = new ScaledScheduler(Date.now(), SCALE);
   let resharding = false;
-  const gateway = new FakeGateway({ scheduler, maxConcurrency: 4, guilds: 16 });
+  // Each old shard closes once a heartbeat ACK shows it read what was sent
+  // before the switch: Discord's 41.25 s would be 10 s of this test's time.
+  const gateway = new FakeGateway({
+    scheduler,
+    maxConcurrency: 4,
+    guilds: 16,
+    heartbeatInterval: 8_000,
+  });
   const served = await serveFakeGateway(gateway);
   const delivered: FleetDispatch[] = [];
   const shards = new ReshardingShards({
@@ -307,7 +314,9 @@ Deno.test("ReshardingShards: a new shard that lost its session (op 9 d:false) af
     scheduler,
     maxConcurrency: 16,
     guilds: 4,
-    heartbeatInterval: 3_600_000,
+    // Short enough for the old set to close by a heartbeat ACK soon after
+    // the switch (an hour's would close it at the barrier's cap, 92.5 s).
+    heartbeatInterval: 10_000,
   });
   const served = await serveFakeGateway(gateway);
   // New shard 1 identifies only once let through: new shard 0 completes

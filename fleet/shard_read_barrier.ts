@@ -1,0 +1,193 @@
+/**
+ * {@linkcode readBarrier}: the moment a shard is known to have read
+ * everything Discord sent it before a given moment (a reshard's switch),
+ * so closing it then loses nothing only it was sent.
+ *
+ * @module
+ */
+import type { Scheduler, TimerId } from "../base/scheduler.ts";
+import type { Shard } from "../gateway/shard.ts";
+
+/**
+ * How long a shard that is not `ready` (reconnecting, resuming) is waited
+ * for to be `ready` again: a RESUME replays what Discord sent the session
+ * while it was away, and the shard's reconnect backoff stays well under
+ * this after a few refused attempts.
+ */
+export const RESUME_WAIT_MS = 90_000;
+
+/** Discord's heartbeat interval (HELLO's `heartbeat_interval`), in ms. */
+export const DISCORD_HEARTBEAT_MS = 41_250;
+
+/**
+ * How long a `ready` shard is waited for to prove, by a heartbeat ACK, that
+ * it has read what was sent before: one heartbeat goes out within an
+ * interval, its ACK within the round trip; two intervals and 10 s leave
+ * room for an ACK that answered an earlier heartbeat. The shard does not
+ * show the interval HELLO gave it, so Discord's is assumed.
+ */
+export const ACK_WAIT_MS = 2 * DISCORD_HEARTBEAT_MS + 10_000;
+
+/**
+ * How often the shard's last ACK is looked at: it emits no event for one.
+ * Closing an old shard this much later costs nothing.
+ */
+const POLL_MS = 500;
+
+/** How a {@linkcode readBarrier} ended. */
+export type ReadBarrierEnd =
+  /** A heartbeat ACK proves everything sent before was read. */
+  | "read"
+  /** `ready`, but no proving ACK came within {@linkcode ACK_WAIT_MS}. */
+  | "unacknowledged"
+  /** Not `ready` again within {@linkcode RESUME_WAIT_MS}. */
+  | "not_resumed"
+  /** Its session ended (it identifies afresh): nothing is replayed. */
+  | "session_lost"
+  /** It stopped (a fatal close, or closed by someone else). */
+  | "stopped"
+  /** The signal was aborted. */
+  | "aborted";
+
+/** What a {@linkcode readBarrier} reports. */
+export interface ReadBarrierResult {
+  /** How it ended. */
+  end: ReadBarrierEnd;
+  /**
+   * The last sequence the shard had read of the session it had at the
+   * moment (or since, while it had one): where what was not read begins.
+   */
+  sequence: number | null;
+  /** That session's ID. */
+  sessionId: string | undefined;
+}
+
+/**
+ * Wait until `shard` has read everything Discord sent it before `since`.
+ *
+ * Discord writes a session's frames to its socket in order, and answers a
+ * heartbeat with an ACK after what it wrote before the heartbeat came: an
+ * ACK of a heartbeat the shard sent after `since`, read while `ready` on
+ * the connection it has been `ready` on since, proves that everything
+ * Discord wrote before `since` has been read.
+ *
+ * Which heartbeat an ACK answers: the shard shows no ACK event, only
+ * `lastAckAt` and `latency`, and measures the latency from the heartbeat
+ * the ACK answers (the oldest one waiting), so `lastAckAt - latency` is
+ * when that heartbeat went out. One ACK whose heartbeat went out after
+ * `since` is enough, and it is a state, so polling it misses nothing.
+ * Waiting instead for the second ACK after `since` (the heartbeat behind it
+ * went out after the first ACK came) takes up to two intervals, not one,
+ * and polling `lastAckAt` counts two ACKs in one poll as one. Neither sees
+ * an ACK left over from a heartbeat sent while another waited (an op 1
+ * answered): it may be taken for a later heartbeat's, and the barrier pass
+ * one ACK early. Discord rarely asks.
+ *
+ * A shard not `ready` (reconnecting, resuming) is waited for: once `ready`
+ * again its RESUME has replayed what it missed, and the ACK is then waited
+ * for on the new connection, from when it became `ready`.
+ *
+ * @param shard The shard.
+ * @param since The moment, on `scheduler`'s clock.
+ * @param scheduler The shard's clock.
+ * @param signal Ends the wait at once (`aborted`).
+ * @returns How it ended, and where what was not read begins.
+ */
+export function readBarrier(
+  shard: Shard,
+  since: number,
+  scheduler: Scheduler,
+  signal: AbortSignal,
+): Promise<ReadBarrierResult> {
+  const { promise, resolve } = Promise.withResolvers<ReadBarrierResult>();
+  /** Heartbeats sent after this count (later: since it became `ready`). */
+  let from = since;
+  let sequence = shard.sequence;
+  let sessionId = shard.sessionId;
+  // The waits are measured by timers, not by now(): a wall clock stepped
+  // forward would end them at once.
+  let poll: TimerId | undefined;
+  /** Ends the wait for an ACK: armed while `ready`. */
+  let ackWait: TimerId | undefined;
+  /** Ends the wait for `ready` again: armed while not `ready`. */
+  let resumeWait: TimerId | undefined;
+  let ended = false;
+  const clear = (timer: TimerId | undefined): undefined => {
+    if (timer !== undefined) scheduler.clearTimeout(timer);
+    return undefined;
+  };
+  const end = (how: ReadBarrierEnd): void => {
+    if (ended) return;
+    ended = true;
+    poll = clear(poll);
+    ackWait = clear(ackWait);
+    resumeWait = clear(resumeWait);
+    offState();
+    signal.removeEventListener("abort", check);
+    resolve({ end: how, sequence, sessionId });
+  };
+  /** Wait for what the status calls for: an ACK, or `ready` again. */
+  const arm = (): void => {
+    if (shard.status === "ready") {
+      resumeWait = clear(resumeWait);
+      ackWait ??= scheduler.setTimeout(() => {
+        ackWait = undefined;
+        check();
+        end("unacknowledged");
+      }, ACK_WAIT_MS);
+    } else {
+      ackWait = clear(ackWait);
+      resumeWait ??= scheduler.setTimeout(
+        () => end("not_resumed"),
+        RESUME_WAIT_MS,
+      );
+    }
+  };
+  function check(): void {
+    if (ended) return;
+    if (signal.aborted) return end("aborted");
+    const status = shard.status;
+    if (shard.sessionId !== undefined) {
+      // Kept while it has a session: a lost one forgets its sequence.
+      sequence = shard.sequence;
+      sessionId = shard.sessionId;
+    }
+    if (status === "closed") return end("stopped");
+    if (status !== "ready") {
+      // Its next connection IDENTIFYs: nothing will be replayed, and
+      // waiting would spend a session start on a shard about to close.
+      if (status === "identifying" || shard.sessionId === undefined) {
+        end("session_lost");
+      }
+      return;
+    }
+    const ackAt = shard.lastAckAt;
+    const latency = shard.latency;
+    // Strictly after: a heartbeat sent in the same millisecond as `since`
+    // may have gone out just before it.
+    if (
+      ackAt !== undefined && latency !== undefined && ackAt - latency > from
+    ) {
+      end("read");
+    }
+  }
+  const offState = shard.on("state", ({ current }) => {
+    if (current === "ready") {
+      // A new connection: its heartbeats count from now, its replay read.
+      from = Math.max(from, scheduler.now());
+      ackWait = clear(ackWait);
+    }
+    arm();
+    check();
+  });
+  const tick = (): void => {
+    poll = undefined;
+    check();
+    if (!ended) poll = scheduler.setTimeout(tick, POLL_MS);
+  };
+  signal.addEventListener("abort", check);
+  arm();
+  check();
+  if (!ended) poll = scheduler.setTimeout(tick, POLL_MS);
+  return promise;
+}
