@@ -348,8 +348,18 @@ export async function reportError(
   if (onError) {
     logger.error("{message}", { message: error.message, kind: error.kind });
   } else {
-    // Nobody handles it: make sure the author sees it.
-    visible.error("{message}", { message: error.message, error });
+    // Nobody handles it: make sure the author sees it, with what it came
+    // from (a route's own throw, with its stack: where to look).
+    const cause = error.cause;
+    if (cause === undefined) {
+      visible.error("{message}", { message: error.message, error });
+    } else {
+      visible.error("{message}\n{cause}", {
+        message: error.message,
+        cause,
+        error,
+      });
+    }
   }
   try {
     await onError?.(error, raw);

@@ -521,6 +521,8 @@ Deno.test("router: without onError, a failing handler and an unrouted interactio
     lines[0]!,
     /^\[ERR\] disruption·interactions: The handler of \/boom threw: kaput/,
   );
+  // With the route's own error and its stack: where to look.
+  assert.match(lines[0]!, /Error: kaput\n\s+at .*router_test\.ts:\d+/);
   assert.match(
     lines.at(-1)!,
     /^\[WRN\] disruption·interactions: No route for component 'nowhere'/,
