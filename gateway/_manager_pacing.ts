@@ -1,15 +1,17 @@
 /**
  * The identify queue's pacing options of `ShardManager`
  * (`shard_manager.ts`): the default queue built from `maxConcurrency` and
- * `sessionStartLimit`, the check that a given queue can take them, handing
- * it the limit, and {@linkcode pacingOptions} (what the `Client` adds from
- * GET /gateway/bot).
+ * `sessionStartLimit` (or, without a limit, the budget it assumes), the
+ * check that a given queue can take them, handing it the limit, and
+ * {@linkcode pacingOptions} (what the `Client` adds from GET /gateway/bot).
  *
  * Private to the package: `shard_manager.ts` re-exports
- * {@linkcode pacingOptions}; the rest is the manager's constructor's.
+ * {@linkcode pacingOptions} and {@linkcode assumeSessionStartLimit}; the
+ * rest is the manager's constructor's.
  *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { Scheduler } from "../base/scheduler.ts";
 import {
@@ -20,6 +22,22 @@ import {
 
 // The manager's category: these lines are the manager's.
 const visible = getVisibleLogger(["disruption", "gateway", "manager"]);
+const logger = getLogger(["disruption", "gateway", "manager"]);
+
+/**
+ * The budget a queue assumes when nobody told it Discord's (no
+ * `sessionStartLimit`, as with a `gatewayUrl` and a shard count, where GET
+ * /gateway/bot is not asked): Discord's default, 1,000 session starts a
+ * day for all of the bot's shards. Without it nothing capped IDENTIFYs: 16
+ * shards behind a gateway that ended every session after 10 min started
+ * 2,294 sessions in a day, and past 1,000 Discord resets the token. Counted
+ * from the queue's creation, as the day's spending so far is not known.
+ */
+const ASSUMED_LIMIT = {
+  total: 1_000,
+  remaining: 1_000,
+  reset_after: 24 * 60 * 60 * 1000,
+} as const;
 
 /**
  * The manager's pacing options (`sessionStartLimit` and `maxConcurrency`
@@ -85,12 +103,38 @@ export function managerQueue(
     assertQueueTakes(identifyQueue, maxConcurrency, limit);
     return identifyQueue;
   }
-  const queueOptions: ConstructorParameters<typeof MemoryIdentifyQueue>[0] = {
+  const queue = new MemoryIdentifyQueue({
     scheduler,
     maxConcurrency: maxConcurrency ?? 1,
-  };
-  if (limit) queueOptions.sessionStartLimit = limit;
-  return new MemoryIdentifyQueue(queueOptions);
+  });
+  if (limit) queue.updateSessionStartLimit(limit);
+  else assumeSessionStartLimit(queue);
+  return queue;
+}
+
+/**
+ * Give an in-memory identify queue that knows no session start limit
+ * Discord's default daily budget (1,000 a day, counted from now), and say
+ * so at info level: a normal setup (a `gatewayUrl` and a shard count) is
+ * no fault to warn about, but the queue now holds shards back once 1,000
+ * IDENTIFYs went out in a day (with the queue's own warning). A queue
+ * with a budget (a limit given, or assumed at an earlier start) keeps it:
+ * assumed again, each restart would refill it. Other queues keep to their
+ * own budget.
+ *
+ * @param queue The default queue, or the `Client`'s own.
+ */
+export function assumeSessionStartLimit(queue: IdentifyQueue): void {
+  if (!(queue instanceof MemoryIdentifyQueue)) return;
+  if (queue.remaining !== undefined) return;
+  queue.updateSessionStartLimit({
+    ...ASSUMED_LIMIT,
+    max_concurrency: queue.maxConcurrency,
+  });
+  logger.info(
+    "No session start limit is known (GET /gateway/bot was not asked), so the identify queue assumes Discord's default: {total} session starts per {hours} h from now for the shards of this queue, held back past it",
+    { total: ASSUMED_LIMIT.total, hours: ASSUMED_LIMIT.reset_after / 3.6e6 },
+  );
 }
 
 /**

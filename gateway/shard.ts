@@ -1422,6 +1422,14 @@ export class Shard {
           connection.bytesSinceHeartbeat = true;
           connection.bytesSincePhaseTimer = true;
         },
+        // Acted on before TCP ends (onClose, up to 2 s later): a heartbeat
+        // tick meanwhile took the silence for a zombie and resumed.
+        onCloseFrame: (code, reason) =>
+          this.#guard(connection, () => {
+            if (this.#current(connection) && connection.opened) {
+              this.#onClose(connection, code, reason);
+            }
+          }),
         onClose: (code, reason) =>
           this.#guard(connection, () => {
             this.#socketEnded(connection);

@@ -54,7 +54,7 @@ import {
 } from "./_manager_sessions.ts";
 import { handLimit, managerQueue } from "./_manager_pacing.ts";
 
-export { pacingOptions } from "./_manager_pacing.ts";
+export { assumeSessionStartLimit, pacingOptions } from "./_manager_pacing.ts";
 export type { HeldSession } from "./_manager_sessions.ts";
 
 /**
@@ -134,7 +134,8 @@ export interface ShardManagerOptions extends SharedShardOptions {
   /**
    * The daily IDENTIFY budget from GET /gateway/bot, handed to the identify
    * queue (the default one, or a given one that has
-   * `updateSessionStartLimit`).
+   * `updateSessionStartLimit`). Without it the default queue assumes
+   * Discord's default, 1,000 a day from its creation (said at info level).
    */
   sessionStartLimit?: SessionStartLimit;
   /**

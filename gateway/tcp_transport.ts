@@ -692,16 +692,22 @@ class TcpWebSocket implements GatewaySocket {
       }
     }
     this.#received = { code, reason };
-    if (this.#state === "open") {
-      // Echo the code; the server then ends the TCP connection.
-      this.#state = "closing";
-      this.#write(
-        encodeFrame(
-          OP_CLOSE,
-          code === 1005 ? new Uint8Array(0) : closePayload(code, ""),
-        ),
-      );
-      this.#startDeadline();
+    if (this.#state !== "open") return; // the answer to our own close
+    // Echo the code; the server then ends the TCP connection.
+    this.#state = "closing";
+    this.#write(
+      encodeFrame(
+        OP_CLOSE,
+        code === 1005 ? new Uint8Array(0) : closePayload(code, ""),
+      ),
+    );
+    this.#startDeadline();
+    // Said now: onClose waits for the server to end TCP (up to
+    // CLOSE_TIMEOUT_MS), and a listener that heard nothing meanwhile took
+    // the connection for a zombie and lost the code.
+    const listener = this.#listener;
+    if (listener.onCloseFrame) {
+      this.#call(() => listener.onCloseFrame!(code, reason));
     }
   }
 
@@ -891,7 +897,10 @@ export interface TcpWebSocketTransportOptions {
  * into a 2 KiB buffer; a busy one reads up to 64 KiB at a time, and frames
  * larger than that get a buffer of their own for as long as they take to
  * arrive. Messages up to 64 MiB are accepted (larger ones
- * close with 1009); binary frames arrive as `Uint8Array`. No extensions are
+ * close with 1009); binary frames arrive as `Uint8Array`. A close frame
+ * from the server is answered and reported at once through
+ * `onCloseFrame`; `onClose` follows when the server ends the TCP
+ * connection (or cuts it 2 s later). No extensions are
  * offered (the gateway compresses in the payload, not per message) and no
  * subprotocol is requested: a server that names either is refused.
  *

@@ -26,6 +26,18 @@ export interface SocketListener {
    */
   onBytes?(): void;
   /**
+   * The peer's close frame arrived (`code` 1005 when it has none): the
+   * connection is closing with that code, and nothing more is delivered on
+   * it. `onClose` still follows once the connection is gone, which a
+   * transport that waits for the peer to end TCP (RFC 6455 §7.1.1, as the
+   * TCP transport does) reports up to 2 s later (`CLOSE_TIMEOUT_MS`):
+   * the shard acts on the code now, as it would have taken the silence
+   * meanwhile for a zombie and resumed, dropping the code (a fatal 4004
+   * included). Optional for transports: the runtime's `WebSocket` reports
+   * the close at once, and never calls it.
+   */
+  onCloseFrame?(code: number, reason: string): void;
+  /**
    * The connection is gone. `code` is 1005 when the peer sent no code and
    * 1006 when the connection dropped without a close frame.
    */

@@ -11,6 +11,7 @@ import type {
   SessionStartLimit,
 } from "../gateway/identify_queue.ts";
 import {
+  assumeSessionStartLimit,
   pacingOptions,
   ShardManager,
   type ShardManagerOptions,
@@ -167,6 +168,10 @@ export async function createClientManager(
   if (sessionStartLimit) {
     const pacing = pacingOptions(sessionStartLimit, identifyQueue);
     Object.assign(managerOptions, pacing);
+  } else if (passed.identifyQueue === undefined) {
+    // GET /gateway/bot not asked: the Client's own queue, given to the
+    // manager, would otherwise pace IDENTIFYs with no daily cap at all.
+    assumeSessionStartLimit(identifyQueue);
   }
   return new ShardManager(managerOptions);
 }
