@@ -1,19 +1,21 @@
 /**
  * The message body checks of the fake REST API (create, edit, the
  * interaction callbacks that carry a message): the empty message, content
- * and embed limits, the components, and IS_COMPONENTS_V2's "the message can
- * only contain components". An edit is checked as the message it leaves:
- * the flag stays once set ("the `IS_COMPONENTS_V2` flag can only be set",
- * message resource, Edit Message), so the stored message's flags count as
- * much as the request's, and a stored field the edit does not reset counts
- * as sent. Private to the test kit.
+ * and embed limits, the components, `allowed_mentions`, and
+ * IS_COMPONENTS_V2's "the message can only contain components"; and a
+ * forward's body, which carries no message of its own. An edit is checked
+ * as the message it leaves: the flag stays once set ("the
+ * `IS_COMPONENTS_V2` flag can only be set", message resource, Edit
+ * Message), so the stored message's flags count as much as the request's,
+ * and a stored field the edit does not reset counts as sent. Private to
+ * the test kit.
  *
  * @module
  */
 import { textLength } from "../base/text_length.ts";
 import { componentErrors } from "./_component_checks.ts";
 import { embedErrors } from "./_embed_checks.ts";
-import { asObject, fieldError, type Tree } from "./_form_errors.ts";
+import { asObject, fieldError, tooLong, type Tree } from "./_form_errors.ts";
 
 /** IS_COMPONENTS_V2. */
 export const COMPONENTS_V2 = 1 << 15;
@@ -72,6 +74,41 @@ export function messageErrors(
     };
   }
   return contentErrors(fields, prefix, undefined);
+}
+
+/**
+ * The refusal Discord answers a forward's body with (a Create Message
+ * body whose `message_reference` is of type 1), if any. "When forwarding a
+ * message, only `message_reference` is required", so no empty-message
+ * check; and a forward carries nothing of its own: content, embeds,
+ * components, stickers, a poll or files alongside it are refused (50035
+ * `FORWARD_CONTAINS_UNSUPPORTED_CONTENT`, discord-api-docs issues #7574
+ * and #8561; the docs say nothing of it, and the client sends a comment on
+ * a forward as a second message). Under which field Discord files the
+ * error, and its message, are not documented: the fake's are its own
+ * (`message_reference`).
+ *
+ * @param fields The body.
+ * @param hasFiles Whether files came with it.
+ * @returns The refusal, or `undefined` when Discord accepts it.
+ */
+export function forwardErrors(
+  fields: Tree,
+  hasFiles = false,
+): Refusal | undefined {
+  if (
+    nonEmpty(fields.content) || nonEmpty(fields.embeds) ||
+    nonEmpty(fields.components) || nonEmpty(fields.sticker_ids) ||
+    (fields.poll !== undefined && fields.poll !== null) || hasFiles
+  ) {
+    return invalidForm({
+      message_reference: fieldError(
+        "FORWARD_CONTAINS_UNSUPPORTED_CONTENT",
+        "A forwarded message cannot carry content, embeds, components, stickers, a poll or files of its own",
+      ),
+    });
+  }
+  return contentErrors(fields, "", undefined);
 }
 
 /**
@@ -144,6 +181,35 @@ function contentErrors(
   }
   const embeds = embedErrors(fields.embeds);
   if (embeds) return invalidForm(nest(prefix, { embeds }));
+  const mentions = allowedMentionsErrors(fields.allowed_mentions);
+  if (mentions) {
+    return invalidForm(nest(prefix, { allowed_mentions: mentions }));
+  }
+  return undefined;
+}
+
+/**
+ * What Discord refuses in `allowed_mentions`: more than 100 `users` or
+ * `roles` ("max 100"), and `parse` naming `users` or `roles` next to a
+ * non-empty list of them ("mutually exclusive ... causing a validation
+ * error"; an empty list, as the docs' own examples send, is accepted).
+ * The code and message are those Discord answers, as bots' error reports
+ * quote them.
+ */
+function allowedMentionsErrors(value: unknown): Tree | undefined {
+  const allowed = asObject(value);
+  const parse = Array.isArray(allowed.parse) ? allowed.parse : [];
+  for (const kind of ["users", "roles"]) {
+    const ids = allowed[kind];
+    if (!Array.isArray(ids)) continue;
+    if (ids.length > 100) return { [kind]: tooLong(100) };
+    if (ids.length > 0 && parse.includes(kind)) {
+      return fieldError(
+        "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+        `parse:["${kind}"] and ${kind}: [ids...] are mutually exclusive.`,
+      );
+    }
+  }
   return undefined;
 }
 

@@ -28,6 +28,7 @@ import { fixtureChannels, textChannelId } from "./_gateway_model.ts";
 import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { loopbackProxyWarning } from "./_loopback_proxy.ts";
+import { interactionPermissions } from "./_interaction_permissions.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import {
   FakeGateway,
@@ -1553,6 +1554,15 @@ export class FakeDiscord {
           `The bot did not answer ${what} within 3 s: Discord needs the initial interaction response (or a deferral, type 5 or 6) within 3 s and answers a later one 404 Unknown interaction (10062)`,
       },
     );
+    // The roles and permissions the fake's guild, roles and overwrites
+    // give (the bot owns the fake's guilds: all permissions there).
+    const rolesOf = (userId: string): readonly string[] =>
+      guildId === null ? [] : this.#users.member(guildId, userId)?.roles ?? [];
+    const permissions = (userId: string): string =>
+      interactionPermissions(this.rest.resources, guildId, channelId, {
+        id: userId,
+        roles: rolesOf(userId),
+      });
     const interaction: Record<string, unknown> = {
       id,
       application_id: this.rest.applicationId,
@@ -1562,7 +1572,7 @@ export class FakeDiscord {
       channel: { id: channelId, type: guildId === null ? 1 : 0 },
       token,
       version: 1,
-      app_permissions: "0",
+      app_permissions: permissions(this.rest.botUser.id),
       locale: "en-US",
       entitlements: [],
       authorizing_integration_owners: {},
@@ -1576,12 +1586,12 @@ export class FakeDiscord {
       interaction.guild_locale = "en-US";
       interaction.member = {
         user,
-        roles: [],
+        roles: [...rolesOf(user.id)],
         joined_at: new Date(this.#scheduler.now()).toISOString(),
         deaf: false,
         mute: false,
         flags: 0,
-        permissions: "0",
+        permissions: permissions(user.id),
       };
     }
     if (this.#endpoint) {

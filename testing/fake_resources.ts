@@ -381,6 +381,16 @@ export class FakeResources {
   }
 
   /**
+   * A guild's owner (the bot, for every guild the fake adds).
+   *
+   * @param guildId The guild.
+   * @returns The owner's user ID, or `undefined` for an unknown guild.
+   */
+  guildOwner(guildId: string): string | undefined {
+    return this.#guilds.get(guildId)?.owner_id;
+  }
+
+  /**
    * A guild's bans, by user ID.
    *
    * @param guildId The guild.

@@ -19,7 +19,13 @@ import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { commandErrors } from "./_command_checks.ts";
 import { asObject, fieldError } from "./_form_errors.ts";
 import { modalErrors } from "./_component_checks.ts";
-import { editedFlags, editErrors, messageErrors } from "./_message_checks.ts";
+import {
+  editedFlags,
+  editErrors,
+  forwardErrors,
+  messageErrors,
+} from "./_message_checks.ts";
+import { isForward, referenceFields } from "./_message_reference.ts";
 import { FakeResources } from "./fake_resources.ts";
 import { multipartParts } from "./_multipart_parts.ts";
 import { messageMentions, resourcesDirectory } from "./_message_mentions.ts";
@@ -1272,33 +1278,16 @@ export class FakeRest {
       ["POST", /^\/channels\/(\d+)\/messages$/, ({ match, body, files }) => {
         if (!channel(match[1]!)) return unknownChannel;
         const fields = asObject(body);
-        const invalid = messageErrors(fields, "", files.length > 0);
+        const invalid = isForward(fields)
+          ? forwardErrors(fields, files.length > 0)
+          : messageErrors(fields, "", files.length > 0);
         if (invalid) return invalid;
-        const extra: Partial<RestMessage> = {};
-        const reference = asObject(fields.message_reference);
-        if (fields.message_reference !== undefined && reference.type !== 1) {
-          const target = typeof reference.message_id === "string"
-            ? this.#messages.get(reference.message_id)
-            : undefined;
-          if (!target && reference.fail_if_not_exists !== false) {
-            return invalidForm({
-              message_reference: fieldError(
-                "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
-                "Unknown message",
-              ),
-            });
-          }
-          extra.type = 19;
-          const replyTo: NonNullable<RestMessage["message_reference"]> = {
-            type: 0,
-            channel_id: target?.channel_id ?? match[1]!,
-          };
-          if (typeof reference.message_id === "string") {
-            replyTo.message_id = reference.message_id;
-          }
-          extra.message_reference = replyTo;
-          extra.referenced_message = target ? structuredClone(target) : null;
-        }
+        const reference = referenceFields(fields, {
+          message: (id) => this.#messages.get(id),
+          guildOf: (id) => this.resources.channel(id)?.guild_id,
+        });
+        if ("refusal" in reference) return reference.refusal;
+        const { extra } = reference;
         return {
           status: 200,
           body: this.#newMessage(match[1]!, fields, extra, files),

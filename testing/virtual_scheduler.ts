@@ -61,6 +61,16 @@ export interface VirtualSchedulerOptions {
    * yields for, so promise chains started by a timer settle before the next
    * timer runs: an integer from 0 to 1,000,000.
    *
+   * This is a bound, not "until idle": a chain takes one turn per step
+   * (each `await`, each `.then`), so one of more than about this many
+   * successive steps is still pending when the next timer runs, and ends
+   * after it (and after timers due later), where Deno, which empties the
+   * microtask queue after every timer, would have ended it first. Raise it
+   * for a test whose timers start deeper chains (the cost is that many
+   * extra turns around every timer an advance runs). Work waiting on a
+   * macrotask (real I/O, a real timer) is never waited for, whatever the
+   * bound.
+   *
    * @default {64}
    */
   microtaskTurns?: number;
@@ -191,7 +201,13 @@ export class VirtualScheduler implements Scheduler {
   }
 
   /**
-   * Let pending promise callbacks run, without moving the clock.
+   * Let pending promise callbacks run, without moving the clock: exactly
+   * {@linkcode VirtualSchedulerOptions.microtaskTurns} turns of the
+   * microtask queue (64 by default), not until it is empty (an always-busy
+   * chain would never let it return, and a real macrotask per flush would
+   * make every timer cost a trip through the event loop). A promise chain
+   * of more than about that many successive steps (`await`s, `.then`s)
+   * is still pending when it resolves; raise `microtaskTurns` for one.
    *
    * @returns A promise that resolves after the configured microtask turns.
    */
@@ -201,10 +217,18 @@ export class VirtualScheduler implements Scheduler {
 
   /**
    * Move the clock forward by `ms`, running every timer that falls due on the
-   * way, in order, with microtasks flushed before and after each. Advances
-   * may overlap (one started by a timer, or two not awaited): each runs the
-   * timers due by its target or by the clock, whichever is later, and the
-   * clock never goes back, so one that ends sooner leaves it where it is.
+   * way, in order, with microtasks flushed before and after each
+   * ({@linkcode VirtualScheduler.flushMicrotasks}: a bounded number of
+   * turns, {@linkcode VirtualSchedulerOptions.microtaskTurns}, 64 by
+   * default). A timer's promise chain longer than that bound (more than
+   * about 64 successive `await`s by default) has not ended when the next
+   * timer runs, so it ends after timers it would precede on Deno: raise
+   * `microtaskTurns` for such a test.
+   *
+   * Advances may overlap (one started by a timer, or two not awaited): each
+   * runs the timers due by its target or by the clock, whichever is later,
+   * and the clock never goes back, so one that ends sooner leaves it where
+   * it is.
    *
    * @param ms Milliseconds to move forward: a finite number (`0`, or a
    * negative one as timers take it, runs the timers due now).
@@ -255,7 +279,9 @@ export class VirtualScheduler implements Scheduler {
   }
 
   /**
-   * Jump to the earliest pending timer and run it.
+   * Jump to the earliest pending timer and run it, with microtasks flushed
+   * before and after it as {@linkcode VirtualScheduler.advance} does (the
+   * same bound).
    *
    * @returns `false` when no timer was pending.
    */
