@@ -154,7 +154,10 @@ export interface FakeRestOptions {
    *   with `addChannel`, created over REST, DMs opened with
    *   POST `/users/@me/channels`); any other id (a user's, a guild's, a
    *   deleted channel's) gets 404 `10003 Unknown Channel`, as on Discord and
-   *   as GET `/channels/{id}` answers. {@linkcode FakeDiscord} uses this.
+   *   as GET `/channels/{id}` answers; the guild command routes likewise
+   *   take only guilds it holds (403 `50001 Missing Access` otherwise, as
+   *   Discord answers for a guild the bot is not in).
+   *   {@linkcode FakeDiscord} uses this.
    *
    * @default {"any"}
    */
@@ -1270,6 +1273,20 @@ export class FakeRest {
       status: 404,
       body: errorBody(10003, "Unknown Channel"),
     };
+    /**
+     * Whether the guild command routes take `guildId` for a guild the bot
+     * is in: Discord answers 403 `50001 Missing Access` for another id (a
+     * channel's pasted by mistake, a guild the bot left), which a test
+     * against the fake would otherwise pass. Held to with known channels
+     * only, as FakeDiscord runs it; otherwise any id is a guild.
+     */
+    const guild = (guildId: string): boolean =>
+      !this.#knownChannelsOnly ||
+      this.resources.guildOwner(guildId) !== undefined;
+    const missingAccess: Reply = {
+      status: 403,
+      body: errorBody(50001, "Missing Access"),
+    };
     /** Whether the message routes take `channelId` for a channel. */
     const channel = (channelId: string): boolean =>
       !this.#knownChannelsOnly ||
@@ -1388,12 +1405,18 @@ export class FakeRest {
       [
         "GET",
         guildCommands,
-        ({ match, query }) => this.#listCommands(match[1]!, match[2]!, query),
+        ({ match, query }) =>
+          guild(match[2]!)
+            ? this.#listCommands(match[1]!, match[2]!, query)
+            : missingAccess,
       ],
       [
         "PUT",
         guildCommands,
-        ({ match, body }) => this.#overwrite(match[1]!, match[2]!, body),
+        ({ match, body }) =>
+          guild(match[2]!)
+            ? this.#overwrite(match[1]!, match[2]!, body)
+            : missingAccess,
       ],
       ["GET", /^\/applications\/@me$/, () => ({
         status: 200,

@@ -280,3 +280,23 @@ Deno.test("runCommand counts a string option's length in code points, as Discord
     await client.stop();
   }
 });
+
+Deno.test("FakeDiscord answers the guild command routes for a guild the bot is not in with Discord's 403 50001 Missing Access; plain FakeRest takes any id", async () => {
+  await using discord = await FakeDiscord.start();
+  const rest = new RestClient({
+    token: discord.token,
+    fetch: discord.rest.fetch,
+  });
+  // A channel's id pasted for the guild's: Discord refuses it.
+  await assert.rejects(
+    syncCommands(rest, [ping], { guildId: discord.channelId }),
+    (error: Error) => /50001|Missing Access/.test(error.message),
+  );
+  assert.equal(discord.rest.commands(discord.channelId).length, 0);
+  // The bot's own guild takes them.
+  await syncCommands(rest, [ping], { guildId: discord.guildId });
+  assert.equal(discord.rest.commands(discord.guildId).length, 1);
+  // FakeRest alone (every id a guild) still takes any id.
+  const alone = new FakeRest();
+  assert.equal((await overwrite(alone, [], "123")).status, 200);
+});
