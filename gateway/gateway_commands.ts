@@ -15,6 +15,7 @@ import type {
   RequestChannelInfoData,
   RequestGuildMembersData,
   RequestSoundboardSoundsData,
+  Snowflake,
   UpdatePresenceData,
   UpdateVoiceStateData,
 } from "../types/gateway_payloads.ts";
@@ -261,11 +262,10 @@ export function updateVoiceStateCommand(
  *     nonce,
  *   },
  * });
- * // A query needs a limit.
- * assert.throws(
- *   () => requestGuildMembersCommand({ guild_id: "41771983423143937", query: "ab" }),
- *   TypeError,
- * );
+ * // A query needs a limit: the type says so, and for plain JavaScript (or
+ * // parsed JSON) the builder checks it too.
+ * const noLimit = JSON.parse('{"guild_id":"41771983423143937","query":"ab"}');
+ * assert.throws(() => requestGuildMembersCommand(noLimit), TypeError);
  * ```
  */
 export function requestGuildMembersCommand(
@@ -290,7 +290,9 @@ export function requestGuildMembersCommand(
       }', 'user_ids=${show(user_ids)}'`,
     );
   }
-  const d: RequestGuildMembersData = { guild_id };
+  // Built per kind of request, so that `d` is typed as one of them by what
+  // the checks found rather than by a cast.
+  let d: RequestGuildMembersData;
   if (query !== undefined) {
     if (typeof query !== "string") throw c.type("query", "a string", query);
     if (limit === undefined) {
@@ -298,27 +300,16 @@ export function requestGuildMembersCommand(
         `Cannot build ${c.command} as 'limit' is required with 'query': current value 'limit=undefined'`,
       );
     }
-    d.query = query;
-  }
-  if (limit !== undefined) {
     c.nonNegativeInteger(limit, "limit", "a non-negative integer");
-    d.limit = limit;
-  }
-  if (user_ids !== undefined) {
-    if (Array.isArray(user_ids)) {
-      if (user_ids.length < 1 || user_ids.length > MAX_REQUEST_USER_IDS) {
-        throw new RangeError(
-          `Cannot build ${c.command} as 'user_ids' must have 1 to ${MAX_REQUEST_USER_IDS} IDs: current value 'user_ids.length=${user_ids.length}'`,
-        );
-      }
-      user_ids.forEach((id, index) => c.snowflake(id, `user_ids[${index}]`));
-      d.user_ids = [...user_ids];
-    } else {
-      if (!isSnowflake(user_ids)) {
-        throw c.type("user_ids", "a snowflake or an array of them", user_ids);
-      }
-      d.user_ids = user_ids;
+    d = { guild_id, query, limit };
+  } else {
+    // `limit` before `user_ids`, so that a request wrong in both reports
+    // `limit` first, as a query request does.
+    if (limit !== undefined) {
+      c.nonNegativeInteger(limit, "limit", "a non-negative integer");
     }
+    d = { guild_id, user_ids: checkedUserIds(c, user_ids) };
+    if (limit !== undefined) d.limit = limit;
   }
   if (presences !== undefined) {
     c.boolean(presences, "presences");
@@ -335,6 +326,29 @@ export function requestGuildMembersCommand(
     d.nonce = nonce;
   }
   return { op: GatewayOpcode.RequestGuildMembers, d };
+}
+
+/**
+ * A copy of Request Guild Members' `user_ids` once checked: a snowflake, or
+ * 1 to {@linkcode MAX_REQUEST_USER_IDS} of them.
+ */
+function checkedUserIds(
+  c: Checker,
+  user_ids: unknown,
+): Snowflake | Snowflake[] {
+  if (Array.isArray(user_ids)) {
+    if (user_ids.length < 1 || user_ids.length > MAX_REQUEST_USER_IDS) {
+      throw new RangeError(
+        `Cannot build ${c.command} as 'user_ids' must have 1 to ${MAX_REQUEST_USER_IDS} IDs: current value 'user_ids.length=${user_ids.length}'`,
+      );
+    }
+    user_ids.forEach((id, index) => c.snowflake(id, `user_ids[${index}]`));
+    return [...user_ids];
+  }
+  if (!isSnowflake(user_ids)) {
+    throw c.type("user_ids", "a snowflake or an array of them", user_ids);
+  }
+  return user_ids;
 }
 
 /**

@@ -95,15 +95,42 @@ export interface RequestGuildMembersRateLimitMetadata {
   nonce?: string;
 }
 
-/** `d` of RATE_LIMITED: a gateway command was rate limited and dropped. */
-export interface RateLimitedDispatch {
-  /** Opcode of the rate-limited command (8 is the only documented one). */
-  opcode: number;
-  /** Seconds (float) to wait before sending it again. */
-  retry_after: number;
-  /** Details of the rate-limited command; for opcode 8 the guild and nonce. */
-  meta: RequestGuildMembersRateLimitMetadata;
-}
+/**
+ * `d` of RATE_LIMITED: a gateway command was rate limited and dropped.
+ *
+ * `meta` depends on `opcode`, and only opcode 8's is documented, so the
+ * metadata type is given only once `opcode` is narrowed to 8; for any other
+ * opcode `meta` is an unknown record. The other opcodes are listed (those a
+ * client sends) rather than typed `number`, because TypeScript cannot write
+ * "a number but 8": with `number` there, `opcode === 8` would not narrow
+ * `meta`.
+ *
+ * @example Narrowing on the opcode
+ * ```ts
+ * import type { RateLimitedDispatch } from "@disruption/disruption/types";
+ *
+ * function limitedGuild(d: RateLimitedDispatch): string | undefined {
+ *   return d.opcode === 8 ? d.meta.guild_id : undefined;
+ * }
+ * ```
+ */
+export type RateLimitedDispatch =
+  | {
+    /** Opcode of the rate-limited command: Request Guild Members. */
+    opcode: 8;
+    /** Seconds (float) to wait before sending it again. */
+    retry_after: number;
+    /** The guild and nonce of the rate-limited request. */
+    meta: RequestGuildMembersRateLimitMetadata;
+  }
+  | {
+    /** Opcode of the rate-limited command (undocumented for these). */
+    opcode: 1 | 2 | 3 | 4 | 6 | 31 | 43;
+    /** Seconds (float) to wait before sending it again. */
+    retry_after: number;
+    /** Details of the rate-limited command, in a shape not documented. */
+    meta: Record<string, unknown>;
+  };
 
 // ---------------------------------------------------------------------------
 // Application commands, auto moderation
@@ -761,7 +788,10 @@ export interface MessagePollVoteRemoveDispatch {
 // Presence, typing, users
 // ---------------------------------------------------------------------------
 
-/** `d` of PRESENCE_UPDATE (`user` may be partial; only `id` is guaranteed). */
+/**
+ * `d` of PRESENCE_UPDATE: only `user.id` and `guild_id` are guaranteed (no
+ * other field is required, and `user` may be partial).
+ */
 export type PresenceUpdateDispatch = PresenceUpdate;
 
 /** `d` of TYPING_START. */

@@ -109,26 +109,59 @@ export interface UpdateVoiceStateData {
   self_deaf: boolean;
 }
 
-/** `d` of Request Guild Members (op 8). */
-export interface RequestGuildMembersData {
-  /** Guild to get members for. */
-  guild_id: Snowflake;
-  /** Username prefix, or `""` for all members (with `limit: 0`). */
-  query?: string;
-  /**
-   * Maximum number of members; 0 with `query: ""` means all. Discord's
-   * table lists it as required, but only a `query` request needs it (the
-   * gateway's command builder enforces that); with `user_ids` it may be left
-   * out.
-   */
-  limit?: number;
-  /** Whether to include presences. */
-  presences?: boolean;
-  /** Specific users to fetch. */
-  user_ids?: Snowflake | Snowflake[];
-  /** Nonce echoed in the chunks (at most 32 bytes). */
-  nonce?: string;
-}
+/**
+ * `d` of Request Guild Members (op 8): members by username prefix (`query`,
+ * which needs `limit`) or by ID (`user_ids`, where `limit` may be left out),
+ * never both. Discord's table lists `limit` as required, but only a `query`
+ * request needs it.
+ *
+ * `requestGuildMembersCommand` still checks these rules at runtime, for
+ * plain JavaScript callers and payloads that did not come through the type.
+ *
+ * @example The two kinds of request
+ * ```ts
+ * import type { RequestGuildMembersData } from "@disruption/disruption/types";
+ *
+ * const everyone: RequestGuildMembersData = {
+ *   guild_id: "41771983423143937",
+ *   query: "",
+ *   limit: 0,
+ * };
+ * const two: RequestGuildMembersData = {
+ *   guild_id: "41771983423143937",
+ *   user_ids: ["80351110224678912", "41771983423143938"],
+ * };
+ * ```
+ */
+export type RequestGuildMembersData =
+  | {
+    /** Guild to get members for. */
+    guild_id: Snowflake;
+    /** Username prefix, or `""` for all members (with `limit: 0`). */
+    query: string;
+    /** Maximum number of members; 0 with `query: ""` means all. */
+    limit: number;
+    /** Not with `query`: a request is by name or by ID. */
+    user_ids?: never;
+    /** Whether to include presences. */
+    presences?: boolean;
+    /** Nonce echoed in the chunks (at most 32 bytes). */
+    nonce?: string;
+  }
+  | {
+    /** Guild to get members for. */
+    guild_id: Snowflake;
+    /** Specific users to fetch (at most 100). */
+    user_ids: Snowflake | Snowflake[];
+    /** Maximum number of members; may be left out with `user_ids`. */
+    limit?: number;
+    /** Not with `user_ids`: a request is by name or by ID. */
+    query?: never;
+    /** Whether to include presences. */
+    presences?: boolean;
+    /** Nonce echoed in the chunks (at most 32 bytes). */
+    nonce?: string;
+  };
 
 /** `d` of Request Soundboard Sounds (op 31). */
 export interface RequestSoundboardSoundsData {

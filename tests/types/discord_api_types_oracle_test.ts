@@ -141,12 +141,11 @@ type Failing<M extends Record<GatewayEventName, unknown>> = {
 // - STAGE_INSTANCE_* and GUILD_CREATE `stage_instances`: the stage
 //   instance's `guild_scheduled_event_id` is optional there; the docs list it
 //   as always present and nullable (`?snowflake`).
-// - PRESENCE_UPDATE: `status`, `activities` and `client_status` are optional
-//   there (it reuses the GUILD_MEMBERS_CHUNK presence shape); the docs list
-//   them as always present.
 // - PRESENCE_UPDATE, GUILD_CREATE and GUILD_MEMBERS_CHUNK presences: the
 //   activity emoji's `name` and `id` are nullable there (derived from the
 //   emoji object); the docs' activity emoji has `name: string, id?: snowflake`.
+//   The activity's `buttons` may be `{label, url}` objects there; the docs say
+//   that received over the gateway they are the labels only.
 // - GUILD_MEMBERS_CHUNK: `not_found` is `unknown[]` there; ours is
 //   `Snowflake[]` (the requested IDs that were not found).
 type Exceptions =
@@ -158,11 +157,12 @@ type Exceptions =
   | "GUILD_CREATE"
   | "GUILD_MEMBERS_CHUNK";
 
-type DocActivity = Omit<D.GatewayActivity, "emoji"> & {
+type DocActivity = Omit<D.GatewayActivity, "emoji" | "buttons"> & {
   emoji?: Pick<D.GatewayActivityEmoji, "animated"> & {
     name: string;
     id?: string;
   };
+  buttons?: string[];
 };
 type DocChunkPresence =
   & Omit<D.GatewayGuildMembersChunkPresence, "activities">
@@ -179,13 +179,9 @@ interface PatchedOracleMap extends Omit<OracleMap, Exceptions> {
   STAGE_INSTANCE_CREATE: DocStageInstance;
   STAGE_INSTANCE_UPDATE: DocStageInstance;
   STAGE_INSTANCE_DELETE: DocStageInstance;
-  PRESENCE_UPDATE:
-    & Omit<D.GatewayPresenceUpdate, "status" | "activities" | "client_status">
-    & {
-      status: NonNullable<D.GatewayPresenceUpdate["status"]>;
-      activities: DocActivity[];
-      client_status: D.GatewayPresenceClientStatus;
-    };
+  PRESENCE_UPDATE: Omit<D.GatewayPresenceUpdate, "activities"> & {
+    activities?: DocActivity[];
+  };
   GUILD_CREATE:
     & Omit<D.GatewayGuildCreateDispatchData, "presences" | "stage_instances">
     & {

@@ -79,10 +79,11 @@ assertType<IsExact<GatewayEventMap["RESUMED"], Record<string, unknown> | null>>(
   true,
 );
 assertType<
-  IsExact<GatewayEventMap["RATE_LIMITED"]["meta"]["guild_id"], string>
->(
-  true,
-);
+  IsExact<
+    Extract<GatewayEventMap["RATE_LIMITED"], { opcode: 8 }>["meta"]["guild_id"],
+    string
+  >
+>(true);
 assertType<IsExact<GatewayEventMap["TYPING_START"]["timestamp"], number>>(true);
 assertType<
   IsExact<GatewayEventMap["VOICE_SERVER_UPDATE"]["endpoint"], string | null>

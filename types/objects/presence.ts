@@ -79,7 +79,11 @@ export interface ActivitySecrets {
   match?: string;
 }
 
-/** A custom button of an activity. */
+/**
+ * A custom button of an activity, as sent (by an RPC client; a bot cannot set
+ * buttons). Received activities carry only the labels: see
+ * {@linkcode Activity.buttons}.
+ */
 export interface ActivityButton {
   /** Button text. */
   label: string;
@@ -123,27 +127,38 @@ export interface Activity {
   instance?: boolean;
   /** Activity flags bitfield. */
   flags?: number;
-  /** Custom buttons; bots receive only the labels. */
-  buttons?: ActivityButton[] | string[];
+  /**
+   * Labels of the custom buttons: over the gateway Discord sends the labels
+   * only, never the {@linkcode ActivityButton} objects a client sets.
+   */
+  buttons?: string[];
 }
 
-/** A user's presence in a guild (the PRESENCE_UPDATE payload). */
+/**
+ * A user's presence in a guild (the PRESENCE_UPDATE payload, also a thread
+ * member's `presence` and the cache's presences).
+ *
+ * Only `user.id` and `guild_id` are sure to be there: Discord's docs warn
+ * that no field of PRESENCE_UPDATE is required and to expect any combination
+ * of them (one sent for a change of the user's name or avatar may carry
+ * nothing else), so `status`, `activities` and `client_status` are optional.
+ */
 export interface PresenceUpdate {
   /** The user; only `id` is guaranteed. */
   user: PartialUser;
   /** Guild ID. */
   guild_id: Snowflake;
-  /** Overall status. */
-  status: ReceivedPresenceStatus;
-  /** Current activities. */
-  activities: Activity[];
-  /** Status per platform. */
-  client_status: ClientStatus;
+  /** Overall status, when sent. */
+  status?: ReceivedPresenceStatus;
+  /** Current activities, when sent. */
+  activities?: Activity[];
+  /** Status per platform, when sent. */
+  client_status?: ClientStatus;
 }
 
 /**
- * A presence whose fields other than `user` may be missing, as in
- * GUILD_CREATE `presences` and GUILD_MEMBERS_CHUNK `presences`.
+ * A presence whose `guild_id` may be missing too, as in GUILD_CREATE
+ * `presences` and GUILD_MEMBERS_CHUNK `presences`.
  */
 export interface PartialPresenceUpdate extends Partial<PresenceUpdate> {
   /** The user; only `id` is guaranteed. */
