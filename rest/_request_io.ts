@@ -60,7 +60,16 @@ export interface RequestOptions {
    * webhooks with token) and on GET `/gateway`.
    */
   auth?: boolean;
-  /** Extra headers. */
+  /**
+   * Extra headers, their names in any case. Another credential (a user's
+   * `Authorization: Bearer <token>`) is sent with `auth: false`: an
+   * `Authorization` header on a request that carries the bot token is a
+   * `TypeError` and nothing is sent (one header cannot carry two
+   * credentials, and which of them Discord would read is not said).
+   * `User-Agent` (the client's `userAgent`), `Content-Type` (a JSON body's,
+   * or a form's with its boundary) and `X-Audit-Log-Reason` (from
+   * `reason`, when given) replace the caller's, whatever their case.
+   */
   headers?: Record<string, string>;
   /**
    * Files to attach: the request is sent as `multipart/form-data` with the
@@ -248,25 +257,37 @@ export function prepareRequest(
   const query = queryString(options.query);
   if (query) url += (path.includes("?") ? "&" : "?") + query;
 
-  const headers: Record<string, string> = {
-    ...options.headers,
-    "User-Agent": client.userAgent,
-  };
+  // A Headers object: names are case-insensitive, so the client's values
+  // replace the caller's whatever their case (as a plain object, a lower
+  // case `authorization` was sent joined to the bot token's, "Bearer X,
+  // Bot T", and `user-agent` likewise).
+  const headers = new Headers(options.headers);
+  headers.set("User-Agent", client.userAgent);
   const auth = options.auth ??
     !(route.tokenRoute || (method === "GET" && route.key === "GET /gateway"));
-  if (auth) headers["Authorization"] = `Bot ${client.token}`;
+  if (auth) {
+    if (headers.has("authorization")) {
+      throw new TypeError(
+        "Cannot send request as it has an 'Authorization' header and carries the bot token: send another credential with 'auth: false'",
+      );
+    }
+    headers.set("Authorization", `Bot ${client.token}`);
+  }
   let body: string | FormData | undefined;
   if (options.body instanceof FormData) {
-    // A FormData of blobs: each attempt serializes it anew.
+    // A FormData of blobs: each attempt serializes it anew, and the
+    // runtime writes its Content-Type with the boundary (a caller's,
+    // without it, would make the body unreadable).
     body = options.body;
+    headers.delete("Content-Type");
   } else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
-    headers["Content-Type"] = "application/json";
+    headers.set("Content-Type", "application/json");
   }
   const reason = auditLogReasonHeader(options.reason);
-  if (reason !== undefined) headers["X-Audit-Log-Reason"] = reason;
+  if (reason !== undefined) headers.set("X-Audit-Log-Reason", reason);
   const signal = options.signal;
-  const sent = new Headers(headers).get("authorization");
+  const sent = headers.get("authorization");
   const authorization = sent === null
     ? "none"
     : sent === `Bot ${client.token}`

@@ -246,8 +246,9 @@ export class RestClient {
    * @throws {InvalidRequestLimitError} The invalid-request cap is reached.
    * @throws {UploadError} A file could not be read or passed its limit.
    * @throws {TypeError} Bad input (a path not starting with `/`, a header
-   *   value with a newline, a `reason` over 512 characters): the promise
-   *   rejects, nothing is thrown at once.
+   *   value with a newline, a `reason` over 512 characters, an
+   *   `Authorization` header beside the bot token): the promise rejects,
+   *   nothing is thrown at once.
    *
    * @example A route without a typed method
    * ```ts
@@ -291,19 +292,20 @@ export class RestClient {
     if (options.files !== undefined && options.files.length > 0) {
       // Streams are read once here, so a retry re-sends the same blobs.
       const { files, uploadLimit, ...rest } = options;
+      // Discord reads the files' `attachments` (their alt text) in the
+      // message: a callback's `data`, a forum post's `message`. The whole
+      // request counts towards Discord's 25 MiB, its JSON included.
+      const message = messageField(method, path);
       return prepareUploads(files, {
         ...(uploadLimit === undefined ? {} : { maxSize: uploadLimit }),
         ...(rest.signal === undefined ? {} : { signal: rest.signal }),
         timeout: this.#timeout,
         scheduler: this.#scheduler,
+        request: { payload: rest.body, message },
       }).then((prepared) =>
         this.#request<T>(method, path, {
           ...rest,
-          // Discord reads the files' `attachments` (their alt text) in
-          // the message: a callback's `data`, a forum post's `message`.
-          body: multipartBody(rest.body, prepared, {
-            message: messageField(method, path),
-          }),
+          body: multipartBody(rest.body, prepared, { message }),
         }, interaction)
       );
     }

@@ -11,7 +11,6 @@
  *
  * @module
  */
-import { isRecord } from "../base/is_record.ts";
 import { ChunkTypeError, readBounded } from "../base/read_bounded.ts";
 import { textLength } from "../base/text_length.ts";
 import {
@@ -19,6 +18,7 @@ import {
   realScheduler,
   type Scheduler,
 } from "../base/scheduler.ts";
+import { framingBytes, payloadJson } from "./_multipart.ts";
 
 /**
  * Data of a file to upload. A stream's chunks must be `Uint8Array`s: any
@@ -56,13 +56,25 @@ export interface UploadLimits {
    */
   maxSize?: number;
   /**
-   * Largest size of all files together, in bytes (Discord's documented
-   * request size for a message is 25 MiB; never below `maxSize`, so one
-   * file at its limit always fits).
+   * Largest size of the request, in bytes: of all files together and, with
+   * `request`, of the whole body, `payload_json` and multipart framing
+   * included (Discord's documented request size for a message is 25 MiB,
+   * and it refuses a larger one only once all of it was uploaded). Never
+   * below `maxSize` plus what `request` adds, so one file at its limit
+   * always fits.
    *
-   * @default {Math.max(26214400, maxSize)}
+   * @default {Math.max(26214400, maxSize + the request's JSON and framing)}
    */
   maxRequestSize?: number;
+  /**
+   * The request the files will be sent in: its JSON body, as
+   * {@linkcode multipartBody} will be given it (with the same `message`).
+   * Given, `payload_json` (its UTF-8 bytes) and the multipart framing (each
+   * part's boundary line and headers, counted as Deno's `fetch` writes
+   * them) count towards `maxRequestSize` with the files, before any file is
+   * read. Without it, only the files' bytes are counted.
+   */
+  request?: UploadRequest;
   /**
    * Stops reading the files' streams: the call rejects with its reason (a
    * stream that stalls would otherwise hold the request for ever).
@@ -80,6 +92,12 @@ export interface UploadLimits {
    * @default {realScheduler}
    */
   scheduler?: Scheduler;
+}
+
+/** The request files go in, as {@linkcode UploadLimits.request} counts it. */
+export interface UploadRequest extends MultipartOptions {
+  /** The JSON body (an object, or `undefined`), sent as `payload_json`. */
+  payload: unknown;
 }
 
 /** Discord's longest alt text (`description`) of an attachment. */
@@ -106,7 +124,7 @@ export interface PreparedUpload {
 
 /**
  * Thrown before sending when files break Discord's upload rules (too many,
- * too large, bad name).
+ * too large, bad name, a request over its size) or cannot be read.
  */
 export class UploadError extends Error {
   /**
@@ -123,15 +141,18 @@ export class UploadError extends Error {
 
 /**
  * Read and check files: at most 10, each with a name, alt text of at most
- * 1024 characters and within `maxSize` bytes, all together within
- * `maxRequestSize`. Names and alt texts are checked before anything is
- * read; streams are read (and cancelled as soon as they exceed the limit,
- * or `timeout` passes).
+ * 1024 characters and within `maxSize` bytes, all together (with the
+ * JSON and framing of `request`, when given) within `maxRequestSize`.
+ * Names, alt texts and the JSON are checked before anything is read;
+ * streams are read (and cancelled as soon as they exceed the limit, or
+ * `timeout` passes).
  *
  * @param files The files.
  * @param limits The size limit.
  * @returns The files as blobs.
- * @throws {UploadError} When the files break a rule.
+ * @throws {UploadError} When the files break a rule, or a stream fails
+ *   while it is read (the stream's error is the cause). An abort of
+ *   `signal` rejects with its reason instead.
  * @throws {RangeError} When `maxSize` or `maxRequestSize` is not a positive
  *   integer (`NaN` read a stream for ever).
  *
@@ -151,26 +172,38 @@ export async function prepareUploads(
   limits: UploadLimits = {},
 ): Promise<PreparedUpload[]> {
   const maxSize = bytesLimit("maxSize", limits.maxSize ?? DEFAULT_UPLOAD_LIMIT);
-  const maxRequestSize = bytesLimit(
-    "maxRequestSize",
-    limits.maxRequestSize ?? Math.max(MAX_UPLOAD_REQUEST_SIZE, maxSize),
-  );
   if (files.length > MAX_FILES) {
     throw new UploadError(
       `Cannot upload files as at most ${MAX_FILES} fit in one message: current count '${files.length}'`,
     );
   }
   for (const file of files) checkFields(file);
-  let total = 0;
+  const extra = requestExtra(files, limits.request);
+  const maxRequestSize = bytesLimit(
+    "maxRequestSize",
+    limits.maxRequestSize ??
+      Math.max(MAX_UPLOAD_REQUEST_SIZE, maxSize + extra.json + extra.framing),
+  );
+  const size = { max: maxRequestSize, ...extra, files: 0 };
+  if (extra.json + extra.framing > maxRequestSize) {
+    throw requestTooLarge(undefined, size, 0, true);
+  }
   const out: PreparedUpload[] = [];
   const reading = readDeadline(limits);
   try {
     for (const file of files) {
       reading.file = file.name;
-      const room = Math.min(maxSize, maxRequestSize - total);
-      const blob = await toBlob(file, room, reading.signal);
-      if (blob.size > room) throw tooLarge(file.name, room);
-      total += blob.size;
+      const left = maxRequestSize - extra.json - extra.framing - size.files;
+      const room = Math.min(maxSize, left);
+      const refuse = (bytes: number, exact: boolean): UploadError =>
+        limits.request === undefined
+          ? tooLarge(file.name, room)
+          : bytes > maxSize
+          ? tooLarge(file.name, maxSize)
+          : requestTooLarge(file.name, size, bytes, exact);
+      const blob = await toBlob(file, room, reading.signal, refuse);
+      if (blob.size > room) throw refuse(blob.size, true);
+      size.files += blob.size;
       out.push({ name: file.name, blob, description: file.description });
     }
   } finally {
@@ -304,64 +337,82 @@ export function multipartBody(
   files: readonly PreparedUpload[],
   options: MultipartOptions = {},
 ): FormData {
-  const json = objectCopy(payload);
-  const field = options.message ?? "body";
-  const message = field === "body" ? json : objectCopy(json[field]);
-  const given: unknown[] = Array.isArray(message.attachments)
-    ? message.attachments
-    : [];
-  const taken = new Set(
-    given.map((entry) => String(objectCopy(entry).id)),
-  );
-  const ids: number[] = [];
-  for (let n = 0; ids.length < files.length; n++) {
-    if (!taken.has(String(n))) ids.push(n);
-  }
-  message.attachments = [
-    ...given,
-    ...files.map((file, index) => ({
-      id: ids[index]!,
-      filename: file.name,
-      ...(file.description === undefined
-        ? {}
-        : { description: file.description }),
-    })),
-  ];
-  if (field !== "body") json[field] = message;
+  const { json, ids } = payloadJson(payload, files, options.message ?? "body");
   const form = new FormData();
   // A plain field, as Discord documents it and discord.js sends it: a Blob
   // would make it a file part, `filename="blob"` (a FormData part cannot
   // have its own Content-Type without a filename).
-  form.append("payload_json", JSON.stringify(json));
+  form.append("payload_json", json);
   files.forEach((file, index) =>
     form.append(`files[${ids[index]}]`, file.blob, file.name)
   );
   return form;
 }
 
-/** A shallow copy of an object; anything else becomes `{}`. */
-function objectCopy(value: unknown): Record<string, unknown> {
-  return isRecord(value) ? { ...value } : {};
+/** What a request holds besides its files' contents, in bytes. */
+interface RequestExtra {
+  /** `payload_json`'s text, in UTF-8. */
+  json: number;
+  /** The multipart framing (boundaries, part headers). */
+  framing: number;
 }
 
+/**
+ * The bytes `request` adds to the files' (none without it), from what is
+ * known before any file is read: the JSON is built as `multipartBody` will
+ * build it, and each part's media type is the one its blob will have.
+ */
+function requestExtra(
+  files: readonly FileUpload[],
+  request: UploadRequest | undefined,
+): RequestExtra {
+  if (request === undefined) return { json: 0, framing: 0 };
+  const { json, ids } = payloadJson(
+    request.payload,
+    files,
+    request.message ?? "body",
+  );
+  const framing = framingBytes(
+    files.map((file, index) => ({
+      id: ids[index]!,
+      name: file.name,
+      type: contentType(file),
+    })),
+  );
+  return { json: utf8.encode(json).length, framing };
+}
+
+const utf8 = new TextEncoder();
+
+/** The media type a file is sent with (before the `Blob` checks it). */
+function contentType(file: FileUpload): string {
+  return file.contentType ??
+    (file.data instanceof Blob && file.data.type
+      ? file.data.type
+      : "application/octet-stream");
+}
+
+/**
+ * A file's content as a blob, read within `room` bytes: `refuse` makes the
+ * error of one larger (given its size, or the size a stream had when it
+ * passed the limit: `exact` false).
+ */
 async function toBlob(
   file: FileUpload,
   room: number,
   signal: AbortSignal | undefined,
+  refuse: (size: number, exact: boolean) => UploadError,
 ): Promise<Blob> {
-  const type = file.contentType ??
-    (file.data instanceof Blob && file.data.type
-      ? file.data.type
-      : "application/octet-stream");
+  const type = contentType(file);
   const data = file.data;
   if (data instanceof Blob) {
-    if (data.size > room) throw tooLarge(file.name, room);
+    if (data.size > room) throw refuse(data.size, true);
     return data.type === type ? data : new Blob([data], { type });
   }
   if (typeof data === "string") return new Blob([data], { type });
   if (data instanceof Uint8Array || data instanceof ArrayBuffer) {
     const size = data.byteLength;
-    if (size > room) throw tooLarge(file.name, room);
+    if (size > room) throw refuse(size, true);
     return new Blob([data as BlobPart], { type });
   }
   if (data instanceof ReadableStream) {
@@ -369,17 +420,68 @@ async function toBlob(
     const limit = Math.max(1, room);
     const read = await readBounded(data, limit, "upload too large", signal)
       .catch((error: unknown) => {
-        if (!(error instanceof ChunkTypeError)) throw error;
-        throw new UploadError(
-          `Cannot upload '${file.name}' as its 'data' stream must yield Uint8Array chunks: current chunk type '${error.chunkType}'`,
-          { cause: error },
-        );
+        throw streamError(file.name, error, signal);
       });
-    if (read.type === "too_large") throw tooLarge(file.name, room);
+    if (read.type === "too_large") throw refuse(read.size, false);
     return new Blob(read.chunks as BlobPart[], { type });
   }
   throw new UploadError(
     `Cannot upload '${file.name}' as 'data' must be bytes, a Blob, a ReadableStream or a string: current type '${typeof data}'`,
+  );
+}
+
+/**
+ * What a stream's failed read rejects the call with: an abort (the caller's
+ * signal, or the timeout's {@linkcode UploadError}) its reason, as it is;
+ * any other failure (a stream that errors halfway, one already locked) an
+ * {@linkcode UploadError} naming the file, the failure as its cause, as the
+ * client documents for a file that could not be read.
+ */
+function streamError(
+  name: string,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): unknown {
+  if (signal?.aborted) return signal.reason;
+  if (error instanceof ChunkTypeError) {
+    return new UploadError(
+      `Cannot upload '${name}' as its 'data' stream must yield Uint8Array chunks: current chunk type '${error.chunkType}'`,
+      { cause: error },
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new UploadError(
+    `Cannot upload '${name}' as its 'data' stream could not be read, so nothing was sent: current error '${reason}'`,
+    { cause: error },
+  );
+}
+
+/** The request's size so far, for {@linkcode requestTooLarge}. */
+interface RequestSize extends RequestExtra {
+  /** The request's limit. */
+  max: number;
+  /** The files read before this one. */
+  files: number;
+}
+
+/**
+ * The error of a request over its limit: by how much (at least, for a
+ * stream cut short), and what counts.
+ */
+function requestTooLarge(
+  name: string | undefined,
+  size: RequestSize,
+  bytes: number,
+  exact: boolean,
+): UploadError {
+  const over = size.json + size.framing + size.files + bytes - size.max;
+  const atLeast = exact ? "" : "at least ";
+  const what = name === undefined ? "files" : `'${name}'`;
+  const file = name === undefined
+    ? ""
+    : `, the files before it ${size.files} and '${name}' ${atLeast}${bytes}`;
+  return new UploadError(
+    `Cannot upload ${what} as the request would exceed its size limit of ${size.max} bytes by ${atLeast}${over} bytes: payload_json takes ${size.json} bytes, the multipart framing ${size.framing}${file} (nothing was sent)`,
   );
 }
 
