@@ -3,8 +3,9 @@
  * confirm every buffered event in time: the sessions saved (the next
  * process resumes from them, so Discord replays their unconfirmed events),
  * and the unconfirmed events of sessions that were not saved (ended by
- * Discord, a new one started since): nothing can replay those, so they
- * are lost, and said on stderr with the new session that replaced them.
+ * Discord, a new one started since; or a first session whose READY was
+ * never confirmed): nothing can replay those, so they are lost, and said on
+ * stderr with the new session that replaced them, or as never saved.
  *
  * @module
  */
@@ -47,16 +48,26 @@ export function sayUndrained(
   for (const run of runs) {
     const now = saved.get(run.shardId);
     if (now?.sessionId === run.sessionId) continue;
+    const properties = {
+      shardId: run.shardId,
+      count: run.count,
+      old: run.sessionId,
+      first: run.first,
+      last: run.last,
+    };
+    if (now === undefined) {
+      // No session of the shard was ever saved: its first one is saved once
+      // its READY is confirmed, and none was (a broker away since the start).
+      // Nothing ended it; the next process cannot resume it all the same.
+      visible.warn(
+        "Shard {shardId}: {count} event(s) of session {old} (sequences {first} to {last}) were not confirmed by RabbitMQ and are lost: that session was never saved (RabbitMQ did not confirm its READY), so the next start identifies a new one",
+        properties,
+      );
+      continue;
+    }
     visible.warn(
       "Shard {shardId}: {count} event(s) of session {old} (sequences {first} to {last}) were not confirmed by RabbitMQ and are lost: Discord ended that session, and the saved one is {session}",
-      {
-        shardId: run.shardId,
-        count: run.count,
-        old: run.sessionId,
-        first: run.first,
-        last: run.last,
-        session: now?.sessionId ?? "none",
-      },
+      { ...properties, session: now.sessionId ?? "none" },
     );
   }
 }

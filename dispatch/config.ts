@@ -18,6 +18,9 @@ import type {
   UpdatePresenceData,
 } from "../types/gateway_payloads.ts";
 
+// Where it always was: main.ts and the entry point import it from here.
+export { parseEnvFile } from "./env_file.ts";
+
 /**
  * The checked configuration of the dispatch service. One from
  * {@linkcode loadDispatchConfig} shows `token`, `rabbitPassword` and
@@ -35,7 +38,11 @@ export interface DispatchConfig {
   shardsStart: number | undefined;
   /** `SHARDS_END`: the last shard this process runs (inclusive). */
   shardsEnd: number | undefined;
-  /** `SHARDS_TOTAL`: the bot's shard count; Discord's recommendation when unset. */
+  /**
+   * `SHARDS_TOTAL`: the bot's shard count; Discord's recommendation when
+   * unset, which only a process running every shard may leave it (required
+   * with `SHARDS_START` or `SHARDS_END`).
+   */
   shardsTotal: number | undefined;
   /** `SHARDS_CONCURRENCY`: IDENTIFYs per 5 s; `max_concurrency` when unset. */
   shardsConcurrency: number | undefined;
@@ -249,54 +256,6 @@ const LOG_LEVELS: readonly DispatchConfig["logLevel"][] = [
   "error",
   "fatal",
 ];
-
-/**
- * Parse a `.env` file: `NAME=value` lines, `#` comments, optional `export `,
- * values optionally in single or double quotes. A quoted value is what is
- * between the quotes, kept as it is (spaces and `#` included), and may be
- * followed by spaces and a `# comment`; an unquoted value ends before a `#`
- * that follows a space, and is trimmed.
- *
- * @param text The file's text.
- * @param onInvalid Called with the (1-based) number of each line that is
- * none of these, which is skipped (the line itself is not passed: it may
- * hold a secret).
- * @returns The variables it sets.
- *
- * @example
- * ```ts
- * import { parseEnvFile } from "@disruption/disruption/dispatch";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(parseEnvFile("# bot\nBOT_TOKEN='abc'\nexport INTENTS=513\n"), {
- *   BOT_TOKEN: "abc",
- *   INTENTS: "513",
- * });
- * ```
- */
-export function parseEnvFile(
-  text: string,
-  onInvalid?: (lineNumber: number) => void,
-): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(
-      line,
-    );
-    if (!match) {
-      onInvalid?.(index + 1);
-      continue;
-    }
-    const value = match[2]!;
-    // The shortest quoted value a comment (or nothing) may follow: in
-    // `"a" # say "b"` the value is `a`, in `"a"b"` it is `a"b`.
-    const quoted = /^(["'])(.*?)\1\s*(?:#.*)?$/.exec(value);
-    vars[match[1]!] = quoted ? quoted[2]! : value.replace(/\s+#.*$/, "");
-  }
-  return vars;
-}
 
 /**
  * The presence the shards identify with: `ACTIVITY_NAME` as an activity of
@@ -612,6 +571,19 @@ export function loadDispatchConfig(
       "SHARDS_START",
       `at most SHARDS_END (${shardsEnd})`,
       String(shardsStart),
+    );
+  }
+  // A range is a share of a count every process must agree on: Discord's
+  // recommendation, asked by each process at its start, changes over time,
+  // so processes started at different times split different counts (guilds
+  // on no shard, or on two). twilight-dispatch required SHARDS_TOTAL too.
+  if (
+    shardsTotal === undefined &&
+    (shardsStart !== undefined || shardsEnd !== undefined)
+  ) {
+    throw new ConfigError(
+      "SHARDS_TOTAL",
+      "the bot's shard count, the same in every process, when SHARDS_START or SHARDS_END is set (Discord's recommendation may differ between processes started at different times)",
     );
   }
   return withHiddenSecrets({

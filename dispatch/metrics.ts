@@ -1,11 +1,13 @@
 /**
  * The dispatch service's Prometheus metrics: twilight-dispatch's names
- * (counters without a `_total` suffix, as it exposes them) plus the
- * service's own, on one registry of their own (never the global one).
+ * (counters without a `_total` suffix, as it exposes them) and its process
+ * metrics (`process_*`), plus the service's own, on one registry of their
+ * own (never the global one).
  *
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { registerProcessMetrics } from "./process_metrics.ts";
 
 /** Every metric the service keeps, on one registry. */
 export class DispatchMetrics {
@@ -115,6 +117,9 @@ export class DispatchMetrics {
   /** Create the metrics on a fresh registry. */
   constructor() {
     const registers = [this.registry];
+    // twilight-dispatch serves them (the prometheus crate's process
+    // collector), and dashboards built on it read them.
+    registerProcessMetrics(this.registry);
     this.events = new Counter({
       name: "gateway_events",
       help: "Gateway dispatches received",

@@ -39,6 +39,7 @@ import { ShardManager } from "../gateway/shard_manager.ts";
 import type { Shard, ShardStateChange } from "../gateway/shard.ts";
 import type { ShardStatus } from "../gateway/shard_state.ts";
 import { MetricsServer } from "./metrics_server.ts";
+import { metricsBindError } from "./metrics_bind_error.ts";
 import {
   closeRedis,
   connectRedis,
@@ -63,10 +64,12 @@ import { bindToEveryEvent } from "./_bound_queue.ts";
 import { sayUndrained } from "./_undrained.ts";
 import { DefaultQueueWatch } from "./default_queue_watch.ts";
 import { redisPasswordHint } from "./credentials_refused.ts";
+import { watchRedisRestarts } from "./redis_restarts.ts";
 import { DispatchMetrics } from "./metrics.ts";
 import { SessionWatch } from "./session_watch.ts";
 import { StatusLog } from "./status_log.ts";
 import { saveStatuses } from "./status_store.ts";
+import { countState } from "./state_counts.ts";
 import { EventNames } from "./event_name.ts";
 import { GUILD_EVENTS, GuildJoins } from "./guild_joins.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
@@ -237,6 +240,8 @@ export class DispatchService {
   /** Guilds joined and left, for gateway_guild_events and the guild log. */
   readonly #guildJoins = new GuildJoins(() => this.#scheduler.now());
   #closing = false;
+  /** Whether `start()` is running (a close then stops it). */
+  #starting = false;
   /**
    * Aborted by `close()`: a start waiting on Redis stops waiting at once,
    * rather than going on to connect the shards once the wait ends.
@@ -328,6 +333,15 @@ export class DispatchService {
    * @throws {ConfigError} A shard range that does not fit the shard count.
    */
   async start(): Promise<void> {
+    this.#starting = true;
+    try {
+      await this.#start();
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  async #start(): Promise<void> {
     const config = this.config;
     // Past every await below: once close() is called nothing more is opened
     // (close() closed only what existed then), and no shard is connected.
@@ -508,6 +522,7 @@ export class DispatchService {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    const duringStart = this.#starting;
     this.#closeSignal.abort();
     if (this.#saveTimer !== undefined) {
       this.#scheduler.clearTimeout(this.#saveTimer);
@@ -547,7 +562,16 @@ export class DispatchService {
     await this.#publisher?.close();
     if (this.#redis) await closeRedis(this.#redis);
     await this.#server?.shutdown();
-    if (!this.#manager) return;
+    if (!this.#manager) {
+      // Else a signal during the start (Discord or Redis slow) ended the
+      // process without a word; a start that failed was said by its caller.
+      if (duringStart) {
+        logger.info(
+          "Dispatch service stopped during its start: no shard connected",
+        );
+      }
+      return;
+    }
     if (saved) {
       logger.info("Dispatch service stopped; sessions saved for resuming");
     } else {
@@ -856,6 +880,7 @@ export class DispatchService {
       });
       this.#redis.on("ready", () => this.#metrics.redisConnected.set(1));
       this.#redis.on("error", () => this.#metrics.redisConnected.set(0));
+      watchRedisRestarts(this.#redis, () => this.#redisReplaced());
       this.#metrics.redisConnected.set(1);
     } catch (error) {
       this.#metrics.redisConnected.set(0);
@@ -925,6 +950,15 @@ export class DispatchService {
         await this.#loadStaleShards(cache);
       }
     }
+  }
+
+  /** Redis came back as another server: its keys may be gone, ours too. */
+  #redisReplaced(): void {
+    this.#persistedStale = undefined; // written again at the next save
+    this.#cache?.markStale(
+      this.#shardIds,
+      "the Redis server was restarted or replaced during an outage: what it held may be lost",
+    );
   }
 
   /** `gateway_started`: a JSON string, as twilight-dispatch writes it. */
@@ -1125,19 +1159,7 @@ export class DispatchService {
     try {
       return this.#listenMetrics();
     } catch (error) {
-      // Say which variable to change, not just "Address already in use".
-      const reason = error instanceof Error ? error.message : String(error);
-      throw error instanceof Deno.errors.AddrInUse
-        ? new ConfigError(
-          "PROMETHEUS_PORT",
-          `a port free on ${host} (${reason})`,
-          String(port),
-        )
-        : new ConfigError(
-          "PROMETHEUS_HOST",
-          `an address of this machine to serve metrics on (${reason})`,
-          host,
-        );
+      throw metricsBindError(error, host, port);
     }
   }
 
@@ -1186,36 +1208,13 @@ export class DispatchService {
    * them at their last values, and a read still in flight is not repeated.
    */
   async #refreshStateCounts(): Promise<void> {
-    this.#counting ??= this.#countState().finally(() => {
+    this.#counting ??= countState(
+      this.#cache && this.#redis,
+      this.#metrics.state,
+    ).finally(() => {
       this.#counting = undefined;
     });
     await settlesWithin(this.#scheduler, this.#counting, STATE_COUNT_TIMEOUT);
-  }
-
-  async #countState(): Promise<void> {
-    const redis = this.#redis;
-    if (!this.#cache || !redis || redis.status !== "ready") return;
-    const sets: [string, string][] = [
-      ["guilds", "guild_keys"],
-      ["channels", "channel_keys"],
-      ["messages", "message_keys"],
-      ["members", "member_keys"],
-      ["presences", "presence_keys"],
-      ["roles", "role_keys"],
-      ["emojis", "emoji_keys"],
-      ["voices", "voice_keys"],
-    ];
-    try {
-      const pipeline = redis.pipeline();
-      for (const [, key] of sets) pipeline.scard(key);
-      const results = await pipeline.exec();
-      sets.forEach(([name], i) => {
-        const count = Number(results?.[i]?.[1] ?? 0);
-        this.#metrics.state[name]?.set(count);
-      });
-    } catch {
-      // Redis is down: the gauges keep their last values.
-    }
   }
 }
 

@@ -1,0 +1,80 @@
+// The dispatch service's process metrics, as twilight-dispatch serves them
+// (the prometheus crate's process collector): none were served. Where Deno
+// may read /proc/self (--allow-all) all of them; elsewhere (deno task
+// dispatch's --allow-read) those that need no /proc, and none reading 0.
+import assert from "node:assert/strict";
+import { Registry } from "prom-client";
+import { DispatchMetrics } from "../../dispatch/metrics.ts";
+import {
+  procReadable,
+  registerProcessMetrics,
+} from "../../dispatch/process_metrics.ts";
+
+/** Each sample's value by name; asserts every line is valid text format. */
+function samples(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (
+      line === "" || line.startsWith("# HELP ") || line.startsWith("# TYPE ")
+    ) {
+      continue;
+    }
+    const match =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?\d+(\.\d+)?(e[+-]?\d+)?)$/
+        .exec(line);
+    assert.ok(match, `a valid sample line: ${JSON.stringify(line)}`);
+    values.set(match[1]! + (match[2] ?? ""), Number(match[3]));
+  }
+  return values;
+}
+
+const ALWAYS = [
+  "process_cpu_seconds_total",
+  "process_start_time_seconds",
+  "process_resident_memory_bytes",
+];
+const WITH_PROC = [
+  "process_virtual_memory_bytes",
+  "process_open_fds",
+  "process_max_fds",
+  "process_threads",
+];
+
+Deno.test("dispatch metrics: the process metrics twilight-dispatch serves are on the service's registry, valid, with real values", async () => {
+  const metrics = new DispatchMetrics();
+  const values = samples(await metrics.registry.metrics());
+  for (const name of [...ALWAYS, ...(procReadable() ? WITH_PROC : [])]) {
+    assert.ok(values.has(name), `${name} is served`);
+  }
+  assert.ok(values.get("process_resident_memory_bytes")! > 1_000_000);
+  const start = values.get("process_start_time_seconds")!;
+  const now = Date.now() / 1000;
+  assert.ok(start <= now + 1 && start > now - 3_600, "this process's start");
+  // The service's own are still there.
+  assert.ok(values.has("dispatch_published"));
+});
+
+Deno.test("dispatch metrics: without /proc/self (Deno's --allow-read), no process metric that would read 0 is served", async () => {
+  const registry = new Registry();
+  registerProcessMetrics(registry, { proc: false });
+  const values = samples(await registry.metrics());
+  assert.deepEqual(
+    [...values.keys()].filter((name) => ALWAYS.includes(name)).sort(),
+    [...ALWAYS].sort(),
+  );
+  for (const name of WITH_PROC) assert.ok(!values.has(name), name);
+  assert.ok(values.get("process_resident_memory_bytes")! > 1_000_000);
+});
+
+Deno.test({
+  name:
+    "dispatch metrics: with /proc/self readable, open and maximum fds, threads and virtual memory are served, none 0",
+  ignore: !procReadable(),
+}, async () => {
+  const registry = new Registry();
+  registerProcessMetrics(registry, { proc: true });
+  const values = samples(await registry.metrics());
+  for (const name of [...ALWAYS, ...WITH_PROC]) {
+    assert.ok(values.get(name)! > 0, `${name}: ${values.get(name)}`);
+  }
+});

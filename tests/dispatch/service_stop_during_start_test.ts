@@ -1,0 +1,92 @@
+// A signal during the start (GET /gateway/bot slow or retried, Redis frozen
+// at the session load) stops the service before any shard connects: it
+// says so. It exited 0 without a line, as if nothing had run.
+import assert from "node:assert/strict";
+import type { LogRecord } from "@logtape/logtape";
+import { loadDispatchConfig } from "../../dispatch/config.ts";
+import { DispatchService } from "../../dispatch/service.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { within } from "../_fakes/watchdog.ts";
+import { freePort } from "./_service_harness.ts";
+
+/**
+ * A service of 2 shards whose GET /gateway/bot answers when `answer` is
+ * called, with `shards` recommended.
+ */
+function serviceWithSlowDiscord(): {
+  service: DispatchService;
+  asked: Promise<void>;
+  answer: (shards?: number) => void;
+} {
+  const asked = Promise.withResolvers<void>();
+  const answered = Promise.withResolvers<Response>();
+  const service = new DispatchService(
+    loadDispatchConfig({
+      BOT_TOKEN: "fake-token",
+      INTENTS: "1",
+      SHARDS_TOTAL: "2",
+      RABBIT_PORT: "1",
+      REDIS_PORT: "1",
+      PROMETHEUS_HOST: "127.0.0.1",
+      PROMETHEUS_PORT: String(freePort()),
+    }),
+    {
+      fetch: () => {
+        asked.resolve();
+        return answered.promise;
+      },
+      scheduler: new VirtualScheduler(),
+    },
+  );
+  const answer = (shards = 2) =>
+    answered.resolve(Response.json({
+      url: "ws://127.0.0.1:1",
+      shards,
+      session_start_limit: {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 0,
+        max_concurrency: 1,
+      },
+    }));
+  return { service, asked: asked.promise, answer };
+}
+
+const stopped = (records: LogRecord[]) =>
+  records.filter((record) =>
+    record.message.join("").includes("stopped during its start")
+  );
+
+Deno.test("dispatch service: close() during the start says the service stopped during its start, no shard connected", async () => {
+  await withLogRecords(async (records) => {
+    const { service, asked, answer } = serviceWithSlowDiscord();
+    const starting = service.start();
+    await within(asked, "GET /gateway/bot");
+    const closing = service.close();
+    answer();
+    await within(starting, "the start to end");
+    await within(closing, "the close");
+    assert.deepEqual(
+      stopped(records).map((record) => [
+        record.level,
+        record.message.join(""),
+      ]),
+      [[
+        "info",
+        "Dispatch service stopped during its start: no shard connected",
+      ]],
+    );
+  }, "info");
+});
+
+Deno.test("dispatch service: a close after a start that failed adds no line to the failure its caller says", async () => {
+  await withLogRecords(async (records) => {
+    // Discord's answer is refused (no shard recommended): the start throws.
+    const { service, answer } = serviceWithSlowDiscord();
+    answer(0);
+    await assert.rejects(service.start(), /shards/);
+    await service.close();
+    assert.deepEqual(stopped(records), []);
+  }, "info");
+});
