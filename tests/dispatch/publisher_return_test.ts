@@ -27,6 +27,22 @@ function event(sequence: number): PendingEvent {
   };
 }
 
+/** Run `scheduler` until `test` holds, letting real I/O run. */
+function clockUntil(
+  scheduler: VirtualScheduler,
+): (test: () => boolean, what: string) => Promise<void> {
+  return (test, what) =>
+    within(
+      (async () => {
+        while (!test()) {
+          await scheduler.advance(50);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      })(),
+      what,
+    );
+}
+
 Deno.test({
   name:
     "ConfirmedPublisher: with mandatory, a returned event is not confirmed; it is said, counted, and sent again on a new connection that sets the queues up again",
@@ -51,17 +67,7 @@ Deno.test({
     onConfirmed: (e) => confirmed.push(e.sequence),
     onReturned: (_key, reason) => returned.push(reason),
   });
-  /** Run the clock until `test` holds, letting real I/O run. */
-  const until = (test: () => boolean, what: string) =>
-    within(
-      (async () => {
-        while (!test()) {
-          await scheduler.advance(50);
-          await new Promise((resolve) => setTimeout(resolve, 1));
-        }
-      })(),
-      what,
-    );
+  const until = clockUntil(scheduler);
   await withLogRecords(async (records) => {
     try {
       await publisher.start();
@@ -115,16 +121,7 @@ Deno.test({
       return Promise.resolve();
     },
   });
-  const until = (test: () => boolean, what: string) =>
-    within(
-      (async () => {
-        while (!test()) {
-          await scheduler.advance(50);
-          await new Promise((resolve) => setTimeout(resolve, 1));
-        }
-      })(),
-      what,
-    );
+  const until = clockUntil(scheduler);
   const stderr = await captureStderr(async () => {
     try {
       await publisher.start();

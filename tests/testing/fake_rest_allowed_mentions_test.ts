@@ -4,25 +4,21 @@
  * 100 IDs (message resource, Allowed Mentions Object).
  */
 import assert from "node:assert/strict";
-import { BASE, CHANNEL, oneChannel } from "./_one_channel.ts";
+import {
+  CHANNEL,
+  type JsonAnswer,
+  jsonCall,
+  oneChannel,
+} from "./_one_channel.ts";
 import type { FakeRest } from "../../testing/fake_rest.ts";
 
-async function send(
+function send(
   fake: FakeRest,
   body: unknown,
   method = "POST",
   path = `/channels/${CHANNEL}/messages`,
-  // deno-lint-ignore no-explicit-any
-): Promise<{ status: number; json: any }> {
-  const response = await fake.fetch(`${BASE}${path}`, {
-    method,
-    headers: {
-      authorization: "Bot fake-bot-token",
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
+): Promise<JsonAnswer> {
+  return jsonCall(fake, method, path, body);
 }
 
 const ids = (n: number): string[] =>

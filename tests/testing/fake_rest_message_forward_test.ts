@@ -6,27 +6,24 @@
  */
 import assert from "node:assert/strict";
 import type { RestMessage } from "../../rest/payloads.ts";
-import { BASE, CHANNEL, GUILD, oneChannel } from "./_one_channel.ts";
+import {
+  CHANNEL,
+  GUILD,
+  type JsonAnswer,
+  jsonCall,
+  oneChannel,
+} from "./_one_channel.ts";
 import type { FakeRest } from "../../testing/fake_rest.ts";
 
 const HAS_SNAPSHOT = 1 << 14;
 
-async function post(
+function post(
   fake: FakeRest,
   path: string,
   body: unknown,
   method = "POST",
-  // deno-lint-ignore no-explicit-any
-): Promise<{ status: number; json: any }> {
-  const response = await fake.fetch(`${BASE}${path}`, {
-    method,
-    headers: {
-      authorization: "Bot fake-bot-token",
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
+): Promise<JsonAnswer> {
+  return jsonCall(fake, method, path, body);
 }
 
 Deno.test("FakeRest: a forward needs only message_reference and carries a snapshot of its target", async () => {

@@ -5,23 +5,20 @@
  */
 import assert from "node:assert/strict";
 import type { RestMessage } from "../../rest/payloads.ts";
-import { BASE, CHANNEL, GUILD, oneChannel } from "./_one_channel.ts";
+import {
+  CHANNEL,
+  GUILD,
+  type JsonAnswer,
+  jsonCall,
+  oneChannel,
+} from "./_one_channel.ts";
 import type { FakeRest } from "../../testing/fake_rest.ts";
 
-async function post(
+function post(
   fake: FakeRest,
   body: unknown,
-  // deno-lint-ignore no-explicit-any
-): Promise<{ status: number; json: any }> {
-  const response = await fake.fetch(`${BASE}/channels/${CHANNEL}/messages`, {
-    method: "POST",
-    headers: {
-      authorization: "Bot fake-bot-token",
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
+): Promise<JsonAnswer> {
+  return jsonCall(fake, "POST", `/channels/${CHANNEL}/messages`, body);
 }
 
 Deno.test("FakeRest: a reply to a missing message with fail_if_not_exists false is a normal message", async () => {

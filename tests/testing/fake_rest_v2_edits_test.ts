@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { FakeRest } from "../../testing/fake_rest.ts";
 import type { RestMessage } from "../../rest/payloads.ts";
 
-const BASE = "https://discord.com/api/v10";
+import { type JsonAnswer, jsonCall } from "./_one_channel.ts";
 const EPHEMERAL = 1 << 6;
 const V2 = 1 << 15;
 const text = (content: string): Record<string, unknown> => ({
@@ -23,21 +23,13 @@ const rows = (n: number): Record<string, unknown>[] =>
     components: [{ type: 2, style: 1, custom_id: `b${i}`, label: "b" }],
   }));
 
-async function call(
+function call(
   fake: FakeRest,
   method: string,
   path: string,
   body: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fake.fetch(`${BASE}${path}`, {
-    method,
-    headers: {
-      authorization: "Bot fake-bot-token",
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
+): Promise<JsonAnswer> {
+  return jsonCall(fake, method, path, body);
 }
 
 async function v2Message(fake: FakeRest): Promise<RestMessage> {
