@@ -114,7 +114,9 @@ export function managerQueue(
 
 /**
  * Give an in-memory identify queue that knows no session start limit
- * Discord's default daily budget (1,000 a day, counted from now), and say
+ * Discord's default daily budget (1,000 a day, counted from now; not with
+ * a `maxConcurrency` over 1, large bot sharding's, whose budget is larger
+ * and unknown), and say
  * so at info level: a normal setup (a `gatewayUrl` and a shard count) is
  * no fault to warn about, but the queue now holds shards back once 1,000
  * IDENTIFYs went out in a day (with the queue's own warning). A queue
@@ -127,6 +129,10 @@ export function managerQueue(
 export function assumeSessionStartLimit(queue: IdentifyQueue): void {
   if (!(queue instanceof MemoryIdentifyQueue)) return;
   if (queue.remaining !== undefined) return;
+  // A `max_concurrency` over 1 is large bot sharding's, whose budget
+  // Discord raises with it (1,200 shards need 1,200 starts a day at the
+  // least): 1,000 assumed would hold every shard past the 1,000th for a day.
+  if (queue.maxConcurrency > 1) return;
   queue.updateSessionStartLimit({
     ...ASSUMED_LIMIT,
     max_concurrency: queue.maxConcurrency,

@@ -24,10 +24,9 @@ function text(record: { message: readonly unknown[] }): string {
 Deno.test("ShardManager's default identify queue without a session start limit assumes 1,000 a day and says so at info level", async () => {
   await withLogRecords(async (records) => {
     const scheduler = new VirtualScheduler();
-    const queue = managerQueue(scheduler, undefined, 2, undefined);
+    const queue = managerQueue(scheduler, undefined, undefined, undefined);
     assert.ok(queue instanceof MemoryIdentifyQueue);
     assert.equal(queue.remaining, 1_000);
-    assert.equal(queue.maxConcurrency, 2, "the buckets are the option's");
     const said = records.filter((record) =>
       /assumes Discord's default/.test(text(record))
     );
@@ -35,6 +34,28 @@ Deno.test("ShardManager's default identify queue without a session start limit a
     assert.equal(said[0]!.level, "info", "no warning for a normal setup");
     await queue.acquire(0);
     assert.equal(queue.remaining, 999);
+  }, "debug");
+});
+
+Deno.test("ShardManager's default identify queue assumes no budget with a maxConcurrency over 1 (large bot sharding, whose budget Discord raises): 1,200 shards all start", async () => {
+  await withLogRecords(async (records) => {
+    const scheduler = new VirtualScheduler();
+    const queue = managerQueue(scheduler, undefined, 16, undefined);
+    assert.ok(queue instanceof MemoryIdentifyQueue);
+    assert.equal(queue.remaining, undefined);
+    assert.equal(queue.maxConcurrency, 16, "the buckets are the option's");
+    assert.deepEqual(
+      records.filter((r) => /assumes Discord's default/.test(text(r))),
+      [],
+    );
+    // Every shard of 1,200 is granted within the hour, none held a day.
+    const granted = Promise.all(
+      Array.from({ length: 1_200 }, (_, shard) => queue.acquire(shard)),
+    );
+    let done = false;
+    granted.then(() => done = true);
+    for (let s = 0; s < 3_600 && !done; s++) await scheduler.advance(1_000);
+    assert.ok(done, "all 1,200 granted within an hour");
   }, "debug");
 });
 
