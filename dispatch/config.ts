@@ -577,9 +577,11 @@ export function loadDispatchConfig(
   // recommendation, asked by each process at its start, changes over time,
   // so processes started at different times split different counts (guilds
   // on no shard, or on two). twilight-dispatch required SHARDS_TOTAL too.
+  // `SHARDS_START=0` alone is every shard, as with neither set.
   if (
     shardsTotal === undefined &&
-    (shardsStart !== undefined || shardsEnd !== undefined)
+    ((shardsStart !== undefined && shardsStart !== 0) ||
+      shardsEnd !== undefined)
   ) {
     throw new ConfigError(
       "SHARDS_TOTAL",

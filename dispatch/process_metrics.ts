@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { Gauge, type Registry } from "prom-client";
+import process from "node:process";
+import { type Counter, Gauge, type Registry } from "prom-client";
 // Not in prom-client's index: its default metrics, each on its own.
 import cpuTotal from "prom-client/lib/metrics/processCpuTotal.js";
 import startTime from "prom-client/lib/metrics/processStartTime.js";
@@ -54,6 +55,7 @@ export function registerProcessMetrics(
   const proc = options.proc ?? procReadable();
   if (proc) collectors.push(osMemory, openFds, maxFds);
   for (const collector of collectors) collector(registry, {});
+  countCpuSoFar(registry);
   if (proc) {
     new Gauge({
       name: "process_threads",
@@ -97,4 +99,21 @@ function readStatus(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Add the CPU time the process used before the counters were registered:
+ * prom-client's count only what follows their registration, where
+ * twilight-dispatch's (and Prometheus' convention) count from the
+ * process's start; the service registers them once its modules are loaded
+ * and its options read.
+ */
+function countCpuSoFar(registry: Registry): void {
+  const used = process.cpuUsage();
+  const add = (name: string, seconds: number): void => {
+    (registry.getSingleMetric(name) as Counter | undefined)?.inc(seconds);
+  };
+  add("process_cpu_user_seconds_total", used.user / 1e6);
+  add("process_cpu_system_seconds_total", used.system / 1e6);
+  add("process_cpu_seconds_total", (used.user + used.system) / 1e6);
 }

@@ -31,4 +31,7 @@ Deno.test("dispatch config: SHARDS_START or SHARDS_END without SHARDS_TOTAL is a
   });
   assert.equal(split.shardsTotal, 4);
   assert.equal(loadDispatchConfig(BASE).shardsTotal, undefined);
+  // SHARDS_START=0 alone is every shard too.
+  const all = loadDispatchConfig({ ...BASE, SHARDS_START: "0" });
+  assert.deepEqual([all.shardsStart, all.shardsTotal], [0, undefined]);
 });

@@ -3,6 +3,7 @@
 // may read /proc/self (--allow-all) all of them; elsewhere (deno task
 // dispatch's --allow-read) those that need no /proc, and none reading 0.
 import assert from "node:assert/strict";
+import process from "node:process";
 import { Registry } from "prom-client";
 import { DispatchMetrics } from "../../dispatch/metrics.ts";
 import {
@@ -77,4 +78,21 @@ Deno.test({
   for (const name of [...ALWAYS, ...WITH_PROC]) {
     assert.ok(values.get(name)! > 0, `${name}: ${values.get(name)}`);
   }
+});
+
+Deno.test("dispatch metrics: process_cpu_seconds_total counts from the process's start, as twilight-dispatch's does, not from the registration", async () => {
+  const before = process.cpuUsage();
+  const registry = new Registry();
+  registerProcessMetrics(registry, { proc: false });
+  const values = samples(await registry.metrics());
+  // This test process has used CPU loading its modules: it is counted.
+  const used = (before.user + before.system) / 1e6;
+  assert.ok(used > 0.01, `the process used ${used} s so far`);
+  assert.ok(
+    values.get("process_cpu_seconds_total")! >= used,
+    `${values.get("process_cpu_seconds_total")} >= ${used}`,
+  );
+  assert.ok(
+    values.get("process_cpu_user_seconds_total")! >= before.user / 1e6,
+  );
 });
