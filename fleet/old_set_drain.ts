@@ -11,12 +11,7 @@ import type { Scheduler } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { GatewayError } from "../gateway/errors.ts";
 import type { Shard } from "../gateway/shard.ts";
-import {
-  ACK_WAIT_MS,
-  readBarrier,
-  type ReadBarrierResult,
-  RESUME_WAIT_MS,
-} from "./shard_read_barrier.ts";
+import { readBarrier, type ReadBarrierResult } from "./shard_read_barrier.ts";
 import { onStopped } from "./shard_stops.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
@@ -90,10 +85,10 @@ function gcd(a: number, b: number): number {
  * before the switch ({@linkcode readBarrier}): an event Discord sent only
  * to it (before the new sessions existed) may still be on its way in, or,
  * for a shard reconnecting at the switch, in the replay of its RESUME.
- * One that does not get there in time (down past
- * {@linkcode RESUME_WAIT_MS}, its session lost, or no proving ACK within
- * {@linkcode ACK_WAIT_MS}) is closed with a warning naming it and the
- * sequence from which what it had not read is lost.
+ * One that does not get there in time (down past `RESUME_WAIT_MS`, its
+ * session lost, no proving ACK within `ackWaitMs`, or reconnecting over and
+ * over until the barrier's overall deadline) is closed with a warning
+ * naming it and the sequence from which what it had not read is lost.
  *
  * Meanwhile the new set is watched: a new shard that stops for good leaves
  * its guilds to the old shards that may hold them, which are then not
@@ -125,7 +120,7 @@ export async function drainOldSet(
           ? `old shards ${
             open.map((s) => s.id).join(", ")
           } of ${old.count} stay open to deliver its guilds' events, until close()`
-          : `the old shards that held its guilds are closed already: its guilds get no events until it runs again (close() and start())`,
+          : `the old shards that held its guilds are closed already: its guilds get no events until it runs again (a later reshard, or close() and start())`,
       },
     );
   };
@@ -155,7 +150,7 @@ export async function drainOldSet(
 function sayUnread(
   shard: Shard,
   count: number,
-  { end, sequence, sessionId }: ReadBarrierResult,
+  { end, sequence, sessionId, waited }: ReadBarrierResult,
 ): void {
   const where = {
     id: shard.id,
@@ -173,7 +168,7 @@ function sayUnread(
     case "not_resumed":
       visible.warn(
         "Old shard {id} of {count} was not back within {ms} ms of the switch to replay what it missed: closed; the events Discord sent it after sequence {sequence} (session {session}) and not to the new shards are lost",
-        { ...where, ms: RESUME_WAIT_MS },
+        { ...where, ms: waited },
       );
       return;
     case "session_lost":
@@ -190,7 +185,7 @@ function sayUnread(
     case "unacknowledged":
       visible.warn(
         "Old shard {id} of {count} got no heartbeat ACK within {ms} ms of the switch to show it had read everything sent before it: closed anyway; an event sent only to it after sequence {sequence} (session {session}) and still on its way may be lost",
-        { ...where, ms: ACK_WAIT_MS },
+        { ...where, ms: waited },
       );
   }
 }

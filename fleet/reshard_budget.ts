@@ -68,10 +68,55 @@ export async function checkReshard(
   }
 }
 
+/** A queue's session start budget, as a reshard reads it. */
+export interface SessionStartBudget {
+  /** Session starts left (a reset that has passed counts as `total`). */
+  left: number;
+  /** Milliseconds until the budget resets; 0 once the reset is due. */
+  resetIn: number;
+}
+
 /**
- * The session starts `queue`'s budget has left: a `RedisIdentifyQueue`'s
- * shared one, a `MemoryIdentifyQueue`'s own; `undefined` for a queue that
- * keeps none, or a budget not known yet.
+ * The session start budget of `queue`: a `RedisIdentifyQueue`'s shared
+ * one, a `MemoryIdentifyQueue`'s own; `undefined` for a queue that keeps
+ * none, or a budget not known yet.
+ *
+ * @param scheduler The timers, for the wait on Redis, and the clock the
+ * shared budget's reset time is read against.
+ * @param queue The identify queue.
+ * @param asked What the budget is asked for, as a Redis timeout says it.
+ * @returns What is left, and when it resets, when known.
+ * @throws {Error} When Redis does not answer within 10 s.
+ */
+export async function sessionStartBudget(
+  scheduler: Scheduler,
+  queue: IdentifyQueue,
+  asked: string,
+): Promise<SessionStartBudget | undefined> {
+  if (queue instanceof RedisIdentifyQueue) {
+    const budget = await fromRedis(scheduler, queue.budget(), asked);
+    if (budget === undefined) return undefined;
+    // The stored count is refilled by the first grant attempt after
+    // reset_at, not before: until then it still reads the spent window's.
+    // (On the Redis clock by default: a few ms of skew move the reset as
+    // much, which no check here is that close to.)
+    const resetIn = budget.resetAt - scheduler.now();
+    return resetIn > 0
+      ? { left: budget.remaining, resetIn }
+      : { left: budget.total, resetIn: 0 };
+  }
+  if (!(queue instanceof MemoryIdentifyQueue)) return undefined;
+  // Read after `remaining`, which refills a budget whose reset has passed.
+  const left = queue.remaining;
+  const resetIn = queue.resetAfter;
+  return left === undefined || resetIn === undefined
+    ? undefined
+    : { left, resetIn };
+}
+
+/**
+ * The session starts `queue`'s budget has left (see
+ * {@linkcode sessionStartBudget}).
  *
  * @param scheduler The timers, for the wait on Redis.
  * @param queue The identify queue.
@@ -84,8 +129,5 @@ export async function sessionStartsLeft(
   queue: IdentifyQueue,
   asked: string,
 ): Promise<number | undefined> {
-  if (queue instanceof RedisIdentifyQueue) {
-    return (await fromRedis(scheduler, queue.budget(), asked))?.remaining;
-  }
-  return queue instanceof MemoryIdentifyQueue ? queue.remaining : undefined;
+  return (await sessionStartBudget(scheduler, queue, asked))?.left;
 }

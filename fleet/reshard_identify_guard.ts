@@ -9,7 +9,10 @@
 import { getLogger } from "@logtape/logtape";
 import type { Scheduler, TimerId } from "../base/scheduler.ts";
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
-import { sessionStartsLeft } from "./reshard_budget.ts";
+import {
+  type SessionStartBudget,
+  sessionStartBudget,
+} from "./reshard_budget.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
@@ -17,11 +20,19 @@ const logger = getLogger(["disruption", "fleet", "reshard"]);
 export const BUDGET_CHECK_MS = 1_000;
 
 /**
+ * A spent budget whose reset is less than this many ms away is waited for,
+ * not taken as the reshard's end: the new set would be thrown away, and
+ * the reshard started again, for want of seconds.
+ */
+export const RESET_SOON_MS = 60_000;
+
+/**
  * An {@linkcode IdentifyQueue} that hands every call on to `queue` and,
- * while a call waits, looks at `queue`'s budget (see `sessionStartsLeft`)
+ * while a call waits, looks at `queue`'s budget (see `sessionStartBudget`)
  * every {@linkcode BUDGET_CHECK_MS}: a call that is still waiting at two
- * checks in a row that both found no session start left waits for the
- * reset, and `exhausted` is called (once; the watch then ends). Two checks,
+ * checks in a row that both found no session start left, and the reset
+ * {@linkcode RESET_SOON_MS} or more away, waits for the reset, and
+ * `exhausted` is called (once; the watch then ends). Two checks,
  * not one: a grant that took the last start reaches its caller a moment
  * after the budget shows it (a Redis round trip later for a shared queue),
  * and the call still looks waiting meanwhile.
@@ -105,9 +116,9 @@ export class BudgetWatchingQueue implements IdentifyQueue {
   async #check(): Promise<void> {
     if (this.#checking || this.#stopped) return;
     this.#checking = true;
-    let left: number | undefined;
+    let budget: SessionStartBudget | undefined;
     try {
-      left = await sessionStartsLeft(
+      budget = await sessionStartBudget(
         this.#scheduler,
         this.#queue,
         "read the session starts left for the new shards",
@@ -121,7 +132,10 @@ export class BudgetWatchingQueue implements IdentifyQueue {
       this.#checking = false;
     }
     if (this.#stopped) return;
-    if (left === undefined || left > 0) {
+    if (
+      budget === undefined || budget.left > 0 ||
+      budget.resetIn < RESET_SOON_MS
+    ) {
       this.#suspects.clear();
       return;
     }

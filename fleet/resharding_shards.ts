@@ -124,15 +124,20 @@ interface Retired {
  * each old shard is closed once a heartbeat ACK shows it has read
  * everything Discord sent it before the switch; one reconnecting at the
  * switch is first waited for to RESUME, its replay delivered. One that is
- * not back within 90 s, loses its session, or gets no such ACK within
- * 92.5 s is closed with a warning naming the sequence from which events
- * may be lost. A new shard that stops for good (a fatal close) before the
- * old set is closed leaves the old shards that may hold its guilds open
- * (said as an error; `reshard()` then rejects) until `close()`.
+ * not back within 90 s, loses its session, gets no such ACK within two
+ * heartbeat intervals and 10 s (92.5 s on Discord), or keeps reconnecting
+ * past 90 s and that ACK wait after the switch, is closed with a warning
+ * naming the sequence from which events may be lost. A new shard that
+ * stops for good (a fatal close) before the old set is closed leaves the
+ * old shards that may hold its guilds, those still open, running (said as
+ * an error; `reshard()` then rejects) until `close()`.
  *
- * Until the old set is closed (or while shards of it are kept open) the
- * reshard counts as running: another `reshard()` is refused, and
- * `watchRecommended` waits.
+ * Until the old set is closed, and while shards of it are kept open, the
+ * reshard counts as running: another `reshard()` is refused (with old
+ * shards kept, until `close()` and `start()`), and `watchRecommended`
+ * waits. With none kept (those that held a stopped shard's guilds were
+ * closed already), a later reshard may start at once, and brings those
+ * guilds back.
  */
 export class ReshardingShards {
   readonly #options: ReshardingShardsOptions;

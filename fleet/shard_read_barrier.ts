@@ -21,12 +21,25 @@ export const DISCORD_HEARTBEAT_MS = 41_250;
 
 /**
  * How long a `ready` shard is waited for to prove, by a heartbeat ACK, that
- * it has read what was sent before: one heartbeat goes out within an
- * interval, its ACK within the round trip; two intervals and 10 s leave
- * room for an ACK that answered an earlier heartbeat. The shard does not
- * show the interval HELLO gave it, so Discord's is assumed.
+ * it has read what was sent before, on Discord ({@linkcode ackWaitMs} of
+ * its interval).
  */
-export const ACK_WAIT_MS = 2 * DISCORD_HEARTBEAT_MS + 10_000;
+export const ACK_WAIT_MS = ackWaitMs(DISCORD_HEARTBEAT_MS);
+
+/**
+ * How long a `ready` shard with heartbeat interval `interval` is waited for
+ * to prove, by a heartbeat ACK, that it has read what was sent before: one
+ * heartbeat goes out within an interval, its ACK within the round trip; two
+ * intervals and 10 s leave room for an ACK that answered an earlier
+ * heartbeat, or a socket read late.
+ *
+ * @param interval The shard's heartbeat interval in ms (`Shard`'s
+ * `heartbeatInterval`), or `undefined` when not known: Discord's then.
+ * @returns The wait, in ms.
+ */
+export function ackWaitMs(interval: number | undefined): number {
+  return 2 * (interval ?? DISCORD_HEARTBEAT_MS) + 10_000;
+}
 
 /**
  * How often the shard's last ACK is looked at: it emits no event for one.
@@ -38,9 +51,15 @@ const POLL_MS = 500;
 export type ReadBarrierEnd =
   /** A heartbeat ACK proves everything sent before was read. */
   | "read"
-  /** `ready`, but no proving ACK came within {@linkcode ACK_WAIT_MS}. */
+  /**
+   * `ready`, but no proving ACK came within {@linkcode ackWaitMs} of it, or
+   * by the overall deadline (see {@linkcode readBarrier}).
+   */
   | "unacknowledged"
-  /** Not `ready` again within {@linkcode RESUME_WAIT_MS}. */
+  /**
+   * Not `ready` again within {@linkcode RESUME_WAIT_MS}, or at the overall
+   * deadline (see {@linkcode readBarrier}).
+   */
   | "not_resumed"
   /** Its session ended (it identifies afresh): nothing is replayed. */
   | "session_lost"
@@ -60,6 +79,8 @@ export interface ReadBarrierResult {
   sequence: number | null;
   /** That session's ID. */
   sessionId: string | undefined;
+  /** How long the wait lasted, from `since`, in ms. */
+  waited: number;
 }
 
 /**
@@ -78,14 +99,19 @@ export interface ReadBarrierResult {
  * `since` is enough, and it is a state, so polling it misses nothing.
  * Waiting instead for the second ACK after `since` (the heartbeat behind it
  * went out after the first ACK came) takes up to two intervals, not one,
- * and polling `lastAckAt` counts two ACKs in one poll as one. Neither sees
- * an ACK left over from a heartbeat sent while another waited (an op 1
- * answered): it may be taken for a later heartbeat's, and the barrier pass
- * one ACK early. Discord rarely asks.
+ * and polling `lastAckAt` counts two ACKs in one poll as one.
  *
  * A shard not `ready` (reconnecting, resuming) is waited for: once `ready`
  * again its RESUME has replayed what it missed, and the ACK is then waited
  * for on the new connection, from when it became `ready`.
+ *
+ * Each wait ({@linkcode RESUME_WAIT_MS} for `ready` again, then
+ * {@linkcode ackWaitMs} for the ACK) starts again at each reconnect, so
+ * one overall deadline, never re-armed, ends them all: a shard dropped
+ * every few seconds would otherwise hold the wait open for ever. It falls
+ * {@linkcode RESUME_WAIT_MS} and an ACK wait after `since` (longer once a
+ * HELLO gives a longer interval), ending as `unacknowledged` when `ready`
+ * then, else `not_resumed`.
  *
  * @param shard The shard.
  * @param since The moment, on `scheduler`'s clock.
@@ -111,6 +137,10 @@ export function readBarrier(
   let ackWait: TimerId | undefined;
   /** Ends the wait for `ready` again: armed while not `ready`. */
   let resumeWait: TimerId | undefined;
+  /** Ends the whole wait, however often the shard reconnects. */
+  let deadline: TimerId | undefined;
+  /** How long after `since` the deadline falls, so far. */
+  let allowed = RESUME_WAIT_MS + ackWaitMs(shard.heartbeatInterval);
   let ended = false;
   const clear = (timer: TimerId | undefined): undefined => {
     if (timer !== undefined) scheduler.clearTimeout(timer);
@@ -122,9 +152,29 @@ export function readBarrier(
     poll = clear(poll);
     ackWait = clear(ackWait);
     resumeWait = clear(resumeWait);
+    deadline = clear(deadline);
     offState();
     signal.removeEventListener("abort", check);
-    resolve({ end: how, sequence, sessionId });
+    resolve({ end: how, sequence, sessionId, waited: scheduler.now() - since });
+  };
+  const armDeadline = (ms: number): void => {
+    deadline = scheduler.setTimeout(() => {
+      deadline = undefined;
+      // A connection made since may have a longer interval: its ACK wait
+      // is allowed too (bounded: HELLO's interval is at most an hour). One
+      // not known (between connections) moves nothing.
+      const interval = shard.heartbeatInterval;
+      const total = interval === undefined
+        ? allowed
+        : RESUME_WAIT_MS + ackWaitMs(interval);
+      if (total > allowed) {
+        armDeadline(total - allowed);
+        allowed = total;
+        return;
+      }
+      check();
+      end(shard.status === "ready" ? "unacknowledged" : "not_resumed");
+    }, ms);
   };
   /** Wait for what the status calls for: an ACK, or `ready` again. */
   const arm = (): void => {
@@ -134,7 +184,7 @@ export function readBarrier(
         ackWait = undefined;
         check();
         end("unacknowledged");
-      }, ACK_WAIT_MS);
+      }, ackWaitMs(shard.heartbeatInterval));
     } else {
       ackWait = clear(ackWait);
       resumeWait ??= scheduler.setTimeout(
@@ -186,6 +236,7 @@ export function readBarrier(
     if (!ended) poll = scheduler.setTimeout(tick, POLL_MS);
   };
   signal.addEventListener("abort", check);
+  armDeadline(allowed);
   arm();
   check();
   if (!ended) poll = scheduler.setTimeout(tick, POLL_MS);

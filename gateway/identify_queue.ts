@@ -301,6 +301,18 @@ export class MemoryIdentifyQueue implements IdentifyQueue {
     return this.#budget.remaining;
   }
 
+  /**
+   * Milliseconds until the session start budget resets (the `reset_after`
+   * Discord would give now), or `undefined` when no session start limit is
+   * known. 0 while shards wait for a reset that is due.
+   */
+  get resetAfter(): number | undefined {
+    if (!this.#budget) return undefined;
+    const now = this.#clock.now();
+    this.#refill(now);
+    return Math.max(0, this.#budget.resetAt - now);
+  }
+
   /** How many {@linkcode MemoryIdentifyQueue.acquire} calls are waiting. */
   get pending(): number {
     return this.#pending;

@@ -116,6 +116,9 @@ const visible = getVisibleLogger(["disruption", "gateway", "shard"]);
  */
 const MAX_FRAME_TRANSFER = 5 * 60_000;
 
+/** Send times kept of heartbeats not ACKed (Discord ACKs each at once). */
+const MAX_UNACKED = 8;
+
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
 /** The WebSocket close for a message too big to take (RFC 6455). */
@@ -313,9 +316,17 @@ interface Connection {
   heartbeatInterval: number;
   heartbeatTimer: TimerId | undefined;
   heartbeatsSent: number;
-  lastHeartbeatAt: number;
-  /** A heartbeat went out and its ACK has not come back yet. */
-  awaitingAck: boolean;
+  /**
+   * When the heartbeats not yet ACKed went out, oldest first: Discord ACKs
+   * each, in order, so an ACK answers the oldest (an op 1's included). An
+   * ACK a peer never sent leaves later measures long, never short.
+   */
+  unacked: number[];
+  /**
+   * Heartbeats sent once `unacked` was full, after its last one: each is
+   * measured from that one's time, so a latency reads long, never short.
+   */
+  unrecorded: number;
   /** Whether a sequence going backwards outside a replay was said. */
   backwardsSaid: boolean;
   /** When the last heartbeat the server asked for (op 1) went out. */
@@ -610,9 +621,22 @@ export class Shard {
     return this.#sequenceSkips;
   }
 
-  /** Milliseconds between the last heartbeat and its ACK, once measured. */
+  /**
+   * Milliseconds between the last heartbeat ACK and the heartbeat it
+   * answered (the oldest one not yet ACKed), once measured.
+   */
   get latency(): number | undefined {
     return this.#latency;
+  }
+
+  /**
+   * The heartbeat interval of the current connection, in milliseconds, as
+   * its HELLO gave it (Discord's is 41,250); `undefined` before HELLO and
+   * between connections. A heartbeat goes out once per interval, so an ACK
+   * may take up to an interval plus a round trip to follow a given moment.
+   */
+  get heartbeatInterval(): number | undefined {
+    return this.#connection?.heartbeatInterval || undefined;
   }
 
   /**
@@ -1384,8 +1408,8 @@ export class Shard {
       heartbeatInterval: 0,
       heartbeatTimer: undefined,
       heartbeatsSent: 0,
-      lastHeartbeatAt: 0,
-      awaitingAck: false,
+      unacked: [],
+      unrecorded: 0,
       backwardsSaid: false,
       lastRequestedAt: undefined,
       readyAt: undefined,
@@ -1966,14 +1990,19 @@ export class Shard {
           this.#sendHeartbeat(connection);
         }
         break;
-      case GatewayOpcode.HeartbeatAck:
-        if (connection.heartbeatsSent > 0 && connection.awaitingAck) {
-          const now = this.#scheduler.now();
-          this.#latency = now - connection.lastHeartbeatAt;
-          this.#lastAckAt = now;
-        }
-        connection.awaitingAck = false;
+      case GatewayOpcode.HeartbeatAck: {
+        // Not the latest heartbeat's: an ACK left over from an op 1
+        // answered would pass a later heartbeat's time off as its own.
+        const sentAt = connection.unacked[0];
+        if (sentAt === undefined) break;
+        if (connection.unacked.length === 1 && connection.unrecorded > 0) {
+          connection.unrecorded--;
+        } else connection.unacked.shift();
+        const now = this.#scheduler.now();
+        this.#latency = now - sentAt;
+        this.#lastAckAt = now;
         break;
+      }
       case GatewayOpcode.Hello:
         this.#onHello(connection, payload.d);
         break;
@@ -2510,13 +2539,10 @@ export class Shard {
     // never comes must still end as a zombie. No ACK is waited for then.
     connection.heartbeatsSent++;
     if (!this.#sendPriority(connection, payload)) return;
-    // The latency counts from the oldest heartbeat not yet acknowledged:
-    // one sent while another waits (an op 1 answered) is acknowledged with
-    // it, and measured from it read short.
-    if (!connection.awaitingAck) {
-      connection.lastHeartbeatAt = this.#scheduler.now();
-    }
-    connection.awaitingAck = true;
+    const { unacked } = connection;
+    if (connection.unrecorded > 0 || unacked.length >= MAX_UNACKED) {
+      connection.unrecorded++;
+    } else unacked.push(this.#scheduler.now());
   }
 
   /**

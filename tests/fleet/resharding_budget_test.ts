@@ -4,6 +4,13 @@
 // instead of waiting for the budget's reset, up to a day.
 import assert from "node:assert/strict";
 import { ReshardError } from "../../fleet/mod.ts";
+import { sessionStartsLeft } from "../../fleet/reshard_budget.ts";
+import {
+  BudgetWatchingQueue,
+  RESET_SOON_MS,
+} from "../../fleet/reshard_identify_guard.ts";
+import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { reshardScene } from "./_reshard_scene.ts";
 
 Deno.test("ReshardingShards: a new shard that would wait for the session start budget's reset ends the reshard with a ReshardError; the new set is closed and the old one runs on", async () => {
@@ -56,4 +63,96 @@ Deno.test("ReshardingShards: a new shard that would wait for the session start b
     "the old set runs on",
   );
   assert.equal(t.queue.pending, 0, "no identify left waiting for the reset");
+});
+
+Deno.test("ReshardingShards: a new shard that would wait for a budget reset under a minute away waits for it: the reshard completes", async () => {
+  await using t = reshardScene({
+    count: 2,
+    maxConcurrency: 1,
+    // 2 for the first set, 4 for the new one: exactly enough; the reset
+    // comes some 20 s into the reshard.
+    sessionStartLimit: {
+      total: 1000,
+      remaining: 6,
+      reset_after: 30_000,
+      max_concurrency: 1,
+    },
+  });
+  assert.equal(
+    (await t.settle(t.shards.start(), 60_000, false))?.status,
+    "fulfilled",
+  );
+  await t.stream(6_000);
+  const resharding = t.shards.reshard(4);
+  resharding.catch(() => {}); // settled below
+  await t.run(100);
+  // Old shard 1 loses its session: identifying again, it spends one of
+  // the starts the new set counted on.
+  t.gateway.invalidateSession(false, { shardId: 1 });
+  const outcome = await t.settle(resharding, 120_000);
+  assert.equal(outcome?.status, "fulfilled", String(outcome));
+  assert.equal(t.shards.shardCount, 4);
+  assert.ok(t.queue.remaining! > 900, "the new set identified after the reset");
+});
+
+/** A RedisIdentifyQueue whose stored budget is `budget` (no Redis). */
+function storedBudget(
+  budget: { total: number; remaining: number; resetAt: number },
+  acquire: () => Promise<void> = () => Promise.resolve(),
+): RedisIdentifyQueue {
+  const queue = Object.create(RedisIdentifyQueue.prototype);
+  Object.defineProperties(queue, {
+    budget: { value: () => Promise.resolve(budget) },
+    acquire: { value: acquire },
+  });
+  return queue;
+}
+
+Deno.test("sessionStartsLeft: a shared budget whose reset time has passed counts as full (its next grant refills it), one still to reset as stored", async () => {
+  const scheduler = new VirtualScheduler({ start: 1_000_000 });
+  const now = scheduler.now();
+  const passed = storedBudget({ total: 1000, remaining: 0, resetAt: now - 1 });
+  assert.equal(await sessionStartsLeft(scheduler, passed, "test"), 1000);
+  const due = storedBudget({ total: 1000, remaining: 0, resetAt: now });
+  assert.equal(await sessionStartsLeft(scheduler, due, "test"), 1000);
+  const ahead = storedBudget({ total: 1000, remaining: 3, resetAt: now + 1 });
+  assert.equal(await sessionStartsLeft(scheduler, ahead, "test"), 3);
+});
+
+Deno.test("BudgetWatchingQueue: a spent shared budget is the reshard's end only when its reset is a minute or more away", async () => {
+  const scheduler = new VirtualScheduler({ start: 1_000_000 });
+  const now = scheduler.now();
+  const outcomes: (number | undefined)[] = [];
+  for (const resetAt of [now - 60_000, now + RESET_SOON_MS - 1_000]) {
+    // A call granted 2.5 s on (its bucket busy), past two checks.
+    const queue = storedBudget(
+      { total: 1000, remaining: 0, resetAt },
+      () =>
+        new Promise<void>((granted) => scheduler.setTimeout(granted, 2_500)),
+    );
+    let exhausted: number | undefined;
+    const guard = new BudgetWatchingQueue(queue, scheduler, (id) => {
+      exhausted = id;
+    });
+    const granted = guard.acquire(3);
+    for (let i = 0; i < 30; i++) await scheduler.advance(100);
+    await granted;
+    guard.stop();
+    outcomes.push(exhausted);
+  }
+  assert.deepEqual(outcomes, [undefined, undefined]);
+  // A reset further off still ends it.
+  const far = storedBudget(
+    { total: 1000, remaining: 0, resetAt: now + 3_600_000 },
+    () => new Promise<void>(() => {}),
+  );
+  let exhausted: number | undefined;
+  const guard = new BudgetWatchingQueue(far, scheduler, (id) => {
+    exhausted = id;
+  });
+  void guard.acquire(5);
+  for (let i = 0; i < 30; i++) await scheduler.advance(100);
+  guard.stop();
+  assert.equal(exhausted, 5);
+  assert.equal(scheduler.pending, 0);
 });

@@ -49,7 +49,8 @@ Deno.test("ReshardingShards: a second reshard() during the first one's drain is 
 
 Deno.test("ReshardingShards.watchRecommended waits while the last reshard's old set drains", () =>
   withLogRecords(async (records) => {
-    await using t = reshardScene({ count: 1, heartbeatInterval: 5_000 });
+    // Discord's interval: the wait for an ACK is two of them and 10 s.
+    await using t = reshardScene({ count: 1, heartbeatInterval: 41_250 });
     assert.equal(
       (await t.settle(t.shards.start(), 60_000, false))?.status,
       "fulfilled",

@@ -1,0 +1,82 @@
+// Which heartbeat a heartbeat ACK answers (Discord ACKs each, in order), as
+// `latency` and `lastAckAt` show it, and the interval HELLO gave: what a
+// reshard's read barrier reads to know an old shard has read everything.
+import assert from "node:assert/strict";
+import {
+  createHarness,
+  dispatch,
+  hello,
+  INTERVAL,
+  readyHarness,
+  sentOps,
+} from "../_fakes/shard_harness.ts";
+
+Deno.test("Shard.heartbeatInterval is the current connection's HELLO interval: undefined before HELLO and once closed", async () => {
+  const h = createHarness();
+  assert.equal(h.shard.heartbeatInterval, undefined);
+  const connected = h.shard.connect();
+  await h.settle();
+  assert.equal(h.shard.heartbeatInterval, undefined, "no HELLO yet");
+  hello(h.socket(), 120_000);
+  await h.settle();
+  assert.equal(h.shard.heartbeatInterval, 120_000);
+  await h.shard.close();
+  await connected.catch(() => {});
+  assert.equal(h.shard.heartbeatInterval, undefined);
+});
+
+Deno.test("Shard measures an ACK left over from an answered op 1 from that op 1's heartbeat, not from the heartbeat sent after it", async () => {
+  const h = await readyHarness();
+  const socket = h.socket();
+  const heartbeats = (): number =>
+    sentOps(socket).filter((op) => op === 1).length;
+  await h.scheduler.advance(INTERVAL / 2); // its own heartbeat goes out
+  assert.equal(heartbeats(), 1);
+  await h.scheduler.advance(900);
+  socket.receive({ op: 1, d: null }); // answered while the first waits
+  const requested = h.scheduler.now();
+  await h.scheduler.advance(100);
+  socket.receive({ op: 11, d: null }); // the first heartbeat's
+  assert.equal(h.shard.latency, 1_000);
+  // Its next heartbeat goes out before the op 1's ACK is read.
+  dispatch(socket, 2); // heard from: not a zombie
+  await h.scheduler.advance(INTERVAL - 1_000);
+  assert.equal(heartbeats(), 3);
+  await h.scheduler.advance(100);
+  socket.receive({ op: 11, d: null }); // the op 1's
+  assert.equal(h.shard.lastAckAt! - h.shard.latency!, requested);
+  await h.scheduler.advance(50);
+  socket.receive({ op: 11, d: null }); // the latest heartbeat's
+  assert.equal(h.shard.latency, 150);
+  await h.shard.close();
+});
+
+Deno.test("Shard keeps its ACK accounting bounded for a peer that drops ACKs, and measures exactly again once every heartbeat is answered", async () => {
+  const h = await readyHarness();
+  const socket = h.socket();
+  await h.scheduler.advance(INTERVAL / 2);
+  // 12 heartbeats unanswered; dispatches keep the connection alive.
+  const sent = [h.scheduler.now()];
+  for (let i = 0; i < 11; i++) {
+    dispatch(socket, 2 + i);
+    await h.scheduler.advance(INTERVAL);
+    sent.push(h.scheduler.now());
+  }
+  assert.equal(sentOps(socket).filter((op) => op === 1).length, 12);
+  for (const [i, at] of sent.entries()) {
+    await h.scheduler.advance(1);
+    socket.receive({ op: 11, d: null });
+    // Never short: measured from this ACK's heartbeat or an earlier one.
+    const from = h.shard.lastAckAt! - h.shard.latency!;
+    assert.ok(from <= at, `ACK ${i} measured from ${from}, sent at ${at}`);
+  }
+  // The twelfth ACK was measured from an earlier heartbeat, the kept ones
+  // being full; every heartbeat is answered now, and the next is exact.
+  dispatch(socket, 20);
+  await h.scheduler.advance(INTERVAL - 12);
+  await h.scheduler.advance(42);
+  socket.receive({ op: 11, d: null });
+  assert.equal(h.shard.latency, 42);
+  assert.equal(h.shard.status, "ready");
+  await h.shard.close();
+});
