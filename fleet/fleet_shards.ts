@@ -47,11 +47,16 @@ import {
 } from "./shard_sets.ts";
 import { HeldEvents } from "./held_events.ts";
 import { callListeners } from "./dispatch_listeners.ts";
-import { watchMarks } from "./shard_completion.ts";
-import { markShard, type ShardMarks } from "./reshard_marks.ts";
+import type { ShardMarks } from "./reshard_marks.ts";
+import { watchNewShard } from "./new_shard_watch.ts";
 import { FleetGeneration } from "./fleet_generation.ts";
 import { FleetBot } from "./fleet_bot.ts";
 import { ReshardOverlap } from "./reshard_overlap.ts";
+import { RetiringSets } from "./retiring_sets.ts";
+import type { BudgetWatchingQueue } from "./reshard_identify_guard.ts";
+import { watchReshardBudget } from "./reshard_budget_watch.ts";
+import { closeSetShards } from "./set_stops.ts";
+import { leaveSets } from "./fleet_leave.ts";
 import { ReshardError } from "./reshard_error.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
 import type { FleetShardsOptions } from "./fleet_shards_options.ts";
@@ -140,6 +145,10 @@ export class FleetShards {
   readonly #marks: ShardMarks;
   /** The duplicate filter and overdue warning of a reshard. */
   readonly #overlap: ReshardOverlap;
+  /** Old sets draining after a switch (see retiring_sets.ts). */
+  readonly #retiring: RetiringSets;
+  /** The new set's identify queue, which ends a reshard the budget cannot. */
+  #budget: BudgetWatchingQueue | undefined;
   #timer: TimerId | undefined;
   readonly #guard: LeaseGuard;
   #ticking: Promise<void> | undefined;
@@ -200,6 +209,7 @@ export class FleetShards {
       record: this.#record,
       leaseNow: () => this.#leaseNow(),
     });
+    this.#retiring = new RetiringSets(scheduler);
     this.#starts = {
       scheduler,
       shard: options.shard,
@@ -221,7 +231,15 @@ export class FleetShards {
           this.#events.fromSet(set, this.#current, this.#next, shard, event);
         });
       },
-      watch: (set, shard, resumed) => this.#watch(set, shard, resumed),
+      watch: (set, shard, resumed) =>
+        watchNewShard(
+          this.#marks,
+          this.#scheduler,
+          (s) => s === this.#next,
+          set,
+          shard,
+          resumed,
+        ),
       stop: async (set, shard) =>
         void await this.#stop(set, [shard.id], false, false),
       checkLeases: () => this.#guard.check(), // see shard_sets.ts
@@ -306,23 +324,29 @@ export class FleetShards {
    *    running, or when the day's session starts, `sessionStartsLeft` or
    *    else the shared budget of a `RedisIdentifyQueue`, cannot cover the
    *    new set).
-   * 2. Each process, from its second tick after seeing the request (by
-   *    then every live process has seen it and filters duplicates), leases
-   *    a fair share of the new shards, exactly as for the running set, and
-   *    identifies them through the queue. Their events are held.
+   * 2. Each process, a third of `leaseTtlMs` after it saw the request (by
+   *    then every live process has, and filters duplicates), leases a fair
+   *    share of the new shards, as for the running set, and identifies them
+   *    through the queue; their events are held. A new shard that would
+   *    wait for the budget's reset (others identified meanwhile) gives the
+   *    reshard up, as `cancelReshard`, said on stderr.
    * 3. Each new shard that is READY and has received a GUILD_CREATE for
    *    every guild its READY listed is marked in Redis (withdrawn while its
    *    session ends, by op 9 or a close such as 4007/4009, until the new one
    *    is complete); the mark that completes the set flips the fleet's
    *    shard count (atomically).
    * 4. Each process switches at its next tick (at once for the one whose
-   *    mark completed the set): its held events are delivered, from then
-   *    on its events come from the new set only, and its old shards are
-   *    closed and their leases released.
+   *    mark completed the set): its held events are delivered, and from
+   *    then on its old set delivers only what no copy of was, each old
+   *    shard closed (in the background) once a heartbeat ACK shows it read
+   *    what Discord sent before the switch, a reconnecting one after its
+   *    RESUME's replay (as in {@linkcode ReshardingShards}); the old leases
+   *    are released then.
    *
    * What a handler sees: every event Discord sent to either set, once where
    * the copies can be told apart. From the request until twice
-   * `leaseTtlMs` after its switch, every process checks each event's
+   * `leaseTtlMs` after its switch and old set's close (the previous
+   * reshard's too, for one asked meanwhile), every process checks each event's
    * identity (name plus payload JSON, as in {@linkcode ReshardingShards})
    * against sets in Redis shared by the fleet, which remember the last one
    * to two windows of events (see `duplicateWindowMs`), and drops second
@@ -426,7 +450,8 @@ export class FleetShards {
   watchRecommended(options: WatchRecommendedOptions): () => void {
     return watchRecommendedShards(this.#scheduler, options, {
       shardCount: () => this.shardCount,
-      busy: () => this.#next !== undefined || this.#closed,
+      busy: () =>
+        this.#next !== undefined || this.#retiring.busy || this.#closed,
       reshard: (count, left) =>
         this.reshard(count, { sessionStartsLeft: left }),
     });
@@ -457,28 +482,17 @@ export class FleetShards {
     // The guard stays armed meanwhile: no shard outlives its lease.
     let answered = await wait(this.#ticking);
     this.#guard.disarm();
+    this.#budget?.stop();
+    // The old sets' drains end: their shards close with the others.
+    answered = await wait(this.#retiring.close()) && answered;
     this.#events.discard(); // copies kept for a grace: delivered, no timer
-    for (const set of [this.#current, this.#next]) {
-      if (!set) continue;
-      const ids = heldIds(set);
-      // The shards close whatever Redis does (see #stop); the leases are
-      // released once their sessions are saved, if Redis answers at all.
-      const released = this.#stop(set, ids, set === this.#current).then(
-        () => set.leases.release(ids, true),
-      ).catch((error: unknown) => {
-        logger.warn(
-          "Could not release leases ({shards}); they expire in {ttl} ms: {error}",
-          { shards: ids, ttl: this.#times.ttlMs, error },
-        );
-      });
-      answered = await wait(released) && answered;
-    }
-    if (!answered && ms > 0) {
-      visible.warn(
-        "Left the fleet without Redis answering within {ms} ms: its shards are closed, their sessions may not be saved and their leases expire within {ttl} ms",
-        { ms, ttl: this.#times.ttlMs },
-      );
-    }
+    await leaveSets([this.#current, this.#next], {
+      stop: (set, ids) => this.#stop(set, ids, set === this.#current),
+      wait,
+      ms,
+      ttlMs: this.#times.ttlMs,
+      answered,
+    });
   }
 
   #tick(mayTake = true): Promise<void> {
@@ -509,13 +523,15 @@ export class FleetShards {
       const results = [];
       try {
         for (const set of sets) {
-          // A new set's shards are taken from the tick after the first that
-          // saw it: by then every live process has seen it (so filters
-          // duplicates) and joined its members (so the fair share counts
-          // everyone and no process identifies shards it must hand over).
+          // A new set's shards are taken a third of the TTL (the longest
+          // renewal period any process may run with, see lease_times.ts)
+          // after it was first seen: by then every live process has seen it
+          // (so filters duplicates) and joined its members (so the fair
+          // share counts everyone and no process identifies shards it must
+          // hand over). Its own period was too short for a slower process.
           const take = mayTake && synced && await bot &&
             (set === this.#current ||
-              sentAt - this.#nextSeenAt >= this.#times.renewMs);
+              sentAt - this.#nextSeenAt >= this.#times.ttlMs / 3);
           results.push(
             await set.leases.tick(
               heldIds(set),
@@ -566,7 +582,8 @@ export class FleetShards {
           });
           await this.#stop(set, result.lost, false);
         }
-        if (live || set === this.#next) await this.#save(set, result.kept);
+        const kept = shardsOf(set, result.kept);
+        if (live || set === this.#next) await this.#saveShards(set, kept);
         if (result.shed.length > 0) {
           logger.info(
             "Handing shards {shards} over ({members} processes now)",
@@ -628,12 +645,13 @@ export class FleetShards {
   ): Promise<void> {
     const now = this.#scheduler.now();
     if (state.count !== this.#current.count) {
-      const old = this.#current;
-      if (this.#next?.count === state.count) {
+      const [old, switched] = [this.#current, this.#next];
+      if (switched?.count === state.count) {
         // The switch: the new set delivers from here on, its held events
         // first; the old set's, until it is closed, only when no copy was.
-        this.#current = this.#next;
+        this.#current = switched;
         this.#next = undefined;
+        this.#budget?.stop();
         this.#overlap.end(now);
         // Switched: its shards count toward no barrier any more.
         for (const stop of this.#current.watchers.values()) stop();
@@ -649,11 +667,12 @@ export class FleetShards {
         this.#current = this.#createSet(state.count);
         await this.#dropNext();
       }
-      // The old sessions end for good: nobody resumes a count left behind
-      // (its keys go a grace later: see retiredKeysGraceMs).
-      const ids = heldIds(old);
-      await this.#stop(old, ids, false, false);
-      await old.leases.release(ids, true).catch(() => {});
+      // The old sessions end for good (nobody resumes a count left behind;
+      // its keys go a grace later: see retiredKeysGraceMs), once each old
+      // shard read what was sent before the switch; never awaited here.
+      const drain = this.#current === switched;
+      const ended = drain ? this.#overlap.draining() : undefined;
+      this.#retiring.retire(old, state.count, now, ended);
       const store = this.#options.sessionStore;
       await forgetSessionsPast(store, state.count, this.#storeFailures);
     }
@@ -663,6 +682,11 @@ export class FleetShards {
     }
     if (state.next !== undefined && !this.#next) {
       this.#next = { ...this.#createSet(state.next), reshardId: id };
+      this.#budget = watchReshardBudget(
+        this.#options,
+        state.next,
+        (count) => this.cancelReshard(count).then(() => this.#tickNow(false)),
+      );
       this.#nextSeenAt = now;
       this.#overlap.begin(state.next, now);
       logger.info("Resharding to {to} shards", { to: state.next });
@@ -674,6 +698,7 @@ export class FleetShards {
     const next = this.#next;
     if (!next) return;
     this.#next = undefined;
+    this.#budget?.stop();
     this.#overlap.end(this.#scheduler.now());
     this.#events.discard();
     const ids = heldIds(next);
@@ -717,31 +742,15 @@ export class FleetShards {
     const startable = this.#guard.startable(sentAt);
     // Past its deadline (Redis stalled): claimed again at the next tick.
     if (!this.#closed && !startable()) return void set.carried.push(...ids);
-    await startShards(this.#starts, set, ids, {
+    // The new set identifies through the queue watching the budget.
+    const queue = set === this.#next && this.#budget;
+    const starts = queue ? { ...this.#starts, identifyQueue: queue } : null;
+    await startShards(starts ?? this.#starts, set, ids, {
       clock: this.#scheduler,
       until: this.#guard.deadline(sentAt),
       safe: () => !this.#closed && startable(),
       kept: this.#guard.parked.of(set.count),
     });
-  }
-
-  /**
-   * Watch a new set's started shard until the switch: marked ready once
-   * complete, the mark withdrawn if its session ends (it identifies again:
-   * the set must not flip while its guilds have no session), and marked
-   * again once its new session is complete. The marks go to Redis in order.
-   */
-  #watch(set: ShardSet, shard: Shard, resumed: boolean): void {
-    const stop = watchMarks(
-      shard,
-      resumed,
-      this.#scheduler,
-      (ready) =>
-        set !== this.#next || set.shards.get(shard.id) !== shard
-          ? Promise.resolve(true)
-          : markShard(this.#marks, set, shard, ready),
-    );
-    set.watchers.set(shard.id, stop);
   }
 
   /** Close shards; with `save`, store their sessions (returned) for whoever runs them next. */
@@ -752,30 +761,15 @@ export class FleetShards {
     resumable = true,
     late = false,
   ): Promise<SavedSession[]> {
-    const shards = shardsOf(set, ids);
-    for (const shard of shards) {
-      set.shards.delete(shard.id);
-      set.watchers.get(shard.id)?.();
-      set.watchers.delete(shard.id);
-    }
-    const half = this.#times.renewMs / 2;
-    if (set === this.#next && shards.length > 0) {
-      // A new shard that stops no longer counts toward the barrier. Redis
-      // is waited for half a renewal at most (the guard stops them a renewal
-      // period before their leases end; a late one a second: not waited).
-      const unmarked = Promise.all(
-        shards.map((shard) =>
-          this.#record.markReady(set.count, shard.id, false).catch(() => {})
-        ),
-      );
-      await settlesWithin(this.#scheduler, late ? undefined : unmarked, half);
-    }
-    await Promise.all(shards.map((s) => s.close({ resumable })));
+    const shards = await closeSetShards(set, ids, {
+      record: this.#record,
+      scheduler: this.#scheduler,
+      isNext: set === this.#next,
+      unmarkMs: this.#times.renewMs / 2,
+      resumable,
+      late,
+    });
     return save ? await this.#saveShards(set, shards) : [];
-  }
-
-  async #save(set: ShardSet, ids: readonly number[]): Promise<void> {
-    await this.#saveShards(set, shardsOf(set, ids));
   }
 
   /** Save `shard`'s session while it runs in `set`. */

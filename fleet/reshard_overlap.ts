@@ -10,7 +10,12 @@
 import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { RedisConnection } from "../redis/connection.ts";
-import { duplicateWindowMs, RedisDuplicateFilter } from "./duplicate_filter.ts";
+import {
+  type DuplicateFilter,
+  duplicateWindowMs,
+  RedisDuplicateFilter,
+} from "./duplicate_filter.ts";
+import { ChainedDuplicateFilter } from "./chained_duplicate_filter.ts";
 import type { FleetGeneration } from "./fleet_generation.ts";
 import type { HeldEvents } from "./held_events.ts";
 import type { LeaseTimes } from "./lease_times.ts";
@@ -51,6 +56,10 @@ export class ReshardOverlap {
   #leftAt: number | undefined;
   /** The reshard running and when this process first saw it. */
   #running: { count: number; since: number; saidAt: number } | undefined;
+  /** Old sets still draining: they deliver through the filter. */
+  #drains = 0;
+  /** The filter of the reshard last begun. */
+  #own: DuplicateFilter | undefined;
 
   /** @param options The process's parts. */
   constructor(options: ReshardOverlapOptions) {
@@ -60,14 +69,20 @@ export class ReshardOverlap {
   /**
    * A reshard to `count` is seen: events are checked against the fleet's
    * duplicate filter (`<prefix>:seen:<count>`, windows of
-   * {@linkcode duplicateWindowMs}) from now on.
+   * {@linkcode duplicateWindowMs}) from now on, and against the previous
+   * reshard's too while that one is still needed (see
+   * {@linkcode ChainedDuplicateFilter}): a slower process may still deliver
+   * from its old set through it, or drain it. Chained rather than a new
+   * reshard refused meanwhile: a refusal needs every process's drains known
+   * to the one asking, and the chain costs only a second Redis key per
+   * event for a while.
    *
    * @param count The count it moves to.
    * @param now The process's clock (the scheduler's).
    */
   begin(count: number, now: number): void {
     const { redis, prefix, times, events, leaseNow } = this.#options;
-    events.filter = new RedisDuplicateFilter(
+    const own = new RedisDuplicateFilter(
       redis,
       `${prefix}:seen:${count}`,
       duplicateWindowMs(times.ttlMs),
@@ -75,6 +90,10 @@ export class ReshardOverlap {
       // RedisDuplicateFilterOptions.claimTtlMs), on the leases' clock.
       { claimTtlMs: times.ttlMs - times.renewMs, now: leaseNow },
     );
+    // Still set: the previous reshard's grace (or a drain) is not over.
+    const previous = events.filter;
+    events.filter = previous ? new ChainedDuplicateFilter(previous, own) : own;
+    this.#own = own;
     this.#running = { count, since: now, saidAt: now };
   }
 
@@ -91,6 +110,27 @@ export class ReshardOverlap {
   }
 
   /**
+   * An old set drains after this process's switch (see `RetiringSets`): it
+   * delivers what no copy of was, so the filter stays until twice the lease
+   * TTL after the last drain ends (a copy another process's new shard reads
+   * late is still caught). Without a filter, an old set delivers nothing.
+   *
+   * @returns Call with the process's clock once the set is closed.
+   */
+  draining(): (now: number) => void {
+    this.#drains++;
+    let ended = false;
+    return (now) => {
+      if (ended) return;
+      ended = true;
+      this.#drains--;
+      if (this.#leftAt !== undefined) {
+        this.#leftAt = Math.max(this.#leftAt, now);
+      }
+    };
+  }
+
+  /**
    * At each tick: drop the filter once nothing can be a second copy, and
    * say a reshard that has been running {@linkcode OVERDUE_RESHARD_MS} or
    * more (again every as long while it runs).
@@ -101,12 +141,14 @@ export class ReshardOverlap {
   tick(running: boolean, now: number): void {
     const ttl = this.#options.times.ttlMs;
     if (
-      !running && this.#leftAt !== undefined && now - this.#leftAt >= 2 * ttl
+      this.#drains === 0 && this.#leftAt !== undefined &&
+      now - this.#leftAt >= 2 * ttl
     ) {
       // Every process has switched by now, and a new shard whose process
       // died around the flip was taken over (within a TTL) and its replay
-      // delivered: nothing can be a second copy.
-      this.#options.events.filter = undefined;
+      // delivered: nothing of the reshard left can be a second copy (a
+      // running one's own filter stays).
+      this.#options.events.filter = running ? this.#own : undefined;
       this.#leftAt = undefined;
     }
     const open = this.#running;

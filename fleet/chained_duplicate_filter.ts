@@ -1,0 +1,74 @@
+/**
+ * {@linkcode ChainedDuplicateFilter}: the duplicate filter of a fleet
+ * reshard that began while the previous reshard's filter was still needed
+ * (its old sets draining, or its grace not over): an event is a second
+ * copy when either reshard's filter says so.
+ *
+ * @module
+ */
+import type { DuplicateFilter } from "./duplicate_filter.ts";
+
+/**
+ * Two filters asked as one: each key is the pair of their keys, an event is
+ * first seen only when it is first seen by both, seen when either saw it,
+ * and confirmed in both. A process that switched and then saw a second
+ * reshard checked against the new reshard's filter only, while a slower
+ * process still delivered from its old set against the first one's: copies
+ * of one event went out from both.
+ *
+ * A key claimed in one filter while the other answered "seen" is never
+ * confirmed: the claim expires (see `RedisDuplicateFilterOptions`), and
+ * until then it stops the copies of askers of that filter, whose event was
+ * delivered by the process that claimed it in the other.
+ */
+export class ChainedDuplicateFilter implements DuplicateFilter {
+  readonly #earlier: DuplicateFilter;
+  readonly #later: DuplicateFilter;
+
+  /**
+   * @param earlier The previous reshard's filter.
+   * @param later The new reshard's filter.
+   */
+  constructor(earlier: DuplicateFilter, later: DuplicateFilter) {
+    this.#earlier = earlier;
+    this.#later = later;
+  }
+
+  /** @inheritdoc */
+  async key(identity: string): Promise<string> {
+    const keys = [this.#earlier.key(identity), this.#later.key(identity)];
+    return JSON.stringify(await Promise.all(keys));
+  }
+
+  /** @inheritdoc */
+  async firstSeen(keys: readonly string[]): Promise<boolean[]> {
+    const [a, b] = split(keys);
+    const [earlier, later] = await Promise.all([
+      this.#earlier.firstSeen(a),
+      this.#later.firstSeen(b),
+    ]);
+    return earlier.map((first, i) => first && later[i] === true);
+  }
+
+  /** @inheritdoc */
+  async seenAlready(keys: readonly string[]): Promise<boolean[]> {
+    const [a, b] = split(keys);
+    const [earlier, later] = await Promise.all([
+      this.#earlier.seenAlready(a),
+      this.#later.seenAlready(b),
+    ]);
+    return earlier.map((seen, i) => seen || later[i] === true);
+  }
+
+  /** @inheritdoc */
+  async confirm(keys: readonly string[]): Promise<void> {
+    const [a, b] = split(keys);
+    await Promise.all([this.#earlier.confirm?.(a), this.#later.confirm?.(b)]);
+  }
+}
+
+/** Each filter's keys, out of the pairs {@linkcode ChainedDuplicateFilter.key} made. */
+function split(keys: readonly string[]): [string[], string[]] {
+  const pairs = keys.map((key) => JSON.parse(key) as [string, string]);
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
