@@ -290,8 +290,13 @@ class NativeInflater implements Inflater {
     }
     let pending = this.#pending;
     if (pending === undefined || pending.length < needed) {
+      // Doubling, but never past the limit (`needed` is within it): the
+      // buffer of a message held at the limit is the limit, not twice it.
       const grown = new Uint8Array(
-        Math.max(needed, (pending?.length ?? 0) * 2, INITIAL_OUTPUT),
+        Math.min(
+          Math.max(needed, (pending?.length ?? 0) * 2, INITIAL_OUTPUT),
+          this.#limit,
+        ),
       );
       if (pending !== undefined && this.#pendingLength > 0) {
         grown.set(pending.subarray(0, this.#pendingLength));

@@ -1914,7 +1914,6 @@ export class Shard {
   // ------------------------------------------------------------------ inbound
 
   #onMessage(connection: Connection, data: string | Uint8Array): void {
-    connection.heardSinceHeartbeat = true;
     let text: string | null;
     try {
       if (typeof data === "string" && connection.inflater?.midMessage) {
@@ -1934,7 +1933,15 @@ export class Shard {
       this.#undecodable(connection, cause);
       return;
     }
-    if (text === null) return;
+    if (text === null) {
+      // A compressed message that finished no payload (part of one, an
+      // empty message, a zstd skippable frame) is a frame on its way, under
+      // MAX_FRAME_TRANSFER, not a sign of life: a peer sending only those
+      // kept the connection "ready" for ever with nothing coming.
+      connection.bytesSinceHeartbeat = true;
+      return;
+    }
+    connection.heardSinceHeartbeat = true;
     if (this.#wantsAll === 0 && this.#peekFirst) {
       // Filtered listeners only: read op, s and t without parsing the frame,
       // and parse a dispatch only if someone wants it.

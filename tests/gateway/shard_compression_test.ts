@@ -479,3 +479,22 @@ Deno.test("Shard with zlib-stream refuses a text frame inside a compressed messa
   assert.equal(h.shard.sequence, 1, "resumes from before both");
   await h.shard.close();
 });
+
+for (const codec of CODECS) {
+  Deno.test(`Shard with ${codec}: compressed messages that finish no payload (${codec === "zlib-stream" ? "empty messages" : "skippable frames"}) count as a frame on its way, not as heard: a peer that sends only those is a zombie after 5 minutes`, async () => {
+    const h = await readyHarness({ compress: codec });
+    const nothing = codec === "zlib-stream"
+      ? new Uint8Array(0)
+      // A zstd skippable frame with no content: magic 0x184D2A50, size 0.
+      : new Uint8Array([0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0]);
+    // Never an ACK, never a payload: every 10 s a message that finishes none.
+    for (let t = 0; t < 360_000 && h.transport.sockets.length === 1;) {
+      h.socket().receive(nothing);
+      await h.scheduler.advance(10_000);
+      t += 10_000;
+    }
+    assert.equal(h.transport.sockets.length, 2, "reconnected to RESUME");
+    assert.deepEqual(h.errors.map((e) => e.kind), []);
+    await h.shard.close();
+  });
+}
