@@ -12,7 +12,7 @@ import { registerClientRuns } from "./_client_runs.ts";
 import type { Context, ShardContext } from "./context.ts";
 import { Handler } from "./handler.ts";
 import { guardHandlerCall, guardLifecycle } from "./guarded_calls.ts";
-import { callAtArrivalSafely } from "./_arrival_call.ts";
+import { callAtArrival } from "./_arrival_call.ts";
 import {
   type HandlerCall,
   type HandlerRoutes,
@@ -41,7 +41,6 @@ import {
   createClientCache,
   warnCacheIntents,
 } from "../cache/client_cache.ts";
-import type { DetachedUpdate } from "../cache/detached_update.ts";
 import type { MemoryCache } from "../cache/memory_store.ts";
 import type { OldState } from "../cache/old_state.ts";
 import type { ClientOptions } from "./client_options.ts";
@@ -76,10 +75,11 @@ export interface ListenOptions {
    * its `ctx.old` is this event's previous state.
    *
    * Such a listener is not awaited: keep it short (a promise it returns
-   * runs beside the handlers). What it throws or rejects with is reported
-   * as a handler's is, to `Handler.onError` or else on stderr, and the
-   * Client carries on. The ordinary listeners and Handler methods still get
-   * the event, in order.
+   * runs beside the handlers, and counts its event toward the shard's held
+   * bound until it settles: the shard pauses while many are unsettled).
+   * What it throws or rejects with is reported as a handler's is, to
+   * `Handler.onError` or else on stderr, and the Client carries on. The
+   * ordinary listeners and Handler methods still get the event, in order.
    *
    * @default {false}
    */
@@ -693,7 +693,10 @@ export class Client {
     // Waiters first, as the event arrives: a handler awaiting this event
     // must not wait behind itself.
     const early = routed ? this.#arrivalListeners.get(event.name) : undefined;
-    if (early !== undefined) this.#callAtArrival(event, early, slot, update);
+    if (early !== undefined) {
+      const onError = this.#routes.error ? this.#handler : undefined;
+      callAtArrival(event, early as Set<unknown>, slot, update, onError);
+    }
     const raw = this.#routes.raw;
     const method = routed && this.#routes.calls.has(event.name);
     const listeners = routed ? this.#listeners.get(event.name) : undefined;
@@ -701,6 +704,7 @@ export class Client {
     // so it never waits behind a handler (one awaiting its very chunks).
     if (!raw && !method && listeners === undefined) return;
     const runner = slot.runner;
+    const handed = runner.handed; // what the event queues, counted by held()
     // Each call has its own reader of `old` (in a context of its own when
     // there is one): one handler's edit of ctx.old is not the next one's.
     // Stable functions go through the runner without a closure per event.
@@ -726,28 +730,8 @@ export class Client {
       }
     }
     slot.queued(event.sequence, event.name);
-    slot.held(event.size, update);
+    slot.held(event.size, update, handed);
   };
-
-  /**
-   * Call the `atArrival` listeners of `event` now, each with a context of
-   * its own whose `old` is its own copy of this event's (they run side by
-   * side); errors go where a handler's go, never into the shard.
-   */
-  #callAtArrival(
-    event: ShardDispatch,
-    listeners: Set<EventListener<GatewayEventName>>,
-    slot: ShardSlot,
-    update: DetachedUpdate | undefined,
-  ): void {
-    // Over a copy (one added now waits for the next event); one removed by
-    // an earlier one (a waiter resolved) is skipped.
-    for (const f of [...listeners] as HandlerCall[]) {
-      if (!listeners.has(f)) continue;
-      const ctx = slot.contextFor(update?.readOld());
-      callAtArrivalSafely(event, () => this.#guard(event, f, event.data, ctx));
-    }
-  }
 
   #invokeRaw = (
     event: ShardDispatch,

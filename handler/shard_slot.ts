@@ -18,6 +18,7 @@ import {
   MAX_CLIENT_HELD_CHARS,
   RESUME_CLIENT_HELD_CHARS,
 } from "./held_total.ts";
+import { ArrivalFlight } from "./_arrival_flight.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { ShardContext } from "./context.ts";
 import { OrderedRunner } from "./ordered_runner.ts";
@@ -34,6 +35,17 @@ const logger = getLogger(["disruption", "handler"]);
  * The gateway's limit for a dispatch stream's pauses, one value for both.
  */
 export const MAX_PAUSE_MS: number = LONG_PAUSE_MS;
+
+/**
+ * What a handler call queued beyond the first of its event is counted as
+ * holding, in characters of frame text (about bytes): an estimate of a
+ * queued call's own memory (its closure, its context, its place in the
+ * queue: 2.18 million calls of 100,000 events took 593 MB of heap, some
+ * 180 to 270 bytes a call), so that many listeners of one event, each
+ * queued behind a call that never finishes, reach the bound too: counting
+ * only the frame, 50 such listeners held those 593 MB under a 16 MiB bound.
+ */
+export const QUEUED_CALL_CHARS = 256;
 
 /** One pause of the shard, from asked to resumed. */
 interface Pause {
@@ -104,6 +116,8 @@ export class ShardSlot implements HeldTotalMember {
   #heldChars = 0;
   /** Set from a pause asked until its resume. */
   #pause: Pause | undefined;
+  /** The `atArrival` listeners' promises not settled yet. */
+  readonly #arrivals: ArrivalFlight;
   /**
    * What the handler call running now handles (an event name, or a
    * lifecycle method such as `onShardStateChange`), set by the Client as
@@ -143,6 +157,7 @@ export class ShardSlot implements HeldTotalMember {
     stopped.addEventListener("abort", () => this.#clearTimer(), {
       once: true,
     });
+    this.#arrivals = new ArrivalFlight(shard.id, this.#scheduler);
     this.runner = new OrderedRunner(
       (error) => visible.error("Handler error sink failed: {error}", { error }),
       {
@@ -313,34 +328,79 @@ export class ShardSlot implements HeldTotalMember {
    * itself, and past the bound the reply stops until it times out. Past
    * {@linkcode MAX_HELD_EVENT_CHARS} the shard is paused (`Shard.pause`),
    * so that Discord keeps what follows, and past
-   * {@linkcode MAX_CLIENT_HELD_CHARS} for all shards together every shard
-   * is; it RESUMEs once the handlers caught up.
+   * {@linkcode MAX_CLIENT_HELD_CHARS} for all shards together so are the
+   * shards that hold much (see `HeldTotal.pauses`); it RESUMEs once the
+   * handlers caught up.
    *
    * @param frameChars The event's frame length (`ShardDispatch.size`).
    * @param old The cache's previous state the queued calls keep (their
    *   `ctx.old`), counted with the frame: a MESSAGE_DELETE's 136-character
    *   frame keeps the whole deleted message.
+   * @param handed The runner's `handed` before the event's calls were
+   *   queued: each call past the first adds {@linkcode QUEUED_CALL_CHARS}.
    */
   held(
     frameChars: number | undefined,
     old?: { readonly oldChars: number },
+    handed: number = this.runner.handed,
   ): void {
     if (!this.runner.busy || frameChars === undefined) return;
-    const chars = frameChars + (old?.oldChars ?? 0);
-    this.#heldChars += chars;
+    const calls = this.runner.handed - handed;
+    const chars = frameChars + (old?.oldChars ?? 0) +
+      (calls > 1 ? (calls - 1) * QUEUED_CALL_CHARS : 0);
     this.runner.callUncounted(release, this, chars);
+    this.#hold(chars);
+  }
+
+  /**
+   * Count what an `atArrival` listener's unsettled promise keeps until it
+   * settles, as {@linkcode ShardSlot.held} counts a queued call's event:
+   * such a promise runs beside the handlers, and one that never settles
+   * kept its event for good, whatever the bound (400,000 events held
+   * 547 MB). Only a listener that returns a promise pays for it.
+   *
+   * @param settled Settles (never rejects) once the listener's does.
+   * @param chars What it keeps: the event's frame and old state for the
+   *   first of an event, {@linkcode QUEUED_CALL_CHARS} for each other one;
+   *   `undefined` for a dispatch built by hand (no frame to count).
+   */
+  arrivalPending(settled: Promise<void>, chars: number | undefined): void {
+    const counted = chars ?? 0;
+    this.#arrivals.started();
+    if (counted > 0) this.#hold(counted);
+    settled.then(() => this.#arrivalSettled(counted));
+  }
+
+  #arrivalSettled(chars: number): void {
+    try {
+      this.#arrivals.settled();
+      if (chars > 0) this.released(chars);
+    } catch (error) {
+      // A log sink threw: nothing may escape into an unhandled rejection.
+      visible.error(
+        "Releasing what a settled atArrival promise held failed: {error}",
+        { error },
+      );
+    }
+  }
+
+  /** Count `chars` more held, and pause past either bound. */
+  #hold(chars: number): void {
+    const before = this.#heldChars;
+    const after = (this.#heldChars = before + chars);
     const pause = this.#pause;
     // Closed since (which ends every pause): this pause is over.
     if (pause?.resume && !this.#shard.paused) this.#endPause();
-    this.#total.add(chars, this); // the other shards checked, if it crossed
+    // The other shards checked, if it crossed a bound.
+    this.#total.add(chars, overshoot(after) - overshoot(before), this);
     this.#pauseIfOver();
   }
 
   /** Pause past either bound, or note which holds a pause already on. */
   #pauseIfOver(): void {
     const own = this.#heldChars > MAX_HELD_EVENT_CHARS;
-    const all = this.#total.chars > MAX_CLIENT_HELD_CHARS;
     const pause = this.#pause;
+    const all = this.#total.pauses(this.#heldChars, pause !== undefined);
     if (pause === undefined) {
       if (own || all) this.#startPause(own, all);
       return;
@@ -351,8 +411,10 @@ export class ShardSlot implements HeldTotalMember {
 
   /** The held event's handlers have finished. */
   released(chars: number): void {
-    this.#heldChars -= chars;
-    this.#total.remove(chars, this); // the other shards checked, if it crossed
+    const before = this.#heldChars;
+    const after = (this.#heldChars = before - chars);
+    // The other shards checked, if it crossed a bound.
+    this.#total.remove(chars, overshoot(before) - overshoot(after), this);
     this.#maybeResume();
   }
 
@@ -367,7 +429,8 @@ export class ShardSlot implements HeldTotalMember {
   /**
    * Resume when the handlers are down to a quarter of the bound or, the
    * pause overdue, under it: the shard's own, if they passed it, and all
-   * shards' together, if theirs did.
+   * shards' together, if theirs did (or, that one over, once the shard is
+   * spared: see `HeldTotal.pauses`).
    *
    * @returns Whether it resumed.
    */
@@ -378,7 +441,9 @@ export class ShardSlot implements HeldTotalMember {
       ? [MAX_HELD_EVENT_CHARS, MAX_CLIENT_HELD_CHARS]
       : [RESUME_HELD_EVENT_CHARS, RESUME_CLIENT_HELD_CHARS];
     if (pause.own && this.#heldChars > room) return false;
-    if (pause.all && this.#total.chars > clientRoom) return false;
+    if (pause.all && this.#total.pauses(this.#heldChars, true, clientRoom)) {
+      return false;
+    }
     this.#endPause();
     if (this.#stopped.aborted || !this.#shard.paused) return true;
     logger.info("Shard {shardId}: its handlers made room; ending the pause", {
@@ -405,9 +470,9 @@ export class ShardSlot implements HeldTotalMember {
         values,
       );
     } else {
-      // A pause of every shard is said once, by the total.
+      // The Client-wide pause is said once, by the total.
       logger.info(
-        "Shard {shardId}: pausing with every shard, all shards' handlers {total} MiB of events behind",
+        "Shard {shardId}: pausing, its handlers {mib} MiB of events behind and all shards' {total} MiB",
         values,
       );
     }
@@ -492,4 +557,9 @@ export class ShardSlot implements HeldTotalMember {
 
 function release(slot: ShardSlot, chars: number): void {
   slot.released(chars);
+}
+
+/** What a shard whose handlers hold `held` holds past its own bound. */
+function overshoot(held: number): number {
+  return held > MAX_HELD_EVENT_CHARS ? held - MAX_HELD_EVENT_CHARS : 0;
 }

@@ -7,7 +7,12 @@ import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
 import { Handler } from "../../handler/handler.ts";
 import { MAX_PAUSE_MS, ShardSlot } from "../../handler/shard_slot.ts";
-import { HeldTotal, MAX_CLIENT_HELD_CHARS } from "../../handler/held_total.ts";
+import {
+  HeldTotal,
+  MAX_CLIENT_HELD_CHARS,
+  SPARED_HELD_CHARS,
+  SPARED_RESUME_HELD_CHARS,
+} from "../../handler/held_total.ts";
 import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
 import { MemorySessionStore } from "../../gateway/session_store.ts";
 import type { Shard } from "../../gateway/shard.ts";
@@ -18,12 +23,8 @@ import { GatewayIntent } from "../../types/intents.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
-import {
-  type Harness,
-  hello,
-  ready,
-  readyHarness,
-} from "../_fakes/shard_harness.ts";
+import { hello, ready } from "../_fakes/shard_harness.ts";
+import { MI, slotOverShard, slotsOverShards } from "./_held_slots.ts";
 
 const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
   GatewayIntent.MessageContent;
@@ -470,44 +471,6 @@ Deno.test("A Client stopped while its paused shard is resuming says nothing abou
   });
 });
 
-const MI = 1024 * 1024;
-
-/** A slot over a real shard (the harness), its handlers gated one by one. */
-async function slotOverShard(total = new HeldTotal()): Promise<{
-  h: Harness;
-  slot: ShardSlot;
-  stop: AbortController;
-  hold: (count: number) => void;
-  release: (count: number) => Promise<void>;
-}> {
-  const h = await readyHarness();
-  const stop = new AbortController();
-  const slot = new ShardSlot(
-    h.shard,
-    undefined as unknown as RestClient,
-    stop.signal,
-    total,
-  );
-  const gates: (() => void)[] = [];
-  return {
-    h,
-    slot,
-    stop,
-    hold: (count) => {
-      for (let i = 0; i < count; i++) {
-        slot.runner.push(() => new Promise<void>((r) => gates.push(r)));
-        slot.held(MI);
-      }
-    },
-    release: async (count) => {
-      for (let i = 0; i < count && gates.length > 0; i++) {
-        gates.shift()!();
-        await h.settle();
-      }
-    },
-  };
-}
-
 Deno.test("ShardSlot: past MAX_PAUSE_MS over the bound, the shard resumes as soon as its handlers are under it, not at a quarter", async () => {
   await withLogRecords(async (records) => {
     const { h, stop, hold, release } = await slotOverShard();
@@ -594,49 +557,35 @@ Deno.test("ShardSlot: two pauses before the next READY, the session lost, say so
   });
 });
 
-/** `count` slots over shards of their own, sharing one Client's total. */
-async function slotsOverShards(count: number): Promise<{
-  slots: Awaited<ReturnType<typeof slotOverShard>>[];
-  settle: () => Promise<void>;
-  paused: () => boolean[];
-  [Symbol.asyncDispose](): Promise<void>;
-}> {
-  const total = new HeldTotal();
-  const slots: Awaited<ReturnType<typeof slotOverShard>>[] = [];
-  for (let i = 0; i < count; i++) slots.push(await slotOverShard(total));
-  return {
-    slots,
-    settle: async () => {
-      for (const { h } of slots) await h.settle();
-    },
-    paused: () => slots.map(({ h }) => h.shard.paused),
-    [Symbol.asyncDispose]: async () => {
-      for (const { h, stop, release } of slots) {
-        stop.abort();
-        await release(Number.POSITIVE_INFINITY);
-        await h.shard.close();
-      }
-    },
-  };
-}
-
-Deno.test("ShardSlot: past MAX_CLIENT_HELD_CHARS for all shards together every shard pauses, those holding nothing included, and each resumes once the total is down to a quarter and its own backlog allows", async () => {
+Deno.test("ShardSlot: past MAX_CLIENT_HELD_CHARS for all shards together the shards holding over SPARED_HELD_CHARS pause, those holding little take events on, and each resumes at SPARED_RESUME_HELD_CHARS or once the total is down to a quarter", async () => {
   assert.equal(MAX_CLIENT_HELD_CHARS, 64 * MI);
+  assert.equal(SPARED_HELD_CHARS, 8 * MI);
+  assert.equal(SPARED_RESUME_HELD_CHARS, 4 * MI);
   await withLogRecords(async (records) => {
     await using all = await slotsOverShards(5);
-    const [a, b, c, d] = all.slots;
+    const [a, b, c, d, e] = all.slots;
     for (const slot of [a, b, c, d]) slot!.hold(15); // 60 MiB, each under 16
     await all.settle();
     assert.deepEqual(all.paused(), [false, false, false, false, false]);
     d!.hold(5); // d past its own bound, the total past the Client's
     await all.settle();
-    assert.deepEqual(all.paused(), [true, true, true, true, true]);
+    assert.deepEqual(all.paused(), [true, true, true, true, false]);
     assert.equal(messagesOf(records, /handlers of all shards are 65 MiB/), 1);
-    for (const slot of [a, b, c]) await slot!.release(15); // 20 MiB left
+    e!.hold(8); // 8 MiB: spared still
+    await all.settle();
+    assert.deepEqual(all.paused(), [true, true, true, true, false]);
+    e!.hold(1); // 9 MiB: over half its own bound
+    await all.settle();
     assert.deepEqual(all.paused(), [true, true, true, true, true]);
-    await d!.release(4); // 16 MiB: a quarter of the Client's bound
+    await e!.release(5); // a quarter of its own bound, the total still over
+    assert.deepEqual(all.paused(), [true, true, true, true, false]);
+    await e!.release(4);
+    for (const slot of [b, c]) await slot!.release(15);
+    await a!.release(9); // 6 MiB: a still paused, the total 26 MiB
+    assert.deepEqual(all.paused(), [true, false, false, true, false]);
+    await d!.release(10); // 16 MiB in all: a quarter of the Client's bound
     assert.deepEqual(all.paused(), [false, false, false, true, false]);
-    await d!.release(12); // d down to a quarter of its own
+    await d!.release(6); // d down to a quarter of its own
     assert.deepEqual(all.paused(), [false, false, false, false, false]);
   });
 });
@@ -647,8 +596,8 @@ Deno.test("ShardSlot: shards the Client-wide bound paused resume after MAX_PAUSE
     for (const slot of all.slots) slot.hold(13); // 65 MiB, none past 16
     await all.settle();
     assert.deepEqual(all.paused(), [true, true, true, true, true]);
-    await all.slots[0]!.release(13);
-    await all.slots[1]!.release(12); // 40 MiB: under the bound, over a quarter
+    await all.slots[0]!.release(5);
+    await all.slots[1]!.release(5); // 55 MiB: under the bound, over a quarter
     assert.deepEqual(all.paused(), [true, true, true, true, true]);
     for (const { h } of all.slots) await h.scheduler.advance(MAX_PAUSE_MS);
     assert.deepEqual(all.paused(), [false, false, false, false, false]);
