@@ -85,7 +85,12 @@ Deno.test("examples say in one line that Discord cannot be reached, and exit 1",
     await t.step(example, async () => {
       const { code, stderr } = await runs[i]!;
       assert.equal(code, 1, stderr);
-      const lines = stderr.trimEnd().split("\n");
+      // Past 10 s of retries (a loaded machine, seven runs at once) the
+      // Client also says it is still waiting: a line about time, not a
+      // second error.
+      const lines = stderr.trimEnd().split("\n").filter((line) =>
+        !line.includes("start() is waiting for Discord's REST API")
+      );
       assert.equal(lines.length, 1, stderr);
       const [line] = lines as [string];
       assert.ok(line.startsWith("Could not reach Discord: "), line);
