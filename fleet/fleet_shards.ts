@@ -52,7 +52,7 @@ import { watchNewShard } from "./new_shard_watch.ts";
 import { FleetGeneration } from "./fleet_generation.ts";
 import { FleetBot } from "./fleet_bot.ts";
 import { ReshardOverlap } from "./reshard_overlap.ts";
-import { RetiringSets } from "./retiring_sets.ts";
+import { longestInterval, RetiringSets } from "./retiring_sets.ts";
 import type { BudgetWatchingQueue } from "./reshard_identify_guard.ts";
 import { watchReshardBudget } from "./reshard_budget_watch.ts";
 import { closeSetShards } from "./set_stops.ts";
@@ -209,7 +209,10 @@ export class FleetShards {
       record: this.#record,
       leaseNow: () => this.#leaseNow(),
     });
-    this.#retiring = new RetiringSets(scheduler);
+    this.#retiring = new RetiringSets(
+      scheduler,
+      (count) => count === this.#current.count || count === this.#next?.count,
+    );
     this.#starts = {
       scheduler,
       shard: options.shard,
@@ -671,7 +674,9 @@ export class FleetShards {
       // its keys go a grace later: see retiredKeysGraceMs), once each old
       // shard read what was sent before the switch; never awaited here.
       const drain = this.#current === switched;
-      const ended = drain ? this.#overlap.draining() : undefined;
+      const ended = drain
+        ? this.#overlap.draining(longestInterval(old))
+        : undefined;
       this.#retiring.retire(old, state.count, now, ended);
       const store = this.#options.sessionStore;
       await forgetSessionsPast(store, state.count, this.#storeFailures);

@@ -2,7 +2,8 @@
  * {@linkcode ReshardOverlap}: one `FleetShards` process's side of the
  * overlap of a fleet's reshard, while two shard sets run: the duplicate
  * filter it shares with the fleet in Redis, from the reshard's request
- * until twice the lease TTL after the process leaves it, and a warning,
+ * until no member's old set can still be draining (see
+ * {@linkcode overlapHoldMs}), and a warning,
  * shown without setup, while the reshard stays incomplete.
  *
  * @module
@@ -19,6 +20,11 @@ import { ChainedDuplicateFilter } from "./chained_duplicate_filter.ts";
 import type { FleetGeneration } from "./fleet_generation.ts";
 import type { HeldEvents } from "./held_events.ts";
 import type { LeaseTimes } from "./lease_times.ts";
+import {
+  ackWaitMs,
+  DISCORD_HEARTBEAT_MS,
+  RESUME_WAIT_MS,
+} from "./shard_read_barrier.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
 /** A reshard that does not complete is for an operator to see. */
@@ -32,6 +38,29 @@ export const OVERDUE_RESHARD_MS = 600_000;
 
 /** The most incomplete shards a warning names (the rest are counted). */
 const NAMED_SHARDS = 20;
+
+/**
+ * How long after a process leaves a reshard (or its last drain ends) its
+ * duplicate filter stays: until the latest moment any member's old set may
+ * still deliver through it. Every member switches within a lease TTL of
+ * this one (a second TTL covers a new shard whose process died around the
+ * flip, taken over and replayed), and a member's old shard drains for at
+ * most its read barrier's one deadline, {@linkcode RESUME_WAIT_MS} and an
+ * ACK wait after that member's switch (see `readBarrier`). Waiting out
+ * that bound, rather than recording every member's drains in Redis, costs
+ * only the filter's Redis keys for a few minutes more; dropped sooner, an
+ * old set still draining elsewhere delivered as first seen what the new
+ * sets had delivered already.
+ *
+ * @param ttlMs The fleet's lease TTL.
+ * @param interval The longest heartbeat interval seen (Discord's when
+ *   none): the other members' shards run on the same gateway.
+ * @returns The hold, in ms.
+ */
+export function overlapHoldMs(ttlMs: number, interval?: number): number {
+  const longest = Math.max(interval ?? 0, DISCORD_HEARTBEAT_MS);
+  return 2 * ttlMs + RESUME_WAIT_MS + ackWaitMs(longest);
+}
 
 /** What {@linkcode ReshardOverlap} needs of its process. */
 export interface ReshardOverlapOptions {
@@ -60,6 +89,8 @@ export class ReshardOverlap {
   #drains = 0;
   /** The filter of the reshard last begun. */
   #own: DuplicateFilter | undefined;
+  /** The longest heartbeat interval of an old shard seen draining. */
+  #interval: number | undefined;
 
   /** @param options The process's parts. */
   constructor(options: ReshardOverlapOptions) {
@@ -99,7 +130,7 @@ export class ReshardOverlap {
 
   /**
    * This process left the reshard (switched to its set, or dropped it):
-   * the filter runs on for twice the lease TTL (see
+   * the filter runs on for {@linkcode overlapHoldMs} (see
    * {@linkcode ReshardOverlap.tick}).
    *
    * @param now The process's clock.
@@ -111,14 +142,21 @@ export class ReshardOverlap {
 
   /**
    * An old set drains after this process's switch (see `RetiringSets`): it
-   * delivers what no copy of was, so the filter stays until twice the lease
-   * TTL after the last drain ends (a copy another process's new shard reads
-   * late is still caught). Without a filter, an old set delivers nothing.
+   * delivers what no copy of was, so the filter stays until
+   * {@linkcode overlapHoldMs} after the last drain ends (a copy another
+   * process's new shard reads late, or another's old set drains, is still
+   * caught). Without a filter, an old set delivers nothing.
    *
-   * @returns Call with the process's clock once the set is closed.
+   * @param interval The longest heartbeat interval among the set's shards,
+   *   if known: the other members' drains may wait as long.
+   * @returns Call with the process's clock once the set is closed or
+   *   aborted (an uncalled one would keep the filter on for good).
    */
-  draining(): (now: number) => void {
+  draining(interval?: number): (now: number) => void {
     this.#drains++;
+    if (interval !== undefined) {
+      this.#interval = Math.max(this.#interval ?? 0, interval);
+    }
     let ended = false;
     return (now) => {
       if (ended) return;
@@ -139,15 +177,15 @@ export class ReshardOverlap {
    * @param now The process's clock.
    */
   tick(running: boolean, now: number): void {
-    const ttl = this.#options.times.ttlMs;
+    const hold = overlapHoldMs(this.#options.times.ttlMs, this.#interval);
     if (
       this.#drains === 0 && this.#leftAt !== undefined &&
-      now - this.#leftAt >= 2 * ttl
+      now - this.#leftAt >= hold
     ) {
-      // Every process has switched by now, and a new shard whose process
-      // died around the flip was taken over (within a TTL) and its replay
-      // delivered: nothing of the reshard left can be a second copy (a
-      // running one's own filter stays).
+      // Every process has switched and drained its old set by now, and a
+      // new shard whose process died around the flip was taken over
+      // (within a TTL) and its replay delivered: nothing of the reshard
+      // left can be a second copy (a running one's own filter stays).
       this.#options.events.filter = running ? this.#own : undefined;
       this.#leftAt = undefined;
     }

@@ -11,6 +11,21 @@ import type { Scheduler } from "../base/scheduler.ts";
 import { drainOldSet } from "./old_set_drain.ts";
 import { heldIds, idsOf, type ShardSet, shardsOf } from "./shard_sets.ts";
 
+/**
+ * The longest heartbeat interval among `set`'s shards, if any is known: how
+ * long their read barriers, and other members' of the same gateway, may
+ * wait for an ACK (see `overlapHoldMs`).
+ *
+ * @param set The set about to be retired.
+ * @returns The interval in ms, or `undefined` when none is known.
+ */
+export function longestInterval(set: ShardSet): number | undefined {
+  const known = [...set.shards.values()]
+    .map((shard) => shard.heartbeatInterval)
+    .filter((interval) => interval !== undefined);
+  return known.length > 0 ? Math.max(...known) : undefined;
+}
+
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 
 /** One old set on its way out. */
@@ -32,15 +47,25 @@ interface Retiring {
  * process leases that count any more (one that has not switched yet only
  * takes shards after a sync, which shows it the flip first, and one
  * joining runs the new count), so an old lease expiring meanwhile hands
- * its shard to nobody.
+ * its shard to nobody. Unless the fleet reshards back to that count while
+ * the set still drains (2 → 4 → 2): the new set of that count leases the
+ * same hash, under the same owner, so the old set releases nothing then
+ * (see {@linkcode RetiringSets.retire}).
  */
 export class RetiringSets {
   readonly #scheduler: Scheduler;
+  readonly #live: (count: number) => boolean;
   readonly #running = new Set<Retiring>();
 
-  /** @param scheduler The shards' clock. */
-  constructor(scheduler: Scheduler) {
+  /**
+   * @param scheduler The shards' clock.
+   * @param live Whether the process runs a set of `count` now (its current
+   *   set, or the new set of a reshard): an old set of that count releases
+   *   no lease.
+   */
+  constructor(scheduler: Scheduler, live: (count: number) => boolean) {
     this.#scheduler = scheduler;
+    this.#live = live;
   }
 
   /** Whether an old set is still being drained or closed. */
@@ -54,7 +79,11 @@ export class RetiringSets {
    * reconnecting one after its RESUME's replay, see `readBarrier`); else at
    * once (a set the process never resharded from: its guilds' events come
    * from the other processes' new shards). The sessions end for good
-   * (nobody resumes a count left behind), and the leases are released last.
+   * (nobody resumes a count left behind), and the leases are released last,
+   * unless the process runs that count again by then: the release (by
+   * owner, and leaving the count's members) would drop the live set's
+   * leases of the same ids and its membership. Its other old leases then
+   * expire unrenewed, or the live set renews them as its own.
    *
    * Taken out of the set first: a shard closed while still in its set is
    * taken for one that stopped for good (see `shard_sets.ts`), and the set
@@ -64,7 +93,7 @@ export class RetiringSets {
    * @param to The count switched to.
    * @param since When the switch was, on the scheduler's clock.
    * @param drained Given to drain the set (else it closes at once): called
-   *   with the scheduler's clock once the set is done (not after an abort).
+   *   with the scheduler's clock once the set is done, aborted or not.
    */
   retire(
     set: ShardSet,
@@ -94,6 +123,7 @@ export class RetiringSets {
       }
       // Aborted by close(): whatever did not close yet closes now.
       await Promise.all(shards.map((shard) => shard.close()));
+      if (this.#live(set.count)) return;
       await set.leases.release(ids, true).catch((error: unknown) => {
         logger.warn(
           "Could not release the leases of old shards {shards} of {count}; they expire unrenewed: {error}",
@@ -109,7 +139,9 @@ export class RetiringSets {
       });
     }).finally(() => {
       this.#running.delete(retiring);
-      if (!abort.signal.aborted) drained?.(this.#scheduler.now());
+      // After an abort too: a drain never said done keeps the duplicate
+      // filter on for good (a start() after close() chains onto it).
+      drained?.(this.#scheduler.now());
     });
     this.#running.add(retiring);
   }

@@ -2000,12 +2000,21 @@ export class Shard {
       case GatewayOpcode.HeartbeatAck: {
         // Not the latest heartbeat's: an ACK left over from an op 1
         // answered would pass a later heartbeat's time off as its own.
-        const sentAt = connection.unacked[0];
+        const now = this.#scheduler.now();
+        const { unacked } = connection;
+        // A heartbeat waiting two intervals had its ACK lost (Discord ACKs
+        // at once; a zombie is dropped within an interval): kept, it stayed
+        // at the head and every later ACK read one interval long, for the
+        // rest of the connection. One of those was still read that long
+        // (which heartbeat lost its ACK is not known), never short.
+        const stale = now - 2 * connection.heartbeatInterval;
+        while (unacked.length > 0 && unacked[0]! < stale) unacked.shift();
+        if (unacked.length === 0) connection.unrecorded = 0;
+        const sentAt = unacked[0];
         if (sentAt === undefined) break;
         if (connection.unacked.length === 1 && connection.unrecorded > 0) {
           connection.unrecorded--;
         } else connection.unacked.shift();
-        const now = this.#scheduler.now();
         this.#latency = now - sentAt;
         this.#lastAckAt = now;
         break;

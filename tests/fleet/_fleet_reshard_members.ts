@@ -61,6 +61,8 @@ export interface FleetScene {
   sent: string[];
   /** When each was posted, from T0. */
   sentAt: Map<string, number>;
+  /** The members' Redis prefix (`<prefix>:fleet` is the fleet's). */
+  prefix: string;
   send(n?: number): void;
   run(ms: number, streaming?: boolean, step?: number): Promise<void>;
   until(
@@ -241,6 +243,7 @@ export async function fleetScene(
     members,
     sent,
     sentAt,
+    prefix,
     send,
     run,
     until,

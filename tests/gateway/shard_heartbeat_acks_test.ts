@@ -10,6 +10,10 @@ import {
   readyHarness,
   sentOps,
 } from "../_fakes/shard_harness.ts";
+import {
+  readBarrier,
+  type ReadBarrierResult,
+} from "../../fleet/shard_read_barrier.ts";
 
 Deno.test("Shard.heartbeatInterval is the current connection's HELLO interval: undefined before HELLO and once closed", async () => {
   const h = createHarness();
@@ -66,8 +70,10 @@ Deno.test("Shard keeps its ACK accounting bounded for a peer that drops ACKs, an
   for (const [i, at] of sent.entries()) {
     await h.scheduler.advance(1);
     socket.receive({ op: 11, d: null });
-    // Never short: measured from this ACK's heartbeat or an earlier one.
-    const from = h.shard.lastAckAt! - h.shard.latency!;
+    // Never short: measured from this ACK's heartbeat or an earlier one,
+    // or not at all (those waiting two intervals are taken for lost).
+    if (h.shard.latency === undefined) continue;
+    const from = h.shard.lastAckAt! - h.shard.latency;
     assert.ok(from <= at, `ACK ${i} measured from ${from}, sent at ${at}`);
   }
   // The twelfth ACK was measured from an earlier heartbeat, the kept ones
@@ -78,5 +84,54 @@ Deno.test("Shard keeps its ACK accounting bounded for a peer that drops ACKs, an
   socket.receive({ op: 11, d: null });
   assert.equal(h.shard.latency, 42);
   assert.equal(h.shard.status, "ready");
+  await h.shard.close();
+});
+
+Deno.test("Shard: two heartbeats whose ACKs never came do not lengthen every later latency, and a read barrier after them ends read, not unacknowledged", async () => {
+  const h = await readyHarness();
+  const socket = h.socket();
+  const heartbeats = (): number =>
+    sentOps(socket).filter((op) => op === 1).length;
+  let seq = 2;
+  // Two heartbeats go out and are never ACKed; dispatches keep the
+  // connection alive.
+  await h.scheduler.advance(INTERVAL / 2);
+  dispatch(socket, seq++);
+  await h.scheduler.advance(INTERVAL);
+  dispatch(socket, seq++);
+  // From now on every heartbeat is ACKed 50 ms after it goes out.
+  const latencies: number[] = [];
+  let seen = heartbeats();
+  const answer = async (ms: number): Promise<void> => {
+    for (let t = 0; t < ms; t += 10) {
+      await h.scheduler.advance(10);
+      if (heartbeats() === seen) continue;
+      seen = heartbeats();
+      dispatch(socket, seq++);
+      await h.scheduler.advance(50);
+      t += 50;
+      socket.receive({ op: 11, d: null });
+      latencies.push(h.shard.latency!);
+    }
+  };
+  await answer(3 * INTERVAL);
+  const since = h.scheduler.now();
+  const barrier = readBarrier(
+    h.shard,
+    since,
+    h.scheduler,
+    new AbortController().signal,
+  );
+  let result: ReadBarrierResult | undefined;
+  void barrier.then((r) => result = r);
+  while (result === undefined && h.scheduler.now() - since < 4 * INTERVAL) {
+    await answer(1_000);
+  }
+  // Measured one interval long at most (which heartbeat lost its ACK is
+  // not known), never two: the barrier is read within its ACK wait.
+  for (const latency of latencies) {
+    assert.ok(latency < 2 * INTERVAL, `${latencies}`);
+  }
+  assert.equal(result?.end, "read");
   await h.shard.close();
 });
