@@ -69,8 +69,40 @@ export async function drainHandlers(
     : undefined;
   const settled = await settlesWithin(scheduler, idle, timeout);
   if (notice !== undefined) scheduler.clearTimeout(notice);
-  if (settled) return new Map();
-  return abandonCalls(slots, timeout, by, resumable);
+  const dropped = settled
+    ? new Map<number, number>()
+    : abandonCalls(slots, timeout, by, resumable);
+  sayUnsettledArrivals(slots, by);
+  return dropped;
+}
+
+/**
+ * Say, once for all shards, how many `atArrival` listener promises have not
+ * settled: the drain waits for queued calls only (nothing queues behind an
+ * `atArrival` listener), so such a listener still running went unsaid.
+ */
+function sayUnsettledArrivals(
+  slots: readonly (ShardSlot | undefined)[],
+  by: "stop" | "start",
+): void {
+  const shards: string[] = [];
+  let pending = 0;
+  for (const [shardId, slot] of slots.entries()) {
+    const count = slot?.arrivalsPending ?? 0;
+    if (count === 0) continue;
+    pending += count;
+    shards.push(`shard ${shardId}: ${count}`);
+  }
+  if (pending === 0) return;
+  visible.warn(
+    "{pending} atArrival listener calls had not settled {when} ({shards}); they are not waited for (their await runs on after the Client {ended})",
+    {
+      pending,
+      when: by === "stop" ? "at stop()" : "when start() failed",
+      shards: shards.join(", "),
+      ended: by === "stop" ? "stopped" : "failed to start",
+    },
+  );
 }
 
 /**

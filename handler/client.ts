@@ -76,7 +76,10 @@ export interface ListenOptions {
    *
    * Such a listener is not awaited: keep it short (a promise it returns
    * runs beside the handlers, and counts its event toward the shard's held
-   * bound until it settles: the shard pauses while many are unsettled).
+   * bound until it settles: the shard pauses while many are unsettled;
+   * one awaiting a later event of its shard, as a conversation does, is
+   * not settled by a pause, so past 45 s the shard resumes all the same,
+   * taking a bound more each 45 s; stop() says how many are unsettled).
    * What it throws or rejects with is reported as a handler's is, to
    * `Handler.onError` or else on stderr, and the Client carries on. The
    * ordinary listeners and Handler methods still get the event, in order.

@@ -4,21 +4,24 @@
 // hostile or broken gateway sending each shard one large frame that parses
 // into far more heap than its text (60 MiB of `{},` is 1.35 GB of objects)
 // would have the process hold one such frame per shard. Past this bound the
-// shards whose handlers hold much pause, and once the frames past shards'
-// own bounds add up to the bound too every shard does, those that hold
-// nothing included, so the process holds one or two such frames whatever
-// its number of shards.
+// shards whose handlers hold much pause, and once the huge events held (of
+// over HUGE_HELD_CHARS each, counted whole) add up to the bound too
+// every shard does, those that hold nothing included, so the process holds
+// four or five such frames whatever its number of shards. Counting only
+// the text past each shard's own bound let a frame just under it add
+// nothing: 16 shards each took one 15.5 MiB frame of `{},` (4 GB of heap).
 //
-// A shard whose handlers hold little is spared while the frames past own
-// bounds stay under it: the excess is then held by shards already paused
-// (by their own bound, or by this one for holding much), which take no
-// more, and shards whose handler never finishes never release it: pausing
-// every shard until they did stopped the healthy ones for good (their
-// sessions lost, start() never resolving). So each shard holds at most its
-// own bound and the frame that passed it, and the frames past own bounds
-// add up to at most MAX_CLIENT_OVERSHOOT_CHARS and one frame: whatever the
-// shards' handlers do, the process holds at most shards x 16 Mi + 64 Mi
-// characters and a frame or two.
+// A shard whose handlers hold little is spared while the huge events stay
+// under it: a backlog of ordinary events is then held by shards already
+// paused (by their own bound, or by this one for holding much), which take
+// no more, and shards whose handler never finishes never release it:
+// pausing every shard until they did stopped the healthy ones for good
+// (their sessions lost, start() never resolving). So each shard holds at
+// most its own bound and the frame that passed it, and the huge events add
+// up to at most MAX_CLIENT_OVERSHOOT_CHARS and the frame each shard was
+// reading as the pause came: whatever the shards' handlers do, the process
+// holds at most shards x 16 Mi characters of events of a MiB or less, and
+// 64 Mi of larger ones and a frame per shard.
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
   MAX_HELD_EVENT_CHARS,
@@ -41,12 +44,21 @@ export const MAX_CLIENT_HELD_CHARS = 4 * MAX_HELD_EVENT_CHARS;
 export const RESUME_CLIENT_HELD_CHARS = MAX_CLIENT_HELD_CHARS / 4;
 
 /**
- * The text past their own bound that the shards' handlers may hold all
- * together (the frames that took a shard past it) before the Client-wide
- * bound pauses every shard, none spared: one or two huge frames, never one
- * per shard.
+ * The text of huge events (see {@linkcode HUGE_HELD_CHARS}) that the
+ * shards' handlers may hold all together before the Client-wide bound
+ * pauses every shard, none spared: four or five huge frames, never one per
+ * shard.
  */
 export const MAX_CLIENT_OVERSHOOT_CHARS = MAX_CLIENT_HELD_CHARS;
+
+/**
+ * What a held event counts as (its frame, old state and further calls)
+ * past which it is huge, in characters: counted whole toward
+ * {@linkcode MAX_CLIENT_OVERSHOOT_CHARS} while held. Ordinary events are a
+ * few KiB, so a backlog of them never adds to it; a frame this large may
+ * parse into many times its text.
+ */
+export const HUGE_HELD_CHARS = 1024 * 1024;
 
 /**
  * Past {@linkcode MAX_CLIENT_HELD_CHARS}, a shard whose handlers hold at
@@ -72,8 +84,12 @@ export interface HeldTotalMember {
 /** The held text of every shard of one Client's run. */
 export class HeldTotal {
   #chars = 0;
-  /** The text each shard holds past its own bound, summed. */
+  /** The text of the huge events held (see {@linkcode HUGE_HELD_CHARS}). */
   #past = 0;
+  /** Of `#chars`, what unsettled `atArrival` promises hold. */
+  #arrival = 0;
+  /** Of `#past`, what unsettled `atArrival` promises hold. */
+  #arrivalPast = 0;
   readonly #members: HeldTotalMember[] = [];
   /** Past the bound since the last time at or under the resume point. */
   #over = false;
@@ -87,7 +103,7 @@ export class HeldTotal {
     return this.#chars;
   }
 
-  /** The text the shards hold past their own bound, all together. */
+  /** The text of the huge events the shards hold, all together. */
   get past(): number {
     return this.#past;
   }
@@ -99,33 +115,43 @@ export class HeldTotal {
 
   /**
    * Whether the Client-wide bound pauses a shard whose handlers hold
-   * `held`, or keeps it paused (`paused`): over `bound`, unless the frames
-   * past own bounds are under theirs and the shard holds little.
+   * `held`, or keeps it paused (`paused`): over `bound`, unless the huge
+   * events are under theirs and the shard holds little.
    *
    * @param held What the shard's handlers hold.
    * @param paused Whether the shard is paused already (it resumes lower).
    * @param bound The total above which it pauses: a quarter of
    *   {@linkcode MAX_CLIENT_HELD_CHARS} to resume, the whole past 45 s.
+   * @param overdue For the 45 s check: leave out what `atArrival` promises
+   *   hold (withholding events cannot settle one awaiting a later event).
    */
   pauses(
     held: number,
     paused: boolean,
     bound: number = MAX_CLIENT_HELD_CHARS,
+    overdue = false,
   ): boolean {
-    if (this.#chars <= bound) return false;
-    if (this.#past > MAX_CLIENT_OVERSHOOT_CHARS) return true;
+    const chars = overdue ? this.#chars - this.#arrival : this.#chars;
+    if (chars <= bound) return false;
+    const past = overdue ? this.#past - this.#arrivalPast : this.#past;
+    if (past > MAX_CLIENT_OVERSHOOT_CHARS) return true;
     return held > (paused ? SPARED_RESUME_HELD_CHARS : SPARED_HELD_CHARS);
   }
 
   /**
-   * `chars` more are held, `past` of them past the own bound of `adder`
-   * (which checks itself after).
+   * `chars` more are held by `adder` (which checks itself after), of one
+   * event or `atArrival` promise (`arrival`).
    */
-  add(chars: number, past: number, adder: HeldTotalMember): void {
+  add(chars: number, adder: HeldTotalMember, arrival = false): void {
     const before = this.#chars;
     this.#chars += chars;
+    const past = chars > HUGE_HELD_CHARS ? chars : 0;
     const pastBefore = this.#past;
     this.#past += past;
+    if (arrival) {
+      this.#arrival += chars;
+      this.#arrivalPast += past;
+    }
     const crossed = before <= MAX_CLIENT_HELD_CHARS &&
       this.#chars > MAX_CLIENT_HELD_CHARS;
     const pastCrossed = pastBefore <= MAX_CLIENT_OVERSHOOT_CHARS &&
@@ -143,8 +169,8 @@ export class HeldTotal {
     if (pastCrossed && !this.#saidPast && several) {
       this.#saidPast = true;
       visible.warn(
-        "Events past their shard's own bound add up to {mib} MiB (huge frames?); pausing every shard until they are handled (Discord replays what it sent meanwhile)",
-        { mib: mib(this.#past) },
+        "Huge events (over {huge} MiB each) held add up to {mib} MiB; pausing every shard until they are handled (Discord replays what it sent meanwhile)",
+        { mib: mib(this.#past), huge: mib(HUGE_HELD_CHARS) },
       );
     }
     this.#over ||= crossed;
@@ -165,14 +191,19 @@ export class HeldTotal {
   }
 
   /**
-   * `chars` held by `remover` are handled, `past` of them past its own
-   * bound (it checks itself after).
+   * The `chars` of one event `remover` held are handled (it checks itself
+   * after), or of one `atArrival` promise settled (`arrival`).
    */
-  remove(chars: number, past: number, remover: HeldTotalMember): void {
+  remove(chars: number, remover: HeldTotalMember, arrival = false): void {
     const before = this.#chars;
     const after = (this.#chars -= chars);
+    const past = chars > HUGE_HELD_CHARS ? chars : 0;
     const pastBefore = this.#past;
     this.#past -= past;
+    if (arrival) {
+      this.#arrival -= chars;
+      this.#arrivalPast -= past;
+    }
     const underResume = before > RESUME_CLIENT_HELD_CHARS &&
       after <= RESUME_CLIENT_HELD_CHARS;
     if (underResume) {

@@ -118,6 +118,13 @@ export class ShardSlot implements HeldTotalMember {
   #pause: Pause | undefined;
   /** The `atArrival` listeners' promises not settled yet. */
   readonly #arrivals: ArrivalFlight;
+  /** What those promises are counted as holding (in `#heldChars`). */
+  #arrivalChars = 0;
+  /**
+   * The part of `#arrivalChars` an overdue pause resumed past, left out of
+   * the bounds until it settles: see {@linkcode ShardSlot.arrivalPending}.
+   */
+  #excused = 0;
   /**
    * What the handler call running now handles (an event name, or a
    * lifecycle method such as `onShardStateChange`), set by the Client as
@@ -359,6 +366,15 @@ export class ShardSlot implements HeldTotalMember {
    * kept its event for good, whatever the bound (400,000 events held
    * 547 MB). Only a listener that returns a promise pays for it.
    *
+   * Withholding events cannot settle a promise that waits for a later
+   * event of its shard (a listener awaiting `awaitMessage`): such a charge
+   * pauses the shard, but the 45 s ({@linkcode MAX_PAUSE_MS}) check leaves
+   * it out, as it resumes any overdue pause under the bound, and what it
+   * then holds is left out of the bounds until it settles. The shard so
+   * takes one bound more of events each 45 s at most (its answers among
+   * them), never a pause for good; `ArrivalFlight` says how many promises
+   * have not settled.
+   *
    * @param settled Settles (never rejects) once the listener's does.
    * @param chars What it keeps: the event's frame and old state for the
    *   first of an event, {@linkcode QUEUED_CALL_CHARS} for each other one;
@@ -367,14 +383,19 @@ export class ShardSlot implements HeldTotalMember {
   arrivalPending(settled: Promise<void>, chars: number | undefined): void {
     const counted = chars ?? 0;
     this.#arrivals.started();
-    if (counted > 0) this.#hold(counted);
+    if (counted > 0) this.#hold(counted, true);
     settled.then(() => this.#arrivalSettled(counted));
+  }
+
+  /** How many `atArrival` listener promises have not settled: said at stop. */
+  get arrivalsPending(): number {
+    return this.#arrivals.count;
   }
 
   #arrivalSettled(chars: number): void {
     try {
       this.#arrivals.settled();
-      if (chars > 0) this.released(chars);
+      if (chars > 0) this.released(chars, true);
     } catch (error) {
       // A log sink threw: nothing may escape into an unhandled rejection.
       visible.error(
@@ -384,23 +405,27 @@ export class ShardSlot implements HeldTotalMember {
     }
   }
 
-  /** Count `chars` more held, and pause past either bound. */
-  #hold(chars: number): void {
-    const before = this.#heldChars;
-    const after = (this.#heldChars = before + chars);
+  /**
+   * Count `chars` more held (for an `atArrival` promise: `arrival`), and
+   * pause past either bound.
+   */
+  #hold(chars: number, arrival = false): void {
+    this.#heldChars += chars;
+    if (arrival) this.#arrivalChars += chars;
     const pause = this.#pause;
     // Closed since (which ends every pause): this pause is over.
     if (pause?.resume && !this.#shard.paused) this.#endPause();
     // The other shards checked, if it crossed a bound.
-    this.#total.add(chars, overshoot(after) - overshoot(before), this);
+    this.#total.add(chars, this, arrival);
     this.#pauseIfOver();
   }
 
   /** Pause past either bound, or note which holds a pause already on. */
   #pauseIfOver(): void {
-    const own = this.#heldChars > MAX_HELD_EVENT_CHARS;
+    const held = this.#heldChars - this.#excused;
+    const own = held > MAX_HELD_EVENT_CHARS;
     const pause = this.#pause;
-    const all = this.#total.pauses(this.#heldChars, pause !== undefined);
+    const all = this.#total.pauses(held, pause !== undefined);
     if (pause === undefined) {
       if (own || all) this.#startPause(own, all);
       return;
@@ -409,12 +434,18 @@ export class ShardSlot implements HeldTotalMember {
     pause.all ||= all;
   }
 
-  /** The held event's handlers have finished. */
-  released(chars: number): void {
-    const before = this.#heldChars;
-    const after = (this.#heldChars = before - chars);
+  /**
+   * The held event's handlers have finished (`arrival`: an `atArrival`
+   * promise settled).
+   */
+  released(chars: number, arrival = false): void {
+    this.#heldChars -= chars;
+    if (arrival) {
+      this.#arrivalChars -= chars;
+      this.#excused = Math.min(this.#excused, this.#arrivalChars);
+    }
     // The other shards checked, if it crossed a bound.
-    this.#total.remove(chars, overshoot(before) - overshoot(after), this);
+    this.#total.remove(chars, this, arrival);
     this.#maybeResume();
   }
 
@@ -430,20 +461,28 @@ export class ShardSlot implements HeldTotalMember {
    * Resume when the handlers are down to a quarter of the bound or, the
    * pause overdue, under it: the shard's own, if they passed it, and all
    * shards' together, if theirs did (or, that one over, once the shard is
-   * spared: see `HeldTotal.pauses`).
+   * spared: see `HeldTotal.pauses`). Overdue, the `atArrival` promises
+   * are left out (withholding events cannot settle one waiting for a later
+   * event), and stay out of the bounds until they settle.
    *
    * @returns Whether it resumed.
    */
   #maybeResume(): boolean {
     const pause = this.#pause;
     if (pause === undefined) return false;
-    const [room, clientRoom] = pause.overdue
+    const overdue = pause.overdue;
+    const [room, clientRoom] = overdue
       ? [MAX_HELD_EVENT_CHARS, MAX_CLIENT_HELD_CHARS]
       : [RESUME_HELD_EVENT_CHARS, RESUME_CLIENT_HELD_CHARS];
-    if (pause.own && this.#heldChars > room) return false;
-    if (pause.all && this.#total.pauses(this.#heldChars, true, clientRoom)) {
+    const held = this.#heldChars -
+      (overdue ? this.#arrivalChars : this.#excused);
+    if (pause.own && held > room) return false;
+    if (
+      pause.all && this.#total.pauses(held, true, clientRoom, overdue)
+    ) {
       return false;
     }
+    if (overdue) this.#excused = this.#arrivalChars;
     this.#endPause();
     if (this.#stopped.aborted || !this.#shard.paused) return true;
     logger.info("Shard {shardId}: its handlers made room; ending the pause", {
@@ -509,7 +548,7 @@ export class ShardSlot implements HeldTotalMember {
     }
     pause.overdue = true;
     if (this.#maybeResume()) return;
-    if (this.#heldChars <= MAX_HELD_EVENT_CHARS) {
+    if (this.#heldChars - this.#arrivalChars <= MAX_HELD_EVENT_CHARS) {
       // Held by all shards' backlog alone now: said once, by the total.
       this.#total.stillOver(MAX_PAUSE_MS);
       return;
@@ -557,9 +596,4 @@ export class ShardSlot implements HeldTotalMember {
 
 function release(slot: ShardSlot, chars: number): void {
   slot.released(chars);
-}
-
-/** What a shard whose handlers hold `held` holds past its own bound. */
-function overshoot(held: number): number {
-  return held > MAX_HELD_EVENT_CHARS ? held - MAX_HELD_EVENT_CHARS : 0;
 }

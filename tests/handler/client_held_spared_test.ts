@@ -2,9 +2,9 @@
 // those shards pause at their own bound and never release what they hold,
 // so a bound that paused every shard until the total was back under it
 // stopped the healthy shards for good (their sessions lost, start() never
-// resolving). A shard whose handlers hold little is spared while the text
-// past shards' own bounds stays under MAX_CLIENT_OVERSHOOT_CHARS; past that
-// (huge frames) every shard still pauses.
+// resolving). A shard whose handlers hold little is spared while the huge
+// events held (over HUGE_HELD_CHARS each) stay under
+// MAX_CLIENT_OVERSHOOT_CHARS; past that every shard still pauses.
 import assert from "node:assert/strict";
 import { Client } from "../../handler/client.ts";
 import { Handler } from "../../handler/handler.ts";
@@ -58,19 +58,19 @@ Deno.test("ShardSlot: four shards stuck past their own bound, together past MAX_
   });
 });
 
-Deno.test("ShardSlot: frames past their shard's own bound adding up past MAX_CLIENT_OVERSHOOT_CHARS pause every shard, those holding nothing included, until they are handled", async () => {
+Deno.test("ShardSlot: huge frames adding up past MAX_CLIENT_OVERSHOOT_CHARS pause every shard, those holding nothing included, until they are handled", async () => {
   assert.equal(MAX_CLIENT_OVERSHOOT_CHARS, 64 * MI);
   await withLogRecords(async (records) => {
     await using all = await slotsOverShards(5);
     const [a, b] = all.slots;
-    a!.hold(1, 60 * MI); // one huge frame: 44 MiB past a's own bound
+    a!.hold(1, 60 * MI); // one huge frame: 60 MiB, under the overshoot bound
     await all.settle();
     assert.deepEqual(all.paused(), [true, false, false, false, false]);
-    b!.hold(1, 60 * MI); // 88 MiB past own bounds in all
+    b!.hold(1, 60 * MI); // 120 MiB of huge events in all
     await all.settle();
     assert.deepEqual(all.paused(), [true, true, true, true, true]);
-    assert.equal(messagesOf(records, /own bound add up to 88 MiB/), 1);
-    await a!.release(1); // 44 MiB past: those holding little go on
+    assert.equal(messagesOf(records, /held add up to 120 MiB/), 1);
+    await a!.release(1); // 60 MiB of huge events: those holding little go on
     assert.deepEqual(all.paused(), [false, true, false, false, false]);
     await b!.release(1);
     assert.deepEqual(all.paused(), [false, false, false, false, false]);
@@ -115,9 +115,10 @@ Deno.test("Client: shards whose handlers never finish, past the Client-wide boun
     const shard = (id: number) => client.shards?.shard(id);
     await runUntil(scheduler, () => shard(3)?.status === "ready");
     assert.equal(shard(7)?.status === "ready", false);
-    const big = "x".repeat(MI);
+    // Ordinary events (huge ones pause every shard past 64 MiB of them).
+    const big = "x".repeat(MI / 2);
     for (let id = 0; id < 4; id++) {
-      for (let i = 0; i < PAST_OWN; i++) {
+      for (let i = 0; i < 2 * PAST_OWN; i++) {
         discord.postMessage(big, { guildId: guildOf.get(id)! });
         await scheduler.flushMicrotasks();
       }
