@@ -67,14 +67,23 @@ Deno.test("dispatch metrics: without /proc/self (Deno's --allow-read), no proces
   assert.ok(values.get("process_resident_memory_bytes")! > 1_000_000);
 });
 
-Deno.test({
-  name:
-    "dispatch metrics: with /proc/self readable, open and maximum fds, threads and virtual memory are served, none 0",
-  ignore: !procReadable(),
-}, async () => {
-  const registry = new Registry();
-  registerProcessMetrics(registry, { proc: true });
-  const values = samples(await registry.metrics());
+Deno.test("dispatch metrics: with /proc/self readable (--allow-all), open and maximum fds, threads and virtual memory are served, none 0", async () => {
+  // In a child with every permission: Deno reads /proc/self only then.
+  const { code, stdout, stderr } = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--allow-all",
+      "--no-check",
+      "--config",
+      new URL("../../deno.json", import.meta.url).pathname,
+      new URL("./_process_metrics_child.ts", import.meta.url).pathname,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  assert.equal(code, 0, text.decode(stderr));
+  const values = samples(text.decode(stdout).trimEnd() + "\n");
   for (const name of [...ALWAYS, ...WITH_PROC]) {
     assert.ok(values.get(name)! > 0, `${name}: ${values.get(name)}`);
   }
