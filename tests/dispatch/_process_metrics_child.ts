@@ -6,4 +6,4 @@ import { registerProcessMetrics } from "../../dispatch/process_metrics.ts";
 
 const registry = new Registry();
 registerProcessMetrics(registry, { proc: true });
-console.log(await registry.metrics());
+await Deno.stdout.write(new TextEncoder().encode(await registry.metrics()));
