@@ -86,10 +86,6 @@ export class HeldTotal {
   #chars = 0;
   /** The text of the huge events held (see {@linkcode HUGE_HELD_CHARS}). */
   #past = 0;
-  /** Of `#chars`, what unsettled `atArrival` promises hold. */
-  #arrival = 0;
-  /** Of `#past`, what unsettled `atArrival` promises hold. */
-  #arrivalPast = 0;
   readonly #members: HeldTotalMember[] = [];
   /** Past the bound since the last time at or under the resume point. */
   #over = false;
@@ -122,36 +118,29 @@ export class HeldTotal {
    * @param paused Whether the shard is paused already (it resumes lower).
    * @param bound The total above which it pauses: a quarter of
    *   {@linkcode MAX_CLIENT_HELD_CHARS} to resume, the whole past 45 s.
-   * @param overdue For the 45 s check: leave out what `atArrival` promises
-   *   hold (withholding events cannot settle one awaiting a later event).
    */
   pauses(
     held: number,
     paused: boolean,
     bound: number = MAX_CLIENT_HELD_CHARS,
-    overdue = false,
   ): boolean {
-    const chars = overdue ? this.#chars - this.#arrival : this.#chars;
-    if (chars <= bound) return false;
-    const past = overdue ? this.#past - this.#arrivalPast : this.#past;
-    if (past > MAX_CLIENT_OVERSHOOT_CHARS) return true;
+    if (this.#chars <= bound) return false;
+    if (this.#past > MAX_CLIENT_OVERSHOOT_CHARS) return true;
     return held > (paused ? SPARED_RESUME_HELD_CHARS : SPARED_HELD_CHARS);
   }
 
   /**
    * `chars` more are held by `adder` (which checks itself after), of one
-   * event or `atArrival` promise (`arrival`).
+   * event. (What `atArrival` promises keep counts toward their shard's own
+   * bound only: one that waits for a later event of its shard is set aside
+   * at the 45 s resume, which the total could not follow.)
    */
-  add(chars: number, adder: HeldTotalMember, arrival = false): void {
+  add(chars: number, adder: HeldTotalMember): void {
     const before = this.#chars;
     this.#chars += chars;
     const past = chars > HUGE_HELD_CHARS ? chars : 0;
     const pastBefore = this.#past;
     this.#past += past;
-    if (arrival) {
-      this.#arrival += chars;
-      this.#arrivalPast += past;
-    }
     const crossed = before <= MAX_CLIENT_HELD_CHARS &&
       this.#chars > MAX_CLIENT_HELD_CHARS;
     const pastCrossed = pastBefore <= MAX_CLIENT_OVERSHOOT_CHARS &&
@@ -192,18 +181,14 @@ export class HeldTotal {
 
   /**
    * The `chars` of one event `remover` held are handled (it checks itself
-   * after), or of one `atArrival` promise settled (`arrival`).
+   * after).
    */
-  remove(chars: number, remover: HeldTotalMember, arrival = false): void {
+  remove(chars: number, remover: HeldTotalMember): void {
     const before = this.#chars;
     const after = (this.#chars -= chars);
     const past = chars > HUGE_HELD_CHARS ? chars : 0;
     const pastBefore = this.#past;
     this.#past -= past;
-    if (arrival) {
-      this.#arrival -= chars;
-      this.#arrivalPast -= past;
-    }
     const underResume = before > RESUME_CLIENT_HELD_CHARS &&
       after <= RESUME_CLIENT_HELD_CHARS;
     if (underResume) {

@@ -125,6 +125,10 @@ export class ShardSlot implements HeldTotalMember {
    * the bounds until it settles: see {@linkcode ShardSlot.arrivalPending}.
    */
   #excused = 0;
+  /** The `atArrival` promises counted so far: each one's number. */
+  #arrivalSeq = 0;
+  /** The last promise the latest overdue resume set aside (`#excused`). */
+  #excusedThrough = 0;
   /**
    * What the handler call running now handles (an event name, or a
    * lifecycle method such as `onShardStateChange`), set by the Client as
@@ -364,7 +368,9 @@ export class ShardSlot implements HeldTotalMember {
    * settles, as {@linkcode ShardSlot.held} counts a queued call's event:
    * such a promise runs beside the handlers, and one that never settles
    * kept its event for good, whatever the bound (400,000 events held
-   * 547 MB). Only a listener that returns a promise pays for it.
+   * 547 MB). Only a listener that returns a promise pays for it, and only
+   * toward its own shard's bound (not the Client-wide total: what an
+   * overdue resume sets aside there would hold other shards paused).
    *
    * Withholding events cannot settle a promise that waits for a later
    * event of its shard (a listener awaiting `awaitMessage`): such a charge
@@ -382,9 +388,10 @@ export class ShardSlot implements HeldTotalMember {
    */
   arrivalPending(settled: Promise<void>, chars: number | undefined): void {
     const counted = chars ?? 0;
+    const id = ++this.#arrivalSeq;
     this.#arrivals.started();
     if (counted > 0) this.#hold(counted, true);
-    settled.then(() => this.#arrivalSettled(counted));
+    settled.then(() => this.#arrivalSettled(counted, id));
   }
 
   /** How many `atArrival` listener promises have not settled: said at stop. */
@@ -392,9 +399,11 @@ export class ShardSlot implements HeldTotalMember {
     return this.#arrivals.count;
   }
 
-  #arrivalSettled(chars: number): void {
+  #arrivalSettled(chars: number, id: number): void {
     try {
       this.#arrivals.settled();
+      // Its own excuse goes with it, not to a later promise never excused.
+      if (id <= this.#excusedThrough) this.#excused -= chars;
       if (chars > 0) this.released(chars, true);
     } catch (error) {
       // A log sink threw: nothing may escape into an unhandled rejection.
@@ -415,8 +424,10 @@ export class ShardSlot implements HeldTotalMember {
     const pause = this.#pause;
     // Closed since (which ends every pause): this pause is over.
     if (pause?.resume && !this.#shard.paused) this.#endPause();
-    // The other shards checked, if it crossed a bound.
-    this.#total.add(chars, this, arrival);
+    // The other shards checked, if it crossed a bound. An `atArrival`
+    // promise counts toward its own shard only: set aside at an overdue
+    // resume, it would hold the others paused in the total.
+    if (!arrival) this.#total.add(chars, this);
     this.#pauseIfOver();
   }
 
@@ -440,12 +451,9 @@ export class ShardSlot implements HeldTotalMember {
    */
   released(chars: number, arrival = false): void {
     this.#heldChars -= chars;
-    if (arrival) {
-      this.#arrivalChars -= chars;
-      this.#excused = Math.min(this.#excused, this.#arrivalChars);
-    }
+    if (arrival) this.#arrivalChars -= chars;
     // The other shards checked, if it crossed a bound.
-    this.#total.remove(chars, this, arrival);
+    if (!arrival) this.#total.remove(chars, this);
     this.#maybeResume();
   }
 
@@ -478,11 +486,15 @@ export class ShardSlot implements HeldTotalMember {
       (overdue ? this.#arrivalChars : this.#excused);
     if (pause.own && held > room) return false;
     if (
-      pause.all && this.#total.pauses(held, true, clientRoom, overdue)
+      pause.all && this.#total.pauses(held, true, clientRoom)
     ) {
       return false;
     }
-    if (overdue) this.#excused = this.#arrivalChars;
+    if (overdue) {
+      // Every unsettled promise so far is set aside until it settles.
+      this.#excused = this.#arrivalChars;
+      this.#excusedThrough = this.#arrivalSeq;
+    }
     this.#endPause();
     if (this.#stopped.aborted || !this.#shard.paused) return true;
     logger.info("Shard {shardId}: its handlers made room; ending the pause", {
