@@ -26,3 +26,11 @@ export async function withLogRecords(
     await reset();
   }
 }
+
+/** How many of `records` have a message (properties filled in) matching `pattern`. */
+export function messagesOf(
+  records: readonly { message: readonly unknown[] }[],
+  pattern: RegExp,
+): number {
+  return records.filter((r) => pattern.test(r.message.join(""))).length;
+}

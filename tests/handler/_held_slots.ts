@@ -1,9 +1,14 @@
 // ShardSlots over real shards (the shard harness) with gated handler calls,
 // for the tests of the held bounds: each shard's own and the Client-wide
 // total of one Client's shards.
+import { Client } from "../../handler/client.ts";
 import { ShardSlot } from "../../handler/shard_slot.ts";
 import { HeldTotal } from "../../handler/held_total.ts";
 import type { RestClient } from "../../rest/rest_client.ts";
+import type { FakeDiscord } from "../../testing/fake_discord.ts";
+import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { runUntilSettled } from "../_fakes/run_until.ts";
 import { type Harness, readyHarness } from "../_fakes/shard_harness.ts";
 
 /** A MiB, in characters of frame text. */
@@ -78,4 +83,24 @@ export async function slotsOverShards(count: number): Promise<{
       }
     },
   };
+}
+
+/**
+ * A Client on `discord` (guild messages with their content), `listen`
+ * given it before it starts, started on `scheduler`.
+ */
+export async function startedClient(
+  scheduler: VirtualScheduler,
+  discord: FakeDiscord,
+  listen: (client: Client) => void,
+): Promise<Client> {
+  const client = new Client({
+    token: discord.token,
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages |
+      GatewayIntent.MessageContent,
+    ...discord.clientOptions,
+  });
+  listen(client);
+  await runUntilSettled(scheduler, client.start());
+  return client;
 }

@@ -21,7 +21,7 @@ import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
-import { withLogRecords } from "../_fakes/log_records.ts";
+import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
 import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
 import { hello, ready } from "../_fakes/shard_harness.ts";
 import { MI, slotOverShard, slotsOverShards } from "./_held_slots.ts";
@@ -98,13 +98,6 @@ function gated(): {
   }
   // A failed assertion must not leave stop() waiting for the handler.
   return { handler: new Slow(), seen, release, [Symbol.dispose]: release };
-}
-
-function messagesOf(
-  records: { message: readonly unknown[] }[],
-  pattern: RegExp,
-): number {
-  return records.filter((r) => pattern.test(r.message.join(""))).length;
 }
 
 Deno.test("A handler far behind the gateway pauses its shard; it resumes once the handler caught up, nothing lost or repeated", async () => {

@@ -4,47 +4,21 @@
 // call queued beyond the first of an event (50 listeners that never settle
 // held 2 million calls, 593 MB, under a 16 MiB bound).
 import assert from "node:assert/strict";
-import { Client } from "../../handler/client.ts";
 import { ArrivalFlight } from "../../handler/_arrival_flight.ts";
 import { BACKLOG_REPEAT_MS } from "../../handler/ordered_runner.ts";
 import { QUEUED_CALL_CHARS } from "../../handler/shard_slot.ts";
 import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { GatewayIntent } from "../../types/intents.ts";
-import { withLogRecords } from "../_fakes/log_records.ts";
-import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
-
-const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
-  GatewayIntent.MessageContent;
+import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
+import { startedClient } from "./_held_slots.ts";
+import { runUntil } from "../_fakes/run_until.ts";
 
 /** Messages of a quarter MiB that together pass the bound. */
 const OVER_BOUND = Math.ceil(MAX_HELD_EVENT_CHARS / (256 * 1024)) + 24;
 
 function big(i: number): string {
   return `${i} `.padEnd(256 * 1024, "x");
-}
-
-function messagesOf(
-  records: { message: readonly unknown[] }[],
-  pattern: RegExp,
-): number {
-  return records.filter((r) => pattern.test(r.message.join(""))).length;
-}
-
-async function startedClient(
-  scheduler: VirtualScheduler,
-  discord: FakeDiscord,
-  listen: (client: Client) => void,
-): Promise<Client> {
-  const client = new Client({
-    token: discord.token,
-    intents: INTENTS,
-    ...discord.clientOptions,
-  });
-  listen(client);
-  await runUntilSettled(scheduler, client.start());
-  return client;
 }
 
 Deno.test("atArrival listeners whose promises have not settled count toward the held bound: the shard pauses past it and resumes once they settle, nothing lost", async () => {

@@ -4,7 +4,6 @@
 // awaiting a later event of their own shard that kept it paused for good,
 // and a stop() that said nothing of `atArrival` promises still unsettled.
 import assert from "node:assert/strict";
-import { Client } from "../../handler/client.ts";
 import {
   HUGE_HELD_CHARS,
   MAX_CLIENT_OVERSHOOT_CHARS,
@@ -13,35 +12,14 @@ import { MAX_PAUSE_MS } from "../../handler/shard_slot.ts";
 import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { GatewayIntent } from "../../types/intents.ts";
-import { withLogRecords } from "../_fakes/log_records.ts";
+import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
 import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
-import { MI, slotOverShard, slotsOverShards } from "./_held_slots.ts";
-
-const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
-  GatewayIntent.MessageContent;
-
-function messagesOf(
-  records: { message: readonly unknown[] }[],
-  pattern: RegExp,
-): number {
-  return records.filter((r) => pattern.test(r.message.join(""))).length;
-}
-
-async function startedClient(
-  scheduler: VirtualScheduler,
-  discord: FakeDiscord,
-  listen: (client: Client) => void,
-): Promise<Client> {
-  const client = new Client({
-    token: discord.token,
-    intents: INTENTS,
-    ...discord.clientOptions,
-  });
-  listen(client);
-  await runUntilSettled(scheduler, client.start());
-  return client;
-}
+import {
+  MI,
+  slotOverShard,
+  slotsOverShards,
+  startedClient,
+} from "./_held_slots.ts";
 
 Deno.test("ShardSlot: huge frames just under each shard's own bound pause every shard after four or five, not one per shard", async () => {
   assert.equal(HUGE_HELD_CHARS, MI);

@@ -19,7 +19,7 @@ import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import type { GatewayEventMap } from "../../types/events.ts";
 import { GatewayIntent } from "../../types/intents.ts";
-import { withLogRecords } from "../_fakes/log_records.ts";
+import { messagesOf, withLogRecords } from "../_fakes/log_records.ts";
 import { runUntil, runUntilSettled } from "../_fakes/run_until.ts";
 import { MI, slotsOverShards } from "./_held_slots.ts";
 
@@ -28,13 +28,6 @@ const INTENTS = GatewayIntent.Guilds | GatewayIntent.GuildMessages |
 
 /** Frames of a MiB that take a shard past its own bound. */
 const PAST_OWN = MAX_HELD_EVENT_CHARS / MI + 1;
-
-function messagesOf(
-  records: { message: readonly unknown[] }[],
-  pattern: RegExp,
-): number {
-  return records.filter((r) => pattern.test(r.message.join(""))).length;
-}
 
 Deno.test("ShardSlot: four shards stuck past their own bound, together past MAX_CLIENT_HELD_CHARS, leave the shards that keep up taking events, however long", async () => {
   await withLogRecords(async () => {
