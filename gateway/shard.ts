@@ -2012,9 +2012,9 @@ export class Shard {
         if (unacked.length === 0) connection.unrecorded = 0;
         const sentAt = unacked[0];
         if (sentAt === undefined) break;
-        if (connection.unacked.length === 1 && connection.unrecorded > 0) {
+        if (unacked.length === 1 && connection.unrecorded > 0) {
           connection.unrecorded--;
-        } else connection.unacked.shift();
+        } else unacked.shift();
         this.#latency = now - sentAt;
         this.#lastAckAt = now;
         break;
