@@ -53,14 +53,20 @@ export async function serveFleetGateway(
 
 /**
  * Wait on real I/O (sockets, Redis) until `cond()` holds, checked every
- * 10 ms, bounded by the watchdog (which names `what`).
+ * 10 ms, bounded by the watchdog (which names `what`; `ms` for a wait the
+ * scene makes longer than the watchdog's default by design).
  */
-export function pollUntil(what: string, cond: () => boolean): Promise<void> {
+export function pollUntil(
+  what: string,
+  cond: () => boolean,
+  ms?: number,
+): Promise<void> {
   return within(
     (async () => {
       while (!cond()) await new Promise((r) => setTimeout(r, 10));
     })(),
     what,
+    ms,
   );
 }
 

@@ -5,6 +5,10 @@
 // ScaledScheduler (the real clock x SCALE).
 import assert from "node:assert/strict";
 import { FleetShards, ReshardError } from "../../fleet/mod.ts";
+import {
+  ackWaitMs,
+  DISCORD_HEARTBEAT_MS,
+} from "../../fleet/shard_read_barrier.ts";
 import { closeRedis, connectRedis } from "../../redis/connection.ts";
 import { RedisIdentifyQueue } from "../../redis/identify_queue.ts";
 import { RedisSessionStore } from "../../redis/session_store.ts";
@@ -319,9 +323,13 @@ Deno.test({
       assert.equal(fleet.resharding, undefined);
       remaining = 1000;
       await pollUntil("the switch to 4", () => fleet.shardCount === 4);
+      // An old shard closes at the first heartbeat ACK after the switch:
+      // up to a heartbeat interval (41.25 s, 10.3 s real at SCALE), at most
+      // the read barrier's ACK wait, past the watchdog's default 10 s.
       await pollUntil(
         "the old set closed",
         () => gateway.connections.every((c) => c.shard?.[1] === 4),
+        ackWaitMs(DISCORD_HEARTBEAT_MS) / SCALE + 5_000,
       );
       assert.deepEqual(fleet.shardIds, [0, 1, 2, 3]);
       assert.equal(
