@@ -71,6 +71,12 @@ export interface ConfirmedPublisherOptions {
   /** Called when the connection goes up or down. */
   onConnection?: (connected: boolean) => void;
   /**
+   * Called with `true` when the broker blocks publishing (a resource alarm:
+   * memory, disk; see {@linkcode ConfirmedPublisher.blocked}), with `false`
+   * when it unblocks or the blocked connection is gone.
+   */
+  onBlocked?: (blocked: boolean) => void;
+  /**
    * Called with an event each time the broker refuses it (a nack: a queue
    * bound to the exchange is full with `x-overflow: reject-publish`, or
    * the broker failed to store it). Publishing then stops: the refused

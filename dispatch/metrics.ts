@@ -46,6 +46,12 @@ export class DispatchMetrics {
   /** `dispatch_broker_connected`: 1 while RabbitMQ is connected. */
   readonly brokerConnected: Gauge;
   /**
+   * `dispatch_broker_blocked`: 1 while RabbitMQ blocks publishing (a memory
+   * or disk alarm); the connection stays up, so `dispatch_broker_connected`
+   * stays 1, but events only wait in the buffer.
+   */
+  readonly brokerBlocked: Gauge;
+  /**
    * `dispatch_commands_consuming`: 1 while a consumer on `gateway.send` is
    * subscribed (commands are taken).
    */
@@ -205,6 +211,12 @@ export class DispatchMetrics {
     this.brokerConnected = new Gauge({
       name: "dispatch_broker_connected",
       help: "1 while RabbitMQ is connected",
+      registers,
+    });
+    this.brokerBlocked = new Gauge({
+      name: "dispatch_broker_blocked",
+      help:
+        "1 while RabbitMQ blocks publishing (a memory or disk alarm): events wait in the buffer",
       registers,
     });
     this.commandsConsuming = new Gauge({

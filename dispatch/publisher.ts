@@ -219,6 +219,16 @@ export class ConfirmedPublisher {
   }
 
   /**
+   * Whether the broker blocks publishing (connection.blocked: a memory or
+   * disk alarm). The connection stays up meanwhile, so
+   * {@linkcode ConfirmedPublisher.connected} stays `true`, but nothing is
+   * published: events wait in the buffer until it unblocks.
+   */
+  get blocked(): boolean {
+    return this.#blocked;
+  }
+
+  /**
    * Connect for the first time. Resolves once connected or, when the broker
    * is unreachable, after the first attempt (retrying goes on in the
    * background; events wait in the buffer).
@@ -410,7 +420,7 @@ export class ConfirmedPublisher {
       // refused until it clears; events wait in the buffer meanwhile.
       client.onblocked = (reason) => {
         if (client !== this.#client) return;
-        this.#blocked = true;
+        this.#setBlocked(true);
         logger.warn(
           "RabbitMQ blocked publishing ({reason}); {count} event(s) wait in the buffer",
           { reason, count: this.size },
@@ -418,7 +428,7 @@ export class ConfirmedPublisher {
       };
       client.onunblocked = () => {
         if (client !== this.#client || !this.#blocked) return;
-        this.#blocked = false;
+        this.#setBlocked(false);
         logger.info("RabbitMQ unblocked publishing");
         // The publishes refused while blocked (never written) go again, in
         // order; those written before the block stay in flight on this
@@ -427,7 +437,7 @@ export class ConfirmedPublisher {
         if (!this.#stalled) this.#next = this.#head;
         this.#pump();
       };
-      this.#blocked = false;
+      this.#setBlocked(false);
       this.#loginRefused = false;
       // The backoff starts over once this connection proves itself (a
       // confirm), so a broker that nacks everything is not hammered.
@@ -512,7 +522,7 @@ export class ConfirmedPublisher {
     this.#epoch++;
     this.#client = undefined;
     this.#channel = undefined;
-    this.#blocked = false;
+    this.#setBlocked(false);
     // A new connection sends every unconfirmed event again anyway.
     this.#endStall(false);
     this.#setConnected(false);
@@ -571,6 +581,12 @@ export class ConfirmedPublisher {
     if (this.#connected === connected) return;
     this.#connected = connected;
     this.#options.onConnection?.(connected);
+  }
+
+  #setBlocked(blocked: boolean): void {
+    if (this.#blocked === blocked) return;
+    this.#blocked = blocked;
+    this.#options.onBlocked?.(blocked);
   }
 
   #pump(): void {

@@ -423,6 +423,7 @@ export class DispatchService {
       onConfirmed: (event) => this.#onConfirmed(event),
       onRoom: () => this.#resumePaused(),
       onConnection: (up) => this.#metrics.brokerConnected.set(up ? 1 : 0),
+      onBlocked: (blocked) => this.#metrics.brokerBlocked.set(blocked ? 1 : 0),
       onTooLarge: () => this.#metrics.oversized.inc(),
       onNack: () => this.#metrics.nacked.inc(),
       // gateway.recv takes every event: one returned means it was deleted or
@@ -1188,13 +1189,15 @@ export class DispatchService {
   }
 
   /**
-   * Whether the broker is connected, commands are consumed from
+   * Whether the broker is connected and not blocking publishing (a block
+   * counts at once, as a disconnect does), commands are consumed from
    * `gateway.send`, and every shard is ready or resuming.
    *
    * @returns `true` when healthy.
    */
   healthy(): boolean {
-    if (!this.#publisher?.connected || !this.#manager) return false;
+    if (!this.#publisher?.connected || this.#publisher.blocked) return false;
+    if (!this.#manager) return false;
     if (!this.#commands?.consuming) return false;
     for (const shard of this.#manager.shards.values()) {
       if (shard.status !== "ready" && shard.status !== "resuming") return false;

@@ -4,7 +4,9 @@
 // and confirms publishes only when the test says so: the buffer's
 // accounting can be watched event by event without a real broker. It can
 // return a publish (basic.return, as RabbitMQ returns a mandatory one no
-// queue took) and answer a passive declare of a deleted queue with 404.
+// queue took), answer a passive declare of a deleted queue with 404, block
+// and unblock publishing (a resource alarm), and take a consumer (basic.qos,
+// basic.consume) to which it never delivers.
 
 /** AMQP frame types. */
 const METHOD = 1;
@@ -179,6 +181,22 @@ export class FakeAmqpBroker {
     await conn.write(frame(HEADER, publish.channel, header));
   }
 
+  /**
+   * Block publishing on every open connection (connection.blocked with
+   * `reason`), as RabbitMQ does under a memory or disk alarm.
+   */
+  async block(reason = "low on memory"): Promise<void> {
+    const text = [reason.length, ...new TextEncoder().encode(reason)];
+    for (const conn of this.#conns) {
+      await this.#send(conn, 0, method(10, 60, text));
+    }
+  }
+
+  /** End a {@linkcode block} (connection.unblocked on every connection). */
+  async unblock(): Promise<void> {
+    for (const conn of this.#conns) await this.#send(conn, 0, method(10, 61));
+  }
+
   /** Close the listener and every connection; resolves once all ended. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.#listener.close();
@@ -331,6 +349,21 @@ export class FakeAmqpBroker {
           case 50_020: // queue.bind
             await this.#send(conn, channel, method(50, 21));
             break;
+          case 60_010: // basic.qos
+            await this.#send(conn, channel, method(60, 11));
+            break;
+          case 60_020: { // basic.consume: answered, nothing is ever delivered
+            const consumerTag = `fake-${channel}`;
+            await this.#send(
+              conn,
+              channel,
+              method(60, 21, [
+                consumerTag.length,
+                ...new TextEncoder().encode(consumerTag),
+              ]),
+            );
+            break;
+          }
           case 85_010: // confirm.select
             tags.set(channel, 0);
             await this.#send(conn, channel, method(85, 11));
