@@ -65,9 +65,18 @@ const NAMED_SHARDS = 10;
  * KEYS: 1 sessions, 2 shard count. ARGV: 1 JSON object of entries to set,
  * 2 JSON array of shard ids (strings) to delete, 3 shard count to store (""
  * for none), 4 how many dropped keys to name. Returns `{replaced, dropped,
- * key...}`: replaced 1 when a malformed value was replaced, else 0; the
- * count of entries dropped; the keys of the first ARGV[4] of them (shards
- * first, in order), each cut to 64 bytes.
+ * foreign, key...}`: replaced 1 when a malformed value was replaced, else
+ * 0; the count of entries dropped; the count of members dropped as no
+ * shard's; the keys of the first ARGV[4] entries dropped (shards first, in
+ * order), then of the first ARGV[4] members no shard's (in byte order),
+ * each cut to 64 bytes.
+ *
+ * A member whose key is not a shard id as written here (`0`, `17`; not
+ * `007`, `-1`, `note`) is dropped too: neither this store nor
+ * twilight-dispatch writes one, no reader loads it, and kept, every save
+ * decoded and encoded it again (20 MB of it held Redis 22 % busy under
+ * the dispatch service's save a second). Its value is not decoded when the
+ * object is split by members.
  */
 const WRITE_SCRIPT = sentBySha(String.raw`
 -- The end of the string starting at i (its closing quote), or nil.
@@ -144,8 +153,15 @@ local function members(text)
   end
 end
 
+-- Whether a member's key is a shard id as this store and twilight-dispatch
+-- write it (no sign, no leading zero).
+local function is_shard(key)
+  return key == '0' or string.match(key, '^[1-9]%d*$') ~= nil
+end
+
 local replaced = 0
 local dropped = {}
+local foreign = {}
 local current = {}
 local kind = redis.call('TYPE', KEYS[1]).ok
 if kind ~= 'none' and kind ~= 'string' then
@@ -158,16 +174,26 @@ if text then
   -- cjson decodes an array to a table too: its entries are no shards.
   if ok and type(decoded) == 'table' and string.match(text, '^%s*{') then
     current = decoded
+    for key in pairs(current) do
+      if not is_shard(key) then
+        foreign[#foreign + 1] = key
+        current[key] = nil
+      end
+    end
   else
     local list = not ok and members(text)
     if list then
       for _, member in ipairs(list) do
         local key_ok, key = pcall(cjson.decode, member[1])
-        local value_ok, value = pcall(cjson.decode, member[2])
-        if key_ok and value_ok then
-          current[key] = value
+        if key_ok and type(key) == 'string' and not is_shard(key) then
+          foreign[#foreign + 1] = key
         else
-          dropped[#dropped + 1] = key_ok and key or member[1]
+          local value_ok, value = pcall(cjson.decode, member[2])
+          if key_ok and value_ok then
+            current[key] = value
+          else
+            dropped[#dropped + 1] = key_ok and key or member[1]
+          end
         end
       end
     else
@@ -195,7 +221,7 @@ elseif not whole_ok then
 end
 redis.call('SET', KEYS[1], whole)
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
-local reply = {replaced, #dropped}
+local reply = {replaced, #dropped, #foreign}
 if #dropped > 0 then
   table.sort(dropped, function(a, b)
     local a_shard = string.match(a, '^%d+$') ~= nil
@@ -207,6 +233,10 @@ if #dropped > 0 then
   for i = 1, math.min(#dropped, tonumber(ARGV[4])) do
     reply[#reply + 1] = string.sub(dropped[i], 1, 64)
   end
+end
+table.sort(foreign)
+for i = 1, math.min(#foreign, tonumber(ARGV[4])) do
+  reply[#reply + 1] = string.sub(foreign[i], 1, 64)
 end
 return reply
 `);
@@ -263,11 +293,12 @@ const STORE_KEY_HINTS: Readonly<Record<string, string>> = {
  * Each save or delete (of one shard or, with `deleteMany`, of many) is one
  * Lua script, so processes saving different shards at once never undo each
  * other's entries. Entries that are not well-formed sessions are skipped
- * when loading; a value that is not a JSON object, or a key of another
+ * when loading; members whose key is not a shard id (neither this store nor
+ * twilight-dispatch writes one) are dropped by the next save; a value that is not a JSON object, or a key of another
  * type, loads as no sessions and is replaced by the next save; entries
  * Redis's JSON cannot rewrite (a number beyond the double range, nesting
  * over 1,000 levels) are dropped by the next save, the other shards' kept
- * (each with a warning naming the shards, on stderr unless LogTape is
+ * (each with a warning naming them, on stderr unless LogTape is
  * configured). Numbers are kept to Redis's JSON precision of 14 digits,
  * ample for sequences and times.
  *
@@ -456,7 +487,7 @@ export class RedisSessionStore implements SessionStore {
     remove: string,
     shardCount: string,
   ): Promise<void> {
-    const [replaced, dropped, ...keys] = await this.#redis.eval(
+    const [replaced, dropped, foreign, ...keys] = await this.#redis.eval(
       WRITE_SCRIPT,
       2,
       this.#key,
@@ -465,7 +496,8 @@ export class RedisSessionStore implements SessionStore {
       remove,
       shardCount,
       String(NAMED_SHARDS),
-    ) as [number, number, ...string[]];
+    ) as [number, number, number, ...string[]];
+    const named = Math.min(dropped, NAMED_SHARDS);
     if (replaced === 1) {
       visible.warn(
         "Redis key {key} did not hold a JSON object of sessions (written by hand or by another program); it was replaced",
@@ -478,7 +510,21 @@ export class RedisSessionStore implements SessionStore {
         {
           key: this.#key,
           entries: dropped === 1 ? "1 entry" : `${dropped} entries`,
-          shards: nameSome(keys.map(showKey), dropped),
+          shards: nameSome(keys.slice(0, named).map(showKey), dropped),
+        },
+      );
+    }
+    if (foreign > 0) {
+      visible.warn(
+        "Redis key {key} held {members} that {are} no shard's session (their key is not a shard id): {keys}: dropped, as neither this store nor twilight-dispatch writes such members and every save re-encoded them",
+        {
+          key: this.#key,
+          members: foreign === 1 ? "1 member" : `${foreign} members`,
+          are: foreign === 1 ? "is" : "are",
+          keys: nameSome(
+            keys.slice(named).map((name) => JSON.stringify(name)),
+            foreign,
+          ),
         },
       );
     }
@@ -525,7 +571,8 @@ export class RedisSessionStore implements SessionStore {
     const fallbackCount = countText === null ? undefined : Number(countText);
     const skipped: string[] = [];
     for (const [shard, value] of Object.entries(stored)) {
-      // Other keys are no shard's: nothing identifies for them.
+      // Other keys are no shard's: nothing identifies for them, and the
+      // next save drops them, saying so (said here, every load said it).
       if (!/^(0|[1-9][0-9]*)$/.test(shard)) continue;
       if (only !== undefined && shard !== String(only)) continue;
       const session = toSession(Number(shard), value, fallbackCount);
