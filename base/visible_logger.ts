@@ -1,7 +1,7 @@
 /**
  * Library log lines a bot author must act on (a throwing handler, a handler
- * its intents can never trigger, a misspelt method), visible without
- * configuring anything.
+ * its intents can never trigger, a misspelt method), and the end of what
+ * such a line said (an outage over), visible without configuring anything.
  *
  * Library logging goes through LogTape, which is silent until the
  * application configures it. That is right for debug and info lines and
@@ -50,6 +50,17 @@ export interface VisibleLogger {
    *   printed with its stack and cause).
    */
   error(message: string, properties?: LogProperties): void;
+  /**
+   * Log the end of what an earlier warning of this logger said (Redis
+   * reachable again after an outage), at info level: on stderr exactly
+   * when that warning was, so a terminal that showed the outage shows the
+   * recovery too. Call it only after such a warning: an info line alone
+   * is no news to act on.
+   *
+   * @param message A LogTape message template, e.g. `"{what} is back"`.
+   * @param properties The values for the template's holes.
+   */
+  info(message: string, properties?: LogProperties): void;
 }
 
 /** The line format on stderr: `[WRN] disruption·handler: message`. */
@@ -86,6 +97,8 @@ export function getVisibleLogger(category: readonly string[]): VisibleLogger {
       report(logger, "warning", message, properties),
     error: (message, properties = {}) =>
       report(logger, "error", message, properties),
+    info: (message, properties = {}) =>
+      report(logger, "info", message, properties),
   };
 }
 
@@ -111,13 +124,19 @@ export function logRouted(
 
 function report(
   logger: Logger,
-  level: "warning" | "error",
+  level: "info" | "warning" | "error",
   message: string,
   properties: LogProperties,
 ): void {
-  if (level === "warning") logger.warn(message, properties);
+  if (level === "info") logger.info(message, properties);
+  else if (level === "warning") logger.warn(message, properties);
   else logger.error(message, properties);
-  if (logRouted(logger.category, level)) return;
+  // An info line follows a warning: shown where the warning was (an
+  // application that routes warnings only would otherwise get its
+  // recoveries on stderr).
+  if (logRouted(logger.category, level === "info" ? "warning" : level)) {
+    return;
+  }
   const record: LogRecord = {
     category: logger.category,
     level,

@@ -9,6 +9,7 @@
 // recent round trips took, and a grant holds its bucket that much longer:
 // the grant's way back is at most a round trip.
 import type { Scheduler } from "../base/scheduler.ts";
+import { isRedisReply } from "./connection.ts";
 
 /**
  * The most a grant's round trip adds to its bucket's interval: one absurd
@@ -63,32 +64,46 @@ export class RoundTrips {
   /**
    * Measure one round trip with `probe` (a PING) when none was measured
    * yet: the first attempt of a process may be granted, and its grant must
-   * already count the way back.
+   * already count the way back. An error reply measures it as well as any
+   * (a user whose ACL refuses PING never had its scripts tried).
    *
    * @param probe Sends a command and resolves with its reply.
-   * @returns A promise that resolves once a round trip is known.
+   * @returns A promise that resolves once a round trip is known, or rejects
+   * as `probe` when no reply came (the connection failed).
    */
   ready(probe: () => Promise<unknown>): Promise<void> {
     if (this.#latest.length > 0) return Promise.resolve();
-    this.#first ??= this.time(probe).then(() => {}).finally(() => {
+    this.#first ??= this.time(probe).then(() => {}, (error: unknown) => {
+      if (!isRedisReply(error)) throw error;
+    }).finally(() => {
       this.#first = undefined;
     });
     return this.#first;
   }
 
   /**
-   * Send with `send` and note how long its reply took (only a reply: a
-   * failure says nothing of the way back of a grant).
+   * Send with `send` and note how long its reply took (an error reply too:
+   * Redis answered; not a failed connection, which says nothing of the way
+   * back of a grant).
    *
    * @param send Sends a command and resolves with its reply.
    * @returns A promise that settles as `send`'s.
    */
   async time<T>(send: () => Promise<T>): Promise<T> {
     const sentAt = this.#scheduler.now();
-    const reply = await send();
+    try {
+      const reply = await send();
+      this.#note(sentAt);
+      return reply;
+    } catch (error) {
+      if (isRedisReply(error)) this.#note(sentAt);
+      throw error;
+    }
+  }
+
+  #note(sentAt: number): void {
     const at = this.#scheduler.now();
     this.#latest.push({ ms: Math.max(0, at - sentAt), at });
     if (this.#latest.length > KEPT) this.#latest.shift();
-    return reply;
   }
 }

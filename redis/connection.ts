@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { assertIntegerOption, shown } from "../base/option_checks.ts";
 import {
@@ -21,8 +20,8 @@ import { boundReconnectSetup } from "./_reconnect_setup.ts";
 import { sendScriptsBySha } from "./_scripts_by_sha.ts";
 import { closestName } from "../base/closest_name.ts";
 
-const logger = getLogger(["disruption", "redis"]);
-// An outage is something to act on: shown on stderr unless LogTape is set up.
+// An outage is something to act on: shown on stderr unless LogTape is set
+// up, and so is its end.
 const visible = getVisibleLogger(["disruption", "redis"]);
 
 /**
@@ -597,6 +596,7 @@ function watch(redis: Redis, url: string): void {
   redis.on("ready", () => {
     if (!down) return;
     down = false;
-    logger.info("Redis at {url} is reachable again", { url });
+    // Shown where the outage was: on stderr, it seemed to last for ever.
+    visible.info("Redis at {url} is reachable again", { url });
   });
 }

@@ -56,6 +56,10 @@ import {
 } from "./_identify_checks.ts";
 import type { RedisIdentifyQueueOptions } from "./identify_queue_options.ts";
 import { RoundTrips } from "./_identify_round_trips.ts";
+import {
+  IDENTIFY_QUEUE_COMMANDS,
+  isPermissionError,
+} from "./_redis_permissions.ts";
 
 export type { RedisIdentifyQueueOptions };
 
@@ -142,11 +146,13 @@ interface KnownBudget {
  *
  * While Redis is unreachable nothing is granted: waiters keep asking every
  * `pollMs`, and the outage is logged once, shown on stderr unless LogTape
- * is configured. A Redis that accepts commands and never answers them
- * (frozen, a stalled network) fails none: waiters keep waiting (identifying
- * without the shared queue could burn the budget), still give up when their
- * signal aborts, and the wait is said once an outage after 10 s without an
- * answer. A grant that arrives after its signal aborted is lost (its slot
+ * is configured (its end too, where it was shown). A Redis that accepts
+ * commands and never answers them (frozen, a stalled network) fails none:
+ * waiters keep waiting (identifying without the shared queue could burn the
+ * budget), still give up when their signal aborts, and the wait is said
+ * once an outage after 10 s without an answer. A Redis user whose ACL
+ * refuses a command the queue needs (`+@read +@write +@scripting` lacks
+ * PING, TIME, MULTI and EXEC) is told every command it needs. A grant that arrives after its signal aborted is lost (its slot
  * and session start are spent).
  *
  * @example Share the queue between processes
@@ -740,12 +746,18 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     if (this.#redisDown) return;
     this.#redisDown = true;
     // An error reply (ERR, WRONGTYPE, READONLY, OOM, NOAUTH, LOADING…) is
-    // Redis answering, not Redis gone: say which.
+    // Redis answering, not Redis gone: say which. A refusal by the user's
+    // ACL names every command needed, not only the one refused first.
     visible.warn(
-      isRedisReply(error)
+      isPermissionError(error)
+        ? "Redis refused the identify queue's script: {message}; no shard identifies until the Redis user may run it: the Redis user needs {commands}"
+        : isRedisReply(error)
         ? "Redis refused the identify queue's script: {message}; no shard identifies until this is fixed"
         : "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
-      { message: messageOf(error) },
+      {
+        message: messageOf(error),
+        commands: IDENTIFY_QUEUE_COMMANDS.map((name) => `+${name}`).join(" "),
+      },
     );
   }
 
@@ -761,7 +773,9 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #upAgain(): void {
     if (!this.#redisDown) return;
     this.#redisDown = false;
-    logger.info("Identify queue reaches Redis again");
+    // Shown where the outage was (#down, #silent): on stderr, the wait
+    // seemed to last for ever.
+    visible.info("Identify queue reaches Redis again");
   }
 }
 

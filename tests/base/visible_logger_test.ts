@@ -100,3 +100,28 @@ Deno.test("A root sink, or a library category configured to be silent, replaces 
     }
   });
 });
+
+Deno.test("A visible info line (a recovery) reaches stderr where the warnings do, and only there", async () => {
+  const lines = await captureStderr(() =>
+    getVisibleLogger(CATEGORY).info("{what} is back", { what: "Redis" })
+  );
+  assert.deepEqual(lines, ["[INF] disruption·visible_test: Redis is back"]);
+  // An application taking the library's warnings (only those: its sink is
+  // at warning level) gets the recovery there, not on stderr.
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { memory: (record) => void records.push(record) },
+    loggers: [
+      { category: ["disruption"], lowestLevel: "warning", sinks: ["memory"] },
+      QUIET_META,
+    ],
+  });
+  try {
+    const routed = await captureStderr(() =>
+      getVisibleLogger(CATEGORY).info("{what} is back", { what: "Redis" })
+    );
+    assert.deepEqual(routed, []);
+  } finally {
+    await reset();
+  }
+});
