@@ -11,7 +11,10 @@
  * result in a temporary restriction." A REST client remembers such
  * webhooks and refuses further requests to them
  * ({@linkcode UnknownWebhookError}). Their 404s are not counted with the
- * 401/403/429s: Discord lists only those in the limit.
+ * 401/403/429s: Discord lists only those in the limit. It remembers a
+ * webhook token answered 401 the same way: Discord asks to avoid 401s "by
+ * stopping further requests after a token becomes invalid", and each one
+ * would count towards the limit, which refuses every request of the bot.
  *
  * @module
  */
@@ -132,20 +135,23 @@ export class TokenRejectedError extends RestError {
   }
 }
 
-/** How many webhooks that answered 404 a REST client remembers (the oldest is forgotten first). */
+/** How many webhooks that answered 404 (or 401 to their token) a REST client remembers (the oldest is forgotten first). */
 export const MAX_UNKNOWN_WEBHOOKS = 1000;
 
 /** Discord's JSON error code "Unknown Webhook". */
 const UNKNOWN_WEBHOOK = 10015;
 
 /**
- * Thrown instead of sending a request to a webhook Discord answered 404:
- * it was deleted, or its token is not (or no longer) valid. Discord asks
- * not to use such a webhook again ("repeated attempts to do so will result
- * in a temporary restriction"). A webhook is its id with its token on
- * token routes (`/webhooks/{id}/{token}/…`); its id alone on the routes
- * with the bot token (`/webhooks/{id}`). The client remembers the last
- * 1,000 such webhooks. Its interaction methods (`createFollowupMessage`,
+ * Thrown instead of sending a request to a webhook Discord answered 404
+ * (it was deleted, or its token is not, or no longer, valid), or 401 to
+ * its token (50027 Invalid Webhook Token: {@linkcode UnknownWebhookError.status}
+ * tells which). Discord asks not to use such a webhook again ("repeated
+ * attempts to do so will result in a temporary restriction"), nor a token
+ * it answered 401 (each further 401 counts towards the invalid-request
+ * limit). A webhook is its id with its token on token routes
+ * (`/webhooks/{id}/{token}/…`), so another token of the same webhook still
+ * goes out; its id alone on the routes with the bot token
+ * (`/webhooks/{id}`). The client remembers the last 1,000 such webhooks. Its interaction methods (`createFollowupMessage`,
  * `editOriginalInteractionResponse`, …) are not held to this: a follow-up
  * that overtakes the HTTP endpoint's answer is answered 10015 once, and the
  * interaction goes on.
@@ -164,8 +170,16 @@ const UNKNOWN_WEBHOOK = 10015;
 export class UnknownWebhookError extends RestError {
   /** The webhook's id (the application's, for an interaction's follow-ups). */
   readonly webhookId: string;
-  /** The request Discord answered 404, as `<method> <redacted path>`. */
+  /**
+   * The request Discord answered 404 (or 401), as
+   * `<method> <redacted path>`.
+   */
   readonly rejectedBy: string;
+  /**
+   * What Discord answered: 404, the webhook is gone (or its token is not
+   * valid); 401, its token was refused.
+   */
+  readonly status: 401 | 404;
 
   /**
    * Create the error.
@@ -173,21 +187,25 @@ export class UnknownWebhookError extends RestError {
    * @param method The refused request's method.
    * @param path The refused request's path (redacted).
    * @param webhookId The webhook's id.
-   * @param rejectedBy The request answered 404, as `<method> <redacted path>`.
+   * @param rejectedBy The request answered 404 (or 401), as
+   *   `<method> <redacted path>`.
+   * @param status What Discord answered to it.
    */
   constructor(
     method: string,
     path: string,
     webhookId: string,
     rejectedBy: string,
+    status: 401 | 404 = 404,
   ) {
-    super(
-      `${method} ${path} refused: Discord answered 404 to webhook ${webhookId} on ${rejectedBy}, so it was deleted or its token is not valid (any more); Discord asks not to use it again (repeated attempts get the IP restricted), so this client sends it nothing more`,
-      { method, path },
-    );
+    const cause = status === 401
+      ? `Discord answered 401 to webhook ${webhookId}'s token on ${rejectedBy}, so the token is not valid (any more); Discord asks to stop using a token it refused (each further 401 counts towards the IP's invalid-request limit), so this client sends nothing more with it`
+      : `Discord answered 404 to webhook ${webhookId} on ${rejectedBy}, so it was deleted or its token is not valid (any more); Discord asks not to use it again (repeated attempts get the IP restricted), so this client sends it nothing more`;
+    super(`${method} ${path} refused: ${cause}`, { method, path });
     this.name = "UnknownWebhookError";
     this.webhookId = webhookId;
     this.rejectedBy = rejectedBy;
+    this.status = status;
   }
 }
 
@@ -219,13 +237,16 @@ function webhookOf(route: RouteInfo): WebhookOf | undefined {
 }
 
 /**
- * The webhooks that answered 404, most recent last, at most
- * {@linkcode MAX_UNKNOWN_WEBHOOKS}: what a REST client refuses to send to.
- * Internal to the package.
+ * The webhooks that answered 404 (or 401 to their token), most recent
+ * last, at most {@linkcode MAX_UNKNOWN_WEBHOOKS}: what a REST client
+ * refuses to send to. Internal to the package.
  */
 export class UnknownWebhooks {
-  /** A webhook's key to the request that was answered 404. */
-  readonly #gone = new Map<string, string>();
+  /** A webhook's key to the request that was answered 404 or 401, and which. */
+  readonly #gone = new Map<
+    string,
+    { rejectedBy: string; status: 401 | 404 }
+  >();
 
   /** How many are remembered. */
   get size(): number {
@@ -233,7 +254,8 @@ export class UnknownWebhooks {
   }
 
   /**
-   * Whether a request may go out: not to a webhook that answered 404.
+   * Whether a request may go out: not to a webhook that answered 404,
+   * nor with a webhook token answered 401.
    *
    * @param method The request's method.
    * @param route The request's route, as the client parsed it.
@@ -247,33 +269,45 @@ export class UnknownWebhooks {
   ): UnknownWebhookError | undefined {
     if (this.#gone.size === 0) return undefined;
     const webhook = webhookOf(route);
-    const rejectedBy = webhook && this.#gone.get(webhook.key);
-    return rejectedBy === undefined || webhook === undefined
+    const gone = webhook && this.#gone.get(webhook.key);
+    return gone === undefined || webhook === undefined
       ? undefined
-      : new UnknownWebhookError(method, logPath, webhook.id, rejectedBy);
+      : new UnknownWebhookError(
+        method,
+        logPath,
+        webhook.id,
+        gone.rejectedBy,
+        gone.status,
+      );
   }
 
   /**
    * Remember the webhook of a 404 whose code is Unknown Webhook (10015),
    * or of a 404 without a code on the webhook's own route
    * (`/webhooks/{id}[/{token}]`); not one with another code (Unknown
-   * Message, 10008, below it; Unknown Channel for a `thread_id`).
+   * Message, 10008, below it; Unknown Channel for a `thread_id`). And the
+   * webhook token of a 401 on a token route (`/webhooks/{id}/{token}/…`,
+   * sent without the bot token: the webhook's token is what was refused,
+   * 50027 Invalid Webhook Token); the key holds that token's fingerprint,
+   * so the webhook's other tokens still go out.
    *
    * @param route The request's route, as the client parsed it.
    * @param logPath Its path, redacted.
    * @param error What the request failed with: only a
-   *   {@linkcode DiscordApiError} with status 404 counts.
+   *   {@linkcode DiscordApiError} with status 404, or 401 on a token
+   *   route, counts.
    * @returns Whether the webhook was not remembered before: requests to
    *   it are refused from now on.
    */
   record(route: RouteInfo, logPath: string, error: unknown): boolean {
-    if (!(error instanceof DiscordApiError) || error.status !== 404) {
-      return false;
-    }
-    const { method, code } = error;
+    if (!(error instanceof DiscordApiError)) return false;
+    const { method, code, status } = error;
     const webhook = webhookOf(route);
     if (
-      !webhook || !(code === UNKNOWN_WEBHOOK || (webhook.own && code === 0))
+      !webhook ||
+      !(status === 404
+        ? code === UNKNOWN_WEBHOOK || (webhook.own && code === 0)
+        : status === 401 && route.tokenRoute)
     ) {
       return false;
     }
@@ -281,12 +315,17 @@ export class UnknownWebhooks {
     const fresh = !this.#gone.has(webhook.key);
     if (fresh) {
       logger.warn(
-        "{rejectedBy} answered 404 (code {code}): webhook {id} is not used again by this client",
+        status === 401
+          ? "{rejectedBy} answered 401 (code {code}): webhook {id}'s token is not used again by this client"
+          : "{rejectedBy} answered 404 (code {code}): webhook {id} is not used again by this client",
         { rejectedBy, code, id: webhook.id },
       );
     }
     this.#gone.delete(webhook.key);
-    this.#gone.set(webhook.key, rejectedBy);
+    this.#gone.set(webhook.key, {
+      rejectedBy,
+      status: status === 401 ? 401 : 404,
+    });
     if (this.#gone.size > MAX_UNKNOWN_WEBHOOKS) {
       this.#gone.delete(this.#gone.keys().next().value!);
     }
@@ -495,7 +534,8 @@ export interface RefusableRequest {
   /** Whether it is sent with the client's bot token. */
   botToken: boolean;
   /**
-   * Whether a webhook that answered 404 refuses it: not for the client's
+   * Whether a webhook that answered 404 (or 401 to its token) refuses
+   * it: not for the client's
    * interaction methods (an interaction's token is no webhook to give up
    * on: a follow-up that overtakes the HTTP endpoint's answer gets 10015
    * once, and an expired token is refused by its own check).
@@ -506,14 +546,15 @@ export interface RefusableRequest {
 /**
  * Whatever refuses a REST client's request without sending it: its bot
  * token after Discord answered 401 to it ({@linkcode TokenRejectedError}),
- * a webhook that answered 404 ({@linkcode UnknownWebhookError}), and the
+ * a webhook that answered 404 or a webhook token answered 401
+ * ({@linkcode UnknownWebhookError}), and the
  * invalid-request cap ({@linkcode InvalidRequestLimitError}), each said on
  * stderr unless logging is configured. Internal to the package.
  */
 export class RequestRefusals {
   /** The invalid-request cap. */
   readonly invalid: InvalidRequestGuard;
-  /** Webhooks that answered 404, not used again. */
+  /** Webhooks that answered 404 (or 401 to their token), not used again. */
   readonly webhooks: UnknownWebhooks = new UnknownWebhooks();
   /** The request Discord answered 401 to the bot token, once it did. */
   #tokenRejectedBy: string | undefined;

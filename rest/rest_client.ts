@@ -120,7 +120,8 @@ export type { CallOptions, RequestOptions, ServerErrorRetry };
  * {@linkcode ResponseTooLargeError} (a body over `maxResponseBytes`) or a
  * {@linkcode NetworkError} (no answer); requests are refused without being
  * sent with a {@linkcode TokenRejectedError} after a 401 to the bot token,
- * an {@linkcode UnknownWebhookError} to a webhook that answered 404, and an
+ * an {@linkcode UnknownWebhookError} to a webhook that answered 404 (or
+ * with a webhook token answered 401), and an
  * {@linkcode InvalidRequestLimitError} near Discord's invalid-request limit
  * (queued ones too, at once: a refusal holds up no other request).
  * None of them, and no log line, holds the bot token or an interaction
@@ -242,7 +243,8 @@ export class RestClient {
    * @throws {NetworkError} No answer, after any retries.
    * @throws {ResponseTooLargeError} A body over `maxResponseBytes`.
    * @throws {TokenRejectedError} The bot token was found rejected (401).
-   * @throws {UnknownWebhookError} The webhook was found gone (404).
+   * @throws {UnknownWebhookError} The webhook was found gone (404), or its
+   *   token refused (401).
    * @throws {InvalidRequestLimitError} The invalid-request cap is reached.
    * @throws {UploadError} A file could not be read or passed its limit.
    * @throws {TypeError} Bad input (a path not starting with `/`, a header
