@@ -59,7 +59,10 @@ export interface MessageResponse {
    * Only the user who ran it sees it (initial responses and follow-ups).
    * After a defer, `respond` keeps the defer's visibility: `ephemeral: true`
    * is refused unless the defer was `defer({ ephemeral: true })`, and
-   * `ephemeral: false` is refused after it.
+   * `ephemeral: false` is refused after it. An edit (`update`,
+   * `editOriginal`) cannot make a message ephemeral: `ephemeral: true` (or
+   * the EPHEMERAL flag) is refused there unless the message is ephemeral
+   * already; send the private text with `followUp({ ephemeral: true })`.
    */
   ephemeral?: boolean;
   /** Extra message flags. */
@@ -123,7 +126,8 @@ function isEmpty(input: MessageResponse): boolean {
  * @param edited The message it edits, or its flags, when known.
  * @returns The data and the files, if any.
  * @throws {InteractionError} `invalid_response` for a message Discord
- *   would refuse.
+ *   would refuse, or an edit asking to make a message that is not
+ *   ephemeral (per `edited`) ephemeral.
  */
 export function messageData(
   message: string | MessageResponse,
@@ -137,6 +141,19 @@ export function messageData(
   const { ephemeral, files, flags, components, ...rest } = input;
   let bits = flags ?? 0;
   if (ephemeral && initial) bits |= EPHEMERAL;
+  if (
+    !initial && (ephemeral === true || (bits & EPHEMERAL) !== 0) &&
+    (current & EPHEMERAL) === 0
+  ) {
+    // Discord ignores the flag on an edit: the "private" text would show on
+    // a message everyone sees. (On a message that is ephemeral already the
+    // flag changes nothing, so it passes, as when respond() answers
+    // defer({ ephemeral: true }).)
+    throw new InteractionError(
+      "invalid_response",
+      "An edit cannot make a message ephemeral (Discord ignores the flag on an edit, so the text would show on the public message): use followUp({ ephemeral: true })",
+    );
+  }
   const needsV2 = needsComponentsV2(components);
   // The flag given, set on the message already, or set here for components.
   const v2 = needsV2 || ((bits | current) & COMPONENTS_V2_FLAG) !== 0;

@@ -245,11 +245,12 @@ export interface OptionOptions<R extends boolean> {
 export interface StringOptionOptions<
   R extends boolean,
   C extends readonly Choice<string>[],
+  A extends boolean = boolean,
 > extends OptionOptions<R> {
   /** Fixed choices; the handler's value is then their union. */
   choices?: C;
   /** Whether choices come from an autocomplete handler. */
-  autocomplete?: boolean;
+  autocomplete?: A;
   /** Shortest text (0-6000). */
   minLength?: number;
   /** Longest text (1-6000). */
@@ -260,11 +261,12 @@ export interface StringOptionOptions<
 export interface NumberOptionOptions<
   R extends boolean,
   C extends readonly Choice<number>[],
+  A extends boolean = boolean,
 > extends OptionOptions<R> {
   /** Fixed choices; the handler's value is then their union. */
   choices?: C;
   /** Whether choices come from an autocomplete handler. */
-  autocomplete?: boolean;
+  autocomplete?: A;
   /** Smallest value. */
   min?: number;
   /** Largest value. */
@@ -288,6 +290,14 @@ export interface AttachmentOptionOptions<R extends boolean>
    */
   fileTypes?: readonly string[];
 }
+
+/**
+ * What an option definition adds to its type when `autocomplete` is
+ * `true`: the router's `autocomplete` takes only such options' names.
+ */
+export type Autocompletes<A extends boolean> = [A] extends [true]
+  ? { readonly autocomplete: true }
+  : unknown;
 
 /** The union of the choices' values, or `Fallback` without choices. */
 export type ChoiceValue<C extends readonly Choice[], Fallback> =

@@ -15,6 +15,7 @@ import type { Attachment, Message } from "../types/objects/message.ts";
 import type { Role } from "../types/objects/role.ts";
 import type {
   AttachmentOptionOptions,
+  Autocompletes,
   ChannelOptionOptions,
   ChatInputCommand,
   ChatInputCommandOptions,
@@ -36,16 +37,25 @@ import type {
   UserCommand,
   UserOptionValue,
 } from "./command_types.ts";
-import { isLocale, LOCALES } from "./locales.ts";
 import {
   checkChannelTypes,
   checkCommandFields,
   checkFileTypes,
 } from "./_command_rules.ts";
+import {
+  checkDescription,
+  checkLocalizations,
+  checkName,
+  checkOption,
+  checkOptions,
+  within,
+} from "./_option_rules.ts";
 import { textLength } from "../base/text_length.ts";
 
+export { checkChoices } from "./_option_rules.ts";
 export type {
   AttachmentOptionOptions,
+  Autocompletes,
   ChannelOptionOptions,
   ChatInputCommand,
   ChatInputCommandOptions,
@@ -72,212 +82,6 @@ export type {
   UserCommand,
   UserOptionValue,
 } from "./command_types.ts";
-
-const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-
-function checkName(what: string, name: string, lowerCase: boolean): void {
-  if (typeof name !== "string" || !NAME.test(name)) {
-    throw new TypeError(
-      `Cannot define ${what} as 'name' must be 1-32 letters, digits, '-', '_' or "'": current value 'name=${name}'`,
-    );
-  }
-  if (lowerCase && name !== name.toLowerCase()) {
-    throw new TypeError(
-      `Cannot define ${what} as 'name' must be lower case: current value 'name=${name}'`,
-    );
-  }
-}
-
-/** Lengths are in code points, as Discord counts them (see textLength). */
-function checkDescription(what: string, description: string): void {
-  const length = typeof description === "string"
-    ? textLength(description)
-    : typeof description;
-  if (typeof length !== "number" || length < 1 || length > 100) {
-    throw new RangeError(
-      `Cannot define ${what} as 'description' must be 1-100 characters: current length '${length}'`,
-    );
-  }
-}
-
-function checkOptions(what: string, options: OptionMap): void {
-  const entries = Object.entries(options);
-  if (entries.length > 25) {
-    throw new RangeError(
-      `Cannot define ${what} as it has more than 25 options: current count '${entries.length}'`,
-    );
-  }
-  let optionalSeen = false;
-  for (const [name, option] of entries) {
-    checkName(`option '${name}' of ${what}`, name, true);
-    if (isArrayIndex(name)) {
-      throw new TypeError(
-        `Cannot define ${what} as option name '${name}' is an integer: JavaScript puts such keys of an object first, in numeric order, so the options would reach Discord (and the required-first check) in another order than written; give it a name with a letter`,
-      );
-    }
-    if (option.type === 1 || option.type === 2) continue;
-    if (option.required) {
-      if (optionalSeen) {
-        throw new TypeError(
-          `Cannot define ${what} as required option '${name}' comes after an optional one (Discord lists required options first)`,
-        );
-      }
-    } else optionalSeen = true;
-  }
-  const kinds = new Set(entries.map(([, o]) => o.type === 1 || o.type === 2));
-  if (kinds.size > 1) {
-    throw new TypeError(
-      `Cannot define ${what} as it mixes subcommands with plain options`,
-    );
-  }
-}
-
-/**
- * Whether a key is a canonical array index ("0", "7", not "07"), which
- * object key order moves before every other key.
- */
-function isArrayIndex(key: string): boolean {
-  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
-}
-
-function checkRange(
-  field: string,
-  value: unknown,
-  min: number,
-  max: number,
-  integer: boolean,
-): void {
-  if (value === undefined) return;
-  if (
-    typeof value !== "number" || !Number.isFinite(value) ||
-    (integer && !Number.isInteger(value)) || value < min || value > max
-  ) {
-    throw new RangeError(
-      `Cannot define option as '${field}' must be ${
-        integer ? "an integer" : "a number"
-      } in ${min}..${max}: current value '${field}=${value}'`,
-    );
-  }
-}
-
-/**
- * Discord's rules for the choices of an option of `type` (3, 4 or 10): the
- * names and values, localized names included. Shared with autocomplete.
- *
- * @param type The option's type.
- * @param choices The choices.
- * @param action For the messages: "Cannot {action} as ...".
- * @throws {TypeError} For a value of the wrong type or a key not a locale.
- * @throws {RangeError} For a length or a number out of range.
- */
-export function checkChoices(
-  type: number,
-  choices: readonly Choice[],
-  action = "define option",
-): void {
-  for (const choice of choices) {
-    const name = choice?.name;
-    if (typeof name !== "string" || !within(name, 1, 100)) {
-      throw new RangeError(
-        `Cannot ${action} as a choice's 'name' must be 1-100 characters: current value 'name=${name}'`,
-      );
-    }
-    const value = choice.value;
-    const expected = type === 3 ? "string" : "number";
-    if ((type === 3) !== (typeof value === "string")) {
-      throw new TypeError(
-        `Cannot ${action} as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
-      );
-    }
-    if (type === 4 && !Number.isSafeInteger(value)) {
-      throw new RangeError(
-        `Cannot ${action} as the value of choice '${name}' must be an integer in -(2^53-1)..2^53-1 (Discord's INTEGER range): current value '${value}'`,
-      );
-    }
-    if (
-      type === 10 &&
-      !(Number.isFinite(value) && Math.abs(value as number) <= NUMBER_LIMIT)
-    ) {
-      throw new RangeError(
-        `Cannot ${action} as the value of choice '${name}' must be a finite number in -2^53..2^53 (Discord's NUMBER range): current value '${value}'`,
-      );
-    }
-    if (
-      (typeof value === "string" && textLength(value) > 100) ||
-      (typeof value === "number" && !Number.isFinite(value)) ||
-      (typeof value !== "string" && typeof value !== "number")
-    ) {
-      throw new RangeError(
-        `Cannot ${action} as the value of choice '${name}' must be a string of at most 100 characters or a finite number: current value '${
-          String(value).slice(0, 120)
-        }'`,
-      );
-    }
-    for (
-      const [locale, text] of Object.entries(choice.name_localizations ?? {})
-    ) {
-      checkLocale(`${action} (choice '${name}')`, "name_localizations", locale);
-      // A missing translation (`{ fr: t.fr?.[key] }`): JSON leaves it out.
-      if (text === undefined) continue;
-      if (typeof text !== "string" || !within(text, 1, 100)) {
-        throw new RangeError(
-          `Cannot ${action} as the '${locale}' name of choice '${name}' must be 1-100 characters`,
-        );
-      }
-    }
-  }
-}
-
-/** Whether `text` has `min` to `max` characters (code points). */
-function within(text: string, min: number, max: number): boolean {
-  const length = textLength(text);
-  return length >= min && length <= max;
-}
-
-/** The largest magnitude of a NUMBER option's value, bounds and choices. */
-const NUMBER_LIMIT = 2 ** 53;
-
-/** Localized names follow the name's rules, descriptions its length. */
-function checkLocalizations(
-  what: string,
-  options: {
-    nameLocalizations?: Localizations | undefined;
-    descriptionLocalizations?: Localizations | undefined;
-  },
-  checkLocalizedName: (what: string, name: string) => void = (what, name) =>
-    checkName(what, name, true),
-): void {
-  for (
-    const [locale, text] of Object.entries(options.nameLocalizations ?? {})
-  ) {
-    checkLocale(`define ${what}`, "nameLocalizations", locale);
-    if (text === undefined) continue;
-    checkLocalizedName(`${what} (its '${locale}' name)`, text);
-  }
-  for (
-    const [locale, text] of Object.entries(
-      options.descriptionLocalizations ?? {},
-    )
-  ) {
-    checkLocale(`define ${what}`, "descriptionLocalizations", locale);
-    if (text === undefined) continue;
-    checkDescription(`${what} (its '${locale}' description)`, text);
-  }
-}
-
-/**
- * Discord refuses a localization map keyed by anything but its locales
- * (`action`: "define command 'x'", "answer autocomplete (choice 'y')").
- */
-function checkLocale(action: string, field: string, locale: string): void {
-  if (!isLocale(locale)) {
-    throw new TypeError(
-      `Cannot ${action} as '${field}' has a key that is not a Discord locale (${
-        LOCALES.join(", ")
-      }): current value '${locale}'`,
-    );
-  }
-}
 
 /**
  * Discord's limit on a chat input command's text, all options included
@@ -477,7 +281,6 @@ function option<T extends number, V, R extends boolean>(
   options: OptionOptions<R>,
   extra: Partial<Record<string, unknown>> = {},
 ): OptionDefinition<T, V, R> {
-  checkDescription("option", options.description);
   const out: Record<string, unknown> = {
     type,
     description: options.description,
@@ -492,40 +295,8 @@ function option<T extends number, V, R extends boolean>(
   for (const [key, value] of Object.entries(extra)) {
     if (value !== undefined) out[key] = value;
   }
-  if (
-    Array.isArray(out.choices) &&
-    (out.choices.length > 25 || out.autocomplete === true)
-  ) {
-    throw new TypeError(
-      "Cannot define option as it has more than 25 choices or both choices and autocomplete",
-    );
-  }
-  if (Array.isArray(out.choices)) checkChoices(type, out.choices as Choice[]);
-  checkLocalizations("option", options);
-  checkRange("min_length", out.min_length, 0, 6000, true);
-  checkRange("max_length", out.max_length, 1, 6000, true);
-  // Discord's ranges: INTEGER is -(2^53-1)..2^53-1 (the safe integers),
-  // NUMBER -2^53..2^53.
-  const limit = type === 4 ? Number.MAX_SAFE_INTEGER : NUMBER_LIMIT;
-  checkRange("min_value", out.min_value, -limit, limit, type === 4);
-  checkRange("max_value", out.max_value, -limit, limit, type === 4);
-  for (
-    const [low, high] of [["min_length", "max_length"], [
-      "min_value",
-      "max_value",
-    ]] as const
-  ) {
-    if (
-      typeof out[low] === "number" && typeof out[high] === "number" &&
-      out[low] > out[high]
-    ) {
-      throw new RangeError(
-        `Cannot define option as '${low}' is above '${high}': current values '${
-          out[low]
-        }', '${out[high]}'`,
-      );
-    }
-  }
+  // The checks a literal option gets from command(), on the wire fields.
+  checkOption("option", out as unknown as OptionDefinition);
   return out as unknown as OptionDefinition<T, V, R>;
 }
 
@@ -540,15 +311,16 @@ function option<T extends number, V, R extends boolean>(
 export function string<
   const R extends boolean = false,
   const C extends readonly Choice<string>[] = [],
+  const A extends boolean = false,
 >(
-  options: StringOptionOptions<R, C>,
-): OptionDefinition<3, ChoiceValue<C, string>, R> {
+  options: StringOptionOptions<R, C, A>,
+): OptionDefinition<3, ChoiceValue<C, string>, R> & Autocompletes<A> {
   return option(3, options, {
     choices: options.choices,
     autocomplete: options.autocomplete,
     min_length: options.minLength,
     max_length: options.maxLength,
-  });
+  }) as OptionDefinition<3, ChoiceValue<C, string>, R> & Autocompletes<A>;
 }
 
 /**
@@ -562,15 +334,16 @@ export function string<
 export function integer<
   const R extends boolean = false,
   const C extends readonly Choice<number>[] = [],
+  const A extends boolean = false,
 >(
-  options: NumberOptionOptions<R, C>,
-): OptionDefinition<4, ChoiceValue<C, number>, R> {
+  options: NumberOptionOptions<R, C, A>,
+): OptionDefinition<4, ChoiceValue<C, number>, R> & Autocompletes<A> {
   return option(4, options, {
     choices: options.choices,
     autocomplete: options.autocomplete,
     min_value: options.min,
     max_value: options.max,
-  });
+  }) as OptionDefinition<4, ChoiceValue<C, number>, R> & Autocompletes<A>;
 }
 
 /**
@@ -584,15 +357,16 @@ export function integer<
 export function number<
   const R extends boolean = false,
   const C extends readonly Choice<number>[] = [],
+  const A extends boolean = false,
 >(
-  options: NumberOptionOptions<R, C>,
-): OptionDefinition<10, ChoiceValue<C, number>, R> {
+  options: NumberOptionOptions<R, C, A>,
+): OptionDefinition<10, ChoiceValue<C, number>, R> & Autocompletes<A> {
   return option(10, options, {
     choices: options.choices,
     autocomplete: options.autocomplete,
     min_value: options.min,
     max_value: options.max,
-  });
+  }) as OptionDefinition<10, ChoiceValue<C, number>, R> & Autocompletes<A>;
 }
 
 /**

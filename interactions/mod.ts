@@ -22,6 +22,7 @@
 export {
   attachment,
   type AttachmentOptionOptions,
+  type Autocompletes,
   boolean,
   channel,
   type ChannelOptionOptions,

@@ -18,6 +18,8 @@ import type {
   MessageCommand,
   OptionMap,
   OptionValues,
+  SubcommandDefinition,
+  SubcommandGroupDefinition,
   SubcommandOf,
   UserCommand,
   UserOptionValue,
@@ -124,9 +126,17 @@ export type RouteHandler<I> = (
   ctx: InteractionContext,
 ) => unknown;
 
-/** Names of options offering autocomplete, at any depth. */
+/**
+ * Names of options offering autocomplete (`autocomplete: true`), at any
+ * depth: a subcommand's and a group's own names are not among them.
+ */
 export type OptionNames<O extends OptionMap> = {
-  [K in keyof O & string]: O[K]["options"] extends OptionMap
-    ? OptionNames<O[K]["options"]>
-    : K;
+  // Inferred as SubcommandOf does: a subcommand's `options` read directly
+  // is the `OptionMap` of OptionDefinition intersected with its own, whose
+  // keys are every string.
+  [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO>
+    ? OptionNames<SO>
+    : O[K] extends SubcommandGroupDefinition<infer S> ? OptionNames<S>
+    : O[K] extends { readonly autocomplete: true } ? K
+    : never;
 }[keyof O & string];

@@ -27,6 +27,7 @@ import {
 } from "./context.ts";
 import { compileCustomId } from "./custom_id.ts";
 import type { InteractionError } from "./errors.ts";
+import { offersAutocomplete } from "./_autocomplete_option.ts";
 import { waitFor } from "./_wait.ts";
 import { type AttachedSource, waitSources } from "./_wait_sources.ts";
 import { ComponentWaiters } from "./_component_waiters.ts";
@@ -327,16 +328,24 @@ export class InteractionRouter {
    *
    * @typeParam C The command definition.
    * @param definition The command.
-   * @param option The option's name (at any depth).
+   * @param option The name of an option with `autocomplete: true` (at any
+   *   depth; one handler serves it in every subcommand).
    * @param handler Gets the focused value and answers with `ctx.autocomplete`.
    * @returns The router, for chaining.
-   * @throws {TypeError} When the option already has a handler.
+   * @throws {TypeError} When the command has no such option offering
+   *   autocomplete (Discord would never send its requests), or the option
+   *   already has a handler.
    */
   autocomplete<C extends ChatInputCommand>(
     definition: C,
     option: OptionNames<C["options"]>,
     handler: RouteHandler<AutocompleteInteraction<C>>,
   ): this {
+    if (!offersAutocomplete(definition.options, option)) {
+      throw new TypeError(
+        `Cannot route autocomplete of option '${option}' of /${definition.name} as the command has no option of that name with 'autocomplete: true' (in any subcommand)`,
+      );
+    }
     const key = `${definition.name}:${option}`;
     if (this.#autocomplete.has(key)) {
       throw new TypeError(

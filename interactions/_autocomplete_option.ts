@@ -1,0 +1,25 @@
+/**
+ * Whether a command has an option offering autocomplete under a name: the
+ * router refuses a route Discord would never send requests for (a typo, a
+ * subcommand's name, an option without `autocomplete: true`), which would
+ * otherwise leave every request unanswered. Internal to the package.
+ *
+ * @module
+ */
+import type { OptionMap } from "./command_types.ts";
+
+/**
+ * Whether `options` (a command's, searched through its subcommands and
+ * groups) hold an option `name` with `autocomplete: true`.
+ *
+ * @param options The command's options.
+ * @param name The option's name.
+ * @returns Whether an option of that name offers autocomplete.
+ */
+export function offersAutocomplete(options: OptionMap, name: string): boolean {
+  return Object.entries(options).some(([key, option]) =>
+    option.type === 1 || option.type === 2
+      ? offersAutocomplete(option.options ?? {}, name)
+      : key === name && option.autocomplete === true
+  );
+}

@@ -1,0 +1,334 @@
+/**
+ * Discord's rules for a command's names, descriptions, localizations and
+ * options, checked on the definition's wire fields so that options built
+ * by the helpers and options written as object literals are held to the
+ * same rules (a broken one fails when defined, not with a 50035 "Invalid
+ * Form Body" at sync). Internal to the package.
+ *
+ * @module
+ */
+import type {
+  Choice,
+  Localizations,
+  OptionDefinition,
+  OptionMap,
+} from "./command_types.ts";
+import { isLocale, LOCALES } from "./locales.ts";
+import { checkChannelTypes, checkFileTypes } from "./_command_rules.ts";
+import { textLength } from "../base/text_length.ts";
+
+const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+export function checkName(
+  what: string,
+  name: string,
+  lowerCase: boolean,
+): void {
+  if (typeof name !== "string" || !NAME.test(name)) {
+    throw new TypeError(
+      `Cannot define ${what} as 'name' must be 1-32 letters, digits, '-', '_' or "'": current value 'name=${name}'`,
+    );
+  }
+  if (lowerCase && name !== name.toLowerCase()) {
+    throw new TypeError(
+      `Cannot define ${what} as 'name' must be lower case: current value 'name=${name}'`,
+    );
+  }
+}
+
+/** Lengths are in code points, as Discord counts them (see textLength). */
+export function checkDescription(what: string, description: string): void {
+  const length = typeof description === "string"
+    ? textLength(description)
+    : typeof description;
+  if (typeof length !== "number" || length < 1 || length > 100) {
+    throw new RangeError(
+      `Cannot define ${what} as 'description' must be 1-100 characters: current length '${length}'`,
+    );
+  }
+}
+
+/**
+ * Whether a key is a canonical array index ("0", "7", not "07"), which
+ * object key order moves before every other key.
+ */
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+function checkRange(
+  field: string,
+  value: unknown,
+  min: number,
+  max: number,
+  integer: boolean,
+): void {
+  if (value === undefined) return;
+  if (
+    typeof value !== "number" || !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) || value < min || value > max
+  ) {
+    throw new RangeError(
+      `Cannot define option as '${field}' must be ${
+        integer ? "an integer" : "a number"
+      } in ${min}..${max}: current value '${field}=${value}'`,
+    );
+  }
+}
+
+/**
+ * Discord's rules for the choices of an option of `type` (3, 4 or 10): the
+ * names and values, localized names included. Shared with autocomplete.
+ *
+ * @param type The option's type.
+ * @param choices The choices.
+ * @param action For the messages: "Cannot {action} as ...".
+ * @throws {TypeError} For a value of the wrong type or a key not a locale.
+ * @throws {RangeError} For a length or a number out of range.
+ */
+export function checkChoices(
+  type: number,
+  choices: readonly Choice[],
+  action = "define option",
+): void {
+  for (const choice of choices) {
+    const name = choice?.name;
+    if (typeof name !== "string" || !within(name, 1, 100)) {
+      throw new RangeError(
+        `Cannot ${action} as a choice's 'name' must be 1-100 characters: current value 'name=${name}'`,
+      );
+    }
+    const value = choice.value;
+    const expected = type === 3 ? "string" : "number";
+    if ((type === 3) !== (typeof value === "string")) {
+      throw new TypeError(
+        `Cannot ${action} as the value of choice '${name}' must be a ${expected} like the option: current type '${typeof value}'`,
+      );
+    }
+    if (type === 4 && !Number.isSafeInteger(value)) {
+      throw new RangeError(
+        `Cannot ${action} as the value of choice '${name}' must be an integer in -(2^53-1)..2^53-1 (Discord's INTEGER range): current value '${value}'`,
+      );
+    }
+    if (
+      type === 10 &&
+      !(Number.isFinite(value) && Math.abs(value as number) <= NUMBER_LIMIT)
+    ) {
+      throw new RangeError(
+        `Cannot ${action} as the value of choice '${name}' must be a finite number in -2^53..2^53 (Discord's NUMBER range): current value '${value}'`,
+      );
+    }
+    if (
+      (typeof value === "string" && textLength(value) > 100) ||
+      (typeof value === "number" && !Number.isFinite(value)) ||
+      (typeof value !== "string" && typeof value !== "number")
+    ) {
+      throw new RangeError(
+        `Cannot ${action} as the value of choice '${name}' must be a string of at most 100 characters or a finite number: current value '${
+          String(value).slice(0, 120)
+        }'`,
+      );
+    }
+    for (
+      const [locale, text] of Object.entries(choice.name_localizations ?? {})
+    ) {
+      checkLocale(`${action} (choice '${name}')`, "name_localizations", locale);
+      // A missing translation (`{ fr: t.fr?.[key] }`): JSON leaves it out.
+      if (text === undefined) continue;
+      if (typeof text !== "string" || !within(text, 1, 100)) {
+        throw new RangeError(
+          `Cannot ${action} as the '${locale}' name of choice '${name}' must be 1-100 characters`,
+        );
+      }
+    }
+  }
+}
+
+/** Whether `text` has `min` to `max` characters (code points). */
+export function within(text: string, min: number, max: number): boolean {
+  const length = textLength(text);
+  return length >= min && length <= max;
+}
+
+/** The largest magnitude of a NUMBER option's value, bounds and choices. */
+export const NUMBER_LIMIT = 2 ** 53;
+
+/** Localized names follow the name's rules, descriptions its length. */
+export function checkLocalizations(
+  what: string,
+  options: {
+    nameLocalizations?: Localizations | undefined;
+    descriptionLocalizations?: Localizations | undefined;
+  },
+  checkLocalizedName: (what: string, name: string) => void = (what, name) =>
+    checkName(what, name, true),
+): void {
+  for (
+    const [locale, text] of Object.entries(options.nameLocalizations ?? {})
+  ) {
+    checkLocale(`define ${what}`, "nameLocalizations", locale);
+    if (text === undefined) continue;
+    checkLocalizedName(`${what} (its '${locale}' name)`, text);
+  }
+  for (
+    const [locale, text] of Object.entries(
+      options.descriptionLocalizations ?? {},
+    )
+  ) {
+    checkLocale(`define ${what}`, "descriptionLocalizations", locale);
+    if (text === undefined) continue;
+    checkDescription(`${what} (its '${locale}' description)`, text);
+  }
+}
+
+/**
+ * Discord refuses a localization map keyed by anything but its locales
+ * (`action`: "define command 'x'", "answer autocomplete (choice 'y')").
+ */
+function checkLocale(action: string, field: string, locale: string): void {
+  if (!isLocale(locale)) {
+    throw new TypeError(
+      `Cannot ${action} as '${field}' has a key that is not a Discord locale (${
+        LOCALES.join(", ")
+      }): current value '${locale}'`,
+    );
+  }
+}
+
+/** Whether an option is a subcommand (1) or a group (2), not a value. */
+const isSubcommandOrGroup = (option: OptionDefinition): boolean =>
+  option.type === 1 || option.type === 2;
+
+/**
+ * Check the options of a command, subcommand or group (`what`): names,
+ * count, required-first order, no subcommands mixed with plain options,
+ * and each option as {@linkcode checkOption} does.
+ *
+ * @param what Who is being defined, for the message.
+ * @param options The options keyed by name.
+ * @throws {TypeError} For a bad name, order, mixing, type or nesting.
+ * @throws {RangeError} For too many options or a field out of range.
+ */
+export function checkOptions(what: string, options: OptionMap): void {
+  const entries = Object.entries(options);
+  if (entries.length > 25) {
+    throw new RangeError(
+      `Cannot define ${what} as it has more than 25 options: current count '${entries.length}'`,
+    );
+  }
+  let optionalSeen = false;
+  for (const [name, option] of entries) {
+    checkName(`option '${name}' of ${what}`, name, true);
+    if (isArrayIndex(name)) {
+      throw new TypeError(
+        `Cannot define ${what} as option name '${name}' is an integer: JavaScript puts such keys of an object first, in numeric order, so the options would reach Discord (and the required-first check) in another order than written; give it a name with a letter`,
+      );
+    }
+    checkOption(
+      `${
+        option.type === 1
+          ? "subcommand"
+          : option.type === 2
+          ? "subcommand group"
+          : "option"
+      } '${name}' of ${what}`,
+      option,
+    );
+    if (isSubcommandOrGroup(option)) continue;
+    if (option.required) {
+      if (optionalSeen) {
+        throw new TypeError(
+          `Cannot define ${what} as required option '${name}' comes after an optional one (Discord lists required options first)`,
+        );
+      }
+    } else optionalSeen = true;
+  }
+  const kinds = new Set(entries.map(([, o]) => isSubcommandOrGroup(o)));
+  if (kinds.size > 1) {
+    throw new TypeError(
+      `Cannot define ${what} as it mixes subcommands with plain options`,
+    );
+  }
+}
+
+/**
+ * Check one option on its wire fields, as the helper builders build it or
+ * as written by hand: a known type (1-11), the description, choices,
+ * localizations, lengths and ranges, channel and file types, and Discord's
+ * nesting (a subcommand holds plain options only, a group subcommands
+ * only, at least one), its own options checked in turn.
+ *
+ * @param what Who is being defined, for the message.
+ * @param option The option.
+ * @throws {TypeError} For an unknown type, choices with autocomplete, or
+ *   nesting Discord refuses.
+ * @throws {RangeError} For a text or number out of range.
+ */
+export function checkOption(what: string, option: OptionDefinition): void {
+  const type = option.type;
+  if (!Number.isInteger(type) || type < 1 || type > 11) {
+    throw new RangeError(
+      `Cannot define ${what} as 'type' must be an option type (1-11): current value 'type=${type}'`,
+    );
+  }
+  checkDescription(what, option.description);
+  const choices = option.choices;
+  if (
+    Array.isArray(choices) &&
+    (choices.length > 25 || option.autocomplete === true)
+  ) {
+    throw new TypeError(
+      `Cannot define ${what} as it has more than 25 choices or both choices and autocomplete`,
+    );
+  }
+  if (Array.isArray(choices)) checkChoices(type, choices as Choice[]);
+  checkLocalizations(what, {
+    nameLocalizations: option.name_localizations,
+    descriptionLocalizations: option.description_localizations,
+  });
+  checkRange("min_length", option.min_length, 0, 6000, true);
+  checkRange("max_length", option.max_length, 1, 6000, true);
+  // Discord's ranges: INTEGER is -(2^53-1)..2^53-1 (the safe integers),
+  // NUMBER -2^53..2^53.
+  const limit = type === 4 ? Number.MAX_SAFE_INTEGER : NUMBER_LIMIT;
+  checkRange("min_value", option.min_value, -limit, limit, type === 4);
+  checkRange("max_value", option.max_value, -limit, limit, type === 4);
+  for (
+    const [low, high] of [["min_length", "max_length"], [
+      "min_value",
+      "max_value",
+    ]] as const
+  ) {
+    const [min, max] = [option[low], option[high]];
+    if (typeof min === "number" && typeof max === "number" && min > max) {
+      throw new RangeError(
+        `Cannot define option as '${low}' is above '${high}': current values '${min}', '${max}'`,
+      );
+    }
+  }
+  checkChannelTypes(option.channel_types);
+  checkFileTypes(option.file_types);
+  if (isSubcommandOrGroup(option)) checkNesting(what, option);
+}
+
+/**
+ * Discord's nesting: a subcommand holds plain options only, a group holds
+ * subcommands only (at least one); each is then checked in turn.
+ */
+function checkNesting(what: string, option: OptionDefinition): void {
+  const nested = Object.values(option.options ?? {});
+  if (option.type === 1 && nested.some(isSubcommandOrGroup)) {
+    throw new TypeError(
+      `Cannot define ${what} as it contains a subcommand (only groups do)`,
+    );
+  }
+  if (option.type === 2 && nested.length === 0) {
+    throw new RangeError(`Cannot define ${what} as it holds no subcommand`);
+  }
+  if (option.type === 2 && nested.some((o) => o.type !== 1)) {
+    throw new TypeError(
+      `Cannot define ${what} as it must contain only subcommands`,
+    );
+  }
+  checkOptions(what, option.options ?? {});
+}
