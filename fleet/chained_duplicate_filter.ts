@@ -40,14 +40,22 @@ export class ChainedDuplicateFilter implements DuplicateFilter {
     return JSON.stringify(await Promise.all(keys));
   }
 
-  /** @inheritdoc */
+  /**
+   * The earlier filter first, then the later one for the keys it claimed,
+   * never both at once: two processes asking at once could each claim a
+   * key in one filter and find it claimed in the other, and neither
+   * delivered the event. Asked in order, only the earlier filter's
+   * claimant asks the later one.
+   */
   async firstSeen(keys: readonly string[]): Promise<boolean[]> {
     const [a, b] = split(keys);
-    const [earlier, later] = await Promise.all([
-      this.#earlier.firstSeen(a),
-      this.#later.firstSeen(b),
-    ]);
-    return earlier.map((first, i) => first && later[i] === true);
+    const earlier = await this.#earlier.firstSeen(a);
+    const claimed = b.filter((_, i) => earlier[i] === true);
+    const later = claimed.length > 0
+      ? await this.#later.firstSeen(claimed)
+      : [];
+    let next = 0;
+    return earlier.map((first) => first === true && later[next++] === true);
   }
 
   /** @inheritdoc */
