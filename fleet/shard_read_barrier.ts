@@ -93,13 +93,15 @@ export interface ReadBarrierResult {
  * Discord wrote before `since` has been read.
  *
  * Which heartbeat an ACK answers: the shard shows no ACK event, only
- * `lastAckAt` and `latency`, and measures the latency from the heartbeat
- * the ACK answers (the oldest one waiting), so `lastAckAt - latency` is
- * when that heartbeat went out. One ACK whose heartbeat went out after
- * `since` is enough, and it is a state, so polling it misses nothing.
- * Waiting instead for the second ACK after `since` (the heartbeat behind it
- * went out after the first ACK came) takes up to two intervals, not one,
- * and polling `lastAckAt` counts two ACKs in one poll as one.
+ * `ackedHeartbeatAt`, when the heartbeat the last ACK answers went out,
+ * counting ACKs in order (never later than the truth; not `lastAckAt -
+ * latency`, which takes a heartbeat waiting two intervals for one whose
+ * ACK was lost, and behind a read backlog that long would pass the
+ * barrier early). One ACK whose heartbeat went out after `since` is
+ * enough, and it is a state, so polling it misses nothing. Waiting instead
+ * for the second ACK after `since` (the heartbeat behind it went out after
+ * the first ACK came) takes up to two intervals, not one, and polling
+ * `lastAckAt` counts two ACKs in one poll as one.
  *
  * A shard not `ready` (reconnecting, resuming) is waited for: once `ready`
  * again its RESUME has replayed what it missed, and the ACK is then waited
@@ -211,15 +213,10 @@ export function readBarrier(
       }
       return;
     }
-    const ackAt = shard.lastAckAt;
-    const latency = shard.latency;
+    const answered = shard.ackedHeartbeatAt;
     // Strictly after: a heartbeat sent in the same millisecond as `since`
     // may have gone out just before it.
-    if (
-      ackAt !== undefined && latency !== undefined && ackAt - latency > from
-    ) {
-      end("read");
-    }
+    if (answered !== undefined && answered > from) end("read");
   }
   const offState = shard.on("state", ({ current }) => {
     if (current === "ready") {

@@ -38,6 +38,7 @@ import {
 import { PresencePacer } from "./presence_pacer.ts";
 import { SessionPacer } from "./session_pacer.ts";
 import { peekFrame } from "./frame_peek.ts";
+import { HeartbeatAcks } from "./heartbeat_acks.ts";
 import {
   assertShardOptions,
   DEFAULT_GATEWAY_URL,
@@ -115,9 +116,6 @@ const visible = getVisibleLogger(["disruption", "gateway", "shard"]);
  * limit) needs about 220 KB/s, a 5 MiB GUILD_CREATE 18 KB/s.
  */
 const MAX_FRAME_TRANSFER = 5 * 60_000;
-
-/** Send times kept of heartbeats not ACKed (Discord ACKs each at once). */
-const MAX_UNACKED = 8;
 
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
@@ -316,17 +314,8 @@ interface Connection {
   heartbeatInterval: number;
   heartbeatTimer: TimerId | undefined;
   heartbeatsSent: number;
-  /**
-   * When the heartbeats not yet ACKed went out, oldest first: Discord ACKs
-   * each, in order, so an ACK answers the oldest (an op 1's included). An
-   * ACK a peer never sent leaves later measures long, never short.
-   */
-  unacked: number[];
-  /**
-   * Heartbeats sent once `unacked` was full, after its last one: each is
-   * measured from that one's time, so a latency reads long, never short.
-   */
-  unrecorded: number;
+  /** The heartbeats not yet ACKed (an op 1's included). */
+  acks: HeartbeatAcks;
   /** Whether a sequence going backwards outside a replay was said. */
   backwardsSaid: boolean;
   /** When the last heartbeat the server asked for (op 1) went out. */
@@ -412,6 +401,7 @@ export class Shard {
   #resumeUrl: string | undefined;
   #latency: number | undefined;
   #lastAckAt: number | undefined;
+  #ackedHeartbeatAt: number | undefined;
 
   #connection: Connection | undefined;
   #reconnectTimer: TimerId | undefined;
@@ -623,10 +613,27 @@ export class Shard {
 
   /**
    * Milliseconds between the last heartbeat ACK and the heartbeat it
-   * answered (the oldest one not yet ACKed), once measured.
+   * answered (the oldest one not yet ACKed), once measured. A heartbeat
+   * waiting over two intervals is taken for one whose ACK was lost, so
+   * behind a read backlog that long this reads short; see
+   * {@linkcode Shard.ackedHeartbeatAt} for a time that never does.
    */
   get latency(): number | undefined {
     return this.#latency;
+  }
+
+  /**
+   * When the heartbeat the last ACK answered went out (the scheduler's
+   * milliseconds, as `Date.now()` with the real one), counting ACKs
+   * strictly in order, once one came: never later than that heartbeat
+   * went out (an ACK a peer never sent makes it earlier). Discord writes
+   * an ACK after everything it sent before the heartbeat came, so a value
+   * after a moment proves the shard has read all Discord sent it before
+   * that moment on the connection the ACK came on. Kept across
+   * connections, as {@linkcode Shard.lastAckAt} is.
+   */
+  get ackedHeartbeatAt(): number | undefined {
+    return this.#ackedHeartbeatAt;
   }
 
   /**
@@ -1408,8 +1415,7 @@ export class Shard {
       heartbeatInterval: 0,
       heartbeatTimer: undefined,
       heartbeatsSent: 0,
-      unacked: [],
-      unrecorded: 0,
+      acks: new HeartbeatAcks(),
       backwardsSaid: false,
       lastRequestedAt: undefined,
       readyAt: undefined,
@@ -2001,22 +2007,16 @@ export class Shard {
         // Not the latest heartbeat's: an ACK left over from an op 1
         // answered would pass a later heartbeat's time off as its own.
         const now = this.#scheduler.now();
-        const { unacked } = connection;
-        // A heartbeat waiting two intervals had its ACK lost (Discord ACKs
-        // at once; a zombie is dropped within an interval): kept, it stayed
-        // at the head and every later ACK read one interval long, for the
-        // rest of the connection. One of those was still read that long
-        // (which heartbeat lost its ACK is not known), never short.
-        const stale = now - 2 * connection.heartbeatInterval;
-        while (unacked.length > 0 && unacked[0]! < stale) unacked.shift();
-        if (unacked.length === 0) connection.unrecorded = 0;
-        const sentAt = unacked[0];
-        if (sentAt === undefined) break;
-        if (unacked.length === 1 && connection.unrecorded > 0) {
-          connection.unrecorded--;
-        } else unacked.shift();
-        this.#latency = now - sentAt;
+        const answered = connection.acks.acked(
+          now,
+          connection.heartbeatInterval,
+        );
+        if (answered === undefined) break;
+        if (answered.shownSentAt !== undefined) {
+          this.#latency = now - answered.shownSentAt;
+        }
         this.#lastAckAt = now;
+        this.#ackedHeartbeatAt = answered.sentNoLaterThan;
         break;
       }
       case GatewayOpcode.Hello:
@@ -2555,10 +2555,7 @@ export class Shard {
     // never comes must still end as a zombie. No ACK is waited for then.
     connection.heartbeatsSent++;
     if (!this.#sendPriority(connection, payload)) return;
-    const { unacked } = connection;
-    if (connection.unrecorded > 0 || unacked.length >= MAX_UNACKED) {
-      connection.unrecorded++;
-    } else unacked.push(this.#scheduler.now());
+    connection.acks.sent(this.#scheduler.now());
   }
 
   /**
