@@ -80,34 +80,6 @@ export interface Bucket {
 }
 
 /**
- * Requests in flight (one at most each, while no answer named a limit)
- * from the buckets of routes with no hash learned on `major`, `except`
- * aside: of two routes of one hash first used at once, the first answer to
- * name the hash does not count the other's request, which counts against
- * the same window on Discord's side.
- *
- * @param buckets Every bucket of the limiter.
- * @param major The major parameter of the route whose hash was learned.
- * @param except The bucket that answer's request was sent from.
- * @returns How many requests to count against the hash's `remaining`.
- */
-export function unlearnedInFlight(
-  buckets: Iterable<Bucket>,
-  major: string,
-  except: Bucket,
-): number {
-  let count = 0;
-  for (const bucket of buckets) {
-    const { id, limit } = bucket;
-    const unlearned = limit === undefined && id.startsWith("route:");
-    if (bucket !== except && unlearned && id.endsWith(`|${major}`)) {
-      count += bucket.inFlight;
-    }
-  }
-  return count;
-}
-
-/**
  * One global limit's sends in its sliding window (a fixed one let 2x out
  * across its edge), and pause.
  */

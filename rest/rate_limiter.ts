@@ -39,7 +39,6 @@ import {
   type Job,
   type Lane,
   laneId,
-  unlearnedInFlight,
 } from "./_limiter_queue.ts";
 
 // The read-only view of a limiter, its options and what it and its jobs
@@ -638,14 +637,9 @@ export class RateLimiter implements RateLimitView {
       }
     } else if (info) {
       bucket = this.#learn(job.route, sentFrom, info, left);
-      // Sent from another bucket (its hash learned or changed): those in
-      // flight from it, and from routes of no learned hash, may count.
-      const carried = bucket === sentFrom ? 0 : sentFrom.inFlight +
-        unlearnedInFlight(
-          this.#buckets.values(),
-          job.route.majorParameter,
-          sentFrom,
-        );
+      // Sent from another bucket (the route's hash changed): those still
+      // in flight from it may count against this window too.
+      const carried = bucket === sentFrom ? 0 : sentFrom.inFlight;
       this.#apply(bucket, info, now, result.type === "success", carried);
     }
 
