@@ -154,7 +154,9 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   MESSAGE_REACTION_REMOVE: effect([], ["message"]),
   MESSAGE_REACTION_REMOVE_ALL: effect([], ["message"]),
   MESSAGE_REACTION_REMOVE_EMOJI: effect([], ["message"]),
-  PRESENCE_UPDATE: effect(["presence", "user"], ["presence", "user"]),
+  PRESENCE_UPDATE: effect(["presence", "user"], ["presence", "user"], [
+    "presence",
+  ]),
   TYPING_START: none(NOT_STATE),
   USER_UPDATE: effect([], ["bot_user", "user"]),
   VOICE_CHANNEL_EFFECT_SEND: none(NOT_STATE),

@@ -723,13 +723,16 @@ const REDUCERS: Record<string, Reducer> = {
     const userId = snowflake(user?.id);
     if (guildId === undefined || userId === undefined) return undefined;
     const old = c.get("presence", guildId, userId);
-    // No field of it is required (Discord's docs): one it lacks stays.
-    c.set(
-      "presence",
-      guildId,
-      userId,
-      merge(old, presenceValue(d, guildId)![1]),
-    );
+    // Offline is no presence, as in GUILD_CREATE (none for offline members):
+    // kept, the one sent after a member leaves held one of everyone who ever
+    // left, until the guild's next GUILD_CREATE.
+    if (d.status === "offline") {
+      c.delete("presence", guildId, userId);
+    } else {
+      // No field of it is required (Discord's docs): one it lacks stays.
+      const value = merge(old, presenceValue(d, guildId)![1]);
+      c.set("presence", guildId, userId, value);
+    }
     // The user in a presence is partial: only changed fields beside the id.
     // (Whether to read the user depends on the payload only, as cacheReads
     // requires.)

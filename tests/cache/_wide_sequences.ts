@@ -210,7 +210,8 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       () => ["PRESENCE_UPDATE", {
         guild_id: g,
         user: { id: u },
-        status: "dnd",
+        // Offline removes the presence (cache/reduce.ts).
+        status: gen.pick(["dnd", "offline"]),
       }],
       () => ["VOICE_STATE_UPDATE", {
         guild_id: g,

@@ -86,13 +86,20 @@ Deno.test("MemoryCache: one sticker, stage instance, scheduled event and soundbo
   cache.apply("PRESENCE_UPDATE", {
     guild_id: "1",
     user: { id: "6" },
-    status: "offline",
+    status: "dnd",
   });
-  assert.equal(cache.presence("1", "6")?.status, "offline");
+  assert.equal(cache.presence("1", "6")?.status, "dnd");
   assert.equal(
     [...cache.presences("1")].find((p) => p.user.id === "6")?.status,
-    "offline",
+    "dnd",
   );
+  // Offline is no presence (none is listed for it in GUILD_CREATE).
+  cache.apply("PRESENCE_UPDATE", {
+    guild_id: "1",
+    user: { id: "6" },
+    status: "offline",
+  });
+  assert.deepEqual([...cache.presences("1")].map((p) => p.user.id), ["5"]);
   cache.apply("GUILD_DELETE", { id: "1" });
   assert.deepEqual([...cache.presences("1")], []);
   assert.equal(cache.stageInstance("1", "40"), undefined);
