@@ -66,16 +66,19 @@ export class RedisBacklog {
   /**
    * Take `count` more dispatches carrying `entities` (see
    * {@linkcode entitiesOf}), or say why not (the store then drops them and
-   * goes stale). Past the bound on entities, a call is still taken when
-   * none waits to be reduced, whatever it carries: the largest guild is not
-   * dropped for being large.
+   * goes stale). Past the bounds on dispatches and entities, a call is
+   * still taken when none waits, whatever it carries: the largest guild, or
+   * the largest batch, is not dropped for being large.
    *
    * @returns Undefined when taken (its entities counted until
    *   {@linkcode reduced}, its dispatches until {@linkcode done}), or what
    *   Redis is behind on.
    */
   admit(count: number, entities: number): string | undefined {
-    if (this.#dispatches + count > MAX_WAITING) {
+    // As for entities: a call when none waits is taken, however many
+    // dispatches it brings (README: "however large"); refused, it was
+    // dropped on an idle, healthy Redis and the cache said it was stale.
+    if (this.#dispatches > 0 && this.#dispatches + count > MAX_WAITING) {
       return `${this.#dispatches} dispatches are waiting for it`;
     }
     if (
