@@ -135,7 +135,7 @@ export class TokenRejectedError extends RestError {
   }
 }
 
-/** How many webhooks that answered 404 (or 401 to their token) a REST client remembers (the oldest is forgotten first). */
+/** How many webhooks that answered 404, and as many webhook tokens answered 401, a REST client remembers (the oldest of each is forgotten first). */
 export const MAX_UNKNOWN_WEBHOOKS = 1000;
 
 /** Discord's JSON error code "Unknown Webhook". */
@@ -237,20 +237,23 @@ function webhookOf(route: RouteInfo): WebhookOf | undefined {
 }
 
 /**
- * The webhooks that answered 404 (or 401 to their token), most recent
- * last, at most {@linkcode MAX_UNKNOWN_WEBHOOKS}: what a REST client
- * refuses to send to. Internal to the package.
+ * The webhooks that answered 404, and the webhook tokens answered 401,
+ * most recent last, at most {@linkcode MAX_UNKNOWN_WEBHOOKS} of each: what
+ * a REST client refuses to send to. Internal to the package.
  */
 export class UnknownWebhooks {
-  /** A webhook's key to the request that was answered 404 or 401, and which. */
-  readonly #gone = new Map<
-    string,
-    { rejectedBy: string; status: 401 | 404 }
-  >();
+  /** A webhook's key to the request that was answered 404. */
+  readonly #gone = new Map<string, string>();
+  /**
+   * A webhook token's key to the request that was answered 401: apart, so
+   * that expired interaction tokens sent through a webhook route (each
+   * answers 401) do not push out the webhooks known gone.
+   */
+  readonly #refused = new Map<string, string>();
 
   /** How many are remembered. */
   get size(): number {
-    return this.#gone.size;
+    return this.#gone.size + this.#refused.size;
   }
 
   /**
@@ -267,18 +270,21 @@ export class UnknownWebhooks {
     route: RouteInfo,
     logPath: string,
   ): UnknownWebhookError | undefined {
-    if (this.#gone.size === 0) return undefined;
+    if (this.size === 0) return undefined;
     const webhook = webhookOf(route);
-    const gone = webhook && this.#gone.get(webhook.key);
-    return gone === undefined || webhook === undefined
-      ? undefined
-      : new UnknownWebhookError(
-        method,
-        logPath,
-        webhook.id,
-        gone.rejectedBy,
-        gone.status,
-      );
+    if (webhook === undefined) return undefined;
+    const gone = this.#gone.get(webhook.key);
+    const refused = gone === undefined
+      ? this.#refused.get(webhook.key)
+      : undefined;
+    const rejectedBy = gone ?? refused;
+    return rejectedBy === undefined ? undefined : new UnknownWebhookError(
+      method,
+      logPath,
+      webhook.id,
+      rejectedBy,
+      gone === undefined ? 401 : 404,
+    );
   }
 
   /**
@@ -312,7 +318,8 @@ export class UnknownWebhooks {
       return false;
     }
     const rejectedBy = `${method} ${logPath}`;
-    const fresh = !this.#gone.has(webhook.key);
+    const list = status === 401 ? this.#refused : this.#gone;
+    const fresh = !list.has(webhook.key);
     if (fresh) {
       logger.warn(
         status === 401
@@ -321,13 +328,10 @@ export class UnknownWebhooks {
         { rejectedBy, code, id: webhook.id },
       );
     }
-    this.#gone.delete(webhook.key);
-    this.#gone.set(webhook.key, {
-      rejectedBy,
-      status: status === 401 ? 401 : 404,
-    });
-    if (this.#gone.size > MAX_UNKNOWN_WEBHOOKS) {
-      this.#gone.delete(this.#gone.keys().next().value!);
+    list.delete(webhook.key);
+    list.set(webhook.key, rejectedBy);
+    if (list.size > MAX_UNKNOWN_WEBHOOKS) {
+      list.delete(list.keys().next().value!);
     }
     return fresh;
   }

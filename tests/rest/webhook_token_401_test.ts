@@ -6,7 +6,12 @@
 import assert from "node:assert/strict";
 import { DiscordApiError } from "../../rest/errors.ts";
 import { RestClient } from "../../rest/rest_client.ts";
-import { UnknownWebhookError } from "../../rest/invalid_requests.ts";
+import {
+  MAX_UNKNOWN_WEBHOOKS,
+  UnknownWebhookError,
+  UnknownWebhooks,
+} from "../../rest/invalid_requests.ts";
+import { parseRoute } from "../../rest/routes.ts";
 import { executeWebhook } from "../../rest/api/webhooks.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { pathOf } from "../_fakes/rest_calls.ts";
@@ -103,4 +108,44 @@ Deno.test("UnknownWebhookError says 404 unless given the 401 that refused the we
   assert.equal(refused.name, "UnknownWebhookError");
   assert.equal(refused.status, 401);
   assert.match(refused.message, /answered 401 to webhook 1's token on /);
+});
+
+Deno.test("UnknownWebhooks: webhook tokens answered 401 (expired interaction tokens sent through a webhook route) do not push out the webhooks that answered 404", () => {
+  const known = new UnknownWebhooks();
+  const record = (status: 401 | 404, id: number, token: string) => {
+    const path = `/webhooks/${id}/${token}`;
+    const code = status === 401 ? 50027 : 10015;
+    known.record(
+      parseRoute("POST", path),
+      `/webhooks/${id}/:token`,
+      new DiscordApiError({ method: "POST", path, status, body: { code } }),
+    );
+  };
+  record(404, 10, "deleted");
+  for (let i = 0; i <= MAX_UNKNOWN_WEBHOOKS; i++) {
+    record(401, 20, `expired-${i}`);
+  }
+  const refusal = known.check(
+    "POST",
+    parseRoute("POST", "/webhooks/10/deleted"),
+    "/webhooks/10/:token",
+  );
+  assert.equal(refusal?.status, 404, "the deleted webhook is still known");
+  assert.equal(
+    known.check(
+      "POST",
+      parseRoute("POST", "/webhooks/20/expired-0"),
+      "/webhooks/20/:token",
+    ),
+    undefined,
+    "the oldest refused token is forgotten",
+  );
+  assert.equal(
+    known.check(
+      "POST",
+      parseRoute("POST", `/webhooks/20/expired-${MAX_UNKNOWN_WEBHOOKS}`),
+      "/webhooks/20/:token",
+    )?.status,
+    401,
+  );
 });
