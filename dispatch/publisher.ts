@@ -362,6 +362,7 @@ export class ConfirmedPublisher {
     this.#client = undefined;
     this.#channel = undefined;
     this.#setConnected(false);
+    this.#setBlocked(false);
     this.#epoch++;
     if (client && !client.closed) {
       const closed = client.close().catch(() => {});

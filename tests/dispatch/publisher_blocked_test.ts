@@ -73,3 +73,40 @@ Deno.test({
     }
   });
 });
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: closed while the broker blocks publishing, it is no longer blocked (dispatch_broker_blocked stayed 1 beside connected 0)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const scheduler = new VirtualScheduler();
+  const reported: boolean[] = [];
+  let blocked = Promise.withResolvers<void>();
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.blocked-close",
+    capacity: 100,
+    scheduler,
+    onBlocked: (value) => {
+      reported.push(value);
+      blocked.resolve();
+    },
+  });
+  await withLogRecords(async () => {
+    await within(publisher.start(), "connected to the fake broker");
+    await broker.block("low on memory");
+    await within(blocked.promise, "the block");
+    blocked = Promise.withResolvers<void>();
+    const closed = publisher.close();
+    // The broker never answers a close while blocked: its timeout passes.
+    while (
+      !await Promise.race([closed.then(() => true), Promise.resolve(false)])
+    ) {
+      await scheduler.advance(1_000);
+    }
+    assert.equal(publisher.blocked, false);
+    assert.deepEqual(reported, [true, false]);
+  });
+});
