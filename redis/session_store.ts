@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
@@ -21,6 +22,7 @@ import { sentBySha } from "./_scripts_by_sha.ts";
 // A key this store cannot read loses every saved session (the next start
 // identifies every shard): shown on stderr unless LogTape is set up.
 const visible = getVisibleLogger(["disruption", "redis", "session_store"]);
+const logger = getLogger(["disruption", "redis", "session_store"]);
 
 /**
  * One shard's entry in the sessions key: twilight-dispatch's three fields,
@@ -320,6 +322,7 @@ export class RedisSessionStore implements SessionStore {
   readonly #redis: RedisConnection;
   readonly #key: string;
   readonly #shardCountKey: string;
+  #foreignSaid = false;
 
   /**
    * Create a store on a connection from `connectRedis` (the caller closes
@@ -515,7 +518,15 @@ export class RedisSessionStore implements SessionStore {
       );
     }
     if (foreign > 0) {
-      visible.warn(
+      // Shown once: a program that keeps writing such members would have
+      // it said on every save (every second in the dispatch service).
+      const said = this.#foreignSaid;
+      this.#foreignSaid = true;
+      const say = (message: string, properties: Record<string, unknown>) =>
+        said
+          ? logger.debug(message, properties)
+          : visible.warn(message, properties);
+      say(
         "Redis key {key} held {members} that {are} no shard's session (their key is not a shard id): {keys}: dropped, as neither this store nor twilight-dispatch writes such members and every save re-encoded them",
         {
           key: this.#key,

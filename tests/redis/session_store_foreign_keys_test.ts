@@ -63,6 +63,27 @@ Deno.test({
 
 Deno.test({
   name:
+    "RedisSessionStore: a program that keeps writing members that are no shard id has it said once, not on every save",
+  ignore: server.ignore,
+  fn: () =>
+    withSessionStore(server.url, async (store, redis, { key }) => {
+      const said: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const stored = JSON.parse((await redis.get(key)) ?? "{}");
+        await redis.set(key, JSON.stringify({ ...stored, status: "up" }));
+        said.push(...await captureStderr(() => store.save([session(i)])));
+        assert.deepEqual(
+          Object.keys(JSON.parse((await redis.get(key))!)).includes("status"),
+          false,
+          "dropped every time",
+        );
+      }
+      assert.equal(said.length, 1, said.join("\n"));
+    }),
+});
+
+Deno.test({
+  name:
     "RedisSessionStore: a member that is no shard's is dropped also from an object Redis's JSON cannot decode whole",
   ignore: server.ignore,
   fn: () =>
