@@ -89,13 +89,14 @@ const MAX_FILE_TYPES = 10;
  * `video`, `audio` or a dot-prefixed extension (`.pdf`), as Discord's
  * file type filtering takes.
  *
- * @param types The value.
+ * @param types The value (`undefined` or `null`: none).
  * @throws {TypeError} When it is not an array of strings.
  * @throws {RangeError} When it has more than 10 entries, or one that is
  * none of those.
  */
 export function checkFileTypes(types: unknown): void {
-  if (types === undefined) return;
+  // null is unset, as in a fetched command's shape (as for localizations).
+  if (types === undefined || types === null) return;
   if (!Array.isArray(types)) {
     throw new TypeError(
       `Cannot define option as 'fileTypes' must be an array of file types: current type '${typeof types}'`,

@@ -124,15 +124,19 @@ function isEmpty(input: MessageResponse): boolean {
  * @param initial Whether it makes a new message (an initial response or a
  *   follow-up: `ephemeral` counts, and it must show something).
  * @param edited The message it edits, or its flags, when known.
+ * @param ephemeralKnown Whether `edited` tells if the message is
+ *   ephemeral (by default: whether its flags are given).
  * @returns The data and the files, if any.
  * @throws {InteractionError} `invalid_response` for a message Discord
- *   would refuse, or an edit asking to make a message that is not
- *   ephemeral (per `edited`) ephemeral.
+ *   would refuse, or an edit asking to make a message ephemeral that is
+ *   known (per `edited`) not to be.
  */
 export function messageData(
   message: string | MessageResponse,
   initial: boolean,
-  edited: number | EditedMessage | undefined = 0,
+  edited?: number | EditedMessage,
+  ephemeralKnown: boolean = typeof edited === "number" ||
+    edited?.flags !== undefined,
 ): { data: Record<string, unknown>; files: readonly FileUpload[] | undefined } {
   const current = (typeof edited === "number" ? edited : edited?.flags) ?? 0;
   const input: MessageResponse = typeof message === "string"
@@ -143,12 +147,14 @@ export function messageData(
   if (ephemeral && initial) bits |= EPHEMERAL;
   if (
     !initial && (ephemeral === true || (bits & EPHEMERAL) !== 0) &&
-    (current & EPHEMERAL) === 0
+    ephemeralKnown && (current & EPHEMERAL) === 0
   ) {
     // Discord ignores the flag on an edit: the "private" text would show on
     // a message everyone sees. (On a message that is ephemeral already the
     // flag changes nothing, so it passes, as when respond() answers
-    // defer({ ephemeral: true }).)
+    // defer({ ephemeral: true }); and where that is unknown, as for a
+    // message another process answered, it passes too: refusing would
+    // break valid edits of private messages.)
     throw new InteractionError(
       "invalid_response",
       "An edit cannot make a message ephemeral (Discord ignores the flag on an edit, so the text would show on the public message): use followUp({ ephemeral: true })",

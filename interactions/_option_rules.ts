@@ -63,7 +63,8 @@ function checkRange(
   max: number,
   integer: boolean,
 ): void {
-  if (value === undefined) return;
+  // null is unset, as in a fetched command's shape (as for localizations).
+  if (value === undefined || value === null) return;
   if (
     typeof value !== "number" || !Number.isFinite(value) ||
     (integer && !Number.isInteger(value)) || value < min || value > max

@@ -292,11 +292,15 @@ export interface AttachmentOptionOptions<R extends boolean>
 }
 
 /**
- * What an option definition adds to its type when `autocomplete` is
- * `true`: the router's `autocomplete` takes only such options' names.
+ * What an option definition adds to its type for its `autocomplete`:
+ * `true` marks it as offering autocomplete, `false` as provably offering
+ * none (the router's `autocomplete` refuses only such options' names at
+ * compile time), and `boolean` (decided at runtime, or widened) adds
+ * nothing: the router then checks the name when the route is added.
  */
 export type Autocompletes<A extends boolean> = [A] extends [true]
   ? { readonly autocomplete: true }
+  : [A] extends [false] ? { readonly autocomplete?: false }
   : unknown;
 
 /** The union of the choices' values, or `Fallback` without choices. */

@@ -314,6 +314,31 @@ export function string<
   const A extends boolean = false,
 >(
   options: StringOptionOptions<R, C, A>,
+): OptionDefinition<3, ChoiceValue<C, string>, R> & Autocompletes<A>;
+/**
+ * A string option (type 3), called with explicit type arguments (`string<true>(...)`):
+ * these leave `autocomplete` to its default `false`, so an option asking
+ * for `autocomplete: true` falls through to this signature, whose
+ * definition does not say whether it offers autocomplete (the router
+ * checks its name when the route is added).
+ *
+ * @typeParam R Whether it is required.
+ * @typeParam C Its fixed choices.
+ * @param options Description, required, choices, lengths, autocomplete.
+ * @returns The option definition.
+ */
+export function string<
+  const R extends boolean = false,
+  const C extends readonly Choice<string>[] = [],
+>(
+  options: StringOptionOptions<R, C, boolean>,
+): OptionDefinition<3, ChoiceValue<C, string>, R>;
+export function string<
+  const R extends boolean,
+  const C extends readonly Choice<string>[],
+  const A extends boolean,
+>(
+  options: StringOptionOptions<R, C, A>,
 ): OptionDefinition<3, ChoiceValue<C, string>, R> & Autocompletes<A> {
   return option(3, options, {
     choices: options.choices,
@@ -337,6 +362,31 @@ export function integer<
   const A extends boolean = false,
 >(
   options: NumberOptionOptions<R, C, A>,
+): OptionDefinition<4, ChoiceValue<C, number>, R> & Autocompletes<A>;
+/**
+ * An integer option (type 4), called with explicit type arguments (`integer<true>(...)`):
+ * these leave `autocomplete` to its default `false`, so an option asking
+ * for `autocomplete: true` falls through to this signature, whose
+ * definition does not say whether it offers autocomplete (the router
+ * checks its name when the route is added).
+ *
+ * @typeParam R Whether it is required.
+ * @typeParam C Its fixed choices.
+ * @param options Description, required, choices, min/max, autocomplete.
+ * @returns The option definition.
+ */
+export function integer<
+  const R extends boolean = false,
+  const C extends readonly Choice<number>[] = [],
+>(
+  options: NumberOptionOptions<R, C, boolean>,
+): OptionDefinition<4, ChoiceValue<C, number>, R>;
+export function integer<
+  const R extends boolean,
+  const C extends readonly Choice<number>[],
+  const A extends boolean,
+>(
+  options: NumberOptionOptions<R, C, A>,
 ): OptionDefinition<4, ChoiceValue<C, number>, R> & Autocompletes<A> {
   return option(4, options, {
     choices: options.choices,
@@ -358,6 +408,31 @@ export function number<
   const R extends boolean = false,
   const C extends readonly Choice<number>[] = [],
   const A extends boolean = false,
+>(
+  options: NumberOptionOptions<R, C, A>,
+): OptionDefinition<10, ChoiceValue<C, number>, R> & Autocompletes<A>;
+/**
+ * A number option (type 10), called with explicit type arguments (`number<true>(...)`):
+ * these leave `autocomplete` to its default `false`, so an option asking
+ * for `autocomplete: true` falls through to this signature, whose
+ * definition does not say whether it offers autocomplete (the router
+ * checks its name when the route is added).
+ *
+ * @typeParam R Whether it is required.
+ * @typeParam C Its fixed choices.
+ * @param options Description, required, choices, min/max, autocomplete.
+ * @returns The option definition.
+ */
+export function number<
+  const R extends boolean = false,
+  const C extends readonly Choice<number>[] = [],
+>(
+  options: NumberOptionOptions<R, C, boolean>,
+): OptionDefinition<10, ChoiceValue<C, number>, R>;
+export function number<
+  const R extends boolean,
+  const C extends readonly Choice<number>[],
+  const A extends boolean,
 >(
   options: NumberOptionOptions<R, C, A>,
 ): OptionDefinition<10, ChoiceValue<C, number>, R> & Autocompletes<A> {

@@ -165,6 +165,13 @@ export class InteractionContext {
   #loading = false;
   /** The flags of the original response, as far as known. */
   #originalFlags = 0;
+  /**
+   * Whether `#originalFlags` tell if the original is ephemeral: only once
+   * this context gave the initial answer on known flags (not for a context
+   * created `"deferred"` or `"answered"`, whose answer another process
+   * gave, nor for a click on a message without `flags`).
+   */
+  #ephemeralKnown = false;
   #acknowledged: Promise<void>;
   #acknowledge!: () => void;
 
@@ -428,7 +435,12 @@ export class InteractionContext {
   async editOriginal(
     message: string | MessageResponse,
   ): Promise<RestMessage> {
-    const { data, files } = messageData(message, false, this.#originalFlags);
+    const { data, files } = messageData(
+      message,
+      false,
+      this.#originalFlags,
+      this.#ephemeralKnown,
+    );
     this.#checkToken();
     this.#checkAnswered("there is no original response to edit");
     const edited = await this.rest.editOriginalInteractionResponse(
@@ -522,10 +534,12 @@ export class InteractionContext {
       ? (flags & EPHEMERAL ? "ephemeral" : "public")
       : undefined;
     this.#loading = body.type === 5;
+    const onMessage = body.type === 6 || body.type === 7;
     this.#originalFlags = flags |
-      (body.type === 6 || body.type === 7
-        ? Number(this.interaction.message?.flags ?? 0)
-        : 0);
+      (onMessage ? Number(this.interaction.message?.flags ?? 0) : 0);
+    // An update of a message whose flags are not given leaves them unknown.
+    this.#ephemeralKnown = !onMessage ||
+      this.interaction.message?.flags !== undefined;
     try {
       await this.#respond(
         body,

@@ -127,8 +127,13 @@ export type RouteHandler<I> = (
 ) => unknown;
 
 /**
- * Names of options offering autocomplete (`autocomplete: true`), at any
- * depth: a subcommand's and a group's own names are not among them.
+ * Names of options that may offer autocomplete, at any depth: a
+ * subcommand's and a group's own names are not among them, nor options
+ * whose type proves they offer none (`autocomplete` absent or `false`, as
+ * a builder without `autocomplete: true` or a literal without it gives).
+ * An option whose `autocomplete` is only known as `boolean` (an options
+ * object in a variable, an annotated helper, the wide `OptionMap`) keeps
+ * its name: `router.autocomplete` checks it when the route is added.
  */
 export type OptionNames<O extends OptionMap> = {
   // Inferred as SubcommandOf does: a subcommand's `options` read directly
@@ -137,6 +142,12 @@ export type OptionNames<O extends OptionMap> = {
   [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO>
     ? OptionNames<SO>
     : O[K] extends SubcommandGroupDefinition<infer S> ? OptionNames<S>
-    : O[K] extends { readonly autocomplete: true } ? K
-    : never;
+    // `false` or absent proves no autocomplete; `boolean` or `true` may.
+    // (`type` keeps the target from being a weak type, all optional, which
+    // a literal option without `autocomplete` would not match.)
+    : O[K] extends {
+      readonly type: number;
+      readonly autocomplete?: false | undefined;
+    } ? never
+    : K;
 }[keyof O & string];

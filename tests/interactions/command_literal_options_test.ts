@@ -154,3 +154,28 @@ Deno.test("builders still give the same output and errors through command()", ()
     /^RangeError: Cannot define option as 'min_length' must be an integer in 0..6000: current value 'min_length=-1'$/,
   );
 });
+
+Deno.test("literal options take null for lengths, ranges and file types, as fetched commands have them", () => {
+  // Discord's own shape of a fetched command has null for unset fields:
+  // null is unset, as for localizations and choices, and passes through.
+  const options = {
+    s: { type: 3, description: "s", required: false, min_length: null },
+    i: {
+      type: 4,
+      description: "i",
+      required: false,
+      min_value: null,
+      max_value: null,
+    },
+    n: { type: 10, description: "n", required: false, max_value: null },
+    f: { type: 11, description: "f", required: false, file_types: null },
+  } as unknown as OptionMap;
+  const payload = commandPayload(
+    command({ name: "nulls", description: "d", options }),
+  );
+  assert.deepEqual(payload.options?.map((o) => o.name), ["s", "i", "n", "f"]);
+  assert.equal(
+    (payload.options?.[3] as unknown as { file_types: null }).file_types,
+    null,
+  );
+});

@@ -15,9 +15,13 @@ import { RestClient } from "../../rest/rest_client.ts";
 
 /**
  * A context for a click on a message with `flags`, the methods and bodies
- * of its requests recorded (callbacks answered 204, edits with a message).
+ * of its requests recorded (callbacks answered 204, edits with a message),
+ * created in `state` (`"deferred"`/`"answered"`: another process answered).
  */
-function click(flags = 0): {
+function click(
+  flags: number | null = 0,
+  state: "pending" | "deferred" | "answered" = "pending",
+): {
   ctx: InteractionContext;
   sent: { method: string; body: unknown }[];
 } {
@@ -39,10 +43,11 @@ function click(flags = 0): {
       token: "tok",
       application_id: "42",
       type: 3,
-      message: { id: "9", flags },
+      // A partial message may lack `flags` (null here): they are unknown.
+      message: flags === null ? { id: "9" } : { id: "9", flags },
       data: { custom_id: "x", component_type: 2 },
     } as never,
-    { rest },
+    { rest, state },
   );
   return { ctx, sent };
 }
@@ -111,4 +116,38 @@ Deno.test("an edit of a message that is already ephemeral may carry the flag", a
       body: { content: "done" },
     });
   }
+});
+
+Deno.test("an edit with the flag passes when the message's flags are unknown", async () => {
+  for (const message of PRIVATE) {
+    // A worker's context: another process deferred (perhaps ephemerally)
+    // or answered; what it chose is not known here, so the edit is sent.
+    for (const state of ["deferred", "answered"] as const) {
+      const worker = click(0, state);
+      await worker.ctx.editOriginal(message);
+      assert.equal(worker.sent.length, 1);
+      assert.equal(worker.sent[0]!.method, "PATCH");
+    }
+    // A click on a message without a `flags` field.
+    const partial = click(null);
+    await partial.ctx.update(message);
+    assert.equal(partial.sent.length, 1);
+    assert.equal(partial.ctx.state, "answered");
+  }
+});
+
+Deno.test("a deferUpdate of a message without flags leaves them unknown; an answer given here makes them known and refusable", async () => {
+  // deferUpdate() of a click on a message without `flags`: still unknown.
+  const partial = click(null);
+  await partial.ctx.deferUpdate();
+  await partial.ctx.editOriginal({ content: "x", ephemeral: true });
+  assert.equal(partial.sent.length, 2);
+  // A public answer given here makes the original's flags known.
+  const known = click(null);
+  await known.ctx.respond("public answer");
+  await assert.rejects(
+    known.ctx.editOriginal({ content: "x", ephemeral: true }),
+    refused,
+  );
+  assert.equal(known.sent.length, 1);
 });
