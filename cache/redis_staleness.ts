@@ -13,6 +13,7 @@ import {
 import { isRecord } from "../gateway/payload_guards.ts";
 import { assertShardId } from "../gateway/saved_session.ts";
 import { forEachChunk } from "./redis_chunks.ts";
+import { sweepOrphanGuilds } from "./redis_orphan_sweep.ts";
 import { DROP_UNGUILDED } from "./redis_scripts.ts";
 import {
   dropWrongTyped,
@@ -302,7 +303,8 @@ export class RedisStaleness {
    * with a warning: the global ones then (every `<kind>_keys`,
    * `expiry_keys`), the failed batch's per-guild and per-channel ones after
    * a failure. Never on a fresh cache's batches: no round trip is added to
-   * the normal event path.
+   * the normal event path. A stale cache's READY sweeps its shard's orphan
+   * guilds first (see redis_orphan_sweep.ts).
    *
    * @returns When done; rejects with Redis's error.
    */
@@ -319,6 +321,16 @@ export class RedisStaleness {
     if (check.size > 0) {
       await dropWrongTyped(this.#redis, check);
       for (const key of check) this.#suspects.delete(key);
+    }
+    // Each READY that rebuilds its shard's state: what writes re-sent across
+    // a restart left of guilds it no longer holds is removed first (see
+    // redis_orphan_sweep.ts), as no later event names them.
+    for (const { event, data } of dispatches) {
+      const shard = event === "READY" ? readyShard(data) : undefined;
+      if (
+        this.#stale && shard !== undefined &&
+        (this.#toRebuild.has(shard.id) || this.#shards.size === 0)
+      ) await sweepOrphanGuilds(this.#redis, data);
     }
     const rebuildsDirect = this.#stale &&
       (this.#toRebuild.has(0) || this.#shards.size === 0) &&
