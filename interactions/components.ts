@@ -59,6 +59,7 @@ import {
   textInputLabel,
 } from "./_component_rules.ts";
 import { checkCustomId } from "./custom_id.ts";
+import { defaultKinds, rgb } from "./_component_values.ts";
 
 /** The IS_COMPONENTS_V2 message flag (`1 << 15`). */
 export const COMPONENTS_V2_FLAG = 1 << 15;
@@ -295,10 +296,12 @@ export function stringSelect(
   } as StringSelectComponent;
 }
 
-/** Options of the user, role, mentionable and channel select builders. */
-export interface AutoSelectOptions extends SelectOptions {
+/** Options of the auto select builders (`Kind`: the default kinds listed). */
+export interface AutoSelectOptions<
+  Kind extends SelectDefaultValue["type"] = SelectDefaultValue["type"],
+> extends SelectOptions {
   /** Pre-selected values: as many as `min`..`max` allow (each 1 if absent). */
-  defaults?: readonly SelectDefaultValue[];
+  defaults?: readonly (SelectDefaultValue & { type: Kind })[];
 }
 
 function autoSelect(
@@ -307,6 +310,7 @@ function autoSelect(
 ): AutoSelectComponent {
   const out = { type, ...selectBase(options) } as AutoSelectComponent;
   defaultCount(options.defaults?.length ?? 0, options.min, options.max);
+  defaultKinds(type, options.defaults ?? []);
   if (options.defaults) out.default_values = [...options.defaults];
   if (options.channelTypes) out.channel_types = [...options.channelTypes];
   return out;
@@ -319,9 +323,12 @@ function autoSelect(
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a
+ *   default of a kind the select does not list.
  */
-export function userSelect(options: AutoSelectOptions): AutoSelectComponent {
+export function userSelect(
+  options: AutoSelectOptions<"user">,
+): AutoSelectComponent {
   return autoSelect(5, options);
 }
 
@@ -332,9 +339,12 @@ export function userSelect(options: AutoSelectOptions): AutoSelectComponent {
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a
+ *   default of a kind the select does not list.
  */
-export function roleSelect(options: AutoSelectOptions): AutoSelectComponent {
+export function roleSelect(
+  options: AutoSelectOptions<"role">,
+): AutoSelectComponent {
   return autoSelect(6, options);
 }
 
@@ -345,10 +355,11 @@ export function roleSelect(options: AutoSelectOptions): AutoSelectComponent {
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For a custom id with an unpaired surrogate, or a
+ *   default of a kind the select does not list.
  */
 export function mentionableSelect(
-  options: AutoSelectOptions,
+  options: AutoSelectOptions<"user" | "role">,
 ): AutoSelectComponent {
   return autoSelect(7, options);
 }
@@ -360,10 +371,12 @@ export function mentionableSelect(
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
- * @throws {TypeError} For a custom id with an unpaired surrogate.
+ * @throws {TypeError} For an unpaired surrogate or a non-channel default.
  */
 export function channelSelect(
-  options: AutoSelectOptions & { channelTypes?: readonly ChannelType[] },
+  options: AutoSelectOptions<"channel"> & {
+    channelTypes?: readonly ChannelType[];
+  },
 ): AutoSelectComponent {
   return autoSelect(8, options);
 }
@@ -756,22 +769,16 @@ export function separator(
  *   displays, media galleries, files and separators (never a container).
  * @param options Accent colour (RGB) and spoiler.
  * @returns The component.
- * @throws {RangeError} For an accent colour that is not RGB.
+ * @throws {RangeError} For not 1-40 components (Discord refuses an empty
+ *   container) or an accent colour that is not RGB.
  * @throws {TypeError} For a child Discord does not allow in a container.
  */
 export function container(
   components: readonly ContainerChild[],
   options: { accentColor?: number; spoiler?: boolean } = {},
 ): ContainerComponent {
-  if (
-    options.accentColor !== undefined &&
-    !(Number.isInteger(options.accentColor) && options.accentColor >= 0 &&
-      options.accentColor <= 0xffffff)
-  ) {
-    throw new RangeError(
-      `Cannot build container as 'accentColor' must be an RGB integer: current value 'accentColor=${options.accentColor}'`,
-    );
-  }
+  rgb("container", options.accentColor);
+  count("components", components.length, 1, 40);
   containerChildren(components);
   const out: ContainerComponent = { type: 17, components: [...components] };
   set(out, "accent_color", options.accentColor);

@@ -186,6 +186,36 @@ export function selectFields(tree: Tree, c: Tree, context: FieldContext): void {
   ) {
     put(tree, "default_values", badLength(counts.min, counts.max));
   }
+  if (Array.isArray(defaults)) defaultKinds(tree, c.type as number, defaults);
+}
+
+/** The default kinds each auto select lists, by component type. */
+const DEFAULT_KINDS: Readonly<Record<number, readonly string[]>> = {
+  5: ["user"],
+  6: ["role"],
+  7: ["user", "role"],
+  8: ["channel"],
+};
+
+/**
+ * Each default value of a kind the select lists: Discord refuses, say, a
+ * channel default in a user select (discord-api-types PR #824).
+ */
+function defaultKinds(tree: Tree, type: number, defaults: unknown[]): void {
+  const kinds = DEFAULT_KINDS[type] ?? [];
+  const errors: Tree = {};
+  defaults.forEach((d, i) => {
+    if (!kinds.includes(asObject(d).type as string)) {
+      const choices = kinds.map((k) => `'${k}'`).join(", ");
+      put(errors, String(i), {
+        type: fieldError(
+          "BASE_TYPE_CHOICES",
+          `Value must be one of {${choices}}.`,
+        ),
+      });
+    }
+  });
+  put(tree, "default_values", errors);
 }
 
 /** A text input (modals only). */

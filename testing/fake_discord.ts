@@ -29,6 +29,7 @@ import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { loopbackProxyWarning } from "./_loopback_proxy.ts";
 import { interactionPermissions } from "./_interaction_permissions.ts";
+import { checkChannelTypes, checkModalAnswer } from "./_modal_answers.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import {
   FakeGateway,
@@ -1103,7 +1104,8 @@ export class FakeDiscord {
 
   /**
    * A simulated user picks `values` in the select `customId` on `message`.
-   * String selects accept only their options' values, within min/max.
+   * String selects accept only their options' values, within min/max;
+   * channel selects only channels of their `channel_types`.
    *
    * @param message The message.
    * @param customId The select's custom id.
@@ -1146,6 +1148,7 @@ export class FakeDiscord {
     const resolved = type === 3
       ? undefined
       : this.#resolveSelected(type, values);
+    if (resolved) checkChannelTypes(customId, component, resolved.channels);
     return this.#interact(
       3,
       {
@@ -1196,7 +1199,8 @@ export class FakeDiscord {
 
   /**
    * A simulated user fills in and submits a modal the bot showed.
-   * Required text inputs must be given.
+   * Each field is answered as Discord's client allows (required fields
+   * given, values among options, counts and lengths within the limits).
    *
    * @param shown The bot's MODAL response (callback type 9).
    * @param values Values by input custom id: text, selected values, or a
@@ -1221,6 +1225,7 @@ export class FakeDiscord {
     };
     let nextId = 1;
     const attachments: Record<string, Record<string, unknown>> = {};
+    const resolved: Record<string, Record<string, unknown>> = {};
     const submitted = (
       input: Record<string, unknown>,
     ): Record<string, unknown> => {
@@ -1229,13 +1234,9 @@ export class FakeDiscord {
       const given = values[customId];
       const type = input.type as number;
       const out: Record<string, unknown> = { type, id, custom_id: customId };
-      if (type === 4) {
-        const text = typeof given === "string" ? given : "";
-        if (input.required !== false && text === "") {
-          throw new Error(`Modal input '${customId}' is required`);
-        }
-        out.value = text;
-      } else if (type === 23) out.value = given === true;
+      checkModalAnswer(input, given);
+      if (type === 4) out.value = typeof given === "string" ? given : "";
+      else if (type === 23) out.value = given === true;
       else if (type === 21) {
         out.value = typeof given === "string" ? given : null;
       } else if (type === 19) {
@@ -1257,6 +1258,14 @@ export class FakeDiscord {
           return id;
         });
       } else out.values = Array.isArray(given) ? given as string[] : [];
+      if (type >= 5 && type <= 8 && (out.values as string[]).length > 0) {
+        // Discord resolves a modal's picked users, roles and channels too.
+        const found = this.#resolveSelected(type, out.values as string[]);
+        checkChannelTypes(customId, input, found.channels);
+        for (const [k, v] of Object.entries(found)) {
+          Object.assign(resolved[k] ??= {}, v);
+        }
+      }
       return out;
     };
     const components = data.components.map((top) => {
@@ -1289,7 +1298,9 @@ export class FakeDiscord {
         custom_id: data.custom_id,
         components,
         ...(Object.keys(attachments).length
-          ? { resolved: { attachments } }
+          ? { resolved: { ...resolved, attachments } }
+          : Object.keys(resolved).length
+          ? { resolved }
           : {}),
       },
       { ...(message ? { channelId: message.channel_id } : {}), ...options },

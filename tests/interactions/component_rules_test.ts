@@ -116,7 +116,8 @@ Deno.test("file uploads take at most 10 file types, each a group name or a dot-p
 Deno.test("user, role, mentionable and channel selects keep their default values within min..max", () => {
   // "number of default values must be in the range defined by min_values and
   // max_values" (each defaults to 1).
-  const users = (n: number): SelectDefaultValue[] =>
+  // Typed as user defaults: the user and mentionable selects take no other.
+  const users = (n: number): (SelectDefaultValue & { type: "user" })[] =>
     Array.from({ length: n }, (_, i) => ({ id: `${i + 1}`, type: "user" }));
   refused(
     () => userSelect({ id: "u", max: 1, defaults: users(3) }),

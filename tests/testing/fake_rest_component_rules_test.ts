@@ -214,6 +214,50 @@ const CASES: [string, "message" | "modal", Json, string, Json][] = [
     })),
   ],
   [
+    // discord-api-types PR #824: a default of a kind the select does not list.
+    "a channel default in a user select",
+    "message",
+    legacy(row({
+      type: 5,
+      custom_id: "u",
+      default_values: [{ id: "1", type: "channel" }],
+    })),
+    "components.0.components.0.default_values.0.type",
+    legacy(row({ type: 5, custom_id: "u", default_values: users(1) })),
+  ],
+  [
+    "a channel default in a mentionable select",
+    "modal",
+    modal(label({
+      type: 7,
+      custom_id: "m",
+      max_values: 2,
+      default_values: [{ id: "1", type: "role" }, { id: "2", type: "channel" }],
+    })),
+    "components.0.component.default_values.1.type",
+    modal(label({
+      type: 7,
+      custom_id: "m",
+      max_values: 2,
+      default_values: [{ id: "1", type: "role" }, { id: "2", type: "user" }],
+    })),
+  ],
+  [
+    "a role default in a channel select",
+    "message",
+    legacy(row({
+      type: 8,
+      custom_id: "c",
+      default_values: [{ id: "1", type: "role" }],
+    })),
+    "components.0.components.0.default_values.0.type",
+    legacy(row({
+      type: 8,
+      custom_id: "c",
+      default_values: [{ id: "1", type: "channel" }],
+    })),
+  ],
+  [
     "a select option label over 100",
     "message",
     legacy(
