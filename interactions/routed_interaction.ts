@@ -129,7 +129,8 @@ export type RouteHandler<I> = (
 /**
  * Names of options that may offer autocomplete, at any depth: a
  * subcommand's and a group's own names are not among them, nor options
- * whose type proves they offer none (`autocomplete` absent or `false`, as
+ * other than strings, integers and numbers, nor those whose type proves
+ * they offer none (`autocomplete` absent or `false`, as
  * a builder without `autocomplete: true` or a literal without it gives).
  * An option whose `autocomplete` is only known as `boolean` (an options
  * object in a variable, an annotated helper, the wide `OptionMap`) keeps
@@ -142,6 +143,11 @@ export type OptionNames<O extends OptionMap> = {
   [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO>
     ? OptionNames<SO>
     : O[K] extends SubcommandGroupDefinition<infer S> ? OptionNames<S>
+    // Only strings, integers and numbers offer autocomplete (a user or
+    // channel option's `autocomplete?: boolean` proves nothing); an option
+    // of the wide `OptionMap` (type `number`) may be any.
+    : number extends O[K]["type"] ? K
+    : [Extract<O[K]["type"], 3 | 4 | 10>] extends [never] ? never
     // `false` or absent proves no autocomplete; `boolean` or `true` may.
     // (`type` keeps the target from being a weak type, all optional, which
     // a literal option without `autocomplete` would not match.)

@@ -7,12 +7,14 @@
 // plain line here must compile: a type error fails this file.
 import assert from "node:assert/strict";
 import {
+  channel,
   command,
   integer,
   number,
   string,
   subcommand,
   subcommandGroup,
+  user,
 } from "../../interactions/commands.ts";
 import type {
   ChatInputCommand,
@@ -204,8 +206,18 @@ Deno.test("autocomplete still refuses at compile time options that provably offe
         autocomplete: false,
         choices: [{ name: "a", value: 1 }],
       }),
+      who: user({ description: "u" }),
+      where: channel({ description: "c" }),
     },
   });
+  // Only strings, integers and numbers offer autocomplete.
+  for (const name of ["who", "where"] as const) {
+    assert.throws(
+      // @ts-expect-error: a user or channel option offers none
+      () => router.autocomplete(c, name, h),
+      TypeError,
+    );
+  }
   assert.throws(
     // @ts-expect-error: `autocomplete: false`
     () => router.autocomplete(c, "off", h),
