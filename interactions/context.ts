@@ -594,7 +594,11 @@ export class InteractionContext {
     }
     const ephemeral = message.ephemeral === true ||
       (Number(message.flags ?? 0) & EPHEMERAL) !== 0;
-    if (!ephemeral || this.#deferred === "ephemeral") return;
+    // A context created deferred (a worker's) does not know what the defer
+    // chose: the answer is sent as asked.
+    if (
+      !ephemeral || this.#deferred !== "public" && this.#deferred !== "update"
+    ) return;
     throw new InteractionError(
       "invalid_response",
       this.#deferred === "update"

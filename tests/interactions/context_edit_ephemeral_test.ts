@@ -136,6 +136,16 @@ Deno.test("an edit with the flag passes when the message's flags are unknown", a
   }
 });
 
+Deno.test("a worker's context created deferred answers the defer with respond({ ephemeral: true }): the defer's visibility is not known there", async () => {
+  for (const message of PRIVATE) {
+    const worker = click(0, "deferred");
+    await worker.ctx.respond(message);
+    assert.equal(worker.sent.length, 1);
+    assert.equal(worker.sent[0]!.method, "PATCH");
+    assert.equal(worker.ctx.state, "answered");
+  }
+});
+
 Deno.test("a deferUpdate of a message without flags leaves them unknown; an answer given here makes them known and refusable", async () => {
   // deferUpdate() of a click on a message without `flags`: still unknown.
   const partial = click(null);
