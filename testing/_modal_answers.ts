@@ -89,3 +89,30 @@ export function checkChannelTypes(
     }
   }
 }
+
+/**
+ * What Discord's client submits for a field the user leaves as the modal
+ * showed it: a text input's prefilled `value`, a select's `default_values`
+ * (their ids) or its options marked `default`, a radio or checkbox group's
+ * options marked `default`, a checkbox's `default`; `undefined` when the
+ * field showed nothing chosen.
+ *
+ * @param input The field as the modal showed it.
+ * @returns The answer, in the form a test gives it.
+ */
+export function shownAnswer(input: Field): unknown {
+  const type = input.type as number;
+  if (type === 4) {
+    return typeof input.value === "string" ? input.value : undefined;
+  }
+  if (type === 23) return input.default === true ? true : undefined;
+  if (Array.isArray(input.default_values)) {
+    return (input.default_values as Field[]).map((picked) => picked.id);
+  }
+  if (!Array.isArray(input.options)) return undefined;
+  const picked = (input.options as Field[])
+    .filter((option) => option.default === true)
+    .map((option) => option.value);
+  if (picked.length === 0) return undefined;
+  return type === 21 ? picked[0] : picked;
+}

@@ -29,7 +29,11 @@ import { readEnvIfAllowed } from "../base/runtime.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { loopbackProxyWarning } from "./_loopback_proxy.ts";
 import { interactionPermissions } from "./_interaction_permissions.ts";
-import { checkChannelTypes, checkModalAnswer } from "./_modal_answers.ts";
+import {
+  checkChannelTypes,
+  checkModalAnswer,
+  shownAnswer,
+} from "./_modal_answers.ts";
 import type { RestMessage, RestUser } from "../rest/payloads.ts";
 import {
   FakeGateway,
@@ -1231,7 +1235,8 @@ export class FakeDiscord {
     ): Record<string, unknown> => {
       const id = typeof input.id === "number" ? input.id : nextId++;
       const customId = String(input.custom_id);
-      const given = values[customId];
+      // Left out by the test: what the user leaves as shown is sent.
+      const given = values[customId] ?? shownAnswer(input);
       const type = input.type as number;
       const out: Record<string, unknown> = { type, id, custom_id: customId };
       checkModalAnswer(input, given);

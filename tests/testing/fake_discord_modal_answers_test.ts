@@ -29,6 +29,7 @@ const VOICE = "1300000000000000999";
 const form = command({ name: "form", description: "form" });
 const form2 = command({ name: "form2", description: "form2" });
 const pick = command({ name: "pick", description: "pick" });
+const shownForm = command({ name: "shown", description: "shown" });
 
 async function start(
   seen: ModalInteraction[],
@@ -75,6 +76,41 @@ async function start(
           label("Room", channelSelect({ id: "ch", channelTypes: [2] })),
         ],
       })))
+    .command(shownForm, (i, ctx) =>
+      ctx.showModal(modal({
+        id: "f3",
+        title: "F3",
+        components: [
+          label("Text", textInput({ id: "t", value: "prefilled" })),
+          label(
+            "Who",
+            userSelect({
+              id: "who",
+              defaults: [{ id: i.user!.id, type: "user" }],
+            }),
+          ),
+          label(
+            "Pick",
+            stringSelect({
+              id: "s",
+              options: [
+                { label: "a", value: "a" },
+                { label: "b", value: "b", default: true },
+              ],
+            }),
+          ),
+          label(
+            "Radio",
+            radioGroup({
+              id: "r",
+              options: [
+                { label: "a", value: "a", default: true },
+                { label: "b", value: "b" },
+              ],
+            }),
+          ),
+        ],
+      })))
     .command(pick, (_, ctx) =>
       ctx.respond({
         content: "pick a voice channel",
@@ -82,6 +118,10 @@ async function start(
       }))
     .select("vc", (_, ctx) => ctx.deferUpdate())
     .modal("f", (i, ctx) => {
+      seen.push(i);
+      return ctx.respond("ok");
+    })
+    .modal("f3", (i, ctx) => {
       seen.push(i);
       return ctx.respond("ok");
     })
@@ -175,6 +215,23 @@ Deno.test("FakeDiscord.select refuses a channel of a type the channel select doe
     );
     const answer = await discord.select(message!, "vc", [VOICE]);
     assert.equal(answer.body.type, 6);
+  } finally {
+    await client.stop();
+    await discord.close();
+  }
+});
+
+Deno.test("FakeDiscord.submitModal sends what the modal showed for fields a test leaves out: a prefilled text, a select's defaults, options marked default", async () => {
+  const seen: ModalInteraction[] = [];
+  const { discord, client } = await start(seen);
+  try {
+    const shown = await discord.runCommand(shownForm, {});
+    await discord.submitModal(shown, {});
+    const { fields } = seen[0]!;
+    assert.equal(fields.text("t"), "prefilled");
+    assert.deepEqual(fields.values("who"), [discord.user.id]);
+    assert.deepEqual(fields.values("s"), ["b"]);
+    assert.equal(fields.text("r") ?? fields.get("r")?.value, "a");
   } finally {
     await client.stop();
     await discord.close();
