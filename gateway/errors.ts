@@ -30,7 +30,9 @@
  *   `--allow-net` for the gateway's host); the shard stopped.
  * - `backlog_full`: a members request held its `maxBacklog` chunks and its
  *   reader had taken none of them; the request stopped listening, and the
- *   reader gets the chunks held before this error.
+ *   reader gets the chunks held before this error. Or a command was sent
+ *   while 1,000 already waited on its shard (Discord takes 120 frames a
+ *   minute): it was refused, nothing queued.
  * - `identify_queue`: the identify queue's `acquire` failed (`cause` says
  *   why); nothing was sent, and the shard reconnects to ask it again.
  */

@@ -117,6 +117,12 @@ const visible = getVisibleLogger(["disruption", "gateway", "shard"]);
  */
 const MAX_FRAME_TRANSFER = 5 * 60_000;
 
+/**
+ * Commands (and, apart, presence updates) that may wait to be sent: at
+ * Discord's 120 frames a minute, over eight minutes of them.
+ */
+const MAX_QUEUED_COMMANDS = 1_000;
+
 /** Client close code that keeps the session resumable on Discord's side. */
 const RESUMABLE_CLOSE_CODE = 4000;
 /** The WebSocket close for a message too big to take (RFC 6455). */
@@ -827,7 +833,8 @@ export class Shard {
    * closing connection did not take waits for the next connection.
    * @throws {GatewayError} `payload_too_large` over 4096 bytes,
    * `invalid_payload` when it cannot be encoded, `shard_closed` when the
-   * shard closes first.
+   * shard closes first, `backlog_full` when 1,000 commands (or 1,000
+   * presence updates) already wait to be sent.
    * @throws {TypeError} For an opcode that is not a user command, or a
    * malformed presence (op 3: it is kept for the next IDENTIFY, which must
    * also stay within 4096 bytes with it, or `payload_too_large`).
@@ -888,6 +895,21 @@ export class Shard {
       } catch (error) {
         return Promise.reject(error);
       }
+    }
+    const waiting = presence ? this.#heldPresences : this.#queue;
+    if (waiting.length >= MAX_QUEUED_COMMANDS) {
+      // Discord takes 120 frames a minute: a command behind this many would
+      // go out over eight minutes late, and a flood held while the shard is
+      // down would grow without bound.
+      return Promise.reject(
+        new GatewayError(
+          "backlog_full",
+          `Shard ${this.#shardId}: ${waiting.length} ${
+            presence ? "presence updates" : "commands"
+          } already wait to be sent (Discord takes 120 frames a minute); this one is refused rather than queued`,
+          { shardId: this.#shardId },
+        ),
+      );
     }
     return new Promise<void>((resolve, reject) => {
       const order = this.#commandsSent++;
