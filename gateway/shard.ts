@@ -833,8 +833,9 @@ export class Shard {
    * closing connection did not take waits for the next connection.
    * @throws {GatewayError} `payload_too_large` over 4096 bytes,
    * `invalid_payload` when it cannot be encoded, `shard_closed` when the
-   * shard closes first, `backlog_full` when 1,000 commands (or 1,000
-   * presence updates) already wait to be sent.
+   * shard closes first, `backlog_full` when 1,000 commands already wait
+   * to be sent (presence updates are not refused: past 1,000 held, the
+   * oldest replaced ones settle).
    * @throws {TypeError} For an opcode that is not a user command, or a
    * malformed presence (op 3: it is kept for the next IDENTIFY, which must
    * also stay within 4096 bytes with it, or `payload_too_large`).
@@ -896,20 +897,16 @@ export class Shard {
         return Promise.reject(error);
       }
     }
-    const waiting = presence ? this.#heldPresences : this.#queue;
-    if (waiting.length >= MAX_QUEUED_COMMANDS) {
+    if (presence && this.#heldPresences.length >= MAX_QUEUED_COMMANDS) {
+      // Only the latest presence counts: the oldest after the first (which
+      // holds the place in line) is settled as replaced, never the newest
+      // refused.
+      this.#heldPresences.splice(1, 1)[0]?.resolve();
+    } else if (!presence && this.#queue.length >= MAX_QUEUED_COMMANDS) {
       // Discord takes 120 frames a minute: a command behind this many would
       // go out over eight minutes late, and a flood held while the shard is
       // down would grow without bound.
-      return Promise.reject(
-        new GatewayError(
-          "backlog_full",
-          `Shard ${this.#shardId}: ${waiting.length} ${
-            presence ? "presence updates" : "commands"
-          } already wait to be sent (Discord takes 120 frames a minute); this one is refused rather than queued`,
-          { shardId: this.#shardId },
-        ),
-      );
+      return Promise.reject(this.#backlogFull(this.#queue.length, true));
     }
     return new Promise<void>((resolve, reject) => {
       const order = this.#commandsSent++;
@@ -989,7 +986,8 @@ export class Shard {
    * coming, `decode` when a chunk does not fit the reply (malformed, over
    * 1,000 members, another `chunk_count` or one over 100,000, an index
    * repeated or out of range, too many out of order), `backlog_full` when
-   * the reader falls `maxBacklog` chunks or `maxBacklogChars` behind.
+   * the reader falls `maxBacklog` chunks or `maxBacklogChars` behind, or
+   * when 1,000 commands already wait on the shard (nothing is sent).
    */
   requestGuildMembers(
     data: RequestGuildMembersData,
@@ -1095,6 +1093,17 @@ export class Shard {
     };
   }
 
+  /** The refusal of a command that would wait behind `waiting` others. */
+  #backlogFull(waiting: number, one: boolean): GatewayError {
+    return new GatewayError(
+      "backlog_full",
+      `Shard ${this.#shardId}: ${waiting} commands already wait to be sent (Discord takes 120 frames a minute); ${
+        one ? "this one is" : "these are"
+      } refused rather than queued`,
+      { shardId: this.#shardId },
+    );
+  }
+
   #sendValidated(
     build: () => GatewayCommand | GatewayCommand[],
   ): Promise<void> {
@@ -1105,6 +1114,11 @@ export class Shard {
       return Promise.reject(error);
     }
     if (!Array.isArray(command)) return this.send(command);
+    // All frames or none: refused in part, a caller asking again would ask
+    // twice for what went out.
+    if (this.#queue.length + command.length > MAX_QUEUED_COMMANDS) {
+      return Promise.reject(this.#backlogFull(this.#queue.length, false));
+    }
     return Promise.all(command.map((each) => this.send(each))).then(() => {});
   }
 

@@ -636,7 +636,8 @@ export class ShardManager {
    * {@linkcode GatewayError}: `timeout` when the reply stops coming,
    * `shard_closed` when the shard closes first, `decode` when a chunk does
    * not fit the reply, `backlog_full` when the reader falls `maxBacklog`
-   * chunks or `maxBacklogChars` behind.
+   * chunks or `maxBacklogChars` behind, or when 1,000 commands already
+   * wait on the shard (nothing is sent).
    * @throws {TypeError} For malformed arguments, or a nonce a request of
    * that shard still listens with.
    * @throws {RangeError} When this manager does not run the guild's shard,
