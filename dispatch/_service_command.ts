@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeValue } from "../gateway/payload_guards.ts";
 import { shardForGuild } from "../gateway/shard_routing.ts";
 import type { GatewayCommand } from "../types/gateway_payloads.ts";
 import { parseExactJson, withStringSnowflakes } from "./command_json.ts";
@@ -40,11 +41,15 @@ export function parseCommand(text: string): ServiceCommand {
   }
   const { op, shard, data } = value as Record<string, unknown>;
   if (op !== 0 && op !== 1 && op !== 2) {
-    throw new TypeError(`'op' must be 0, 1 or 2: current value '${op}'`);
+    throw new TypeError(
+      `'op' must be 0, 1 or 2: current value ${describeValue(op)}`,
+    );
   }
   if (typeof shard !== "number" || !Number.isSafeInteger(shard) || shard < 0) {
     throw new TypeError(
-      `'shard' must be a non-negative integer: current value '${shard}'`,
+      `'shard' must be a non-negative integer: current value ${
+        describeValue(shard)
+      }`,
     );
   }
   if (op !== 0) return { op, shard };

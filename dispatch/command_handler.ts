@@ -413,6 +413,12 @@ export class CommandHandler {
         await this.#notReady(message, id, shard, turn, presence, signal);
         return;
       }
+      if (error instanceof GatewayError && error.kind === "backlog_full") {
+        // The shard's own queue is full (other code of this process sends
+        // on it): a wait, not a fault of the command, so to the tail.
+        await this.#putBack(message, id, undefined, turn, false, signal);
+        return;
+      }
       await this.#reject(message, "failed", error);
     } finally {
       if (presence) this.#presences.setGiven(id, false);

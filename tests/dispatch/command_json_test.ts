@@ -13,6 +13,7 @@ import {
   parseExactJson,
   withStringSnowflakes,
 } from "../../dispatch/command_json.ts";
+import { GatewayError } from "../../gateway/errors.ts";
 import { shardForGuild } from "../../gateway/shard_routing.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
@@ -164,4 +165,60 @@ Deno.test("CommandHandler: integer snowflakes (discord.py) are sent exactly, on 
   await commands.handle(negative);
   assert.equal(negative.settled, "reject");
   assert.deepEqual(results, { done: 2, failed: 1 });
+});
+
+Deno.test("parseCommand: an op or shard that is an object (with a toString of its own) is named as such, not a failed conversion", () => {
+  assert.throws(
+    () => parseCommand(`{"op":{"toString":1},"shard":0}`),
+    {
+      name: "TypeError",
+      message: "'op' must be 0, 1 or 2: current value an object",
+    },
+  );
+  assert.throws(
+    () => parseCommand(`{"op":1,"shard":{"valueOf":1,"toString":1}}`),
+    {
+      name: "TypeError",
+      message:
+        "'shard' must be a non-negative integer: current value an object",
+    },
+  );
+  assert.throws(() => parseCommand(`{"op":"1","shard":0}`), {
+    message: `'op' must be 0, 1 or 2: current value "1"`,
+  });
+});
+
+Deno.test("CommandHandler: a command its shard refuses with backlog_full (its own queue full) goes back to the queue, not rejected as failed", async () => {
+  const scheduler = new VirtualScheduler();
+  const shard = {
+    status: "ready",
+    send: () =>
+      Promise.reject(
+        new GatewayError("backlog_full", "1000 commands already wait"),
+      ),
+    close: () => Promise.resolve(),
+    connect: () => Promise.resolve(),
+  } as unknown as CommandShard;
+  const results: Record<string, number> = {};
+  const commands = new CommandHandler({
+    queue: "gateway.send",
+    shard: (id) => id === 0 ? shard : undefined,
+    shardCount: () => 1,
+    paused: () => false,
+    closing: () => false,
+    counter: {
+      inc: (labels: { result: string }) => {
+        results[labels.result] = (results[labels.result] ?? 0) + 1;
+      },
+    } as Pick<Counter<"result">, "inc">,
+    scheduler,
+  });
+  const message = delivery(
+    `{"op":0,"shard":0,"data":{"op":4,"d":{"guild_id":"1","channel_id":null,"self_mute":false,"self_deaf":false}}}`,
+  );
+  await commands.handle(message);
+  await scheduler.flushMicrotasks();
+  assert.notEqual(message.settled, "reject");
+  assert.equal(results.failed, undefined);
+  assert.equal(results.retried, 1);
 });
