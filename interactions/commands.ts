@@ -453,8 +453,10 @@ export function number<
  */
 export function boolean<const R extends boolean = false>(
   options: OptionOptions<R>,
-): OptionDefinition<5, boolean, R> {
-  return option(5, options);
+): OptionDefinition<5, boolean, R> & Autocompletes<false> {
+  return option(5, options) as
+    & OptionDefinition<5, boolean, R>
+    & Autocompletes<false>;
 }
 
 /**
@@ -466,8 +468,10 @@ export function boolean<const R extends boolean = false>(
  */
 export function user<const R extends boolean = false>(
   options: OptionOptions<R>,
-): OptionDefinition<6, UserOptionValue, R> {
-  return option(6, options);
+): OptionDefinition<6, UserOptionValue, R> & Autocompletes<false> {
+  return option(6, options) as
+    & OptionDefinition<6, UserOptionValue, R>
+    & Autocompletes<false>;
 }
 
 /**
@@ -480,9 +484,11 @@ export function user<const R extends boolean = false>(
  */
 export function channel<const R extends boolean = false>(
   options: ChannelOptionOptions<R>,
-): OptionDefinition<7, ResolvedChannel, R> {
+): OptionDefinition<7, ResolvedChannel, R> & Autocompletes<false> {
   checkChannelTypes(options.channelTypes);
-  return option(7, options, { channel_types: options.channelTypes });
+  return option(7, options, { channel_types: options.channelTypes }) as
+    & OptionDefinition<7, ResolvedChannel, R>
+    & Autocompletes<false>;
 }
 
 /**
@@ -494,8 +500,10 @@ export function channel<const R extends boolean = false>(
  */
 export function role<const R extends boolean = false>(
   options: OptionOptions<R>,
-): OptionDefinition<8, Role, R> {
-  return option(8, options);
+): OptionDefinition<8, Role, R> & Autocompletes<false> {
+  return option(8, options) as
+    & OptionDefinition<8, Role, R>
+    & Autocompletes<false>;
 }
 
 /**
@@ -507,8 +515,10 @@ export function role<const R extends boolean = false>(
  */
 export function mentionable<const R extends boolean = false>(
   options: OptionOptions<R>,
-): OptionDefinition<9, MentionableOptionValue, R> {
-  return option(9, options);
+): OptionDefinition<9, MentionableOptionValue, R> & Autocompletes<false> {
+  return option(9, options) as
+    & OptionDefinition<9, MentionableOptionValue, R>
+    & Autocompletes<false>;
 }
 
 /**
@@ -539,11 +549,13 @@ export function mentionable<const R extends boolean = false>(
  */
 export function attachment<const R extends boolean = false>(
   options: AttachmentOptionOptions<R>,
-): OptionDefinition<11, Attachment, R> {
+): OptionDefinition<11, Attachment, R> & Autocompletes<false> {
   checkFileTypes(options.fileTypes);
   return option(11, options, {
     file_types: options.fileTypes ? [...options.fileTypes] : undefined,
-  });
+  }) as
+    & OptionDefinition<11, Attachment, R>
+    & Autocompletes<false>;
 }
 
 /** Options of {@linkcode subcommand}. */

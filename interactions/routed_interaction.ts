@@ -143,11 +143,6 @@ export type OptionNames<O extends OptionMap> = {
   [K in keyof O & string]: O[K] extends SubcommandDefinition<infer SO>
     ? OptionNames<SO>
     : O[K] extends SubcommandGroupDefinition<infer S> ? OptionNames<S>
-    // Only strings, integers and numbers offer autocomplete (a user or
-    // channel option's `autocomplete?: boolean` proves nothing); an option
-    // of the wide `OptionMap` (type `number`) may be any.
-    : number extends O[K]["type"] ? K
-    : [Extract<O[K]["type"], 3 | 4 | 10>] extends [never] ? never
     // `false` or absent proves no autocomplete; `boolean` or `true` may.
     // (`type` keeps the target from being a weak type, all optional, which
     // a literal option without `autocomplete` would not match.)
