@@ -543,7 +543,11 @@ export class Client {
    * `awaitComponent` of a router attached to it) reject with
    * {@linkcode ClientStoppedError} as the stop begins, so a handler awaiting
    * one finishes instead of holding the stop (and the process) until its
-   * timeout.
+   * timeout. A handler still running when `drainTimeout` passes is not
+   * stopped (JavaScript cannot stop running code): its REST calls, such as
+   * `ctx.reply` waiting on a rate limit, still go out after `stop()`
+   * resolves; keep the default drain long enough for them, or pass slow
+   * REST calls a signal of your own to abort when stopping.
    *
    * In a handler, do not await it (`void client.stop()`): the stop waits
    * for that handler until `drainTimeout`, dropping the calls behind it.
