@@ -323,8 +323,7 @@ function autoSelect(
  * @returns The select.
  * @throws {RangeError} For limits out of range, or more or fewer defaults
  *   than `min`..`max` allow.
- * @throws {TypeError} For a custom id with an unpaired surrogate, or a
- *   default of a kind the select does not list.
+ * @throws {TypeError} For an unpaired surrogate or a non-user default.
  */
 export function userSelect(
   options: AutoSelectOptions<"user">,
