@@ -396,6 +396,7 @@ export class CommandHandler {
     // A presence was marked given by whoever gave it, at once: another
     // must not pass it in the meantime.
     const presence = payload?.op === 3;
+    let full = false;
     try {
       if (payload) await shard.send(payload, signal ? { signal } : {});
       else await this.#restart(id, shard, op === 1);
@@ -415,15 +416,18 @@ export class CommandHandler {
       }
       if (error instanceof GatewayError && error.kind === "backlog_full") {
         // The shard's own queue is full (other code of this process sends
-        // on it): a wait, not a fault of the command, so to the tail.
-        await this.#putBack(message, id, undefined, turn, false, signal);
+        // on it): a wait, not a fault of the command, so to the tail, and
+        // the shard's later commands held here with it, in their turns (given
+        // to the shard, one could pass it).
+        full = true;
+        await this.#putBack(message, id, undefined, turn, presence, signal);
         return;
       }
       await this.#reject(message, "failed", error);
     } finally {
       if (presence) this.#presences.setGiven(id, false);
       this.#holds.finished(id);
-      this.#giveHeld(id);
+      this.#giveHeld(id, full);
     }
   }
 
@@ -433,9 +437,9 @@ export class CommandHandler {
    * queue (in their turns) all at once when it cannot take them any more;
    * those whose channel is gone are left to the broker's redelivery.
    */
-  #giveHeld(id: number): void {
+  #giveHeld(id: number, full = false): void {
     const shard = this.#options.shard(id);
-    const ready = shard !== undefined && shard.status === "ready" &&
+    const ready = !full && shard !== undefined && shard.status === "ready" &&
       !this.#options.paused(id) && !this.#restarting.has(id);
     for (;;) {
       const held = this.#holds.next(id, !ready);

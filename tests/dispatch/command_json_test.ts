@@ -222,3 +222,50 @@ Deno.test("CommandHandler: a command its shard refuses with backlog_full (its ow
   assert.equal(results.failed, undefined);
   assert.equal(results.retried, 1);
 });
+
+Deno.test("CommandHandler: after a command refused with backlog_full, the shard's later commands held here go back in their turns, none passing it", async () => {
+  const scheduler = new VirtualScheduler();
+  const sent: string[] = [];
+  const pending: (() => void)[] = [];
+  const shard = {
+    status: "ready",
+    send: (command: { d: { guild_id: string } }) => {
+      const guild = command.d.guild_id;
+      if (guild === "11") {
+        return Promise.reject(new GatewayError("backlog_full", "full"));
+      }
+      sent.push(guild);
+      return new Promise<void>((resolve) => pending.push(resolve));
+    },
+    close: () => Promise.resolve(),
+    connect: () => Promise.resolve(),
+  } as unknown as CommandShard;
+  const results: Record<string, number> = {};
+  const commands = new CommandHandler({
+    queue: "gateway.send",
+    shard: (id) => id === 0 ? shard : undefined,
+    shardCount: () => 1,
+    paused: () => false,
+    closing: () => false,
+    counter: {
+      inc: (labels: { result: string }) => {
+        results[labels.result] = (results[labels.result] ?? 0) + 1;
+      },
+    } as Pick<Counter<"result">, "inc">,
+    scheduler,
+  });
+  for (let guild = 1; guild <= 12; guild++) {
+    void commands.handle(delivery(
+      `{"op":0,"shard":0,"data":{"op":4,"d":{"guild_id":"${guild}","channel_id":null,"self_mute":false,"self_deaf":false}}}`,
+    ));
+  }
+  await scheduler.flushMicrotasks();
+  // Ten given to the shard; 11 and 12 held here.
+  assert.deepEqual(sent, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+  pending.shift()!();
+  await scheduler.flushMicrotasks();
+  await scheduler.advance(10);
+  await scheduler.flushMicrotasks();
+  assert.equal(sent.includes("12"), false, "12 did not pass 11");
+  assert.equal(results.retried, 2);
+});
