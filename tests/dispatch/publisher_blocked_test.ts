@@ -24,19 +24,22 @@ function event(sequence: number): PendingEvent {
   };
 }
 
-Deno.test({
-  name:
-    "ConfirmedPublisher: a broker blocking publishing shows in blocked and onBlocked, connected all the while, until it unblocks",
-  sanitizeResources: false,
-  sanitizeOps: false,
-}, async () => {
-  await using broker = new FakeAmqpBroker();
+/**
+ * A publisher on `broker` recording what `onBlocked` said, with a wait
+ * until a condition on it holds.
+ */
+function watchedPublisher(broker: FakeAmqpBroker, exchange: string): {
+  publisher: ConfirmedPublisher;
+  scheduler: VirtualScheduler;
+  reported: boolean[];
+  until: (test: () => boolean, what: string) => Promise<void>;
+} {
   const scheduler = new VirtualScheduler();
   const reported: boolean[] = [];
   let changed = Promise.withResolvers<void>();
   const publisher = new ConfirmedPublisher({
     url: broker.url,
-    exchange: "test.blocked",
+    exchange,
     capacity: 100,
     scheduler,
     onBlocked: (blocked) => {
@@ -50,6 +53,20 @@ Deno.test({
       await within(changed.promise, what);
     }
   };
+  return { publisher, scheduler, reported, until };
+}
+
+Deno.test({
+  name:
+    "ConfirmedPublisher: a broker blocking publishing shows in blocked and onBlocked, connected all the while, until it unblocks",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using broker = new FakeAmqpBroker();
+  const { publisher, scheduler, reported, until } = watchedPublisher(
+    broker,
+    "test.blocked",
+  );
   await withLogRecords(async () => {
     try {
       await within(publisher.start(), "connected to the fake broker");
@@ -81,24 +98,14 @@ Deno.test({
   sanitizeOps: false,
 }, async () => {
   await using broker = new FakeAmqpBroker();
-  const scheduler = new VirtualScheduler();
-  const reported: boolean[] = [];
-  let blocked = Promise.withResolvers<void>();
-  const publisher = new ConfirmedPublisher({
-    url: broker.url,
-    exchange: "test.blocked-close",
-    capacity: 100,
-    scheduler,
-    onBlocked: (value) => {
-      reported.push(value);
-      blocked.resolve();
-    },
-  });
+  const { publisher, reported, until } = watchedPublisher(
+    broker,
+    "test.blocked-close",
+  );
   await withLogRecords(async () => {
     await within(publisher.start(), "connected to the fake broker");
     await broker.block("low on memory");
-    await within(blocked.promise, "the block");
-    blocked = Promise.withResolvers<void>();
+    await until(() => reported.length === 1, "the block");
     // The fake broker answers the close (a real one under an alarm does
     // not; the publisher's close timeout covers that): blocked must clear
     // either way, at the close.
