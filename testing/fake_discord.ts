@@ -1211,7 +1211,10 @@ export class FakeDiscord {
    *   checkbox's state.
    * @param options Guild and user.
    * @returns The bot's interaction callback.
-   * @throws {Error} When `shown` is not a modal or a required input is missing.
+   * @throws {Error} When `shown` is not a modal, or an answer (given, or
+   *   left as the modal showed it) is one Discord's client would not send:
+   *   a required field empty, a value not among its options, a count or a
+   *   length out of range.
    */
   submitModal(
     shown: RecordedInteractionResponse,
