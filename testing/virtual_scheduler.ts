@@ -228,7 +228,9 @@ export class VirtualScheduler implements Scheduler {
    * Advances may overlap (one started by a timer, or two not awaited): each
    * runs the timers due by its target or by the clock, whichever is later,
    * and the clock never goes back, so one that ends sooner leaves it where
-   * it is.
+   * it is. Overlapping, they take turns firing timers, so a timer's promise
+   * chain may end after later timers, even within the microtask bound:
+   * await each advance where that order matters.
    *
    * @param ms Milliseconds to move forward: a finite number (`0`, or a
    * negative one as timers take it, runs the timers due now).
@@ -236,7 +238,9 @@ export class VirtualScheduler implements Scheduler {
    * @throws {RangeError} When `ms` is not a finite number (a repeating
    * timer never let `Infinity` return, and `NaN` made `now()` NaN), or
    * when 100,000 timers set at one instant ran there (a timer setting
-   * itself again with delay 0 would hang the test).
+   * itself again with delay 0 would hang the test). A timer callback that
+   * throws rejects it with that error, the clock left at that timer's time
+   * and the later timers not run (as an uncaught error fails a test).
    */
   async advance(ms: number): Promise<void> {
     if (typeof ms !== "number" || !Number.isFinite(ms)) {
