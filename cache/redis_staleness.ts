@@ -322,22 +322,22 @@ export class RedisStaleness {
       await dropWrongTyped(this.#redis, check);
       for (const key of check) this.#suspects.delete(key);
     }
-    // Each READY that rebuilds its shard's state: what writes re-sent across
-    // a restart left of guilds it no longer holds is removed first (see
-    // redis_orphan_sweep.ts), as no later event names them.
-    for (const { event, data } of dispatches) {
+    // The READYs that rebuild their shard's state.
+    const rebuilding = dispatches.flatMap(({ event, data }) => {
       const shard = event === "READY" ? readyShard(data) : undefined;
-      if (
-        this.#stale && shard !== undefined &&
-        (this.#toRebuild.has(shard.id) || this.#shards.size === 0)
-      ) await sweepOrphanGuilds(this.#redis, data);
+      return shard !== undefined && this.#stale &&
+          (this.#toRebuild.has(shard.id) || this.#shards.size === 0)
+        ? [{ id: shard.id, data }]
+        : [];
+    });
+    // What writes re-sent across a restart left of guilds a READY no longer
+    // holds is removed first (see redis_orphan_sweep.ts), as no later event
+    // names them.
+    for (const { data } of rebuilding) {
+      await sweepOrphanGuilds(this.#redis, data);
     }
-    const rebuildsDirect = this.#stale &&
-      (this.#toRebuild.has(0) || this.#shards.size === 0) &&
-      dispatches.some(({ event, data }) =>
-        event === "READY" && readyShard(data)?.id === 0
-      );
-    if (!rebuildsDirect) return;
+    // Shard 0's also drops the DM channels and unguilded messages.
+    if (!rebuilding.some(({ id }) => id === 0)) return;
     for (const index of ["message_keys", "channel_keys"]) {
       await forEachChunk(this.#redis, index, DROP_UNGUILDED);
     }
