@@ -273,11 +273,9 @@ export class UnknownWebhooks {
     if (this.size === 0) return undefined;
     const webhook = webhookOf(route);
     if (webhook === undefined) return undefined;
+    // A 404 (the webhook gone) says more than a 401 to one of its tokens.
     const gone = this.#gone.get(webhook.key);
-    const refused = gone === undefined
-      ? this.#refused.get(webhook.key)
-      : undefined;
-    const rejectedBy = gone ?? refused;
+    const rejectedBy = gone ?? this.#refused.get(webhook.key);
     return rejectedBy === undefined ? undefined : new UnknownWebhookError(
       method,
       logPath,
