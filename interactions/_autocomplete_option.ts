@@ -7,6 +7,7 @@
  * @module
  */
 import type { OptionMap } from "./command_types.ts";
+import { isSubcommandOrGroup } from "./_option_rules.ts";
 
 /**
  * Whether `options` (a command's, searched through its subcommands and
@@ -18,7 +19,7 @@ import type { OptionMap } from "./command_types.ts";
  */
 export function offersAutocomplete(options: OptionMap, name: string): boolean {
   return Object.entries(options).some(([key, option]) =>
-    option.type === 1 || option.type === 2
+    isSubcommandOrGroup(option)
       ? offersAutocomplete(option.options ?? {}, name)
       : key === name && option.autocomplete === true
   );

@@ -197,7 +197,7 @@ function checkLocale(action: string, field: string, locale: string): void {
 }
 
 /** Whether an option is a subcommand (1) or a group (2), not a value. */
-const isSubcommandOrGroup = (option: OptionDefinition): boolean =>
+export const isSubcommandOrGroup = (option: OptionDefinition): boolean =>
   option.type === 1 || option.type === 2;
 
 /**

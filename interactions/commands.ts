@@ -48,6 +48,7 @@ import {
   checkName,
   checkOption,
   checkOptions,
+  isSubcommandOrGroup,
   within,
 } from "./_option_rules.ts";
 import { textLength } from "../base/text_length.ts";
@@ -577,7 +578,7 @@ export function subcommand<const O extends OptionMap = Record<never, never>>(
 ): SubcommandDefinition<O> {
   const opts = (options.options ?? {}) as O;
   checkOptions("subcommand", opts);
-  if (Object.values(opts).some((o) => o.type === 1 || o.type === 2)) {
+  if (Object.values(opts).some(isSubcommandOrGroup)) {
     throw new TypeError(
       "Cannot define subcommand as it contains a subcommand (only groups do)",
     );
