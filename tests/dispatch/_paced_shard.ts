@@ -1,10 +1,8 @@
 // A shard for CommandHandler tests that writes one command per `pace` ms,
 // in order, once ready (as a Shard's send queue paces 120 frames a
 // minute), and whose disconnect rejects what waits in it (shard_closed).
-import {
-  CommandHandler,
-  type CommandShard,
-} from "../../dispatch/command_handler.ts";
+import type { CommandShard } from "../../dispatch/command_handler.ts";
+import { countedHandler } from "./_counted_handler.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import type { ShardStatus } from "../../gateway/shard_state.ts";
 import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -106,18 +104,9 @@ export function pacedProcess(
   scheduler: VirtualScheduler,
   shards: readonly PacedShard[],
 ): Process {
-  const results: Record<string, number> = {};
-  const handler = new CommandHandler({
-    queue: "gateway.send",
+  const { handler, results } = countedHandler({
     shard: (id) => shards[id] as unknown as CommandShard | undefined,
-    shardCount: () => shards.length,
-    paused: () => false,
-    closing: () => false,
-    counter: {
-      inc: (labels: { result: string }) => {
-        results[labels.result] = (results[labels.result] ?? 0) + 1;
-      },
-    } as never,
+    shardCount: shards.length,
     scheduler,
   });
   return {

@@ -7,11 +7,12 @@ import assert from "node:assert/strict";
 import type { AMQPProperties } from "@cloudamqp/amqp-client";
 import {
   type CommandChannel,
-  CommandHandler,
+  type CommandHandler,
   type CommandMessage,
   type CommandShard,
   LAST_BOUNCE_HEADER,
 } from "../../dispatch/command_handler.ts";
+import { countedHandler } from "./_counted_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 /** A delivery channel whose publishes are confirmed, or left in flight. */
@@ -87,24 +88,15 @@ function setUp(scheduler: VirtualScheduler, status = "ready"): {
   commands: CommandHandler;
   results: Record<string, number>;
 } {
-  const results: Record<string, number> = {};
   const own = {
     status,
     send: () => Promise.resolve(),
     close: () => Promise.resolve(),
     connect: () => Promise.resolve(),
   } as unknown as CommandShard;
-  const commands = new CommandHandler({
-    queue: "gateway.send",
+  const { handler: commands, results } = countedHandler({
     shard: (id) => id === 0 ? own : undefined,
-    shardCount: () => 4,
-    paused: () => false,
-    closing: () => false,
-    counter: {
-      inc: (labels: { result: string }) => {
-        results[labels.result] = (results[labels.result] ?? 0) + 1;
-      },
-    } as never,
+    shardCount: 4,
     scheduler,
   });
   return { commands, results };

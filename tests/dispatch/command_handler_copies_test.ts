@@ -5,17 +5,17 @@
 // back to the queue for ever.
 import assert from "node:assert/strict";
 import type { AMQPProperties } from "@cloudamqp/amqp-client";
-import type { Counter } from "prom-client";
 import {
   BOUNCE_HEADER,
   type CommandChannel,
-  CommandHandler,
+  type CommandHandler,
   type CommandMessage,
   type CommandShard,
   LAST_BOUNCE_HEADER,
   MAX_REQUEUE_TIME,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
+import { countedHandler } from "./_counted_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 
@@ -128,24 +128,15 @@ function setUp(scheduler: VirtualScheduler): {
   commands: CommandHandler;
   results: Record<string, number>;
 } {
-  const results: Record<string, number> = {};
   const own = {
     status: "ready",
     send: () => Promise.resolve(),
     close: () => Promise.resolve(),
     connect: () => Promise.resolve(),
   } as unknown as CommandShard;
-  const commands = new CommandHandler({
-    queue: "gateway.send",
+  const { handler: commands, results } = countedHandler({
     shard: (id) => id === 0 ? own : undefined,
-    shardCount: () => 2,
-    paused: () => false,
-    closing: () => false,
-    counter: {
-      inc: (labels: { result: string }) => {
-        results[labels.result] = (results[labels.result] ?? 0) + 1;
-      },
-    } as Pick<Counter<"result">, "inc">,
+    shardCount: 2,
     scheduler,
   });
   return { commands, results };

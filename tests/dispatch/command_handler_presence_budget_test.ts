@@ -4,10 +4,8 @@
 // shard's budget, so presences of 54 shards never fill the prefetch and an
 // idle shard's command is still delivered.
 import assert from "node:assert/strict";
-import {
-  CommandHandler,
-  type CommandShard,
-} from "../../dispatch/command_handler.ts";
+import type { CommandShard } from "../../dispatch/command_handler.ts";
+import { countedHandler } from "./_counted_handler.ts";
 import type { ShardStatus } from "../../gateway/shard_state.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { type Process, SharedQueue, until } from "./_shared_queue.ts";
@@ -61,21 +59,13 @@ function presence(shard: number, n: number): string {
 Deno.test("CommandHandler, presence budget: 7 presences for each of 54 shards waiting for their pacer hold a slot each in their shard's budget, so an op 31 for an idle shard is still delivered and written", async () => {
   const scheduler = new VirtualScheduler();
   const shards = Array.from({ length: 55 }, () => new PacingShard());
-  const results: Record<string, number> = {};
+  const { handler, results } = countedHandler({
+    shard: (id) => shards[id] as unknown as CommandShard | undefined,
+    shardCount: shards.length,
+    scheduler,
+  });
   const process: Process = {
-    handler: new CommandHandler({
-      queue: "gateway.send",
-      shard: (id) => shards[id] as unknown as CommandShard | undefined,
-      shardCount: () => shards.length,
-      paused: () => false,
-      closing: () => false,
-      counter: {
-        inc: (labels: { result: string }) => {
-          results[labels.result] = (results[labels.result] ?? 0) + 1;
-        },
-      } as never,
-      scheduler,
-    }),
+    handler,
     results,
     sent: [],
     runs: (id) => id < shards.length,

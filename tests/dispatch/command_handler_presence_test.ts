@@ -4,10 +4,8 @@
 // older ones are settled as superseded instead of going round the queue,
 // and none holds the shard's other commands back.
 import assert from "node:assert/strict";
-import {
-  CommandHandler,
-  type CommandShard,
-} from "../../dispatch/command_handler.ts";
+import type { CommandShard } from "../../dispatch/command_handler.ts";
+import { countedHandler } from "./_counted_handler.ts";
 import { Shard } from "../../gateway/shard.ts";
 import { FakeGateway } from "../../testing/fake_gateway.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
@@ -56,21 +54,13 @@ async function setUp(scheduler: VirtualScheduler): Promise<{
   const ready = shard.connect();
   await scheduler.advance(0);
   await ready;
-  const results: Record<string, number> = {};
+  const { handler, results } = countedHandler({
+    shard: (id) => id === 0 ? shard as CommandShard : undefined,
+    shardCount: 1,
+    scheduler,
+  });
   const process: Process = {
-    handler: new CommandHandler({
-      queue: "gateway.send",
-      shard: (id) => id === 0 ? shard as CommandShard : undefined,
-      shardCount: () => 1,
-      paused: () => false,
-      closing: () => false,
-      counter: {
-        inc: (labels: { result: string }) => {
-          results[labels.result] = (results[labels.result] ?? 0) + 1;
-        },
-      } as never,
-      scheduler,
-    }),
+    handler,
     results,
     sent: [],
     runs: (id) => id === 0,

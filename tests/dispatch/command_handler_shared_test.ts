@@ -7,11 +7,11 @@
 // per message (its first bounce travels with it), not per body.
 import assert from "node:assert/strict";
 import {
-  CommandHandler,
   type CommandShard,
   MAX_REQUEUE_TIME,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
+import { countedHandler } from "./_counted_handler.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
@@ -38,20 +38,12 @@ function process(
   shards: number[],
   paused: () => boolean = () => false,
 ): Process {
-  const results: Record<string, number> = {};
   const own = new Map(shards.map((id) => [id, shard(paused)]));
-  const handler = new CommandHandler({
-    queue: "gateway.send",
+  const { handler, results } = countedHandler({
     shard: (id) => own.get(id),
-    shardCount: () => total,
-    paused: (id) => own.has(id) && paused(),
-    closing: () => false,
-    counter: {
-      inc: (labels: { result: string }) => {
-        results[labels.result] = (results[labels.result] ?? 0) + 1;
-      },
-    } as never,
+    shardCount: total,
     scheduler,
+    paused: (id) => own.has(id) && paused(),
   });
   return { handler, results, sent: [], runs: (id) => own.has(id) };
 }

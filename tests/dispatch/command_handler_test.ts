@@ -3,7 +3,6 @@
 // for a shard that cannot take it for now, with a malformed payload, and
 // still queued in the shard when its delivery's channel is gone.
 import assert from "node:assert/strict";
-import type { Counter } from "prom-client";
 import type { AMQPProperties } from "@cloudamqp/amqp-client";
 import {
   BOUNCE_HEADER,
@@ -16,6 +15,7 @@ import {
   MAX_SHARD_COMMANDS,
   REQUEUE_DELAY,
 } from "../../dispatch/command_handler.ts";
+import { countedResults } from "./_counted_handler.ts";
 import { DEFAULT_PREFETCH, SLOT_RESERVE } from "../../dispatch/shard_holds.ts";
 import { GatewayError } from "../../gateway/errors.ts";
 import { Shard } from "../../gateway/shard.ts";
@@ -60,18 +60,6 @@ class Delivery implements CommandMessage {
   }
 }
 
-/** `dispatch_commands{result}` as a plain record. */
-function counter(): {
-  results: Record<string, number>;
-  counter: Pick<Counter<"result">, "inc">;
-} {
-  const results: Record<string, number> = {};
-  const inc = (labels: { result: string }) => {
-    results[labels.result] = (results[labels.result] ?? 0) + 1;
-  };
-  return { results, counter: { inc } as Pick<Counter<"result">, "inc"> };
-}
-
 function handler(
   scheduler: VirtualScheduler,
   shard: CommandShard,
@@ -81,7 +69,7 @@ function handler(
     run: { 0: shard },
   },
 ): { handler: CommandHandler; results: Record<string, number> } {
-  const { results, counter: inc } = counter();
+  const { results, counter: inc } = countedResults();
   return {
     handler: new CommandHandler({
       queue: "gateway.send",
@@ -659,7 +647,7 @@ Deno.test("CommandHandler: an op 4 or 8 command whose guild_id is above 2^64 - 1
     );
 
     // Anything else that throws: rejected and counted, never left unsettled.
-    const { results: counted, counter: inc } = counter();
+    const { results: counted, counter: inc } = countedResults();
     const broken = new CommandHandler({
       queue: "gateway.send",
       shard: () => {

@@ -5,26 +5,17 @@
 import assert from "node:assert/strict";
 import {
   type CommandChannel,
-  CommandHandler,
   type CommandMessage,
   MAX_REQUEUE_TIME,
 } from "../../dispatch/command_handler.ts";
+import { countedHandler } from "./_counted_handler.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
 Deno.test("CommandHandler: 1,100 distinct deliveries whose copies a full queue refuses are all rejected once their shard's copies have failed for MAX_REQUEUE_TIME", async () => {
   const scheduler = new VirtualScheduler({ start: 1_000_000 });
-  const results: Record<string, number> = {};
-  const commands = new CommandHandler({
-    queue: "gateway.send",
+  const { handler: commands, results } = countedHandler({
     shard: () => undefined,
-    shardCount: () => 4,
-    paused: () => false,
-    closing: () => false,
-    counter: {
-      inc: (labels: { result: string }) => {
-        results[labels.result] = (results[labels.result] ?? 0) + 1;
-      },
-    } as never,
+    shardCount: 4,
     scheduler,
   });
   // A queue at its max-length with reject-publish: every copy nacked.

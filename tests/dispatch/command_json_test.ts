@@ -2,13 +2,12 @@
 // kept exact by parseCommand and sent as the strings Discord's builders
 // take, routed to their guild's shard; the other numbers left as they are.
 import assert from "node:assert/strict";
-import type { Counter } from "prom-client";
 import {
-  CommandHandler,
   type CommandMessage,
   type CommandShard,
   parseCommand,
 } from "../../dispatch/command_handler.ts";
+import { countedHandler } from "./_counted_handler.ts";
 import {
   parseExactJson,
   withStringSnowflakes,
@@ -79,29 +78,6 @@ Deno.test("parseCommand: discord.py's op 4 with integer guild_id and channel_id 
   assert.equal(withStringSnowflakes(presence), presence);
 });
 
-/** A command handler over `shard`, and its results counted by kind. */
-function handlerOf(
-  shard: (id: number) => CommandShard | undefined,
-  total: number,
-  scheduler: VirtualScheduler,
-): { commands: CommandHandler; results: Record<string, number> } {
-  const results: Record<string, number> = {};
-  const commands = new CommandHandler({
-    queue: "gateway.send",
-    shard,
-    shardCount: () => total,
-    paused: () => false,
-    closing: () => false,
-    counter: {
-      inc: (labels: { result: string }) => {
-        results[labels.result] = (results[labels.result] ?? 0) + 1;
-      },
-    } as Pick<Counter<"result">, "inc">,
-    scheduler,
-  });
-  return { commands, results };
-}
-
 /** A delivery of a raw body, settled once. */
 function delivery(text: string): CommandMessage & { settled?: string } {
   const message: CommandMessage & { settled?: string } = {
@@ -140,11 +116,11 @@ Deno.test("CommandHandler: integer snowflakes (discord.py) are sent exactly, on 
       connect: () => Promise.resolve(),
     } as unknown as CommandShard);
   }
-  const { commands, results } = handlerOf(
-    (id) => shards.get(id),
-    total,
+  const { handler: commands, results } = countedHandler({
+    shard: (id) => shards.get(id),
+    shardCount: total,
     scheduler,
-  );
+  });
   const home = shardForGuild(GUILD, total);
   const wrong = (home + 1) % total;
   const voice = delivery(
@@ -213,11 +189,11 @@ Deno.test("CommandHandler: a command its shard refuses with backlog_full (its ow
     close: () => Promise.resolve(),
     connect: () => Promise.resolve(),
   } as unknown as CommandShard;
-  const { commands, results } = handlerOf(
-    (id) => id === 0 ? shard : undefined,
-    1,
+  const { handler: commands, results } = countedHandler({
+    shard: (id) => id === 0 ? shard : undefined,
+    shardCount: 1,
     scheduler,
-  );
+  });
   const message = delivery(
     `{"op":0,"shard":0,"data":{"op":4,"d":{"guild_id":"1","channel_id":null,"self_mute":false,"self_deaf":false}}}`,
   );
@@ -245,11 +221,11 @@ Deno.test("CommandHandler: after a command refused with backlog_full, the shard'
     close: () => Promise.resolve(),
     connect: () => Promise.resolve(),
   } as unknown as CommandShard;
-  const { commands, results } = handlerOf(
-    (id) => id === 0 ? shard : undefined,
-    1,
+  const { handler: commands, results } = countedHandler({
+    shard: (id) => id === 0 ? shard : undefined,
+    shardCount: 1,
     scheduler,
-  );
+  });
   for (let guild = 1; guild <= 12; guild++) {
     void commands.handle(delivery(
       `{"op":0,"shard":0,"data":{"op":4,"d":{"guild_id":"${guild}","channel_id":null,"self_mute":false,"self_deaf":false}}}`,
