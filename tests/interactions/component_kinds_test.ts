@@ -12,19 +12,7 @@ import {
   textDisplay,
   userSelect,
 } from "../../interactions/components.ts";
-
-const refused = (
-  build: () => unknown,
-  kind: typeof RangeError | typeof TypeError,
-  pattern: RegExp,
-): void => {
-  assert.throws(
-    build,
-    (error: unknown) =>
-      error instanceof kind && error.constructor === kind &&
-      pattern.test(error.message),
-  );
-};
+import { refused } from "./_refused.ts";
 
 Deno.test("each auto select refuses, at compile and run time, defaults of a kind it does not list", () => {
   // discord-api-types PR #824: Discord refuses a default whose `type` the

@@ -25,24 +25,12 @@ import {
   thumbnail,
   userSelect,
 } from "../../interactions/components.ts";
+import { refused } from "./_refused.ts";
 import type {
   ContainerChild,
   LabelChild,
   SelectDefaultValue,
 } from "../../types/objects/component.ts";
-
-const refused = (
-  build: () => unknown,
-  kind: typeof RangeError | typeof TypeError,
-  pattern: RegExp,
-): void => {
-  assert.throws(
-    build,
-    (error: unknown) =>
-      error instanceof kind && error.constructor === kind &&
-      pattern.test(error.message),
-  );
-};
 
 const three = [
   { label: "a", value: "a" },
