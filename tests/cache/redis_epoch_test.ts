@@ -13,14 +13,7 @@ import {
   privateRedisIgnored,
   withPrivateRedis,
 } from "./_private_redis_store.ts";
-
-const user = (id: string) => ({
-  id,
-  username: `u${id}`,
-  discriminator: "0",
-  global_name: null,
-  avatar: null,
-});
+import { user } from "./_event_sequences.ts";
 
 /** Shard `shard` of 2's READY, its session listing guild `guildId`. */
 const ready = (shard: number, guildId: string) => ({

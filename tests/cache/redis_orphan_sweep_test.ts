@@ -11,14 +11,7 @@ import {
   privateRedisIgnored,
   withPrivateRedis,
 } from "./_private_redis_store.ts";
-
-const user = (id: string) => ({
-  id,
-  username: `u${id}`,
-  discriminator: "0",
-  global_name: null,
-  avatar: null,
-});
+import { user } from "./_event_sequences.ts";
 
 /** A READY listing `guildIds`, of shard `shard` (none: one session). */
 const ready = (guildIds: string[], shard?: [number, number]) => ({
