@@ -26,6 +26,7 @@ import type { InteractionRouter } from "./router.ts";
 import { servedOverHttp } from "./_wait_sources.ts";
 import { ANSWER_DEADLINE } from "./context.ts";
 import { uploadLimitOf } from "./_upload_limit.ts";
+import { isWeakPublicKey } from "./_weak_public_key.ts";
 import { InteractionError } from "./errors.ts";
 import {
   BodyBudget,
@@ -214,13 +215,21 @@ function hexBytes(hex: string | null): Uint8Array | undefined {
  * @param publicKey The option's value.
  * @returns The 32 bytes of the key.
  * @throws {TypeError} When it is not a string of 64 hex characters (an unset
- * environment variable gives `undefined`).
+ * environment variable gives `undefined`), or is a key no key pair has
+ * (see `_weak_public_key.ts`).
  */
 function publicKeyBytes(publicKey: unknown): Uint8Array {
   const bytes = typeof publicKey === "string"
     ? hexBytes(publicKey.trim())
     : undefined;
-  if (bytes?.length === 32) return bytes;
+  if (bytes?.length === 32) {
+    if (!isWeakPublicKey(bytes)) return bytes;
+    throw new TypeError(
+      `Cannot create interactions endpoint as 'publicKey' is not a real Ed25519 key (a point of small order, such as a placeholder of zeros, against which forged signatures verify): copy the Developer Portal's Public Key: current value 'publicKey=${
+        JSON.stringify(publicKey)
+      }'`,
+    );
+  }
   throw new TypeError(
     `Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key): current value 'publicKey=${
       typeof publicKey === "string"
@@ -349,7 +358,9 @@ async function delivered(
  * @param options Public key, router, REST client and limits.
  * @returns The handler.
  * @throws {TypeError} When the public key is not a string of 64 hex
- * characters (whitespace around it is trimmed), or `options` has a key that
+ * characters (whitespace around it is trimmed) or is a key no key pair has
+ * (a point of small order, such as 64 zeros: forged signatures would
+ * verify against it), or `options` has a key that
  * is not one of its options (`maxage`: the message names the nearest).
  * @throws {RangeError} When `maxAge`, `answerDeadline`, `maxBodySize`,
  * `maxBufferedBodyBytes` (at least `maxBodySize`) or `maxRemembered` is

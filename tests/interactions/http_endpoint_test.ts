@@ -168,6 +168,51 @@ Deno.test("interactionsEndpoint rejects a public key that is not 32 bytes of hex
   );
 });
 
+Deno.test("interactionsEndpoint refuses a key no key pair has, against which forged signatures verify", async () => {
+  const router = new InteractionRouter();
+  const rest = new RestClient({ token: "t" });
+  const ff30 = "ff".repeat(30);
+  const weak = [
+    "00".repeat(32), // a placeholder of zeros: order 4
+    "01" + "00".repeat(31), // the identity
+    "ec" + ff30 + "7f", // order 2
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85", // order 8, x negative
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", // order 8
+    "ee" + ff30 + "ff", // y = p + 1, not canonical
+  ];
+  for (const publicKey of weak) {
+    assert.throws(
+      () => interactionsEndpoint({ publicKey, router, rest }),
+      { name: "TypeError", message: /is not a real Ed25519 key/ },
+    );
+  }
+  // A real key still passes (RFC 8032 7.1 TEST 2's).
+  interactionsEndpoint({
+    publicKey:
+      "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+    router,
+    rest,
+  });
+  // Why: with the identity as the key, a signature written by hand
+  // (R the identity, S zero) verifies for any body.
+  const key = await crypto.subtle.importKey(
+    "raw",
+    Uint8Array.from([1, ...new Array(31).fill(0)]),
+    { name: "Ed25519" },
+    false,
+    ["verify"],
+  );
+  const forged = Uint8Array.from([1, ...new Array(63).fill(0)]);
+  assert.ok(
+    await crypto.subtle.verify(
+      "Ed25519",
+      key,
+      forged,
+      new TextEncoder().encode("any body"),
+    ),
+  );
+});
+
 Deno.test("interactionsEndpoint names the public key it refuses, an unset one too", () => {
   const router = new InteractionRouter();
   const rest = new RestClient({ token: "t" });
