@@ -4,7 +4,10 @@
  * RabbitMQ refuses a declare whose arguments differ from the existing
  * queue's (PRECONDITION_FAILED), so a plain declare of a `gateway.send` the
  * user gave a dead-letter exchange, or of a quorum `gateway.recv`, would
- * stop the service from ever publishing.
+ * stop the service from ever publishing. An exchange's type is the
+ * exception: a passive declare does not check it, and a `direct` or
+ * `fanout` exchange of the service's name routes no event, or every event
+ * to every queue; {@linkcode ensureTopicExchange} refuses it.
  *
  * @module
  */
@@ -73,19 +76,53 @@ export function ensureQueue(client: AMQPClient, name: string): Promise<void> {
 }
 
 /**
+ * The exchange of the service's name exists with another type than topic:
+ * the events cannot be routed by name through it.
+ */
+export class ExchangeTypeError extends Error {
+  /**
+   * @param exchange The exchange.
+   * @param type Its type, as the broker said (`direct`, `fanout`, …).
+   */
+  constructor(exchange: string, type: string) {
+    super(
+      `exchange '${exchange}' exists as a '${type}' exchange, not a durable topic exchange: delete it (the service then declares it), as events published to it reach no queue or the wrong ones`,
+    );
+    this.name = "ExchangeTypeError";
+  }
+}
+
+/**
  * Use the exchange `name` as it is, or declare it as a durable topic
- * exchange when it is missing.
+ * exchange when it is missing. One that exists is declared again, as a
+ * durable topic exchange, on a channel of its own, to learn its type: the
+ * broker refuses the declare naming the type when it differs (and other
+ * differences, a non-durable one, are left as they are, as is a user
+ * without the right to declare, refused with 403).
  *
  * @param client A connected client.
  * @param name The exchange.
  * @returns When the exchange exists.
+ * @throws {ExchangeTypeError} When it exists with another type than topic.
  */
-export function ensureTopicExchange(
+export async function ensureTopicExchange(
   client: AMQPClient,
   name: string,
 ): Promise<void> {
-  return ensure(
+  await ensure(
     client,
     (channel, options) => channel.exchangeDeclare(name, "topic", options),
   );
+  const channel = await client.channel();
+  // A refusal closes the channel: expected, not worth the client's error log.
+  channel.onerror = () => {};
+  try {
+    await channel.exchangeDeclare(name, "topic", { durable: true });
+  } catch (error) {
+    const type = error instanceof Error &&
+      /inequivalent arg 'type'.*current is '([^']*)'/.exec(error.message);
+    if (type) throw new ExchangeTypeError(name, type[1]!);
+    return;
+  }
+  await channel.close().catch(() => {});
 }

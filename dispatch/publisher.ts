@@ -24,7 +24,7 @@ import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
-import { ensureTopicExchange } from "./declare.ts";
+import { ensureTopicExchange, ExchangeTypeError } from "./declare.ts";
 import {
   guardAmqpConnection,
   holdAmqpLibraryRejections,
@@ -141,8 +141,11 @@ export class ConfirmedPublisher {
   #nackAttempts = 0;
   /** The wait before the next attempt at a refused event. */
   #nackTimer: TimerId | undefined;
-  /** The last attempt's login was refused (said on stderr already). */
-  #loginRefused = false;
+  /**
+   * What the broker refused at the last attempt, a setting to fix (said on
+   * stderr already): the login, or the exchange's type.
+   */
+  #refused: "login" | "exchange" | undefined;
   /** The broker's `max_message_size`, once a publish went over it. */
   #maxBodyBytes: number | undefined;
   #client: AMQPClient | undefined;
@@ -439,7 +442,7 @@ export class ConfirmedPublisher {
         this.#pump();
       };
       this.#setBlocked(false);
-      this.#loginRefused = false;
+      this.#refused = undefined;
       // The backoff starts over once this connection proves itself (a
       // confirm), so a broker that nacks everything is not hammered.
       if (this.size === 0) this.#failures = 0;
@@ -456,10 +459,17 @@ export class ConfirmedPublisher {
         count: this.size,
         ms: this.#backoff(this.#failures + 1),
       };
-      if (isLoginRefused(error)) {
+      if (error instanceof ExchangeTypeError) {
         // On stderr once per streak of refusals; every attempt is logged.
-        const log = this.#loginRefused ? logger : visible;
-        this.#loginRefused = true;
+        const log = this.#refused === "exchange" ? logger : visible;
+        this.#refused = "exchange";
+        log.error(
+          "RabbitMQ: {message}; {count} event(s) buffered, retrying in {ms} ms",
+          properties,
+        );
+      } else if (isLoginRefused(error)) {
+        const log = this.#refused === "login" ? logger : visible;
+        this.#refused = "login";
         log.error(
           "RabbitMQ refused the login ({message}): {hint}; {count} event(s) buffered, retrying in {ms} ms",
           {
