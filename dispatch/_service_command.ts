@@ -33,8 +33,15 @@ export function parseCommand(text: string): ServiceCommand {
   let value: unknown;
   try {
     value = parseExactJson(text);
-  } catch {
-    throw new TypeError("the body is not JSON");
+  } catch (error) {
+    // A RangeError is the call stack overflowing in valid JSON nested some
+    // thousands deep: saying "not JSON" would send its author looking for
+    // a syntax error that is not there.
+    throw new TypeError(
+      error instanceof RangeError
+        ? "the body is JSON nested too deeply to read"
+        : "the body is not JSON",
+    );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError("the body is not a JSON object");

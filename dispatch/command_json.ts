@@ -23,6 +23,8 @@ const DIGITS = /^\d+$/;
  * @param text The JSON text.
  * @returns The value.
  * @throws {SyntaxError} When the text is not JSON.
+ * @throws {RangeError} When it is nested too deeply (some thousands of
+ *   arrays or objects) for the reviver's recursion.
  */
 export function parseExactJson(text: string): unknown {
   return JSON.parse(

@@ -241,3 +241,21 @@ Deno.test("CommandHandler: after a command refused with backlog_full, the shard'
   assert.equal(sent.includes("12"), false, "12 did not pass 11");
   assert.equal(results.retried, 2);
 });
+
+Deno.test("parseCommand: JSON nested too deeply to read is refused as such, not as 'not JSON'", () => {
+  // Valid JSON (JSON.parse reads it), deeper than the reviver's recursion.
+  const depth = 20_000;
+  const body = `{"op":0,"shard":0,"data":{"op":3,"d":${"[".repeat(depth)}${
+    "]".repeat(depth)
+  }}}`;
+  assert.throws(
+    () => parseCommand(body),
+    (error: Error) =>
+      error instanceof TypeError && /nested too deeply/.test(error.message) &&
+      !/not JSON/.test(error.message),
+  );
+  // What is not JSON is still said so.
+  assert.throws(() => parseCommand(`{"op":0,${"[".repeat(depth)}`), {
+    message: "the body is not JSON",
+  });
+});
