@@ -272,17 +272,18 @@ export class HeldEvents {
   hold(event: FleetDispatch): void {
     const identity = eventIdentity(event);
     const filter = this.filter;
+    // Derived once (a digest of the whole payload) and kept with the event.
+    const key = filter ? keyFor(filter, identity) : undefined;
     // A filter in memory answers at once; a remote one is asked in batches
     // by prune().
     if (
       filter instanceof MemoryDuplicateFilter &&
-      filter.seenAlready([filter.key(identity)])[0]
+      filter.seenAlready([key as string])[0]
     ) {
       // The running set delivered it already: its copy is not kept.
       this.#duplicates++;
       return;
     }
-    const key = filter ? keyFor(filter, identity) : undefined;
     const chars = identity.length;
     if (
       this.#held.length >= this.#maxHeld ||
@@ -317,7 +318,7 @@ export class HeldEvents {
       // delivered instead, at doubling sizes (amortised), by the keys kept.
       const all = this.#held;
       const seen = filter.seenAlready(
-        // A memory filter's keys are the identities: never promises.
+        // A memory filter's keys are digests computed at once: never promises.
         all.map((h) => this.#keyOf(h, filter) as string),
       );
       this.#forget(all.filter((_, i) => seen[i]));

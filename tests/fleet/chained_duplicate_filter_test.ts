@@ -44,15 +44,15 @@ Deno.test("ChainedDuplicateFilter: two askers whose claims interleave (one wins 
 Deno.test("ChainedDuplicateFilter: answers in order for a batch, a key first only when first in both", async () => {
   const earlier = new MemoryDuplicateFilter();
   const later = new MemoryDuplicateFilter();
-  earlier.firstSeen(["a"]);
-  later.firstSeen(["b"]);
+  earlier.firstSeen([earlier.key("a")]);
+  later.firstSeen([later.key("b")]);
   const chained = new ChainedDuplicateFilter(earlier, later);
   const keys = await Promise.all(
     ["a", "b", "c", "c"].map((k) => chained.key(k)),
   );
   assert.deepEqual(await chained.firstSeen(keys), [false, false, true, false]);
   assert.deepEqual(
-    later.seenAlready(["a"]),
+    later.seenAlready([later.key("a")]),
     [false],
     "not asked past the earlier filter's no",
   );

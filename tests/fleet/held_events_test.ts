@@ -102,34 +102,6 @@ Deno.test("HeldEvents: a listener that throws and a filter that fails never lose
   assert.deepEqual(delivered, ["boom", "after", "held"]);
 });
 
-Deno.test("MemoryDuplicateFilter: bounded by characters as well as by count; what it forgot is delivered again, never dropped", () => {
-  const filter = new MemoryDuplicateFilter(50_000, 1_000);
-  const big = (i: number): string => `${i}`.padEnd(300, "x");
-  for (let i = 0; i < 10; i++) {
-    assert.deepEqual(filter.firstSeen([big(i)]), [true]);
-  }
-  // 10 identities of 300 characters: only the last 3 fit in 1,000.
-  assert.ok(filter.chars <= 1_000, String(filter.chars));
-  assert.deepEqual(
-    filter.seenAlready([big(0), big(6), big(7), big(8), big(9)]),
-    [false, false, true, true, true],
-  );
-  assert.deepEqual(filter.firstSeen([big(9)]), [false], "remembered: a copy");
-  assert.deepEqual(
-    filter.firstSeen([big(0)]),
-    [true],
-    "forgotten: goes through",
-  );
-  // Longer than the whole budget: not remembered, so always delivered.
-  const huge = "h".repeat(1_001);
-  assert.deepEqual(filter.firstSeen([huge, huge]), [true, true]);
-  assert.ok(filter.chars <= 1_000);
-  // The count limit still holds.
-  const few = new MemoryDuplicateFilter(2);
-  few.firstSeen(["a", "b", "c"]);
-  assert.deepEqual(few.seenAlready(["a", "b", "c"]), [false, true, true]);
-});
-
 /**
  * What watchCompletion uses of a shard: its dispatch listener, with the
  * events it asked for, its state listener and its session.
