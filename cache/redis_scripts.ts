@@ -196,26 +196,52 @@ return removed`;
 // chunk of a guild's members, found with SSCAN: a script over all of a big
 // guild's members blocked Redis for every client, 390 ms for 100,000). The
 // list is edited as text: re-encoding with cjson would turn an emptied list
-// into {} and rewrite numbers. Which "roles":[ is the member's own: this
+// into {} and rewrite numbers. Which "roles" list is the member's own: this
 // store writes it first ({"roles":[…), where nothing nested comes before;
-// in another value (twilight-dispatch's, or this store's before it wrote
-// roles first) the first one with no { or [ before it, so not inside a
-// nested object (a banner or a user's collectibles kept as sent); else none
-// (a "roles":[ inside a string has its quotes escaped, so is not found).
-// The list is read as JSON, strings with their escapes, so a "]" or ","
-// inside an item does not end it; an item is dropped when its text is the
-// role id's JSON, as JSON.stringify writes it. Only values naming the role
-// are read past a plain find.
+// another value (twilight-dispatch's, its nick and user before its roles,
+// or this store's before it wrote roles first) is walked as JSON, strings
+// with their escapes, to its top-level "roles" key: a nick such as
+// "[Mod] Bob" or one holding the text "roles":[ does not hide it, and a
+// "roles" list nested in a field kept as sent (a banner, a user's
+// collectibles) is not taken for it. The list is read as JSON too, so a
+// "]" or "," inside an item does not end it; an item is dropped when its
+// text, spaces around it aside, is the role id's JSON, as JSON.stringify
+// writes it. Only values naming the role are read past a plain find.
 export const REMOVE_ROLE = `
 local needle = '"' .. ARGV[1] .. '"'
 local own = '{"roles":['
+-- The first character of the member's own list; nil when it has none.
 local function listStart(value)
   if string.sub(value, 1, #own) == own then return #own + 1 end
-  local at, open = string.find(value, '"roles":[', 2, true)
-  if at == nil or string.find(string.sub(value, 2, at - 1), '[%[{]') then
-    return nil
+  -- From one character of JSON syntax to the next: depth 0 is the member's
+  -- object, whose keys are the strings followed by a colon.
+  local depth, i = 0, 2
+  while true do
+    i = string.find(value, '[%[%]{}"]', i)
+    if i == nil then return nil end
+    local c = string.sub(value, i, i)
+    if c == '"' then
+      local close, q = i, nil
+      repeat
+        close = string.find(value, '[\\\\"]', close + 1)
+        if close == nil then return nil end
+        q = string.sub(value, close, close)
+        -- An escape: the character after it is skipped.
+        if q ~= '"' then close = close + 1 end
+      until q == '"'
+      if depth == 0 and string.sub(value, i, close) == '"roles"' then
+        local _, open = string.find(value, '^%s*:%s*%[', close + 1)
+        if open then return open + 1 end
+      end
+      i = close + 1
+    elseif c == '[' or c == '{' then
+      depth, i = depth + 1, i + 1
+    elseif depth == 0 then
+      return nil
+    else
+      depth, i = depth - 1, i + 1
+    end
   end
-  return open + 1
 end
 -- The list's items as text, from its first character; nil when it is not
 -- well formed.
@@ -249,7 +275,9 @@ for _, key in ipairs(KEYS) do
   if list then
     local kept = {}
     for _, item in ipairs(list) do
-      if item ~= needle then kept[#kept + 1] = item end
+      if string.match(item, '^%s*(.-)%s*$') ~= needle then
+        kept[#kept + 1] = item
+      end
     end
     if #kept < #list then
       redis.call('SET', key, string.sub(value, 1, from - 1) ..
