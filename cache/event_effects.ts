@@ -107,7 +107,8 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   GUILD_MEMBER_ADD: effect(["member", "user"], ["guild", "user"]),
   GUILD_MEMBER_REMOVE: effect([], ["guild"], ["member", "presence"]),
   GUILD_MEMBER_UPDATE: effect(["member", "user"], ["member", "user"]),
-  // The ids asked for that are not members (`not_found`) are not held.
+  // The ids asked for that are not members (`not_found`) are not held, and
+  // a presence listed offline removes the one held (no offline one is kept).
   GUILD_MEMBERS_CHUNK: effect(
     ["member", "user", "presence"],
     ["member", "user", "presence"],

@@ -305,9 +305,10 @@ export class MemoryCache implements CacheLookup {
   }
 
   /**
-   * A guild's cached presences (members seen online since the guild was
-   * created in the cache; one that went offline stays, with that status),
-   * as an iterator (see {@linkcode MemoryCache.guilds}).
+   * A guild's cached presences (members seen online, idle or dnd since the
+   * guild was created in the cache; one that went offline is removed, as no
+   * offline presence is kept), as an iterator (see
+   * {@linkcode MemoryCache.guilds}).
    */
   *presences(guildId: Snowflake): IterableIterator<PresenceUpdate> {
     yield* this.#values("presence", guildId) as unknown as Iterable<

@@ -30,6 +30,7 @@ import {
   merge,
   snowflake,
 } from "./reduce_context.ts";
+import { keepPresences, PRESENCE_REDUCERS } from "./reduce_presences.ts";
 import { recordReads } from "./read_recorder.ts";
 import { sessionOwner } from "./session_guilds.ts";
 import {
@@ -153,11 +154,6 @@ export function cacheReads(
   return recordReads(config, (context) => reduceIn(context, event, data));
 }
 
-function hasMoreThanId(user: D): boolean {
-  for (const key in user) if (key !== "id") return true;
-  return false;
-}
-
 /** A member (from any event) as cached, or undefined without a user id. */
 function memberValue(m: D, guildId: string): [string, D] | undefined {
   const user = m.user;
@@ -172,21 +168,6 @@ function wholeMember(m: D): boolean {
     (typeof m.joined_at === "string" || m.joined_at === null) &&
     typeof m.deaf === "boolean" && typeof m.mute === "boolean" &&
     typeof m.flags === "number";
-}
-
-function presenceValue(p: D, guildId: string): [string, D] | undefined {
-  const user = p.user;
-  const id = isRecord(user) ? snowflake(user.id) : undefined;
-  if (id === undefined) return undefined;
-  // A presence's user is usually just its id: kept as sent, not copied.
-  const value: D = {
-    user: hasMoreThanId(user as D) ? { id } : user,
-    guild_id: guildId,
-  };
-  if (p.status !== undefined) value.status = p.status;
-  if (p.activities !== undefined) value.activities = p.activities;
-  if (p.client_status !== undefined) value.client_status = p.client_status;
-  return [id, value];
 }
 
 /**
@@ -493,10 +474,7 @@ const REDUCERS: Record<string, Reducer> = {
       c.setMember(id, entry[0], entry[1]);
       c.userOf("member", member.user);
     }
-    for (const presence of list(d.presences)) {
-      const entry = presenceValue(presence, id);
-      if (entry !== undefined) c.set("presence", id, entry[0], entry[1]);
-    }
+    keepPresences(c, id, d.presences);
     for (const voice of list(d.voice_states)) {
       const userId = snowflake(voice.user_id);
       if (userId !== undefined && voice.channel_id != null) {
@@ -605,10 +583,7 @@ const REDUCERS: Record<string, Reducer> = {
       c.set("member", guildId, entry[0], entry[1]);
       c.userOf("member", member.user);
     }
-    for (const presence of list(d.presences)) {
-      const entry = presenceValue(presence, guildId);
-      if (entry !== undefined) c.set("presence", guildId, entry[0], entry[1]);
-    }
+    keepPresences(c, guildId, d.presences);
     // The ids asked for that are not members: without GUILD_MEMBERS no
     // GUILD_MEMBER_REMOVE comes, and this is the only word that a held
     // member left. (member_count is the guild's own, left as it is.)
@@ -717,33 +692,7 @@ const REDUCERS: Record<string, Reducer> = {
 
   ...MESSAGE_REDUCERS,
   ...MESSAGE_PATCH_REDUCERS,
-  PRESENCE_UPDATE(c, d): unknown {
-    const guildId = snowflake(d.guild_id);
-    const user = isRecord(d.user) ? d.user : undefined;
-    const userId = snowflake(user?.id);
-    if (guildId === undefined || userId === undefined) return undefined;
-    const old = c.get("presence", guildId, userId);
-    // Offline is no presence, as in GUILD_CREATE (none for offline members):
-    // kept, the one sent after a member leaves held one of everyone who ever
-    // left, until the guild's next GUILD_CREATE.
-    if (d.status === "offline") {
-      c.delete("presence", guildId, userId);
-    } else {
-      // No field of it is required (Discord's docs): one it lacks stays.
-      const value = merge(old, presenceValue(d, guildId)![1]);
-      c.set("presence", guildId, userId, value);
-    }
-    // The user in a presence is partial: only changed fields beside the id.
-    // (Whether to read the user depends on the payload only, as cacheReads
-    // requires.)
-    if (hasMoreThanId(user!)) {
-      const oldUser = c.get("user", "", userId);
-      if (oldUser !== undefined) {
-        c.set("user", "", userId, merge(oldUser, projectUser(user!)));
-      }
-    }
-    return old;
-  },
+  ...PRESENCE_REDUCERS,
   USER_UPDATE(c, d): unknown {
     if (snowflake(d.id) === undefined) return undefined;
     const old = c.get("bot_user", "", BOT);

@@ -104,7 +104,11 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
         emojis: [{ id: "60", name: "e" }],
         stickers: [{ id: "61" }],
         members: some(USERS).map((id) => member(id, some(["50"]))),
-        presences: some(USERS).map((id) => ({ user: { id }, status: "idle" })),
+        // A small guild's may list offline members: none is kept.
+        presences: some(USERS).map((id) => ({
+          user: { id },
+          status: gen.pick(["idle", "offline"]),
+        })),
         voice_states: some(USERS).map((id) => ({
           user_id: id,
           channel_id: gen.pick(channels),
@@ -192,7 +196,8 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       () => ["GUILD_MEMBERS_CHUNK", {
         guild_id: g,
         members: [member(u)],
-        presences: [{ user: { id: u }, status: "dnd" }],
+        // Offline removes the presence held (cache/reduce_presences.ts).
+        presences: [{ user: { id: u }, status: gen.pick(["dnd", "offline"]) }],
       }],
       () => ["GUILD_ROLE_CREATE", { guild_id: g, role: { id: "51" } }],
       () => ["GUILD_ROLE_DELETE", {
@@ -210,7 +215,7 @@ export function wideSequence(seed: number, length: number): Dispatch[] {
       () => ["PRESENCE_UPDATE", {
         guild_id: g,
         user: { id: u },
-        // Offline removes the presence (cache/reduce.ts).
+        // Offline removes the presence (cache/reduce_presences.ts).
         status: gen.pick(["dnd", "offline"]),
       }],
       () => ["VOICE_STATE_UPDATE", {

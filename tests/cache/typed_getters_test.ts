@@ -93,7 +93,7 @@ Deno.test("MemoryCache: one sticker, stage instance, scheduled event and soundbo
     [...cache.presences("1")].find((p) => p.user.id === "6")?.status,
     "dnd",
   );
-  // Offline is no presence (none is listed for it in GUILD_CREATE).
+  // Offline is no presence: an offline update removes the one held.
   cache.apply("PRESENCE_UPDATE", {
     guild_id: "1",
     user: { id: "6" },
