@@ -18,7 +18,10 @@ import {
 import type { IdentifyQueue } from "../gateway/identify_queue.ts";
 import { Shard } from "../gateway/shard.ts";
 import type { FleetDispatch, FleetShardOptions } from "./fleet_dispatch.ts";
-import { MemoryDuplicateFilter } from "./duplicate_filter.ts";
+import {
+  type DuplicateFilter,
+  MemoryDuplicateFilter,
+} from "./duplicate_filter.ts";
 import { HeldEvents } from "./held_events.ts";
 import { whenAllComplete } from "./shard_completion.ts";
 import { onStopped } from "./shard_stops.ts";
@@ -77,6 +80,11 @@ export interface ReshardResult {
 interface ShardSet {
   count: number;
   shards: Shard[];
+  /**
+   * Switched away from by a reshard: the closes of its shards not yet
+   * READY are that reshard's drain, not a failure of start().
+   */
+  replaced?: boolean;
 }
 
 /**
@@ -118,7 +126,8 @@ interface Retired {
  * JSON) and dropped, for the last 50 000 events. Two different events with
  * the same name and payload are indistinguishable and the second of them is
  * dropped during the overlap (from `reshard()` until a minute after the old
- * set closed; outside it, nothing is compared). After the switch the old
+ * set closed, a reshard begun within that minute carrying it on; outside
+ * it, nothing is compared). After the switch the old
  * set keeps reading, delivering what no copy of was (an event Discord sent
  * only to it, before the new sessions existed, still on its way in), and
  * each old shard is closed once a heartbeat ACK shows it has read
@@ -199,9 +208,15 @@ export class ReshardingShards {
    * (the constructor's before any); a call during `close()` waits for it,
    * then starts.
    *
-   * @returns A promise that resolves when every shard is READY.
+   * @returns A promise that resolves when every shard is READY; or, when
+   * a `reshard()` called before that switched away from the set (whose
+   * new set is then READY), once each of its shards is READY or closed
+   * (the reshard's drain closes those still waiting to identify, at once).
    * @throws {ReshardError} When `close()` was called again after this call,
    * while it waited for an earlier close (the later close wins).
+   * @throws {GatewayError} When a shard of the set stops for good before
+   * it is READY (a fatal close, or `close()`) and no reshard has switched
+   * away from the set.
    */
   start(): Promise<void> {
     // Started during a close(): once it is done (its end would forget a
@@ -223,13 +238,24 @@ export class ReshardingShards {
     // fewer shards than Discord asked for (4011), or waste sessions.
     const set = this.#createSet(this.#count);
     this.#current = set;
-    this.#starting = Promise.all(set.shards.map((shard) => shard.connect()))
-      .then(() => {});
+    this.#starting = Promise.all(
+      set.shards.map((shard) =>
+        shard.connect().catch((error: unknown) => {
+          // Closed by the drain of a reshard called meanwhile, which switched
+          // away from this set: the user closed nothing, and the running set
+          // is READY.
+          if (!set.replaced) throw error;
+        })
+      ),
+    ).then(() => {});
     return this.#starting;
   }
 
   /**
-   * Move to `shardCount` shards without downtime.
+   * Move to `shardCount` shards without downtime. May be called once
+   * `start()` was, before it resolves: the set it started is the old set,
+   * and its shards still waiting to identify at the switch are closed
+   * (`start()` then resolves; see {@linkcode ReshardingShards.start}).
    *
    * @param shardCount The new count.
    * @param options The day's session starts left, to refuse early.
@@ -281,10 +307,13 @@ export class ReshardingShards {
     const next = this.#createSet(shardCount, queue);
     this.#next = next;
     this.#events.discard();
-    this.#cancelOverlapEnd();
     // Both sets run from here: the new set's copies of what the old one
-    // delivered are dropped.
-    const filter = new MemoryDuplicateFilter();
+    // delivered are dropped. A filter still set is the previous overlap's,
+    // in its grace (#checkIdle refuses every other case): the running set
+    // may still read copies of what that old set delivered just before it
+    // closed, so it goes on as this one's (a fresh one delivered them
+    // again), its grace timer left to end it should this reshard fail.
+    const filter = this.#events.filter ?? new MemoryDuplicateFilter();
     this.#events.filter = filter;
     const before = this.#events.duplicates;
     // Every new shard complete at once: one that completed and then lost
@@ -311,8 +340,12 @@ export class ReshardingShards {
       this.#next = undefined;
       this.#events.discard();
       await Promise.all(next.shards.map((s) => s.close()));
-      // The new set delivered nothing: nothing of it can be a copy.
-      if (this.#next === undefined && this.#events.filter === filter) {
+      // The new set delivered nothing: nothing of it can be a copy (a
+      // previous overlap's grace still running ends the filter itself).
+      if (
+        this.#next === undefined && this.#events.filter === filter &&
+        this.#overlapTimer === undefined
+      ) {
         this.#events.filter = undefined;
       }
       throw error;
@@ -324,6 +357,7 @@ export class ReshardingShards {
     // The switch: held events the old set did not deliver go out now, and
     // from here on the new set delivers (the old one, until closed, only
     // what no copy of was: see HeldEvents.fromSet).
+    old.replaced = true;
     this.#current = next;
     this.#next = undefined;
     this.#count = shardCount;
@@ -485,13 +519,17 @@ export class ReshardingShards {
 
   /**
    * Drop `filter` {@linkcode OVERLAP_GRACE_MS} from now, unless another
-   * reshard has begun (with a filter of its own).
+   * reshard runs by then, its old set's drain included: that one took the
+   * filter on, and ends it after its own grace.
    */
-  #endOverlapLater(filter: MemoryDuplicateFilter): void {
+  #endOverlapLater(filter: DuplicateFilter): void {
     this.#cancelOverlapEnd();
     this.#overlapTimer = this.#scheduler.setTimeout(() => {
       this.#overlapTimer = undefined;
-      if (this.#next === undefined && this.#events.filter === filter) {
+      if (
+        this.#next === undefined && this.#retired === undefined &&
+        this.#events.filter === filter
+      ) {
         this.#events.filter = undefined;
       }
     }, OVERLAP_GRACE_MS);
