@@ -4,9 +4,9 @@
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import type { DetachedUpdate } from "./detached_update.ts";
 import { MemoryCache } from "./memory_store.ts";
-import type { CacheOptions } from "./options.ts";
+import { type CacheOptions, resolveCacheOptions } from "./options.ts";
 import { REDUCED_EVENTS } from "./reduce.ts";
-import { cacheIntentWarnings } from "./resources.ts";
+import { cacheIntentWarnings, cacheResourceWarnings } from "./resources.ts";
 
 /** A resource that can never fill is a mistake to show without setup. */
 const visible = getVisibleLogger(["disruption", "cache"]);
@@ -27,6 +27,9 @@ export function createClientCache(options: CacheOptions | undefined): {
       events: undefined,
     };
   }
+  // Checked first with the Client's path: the store's own check names
+  // 'messages.perChannel' where the Client's user wrote 'cache.messages…'.
+  resolveCacheOptions(options, [], { what: "client", path: "cache." });
   return { cache: new MemoryCache(options), events: REDUCED_EVENTS };
 }
 
@@ -60,14 +63,32 @@ function saysItIsEmpty(cache: MemoryCache): MemoryCache {
 
 /**
  * Log, at start, the resources the intents make impossible (in one
- * warning however many: `cache: {}` keeps every resource) and messages
- * kept without their content. Judged on the resources asked for: one they
- * imply (guilds, channels) is not named, since the user never asked for
- * it; cacheIntentWarnings says instead what those asked for need.
+ * warning however many: `cache: {}` keeps every resource), messages
+ * kept without their content, and resources that keep nothing whatever
+ * the intents. Judged on the resources asked for: one they imply (guilds,
+ * channels) is not named, since the user never asked for it;
+ * cacheIntentWarnings says instead what those asked for need.
+ *
+ * @param cache The Client's cache.
+ * @param groups The intents the shards identify with, one entry per
+ *   distinct value: `shards` names those with it when the shards differ
+ *   (`shardOptions` giving some their own), and is left out when all share
+ *   it.
  */
-export function warnCacheIntents(cache: MemoryCache, intents: number): void {
+export function warnCacheIntents(
+  cache: MemoryCache,
+  groups: readonly { intents: number; shards?: string }[],
+): void {
   const { requested } = cache.options;
-  for (const warning of cacheIntentWarnings(requested, intents)) {
+  const warnings = cacheResourceWarnings(requested);
+  for (const { intents, shards } of groups) {
+    for (const warning of cacheIntentWarnings(requested, intents)) {
+      warnings.push(
+        shards === undefined ? warning : `On ${shards}: ${warning}`,
+      );
+    }
+  }
+  for (const warning of warnings) {
     visible.warn("{warning}", { warning }); // text, not a template
   }
 }

@@ -151,6 +151,14 @@ export function assertCacheOptionsShape(
   checkOptionKeys(what, `${path}messages.`, messages, MESSAGE_OPTION_KEYS);
 }
 
+/** Where cache options are given, for the messages refusing them. */
+export interface CacheOptionsPlace {
+  /** What is created, e.g. `"cache"` or `"client"`. */
+  readonly what: string;
+  /** The options' path, e.g. `"cache."` (`""` at the top). */
+  readonly path: string;
+}
+
 /**
  * Check options and fill in defaults.
  *
@@ -158,17 +166,22 @@ export function assertCacheOptionsShape(
  * @param storeKeys The keys the store takes besides those of
  *   {@linkcode CacheOptions} (`RedisCache` gives its own, which it checks
  *   itself); none by default.
+ * @param where What is created and the options' path, for the messages
+ *   (the Client's `{ what: "client", path: "cache." }`); a cache
+ *   at the top by default.
  * @throws {TypeError} Options or `messages` that are not an object or have
  * an unknown key, `resources` that is not an array, an unknown resource,
  * or a message bound that is not a number (a string such as `"100"`
- * included).
+ * or `null` included: only `undefined` takes the default).
  * @throws {RangeError} A message bound that is not a positive integer.
  */
 export function resolveCacheOptions(
   options: CacheOptions = {},
   storeKeys: readonly string[] = [],
+  where: CacheOptionsPlace = { what: "cache", path: "" },
 ): ResolvedCacheOptions {
-  assertCacheOptionsShape("create cache", "", options, storeKeys);
+  const { what, path } = where;
+  assertCacheOptionsShape(`create ${what}`, path, options, storeKeys);
   const requested = new Set<CacheResource>(
     options.resources ?? CACHE_RESOURCES,
   );
@@ -178,7 +191,7 @@ export function resolveCacheOptions(
         ? closestName(resource, CACHE_RESOURCES)
         : undefined;
       throw new TypeError(
-        `Cannot create cache as '${resource}' is not a cache resource${
+        `Cannot create ${what} as '${path}resources' has '${resource}', which is not a cache resource${
           nearest ? ` (did you mean '${nearest}'?)` : ""
         }: use one of ${CACHE_RESOURCES.join(", ")}`,
       );
@@ -192,16 +205,16 @@ export function resolveCacheOptions(
   if ([...resources].some((resource) => resource !== "users")) {
     resources.add("guilds");
   }
-  const perChannel = positiveInteger("perChannel", 100, options);
-  const dmChannels = positiveInteger("dmChannels", 1000, options);
+  const perChannel = positiveInteger("perChannel", 100, options, where);
+  const dmChannels = positiveInteger("dmChannels", 1000, options, where);
   const maxAge: unknown = options.messages?.maxAge;
   if (
     maxAge !== undefined &&
     !(typeof maxAge === "number" && maxAge > 0 && Number.isFinite(maxAge))
   ) {
     throw numberOptionError(
-      "cache",
-      "messages.maxAge",
+      what,
+      `${path}messages.maxAge`,
       "a positive number of milliseconds",
       maxAge,
     );
@@ -209,17 +222,23 @@ export function resolveCacheOptions(
   return { resources, requested, perChannel, maxAge, dmChannels };
 }
 
-/** `messages[name]`, or `fallback`, checked to be a positive integer. */
+/**
+ * `messages[name]`, or `fallback` when undefined, checked to be a positive
+ * integer (`null` is refused, as every optional number of the project is:
+ * `??` took it for the default).
+ */
 function positiveInteger(
   name: "perChannel" | "dmChannels",
   fallback: number,
   options: CacheOptions,
+  { what, path }: CacheOptionsPlace,
 ): number {
-  const value: unknown = options.messages?.[name] ?? fallback;
+  const given: unknown = options.messages?.[name];
+  const value = given === undefined ? fallback : given;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
     throw numberOptionError(
-      "cache",
-      `messages.${name}`,
+      what,
+      `${path}messages.${name}`,
       "a positive integer",
       value,
     );

@@ -87,7 +87,7 @@ const FILLED_BY_GUILD_CREATE: ReadonlySet<CacheResource> = new Set([
  * The warnings a Client shows at start when `intents` make resources
  * impossible (or incomplete): one naming every resource no event can fill
  * and every one only GUILD_CREATE fills (with the intents each lacks), and
- * one for messages kept without their content. Every resource but users
+ * one for guild messages kept without their content. Every resource but users
  * implies guilds (a guild's entities are kept only while its GUILD_CREATE
  * is held): without the Guilds intent, each is said to need it too (DM
  * messages excepted: messages of a bot that receives guild messages need
@@ -164,16 +164,47 @@ export function cacheIntentWarnings(
       `The cache keeps ${parts.join("; and ")}: add the intents, or ${narrow}`,
     );
   }
-  const receivesMessages =
-    (intents & (GatewayIntent.GuildMessages | GatewayIntent.DirectMessages)) !==
-      0;
+  // Content in DMs, and in messages that mention the bot, comes without
+  // the intent: only guild messages lose it.
   if (
-    kept.includes("messages") && receivesMessages &&
+    kept.includes("messages") &&
+    (intents & GatewayIntent.GuildMessages) !== 0 &&
     (intents & GatewayIntent.MessageContent) === 0
   ) {
     warnings.push(
-      `The cache keeps "messages" without the MessageContent intent: cached messages of other users have empty content, embeds and attachments.`,
+      `The cache keeps "messages" without the MessageContent intent: guild messages of other users that do not mention the bot have empty content, embeds, attachments and components, and no poll.`,
     );
   }
   return warnings;
+}
+
+/**
+ * The start-up warning for resources that keep nothing whatever the
+ * intents: users are held only while a member or message refers to them
+ * (`"users"` adds only the updates of those held), so `"users"` without
+ * `"members"` or `"messages"` keeps none. Warned rather than refused, as
+ * the cache still works (it only keeps less than asked).
+ *
+ * @example Users alone
+ * ```ts
+ * import { cacheResourceWarnings } from "./resources.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(cacheResourceWarnings(["users"]).length, 1);
+ * assert.deepEqual(cacheResourceWarnings(["users", "members"]), []);
+ * ```
+ *
+ * @param resources The resources the cache is asked to keep (as given).
+ * @returns At most one message; empty when every resource can fill.
+ */
+export function cacheResourceWarnings(
+  resources: Iterable<CacheResource>,
+): string[] {
+  const kept = new Set(resources);
+  if (!kept.has("users") || kept.has("members") || kept.has("messages")) {
+    return [];
+  }
+  return [
+    `The cache keeps "users" without "members" or "messages": it keeps nothing, as users are held only while a cached member or message refers to them; add "members" or "messages" to \`cache.resources\`, or leave "users" out`,
+  ];
 }

@@ -37,6 +37,11 @@ import {
 import { RestClient } from "../rest/rest_client.ts";
 import { warnUndeliverable } from "./_undeliverable.ts";
 import {
+  recordingShardIntents,
+  shardIntentGroups,
+  type ShardIntents,
+} from "./_shard_intents.ts";
+import {
   ClientCacheFeed,
   createClientCache,
   warnCacheIntents,
@@ -200,6 +205,8 @@ export class Client {
    * start() RESUMEs them.
    */
   #keptSessions: HeldSession[] = [];
+  /** The running shards' intents, grouped (`shardOptions` may differ). */
+  #shardIntents: ShardIntents[] = [];
   /**
    * The identify queue when none is given, kept across `start()` calls: a
    * start right after a stop must wait out the 5 s window its last
@@ -314,7 +321,7 @@ export class Client {
     set.add(listener as EventListener<GatewayEventName>);
     if (this.#manager) {
       warnUndeliverable(
-        this.#options.intents,
+        this.#shardIntents,
         this.#routed ?? this.#wantedEvents(),
         event,
         `listener for ${event}`,
@@ -391,8 +398,9 @@ export class Client {
     try {
       this.#handler = handler;
       this.#routes = handlerRoutes(handler);
+      const intents = new Map<number, number>();
       const manager = await createClientManager(
-        this.#options,
+        recordingShardIntents(this.#options, intents),
         this.rest,
         () =>
           this.#ownQueue ??= new MemoryIdentifyQueue({
@@ -405,6 +413,11 @@ export class Client {
       const kept = this.#keptSessions;
       restoreSessions(manager, kept, this.#now());
       this.#keptSessions = [];
+      this.#shardIntents = shardIntentGroups(
+        this.#options.intents,
+        manager.shards.keys(),
+        intents,
+      );
       this.#wire(manager, run.abort.signal, kept);
       await manager.start();
       run.abort.signal.throwIfAborted();
@@ -440,12 +453,12 @@ export class Client {
       if (received === undefined) continue;
       this.#slots[shardId]?.cachedThrough(sessionId, received);
     }
-    if (this.#cacheEvents) warnCacheIntents(this.cache, this.#options.intents);
+    if (this.#cacheEvents) warnCacheIntents(this.cache, this.#shardIntents);
     warnMisspeltMethods(this.#handler);
     const parsed = this.#routed ?? this.#wantedEvents();
     for (const [event, method] of this.#routes.methods) {
       warnUndeliverable(
-        this.#options.intents,
+        this.#shardIntents,
         parsed,
         event as GatewayEventName,
         `${method}()`,
@@ -458,7 +471,7 @@ export class Client {
       ])
     ) {
       warnUndeliverable(
-        this.#options.intents,
+        this.#shardIntents,
         parsed,
         event as GatewayEventName,
         `listener for ${event}`,

@@ -30,7 +30,13 @@ export interface ClientOptions extends
   > {
   /** The bot token (a leading `Bot ` is accepted and dropped). Never logged or shown. */
   token: string;
-  /** The gateway intents; build them from `GatewayIntent`. */
+  /**
+   * The gateway intents; build them from `GatewayIntent`. A shard given its
+   * own `intents` by `shardOptions` identifies with those instead, and the
+   * start-up warnings (cache resources the intents cannot fill, handler
+   * methods and listeners whose events never arrive) judge each shard on
+   * its own, naming the shards when they differ.
+   */
   intents: number;
   /**
    * How many shards to run in total: a number, or `"recommended"` for GET

@@ -104,7 +104,7 @@ Deno.test("cache options of the wrong shape get a TypeError naming them", async 
   await t.step("a misspelt resource names the nearest", () => {
     assert.throws(
       () => new MemoryCache({ resources: ["guild" as never] }),
-      /^TypeError: Cannot create cache as 'guild' is not a cache resource \(did you mean 'guilds'\?\): use one of guilds, /,
+      /^TypeError: Cannot create cache as 'resources' has 'guild', which is not a cache resource \(did you mean 'guilds'\?\): use one of guilds, /,
     );
   });
 });
