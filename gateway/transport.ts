@@ -127,6 +127,12 @@ function framingErrorCode(message: string | undefined): number | undefined {
  * invalid UTF-8, a frame too large) is closed with the TCP transport's code
  * for it (1002, 1007, 1009), not as a dropped connection.
  *
+ * What the runtime does not guard, this cannot (it sees whole messages
+ * only): Deno 2.9's `WebSocket` bounds a frame but not a message
+ * fragmented over many frames, and opens a connection whose
+ * `Sec-WebSocket-Accept` is wrong or missing. The TCP transport refuses
+ * both.
+ *
  * @param url The `wss://` URL to open.
  * @param listener Receives the socket's events.
  * @returns The connection.
