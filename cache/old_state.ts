@@ -35,7 +35,7 @@ export interface CachedOldState {
   CHANNEL_UPDATE: CachedChannel;
   /** The deleted channel. */
   CHANNEL_DELETE: CachedChannel;
-  /** The channels before their status and voice start time changed. */
+  /** The cached channels before their status and voice start time changed. */
   CHANNEL_INFO: CachedChannel[];
   /** The voice channel before its status changed. */
   VOICE_CHANNEL_STATUS_UPDATE: CachedChannel;
@@ -137,8 +137,11 @@ export interface CachedOldState {
 /**
  * `ctx.old` of event `K`: its {@linkcode CachedOldState}, or `undefined`
  * (always for events without previous state; for the others when the
- * Client has no `cache`, the resource is not kept, or the entity was not
- * cached; a list event then gets a list, possibly empty).
+ * Client has no `cache`, the resource is not kept, the guild is not held,
+ * or the entity was not cached). A list event gets `undefined` the same
+ * way (none of the entities it names was cached, or a guild's whole list
+ * is not known), and an empty list only when the cache knows there were
+ * none: a held guild without emojis, a sync that removed no thread.
  *
  * @typeParam K The event name (a `GatewayEventName`).
  *

@@ -24,6 +24,7 @@ import {
 import {
   BOT,
   byId,
+  cachedOnes,
   Context,
   keepUncarried,
   list,
@@ -204,7 +205,8 @@ function deleteChannel(c: Context, d: D, thread: boolean): unknown {
  * Replace a guild's whole list of one kind (emojis, stickers, sounds) with
  * the event's, `value`. One that is no array (missing, `null`, an object) changes
  * nothing, as a bulk delete's `ids` does: taken as empty, it removed every
- * one of them. Returns the list before, or `undefined` when not applied.
+ * one of them. Returns the list before, or `undefined` when not applied or
+ * not known (the kind not kept, the guild not held: see Context.guildList).
  */
 function replaceAll(
   c: Context,
@@ -215,7 +217,8 @@ function replaceAll(
 ): D[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const items = list(value);
-  const old = byId(c.all(kind, guildId), idField);
+  const held = c.guildList(kind, guildId);
+  const old = byId(held ?? [], idField);
   const keep = new Set<string>();
   for (const item of items) {
     const id = snowflake(item[idField]);
@@ -232,7 +235,7 @@ function replaceAll(
       c.set(kind, guildId, id, guildItem(kind, item, guildId));
     }
   }
-  return old;
+  return held === undefined ? undefined : old;
 }
 
 /**
@@ -366,7 +369,7 @@ const REDUCERS: Record<string, Reducer> = {
     for (const [id, value] of values) {
       c.set("channel", scopeOf(value)!, id, value);
     }
-    return olds;
+    return cachedOnes(olds);
   },
   VOICE_CHANNEL_STATUS_UPDATE(c, d): unknown {
     return patchChannel(c, d, (old) => ({ ...old, status: d.status ?? null }));
@@ -676,7 +679,7 @@ const REDUCERS: Record<string, Reducer> = {
         guildItem("soundboard_sound", sound, guildId),
       );
     }
-    return olds;
+    return cachedOnes(olds);
   },
   SOUNDBOARD_SOUNDS(c, d): unknown {
     const guildId = snowflake(d.guild_id);

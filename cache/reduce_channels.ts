@@ -176,7 +176,8 @@ export function postCreated(c: Context, d: D): void {
  * {@linkcode isArchivedThread}), so a held thread missing from the sync is
  * no longer active and goes; one the sync marks archived (Discord's never
  * does) is not added, and a held one goes whatever its parent. Returns the
- * threads removed. A `threads` that is no array (missing, `null`, a
+ * threads removed (undefined when the guild's are not known: see
+ * Context.guildList). A `threads` that is no array (missing, `null`, a
  * string), or a `channel_ids` sent but no array, changes nothing, as a bulk
  * delete's `ids` does: taken as an empty list, or as a sync of the whole
  * guild, it removed every thread of the guild.
@@ -188,7 +189,9 @@ export function syncThreads(c: Context, d: D): unknown {
     guildId === undefined || !Array.isArray(d.threads) ||
     (channelIds !== undefined && !Array.isArray(channelIds))
   ) return undefined;
-  const channels = c.all("channel", guildId);
+  // Undefined when the guild's threads are not known (channels not kept,
+  // the guild not held): no thread removed would say there were none.
+  const held = c.guildList("channel", guildId);
   const threads: D[] = [];
   const archived = new Set<string | undefined>();
   for (const thread of list(d.threads)) {
@@ -203,7 +206,7 @@ export function syncThreads(c: Context, d: D): unknown {
   // Discord's docs: clear the active threads of the synced channels, then
   // take the event's. Every held thread is active (an archived one held by
   // an older version of this cache, in Redis, goes too).
-  for (const channel of channels) {
+  for (const channel of held ?? []) {
     const id = snowflake(channel.id);
     if (!isThread(channel) || id === undefined || synced.has(id)) continue;
     if (
@@ -229,7 +232,7 @@ export function syncThreads(c: Context, d: D): unknown {
   }
   // Sorted (the same from every store) after the scan: only the removed
   // ones, not every channel of the guild on every sync.
-  return byId(removed, "id");
+  return held === undefined ? undefined : byId(removed, "id");
 }
 
 /**

@@ -95,6 +95,17 @@ export function keepUncarried(
   return kept ?? value;
 }
 
+/**
+ * The old state of an event naming several entities (a bulk delete, a
+ * CHANNEL_INFO): those of them that were cached, or undefined when none
+ * was, as an event naming one gets for one not cached. An empty list would
+ * say the cache knew them all to be absent, which it cannot (a message
+ * created before the session, or evicted).
+ */
+export function cachedOnes(olds: D[]): D[] | undefined {
+  return olds.length > 0 ? olds : undefined;
+}
+
 /** Merge fields of `patch` into a copy of `old` (a partial update). */
 export function merge(old: D | undefined, patch: D): D {
   return old === undefined ? patch : { ...old, ...patch };
@@ -179,6 +190,22 @@ export class Context {
       if (value !== undefined) values.push(value);
     }
     return values;
+  }
+
+  /**
+   * Guild `guildId`'s whole list of `kind` as cached, when the cache knows
+   * it: undefined when the kind is not kept or the guild is not held (never
+   * created, as in a process resumed from a session store, or removed),
+   * where an empty list would say the guild had none. Held is judged as
+   * the core judges a guild unknown (reduceIn): only when guilds are kept
+   * can one be missing. Both reads happen whatever they return, so the
+   * reads stay a function of the payload.
+   */
+  guildList(kind: CacheKind, guildId: string): D[] | undefined {
+    const guild = this.get("guild", "", guildId);
+    const values = this.all(kind, guildId);
+    if (!this.keeps(kind)) return undefined;
+    return guild === undefined && this.keeps("guild") ? undefined : values;
   }
 
   set(kind: CacheKind, scope: string, id: string, value: D): void {

@@ -13,6 +13,7 @@ import {
 } from "./reactions.ts";
 import {
   BOT,
+  cachedOnes,
   type Context,
   list,
   longerThan,
@@ -213,6 +214,6 @@ export const MESSAGE_REDUCERS: Readonly<Record<string, Reducer>> = {
     const olds = ids.map((id) => c.get("message", channelId, id));
     for (const id of ids) c.delete("message", channelId, id);
     threadMessagesDeleted(c, d, channelId, ids);
-    return olds.filter((old) => old !== undefined);
+    return cachedOnes(olds.filter((old) => old !== undefined));
   },
 };
