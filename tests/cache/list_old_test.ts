@@ -13,7 +13,10 @@ import {
   MemoryCache,
   RedisCache,
 } from "../../cache/mod.ts";
-import { redisStoreTest } from "./_redis_database.ts";
+import {
+  privateRedisIgnored,
+  withPrivateRedis,
+} from "./_private_redis_store.ts";
 
 const G = "1000000000000000001";
 const OTHER = "1000000000000000077";
@@ -156,29 +159,32 @@ Deno.test("MemoryCache: a held guild with every resource gets its lists, empty w
   assert.deepEqual(empty.GUILD_EMOJIS_UPDATE, []);
 });
 
-Deno.test(redisStoreTest(
-  "RedisCache gives every list ctx.old the MemoryCache gives (resource not kept, guild not held, guild held)",
-  11,
-  async (redis) => {
-    const cases: [string, CacheResource[] | undefined, string][] = [
-      ["not kept", ["guilds"], G],
-      ["not held", undefined, OTHER],
-      ["held", undefined, G],
-    ];
-    for (const [where, resources, g] of cases) {
-      const before: [string, unknown][] = [["GUILD_CREATE", GUILD_CREATE]];
-      const expected = memoryOlds(resources, before, g);
-      for (const [event, data] of listEvents(g)) {
-        await redis.flushdb();
-        const store = new RedisCache(
-          redis,
-          resources === undefined ? {} : { resources },
-        );
-        for (const [t, d] of before) await store.apply(t, structuredClone(d));
-        const { old } = await store.apply(event, data);
-        await store.flush();
-        assert.deepEqual(old, expected[event], `${where}: ${event}`);
+Deno.test({
+  name:
+    "RedisCache gives every list ctx.old the MemoryCache gives (resource not kept, guild not held, guild held)",
+  // Its own server: databases 1 to 15 of the shared one are all taken.
+  ignore: privateRedisIgnored,
+  fn: () =>
+    withPrivateRedis(async (_, redis) => {
+      const cases: [string, CacheResource[] | undefined, string][] = [
+        ["not kept", ["guilds"], G],
+        ["not held", undefined, OTHER],
+        ["held", undefined, G],
+      ];
+      for (const [where, resources, g] of cases) {
+        const before: [string, unknown][] = [["GUILD_CREATE", GUILD_CREATE]];
+        const expected = memoryOlds(resources, before, g);
+        for (const [event, data] of listEvents(g)) {
+          await redis.flushdb();
+          const store = new RedisCache(
+            redis,
+            resources === undefined ? {} : { resources },
+          );
+          for (const [t, d] of before) await store.apply(t, structuredClone(d));
+          const { old } = await store.apply(event, data);
+          await store.flush();
+          assert.deepEqual(old, expected[event], `${where}: ${event}`);
+        }
       }
-    }
-  },
-));
+    }),
+});
