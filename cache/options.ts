@@ -152,12 +152,12 @@ export function assertCacheOptionsShape(
 }
 
 /** Where cache options are given, for the messages refusing them. */
-export interface CacheOptionsPlace {
+type OptionsPlace = {
   /** What is created, e.g. `"cache"` or `"client"`. */
   readonly what: string;
   /** The options' path, e.g. `"cache."` (`""` at the top). */
   readonly path: string;
-}
+};
 
 /**
  * Check options and fill in defaults.
@@ -178,7 +178,10 @@ export interface CacheOptionsPlace {
 export function resolveCacheOptions(
   options: CacheOptions = {},
   storeKeys: readonly string[] = [],
-  where: CacheOptionsPlace = { what: "cache", path: "" },
+  where: { readonly what: string; readonly path: string } = {
+    what: "cache",
+    path: "",
+  },
 ): ResolvedCacheOptions {
   const { what, path } = where;
   assertCacheOptionsShape(`create ${what}`, path, options, storeKeys);
@@ -231,7 +234,7 @@ function positiveInteger(
   name: "perChannel" | "dmChannels",
   fallback: number,
   options: CacheOptions,
-  { what, path }: CacheOptionsPlace,
+  { what, path }: OptionsPlace,
 ): number {
   const given: unknown = options.messages?.[name];
   const value = given === undefined ? fallback : given;

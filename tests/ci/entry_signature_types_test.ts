@@ -78,7 +78,8 @@ const FROM_ELSEWHERE: Record<string, Record<string, string>> = {
   },
   // A RedisConnection is ioredis's client: its own documentation is ioredis's.
   "./cache/mod.ts": { Redis: "npm:ioredis" },
-  "./fleet/mod.ts": { Redis: "npm:ioredis" },
+  // ReshardingShards.start() rejects with the gateway's own error.
+  "./fleet/mod.ts": { Redis: "npm:ioredis", GatewayError: "./gateway/mod.ts" },
   "./redis/mod.ts": { Redis: "npm:ioredis" },
 };
 
