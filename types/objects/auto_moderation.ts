@@ -37,7 +37,7 @@ export interface AutoModerationActionMetadata {
   /** Timeout length in seconds, up to 2419200 (timeout). */
   duration_seconds?: number;
   /** Message shown to the member whose message was blocked (block message). */
-  custom_message?: string;
+  custom_message?: string | null;
 }
 
 /** An action taken when a rule triggers. */
