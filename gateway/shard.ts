@@ -21,6 +21,7 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
+import { parseBoundedJson } from "../base/json_bounds.ts";
 import { GatewayError } from "./errors.ts";
 import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
@@ -2001,7 +2002,7 @@ export class Shard {
     }
     let payload: GatewayPayload;
     try {
-      payload = JSON.parse(text);
+      payload = parseBoundedJson(text, "frame") as GatewayPayload;
       if (
         typeof payload !== "object" || payload === null ||
         Array.isArray(payload)
@@ -2358,7 +2359,7 @@ export class Shard {
     if (wanted) {
       let payload: GatewayPayload;
       try {
-        payload = JSON.parse(text) as GatewayPayload;
+        payload = parseBoundedJson(text, "frame") as GatewayPayload;
       } catch (cause) {
         this.#undecodable(connection, cause);
         return;

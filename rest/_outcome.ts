@@ -5,6 +5,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { parseBoundedJson } from "../base/json_bounds.ts";
 import {
   DiscordApiError,
   type DiscordErrorBody,
@@ -212,8 +213,20 @@ export function attemptOutcome<T>(
         return { type: "success", value: undefined as T, rateLimit: info };
       }
       try {
-        return { type: "success", value: JSON.parse(text), rateLimit: info };
+        const value = parseBoundedJson(text, "body") as T;
+        return { type: "success", value, rateLimit: info };
       } catch (error) {
+        if (error instanceof TypeError) {
+          // Past the nesting or container bound: JSON, but not built.
+          return {
+            type: "failure",
+            rateLimit: info,
+            error: new RestError(
+              `${method} ${path} answered ${status} with a body not read: ${error.message}`,
+              { method, path, cause: error },
+            ),
+          };
+        }
         // The parser's own message quotes the body around the fault, and a
         // quoted piece of a token echoed back (by a debugging proxy, say)
         // is no longer a whole token for `redact` to find: the cause keeps

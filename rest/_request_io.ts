@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { parseBoundedJson } from "../base/json_bounds.ts";
 import { fnv1a } from "../base/fnv1a.ts";
 import { textLength } from "../base/text_length.ts";
 import { getLogger } from "@logtape/logtape";
@@ -457,7 +458,7 @@ function queryString(query: RequestOptions["query"]): string {
 
 export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseBoundedJson(text, "body");
   } catch {
     return undefined;
   }

@@ -1,0 +1,50 @@
+// The count that refuses a large text JSON.parse would build into far more
+// than its text: too many arrays and objects, nested or side by side.
+import assert from "node:assert/strict";
+import {
+  BOUNDS_COUNT_FROM,
+  MAX_JSON_OPENERS,
+  openersOver,
+  parseBoundedJson,
+} from "../../base/json_bounds.ts";
+
+Deno.test("openersOver counts every [ and {, at and above the bound", () => {
+  assert.equal(openersOver("[[[[]]]]", 4), false);
+  assert.equal(openersOver("[[[[[]]]]]", 4), true);
+  assert.equal(openersOver('{"a":{"b":[{}]}}', 4), false);
+  assert.equal(openersOver('{"a":{"b":[{"c":[]}]}}', 4), true);
+  // Side by side counts as nested does: the cost is the count.
+  assert.equal(openersOver("[[],{},[],{}]", 4), true);
+  // Inside strings too (only ever more than the containers).
+  assert.equal(openersOver('["[[{{"]', 4), true);
+  assert.equal(openersOver("", 0), false);
+});
+
+Deno.test("parseBoundedJson refuses a large text past the bound, nested or side by side, naming it", () => {
+  const pad = `"${"x".repeat(BOUNDS_COUNT_FROM)}"`;
+  const nested = (n: number) => "[".repeat(n) + "]".repeat(n);
+  // `{` and `[` around: two openers.
+  const deep = `{"op":0,"d":[${pad},${nested(MAX_JSON_OPENERS - 1)}]}`;
+  assert.throws(() => parseBoundedJson(deep, "frame"), {
+    name: "TypeError",
+    message: new RegExp(
+      `^The frame \\(\\d+ characters\\) holds more than ${MAX_JSON_OPENERS} arrays and objects`,
+    ),
+  });
+  const wide = `{"op":0,"d":[${"[],".repeat(MAX_JSON_OPENERS - 2)}[]]}`;
+  assert.throws(() => parseBoundedJson(wide, "body"), {
+    name: "TypeError",
+    message: /^The body .* holds more than/,
+  });
+  // At the bound: parsed.
+  const atBound = `{"op":0,"d":[${pad},${nested(MAX_JSON_OPENERS - 2)}]}`;
+  assert.equal((parseBoundedJson(atBound, "frame") as { op: number }).op, 0);
+  // Not JSON: JSON.parse's own error.
+  assert.throws(() => parseBoundedJson(`[${pad}`, "frame"), SyntaxError);
+});
+
+Deno.test("parseBoundedJson parses a small text without counting", () => {
+  const small = "[".repeat(30_000) + "]".repeat(30_000);
+  assert.ok(small.length <= BOUNDS_COUNT_FROM);
+  assert.ok(Array.isArray(parseBoundedJson(small, "frame")));
+});

@@ -1,0 +1,115 @@
+// A gateway frame JSON.parse would build into far more than its text (over a
+// million arrays and objects, nested or side by side) is refused before it is
+// parsed, as a `decode` error like any frame that is not JSON: 30 million
+// nested arrays in a 60 MB HELLO took 1.7 GB of heap and 19 s of a blocked
+// event loop.
+import assert from "node:assert/strict";
+import { BOUNDS_COUNT_FROM, MAX_JSON_OPENERS } from "../../base/json_bounds.ts";
+import {
+  createHarness,
+  dispatch,
+  hello,
+  ready,
+  readyHarness,
+  sentOps,
+} from "../_fakes/shard_harness.ts";
+
+/**
+ * A MESSAGE_CREATE longer than the count threshold, `depth` levels deep in
+ * all (each level one `[` or `{`).
+ */
+function deepDispatch(s: number, depth: number): string {
+  // `{` frame, `{` d, `[` nested: the nested arrays are three levels in.
+  const nested = "[".repeat(depth - 3) + "]".repeat(depth - 3);
+  return `{"t":"MESSAGE_CREATE","s":${s},"op":0,"d":{"content":"${
+    "x".repeat(BOUNDS_COUNT_FROM)
+  }","nested":[${nested}]}}`;
+}
+
+function causeMessage(error: { cause?: unknown } | undefined): string {
+  return String((error?.cause as Error | undefined)?.message);
+}
+
+for (const filtered of [false, true]) {
+  Deno.test(
+    `Shard refuses a large dispatch of too many arrays nested, ${
+      filtered ? "peeked" : "parsed"
+    }, and resumes`,
+    async () => {
+      const h = await readyHarness({ recordDispatches: false });
+      const seen: number[] = [];
+      h.shard.on(
+        "dispatch",
+        (event) => seen.push(event.sequence),
+        filtered ? { events: ["MESSAGE_CREATE"] } : {},
+      );
+      dispatch(h.socket(), 2);
+      // Large but within the bound: delivered.
+      h.socket().receive(deepDispatch(3, 1_000));
+      assert.equal(h.errors.length, 0);
+      h.socket().receive(deepDispatch(4, MAX_JSON_OPENERS + 1));
+      assert.equal(h.errors.length, 1);
+      assert.equal(h.errors[0]!.kind, "decode");
+      assert.match(
+        causeMessage(h.errors[0]),
+        new RegExp(`more than ${MAX_JSON_OPENERS} arrays and objects`),
+      );
+      assert.equal(h.shard.sequence, 3, "the sequence is unchanged");
+      await h.scheduler.advance(0);
+      hello(h.socket());
+      await h.settle();
+      assert.deepEqual(sentOps(h.socket()), [6], "resumes");
+      assert.equal(
+        (h.socket().sentPayloads()[0]!.d as { seq: number }).seq,
+        3,
+        "from the last good sequence",
+      );
+      h.socket().receive({ op: 0, s: 4, t: "RESUMED", d: null });
+      dispatch(h.socket(), 5);
+      assert.deepEqual(seen, filtered ? [2, 3, 5] : [2, 3, 4, 5]);
+      await h.shard.close();
+    },
+  );
+}
+
+Deno.test("Shard refuses a HELLO of too many arrays (unknown fields are parsed too) and reconnects", async () => {
+  const h = createHarness();
+  h.shard.connect().catch(() => {});
+  await h.settle();
+  const sockets = h.transport.sockets.length;
+  const depth = MAX_JSON_OPENERS;
+  h.socket().receive(
+    `{"op":10,"d":{"heartbeat_interval":41250,"_trace":${
+      "[".repeat(depth) + "]".repeat(depth)
+    }}}`,
+  );
+  assert.equal(h.errors.length, 1);
+  assert.equal(h.errors[0]!.kind, "decode");
+  assert.match(causeMessage(h.errors[0]), /more than \d+ arrays and objects/);
+  await h.scheduler.advance(1000);
+  assert.equal(h.transport.sockets.length, sockets + 1, "reconnected");
+  hello(h.socket());
+  await h.scheduler.advance(5_000);
+  assert.deepEqual(sentOps(h.socket()), [2]);
+  ready(h.socket());
+  assert.equal(h.shard.status, "ready");
+  await h.shard.close();
+});
+
+Deno.test("Shard refuses a dispatch holding too many arrays and objects side by side", async () => {
+  const h = await readyHarness();
+  h.socket().receive(
+    `{"t":"MESSAGE_CREATE","s":2,"op":0,"d":[${
+      "[],".repeat(MAX_JSON_OPENERS)
+    }[]]}`,
+  );
+  assert.equal(h.errors.length, 1);
+  assert.equal(h.errors[0]!.kind, "decode");
+  assert.match(
+    causeMessage(h.errors[0]),
+    new RegExp(`more than ${MAX_JSON_OPENERS} arrays and objects`),
+  );
+  assert.equal(h.shard.sequence, 1);
+  assert.deepEqual(h.dispatches.map((event) => event.name), ["READY"]);
+  await h.shard.close();
+});
