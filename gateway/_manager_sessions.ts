@@ -33,6 +33,7 @@ import {
   type SessionStore,
 } from "./session_store.ts";
 import type { Shard } from "./shard.ts";
+import { type ResumePoint, savedSequence } from "./resume_point.ts";
 
 // The manager's categories: these lines are the manager's.
 const logger = getLogger(["disruption", "gateway", "manager"]);
@@ -125,6 +126,11 @@ export interface ManagerSessionsOptions {
   save: () => Promise<void>;
   /** Whether the manager is closed: the save timer then stops. */
   closed: () => boolean;
+  /**
+   * What the consumers of the shards' events still need replayed after a
+   * crash: each session is saved no further on than they say.
+   */
+  resumePoints?: Iterable<ResumePoint>;
 }
 
 /**
@@ -140,6 +146,7 @@ export class ManagerSessions {
   readonly #shardCount: number;
   readonly #saveNow: () => Promise<void>;
   readonly #closed: () => boolean;
+  readonly #resumePoints: Iterable<ResumePoint>;
   #saveTimer: TimerId | undefined;
   /** The save soon after a READY; at most one. */
   #readySaveTimer: TimerId | undefined;
@@ -189,6 +196,7 @@ export class ManagerSessions {
     this.#shardCount = options.shardCount;
     this.#saveNow = options.save;
     this.#closed = options.closed;
+    this.#resumePoints = options.resumePoints ?? [];
   }
 
   /**
@@ -204,6 +212,7 @@ export class ManagerSessions {
       this.#shards,
       this.#shardCount,
       this.#scheduler.now(),
+      this.#resumePoints,
     );
     return this.#inTurn(() => store.save(sessions));
   }
@@ -330,6 +339,7 @@ export class ManagerSessions {
       this.#shards,
       this.#shardCount,
       this.#scheduler.now(),
+      this.#resumePoints,
     );
     const kept = new Set(sessions.map((session) => session.shardId));
     const gone = [...this.#shards.keys()].filter((id) => !kept.has(id));
@@ -600,16 +610,22 @@ async function within<T>(
 /**
  * The sessions of `shards` as they stand, dated `savedAt`: what a save
  * writes, and what a resumable close leaves for a restart in the process.
+ * Each is at the last sequence received, or before the first event a
+ * consumer has not finished with (`points`): saved past it, a crash lost
+ * that event and those after it (the next process resumed after them, and
+ * Discord never sent them again).
  *
  * @param shards The shards, by ID.
  * @param shardCount Their shard count.
  * @param savedAt The time to date them with.
+ * @param points What the consumers of the shards' events need replayed.
  * @returns One session per shard that has one.
  */
 export function sessionsOf(
   shards: ReadonlyMap<number, Shard>,
   shardCount: number,
   savedAt: number,
+  points: Iterable<ResumePoint> = [],
 ): SavedSession[] {
   const sessions: SavedSession[] = [];
   for (const shard of shards.values()) {
@@ -619,7 +635,7 @@ export function sessionsOf(
       shardId: shard.id,
       shardCount,
       sessionId: session.sessionId,
-      sequence: session.sequence,
+      sequence: savedSequence(shard, session.sequence, points),
       resumeUrl: session.resumeUrl,
       savedAt,
     });

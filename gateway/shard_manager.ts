@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { listenerStream } from "../base/listener_stream.ts";
 import { pauseHold } from "./event_backlog.ts";
 import type { IdentifyQueue, SessionStartLimit } from "./identify_queue.ts";
 import { GatewayError } from "./errors.ts";
@@ -53,6 +52,8 @@ import {
   sessionsOf,
 } from "./_manager_sessions.ts";
 import { handLimit, managerQueue } from "./_manager_pacing.ts";
+import type { ResumePoint } from "./resume_point.ts";
+import { readerPaced } from "./_unread_dispatches.ts";
 
 export { assumeSessionStartLimit, pacingOptions } from "./_manager_pacing.ts";
 export type { HeldSession } from "./_manager_sessions.ts";
@@ -217,7 +218,30 @@ export function currentSessions(
   manager: ShardManager,
   savedAt: number,
 ): SavedSession[] {
-  return sessionsOf(manager.shards, manager.shardCount, savedAt);
+  return sessionsOf(
+    manager.shards,
+    manager.shardCount,
+    savedAt,
+    resumePointsOf(manager),
+  );
+}
+
+/**
+ * Save `manager`'s sessions from now on no further on than `point` says:
+ * for a consumer that holds events it has not finished with (a Client's
+ * queued handler calls), which a crash would otherwise lose.
+ *
+ * @param manager The manager.
+ * @param point Where the consumer needs each shard's session resumed from.
+ * @returns A function that removes it.
+ */
+export function holdSessionSaves(
+  manager: ShardManager,
+  point: ResumePoint,
+): () => void {
+  const points = resumePointsOf(manager);
+  points.add(point);
+  return () => points.delete(point);
 }
 
 /**
@@ -246,6 +270,9 @@ export function restoreSessions(
  * replace them; set by the class, which alone reaches its keeping.
  */
 let noteHeld: (manager: ShardManager, sessions: HeldSession[]) => void;
+
+/** A manager's resume points (see {@linkcode holdSessionSaves}). */
+let resumePointsOf: (manager: ShardManager) => Set<ResumePoint>;
 
 /**
  * Runs a set of shards in one process: identifies them as fast as the
@@ -294,8 +321,11 @@ export class ShardManager {
   /** The session keeping; none without a session store. */
   readonly #sessions: ManagerSessions | undefined;
 
+  /** What the consumers of the events need replayed after a crash. */
+  readonly #resumePoints = new Set<ResumePoint>();
   static {
     noteHeld = (manager, sessions) => manager.#sessions?.held(sessions);
+    resumePointsOf = (manager) => manager.#resumePoints;
   }
   #closed = false;
   /**
@@ -392,6 +422,7 @@ export class ShardManager {
         shardCount,
         save: () => this.saveSessions(),
         closed: () => this.#closed,
+        resumePoints: this.#resumePoints,
       });
     }
     for (const id of [...ids].sort((a, b) => a - b)) {
@@ -511,11 +542,15 @@ export class ShardManager {
    * read all but a quarter of that: said on stderr (unless LogTape is
    * configured), again if it is still unread after 45 s, since a stream
    * nobody reads holds every shard, and a Client's handlers, for ever.
+   * With a `sessionStore`, sessions are saved no further on than the last
+   * event the reader took of each shard: a process that dies with events
+   * unread has them sent again to the next (the events it took come again
+   * only if it took them after the last save).
    *
    * @returns The merged stream.
    */
   dispatches(): ReadableStream<ShardDispatch> {
-    return listenerStream({
+    return readerPaced(this.#shards, this.#resumePoints, {
       ended: () => this.#closed && this.#allClosed(),
       listen: (push) => this.on("dispatch", push),
       watchEnd: (end) =>

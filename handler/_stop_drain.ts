@@ -1,11 +1,13 @@
 // A Client stop's wait for its handlers (the drain), and where it leaves the
-// shards' sessions when the drain dropped handler calls. A resumable close
-// saves each session at the last sequence received, which counts the events
-// whose calls were then dropped: the next RESUME started after them and
-// Discord never sent them again. The session is set back before the first
-// of them instead, so they are replayed (at least once: an event whose
-// method ran and one of whose listeners was dropped comes again whole).
-// Kept apart from handler/client.ts, which calls it from its teardown.
+// shards' sessions after it. A resumable close saves each session before
+// the first event whose handler calls have not finished (so a process
+// killed during the drain has Discord send them again): once they finished
+// it is saved again at the last sequence received. Had the drain dropped
+// calls, the session is set back before the first event of those instead,
+// so they are replayed (at least once: an event whose method ran and one of
+// whose listeners was dropped comes again whole; a call still running goes
+// on in this process and is not). Kept apart from handler/client.ts, which
+// calls it from its teardown.
 import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import {
@@ -144,15 +146,19 @@ function abandonCalls(
 }
 
 /**
- * Set the sessions of a manager closed resumably back to `resumeFrom` and
- * save them to its session store (after the close's own save, in the
- * store's order), so that a RESUME, here or in another process, replays
- * the events whose handler calls were dropped.
+ * The sessions of a manager closed resumably, once its handlers drained:
+ * set back to `resumeFrom` and saved to its session store (after the
+ * close's own save, in the store's order), so that a RESUME, here or in
+ * another process, replays the events whose handler calls were dropped;
+ * or, none dropped, saved again if the close's save was `savedBehind`
+ * (before events whose calls had not finished then, and have since).
  *
  * @param manager The manager, closed with `resumable: true`.
  * @param resumeFrom Per shard, the sequence to resume from (see
  * {@linkcode drainHandlers}); a shard holding no session, or one already
  * further back, is left as it is.
+ * @param savedBehind Whether handler calls had not finished at the close's
+ * save.
  * @param now The time to date the sessions with (the manager's clock):
  * no earlier than the close's save, so that a restart in this process keeps
  * them over that copy should this save fail.
@@ -161,11 +167,15 @@ function abandonCalls(
  * stop (its store copy wins only further on, and the Client's cache, which
  * applied the events up to it, does not apply their replay again).
  */
-export async function resumeBeforeDropped(
+export async function sessionsAfterDrain(
   manager: ShardManager,
   resumeFrom: ReadonlyMap<number, number>,
+  savedBehind: boolean,
   now: number,
 ): Promise<HeldSession[]> {
+  if (resumeFrom.size === 0 && !savedBehind) {
+    return currentSessions(manager, now);
+  }
   const received = new Map<number, number>();
   for (const [shardId, sequence] of resumeFrom) {
     const shard = manager.shards.get(shardId);
@@ -178,7 +188,9 @@ export async function resumeBeforeDropped(
     await manager.saveSessions();
   } catch (error) {
     visible.warn(
-      "Saving the sessions set back before the dropped handler calls failed: a start in this process still replays their events, but another process resumes after them, and they are lost there: {error}",
+      resumeFrom.size > 0
+        ? "Saving the sessions set back before the dropped handler calls failed: a start in this process still replays their events from there, and another process from the stop's first save, before them too (also replaying the events handled while the stop waited): {error}"
+        : "Saving the sessions once the handlers finished failed: the store keeps them from before the events the handlers were still on at the stop, which another process then handles again: {error}",
       { error },
     );
   }

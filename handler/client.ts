@@ -21,15 +21,16 @@ import {
 } from "./handler_routes.ts";
 import { HeldTotal } from "./held_total.ts";
 import { ShardSlot } from "./shard_slot.ts";
-import { drainHandlers, resumeBeforeDropped } from "./_stop_drain.ts";
+import type { ListenOptions } from "./listen_options.ts";
+import { drainHandlers, sessionsAfterDrain } from "./_stop_drain.ts";
 import { assertClientOptions, startRefusal } from "./client_options_check.ts";
 import { createClientManager } from "./_client_manager.ts";
 import { MemoryIdentifyQueue } from "../gateway/identify_queue.ts";
 import { realScheduler } from "../base/scheduler.ts";
 import type { ShardDispatch } from "../gateway/shard.ts";
 import {
-  currentSessions,
   type HeldSession,
+  holdSessionSaves,
   restoreSessions,
   type ShardManager,
   type ShardManagerCloseOptions,
@@ -67,32 +68,7 @@ export type EventListener<K extends GatewayEventName> = (
   ctx: Context<OldState<K>>,
 ) => void | Promise<void>;
 
-/** Options for {@linkcode Client.on}. */
-export interface ListenOptions {
-  /**
-   * Call the listener as the event arrives at the Client, in arrival order,
-   * instead of in turn with the Handler's methods and the other listeners
-   * of the shard. It runs even while a handler of the shard is still
-   * awaiting, so a handler (or listener, or route handler) can wait for a
-   * later event without waiting behind itself: `awaitMessage` and
-   * `InteractionRouter.awaitComponent` use it. With the `cache` option, the
-   * event is already applied to `client.cache` when the listener runs, and
-   * its `ctx.old` is this event's previous state.
-   *
-   * Such a listener is not awaited: keep it short (a promise it returns
-   * runs beside the handlers, and counts its event toward the shard's held
-   * bound until it settles: the shard pauses while many are unsettled;
-   * one awaiting a later event of its shard, as a conversation does, is
-   * not settled by a pause, so past 45 s the shard resumes all the same,
-   * taking a bound more each 45 s; stop() says how many are unsettled).
-   * What it throws or rejects with is reported as a handler's is, to
-   * `Handler.onError` or else on stderr, and the Client carries on. The
-   * ordinary listeners and Handler methods still get the event, in order.
-   *
-   * @default {false}
-   */
-  atArrival?: boolean;
-}
+export type { ListenOptions } from "./listen_options.ts";
 
 /** Options for {@linkcode Client.stop}. */
 export interface ClientStopOptions extends ShardManagerCloseOptions {
@@ -449,6 +425,9 @@ export class Client {
     for (const shard of manager.shards.values()) {
       this.#slots[shard.id] = new ShardSlot(shard, this.rest, stopped, total);
     }
+    // Saved past calls not finished, a crash lost their events for good.
+    const slots = this.#slots;
+    holdSessionSaves(manager, (shard) => slots[shard.id]?.resumePoint());
     for (const { shardId, sessionId, received } of kept) {
       if (received === undefined) continue;
       this.#slots[shardId]?.cachedThrough(sessionId, received);
@@ -629,9 +608,9 @@ export class Client {
     // A stop before the manager existed (a start still asking Discord)
     // leaves what an earlier resumable stop kept.
     if (!keep) this.#keptSessions = [];
-    else if (manager) {
-      this.#keptSessions = currentSessions(manager, this.#now());
-    }
+    // The close saved them before calls not finished: again once they are.
+    const behind = keep &&
+      this.#slots.some((slot) => slot?.resumePoint() !== undefined);
     const dropped = await drainHandlers(
       this.#slots,
       this.idle(),
@@ -640,12 +619,12 @@ export class Client {
       by,
       keep,
     );
-    // Saved at the last sequence received, the sessions counted the events
-    // whose calls were dropped: the RESUME would skip them for good.
-    if (manager && dropped.size > 0) {
-      this.#keptSessions = await resumeBeforeDropped(
+    // Else the RESUME skipped the events of dropped calls for good.
+    if (keep && manager) {
+      this.#keptSessions = await sessionsAfterDrain(
         manager,
         dropped,
+        behind,
         this.#now(),
       );
     }

@@ -12,6 +12,7 @@ import {
   RESUME_HELD_EVENT_CHARS,
 } from "../gateway/event_backlog.ts";
 import type { Shard } from "../gateway/shard.ts";
+import { resumeBefore } from "../gateway/resume_point.ts";
 import {
   type HeldTotal,
   type HeldTotalMember,
@@ -69,15 +70,18 @@ interface Pause {
   all: boolean;
 }
 
-/** A dispatch with a handler call the runner has not started yet. */
-interface Unstarted {
+/** A dispatch with a handler call the runner has not finished yet. */
+interface Unfinished {
   /** The sequence to resume its session from for Discord to send it again. */
   readonly from: number;
   /** READY or RESUMED, which Discord never sends again; else undefined. */
   readonly once: string | undefined;
   /** The session it came in. */
   readonly sessionId: string | undefined;
-  /** The runner's `handed` after its last call: all started once passed. */
+  /**
+   * The runner's `handed` after its last call: all started once `started`
+   * reaches it, all finished once the calls finished do.
+   */
   readonly end: number;
 }
 
@@ -138,11 +142,13 @@ export class ShardSlot implements HeldTotalMember {
   /** A resumed pause waits for READY or RESUMED to check its session. */
   #checkingSession = false;
   /**
-   * The dispatches with a handler call not started yet, in order (those
-   * found all started since are removed as more are noted): a resumable
-   * stop that drops calls resumes before the first.
+   * The dispatches with a handler call not finished yet, of the latest
+   * session, in order (those found all finished since are removed as more
+   * are noted): a session save stays before the first (a crash would lose
+   * it), and a resumable stop that drops calls resumes before the first
+   * not started.
    */
-  readonly #unstarted = new Fifo<Unstarted>();
+  readonly #unfinished = new Fifo<Unfinished>();
   /**
    * The last sequence of the set-back session the Client's cache applied
    * before the resumable stop that set that session back (-1: none):
@@ -218,9 +224,10 @@ export class ShardSlot implements HeldTotalMember {
 
   /**
    * Note the dispatch whose handler calls were just queued: while one of
-   * them has not started, {@linkcode ShardSlot.abandon} can tell where to
-   * resume for it. Nothing is kept when they all started (the handlers
-   * keep up): the cost is paid only while calls wait.
+   * them has not finished, {@linkcode ShardSlot.resumePoint} and
+   * {@linkcode ShardSlot.abandon} can tell where to resume for it. Nothing
+   * is kept when they all finished (the handlers keep up): the cost is
+   * paid only while calls run or wait.
    *
    * A READY or RESUMED is never resumed before: Discord sends them only to
    * answer an IDENTIFY or RESUME, never again, and refuses a RESUME before
@@ -235,16 +242,39 @@ export class ShardSlot implements HeldTotalMember {
    */
   queued(sequence: number, name: string): void {
     const runner = this.runner;
-    const started = runner.started;
-    if (runner.handed === started) return;
-    this.#forgetStarted(started);
-    const once = name === "READY" || name === "RESUMED" ? name : undefined;
-    this.#unstarted.push({
-      from: once === undefined ? sequence - 1 : sequence,
-      once,
-      sessionId: this.#shard.sessionId,
+    // Its last call finished: so did every call before it.
+    if (!runner.busy) return;
+    this.#forgetUpTo(this.#finished());
+    const sessionId = this.#shard.sessionId;
+    const unfinished = this.#unfinished;
+    // Sessions only move on: an earlier one's events cannot come again.
+    if (unfinished.length > 0 && unfinished.peek()!.sessionId !== sessionId) {
+      unfinished.clear();
+    }
+    unfinished.push({
+      from: resumeBefore(sequence, name),
+      once: name === "READY" || name === "RESUMED" ? name : undefined,
+      sessionId,
       end: runner.handed,
     });
+  }
+
+  /**
+   * Where the shard's session must resume from for Discord to send again
+   * every event whose handler calls have not all finished (see
+   * `ResumePoint`): the session saves stay there. A call running counts as
+   * not finished: a crash ends it half-way, and its event comes again whole
+   * (at least once).
+   *
+   * @returns The sequence before the first such event of the session the
+   * shard holds, or `undefined` when there is none.
+   */
+  resumePoint(): number | undefined {
+    this.#forgetUpTo(this.#finished());
+    const first = this.#unfinished.peek();
+    return first !== undefined && first.sessionId === this.#shard.sessionId
+      ? first.from
+      : undefined;
   }
 
   /**
@@ -255,17 +285,19 @@ export class ShardSlot implements HeldTotalMember {
    * @returns How many calls were dropped, and the sequence to resume from.
    */
   abandon(): Abandoned {
-    this.#forgetStarted(this.runner.started);
+    // A call running goes on after the stop (this process lives on): only
+    // the events of calls not started need sending again.
+    this.#forgetUpTo(this.runner.started);
     const dropped = this.runner.abandon();
     const sessionId = this.#shard.sessionId;
     let resumeFrom: number | undefined;
     let notReplayed: string | undefined;
     // Events of an earlier session cannot be sent again: the first one of
     // the session the shard holds is where its RESUME must start.
-    for (const unstarted = this.#unstarted; unstarted.length > 0;) {
-      const next = unstarted.shift()!;
+    for (const unfinished = this.#unfinished; unfinished.length > 0;) {
+      const next = unfinished.shift()!;
       if (sessionId === undefined || next.sessionId !== sessionId) continue;
-      resumeFrom ??= Math.max(0, next.from);
+      resumeFrom ??= next.from;
       notReplayed ??= next.once;
     }
     return { dropped, resumeFrom, notReplayed };
@@ -305,10 +337,16 @@ export class ShardSlot implements HeldTotalMember {
     return false;
   }
 
-  /** Forget the noted dispatches whose calls have all started. */
-  #forgetStarted(started: number): void {
-    const unstarted = this.#unstarted;
-    while ((unstarted.peek()?.end ?? Infinity) <= started) unstarted.shift();
+  /** How many handler calls (bookkeeping included) have finished. */
+  #finished(): number {
+    const runner = this.runner;
+    return runner.started - (runner.busy ? 1 : 0);
+  }
+
+  /** Forget the noted dispatches whose calls are all among the first `n`. */
+  #forgetUpTo(n: number): void {
+    const unfinished = this.#unfinished;
+    while ((unfinished.peek()?.end ?? Infinity) <= n) unfinished.shift();
   }
 
   /**

@@ -137,7 +137,7 @@ Deno.test("Client: start() again after a resumable stop that dropped handler cal
   await finish(s, client);
 });
 
-Deno.test("Client: start() again replays the dropped calls' events even when saving the set-back session failed (the store holds the close's save, further on)", async () => {
+Deno.test("Client: start() again replays the dropped calls' events even when saving the set-back session failed (the store holds the close's save)", async () => {
   const store = new CountingStore();
   const s = await scene(store);
   const client = new Client(s.options);
@@ -149,7 +149,9 @@ Deno.test("Client: start() again replays the dropped calls' events even when sav
   );
   assert.match(said, /saving the sessions set back .* failed/i);
   store.failFrom = Infinity;
-  assert.equal((await store.loadAll())[0]!.sequence, received);
+  // The close saved before the call still running (a crash during the
+  // drain replays it), not at the sequence received.
+  assert.ok((await store.loadAll())[0]!.sequence < received);
   await runUntilSettled(s.clock, client.start(new Slow(s.clock, s.handled)));
   assert.ok(resumeSequences(s.discord)[0]! < received, "resumed before them");
   await finish(s, client);
