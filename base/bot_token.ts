@@ -38,6 +38,7 @@ export function normalizeBotToken(token: string): string {
  * import assert from "node:assert/strict";
  *
  * assert.equal(botTokenFault("abc.def"), undefined);
+ * assert.match(botTokenFault('"abc.def"')!, /wrapped in quotes/);
  * assert.equal(
  *   botTokenFault("abc\ndef"),
  *   "it holds whitespace at character 4 (the token is not shown)",
@@ -45,6 +46,14 @@ export function normalizeBotToken(token: string): string {
  * ```
  */
 export function botTokenFault(token: string): string | undefined {
+  // Pasted from a .env line or JSON with its quotes: no token holds one.
+  if (/^["'`]|["'`]$/.test(token)) {
+    return "it is wrapped in quotes: pass the token without them (the token is not shown)";
+  }
+  // An OAuth2 access token is no bot token.
+  if (/^Bearer\s/i.test(token)) {
+    return "it is a Bearer (OAuth2) token, not a bot token: copy the bot's token from the Developer Portal (Bot → Reset Token)";
+  }
   const index = token.search(/[^\x21-\x7e]/);
   if (index === -1) return undefined;
   const char = token.codePointAt(index)!;

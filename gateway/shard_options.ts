@@ -247,8 +247,18 @@ export const RESUME_URL_FAILURES_BEFORE_PROBE = 3;
  */
 export function assertTokenOption(what: string, token: unknown): void {
   if (typeof token !== "string" || normalizeBotToken(token) === "") {
+    // The value is shown only when it holds no token: none, or blank.
+    const value = typeof token === "string"
+      ? JSON.stringify(token)
+      : token === undefined || token === null
+      ? String(token)
+      : `a ${typeof token}`;
     throw new TypeError(
-      `Cannot create ${what} as 'token' must be a non-empty string (not blank)`,
+      `Cannot create ${what} as 'token' must be a non-empty string (not blank)${
+        token === undefined
+          ? " (is the environment variable read for it set?)"
+          : ""
+      }: current value 'token=${value}'`,
     );
   }
   assertBotToken(what, token);

@@ -535,7 +535,7 @@ export class InteractionRouter {
       found = this.#route(interaction, ctx);
       if (!found) {
         visible.warn(
-          "No route for {what} (interaction type {type}); it stays unanswered",
+          "No route for {what} (interaction type {type}); this router does not answer it",
           { what: describe(interaction), type: interaction.type },
         );
         return false;

@@ -4,6 +4,7 @@ import {
   botTokenFault,
   normalizeBotToken,
 } from "../../base/bot_token.ts";
+import { assertTokenOption } from "../../gateway/shard_options.ts";
 
 Deno.test("assertBotToken drops surrounding whitespace and the Bot prefix, and refuses what a header cannot carry without showing it", () => {
   assert.equal(normalizeBotToken("  Bot abc.DEF-g_h\r\n"), "abc.DEF-g_h");
@@ -28,4 +29,30 @@ Deno.test("assertBotToken drops surrounding whitespace and the Bot prefix, and r
     });
   }
   assert.throws(() => assertBotToken("shard", " \n "), /it is blank/);
+});
+
+Deno.test("assertBotToken names a token pasted with its quotes, and an OAuth2 Bearer token, without showing either", () => {
+  for (const token of ['"SECRET.TOKEN"', "'SECRET.TOKEN'", "`SECRET.TOKEN`"]) {
+    const fault = botTokenFault(normalizeBotToken(token));
+    assert.match(fault!, /^it is wrapped in quotes/);
+    assert.ok(!fault!.includes("SECRET"));
+  }
+  assert.throws(() => assertBotToken("REST client", "Bearer SECRET"), {
+    name: "TypeError",
+    message: /it is a Bearer \(OAuth2\) token, not a bot token/,
+  });
+});
+
+Deno.test("assertTokenOption shows what it got when that holds no token: an unset environment variable, a blank string", () => {
+  assert.throws(() => assertTokenOption("client", undefined), {
+    name: "TypeError",
+    message:
+      "Cannot create client as 'token' must be a non-empty string (not blank) (is the environment variable read for it set?): current value 'token=undefined'",
+  });
+  assert.throws(() => assertTokenOption("client", " \n"), {
+    message: /: current value 'token=" \\n"'$/,
+  });
+  assert.throws(() => assertTokenOption("client", 42), {
+    message: /: current value 'token=a number'$/,
+  });
 });
