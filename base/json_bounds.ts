@@ -11,20 +11,20 @@
  * (`[{},{},…]`), where the size limits assume a few times the text.
  * Discord's payloads hold about one per 150 bytes.
  *
- * Counted, not scanned: every `[` and `{` of the text, those inside strings
- * too, found with `indexOf` (native, about 5% of a `JSON.parse` of a 2 MiB
- * GUILD_CREATE; a scan that skipped strings and measured depth in
- * JavaScript cost 40 to 70% of the parse). A string's brackets only count
- * more, and Discord's strings are short: no payload comes near the bound.
- * Depth needs no bound of its own: nesting costs what the same count side
- * by side costs, and `JSON.parse` and this library's readers of payloads
- * do not recurse on it.
+ * Counted in two steps: every `[` and `{` of the text, with `indexOf`
+ * (native, about 5% of a `JSON.parse` of a 2 MiB GUILD_CREATE); only a text
+ * over the bound by that count is then scanned in JavaScript, skipping its
+ * strings, for the arrays and objects themselves (the scan costs 40 to 70%
+ * of a parse, paid only there): a guild whose forum topics hold thousands
+ * of `[` is not refused. Depth needs no bound of its own: nesting costs
+ * what the same count side by side costs, and `JSON.parse` and this
+ * library's readers of payloads do not recurse on it.
  *
  * @module
  */
 
 /**
- * The most `[` and `{` accepted in one large text: about 55 MB of heap and
+ * The most arrays and objects accepted in one large text: about 55 MB of heap and
  * half a second of `JSON.parse` at most. A 2.3 MB GUILD_CREATE of 5,000
  * members holds about 16,000; at that density the 64 MiB message limit
  * holds 450,000.
@@ -39,7 +39,8 @@ export const BOUNDS_COUNT_FROM = 64 * 1024;
 
 /**
  * Whether `text` holds more than `max` of the characters `[` and `{`
- * (inside strings too). Stops at the first past `max`.
+ * (inside strings too): an upper bound on its arrays and objects, counted
+ * natively. Stops at the first past `max`.
  *
  * @example Brackets in strings count too
  * ```ts
@@ -69,23 +70,89 @@ export function openersOver(text: string, max: number): boolean {
 }
 
 /**
+ * Whether `text` holds more than `max` arrays and objects: `[` and `{`
+ * outside its strings. A scan that jumps over each string to its closing
+ * quote with `indexOf`, counting the backslashes before a quote to tell an
+ * escaped one; it stops at the first past `max`. Text that is not JSON (an
+ * unclosed string) answers from what it read, and is left for `JSON.parse`
+ * to refuse.
+ *
+ * @example Strings are skipped, escaped quotes included
+ * ```ts
+ * import { containersOver } from "./json_bounds.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(containersOver('["[[{{\\"[[", {}]', 2), false);
+ * assert.equal(containersOver("[[],{},[]]", 3), true);
+ * ```
+ *
+ * @param text The JSON text.
+ * @param max The most allowed.
+ * @returns `true` past `max`.
+ */
+export function containersOver(text: string, max: number): boolean {
+  let count = 0;
+  const end = text.length;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++count > max) return true;
+    } else if (c === 0x22) {
+      i = closingQuote(text, i + 1);
+      if (i < 0) return false;
+    }
+  }
+  return false;
+}
+
+/** The index of the quote closing a string whose text starts at `from`, or -1. */
+function closingQuote(text: string, from: number): number {
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return -1;
+    // An odd run of backslashes before it escapes the quote itself. Runs
+    // end at quotes, so each backslash is read once: still linear.
+    let slash = quote - 1;
+    while (text.charCodeAt(slash) === 0x5c) slash--;
+    if ((quote - 1 - slash) % 2 === 0) return quote;
+    from = quote + 1;
+  }
+}
+
+/**
+ * A JSON text holds more arrays and objects than {@linkcode MAX_JSON_OPENERS}:
+ * not parsed.
+ */
+export class JsonBoundError extends TypeError {
+  /**
+   * @param what What the text is (`"frame"`, `"body"`).
+   * @param length Its length in UTF-16 units.
+   */
+  constructor(what: string, length: number) {
+    super(
+      `The ${what} (${length} characters) holds more than ${MAX_JSON_OPENERS} arrays and objects; not parsed`,
+    );
+    this.name = "JsonBoundError";
+  }
+}
+
+/**
  * `JSON.parse(text)`, refusing first, without building it, a text longer
  * than {@linkcode BOUNDS_COUNT_FROM} that holds more than
- * {@linkcode MAX_JSON_OPENERS} of `[` and `{`.
+ * {@linkcode MAX_JSON_OPENERS} arrays and objects.
  *
  * @param text The JSON text a peer sent.
  * @param what What it is, for the error: `"frame"`, `"body"`.
  * @returns What `JSON.parse` returns.
- * @throws {TypeError} The text passes the bound.
+ * @throws {JsonBoundError} The text passes the bound.
  * @throws {SyntaxError} The text is not JSON.
  */
 export function parseBoundedJson(text: string, what: string): unknown {
   if (
-    text.length > BOUNDS_COUNT_FROM && openersOver(text, MAX_JSON_OPENERS)
+    text.length > BOUNDS_COUNT_FROM && openersOver(text, MAX_JSON_OPENERS) &&
+    containersOver(text, MAX_JSON_OPENERS)
   ) {
-    throw new TypeError(
-      `The ${what} (${text.length} characters) holds more than ${MAX_JSON_OPENERS} arrays and objects ('[' and '{'); not parsed`,
-    );
+    throw new JsonBoundError(what, text.length);
   }
   return JSON.parse(text);
 }

@@ -21,7 +21,7 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
-import { parseBoundedJson } from "../base/json_bounds.ts";
+import { JsonBoundError, parseBoundedJson } from "../base/json_bounds.ts";
 import { GatewayError } from "./errors.ts";
 import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
@@ -2010,7 +2010,9 @@ export class Shard {
         throw new TypeError("the frame is not a JSON object");
       }
     } catch (cause) {
-      this.#undecodable(connection, cause);
+      if (cause instanceof JsonBoundError) {
+        this.#overBound(connection, text, cause);
+      } else this.#undecodable(connection, cause);
       return;
     }
     switch (payload.op) {
@@ -2110,6 +2112,49 @@ export class Shard {
     });
     this.#emit("error", error);
     this.#connectionLost(connection, "resume");
+  }
+
+  /**
+   * A frame over the JSON bound (`base/json_bounds.ts`), parsed in full: a
+   * dispatch is skipped as the peeked path skips it
+   * (#skipOverBound); any other frame is undecodable.
+   */
+  #overBound(
+    connection: Connection,
+    text: string,
+    cause: JsonBoundError,
+  ): void {
+    const peek = peekFrame(text);
+    if (
+      peek === undefined || peek.op !== GatewayOpcode.Dispatch ||
+      peek.t === null || !isSequence(peek.s) || peek.t === "READY" ||
+      peek.t === "RESUMED"
+    ) {
+      this.#undecodable(connection, cause);
+      return;
+    }
+    if (this.#beforeHello(connection)) return;
+    if (this.#beforeReady(connection, peek.t)) return;
+    if (!this.#acceptSequence(connection, peek.s)) return;
+    this.#replayProgressed(connection);
+    this.#skipOverBound(peek.t, peek.s, cause);
+  }
+
+  /**
+   * Skip a dispatch over the JSON bound, its sequence taken, with an error
+   * on stderr naming it. Refused as undecodable, it was replayed by every
+   * RESUME and refused again, for ever, leaving every guild of the shard
+   * without events (a new session's guild burst carries it again too).
+   */
+  #skipOverBound(name: string, sequence: number, cause: JsonBoundError): void {
+    this.#sequence = sequence;
+    const error = new GatewayError(
+      "decode",
+      `Shard ${this.#shardId} skipped ${name} (sequence ${sequence}): ${cause.message}`,
+      { cause, shardId: this.#shardId },
+    );
+    visible.error("{message}", { message: error.message });
+    this.#emit("error", error);
   }
 
   #onHello(connection: Connection, d: unknown): void {
@@ -2361,7 +2406,9 @@ export class Shard {
       try {
         payload = parseBoundedJson(text, "frame") as GatewayPayload;
       } catch (cause) {
-        this.#undecodable(connection, cause);
+        if (cause instanceof JsonBoundError) {
+          this.#skipOverBound(name, sequence, cause);
+        } else this.#undecodable(connection, cause);
         return;
       }
       if (

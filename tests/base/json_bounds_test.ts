@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import {
   BOUNDS_COUNT_FROM,
+  containersOver,
   MAX_JSON_OPENERS,
   openersOver,
   parseBoundedJson,
@@ -26,14 +27,14 @@ Deno.test("parseBoundedJson refuses a large text past the bound, nested or side 
   // `{` and `[` around: two openers.
   const deep = `{"op":0,"d":[${pad},${nested(MAX_JSON_OPENERS - 1)}]}`;
   assert.throws(() => parseBoundedJson(deep, "frame"), {
-    name: "TypeError",
+    name: "JsonBoundError",
     message: new RegExp(
       `^The frame \\(\\d+ characters\\) holds more than ${MAX_JSON_OPENERS} arrays and objects`,
     ),
   });
   const wide = `{"op":0,"d":[${"[],".repeat(MAX_JSON_OPENERS - 2)}[]]}`;
   assert.throws(() => parseBoundedJson(wide, "body"), {
-    name: "TypeError",
+    name: "JsonBoundError",
     message: /^The body .* holds more than/,
   });
   // At the bound: parsed.
@@ -47,4 +48,31 @@ Deno.test("parseBoundedJson parses a small text without counting", () => {
   const small = "[".repeat(30_000) + "]".repeat(30_000);
   assert.ok(small.length <= BOUNDS_COUNT_FROM);
   assert.ok(Array.isArray(parseBoundedJson(small, "frame")));
+});
+
+Deno.test("parseBoundedJson parses a large text whose strings hold over a million brackets: only arrays and objects count", () => {
+  const topics = Array.from({ length: 250 }, () => "[{".repeat(2048));
+  const text = JSON.stringify({ channels: topics.map((topic) => ({ topic })) });
+  assert.ok(openersOver(text, MAX_JSON_OPENERS), "over by the native count");
+  assert.equal(containersOver(text, MAX_JSON_OPENERS), false);
+  assert.equal(
+    (parseBoundedJson(text, "frame") as { channels: unknown[] }).channels
+      .length,
+    250,
+  );
+});
+
+Deno.test("containersOver skips strings, escaped quotes and backslash runs included", () => {
+  const cases: [string, number, boolean][] = [
+    ['["[[[[{{{{"]', 1, false],
+    ['["\\"[[[[", "]]"]', 1, false],
+    ['["\\\\", [[]]]', 2, true],
+    ['["\\\\\\"[[[["]', 1, false],
+    ['{"[[[[":{"}}}}":[]}}', 3, false],
+    ["[[],{},[],{}]", 4, true],
+  ];
+  for (const [text, max, over] of cases) {
+    JSON.parse(text); // each is JSON
+    assert.equal(containersOver(text, max), over, text);
+  }
 });
