@@ -17,6 +17,7 @@
 // it reads.
 import { LUA_GET_OR_SET } from "../redis/lua_get_or_set.ts";
 import type { ExtraRead } from "./redis_reads.ts";
+import { isWrongType } from "./redis_wrong_type.ts";
 
 /**
  * The marker's key: none of twilight-dispatch's names (`kind:…`,
@@ -54,6 +55,12 @@ export class CacheEpoch {
         } else pipeline.get(EPOCH_KEY);
       },
       answer: (error, value) => {
+        // Only a nil reply or another type under the key says it is gone.
+        // Another error ("Connection is closed": Redis hung) tells nothing
+        // of the keys, and said a loss of keys the database still held:
+        // the marker as seen is kept, and the batch's other reads, failing
+        // alike, fail the batch the usual way.
+        if (error !== null && !isWrongType(error)) return;
         const now = error === null && typeof value === "string"
           ? value
           : undefined; // refused (another type under the key): missing

@@ -62,7 +62,17 @@ export class DispatchMetrics {
    * frozen Redis keeps its connection open), until a save succeeds.
    */
   readonly redisConnected: Gauge;
-  /** `dispatch_cache_stale`: 1 while the cache lost writes. */
+  /**
+   * `dispatch_sessions_saved`: 1 while the last session save succeeded; 0
+   * before the first, and while saves fail or hang (Redis refusing writes:
+   * OOM, READONLY, an ACL's NOPERM, which `dispatch_redis_connected` does
+   * not show): a restart then identifies instead of resuming.
+   */
+  readonly sessionsSaved: Gauge;
+  /**
+   * `dispatch_cache_stale`: 1 while the cache lost writes, or (with
+   * `STATE_ENABLED`) is not fed at all: Redis unreachable at start.
+   */
   readonly cacheStale: Gauge;
   /**
    * `dispatch_default_queue_messages`: messages ready in `gateway.recv` at
@@ -229,9 +239,16 @@ export class DispatchMetrics {
       help: "1 while Redis answers",
       registers,
     });
+    this.sessionsSaved = new Gauge({
+      name: "dispatch_sessions_saved",
+      help:
+        "1 while the last session save to Redis succeeded; 0 while saves fail or hang (a restart would identify)",
+      registers,
+    });
     this.cacheStale = new Gauge({
       name: "dispatch_cache_stale",
-      help: "1 while the state cache lost writes and is being rebuilt",
+      help:
+        "1 while the state cache lost writes and is being rebuilt, or is not fed (Redis unreachable at start)",
       registers,
     });
     this.defaultQueueMessages = new Gauge({

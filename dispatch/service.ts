@@ -259,6 +259,14 @@ export class DispatchService {
   #lastSaveOk = false;
   /** A save stalled (said once), and none has succeeded since. */
   #saveStalled = false;
+  /**
+   * The error of the failing saves, said when it first came or changed
+   * (a persistent one said every second filled the logs); undefined while
+   * they succeed.
+   */
+  #saveError: string | undefined;
+  /** The error connecting to Redis at start, said once per streak. */
+  #connectError: string | undefined;
   /** The state counts' read in flight, if any (one at a time). */
   #counting: Promise<void> | undefined;
   /** Says long pauses and sessions that could not be resumed. */
@@ -666,9 +674,13 @@ export class DispatchService {
     if (!awaiting) return;
     this.#awaitingOld.delete(event.shardId);
     const { pending, frame } = awaiting;
-    // No old state when the cache fails or is late.
+    // No old state when the cache fails or is late, nor while it is stale
+    // for the shard: it keeps answering the last state it wrote, which
+    // writes refused or dropped since have left behind.
     let old: unknown;
-    const read = applied.then((update) => old = update.old, () => {});
+    const read = applied.then((update) => {
+      if (!staleFor(cache, event.shardId)) old = update.old;
+    }, () => {});
     settlesWithin(this.#scheduler, read, OLD_TIMEOUT).then(() => {
       let body = `${frame},"shard":${event.shardId}`;
       if (old !== undefined) {
@@ -883,19 +895,28 @@ export class DispatchService {
       this.#redis.on("error", () => this.#metrics.redisConnected.set(0));
       watchRedisRestarts(this.#redis, () => this.#redisReplaced());
       this.#metrics.redisConnected.set(1);
+      if (this.#connectError !== undefined) {
+        this.#connectError = undefined;
+        visible.info("Connected to Redis: sessions and the cache are kept");
+      }
     } catch (error) {
       this.#metrics.redisConnected.set(0);
+      // No cache is fed: whatever Redis holds misses these events.
+      if (config.stateEnabled) this.#metrics.cacheStale.set(1);
       // Closing: no retry (close() cleared the timer of any earlier one).
       if (this.#closing) return;
-      // A password to fix is said as such, and visibly.
-      const hint = redisPasswordHint(error, "REDIS_PASSWORD");
-      (hint === undefined ? logger : visible).error(
-        "{message}{hint}; running without saved sessions and cache, retrying in 5 s",
-        {
-          message: error instanceof Error ? error.message : String(error),
-          hint: hint === undefined ? "" : ` ${hint}`,
-        },
-      );
+      // Said once per streak of one error (a day of a wrong password was
+      // 17,280 lines), as RabbitMQ's refusals are.
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.#connectError) {
+        this.#connectError = message;
+        // A password to fix is said as such, and visibly.
+        const hint = redisPasswordHint(error, "REDIS_PASSWORD");
+        (hint === undefined ? logger : visible).error(
+          "{message}{hint}; running without saved sessions and cache, retrying every 5 s",
+          { message, hint: hint === undefined ? "" : ` ${hint}` },
+        );
+      }
       this.#redisRetry = this.#scheduler.setTimeout(() => {
         this.#redisRetry = undefined;
         if (!this.#closing) this.#connectRedis();
@@ -950,6 +971,8 @@ export class DispatchService {
       } else {
         await this.#loadStaleShards(cache);
       }
+      // 1 while no cache was fed (Redis unreachable at start).
+      this.#metrics.cacheStale.set(cache.stale ? 1 : 0);
     }
   }
 
@@ -1090,19 +1113,26 @@ export class DispatchService {
         }
         await this.#saveStaleShards(redis);
         this.#lastSaveOk = true;
-        if (this.#saveStalled) {
+        this.#metrics.sessionsSaved.set(1);
+        if (this.#saveStalled || this.#saveError !== undefined) {
+          if (this.#saveStalled) this.#metrics.redisConnected.set(1);
           this.#saveStalled = false;
-          this.#metrics.redisConnected.set(1);
-          logger.info("Redis answers again; sessions are saved");
+          this.#saveError = undefined;
+          visible.info("Redis answers again; sessions are saved");
         }
       } catch (error) {
         this.#lastSaveOk = false;
-        logger.warn(
-          "Saving sessions to Redis failed (retried in 1 s): {message}",
-          {
-            message: error instanceof Error ? error.message : String(error),
-          },
-        );
+        // A Redis refusing writes (OOM, READONLY, an ACL) keeps its
+        // connection up: dispatch_redis_connected stays 1, this tells.
+        this.#metrics.sessionsSaved.set(0);
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== this.#saveError) {
+          this.#saveError = message;
+          visible.warn(
+            "Saving sessions to Redis failed (retried every second; said again when the error changes): {message}",
+            { message },
+          );
+        }
       }
       if (this.#cache) {
         this.#metrics.cacheStale.set(
@@ -1119,6 +1149,7 @@ export class DispatchService {
       this.#saveStalled = true;
       // The connection is open (a frozen Redis): only the stall tells.
       this.#metrics.redisConnected.set(0);
+      this.#metrics.sessionsSaved.set(0);
       visible.warn(
         "Saving sessions to Redis has not completed in {seconds} s (Redis does not answer): a restart now identifies instead of resuming",
         { seconds: SAVE_STALL_TIMEOUT / 1000 },
@@ -1219,6 +1250,16 @@ export class DispatchService {
     });
     await settlesWithin(this.#scheduler, this.#counting, STATE_COUNT_TIMEOUT);
   }
+}
+
+/**
+ * Whether `cache` may hold wrong state for `shardId`'s guilds: stale, and
+ * the shard not rebuilt since (none known: all may be wrong).
+ */
+function staleFor(cache: RedisCache, shardId: number): boolean {
+  if (!cache.stale) return false;
+  const shards = cache.staleShards;
+  return shards.length === 0 || shards.includes(shardId);
 }
 
 /** The AMQP URL of the configuration. */

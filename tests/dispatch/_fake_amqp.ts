@@ -54,6 +54,8 @@ export interface FakePublish {
   readonly channel: number;
   readonly tag: number;
   bodyBytes: number;
+  /** Its body's text, as its body frames arrived. */
+  body: string;
   /** Whether it was published `mandatory`. */
   readonly mandatory: boolean;
 }
@@ -274,7 +276,10 @@ export class FakeAmqpBroker {
         buffered = buffered.slice(size + 8);
         if (type === BODY) {
           const last = this.publishes.findLast((p) => p.channel === channel);
-          if (last) last.bodyBytes += payload.length;
+          if (last) {
+            last.bodyBytes += payload.length;
+            last.body += new TextDecoder().decode(payload);
+          }
           continue;
         }
         if (type !== METHOD) continue; // the content header, heartbeats
@@ -375,7 +380,13 @@ export class FakeAmqpBroker {
             let at = 6 + payload[6]! + 1;
             at += payload[at]! + 1;
             const mandatory = (payload[at]! & 1) === 1;
-            const publish = { channel, tag, bodyBytes: 0, mandatory };
+            const publish = {
+              channel,
+              tag,
+              bodyBytes: 0,
+              body: "",
+              mandatory,
+            };
             this.publishes.push(publish);
             this.#unacked.push({ conn, publish });
             const count = this.publishes.length;

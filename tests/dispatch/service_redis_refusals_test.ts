@@ -1,0 +1,288 @@
+// The dispatch service with a Redis that answers but refuses writes (OOM
+// under maxmemory noeviction, as READONLY or an ACL's NOPERM do), or that
+// is unreachable at start, in-process on a virtual clock with the loopback
+// FakeDiscord, the fake broker and a redis-server of the test's own:
+// - with STATE_OLD, an `old` read from a cache that lost writes is left
+//   out: the cache kept answering the last state it wrote, and every
+//   update published that one as `old`, with nothing to say it was wrong;
+// - refused session saves show in dispatch_sessions_saved, are said once
+//   (not every second) and their end is said;
+// - a Redis unreachable at start is said once per streak, and
+//   dispatch_cache_stale reads 1 while no cache is fed (it read 0).
+import assert from "node:assert/strict";
+import type { LogRecord } from "@logtape/logtape";
+import { Redis } from "ioredis";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import type { DispatchService } from "../../dispatch/service.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { PrivateRedis } from "../_fakes/private_redis.ts";
+import { testRedis } from "../_fakes/servers.ts";
+import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import { freePort } from "./_service_harness.ts";
+
+const redisServer = testRedis();
+
+/** The text of the log records that include `text`. */
+function said(records: LogRecord[], text: string): string[] {
+  return records.map((r) => r.message.join(""))
+    .filter((line) => line.includes(text));
+}
+
+/** The value of the metric `name` (no labels) the service serves. */
+async function metric(metricsPort: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`))
+    .text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  assert.ok(line, `no ${name} in:\n${text}`);
+  return Number(line.slice(name.length + 1));
+}
+
+/** Run the clock until `test` holds, letting real I/O run between steps. */
+function until(
+  scheduler: VirtualScheduler,
+  test: () => boolean | Promise<boolean>,
+  what: string,
+  each: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  return advanceUntil(
+    scheduler,
+    (async () => {
+      while (!await test()) {
+        await each();
+        await scheduler.advance(250);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    })(),
+    what,
+  );
+}
+
+/** Run the clock `ms` on, confirming every publish meanwhile. */
+function pass(
+  scheduler: VirtualScheduler,
+  broker: FakeAmqpBroker,
+  ms: number,
+): Promise<void> {
+  const end = scheduler.now() + ms;
+  return until(
+    scheduler,
+    () => scheduler.now() >= end,
+    `${ms} ms`,
+    () => broker.ack(),
+  );
+}
+
+/** A service of the test on `discord`, `broker` and `redisPort`. */
+function service(
+  scheduler: VirtualScheduler,
+  metricsPort: number,
+  discord: FakeDiscord,
+  broker: FakeAmqpBroker,
+  redisPort: string,
+  env: Record<string, string> = {},
+): DispatchService {
+  return inProcessService(
+    scheduler,
+    metricsPort,
+    {
+      BOT_TOKEN: discord.token,
+      RABBIT_PORT: new URL(broker.url).port,
+      REDIS_PORT: redisPort,
+      DEFAULT_QUEUE: "false",
+      ...env,
+    },
+    discord.clientOptions.gatewayUrl,
+  );
+}
+
+Deno.test({
+  name:
+    "dispatch service: with STATE_OLD, no old is published from a cache that lost writes (Redis refusing them)",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const redis = new PrivateRedis();
+  await redis.start();
+  const admin = new Redis(redis.url);
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  const metricsPort = freePort();
+  await withLogRecords(async () => {
+    const dispatch = service(
+      scheduler,
+      metricsPort,
+      discord,
+      broker,
+      String(redis.port),
+      { STATE_ENABLED: "true", STATE_OLD: "true" },
+    );
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the start");
+      await until(
+        scheduler,
+        async () => await admin.exists(`guild:${discord.guildId}`) === 1,
+        "the guild cached",
+        () => broker.ack(),
+      );
+      const update = (name: string) =>
+        discord.gateway.dispatch("GUILD_UPDATE", {
+          id: discord.guildId,
+          name,
+          owner_id: "5",
+          roles: [],
+        }, { shardId: 0, ignoreIntents: true });
+      const published = (name: string) =>
+        broker.publishes.find((p) =>
+          p.body.includes('"t":"GUILD_UPDATE"') &&
+          p.body.includes(`"name":"${name}"`)
+        );
+      // A fresh cache gives old.
+      update("before");
+      await until(scheduler, () => published("before") !== undefined, "1st");
+      assert.match(published("before")!.body, /"old":\{/);
+      await until(
+        scheduler,
+        async () =>
+          JSON.parse(await admin.get(`guild:${discord.guildId}`) ?? "{}")
+            .name === "before",
+        "the update cached",
+        () => broker.ack(),
+      );
+      // Redis refuses every write from now on: the next update's write is
+      // lost, and the cache answers "before" for ever after.
+      await admin.config("SET", "maxmemory", "1");
+      update("during");
+      await until(scheduler, () => published("during") !== undefined, "2nd");
+      await until(
+        scheduler,
+        async () => await metric(metricsPort, "dispatch_cache_stale") === 1,
+        "the cache stale",
+        () => broker.ack(),
+      );
+      update("after");
+      await until(scheduler, () => published("after") !== undefined, "3rd");
+      const body = JSON.parse(published("after")!.body);
+      assert.equal(
+        "old" in body,
+        false,
+        `old published from a stale cache: ${JSON.stringify(body.old)}`,
+      );
+    } finally {
+      await admin.config("SET", "maxmemory", "0");
+      await advanceUntil(scheduler, dispatch.close(), "the close");
+      admin.disconnect();
+      await redis.stop();
+    }
+  });
+});
+
+Deno.test({
+  name:
+    "dispatch service: session saves Redis refuses set dispatch_sessions_saved to 0, are said once, and their end is said",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const redis = new PrivateRedis();
+  await redis.start();
+  const admin = new Redis(redis.url);
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  const metricsPort = freePort();
+  await withLogRecords(async (records) => {
+    const dispatch = service(
+      scheduler,
+      metricsPort,
+      discord,
+      broker,
+      String(redis.port),
+    );
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the start");
+      await until(
+        scheduler,
+        async () => await metric(metricsPort, "dispatch_sessions_saved") === 1,
+        "a save",
+        () => broker.ack(),
+      );
+      await admin.config("SET", "maxmemory", "1");
+      await pass(scheduler, broker, 10_000);
+      assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 0);
+      // The connection is up: only the new gauge tells.
+      assert.equal(await metric(metricsPort, "dispatch_redis_connected"), 1);
+      // Said when it came and when its message changed (a refused SET,
+      // then a refused script), not every second.
+      const failed = said(records, "Saving sessions to Redis failed");
+      assert.ok(failed.length <= 2, failed.join("\n"));
+      for (const line of failed) assert.match(line, /OOM/);
+      await pass(scheduler, broker, 10_000);
+      assert.equal(
+        said(records, "Saving sessions to Redis failed").length,
+        failed.length,
+      );
+      await admin.config("SET", "maxmemory", "0");
+      await pass(scheduler, broker, 3_000);
+      assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 1);
+      assert.equal(
+        said(records, "Redis answers again; sessions are saved").length,
+        1,
+      );
+    } finally {
+      await admin.config("SET", "maxmemory", "0");
+      await advanceUntil(scheduler, dispatch.close(), "the close");
+      admin.disconnect();
+      await redis.stop();
+    }
+  }, "info");
+});
+
+Deno.test({
+  name:
+    "dispatch service: a Redis unreachable at start is said once per streak, and dispatch_cache_stale is 1 meanwhile with STATE_ENABLED",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  const metricsPort = freePort();
+  // Nothing listens there.
+  const closedPort = String(freePort());
+  await withLogRecords(async (records) => {
+    const dispatch = service(
+      scheduler,
+      metricsPort,
+      discord,
+      broker,
+      closedPort,
+      { STATE_ENABLED: "true" },
+    );
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the start");
+      await pass(scheduler, broker, 30_000);
+      assert.equal(await metric(metricsPort, "dispatch_cache_stale"), 1);
+      assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 0);
+      const lines = said(records, "Cannot connect to Redis");
+      assert.equal(lines.length, 1, lines.join("\n"));
+    } finally {
+      await advanceUntil(scheduler, dispatch.close(), "the close");
+    }
+  });
+});
