@@ -198,43 +198,66 @@ return removed`;
 // list is edited as text: re-encoding with cjson would turn an emptied list
 // into {} and rewrite numbers. Which "roles" list is the member's own: this
 // store writes it first ({"roles":[…), where nothing nested comes before;
-// another value (twilight-dispatch's, its nick and user before its roles,
-// or this store's before it wrote roles first) is walked as JSON, strings
-// with their escapes, to its top-level "roles" key: a nick such as
-// "[Mod] Bob" or one holding the text "roles":[ does not hide it, and a
-// "roles" list nested in a field kept as sent (a banner, a user's
-// collectibles) is not taken for it. The list is read as JSON too, so a
-// "]" or "," inside an item does not end it; an item is dropped when its
-// text, spaces around it aside, is the role id's JSON, as JSON.stringify
-// writes it. Only values naming the role are read past a plain find.
+// in another value (twilight-dispatch's, or this store's before it wrote
+// roles first) the first "roles":[ with no { or [ before it is at the top
+// level (one inside a string has its quotes escaped). Else the value is
+// walked as JSON, strings with their escapes, to its top-level "roles" key:
+// a nick such as "[Mod] Bob" or one holding the text "roles":[ does not
+// hide it, and a "roles" list nested in a field kept as sent (a banner, a
+// user's collectibles) is not taken for it. The walk steps through every
+// string and bracket, nested ones too, so a member it edits is written back
+// with its list first ({"roles":[…], then its other fields as they were),
+// and found at once from then on. Measured (server time, 20,000
+// twilight-dispatch members of 726 bytes, user before roles, chunks of
+// 1,000, shared machine): the first deletion walks them, 2,288 ms against
+// 2,028 ms for the walk alone and 302 ms for the script before the walk
+// (which found no list in them, so removed nothing); the next deletion
+// 442 ms (walk alone 2,719 ms). One 1.8 MB member, nested user first:
+// 698 ms, then 41 ms (walk alone 669 ms each time). The list is read as
+// JSON too, so a "]" or "," inside an item does not end it; an item is
+// dropped when its text, spaces around it aside, is the role id's JSON, as
+// JSON.stringify writes it, found without a backtracking pattern: trimming
+// with '^%s*(.-)%s*$' blocked Redis 11.5 s on an item with 40,000 spaces
+// inside it (4 ms now), and '^%s*(.*%S)' 16 s on one of spaces alone. Only
+// values naming the role are read past a plain find.
 export const REMOVE_ROLE = `
 local needle = '"' .. ARGV[1] .. '"'
 local own = '{"roles":['
--- The first character of the member's own list; nil when it has none.
+-- Whether character i is JSON's white space.
+local function blank(value, i)
+  local c = string.byte(value, i)
+  return c == 32 or c == 9 or c == 10 or c == 13
+end
+-- The first character of the member's own list, and where its "roles" key
+-- starts when it was found by walking the value; nil when it has none.
 local function listStart(value)
   if string.sub(value, 1, #own) == own then return #own + 1 end
+  -- The first "roles":[ with no [ or { before it but its own is at the top
+  -- level: nothing nested comes before it, and one inside a string would
+  -- have its quotes escaped.
+  local _, open = string.find(value, '"roles":[', 2, true)
+  if open and string.find(value, '[%[{]', 2) == open then return open + 1 end
   -- From one character of JSON syntax to the next: depth 0 is the member's
   -- object, whose keys are the strings followed by a colon.
   local depth, i = 0, 2
   while true do
     i = string.find(value, '[%[%]{}"]', i)
     if i == nil then return nil end
-    local c = string.sub(value, i, i)
-    if c == '"' then
-      local close, q = i, nil
-      repeat
-        close = string.find(value, '[\\\\"]', close + 1)
-        if close == nil then return nil end
-        q = string.sub(value, close, close)
-        -- An escape: the character after it is skipped.
-        if q ~= '"' then close = close + 1 end
-      until q == '"'
-      if depth == 0 and string.sub(value, i, close) == '"roles"' then
+    local c = string.byte(value, i)
+    if c == 34 then
+      local close = string.find(value, '["\\\\]', i + 1)
+      -- An escape: the character after it is skipped.
+      while close and string.byte(value, close) == 92 do
+        close = string.find(value, '["\\\\]', close + 2)
+      end
+      if close == nil then return nil end
+      if depth == 0 and close == i + 6
+        and string.sub(value, i, close) == '"roles"' then
         local _, open = string.find(value, '^%s*:%s*%[', close + 1)
-        if open then return open + 1 end
+        if open then return open + 1, i end
       end
       i = close + 1
-    elseif c == '[' or c == '{' then
+    elseif c == 91 or c == 123 then
       depth, i = depth + 1, i + 1
     elseif depth == 0 then
       return nil
@@ -243,8 +266,8 @@ local function listStart(value)
     end
   end
 end
--- The list's items as text, from its first character; nil when it is not
--- well formed.
+-- The list's items as text, from its first character, and its "]"; nil
+-- when it is not well formed.
 local function items(value, from)
   local list, depth, quoted, escaped, start = {}, 0, false, false, from
   for i = from, #value do
@@ -266,22 +289,57 @@ local function items(value, from)
   end
   return nil
 end
+-- Whether an item is the role's id, spaces around it aside: found, not
+-- trimmed with a pattern (one that backtracks is quadratic in the spaces).
+local function isRole(item)
+  if item == needle then return true end
+  local at = string.find(item, '%S')
+  return at ~= nil and string.sub(item, at, at + #needle - 1) == needle
+    and string.find(item, '^%s*$', at + #needle) ~= nil
+end
+-- The value with its list (key the "roles" key, close its "]") written
+-- first, as {"roles":[text], and the rest of its fields as they were; nil
+-- when what is around the entry is not what valid JSON has.
+local function toFront(value, key, close, text)
+  local before, after = key - 1, close + 1
+  while blank(value, before) do before = before - 1 end
+  while blank(value, after) do after = after + 1 end
+  local b, a = string.byte(value, before), string.byte(value, after)
+  if string.byte(value, 1) ~= 123 or (a ~= 44 and a ~= 125) then
+    return nil
+  end
+  local head = own .. text .. ']'
+  if b == 44 then
+    -- After another field: the comma before it goes with it.
+    return head .. ',' .. string.sub(value, 2, before - 1)
+      .. string.sub(value, close + 1)
+  elseif b == 123 and a == 44 then
+    -- First already, with spaces: the comma after it goes.
+    return head .. ',' .. string.sub(value, 2, key - 1)
+      .. string.sub(value, after + 1)
+  elseif b == 123 then
+    return head .. string.sub(value, 2, key - 1) .. string.sub(value, close + 1)
+  end
+  return nil
+end
 local changed = 0
 for _, key in ipairs(KEYS) do
   local value = redis.call('GET', key)
-  local from = value and string.find(value, needle, 1, true) and listStart(value)
-  local list, close
+  local from, at, list, close
+  if value and string.find(value, needle, 1, true) then
+    from, at = listStart(value)
+  end
   if from then list, close = items(value, from) end
   if list then
     local kept = {}
     for _, item in ipairs(list) do
-      if string.match(item, '^%s*(.-)%s*$') ~= needle then
-        kept[#kept + 1] = item
-      end
+      if not isRole(item) then kept[#kept + 1] = item end
     end
     if #kept < #list then
-      redis.call('SET', key, string.sub(value, 1, from - 1) ..
-        table.concat(kept, ',') .. string.sub(value, close), 'KEEPTTL')
+      local text = table.concat(kept, ',')
+      redis.call('SET', key, at and toFront(value, at, close, text) or
+        string.sub(value, 1, from - 1) .. text .. string.sub(value, close),
+        'KEEPTTL')
       changed = changed + 1
     end
   end
