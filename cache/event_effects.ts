@@ -146,8 +146,9 @@ export const EVENT_CACHE_EFFECTS: Readonly<Record<string, CacheEffect>> = {
   // And its channel's last_message_id, and a thread's message counts
   // (Discord sends no CHANNEL_UPDATE or THREAD_UPDATE for them).
   MESSAGE_CREATE: effect(["message", "user"], ["user", "channel"]),
-  // Creates one not held, as MESSAGE_CREATE would (its payload is whole).
-  MESSAGE_UPDATE: effect(["message"], ["message"]),
+  // Creates one not held, as MESSAGE_CREATE would (its payload is whole);
+  // removes one it makes larger than Discord sends (message_bounds.ts).
+  MESSAGE_UPDATE: effect(["message"], ["message"], ["message"]),
   // And a thread's message_count (Discord sends no THREAD_UPDATE for it).
   MESSAGE_DELETE: effect([], ["channel"], ["message"]),
   MESSAGE_DELETE_BULK: effect([], ["channel"], ["message"]),

@@ -38,6 +38,7 @@ import {
 } from "./options.ts";
 import { DetachedUpdate } from "./detached_update.ts";
 import { EmptiedDms } from "./emptied_dms.ts";
+import { GuildCaps } from "./guild_caps.ts";
 import { reduceDispatch } from "./reduce.ts";
 import { SharedUsers } from "./shared_users.ts";
 import { RoleHolders } from "./role_holders.ts";
@@ -145,6 +146,8 @@ export class MemoryCache implements CacheLookup {
   #newestDm: string | undefined;
   /** How many members hold each role, per guild: a role delete's scan. */
   readonly #roleHolders = new RoleHolders();
+  /** The kinds Discord caps per guild, capped (see guild_caps.ts). */
+  readonly #caps = new GuildCaps();
 
   /**
    * Create an empty cache.
@@ -453,6 +456,7 @@ export class MemoryCache implements CacheLookup {
     this.#emptiedDms.clear();
     this.#newestDm = undefined;
     this.#roleHolders.clear();
+    this.#caps.clear();
     this.#interner.clear();
   }
 
@@ -559,6 +563,7 @@ export class MemoryCache implements CacheLookup {
         return;
       }
       case "channel": {
+        if (!this.#caps.admitsChannel(scope, id, value)) return;
         const previous = this.#channelScope.get(id);
         if (previous !== undefined && previous !== scope) {
           this.#kinds.get("channel")?.get(previous)?.delete(id);
@@ -574,8 +579,10 @@ export class MemoryCache implements CacheLookup {
         if (scope === "") this.#wroteDm(id);
         return;
       }
-      default:
-        this.#scope(kind, scope).set(id, value);
+      default: {
+        const entries = this.#scope(kind, scope);
+        if (this.#caps.admits(kind, scope, id, entries)) entries.set(id, value);
+      }
     }
   }
 
@@ -742,6 +749,7 @@ export class MemoryCache implements CacheLookup {
     const scope = this.#channelScope.get(id);
     if (scope !== undefined) {
       this.#channelScope.delete(id);
+      this.#caps.channelRemoved(scope, id);
       const channels = this.#kinds.get("channel")?.get(scope);
       channels?.delete(id);
       if (channels?.size === 0 && !this.#guildHeld(scope)) {
@@ -768,6 +776,7 @@ export class MemoryCache implements CacheLookup {
       scopes!.delete(id);
     }
     this.#roleHolders.removeGuild(id);
+    this.#caps.guildRemoved(id);
     this.#kinds.get("guild")?.get("")?.delete(id);
   }
 

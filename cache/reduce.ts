@@ -40,6 +40,7 @@ import {
   channelValue,
   dropArchived,
   heldElsewhere,
+  heldInEventScope,
   isArchivedThread,
   isThread,
   patchChannel,
@@ -47,6 +48,7 @@ import {
   removeThreadsOf,
   scopeOf,
   syncThreads,
+  threadOutsideParent,
 } from "./reduce_channels.ts";
 import {
   omit,
@@ -323,6 +325,7 @@ const REDUCERS: Record<string, Reducer> = {
     const scope = channelScope(d);
     if (id === undefined || scope === undefined) return undefined;
     const old = c.get("channel", scope, id);
+    const orphan = threadOutsideParent(c, d);
     // Named in another guild than the one it is held in: Discord never
     // moves a channel, so the event is not applied (the memory store would
     // move it, while Redis's guild_keys of the old guild kept it, and
@@ -336,6 +339,7 @@ const REDUCERS: Record<string, Reducer> = {
     // The cache holds active threads only: an archived one goes (Discord
     // archives with this event, and never deletes).
     if (isArchivedThread(d)) return dropArchived(c, scope, id, old);
+    if (orphan) return old;
     const value = channelValue(d, scope || undefined);
     c.set("channel", scope, id, keepUncarried(value, old, CHANNEL_UNCARRIED));
     return old;
@@ -712,8 +716,8 @@ const REDUCERS: Record<string, Reducer> = {
     else c.set("voice", guildId, userId, omit(d, ["member"]));
     return old;
   },
-  STAGE_INSTANCE_CREATE: guildEntity("stage_instance", "id"),
-  STAGE_INSTANCE_UPDATE: guildEntity("stage_instance", "id"),
+  STAGE_INSTANCE_CREATE: stageInstance,
+  STAGE_INSTANCE_UPDATE: stageInstance,
   STAGE_INSTANCE_DELETE: guildEntity("stage_instance", "id", true),
   // Integrations arrive one by one (GUILD_CREATE carries none); a guild's
   // whole list is a REST call (`GET /guilds/{id}/integrations`).
@@ -721,6 +725,27 @@ const REDUCERS: Record<string, Reducer> = {
   INTEGRATION_UPDATE: guildEntity("integration", "id"),
   INTEGRATION_DELETE: guildEntity("integration", "id", true),
 };
+
+/**
+ * STAGE_INSTANCE_CREATE/UPDATE: kept only in a channel the cache holds in
+ * its guild, when channels are kept (see threadOutsideParent: one of a
+ * deleted channel would stay for good). The channel is read by id from the
+ * payload, whatever the state.
+ */
+function stageInstance(c: Context, d: D): unknown {
+  const channelId = snowflake(d.channel_id);
+  const channel = channelId === undefined
+    ? undefined
+    : c.get("channel", "", channelId);
+  if (!c.keeps("channel") || heldInEventScope(channel, d)) {
+    return keepStageInstance(c, d);
+  }
+  const guildId = snowflake(d.guild_id);
+  const id = snowflake(d.id);
+  if (guildId === undefined || id === undefined) return undefined;
+  return c.get("stage_instance", guildId, id);
+}
+const keepStageInstance = guildEntity("stage_instance", "id");
 
 function scheduledEventUsers(c: Context, d: D, delta: number): unknown {
   const guildId = snowflake(d.guild_id);

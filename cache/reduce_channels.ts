@@ -154,6 +154,24 @@ function count(value: D, field: string, delta: number): boolean {
 }
 
 /**
+ * Whether `d`, a channel object of a channel event, is a thread whose
+ * parent the cache does not hold in the thread's guild (deleted, or never
+ * created), when channels are kept: such a thread is not kept, as a message
+ * of a channel not held is not. Nothing would ever remove it: its parent's
+ * delete, which takes its threads, has come already or never comes. The
+ * parent is read by id from the payload (one get, in the same batch of
+ * reads as the thread's), whatever the state.
+ */
+export function threadOutsideParent(c: Context, d: D): boolean {
+  if (!isThread(d)) return false;
+  const parentId = snowflake(d.parent_id);
+  const parent = parentId === undefined
+    ? undefined
+    : c.get("channel", "", parentId);
+  return c.keeps("channel") && !heldInEventScope(parent, d);
+}
+
+/**
  * THREAD_CREATE: in a forum or media channel, whose `last_message_id` is
  * its last thread (post), the thread is its last.
  */
@@ -175,8 +193,10 @@ export function postCreated(c: Context, d: D): void {
  * lists active threads only, and the cache holds active threads only (see
  * {@linkcode isArchivedThread}), so a held thread missing from the sync is
  * no longer active and goes; one the sync marks archived (Discord's never
- * does) is not added, and a held one goes whatever its parent. Returns the
- * threads removed (undefined when the guild's are not known: see
+ * does) is not added, nor is one whose parent the guild does not hold (see
+ * {@linkcode threadOutsideParent}), and a held one marked archived goes
+ * whatever its parent. Returns the threads removed (undefined when the
+ * guild's are not known: see
  * Context.guildList). A `threads` that is no array (missing, `null`, a
  * string), or a `channel_ids` sent but no array, changes nothing, as a bulk
  * delete's `ids` does: taken as an empty list, or as a sync of the whole
@@ -203,11 +223,15 @@ export function syncThreads(c: Context, d: D): unknown {
     ? new Set(channelIds as unknown[])
     : undefined;
   const removed: D[] = [];
+  // The guild's channels that may parent a thread: one under any other
+  // (deleted, never created) is not kept (see threadOutsideParent).
+  const parentIds = new Set<unknown>();
   // Discord's docs: clear the active threads of the synced channels, then
   // take the event's. Every held thread is active (an archived one held by
   // an older version of this cache, in Redis, goes too).
   for (const channel of held ?? []) {
     const id = snowflake(channel.id);
+    if (!isThread(channel) && id !== undefined) parentIds.add(id);
     if (!isThread(channel) || id === undefined || synced.has(id)) continue;
     if (
       parents !== undefined && !parents.has(channel.parent_id) &&
@@ -225,6 +249,7 @@ export function syncThreads(c: Context, d: D): unknown {
   for (const thread of threads) {
     const id = snowflake(thread.id);
     if (id === undefined || heldElsewhere(c, id, guildId)) continue;
+    if (!parentIds.has(snowflake(thread.parent_id))) continue;
     const value = channelValue(thread, guildId);
     const member = members.get(id);
     if (member !== undefined) value.member = member;

@@ -27,6 +27,7 @@ import {
   scopeOf,
 } from "./reduce_channels.ts";
 import { projectMessage } from "./project.ts";
+import { withinMessageBounds } from "./message_bounds.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
 import { MessageFlags } from "../types/objects/message.ts";
 
@@ -149,9 +150,13 @@ export const MESSAGE_REDUCERS: Readonly<Record<string, Reducer>> = {
     const channel = c.get("channel", "", channelId);
     if (!keepsMessageIn(c, channel, d)) return undefined;
     // Projected only when kept: a cache of guilds or members alone would
-    // copy every message for nothing.
+    // copy every message for nothing. One Discord could not have sent (see
+    // message_bounds.ts) is not kept: a few would fill the heap.
     if (c.keeps("message")) {
-      c.set("message", channelId, id, projectMessage(d));
+      const value = projectMessage(d);
+      if (withinMessageBounds(value, channelId)) {
+        c.set("message", channelId, id, value);
+      }
     }
     c.userOf("message", d.author);
     if (heldInEventScope(channel, d)) {
@@ -175,7 +180,10 @@ export const MESSAGE_REDUCERS: Readonly<Record<string, Reducer>> = {
     if (old === undefined) {
       if (isRecord(d.author) && typeof d.timestamp === "string") {
         if (c.keeps("message") && keepsMessageIn(c, channel, d)) {
-          c.set("message", channelId, id, projectMessage(d));
+          const value = projectMessage(d);
+          if (withinMessageBounds(value, channelId)) {
+            c.set("message", channelId, id, value);
+          }
         }
       }
       return undefined;
@@ -192,7 +200,11 @@ export const MESSAGE_REDUCERS: Readonly<Record<string, Reducer>> = {
         value.poll = { ...poll, results: was.results };
       }
     }
-    c.set("message", channelId, id, value);
+    // Merged past a bound, it is no message Discord sends: dropped, as
+    // one created so is never kept (the old one is still handed back).
+    if (withinMessageBounds(value, channelId)) {
+      c.set("message", channelId, id, value);
+    } else c.delete("message", channelId, id);
     return old;
   },
   MESSAGE_DELETE(c, d): unknown {

@@ -39,6 +39,11 @@ function time(n: number): string {
 /** The reference model: Redis-style keys to values. */
 export class Model {
   readonly entries = new Map<string, V>();
+  /**
+   * Presences by `presence:G:U`, apart from {@linkcode entries}: the memory
+   * store's test keeps them, the Redis store's tests do not.
+   */
+  readonly presences = new Map<string, V>();
   #nextId = 10_000;
 
   nextId(): string {
@@ -50,6 +55,39 @@ export class Model {
     for (const key of [...this.entries.keys()]) {
       if (key.startsWith(`message:${channelId}:`)) this.entries.delete(key);
     }
+  }
+
+  /**
+   * The users by `user:U`: those a held member or message refers to (the
+   * cache keeps a user as long as one does, and no other). The generator
+   * sends one user object per id, so which holder's is taken is no matter.
+   */
+  users(): Map<string, V> {
+    const users = new Map<string, V>();
+    for (const [key, value] of this.entries) {
+      const held = key.startsWith("member:")
+        ? value.user
+        : key.startsWith("message:")
+        ? value.author
+        : undefined;
+      if (held !== undefined) users.set(`user:${(held as V).id}`, held as V);
+    }
+    return users;
+  }
+
+  /** Keep a GUILD_CREATE's or a chunk's presences; an offline one is none. */
+  #keepPresences(guildId: string, presences: unknown): void {
+    for (const p of (presences as V[] | undefined) ?? []) {
+      const key = `presence:${guildId}:${(p.user as V).id}`;
+      if (p.status === "offline") this.presences.delete(key);
+      else this.presences.set(key, { ...p, guild_id: guildId });
+    }
+  }
+
+  /** Whether thread `t`'s parent is held in its guild. */
+  #parentHeld(t: V): boolean {
+    const parent = this.entries.get(`channel:${t.parent_id}`);
+    return parent !== undefined && parent.guild_id === t.guild_id;
   }
 
   /** Keep a channel's newest PER_CHANNEL messages. */
@@ -73,6 +111,9 @@ export class Model {
       }
     }
     this.entries.delete(`guild:${guildId}`);
+    for (const key of [...this.presences.keys()]) {
+      if (key.startsWith(`presence:${guildId}:`)) this.presences.delete(key);
+    }
   }
 
   apply([event, d]: Dispatch): void {
@@ -119,6 +160,7 @@ export class Model {
         for (const m of d.members as V[]) {
           e.set(`member:${id}:${(m.user as V).id}`, { ...m, guild_id: id });
         }
+        this.#keepPresences(id, d.presences);
         return;
       }
       case "GUILD_DELETE": {
@@ -138,8 +180,11 @@ export class Model {
             guild_id: d.guild_id,
           });
         }
+        this.#keepPresences(d.guild_id as string, d.presences);
+        // The only word that a member left: its presence goes too.
         for (const id of (d.not_found as string[] | undefined) ?? []) {
           e.delete(`member:${d.guild_id}:${id}`);
+          this.presences.delete(`presence:${d.guild_id}:${id}`);
         }
         return;
       case "GUILD_MEMBER_ADD":
@@ -150,7 +195,11 @@ export class Model {
         // already a member: that one is not counted again.
         const counted = event === "GUILD_MEMBER_REMOVE" || !e.has(key);
         if (event === "GUILD_MEMBER_ADD") e.set(key, { ...d });
-        else e.delete(key);
+        else {
+          // One who left has no presence in the guild.
+          e.delete(key);
+          this.presences.delete(`presence:${d.guild_id}:${(d.user as V).id}`);
+        }
         if (counted && guild && typeof guild.member_count === "number") {
           e.set(`guild:${d.guild_id}`, {
             ...guild,
@@ -205,7 +254,9 @@ export class Model {
         // not synced, and keeping them all "may be quite prohibitive"): one
         // archived goes with its messages; unarchived, it is back.
         if (isArchived(d)) this.#removeChannel(d.id as string);
-        else e.set(`channel:${d.id}`, d);
+        // Kept only under a parent held in its guild: one unarchived after
+        // its parent's delete would stay for good.
+        else if (this.#parentHeld(d)) e.set(`channel:${d.id}`, d);
         return;
       case "THREAD_DELETE":
         this.#removeChannel(d.id as string);
@@ -227,7 +278,7 @@ export class Model {
             parents.includes(value.parent_id)
           ) this.#removeChannel(id);
         }
-        for (const t of active) {
+        for (const t of active.filter((t) => this.#parentHeld(t))) {
           e.set(`channel:${t.id}`, { ...t, guild_id: d.guild_id });
         }
         return;
@@ -291,6 +342,16 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
     mute: random() < 0.2,
     flags: 0,
   });
+  /**
+   * Presences of some of `members`: now and then offline (no presence; in a
+   * chunk, the news that one held is offline now).
+   */
+  const presencesOf = (members: V[]): V[] =>
+    members.filter(() => random() < 0.6).map((m) => ({
+      user: { id: (m.user as V).id },
+      status: pick(["online", "idle", "dnd", "offline"]),
+      activities: [],
+    }));
   const channelsOf = (guildId: string): string[] =>
     [...model.entries].filter(([k, v]) =>
       k.startsWith("channel:") && v.guild_id === guildId
@@ -346,6 +407,9 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
       const threads = random() < 0.3
         ? [thread(guildId, channels[0]!.id, random() < 0.3)]
         : [];
+      const members = USERS.slice(0, 1 + Math.floor(random() * 4)).map((u) =>
+        member(guildId, u)
+      );
       dispatch = ["GUILD_CREATE", {
         id: guildId,
         name: `guild ${guildId} v${out.length}`,
@@ -354,10 +418,8 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
         threads,
         roles: [{ id: `${guildId}1`, name: "role", position: 1 }],
         emojis: [],
-        members: USERS.slice(0, 1 + Math.floor(random() * 4)).map((u) =>
-          member(guildId, u)
-        ),
-        presences: [],
+        members,
+        presences: presencesOf(members),
         voice_states: [],
       }];
     } else if (roll < 0.055) {
@@ -386,11 +448,14 @@ export function randomSequence(seed: number, length: number): Dispatch[] {
       // One roll per user: a member (< 0.4), or not found (> 0.9).
       const rolls = USERS.map((u) => [u, random()] as const);
       const notFound = rolls.filter(([, r]) => r > 0.9).map(([u]) => u);
+      const members = rolls.filter(([, r]) => r < 0.4).map(([u]) =>
+        member(guildId, u)
+      );
       dispatch = ["GUILD_MEMBERS_CHUNK", {
         guild_id: guildId,
-        members: rolls.filter(([, r]) => r < 0.4).map(([u]) =>
-          member(guildId, u)
-        ),
+        members,
+        // Sent when asked for (`presences` of the request).
+        ...(random() < 0.5 ? { presences: presencesOf(members) } : {}),
         ...(notFound.length > 0 ? { not_found: notFound } : {}),
         chunk_index: 0,
         chunk_count: 1,

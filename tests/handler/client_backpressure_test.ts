@@ -218,21 +218,25 @@ Deno.test("Deletes queued behind a handler that never settles count the deleted 
         return new Promise(() => {});
       }
     }
+    // Messages as long as the cache keeps (cache/message_bounds.ts), as
+    // many as hold more than the bound together, all kept in one channel.
+    const length = 30_000;
+    const count = Math.ceil(MAX_HELD_EVENT_CHARS / length) + 24;
     const client = new Client({
       token: discord.token,
       intents: INTENTS,
-      cache: {},
+      cache: { messages: { perChannel: count } },
       ...discord.clientOptions,
     });
     await started(scheduler, client, new StuckOnDeletes());
     // Cached, not handled: nothing held for them.
     const posted: { id: string; channel_id: string }[] = [];
-    for (let i = 0; i < OVER_BOUND; i++) {
-      posted.push(discord.postMessage(big(i)));
+    for (let i = 0; i < count; i++) {
+      posted.push(discord.postMessage(`${i} `.padEnd(length, "x")));
       await scheduler.flushMicrotasks();
     }
     assert.equal(discord.gateway.counters.closes[4000] ?? 0, 0);
-    // Each MESSAGE_DELETE frame is ~100 characters; its old is 256 KiB.
+    // Each MESSAGE_DELETE frame is ~100 characters; its old is 30,000.
     for (const message of posted) {
       discord.deleteMessage(message);
       await scheduler.flushMicrotasks();
