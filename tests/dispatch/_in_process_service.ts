@@ -69,3 +69,26 @@ export async function advanceUntil<T>(
     await driving;
   }
 }
+
+/**
+ * Run the clock until `test` holds, letting real I/O run between steps
+ * (`each` first at every step: a write to Redis, say).
+ */
+export function advanceUntilTrue(
+  scheduler: VirtualScheduler,
+  test: () => boolean | Promise<boolean>,
+  what: string,
+  each: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  return advanceUntil(
+    scheduler,
+    (async () => {
+      while (!await test()) {
+        await each();
+        await scheduler.advance(250);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    })(),
+    what,
+  );
+}

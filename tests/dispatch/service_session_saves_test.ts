@@ -24,7 +24,11 @@ import { withLogRecords } from "../_fakes/log_records.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import {
+  advanceUntil,
+  advanceUntilTrue as until,
+  inProcessService,
+} from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
 const redisServer = testRedis();
@@ -93,26 +97,6 @@ function service(
       DEFAULT_QUEUE: "false",
     },
     discord.clientOptions.gatewayUrl,
-  );
-}
-
-/** Run the clock until `test` holds, letting real I/O run between steps. */
-function until(
-  scheduler: VirtualScheduler,
-  test: () => boolean | Promise<boolean>,
-  what: string,
-  each: () => Promise<void> = () => Promise.resolve(),
-): Promise<void> {
-  return advanceUntil(
-    scheduler,
-    (async () => {
-      while (!await test()) {
-        await each();
-        await scheduler.advance(250);
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-    })(),
-    what,
   );
 }
 
