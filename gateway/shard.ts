@@ -2137,16 +2137,21 @@ export class Shard {
     if (this.#beforeReady(connection, peek.t)) return;
     if (!this.#acceptSequence(connection, peek.s)) return;
     this.#replayProgressed(connection);
-    this.#skipOverBound(peek.t, peek.s, cause);
+    this.#skipOverBound(peek.t, peek.s, text, cause);
   }
 
   /**
-   * Skip a dispatch over the JSON bound, its sequence taken, with an error
-   * on stderr naming it. Refused as undecodable, it was replayed by every
+   * Skip a dispatch over the JSON bound for the listeners that parse, its
+   * sequence taken, with an error on stderr naming it. Refused as undecodable, it was replayed by every
    * RESUME and refused again, for ever, leaving every guild of the shard
    * without events (a new session's guild burst carries it again too).
    */
-  #skipOverBound(name: string, sequence: number, cause: JsonBoundError): void {
+  #skipOverBound(
+    name: string,
+    sequence: number,
+    text: string,
+    cause: JsonBoundError,
+  ): void {
     this.#sequence = sequence;
     const error = new GatewayError(
       "decode",
@@ -2155,6 +2160,9 @@ export class Shard {
     );
     visible.error("{message}", { message: error.message });
     this.#emit("error", error);
+    // `raw` listeners parse nothing: they get it, as on the peeked path
+    // (the dispatch service publishes what it never parses).
+    this.#deliver(name, sequence, text, undefined, false);
   }
 
   #onHello(connection: Connection, d: unknown): void {
@@ -2407,7 +2415,7 @@ export class Shard {
         payload = parseBoundedJson(text, "frame") as GatewayPayload;
       } catch (cause) {
         if (cause instanceof JsonBoundError) {
-          this.#skipOverBound(name, sequence, cause);
+          this.#skipOverBound(name, sequence, text, cause);
         } else this.#undecodable(connection, cause);
         return;
       }

@@ -131,3 +131,27 @@ Deno.test("Shard skips a dispatch holding too many arrays and objects side by si
   assert.deepEqual(h.dispatches.map((event) => event.name), ["READY"]);
   await h.shard.close();
 });
+
+for (const filtered of [false, true]) {
+  Deno.test(
+    `A skipped dispatch still reaches raw listeners, which parse nothing, ${
+      filtered ? "peeked" : "parsed"
+    }: the same on every path`,
+    async () => {
+      const h = await readyHarness({ recordDispatches: false });
+      const raw: number[] = [];
+      h.shard.on("raw", (event) => raw.push(event.sequence));
+      // A listener that parses: wanted, so the frame is parsed and skipped.
+      h.shard.on(
+        "dispatch",
+        () => {},
+        filtered ? { events: ["MESSAGE_CREATE"] } : {},
+      );
+      h.socket().receive(deepDispatch(2, MAX_JSON_OPENERS + 1));
+      dispatch(h.socket(), 3);
+      assert.equal(h.errors.length, 1);
+      assert.deepEqual(raw, [2, 3]);
+      await h.shard.close();
+    },
+  );
+}
