@@ -19,7 +19,9 @@ const visible = getVisibleLogger(["disruption", "cache"]);
  * Discord's "Server Boosting FAQ"):
  *
  * - roles: 250 (30005, "Maximum number of guild roles reached (250)");
- * - scheduled events: 100 not yet completed (30038);
+ * - scheduled events: 100 not yet completed (30038); completed and
+ *   cancelled ones stay held until their delete, so the cap is 100 times
+ *   that rather than ten;
  * - emojis: 250 static and 250 animated at boost level 3 (30008, 30018);
  * - stickers: 60 at boost level 3 (30039, which names no number);
  * - soundboard sounds: 48 at boost level 3 (30045, which names none);
@@ -29,7 +31,7 @@ const visible = getVisibleLogger(["disruption", "cache"]);
  */
 export const GUILD_CAPS: Readonly<Partial<Record<CacheKind, number>>> = {
   role: 2_500,
-  scheduled_event: 1_000,
+  scheduled_event: 10_000,
   emoji: 5_000,
   sticker: 600,
   soundboard_sound: 480,

@@ -339,7 +339,10 @@ const REDUCERS: Record<string, Reducer> = {
     // The cache holds active threads only: an archived one goes (Discord
     // archives with this event, and never deletes).
     if (isArchivedThread(d)) return dropArchived(c, scope, id, old);
-    if (orphan) return old;
+    // A thread whose parent is not held is not added; one held all the same
+    // (a GUILD_CREATE listing it without its parent, an older store's)
+    // goes, rather than staying without its updates.
+    if (orphan) return dropArchived(c, scope, id, old);
     const value = channelValue(d, scope || undefined);
     c.set("channel", scope, id, keepUncarried(value, old, CHANNEL_UNCARRIED));
     return old;

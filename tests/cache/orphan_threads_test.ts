@@ -148,3 +148,50 @@ Deno.test({
       assert.equal(store.stale, false);
     }),
 });
+
+Deno.test("MemoryCache: a thread held without its parent (a GUILD_CREATE listing it alone) goes at its next update, with its messages, rather than staying without updates", () => {
+  const cache = new MemoryCache();
+  cache.apply("GUILD_CREATE", {
+    id: "1",
+    name: "g",
+    channels: [{ id: "2", type: 0, guild_id: "1", name: "general" }],
+    // Parent 9 is not among the guild's channels.
+    threads: [{
+      id: "50",
+      type: 11,
+      guild_id: "1",
+      parent_id: "9",
+      name: "before",
+      thread_metadata: { archived: false },
+    }],
+  });
+  assert.equal(cache.channel("50")?.name, "before");
+  cache.apply("MESSAGE_CREATE", {
+    id: "500",
+    channel_id: "50",
+    guild_id: "1",
+    author: user("7"),
+    content: "in it",
+    timestamp: "2024-01-01T00:00:00.000Z",
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+  });
+  const { old } = cache.apply("THREAD_UPDATE", {
+    id: "50",
+    type: 11,
+    guild_id: "1",
+    parent_id: "9",
+    name: "after",
+    thread_metadata: { archived: false },
+  });
+  assert.equal((old as { name?: string } | undefined)?.name, "before");
+  assert.equal(cache.channel("50"), undefined);
+  assert.deepEqual(cache.channelMessages("50"), []);
+});
