@@ -120,6 +120,54 @@ function closingQuote(text: string, from: number): number {
 }
 
 /**
+ * The first string value of `key` in an object at nesting depth `depth`
+ * (the outermost object is depth 1), found without parsing: for a text
+ * over the bound, what little of it must still be read (a gateway frame's
+ * `d.id` is at depth 2). Strings are skipped as {@linkcode containersOver}
+ * skips them; a value that is no string, or holds an escape, is not read.
+ *
+ * @example A frame's `d.id`, not a nested one
+ * ```ts
+ * import { stringAtDepth } from "./json_bounds.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const frame = '{"op":0,"d":{"channels":[{"id":"5"}],"id":"7"}}';
+ * assert.equal(stringAtDepth(frame, 2, "id"), "7");
+ * ```
+ *
+ * @param text The JSON text.
+ * @param depth The depth of the objects whose keys are read.
+ * @param key The key.
+ * @returns The value, or `undefined` when there is none.
+ */
+export function stringAtDepth(
+  text: string,
+  depth: number,
+  key: string,
+): string | undefined {
+  const quoted = JSON.stringify(key);
+  let level = 0;
+  const end = text.length;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) level++;
+    else if (c === 0x5d || c === 0x7d) level--;
+    else if (c === 0x22) {
+      const close = closingQuote(text, i + 1);
+      if (close < 0) return undefined;
+      if (level === depth && text.slice(i, close + 1) === quoted) {
+        const value = /^\s*:\s*"([^"\\]*)"/.exec(
+          text.slice(close + 1, close + 200),
+        );
+        if (value) return value[1];
+      }
+      i = close;
+    }
+  }
+  return undefined;
+}
+
+/**
  * A JSON text holds more arrays and objects than {@linkcode MAX_JSON_OPENERS}:
  * not parsed.
  */

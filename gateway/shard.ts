@@ -21,7 +21,12 @@ import { getVisibleLogger } from "../base/visible_logger.ts";
 import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
-import { JsonBoundError, parseBoundedJson } from "../base/json_bounds.ts";
+import {
+  JsonBoundError,
+  parseBoundedJson,
+  stringAtDepth,
+} from "../base/json_bounds.ts";
+import { isSnowflake } from "../base/snowflake.ts";
 import { GatewayError } from "./errors.ts";
 import { connectFailure } from "./connect_failure.ts";
 import { type IdentifyQueue, MemoryIdentifyQueue } from "./identify_queue.ts";
@@ -2153,16 +2158,28 @@ export class Shard {
     cause: JsonBoundError,
   ): void {
     this.#sequence = sequence;
+    // A guild's GUILD_CREATE goes on as that guild unavailable, its ID read
+    // without parsing: waited for (a reshard's completion, a cache's
+    // guilds), it must still come, and a cache must not take the guild's
+    // old state for current.
+    const guildId = name === "GUILD_CREATE"
+      ? stringAtDepth(text, 2, "id")
+      : undefined;
+    const stub = isSnowflake(guildId)
+      ? { id: guildId, unavailable: true }
+      : undefined;
     const error = new GatewayError(
       "decode",
-      `Shard ${this.#shardId} skipped ${name} (sequence ${sequence}): ${cause.message}`,
+      `Shard ${this.#shardId} skipped ${name} (sequence ${sequence}${
+        stub ? `, guild ${stub.id}, handed on as unavailable` : ""
+      }): ${cause.message}`,
       { cause, shardId: this.#shardId },
     );
     visible.error("{message}", { message: error.message });
     this.#emit("error", error);
     // `raw` listeners parse nothing: they get it, as on the peeked path
     // (the dispatch service publishes what it never parses).
-    this.#deliver(name, sequence, text, undefined, false);
+    this.#deliver(name, sequence, text, stub, stub !== undefined);
   }
 
   #onHello(connection: Connection, d: unknown): void {

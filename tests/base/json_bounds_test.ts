@@ -7,6 +7,7 @@ import {
   MAX_JSON_OPENERS,
   openersOver,
   parseBoundedJson,
+  stringAtDepth,
 } from "../../base/json_bounds.ts";
 
 Deno.test("openersOver counts every [ and {, at and above the bound", () => {
@@ -75,4 +76,19 @@ Deno.test("containersOver skips strings, escaped quotes and backslash runs inclu
     JSON.parse(text); // each is JSON
     assert.equal(containersOver(text, max), over, text);
   }
+});
+
+Deno.test("stringAtDepth reads a key of the objects at one depth only, past strings that look like keys", () => {
+  const frame = JSON.stringify({
+    op: 0,
+    d: {
+      name: 'say "id":"1" [{',
+      channels: [{ id: "5", nested: { id: "6" } }],
+      id: "7",
+    },
+  });
+  assert.equal(stringAtDepth(frame, 2, "id"), "7");
+  assert.equal(stringAtDepth(frame, 1, "id"), undefined);
+  assert.equal(stringAtDepth('{"d":{"id":7}}', 2, "id"), undefined);
+  assert.equal(stringAtDepth('{"d":{"id":"unclosed', 2, "id"), undefined);
 });

@@ -13,6 +13,7 @@ import {
   readyHarness,
   sentOps,
 } from "../_fakes/shard_harness.ts";
+import { watchCompletion } from "../../fleet/shard_completion.ts";
 
 /**
  * A MESSAGE_CREATE longer than the count threshold, `depth` levels deep in
@@ -155,3 +156,51 @@ for (const filtered of [false, true]) {
     },
   );
 }
+
+Deno.test("A GUILD_CREATE over the bound goes on as its guild unavailable, named in the error: a reshard waiting for the guild completes", async () => {
+  const h = createHarness();
+  let complete = false;
+  watchCompletion(h.shard, false, {
+    complete: () => complete = true,
+    lost: () => {},
+  });
+  const guilds: unknown[] = [];
+  h.shard.on("dispatch", (event) => {
+    if (event.name === "GUILD_CREATE") guilds.push(event.data);
+  });
+  const connected = h.shard.connect();
+  await h.settle();
+  hello(h.socket());
+  await h.settle();
+  h.socket().receive({
+    op: 0,
+    s: 1,
+    t: "READY",
+    d: {
+      v: 10,
+      session_id: "session-1",
+      resume_gateway_url: "wss://resume.example",
+      user: { id: "1", username: "bot" },
+      guilds: [{ id: "9", unavailable: true }, {
+        id: "10",
+        unavailable: true,
+      }],
+    },
+  });
+  await connected;
+  h.socket().receive({ op: 0, s: 2, t: "GUILD_CREATE", d: { id: "10" } });
+  // Channels first, each with an id of its own, then the guild's.
+  h.socket().receive(
+    `{"op":0,"s":3,"t":"GUILD_CREATE","d":{"channels":[{"id":"5","x":${
+      "[],".repeat(MAX_JSON_OPENERS)
+    }[]}],"id":"9"}}`,
+  );
+  assert.equal(h.errors.length, 1);
+  assert.match(
+    h.errors[0]!.message,
+    /^Shard 0 skipped GUILD_CREATE \(sequence 3, guild 9, handed on as unavailable\)/,
+  );
+  assert.deepEqual(guilds, [{ id: "10" }, { id: "9", unavailable: true }]);
+  assert.equal(complete, true);
+  await h.shard.close();
+});
