@@ -453,10 +453,14 @@ const REDUCERS: Record<string, Reducer> = {
     // Redis cache) is rebuilt whole rather than patched.
     c.removeGuild(id);
     c.set("guild", "", id, projectGuild(d));
+    // A thread is kept only under a parent the guild lists, as the thread
+    // events keep it (one held without would take no update).
+    const parents = new Set(list(d.channels).map((channel) => channel.id));
     for (const channel of [...list(d.channels), ...list(d.threads)]) {
       const channelId = snowflake(channel.id);
       // Active threads only (Discord's `threads` lists those alone).
       if (channelId === undefined || isArchivedThread(channel)) continue;
+      if (isThread(channel) && !parents.has(channel.parent_id)) continue;
       if (!heldElsewhere(c, channelId, id)) {
         c.set("channel", id, channelId, channelValue(channel, id));
       }
