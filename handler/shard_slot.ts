@@ -189,7 +189,7 @@ export class ShardSlot implements HeldTotalMember {
         // too: without a word, a handler that never settles hung it.
         onStuck: (pending, ms, idleWaiting) =>
           visible.warn(
-            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {behind} behind it ({why}); the shard's events are not handled until it does",
+            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {behind} behind it ({why}); the shard's events are not handled until it does, and its saved session stays before that event (a restart replays from there)",
             {
               shardId: shard.id,
               event: this.running,
