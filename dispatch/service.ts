@@ -650,7 +650,17 @@ export class DispatchService {
         queuedAt: performance.now(),
       };
       if (pending.body === undefined) {
-        this.#awaitingOld.set(shardId, { pending, frame: text.slice(0, end) });
+        const awaiting = { pending, frame: text.slice(0, end) };
+        this.#awaitingOld.set(shardId, awaiting);
+        // The parsed call comes in the same turn as this one, or never (a
+        // dispatch the shard skipped over the JSON bound, handed to raw
+        // listeners only): left waiting, its body held every later event.
+        queueMicrotask(() => {
+          if (this.#awaitingOld.get(shardId) !== awaiting) return;
+          this.#awaitingOld.delete(shardId);
+          pending.body = `${awaiting.frame},"shard":${shardId}}`;
+          this.#publisher!.bodyReady(pending);
+        });
       }
     }
     const publisher = this.#publisher!;
