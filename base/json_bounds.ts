@@ -120,46 +120,55 @@ function closingQuote(text: string, from: number): number {
 }
 
 /**
- * The first string value of `key` in an object at nesting depth `depth`
- * (the outermost object is depth 1), found without parsing: for a text
- * over the bound, what little of it must still be read (a gateway frame's
- * `d.id` is at depth 2). Strings are skipped as {@linkcode containersOver}
- * skips them; a value that is no string, or holds an escape, is not read.
+ * The string value of `key` in the object that is the value of the
+ * top-level key `d` (a gateway frame's `d.id`), found without parsing: for
+ * a text over the bound, what little of it must still be read. Strings are
+ * skipped as {@linkcode containersOver} skips them; a value that is no
+ * string, or holds an escape, is not read.
  *
- * @example A frame's `d.id`, not a nested one
+ * @example A frame's `d.id`, not a nested one nor another object's
  * ```ts
- * import { stringAtDepth } from "./json_bounds.ts";
+ * import { dataString } from "./json_bounds.ts";
  * import assert from "node:assert/strict";
  *
- * const frame = '{"op":0,"d":{"channels":[{"id":"5"}],"id":"7"}}';
- * assert.equal(stringAtDepth(frame, 2, "id"), "7");
+ * const frame = '{"x":{"id":"1"},"d":{"channels":[{"id":"5"}],"id":"7"}}';
+ * assert.equal(dataString(frame, "id"), "7");
  * ```
  *
- * @param text The JSON text.
- * @param depth The depth of the objects whose keys are read.
- * @param key The key.
+ * @param text The JSON text of a gateway frame.
+ * @param key The key in `d`.
  * @returns The value, or `undefined` when there is none.
  */
-export function stringAtDepth(
-  text: string,
-  depth: number,
-  key: string,
-): string | undefined {
+export function dataString(text: string, key: string): string | undefined {
   const quoted = JSON.stringify(key);
   let level = 0;
+  /** The top-level key just read is `d`: the next object opened is its. */
+  let dNext = false;
+  /** Inside `d`'s object (at level 2 when reading its keys). */
+  let inD = false;
   const end = text.length;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) level++;
-    else if (c === 0x5d || c === 0x7d) level--;
-    else if (c === 0x22) {
+    if (c === 0x5b || c === 0x7b) {
+      level++;
+      if (level === 2) inD = dNext && c === 0x7b;
+      dNext = false;
+    } else if (c === 0x5d || c === 0x7d) {
+      level--;
+      if (level < 2) inD = false;
+    } else if (c === 0x22) {
       const close = closingQuote(text, i + 1);
       if (close < 0) return undefined;
-      if (level === depth && text.slice(i, close + 1) === quoted) {
-        const value = /^\s*:\s*"([^"\\]*)"/.exec(
-          text.slice(close + 1, close + 200),
-        );
-        if (value) return value[1];
+      // Only the strings of the two levels read are looked at.
+      if (level === 1 || (level === 2 && inD)) {
+        const name = text.slice(i, close + 1);
+        const after = () => text.slice(close + 1, close + 200);
+        if (level === 1) {
+          if (name === '"d"' && /^\s*:/.test(after())) dNext = true;
+        } else if (name === quoted) {
+          const value = /^\s*:\s*"([^"\\]*)"/.exec(after());
+          if (value) return value[1];
+        }
       }
       i = close;
     }

@@ -22,9 +22,9 @@ import { backoffDelay } from "../base/backoff.ts";
 import { utf8Over } from "../base/utf8_over.ts";
 import { decodeUtf8 } from "../base/utf8_decode.ts";
 import {
+  dataString,
   JsonBoundError,
   parseBoundedJson,
-  stringAtDepth,
 } from "../base/json_bounds.ts";
 import { isSnowflake } from "../base/snowflake.ts";
 import { GatewayError } from "./errors.ts";
@@ -2163,7 +2163,7 @@ export class Shard {
     // guilds), it must still come, and a cache must not take the guild's
     // old state for current.
     const guildId = name === "GUILD_CREATE"
-      ? stringAtDepth(text, 2, "id")
+      ? dataString(text, "id")
       : undefined;
     const stub = isSnowflake(guildId)
       ? { id: guildId, unavailable: true }

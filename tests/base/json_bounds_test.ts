@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import {
   BOUNDS_COUNT_FROM,
   containersOver,
+  dataString,
   MAX_JSON_OPENERS,
   openersOver,
   parseBoundedJson,
-  stringAtDepth,
 } from "../../base/json_bounds.ts";
 
 Deno.test("openersOver counts every [ and {, at and above the bound", () => {
@@ -78,17 +78,23 @@ Deno.test("containersOver skips strings, escaped quotes and backslash runs inclu
   }
 });
 
-Deno.test("stringAtDepth reads a key of the objects at one depth only, past strings that look like keys", () => {
+Deno.test("dataString reads a key of the top-level d object only, past strings that look like keys and other objects", () => {
   const frame = JSON.stringify({
     op: 0,
+    x: { id: "1" },
     d: {
-      name: 'say "id":"1" [{',
+      name: 'say "id":"2" [{',
       channels: [{ id: "5", nested: { id: "6" } }],
       id: "7",
     },
   });
-  assert.equal(stringAtDepth(frame, 2, "id"), "7");
-  assert.equal(stringAtDepth(frame, 1, "id"), undefined);
-  assert.equal(stringAtDepth('{"d":{"id":7}}', 2, "id"), undefined);
-  assert.equal(stringAtDepth('{"d":{"id":"unclosed', 2, "id"), undefined);
+  assert.equal(dataString(frame, "id"), "7");
+  assert.equal(
+    dataString('{"x":{"id":"1"},"d":[{"id":"2"}]}', "id"),
+    undefined,
+  );
+  assert.equal(dataString('{"d":{"id":7}}', "id"), undefined);
+  assert.equal(dataString('{"d":{"id":"unclosed', "id"), undefined);
+  // A string value "d" at the top level is no key.
+  assert.equal(dataString('{"t":"d","x":{"id":"1"}}', "id"), undefined);
 });
