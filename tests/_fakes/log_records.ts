@@ -34,3 +34,12 @@ export function messagesOf(
 ): number {
   return records.filter((r) => pattern.test(r.message.join(""))).length;
 }
+
+/** The messages (properties filled in) of `records` that include `text`. */
+export function linesSaying(
+  records: readonly { message: readonly unknown[] }[],
+  text: string,
+): string[] {
+  return records.map((r) => r.message.join(""))
+    .filter((line) => line.includes(text));
+}

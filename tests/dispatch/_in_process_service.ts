@@ -3,7 +3,9 @@
 // default queue's check), and the loop that drives that clock.
 import { loadDispatchConfig } from "../../dispatch/config.ts";
 import { DispatchService } from "../../dispatch/service.ts";
+import type { FakeDiscord } from "../../testing/fake_discord.ts";
 import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import type { FakeAmqpBroker } from "./_fake_amqp.ts";
 import { within } from "../_fakes/watchdog.ts";
 
 /**
@@ -41,6 +43,32 @@ export function inProcessService(
       ...env,
     }),
     { fetch: () => Promise.resolve(Response.json(gatewayBot)), scheduler },
+  );
+}
+
+/**
+ * {@linkcode inProcessService} on the test's fakes: `discord`'s gateway and
+ * token, `broker`, and the Redis on `redisPort`; no default queue.
+ */
+export function serviceOnFakes(
+  scheduler: VirtualScheduler,
+  metricsPort: number,
+  discord: FakeDiscord,
+  broker: FakeAmqpBroker,
+  redisPort: string,
+  env: Record<string, string> = {},
+): DispatchService {
+  return inProcessService(
+    scheduler,
+    metricsPort,
+    {
+      BOT_TOKEN: discord.token,
+      RABBIT_PORT: new URL(broker.url).port,
+      REDIS_PORT: redisPort,
+      DEFAULT_QUEUE: "false",
+      ...env,
+    },
+    discord.clientOptions.gatewayUrl,
   );
 }
 

@@ -10,29 +10,21 @@
 // - a Redis unreachable at start is said once per streak, and
 //   dispatch_cache_stale reads 1 while no cache is fed (it read 0).
 import assert from "node:assert/strict";
-import type { LogRecord } from "@logtape/logtape";
 import { Redis } from "ioredis";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import type { DispatchService } from "../../dispatch/service.ts";
-import { withLogRecords } from "../_fakes/log_records.ts";
+import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
 import {
   advanceUntil,
   advanceUntilTrue as until,
-  inProcessService,
+  serviceOnFakes,
 } from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
 const redisServer = testRedis();
-
-/** The text of the log records that include `text`. */
-function said(records: LogRecord[], text: string): string[] {
-  return records.map((r) => r.message.join(""))
-    .filter((line) => line.includes(text));
-}
 
 /** The value of the metric `name` (no labels) the service serves. */
 async function metric(metricsPort: number, name: string): Promise<number> {
@@ -58,29 +50,6 @@ function pass(
   );
 }
 
-/** A service of the test on `discord`, `broker` and `redisPort`. */
-function service(
-  scheduler: VirtualScheduler,
-  metricsPort: number,
-  discord: FakeDiscord,
-  broker: FakeAmqpBroker,
-  redisPort: string,
-  env: Record<string, string> = {},
-): DispatchService {
-  return inProcessService(
-    scheduler,
-    metricsPort,
-    {
-      BOT_TOKEN: discord.token,
-      RABBIT_PORT: new URL(broker.url).port,
-      REDIS_PORT: redisPort,
-      DEFAULT_QUEUE: "false",
-      ...env,
-    },
-    discord.clientOptions.gatewayUrl,
-  );
-}
-
 Deno.test({
   name:
     "dispatch service: with STATE_OLD, no old is published from a cache that lost writes (Redis refusing them)",
@@ -100,7 +69,7 @@ Deno.test({
   await using broker = new FakeAmqpBroker();
   const metricsPort = freePort();
   await withLogRecords(async () => {
-    const dispatch = service(
+    const dispatch = serviceOnFakes(
       scheduler,
       metricsPort,
       discord,
@@ -187,7 +156,7 @@ Deno.test({
   await using broker = new FakeAmqpBroker();
   const metricsPort = freePort();
   await withLogRecords(async (records) => {
-    const dispatch = service(
+    const dispatch = serviceOnFakes(
       scheduler,
       metricsPort,
       discord,
@@ -209,19 +178,19 @@ Deno.test({
       assert.equal(await metric(metricsPort, "dispatch_redis_connected"), 1);
       // Said when it came and when its message changed (a refused SET,
       // then a refused script), not every second.
-      const failed = said(records, "Saving sessions to Redis failed");
+      const failed = linesSaying(records, "Saving sessions to Redis failed");
       assert.ok(failed.length <= 2, failed.join("\n"));
       for (const line of failed) assert.match(line, /OOM/);
       await pass(scheduler, broker, 10_000);
       assert.equal(
-        said(records, "Saving sessions to Redis failed").length,
+        linesSaying(records, "Saving sessions to Redis failed").length,
         failed.length,
       );
       await admin.config("SET", "maxmemory", "0");
       await pass(scheduler, broker, 3_000);
       assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 1);
       assert.equal(
-        said(records, "Redis answers again; sessions are saved").length,
+        linesSaying(records, "Redis answers again; sessions are saved").length,
         1,
       );
     } finally {
@@ -250,7 +219,7 @@ Deno.test({
   // Nothing listens there.
   const closedPort = String(freePort());
   await withLogRecords(async (records) => {
-    const dispatch = service(
+    const dispatch = serviceOnFakes(
       scheduler,
       metricsPort,
       discord,
@@ -263,7 +232,7 @@ Deno.test({
       await pass(scheduler, broker, 30_000);
       assert.equal(await metric(metricsPort, "dispatch_cache_stale"), 1);
       assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 0);
-      const lines = said(records, "Cannot connect to Redis");
+      const lines = linesSaying(records, "Cannot connect to Redis");
       assert.equal(lines.length, 1, lines.join("\n"));
     } finally {
       await advanceUntil(scheduler, dispatch.close(), "the close");

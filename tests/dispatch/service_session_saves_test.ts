@@ -12,32 +12,25 @@
 //   the next start identified and lost the new one's events; a close that
 //   cannot drain names it, and says the old one's unconfirmed events lost.
 import assert from "node:assert/strict";
-import type { LogRecord } from "@logtape/logtape";
 import { Redis } from "ioredis";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { RedisSessionStore } from "../../redis/session_store.ts";
 import type { SavedSession } from "../../gateway/saved_session.ts";
 import { loadUsableSessions, StartReads } from "../../dispatch/start_reads.ts";
-import { type DispatchService, REDIS_KEYS } from "../../dispatch/service.ts";
-import { withLogRecords } from "../_fakes/log_records.ts";
+import { REDIS_KEYS } from "../../dispatch/service.ts";
+import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
 import {
   advanceUntil,
   advanceUntilTrue as until,
-  inProcessService,
+  serviceOnFakes,
 } from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
 const redisServer = testRedis();
-
-/** The text of the log records that include `text`. */
-function said(records: LogRecord[], text: string): string[] {
-  return records.map((r) => r.message.join(""))
-    .filter((line) => line.includes(text));
-}
 
 Deno.test("loadUsableSessions: a session too old to resume is said with its shard and sequence, and counted as lost", async () => {
   const scheduler = new VirtualScheduler();
@@ -66,7 +59,7 @@ Deno.test("loadUsableSessions: a session too old to resume is said with its shar
       { shardIds: [0, 1], shardCount: 2, now, lost: { inc: () => lost++ } },
     );
     assert.deepEqual([...usable.keys()], [1]);
-    const lines = said(records, "old-one");
+    const lines = linesSaying(records, "old-one");
     assert.equal(lines.length, 1, records.map((r) => r.message).join("\n"));
     assert.match(lines[0]!, /^Shard 0: /);
     assert.match(lines[0]!, /150 s ago/);
@@ -79,26 +72,6 @@ Deno.test("loadUsableSessions: a session too old to resume is said with its shar
   });
   assert.equal(lost, 1);
 });
-
-/** A service of the test on `discord`, `broker` and `redisPort`. */
-function service(
-  scheduler: VirtualScheduler,
-  discord: FakeDiscord,
-  broker: FakeAmqpBroker,
-  redisPort: string,
-): DispatchService {
-  return inProcessService(
-    scheduler,
-    freePort(),
-    {
-      BOT_TOKEN: discord.token,
-      RABBIT_PORT: new URL(broker.url).port,
-      REDIS_PORT: redisPort,
-      DEFAULT_QUEUE: "false",
-    },
-    discord.clientOptions.gatewayUrl,
-  );
-}
 
 Deno.test({
   name:
@@ -123,7 +96,13 @@ Deno.test({
   await withLogRecords(async () => {
     try {
       // The first process: a session, confirmed and saved.
-      const first = service(scheduler, discord, broker, port);
+      const first = serviceOnFakes(
+        scheduler,
+        freePort(),
+        discord,
+        broker,
+        port,
+      );
       await advanceUntil(scheduler, first.start(), "the first start");
       await until(
         scheduler,
@@ -136,7 +115,13 @@ Deno.test({
       // The second resumes it and has nothing confirmed (an outage):
       // every save still refreshes saved_at, at the same sequence.
       await scheduler.advance(60_000);
-      const second = service(scheduler, discord, broker, port);
+      const second = serviceOnFakes(
+        scheduler,
+        freePort(),
+        discord,
+        broker,
+        port,
+      );
       try {
         await advanceUntil(scheduler, second.start(), "the second start");
         await until(
@@ -187,8 +172,9 @@ Deno.test({
   await using broker = new FakeAmqpBroker();
   const saved = async () => (await store.loadAll())[0];
   await withLogRecords(async (records) => {
-    const dispatch = service(
+    const dispatch = serviceOnFakes(
       scheduler,
+      freePort(),
       discord,
       broker,
       new URL(redis.url).port,
@@ -232,11 +218,11 @@ Deno.test({
       // A close the broker never confirms for: the warning names it.
       await advanceUntil(scheduler, dispatch.close(), "the close");
       closed = true;
-      const lines = said(records, "did not confirm");
+      const lines = linesSaying(records, "did not confirm");
       assert.equal(lines.length, 1);
       assert.match(lines[0]!, new RegExp(`shard 0: session ${fresh} at 1`));
       // The old session's unconfirmed events cannot be replayed: said.
-      const lost = said(records, "are lost: Discord ended that session");
+      const lost = linesSaying(records, "are lost: Discord ended that session");
       assert.equal(lost.length, 1);
       assert.match(lost[0]!, new RegExp(`3 event\\(s\\) of session ${old}`));
       assert.match(lost[0]!, /sequences 3 to 5/);
@@ -269,8 +255,9 @@ Deno.test({
   });
   await using broker = new FakeAmqpBroker();
   await withLogRecords(async () => {
-    const dispatch = service(
+    const dispatch = serviceOnFakes(
       scheduler,
+      freePort(),
       discord,
       broker,
       new URL(redis.url).port,

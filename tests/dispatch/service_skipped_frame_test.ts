@@ -14,7 +14,7 @@ import { FakeAmqpBroker } from "./_fake_amqp.ts";
 import {
   advanceUntil,
   advanceUntilTrue as until,
-  inProcessService,
+  serviceOnFakes,
 } from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
@@ -38,18 +38,13 @@ Deno.test({
   });
   await using broker = new FakeAmqpBroker();
   await withLogRecords(async () => {
-    const dispatch = inProcessService(
+    const dispatch = serviceOnFakes(
       scheduler,
       freePort(),
-      {
-        BOT_TOKEN: discord.token,
-        RABBIT_PORT: new URL(broker.url).port,
-        REDIS_PORT: String(redis.port),
-        DEFAULT_QUEUE: "false",
-        STATE_ENABLED: "true",
-        STATE_OLD: "true",
-      },
-      discord.clientOptions.gatewayUrl,
+      discord,
+      broker,
+      String(redis.port),
+      { STATE_ENABLED: "true", STATE_OLD: "true" },
     );
     try {
       await advanceUntil(scheduler, dispatch.start(), "the start");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
 import { Redis } from "ioredis";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import { withLogRecords } from "../_fakes/log_records.ts";
+import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { advanceUntil, inProcessService } from "./_in_process_service.ts";
 import { freePort, REDIS_DB } from "./_service_harness.ts";
@@ -58,12 +58,6 @@ class SilentGateway {
       }
     }
   }
-}
-
-/** The text of the log records that include `text`. */
-function said(records: LogRecord[], text: string): string[] {
-  return records.map((r) => r.message.join(""))
-    .filter((message) => message.includes(text));
 }
 
 /**
@@ -155,12 +149,12 @@ Deno.test(
           /has not completed reading the saved sessions in 10 s \(Redis does not answer\): every shard identifies/,
         );
         assert.deepEqual(
-          said(records, "Starting shards"),
+          linesSaying(records, "Starting shards"),
           ["Starting shards 0-0 of 1: 0 to resume, 1 to identify"],
           "the saved session was not read: shard 0 identifies",
         );
         // Not said again for the write after it, which was not waited for.
-        assert.deepEqual(said(records, "gateway_started"), []);
+        assert.deepEqual(linesSaying(records, "gateway_started"), []);
         await advanceUntil(scheduler, gateway.connected, "shard 0 to connect");
         proxy.thaw();
         await advanceUntil(scheduler, service.close(), "the service closed");
@@ -217,9 +211,9 @@ Deno.test(
           "30 s after the close",
         );
         assert.equal(gateway.count, 0, "no shard connected after close()");
-        assert.deepEqual(said(records, "Starting shards"), []);
+        assert.deepEqual(linesSaying(records, "Starting shards"), []);
         assert.deepEqual(
-          said(records, "reading the saved sessions"),
+          linesSaying(records, "reading the saved sessions"),
           [],
           "a close is no silent Redis",
         );
@@ -252,17 +246,17 @@ Deno.test(
         // The session load after it was not given 10 s more.
         assert.ok(waited < 20_000, `one wait, not two (${waited} ms)`);
         assert.equal(
-          said(records, "reading dispatch_cache_stale in 10 s").length,
+          linesSaying(records, "reading dispatch_cache_stale in 10 s").length,
           1,
         );
         assert.match(
-          said(records, "reading dispatch_cache_stale")[0]!,
+          linesSaying(records, "reading dispatch_cache_stale")[0]!,
           /the cache is taken as stale for every shard/,
         );
-        assert.deepEqual(said(records, "reading the saved sessions"), [
+        assert.deepEqual(linesSaying(records, "reading the saved sessions"), [
           "Redis does not answer reading the saved sessions either: every shard identifies",
         ]);
-        assert.deepEqual(said(records, "Starting shards"), [
+        assert.deepEqual(linesSaying(records, "Starting shards"), [
           "Starting shards 0-0 of 1: 0 to resume, 1 to identify",
         ]);
         const metrics = await advanceUntil(
