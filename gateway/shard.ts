@@ -43,7 +43,7 @@ import {
 } from "./send_rate_limiter.ts";
 import { PresencePacer } from "./presence_pacer.ts";
 import { SessionPacer } from "./session_pacer.ts";
-import { peekFrame } from "./frame_peek.ts";
+import { type FramePeek, peekFrame } from "./frame_peek.ts";
 import { HeartbeatAcks } from "./heartbeat_acks.ts";
 import {
   assertShardOptions,
@@ -348,6 +348,27 @@ interface Connection {
   lastFrameAt: number;
   /** The connect, HELLO or READY timeout, whichever applies now. */
   phaseTimer: TimerId | undefined;
+}
+
+/**
+ * A frame's event name and sequence, read without parsing, when it is a
+ * numbered dispatch other than READY or RESUMED (which are always parsed);
+ * `undefined` otherwise, or when its sequence is not a safe non-negative
+ * integer (the parsed path refuses that).
+ */
+function peekedDispatch(
+  text: string,
+): FramePeek & { t: string; s: number } | undefined {
+  const peek = peekFrame(text);
+  if (
+    peek === undefined || peek.op !== GatewayOpcode.Dispatch ||
+    peek.t === null || !isSequence(peek.s) || peek.t === "READY" ||
+    peek.t === "RESUMED"
+  ) {
+    return undefined;
+  }
+  // The peek itself, narrowed: no object more per frame on this path.
+  return peek as FramePeek & { t: string; s: number };
 }
 
 /**
@@ -1995,12 +2016,8 @@ export class Shard {
       // and parse a dispatch only if someone wants it.
       // A sequence that is not a safe non-negative integer falls through
       // to the parsed path, which refuses it the same way.
-      const peek = peekFrame(text);
-      if (
-        peek !== undefined && peek.op === GatewayOpcode.Dispatch &&
-        peek.t !== null && isSequence(peek.s) && peek.t !== "READY" &&
-        peek.t !== "RESUMED"
-      ) {
+      const peek = peekedDispatch(text);
+      if (peek !== undefined) {
         this.#onPeekedDispatch(connection, text, peek.t, peek.s);
         return;
       }
@@ -2129,27 +2146,21 @@ export class Shard {
     text: string,
     cause: JsonBoundError,
   ): void {
-    const peek = peekFrame(text);
-    if (
-      peek === undefined || peek.op !== GatewayOpcode.Dispatch ||
-      peek.t === null || !isSequence(peek.s) || peek.t === "READY" ||
-      peek.t === "RESUMED"
-    ) {
+    const peek = peekedDispatch(text);
+    if (peek === undefined) {
       this.#undecodable(connection, cause);
       return;
     }
-    if (this.#beforeHello(connection)) return;
-    if (this.#beforeReady(connection, peek.t)) return;
-    if (!this.#acceptSequence(connection, peek.s)) return;
-    this.#replayProgressed(connection);
+    if (!this.#admitDispatch(connection, peek.t, peek.s)) return;
     this.#skipOverBound(peek.t, peek.s, text, cause);
   }
 
   /**
    * Skip a dispatch over the JSON bound for the listeners that parse, its
-   * sequence taken, with an error on stderr naming it. Refused as undecodable, it was replayed by every
-   * RESUME and refused again, for ever, leaving every guild of the shard
-   * without events (a new session's guild burst carries it again too).
+   * sequence taken, with an error on stderr naming it. Refused as
+   * undecodable, it was replayed by every RESUME and refused again, for
+   * ever, leaving every guild of the shard without events (a new session's
+   * guild burst carries it again too).
    */
   #skipOverBound(
     name: string,
@@ -2412,6 +2423,23 @@ export class Shard {
     return true;
   }
 
+  /**
+   * Whether a dispatch read without parsing is taken: after HELLO, after
+   * the session's READY, its sequence above the last (a replay's progress
+   * noted); each refusal says why.
+   */
+  #admitDispatch(
+    connection: Connection,
+    name: string,
+    sequence: number,
+  ): boolean {
+    if (this.#beforeHello(connection)) return false;
+    if (this.#beforeReady(connection, name)) return false;
+    if (!this.#acceptSequence(connection, sequence)) return false;
+    this.#replayProgressed(connection);
+    return true;
+  }
+
   /** A dispatch read by {@linkcode peekFrame}: parsed only if wanted. */
   #onPeekedDispatch(
     connection: Connection,
@@ -2419,10 +2447,7 @@ export class Shard {
     name: string,
     sequence: number,
   ): void {
-    if (this.#beforeHello(connection)) return;
-    if (this.#beforeReady(connection, name)) return;
-    if (!this.#acceptSequence(connection, sequence)) return;
-    this.#replayProgressed(connection);
+    if (!this.#admitDispatch(connection, name, sequence)) return;
     const wanted = this.#wanted.has(name);
     this.#sample(wanted);
     let data: unknown;
