@@ -644,7 +644,7 @@ export class DispatchService {
         routingKey: name,
         body: this.config.stateOld && this.#cache
           ? undefined
-          : `${text.slice(0, end)},"shard":${shardId}}`,
+          : eventBody(text.slice(0, end), shardId, undefined),
         // While the body waits for `old`, the frame it is built from is held.
         expectedLength: end,
         queuedAt: performance.now(),
@@ -658,7 +658,7 @@ export class DispatchService {
         queueMicrotask(() => {
           if (this.#awaitingOld.get(shardId) !== awaiting) return;
           this.#awaitingOld.delete(shardId);
-          pending.body = `${awaiting.frame},"shard":${shardId}}`;
+          pending.body = eventBody(awaiting.frame, shardId, undefined);
           this.#publisher!.bodyReady(pending);
         });
       }
@@ -692,15 +692,7 @@ export class DispatchService {
       if (!staleFor(cache, event.shardId)) old = update.old;
     }, () => {});
     settlesWithin(this.#scheduler, read, OLD_TIMEOUT).then(() => {
-      let body = `${frame},"shard":${event.shardId}`;
-      if (old !== undefined) {
-        try {
-          body += `,"old":${JSON.stringify(old)}`;
-        } catch {
-          // An old state that does not serialise is left out.
-        }
-      }
-      pending.body = `${body}}`;
+      pending.body = eventBody(frame, event.shardId, old);
       this.#publisher!.bodyReady(pending);
     });
   }
@@ -1260,6 +1252,21 @@ export class DispatchService {
     });
     await settlesWithin(this.#scheduler, this.#counting, STATE_COUNT_TIMEOUT);
   }
+}
+
+/**
+ * A published event's body: the frame (without its closing brace) with
+ * the shard, and `old` when there is one that serialises.
+ */
+function eventBody(frame: string, shardId: number, old: unknown): string {
+  if (old !== undefined) {
+    try {
+      return `${frame},"shard":${shardId},"old":${JSON.stringify(old)}}`;
+    } catch {
+      // An old state that does not serialise is left out.
+    }
+  }
+  return `${frame},"shard":${shardId}}`;
 }
 
 /**
