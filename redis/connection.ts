@@ -179,7 +179,8 @@ function queryName(raw: string): string {
  * reconnects with a growing delay (up to 2 s) and queues commands meanwhile,
  * each failing after 20 attempts; a reconnect the server does not answer
  * within `connectTimeout` counts as one. Each outage and recovery is logged
- * once under the `["disruption", "redis"]` category, and each is followed
+ * once under the `["disruption", "redis"]` category (a failed first
+ * connection is not: the rejection reports it), and each is followed
  * (the server's `run_id` asked again) so a store learns its data may be
  * gone. Close the connection with {@linkcode closeRedis}.
  *
@@ -256,7 +257,6 @@ export async function connectRedis(
   redactCommandErrors(redis);
   // Over the redaction: an EVALSHA's error is redacted too.
   sendScriptsBySha(redis);
-  watch(redis, redactRedisUrl(url));
   // connect() rejects with "Connection is closed"; the socket's own error
   // (ECONNREFUSED, ENOTFOUND, a timeout) arrives as an "error" event first.
   // So does a SELECT the server refused, although connect() resolves.
@@ -288,6 +288,10 @@ export async function connectRedis(
     // be then) holds the commands until the server has loaded its data.
     redis.options.enableReadyCheck = true;
     connected = true;
+    // Outages from here on: a failed first connection is the rejection's
+    // to tell, and a caller retrying every few seconds would print one
+    // "unreachable" line per attempt besides its own.
+    watch(redis, redactRedisUrl(url));
     trackServerSession(redis);
     boundReconnectSetup(redis, connectTimeout);
   } catch (error) {

@@ -234,6 +234,9 @@ Deno.test({
       assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 0);
       const lines = linesSaying(records, "Cannot connect to Redis");
       assert.equal(lines.length, 1, lines.join("\n"));
+      // Six attempts, and no line per attempt from the connection layer.
+      const unreachable = linesSaying(records, "unreachable");
+      assert.equal(unreachable.length, 0, unreachable.join("\n"));
     } finally {
       await advanceUntil(scheduler, dispatch.close(), "the close");
     }
