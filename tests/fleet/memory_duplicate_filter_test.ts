@@ -55,12 +55,23 @@ Deno.test("MemoryDuplicateFilter: bounded by count, the oldest forgotten first; 
   assert.deepEqual(filter.firstSeen([a]), [true], "forgotten: goes through");
 });
 
-Deno.test("MemoryDuplicateFilter: its key is the base64 SHA-1 RedisDuplicateFilter stores", async () => {
-  const identity = eventIdentity(messageEvent("é ✓ 🎉"));
-  const redisKey = await new RedisDuplicateFilter(
-    {} as RedisConnection,
-    "dup",
-    60_000,
-  ).key(identity);
-  assert.equal(new MemoryDuplicateFilter().key(identity), redisKey);
+Deno.test("Both duplicate filters key an identity by the base64 SHA-1 of its UTF-8 bytes, as earlier versions stored it in Redis", async () => {
+  // A rolling deploy: processes of earlier versions (WebCrypto's digest)
+  // and this one must store the same key for the same event. A lone
+  // surrogate is encoded as U+FFFD by both.
+  for (const text of ["é ✓ 🎉", "\ud800 lone", ""]) {
+    const identity = eventIdentity(messageEvent(text));
+    const bytes = await crypto.subtle.digest(
+      "SHA-1",
+      new TextEncoder().encode(identity),
+    );
+    const stored = btoa(String.fromCharCode(...new Uint8Array(bytes)));
+    const redisKey = await new RedisDuplicateFilter(
+      {} as RedisConnection,
+      "dup",
+      60_000,
+    ).key(identity);
+    assert.equal(redisKey, stored, text);
+    assert.equal(new MemoryDuplicateFilter().key(identity), stored, text);
+  }
 });
