@@ -65,6 +65,22 @@ const CALLBACK_NAMES: Readonly<Record<number, string>> = {
   9: "showModal()",
 };
 
+/**
+ * Why Discord refuses callback type `callback` for an interaction of type
+ * `interaction` (one {@linkcode ALLOWED_CALLBACKS} does not allow).
+ */
+function refusedBecause(callback: number, interaction: number): string {
+  if (interaction === 4) return "autocomplete takes only autocomplete()";
+  if (callback === 8) {
+    return "autocomplete() answers only autocomplete interactions (type 4)";
+  }
+  if (callback === 9) return "a modal submit cannot open a modal";
+  if (callback === 6 || callback === 7) {
+    return "update() and deferUpdate() need a component's message";
+  }
+  return "Discord does not take it for this type of interaction";
+}
+
 /** Where an interaction's state is: nothing sent yet, deferred, or answered. */
 export type InteractionState = "pending" | "deferred" | "answered";
 
@@ -496,11 +512,7 @@ export class InteractionContext {
         `${
           CALLBACK_NAMES[body.type] ?? `Callback type ${body.type}`
         } cannot answer an interaction of type ${this.interaction.type} (${
-          this.interaction.type === 4
-            ? "autocomplete takes only autocomplete()"
-            : this.interaction.type === 5
-            ? "a modal submit cannot open a modal"
-            : "update() and deferUpdate() need a component's message"
+          refusedBecause(body.type, this.interaction.type)
         })`,
       );
     }

@@ -304,7 +304,10 @@ Deno.test("the context refuses callbacks Discord would refuse for the interactio
     /a modal submit cannot open a modal/,
   );
   await refused(of(5).update("hi"), /this modal was not opened from one/);
-  await refused(of(2).autocomplete([]), /autocomplete\(\) cannot answer/);
+  await refused(
+    of(2).autocomplete([]),
+    /autocomplete\(\) cannot answer an interaction of type 2 \(autocomplete\(\) answers only autocomplete interactions/,
+  );
   assert.equal(fake.requests.length, 0);
   await of(5, { message: { id: "1" } }).deferUpdate().catch(() => {});
   assert.equal(
