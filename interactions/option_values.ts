@@ -51,11 +51,15 @@ export function readOptions(
     const first = options[0];
     if (first === undefined || (first.type !== 1 && first.type !== 2)) break;
     const def = own(defs, first.name);
-    if (!def || def.type !== first.type || !def.options) {
+    // A subcommand may have no options (command() takes a literal one
+    // without the field); a group without subcommands has nothing to run.
+    if (
+      !def || def.type !== first.type || (def.type === 2 && !def.options)
+    ) {
       throw mismatch(`unknown subcommand '${shown(first.name)}'`);
     }
     path.push(first.name);
-    defs = def.options;
+    defs = def.options ?? {};
     options = optionList(first.options, mismatch);
   }
   const hasSub = Object.values(defs).some((d) => d.type === 1 || d.type === 2);
@@ -92,10 +96,11 @@ export function readOptions(
 /** The limits an option's definition may set (Discord's field names). */
 interface OptionLimits {
   choices?: readonly { value: unknown }[];
-  min_length?: number;
-  max_length?: number;
-  min_value?: number;
-  max_value?: number;
+  // Null (a fetched command's shape, which command() takes) is no limit.
+  min_length?: number | null;
+  max_length?: number | null;
+  min_value?: number | null;
+  max_value?: number | null;
   channel_types?: readonly number[];
 }
 
@@ -113,24 +118,29 @@ function outsideDefinition(
   value: unknown,
 ): string | undefined {
   if (Array.isArray(def.choices) && def.choices.length > 0) {
-    if (!def.choices.some((choice) => choice.value === value)) {
-      return `is not one of its choices: ${shown(value)}`;
-    }
+    // Discord only lets the user pick a declared choice, whatever the
+    // option's range or length says (the builders accept a choice outside
+    // them), so a choice is taken as it is.
+    return def.choices.some((choice) => choice.value === value)
+      ? undefined
+      : `is not one of its choices: ${shown(value)}`;
   }
   if (typeof value === "string") {
-    if (def.max_length !== undefined && textLength(value) > def.max_length) {
-      return `is longer than ${def.max_length} characters`;
+    const { min_length: min, max_length: max } = def;
+    if (typeof max === "number" && textLength(value) > max) {
+      return `is longer than ${max} characters`;
     }
-    if (def.min_length !== undefined && value.length < def.min_length) {
-      return `is shorter than ${def.min_length} characters`;
+    if (typeof min === "number" && value.length < min) {
+      return `is shorter than ${min} characters`;
     }
   }
   if (typeof value === "number") {
-    if (def.min_value !== undefined && value < def.min_value) {
-      return `is below ${def.min_value}: ${value}`;
+    const { min_value: min, max_value: max } = def;
+    if (typeof min === "number" && value < min) {
+      return `is below ${min}: ${value}`;
     }
-    if (def.max_value !== undefined && value > def.max_value) {
-      return `is above ${def.max_value}: ${value}`;
+    if (typeof max === "number" && value > max) {
+      return `is above ${max}: ${value}`;
     }
   }
   if (Array.isArray(def.channel_types) && def.channel_types.length > 0) {
