@@ -423,7 +423,13 @@ export class Client {
   ): void {
     const total = new HeldTotal();
     for (const shard of manager.shards.values()) {
-      this.#slots[shard.id] = new ShardSlot(shard, this.rest, stopped, total);
+      this.#slots[shard.id] = new ShardSlot(
+        shard,
+        this.rest,
+        stopped,
+        total,
+        this.#options.sessionStore !== undefined,
+      );
     }
     // Saved past calls not finished, a crash lost their events for good.
     const slots = this.#slots;

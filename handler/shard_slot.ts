@@ -164,6 +164,7 @@ export class ShardSlot implements HeldTotalMember {
     rest: RestClient,
     stopped: AbortSignal,
     total: HeldTotal,
+    sessionsSaved = false,
   ) {
     this.ctx = new ShardContext(shard, rest);
     this.#shard = shard;
@@ -189,7 +190,7 @@ export class ShardSlot implements HeldTotalMember {
         // too: without a word, a handler that never settles hung it.
         onStuck: (pending, ms, idleWaiting) =>
           visible.warn(
-            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {behind} behind it ({why}); the shard's events are not handled until it does, and its saved session stays before that event (a restart replays from there)",
+            "Shard {shardId}: the handler call for {event} has not finished after {seconds} s, and {behind} behind it ({why}); the shard's events are not handled until it does{saved}",
             {
               shardId: shard.id,
               event: this.running,
@@ -203,6 +204,11 @@ export class ShardSlot implements HeldTotalMember {
                 ? "an await that never settles, or a client.idle() awaited in this very handler, which waits for itself?"
                 : "an await that never settles?",
               pending,
+              // Said only where a session is saved: without a store a
+              // restart identifies anew, and nothing replays.
+              saved: sessionsSaved
+                ? ", and its saved session stays before that event (a restart replays from there)"
+                : "",
             },
           ),
       },

@@ -8,6 +8,7 @@ import type { Context } from "../../handler/context.ts";
 import { Handler } from "../../handler/handler.ts";
 import { STUCK_TASK_MS } from "../../handler/ordered_runner.ts";
 import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
+import { MemorySessionStore } from "../../gateway/session_store.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { GatewayIntent } from "../../types/intents.ts";
@@ -230,6 +231,8 @@ Deno.test("A handler unfinished for STUCK_TASK_MS with calls behind it is shown 
       record!.message.join(""),
       /^Shard 0: the handler call for MESSAGE_CREATE has not finished after 30 s, and 1 handler calls wait behind it/,
     );
+    // No sessionStore: nothing is saved, and a restart replays nothing.
+    assert.doesNotMatch(record!.message.join(""), /saved session|replays/);
     first.open();
     await client.idle();
     // The next stuck call is said again, once it is STUCK_TASK_MS old.
@@ -340,6 +343,42 @@ Deno.test("client.idle() called once a lone handler call is overdue says so at o
     assert.equal(stuck().length, 1);
     hang.open();
     await idle;
+    await client.stop();
+  });
+});
+
+Deno.test("With a sessionStore, the stuck-handler warning says the saved session stays before that event", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    using hang = gate();
+    class Bot extends Handler {
+      override async onMessageCreate(
+        message: GatewayEventMap["MESSAGE_CREATE"],
+      ): Promise<void> {
+        if (message.content === "!hang") await hang.wait;
+      }
+    }
+    const client = new Client({
+      token: discord.token,
+      intents: INTENTS,
+      sessionStore: new MemorySessionStore(),
+      ...discord.clientOptions,
+    });
+    await started(scheduler, client, new Bot());
+    discord.postMessage("!hang");
+    discord.postMessage("hi");
+    await scheduler.advance(STUCK_TASK_MS);
+    const stuck = records.filter((r) =>
+      /has not finished after/.test(r.message.join(""))
+    );
+    assert.equal(stuck.length, 1);
+    assert.match(
+      stuck[0]!.message.join(""),
+      /its saved session stays before that event \(a restart replays from there\)$/,
+    );
+    hang.open();
+    await client.idle();
     await client.stop();
   });
 });
