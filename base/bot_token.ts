@@ -97,3 +97,33 @@ export function assertBotToken(what: string, token: string): string {
   }
   return normalized;
 }
+
+/**
+ * Check a `token` option: a string that is not blank once normalised (the
+ * way REST and the shard send it), and holds nothing but visible ASCII
+ * (see {@linkcode assertBotToken}).
+ *
+ * @param what Who is being created, for the message (`"shard"`).
+ * @param token The value.
+ * @returns The token normalised (see {@linkcode normalizeBotToken}).
+ * @throws {TypeError} When it is not a string, blank, or holds a space or
+ * a control character.
+ */
+export function assertTokenOption(what: string, token: unknown): string {
+  if (typeof token !== "string" || normalizeBotToken(token) === "") {
+    // The value is shown only when it holds no token: none, or blank.
+    const value = typeof token === "string"
+      ? JSON.stringify(token)
+      : token === undefined || token === null
+      ? String(token)
+      : `a ${typeof token}`;
+    throw new TypeError(
+      `Cannot create ${what} as 'token' must be a non-empty string (not blank)${
+        token === undefined
+          ? " (is the environment variable read for it set?)"
+          : ""
+      }: current value 'token=${value}'`,
+    );
+  }
+  return assertBotToken(what, token);
+}

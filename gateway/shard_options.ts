@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { assertBotToken, normalizeBotToken } from "../base/bot_token.ts";
+import { assertTokenOption } from "../base/bot_token.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
   assertNumberTypedIntegerOption,
@@ -234,35 +234,6 @@ export const INVALID_SESSION_BACKOFF: Readonly<BackoffOptions> = {
  * outage: the resume URL is kept and the count starts over.
  */
 export const RESUME_URL_FAILURES_BEFORE_PROBE = 3;
-
-/**
- * Check a `token` option: a string that is not blank once normalised (the
- * way REST and the shard send it), and holds nothing but visible ASCII
- * (see `assertBotToken`).
- *
- * @param what Who is being created, for the message (`"shard"`).
- * @param token The value.
- * @throws {TypeError} When it is not a string, blank, or holds a space or
- * a control character.
- */
-export function assertTokenOption(what: string, token: unknown): void {
-  if (typeof token !== "string" || normalizeBotToken(token) === "") {
-    // The value is shown only when it holds no token: none, or blank.
-    const value = typeof token === "string"
-      ? JSON.stringify(token)
-      : token === undefined || token === null
-      ? String(token)
-      : `a ${typeof token}`;
-    throw new TypeError(
-      `Cannot create ${what} as 'token' must be a non-empty string (not blank)${
-        token === undefined
-          ? " (is the environment variable read for it set?)"
-          : ""
-      }: current value 'token=${value}'`,
-    );
-  }
-  assertBotToken(what, token);
-}
 
 /**
  * Check the timeouts: each a positive integer number of milliseconds a timer

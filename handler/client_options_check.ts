@@ -21,11 +21,8 @@ import {
 } from "../base/option_checks.ts";
 import { MAX_TIMER_DELAY } from "../base/scheduler.ts";
 import { assertCacheOptionsShape } from "../cache/options.ts";
-import {
-  assertTimeouts,
-  assertTokenOption,
-  DEFAULT_TIMEOUTS,
-} from "../gateway/shard_options.ts";
+import { assertTokenOption } from "../base/bot_token.ts";
+import { assertTimeouts, DEFAULT_TIMEOUTS } from "../gateway/shard_options.ts";
 import { assertBuildableShardCount } from "../gateway/shard_manager.ts";
 import { isValidIntents } from "../types/intents.ts";
 import { isObject, isRecord } from "../gateway/payload_guards.ts";

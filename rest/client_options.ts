@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { assertBotToken } from "../base/bot_token.ts";
+import { assertTokenOption } from "../base/bot_token.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import {
   assertFunctionOption,
@@ -244,13 +244,7 @@ const SERVER_ERROR_RETRIES: readonly ServerErrorRetry[] = [
  */
 export function restSettings(options: RestClientOptions): RestSettings {
   checkOptionKeys(`create ${WHAT}`, "", options ?? {}, REST_OPTION_KEYS);
-  const token = options?.token;
-  if (typeof token !== "string" || token.trim() === "") {
-    throw new TypeError(
-      `Cannot create REST client as 'token' must be a non-empty string: current type '${typeof token}'`,
-    );
-  }
-  const normalized = assertBotToken(WHAT, token);
+  const normalized = assertTokenOption(WHAT, options?.token);
   for (const name of NUMBER_OPTIONS) numberTyped(name, options[name]);
   const maxRetries = options.maxRetries ?? 3;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {

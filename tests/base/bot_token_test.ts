@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import {
   assertBotToken,
+  assertTokenOption,
   botTokenFault,
   normalizeBotToken,
 } from "../../base/bot_token.ts";
-import { assertTokenOption } from "../../gateway/shard_options.ts";
 
 Deno.test("assertBotToken drops surrounding whitespace and the Bot prefix, and refuses what a header cannot carry without showing it", () => {
   assert.equal(normalizeBotToken("  Bot abc.DEF-g_h\r\n"), "abc.DEF-g_h");

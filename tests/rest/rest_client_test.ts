@@ -806,7 +806,13 @@ Deno.test("RestClient checks its options and arguments", async (t) => {
     assert.throws(() => new RestClient({ token: "" }), {
       name: "TypeError",
       message:
-        "Cannot create REST client as 'token' must be a non-empty string: current type 'string'",
+        `Cannot create REST client as 'token' must be a non-empty string (not blank): current value 'token=""'`,
+    });
+    // An unset environment variable, said as the Client says it.
+    assert.throws(() => new RestClient({ token: undefined as never }), {
+      name: "TypeError",
+      message:
+        "Cannot create REST client as 'token' must be a non-empty string (not blank) (is the environment variable read for it set?): current value 'token=undefined'",
     });
   });
   await t.step("a number option given as a string: a quoted TypeError", () => {
