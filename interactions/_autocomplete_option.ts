@@ -7,11 +7,13 @@
  * @module
  */
 import type { OptionMap } from "./command_types.ts";
-import { isSubcommandOrGroup } from "./_option_rules.ts";
+import { isSubcommandOrGroup, takesField } from "./_option_rules.ts";
 
 /**
  * Whether `options` (a command's, searched through its subcommands and
- * groups) hold an option `name` with `autocomplete: true`.
+ * groups) hold an option `name` with `autocomplete: true`, of a type that
+ * takes it: a definition not built by `command()` skips its checks, and
+ * Discord refuses the flag on a BOOLEAN, so no request would ever come.
  *
  * @param options The command's options.
  * @param name The option's name.
@@ -21,6 +23,7 @@ export function offersAutocomplete(options: OptionMap, name: string): boolean {
   return Object.entries(options).some(([key, option]) =>
     isSubcommandOrGroup(option)
       ? offersAutocomplete(option.options ?? {}, name)
-      : key === name && option.autocomplete === true
+      : key === name && option.autocomplete === true &&
+        takesField(option.type, "autocomplete")
   );
 }

@@ -65,15 +65,17 @@ function checkEnumList(
 }
 
 /**
- * Check a channel option's `channelTypes`: documented channel types only.
+ * Check a channel option's (or a channel select's) `channelTypes`:
+ * documented channel types only.
  *
  * @param types The value.
+ * @param what Who is being defined, for the message.
  * @throws {TypeError} When it is not an array.
  * @throws {RangeError} When an entry is not a `ChannelType` value.
  */
-export function checkChannelTypes(types: unknown): void {
+export function checkChannelTypes(types: unknown, what = "option"): void {
   checkEnumList(
-    "option",
+    what,
     "channelTypes",
     types,
     CHANNEL_TYPES,
@@ -83,6 +85,20 @@ export function checkChannelTypes(types: unknown): void {
 
 /** Discord's most file types an attachment option filters for. */
 const MAX_FILE_TYPES = 10;
+
+/**
+ * Whether `entry` is a file type Discord filters for: `image`, `video`,
+ * `audio` or a dot-prefixed extension (`.pdf`: one extension, with no
+ * further dot, space or slash). The one rule for attachment options and
+ * file upload components, so neither takes what the other refuses.
+ *
+ * @param entry The value.
+ * @returns Whether it is a file type.
+ */
+export function isFileType(entry: unknown): boolean {
+  return typeof entry === "string" &&
+    /^(?:image|video|audio|\.[^\s./\\]+)$/.test(entry);
+}
 
 /**
  * Check an attachment option's `fileTypes`: at most 10 of `image`,
@@ -113,7 +129,7 @@ export function checkFileTypes(types: unknown): void {
         `Cannot define option as 'fileTypes' entries must be strings: current entry type '${typeof entry}'`,
       );
     }
-    if (!/^(?:image|video|audio|\.[^\s./\\]+)$/.test(entry)) {
+    if (!isFileType(entry)) {
       throw new RangeError(
         `Cannot define option as 'fileTypes' entries must be image, video, audio or a dot-prefixed extension such as .pdf: current entry '${
           entry.slice(0, 50)

@@ -2,9 +2,9 @@
  * The checks of Discord's component rules that tie one field to another or
  * restrict what a list may hold (a `min` of 0 only when not required, no
  * `disabled` input in a modal, a text input's own label by where it sits,
- * default values within `min`..`max`, file types, a container's children),
- * kept apart from the builders and from the
- * plain limits of `_component_limits.ts`. Private to the package (tested
+ * default values within `min`..`max`, file and channel types, a
+ * container's children), kept apart from the builders and from the plain
+ * limits of `_component_limits.ts`. Private to the package (tested
  * through the builders in `tests/interactions/component_rules_test.ts`).
  *
  * @module
@@ -12,7 +12,9 @@
 import { shown } from "../base/option_checks.ts";
 import { textLength } from "../base/text_length.ts";
 import type { ModalComponent } from "../types/objects/component.ts";
+import type { ChannelType } from "../types/objects/channel.ts";
 import { count, repeatedComponentId } from "./_component_limits.ts";
+import { checkChannelTypes, isFileType } from "./_command_rules.ts";
 
 /**
  * A `min` of 0 only with `required: false`: Discord's reference says
@@ -183,27 +185,44 @@ export function defaultCount(
   }
 }
 
-const FILE_GROUPS: ReadonlySet<string> = new Set(["image", "video", "audio"]);
-
 /**
  * A file upload's file types: at most 10, each "one of the group names"
- * (`image`, `video`, `audio`) "or a dot-prefixed file extension".
+ * (`image`, `video`, `audio`) "or a dot-prefixed file extension", by the
+ * rule attachment options follow ({@linkcode isFileType}).
  *
- * @param types The file types.
+ * @param types The file types (`undefined`: none).
+ * @returns A copy to send, or `undefined`.
  * @throws {RangeError} For more than 10, or one that is neither.
  */
-export function fileTypes(types: readonly string[]): void {
+export function fileTypes(
+  types: readonly string[] | undefined,
+): string[] | undefined {
+  if (types === undefined) return undefined;
   count("fileTypes", types.length, 0, 10);
   for (const type of types) {
-    if (
-      typeof type !== "string" ||
-      !(FILE_GROUPS.has(type) || /^\.\S+$/.test(type))
-    ) {
+    if (!isFileType(type)) {
       throw new RangeError(
         `Cannot build file upload as 'fileTypes' entries must be 'image', 'video', 'audio' or a dot-prefixed extension: current value '${type}'`,
       );
     }
   }
+  return [...types];
+}
+
+/**
+ * A channel select's channel types, checked as a channel option's are
+ * (documented `ChannelType` values only).
+ *
+ * @param types The channel types (`undefined`: any).
+ * @returns A copy to send, or `undefined`.
+ * @throws {TypeError} When it is not an array.
+ * @throws {RangeError} For an entry that is not a `ChannelType` value.
+ */
+export function channelTypes(
+  types: readonly ChannelType[] | undefined,
+): ChannelType[] | undefined {
+  checkChannelTypes(types, "channel select");
+  return types ? [...types] : undefined;
 }
 
 /**

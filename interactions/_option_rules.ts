@@ -15,6 +15,7 @@ import type {
 } from "./command_types.ts";
 import { isLocale, LOCALES } from "./locales.ts";
 import { checkChannelTypes, checkFileTypes } from "./_command_rules.ts";
+import { shown } from "../base/option_checks.ts";
 import { textLength } from "../base/text_length.ts";
 
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
@@ -252,18 +253,86 @@ export function checkOptions(what: string, options: OptionMap): void {
   }
 }
 
+/** Discord's names of the option types 1-11, for the messages. */
+const TYPE_NAMES = [
+  "",
+  "SUB_COMMAND",
+  "SUB_COMMAND_GROUP",
+  "STRING",
+  "INTEGER",
+  "BOOLEAN",
+  "USER",
+  "CHANNEL",
+  "ROLE",
+  "MENTIONABLE",
+  "NUMBER",
+  "ATTACHMENT",
+];
+
+/**
+ * The option types that take each field, from the "Valid Option Types"
+ * column of Discord's option structure; fields not listed are for all.
+ */
+const FIELD_TYPES: ReadonlyMap<string, readonly number[]> = new Map([
+  ["required", [3, 4, 5, 6, 7, 8, 9, 10, 11]],
+  ["choices", [3, 4, 10]],
+  ["autocomplete", [3, 4, 10]],
+  ["min_length", [3]],
+  ["max_length", [3]],
+  ["min_value", [4, 10]],
+  ["max_value", [4, 10]],
+  ["channel_types", [7]],
+  ["options", [1, 2]],
+  ["file_types", [11]],
+]);
+
+/**
+ * Whether an option of `type` takes `field` (Discord's "Valid Option
+ * Types"); a field not in the table is for every type.
+ *
+ * @param type The option's type.
+ * @param field The wire field ("autocomplete").
+ * @returns Whether Discord takes the field on that type.
+ */
+export function takesField(type: number, field: string): boolean {
+  return FIELD_TYPES.get(field)?.includes(type) ?? true;
+}
+
+/**
+ * Refuse a field set on a type that does not take it (`choices` on a
+ * BOOLEAN, `required: true` on a subcommand). Unset is fine: `null` (as a
+ * fetched command has it), `undefined`, and `false` (the builders'
+ * `required: false`, an explicit `autocomplete: false`).
+ */
+function checkFieldTypes(what: string, option: OptionDefinition): void {
+  const type = option.type;
+  for (const [field, value] of Object.entries(option)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (takesField(type, field)) continue;
+    throw new TypeError(
+      `Cannot define ${what} as option type ${type} (${
+        TYPE_NAMES[type]
+      }) does not take '${field}' (Discord takes it on ${
+        FIELD_TYPES.get(field)!.map((t) => TYPE_NAMES[t]).join(", ")
+      } only): current value '${field}=${shown(value)}'`,
+    );
+  }
+}
+
 /**
  * Check one option on its wire fields, as the helper builders build it or
- * as written by hand: a known type (1-11), the description, choices,
- * localizations, lengths and ranges, channel and file types, and Discord's
- * nesting (a subcommand holds plain options only, a group subcommands
- * only, at least one), its own options checked in turn.
+ * as written by hand: a known type (1-11), only fields its type takes,
+ * the description, choices, localizations, lengths and ranges, channel
+ * and file types, and Discord's nesting (a subcommand holds plain options
+ * only, a group subcommands only, at least one), its own options checked
+ * in turn.
  *
  * @param what Who is being defined, for the message.
  * @param option The option.
- * @throws {TypeError} For an unknown type, choices with autocomplete, or
- *   nesting Discord refuses.
- * @throws {RangeError} For a text or number out of range.
+ * @throws {TypeError} For a field its type does not take, choices with
+ *   autocomplete, or nesting Discord refuses.
+ * @throws {RangeError} For an unknown type, or a text or number out of
+ *   range.
  */
 export function checkOption(what: string, option: OptionDefinition): void {
   const type = option.type;
@@ -272,6 +341,7 @@ export function checkOption(what: string, option: OptionDefinition): void {
       `Cannot define ${what} as 'type' must be an option type (1-11): current value 'type=${type}'`,
     );
   }
+  checkFieldTypes(what, option);
   checkDescription(what, option.description);
   const choices = option.choices;
   if (

@@ -653,6 +653,11 @@ function optionList(options: OptionMap): Record<string, unknown>[] {
     const out: Record<string, unknown> = { type, name, description };
     if (required) out.required = true;
     Object.assign(out, structuredClone(rest));
+    // Discord stores extensions lower case (".PDF" as ".pdf"): sent as
+    // given, the stored command would differ and every sync rewrite it.
+    if (Array.isArray(out.file_types)) {
+      out.file_types = out.file_types.map((t: string) => t.toLowerCase());
+    }
     if (nested) out.options = optionList(nested);
     return out;
   });

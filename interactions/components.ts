@@ -51,6 +51,7 @@ import {
   repeatedCustomId,
 } from "./_component_limits.ts";
 import {
+  channelTypes,
   containerChildren,
   defaultCount,
   fileTypes,
@@ -312,7 +313,7 @@ function autoSelect(
   defaultCount(options.defaults?.length ?? 0, options.min, options.max);
   defaultKinds(type, options.defaults ?? []);
   if (options.defaults) out.default_values = [...options.defaults];
-  if (options.channelTypes) out.channel_types = [...options.channelTypes];
+  set(out, "channel_types", channelTypes(options.channelTypes));
   return out;
 }
 
@@ -490,12 +491,11 @@ export function fileUpload(
   checkCustomId(options.id);
   minMax(options.min, options.max, 10);
   minWhenRequired("file upload", options.min, options.required);
-  if (options.fileTypes) fileTypes(options.fileTypes);
   const out: FileUploadComponent = { type: 19, custom_id: options.id };
   set(out, "min_values", options.min);
   set(out, "max_values", options.max);
   set(out, "required", options.required);
-  if (options.fileTypes) out.file_types = [...options.fileTypes];
+  set(out, "file_types", fileTypes(options.fileTypes));
   return out;
 }
 
