@@ -558,8 +558,8 @@ const REDUCERS: Record<string, Reducer> = {
     const userId = isRecord(d.user) ? snowflake(d.user.id) : undefined;
     if (guildId === undefined || userId === undefined) return undefined;
     const guild = c.get("guild", "", guildId);
-    const old = c.get("member", guildId, userId);
-    c.delete("member", guildId, userId);
+    const old = c.member(guildId, userId);
+    c.deleteMember(guildId, userId);
     c.delete("presence", guildId, userId);
     if (guild !== undefined && typeof guild.member_count === "number") {
       c.set("guild", "", guildId, {
@@ -594,7 +594,7 @@ const REDUCERS: Record<string, Reducer> = {
     for (const member of list(d.members)) {
       const entry = memberValue(member, guildId);
       if (entry === undefined) continue;
-      c.set("member", guildId, entry[0], entry[1]);
+      c.setMember(guildId, entry[0], entry[1]);
       c.userOf("member", member.user);
     }
     keepPresences(c, guildId, d.presences);
@@ -604,7 +604,7 @@ const REDUCERS: Record<string, Reducer> = {
     for (const id of Array.isArray(d.not_found) ? d.not_found : []) {
       const userId = snowflake(id);
       if (userId === undefined) continue;
-      c.delete("member", guildId, userId);
+      c.deleteMember(guildId, userId);
       c.delete("presence", guildId, userId);
     }
     return undefined;

@@ -176,6 +176,21 @@ export class Context {
     }
   }
 
+  /**
+   * Remove a member when {@linkcode Context.keepsMember}: the bot's own,
+   * kept without the members resource, leaves as it came.
+   */
+  deleteMember(guildId: string, userId: string): void {
+    if (this.keepsMember(userId)) {
+      this.changes.push({
+        op: "delete",
+        kind: "member",
+        scope: guildId,
+        id: userId,
+      });
+    }
+  }
+
   /** The ids of every cached entity of a kind in a scope. */
   ids(kind: CacheKind, scope: string): string[] {
     return this.keeps(kind) ? [...this.#lookup.ids(kind, scope)] : [];
