@@ -3,7 +3,10 @@
  * The dice bot without a gateway connection: Discord POSTs interactions to
  * an HTTP endpoint (set its URL as the app's Interactions Endpoint URL in
  * the Developer Portal), which verifies the Ed25519 signature and runs the
- * same router as `dice_bot.ts`.
+ * same router as `dice_bot.ts`. Facing the internet, put it behind a
+ * reverse proxy that bounds connections and header time (`Deno.serve` does
+ * not; see the README's "HTTP interactions endpoint"), which also gives
+ * Discord the HTTPS URL it needs.
  *
  * ```sh
  * DISCORD_TOKEN=... DISCORD_PUBLIC_KEY=... deno run --allow-net --allow-env examples/dice_bot_http.ts
@@ -67,6 +70,31 @@ export function diceEndpoint(options: DiceEndpointOptions): DiceEndpoint {
   };
 }
 
+/**
+ * End the process with code 1, saying why, when `server` stops serving on an
+ * error. `Deno.serve` bounds neither connections nor the time a peer takes
+ * to send its request head: idle peers can take every file descriptor, and
+ * then its `finished` rejects ("Too many open files") and it serves no
+ * more. Ended non-zero, a supervisor (systemd, a container's restart policy)
+ * starts it again; a rejection caught and ignored would leave a process that
+ * serves nothing.
+ *
+ * @param server What `Deno.serve` returned.
+ * @param exit Ends the process (tests give a fake).
+ * @returns Settles once the server stopped.
+ */
+export async function exitWhenServingFails(
+  server: Pick<Deno.HttpServer, "finished">,
+  exit: (code: number) => void = Deno.exit,
+): Promise<void> {
+  try {
+    await server.finished;
+  } catch (error) {
+    console.error("The interactions endpoint stopped serving:", error);
+    exit(1);
+  }
+}
+
 if (import.meta.main) {
   const token = Deno.env.get("DISCORD_TOKEN");
   const publicKey = Deno.env.get("DISCORD_PUBLIC_KEY");
@@ -76,9 +104,9 @@ if (import.meta.main) {
   }
   const endpoint = diceEndpoint({ token, publicKey });
   if (await reportUnreachable(() => endpoint.sync(), NETWORK_ADVICE)) {
-    Deno.serve(
+    await exitWhenServingFails(Deno.serve(
       { port: Number(Deno.env.get("PORT") ?? 8000) },
       endpoint.handler,
-    );
+    ));
   }
 }

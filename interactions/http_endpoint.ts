@@ -54,6 +54,71 @@ const CALLBACK_CHECK_INTERVAL = 100;
  */
 const DEFAULT_BUFFERED_BODY_BYTES = 32 * 1024 * 1024;
 
+/**
+ * How long, in ms, refused requests of one kind that anyone can send (no
+ * signature headers, a bad signature, a body too slow) are counted, not
+ * each logged, once one was: 5,000 unsigned requests in 1.8 s were 5,000
+ * lines. A flood is one line and then its count; one after a quiet time is
+ * said again.
+ */
+const REFUSAL_BURST = 60_000;
+
+/** One kind of refused request's log: {@linkcode refusalLog}. */
+interface RefusalLog {
+  /** A request of this kind was refused. */
+  refused(): void;
+  /** Say the count of a burst that is over (any request calls it). */
+  settle(): void;
+}
+
+/**
+ * Log one kind of refused request as the 503s are: the first of a burst,
+ * then how many more came. A burst lasts `REFUSAL_BURST` from its first;
+ * its count is said by the next request after that (of any kind: nothing
+ * else runs in between, and a timer would outlive the endpoint).
+ *
+ * @param scheduler The clock bursts are timed on.
+ * @param what The kind, as "Interaction request {what} refused" says it (a
+ * template: its holes are filled from `properties`).
+ * @param properties The values for `what`'s holes.
+ * @returns The log.
+ */
+function refusalLog(
+  scheduler: Scheduler,
+  what: string,
+  properties: Record<string, unknown> = {},
+): RefusalLog {
+  /** When the burst began; `undefined` when none is on. */
+  let since: number | undefined;
+  let more = 0;
+  const settle = (): void => {
+    if (since === undefined || scheduler.now() - since < REFUSAL_BURST) return;
+    if (more > 0) {
+      logger.warn(
+        `{more} more interaction requests ${what} were refused within {burst} ms of the first`,
+        { ...properties, more, burst: REFUSAL_BURST },
+      );
+    }
+    since = undefined;
+    more = 0;
+  };
+  return {
+    refused: (): void => {
+      settle();
+      if (since !== undefined) {
+        more++;
+        return;
+      }
+      since = scheduler.now();
+      logger.warn(
+        `Interaction request ${what} refused (said once a minute at most, then how many more came)`,
+        properties,
+      );
+    },
+    settle,
+  };
+}
+
 /** Discord's error code for "Interaction has already been acknowledged". */
 const ALREADY_ACKNOWLEDGED = 40060;
 
@@ -355,6 +420,14 @@ async function delivered(
  * `ctx.state` is `"pending"` again, and a plain answer still becomes the
  * HTTP answer.
  *
+ * `Deno.serve` bounds neither connections nor the time a peer takes to send
+ * its request head: idle peers can take every file descriptor, and then
+ * its `finished` rejects ("Too many open files") and it serves no more
+ * (unhandled, the rejection ends the process). Facing the internet, put it
+ * behind a reverse proxy or load balancer with a connection limit and
+ * header and body timeouts (Discord needs an HTTPS URL, which usually
+ * means one anyway), and handle `finished`, as below.
+ *
  * @param options Public key, router, REST client and limits.
  * @returns The handler.
  * @throws {TypeError} When the public key is not a string of 64 hex
@@ -375,7 +448,17 @@ async function delivered(
  * function serve(publicKey: string, token: string): Deno.HttpServer {
  *   const router = new InteractionRouter();
  *   const rest = new RestClient({ token });
- *   return Deno.serve({ port: 8000 }, interactionsEndpoint({ publicKey, router, rest }));
+ *   const server = Deno.serve(
+ *     { port: 8000 },
+ *     interactionsEndpoint({ publicKey, router, rest }),
+ *   );
+ *   // Out of file descriptors, it serves no more: say so, and end non-zero
+ *   // for the supervisor to restart it (ignored, the process would linger).
+ *   server.finished.catch((error) => {
+ *     console.error("The interactions endpoint stopped serving:", error);
+ *     Deno.exit(1);
+ *   });
+ *   return server;
  * }
  * ```
  */
@@ -418,6 +501,14 @@ export function interactionsEndpoint(
     );
     refused = 0;
   };
+  // Anyone can send these, so they are said once per burst, as the 503s.
+  const unsigned = refusalLog(scheduler, "without a valid signature header");
+  const forged = refusalLog(scheduler, "with a bad signature");
+  const late = refusalLog(
+    scheduler,
+    "whose body did not arrive within {deadline} ms",
+    { deadline },
+  );
   const key = crypto.subtle.importKey(
     "raw",
     keyBytes as Uint8Array<ArrayBuffer>,
@@ -476,10 +567,7 @@ export function interactionsEndpoint(
     } catch (error) {
       if (error instanceof BodyBudgetSpent) return overBudget();
       if (!reading.expired.aborted) return text(400, "Bad Request");
-      logger.warn(
-        "Interaction request whose body did not arrive within {deadline} ms refused",
-        { deadline },
-      );
+      late.refused();
       return text(408, "Request Timeout");
     } finally {
       reading.end();
@@ -495,7 +583,7 @@ export function interactionsEndpoint(
       signed.subarray(0, stamp.written + body.length),
     );
     if (!valid) {
-      logger.warn("Interaction request with a bad signature refused");
+      forged.refused();
       return text(401, "invalid request signature");
     }
     return body;
@@ -508,6 +596,7 @@ export function interactionsEndpoint(
     // Discord's 3 s run from when it sent the request: every deadline
     // (the body's, the answer's, the context's) counts from its arrival.
     const arrived = scheduler.now();
+    for (const log of [unsigned, forged, late]) log.settle();
     if (request.method !== "POST") {
       return text(405, "Method Not Allowed", { allow: "POST" });
     }
@@ -518,7 +607,7 @@ export function interactionsEndpoint(
     const signature = hexBytes(request.headers.get("x-signature-ed25519"));
     const timestamp = request.headers.get("x-signature-timestamp");
     if (!signature || signature.length !== 64 || !timestamp) {
-      logger.warn("Interaction request without a valid signature header");
+      unsigned.refused();
       return text(401, "invalid request signature");
     }
     const declared = Number(request.headers.get("content-length") ?? "0");

@@ -1,5 +1,9 @@
+// deno-lint-ignore-file no-console -- the example reports on stderr; the test catches it
 import assert from "node:assert/strict";
-import { diceEndpoint } from "../../examples/dice_bot_http.ts";
+import {
+  diceEndpoint,
+  exitWhenServingFails,
+} from "../../examples/dice_bot_http.ts";
 import { roll } from "../../examples/dice_bot.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 
@@ -58,4 +62,41 @@ Deno.test("dice bot over HTTP on loopback with the real fetch", async () => {
   discord.useEndpoint((request) => fetch(new Request(url, request)));
   const rolled = await discord.runCommand(roll, { sides: 10, count: 3 });
   assert.equal(rolled.body.data?.content, "🎲 3d10: 1 + 1 + 1 = 3");
+});
+
+Deno.test("dice bot over HTTP ends the process with code 1, saying why, when Deno.serve stops serving on an error (out of file descriptors)", async () => {
+  const codes: number[] = [];
+  const errors: string[] = [];
+  const consoleError = console.error;
+  console.error = (...data: unknown[]) => void errors.push(data.join(" "));
+  try {
+    await exitWhenServingFails(
+      {
+        finished: Promise.reject(
+          new Error("Http: Error: Too many open files (os error 24)"),
+        ),
+      },
+      (code) => void codes.push(code),
+    );
+  } finally {
+    console.error = consoleError;
+  }
+  assert.deepEqual(codes, [1]);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /stopped serving.*Too many open files/);
+});
+
+Deno.test("dice bot over HTTP does not end the process when its server is shut down", async () => {
+  const codes: number[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("ok"),
+  );
+  const watching = exitWhenServingFails(
+    server,
+    (code) => void codes.push(code),
+  );
+  await server.shutdown();
+  await watching;
+  assert.deepEqual(codes, []);
 });
