@@ -213,13 +213,13 @@ const OWN_HEADERS = new Set([
  * Write a `Response` as an HTTP/1.1 answer: its status, headers and body,
  * with Content-Length and `Connection: close`.
  *
- * @param conn The peer's connection.
+ * @param conn The peer's connection (its writes, which the caller may time).
  * @param response The answer.
  * @param head Whether the request was HEAD (the body is left out, its
  * length stays).
  */
 export async function writeResponse(
-  conn: Deno.Conn,
+  conn: Pick<Deno.Conn, "write">,
   response: Response,
   head: boolean,
 ): Promise<void> {

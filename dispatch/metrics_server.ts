@@ -12,8 +12,10 @@
 // EMFILE meanwhile. So it accepts connections itself (Deno.listen) and
 // answers with a deliberately small responder (http_responder.ts): at most
 // MAX_CONNECTIONS open, a new one past that closing the oldest lingering
-// one, else the oldest still waiting for its head; HEAD_TIMEOUT_MS for the
-// head, ANSWER_TIMEOUT_MS for the answer; one request per connection.
+// one, else the oldest still waiting for its head, else the one whose
+// answer its peer has stopped reading longest; HEAD_TIMEOUT_MS for the head,
+// ANSWER_TIMEOUT_MS for the answer, WRITE_STALL_MS for each write of it;
+// one request per connection.
 //
 // After the answer it closes its side only and reads what the peer still
 // sends (LINGER_MS, LINGER_BYTES) before closing: closing with unread bytes
@@ -72,7 +74,8 @@ const MAX_RELISTEN_DELAY = 30_000;
 /**
  * The most connections open at once: Prometheus scrapes with one, a few
  * more are health checks; past it, a new connection closes the oldest one
- * still waiting for its head (or, with none, is closed itself).
+ * lingering or still waiting for its head, else the one whose peer stopped
+ * reading its answer first (or, with none, is closed itself).
  */
 export const MAX_CONNECTIONS = 64;
 
@@ -84,6 +87,14 @@ export const HEAD_TIMEOUT_MS = 5_000;
  * included: /metrics asks Redis), so no connection stays open for ever.
  */
 export const ANSWER_TIMEOUT_MS = 30_000;
+
+/**
+ * The longest one write of an answer may take no byte, in ms: a /metrics
+ * body is larger than the socket buffers (1.65 MB at 1,000 shards), so a
+ * peer that asked and never reads held its connection for the whole
+ * ANSWER_TIMEOUT_MS, and 64 of them had every health check refused.
+ */
+export const WRITE_STALL_MS = 5_000;
 
 /**
  * The longest shutdown() waits for answers still being made or written,
@@ -113,6 +124,10 @@ interface Connection {
   stage: Stage;
   /** Its deadline: the head's, the answer's, then the linger's. */
   timer: TimerId | undefined;
+  /** The deadline of the write under way ({@linkcode WRITE_STALL_MS}). */
+  stall: TimerId | undefined;
+  /** When the write under way began, while one is. */
+  writingSince: number | undefined;
   /** Settles when it is closed. */
   done: Promise<void>;
 }
@@ -129,6 +144,8 @@ export class MetricsServer {
   #retry: TimerId | undefined;
   #failures = 0;
   #closed = false;
+  /** Whether the last connection was refused (the cap full of answers). */
+  #refusing = false;
 
   /**
    * Listen at once.
@@ -224,22 +241,27 @@ export class MetricsServer {
   /** Take a connection in, within the cap, with its head's deadline. */
   #admit(conn: Deno.Conn): void {
     if (this.#connections.size >= MAX_CONNECTIONS) {
-      // A lingering peer has its answer already: it goes first.
-      const idle = this.#oldest("lingering") ?? this.#oldest("head");
+      // A lingering peer has its answer already: it goes first. A peer
+      // not reading its answer goes last, before a health check is refused.
+      const idle = this.#oldest("lingering") ?? this.#oldest("head") ??
+        this.#stalledLongest();
       if (idle === undefined) {
-        closeQuietly(conn);
+        this.#refuse(conn);
         return;
       }
       logger.debug(
-        "The metrics endpoint has {max} connections open; closing the oldest one answered or still waiting for its request",
+        "The metrics endpoint has {max} connections open; closing the oldest one answered, still waiting for its request or not reading its answer",
         { max: MAX_CONNECTIONS },
       );
       this.#drop(idle);
     }
+    this.#refusing = false;
     const connection: Connection = {
       conn,
       stage: "head",
       timer: undefined,
+      stall: undefined,
+      writingSince: undefined,
       done: Promise.resolve(),
     };
     this.#deadline(connection, HEAD_TIMEOUT_MS);
@@ -253,6 +275,34 @@ export class MetricsServer {
       if (connection.stage === stage) return connection;
     }
     return undefined;
+  }
+
+  /** The connection whose write has waited on its peer longest. */
+  #stalledLongest(): Connection | undefined {
+    let stalled: Connection | undefined;
+    for (const connection of this.#connections) {
+      const since = connection.writingSince;
+      if (
+        since !== undefined &&
+        (stalled === undefined || since < stalled.writingSince!)
+      ) stalled = connection;
+    }
+    return stalled;
+  }
+
+  /**
+   * Close a connection past the cap, with every one open being answered;
+   * said once a streak (a flood would log a line each), as health checks
+   * fail meanwhile.
+   */
+  #refuse(conn: Deno.Conn): void {
+    closeQuietly(conn);
+    if (this.#refusing) return;
+    this.#refusing = true;
+    logger.warn(
+      "The metrics endpoint has {max} connections open, all being answered; refusing new connections until one closes",
+      { max: MAX_CONNECTIONS },
+    );
   }
 
   #deadline(connection: Connection, ms: number): void {
@@ -273,6 +323,10 @@ export class MetricsServer {
       this.#options.scheduler.clearTimeout(connection.timer);
       connection.timer = undefined;
     }
+    if (connection.stall !== undefined) {
+      this.#options.scheduler.clearTimeout(connection.stall);
+      connection.stall = undefined;
+    }
     closeQuietly(connection.conn);
   }
 
@@ -289,7 +343,7 @@ export class MetricsServer {
         : await this.#answer(head);
       if (!this.#connections.has(connection)) return;
       await writeResponse(
-        connection.conn,
+        { write: (bytes) => this.#write(connection, bytes) },
         response,
         head?.method === "HEAD",
       );
@@ -300,6 +354,32 @@ export class MetricsServer {
       // or shutdown closed the connection.
     } finally {
       this.#drop(connection);
+    }
+  }
+
+  /**
+   * One write of the answer; the connection is closed when its peer takes
+   * no byte of it for {@linkcode WRITE_STALL_MS}.
+   */
+  async #write(connection: Connection, bytes: Uint8Array): Promise<number> {
+    const { scheduler } = this.#options;
+    connection.writingSince = scheduler.now();
+    connection.stall = scheduler.setTimeout(() => {
+      connection.stall = undefined;
+      logger.debug(
+        "The metrics endpoint closes a connection whose peer read none of its answer for {ms} ms",
+        { ms: WRITE_STALL_MS },
+      );
+      this.#drop(connection);
+    }, WRITE_STALL_MS);
+    try {
+      return await connection.conn.write(bytes);
+    } finally {
+      if (connection.stall !== undefined) {
+        scheduler.clearTimeout(connection.stall);
+        connection.stall = undefined;
+      }
+      connection.writingSince = undefined;
     }
   }
 
