@@ -182,6 +182,11 @@ export class ManagerSessions {
   readonly #heldReceived = new Map<number, number>();
   /** Stops the running start()'s wait for the store; aborted by stop(). */
   #loadAbort: AbortController | undefined;
+  /** The session each shard was last seen with; what it lost; in chain. */
+  readonly #seen = new Map<number, string>();
+  readonly #lost = new Map<number, string>();
+  #forgetQueued = false;
+  readonly #watched = new WeakSet<Shard>();
 
   /**
    * Keep a manager's sessions; nothing is loaded or saved until asked.
@@ -309,7 +314,50 @@ export class ManagerSessions {
 
   /** Start saving on the timer; one timer however often it is called. */
   keepSaving(): void {
+    for (const shard of this.#shards.values()) this.#watch(shard);
     if (this.#saveTimer === undefined) this.#scheduleSave();
+  }
+
+  /** At start (the constructor has no shards): note what `shard` loses. */
+  #watch(shard: Shard): void {
+    if (this.#watched.has(shard)) return;
+    this.#watched.add(shard);
+    shard.on("state", () => {
+      const seen = this.#seen.get(shard.id);
+      if (shard.sessionId !== undefined) {
+        this.#seen.set(shard.id, shard.sessionId);
+      } else if (seen !== undefined && !this.#closed()) {
+        this.#seen.delete(shard.id);
+        this.#lost.set(shard.id, seen);
+        if (!this.#forgetQueued) this.#forgetLost();
+      }
+    });
+  }
+
+  /**
+   * Delete sessions lost running (op 9 `d:false`, 4007, 4009) still saved,
+   * or the next process has them refused and waits 1-5 s; in the chain,
+   * joined until it runs. Read first (no compare-and-delete): newer stays.
+   */
+  #forgetLost(): void {
+    this.#forgetQueued = true;
+    this.#inTurn(async () => {
+      this.#forgetQueued = false;
+      const lost = new Map(this.#lost);
+      this.#lost.clear();
+      const [id, more] = lost.keys();
+      if (id === undefined) return;
+      const saved = more === undefined
+        ? [await this.#store.load(id)]
+        : wellFormed(await this.#store.loadAll());
+      const dead = saved.filter(isSavedSession).flatMap((s) =>
+        lost.get(s.shardId) === s.sessionId ? [s.shardId] : []
+      );
+      if (dead.length > 0) await deleteSessions(this.#store, dead);
+    }).catch((error) => {
+      this.#forgetQueued = false; // Dropped unrun: its losses join the next.
+      logger.warn("Deleting refused saved sessions failed: {error}", { error });
+    });
   }
 
   /** Stop the save timer and a load in progress (which then finds none). */

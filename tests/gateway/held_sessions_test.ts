@@ -25,6 +25,12 @@ class FlakyStore extends MemorySessionStore {
     if (this.failing) return Promise.reject(new Error("save failed"));
     return super.save(sessions);
   }
+  // Failing as a whole: the refused session's delete fails too, and the
+  // store keeps it (what the restart below must not resume).
+  override deleteMany(shardIds: readonly number[]): Promise<void> {
+    if (this.failing) return Promise.reject(new Error("delete failed"));
+    return super.deleteMany(shardIds);
+  }
 }
 
 /** One shard on `gateway` with `store`, noting the messages it delivers. */
