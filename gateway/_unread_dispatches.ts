@@ -1,8 +1,8 @@
 /**
  * What a `ShardManager.dispatches()` stream holds that its reader has not
- * taken, per shard: the manager's session saves stay before it (see
- * `resume_point.ts`), so that a process that dies with events unread has
- * Discord send them again to the next one.
+ * finished with ("taken" below), per shard: the manager's session saves
+ * stay before it (see `resume_point.ts`), so that a process that dies with
+ * events unread has Discord send them again to the next one.
  *
  * Private to the package: the manager builds one per stream, and its
  * behaviour is tested through the manager
@@ -11,12 +11,14 @@
  * @module
  */
 import { Fifo } from "../base/fifo.ts";
-import {
-  listenerStream,
-  type ListenerStreamOptions,
-} from "../base/listener_stream.ts";
+import { listenerStream } from "../base/listener_stream.ts";
+import { getVisibleLogger } from "../base/visible_logger.ts";
+import { pauseHold } from "./event_backlog.ts";
 import { resumeBefore, type ResumePoint } from "./resume_point.ts";
 import type { Shard, ShardDispatch } from "./shard.ts";
+
+/** The failed save after a drain: on stderr unless LogTape takes it. */
+const visible = getVisibleLogger(["disruption", "gateway", "manager"]);
 
 /** One shard's events in the stream. */
 interface ShardUnread {
@@ -78,8 +80,8 @@ export class UnreadDispatches {
   }
 
   /**
-   * The reader took an event: each shard's come out in the order they
-   * went in.
+   * The reader finished with an event: each shard's come out in the order
+   * they went in.
    *
    * @param event The event.
    */
@@ -88,6 +90,18 @@ export class UnreadDispatches {
     if (unread === undefined) return;
     unread.from.shift();
     unread.taken++;
+  }
+
+  /**
+   * Whether some event went into the stream and was not taken yet.
+   *
+   * @returns `true` when the stream holds an unread event.
+   */
+  holds(): boolean {
+    for (const unread of this.#unread.values()) {
+      if (unread.taken < unread.added) return true;
+    }
+    return false;
   }
 
   /** The stream ended or was cancelled: it holds nothing any more. */
@@ -120,74 +134,117 @@ export class UnreadDispatches {
 }
 
 /**
- * `source` read through a stream that says which event its reader takes,
- * as it takes it: it pulls from `source` only when its reader asks for an
- * event, so one taken is one handed to the reader.
+ * `source` read through a stream that says which event its reader has
+ * finished with: the one it was handed last, once it asks for the next
+ * (a `for await` asks once its body ran; a `pipeTo` reads ahead) or the
+ * stream ends. Counted when handed over, the event a `for await` body was
+ * still working on counted as done, and a process killed then lost it.
  *
  * @typeParam T The events.
  * @param source The stream.
- * @param taken Told each event as the reader takes it.
- * @param ended Told once the stream ends or is cancelled.
+ * @param taken Told each event once the reader has finished with it.
+ * @param ended Told once the stream ends or is cancelled: `drained` when
+ * `source` ended and the reader finished with every event.
  * @returns The stream the reader reads.
  */
 export function takenStream<T>(
   source: ReadableStream<T>,
   taken: (event: T) => void,
-  ended: () => void,
+  ended: (drained: boolean) => void,
 ): ReadableStream<T> {
   const reader = source.getReader();
+  // Wrapped: an event may be `undefined`.
+  let handed: { event: T } | undefined;
   return new ReadableStream<T>({
+    // With no room to read ahead, called only when the reader asks.
     pull: async (controller) => {
+      if (handed !== undefined) taken(handed.event);
+      handed = undefined;
       let next: ReadableStreamReadResult<T>;
       try {
         next = await reader.read();
       } catch (error) {
-        ended();
+        ended(false);
         throw error;
       }
       if (next.done) {
-        ended();
+        ended(true);
         controller.close();
         return;
       }
-      taken(next.value);
+      handed = { event: next.value };
       controller.enqueue(next.value);
     },
     cancel: (reason) => {
-      ended();
+      ended(false);
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
 }
 
+/** What {@linkcode readerPaced} reads: a manager's shards and its state. */
+export interface PacedSource {
+  /** The manager's `on`: the stream listens to every shard through it. */
+  on: Shard["on"];
+  /** The manager's shards, by ID. */
+  shards: ReadonlyMap<number, Shard>;
+  /**
+   * The manager's resume points; the stream's is added to them until it
+   * ends or is cancelled.
+   */
+  points: Set<ResumePoint>;
+  /** Whether the manager is closed. */
+  closed(): boolean;
+  /** Whether every shard is closed (the stream then ends). */
+  allClosed(): boolean;
+  /**
+   * Save the sessions again if the manager's last close kept them: told
+   * when the stream ended with the manager closed and its reader, behind
+   * then (so the close saved before its events), has finished with all.
+   */
+  drained(): Promise<void> | undefined;
+}
+
 /**
  * A dispatch stream whose unread events hold back the session saves: each
- * shard's session is saved no further on than the last of its events the
- * reader took, for as long as the stream runs.
+ * shard's session is saved before the first of its events the reader has
+ * not finished with, for as long as the stream runs.
  *
- * @param shards The manager's shards, by ID.
- * @param points The manager's resume points; the stream's is added to them
- * until it ends or is cancelled.
- * @param options The stream's source (see `listenerStream`).
+ * @param manager The manager whose dispatches it streams.
  * @returns The stream the reader reads.
  */
 export function readerPaced(
-  shards: ReadonlyMap<number, Shard>,
-  points: Set<ResumePoint>,
-  options: ListenerStreamOptions<ShardDispatch>,
+  manager: PacedSource,
 ): ReadableStream<ShardDispatch> {
+  const { shards, points } = manager;
   const unread = new UnreadDispatches(shards);
   points.add(unread.resumePoint);
+  // Whether the reader was behind when the source ended (a close).
+  let behind = false;
   const source = listenerStream<ShardDispatch>({
-    ...options,
+    ended: () => manager.closed() && manager.allClosed(),
     listen: (push) =>
-      options.listen((event) => {
+      manager.on("dispatch", (event) => {
         unread.added(event);
         push(event);
       }),
+    watchEnd: (end) =>
+      manager.on("state", () => {
+        if (!manager.allClosed()) return;
+        behind = unread.holds();
+        end();
+      }),
+    hold: pauseHold(() => shards.values()),
   });
-  return takenStream(source, (event) => unread.taken(event), () => {
+  return takenStream(source, (event) => unread.taken(event), (drained) => {
     points.delete(unread.resumePoint);
     unread.clear();
+    if (!drained || !behind || !manager.closed()) return;
+    manager.drained()?.catch((error) =>
+      visible.warn(
+        "Saving the sessions once the dispatches() reader read to the end failed: the store keeps them from the close, before the events the reader had not finished with, which the next process then receives again: {error}",
+        { error },
+      )
+    );
   });
 }

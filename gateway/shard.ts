@@ -804,7 +804,11 @@ export class Shard {
    * No event is dropped: a reader that falls 16 MiB of events behind pauses
    * the shard ({@linkcode Shard.pause}; Discord keeps the rest for the
    * RESUME) until it has read all but a quarter of that. The stream ends
-   * when the shard closes; cancelling it stops the buffering.
+   * when the shard closes; cancelling it stops the buffering. Its unread
+   * events hold back no session save of a `ShardManager` running the
+   * shard: one saved while they wait counts them, and a process that dies
+   * then loses them; read a managed shard's events through
+   * `ShardManager.dispatches()`, which holds the saves back.
    *
    * @returns A stream of dispatches.
    */

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { pauseHold } from "./event_backlog.ts";
 import type { IdentifyQueue, SessionStartLimit } from "./identify_queue.ts";
 import { GatewayError } from "./errors.ts";
 import {
@@ -328,6 +327,7 @@ export class ShardManager {
     resumePointsOf = (manager) => manager.#resumePoints;
   }
   #closed = false;
+  #kept = false; // Whether the last close was resumable (saved the sessions).
   /**
    * Bumped by close() only, so a start() overtaken by close() stops. (Bumped
    * by start() too, it made a first start() that a second overtook report
@@ -542,22 +542,24 @@ export class ShardManager {
    * read all but a quarter of that: said on stderr (unless LogTape is
    * configured), again if it is still unread after 45 s, since a stream
    * nobody reads holds every shard, and a Client's handlers, for ever.
-   * With a `sessionStore`, sessions are saved no further on than the last
-   * event the reader took of each shard: a process that dies with events
-   * unread has them sent again to the next (the events it took come again
-   * only if it took them after the last save).
+   * With a `sessionStore`, each session is saved before the first event of
+   * its shard the reader has not finished with (done once it asks for the
+   * next, as `for await` does after its body): a process that dies has them
+   * sent again to the next. After `close({ resumable: true })` read on: once
+   * the stream ends they are saved at what was received. Cancelling it (a
+   * `break`) gives that up: events it held unread are lost at the next save;
+   * `.values({ preventCancel: true })` keeps them held.
    *
    * @returns The merged stream.
    */
   dispatches(): ReadableStream<ShardDispatch> {
-    return readerPaced(this.#shards, this.#resumePoints, {
-      ended: () => this.#closed && this.#allClosed(),
-      listen: (push) => this.on("dispatch", push),
-      watchEnd: (end) =>
-        this.on("state", () => {
-          if (this.#allClosed()) end();
-        }),
-      hold: pauseHold(() => this.#shards.values()),
+    return readerPaced({
+      on: (event, listener) => this.on(event, listener),
+      shards: this.#shards,
+      points: this.#resumePoints,
+      closed: () => this.#closed,
+      allClosed: () => this.#allClosed(),
+      drained: () => this.#kept ? this.saveSessions() : undefined,
     });
   }
 
@@ -763,6 +765,7 @@ export class ShardManager {
     this.#starting = undefined;
     this.#sessions?.stop();
     const resumable = options.resumable ?? false;
+    this.#kept = resumable;
     await Promise.all(
       [...this.#shards.values()].map((shard) => shard.close({ resumable })),
     );

@@ -2,8 +2,9 @@
 // one a second after READY) wrote the last sequence received, past events
 // the stream still held for a reader behind. A process that died then had
 // the next one resume after them: Discord sent them to no one. Each
-// session is now saved no further on than the last event the reader took
-// of its shard, and never before the session's READY.
+// session is now saved before the first event of its shard the reader has
+// not finished with (the one it holds counts as finished once it asks for
+// the next), and never before the session's READY.
 import assert from "node:assert/strict";
 import { ShardManager } from "../../gateway/shard_manager.ts";
 import type { ShardDispatch } from "../../gateway/shard.ts";
@@ -79,7 +80,7 @@ async function saved(store: SessionStore): Promise<number | undefined> {
   return (await store.loadAll())[0]?.sequence;
 }
 
-Deno.test("ShardManager.dispatches(): a crash with events unread resumes the next process before them (saved at the last one taken)", async () => {
+Deno.test("ShardManager.dispatches(): a crash with events unread resumes the next process before them (and before the one in hand)", async () => {
   const clock = new VirtualScheduler();
   const gateway = new FakeGateway({ scheduler: clock, guilds: 1 });
   const store = new MemorySessionStore();
@@ -92,10 +93,12 @@ Deno.test("ShardManager.dispatches(): a crash with events unread resumes the nex
   post(gateway, 30);
   await clock.advance(0);
   const taken = await take(reader, 5);
+  // Not finished with until the reader asks for the next one.
+  const inHand = taken.at(-1)!;
   await clock.advance(4_500);
   const received = first.shards.get(0)!.sequence!;
-  assert.ok(taken.at(-1)! < received - 20, "most still unread");
-  assert.equal(await saved(store), taken.at(-1));
+  assert.ok(inHand < received - 20, "most still unread");
+  assert.equal(await saved(store), inHand - 1);
   life.dead = true;
   gateway.dropConnection();
   const second = manager(clock, gateway, store);
@@ -104,17 +107,14 @@ Deno.test("ShardManager.dispatches(): a crash with events unread resumes the nex
   await runUntil(clock, () => second.shards.get(0)?.status === "ready");
   await restarted;
   const sequences: number[] = [];
-  for (let next = taken.at(-1)! + 1; next <= received; next++) {
+  for (let next = inHand; next <= received; next++) {
     const event = (await replayed.read()).value!;
     sequences.push(event.sequence);
   }
   assert.deepEqual(
     sequences,
-    Array.from(
-      { length: received - taken.at(-1)! },
-      (_, i) => taken.at(-1)! + 1 + i,
-    ),
-    "every event not taken, in order",
+    Array.from({ length: received - inHand + 1 }, (_, i) => inHand + i),
+    "every event not finished with, in order",
   );
   await second.close();
   await first.close();
@@ -143,15 +143,118 @@ Deno.test("ShardManager.dispatches(): a reader that caught up, or cancelled, no 
   const received = m.shards.get(0)!.sequence!;
   await take(reader, 4);
   await clock.advance(2_000);
-  assert.equal(await saved(store), received - 6);
+  assert.equal(await saved(store), received - 7, "before the fourth, in hand");
   await take(reader, 6);
+  await clock.advance(2_000);
+  assert.equal(await saved(store), received - 1, "before the last, in hand");
+  // Asking for the next one: done with the last.
+  const next = reader.read();
   await clock.advance(2_000);
   assert.equal(await saved(store), received, "caught up");
   post(gateway, 3);
   await clock.advance(0);
+  await next;
   await reader.cancel();
   await clock.advance(2_000);
   assert.equal(await saved(store), received + 3, "cancelled");
   await m.close();
+  gateway.close();
+});
+
+// A `for await` reader lost the event its loop body was working on when the
+// process died: the event counted as taken when it was handed over, so the
+// save was already at it. It now counts once the reader asks for the next.
+Deno.test("ShardManager.dispatches(): the event a for await body is working on at a crash comes again", async () => {
+  const clock = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler: clock, guilds: 1 });
+  const store = new MemorySessionStore();
+  const life = { dead: false };
+  const first = manager(clock, gateway, store, life);
+  const handled: string[] = [];
+  let working: number | undefined;
+  const loop = (async () => {
+    for await (const event of first.dispatches()) {
+      if (event.name !== "MESSAGE_CREATE") continue;
+      working = event.sequence;
+      // The work on one message: 1.5 s.
+      await new Promise<void>((done) => clock.setTimeout(done, 1_500));
+      handled.push((event.data as { id: string }).id);
+    }
+  })();
+  const started = first.start();
+  await runUntil(clock, () => first.shards.get(0)?.status === "ready");
+  await started;
+  post(gateway, 3);
+  await clock.advance(1_000);
+  assert.deepEqual(handled, [], "the first still being worked on");
+  await first.saveSessions();
+  assert.equal(await saved(store), working! - 1, "saved before the first");
+  await clock.advance(1_000);
+  assert.deepEqual(handled, ["1000"]);
+  await first.saveSessions();
+  assert.equal(await saved(store), working! - 1, "before the second");
+  life.dead = true;
+  gateway.dropConnection();
+  const second = manager(clock, gateway, store);
+  const replayed = second.dispatches().getReader();
+  const restarted = second.start();
+  await runUntil(clock, () => second.shards.get(0)?.status === "ready");
+  await restarted;
+  const ids: string[] = [];
+  while (ids.length < 2) {
+    const event = (await replayed.read()).value!;
+    if (event.name !== "MESSAGE_CREATE") continue;
+    ids.push((event.data as { id: string }).id);
+  }
+  assert.deepEqual(ids, ["1001", "1002"], "the one in progress comes again");
+  await second.close();
+  await first.close();
+  await clock.advance(3_000);
+  await loop;
+  gateway.close();
+});
+
+// A resumable close with a reader behind saved at the reader's point; the
+// stream then delivered the rest, but nothing saved again, so the next
+// process had every one of them sent again.
+Deno.test("ShardManager.dispatches(): after close({ resumable: true }) a reader that reads to the end has the sessions saved at what was received", async () => {
+  const clock = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler: clock, guilds: 1 });
+  const store = new MemorySessionStore();
+  const m = manager(clock, gateway, store);
+  const reader = m.dispatches().getReader();
+  const started = m.start();
+  await runUntil(clock, () => m.shards.get(0)?.status === "ready");
+  await started;
+  post(gateway, 10);
+  await clock.advance(0);
+  const taken = await take(reader, 4);
+  const received = m.shards.get(0)!.sequence!;
+  assert.equal(await m.close({ resumable: true }), true);
+  assert.ok((await saved(store))! < received - 5, "the reader is behind");
+  let rest = 0;
+  while (!(await reader.read()).done) rest++;
+  assert.equal(rest, received - taken.at(-1)!, "every event still delivered");
+  await clock.advance(0);
+  assert.equal(await saved(store), received, "nothing left to replay");
+  gateway.close();
+});
+
+Deno.test("ShardManager.dispatches(): after close() a reader that reads to the end brings back no deleted session", async () => {
+  const clock = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler: clock, guilds: 1 });
+  const store = new MemorySessionStore();
+  const m = manager(clock, gateway, store);
+  const reader = m.dispatches().getReader();
+  const started = m.start();
+  await runUntil(clock, () => m.shards.get(0)?.status === "ready");
+  await started;
+  post(gateway, 10);
+  await clock.advance(2_000);
+  await take(reader, 2);
+  assert.equal(await m.close(), true);
+  while (!(await reader.read()).done);
+  await clock.advance(0);
+  assert.deepEqual(await store.loadAll(), []);
   gateway.close();
 });
