@@ -459,25 +459,25 @@ export class ConfirmedPublisher {
         count: this.size,
         ms: this.#backoff(this.#failures + 1),
       };
-      if (error instanceof ExchangeTypeError) {
-        // On stderr once per streak of refusals; every attempt is logged.
-        const log = this.#refused === "exchange" ? logger : visible;
-        this.#refused = "exchange";
-        log.error(
-          "RabbitMQ: {message}; {count} event(s) buffered, retrying in {ms} ms",
-          properties,
-        );
-      } else if (isLoginRefused(error)) {
-        const log = this.#refused === "login" ? logger : visible;
-        this.#refused = "login";
-        log.error(
-          "RabbitMQ refused the login ({message}): {hint}; {count} event(s) buffered, retrying in {ms} ms",
-          {
-            ...properties,
-            hint: this.#options.loginHint ??
-              "check the user name and password of the URL",
-          },
-        );
+      const refused = error instanceof ExchangeTypeError
+        ? "exchange"
+        : isLoginRefused(error)
+        ? "login"
+        : undefined;
+      if (refused !== undefined) {
+        const message = refused === "exchange"
+          ? "RabbitMQ: {message}; {count} event(s) buffered, retrying in {ms} ms"
+          : "RabbitMQ refused the login ({message}): {hint}; {count} event(s) buffered, retrying in {ms} ms";
+        const values = {
+          ...properties,
+          hint: this.#options.loginHint ??
+            "check the user name and password of the URL",
+        };
+        // An error once per streak of refusals, the repeats at debug level:
+        // the service's console sink prints every error line.
+        if (this.#refused === refused) logger.debug(message, values);
+        else visible.error(message, values);
+        this.#refused = refused;
       } else {
         logger.warn(
           "RabbitMQ unreachable ({message}); {count} event(s) buffered, retrying in {ms} ms",

@@ -618,6 +618,11 @@ export class DispatchService {
     }
     counter.inc();
     this.#sessionWatch.received(shardId, shard.sessionId, sequence);
+    // Frames read together (a compressed stream's, several to a read) are
+    // handled without an await between them, before a skipped frame's
+    // microtask: an entry still waiting is one whose parsed call never
+    // comes. Replaced, it was never published and held every later event.
+    this.#finishWithoutOld(shardId);
     let pending: PendingEvent;
     if (!this.#names.routable(shardId, name)) {
       // The AMQP client refuses a routing key over 255 bytes on every
@@ -656,10 +661,9 @@ export class DispatchService {
         // dispatch the shard skipped over the JSON bound, handed to raw
         // listeners only): left waiting, its body held every later event.
         queueMicrotask(() => {
-          if (this.#awaitingOld.get(shardId) !== awaiting) return;
-          this.#awaitingOld.delete(shardId);
-          pending.body = eventBody(awaiting.frame, shardId, undefined);
-          this.#publisher!.bodyReady(pending);
+          if (this.#awaitingOld.get(shardId) === awaiting) {
+            this.#finishWithoutOld(shardId);
+          }
         });
       }
     }
@@ -669,7 +673,21 @@ export class DispatchService {
     }
   }
 
-  #onParsed(event: { shardId: number; name: string; data: unknown }): void {
+  /**
+   * Give the shard's event waiting for `old` its body without it: its
+   * parsed call never came (a dispatch skipped over the JSON bound).
+   */
+  #finishWithoutOld(shardId: number): void {
+    const awaiting = this.#awaitingOld.get(shardId);
+    if (awaiting === undefined) return;
+    this.#awaitingOld.delete(shardId);
+    awaiting.pending.body = eventBody(awaiting.frame, shardId, undefined);
+    this.#publisher!.bodyReady(awaiting.pending);
+  }
+
+  #onParsed(
+    event: { shardId: number; name: string; sequence: number; data: unknown },
+  ): void {
     this.#trackGuild(event.shardId, event.name, event.data);
     const cache = this.#cache;
     if (!cache) return;
@@ -681,7 +699,8 @@ export class DispatchService {
     const applied = cache.apply(event.name, event.data);
     if (cache.stale) this.#metrics.cacheStale.set(1);
     const awaiting = this.#awaitingOld.get(event.shardId);
-    if (!awaiting) return;
+    // Only its own event's: another's `old` would be wrong.
+    if (awaiting?.pending.sequence !== event.sequence) return;
     this.#awaitingOld.delete(event.shardId);
     const { pending, frame } = awaiting;
     // No old state when the cache fails or is late, nor while it is stale

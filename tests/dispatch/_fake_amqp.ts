@@ -30,6 +30,12 @@ function method(
   ]);
 }
 
+/** An AMQP short string: its length in one byte, then its bytes. */
+function shortString(text: string): number[] {
+  const bytes = new TextEncoder().encode(text);
+  return [bytes.length, ...bytes];
+}
+
 /** `value` as `bytes` big-endian bytes. */
 function be(value: number, bytes: number): number[] {
   return Array.from(
@@ -94,6 +100,17 @@ export class FakeAmqpBroker {
   readonly deleted = new Set<string>();
   /** Connections opened (connection.open answered). */
   connections = 0;
+  /**
+   * Refuse every login: connection.start-ok answered with a connection.close
+   * 403 `ACCESS_REFUSED`, as RabbitMQ answers a wrong user or password.
+   */
+  refuseLogin = false;
+  /**
+   * The type every exchange already has: a declare that is not passive of
+   * another type closes its channel with 406 `PRECONDITION_FAILED`, as
+   * RabbitMQ does. `undefined`: every declare succeeds.
+   */
+  exchangeType: string | undefined;
 
   constructor(options: { answerClose?: boolean } = {}) {
     this.answerClose = options.answerClose ?? true;
@@ -287,6 +304,20 @@ export class FakeAmqpBroker {
           (payload[2]! << 8 | payload[3]!);
         switch (id) {
           case 10_011: // connection.start-ok: tune (no heartbeat)
+            if (this.refuseLogin) {
+              await this.#send(
+                conn,
+                0,
+                method(10, 50, [
+                  ...be(403, 2),
+                  ...shortString(
+                    "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN",
+                  ),
+                  ...be(0, 4),
+                ]),
+              );
+              break;
+            }
             await this.#send(
               conn,
               0,
@@ -310,9 +341,36 @@ export class FakeAmqpBroker {
             break;
           case 20_041: // channel.close-ok (of a close the broker sent)
             break;
-          case 40_010: // exchange.declare (passive or not: it exists)
+          case 40_010: { // exchange.declare: reserved short, name, type
+            const length = payload[6]!;
+            const name = new TextDecoder().decode(
+              payload.subarray(7, 7 + length),
+            );
+            const typeLength = payload[7 + length]!;
+            const type = new TextDecoder().decode(
+              payload.subarray(8 + length, 8 + length + typeLength),
+            );
+            // The bits after the type: passive is the first.
+            const passive = (payload[8 + length + typeLength]! & 1) === 1;
+            const current = this.exchangeType;
+            if (!passive && current !== undefined && type !== current) {
+              const reply =
+                `PRECONDITION_FAILED - inequivalent arg 'type' for exchange '${name}' in vhost '/': received '${type}' but current is '${current}'`;
+              await this.#send(
+                conn,
+                channel,
+                method(20, 40, [
+                  ...be(406, 2),
+                  ...shortString(reply),
+                  ...be(40, 2),
+                  ...be(10, 2),
+                ]),
+              );
+              break;
+            }
             await this.#send(conn, channel, method(40, 11));
             break;
+          }
           case 50_010: { // queue.declare: reserved short, then the name
             const length = payload[6]!;
             const name = new TextDecoder().decode(

@@ -82,3 +82,95 @@ Deno.test({
     }
   });
 });
+
+Deno.test({
+  name:
+    "dispatch service: with STATE_OLD, a skipped dispatch and the next ones of its shard in the same read are each published once, in order",
+  ignore: redisServer.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const redis = new PrivateRedis();
+  await redis.start();
+  const admin = new Redis(redis.url);
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  await withLogRecords(async () => {
+    // Compressed, the skipped frame is small: it and the frames sent with
+    // it arrive in one read, handled without an await between them (with
+    // the old code, a skipped frame's entry was replaced by the next one's
+    // and never published: everything after it stalled).
+    const dispatch = serviceOnFakes(
+      scheduler,
+      freePort(),
+      discord,
+      broker,
+      String(redis.port),
+      { STATE_ENABLED: "true", STATE_OLD: "true", COMPRESS: "zlib-stream" },
+    );
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the start");
+      await until(
+        scheduler,
+        async () => await admin.exists(`guild:${discord.guildId}`) === 1,
+        "the guild cached",
+        () => broker.ack(),
+      );
+      const message = (s: number, content: string, x?: unknown) => ({
+        op: 0 as const,
+        t: "MESSAGE_CREATE",
+        s,
+        d: {
+          channel_id: "42",
+          guild_id: discord.guildId,
+          id: String(s),
+          content,
+          ...(x === undefined ? {} : { x }),
+        },
+      });
+      const big = Array.from({ length: MAX_JSON_OPENERS }, () => []);
+      const s = 100_000;
+      // The first frames may come a read each; those sent while the relay
+      // writes pile up and come several to a read.
+      const sent = Array.from(
+        { length: 20 },
+        (_, i) => `${i % 2 ? "after" : "big"}-${i}`,
+      );
+      sent.forEach((content, i) =>
+        discord.gateway.sendPayload(
+          message(s + i, content, content.startsWith("big") ? big : undefined),
+          { shardId: 0 },
+        )
+      );
+      const contents = () =>
+        broker.publishes.flatMap((p) => {
+          const match = /"content":"((?:big|after)-\d+)"/.exec(p.body);
+          return match ? [{ content: match[1]!, body: p.body }] : [];
+        });
+      await until(
+        scheduler,
+        () => contents().length >= sent.length,
+        "every event sent published",
+        () => broker.ack(),
+      );
+      const published = contents();
+      assert.deepEqual(
+        published.map((p) => p.content),
+        sent,
+        "each published once, in order",
+      );
+      for (const p of published.filter((p) => p.content.startsWith("big"))) {
+        assert.equal(p.body.includes('"old":'), false, "without old");
+      }
+    } finally {
+      await advanceUntil(scheduler, dispatch.close(), "the close");
+      admin.disconnect();
+      await redis.stop();
+    }
+  });
+});
