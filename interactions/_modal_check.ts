@@ -55,7 +55,8 @@ const OPTION_NAMES: Readonly<Record<string, string>> = {
 function optionsOf(input: Record<string, unknown>): Record<string, unknown> {
   const options: Record<string, unknown> = { options: [] };
   for (const [field, name] of Object.entries(OPTION_NAMES)) {
-    if (input[field] !== undefined) options[name] = input[field];
+    // `null` (a literal's "none") as unset: the builders take no null.
+    if (input[field] != null) options[name] = input[field];
   }
   if (input.style === 2) options.style = "paragraph";
   return options;
@@ -113,9 +114,7 @@ function checkChildren(components: readonly unknown[]): void {
       label(
         fields.label,
         fields.component as LabelChild,
-        fields.description === undefined
-          ? {}
-          : { description: fields.description },
+        fields.description == null ? {} : { description: fields.description },
       );
       checkInput(fields.component);
     } else if (fields.type === 1 && Array.isArray(fields.components)) {

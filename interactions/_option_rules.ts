@@ -298,17 +298,24 @@ export function takesField(type: number, field: string): boolean {
   return FIELD_TYPES.get(field)?.includes(type) ?? true;
 }
 
+/** Whether a field's value says nothing: see {@linkcode checkFieldTypes}. */
+function unset(value: unknown): boolean {
+  return value === undefined || value === null || value === false ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === "object" && Object.keys(value as object).length === 0);
+}
+
 /**
  * Refuse a field set on a type that does not take it (`choices` on a
  * BOOLEAN, `required: true` on a subcommand). Unset is fine: `null` (as a
- * fetched command has it), `undefined`, and `false` (the builders'
- * `required: false`, an explicit `autocomplete: false`).
+ * fetched command has it), `undefined`, `false` (the builders'
+ * `required: false`, an explicit `autocomplete: false`), and an empty list
+ * or map, which sync takes for Discord's default too.
  */
 function checkFieldTypes(what: string, option: OptionDefinition): void {
   const type = option.type;
   for (const [field, value] of Object.entries(option)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (takesField(type, field)) continue;
+    if (unset(value) || takesField(type, field)) continue;
     throw new TypeError(
       `Cannot define ${what} as option type ${type} (${
         TYPE_NAMES[type]

@@ -95,7 +95,11 @@ function refusalLog(
     if (since === undefined || scheduler.now() - since < REFUSAL_BURST) return;
     if (more > 0) {
       logger.warn(
-        `{more} more interaction requests ${what} were refused within {burst} ms of the first`,
+        `{more} more interaction ${
+          more === 1 ? "request" : "requests"
+        } ${what} ${
+          more === 1 ? "was" : "were"
+        } refused within {burst} ms of the first`,
         { ...properties, more, burst: REFUSAL_BURST },
       );
     }

@@ -169,3 +169,22 @@ Deno.test("syncCommands finds nothing to change the second time for a command wi
     1,
   );
 });
+
+Deno.test("an empty list or map on a type that does not take the field passes, as sync reads it as Discord's default", () => {
+  for (
+    const [type, field, value] of [
+      [5, "choices", []],
+      [3, "channel_types", []],
+      [6, "file_types", []],
+      [3, "options", {}],
+    ] as const
+  ) {
+    command({
+      name: "empty",
+      description: "Empty fields",
+      options: {
+        x: { type, description: "X", [field]: value } as never,
+      },
+    });
+  }
+});

@@ -223,3 +223,32 @@ Deno.test("showModal sends literal copies of every builder's modal children unch
   }
   assert.equal(sent.length, 2);
 });
+
+Deno.test("showModal takes null on a literal's optional fields as unset", async () => {
+  const sent: InteractionResponseBody[] = [];
+  const modal = {
+    custom_id: "m",
+    title: "T",
+    components: [
+      {
+        type: 18,
+        label: "Files",
+        description: null,
+        component: { type: 19, custom_id: "f", file_types: null },
+      },
+      {
+        type: 18,
+        label: "Text",
+        component: {
+          type: 4,
+          custom_id: "t",
+          style: 1,
+          placeholder: null,
+          value: null,
+        },
+      },
+    ],
+  } as unknown as Modal;
+  await contextOf("3600", sent).showModal(modal);
+  assert.deepEqual(sent, [{ type: 9, data: modal }]);
+});
