@@ -1,13 +1,16 @@
 /**
- * {@linkcode callListeners}: how a `FleetShards` process hands each event
+ * {@linkcode FleetListeners}: how a `FleetShards` process hands each event
  * to its `onDispatch` listeners, one listener's throw said and the others
- * still called.
+ * still called, and where its session saves must stay for the events whose
+ * async listeners are still at work.
  *
  * @module
  */
 import { getVisibleLogger } from "../base/visible_logger.ts";
 import { callListener } from "../base/listener_call.ts";
+import type { ResumePoint } from "../gateway/resume_point.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
+import { UnsettledListeners } from "./_unsettled_listeners.ts";
 
 /**
  * A bot author's bug: on stderr when LogTape is not configured, as a
@@ -20,21 +23,71 @@ function listenerFailed(error: unknown): void {
   visible.error("A fleet dispatch listener threw: {error}", { error });
 }
 
+/** A listener of the fleet's events (an async one returns a promise). */
+export type FleetListener = (event: FleetDispatch) => unknown;
+
 /**
- * A function that calls every listener in `listeners` (as the set stands
- * at each call) with an event; a listener that throws, or whose promise
- * rejects, is logged as an error, and the next ones are called all the
- * same.
- *
- * @param listeners The listeners, added and removed over time.
- * @returns The function that delivers one event.
+ * The `onDispatch` listeners of a `FleetShards` process: each event goes to
+ * every listener (as the set stands then); a listener that throws, or
+ * whose promise rejects, is logged as an error, and the next ones are
+ * called all the same. An event whose listeners returned promises counts
+ * as unfinished until they all settled: {@linkcode FleetListeners.resumePoint}
+ * keeps the session saves before it, so a process killed meanwhile has
+ * Discord send it again to the next owner (at least once).
  */
-export function callListeners(
-  listeners: ReadonlySet<(event: FleetDispatch) => void>,
-): (event: FleetDispatch) => void {
-  return (event) => {
-    for (const listener of listeners) {
-      callListener(listener, event, listenerFailed);
+export class FleetListeners {
+  readonly #listeners = new Set<FleetListener>();
+  readonly #unsettled = new UnsettledListeners();
+
+  /**
+   * Add `listener`.
+   *
+   * @param listener Called with each event delivered from now on.
+   * @returns A function that removes it.
+   */
+  add(listener: FleetListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /**
+   * Deliver `event` to every listener.
+   *
+   * @param event The event.
+   */
+  deliver = (event: FleetDispatch): void => {
+    let pending: Promise<unknown>[] | undefined;
+    for (const listener of this.#listeners) {
+      callListener(
+        (e: FleetDispatch) => {
+          const result = listener(e) as { then?: unknown } | null | undefined;
+          if (result == null || typeof result.then !== "function") {
+            return result;
+          }
+          // One promise for callListener's catch and for the settling both:
+          // a thenable's `then` is called once.
+          const promise = Promise.resolve(result);
+          (pending ??= []).push(promise);
+          return promise;
+        },
+        event,
+        listenerFailed,
+      );
     }
+    // Sync listeners only (most): nothing kept.
+    if (pending === undefined) return;
+    this.#unsettled.track(
+      event,
+      pending.length === 1
+        ? pending[0]!.catch(() => {})
+        : Promise.allSettled(pending),
+    );
   };
+
+  /**
+   * Where a shard's session must be saved at most (see `ResumePoint`):
+   * before the first event of it whose listeners' promises have not all
+   * settled.
+   */
+  resumePoint: ResumePoint = (shard) => this.#unsettled.resumePoint(shard);
 }

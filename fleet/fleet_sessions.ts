@@ -13,6 +13,7 @@ import { getLogger } from "@logtape/logtape";
 import { type Scheduler, settlesWithin } from "../base/scheduler.ts";
 import type { SavedSession, SessionStore } from "../gateway/session_store.ts";
 import type { Shard } from "../gateway/shard.ts";
+import { type ResumePoint, savedSequence } from "../gateway/resume_point.ts";
 import type { StoreFailures } from "./store_failures.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
@@ -104,6 +105,8 @@ export class TickSessions {
  * @param shards The shards; those with no session are skipped.
  * @param now The fleet's time.
  * @param failures Where a failure is said.
+ * @param points What consumers of the shards' events need: each session is
+ * saved no further (see {@linkcode savedSessionOf}).
  * @returns The sessions it saved, or tried to (a failed save's may be the
  * only copy left).
  */
@@ -113,9 +116,10 @@ export async function saveSessions(
   shards: readonly Shard[],
   now: number,
   failures: StoreFailures,
+  points: Iterable<ResumePoint> = [],
 ): Promise<SavedSession[]> {
   const sessions = shards.flatMap((shard) => {
-    const saved = savedSessionOf(shard, shardCount, now);
+    const saved = savedSessionOf(shard, shardCount, now, points);
     return saved ? [saved] : [];
   });
   if (sessions.length === 0) return sessions;
@@ -170,21 +174,26 @@ export async function forgetSessionsPast(
 
 /**
  * `shard`'s session as it stands, to save, dated `savedAt`; `undefined`
- * when it has none.
+ * when it has none. Its sequence is the last received, or the earliest of
+ * `points` (events an async listener has not finished with, say): saved
+ * past them, a process killed meanwhile left the next owner resuming after
+ * them, and Discord never sent them again.
  *
  * @param shard The shard.
  * @param shardCount The shard count it was identified with.
  * @param savedAt The fleet's time.
+ * @param points Where its events' consumers need it resumed from.
  */
 export function savedSessionOf(
   shard: Shard,
   shardCount: number,
   savedAt: number,
+  points: Iterable<ResumePoint> = [],
 ): SavedSession | undefined {
   const session = shard.session;
-  return session
-    ? { shardId: shard.id, shardCount, ...session, savedAt }
-    : undefined;
+  if (!session) return undefined;
+  const sequence = savedSequence(shard, session.sequence, points);
+  return { shardId: shard.id, shardCount, ...session, sequence, savedAt };
 }
 
 /**

@@ -46,7 +46,7 @@ import {
   startShards,
 } from "./shard_sets.ts";
 import { HeldEvents } from "./held_events.ts";
-import { callListeners } from "./dispatch_listeners.ts";
+import { FleetListeners } from "./dispatch_listeners.ts";
 import type { ShardMarks } from "./reshard_marks.ts";
 import { watchNewShard } from "./new_shard_watch.ts";
 import { FleetGeneration } from "./fleet_generation.ts";
@@ -128,7 +128,8 @@ export class FleetShards {
   /** The fleet's lease TTL (its first process's option) and renewal. */
   readonly #times: LeaseTimes;
   readonly #failures = new TickFailures();
-  readonly #listeners = new Set<(event: FleetDispatch) => void>();
+  /** Its saves stay before events its async listeners are still at. */
+  readonly #listeners = new FleetListeners();
   readonly #events: HeldEvents;
   /** How shards start (see startShards). */
   readonly #starts: ShardStarts;
@@ -198,7 +199,7 @@ export class FleetShards {
       () => void this.#tickNow(false),
     );
     this.#current = this.#createSet(options.shardCount);
-    this.#events = new HeldEvents(callListeners(this.#listeners), undefined, {
+    this.#events = new HeldEvents(this.#listeners.deliver, undefined, {
       scheduler,
     });
     this.#overlap = new ReshardOverlap({
@@ -272,12 +273,11 @@ export class FleetShards {
   /**
    * Listen to every dispatch of every shard this process runs, now or later.
    *
-   * @param listener Called with each dispatch (a throw or rejection logged).
+   * @param listener Called with each dispatch (see "Delivery" in the README).
    * @returns A function that removes the listener.
    */
   onDispatch(listener: (event: FleetDispatch) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /**
@@ -721,7 +721,8 @@ export class FleetShards {
         "No lease renewal answered {why}: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
         { why, shards: ids },
       );
-      if (set === this.#current) this.#guard.parked.park(set, this.#fleetNow());
+      const at = [this.#fleetNow(), [this.#listeners.resumePoint]] as const;
+      if (set === this.#current) this.#guard.parked.park(set, ...at);
       void this.#stop(set, ids, false, true, late);
     }
   }
@@ -792,6 +793,7 @@ export class FleetShards {
       : set.sessions;
     const [now, failures] = [this.#fleetNow(), this.#storeFailures];
     const saved = shards.filter((shard) => this.#bot.saves(shard));
-    return await saveSessions(store, set.count, saved, now, failures);
+    const points = [this.#listeners.resumePoint]; // see FleetListeners
+    return await saveSessions(store, set.count, saved, now, failures, points);
   }
 }

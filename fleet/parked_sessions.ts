@@ -13,6 +13,7 @@ import {
   type SessionStore,
 } from "../gateway/session_store.ts";
 import type { Shard } from "../gateway/shard.ts";
+import type { ResumePoint } from "../gateway/resume_point.ts";
 import { newerThan, savedSessionOf } from "./fleet_sessions.ts";
 
 const logger = getLogger(["disruption", "fleet"]);
@@ -57,11 +58,16 @@ export class ParkedSessions {
 
   /**
    * Park the sessions of every shard `set` runs as they stand, dated
-   * `savedAt` on the fleet's clock (a shard with no session is skipped).
+   * `savedAt` on the fleet's clock (a shard with no session is skipped),
+   * each no further on than `points` allow (see `savedSessionOf`).
    */
-  park(set: ParkedSet, savedAt: number): void {
+  park(
+    set: ParkedSet,
+    savedAt: number,
+    points: Iterable<ResumePoint> = [],
+  ): void {
     for (const [id, shard] of set.shards) {
-      const saved = savedSessionOf(shard, set.count, savedAt);
+      const saved = savedSessionOf(shard, set.count, savedAt, points);
       if (saved) this.#sessions.set(id, { saved });
     }
   }
