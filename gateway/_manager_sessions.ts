@@ -27,11 +27,16 @@ import {
   type TimerId,
 } from "../base/scheduler.ts";
 import {
-  isSavedSession,
   isSessionUsable,
   type SavedSession,
   type SessionStore,
 } from "./session_store.ts";
+import {
+  deleteSessions,
+  stillSaved,
+  storedSessions,
+  wellFormed,
+} from "./_stored_sessions.ts";
 import type { Shard } from "./shard.ts";
 import { type ResumePoint, savedSequence } from "./resume_point.ts";
 
@@ -187,6 +192,8 @@ export class ManagerSessions {
   readonly #lost = new Map<number, string>();
   #forgetQueued = false;
   readonly #watched = new WeakSet<Shard>();
+  /** What this process last asked the store to save, by shard. */
+  #saved = new Map<number, SavedSession>();
 
   /**
    * Keep a manager's sessions; nothing is loaded or saved until asked.
@@ -219,7 +226,34 @@ export class ManagerSessions {
       this.#scheduler.now(),
       this.#resumePoints,
     );
+    this.#saved = new Map(sessions.map((s) => [s.shardId, s]));
     return this.#inTurn(() => store.save(sessions));
+  }
+
+  /**
+   * Save again once a dispatches() reader behind at a resumable close read
+   * to the end, but each shard's session only where the store still holds
+   * what this process saved for it: another process may run the shard
+   * since (resumed further on, or refused it and saved a new one), and
+   * this one's copy would replace its newer entry. Read first (no
+   * compare-and-set), in the chain and its time bounds as a save is.
+   *
+   * @returns A promise that resolves when the store has them (or none
+   * needed saving), and rejects as {@linkcode ManagerSessions.save} does.
+   */
+  drained(): Promise<void> {
+    const store = this.#store;
+    const sessions = sessionsOf(
+      this.#shards,
+      this.#shardCount,
+      this.#scheduler.now(),
+      this.#resumePoints,
+    );
+    return this.#inTurn(async () => {
+      const still = await stillSaved(store, sessions, this.#saved);
+      for (const session of still) this.#saved.set(session.shardId, session);
+      if (still.length > 0) await store.save(still);
+    });
   }
 
   /**
@@ -345,13 +379,14 @@ export class ManagerSessions {
       this.#forgetQueued = false;
       const lost = new Map(this.#lost);
       this.#lost.clear();
-      const [id, more] = lost.keys();
-      if (id === undefined) return;
-      const saved = more === undefined
-        ? [await this.#store.load(id)]
-        : wellFormed(await this.#store.loadAll());
-      const dead = saved.filter(isSavedSession).flatMap((s) =>
-        lost.get(s.shardId) === s.sessionId ? [s.shardId] : []
+      const saved = await storedSessions(this.#store, [...lost.keys()]);
+      // A shard with a session again skips: a save of it may have gone past
+      // a read answered late, and its next save replaces the stale entry.
+      const dead = [...saved.values()].flatMap((s) =>
+        lost.get(s.shardId) === s.sessionId &&
+          this.#shards.get(s.shardId)?.sessionId === undefined
+          ? [s.shardId]
+          : []
       );
       if (dead.length > 0) await deleteSessions(this.#store, dead);
     }).catch((error) => {
@@ -614,22 +649,6 @@ export class ManagerSessions {
 }
 
 /**
- * Forget the sessions of `shardIds`: in one call when the store has
- * `deleteMany`, else one `delete` per shard.
- *
- * @param store The store.
- * @param shardIds The shards.
- * @returns A promise that resolves when they are gone.
- */
-async function deleteSessions(
-  store: SessionStore,
-  shardIds: readonly number[],
-): Promise<void> {
-  if (store.deleteMany) return await store.deleteMany(shardIds);
-  await Promise.all(shardIds.map((id) => store.delete(id)));
-}
-
-/**
  * Wait for a store call at most `ms` milliseconds, or until `signal`
  * aborts; no timer is left behind either way.
  *
@@ -687,35 +706,6 @@ export function sessionsOf(
       resumeUrl: session.resumeUrl,
       savedAt,
     });
-  }
-  return sessions;
-}
-
-/**
- * The well-formed sessions of what a store's `loadAll` answered. A store is
- * the user's code (or a database another program writes): an answer that
- * is no array, or entries that are no sessions (`null`, a half-written
- * row), would otherwise crash the start; they are skipped, and said, as
- * the shards they were for identify instead.
- *
- * @throws {TypeError} When the answer is no array (the load then counts as
- * failed).
- */
-function wellFormed(answer: unknown): SavedSession[] {
-  if (!Array.isArray(answer)) {
-    throw new TypeError(
-      `the store's loadAll() must return an array of sessions: it returned ${
-        answer === null ? "null" : typeof answer
-      }`,
-    );
-  }
-  const sessions = answer.filter(isSavedSession);
-  const skipped = answer.length - sessions.length;
-  if (skipped > 0) {
-    visible.warn(
-      "The session store's loadAll() returned {skipped} entries that are not well-formed sessions; they are skipped, and their shards identify instead of resuming",
-      { skipped },
-    );
   }
   return sessions;
 }

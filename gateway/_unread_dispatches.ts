@@ -201,6 +201,8 @@ export interface PacedSource {
    * Save the sessions again if the manager's last close kept them: told
    * when the stream ended with the manager closed and its reader, behind
    * then (so the close saved before its events), has finished with all.
+   * Only where the store still holds the close's save: another process
+   * may run a shard since, and its newer entry stays.
    */
   drained(): Promise<void> | undefined;
 }

@@ -545,10 +545,10 @@ export class ShardManager {
    * With a `sessionStore`, each session is saved before the first event of
    * its shard the reader has not finished with (done once it asks for the
    * next, as `for await` does after its body): a process that dies has them
-   * sent again to the next. After `close({ resumable: true })` read on: once
-   * the stream ends they are saved at what was received. Cancelling it (a
-   * `break`) gives that up: events it held unread are lost at the next save;
-   * `.values({ preventCancel: true })` keeps them held.
+   * sent again to the next. After `close({ resumable: true })` read on: at
+   * its end they are saved at what was received (unless another process
+   * saved them since). A `break` cancels that: events it held unread are
+   * lost at the next save; `.values({ preventCancel: true })` keeps them.
    *
    * @returns The merged stream.
    */
@@ -559,7 +559,7 @@ export class ShardManager {
       points: this.#resumePoints,
       closed: () => this.#closed,
       allClosed: () => this.#allClosed(),
-      drained: () => this.#kept ? this.saveSessions() : undefined,
+      drained: () => this.#kept ? this.#sessions?.drained() : undefined,
     });
   }
 

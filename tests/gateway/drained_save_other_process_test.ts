@@ -1,0 +1,120 @@
+// After close({ resumable: true }) a dispatches() reader behind reads on,
+// and once it reads to the end the sessions are saved at what was received.
+// Meanwhile another process on the same store may have taken the shard
+// over: resumed the session and saved further on, or been refused it
+// (4009) and saved a new one. The drained save replaced that newer entry
+// with this process's older one (a restart then replayed, or resumed a
+// dead session). It now writes a shard's session only where the store
+// still holds what this process saved for it.
+import assert from "node:assert/strict";
+import { ShardManager } from "../../gateway/shard_manager.ts";
+import { MemorySessionStore } from "../../gateway/session_store.ts";
+import { FakeGateway } from "../../testing/fake_gateway.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { runUntil } from "../_fakes/run_until.ts";
+
+/** One process's manager of the bot's single shard. */
+function manager(
+  clock: VirtualScheduler,
+  gateway: FakeGateway,
+  store: MemorySessionStore,
+): ShardManager {
+  return new ShardManager({
+    token: "fake-token",
+    intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages,
+    shardCount: 1,
+    transport: gateway.transport,
+    scheduler: clock,
+    random: () => 0.5,
+    sessionSaveInterval: 2_000,
+    sessionStore: store,
+  });
+}
+
+/** Post `count` messages on the fake gateway. */
+function post(gateway: FakeGateway, count: number): void {
+  for (let i = 0; i < count; i++) {
+    gateway.dispatch("MESSAGE_CREATE", {
+      id: String(1000 + i),
+      channel_id: "1",
+      guild_id: gateway.guildIds[0]!,
+      content: `m${i}`,
+      author: { id: "2", username: "u" },
+    });
+  }
+}
+
+/** What the store holds, as `sessionId@sequence`. */
+async function held(store: MemorySessionStore): Promise<string[]> {
+  return (await store.loadAll()).map((s) => `${s.sessionId}@${s.sequence}`);
+}
+
+/**
+ * Process A runs the shard, its reader 4 events in, and closes resumably;
+ * process B starts on the same store and runs `takeOver`; then A's reader
+ * reads to the end.
+ *
+ * @returns What the store held before A's reader finished, and after.
+ */
+async function drainAfterTakeOver(
+  takeOver: (
+    clock: VirtualScheduler,
+    gateway: FakeGateway,
+    b: ShardManager,
+  ) => Promise<void>,
+): Promise<{ before: string[]; after: string[] }> {
+  const clock = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler: clock, guilds: 1 });
+  const store = new MemorySessionStore();
+  const a = manager(clock, gateway, store);
+  const reader = a.dispatches().getReader();
+  const started = a.start();
+  await runUntil(clock, () => a.shards.get(0)?.status === "ready");
+  await started;
+  post(gateway, 10);
+  await clock.advance(0);
+  for (let i = 0; i < 4; i++) await reader.read();
+  assert.equal(await a.close({ resumable: true }), true);
+  const b = manager(clock, gateway, store);
+  const bStarted = b.start();
+  await runUntil(clock, () => b.shards.get(0)?.status === "ready");
+  await bStarted;
+  await takeOver(clock, gateway, b);
+  const before = await held(store);
+  while (!(await reader.read()).done);
+  await clock.advance(0);
+  const after = await held(store);
+  await b.close({ resumable: true });
+  gateway.close();
+  return { before, after };
+}
+
+Deno.test("ShardManager.dispatches(): a reader that drains after the close keeps the session another process saved further on", async () => {
+  const { before, after } = await drainAfterTakeOver(async (clock, gw, b) => {
+    post(gw, 20);
+    await clock.advance(2_100);
+    const shard = b.shards.get(0)!;
+    assert.equal(shard.sequence, 33, "B resumed the session and read on");
+  });
+  assert.equal(before.length, 1);
+  assert.match(before[0]!, /@33$/, "B saved at 33");
+  assert.deepEqual(after, before, "A's drained save wrote nothing over it");
+});
+
+Deno.test("ShardManager.dispatches(): a reader that drains after the close keeps the new session another process saved", async () => {
+  let bSession: string | undefined;
+  const { before, after } = await drainAfterTakeOver(async (clock, gw, b) => {
+    const resumed = b.shards.get(0)!.sessionId;
+    gw.closeWith(4009, { shardId: 0 });
+    await runUntil(clock, () => {
+      const shard = b.shards.get(0)!;
+      return shard.status === "ready" && shard.sessionId !== resumed;
+    });
+    await clock.advance(2_100);
+    bSession = b.shards.get(0)!.sessionId;
+  });
+  assert.equal(before.length, 1);
+  assert.ok(before[0]!.startsWith(`${bSession}@`), "B saved its new session");
+  assert.deepEqual(after, before, "A's dead session was not written over it");
+});
