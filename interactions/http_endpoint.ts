@@ -94,12 +94,11 @@ function refusalLog(
   const settle = (): void => {
     if (since === undefined || scheduler.now() - since < REFUSAL_BURST) return;
     if (more > 0) {
+      const [noun, verb] = more === 1
+        ? ["request", "was"]
+        : ["requests", "were"];
       logger.warn(
-        `{more} more interaction ${
-          more === 1 ? "request" : "requests"
-        } ${what} ${
-          more === 1 ? "was" : "were"
-        } refused within {burst} ms of the first`,
+        `{more} more interaction ${noun} ${what} ${verb} refused within {burst} ms of the first`,
         { ...properties, more, burst: REFUSAL_BURST },
       );
     }
