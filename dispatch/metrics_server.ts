@@ -97,6 +97,12 @@ export const ANSWER_TIMEOUT_MS = 30_000;
 export const WRITE_STALL_MS = 5_000;
 
 /**
+ * How long a write must have waited on its peer, in ms, for its connection
+ * to be closed for a new one when every slot is taken.
+ */
+const STALLED_FROM_MS = 1_000;
+
+/**
  * The longest shutdown() waits for answers still being made or written,
  * in ms: a peer that never read its answer held the service's exit after
  * SIGTERM for as long as it kept the connection.
@@ -277,13 +283,18 @@ export class MetricsServer {
     return undefined;
   }
 
-  /** The connection whose write has waited on its peer longest. */
+  /**
+   * The connection whose write has waited on its peer longest, if that is
+   * at least {@linkcode STALLED_FROM_MS}: a scrape still reading waits a
+   * moment for the kernel's buffer to drain, and was cut for a health check.
+   */
   #stalledLongest(): Connection | undefined {
     let stalled: Connection | undefined;
+    const before = this.#options.scheduler.now() - STALLED_FROM_MS;
     for (const connection of this.#connections) {
       const since = connection.writingSince;
       if (
-        since !== undefined &&
+        since !== undefined && since <= before &&
         (stalled === undefined || since < stalled.writingSince!)
       ) stalled = connection;
     }

@@ -931,9 +931,11 @@ export class DispatchService {
       const message = error instanceof Error ? error.message : String(error);
       if (message !== this.#connectError) {
         this.#connectError = message;
-        // A password to fix is said as such, and visibly.
+        // Visibly: embedded without LogTape set up, nothing else says it (the
+        // connection layer reports a failed first connection by rejecting);
+        // a password to fix is said as such.
         const hint = redisPasswordHint(error, "REDIS_PASSWORD");
-        (hint === undefined ? logger : visible).error(
+        visible.error(
           "{message}{hint}; running without saved sessions and cache, retrying every 5 s",
           { message, hint: hint === undefined ? "" : ` ${hint}` },
         );

@@ -194,6 +194,14 @@ Deno.test("metrics endpoint: with every connection held by a peer not reading it
       await scheduler.advance(1);
     }
     assert.equal(server.connections, MAX_CONNECTIONS);
+    // Writes waiting under a second may be a scrape still reading: none is
+    // cut, and the probe is refused.
+    const early = new FakePeer(metricsRequest("/healthcheck"), 1 << 20);
+    fake.connect(early);
+    await scheduler.flushMicrotasks();
+    assert.ok(early.closed && early.answer === "");
+    assert.ok(readers.every((peer) => !peer.closed));
+    await scheduler.advance(1_000);
     // The oldest one takes a few bytes: its next write waits the least.
     readers[0]!.read(10);
     await scheduler.flushMicrotasks();

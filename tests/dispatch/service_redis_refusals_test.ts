@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
@@ -241,4 +242,37 @@ Deno.test({
       await advanceUntil(scheduler, dispatch.close(), "the close");
     }
   });
+});
+
+Deno.test({
+  name:
+    "dispatch service: embedded without LogTape set up, a Redis unreachable at start is said on stderr, once per streak",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const scheduler = new VirtualScheduler();
+  await using discord = await FakeDiscord.start({
+    loopback: true,
+    scheduler,
+    gateway: { guilds: 1 },
+  });
+  await using broker = new FakeAmqpBroker();
+  const closedPort = String(freePort());
+  const lines = await captureStderr(async () => {
+    const dispatch = serviceOnFakes(
+      scheduler,
+      freePort(),
+      discord,
+      broker,
+      closedPort,
+    );
+    try {
+      await advanceUntil(scheduler, dispatch.start(), "the start");
+      await pass(scheduler, broker, 30_000);
+    } finally {
+      await advanceUntil(scheduler, dispatch.close(), "the close");
+    }
+  });
+  const said = lines.filter((line) => line.includes("Cannot connect to Redis"));
+  assert.equal(said.length, 1, lines.join("\n"));
 });
