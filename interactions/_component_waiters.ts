@@ -84,7 +84,9 @@ export class ComponentWaiters {
     const values = [routed.message?.id, routed.user?.id];
     for (const collector of this.#index.offer(values)) {
       if (collector(routed, ctx)) {
-        return { label: `'${routed.customId}' (awaited)`, run: () => {} };
+        // Cut as reports cut ids elsewhere: a hostile peer's can be 1 MB.
+        const label = `'${routed.customId.slice(0, 100)}' (awaited)`;
+        return { label, run: () => {} };
       }
     }
     return undefined;

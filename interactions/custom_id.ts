@@ -56,11 +56,14 @@ export interface CustomIdPattern {
  *
  * A pattern holding an unpaired UTF-16 surrogate is refused: ids travel
  * as UTF-8, which cannot carry one, so no id Discord sends could match.
+ * So is an empty one, and one whose text outside the parameters alone is
+ * over 100 characters: Discord's ids are 1-100 (see {@linkcode checkCustomId}).
  *
  * @param pattern E.g. `"reroll:{sides}"`.
  * @returns The compiled pattern.
  * @throws {TypeError} For an empty or repeated parameter name, a
  *   parameter not followed by such a character, or an unpaired surrogate.
+ * @throws {RangeError} When no custom id of 1-100 characters could match.
  *
  * @example Usage
  * ```ts
@@ -113,6 +116,7 @@ export function compileCustomId(pattern: string): CustomIdPattern {
     );
   }
   literals.push(tail);
+  assertCanMatch(pattern, literals);
   return {
     source: pattern,
     names,
@@ -312,6 +316,26 @@ export function checkCustomId(id: string): void {
     );
   }
   assertWellFormed("use custom id as it", id, JSON.stringify(id));
+}
+
+/**
+ * Refuse a pattern no id Discord sends could match, by the rule
+ * {@linkcode checkCustomId} builds ids by: an empty one (it has no
+ * parameter to fill), or one whose literal text alone is over 100
+ * characters. Either compiled and routed nothing, silently.
+ *
+ * @param pattern The pattern.
+ * @param literals Its text around the parameters.
+ */
+function assertCanMatch(pattern: string, literals: readonly string[]): void {
+  const fixed = textLength(literals.join(""));
+  if (pattern === "" || fixed > MAX_CUSTOM_ID_LENGTH) {
+    throw new RangeError(
+      `Cannot compile custom id pattern as no custom id could match it (they are 1-100 characters; its text outside the parameters is ${fixed}): current value 'pattern=${
+        JSON.stringify(pattern.slice(0, 100))
+      }'`,
+    );
+  }
 }
 
 /**

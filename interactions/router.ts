@@ -25,7 +25,7 @@ import {
   type InitialResponder,
   InteractionContext,
 } from "./context.ts";
-import { compileCustomId } from "./custom_id.ts";
+import { compileCustomId, type CustomIdPattern } from "./custom_id.ts";
 import type { InteractionError } from "./errors.ts";
 import { offersAutocomplete } from "./_autocomplete_option.ts";
 import { waitFor } from "./_wait.ts";
@@ -50,8 +50,8 @@ import {
   reportRefused,
   routeFailure,
   target,
-  warnOverlaps,
 } from "./_routing.ts";
+import { addPattern, byPattern, type PatternRoute } from "./_pattern_routes.ts";
 
 /** Lines a bot author must act on: on stderr when LogTape is not configured. */
 const visible = getVisibleLogger(["disruption", "interactions"]);
@@ -185,15 +185,6 @@ export interface InteractionSource {
   ): () => void;
 }
 
-/** What a pattern route answers: buttons (component type 2), selects (3, 5-8) or modals. */
-type PatternKind = "button" | "select" | "modal";
-
-interface PatternRoute {
-  pattern: ReturnType<typeof compileCustomId>;
-  // deno-lint-ignore no-explicit-any
-  handler: RouteHandler<any>;
-}
-
 /**
  * Routes interactions to typed handlers.
  *
@@ -270,13 +261,18 @@ export class InteractionRouter {
    * @param options Clock, error hook and deadline.
    * @throws {TypeError} When `options` has a key that is not one of them
    *   (the message names the nearest).
-   * @throws {RangeError} When `answerDeadline` is not an integer of ms.
+   * @throws {RangeError} When `answerDeadline` is not an integer of ms
+   *   (one above 3000 is taken as 3000, not refused).
    */
   constructor(options: InteractionRouterOptions = {}) {
     assertRouterOptions(options, ROUTER_OPTION_KEYS);
     this.#scheduler = options.scheduler ?? realScheduler;
     this.#onError = options.onError;
-    this.#deadline = options.answerDeadline ?? ANSWER_DEADLINE;
+    // Capped as the context caps it: past 3 s its answer is refused.
+    this.#deadline = Math.min(
+      options.answerDeadline ?? ANSWER_DEADLINE,
+      ANSWER_DEADLINE,
+    );
   }
 
   /** Every registered command definition (what to sync). */
@@ -369,12 +365,13 @@ export class InteractionRouter {
    * @returns The router, for chaining.
    * @throws {TypeError} When the pattern already has a handler, or
    *   `compileCustomId` refuses it.
+   * @throws {RangeError} When no custom id could match it.
    */
   button<const P extends string>(
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#addPattern(this.#buttons, "button", pattern, handler);
+    addPattern(this.#buttons, "button", pattern, handler);
     return this;
   }
 
@@ -387,12 +384,13 @@ export class InteractionRouter {
    * @returns The router, for chaining.
    * @throws {TypeError} When the pattern already has a handler, or
    *   `compileCustomId` refuses it.
+   * @throws {RangeError} When no custom id could match it.
    */
   select<const P extends string>(
     pattern: P,
     handler: RouteHandler<ComponentInteraction<P>>,
   ): this {
-    this.#addPattern(this.#selects, "select", pattern, handler);
+    addPattern(this.#selects, "select", pattern, handler);
     return this;
   }
 
@@ -405,12 +403,13 @@ export class InteractionRouter {
    * @returns The router, for chaining.
    * @throws {TypeError} When the pattern already has a handler, or
    *   `compileCustomId` refuses it.
+   * @throws {RangeError} When no custom id could match it.
    */
   modal<const P extends string>(
     pattern: P,
     handler: RouteHandler<ModalInteraction<P>>,
   ): this {
-    this.#addPattern(this.#modals, "modal", pattern, handler);
+    addPattern(this.#modals, "modal", pattern, handler);
     return this;
   }
 
@@ -487,15 +486,22 @@ export class InteractionRouter {
    *   signal's reason when aborted.
    * @throws {ClientStoppedError} When every attached Client stopped during
    *   the wait, or none ran when it started.
-   * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1
-   *   (the promise rejects with it).
+   * @throws {RangeError} When `timeout` is not an integer from 0 to 2^31 - 1,
+   *   or no id could match `customId` (the promise rejects with it).
+   * @throws {TypeError} When `compileCustomId` refuses `customId` (the
+   *   promise rejects with it).
    */
   awaitComponent<const P extends string = string>(
     options: AwaitComponentOptions<P> = {},
   ): Promise<AwaitedComponent<P>> {
-    const pattern = options.customId === undefined
-      ? undefined
-      : compileCustomId(options.customId);
+    let pattern: CustomIdPattern | undefined;
+    try {
+      pattern = options.customId === undefined
+        ? undefined
+        : compileCustomId(options.customId);
+    } catch (error) {
+      return Promise.reject(error); // as a bad timeout: nothing throws
+    }
     const timeout = options.timeout ?? 60_000;
     const ends = {
       what: "component wait",
@@ -564,20 +570,19 @@ export class InteractionRouter {
     if (routed === undefined) return;
     const arrived = { routed, rest, received };
     const ctx = this.#context(interaction, arrived);
-    if (this.#collectors.collect(routed, ctx)) {
-      this.#claim(interaction, arrived, ctx);
-    }
+    const found = this.#collectors.collect(routed, ctx);
+    if (found) this.#claim(found, interaction, arrived, ctx);
   }
 
   /** A waiter took a click before its turn: watch its deadline. */
   #claim(
+    found: Found,
     interaction: Interaction,
     arrived: Arrived,
     ctx: InteractionContext,
   ): void {
     this.#awaited.add(interaction);
-    const label = `'${arrived.routed.customId}' (awaited)`;
-    void this.#run({ label, run: () => {} }, interaction, ctx, arrived);
+    void this.#run(found, interaction, ctx, arrived);
   }
 
   /** The context of one interaction, with the deadline `handle` watches. */
@@ -704,7 +709,7 @@ export class InteractionRouter {
           ? this.#selects
           : undefined;
         return waiter ??
-          (routes && this.#byPattern(routes, routed.customId, routed, ctx));
+          (routes && byPattern(routes, routed.customId, routed, ctx));
       }
       case 5: {
         const data = interaction.data as ModalSubmitInteractionData;
@@ -720,55 +725,11 @@ export class InteractionRouter {
           resolved: data.resolved,
           message: interaction.message,
         };
-        return this.#byPattern(this.#modals, customId, routed, ctx);
+        return byPattern(this.#modals, customId, routed, ctx);
       }
       default:
         return undefined;
     }
-  }
-
-  /**
-   * Add a pattern route. The first matching route wins, so a pattern
-   * registered twice is refused, and one an earlier pattern already takes
-   * (`"vote:{x}"` before `"vote:{x}:{y}"`) is reported: its handler would
-   * never run for the ids the earlier one matches. So is one an earlier
-   * pattern takes some ids of (`"vote:{id}"` before `"{kind}:{id}"`,
-   * `"a:{x}"` and `"{y}:b"` either way round), with an id both match (see
-   * `overlapExample` for what that check can miss).
-   */
-  #addPattern(
-    routes: PatternRoute[],
-    kind: PatternKind,
-    source: string,
-    // deno-lint-ignore no-explicit-any
-    handler: RouteHandler<any>,
-  ): void {
-    const pattern = compileCustomId(source);
-    if (routes.some((route) => route.pattern.source === source)) {
-      throw new TypeError(
-        `Cannot route ${kind} '${source}' as that pattern already has a handler`,
-      );
-    }
-    warnOverlaps(kind, pattern, routes.map((route) => route.pattern));
-    routes.push({ pattern, handler });
-  }
-
-  #byPattern(
-    routes: PatternRoute[],
-    customId: string,
-    routed: { params: Record<string, string> },
-    ctx: InteractionContext,
-  ): Found | undefined {
-    for (const route of routes) {
-      const params = route.pattern.match(customId);
-      if (!params) continue;
-      routed.params = params;
-      return {
-        label: `'${customId}'`,
-        run: () => route.handler(routed, ctx),
-      };
-    }
-    return undefined;
   }
 
   /** Tell the caller when nothing will answer it now; report the failure. */
