@@ -226,8 +226,11 @@ export class ManagerSessions {
       this.#scheduler.now(),
       this.#resumePoints,
     );
-    this.#saved = new Map(sessions.map((s) => [s.shardId, s]));
-    return this.#inTurn(() => store.save(sessions));
+    return this.#inTurn(async () => {
+      await store.save(sessions);
+      // Once it landed: a failed save's sessions are no copy of ours.
+      for (const s of sessions) this.#saved.set(s.shardId, s);
+    });
   }
 
   /**
@@ -251,8 +254,8 @@ export class ManagerSessions {
     );
     return this.#inTurn(async () => {
       const still = await stillSaved(store, sessions, this.#saved);
-      for (const session of still) this.#saved.set(session.shardId, session);
       if (still.length > 0) await store.save(still);
+      for (const session of still) this.#saved.set(session.shardId, session);
     });
   }
 

@@ -51,14 +51,16 @@ export async function storedSessions(
 }
 
 /**
- * Those of `sessions` whose shard's copy in the store is still what this
- * process saved for it (`saved`): the same session, no further on.
- * Anything else (none, a newer session, the same one further on) another
- * process wrote since, as it runs the shard now, and stays.
+ * Those of `sessions` that no other process can have saved past: where the
+ * store holds nothing for the shard (this process's saves may all have
+ * failed), the same session no further on, or what this process last
+ * saved (`saved`: an earlier session of its own, a save of the new one
+ * having failed). Anything else (a newer session, the same one further
+ * on) another process wrote since, as it runs the shard now, and stays.
  *
- * @param store The store, read for the shards `saved` has.
+ * @param store The store, read for the shards of `sessions`.
  * @param sessions The sessions this process would save.
- * @param saved What this process last saved, by shard.
+ * @param saved What this process's saves that landed last wrote, by shard.
  * @returns The sessions it may save.
  */
 export async function stillSaved(
@@ -66,13 +68,15 @@ export async function stillSaved(
   sessions: readonly SavedSession[],
   saved: ReadonlyMap<number, SavedSession>,
 ): Promise<SavedSession[]> {
-  const ids = sessions.flatMap((s) => saved.has(s.shardId) ? [s.shardId] : []);
-  const stored = await storedSessions(store, ids);
+  const stored = await storedSessions(store, sessions.map((s) => s.shardId));
   return sessions.filter((session) => {
     const copy = stored.get(session.shardId);
+    if (copy === undefined) return true;
     const ours = saved.get(session.shardId);
-    return copy !== undefined && ours !== undefined &&
-      copy.sessionId === ours.sessionId && copy.sequence <= ours.sequence;
+    return (copy.sessionId === session.sessionId &&
+      copy.sequence <= session.sequence) ||
+      (ours !== undefined && copy.sessionId === ours.sessionId &&
+        copy.sequence <= ours.sequence);
   });
 }
 

@@ -118,3 +118,38 @@ Deno.test("ShardManager.dispatches(): a reader that drains after the close keeps
   assert.ok(before[0]!.startsWith(`${bSession}@`), "B saved its new session");
   assert.deepEqual(after, before, "A's dead session was not written over it");
 });
+
+/** A store whose saves fail while `failing`. */
+class FailingStore extends MemorySessionStore {
+  failing = true;
+  override save(
+    sessions: Parameters<MemorySessionStore["save"]>[0],
+  ): Promise<void> {
+    if (this.failing) return Promise.reject(new Error("save failed"));
+    return super.save(sessions);
+  }
+}
+
+Deno.test("ShardManager.dispatches(): when every save failed until the reader drained, the drained save writes the session at what was received", async () => {
+  const clock = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler: clock, guilds: 1 });
+  const store = new FailingStore();
+  const a = manager(clock, gateway, store);
+  const reader = a.dispatches().getReader();
+  const started = a.start();
+  await runUntil(clock, () => a.shards.get(0)?.status === "ready");
+  await started;
+  post(gateway, 10);
+  await clock.advance(0);
+  for (let i = 0; i < 4; i++) await reader.read();
+  const received = a.shards.get(0)!.sequence;
+  const sessionId = a.shards.get(0)!.sessionId;
+  assert.equal(await a.close({ resumable: true }), false, "the close's failed");
+  assert.deepEqual(await held(store), []);
+  store.failing = false;
+  while (!(await reader.read()).done);
+  await clock.advance(0);
+  // Nothing of another process there: a retry of the failed save, as before.
+  assert.deepEqual(await held(store), [`${sessionId}@${received}`]);
+  gateway.close();
+});
