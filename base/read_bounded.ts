@@ -6,6 +6,16 @@
  *
  * @module
  */
+import { delay, realScheduler } from "./scheduler.ts";
+
+/**
+ * Chunks, or bytes, read between two turns given to the event loop: a
+ * stream that hands its chunks over without waiting (a generator of an
+ * upload, one of empty chunks) never let the timeout's timer or an abort
+ * run, and held the whole process until it ended, if ever.
+ */
+const CHUNKS_PER_TURN = 1_024;
+const BYTES_PER_TURN = 1_048_576;
 
 /** What {@linkcode readBounded} got: every chunk, or the size that passed the cap. */
 export type BoundedRead =
@@ -107,7 +117,11 @@ export async function readBounded(
   const reader = stream.getReader();
   const kept = new BlockWriter(limit);
   let size = 0;
-  const abort = (): void => void reader.cancel(signal?.reason).catch(() => {});
+  let [chunks, bytes] = [0, 0];
+  // Not awaited: a stream's cancel() may never settle, and held the read.
+  const cancel = (reason: unknown): void =>
+    void reader.cancel(reason).catch(() => {});
+  const abort = (): void => cancel(signal?.reason);
   signal?.addEventListener("abort", abort, { once: true });
   try {
     for (;;) {
@@ -121,21 +135,26 @@ export async function readBounded(
         // Uint16Array is cut to bytes one element at a time and a buffer
         // fails deep in the copy: refused before anything is counted.
         const error = new ChunkTypeError(value);
-        await reader.cancel(error).catch(() => {});
+        cancel(error);
         throw error;
       }
       size += value.byteLength;
       if (size > limit) {
-        await reader.cancel(cancelReason).catch(() => {});
+        cancel(cancelReason);
         return { type: "too_large", size };
       }
       try {
         reserve?.(value.byteLength);
       } catch (error) {
-        await reader.cancel(error).catch(() => {});
+        cancel(error);
         throw error;
       }
       kept.write(value);
+      bytes += value.byteLength;
+      if (++chunks >= CHUNKS_PER_TURN || bytes >= BYTES_PER_TURN) {
+        [chunks, bytes] = [0, 0];
+        await delay(realScheduler, 0);
+      }
     }
   } finally {
     signal?.removeEventListener("abort", abort);

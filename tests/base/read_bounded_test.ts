@@ -4,6 +4,7 @@ import {
   joinChunks,
   readBounded,
 } from "../../base/read_bounded.ts";
+import { realScheduler } from "../../base/scheduler.ts";
 
 /** A stream of the given chunks, then its end. */
 function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
@@ -232,4 +233,41 @@ Deno.test("readBounded copies a stream of 64 KiB chunks into 64 KiB blocks, as m
     read.chunks.map((chunk) => chunk.buffer.byteLength),
     chunks.map(() => 65_536),
   );
+});
+
+Deno.test("readBounded: a stream whose cancel() never settles still ends the read, too large or refused", async () => {
+  const never = (chunks: unknown[]): ReadableStream<Uint8Array> => {
+    let i = 0;
+    return new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        controller.enqueue(chunks[i++] as Uint8Array);
+      },
+      cancel: () => new Promise(() => {}),
+    });
+  };
+  const big = await readBounded(
+    never([new Uint8Array(4), new Uint8Array(4)]),
+    6,
+  );
+  assert.deepEqual(big, { type: "too_large", size: 8 });
+  await assert.rejects(readBounded(never(["text"]), 6), ChunkTypeError);
+});
+
+Deno.test("readBounded: a stream that hands chunks over without waiting gives the event loop turns, so an abort from a timer ends it", async () => {
+  let pulls = 0;
+  // 200,000 empty chunks, each at once: the cap never stops it.
+  const stream = new ReadableStream<Uint8Array>({
+    pull: (controller) => {
+      if (++pulls > 200_000) controller.close();
+      else controller.enqueue(new Uint8Array(0));
+    },
+  });
+  const controller = new AbortController();
+  // A timer, as a timeout's is: it runs only when the read gives a turn.
+  realScheduler.setTimeout(() => controller.abort(new Error("timeout")), 0);
+  await assert.rejects(
+    readBounded(stream, 10, undefined, controller.signal),
+    /timeout/,
+  );
+  assert.ok(pulls < 200_000, `read all ${pulls} chunks before the abort`);
 });
