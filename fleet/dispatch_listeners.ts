@@ -54,8 +54,13 @@ export class FleetListeners {
    * Deliver `event` to every listener.
    *
    * @param event The event.
+   * @returns `undefined` when every listener returned at once (nothing
+   *   allocated for the common sync case); else a promise that resolves,
+   *   never rejects, once every listener's promise settled: `HeldEvents`
+   *   confirms the event to a shared duplicate filter only then, so a
+   *   process killed meanwhile leaves the event's other copy deliverable.
    */
-  deliver = (event: FleetDispatch): void => {
+  deliver = (event: FleetDispatch): Promise<unknown> | undefined => {
     let pending: Promise<unknown>[] | undefined;
     for (const listener of this.#listeners) {
       callListener(
@@ -75,13 +80,12 @@ export class FleetListeners {
       );
     }
     // Sync listeners only (most): nothing kept.
-    if (pending === undefined) return;
-    this.#unsettled.track(
-      event,
-      pending.length === 1
-        ? pending[0]!.catch(() => {})
-        : Promise.allSettled(pending),
-    );
+    if (pending === undefined) return undefined;
+    const settled = pending.length === 1
+      ? pending[0]!.catch(() => {})
+      : Promise.allSettled(pending);
+    this.#unsettled.track(event, settled);
+    return settled;
   };
 
   /**

@@ -321,7 +321,9 @@ export interface RedisDuplicateFilterOptions {
    * up to a renewal period after that renewal. So `FleetShards` passes the
    * lease TTL less the renewal period: every claim of a dead process has
    * expired by the time its shards can be resumed. A live process confirms
-   * within milliseconds of delivering. A switch within that time of the
+   * once its listeners are done with the event: at once when they return,
+   * once their promises settle when async (one running longer than this
+   * lets the other copy through: a possible second copy). A switch within that time of the
    * claimer's death (it renewed after the new set completed, then died)
    * finds the survivor's held copy claimed and not confirmed, while the
    * old set it was delivering from is never resumed: `HeldEvents` keeps

@@ -120,8 +120,15 @@ interface Held {
  * events delivered are confirmed after delivery, in batches (those that
  * come while one is in flight go in the next), delivery never waiting on
  * them; a failure is logged, and costs at most a second copy delivered
- * later. Pruning forgets only confirmed events: one only claimed may have
- * been claimed by a process killed before delivering it, so the held copy
+ * later. An event whose `deliver` returned a promise (async listeners) is
+ * confirmed once that settled, rejected or not: confirmed while a listener
+ * still ran, a process killed then had the other set's copy dropped as a
+ * second copy of an event nobody finished. Until then only its claim
+ * stands, so a listener running longer than the filter's claim TTL
+ * (`RedisDuplicateFilterOptions.claimTtlMs`), or than `claimGraceMs` at a
+ * switch, lets the other copy be delivered too: at least once. Pruning
+ * forgets only confirmed events: one only claimed may have been claimed by
+ * a process killed before delivering it, so the held copy
  * is kept for the switch. There, a held copy claimed by another process
  * and not confirmed (its claimer may have died since the claim, too
  * recently for the claim to expire) is kept for
@@ -131,7 +138,7 @@ interface Held {
 export class HeldEvents {
   /** Drops second copies while set; `undefined` delivers everything. */
   filter: DuplicateFilter | undefined;
-  readonly #deliver: (event: FleetDispatch) => void;
+  readonly #deliver: (event: FleetDispatch) => unknown;
   #held: Held[] = [];
   /** Characters of the held events' identities. */
   #chars = 0;
@@ -169,7 +176,9 @@ export class HeldEvents {
   #rechecking: PromiseWithResolvers<void> | undefined;
 
   /**
-   * @param deliver Called with each event that is delivered, in order.
+   * @param deliver Called with each event that is delivered, in order; a
+   *   promise it returns (async listeners at work) defers the event's
+   *   confirm until it settles.
    * @param filter The filter to start with.
    * @param options The bounds on what is held: past either, the next set's
    *   events are delivered as they come (second copies still dropped), so a
@@ -178,7 +187,7 @@ export class HeldEvents {
    * @throws {RangeError} When a bound is not a positive integer.
    */
   constructor(
-    deliver: (event: FleetDispatch) => void,
+    deliver: (event: FleetDispatch) => unknown,
     filter?: DuplicateFilter,
     options: HeldEventsOptions = {},
   ) {
@@ -360,7 +369,7 @@ export class HeldEvents {
 
   /**
    * The confirms of the events delivered so far, settled (they never
-   * reject: a failure is logged).
+   * reject: a failure is logged), but of those whose listeners still run.
    *
    * @returns A promise that resolves once none is queued or in flight.
    */
@@ -497,14 +506,15 @@ export class HeldEvents {
     return left;
   }
 
-  /** Deliver `events` and confirm their `keys` to `filter`. */
+  /** Deliver `events`, confirm their `keys` to `filter` once settled. */
   #deliverAndConfirm(
     filter: DuplicateFilter,
     events: readonly FleetDispatch[],
     keys: readonly string[],
   ): void {
-    this.#settle(events, []);
-    this.#confirm(filter, keys);
+    const settling: Settling[] = [];
+    this.#settle(events, [], true, settling);
+    this.#confirmSettled(filter, keys, settling);
   }
 
   #reset(): void {
@@ -632,15 +642,16 @@ export class HeldEvents {
       }
     }
     const settle = (decided: boolean[]): number => {
-      const delivered = this.#settle(events, decided, !claimed);
+      const settling: Settling[] | undefined = filter?.confirm ? [] : undefined;
+      const delivered = this.#settle(events, decided, !claimed, settling);
       if (claimed) {
         const second = [...decided.keys()].filter((i) => decided[i] === false);
         claimed(second.map((i) => events[i]!), second.map((i) => asked[i]!));
       }
-      if (filter?.confirm) {
+      if (filter && settling) {
         // Claimed (true) and delivered: confirmed. Second copies (false)
         // were claimed by another; undecided ones (a failure) were not.
-        this.#confirm(filter, asked.filter((_, i) => decided[i] === true));
+        this.#confirmSettled(filter, asked, settling, decided);
       }
       return delivered;
     };
@@ -673,6 +684,32 @@ export class HeldEvents {
     this.#confirming ??= this.#sendConfirms();
   }
 
+  /**
+   * Confirm `keys` of `filter` (delivered; only those `decided` true when
+   * given): at once for an event whose listeners returned at once, else
+   * when its `settling` settled, rejected or not (a listener's own error,
+   * said by `#settle`), in the batches of `#confirm`.
+   */
+  #confirmSettled(
+    filter: DuplicateFilter,
+    keys: readonly string[],
+    settling: readonly Settling[],
+    decided?: readonly boolean[],
+  ): void {
+    const now: string[] = [];
+    for (const [i, key] of keys.entries()) {
+      if (decided && decided[i] !== true) continue;
+      const listeners = settling[i];
+      if (listeners === undefined) {
+        now.push(key);
+      } else {
+        const confirm = () => this.#confirm(filter, [key]);
+        void listeners.then(confirm, confirm);
+      }
+    }
+    this.#confirm(filter, now);
+  }
+
   /** Send the queued confirms, a batch per filter, until none is queued. */
   async #sendConfirms(): Promise<void> {
     try {
@@ -696,12 +733,15 @@ export class HeldEvents {
   /**
    * Deliver each of `events` but those `verdicts` call second copies (a
    * missing verdict delivers: a possible duplicate rather than a loss),
-   * counted as duplicates unless `count` is false.
+   * counted as duplicates unless `count` is false. When `settling` is
+   * given, the promise `deliver` returned for event `i`, if any, is put at
+   * `i` (for the confirm to wait on).
    */
   #settle(
     events: readonly FleetDispatch[],
     verdicts: boolean[],
     count = true,
+    settling?: Settling[],
   ): number {
     let delivered = 0;
     for (const [i, event] of events.entries()) {
@@ -712,11 +752,28 @@ export class HeldEvents {
       delivered++;
       // A bot author's bug, thrown or rejected: said as a shard's
       // throwing listener is.
-      callListener(this.#deliver, event, deliveryFailed);
+      callListener(
+        settling
+          ? (e: FleetDispatch) => {
+            const result = this.#deliver(e) as { then?: unknown } | undefined;
+            if (result == null || typeof result.then !== "function") {
+              return result;
+            }
+            // The one promise callListener catches and the confirm awaits (a
+            // thenable's `then` is called once).
+            return settling[i] = Promise.resolve(result);
+          }
+          : this.#deliver,
+        event,
+        deliveryFailed,
+      );
     }
     return delivered;
   }
 }
+
+/** What an event's `deliver` returned to wait on: `undefined` when nothing. */
+type Settling = Promise<unknown> | undefined;
 
 /** `value`, when it is a positive integer (a bound named `name`). */
 function bound(name: string, value: number): number {
