@@ -8,10 +8,12 @@
  */
 import { botTokenFault, normalizeBotToken } from "../base/bot_token.ts";
 import { isSnowflake, MAX_SNOWFLAKE } from "../base/snowflake.ts";
+import { isUrl } from "../base/option_checks.ts";
 import { textLength } from "../base/text_length.ts";
 import { MAX_TTL_MS } from "../cache/redis_expiry.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
 import { DEFAULT_BYTE_CAPACITY } from "./publisher.ts";
+import type { SessionStartLimit } from "../gateway/identify_queue.ts";
 import { ALL_INTENTS, isValidIntents } from "../types/intents.ts";
 import type {
   BotActivity,
@@ -44,7 +46,10 @@ export interface DispatchConfig {
    * with `SHARDS_START` or `SHARDS_END`).
    */
   shardsTotal: number | undefined;
-  /** `SHARDS_CONCURRENCY`: IDENTIFYs per 5 s; `max_concurrency` when unset. */
+  /**
+   * `SHARDS_CONCURRENCY`: IDENTIFYs per 5 s; `max_concurrency` when unset,
+   * and at most it when set (Discord refuses IDENTIFYs beyond it).
+   */
   shardsConcurrency: number | undefined;
   /** `SHARDS_WAIT`: seconds to wait between starting clusters. */
   shardsWait: number;
@@ -119,6 +124,8 @@ export interface DispatchConfig {
   redisPort: number;
   /** `REDIS_DB` (an addition): the database number. */
   redisDb: number;
+  /** `REDIS_USERNAME`: the Redis ACL user, as given (not trimmed). */
+  redisUsername: string | undefined;
   /** `REDIS_PASSWORD` (an addition), as given (not trimmed). */
   redisPassword: string | undefined;
   /** `PROMETHEUS_HOST`. */
@@ -320,6 +327,107 @@ export function urlHostPort(host: string, port: number): string {
 }
 
 /**
+ * The Redis URL of a configuration: `REDIS_USERNAME` and `REDIS_PASSWORD`
+ * (percent-encoded, so any character may be in them) before the host,
+ * `REDIS_DB` as the path. twilight-dispatch took `REDIS_USERNAME` too: a
+ * file kept from it logs in as that ACL user, not as `default`.
+ *
+ * @param config The configuration.
+ * @returns `redis://[user][:password@]host:port/db`.
+ *
+ * @example
+ * ```ts
+ * import { loadDispatchConfig, redisUrl } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = loadDispatchConfig({
+ *   BOT_TOKEN: "t", INTENTS: "513", REDIS_USERNAME: "bot", REDIS_PASSWORD: "p@ss",
+ * });
+ * assert.equal(redisUrl(config), "redis://bot:p%40ss@127.0.0.1:6379/0");
+ * ```
+ */
+export function redisUrl(
+  config: Pick<
+    DispatchConfig,
+    "redisUsername" | "redisPassword" | "redisHost" | "redisPort" | "redisDb"
+  >,
+): string {
+  const user = encodeURIComponent(config.redisUsername ?? "");
+  const password = config.redisPassword === undefined
+    ? ""
+    : `:${encodeURIComponent(config.redisPassword)}`;
+  const auth = user === "" && password === "" ? "" : `${user}${password}@`;
+  return `redis://${auth}${
+    urlHostPort(config.redisHost, config.redisPort)
+  }/${config.redisDb}`;
+}
+
+/**
+ * The identify pace of the shards: `SHARDS_CONCURRENCY` as the
+ * `max_concurrency` of Discord's session start limit, which the identify
+ * queue paces by. It only lowers Discord's: Discord refuses IDENTIFYs past
+ * its own (op 9), so a higher one is Discord's.
+ *
+ * @param configured `SHARDS_CONCURRENCY`, if set.
+ * @param limit Discord's `session_start_limit` (`GET /gateway/bot`).
+ * @returns The shard manager's `maxConcurrency` and `sessionStartLimit`.
+ *
+ * @example
+ * ```ts
+ * import { identifyPace } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const limit = { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 16 };
+ * assert.equal(identifyPace(1, limit).sessionStartLimit.max_concurrency, 1);
+ * assert.equal(identifyPace(32, limit).maxConcurrency, 16);
+ * ```
+ */
+export function identifyPace(
+  configured: number | undefined,
+  limit: SessionStartLimit,
+): { maxConcurrency: number; sessionStartLimit: SessionStartLimit } {
+  const pace = Math.min(configured ?? Infinity, limit.max_concurrency);
+  return {
+    maxConcurrency: pace,
+    sessionStartLimit: { ...limit, max_concurrency: pace },
+  };
+}
+
+/**
+ * The `STATE_*` settings a configuration sets that do nothing, as
+ * `STATE_ENABLED` is off: each only shapes the cache it turns on.
+ * twilight-dispatch took them alike, so they are said, not refused.
+ *
+ * @param config The configuration.
+ * @returns The variables' names; none with `STATE_ENABLED` or when unset.
+ *
+ * @example
+ * ```ts
+ * import { ignoredStateSettings, loadDispatchConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = loadDispatchConfig({
+ *   BOT_TOKEN: "t", INTENTS: "513", STATE_MEMBER: "true", STATE_OLD: "true",
+ * });
+ * assert.deepEqual(ignoredStateSettings(config), ["STATE_MEMBER", "STATE_OLD"]);
+ * ```
+ */
+export function ignoredStateSettings(config: DispatchConfig): string[] {
+  if (config.stateEnabled) return [];
+  const set: [string, boolean][] = [
+    ["STATE_MEMBER", config.stateMember],
+    ["STATE_MEMBER_TTL", config.stateMemberTtl !== 0],
+    ["STATE_MESSAGE", config.stateMessage],
+    ["STATE_MESSAGE_TTL", config.stateMessageTtl !== 0],
+    ["STATE_PRESENCE", config.statePresence],
+    ["STATE_EMOJI", config.stateEmoji],
+    ["STATE_VOICE", config.stateVoice],
+    ["STATE_OLD", config.stateOld],
+  ];
+  return set.filter(([, on]) => on).map(([name]) => name);
+}
+
+/**
  * `value` as a host for a URL, or `undefined` when it is none: a hostname
  * (letters, digits, `-` and `_`, as container names have, in dot-separated
  * labels of at most 63, 253 in all, an optional final dot, the last label not
@@ -368,8 +476,8 @@ function isIpv6(value: string): boolean {
 /**
  * Check the variables and build the configuration. Variables from the
  * environment win over the `.env` file's, as in twilight-dispatch. Values
- * are trimmed, except `RABBIT_USERNAME`, `RABBIT_PASSWORD` and
- * `REDIS_PASSWORD`, taken as given; a blank value is an unset one.
+ * are trimmed, except `RABBIT_USERNAME`, `RABBIT_PASSWORD`, `REDIS_USERNAME`
+ * and `REDIS_PASSWORD`, taken as given; a blank value is an unset one.
  *
  * @param env The variables (environment merged over `.env`).
  * @returns The configuration.
@@ -483,8 +591,18 @@ export function loadDispatchConfig(
   };
   const url = (name: string, fallback: string): string => {
     const value = read(name) ?? fallback;
-    if (!/^https?:\/\/[^\s]+$/.test(value)) {
-      throw new ConfigError(name, "an http:// or https:// URL", value);
+    // Parsed as the REST client checks it (an http(s) URL has a host): one
+    // the pattern alone let through (`http:///`, a port over 65535, an open
+    // `[`) made the client throw a TypeError at start, naming no variable.
+    if (
+      !/^https?:\/\/[^\s]+$/.test(value) ||
+      !isUrl(value, ["http:", "https:"])
+    ) {
+      throw new ConfigError(
+        name,
+        "an http:// or https:// URL with a host and a valid port",
+        value,
+      );
     }
     return value.replace(/\/+$/, "");
   };
@@ -563,6 +681,18 @@ export function loadDispatchConfig(
       );
     }
   }
+  // Without SHARDS_END the range ends at SHARDS_TOTAL - 1: a start past it
+  // is an empty range, refused here rather than after GET /gateway/bot.
+  if (
+    shardsTotal !== undefined && shardsStart !== undefined &&
+    shardsEnd === undefined && shardsStart >= shardsTotal
+  ) {
+    throw new ConfigError(
+      "SHARDS_START",
+      `below SHARDS_TOTAL (${shardsTotal})`,
+      String(shardsStart),
+    );
+  }
   if (
     shardsStart !== undefined && shardsEnd !== undefined &&
     shardsStart > shardsEnd
@@ -628,6 +758,7 @@ export function loadDispatchConfig(
     redisHost: host("REDIS_HOST", "127.0.0.1"),
     redisPort: integer("REDIS_PORT", 1, 65535) ?? 6379,
     redisDb: integer("REDIS_DB", 0, 15) ?? 0,
+    redisUsername: verbatim("REDIS_USERNAME"),
     redisPassword: verbatim("REDIS_PASSWORD"),
     prometheusHost: read("PROMETHEUS_HOST") ?? "0.0.0.0",
     prometheusPort: integer("PROMETHEUS_PORT", 0, 65535) ?? 8005,

@@ -34,7 +34,8 @@ const ESCAPES: Readonly<Record<string, string>> = {
  * unquoted value) is read as before, leniently: a quoted value is what is
  * between the quotes, kept as it is, when only spaces and a `# comment`
  * follow the closing one (in `"a"b"` it is `a"b`); any other ends before a
- * `#` that follows a space, and is trimmed.
+ * `#` that follows a space, and is trimmed. A name given twice keeps its
+ * first value, as with dotenv.
  *
  * @param text The file's text.
  * @param onInvalid Called with the (1-based) number of each line that is
@@ -68,6 +69,9 @@ export function parseEnvFile(
       onInvalid?.(index + 1);
       continue;
     }
+    // The first value wins, as in dotenv 0.15 (it sets a variable only if
+    // not already set): a file kept from twilight-dispatch means the same.
+    if (Object.hasOwn(vars, match[1]!)) continue;
     const value = match[2]!;
     vars[match[1]!] = dotenvValue(value) ?? lenientValue(value);
   }

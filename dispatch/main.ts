@@ -64,7 +64,20 @@ export async function runDispatchService(): Promise<void> {
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: [] },
     ],
   });
-  const service = new DispatchService(config);
+  let service: DispatchService;
+  try {
+    service = new DispatchService(config);
+  } catch (error) {
+    // A value load let through that a client's constructor refuses (a
+    // TypeError or RangeError from the REST client, say): one line, as
+    // every configuration error, not a stack.
+    if (!(error instanceof TypeError || error instanceof RangeError)) {
+      throw error;
+    }
+    // deno-lint-ignore no-console
+    console.error(`Configuration error: ${error.message}`);
+    Deno.exit(1);
+  }
   let stopping: Promise<void> | undefined;
   const stop = (): void => {
     stopping ??= service.close().then(() => Deno.exit(0));

@@ -206,14 +206,14 @@ export class ConfirmedPublisher {
 
   /**
    * Whether the buffer holds `capacity` events or more, or `byteCapacity`
-   * bytes or more in more than one event. One event alone never fills it
-   * by its bytes: an event larger than the whole bound is taken (never
-   * dropped) without pausing anyone, and the next event, while it is held,
-   * fills the buffer.
+   * bytes or more, in more than one event. One event alone never fills it:
+   * an event larger than the whole bound is taken (never dropped) without
+   * pausing anyone, and with a `capacity` of 1 the RESUMED that ends a
+   * pause refilled it at once (pauses for ever, thousands a minute).
    */
   get full(): boolean {
-    return this.size >= this.#options.capacity ||
-      (this.#bytes >= this.#byteCapacity && this.size > 1);
+    return this.size > 1 && (this.size >= this.#options.capacity ||
+      this.#bytes >= this.#byteCapacity);
   }
 
   /** Whether the connection to the broker is up. */
@@ -695,7 +695,7 @@ export class ConfirmedPublisher {
 
   /** Hand on the confirmed events at the head of the line, in order. */
   #advance(): void {
-    const onConfirmed = this.#options.onConfirmed;
+    const { onConfirmed, capacity } = this.#options;
     const now = performance.now();
     while (this.#head < this.#slots.length) {
       const head = this.#slots[this.#head]!;
@@ -714,8 +714,10 @@ export class ConfirmedPublisher {
     if (this.#next < this.#head) this.#next = this.#head;
     this.#compact();
     if (
-      this.#wasFull &&
-      this.size <= this.#options.capacity * ROOM_FRACTION &&
+      // Room for one more event too (the RESUMED), or a capacity of 2 would
+      // fill again with it while one event is held.
+      this.#wasFull && (this.size === 0 || this.size + 1 < capacity) &&
+      this.size <= capacity * ROOM_FRACTION &&
       this.#bytes <= this.#byteCapacity * ROOM_FRACTION
     ) {
       this.#wasFull = false;

@@ -53,6 +53,9 @@ import { cacheIntentWarnings, type CacheResource } from "../cache/resources.ts";
 import {
   ConfigError,
   type DispatchConfig,
+  identifyPace,
+  ignoredStateSettings,
+  redisUrl,
   startingPresence,
   urlHostPort,
   withHiddenSecrets,
@@ -257,6 +260,8 @@ export class DispatchService {
   #saveAgain = false;
   /** Whether the last save reached Redis (none has yet: `false`). */
   #lastSaveOk = false;
+  /** The sessions the last save that reached Redis wrote. */
+  #lastSavedSessions = 0;
   /** A save stalled (said once), and none has succeeded since. */
   #saveStalled = false;
   /**
@@ -354,6 +359,14 @@ export class DispatchService {
     // Past every await below: once close() is called nothing more is opened
     // (close() closed only what existed then), and no shard is connected.
     if (this.#closing) return;
+    // twilight-dispatch took them too, so said rather than refused; the
+    // names go in the text, as a property they would be shown quoted.
+    const ignored = ignoredStateSettings(config).join(", ");
+    if (ignored !== "") {
+      visible.warn(
+        `${ignored} set without STATE_ENABLED: ignored until STATE_ENABLED is true`,
+      );
+    }
     // Checked as the Client checks it: a shard count from the network builds
     // that many shards (1e9 would exhaust memory), and a bad URL or budget
     // would fail later and less clearly.
@@ -454,9 +467,9 @@ export class DispatchService {
       compress: config.compress,
       largeThreshold: config.largeThreshold,
       presence,
-      maxConcurrency: config.shardsConcurrency ??
-        bot.session_start_limit.max_concurrency,
-      sessionStartLimit: bot.session_start_limit,
+      // The limit's max_concurrency is what the queue paces by (it won over
+      // maxConcurrency, so SHARDS_CONCURRENCY did nothing).
+      ...identifyPace(config.shardsConcurrency, bot.session_start_limit),
       scheduler: this.#scheduler,
     });
     this.#manager = manager;
@@ -581,8 +594,16 @@ export class DispatchService {
       }
       return;
     }
-    if (saved) {
-      logger.info("Dispatch service stopped; sessions saved for resuming");
+    if (saved && this.#lastSavedSessions === 0) {
+      // No shard had a confirmed session: nothing to resume from.
+      logger.info(
+        "Dispatch service stopped; no session was saved (no shard had one): the next start identifies its shards",
+      );
+    } else if (saved) {
+      logger.info(
+        "Dispatch service stopped; {count} of {shards} sessions saved for resuming",
+        { count: this.#lastSavedSessions, shards: this.#shardIds.length },
+      );
     } else {
       // The user must know: the next start identifies instead of resuming.
       logger.error(
@@ -892,15 +913,8 @@ export class DispatchService {
 
   async #connectRedis(): Promise<void> {
     const config = this.config;
-    const auth = config.redisPassword === undefined
-      ? ""
-      : `:${encodeURIComponent(config.redisPassword)}@`;
     try {
-      const redis = await connectRedis({
-        url: `redis://${auth}${
-          urlHostPort(config.redisHost, config.redisPort)
-        }/${config.redisDb}`,
-      });
+      const redis = await connectRedis({ url: redisUrl(config) });
       if (this.#closing) {
         // close() may be past closing this.#redis already: kept, this
         // connection would stay open.
@@ -934,10 +948,18 @@ export class DispatchService {
         // Visibly: embedded without LogTape set up, nothing else says it (the
         // connection layer reports a failed first connection by rejecting);
         // a password to fix is said as such.
-        const hint = redisPasswordHint(error, "REDIS_PASSWORD");
+        const hint = redisPasswordHint(
+          error,
+          config.redisUsername === undefined
+            ? "REDIS_PASSWORD"
+            : "REDIS_USERNAME and REDIS_PASSWORD",
+        );
+        // The hint in the text, not as a property: an empty one was shown
+        // as `""`, and a property is shown quoted.
+        const said = hint === undefined ? "" : ` ${hint}`;
         visible.error(
-          "{message}{hint}; running without saved sessions and cache, retrying every 5 s",
-          { message, hint: hint === undefined ? "" : ` ${hint}` },
+          `{message}${said}; running without saved sessions and cache, retrying every 5 s`,
+          { message },
         );
       }
       this.#redisRetry = this.#scheduler.setTimeout(() => {
@@ -1136,6 +1158,7 @@ export class DispatchService {
         }
         await this.#saveStaleShards(redis);
         this.#lastSaveOk = true;
+        this.#lastSavedSessions = sessions.length;
         this.#metrics.sessionsSaved.set(1);
         if (this.#saveStalled || this.#saveError !== undefined) {
           if (this.#saveStalled) this.#metrics.redisConnected.set(1);

@@ -1,0 +1,99 @@
+// ConfirmedPublisher with the smallest capacities (PUBLISH_BUFFER=1 or 2):
+// the event a shard's RESUME brings (RESUMED) must not fill the buffer again
+// at once. With a capacity of 1, every event filled it: each shard paused,
+// resumed, and its RESUMED paused it again (17,607 pauses in 25 s).
+import assert from "node:assert/strict";
+import {
+  ConfirmedPublisher,
+  type PendingEvent,
+} from "../../dispatch/publisher.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { within } from "../_fakes/watchdog.ts";
+import { FakeAmqpBroker } from "./_fake_amqp.ts";
+
+function event(sequence: number): PendingEvent {
+  return {
+    shardId: 0,
+    sessionId: "s",
+    sequence,
+    routingKey: "MESSAGE_CREATE",
+    body: `{"op":0,"t":"MESSAGE_CREATE","s":${sequence},"d":{},"shard":0}`,
+    queuedAt: performance.now(),
+  };
+}
+
+/** A publisher on `broker`, what it reported, and a wait on its reports. */
+interface OnBroker {
+  publisher: ConfirmedPublisher;
+  seen: { confirmed: number; rooms: number };
+  until: (test: () => boolean, what: string) => Promise<void>;
+}
+
+/** A publisher on `broker` and a wait for its next confirm or room. */
+function onBroker(broker: FakeAmqpBroker, capacity: number): OnBroker {
+  const seen = { confirmed: 0, rooms: 0 };
+  let changed = Promise.withResolvers<void>();
+  const publisher = new ConfirmedPublisher({
+    url: broker.url,
+    exchange: "test.small",
+    capacity,
+    scheduler: new VirtualScheduler(),
+    onConfirmed: () => {
+      seen.confirmed++;
+      changed.resolve();
+    },
+    onRoom: () => {
+      seen.rooms++;
+      changed.resolve();
+    },
+  });
+  const until = async (test: () => boolean, what: string) => {
+    while (!test()) {
+      changed = Promise.withResolvers<void>();
+      await within(changed.promise, what);
+    }
+  };
+  return { publisher, seen, until };
+}
+
+Deno.test("ConfirmedPublisher: with a capacity of 1, one event alone does not fill the buffer; the next one beside it does", () => {
+  const publisher = new ConfirmedPublisher({
+    url: "amqp://guest:guest@127.0.0.1:1",
+    exchange: "test.small",
+    capacity: 1,
+    scheduler: new VirtualScheduler(),
+  });
+  assert.equal(publisher.push(event(1)), true, "alone: not full");
+  assert.equal(publisher.full, false);
+  assert.equal(publisher.push(event(2)), false, "beside it: full");
+  assert.equal(publisher.size, 2, "neither dropped");
+});
+
+for (const capacity of [1, 2]) {
+  Deno.test(`ConfirmedPublisher: with a capacity of ${capacity}, room is reported only when the event a RESUME brings cannot fill the buffer again`, async () => {
+    await using broker = new FakeAmqpBroker();
+    const { publisher, seen, until } = onBroker(broker, capacity);
+    try {
+      await within(publisher.start(), "connected to the fake broker");
+      assert.deepEqual(
+        [1, 2].map((s) => publisher.push(event(s))),
+        [true, false],
+      );
+      await within(broker.received(2), "2 publishes");
+      await broker.ack(1);
+      await until(() => seen.confirmed === 1, "the first confirm");
+      assert.equal(seen.rooms, 0, "one held: a RESUMED beside it refills");
+      await broker.ack();
+      await until(() => seen.rooms === 1, "room");
+      assert.equal(publisher.size, 0);
+      // The shard resumed: its RESUMED is taken without pausing it again.
+      assert.equal(publisher.push(event(3)), true, "the RESUMED: not full");
+      await within(broker.received(3), "the RESUMED published");
+      await broker.ack();
+      await within(publisher.drained(), "every event confirmed");
+      assert.equal(seen.rooms, 1);
+    } finally {
+      await publisher.close();
+    }
+  });
+}
