@@ -219,18 +219,7 @@ export class ManagerSessions {
    * save already in flight) when it does not.
    */
   save(): Promise<void> {
-    const store = this.#store;
-    const sessions = sessionsOf(
-      this.#shards,
-      this.#shardCount,
-      this.#scheduler.now(),
-      this.#resumePoints,
-    );
-    return this.#inTurn(async () => {
-      await store.save(sessions);
-      // Once it landed: a failed save's sessions are no copy of ours.
-      for (const s of sessions) this.#saved.set(s.shardId, s);
-    });
+    return this.#saveSome((sessions) => sessions);
   }
 
   /**
@@ -245,6 +234,22 @@ export class ManagerSessions {
    * needed saving), and rejects as {@linkcode ManagerSessions.save} does.
    */
   drained(): Promise<void> {
+    return this.#saveSome((sessions) =>
+      stillSaved(this.#store, sessions, this.#saved)
+    );
+  }
+
+  /**
+   * Save the shards' sessions as they stand now, those `pick` keeps (a
+   * drained save none: nothing is written), in the chain; what landed is
+   * remembered as this process's (a failed save's sessions are no copy of
+   * ours).
+   */
+  #saveSome(
+    pick: (
+      sessions: SavedSession[],
+    ) => SavedSession[] | Promise<SavedSession[]>,
+  ): Promise<void> {
     const store = this.#store;
     const sessions = sessionsOf(
       this.#shards,
@@ -253,9 +258,10 @@ export class ManagerSessions {
       this.#resumePoints,
     );
     return this.#inTurn(async () => {
-      const still = await stillSaved(store, sessions, this.#saved);
-      if (still.length > 0) await store.save(still);
-      for (const session of still) this.#saved.set(session.shardId, session);
+      const kept = await pick(sessions);
+      if (kept.length === 0 && kept !== sessions) return;
+      await store.save(kept);
+      for (const session of kept) this.#saved.set(session.shardId, session);
     });
   }
 
