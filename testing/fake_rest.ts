@@ -17,6 +17,7 @@ import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
 import { commandErrors } from "./_command_checks.ts";
+import { autocompleteErrors } from "./_autocomplete_checks.ts";
 import { asObject, fieldError } from "./_form_errors.ts";
 import { modalErrors } from "./_component_checks.ts";
 import {
@@ -26,6 +27,12 @@ import {
   messageErrors,
 } from "./_message_checks.ts";
 import { isForward, referenceFields } from "./_message_reference.ts";
+import {
+  CREATE_MESSAGE_FLAGS,
+  INTERACTION_MESSAGE_FLAGS,
+  withSettableFlags,
+} from "./_message_flags.ts";
+import { EnforcedNonces } from "./_message_nonces.ts";
 import { FakeResources } from "./fake_resources.ts";
 import { multipartParts } from "./_multipart_parts.ts";
 import { messageMentions, resourcesDirectory } from "./_message_mentions.ts";
@@ -525,6 +532,7 @@ export class FakeRest {
   #knownInteractionsOnly: boolean;
   #increment = 0;
   #messages = new Map<string, RestMessage>();
+  #nonces: EnforcedNonces;
   #interactions = new Map<string, InteractionState>();
   #interactionsByToken = new Map<string, InteractionState>();
   #commands = new Map<string, RestApplicationCommand[]>();
@@ -560,6 +568,7 @@ export class FakeRest {
     checkOptionKeys("create FakeRest", "", options, FAKE_REST_OPTION_KEYS);
     this.#token = options.token ?? "fake-bot-token";
     this.#scheduler = options.scheduler ?? realScheduler;
+    this.#nonces = new EnforcedNonces(() => this.#scheduler.now());
     this.#limit = options.limit ?? 50;
     this.#resetAfter = options.resetAfter ?? 1;
     this.#globalLimit = options.globalLimit ?? 50;
@@ -1283,6 +1292,10 @@ export class FakeRest {
     const guild = (guildId: string): boolean =>
       !this.#knownChannelsOnly ||
       this.resources.guildOwner(guildId) !== undefined;
+    const notAuthor: Reply = {
+      status: 403,
+      body: errorBody(50005, "Cannot edit a message authored by another user"),
+    };
     const missingAccess: Reply = {
       status: 403,
       body: errorBody(50001, "Missing Access"),
@@ -1304,11 +1317,17 @@ export class FakeRest {
           guildOf: (id) => this.resources.channel(id)?.guild_id,
         });
         if ("refusal" in reference) return reference.refusal;
-        const { extra } = reference;
-        return {
-          status: 200,
-          body: this.#newMessage(match[1]!, fields, extra, files),
-        };
+        const earlier = this.#nonces.earlier(this.botUser.id, fields);
+        const repeated = earlier && this.#messages.get(earlier);
+        if (repeated) return { status: 200, body: repeated };
+        const message = this.#newMessage(
+          match[1]!,
+          withSettableFlags(fields, CREATE_MESSAGE_FLAGS),
+          reference.extra,
+          files,
+        );
+        this.#nonces.remember(this.botUser.id, fields, message.id);
+        return { status: 200, body: message };
       }],
       ["GET", channelMessage, ({ match }) => {
         if (!channel(match[1]!)) return unknownChannel;
@@ -1320,6 +1339,12 @@ export class FakeRest {
         const message = found(match[1]!, match[2]!);
         if (!message) return unknownMessage;
         const fields = asObject(body);
+        // Others "can only edit `flags`" (Edit Message).
+        const othersMay = (key: string) => key === "flags";
+        if (
+          message.author.id !== this.botUser.id &&
+          (files.length > 0 || !Object.keys(fields).every(othersMay))
+        ) return notAuthor;
         const invalid = editErrors(fields, message);
         if (invalid) return invalid;
         this.#editMessage(message, fields, files);
@@ -1360,10 +1385,15 @@ export class FakeRest {
           this.#editMessage(original, edit, files);
           return { status: 200, body: original };
         }
-        const message = this.#newMessage(interaction.channelId, fields, {
-          webhook_id: this.applicationId,
-          application_id: this.applicationId,
-        }, files);
+        const message = this.#newMessage(
+          interaction.channelId,
+          withSettableFlags(fields, INTERACTION_MESSAGE_FLAGS),
+          {
+            webhook_id: this.applicationId,
+            application_id: this.applicationId,
+          },
+          files,
+        );
         interaction.followups.add(message.id);
         return { status: 200, body: message };
       }],
@@ -1549,17 +1579,8 @@ export class FakeRest {
       if (errors) return invalidForm({ data: errors });
     }
     if (fields.type === 8) {
-      const choices = data.choices;
-      if (!Array.isArray(choices) || choices.length > 25) {
-        return invalidForm({
-          data: {
-            choices: fieldError(
-              "BASE_TYPE_MAX_LENGTH",
-              "Must be 25 or fewer in length.",
-            ),
-          },
-        });
-      }
+      const errors = autocompleteErrors(data);
+      if (errors) return invalidForm({ data: errors });
     }
     const allowed = interaction.type === undefined
       ? undefined
@@ -1611,7 +1632,12 @@ export class FakeRest {
     };
     let message: RestMessage | undefined;
     if (fields.type === 4) {
-      message = this.#newMessage(interaction.channelId, data, extra, files);
+      message = this.#newMessage(
+        interaction.channelId,
+        withSettableFlags(data, INTERACTION_MESSAGE_FLAGS),
+        extra,
+        files,
+      );
       interaction.original = message.id;
     } else if (fields.type === 5) {
       // "The only valid message flag you may use is EPHEMERAL": Discord

@@ -1,0 +1,52 @@
+/**
+ * The message flags a request may set when it creates a message, per
+ * route, as Discord's docs list them. Private to the test kit.
+ *
+ * @module
+ */
+
+/** SUPPRESS_EMBEDS. */
+const SUPPRESS_EMBEDS = 1 << 2;
+/** EPHEMERAL. */
+const EPHEMERAL = 1 << 6;
+/** SUPPRESS_NOTIFICATIONS. */
+const SUPPRESS_NOTIFICATIONS = 1 << 12;
+/** IS_VOICE_MESSAGE. */
+const IS_VOICE_MESSAGE = 1 << 13;
+/** IS_COMPONENTS_V2. */
+const IS_COMPONENTS_V2 = 1 << 15;
+
+/**
+ * What Create Message may set: "only `SUPPRESS_EMBEDS`,
+ * `SUPPRESS_NOTIFICATIONS`, `IS_VOICE_MESSAGE`, and `IS_COMPONENTS_V2` can
+ * be set". EPHEMERAL is not among them: a channel message is public.
+ */
+export const CREATE_MESSAGE_FLAGS: number = SUPPRESS_EMBEDS |
+  SUPPRESS_NOTIFICATIONS | IS_VOICE_MESSAGE | IS_COMPONENTS_V2;
+
+/**
+ * What an interaction reply (callback type 4) or followup may set: the
+ * same, plus EPHEMERAL (Interaction Response "Messages" flags).
+ */
+export const INTERACTION_MESSAGE_FLAGS: number = CREATE_MESSAGE_FLAGS |
+  EPHEMERAL;
+
+/**
+ * The request body with its `flags` cut to `settable`. The docs do not say
+ * Discord refuses the others on create (they say an edit ignores them), so
+ * the fake drops them silently rather than answering 400; a bot counting on
+ * one (say EPHEMERAL on a channel message) sees it missing, as on Discord.
+ *
+ * @param body The create request's fields.
+ * @param settable The flags this route lets the request set.
+ * @returns `body` itself when it has no numeric `flags`, else a copy with
+ *   the flags masked.
+ */
+export function withSettableFlags(
+  body: Record<string, unknown>,
+  settable: number,
+): Record<string, unknown> {
+  return typeof body.flags === "number"
+    ? { ...body, flags: body.flags & settable }
+    : body;
+}
