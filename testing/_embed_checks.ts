@@ -6,7 +6,7 @@
  * @module
  */
 import { textLength } from "../base/text_length.ts";
-import { asObject, fieldError } from "./_form_errors.ts";
+import { asObject, fieldError, required } from "./_form_errors.ts";
 
 /** Discord's per-field embed limits (the embed object's limits table). */
 const EMBED_TEXT_LIMITS: [path: readonly string[], max: number][] = [
@@ -21,7 +21,8 @@ const EMBEDS_TOTAL_LIMIT = 6000;
 /**
  * The `embeds` errors Discord answers 50035 with: a title over 256, a
  * description over 4096, more than 25 fields, a field name over 256 or value
- * over 1024, footer text over 2048, an author name over 256 (each at its
+ * over 1024 or either missing or empty (both are required: "name" and
+ * "value" are not optional in the Embed Field Structure), footer text over 2048, an author name over 256 (each at its
  * path, e.g. `embeds.0.fields.3.value`); otherwise more than 6000 of those
  * characters across every embed (`MAX_EMBED_SIZE_EXCEEDED` on `embeds`).
  *
@@ -60,8 +61,11 @@ export function embedErrors(embeds: unknown): unknown {
         const field = asObject(entry);
         total += text(field.name) + text(field.value);
         const bad: Record<string, unknown> = {};
-        if (text(field.name) > 256) bad.name = tooLong(256);
-        if (text(field.value) > 1024) bad.value = tooLong(1024);
+        for (const [key, max] of [["name", 256], ["value", 1024]] as const) {
+          const value = field[key];
+          if (typeof value !== "string" || value === "") bad[key] = required();
+          else if (text(value) > max) bad[key] = tooLong(max);
+        }
         if (Object.keys(bad).length > 0) fieldErrors[at] = bad;
       });
       if (embed.fields.length > 25) own.fields = tooLong(25);

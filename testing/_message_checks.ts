@@ -16,6 +16,7 @@ import { textLength } from "../base/text_length.ts";
 import { componentErrors } from "./_component_checks.ts";
 import { embedErrors } from "./_embed_checks.ts";
 import { asObject, fieldError, tooLong, type Tree } from "./_form_errors.ts";
+import { pollErrors } from "./_poll_checks.ts";
 
 /** IS_COMPONENTS_V2. */
 export const COMPONENTS_V2 = 1 << 15;
@@ -181,6 +182,8 @@ function contentErrors(
   }
   const embeds = embedErrors(fields.embeds);
   if (embeds) return invalidForm(nest(prefix, { embeds }));
+  const fieldLimits = limitErrors(fields);
+  if (fieldLimits) return invalidForm(nest(prefix, fieldLimits));
   const mentions = allowedMentionsErrors(fields.allowed_mentions);
   if (mentions) {
     return invalidForm(nest(prefix, { allowed_mentions: mentions }));
@@ -189,7 +192,35 @@ function contentErrors(
 }
 
 /**
- * What Discord refuses in `allowed_mentions`: more than 100 `users` or
+ * The limits of the other fields of a message body (message resource,
+ * Create Message; poll resource): a `nonce` of up to 25 characters (an
+ * integer counted by its digits), at most 3 `sticker_ids`, and the poll's
+ * (see `pollErrors`).
+ */
+function limitErrors(fields: Tree): Tree | undefined {
+  const nonce = fields.nonce;
+  if (
+    (typeof nonce === "string" || typeof nonce === "number") &&
+    String(nonce).length > 25
+  ) {
+    return { nonce: tooLong(25) };
+  }
+  const stickers = fields.sticker_ids;
+  if (Array.isArray(stickers) && stickers.length > 3) {
+    return { sticker_ids: tooLong(3) };
+  }
+  if (fields.poll === undefined || fields.poll === null) return undefined;
+  const poll = pollErrors(fields.poll);
+  return poll ? { poll } : undefined;
+}
+
+/** The allowed mention types `parse` may name (Allowed Mention Types). */
+const MENTION_TYPES = ["roles", "users", "everyone"];
+
+/**
+ * What Discord refuses in `allowed_mentions`: a `parse` entry that is not
+ * an allowed mention type (`roles`, `users`, `everyone`), more than 100
+ * `users` or
  * `roles` ("max 100"), and `parse` naming `users` or `roles` next to a
  * non-empty list of them ("mutually exclusive ... causing a validation
  * error"; an empty list, as the docs' own examples send, is accepted).
@@ -199,6 +230,17 @@ function contentErrors(
 function allowedMentionsErrors(value: unknown): Tree | undefined {
   const allowed = asObject(value);
   const parse = Array.isArray(allowed.parse) ? allowed.parse : [];
+  const unknown = parse.findIndex((kind) => !MENTION_TYPES.includes(kind));
+  if (unknown >= 0) {
+    return {
+      parse: {
+        [unknown]: fieldError(
+          "ENUM_TYPE_COERCE",
+          `Value "${String(parse[unknown])}" is not a valid enum value.`,
+        ),
+      },
+    };
+  }
   for (const kind of ["users", "roles"]) {
     const ids = allowed[kind];
     if (!Array.isArray(ids)) continue;

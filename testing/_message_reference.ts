@@ -43,6 +43,12 @@ export interface ReferenceLookup {
   message(id: string): RestMessage | undefined;
   /** The guild of a channel, `undefined` for a DM or an unknown channel. */
   guildOf(channelId: string): string | undefined;
+  /**
+   * The channel the message is posted to. A reply's target must be in it
+   * (a reply's `channel_id` is "the same as the reply's", message
+   * resource); without it only a `channel_id` the reply names is held to.
+   */
+  channelId?: string;
 }
 
 /** The outcome: Discord's refusal, or the fields the reference adds. */
@@ -80,8 +86,12 @@ export function isForward(fields: Tree): boolean {
  *
  * A reply needs only `message_id`; its target missing is refused unless
  * `fail_if_not_exists` is `false`, and then the message is sent "as a
- * normal (non-reply) message": type 0, no `message_reference`. A reply
- * is type 19 with `message_reference` (type 0) and `referenced_message`.
+ * normal (non-reply) message": type 0, no `message_reference`. A target in
+ * another channel than the one posted to, or than the `channel_id` the
+ * reply names, counts as missing: a reply's `channel_id` and `guild_id`
+ * are "the same as the reply's" (message resource, Message Reference
+ * Types). A reply is type 19 with `message_reference` (type 0) and
+ * `referenced_message`.
  *
  * A forward needs `message_id` and `channel_id` ("Required fields: `type`,
  * `message_id`, `channel_id`"), and the message must exist in that
@@ -107,9 +117,11 @@ export function referenceFields(
     ? reference.message_id
     : undefined;
   if (reference.type === 1) return forward(fields, reference, lookup);
-  const target = messageId === undefined
-    ? undefined
-    : lookup.message(messageId);
+  const found = messageId === undefined ? undefined : lookup.message(messageId);
+  // The lookup searches every channel: a reply reaches its own only.
+  const target = found && inChannel(found.channel_id, reference, lookup)
+    ? found
+    : undefined;
   if (!target) {
     return reference.fail_if_not_exists === false
       ? { extra: {} }
@@ -122,6 +134,19 @@ export function referenceFields(
       referenced_message: structuredClone(target),
     },
   };
+}
+
+/** Whether a reply's target in `channelId` is where the reply may point. */
+function inChannel(
+  channelId: string,
+  reference: Tree,
+  lookup: ReferenceLookup,
+): boolean {
+  if (lookup.channelId !== undefined && channelId !== lookup.channelId) {
+    return false;
+  }
+  const named = reference.channel_id;
+  return named === undefined || named === null || named === channelId;
 }
 
 function forward(

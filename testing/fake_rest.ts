@@ -16,7 +16,7 @@ import { fnv1a } from "../base/fnv1a.ts";
 import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import { delay, realScheduler, type Scheduler } from "../base/scheduler.ts";
 import { parseRoute, type RouteInfo } from "../rest/routes.ts";
-import { commandErrors } from "./_command_checks.ts";
+import { commandListErrors } from "./_command_checks.ts";
 import { autocompleteErrors } from "./_autocomplete_checks.ts";
 import { asObject, fieldError } from "./_form_errors.ts";
 import { modalErrors } from "./_component_checks.ts";
@@ -1313,6 +1313,7 @@ export class FakeRest {
           : messageErrors(fields, "", files.length > 0);
         if (invalid) return invalid;
         const reference = referenceFields(fields, {
+          channelId: match[1]!,
           message: (id) => this.#messages.get(id),
           guildOf: (id) => this.resources.channel(id)?.guild_id,
         });
@@ -1737,13 +1738,7 @@ export class FakeRest {
         }],
       });
     }
-    const errors: Record<string, unknown> = {};
-    body.forEach((item, index) => {
-      const itemErrors = commandErrors(asObject(item));
-      if (Object.keys(itemErrors).length > 0) {
-        errors[String(index)] = itemErrors;
-      }
-    });
+    const errors = commandListErrors(body);
     if (Object.keys(errors).length > 0) return invalidForm(errors);
     const scope = guildId ?? "global";
     const previous = this.#commands.get(scope) ?? [];
