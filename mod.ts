@@ -62,6 +62,7 @@ export type {
   CacheChange,
   CacheConfig,
   CachedChannel,
+  CachedGuild,
   CachedIntegration,
   CachedMember,
   CachedMessage,

@@ -5,10 +5,12 @@
  * @module
  */
 import type { Snowflake } from "../types/gateway_payloads.ts";
-import type { IntegrationCreateDispatch } from "../types/dispatch_payloads.ts";
+import type {
+  IntegrationCreateDispatch,
+  UnavailableGuildCreate,
+} from "../types/dispatch_payloads.ts";
 import type { Channel } from "../types/objects/channel.ts";
 import type { Emoji } from "../types/objects/emoji.ts";
-import type { Guild } from "../types/objects/guild.ts";
 import type { GuildMember } from "../types/objects/member.ts";
 import type { Message } from "../types/objects/message.ts";
 import type { PresenceUpdate } from "../types/objects/presence.ts";
@@ -27,6 +29,7 @@ import {
   type CacheUpdate,
   GUILD_SCOPED_KINDS,
 } from "./changes.ts";
+import type { CachedGuild } from "./cached_guild.ts";
 import { ChannelMessages } from "./channel_messages.ts";
 import { CompactMember, CompactMessage, Interner } from "./compact.ts";
 import {
@@ -228,12 +231,10 @@ export class MemoryCache implements CacheLookup {
     return this.get("bot_user", "", "@me") as User | undefined;
   }
 
-  /**
-   * A guild, without its collections (read those with their own getters);
-   * `{ id, unavailable: true }` for a guild in an outage not yet seen.
-   */
-  guild(id: Snowflake): Guild | undefined {
-    return this.get("guild", "", id) as Guild | undefined;
+  /** A {@linkcode CachedGuild}, or the placeholder of one not yet created. */
+  guild(id: Snowflake): CachedGuild | UnavailableGuildCreate | undefined {
+    const guild = this.get("guild", "", id);
+    return guild as CachedGuild | UnavailableGuildCreate | undefined;
   }
 
   /**
@@ -241,8 +242,9 @@ export class MemoryCache implements CacheLookup {
    * members and presences, are walked rather than copied; `[...]` or
    * `Array.from` makes an array).
    */
-  *guilds(): IterableIterator<Guild> {
-    yield* this.#values("guild", "") as unknown as Iterable<Guild>;
+  *guilds(): IterableIterator<CachedGuild | UnavailableGuildCreate> {
+    const guilds = this.#values("guild", "") as unknown;
+    yield* guilds as Iterable<CachedGuild | UnavailableGuildCreate>;
   }
 
   /** A channel or thread by id (DM channels too). */

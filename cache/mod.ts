@@ -10,7 +10,7 @@
  *
  * const cache = new MemoryCache({ resources: ["guilds", "roles"] });
  * cache.apply("GUILD_CREATE", { id: "1", name: "Home", roles: [{ id: "1", name: "@everyone" }] });
- * assert.equal(cache.guild("1")?.name, "Home");
+ * assert.deepEqual(cache.guild("1"), { id: "1", name: "Home" });
  * assert.equal(cache.roles("1").length, 1);
  * ```
  *
@@ -31,6 +31,7 @@ export {
   type CacheUpdate,
   KIND_RESOURCE,
 } from "./changes.ts";
+export type { CachedGuild } from "./cached_guild.ts";
 export { type CacheEffect, EVENT_CACHE_EFFECTS } from "./event_effects.ts";
 export {
   type CachedChannel,
@@ -157,6 +158,7 @@ export type {
   ThreadMember,
   ThreadMetadata,
   UnavailableGuild,
+  UnavailableGuildCreate,
   User,
   UserPrimaryGuild,
   VerificationLevel,

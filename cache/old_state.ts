@@ -5,8 +5,8 @@
  *
  * @module
  */
+import type { UnavailableGuildCreate } from "../types/dispatch_payloads.ts";
 import type { Emoji } from "../types/objects/emoji.ts";
-import type { Guild, UnavailableGuild } from "../types/objects/guild.ts";
 import type { PresenceUpdate } from "../types/objects/presence.ts";
 import type { Role } from "../types/objects/role.ts";
 import type { GuildScheduledEvent } from "../types/objects/scheduled_event.ts";
@@ -21,12 +21,14 @@ import type {
   CachedMember,
   CachedMessage,
 } from "./memory_store.ts";
+import type { CachedGuild } from "./cached_guild.ts";
 
 /**
  * The previous state of each event that has one, by event name, as cached
  * before the event: the entity it changed or removed, or a list of them for
  * events that change several. Events not listed have none. A guild seen
- * only in READY (or in an outage) is cached as `{ id, unavailable: true }`.
+ * only in READY (or first in an outage) is cached as `{ id, unavailable:
+ * true }` (see {@linkcode CachedGuild}).
  */
 export interface CachedOldState {
   /** The bot's user before this session. */
@@ -59,11 +61,11 @@ export interface CachedOldState {
   /** The channel before its last pin time changed. */
   CHANNEL_PINS_UPDATE: CachedChannel;
   /** The guild as cached before (often the READY placeholder). */
-  GUILD_CREATE: Guild | UnavailableGuild;
+  GUILD_CREATE: CachedGuild | UnavailableGuildCreate;
   /** The guild before the update. */
-  GUILD_UPDATE: Guild | UnavailableGuild;
+  GUILD_UPDATE: CachedGuild | UnavailableGuildCreate;
   /** The guild that became unavailable or was removed. */
-  GUILD_DELETE: Guild | UnavailableGuild;
+  GUILD_DELETE: CachedGuild | UnavailableGuildCreate;
   /** The guild's emojis before the update (the whole list). */
   GUILD_EMOJIS_UPDATE: Emoji[];
   /** The guild's stickers before the update (the whole list). */

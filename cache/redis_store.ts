@@ -7,7 +7,7 @@
 import { realScheduler, type Scheduler } from "../base/scheduler.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import type { Snowflake } from "../types/gateway_payloads.ts";
-import type { Guild } from "../types/objects/guild.ts";
+import type { UnavailableGuildCreate } from "../types/dispatch_payloads.ts";
 import type { Role } from "../types/objects/role.ts";
 import type { User } from "../types/objects/user.ts";
 import type {
@@ -22,6 +22,7 @@ import type {
   CachedMember,
   CachedMessage,
 } from "./memory_store.ts";
+import type { CachedGuild } from "./cached_guild.ts";
 import type { RedisCacheOptions } from "./redis_cache_options.ts";
 import {
   compareSnowflakes,
@@ -626,9 +627,13 @@ export class RedisCache {
     return this.get("bot_user", "", "@me") as Promise<User | undefined>;
   }
 
-  /** A guild, without its collections. */
-  guild(id: Snowflake): Promise<Guild | undefined> {
-    return this.get("guild", "", id) as Promise<Guild | undefined>;
+  /** A {@linkcode CachedGuild}, or the placeholder of one not yet created. */
+  guild(
+    id: Snowflake,
+  ): Promise<CachedGuild | UnavailableGuildCreate | undefined> {
+    return this.get("guild", "", id) as Promise<
+      CachedGuild | UnavailableGuildCreate | undefined
+    >;
   }
 
   /** A channel or thread. */

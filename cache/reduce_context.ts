@@ -213,14 +213,20 @@ export class Context {
    * created, as in a process resumed from a session store, or removed),
    * where an empty list would say the guild had none. Held is judged as
    * the core judges a guild unknown (reduceIn): only when guilds are kept
-   * can one be missing. Both reads happen whatever they return, so the
-   * reads stay a function of the payload.
+   * can one be missing. A READY placeholder (`{ id, unavailable: true }`,
+   * no name: an outage-marked guild keeps its name) holds no list its
+   * GUILD_CREATE brought, so an empty one is not known either; one with
+   * items an event put there since is given whole, so that a replacing
+   * event still deletes the items it drops. Both reads happen whatever they
+   * return, so the reads stay a function of the payload.
    */
   guildList(kind: CacheKind, guildId: string): D[] | undefined {
     const guild = this.get("guild", "", guildId);
     const values = this.all(kind, guildId);
     if (!this.keeps(kind)) return undefined;
-    return guild === undefined && this.keeps("guild") ? undefined : values;
+    if (guild === undefined) return this.keeps("guild") ? undefined : values;
+    const placeholder = guild.unavailable === true && guild.name === undefined;
+    return placeholder && values.length === 0 ? undefined : values;
   }
 
   set(kind: CacheKind, scope: string, id: string, value: D): void {

@@ -54,6 +54,7 @@ export type {
   CacheChange,
   CacheConfig,
   CachedChannel,
+  CachedGuild,
   CachedIntegration,
   CachedMember,
   CachedMessage,

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { MemoryCache } from "../../cache/mod.ts";
 import { user } from "./_event_sequences.ts";
+import { createdGuild } from "./_created_guild.ts";
 
 /** `count` keys no Discord object has, on top of `value`. */
 function withJunk<T extends object>(value: T, count: number): T {
@@ -98,7 +99,7 @@ Deno.test("a handler editing its event's guild, channel or scheduled event does 
   guild.name = "edited";
   guild.channels[0]!.name = "edited";
   event.name = "edited";
-  assert.equal(cache.guild("1")?.name, "g");
+  assert.equal(createdGuild(cache.guild("1"))?.name, "g");
   assert.equal(cache.channel("2")?.name, "general");
   assert.equal(cache.scheduledEvent("1", "5")?.name, "quiz");
 });

@@ -14,6 +14,7 @@ import {
   withPrivateRedis,
 } from "./_private_redis_store.ts";
 import { user } from "./_event_sequences.ts";
+import { createdGuild } from "./_created_guild.ts";
 
 /** Shard `shard` of 2's READY, its session listing guild `guildId`. */
 const ready = (shard: number, guildId: string) => ({
@@ -117,7 +118,7 @@ Deno.test({
       assert.deepEqual(after, []);
       assert.equal(one.cache.stale, false);
       assert.equal(one.stale, 1);
-      assert.equal((await one.cache.guild("1"))?.name, "g1");
+      assert.equal(createdGuild(await one.cache.guild("1"))?.name, "g1");
     }),
 });
 

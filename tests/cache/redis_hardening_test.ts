@@ -13,6 +13,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { withPrivateRedis } from "./_private_redis_store.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { guildMessage } from "./_guild_message.ts";
+import { createdGuild } from "./_created_guild.ts";
 
 const server = testRedis();
 
@@ -303,7 +304,7 @@ Deno.test({
       await cache.apply("GUILD_UPDATE", { id: "1", name: "renamed" });
       await cache.flush();
       assert.equal(cache.stale, false);
-      assert.equal((await cache.guild("1"))?.name, "renamed");
+      assert.equal(createdGuild(await cache.guild("1"))?.name, "renamed");
 
       // Another server process: what the first held is gone.
       up = new Promise((resolve) => redis.once("ready", resolve));
@@ -380,7 +381,7 @@ Deno.test({
       });
       assert.equal(cache.stale, false, lines.join("\n"));
       assert.equal((await cache.botUser())?.username, "bot");
-      assert.equal((await cache.guild("1"))?.name, "g");
+      assert.equal(createdGuild(await cache.guild("1"))?.name, "g");
       for (const index of ["message_keys", "channel_keys"]) {
         assert.match(await admin.type(index), /^(set|none)$/);
       }
@@ -458,6 +459,6 @@ Deno.test({
         await cache.flush();
       });
       assert.equal(cache.stale, false);
-      assert.equal((await cache.guild("1"))?.name, "g");
+      assert.equal(createdGuild(await cache.guild("1"))?.name, "g");
     }),
 });

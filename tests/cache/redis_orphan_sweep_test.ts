@@ -12,6 +12,7 @@ import {
   withPrivateRedis,
 } from "./_private_redis_store.ts";
 import { user } from "./_event_sequences.ts";
+import { createdGuild } from "./_created_guild.ts";
 
 /** A READY listing `guildIds`, of shard `shard` (none: one session). */
 const ready = (guildIds: string[], shard?: [number, number]) => ({
@@ -126,7 +127,7 @@ Deno.test({
         await traces(admin, ["1002", "3333", "1003", "4444"]),
         [],
       );
-      assert.equal((await cache.guild("1001"))?.name, "g1001");
+      assert.equal(createdGuild(await cache.guild("1001"))?.name, "g1001");
       assert.equal((await cache.channel("10010"))?.name, "c");
     }),
 });
@@ -163,8 +164,8 @@ Deno.test({
       assert.equal(await admin.exists(`guild_keys:${left1}`), 1);
       assert.equal(await admin.exists("channel:5555"), 1);
       assert.equal(await admin.exists(`guild_kind_keys:${listed0}:channel`), 1);
-      assert.equal((await cache.guild(shard1))?.name, `g${shard1}`);
-      assert.equal((await cache.guild(shard0))?.name, `g${shard0}`);
+      assert.equal(createdGuild(await cache.guild(shard1))?.name, `g${shard1}`);
+      assert.equal(createdGuild(await cache.guild(shard0))?.name, `g${shard0}`);
       assert.equal(
         await admin.sismember("channel_keys", `channel:${shard1}0`),
         1,

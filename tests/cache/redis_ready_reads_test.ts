@@ -8,6 +8,7 @@ import type { RedisConnection } from "../../redis/mod.ts";
 import { closeRedis, connectRedis } from "../../redis/mod.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
+import { createdGuild } from "./_created_guild.ts";
 
 const server = testRedis();
 
@@ -88,7 +89,7 @@ Deno.test({
         unavailable: true,
       });
       assert.equal(await cache.guild(guildId(32)), undefined, "unlisted");
-      assert.equal((await cache.guild(guildId(17)))?.name, "g17");
+      assert.equal(createdGuild(await cache.guild(guildId(17)))?.name, "g17");
       // Shard 0's held guilds but the one listed went; the new one came.
       const shardZero = held / 16;
       assert.equal(

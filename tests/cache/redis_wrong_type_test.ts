@@ -9,6 +9,7 @@ import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { guildMessage } from "./_guild_message.ts";
 import { withPrivateRedis } from "./_private_redis_store.ts";
+import { createdGuild } from "./_created_guild.ts";
 
 const server = testRedis();
 
@@ -74,7 +75,7 @@ for (const key of ["guild_keys", "member_keys", "expiry_keys", "role_keys"]) {
         });
         const all = lines.join("\n");
         assert.equal(cache.stale, false, all);
-        assert.equal((await cache.guild("1"))?.name, "g");
+        assert.equal(createdGuild(await cache.guild("1"))?.name, "g");
         assert.equal((await cache.member("1", "7"))?.user?.id, "7");
         assert.equal((await cache.message("2", "101"))?.id, "101");
         assert.match(await admin.type(key), /^(set|hash|none)$/);

@@ -8,14 +8,15 @@ import type {
   CachedMessage,
   OldState,
 } from "../../cache/mod.ts";
+import type { CachedGuild } from "../../cache/cached_guild.ts";
 import { Client, type EventListener } from "../../handler/client.ts";
 import type { Context } from "../../handler/context.ts";
 import { Handler } from "../../handler/handler.ts";
 import { FakeDiscord } from "../../testing/fake_discord.ts";
+import type { UnavailableGuildCreate } from "../../types/dispatch_payloads.ts";
 import type { GatewayEventName } from "../../types/events.ts";
 import { GatewayIntent } from "../../types/intents.ts";
 import type { Emoji } from "../../types/objects/emoji.ts";
-import type { Guild, UnavailableGuild } from "../../types/objects/guild.ts";
 import type { PresenceUpdate } from "../../types/objects/presence.ts";
 import type { Role } from "../../types/objects/role.ts";
 import type { User } from "../../types/objects/user.ts";
@@ -76,9 +77,9 @@ declare const EXPECTED: {
   CHANNEL_DELETE: CachedChannel | undefined;
   THREAD_UPDATE: CachedChannel | undefined;
   THREAD_LIST_SYNC: CachedChannel[] | undefined;
-  GUILD_CREATE: Guild | UnavailableGuild | undefined;
-  GUILD_UPDATE: Guild | UnavailableGuild | undefined;
-  GUILD_DELETE: Guild | UnavailableGuild | undefined;
+  GUILD_CREATE: CachedGuild | UnavailableGuildCreate | undefined;
+  GUILD_UPDATE: CachedGuild | UnavailableGuildCreate | undefined;
+  GUILD_DELETE: CachedGuild | UnavailableGuildCreate | undefined;
   GUILD_ROLE_UPDATE: Role | undefined;
   GUILD_ROLE_DELETE: Role | undefined;
   GUILD_EMOJIS_UPDATE: Emoji[] | undefined;
