@@ -91,13 +91,47 @@ export function shownQuoted(value: unknown): string {
 }
 
 /**
+ * A URL with the password of its user info replaced by `***`, for messages
+ * and logs. With `scheme://` (any scheme, any case, wherever the URL starts,
+ * tabs and newlines in `://` as the URL parser drops them) the password runs
+ * from the first `:` of the user part to the last `@`, so one holding a raw
+ * `@` or `/` is hidden whole and the user name is kept. A value without
+ * `//` after its scheme (`redis:user:pw@h`, `https:\\user:pw@h`) or
+ * without a scheme (`user:pw@h`) is one a check refuses, and where its user
+ * info ends cannot be told: everything after the scheme (or from the start)
+ * up to the last `@` is hidden. A URL with no `@` is returned as given.
+ *
+ * @param url The URL, as given (valid or not).
+ * @returns The URL without its password.
+ *
+ * @example Usage
+ * ```ts
+ * import { redactUrlPassword } from "./option_checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(redactUrlPassword("https://u:pw@h/api"), "https://u:***@h/api");
+ * assert.equal(redactUrlPassword("u:pw@h:6379"), "u:***@h:6379");
+ * assert.equal(redactUrlPassword("https://h/api"), "https://h/api");
+ * ```
+ */
+export function redactUrlPassword(url: string): string {
+  // The URL parser drops tabs and newlines, in `://` too.
+  const authority = /([a-z][a-z0-9+.-]*:[\t\n\r]*\/[\t\n\r]*\/[^:@/]*:).*@/is;
+  if (/^\s*[a-z][a-z0-9+.-]*:[\t\n\r]*\/[\t\n\r]*\//i.test(url)) {
+    return url.replace(authority, "$1***@");
+  }
+  return url.replace(/^(\s*[a-z][a-z0-9+.-]*:[\t\n\r/\\]*)?.*@/is, "$1***@");
+}
+
+/**
  * Check that an option, when given, is a URL with one of `protocols`.
  *
  * @param what Who is being created, for the message (`"client"`).
  * @param name The option's name.
  * @param value The value; `undefined` passes.
  * @param protocols The protocols allowed, with their colon (`"https:"`).
- * @throws {TypeError} When it is not such a URL.
+ * @throws {TypeError} When it is not such a URL (its password not shown:
+ *   {@linkcode redactUrlPassword}).
  *
  * @example Usage
  * ```ts
@@ -121,10 +155,12 @@ export function assertUrlOption(
     ? `${protocols.slice(0, -1).join(", ")} or ${protocols.at(-1)}`
     : protocols.join("");
   const article = /^[aefhilmnorsx]/i.test(list) ? "an" : "a";
+  // A proxy's credentials in the URL are no part of what is wrong.
+  const current = typeof value === "string"
+    ? redactUrlPassword(value)
+    : shown(value);
   throw new TypeError(
-    `Cannot create ${what} as '${name}' must be ${article} ${list} URL: current value '${name}=${
-      shown(value)
-    }'`,
+    `Cannot create ${what} as '${name}' must be ${article} ${list} URL: current value '${name}=${current}'`,
   );
 }
 

@@ -8,7 +8,7 @@
  */
 import { botTokenFault, normalizeBotToken } from "../base/bot_token.ts";
 import { isSnowflake, MAX_SNOWFLAKE } from "../base/snowflake.ts";
-import { isUrl } from "../base/option_checks.ts";
+import { isUrl, redactUrlPassword } from "../base/option_checks.ts";
 import { textLength } from "../base/text_length.ts";
 import { MAX_TTL_MS } from "../cache/redis_expiry.ts";
 import { MAX_RECOMMENDED_SHARDS } from "../handler/gateway_bot_check.ts";
@@ -601,7 +601,8 @@ export function loadDispatchConfig(
       throw new ConfigError(
         name,
         "an http:// or https:// URL with a host and a valid port",
-        value,
+        // A proxy's password in the URL is no part of what is wrong.
+        redactUrlPassword(value),
       );
     }
     return value.replace(/\/+$/, "");

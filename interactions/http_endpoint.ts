@@ -15,6 +15,7 @@ import {
 } from "../base/scheduler.ts";
 import { assertIntegerOption, shown } from "../base/option_checks.ts";
 import { optionKeys } from "../base/option_keys.ts";
+import { normalizeBotToken } from "../base/bot_token.ts";
 import type { RestClient } from "../rest/rest_client.ts";
 import { DiscordApiError, RateLimitError } from "../rest/errors.ts";
 import { InvalidRequestLimitError } from "../rest/invalid_requests.ts";
@@ -290,21 +291,31 @@ function publicKeyBytes(publicKey: unknown): Uint8Array {
   const bytes = typeof publicKey === "string"
     ? hexBytes(publicKey.trim())
     : undefined;
+  if (bytes?.length === 32 && !isWeakPublicKey(bytes)) return bytes;
+  const value = `current value ${shownPublicKey(publicKey)}`;
   if (bytes?.length === 32) {
-    if (!isWeakPublicKey(bytes)) return bytes;
     throw new TypeError(
-      `Cannot create interactions endpoint as 'publicKey' is not a real Ed25519 key (a point of small order, such as a placeholder of zeros, against which forged signatures verify): copy the Developer Portal's Public Key: current value 'publicKey=${
-        JSON.stringify(publicKey)
-      }'`,
+      `Cannot create interactions endpoint as 'publicKey' is not a real Ed25519 key (a point of small order, such as a placeholder of zeros, against which forged signatures verify): copy the Developer Portal's Public Key: ${value}`,
     );
   }
   throw new TypeError(
-    `Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key): current value 'publicKey=${
-      typeof publicKey === "string"
-        ? JSON.stringify(publicKey)
-        : shown(publicKey)
-    }'`,
+    `Cannot create interactions endpoint as 'publicKey' must be 64 hex characters (the Developer Portal's Public Key): ${value}`,
   );
+}
+
+/**
+ * A refused `publicKey` as shown: only hex is (a key of the wrong length is
+ * no secret), as what is pasted there by mistake is often a secret.
+ */
+function shownPublicKey(key: unknown): string {
+  if (typeof key !== "string") return `'publicKey=${shown(key)}'`;
+  if (/^[0-9a-f]*$/i.test(key.trim())) {
+    return `'publicKey=${JSON.stringify(key)}'`;
+  }
+  // A bot token is three base64url parts joined by dots.
+  const token = /^[\w-]+\.[\w-]+\.[\w-]+$/.test(normalizeBotToken(key));
+  const said = token ? "it looks like a bot token: " : "";
+  return `a string of ${key.length} characters, not all hex (${said}not shown)`;
 }
 
 /**

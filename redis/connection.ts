@@ -6,7 +6,11 @@
  * @module
  */
 import { getVisibleLogger } from "../base/visible_logger.ts";
-import { assertIntegerOption, shown } from "../base/option_checks.ts";
+import {
+  assertIntegerOption,
+  redactUrlPassword,
+  shown,
+} from "../base/option_checks.ts";
 import {
   delay,
   MAX_TIMER_DELAY,
@@ -126,7 +130,9 @@ function givesPassword(url: string): boolean {
  * Replace the password of a URL with `***`, for logs and errors. Any scheme,
  * in any case, wherever the URL starts (a value read with stray spaces);
  * the password runs from the first `:` of the user part to the last `@` (a
- * password with a raw `@` or `/` is hidden whole), and a `password` query
+ * password with a raw `@` or `/` is hidden whole); without `//` after the
+ * scheme (`redis:user:pw@h`), or without a scheme (`user:pw@h`), all up to
+ * the last `@` is hidden (see `redactUrlPassword`), and a `password` query
  * parameter (which ioredis sends as the password) is hidden too, however
  * its name is written: in any case, percent-encoded (`%70assword`), or with
  * tabs or newlines in it (the URL parser drops them); so is any parameter
@@ -145,12 +151,7 @@ function givesPassword(url: string): boolean {
  * @returns The URL without its password.
  */
 export function redactRedisUrl(url: string): string {
-  return url
-    // The URL parser drops tabs and newlines, in `://` too.
-    .replace(
-      /([a-z][a-z0-9+.-]*:[\t\n\r]*\/[\t\n\r]*\/[^:@/]*:).*@/is,
-      "$1***@",
-    )
+  return redactUrlPassword(url)
     // ioredis takes every query parameter as an option, `password` too.
     .replace(
       /([?&])([^=&#]*)=[^&#]*/g,
@@ -415,7 +416,7 @@ function checkedUrl(url: unknown): string {
   const refuse = (rule: string): never => {
     throw new TypeError(
       `Cannot connect to Redis as 'url' must ${rule}: current value 'url=${
-        typeof url === "string" ? redactRedisUrl(url) : shown(url)
+        typeof url === "string" ? shownQuery(redactRedisUrl(url)) : shown(url)
       }'`,
     );
   };
@@ -455,6 +456,24 @@ function checkedUrl(url: unknown): string {
  * say where and as whom to connect, and nothing connectRedis decides.
  */
 const QUERY_PARAMETERS = ["db", "family", "password", "username"];
+
+/** The query parameters whose values are no secret, shown in a refusal. */
+const PLAIN_PARAMETERS = ["db", "family"];
+
+/**
+ * `url` with the value of every query parameter but `db` and `family`
+ * hidden: a refused parameter may be a misspelled password (`passwrd`),
+ * which `redactRedisUrl` cannot tell from an option.
+ */
+function shownQuery(url: string): string {
+  return url.replace(
+    /([?&])([^=&#]*)=[^&#]*/g,
+    (parameter: string, separator: string, name: string) =>
+      PLAIN_PARAMETERS.includes(queryName(name))
+        ? parameter
+        : `${separator}${name}=***`,
+  );
+}
 
 /** What connectRedis takes as its own option, not in the URL. */
 const OWN_OPTIONS = ["connectTimeout"];

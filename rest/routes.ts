@@ -246,8 +246,10 @@ export function parseRoute(
 
   return {
     method: httpMethod,
-    key: `${httpMethod} /${keyParts.join("/")}`,
-    template: `${httpMethod} /${templateParts.join("/")}`,
+    // A path that is not the canonical token route keeps its token in
+    // its parts, and the key is logged: redacted like the path.
+    key: `${httpMethod} ${redactPath(`/${keyParts.join("/")}`)}`,
+    template: `${httpMethod} ${redactPath(`/${templateParts.join("/")}`)}`,
     majorParameter,
     redactedPath: redactPath(path),
     tokenRoute,
@@ -289,7 +291,18 @@ export function routeHashKey(routeKey: string): string {
 }
 
 /**
- * Replace webhook and interaction tokens in a path by `:token`.
+ * The segment after `webhooks/<id>/` or `interactions/<id>/` (the token),
+ * wherever the path has it and however it is written: a hand-built path
+ * (`/Webhooks/…`, `/webhooks/abc/…`, `/webhooks/%33/…`, an empty segment)
+ * is not the route `parseRoute` reads, but still carries the token to
+ * errors and logs. The regular expression's source, for `gi` and `i` use.
+ */
+const TOKEN_SEGMENT = String
+  .raw`((?:^|\/)(?:webhooks|interactions)\/+[^/?#]*\/+)([^/?#]+)`;
+
+/**
+ * Replace webhook and interaction tokens in a path by `:token`: the
+ * segment after any `webhooks/<id>/` or `interactions/<id>/`, in any case.
  *
  * @param path A request path, with or without a query string.
  * @returns The path, safe to log.
@@ -306,12 +319,7 @@ export function routeHashKey(routeKey: string): string {
  * ```
  */
 export function redactPath(path: string): string {
-  return path
-    .replace(/^\/webhooks\/(\d+)\/[^/?#]+/, "/webhooks/$1/:token")
-    .replace(
-      /^\/interactions\/(\d+)\/[^/?#]+\/callback/,
-      "/interactions/$1/:token/callback",
-    );
+  return path.replace(new RegExp(TOKEN_SEGMENT, "gi"), "$1:token");
 }
 
 /**
@@ -390,8 +398,9 @@ export function isDotSegment(value: string): boolean {
  *
  * @param baseUrl The API base URL, without a trailing slash.
  * @param path The path below it, starting with `/` (a query allowed).
- * @throws {TypeError} When the path holds `\` or `#`, or its parsed URL's
- *   path is not the literal one (the parser's own percent-encoding aside).
+ * @throws {TypeError} When the path holds `\` or `#` or an empty segment
+ *   (`//`), or its parsed URL's path is not the literal one (the parser's
+ *   own percent-encoding aside).
  *
  * @example Usage
  * ```ts
@@ -415,13 +424,15 @@ export function assertLiteralPath(baseUrl: string, path: string): void {
   }
   const basePath = new URL(baseUrl).pathname.replace(/\/$/, "");
   if (
-    parsed !== undefined &&
+    // An empty segment is sent as is, but read as no route Discord has
+    // (`//webhooks/1/…`), so its token was never redacted.
+    parsed !== undefined && !bare.includes("//") &&
     comparable(parsed) === comparable(basePath + bare.toWellFormed())
   ) {
     return;
   }
   throw new TypeError(
-    `Cannot send request as 'path' must reach the endpoint it names as written (no '\\', no '#', no '.' or '..' segment, '%2e' counting as a dot, no tab or newline): current value 'path=${
+    `Cannot send request as 'path' must reach the endpoint it names as written (no '\\', no '#', no '.' or '..' segment, '%2e' counting as a dot, no empty segment, no tab or newline): current value 'path=${
       redactPath(path)
     }'`,
   );
@@ -449,12 +460,11 @@ function comparable(path: string): string {
  * @returns The token, URL-decoded, or `undefined`.
  */
 export function pathToken(path: string): string | undefined {
-  const match = /^\/webhooks\/\d+\/([^/?#]+)/.exec(path) ??
-    /^\/interactions\/\d+\/([^/?#]+)\/callback/.exec(path);
+  const match = new RegExp(TOKEN_SEGMENT, "i").exec(path);
   if (!match) return undefined;
   try {
-    return decodeURIComponent(match[1]!);
+    return decodeURIComponent(match[2]!);
   } catch {
-    return match[1];
+    return match[2];
   }
 }

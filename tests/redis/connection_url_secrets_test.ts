@@ -1,0 +1,48 @@
+// A Redis URL refused for its scheme was echoed with its password when the
+// `://` was missing or mistyped, and a misspelled `password` parameter
+// (`passwrd`) was echoed by the unknown-parameter refusal.
+import assert from "node:assert/strict";
+import { connectRedis, redactRedisUrl } from "../../redis/mod.ts";
+
+const SECRET = "redisPASSWORDsecret_123";
+
+/** The message connectRedis refuses `url` with (before any connection). */
+async function refusal(url: string): Promise<string> {
+  const error = await connectRedis({ url, connectTimeout: 1_000 }).then(
+    () => undefined,
+    (rejected) => rejected,
+  );
+  assert.ok(error instanceof TypeError, `${url}: ${error}`);
+  return error.message;
+}
+
+Deno.test("connectRedis: a URL without its scheme's '//' is refused without its password", async () => {
+  for (
+    const url of [
+      `default:${SECRET}@127.0.0.1:9`,
+      `:${SECRET}@127.0.0.1:9/0`,
+      `redis:/default:${SECRET}@127.0.0.1:9`,
+      `redis:default:${SECRET}@127.0.0.1:9`,
+      `redis//default:${SECRET}@127.0.0.1:9`,
+      `redis:\\\\default:${SECRET}@127.0.0.1:9`,
+    ]
+  ) {
+    const message = await refusal(url);
+    assert.ok(!message.includes(SECRET), message);
+    assert.match(message, /'url' must start with redis:\/\/ or rediss:\/\//);
+    assert.match(message, /\*\*\*@127\.0\.0\.1:9/);
+    assert.equal(redactRedisUrl(url).includes(SECRET), false, url);
+  }
+});
+
+Deno.test("connectRedis: a misspelled password parameter is refused without its value", async () => {
+  for (const name of ["passwrd", "pasword", "pass+word"]) {
+    const message = await refusal(
+      `redis://127.0.0.1:9/0?db=1&${name}=${SECRET}&family=4`,
+    );
+    assert.ok(!message.includes(SECRET), message);
+    assert.match(message, new RegExp(`not '${name.replace("+", " ")}'`));
+    // The values that are no secret still help.
+    assert.match(message, /\?db=1&.*=\*\*\*&family=4'/);
+  }
+});
