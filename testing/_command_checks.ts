@@ -128,7 +128,12 @@ export function commandErrors(command: Tree): Tree {
     : lengthError(command.name, 32);
   if (name) errors.name = name;
   if (type !== 1) {
-    if (typeof command.description === "string" && command.description) {
+    // User and message commands only: an Entry Point (4) has one (Discord's
+    // own example: "Launch Racing with Friends").
+    if (
+      (type === 2 || type === 3) &&
+      typeof command.description === "string" && command.description
+    ) {
       errors.description = tooLong(0);
     }
     return errors;

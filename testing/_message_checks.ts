@@ -129,17 +129,19 @@ export function editErrors(
 }
 
 /**
- * The flags a message has after an edit: the request's, but
- * IS_COMPONENTS_V2 "can only be set" and an edit cannot make an ephemeral
- * message public or a public one ephemeral.
+ * The flags a message has after an edit: an edit changes SUPPRESS_EMBEDS
+ * only and may set IS_COMPONENTS_V2 (which "can only be set"); other flag
+ * changes "are currently ignored without error" (Edit Message), so an
+ * edit cannot make an ephemeral message public, or a public one ephemeral.
  *
  * @param stored The flags before.
  * @param asked The edit's `flags`.
  * @returns The flags after.
  */
 export function editedFlags(stored: number, asked: number): number {
-  const kept = 1 << 6;
-  return (asked & ~kept) | (stored & (kept | COMPONENTS_V2));
+  const suppressEmbeds = 1 << 2;
+  return (stored & ~suppressEmbeds) | (asked & suppressEmbeds) |
+    (asked & COMPONENTS_V2);
 }
 
 function contentErrors(

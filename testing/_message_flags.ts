@@ -31,6 +31,14 @@ export const CREATE_MESSAGE_FLAGS: number = SUPPRESS_EMBEDS |
 export const INTERACTION_MESSAGE_FLAGS: number = CREATE_MESSAGE_FLAGS |
   EPHEMERAL;
 
+/** The flags Execute Webhook lets a message set (webhook.mdx). */
+export const WEBHOOK_MESSAGE_FLAGS: number = SUPPRESS_EMBEDS |
+  SUPPRESS_NOTIFICATIONS | IS_COMPONENTS_V2;
+
+/** The flags a forum or media post's first message may set (channel.mdx). */
+export const FORUM_POST_FLAGS: number = SUPPRESS_EMBEDS |
+  SUPPRESS_NOTIFICATIONS;
+
 /**
  * The request body with its `flags` cut to `settable`. The docs do not say
  * Discord refuses the others on create (they say an edit ignores them), so

@@ -73,10 +73,14 @@ export class EnforcedNonces {
     const key = keyOf(authorId, body);
     if (key === undefined) return;
     const now = this.#now();
-    // Forget the expired ones, so a long test does not grow the map.
+    // Forget the expired ones, so a long test does not grow the map: the
+    // oldest first (kept in the order sent), up to the first still kept,
+    // or each create walked every nonce ever sent (quadratic).
     for (const [old, sent] of this.#sent) {
-      if (now - sent.at >= NONCE_WINDOW) this.#sent.delete(old);
+      if (now - sent.at < NONCE_WINDOW) break;
+      this.#sent.delete(old);
     }
+    this.#sent.delete(key);
     this.#sent.set(key, { messageId, at: now });
   }
 }

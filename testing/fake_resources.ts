@@ -17,6 +17,11 @@ import { guildObject } from "./_gateway_fixtures.ts";
 import { textLength } from "../base/text_length.ts";
 import { parseIsoTimestamp, timestampParseError } from "./_iso_timestamp.ts";
 import { prunedMembers, pruneRequest } from "./_guild_prune.ts";
+import {
+  FORUM_POST_FLAGS,
+  WEBHOOK_MESSAGE_FLAGS,
+  withSettableFlags,
+} from "./_message_flags.ts";
 
 /** A channel (or thread) as the fake stores it. */
 export interface FakeChannel {
@@ -680,7 +685,7 @@ export class FakeResources {
               const thread = reply.body as FakeChannel;
               const first = this.#host.createMessage(
                 thread.id,
-                starter,
+                withSettableFlags(starter, FORUM_POST_FLAGS),
                 {},
                 files,
               );
@@ -1428,7 +1433,8 @@ export class FakeResources {
             ) {
               return unknown.channel();
             }
-            const message = this.#host.createMessage(channelId, f, {
+            const settable = withSettableFlags(f, WEBHOOK_MESSAGE_FLAGS);
+            const message = this.#host.createMessage(channelId, settable, {
               webhook_id: w.id,
               author: {
                 id: w.id,

@@ -194,3 +194,51 @@ Deno.test("FakeRest: autocomplete choices need a 1-100 character name and a valu
   ]);
   assert.equal(accepted.status, 200);
 });
+
+Deno.test("FakeRest: Execute Webhook keeps only its documented flags, so a flags:64 message is public and dispatched", async () => {
+  const { fake, created } = scene();
+  const hook = await jsonCall(fake, "POST", `/channels/${CHANNEL}/webhooks`, {
+    name: "hook",
+  });
+  const sent = await jsonCall(
+    fake,
+    "POST",
+    `/webhooks/${hook.json.id}/${hook.json.token}?wait=true`,
+    { content: "hello", flags: 64 | 4 },
+  );
+  assert.equal(sent.status, 200);
+  assert.equal(sent.json.flags, 4);
+  assert.equal(created.length, 1);
+});
+
+Deno.test("FakeRest: an edit changes SUPPRESS_EMBEDS only, keeping the other flags the message was created with", async () => {
+  const { fake } = scene();
+  const posted = await jsonCall(fake, "POST", messages, {
+    content: "quiet",
+    flags: 4096,
+  });
+  const edited = await jsonCall(
+    fake,
+    "PATCH",
+    `${messages}/${posted.json.id}`,
+    { flags: 4 | 32 | 1 },
+  );
+  assert.equal(edited.status, 200);
+  assert.equal(edited.json.flags, 4096 | 4);
+});
+
+Deno.test("FakeRest: an Entry Point command keeps its description (Discord's own example)", async () => {
+  const { fake } = scene();
+  const put = await jsonCall(
+    fake,
+    "PUT",
+    `/applications/${fake.applicationId}/commands`,
+    [{
+      name: "launch",
+      description: "Launch Racing with Friends",
+      type: 4,
+      handler: 2,
+    }],
+  );
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+});
