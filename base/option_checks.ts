@@ -97,9 +97,11 @@ export function shownQuoted(value: unknown): string {
  * from the first `:` of the user part to the last `@`, so one holding a raw
  * `@` or `/` is hidden whole and the user name is kept. A value without
  * `//` after its scheme (`redis:user:pw@h`, `https:\\user:pw@h`) or
- * without a scheme (`user:pw@h`) is one a check refuses, and where its user
+ * without a scheme (`1user:pw@h`) is one a check refuses, and where its user
  * info ends cannot be told: everything after the scheme (or from the start)
- * up to the last `@` is hidden. A URL with no `@` is returned as given.
+ * up to the last `@` is hidden. A leading name and `:` is read as a scheme
+ * and kept (`user:pw@h` gives `user:***@h`: the password hidden all the
+ * same). A URL with no `@` is returned as given.
  *
  * @param url The URL, as given (valid or not).
  * @returns The URL without its password.

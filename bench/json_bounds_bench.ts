@@ -1,7 +1,8 @@
 /**
  * The count of `parseBoundedJson` against `JSON.parse` on large
  * gateway frames, each measured in the same run: what the count adds to
- * every frame over `BOUNDS_COUNT_FROM` characters.
+ * every frame over `BOUNDS_COUNT_FROM` characters, and what the
+ * string-aware scan adds to the rare frame the count puts over the bound.
  *
  * Run: `deno task bench:json-bounds`
  *
@@ -9,6 +10,7 @@
  */
 import {
   BOUNDS_COUNT_FROM,
+  containersOver,
   MAX_JSON_OPENERS,
   openersOver,
 } from "../base/json_bounds.ts";
@@ -57,6 +59,13 @@ for (const [group, frame] of frames) {
     group,
     fn() {
       sink += openersOver(frame, MAX_JSON_OPENERS) ? 0 : 1;
+    },
+  });
+  Deno.bench({
+    name: "containersOver (only past the count)",
+    group,
+    fn() {
+      sink += containersOver(frame, MAX_JSON_OPENERS) ? 0 : 1;
     },
   });
 }

@@ -171,7 +171,7 @@ export function withinMessageBounds(
   if (!warned.has(excess.field)) {
     warned.add(excess.field);
     visible.warn(
-      "Not caching message {id} of channel {channelId}: its {field} is {size} long, more than the {max} the cache allows (4× Discord's limit); the gateway may not be Discord's (said once per field)",
+      "Not caching message {id} of channel {channelId}: its {field} is {size} long (entries, or UTF-16 units of text), more than the {max} the cache allows (4× Discord's limit, text counted at two units a character); the gateway may not be Discord's (said once per field)",
       { id: message.id, channelId, ...excess },
     );
   }
