@@ -25,6 +25,7 @@ import {
   MemoryDuplicateFilter,
 } from "./duplicate_filter.ts";
 import type { FleetDispatch } from "./fleet_dispatch.ts";
+import { SettledConfirms, type Settling } from "./_settled_confirms.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
 /**
@@ -125,8 +126,10 @@ interface Held {
  * still ran, a process killed then had the other set's copy dropped as a
  * second copy of an event nobody finished. Until then only its claim
  * stands, so a listener running longer than the filter's claim TTL
- * (`RedisDuplicateFilterOptions.claimTtlMs`), or than `claimGraceMs` at a
- * switch, lets the other copy be delivered too: at least once. Pruning
+ * (`RedisDuplicateFilterOptions.claimTtlMs`), or than another process's
+ * `claimGraceMs` at its switch, lets the other copy be delivered too: at
+ * least once. This process's own switch knows its own claims still
+ * waiting on listeners, and drops their held copies. Pruning
  * forgets only confirmed events: one only claimed may have been claimed by
  * a process killed before delivering it, so the held copy
  * is kept for the switch. There, a held copy claimed by another process
@@ -160,10 +163,8 @@ export class HeldEvents {
   #tail: Promise<void> = Promise.resolve();
   #pending = 0;
   #duplicates = 0;
-  /** Delivered keys to confirm, by filter, while a confirm is in flight. */
-  readonly #unconfirmed = new Map<DuplicateFilter, string[]>();
-  /** The confirms in flight, one batch after another; none: `undefined`. */
-  #confirming: Promise<void> | undefined;
+  /** The delivered events' confirms, and this process's claims awaiting one. */
+  readonly #confirms = new SettledConfirms();
   readonly #scheduler: Scheduler;
   readonly #claimGraceMs: number;
   /** The grace of the copies a release kept as claimed elsewhere. */
@@ -373,8 +374,8 @@ export class HeldEvents {
    *
    * @returns A promise that resolves once none is queued or in flight.
    */
-  async confirmed(): Promise<void> {
-    while (this.#confirming) await this.#confirming;
+  confirmed(): Promise<void> {
+    return this.#confirms.confirmed();
   }
 
   /**
@@ -470,14 +471,18 @@ export class HeldEvents {
   /**
    * Of `events` (`keys` of `filter`), those `filter` has not confirmed
    * (all, `failed`, when it cannot be asked); the confirmed ones are counted as
-   * second copies. This process's own confirms in flight are awaited
-   * first, so its own claims are not taken for another's.
+   * second copies. So are those this process claimed itself and confirms
+   * once their listeners settle (its first copy is handled here; a process
+   * killed meanwhile has it replayed from its saved resume point), and its
+   * confirms in flight are awaited first: its own claims are not taken for
+   * another's.
    */
   async #notConfirmed(
     filter: DuplicateFilter,
     events: readonly FleetDispatch[],
     keys: readonly string[],
   ): Promise<{ events: FleetDispatch[]; keys: string[]; failed: boolean }> {
+    const own = this.#confirms.ownPending(filter, keys);
     await this.confirmed();
     let seen: boolean[] = [];
     let failed = false;
@@ -496,7 +501,7 @@ export class HeldEvents {
       failed,
     };
     for (const [i, event] of events.entries()) {
-      if (seen[i] === true) {
+      if (own[i] || seen[i] === true) {
         this.#duplicates++;
       } else {
         left.events.push(event);
@@ -514,7 +519,7 @@ export class HeldEvents {
   ): void {
     const settling: Settling[] = [];
     this.#settle(events, [], true, settling);
-    this.#confirmSettled(filter, keys, settling);
+    this.#confirms.confirmSettled(filter, keys, settling);
   }
 
   #reset(): void {
@@ -651,7 +656,7 @@ export class HeldEvents {
       if (filter && settling) {
         // Claimed (true) and delivered: confirmed. Second copies (false)
         // were claimed by another; undecided ones (a failure) were not.
-        this.#confirmSettled(filter, asked, settling, decided);
+        this.#confirms.confirmSettled(filter, asked, settling, decided);
       }
       return delivered;
     };
@@ -670,64 +675,6 @@ export class HeldEvents {
       .finally(() => this.#pending--);
     this.#tail = done.then(() => {});
     return done;
-  }
-
-  /**
-   * Confirm `keys` of `filter` (delivered): at once when no confirm is in
-   * flight, else in the batch after it.
-   */
-  #confirm(filter: DuplicateFilter, keys: readonly string[]): void {
-    if (keys.length === 0) return;
-    const queued = this.#unconfirmed.get(filter);
-    if (queued) queued.push(...keys);
-    else this.#unconfirmed.set(filter, [...keys]);
-    this.#confirming ??= this.#sendConfirms();
-  }
-
-  /**
-   * Confirm `keys` of `filter` (delivered; only those `decided` true when
-   * given): at once for an event whose listeners returned at once, else
-   * when its `settling` settled, rejected or not (a listener's own error,
-   * said by `#settle`), in the batches of `#confirm`.
-   */
-  #confirmSettled(
-    filter: DuplicateFilter,
-    keys: readonly string[],
-    settling: readonly Settling[],
-    decided?: readonly boolean[],
-  ): void {
-    const now: string[] = [];
-    for (const [i, key] of keys.entries()) {
-      if (decided && decided[i] !== true) continue;
-      const listeners = settling[i];
-      if (listeners === undefined) {
-        now.push(key);
-      } else {
-        const confirm = () => this.#confirm(filter, [key]);
-        void listeners.then(confirm, confirm);
-      }
-    }
-    this.#confirm(filter, now);
-  }
-
-  /** Send the queued confirms, a batch per filter, until none is queued. */
-  async #sendConfirms(): Promise<void> {
-    try {
-      for (const [filter, keys] of this.#unconfirmed) {
-        this.#unconfirmed.delete(filter);
-        try {
-          await filter.confirm?.(keys);
-        } catch (error) {
-          // Its claims expire instead: a later copy may be delivered again.
-          logger.warn(
-            "Could not confirm {count} delivered events to the duplicate filter (a later copy of one may be delivered again): {error}",
-            { count: keys.length, error },
-          );
-        }
-      }
-    } finally {
-      this.#confirming = undefined;
-    }
   }
 
   /**
@@ -771,9 +718,6 @@ export class HeldEvents {
     return delivered;
   }
 }
-
-/** What an event's `deliver` returned to wait on: `undefined` when nothing. */
-type Settling = Promise<unknown> | undefined;
 
 /** `value`, when it is a positive integer (a bound named `name`). */
 function bound(name: string, value: number): number {
