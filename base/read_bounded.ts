@@ -6,15 +6,18 @@
  *
  * @module
  */
-import { delay, realScheduler } from "./scheduler.ts";
+import { delay, realScheduler, type TimerId } from "./scheduler.ts";
 
 /**
- * The longest a read runs, in ms, before it gives the event loop a turn: a
- * stream that hands its chunks over without waiting (a generator of an
- * upload, one of empty chunks) never let the timeout's timer or an abort
- * run, and held the whole process until it ended, if ever. By time, not
- * by chunks, and not after a read that waited: a turn costs about 2 ms (a
- * timer), and a network body read 2.6 times slower with one per MiB.
+ * The longest a read runs, in ms, without the event loop's timers having
+ * had a turn: a stream that hands its chunks over without waiting (a
+ * generator of an upload, one of empty chunks) never let the timeout's
+ * timer or an abort run, and held the whole process until it ended, if
+ * ever. By time, not by chunks, and only when no timer ran meanwhile (a
+ * sentinel timer tells): a turn costs about 2 ms, and a network body,
+ * whose reads wait, read 2.6 times slower with one per MiB. (A read that
+ * merely took long, a stream's pull busy or the process paused, is no
+ * sign: timers did not run then.)
  */
 const MS_PER_TURN = 20;
 
@@ -119,6 +122,10 @@ export async function readBounded(
   const kept = new BlockWriter(limit);
   let size = 0;
   let turnAt = performance.now() + MS_PER_TURN;
+  // Set by a timer: the event loop's timers ran since it was armed.
+  let turned = false;
+  const arm = (): TimerId => realScheduler.setTimeout(() => turned = true, 0);
+  let sentinel = arm();
   // Not awaited: a stream's cancel() may never settle, and held the read.
   const cancel = (reason: unknown): void =>
     void reader.cancel(reason).catch(() => {});
@@ -127,11 +134,7 @@ export async function readBounded(
   try {
     for (;;) {
       signal?.throwIfAborted();
-      const before = performance.now();
       const { done, value } = await reader.read();
-      const after = performance.now();
-      // A read that waited (on the network) gave the loop its turns.
-      if (after - before >= 1) turnAt = after + MS_PER_TURN;
       // A cancel ends a pending read as if the stream had ended.
       signal?.throwIfAborted();
       if (done) return { type: "read", chunks: kept.finish(), size };
@@ -155,12 +158,16 @@ export async function readBounded(
         throw error;
       }
       kept.write(value);
-      if (after >= turnAt) {
-        await delay(realScheduler, 0);
+      if (performance.now() >= turnAt) {
+        if (!turned) await delay(realScheduler, 0);
+        realScheduler.clearTimeout(sentinel);
+        turned = false;
+        sentinel = arm();
         turnAt = performance.now() + MS_PER_TURN;
       }
     }
   } finally {
+    realScheduler.clearTimeout(sentinel);
     signal?.removeEventListener("abort", abort);
     reader.releaseLock();
   }

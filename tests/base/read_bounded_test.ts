@@ -271,3 +271,23 @@ Deno.test("readBounded: a stream that hands chunks over without waiting gives th
   );
   assert.ok(pulls < 200_000, `read all ${pulls} chunks before the abort`);
 });
+
+Deno.test("readBounded: a stream whose pull is busy (no timer runs while it works) is still given turns, so an abort from a timer ends it", async () => {
+  let pulls = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull: (controller) => {
+      // 1.2 ms of work a chunk: a slow read that gave the loop no turn.
+      const end = performance.now() + 1.2;
+      while (performance.now() < end) pulls += 0;
+      if (++pulls > 300) controller.close();
+      else controller.enqueue(new Uint8Array(0));
+    },
+  });
+  const controller = new AbortController();
+  realScheduler.setTimeout(() => controller.abort(new Error("timeout")), 0);
+  await assert.rejects(
+    readBounded(stream, 10, undefined, controller.signal),
+    /timeout/,
+  );
+  assert.ok(pulls < 300, `read all ${pulls} chunks before the abort`);
+});
