@@ -151,15 +151,18 @@ function givesPassword(url: string): boolean {
  * @returns The URL without its password.
  */
 export function redactRedisUrl(url: string): string {
-  return redactUrlPassword(url)
+  // The query first: a password parameter holding an `@` was taken for the
+  // end of the user info, and its tail shown.
+  return redactUrlPassword(
     // ioredis takes every query parameter as an option, `password` too.
-    .replace(
+    url.replace(
       /([?&])([^=&#]*)=[^&#]*/g,
       (parameter: string, separator: string, name: string) =>
         /password$/i.test(queryName(name))
           ? `${separator}${name}=***`
           : parameter,
-    );
+    ),
+  );
 }
 
 /**

@@ -677,7 +677,11 @@ export class FakeResources {
           this.#withChannel(match[1]!, (parent) => {
             const f = fields(body);
             if (parent.type === 15 || parent.type === 16) {
-              const starter = fields(f.message);
+              // Checked as kept: a flag it may not set is dropped first.
+              const starter = withSettableFlags(
+                fields(f.message),
+                FORUM_POST_FLAGS,
+              );
               const bad = this.#host.validateMessage(starter, files.length > 0);
               if (bad) return bad;
               const reply = this.#startThread(parent.id, body, undefined, 11);
@@ -685,7 +689,7 @@ export class FakeResources {
               const thread = reply.body as FakeChannel;
               const first = this.#host.createMessage(
                 thread.id,
-                withSettableFlags(starter, FORUM_POST_FLAGS),
+                starter,
                 {},
                 files,
               );

@@ -46,3 +46,10 @@ Deno.test("connectRedis: a misspelled password parameter is refused without its 
     assert.match(message, /\?db=1&.*=\*\*\*&family=4'/);
   }
 });
+
+Deno.test("redactRedisUrl: a password parameter holding an '@' is hidden whole", () => {
+  const redacted = redactRedisUrl(
+    "redis://127.0.0.1:6379/0?password=hunter@2secretTail",
+  );
+  assert.equal(redacted, "redis://127.0.0.1:6379/0?password=***");
+});

@@ -242,3 +242,20 @@ Deno.test("FakeRest: an Entry Point command keeps its description (Discord's own
   );
   assert.equal(put.status, 200, JSON.stringify(put.json));
 });
+
+Deno.test("FakeRest: a forum post's first message is checked as kept, its flags past what a post may set dropped first (v2 components without the flag are refused)", async () => {
+  const { fake } = scene();
+  const forum = "100000000000000005";
+  fake.resources.addChannel({ id: forum, type: 15, guild_id: GUILD });
+  const post = await jsonCall(fake, "POST", `/channels/${forum}/threads`, {
+    name: "t",
+    message: { flags: 32768, components: [{ type: 10, content: "hello" }] },
+  });
+  assert.equal(post.status, 400, JSON.stringify(post.json));
+  const plain = await jsonCall(fake, "POST", `/channels/${forum}/threads`, {
+    name: "t",
+    message: { content: "hello", flags: 4 | 64 },
+  });
+  assert.equal(plain.status, 201, JSON.stringify(plain.json));
+  assert.equal(plain.json.message.flags, 4);
+});
