@@ -11,6 +11,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { ChainedDuplicateFilter } from "./chained_duplicate_filter.ts";
 import type { DuplicateFilter } from "./duplicate_filter.ts";
 
 const logger = getLogger(["disruption", "fleet", "reshard"]);
@@ -106,8 +107,24 @@ export class SettledConfirms {
     this.#confirm(filter, now);
   }
 
-  /** Count one more (`by` 1) or one fewer (-1) delivery of `key` waiting. */
+  /**
+   * Count one more (`by` 1) or one fewer (-1) delivery of `key` waiting,
+   * under `filter` and, for a chained filter, under each filter it chains
+   * by that one's key: an overlap that ends mid-reshard leaves the switch
+   * asking the later filter alone, and a key known only as the pair's was
+   * taken for another process's claim (its event delivered twice).
+   */
   #wait(filter: DuplicateFilter, key: string, by: 1 | -1): void {
+    if (filter instanceof ChainedDuplicateFilter) {
+      for (const [part, partKey] of filter.parts(key)) {
+        this.#count(part, partKey, by);
+      }
+    }
+    this.#count(filter, key, by);
+  }
+
+  /** Count `by` more deliveries of `key` of `filter` waiting. */
+  #count(filter: DuplicateFilter, key: string, by: 1 | -1): void {
     let waiting = this.#waiting.get(filter);
     if (waiting === undefined) {
       waiting = new Map();

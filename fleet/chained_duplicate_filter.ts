@@ -68,6 +68,19 @@ export class ChainedDuplicateFilter implements DuplicateFilter {
     return earlier.map((seen, i) => seen || later[i] === true);
   }
 
+  /**
+   * The filters a key of this one stands for, each with its own key: the
+   * filter a reshard's overlap ends with is the later one, and what was
+   * keyed here must be known there by its own key.
+   *
+   * @param key A key of this filter.
+   * @returns The earlier and the later filter, with their keys.
+   */
+  parts(key: string): [DuplicateFilter, string][] {
+    const [a, b] = split([key]);
+    return [[this.#earlier, a[0]!], [this.#later, b[0]!]];
+  }
+
   /** @inheritdoc */
   async confirm(keys: readonly string[]): Promise<void> {
     const [a, b] = split(keys);
