@@ -9,8 +9,9 @@
 import { delay, realScheduler, type TimerId } from "./scheduler.ts";
 
 /**
- * The longest a read runs, in ms, without the event loop's timers having
- * had a turn: a stream that hands its chunks over without waiting (a
+ * How long a read runs, in ms, before it makes sure the event loop's timers
+ * had a turn (so at most about twice this without one: the sentinel may
+ * have run early in the window): a stream that hands its chunks over without waiting (a
  * generator of an upload, one of empty chunks) never let the timeout's
  * timer or an abort run, and held the whole process until it ended, if
  * ever. By time, not by chunks, and only when no timer ran meanwhile (a
