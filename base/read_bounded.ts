@@ -9,16 +9,16 @@
 import { delay, realScheduler, type TimerId } from "./scheduler.ts";
 
 /**
- * How long a read runs, in ms, before it makes sure the event loop's timers
- * had a turn (so at most about twice this without one: the sentinel may
- * have run early in the window): a stream that hands its chunks over without waiting (a
- * generator of an upload, one of empty chunks) never let the timeout's
- * timer or an abort run, and held the whole process until it ended, if
- * ever. By time, not by chunks, and only when no timer ran meanwhile (a
- * sentinel timer tells): a turn costs about 2 ms, and a network body,
- * whose reads wait, read 2.6 times slower with one per MiB. (A read that
- * merely took long, a stream's pull busy or the process paused, is no
- * sign: timers did not run then.)
+ * How long a read runs, in ms, before it makes sure the event loop's
+ * timers had a turn (so at most about twice this without one: the sentinel
+ * may have run early in the window). A stream that hands its chunks over
+ * without waiting (a generator of an upload, one of empty chunks) never
+ * let the timeout's timer or an abort run, and held the whole process
+ * until it ended, if ever. By time, not by chunks, and only when no timer
+ * ran meanwhile (a sentinel timer tells): a turn costs about 2 ms, and a
+ * network body, whose reads wait, read 2.6 times slower with one per MiB.
+ * (A read that merely took long, a stream's pull busy or the process
+ * paused, is no sign: timers did not run then.)
  */
 const MS_PER_TURN = 20;
 
