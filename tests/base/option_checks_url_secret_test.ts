@@ -50,3 +50,11 @@ Deno.test("redactUrlPassword: user info is masked however the scheme is written,
     assert.equal(redactUrlPassword(url!), redacted, url);
   }
 });
+
+Deno.test("redactUrlPassword hides a password holding an '@' or a newline, behind a tab in '://' or an upper-case scheme", () => {
+  assert.equal(redactUrlPassword("redis://u:p@ss@h:1"), "redis://u:***@h:1");
+  assert.ok(!redactUrlPassword("redis://u:pa\nss@h").includes("ss"));
+  assert.ok(!redactUrlPassword("u:pa\nss@h").includes("ss"));
+  assert.ok(!redactUrlPassword("redis:\t//u:pw@h").includes("pw"));
+  assert.equal(redactUrlPassword("REDIS://u:pw@h"), "REDIS://u:***@h");
+});

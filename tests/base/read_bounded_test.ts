@@ -291,3 +291,38 @@ Deno.test("readBounded: a stream whose pull is busy (no timer runs while it work
   );
   assert.ok(pulls < 300, `read all ${pulls} chunks before the abort`);
 });
+
+Deno.test("readBounded: a body of exactly the limit is read", async () => {
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array(10));
+      controller.close();
+    },
+  });
+  assert.equal((await readBounded(stream, 10)).type, "read");
+});
+
+Deno.test("readBounded: a stream that never waits is given a turn again after the first, so an abort set in that first turn ends it", async () => {
+  let pulls = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (++pulls > 400_000) controller.close();
+      else controller.enqueue(new Uint8Array(1));
+    },
+  }, { highWaterMark: 0 });
+  const controller = new AbortController();
+  // Armed in the first turn, it runs only at a later one.
+  realScheduler.setTimeout(
+    () =>
+      realScheduler.setTimeout(
+        () => controller.abort(new Error("late abort")),
+        0,
+      ),
+    0,
+  );
+  await assert.rejects(
+    readBounded(stream, 1e12, undefined, controller.signal),
+    /late abort/,
+  );
+  assert.ok(pulls < 400_000, `read all ${pulls} chunks before the abort`);
+});

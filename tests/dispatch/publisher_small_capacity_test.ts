@@ -97,3 +97,15 @@ for (const capacity of [1, 2]) {
     }
   });
 }
+
+Deno.test("ConfirmedPublisher: two events of exactly byteCapacity bytes together fill the buffer", () => {
+  const publisher = new ConfirmedPublisher({
+    url: "amqp://guest:guest@127.0.0.1:1",
+    exchange: "test.small",
+    capacity: 100,
+    byteCapacity: 10,
+    scheduler: new VirtualScheduler(),
+  });
+  publisher.push({ ...event(1), body: "12345" });
+  assert.equal(publisher.push({ ...event(2), body: "67890" }), false);
+});

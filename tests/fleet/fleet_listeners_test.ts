@@ -91,3 +91,20 @@ Deno.test("UnsettledListeners: one promise that never settles keeps the point, a
   // pending ones past 1,024, not one each.
   assert.ok(unsettled.held("s1") <= 1_024, `held ${unsettled.held("s1")}`);
 });
+
+Deno.test("FleetListeners: with two async listeners, one rejecting, the event still settles and frees the resume point", async () => {
+  const listeners = new FleetListeners();
+  await captureStderr(async () => {
+    listeners.add(() => Promise.reject(new Error("bug")));
+    listeners.add(() => Promise.resolve());
+    await listeners.deliver(event(5));
+    await settleTurns();
+  });
+  assert.equal(listeners.resumePoint(shardIn("s1")), undefined);
+});
+
+Deno.test("FleetListeners: a listener returning a value that is no promise counts as sync", () => {
+  const listeners = new FleetListeners();
+  listeners.add(() => 42);
+  assert.equal(listeners.deliver(event(5)), undefined);
+});

@@ -188,3 +188,16 @@ Deno.test("an empty list or map on a type that does not take the field passes, a
     });
   }
 });
+
+Deno.test("a required attachment option is taken, built or literal", () => {
+  command({
+    name: "c",
+    description: "d",
+    options: { f: attachment({ description: "d", required: true }) },
+  });
+  command({
+    name: "c",
+    description: "d",
+    options: { f: { type: 11, description: "d", required: true } } as never,
+  });
+});

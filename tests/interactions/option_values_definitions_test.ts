@@ -147,3 +147,21 @@ Deno.test("null lengths and ranges of a fetched command's shape are no limit", (
     assert.deepEqual(read(nulls, [option]), { [option.name]: option.value });
   }
 });
+
+Deno.test("readOptions: values at a limit, strings counted in code points, and an empty choices list are inside the definition", () => {
+  const data = (type: number, value: unknown) => ({
+    id: "1",
+    name: "c",
+    type: 1,
+    options: [{ name: "x", type, value }],
+  });
+  const def = (fields: Record<string, unknown>) =>
+    ({ x: { description: "d", ...fields } }) as unknown as OptionMap;
+  const ok = (options: OptionMap, type: number, value: unknown) =>
+    readOptions("c", options, data(type, value) as never);
+  ok(def({ type: 3, max_length: 3 }), 3, "abc");
+  ok(def({ type: 3, min_length: 3 }), 3, "abc");
+  ok(def({ type: 4, max_value: 5 }), 4, 5);
+  ok(def({ type: 3, max_length: 2 }), 3, "\u{1F600}\u{1F600}");
+  ok(def({ type: 3, choices: [] }), 3, "x");
+});

@@ -99,3 +99,12 @@ Deno.test("a token after any webhooks/<id>/ or interactions/<id>/ is redacted, i
     for (const line of lines) assert.ok(!line.includes(HOOK), line);
   }, "debug");
 });
+
+Deno.test("redactPath hides a token after an empty id, without a leading slash, and every one of several", () => {
+  assert.equal(redactPath("/webhooks//tok"), "/webhooks//:token");
+  assert.equal(redactPath("webhooks/1/tok"), "webhooks/1/:token");
+  assert.equal(
+    redactPath("/webhooks/1/a?x=/interactions/2/b"),
+    "/webhooks/1/:token?x=/interactions/2/:token",
+  );
+});
