@@ -294,7 +294,7 @@ Deno.test("readBounded: a stream whose pull is busy (no timer runs while it work
 
 Deno.test("readBounded: a body of exactly the limit is read", async () => {
   const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
+    start(controller): void {
       controller.enqueue(new Uint8Array(10));
       controller.close();
     },
@@ -305,7 +305,7 @@ Deno.test("readBounded: a body of exactly the limit is read", async () => {
 Deno.test("readBounded: a stream that never waits is given a turn again after the first, so an abort set in that first turn ends it", async () => {
   let pulls = 0;
   const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
+    pull(controller): void {
       if (++pulls > 400_000) controller.close();
       else controller.enqueue(new Uint8Array(1));
     },
