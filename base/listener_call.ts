@@ -15,6 +15,10 @@
  * @param listener The listener.
  * @param value What it is called with.
  * @param failed Told of the failure (it must not throw itself).
+ * @returns The promise its returned thenable was taken as (the one whose
+ *   rejection goes to `failed`: a thenable's `then` is called once), for a
+ *   caller that waits for it to settle; `undefined` when it returned
+ *   anything else or threw.
  *
  * @example
  * ```ts
@@ -32,13 +36,16 @@ export function callListener<T>(
   listener: (value: T) => unknown,
   value: T,
   failed: (error: unknown) => void,
-): void {
+): Promise<unknown> | undefined {
   try {
     const result = listener(value) as { then?: unknown } | null | undefined;
     if (result != null && typeof result.then === "function") {
-      Promise.resolve(result).catch(failed);
+      const promise = Promise.resolve(result);
+      promise.catch(failed);
+      return promise;
     }
   } catch (error) {
     failed(error);
   }
+  return undefined;
 }

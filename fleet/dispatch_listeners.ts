@@ -63,21 +63,8 @@ export class FleetListeners {
   deliver = (event: FleetDispatch): Promise<unknown> | undefined => {
     let pending: Promise<unknown>[] | undefined;
     for (const listener of this.#listeners) {
-      callListener(
-        (e: FleetDispatch) => {
-          const result = listener(e) as { then?: unknown } | null | undefined;
-          if (result == null || typeof result.then !== "function") {
-            return result;
-          }
-          // One promise for callListener's catch and for the settling both:
-          // a thenable's `then` is called once.
-          const promise = Promise.resolve(result);
-          (pending ??= []).push(promise);
-          return promise;
-        },
-        event,
-        listenerFailed,
-      );
+      const promise = callListener(listener, event, listenerFailed);
+      if (promise) (pending ??= []).push(promise);
     }
     // Sync listeners only (most): nothing kept.
     if (pending === undefined) return undefined;

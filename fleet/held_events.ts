@@ -699,21 +699,9 @@ export class HeldEvents {
       delivered++;
       // A bot author's bug, thrown or rejected: said as a shard's
       // throwing listener is.
-      callListener(
-        settling
-          ? (e: FleetDispatch) => {
-            const result = this.#deliver(e) as { then?: unknown } | undefined;
-            if (result == null || typeof result.then !== "function") {
-              return result;
-            }
-            // The one promise callListener catches and the confirm awaits (a
-            // thenable's `then` is called once).
-            return settling[i] = Promise.resolve(result);
-          }
-          : this.#deliver,
-        event,
-        deliveryFailed,
-      );
+      const promise = callListener(this.#deliver, event, deliveryFailed);
+      // What the confirm awaits: the promise callListener catches.
+      if (settling && promise) settling[i] = promise;
     }
     return delivered;
   }
