@@ -153,15 +153,21 @@ function givesPassword(url: string): boolean {
 export function redactRedisUrl(url: string): string {
   // The query first: a password parameter holding an `@` was taken for the
   // end of the user info, and its tail shown.
+  // ioredis takes every query parameter as an option, `password` too.
   return redactUrlPassword(
-    // ioredis takes every query parameter as an option, `password` too.
-    url.replace(
-      /([?&])([^=&#]*)=[^&#]*/g,
-      (parameter: string, separator: string, name: string) =>
-        /password$/i.test(queryName(name))
-          ? `${separator}${name}=***`
-          : parameter,
-    ),
+    maskQuery(url, (name) => /password$/i.test(name)),
+  );
+}
+
+/**
+ * `url` with the values of the query parameters `hide` names (as ioredis
+ * reads the name, see queryName) replaced by `***`.
+ */
+function maskQuery(url: string, hide: (name: string) => boolean): string {
+  return url.replace(
+    /([?&])([^=&#]*)=[^&#]*/g,
+    (parameter: string, separator: string, name: string) =>
+      hide(queryName(name)) ? `${separator}${name}=***` : parameter,
   );
 }
 
@@ -419,7 +425,7 @@ function checkedUrl(url: unknown): string {
   const refuse = (rule: string): never => {
     throw new TypeError(
       `Cannot connect to Redis as 'url' must ${rule}: current value 'url=${
-        typeof url === "string" ? shownQuery(redactRedisUrl(url)) : shown(url)
+        typeof url === "string" ? shownUrl(url) : shown(url)
       }'`,
     );
   };
@@ -464,17 +470,15 @@ const QUERY_PARAMETERS = ["db", "family", "password", "username"];
 const PLAIN_PARAMETERS = ["db", "family"];
 
 /**
- * `url` with the value of every query parameter but `db` and `family`
- * hidden: a refused parameter may be a misspelled password (`passwrd`),
- * which `redactRedisUrl` cannot tell from an option.
+ * A refused `url` as shown: the value of every query parameter but `db`
+ * and `family` hidden (a refused parameter may be a misspelled password,
+ * `passwrd`, which `redactRedisUrl` cannot tell from an option), then its
+ * user info's password; the query first, as `redactRedisUrl` does it, or
+ * a value holding an `@` was taken for the end of the user info.
  */
-function shownQuery(url: string): string {
-  return url.replace(
-    /([?&])([^=&#]*)=[^&#]*/g,
-    (parameter: string, separator: string, name: string) =>
-      PLAIN_PARAMETERS.includes(queryName(name))
-        ? parameter
-        : `${separator}${name}=***`,
+function shownUrl(url: string): string {
+  return redactUrlPassword(
+    maskQuery(url, (name) => !PLAIN_PARAMETERS.includes(name)),
   );
 }
 

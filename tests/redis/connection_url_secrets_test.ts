@@ -53,3 +53,20 @@ Deno.test("redactRedisUrl: a password parameter holding an '@' is hidden whole",
   );
   assert.equal(redacted, "redis://127.0.0.1:6379/0?password=***");
 });
+
+Deno.test("connectRedis: a misspelled password parameter holding an '@' is refused without any of its value", async () => {
+  for (
+    const url of [
+      "redis://h:6379/?passwrd=se@cret",
+      "redis://u:pw@h:6379/?passwrd=se@cret",
+    ]
+  ) {
+    const error = await connectRedis({ url }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.ok(error instanceof TypeError, String(error));
+    assert.ok(!error.message.includes("cret"), error.message);
+    assert.ok(error.message.includes("passwrd=***"), error.message);
+  }
+});
