@@ -13,6 +13,7 @@
  * @module
  */
 import { textLength } from "../base/text_length.ts";
+import { MessageFlags } from "../types/objects/message.ts";
 import { componentErrors } from "./_component_checks.ts";
 import { embedErrors } from "./_embed_checks.ts";
 import { asObject, fieldError, tooLong, type Tree } from "./_form_errors.ts";
@@ -139,7 +140,7 @@ export function editErrors(
  * @returns The flags after.
  */
 export function editedFlags(stored: number, asked: number): number {
-  const suppressEmbeds = 1 << 2;
+  const suppressEmbeds = MessageFlags.SuppressEmbeds;
   return (stored & ~suppressEmbeds) | (asked & suppressEmbeds) |
     (asked & COMPONENTS_V2);
 }

@@ -5,16 +5,15 @@
  * @module
  */
 
-/** SUPPRESS_EMBEDS. */
-const SUPPRESS_EMBEDS = 1 << 2;
-/** EPHEMERAL. */
-const EPHEMERAL = 1 << 6;
-/** SUPPRESS_NOTIFICATIONS. */
-const SUPPRESS_NOTIFICATIONS = 1 << 12;
-/** IS_VOICE_MESSAGE. */
-const IS_VOICE_MESSAGE = 1 << 13;
-/** IS_COMPONENTS_V2. */
-const IS_COMPONENTS_V2 = 1 << 15;
+import { MessageFlags } from "../types/objects/message.ts";
+
+const {
+  SuppressEmbeds: SUPPRESS_EMBEDS,
+  Ephemeral: EPHEMERAL,
+  SuppressNotifications: SUPPRESS_NOTIFICATIONS,
+  IsVoiceMessage: IS_VOICE_MESSAGE,
+  IsComponentsV2: IS_COMPONENTS_V2,
+} = MessageFlags;
 
 /**
  * What Create Message may set: "only `SUPPRESS_EMBEDS`,
