@@ -6,44 +6,21 @@
  *
  * @module
  */
-import { textLength } from "../base/text_length.ts";
-import {
-  asObject,
-  badLength,
-  orNothing,
-  put,
-  tooLong,
-  type Tree,
-} from "./_form_errors.ts";
+import { choiceErrors } from "./_command_checks.ts";
+import { tooLong, type Tree } from "./_form_errors.ts";
 
 /**
  * The `errors` tree Discord answers an autocomplete callback's `data`
- * with (50035 `Invalid Form Body`), by field.
+ * with (50035 `Invalid Form Body`), by field: the choices' rules are an
+ * option's (see `choiceErrors`), and a `choices` that is no list is
+ * refused as well.
  *
  * @param data The callback's `data`.
  * @returns The tree under `data`, or `undefined` when Discord accepts it.
  */
 export function autocompleteErrors(data: Tree): Tree | undefined {
   const choices = data.choices;
-  if (!Array.isArray(choices) || choices.length > 25) {
-    return { choices: tooLong(25) };
-  }
-  const byIndex: Tree = {};
-  choices.forEach((choice, at) =>
-    put(byIndex, String(at), choiceErrors(choice))
-  );
-  return orNothing(byIndex) && { choices: byIndex };
-}
-
-/** One choice's errors; lengths in code points, as Discord counts them. */
-function choiceErrors(choice: unknown): Tree {
-  const { name, value } = asObject(choice);
-  const errors: Tree = {};
-  if (typeof name !== "string" || name === "" || textLength(name) > 100) {
-    errors.name = badLength(1, 100);
-  }
-  if (typeof value === "string" && textLength(value) > 100) {
-    errors.value = tooLong(100);
-  }
-  return errors;
+  if (!Array.isArray(choices)) return { choices: tooLong(25) };
+  const errors = choiceErrors(choices);
+  return errors === undefined ? undefined : { choices: errors };
 }

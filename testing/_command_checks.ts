@@ -212,8 +212,15 @@ function optionErrorsOf(option: Tree): Tree {
   return errors;
 }
 
-/** The errors of a choices list, by index, or its own error. */
-function choiceErrors(choices: unknown): unknown {
+/**
+ * The errors of a choices list (an option's, or an autocomplete answer's),
+ * by index, or its own error: at most 25, each named with 1-100 characters
+ * and with a string value of at most 100, in code points.
+ *
+ * @param choices The list.
+ * @returns The errors, or `undefined` when Discord accepts it.
+ */
+export function choiceErrors(choices: unknown): unknown {
   const tooMany = listError(choices);
   if (tooMany || !Array.isArray(choices)) return tooMany;
   const errors: Tree = {};
