@@ -38,6 +38,7 @@ import {
   wellFormed,
 } from "./_stored_sessions.ts";
 import type { Shard } from "./shard.ts";
+import type { ShardStatus } from "./shard_state.ts";
 import { type ResumePoint, savedSequence } from "./resume_point.ts";
 
 // The manager's categories: these lines are the manager's.
@@ -191,7 +192,6 @@ export class ManagerSessions {
   readonly #seen = new Map<number, string>();
   readonly #lost = new Map<number, string>();
   #forgetQueued = false;
-  readonly #watched = new WeakSet<Shard>();
   /** What this process last asked the store to save, by shard. */
   #saved = new Map<number, SavedSession>();
 
@@ -335,6 +335,23 @@ export class ManagerSessions {
   }
 
   /**
+   * `shard`'s state is now `current` (told by the manager's own listener):
+   * ready, see {@linkcode ManagerSessions.ready}; a session lost while the
+   * manager runs (op 9 `d:false`, 4007, 4009) is forgotten in the store.
+   */
+  stateChanged(shard: Shard, current: ShardStatus): void {
+    if (current === "ready") this.ready(shard);
+    const seen = this.#seen.get(shard.id);
+    if (shard.sessionId !== undefined) {
+      this.#seen.set(shard.id, shard.sessionId);
+    } else if (seen !== undefined && !this.#closed()) {
+      this.#seen.delete(shard.id);
+      this.#lost.set(shard.id, seen);
+      if (!this.#forgetQueued) this.#forgetLost();
+    }
+  }
+
+  /**
    * A shard is ready: when with a session not seen ready here before (a
    * READY, or the first RESUMED of a restored one), save within
    * {@linkcode READY_SAVE_DELAY} rather than at the next timed save.
@@ -357,24 +374,7 @@ export class ManagerSessions {
 
   /** Start saving on the timer; one timer however often it is called. */
   keepSaving(): void {
-    for (const shard of this.#shards.values()) this.#watch(shard);
     if (this.#saveTimer === undefined) this.#scheduleSave();
-  }
-
-  /** At start (the constructor has no shards): note what `shard` loses. */
-  #watch(shard: Shard): void {
-    if (this.#watched.has(shard)) return;
-    this.#watched.add(shard);
-    shard.on("state", () => {
-      const seen = this.#seen.get(shard.id);
-      if (shard.sessionId !== undefined) {
-        this.#seen.set(shard.id, shard.sessionId);
-      } else if (seen !== undefined && !this.#closed()) {
-        this.#seen.delete(shard.id);
-        this.#lost.set(shard.id, seen);
-        if (!this.#forgetQueued) this.#forgetLost();
-      }
-    });
   }
 
   /**

@@ -443,7 +443,7 @@ export class ShardManager {
       shard.on("state", ({ previous, current }) => {
         if (current === "closed") this.#closedShards++;
         if (previous === "closed") this.#closedShards--;
-        if (current === "ready") this.#sessions?.ready(shard);
+        this.#sessions?.stateChanged(shard, current);
         // Every shard stopped for good (or by its own close) while the
         // manager runs: nothing is left to save on a timer, which kept the
         // process alive with nothing connected. Saves go on when a shard
