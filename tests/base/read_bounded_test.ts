@@ -326,3 +326,34 @@ Deno.test("readBounded: a stream that never waits is given a turn again after th
   );
   assert.ok(pulls < 400_000, `read all ${pulls} chunks before the abort`);
 });
+
+Deno.test("readBounded: an abort while the last chunk is pending rejects with the signal's reason and cancels the stream", async () => {
+  let cancelled: unknown;
+  let pulls = 0;
+  const waiting = Promise.withResolvers<void>();
+  const last = Promise.withResolvers<void>();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller): Promise<void> {
+      if (++pulls === 1) return controller.enqueue(new Uint8Array(3));
+      waiting.resolve();
+      await last.promise;
+      // Too late once cancelled: the stream then takes no chunk.
+      if (cancelled === undefined) {
+        controller.enqueue(new Uint8Array(3));
+        controller.close();
+      }
+    },
+    cancel(reason): void {
+      cancelled = reason;
+    },
+  }, { highWaterMark: 0 });
+  const controller = new AbortController();
+  const read = readBounded(stream, 100, undefined, controller.signal);
+  await waiting.promise;
+  const reason = new Error("deadline");
+  controller.abort(reason);
+  // The peer sends the rest after all: the read is over by then.
+  last.resolve();
+  await assert.rejects(read, (error) => error === reason);
+  assert.equal(cancelled, reason);
+});

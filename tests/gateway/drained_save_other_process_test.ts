@@ -153,3 +153,81 @@ Deno.test("ShardManager.dispatches(): when every save failed until the reader dr
   assert.deepEqual(await held(store), [`${sessionId}@${received}`]);
   gateway.close();
 });
+
+/** A store whose saves and deletes (all through `deleteMany`) fail while `failing`. */
+class DownStore extends MemorySessionStore {
+  failing = false;
+  override save(
+    sessions: Parameters<MemorySessionStore["save"]>[0],
+  ): Promise<void> {
+    if (this.failing) return Promise.reject(new Error("save failed"));
+    return super.save(sessions);
+  }
+  override deleteMany(shardIds: readonly number[]): Promise<void> {
+    if (this.failing) return Promise.reject(new Error("delete failed"));
+    return super.deleteMany(shardIds);
+  }
+}
+
+Deno.test("ShardManager.dispatches(): when the store still holds this process's earlier session (the new one's saves failed), the drained save writes the new one", async () => {
+  const clock = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler: clock, guilds: 1 });
+  const store = new DownStore();
+  const a = manager(clock, gateway, store);
+  const reader = a.dispatches().getReader();
+  const started = a.start();
+  await runUntil(clock, () => a.shards.get(0)?.status === "ready");
+  await started;
+  while (!(await reader.read()).value?.name.startsWith("GUILD_CREATE"));
+  await clock.advance(2_100);
+  const first = a.shards.get(0)!.sessionId!;
+  const ours = await held(store);
+  assert.equal(ours.length, 1);
+  assert.ok(ours[0]!.startsWith(`${first}@`), "this process saved it");
+  // The store goes down: the refused session's delete, and every save of
+  // the new session, fail; the store keeps the earlier one of this process.
+  store.failing = true;
+  gateway.closeWith(4009, { shardId: 0 });
+  await runUntil(clock, () => {
+    const shard = a.shards.get(0)!;
+    return shard.status === "ready" && shard.sessionId !== first;
+  });
+  const second = a.shards.get(0)!.sessionId!;
+  post(gateway, 10);
+  await clock.advance(2_100);
+  for (let i = 0; i < 4; i++) await reader.read();
+  assert.equal(await a.close({ resumable: true }), false, "the close's failed");
+  store.failing = false;
+  assert.deepEqual(await held(store), ours, "still this process's first");
+  while (!(await reader.read()).done);
+  await clock.advance(0);
+  const received = a.shards.get(0)!.sequence;
+  // No other process wrote since: the new session replaces the old.
+  assert.deepEqual(await held(store), [`${second}@${received}`]);
+  gateway.close();
+});
+
+Deno.test("ShardManager.dispatches(): a reader behind at the close that cancels instead of draining leaves the close's save", async () => {
+  const clock = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler: clock, guilds: 1 });
+  const store = new MemorySessionStore();
+  const a = manager(clock, gateway, store);
+  const reader = a.dispatches().getReader();
+  const started = a.start();
+  await runUntil(clock, () => a.shards.get(0)?.status === "ready");
+  await started;
+  post(gateway, 10);
+  await clock.advance(0);
+  for (let i = 0; i < 4; i++) await reader.read();
+  assert.equal(await a.close({ resumable: true }), true);
+  const closeSave = await held(store);
+  assert.equal(closeSave.length, 1);
+  const received = a.shards.get(0)!.sequence;
+  assert.ok(!closeSave[0]!.endsWith(`@${received}`), "saved before the unread");
+  // Cancelled, the unread events were not handled: saved at what was
+  // received, a restart would never see them.
+  await reader.cancel();
+  await clock.advance(0);
+  assert.deepEqual(await held(store), closeSave);
+  gateway.close();
+});

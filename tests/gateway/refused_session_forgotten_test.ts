@@ -115,3 +115,56 @@ Deno.test("ShardManager deletes a running shard's session closed with 4009, and 
   await manager.close();
   gateway.close();
 });
+
+Deno.test("ShardManager deletes a session refused after an earlier delete waited in vain behind a store call never answered", async () => {
+  const scheduler = new VirtualScheduler();
+  const gateway = new FakeGateway({ scheduler, guilds: 4, maxConcurrency: 1 });
+  /** A store whose saves are never answered while `silent`. */
+  class SilentStore extends MemorySessionStore {
+    silent = false;
+    override save(sessions: SavedSession[]): Promise<void> {
+      if (this.silent) return new Promise(() => {});
+      return super.save(sessions);
+    }
+  }
+  const store = new SilentStore();
+  const manager = new ShardManager({
+    token: TOKEN,
+    intents: GatewayIntent.Guilds,
+    shardCount: SHARDS,
+    maxConcurrency: 1,
+    transport: gateway.transport,
+    scheduler,
+    random: () => 0.5,
+    sessionStore: store,
+    sessionSaveInterval: 2_000,
+  });
+  const started = manager.start();
+  await runUntil(scheduler, () => manager.info().every((i) => i.sessionId));
+  await started;
+  await scheduler.advance(2_000);
+  const second = `1:${manager.info()[1]!.sessionId}`;
+  // A timed save the store never answers; shard 0's refused session is
+  // then to be deleted behind it, and its caller gives up on that.
+  store.silent = true;
+  await scheduler.advance(2_000);
+  gateway.closeWith(4009, { shardId: 0 });
+  await scheduler.advance(10_000);
+  store.silent = false;
+  // Past 30 s the unanswered save counts as lost, and timed saves go on.
+  await scheduler.advance(30_000);
+  assert.deepEqual(await held(store), [
+    `0:${manager.info()[0]!.sessionId}`,
+    second,
+  ]);
+  gateway.closeWith(4009, { shardId: 1 });
+  await scheduler.flushMicrotasks();
+  assert.equal(manager.info()[1]!.sessionId, undefined);
+  assert.deepEqual(
+    await held(store),
+    [`0:${manager.info()[0]!.sessionId}`],
+    "the refused session is gone before the shard identifies again",
+  );
+  await manager.close();
+  gateway.close();
+});

@@ -48,6 +48,13 @@ const text = command({
     where: channel({ description: "d", required: true, channelTypes: [0] }),
   },
 });
+const noLimit = command({
+  name: "e",
+  description: "d",
+  options: {
+    where: channel({ description: "d", required: true, channelTypes: [] }),
+  },
+});
 const anyChannel = command({
   name: "a",
   description: "d",
@@ -74,7 +81,12 @@ const numbers = command({
 
 /** Read `options` of `definition` against `resolved`, as a slash command. */
 function read(
-  definition: typeof text | typeof anyChannel | typeof objects | typeof numbers,
+  definition:
+    | typeof text
+    | typeof anyChannel
+    | typeof noLimit
+    | typeof objects
+    | typeof numbers,
   options: unknown[],
   resolved?: unknown,
 ): Record<string, unknown> {
@@ -129,6 +141,16 @@ Deno.test("a channel option with channelTypes refuses a resolved channel whose t
       /option 'where'/,
       `any ${JSON.stringify(shape)}`,
     );
+  }
+});
+
+Deno.test("a channel option with an empty channelTypes takes a channel of any type, as Discord reads [] as no limit", () => {
+  const option = [{ name: "where", type: 7, value: "5" }];
+  for (const type of [0, 2, 4, 15]) {
+    const where = { ...CHANNEL, type };
+    assert.deepEqual(read(noLimit, option, { channels: { 5: where } }), {
+      where,
+    }, `type ${type}`);
   }
 });
 
