@@ -1,12 +1,20 @@
 // The dispatch service in the test's own process on a virtual clock (the
 // tests that steer its broker or its Redis from inside: a frozen Redis, the
-// default queue's check), and the loop that drives that clock.
+// default queue's check), the scene those tests set around it (the loopback
+// FakeDiscord, the fake broker, a Redis of the test's own), and the loop
+// that drives that clock.
+import { Redis } from "ioredis";
 import { loadDispatchConfig } from "../../dispatch/config.ts";
 import { DispatchService } from "../../dispatch/service.ts";
-import type { FakeDiscord } from "../../testing/fake_discord.ts";
-import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
-import type { FakeAmqpBroker } from "./_fake_amqp.ts";
+import {
+  FakeDiscord,
+  type FakeDiscordOptions,
+} from "../../testing/fake_discord.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { within } from "../_fakes/watchdog.ts";
+import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import { freePort } from "./_service_harness.ts";
 
 /**
  * A service on `scheduler` with one shard whose gateway nobody answers
@@ -119,4 +127,134 @@ export function advanceUntilTrue(
     })(),
     what,
   );
+}
+
+/**
+ * Start `service` on `scheduler`'s clock, run `body`, and close the service
+ * however `body` ends.
+ */
+export async function whileRunning<T>(
+  scheduler: VirtualScheduler,
+  service: DispatchService,
+  body: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    await advanceUntil(scheduler, service.start(), "the start");
+    return await body();
+  } finally {
+    await advanceUntil(scheduler, service.close(), "the close");
+  }
+}
+
+/**
+ * The fakes an in-process service runs against: a virtual clock, the
+ * loopback FakeDiscord on it, the fake broker, and a free port for the
+ * service's metrics. Disposed: the broker, then Discord.
+ */
+export class FakesScene implements AsyncDisposable {
+  /** The clock of the service and of Discord's gateway. */
+  readonly scheduler: VirtualScheduler;
+  /** The loopback FakeDiscord on {@linkcode FakesScene.scheduler}. */
+  readonly discord: FakeDiscord;
+  /** The broker the service publishes to. */
+  readonly broker: FakeAmqpBroker;
+  /** Where the service serves its metrics (127.0.0.1). */
+  readonly metricsPort: number;
+
+  private constructor(scheduler: VirtualScheduler, discord: FakeDiscord) {
+    this.scheduler = scheduler;
+    this.discord = discord;
+    this.broker = new FakeAmqpBroker();
+    this.metricsPort = freePort();
+  }
+
+  /** Start the fakes, Discord's gateway with `gateway` (one guild). */
+  static async start(
+    gateway: FakeDiscordOptions["gateway"] = { guilds: 1 },
+  ): Promise<FakesScene> {
+    const scheduler = new VirtualScheduler();
+    const discord = await FakeDiscord.start({
+      loopback: true,
+      scheduler,
+      gateway,
+    });
+    return new FakesScene(scheduler, discord);
+  }
+
+  /**
+   * {@linkcode serviceOnFakes} on these fakes and metrics port: its Redis
+   * on `redisPort` (nothing listens on port 1), `env` over the rest.
+   */
+  service(redisPort = "1", env: Record<string, string> = {}): DispatchService {
+    return serviceOnFakes(
+      this.scheduler,
+      this.metricsPort,
+      this.discord,
+      this.broker,
+      redisPort,
+      env,
+    );
+  }
+
+  /**
+   * {@linkcode advanceUntilTrue} on this scene's clock, the broker
+   * confirming every publish at each step.
+   */
+  untilConfirmed(
+    test: () => boolean | Promise<boolean>,
+    what: string,
+  ): Promise<void> {
+    return advanceUntilTrue(
+      this.scheduler,
+      test,
+      what,
+      () => this.broker.ack(),
+    );
+  }
+
+  /** {@linkcode whileRunning} on this scene's clock. */
+  run<T>(service: DispatchService, body: () => T | Promise<T>): Promise<T> {
+    return whileRunning(this.scheduler, service, body);
+  }
+
+  /** Close the broker, then Discord. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.broker[Symbol.asyncDispose]();
+    await this.discord[Symbol.asyncDispose]();
+  }
+}
+
+/**
+ * A redis-server of the test's own ({@linkcode PrivateRedis}) with a
+ * connection to steer it from the test: disposed, the connection is ended
+ * and the server stopped (what it held is lost).
+ */
+export class OwnRedis implements AsyncDisposable {
+  /** The server. */
+  readonly server: PrivateRedis;
+  /** The test's own connection to it. */
+  readonly admin: Redis;
+
+  private constructor(server: PrivateRedis) {
+    this.server = server;
+    this.admin = new Redis(server.url);
+  }
+
+  /** Start a server and connect to it. */
+  static async start(): Promise<OwnRedis> {
+    const server = new PrivateRedis();
+    await server.start();
+    return new OwnRedis(server);
+  }
+
+  /** The server's port, as the service's REDIS_PORT takes it. */
+  get port(): string {
+    return String(this.server.port);
+  }
+
+  /** End the connection, then stop the server. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.admin.disconnect();
+    await this.server.stop();
+  }
 }

@@ -6,12 +6,8 @@
 // healthcheck at 200: events waited in the buffer, reaching no consumer,
 // with nothing but one log line at the block's start to say so.
 import assert from "node:assert/strict";
-import { FakeDiscord } from "../../testing/fake_discord.ts";
-import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { FakeAmqpBroker } from "./_fake_amqp.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
-import { freePort } from "./_service_harness.ts";
+import { advanceUntil, FakesScene } from "./_in_process_service.ts";
 
 Deno.test({
   name:
@@ -19,20 +15,10 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
-  });
-  await using broker = new FakeAmqpBroker();
-  const metricsPort = freePort();
-  const service = inProcessService(
-    scheduler,
-    metricsPort,
-    { BOT_TOKEN: discord.token, RABBIT_PORT: new URL(broker.url).port },
-    discord.clientOptions.gatewayUrl,
-  );
+  await using scene = await FakesScene.start();
+  const { scheduler, broker, metricsPort } = scene;
+  // With the default queue, as a service left to its defaults.
+  const service = scene.service("1", { DEFAULT_QUEUE: "true" });
   const get = (path: string) =>
     advanceUntil(
       scheduler,
@@ -55,8 +41,7 @@ Deno.test({
       what,
     );
   await withLogRecords(async () => {
-    try {
-      await advanceUntil(scheduler, service.start(), "the service started");
+    await scene.run(service, async () => {
       await health(200, "healthy: connected, consuming, the shard ready");
       let metrics = (await get("/metrics")).text;
       assert.match(metrics, /^dispatch_broker_blocked 0$/m);
@@ -71,8 +56,6 @@ Deno.test({
       await health(200, "healthy again once unblocked");
       metrics = (await get("/metrics")).text;
       assert.match(metrics, /^dispatch_broker_blocked 0$/m);
-    } finally {
-      await advanceUntil(scheduler, service.close(), "the service closed");
-    }
+    });
   });
 });

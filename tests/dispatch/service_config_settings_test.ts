@@ -19,9 +19,10 @@ import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
 import { FakeAmqpBroker } from "./_fake_amqp.ts";
 import {
-  advanceUntil,
   advanceUntilTrue as until,
   inProcessService,
+  OwnRedis,
+  whileRunning,
 } from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
@@ -72,8 +73,7 @@ Deno.test({
     { fetch: () => Promise.resolve(Response.json(bot)), scheduler },
   );
   await withLogRecords(async () => {
-    try {
-      await advanceUntil(scheduler, service.start(), "the start");
+    await whileRunning(scheduler, service, async () => {
       // Small steps with real time between them: a shard's IDENTIFY reaches
       // the fake a few real round trips after the queue lets it go, and
       // each step those take shortens the gap measured here.
@@ -89,9 +89,7 @@ Deno.test({
       const gap = await identified(2, "second IDENTIFY") - first;
       // Paced by Discord's max_concurrency of 2, both came at once.
       assert.ok(gap >= 4_000, `the second IDENTIFY ${gap} ms after the first`);
-    } finally {
-      await advanceUntil(scheduler, service.close(), "the close");
-    }
+    });
   }, "error");
 });
 
@@ -108,16 +106,13 @@ Deno.test({
       STATE_MESSAGE_TTL: "60000",
       STATE_OLD: "true",
     });
-    try {
-      await advanceUntil(scheduler, service.start(), "the start");
+    await whileRunning(scheduler, service, () => {
       const said = linesSaying(records, "STATE_ENABLED");
       assert.equal(said.length, 1, said.join("\n"));
       for (const name of ["STATE_MEMBER", "STATE_MESSAGE_TTL", "STATE_OLD"]) {
         assert.ok(said[0]!.includes(name), `${name} not named: ${said[0]}`);
       }
-    } finally {
-      await advanceUntil(scheduler, service.close(), "the close");
-    }
+    });
   });
 });
 
@@ -130,16 +125,13 @@ Deno.test({
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
     const service = inProcessService(scheduler, freePort());
-    try {
-      await advanceUntil(scheduler, service.start(), "the start");
+    await whileRunning(scheduler, service, () => {
       const lines = shown(records).filter((line) =>
         line.includes("running without saved sessions and cache")
       );
       assert.equal(lines.length, 1, lines.join("\n"));
       assert.ok(!lines[0]!.includes('""'), lines[0]);
-    } finally {
-      await advanceUntil(scheduler, service.close(), "the close");
-    }
+    });
   });
 });
 
@@ -149,9 +141,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const redis = new PrivateRedis();
-  await redis.start();
-  const admin = new Redis(redis.url);
+  await using redis = await OwnRedis.start();
+  const { admin } = redis;
   // The default user refuses every login: only `bot` gets in.
   await admin.call("ACL", "SETUSER", "bot", "on", ">pass word", "~*", "&*");
   await admin.call("ACL", "SETUSER", "bot", "+@all");
@@ -159,30 +150,28 @@ Deno.test({
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
     const service = inProcessService(scheduler, freePort(), {
-      REDIS_PORT: String(redis.port),
+      REDIS_PORT: redis.port,
       REDIS_USERNAME: "bot",
       REDIS_PASSWORD: "pass word",
     });
     const bot = new Redis({
-      port: redis.port,
+      port: redis.server.port,
       username: "bot",
       password: "pass word",
       lazyConnect: true,
     });
-    try {
-      await advanceUntil(scheduler, service.start(), "the start");
-      assert.deepEqual(linesSaying(records, "Cannot connect to Redis"), []);
-      await until(
-        scheduler,
-        async () => await bot.exists("gateway_shards") === 1,
-        "a save as bot",
-      );
-    } finally {
-      bot.disconnect();
-      await advanceUntil(scheduler, service.close(), "the close");
-      admin.disconnect();
-      await redis.stop();
-    }
+    await whileRunning(scheduler, service, async () => {
+      try {
+        assert.deepEqual(linesSaying(records, "Cannot connect to Redis"), []);
+        await until(
+          scheduler,
+          async () => await bot.exists("gateway_shards") === 1,
+          "a save as bot",
+        );
+      } finally {
+        bot.disconnect();
+      }
+    });
   });
 });
 
@@ -202,9 +191,8 @@ Deno.test({
       REDIS_PORT: String(redis.port),
     });
     try {
-      await advanceUntil(scheduler, service.start(), "the start");
+      await whileRunning(scheduler, service, () => {});
     } finally {
-      await advanceUntil(scheduler, service.close(), "the close");
       await redis.stop();
     }
     assert.deepEqual(linesSaying(records, "sessions saved for resuming"), []);

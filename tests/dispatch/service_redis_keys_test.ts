@@ -5,13 +5,16 @@
 // shard whose gateway nobody answers, against a redis-server of its own.
 // And `await using` closes the service (a recording close() shows it).
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
 import { DispatchService } from "../../dispatch/service.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
-import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import {
+  advanceUntil,
+  inProcessService,
+  OwnRedis,
+  whileRunning,
+} from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
 const redisServer = testRedis();
@@ -23,14 +26,12 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const server = new PrivateRedis();
-  await server.start();
-  const port = new URL(server.url).port;
-  const admin = new Redis(server.url);
+  await using redis = await OwnRedis.start();
+  const { admin } = redis;
   const scheduler = new VirtualScheduler();
   const metricsPort = freePort();
   const service = inProcessService(scheduler, metricsPort, {
-    REDIS_PORT: port,
+    REDIS_PORT: redis.port,
   });
   const wait = (what: string, until: () => Promise<boolean>) =>
     advanceUntil(
@@ -45,8 +46,7 @@ Deno.test({
     );
   // The shard's failed connects are said on stderr: kept out of the output.
   await captureStderr(async () => {
-    try {
-      await advanceUntil(scheduler, service.start(), "the service started");
+    await whileRunning(scheduler, service, async () => {
       await wait(
         "gateway_started",
         async () => await admin.get("gateway_started") !== null,
@@ -69,11 +69,7 @@ Deno.test({
         "/metrics",
       );
       assert.match(metrics, /^gateway_latencies\{shard="0"\} 0$/m);
-    } finally {
-      await advanceUntil(scheduler, service.close(), "the service closed");
-      admin.disconnect();
-      await server.stop();
-    }
+    });
   });
 });
 

@@ -10,18 +10,15 @@
 // - a Redis unreachable at start is said once per streak, and
 //   dispatch_cache_stale reads 1 while no cache is fed (it read 0).
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
-import { FakeDiscord } from "../../testing/fake_discord.ts";
-import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { captureStderr } from "../_fakes/capture_stderr.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
-import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { FakeAmqpBroker } from "./_fake_amqp.ts";
+import type { FakeAmqpBroker } from "./_fake_amqp.ts";
 import {
-  advanceUntil,
   advanceUntilTrue as until,
-  serviceOnFakes,
+  FakesScene,
+  OwnRedis,
 } from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
 
@@ -58,83 +55,64 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const redis = new PrivateRedis();
-  await redis.start();
-  const admin = new Redis(redis.url);
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
-  });
-  await using broker = new FakeAmqpBroker();
-  const metricsPort = freePort();
+  await using scene = await FakesScene.start();
+  await using redis = await OwnRedis.start();
+  const { scheduler, discord, broker, metricsPort } = scene;
+  const { admin } = redis;
   await withLogRecords(async () => {
-    const dispatch = serviceOnFakes(
-      scheduler,
-      metricsPort,
-      discord,
-      broker,
-      String(redis.port),
-      { STATE_ENABLED: "true", STATE_OLD: "true" },
-    );
-    try {
-      await advanceUntil(scheduler, dispatch.start(), "the start");
-      await until(
-        scheduler,
-        async () => await admin.exists(`guild:${discord.guildId}`) === 1,
-        "the guild cached",
-        () => broker.ack(),
-      );
-      const update = (name: string) =>
-        discord.gateway.dispatch("GUILD_UPDATE", {
-          id: discord.guildId,
-          name,
-          owner_id: "5",
-          roles: [],
-        }, { shardId: 0, ignoreIntents: true });
-      const published = (name: string) =>
-        broker.publishes.find((p) =>
-          p.body.includes('"t":"GUILD_UPDATE"') &&
-          p.body.includes(`"name":"${name}"`)
+    const dispatch = scene.service(redis.port, {
+      STATE_ENABLED: "true",
+      STATE_OLD: "true",
+    });
+    await scene.run(dispatch, async () => {
+      try {
+        await scene.untilConfirmed(
+          async () => await admin.exists(`guild:${discord.guildId}`) === 1,
+          "the guild cached",
         );
-      // A fresh cache gives old.
-      update("before");
-      await until(scheduler, () => published("before") !== undefined, "1st");
-      assert.match(published("before")!.body, /"old":\{/);
-      await until(
-        scheduler,
-        async () =>
-          JSON.parse(await admin.get(`guild:${discord.guildId}`) ?? "{}")
-            .name === "before",
-        "the update cached",
-        () => broker.ack(),
-      );
-      // Redis refuses every write from now on: the next update's write is
-      // lost, and the cache answers "before" for ever after.
-      await admin.config("SET", "maxmemory", "1");
-      update("during");
-      await until(scheduler, () => published("during") !== undefined, "2nd");
-      await until(
-        scheduler,
-        async () => await metric(metricsPort, "dispatch_cache_stale") === 1,
-        "the cache stale",
-        () => broker.ack(),
-      );
-      update("after");
-      await until(scheduler, () => published("after") !== undefined, "3rd");
-      const body = JSON.parse(published("after")!.body);
-      assert.equal(
-        "old" in body,
-        false,
-        `old published from a stale cache: ${JSON.stringify(body.old)}`,
-      );
-    } finally {
-      await admin.config("SET", "maxmemory", "0");
-      await advanceUntil(scheduler, dispatch.close(), "the close");
-      admin.disconnect();
-      await redis.stop();
-    }
+        const update = (name: string) =>
+          discord.gateway.dispatch("GUILD_UPDATE", {
+            id: discord.guildId,
+            name,
+            owner_id: "5",
+            roles: [],
+          }, { shardId: 0, ignoreIntents: true });
+        const published = (name: string) =>
+          broker.publishes.find((p) =>
+            p.body.includes('"t":"GUILD_UPDATE"') &&
+            p.body.includes(`"name":"${name}"`)
+          );
+        // A fresh cache gives old.
+        update("before");
+        await until(scheduler, () => published("before") !== undefined, "1st");
+        assert.match(published("before")!.body, /"old":\{/);
+        await scene.untilConfirmed(
+          async () =>
+            JSON.parse(await admin.get(`guild:${discord.guildId}`) ?? "{}")
+              .name === "before",
+          "the update cached",
+        );
+        // Redis refuses every write from now on: the next update's write is
+        // lost, and the cache answers "before" for ever after.
+        await admin.config("SET", "maxmemory", "1");
+        update("during");
+        await until(scheduler, () => published("during") !== undefined, "2nd");
+        await scene.untilConfirmed(
+          async () => await metric(metricsPort, "dispatch_cache_stale") === 1,
+          "the cache stale",
+        );
+        update("after");
+        await until(scheduler, () => published("after") !== undefined, "3rd");
+        const body = JSON.parse(published("after")!.body);
+        assert.equal(
+          "old" in body,
+          false,
+          `old published from a stale cache: ${JSON.stringify(body.old)}`,
+        );
+      } finally {
+        await admin.config("SET", "maxmemory", "0");
+      }
+    });
   });
 });
 
@@ -145,61 +123,46 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const redis = new PrivateRedis();
-  await redis.start();
-  const admin = new Redis(redis.url);
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
-  });
-  await using broker = new FakeAmqpBroker();
-  const metricsPort = freePort();
+  await using scene = await FakesScene.start();
+  await using redis = await OwnRedis.start();
+  const { scheduler, broker, metricsPort } = scene;
+  const { admin } = redis;
   await withLogRecords(async (records) => {
-    const dispatch = serviceOnFakes(
-      scheduler,
-      metricsPort,
-      discord,
-      broker,
-      String(redis.port),
-    );
-    try {
-      await advanceUntil(scheduler, dispatch.start(), "the start");
-      await until(
-        scheduler,
-        async () => await metric(metricsPort, "dispatch_sessions_saved") === 1,
-        "a save",
-        () => broker.ack(),
-      );
-      await admin.config("SET", "maxmemory", "1");
-      await pass(scheduler, broker, 10_000);
-      assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 0);
-      // The connection is up: only the new gauge tells.
-      assert.equal(await metric(metricsPort, "dispatch_redis_connected"), 1);
-      // Said when it came and when its message changed (a refused SET,
-      // then a refused script), not every second.
-      const failed = linesSaying(records, "Saving sessions to Redis failed");
-      assert.ok(failed.length <= 2, failed.join("\n"));
-      for (const line of failed) assert.match(line, /OOM/);
-      await pass(scheduler, broker, 10_000);
-      assert.equal(
-        linesSaying(records, "Saving sessions to Redis failed").length,
-        failed.length,
-      );
-      await admin.config("SET", "maxmemory", "0");
-      await pass(scheduler, broker, 3_000);
-      assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 1);
-      assert.equal(
-        linesSaying(records, "Redis answers again; sessions are saved").length,
-        1,
-      );
-    } finally {
-      await admin.config("SET", "maxmemory", "0");
-      await advanceUntil(scheduler, dispatch.close(), "the close");
-      admin.disconnect();
-      await redis.stop();
-    }
+    const dispatch = scene.service(redis.port);
+    await scene.run(dispatch, async () => {
+      try {
+        await scene.untilConfirmed(
+          async () =>
+            await metric(metricsPort, "dispatch_sessions_saved") === 1,
+          "a save",
+        );
+        await admin.config("SET", "maxmemory", "1");
+        await pass(scheduler, broker, 10_000);
+        assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 0);
+        // The connection is up: only the new gauge tells.
+        assert.equal(await metric(metricsPort, "dispatch_redis_connected"), 1);
+        // Said when it came and when its message changed (a refused SET,
+        // then a refused script), not every second.
+        const failed = linesSaying(records, "Saving sessions to Redis failed");
+        assert.ok(failed.length <= 2, failed.join("\n"));
+        for (const line of failed) assert.match(line, /OOM/);
+        await pass(scheduler, broker, 10_000);
+        assert.equal(
+          linesSaying(records, "Saving sessions to Redis failed").length,
+          failed.length,
+        );
+        await admin.config("SET", "maxmemory", "0");
+        await pass(scheduler, broker, 3_000);
+        assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 1);
+        assert.equal(
+          linesSaying(records, "Redis answers again; sessions are saved")
+            .length,
+          1,
+        );
+      } finally {
+        await admin.config("SET", "maxmemory", "0");
+      }
+    });
   }, "info");
 });
 
@@ -209,27 +172,13 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
-  });
-  await using broker = new FakeAmqpBroker();
-  const metricsPort = freePort();
+  await using scene = await FakesScene.start();
+  const { scheduler, broker, metricsPort } = scene;
   // Nothing listens there.
   const closedPort = String(freePort());
   await withLogRecords(async (records) => {
-    const dispatch = serviceOnFakes(
-      scheduler,
-      metricsPort,
-      discord,
-      broker,
-      closedPort,
-      { STATE_ENABLED: "true" },
-    );
-    try {
-      await advanceUntil(scheduler, dispatch.start(), "the start");
+    const dispatch = scene.service(closedPort, { STATE_ENABLED: "true" });
+    await scene.run(dispatch, async () => {
       await pass(scheduler, broker, 30_000);
       assert.equal(await metric(metricsPort, "dispatch_cache_stale"), 1);
       assert.equal(await metric(metricsPort, "dispatch_sessions_saved"), 0);
@@ -238,9 +187,7 @@ Deno.test({
       // Six attempts, and no line per attempt from the connection layer.
       const unreachable = linesSaying(records, "unreachable");
       assert.equal(unreachable.length, 0, unreachable.join("\n"));
-    } finally {
-      await advanceUntil(scheduler, dispatch.close(), "the close");
-    }
+    });
   });
 });
 
@@ -250,28 +197,12 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
-  });
-  await using broker = new FakeAmqpBroker();
+  await using scene = await FakesScene.start();
+  const { scheduler, broker } = scene;
   const closedPort = String(freePort());
   const lines = await captureStderr(async () => {
-    const dispatch = serviceOnFakes(
-      scheduler,
-      freePort(),
-      discord,
-      broker,
-      closedPort,
-    );
-    try {
-      await advanceUntil(scheduler, dispatch.start(), "the start");
-      await pass(scheduler, broker, 30_000);
-    } finally {
-      await advanceUntil(scheduler, dispatch.close(), "the close");
-    }
+    const dispatch = scene.service(closedPort);
+    await scene.run(dispatch, () => pass(scheduler, broker, 30_000));
   });
   const said = lines.filter((line) => line.includes("Cannot connect to Redis"));
   assert.equal(said.length, 1, lines.join("\n"));

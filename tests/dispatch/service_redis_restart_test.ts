@@ -13,7 +13,11 @@ import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
 import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
+import {
+  advanceUntil,
+  advanceUntilTrue,
+  inProcessService,
+} from "./_in_process_service.ts";
 import { CuttableProxy, freePort, REDIS_DB } from "./_service_harness.ts";
 
 const redisServer = testRedis();
@@ -46,16 +50,7 @@ Deno.test({
     return /^dispatch_cache_stale (\d+)$/m.exec(text)?.[1];
   };
   const until = (what: string, done: () => boolean | Promise<boolean>) =>
-    advanceUntil(
-      scheduler,
-      (async () => {
-        while (!await done()) {
-          await scheduler.advance(250);
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-      })(),
-      what,
-    );
+    advanceUntilTrue(scheduler, done, what);
   const admin = () => new Redis(`${server.url}/${REDIS_DB}`);
   try {
     await withLogRecords(async (records: LogRecord[]) => {
@@ -116,16 +111,7 @@ Deno.test({
     STATE_ENABLED: "true",
   });
   const until = (what: string, done: () => boolean | Promise<boolean>) =>
-    advanceUntil(
-      scheduler,
-      (async () => {
-        while (!await done()) {
-          await scheduler.advance(250);
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-      })(),
-      what,
-    );
+    advanceUntilTrue(scheduler, done, what);
   const admin = new Redis(`${server.url}/${REDIS_DB}`);
   try {
     await withLogRecords(async (records: LogRecord[]) => {

@@ -7,14 +7,10 @@
 // and lost (12,538 with the binding removed, not a line said). Without
 // DEFAULT_QUEUE (the user's bindings) publishes are not mandatory.
 import assert from "node:assert/strict";
-import { FakeDiscord } from "../../testing/fake_discord.ts";
-import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { RECV_QUEUE } from "../../dispatch/service.ts";
 import { DEFAULT_QUEUE_CHECK_INTERVAL } from "../../dispatch/default_queue_watch.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { FakeAmqpBroker } from "./_fake_amqp.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
-import { freePort } from "./_service_harness.ts";
+import { advanceUntil, FakesScene } from "./_in_process_service.ts";
 
 for (const defaultQueue of [true, false]) {
   Deno.test({
@@ -24,24 +20,11 @@ for (const defaultQueue of [true, false]) {
     sanitizeResources: false,
     sanitizeOps: false,
   }, async () => {
-    const scheduler = new VirtualScheduler();
-    await using discord = await FakeDiscord.start({
-      loopback: true,
-      scheduler,
-      gateway: { guilds: 1 },
+    await using scene = await FakesScene.start();
+    const { scheduler, broker, metricsPort } = scene;
+    const service = scene.service("1", {
+      DEFAULT_QUEUE: String(defaultQueue),
     });
-    await using broker = new FakeAmqpBroker();
-    const metricsPort = freePort();
-    const service = inProcessService(
-      scheduler,
-      metricsPort,
-      {
-        BOT_TOKEN: discord.token,
-        RABBIT_PORT: new URL(broker.url).port,
-        DEFAULT_QUEUE: String(defaultQueue),
-      },
-      discord.clientOptions.gatewayUrl,
-    );
     const until = (test: () => boolean, what: string) =>
       advanceUntil(
         scheduler,
@@ -56,8 +39,7 @@ for (const defaultQueue of [true, false]) {
     const declares = () =>
       broker.declared.filter((name) => name === RECV_QUEUE).length;
     await withLogRecords(async () => {
-      try {
-        await advanceUntil(scheduler, service.start(), "the service started");
+      await scene.run(service, async () => {
         await until(() => broker.publishes.length >= 2, "READY and the guild");
         assert.ok(
           broker.publishes.every((p) => p.mandatory === defaultQueue),
@@ -88,9 +70,7 @@ for (const defaultQueue of [true, false]) {
         broker.deleted.add(RECV_QUEUE);
         await scheduler.advance(DEFAULT_QUEUE_CHECK_INTERVAL);
         await until(() => !broker.deleted.has(RECV_QUEUE), "declared again");
-      } finally {
-        await advanceUntil(scheduler, service.close(), "the service closed");
-      }
+      });
     });
   });
 }

@@ -12,20 +12,18 @@
 //   the next start identified and lost the new one's events; a close that
 //   cannot drain names it, and says the old one's unconfirmed events lost.
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
-import { FakeDiscord } from "../../testing/fake_discord.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { RedisSessionStore } from "../../redis/session_store.ts";
 import type { SavedSession } from "../../gateway/saved_session.ts";
 import { loadUsableSessions, StartReads } from "../../dispatch/start_reads.ts";
 import { REDIS_KEYS } from "../../dispatch/service.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
-import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { FakeAmqpBroker } from "./_fake_amqp.ts";
 import {
   advanceUntil,
   advanceUntilTrue as until,
+  FakesScene,
+  OwnRedis,
   serviceOnFakes,
 } from "./_in_process_service.ts";
 import { freePort } from "./_service_harness.ts";
@@ -80,75 +78,51 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const redis = new PrivateRedis();
-  await redis.start();
-  const admin = new Redis(redis.url);
-  const store = new RedisSessionStore(admin, { key: REDIS_KEYS.sessions });
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { sessionTtl: 3_600_000, guilds: 1 },
+  await using scene = await FakesScene.start({
+    sessionTtl: 3_600_000,
+    guilds: 1,
   });
-  await using broker = new FakeAmqpBroker();
-  const port = new URL(redis.url).port;
+  await using redis = await OwnRedis.start();
+  const { scheduler, discord, broker } = scene;
+  const store = new RedisSessionStore(redis.admin, {
+    key: REDIS_KEYS.sessions,
+  });
+  const port = redis.port;
   const saved = async () => (await store.loadAll())[0];
   await withLogRecords(async () => {
-    try {
-      // The first process: a session, confirmed and saved.
-      const first = serviceOnFakes(
-        scheduler,
-        freePort(),
-        discord,
-        broker,
-        port,
-      );
-      await advanceUntil(scheduler, first.start(), "the first start");
+    // The first process: a session, confirmed and saved.
+    const first = serviceOnFakes(scheduler, freePort(), discord, broker, port);
+    await advanceUntil(scheduler, first.start(), "the first start");
+    await scene.untilConfirmed(
+      async () => (await saved())?.sequence === 2,
+      "READY and the guild confirmed and saved",
+    );
+    await advanceUntil(scheduler, first.close(), "the first close");
+    const before = (await saved())!;
+    // The second resumes it and has nothing confirmed (an outage):
+    // every save still refreshes saved_at, at the same sequence.
+    await scheduler.advance(60_000);
+    const second = serviceOnFakes(scheduler, freePort(), discord, broker, port);
+    await scene.run(second, async () => {
       await until(
         scheduler,
-        async () => (await saved())?.sequence === 2,
-        "READY and the guild confirmed and saved",
-        () => broker.ack(),
+        () => discord.gateway.counters.resumes >= 1,
+        "the RESUME",
       );
-      await advanceUntil(scheduler, first.close(), "the first close");
-      const before = (await saved())!;
-      // The second resumes it and has nothing confirmed (an outage):
-      // every save still refreshes saved_at, at the same sequence.
-      await scheduler.advance(60_000);
-      const second = serviceOnFakes(
+      const resumedAt = scheduler.now();
+      await until(
         scheduler,
-        freePort(),
-        discord,
-        broker,
-        port,
+        () => scheduler.now() >= resumedAt + 5_000,
+        "five seconds",
       );
-      try {
-        await advanceUntil(scheduler, second.start(), "the second start");
-        await until(
-          scheduler,
-          () => discord.gateway.counters.resumes >= 1,
-          "the RESUME",
-        );
-        const resumedAt = scheduler.now();
-        await until(
-          scheduler,
-          () => scheduler.now() >= resumedAt + 5_000,
-          "five seconds",
-        );
-        const after = (await saved())!;
-        assert.equal(after.sessionId, before.sessionId);
-        assert.equal(after.sequence, before.sequence);
-        assert.ok(
-          after.savedAt >= before.savedAt + 60_000,
-          `saved_at ${after.savedAt} not refreshed from ${before.savedAt}`,
-        );
-      } finally {
-        await advanceUntil(scheduler, second.close(), "the second close");
-      }
-    } finally {
-      admin.disconnect();
-      await redis.stop();
-    }
+      const after = (await saved())!;
+      assert.equal(after.sessionId, before.sessionId);
+      assert.equal(after.sequence, before.sequence);
+      assert.ok(
+        after.savedAt >= before.savedAt + 60_000,
+        `saved_at ${after.savedAt} not refreshed from ${before.savedAt}`,
+      );
+    });
   });
 });
 
@@ -159,34 +133,21 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const redis = new PrivateRedis();
-  await redis.start();
-  const admin = new Redis(redis.url);
-  const store = new RedisSessionStore(admin, { key: REDIS_KEYS.sessions });
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
+  await using scene = await FakesScene.start();
+  await using redis = await OwnRedis.start();
+  const { scheduler, discord, broker } = scene;
+  const store = new RedisSessionStore(redis.admin, {
+    key: REDIS_KEYS.sessions,
   });
-  await using broker = new FakeAmqpBroker();
   const saved = async () => (await store.loadAll())[0];
   await withLogRecords(async (records) => {
-    const dispatch = serviceOnFakes(
-      scheduler,
-      freePort(),
-      discord,
-      broker,
-      new URL(redis.url).port,
-    );
+    const dispatch = scene.service(redis.port);
     let closed = false;
     try {
       await advanceUntil(scheduler, dispatch.start(), "the start");
-      await until(
-        scheduler,
+      await scene.untilConfirmed(
         async () => (await saved())?.sequence === 2,
         "READY and the guild confirmed and saved",
-        () => broker.ack(),
       );
       const old = (await saved())!.sessionId;
       // Events the broker does not confirm, then Discord ends the session.
@@ -230,8 +191,6 @@ Deno.test({
       assert.equal((await saved())!.sessionId, fresh);
     } finally {
       if (!closed) await advanceUntil(scheduler, dispatch.close(), "close");
-      admin.disconnect();
-      await redis.stop();
     }
   });
 });
@@ -243,27 +202,15 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const redis = new PrivateRedis();
-  await redis.start();
-  const admin = new Redis(redis.url);
-  const store = new RedisSessionStore(admin, { key: REDIS_KEYS.sessions });
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
+  await using scene = await FakesScene.start();
+  await using redis = await OwnRedis.start();
+  const { scheduler, broker } = scene;
+  const store = new RedisSessionStore(redis.admin, {
+    key: REDIS_KEYS.sessions,
   });
-  await using broker = new FakeAmqpBroker();
   await withLogRecords(async () => {
-    const dispatch = serviceOnFakes(
-      scheduler,
-      freePort(),
-      discord,
-      broker,
-      new URL(redis.url).port,
-    );
-    try {
-      await advanceUntil(scheduler, dispatch.start(), "the start");
+    const dispatch = scene.service(redis.port);
+    await scene.run(dispatch, async () => {
       await until(scheduler, () => broker.publishes.length >= 2, "published");
       const readyAt = scheduler.now();
       await until(
@@ -272,16 +219,10 @@ Deno.test({
         "three seconds",
       );
       assert.deepEqual(await store.loadAll(), [], "saved unconfirmed");
-      await until(
-        scheduler,
+      await scene.untilConfirmed(
         async () => (await store.loadAll())[0]?.sequence === 2,
         "READY and the guild confirmed and saved",
-        () => broker.ack(),
       );
-    } finally {
-      await advanceUntil(scheduler, dispatch.close(), "the close");
-      admin.disconnect();
-      await redis.stop();
-    }
+    });
   });
 });

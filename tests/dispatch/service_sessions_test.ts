@@ -9,12 +9,8 @@
 // every connection's end.
 import assert from "node:assert/strict";
 import type { LogRecord } from "@logtape/logtape";
-import { FakeDiscord } from "../../testing/fake_discord.ts";
-import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { FakeAmqpBroker } from "./_fake_amqp.ts";
-import { advanceUntil, inProcessService } from "./_in_process_service.ts";
-import { freePort } from "./_service_harness.ts";
+import { advanceUntil, FakesScene } from "./_in_process_service.ts";
 
 /** Discord's resume window in the fake: shorter than the pause below. */
 const SESSION_TTL = 90_000;
@@ -25,25 +21,12 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { sessionTtl: SESSION_TTL, guilds: 1 },
+  await using scene = await FakesScene.start({
+    sessionTtl: SESSION_TTL,
+    guilds: 1,
   });
-  await using broker = new FakeAmqpBroker();
-  const metricsPort = freePort();
-  const service = inProcessService(
-    scheduler,
-    metricsPort,
-    {
-      BOT_TOKEN: discord.token,
-      RABBIT_PORT: new URL(broker.url).port,
-      PUBLISH_BUFFER: "4",
-      DEFAULT_QUEUE: "false",
-    },
-    discord.clientOptions.gatewayUrl,
-  );
+  const { scheduler, discord, broker, metricsPort } = scene;
+  const service = scene.service("1", { PUBLISH_BUFFER: "4" });
   const scrape = () =>
     advanceUntil(
       scheduler,
@@ -66,8 +49,7 @@ Deno.test({
   const said = (records: LogRecord[], text: string) =>
     records.filter((r) => r.message.join("").includes(text));
   await withLogRecords(async (records) => {
-    try {
-      await advanceUntil(scheduler, service.start(), "the service started");
+    await scene.run(service, async () => {
       // READY and the guild, confirmed as they come.
       await until(
         () =>
@@ -132,8 +114,6 @@ Deno.test({
       // the refused RESUME.
       assert.match(after, /^gateway_shard_events\{type="Connected"\} 2$/m);
       assert.match(after, /^gateway_shard_events\{type="Disconnected"\} 2$/m);
-    } finally {
-      await advanceUntil(scheduler, service.close(), "the service closed");
-    }
+    });
   });
 });

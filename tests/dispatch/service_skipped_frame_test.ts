@@ -3,20 +3,10 @@
 // held its body for an `old` that never came, and every later event of
 // every shard waited behind it: publishing stopped for good.
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
 import { MAX_JSON_OPENERS } from "../../base/json_bounds.ts";
-import { FakeDiscord } from "../../testing/fake_discord.ts";
-import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { withLogRecords } from "../_fakes/log_records.ts";
-import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { testRedis } from "../_fakes/servers.ts";
-import { FakeAmqpBroker } from "./_fake_amqp.ts";
-import {
-  advanceUntil,
-  advanceUntilTrue as until,
-  serviceOnFakes,
-} from "./_in_process_service.ts";
-import { freePort } from "./_service_harness.ts";
+import { FakesScene, OwnRedis } from "./_in_process_service.ts";
 
 const redisServer = testRedis();
 
@@ -27,32 +17,19 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const redis = new PrivateRedis();
-  await redis.start();
-  const admin = new Redis(redis.url);
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
-  });
-  await using broker = new FakeAmqpBroker();
+  await using scene = await FakesScene.start();
+  await using redis = await OwnRedis.start();
+  const { discord, broker } = scene;
+  const { admin } = redis;
   await withLogRecords(async () => {
-    const dispatch = serviceOnFakes(
-      scheduler,
-      freePort(),
-      discord,
-      broker,
-      String(redis.port),
-      { STATE_ENABLED: "true", STATE_OLD: "true" },
-    );
-    try {
-      await advanceUntil(scheduler, dispatch.start(), "the start");
-      await until(
-        scheduler,
+    const dispatch = scene.service(redis.port, {
+      STATE_ENABLED: "true",
+      STATE_OLD: "true",
+    });
+    await scene.run(dispatch, async () => {
+      await scene.untilConfirmed(
         async () => await admin.exists(`guild:${discord.guildId}`) === 1,
         "the guild cached",
-        () => broker.ack(),
       );
       const message = (s: number, content: string, extra = "") =>
         `{"t":"MESSAGE_CREATE","s":${s},"op":0,"d":{"channel_id":"42","guild_id":"${discord.guildId}","id":"${s}","content":"${content}"${extra}}}`;
@@ -66,20 +43,14 @@ Deno.test({
         broker.publishes.filter((p) =>
           p.body.includes(`"content":"${content}"`)
         );
-      await until(
-        scheduler,
+      await scene.untilConfirmed(
         () => published("after").length === 1,
         "the event after the skipped one published",
-        () => broker.ack(),
       );
       const big = published("big");
       assert.equal(big.length, 1, "the skipped one published once");
       assert.equal(big[0]!.body.includes('"old":'), false, "without old");
-    } finally {
-      await advanceUntil(scheduler, dispatch.close(), "the close");
-      admin.disconnect();
-      await redis.stop();
-    }
+    });
   });
 });
 
@@ -90,36 +61,24 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
-  const redis = new PrivateRedis();
-  await redis.start();
-  const admin = new Redis(redis.url);
-  const scheduler = new VirtualScheduler();
-  await using discord = await FakeDiscord.start({
-    loopback: true,
-    scheduler,
-    gateway: { guilds: 1 },
-  });
-  await using broker = new FakeAmqpBroker();
+  await using scene = await FakesScene.start();
+  await using redis = await OwnRedis.start();
+  const { discord, broker } = scene;
+  const { admin } = redis;
   await withLogRecords(async () => {
     // Compressed, the skipped frame is small: it and the frames sent with
     // it arrive in one read, handled without an await between them (with
     // the old code, a skipped frame's entry was replaced by the next one's
     // and never published: everything after it stalled).
-    const dispatch = serviceOnFakes(
-      scheduler,
-      freePort(),
-      discord,
-      broker,
-      String(redis.port),
-      { STATE_ENABLED: "true", STATE_OLD: "true", COMPRESS: "zlib-stream" },
-    );
-    try {
-      await advanceUntil(scheduler, dispatch.start(), "the start");
-      await until(
-        scheduler,
+    const dispatch = scene.service(redis.port, {
+      STATE_ENABLED: "true",
+      STATE_OLD: "true",
+      COMPRESS: "zlib-stream",
+    });
+    await scene.run(dispatch, async () => {
+      await scene.untilConfirmed(
         async () => await admin.exists(`guild:${discord.guildId}`) === 1,
         "the guild cached",
-        () => broker.ack(),
       );
       const message = (s: number, content: string, x?: unknown) => ({
         op: 0 as const,
@@ -152,11 +111,9 @@ Deno.test({
           const match = /"content":"((?:big|after)-\d+)"/.exec(p.body);
           return match ? [{ content: match[1]!, body: p.body }] : [];
         });
-      await until(
-        scheduler,
+      await scene.untilConfirmed(
         () => contents().length >= sent.length,
         "every event sent published",
-        () => broker.ack(),
       );
       const published = contents();
       assert.deepEqual(
@@ -167,10 +124,6 @@ Deno.test({
       for (const p of published.filter((p) => p.content.startsWith("big"))) {
         assert.equal(p.body.includes('"old":'), false, "without old");
       }
-    } finally {
-      await advanceUntil(scheduler, dispatch.close(), "the close");
-      admin.disconnect();
-      await redis.stop();
-    }
+    });
   });
 });
