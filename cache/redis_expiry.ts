@@ -1,6 +1,7 @@
 // Expiry of cached members and messages in Redis, in twilight-dispatch's
 // form (`expiry_keys` holds each key's time as its expiry job writes it), so
 // either program's sweep removes what the other wrote.
+import { checkOptionKeys, optionKeys } from "../base/option_keys.ts";
 import type { RedisConnection } from "../redis/connection.ts";
 import { CHUNK } from "./redis_chunks.ts";
 import { SWEEP } from "./redis_scripts.ts";
@@ -99,9 +100,15 @@ export class ExpiryWrites {
  */
 export const MAX_TTL_MS = 315_576_000_000;
 
+/** The keys of `ttl`: a misspelt one (`member`) would expire nothing. */
+const TTL_KEYS = optionKeys(
+  { members: true, messages: true } satisfies Record<keyof Ttl, true>,
+);
+
 /**
  * `ttl` checked: each a positive number of seconds up to
- * {@linkcode MAX_TTL_MS}, or absent.
+ * {@linkcode MAX_TTL_MS}, or absent; no other key. A copy: the caller's
+ * object changed later would change every write's expiry, past the check.
  */
 export function resolveTtl(
   ttl: Ttl | undefined,
@@ -114,7 +121,8 @@ export function resolveTtl(
       }'`,
     );
   }
-  for (const name of ["members", "messages"] as const) {
+  checkOptionKeys("create cache", "ttl.", ttl, TTL_KEYS);
+  for (const name of TTL_KEYS as (keyof Ttl)[]) {
     const seconds = ttl[name];
     if (
       seconds !== undefined &&
@@ -128,7 +136,7 @@ export function resolveTtl(
       );
     }
   }
-  return ttl;
+  return { ...ttl };
 }
 
 /**

@@ -12,6 +12,53 @@ const user = {
   avatar: null,
 };
 
+Deno.test("RedisCache refuses a misspelt ttl key, which would expire nothing, and an array", () => {
+  const redis = {} as ConstructorParameters<typeof RedisCache>[0];
+  assert.throws(() => new RedisCache(redis, { ttl: { member: 60 } as never }), {
+    name: "TypeError",
+    message:
+      "Cannot create cache as 'ttl.member' is not one of its options (did you mean 'ttl.members'?)",
+  });
+  assert.throws(
+    () => new RedisCache(redis, { ttl: { members: 60, message: 5 } as never }),
+    { name: "TypeError", message: /'ttl\.message'.*'ttl\.messages'/ },
+  );
+  assert.throws(
+    () => new RedisCache(redis, { ttl: [] as never }),
+    { name: "TypeError", message: /'ttl' must be an object/ },
+  );
+});
+
+Deno.test(redisStoreTest(
+  "RedisCache keeps the ttl it checked: the caller's object changed afterwards changes no expiry",
+  1,
+  async (redis) => {
+    const clock = new VirtualScheduler();
+    const ttl = { members: 60 };
+    const cache = new RedisCache(redis, { ttl, scheduler: clock });
+    // Past Date's range: read at each write, every write failed.
+    ttl.members = 1e20;
+    await cache.apply("GUILD_CREATE", {
+      id: "1",
+      name: "g",
+      members: [{
+        user,
+        roles: [],
+        joined_at: null,
+        deaf: false,
+        mute: false,
+        flags: 0,
+      }],
+    });
+    await cache.flush();
+    assert.equal(cache.stale, false);
+    assert.equal(
+      await redis.hget("expiry_keys", "member:1:5"),
+      expiryTime(clock.now() + 60_000),
+    );
+  },
+));
+
 Deno.test(redisStoreTest(
   "RedisCache: members and messages expire (expiry_keys), leaving no key or set entry",
   1,
