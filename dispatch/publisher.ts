@@ -23,7 +23,7 @@ import { AMQPClient } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
 import { getLogger } from "@logtape/logtape";
 import { backoffDelay } from "../base/backoff.ts";
-import { utf8Over } from "../base/utf8_over.ts";
+import { BrokerSizeLimit } from "./_broker_size_limit.ts";
 import { ensureTopicExchange, ExchangeTypeError } from "./declare.ts";
 import {
   guardAmqpConnection,
@@ -147,7 +147,7 @@ export class ConfirmedPublisher {
    */
   #refused: "login" | "exchange" | undefined;
   /** The broker's `max_message_size`, once a publish went over it. */
-  #maxBodyBytes: number | undefined;
+  readonly #sizeLimit = new BrokerSizeLimit();
   #client: AMQPClient | undefined;
   #channel: AMQPChannel | undefined;
   #connected = false;
@@ -490,16 +490,11 @@ export class ConfirmedPublisher {
 
   /**
    * A channel error that says a message was over the broker's
-   * `max_message_size`: that event would be refused on every connection
-   * and every event after it would wait behind it for ever (measured: the
-   * service stayed paused and unhealthy). From now on, no body over that
-   * size is sent; each one counts as confirmed where it stands.
+   * `max_message_size` (see {@linkcode BrokerSizeLimit}): no body over it
+   * is sent from now on; each one counts as confirmed where it stands.
    */
   #tooLarge(reason: string): void {
-    const match = /message size \d+ is larger than configured max size (\d+)/
-      .exec(reason);
-    if (!match) return;
-    this.#maxBodyBytes = Number(match[1]);
+    if (!this.#sizeLimit.learn(reason)) return;
     for (let i = this.#head; i < this.#slots.length; i++) {
       this.#dropIfTooLarge(this.#slots[i]!);
     }
@@ -508,28 +503,18 @@ export class ConfirmedPublisher {
 
   /** Whether the slot's body is over the broker's limit (then it is dropped). */
   #dropIfTooLarge(slot: Slot): boolean {
-    const max = this.#maxBodyBytes;
     const body = slot.event.body;
-    if (max === undefined || slot.confirmed || body === undefined) return false;
-    const bytes = utf8Over(body, max);
+    if (slot.confirmed || body === undefined) return false;
+    const bytes = this.#sizeLimit.over(slot.event, body);
     if (bytes === undefined) return false;
     slot.confirmed = true;
-    logger.error(
-      "Event {name} (shard {shardId}, sequence {sequence}) is {bytes} bytes, over RabbitMQ's max_message_size of {max}: it cannot be published and is skipped",
-      {
-        name: slot.event.routingKey,
-        shardId: slot.event.shardId,
-        sequence: slot.event.sequence,
-        bytes,
-        max,
-      },
-    );
-    this.#options.onTooLarge?.(slot.event, bytes, max);
+    this.#options.onTooLarge?.(slot.event, bytes, this.#sizeLimit.max!);
     return true;
   }
 
   #lost(client: AMQPClient, error: Error | undefined): void {
     if (client !== this.#client || this.#closing) return;
+    this.#sizeLimit.lost(error?.message);
     this.#epoch++;
     this.#client = undefined;
     this.#channel = undefined;

@@ -287,8 +287,13 @@ Deno.test({
   );
   const confirmed: number[] = [];
   const tooLarge: [number, number, number][] = [];
+  const url = new URL(amqp.url);
+  await using proxy = new CuttableProxy({
+    hostname: url.hostname,
+    port: Number(url.port || 5672),
+  });
   const publisher = new ConfirmedPublisher({
-    url: amqp.url,
+    url: `amqp://${url.username}:${url.password}@127.0.0.1:${proxy.port}`,
     exchange: EXCHANGE,
     capacity: 100,
     retryDelay: 20,
@@ -299,6 +304,7 @@ Deno.test({
     EXCHANGE,
     (received) => new Set(received).size === 3,
   );
+  let restored = false;
   const big = (sequence: number): PendingEvent => ({
     ...event(sequence),
     routingKey: "GUILD_CREATE",
@@ -332,11 +338,38 @@ Deno.test({
     publisher.push(event(7));
     await within(publisher.drained(), "the later events");
     assert.deepEqual(confirmed, [1, 2, 3, 4, 5, 6, 7]);
-  } finally {
+    // The operator raises the limit and the connection is made again (a
+    // broker restart, close_all_connections): the limit learnt on the old
+    // one no longer holds, or every big event would be skipped until the
+    // service itself restarted.
     await rabbitmqctl.run(
       "eval",
       `application:set_env(rabbit, max_message_size, ${previous}).`,
     );
+    restored = true;
+    await proxy.cut();
+    const deadline = Date.now() + 10_000;
+    while (publisher.connected) {
+      if (Date.now() > deadline) throw new Error("the cut not noticed");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    proxy.restore();
+    publisher.push(big(8));
+    publisher.push(event(9));
+    await within(publisher.drained(), "the events after the reconnect");
+    assert.deepEqual(tooLarge.map(([s]) => s), [2, 4, 6]);
+    while (!received.includes(9)) {
+      if (Date.now() > deadline) throw new Error(`received ${received}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.ok(received.includes(8), "the big event published");
+  } finally {
+    if (!restored) {
+      await rabbitmqctl.run(
+        "eval",
+        `application:set_env(rabbit, max_message_size, ${previous}).`,
+      );
+    }
     await publisher.close();
     await client.close();
   }
