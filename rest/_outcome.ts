@@ -81,7 +81,15 @@ export function attemptOutcome<T>(
 ): AttemptResult<T> {
   const { method, logPath: path, redact } = request;
   if (attempted.type === "aborted") {
-    return { type: "failure", error: attempted.reason };
+    // The headers that came still tell the bucket's state (a 429's empty
+    // window), as a too-large answer's do; the caller gets its reason.
+    return attempted.rateLimit === undefined
+      ? { type: "failure", error: attempted.reason }
+      : {
+        type: "failure",
+        error: attempted.reason,
+        rateLimit: attempted.rateLimit,
+      };
   }
   if (attempted.type === "too_large") {
     return {
@@ -249,7 +257,7 @@ export function attemptOutcome<T>(
       }
     }
     default: {
-      const parsed = parseJson(redact(text));
+      const parsed = redactedJson(text, redact);
       const body = status >= 300 && status < 400
         ? { message: REDIRECTED }
         : isObject(parsed)
@@ -268,6 +276,22 @@ export function attemptOutcome<T>(
       };
     }
   }
+}
+
+/**
+ * An error body parsed, without the secrets `redact` removes from its
+ * strings and keys, or `undefined` when it is not JSON. The raw text is
+ * redacted first; a body with an escape is written back out and redacted
+ * again, as parsing turns `\u004dTIz…` into the token `MTIz…` the text
+ * did not show (JSON.stringify writes a token's characters as they are).
+ */
+function redactedJson(
+  text: string,
+  redact: (text: string) => string,
+): unknown {
+  const parsed = parseJson(redact(text));
+  if (parsed === undefined || !text.includes("\\")) return parsed;
+  return parseJson(redact(JSON.stringify(parsed)));
 }
 
 /** What a redirect's error says: none is followed (see `prepareRequest`). */
@@ -374,7 +398,9 @@ export function answerHeaders(answer: Attempted): AnswerHeaders | undefined {
       return answer.status === undefined
         ? undefined
         : { status: answer.status, scope: answer.scope };
-    default:
-      return undefined;
+    case "aborted":
+      return answer.status === undefined
+        ? undefined
+        : { status: answer.status, scope: answer.rateLimit?.scope };
   }
 }

@@ -396,11 +396,13 @@ async function attempt(
       limits.budget,
     );
   } catch (error) {
-    // The status came: a 401, 403 or 429 counts as invalid all the same.
+    // The status came: a 401, 403 or 429 counts as invalid all the same,
+    // and a 401 still rejects the token, whether time ran out or the
+    // caller gave up (Discord counted the answer once it sent it).
     const ended = failed(error);
     return ended.type === "no_answer"
       ? { ...ended, status, scope: headerInfo.scope }
-      : ended;
+      : { ...ended, status, rateLimit: headerInfo };
   }
   // Waits as Discord sent them: the limiter keeps a bucket's real reset,
   // and fails at once what would wait past `maxRateLimitWait` for it.
@@ -510,7 +512,15 @@ export type Attempted =
     /** Their rate limit scope (a 429's). */
     scope?: RateLimitScope | undefined;
   }
-  | { type: "aborted"; reason: unknown };
+  | {
+    type: "aborted";
+    /** The caller's signal's reason, what the request rejects with. */
+    reason: unknown;
+    /** The status, when the headers came before the abort. */
+    status?: number;
+    /** Their rate-limit headers (waits as Discord sent them). */
+    rateLimit?: RateLimitInfo;
+  };
 
 /** A body that passed the size cap after `bytes` bytes. */
 interface BodyTooLarge {
