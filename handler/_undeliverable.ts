@@ -64,7 +64,9 @@ function warnForIntents(
     );
   } else if (
     (event === "MESSAGE_CREATE" || event === "MESSAGE_UPDATE") &&
-    (intents & GatewayIntent.MessageContent) === 0
+    (intents & GatewayIntent.MessageContent) === 0 &&
+    // Only DMs arrive without GuildMessages, and a DM's content always does.
+    (intents & GatewayIntent.GuildMessages) !== 0
   ) {
     visible.warn(
       "{what}: without the MESSAGE_CONTENT intent{where}, message content is empty except in DMs and messages that mention the bot",

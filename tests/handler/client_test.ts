@@ -239,6 +239,24 @@ Deno.test("Client warns about handlers the intents can never trigger", async () 
   });
 });
 
+Deno.test("Client does not warn about MESSAGE_CONTENT when only DMs can arrive, whose content Discord always sends", async () => {
+  await withLogRecords(async (records) => {
+    await using discord = await FakeDiscord.start();
+    class Bot extends Handler {
+      override onMessageCreate(): void {}
+      override onMessageUpdate(): void {}
+    }
+    await using client = new Client({
+      token: discord.token,
+      intents: GatewayIntent.DirectMessages,
+      ...discord.clientOptions,
+    });
+    await client.start(new Bot());
+    const text = records.map((r) => r.message.join("")).join("\n");
+    assert.doesNotMatch(text, /MESSAGE_CONTENT/);
+  });
+});
+
 Deno.test("A handler that never settles: the backlog is warned about, exposed, and stop() drains for a bounded time", async () => {
   const scheduler = new VirtualScheduler();
   await withLogRecords(async (records) => {
