@@ -30,6 +30,13 @@ export function createClientCache(options: CacheOptions | undefined): {
   // Checked first with the Client's path: the store's own check names
   // 'messages.perChannel' where the Client's user wrote 'cache.messages…'.
   resolveCacheOptions(options, [], { what: "client", path: "cache." });
+  if (options.resources?.length === 0) {
+    // Else a cache that keeps nothing, with no word said (the missing
+    // option's warning is for `cache` left out), fed every event it reads.
+    throw new RangeError(
+      "Cannot create client as 'cache.resources' is empty, which keeps nothing: leave 'cache' out to keep no gateway state, or list the resources to keep",
+    );
+  }
   return { cache: new MemoryCache(options), events: REDUCED_EVENTS };
 }
 

@@ -121,4 +121,10 @@ Deno.test("new Client: a wrong cache bound is named by its path in the Client's 
     message:
       /^Cannot create client as 'cache\.resources' has 'guild', which is not a cache resource \(did you mean 'guilds'\?\)/,
   });
+  // Kept nothing, said nothing, and parsed every cache event for nothing.
+  assert.throws(() => make({ resources: [] }), {
+    name: "RangeError",
+    message:
+      "Cannot create client as 'cache.resources' is empty, which keeps nothing: leave 'cache' out to keep no gateway state, or list the resources to keep",
+  });
 });
