@@ -470,16 +470,27 @@ const QUERY_PARAMETERS = ["db", "family", "password", "username"];
 const PLAIN_PARAMETERS = ["db", "family"];
 
 /**
- * A refused `url` as shown: the value of every query parameter but `db`
- * and `family` hidden (a refused parameter may be a misspelled password,
- * `passwrd`, which `redactRedisUrl` cannot tell from an option), then its
- * user info's password; the query first, as `redactRedisUrl` does it, or
- * a value holding an `@` was taken for the end of the user info.
+ * A refused `url` as shown: its user info's password hidden, and the value
+ * of every query parameter but `db` and `family` (a refused parameter may
+ * be a misspelled password, `passwrd`, which `redactRedisUrl` cannot tell
+ * from an option). A refused URL may hold a `?`, `&` or `@` anywhere, so
+ * the user info is taken to end at the last `@` (a password may hold one)
+ * and hidden first; when a `?` or `#` comes before that `@`, it may be a
+ * query value's instead (`?passwrd=se@cret`), and all after the scheme is
+ * hidden. Never a secret shown, at times too little.
  */
 function shownUrl(url: string): string {
-  return redactUrlPassword(
-    maskQuery(url, (name) => !PLAIN_PARAMETERS.includes(name)),
-  );
+  const hide = (name: string) => !PLAIN_PARAMETERS.includes(name);
+  const at = url.lastIndexOf("@");
+  if (at === -1) return maskQuery(url, hide);
+  // The URL parser drops tabs and newlines, in `://` too.
+  const scheme =
+    /^\s*[a-z][a-z0-9+.-]*:[\t\n\r]*\/[\t\n\r]*\//i.exec(url)?.[0] ?? "";
+  const userInfo = url.slice(scheme.length, at);
+  if (/[?#]/.test(userInfo)) return `${scheme}***`;
+  const colon = userInfo.indexOf(":");
+  const user = colon === -1 ? "" : `${userInfo.slice(0, colon)}:`;
+  return `${scheme}${user}***@${maskQuery(url.slice(at + 1), hide)}`;
 }
 
 /** What connectRedis takes as its own option, not in the URL. */
