@@ -8,7 +8,6 @@
 // refusal. Kept apart from the publisher, whose buffer it only marks.
 import { getLogger } from "@logtape/logtape";
 import { utf8Over } from "../base/utf8_over.ts";
-import type { PendingEvent } from "./publisher.ts";
 
 const logger = getLogger(["disruption", "dispatch", "publisher"]);
 
@@ -49,7 +48,10 @@ export class BrokerSizeLimit {
    * `body`'s bytes when it is over the limit learnt: the event is then
    * skipped, and said as an error.
    */
-  over(event: PendingEvent, body: string): number | undefined {
+  over(
+    event: { routingKey: string; shardId: number; sequence: number },
+    body: string,
+  ): number | undefined {
     const max = this.#max;
     if (max === undefined) return undefined;
     const bytes = utf8Over(body, max);
