@@ -111,8 +111,13 @@ export function attemptOutcome<T>(
       path,
       cause: redactError(attempted.error, redact),
     });
+    // The headers that came before time ran out still tell the bucket's
+    // state (a 429's empty window), as an aborted answer's do.
+    const rateLimit = attempted.rateLimit;
     if (decision?.type !== "retry") {
-      return { type: "failure", error: failure };
+      return rateLimit === undefined
+        ? { type: "failure", error: failure }
+        : { type: "failure", error: failure, rateLimit };
     }
     logger.warn(
       "{method} {path} got no answer ({error}); retry {retry} in {delay} ms",
@@ -124,7 +129,9 @@ export function attemptOutcome<T>(
         delay: decision.delay,
       },
     );
-    return { type: "retry", delay: decision.delay };
+    return rateLimit === undefined
+      ? { type: "retry", delay: decision.delay }
+      : { type: "retry", delay: decision.delay, rateLimit };
   }
   const { status, text, rateLimit: info } = attempted;
   const maxWait = limits.maxRateLimitWait;
@@ -395,9 +402,6 @@ export function answerHeaders(answer: Attempted): AnswerHeaders | undefined {
     case "too_large":
       return { status: answer.status, scope: answer.rateLimit.scope };
     case "no_answer":
-      return answer.status === undefined
-        ? undefined
-        : { status: answer.status, scope: answer.scope };
     case "aborted":
       return answer.status === undefined
         ? undefined

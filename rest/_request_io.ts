@@ -24,7 +24,6 @@ import {
 } from "./rate_limit_headers.ts";
 import type { AnswerFacts } from "./_request_policy.ts";
 import type { ResponseLease } from "./_response_budget.ts";
-import type { RateLimitScope } from "./errors.ts";
 import {
   assertLiteralPath,
   type HttpMethod,
@@ -398,11 +397,9 @@ async function attempt(
   } catch (error) {
     // The status came: a 401, 403 or 429 counts as invalid all the same,
     // and a 401 still rejects the token, whether time ran out or the
-    // caller gave up (Discord counted the answer once it sent it).
-    const ended = failed(error);
-    return ended.type === "no_answer"
-      ? { ...ended, status, scope: headerInfo.scope }
-      : { ...ended, status, rateLimit: headerInfo };
+    // caller gave up (Discord counted the answer once it sent it). Its
+    // headers still tell the bucket's state (a 429's empty window).
+    return { ...failed(error), status, rateLimit: headerInfo };
   }
   // Waits as Discord sent them: the limiter keeps a bucket's real reset,
   // and fails at once what would wait past `maxRateLimitWait` for it.
@@ -509,8 +506,8 @@ export type Attempted =
     error: unknown;
     /** The status, when the headers came and the body did not. */
     status?: number;
-    /** Their rate limit scope (a 429's). */
-    scope?: RateLimitScope | undefined;
+    /** Their rate-limit headers (waits as Discord sent them). */
+    rateLimit?: RateLimitInfo;
   }
   | {
     type: "aborted";

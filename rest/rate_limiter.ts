@@ -40,6 +40,7 @@ import {
   type Lane,
   laneId,
 } from "./_limiter_queue.ts";
+import { type KeptBucket, MIN_SWEEP_AT, sweepBuckets } from "./_bucket_cap.ts";
 
 // The read-only view of a limiter, its options and what it and its jobs
 // tell each other live with what answers say of limits.
@@ -60,13 +61,10 @@ export const IP_GLOBAL_LIMIT = 50;
  * The longest a bucket is held for a reset Discord reported (the longest
  * documented windows are minutes long). The requests waiting past the
  * client's `maxRateLimitWait` fail unsent meanwhile; a peer's reset of a
- * year would otherwise keep each bucket it named, and the sweep frees
- * only buckets whose window is over.
+ * year would otherwise keep each bucket it named until the count's cap
+ * (`MAX_BUCKETS` in `_bucket_cap.ts`) forgot it.
  */
 export const MAX_HELD_RESET = 3_600_000;
-
-/** The fewest buckets kept before idle ones are swept. */
-const MIN_SWEEP_AT = 64;
 
 /**
  * Route keys whose bucket hash is kept; past this the hash least recently
@@ -88,7 +86,9 @@ export const MAX_ROUTE_HASHES = 10_000;
  *   every major parameter; routes with the same hash and major parameter
  *   share one bucket. Before that, each route key (with its major
  *   parameter) is its own bucket. The hashes of the
- *   {@linkcode MAX_ROUTE_HASHES} route keys answered last are kept.
+ *   {@linkcode MAX_ROUTE_HASHES} route keys answered last are kept, and at
+ *   most 10,000 buckets, idle ones forgotten first (`sweepBuckets` in
+ *   `_bucket_cap.ts`).
  * - When a route's hash is learned or changes, its waiting jobs follow it to
  *   the new bucket, keeping their order (in O(1), however many wait).
  * - Within a bucket jobs leave strictly in FIFO order. While `remaining` is
@@ -157,7 +157,7 @@ export class RateLimiter implements RateLimitView {
   #globalWindow: number;
   #onEvent: ((event: RateLimiterEvent) => void) | undefined;
   #hashes = new Map<string, string>();
-  #buckets = new Map<string, Bucket>();
+  #buckets = new Map<string, KeptBucket>();
   #lanes = new Map<string, Lane>();
   #seq = 0;
   /** Bucket count at which idle buckets are next swept (see `#bucketFor`). */
@@ -353,8 +353,11 @@ export class RateLimiter implements RateLimitView {
     const id = this.#bucketId(route);
     let bucket = this.#buckets.get(id);
     if (!bucket) {
+      const hashKey = routeHashKey(route.key);
       bucket = {
         id,
+        hash: this.#hashes.get(hashKey),
+        hashKey,
         lanes: [],
         queued: 0,
         inFlight: 0,
@@ -364,32 +367,13 @@ export class RateLimiter implements RateLimitView {
         timer: undefined,
         timerAt: Infinity,
       };
-      if (this.#buckets.size >= this.#sweepAt) this.#sweep();
+      if (this.#buckets.size >= this.#sweepAt) {
+        const now = this.#clock.now();
+        this.#sweepAt = sweepBuckets(this.#buckets, this.#hashes, now);
+      }
       this.#buckets.set(id, bucket);
     }
     return bucket;
-  }
-
-  /**
-   * Drop idle buckets whose window is over. `#pump` drops a bucket that is
-   * idle when it runs, but one left with a window still running (every
-   * success with `X-RateLimit-Reset-After`) has no timer to come back: one
-   * bucket per channel ever written to would pile up. Sweeping when the map
-   * doubles keeps it within twice the buckets in use, at O(1) amortized and
-   * without a timer per bucket.
-   */
-  #sweep(): void {
-    const now = this.#clock.now();
-    for (const [id, bucket] of this.#buckets) {
-      if (
-        bucket.queued === 0 && bucket.inFlight === 0 &&
-        bucket.timer === undefined &&
-        (bucket.resetAt === undefined || now >= bucket.resetAt)
-      ) {
-        this.#buckets.delete(id);
-      }
-    }
-    this.#sweepAt = Math.max(MIN_SWEEP_AT, this.#buckets.size * 2);
   }
 
   /**
