@@ -91,9 +91,23 @@ export interface DiscordApiErrorOptions extends RestErrorOptions {
   /**
    * How an earlier attempt of the same call went when it may have been
    * applied unseen and was sent again: no answer (a timeout, a lost
-   * connection) or a 5xx. Sets {@linkcode DiscordApiError.mayHaveApplied}.
+   * connection) or a 5xx. Sets {@linkcode DiscordApiError.mayHaveApplied},
+   * except for a GET or a HEAD, which apply nothing.
    */
   earlierAttempt?: "no_answer" | "server_error" | undefined;
+}
+
+/**
+ * How an earlier attempt went, when it may have been applied: a GET or a
+ * HEAD applies nothing, so a retried read that fails said "it may have
+ * been applied" of nothing.
+ */
+function appliedEarlier(
+  options: DiscordApiErrorOptions,
+): DiscordApiErrorOptions["earlierAttempt"] {
+  return options.method === "GET" || options.method === "HEAD"
+    ? undefined
+    : options.earlierAttempt;
 }
 
 /**
@@ -102,7 +116,7 @@ export interface DiscordApiErrorOptions extends RestErrorOptions {
  * a plain failure, though the first attempt had most likely deleted it.
  */
 function earlierNote(options: DiscordApiErrorOptions): string {
-  const earlier = options.earlierAttempt;
+  const earlier = appliedEarlier(options);
   if (earlier === undefined) return "";
   const how = earlier === "no_answer"
     ? "got no answer"
@@ -164,6 +178,7 @@ export class DiscordApiError extends RestError {
    * Whether an earlier attempt of this call got no answer or a 5xx and was
    * sent again: that attempt may have been applied. A DELETE answered 404
    * then most likely was (what it deleted is gone), which the message says.
+   * Always `false` for a GET (or a HEAD): a read applies nothing.
    */
   readonly mayHaveApplied: boolean;
   #fieldErrors: DiscordFieldError[];
@@ -196,7 +211,7 @@ export class DiscordApiError extends RestError {
     this.errors = options.body?.errors;
     this.#fieldErrors = flattened.fields;
     this.fieldErrorsOmitted = flattened.omitted;
-    this.mayHaveApplied = options.earlierAttempt !== undefined;
+    this.mayHaveApplied = appliedEarlier(options) !== undefined;
   }
 
   /**
@@ -244,8 +259,9 @@ export interface RateLimitErrorOptions extends RestErrorOptions {
   /**
    * Set when the request failed because Discord asked to wait longer than
    * this (the client's `maxRateLimitWait`, in ms) rather than after the
-   * retries; for the `cloudflare` scope, when the client's pause was cut
-   * to it.
+   * retries; 3000 for an interaction callback failed because the wait
+   * would end past its 3 s; for the `cloudflare` scope, when the client's
+   * pause was cut to it.
    */
   maxWait?: number | undefined;
 }
@@ -254,6 +270,9 @@ export interface RateLimitErrorOptions extends RestErrorOptions {
  * A request was still answered with 429 after the client's `maxRetries`
  * retries, or Discord asked it to wait longer than the client's
  * `maxRateLimitWait` (then {@linkcode RateLimitError.maxWait} is set).
+ * An interaction callback fails so, unsent, when a wait (a 429's retry
+ * delay, its bucket's reset) would end past its 3 s: Discord would only
+ * answer 404 Unknown interaction (10062) then; `maxWait` is 3000.
  *
  * With {@linkcode RateLimitError.scope} `cloudflare` the 429 was not
  * Discord's but Cloudflare's: the IP is restricted after too many invalid

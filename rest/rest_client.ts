@@ -72,8 +72,6 @@ import {
   type AnswerHeaders,
   answerHeaders,
   attemptOutcome,
-  bucketWaitRefusal,
-  cloudflareRefusal,
   type OutcomeLimits,
   unconfirmedAttempt,
 } from "./_outcome.ts";
@@ -83,6 +81,7 @@ import {
   interactionCallbackOptions,
   type InteractionResponseOptions,
 } from "./_interaction_callback.ts";
+import { CallbackWindow, lateRetry, waitChecks } from "./_callback_window.ts";
 
 const logger = getLogger(["disruption", "rest"]);
 
@@ -338,7 +337,10 @@ export class RestClient {
     const refuse = (sending: boolean) => refusals.check(refusable, sending);
     const refused = refuse(false);
     if (refused) return Promise.reject(refused);
-    const waits = !isInteractionCallback(path);
+    // Taken only within 3 s: it fails rather than wait past them.
+    const window = isInteractionCallback(path)
+      ? new CallbackWindow(method, logPath, this.#scheduler)
+      : undefined;
     let retries = 0;
     /** An earlier attempt that may have been applied unseen, if any. */
     let earlier: OutcomeLimits["earlierAttempt"];
@@ -376,10 +378,14 @@ export class RestClient {
           ? decideNoAnswer(this.#policy, method, retries, answer.error)
           : undefined;
         if (decision?.type === "retry") retries = decision.retry;
-        const outcome = attemptOutcome<T>(prepared, answer, decision, {
-          ...this.#outcomeLimits,
-          earlierAttempt: earlier,
-        });
+        const outcome = lateRetry(
+          window,
+          attemptOutcome<T>(prepared, answer, decision, {
+            ...this.#outcomeLimits,
+            earlierAttempt: earlier,
+          }),
+          decision,
+        );
         earlier ??= unconfirmedAttempt(decision);
         const gone = outcome.type === "failure" && !interaction &&
           refusals.webhooks.record(prepared.route, logPath, outcome.error);
@@ -398,18 +404,13 @@ export class RestClient {
       globalScope(prepared, interaction),
       {
         refuse,
-        cloudflareRefusal: (ms) =>
-          cloudflareRefusal(method, logPath, ms, !waits),
-        // Taken only within 3 s: it fails rather than wait a pause out.
-        waitsForCloudflare: waits,
-        waitRefusal: (ms) =>
-          bucketWaitRefusal(
-            method,
-            logPath,
-            ms,
-            this.#policy.maxRateLimitWait,
-            this.#limiter.bucketHash(prepared.route.key),
-          ),
+        ...waitChecks(
+          method,
+          logPath,
+          window,
+          this.#policy.maxRateLimitWait,
+          () => this.#limiter.bucketHash(prepared.route.key),
+        ),
       },
     );
   }

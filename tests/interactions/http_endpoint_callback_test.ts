@@ -244,7 +244,8 @@ Deno.test("endpoint: a files response whose callback still waits in the REST cli
     await state(response),
     "500 The interaction was not answered in time",
   );
-  assert.deepEqual(log, ["files InteractionError not_answered; state pending"]);
+  // Refused by the REST client at once: the 429's wait ends past the 3 s.
+  assert.deepEqual(log, ["files RateLimitError; state pending"]);
   await clock.advance(20_000);
   await turns(5);
   assert.deepEqual(calls, ["files"], "the cancelled callback went out");
@@ -268,12 +269,12 @@ Deno.test("endpoint: a files callback in flight at the deadline that Discord ans
   await clock.advance(100);
   assert.equal(
     await state(response),
-    "500 The interaction was not answered in time",
+    "500 The interaction's callback request failed",
   );
   await clock.advance(10_000);
   await turns(5);
   assert.deepEqual(calls, ["files"]);
-  assert.deepEqual(log, ["files InteractionError not_answered; state pending"]);
+  assert.deepEqual(log, ["files RateLimitError; state pending"]);
   assert.equal(clock.pending, 0);
 });
 

@@ -38,9 +38,10 @@ Deno.test("RestClient: during a Cloudflare pause an interaction callback fails a
       const path = pathOf(input);
       sent.push(`${clock.now()} ${init?.method} ${path}`);
       if (path === "/interactions/5/tok5/callback") {
-        // Discord's own 429: the callback is retried after 5 s.
+        // Discord's own 429: the callback is retried after 2 s (within
+        // its 3 s; a longer wait fails it at once).
         return Promise.resolve(
-          Response.json({ message: "rate limited", retry_after: 5 }, {
+          Response.json({ message: "rate limited", retry_after: 2 }, {
             status: 429,
             headers: { "x-ratelimit-scope": "user" },
           }),
