@@ -2,7 +2,7 @@
 // for the tests of the held bounds: each shard's own and the Client-wide
 // total of one Client's shards.
 import { Client } from "../../handler/client.ts";
-import { ShardSlot } from "../../handler/shard_slot.ts";
+import { HELD_EVENT_CHARS, ShardSlot } from "../../handler/shard_slot.ts";
 import { HeldTotal } from "../../handler/held_total.ts";
 import type { RestClient } from "../../rest/rest_client.ts";
 import type { FakeDiscord } from "../../testing/fake_discord.ts";
@@ -19,7 +19,10 @@ export interface HeldSlot {
   h: Harness;
   slot: ShardSlot;
   stop: AbortController;
-  /** Queue `count` calls that wait for `release`, each holding `chars`. */
+  /**
+   * Queue `count` calls that wait for `release`, each holding `chars` in
+   * all (its frame counted `HELD_EVENT_CHARS` fewer, as the slot adds that).
+   */
   hold: (count: number, chars?: number) => void;
   /** Let the `count` oldest held calls finish, one by one. */
   release: (count: number) => Promise<void>;
@@ -45,7 +48,7 @@ export async function slotOverShard(
     hold: (count, chars = MI) => {
       for (let i = 0; i < count; i++) {
         slot.runner.push(() => new Promise<void>((r) => gates.push(r)));
-        slot.held(chars);
+        slot.held(chars - HELD_EVENT_CHARS);
       }
     },
     release: async (count) => {

@@ -1,0 +1,67 @@
+// What the held bound counts for each held event beyond its frame: its
+// parsed data, its context and its handler call's place in the queue, some
+// 400 bytes of heap whatever the frame. Counting only the frame, a flood of
+// ~45-character events held 386,410 of them (160 MB of heap) under a bound
+// documented as about 16 MiB.
+import assert from "node:assert/strict";
+import { Client } from "../../handler/client.ts";
+import { Handler } from "../../handler/handler.ts";
+import { MAX_HELD_EVENT_CHARS } from "../../gateway/event_backlog.ts";
+import type { ShardDispatch } from "../../gateway/shard.ts";
+import { FakeDiscord } from "../../testing/fake_discord.ts";
+import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
+import { GatewayIntent } from "../../types/intents.ts";
+import { withLogRecords } from "../_fakes/log_records.ts";
+import { runUntilSettled } from "../_fakes/run_until.ts";
+
+/** Heap a small held event takes beyond its frame, in bytes (measured). */
+const HEAP_PER_SMALL_EVENT = 400;
+
+Deno.test("Small events whose handler never settles pause the shard at about 16 MiB of heap (frame plus ~400 bytes an event), not at 16 Mi characters of frames", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async () => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    let frame = 0;
+    class Stuck extends Handler {
+      override onRaw(dispatch: ShardDispatch): Promise<void> | void {
+        if (dispatch.name !== "Z") return;
+        frame = Math.max(frame, dispatch.size ?? 0);
+        return new Promise<void>(() => {});
+      }
+    }
+    const client = new Client({
+      token: discord.token,
+      intents: GatewayIntent.Guilds,
+      ...discord.clientOptions,
+    });
+    await runUntilSettled(scheduler, client.start(new Stuck()));
+    const shard = client.shards!.shard(0)!;
+    const expected = (size: number) =>
+      MAX_HELD_EVENT_CHARS / (size + HEAP_PER_SMALL_EVENT);
+    // Frames of under 50 characters alone reach the bound only past
+    // 335,000 events; counted with their cost, at about 37,000.
+    const cap = 3 * expected(0);
+    let posted = 0;
+    while (!shard.paused && posted < cap) {
+      for (let i = 0; i < 100; i++) {
+        discord.gateway.dispatch("Z", { u: posted++ }, {
+          guildId: null,
+          warnIfFiltered: false,
+        });
+      }
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(shard.paused, true, `not paused after ${posted} events`);
+    const taken = client.pendingHandlerCalls(0);
+    assert.ok(frame > 0 && frame < 50, `frames of ${frame} characters`);
+    assert.ok(
+      taken >= expected(frame) * 0.75 && taken <= expected(frame) * 1.25,
+      `paused with ${taken} events held, expected about ${
+        Math.round(expected(frame))
+      }`,
+    );
+    const stopping = client.stop({ drainTimeout: 1000 });
+    await scheduler.advance(1000);
+    await stopping;
+  });
+});
