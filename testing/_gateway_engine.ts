@@ -288,6 +288,10 @@ export class GatewayEngine implements GatewayCore {
           dropped = true;
           queueMicrotask(() => socket.drop());
         },
+        // Each frame reaches the client's listener in a microtask of its
+        // own, in order: one queued after them runs once all were handed
+        // over (or lost to a drop).
+        delivered: () => new Promise((resolve) => queueMicrotask(resolve)),
       };
       const handle = this.acceptConnection(url, peer);
       if (!handle) {
@@ -441,6 +445,23 @@ export class GatewayEngine implements GatewayCore {
     } else {
       conn.peer.send(json);
     }
+  }
+
+  /**
+   * See {@linkcode FakeGateway.delivered}. Asked of the carriers, not with
+   * op 1: a client answers that at most once per heartbeat interval (this
+   * kit's `Shard` does), so a second wait within 41 s would never end.
+   */
+  delivered(): Promise<void> {
+    const live = this.connections.filter((conn) => conn.state !== "closed");
+    return Promise.all(live.map((conn) => {
+      if (conn.peer.delivered) return conn.peer.delivered();
+      return Promise.reject(
+        new Error(
+          `Cannot wait for delivery on connection ${conn.id}: its carrier has no delivered(), so the fake cannot tell what the client has read`,
+        ),
+      );
+    })).then(() => {});
   }
 
   emitDispatch(

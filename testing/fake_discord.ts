@@ -153,6 +153,33 @@ const OPTION_KEYS: readonly string[] = Object.keys(
   } satisfies Record<keyof FakeDiscordOptions, true>,
 );
 
+/** The keys of {@linkcode FakeUserActionOptions}: the compiler keeps it complete. */
+const ACTION_KEYS: readonly string[] = Object.keys(
+  {
+    channelId: true,
+    guildId: true,
+    author: true,
+  } satisfies Record<keyof FakeUserActionOptions, true>,
+);
+
+/** The keys of {@linkcode FakeCommandOptions}. */
+const COMMAND_KEYS: readonly string[] = [
+  ...ACTION_KEYS,
+  ...Object.keys(
+    { unregistered: true } satisfies Record<
+      Exclude<keyof FakeCommandOptions, keyof FakeUserActionOptions>,
+      true
+    >,
+  ),
+];
+
+/** The keys of {@linkcode FakeDiscord.autocomplete}'s options. */
+const AUTOCOMPLETE_KEYS: readonly string[] = [
+  ...COMMAND_KEYS,
+  "subcommand",
+  "filled",
+];
+
 /** Who the option messages name. */
 const NAME = "FakeDiscord";
 
@@ -163,7 +190,11 @@ const EXCLUDED_GATEWAY_KEYS: Readonly<Record<string, string>> = {
     "the fake accepts the one token in 'token'; to take its privileged intents away (the next IDENTIFY asking for one gets 4014), call fake.gateway.setPrivilegedIntents(fake.token, 0) after start",
 };
 
-/** Where a simulated user acts. */
+/**
+ * Where a simulated user acts. An action given a key that is not one of
+ * these throws a `TypeError` (a misspelt `channelId` would otherwise act in
+ * the default channel without a word).
+ */
 export interface FakeUserActionOptions {
   /**
    * The channel. One the fake has not seen is created: a text channel of
@@ -636,11 +667,18 @@ export class FakeDiscord {
    *   REST API stores it without them, as Discord's REST API returns it).
    *   Hand it to {@linkcode FakeDiscord.editMessage} or
    *   {@linkcode FakeDiscord.deleteMessage} to edit or delete it.
+   * @throws {TypeError} When `options` has a key that is not one of its
+   *   options.
+   *
+   * It does not wait for the bot: await {@linkcode FakeDiscord.delivered},
+   * then the client's `idle()`, before checking what the bot did.
    */
   postMessage(
     content: string,
     options: FakeUserActionOptions = {},
   ): FakeDispatchedMessage {
+    // A misspelt option would post in the default channel without a word.
+    checkOptionKeys("post a message", "", options, ACTION_KEYS);
     const channelId = options.channelId ?? this.channelId;
     const guildId = options.guildId === undefined
       ? this.#channelGuilds.get(channelId) ?? this.guildId
@@ -707,7 +745,8 @@ export class FakeDiscord {
    * const edited = discord.editMessage(posted, "hello");
    * assert.equal(edited.guild_id, discord.guildId);
    * assert.notEqual(edited.edited_timestamp, null);
-   * await client.idle();
+   * await discord.delivered(); // the bot has read the edit
+   * await client.idle(); // and its handlers finished
    * assert.deepEqual(edits, ["hello"]);
    * ```
    */
@@ -767,7 +806,8 @@ export class FakeDiscord {
    * await client.start();
    * const posted = discord.postMessage("oops");
    * discord.deleteMessage(posted);
-   * await client.idle();
+   * await discord.delivered(); // the bot has read the delete
+   * await client.idle(); // and its handlers finished
    * assert.deepEqual(deleted, [posted.id]);
    * assert.equal(discord.rest.messages(discord.channelId).length, 0);
    * ```
@@ -834,18 +874,62 @@ export class FakeDiscord {
   }
 
   /**
+   * Resolve once the bot has read every dispatch the fake sent it so far:
+   * a simulated user's action (a post, an edit, a delete, a command)
+   * dispatches without waiting for the bot, so await this, then the
+   * client's `idle()`, before checking what the bot's handlers did (an
+   * `idle()` alone may resolve before the bot has even read the event).
+   * The same as {@linkcode FakeGateway.delivered} on
+   * {@linkcode FakeDiscord.gateway}: in-process and on loopback, on any
+   * clock; at once when no bot is connected.
+   *
+   * @returns A promise that resolves when the dispatches sent so far were
+   *   read.
+   *
+   * @example Wait for an async handler
+   * ```ts
+   * import { FakeDiscord } from "@disruption/disruption/testing";
+   * import { Client } from "@disruption/disruption/handler";
+   * import { GatewayIntent } from "@disruption/disruption/types";
+   * import assert from "node:assert/strict";
+   *
+   * await using discord = await FakeDiscord.start();
+   * await using client = new Client({
+   *   token: discord.token,
+   *   intents: GatewayIntent.Guilds | GatewayIntent.GuildMessages | GatewayIntent.MessageContent,
+   *   ...discord.clientOptions,
+   * });
+   * client.on("MESSAGE_CREATE", async (message, ctx) => {
+   *   if (message.content === "!ping") await ctx.reply(message, "pong");
+   * });
+   * await client.start();
+   * discord.postMessage("!ping");
+   * await discord.delivered();
+   * await client.idle();
+   * assert.equal(discord.rest.messages(discord.channelId).at(-1)?.content, "pong");
+   * ```
+   */
+  delivered(): Promise<void> {
+    return this.gateway.delivered();
+  }
+
+  /**
    * A simulated user posts `content`, and the bot's next message in that
    * channel is awaited.
    *
    * @param content The message text.
    * @param options Channel, guild and author.
    * @returns The bot's answer, as created over REST.
+   * @throws {TypeError} When `options` has a key that is not one of its
+   *   options (thrown, not rejected: nothing was posted).
    * @throws {Error} When the bot does not answer in time.
    */
   say(
     content: string,
     options: FakeUserActionOptions = {},
   ): Promise<RestMessage> {
+    // Before the wait starts: a refused say() leaves no timer behind.
+    checkOptionKeys("say a message", "", options, ACTION_KEYS);
     const channelId = options.channelId ?? this.channelId;
     const answer = this.nextBotMessage(channelId);
     this.postMessage(content, options);
@@ -956,6 +1040,7 @@ export class FakeDiscord {
     options?: FakeCommandOptions,
   ): Promise<RecordedInteractionResponse> {
     if (!("description" in command)) {
+      checkOptionKeys("run a command", "", input, COMMAND_KEYS);
       const raw = command as FakeSlashCommand;
       return this.#interact(
         2,
@@ -969,6 +1054,7 @@ export class FakeDiscord {
         `/${raw.name}`,
       );
     }
+    checkOptionKeys("run a command", "", options, COMMAND_KEYS);
     const resolved: Record<string, Record<string, unknown>> = {};
     const values = (input ?? {}) as Record<string, unknown>;
     let list: unknown[];
@@ -1030,6 +1116,7 @@ export class FakeDiscord {
     target: RestUser,
     options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
+    checkOptionKeys("run a user command", "", options, COMMAND_KEYS);
     return this.#interact(
       2,
       {
@@ -1059,6 +1146,7 @@ export class FakeDiscord {
     target: RestMessage,
     options: FakeCommandOptions = {},
   ): Promise<RecordedInteractionResponse> {
+    checkOptionKeys("run a message command", "", options, COMMAND_KEYS);
     return this.#interact(
       2,
       {
@@ -1089,6 +1177,7 @@ export class FakeDiscord {
     customId: string,
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
+    checkOptionKeys("click a button", "", options, ACTION_KEYS);
     const { stored, component } = this.#component(message, customId);
     if (component.type !== 2) {
       throw new Error(`'${customId}' is not a button (type ${component.type})`);
@@ -1124,6 +1213,7 @@ export class FakeDiscord {
     values: string[],
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
+    checkOptionKeys("pick in a select", "", options, ACTION_KEYS);
     const { stored, component } = this.#component(message, customId);
     const type = component.type as number;
     if (type < 3 || type > 8 || type === 4) {
@@ -1221,6 +1311,7 @@ export class FakeDiscord {
     values: FakeModalValues,
     options: FakeUserActionOptions = {},
   ): Promise<RecordedInteractionResponse> {
+    checkOptionKeys("submit a modal", "", options, ACTION_KEYS);
     if (shown.body.type !== 9 || !shown.body.data) {
       throw new Error(
         `Interaction ${shown.interactionId} was not answered with a modal (callback type ${shown.body.type})`,
@@ -1339,6 +1430,7 @@ export class FakeDiscord {
       filled?: Record<string, string | number | boolean>;
     } = {},
   ): Promise<Choice[]> {
+    checkOptionKeys("autocomplete", "", options, AUTOCOMPLETE_KEYS);
     const find = (
       map: OptionMap,
       depth: number,

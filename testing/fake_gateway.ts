@@ -458,6 +458,30 @@ export class FakeGateway {
   }
 
   /**
+   * Resolve once every connected client has read every frame the fake sent
+   * it before the call, dispatches included: a
+   * {@linkcode FakeGateway.dispatch} (or a simulated user's action) does
+   * not wait for the client, so a test awaits this before it checks what
+   * the client did with them (a `Client` has then queued their handler
+   * calls, which its `idle()` waits for).
+   *
+   * No gateway frame is involved (nothing counted, logged or rate
+   * limited): the in-process transport knows from the order it hands
+   * frames over in, and the loopback server from a WebSocket ping the
+   * client answers only after reading what came before it. It resolves at
+   * once when no client is connected, and for a connection that ends
+   * meanwhile. Events held for a disconnected session's replay were not
+   * sent, so they are not waited for.
+   *
+   * @returns A promise that resolves when the frames sent so far were read.
+   * @throws {Error} (rejects) When a connection came through a carrier of
+   *   your own whose peer has no `delivered()`.
+   */
+  delivered(): Promise<void> {
+    return this.#engine.delivered();
+  }
+
+  /**
    * Send op 1 to ask for an immediate heartbeat.
    *
    * @param target Which connections; all live ones by default.

@@ -23,6 +23,18 @@ export interface FakeGatewayPeer {
   close(code: number, reason: string): void;
   /** Drop the connection without a close frame. */
   drop(): void;
+  /**
+   * Resolve once the client has read every frame sent before the call
+   * (its listener was handed each), or once the connection has ended:
+   * what {@linkcode FakeGateway.delivered} waits for. The in-process
+   * transport knows it from the order it hands frames over in; the
+   * loopback server asks the client's WebSocket with a ping, which it
+   * answers (pong) only after reading the frames before it. A carrier
+   * without it cannot tell, and `delivered()` rejects on its connections.
+   *
+   * @returns A promise that resolves when the frames sent so far were read.
+   */
+  delivered?(): Promise<void>;
 }
 
 /** What {@linkcode FakeGateway.acceptConnection} hands back to the carrier. */

@@ -14,6 +14,7 @@ import type {
   FakeGatewayUrlKind,
 } from "./fake_gateway_peer.ts";
 import { ClientFrameBoundary } from "./_client_frame_boundary.ts";
+import { RelayProbes } from "./_relay_probes.ts";
 import { writeAll } from "../base/write_all.ts";
 
 /** Options for {@linkcode serveFakeGateway}. */
@@ -67,6 +68,8 @@ interface Pair {
   boundary: ClientFrameBoundary;
   /** Writes to the server side, in order. */
   toServer: Promise<void>;
+  /** What the bot has read, for `FakeGateway.delivered`. */
+  probes: RelayProbes;
 }
 
 function closeConn(conn: Deno.Conn): void {
@@ -168,6 +171,7 @@ function startServer(
   const closePair = (pair: Pair): void => {
     if (pair.closed) return;
     pair.closed = true;
+    pair.probes.end();
     closeConn(pair.outer);
     if (!pair.upgraded || pair.boundary.sentClose) {
       closeConn(pair.inner);
@@ -231,6 +235,20 @@ function startServer(
         drop: () => {
           if (pair) closePair(pair);
         },
+        // A marker after the frames sent so far, which the relay turns
+        // into a ping (see `_relay_probes.ts`).
+        delivered: () => {
+          if (!pair) return Promise.resolve();
+          const { marker, read } = pair.probes.probe();
+          whenOpen(() => {
+            try {
+              ws.socket?.send(marker);
+            } catch {
+              // The socket is closing: the link's end settles the probe.
+            }
+          });
+          return read;
+        },
       };
       const publicUrl =
         `${scheme}://127.0.0.1:${port}${target.pathname}${target.search}`;
@@ -289,7 +307,10 @@ function startServer(
         pair.toServer = pair.toServer.then(async () => {
           await writeAll(pair.inner, chunk);
           // Bytes before the upgrade are the HTTP request, not frames.
-          if (upgraded) pair.boundary.feed(chunk);
+          if (upgraded) {
+            pair.boundary.feed(chunk);
+            pair.probes.fromBot(chunk);
+          }
         });
         await pair.toServer;
       }
@@ -306,7 +327,8 @@ function startServer(
       for (;;) {
         const n = await pair.inner.read(buffer);
         if (n === null) break;
-        await writeAll(pair.outer, buffer.subarray(0, n));
+        const bytes = pair.probes.toBot(buffer.subarray(0, n));
+        if (bytes.length > 0) await writeAll(pair.outer, bytes);
       }
     } catch {
       // Closed under us: that is how a relay ends.
@@ -335,6 +357,7 @@ function startServer(
           cut: false,
           boundary: new ClientFrameBoundary(),
           toServer: Promise.resolve(),
+          probes: new RelayProbes(),
         };
         if (closing) {
           closePair(pair);
