@@ -491,7 +491,10 @@ export class Client {
 
   /**
    * Wait until every handler call queued so far has finished. Calls queued
-   * after are not waited for: under steady traffic it still resolves.
+   * after are not waited for: under steady traffic it still resolves. An
+   * event still on its way is not queued yet: in a test, after a fake
+   * user's action, first await the fake's `delivered()` (see the testing
+   * entry's `FakeDiscord`).
    *
    * In a handler, do not await it: the call that awaits is one of those it
    * waits for, so it waits for itself and the shard handles nothing more
