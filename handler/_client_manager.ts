@@ -54,6 +54,25 @@ function rateLimitWait(rest: RestClient, now: number): number | undefined {
 }
 
 /**
+ * Say on stderr that the day's session starts run low (a tenth of the
+ * budget, or fewer than the shards): only their end was said (the queue's
+ * "exhausted"), so a crash loop without a session store, each start
+ * identifying every shard, spent them unseen. At 0 every new session
+ * waits for the reset. (None left is the queue's to say, with its wait.)
+ */
+function warnFewSessionStarts(
+  limit: SessionStartLimit,
+  shardCount: number,
+): void {
+  const { remaining, total, reset_after: resetAfter } = limit;
+  if (remaining <= 0 || remaining > Math.max(total / 10, shardCount)) return;
+  visible.warn(
+    "Only {remaining} of the day's {total} session starts are left (Discord resets them in {minutes} min): each new session spends one, and at 0 new sessions wait for the reset. Is the bot restarting in a loop, or losing its sessions (no session store)?",
+    { remaining, total, minutes: Math.ceil(resetAfter / 60_000) },
+  );
+}
+
+/**
  * GET /gateway/bot, saying on stderr once it has gone unanswered as long as
  * a shard waits for its socket (the `connect` timeout): a REST API that
  * accepts connections and never answers otherwise kept start() silent for
@@ -142,6 +161,7 @@ export async function createClientManager(
         total: bot.session_start_limit.total,
       },
     );
+    warnFewSessionStarts(bot.session_start_limit, shardCount);
   }
   const identifyQueue = passed.identifyQueue ?? ownQueue();
   const managerOptions: ShardManagerOptions = {
