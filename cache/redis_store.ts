@@ -49,7 +49,7 @@ import {
 } from "./redis_layout.ts";
 import { listKey, unlistKey } from "./redis_listing.ts";
 import { guildAsStored } from "./redis_guild_value.ts";
-import { entitiesOf, RedisBacklog, type Waiting } from "./redis_backlog.ts";
+import { RedisBacklog, type Waiting, weigh } from "./redis_backlog.ts";
 import { ExpiryWrites, resolveTtl, sweepExpiry } from "./redis_expiry.ts";
 import { EMPTY_LOOKUP, fetchReads } from "./redis_reads.ts";
 import { CacheEpoch } from "./redis_epoch.ts";
@@ -117,11 +117,12 @@ interface BatchWrites {
  * A Redis failure never throws out of `apply`: it is logged, the cache is
  * marked {@linkcode RedisCache.stale} and `onStale` is called once. So is
  * a Redis too slow to keep up: past 20,000 dispatches waiting or with
- * writes unanswered, 500,000 entities in the dispatches waiting to be read
- * (one each plus their top-level lists; a call is taken when none waits),
- * or 100,000 write commands unanswered, the next ones are dropped (they
- * get no previous state)
- * rather than held; and so is a server restarted or replaced (a new
+ * writes unanswered, 500,000 entities or 64 million characters of strings
+ * in the dispatches waiting to be read (entities: one each plus their
+ * top-level lists; a call is taken when none waits), or 100,000 write
+ * commands or 32 million characters of their arguments unanswered (see
+ * redis_backlog.ts), the next ones are dropped (no previous state) rather
+ * than held; and so is a server restarted or replaced (a new
  * `run_id`) or a connection lost while writes were unanswered, on a
  * connection from `connectRedis`, and a database that lost its keys (a
  * FLUSHDB: its marker `disruption_cache_epoch` is gone, see
@@ -284,8 +285,9 @@ export class RedisCache {
   applyBatch(
     dispatches: readonly { event: string; data: unknown }[],
   ): Promise<CacheUpdate[]> {
-    const entities = entitiesOf(dispatches);
-    const behind = this.#backlog.admit(dispatches.length, entities);
+    const weight = weigh(dispatches);
+    const { entities, chars } = weight;
+    const behind = this.#backlog.admit(dispatches.length, entities, chars);
     const admitted = this.#staleness.admit();
     if (behind !== undefined) {
       this.#staleness.dropped(
@@ -295,17 +297,17 @@ export class RedisCache {
       );
       return Promise.resolve(dispatches.map(() => NOTHING));
     }
-    return this.#enqueue(dispatches, entities, admitted);
+    return this.#enqueue(dispatches, admitted, weight);
   }
 
   /** Queue a call behind the waiting ones (admitted already). */
   #enqueue(
     dispatches: readonly { event: string; data: unknown }[],
-    entities: number,
     admitted: number,
+    weight = weigh(dispatches),
   ): Promise<CacheUpdate[]> {
     return new Promise((resolve) => {
-      this.#waiting.push({ dispatches, entities, admitted, resolve });
+      this.#waiting.push({ dispatches, ...weight, admitted, resolve });
       if (!this.#draining) void this.#drain();
     });
   }
@@ -321,12 +323,13 @@ export class RedisCache {
     this.#draining = true;
     while (this.#waiting.length > 0) {
       const calls: Waiting[] = [];
-      let count = 0, entities = 0;
+      let count = 0, entities = 0, chars = 0;
       while (this.#waiting.length > 0 && count < MAX_BATCH) {
         const call = this.#waiting.shift()!;
         calls.push(call);
         count += call.dispatches.length;
         entities += call.entities;
+        chars += call.chars;
       }
       const dispatches = calls.length === 1
         ? calls[0]!.dispatches
@@ -348,7 +351,7 @@ export class RedisCache {
       // are answered.
       let released = false;
       const reduced = (): void => {
-        if (!released) this.#backlog.reduced(entities);
+        if (!released) this.#backlog.reduced(entities, chars);
         released = true;
       };
       try {
@@ -566,9 +569,7 @@ export class RedisCache {
     through: number,
     suspects: () => Iterable<string>,
   ): Promise<void> {
-    const commands = chunk.length;
-    const sent = chunk.send(this.#redis);
-    this.#backlog.sending(commands, sent);
+    const sent = this.#backlog.send(chunk, this.#redis);
     const failed = (error: unknown) => {
       this.#staleness.suspect(error, suspects);
       this.#staleness.failed(error, through);
@@ -589,7 +590,7 @@ export class RedisCache {
   async flush(): Promise<void> {
     // Behind the calls waiting, not through admission: refused past a bound
     // (a big batch's writes unanswered), it marked a healthy cache stale.
-    await this.#enqueue([], 0, this.#staleness.admit());
+    await this.#enqueue([], this.#staleness.admit());
     await this.#redis.ping();
     // Answered before the PING, but ioredis settles a transaction turns later.
     await Promise.all(this.#unchecked);

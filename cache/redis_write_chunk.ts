@@ -36,6 +36,17 @@ export class WriteChunk {
     return this.#commands.length;
   }
 
+  /** Characters of the string arguments recorded (what they hold). */
+  get chars(): number {
+    let chars = 0;
+    for (const command of this.#commands) {
+      for (const arg of command) {
+        if (typeof arg === "string") chars += arg.length;
+      }
+    }
+    return chars;
+  }
+
   /** Record `SET key value`. */
   set(key: string, value: string): this {
     this.#commands.push(["set", key, value]);
