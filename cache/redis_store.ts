@@ -185,8 +185,8 @@ export class RedisCache {
    *
    * @param redis The connection (closing it stays the caller's job).
    * @param options What to keep, and expiry.
-   * @throws {TypeError} An unknown resource, `ttl` not an object, or
-   * `shardIds` not iterable.
+   * @throws {TypeError} An unknown resource or `ttl` key, `ttl` not an
+   * object, or `shardIds` not iterable.
    * @throws {RangeError} A bad message bound, a `ttl` that is not a
    * positive number of seconds up to 10 years, or a shard id that is not a
    * non-negative integer.
