@@ -2334,13 +2334,15 @@ export class Shard {
     // Gateway proxies (Gelbpunkt/gateway-proxy) send RESUMED with `s: null`:
     // it carries no event to keep, so the sequence stays as it was. Every
     // other dispatch needs its own.
-    // A RESUMED numbered as the last event replayed (or older) is the same
-    // answer: taken as an old sequence, it was dropped and the RESUME
-    // failed at its timeout.
+    // A RESUMED numbered as the last event replayed is the same answer:
+    // taken as an old sequence, it was dropped and the RESUME failed at its
+    // timeout. One numbered below it is not: it is an earlier RESUME's
+    // answer in the replay's overlap, dropped as old like any other there
+    // (taken, one RESUME gave two RESUMED and "ready" mid-replay).
+    const old = name === "RESUMED" && isSequence(payload.s) &&
+      this.#sequence !== null && payload.s < this.#sequence;
     const unnumbered = name === "RESUMED" &&
-      (payload.s === null ||
-        (isSequence(payload.s) && this.#sequence !== null &&
-          payload.s <= this.#sequence));
+      (payload.s === null || payload.s === this.#sequence);
     const sequence = unnumbered ? this.#sequence : payload.s;
     if (!isSequence(sequence) || typeof name !== "string") {
       this.#undecodable(
@@ -2353,9 +2355,10 @@ export class Shard {
       );
       return;
     }
-    // An unnumbered RESUMED answers the RESUME once: a repeat (a numbered
-    // one would be dropped as an old sequence) changes nothing.
-    if (unnumbered && this.#status !== "resuming") return;
+    // An unnumbered RESUMED answers the RESUME once: a repeat, or an old
+    // one once answered, changes nothing (and is no sign of a gateway going
+    // backwards).
+    if ((unnumbered || old) && this.#status !== "resuming") return;
     let ready: ReadyFields | undefined;
     if (name === "READY") {
       try {

@@ -71,11 +71,15 @@ export class RawWsPeer {
     );
   }
 
-  /** Send a close frame with `code`, keeping the TCP connection open. */
-  sendClose(code: number): Promise<void> {
-    return this.#write(
-      serverFrame(0x8, new Uint8Array([code >>> 8, code & 0xff])),
-    );
+  /**
+   * Send a close frame with `code` (and `reason`, bytes as given: they may
+   * be invalid UTF-8), keeping the TCP connection open.
+   */
+  sendClose(code: number, reason = new Uint8Array(0)): Promise<void> {
+    const payload = new Uint8Array(2 + reason.length);
+    payload.set([code >>> 8, code & 0xff]);
+    payload.set(reason, 2);
+    return this.#write(serverFrame(0x8, payload));
   }
 
   /** The client's next frame (fails after the watchdog). */

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { dispatch, hello, readyHarness } from "../_fakes/shard_harness.ts";
+
+Deno.test("Shard drops a RESUMED older than its sequence in a replay's overlap: one RESUMED per RESUME, ready only at the real one", async () => {
+  // A server replaying from before the RESUME's sequence may include the
+  // RESUMED that answered an earlier RESUME. Taken as this RESUME's answer,
+  // it was delivered (renumbered) besides the real one, and the shard was
+  // "ready" in the middle of the replay.
+  const h = await readyHarness({ recordDispatches: false });
+  const seen: string[] = [];
+  h.shard.on(
+    "dispatch",
+    (event) => seen.push(`${event.name}:${event.sequence}`),
+  );
+  for (let s = 2; s <= 5; s++) dispatch(h.socket(), s);
+  h.socket().drop();
+  await h.scheduler.advance(0);
+  hello(h.socket());
+  await h.settle();
+  assert.equal(h.socket().sentPayloads()[0]?.op, 6);
+  assert.equal(h.shard.status, "resuming");
+  h.socket().receive({ op: 0, s: 4, t: "RESUMED", d: null });
+  assert.equal(h.shard.status, "resuming", "an old RESUMED answers nothing");
+  dispatch(h.socket(), 5);
+  dispatch(h.socket(), 6);
+  assert.equal(h.shard.status, "resuming");
+  h.socket().receive({ op: 0, s: 7, t: "RESUMED", d: null });
+  assert.equal(h.shard.status, "ready");
+  dispatch(h.socket(), 8);
+  assert.deepEqual(seen, [
+    "MESSAGE_CREATE:2",
+    "MESSAGE_CREATE:3",
+    "MESSAGE_CREATE:4",
+    "MESSAGE_CREATE:5",
+    "MESSAGE_CREATE:6",
+    "RESUMED:7",
+    "MESSAGE_CREATE:8",
+  ]);
+  assert.equal(h.shard.sequence, 8);
+  assert.deepEqual(h.errors, []);
+  await h.shard.close();
+});
