@@ -1,8 +1,9 @@
 /**
  * Reading an interaction request's body within the bytes the endpoint holds
  * for every body being read ({@linkcode BodyBudget}): until its signature is
- * checked a body is anyone's, so only bytes that arrived are counted, and a
- * share is kept for small bodies, such as Discord's. Private to the package.
+ * checked a body is anyone's, so only bytes that arrived are counted, a
+ * share is kept for small bodies, such as Discord's, and the bodies read at
+ * once are counted too ({@linkcode MAX_BODY_READS}). Private to the package.
  *
  * @module
  */
@@ -15,8 +16,27 @@ import { ResponseBudget } from "../rest/_response_budget.ts";
  */
 const SMALL_BODY = 65_536;
 
+/**
+ * The most bodies read at once. Each pending read of a Deno request body
+ * holds buffers (about 64 KiB, plus the HTTP server's) that no byte count
+ * sees: 2,000 connections each sending 1 byte of a declared 1 MB and
+ * stalling took the process (56 MB idle) to 461 MB of RSS while their
+ * bytes held 2 KB (4,000: 779 MB), about 200 KB a read; a connection
+ * refused before its body is read costs little (4,000 answered 401 so:
+ * 94 MB). With at most 1,024 read, the same 2,000 peaked at 301 MB and
+ * 4,000 at 367 MB: the reads hold some 200 MB at most. Fewer would let
+ * fewer idle connections (1,024 per body deadline, a few hundred bytes of
+ * headers each) get every other request answered 503. Stopping the oldest
+ * read for a new one instead did not bound memory (the new one's read had
+ * begun: 359 MB for 2,000 with 16 at once).
+ */
+export const MAX_BODY_READS = 1024;
+
 /** A body did not fit in the endpoint's `maxBufferedBodyBytes`. */
 export class BodyBudgetSpent extends Error {}
+
+/** A body came while {@linkcode MAX_BODY_READS} others were being read. */
+export class BodyReadsFull extends BodyBudgetSpent {}
 
 /** One body's claim on a {@linkcode BodyBudget}. */
 export interface BodyLease {
@@ -27,7 +47,13 @@ export interface BodyLease {
    * @throws {BodyBudgetSpent} When they do not fit.
    */
   take(bytes: number): void;
-  /** Give back every byte taken (again: nothing happens). */
+  /**
+   * Count the body among those being read (again: nothing happens).
+   *
+   * @throws {BodyReadsFull} When `maxReads` are.
+   */
+  open(): void;
+  /** Give back every byte taken, and its place among the reads (again: nothing happens). */
   release(): void;
 }
 
@@ -62,17 +88,22 @@ export interface BodyLease {
 export class BodyBudget {
   /** The most bytes held at once. */
   readonly total: number;
+  /** The most bodies read at once. */
+  readonly maxReads: number;
   readonly #shared: ResponseBudget;
   readonly #kept: ResponseBudget;
+  #reading = 0;
 
   /**
    * Create a budget.
    *
    * @param total The most bytes held at once (at least `maxBody`).
    * @param maxBody The most one body may hold.
+   * @param maxReads The most bodies read at once.
    */
-  constructor(total: number, maxBody: number) {
+  constructor(total: number, maxBody: number, maxReads = MAX_BODY_READS) {
     this.total = total;
+    this.maxReads = maxReads;
     const kept = maxBody <= SMALL_BODY
       ? 0
       : Math.min(Math.floor(total / 8), total - maxBody);
@@ -85,8 +116,13 @@ export class BodyBudget {
     return this.#shared.held + this.#kept.held;
   }
 
+  /** How many bodies are being read (their leases opened, not released). */
+  get reading(): number {
+    return this.#reading;
+  }
+
   /**
-   * A claim for one body; it holds nothing until it takes.
+   * A claim for one body; it holds nothing until it opens or takes.
    *
    * @returns The lease.
    */
@@ -95,7 +131,14 @@ export class BodyBudget {
     const kept = this.#kept.lease();
     let size = 0;
     let moved = false;
+    let opened = false;
     return {
+      open: () => {
+        if (opened) return;
+        if (this.#reading >= this.maxReads) throw new BodyReadsFull();
+        this.#reading++;
+        opened = true;
+      },
       take: (bytes) => {
         size += bytes;
         try {
@@ -124,6 +167,8 @@ export class BodyBudget {
       release: () => {
         shared.release();
         kept.release();
+        if (opened) this.#reading--;
+        opened = false;
       },
     };
   }
@@ -132,9 +177,10 @@ export class BodyBudget {
 /**
  * Read a request body, stopping (and cancelling the stream) as soon as it
  * passes `max` bytes: a body without Content-Length cannot make us buffer
- * more than that. Its bytes are taken from `lease` as they arrive; one
- * whose Content-Length says it has bytes takes its first one before a byte
- * is read.
+ * more than that. It is counted among the bodies being read (`lease` is
+ * opened), and its bytes are taken from `lease` as they arrive; one whose
+ * Content-Length says it has bytes takes its first one before a byte is
+ * read.
  *
  * @param request The request.
  * @param max The most bytes read.
@@ -142,8 +188,9 @@ export class BodyBudget {
  * @param lease Takes the body's bytes.
  * @param declared The Content-Length (`NaN` or 0 when it does not say).
  * @returns The body, or `undefined` when it passed `max`.
- * @throws {BodyBudgetSpent} When its bytes do not fit in the budget (the
- *   body is cancelled).
+ * @throws {BodyBudgetSpent} When its bytes do not fit in the budget, or
+ *   (a {@linkcode BodyReadsFull}) it comes while the most bodies are being
+ *   read (the body is cancelled; before a byte of it is read).
  */
 export async function readRequestBody(
   request: Request,
@@ -164,6 +211,7 @@ export async function readRequestBody(
   // them was read: 215 MB).
   let prepaid = Number.isSafeInteger(declared) && declared > 0 ? 1 : 0;
   try {
+    lease.open();
     if (prepaid > 0) lease.take(prepaid);
   } catch (error) {
     await request.body.cancel().catch(() => {});

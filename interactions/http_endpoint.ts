@@ -33,8 +33,10 @@ import {
   BodyBudget,
   BodyBudgetSpent,
   type BodyLease,
+  BodyReadsFull,
   readRequestBody,
 } from "./_request_body.ts";
+import { refusalLog } from "./_refusal_log.ts";
 import {
   assertEndpointOptionKeys,
   assertEndpointOptions,
@@ -54,74 +56,6 @@ const CALLBACK_CHECK_INTERVAL = 100;
  * 32 MiB (or `maxBodySize`, when that is larger).
  */
 const DEFAULT_BUFFERED_BODY_BYTES = 32 * 1024 * 1024;
-
-/**
- * How long, in ms, refused requests of one kind that anyone can send (no
- * signature headers, a bad signature, a body too slow) are counted, not
- * each logged, once one was: 5,000 unsigned requests in 1.8 s were 5,000
- * lines. A flood is one line and then its count; one after a quiet time is
- * said again.
- */
-const REFUSAL_BURST = 60_000;
-
-/** One kind of refused request's log: {@linkcode refusalLog}. */
-interface RefusalLog {
-  /** A request of this kind was refused. */
-  refused(): void;
-  /** Say the count of a burst that is over (any request calls it). */
-  settle(): void;
-}
-
-/**
- * Log one kind of refused request as the 503s are: the first of a burst,
- * then how many more came. A burst lasts `REFUSAL_BURST` from its first;
- * its count is said by the next request after that (of any kind: nothing
- * else runs in between, and a timer would outlive the endpoint).
- *
- * @param scheduler The clock bursts are timed on.
- * @param what The kind, as "Interaction request {what} refused" says it (a
- * template: its holes are filled from `properties`).
- * @param properties The values for `what`'s holes.
- * @returns The log.
- */
-function refusalLog(
-  scheduler: Scheduler,
-  what: string,
-  properties: Record<string, unknown> = {},
-): RefusalLog {
-  /** When the burst began; `undefined` when none is on. */
-  let since: number | undefined;
-  let more = 0;
-  const settle = (): void => {
-    if (since === undefined || scheduler.now() - since < REFUSAL_BURST) return;
-    if (more > 0) {
-      const [noun, verb] = more === 1
-        ? ["request", "was"]
-        : ["requests", "were"];
-      logger.warn(
-        `{more} more interaction ${noun} ${what} ${verb} refused within {burst} ms of the first`,
-        { ...properties, more, burst: REFUSAL_BURST },
-      );
-    }
-    since = undefined;
-    more = 0;
-  };
-  return {
-    refused: (): void => {
-      settle();
-      if (since !== undefined) {
-        more++;
-        return;
-      }
-      since = scheduler.now();
-      logger.warn(
-        `Interaction request ${what} refused (said once a minute at most, then how many more came)`,
-        properties,
-      );
-    },
-    settle,
-  };
-}
 
 /** Discord's error code for "Interaction has already been acknowledged". */
 const ALREADY_ACKNOWLEDGED = 40060;
@@ -402,8 +336,9 @@ async function delivered(
  * replayed request: its signature and timestamp still verify); with 405
  * (and `Allow: POST`) for other methods than POST, 413 for oversized
  * bodies, 408 for a body not received within `answerDeadline`, 503 for a
- * body that would pass `maxBufferedBodyBytes` with the others being read,
- * and 400 for bodies that are not an interaction.
+ * body that would pass `maxBufferedBodyBytes` with the others being read
+ * (or that comes while 1,024 are), and 400 for bodies that are not an
+ * interaction.
  *
  * Given to `Deno.serve`, it gets each request's handler info, and
  * `ctx.respond()`, `ctx.defer()` and the other initial responses resolve
@@ -495,10 +430,16 @@ export function interactionsEndpoint(
     bufferedBodyBytes(options.maxBufferedBodyBytes, maxBody),
     maxBody,
   );
-  /** Requests answered 503 since the bodies' bytes were last all given back. */
+  /** Requests answered 503 since the bodies were last all read. */
   let refused = 0;
-  const overBudget = (): Response => {
-    if (refused++ === 0) {
+  const overBudget = (error: BodyBudgetSpent): Response => {
+    if (refused++ > 0) return text(503, "Service Unavailable");
+    if (error instanceof BodyReadsFull) {
+      logger.warn(
+        "{max} interaction request bodies are being read: requests are answered 503 until those are read (said once until then)",
+        { max: bodies.maxReads },
+      );
+    } else {
       logger.warn(
         "Interaction request bodies being read hold maxBufferedBodyBytes ({total} bytes): requests are answered 503 until those are read (said once until then)",
         { total: bodies.total },
@@ -508,9 +449,9 @@ export function interactionsEndpoint(
   };
   const released = (lease: BodyLease): void => {
     lease.release();
-    if (refused === 0 || bodies.held > 0) return;
+    if (refused === 0 || bodies.held > 0 || bodies.reading > 0) return;
     logger.info(
-      "Interaction request bodies are all read: {refused} requests were answered 503 for maxBufferedBodyBytes",
+      "Interaction request bodies are all read: {refused} requests were answered 503 for maxBufferedBodyBytes or the bodies being read",
       { refused },
     );
     refused = 0;
@@ -579,7 +520,7 @@ export function interactionsEndpoint(
         declared,
       );
     } catch (error) {
-      if (error instanceof BodyBudgetSpent) return overBudget();
+      if (error instanceof BodyBudgetSpent) return overBudget(error);
       if (!reading.expired.aborted) return text(400, "Bad Request");
       late.refused();
       return text(408, "Request Timeout");
