@@ -69,6 +69,7 @@ import { DefaultQueueWatch } from "./default_queue_watch.ts";
 import { redisPasswordHint } from "./credentials_refused.ts";
 import { watchRedisRestarts } from "./redis_restarts.ts";
 import { DispatchMetrics } from "./metrics.ts";
+import { sharedIdentifyQueue, untilRedis } from "./_shared_identify.ts";
 import { SessionWatch } from "./session_watch.ts";
 import { StatusLog } from "./status_log.ts";
 import { saveStatuses } from "./status_store.ts";
@@ -110,6 +111,12 @@ export const REDIS_KEYS = {
    * resumes them still says so.
    */
   cacheStale: "dispatch_cache_stale",
+  /**
+   * An addition: the prefix of the identify queue the processes of the bot
+   * share (`RedisIdentifyQueue`'s keys, `dispatch_identify:budget` and
+   * others), so that they pace IDENTIFY and spend the daily budget as one.
+   */
+  identify: "dispatch_identify",
 } as const;
 
 /** One shard's entry in `gateway_sessions`. */
@@ -177,7 +184,10 @@ export interface DispatchServiceOptions {
   /** The `fetch` REST requests go through. */
   fetch?: typeof fetch;
   /**
-   * The clock every wait and timestamp runs on.
+   * The clock every wait and timestamp runs on. Any other than the real one
+   * (a test's virtual clock) also decides the shared identify queue's times
+   * instead of Redis's `TIME`: every process sharing the Redis must then
+   * share it.
    *
    * @default {realScheduler}
    */
@@ -270,6 +280,8 @@ export class DispatchService {
    * they succeed.
    */
   #saveError: string | undefined;
+  /** Resolved once Redis is connected (a partial start waits for it). */
+  readonly #redisUp = Promise.withResolvers<void>();
   /** The error connecting to Redis at start, said once per streak. */
   #connectError: string | undefined;
   /** The state counts' read in flight, if any (one at a time). */
@@ -334,6 +346,10 @@ export class DispatchService {
    * A Redis that does not answer a read of the start within 10 s
    * (`START_READ_TIMEOUT`, in `start_reads.ts`) is said on stderr, and the
    * start goes on without what it would have read (the shards identify).
+   * A process that runs part of the bot's shards paces IDENTIFY through
+   * Redis with the others (`_shared_identify.ts`): while Redis cannot be
+   * reached, its start waits for it (said once) before the broker and the
+   * shards.
    *
    * {@linkcode DispatchService.close} called before the shards start ends
    * the start: it resolves at its next step, having connected no shard and
@@ -411,6 +427,17 @@ export class DispatchService {
     this.#server = this.#serveMetrics();
     await this.#connectRedis();
     if (this.#closing) return;
+    // Shards paced alone would spend what the bot's other processes spend
+    // too (see _shared_identify.ts); one running every shard shares nothing.
+    if (this.#redis === undefined && this.#shardIds.length < total) {
+      await untilRedis(
+        this.#shardIds,
+        total,
+        this.#redisUp.promise,
+        this.#closeSignal.signal,
+      );
+      if (this.#closing) return;
+    }
     const saved = config.resume ? await this.#loadSessions() : new Map();
     if (this.#closing) return;
 
@@ -458,6 +485,12 @@ export class DispatchService {
     if (this.#closing) return;
 
     const presence = startingPresence(config);
+    // The limit's max_concurrency is what the queue paces by (it won over
+    // maxConcurrency, so SHARDS_CONCURRENCY did nothing).
+    const pace = identifyPace(
+      config.shardsConcurrency,
+      bot.session_start_limit,
+    );
     const manager = new ShardManager({
       token: config.token,
       intents: config.intents,
@@ -467,9 +500,18 @@ export class DispatchService {
       compress: config.compress,
       largeThreshold: config.largeThreshold,
       presence,
-      // The limit's max_concurrency is what the queue paces by (it won over
-      // maxConcurrency, so SHARDS_CONCURRENCY did nothing).
-      ...identifyPace(config.shardsConcurrency, bot.session_start_limit),
+      ...pace,
+      // Shared with the bot's other processes; without Redis (a process
+      // running every shard) the manager's in-memory queue, kept for the
+      // run even once Redis is reached, as no one else paces these shards.
+      ...(this.#redis && {
+        identifyQueue: sharedIdentifyQueue(
+          this.#redis,
+          REDIS_KEYS.identify,
+          this.#scheduler,
+          pace.sessionStartLimit,
+        ),
+      }),
       scheduler: this.#scheduler,
     });
     this.#manager = manager;
@@ -930,6 +972,7 @@ export class DispatchService {
       this.#redis.on("error", () => this.#metrics.redisConnected.set(0));
       watchRedisRestarts(this.#redis, () => this.#redisReplaced());
       this.#metrics.redisConnected.set(1);
+      this.#redisUp.resolve();
       if (this.#connectError !== undefined) {
         this.#connectError = undefined;
         visible.info("Connected to Redis: sessions and the cache are kept");
