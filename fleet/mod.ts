@@ -14,14 +14,21 @@
  *   RedisIdentifyQueue,
  *   RedisSessionStore,
  * } from "@disruption/disruption/redis";
+ * import { RestClient } from "@disruption/disruption/rest";
  *
  * async function main(): Promise<void> {
+ *   const bot = await new RestClient({ token: "..." }).getGatewayBot();
  *   const redis = await connectRedis({ url: "redis://10.0.0.5:6379" });
  *   const fleet = new FleetShards({
  *     redis,
  *     shard: { token: "...", intents: 513 },
  *     shardCount: 16,
- *     identifyQueue: new RedisIdentifyQueue(redis, { prefix: "mybot:identify" }),
+ *     // The daily session start budget, shared by every process (without
+ *     // it Discord's default, 1,000 a day, is assumed).
+ *     identifyQueue: new RedisIdentifyQueue(redis, {
+ *       prefix: "mybot:identify",
+ *       sessionStartLimit: bot.session_start_limit,
+ *     }),
  *     sessionStore: new RedisSessionStore(redis, { key: "mybot:sessions" }),
  *     prefix: "mybot:fleet",
  *   });

@@ -6,7 +6,8 @@
  * {@linkcode pacingOptions} (what the `Client` adds from GET /gateway/bot).
  *
  * Private to the package: `shard_manager.ts` re-exports
- * {@linkcode pacingOptions} and {@linkcode assumeSessionStartLimit}; the
+ * {@linkcode pacingOptions} and {@linkcode assumeSessionStartLimit};
+ * `redis/identify_queue.ts` takes {@linkcode assumedSessionStartLimit}; the
  * rest is the manager's constructor's.
  *
  * @module
@@ -38,6 +39,26 @@ const ASSUMED_LIMIT = {
   remaining: 1_000,
   reset_after: 24 * 60 * 60 * 1000,
 } as const;
+
+/**
+ * The budget an identify queue that knows no session start limit assumes
+ * (see {@linkcode ASSUMED_LIMIT}): Discord's default with the queue's
+ * `max_concurrency`, or none with a `max_concurrency` over 1, large bot
+ * sharding's, whose budget Discord raises with it (1,200 shards need 1,200
+ * starts a day at the least: 1,000 assumed would hold every shard past the
+ * 1,000th for a day). Shared by the in-memory queue's
+ * {@linkcode assumeSessionStartLimit} and `RedisIdentifyQueue`, so both
+ * assume the same.
+ *
+ * @param maxConcurrency The queue's `max_concurrency`.
+ * @returns The limit to assume, or `undefined` when none is.
+ */
+export function assumedSessionStartLimit(
+  maxConcurrency: number,
+): SessionStartLimit | undefined {
+  if (maxConcurrency > 1) return undefined;
+  return { ...ASSUMED_LIMIT, max_concurrency: maxConcurrency };
+}
 
 /**
  * The manager's pacing options (`sessionStartLimit` and `maxConcurrency`
@@ -122,21 +143,17 @@ export function managerQueue(
  * IDENTIFYs went out in a day (with the queue's own warning). A queue
  * with a budget (a limit given, or assumed at an earlier start) keeps it:
  * assumed again, each restart would refill it. Other queues keep to their
- * own budget.
+ * own budget (`RedisIdentifyQueue` assumes the same one itself, through
+ * {@linkcode assumedSessionStartLimit}).
  *
  * @param queue The default queue, or the `Client`'s own.
  */
 export function assumeSessionStartLimit(queue: IdentifyQueue): void {
   if (!(queue instanceof MemoryIdentifyQueue)) return;
   if (queue.remaining !== undefined) return;
-  // A `max_concurrency` over 1 is large bot sharding's, whose budget
-  // Discord raises with it (1,200 shards need 1,200 starts a day at the
-  // least): 1,000 assumed would hold every shard past the 1,000th for a day.
-  if (queue.maxConcurrency > 1) return;
-  queue.updateSessionStartLimit({
-    ...ASSUMED_LIMIT,
-    max_concurrency: queue.maxConcurrency,
-  });
+  const assumed = assumedSessionStartLimit(queue.maxConcurrency);
+  if (assumed === undefined) return;
+  queue.updateSessionStartLimit(assumed);
   logger.info(
     "No session start limit is known (GET /gateway/bot was not asked), so the identify queue assumes Discord's default: {total} session starts per {hours} h from now for the shards of this queue, held back past it",
     { total: ASSUMED_LIMIT.total, hours: ASSUMED_LIMIT.reset_after / 3.6e6 },

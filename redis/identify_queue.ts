@@ -38,11 +38,11 @@ import type {
   SessionStartLimit,
 } from "../gateway/identify_queue.ts";
 import { assertShardId } from "../gateway/saved_session.ts";
-import { isRedisReply, type RedisConnection } from "./connection.ts";
+import { assumedSessionStartLimit } from "../gateway/_manager_pacing.ts";
+import type { RedisConnection } from "./connection.ts";
 import { RedisClosedError } from "./closed_error.ts";
 import {
   BUDGET_KEPT_MS,
-  BUDGET_SCRIPT,
   type BudgetReply,
   TRY_SCRIPT,
   type TryReply,
@@ -54,12 +54,14 @@ import {
   positiveInteger,
   QUEUE_KEYS,
 } from "./_identify_checks.ts";
+import {
+  type AssumedStore,
+  REAL_BUDGET_SCRIPT,
+  storeAssumed,
+} from "./_assumed_budget.ts";
 import type { RedisIdentifyQueueOptions } from "./identify_queue_options.ts";
 import { RoundTrips } from "./_identify_round_trips.ts";
-import {
-  IDENTIFY_QUEUE_COMMANDS,
-  isPermissionError,
-} from "./_redis_permissions.ts";
+import { IdentifyOutage } from "./_identify_outage.ts";
 
 export type { RedisIdentifyQueueOptions };
 
@@ -95,6 +97,8 @@ interface KnownBudget {
   remaining: number;
   /** On the queue's scheduler, whatever clock the scripts decide on. */
   resetAt: number;
+  /** Discord's default, assumed: written back marked so (see _assumed_budget.ts). */
+  assumed?: true;
 }
 
 /**
@@ -114,9 +118,11 @@ interface KnownBudget {
  *   longer than that (a process of an earlier version sharing the
  *   prefix sends none, counted 0, and its attempts cut a next free time
  *   back to `intervalMs` ahead: not guaranteed during a rolling upgrade);
- * - when a session start limit is known, each grant uses one of its
- *   `remaining`, shared by all processes; at `0` the queue waits for the
- *   reset (logging a warning) and never grants without budget;
+ * - each grant uses one of the session start limit's `remaining`, shared
+ *   by all processes; at `0` the queue waits for the reset (logging a
+ *   warning). Given none (and `maxConcurrency` 1), it assumes Discord's
+ *   default, 1,000 a day, as the in-memory queue does, where no process
+ *   stored a budget (a restart never refills it), until a real one comes;
  * - when Redis loses the budget (a restart without persistence, a failover,
  *   the key deleted), a process that was given one grants nothing on the
  *   missing key: it writes the budget again from what it last learnt (the
@@ -159,13 +165,16 @@ interface KnownBudget {
  * ```ts
  * import { ShardManager } from "@disruption/disruption/gateway";
  * import { connectRedis, RedisIdentifyQueue } from "@disruption/disruption/redis";
+ * import { RestClient } from "@disruption/disruption/rest";
  *
  * async function main(): Promise<void> {
  *   const redis = await connectRedis({ url: "redis://10.0.0.5:6379" });
- *   // The same prefix in every process of the bot.
+ *   const bot = await new RestClient({ token: "..." }).getGatewayBot();
+ *   // The same prefix in every process of the bot. Without the limit,
+ *   // Discord's default (1,000 a day) is assumed.
  *   const identifyQueue = new RedisIdentifyQueue(redis, {
  *     prefix: "mybot:identify",
- *     maxConcurrency: 16,
+ *     sessionStartLimit: bot.session_start_limit,
  *   });
  *   const manager = new ShardManager({
  *     token: "...",
@@ -193,7 +202,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #seq = 0;
   #pending = 0;
   #budgetUpdate: Promise<void> | undefined;
-  #redisDown = false;
+  readonly #outage = new IdentifyOutage();
   #exhaustedWarned = false;
   /**
    * The budget as this process last learnt it (the limit it was given, then
@@ -213,6 +222,8 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   #lossSaidAt: string | undefined;
   /** Numbers the ids this process offers for a new epoch. */
   #epochSeq = 0;
+  /** Whether the assumed budget was said (once, at info level). */
+  #assumedSaid = false;
 
   /**
    * Create a queue on a connection from `connectRedis` (the caller closes
@@ -285,6 +296,16 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       checkSessionStartLimit(sessionStartLimit);
       // Grants wait for it; a failure is logged and the next update retries.
       this.updateSessionStartLimit(sessionStartLimit).catch(() => {});
+    } else {
+      // Discord's default, as the in-memory queue assumes it; known before
+      // Redis answers, so a waiter that finds none stored writes it.
+      const assumed = assumedSessionStartLimit(maxConcurrency);
+      if (assumed) {
+        const { total, remaining, reset_after } = assumed;
+        const resetAt = scheduler.now() + reset_after;
+        this.#known = { total, remaining, resetAt, assumed: true };
+        this.#budgetUpdate = this.#storeAssumed([]).catch(() => {});
+      }
     }
   }
 
@@ -423,7 +444,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
         // (frozen, a stalled network: no command fails) is said.
         watch = this.#scheduler.setTimeout(() => {
           watch = undefined;
-          this.#silent();
+          this.#outage.silent(SILENT_REDIS_MS);
         }, SILENT_REDIS_MS);
         try {
           await this.#budgetUpdate;
@@ -438,7 +459,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
             bucket = current;
           }
           const reply = await this.#try(bucket, waiter);
-          this.#upAgain();
+          this.#outage.answered();
           // Also from a reply that came after an abort: a grant then is
           // spent all the same.
           this.#learn(reply, bucket);
@@ -485,7 +506,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
               ),
             });
           }
-          this.#down(error);
+          this.#outage.failed(error);
           waitMs = this.#pollMs;
         } finally {
           unwatch();
@@ -584,8 +605,27 @@ export class RedisIdentifyQueue implements IdentifyQueue {
   }
 
   /**
+   * Store the assumed budget this process knows where Redis has none (see
+   * _assumed_budget.ts), raising the bucket free times in `raise`; remember
+   * what Redis kept, and say it once. (A failure is said by the caller: a
+   * waiter, or the constructor's next waiter writing it.)
+   */
+  async #storeAssumed(raise: AssumedStore["raise"]): Promise<void> {
+    this.#known = await storeAssumed({
+      redis: this.#redis,
+      key: this.#key("budget"),
+      raise,
+      nowArg: this.#nowArg(),
+      scheduler: this.#scheduler,
+      say: !this.#assumedSaid,
+    }, this.#known!);
+    this.#assumedSaid = true;
+  }
+
+  /**
    * Store a budget and, after a loss, raise the bucket free times in
-   * `raise` (key, ms from now until free); remember what Redis kept.
+   * `raise` (key, ms from now until free); remember what Redis kept. Known
+   * from Discord, it replaces an assumed budget (see _assumed_budget.ts).
    */
   async #storeBudget(
     total: number,
@@ -594,7 +634,7 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     raise: readonly [key: string, freeInMs: number][] = [],
   ): Promise<void> {
     const [stored, resetIn] = await this.#redis.eval(
-      BUDGET_SCRIPT,
+      REAL_BUDGET_SCRIPT,
       1 + raise.length,
       this.#key("budget"),
       ...raise.map(([key]) => key),
@@ -638,7 +678,10 @@ export class RedisIdentifyQueue implements IdentifyQueue {
     if (
       resetIn !== undefined && total !== undefined && remaining !== undefined
     ) {
+      const { assumed } = this.#known;
       this.#known = { total, remaining, resetAt: now + resetIn };
+      // Still replaced by a real limit, should it have been written back.
+      if (assumed) this.#known.assumed = true;
     } else if (kind === 2) {
       this.#known.remaining = 0;
       this.#known.resetAt = now + wait;
@@ -679,12 +722,14 @@ export class RedisIdentifyQueue implements IdentifyQueue {
       raise.push([this.#key(`next:${bucket}`), freeIn]);
     }
     if (latest > 0) raise.push([this.#key("next:last"), latest]);
-    await this.#storeBudget(
-      known.total,
-      known.remaining,
-      known.resetAt - now,
-      raise,
-    );
+    // An assumed budget never stored yet (its first write failed) was not
+    // lost: said as assumed, not warned about.
+    const firstWrite = known.assumed && !this.#assumedSaid;
+    const { total, remaining, resetAt } = known;
+    await (known.assumed
+      ? this.#storeAssumed(raise)
+      : this.#storeBudget(total, remaining, resetAt - now, raise));
+    if (firstWrite) return;
     const stored = this.#known!;
     const properties = {
       remaining: stored.remaining,
@@ -740,42 +785,6 @@ export class RedisIdentifyQueue implements IdentifyQueue {
 
   #nowArg(): string {
     return this.#useSchedulerClock ? String(this.#scheduler.now()) : "";
-  }
-
-  #down(error: unknown): void {
-    if (this.#redisDown) return;
-    this.#redisDown = true;
-    // An error reply (ERR, WRONGTYPE, READONLY, OOM, NOAUTH, LOADING…) is
-    // Redis answering, not Redis gone: say which. A refusal by the user's
-    // ACL names every command needed, not only the one refused first.
-    visible.warn(
-      isPermissionError(error)
-        ? "Redis refused the identify queue's script: {message}; no shard identifies until the Redis user may run it: the Redis user needs {commands}"
-        : isRedisReply(error)
-        ? "Redis refused the identify queue's script: {message}; no shard identifies until this is fixed"
-        : "Identify queue cannot reach Redis; no shard identifies until it is back: {message}",
-      {
-        message: messageOf(error),
-        commands: IDENTIFY_QUEUE_COMMANDS.map((name) => `+${name}`).join(" "),
-      },
-    );
-  }
-
-  #silent(): void {
-    if (this.#redisDown) return;
-    this.#redisDown = true;
-    visible.warn(
-      "Identify queue: Redis has not answered for {waitedMs} ms; no shard identifies until it does",
-      { waitedMs: SILENT_REDIS_MS },
-    );
-  }
-
-  #upAgain(): void {
-    if (!this.#redisDown) return;
-    this.#redisDown = false;
-    // Shown where the outage was (#down, #silent): on stderr, the wait
-    // seemed to last for ever.
-    visible.info("Identify queue reaches Redis again");
   }
 }
 

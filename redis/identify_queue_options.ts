@@ -33,8 +33,10 @@ export interface RedisIdentifyQueueOptions {
   intervalMs?: number;
   /**
    * The daily budget from `GET /gateway/bot`: shared in Redis (see
-   * `RedisIdentifyQueue.updateSessionStartLimit`). Without it
-   * (here or stored by another process) the queue only paces buckets.
+   * `RedisIdentifyQueue.updateSessionStartLimit`). Without it (here or
+   * stored by another process) the queue assumes Discord's default, 1,000
+   * a day from its first write (not with a `maxConcurrency` over 1, large
+   * bot sharding's, whose budget is larger), until a real one replaces it.
    */
   sessionStartLimit?: SessionStartLimit;
   /**

@@ -475,6 +475,9 @@ Deno.test({
     for (const [what, spoil] of cases) {
       const f = await fleet(1);
       try {
+        // Spoiled from nothing: the queue stored its assumed budget, and
+        // setting one field of it leaves a budget it can read.
+        await f.connections[0]!.del(`${f.prefix}:budget`);
         await spoil(f.prefix, f.connections[0]!);
         if (what.startsWith("a budget whose")) {
           // Read as it is, its NaN passed the fleet's "enough session
@@ -488,7 +491,10 @@ Deno.test({
             settle: f.settle,
           });
           await Promise.all(all);
-          assert.deepEqual(grants, [[0, 0]], what);
+          // A dropped budget is written again first (the queue's assumed
+          // one), and the shard asked again 10 ms later.
+          assert.equal(grants.length, 1, what);
+          assert.ok(grants[0]![1] <= 10, `${what}: at ${grants[0]![1]}`);
         });
         assert.ok(
           lines.some((line) => /held values it cannot read/.test(line)),
