@@ -162,6 +162,17 @@ export class CommandHandler {
   }
 
   /**
+   * Whether shard `id` is closed for a moment by an op 1 or op 2 command:
+   * its `closed` is a restart, not the end of the shard.
+   *
+   * @param id The shard.
+   * @returns Whether it is restarting.
+   */
+  restarting(id: number): boolean {
+    return this.#restarting.has(id);
+  }
+
+  /**
    * A shard is no longer ready (its connection ended, paused, restarting):
    * its held commands go back to the queue now, in their turns. Kept, they
    * waited for one of those given to the shard to settle, which a shard

@@ -911,8 +911,14 @@ export class DispatchService {
     } else if (STAGE_EVENTS[current] !== undefined) {
       this.#metrics.shardEvents.inc({ type: STAGE_EVENTS[current] });
     } else if (current === "closed") {
-      this.#metrics.shardEvents.inc({ type: "Closed" });
-      line = `Shard ${shardId} closed`;
+      // A restart command closes the shard for a moment: `Closed` is a
+      // shard closing for good (README), which a dashboard alerts on.
+      if (this.#commandHandler.restarting(shardId)) {
+        line = `Shard ${shardId} restarting (a command)`;
+      } else {
+        this.#metrics.shardEvents.inc({ type: "Closed" });
+        line = `Shard ${shardId} closed`;
+      }
     }
     if (line) this.#statusLog?.add(line);
   }

@@ -389,6 +389,13 @@ serviceTest(
       );
       assert.equal(t.discord.gateway.counters.sessionStarts, startsBefore + 1);
       assert.ok(inOrder(t.consumer.messages));
+      // A restart is no shard closing for good: `Closed` is what a
+      // dashboard alerts on.
+      const afterRestarts = await service.get("/metrics").then((r) => r.text);
+      assert.doesNotMatch(
+        afterRestarts,
+        /gateway_shard_events\{type="Closed"\}/,
+      );
 
       // The status logs are posted, batched (flushed on SIGTERM at the latest).
       service.signal("SIGTERM");
@@ -398,6 +405,9 @@ serviceTest(
       );
       assert.match(posted, /Shard 0 ready/);
       assert.match(posted, /Shard 1 ready/);
+      // The restarts said as such (no "closed" but at the SIGTERM).
+      assert.match(posted, /Shard 0 restarting \(a command\)\nShard 0 resumed/);
+      assert.match(posted, /Shard 1 restarting \(a command\)\nShard 1 ready/);
       const guildLog = t.discord.rest.messages("778").map((m) => m.content);
       assert.deepEqual(guildLog, [
         "Joined guild Newcomers (4194304000)\nLeft guild 4194304000",
