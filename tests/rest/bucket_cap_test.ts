@@ -2,7 +2,8 @@
 // naming a new bucket hash in every answer, each with an hour's reset, kept
 // one bucket per request for that hour (180,000 at 50 a second, 88 MB).
 // At the cap idle buckets are forgotten, those no route names any more
-// first, soonest reset first; one with requests waiting or in flight never.
+// first, soonest reset first, spent ones (no request left) last; one with
+// requests waiting or in flight never.
 import assert from "node:assert/strict";
 import { MAX_BUCKETS } from "../../rest/_bucket_cap.ts";
 import { type AttemptResult, RateLimiter } from "../../rest/rate_limiter.ts";
@@ -180,4 +181,37 @@ Deno.test("RateLimiter: at the cap, a bucket with requests waiting or in flight 
   assert.equal(await queued[0], "ok");
   await clock.advance(2 * HOUR);
   assert.deepEqual(await Promise.all(queued), ["ok", "ok", "ok"]);
+});
+
+Deno.test("RateLimiter: at the cap, spent buckets go after those with requests left, however soon they reset", async () => {
+  const { limiter } = unpacedLimiter();
+  // 1,000 channels renamed twice in their 10 minutes: spent, each forgotten
+  // would send its next rename to a 429 (9,000 of them at 12,000 channels).
+  const spentRoutes = Array.from(
+    { length: 1000 },
+    (_, i) => parseRoute("PATCH", `/channels/${1 + i}`),
+  );
+  const spent = ok({
+    bucket: "s",
+    limit: 2,
+    remaining: 0,
+    resetAfter: 600_000,
+  });
+  const buckets = await mapKeyedWith(
+    "s:",
+    () =>
+      Promise.all(spentRoutes.map((route) => limiter.schedule(route, spent))),
+  );
+  // Then more channels written, each with a later reset and requests left.
+  for (let i = 0; i < PAST_CAP; i++) {
+    await limiter.schedule(
+      channel(100_000 + i),
+      ok({ bucket: "s", limit: 5, remaining: 4, resetAfter: HOUR }),
+    );
+  }
+  assert.ok(buckets.size <= MAX_BUCKETS, `${buckets.size} buckets kept`);
+  const kept = spentRoutes.filter((route) =>
+    limiter.bucketState(route)?.remaining === 0
+  );
+  assert.equal(kept.length, spentRoutes.length, "a spent bucket forgotten");
 });
