@@ -14,7 +14,11 @@ import type { Context } from "./context.ts";
 import { guardHandlerCall } from "./guarded_calls.ts";
 import type { Handler } from "./handler.ts";
 import type { HandlerCall } from "./handler_routes.ts";
-import { QUEUED_CALL_CHARS, type ShardSlot } from "./shard_slot.ts";
+import {
+  HELD_EVENT_CHARS,
+  QUEUED_CALL_CHARS,
+  type ShardSlot,
+} from "./shard_slot.ts";
 
 const visible = getVisibleLogger(["disruption", "handler"]);
 
@@ -54,7 +58,11 @@ export function callAtArrival(
     else {
       const size = event.size;
       const old = size === undefined ? 0 : update?.oldChars ?? 0;
-      slot.arrivalPending(settled, size === undefined ? size : size + old);
+      // What the event holds beyond its frame, as for a queued call.
+      slot.arrivalPending(
+        settled,
+        size === undefined ? size : size + old + HELD_EVENT_CHARS,
+      );
       counted = true;
     }
   }

@@ -65,3 +65,42 @@ Deno.test("Small events whose handler never settles pause the shard at about 16 
     await stopping;
   });
 });
+
+Deno.test("Small events an atArrival listener never settles pause the shard as a handler's do, their cost counted", async () => {
+  const scheduler = new VirtualScheduler();
+  await withLogRecords(async () => {
+    await using discord = await FakeDiscord.start({ scheduler });
+    const client = new Client({
+      token: discord.token,
+      intents: GatewayIntent.Guilds | GatewayIntent.DirectMessageTyping,
+      ...discord.clientOptions,
+    });
+    let held = 0;
+    client.on("TYPING_START", () => {
+      held++;
+      return new Promise<void>(() => {});
+    }, { atArrival: true });
+    await runUntilSettled(scheduler, client.start());
+    const shard = client.shards!.shard(0)!;
+    // Counted by their frames of some 90 characters alone, about 180,000
+    // were held; with their cost, fewer than the bound over that cost.
+    const most = MAX_HELD_EVENT_CHARS / HEAP_PER_SMALL_EVENT;
+    const cap = 6 * most;
+    let posted = 0;
+    while (!shard.paused && posted < cap) {
+      for (let i = 0; i < 100; i++) {
+        discord.gateway.dispatch("TYPING_START", {
+          channel_id: "1",
+          user_id: "2",
+          timestamp: posted++,
+        }, { guildId: null, warnIfFiltered: false });
+      }
+      await scheduler.flushMicrotasks();
+    }
+    assert.equal(shard.paused, true, `not paused after ${posted} events`);
+    assert.ok(held < most, `paused with ${held} events held`);
+    const stopping = client.stop({ drainTimeout: 1000 });
+    await scheduler.advance(1000);
+    await stopping;
+  });
+});
