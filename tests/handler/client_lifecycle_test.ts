@@ -450,6 +450,7 @@ Deno.test("GET /gateway/bot's session start limit reaches an identifyQueue of th
       await started;
     });
     assert.deepEqual(lines, [
+      "[WRN] disruption·handler: Only 5 of the day's 1000 session starts are left (Discord resets them in 60 min): each new session spends one, and at 0 new sessions wait for the reset. Is the bot restarting in a loop, or losing its sessions (no session store)?",
       "[WRN] disruption·gateway·manager: The identify queue has no updateSessionStartLimit method, so GET /gateway/bot's session start limit (5 of 1000 left) and max_concurrency 1 are not applied to it: it must keep to them itself (Discord resets the token of a bot that starts too many sessions)",
     ]);
   });
