@@ -136,7 +136,14 @@ export function resolveTtl(
       );
     }
   }
-  return { ...ttl };
+  // The values checked, as read (a getter or a prototype's included: a
+  // spread copies own properties only, and dropped them).
+  const checked: Ttl = {};
+  for (const name of TTL_KEYS as (keyof Ttl)[]) {
+    const seconds = ttl[name];
+    if (seconds !== undefined) checked[name] = seconds;
+  }
+  return checked;
 }
 
 /**

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { RedisCache } from "../../cache/mod.ts";
-import { expiryTime, MAX_TTL_MS } from "../../cache/redis_expiry.ts";
+import {
+  expiryTime,
+  MAX_TTL_MS,
+  resolveTtl,
+} from "../../cache/redis_expiry.ts";
 import { redisStoreTest } from "./_redis_database.ts";
 import { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 
@@ -27,6 +31,18 @@ Deno.test("RedisCache refuses a misspelt ttl key, which would expire nothing, an
     () => new RedisCache(redis, { ttl: [] as never }),
     { name: "TypeError", message: /'ttl' must be an object/ },
   );
+});
+
+Deno.test("resolveTtl keeps what it checked, read through a getter or a prototype as well", () => {
+  class Seconds {
+    get members(): number {
+      return 60;
+    }
+  }
+  assert.deepEqual(resolveTtl(new Seconds()), { members: 60 });
+  assert.deepEqual(resolveTtl(Object.create({ messages: 30 })), {
+    messages: 30,
+  });
 });
 
 Deno.test(redisStoreTest(
