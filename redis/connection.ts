@@ -161,14 +161,33 @@ export function redactRedisUrl(url: string): string {
 
 /**
  * `url` with the values of the query parameters `hide` names (as ioredis
- * reads the name, see queryName) replaced by `***`.
+ * reads the name, see queryName) replaced by `***`. Past a hidden value,
+ * every other segment (a parameter, a fragment) is hidden whole too, but
+ * `db` and `family`: a password holding an `&` or a `#` runs on into what
+ * looks like the next parameter or the fragment (`password=hun&ter2`).
  */
 function maskQuery(url: string, hide: (name: string) => boolean): string {
-  return url.replace(
-    /([?&])([^=&#]*)=[^&#]*/g,
-    (parameter: string, separator: string, name: string) =>
-      hide(queryName(name)) ? `${separator}${name}=***` : parameter,
+  const start = url.indexOf("?");
+  if (start === -1) return url;
+  let hiding = false;
+  const query = url.slice(start).replace(
+    /([?&#])([^&#]*)/g,
+    (segment: string, separator: string, body: string) => {
+      const equals = body.indexOf("=");
+      const name = equals === -1 ? undefined : queryName(body.slice(0, equals));
+      const param = separator !== "#" && name !== undefined;
+      if (hiding) {
+        // Its name too may be the tail of the value hidden before it.
+        return param && PLAIN_PARAMETERS.includes(name)
+          ? segment
+          : `${separator}***`;
+      }
+      if (!param || !hide(name)) return segment;
+      hiding = true;
+      return `${separator}${body.slice(0, equals)}=***`;
+    },
   );
+  return url.slice(0, start) + query;
 }
 
 /**
@@ -501,7 +520,17 @@ function checkQuery(
   query: URLSearchParams,
   refuse: (rule: string) => never,
 ): void {
+  let afterSecret = false;
   for (const [name, value] of query) {
+    if (!QUERY_PARAMETERS.includes(name) && afterSecret) {
+      // Its name may be the tail of a password holding an `&`.
+      refuse(
+        `have no query parameter other than ${
+          QUERY_PARAMETERS.map((known) => `'${known}'`).join(", ")
+        }, but one follows the password or user name (not shown: it may be the password's tail, holding an '&' to percent-encode as %26)`,
+      );
+    }
+    if (name === "password" || name === "username") afterSecret = true;
     if (!QUERY_PARAMETERS.includes(name)) {
       const nearest = closestName(name, [...QUERY_PARAMETERS, ...OWN_OPTIONS]);
       const hint = nearest === undefined

@@ -73,3 +73,34 @@ Deno.test("connectRedis: a misspelled password parameter holding an '@' is refus
     assert.ok(error.message.endsWith("'url=redis://***'"), error.message);
   }
 });
+
+Deno.test("a password parameter holding an '&' or a '#' is hidden to its end, and the parameter it seems to end in is not named", async () => {
+  const [head, tail] = ["Hun7er", "Tail9secret"];
+  for (
+    const url of [
+      `redis://127.0.0.1:9/0?password=${head}&${tail}`,
+      `redis://127.0.0.1:9/0?password=${head}&${tail}=x`,
+      `redis://127.0.0.1:9/0?passwrd=${head}#${tail}`,
+      `redis://u:${head}&password=${tail}@127.0.0.1:9/x`,
+    ]
+  ) {
+    const message = await refusal(url);
+    assert.ok(!message.includes(head), message);
+    assert.ok(!message.includes(tail), message);
+  }
+  for (
+    const url of [
+      `redis://127.0.0.1:9/0?password=${head}#${tail}`,
+      `redis://127.0.0.1:9/0?password=${head}&${tail}&db=1`,
+      `redis://u:${head}&password=${tail}@127.0.0.1:9/0`,
+    ]
+  ) {
+    const shown = redactRedisUrl(url);
+    assert.ok(!shown.includes(head) && !shown.includes(tail), shown);
+  }
+  // What is no secret after it still shows.
+  assert.equal(
+    redactRedisUrl("redis://h:1/0?password=a&b&family=4"),
+    "redis://h:1/0?password=***&***&family=4",
+  );
+});
