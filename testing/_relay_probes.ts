@@ -31,6 +31,11 @@ export class RelayProbes {
   #next = 1;
   /** Probe number → its resolver, oldest first. */
   readonly #waiting = new Map<number, () => void>();
+  /**
+   * The probes whose ping went to the bot, not yet answered: only a pong
+   * carrying one of them answers (a client may send a pong of its own).
+   */
+  readonly #pinged = new Set<number>();
   /** Server to bot: the HTTP response, then frames (unless not a 101). */
   #phase: "http" | "frames" | "passthrough" = "http";
   #http: number[] = [];
@@ -105,7 +110,8 @@ export class RelayProbes {
   /**
    * The bot's bytes on their way to the server (passed on unchanged):
    * a pong answering a probe's ping settles it and every earlier one (a
-   * client may answer only the latest of several pings).
+   * client may answer only the latest of several pings); another pong
+   * settles nothing.
    *
    * @param bytes Frame bytes from the bot (after its HTTP request).
    */
@@ -137,6 +143,7 @@ export class RelayProbes {
     this.#ended = true;
     for (const resolve of this.#waiting.values()) resolve();
     this.#waiting.clear();
+    this.#pinged.clear();
   }
 
   /** A frame the server sends that could be a marker: binary, its size. */
@@ -154,15 +161,22 @@ export class RelayProbes {
     if (!this.#tag.every((byte, index) => payload[index] === byte)) {
       return Uint8Array.from(held);
     }
-    return Uint8Array.from([0x80 | OP_PING, 4, ...payload.slice(TAG_BYTES)]);
+    const number = payload.slice(TAG_BYTES);
+    this.#pinged.add(
+      new DataView(Uint8Array.from(number).buffer).getUint32(0),
+    );
+    return Uint8Array.from([0x80 | OP_PING, 4, ...number]);
   }
 
   #answered(payload: number[]): void {
     this.#pong = undefined;
     const number = new DataView(Uint8Array.from(payload).buffer).getUint32(0);
+    // An unsolicited pong (RFC 6455 allows them) proves nothing was read.
+    if (!this.#pinged.has(number)) return;
     for (const [waiting, resolve] of this.#waiting) {
       if (waiting > number) break;
       this.#waiting.delete(waiting);
+      this.#pinged.delete(waiting);
       resolve();
     }
   }

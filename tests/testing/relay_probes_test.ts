@@ -1,7 +1,8 @@
 /**
  * The loopback relay's probes: a marker the server sends becomes a ping on
  * a frame boundary, every other byte passes unchanged (however the stream
- * is cut), and the bot's pong settles that probe and every earlier one.
+ * is cut), and the bot's pong of that ping settles that probe and every
+ * earlier one; a pong of the bot's own settles none.
  */
 import assert from "node:assert/strict";
 import { RelayProbes } from "../../testing/_relay_probes.ts";
@@ -127,6 +128,13 @@ Deno.test("A pong settles only the probes up to its own; the link's end settles 
   let settled = "";
   first.read.then(() => settled += "1");
   second.read.then(() => settled += "2");
+  // A pong of the client's own (RFC 6455 allows them), even one carrying a
+  // probe's number before its ping went out, settles nothing.
+  probes.fromBot(clientFrame(0xa, Uint8Array.from([0xff, 0xff, 0xff, 0xff])));
+  probes.fromBot(clientFrame(0xa, first.marker.slice(16)));
+  await Promise.resolve();
+  assert.equal(settled, "");
+  relay(probes, concat(UPGRADE, serverFrame(0x2, first.marker)), 64);
   probes.fromBot(clientFrame(0xa, first.marker.slice(16)));
   // An unrelated pong (another payload size) settles nothing.
   probes.fromBot(clientFrame(0xa, new Uint8Array(8)));
