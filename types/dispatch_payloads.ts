@@ -487,8 +487,12 @@ export interface GuildMembersChunkDispatch {
   chunk_index: number;
   /** Total number of chunks for the request. */
   chunk_count: number;
-  /** Requested user IDs that were not found. */
-  not_found?: Snowflake[];
+  /**
+   * Requested user IDs that were not found: an ID too small for a real
+   * snowflake comes back as a number (`user_ids: ["123123"]` gives
+   * `not_found: [123123]`, Discord's ID serialization).
+   */
+  not_found?: (Snowflake | number)[];
   /** Presences of the members, when requested with `presences: true`. */
   presences?: PartialPresenceUpdate[];
   /** The request's nonce. */

@@ -112,7 +112,10 @@ export interface ResolvedMember
   permissions: string;
 }
 
-/** A channel as resolved in interaction data. */
+/**
+ * A channel as resolved in interaction data: Discord's partial channel,
+ * whose fields are those its docs list (Resolved Data Structure).
+ */
 export interface ResolvedChannel {
   /** Channel ID. */
   id: Snowflake;
@@ -122,10 +125,31 @@ export interface ResolvedChannel {
   type: ChannelType;
   /** Permissions of the invoking user in the channel. */
   permissions: string;
+  /**
+   * Permissions of the application's bot in the channel; only when the
+   * bot user is in the guild.
+   */
+  app_permissions?: string;
   /** Thread-specific fields, for threads. */
   thread_metadata?: ThreadMetadata;
-  /** Parent channel, for threads. */
+  /** Parent channel (the category, or a thread's channel). */
   parent_id?: Snowflake | null;
+  /** Guild ID. */
+  guild_id?: Snowflake;
+  /** Channel flags. */
+  flags?: number;
+  /** Sorting position. */
+  position?: number;
+  /** Channel topic. */
+  topic?: string | null;
+  /** Whether the channel is age-restricted. */
+  nsfw?: boolean;
+  /** ID of the last message sent (it may not exist). */
+  last_message_id?: Snowflake | null;
+  /** When the last message was pinned. */
+  last_pin_timestamp?: string | null;
+  /** Slowmode, in seconds. */
+  rate_limit_per_user?: number;
 }
 
 /** Objects referenced by IDs in interaction data, keyed by ID. */

@@ -5,7 +5,11 @@
  */
 import type { Snowflake } from "../gateway_payloads.ts";
 
-/** Subscription status: 0 active, 1 ending (will not renew), 2 inactive. */
+/**
+ * Subscription status: 0 active, 1 inactive, 2 ending (active until the
+ * period's end, will not renew), as Discord's docs number them (they once
+ * had 1 and 2 the other way round).
+ */
 export type SubscriptionStatus = 0 | 1 | 2;
 
 /** A user's subscription to one or more SKUs. */
