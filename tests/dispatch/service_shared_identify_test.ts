@@ -11,13 +11,14 @@ import { DispatchService } from "../../dispatch/service.ts";
 import type { FakeDiscord } from "../../testing/fake_discord.ts";
 import type { VirtualScheduler } from "../../testing/virtual_scheduler.ts";
 import { linesSaying, withLogRecords } from "../_fakes/log_records.ts";
+import { PrivateRedis } from "../_fakes/private_redis.ts";
 import { within } from "../_fakes/watchdog.ts";
 import { advanceUntil, FakesScene, OwnRedis } from "./_in_process_service.ts";
 
 /**
  * A service running shards `first`-`last` of 4 on `discord`, `brokerUrl`
- * and the Redis on `redisPort`; GET /gateway/bot answers the fake's live
- * budget, as Discord would to each process.
+ * and the Redis on `redisPort`, `env` over the rest; GET /gateway/bot
+ * answers the fake's live budget, as Discord would to each process.
  */
 function splitService(
   scheduler: VirtualScheduler,
@@ -26,6 +27,7 @@ function splitService(
   redisPort: string,
   first: number,
   last: number,
+  env: Record<string, string> = {},
 ): DispatchService {
   const gatewayBot = () => ({
     url: discord.clientOptions.gatewayUrl,
@@ -46,6 +48,7 @@ function splitService(
       SHARDS_TOTAL: "4",
       SHARDS_START: String(first),
       SHARDS_END: String(last),
+      ...env,
     }),
     { fetch: () => Promise.resolve(Response.json(gatewayBot())), scheduler },
   );
@@ -147,4 +150,75 @@ Deno.test({
     await advanceUntil(scheduler, starting, "the start");
     assert.equal(discord.gateway.counters.connections, 0);
   });
+});
+
+Deno.test({
+  name:
+    "dispatch service: a process running part of the shards, started with Redis down, identifies once Redis comes up",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using scene = await FakesScene.start({ guilds: 1 });
+  const { scheduler, discord, broker } = scene;
+  // Its port is picked now; nothing listens on it until it starts.
+  const redis = new PrivateRedis();
+  const service = splitService(
+    scheduler,
+    discord,
+    broker.url,
+    String(redis.port),
+    0,
+    1,
+  );
+  const starting = service.start();
+  try {
+    await runFor(scene, 6_000, "6 s without Redis");
+    assert.equal(discord.gateway.counters.identifies, 0);
+    await redis.start();
+    // The service retries Redis every 5 s; once reached, its shards go.
+    await runFor(scene, 20_000, "20 s with Redis up");
+    assert.ok(
+      discord.gateway.counters.identifies >= 1,
+      `${discord.gateway.counters.identifies} IDENTIFYs once Redis was up`,
+    );
+    await within(starting, "the start");
+  } finally {
+    await advanceUntil(scheduler, service.close(), "the close");
+    await redis.stop();
+  }
+});
+
+Deno.test({
+  name:
+    "dispatch service: with max_concurrency 2, two processes' shards 0 and 1 identify within the same 5 s: each bucket paced on its own",
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  await using scene = await FakesScene.start({ guilds: 1, maxConcurrency: 2 });
+  await using redis = await OwnRedis.start();
+  const { scheduler, discord, broker } = scene;
+  const pace = { SHARDS_CONCURRENCY: "2" };
+  // Shard 0 in bucket 0 on one process, shard 1 in bucket 1 on the other.
+  const services = [
+    splitService(scheduler, discord, broker.url, redis.port, 0, 0, pace),
+    splitService(scheduler, discord, broker.url, redis.port, 1, 1, pace),
+  ];
+  try {
+    const starts = Promise.all(services.map((service) => service.start()));
+    await runFor(scene, 10_000, "10 s of identifying");
+    await within(starts, "both starts");
+  } finally {
+    await advanceUntil(
+      scheduler,
+      Promise.all(services.map((service) => service.close())),
+      "both closes",
+    );
+  }
+  const at = discord.gateway.log.flatMap((e) =>
+    e.type === "identify" ? [e.at] : []
+  );
+  assert.equal(at.length, 2);
+  assert.equal(discord.gateway.counters.invalidSessions, 0);
+  const gap = Math.abs(at[1]! - at[0]!);
+  assert.ok(gap < 5_000, `IDENTIFYs ${gap} ms apart in two buckets`);
 });

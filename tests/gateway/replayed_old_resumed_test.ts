@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withLogRecords } from "../_fakes/log_records.ts";
 import { dispatch, hello, readyHarness } from "../_fakes/shard_harness.ts";
 
 Deno.test("Shard drops a RESUMED older than its sequence in a replay's overlap: one RESUMED per RESUME, ready only at the real one", async () => {
@@ -39,4 +40,35 @@ Deno.test("Shard drops a RESUMED older than its sequence in a replay's overlap: 
   assert.equal(h.shard.sequence, 8);
   assert.deepEqual(h.errors, []);
   await h.shard.close();
+});
+
+Deno.test("Shard drops an old RESUMED once resumed without saying the gateway went backwards", async () => {
+  // An earlier RESUME's answer arriving after this one's is no sign of a
+  // gateway renumbering events: dropped silently, the events after it
+  // still taken.
+  await withLogRecords(async (records) => {
+    const h = await readyHarness({ recordDispatches: false });
+    const seen: string[] = [];
+    h.shard.on(
+      "dispatch",
+      (event) => seen.push(`${event.name}:${event.sequence}`),
+    );
+    for (let s = 2; s <= 5; s++) dispatch(h.socket(), s);
+    h.socket().drop();
+    await h.scheduler.advance(0);
+    hello(h.socket());
+    await h.settle();
+    assert.equal(h.socket().sentPayloads()[0]?.op, 6);
+    h.socket().receive({ op: 0, s: 6, t: "RESUMED", d: null });
+    assert.equal(h.shard.status, "ready");
+    h.socket().receive({ op: 0, s: 4, t: "RESUMED", d: null });
+    dispatch(h.socket(), 7);
+    assert.equal(h.shard.status, "ready");
+    assert.equal(h.shard.sequence, 7);
+    assert.deepEqual(seen.slice(-2), ["RESUMED:6", "MESSAGE_CREATE:7"]);
+    const said = records.map((record) => record.message.join(""));
+    assert.deepEqual(said.filter((line) => /went backwards/.test(line)), []);
+    assert.deepEqual(h.errors, []);
+    await h.shard.close();
+  });
 });

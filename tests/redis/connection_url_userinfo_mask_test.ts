@@ -104,3 +104,10 @@ Deno.test("connectRedis: a query value holding an '@' is hidden whole however th
     }
   }
 });
+
+Deno.test("connectRedis: a password holding a ':' is refused without any of it", async () => {
+  // The user name ends at the first ':' of the user info: the password may
+  // hold more, and none of it is shown.
+  const shown = await shownUrl("redis://bot:Sec:ret9@10.0.0.5:6379/x");
+  assert.equal(shown, "redis://bot:***@10.0.0.5:6379/x");
+});

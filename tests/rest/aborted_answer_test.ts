@@ -136,3 +136,24 @@ Deno.test("a 429's rate-limit headers are learned when the caller aborts while i
   controller.abort();
   await next;
 });
+
+Deno.test("a 429 of the shared scope aborted by the caller while its body arrives does not count as an invalid request", async () => {
+  const clock = new VirtualScheduler();
+  // Discord does not count a shared-scope 429 towards its cap.
+  const { fetch, sent } = stalledAnswers(429, {
+    "x-ratelimit-scope": "shared",
+  });
+  const rest = new RestClient({
+    token: "abc.def.ghi",
+    fetch,
+    scheduler: clock,
+    maxRetries: 0,
+    invalidRequestLimit: 2,
+  });
+  const ended: unknown[] = [];
+  for (let i = 0; i < 4; i++) {
+    ended.push(await abortedMidBody(rest, `/channels/${i + 1}/messages`));
+  }
+  assert.deepEqual(ended, Array(4).fill("caller's reason"));
+  assert.equal(sent(), 4);
+});

@@ -215,3 +215,32 @@ Deno.test("RateLimiter: at the cap, spent buckets go after those with requests l
   );
   assert.equal(kept.length, spentRoutes.length, "a spent bucket forgotten");
 });
+
+Deno.test("RateLimiter: at the cap, idle buckets no route names go before named ones that reset sooner", async () => {
+  const { limiter } = unpacedLimiter();
+  // 1,000 channels of one hash, each with requests left and a window
+  // ending before any of the unnamed ones': by reset alone, they went first.
+  const named = Array.from({ length: 1000 }, (_, i) => channel(1000 + i));
+  const sooner = ok({
+    bucket: "named",
+    limit: 5,
+    remaining: 4,
+    resetAfter: HOUR / 2,
+  });
+  const buckets = await mapKeyedWith(
+    "named:",
+    () => Promise.all(named.map((route) => limiter.schedule(route, sooner))),
+  );
+  const route = parseRoute("GET", "/channels/1/messages");
+  for (let n = 0; n < PAST_CAP; n++) {
+    await limiter.schedule(
+      route,
+      ok({ bucket: `rot${n}`, limit: 5, remaining: 4, resetAfter: HOUR }),
+    );
+  }
+  assert.ok(buckets.size <= MAX_BUCKETS, `${buckets.size} buckets kept`);
+  const kept = named.filter((route) =>
+    limiter.bucketState(route)?.remaining === 4
+  );
+  assert.equal(kept.length, named.length);
+});

@@ -156,3 +156,67 @@ Deno.test("RestClient: a follow-up (not a callback) still waits out a 429 longer
   assert.ok(call.done && call.error === undefined, String(call.error));
   assert.deepEqual(sent, ["0 /webhooks/7/tok7", "5000 /webhooks/7/tok7"]);
 });
+
+Deno.test("RestClient: an interaction callback answered 429 of 1.5 s after 2 s of its window passed fails at once", async () => {
+  const clock = new VirtualScheduler();
+  const { rest, sent } = client(clock, [
+    limited(2, "user"),
+    limited(1.5, "user"),
+    () => new Response(null, { status: 204 }),
+  ]);
+  const call = settled(
+    rest.createInteractionResponse("5", "tok5", { type: 1 }),
+  );
+  // The first wait, 2 s, ends within the 3 s; the second would end at 3.5 s.
+  await clock.advance(2000);
+  assert.ok(call.done, "failed at once, not after the second wait");
+  const { error } = call;
+  assert.ok(error instanceof RateLimitError, String(error));
+  assert.equal(error.retryAfter, 1500);
+  assert.match(error.message, /\(1000 ms were left\)/);
+  await clock.advance(10_000);
+  assert.deepEqual(sent, [
+    "0 /interactions/5/tok5/callback",
+    "2000 /interactions/5/tok5/callback",
+  ]);
+});
+
+Deno.test("RestClient: an interaction callback answered 429 of 3.5 s fails at once: its window is 3 s, not more", async () => {
+  const clock = new VirtualScheduler();
+  const { rest, sent } = client(clock, [
+    limited(3.5, "user"),
+    () => new Response(null, { status: 204 }),
+  ]);
+  const call = settled(
+    rest.createInteractionResponse("5", "tok5", { type: 1 }),
+  );
+  await clock.flushMicrotasks();
+  assert.ok(call.done, "failed at once, not after the 3.5 s");
+  const { error } = call;
+  assert.ok(error instanceof RateLimitError, String(error));
+  assert.equal(error.retryAfter, 3500);
+  await clock.advance(10_000);
+  assert.deepEqual(sent, ["0 /interactions/5/tok5/callback"]);
+});
+
+Deno.test("RestClient: after a callback refused for its 429's wait, the next request of its bucket waits out that 429", async () => {
+  const clock = new VirtualScheduler();
+  const { rest, sent } = client(clock, [
+    limited(5, "user"),
+    () => new Response(null, { status: 204 }),
+  ]);
+  const late = settled(
+    rest.createInteractionResponse("5", "tok5", { type: 1 }),
+  );
+  await clock.flushMicrotasks();
+  assert.ok(late.error instanceof RateLimitError, String(late.error));
+  // Its bucket is held as for a 429 not retried: the next callback, whose
+  // 3 s end before the 429's 5 s, fails unsent rather than earn another.
+  const next = settled(
+    rest.createInteractionResponse("5", "tok6", { type: 1 }),
+  );
+  await clock.flushMicrotasks();
+  assert.ok(next.error instanceof RateLimitError, String(next.error));
+  assert.match(next.error.message, /refused unsent/);
+  assert.deepEqual(sent, ["0 /interactions/5/tok5/callback"]);
+});
