@@ -60,6 +60,8 @@ export class BatchOverlay implements CacheLookup {
   /** Id sets of "all" reads, copied from the snapshot on first use. */
   readonly #ids = new Map<string, Set<string>>();
   readonly #removedGuilds = new Set<string>();
+  /** Guilds set by the batch (maybe removed since), for READY's shard read. */
+  readonly #setGuilds = new Set<string>();
   /** Guild id -> roles deleted by the batch (taken out of its members). */
   readonly #removedRoles = new Map<string, Set<string>>();
   readonly #removedChannels = new Set<string>();
@@ -113,6 +115,25 @@ export class BatchOverlay implements CacheLookup {
     return this.#idSet(kind, scope);
   }
 
+  /**
+   * The snapshot's guilds of the shard that the batch has not removed, and
+   * those the batch set (of any shard: the core keeps its shard's). Every
+   * guild held without the snapshot's index.
+   */
+  guildIdsOfShard(shard: number, count: number): Iterable<string> {
+    if (this.#snapshot.guildIdsOfShard === undefined) {
+      return this.ids("guild", "");
+    }
+    const ids = new Set<string>();
+    const held = (id: string): boolean =>
+      this.#values.get(this.#key("guild", "", id)) !== null;
+    for (const id of this.#snapshot.guildIdsOfShard(shard, count)) {
+      if (held(id)) ids.add(id);
+    }
+    for (const id of this.#setGuilds) if (held(id)) ids.add(id);
+    return ids;
+  }
+
   /** Lay one dispatch's changes over the state. */
   apply(changes: readonly CacheChange[]): void {
     for (const change of changes) {
@@ -122,6 +143,7 @@ export class BatchOverlay implements CacheLookup {
           this.#values.set(key, change.value);
           this.#index(change.kind, change.scope, change.id, key, change.value);
           this.#idSet(change.kind, change.scope).add(change.id);
+          if (change.kind === "guild") this.#setGuilds.add(change.id);
           if (change.kind === "message") this.#trimMessages(change.scope);
           break;
         }

@@ -87,6 +87,13 @@ export interface CacheLookup {
   get(kind: CacheKind, scope: string, id: string): CachedValue | undefined;
   /** The ids of every cached entity of `kind` in `scope`. */
   ids(kind: CacheKind, scope: string): Iterable<string>;
+  /**
+   * The ids of the cached guilds of shard `shard` of `count` (Discord's
+   * `(guild_id >> 22) % count`), for a READY: every one of them, and maybe
+   * some of other shards (the core keeps its shard's). Optional: without
+   * it, READY reads `ids("guild", "")`, every guild held, all shards'.
+   */
+  guildIdsOfShard?(shard: number, count: number): Iterable<string>;
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   type CacheLookup,
   type CacheUpdate,
   GUILD_SCOPED_KINDS,
+  KIND_RESOURCE,
 } from "./changes.ts";
 import type { CachedGuild } from "./cached_guild.ts";
 import { ChannelMessages } from "./channel_messages.ts";
@@ -46,6 +47,7 @@ import { reduceDispatch } from "./reduce.ts";
 import { SharedUsers } from "./shared_users.ts";
 import { RoleHolders } from "./role_holders.ts";
 import { isRecord } from "../gateway/payload_guards.ts";
+import { guildsOfShard, newEntries } from "./_shard_guilds.ts";
 
 /** A cached member: Discord's member object with its `user` and `guild_id`. */
 export interface CachedMember extends GuildMember {
@@ -221,6 +223,11 @@ export class MemoryCache implements CacheLookup {
       return this.#channelMessages.get(scope)?.keys() ?? [];
     }
     return this.#kinds.get(kind)?.get(scope)?.keys() ?? [];
+  }
+
+  /** The held guilds of shard `[shard, count]` (the core's lookup, READY). */
+  guildIdsOfShard(shard: number, count: number): Iterable<string> {
+    return guildsOfShard(this.#entries("guild", ""), shard, count);
   }
 
   // ---------------------------------------------------------------------
@@ -428,15 +435,8 @@ export class MemoryCache implements CacheLookup {
    */
   sizes(): CacheSizes {
     const sizes = {} as CacheSizes;
-    for (
-      const kind of [
-        "bot_user",
-        "guild",
-        "channel",
-        "message",
-        ...GUILD_SCOPED_KINDS,
-      ] as CacheKind[]
-    ) {
+    // Users too: counted apart, below.
+    for (const kind of Object.keys(KIND_RESOURCE) as CacheKind[]) {
       let count = 0;
       const scopes = kind === "message"
         ? this.#channelMessages.values()
@@ -485,7 +485,7 @@ export class MemoryCache implements CacheLookup {
     if (known !== undefined) return known;
     let scopes = this.#kinds.get(kind);
     if (scopes === undefined) this.#kinds.set(kind, scopes = new Map());
-    const entries = new Map<string, Stored>();
+    const entries = newEntries<Stored>(kind);
     scopes.set(this.#interner.intern(scope), entries);
     return entries;
   }

@@ -16,6 +16,7 @@ import {
   UNKEYED,
 } from "./redis_layout.ts";
 import { READ_KIND_KEYS } from "./redis_scripts.ts";
+import { guildShard } from "./_shard_guilds.ts";
 
 /** A lookup of nothing: a batch that reads nothing. */
 export const EMPTY_LOOKUP: CacheLookup = {
@@ -141,5 +142,11 @@ export async function fetchReads(
   return {
     get: (kind, scope, id) => values.get(redisKey(kind, scope, id)),
     ids: (kind, scope) => sets.get(`${kind}\0${scope}`) ?? [],
+    // Of the guild ids read (every guild held: Redis keeps no index by
+    // shard), a READY's shard's, without the core's BigInt per id.
+    guildIdsOfShard: (shard, count) =>
+      (sets.get("guild\0") ?? []).filter((id) =>
+        guildShard(id, count) === shard
+      ),
   };
 }

@@ -288,7 +288,6 @@ const deleteRole = guildEntity("role", "role_id", true);
 const REDUCERS: Record<string, Reducer> = {
   READY(c, d): unknown {
     const old = c.get("bot_user", "", BOT);
-    const cached = new Set(c.ids("guild", ""));
     const guilds = new Set<string>();
     for (const g of list(d.guilds)) {
       const id = snowflake(g.id);
@@ -299,6 +298,12 @@ const REDUCERS: Record<string, Reducer> = {
     // GUILD_DELETE will ever come for it.
     const owns = Array.isArray(d.guilds) ? sessionOwner(d.shard) : undefined;
     if (owns !== undefined) {
+      // Of its own shard only (a store indexes them): each READY read every
+      // guild held, all shards', and a start-up's cost grew with shards².
+      const [shard, count] = (d.shard ?? [0, 1]) as [number, number];
+      const cached = count === 1
+        ? c.ids("guild", "")
+        : c.guildsOfShard(shard, count);
       for (const id of cached) {
         if (!guilds.has(id) && owns(id)) c.removeGuild(id);
       }

@@ -196,6 +196,18 @@ export class Context {
     return this.keeps(kind) ? [...this.#lookup.ids(kind, scope)] : [];
   }
 
+  /**
+   * The held guilds of shard `shard` of `count`, and maybe some of other
+   * shards: the lookup's own index when it has one (see
+   * {@linkcode CacheLookup.guildIdsOfShard}), else every guild held.
+   */
+  guildsOfShard(shard: number, count: number): string[] {
+    if (this.#lookup.guildIdsOfShard === undefined || !this.keeps("guild")) {
+      return this.ids("guild", "");
+    }
+    return [...this.#lookup.guildIdsOfShard(shard, count)];
+  }
+
   /** Every cached entity of a kind in a scope. */
   all(kind: CacheKind, scope: string): D[] {
     if (!this.keeps(kind)) return [];
