@@ -7,10 +7,11 @@
  * and each spent what was left, and Discord resets the token of a bot that
  * starts too many sessions.
  *
- * Without Redis at start: a process running every shard has no one to
- * share with, and keeps the in-memory queue (as before); a process running
- * part of them waits for Redis before its shards connect, as its own
- * pacing could not know what the others spent.
+ * A process running every shard has no one to share with, and keeps the
+ * in-memory queue (as before), so that a Redis that stops answering holds
+ * none of its IDENTIFYs; a process running part of them waits for Redis
+ * before its shards connect, as its own pacing could not know what the
+ * others spent.
  *
  * @module
  */

@@ -501,10 +501,11 @@ export class DispatchService {
       largeThreshold: config.largeThreshold,
       presence,
       ...pace,
-      // Shared with the bot's other processes; without Redis (a process
-      // running every shard) the manager's in-memory queue, kept for the
-      // run even once Redis is reached, as no one else paces these shards.
-      ...(this.#redis && {
+      // Shared with the bot's other processes. A process running every
+      // shard shares with no one: its in-memory queue, so that a Redis
+      // that stops answering holds no IDENTIFY ("Redis down does not stop
+      // the gateway").
+      ...(this.#redis && this.#shardIds.length < total && {
         identifyQueue: sharedIdentifyQueue(
           this.#redis,
           REDIS_KEYS.identify,
