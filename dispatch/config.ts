@@ -569,10 +569,19 @@ export function loadDispatchConfig(
     if (value === undefined) return fallback;
     const parsed = parseHost(value);
     if (parsed === undefined) {
+      const user = name.replace(/_HOST$/, "_USERNAME");
+      const password = name.replace(/_HOST$/, "_PASSWORD");
       throw new ConfigError(
         name,
         "a hostname, an IPv4 address or an IPv6 address (bare or in brackets), without scheme, port or path",
-        value,
+        // Credentials written in it (twilight-dispatch read none of its
+        // own: `user:pw@host` was the way) are not echoed.
+        value.includes("@")
+          ? {
+            secret:
+              `it holds an '@' (credentials?), not shown: set ${user} and ${password} instead`,
+          }
+          : value,
       );
     }
     return parsed;

@@ -217,6 +217,19 @@ Deno.test("dispatch config: a REDIS_HOST or RABBIT_HOST that is no host is refus
   }
 });
 
+Deno.test("dispatch config: credentials written into REDIS_HOST or RABBIT_HOST are refused without being shown", () => {
+  for (const prefix of ["REDIS", "RABBIT"]) {
+    const name = `${prefix}_HOST`;
+    const error = assertRefused(
+      { [name]: "bot:Hunter2secret@redis.internal" },
+      name,
+      new RegExp(`set ${prefix}_USERNAME and ${prefix}_PASSWORD instead$`),
+    );
+    assert.ok(!error.message.includes("Hunter2secret"), error.message);
+    assert.ok(!error.message.includes("bot:"), error.message);
+  }
+});
+
 Deno.test("dispatch config: urlHostPort brackets an IPv6 address for a URL and leaves other hosts as they are", () => {
   assert.equal(urlHostPort("::1", 6379), "[::1]:6379");
   assert.equal(urlHostPort("[::1]", 6379), "[::1]:6379");
