@@ -55,7 +55,7 @@ function rateLimitWait(rest: RestClient, now: number): number | undefined {
 
 /**
  * Say on stderr that the day's session starts run low (a tenth of the
- * budget, or fewer than the shards): only their end was said (the queue's
+ * budget, or no more than the shards): only their end was said (the queue's
  * "exhausted"), so a crash loop without a session store, each start
  * identifying every shard, spent them unseen. At 0 every new session
  * waits for the reset. (None left is the queue's to say, with its wait.)

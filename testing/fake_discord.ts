@@ -875,7 +875,7 @@ export class FakeDiscord {
 
   /**
    * Resolve once the bot has read every dispatch the fake sent it so far:
-   * a simulated user's action (a post, an edit, a delete, a command)
+   * a simulated user's action (a post, an edit, a delete)
    * dispatches without waiting for the bot, so await this, then the
    * client's `idle()`, before checking what the bot's handlers did (an
    * `idle()` alone may resolve before the bot has even read the event).
