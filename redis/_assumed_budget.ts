@@ -8,7 +8,11 @@ import { getLogger } from "@logtape/logtape";
 import type { Scheduler } from "../base/scheduler.ts";
 import type { RedisConnection } from "./connection.ts";
 import { luaNow } from "./lua_now.ts";
-import { BUDGET_KEPT_MS, BUDGET_SCRIPT } from "./_identify_scripts.ts";
+import {
+  BUDGET_KEPT_MS,
+  BUDGET_SCRIPT,
+  LUA_RAISE_FREE_TIMES,
+} from "./_identify_scripts.ts";
 import { sentBySha } from "./_scripts_by_sha.ts";
 
 /**
@@ -46,16 +50,7 @@ if not (finite(total) and finite(remaining) and finite(resetAt)) then
     'reset_at', resetAt, 'assumed', 1)
   redis.call('PEXPIRE', KEYS[1], math.ceil(resetAt - now) + ${BUDGET_KEPT_MS})
 end
-for i = 2, #KEYS do
-  local freeIn = tonumber(ARGV[i + 3])
-  local at = nil
-  if redis.call('TYPE', KEYS[i]).ok == 'string' then
-    at = tonumber(redis.call('GET', KEYS[i]))
-  end
-  if not finite(at) or at < now + freeIn then
-    redis.call('SET', KEYS[i], now + freeIn, 'PX', math.ceil(freeIn) + 86400000)
-  end
-end
+${LUA_RAISE_FREE_TIMES}
 return {written, total, remaining, math.max(0, math.ceil(resetAt - now))}
 `);
 

@@ -398,6 +398,23 @@ return answer(1, 0, -1)
 `);
 
 /**
+ * Lua: bring the bucket free times of KEYS 2… (each ARGV[i + 3] ms from
+ * `now`) back after Redis lost them, never earlier than stored; for the
+ * scripts that write a budget (this file's and `_assumed_budget.ts`'s),
+ * which take them as KEYS 2… and ARGV 5….
+ */
+export const LUA_RAISE_FREE_TIMES = `for i = 2, #KEYS do
+  local freeIn = tonumber(ARGV[i + 3])
+  local at = nil
+  if redis.call('TYPE', KEYS[i]).ok == 'string' then
+    at = tonumber(redis.call('GET', KEYS[i]))
+  end
+  if not finite(at) or at < now + freeIn then
+    redis.call('SET', KEYS[i], now + freeIn, 'PX', math.ceil(freeIn) + 86400000)
+  end
+end`;
+
+/**
  * Take Discord's fresh `session_start_limit`, or a process's own account of
  * it after Redis lost it. Within the stored window the shared count only
  * goes down (another process may have identified since Discord answered
@@ -427,16 +444,7 @@ redis.call('HSET', KEYS[1], 'total', total, 'remaining', remaining, 'reset_at', 
 -- Whole milliseconds: PEXPIRE refuses a fraction, which a stored reset_at
 -- or a scheduler clock with one gives (the HSET above is not undone then).
 redis.call('PEXPIRE', KEYS[1], math.ceil(resetAt - now) + ${BUDGET_KEPT_MS})
-for i = 2, #KEYS do
-  local freeIn = tonumber(ARGV[i + 3])
-  local at = nil
-  if redis.call('TYPE', KEYS[i]).ok == 'string' then
-    at = tonumber(redis.call('GET', KEYS[i]))
-  end
-  if not finite(at) or at < now + freeIn then
-    redis.call('SET', KEYS[i], now + freeIn, 'PX', math.ceil(freeIn) + 86400000)
-  end
-end
+${LUA_RAISE_FREE_TIMES}
 return {remaining, resetAt - now}
 `);
 

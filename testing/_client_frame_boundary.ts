@@ -88,7 +88,14 @@ function headerSize(header: Uint8Array, length: number): number | undefined {
   return 2 + extended + masked;
 }
 
-function payloadLength(header: Uint8Array): number {
+/**
+ * A WebSocket frame's payload length, from its header (the 7-bit length,
+ * or the 16- or 64-bit one after it).
+ *
+ * @param header The frame's header bytes, whole.
+ * @returns The payload's length in bytes.
+ */
+export function payloadLength(header: ArrayLike<number>): number {
   const length7 = header[1]! & 0x7f;
   if (length7 < 126) return length7;
   if (length7 === 126) return (header[2]! << 8) | header[3]!;

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { payloadLength } from "./_client_frame_boundary.ts";
 
 /** A marker's payload: the relay's random tag, then the probe's number. */
 const TAG_BYTES = 16;
@@ -215,15 +216,6 @@ class FrameReader {
     this.left = payloadLength(header);
     return true;
   }
-}
-
-function payloadLength(header: number[]): number {
-  const length7 = header[1]! & 0x7f;
-  if (length7 < 126) return length7;
-  if (length7 === 126) return (header[2]! << 8) | header[3]!;
-  let length = 0;
-  for (let i = 2; i < 10; i++) length = length * 256 + header[i]!;
-  return length;
 }
 
 function endsWith(bytes: number[], tail: number[]): boolean {
