@@ -114,18 +114,24 @@ export function resolveTtl(
   ttl: Ttl | undefined,
 ): Ttl {
   if (ttl === undefined) return {};
-  if (ttl === null || typeof ttl !== "object") {
+  if (ttl === null || typeof ttl !== "object" || Array.isArray(ttl)) {
     throw new TypeError(
       `Cannot create cache as 'ttl' must be an object of seconds: current value '${
-        String(ttl)
+        Array.isArray(ttl) ? "array" : String(ttl)
       }'`,
     );
   }
-  checkOptionKeys("create cache", "ttl.", ttl, TTL_KEYS);
+  // Inherited keys too, as the values are read through the prototype.
+  const keys: Record<string, true> = {};
+  for (const key in ttl) keys[key] = true;
+  checkOptionKeys("create cache", "ttl.", keys, TTL_KEYS);
+  // Each value read once, checked and kept as read (a getter or a
+  // prototype's included: a spread copies own properties only).
+  const checked: Ttl = {};
   for (const name of TTL_KEYS as (keyof Ttl)[]) {
     const seconds = ttl[name];
+    if (seconds === undefined) continue;
     if (
-      seconds !== undefined &&
       !(typeof seconds === "number" && seconds > 0 &&
         seconds <= MAX_TTL_MS / 1000)
     ) {
@@ -135,13 +141,7 @@ export function resolveTtl(
         } (10 years): current value '${String(seconds)}'`,
       );
     }
-  }
-  // The values checked, as read (a getter or a prototype's included: a
-  // spread copies own properties only, and dropped them).
-  const checked: Ttl = {};
-  for (const name of TTL_KEYS as (keyof Ttl)[]) {
-    const seconds = ttl[name];
-    if (seconds !== undefined) checked[name] = seconds;
+    checked[name] = seconds;
   }
   return checked;
 }

@@ -43,6 +43,19 @@ Deno.test("resolveTtl keeps what it checked, read through a getter or a prototyp
   assert.deepEqual(resolveTtl(Object.create({ messages: 30 })), {
     messages: 30,
   });
+  // Read once: what is kept is what was checked.
+  let reads = 0;
+  const shifty = {
+    get members(): number {
+      return ++reads === 1 ? 60 : -5;
+    },
+  };
+  assert.deepEqual(resolveTtl(shifty), { members: 60 });
+  // A misspelt key inherited is refused as an own one is.
+  assert.throws(() => resolveTtl(Object.create({ member: 60 })), {
+    name: "TypeError",
+    message: /'ttl\.member' is not one of its options/,
+  });
 });
 
 Deno.test(redisStoreTest(
