@@ -168,7 +168,8 @@ end
  * ("" when none; see `generation_seed.ts` for what is stored when).
  * Returns `{count, next or 0, fixed, the fleet's lease TTL, created_at or 0,
  * 1 when the count is provisional (seeded), the id of the last reshard
- * request, the count's epoch}`.
+ * request, what stamped the count's epoch ("flip", "seed" or ""), that
+ * epoch}`.
  */
 const SYNC_SCRIPT = `${luaNow(3)}
 ${
@@ -198,6 +199,7 @@ sweep(ARGV[4], count, nxt)
 local asked = string.match(redis.call('HGET', KEYS[1], 'asked') or '', '^(.*)|')
 return {count, nxt or 0, fixed, ttl, created,
   redis.call('HEXISTS', KEYS[1], 'seeded'), asked or '',
+  redis.call('HGET', KEYS[1], 'epoch_stamped') or '',
   epochOf(redis.call('HGET', KEYS[1], 'epoch')) or 0}
 `;
 
@@ -383,6 +385,8 @@ export class FleetGeneration {
    * `generation_seed.ts`), `undefined` when that count was provisional.
    */
   #knownEpoch: number | undefined;
+  /** See {@linkcode FleetGeneration.flippedAt}. */
+  #flippedAt: number | undefined;
   /** What the last sync was given as `runningUntil` (a request reuses it). */
   #runningUntil: number | undefined;
   /** See {@linkcode FleetGeneration.reshardId}. */
@@ -439,8 +443,19 @@ export class FleetGeneration {
       this.#prefix,
       String(this.#times.ttlMs),
       ...this.#standing(initial),
-    ) as [number, number, number, number, number, number, string, number];
-    const [count, next, fixed, ttl, created, provisional, asked, epoch] = reply;
+    ) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      string,
+      string,
+      number,
+    ];
+    const [count, next, fixed, ttl, created, provisional, asked, kind, epoch] =
+      reply;
     const createdAt = created > 0 ? created : undefined;
     // The count written afresh since the last sync (Redis lost its keys),
     // whoever wrote it: a reshard seen running was lost with them.
@@ -453,6 +468,7 @@ export class FleetGeneration {
     if (rewritten && this.#known !== undefined) this.#lostAt = createdAt;
     this.#known = count;
     this.#knownEpoch = provisional === 0 ? epoch : undefined;
+    this.#flippedAt = kind === "flip" ? this.#knownEpoch : undefined;
     this.#knownNext = next > 0 ? next : undefined;
     this.#reshardId = this.#knownNext === undefined ? undefined : asked;
     this.#lostNext = lostNext;
@@ -460,6 +476,15 @@ export class FleetGeneration {
     this.#times.adopt(ttl, this.#generationKey);
     this.#createdAt = createdAt;
     return { count, next: this.#knownNext };
+  }
+
+  /**
+   * When the fleet flipped to the count the last sync returned, on the
+   * leases' clock (its epoch, see `generation_seed.ts`); `undefined` when
+   * no flip set that count (a seed, or a provisional count).
+   */
+  get flippedAt(): number | undefined {
+    return this.#flippedAt;
   }
 
   /**

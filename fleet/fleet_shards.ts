@@ -46,6 +46,8 @@ import {
   startShards,
 } from "./shard_sets.ts";
 import { HeldEvents } from "./held_events.ts";
+import { OverdueHold } from "./_overdue_hold.ts";
+import { forcedTicks } from "./_forced_ticks.ts";
 import { FleetListeners } from "./dispatch_listeners.ts";
 import type { ShardMarks } from "./reshard_marks.ts";
 import { watchNewShard } from "./new_shard_watch.ts";
@@ -105,11 +107,11 @@ const visible = getVisibleLogger(["disruption", "fleet"]);
  * twice in Redis (ioredis resends a command whose reply the connection
  * lost): each answers as its first run did.
  *
- * Delivery across a SIGKILL is at least once: the taker resumes from the
- * sequence saved at the dead process's last tick (or a shard's READY since),
- * so events the dead process received after it are delivered again (at most
- * `renewMs` worth); `(shardId, sessionId, sequence)` identifies an event.
- * Among live processes each event is delivered once.
+ * Delivery is at least once when a process dies or is cut off from Redis:
+ * the taker resumes from the sequence saved at its last answered renewal,
+ * so what it delivered since is delivered again, at most a renewal period
+ * and a half worth (then a cut-off process holds its events, see
+ * `_overdue_hold.ts`); `(shardId, sessionId, sequence)` identifies one.
  */
 export class FleetShards {
   readonly #options: FleetShardsOptions;
@@ -131,6 +133,8 @@ export class FleetShards {
   /** Its saves stay before events its async listeners are still at. */
   readonly #listeners = new FleetListeners();
   readonly #events: HeldEvents;
+  /** Events held while a renewal is overdue (see _overdue_hold.ts). */
+  readonly #hold: OverdueHold;
   /** How shards start (see startShards). */
   readonly #starts: ShardStarts;
   /** The shard set events come from. */
@@ -156,8 +160,17 @@ export class FleetShards {
   #closed = true;
   /** Bumped by start() and close(): a tick of an earlier join schedules none. */
   #joins = 0;
-  /** The forced tick waiting for the one in flight: later asks of its join ride on it. */
-  #forced: { joins: number; take: boolean } | undefined;
+  /** Tick now rather than at the timer (see _forced_ticks.ts). */
+  readonly #tickNow = forcedTicks({
+    joins: () => this.#joins,
+    ticking: () => this.#ticking,
+    stale: (joins) => this.#closed || joins !== this.#joins,
+    tick: (take) => {
+      if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
+      this.#timer = undefined;
+      void this.#tick(take).catch((error) => this.#failures.threw(error));
+    },
+  });
   /** Redis ready again after a drop (see start()): renew, taking nothing. */
   readonly #reconnected = (): void => void this.#tickNow(false);
 
@@ -199,6 +212,7 @@ export class FleetShards {
       () => void this.#tickNow(false),
     );
     this.#current = this.#createSet(options.shardCount);
+    this.#hold = new OverdueHold(times, (at) => this.#clock.elapsed(at));
     this.#events = new HeldEvents(this.#listeners.deliver, undefined, {
       scheduler,
     });
@@ -232,7 +246,9 @@ export class FleetShards {
               if (await mine) await this.#saveRunning(set, shard);
             });
           }
-          this.#events.fromSet(set, this.#current, this.#next, shard, event);
+          this.#hold.take(shard, event, () => {
+            this.#events.fromSet(set, this.#current, this.#next, shard, event);
+          });
         });
       },
       watch: (set, shard, resumed) =>
@@ -489,6 +505,7 @@ export class FleetShards {
     // The old sets' drains end: their shards close with the others.
     answered = await wait(this.#retiring.close()) && answered;
     this.#events.discard(); // copies kept for a grace: delivered, no timer
+    this.#hold.discard(); // saved before them: the next owner gets them
     await leaveSets([this.#current, this.#next], {
       stop: (set, ids) => this.#stop(set, ids, set === this.#current),
       wait,
@@ -556,6 +573,7 @@ export class FleetShards {
         return;
       }
       this.#guard.arm(sentAt);
+      this.#hold.renewed(sentAt);
       // Sessions are dated on the fleet's clock (the leases', Redis's by
       // default), not this machine's: another machine's clock minutes off
       // made every handover's session look stale, so it identified.
@@ -602,6 +620,7 @@ export class FleetShards {
         const idle = result.kept.filter((id) => !set.shards.has(id));
         await this.#startAll(set, [...result.acquired, ...idle], sentAt);
       }
+      this.#hold.release(); // the sessions were saved before them
     };
     // Whoever ran it (the timer, a forced tick, start()): a throw after it
     // is said visibly again.
@@ -617,29 +636,6 @@ export class FleetShards {
     });
     this.#ticking = ticking;
     return ticking;
-  }
-
-  /**
-   * Tick now rather than at the timer (a flip recorded, Redis back after a
-   * drop): once the tick in flight is done (two would race on the same
-   * leases), never after close() nor for an earlier join, and due again a
-   * renewal period after this one; without `take`, renewing and joining only.
-   */
-  async #tickNow(take: boolean): Promise<void> {
-    const joins = this.#joins;
-    if (this.#forced?.joins === joins) {
-      this.#forced.take ||= take;
-      return;
-    }
-    const forced = { joins, take };
-    this.#forced = forced;
-    // Its failure is said by whoever ran it.
-    while (this.#ticking) await this.#ticking.catch(() => {});
-    if (this.#forced === forced) this.#forced = undefined;
-    if (this.#closed || joins !== this.#joins) return;
-    if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    void this.#tick(forced.take).catch((error) => this.#failures.threw(error));
   }
 
   /** Catch up with the fleet's shard count and reshard as recorded in Redis. */
@@ -681,6 +677,8 @@ export class FleetShards {
       const store = this.#options.sessionStore;
       await forgetSessionsPast(store, state.count, this.#storeFailures);
     }
+    const flippedAt = this.#record.flippedAt; // see ReshardOverlap.took
+    this.#overlap.took(state.count, flippedAt, this.#fleetNow(), now);
     const [next, id] = [this.#next, this.#record.reshardId];
     if (next && !keepsNext(next, state.next, this.#record, this.#fleetNow())) {
       await this.#dropNext();
@@ -721,7 +719,8 @@ export class FleetShards {
         "No lease renewal answered {why}: stopping shards {shards} before their leases can expire (they run again once a renewal goes through)",
         { why, shards: ids },
       );
-      const at = [this.#fleetNow(), [this.#listeners.resumePoint]] as const;
+      const points = [this.#listeners.resumePoint, this.#hold.resumePoint];
+      const at = [this.#fleetNow(), points] as const;
       if (set === this.#current) this.#guard.parked.park(set, ...at);
       void this.#stop(set, ids, false, true, late);
     }
@@ -767,6 +766,7 @@ export class FleetShards {
     resumable = true,
     late = false,
   ): Promise<SavedSession[]> {
+    if (resumable) this.#hold.drop(shardsOf(set, ids)); // saved before them
     const shards = await closeSetShards(set, ids, {
       record: this.#record,
       scheduler: this.#scheduler,
@@ -793,7 +793,7 @@ export class FleetShards {
       : set.sessions;
     const [now, failures] = [this.#fleetNow(), this.#storeFailures];
     const saved = shards.filter((shard) => this.#bot.saves(shard));
-    const points = [this.#listeners.resumePoint]; // see FleetListeners
+    const points = [this.#listeners.resumePoint, this.#hold.resumePoint];
     return await saveSessions(store, set.count, saved, now, failures, points);
   }
 }

@@ -251,10 +251,11 @@ export class LeaseGuard {
       why = `in time, Redis answered after ${after} ms`;
     } else {
       visible.error(
-        "This process's event loop was blocked for at least {blocked} ms (likely a handler doing synchronous work: move it to a worker or await between parts): its lease renewals could not run; {action}",
+        "This process's event loop was blocked for at least {blocked} ms, or the process was paused (SIGSTOP, a VM pause; a handler doing synchronous work blocks it too: move that to a worker or await between parts): its lease renewals could not run; {action}",
         { blocked, action },
       );
-      why = `in time, the event loop blocked for ${blocked} ms`;
+      why =
+        `in time, the event loop blocked or the process paused for ${blocked} ms`;
     }
     if (!renew) return this.#fired(why, true);
     // Armed again (clearing this) when the renewal succeeds.

@@ -91,6 +91,10 @@ export class ReshardOverlap {
   #own: DuplicateFilter | undefined;
   /** The longest heartbeat interval of an old shard seen draining. */
   #interval: number | undefined;
+  /** The count of the reshard last begun. */
+  #begun: number | undefined;
+  /** The count and flip last taken up (see `took`), as `count@flip`. */
+  #taken: string | undefined;
 
   /** @param options The process's parts. */
   constructor(options: ReshardOverlapOptions) {
@@ -125,7 +129,45 @@ export class ReshardOverlap {
     const previous = events.filter;
     events.filter = previous ? new ChainedDuplicateFilter(previous, own) : own;
     this.#own = own;
+    this.#begun = count;
     this.#running = { count, since: now, saidAt: now };
+  }
+
+  /**
+   * The process runs `count` (at each tick): one it did not switch to (it
+   * joined after the flip, or missed the request, frozen or cut off through
+   * it) filters as a switching one does while the others' old sets may
+   * still drain, until {@linkcode overlapHoldMs} after the flip. Without
+   * it, those old sets delivered again every event its new shards had.
+   *
+   * @param count The count it runs.
+   * @param flippedAt When the fleet flipped to it, on the fleet's clock
+   *   (`undefined` when no flip set it).
+   * @param fleetNow The time on the fleet's clock.
+   * @param now The process's clock.
+   */
+  took(
+    count: number,
+    flippedAt: number | undefined,
+    fleetNow: number,
+    now: number,
+  ): void {
+    const key = `${count}@${flippedAt ?? ""}`;
+    if (key === this.#taken) return;
+    this.#taken = key;
+    // Switched to it: its filter runs already (a second one on the same
+    // key took each event's own claim for another copy's). A reshard of
+    // its own running keeps its filter and warning as they are.
+    const own = count === this.#begun || this.#running !== undefined;
+    if (own || flippedAt === undefined) return;
+    const since = Math.max(0, fleetNow - flippedAt);
+    if (since >= overlapHoldMs(this.#options.times.ttlMs, this.#interval)) {
+      return;
+    }
+    this.begin(count, now);
+    this.#running = undefined; // no reshard of its own to warn about
+    // Held from the flip, as a switching process's from its switch.
+    this.#leftAt = Math.max(this.#leftAt ?? -Infinity, now - since);
   }
 
   /**
