@@ -59,6 +59,15 @@ export class PrivateRedis {
     })();
   }
 
+  /**
+   * Send it `signal` (`SIGSTOP` freezes it with its connections open,
+   * `SIGCONT` lets it go on): through its child process, which needs no
+   * `--allow-run` for `kill`, where `Deno.kill` of its pid would.
+   */
+  signal(signal: Deno.Signal): void {
+    this.#process?.kill(signal);
+  }
+
   /** Stop it (what it held is lost), and wait until it is gone. */
   async stop(): Promise<void> {
     this.#process?.kill("SIGKILL");

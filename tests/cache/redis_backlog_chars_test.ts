@@ -170,7 +170,7 @@ Deno.test({
     "RedisCache: a Redis stopped (SIGSTOP, its connection still ready) holds long messages to MAX_WAITING_CHARS, the next dropped and the cache stale; answered again, those taken are written",
   ignore: privateRedisIgnored,
   fn: () =>
-    withPrivateRedis(async (_, redis, admin) => {
+    withPrivateRedis(async (server, redis, admin) => {
       const stale: unknown[] = [];
       const cache = new RedisCache(redis, {
         resources: ["guilds", "channels", "messages"],
@@ -184,9 +184,7 @@ Deno.test({
         members: [],
       });
       await cache.flush();
-      const info = await admin.info("server");
-      const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
-      Deno.kill(pid, "SIGSTOP");
+      server.signal("SIGSTOP");
       const pending: Promise<unknown>[] = [];
       let taken = 0;
       try {
@@ -196,7 +194,7 @@ Deno.test({
           }
         });
       } finally {
-        Deno.kill(pid, "SIGCONT");
+        server.signal("SIGCONT");
       }
       const weight = charsOf([{ data: longMessage(0) }]);
       assert.equal(taken, Math.floor(MAX_WAITING_CHARS / weight) + 1);
