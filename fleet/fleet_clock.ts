@@ -41,6 +41,8 @@ export class FleetClock {
   #offset: number;
   /** The wall clock less the local one when last read. */
   #skew: number;
+  /** Whether the fleet's clock is known: on the scheduler's, or learned. */
+  #known: boolean;
   /** The wall clock less the local one at each recent send, by its time. */
   readonly #stamps = new Map<number, number>();
   /**
@@ -58,6 +60,7 @@ export class FleetClock {
     this.#scheduler = scheduler;
     this.#forward = new ForwardClock(scheduler);
     this.#leasesOnScheduler = leasesOnScheduler;
+    this.#known = leasesOnScheduler;
     // Until a renewal tells the fleet's time, the scheduler's.
     this.#skew = scheduler.now() - this.#forward.now();
     this.#offset = this.#skew;
@@ -118,6 +121,15 @@ export class FleetClock {
     const sentSkew = this.#stamps.get(sentAt) ?? skew;
     if (skew - sentSkew > BLOCKED_LOOP_MS) return;
     this.#offset = at - sentAt;
+    this.#known = true;
+  }
+
+  /**
+   * Whether the fleet's clock is known yet: before a first renewal has
+   * told Redis's time, it is this machine's, minutes off on some.
+   */
+  get known(): boolean {
+    return this.#known;
   }
 
   /**

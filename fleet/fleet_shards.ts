@@ -505,7 +505,6 @@ export class FleetShards {
     // The old sets' drains end: their shards close with the others.
     answered = await wait(this.#retiring.close()) && answered;
     this.#events.discard(); // copies kept for a grace: delivered, no timer
-    this.#hold.discard(); // saved before them: the next owner gets them
     await leaveSets([this.#current, this.#next], {
       stop: (set, ids) => this.#stop(set, ids, set === this.#current),
       wait,
@@ -513,6 +512,7 @@ export class FleetShards {
       ttlMs: this.#times.ttlMs,
       answered,
     });
+    this.#hold.discard(); // after the saves, which stay before them
   }
 
   #tick(mayTake = true): Promise<void> {
@@ -574,14 +574,16 @@ export class FleetShards {
       }
       this.#guard.arm(sentAt);
       this.#hold.renewed(sentAt);
-      // Sessions are dated on the fleet's clock (the leases', Redis's by
-      // default), not this machine's: another machine's clock minutes off
-      // made every handover's session look stale, so it identified.
+      // Sessions (and a flip, see took) are dated on the fleet's clock (the
+      // leases', Redis's by default), not this machine's: another machine's
+      // clock minutes off made every handover's session look stale.
       const at = results[0]?.at;
       if (at !== undefined) this.#clock.learn(at, sentAt);
+      const [store, now] = [this.#options.sessionStore, this.#fleetNow()];
+      const fleetNow = this.#clock.known ? now : undefined; // see took
+      this.#overlap.took(this.#current.count, fleetNow, this.#scheduler.now());
       // Parked sessions back to the store before any start: Redis may have
       // lost them, and another process may take the shards.
-      const [store, now] = [this.#options.sessionStore, this.#fleetNow()];
       await this.#guard.writeBack(store, this.#current, sentAt, now);
       if (this.#next) {
         await this.#events.prune().catch((error: unknown) => {
@@ -651,7 +653,7 @@ export class FleetShards {
         this.#current = switched;
         this.#next = undefined;
         this.#budget?.stop();
-        this.#overlap.end(now);
+        this.#overlap.end(now, state.count);
         // Switched: its shards count toward no barrier any more.
         for (const stop of this.#current.watchers.values()) stop();
         this.#current.watchers.clear();
@@ -677,8 +679,6 @@ export class FleetShards {
       const store = this.#options.sessionStore;
       await forgetSessionsPast(store, state.count, this.#storeFailures);
     }
-    const flippedAt = this.#record.flippedAt; // see ReshardOverlap.took
-    this.#overlap.took(state.count, flippedAt, this.#fleetNow(), now);
     const [next, id] = [this.#next, this.#record.reshardId];
     if (next && !keepsNext(next, state.next, this.#record, this.#fleetNow())) {
       await this.#dropNext();

@@ -91,8 +91,8 @@ export class ReshardOverlap {
   #own: DuplicateFilter | undefined;
   /** The longest heartbeat interval of an old shard seen draining. */
   #interval: number | undefined;
-  /** The count of the reshard last begun. */
-  #begun: number | undefined;
+  /** The count this process last switched to (its filter begun then). */
+  #switched: number | undefined;
   /** The count and flip last taken up (see `took`), as `count@flip`. */
   #taken: string | undefined;
 
@@ -129,7 +129,6 @@ export class ReshardOverlap {
     const previous = events.filter;
     events.filter = previous ? new ChainedDuplicateFilter(previous, own) : own;
     this.#own = own;
-    this.#begun = count;
     this.#running = { count, since: now, saidAt: now };
   }
 
@@ -140,25 +139,23 @@ export class ReshardOverlap {
    * still drain, until {@linkcode overlapHoldMs} after the flip. Without
    * it, those old sets delivered again every event its new shards had.
    *
-   * @param count The count it runs.
-   * @param flippedAt When the fleet flipped to it, on the fleet's clock
-   *   (`undefined` when no flip set it).
-   * @param fleetNow The time on the fleet's clock.
+   * @param count The count it runs (the record's flip, on the fleet's
+   *   clock, tells when the fleet took it up).
+   * @param fleetNow The time on the fleet's clock; `undefined` while it is
+   *   not known (nothing taken up yet: this machine's own clock may be
+   *   minutes off the flip's).
    * @param now The process's clock.
    */
-  took(
-    count: number,
-    flippedAt: number | undefined,
-    fleetNow: number,
-    now: number,
-  ): void {
+  took(count: number, fleetNow: number | undefined, now: number): void {
+    if (fleetNow === undefined) return;
+    const { flippedAt } = this.#options.record;
     const key = `${count}@${flippedAt ?? ""}`;
     if (key === this.#taken) return;
     this.#taken = key;
     // Switched to it: its filter runs already (a second one on the same
     // key took each event's own claim for another copy's). A reshard of
     // its own running keeps its filter and warning as they are.
-    const own = count === this.#begun || this.#running !== undefined;
+    const own = count === this.#switched || this.#running !== undefined;
     if (own || flippedAt === undefined) return;
     const since = Math.max(0, fleetNow - flippedAt);
     if (since >= overlapHoldMs(this.#options.times.ttlMs, this.#interval)) {
@@ -176,10 +173,15 @@ export class ReshardOverlap {
    * {@linkcode ReshardOverlap.tick}).
    *
    * @param now The process's clock.
+   * @param switched The count it switched to; none when it dropped the
+   *   reshard.
    */
-  end(now: number): void {
+  end(now: number, switched?: number): void {
     this.#leftAt = now;
     this.#running = undefined;
+    // Not a reshard given up: begun but not switched to, a later reshard
+    // to that count, missed, needs took's filter.
+    if (switched !== undefined) this.#switched = switched;
   }
 
   /**

@@ -1,0 +1,108 @@
+// What b5e60a0 left open, found by its regression read: a close() while
+// events are held saved the sessions past them (the hold was discarded
+// before the saves), so the taker resumed past them and nobody delivered
+// them; a reshard this process began and gave up counted as switched to,
+// so a later reshard to that count, missed, ran without the duplicate
+// filter; and a late joiner's filter was decided on its own clock before
+// it knew Redis's, minutes off on some machines.
+import assert from "node:assert/strict";
+import { overdueAfterMs } from "../../fleet/_overdue_hold.ts";
+import { LeaseTimes } from "../../fleet/lease_times.ts";
+import { ReshardOverlap } from "../../fleet/reshard_overlap.ts";
+import { captureStderr } from "../_fakes/capture_stderr.ts";
+import { pollUntil } from "../_fakes/fleet_scene.ts";
+import {
+  activeSessions,
+  deliveredMessages,
+  isLeaseTick,
+  oneEach,
+  postInEveryGuild,
+  stepAll,
+  valvesTest,
+} from "./fleet_run_guard_scene.ts";
+
+valvesTest(
+  "FleetShards: close() while events are held saves the sessions before them, so the taker delivers them",
+  2,
+  async (s, valves) => {
+    const [a, b] = await oneEach(s, valves);
+    const [byA, byB] = [deliveredMessages([a]), deliveredMessages([b])];
+    let held: string[] = [];
+    await captureStderr(async () => {
+      let last = s.scheduler.now();
+      let fail = false;
+      valves[0]!.hold = (command) => {
+        if (!fail && isLeaseTick(command)) last = s.scheduler.now();
+        return false;
+      };
+      await stepAll(s, valves);
+      // a's renewals refused at once, Redis answering all else: overdue.
+      fail = true;
+      valves[0]!.rewrite = (command, answer) => {
+        if (isLeaseTick(command)) throw new Error("ERR renewal refused");
+        return answer;
+      };
+      while (s.scheduler.now() - last <= overdueAfterMs(1_000)) {
+        await stepAll(s, valves, 100);
+      }
+      held = postInEveryGuild(s, "held");
+      await pollUntil("b's event", () => held.some((id) => byB.includes(id)));
+      for (let i = 0; i < 3; i++) await stepAll(s, valves, 20);
+      valves[0]!.rewrite = undefined;
+      await a.close();
+      for (
+        let i = 0;
+        i < 20 && !(b.shardIds.length === 2 && activeSessions(s) === 2);
+        i++
+      ) await stepAll(s, valves);
+      for (let i = 0; i < 5; i++) await stepAll(s, valves);
+    });
+    const got = [...byA, ...byB];
+    assert.deepEqual(held.filter((id) => !got.includes(id)), [], "lost");
+  },
+);
+
+/** An overlap whose fleet flipped at `flippedAt`, and its events' filter. */
+function overlap(flippedAt: number): {
+  overlap: ReshardOverlap;
+  events: { filter: unknown };
+} {
+  const events = { filter: undefined as unknown };
+  const overlap = new ReshardOverlap({
+    redis: {} as never,
+    prefix: "p",
+    times: new LeaseTimes(15_000, 1_000),
+    events: events as never,
+    record: { flippedAt } as never,
+    leaseNow: () => undefined,
+  });
+  return { overlap, events };
+}
+
+Deno.test("ReshardOverlap.took: a count whose reshard this process began and gave up is not taken for one it switched to", () => {
+  const fleetNow = 5_000_000;
+  const { overlap: gaveUp, events } = overlap(fleetNow - 2_000);
+  gaveUp.begin(4, 0); // a reshard to 4, given up
+  gaveUp.end(60_000);
+  gaveUp.tick(false, 3_660_000); // its grace over: no filter
+  events.filter = undefined;
+  // A later reshard to 4, missed: taken up 2 s after its flip.
+  gaveUp.took(4, fleetNow, 7_260_000);
+  assert.ok(events.filter !== undefined, "no duplicate filter");
+  // One switched to: its own filter runs already, none is added.
+  const { overlap: switched, events: own } = overlap(fleetNow - 2_000);
+  switched.begin(4, 0);
+  const begun = own.filter;
+  switched.end(1_000, 4);
+  switched.took(4, fleetNow, 1_000);
+  assert.equal(own.filter, begun);
+});
+
+Deno.test("ReshardOverlap.took decides nothing until the fleet's clock is known", () => {
+  const { overlap: late, events } = overlap(5_000_000 - 2_000);
+  // This machine's clock, ten minutes ahead: the flip looked 10 min old.
+  late.took(4, undefined, 0);
+  assert.equal(events.filter, undefined);
+  late.took(4, 5_000_000, 0); // Redis's time, learned: 2 s after the flip
+  assert.ok(events.filter !== undefined, "no duplicate filter");
+});
