@@ -44,9 +44,10 @@ export function overdueAfterMs(renewMs: number): number {
   return renewMs + Math.min(BLOCKED_LOOP_MS, renewMs / 2);
 }
 
-/** One event held, and how to deliver it. */
+/** One event held, the session it came in, and how to deliver it. */
 interface Held {
   readonly shard: Shard;
+  readonly sessionId: string | undefined;
   readonly deliver: () => void;
 }
 
@@ -119,7 +120,7 @@ export class OverdueHold {
       this.#overflow();
       return deliver();
     }
-    this.#held.push({ shard, deliver });
+    this.#held.push({ shard, sessionId: shard.sessionId, deliver });
     if (this.#said) return;
     this.#said = true;
     const ms = this.#renewedAt === undefined
@@ -166,14 +167,27 @@ export class OverdueHold {
     const gone = new Set(shards);
     for (const shard of gone) this.#gone.add(shard);
     if (this.#held.length === 0) return;
-    this.#held = this.#held.filter((h) => !gone.has(h.shard));
-    if (this.#held.length === 0) this.#said = false;
+    const kept: Held[] = [];
+    const ended: Held[] = [];
+    for (const h of this.#held) {
+      if (!gone.has(h.shard)) kept.push(h);
+      // Of a session Discord ended since (op 9, a new session): no one can
+      // resume it to have them sent again, so they are delivered now.
+      else if (h.sessionId !== h.shard.sessionId) ended.push(h);
+    }
+    this.#held = kept;
+    if (kept.length === 0) this.#said = false;
+    for (const h of ended) h.deliver();
   }
 
-  /** Drop everything (the process leaves: its saves stayed before them). */
+  /**
+   * Drop every held event (the process leaves). The resume points stay:
+   * a close whose wait for Redis ran out saves its shards after this, and
+   * those saves must still stay before the events dropped.
+   */
   discard(): void {
+    this.drop(new Set(this.#held.map((h) => h.shard)));
     this.#held = [];
-    this.#first.clear();
     this.#said = false;
   }
 

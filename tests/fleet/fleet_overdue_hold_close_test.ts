@@ -14,6 +14,7 @@ import { pollUntil } from "../_fakes/fleet_scene.ts";
 import {
   activeSessions,
   deliveredMessages,
+  established,
   isLeaseTick,
   oneEach,
   postInEveryGuild,
@@ -56,6 +57,121 @@ valvesTest(
         i++
       ) await stepAll(s, valves);
       for (let i = 0; i < 5; i++) await stepAll(s, valves);
+    });
+    const got = [...byA, ...byB];
+    assert.deepEqual(held.filter((id) => !got.includes(id)), [], "lost");
+  },
+);
+
+valvesTest(
+  "FleetShards: close() whose wait for Redis runs out while events are held still saves before them",
+  2,
+  async (s, valves) => {
+    const opts = { redisStore: true, leaseTtlMs: 15_000, renewMs: 1_000 };
+    const a = await s.member(valves[0]!, opts);
+    const b = await s.member(valves[1]!, opts);
+    await established(s, a);
+    await a.start();
+    await b.start();
+    const settled = () =>
+      a.shardIds.length === 1 && b.shardIds.length === 1 &&
+      activeSessions(s) === 2;
+    for (let i = 0; i < 40 && !settled(); i++) await stepAll(s, valves);
+    await pollUntil("one shard each", settled);
+    const [byA, byB] = [deliveredMessages([a]), deliveredMessages([b])];
+    let held: string[] = [];
+    await captureStderr(async () => {
+      let last = s.scheduler.now();
+      let fail = false;
+      // a's renewals hang (in flight through close()'s whole wait).
+      valves[0]!.hold = (command) => {
+        if (!isLeaseTick(command)) return false;
+        if (!fail) last = s.scheduler.now();
+        return fail;
+      };
+      await stepAll(s, valves);
+      fail = true;
+      while (s.scheduler.now() - last <= overdueAfterMs(1_000) + 200) {
+        await s.scheduler.advance(100);
+        await valves[1]!.idle();
+      }
+      held = postInEveryGuild(s, "held");
+      await pollUntil("b's event", () => held.some((id) => byB.includes(id)));
+      for (let i = 0; i < 3; i++) {
+        await s.scheduler.advance(20);
+        await valves[1]!.idle();
+      }
+      let closed = false;
+      const closing = a.close().then(() => closed = true);
+      for (let i = 0; i < 200 && !closed; i++) {
+        await s.scheduler.advance(100);
+        await valves[1]!.idle();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      await closing;
+      valves[0]!.open();
+      for (
+        let i = 0;
+        i < 30 && !(b.shardIds.length === 2 && activeSessions(s) === 2);
+        i++
+      ) await stepAll(s, [valves[1]!]);
+      for (let i = 0; i < 5; i++) await stepAll(s, [valves[1]!]);
+    });
+    const got = [...byA, ...byB];
+    assert.deepEqual(held.filter((id) => !got.includes(id)), [], "lost");
+  },
+);
+
+valvesTest(
+  "FleetShards: events held from a session Discord then ends are delivered, as no one can resume it",
+  2,
+  async (s, valves) => {
+    const opts = { redisStore: true, leaseTtlMs: 15_000, renewMs: 1_000 };
+    const a = await s.member(valves[0]!, opts);
+    const b = await s.member(valves[1]!, opts);
+    await established(s, a);
+    await a.start();
+    await b.start();
+    const settled = () =>
+      a.shardIds.length === 1 && b.shardIds.length === 1 &&
+      activeSessions(s) === 2;
+    for (let i = 0; i < 40 && !settled(); i++) await stepAll(s, valves);
+    await pollUntil("one shard each", settled);
+    const aShard = a.shardIds[0]!;
+    const [byA, byB] = [deliveredMessages([a]), deliveredMessages([b])];
+    let held: string[] = [];
+    await captureStderr(async () => {
+      let last = s.scheduler.now();
+      let fail = false;
+      valves[0]!.hold = (command) => {
+        if (!fail && isLeaseTick(command)) last = s.scheduler.now();
+        return false;
+      };
+      await stepAll(s, valves);
+      fail = true;
+      valves[0]!.rewrite = (command, answer) => {
+        if (isLeaseTick(command)) throw new Error("ERR renewal refused");
+        return answer;
+      };
+      while (s.scheduler.now() - last <= overdueAfterMs(1_000) + 200) {
+        await stepAll(s, valves, 100);
+      }
+      held = postInEveryGuild(s, "held");
+      for (let i = 0; i < 3; i++) await stepAll(s, valves, 20);
+      // a's session ends (op 9, not resumable): its held event's session
+      // is gone, and the guard stops a's shard for b.
+      s.gateway.invalidateSession(false, { shardId: aShard } as never);
+      for (let i = 0; i < 60; i++) await stepAll(s, valves, 100);
+      for (let i = 0; i < 200 && a.shardIds.length > 0; i++) {
+        await stepAll(s, valves, 500);
+      }
+      await a.close();
+      for (
+        let i = 0;
+        i < 60 && !(b.shardIds.length === 2 && activeSessions(s) === 2);
+        i++
+      ) await stepAll(s, [valves[1]!], 500);
+      for (let i = 0; i < 10; i++) await stepAll(s, [valves[1]!], 500);
     });
     const got = [...byA, ...byB];
     assert.deepEqual(held.filter((id) => !got.includes(id)), [], "lost");
